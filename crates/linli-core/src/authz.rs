@@ -1,0 +1,223 @@
+//! One function decides every request: [`authorize`].
+//!
+//! A caller holds grants (a role on a place node, DESIGN.md §1). An action is allowed when a
+//! grant whose role permits it covers the target place. A target no grant covers answers
+//! "not found", so scope leaks nothing about what exists; a visible target whose action the
+//! role does not permit answers "forbidden".
+
+use crate::place::PlacePath;
+use crate::role::Role;
+use serde::Serialize;
+
+/// Everything a route can ask permission for. Each route names exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The staff home page and one's own account.
+    ViewHome,
+    ChangeOwnPassword,
+    ViewPlaces,
+    ManagePlaces,
+    ViewUsers,
+    ManageUsers,
+    ViewAudit,
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::ViewHome,
+        Action::ChangeOwnPassword,
+        Action::ViewPlaces,
+        Action::ManagePlaces,
+        Action::ViewUsers,
+        Action::ManageUsers,
+        Action::ViewAudit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ViewHome => "view_home",
+            Action::ChangeOwnPassword => "change_own_password",
+            Action::ViewPlaces => "view_places",
+            Action::ManagePlaces => "manage_places",
+            Action::ViewUsers => "view_users",
+            Action::ManageUsers => "manage_users",
+            Action::ViewAudit => "view_audit",
+        }
+    }
+}
+
+/// The policy table: which roles may perform which action (inside their scope).
+pub fn role_permits(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        ViewHome | ChangeOwnPassword => true,
+        ViewPlaces => matches!(role, Admin | Worker | BuildingHead | Finance),
+        ManagePlaces | ViewUsers | ManageUsers | ViewAudit => role == Admin,
+    }
+}
+
+/// A role granted on a place node (and, for partner liaisons, on a partner unit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub role: Role,
+    pub scope: PlacePath,
+    pub partner_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// 403: the caller sees the object but may not do this to it.
+    Forbidden,
+    /// 404: the object lies outside everything the caller may see.
+    NotFound,
+}
+
+/// Decides one request. `target` is the place the object hangs on, when there is one; actions
+/// without a target (the home page, the user list of one's own scope) pass `None`.
+pub fn authorize(grants: &[Grant], action: Action, target: Option<&PlacePath>) -> Decision {
+    let covers = |g: &&Grant| target.is_none_or(|t| t.is_within(&g.scope));
+    if !grants.iter().any(|g| covers(&g)) {
+        return Decision::NotFound;
+    }
+    if grants
+        .iter()
+        .filter(covers)
+        .any(|g| role_permits(g.role, action))
+    {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
+}
+
+/// The scopes in which the caller may perform `action`: list queries filter by these paths.
+pub fn scopes_for(grants: &[Grant], action: Action) -> Vec<PlacePath> {
+    grants
+        .iter()
+        .filter(|g| role_permits(g.role, action))
+        .map(|g| g.scope.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(ids: &[i64]) -> PlacePath {
+        let mut it = ids.iter();
+        let mut p = PlacePath::root_child(*it.next().unwrap());
+        for id in it {
+            p = p.child(*id);
+        }
+        p
+    }
+
+    fn grant(role: Role, ids: &[i64]) -> Grant {
+        Grant {
+            role,
+            scope: path(ids),
+            partner_id: None,
+        }
+    }
+
+    #[test]
+    fn an_admin_manages_places_anywhere_in_their_community() {
+        let g = [grant(Role::Admin, &[1, 2])];
+        assert_eq!(
+            authorize(&g, Action::ManagePlaces, Some(&path(&[1, 2, 3, 4]))),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn a_building_head_on_two_buildings_sees_both_and_nothing_else() {
+        let g = [
+            grant(Role::BuildingHead, &[1, 2, 3, 10]),
+            grant(Role::BuildingHead, &[1, 2, 3, 11]),
+        ];
+        assert_eq!(
+            authorize(&g, Action::ViewPlaces, Some(&path(&[1, 2, 3, 10, 100]))),
+            Decision::Allow
+        );
+        assert_eq!(
+            authorize(&g, Action::ViewPlaces, Some(&path(&[1, 2, 3, 11]))),
+            Decision::Allow
+        );
+        assert_eq!(
+            authorize(&g, Action::ViewPlaces, Some(&path(&[1, 2, 3, 12]))),
+            Decision::NotFound
+        );
+    }
+
+    #[test]
+    fn a_building_head_may_not_manage_places_even_in_their_own_building() {
+        let g = [grant(Role::BuildingHead, &[1, 2, 3, 10])];
+        assert_eq!(
+            authorize(&g, Action::ManagePlaces, Some(&path(&[1, 2, 3, 10]))),
+            Decision::Forbidden
+        );
+    }
+
+    #[test]
+    fn objects_of_another_community_are_not_found_even_for_an_admin() {
+        let g = [grant(Role::Admin, &[1, 2])];
+        assert_eq!(
+            authorize(&g, Action::ViewPlaces, Some(&path(&[1, 7, 8]))),
+            Decision::NotFound
+        );
+    }
+
+    #[test]
+    fn a_caller_without_grants_finds_nothing() {
+        assert_eq!(
+            authorize(&[], Action::ViewHome, None),
+            Decision::NotFound
+        );
+    }
+
+    #[test]
+    fn only_admins_manage_users_and_read_the_audit_log() {
+        for role in Role::ALL {
+            let g = [grant(role, &[1, 2])];
+            let expected = if role == Role::Admin {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            };
+            assert_eq!(authorize(&g, Action::ManageUsers, None), expected, "{role}");
+            assert_eq!(authorize(&g, Action::ViewAudit, None), expected, "{role}");
+        }
+    }
+
+    #[test]
+    fn everyone_signed_in_has_a_home_page_and_may_change_their_password() {
+        for role in Role::ALL {
+            let g = [grant(role, &[1, 2])];
+            assert_eq!(authorize(&g, Action::ViewHome, None), Decision::Allow);
+            assert_eq!(
+                authorize(&g, Action::ChangeOwnPassword, None),
+                Decision::Allow
+            );
+        }
+    }
+
+    #[test]
+    fn mixed_grants_use_the_grant_that_covers_the_target() {
+        // A worker on grid 3 who is also building head of building 20 in grid 4.
+        let g = [
+            grant(Role::Worker, &[1, 2, 3]),
+            grant(Role::BuildingHead, &[1, 2, 4, 20]),
+        ];
+        assert_eq!(
+            authorize(&g, Action::ViewPlaces, Some(&path(&[1, 2, 4, 20, 200]))),
+            Decision::Allow
+        );
+        assert_eq!(
+            scopes_for(&g, Action::ViewPlaces),
+            vec![path(&[1, 2, 3]), path(&[1, 2, 4, 20])]
+        );
+    }
+}

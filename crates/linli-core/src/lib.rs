@@ -1,0 +1,19 @@
+//! Linli's domain: the rules every other crate relies on, with no I/O.
+//!
+//! Everything here is a pure function or a validated type, unit-tested without a database,
+//! so that a rule (who may see which place, how an audit record is hashed, when a login is
+//! locked) is written once and read in one place.
+
+pub mod authz;
+pub mod chain;
+pub mod clock;
+pub mod login;
+pub mod mask;
+pub mod password;
+pub mod place;
+pub mod role;
+
+pub use authz::{Action, Decision, Grant, authorize};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use place::{PlaceKind, PlacePath};
+pub use role::Role;

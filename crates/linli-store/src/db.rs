@@ -1,0 +1,318 @@
+use crate::error::StoreError;
+use crate::{Result, pg, sqlite};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// Which SQL engine a connection speaks, for the few statements that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A parameter or column value. Integers are `i64` on both engines (BIGINT columns), dates
+/// and times are ISO-8601 text, money is integer fen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+    Real(f64),
+    Blob(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<i32> for Value {
+    fn from(v: i32) -> Self {
+        Value::Int(v.into())
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Value::Int(v.into())
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Int(v.into())
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<DateTime<Utc>> for Value {
+    fn from(v: DateTime<Utc>) -> Self {
+        Value::Text(now_text(v))
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// The one text form of a timestamp: UTC, microseconds, `Z`, so text order is time order.
+pub fn now_text(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// One result row, read by column index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub(crate) Vec<Value>);
+
+impl Row {
+    fn at(&self, i: usize) -> Result<&Value> {
+        self.0
+            .get(i)
+            .ok_or_else(|| StoreError::Db(format!("column {i} is missing from the row")))
+    }
+
+    pub fn int(&self, i: usize) -> Result<i64> {
+        match self.at(i)? {
+            Value::Int(v) => Ok(*v),
+            other => Err(StoreError::Db(format!("column {i}: expected an integer, found {other:?}"))),
+        }
+    }
+
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            _ => self.int(i).map(Some),
+        }
+    }
+
+    pub fn text(&self, i: usize) -> Result<String> {
+        match self.at(i)? {
+            Value::Text(v) => Ok(v.clone()),
+            other => Err(StoreError::Db(format!("column {i}: expected text, found {other:?}"))),
+        }
+    }
+
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+
+    pub fn bool(&self, i: usize) -> Result<bool> {
+        Ok(self.int(i)? != 0)
+    }
+}
+
+/// A connection or open transaction on either engine. Repositories take `&mut dyn Conn` and
+/// write portable SQL with `?` placeholders.
+pub trait Conn {
+    fn dialect(&self) -> Dialect;
+    /// Runs a statement, returning the number of rows it changed.
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+    /// Runs several statements without parameters (migrations).
+    fn batch(&mut self, sql: &str) -> Result<()>;
+}
+
+impl dyn Conn + '_ {
+    pub fn query_opt(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    pub fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Row> {
+        self.query_opt(sql, params)?.ok_or(StoreError::NotFound)
+    }
+
+    /// Runs an `INSERT … RETURNING id` and gives the id.
+    pub fn insert(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
+        self.query_one(sql, params)?.int(0)
+    }
+
+    pub fn count(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
+        self.query_one(sql, params)?.int(0)
+    }
+
+    /// `FOR UPDATE` where the engine has row locks; SQLite's `BEGIN IMMEDIATE` already holds
+    /// the only write lock.
+    pub fn for_update(&self) -> &'static str {
+        match self.dialect() {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
+/// How to reach the database and how many connections to keep.
+#[derive(Debug, Clone)]
+pub struct DbConfig {
+    pub url: String,
+    /// Reader connections (SQLite) or pooled connections (PostgreSQL).
+    pub pool_size: usize,
+}
+
+impl DbConfig {
+    pub fn new(url: impl Into<String>) -> Self {
+        DbConfig {
+            url: url.into(),
+            pool_size: std::thread::available_parallelism().map_or(4, |n| n.get() * 2),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Db(Arc<Engine>);
+
+pub(crate) enum Engine {
+    Sqlite(sqlite::SqliteDb),
+    Postgres(pg::PgDb),
+}
+
+impl Db {
+    /// Opens the database the URL names: `postgres://…`/`postgresql://…` for PostgreSQL,
+    /// `sqlite://PATH`, `sqlite:PATH` or a plain path for SQLite. Does not migrate.
+    pub fn open(config: &DbConfig) -> Result<Db> {
+        let url = config.url.trim();
+        let engine = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres(pg::PgDb::open(url, config.pool_size)?)
+        } else if let Some(path) = sqlite_path(url) {
+            Engine::Sqlite(sqlite::SqliteDb::open(path, config.pool_size)?)
+        } else {
+            return Err(StoreError::BadUrl(url.to_string()));
+        };
+        Ok(Db(Arc::new(engine)))
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match &*self.0 {
+            Engine::Sqlite(_) => Dialect::Sqlite,
+            Engine::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Runs `f` in a write transaction on this thread: committed when `f` returns `Ok`, rolled
+    /// back otherwise. On SQLite the transaction is `BEGIN IMMEDIATE` on the one writer.
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E>,
+        E: From<StoreError>,
+    {
+        match &*self.0 {
+            Engine::Sqlite(db) => db.write(f),
+            Engine::Postgres(db) => db.transaction(f),
+        }
+    }
+
+    /// Runs `f` on a read connection on this thread, inside a read transaction so that its
+    /// queries see one snapshot.
+    pub fn read_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E>,
+        E: From<StoreError>,
+    {
+        match &*self.0 {
+            Engine::Sqlite(db) => db.read(f),
+            Engine::Postgres(db) => db.transaction(f),
+        }
+    }
+
+    /// [`Db::write_blocking`] on a blocking thread, for async callers.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.write_blocking(f))
+            .await
+            .map_err(|e| E::from(StoreError::from(e)))?
+    }
+
+    /// [`Db::read_blocking`] on a blocking thread, for async callers.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.read_blocking(f))
+            .await
+            .map_err(|e| E::from(StoreError::from(e)))?
+    }
+
+    /// A consistent copy of a live database: `VACUUM INTO` on SQLite. PostgreSQL deployments
+    /// back up with `pg_dump`, which the CLI runs.
+    pub fn backup_sqlite(&self, out: &std::path::Path) -> Result<()> {
+        match &*self.0 {
+            Engine::Sqlite(db) => db.backup(out),
+            Engine::Postgres(_) => Err(StoreError::Other(
+                "backup of PostgreSQL goes through pg_dump".into(),
+            )),
+        }
+    }
+}
+
+fn sqlite_path(url: &str) -> Option<&str> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    (!path.is_empty() && !path.contains("://")).then_some(path)
+}
+
+/// Rewrites `?` placeholders as `$1, $2 …` outside string literals, for PostgreSQL.
+pub(crate) fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    let mut in_str = false;
+    for c in sql.chars() {
+        match c {
+            '\'' => {
+                in_str = !in_str;
+                out.push(c);
+            }
+            '?' if !in_str => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_outside_string_literals_only() {
+        assert_eq!(
+            numbered_placeholders("SELECT a FROM t WHERE b = ? AND c = '?' AND d = ?"),
+            "SELECT a FROM t WHERE b = $1 AND c = '?' AND d = $2"
+        );
+    }
+
+    #[test]
+    fn database_urls_select_the_engine() {
+        assert_eq!(sqlite_path("linli.db"), Some("linli.db"));
+        assert_eq!(sqlite_path("sqlite:///tmp/x.db"), Some("/tmp/x.db"));
+        assert_eq!(sqlite_path("sqlite:x.db"), Some("x.db"));
+        assert_eq!(sqlite_path("mysql://h/db"), None);
+    }
+}

@@ -1,0 +1,144 @@
+//! Embedded, append-only migrations, run on both engines from the same files.
+
+use crate::db::{Conn, Db, Dialect, now_text};
+use crate::error::StoreError;
+use crate::{Result, params};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("../migrations/0001_foundation.sql"),
+}];
+
+/// The newest schema version this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Turns a migration file into the SQL of one engine (see the file's header).
+pub fn render(sql: &str, dialect: Dialect) -> String {
+    let (id, binary, keep, drop) = match dialect {
+        Dialect::Sqlite => (
+            "INTEGER PRIMARY KEY AUTOINCREMENT",
+            "",
+            "-- @sqlite",
+            "-- @postgres",
+        ),
+        Dialect::Postgres => ("BIGSERIAL PRIMARY KEY", "COLLATE \"C\"", "-- @postgres", "-- @sqlite"),
+    };
+    let mut out = String::with_capacity(sql.len());
+    let mut skipping = false;
+    for line in sql.lines() {
+        let t = line.trim();
+        if t == drop {
+            skipping = true;
+        } else if t == "-- @end" {
+            skipping = false;
+        } else if t != keep && !skipping {
+            out.push_str(&line.replace("@ID@", id).replace("@BINARY@", binary));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// What `migrate` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub from: i64,
+    pub to: i64,
+}
+
+/// Brings the schema up to date. Refuses a database whose schema is newer than this binary.
+/// Safe to run from several instances at once: PostgreSQL serializes them on an advisory
+/// lock, SQLite on its write lock.
+pub fn migrate(db: &Db) -> Result<Outcome> {
+    db.write_blocking(|c| {
+        if c.dialect() == Dialect::Postgres {
+            c.execute("SELECT pg_advisory_xact_lock(7447304)", params![])?;
+        }
+        c.batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version BIGINT PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )",
+        )?;
+        let from = current_version(c)?;
+        let known = latest_version();
+        if from > known {
+            return Err(StoreError::NewerSchema { found: from, known });
+        }
+        for m in MIGRATIONS.iter().filter(|m| m.version > from) {
+            c.batch(&render(m.sql, c.dialect()))?;
+            c.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                params![m.version, m.name, now_text(chrono::Utc::now())],
+            )?;
+            tracing::info!(version = m.version, name = m.name, "migration applied");
+        }
+        Ok(Outcome { from, to: known })
+    })
+}
+
+pub fn current_version(c: &mut dyn Conn) -> Result<i64> {
+    Ok(c
+        .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", params![])?
+        .int(0)?)
+}
+
+/// The tables and their columns, sorted, for the test that both engines end up alike.
+pub fn describe_schema(db: &Db) -> Result<Vec<(String, Vec<String>)>> {
+    db.read_blocking(|c| {
+        let rows = match c.dialect() {
+            Dialect::Sqlite => c.query(
+                "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+                 ORDER BY m.name, p.name",
+                params![],
+            )?,
+            Dialect::Postgres => c.query(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() ORDER BY table_name, column_name",
+                params![],
+            )?,
+        };
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for r in rows {
+            let (t, col) = (r.text(0)?, r.text(1)?);
+            match out.last_mut() {
+                Some((last, cols)) if *last == t => cols.push(col),
+                _ => out.push((t, vec![col])),
+            }
+        }
+        Ok(out)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_engine_keeps_only_its_own_blocks() {
+        let sql = "A @ID@\n-- @sqlite\nS\n-- @end\n-- @postgres\nP\n-- @end\nB";
+        assert_eq!(
+            render(sql, Dialect::Sqlite),
+            "A INTEGER PRIMARY KEY AUTOINCREMENT\nS\nB\n"
+        );
+        assert_eq!(render(sql, Dialect::Postgres), "A BIGSERIAL PRIMARY KEY\nP\nB\n");
+    }
+
+    #[test]
+    fn migrations_are_numbered_in_order_without_gaps() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "{}", m.name);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The place tree (module `registry`'s skeleton): streets, communities, grids, buildings, units.
+
+use crate::db::{Conn, Row, now_text};
+use crate::error::StoreError;
+use crate::{Result, params};
+use chrono::{DateTime, Utc};
+use linli_core::place::{self, PlaceKind, PlacePath, PlaceRuleError};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Place {
+    pub id: i64,
+    pub kind: PlaceKind,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    #[serde(skip)]
+    pub community_id: Option<i64>,
+    #[serde(skip)]
+    pub path: PlacePath,
+}
+
+const COLUMNS: &str = "id, kind, name, parent_id, community_id, path";
+
+fn from_row(r: &Row) -> Result<Place> {
+    let kind = r
+        .text(1)?
+        .parse::<PlaceKind>()
+        .map_err(|e| StoreError::Db(e.to_string()))?;
+    let path = PlacePath::parse(&r.text(5)?)
+        .ok_or_else(|| StoreError::Db("malformed place path".into()))?;
+    Ok(Place {
+        id: r.int(0)?,
+        kind,
+        name: r.text(2)?,
+        parent_id: r.opt_int(3)?,
+        community_id: r.opt_int(4)?,
+        path,
+    })
+}
+
+fn rule(e: PlaceRuleError) -> StoreError {
+    let field = match e {
+        PlaceRuleError::BadName => "name",
+        _ => "parent_id",
+    };
+    StoreError::Invalid {
+        code: e.code(),
+        field: Some(field),
+    }
+}
+
+pub fn get(c: &mut dyn Conn, id: i64) -> Result<Place> {
+    let sql = format!("SELECT {COLUMNS} FROM places WHERE id = ?");
+    from_row(&c.query_one(&sql, params![id])?)
+}
+
+/// Creates a place under `parent_id` (or at the root for streets and free-standing communities).
+pub fn create(
+    c: &mut dyn Conn,
+    kind: PlaceKind,
+    name: &str,
+    parent_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Place> {
+    let name = place::parse_place_name(name).map_err(rule)?;
+    let parent = match parent_id {
+        Some(pid) => Some(get(c, pid).map_err(|e| match e {
+            StoreError::NotFound => StoreError::invalid("place_parent_missing", "parent_id"),
+            e => e,
+        })?),
+        None => None,
+    };
+    if !kind.may_hang_under(parent.as_ref().map(|p| p.kind)) {
+        return Err(rule(PlaceRuleError::WrongParent {
+            kind,
+            parent: parent.map_or("the root".into(), |p| p.kind.to_string()),
+        }));
+    }
+    let at = now_text(now);
+    let id = c.insert(
+        "INSERT INTO places (community_id, kind, name, parent_id, path, sort_order, created_at, updated_at)
+         VALUES (?, ?, ?, ?, '/', 0, ?, ?) RETURNING id",
+        params![
+            parent.as_ref().and_then(|p| p.community_id),
+            kind.as_str(),
+            name.clone(),
+            parent_id,
+            at.clone(),
+            at
+        ],
+    )?;
+    let path = match &parent {
+        Some(p) => p.path.child(id),
+        None => PlacePath::root_child(id),
+    };
+    let community_id = match kind {
+        PlaceKind::Street => None,
+        PlaceKind::Community => Some(id),
+        _ => parent.and_then(|p| p.community_id),
+    };
+    c.execute(
+        "UPDATE places SET path = ?, community_id = ?, sort_order = ? WHERE id = ?",
+        params![path.as_str(), community_id, id, id],
+    )?;
+    Ok(Place {
+        id,
+        kind,
+        name,
+        parent_id,
+        community_id,
+        path,
+    })
+}
+
+pub fn rename(c: &mut dyn Conn, id: i64, name: &str, now: DateTime<Utc>) -> Result<Place> {
+    let name = place::parse_place_name(name).map_err(rule)?;
+    c.execute(
+        "UPDATE places SET name = ?, updated_at = ? WHERE id = ?",
+        params![name, now_text(now), id],
+    )?;
+    get(c, id)
+}
+
+/// Moves a place and its whole subtree under a new parent of the same community.
+pub fn move_to(c: &mut dyn Conn, id: i64, new_parent_id: i64, now: DateTime<Utc>) -> Result<Place> {
+    let p = get(c, id)?;
+    let parent = get(c, new_parent_id)
+        .map_err(|_| StoreError::invalid("place_parent_missing", "parent_id"))?;
+    place::check_move(
+        p.kind,
+        &p.path,
+        p.community_id,
+        (parent.kind, &parent.path, parent.community_id),
+    )
+    .map_err(rule)?;
+    let old = p.path.as_str().to_string();
+    let new = parent.path.child(id);
+    let (lo, hi) = prefix_range(&p.path);
+    // Rewrite the prefix of every path in the subtree; ids below keep their relative paths.
+    c.execute(
+        "UPDATE places SET path = ? || substr(path, ?) WHERE path >= ? AND path < ?",
+        params![new.as_str(), old.len() as i64 + 1, lo, hi],
+    )?;
+    c.execute(
+        "UPDATE places SET parent_id = ?, updated_at = ? WHERE id = ?",
+        params![new_parent_id, now_text(now), id],
+    )?;
+    get(c, id)
+}
+
+/// The half-open text range `[lo, hi)` of every path at or below `path`: paths end in `/`, and
+/// `0` is the character after `/`, so this is a plain index range on both engines.
+pub fn prefix_range(path: &PlacePath) -> (String, String) {
+    let lo = path.as_str().to_string();
+    let mut hi = lo.clone();
+    hi.pop();
+    hi.push('0');
+    (lo, hi)
+}
+
+/// Every place at or below any of `scopes`, in tree order (by path).
+pub fn list_within(c: &mut dyn Conn, scopes: &[PlacePath]) -> Result<Vec<Place>> {
+    let mut out: Vec<Place> = Vec::new();
+    // Drop scopes nested inside other scopes so no place is listed twice.
+    let outer: Vec<&PlacePath> = scopes
+        .iter()
+        .filter(|s| !scopes.iter().any(|o| o != *s && s.is_within(o)))
+        .collect();
+    let sql = format!("SELECT {COLUMNS} FROM places WHERE path >= ? AND path < ? ORDER BY path");
+    for scope in outer {
+        let (lo, hi) = prefix_range(scope);
+        for r in c.query(&sql, params![lo, hi])? {
+            out.push(from_row(&r)?);
+        }
+    }
+    out.sort_by(|a, b| a.path.ids().cmp(&b.path.ids()));
+    out.dedup_by_key(|p| p.id);
+    Ok(out)
+}
+
+pub fn find_community(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
+    let sql = format!("SELECT {COLUMNS} FROM places WHERE kind = 'community' AND name = ? ORDER BY id");
+    c.query_opt(&sql, params![name.trim()])?
+        .map(|r| from_row(&r))
+        .transpose()
+}
+
+/// Places of each kind inside a community (for the home page).
+pub fn count_by_kind(c: &mut dyn Conn, community_id: i64) -> Result<Vec<(PlaceKind, i64)>> {
+    let rows = c.query(
+        "SELECT kind, COUNT(*) FROM places WHERE community_id = ? GROUP BY kind",
+        params![community_id],
+    )?;
+    let mut out = Vec::new();
+    for r in rows {
+        if let Ok(k) = r.text(0)?.parse::<PlaceKind>() {
+            out.push((k, r.int(1)?));
+        }
+    }
+    Ok(out)
+}
+
+/// The chain of places from the root down to `id`, for breadcrumbs.
+pub fn ancestors(c: &mut dyn Conn, place: &Place) -> Result<Vec<Place>> {
+    let mut out = Vec::new();
+    for id in place.path.ids() {
+        out.push(get(c, id)?);
+    }
+    Ok(out)
+}

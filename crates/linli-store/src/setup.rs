@@ -1,0 +1,149 @@
+//! Creating a community: `linli init` (empty, with its admin) and `linli demo` (the seed's
+//! 东安街道 Xx社区 with grids, buildings, units and one account per role).
+
+use crate::db::{Conn, Db};
+use crate::error::StoreError;
+use crate::places::{self, Place};
+use crate::{Result, audit, users};
+use chrono::{DateTime, Utc};
+use linli_core::password::hashing;
+use linli_core::{PlaceKind, Role};
+use serde_json::json;
+
+pub const DEMO_STREET: &str = "东安街道";
+pub const DEMO_COMMUNITY: &str = "Xx社区";
+/// One password for every demo account, printed by `linli demo`.
+pub const DEMO_PASSWORD: &str = "linli2026";
+
+/// A demo login as printed for the person who started the demo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub role: Role,
+    /// What the account's grant covers, for the printout.
+    pub scope: &'static str,
+}
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { username: "admin", display_name: "王建华", role: Role::Admin, scope: "Xx社区" },
+    DemoAccount { username: "wangge1", display_name: "李娜", role: Role::Worker, scope: "第一网格" },
+    DemoAccount { username: "louzhang", display_name: "米丽芳", role: Role::BuildingHead, scope: "3号楼、4号楼" },
+    DemoAccount { username: "gongjian", display_name: "刘医生", role: Role::Partner, scope: "Xx社区" },
+    DemoAccount { username: "jijin", display_name: "赵会计", role: Role::Finance, scope: "Xx社区" },
+    DemoAccount { username: "jumin", display_name: "陈玉兰", role: Role::Resident, scope: "1号楼1单元" },
+];
+
+const GRIDS: [&str; 3] = ["第一网格", "第二网格", "第三网格"];
+const BUILDINGS_PER_GRID: usize = 8;
+const UNITS_PER_BUILDING: usize = 3;
+
+pub struct Initialized {
+    pub community: Place,
+    pub admin: users::User,
+}
+
+/// `linli init`: creates the community (at the root) and its first admin, with the password
+/// already hashed by the caller.
+pub fn init_community(
+    db: &Db,
+    community: &str,
+    admin: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Initialized> {
+    db.write_blocking(|c| {
+        if places::find_community(c, community)?.is_some() {
+            return Err(StoreError::Conflict {
+                code: "community_exists",
+                field: Some("community"),
+            });
+        }
+        let place = places::create(c, PlaceKind::Community, community, None, now)?;
+        let user = users::create(c, Some(place.id), admin, admin, password_hash, now)?;
+        users::add_grant(c, user.id, Role::Admin, &place, None, now)?;
+        audit::append(
+            c,
+            &audit::Event {
+                at: now,
+                community_id: Some(place.id),
+                actor_user_id: None,
+                actor: "linli init",
+                action: "community.init",
+                object_kind: "place",
+                object_id: Some(place.id.to_string()),
+                before: None,
+                after: Some(json!({"community": community, "admin": admin})),
+                request_id: None,
+            },
+        )?;
+        Ok(Initialized {
+            community: place,
+            admin: user,
+        })
+    })
+}
+
+/// `linli demo`: builds the demo community unless it is already there. Returns its id.
+pub fn seed_demo(db: &Db, now: DateTime<Utc>) -> Result<i64> {
+    if let Some(existing) = db.read_blocking(|c| places::find_community(c, DEMO_COMMUNITY))? {
+        return Ok(existing.id);
+    }
+    // Hash before the write transaction: argon2 is slow and the writer is shared.
+    let hash = hashing::hash(DEMO_PASSWORD).map_err(|e| StoreError::Other(e.to_string()))?;
+    db.write_blocking(|c| seed_demo_in(c, &hash, now))
+}
+
+fn seed_demo_in(c: &mut dyn Conn, hash: &str, now: DateTime<Utc>) -> Result<i64> {
+    let street = places::create(c, PlaceKind::Street, DEMO_STREET, None, now)?;
+    let community = places::create(c, PlaceKind::Community, DEMO_COMMUNITY, Some(street.id), now)?;
+    let mut buildings = Vec::new();
+    let mut grids = Vec::new();
+    let mut first_unit = None;
+    for (g, grid_name) in GRIDS.iter().enumerate() {
+        let grid = places::create(c, PlaceKind::Grid, grid_name, Some(community.id), now)?;
+        for b in 0..BUILDINGS_PER_GRID {
+            let number = g * BUILDINGS_PER_GRID + b + 1;
+            let building =
+                places::create(c, PlaceKind::Building, &format!("{number}号楼"), Some(grid.id), now)?;
+            for u in 1..=UNITS_PER_BUILDING {
+                let unit = places::create(c, PlaceKind::Unit, &format!("{u}单元"), Some(building.id), now)?;
+                first_unit.get_or_insert(unit);
+            }
+            buildings.push(building);
+        }
+        grids.push(grid);
+    }
+    let pick = |list: &[Place], i: usize| -> Result<Place> {
+        list.get(i).cloned().ok_or(StoreError::NotFound)
+    };
+    for a in DEMO_ACCOUNTS {
+        let user = users::create(c, Some(community.id), a.username, a.display_name, hash, now)?;
+        let scopes: Vec<Place> = match a.role {
+            Role::Worker => vec![pick(&grids, 0)?],
+            Role::BuildingHead => vec![pick(&buildings, 2)?, pick(&buildings, 3)?],
+            Role::Resident => vec![first_unit.clone().ok_or(StoreError::NotFound)?],
+            _ => vec![community.clone()],
+        };
+        for place in &scopes {
+            users::add_grant(c, user.id, a.role, place, None, now)?;
+        }
+    }
+    audit::append(
+        c,
+        &audit::Event {
+            at: now,
+            community_id: Some(community.id),
+            actor_user_id: None,
+            actor: "linli demo",
+            action: "community.demo_seed",
+            object_kind: "place",
+            object_id: Some(community.id.to_string()),
+            before: None,
+            after: Some(json!({"community": DEMO_COMMUNITY, "buildings": buildings.len(),
+                               "accounts": DEMO_ACCOUNTS.len()})),
+            request_id: None,
+        },
+    )?;
+    Ok(community.id)
+}
