@@ -172,10 +172,7 @@ mod tests {
 
     #[test]
     fn a_caller_without_grants_finds_nothing() {
-        assert_eq!(
-            authorize(&[], Action::ViewHome, None),
-            Decision::NotFound
-        );
+        assert_eq!(authorize(&[], Action::ViewHome, None), Decision::NotFound);
     }
 
     #[test]

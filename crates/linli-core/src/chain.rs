@@ -57,11 +57,17 @@ pub struct StoredLink {
 pub enum ChainBreak {
     #[error("record {id}: its content does not match its hash (altered)")]
     Altered { id: i64 },
-    #[error("record {id}: it does not follow the record before it (a record was removed or reordered)")]
+    #[error(
+        "record {id}: it does not follow the record before it (a record was removed or reordered)"
+    )]
     Unlinked { id: i64 },
-    #[error("record {id}: sequence number {seq} where {expected} was expected (a record is missing)")]
+    #[error(
+        "record {id}: sequence number {seq} where {expected} was expected (a record is missing)"
+    )]
     Gap { id: i64, seq: i64, expected: i64 },
-    #[error("the chain ends at {found} but its head says {expected} (records were removed from its end)")]
+    #[error(
+        "the chain ends at {found} but its head says {expected} (records were removed from its end)"
+    )]
     Truncated { expected: String, found: String },
 }
 
@@ -69,9 +75,9 @@ impl ChainBreak {
     /// The record at which the chain breaks, when one can be named.
     pub fn record_id(&self) -> Option<i64> {
         match self {
-            ChainBreak::Altered { id } | ChainBreak::Unlinked { id } | ChainBreak::Gap { id, .. } => {
-                Some(*id)
-            }
+            ChainBreak::Altered { id }
+            | ChainBreak::Unlinked { id }
+            | ChainBreak::Gap { id, .. } => Some(*id),
             ChainBreak::Truncated { .. } => None,
         }
     }
@@ -84,9 +90,8 @@ where
     I: IntoIterator<Item = StoredLink>,
 {
     let mut prev = GENESIS.to_string();
-    let mut expected_seq = 1;
     let mut count = 0;
-    for link in links {
+    for (expected_seq, link) in (1..).zip(links) {
         if link.seq != expected_seq {
             return Err(ChainBreak::Gap {
                 id: link.id,
@@ -101,7 +106,6 @@ where
             return Err(ChainBreak::Altered { id: link.id });
         }
         prev = link.hash;
-        expected_seq += 1;
         count += 1;
     }
     if let Some(head) = head

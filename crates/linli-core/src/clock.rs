@@ -36,3 +36,23 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+/// Local time of the people using Linli (Asia/Shanghai: UTC+8 all year, no daylight saving).
+pub fn shanghai(t: DateTime<Utc>) -> chrono::NaiveDateTime {
+    t.naive_utc() + Duration::hours(8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn late_evening_utc_is_the_next_morning_in_shanghai() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 26, 20, 30, 0).unwrap();
+        assert_eq!(
+            shanghai(t).format("%Y-%m-%d %H:%M").to_string(),
+            "2026-11-27 04:30"
+        );
+    }
+}

@@ -31,7 +31,11 @@ pub fn required_wait(failures: u32) -> Duration {
     }
 }
 
-pub fn throttle(failures: u32, last_failure: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Throttle {
+pub fn throttle(
+    failures: u32,
+    last_failure: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Throttle {
     let Some(last) = last_failure else {
         return Throttle::Open;
     };

@@ -31,8 +31,20 @@ impl PasswordError {
 }
 
 const COMMON: &[&str] = &[
-    "12345678", "123456789", "1234567890", "password", "password1", "qwertyui", "11111111",
-    "88888888", "66666666", "abcd1234", "a1234567", "iloveyou", "admin123", "admin888",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "password",
+    "password1",
+    "qwertyui",
+    "11111111",
+    "88888888",
+    "66666666",
+    "abcd1234",
+    "a1234567",
+    "iloveyou",
+    "admin123",
+    "admin888",
 ];
 
 pub fn check_password(password: &str, username: &str) -> Result<(), PasswordError> {
@@ -50,7 +62,8 @@ pub fn check_password(password: &str, username: &str) -> Result<(), PasswordErro
         return Err(PasswordError::SameAsUsername);
     }
     let first = password.chars().next();
-    if password.chars().all(|c| Some(c) == first) || COMMON.contains(&password.to_lowercase().as_str())
+    if password.chars().all(|c| Some(c) == first)
+        || COMMON.contains(&password.to_lowercase().as_str())
     {
         return Err(PasswordError::TooSimple);
     }
@@ -75,14 +88,26 @@ mod tests {
     #[test]
     fn empty_and_short_passwords_are_refused() {
         assert_eq!(check_password("", "admin"), Err(PasswordError::Empty));
-        assert_eq!(check_password("abc123", "admin"), Err(PasswordError::TooShort));
+        assert_eq!(
+            check_password("abc123", "admin"),
+            Err(PasswordError::TooShort)
+        );
     }
 
     #[test]
     fn guessable_passwords_are_refused() {
-        assert_eq!(check_password("88888888", "admin"), Err(PasswordError::TooSimple));
-        assert_eq!(check_password("aaaaaaaaaa", "admin"), Err(PasswordError::TooSimple));
-        assert_eq!(check_password("Password", "admin"), Err(PasswordError::TooSimple));
+        assert_eq!(
+            check_password("88888888", "admin"),
+            Err(PasswordError::TooSimple)
+        );
+        assert_eq!(
+            check_password("aaaaaaaaaa", "admin"),
+            Err(PasswordError::TooSimple)
+        );
+        assert_eq!(
+            check_password("Password", "admin"),
+            Err(PasswordError::TooSimple)
+        );
         assert_eq!(
             check_password("zhangsan1", "zhangsan1"),
             Err(PasswordError::SameAsUsername)
@@ -108,8 +133,8 @@ mod tests {
 /// Hashing with argon2id (the crate's defaults: 19 MiB, 2 passes). Slow on purpose: callers on
 /// async threads run it through `spawn_blocking`.
 pub mod hashing {
-    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
     use argon2::Argon2;
+    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
     use std::sync::LazyLock;
 
     #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,6 @@
 //! The roles of DESIGN.md §1.
 
+use crate::place::PlaceKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -63,6 +64,24 @@ impl Role {
     }
 }
 
+impl Role {
+    /// The kinds of place a role may be granted on: a building head on buildings, a worker on
+    /// grids (or the whole community), a resident on the unit or building they live in.
+    pub fn scope_kinds(self) -> &'static [PlaceKind] {
+        match self {
+            Role::Admin => &[PlaceKind::Community, PlaceKind::Street],
+            Role::Worker => &[PlaceKind::Grid, PlaceKind::Community],
+            Role::BuildingHead => &[PlaceKind::Building],
+            Role::Partner | Role::Finance => &[PlaceKind::Community],
+            Role::Resident => &[PlaceKind::Unit, PlaceKind::Building],
+        }
+    }
+
+    pub fn may_be_granted_on(self, kind: PlaceKind) -> bool {
+        self.scope_kinds().contains(&kind)
+    }
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -70,7 +89,9 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown role `{0}` (expected one of admin, worker, building_head, partner, finance, resident)")]
+#[error(
+    "unknown role `{0}` (expected one of admin, worker, building_head, partner, finance, resident)"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {
@@ -91,6 +112,17 @@ mod tests {
     fn every_role_round_trips_through_its_code_name() {
         for r in Role::ALL {
             assert_eq!(r.as_str().parse::<Role>(), Ok(r));
+        }
+    }
+
+    #[test]
+    fn a_building_head_is_granted_on_buildings_only() {
+        assert!(Role::BuildingHead.may_be_granted_on(PlaceKind::Building));
+        assert!(!Role::BuildingHead.may_be_granted_on(PlaceKind::Community));
+        assert!(Role::Worker.may_be_granted_on(PlaceKind::Grid));
+        assert!(!Role::Finance.may_be_granted_on(PlaceKind::Unit));
+        for r in Role::ALL {
+            assert!(!r.scope_kinds().is_empty());
         }
     }
 

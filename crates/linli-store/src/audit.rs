@@ -239,7 +239,12 @@ pub struct Record {
 }
 
 /// One page of a community's audit log, newest first.
-pub fn list(c: &mut dyn Conn, community_id: i64, page: i64, per_page: i64) -> Result<(Vec<Record>, i64)> {
+pub fn list(
+    c: &mut dyn Conn,
+    community_id: i64,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<Record>, i64)> {
     let total = c.count(
         "SELECT COUNT(*) FROM audit_log WHERE community_id = ?",
         params![community_id],

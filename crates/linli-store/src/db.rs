@@ -86,7 +86,9 @@ impl Row {
     pub fn int(&self, i: usize) -> Result<i64> {
         match self.at(i)? {
             Value::Int(v) => Ok(*v),
-            other => Err(StoreError::Db(format!("column {i}: expected an integer, found {other:?}"))),
+            other => Err(StoreError::Db(format!(
+                "column {i}: expected an integer, found {other:?}"
+            ))),
         }
     }
 
@@ -100,7 +102,9 @@ impl Row {
     pub fn text(&self, i: usize) -> Result<String> {
         match self.at(i)? {
             Value::Text(v) => Ok(v.clone()),
-            other => Err(StoreError::Db(format!("column {i}: expected text, found {other:?}"))),
+            other => Err(StoreError::Db(format!(
+                "column {i}: expected text, found {other:?}"
+            ))),
         }
     }
 

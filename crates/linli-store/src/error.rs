@@ -10,11 +10,19 @@ pub enum StoreError {
     NotFound,
     /// A request that conflicts with what is stored (a taken user name …).
     #[error("conflict: {code}")]
-    Conflict { code: &'static str, field: Option<&'static str> },
+    Conflict {
+        code: &'static str,
+        field: Option<&'static str>,
+    },
     /// Input that breaks a domain rule.
     #[error("invalid: {code}")]
-    Invalid { code: &'static str, field: Option<&'static str> },
-    #[error("the database schema is version {found}, newer than this binary knows ({known}); upgrade linli before using this database")]
+    Invalid {
+        code: &'static str,
+        field: Option<&'static str>,
+    },
+    #[error(
+        "the database schema is version {found}, newer than this binary knows ({known}); upgrade linli before using this database"
+    )]
     NewerSchema { found: i64, known: i64 },
     #[error("unsupported database URL `{0}` (use a file path, sqlite://PATH or postgres://…)")]
     BadUrl(String),

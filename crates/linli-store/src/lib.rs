@@ -10,12 +10,12 @@
 
 pub mod audit;
 mod db;
-pub mod setup;
 mod error;
 pub mod migrate;
 mod pg;
 pub mod places;
 mod pool;
+pub mod setup;
 mod sqlite;
 pub mod users;
 

@@ -30,7 +30,12 @@ pub fn render(sql: &str, dialect: Dialect) -> String {
             "-- @sqlite",
             "-- @postgres",
         ),
-        Dialect::Postgres => ("BIGSERIAL PRIMARY KEY", "COLLATE \"C\"", "-- @postgres", "-- @sqlite"),
+        Dialect::Postgres => (
+            "BIGSERIAL PRIMARY KEY",
+            "COLLATE \"C\"",
+            "-- @postgres",
+            "-- @sqlite",
+        ),
     };
     let mut out = String::with_capacity(sql.len());
     let mut skipping = false;
@@ -88,9 +93,11 @@ pub fn migrate(db: &Db) -> Result<Outcome> {
 }
 
 pub fn current_version(c: &mut dyn Conn) -> Result<i64> {
-    Ok(c
-        .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", params![])?
-        .int(0)?)
+    c.query_one(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        params![],
+    )?
+    .int(0)
 }
 
 /// The tables and their columns, sorted, for the test that both engines end up alike.
@@ -132,7 +139,10 @@ mod tests {
             render(sql, Dialect::Sqlite),
             "A INTEGER PRIMARY KEY AUTOINCREMENT\nS\nB\n"
         );
-        assert_eq!(render(sql, Dialect::Postgres), "A BIGSERIAL PRIMARY KEY\nP\nB\n");
+        assert_eq!(
+            render(sql, Dialect::Postgres),
+            "A BIGSERIAL PRIMARY KEY\nP\nB\n"
+        );
     }
 
     #[test]

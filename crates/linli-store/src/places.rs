@@ -173,13 +173,14 @@ pub fn list_within(c: &mut dyn Conn, scopes: &[PlacePath]) -> Result<Vec<Place>>
             out.push(from_row(&r)?);
         }
     }
-    out.sort_by(|a, b| a.path.ids().cmp(&b.path.ids()));
+    out.sort_by_key(|p| p.path.ids());
     out.dedup_by_key(|p| p.id);
     Ok(out)
 }
 
 pub fn find_community(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
-    let sql = format!("SELECT {COLUMNS} FROM places WHERE kind = 'community' AND name = ? ORDER BY id");
+    let sql =
+        format!("SELECT {COLUMNS} FROM places WHERE kind = 'community' AND name = ? ORDER BY id");
     c.query_opt(&sql, params![name.trim()])?
         .map(|r| from_row(&r))
         .transpose()

@@ -26,12 +26,42 @@ pub struct DemoAccount {
 }
 
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { username: "admin", display_name: "王建华", role: Role::Admin, scope: "Xx社区" },
-    DemoAccount { username: "wangge1", display_name: "李娜", role: Role::Worker, scope: "第一网格" },
-    DemoAccount { username: "louzhang", display_name: "米丽芳", role: Role::BuildingHead, scope: "3号楼、4号楼" },
-    DemoAccount { username: "gongjian", display_name: "刘医生", role: Role::Partner, scope: "Xx社区" },
-    DemoAccount { username: "jijin", display_name: "赵会计", role: Role::Finance, scope: "Xx社区" },
-    DemoAccount { username: "jumin", display_name: "陈玉兰", role: Role::Resident, scope: "1号楼1单元" },
+    DemoAccount {
+        username: "admin",
+        display_name: "王建华",
+        role: Role::Admin,
+        scope: "Xx社区",
+    },
+    DemoAccount {
+        username: "wangge1",
+        display_name: "李娜",
+        role: Role::Worker,
+        scope: "第一网格",
+    },
+    DemoAccount {
+        username: "louzhang",
+        display_name: "米丽芳",
+        role: Role::BuildingHead,
+        scope: "3号楼、4号楼",
+    },
+    DemoAccount {
+        username: "gongjian",
+        display_name: "刘医生",
+        role: Role::Partner,
+        scope: "Xx社区",
+    },
+    DemoAccount {
+        username: "jijin",
+        display_name: "赵会计",
+        role: Role::Finance,
+        scope: "Xx社区",
+    },
+    DemoAccount {
+        username: "jumin",
+        display_name: "陈玉兰",
+        role: Role::Resident,
+        scope: "1号楼1单元",
+    },
 ];
 
 const GRIDS: [&str; 3] = ["第一网格", "第二网格", "第三网格"];
@@ -96,7 +126,13 @@ pub fn seed_demo(db: &Db, now: DateTime<Utc>) -> Result<i64> {
 
 fn seed_demo_in(c: &mut dyn Conn, hash: &str, now: DateTime<Utc>) -> Result<i64> {
     let street = places::create(c, PlaceKind::Street, DEMO_STREET, None, now)?;
-    let community = places::create(c, PlaceKind::Community, DEMO_COMMUNITY, Some(street.id), now)?;
+    let community = places::create(
+        c,
+        PlaceKind::Community,
+        DEMO_COMMUNITY,
+        Some(street.id),
+        now,
+    )?;
     let mut buildings = Vec::new();
     let mut grids = Vec::new();
     let mut first_unit = None;
@@ -104,10 +140,21 @@ fn seed_demo_in(c: &mut dyn Conn, hash: &str, now: DateTime<Utc>) -> Result<i64>
         let grid = places::create(c, PlaceKind::Grid, grid_name, Some(community.id), now)?;
         for b in 0..BUILDINGS_PER_GRID {
             let number = g * BUILDINGS_PER_GRID + b + 1;
-            let building =
-                places::create(c, PlaceKind::Building, &format!("{number}号楼"), Some(grid.id), now)?;
+            let building = places::create(
+                c,
+                PlaceKind::Building,
+                &format!("{number}号楼"),
+                Some(grid.id),
+                now,
+            )?;
             for u in 1..=UNITS_PER_BUILDING {
-                let unit = places::create(c, PlaceKind::Unit, &format!("{u}单元"), Some(building.id), now)?;
+                let unit = places::create(
+                    c,
+                    PlaceKind::Unit,
+                    &format!("{u}单元"),
+                    Some(building.id),
+                    now,
+                )?;
                 first_unit.get_or_insert(unit);
             }
             buildings.push(building);
@@ -140,8 +187,10 @@ fn seed_demo_in(c: &mut dyn Conn, hash: &str, now: DateTime<Utc>) -> Result<i64>
             object_kind: "place",
             object_id: Some(community.id.to_string()),
             before: None,
-            after: Some(json!({"community": DEMO_COMMUNITY, "buildings": buildings.len(),
-                               "accounts": DEMO_ACCOUNTS.len()})),
+            after: Some(
+                json!({"community": DEMO_COMMUNITY, "buildings": buildings.len(),
+                               "accounts": DEMO_ACCOUNTS.len()}),
+            ),
             request_id: None,
         },
     )?;

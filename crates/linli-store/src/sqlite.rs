@@ -2,10 +2,10 @@
 //! `BEGIN IMMEDIATE` makes writers queue instead of failing mid-transaction) and a pool of
 //! reader connections that WAL lets run beside it.
 
+use crate::Result;
 use crate::db::{Conn, Dialect, Row, Value};
 use crate::error::StoreError;
 use crate::pool::{Manage, Pool};
-use crate::Result;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql};
 use std::path::{Path, PathBuf};

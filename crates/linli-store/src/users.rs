@@ -145,10 +145,7 @@ pub fn set_password(c: &mut dyn Conn, user_id: i64, hash: &str, now: DateTime<Ut
 }
 
 /// Users holding any grant at or below one of `scopes`, with their grants.
-pub fn list_within(
-    c: &mut dyn Conn,
-    scopes: &[PlacePath],
-) -> Result<Vec<(User, Vec<GrantView>)>> {
+pub fn list_within(c: &mut dyn Conn, scopes: &[PlacePath]) -> Result<Vec<(User, Vec<GrantView>)>> {
     let mut ids: Vec<i64> = Vec::new();
     for scope in scopes {
         let (lo, hi) = places::prefix_range(scope);
@@ -238,7 +235,11 @@ pub fn create_session(
 }
 
 /// The live session of a token hash: unexpired, of an active user.
-pub fn find_session(c: &mut dyn Conn, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+pub fn find_session(
+    c: &mut dyn Conn,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Session>> {
     let row = c.query_opt(
         "SELECT u.id, u.community_id, u.username, u.display_name, u.active, s.kind, s.csrf_token, s.expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id
@@ -261,7 +262,10 @@ pub fn find_session(c: &mut dyn Conn, token_hash: &str, now: DateTime<Utc>) -> R
 }
 
 pub fn delete_session(c: &mut dyn Conn, token_hash: &str) -> Result<()> {
-    c.execute("DELETE FROM sessions WHERE token_hash = ?", params![token_hash])?;
+    c.execute(
+        "DELETE FROM sessions WHERE token_hash = ?",
+        params![token_hash],
+    )?;
     Ok(())
 }
 
@@ -274,7 +278,10 @@ pub fn delete_other_sessions(c: &mut dyn Conn, user_id: i64, keep_hash: &str) ->
 }
 
 pub fn purge_expired_sessions(c: &mut dyn Conn, now: DateTime<Utc>) -> Result<u64> {
-    c.execute("DELETE FROM sessions WHERE expires_at <= ?", params![now_text(now)])
+    c.execute(
+        "DELETE FROM sessions WHERE expires_at <= ?",
+        params![now_text(now)],
+    )
 }
 
 // ---- failed logins ----
@@ -312,6 +319,9 @@ pub fn record_login_failure(
 }
 
 pub fn clear_login_failures(c: &mut dyn Conn, username: &str) -> Result<()> {
-    c.execute("DELETE FROM login_failures WHERE username = ?", params![username])?;
+    c.execute(
+        "DELETE FROM login_failures WHERE username = ?",
+        params![username],
+    )?;
     Ok(())
 }

@@ -1,0 +1,16 @@
+//! The JSON API under `/api/v1`, and its OpenAPI document built from the route table.
+
+mod openapi;
+mod places;
+mod users;
+
+use crate::routes::Table;
+
+/// `page` query parameter: 1-based, at most this many items a page.
+pub const PER_PAGE: i64 = 100;
+
+pub fn routes(t: Table) -> Table {
+    let t = places::routes(t);
+    let t = users::routes(t);
+    openapi::routes(t)
+}

@@ -1,0 +1,616 @@
+//! Sign-in, sessions, bearer tokens, password change, and the caller every handler sees.
+
+use crate::AppState;
+use crate::ctx::{Ctx, redirect_with_flash, safe_local_path};
+use crate::error::AppError;
+use crate::i18n::{Lang, cookie, t, tf};
+use crate::layout;
+use crate::metrics::RequestId;
+use crate::routes::{ApiDoc, Policy, Table};
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use chrono::Duration;
+use linli_core::login::{self, Throttle};
+use linli_core::password::{self, hashing};
+use linli_core::{Action, Decision, PlacePath, authorize};
+use linli_store::users::{self, GrantView, SessionKind, User};
+use linli_store::{Db, audit, places};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "linli_session";
+
+/// The signed-in user of a request, with their grants.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub grants: Vec<GrantView>,
+    pub kind: SessionKind,
+    pub token_hash: String,
+    pub csrf_token: String,
+    /// The community the user works in (id, name); `None` for street-level accounts.
+    pub community: Option<(i64, String)>,
+}
+
+impl Caller {
+    pub fn decide(&self, action: Action, target: Option<&PlacePath>) -> Decision {
+        let grants: Vec<_> = self.grants.iter().map(GrantView::grant).collect();
+        authorize(&grants, action, target)
+    }
+
+    /// Requires `action` on the place at `target`: 404 outside the caller's scope, 403 inside
+    /// it without the permission; both refusals are audited.
+    pub async fn require(
+        &self,
+        state: &AppState,
+        ctx: &Ctx,
+        action: Action,
+        target: &places::Place,
+    ) -> Result<(), AppError> {
+        match self.decide(action, Some(&target.path)) {
+            Decision::Allow => Ok(()),
+            d => {
+                let rid = RequestId(ctx.rid.clone());
+                audit_denial(state, self, action, &ctx.here, Some(target.id), Some(&rid)).await;
+                Err(if d == Decision::NotFound {
+                    AppError::NotFound
+                } else {
+                    AppError::Forbidden
+                })
+            }
+        }
+    }
+
+    /// The place paths in which the caller may perform `action` (list filters).
+    pub fn scopes(&self, action: Action) -> Vec<PlacePath> {
+        let grants: Vec<_> = self.grants.iter().map(GrantView::grant).collect();
+        linli_core::authz::scopes_for(&grants, action)
+    }
+
+    pub fn community_id(&self) -> Option<i64> {
+        self.community.as_ref().map(|c| c.0)
+    }
+}
+
+/// Writes the audit record of a refused request. A failure to audit is logged, not shown: the
+/// refusal itself must still reach the caller.
+pub async fn audit_denial(
+    state: &AppState,
+    caller: &Caller,
+    action: Action,
+    path: &str,
+    object: Option<i64>,
+    rid: Option<&RequestId>,
+) {
+    let event_community = caller.community_id();
+    let actor = caller.user.username.clone();
+    let actor_id = caller.user.id;
+    let at = state.clock.now();
+    let rid = rid.map(|r| r.0.clone());
+    let after = json!({"action": action.as_str(), "path": path});
+    let res = state
+        .db
+        .write(move |c| {
+            audit::append(
+                c,
+                &audit::Event {
+                    at,
+                    community_id: event_community,
+                    actor_user_id: Some(actor_id),
+                    actor: &actor,
+                    action: "access.denied",
+                    object_kind: if object.is_some() { "place" } else { "route" },
+                    object_id: object.map(|o| o.to_string()),
+                    before: None,
+                    after: Some(after),
+                    request_id: rid.as_deref(),
+                },
+            )
+        })
+        .await;
+    if let Err(e) = res {
+        tracing::error!(cause = %e, "could not audit a denied request");
+    }
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_secret() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+async fn load(
+    db: &Db,
+    token_hash: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Caller>, AppError> {
+    db.read(move |c| {
+        let Some(s) = users::find_session(c, &token_hash, now)? else {
+            return Ok(None);
+        };
+        let grants = users::grants(c, s.user.id)?;
+        let community = match s.user.community_id {
+            Some(id) => Some((id, places::get(c, id)?.name)),
+            None => None,
+        };
+        Ok(Some(Caller {
+            user: s.user,
+            grants,
+            kind: s.kind,
+            token_hash,
+            csrf_token: s.csrf_token,
+            community,
+        }))
+    })
+    .await
+}
+
+/// Finds the caller from a bearer token or the session cookie and puts it in the request.
+pub async fn load_caller(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let token = bearer(req.headers())
+        .map(str::to_string)
+        .or_else(|| cookie(req.headers(), SESSION_COOKIE).map(str::to_string));
+    if let Some(token) = token {
+        match load(&state.db, hash_token(&token), state.clock.now()).await {
+            Ok(Some(caller)) => {
+                req.extensions_mut().insert(caller);
+            }
+            Ok(None) => {}
+            Err(e) => return e.into_response(),
+        }
+    }
+    next.run(req).await
+}
+
+/// Checks a user name and password with throttling; records failures and successes.
+async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    rid: &str,
+) -> Result<User, AppError> {
+    let name = username.trim().to_string();
+    let now = state.clock.now();
+    let throttle_name = name.clone();
+    let (failures, last) = state
+        .db
+        .read(move |c| users::login_failures(c, &throttle_name))
+        .await?;
+    match login::throttle(failures, last, now) {
+        Throttle::Open => {}
+        Throttle::Wait { seconds } => {
+            return Err(AppError::Throttled {
+                seconds,
+                locked: false,
+            });
+        }
+        Throttle::Locked { seconds } => {
+            return Err(AppError::Throttled {
+                seconds: ((seconds + 59) / 60) * 60,
+                locked: true,
+            });
+        }
+    }
+    let lookup = name.clone();
+    let found = state
+        .db
+        .read(move |c| users::find_for_login(c, &lookup))
+        .await?;
+    let pw = password.to_string();
+    let hash = found
+        .as_ref()
+        .map_or_else(|| hashing::dummy_hash().to_string(), |(_, h)| h.clone());
+    // Unknown names are verified against a dummy hash: same work, same time.
+    let ok = tokio::task::spawn_blocking(move || hashing::verify(&pw, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let user = found.filter(|(u, _)| ok && u.active).map(|(u, _)| u);
+    let community = user.as_ref().and_then(|u| u.community_id);
+    let actor_id = user.as_ref().map(|u| u.id);
+    let rid = rid.to_string();
+    let succeeded = user.is_some();
+    state
+        .db
+        .write(move |c| {
+            if succeeded {
+                users::clear_login_failures(c, &name)?;
+            } else {
+                users::record_login_failure(c, &name, community, now)?;
+            }
+            audit::append(
+                c,
+                &audit::Event {
+                    at: now,
+                    community_id: community,
+                    actor_user_id: actor_id,
+                    actor: &name,
+                    action: if succeeded {
+                        "login.succeeded"
+                    } else {
+                        "login.failed"
+                    },
+                    object_kind: "user",
+                    object_id: actor_id.map(|i| i.to_string()),
+                    before: None,
+                    after: None,
+                    request_id: Some(&rid),
+                },
+            )
+        })
+        .await?;
+    user.ok_or(AppError::Invalid {
+        code: "login_failed",
+        field: None,
+    })
+}
+
+async fn start_session(
+    state: &AppState,
+    user: &User,
+    kind: SessionKind,
+) -> Result<String, AppError> {
+    let token = new_secret();
+    let csrf = new_secret();
+    let now = state.clock.now();
+    let expires = match kind {
+        SessionKind::Cookie => now + Duration::hours(state.config.session_hours),
+        SessionKind::Bearer => now + Duration::days(state.config.token_days),
+    };
+    let th = hash_token(&token);
+    let u = user.clone();
+    state
+        .db
+        .write(move |c| {
+            users::purge_expired_sessions(c, now)?;
+            users::create_session(c, &th, &u, kind, &csrf, now, expires)
+        })
+        .await?;
+    Ok(token)
+}
+
+fn session_cookie(
+    state: &AppState,
+    headers: &HeaderMap,
+    value: &str,
+    max_age: i64,
+) -> Option<HeaderValue> {
+    let tls = state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let secure = if tls { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .ok()
+}
+
+// ---- pages ----
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+fn login_form(lang: Lang, username: &str, next: &str, error: Option<&str>) -> Markup {
+    html! {
+        form.login-form method="post" action="/login" {
+            @if let Some(e) = error {
+                p.form-error role="alert" { (e) }
+            }
+            input type="hidden" name="next" value=(next);
+            div.field {
+                label for="username" { (t(lang, "login.username")) }
+                input #username type="text" name="username" value=(username) autocomplete="username" required autofocus;
+            }
+            div.field {
+                label for="password" { (t(lang, "login.password")) }
+                input #password type="password" name="password" autocomplete="current-password" required;
+            }
+            button.btn.btn-primary.btn-block type="submit" { (t(lang, "login.submit")) }
+        }
+    }
+}
+
+async fn login_page(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
+    if ctx.caller.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let next = safe_local_path(q.next.as_deref());
+    let body = login_form(ctx.lang(), "", &next, None);
+    layout::login_page(&ctx, body).into_response()
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let lang = ctx.lang();
+    let next = safe_local_path(f.next.as_deref());
+    let user = match authenticate(&state, &f.username, &f.password, &ctx.rid).await {
+        Ok(u) => u,
+        Err(e) => {
+            let status = e.status();
+            let message = match &e {
+                AppError::Throttled { seconds, .. } => tf(
+                    lang,
+                    &format!("error.{}", e.code()),
+                    &[
+                        ("seconds", &seconds.to_string()),
+                        ("minutes", &((seconds + 59) / 60).to_string()),
+                    ],
+                ),
+                AppError::Invalid { .. } => t(lang, "error.login_failed"),
+                other => {
+                    tracing::error!(cause = %other, "login failed");
+                    t(lang, "error.internal")
+                }
+            };
+            let body = login_form(lang, f.username.trim(), &next, Some(&message));
+            return (status, layout::login_page(&ctx, body)).into_response();
+        }
+    };
+    match start_session(&state, &user, SessionKind::Cookie).await {
+        Ok(token) => {
+            let mut res = Redirect::to(&next).into_response();
+            if let Some(c) =
+                session_cookie(&state, &headers, &token, state.config.session_hours * 3600)
+            {
+                res.headers_mut().append(header::SET_COOKIE, c);
+            }
+            res
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if let Some(caller) = ctx.caller.clone() {
+        let now = state.clock.now();
+        let rid = ctx.rid.clone();
+        state
+            .db
+            .write(move |c| {
+                users::delete_session(c, &caller.token_hash)?;
+                audit::append(
+                    c,
+                    &audit::Event {
+                        at: now,
+                        community_id: caller.community_id(),
+                        actor_user_id: Some(caller.user.id),
+                        actor: &caller.user.username,
+                        action: "logout",
+                        object_kind: "user",
+                        object_id: Some(caller.user.id.to_string()),
+                        before: None,
+                        after: None,
+                        request_id: Some(&rid),
+                    },
+                )
+            })
+            .await?;
+    }
+    let mut res = redirect_with_flash("/login", true, "flash.logged_out");
+    if let Some(c) = session_cookie(&state, &headers, "", 0) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+fn password_form(ctx: &Ctx, errors: &[(&str, String)]) -> Markup {
+    let lang = ctx.lang();
+    let err = |f: &str| errors.iter().find(|(k, _)| *k == f).map(|(_, m)| m.clone());
+    let csrf = ctx
+        .caller
+        .as_ref()
+        .map(|c| c.csrf_token.clone())
+        .unwrap_or_default();
+    html! {
+        form.form.narrow method="post" action="/account/password" novalidate {
+            input type="hidden" name="_csrf" value=(csrf);
+            (layout::field(lang, "current", "password.current", "password", "", err("current"), Some("current-password")))
+            (layout::field(lang, "new", "password.new", "password", "", err("new"), Some("new-password")))
+            p.hint { (tf(lang, "password.rule", &[("min", &password::MIN_CHARS.to_string())])) }
+            (layout::field(lang, "confirm", "password.confirm", "password", "", err("confirm"), Some("new-password")))
+            div.form-actions {
+                button.btn.btn-primary type="submit" { (t(lang, "password.submit")) }
+                a.btn href="/" { (t(lang, "common.cancel")) }
+            }
+        }
+    }
+}
+
+async fn password_page(ctx: Ctx) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let body = password_form(&ctx, &[]);
+    Ok(layout::page(&ctx, &t(lang, "password.title"), &[], None, body).into_response())
+}
+
+async fn password_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let mut errors: Vec<(&str, String)> = Vec::new();
+    let uname = caller.user.username.clone();
+    let found = state
+        .db
+        .read(move |c| users::find_for_login(c, &uname))
+        .await?;
+    let Some((_, hash)) = found else {
+        return Err(AppError::Unauthenticated);
+    };
+    let current = f.current.clone();
+    let ok = tokio::task::spawn_blocking(move || hashing::verify(&current, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if !ok {
+        errors.push(("current", t(lang, "error.password_wrong")));
+    }
+    if let Err(e) = password::check_password(&f.new, &caller.user.username) {
+        errors.push((
+            "new",
+            tf(
+                lang,
+                &format!("error.{}", e.code()),
+                &[("min", &password::MIN_CHARS.to_string())],
+            ),
+        ));
+    } else if f.new != f.confirm {
+        errors.push(("confirm", t(lang, "error.password_mismatch")));
+    }
+    if !errors.is_empty() {
+        let body = password_form(&ctx, &errors);
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            layout::page(&ctx, &t(lang, "password.title"), &[], None, body),
+        )
+            .into_response());
+    }
+    let new = f.new.clone();
+    let new_hash = tokio::task::spawn_blocking(move || hashing::hash(&new))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let now = state.clock.now();
+    let rid = ctx.rid.clone();
+    state
+        .db
+        .write(move |c| {
+            users::set_password(c, caller.user.id, &new_hash, now)?;
+            // Other browsers and tokens that knew the old password are signed out.
+            users::delete_other_sessions(c, caller.user.id, &caller.token_hash)?;
+            audit::append(
+                c,
+                &audit::Event {
+                    at: now,
+                    community_id: caller.community_id(),
+                    actor_user_id: Some(caller.user.id),
+                    actor: &caller.user.username,
+                    action: "user.password_changed",
+                    object_kind: "user",
+                    object_id: Some(caller.user.id.to_string()),
+                    before: None,
+                    after: None,
+                    request_id: Some(&rid),
+                },
+            )
+        })
+        .await?;
+    Ok(redirect_with_flash("/", true, "flash.password_changed"))
+}
+
+// ---- API ----
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    username: String,
+    password: String,
+}
+
+async fn api_token(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(r): Json<TokenRequest>,
+) -> Result<Response, AppError> {
+    let user = authenticate(&state, &r.username, &r.password, &ctx.rid)
+        .await
+        .map_err(|e| match e {
+            AppError::Invalid { .. } => AppError::LoginFailed,
+            other => other,
+        })?;
+    let token = start_session(&state, &user, SessionKind::Bearer).await?;
+    Ok(Json(json!({"token": token, "token_type": "Bearer", "expires_in": state.config.token_days * 86400})).into_response())
+}
+
+async fn api_me(ctx: Ctx) -> Result<Json<serde_json::Value>, AppError> {
+    let c = ctx.caller()?;
+    Ok(Json(json!({
+        "id": c.user.id,
+        "username": c.user.username,
+        "display_name": c.user.display_name,
+        "community": c.community.as_ref().map(|(id, name)| json!({"id": id, "name": name})),
+        "grants": c.grants,
+    })))
+}
+
+pub fn routes(t: Table) -> Table {
+    t.page(Method::GET, "/login", Policy::Public, login_page)
+        .page(Method::POST, "/login", Policy::Public, login_submit)
+        .page(Method::POST, "/logout", Policy::Public, logout)
+        .page(Method::GET, "/account/password", Policy::Signed(Action::ChangeOwnPassword), password_page)
+        .page(Method::POST, "/account/password", Policy::Signed(Action::ChangeOwnPassword), password_submit)
+        .api(
+            Method::POST,
+            "/api/v1/auth/token",
+            Policy::Public,
+            ApiDoc {
+                operation_id: "auth_token",
+                summary: "Exchange a user name and password for a bearer token",
+                tag: "auth",
+                query: &[],
+                body: Some(json!({"type": "object", "required": ["username", "password"],
+                    "properties": {"username": {"type": "string"}, "password": {"type": "string", "format": "password"}}})),
+                response: Some(json!({"type": "object", "properties": {"token": {"type": "string"}}})),
+            },
+            api_token,
+        )
+        .api(
+            Method::GET,
+            "/api/v1/me",
+            Policy::Signed(Action::ViewHome),
+            ApiDoc {
+                operation_id: "me",
+                summary: "The signed-in user and their grants",
+                tag: "auth",
+                query: &[],
+                body: None,
+                response: None,
+            },
+            api_me,
+        )
+}

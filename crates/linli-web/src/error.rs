@@ -1,0 +1,122 @@
+//! The one error type of the web crate. Handlers return it; `middleware::render_errors` turns
+//! it into a JSON error (`{"error": {"code", "message", "details"}}`) for `/api` requests or an
+//! HTML page in the caller's language, both carrying the request id the log also carries.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use linli_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {code}")]
+    Invalid {
+        code: &'static str,
+        field: Option<&'static str>,
+    },
+    #[error("conflict: {code}")]
+    Conflict {
+        code: &'static str,
+        field: Option<&'static str>,
+    },
+    #[error("wrong user name or password")]
+    LoginFailed,
+    #[error("too many attempts")]
+    Throttled { seconds: i64, locked: bool },
+    #[error("cross-site request refused")]
+    Csrf,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    /// The cause goes to the log; the user sees a generic message and the request id.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// What `render_errors` needs to render an error; travels in the response's extensions.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub code: &'static str,
+    pub field: Option<&'static str>,
+    /// Extra values for the message (`{seconds}`).
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable code; also the message-catalogue key `error.<code>`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::LoginFailed => "login_failed",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
+            AppError::Throttled { locked: true, .. } => "login_locked",
+            AppError::Throttled { locked: false, .. } => "login_wait",
+            AppError::Csrf => "csrf",
+            AppError::BadRequest(code) => code,
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn invalid(code: &'static str, field: &'static str) -> Self {
+        AppError::Invalid {
+            code,
+            field: Some(field),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Invalid { code, field } => AppError::Invalid { code, field },
+            StoreError::Conflict { code, field } => AppError::Conflict { code, field },
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        }
+        let args = match &self {
+            AppError::Throttled { seconds, .. } => vec![
+                ("seconds", seconds.to_string()),
+                ("minutes", ((seconds + 59) / 60).to_string()),
+            ],
+            _ => Vec::new(),
+        };
+        let field = match &self {
+            AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => *field,
+            _ => None,
+        };
+        let mut res = (self.status(), self.code().to_string()).into_response();
+        res.extensions_mut().insert(ErrorInfo {
+            code: self.code(),
+            field,
+            args,
+        });
+        res
+    }
+}

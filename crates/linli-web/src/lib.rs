@@ -1,0 +1,77 @@
+//! Linli's web app. [`build_app`] returns the whole router; the binary and the tests both call it.
+//!
+//! A request passes, outside in: request id, log span and metrics → security headers → error
+//! rendering (HTML or JSON, in the caller's language) → session or bearer token → CSRF check →
+//! the route's policy (one [`linli_core::authorize`] call) → the handler.
+
+mod api;
+mod assets;
+mod auth;
+mod csrf;
+mod ctx;
+mod error;
+pub mod i18n;
+mod layout;
+mod metrics;
+mod middleware;
+mod pages;
+pub mod routes;
+
+use linli_core::Clock;
+use linli_store::Db;
+use std::sync::Arc;
+
+pub use error::AppError;
+pub use routes::{Op, Policy};
+
+/// What the app needs to run.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<Config>,
+    pub(crate) metrics: Arc<metrics::Metrics>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Mark the session cookie `Secure` (set when Linli is served over TLS, directly or behind
+    /// a proxy that sends `X-Forwarded-Proto: https`).
+    pub secure_cookies: bool,
+    /// How long a browser session lives without being used again.
+    pub session_hours: i64,
+    /// How long an API bearer token lives.
+    pub token_days: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            secure_cookies: false,
+            session_hours: 12,
+            token_days: 30,
+        }
+    }
+}
+
+impl AppState {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
+        AppState {
+            db,
+            clock,
+            config: Arc::new(config),
+            metrics: Arc::new(metrics::Metrics::default()),
+        }
+    }
+}
+
+/// The whole app.
+pub fn build_app(state: AppState) -> axum::Router {
+    routes::table(state).into_router()
+}
+
+/// Every operation the app serves, with its policy: the source of the OpenAPI document and of
+/// the test that no route lacks a policy.
+pub fn operations(state: AppState) -> Vec<Op> {
+    routes::table(state).ops().to_vec()
+}

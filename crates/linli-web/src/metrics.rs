@@ -1,0 +1,126 @@
+//! Request ids, request logs and Prometheus metrics; `/healthz` and `/metrics`.
+
+use crate::AppState;
+use crate::routes::{Policy, Table};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// The id of one request: in the response header `x-request-id`, in every log line of the
+/// request, and on error pages, so a user's screenshot leads to the log.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+impl RequestId {
+    fn new() -> Self {
+        RequestId(hex::encode(rand::random::<[u8; 8]>()))
+    }
+}
+
+/// (method, route template, status) → (requests, seconds spent).
+type RouteCounters = BTreeMap<(String, String, u16), (u64, f64)>;
+
+#[derive(Default)]
+pub struct Metrics {
+    by_route: Mutex<RouteCounters>,
+}
+
+impl Metrics {
+    fn record(&self, method: &Method, route: &str, status: u16, seconds: f64) {
+        let mut m = self.by_route.lock().unwrap_or_else(|p| p.into_inner());
+        let e = m
+            .entry((method.to_string(), route.to_string(), status))
+            .or_insert((0, 0.0));
+        e.0 += 1;
+        e.1 += seconds;
+    }
+
+    fn render(&self) -> String {
+        let m = self.by_route.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out = String::new();
+        out.push_str(
+            "# HELP linli_http_requests_total HTTP requests handled, by route and status.\n",
+        );
+        out.push_str("# TYPE linli_http_requests_total counter\n");
+        for ((method, route, status), (n, _)) in m.iter() {
+            let _ = writeln!(
+                out,
+                "linli_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
+            );
+        }
+        out.push_str("# HELP linli_http_request_duration_seconds Time spent handling requests.\n");
+        out.push_str("# TYPE linli_http_request_duration_seconds summary\n");
+        for ((method, route, status), (n, secs)) in m.iter() {
+            let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{status}\"");
+            let _ = writeln!(
+                out,
+                "linli_http_request_duration_seconds_sum{{{labels}}} {secs:.6}"
+            );
+            let _ = writeln!(
+                out,
+                "linli_http_request_duration_seconds_count{{{labels}}} {n}"
+            );
+        }
+        out
+    }
+}
+
+/// Outermost layer: gives the request its id, logs it (path without query string, which may
+/// hold search terms), and counts it.
+pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let rid = RequestId::new();
+    req.extensions_mut().insert(rid.clone());
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
+    let started = Instant::now();
+    let span = tracing::info_span!("request", id = %rid.0, %method, %path);
+    let mut res = next.run(req).instrument(span.clone()).await;
+    let secs = started.elapsed().as_secs_f64();
+    let status = res.status().as_u16();
+    state.metrics.record(&method, &route, status, secs);
+    span.in_scope(|| tracing::info!(status, ms = secs * 1000.0, "handled"));
+    if let Ok(v) = HeaderValue::from_str(&rid.0) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state
+        .db
+        .read(|c| c.count("SELECT 1", linli_store::params![]))
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(cause = %e, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4"),
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+pub fn routes(t: Table) -> Table {
+    t.page(Method::GET, "/healthz", Policy::Public, healthz)
+        .page(Method::GET, "/metrics", Policy::Public, metrics)
+}

@@ -1,0 +1,133 @@
+//! Cross-cutting layers: the route policy check, error rendering, security headers.
+
+use crate::AppState;
+use crate::auth::{self, Caller};
+use crate::error::{AppError, ErrorInfo};
+use crate::i18n::{Prefs, tf};
+use crate::metrics::RequestId;
+use crate::routes::Policy;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use linli_core::Decision;
+
+/// Applies a route's [`Policy`]: refuses anonymous callers of signed routes, and callers whose
+/// grants permit the route's action nowhere. Every refusal of a signed-in caller is audited.
+pub async fn enforce_policy(
+    State((state, policy)): State<(AppState, Policy)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Policy::Signed(action) = policy else {
+        return next.run(req).await;
+    };
+    let Some(caller) = req.extensions().get::<Caller>().cloned() else {
+        return AppError::Unauthenticated.into_response();
+    };
+    match caller.decide(action, None) {
+        Decision::Allow => next.run(req).await,
+        Decision::Forbidden | Decision::NotFound => {
+            let rid = req.extensions().get::<RequestId>().cloned();
+            let path = req.uri().path().to_string();
+            auth::audit_denial(&state, &caller, action, &path, None, rid.as_ref()).await;
+            AppError::Forbidden.into_response()
+        }
+    }
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+fn wants_json(req: &Request) -> bool {
+    req.uri().path().starts_with("/api/")
+        || req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// Renders every [`AppError`] response: JSON for the API, a page in the user's language for
+/// browsers (or, for a page that needs sign-in, a redirect to the login page).
+pub async fn render_errors(req: Request, next: Next) -> Response {
+    let json = wants_json(&req);
+    let prefs = Prefs::from_headers(req.headers());
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let rid = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let res = next.run(req).await;
+    let Some(info) = res.extensions().get::<ErrorInfo>().cloned() else {
+        return res;
+    };
+    let status = res.status();
+    let args: Vec<(&str, &str)> = info.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let message = tf(prefs.lang, &format!("error.{}", info.code), &args);
+    if json {
+        let body = serde_json::json!({"error": {
+            "code": info.code,
+            "message": message,
+            "details": {"field": info.field, "request_id": rid},
+        }});
+        let mut out = (status, axum::Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            out.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"linli\""),
+            );
+        }
+        return out;
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        let next =
+            percent_encoding::utf8_percent_encode(&target, percent_encoding::NON_ALPHANUMERIC);
+        return Redirect::to(&format!("/login?next={next}")).into_response();
+    }
+    let page = crate::layout::error_page(prefs, status, &message, &rid);
+    let mut out = (status, page).into_response();
+    out.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    out
+}
+
+/// Headers every response carries: no inline script, no framing, no sniffing, no referrer
+/// leaking record ids to other sites.
+pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}

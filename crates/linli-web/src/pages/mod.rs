@@ -1,0 +1,61 @@
+//! Server-rendered pages. Each module owns its routes.
+
+mod audit;
+mod home;
+pub mod places;
+pub mod users;
+
+use crate::ctx::safe_local_path;
+use crate::i18n::{ELDER_COOKIE, LANG_COOKIE, Lang, Prefs};
+use crate::routes::{Policy, Table};
+use axum::extract::Query;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+pub use places::place_label;
+
+#[derive(Deserialize)]
+struct SwitchQuery {
+    to: Option<String>,
+    back: Option<String>,
+}
+
+fn pref_cookie(name: &str, value: &str) -> Option<HeaderValue> {
+    // A year: the choice is remembered on this computer or phone.
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+    ))
+    .ok()
+}
+
+/// Switches the display language and returns to the page the link was on. A display
+/// preference, not a change of data, so a plain link does it.
+async fn switch_lang(Query(q): Query<SwitchQuery>) -> Response {
+    let lang = Lang::from_code(q.to.as_deref().unwrap_or("zh-CN"));
+    let mut res = Redirect::to(&safe_local_path(q.back.as_deref())).into_response();
+    if let Some(c) = pref_cookie(LANG_COOKIE, lang.code()) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+/// Toggles the elder-friendly large-type mode (适老化).
+async fn switch_elder(headers: HeaderMap, Query(q): Query<SwitchQuery>) -> Response {
+    let on = !Prefs::from_headers(&headers).elder;
+    let mut res = Redirect::to(&safe_local_path(q.back.as_deref())).into_response();
+    if let Some(c) = pref_cookie(ELDER_COOKIE, if on { "1" } else { "0" }) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+pub fn routes(t: Table) -> Table {
+    let t = t
+        .page(Method::GET, "/settings/lang", Policy::Public, switch_lang)
+        .page(Method::GET, "/settings/elder", Policy::Public, switch_elder);
+    let t = home::routes(t);
+    let t = places::routes(t);
+    let t = users::routes(t);
+    audit::routes(t)
+}

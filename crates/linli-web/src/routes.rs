@@ -1,0 +1,159 @@
+//! The route table. Every route is registered here with its policy and, for JSON routes, its
+//! OpenAPI description, so the router, the policy check and the OpenAPI document cannot drift.
+
+use crate::{AppState, api, assets, auth, csrf, metrics, middleware, pages};
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, on};
+use linli_core::Action;
+use serde_json::Value as Json;
+
+/// Who may call a route. The route's handler may narrow it further by target
+/// (`Caller::authorize` with the object's place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Anyone, signed in or not (login page, health check, public assets).
+    Public,
+    /// A signed-in caller whose grants permit the action somewhere.
+    Signed(Action),
+}
+
+/// One registered route.
+#[derive(Debug, Clone)]
+pub struct Op {
+    pub method: Method,
+    pub path: &'static str,
+    pub policy: Policy,
+    /// Set for JSON API routes: the contract's operationId.
+    pub operation_id: Option<&'static str>,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    pub query: &'static [(&'static str, &'static str)],
+    pub body: Option<Json>,
+    pub response: Option<Json>,
+}
+
+pub struct Table {
+    state: AppState,
+    router: Router<AppState>,
+    ops: Vec<Op>,
+}
+
+/// What the API half of the table needs to describe an operation.
+pub struct ApiDoc {
+    pub operation_id: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    pub query: &'static [(&'static str, &'static str)],
+    pub body: Option<Json>,
+    pub response: Option<Json>,
+}
+
+impl Table {
+    fn add<H, T>(mut self, op: Op, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = match op.method {
+            Method::POST => MethodFilter::POST,
+            Method::PATCH => MethodFilter::PATCH,
+            Method::PUT => MethodFilter::PUT,
+            Method::DELETE => MethodFilter::DELETE,
+            _ => MethodFilter::GET,
+        };
+        let route = on(filter, handler).route_layer(axum::middleware::from_fn_with_state(
+            (self.state.clone(), op.policy),
+            middleware::enforce_policy,
+        ));
+        self.router = self.router.route(op.path, route);
+        self.ops.push(op);
+        self
+    }
+
+    /// A browser page or form target.
+    pub fn page<H, T>(self, method: Method, path: &'static str, policy: Policy, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let op = Op {
+            method,
+            path,
+            policy,
+            operation_id: None,
+            summary: "",
+            tag: "pages",
+            query: &[],
+            body: None,
+            response: None,
+        };
+        self.add(op, handler)
+    }
+
+    /// A JSON API operation, described in the OpenAPI document.
+    pub fn api<H, T>(
+        self,
+        method: Method,
+        path: &'static str,
+        policy: Policy,
+        doc: ApiDoc,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let op = Op {
+            method,
+            path,
+            policy,
+            operation_id: Some(doc.operation_id),
+            summary: doc.summary,
+            tag: doc.tag,
+            query: doc.query,
+            body: doc.body,
+            response: doc.response,
+        };
+        self.add(op, handler)
+    }
+
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    pub fn into_router(self) -> Router {
+        let state = self.state.clone();
+        self.router
+            .fallback(middleware::not_found)
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                csrf::check,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                auth::load_caller,
+            ))
+            .layer(axum::middleware::from_fn(middleware::render_errors))
+            .layer(axum::middleware::from_fn(middleware::security_headers))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                metrics::observe,
+            ))
+            .with_state(state)
+    }
+}
+
+pub fn table(state: AppState) -> Table {
+    let t = Table {
+        state,
+        router: Router::new(),
+        ops: Vec::new(),
+    };
+    let t = assets::routes(t);
+    let t = metrics::routes(t);
+    let t = auth::routes(t);
+    let t = pages::routes(t);
+    api::routes(t)
+}

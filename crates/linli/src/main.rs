@@ -1,0 +1,471 @@
+//! `linli`: parses the command line and calls the library crates. Nothing else lives here.
+
+use clap::{Args, Parser, Subcommand};
+use linli_core::password::{self, hashing};
+use linli_core::{Role, SystemClock};
+use linli_store::{Db, DbConfig, StoreError, audit, migrate, places, setup, users};
+use linli_web::{AppState, Config, build_app};
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "linli",
+    version,
+    about = "邻里 Linli — 社区服务与治理平台 (community service platform)",
+    long_about = "邻里 Linli — 社区服务与治理平台 (community service platform).\n\n\
+        Start here: `linli demo` runs a demo community on http://127.0.0.1:8080 and prints its accounts.\n\
+        The database is a SQLite file path (or sqlite://PATH) or a postgres:// URL; --db may also come from LINLI_DB."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or reuse) a demo community with one account per role, print the accounts, and serve it
+    Demo {
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Database: a SQLite file path, sqlite://PATH or postgres://…
+        #[arg(long, default_value = "./linli-demo.db", env = "LINLI_DB")]
+        db: String,
+    },
+    /// Create the schema, a community and its first admin; the admin password is read from standard input (one line)
+    Init {
+        #[command(flatten)]
+        db: DbArg,
+        /// Name of the community, e.g. "Xx社区"
+        #[arg(long)]
+        community: String,
+        /// User name of the community's first admin
+        #[arg(long)]
+        admin: String,
+    },
+    /// Run the server (migrates the schema first)
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080", env = "LINLI_ADDR")]
+        addr: SocketAddr,
+        /// Mark the session cookie Secure (set when users reach Linli over HTTPS)
+        #[arg(long, env = "LINLI_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Bring the database schema up to date and exit
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Check the audit chain (and, once it exists, the fund ledger); exits 1 naming the first broken record
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Write a consistent copy of a live database (SQLite: VACUUM INTO; PostgreSQL: pg_dump)
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// File to write; must not exist yet
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Manage accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account with one role on a place; the password is read from standard input (one line)
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        /// Community the account works in
+        #[arg(long)]
+        community: String,
+        /// User name to sign in with
+        #[arg(long)]
+        username: String,
+        /// admin, worker, building_head, partner, finance or resident
+        #[arg(long)]
+        role: Role,
+        /// Id of the place the role is granted on (default: the community itself)
+        #[arg(long)]
+        place: Option<i64>,
+        /// Display name (default: the user name)
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct DbArg {
+    /// Database: a SQLite file path, sqlite://PATH or postgres://…
+    #[arg(long, env = "LINLI_DB")]
+    db: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("the audit chain is broken: {0}")]
+    Broken(String),
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            // One line: what is wrong; --help says the rest.
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("error: invalid arguments");
+            eprintln!("{first} (see `linli --help`)");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("linli: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("LINLI_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("LINLI_LOG_FORMAT").is_ok_and(|v| v == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn open(url: &str) -> Result<Db, CliError> {
+    Ok(Db::open(&DbConfig::new(url))?)
+}
+
+fn open_migrated(url: &str) -> Result<Db, CliError> {
+    let db = open(url)?;
+    let out = migrate::migrate(&db)?;
+    if out.from != out.to {
+        tracing::info!(from = out.from, to = out.to, "schema migrated");
+    }
+    Ok(db)
+}
+
+/// One line from standard input, without its line ending; refuses what the policy refuses.
+fn read_password(username: &str) -> Result<String, CliError> {
+    if std::io::stdin().is_terminal() {
+        eprintln!(
+            "Password for {username} (one line, not echoed by pipes; input is visible on a terminal):"
+        );
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let pw = line.trim_end_matches(['\n', '\r']).to_string();
+    password::check_password(&pw, username)
+        .map_err(|e| CliError::Usage(format!("password refused: {e}")))?;
+    Ok(pw)
+}
+
+fn hash(pw: &str) -> Result<String, CliError> {
+    hashing::hash(pw).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Demo { addr, db } => {
+            let database = open_migrated(&db)?;
+            setup::seed_demo(&database, chrono::Utc::now())?;
+            print_demo(addr, &db);
+            serve(database, addr, Config::default())
+        }
+        Command::Init {
+            db,
+            community,
+            admin,
+        } => {
+            let username = password::parse_username(&admin).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "invalid admin user name `{admin}` (2-32 letters, digits, _ - .)"
+                ))
+            })?;
+            let pw = read_password(&username)?;
+            let database = open_migrated(&db.db)?;
+            let done = setup::init_community(
+                &database,
+                &community,
+                &username,
+                &hash(&pw)?,
+                chrono::Utc::now(),
+            )?;
+            println!(
+                "created community {} (id {}) with admin {}",
+                done.community.name, done.community.id, done.admin.username
+            );
+            Ok(())
+        }
+        Command::Serve {
+            db,
+            addr,
+            secure_cookies,
+        } => {
+            let database = open_migrated(&db.db)?;
+            serve(
+                database,
+                addr,
+                Config {
+                    secure_cookies,
+                    ..Config::default()
+                },
+            )
+        }
+        Command::Migrate { db } => {
+            let database = open(&db.db)?;
+            let out = migrate::migrate(&database)?;
+            println!("schema at version {} (was {})", out.to, out.from);
+            Ok(())
+        }
+        Command::Verify { db } => verify(&db.db),
+        Command::Backup { db, out } => backup(&db.db, &out),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    community,
+                    username,
+                    role,
+                    place,
+                    name,
+                },
+        } => {
+            let username = password::parse_username(&username)
+                .ok_or_else(|| CliError::Usage(format!("invalid user name `{username}`")))?;
+            let pw = read_password(&username)?;
+            let database = open_migrated(&db.db)?;
+            let h = hash(&pw)?;
+            let now = chrono::Utc::now();
+            let user = database.write_blocking(|c| {
+                let comm = places::find_community(c, &community)?.ok_or(StoreError::Invalid {
+                    code: "community_missing",
+                    field: Some("community"),
+                })?;
+                let target = match place {
+                    Some(id) => places::get(c, id)?,
+                    None => comm.clone(),
+                };
+                if target.community_id != Some(comm.id) || !role.may_be_granted_on(target.kind) {
+                    return Err(StoreError::Invalid {
+                        code: "role_wrong_scope",
+                        field: Some("place"),
+                    });
+                }
+                let user = users::create(
+                    c,
+                    Some(comm.id),
+                    &username,
+                    name.as_deref().unwrap_or(&username),
+                    &h,
+                    now,
+                )?;
+                users::add_grant(c, user.id, role, &target, None, now)?;
+                audit::append(
+                    c,
+                    &audit::Event {
+                        at: now,
+                        community_id: Some(comm.id),
+                        actor_user_id: None,
+                        actor: "linli user add",
+                        action: "user.create",
+                        object_kind: "user",
+                        object_id: Some(user.id.to_string()),
+                        before: None,
+                        after: Some(serde_json_value(&username, role, target.id)),
+                        request_id: None,
+                    },
+                )?;
+                Ok(user)
+            })?;
+            println!("created user {} ({}) in {}", user.username, role, community);
+            Ok(())
+        }
+    }
+}
+
+fn serde_json_value(username: &str, role: Role, place: i64) -> linli_store_json::Value {
+    linli_store_json::json!({"username": username, "role": role.as_str(), "place_id": place})
+}
+
+fn print_demo(addr: SocketAddr, db: &str) {
+    let url = format!("http://{addr}/");
+    println!();
+    println!(
+        "  邻里 Linli 演示社区「{}」 / demo community",
+        setup::DEMO_COMMUNITY
+    );
+    println!("  打开 Open:      {url}");
+    println!("  数据库 Database: {db}");
+    println!(
+        "  演示账号（密码都是 {pw}） / demo accounts (password: {pw})",
+        pw = setup::DEMO_PASSWORD
+    );
+    println!();
+    println!("    {:<10} {:<14} scope", "username", "role");
+    for a in setup::DEMO_ACCOUNTS {
+        println!(
+            "    {:<10} {:<14} {} · {}",
+            a.username,
+            a.role.as_str(),
+            a.display_name,
+            a.scope
+        );
+    }
+    println!();
+    println!("  按 Ctrl+C 停止 / press Ctrl+C to stop");
+    println!();
+}
+
+fn serve(db: Db, addr: SocketAddr, config: Config) -> Result<(), CliError> {
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let app = build_app(AppState::new(db, Arc::new(SystemClock), config));
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| CliError::Bind { addr, source })?;
+        tracing::info!(%addr, "linli listening");
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown())
+            .await?;
+        tracing::info!("linli stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn verify(url: &str) -> Result<(), CliError> {
+    let db = open(url)?;
+    let found = db.read_blocking(|c| migrate::current_version(c))?;
+    if found > migrate::latest_version() {
+        return Err(StoreError::NewerSchema {
+            found,
+            known: migrate::latest_version(),
+        }
+        .into());
+    }
+    let v = audit::verify(&db)?;
+    for (community, n) in &v.chains {
+        println!("audit chain of community {community}: {n} records intact");
+    }
+    match v.broken {
+        None => {
+            println!("ok: all {} audit chains verified", v.chains.len());
+            Ok(())
+        }
+        Some((community, b)) => Err(CliError::Broken(format!("community {community}, {b}"))),
+    }
+}
+
+fn backup(url: &str, out: &std::path::Path) -> Result<(), CliError> {
+    if out.exists() {
+        return Err(CliError::Usage(format!(
+            "{} already exists; choose a new file",
+            out.display()
+        )));
+    }
+    let db = open(url)?;
+    match db.dialect() {
+        linli_store::Dialect::Sqlite => db.backup_sqlite(out)?,
+        linli_store::Dialect::Postgres => {
+            let status = std::process::Command::new("pg_dump")
+                .arg("--format=custom")
+                .arg("--file")
+                .arg(out)
+                .arg(url)
+                .status()
+                .map_err(|e| {
+                    CliError::Usage(format!(
+                        "could not run pg_dump (install the PostgreSQL client): {e}"
+                    ))
+                })?;
+            if !status.success() {
+                return Err(CliError::Usage(format!("pg_dump failed with {status}")));
+            }
+        }
+    }
+    println!("backup written to {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,174 @@
+// Shared helpers for the browser suite: where the server and Chromium are, where
+// screenshots go, and small steps (log in, follow a link and wait for the new page).
+//
+// Environment:
+//   BASE_URL        the running server (default http://127.0.0.1:18080)
+//   SCREENSHOT_DIR  folder for the PNGs (default e2e/screenshots); created if missing
+//   CHROMIUM        browser binary (default: `which chromium`, Debian's package)
+
+import { execSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
+export const SCREENSHOT_DIR = path.resolve(process.env.SCREENSHOT_DIR || path.join(here, 'screenshots'));
+
+export const ADMIN = { username: 'admin', password: 'linli2026' };
+export const COMMUNITY = 'Xx社区';
+
+export const DESKTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Any CJK ideograph: the way to tell a Chinese message from an English one. */
+export const HAN = /[\u4e00-\u9fff]/;
+
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  try {
+    return execSync('which chromium', { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('chromium not found: install Debian\'s `chromium` package or set CHROMIUM=/path/to/chromium');
+  }
+}
+
+export async function launchBrowser() {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/**
+ * A fresh context (no cookies) and page. The context speaks Chinese like the people the
+ * app is for. Everything that goes wrong in the page (uncaught JS errors, sub-resources
+ * answering 4xx/5xx) is collected in `problems` for `assertNoPageProblems`.
+ */
+export async function newPage(browser, { viewport = DESKTOP, mobile = false } = {}) {
+  const context = await browser.newContext({
+    viewport,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    ...(mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.setDefaultNavigationTimeout(20_000);
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`uncaught script error: ${err.message}`));
+  page.on('response', (res) => {
+    const req = res.request();
+    if (res.status() >= 400 && req.resourceType() !== 'document' && !req.url().endsWith('/favicon.ico')) {
+      problems.push(`${req.method()} ${req.url()} -> HTTP ${res.status()}`);
+    }
+  });
+  page.on('requestfailed', (req) => {
+    if (req.resourceType() !== 'document' && !req.url().endsWith('/favicon.ico')) {
+      problems.push(`${req.method()} ${req.url()} failed: ${req.failure()?.errorText}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+export function assertNoPageProblems(problems, where) {
+  const unique = [...new Set(problems)];
+  assert.ok(unique.length === 0, `${where}: the page had errors:\n  ${unique.join('\n  ')}`);
+}
+
+let failShots = 0;
+
+/** Full-page PNG into SCREENSHOT_DIR. */
+export async function shot(page, name) {
+  const file = path.join(SCREENSHOT_DIR, name.endsWith('.png') ? name : `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Runs `body(page, problems)` on a fresh context; on failure saves a FAIL-*.png of
+ * wherever the page was, then rethrows. Always closes the context.
+ */
+export async function withPage(browser, label, body, opts) {
+  const { context, page, problems } = await newPage(browser, opts);
+  try {
+    await body(page, problems);
+  } catch (err) {
+    failShots += 1;
+    const safe = label.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '');
+    try {
+      const file = await shot(page, `FAIL-${String(failShots).padStart(2, '0')}-${safe}`);
+      err.message += `\n  (page was at ${page.url()}; screenshot ${file})`;
+    } catch {
+      // the page may already be gone; the original error matters more
+    }
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Path of the page's current URL, e.g. "/login". */
+export function pathOf(page) {
+  return new URL(page.url()).pathname;
+}
+
+/**
+ * Does `action` (a click that leads to a new page: a link, a form post, a redirect chain)
+ * and waits until the new page has loaded.
+ */
+export async function andWaitForPage(page, action) {
+  const navigated = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame(),
+  });
+  await action();
+  await navigated;
+  await page.waitForLoadState('load');
+}
+
+export async function goto(page, route) {
+  const res = await page.goto(BASE_URL + route, { waitUntil: 'load' });
+  return res;
+}
+
+/** Fills and submits the login form on the current page. */
+export async function submitLogin(page, { username, password }) {
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await andWaitForPage(page, () => page.click('button[type=submit]'));
+}
+
+/** Text of the first visible login error (`.form-error` or `.flash-error`), or null. */
+export async function loginError(page) {
+  const el = page.locator('.form-error, .flash-error').filter({ visible: true }).first();
+  if ((await el.count()) === 0) return null;
+  return (await el.innerText()).trim();
+}
+
+/** Opens /login, logs in, and checks that the staff home page is what came back. */
+export async function loginAs(page, account) {
+  await goto(page, '/login');
+  await submitLogin(page, account);
+  const err = await loginError(page);
+  assert.equal(
+    pathOf(page),
+    '/',
+    `logging in as ${account.username} should land on / but landed on ${page.url()}` +
+      (err ? ` with the error "${err}"` : ''),
+  );
+}
+
+export const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
+export const bodyClasses = (page) => page.evaluate(() => [...document.body.classList]);
+export const textOf = async (page, selector) => (await page.locator(selector).first().innerText()).trim();
