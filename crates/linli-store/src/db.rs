@@ -187,6 +187,7 @@ pub(crate) enum Engine {
 impl Db {
     /// Opens the database the URL names: `postgres://…`/`postgresql://…` for PostgreSQL,
     /// `sqlite://PATH`, `sqlite:PATH` or a plain path for SQLite. Does not migrate.
+    /// Blocks (it connects): call it before entering async code or from `spawn_blocking`.
     pub fn open(config: &DbConfig) -> Result<Db> {
         let url = config.url.trim();
         let engine = if url.starts_with("postgres://") || url.starts_with("postgresql://") {

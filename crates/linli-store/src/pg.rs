@@ -66,6 +66,20 @@ impl PgDb {
     }
 }
 
+// Each `postgres::Client` owns a small tokio runtime, and dropping a runtime inside async code
+// panics. The last `Db` handle may well be dropped there (a server shutting down, a test
+// ending), so idle clients are closed on a plain thread.
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let idle = self.pool.drain();
+        if !idle.is_empty() {
+            let _ = std::thread::Builder::new()
+                .name("linli-pg-close".into())
+                .spawn(move || drop(idle));
+        }
+    }
+}
+
 struct PgConn<'a>(postgres::Transaction<'a>);
 
 impl ToSql for Value {

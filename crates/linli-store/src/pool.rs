@@ -69,6 +69,13 @@ impl<M: Manage> Pool<M> {
     }
 }
 
+impl<M: Manage> Pool<M> {
+    /// Takes every idle connection out of the pool (for shutdown).
+    pub fn drain(&self) -> Vec<M::Conn> {
+        std::mem::take(&mut self.lock().idle)
+    }
+}
+
 pub(crate) struct Pooled<'a, M: Manage> {
     pool: &'a Pool<M>,
     conn: Option<M::Conn>,

@@ -155,15 +155,19 @@ mod tests {
         ];
         let mut missing = Vec::new();
         for src in sources {
-            for part in src
-                .split("t(lang, \"")
-                .skip(1)
-                .chain(src.split("tf(lang, \"").skip(1))
-            {
-                if let Some(key) = part.split('"').next()
-                    && !ZH.contains_key(key)
-                {
-                    missing.push(key.to_string());
+            for needle in ["t(lang, \"", "tf(lang, \""] {
+                for (at, _) in src.match_indices(needle) {
+                    // `select(lang, "kind"…` ends in `t(lang, "` too: require a word start.
+                    let before = src[..at].chars().next_back();
+                    if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
+                    let rest = &src[at + needle.len()..];
+                    if let Some(key) = rest.split('"').next()
+                        && !ZH.contains_key(key)
+                    {
+                        missing.push(key.to_string());
+                    }
                 }
             }
         }

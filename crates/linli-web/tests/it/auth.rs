@@ -1,0 +1,260 @@
+use crate::both_engines;
+use crate::support::{Browser, Engine, PASSWORD, spawn_app};
+use chrono::Duration;
+use reqwest::StatusCode;
+use serde_json::json;
+
+both_engines!(
+    the_demo_admin_signs_in_and_sees_the_chinese_home_page,
+    a_wrong_password_is_refused_in_chinese_and_audited,
+    repeated_failures_slow_down_then_lock_the_name,
+    logging_out_ends_the_session,
+    api_tokens_are_issued_for_good_credentials_only,
+    a_session_from_one_instance_is_accepted_by_another,
+    changing_the_password_signs_out_other_sessions,
+);
+
+async fn the_demo_admin_signs_in_and_sees_the_chinese_home_page(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut b = app.browser();
+
+    let res = b.get("/").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(Browser::location(&res).starts_with("/login"));
+
+    let res = b.login("admin", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    let (status, html) = b.get_text("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("lang=\"zh-CN\""));
+    assert!(html.contains("Xx社区"));
+    assert!(html.contains("工作台"));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"login.succeeded".to_string())
+    );
+}
+
+async fn a_wrong_password_is_refused_in_chinese_and_audited(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut b = app.browser();
+    let res = b.login("admin", "not-the-password").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("用户名或密码不正确"), "{html}");
+    assert!(
+        html.contains("value=\"admin\""),
+        "the form keeps the user name"
+    );
+    assert!(b.cookies.iter().all(|(k, _)| k != "linli_session"));
+    // An unknown name answers exactly the same.
+    let res = b.login("nobody", "not-the-password").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let failed = app
+        .audit_actions()
+        .await
+        .iter()
+        .filter(|a| *a == "login.failed")
+        .count();
+    assert_eq!(failed, 2);
+}
+
+async fn repeated_failures_slow_down_then_lock_the_name(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut b = app.browser();
+    for _ in 0..linli_core::login::FREE_FAILURES {
+        let res = b.login("admin", "wrong-password").await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // The next try comes too soon, even with the right password.
+    let res = b.login("admin", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.text().await.unwrap().contains("秒后再试"));
+
+    // Keep failing, waiting out each delay, until the name locks.
+    let mut failures = linli_core::login::FREE_FAILURES;
+    while failures < linli_core::login::LOCK_AFTER {
+        app.clock
+            .advance(linli_core::login::required_wait(failures));
+        let res = b.login("admin", "wrong-password").await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        failures += 1;
+    }
+    app.clock.advance(Duration::minutes(5));
+    let res = b.login("admin", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.text().await.unwrap().contains("暂时锁定"));
+
+    app.clock
+        .advance(Duration::minutes(linli_core::login::LOCK_MINUTES));
+    let res = b.login("admin", PASSWORD).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "the lock lifts after its time"
+    );
+    // Success clears the counter: one new failure costs nothing.
+    let mut other = app.browser();
+    assert_eq!(
+        other.login("admin", "wrong-password").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        other.login("admin", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+async fn logging_out_ends_the_session(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut b = app.signed_in("admin").await;
+    let stolen = b.cookies.clone();
+    let csrf = b.csrf().await;
+    let res = b.post_form("/logout", &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(Browser::location(&res), "/login");
+    // The old cookie, replayed, no longer opens anything.
+    let mut replay = app.browser();
+    replay.cookies = stolen;
+    assert_eq!(replay.get("/").await.status(), StatusCode::SEE_OTHER);
+    assert!(app.audit_actions().await.contains(&"logout".to_string()));
+}
+
+async fn api_tokens_are_issued_for_good_credentials_only(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    let (status, body) = app
+        .api(&token, reqwest::Method::GET, "/api/v1/me", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["username"], "admin");
+    assert_eq!(body["community"]["name"], "Xx社区");
+
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/token", app.base))
+        .json(&json!({"username": "admin", "password": "wrong-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "login_failed");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("用户名或密码")
+    );
+    assert!(
+        body["error"]["details"]["request_id"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+
+    let (status, body) = app
+        .api("made-up-token", reqwest::Method::GET, "/api/v1/me", None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "unauthenticated");
+}
+
+async fn a_session_from_one_instance_is_accepted_by_another(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let second = app.second_instance().await;
+    assert_ne!(app.base, second.base);
+    let b = app.signed_in("admin").await;
+    let mut on_second = second.browser();
+    on_second.cookies = b.cookies.clone();
+    let (status, html) = on_second.get_text("/").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the session lives in the shared database"
+    );
+    assert!(html.contains("王建华"));
+    let token = app.token("admin").await;
+    let (status, _) = second
+        .api(&token, reqwest::Method::GET, "/api/v1/places", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn changing_the_password_signs_out_other_sessions(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut phone = app.signed_in("wangge1").await;
+    let mut office = app.signed_in("wangge1").await;
+    let csrf = office.csrf().await;
+
+    let res = office
+        .post_form(
+            "/account/password",
+            &[
+                ("_csrf", &csrf),
+                ("current", PASSWORD),
+                ("new", "123"),
+                ("confirm", "123"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("密码至少需要"));
+
+    let res = office
+        .post_form(
+            "/account/password",
+            &[
+                ("_csrf", &csrf),
+                ("current", PASSWORD),
+                ("new", "网格守望2026"),
+                ("confirm", "网格守望2026"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        office.get("/").await.status(),
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        phone.get("/").await.status(),
+        StatusCode::SEE_OTHER,
+        "the other one ends"
+    );
+    let mut fresh = app.browser();
+    assert_eq!(
+        fresh.login("wangge1", PASSWORD).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        fresh.login("wangge1", "网格守望2026").await.status(),
+        StatusCode::SEE_OTHER
+    );
+}

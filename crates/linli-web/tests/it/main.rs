@@ -1,0 +1,10 @@
+//! The HTTP integration suite: the app on port 0 over a database of its own, each test run on
+//! SQLite and on PostgreSQL (see `support`). One binary, modules by area.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod access;
+mod auth;
+mod places;
+mod routes;

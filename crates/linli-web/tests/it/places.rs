@@ -1,0 +1,269 @@
+use crate::both_engines;
+use crate::support::{Browser, Engine, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+both_engines!(
+    an_admin_builds_the_place_tree_through_the_api,
+    the_tree_refuses_impossible_shapes_with_field_errors,
+    a_building_moves_between_grids_with_its_units,
+    the_places_pages_create_and_keep_what_was_typed_on_error,
+    an_admin_creates_a_building_head_who_then_signs_in,
+);
+
+async fn an_admin_builds_the_place_tree_through_the_api(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    let community = app.place_id("community", "Xx社区").await;
+    let (status, grid) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/places",
+            Some(json!({"kind": "grid", "name": "第四网格", "parent_id": community})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, building) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/places",
+            Some(json!({"kind": "building", "name": "25号楼", "parent_id": grid["id"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(building["parent_id"], grid["id"]);
+    let (_, list) = app.api(&token, Method::GET, "/api/v1/places", None).await;
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"第四网格") && names.contains(&"25号楼"));
+    // The admin's scope is the community: the street above it is not listed.
+    assert!(!names.contains(&"东安街道"));
+    let actions = app.audit_actions().await;
+    assert_eq!(actions.iter().filter(|a| *a == "place.create").count(), 2);
+}
+
+async fn the_tree_refuses_impossible_shapes_with_field_errors(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    let community = app.place_id("community", "Xx社区").await;
+    let unit_parent = app.place_id("building", "1号楼").await;
+    let (status, body) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/places",
+            Some(json!({"kind": "unit", "name": "1单元", "parent_id": community})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "place_wrong_parent");
+    assert_eq!(body["error"]["details"]["field"], "parent_id");
+    let (status, body) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/places",
+            Some(json!({"kind": "unit", "name": "   ", "parent_id": unit_parent})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "place_bad_name");
+    let (status, body) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/places",
+            Some(json!({"kind": "castle", "name": "x", "parent_id": unit_parent})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "place_bad_kind");
+    let (status, body) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/places",
+            Some(json!({"kind": "community", "name": "新社区"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "place_parent_required");
+    // Malformed JSON is a 4xx with the error shape, not a crash.
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/places", app.base))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error());
+}
+
+async fn a_building_moves_between_grids_with_its_units(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    let building = app.place_id("building", "8号楼").await;
+    let grid2 = app.place_id("grid", "第二网格").await;
+    let (status, moved) = app
+        .api(
+            &token,
+            Method::PATCH,
+            &format!("/api/v1/places/{building}"),
+            Some(json!({"parent_id": grid2, "name": "8号楼（东）"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["parent_id"], grid2);
+    assert_eq!(moved["name"], "8号楼（东）");
+    // The worker of grid 1 no longer sees it or its units; everything moved together.
+    let worker = app.token("wangge1").await;
+    let (_, list) = app.api(&worker, Method::GET, "/api/v1/places", None).await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["name"] != "8号楼（东）")
+    );
+    assert_eq!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["kind"] == "unit")
+            .count(),
+        21
+    );
+    let (status, body) = app
+        .api(
+            &token,
+            Method::PATCH,
+            &format!("/api/v1/places/{grid2}"),
+            Some(json!({"parent_id": building})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "place_cycle");
+}
+
+async fn the_places_pages_create_and_keep_what_was_typed_on_error(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut b = app.signed_in("admin").await;
+    let csrf = b.csrf().await;
+    let (status, html) = b.get_text("/places").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("第一网格") && html.contains("24号楼"));
+
+    let building = app.place_id("building", "1号楼").await.to_string();
+    let long = "长".repeat(61);
+    let res = b
+        .post_form(
+            "/places",
+            &[
+                ("_csrf", &csrf),
+                ("kind", "unit"),
+                ("name", &long),
+                ("parent_id", &building),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("不超过 60 个字"),
+        "the error stands beside the field"
+    );
+    assert!(html.contains(&long), "what was typed is kept");
+
+    let res = b
+        .post_form(
+            "/places",
+            &[
+                ("_csrf", &csrf),
+                ("kind", "unit"),
+                ("name", "4单元"),
+                ("parent_id", &building),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = Browser::location(&res);
+    let (_, html) = b.get_text(&to).await;
+    assert!(
+        html.contains("4单元") && html.contains("已新建"),
+        "the flash shows once"
+    );
+    let (_, html) = b.get_text(&to).await;
+    assert!(!html.contains("已新建"));
+}
+
+async fn an_admin_creates_a_building_head_who_then_signs_in(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    let building = app.place_id("building", "9号楼").await;
+    let community = app.place_id("community", "Xx社区").await;
+    let (status, body) = app
+        .api(&token, Method::POST, "/api/v1/users", Some(json!({"username": "zhanglou", "password": "short", "role": "building_head", "scope_place_id": building})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "password_too_short");
+    let (status, body) = app
+        .api(&token, Method::POST, "/api/v1/users", Some(json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": community})))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a building head is granted on a building"
+    );
+    assert_eq!(body["error"]["code"], "role_wrong_scope");
+    let (status, body) = app
+        .api(&token, Method::POST, "/api/v1/users", Some(json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building, "display_name": "张楼长"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(body["id"].as_i64().is_some());
+    let (status, body) = app
+        .api(&token, Method::POST, "/api/v1/users", Some(json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building})))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "username_taken");
+
+    let mut b = app.browser();
+    assert_eq!(
+        b.login("zhanglou", "楼长守望九号楼2026").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, html) = b.get_text("/places").await;
+    assert!(html.contains("9号楼") && !html.contains("10号楼"));
+    // The audit image never holds the password.
+    let after: Vec<String> = app
+        .db
+        .read(|c| {
+            c.query(
+                "SELECT after_json FROM audit_log WHERE action = 'user.create'",
+                linli_store::params![],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<Vec<_>, _>>()
+        })
+        .await
+        .unwrap();
+    assert!(after.iter().all(|a| !a.contains("楼长守望九号楼2026")));
+}

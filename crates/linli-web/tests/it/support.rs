@@ -1,0 +1,365 @@
+//! Test harness: each test gets its own app on port 0 over its own database, on SQLite and,
+//! when a server is configured, on PostgreSQL.
+
+use chrono::{TimeZone, Utc};
+use linli_core::ManualClock;
+use linli_store::{Db, DbConfig, migrate, setup};
+use linli_web::{AppState, Config, build_app};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::redirect::Policy;
+use reqwest::{Response, StatusCode};
+use serde_json::Value;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body once per engine: `both_engines!(name, …)` expects `async fn name(Engine)`.
+#[macro_export]
+macro_rules! both_engines {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use $crate::support::Engine;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() { super::$name(Engine::Sqlite).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() { super::$name(Engine::Postgres).await }
+        }
+    )*};
+}
+
+pub const PASSWORD: &str = setup::DEMO_PASSWORD;
+
+/// Where a PostgreSQL test database can be created, or `None` (after saying why) to skip.
+fn pg_admin_url() -> Option<String> {
+    match std::env::var("LINLI_TEST_PG_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("LINLI_REQUIRE_PG").as_deref() == Ok("1") {
+                panic!(
+                    "LINLI_REQUIRE_PG=1 but LINLI_TEST_PG_URL is not set: the PostgreSQL suite cannot run"
+                );
+            }
+            eprintln!(
+                "skipping the PostgreSQL variant: LINLI_TEST_PG_URL is not set (it names a server where tests may create databases; CI sets it, with LINLI_REQUIRE_PG=1 to make a missing server a failure)"
+            );
+            None
+        }
+    }
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let cut = base
+        .rfind('/')
+        .filter(|i| *i > "postgres://".len())
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..cut]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// A database of its own for one test.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new(engine: Engine) -> Option<TestDb> {
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = dir.path().join("linli.db").to_string_lossy().to_string();
+                Some(TestDb {
+                    url,
+                    _dir: Some(dir),
+                })
+            }
+            Engine::Postgres => {
+                let admin = pg_admin_url()?;
+                let name = format!("linli_t_{}", hex::encode(rand::random::<[u8; 6]>()));
+                let create = format!("CREATE DATABASE {name}");
+                let admin2 = admin.clone();
+                tokio::task::spawn_blocking(move || {
+                    let mut c =
+                        postgres::Client::connect(&admin2, postgres::NoTls).unwrap_or_else(|e| {
+                            panic!("cannot reach PostgreSQL at LINLI_TEST_PG_URL: {e}")
+                        });
+                    c.batch_execute(&create).unwrap();
+                })
+                .await
+                .unwrap();
+                Some(TestDb {
+                    url: with_database(&admin, &name),
+                    _dir: None,
+                })
+            }
+        }
+    }
+
+    /// Opens, migrates and seeds the demo community (blocking work off the async threads).
+    pub async fn open_seeded(&self) -> Db {
+        let url = self.url.clone();
+        tokio::task::spawn_blocking(move || {
+            let db = Db::open(&DbConfig::new(url)).unwrap();
+            migrate::migrate(&db).unwrap();
+            setup::seed_demo(&db, Utc::now()).unwrap();
+            db
+        })
+        .await
+        .unwrap()
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub clock: Arc<ManualClock>,
+    pub test_db: Arc<TestDb>,
+}
+
+pub fn start_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 1, 0, 0).unwrap()
+}
+
+async fn serve(db: Db, clock: Arc<ManualClock>) -> String {
+    let app = build_app(AppState::new(db, clock, Config::default()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    format!("http://{addr}")
+}
+
+/// The demo community served on port 0, or `None` when the engine is not available here.
+pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
+    let test_db = Arc::new(TestDb::new(engine).await?);
+    let db = test_db.open_seeded().await;
+    let clock = Arc::new(ManualClock::new(start_time()));
+    let base = serve(db.clone(), clock.clone()).await;
+    Some(TestApp {
+        base,
+        db,
+        clock,
+        test_db,
+    })
+}
+
+impl TestApp {
+    /// A second, independent instance over the same database (as behind a load balancer).
+    pub async fn second_instance(&self) -> TestApp {
+        let db = self.test_db.open_seeded().await;
+        let base = serve(db.clone(), self.clock.clone()).await;
+        TestApp {
+            base,
+            db,
+            clock: self.clock.clone(),
+            test_db: self.test_db.clone(),
+        }
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+            base: self.base.clone(),
+            cookies: Vec::new(),
+        }
+    }
+
+    /// A browser signed in as `user` (demo password).
+    pub async fn signed_in(&self, user: &str) -> Browser {
+        let mut b = self.browser();
+        let res = b.login(user, PASSWORD).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "login of {user} should redirect"
+        );
+        b
+    }
+
+    /// A bearer token for `user` (demo password).
+    pub async fn token(&self, user: &str) -> String {
+        let res = self
+            .browser()
+            .http
+            .post(format!("{}/api/v1/auth/token", self.base))
+            .json(&serde_json::json!({"username": user, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub async fn api(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let client = reqwest::Client::new();
+        let mut req = client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// The audit actions recorded so far, oldest first.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        self.db
+            .read(|c| {
+                c.query(
+                    "SELECT action FROM audit_log ORDER BY id",
+                    linli_store::params![],
+                )?
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<Result<Vec<_>, _>>()
+            })
+            .await
+            .unwrap()
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        self.db
+            .read(move |c| c.count(sql, linli_store::params![]))
+            .await
+            .unwrap()
+    }
+
+    /// Id of a place by kind and name.
+    pub async fn place_id(&self, kind: &'static str, name: &'static str) -> i64 {
+        self.db
+            .read(move |c| {
+                c.count(
+                    "SELECT id FROM places WHERE kind = ? AND name = ?",
+                    linli_store::params![kind, name],
+                )
+            })
+            .await
+            .unwrap()
+    }
+}
+
+/// A minimal browser: keeps cookies, follows no redirects, reads the CSRF token from pages.
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, res: &Response) {
+        for v in res.headers().get_all(SET_COOKIE) {
+            let s = v.to_str().unwrap();
+            let pair = s.split(';').next().unwrap();
+            let (k, val) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            let expired = s.contains("Max-Age=0");
+            if !expired && !val.is_empty() {
+                self.cookies.push((k.to_string(), val.to_string()));
+            }
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Response {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.keep_cookies(&res);
+        res
+    }
+
+    pub async fn get_text(&mut self, path: &str) -> (StatusCode, String) {
+        let res = self.get(path).await;
+        (res.status(), res.text().await.unwrap())
+    }
+
+    /// Posts a form as a same-origin page would.
+    pub async fn post_form(&mut self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.post_form_with(path, form, &[]).await
+    }
+
+    pub async fn post_form_with(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .form(form);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.unwrap();
+        self.keep_cookies(&res);
+        res
+    }
+
+    pub async fn login(&mut self, user: &str, password: &str) -> Response {
+        self.post_form(
+            "/login",
+            &[("username", user), ("password", password), ("next", "/")],
+        )
+        .await
+    }
+
+    /// The CSRF token the signed-in pages carry in their forms.
+    pub async fn csrf(&mut self) -> String {
+        let (_, html) = self.get_text("/").await;
+        let at = html
+            .find("name=\"_csrf\" value=\"")
+            .expect("a signed-in page has a CSRF field");
+        let rest = &html[at + "name=\"_csrf\" value=\"".len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+
+    pub fn location(res: &Response) -> String {
+        res.headers()
+            .get(LOCATION)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    }
+}
