@@ -1,0 +1,339 @@
+//! The `linli` command line as a person (or a script) uses it: the real binary, real files,
+//! and a real PostgreSQL when one is configured.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use linli_store::{Db, DbConfig, Dialect, params};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn linli(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args(args)
+        .env("LINLI_LOG", "warn")
+        .env_remove("LINLI_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+/// A fresh database URL per test: a SQLite file, or a new PostgreSQL database.
+enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+struct Database {
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+fn database(engine: Engine) -> Option<Database> {
+    let dir = tempfile::tempdir().unwrap();
+    match engine {
+        Engine::Sqlite => Some(Database {
+            url: dir.path().join("linli.db").to_string_lossy().to_string(),
+            _dir: dir,
+        }),
+        Engine::Postgres => {
+            let admin = match std::env::var("LINLI_TEST_PG_URL") {
+                Ok(u) if !u.is_empty() => u,
+                _ => {
+                    if std::env::var("LINLI_REQUIRE_PG").as_deref() == Ok("1") {
+                        panic!("LINLI_REQUIRE_PG=1 but LINLI_TEST_PG_URL is not set");
+                    }
+                    eprintln!("skipping the PostgreSQL variant: LINLI_TEST_PG_URL is not set");
+                    return None;
+                }
+            };
+            let name = format!("linli_cli_{}", hex::encode(rand::random::<[u8; 6]>()));
+            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+            let base = &admin[..admin.rfind('/').unwrap()];
+            Some(Database {
+                url: format!("{base}/{name}"),
+                _dir: dir,
+            })
+        }
+    }
+}
+
+fn init(url: &str) {
+    let out = linli(
+        &[
+            "init",
+            "--db",
+            url,
+            "--community",
+            "Xx社区",
+            "--admin",
+            "admin",
+        ],
+        "邻里守望2026\n",
+    );
+    assert!(out.status.success(), "init failed: {}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Xx社区"));
+}
+
+#[test]
+fn help_names_every_command() {
+    let out = linli(&["--help"], "");
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for cmd in [
+        "demo", "init", "serve", "migrate", "verify", "backup", "user",
+    ] {
+        assert!(help.contains(cmd), "--help lacks {cmd}");
+    }
+    for cmd in ["demo", "init", "serve", "verify", "backup", "migrate"] {
+        let out = linli(&[cmd, "--help"], "");
+        assert!(out.status.success(), "{cmd} --help");
+        assert!(
+            text(&out.stdout).contains("--db"),
+            "{cmd} --help mentions --db"
+        );
+    }
+}
+
+#[test]
+fn bad_arguments_give_one_line_and_status_2() {
+    for args in [
+        &["serve", "--bogus"][..],
+        &["frobnicate"][..],
+        &["serve", "--db", "x.db", "--addr", "not-an-address"][..],
+        &[
+            "user",
+            "add",
+            "--db",
+            "x.db",
+            "--community",
+            "c",
+            "--username",
+            "u",
+            "--role",
+            "boss",
+        ][..],
+    ] {
+        let out = linli(args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("error:"), "{err}");
+    }
+}
+
+#[test]
+fn init_refuses_an_empty_or_short_password_and_creates_nothing() {
+    let db = database(Engine::Sqlite).unwrap();
+    for pw in ["\n", "abc\n", ""] {
+        let out = linli(
+            &[
+                "init",
+                "--db",
+                &db.url,
+                "--community",
+                "Xx社区",
+                "--admin",
+                "admin",
+            ],
+            pw,
+        );
+        assert_eq!(out.status.code(), Some(2), "{pw:?}");
+        assert!(
+            text(&out.stderr).contains("password refused"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    assert!(
+        !std::path::Path::new(&db.url).exists(),
+        "nothing was created"
+    );
+}
+
+fn tamper(url: &str) {
+    let url = url.to_string();
+    let db = Db::open(&DbConfig::new(url)).unwrap();
+    db.write_blocking(|c| {
+        // The trigger refuses the edit; an attacker with the file drops it first.
+        let refused = c.execute(
+            "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
+            params![],
+        );
+        assert!(refused.is_err(), "the database refuses UPDATE on audit_log");
+        Ok::<_, linli_store::StoreError>(())
+    })
+    .unwrap();
+    db.write_blocking(|c| {
+        match c.dialect() {
+            Dialect::Sqlite => c.batch("DROP TRIGGER audit_log_no_update")?,
+            Dialect::Postgres => {
+                c.batch("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")?
+            }
+        }
+        c.execute(
+            "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
+            params![],
+        )?;
+        Ok::<_, linli_store::StoreError>(())
+    })
+    .unwrap();
+}
+
+fn audit_id_of_first(url: &str) -> i64 {
+    let db = Db::open(&DbConfig::new(url.to_string())).unwrap();
+    db.read_blocking(|c| c.count("SELECT id FROM audit_log WHERE seq = 1", params![]))
+        .unwrap()
+}
+
+fn verify_passes_then_fails_naming_the_altered_record(engine: Engine) {
+    let Some(db) = database(engine) else { return };
+    init(&db.url);
+    let out = linli(&["verify", "--db", &db.url], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("ok:"));
+
+    tamper(&db.url);
+    let id = audit_id_of_first(&db.url);
+    let out = linli(&["verify", "--db", &db.url], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!("record {id}")) && err.contains("altered"),
+        "{err}"
+    );
+}
+
+#[test]
+fn verify_names_the_altered_record_on_sqlite() {
+    verify_passes_then_fails_naming_the_altered_record(Engine::Sqlite);
+}
+
+#[test]
+fn verify_names_the_altered_record_on_postgres() {
+    verify_passes_then_fails_naming_the_altered_record(Engine::Postgres);
+}
+
+#[test]
+fn a_database_newer_than_the_binary_is_refused() {
+    let db = database(Engine::Sqlite).unwrap();
+    init(&db.url);
+    {
+        let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
+        d.write_blocking(|c| c.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')", params![]))
+            .unwrap();
+    }
+    for cmd in ["migrate", "verify"] {
+        let out = linli(&[cmd, "--db", &db.url], "");
+        assert_eq!(out.status.code(), Some(1), "{cmd}");
+        assert!(
+            text(&out.stderr).contains("newer than this binary"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_backup_is_a_working_database() {
+    let db = database(Engine::Sqlite).unwrap();
+    init(&db.url);
+    let out_path = db._dir.path().join("backup.db");
+    let out = linli(
+        &[
+            "backup",
+            "--db",
+            &db.url,
+            "--out",
+            &out_path.to_string_lossy(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = linli(&["verify", "--db", &out_path.to_string_lossy()], "");
+    assert!(
+        out.status.success(),
+        "the backup verifies: {}",
+        text(&out.stderr)
+    );
+    let again = linli(
+        &[
+            "backup",
+            "--db",
+            &db.url,
+            "--out",
+            &out_path.to_string_lossy(),
+        ],
+        "",
+    );
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing file is not overwritten"
+    );
+}
+
+#[test]
+fn user_add_creates_an_account_that_the_audit_chain_records() {
+    let db = database(Engine::Sqlite).unwrap();
+    init(&db.url);
+    let out = linli(
+        &[
+            "user",
+            "add",
+            "--db",
+            &db.url,
+            "--community",
+            "Xx社区",
+            "--username",
+            "jijin",
+            "--role",
+            "finance",
+            "--name",
+            "赵会计",
+        ],
+        "基金账目2026\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = linli(
+        &[
+            "user",
+            "add",
+            "--db",
+            &db.url,
+            "--community",
+            "Xx社区",
+            "--username",
+            "jijin",
+            "--role",
+            "finance",
+        ],
+        "基金账目2026\n",
+    );
+    assert_eq!(out.status.code(), Some(1), "a taken name is refused");
+    let out = linli(&["verify", "--db", &db.url], "");
+    assert!(out.status.success());
+}
+
+#[test]
+fn migrate_is_idempotent() {
+    let db = database(Engine::Sqlite).unwrap();
+    let first = linli(&["migrate", "--db", &db.url], "");
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(text(&first.stdout).contains("was 0"));
+    let second = linli(&["migrate", "--db", &db.url], "");
+    assert!(second.status.success());
+    assert!(text(&second.stdout).contains("(was 1)"));
+}
