@@ -21,10 +21,20 @@ pub enum Action {
     ViewUsers,
     ManageUsers,
     ViewAudit,
+    /// The roster, masked.
+    ViewResidents,
+    ManageResidents,
+    /// Full ID numbers and phones of one resident (audited).
+    RevealResidents,
+    ImportResidents,
+    /// A roster export with ID numbers and phones masked.
+    ExportResidents,
+    /// A roster export with full ID numbers and phones (audited).
+    ExportResidentsUnmasked,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 13] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -32,6 +42,12 @@ impl Action {
         Action::ViewUsers,
         Action::ManageUsers,
         Action::ViewAudit,
+        Action::ViewResidents,
+        Action::ManageResidents,
+        Action::RevealResidents,
+        Action::ImportResidents,
+        Action::ExportResidents,
+        Action::ExportResidentsUnmasked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +59,12 @@ impl Action {
             Action::ViewUsers => "view_users",
             Action::ManageUsers => "manage_users",
             Action::ViewAudit => "view_audit",
+            Action::ViewResidents => "view_residents",
+            Action::ManageResidents => "manage_residents",
+            Action::RevealResidents => "reveal_residents",
+            Action::ImportResidents => "import_residents",
+            Action::ExportResidents => "export_residents",
+            Action::ExportResidentsUnmasked => "export_residents_unmasked",
         }
     }
 }
@@ -54,7 +76,14 @@ pub fn role_permits(role: Role, action: Action) -> bool {
     match action {
         ViewHome | ChangeOwnPassword => true,
         ViewPlaces => matches!(role, Admin | Worker | BuildingHead | Finance),
-        ManagePlaces | ViewUsers | ManageUsers | ViewAudit => role == Admin,
+        ManagePlaces | ViewUsers | ManageUsers | ViewAudit | ExportResidentsUnmasked => {
+            role == Admin
+        }
+        // Building heads know their neighbours; the fund keeper picks beneficiaries.
+        ViewResidents => matches!(role, Admin | Worker | BuildingHead | Finance),
+        ManageResidents | RevealResidents | ImportResidents | ExportResidents => {
+            matches!(role, Admin | Worker)
+        }
     }
 }
 
@@ -197,6 +226,35 @@ mod tests {
             assert_eq!(
                 authorize(&g, Action::ChangeOwnPassword, None),
                 Decision::Allow
+            );
+        }
+    }
+
+    #[test]
+    fn building_heads_see_residents_masked_but_may_not_reveal_or_export() {
+        let g = [grant(Role::BuildingHead, &[1, 2, 3, 10])];
+        let t = path(&[1, 2, 3, 10, 100]);
+        assert_eq!(
+            authorize(&g, Action::ViewResidents, Some(&t)),
+            Decision::Allow
+        );
+        assert_eq!(
+            authorize(&g, Action::RevealResidents, Some(&t)),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            authorize(&g, Action::ExportResidents, Some(&t)),
+            Decision::Forbidden
+        );
+    }
+
+    #[test]
+    fn only_admins_export_unmasked_rosters() {
+        for role in Role::ALL {
+            let g = [grant(role, &[1, 2])];
+            assert_eq!(
+                authorize(&g, Action::ExportResidentsUnmasked, None) == Decision::Allow,
+                role == Role::Admin
             );
         }
     }

@@ -7,13 +7,19 @@
 pub mod authz;
 pub mod chain;
 pub mod clock;
+pub mod dates;
+pub mod id_number;
 pub mod login;
 pub mod mask;
 pub mod password;
+pub mod pinyin;
 pub mod place;
 pub mod role;
+pub mod roster;
+mod text;
 
 pub use authz::{Action, Decision, Grant, authorize};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use id_number::{Gender, IdNumber};
 pub use place::{PlaceKind, PlacePath};
 pub use role::Role;

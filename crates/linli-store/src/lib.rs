@@ -15,6 +15,8 @@ pub mod migrate;
 mod pg;
 pub mod places;
 mod pool;
+pub mod population;
+pub mod registry;
 pub mod setup;
 mod sqlite;
 pub mod users;

@@ -4,7 +4,7 @@
 use crate::db::{Conn, Db};
 use crate::error::StoreError;
 use crate::places::{self, Place};
-use crate::{Result, audit, users};
+use crate::{Result, audit, population, registry, users};
 use chrono::{DateTime, Utc};
 use linli_core::password::hashing;
 use linli_core::{PlaceKind, Role};
@@ -64,9 +64,14 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
-const GRIDS: [&str; 3] = ["第一网格", "第二网格", "第三网格"];
-const BUILDINGS_PER_GRID: usize = 8;
-const UNITS_PER_BUILDING: usize = 3;
+/// Grids and how many buildings each holds: 63 buildings, numbered 1号楼 … 63号楼 in order.
+pub const GRIDS: [(&str, usize); 4] = [
+    ("第一网格", 16),
+    ("第二网格", 16),
+    ("第三网格", 16),
+    ("第四网格", 15),
+];
+pub const UNITS_PER_BUILDING: usize = 3;
 
 pub struct Initialized {
     pub community: Place,
@@ -90,6 +95,7 @@ pub fn init_community(
             });
         }
         let place = places::create(c, PlaceKind::Community, community, None, now)?;
+        registry::ensure_default_tags(c, place.id)?;
         let user = users::create(c, Some(place.id), admin, admin, password_hash, now)?;
         users::add_grant(c, user.id, Role::Admin, &place, None, now)?;
         audit::append(
@@ -136,10 +142,11 @@ fn seed_demo_in(c: &mut dyn Conn, hash: &str, now: DateTime<Utc>) -> Result<i64>
     let mut buildings = Vec::new();
     let mut grids = Vec::new();
     let mut first_unit = None;
-    for (g, grid_name) in GRIDS.iter().enumerate() {
+    let mut number = 0;
+    for (grid_name, count) in GRIDS {
         let grid = places::create(c, PlaceKind::Grid, grid_name, Some(community.id), now)?;
-        for b in 0..BUILDINGS_PER_GRID {
-            let number = g * BUILDINGS_PER_GRID + b + 1;
+        for _ in 0..count {
+            number += 1;
             let building = places::create(
                 c,
                 PlaceKind::Building,
@@ -195,4 +202,45 @@ fn seed_demo_in(c: &mut dyn Conn, hash: &str, now: DateTime<Utc>) -> Result<i64>
         },
     )?;
     Ok(community.id)
+}
+
+/// `linli demo`: the demo community's people (about 8,000), unless it has residents already.
+/// Returns how many were created.
+pub fn populate_demo(db: &Db, now: DateTime<Utc>) -> Result<u64> {
+    let community_id = seed_demo(db, now)?;
+    db.write_blocking(|c| {
+        let (existing, _) = registry::count_active(c, community_id)?;
+        if existing > 0 {
+            return Ok(0);
+        }
+        let n = population::populate(c, community_id, now, true)?;
+        audit::append(
+            c,
+            &audit::Event {
+                at: now,
+                community_id: Some(community_id),
+                actor_user_id: None,
+                actor: "linli demo",
+                action: "registry.demo_population",
+                object_kind: "place",
+                object_id: Some(community_id.to_string()),
+                before: None,
+                after: Some(json!({"residents": n})),
+                request_id: None,
+            },
+        )?;
+        Ok(n)
+    })
+}
+
+/// The seed's named people only (夏胜林's family, 米丽芳, 杨静 and her daughter, 张君, 陈玉兰):
+/// the small, fast fixture the integration tests use.
+pub fn seed_story_people(db: &Db, now: DateTime<Utc>) -> Result<i64> {
+    let community_id = seed_demo(db, now)?;
+    db.write_blocking(|c| {
+        if registry::count_active(c, community_id)?.0 == 0 {
+            population::populate(c, community_id, now, false)?;
+        }
+        Ok(community_id)
+    })
 }

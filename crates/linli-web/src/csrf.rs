@@ -92,7 +92,21 @@ pub async fn check(State(_): State<AppState>, req: Request, next: Next) -> Respo
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return AppError::Csrf.into_response();
+        // File uploads (multipart) carry the token in the form's action URL instead.
+        let in_query = req
+            .uri()
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == "_csrf")
+                    .map(|(_, v)| v)
+            });
+        return match in_query {
+            Some(t) if constant_time_eq(&t, &expected) => next.run(req).await,
+            _ => AppError::Csrf.into_response(),
+        };
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {

@@ -152,6 +152,8 @@ mod tests {
             include_str!("pages/places.rs"),
             include_str!("pages/users.rs"),
             include_str!("pages/audit.rs"),
+            include_str!("pages/residents.rs"),
+            include_str!("pages/roster.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {

@@ -59,11 +59,18 @@ const NAV: &[(&str, &[NavItem])] = &[
     ),
     (
         "nav.group.community",
-        &[NavItem {
-            href: "/places",
-            key: "nav.places",
-            action: Action::ViewPlaces,
-        }],
+        &[
+            NavItem {
+                href: "/residents",
+                key: "nav.residents",
+                action: Action::ViewResidents,
+            },
+            NavItem {
+                href: "/places",
+                key: "nav.places",
+                action: Action::ViewPlaces,
+            },
+        ],
     ),
     (
         "nav.group.settings",

@@ -11,6 +11,7 @@ mod csrf;
 mod ctx;
 mod error;
 pub mod i18n;
+pub mod import;
 mod layout;
 mod metrics;
 mod middleware;

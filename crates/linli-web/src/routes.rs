@@ -9,6 +9,9 @@ use axum::routing::{MethodFilter, on};
 use linli_core::Action;
 use serde_json::Value as Json;
 
+/// The largest upload (a roster spreadsheet) a route registered with [`Table::upload`] takes.
+pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
+
 /// Who may call a route. The route's handler may narrow it further by target
 /// (`Caller::authorize` with the object's place).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +93,33 @@ impl Table {
             response: None,
         };
         self.add(op, handler)
+    }
+
+    /// A form that uploads a file: like [`Table::page`], with room for a 50 MiB spreadsheet.
+    pub fn upload<H, T>(mut self, path: &'static str, policy: Policy, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let route = axum::routing::post(handler)
+            .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
+            .route_layer(axum::middleware::from_fn_with_state(
+                (self.state.clone(), policy),
+                middleware::enforce_policy,
+            ));
+        self.router = self.router.route(path, route);
+        self.ops.push(Op {
+            method: Method::POST,
+            path,
+            policy,
+            operation_id: None,
+            summary: "",
+            tag: "pages",
+            query: &[],
+            body: None,
+            response: None,
+        });
+        self
     }
 
     /// A JSON API operation, described in the OpenAPI document.

@@ -81,6 +81,32 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Import data from a spreadsheet
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a residents roster (xlsx, xls or csv in UTF-8, GB18030 or UTF-16): all rows or none.
+    /// Prints a JSON summary as the last line; exits 1 when any row is refused.
+    Residents {
+        /// The roster file
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        /// Community to import into
+        #[arg(long)]
+        community: String,
+        /// create: every row is a new resident; upsert: rows whose ID number is registered update it
+        #[arg(long, default_value = "create", value_parser = ["create", "upsert"])]
+        mode: String,
+        /// Create the buildings and units the file names that do not exist yet
+        #[arg(long)]
+        create_places: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -129,6 +155,8 @@ enum CliError {
     Io(#[from] std::io::Error),
     #[error("the audit chain is broken: {0}")]
     Broken(String),
+    #[error("{0} rows refused; nothing was imported")]
+    Rows(usize),
 }
 
 impl CliError {
@@ -233,7 +261,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Demo { addr, db } => {
             let database = open_migrated(&db)?;
-            setup::seed_demo(&database, chrono::Utc::now())?;
+            let created = setup::populate_demo(&database, chrono::Utc::now())?;
+            if created > 0 {
+                tracing::info!(residents = created, "demo community populated");
+            }
             print_demo(addr, &db);
             serve(database, addr, Config::default())
         }
@@ -284,6 +315,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Verify { db } => verify(&db.db),
+        Command::Import {
+            command:
+                ImportCommand::Residents {
+                    file,
+                    db,
+                    community,
+                    mode,
+                    create_places,
+                },
+        } => import_residents(&file, &db.db, &community, &mode, create_places),
         Command::Backup { db, out } => backup(&db.db, &out),
         Command::User {
             command:
@@ -349,8 +390,74 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn serde_json_value(username: &str, role: Role, place: i64) -> linli_store_json::Value {
-    linli_store_json::json!({"username": username, "role": role.as_str(), "place_id": place})
+fn import_residents(
+    file: &std::path::Path,
+    url: &str,
+    community: &str,
+    mode: &str,
+    create_places: bool,
+) -> Result<(), CliError> {
+    use linli_web::import::{self, Actor, Mode, Options};
+    let mode = Mode::parse(mode)
+        .ok_or_else(|| CliError::Usage(format!("unknown mode `{mode}` (create or upsert)")))?;
+    let bytes = std::fs::read(file)
+        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", file.display())))?;
+    let database = open_migrated(url)?;
+    let comm = database
+        .read_blocking(|c| places::find_community(c, community))?
+        .ok_or_else(|| {
+            CliError::Usage(format!("no community named `{community}` in this database"))
+        })?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let actor = Actor {
+        user_id: None,
+        name: "linli import",
+        request_id: None,
+        scopes: None,
+    };
+    let summary = match import::import(
+        &database,
+        comm.id,
+        &bytes,
+        &name,
+        Options {
+            mode,
+            create_places,
+            dry_run: false,
+        },
+        &actor,
+        chrono::Utc::now(),
+    ) {
+        Ok(s) => s,
+        Err(import::ImportError::File(e)) => {
+            let out = serde_json::json!({"imported": 0, "errors": [{"row": 0, "column": "", "message": e.message_zh()}]});
+            println!("{out}");
+            return Err(CliError::Rows(1));
+        }
+        Err(import::ImportError::Store(e)) => return Err(e.into()),
+    };
+    for e in &summary.errors {
+        eprintln!("第{}行 {}：{}", e.row, e.column, e.message);
+    }
+    if !summary.unknown_columns.is_empty() {
+        eprintln!(
+            "未识别的列（没有导入）：{}",
+            summary.unknown_columns.join("、")
+        );
+    }
+    println!("{}", serde_json::to_string(&summary).unwrap_or_default());
+    if summary.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Rows(summary.errors.len()))
+    }
+}
+
+fn serde_json_value(username: &str, role: Role, place: i64) -> serde_json::Value {
+    serde_json::json!({"username": username, "role": role.as_str(), "place_id": place})
 }
 
 fn print_demo(addr: SocketAddr, db: &str) {

@@ -2,6 +2,7 @@
 
 mod openapi;
 mod places;
+mod residents;
 mod users;
 
 use crate::routes::Table;
@@ -11,6 +12,7 @@ pub const PER_PAGE: i64 = 100;
 
 pub fn routes(t: Table) -> Table {
     let t = places::routes(t);
+    let t = residents::routes(t);
     let t = users::routes(t);
     openapi::routes(t)
 }

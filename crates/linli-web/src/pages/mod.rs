@@ -3,6 +3,8 @@
 mod audit;
 mod home;
 pub mod places;
+pub mod residents;
+mod roster;
 pub mod users;
 
 use crate::ctx::safe_local_path;
@@ -56,6 +58,8 @@ pub fn routes(t: Table) -> Table {
         .page(Method::GET, "/settings/elder", Policy::Public, switch_elder);
     let t = home::routes(t);
     let t = places::routes(t);
+    let t = roster::routes(t);
+    let t = residents::routes(t);
     let t = users::routes(t);
     audit::routes(t)
 }

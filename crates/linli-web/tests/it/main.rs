@@ -7,4 +7,5 @@ mod support;
 mod access;
 mod auth;
 mod places;
+mod registry;
 mod routes;

@@ -145,7 +145,7 @@ async fn a_building_moves_between_grids_with_its_units(engine: Engine) {
             .iter()
             .filter(|p| p["kind"] == "unit")
             .count(),
-        21
+        45
     );
     let (status, body) = app
         .api(

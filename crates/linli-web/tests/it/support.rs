@@ -112,7 +112,7 @@ impl TestDb {
         tokio::task::spawn_blocking(move || {
             let db = Db::open(&DbConfig::new(url)).unwrap();
             migrate::migrate(&db).unwrap();
-            setup::seed_demo(&db, Utc::now()).unwrap();
+            setup::seed_story_people(&db, Utc::now()).unwrap();
             db
         })
         .await

@@ -1,0 +1,829 @@
+//! The registry (居民档案): households, residents and their tags.
+//!
+//! Values arrive validated (ID numbers, phones, dates parsed by `linli_core`); this module keeps
+//! the denormalized place columns and search keys right, and answers searches with index
+//! ranges so a community of 30k or a district of 1M stays fast.
+
+use crate::db::{Conn, Row, Value, now_text};
+use crate::error::StoreError;
+use crate::places::{self, prefix_range};
+use crate::{Result, params};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use linli_core::PlacePath;
+use serde::Serialize;
+
+/// The tags a new community starts with; admins edit the list later.
+pub const DEFAULT_TAGS: &[(&str, bool, bool)] = &[
+    // (name, sensitive, has grade)
+    ("党员", false, false),
+    ("低保", true, false),
+    ("残疾", true, true),
+    ("失业/下岗", false, false),
+    ("独居老人", true, false),
+    ("困难家庭", true, false),
+    ("优抚对象", false, false),
+    ("退役军人", false, false),
+    ("学生", false, false),
+    ("志愿者", false, false),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagKind {
+    pub id: i64,
+    pub name: String,
+    pub sensitive: bool,
+    pub has_grade: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResidentTag {
+    pub tag_id: i64,
+    pub name: String,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub grade: Option<String>,
+    pub source: String,
+    pub sensitive: bool,
+}
+
+impl ResidentTag {
+    /// In force on `day` (no end date, or an end date not yet passed).
+    pub fn active_on(&self, day: &str) -> bool {
+        self.valid_from.as_deref().is_none_or(|f| f <= day)
+            && self.valid_to.as_deref().is_none_or(|t| t >= day)
+    }
+}
+
+/// A tag to attach: by id, with its period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagInput {
+    pub tag_id: i64,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub grade: Option<String>,
+    pub source: String,
+}
+
+/// A resident as written: every value already validated by the caller.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResidentInput {
+    pub name: String,
+    pub id_number: Option<String>,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    pub phone: Option<String>,
+    pub household_id: Option<i64>,
+    pub relation: String,
+    pub political_status: String,
+    pub employment_status: String,
+    pub notes: String,
+    pub consent_publish_name: bool,
+    pub consent_volunteer_contact: bool,
+    pub consent_neighbor_card: bool,
+    pub tags: Vec<TagInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resident {
+    pub id: i64,
+    #[serde(skip)]
+    pub community_id: i64,
+    pub household_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub building_id: Option<i64>,
+    #[serde(skip)]
+    pub place_path: PlacePath,
+    pub name: String,
+    pub id_number: Option<String>,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    pub phone: Option<String>,
+    pub relation: String,
+    pub political_status: String,
+    pub employment_status: String,
+    pub notes: String,
+    pub consent_publish_name: bool,
+    pub consent_volunteer_contact: bool,
+    pub consent_neighbor_card: bool,
+    pub status: String,
+    pub closed_on: Option<String>,
+    pub building: Option<String>,
+    pub unit: Option<String>,
+    pub household: Option<String>,
+    pub tags: Vec<ResidentTag>,
+}
+
+/// One line of a roster list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResidentRow {
+    pub id: i64,
+    pub name: String,
+    pub id_number: Option<String>,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    pub phone: Option<String>,
+    pub relation: String,
+    pub building: Option<String>,
+    pub unit: Option<String>,
+    pub household: Option<String>,
+    pub status: String,
+    pub tags: Vec<String>,
+}
+
+/// What a roster search asks for. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub community_id: i64,
+    /// The caller's scopes (place paths); a resident must lie inside one of them.
+    pub scopes: Vec<PlacePath>,
+    pub q: Option<String>,
+    pub building_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub tag_id: Option<i64>,
+    pub age_min: Option<u32>,
+    pub age_max: Option<u32>,
+    /// `active` unless asked otherwise; `all` for every status.
+    pub status: Option<String>,
+    pub today: Option<NaiveDate>,
+}
+
+fn reversed(s: &str) -> String {
+    s.chars().rev().collect()
+}
+
+/// `[prefix, prefix + U+10FFFF)`: every text starting with `prefix`, as an index range (both
+/// engines compare these columns bytewise).
+fn starts_with_range(prefix: &str) -> (String, String) {
+    (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
+}
+
+fn years_before(day: NaiveDate, years: u32) -> NaiveDate {
+    let y = day.year() - i32::try_from(years).unwrap_or(i32::MAX / 2);
+    NaiveDate::from_ymd_opt(y, day.month(), day.day())
+        .or_else(|| NaiveDate::from_ymd_opt(y, day.month(), 28))
+        .unwrap_or(day)
+}
+
+/// Builds the WHERE clause of a search; shared by the page query and its count.
+fn where_clause(f: &Filter) -> (String, Vec<Value>) {
+    let mut sql = String::from("r.community_id = ?");
+    let mut args: Vec<Value> = vec![f.community_id.into()];
+    if !f.scopes.is_empty() {
+        let parts: Vec<String> = f
+            .scopes
+            .iter()
+            .map(|s| {
+                let (lo, hi) = prefix_range(s);
+                args.push(lo.into());
+                args.push(hi.into());
+                "(r.place_path >= ? AND r.place_path < ?)".to_string()
+            })
+            .collect();
+        sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+    }
+    match f.status.as_deref() {
+        Some("all") => {}
+        Some(s) => {
+            sql.push_str(" AND r.status = ?");
+            args.push(s.into());
+        }
+        None => sql.push_str(" AND r.status = 'active'"),
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let lower = q.to_lowercase();
+        if lower.chars().all(|c| c.is_ascii_lowercase()) {
+            let (a, b) = starts_with_range(&lower);
+            sql.push_str(" AND ((r.name_initials >= ? AND r.name_initials < ?) OR (r.name_pinyin >= ? AND r.name_pinyin < ?))");
+            args.extend([a.clone().into(), b.clone().into(), a.into(), b.into()]);
+        } else if lower.chars().all(|c| c.is_ascii_digit() || c == 'x') && lower.len() >= 3 {
+            let (a, b) = starts_with_range(&reversed(&lower.to_uppercase()));
+            let (pa, pb) = starts_with_range(&reversed(&lower));
+            sql.push_str(
+                " AND ((r.id_rev >= ? AND r.id_rev < ?) OR (r.phone_rev >= ? AND r.phone_rev < ?))",
+            );
+            args.extend([a.into(), b.into(), pa.into(), pb.into()]);
+        } else {
+            let escaped = q
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            sql.push_str(" AND r.name LIKE ? ESCAPE '\\'");
+            args.push(format!("%{escaped}%").into());
+        }
+    }
+    if let Some(b) = f.building_id {
+        sql.push_str(" AND r.building_id = ?");
+        args.push(b.into());
+    }
+    if let Some(u) = f.unit_id {
+        sql.push_str(" AND r.unit_id = ?");
+        args.push(u.into());
+    }
+    let today = f.today.unwrap_or_else(|| Utc::now().date_naive());
+    let today_text = today.format("%Y-%m-%d").to_string();
+    if let Some(t) = f.tag_id {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM resident_tags t WHERE t.resident_id = r.id AND t.tag_id = ?
+               AND (t.valid_from IS NULL OR t.valid_from <= ?) AND (t.valid_to IS NULL OR t.valid_to >= ?))",
+        );
+        args.extend([t.into(), today_text.clone().into(), today_text.into()]);
+    }
+    if let Some(min) = f.age_min {
+        sql.push_str(" AND r.birth_date <= ?");
+        args.push(
+            years_before(today, min)
+                .format("%Y-%m-%d")
+                .to_string()
+                .into(),
+        );
+    }
+    if let Some(max) = f.age_max {
+        sql.push_str(" AND r.birth_date > ?");
+        args.push(
+            years_before(today, max + 1)
+                .format("%Y-%m-%d")
+                .to_string()
+                .into(),
+        );
+    }
+    (sql, args)
+}
+
+const ROW_COLUMNS: &str = "r.id, r.name, r.id_number, r.gender, r.birth_date, r.phone, r.relation,
+    b.name, u.name, h.number, r.status";
+const ROW_JOINS: &str = "FROM residents r
+    LEFT JOIN places b ON b.id = r.building_id
+    LEFT JOIN places u ON u.id = r.unit_id
+    LEFT JOIN households h ON h.id = r.household_id";
+
+fn row_from(r: &Row) -> Result<ResidentRow> {
+    Ok(ResidentRow {
+        id: r.int(0)?,
+        name: r.text(1)?,
+        id_number: r.opt_text(2)?,
+        gender: r.opt_text(3)?,
+        birth_date: r.opt_text(4)?,
+        phone: r.opt_text(5)?,
+        relation: r.text(6)?,
+        building: r.opt_text(7)?,
+        unit: r.opt_text(8)?,
+        household: r.opt_text(9)?,
+        status: r.text(10)?,
+        tags: Vec::new(),
+    })
+}
+
+/// One page of a search, in roster order (building, unit, household), and the total.
+pub fn search(
+    c: &mut dyn Conn,
+    f: &Filter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<ResidentRow>, i64)> {
+    let (cond, args) = where_clause(f);
+    let total = c.count(
+        &format!("SELECT COUNT(*) FROM residents r WHERE {cond}"),
+        &args,
+    )?;
+    let mut page_args = args;
+    page_args.push(per_page.into());
+    page_args.push(((page.max(1) - 1) * per_page).into());
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} {ROW_JOINS} WHERE {cond}
+         ORDER BY r.building_id, r.unit_id, h.number, r.id LIMIT ? OFFSET ?"
+    );
+    let mut rows = c
+        .query(&sql, &page_args)?
+        .iter()
+        .map(row_from)
+        .collect::<Result<Vec<_>>>()?;
+    attach_tag_names(
+        c,
+        &mut rows,
+        f.today.unwrap_or_else(|| Utc::now().date_naive()),
+    )?;
+    Ok((rows, total))
+}
+
+/// Every row of a search, in batches, for exports (memory stays flat).
+pub fn for_each_row(
+    c: &mut dyn Conn,
+    f: &Filter,
+    mut each: impl FnMut(&ResidentRow) -> Result<()>,
+) -> Result<u64> {
+    let (cond, args) = where_clause(f);
+    let today = f.today.unwrap_or_else(|| Utc::now().date_naive());
+    let mut after = 0i64;
+    let mut n = 0u64;
+    loop {
+        let mut a = args.clone();
+        a.push(after.into());
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} {ROW_JOINS} WHERE {cond} AND r.id > ? ORDER BY r.id LIMIT 2000"
+        );
+        let mut rows = c
+            .query(&sql, &a)?
+            .iter()
+            .map(row_from)
+            .collect::<Result<Vec<_>>>()?;
+        if rows.is_empty() {
+            return Ok(n);
+        }
+        attach_tag_names(c, &mut rows, today)?;
+        for r in &rows {
+            each(r)?;
+            n += 1;
+        }
+        after = rows.last().map_or(after, |r| r.id);
+    }
+}
+
+fn attach_tag_names(c: &mut dyn Conn, rows: &mut [ResidentRow], today: NaiveDate) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let day = today.format("%Y-%m-%d").to_string();
+    let marks = vec!["?"; rows.len()].join(", ");
+    let mut args: Vec<Value> = rows.iter().map(|r| Value::from(r.id)).collect();
+    args.push(day.clone().into());
+    args.push(day.into());
+    let sql = format!(
+        "SELECT t.resident_id, k.name FROM resident_tags t JOIN tag_kinds k ON k.id = t.tag_id
+         WHERE t.resident_id IN ({marks}) AND (t.valid_from IS NULL OR t.valid_from <= ?)
+           AND (t.valid_to IS NULL OR t.valid_to >= ?)
+         ORDER BY k.sort_order, k.id"
+    );
+    for r in c.query(&sql, &args)? {
+        let (rid, name) = (r.int(0)?, r.text(1)?);
+        if let Some(row) = rows.iter_mut().find(|x| x.id == rid)
+            && !row.tags.contains(&name)
+        {
+            row.tags.push(name);
+        }
+    }
+    Ok(())
+}
+
+pub fn get(c: &mut dyn Conn, id: i64) -> Result<Resident> {
+    let r = c.query_one(
+        "SELECT r.id, r.community_id, r.household_id, r.unit_id, r.building_id, r.place_path, r.name,
+                r.id_number, r.gender, r.birth_date, r.phone, r.relation, r.political_status,
+                r.employment_status, r.notes, r.consent_publish_name, r.consent_volunteer_contact,
+                r.consent_neighbor_card, r.status, r.closed_on, b.name, u.name, h.number
+         FROM residents r
+         LEFT JOIN places b ON b.id = r.building_id
+         LEFT JOIN places u ON u.id = r.unit_id
+         LEFT JOIN households h ON h.id = r.household_id
+         WHERE r.id = ?",
+        params![id],
+    )?;
+    let tags = c
+        .query(
+            "SELECT t.tag_id, k.name, t.valid_from, t.valid_to, t.grade, t.source, k.sensitive
+             FROM resident_tags t JOIN tag_kinds k ON k.id = t.tag_id
+             WHERE t.resident_id = ? ORDER BY k.sort_order, t.id",
+            params![id],
+        )?
+        .iter()
+        .map(|t| {
+            Ok(ResidentTag {
+                tag_id: t.int(0)?,
+                name: t.text(1)?,
+                valid_from: t.opt_text(2)?,
+                valid_to: t.opt_text(3)?,
+                grade: t.opt_text(4)?,
+                source: t.text(5)?,
+                sensitive: t.bool(6)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Resident {
+        id: r.int(0)?,
+        community_id: r.int(1)?,
+        household_id: r.opt_int(2)?,
+        unit_id: r.opt_int(3)?,
+        building_id: r.opt_int(4)?,
+        place_path: PlacePath::parse(&r.text(5)?)
+            .ok_or_else(|| StoreError::Db("malformed resident path".into()))?,
+        name: r.text(6)?,
+        id_number: r.opt_text(7)?,
+        gender: r.opt_text(8)?,
+        birth_date: r.opt_text(9)?,
+        phone: r.opt_text(10)?,
+        relation: r.text(11)?,
+        political_status: r.text(12)?,
+        employment_status: r.text(13)?,
+        notes: r.text(14)?,
+        consent_publish_name: r.bool(15)?,
+        consent_volunteer_contact: r.bool(16)?,
+        consent_neighbor_card: r.bool(17)?,
+        status: r.text(18)?,
+        closed_on: r.opt_text(19)?,
+        building: r.opt_text(20)?,
+        unit: r.opt_text(21)?,
+        household: r.opt_text(22)?,
+        tags,
+    })
+}
+
+/// The place columns a resident of `household_id` carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub unit_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub path: String,
+}
+
+pub fn placement(
+    c: &mut dyn Conn,
+    community_id: i64,
+    household_id: Option<i64>,
+) -> Result<Placement> {
+    match household_id {
+        Some(h) => {
+            let hh = household(c, h)?;
+            if hh.community_id != community_id {
+                return Err(StoreError::invalid(
+                    "household_other_community",
+                    "household_id",
+                ));
+            }
+            let unit = places::get(c, hh.unit_id)?;
+            Ok(Placement {
+                unit_id: Some(unit.id),
+                building_id: unit.parent_id,
+                path: unit.path.as_str().to_string(),
+            })
+        }
+        None => Ok(Placement {
+            unit_id: None,
+            building_id: None,
+            path: places::get(c, community_id)?.path.as_str().to_string(),
+        }),
+    }
+}
+
+fn duplicate_id(e: StoreError) -> StoreError {
+    if e.is_unique_violation() {
+        StoreError::Conflict {
+            code: "id_number_taken",
+            field: Some("id_number"),
+        }
+    } else {
+        e
+    }
+}
+
+pub fn create(
+    c: &mut dyn Conn,
+    community_id: i64,
+    r: &ResidentInput,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let p = placement(c, community_id, r.household_id)?;
+    create_placed(c, community_id, r, &p, now)
+}
+
+/// [`create`] when the caller already knows the placement (bulk imports: no look-ups per row).
+pub fn create_placed(
+    c: &mut dyn Conn,
+    community_id: i64,
+    r: &ResidentInput,
+    p: &Placement,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let (initials, full) = linli_core::pinyin::search_keys(&r.name);
+    let at = now_text(now);
+    let id = c
+        .insert(
+            "INSERT INTO residents (community_id, household_id, unit_id, building_id, place_path, name,
+                 name_initials, name_pinyin, id_number, id_rev, gender, birth_date, phone, phone_rev,
+                 relation, political_status, employment_status, notes, consent_publish_name,
+                 consent_volunteer_contact, consent_neighbor_card, status, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?) RETURNING id",
+            params![
+                community_id,
+                r.household_id,
+                p.unit_id,
+                p.building_id,
+                p.path.clone(),
+                r.name.clone(),
+                initials,
+                full,
+                r.id_number.clone(),
+                r.id_number.as_deref().map(reversed),
+                r.gender.clone(),
+                r.birth_date.clone(),
+                r.phone.clone(),
+                r.phone.as_deref().map(reversed),
+                r.relation.clone(),
+                r.political_status.clone(),
+                r.employment_status.clone(),
+                r.notes.clone(),
+                r.consent_publish_name,
+                r.consent_volunteer_contact,
+                r.consent_neighbor_card,
+                at.clone(),
+                at.clone()
+            ],
+        )
+        .map_err(duplicate_id)?;
+    replace_tags(c, community_id, id, &r.tags, &at)?;
+    Ok(id)
+}
+
+pub fn update(c: &mut dyn Conn, id: i64, r: &ResidentInput, now: DateTime<Utc>) -> Result<()> {
+    let current = get(c, id)?;
+    let p = placement(c, current.community_id, r.household_id)?;
+    let (initials, full) = linli_core::pinyin::search_keys(&r.name);
+    let at = now_text(now);
+    c.execute(
+        "UPDATE residents SET household_id = ?, unit_id = ?, building_id = ?, place_path = ?, name = ?,
+             name_initials = ?, name_pinyin = ?, id_number = ?, id_rev = ?, gender = ?, birth_date = ?,
+             phone = ?, phone_rev = ?, relation = ?, political_status = ?, employment_status = ?, notes = ?,
+             consent_publish_name = ?, consent_volunteer_contact = ?, consent_neighbor_card = ?, updated_at = ?
+         WHERE id = ?",
+        params![
+            r.household_id,
+            p.unit_id,
+            p.building_id,
+            p.path,
+            r.name.clone(),
+            initials,
+            full,
+            r.id_number.clone(),
+            r.id_number.as_deref().map(reversed),
+            r.gender.clone(),
+            r.birth_date.clone(),
+            r.phone.clone(),
+            r.phone.as_deref().map(reversed),
+            r.relation.clone(),
+            r.political_status.clone(),
+            r.employment_status.clone(),
+            r.notes.clone(),
+            r.consent_publish_name,
+            r.consent_volunteer_contact,
+            r.consent_neighbor_card,
+            at.clone(),
+            id
+        ],
+    )
+    .map_err(duplicate_id)?;
+    replace_tags(c, current.community_id, id, &r.tags, &at)
+}
+
+/// Id numbers already registered in a community, with the resident's id (import look-ups).
+pub fn id_numbers(
+    c: &mut dyn Conn,
+    community_id: i64,
+) -> Result<std::collections::HashMap<String, i64>> {
+    let mut out = std::collections::HashMap::new();
+    for r in c.query(
+        "SELECT id_number, id FROM residents WHERE community_id = ? AND id_number IS NOT NULL",
+        params![community_id],
+    )? {
+        out.insert(r.text(0)?, r.int(1)?);
+    }
+    Ok(out)
+}
+
+fn replace_tags(
+    c: &mut dyn Conn,
+    community_id: i64,
+    resident_id: i64,
+    tags: &[TagInput],
+    at: &str,
+) -> Result<()> {
+    c.execute(
+        "DELETE FROM resident_tags WHERE resident_id = ?",
+        params![resident_id],
+    )?;
+    for t in tags {
+        c.execute(
+            "INSERT INTO resident_tags (community_id, resident_id, tag_id, valid_from, valid_to, grade, source, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            params![community_id, resident_id, t.tag_id, t.valid_from.clone(), t.valid_to.clone(), t.grade.clone(), t.source.clone(), at],
+        )?;
+    }
+    Ok(())
+}
+
+/// Closes a record (moved away, deceased): it stays for the ledgers, out of the active roster.
+pub fn close(c: &mut dyn Conn, id: i64, status: &str, on: &str, now: DateTime<Utc>) -> Result<()> {
+    if !matches!(status, "moved_away" | "deceased") {
+        return Err(StoreError::invalid("resident_bad_status", "status"));
+    }
+    c.execute(
+        "UPDATE residents SET status = ?, closed_on = ?, updated_at = ? WHERE id = ?",
+        params![status, on, now_text(now), id],
+    )?;
+    Ok(())
+}
+
+/// PIPL erasure where records must stay: personal fields erased, the row kept anonymous so
+/// counts and ledgers that point at it stay right.
+pub fn anonymize(c: &mut dyn Conn, id: i64, now: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        "UPDATE residents SET name = '已匿名', name_initials = '', name_pinyin = '', id_number = NULL,
+             id_rev = NULL, phone = NULL, phone_rev = NULL, birth_date = NULL, notes = '',
+             political_status = '', employment_status = '', consent_publish_name = 0,
+             consent_volunteer_contact = 0, consent_neighbor_card = 0, status = 'anonymized', updated_at = ?
+         WHERE id = ?",
+        params![now_text(now), id],
+    )?;
+    c.execute(
+        "DELETE FROM resident_tags WHERE resident_id = ?",
+        params![id],
+    )?;
+    Ok(())
+}
+
+// ---- households ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Household {
+    pub id: i64,
+    #[serde(skip)]
+    pub community_id: i64,
+    pub unit_id: i64,
+    pub number: String,
+}
+
+pub fn household(c: &mut dyn Conn, id: i64) -> Result<Household> {
+    let r = c.query_one(
+        "SELECT id, community_id, unit_id, number FROM households WHERE id = ?",
+        params![id],
+    )?;
+    Ok(Household {
+        id: r.int(0)?,
+        community_id: r.int(1)?,
+        unit_id: r.int(2)?,
+        number: r.text(3)?,
+    })
+}
+
+/// The household `number` of a unit, created when missing.
+pub fn household_in_unit(
+    c: &mut dyn Conn,
+    unit: &places::Place,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<Household> {
+    let number = number.trim();
+    if number.is_empty() || number.chars().count() > 20 {
+        return Err(StoreError::invalid("household_bad_number", "household"));
+    }
+    let community_id = unit
+        .community_id
+        .ok_or_else(|| StoreError::invalid("household_bad_unit", "unit_id"))?;
+    if unit.kind != linli_core::PlaceKind::Unit {
+        return Err(StoreError::invalid("household_bad_unit", "unit_id"));
+    }
+    if let Some(r) = c.query_opt(
+        "SELECT id FROM households WHERE unit_id = ? AND number = ?",
+        params![unit.id, number],
+    )? {
+        return household(c, r.int(0)?);
+    }
+    let at = now_text(now);
+    let id = c.insert(
+        "INSERT INTO households (community_id, unit_id, number, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        params![community_id, unit.id, number, at.clone(), at],
+    )?;
+    household(c, id)
+}
+
+pub fn households_of_unit(c: &mut dyn Conn, unit_id: i64) -> Result<Vec<Household>> {
+    c.query(
+        "SELECT id, community_id, unit_id, number FROM households WHERE unit_id = ? ORDER BY number",
+        params![unit_id],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Household {
+            id: r.int(0)?,
+            community_id: r.int(1)?,
+            unit_id: r.int(2)?,
+            number: r.text(3)?,
+        })
+    })
+    .collect()
+}
+
+/// The other members of a household (id, name, relation, status).
+pub fn members(c: &mut dyn Conn, household_id: i64) -> Result<Vec<(i64, String, String, String)>> {
+    c.query(
+        "SELECT id, name, relation, status FROM residents WHERE household_id = ? ORDER BY
+            CASE relation WHEN 'head' THEN 0 WHEN 'spouse' THEN 1 WHEN 'parent' THEN 2 WHEN 'child' THEN 3 ELSE 4 END, id",
+        params![household_id],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?)))
+    .collect()
+}
+
+// ---- tags ----
+
+pub fn tag_kinds(c: &mut dyn Conn, community_id: i64) -> Result<Vec<TagKind>> {
+    c.query(
+        "SELECT id, name, sensitive, has_grade FROM tag_kinds WHERE community_id = ? ORDER BY sort_order, id",
+        params![community_id],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(TagKind {
+            id: r.int(0)?,
+            name: r.text(1)?,
+            sensitive: r.bool(2)?,
+            has_grade: r.bool(3)?,
+        })
+    })
+    .collect()
+}
+
+/// Gives a community its starting tag list (once).
+pub fn ensure_default_tags(c: &mut dyn Conn, community_id: i64) -> Result<()> {
+    for (i, (name, sensitive, grade)) in DEFAULT_TAGS.iter().enumerate() {
+        c.execute(
+            "INSERT INTO tag_kinds (community_id, name, sensitive, has_grade, sort_order) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (community_id, name) DO NOTHING",
+            params![community_id, *name, *sensitive, *grade, i as i64],
+        )?;
+    }
+    Ok(())
+}
+
+/// Active residents per community (home page, indicators).
+pub fn count_active(c: &mut dyn Conn, community_id: i64) -> Result<(i64, i64)> {
+    let r = c.query_one(
+        "SELECT COUNT(*), COUNT(DISTINCT household_id) FROM residents WHERE community_id = ? AND status = 'active'",
+        params![community_id],
+    )?;
+    Ok((r.int(0)?, r.int(1)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ascii_query_searches_pinyin_and_a_digit_query_the_last_digits() {
+        let f = Filter {
+            community_id: 1,
+            q: Some("xsl".into()),
+            ..Default::default()
+        };
+        let (sql, args) = where_clause(&f);
+        assert!(sql.contains("name_initials"));
+        assert_eq!(args.len(), 5);
+        let f = Filter {
+            community_id: 1,
+            q: Some("5678".into()),
+            ..Default::default()
+        };
+        let (sql, args) = where_clause(&f);
+        assert!(sql.contains("phone_rev"));
+        assert_eq!(args[1], Value::Text("8765".into()));
+    }
+
+    #[test]
+    fn like_wildcards_in_a_name_query_are_literal() {
+        let f = Filter {
+            community_id: 1,
+            q: Some("夏%".into()),
+            ..Default::default()
+        };
+        let (_, args) = where_clause(&f);
+        assert_eq!(args[1], Value::Text("%夏\\%%".into()));
+    }
+
+    #[test]
+    fn tags_are_active_inside_their_period_only() {
+        let t = ResidentTag {
+            tag_id: 1,
+            name: "低保".into(),
+            valid_from: Some("2026-01-01".into()),
+            valid_to: Some("2026-12-31".into()),
+            grade: None,
+            source: String::new(),
+            sensitive: true,
+        };
+        assert!(t.active_on("2026-11-27"));
+        assert!(!t.active_on("2027-01-01"));
+        assert!(!t.active_on("2025-12-31"));
+    }
+
+    #[test]
+    fn age_bounds_count_full_years() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(
+            years_before(today, 80),
+            NaiveDate::from_ymd_opt(1946, 11, 27).unwrap()
+        );
+        let leap = NaiveDate::from_ymd_opt(2028, 2, 29).unwrap();
+        assert_eq!(
+            years_before(leap, 1),
+            NaiveDate::from_ymd_opt(2027, 2, 28).unwrap()
+        );
+    }
+}

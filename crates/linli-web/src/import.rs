@@ -1,0 +1,675 @@
+//! Importing a residents roster (花名册) from xlsx, xls or csv: all rows or none.
+//!
+//! [`plan`] is pure: it maps the headers, validates every cell and matches buildings and units
+//! to the place tree, naming every bad row and column in Chinese. [`import`] reads the file,
+//! plans inside the write transaction (so the duplicate checks see the database as it is
+//! written) and writes only when there is no error at all.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use linli_core::roster::{self, Relation, RosterField, parse_phone};
+use linli_core::{Gender, IdNumber, PlaceKind, PlacePath};
+use linli_io::{Limits, Table};
+use linli_store::places::{self, Place};
+use linli_store::registry::{self, Placement, ResidentInput, TagInput, TagKind};
+use linli_store::{Conn, Db, StoreError, audit};
+use serde::Serialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every row is a new resident; an ID number already registered is an error.
+    Create,
+    /// A row whose ID number is registered updates that resident.
+    Upsert,
+}
+
+impl Mode {
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s.trim() {
+            "create" => Some(Mode::Create),
+            "upsert" => Some(Mode::Upsert),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub mode: Mode,
+    /// Create the buildings and units the file names that do not exist yet (directly under
+    /// the community).
+    pub create_places: bool,
+    /// Check every row and report, write nothing.
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+/// The result, as the CLI prints it and the page shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub imported: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub places_created: usize,
+    pub rows: usize,
+    pub errors: Vec<RowError>,
+    /// Columns the importer does not know: reported so nothing is dropped silently.
+    pub unknown_columns: Vec<String>,
+    /// Which field each recognised column feeds: (header in the file, field name in Chinese).
+    pub columns: Vec<(String, String)>,
+    /// True for a check without writing ([`Options::dry_run`]).
+    pub checked_only: bool,
+}
+
+/// Who imports: for the audit record, and where they may write.
+pub struct Actor<'a> {
+    pub user_id: Option<i64>,
+    pub name: &'a str,
+    pub request_id: Option<&'a str>,
+    /// The place paths the importer may write residents into; `None` for the whole
+    /// community (the command line, run by whoever holds the database).
+    pub scopes: Option<Vec<PlacePath>>,
+}
+
+impl Actor<'_> {
+    fn may_write(&self, path: &PlacePath) -> bool {
+        self.scopes
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|scope| path.is_within(scope)))
+    }
+}
+
+/// Which file column feeds which field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mapping {
+    pub columns: Vec<(usize, RosterField)>,
+    pub unknown: Vec<String>,
+}
+
+impl Mapping {
+    fn column(&self, f: RosterField) -> Option<usize> {
+        self.columns.iter().find(|(_, x)| *x == f).map(|(i, _)| *i)
+    }
+}
+
+/// Headers that are bookkeeping, not data: ignored without a warning.
+const IGNORED: &[&str] = &["序号", "编号", "No", "NO", "no", "#"];
+
+pub fn map_columns(headers: &[String]) -> Mapping {
+    let mut m = Mapping::default();
+    for (i, h) in headers.iter().enumerate() {
+        if h.trim().is_empty() || IGNORED.contains(&h.trim()) {
+            continue;
+        }
+        match roster::map_header(h) {
+            Some(f) if m.column(f).is_none() => m.columns.push((i, f)),
+            _ => m.unknown.push(h.clone()),
+        }
+    }
+    m
+}
+
+/// The community's buildings and units by normalized name.
+pub struct PlaceIndex {
+    community: Place,
+    buildings: HashMap<String, Place>,
+    units: HashMap<(i64, String), Place>,
+}
+
+impl PlaceIndex {
+    pub fn new(community: Place, all: &[Place]) -> PlaceIndex {
+        let mut buildings = HashMap::new();
+        let mut units = HashMap::new();
+        for p in all {
+            match p.kind {
+                PlaceKind::Building => {
+                    let key = roster::normalize_building(&p.name).unwrap_or_else(|| p.name.clone());
+                    buildings.entry(key).or_insert_with(|| p.clone());
+                }
+                PlaceKind::Unit => {
+                    if let Some(b) = p.parent_id {
+                        let key = roster::normalize_unit(&p.name).unwrap_or_else(|| p.name.clone());
+                        units.entry((b, key)).or_insert_with(|| p.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        PlaceIndex {
+            community,
+            buildings,
+            units,
+        }
+    }
+}
+
+/// Where a planned row lives: an existing unit, or one to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    None,
+    Unit {
+        unit_id: i64,
+        household: String,
+    },
+    New {
+        building: String,
+        unit: String,
+        household: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct PlannedRow {
+    pub row: usize,
+    pub input: ResidentInput,
+    pub target: Target,
+    /// The registered resident this row updates (upsert mode).
+    pub existing: Option<i64>,
+}
+
+fn cell<'a>(cells: &'a [String], m: &Mapping, f: RosterField) -> &'a str {
+    m.column(f)
+        .and_then(|i| cells.get(i))
+        .map_or("", |s| s.trim())
+}
+
+/// Validates every row; returns the rows to write and every error found.
+pub fn plan(
+    table: &Table,
+    kinds: &[TagKind],
+    registered: &HashMap<String, i64>,
+    places: &PlaceIndex,
+    opts: Options,
+    may_write: &dyn Fn(&PlacePath) -> bool,
+    today: NaiveDate,
+) -> (Mapping, Vec<PlannedRow>, Vec<RowError>) {
+    let m = map_columns(&table.headers);
+    let mut errors = Vec::new();
+    let mut planned = Vec::new();
+    let header_of = |f: RosterField| {
+        m.column(f)
+            .and_then(|i| table.headers.get(i))
+            .cloned()
+            .unwrap_or_else(|| f.label_zh().to_string())
+    };
+    if m.column(RosterField::Name).is_none() {
+        errors.push(RowError {
+            row: 1,
+            column: "姓名".into(),
+            message: "找不到“姓名”列：请确认表头行有“姓名”".into(),
+        });
+        return (m, planned, errors);
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for row in &table.rows {
+        let c = &row.cells;
+        let mut err = |f: RosterField, message: String| {
+            errors.push(RowError {
+                row: row.number,
+                column: header_of(f),
+                message,
+            })
+        };
+        let name = cell(c, &m, RosterField::Name).to_string();
+        let mut bad = false;
+        if name.is_empty() {
+            err(RosterField::Name, "姓名为空".into());
+            bad = true;
+        } else if name.chars().count() > 40 {
+            err(RosterField::Name, "姓名超过40个字".into());
+            bad = true;
+        }
+        let mut gender: Option<Gender> = None;
+        let mut birth: Option<String> = None;
+        let raw_gender = cell(c, &m, RosterField::Gender);
+        if !raw_gender.is_empty() {
+            match Gender::parse(raw_gender) {
+                Some(g) => gender = Some(g),
+                None => {
+                    err(
+                        RosterField::Gender,
+                        format!("性别“{raw_gender}”看不懂，请填“男”或“女”"),
+                    );
+                    bad = true;
+                }
+            }
+        }
+        let raw_birth = cell(c, &m, RosterField::BirthDate);
+        if !raw_birth.is_empty() {
+            match linli_core::dates::parse_date(raw_birth) {
+                Some(d) if d <= today => birth = Some(d.format("%Y-%m-%d").to_string()),
+                Some(_) => {
+                    err(RosterField::BirthDate, "出生日期晚于今天".into());
+                    bad = true;
+                }
+                None => {
+                    err(
+                        RosterField::BirthDate,
+                        format!("出生日期“{raw_birth}”看不懂，请写成1958-07-01或1958年7月1日"),
+                    );
+                    bad = true;
+                }
+            }
+        }
+        let mut id_number = None;
+        let mut existing = None;
+        let raw_id = cell(c, &m, RosterField::IdNumber);
+        if !raw_id.is_empty() {
+            match IdNumber::parse(raw_id) {
+                Ok(id) => {
+                    if let Some(g) = gender
+                        && g != id.gender()
+                    {
+                        err(
+                            RosterField::Gender,
+                            format!(
+                                "性别与身份证号不符（身份证号显示为{}）",
+                                id.gender().label_zh()
+                            ),
+                        );
+                        bad = true;
+                    }
+                    gender = Some(id.gender());
+                    birth = Some(id.birth_date().format("%Y-%m-%d").to_string());
+                    let key = id.as_str().to_string();
+                    if let Some(first) = seen.get(&key) {
+                        if opts.mode == Mode::Create {
+                            err(
+                                RosterField::IdNumber,
+                                format!("与第{first}行的身份证号重复"),
+                            );
+                            bad = true;
+                        }
+                    } else {
+                        seen.insert(key.clone(), row.number);
+                    }
+                    if let Some(rid) = registered.get(&key) {
+                        if opts.mode == Mode::Create {
+                            err(
+                                RosterField::IdNumber,
+                                "该身份证号已在本社区登记（如要更新已有档案，请用“更新”方式导入）"
+                                    .into(),
+                            );
+                            bad = true;
+                        }
+                        existing = Some(*rid);
+                    }
+                    id_number = Some(key);
+                }
+                Err(e) => {
+                    err(RosterField::IdNumber, e.message_zh());
+                    bad = true;
+                }
+            }
+        }
+        let raw_phone = cell(c, &m, RosterField::Phone);
+        let phone = if raw_phone.is_empty() {
+            None
+        } else {
+            match parse_phone(raw_phone) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    err(RosterField::Phone, e.message_zh());
+                    bad = true;
+                    None
+                }
+            }
+        };
+        let raw_relation = cell(c, &m, RosterField::Relation);
+        let relation = Relation::parse(raw_relation)
+            .map_or("other", Relation::as_str)
+            .to_string();
+        let mut tags = Vec::new();
+        for name in roster::split_tags(cell(c, &m, RosterField::Tags)) {
+            match find_tag(kinds, &name) {
+                Some(k) if !tags.iter().any(|t: &TagInput| t.tag_id == k.id) => {
+                    tags.push(TagInput {
+                        tag_id: k.id,
+                        valid_from: None,
+                        valid_to: None,
+                        grade: None,
+                        source: "导入".into(),
+                    })
+                }
+                Some(_) => {}
+                None => {
+                    err(
+                        RosterField::Tags,
+                        format!(
+                            "没有“{name}”这个标签（可用：{}）",
+                            kinds
+                                .iter()
+                                .map(|k| k.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        ),
+                    );
+                    bad = true;
+                }
+            }
+        }
+        // Where the resident lives.
+        let raw_building = cell(c, &m, RosterField::Building);
+        let raw_unit = cell(c, &m, RosterField::Unit);
+        let household = cell(c, &m, RosterField::Household).to_string();
+        let target = if raw_building.is_empty() && raw_unit.is_empty() && household.is_empty() {
+            Target::None
+        } else if raw_building.is_empty() || raw_unit.is_empty() || household.is_empty() {
+            let (f, what) = if raw_building.is_empty() {
+                (RosterField::Building, "楼栋")
+            } else if raw_unit.is_empty() {
+                (RosterField::Unit, "单元")
+            } else {
+                (RosterField::Household, "户号")
+            };
+            err(
+                f,
+                format!("{what}为空：楼栋、单元、户号要么都填，要么都不填"),
+            );
+            bad = true;
+            Target::None
+        } else if household.chars().count() > 20 {
+            err(RosterField::Household, "户号超过20个字".into());
+            bad = true;
+            Target::None
+        } else {
+            let b = roster::normalize_building(raw_building)
+                .unwrap_or_else(|| raw_building.to_string());
+            let u = roster::normalize_unit(raw_unit).unwrap_or_else(|| raw_unit.to_string());
+            match places.buildings.get(&b) {
+                Some(bp) => match places.units.get(&(bp.id, u.clone())) {
+                    Some(up) => Target::Unit {
+                        unit_id: up.id,
+                        household: household.clone(),
+                    },
+                    None if opts.create_places => Target::New {
+                        building: bp.name.clone(),
+                        unit: u,
+                        household: household.clone(),
+                    },
+                    None => {
+                        err(
+                            RosterField::Unit,
+                            format!(
+                                "{}没有{u}：请先在“网格楼栋”中建立，或选择自动建立楼栋和单元",
+                                bp.name
+                            ),
+                        );
+                        bad = true;
+                        Target::None
+                    }
+                },
+                None if opts.create_places => Target::New {
+                    building: b,
+                    unit: u,
+                    household: household.clone(),
+                },
+                None => {
+                    err(
+                        RosterField::Building,
+                        format!(
+                            "社区里没有“{raw_building}”（按{b}查找）：请先建立，或选择自动建立楼栋和单元"
+                        ),
+                    );
+                    bad = true;
+                    Target::None
+                }
+            }
+        };
+        // Rows outside the importer's area are refused, like a form would be.
+        let writable = match &target {
+            Target::Unit { unit_id, .. } => places
+                .units
+                .values()
+                .find(|u| u.id == *unit_id)
+                .is_some_and(|u| may_write(&u.path)),
+            Target::None | Target::New { .. } => may_write(&places.community.path),
+        };
+        if !bad && !writable {
+            let f = if target == Target::None {
+                RosterField::Building
+            } else {
+                RosterField::Unit
+            };
+            err(
+                f,
+                "不在您负责的范围内：只能导入您所负责楼栋的居民，其他楼栋请交给社区管理员".into(),
+            );
+            bad = true;
+        }
+        if bad {
+            continue;
+        }
+        planned.push(PlannedRow {
+            row: row.number,
+            input: ResidentInput {
+                name,
+                id_number,
+                gender: gender.map(|g| g.as_str().to_string()),
+                birth_date: birth,
+                phone,
+                household_id: None,
+                relation,
+                political_status: cell(c, &m, RosterField::PoliticalStatus)
+                    .chars()
+                    .take(20)
+                    .collect(),
+                employment_status: String::new(),
+                notes: cell(c, &m, RosterField::Notes).chars().take(2000).collect(),
+                consent_publish_name: false,
+                consent_volunteer_contact: false,
+                consent_neighbor_card: false,
+                tags,
+            },
+            target,
+            existing,
+        });
+    }
+    (m, planned, errors)
+}
+
+/// The tag a roster means: its exact name, or the way rosters write it (残疾人 for 残疾,
+/// 下岗 for 失业/下岗).
+pub fn find_tag<'a>(kinds: &'a [TagKind], written: &str) -> Option<&'a TagKind> {
+    let w = written.trim();
+    kinds
+        .iter()
+        .find(|k| k.name == w)
+        .or_else(|| {
+            kinds
+                .iter()
+                .find(|k| k.name == w.trim_end_matches('人') || k.name == w.trim_end_matches("户"))
+        })
+        .or_else(|| {
+            kinds
+                .iter()
+                .find(|k| k.name.split('/').any(|part| part == w))
+        })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}", .0.message_zh())]
+    File(#[from] linli_io::IoError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// Reads, checks and (when every row is good) writes a roster. With any error nothing is
+/// written and the summary lists them all.
+pub fn import(
+    db: &Db,
+    community_id: i64,
+    bytes: &[u8],
+    file_name: &str,
+    opts: Options,
+    actor: &Actor<'_>,
+    now: DateTime<Utc>,
+) -> Result<Summary, ImportError> {
+    let table = linli_io::read_table(bytes, file_name, &Limits::default())?;
+    let today = linli_core::clock::shanghai(now).date();
+    let summary =
+        db.write_blocking(|c| apply(c, community_id, &table, file_name, opts, actor, now, today))?;
+    Ok(summary)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    c: &mut dyn Conn,
+    community_id: i64,
+    table: &Table,
+    file_name: &str,
+    opts: Options,
+    actor: &Actor<'_>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<Summary, StoreError> {
+    let community = places::get(c, community_id)?;
+    let all = places::list_within(c, std::slice::from_ref(&community.path))?;
+    let kinds = registry::tag_kinds(c, community_id)?;
+    let registered = registry::id_numbers(c, community_id)?;
+    let index = PlaceIndex::new(community.clone(), &all);
+    let may_write = |p: &PlacePath| actor.may_write(p);
+    let (mapping, rows, errors) = plan(table, &kinds, &registered, &index, opts, &may_write, today);
+    let mut summary = Summary {
+        rows: table.rows.len(),
+        unknown_columns: mapping.unknown.clone(),
+        columns: mapping
+            .columns
+            .iter()
+            .map(|(i, f)| {
+                (
+                    table.headers.get(*i).cloned().unwrap_or_default(),
+                    f.label_zh().to_string(),
+                )
+            })
+            .collect(),
+        checked_only: opts.dry_run,
+        ..Summary::default()
+    };
+    if !errors.is_empty() {
+        summary.errors = errors;
+        return Ok(summary);
+    }
+    if opts.dry_run {
+        summary.updated = rows.iter().filter(|r| r.existing.is_some()).count();
+        summary.created = rows.len() - summary.updated;
+        return Ok(summary);
+    }
+    // Places the file names that are missing, created once each.
+    let mut new_buildings: HashMap<String, Place> = HashMap::new();
+    let mut new_units: HashMap<(i64, String), Place> = HashMap::new();
+    let mut households: HashMap<(i64, String), (i64, Placement)> = HashMap::new();
+    for r in rows {
+        let (unit, household) = match &r.target {
+            Target::None => (None, None),
+            Target::Unit { unit_id, household } => {
+                (Some(places::get(c, *unit_id)?), Some(household.clone()))
+            }
+            Target::New {
+                building,
+                unit,
+                household,
+            } => {
+                let b = match index
+                    .buildings
+                    .get(building)
+                    .or_else(|| new_buildings.get(building))
+                {
+                    Some(b) => b.clone(),
+                    None => {
+                        let b = places::create(
+                            c,
+                            PlaceKind::Building,
+                            building,
+                            Some(community_id),
+                            now,
+                        )?;
+                        summary.places_created += 1;
+                        new_buildings.insert(building.clone(), b.clone());
+                        b
+                    }
+                };
+                let u = match index
+                    .units
+                    .get(&(b.id, unit.clone()))
+                    .or_else(|| new_units.get(&(b.id, unit.clone())))
+                {
+                    Some(u) => u.clone(),
+                    None => {
+                        let u = places::create(c, PlaceKind::Unit, unit, Some(b.id), now)?;
+                        summary.places_created += 1;
+                        new_units.insert((b.id, unit.clone()), u.clone());
+                        u
+                    }
+                };
+                (Some(u), Some(household.clone()))
+            }
+        };
+        let mut input = r.input;
+        let placement = match (unit, household) {
+            (Some(u), Some(h)) => {
+                let key = (u.id, h.clone());
+                match households.get(&key) {
+                    Some((id, p)) => {
+                        input.household_id = Some(*id);
+                        p.clone()
+                    }
+                    None => {
+                        let hh = registry::household_in_unit(c, &u, &h, now)?;
+                        let p = Placement {
+                            unit_id: Some(u.id),
+                            building_id: u.parent_id,
+                            path: u.path.as_str().to_string(),
+                        };
+                        households.insert(key, (hh.id, p.clone()));
+                        input.household_id = Some(hh.id);
+                        p
+                    }
+                }
+            }
+            _ => Placement {
+                unit_id: None,
+                building_id: None,
+                path: community.path.as_str().to_string(),
+            },
+        };
+        match r.existing {
+            Some(id) => {
+                registry::update(c, id, &input, now)?;
+                summary.updated += 1;
+            }
+            None => {
+                registry::create_placed(c, community_id, &input, &placement, now)?;
+                summary.created += 1;
+            }
+        }
+        summary.imported += 1;
+    }
+    audit::append(
+        c,
+        &audit::Event {
+            at: now,
+            community_id: Some(community_id),
+            actor_user_id: actor.user_id,
+            actor: actor.name,
+            action: "resident.import",
+            object_kind: "roster",
+            object_id: None,
+            before: None,
+            after: Some(
+                json!({"file": file_name, "created": summary.created, "updated": summary.updated,
+                               "places_created": summary.places_created, "mode": if opts.mode == Mode::Create { "create" } else { "upsert" }}),
+            ),
+            request_id: actor.request_id,
+        },
+    )?;
+    Ok(summary)
+}

@@ -1,0 +1,1260 @@
+//! The registry pages (居民档案): roster with search and filters, the resident page, create and
+//! edit, reveal (audited), close. The operations are shared with the JSON API.
+
+use crate::AppState;
+use crate::ctx::{Ctx, redirect_with_flash};
+use crate::error::AppError;
+use crate::i18n::{Lang, t, tf};
+use crate::layout;
+use crate::routes::{Policy, Table};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use chrono::NaiveDate;
+use linli_core::mask::{mask_id_number, mask_phone};
+use linli_core::roster::{Relation, parse_phone};
+use linli_core::{Action, Decision, Gender, IdNumber, PlaceKind};
+use linli_store::audit;
+use linli_store::places::{self, Place};
+use linli_store::registry::{
+    self, Filter, Resident, ResidentInput, ResidentRow, TagInput, TagKind,
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub const PER_PAGE: i64 = 50;
+
+pub const POLITICAL: &[&str] = &["中共党员", "中共预备党员", "共青团员", "民主党派", "群众"];
+pub const EMPLOYMENT: &[&str] = &["employed", "unemployed", "retired", "student", "other"];
+
+/// A field that failed validation: the form field name and the message to show beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+fn ferr(field: &str, code: &str, message: String) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        message,
+    }
+}
+
+/// A tag as submitted: its name and optional period and grade.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+pub struct TagDraft {
+    pub name: String,
+    #[serde(default)]
+    pub valid_from: Option<String>,
+    #[serde(default)]
+    pub valid_to: Option<String>,
+    #[serde(default)]
+    pub grade: Option<String>,
+}
+
+/// A resident as typed, before validation (form or JSON).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Draft {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    pub gender: Option<String>,
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    #[serde(default)]
+    pub household: Option<String>,
+    #[serde(default)]
+    pub household_id: Option<i64>,
+    #[serde(default)]
+    pub relation: Option<String>,
+    #[serde(default)]
+    pub political_status: Option<String>,
+    #[serde(default)]
+    pub employment_status: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub consent_publish_name: bool,
+    #[serde(default)]
+    pub consent_volunteer_contact: bool,
+    #[serde(default)]
+    pub consent_neighbor_card: bool,
+    #[serde(default)]
+    pub tags: Vec<TagDraft>,
+}
+
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn date_field(
+    lang: Lang,
+    field: &str,
+    raw: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let raw = raw?;
+    match linli_core::dates::parse_date(raw) {
+        Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+        None => {
+            errors.push(ferr(field, "date_bad", t(lang, "error.date_bad")));
+            None
+        }
+    }
+}
+
+/// Turns a draft into a validated input, or names every bad field. The household is resolved
+/// by the caller (it may need creating).
+pub fn validate(
+    lang: Lang,
+    d: &Draft,
+    kinds: &[TagKind],
+    today: NaiveDate,
+) -> Result<ResidentInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = d.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 40 {
+        errors.push(ferr("name", "name_bad", t(lang, "error.name_bad")));
+    }
+    let mut gender = nonempty(&d.gender).map(|g| Gender::parse(g).ok_or(()));
+    let mut birth = date_field(lang, "birth_date", nonempty(&d.birth_date), &mut errors);
+    let id_number = match nonempty(&d.id_number).map(IdNumber::parse) {
+        None => None,
+        Some(Ok(id)) => {
+            // Birth date and gender follow from the number; what was typed for them is ignored.
+            gender = Some(Ok(id.gender()));
+            birth = Some(id.birth_date().format("%Y-%m-%d").to_string());
+            Some(id.as_str().to_string())
+        }
+        Some(Err(e)) => {
+            errors.push(ferr(
+                "id_number",
+                e.code(),
+                if lang == Lang::Zh {
+                    e.message_zh()
+                } else {
+                    tf(lang, "error.id_number_bad", &[("code", e.code())])
+                },
+            ));
+            None
+        }
+    };
+    if let Some(b) = &birth
+        && b.as_str() > today.format("%Y-%m-%d").to_string().as_str()
+    {
+        errors.push(ferr(
+            "birth_date",
+            "date_future",
+            t(lang, "error.date_future"),
+        ));
+    }
+    let gender = match gender {
+        Some(Ok(g)) => Some(g.as_str().to_string()),
+        Some(Err(())) => {
+            errors.push(ferr("gender", "gender_bad", t(lang, "error.gender_bad")));
+            None
+        }
+        None => None,
+    };
+    let phone = match nonempty(&d.phone).map(parse_phone) {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            errors.push(ferr(
+                "phone",
+                e.code(),
+                if lang == Lang::Zh {
+                    e.message_zh()
+                } else {
+                    t(lang, "error.phone_bad")
+                },
+            ));
+            None
+        }
+    };
+    let relation = match nonempty(&d.relation) {
+        None => "other".to_string(),
+        Some(r) => match Relation::parse(r).map(Relation::as_str).or_else(|| {
+            ["head", "spouse", "child", "parent", "other"]
+                .into_iter()
+                .find(|c| *c == r)
+        }) {
+            Some(code) => code.to_string(),
+            None => "other".to_string(),
+        },
+    };
+    let employment = nonempty(&d.employment_status).unwrap_or("").to_string();
+    if !employment.is_empty() && !EMPLOYMENT.contains(&employment.as_str()) {
+        errors.push(ferr(
+            "employment_status",
+            "employment_bad",
+            t(lang, "error.employment_bad"),
+        ));
+    }
+    let mut tags = Vec::new();
+    for td in &d.tags {
+        let Some(kind) = kinds.iter().find(|k| k.name == td.name.trim()) else {
+            errors.push(ferr(
+                "tags",
+                "tag_unknown",
+                tf(lang, "error.tag_unknown", &[("tag", td.name.trim())]),
+            ));
+            continue;
+        };
+        let from = date_field(lang, "tags", nonempty(&td.valid_from), &mut errors);
+        let to = date_field(lang, "tags", nonempty(&td.valid_to), &mut errors);
+        if let (Some(f), Some(tt)) = (&from, &to)
+            && f > tt
+        {
+            errors.push(ferr(
+                "tags",
+                "tag_period_bad",
+                tf(lang, "error.tag_period_bad", &[("tag", &kind.name)]),
+            ));
+        }
+        tags.push(TagInput {
+            tag_id: kind.id,
+            valid_from: from,
+            valid_to: to,
+            grade: nonempty(&td.grade).map(str::to_string),
+            source: String::new(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ResidentInput {
+        name,
+        id_number,
+        gender,
+        birth_date: birth,
+        phone,
+        household_id: d.household_id,
+        relation,
+        political_status: nonempty(&d.political_status)
+            .unwrap_or("")
+            .chars()
+            .take(20)
+            .collect(),
+        employment_status: employment,
+        notes: nonempty(&d.notes)
+            .unwrap_or("")
+            .chars()
+            .take(2000)
+            .collect(),
+        consent_publish_name: d.consent_publish_name,
+        consent_volunteer_contact: d.consent_volunteer_contact,
+        consent_neighbor_card: d.consent_neighbor_card,
+        tags,
+    })
+}
+
+/// Failure of a save: field errors to show on the form, or an error for the error page.
+pub enum SaveError {
+    Fields(Vec<FieldError>),
+    App(AppError),
+}
+
+impl From<AppError> for SaveError {
+    fn from(e: AppError) -> Self {
+        SaveError::App(e)
+    }
+}
+
+fn community_of(ctx: &Ctx) -> Result<i64, AppError> {
+    ctx.caller()?.community_id().ok_or(AppError::NotFound)
+}
+
+/// The masked JSON of one resident, as lists and pages show it.
+pub fn resident_json(r: &Resident, today: NaiveDate) -> Value {
+    let day = today.format("%Y-%m-%d").to_string();
+    json!({
+        "id": r.id,
+        "name": r.name,
+        "id_number": r.id_number.as_deref().map(mask_id_number),
+        "phone": r.phone.as_deref().map(mask_phone),
+        "gender": r.gender,
+        "birth_date": r.birth_date,
+        "building": r.building,
+        "unit": r.unit,
+        "household": r.household,
+        "household_id": r.household_id,
+        "unit_id": r.unit_id,
+        "building_id": r.building_id,
+        "relation": r.relation,
+        "political_status": r.political_status,
+        "employment_status": r.employment_status,
+        "notes": r.notes,
+        "status": r.status,
+        "closed_on": r.closed_on,
+        "consent_publish_name": r.consent_publish_name,
+        "consent_volunteer_contact": r.consent_volunteer_contact,
+        "consent_neighbor_card": r.consent_neighbor_card,
+        "tags": r.tags.iter().map(|t| json!({"name": t.name, "valid_from": t.valid_from, "valid_to": t.valid_to,
+            "grade": t.grade, "active": t.active_on(&day)})).collect::<Vec<_>>(),
+    })
+}
+
+pub fn row_json(r: &ResidentRow) -> Value {
+    json!({
+        "id": r.id,
+        "name": r.name,
+        "id_number": r.id_number.as_deref().map(mask_id_number),
+        "phone": r.phone.as_deref().map(mask_phone),
+        "gender": r.gender,
+        "birth_date": r.birth_date,
+        "building": r.building,
+        "unit": r.unit,
+        "household": r.household,
+        "relation": r.relation,
+        "status": r.status,
+        "tags": r.tags,
+    })
+}
+
+/// Loads a resident the caller may see (404 otherwise, audited).
+pub async fn load_visible(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    action: Action,
+) -> Result<Resident, AppError> {
+    let r = state.db.read(move |c| registry::get(c, id)).await?;
+    let caller = ctx.caller()?;
+    let as_place = Place {
+        id: r.unit_id.unwrap_or(r.community_id),
+        kind: PlaceKind::Unit,
+        name: String::new(),
+        parent_id: None,
+        community_id: Some(r.community_id),
+        path: r.place_path.clone(),
+    };
+    caller.require(state, ctx, action, &as_place).await?;
+    Ok(r)
+}
+
+/// Creates (`id` None) or updates a resident for the caller: validates, resolves the
+/// household (creating it in the unit when asked), checks scope, writes with an audit record.
+pub async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    mut d: Draft,
+) -> Result<i64, SaveError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let community = community_of(ctx)?;
+    let before = match id {
+        Some(id) => Some(load_visible(state, ctx, id, Action::ManageResidents).await?),
+        None => None,
+    };
+    let kinds = state
+        .db
+        .read(move |c| registry::tag_kinds(c, community))
+        .await
+        .map_err(AppError::from)?;
+    let today = linli_core::clock::shanghai(ctx.now).date();
+    let unit_id = d.unit_id;
+    let number = nonempty(&d.household).map(str::to_string);
+    // Resolve the unit's place to check scope before anything is written; every field error
+    // (the unit's and the others') is reported at once.
+    let mut place_errors = Vec::new();
+    let unit = match unit_id {
+        Some(u) => match state.db.read(move |c| places::get(c, u)).await {
+            Ok(p) if p.kind == PlaceKind::Unit && p.community_id == Some(community) => {
+                caller
+                    .require(state, ctx, Action::ManageResidents, &p)
+                    .await?;
+                Some(p)
+            }
+            _ => {
+                place_errors.push(ferr(
+                    "unit_id",
+                    "unit_missing",
+                    t(lang, "error.unit_missing"),
+                ));
+                None
+            }
+        },
+        None => {
+            // Without a unit the record hangs on the community: only community-wide staff.
+            let root = state
+                .db
+                .read(move |c| places::get(c, community))
+                .await
+                .map_err(AppError::from)?;
+            if caller.decide(Action::ManageResidents, Some(&root.path)) != Decision::Allow {
+                place_errors.push(ferr(
+                    "unit_id",
+                    "unit_missing",
+                    t(lang, "error.unit_missing"),
+                ));
+            }
+            None
+        }
+    };
+    if unit.is_some() && number.is_none() && d.household_id.is_none() {
+        place_errors.push(ferr(
+            "household",
+            "household_missing",
+            t(lang, "error.household_missing"),
+        ));
+    }
+    let validated = validate(lang, &d, &kinds, today);
+    let mut input = match validated {
+        Ok(input) if place_errors.is_empty() => input,
+        Ok(_) => return Err(SaveError::Fields(place_errors)),
+        Err(mut errors) => {
+            errors.extend(place_errors);
+            return Err(SaveError::Fields(errors));
+        }
+    };
+    d.tags.clear();
+    let (ctx2, caller2) = (ctx.clone(), caller.clone());
+    let result = state
+        .db
+        .write(move |c| {
+            if let (Some(u), Some(n)) = (&unit, &number) {
+                input.household_id = Some(registry::household_in_unit(c, u, n, ctx2.now)?.id);
+            }
+            let (rid, action) = match id {
+                Some(id) => {
+                    registry::update(c, id, &input, ctx2.now)?;
+                    (id, "resident.update")
+                }
+                None => (
+                    registry::create(c, community, &input, ctx2.now)?,
+                    "resident.create",
+                ),
+            };
+            let after = registry::get(c, rid)?;
+            audit::append(
+                c,
+                &audit::Event {
+                    at: ctx2.now,
+                    community_id: Some(community),
+                    actor_user_id: Some(caller2.user.id),
+                    actor: &caller2.user.username,
+                    action,
+                    object_kind: "resident",
+                    object_id: Some(rid.to_string()),
+                    before: before
+                        .as_ref()
+                        .map(|b| serde_json::to_value(b).unwrap_or(Value::Null)),
+                    after: Some(serde_json::to_value(&after).unwrap_or(Value::Null)),
+                    request_id: Some(&ctx2.rid),
+                },
+            )?;
+            Ok::<_, AppError>(rid)
+        })
+        .await;
+    match result {
+        Ok(id) => Ok(id),
+        Err(AppError::Conflict {
+            code: "id_number_taken",
+            ..
+        }) => Err(SaveError::Fields(vec![ferr(
+            "id_number",
+            "id_number_taken",
+            t(lang, "error.id_number_taken"),
+        )])),
+        Err(AppError::Invalid { code, field }) => Err(SaveError::Fields(vec![ferr(
+            field.unwrap_or("name"),
+            code,
+            tf(lang, &format!("error.{code}"), &[]),
+        )])),
+        Err(e) => Err(SaveError::App(e)),
+    }
+}
+
+/// Full ID number and phone of one resident, with an audit record of who looked and why.
+pub async fn reveal(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    reason: &str,
+) -> Result<(Option<String>, Option<String>), AppError> {
+    let r = load_visible(state, ctx, id, Action::RevealResidents).await?;
+    let caller = ctx.caller()?.clone();
+    let (ctx2, reason) = (
+        ctx.clone(),
+        reason.trim().chars().take(200).collect::<String>(),
+    );
+    let community = r.community_id;
+    state
+        .db
+        .write(move |c| {
+            audit::append(
+                c,
+                &audit::Event {
+                    at: ctx2.now,
+                    community_id: Some(community),
+                    actor_user_id: Some(caller.user.id),
+                    actor: &caller.user.username,
+                    action: "resident.reveal",
+                    object_kind: "resident",
+                    object_id: Some(id.to_string()),
+                    before: None,
+                    after: Some(json!({"fields": ["id_number", "phone"], "reason": reason})),
+                    request_id: Some(&ctx2.rid),
+                },
+            )
+        })
+        .await?;
+    Ok((r.id_number, r.phone))
+}
+
+// ---- pages ----
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub building: Option<String>,
+    pub unit: Option<String>,
+    pub tag: Option<String>,
+    pub age_min: Option<String>,
+    pub age_max: Option<String>,
+    pub status: Option<String>,
+    pub page: Option<i64>,
+}
+
+fn num(s: &Option<String>) -> Option<i64> {
+    s.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+/// The search filter a query string asks for, inside the caller's scope.
+pub fn filter_for(
+    ctx: &Ctx,
+    q: &ListQuery,
+    kinds: &[TagKind],
+    community: i64,
+) -> Result<Filter, AppError> {
+    let caller = ctx.caller()?;
+    let tag_id = q.tag.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
+        s.parse::<i64>()
+            .ok()
+            .or_else(|| kinds.iter().find(|k| k.name == s).map(|k| k.id))
+    });
+    Ok(Filter {
+        community_id: community,
+        scopes: caller.scopes(Action::ViewResidents),
+        q: q.q.clone().filter(|s| !s.trim().is_empty()),
+        building_id: num(&q.building),
+        unit_id: num(&q.unit),
+        tag_id,
+        age_min: num(&q.age_min).and_then(|v| u32::try_from(v).ok()),
+        age_max: num(&q.age_max).and_then(|v| u32::try_from(v).ok()),
+        status: q.status.clone().filter(|s| !s.is_empty() && s != "active"),
+        today: Some(linli_core::clock::shanghai(ctx.now).date()),
+    })
+}
+
+fn query_string(q: &ListQuery) -> String {
+    let pairs: Vec<(&str, String)> = [
+        ("q", q.q.clone()),
+        ("building", q.building.clone()),
+        ("unit", q.unit.clone()),
+        ("tag", q.tag.clone()),
+        ("age_min", q.age_min.clone()),
+        ("age_max", q.age_max.clone()),
+        ("status", q.status.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+    .collect();
+    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+}
+
+pub fn age_of(birth: Option<&str>, today: NaiveDate) -> Option<i64> {
+    let b = NaiveDate::parse_from_str(birth?, "%Y-%m-%d").ok()?;
+    let mut a = i64::from(today.format("%Y").to_string().parse::<i32>().ok()?)
+        - i64::from(b.format("%Y").to_string().parse::<i32>().ok()?);
+    if today.format("%m%d").to_string() < b.format("%m%d").to_string() {
+        a -= 1;
+    }
+    Some(a)
+}
+
+pub fn gender_label(lang: Lang, g: Option<&str>) -> String {
+    match g {
+        Some("male") => t(lang, "gender.male"),
+        Some("female") => t(lang, "gender.female"),
+        _ => String::new(),
+    }
+}
+
+pub fn relation_label(lang: Lang, r: &str) -> String {
+    t(lang, &format!("relation.{r}"))
+}
+
+fn address(r: &ResidentRow) -> String {
+    match (&r.building, &r.unit, &r.household) {
+        (Some(b), Some(u), Some(h)) => format!("{b}{u}{h}"),
+        (Some(b), Some(u), None) => format!("{b}{u}"),
+        _ => String::new(),
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let community = community_of(&ctx)?;
+    let page = q.page.unwrap_or(1).max(1);
+    let scopes = caller.scopes(Action::ViewResidents);
+    let (kinds, places_in_scope) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                registry::tag_kinds(c, community)?,
+                places::list_within(c, &scopes)?,
+            ))
+        })
+        .await?;
+    let filter = filter_for(&ctx, &q, &kinds, community)?;
+    let (rows, total) = state
+        .db
+        .read(move |c| registry::search(c, &filter, page, PER_PAGE))
+        .await?;
+    let today = linli_core::clock::shanghai(ctx.now).date();
+    let buildings: Vec<&Place> = places_in_scope
+        .iter()
+        .filter(|p| p.kind == PlaceKind::Building)
+        .collect();
+    let selected_building = num(&q.building);
+    let units: Vec<&Place> = places_in_scope
+        .iter()
+        .filter(|p| {
+            p.kind == PlaceKind::Unit && Some(p.parent_id.unwrap_or(0)) == selected_building
+        })
+        .collect();
+    let qs = query_string(&q);
+    let manage = caller.decide(Action::ManageResidents, None) == Decision::Allow;
+    let export = caller.decide(Action::ExportResidents, None) == Decision::Allow;
+    let action = html! {
+        @if manage {
+            a.btn href="/residents/import" { (t(lang, "residents.import")) }
+            " "
+            a.btn.btn-primary href="/residents/new" { (t(lang, "residents.new")) }
+        }
+    };
+    let body = html! {
+        form.filters method="get" action="/residents" role="search" {
+            div.filter-row {
+                div.field.grow {
+                    label for="q" { (t(lang, "residents.search")) }
+                    input #q type="search" name="q" value=(q.q.clone().unwrap_or_default()) placeholder=(t(lang, "residents.search_hint")) autocomplete="off";
+                }
+                div.field {
+                    label for="building" { (t(lang, "place.building")) }
+                    select #building name="building" {
+                        option value="" { (t(lang, "common.all")) }
+                        @for b in &buildings { option value=(b.id) selected[Some(b.id) == selected_building] { (b.name) } }
+                    }
+                }
+                div.field {
+                    label for="unit" { (t(lang, "places.units")) }
+                    select #unit name="unit" disabled[units.is_empty()] {
+                        option value="" { (t(lang, "common.all")) }
+                        @for u in &units { option value=(u.id) selected[Some(u.id) == num(&q.unit)] { (u.name) } }
+                    }
+                }
+                div.field {
+                    label for="tag" { (t(lang, "residents.tag")) }
+                    select #tag name="tag" {
+                        option value="" { (t(lang, "common.all")) }
+                        @for k in &kinds { option value=(k.id) selected[q.tag.as_deref() == Some(k.id.to_string().as_str())] { (k.name) } }
+                    }
+                }
+                div.field.small {
+                    label for="age_min" { (t(lang, "residents.age_from")) }
+                    input #age_min type="number" min="0" max="130" name="age_min" value=(q.age_min.clone().unwrap_or_default());
+                }
+                div.field.small {
+                    label for="age_max" { (t(lang, "residents.age_to")) }
+                    input #age_max type="number" min="0" max="130" name="age_max" value=(q.age_max.clone().unwrap_or_default());
+                }
+                div.field {
+                    label for="status" { (t(lang, "residents.status")) }
+                    select #status name="status" {
+                        @for s in ["active", "moved_away", "deceased", "all"] {
+                            option value=(s) selected[q.status.as_deref().unwrap_or("active") == s] { (t(lang, &format!("status.{s}"))) }
+                        }
+                    }
+                }
+                div.field.buttons {
+                    button.btn.btn-primary type="submit" { (t(lang, "common.search")) }
+                    a.btn href="/residents" { (t(lang, "common.reset")) }
+                }
+            }
+        }
+        div.list-head {
+            p.count { (tf(lang, "residents.count", &[("n", &total.to_string())])) }
+            @if export {
+                div.exports {
+                    a.btn.btn-small href={ "/residents/export.xlsx?" (qs) } { (t(lang, "residents.export_xlsx")) }
+                    a.btn.btn-small href={ "/residents/export.csv?" (qs) } { (t(lang, "residents.export_csv")) }
+                    @if super::roster::may_export_full(&ctx) {
+                        a.btn.btn-small href={ "/residents/export.xlsx?full=1&" (qs) } title=(t(lang, "residents.export_full_hint")) { (t(lang, "residents.export_full")) }
+                    }
+                }
+            }
+        }
+        @if rows.is_empty() {
+            (layout::empty(&t(lang, if total == 0 && qs.is_empty() { "residents.empty" } else { "residents.none_match" }), None))
+        } @else {
+            table.table {
+                thead { tr {
+                    th scope="col" { (t(lang, "residents.name")) }
+                    th scope="col" { (t(lang, "residents.gender")) }
+                    th.num scope="col" { (t(lang, "residents.age")) }
+                    th scope="col" { (t(lang, "residents.id_number")) }
+                    th scope="col" { (t(lang, "residents.phone")) }
+                    th scope="col" { (t(lang, "residents.address")) }
+                    th scope="col" { (t(lang, "residents.relation")) }
+                    th scope="col" { (t(lang, "residents.tags")) }
+                } }
+                tbody {
+                    @for r in &rows {
+                        tr {
+                            td { a href={ "/residents/" (r.id) } { (r.name) } }
+                            td { (gender_label(lang, r.gender.as_deref())) }
+                            td.num { (age_of(r.birth_date.as_deref(), today).map(|a| a.to_string()).unwrap_or_default()) }
+                            td.mono { (r.id_number.as_deref().map(mask_id_number).unwrap_or_default()) }
+                            td.mono { (r.phone.as_deref().map(mask_phone).unwrap_or_default()) }
+                            td { (address(r)) }
+                            td { (relation_label(lang, &r.relation)) }
+                            td { @for tag in &r.tags { (layout::chip("info", tag)) " " } }
+                        }
+                    }
+                }
+            }
+            (layout::pager(lang, page, PER_PAGE, total, &format!("/residents?{qs}")))
+        }
+    };
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "residents.title"),
+        &[],
+        Some(action),
+        body,
+    ))
+}
+
+fn section(title: &str, body: Markup) -> Markup {
+    html! { section.panel { h2 { (title) } (body) } }
+}
+
+async fn detail_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    revealed: Option<(Option<String>, Option<String>)>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let r = load_visible(state, ctx, id, Action::ViewResidents).await?;
+    let caller = ctx.caller()?;
+    let hh = r.household_id;
+    let members = state
+        .db
+        .read(move |c| match hh {
+            Some(h) => registry::members(c, h),
+            None => Ok(Vec::new()),
+        })
+        .await?;
+    let today = linli_core::clock::shanghai(ctx.now).date();
+    let day = today.format("%Y-%m-%d").to_string();
+    let manage = caller.decide(Action::ManageResidents, Some(&r.place_path)) == Decision::Allow;
+    let can_reveal = caller.decide(Action::RevealResidents, Some(&r.place_path)) == Decision::Allow;
+    let (full_id, full_phone) = revealed.clone().unwrap_or((None, None));
+    let shown_id = if revealed.is_some() {
+        full_id.clone()
+    } else {
+        r.id_number.as_deref().map(mask_id_number)
+    };
+    let shown_phone = if revealed.is_some() {
+        full_phone.clone()
+    } else {
+        r.phone.as_deref().map(mask_phone)
+    };
+    let closed = r.status != "active";
+    let action = html! {
+        @if manage && r.status != "anonymized" {
+            a.btn.btn-primary href={ "/residents/" (r.id) "/edit" } { (t(lang, "residents.edit")) }
+        }
+    };
+    let body = html! {
+        @if closed {
+            p.flash.flash-warn { (t(lang, &format!("status.{}", r.status))) @if let Some(d) = &r.closed_on { "（" (d) "）" } }
+        }
+        div.columns {
+            section.panel {
+                h2 { (t(lang, "residents.basic")) }
+                dl.facts.plain {
+                    dt { (t(lang, "residents.gender")) } dd { (gender_label(lang, r.gender.as_deref())) }
+                    dt { (t(lang, "residents.birth_date")) } dd { (r.birth_date.clone().unwrap_or_default()) @if let Some(a) = age_of(r.birth_date.as_deref(), today) { "（" (tf(lang, "residents.age_years", &[("n", &a.to_string())])) "）" } }
+                    dt { (t(lang, "residents.id_number")) } dd.mono #id-number { (shown_id.unwrap_or_default()) }
+                    dt { (t(lang, "residents.phone")) } dd.mono #phone { (shown_phone.unwrap_or_default()) }
+                    dt { (t(lang, "residents.address")) } dd { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) (r.household.clone().unwrap_or_default()) }
+                    dt { (t(lang, "residents.relation")) } dd { (relation_label(lang, &r.relation)) }
+                    dt { (t(lang, "residents.political_status")) } dd { (r.political_status) }
+                    dt { (t(lang, "residents.employment_status")) } dd { @if !r.employment_status.is_empty() { (t(lang, &format!("employment.{}", r.employment_status))) } }
+                    dt { (t(lang, "residents.notes")) } dd { (r.notes) }
+                }
+                @if can_reveal && revealed.is_none() && (r.id_number.is_some() || r.phone.is_some()) {
+                    form.reveal method="post" action={ "/residents/" (r.id) "/reveal" } {
+                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                        label for="reason" { (t(lang, "residents.reveal_reason")) }
+                        input #reason type="text" name="reason" placeholder=(t(lang, "residents.reveal_reason_hint"));
+                        button.btn.btn-small type="submit" { (t(lang, "residents.reveal")) }
+                        p.hint { (t(lang, "residents.reveal_hint")) }
+                    }
+                }
+                @if revealed.is_some() { p.hint { (t(lang, "residents.revealed_hint")) } }
+            }
+            div {
+                (section(&t(lang, "residents.tags"), html! {
+                    @if r.tags.is_empty() { p.hint { (t(lang, "residents.no_tags")) } }
+                    ul.plain {
+                        @for tag in &r.tags {
+                            li {
+                                (layout::chip(if tag.active_on(&day) { "info" } else { "muted" }, &tag.name))
+                                @if let Some(g) = &tag.grade { " " (g) }
+                                " "
+                                span.hint {
+                                    (tag.valid_from.clone().unwrap_or_default()) @if tag.valid_from.is_some() || tag.valid_to.is_some() { " — " } (tag.valid_to.clone().unwrap_or_default())
+                                    @if !tag.active_on(&day) { " · " (t(lang, "residents.tag_expired")) }
+                                }
+                            }
+                        }
+                    }
+                }))
+                (section(&t(lang, "residents.household"), html! {
+                    @if members.is_empty() { p.hint { (t(lang, "residents.no_household")) } }
+                    ul.plain {
+                        @for (mid, mname, mrel, mstatus) in &members {
+                            li {
+                                @if *mid == r.id { strong { (mname) } } @else { a href={ "/residents/" (mid) } { (mname) } }
+                                " · " (relation_label(lang, mrel))
+                                @if mstatus != "active" { " · " (t(lang, &format!("status.{mstatus}"))) }
+                            }
+                        }
+                    }
+                }))
+                (section(&t(lang, "residents.consents"), html! {
+                    ul.plain {
+                        li { (if r.consent_publish_name { "✓ " } else { "✕ " }) (t(lang, "residents.consent_publish_name")) }
+                        li { (if r.consent_volunteer_contact { "✓ " } else { "✕ " }) (t(lang, "residents.consent_volunteer_contact")) }
+                        li { (if r.consent_neighbor_card { "✓ " } else { "✕ " }) (t(lang, "residents.consent_neighbor_card")) }
+                    }
+                }))
+            }
+        }
+        section.panel.upcoming {
+            h2 { (t(lang, "residents.linked")) }
+            p.hint { (t(lang, "residents.linked_hint")) }
+        }
+        @if manage && !closed {
+            section.panel {
+                h2 { (t(lang, "residents.close")) }
+                form.form.inline-form method="post" action={ "/residents/" (r.id) "/close" } {
+                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                    (layout::select(lang, "status", "residents.close_reason", &[("moved_away".into(), t(lang, "status.moved_away")), ("deceased".into(), t(lang, "status.deceased"))], "moved_away", None))
+                    (layout::field(lang, "on", "residents.close_on", "date", &day, None, None))
+                    div.form-actions { button.btn type="submit" { (t(lang, "residents.close_submit")) } }
+                }
+            }
+        }
+    };
+    let crumbs = [(t(lang, "residents.title"), Some("/residents".to_string()))];
+    Ok(layout::page(ctx, &r.name, &crumbs, Some(action), body))
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    detail_page(&state, &ctx, id, None).await
+}
+
+#[derive(Deserialize)]
+struct RevealForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn reveal_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RevealForm>,
+) -> Result<Response, AppError> {
+    let shown = reveal(&state, &ctx, id, &f.reason).await?;
+    detail_page(&state, &ctx, id, Some(shown)).await
+}
+
+#[derive(Deserialize)]
+struct CloseForm {
+    status: String,
+    #[serde(default)]
+    on: String,
+}
+
+async fn close_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<CloseForm>,
+) -> Result<Response, AppError> {
+    let r = load_visible(&state, &ctx, id, Action::ManageResidents).await?;
+    let on = linli_core::dates::parse_date(&f.on)
+        .ok_or(AppError::invalid("date_bad", "on"))?
+        .format("%Y-%m-%d")
+        .to_string();
+    let caller = ctx.caller()?.clone();
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            registry::close(c, id, &f.status, &on, ctx2.now)?;
+            audit::append(
+                c,
+                &audit::Event {
+                    at: ctx2.now,
+                    community_id: Some(r.community_id),
+                    actor_user_id: Some(caller.user.id),
+                    actor: &caller.user.username,
+                    action: "resident.close",
+                    object_kind: "resident",
+                    object_id: Some(id.to_string()),
+                    before: Some(json!({"status": r.status})),
+                    after: Some(json!({"status": f.status, "closed_on": on})),
+                    request_id: Some(&ctx2.rid),
+                },
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &format!("/residents/{id}"),
+        true,
+        "flash.resident_closed",
+    ))
+}
+
+// ---- the form ----
+
+/// Reads the resident form (fields plus `tag_<id>` checkboxes with their periods).
+fn draft_from_form(pairs: &[(String, String)], kinds: &[TagKind]) -> Draft {
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let flag = |k: &str| get(k).is_some_and(|v| v == "on" || v == "1" || v == "true");
+    let tags = kinds
+        .iter()
+        .filter(|k| flag(&format!("tag_{}", k.id)))
+        .map(|k| TagDraft {
+            name: k.name.clone(),
+            valid_from: get(&format!("tag_{}_from", k.id)),
+            valid_to: get(&format!("tag_{}_to", k.id)),
+            grade: get(&format!("tag_{}_grade", k.id)),
+        })
+        .collect();
+    Draft {
+        name: get("name").unwrap_or_default(),
+        id_number: get("id_number"),
+        gender: get("gender"),
+        birth_date: get("birth_date"),
+        phone: get("phone"),
+        unit_id: get("unit_id").and_then(|v| v.parse().ok()),
+        household: get("household"),
+        household_id: None,
+        relation: get("relation"),
+        political_status: get("political_status"),
+        employment_status: get("employment_status"),
+        notes: get("notes"),
+        consent_publish_name: flag("consent_publish_name"),
+        consent_volunteer_contact: flag("consent_volunteer_contact"),
+        consent_neighbor_card: flag("consent_neighbor_card"),
+        tags,
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    d: &Draft,
+    errors: &[FieldError],
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?;
+    let community = community_of(ctx)?;
+    let scopes = caller.scopes(Action::ManageResidents);
+    let (kinds, all) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                registry::tag_kinds(c, community)?,
+                places::list_within(c, &scopes)?,
+            ))
+        })
+        .await?;
+    let err = |f: &str| {
+        let msgs: Vec<String> = errors
+            .iter()
+            .filter(|e| e.field == f)
+            .map(|e| e.message.clone())
+            .collect();
+        (!msgs.is_empty()).then(|| msgs.join("；"))
+    };
+    let name_of = |pid: Option<i64>| {
+        all.iter()
+            .find(|p| Some(p.id) == pid)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let unit_opts: Vec<(String, String)> =
+        std::iter::once((String::new(), t(lang, "residents.no_unit")))
+            .chain(all.iter().filter(|p| p.kind == PlaceKind::Unit).map(|u| {
+                (
+                    u.id.to_string(),
+                    format!("{}{}", name_of(u.parent_id), u.name),
+                )
+            }))
+            .collect();
+    let v = |s: &Option<String>| s.clone().unwrap_or_default();
+    let action = match id {
+        Some(id) => format!("/residents/{id}"),
+        None => "/residents".to_string(),
+    };
+    let general: Vec<&FieldError> = errors.iter().filter(|e| e.field == "tags").collect();
+    let body = html! {
+        form.form.wide method="post" action=(action) novalidate {
+            input type="hidden" name="_csrf" value=(caller.csrf_token);
+            @if !errors.is_empty() { p.form-error role="alert" { (tf(lang, "residents.form_errors", &[("n", &errors.len().to_string())])) } }
+            fieldset {
+                legend { (t(lang, "residents.basic")) }
+                div.grid2 {
+                    (layout::field(lang, "name", "residents.name", "text", &d.name, err("name"), Some("off")))
+                    (layout::field(lang, "id_number", "residents.id_number", "text", &v(&d.id_number), err("id_number"), Some("off")))
+                    (layout::select(lang, "gender", "residents.gender", &[(String::new(), t(lang, "residents.from_id")), ("male".into(), t(lang, "gender.male")), ("female".into(), t(lang, "gender.female"))], &v(&d.gender), err("gender")))
+                    (layout::field(lang, "birth_date", "residents.birth_date", "text", &v(&d.birth_date), err("birth_date"), Some("off")))
+                    (layout::field(lang, "phone", "residents.phone", "tel", &v(&d.phone), err("phone"), Some("off")))
+                    (layout::select(lang, "political_status", "residents.political_status", &std::iter::once((String::new(), String::new())).chain(POLITICAL.iter().map(|p| (p.to_string(), p.to_string()))).collect::<Vec<_>>(), &v(&d.political_status), None))
+                    (layout::select(lang, "employment_status", "residents.employment_status", &std::iter::once((String::new(), String::new())).chain(EMPLOYMENT.iter().map(|e| (e.to_string(), t(lang, &format!("employment.{e}"))))).collect::<Vec<_>>(), &v(&d.employment_status), err("employment_status")))
+                }
+                p.hint { (t(lang, "residents.id_hint")) }
+            }
+            fieldset {
+                legend { (t(lang, "residents.household")) }
+                div.grid2 {
+                    (layout::select(lang, "unit_id", "residents.unit", &unit_opts, &d.unit_id.map(|u| u.to_string()).unwrap_or_default(), err("unit_id")))
+                    (layout::field(lang, "household", "residents.household_number", "text", &v(&d.household), err("household"), Some("off")))
+                    (layout::select(lang, "relation", "residents.relation", &["head", "spouse", "child", "parent", "other"].iter().map(|r| (r.to_string(), relation_label(lang, r))).collect::<Vec<_>>(), &v(&d.relation), None))
+                }
+            }
+            fieldset {
+                legend { (t(lang, "residents.tags")) }
+                @for e in &general { p.field-error { (e.message) } }
+                table.table.compact.tag-table {
+                    thead { tr { th { (t(lang, "residents.tag")) } th { (t(lang, "residents.valid_from")) } th { (t(lang, "residents.valid_to")) } th { (t(lang, "residents.grade")) } } }
+                    tbody {
+                        @for k in &kinds {
+                            @let chosen = d.tags.iter().find(|x| x.name == k.name);
+                            tr {
+                                td { label { input type="checkbox" name={ "tag_" (k.id) } checked[chosen.is_some()]; " " (k.name) @if k.sensitive { " " span.hint { (t(lang, "residents.sensitive")) } } } }
+                                td { input type="text" name={ "tag_" (k.id) "_from" } value=(chosen.and_then(|c| c.valid_from.clone()).unwrap_or_default()) placeholder="2026-01-01" aria-label={ (k.name) " " (t(lang, "residents.valid_from")) }; }
+                                td { input type="text" name={ "tag_" (k.id) "_to" } value=(chosen.and_then(|c| c.valid_to.clone()).unwrap_or_default()) placeholder="2026-12-31" aria-label={ (k.name) " " (t(lang, "residents.valid_to")) }; }
+                                td { @if k.has_grade { input type="text" name={ "tag_" (k.id) "_grade" } value=(chosen.and_then(|c| c.grade.clone()).unwrap_or_default()) aria-label={ (k.name) " " (t(lang, "residents.grade")) }; } }
+                            }
+                        }
+                    }
+                }
+                p.hint { (t(lang, "residents.sensitive_hint")) }
+            }
+            fieldset {
+                legend { (t(lang, "residents.consents")) }
+                label.check { input type="checkbox" name="consent_publish_name" checked[d.consent_publish_name]; " " (t(lang, "residents.consent_publish_name")) }
+                label.check { input type="checkbox" name="consent_volunteer_contact" checked[d.consent_volunteer_contact]; " " (t(lang, "residents.consent_volunteer_contact")) }
+                label.check { input type="checkbox" name="consent_neighbor_card" checked[d.consent_neighbor_card]; " " (t(lang, "residents.consent_neighbor_card")) }
+            }
+            div.field {
+                label for="notes" { (t(lang, "residents.notes")) }
+                textarea #notes name="notes" rows="3" { (v(&d.notes)) }
+            }
+            div.form-actions {
+                button.btn.btn-primary type="submit" { (t(lang, "common.save")) }
+                a.btn href=(id.map_or("/residents".to_string(), |i| format!("/residents/{i}"))) { (t(lang, "common.cancel")) }
+            }
+        }
+    };
+    let title = if id.is_some() {
+        t(lang, "residents.edit")
+    } else {
+        t(lang, "residents.new")
+    };
+    let crumbs = [(t(lang, "residents.title"), Some("/residents".to_string()))];
+    Ok(layout::page_with_status(
+        ctx, status, &title, &crumbs, None, body,
+    ))
+}
+
+async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    form_page(&state, &ctx, None, &Draft::default(), &[], StatusCode::OK).await
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let r = load_visible(&state, &ctx, id, Action::ManageResidents).await?;
+    let d = Draft {
+        name: r.name.clone(),
+        id_number: r.id_number.clone(),
+        gender: r.gender.clone(),
+        birth_date: r.birth_date.clone(),
+        phone: r.phone.clone(),
+        unit_id: r.unit_id,
+        household: r.household.clone(),
+        household_id: r.household_id,
+        relation: Some(r.relation.clone()),
+        political_status: Some(r.political_status.clone()),
+        employment_status: Some(r.employment_status.clone()),
+        notes: Some(r.notes.clone()),
+        consent_publish_name: r.consent_publish_name,
+        consent_volunteer_contact: r.consent_volunteer_contact,
+        consent_neighbor_card: r.consent_neighbor_card,
+        tags: r
+            .tags
+            .iter()
+            .map(|x| TagDraft {
+                name: x.name.clone(),
+                valid_from: x.valid_from.clone(),
+                valid_to: x.valid_to.clone(),
+                grade: x.grade.clone(),
+            })
+            .collect(),
+    };
+    form_page(&state, &ctx, Some(id), &d, &[], StatusCode::OK).await
+}
+
+async fn submit(
+    state: AppState,
+    ctx: Ctx,
+    id: Option<i64>,
+    pairs: Vec<(String, String)>,
+) -> Result<Response, AppError> {
+    let community = community_of(&ctx)?;
+    let kinds = state
+        .db
+        .read(move |c| registry::tag_kinds(c, community))
+        .await?;
+    let d = draft_from_form(&pairs, &kinds);
+    match save(&state, &ctx, id, d.clone()).await {
+        Ok(rid) => Ok(redirect_with_flash(
+            &format!("/residents/{rid}"),
+            true,
+            if id.is_some() {
+                "flash.resident_saved"
+            } else {
+                "flash.resident_created"
+            },
+        )),
+        Err(SaveError::Fields(errors)) => {
+            form_page(
+                &state,
+                &ctx,
+                id,
+                &d,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(SaveError::App(e)) => Err(e),
+    }
+}
+
+async fn create_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    submit(state, ctx, None, pairs).await
+}
+
+async fn update_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    submit(state, ctx, Some(id), pairs).await
+}
+
+pub fn routes(t: Table) -> Table {
+    t.page(
+        Method::GET,
+        "/residents",
+        Policy::Signed(Action::ViewResidents),
+        list,
+    )
+    .page(
+        Method::GET,
+        "/residents/new",
+        Policy::Signed(Action::ManageResidents),
+        new_page,
+    )
+    .page(
+        Method::POST,
+        "/residents",
+        Policy::Signed(Action::ManageResidents),
+        create_submit,
+    )
+    .page(
+        Method::GET,
+        "/residents/{id}",
+        Policy::Signed(Action::ViewResidents),
+        detail,
+    )
+    .page(
+        Method::GET,
+        "/residents/{id}/edit",
+        Policy::Signed(Action::ManageResidents),
+        edit_page,
+    )
+    .page(
+        Method::POST,
+        "/residents/{id}",
+        Policy::Signed(Action::ManageResidents),
+        update_submit,
+    )
+    .page(
+        Method::POST,
+        "/residents/{id}/reveal",
+        Policy::Signed(Action::RevealResidents),
+        reveal_submit,
+    )
+    .page(
+        Method::POST,
+        "/residents/{id}/close",
+        Policy::Signed(Action::ManageResidents),
+        close_submit,
+    )
+}

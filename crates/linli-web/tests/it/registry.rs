@@ -1,0 +1,666 @@
+use crate::both_engines;
+use crate::support::{Browser, Engine, TestApp, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+both_engines!(
+    the_roster_is_masked_and_searchable_by_pinyin_digits_and_tag,
+    a_building_head_sees_only_the_residents_of_their_buildings,
+    revealing_needs_the_permission_and_is_audited,
+    a_resident_is_registered_with_checked_id_and_phone,
+    an_update_keeps_what_was_not_sent_and_audits_masked_images,
+    a_good_roster_imports_from_csv_gb18030_and_xlsx,
+    a_bad_roster_changes_nothing_and_names_every_row,
+    exports_are_masked_escaped_and_audited,
+    the_resident_pages_work_for_a_worker,
+    a_grid_worker_imports_only_into_their_own_grid,
+);
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../linli-io/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+async fn list(app: &TestApp, token: &str, query: &str) -> Value {
+    let (status, body) = app
+        .api(
+            token,
+            Method::GET,
+            &format!("/api/v1/residents?{query}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+fn names(body: &Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn cookie_header(b: &Browser) -> String {
+    b.cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A digest of every resident row: equal before and after means nothing changed.
+async fn residents_checksum(app: &TestApp) -> String {
+    app.db
+        .read(|c| {
+            let rows = c.query(
+                "SELECT id, name, COALESCE(id_number, ''), COALESCE(phone, ''), COALESCE(household_id, 0), status FROM residents ORDER BY id",
+                linli_store::params![],
+            )?;
+            let mut s = String::new();
+            for r in rows {
+                s.push_str(&format!("{}|{}|{}|{}|{}|{};", r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.int(4)?, r.text(5)?));
+            }
+            Ok::<_, linli_store::StoreError>(s)
+        })
+        .await
+        .unwrap()
+}
+
+async fn the_roster_is_masked_and_searchable_by_pinyin_digits_and_tag(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let admin = app.token("admin").await;
+    let all = list(&app, &admin, "").await;
+    assert_eq!(all["total"], 8);
+    let xia = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "夏胜林")
+        .unwrap();
+    let id = xia["id_number"].as_str().unwrap();
+    assert!(id.starts_with("231002") && id.contains("********"), "{id}");
+    assert!(xia["phone"].as_str().unwrap().contains("****"));
+    assert_eq!(xia["building"], "3号楼");
+    assert_eq!(xia["unit"], "2单元");
+    assert_eq!(xia["household"], "301");
+    assert!(
+        xia["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "困难家庭")
+    );
+
+    assert_eq!(names(&list(&app, &admin, "q=xsl").await), vec!["夏胜林"]);
+    assert_eq!(
+        names(&list(&app, &admin, "q=xiasheng").await),
+        vec!["夏胜林"]
+    );
+    assert_eq!(
+        names(&list(&app, &admin, "q=%E5%A4%8F").await).len(),
+        2,
+        "夏 finds 夏胜林 and 夏宇"
+    );
+    // The last four digits of the full ID number find the person.
+    let full: String = app
+        .db
+        .read(|c| {
+            c.query_one(
+                "SELECT id_number FROM residents WHERE name = '张君'",
+                linli_store::params![],
+            )?
+            .text(0)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        names(&list(&app, &admin, &format!("q={}", &full[14..])).await),
+        vec!["张君"]
+    );
+    let mut dibao = names(&list(&app, &admin, "tag=%E4%BD%8E%E4%BF%9D").await);
+    dibao.sort();
+    assert_eq!(dibao, vec!["杨雨欣", "杨静"]);
+    let mut old = names(&list(&app, &admin, "age_min=70").await);
+    old.sort();
+    assert_eq!(old, vec!["米丽芳", "陈玉兰"]);
+    // The worker of 第一网格 (1-16号楼) does not see 20号楼.
+    assert!(!names(&list(&app, &worker, "").await).contains(&"张君".to_string()));
+}
+
+async fn a_building_head_sees_only_the_residents_of_their_buildings(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("louzhang").await;
+    let mine = list(&app, &token, "").await;
+    let mut got = names(&mine);
+    got.sort();
+    assert_eq!(got, vec!["刘淑芬", "夏宇", "夏胜林", "米丽芳"]);
+    let admin = app.token("admin").await;
+    let yang = list(&app, &admin, "q=yangj").await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = app
+        .api(
+            &token,
+            Method::GET,
+            &format!("/api/v1/residents/{yang}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let xia = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "夏胜林")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (status, body) = app
+        .api(
+            &token,
+            Method::GET,
+            &format!("/api/v1/residents/{xia}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["id_number"].as_str().unwrap().contains("****"));
+}
+
+async fn revealing_needs_the_permission_and_is_audited(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let xia = list(&app, &worker, "q=xsl").await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/residents/{xia}/reveal"),
+            Some(json!({"reason": "核对困难家庭申请"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let full = body["id_number"].as_str().unwrap().to_string();
+    assert_eq!(full.len(), 18);
+    assert!(!full.contains('*'));
+    assert_eq!(body["phone"].as_str().unwrap().len(), 11);
+    // The audit record names who and why, never the values.
+    let after: String = app
+        .db
+        .read(|c| {
+            c.query_one(
+                "SELECT after_json FROM audit_log WHERE action = 'resident.reveal'",
+                linli_store::params![],
+            )?
+            .text(0)
+        })
+        .await
+        .unwrap();
+    assert!(after.contains("核对困难家庭申请") && !after.contains(&full));
+
+    let head = app.token("louzhang").await;
+    let (status, _) = app
+        .api(
+            &head,
+            Method::POST,
+            &format!("/api/v1/residents/{xia}/reveal"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn a_resident_is_registered_with_checked_id_and_phone(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    let unit = app
+        .db
+        .read(|c| {
+            c.count(
+                "SELECT u.id FROM places u JOIN places b ON b.id = u.parent_id WHERE b.name = '5号楼' AND u.name = '1单元'",
+                linli_store::params![],
+            )
+        })
+        .await
+        .unwrap();
+    let born = chrono::NaiveDate::from_ymd_opt(1990, 3, 7).unwrap();
+    let id =
+        linli_core::IdNumber::generate("231002", born, 12, linli_core::Gender::Female).unwrap();
+    let (status, body) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/residents",
+            Some(json!({"name": "周小燕", "id_number": id.as_str(), "phone": "138 4530 1234",
+                "unit_id": unit, "household": "601", "relation": "户主", "tags": [{"name": "党员"}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let rid = body["id"].as_i64().unwrap();
+    let (_, got) = app
+        .api(
+            &token,
+            Method::GET,
+            &format!("/api/v1/residents/{rid}"),
+            None,
+        )
+        .await;
+    assert_eq!(got["gender"], "female", "gender follows from the ID number");
+    assert_eq!(got["birth_date"], "1990-03-07");
+    assert_eq!(got["phone"], "138****1234");
+    assert_eq!(got["relation"], "head");
+    assert_eq!(got["building"], "5号楼");
+
+    let mut bad = id.as_str().to_string();
+    let last = if bad.ends_with('1') { "2" } else { "1" };
+    bad.replace_range(17.., last);
+    let (status, body) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/residents",
+            Some(json!({"name": "错号码", "id_number": bad})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("校验码"),
+        "{body}"
+    );
+    let (status, _) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/residents",
+            Some(json!({"name": "科学计数", "id_number": "2.31002E+17"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, body) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/residents",
+            Some(json!({"name": "重复", "id_number": id.as_str()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "id_number_taken");
+    let (status, body) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/residents",
+            Some(json!({"name": "", "phone": "12345"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["details"]["fields"].as_array().unwrap().len(),
+        2,
+        "every bad field is named: {body}"
+    );
+}
+
+async fn an_update_keeps_what_was_not_sent_and_audits_masked_images(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    let xia = list(&app, &token, "q=xsl").await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let (status, body) = app
+        .api(
+            &token,
+            Method::PATCH,
+            &format!("/api/v1/residents/{xia}"),
+            Some(json!({"phone": "13900001111"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, got) = app
+        .api(
+            &token,
+            Method::GET,
+            &format!("/api/v1/residents/{xia}"),
+            None,
+        )
+        .await;
+    assert_eq!(got["phone"], "139****1111");
+    assert_eq!(got["household"], "301");
+    assert!(
+        got["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "困难家庭")
+    );
+    let images: Vec<String> = app
+        .db
+        .read(|c| {
+            c.query(
+                "SELECT COALESCE(before_json, '') || COALESCE(after_json, '') FROM audit_log WHERE action = 'resident.update'",
+                linli_store::params![],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<Vec<_>, _>>()
+        })
+        .await
+        .unwrap();
+    assert_eq!(images.len(), 1);
+    assert!(
+        images[0].contains("139****1111") && !images[0].contains("13900001111"),
+        "personal fields are masked in the audit log"
+    );
+}
+
+async fn post_import(
+    app: &TestApp,
+    b: &mut Browser,
+    name: &str,
+    bytes: Vec<u8>,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let csrf = b.csrf().await;
+    let mut form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+    );
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let res = b
+        .http
+        .post(format!("{}/residents/import?_csrf={csrf}", app.base))
+        .header("cookie", cookie_header(b))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.text().await.unwrap())
+}
+
+async fn a_good_roster_imports_from_csv_gb18030_and_xlsx(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut b = app.signed_in("admin").await;
+    let (status, html) = post_import(
+        &app,
+        &mut b,
+        "roster.csv",
+        fixture("roster.csv"),
+        &[("mode", "create"), ("action", "check")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("全部检查通过"), "{html}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM residents").await,
+        8,
+        "a check writes nothing"
+    );
+    let (status, html) = post_import(
+        &app,
+        &mut b,
+        "roster.csv",
+        fixture("roster.csv"),
+        &[("mode", "create"), ("action", "import")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("新增 10 人"), "{html}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM residents").await, 18);
+    // The same people written by WPS in GB18030 and by Calc as xlsx: updates in upsert mode.
+    for f in ["roster-gb18030.csv", "roster.xlsx"] {
+        let (status, html) = post_import(
+            &app,
+            &mut b,
+            f,
+            fixture(f),
+            &[("mode", "upsert"), ("action", "import")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{f}: {html}");
+        assert!(html.contains("更新 10 人"), "{f}: {html}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM residents").await, 18);
+    let token = app.token("admin").await;
+    assert!(names(&list(&app, &token, "q=zhangj").await).contains(&"张君".to_string()));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"resident.import".to_string())
+    );
+}
+
+async fn a_bad_roster_changes_nothing_and_names_every_row(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let before = residents_checksum(&app).await;
+    let mut b = app.signed_in("admin").await;
+    let (status, html) = post_import(
+        &app,
+        &mut b,
+        "roster-mangled.xlsx",
+        fixture("roster-mangled.xlsx"),
+        &[("action", "import")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("import-errors") && html.contains("Excel"),
+        "{html}"
+    );
+    assert!(html.contains("整份文件没有导入"));
+    assert_eq!(residents_checksum(&app).await, before);
+
+    // A building that does not exist is a row error unless places may be created.
+    let csv = "姓名,身份证号,楼栋,单元,户号\n新住户,,99号楼,1单元,101\n"
+        .as_bytes()
+        .to_vec();
+    let (status, html) = post_import(
+        &app,
+        &mut b,
+        "new.csv",
+        csv.clone(),
+        &[("action", "import")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("99号楼"), "{html}");
+    assert_eq!(residents_checksum(&app).await, before);
+    let (status, html) = post_import(
+        &app,
+        &mut b,
+        "new.csv",
+        csv,
+        &[("action", "import"), ("create_places", "on")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM places WHERE name = '99号楼'")
+            .await,
+        1
+    );
+
+    // Garbage is refused cleanly, and so is an upload without the CSRF token.
+    let (status, html) = post_import(
+        &app,
+        &mut b,
+        "roster.xlsx",
+        b"PK\x03\x04 not really a zip".to_vec(),
+        &[("action", "import")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let res = b
+        .http
+        .post(format!("{}/residents/import", app.base))
+        .header("cookie", cookie_header(&b))
+        .multipart(reqwest::multipart::Form::new().text("action", "import"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+async fn exports_are_masked_escaped_and_audited(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    let (status, _) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/residents",
+            Some(json!({"name": "=SUM(A1)"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut b = app.signed_in("wangge1").await;
+    let res = b.get("/residents/export.csv").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let bytes = res.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "a BOM so Excel reads UTF-8"
+    );
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    assert!(text.contains("夏胜林") && text.contains("********"));
+    assert!(!text.contains("张君"), "the worker's grid only");
+    let res = b.get("/residents/export.xlsx?full=1").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "an unmasked export is the admin's"
+    );
+
+    let mut admin = app.signed_in("admin").await;
+    let text = admin.get_text("/residents/export.csv").await.1;
+    assert!(
+        text.contains("'=SUM(A1)"),
+        "formula-looking cells are escaped"
+    );
+    let res = admin.get("/residents/export.xlsx?full=1").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.bytes().await.unwrap().starts_with(b"PK"));
+    let exports = app
+        .audit_actions()
+        .await
+        .iter()
+        .filter(|a| *a == "resident.export")
+        .count();
+    assert_eq!(exports, 3);
+}
+
+async fn the_resident_pages_work_for_a_worker(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut b = app.signed_in("wangge1").await;
+    let (status, html) = b.get_text("/residents?q=xsl").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("夏胜林") && html.contains("共 1 人"),
+        "{html}"
+    );
+    let id = html
+        .split("href=\"/residents/")
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.parse::<i64>().is_ok())
+        .unwrap()
+        .to_string();
+    let (status, html) = b.get_text(&format!("/residents/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("刘淑芬") && html.contains("困难家庭"),
+        "household and tags"
+    );
+    assert!(!html.contains("19680412"), "masked by default");
+    let csrf = b.csrf().await;
+    let res = b
+        .post_form(
+            &format!("/residents/{id}/reveal"),
+            &[("_csrf", &csrf), ("reason", "核对")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("19680412"));
+
+    // The form keeps what was typed and says what is wrong, beside the field.
+    let res = b
+        .post_form(
+            "/residents",
+            &[
+                ("_csrf", &csrf),
+                ("name", "新居民"),
+                ("id_number", "231002199003071230"),
+                ("phone", "1.38123E+10"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("新居民") && html.contains("231002199003071230"));
+    assert!(
+        html.contains("校验码") && html.contains("科学计数"),
+        "{html}"
+    );
+}
+
+async fn a_grid_worker_imports_only_into_their_own_grid(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let before = residents_checksum(&app).await;
+    let mut b = app.signed_in("wangge1").await;
+    let csv = "姓名,楼栋,单元,户号\n王一,2号楼,1单元,101\n王二,20号楼,1单元,102\n"
+        .as_bytes()
+        .to_vec();
+    let (status, html) = post_import(&app, &mut b, "grid.csv", csv, &[("action", "import")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        html.contains("不在您负责的范围内") && html.contains("<td class=\"num\">3</td>"),
+        "row 3 is named: {html}"
+    );
+    assert_eq!(residents_checksum(&app).await, before);
+    let csv = "姓名,楼栋,单元,户号\n王一,2号楼,1单元,101\n"
+        .as_bytes()
+        .to_vec();
+    let (status, html) = post_import(&app, &mut b, "grid.csv", csv, &[("action", "import")]).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM residents").await, 9);
+}
