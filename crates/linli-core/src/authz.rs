@@ -31,10 +31,12 @@ pub enum Action {
     ExportResidents,
     /// A roster export with full ID numbers and phones (audited).
     ExportResidentsUnmasked,
+    /// Erase a resident's personal fields, keeping the anonymous row (PIPL §47).
+    AnonymizeResidents,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -48,6 +50,7 @@ impl Action {
         Action::ImportResidents,
         Action::ExportResidents,
         Action::ExportResidentsUnmasked,
+        Action::AnonymizeResidents,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +68,7 @@ impl Action {
             Action::ImportResidents => "import_residents",
             Action::ExportResidents => "export_residents",
             Action::ExportResidentsUnmasked => "export_residents_unmasked",
+            Action::AnonymizeResidents => "anonymize_residents",
         }
     }
 }
@@ -76,9 +80,12 @@ pub fn role_permits(role: Role, action: Action) -> bool {
     match action {
         ViewHome | ChangeOwnPassword => true,
         ViewPlaces => matches!(role, Admin | Worker | BuildingHead | Finance),
-        ManagePlaces | ViewUsers | ManageUsers | ViewAudit | ExportResidentsUnmasked => {
-            role == Admin
-        }
+        ManagePlaces
+        | ViewUsers
+        | ManageUsers
+        | ViewAudit
+        | ExportResidentsUnmasked
+        | AnonymizeResidents => role == Admin,
         // Building heads know their neighbours; the fund keeper picks beneficiaries.
         ViewResidents => matches!(role, Admin | Worker | BuildingHead | Finance),
         ManageResidents | RevealResidents | ImportResidents | ExportResidents => {

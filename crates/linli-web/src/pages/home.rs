@@ -11,10 +11,12 @@ use axum::http::Method;
 use axum::response::Response;
 use chrono::{Duration, TimeZone, Utc};
 use linli_core::{Action, Decision, PlaceKind, Role};
-use linli_store::{audit, places, users};
+use linli_store::{audit, places, registry, users};
 use maud::html;
 
 struct Figures {
+    /// Active residents (人数) and the households they live in.
+    residents: (i64, i64),
     places: Vec<(PlaceKind, i64)>,
     roles: Vec<(Role, i64)>,
     today: i64,
@@ -37,6 +39,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                 .db
                 .read(move |c| {
                     Ok::<_, AppError>(Figures {
+                        residents: registry::count_active(c, cid)?,
                         places: places::count_by_kind(c, cid)?,
                         roles: users::count_by_role(c, cid)?,
                         today: match midnight {
@@ -67,6 +70,8 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let body = html! {
         p.lead { (tf(lang, "home.greeting", &[("name", &caller.user.display_name)])) }
         section.stats aria-label=(t(lang, "home.figures")) {
+            (layout::stat(&t(lang, "home.residents"), figures.as_ref().map_or(0, |f| f.residents.0), &t(lang, "unit.ren_persons"), (caller.decide(Action::ViewResidents, None) == Decision::Allow).then_some("/residents")))
+            (layout::stat(&t(lang, "home.households"), figures.as_ref().map_or(0, |f| f.residents.1), &t(lang, "unit.hu"), None))
             (layout::stat(&t(lang, "home.grids"), count(PlaceKind::Grid), &t(lang, "unit.ge"), Some("/places")))
             (layout::stat(&t(lang, "home.buildings"), count(PlaceKind::Building), &t(lang, "unit.dong"), Some("/places")))
             (layout::stat(&t(lang, "home.units"), count(PlaceKind::Unit), &t(lang, "unit.ge"), Some("/places")))

@@ -10,7 +10,7 @@ use crate::routes::{Policy, Table};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use linli_core::mask::{mask_id_number, mask_phone};
 use linli_core::roster::{Relation, parse_phone};
@@ -780,6 +780,8 @@ async fn detail_page(
     let day = today.format("%Y-%m-%d").to_string();
     let manage = caller.decide(Action::ManageResidents, Some(&r.place_path)) == Decision::Allow;
     let can_reveal = caller.decide(Action::RevealResidents, Some(&r.place_path)) == Decision::Allow;
+    let can_anonymize =
+        caller.decide(Action::AnonymizeResidents, Some(&r.place_path)) == Decision::Allow;
     let (full_id, full_phone) = revealed.clone().unwrap_or((None, None));
     let shown_id = if revealed.is_some() {
         full_id.clone()
@@ -868,6 +870,22 @@ async fn detail_page(
             h2 { (t(lang, "residents.linked")) }
             p.hint { (t(lang, "residents.linked_hint")) }
         }
+        @if (can_reveal || can_anonymize) && r.status != "anonymized" {
+            section.panel {
+                h2 { (t(lang, "residents.privacy")) }
+                @if can_reveal {
+                    p { a.btn.btn-small href={ "/residents/" (r.id) "/personal-data.json" } { (t(lang, "residents.personal_data")) } " " span.hint { (t(lang, "residents.personal_data_hint")) } }
+                }
+                @if can_anonymize {
+                    form.form.inline-form method="post" action={ "/residents/" (r.id) "/anonymize" } {
+                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                        (layout::field(lang, "confirm", "residents.anonymize_confirm", "text", "", None, Some("off")))
+                        div.form-actions { button.btn.btn-danger type="submit" { (t(lang, "residents.anonymize")) } }
+                    }
+                    p.hint { (t(lang, "residents.anonymize_hint")) }
+                }
+            }
+        }
         @if manage && !closed {
             section.panel {
                 h2 { (t(lang, "residents.close")) }
@@ -954,6 +972,129 @@ async fn close_submit(
         &format!("/residents/{id}"),
         true,
         "flash.resident_closed",
+    ))
+}
+
+/// Everything held about one person, for their PIPL §45 request (查阅、复制): the full record,
+/// their household and every audit record about them. Handing it over is itself audited.
+async fn personal_data(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let r = load_visible(&state, &ctx, id, Action::RevealResidents).await?;
+    let caller = ctx.caller()?.clone();
+    let (ctx2, rc) = (ctx.clone(), r.clone());
+    let (members, history) = state
+        .db
+        .write(move |c| {
+            let members = match rc.household_id {
+                Some(h) => registry::members(c, h)?,
+                None => Vec::new(),
+            };
+            let history = c.query(
+                "SELECT at, actor, action FROM audit_log WHERE community_id = ? AND object_kind = 'resident' AND object_id = ? ORDER BY seq",
+                linli_store::params![rc.community_id, rc.id.to_string()],
+            )?;
+            let history: Vec<Value> = history
+                .iter()
+                .map(|h| Ok::<_, linli_store::StoreError>(json!({"at": h.text(0)?, "by": h.text(1)?, "action": h.text(2)?})))
+                .collect::<Result<_, _>>()?;
+            audit::append(c, &audit::Event {
+                at: ctx2.now,
+                community_id: Some(rc.community_id),
+                actor_user_id: Some(caller.user.id),
+                actor: &caller.user.username,
+                action: "resident.subject_export",
+                object_kind: "resident",
+                object_id: Some(rc.id.to_string()),
+                before: None,
+                after: Some(json!({"reason": "PIPL §45"})),
+                request_id: Some(&ctx2.rid),
+            })?;
+            Ok::<_, AppError>((members, history))
+        })
+        .await?;
+    let body = json!({
+        "exported_at": linli_core::clock::shanghai(ctx.now).format("%Y-%m-%d %H:%M").to_string(),
+        "legal_basis": "个人信息保护法第四十五条：个人有权向个人信息处理者查阅、复制其个人信息",
+        "resident": {
+            "name": r.name, "id_number": r.id_number, "gender": r.gender, "birth_date": r.birth_date,
+            "phone": r.phone, "building": r.building, "unit": r.unit, "household": r.household,
+            "relation": r.relation, "political_status": r.political_status, "employment_status": r.employment_status,
+            "notes": r.notes, "status": r.status, "closed_on": r.closed_on,
+            "consents": {"publish_name": r.consent_publish_name, "volunteer_contact": r.consent_volunteer_contact, "neighbor_card": r.consent_neighbor_card},
+            "tags": r.tags,
+        },
+        "household_members": members.iter().map(|(_, name, relation, _)| json!({"name": name, "relation": relation})).collect::<Vec<_>>(),
+        "processing_history": history,
+    });
+    let text =
+        serde_json::to_string_pretty(&body).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut res = (StatusCode::OK, text).into_response();
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+        "attachment; filename=\"personal-data-{id}.json\""
+    )) {
+        res.headers_mut()
+            .insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+struct AnonymizeForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Erasure where the record must stay (PIPL §47 with the ledgers that point at it): the
+/// personal fields are erased and the row kept, anonymous, so counts and accounts stay right.
+async fn anonymize_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<AnonymizeForm>,
+) -> Result<Response, AppError> {
+    let r = load_visible(&state, &ctx, id, Action::AnonymizeResidents).await?;
+    if f.confirm.trim() != r.name {
+        return Ok(redirect_with_flash(
+            &format!("/residents/{id}"),
+            false,
+            "flash.anonymize_confirm",
+        ));
+    }
+    let caller = ctx.caller()?.clone();
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            registry::anonymize(c, id, ctx2.now)?;
+            audit::append(
+                c,
+                &audit::Event {
+                    at: ctx2.now,
+                    community_id: Some(r.community_id),
+                    actor_user_id: Some(caller.user.id),
+                    actor: &caller.user.username,
+                    action: "resident.anonymize",
+                    object_kind: "resident",
+                    object_id: Some(id.to_string()),
+                    before: Some(json!({"status": r.status})),
+                    after: Some(json!({"status": "anonymized"})),
+                    request_id: Some(&ctx2.rid),
+                },
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(redirect_with_flash(
+        &format!("/residents/{id}"),
+        true,
+        "flash.resident_anonymized",
     ))
 }
 
@@ -1256,5 +1397,17 @@ pub fn routes(t: Table) -> Table {
         "/residents/{id}/close",
         Policy::Signed(Action::ManageResidents),
         close_submit,
+    )
+    .page(
+        Method::POST,
+        "/residents/{id}/anonymize",
+        Policy::Signed(Action::AnonymizeResidents),
+        anonymize_submit,
+    )
+    .page(
+        Method::GET,
+        "/residents/{id}/personal-data.json",
+        Policy::Signed(Action::RevealResidents),
+        personal_data,
     )
 }

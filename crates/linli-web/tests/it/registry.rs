@@ -14,6 +14,7 @@ both_engines!(
     exports_are_masked_escaped_and_audited,
     the_resident_pages_work_for_a_worker,
     a_grid_worker_imports_only_into_their_own_grid,
+    a_person_gets_their_data_and_can_be_anonymized_without_losing_the_row,
 );
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -663,4 +664,84 @@ async fn a_grid_worker_imports_only_into_their_own_grid(engine: Engine) {
     let (status, html) = post_import(&app, &mut b, "grid.csv", csv, &[("action", "import")]).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert_eq!(app.count("SELECT COUNT(*) FROM residents").await, 9);
+}
+
+async fn a_person_gets_their_data_and_can_be_anonymized_without_losing_the_row(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    let zhang = list(&app, &token, "q=zhangj").await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let mut b = app.signed_in("admin").await;
+    let res = b
+        .get(&format!("/residents/{zhang}/personal-data.json"))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let data: Value = res.json().await.unwrap();
+    assert_eq!(data["resident"]["name"], "张君");
+    assert_eq!(
+        data["resident"]["id_number"].as_str().unwrap().len(),
+        18,
+        "the person gets their full data"
+    );
+    assert!(
+        data["resident"]["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "残疾")
+    );
+    let total = app.count("SELECT COUNT(*) FROM residents").await;
+
+    let csrf = b.csrf().await;
+    let res = b
+        .post_form(
+            &format!("/residents/{zhang}/anonymize"),
+            &[("_csrf", &csrf), ("confirm", "别人")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text(&format!("/residents/{zhang}")).await;
+    assert!(
+        html.contains("没有匿名化"),
+        "a wrong confirmation changes nothing"
+    );
+    let res = b
+        .post_form(
+            &format!("/residents/{zhang}/anonymize"),
+            &[("_csrf", &csrf), ("confirm", "张君")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM residents").await,
+        total,
+        "the row stays"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM residents WHERE name = '张君' OR id_number IS NOT NULL AND status = 'anonymized'").await, 0);
+    assert!(!names(&list(&app, &token, "").await).contains(&"张君".to_string()));
+    let actions = app.audit_actions().await;
+    assert!(
+        actions.contains(&"resident.subject_export".to_string())
+            && actions.contains(&"resident.anonymize".to_string())
+    );
+
+    let mut worker = app.signed_in("wangge1").await;
+    let csrf = worker.csrf().await;
+    let xia = list(&app, &token, "q=xsl").await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let res = worker
+        .post_form(
+            &format!("/residents/{xia}/anonymize"),
+            &[("_csrf", &csrf), ("confirm", "夏胜林")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "erasure is the admin's decision"
+    );
 }
