@@ -66,8 +66,12 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         .map(|r| r.0.clone())
         .unwrap_or_default();
     let res = next.run(req).await;
-    let Some(info) = res.extensions().get::<ErrorInfo>().cloned() else {
-        return res;
+    let info = match res.extensions().get::<ErrorInfo>().cloned() {
+        Some(info) => info,
+        None => match framework_rejection(&res) {
+            Some(info) => info,
+            None => return res,
+        },
     };
     let status = res.status();
     let args: Vec<(&str, &str)> = info.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -99,6 +103,36 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     out
+}
+
+/// axum's own refusals (malformed JSON, a body over the limit, a wrong method) come as plain
+/// text; they get the same error shape and language as ours.
+fn framework_rejection(res: &Response) -> Option<ErrorInfo> {
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !plain {
+        return None;
+    }
+    let code = match status {
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => "bad_json",
+        StatusCode::PAYLOAD_TOO_LARGE => "upload_bad",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        _ => "generic",
+    };
+    Some(ErrorInfo {
+        code,
+        field: None,
+        args: Vec::new(),
+    })
 }
 
 /// Headers every response carries: no inline script, no framing, no sniffing, no referrer

@@ -108,6 +108,12 @@ async fn the_tree_refuses_impossible_shapes_with_field_errors(engine: Engine) {
         .await
         .unwrap();
     assert!(res.status().is_client_error());
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        body["error"]["code"], "bad_json",
+        "framework refusals get the error shape too"
+    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("JSON"));
 }
 
 async fn a_building_moves_between_grids_with_its_units(engine: Engine) {
