@@ -53,7 +53,7 @@ fn headers_help(lang: crate::i18n::Lang) -> Markup {
         section.panel {
             h2 { (t(lang, "import.format")) }
             p { (t(lang, "import.format_hint")) }
-            p.mono { "姓名 · 身份证号 · 性别 · 出生日期 · 联系电话 · 楼栋 · 单元 · 户号 · 与户主关系 · 政治面貌 · 标签 · 备注" }
+            p.headers-list { "姓名 · 身份证号 · 性别 · 出生日期 · 联系电话 · 楼栋 · 单元 · 户号 · 与户主关系 · 政治面貌 · 标签 · 备注" }
             p.hint { (t(lang, "import.format_rules")) }
         }
     }
