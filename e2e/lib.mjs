@@ -47,6 +47,8 @@ export async function launchBrowser() {
       '--disable-gpu',
       '--disable-background-networking',
       '--disable-dev-shm-usage',
+      // With Debian's chromium-l10n, file pickers and date fields speak Chinese as users see them.
+      '--lang=zh-CN',
     ],
   });
 }

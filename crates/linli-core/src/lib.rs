@@ -8,6 +8,7 @@ pub mod authz;
 pub mod chain;
 pub mod clock;
 pub mod dates;
+pub mod fund;
 pub mod id_number;
 pub mod login;
 pub mod mask;

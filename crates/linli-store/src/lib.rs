@@ -11,6 +11,7 @@
 pub mod audit;
 mod db;
 mod error;
+pub mod fund;
 pub mod migrate;
 mod pg;
 pub mod places;

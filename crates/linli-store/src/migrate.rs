@@ -21,6 +21,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "registry",
         sql: include_str!("../migrations/0002_registry.sql"),
     },
+    Migration {
+        version: 3,
+        name: "fund",
+        sql: include_str!("../migrations/0003_fund.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -114,7 +114,13 @@ impl Gen {
         let age = min_age + self.rng.below((max_age - min_age + 1).max(1) as u64) as i32;
         let year = self.today.year() - age;
         let day = 1 + self.rng.below(365) as u32;
-        NaiveDate::from_yo_opt(year, day).unwrap_or(self.today)
+        let born = NaiveDate::from_yo_opt(year, day).unwrap_or(self.today);
+        // A baby of "age 0" is born before today, not later this year.
+        if born > self.today {
+            NaiveDate::from_yo_opt(year - 1, day).unwrap_or(self.today)
+        } else {
+            born
+        }
     }
 
     fn person(

@@ -38,6 +38,12 @@ pub fn action_label(lang: Lang, action: &str) -> String {
     }
 }
 
+fn object_label(lang: Lang, kind: &str) -> String {
+    let key = format!("audit.object.{kind}");
+    let text = t(lang, &key);
+    if text == key { kind.to_string() } else { text }
+}
+
 #[derive(Deserialize)]
 struct PageQuery {
     page: Option<i64>,
@@ -75,7 +81,13 @@ async fn list(
                         td.nowrap { (local_time(&r.at)) }
                         td { (r.actor) }
                         td { (action_label(lang, &r.action)) }
-                        td { (r.object_kind) @if let Some(id) = &r.object_id { " #" (id) } }
+                        td {
+                            @if r.object_kind == "resident" && r.object_id.is_some() {
+                                a href={ "/residents/" (r.object_id.clone().unwrap_or_default()) } { (object_label(lang, &r.object_kind)) " #" (r.object_id.clone().unwrap_or_default()) }
+                            } @else {
+                                (object_label(lang, &r.object_kind)) @if let Some(id) = &r.object_id { " #" (id) }
+                            }
+                        }
                         td.change {
                             @if let Some(b) = &r.before { span.before { (b) } " → " }
                             @if let Some(a) = &r.after { span.after { (a) } }

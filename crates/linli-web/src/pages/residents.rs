@@ -838,7 +838,11 @@ async fn detail_page(
                                 @if let Some(g) = &tag.grade { " " (g) }
                                 " "
                                 span.hint {
-                                    (tag.valid_from.clone().unwrap_or_default()) @if tag.valid_from.is_some() || tag.valid_to.is_some() { " — " } (tag.valid_to.clone().unwrap_or_default())
+                                    @match (&tag.valid_from, &tag.valid_to) {
+                                        (Some(f), None) => { (tf(lang, "residents.valid_since", &[("from", f)])) }
+                                        (f, Some(to)) => { (f.clone().unwrap_or_default()) " — " (to) }
+                                        (None, None) => {}
+                                    }
                                     @if !tag.active_on(&day) { " · " (t(lang, "residents.tag_expired")) }
                                 }
                             }

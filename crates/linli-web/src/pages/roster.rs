@@ -101,7 +101,11 @@ fn result(ctx: &Ctx, file: &str, s: &Summary) -> Markup {
         }
         @if !s.columns.is_empty() {
             h3 { (t(lang, "import.mapping")) }
-            p { @for (h, f) in &s.columns { span.tag { (h) " → " (f) } " " } }
+            @if s.columns.iter().all(|(h, f)| h == f) {
+                p.hint { (t(lang, "import.all_recognised")) }
+            } @else {
+                p { @for (h, f) in s.columns.iter().filter(|(h, f)| h != f) { span.tag { (h) " → " (f) } " " } }
+            }
         }
         @if !s.unknown_columns.is_empty() {
             p.flash.flash-warn { (tf(lang, "import.unknown_columns", &[("cols", &s.unknown_columns.join("、"))])) }

@@ -1,0 +1,491 @@
+//! The love fund's rules (爱心基金): money in integer fen, double-entry postings, the two-person
+//! approval, receipt numbers, and what a public disclosure may show. No I/O.
+//!
+//! A posting's amount is positive for a debit and negative for a credit, so a transaction
+//! balances when its amounts sum to zero. Asset accounts (cash, bank, goods) carry debit
+//! balances; donation income carries credit balances; disbursements are expenses (debits).
+
+use serde::Serialize;
+use std::fmt;
+
+/// Money in fen (分). Never a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(transparent)]
+pub struct Fen(pub i64);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("the amount is empty")]
+    Empty,
+    #[error("the amount is not a number of yuan with at most two decimals")]
+    Malformed,
+    #[error("the amount must be more than zero")]
+    NotPositive,
+    #[error("the amount is too large")]
+    TooLarge,
+}
+
+impl MoneyError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            MoneyError::Empty => "amount_empty",
+            MoneyError::Malformed => "amount_malformed",
+            MoneyError::NotPositive => "amount_not_positive",
+            MoneyError::TooLarge => "amount_too_large",
+        }
+    }
+}
+
+/// The largest single amount Linli takes: ten million yuan, far above any community fund.
+pub const MAX_FEN: i64 = 1_000_000_000;
+
+impl Fen {
+    /// Parses yuan as people type them: `80`, `80.5`, `1,234.50`, `￥1234`, `１２.３４`, `900元`.
+    pub fn parse_yuan(raw: &str) -> Result<Fen, MoneyError> {
+        let s: String = raw
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+                '．' => '.',
+                c => c,
+            })
+            .filter(|c| !matches!(c, ',' | '，' | ' ' | '¥' | '￥'))
+            .collect();
+        let s = s.strip_suffix('元').unwrap_or(&s);
+        if s.is_empty() {
+            return Err(MoneyError::Empty);
+        }
+        let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+        if whole.is_empty() && frac.is_empty()
+            || !whole.chars().all(|c| c.is_ascii_digit())
+            || !frac.chars().all(|c| c.is_ascii_digit())
+            || frac.len() > 2
+            || whole.len() > 12
+        {
+            return Err(MoneyError::Malformed);
+        }
+        let yuan: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| MoneyError::Malformed)?
+        };
+        let cents: i64 = match frac.len() {
+            0 => 0,
+            1 => frac.parse::<i64>().map_err(|_| MoneyError::Malformed)? * 10,
+            _ => frac.parse().map_err(|_| MoneyError::Malformed)?,
+        };
+        let fen = yuan
+            .checked_mul(100)
+            .and_then(|v| v.checked_add(cents))
+            .ok_or(MoneyError::TooLarge)?;
+        Fen::positive(fen)
+    }
+
+    /// A positive amount within [`MAX_FEN`].
+    pub fn positive(fen: i64) -> Result<Fen, MoneyError> {
+        if fen <= 0 {
+            Err(MoneyError::NotPositive)
+        } else if fen > MAX_FEN {
+            Err(MoneyError::TooLarge)
+        } else {
+            Ok(Fen(fen))
+        }
+    }
+
+    /// `1234.5` yuan → `1,234.50`.
+    pub fn yuan(self) -> String {
+        let neg = self.0 < 0;
+        let abs = self.0.unsigned_abs();
+        let whole = (abs / 100).to_string();
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        format!("{}{grouped}.{:02}", if neg { "-" } else { "" }, abs % 100)
+    }
+}
+
+impl fmt::Display for Fen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "¥{}", self.yuan())
+    }
+}
+
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $code:literal, $zh:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
+            pub fn parse(s: &str) -> Option<$name> { $name::ALL.iter().copied().find(|v| v.as_str() == s.trim()) }
+        }
+    };
+}
+
+code_enum!(
+    /// Who gave.
+    DonorKind {
+        Resident => "resident", "居民",
+        Partner => "partner", "共建单位",
+        Person => "person", "社会人士",
+        Anonymous => "anonymous", "匿名",
+    }
+);
+
+code_enum!(
+    /// How the gift arrived. Linli records gifts received offline; it takes no payments.
+    Method {
+        Cash => "cash", "现金",
+        BankTransfer => "bank_transfer", "银行转账",
+        Wechat => "wechat", "微信转账",
+        Alipay => "alipay", "支付宝转账",
+        InKind => "in_kind", "实物",
+    }
+);
+
+code_enum!(
+    /// What help was for (the disclosure shows this category, never the story).
+    Purpose {
+        Medical => "medical", "医疗救助",
+        Living => "living", "生活困难",
+        Education => "education", "助学",
+        Disaster => "disaster", "灾害救助",
+        Elderly => "elderly", "关爱老人",
+        Other => "other", "其他",
+    }
+);
+
+/// Account codes of the ledger.
+pub mod account {
+    pub const CASH: &str = "asset:cash";
+    pub const BANK: &str = "asset:bank";
+    /// Goods received, at declared value: kept apart from money in every total.
+    pub const GOODS: &str = "asset:goods";
+    pub const GOODS_INCOME: &str = "income:in_kind";
+    pub const DISBURSED_GOODS: &str = "expense:goods";
+
+    pub fn donations(kind: super::DonorKind) -> String {
+        format!("income:donation:{}", kind.as_str())
+    }
+
+    pub fn disbursement(purpose: super::Purpose) -> String {
+        format!("expense:disbursement:{}", purpose.as_str())
+    }
+
+    /// The money accounts (cash and bank): their sum is what can be paid out.
+    pub const MONEY: [&str; 2] = [CASH, BANK];
+}
+
+/// One line of a transaction: positive debits, negative credits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Posting {
+    pub account: String,
+    pub amount: Fen,
+}
+
+pub fn is_balanced(postings: &[Posting]) -> bool {
+    !postings.is_empty()
+        && postings
+            .iter()
+            .try_fold(0i64, |acc, p| acc.checked_add(p.amount.0))
+            == Some(0)
+}
+
+/// The asset account a gift received by `method` lands in.
+pub fn asset_for(method: Method) -> &'static str {
+    match method {
+        Method::Cash => account::CASH,
+        Method::BankTransfer | Method::Wechat | Method::Alipay => account::BANK,
+        Method::InKind => account::GOODS,
+    }
+}
+
+/// A donation: debit the asset it arrived as, credit the income of its donor kind (goods to
+/// their own income account so money totals never include them).
+pub fn donation_postings(method: Method, donor: DonorKind, amount: Fen) -> Vec<Posting> {
+    let income = if method == Method::InKind {
+        account::GOODS_INCOME.to_string()
+    } else {
+        account::donations(donor)
+    };
+    vec![
+        Posting {
+            account: asset_for(method).to_string(),
+            amount,
+        },
+        Posting {
+            account: income,
+            amount: Fen(-amount.0),
+        },
+    ]
+}
+
+/// A payment to a beneficiary from cash or bank.
+pub fn disbursement_postings(purpose: Purpose, from: &'static str, amount: Fen) -> Vec<Posting> {
+    vec![
+        Posting {
+            account: account::disbursement(purpose),
+            amount,
+        },
+        Posting {
+            account: from.to_string(),
+            amount: Fen(-amount.0),
+        },
+    ]
+}
+
+/// The correction of a mistaken transaction: the same postings with the signs turned.
+pub fn reversal_postings(original: &[Posting]) -> Vec<Posting> {
+    original
+        .iter()
+        .map(|p| Posting {
+            account: p.account.clone(),
+            amount: Fen(-p.amount.0),
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerError {
+    #[error("the fund's money would go below zero")]
+    InsufficientFunds,
+    #[error("a reversal cannot itself be reversed")]
+    ReverseOfReversal,
+    #[error("this transaction was already reversed")]
+    AlreadyReversed,
+    #[error("a transaction must balance")]
+    Unbalanced,
+}
+
+impl LedgerError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            LedgerError::InsufficientFunds => "insufficient_funds",
+            LedgerError::ReverseOfReversal => "reverse_of_reversal",
+            LedgerError::AlreadyReversed => "already_reversed",
+            LedgerError::Unbalanced => "unbalanced",
+        }
+    }
+}
+
+/// Money (cash + bank) after applying `postings` to a balance of `money`; refuses to go negative.
+pub fn money_after(money: Fen, postings: &[Posting]) -> Result<Fen, LedgerError> {
+    if !is_balanced(postings) {
+        return Err(LedgerError::Unbalanced);
+    }
+    let delta: i64 = postings
+        .iter()
+        .filter(|p| account::MONEY.contains(&p.account.as_str()))
+        .map(|p| p.amount.0)
+        .sum();
+    let after = money
+        .0
+        .checked_add(delta)
+        .ok_or(LedgerError::InsufficientFunds)?;
+    if after < 0 {
+        Err(LedgerError::InsufficientFunds)
+    } else {
+        Ok(Fen(after))
+    }
+}
+
+/// May `original` be reversed? (`is_reversal`: it is itself a reversal; `reversed`: a reversal
+/// of it exists already.)
+pub fn check_reversal(is_reversal: bool, reversed: bool) -> Result<(), LedgerError> {
+    if is_reversal {
+        Err(LedgerError::ReverseOfReversal)
+    } else if reversed {
+        Err(LedgerError::AlreadyReversed)
+    } else {
+        Ok(())
+    }
+}
+
+/// The two-person rule for disbursements.
+pub const APPROVALS_NEEDED: usize = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ApprovalError {
+    #[error("the requester may not approve their own request")]
+    SelfApproval,
+    #[error("this user has already approved the request")]
+    AlreadyApproved,
+    #[error("the request is not waiting for approval")]
+    NotPending,
+}
+
+impl ApprovalError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApprovalError::SelfApproval => "self_approval",
+            ApprovalError::AlreadyApproved => "already_approved",
+            ApprovalError::NotPending => "not_pending",
+        }
+    }
+}
+
+/// Checks one more approval; returns whether the request is then fully approved.
+pub fn approve(
+    requester: i64,
+    approvals: &[i64],
+    approver: i64,
+    pending: bool,
+) -> Result<bool, ApprovalError> {
+    if !pending {
+        return Err(ApprovalError::NotPending);
+    }
+    if approver == requester {
+        return Err(ApprovalError::SelfApproval);
+    }
+    if approvals.contains(&approver) {
+        return Err(ApprovalError::AlreadyApproved);
+    }
+    Ok(approvals.len() + 1 >= APPROVALS_NEEDED)
+}
+
+/// Receipt numbers run per community and year without gaps: `2026-0001`.
+pub fn receipt_no(year: i32, seq: i64) -> String {
+    format!("{year}-{seq:04}")
+}
+
+/// The donor as a public disclosure shows them (慈善法 §82: a name only with consent).
+pub fn disclosed_donor(name: Option<&str>, publish_name: bool) -> String {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) if publish_name => n.to_string(),
+        _ => "爱心人士".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn yuan_are_parsed_the_way_people_type_them() {
+        assert_eq!(Fen::parse_yuan("80"), Ok(Fen(8000)));
+        assert_eq!(Fen::parse_yuan("80.5"), Ok(Fen(8050)));
+        assert_eq!(Fen::parse_yuan("1,234.56"), Ok(Fen(123_456)));
+        assert_eq!(Fen::parse_yuan("￥900元"), Ok(Fen(90_000)));
+        assert_eq!(Fen::parse_yuan("１２．３"), Ok(Fen(1230)));
+        assert_eq!(Fen::parse_yuan(".5"), Ok(Fen(50)));
+        assert_eq!(Fen::parse_yuan(""), Err(MoneyError::Empty));
+        assert_eq!(Fen::parse_yuan("0"), Err(MoneyError::NotPositive));
+        assert_eq!(Fen::parse_yuan("-5"), Err(MoneyError::Malformed));
+        assert_eq!(Fen::parse_yuan("1.234"), Err(MoneyError::Malformed));
+        assert_eq!(Fen::parse_yuan("1e3"), Err(MoneyError::Malformed));
+        assert_eq!(Fen::parse_yuan("99999999999"), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn amounts_are_shown_with_separators_and_two_decimals() {
+        assert_eq!(Fen(123_456_789).yuan(), "1,234,567.89");
+        assert_eq!(Fen(5).to_string(), "¥0.05");
+        assert_eq!(Fen(-2000).yuan(), "-20.00");
+    }
+
+    #[test]
+    fn goods_never_count_as_money() {
+        let p = donation_postings(Method::InKind, DonorKind::Resident, Fen(5000));
+        assert!(is_balanced(&p));
+        assert_eq!(money_after(Fen(0), &p), Ok(Fen(0)));
+        let p = donation_postings(Method::Wechat, DonorKind::Partner, Fen(5000));
+        assert_eq!(money_after(Fen(0), &p), Ok(Fen(5000)));
+        assert_eq!(p[1].account, "income:donation:partner");
+    }
+
+    #[test]
+    fn a_payment_beyond_the_money_is_refused() {
+        let pay = disbursement_postings(Purpose::Medical, account::CASH, Fen(8000));
+        assert_eq!(money_after(Fen(10_000), &pay), Ok(Fen(2000)));
+        assert_eq!(
+            money_after(Fen(2000), &pay),
+            Err(LedgerError::InsufficientFunds)
+        );
+    }
+
+    #[test]
+    fn the_two_person_rule() {
+        assert_eq!(approve(1, &[], 1, true), Err(ApprovalError::SelfApproval));
+        assert_eq!(approve(1, &[], 2, true), Ok(false));
+        assert_eq!(
+            approve(1, &[2], 2, true),
+            Err(ApprovalError::AlreadyApproved)
+        );
+        assert_eq!(approve(1, &[2], 3, true), Ok(true));
+        assert_eq!(
+            approve(1, &[2, 3], 4, false),
+            Err(ApprovalError::NotPending)
+        );
+    }
+
+    #[test]
+    fn reversals_cannot_be_reversed_or_repeated() {
+        assert_eq!(
+            check_reversal(true, false),
+            Err(LedgerError::ReverseOfReversal)
+        );
+        assert_eq!(
+            check_reversal(false, true),
+            Err(LedgerError::AlreadyReversed)
+        );
+        assert_eq!(check_reversal(false, false), Ok(()));
+    }
+
+    #[test]
+    fn donors_are_named_only_with_consent() {
+        assert_eq!(disclosed_donor(Some("米丽芳"), true), "米丽芳");
+        assert_eq!(disclosed_donor(Some("米丽芳"), false), "爱心人士");
+        assert_eq!(disclosed_donor(None, true), "爱心人士");
+        assert_eq!(receipt_no(2026, 7), "2026-0007");
+    }
+
+    fn op() -> impl Strategy<Value = (bool, u8, i64)> {
+        (any::<bool>(), 0u8..5, 1i64..2_000_000)
+    }
+
+    proptest! {
+        #[test]
+        fn every_transaction_sums_to_zero_and_its_reversal_cancels_it(method in 0usize..5, donor in 0usize..4, purpose in 0usize..6, fen in 1i64..MAX_FEN) {
+            let d = donation_postings(Method::ALL[method], DonorKind::ALL[donor], Fen(fen));
+            prop_assert!(is_balanced(&d));
+            prop_assert!(is_balanced(&reversal_postings(&d)));
+            let p = disbursement_postings(Purpose::ALL[purpose], account::BANK, Fen(fen));
+            prop_assert!(is_balanced(&p));
+            let mut both = p.clone();
+            both.extend(reversal_postings(&p));
+            let net: i64 = both.iter().filter(|x| x.account == account::BANK).map(|x| x.amount.0).sum();
+            prop_assert_eq!(net, 0);
+        }
+
+        #[test]
+        fn no_sequence_of_operations_makes_money_negative(ops in proptest::collection::vec(op(), 1..200)) {
+            let mut money = Fen(0);
+            for (give, m, fen) in ops {
+                let postings = if give {
+                    donation_postings(Method::ALL[m as usize], DonorKind::Resident, Fen(fen))
+                } else {
+                    disbursement_postings(Purpose::Other, account::CASH, Fen(fen))
+                };
+                if let Ok(after) = money_after(money, &postings) {
+                    money = after;
+                }
+                prop_assert!(money.0 >= 0);
+            }
+        }
+
+        #[test]
+        fn typed_yuan_round_trip(fen in 1i64..MAX_FEN) {
+            let shown = Fen(fen).yuan();
+            prop_assert_eq!(Fen::parse_yuan(&shown), Ok(Fen(fen)));
+        }
+    }
+}

@@ -1,0 +1,819 @@
+//! The love fund's ledger (爱心基金). Every write takes the community's fund chain head with a
+//! row lock (`audit::next_link`, `FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already
+//! holds the only write lock), so the balance read after it is the balance the write acts on:
+//! two payments can never both see the same money, on one instance or on several.
+
+use crate::audit::{advance_head, next_link};
+use crate::db::{Conn, Db, Row, now_text};
+use crate::error::StoreError;
+use crate::{Result, params};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use linli_core::chain::{self, ChainBreak, StoredLink};
+use linli_core::fund::{self, DonorKind, Fen, LedgerError, Method, Posting, Purpose, account};
+use serde::Serialize;
+
+pub const CHAIN: &str = "fund";
+
+fn ledger(e: LedgerError) -> StoreError {
+    StoreError::Conflict {
+        code: e.code(),
+        field: None,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub id: i64,
+    pub decided_on: String,
+    pub attendance: i64,
+    pub quorum_reached: bool,
+    pub resolution: String,
+    pub purpose: String,
+    pub eligibility: String,
+}
+
+pub struct DecisionInput {
+    pub decided_on: String,
+    pub attendance: i64,
+    pub quorum_reached: bool,
+    pub resolution: String,
+    pub purpose: String,
+    pub eligibility: String,
+}
+
+pub fn record_decision(
+    c: &mut dyn Conn,
+    community_id: i64,
+    d: &DecisionInput,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO fund_decisions (community_id, decided_on, attendance, quorum_reached, resolution, purpose, eligibility, recorded_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![community_id, d.decided_on.clone(), d.attendance, d.quorum_reached, d.resolution.clone(), d.purpose.clone(), d.eligibility.clone(), user, now_text(now)],
+    )
+}
+
+/// The decision in force: the latest one with a quorum.
+pub fn decision(c: &mut dyn Conn, community_id: i64) -> Result<Option<Decision>> {
+    c.query_opt(
+        "SELECT id, decided_on, attendance, quorum_reached, resolution, purpose, eligibility FROM fund_decisions
+         WHERE community_id = ? AND quorum_reached = 1 ORDER BY decided_on DESC, id DESC LIMIT 1",
+        params![community_id],
+    )?
+    .map(|r| {
+        Ok(Decision {
+            id: r.int(0)?,
+            decided_on: r.text(1)?,
+            attendance: r.int(2)?,
+            quorum_reached: r.bool(3)?,
+            resolution: r.text(4)?,
+            purpose: r.text(5)?,
+            eligibility: r.text(6)?,
+        })
+    })
+    .transpose()
+}
+
+fn canonical(
+    community_id: i64,
+    seq: i64,
+    occurred_on: &str,
+    kind: &str,
+    memo: &str,
+    reverses: Option<i64>,
+    reason: &str,
+    recorded_by: Option<i64>,
+    recorded_at: &str,
+    postings: &[Posting],
+) -> String {
+    let lines: Vec<String> = postings
+        .iter()
+        .map(|p| format!("{}={}", p.account, p.amount.0))
+        .collect();
+    chain::canonical(&[
+        ("community_id", &community_id.to_string()),
+        ("seq", &seq.to_string()),
+        ("occurred_on", occurred_on),
+        ("kind", kind),
+        ("memo", memo),
+        (
+            "reverses",
+            &reverses.map(|r| r.to_string()).unwrap_or_default(),
+        ),
+        ("reason", reason),
+        (
+            "recorded_by",
+            &recorded_by.map(|r| r.to_string()).unwrap_or_default(),
+        ),
+        ("recorded_at", recorded_at),
+        ("postings", &lines.join(";")),
+    ])
+}
+
+/// Balance of one account, from the postings (debit positive).
+pub fn account_balance(c: &mut dyn Conn, community_id: i64, account: &str) -> Result<Fen> {
+    Ok(Fen(c.count(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM fund_postings WHERE community_id = ? AND account = ?",
+        params![community_id, account],
+    )?))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_transaction(
+    c: &mut dyn Conn,
+    community_id: i64,
+    occurred_on: &str,
+    kind: &str,
+    memo: &str,
+    reverses: Option<i64>,
+    reason: &str,
+    user: Option<i64>,
+    postings: &[Posting],
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    if !fund::is_balanced(postings) {
+        return Err(ledger(LedgerError::Unbalanced));
+    }
+    // The chain head row lock serializes every ledger write of this community.
+    let (seq, prev) = next_link(c, CHAIN, community_id)?;
+    // Money accounts touched by this transaction may not go below zero.
+    for acct in account::MONEY {
+        let delta: i64 = postings
+            .iter()
+            .filter(|p| p.account == acct)
+            .map(|p| p.amount.0)
+            .sum();
+        if delta < 0 {
+            let balance = account_balance(c, community_id, acct)?;
+            fund::money_after(
+                balance,
+                &postings
+                    .iter()
+                    .filter(|p| p.account == acct)
+                    .cloned()
+                    .chain(std::iter::once(Posting {
+                        account: "balancing".into(),
+                        amount: Fen(-delta),
+                    }))
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(ledger)?;
+        }
+    }
+    let at = now_text(now);
+    let content = canonical(
+        community_id,
+        seq,
+        occurred_on,
+        kind,
+        memo,
+        reverses,
+        reason,
+        user,
+        &at,
+        postings,
+    );
+    let hash = chain::link_hash(&prev, &content);
+    let id = c.insert(
+        "INSERT INTO fund_transactions (community_id, seq, occurred_on, kind, memo, reverses_id, reason, recorded_by, recorded_at, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![community_id, seq, occurred_on, kind, memo, reverses, reason, user, at, prev, hash.clone()],
+    )?;
+    for p in postings {
+        c.execute(
+            "INSERT INTO fund_postings (community_id, transaction_id, account, amount_fen) VALUES (?, ?, ?, ?)",
+            params![community_id, id, p.account.clone(), p.amount.0],
+        )?;
+    }
+    advance_head(c, CHAIN, community_id, seq, &hash)?;
+    Ok(id)
+}
+
+pub struct DonationInput {
+    pub donor_kind: DonorKind,
+    pub donor_resident_id: Option<i64>,
+    pub donor_partner_id: Option<i64>,
+    pub donor_name: String,
+    pub amount: Fen,
+    pub method: Method,
+    pub items: String,
+    pub received_on: NaiveDate,
+    pub publish_name: bool,
+}
+
+/// Records a gift received. Refused before the residents' meeting has decided on the fund.
+pub fn donate(
+    c: &mut dyn Conn,
+    community_id: i64,
+    d: &DonationInput,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(i64, String)> {
+    if decision(c, community_id)?.is_none() {
+        return Err(StoreError::Conflict {
+            code: "no_fund_decision",
+            field: None,
+        });
+    }
+    let day = d.received_on.format("%Y-%m-%d").to_string();
+    let memo = format!("{}捐赠（{}）", d.donor_kind.label_zh(), d.method.label_zh());
+    let tx = write_transaction(
+        c,
+        community_id,
+        &day,
+        "donation",
+        &memo,
+        None,
+        "",
+        user,
+        &fund::donation_postings(d.method, d.donor_kind, d.amount),
+        now,
+    )?;
+    // Receipt numbers: per community and year, no gaps (the chain lock is held).
+    let year = i64::from(d.received_on.year());
+    c.execute(
+        "INSERT INTO fund_receipt_counters (community_id, year, last_no) VALUES (?, ?, 0) ON CONFLICT (community_id, year) DO NOTHING",
+        params![community_id, year],
+    )?;
+    c.execute("UPDATE fund_receipt_counters SET last_no = last_no + 1 WHERE community_id = ? AND year = ?", params![community_id, year])?;
+    let n = c.count(
+        "SELECT last_no FROM fund_receipt_counters WHERE community_id = ? AND year = ?",
+        params![community_id, year],
+    )?;
+    let receipt = fund::receipt_no(d.received_on.year(), n);
+    let id = c.insert(
+        "INSERT INTO fund_donations (community_id, transaction_id, receipt_no, donor_kind, donor_resident_id, donor_partner_id, donor_name,
+             amount_fen, method, items, received_on, publish_name, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![community_id, tx, receipt.clone(), d.donor_kind.as_str(), d.donor_resident_id, d.donor_partner_id, d.donor_name.clone(),
+            d.amount.0, d.method.as_str(), d.items.clone(), day, d.publish_name, now_text(now)],
+    )?;
+    Ok((id, receipt))
+}
+
+pub fn request_disbursement(
+    c: &mut dyn Conn,
+    community_id: i64,
+    beneficiary: i64,
+    amount: Fen,
+    purpose: Purpose,
+    case_id: Option<i64>,
+    note: &str,
+    user: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO fund_disbursements (community_id, beneficiary_resident_id, case_id, amount_fen, purpose, note, status, requested_by, requested_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
+        params![community_id, beneficiary, case_id, amount.0, purpose.as_str(), note, user, now_text(now)],
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Disbursement {
+    pub id: i64,
+    #[serde(skip)]
+    pub community_id: i64,
+    pub beneficiary_resident_id: i64,
+    pub beneficiary_name: String,
+    pub case_id: Option<i64>,
+    pub amount_fen: i64,
+    pub purpose: String,
+    pub note: String,
+    pub status: String,
+    pub requested_by: i64,
+    pub requested_at: String,
+    pub approvals: Vec<i64>,
+    pub paid_on: Option<String>,
+    pub transaction_id: Option<i64>,
+}
+
+const DISB_COLUMNS: &str = "d.id, d.community_id, d.beneficiary_resident_id, r.name, d.case_id, d.amount_fen, d.purpose, d.note, d.status,
+    d.requested_by, d.requested_at, d.paid_on, d.transaction_id";
+
+fn disb_from(c: &mut dyn Conn, r: &Row) -> Result<Disbursement> {
+    let id = r.int(0)?;
+    let approvals = c
+        .query(
+            "SELECT user_id FROM fund_approvals WHERE disbursement_id = ? ORDER BY id",
+            params![id],
+        )?
+        .iter()
+        .map(|a| a.int(0))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Disbursement {
+        id,
+        community_id: r.int(1)?,
+        beneficiary_resident_id: r.int(2)?,
+        beneficiary_name: r.text(3)?,
+        case_id: r.opt_int(4)?,
+        amount_fen: r.int(5)?,
+        purpose: r.text(6)?,
+        note: r.text(7)?,
+        status: r.text(8)?,
+        requested_by: r.int(9)?,
+        requested_at: r.text(10)?,
+        approvals,
+        paid_on: r.opt_text(11)?,
+        transaction_id: r.opt_int(12)?,
+    })
+}
+
+pub fn disbursement(c: &mut dyn Conn, id: i64) -> Result<Disbursement> {
+    let sql = format!(
+        "SELECT {DISB_COLUMNS} FROM fund_disbursements d JOIN residents r ON r.id = d.beneficiary_resident_id WHERE d.id = ?"
+    );
+    let row = c.query_one(&sql, params![id])?;
+    disb_from(c, &row)
+}
+
+pub fn disbursements(c: &mut dyn Conn, community_id: i64, limit: i64) -> Result<Vec<Disbursement>> {
+    let sql = format!(
+        "SELECT {DISB_COLUMNS} FROM fund_disbursements d JOIN residents r ON r.id = d.beneficiary_resident_id
+         WHERE d.community_id = ? ORDER BY d.id DESC LIMIT ?"
+    );
+    let rows = c.query(&sql, params![community_id, limit])?;
+    rows.iter().map(|r| disb_from(c, r)).collect()
+}
+
+/// One more approval (the caller has checked the role); returns the new status.
+pub fn approve_disbursement(
+    c: &mut dyn Conn,
+    id: i64,
+    user: i64,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    // Lock the fund so two approvals cannot race past the two-person count.
+    let d = disbursement(c, id)?;
+    let _ = next_link(c, CHAIN, d.community_id)?;
+    let d = disbursement(c, id)?;
+    let complete = fund::approve(d.requested_by, &d.approvals, user, d.status == "pending")
+        .map_err(|e| match e {
+            fund::ApprovalError::SelfApproval => StoreError::Invalid {
+                code: "self_approval",
+                field: None,
+            },
+            other => StoreError::Conflict {
+                code: other.code(),
+                field: None,
+            },
+        })?;
+    c.execute(
+        "INSERT INTO fund_approvals (community_id, disbursement_id, user_id, approved_at) VALUES (?, ?, ?, ?)",
+        params![d.community_id, id, user, now_text(now)],
+    )?;
+    let status = if complete { "approved" } else { "pending" };
+    c.execute(
+        "UPDATE fund_disbursements SET status = ? WHERE id = ?",
+        params![status, id],
+    )?;
+    Ok(status.to_string())
+}
+
+/// Pays an approved disbursement from cash or bank: the ledger entry, then the status.
+pub fn pay_disbursement(
+    c: &mut dyn Conn,
+    id: i64,
+    from: &'static str,
+    on: NaiveDate,
+    user: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let d = disbursement(c, id)?;
+    let (_seq, _) = next_link(c, CHAIN, d.community_id)?;
+    // Re-read under the lock: a concurrent payment of the same request is refused here.
+    let d = disbursement(c, id)?;
+    if d.status != "approved" {
+        return Err(StoreError::Conflict {
+            code: if d.status == "paid" {
+                "already_paid"
+            } else {
+                "not_approved"
+            },
+            field: None,
+        });
+    }
+    let purpose = Purpose::parse(&d.purpose).unwrap_or(Purpose::Other);
+    let day = on.format("%Y-%m-%d").to_string();
+    let memo = format!("支出：{}", purpose.label_zh());
+    let tx = write_transaction(
+        c,
+        d.community_id,
+        &day,
+        "disbursement",
+        &memo,
+        None,
+        "",
+        Some(user),
+        &fund::disbursement_postings(purpose, from, Fen(d.amount_fen)),
+        now,
+    )?;
+    c.execute(
+        "UPDATE fund_disbursements SET status = 'paid', paid_by = ?, paid_on = ?, transaction_id = ? WHERE id = ?",
+        params![user, day, tx, id],
+    )?;
+    Ok(tx)
+}
+
+pub fn reject_disbursement(c: &mut dyn Conn, id: i64) -> Result<()> {
+    let n = c.execute("UPDATE fund_disbursements SET status = 'rejected' WHERE id = ? AND status IN ('pending', 'approved')", params![id])?;
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            code: "not_pending",
+            field: None,
+        });
+    }
+    Ok(())
+}
+
+/// Corrects a mistaken transaction with its mirror image, citing it and the reason.
+pub fn reverse(
+    c: &mut dyn Conn,
+    community_id: i64,
+    tx: i64,
+    reason: &str,
+    on: NaiveDate,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    if reason.trim().is_empty() {
+        return Err(StoreError::invalid("reversal_reason_missing", "reason"));
+    }
+    let orig = c.query_one(
+        "SELECT kind, reverses_id FROM fund_transactions WHERE id = ? AND community_id = ?",
+        params![tx, community_id],
+    )?;
+    let already = c.count(
+        "SELECT COUNT(*) FROM fund_transactions WHERE reverses_id = ?",
+        params![tx],
+    )? > 0;
+    fund::check_reversal(orig.text(0)? == "reversal", already).map_err(ledger)?;
+    let postings = postings_of(c, tx)?;
+    let day = on.format("%Y-%m-%d").to_string();
+    let id = write_transaction(
+        c,
+        community_id,
+        &day,
+        "reversal",
+        &format!("冲正第{tx}号记录"),
+        Some(tx),
+        reason.trim(),
+        user,
+        &fund::reversal_postings(&postings),
+        now,
+    )?;
+    // A reversed disbursement is no longer paid.
+    c.execute(
+        "UPDATE fund_disbursements SET status = 'rejected' WHERE transaction_id = ?",
+        params![tx],
+    )?;
+    Ok(id)
+}
+
+fn postings_of(c: &mut dyn Conn, tx: i64) -> Result<Vec<Posting>> {
+    c.query(
+        "SELECT account, amount_fen FROM fund_postings WHERE transaction_id = ? ORDER BY id",
+        params![tx],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Posting {
+            account: r.text(0)?,
+            amount: Fen(r.int(1)?),
+        })
+    })
+    .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct Balances {
+    pub cash_fen: i64,
+    pub bank_fen: i64,
+    /// Goods at declared value, never part of the money.
+    pub goods_fen: i64,
+    pub balance_fen: i64,
+}
+
+/// Balances now, or at the end of `until` (inclusive) when given.
+pub fn balances(c: &mut dyn Conn, community_id: i64, until: Option<&str>) -> Result<Balances> {
+    let rows = c.query(
+        "SELECT p.account, CAST(COALESCE(SUM(p.amount_fen), 0) AS BIGINT) FROM fund_postings p JOIN fund_transactions t ON t.id = p.transaction_id
+         WHERE p.community_id = ? AND p.account LIKE 'asset:%' AND t.occurred_on <= ? GROUP BY p.account",
+        params![community_id, until.unwrap_or("9999-12-31")],
+    )?;
+    let mut b = Balances::default();
+    for r in rows {
+        match r.text(0)?.as_str() {
+            account::CASH => b.cash_fen = r.int(1)?,
+            account::BANK => b.bank_fen = r.int(1)?,
+            account::GOODS => b.goods_fen = r.int(1)?,
+            _ => {}
+        }
+    }
+    b.balance_fen = b.cash_fen + b.bank_fen;
+    Ok(b)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub id: i64,
+    pub seq: i64,
+    pub occurred_on: String,
+    pub kind: String,
+    pub memo: String,
+    pub reverses_id: Option<i64>,
+    pub reversed: bool,
+    pub reason: String,
+    pub postings: Vec<Posting>,
+}
+
+pub fn entries(
+    c: &mut dyn Conn,
+    community_id: i64,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<Entry>, i64)> {
+    let total = c.count(
+        "SELECT COUNT(*) FROM fund_transactions WHERE community_id = ?",
+        params![community_id],
+    )?;
+    let rows = c.query(
+        "SELECT t.id, t.seq, t.occurred_on, t.kind, t.memo, t.reverses_id, t.reason,
+                (SELECT COUNT(*) FROM fund_transactions x WHERE x.reverses_id = t.id)
+         FROM fund_transactions t WHERE t.community_id = ? ORDER BY t.seq DESC LIMIT ? OFFSET ?",
+        params![community_id, per_page, (page.max(1) - 1) * per_page],
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id = r.int(0)?;
+        out.push(Entry {
+            id,
+            seq: r.int(1)?,
+            occurred_on: r.text(2)?,
+            kind: r.text(3)?,
+            memo: r.text(4)?,
+            reverses_id: r.opt_int(5)?,
+            reason: r.text(6)?,
+            reversed: r.int(7)? > 0,
+            postings: postings_of(c, id)?,
+        });
+    }
+    Ok((out, total))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Donation {
+    pub id: i64,
+    pub receipt_no: String,
+    pub donor_kind: String,
+    pub donor_resident_id: Option<i64>,
+    pub donor_name: String,
+    pub amount_fen: i64,
+    pub method: String,
+    pub items: String,
+    pub received_on: String,
+    pub publish_name: bool,
+    pub reversed: bool,
+    pub transaction_id: i64,
+}
+
+fn donation_from(r: &Row) -> Result<Donation> {
+    Ok(Donation {
+        id: r.int(0)?,
+        receipt_no: r.text(1)?,
+        donor_kind: r.text(2)?,
+        donor_resident_id: r.opt_int(3)?,
+        donor_name: r.text(4)?,
+        amount_fen: r.int(5)?,
+        method: r.text(6)?,
+        items: r.text(7)?,
+        received_on: r.text(8)?,
+        publish_name: r.bool(9)?,
+        reversed: r.int(10)? > 0,
+        transaction_id: r.int(11)?,
+    })
+}
+
+const DONATION_COLUMNS: &str = "d.id, d.receipt_no, d.donor_kind, d.donor_resident_id, d.donor_name, d.amount_fen, d.method, d.items,
+    d.received_on, d.publish_name, (SELECT COUNT(*) FROM fund_transactions x WHERE x.reverses_id = d.transaction_id), d.transaction_id";
+
+pub fn donation(c: &mut dyn Conn, id: i64) -> Result<(i64, Donation)> {
+    let sql =
+        format!("SELECT {DONATION_COLUMNS}, d.community_id FROM fund_donations d WHERE d.id = ?");
+    let r = c.query_one(&sql, params![id])?;
+    Ok((r.int(12)?, donation_from(&r)?))
+}
+
+/// Donations received between two days (inclusive), newest first.
+pub fn donations(
+    c: &mut dyn Conn,
+    community_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<Donation>> {
+    let sql = format!(
+        "SELECT {DONATION_COLUMNS} FROM fund_donations d WHERE d.community_id = ? AND d.received_on >= ? AND d.received_on <= ?
+         ORDER BY d.received_on DESC, d.id DESC"
+    );
+    c.query(&sql, params![community_id, from, to])?
+        .iter()
+        .map(donation_from)
+        .collect()
+}
+
+/// A public month: totals, donors as they may be named, recipients masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Disclosure {
+    pub month: String,
+    pub opening_fen: i64,
+    pub closing_fen: i64,
+    pub income_fen: i64,
+    pub spending_fen: i64,
+    pub goods_fen: i64,
+    pub donors: Vec<DisclosedDonation>,
+    pub recipients: Vec<DisclosedPayment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisclosedDonation {
+    pub donor: String,
+    pub amount_fen: i64,
+    pub in_kind: bool,
+    pub items: String,
+    pub received_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisclosedPayment {
+    pub recipient: String,
+    pub amount_fen: i64,
+    pub purpose: String,
+    pub paid_on: String,
+}
+
+/// The disclosure of `month` (`YYYY-MM`). Reversed entries are left out.
+pub fn disclosure(c: &mut dyn Conn, community_id: i64, month: &str) -> Result<Disclosure> {
+    let first = format!("{month}-01");
+    let last = format!("{month}-31");
+    let before = NaiveDate::parse_from_str(&first, "%Y-%m-%d")
+        .map_err(|_| StoreError::invalid("month_bad", "month"))?
+        .pred_opt()
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let opening = balances(c, community_id, Some(&before))?.balance_fen;
+    let closing = balances(c, community_id, Some(&last))?.balance_fen;
+    let mut out = Disclosure {
+        month: month.to_string(),
+        opening_fen: opening,
+        closing_fen: closing,
+        income_fen: 0,
+        spending_fen: 0,
+        goods_fen: 0,
+        donors: Vec::new(),
+        recipients: Vec::new(),
+    };
+    for d in donations(c, community_id, &first, &last)? {
+        if d.reversed {
+            continue;
+        }
+        let in_kind = d.method == "in_kind";
+        if in_kind {
+            out.goods_fen += d.amount_fen;
+        } else {
+            out.income_fen += d.amount_fen;
+        }
+        let named = if d.donor_kind == "anonymous" {
+            None
+        } else {
+            Some(d.donor_name.as_str())
+        };
+        out.donors.push(DisclosedDonation {
+            donor: fund::disclosed_donor(named, d.publish_name),
+            amount_fen: d.amount_fen,
+            in_kind,
+            items: d.items.clone(),
+            received_on: d.received_on,
+        });
+    }
+    let rows = c.query(
+        "SELECT r.name, d.amount_fen, d.purpose, d.paid_on FROM fund_disbursements d JOIN residents r ON r.id = d.beneficiary_resident_id
+         WHERE d.community_id = ? AND d.status = 'paid' AND d.paid_on >= ? AND d.paid_on <= ? ORDER BY d.paid_on, d.id",
+        params![community_id, first, last],
+    )?;
+    for r in rows {
+        let amount = r.int(1)?;
+        out.spending_fen += amount;
+        out.recipients.push(DisclosedPayment {
+            recipient: linli_core::mask::mask_name(&r.text(0)?),
+            amount_fen: amount,
+            purpose: Purpose::parse(&r.text(2)?)
+                .unwrap_or(Purpose::Other)
+                .label_zh()
+                .to_string(),
+            paid_on: r.text(3)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Totals for indicators: money raised (fen) and distinct residents paid, in a period.
+pub fn totals(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<(i64, i64)> {
+    let raised = c.count(
+        "SELECT CAST(COALESCE(SUM(d.amount_fen), 0) AS BIGINT) FROM fund_donations d WHERE d.community_id = ? AND d.method <> 'in_kind'
+           AND d.received_on >= ? AND d.received_on <= ?
+           AND NOT EXISTS (SELECT 1 FROM fund_transactions x WHERE x.reverses_id = d.transaction_id)",
+        params![community_id, from, to],
+    )?;
+    let helped = c.count(
+        "SELECT COUNT(DISTINCT beneficiary_resident_id) FROM fund_disbursements WHERE community_id = ? AND status = 'paid' AND paid_on >= ? AND paid_on <= ?",
+        params![community_id, from, to],
+    )?;
+    Ok((raised, helped))
+}
+
+// ---- idempotency ----
+
+pub fn idempotent_response(
+    c: &mut dyn Conn,
+    community_id: i64,
+    operation: &str,
+    key: &str,
+) -> Result<Option<String>> {
+    c.query_opt(
+        "SELECT response FROM idempotency_keys WHERE community_id = ? AND operation = ? AND idem_key = ?",
+        params![community_id, operation, key],
+    )?
+    .map(|r| r.text(0))
+    .transpose()
+}
+
+pub fn remember_response(
+    c: &mut dyn Conn,
+    community_id: i64,
+    operation: &str,
+    key: &str,
+    response: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO idempotency_keys (community_id, operation, idem_key, response, created_at) VALUES (?, ?, ?, ?, ?)",
+        params![community_id, operation, key, response, now_text(now)],
+    )?;
+    Ok(())
+}
+
+// ---- verification ----
+
+/// Walks every fund chain: links, hashes, and that each transaction balances.
+pub fn verify(db: &Db) -> Result<crate::audit::Verified> {
+    db.read_blocking(|c| {
+        let communities: Vec<i64> = c
+            .query("SELECT community_id FROM chain_heads WHERE chain = ? ORDER BY 1", params![CHAIN])?
+            .iter()
+            .map(|r| r.int(0))
+            .collect::<Result<_>>()?;
+        let mut out = crate::audit::Verified { chains: Vec::new(), broken: None };
+        for community in communities {
+            let head = c
+                .query_opt("SELECT hash FROM chain_heads WHERE chain = ? AND community_id = ?", params![CHAIN, community])?
+                .map(|r| r.text(0))
+                .transpose()?;
+            let rows = c.query(
+                "SELECT id, seq, occurred_on, kind, memo, reverses_id, reason, recorded_by, recorded_at, prev_hash, hash
+                 FROM fund_transactions WHERE community_id = ? ORDER BY seq",
+                params![community],
+            )?;
+            let mut links = Vec::with_capacity(rows.len());
+            let mut unbalanced = None;
+            for r in &rows {
+                let id = r.int(0)?;
+                let postings = postings_of(c, id)?;
+                if unbalanced.is_none() && !fund::is_balanced(&postings) {
+                    unbalanced = Some(id);
+                }
+                let seq = r.int(1)?;
+                links.push(StoredLink {
+                    id,
+                    seq,
+                    canonical: canonical(community, seq, &r.text(2)?, &r.text(3)?, &r.text(4)?, r.opt_int(5)?, &r.text(6)?, r.opt_int(7)?, &r.text(8)?, &postings),
+                    prev_hash: r.text(9)?,
+                    hash: r.text(10)?,
+                });
+            }
+            match chain::verify(links, head.as_deref()) {
+                Ok(n) => out.chains.push((community, n)),
+                Err(b) => {
+                    out.broken = Some((community, b));
+                    break;
+                }
+            }
+            if let Some(id) = unbalanced {
+                out.broken = Some((community, ChainBreak::Altered { id }));
+                break;
+            }
+        }
+        Ok(out)
+    })
+}
