@@ -33,10 +33,20 @@ pub enum Action {
     ExportResidentsUnmasked,
     /// Erase a resident's personal fields, keeping the anonymous row (PIPL §47).
     AnonymizeResidents,
+    /// The love fund's accounts (staff view, with names).
+    ViewFund,
+    /// Record a gift received.
+    RecordDonation,
+    RequestDisbursement,
+    /// The second pair of eyes: finance or admin, never the requester.
+    ApproveDisbursement,
+    PayDisbursement,
+    /// The meeting decision, reversals.
+    ManageFund,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -51,6 +61,12 @@ impl Action {
         Action::ExportResidents,
         Action::ExportResidentsUnmasked,
         Action::AnonymizeResidents,
+        Action::ViewFund,
+        Action::RecordDonation,
+        Action::RequestDisbursement,
+        Action::ApproveDisbursement,
+        Action::PayDisbursement,
+        Action::ManageFund,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -69,6 +85,12 @@ impl Action {
             Action::ExportResidents => "export_residents",
             Action::ExportResidentsUnmasked => "export_residents_unmasked",
             Action::AnonymizeResidents => "anonymize_residents",
+            Action::ViewFund => "view_fund",
+            Action::RecordDonation => "record_donation",
+            Action::RequestDisbursement => "request_disbursement",
+            Action::ApproveDisbursement => "approve_disbursement",
+            Action::PayDisbursement => "pay_disbursement",
+            Action::ManageFund => "manage_fund",
         }
     }
 }
@@ -91,6 +113,9 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         ManageResidents | RevealResidents | ImportResidents | ExportResidents => {
             matches!(role, Admin | Worker)
         }
+        ViewFund | RecordDonation => matches!(role, Admin | Worker | Finance),
+        RequestDisbursement => matches!(role, Admin | Worker | Finance),
+        ApproveDisbursement | PayDisbursement | ManageFund => matches!(role, Admin | Finance),
     }
 }
 

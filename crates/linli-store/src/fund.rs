@@ -76,6 +76,7 @@ pub fn decision(c: &mut dyn Conn, community_id: i64) -> Result<Option<Decision>>
     .transpose()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn canonical(
     community_id: i64,
     seq: i64,
@@ -253,6 +254,7 @@ pub fn donate(
     Ok((id, receipt))
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn request_disbursement(
     c: &mut dyn Conn,
     community_id: i64,

@@ -214,6 +214,7 @@ pub fn populate_demo(db: &Db, now: DateTime<Utc>) -> Result<u64> {
             return Ok(0);
         }
         let n = population::populate(c, community_id, now, true)?;
+        population::populate_fund(c, community_id, now)?;
         audit::append(
             c,
             &audit::Event {

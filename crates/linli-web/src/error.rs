@@ -12,6 +12,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// 403 with a reason of its own (a rule refuses this caller this step: self-approval).
+    #[error("refused: {code}")]
+    Refused { code: &'static str },
     #[error("not found")]
     NotFound,
     #[error("invalid input: {code}")]
@@ -50,7 +53,9 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::Refused { .. } => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
@@ -67,7 +72,9 @@ impl AppError {
             AppError::LoginFailed => "login_failed",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
-            AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
+            AppError::Invalid { code, .. }
+            | AppError::Conflict { code, .. }
+            | AppError::Refused { code } => code,
             AppError::Throttled { locked: true, .. } => "login_locked",
             AppError::Throttled { locked: false, .. } => "login_wait",
             AppError::Csrf => "csrf",

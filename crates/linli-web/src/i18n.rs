@@ -154,6 +154,7 @@ mod tests {
             include_str!("pages/audit.rs"),
             include_str!("pages/residents.rs"),
             include_str!("pages/roster.rs"),
+            include_str!("pages/fund.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {

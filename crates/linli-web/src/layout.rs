@@ -73,6 +73,14 @@ const NAV: &[(&str, &[NavItem])] = &[
         ],
     ),
     (
+        "nav.group.help",
+        &[NavItem {
+            href: "/fund",
+            key: "nav.fund",
+            action: Action::ViewFund,
+        }],
+    ),
+    (
         "nav.group.settings",
         &[
             NavItem {
@@ -249,6 +257,25 @@ pub fn page_with_status(
         }
     };
     finish(ctx, status, doc)
+}
+
+/// A public page (no sign-in): one column, large type, printable for the bulletin board.
+pub fn public_page(ctx: &Ctx, title: &str, body: Markup) -> Response {
+    let lang = ctx.lang();
+    let doc = html! {
+        (DOCTYPE)
+        html.public lang=(lang.code()) .elder[ctx.prefs.elder] {
+            (head(lang, title))
+            body.public.plain-public class=[ctx.prefs.elder.then_some("elder")] {
+                div.public-wrap {
+                    div.login-prefs.no-print { (prefs_links(ctx)) }
+                    main.public-card #main { (flash(ctx)) (body) }
+                    p.login-foot.no-print { (t(lang, "app.name")) " · " (t(lang, "app.tagline")) }
+                }
+            }
+        }
+    };
+    finish(ctx, StatusCode::OK, doc)
 }
 
 /// The sign-in page: one column, large type, the product's name.

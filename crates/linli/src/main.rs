@@ -63,7 +63,7 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
-    /// Check the audit chain (and, once it exists, the fund ledger); exits 1 naming the first broken record
+    /// Check the audit chains and the fund ledgers; exits 1 naming the first broken record
     Verify {
         #[command(flatten)]
         db: DbArg,
@@ -153,7 +153,7 @@ enum CliError {
     },
     #[error("{0}")]
     Io(#[from] std::io::Error),
-    #[error("the audit chain is broken: {0}")]
+    #[error("broken: {0}")]
     Broken(String),
     #[error("{0} rows refused; nothing was imported")]
     Rows(usize),
@@ -537,13 +537,26 @@ fn verify(url: &str) -> Result<(), CliError> {
     for (community, n) in &v.chains {
         println!("audit chain of community {community}: {n} records intact");
     }
-    match v.broken {
-        None => {
-            println!("ok: all {} audit chains verified", v.chains.len());
-            Ok(())
-        }
-        Some((community, b)) => Err(CliError::Broken(format!("community {community}, {b}"))),
+    if let Some((community, b)) = v.broken {
+        return Err(CliError::Broken(format!(
+            "audit chain of community {community}, {b}"
+        )));
     }
+    let f = linli_store::fund::verify(&db)?;
+    for (community, n) in &f.chains {
+        println!("fund ledger of community {community}: {n} transactions intact and balanced");
+    }
+    if let Some((community, b)) = f.broken {
+        return Err(CliError::Broken(format!(
+            "fund ledger of community {community}, {b}"
+        )));
+    }
+    println!(
+        "ok: {} audit chains and {} fund ledgers verified",
+        v.chains.len(),
+        f.chains.len()
+    );
+    Ok(())
 }
 
 fn backup(url: &str, out: &std::path::Path) -> Result<(), CliError> {

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document built from the route table.
 
+mod fund;
 mod openapi;
 mod places;
 mod residents;
@@ -11,6 +12,7 @@ use crate::routes::Table;
 pub const PER_PAGE: i64 = 100;
 
 pub fn routes(t: Table) -> Table {
+    let t = fund::routes(t);
     let t = places::routes(t);
     let t = residents::routes(t);
     let t = users::routes(t);

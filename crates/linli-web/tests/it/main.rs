@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod auth;
+mod fund;
 mod places;
 mod registry;
 mod routes;

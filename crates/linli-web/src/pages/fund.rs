@@ -1,0 +1,1189 @@
+//! The love fund (爱心基金): overview, the meeting decision, donations with receipts,
+//! disbursements with two approvals, the ledger with reversals, and the public disclosure.
+//! The operations are shared with the JSON API.
+
+use crate::AppState;
+use crate::ctx::{Ctx, redirect_with_flash};
+use crate::error::AppError;
+use crate::i18n::{Lang, t, tf};
+use crate::layout;
+use crate::routes::{Policy, Table};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use chrono::NaiveDate;
+use linli_core::fund::{DonorKind, Fen, Method as PayMethod, Purpose, account};
+use linli_core::{Action, Decision};
+use linli_store::fund::{self, DecisionInput, DonationInput};
+use linli_store::places::{self, Place};
+use linli_store::{StoreError, audit, registry};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The caller's community, whose fund this is, once the caller's role permits `action`. The
+/// fund belongs to the whole community: a grid worker records the gifts they receive into it,
+/// while approving and paying stay with the fund keeper and the admin (their role decides).
+pub async fn community(state: &AppState, ctx: &Ctx, action: Action) -> Result<Place, AppError> {
+    let caller = ctx.caller()?;
+    let cid = caller.community_id().ok_or(AppError::NotFound)?;
+    if caller.decide(action, None) != Decision::Allow {
+        let rid = crate::metrics::RequestId(ctx.rid.clone());
+        crate::auth::audit_denial(state, caller, action, &ctx.here, Some(cid), Some(&rid)).await;
+        return Err(AppError::Forbidden);
+    }
+    Ok(state.db.read(move |c| places::get(c, cid)).await?)
+}
+
+fn today(ctx: &Ctx) -> NaiveDate {
+    linli_core::clock::shanghai(ctx.now).date()
+}
+
+fn event<'a>(
+    ctx: &'a Ctx,
+    community: i64,
+    action: &'a str,
+    kind: &'a str,
+    id: i64,
+    after: Value,
+) -> audit::Event<'a> {
+    let caller = ctx.caller.as_ref();
+    audit::Event {
+        at: ctx.now,
+        community_id: Some(community),
+        actor_user_id: caller.map(|c| c.user.id),
+        actor: caller.map_or("", |c| c.user.username.as_str()),
+        action,
+        object_kind: kind,
+        object_id: Some(id.to_string()),
+        before: None,
+        after: Some(after),
+        request_id: Some(&ctx.rid),
+    }
+}
+
+fn money_error(e: StoreError) -> AppError {
+    match e {
+        StoreError::Invalid {
+            code: "self_approval",
+            ..
+        } => AppError::Refused {
+            code: "self_approval",
+        },
+        other => other.into(),
+    }
+}
+
+/// A stored answer for a retried money-moving call, or `None` to do the work.
+fn idempotent(
+    c: &mut dyn linli_store::Conn,
+    community: i64,
+    op: &str,
+    key: Option<&str>,
+) -> Result<Option<Value>, StoreError> {
+    match key {
+        Some(k) => Ok(fund::idempotent_response(c, community, op, k)?
+            .and_then(|s| serde_json::from_str(&s).ok())),
+        None => Ok(None),
+    }
+}
+
+fn remember(
+    c: &mut dyn linli_store::Conn,
+    community: i64,
+    op: &str,
+    key: Option<&str>,
+    answer: &Value,
+    ctx: &Ctx,
+) -> Result<(), StoreError> {
+    match key {
+        Some(k) => fund::remember_response(c, community, op, k, &answer.to_string(), ctx.now),
+        None => Ok(()),
+    }
+}
+
+pub struct DecisionDraft {
+    pub decided_on: String,
+    pub attendance: i64,
+    pub quorum_reached: bool,
+    pub resolution: String,
+    pub purpose: String,
+    pub eligibility: String,
+}
+
+pub async fn record_decision(
+    state: &AppState,
+    ctx: &Ctx,
+    d: DecisionDraft,
+) -> Result<i64, AppError> {
+    let place = community(state, ctx, Action::ManageFund).await?;
+    let on = linli_core::dates::parse_date(&d.decided_on)
+        .ok_or(AppError::invalid("date_bad", "decided_on"))?;
+    if on > today(ctx) {
+        return Err(AppError::invalid("date_future", "decided_on"));
+    }
+    if d.attendance <= 0 {
+        return Err(AppError::invalid("attendance_bad", "attendance"));
+    }
+    if d.resolution.trim().is_empty() {
+        return Err(AppError::invalid("resolution_missing", "resolution"));
+    }
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let input = DecisionInput {
+                decided_on: on.format("%Y-%m-%d").to_string(),
+                attendance: d.attendance,
+                quorum_reached: d.quorum_reached,
+                resolution: d.resolution.trim().to_string(),
+                purpose: d.purpose.trim().to_string(),
+                eligibility: d.eligibility.trim().to_string(),
+            };
+            let id = fund::record_decision(c, place.id, &input, ctx2.caller.as_ref().map(|u| u.user.id), ctx2.now)?;
+            audit::append(c, &event(&ctx2, place.id, "fund.decision", "fund", id, json!({"decided_on": input.decided_on, "attendance": input.attendance, "quorum_reached": input.quorum_reached})))?;
+            Ok::<_, AppError>(id)
+        })
+        .await
+}
+
+/// A donation as typed (form or JSON).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DonationDraft {
+    #[serde(default)]
+    pub donor_kind: String,
+    #[serde(default)]
+    pub donor_resident_id: Option<i64>,
+    #[serde(default)]
+    pub donor_partner_id: Option<i64>,
+    #[serde(default)]
+    pub donor_name: Option<String>,
+    #[serde(default)]
+    pub amount_fen: Option<i64>,
+    /// Forms give yuan (`80.50`); the API gives fen.
+    #[serde(default)]
+    pub amount_yuan: Option<String>,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub items: Option<String>,
+    #[serde(default)]
+    pub received_on: String,
+    #[serde(default)]
+    pub publish_name: bool,
+}
+
+fn amount_of(fen: Option<i64>, yuan: Option<&str>) -> Result<Fen, AppError> {
+    match (fen, yuan.map(str::trim).filter(|s| !s.is_empty())) {
+        (Some(f), _) => Fen::positive(f).map_err(|e| AppError::invalid(e.code(), "amount_fen")),
+        (None, Some(y)) => {
+            Fen::parse_yuan(y).map_err(|e| AppError::invalid(e.code(), "amount_fen"))
+        }
+        (None, None) => Err(AppError::invalid("amount_empty", "amount_fen")),
+    }
+}
+
+/// Records a gift; answers `{id, receipt_no}` (the first answer again for a retried key).
+pub async fn donate(
+    state: &AppState,
+    ctx: &Ctx,
+    d: DonationDraft,
+    key: Option<String>,
+) -> Result<Value, AppError> {
+    let place = community(state, ctx, Action::RecordDonation).await?;
+    let kind =
+        DonorKind::parse(&d.donor_kind).ok_or(AppError::invalid("donor_kind_bad", "donor_kind"))?;
+    let method = PayMethod::parse(&d.method).ok_or(AppError::invalid("method_bad", "method"))?;
+    let amount = amount_of(d.amount_fen, d.amount_yuan.as_deref())?;
+    let received = linli_core::dates::parse_date(&d.received_on)
+        .ok_or(AppError::invalid("date_bad", "received_on"))?;
+    if received > today(ctx) {
+        return Err(AppError::invalid("date_future", "received_on"));
+    }
+    let items = d
+        .items
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(500)
+        .collect::<String>();
+    if method == PayMethod::InKind && items.is_empty() {
+        return Err(AppError::invalid("items_missing", "items"));
+    }
+    let mut name = d
+        .donor_name
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(60)
+        .collect::<String>();
+    let resident = match kind {
+        DonorKind::Resident => {
+            let rid = d.donor_resident_id.ok_or(AppError::invalid(
+                "donor_resident_missing",
+                "donor_resident_id",
+            ))?;
+            let r = state
+                .db
+                .read(move |c| registry::get(c, rid))
+                .await
+                .map_err(|_| AppError::invalid("donor_resident_missing", "donor_resident_id"))?;
+            if r.community_id != place.id {
+                return Err(AppError::invalid(
+                    "donor_resident_missing",
+                    "donor_resident_id",
+                ));
+            }
+            name = r.name;
+            Some(rid)
+        }
+        DonorKind::Partner | DonorKind::Person if name.is_empty() => {
+            return Err(AppError::invalid("donor_name_missing", "donor_name"));
+        }
+        DonorKind::Anonymous => {
+            name.clear();
+            None
+        }
+        _ => None,
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            if let Some(answer) = idempotent(c, place.id, "fund_donate", key.as_deref())? {
+                return Ok(answer);
+            }
+            let input = DonationInput {
+                donor_kind: kind,
+                donor_resident_id: resident,
+                donor_partner_id: d.donor_partner_id,
+                donor_name: name,
+                amount,
+                method,
+                items,
+                received_on: received,
+                publish_name: d.publish_name && kind != DonorKind::Anonymous,
+            };
+            let user = ctx2.caller.as_ref().map(|u| u.user.id);
+            let (id, receipt) = fund::donate(c, place.id, &input, user, ctx2.now)?;
+            let answer = json!({"id": id, "receipt_no": receipt});
+            audit::append(c, &event(&ctx2, place.id, "fund.donation", "donation", id, json!({"receipt_no": receipt, "amount_fen": amount.0, "method": method.as_str(), "donor_kind": kind.as_str()})))?;
+            remember(c, place.id, "fund_donate", key.as_deref(), &answer, &ctx2)?;
+            Ok::<_, AppError>(answer)
+        })
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict { code: "no_fund_decision", .. } => AppError::Conflict { code: "no_fund_decision", field: None },
+            e => e,
+        })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RequestDraft {
+    #[serde(default)]
+    pub beneficiary_resident_id: Option<i64>,
+    #[serde(default)]
+    pub amount_fen: Option<i64>,
+    #[serde(default)]
+    pub amount_yuan: Option<String>,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub case_id: Option<i64>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub async fn request(state: &AppState, ctx: &Ctx, d: RequestDraft) -> Result<Value, AppError> {
+    let place = community(state, ctx, Action::RequestDisbursement).await?;
+    let amount = amount_of(d.amount_fen, d.amount_yuan.as_deref())?;
+    let purpose = Purpose::parse(&d.purpose).ok_or(AppError::invalid("purpose_bad", "purpose"))?;
+    let rid = d.beneficiary_resident_id.ok_or(AppError::invalid(
+        "beneficiary_missing",
+        "beneficiary_resident_id",
+    ))?;
+    let r = state
+        .db
+        .read(move |c| registry::get(c, rid))
+        .await
+        .map_err(|_| AppError::invalid("beneficiary_missing", "beneficiary_resident_id"))?;
+    // The requester vouches for the beneficiary: someone they look after.
+    let visible = ctx
+        .caller()?
+        .decide(Action::ViewResidents, Some(&r.place_path))
+        == Decision::Allow;
+    if r.community_id != place.id || r.status != "active" || !visible {
+        return Err(AppError::invalid(
+            "beneficiary_missing",
+            "beneficiary_resident_id",
+        ));
+    }
+    let note = d
+        .note
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(1000)
+        .collect::<String>();
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let user = ctx2.caller.as_ref().map_or(0, |u| u.user.id);
+            let id = fund::request_disbursement(c, place.id, rid, amount, purpose, d.case_id, &note, user, ctx2.now)?;
+            audit::append(c, &event(&ctx2, place.id, "fund.request", "disbursement", id, json!({"amount_fen": amount.0, "purpose": purpose.as_str(), "beneficiary_resident_id": rid})))?;
+            Ok::<_, AppError>(json!({"id": id, "status": "pending"}))
+        })
+        .await
+}
+
+pub async fn approve(state: &AppState, ctx: &Ctx, id: i64) -> Result<Value, AppError> {
+    let place = community(state, ctx, Action::ApproveDisbursement).await?;
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let d = fund::disbursement(c, id)?;
+            if d.community_id != place.id {
+                return Err(AppError::NotFound);
+            }
+            let user = ctx2.caller.as_ref().map_or(0, |u| u.user.id);
+            let status = fund::approve_disbursement(c, id, user, ctx2.now).map_err(money_error)?;
+            audit::append(
+                c,
+                &event(
+                    &ctx2,
+                    place.id,
+                    "fund.approve",
+                    "disbursement",
+                    id,
+                    json!({"status": status}),
+                ),
+            )?;
+            Ok(json!({"id": id, "status": status}))
+        })
+        .await
+}
+
+pub async fn pay(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    from_bank: bool,
+    key: Option<String>,
+) -> Result<Value, AppError> {
+    let place = community(state, ctx, Action::PayDisbursement).await?;
+    let ctx2 = ctx.clone();
+    let on = today(ctx);
+    state
+        .db
+        .write(move |c| {
+            if let Some(answer) = idempotent(c, place.id, "fund_pay_disbursement", key.as_deref())?
+            {
+                return Ok(answer);
+            }
+            let d = fund::disbursement(c, id)?;
+            if d.community_id != place.id {
+                return Err(AppError::NotFound);
+            }
+            let user = ctx2.caller.as_ref().map_or(0, |u| u.user.id);
+            let from = if from_bank {
+                account::BANK
+            } else {
+                account::CASH
+            };
+            let tx = fund::pay_disbursement(c, id, from, on, user, ctx2.now)?;
+            let answer = json!({"id": id, "status": "paid", "transaction_id": tx});
+            audit::append(
+                c,
+                &event(
+                    &ctx2,
+                    place.id,
+                    "fund.pay",
+                    "disbursement",
+                    id,
+                    json!({"amount_fen": d.amount_fen, "from": from}),
+                ),
+            )?;
+            remember(
+                c,
+                place.id,
+                "fund_pay_disbursement",
+                key.as_deref(),
+                &answer,
+                &ctx2,
+            )?;
+            Ok::<_, AppError>(answer)
+        })
+        .await
+}
+
+pub async fn reverse(
+    state: &AppState,
+    ctx: &Ctx,
+    tx: i64,
+    reason: &str,
+) -> Result<Value, AppError> {
+    let place = community(state, ctx, Action::ManageFund).await?;
+    let (ctx2, reason) = (
+        ctx.clone(),
+        reason.trim().chars().take(500).collect::<String>(),
+    );
+    let on = today(ctx);
+    state
+        .db
+        .write(move |c| {
+            let user = ctx2.caller.as_ref().map(|u| u.user.id);
+            let id = fund::reverse(c, place.id, tx, &reason, on, user, ctx2.now)?;
+            audit::append(
+                c,
+                &event(
+                    &ctx2,
+                    place.id,
+                    "fund.reverse",
+                    "fund",
+                    id,
+                    json!({"reverses": tx, "reason": reason}),
+                ),
+            )?;
+            Ok::<_, AppError>(json!({"id": id, "reverses_id": tx}))
+        })
+        .await
+}
+
+// ---- pages ----
+
+pub fn yuan(fen: i64) -> String {
+    Fen(fen).yuan()
+}
+
+fn kind_label(lang: Lang, kind: &str) -> String {
+    t(lang, &format!("fund.kind.{kind}"))
+}
+
+async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let place = community(&state, &ctx, Action::ViewFund).await?;
+    let caller = ctx.caller()?.clone();
+    let cid = place.id;
+    let year_start = format!("{}-01-01", today(&ctx).format("%Y"));
+    let day = today(&ctx).format("%Y-%m-%d").to_string();
+    let (decision, bal, recent, disb, (raised, helped)) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                fund::decision(c, cid)?,
+                fund::balances(c, cid, None)?,
+                fund::donations(c, cid, "0000-01-01", "9999-12-31")?
+                    .into_iter()
+                    .take(10)
+                    .collect::<Vec<_>>(),
+                fund::disbursements(c, cid, 20)?,
+                fund::totals(c, cid, &year_start, &day)?,
+            ))
+        })
+        .await?;
+    let may = |a: Action| caller.decide(a, Some(&place.path)) == Decision::Allow;
+    let action = html! {
+        @if may(Action::RecordDonation) && decision.is_some() { a.btn.btn-primary href="/fund/donations/new" { (t(lang, "fund.donate")) } " " }
+        @if may(Action::RequestDisbursement) { a.btn href="/fund/disbursements/new" { (t(lang, "fund.request")) } }
+    };
+    let body = html! {
+        section.stats {
+            (layout::stat(&t(lang, "fund.balance"), bal.balance_fen / 100, &t(lang, "fund.yuan"), Some("/fund/entries")))
+            (layout::stat(&t(lang, "fund.cash"), bal.cash_fen / 100, &t(lang, "fund.yuan"), None))
+            (layout::stat(&t(lang, "fund.bank"), bal.bank_fen / 100, &t(lang, "fund.yuan"), None))
+            (layout::stat(&t(lang, "fund.goods"), bal.goods_fen / 100, &t(lang, "fund.yuan"), None))
+            (layout::stat(&t(lang, "fund.raised_year"), raised / 100, &t(lang, "fund.yuan"), None))
+            (layout::stat(&t(lang, "fund.helped_year"), helped, &t(lang, "unit.ren_persons"), None))
+        }
+        p.hint { (tf(lang, "fund.exact", &[("balance", &yuan(bal.balance_fen)), ("cash", &yuan(bal.cash_fen)), ("bank", &yuan(bal.bank_fen)), ("goods", &yuan(bal.goods_fen))])) }
+        @match &decision {
+            None => {
+                section.panel {
+                    h2 { (t(lang, "fund.decision_missing")) }
+                    p { (t(lang, "fund.decision_why")) }
+                    @if may(Action::ManageFund) { (decision_form(&ctx)) }
+                }
+            }
+            Some(d) => {
+                p.hint { (tf(lang, "fund.decision_line", &[("date", &d.decided_on), ("n", &d.attendance.to_string())])) " " (d.resolution) }
+            }
+        }
+        div.columns {
+            section.panel {
+                h2 { (t(lang, "fund.disbursements")) }
+                @if disb.is_empty() { (layout::empty(&t(lang, "fund.no_disbursements"), None)) } @else {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "fund.beneficiary")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.status")) } th { } } }
+                        tbody {
+                            @for d in &disb {
+                                tr {
+                                    td { a href={ "/residents/" (d.beneficiary_resident_id) } { (d.beneficiary_name) } }
+                                    td.num { (yuan(d.amount_fen)) }
+                                    td { (Purpose::parse(&d.purpose).map_or("", |p| p.label_zh())) }
+                                    td {
+                                        (layout::chip(match d.status.as_str() { "paid" => "ok", "rejected" => "muted", "approved" => "info", _ => "warn" }, &t(lang, &format!("fund.status.{}", d.status))))
+                                        @if d.status == "pending" { " " span.hint { (tf(lang, "fund.approvals", &[("n", &d.approvals.len().to_string())])) } }
+                                    }
+                                    td.actions-cell {
+                                        @if d.status == "pending" && may(Action::ApproveDisbursement) && d.requested_by != caller.user.id && !d.approvals.contains(&caller.user.id) {
+                                            form.inline method="post" action={ "/fund/disbursements/" (d.id) "/approve" } {
+                                                input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                                button.btn.btn-small type="submit" { (t(lang, "fund.approve")) }
+                                            }
+                                        }
+                                        @if d.status == "approved" && may(Action::PayDisbursement) {
+                                            form.inline method="post" action={ "/fund/disbursements/" (d.id) "/pay" } {
+                                                input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                                select name="from" aria-label=(t(lang, "fund.pay_from")) { option value="cash" { (t(lang, "fund.cash")) } option value="bank" { (t(lang, "fund.bank")) } }
+                                                " "
+                                                button.btn.btn-small.btn-primary type="submit" { (t(lang, "fund.pay")) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p.hint { (t(lang, "fund.two_person")) }
+                }
+            }
+            section.panel {
+                h2 { (t(lang, "fund.recent_donations")) }
+                @if recent.is_empty() { (layout::empty(&t(lang, "fund.no_donations"), None)) } @else {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "fund.receipt_no")) } th { (t(lang, "fund.donor")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.received_on")) } } }
+                        tbody {
+                            @for d in &recent {
+                                tr {
+                                    td { a href={ "/fund/donations/" (d.id) "/receipt" } { (d.receipt_no) } }
+                                    td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) @if d.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) } }
+                                    td.num { (yuan(d.amount_fen)) @if d.method == "in_kind" { " " span.hint { (t(lang, "fund.in_kind")) } } }
+                                    td.nowrap { (d.received_on) }
+                                }
+                            }
+                        }
+                    }
+                }
+                p.actions {
+                    a.btn.btn-small href="/fund/entries" { (t(lang, "fund.ledger")) }
+                    a.btn.btn-small href={ "/disclosure/fund?month=" (today(&ctx).format("%Y-%m")) } { (t(lang, "fund.disclosure")) }
+                }
+            }
+        }
+    };
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "fund.title"),
+        &[],
+        Some(action),
+        body,
+    ))
+}
+
+fn decision_form(ctx: &Ctx) -> Markup {
+    let lang = ctx.lang();
+    let csrf = ctx
+        .caller
+        .as_ref()
+        .map(|c| c.csrf_token.clone())
+        .unwrap_or_default();
+    html! {
+        form.form method="post" action="/fund/decision" {
+            input type="hidden" name="_csrf" value=(csrf);
+            div.grid2 {
+                (layout::field(lang, "decided_on", "fund.decided_on", "date", "", None, None))
+                (layout::field(lang, "attendance", "fund.attendance", "number", "", None, None))
+            }
+            label.check { input type="checkbox" name="quorum_reached"; " " (t(lang, "fund.quorum_reached")) }
+            div.field { label for="resolution" { (t(lang, "fund.resolution")) } textarea #resolution name="resolution" rows="3" {} }
+            (layout::field(lang, "purpose", "fund.rules_purpose", "text", "", None, None))
+            (layout::field(lang, "eligibility", "fund.rules_eligibility", "text", "", None, None))
+            div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "fund.record_decision")) } }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    decided_on: String,
+    #[serde(default)]
+    attendance: String,
+    #[serde(default)]
+    quorum_reached: Option<String>,
+    #[serde(default)]
+    resolution: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    eligibility: String,
+}
+
+async fn decision_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<DecisionForm>,
+) -> Result<Response, AppError> {
+    let d = DecisionDraft {
+        decided_on: f.decided_on,
+        attendance: f.attendance.trim().parse().unwrap_or(0),
+        quorum_reached: f.quorum_reached.is_some(),
+        resolution: f.resolution,
+        purpose: f.purpose,
+        eligibility: f.eligibility,
+    };
+    match record_decision(&state, &ctx, d).await {
+        Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.fund_decision")),
+        Err(AppError::Invalid { code, .. }) => Ok(redirect_with_flash(
+            "/fund",
+            false,
+            &format!("error.{code}"),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+fn select_opts(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect()
+}
+
+async fn donation_page(
+    state: &AppState,
+    ctx: &Ctx,
+    d: &DonationDraft,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    community(state, ctx, Action::RecordDonation).await?;
+    let csrf = ctx.caller()?.csrf_token.clone();
+    let kinds: Vec<(&str, &str)> = DonorKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label_zh()))
+        .collect();
+    let methods: Vec<(&str, &str)> = PayMethod::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label_zh()))
+        .collect();
+    let body = html! {
+        form.form.narrow method="post" action="/fund/donations" novalidate {
+            @if let Some(e) = &error { p.form-error role="alert" { (e) } }
+            input type="hidden" name="_csrf" value=(csrf);
+            (layout::select(lang, "donor_kind", "fund.donor_kind", &select_opts(&kinds), &d.donor_kind, None))
+            (layout::field(lang, "donor_name", "fund.donor_name", "text", &d.donor_name.clone().unwrap_or_default(), None, Some("off")))
+            (layout::field(lang, "donor_resident_id", "fund.donor_resident_id", "number", &d.donor_resident_id.map(|v| v.to_string()).unwrap_or_default(), None, None))
+            p.hint { (t(lang, "fund.donor_hint")) }
+            (layout::field(lang, "amount_yuan", "fund.amount_yuan", "text", &d.amount_yuan.clone().unwrap_or_default(), None, Some("off")))
+            (layout::select(lang, "method", "fund.method", &select_opts(&methods), &d.method, None))
+            (layout::field(lang, "items", "fund.items", "text", &d.items.clone().unwrap_or_default(), None, Some("off")))
+            (layout::field(lang, "received_on", "fund.received_on", "date", if d.received_on.is_empty() { "" } else { &d.received_on }, None, None))
+            label.check { input type="checkbox" name="publish_name" checked[d.publish_name]; " " (t(lang, "fund.publish_name")) }
+            p.hint { (t(lang, "fund.publish_hint")) }
+            p.hint { (t(lang, "fund.offline_hint")) }
+            div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "fund.save_donation")) } a.btn href="/fund" { (t(lang, "common.cancel")) } }
+        }
+    };
+    let crumbs = [(t(lang, "fund.title"), Some("/fund".to_string()))];
+    Ok(layout::page_with_status(
+        ctx,
+        status,
+        &t(lang, "fund.donate"),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+async fn donation_new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let d = DonationDraft {
+        donor_kind: "resident".into(),
+        method: "cash".into(),
+        received_on: today(&ctx).format("%Y-%m-%d").to_string(),
+        ..Default::default()
+    };
+    donation_page(&state, &ctx, &d, None, StatusCode::OK).await
+}
+
+fn form_draft(pairs: &[(String, String)]) -> DonationDraft {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    DonationDraft {
+        donor_kind: get("donor_kind").unwrap_or_default(),
+        donor_resident_id: get("donor_resident_id").and_then(|v| v.parse().ok()),
+        donor_partner_id: None,
+        donor_name: get("donor_name"),
+        amount_fen: None,
+        amount_yuan: get("amount_yuan"),
+        method: get("method").unwrap_or_default(),
+        items: get("items"),
+        received_on: get("received_on").unwrap_or_default(),
+        publish_name: get("publish_name").is_some(),
+    }
+}
+
+async fn donation_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let d = form_draft(&pairs);
+    match donate(&state, &ctx, d.clone(), None).await {
+        Ok(v) => Ok(redirect_with_flash(
+            &format!("/fund/donations/{}/receipt", v["id"].as_i64().unwrap_or(0)),
+            true,
+            "flash.donation_recorded",
+        )),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            let msg = tf(lang, &format!("error.{}", e.code()), &[]);
+            donation_page(&state, &ctx, &d, Some(msg), e.status()).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The printable receipt (收据): A5-like, the community's name, the number, the amount in figures.
+async fn receipt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let place = community(&state, &ctx, Action::ViewFund).await?;
+    let (cid, d) = state.db.read(move |c| fund::donation(c, id)).await?;
+    if cid != place.id {
+        return Err(AppError::NotFound);
+    }
+    let body = html! {
+        div.receipt {
+            h2 { (place.name) " · " (t(lang, "fund.receipt_title")) }
+            p.receipt-no { (t(lang, "fund.receipt_no")) "：" strong { (d.receipt_no) } }
+            table.table.receipt-table {
+                tbody {
+                    tr { th { (t(lang, "fund.donor")) } td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) } }
+                    tr { th { (t(lang, "fund.amount")) } td { "¥" (yuan(d.amount_fen)) } }
+                    tr { th { (t(lang, "fund.method")) } td { (PayMethod::parse(&d.method).map_or("", |m| m.label_zh())) @if !d.items.is_empty() { "（" (d.items) "）" } } }
+                    tr { th { (t(lang, "fund.received_on")) } td { (d.received_on) } }
+                }
+            }
+            p { (t(lang, "fund.receipt_thanks")) }
+            p.receipt-sign { (t(lang, "fund.receipt_sign")) }
+            @if d.reversed { p.flash.flash-warn { (t(lang, "fund.receipt_reversed")) } }
+        }
+        p.actions.no-print { a.btn href="/fund" { (t(lang, "fund.back")) } }
+    };
+    let crumbs = [(t(lang, "fund.title"), Some("/fund".to_string()))];
+    Ok(layout::page(
+        &ctx,
+        &format!("{} {}", t(lang, "fund.receipt_title"), d.receipt_no),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+async fn request_page(
+    state: &AppState,
+    ctx: &Ctx,
+    d: &RequestDraft,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    community(state, ctx, Action::RequestDisbursement).await?;
+    let csrf = ctx.caller()?.csrf_token.clone();
+    let purposes: Vec<(&str, &str)> = Purpose::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label_zh()))
+        .collect();
+    let body = html! {
+        form.form.narrow method="post" action="/fund/disbursements" novalidate {
+            @if let Some(e) = &error { p.form-error role="alert" { (e) } }
+            input type="hidden" name="_csrf" value=(csrf);
+            (layout::field(lang, "beneficiary_resident_id", "fund.beneficiary_id", "number", &d.beneficiary_resident_id.map(|v| v.to_string()).unwrap_or_default(), None, None))
+            p.hint { (t(lang, "fund.beneficiary_hint")) }
+            (layout::field(lang, "amount_yuan", "fund.amount_yuan", "text", &d.amount_yuan.clone().unwrap_or_default(), None, Some("off")))
+            (layout::select(lang, "purpose", "fund.purpose", &select_opts(&purposes), &d.purpose, None))
+            div.field { label for="note" { (t(lang, "fund.note")) } textarea #note name="note" rows="3" { (d.note.clone().unwrap_or_default()) } }
+            p.hint { (t(lang, "fund.two_person")) }
+            div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "fund.submit_request")) } a.btn href="/fund" { (t(lang, "common.cancel")) } }
+        }
+    };
+    let crumbs = [(t(lang, "fund.title"), Some("/fund".to_string()))];
+    Ok(layout::page_with_status(
+        ctx,
+        status,
+        &t(lang, "fund.request"),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+#[derive(Deserialize)]
+struct NewRequestQuery {
+    resident: Option<i64>,
+}
+
+async fn request_new(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewRequestQuery>,
+) -> Result<Response, AppError> {
+    let d = RequestDraft {
+        beneficiary_resident_id: q.resident,
+        purpose: "living".into(),
+        ..Default::default()
+    };
+    request_page(&state, &ctx, &d, None, StatusCode::OK).await
+}
+
+async fn request_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let d = RequestDraft {
+        beneficiary_resident_id: get("beneficiary_resident_id").and_then(|v| v.parse().ok()),
+        amount_fen: None,
+        amount_yuan: get("amount_yuan"),
+        purpose: get("purpose").unwrap_or_default(),
+        case_id: None,
+        note: get("note"),
+    };
+    match request(&state, &ctx, d.clone()).await {
+        Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.request_recorded")),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            let msg = tf(lang, &format!("error.{}", e.code()), &[]);
+            request_page(&state, &ctx, &d, Some(msg), e.status()).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn approve_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    match approve(&state, &ctx, id).await {
+        Ok(v) => Ok(redirect_with_flash(
+            "/fund",
+            true,
+            if v["status"] == "approved" {
+                "flash.request_approved"
+            } else {
+                "flash.request_first_approval"
+            },
+        )),
+        Err(e @ (AppError::Refused { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
+            "/fund",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct PayForm {
+    #[serde(default)]
+    from: String,
+}
+
+async fn pay_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<PayForm>,
+) -> Result<Response, AppError> {
+    match pay(&state, &ctx, id, f.from == "bank", None).await {
+        Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.paid")),
+        Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
+            "/fund",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<i64>,
+}
+
+async fn entries_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let place = community(&state, &ctx, Action::ViewFund).await?;
+    let caller = ctx.caller()?.clone();
+    let page = q.page.unwrap_or(1).max(1);
+    let cid = place.id;
+    let (items, total) = state
+        .db
+        .read(move |c| fund::entries(c, cid, page, 50))
+        .await?;
+    let manage = caller.decide(Action::ManageFund, Some(&place.path)) == Decision::Allow;
+    let body = html! {
+        p.hint { (t(lang, "fund.ledger_hint")) }
+        table.table.compact {
+            thead { tr { th.num { "#" } th { (t(lang, "fund.date")) } th { (t(lang, "fund.entry")) } th { (t(lang, "fund.postings")) } th { } } }
+            tbody {
+                @for e in &items {
+                    tr {
+                        td.num { (e.seq) }
+                        td.nowrap { (e.occurred_on) }
+                        td {
+                            (kind_label(lang, &e.kind)) "：" (e.memo)
+                            @if !e.reason.is_empty() { br; span.hint { (t(lang, "fund.reason")) "：" (e.reason) } }
+                            @if e.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) }
+                        }
+                        td {
+                            @for p in &e.postings {
+                                div.mono { (t(lang, &format!("fund.account.{}", p.account.replace(':', "_")))) " " (if p.amount.0 >= 0 { t(lang, "fund.debit") } else { t(lang, "fund.credit") }) " " (yuan(p.amount.0.abs())) }
+                            }
+                        }
+                        td {
+                            @if manage && e.kind != "reversal" && !e.reversed {
+                                form.inline.reverse-form method="post" action={ "/fund/entries/" (e.id) "/reverse" } {
+                                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                    input type="text" name="reason" required placeholder=(t(lang, "fund.reverse_reason")) aria-label=(t(lang, "fund.reverse_reason"));
+                                    " "
+                                    button.btn.btn-small.btn-danger type="submit" { (t(lang, "fund.reverse")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (layout::pager(lang, page, 50, total, "/fund/entries"))
+    };
+    let crumbs = [(t(lang, "fund.title"), Some("/fund".to_string()))];
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "fund.ledger"),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+#[derive(Deserialize)]
+struct ReverseForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn reverse_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReverseForm>,
+) -> Result<Response, AppError> {
+    match reverse(&state, &ctx, id, &f.reason).await {
+        Ok(_) => Ok(redirect_with_flash("/fund/entries", true, "flash.reversed")),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
+            "/fund/entries",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+// ---- public disclosure ----
+
+#[derive(Deserialize, Default)]
+pub struct DisclosureQuery {
+    pub month: Option<String>,
+    pub community: Option<String>,
+}
+
+/// The disclosure of a month for a community: by name, or the only community there is.
+pub async fn disclosure_data(
+    state: &AppState,
+    ctx: &Ctx,
+    q: &DisclosureQuery,
+) -> Result<(Place, fund::Disclosure), AppError> {
+    let month = q
+        .month
+        .clone()
+        .unwrap_or_else(|| today(ctx).format("%Y-%m").to_string());
+    if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
+        return Err(AppError::invalid("month_bad", "month"));
+    }
+    let name = q.community.clone();
+    let signed_in = ctx.caller.as_ref().and_then(|c| c.community_id());
+    state
+        .db
+        .read(move |c| {
+            let place = match (name, signed_in) {
+                (Some(n), _) => places::find_community(c, &n)?.ok_or(AppError::NotFound)?,
+                (None, Some(id)) => places::get(c, id)?,
+                (None, None) => {
+                    let rows = c.query(
+                        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 2",
+                        linli_store::params![],
+                    )?;
+                    match rows.as_slice() {
+                        [only] => places::get(c, only.int(0)?)?,
+                        _ => return Err(AppError::invalid("community_required", "community")),
+                    }
+                }
+            };
+            let d = fund::disclosure(c, place.id, &month)?;
+            Ok((place, d))
+        })
+        .await
+}
+
+async fn disclosure_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DisclosureQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (place, d) = disclosure_data(&state, &ctx, &q).await?;
+    let body = html! {
+        article.disclosure {
+            h2 { (place.name) " " (t(lang, "fund.title")) " " (d.month) " " (t(lang, "fund.disclosure")) }
+            table.table.summary-table {
+                tbody {
+                    tr { th { (t(lang, "fund.opening")) } td.num { "¥" (yuan(d.opening_fen)) } }
+                    tr { th { (t(lang, "fund.income")) } td.num { "¥" (yuan(d.income_fen)) } }
+                    tr { th { (t(lang, "fund.spending")) } td.num { "¥" (yuan(d.spending_fen)) } }
+                    tr { th { (t(lang, "fund.closing")) } td.num { strong { "¥" (yuan(d.closing_fen)) } } }
+                    @if d.goods_fen > 0 { tr { th { (t(lang, "fund.goods_in")) } td.num { "¥" (yuan(d.goods_fen)) } } }
+                }
+            }
+            h3 { (t(lang, "fund.donors")) }
+            @if d.donors.is_empty() { p.hint { (t(lang, "fund.none_this_month")) } } @else {
+                table.table.compact {
+                    thead { tr { th { (t(lang, "fund.donor")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.received_on")) } } }
+                    tbody { @for x in &d.donors { tr { td { (x.donor) } td.num { "¥" (yuan(x.amount_fen)) @if x.in_kind { " " span.hint { (t(lang, "fund.in_kind")) "：" (x.items) } } } td.nowrap { (x.received_on) } } } }
+                }
+            }
+            h3 { (t(lang, "fund.recipients")) }
+            @if d.recipients.is_empty() { p.hint { (t(lang, "fund.none_this_month")) } } @else {
+                table.table.compact {
+                    thead { tr { th { (t(lang, "fund.beneficiary")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.date")) } } }
+                    tbody { @for x in &d.recipients { tr { td { (x.recipient) } td.num { "¥" (yuan(x.amount_fen)) } td { (x.purpose) } td.nowrap { (x.paid_on) } } } }
+                }
+            }
+            p.hint { (t(lang, "fund.disclosure_hint")) }
+            p.disclosure-sign { (place.name) " " (t(lang, "fund.committee")) "　" (today(&ctx).format("%Y年%m月%d日")) }
+        }
+        form.no-print.month-form method="get" action="/disclosure/fund" {
+            input type="hidden" name="community" value=(place.name);
+            label for="month" { (t(lang, "fund.month")) } " "
+            input #month type="month" name="month" value=(d.month);
+            " " button.btn.btn-small type="submit" { (t(lang, "common.search")) }
+        }
+    };
+    Ok(layout::public_page(
+        &ctx,
+        &format!("{} · {}", place.name, t(lang, "fund.disclosure")),
+        body,
+    ))
+}
+
+pub fn routes(t: Table) -> Table {
+    t.page(
+        Method::GET,
+        "/fund",
+        Policy::Signed(Action::ViewFund),
+        overview,
+    )
+    .page(
+        Method::POST,
+        "/fund/decision",
+        Policy::Signed(Action::ManageFund),
+        decision_submit,
+    )
+    .page(
+        Method::GET,
+        "/fund/donations/new",
+        Policy::Signed(Action::RecordDonation),
+        donation_new,
+    )
+    .page(
+        Method::POST,
+        "/fund/donations",
+        Policy::Signed(Action::RecordDonation),
+        donation_submit,
+    )
+    .page(
+        Method::GET,
+        "/fund/donations/{id}/receipt",
+        Policy::Signed(Action::ViewFund),
+        receipt,
+    )
+    .page(
+        Method::GET,
+        "/fund/disbursements/new",
+        Policy::Signed(Action::RequestDisbursement),
+        request_new,
+    )
+    .page(
+        Method::POST,
+        "/fund/disbursements",
+        Policy::Signed(Action::RequestDisbursement),
+        request_submit,
+    )
+    .page(
+        Method::POST,
+        "/fund/disbursements/{id}/approve",
+        Policy::Signed(Action::ApproveDisbursement),
+        approve_submit,
+    )
+    .page(
+        Method::POST,
+        "/fund/disbursements/{id}/pay",
+        Policy::Signed(Action::PayDisbursement),
+        pay_submit,
+    )
+    .page(
+        Method::GET,
+        "/fund/entries",
+        Policy::Signed(Action::ViewFund),
+        entries_page,
+    )
+    .page(
+        Method::POST,
+        "/fund/entries/{id}/reverse",
+        Policy::Signed(Action::ManageFund),
+        reverse_submit,
+    )
+    .page(
+        Method::GET,
+        "/disclosure/fund",
+        Policy::Public,
+        disclosure_page,
+    )
+}

@@ -1,0 +1,519 @@
+use crate::both_engines;
+use crate::support::{Engine, TestApp, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+both_engines!(
+    donations_wait_for_the_meeting_decision_and_get_gap_free_receipts,
+    a_retried_donation_with_the_same_key_is_recorded_once,
+    a_payment_needs_two_approvers_other_than_the_requester,
+    fifty_simultaneous_payments_never_overdraw_the_fund,
+    a_reversal_corrects_an_entry_once_and_cannot_be_reversed,
+    the_public_disclosure_names_only_consenting_donors_and_masks_recipients,
+    the_fund_pages_work,
+);
+
+async fn decide(app: &TestApp, admin: &str) {
+    let (status, body) = app
+        .api(admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "attendance": 86, "quorum_reached": true, "resolution": "成立爱心基金"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+async fn resident(app: &TestApp, name: &'static str) -> i64 {
+    app.db
+        .read(move |c| {
+            c.count(
+                "SELECT id FROM residents WHERE name = ?",
+                linli_store::params![name],
+            )
+        })
+        .await
+        .unwrap()
+}
+
+async fn give(app: &TestApp, token: &str, fen: i64, publish: bool) -> Value {
+    let mi = resident(app, "米丽芳").await;
+    let (status, body) = app
+        .api(token, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": fen, "method": "cash", "received_on": "2026-11-20", "publish_name": publish})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+async fn balance(app: &TestApp, token: &str) -> i64 {
+    app.api(token, Method::GET, "/api/v1/fund/balance", None)
+        .await
+        .1["balance_fen"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A request by the worker, approved by admin and the fund keeper: ready to pay.
+async fn approved_request(app: &TestApp, fen: i64) -> i64 {
+    let worker = app.token("wangge1").await;
+    let xia = resident(app, "夏胜林").await;
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/fund/disbursements",
+            Some(json!({"beneficiary_resident_id": xia, "amount_fen": fen, "purpose": "medical"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    for approver in ["admin", "jijin"] {
+        let t = app.token(approver).await;
+        let (status, body) = app
+            .api(
+                &t,
+                Method::POST,
+                &format!("/api/v1/fund/disbursements/{id}/approve"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    id
+}
+
+async fn donations_wait_for_the_meeting_decision_and_get_gap_free_receipts(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let mi = resident(&app, "米丽芳").await;
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true})))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "no_fund_decision");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("居民会议")
+    );
+    decide(&app, &admin).await;
+    let a = give(&app, &admin, 20000, true).await;
+    let b = give(&app, &admin, 5000, false).await;
+    assert_eq!(a["receipt_no"], "2026-0001");
+    assert_eq!(b["receipt_no"], "2026-0002");
+    assert_eq!(balance(&app, &admin).await, 25000);
+    let (status, _) = app
+        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": -5, "method": "cash", "received_on": "2026-11-20"})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app
+        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "person", "donor_name": "粮油店", "amount_fen": 30000, "method": "in_kind", "items": "米 20kg", "received_on": "2026-11-21"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, bal) = app
+        .api(&admin, Method::GET, "/api/v1/fund/balance", None)
+        .await;
+    assert_eq!(bal["balance_fen"], 25000, "goods never count as money");
+    assert_eq!(bal["goods_fen"], 30000);
+}
+
+async fn a_retried_donation_with_the_same_key_is_recorded_once(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    let send = || {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/fund/donations", app.base))
+            .bearer_auth(&admin)
+            .header("idempotency-key", "receipt-book-17")
+            .json(&json!({"donor_kind": "anonymous", "amount_fen": 10000, "method": "cash", "received_on": "2026-11-20"}))
+            .send()
+    };
+    let first: Value = send().await.unwrap().json().await.unwrap();
+    let again: Value = send().await.unwrap().json().await.unwrap();
+    assert_eq!(first, again, "the retry gets the first answer");
+    assert_eq!(
+        balance(&app, &admin).await,
+        10000,
+        "and records nothing twice"
+    );
+
+    let id = approved_request(&app, 4000).await;
+    let keeper = app.token("jijin").await;
+    let pay = || {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/fund/disbursements/{id}/pay", app.base))
+            .bearer_auth(&keeper)
+            .header("idempotency-key", "pay-1")
+            .send()
+    };
+    let first = pay().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let second = pay().await.unwrap();
+    assert_eq!(second.status(), StatusCode::OK);
+    assert_eq!(second.json::<Value>().await.unwrap()["status"], "paid");
+    assert_eq!(balance(&app, &admin).await, 6000);
+}
+
+async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    give(&app, &admin, 50000, true).await;
+    let xia = resident(&app, "夏胜林").await;
+    let (_, body) = app
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/fund/disbursements",
+            Some(
+                json!({"beneficiary_resident_id": xia, "amount_fen": 20000, "purpose": "medical"}),
+            ),
+        )
+        .await;
+    assert_eq!(body["status"], "pending");
+    let id = body["id"].as_i64().unwrap();
+    let (status, body) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/fund/disbursements/{id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"]["code"], "self_approval");
+    let keeper = app.token("jijin").await;
+    let (_, body) = app
+        .api(
+            &keeper,
+            Method::POST,
+            &format!("/api/v1/fund/disbursements/{id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(body["status"], "pending", "one approval is not enough");
+    let (status, body) = app
+        .api(
+            &keeper,
+            Method::POST,
+            &format!("/api/v1/fund/disbursements/{id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "already_approved");
+    let (status, body) = app
+        .api(
+            &keeper,
+            Method::POST,
+            &format!("/api/v1/fund/disbursements/{id}/pay"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "not_approved");
+    let worker = app.token("wangge1").await;
+    let (status, _) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/fund/disbursements/{id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a worker does not approve");
+    // A second finance/admin user completes the two-person rule.
+    let (status, _) = app
+        .api(&admin, Method::POST, "/api/v1/users", Some(json!({"username": "zhaoyuan", "password": "基金复核2026", "role": "finance", "scope_place_id": app.place_id("community", "Xx社区").await})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let second: Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/token", app.base))
+        .json(&json!({"username": "zhaoyuan", "password": "基金复核2026"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let second = second["token"].as_str().unwrap().to_string();
+    let (_, body) = app
+        .api(
+            &second,
+            Method::POST,
+            &format!("/api/v1/fund/disbursements/{id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(body["status"], "approved");
+    let (status, body) = app
+        .api(
+            &keeper,
+            Method::POST,
+            &format!("/api/v1/fund/disbursements/{id}/pay"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "paid");
+    assert_eq!(balance(&app, &admin).await, 30000);
+}
+
+async fn fifty_simultaneous_payments_never_overdraw_the_fund(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    give(&app, &admin, 10000, true).await;
+    let mut ids = Vec::new();
+    for _ in 0..50 {
+        ids.push(approved_request(&app, 8000).await);
+    }
+    // Two instances on the same database pay at the same moment.
+    let second = app.second_instance().await;
+    let keeper = app.token("jijin").await;
+    let mut tasks = Vec::new();
+    for (i, id) in ids.into_iter().enumerate() {
+        let base = if i % 2 == 0 {
+            app.base.clone()
+        } else {
+            second.base.clone()
+        };
+        let token = keeper.clone();
+        tasks.push(tokio::spawn(async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/v1/fund/disbursements/{id}/pay"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+        }));
+    }
+    let mut ok = 0;
+    let mut refused = 0;
+    for t in tasks {
+        let res = t.await.unwrap();
+        match res.status() {
+            StatusCode::OK => ok += 1,
+            StatusCode::CONFLICT => {
+                assert_eq!(
+                    res.json::<Value>().await.unwrap()["error"]["code"],
+                    "insufficient_funds"
+                );
+                refused += 1;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!((ok, refused), (1, 49));
+    assert_eq!(balance(&app, &admin).await, 2000);
+}
+
+async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    give(&app, &admin, 20000, true).await;
+    let keeper = app.token("jijin").await;
+    let (_, entries) = app
+        .api(&keeper, Method::GET, "/api/v1/fund/entries", None)
+        .await;
+    let tx = entries["items"][0]["id"].as_i64().unwrap();
+    let (status, body) = app
+        .api(
+            &keeper,
+            Method::POST,
+            &format!("/api/v1/fund/entries/{tx}/reverse"),
+            Some(json!({"reason": ""})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required: {body}"
+    );
+    let (status, body) = app
+        .api(
+            &keeper,
+            Method::POST,
+            &format!("/api/v1/fund/entries/{tx}/reverse"),
+            Some(json!({"reason": "重复登记"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let rev = body["id"].as_i64().unwrap();
+    assert_eq!(balance(&app, &admin).await, 0);
+    let (status, body) = app
+        .api(
+            &keeper,
+            Method::POST,
+            &format!("/api/v1/fund/entries/{tx}/reverse"),
+            Some(json!({"reason": "再来一次"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "already_reversed");
+    let (status, body) = app
+        .api(
+            &keeper,
+            Method::POST,
+            &format!("/api/v1/fund/entries/{rev}/reverse"),
+            Some(json!({"reason": "撤销冲正"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "reverse_of_reversal");
+    // The ledger refuses edits at the database itself.
+    let refused = app
+        .db
+        .write(|c| {
+            c.execute(
+                "UPDATE fund_postings SET amount_fen = 1",
+                linli_store::params![],
+            )
+        })
+        .await;
+    assert!(refused.is_err());
+    let v = tokio::task::spawn_blocking({
+        let db = app.db.clone();
+        move || linli_store::fund::verify(&db).unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(v.broken.is_none());
+    assert_eq!(v.chains[0].1, 2);
+}
+
+async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    give(&app, &admin, 30000, true).await;
+    let mi = resident(&app, "米丽芳").await;
+    let (status, _) = app
+        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "person", "donor_name": "不愿具名的王先生", "amount_fen": 10000, "method": "wechat", "received_on": "2026-11-21", "publish_name": false})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = approved_request(&app, 8000).await;
+    let keeper = app.token("jijin").await;
+    let (status, _) = app
+        .api(
+            &keeper,
+            Method::POST,
+            &format!("/api/v1/fund/disbursements/{id}/pay"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let month = crate::support::start_time().format("%Y-%m").to_string();
+    let res = reqwest::get(format!("{}/api/v1/fund/disclosure?month={month}", app.base))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "public, no sign-in");
+    let d: Value = res.json().await.unwrap();
+    assert_eq!(d["income_fen"], 40000);
+    assert_eq!(d["spending_fen"], 8000);
+    let text = d.to_string();
+    assert!(text.contains("米丽芳"), "named with consent");
+    assert!(
+        !text.contains("王先生") && text.contains("爱心人士"),
+        "no name without consent"
+    );
+    assert!(
+        text.contains("夏**") && !text.contains("夏胜林"),
+        "recipients masked"
+    );
+    let phone: String = app
+        .db
+        .read(move |c| {
+            c.query_one(
+                "SELECT COALESCE(phone, '') FROM residents WHERE id = ?",
+                linli_store::params![mi],
+            )?
+            .text(0)
+        })
+        .await
+        .unwrap();
+    assert!(phone.is_empty() || !text.contains(&phone));
+    let html = reqwest::get(format!("{}/disclosure/fund?month={month}", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("夏**") && html.contains("爱心人士") && !html.contains("夏胜林"));
+}
+
+async fn the_fund_pages_work(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut admin = app.signed_in("admin").await;
+    let (status, html) = admin.get_text("/fund").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("居民会议"), "the decision comes first");
+    let csrf = admin.csrf().await;
+    let res = admin
+        .post_form(
+            "/fund/decision",
+            &[
+                ("_csrf", &csrf),
+                ("decided_on", "2011-03-15"),
+                ("attendance", "86"),
+                ("quorum_reached", "on"),
+                ("resolution", "成立爱心基金"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mut worker = app.signed_in("wangge1").await;
+    let csrf = worker.csrf().await;
+    let res = worker
+        .post_form(
+            "/fund/donations",
+            &[
+                ("_csrf", &csrf),
+                ("donor_kind", "person"),
+                ("donor_name", "市电业局"),
+                ("amount_yuan", "1,000.50"),
+                ("method", "bank_transfer"),
+                ("received_on", "2026-11-20"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let receipt = crate::support::Browser::location(&res);
+    let (status, html) = worker.get_text(&receipt).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("2026-0001") && html.contains("1,000.50") && html.contains("市电业局"));
+    let res = worker
+        .post_form(
+            "/fund/donations",
+            &[
+                ("_csrf", &csrf),
+                ("donor_kind", "person"),
+                ("donor_name", "x"),
+                ("amount_yuan", "12.345"),
+                ("method", "cash"),
+                ("received_on", "2026-11-20"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("最多两位小数"));
+    let mut head = app.signed_in("louzhang").await;
+    assert_eq!(
+        head.get("/fund").await.status(),
+        StatusCode::FORBIDDEN,
+        "building heads do not see the accounts"
+    );
+}
