@@ -399,7 +399,7 @@ pub fn pay_disbursement(
     }
     let purpose = Purpose::parse(&d.purpose).unwrap_or(Purpose::Other);
     let day = on.format("%Y-%m-%d").to_string();
-    let memo = format!("支出：{}", purpose.label_zh());
+    let memo = purpose.label_zh().to_string();
     let tx = write_transaction(
         c,
         d.community_id,

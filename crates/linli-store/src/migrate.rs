@@ -26,6 +26,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "fund",
         sql: include_str!("../migrations/0003_fund.sql"),
     },
+    Migration {
+        version: 4,
+        name: "registry_indexes",
+        sql: include_str!("../migrations/0004_registry_indexes.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

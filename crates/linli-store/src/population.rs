@@ -836,7 +836,7 @@ pub fn populate_fund(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
             )?;
         }
         raised += 200;
-        if raised > 59_500 {
+        if raised > 61_000 {
             break;
         }
     }

@@ -222,8 +222,10 @@ fn where_clause(f: &Filter) -> (String, Vec<Value>) {
     let today = f.today.unwrap_or_else(|| Utc::now().date_naive());
     let today_text = today.format("%Y-%m-%d").to_string();
     if let Some(t) = f.tag_id {
+        // `IN`, not a correlated `EXISTS`: the tag's residents are looked up once (index on
+        // tag_id) instead of once per resident of the community.
         sql.push_str(
-            " AND EXISTS (SELECT 1 FROM resident_tags t WHERE t.resident_id = r.id AND t.tag_id = ?
+            " AND r.id IN (SELECT t.resident_id FROM resident_tags t WHERE t.tag_id = ?
                AND (t.valid_from IS NULL OR t.valid_from <= ?) AND (t.valid_to IS NULL OR t.valid_to >= ?))",
         );
         args.extend([t.into(), today_text.clone().into(), today_text.into()]);
@@ -273,6 +275,18 @@ fn row_from(r: &Row) -> Result<ResidentRow> {
     })
 }
 
+/// True when the search names a few people by an indexed key (pinyin, last digits): then
+/// the rows are found through that key's index and sorted, instead of walking the community
+/// in roster order until a page is full.
+fn is_narrow(f: &Filter) -> bool {
+    f.q.as_deref().map(str::trim).is_some_and(|q| {
+        let lower = q.to_lowercase();
+        !lower.is_empty()
+            && (lower.chars().all(|c| c.is_ascii_lowercase())
+                || (lower.chars().all(|c| c.is_ascii_digit() || c == 'x') && lower.len() >= 3))
+    })
+}
+
 /// One page of a search, in roster order (building, unit, household), and the total.
 pub fn search(
     c: &mut dyn Conn,
@@ -288,9 +302,17 @@ pub fn search(
     let mut page_args = args;
     page_args.push(per_page.into());
     page_args.push(((page.max(1) - 1) * per_page).into());
+    // The roster index (community, status, building, unit) gives this order, so a page of a
+    // broad search stops after a page's worth of rows. For a narrow search `+ 0` keeps the
+    // planner on the search key's index (same order, NULLs as before).
+    let building = if is_narrow(f) {
+        "r.building_id + 0"
+    } else {
+        "r.building_id"
+    };
     let sql = format!(
         "SELECT {ROW_COLUMNS} {ROW_JOINS} WHERE {cond}
-         ORDER BY r.building_id, r.unit_id, h.number, r.id LIMIT ? OFFSET ?"
+         ORDER BY {building}, r.unit_id, h.number, r.id LIMIT ? OFFSET ?"
     );
     let mut rows = c
         .query(&sql, &page_args)?
@@ -305,7 +327,12 @@ pub fn search(
     Ok((rows, total))
 }
 
-/// Every row of a search, in batches, for exports (memory stays flat).
+/// Rows an export reads at a time.
+const EXPORT_BATCH: usize = 1000;
+
+/// Every row of a search, in id order, in batches, for exports (memory stays flat: the
+/// matching ids first, then the rows by primary key a batch at a time, so no batch walks
+/// the rows of the ones before it).
 pub fn for_each_row(
     c: &mut dyn Conn,
     f: &Filter,
@@ -313,29 +340,31 @@ pub fn for_each_row(
 ) -> Result<u64> {
     let (cond, args) = where_clause(f);
     let today = f.today.unwrap_or_else(|| Utc::now().date_naive());
-    let mut after = 0i64;
+    let ids = c
+        .query(
+            &format!("SELECT r.id FROM residents r WHERE {cond} ORDER BY r.id"),
+            &args,
+        )?
+        .iter()
+        .map(|r| r.int(0))
+        .collect::<Result<Vec<_>>>()?;
     let mut n = 0u64;
-    loop {
-        let mut a = args.clone();
-        a.push(after.into());
-        let sql = format!(
-            "SELECT {ROW_COLUMNS} {ROW_JOINS} WHERE {cond} AND r.id > ? ORDER BY r.id LIMIT 2000"
-        );
+    for chunk in ids.chunks(EXPORT_BATCH) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let a: Vec<Value> = chunk.iter().map(|id| Value::from(*id)).collect();
+        let sql = format!("SELECT {ROW_COLUMNS} {ROW_JOINS} WHERE r.id IN ({marks}) ORDER BY r.id");
         let mut rows = c
             .query(&sql, &a)?
             .iter()
             .map(row_from)
             .collect::<Result<Vec<_>>>()?;
-        if rows.is_empty() {
-            return Ok(n);
-        }
         attach_tag_names(c, &mut rows, today)?;
         for r in &rows {
             each(r)?;
             n += 1;
         }
-        after = rows.last().map_or(after, |r| r.id);
     }
+    Ok(n)
 }
 
 fn attach_tag_names(c: &mut dyn Conn, rows: &mut [ResidentRow], today: NaiveDate) -> Result<()> {
@@ -353,9 +382,11 @@ fn attach_tag_names(c: &mut dyn Conn, rows: &mut [ResidentRow], today: NaiveDate
            AND (t.valid_to IS NULL OR t.valid_to >= ?)
          ORDER BY k.sort_order, k.id"
     );
+    let at: std::collections::HashMap<i64, usize> =
+        rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     for r in c.query(&sql, &args)? {
         let (rid, name) = (r.int(0)?, r.text(1)?);
-        if let Some(row) = rows.iter_mut().find(|x| x.id == rid)
+        if let Some(row) = at.get(&rid).and_then(|i| rows.get_mut(*i))
             && !row.tags.contains(&name)
         {
             row.tags.push(name);
@@ -492,44 +523,152 @@ pub fn create_placed(
     p: &Placement,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    create_placed_many(c, community_id, &[(r, p)], now)?
+        .first()
+        .copied()
+        .ok_or_else(|| StoreError::Db("the insert returned no id".into()))
+}
+
+/// Rows per multi-row `INSERT`: a few hundred, so that one statement binds at most ~10,000
+/// parameters (SQLite allows 32,766, PostgreSQL 65,535) and stays one cached statement.
+const BULK_ROWS: usize = 400;
+
+const RESIDENT_COLUMNS: &str = "community_id, household_id, unit_id, building_id, place_path, name,
+    name_initials, name_pinyin, id_number, id_rev, gender, birth_date, phone, phone_rev, relation,
+    political_status, employment_status, notes, consent_publish_name, consent_volunteer_contact,
+    consent_neighbor_card, status, created_at, updated_at";
+const RESIDENT_VALUES: &str =
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)";
+
+/// The parameters of one [`RESIDENT_VALUES`] row.
+fn push_resident(
+    args: &mut Vec<Value>,
+    community_id: i64,
+    r: &ResidentInput,
+    p: &Placement,
+    at: &str,
+) {
     let (initials, full) = linli_core::pinyin::search_keys(&r.name);
+    args.extend([
+        community_id.into(),
+        r.household_id.into(),
+        p.unit_id.into(),
+        p.building_id.into(),
+        p.path.as_str().into(),
+        r.name.as_str().into(),
+        initials.into(),
+        full.into(),
+        r.id_number.as_deref().into(),
+        r.id_number.as_deref().map(reversed).into(),
+        r.gender.as_deref().into(),
+        r.birth_date.as_deref().into(),
+        r.phone.as_deref().into(),
+        r.phone.as_deref().map(reversed).into(),
+        r.relation.as_str().into(),
+        r.political_status.as_str().into(),
+        r.employment_status.as_str().into(),
+        r.notes.as_str().into(),
+        r.consent_publish_name.into(),
+        r.consent_volunteer_contact.into(),
+        r.consent_neighbor_card.into(),
+        at.into(),
+        at.into(),
+    ]);
+}
+
+/// `VALUES` rows for a multi-row `INSERT`: `row` repeated `n` times.
+fn values_list(row: &str, n: usize) -> String {
+    let mut out = String::with_capacity((row.len() + 2) * n);
+    for i in 0..n {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(row);
+    }
+    out
+}
+
+/// [`create_placed`] for many residents at once, each with its placement: multi-row
+/// `INSERT`s of a few hundred residents, then their tags likewise. Returns the new ids in the
+/// order of `rows`. Inside the caller's transaction, like every write here: a failing row
+/// (an ID number already registered: `id_number_taken`) fails the call.
+pub fn create_placed_many(
+    c: &mut dyn Conn,
+    community_id: i64,
+    rows: &[(&ResidentInput, &Placement)],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
     let at = now_text(now);
-    let id = c
-        .insert(
-            "INSERT INTO residents (community_id, household_id, unit_id, building_id, place_path, name,
-                 name_initials, name_pinyin, id_number, id_rev, gender, birth_date, phone, phone_rev,
-                 relation, political_status, employment_status, notes, consent_publish_name,
-                 consent_volunteer_contact, consent_neighbor_card, status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?) RETURNING id",
-            params![
-                community_id,
-                r.household_id,
-                p.unit_id,
-                p.building_id,
-                p.path.clone(),
-                r.name.clone(),
-                initials,
-                full,
-                r.id_number.clone(),
-                r.id_number.as_deref().map(reversed),
-                r.gender.clone(),
-                r.birth_date.clone(),
-                r.phone.clone(),
-                r.phone.as_deref().map(reversed),
-                r.relation.clone(),
-                r.political_status.clone(),
-                r.employment_status.clone(),
-                r.notes.clone(),
-                r.consent_publish_name,
-                r.consent_volunteer_contact,
-                r.consent_neighbor_card,
-                at.clone(),
-                at.clone()
-            ],
-        )
-        .map_err(duplicate_id)?;
-    replace_tags(c, community_id, id, &r.tags, &at)?;
-    Ok(id)
+    let mut ids = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(BULK_ROWS) {
+        let mut args = Vec::with_capacity(chunk.len() * 23);
+        for (r, p) in chunk {
+            push_resident(&mut args, community_id, r, p, &at);
+        }
+        let sql = format!(
+            "INSERT INTO residents ({RESIDENT_COLUMNS}) VALUES {} RETURNING id, name, id_number",
+            values_list(RESIDENT_VALUES, chunk.len())
+        );
+        let mut got = c
+            .query(&sql, &args)
+            .map_err(duplicate_id)?
+            .iter()
+            .map(|row| Ok((row.int(0)?, row.text(1)?, row.opt_text(2)?)))
+            .collect::<Result<Vec<_>>>()?;
+        // Both engines number the rows of one statement in the order of its VALUES list;
+        // RETURNING may list them in any order, so sort, and check that each row is the one
+        // given at that place before anything is attached to its id.
+        got.sort_by_key(|g| g.0);
+        if got.len() != chunk.len()
+            || got
+                .iter()
+                .zip(chunk)
+                .any(|((_, name, idn), (r, _))| *name != r.name || *idn != r.id_number)
+        {
+            return Err(StoreError::Db(
+                "a bulk insert returned ids that do not match its rows".into(),
+            ));
+        }
+        ids.extend(got.into_iter().map(|g| g.0));
+    }
+    let tags: Vec<(i64, &TagInput)> = ids
+        .iter()
+        .zip(rows)
+        .flat_map(|(id, (r, _))| r.tags.iter().map(move |t| (*id, t)))
+        .collect();
+    insert_tags(c, community_id, &tags, &at)?;
+    Ok(ids)
+}
+
+/// Inserts tags of residents, a few hundred a statement.
+fn insert_tags(
+    c: &mut dyn Conn,
+    community_id: i64,
+    tags: &[(i64, &TagInput)],
+    at: &str,
+) -> Result<()> {
+    for chunk in tags.chunks(BULK_ROWS * 2) {
+        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 8);
+        for (resident_id, t) in chunk {
+            args.extend([
+                community_id.into(),
+                (*resident_id).into(),
+                t.tag_id.into(),
+                t.valid_from.as_deref().into(),
+                t.valid_to.as_deref().into(),
+                t.grade.as_deref().into(),
+                t.source.as_str().into(),
+                at.into(),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO resident_tags (community_id, resident_id, tag_id, valid_from, valid_to, grade, source, created_at)
+             VALUES {}",
+            values_list("(?, ?, ?, ?, ?, ?, ?, ?)", chunk.len())
+        );
+        c.execute(&sql, &args)?;
+    }
+    Ok(())
 }
 
 pub fn update(c: &mut dyn Conn, id: i64, r: &ResidentInput, now: DateTime<Utc>) -> Result<()> {
@@ -598,14 +737,8 @@ fn replace_tags(
         "DELETE FROM resident_tags WHERE resident_id = ?",
         params![resident_id],
     )?;
-    for t in tags {
-        c.execute(
-            "INSERT INTO resident_tags (community_id, resident_id, tag_id, valid_from, valid_to, grade, source, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            params![community_id, resident_id, t.tag_id, t.valid_from.clone(), t.valid_to.clone(), t.grade.clone(), t.source.clone(), at],
-        )?;
-    }
-    Ok(())
+    let tags: Vec<(i64, &TagInput)> = tags.iter().map(|t| (resident_id, t)).collect();
+    insert_tags(c, community_id, &tags, at)
 }
 
 /// Closes a record (moved away, deceased): it stays for the ledgers, out of the active roster.
@@ -691,6 +824,75 @@ pub fn household_in_unit(
         params![community_id, unit.id, number, at.clone(), at],
     )?;
     household(c, id)
+}
+
+/// [`household_in_unit`] for many households at once (bulk imports): the household `number`
+/// of each unit, created when missing. One query finds those that exist, multi-row inserts
+/// create the others (in the order given). The map's keys are the unit id and the number as
+/// given, trimmed.
+pub fn households_in_units(
+    c: &mut dyn Conn,
+    wanted: &[(&places::Place, &str)],
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashMap<(i64, String), i64>> {
+    use std::collections::{HashMap, HashSet};
+    let mut units: Vec<i64> = Vec::new();
+    let mut seen_units = HashSet::new();
+    for (unit, number) in wanted {
+        let number = number.trim();
+        if number.is_empty() || number.chars().count() > 20 {
+            return Err(StoreError::invalid("household_bad_number", "household"));
+        }
+        if unit.community_id.is_none() || unit.kind != linli_core::PlaceKind::Unit {
+            return Err(StoreError::invalid("household_bad_unit", "unit_id"));
+        }
+        if seen_units.insert(unit.id) {
+            units.push(unit.id);
+        }
+    }
+    let mut out: HashMap<(i64, String), i64> = HashMap::new();
+    for chunk in units.chunks(BULK_ROWS * 2) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let args: Vec<Value> = chunk.iter().map(|u| Value::from(*u)).collect();
+        for r in c.query(
+            &format!("SELECT id, unit_id, number FROM households WHERE unit_id IN ({marks})"),
+            &args,
+        )? {
+            out.insert((r.int(1)?, r.text(2)?), r.int(0)?);
+        }
+    }
+    let mut missing: Vec<(i64, i64, &str)> = Vec::new();
+    let mut queued = HashSet::new();
+    for (unit, number) in wanted {
+        let number = number.trim();
+        let key = (unit.id, number.to_string());
+        if !out.contains_key(&key) && queued.insert(key) {
+            // Checked above: every unit has a community.
+            missing.push((unit.community_id.unwrap_or_default(), unit.id, number));
+        }
+    }
+    let at = now_text(now);
+    for chunk in missing.chunks(BULK_ROWS * 2) {
+        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 5);
+        for (community_id, unit_id, number) in chunk {
+            args.extend([
+                (*community_id).into(),
+                (*unit_id).into(),
+                (*number).into(),
+                at.as_str().into(),
+                at.as_str().into(),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO households (community_id, unit_id, number, created_at, updated_at) VALUES {}
+             RETURNING id, unit_id, number",
+            values_list("(?, ?, ?, ?, ?)", chunk.len())
+        );
+        for r in c.query(&sql, &args)? {
+            out.insert((r.int(1)?, r.text(2)?), r.int(0)?);
+        }
+    }
+    Ok(out)
 }
 
 pub fn households_of_unit(c: &mut dyn Conn, unit_id: i64) -> Result<Vec<Household>> {

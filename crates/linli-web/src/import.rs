@@ -121,12 +121,14 @@ pub struct PlaceIndex {
     community: Place,
     buildings: HashMap<String, Place>,
     units: HashMap<(i64, String), Place>,
+    unit_paths: HashMap<i64, PlacePath>,
 }
 
 impl PlaceIndex {
     pub fn new(community: Place, all: &[Place]) -> PlaceIndex {
         let mut buildings = HashMap::new();
         let mut units = HashMap::new();
+        let mut unit_paths = HashMap::new();
         for p in all {
             match p.kind {
                 PlaceKind::Building => {
@@ -134,6 +136,7 @@ impl PlaceIndex {
                     buildings.entry(key).or_insert_with(|| p.clone());
                 }
                 PlaceKind::Unit => {
+                    unit_paths.insert(p.id, p.path.clone());
                     if let Some(b) = p.parent_id {
                         let key = roster::normalize_unit(&p.name).unwrap_or_else(|| p.name.clone());
                         units.entry((b, key)).or_insert_with(|| p.clone());
@@ -146,6 +149,7 @@ impl PlaceIndex {
             community,
             buildings,
             units,
+            unit_paths,
         }
     }
 }
@@ -426,10 +430,9 @@ pub fn plan(
         // Rows outside the importer's area are refused, like a form would be.
         let writable = match &target {
             Target::Unit { unit_id, .. } => places
-                .units
-                .values()
-                .find(|u| u.id == *unit_id)
-                .is_some_and(|u| may_write(&u.path)),
+                .unit_paths
+                .get(unit_id)
+                .is_some_and(|path| may_write(path)),
             Target::None | Target::New { .. } => may_write(&places.community.path),
         };
         if !bad && !writable {
@@ -563,16 +566,31 @@ fn apply(
         summary.created = rows.len() - summary.updated;
         return Ok(summary);
     }
-    // Places the file names that are missing, created once each.
+    // Places the file names that are missing, created once each, in the order of the file.
+    let units_by_id: HashMap<i64, &Place> = all
+        .iter()
+        .filter(|p| p.kind == PlaceKind::Unit)
+        .map(|p| (p.id, p))
+        .collect();
     let mut new_buildings: HashMap<String, Place> = HashMap::new();
     let mut new_units: HashMap<(i64, String), Place> = HashMap::new();
-    let mut households: HashMap<(i64, String), (i64, Placement)> = HashMap::new();
-    for r in rows {
+    // Each row's unit (an index into `units`) and household number.
+    let mut units: Vec<Place> = Vec::new();
+    let mut unit_slot: HashMap<i64, usize> = HashMap::new();
+    let mut homes: Vec<Option<(usize, &str)>> = Vec::with_capacity(rows.len());
+    for r in &rows {
         let (unit, household) = match &r.target {
-            Target::None => (None, None),
-            Target::Unit { unit_id, household } => {
-                (Some(places::get(c, *unit_id)?), Some(household.clone()))
+            Target::None => {
+                homes.push(None);
+                continue;
             }
+            Target::Unit { unit_id, household } => (
+                units_by_id
+                    .get(unit_id)
+                    .map(|u| (*u).clone())
+                    .ok_or(StoreError::NotFound)?,
+                household,
+            ),
             Target::New {
                 building,
                 unit,
@@ -610,49 +628,66 @@ fn apply(
                         u
                     }
                 };
-                (Some(u), Some(household.clone()))
+                (u, household)
             }
         };
+        let slot = *unit_slot.entry(unit.id).or_insert_with(|| {
+            units.push(unit);
+            units.len() - 1
+        });
+        homes.push(Some((slot, household.as_str())));
+    }
+    // Every household the file names, found or created at once.
+    let wanted: Vec<(&Place, &str)> = homes
+        .iter()
+        .flatten()
+        .filter_map(|(slot, h)| Some((units.get(*slot)?, *h)))
+        .collect();
+    let household_ids = registry::households_in_units(c, &wanted, now)?;
+    let placements: Vec<Placement> = units
+        .iter()
+        .map(|u| Placement {
+            unit_id: Some(u.id),
+            building_id: u.parent_id,
+            path: u.path.as_str().to_string(),
+        })
+        .collect();
+    let no_home = Placement {
+        unit_id: None,
+        building_id: None,
+        path: community.path.as_str().to_string(),
+    };
+    let mut inputs: Vec<(ResidentInput, usize, Option<i64>)> = Vec::with_capacity(rows.len());
+    for (r, home) in rows.into_iter().zip(&homes) {
         let mut input = r.input;
-        let placement = match (unit, household) {
-            (Some(u), Some(h)) => {
-                let key = (u.id, h.clone());
-                match households.get(&key) {
-                    Some((id, p)) => {
-                        input.household_id = Some(*id);
-                        p.clone()
-                    }
-                    None => {
-                        let hh = registry::household_in_unit(c, &u, &h, now)?;
-                        let p = Placement {
-                            unit_id: Some(u.id),
-                            building_id: u.parent_id,
-                            path: u.path.as_str().to_string(),
-                        };
-                        households.insert(key, (hh.id, p.clone()));
-                        input.household_id = Some(hh.id);
-                        p
-                    }
-                }
+        let slot = match home {
+            Some((slot, h)) => {
+                let unit_id = units.get(*slot).map_or(0, |u| u.id);
+                input.household_id = Some(
+                    *household_ids
+                        .get(&(unit_id, h.trim().to_string()))
+                        .ok_or(StoreError::NotFound)?,
+                );
+                *slot
             }
-            _ => Placement {
-                unit_id: None,
-                building_id: None,
-                path: community.path.as_str().to_string(),
-            },
+            None => usize::MAX,
         };
-        match r.existing {
+        inputs.push((input, slot, r.existing));
+    }
+    // Updates one by one (upsert mode), new residents in multi-row inserts, in file order.
+    let mut new_rows: Vec<(&ResidentInput, &Placement)> = Vec::new();
+    for (input, slot, existing) in &inputs {
+        match existing {
             Some(id) => {
-                registry::update(c, id, &input, now)?;
+                registry::update(c, *id, input, now)?;
                 summary.updated += 1;
             }
-            None => {
-                registry::create_placed(c, community_id, &input, &placement, now)?;
-                summary.created += 1;
-            }
+            None => new_rows.push((input, placements.get(*slot).unwrap_or(&no_home))),
         }
         summary.imported += 1;
     }
+    registry::create_placed_many(c, community_id, &new_rows, now)?;
+    summary.created += new_rows.len();
     audit::append(
         c,
         &audit::Event {

@@ -970,11 +970,14 @@ async fn entries_page(
                         }
                         td {
                             @if manage && e.kind != "reversal" && !e.reversed {
-                                form.inline.reverse-form method="post" action={ "/fund/entries/" (e.id) "/reverse" } {
-                                    input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                    input type="text" name="reason" required placeholder=(t(lang, "fund.reverse_reason")) aria-label=(t(lang, "fund.reverse_reason"));
-                                    " "
-                                    button.btn.btn-small.btn-danger type="submit" { (t(lang, "fund.reverse")) }
+                                details.reverse {
+                                    summary { (t(lang, "fund.reverse")) "…" }
+                                    form.reverse-form method="post" action={ "/fund/entries/" (e.id) "/reverse" } {
+                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                        input type="text" name="reason" required placeholder=(t(lang, "fund.reverse_reason")) aria-label=(t(lang, "fund.reverse_reason"));
+                                        " "
+                                        button.btn.btn-small.btn-danger type="submit" { (t(lang, "fund.reverse")) }
+                                    }
                                 }
                             }
                         }
