@@ -819,3 +819,73 @@ pub fn verify(db: &Db) -> Result<crate::audit::Verified> {
         Ok(out)
     })
 }
+
+/// What the fund holds about one resident: their gifts and the help paid or asked for them.
+pub fn for_resident(
+    c: &mut dyn Conn,
+    resident_id: i64,
+) -> Result<(Vec<Donation>, Vec<Disbursement>)> {
+    let sql = format!(
+        "SELECT {DONATION_COLUMNS} FROM fund_donations d WHERE d.donor_resident_id = ? ORDER BY d.received_on DESC"
+    );
+    let gifts = c
+        .query(&sql, params![resident_id])?
+        .iter()
+        .map(donation_from)
+        .collect::<Result<Vec<_>>>()?;
+    let sql = format!(
+        "SELECT {DISB_COLUMNS} FROM fund_disbursements d JOIN residents r ON r.id = d.beneficiary_resident_id
+         WHERE d.beneficiary_resident_id = ? ORDER BY d.id DESC"
+    );
+    let rows = c.query(&sql, params![resident_id])?;
+    let help = rows
+        .iter()
+        .map(|r| disb_from(c, r))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((gifts, help))
+}
+
+/// Month by month for a year: income (money), goods, spending, closing balance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthLine {
+    pub month: String,
+    pub income_fen: i64,
+    pub goods_fen: i64,
+    pub spending_fen: i64,
+    pub closing_fen: i64,
+}
+
+pub fn statement(c: &mut dyn Conn, community_id: i64, year: i32) -> Result<(i64, Vec<MonthLine>)> {
+    let opening = balances(c, community_id, Some(&format!("{}-12-31", year - 1)))?.balance_fen;
+    let mut lines = Vec::with_capacity(12);
+    for m in 1..=12 {
+        let month = format!("{year}-{m:02}");
+        let d = disclosure(c, community_id, &month)?;
+        lines.push(MonthLine {
+            month,
+            income_fen: d.income_fen,
+            goods_fen: d.goods_fen,
+            spending_fen: d.spending_fen,
+            closing_fen: d.closing_fen,
+        });
+    }
+    Ok((opening, lines))
+}
+
+/// Staff's donor list: every donor of a year with their total (names as recorded).
+pub fn donor_totals(
+    c: &mut dyn Conn,
+    community_id: i64,
+    year: i32,
+) -> Result<Vec<(String, String, i64, i64)>> {
+    let rows = c.query(
+        "SELECT d.donor_kind, d.donor_name, CAST(SUM(d.amount_fen) AS BIGINT), COUNT(*) FROM fund_donations d
+         WHERE d.community_id = ? AND d.received_on >= ? AND d.received_on <= ?
+           AND NOT EXISTS (SELECT 1 FROM fund_transactions x WHERE x.reverses_id = d.transaction_id)
+         GROUP BY d.donor_kind, d.donor_name ORDER BY 3 DESC",
+        params![community_id, format!("{year}-01-01"), format!("{year}-12-31")],
+    )?;
+    rows.iter()
+        .map(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?, r.int(3)?)))
+        .collect()
+}

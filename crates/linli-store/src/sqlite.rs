@@ -59,6 +59,9 @@ impl SqliteDb {
             )));
         }
         configure(&writer)?;
+        if let Ok(kib) = std::env::var("LINLI_EXP_WRITER_CACHE") {
+            writer.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
+        }
         Ok(SqliteDb {
             writer: Mutex::new(writer),
             readers: Pool::new(

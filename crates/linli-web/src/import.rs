@@ -518,8 +518,10 @@ pub fn import(
 ) -> Result<Summary, ImportError> {
     let table = linli_io::read_table(bytes, file_name, &Limits::default())?;
     let today = linli_core::clock::shanghai(now).date();
+    let t0 = std::time::Instant::now();
     let summary =
         db.write_blocking(|c| apply(c, community_id, &table, file_name, opts, actor, now, today))?;
+    eprintln!("TIMING write_blocking total {:?}", t0.elapsed());
     Ok(summary)
 }
 
@@ -534,13 +536,18 @@ fn apply(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<Summary, StoreError> {
+    let t0 = std::time::Instant::now();
     let community = places::get(c, community_id)?;
     let all = places::list_within(c, std::slice::from_ref(&community.path))?;
     let kinds = registry::tag_kinds(c, community_id)?;
     let registered = registry::id_numbers(c, community_id)?;
     let index = PlaceIndex::new(community.clone(), &all);
     let may_write = |p: &PlacePath| actor.may_write(p);
+    eprintln!("TIMING load {:?}", t0.elapsed());
+    let t0 = std::time::Instant::now();
     let (mapping, rows, errors) = plan(table, &kinds, &registered, &index, opts, &may_write, today);
+    eprintln!("TIMING plan {:?}", t0.elapsed());
+    let t0 = std::time::Instant::now();
     let mut summary = Summary {
         rows: table.rows.len(),
         unknown_columns: mapping.unknown.clone(),
@@ -577,7 +584,7 @@ fn apply(
     // Each row's unit (an index into `units`) and household number.
     let mut units: Vec<Place> = Vec::new();
     let mut unit_slot: HashMap<i64, usize> = HashMap::new();
-    let mut homes: Vec<Option<(usize, &str)>> = Vec::with_capacity(rows.len());
+    let mut homes: Vec<Option<(usize, String)>> = Vec::with_capacity(rows.len());
     for r in &rows {
         let (unit, household) = match &r.target {
             Target::None => {
@@ -635,15 +642,19 @@ fn apply(
             units.push(unit);
             units.len() - 1
         });
-        homes.push(Some((slot, household.as_str())));
+        homes.push(Some((slot, household.clone())));
     }
     // Every household the file names, found or created at once.
     let wanted: Vec<(&Place, &str)> = homes
         .iter()
         .flatten()
-        .filter_map(|(slot, h)| Some((units.get(*slot)?, *h)))
+        .filter_map(|(slot, h)| Some((units.get(*slot)?, h.as_str())))
         .collect();
+    eprintln!("TIMING places {:?}", t0.elapsed());
+    let t0 = std::time::Instant::now();
     let household_ids = registry::households_in_units(c, &wanted, now)?;
+    eprintln!("TIMING households {:?}", t0.elapsed());
+    let t0 = std::time::Instant::now();
     let placements: Vec<Placement> = units
         .iter()
         .map(|u| Placement {
@@ -686,7 +697,10 @@ fn apply(
         }
         summary.imported += 1;
     }
+    eprintln!("TIMING inputs {:?}", t0.elapsed());
+    let t0 = std::time::Instant::now();
     registry::create_placed_many(c, community_id, &new_rows, now)?;
+    eprintln!("TIMING create {:?}", t0.elapsed());
     summary.created += new_rows.len();
     audit::append(
         c,

@@ -571,6 +571,7 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 }
                 p.actions {
                     a.btn.btn-small href="/fund/entries" { (t(lang, "fund.ledger")) }
+                    a.btn.btn-small href="/fund/statement" { (t(lang, "fund.statement")) }
                     a.btn.btn-small href={ "/disclosure/fund?month=" (today(&ctx).format("%Y-%m")) } { (t(lang, "fund.disclosure")) }
                 }
             }
@@ -1020,6 +1021,162 @@ async fn reverse_submit(
     }
 }
 
+// ---- statements ----
+
+#[derive(Deserialize)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn statement_data(
+    state: &AppState,
+    ctx: &Ctx,
+    year: Option<i32>,
+) -> Result<
+    (
+        Place,
+        i32,
+        i64,
+        Vec<fund::MonthLine>,
+        Vec<(String, String, i64, i64)>,
+    ),
+    AppError,
+> {
+    let place = community(state, ctx, Action::ViewFund).await?;
+    let year = year.unwrap_or_else(|| today(ctx).format("%Y").to_string().parse().unwrap_or(2026));
+    let cid = place.id;
+    let (opening, lines, donors) = state
+        .db
+        .read(move |c| {
+            let (opening, lines) = fund::statement(c, cid, year)?;
+            Ok::<_, AppError>((opening, lines, fund::donor_totals(c, cid, year)?))
+        })
+        .await?;
+    Ok((place, year, opening, lines, donors))
+}
+
+fn donor_label(lang: Lang, kind: &str, name: &str) -> String {
+    if kind == "anonymous" || name.is_empty() {
+        t(lang, "fund.anonymous")
+    } else {
+        name.to_string()
+    }
+}
+
+async fn statement_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (place, year, opening, lines, donors) = statement_data(&state, &ctx, q.year).await?;
+    let income: i64 = lines.iter().map(|l| l.income_fen).sum();
+    let spending: i64 = lines.iter().map(|l| l.spending_fen).sum();
+    let goods: i64 = lines.iter().map(|l| l.goods_fen).sum();
+    let action = html! {
+        a.btn href={ "/fund/statement.xlsx?year=" (year) } { (t(lang, "fund.statement_xlsx")) }
+    };
+    let body = html! {
+        form.no-print.month-form method="get" action="/fund/statement" {
+            label for="year" { (t(lang, "fund.year")) } " "
+            input #year type="number" name="year" min="2000" max="2100" value=(year);
+            " " button.btn.btn-small type="submit" { (t(lang, "common.search")) }
+        }
+        h2 { (place.name) " " (t(lang, "fund.title")) " " (year) " " (t(lang, "fund.statement")) }
+        table.table.compact {
+            thead { tr { th { (t(lang, "fund.month")) } th.num { (t(lang, "fund.income")) } th.num { (t(lang, "fund.spending")) } th.num { (t(lang, "fund.closing")) } th.num { (t(lang, "fund.goods_in")) } } }
+            tbody {
+                tr { td { (t(lang, "fund.opening")) } td {} td {} td.num { (yuan(opening)) } td {} }
+                @for l in &lines {
+                    tr { td { (l.month) } td.num { (yuan(l.income_fen)) } td.num { (yuan(l.spending_fen)) } td.num { (yuan(l.closing_fen)) } td.num { (yuan(l.goods_fen)) } }
+                }
+                tr.total { th { (t(lang, "fund.year_total")) } th.num { (yuan(income)) } th.num { (yuan(spending)) } th.num { (yuan(lines.last().map_or(opening, |l| l.closing_fen))) } th.num { (yuan(goods)) } }
+            }
+        }
+        h3 { (t(lang, "fund.donor_list")) }
+        p.hint { (t(lang, "fund.donor_list_hint")) }
+        table.table.compact {
+            thead { tr { th { (t(lang, "fund.donor")) } th { (t(lang, "fund.donor_kind")) } th.num { (t(lang, "fund.times")) } th.num { (t(lang, "fund.amount")) } } }
+            tbody {
+                @for (kind, name, total, n) in &donors {
+                    tr { td { (donor_label(lang, kind, name)) } td { (DonorKind::parse(kind).map_or("", |k| k.label_zh())) } td.num { (n) } td.num { (yuan(*total)) } }
+                }
+            }
+        }
+    };
+    let crumbs = [(t(lang, "fund.title"), Some("/fund".to_string()))];
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "fund.statement"),
+        &crumbs,
+        Some(action),
+        body,
+    ))
+}
+
+async fn statement_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    use axum::response::IntoResponse;
+    let lang = ctx.lang();
+    let (_, year, opening, lines, donors) = statement_data(&state, &ctx, q.year).await?;
+    let mut rows: Vec<Vec<String>> = vec![vec![
+        t(lang, "fund.opening"),
+        String::new(),
+        String::new(),
+        yuan(opening),
+        String::new(),
+    ]];
+    rows.extend(lines.iter().map(|l| {
+        vec![
+            l.month.clone(),
+            yuan(l.income_fen),
+            yuan(l.spending_fen),
+            yuan(l.closing_fen),
+            yuan(l.goods_fen),
+        ]
+    }));
+    rows.push(Vec::new());
+    rows.push(vec![t(lang, "fund.donor_list")]);
+    rows.extend(donors.iter().map(|(k, n, total, count)| {
+        vec![
+            donor_label(lang, k, n),
+            DonorKind::parse(k).map_or("", |x| x.label_zh()).to_string(),
+            count.to_string(),
+            yuan(*total),
+        ]
+    }));
+    let headers = [
+        "月份",
+        "收入（元）",
+        "支出（元）",
+        "结余（元）",
+        "物资（估值，元）",
+    ];
+    let bytes = tokio::task::spawn_blocking(move || {
+        linli_io::write_xlsx(&headers, rows.into_iter(), "爱心基金")
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(v) =
+        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"fund-{year}.xlsx\""))
+    {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
 // ---- public disclosure ----
 
 #[derive(Deserialize, Default)]
@@ -1182,6 +1339,18 @@ pub fn routes(t: Table) -> Table {
         "/fund/entries/{id}/reverse",
         Policy::Signed(Action::ManageFund),
         reverse_submit,
+    )
+    .page(
+        Method::GET,
+        "/fund/statement",
+        Policy::Signed(Action::ViewFund),
+        statement_page,
+    )
+    .page(
+        Method::GET,
+        "/fund/statement.xlsx",
+        Policy::Signed(Action::ViewFund),
+        statement_xlsx,
     )
     .page(
         Method::GET,

@@ -779,6 +779,18 @@ async fn detail_page(
     let today = linli_core::clock::shanghai(ctx.now).date();
     let day = today.format("%Y-%m-%d").to_string();
     let manage = caller.decide(Action::ManageResidents, Some(&r.place_path)) == Decision::Allow;
+    // The fund's records of this person, for those who keep the fund's books.
+    let fund_records = if caller.decide(Action::ViewFund, None) == Decision::Allow {
+        let rid = r.id;
+        Some(
+            state
+                .db
+                .read(move |c| linli_store::fund::for_resident(c, rid))
+                .await?,
+        )
+    } else {
+        None
+    };
     let can_reveal = caller.decide(Action::RevealResidents, Some(&r.place_path)) == Decision::Allow;
     let can_anonymize =
         caller.decide(Action::AnonymizeResidents, Some(&r.place_path)) == Decision::Allow;
@@ -872,6 +884,39 @@ async fn detail_page(
         }
         section.panel.upcoming {
             h2 { (t(lang, "residents.linked")) }
+            @if let Some((gifts, help)) = &fund_records {
+                h3 { (t(lang, "nav.fund")) }
+                @if gifts.is_empty() && help.is_empty() { p.hint { (t(lang, "residents.fund_none")) } }
+                @if !help.is_empty() {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "residents.fund_help")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.status")) } } }
+                        tbody {
+                            @for d in help {
+                                tr {
+                                    td.nowrap { (d.paid_on.clone().unwrap_or_else(|| d.requested_at.chars().take(10).collect())) }
+                                    td.num { (super::fund::yuan(d.amount_fen)) }
+                                    td { (linli_core::fund::Purpose::parse(&d.purpose).map_or("", |p| p.label_zh())) }
+                                    td { (t(lang, &format!("fund.status.{}", d.status))) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !gifts.is_empty() {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "residents.fund_gifts")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.receipt_no")) } } }
+                        tbody {
+                            @for g in gifts {
+                                tr {
+                                    td.nowrap { (g.received_on) }
+                                    td.num { (super::fund::yuan(g.amount_fen)) }
+                                    td { a href={ "/fund/donations/" (g.id) "/receipt" } { (g.receipt_no) } @if g.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             p.hint { (t(lang, "residents.linked_hint")) }
         }
         @if (can_reveal || can_anonymize) && r.status != "anonymized" {

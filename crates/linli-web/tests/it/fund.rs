@@ -510,6 +510,15 @@ async fn the_fund_pages_work(engine: Engine) {
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("最多两位小数"));
+    let mut keeper = app.signed_in("jijin").await;
+    let (status, html) = keeper.get_text("/fund/statement?year=2026").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("1,000.50") && html.contains("市电业局"),
+        "the year's statement and donor list"
+    );
+    let res = keeper.get("/fund/statement.xlsx?year=2026").await;
+    assert!(res.bytes().await.unwrap().starts_with(b"PK"));
     let mut head = app.signed_in("louzhang").await;
     assert_eq!(
         head.get("/fund").await.status(),
