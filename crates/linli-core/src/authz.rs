@@ -43,10 +43,12 @@ pub enum Action {
     PayDisbursement,
     /// The meeting decision, reversals.
     ManageFund,
+    /// Indicators, the dashboard and the annual summary.
+    ViewReports,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -67,6 +69,7 @@ impl Action {
         Action::ApproveDisbursement,
         Action::PayDisbursement,
         Action::ManageFund,
+        Action::ViewReports,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +94,7 @@ impl Action {
             Action::ApproveDisbursement => "approve_disbursement",
             Action::PayDisbursement => "pay_disbursement",
             Action::ManageFund => "manage_fund",
+            Action::ViewReports => "view_reports",
         }
     }
 }
@@ -116,6 +120,7 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         ViewFund | RecordDonation => matches!(role, Admin | Worker | Finance),
         RequestDisbursement => matches!(role, Admin | Worker | Finance),
         ApproveDisbursement | PayDisbursement | ManageFund => matches!(role, Admin | Finance),
+        ViewReports => matches!(role, Admin | Worker | Finance),
     }
 }
 

@@ -351,6 +351,80 @@ pub fn approve(
     Ok(approvals.len() + 1 >= APPROVALS_NEEDED)
 }
 
+/// An amount in financial capitals, as receipts write it: 8850 fen → `捌拾捌元伍角整`.
+pub fn capitals(fen: Fen) -> String {
+    const DIGITS: [&str; 10] = ["零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"];
+    const UNITS: [&str; 4] = ["", "拾", "佰", "仟"];
+    const GROUPS: [&str; 3] = ["", "万", "亿"];
+    let fen = fen.0.max(0);
+    let yuan = fen / 100;
+    let (jiao, cents) = ((fen / 10) % 10, fen % 10);
+    let digit = |d: i64| DIGITS.get(d as usize).copied().unwrap_or("");
+    let mut out = String::new();
+    if yuan > 0 {
+        let mut groups = Vec::new();
+        let mut rest = yuan;
+        while rest > 0 {
+            groups.push(rest % 10_000);
+            rest /= 10_000;
+        }
+        let mut zero_pending = false;
+        for (gi, g) in groups.iter().enumerate().rev() {
+            if *g == 0 {
+                zero_pending = true;
+                continue;
+            }
+            if zero_pending || (!out.is_empty() && *g < 1000) {
+                out.push('零');
+            }
+            zero_pending = false;
+            let mut inner_zero = false;
+            for pos in (0..4).rev() {
+                let d = (g / 10_i64.pow(pos as u32)) % 10;
+                if d == 0 {
+                    inner_zero = true;
+                } else {
+                    if inner_zero
+                        && out.chars().last().is_some_and(|c| c != '零')
+                        && !out.is_empty()
+                        && pos < 3
+                        && g / 10_i64.pow(pos as u32 + 1) > 0
+                    {
+                        out.push('零');
+                    }
+                    inner_zero = false;
+                    out.push_str(digit(d));
+                    out.push_str(UNITS.get(pos).copied().unwrap_or(""));
+                }
+            }
+            out.push_str(GROUPS.get(gi).copied().unwrap_or(""));
+        }
+        out.push('元');
+    }
+    match (jiao, cents) {
+        (0, 0) => out.push('整'),
+        (j, 0) => {
+            out.push_str(digit(j));
+            out.push_str("角整");
+        }
+        (j, c) => {
+            if j > 0 {
+                out.push_str(digit(j));
+                out.push('角');
+            } else if yuan > 0 {
+                out.push('零');
+            }
+            out.push_str(digit(c));
+            out.push('分');
+        }
+    }
+    if out == "整" {
+        "零元整".into()
+    } else {
+        out
+    }
+}
+
 /// Receipt numbers run per community and year without gaps: `2026-0001`.
 pub fn receipt_no(year: i32, seq: i64) -> String {
     format!("{year}-{seq:04}")
@@ -410,6 +484,17 @@ mod tests {
             money_after(Fen(2000), &pay),
             Err(LedgerError::InsufficientFunds)
         );
+    }
+
+    #[test]
+    fn receipts_write_amounts_in_capitals() {
+        assert_eq!(capitals(Fen(8850)), "捌拾捌元伍角整");
+        assert_eq!(capitals(Fen(90_000)), "玖佰元整");
+        assert_eq!(capitals(Fen(100_000)), "壹仟元整");
+        assert_eq!(capitals(Fen(6_000_000)), "陆万元整");
+        assert_eq!(capitals(Fen(100_500)), "壹仟零伍元整");
+        assert_eq!(capitals(Fen(1_001_001)), "壹万零壹拾元零壹分");
+        assert_eq!(capitals(Fen(5)), "伍分");
     }
 
     #[test]

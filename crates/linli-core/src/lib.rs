@@ -10,6 +10,7 @@ pub mod clock;
 pub mod dates;
 pub mod fund;
 pub mod id_number;
+pub mod indicators;
 pub mod login;
 pub mod mask;
 pub mod password;

@@ -399,7 +399,12 @@ pub fn pay_disbursement(
     }
     let purpose = Purpose::parse(&d.purpose).unwrap_or(Purpose::Other);
     let day = on.format("%Y-%m-%d").to_string();
-    let memo = purpose.label_zh().to_string();
+    let memo = format!(
+        "{}：{}（申请第{}号）",
+        purpose.label_zh(),
+        d.beneficiary_name,
+        d.id
+    );
     let tx = write_transaction(
         c,
         d.community_id,

@@ -18,6 +18,7 @@ pub mod places;
 mod pool;
 pub mod population;
 pub mod registry;
+pub mod reports;
 pub mod setup;
 mod sqlite;
 pub mod users;

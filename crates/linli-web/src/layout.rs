@@ -392,6 +392,19 @@ pub fn stat(label: &str, value: i64, unit: &str, href: Option<&str>) -> Markup {
     }
 }
 
+/// [`stat`] for a figure that is not a whole number (money with its fen).
+pub fn stat_text(label: &str, value: &str, unit: &str, href: Option<&str>) -> Markup {
+    html! {
+        div.stat {
+            div.stat-label { (label) }
+            div.stat-value {
+                @if let Some(h) = href { a href=(h) { (value) } } @else { (value) }
+                span.stat-unit { (unit) }
+            }
+        }
+    }
+}
+
 pub fn empty(message: &str, action: Option<Markup>) -> Markup {
     html! {
         div.empty {

@@ -86,6 +86,31 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Reports computed from the records
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// The indicator catalogue for a community and a period (money in fen, rates as fractions 0-1)
+    Indicators {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        community: String,
+        /// First day, YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD
+        #[arg(long)]
+        to: String,
+        /// Print JSON `{"indicators": {...}, "details": {...}}` instead of a table
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -315,6 +340,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Verify { db } => verify(&db.db),
+        Command::Report {
+            command:
+                ReportCommand::Indicators {
+                    db,
+                    community,
+                    from,
+                    to,
+                    json,
+                },
+        } => report_indicators(&db.db, &community, &from, &to, json),
         Command::Import {
             command:
                 ImportCommand::Residents {
@@ -454,6 +489,56 @@ fn import_residents(
     } else {
         Err(CliError::Rows(summary.errors.len()))
     }
+}
+
+fn report_indicators(
+    url: &str,
+    community: &str,
+    from: &str,
+    to: &str,
+    as_json: bool,
+) -> Result<(), CliError> {
+    for (d, name) in [(from, "--from"), (to, "--to")] {
+        if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+            return Err(CliError::Usage(format!(
+                "{name} must be a date like 2026-01-31, got `{d}`"
+            )));
+        }
+    }
+    let db = open(url)?;
+    let (name, figures) = db.read_blocking(|c| {
+        let place = places::find_community(c, community)?.ok_or(StoreError::Invalid {
+            code: "community_missing",
+            field: Some("community"),
+        })?;
+        Ok::<_, StoreError>((
+            place.name.clone(),
+            linli_store::reports::compute(c, place.id, from, to)?,
+        ))
+    })?;
+    if as_json {
+        println!(
+            "{}",
+            linli_store::reports::to_json(&figures, &name, from, to)
+        );
+        return Ok(());
+    }
+    println!("{name}  {from} — {to}");
+    for f in &figures {
+        let shown = match (
+            &f.value,
+            f.details.get("approx_zh").and_then(|v| v.as_str()),
+        ) {
+            (Some(v), Some(a)) => format!("{v}  ({a})"),
+            (Some(v), None) => v.to_string(),
+            (None, _) => "unavailable".to_string(),
+        };
+        println!(
+            "  {:<32} {:<14} {shown}",
+            f.indicator.id, f.indicator.name_zh
+        );
+    }
+    Ok(())
 }
 
 fn serde_json_value(username: &str, role: Role, place: i64) -> serde_json::Value {

@@ -3,6 +3,7 @@
 mod fund;
 mod openapi;
 mod places;
+pub mod reports;
 mod residents;
 mod users;
 
@@ -14,6 +15,7 @@ pub const PER_PAGE: i64 = 100;
 pub fn routes(t: Table) -> Table {
     let t = fund::routes(t);
     let t = places::routes(t);
+    let t = reports::routes(t);
     let t = residents::routes(t);
     let t = users::routes(t);
     openapi::routes(t)

@@ -460,6 +460,19 @@ pub fn yuan(fen: i64) -> String {
     Fen(fen).yuan()
 }
 
+/// `Xx社区` → `Xx社区居民委员会`: who issues receipts and signs notices.
+fn committee_name(community: &str) -> String {
+    format!("{community}居民委员会")
+}
+
+/// `2026-11` → `2026年11月` (English keeps the ISO form).
+fn month_label(lang: Lang, month: &str) -> String {
+    match (lang, month.split_once('-')) {
+        (Lang::Zh, Some((y, m))) => format!("{y}年{}月", m.trim_start_matches('0')),
+        _ => month.to_string(),
+    }
+}
+
 fn kind_label(lang: Lang, kind: &str) -> String {
     t(lang, &format!("fund.kind.{kind}"))
 }
@@ -486,18 +499,18 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             ))
         })
         .await?;
-    let may = |a: Action| caller.decide(a, Some(&place.path)) == Decision::Allow;
+    let may = |a: Action| caller.decide(a, None) == Decision::Allow;
     let action = html! {
         @if may(Action::RecordDonation) && decision.is_some() { a.btn.btn-primary href="/fund/donations/new" { (t(lang, "fund.donate")) } " " }
         @if may(Action::RequestDisbursement) { a.btn href="/fund/disbursements/new" { (t(lang, "fund.request")) } }
     };
     let body = html! {
         section.stats {
-            (layout::stat(&t(lang, "fund.balance"), bal.balance_fen / 100, &t(lang, "fund.yuan"), Some("/fund/entries")))
-            (layout::stat(&t(lang, "fund.cash"), bal.cash_fen / 100, &t(lang, "fund.yuan"), None))
-            (layout::stat(&t(lang, "fund.bank"), bal.bank_fen / 100, &t(lang, "fund.yuan"), None))
-            (layout::stat(&t(lang, "fund.goods"), bal.goods_fen / 100, &t(lang, "fund.yuan"), None))
-            (layout::stat(&t(lang, "fund.raised_year"), raised / 100, &t(lang, "fund.yuan"), None))
+            (layout::stat_text(&t(lang, "fund.balance"), &yuan(bal.balance_fen), &t(lang, "fund.yuan"), Some("/fund/entries")))
+            (layout::stat_text(&t(lang, "fund.cash"), &yuan(bal.cash_fen), &t(lang, "fund.yuan"), None))
+            (layout::stat_text(&t(lang, "fund.bank"), &yuan(bal.bank_fen), &t(lang, "fund.yuan"), None))
+            (layout::stat_text(&t(lang, "fund.goods"), &yuan(bal.goods_fen), &t(lang, "fund.yuan"), None))
+            (layout::stat_text(&t(lang, "fund.raised_year"), &yuan(raised), &t(lang, "fund.yuan"), Some("/fund/statement")))
             (layout::stat(&t(lang, "fund.helped_year"), helped, &t(lang, "unit.ren_persons"), None))
         }
         p.hint { (tf(lang, "fund.exact", &[("balance", &yuan(bal.balance_fen)), ("cash", &yuan(bal.cash_fen)), ("bank", &yuan(bal.bank_fen)), ("goods", &yuan(bal.goods_fen))])) }
@@ -539,7 +552,12 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                                         @if d.status == "approved" && may(Action::PayDisbursement) {
                                             form.inline method="post" action={ "/fund/disbursements/" (d.id) "/pay" } {
                                                 input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                                select name="from" aria-label=(t(lang, "fund.pay_from")) { option value="cash" { (t(lang, "fund.cash")) } option value="bank" { (t(lang, "fund.bank")) } }
+                                                label { (t(lang, "fund.pay_from")) " "
+                                                    select name="from" {
+                                                        option value="cash" selected[bal.cash_fen >= d.amount_fen] { (t(lang, "fund.cash")) " " (yuan(bal.cash_fen)) }
+                                                        option value="bank" selected[bal.cash_fen < d.amount_fen] { (t(lang, "fund.bank")) " " (yuan(bal.bank_fen)) }
+                                                    }
+                                                }
                                                 " "
                                                 button.btn.btn-small.btn-primary type="submit" { (t(lang, "fund.pay")) }
                                             }
@@ -770,21 +788,23 @@ async fn receipt(
     }
     let body = html! {
         div.receipt {
-            h2 { (place.name) " · " (t(lang, "fund.receipt_title")) }
+            h2 { (committee_name(&place.name)) br; (t(lang, "fund.receipt_title")) }
             p.receipt-no { (t(lang, "fund.receipt_no")) "：" strong { (d.receipt_no) } }
             table.table.receipt-table {
                 tbody {
                     tr { th { (t(lang, "fund.donor")) } td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) } }
-                    tr { th { (t(lang, "fund.amount")) } td { "¥" (yuan(d.amount_fen)) } }
+                    tr { th { (t(lang, "fund.amount")) } td { "¥" (yuan(d.amount_fen)) "　" (t(lang, "fund.capitals")) "：" (linli_core::fund::capitals(Fen(d.amount_fen))) } }
                     tr { th { (t(lang, "fund.method")) } td { (PayMethod::parse(&d.method).map_or("", |m| m.label_zh())) @if !d.items.is_empty() { "（" (d.items) "）" } } }
                     tr { th { (t(lang, "fund.received_on")) } td { (d.received_on) } }
+                    tr { th { (t(lang, "fund.issued_on")) } td { (today(&ctx).format("%Y-%m-%d")) } }
                 }
             }
             p { (t(lang, "fund.receipt_thanks")) }
             p.receipt-sign { (t(lang, "fund.receipt_sign")) }
+            p.hint { (t(lang, "fund.receipt_not_tax")) }
             @if d.reversed { p.flash.flash-warn { (t(lang, "fund.receipt_reversed")) } }
         }
-        p.actions.no-print { a.btn href="/fund" { (t(lang, "fund.back")) } }
+        p.actions.no-print { span.hint { (t(lang, "fund.print_hint")) } " " a.btn href="/fund" { (t(lang, "fund.back")) } }
     };
     let crumbs = [(t(lang, "fund.title"), Some("/fund".to_string()))];
     Ok(layout::page(
@@ -1232,7 +1252,7 @@ async fn disclosure_page(
     let (place, d) = disclosure_data(&state, &ctx, &q).await?;
     let body = html! {
         article.disclosure {
-            h2 { (place.name) " " (t(lang, "fund.title")) " " (d.month) " " (t(lang, "fund.disclosure")) }
+            h2 { (place.name) " " (t(lang, "fund.title")) br; (month_label(lang, &d.month)) " " (t(lang, "fund.disclosure")) }
             table.table.summary-table {
                 tbody {
                     tr { th { (t(lang, "fund.opening")) } td.num { "¥" (yuan(d.opening_fen)) } }
@@ -1252,12 +1272,12 @@ async fn disclosure_page(
             h3 { (t(lang, "fund.recipients")) }
             @if d.recipients.is_empty() { p.hint { (t(lang, "fund.none_this_month")) } } @else {
                 table.table.compact {
-                    thead { tr { th { (t(lang, "fund.beneficiary")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.date")) } } }
+                    thead { tr { th { (t(lang, "fund.beneficiary")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.paid_on")) } } }
                     tbody { @for x in &d.recipients { tr { td { (x.recipient) } td.num { "¥" (yuan(x.amount_fen)) } td { (x.purpose) } td.nowrap { (x.paid_on) } } } }
                 }
             }
             p.hint { (t(lang, "fund.disclosure_hint")) }
-            p.disclosure-sign { (place.name) " " (t(lang, "fund.committee")) "　" (today(&ctx).format("%Y年%m月%d日")) }
+            p.disclosure-sign { (committee_name(&place.name)) "　" (today(&ctx).format("%Y年%m月%d日")) }
         }
         form.no-print.month-form method="get" action="/disclosure/fund" {
             input type="hidden" name="community" value=(place.name);

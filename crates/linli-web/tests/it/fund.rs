@@ -11,6 +11,7 @@ both_engines!(
     a_reversal_corrects_an_entry_once_and_cannot_be_reversed,
     the_public_disclosure_names_only_consenting_donors_and_masks_recipients,
     the_fund_pages_work,
+    the_indicators_read_the_ledger_and_say_what_is_unavailable,
 );
 
 async fn decide(app: &TestApp, admin: &str) {
@@ -525,4 +526,58 @@ async fn the_fund_pages_work(engine: Engine) {
         StatusCode::FORBIDDEN,
         "building heads do not see the accounts"
     );
+}
+
+async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    give(&app, &admin, 30000, true).await;
+    let id = approved_request(&app, 8000).await;
+    let keeper = app.token("jijin").await;
+    app.api(
+        &keeper,
+        Method::POST,
+        &format!("/api/v1/fund/disbursements/{id}/pay"),
+        None,
+    )
+    .await;
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::GET,
+            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["indicators"]["fund.raised_total"], 30000);
+    assert_eq!(v["indicators"]["fund.beneficiaries"], 1);
+    assert_eq!(v["indicators"]["fund.balance"], 22000);
+    assert_eq!(v["indicators"]["registry.residents"], 8);
+    assert!(
+        v["indicators"]["learning.trainee_times"].is_null(),
+        "never 0 for a module that does not exist"
+    );
+    assert_eq!(
+        v["details"]["learning.trainee_times"]["status"],
+        "unavailable"
+    );
+    assert_eq!(v["details"]["fund.raised_total"]["approx_zh"], "300元");
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::GET,
+            "/api/v1/reports/indicators?from=2026-12-31&to=2026-01-01",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let head = app.token("louzhang").await;
+    let (status, _) = app
+        .api(&head, Method::GET, "/api/v1/reports/indicators", None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

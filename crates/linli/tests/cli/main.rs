@@ -469,3 +469,49 @@ fn import_residents_on_sqlite() {
 fn import_residents_on_postgres() {
     import_roster_on(Engine::Postgres);
 }
+
+#[test]
+fn report_indicators_prints_the_catalogue_as_json() {
+    let db = database(Engine::Sqlite).unwrap();
+    init(&db.url);
+    let out = linli(
+        &[
+            "report",
+            "indicators",
+            "--db",
+            &db.url,
+            "--community",
+            "Xx社区",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--json",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(v["indicators"]["fund.raised_total"], 0);
+    assert!(v["indicators"]["groups.volunteer_hours"].is_null());
+    assert_eq!(
+        v["details"]["groups.volunteer_hours"]["status"],
+        "unavailable"
+    );
+    let out = linli(
+        &[
+            "report",
+            "indicators",
+            "--db",
+            &db.url,
+            "--community",
+            "Xx社区",
+            "--from",
+            "2026/01/01",
+            "--to",
+            "2026-12-31",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,126 @@
+//! Indicators computed from the records (DESIGN.md §3). One query per figure, for a community
+//! and a period; modules not built yet report their figures as unavailable, never as 0.
+
+use crate::db::Conn;
+use crate::{Result, fund, params};
+use linli_core::indicators::{self, CATALOGUE, Counts, Indicator};
+use serde_json::{Value, json};
+
+/// One computed figure: its value (`None` when unavailable) and what stands behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub indicator: &'static Indicator,
+    pub value: Option<Value>,
+    pub details: Value,
+}
+
+fn ok(ind: &'static Indicator, value: Value, records: String, extra: Value) -> Figure {
+    let approx = value.as_f64().map(|v| indicators::approx(ind, v));
+    let mut details = json!({
+        "status": "ok", "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
+        "counts": ind.counts, "definition": ind.definition, "approx_zh": approx, "records": records,
+    });
+    if let (Some(d), Value::Object(e)) = (details.as_object_mut(), extra) {
+        d.extend(e);
+    }
+    Figure {
+        indicator: ind,
+        value: Some(value),
+        details,
+    }
+}
+
+/// Every indicator of the catalogue for `community_id` between `from` and `to` (inclusive dates).
+pub fn compute(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<Vec<Figure>> {
+    let end = format!("{to}T23:59:59.999999Z");
+    let mut out = Vec::with_capacity(CATALOGUE.len());
+    for ind in CATALOGUE {
+        let fig = match ind.id {
+            "registry.residents" => {
+                let n = c.count(
+                    "SELECT COUNT(*) FROM residents WHERE community_id = ? AND created_at <= ?
+                       AND (status = 'active' OR (status IN ('moved_away', 'deceased') AND closed_on > ?))",
+                    params![community_id, end.clone(), to],
+                )?;
+                ok(ind, json!(n), "/residents".into(), json!({}))
+            }
+            "registry.households" => {
+                let n = c.count(
+                    "SELECT COUNT(DISTINCT household_id) FROM residents WHERE community_id = ? AND created_at <= ?
+                       AND household_id IS NOT NULL AND status = 'active'",
+                    params![community_id, end.clone()],
+                )?;
+                ok(ind, json!(n), "/residents".into(), json!({}))
+            }
+            "fund.raised_total" => {
+                let (raised, _) = fund::totals(c, community_id, from, to)?;
+                ok(
+                    ind,
+                    json!(raised),
+                    format!("/fund/statement?year={}", &to[..4.min(to.len())]),
+                    json!({}),
+                )
+            }
+            "fund.beneficiaries" => {
+                let (_, helped) = fund::totals(c, community_id, from, to)?;
+                let times = c.count(
+                    "SELECT COUNT(*) FROM fund_disbursements WHERE community_id = ? AND status = 'paid' AND paid_on >= ? AND paid_on <= ?",
+                    params![community_id, from, to],
+                )?;
+                ok(
+                    ind,
+                    json!(helped),
+                    "/fund".into(),
+                    json!({"times": times, "persons": helped}),
+                )
+            }
+            "fund.balance" => {
+                let b = fund::balances(c, community_id, Some(to))?;
+                ok(
+                    ind,
+                    json!(b.balance_fen),
+                    "/fund/entries".into(),
+                    json!({"cash_fen": b.cash_fen, "bank_fen": b.bank_fen, "goods_fen": b.goods_fen}),
+                )
+            }
+            _ => Figure {
+                indicator: ind,
+                value: None,
+                details: json!({
+                    "status": "unavailable", "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit,
+                    "counts": ind.counts, "definition": ind.definition,
+                    "reason": format!("the {} module is not built yet", ind.module),
+                }),
+            },
+        };
+        out.push(fig);
+    }
+    Ok(out)
+}
+
+/// The CLI's and the API's shape: `{"indicators": {id: value}, "details": {id: {...}}}`.
+pub fn to_json(figures: &[Figure], community: &str, from: &str, to: &str) -> Value {
+    let mut values = serde_json::Map::new();
+    let mut details = serde_json::Map::new();
+    for f in figures {
+        values.insert(
+            f.indicator.id.to_string(),
+            f.value.clone().unwrap_or(Value::Null),
+        );
+        details.insert(f.indicator.id.to_string(), f.details.clone());
+    }
+    json!({"community": community, "from": from, "to": to, "indicators": values, "details": details})
+}
+
+/// Is a count of this kind worth a 人次/人数 label? (For tables that print the unit.)
+pub fn counts_label(counts: Counts) -> &'static str {
+    match counts {
+        Counts::Times => "人次",
+        Counts::Persons => "人数",
+        Counts::Households => "户数",
+        Counts::Items => "个数",
+        Counts::Money => "金额",
+        Counts::Rate => "比率",
+        Counts::Hours => "小时",
+    }
+}
