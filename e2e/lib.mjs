@@ -174,3 +174,15 @@ export async function loginAs(page, account) {
 export const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
 export const bodyClasses = (page) => page.evaluate(() => [...document.body.classList]);
 export const textOf = async (page, selector) => (await page.locator(selector).first().innerText()).trim();
+
+/** Prints the page as the browser would (print CSS, A4) into SCREENSHOT_DIR; headless only. */
+export async function printPdf(page, name) {
+  const file = path.join(SCREENSHOT_DIR, name.endsWith('.pdf') ? name : `${name}.pdf`);
+  await page.pdf({ path: file, format: 'A4', margin: { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' } });
+  return file;
+}
+
+/** Today's date in Beijing time as YYYY-MM-DD (the community's calendar, whatever the host's zone). */
+export function todayInShanghai() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}

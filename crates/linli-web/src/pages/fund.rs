@@ -526,7 +526,7 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 p.hint { (tf(lang, "fund.decision_line", &[("date", &d.decided_on), ("n", &d.attendance.to_string())])) " " (d.resolution) }
             }
         }
-        div.columns {
+        div.stacked {
             section.panel {
                 h2 { (t(lang, "fund.disbursements")) }
                 @if disb.is_empty() { (layout::empty(&t(lang, "fund.no_disbursements"), None)) } @else {
