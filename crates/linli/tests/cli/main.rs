@@ -515,3 +515,91 @@ fn report_indicators_prints_the_catalogue_as_json() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn fund_tamper_is_named(engine: Engine) {
+    let Some(db) = database(engine) else { return };
+    init(&db.url);
+    let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
+    let (tx, _) = d
+        .write_blocking(|c| {
+            let community = c.count("SELECT id FROM places WHERE kind = 'community'", params![])?;
+            let now = chrono::Utc::now();
+            linli_store::fund::record_decision(
+                c,
+                community,
+                &linli_store::fund::DecisionInput {
+                    decided_on: "2011-03-15".into(),
+                    attendance: 86,
+                    quorum_reached: true,
+                    resolution: "成立爱心基金".into(),
+                    purpose: String::new(),
+                    eligibility: String::new(),
+                },
+                None,
+                now,
+            )?;
+            let mut last = (0, String::new());
+            for fen in [20_000, 5_000, 900] {
+                let (id, receipt) = linli_store::fund::donate(
+                    c,
+                    community,
+                    &linli_store::fund::DonationInput {
+                        donor_kind: linli_core::fund::DonorKind::Anonymous,
+                        donor_resident_id: None,
+                        donor_partner_id: None,
+                        donor_name: String::new(),
+                        amount: linli_core::fund::Fen(fen),
+                        method: linli_core::fund::Method::Cash,
+                        items: String::new(),
+                        received_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                        publish_name: false,
+                    },
+                    None,
+                    now,
+                )?;
+                if fen == 5_000 {
+                    last = (
+                        linli_store::fund::donation(c, id)?.1.transaction_id,
+                        receipt,
+                    );
+                }
+            }
+            Ok::<_, linli_store::StoreError>(last)
+        })
+        .unwrap();
+    let out = linli(&["verify", "--db", &db.url], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("fund ledger"));
+    // Someone with the database file turns ¥50 into ¥5,000 behind the triggers' back.
+    d.write_blocking(|c| {
+        match c.dialect() {
+            Dialect::Sqlite => c.batch("DROP TRIGGER fund_postings_no_update")?,
+            Dialect::Postgres => {
+                c.batch("ALTER TABLE fund_postings DISABLE TRIGGER fund_postings_append_only")?
+            }
+        }
+        c.execute(
+            "UPDATE fund_postings SET amount_fen = amount_fen * 100 WHERE transaction_id = ?",
+            params![tx],
+        )?;
+        Ok::<_, linli_store::StoreError>(())
+    })
+    .unwrap();
+    let out = linli(&["verify", "--db", &db.url], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("fund ledger") && err.contains(&format!("record {tx}")),
+        "{err}"
+    );
+}
+
+#[test]
+fn verify_names_the_altered_fund_entry_on_sqlite() {
+    fund_tamper_is_named(Engine::Sqlite);
+}
+
+#[test]
+fn verify_names_the_altered_fund_entry_on_postgres() {
+    fund_tamper_is_named(Engine::Postgres);
+}
