@@ -45,10 +45,14 @@ pub enum Action {
     ManageFund,
     /// Indicators, the dashboard and the annual summary.
     ViewReports,
+    /// Hardship case files (a building head: their buildings' cases, sensitive fields hidden).
+    ViewCases,
+    /// Open cases, record help, run applications.
+    ManageCases,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -70,6 +74,8 @@ impl Action {
         Action::PayDisbursement,
         Action::ManageFund,
         Action::ViewReports,
+        Action::ViewCases,
+        Action::ManageCases,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +101,8 @@ impl Action {
             Action::PayDisbursement => "pay_disbursement",
             Action::ManageFund => "manage_fund",
             Action::ViewReports => "view_reports",
+            Action::ViewCases => "view_cases",
+            Action::ManageCases => "manage_cases",
         }
     }
 }
@@ -121,6 +129,8 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         RequestDisbursement => matches!(role, Admin | Worker | Finance),
         ApproveDisbursement | PayDisbursement | ManageFund => matches!(role, Admin | Finance),
         ViewReports => matches!(role, Admin | Worker | Finance),
+        ViewCases => matches!(role, Admin | Worker | BuildingHead),
+        ManageCases => matches!(role, Admin | Worker),
     }
 }
 

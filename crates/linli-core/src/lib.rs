@@ -4,6 +4,7 @@
 //! so that a rule (who may see which place, how an audit record is hashed, when a login is
 //! locked) is written once and read in one place.
 
+pub mod assistance;
 pub mod authz;
 pub mod chain;
 pub mod clock;
@@ -19,6 +20,7 @@ pub mod place;
 pub mod role;
 pub mod roster;
 mod text;
+pub mod workdays;
 
 pub use authz::{Action, Decision, Grant, authorize};
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -31,6 +31,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "registry_indexes",
         sql: include_str!("../migrations/0004_registry_indexes.sql"),
     },
+    Migration {
+        version: 5,
+        name: "assistance",
+        sql: include_str!("../migrations/0005_assistance.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

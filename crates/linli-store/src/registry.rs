@@ -4,7 +4,7 @@
 //! the denormalized place columns and search keys right, and answers searches with index
 //! ranges so a community of 30k or a district of 1M stays fast.
 
-use crate::db::{Conn, Row, Value, now_text};
+use crate::db::{Conn, Dialect, Row, Value, now_text};
 use crate::error::StoreError;
 use crate::places::{self, prefix_range};
 use crate::{Result, params};
@@ -529,9 +529,28 @@ pub fn create_placed(
         .ok_or_else(|| StoreError::Db("the insert returned no id".into()))
 }
 
-/// Rows per multi-row `INSERT`: a few hundred, so that one statement binds at most ~10,000
-/// parameters (SQLite allows 32,766, PostgreSQL 65,535) and stays one cached statement.
+/// Rows per multi-row `INSERT` on PostgreSQL: a few hundred, so that one statement binds at
+/// most ~10,000 parameters (the limit is 65,535) and a 100,000-row import is a few hundred
+/// round trips instead of 100,000.
 const BULK_ROWS: usize = 400;
+
+/// Rows per `INSERT` statement, and whether ids come back through `RETURNING`. SQLite runs
+/// in-process, so there are no round trips to save; and it copies every page that a
+/// statement which might have to be undone alone touches into a statement journal — every
+/// multi-row `INSERT`, and every `INSERT … RETURNING` (RETURNING is a trigger inside SQLite).
+/// On the 1,000,000-resident benchmark that journal made bulk inserts 2–3× slower than one
+/// cached single-row statement a row with the id from `last_insert_rowid()`.
+fn rows_per_insert(c: &dyn Conn, rows: usize) -> usize {
+    match c.dialect() {
+        Dialect::Sqlite => 1,
+        Dialect::Postgres => rows,
+    }
+}
+
+/// The id of the row the last `INSERT` without `RETURNING` created (SQLite).
+fn last_insert_id(c: &mut dyn Conn) -> Result<i64> {
+    c.count("SELECT last_insert_rowid()", &[])
+}
 
 const RESIDENT_COLUMNS: &str = "community_id, household_id, unit_id, building_id, place_path, name,
     name_initials, name_pinyin, id_number, id_rev, gender, birth_date, phone, phone_rev, relation,
@@ -588,10 +607,11 @@ fn values_list(row: &str, n: usize) -> String {
     out
 }
 
-/// [`create_placed`] for many residents at once, each with its placement: multi-row
-/// `INSERT`s of a few hundred residents, then their tags likewise. Returns the new ids in the
-/// order of `rows`. Inside the caller's transaction, like every write here: a failing row
-/// (an ID number already registered: `id_number_taken`) fails the call.
+/// [`create_placed`] for many residents at once, each with its placement, then their tags:
+/// on PostgreSQL multi-row `INSERT`s of a few hundred rows, on SQLite one cached statement a
+/// row (see [`rows_per_insert`]). Returns the new ids in the order of `rows`. Inside the
+/// caller's transaction, like every write here: a failing row (an ID number already
+/// registered: `id_number_taken`) fails the call.
 pub fn create_placed_many(
     c: &mut dyn Conn,
     community_id: i64,
@@ -600,36 +620,47 @@ pub fn create_placed_many(
 ) -> Result<Vec<i64>> {
     let at = now_text(now);
     let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(BULK_ROWS) {
-        let mut args = Vec::with_capacity(chunk.len() * 23);
-        for (r, p) in chunk {
+    if c.dialect() == Dialect::Sqlite {
+        let sql = format!("INSERT INTO residents ({RESIDENT_COLUMNS}) VALUES {RESIDENT_VALUES}");
+        let mut args = Vec::with_capacity(23);
+        for (r, p) in rows {
+            args.clear();
             push_resident(&mut args, community_id, r, p, &at);
+            c.execute(&sql, &args).map_err(duplicate_id)?;
+            ids.push(last_insert_id(c)?);
         }
-        let sql = format!(
-            "INSERT INTO residents ({RESIDENT_COLUMNS}) VALUES {} RETURNING id, name, id_number",
-            values_list(RESIDENT_VALUES, chunk.len())
-        );
-        let mut got = c
-            .query(&sql, &args)
-            .map_err(duplicate_id)?
-            .iter()
-            .map(|row| Ok((row.int(0)?, row.text(1)?, row.opt_text(2)?)))
-            .collect::<Result<Vec<_>>>()?;
-        // Both engines number the rows of one statement in the order of its VALUES list;
-        // RETURNING may list them in any order, so sort, and check that each row is the one
-        // given at that place before anything is attached to its id.
-        got.sort_by_key(|g| g.0);
-        if got.len() != chunk.len()
-            || got
+    } else {
+        for chunk in rows.chunks(BULK_ROWS) {
+            let mut args = Vec::with_capacity(chunk.len() * 23);
+            for (r, p) in chunk {
+                push_resident(&mut args, community_id, r, p, &at);
+            }
+            let sql = format!(
+                "INSERT INTO residents ({RESIDENT_COLUMNS}) VALUES {} RETURNING id, name, id_number",
+                values_list(RESIDENT_VALUES, chunk.len())
+            );
+            let mut got = c
+                .query(&sql, &args)
+                .map_err(duplicate_id)?
                 .iter()
-                .zip(chunk)
-                .any(|((_, name, idn), (r, _))| *name != r.name || *idn != r.id_number)
-        {
-            return Err(StoreError::Db(
-                "a bulk insert returned ids that do not match its rows".into(),
-            ));
+                .map(|row| Ok((row.int(0)?, row.text(1)?, row.opt_text(2)?)))
+                .collect::<Result<Vec<_>>>()?;
+            // The rows of one statement are numbered in the order of its VALUES list; RETURNING
+            // may list them in any order, so sort, and check that each row is the one given at
+            // that place before anything is attached to its id.
+            got.sort_by_key(|g| g.0);
+            if got.len() != chunk.len()
+                || got
+                    .iter()
+                    .zip(chunk)
+                    .any(|((_, name, idn), (r, _))| *name != r.name || *idn != r.id_number)
+            {
+                return Err(StoreError::Db(
+                    "a bulk insert returned ids that do not match its rows".into(),
+                ));
+            }
+            ids.extend(got.into_iter().map(|g| g.0));
         }
-        ids.extend(got.into_iter().map(|g| g.0));
     }
     let tags: Vec<(i64, &TagInput)> = ids
         .iter()
@@ -647,7 +678,7 @@ fn insert_tags(
     tags: &[(i64, &TagInput)],
     at: &str,
 ) -> Result<()> {
-    for chunk in tags.chunks(BULK_ROWS * 2) {
+    for chunk in tags.chunks(rows_per_insert(c, BULK_ROWS * 2)) {
         let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 8);
         for (resident_id, t) in chunk {
             args.extend([
@@ -827,8 +858,8 @@ pub fn household_in_unit(
 }
 
 /// [`household_in_unit`] for many households at once (bulk imports): the household `number`
-/// of each unit, created when missing. One query finds those that exist, multi-row inserts
-/// create the others (in the order given). The map's keys are the unit id and the number as
+/// of each unit, created when missing. One query finds those that exist; the others are
+/// created in the order given (multi-row inserts on PostgreSQL, see [`rows_per_insert`]). The map's keys are the unit id and the number as
 /// given, trimmed.
 pub fn households_in_units(
     c: &mut dyn Conn,
@@ -872,6 +903,16 @@ pub fn households_in_units(
         }
     }
     let at = now_text(now);
+    if c.dialect() == Dialect::Sqlite {
+        for (community_id, unit_id, number) in missing {
+            c.execute(
+                "INSERT INTO households (community_id, unit_id, number, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                params![community_id, unit_id, number, at.as_str(), at.as_str()],
+            )?;
+            out.insert((unit_id, number.to_string()), last_insert_id(c)?);
+        }
+        return Ok(out);
+    }
     for chunk in missing.chunks(BULK_ROWS * 2) {
         let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 5);
         for (community_id, unit_id, number) in chunk {

@@ -83,6 +83,10 @@ pub fn compute(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Res
                     json!({"cash_fen": b.cash_fen, "bank_fen": b.bank_fen, "goods_fen": b.goods_fen}),
                 )
             }
+            "assistance.households_helped" => {
+                let n = crate::assistance::households_helped(c, community_id, from, to)?;
+                ok(ind, json!(n), "/cases".into(), json!({}))
+            }
             _ => Figure {
                 indicator: ind,
                 value: None,

@@ -59,9 +59,10 @@ impl SqliteDb {
             )));
         }
         configure(&writer)?;
-        if let Ok(kib) = std::env::var("LINLI_EXP_WRITER_CACHE") {
-            writer.execute_batch(&format!("PRAGMA cache_size = -{kib}"))?;
-        }
+        // The one writer gets a larger page cache than the readers: a large import touches
+        // every index of the residents of a community, and pages that do not fit are spilled
+        // to the WAL in the middle of the transaction and read back.
+        writer.execute_batch("PRAGMA cache_size = -65536")?;
         Ok(SqliteDb {
             writer: Mutex::new(writer),
             readers: Pool::new(

@@ -155,6 +155,7 @@ mod tests {
             include_str!("pages/residents.rs"),
             include_str!("pages/roster.rs"),
             include_str!("pages/fund.rs"),
+            include_str!("pages/cases.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {

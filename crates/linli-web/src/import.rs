@@ -212,6 +212,8 @@ pub fn plan(
         return (m, planned, errors);
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut norm_buildings: HashMap<String, String> = HashMap::new();
+    let mut norm_units: HashMap<String, String> = HashMap::new();
     for row in &table.rows {
         let c = &row.cells;
         let mut err = |f: RosterField, message: String| {
@@ -384,9 +386,26 @@ pub fn plan(
             bad = true;
             Target::None
         } else {
-            let b = roster::normalize_building(raw_building)
-                .unwrap_or_else(|| raw_building.to_string());
-            let u = roster::normalize_unit(raw_unit).unwrap_or_else(|| raw_unit.to_string());
+            // A roster names a few hundred buildings and units in 100,000 rows: each spelling
+            // is normalized once.
+            let b = match norm_buildings.get(raw_building) {
+                Some(b) => b.clone(),
+                None => {
+                    let b = roster::normalize_building(raw_building)
+                        .unwrap_or_else(|| raw_building.to_string());
+                    norm_buildings.insert(raw_building.to_string(), b.clone());
+                    b
+                }
+            };
+            let u = match norm_units.get(raw_unit) {
+                Some(u) => u.clone(),
+                None => {
+                    let u =
+                        roster::normalize_unit(raw_unit).unwrap_or_else(|| raw_unit.to_string());
+                    norm_units.insert(raw_unit.to_string(), u.clone());
+                    u
+                }
+            };
             match places.buildings.get(&b) {
                 Some(bp) => match places.units.get(&(bp.id, u.clone())) {
                     Some(up) => Target::Unit {
@@ -429,10 +448,7 @@ pub fn plan(
         };
         // Rows outside the importer's area are refused, like a form would be.
         let writable = match &target {
-            Target::Unit { unit_id, .. } => places
-                .unit_paths
-                .get(unit_id)
-                .is_some_and(|path| may_write(path)),
+            Target::Unit { unit_id, .. } => places.unit_paths.get(unit_id).is_some_and(may_write),
             Target::None | Target::New { .. } => may_write(&places.community.path),
         };
         if !bad && !writable {
@@ -518,10 +534,8 @@ pub fn import(
 ) -> Result<Summary, ImportError> {
     let table = linli_io::read_table(bytes, file_name, &Limits::default())?;
     let today = linli_core::clock::shanghai(now).date();
-    let t0 = std::time::Instant::now();
     let summary =
         db.write_blocking(|c| apply(c, community_id, &table, file_name, opts, actor, now, today))?;
-    eprintln!("TIMING write_blocking total {:?}", t0.elapsed());
     Ok(summary)
 }
 
@@ -536,18 +550,13 @@ fn apply(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<Summary, StoreError> {
-    let t0 = std::time::Instant::now();
     let community = places::get(c, community_id)?;
     let all = places::list_within(c, std::slice::from_ref(&community.path))?;
     let kinds = registry::tag_kinds(c, community_id)?;
     let registered = registry::id_numbers(c, community_id)?;
     let index = PlaceIndex::new(community.clone(), &all);
     let may_write = |p: &PlacePath| actor.may_write(p);
-    eprintln!("TIMING load {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
     let (mapping, rows, errors) = plan(table, &kinds, &registered, &index, opts, &may_write, today);
-    eprintln!("TIMING plan {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
     let mut summary = Summary {
         rows: table.rows.len(),
         unknown_columns: mapping.unknown.clone(),
@@ -591,13 +600,19 @@ fn apply(
                 homes.push(None);
                 continue;
             }
-            Target::Unit { unit_id, household } => (
-                units_by_id
-                    .get(unit_id)
-                    .map(|u| (*u).clone())
-                    .ok_or(StoreError::NotFound)?,
-                household,
-            ),
+            Target::Unit { unit_id, household } => {
+                let slot = match unit_slot.get(unit_id) {
+                    Some(slot) => *slot,
+                    None => {
+                        let unit = units_by_id.get(unit_id).ok_or(StoreError::NotFound)?;
+                        units.push((*unit).clone());
+                        unit_slot.insert(*unit_id, units.len() - 1);
+                        units.len() - 1
+                    }
+                };
+                homes.push(Some((slot, household.clone())));
+                continue;
+            }
             Target::New {
                 building,
                 unit,
@@ -650,11 +665,7 @@ fn apply(
         .flatten()
         .filter_map(|(slot, h)| Some((units.get(*slot)?, h.as_str())))
         .collect();
-    eprintln!("TIMING places {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
     let household_ids = registry::households_in_units(c, &wanted, now)?;
-    eprintln!("TIMING households {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
     let placements: Vec<Placement> = units
         .iter()
         .map(|u| Placement {
@@ -697,10 +708,7 @@ fn apply(
         }
         summary.imported += 1;
     }
-    eprintln!("TIMING inputs {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
     registry::create_placed_many(c, community_id, &new_rows, now)?;
-    eprintln!("TIMING create {:?}", t0.elapsed());
     summary.created += new_rows.len();
     audit::append(
         c,

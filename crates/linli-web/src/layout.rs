@@ -74,11 +74,18 @@ const NAV: &[(&str, &[NavItem])] = &[
     ),
     (
         "nav.group.help",
-        &[NavItem {
-            href: "/fund",
-            key: "nav.fund",
-            action: Action::ViewFund,
-        }],
+        &[
+            NavItem {
+                href: "/cases",
+                key: "nav.cases",
+                action: Action::ViewCases,
+            },
+            NavItem {
+                href: "/fund",
+                key: "nav.fund",
+                action: Action::ViewFund,
+            },
+        ],
     ),
     (
         "nav.group.settings",

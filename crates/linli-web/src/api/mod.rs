@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document built from the route table.
 
+mod assistance;
 mod fund;
 mod openapi;
 mod places;
@@ -13,6 +14,7 @@ use crate::routes::Table;
 pub const PER_PAGE: i64 = 100;
 
 pub fn routes(t: Table) -> Table {
+    let t = assistance::routes(t);
     let t = fund::routes(t);
     let t = places::routes(t);
     let t = reports::routes(t);

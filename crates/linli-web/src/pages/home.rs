@@ -57,6 +57,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         ),
         None => None,
     };
+    let due = super::cases::due_work(&state, &ctx).await?;
     let count = |k: PlaceKind| {
         figures
             .as_ref()
@@ -77,6 +78,25 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
             (layout::stat(&t(lang, "home.units"), count(PlaceKind::Unit), &t(lang, "unit.ge"), Some("/places")))
             (layout::stat(&t(lang, "home.accounts"), accounts, &t(lang, "unit.ge"), (caller.decide(Action::ViewUsers, None) == Decision::Allow).then_some("/users")))
             (layout::stat(&t(lang, "home.today_events"), figures.as_ref().map_or(0, |f| f.today), &t(lang, "unit.tiao"), see_audit.then_some("/audit")))
+        }
+        @if !due.is_empty() {
+            section.panel.due-work {
+                h2 { (t(lang, "home.due_work")) }
+                table.table.compact {
+                    thead { tr { th { (t(lang, "cases.state")) } th { (t(lang, "cases.due")) } th { (t(lang, "cases.person")) } th { (t(lang, "cases.application_kind")) } th { (t(lang, "cases.step")) } } }
+                    tbody {
+                        @for (id, name, kind, step, due_on, u) in &due {
+                            tr {
+                                td { (super::cases::urgency_chip(lang, *u)) }
+                                td.nowrap { (due_on) }
+                                td { a href={ "/applications/" (id) } { (name) } }
+                                td { (kind) }
+                                td { (step) }
+                            }
+                        }
+                    }
+                }
+            }
         }
         div.columns {
             section.panel {

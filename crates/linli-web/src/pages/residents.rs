@@ -806,7 +806,13 @@ async fn detail_page(
         r.phone.as_deref().map(mask_phone)
     };
     let closed = r.status != "active";
+    let open_case = caller.decide(Action::ManageCases, Some(&r.place_path)) == Decision::Allow
+        && r.status == "active";
+    let ask_fund =
+        caller.decide(Action::RequestDisbursement, None) == Decision::Allow && r.status == "active";
     let action = html! {
+        @if open_case { a.btn href={ "/cases/new?resident=" (r.id) } { (t(lang, "cases.new")) } " " }
+        @if ask_fund { a.btn href={ "/fund/disbursements/new?resident=" (r.id) } { (t(lang, "fund.request")) } " " }
         @if manage && r.status != "anonymized" {
             a.btn.btn-primary href={ "/residents/" (r.id) "/edit" } { (t(lang, "residents.edit")) }
         }

@@ -5,6 +5,7 @@
 mod support;
 
 mod access;
+mod assistance;
 mod auth;
 mod fund;
 mod places;

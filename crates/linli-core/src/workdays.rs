@@ -1,0 +1,565 @@
+//! China's working-day calendar (工作日).
+//!
+//! Deadlines in the civil-affairs rules run in working days: "within 3 working days of
+//! acceptance", "within 30 working days". A working day is not simply Monday to Friday: the
+//! State Council's General Office announces each year which weekdays are public holidays and
+//! which weekend days are worked in exchange (调休). A deadline that ignores either is wrong by
+//! up to a week around 春节 and 国庆节, so every deadline in Linli is counted here.
+//!
+//! A [`Calendar`] holds only the days that differ from the plain week; everything else is a
+//! working day on Monday-Friday and a day off on Saturday and Sunday. The announced schedule
+//! ships as [`CN_2026`] ([`official`]); admins add the next year when it is announced, with
+//! [`Calendar::parse_csv`] and [`Calendar::merge`].
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+/// What an announced day is, overriding the plain week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// A day off: a public holiday, or a weekend day inside one.
+    Holiday,
+    /// A weekend day worked in exchange for a holiday (调休上班).
+    Workday,
+}
+
+impl DayKind {
+    pub const ALL: &'static [DayKind] = &[DayKind::Holiday, DayKind::Workday];
+
+    /// The code of the CSV's `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "holiday",
+            DayKind::Workday => "workday",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "放假",
+            DayKind::Workday => "调休上班",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DayKind> {
+        DayKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s.trim())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    #[error("the calendar is empty: expected the header line `date,kind,name`")]
+    Empty,
+    #[error("line {line}: expected the header `date,kind,name`, found `{found}`")]
+    MissingHeader { line: usize, found: String },
+    #[error("line {line}: expected 3 columns (date,kind,name), found {found}")]
+    Columns { line: usize, found: usize },
+    #[error("line {line}: `{value}` is not a date")]
+    BadDate { line: usize, value: String },
+    #[error("line {line}: kind `{value}` is neither `holiday` nor `workday`")]
+    BadKind { line: usize, value: String },
+    #[error("line {line}: {date} is already listed on line {first}")]
+    Duplicate {
+        line: usize,
+        date: NaiveDate,
+        first: usize,
+    },
+}
+
+impl CalendarError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CalendarError::Empty => "calendar_empty",
+            CalendarError::MissingHeader { .. } => "calendar_missing_header",
+            CalendarError::Columns { .. } => "calendar_columns",
+            CalendarError::BadDate { .. } => "calendar_bad_date",
+            CalendarError::BadKind { .. } => "calendar_bad_kind",
+            CalendarError::Duplicate { .. } => "calendar_duplicate_date",
+        }
+    }
+
+    /// The 1-based line of the file the error is on, so an upload form can point at it.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            CalendarError::Empty => None,
+            CalendarError::MissingHeader { line, .. }
+            | CalendarError::Columns { line, .. }
+            | CalendarError::BadDate { line, .. }
+            | CalendarError::BadKind { line, .. }
+            | CalendarError::Duplicate { line, .. } => Some(*line),
+        }
+    }
+}
+
+/// The days that differ from the plain Monday-Friday week, each with the name it was
+/// announced under (`国庆节`, `春节调休上班`) so a deadline can be explained.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calendar {
+    days: BTreeMap<NaiveDate, (DayKind, String)>,
+}
+
+/// The official 2026 schedule (State Council General Office notice of 2025-11-04), in the
+/// format [`Calendar::parse_csv`] reads.
+pub const CN_2026: &str = include_str!("../calendar/cn-2026.csv");
+
+/// The announced schedules Linli ships with. A test rules out the parse error, so the fallback
+/// to the plain week is never taken; it exists only because production code may not panic.
+pub fn official() -> Calendar {
+    Calendar::parse_csv(CN_2026).unwrap_or_default()
+}
+
+impl Calendar {
+    /// The plain Monday-Friday week with no announced days.
+    pub fn new() -> Calendar {
+        Calendar::default()
+    }
+
+    /// Reads `date,kind,name` lines after a required header line. A byte-order mark (Excel
+    /// writes one), CRLF line ends, blank lines and spaces around fields are tolerated; dates
+    /// may be in any form [`crate::dates::parse_date`] accepts, since the file is likely to
+    /// have passed through a spreadsheet. A date listed twice is refused rather than letting the
+    /// later line silently win. Errors name the 1-based line.
+    pub fn parse_csv(text: &str) -> Result<Calendar, CalendarError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.trim()))
+            .filter(|(_, l)| !l.is_empty());
+        let (line, header) = lines.next().ok_or(CalendarError::Empty)?;
+        let columns: Vec<String> = header
+            .split(',')
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect();
+        if columns != ["date", "kind", "name"] {
+            return Err(CalendarError::MissingHeader {
+                line,
+                found: header.to_string(),
+            });
+        }
+        let mut calendar = Calendar::new();
+        let mut first_seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+        for (line, row) in lines {
+            let fields: Vec<&str> = row.split(',').map(str::trim).collect();
+            let [date, kind, name] = fields[..] else {
+                return Err(CalendarError::Columns {
+                    line,
+                    found: fields.len(),
+                });
+            };
+            let date = crate::dates::parse_date(date).ok_or_else(|| CalendarError::BadDate {
+                line,
+                value: date.to_string(),
+            })?;
+            let kind = DayKind::parse(kind).ok_or_else(|| CalendarError::BadKind {
+                line,
+                value: kind.to_string(),
+            })?;
+            if let Some(first) = first_seen.insert(date, line) {
+                return Err(CalendarError::Duplicate { line, date, first });
+            }
+            calendar.add(date, kind, name);
+        }
+        Ok(calendar)
+    }
+
+    /// Announces one day; a day already announced takes the new kind and name.
+    pub fn add(&mut self, date: NaiveDate, kind: DayKind, name: &str) {
+        self.days.insert(date, (kind, name.trim().to_string()));
+    }
+
+    /// Adds another calendar's days; where both announce a day, `other` wins, so merging a
+    /// corrected schedule over the shipped one corrects it.
+    pub fn merge(&mut self, other: &Calendar) {
+        for (date, entry) in &other.days {
+            self.days.insert(*date, entry.clone());
+        }
+    }
+
+    /// The announcement for a day, if any: its kind and name (`国庆节`).
+    pub fn entry(&self, d: NaiveDate) -> Option<(DayKind, &str)> {
+        self.days.get(&d).map(|(k, n)| (*k, n.as_str()))
+    }
+
+    /// An announced day decides; otherwise Saturday and Sunday are off.
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        match self.days.get(&d) {
+            Some((kind, _)) => *kind == DayKind::Workday,
+            None => !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
+        }
+    }
+
+    /// The `n`-th working day after `start` ("within 3 working days of acceptance" ends on
+    /// `add_working_days(accepted, 3)`). With `n = 0`: `start` itself if it is a working day,
+    /// else the next working day. Saturates at the last date chrono represents.
+    pub fn add_working_days(&self, start: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = start;
+        if n == 0 {
+            while !self.is_working_day(d) {
+                match d.succ_opt() {
+                    Some(next) => d = next,
+                    None => return d,
+                }
+            }
+            return d;
+        }
+        let last_announced = self.days.last_key_value().map(|(d, _)| *d);
+        let mut left = n;
+        while left > 0 {
+            // Past the last announced day every 7 calendar days hold exactly 5 working days,
+            // so long spans skip whole weeks instead of walking them; `left` stays ≥ 1 so
+            // the walk below still lands on a working day.
+            if left > 5 && last_announced.is_none_or(|last| last <= d) {
+                let weeks = (left - 1) / 5;
+                match d.checked_add_days(Days::new(7 * u64::from(weeks))) {
+                    Some(jumped) => {
+                        d = jumped;
+                        left -= 5 * weeks;
+                    }
+                    None => return NaiveDate::MAX,
+                }
+            }
+            match d.succ_opt() {
+                Some(next) => d = next,
+                None => return d,
+            }
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        d
+    }
+
+    /// The working days in `(from, to]`: how many working days `to` lies after `from`, so
+    /// `working_days_between(d, add_working_days(d, n)) == n` for `n ≥ 1`. Negative (the
+    /// working days in `(to, from]`, negated) when `to` is before `from`.
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        if to < from {
+            return -self.working_days_between(to, from);
+        }
+        let plain = weekdays_through(to) - weekdays_through(from);
+        let adjust: i64 = self
+            .days
+            .range((Bound::Excluded(from), Bound::Included(to)))
+            .map(|(d, (kind, _))| {
+                let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+                match (kind, weekend) {
+                    (DayKind::Holiday, false) => -1,
+                    (DayKind::Workday, true) => 1,
+                    _ => 0,
+                }
+            })
+            .sum();
+        plain + adjust
+    }
+
+    /// The announced days in date order.
+    pub fn entries(&self) -> impl Iterator<Item = (NaiveDate, DayKind, &str)> {
+        self.days.iter().map(|(d, (k, n))| (*d, *k, n.as_str()))
+    }
+}
+
+/// Monday-Friday days up to and including `d`, counted from a fixed Monday: only differences
+/// of this are meaningful.
+fn weekdays_through(d: NaiveDate) -> i64 {
+    let day = i64::from(d.num_days_from_ce());
+    let weekday = i64::from(d.weekday().num_days_from_monday());
+    let monday = day - weekday;
+    5 * monday.div_euclid(7) + (weekday + 1).min(5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// A made-up 2030 autumn: a holiday week Tue 2030-10-01 .. Mon 2030-10-07 with the
+    /// Saturday before (09-28) and the Saturday after (10-12) worked in exchange.
+    fn fixture() -> Calendar {
+        Calendar::parse_csv(
+            "date,kind,name\n\
+             2030-09-28,workday,国庆节调休上班\n\
+             2030-10-01,holiday,国庆节\n\
+             2030-10-02,holiday,国庆节\n\
+             2030-10-03,holiday,国庆节\n\
+             2030-10-04,holiday,国庆节\n\
+             2030-10-05,holiday,国庆节\n\
+             2030-10-06,holiday,国庆节\n\
+             2030-10-07,holiday,国庆节\n\
+             2030-10-12,workday,国庆节调休上班\n",
+        )
+        .unwrap()
+    }
+
+    /// The naive definition the fast paths must agree with.
+    fn walk_between(cal: &Calendar, from: NaiveDate, to: NaiveDate) -> i64 {
+        let (lo, hi, sign) = if to < from {
+            (to, from, -1)
+        } else {
+            (from, to, 1)
+        };
+        let count = lo
+            .iter_days()
+            .skip(1)
+            .take_while(|d| *d <= hi)
+            .filter(|d| cal.is_working_day(*d))
+            .count();
+        sign * i64::try_from(count).unwrap()
+    }
+
+    #[test]
+    fn the_plain_week_works_monday_to_friday() {
+        let cal = Calendar::new();
+        assert!(cal.is_working_day(day(2030, 9, 30))); // Monday
+        assert!(cal.is_working_day(day(2030, 10, 4))); // Friday
+        assert!(!cal.is_working_day(day(2030, 10, 5))); // Saturday
+        assert!(!cal.is_working_day(day(2030, 10, 6))); // Sunday
+        assert_eq!(cal.add_working_days(day(2030, 10, 4), 1), day(2030, 10, 7));
+    }
+
+    #[test]
+    fn a_holiday_week_has_no_working_days() {
+        let cal = fixture();
+        for d in 1..=7 {
+            assert!(!cal.is_working_day(day(2030, 10, d)), "2030-10-{d:02}");
+        }
+        assert_eq!(
+            cal.working_days_between(day(2030, 9, 30), day(2030, 10, 7)),
+            0
+        );
+        assert_eq!(
+            cal.entry(day(2030, 10, 3)),
+            Some((DayKind::Holiday, "国庆节"))
+        );
+        assert_eq!(cal.entry(day(2030, 10, 8)), None);
+    }
+
+    #[test]
+    fn a_make_up_saturday_counts_as_a_working_day() {
+        let cal = fixture();
+        assert!(cal.is_working_day(day(2030, 9, 28)));
+        assert!(cal.is_working_day(day(2030, 10, 12)));
+        assert!(!cal.is_working_day(day(2030, 10, 13)));
+        // Friday 09-27 → Saturday 09-28 is the next working day.
+        assert_eq!(cal.add_working_days(day(2030, 9, 27), 1), day(2030, 9, 28));
+        // Wed 10-09 .. Sat 10-12: Thu, Fri, Sat.
+        assert_eq!(
+            cal.working_days_between(day(2030, 10, 9), day(2030, 10, 12)),
+            3
+        );
+    }
+
+    #[test]
+    fn three_working_days_after_the_eve_of_a_holiday_end_after_it() {
+        let cal = fixture();
+        // Accepted Mon 09-30: the 3 working days are Tue 10-08, Wed 10-09, Thu 10-10.
+        assert_eq!(cal.add_working_days(day(2030, 9, 30), 3), day(2030, 10, 10));
+        // The plain week would have said Thu 10-03, in the middle of the holiday.
+        assert_eq!(
+            Calendar::new().add_working_days(day(2030, 9, 30), 3),
+            day(2030, 10, 3)
+        );
+    }
+
+    #[test]
+    fn zero_working_days_is_today_or_the_next_working_day() {
+        let cal = fixture();
+        assert_eq!(cal.add_working_days(day(2030, 9, 30), 0), day(2030, 9, 30));
+        assert_eq!(cal.add_working_days(day(2030, 10, 1), 0), day(2030, 10, 8));
+        assert_eq!(cal.add_working_days(day(2030, 9, 28), 0), day(2030, 9, 28));
+    }
+
+    #[test]
+    fn ten_working_days_span_the_holiday_and_both_make_up_saturdays() {
+        let cal = fixture();
+        // From Wed 09-25: Thu 26, Fri 27, Sat 28 (make-up), Mon 30, Tue 10-08, Wed 9, Thu 10,
+        // Fri 11, Sat 12 (make-up), Mon 14.
+        assert_eq!(
+            cal.add_working_days(day(2030, 9, 25), 10),
+            day(2030, 10, 14)
+        );
+        assert_eq!(
+            cal.working_days_between(day(2030, 9, 25), day(2030, 10, 14)),
+            10
+        );
+        assert_eq!(
+            Calendar::new().add_working_days(day(2030, 9, 25), 10),
+            day(2030, 10, 9)
+        );
+    }
+
+    #[test]
+    fn thirty_working_days_span_the_holiday() {
+        let cal = fixture();
+        // 10 working days reach Mon 10-14 (above); 20 more plain weeks' days reach Mon 11-11.
+        assert_eq!(
+            cal.add_working_days(day(2030, 9, 25), 30),
+            day(2030, 11, 11)
+        );
+        assert_eq!(
+            cal.working_days_between(day(2030, 9, 25), day(2030, 11, 11)),
+            30
+        );
+        // The plain week, blind to the holiday's net 3 lost days, would say Wed 11-06.
+        assert_eq!(
+            Calendar::new().add_working_days(day(2030, 9, 25), 30),
+            day(2030, 11, 6)
+        );
+    }
+
+    #[test]
+    fn counting_backwards_is_negative() {
+        let cal = fixture();
+        assert_eq!(
+            cal.working_days_between(day(2030, 10, 14), day(2030, 9, 25)),
+            -10
+        );
+        assert_eq!(
+            cal.working_days_between(day(2030, 10, 3), day(2030, 10, 3)),
+            0
+        );
+    }
+
+    #[test]
+    fn merging_lets_the_newer_calendar_win() {
+        let mut cal = fixture();
+        let mut fix = Calendar::new();
+        fix.add(day(2030, 10, 7), DayKind::Workday, "更正");
+        fix.add(day(2031, 1, 1), DayKind::Holiday, "元旦");
+        cal.merge(&fix);
+        assert!(cal.is_working_day(day(2030, 10, 7)));
+        assert!(!cal.is_working_day(day(2031, 1, 1)));
+        assert_eq!(cal.entries().count(), 10);
+        let first = cal.entries().next().unwrap();
+        assert_eq!(
+            first,
+            (day(2030, 9, 28), DayKind::Workday, "国庆节调休上班")
+        );
+    }
+
+    #[test]
+    fn the_csv_tolerates_a_bom_crlf_and_spreadsheet_dates() {
+        let cal = Calendar::parse_csv(
+            "\u{feff}Date, Kind, Name\r\n\r\n2030/10/1 , holiday , 国庆节\r\n2030年9月28日,workday,\r\n",
+        )
+        .unwrap();
+        assert_eq!(cal.entries().count(), 2);
+        assert!(!cal.is_working_day(day(2030, 10, 1)));
+        assert_eq!(cal.entry(day(2030, 9, 28)), Some((DayKind::Workday, "")));
+    }
+
+    #[test]
+    fn a_bad_csv_is_refused_naming_the_line() {
+        let err = |text: &str| Calendar::parse_csv(text).unwrap_err();
+        assert_eq!(err(""), CalendarError::Empty);
+        assert_eq!(err("\u{feff}\n  \n").code(), "calendar_empty");
+        let e = err("2026-01-01,holiday,元旦\n");
+        assert_eq!(e.code(), "calendar_missing_header");
+        assert_eq!(e.line(), Some(1));
+        let e = err("date,kind,name\n2026-01-01,holiday\n");
+        assert_eq!(e, CalendarError::Columns { line: 2, found: 2 });
+        assert!(e.to_string().starts_with("line 2:"));
+        let e = err("date,kind,name\n2026-01-01,holiday,元旦\n2026-02-30,holiday,x\n");
+        assert_eq!(e.code(), "calendar_bad_date");
+        assert_eq!(e.line(), Some(3));
+        let e = err("date,kind,name\n\n2026-01-01,休,元旦\n");
+        assert_eq!(
+            e,
+            CalendarError::BadKind {
+                line: 3,
+                value: "休".into()
+            }
+        );
+        let e = err("date,kind,name\n2026-01-01,holiday,元旦\n2026/1/1,workday,x\n");
+        assert_eq!(
+            e,
+            CalendarError::Duplicate {
+                line: 3,
+                date: day(2026, 1, 1),
+                first: 2
+            }
+        );
+        assert_eq!(e.code(), "calendar_duplicate_date");
+    }
+
+    #[test]
+    fn the_official_2026_schedule_parses_and_knows_its_holidays_and_make_up_days() {
+        assert!(Calendar::parse_csv(CN_2026).is_ok());
+        let cal = official();
+        assert_ne!(cal, Calendar::new());
+        assert!(!cal.is_working_day(day(2026, 10, 1)));
+        assert_eq!(
+            cal.entry(day(2026, 10, 1)),
+            Some((DayKind::Holiday, "国庆节"))
+        );
+        // Saturday 2026-10-10 is worked in exchange for the National Day week.
+        assert_eq!(day(2026, 10, 10).weekday(), Weekday::Sat);
+        assert!(cal.is_working_day(day(2026, 10, 10)));
+        // Sunday 2026-01-04 likewise for New Year.
+        assert!(cal.is_working_day(day(2026, 1, 4)));
+        // Mon 2026-02-16 falls in the Spring Festival holiday.
+        assert!(!cal.is_working_day(day(2026, 2, 16)));
+        for (date, kind, name) in cal.entries() {
+            assert_eq!(date.year(), 2026);
+            assert!(!name.is_empty());
+            if kind == DayKind::Workday {
+                assert!(matches!(date.weekday(), Weekday::Sat | Weekday::Sun));
+            }
+        }
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_codes() {
+        for k in DayKind::ALL {
+            assert_eq!(DayKind::parse(k.as_str()), Some(*k));
+        }
+        assert_eq!(
+            serde_json::to_string(&DayKind::Workday).unwrap(),
+            "\"workday\""
+        );
+    }
+
+    fn calendars() -> impl Strategy<Value = Calendar> {
+        prop_oneof![Just(official()), Just(fixture()), Just(Calendar::new())]
+    }
+
+    fn dates() -> impl Strategy<Value = NaiveDate> {
+        // 2025-09-01 .. 2031-03: both sides of the official year and of the fixture.
+        (0u64..2_000).prop_map(|offset| day(2025, 9, 1) + Days::new(offset))
+    }
+
+    proptest! {
+        #[test]
+        fn adding_working_days_lands_on_a_working_day_that_far_away(cal in calendars(), d in dates(), n in 0u32..800) {
+            let end = cal.add_working_days(d, n);
+            prop_assert!(end >= d);
+            if n >= 1 {
+                prop_assert!(cal.is_working_day(end));
+                prop_assert_eq!(cal.working_days_between(d, end), i64::from(n));
+            }
+            if cal.is_working_day(d) {
+                prop_assert_eq!(cal.working_days_between(d, end), i64::from(n));
+            }
+            // The day before `end` does not reach: `end` is the first such day.
+            if let Some(before) = end.pred_opt().filter(|b| *b >= d && n >= 1) {
+                prop_assert_eq!(cal.working_days_between(d, before), i64::from(n) - 1);
+            }
+        }
+
+        #[test]
+        fn counting_agrees_with_walking_day_by_day(cal in calendars(), a in dates(), b in dates()) {
+            prop_assert_eq!(cal.working_days_between(a, b), walk_between(&cal, a, b));
+            prop_assert_eq!(cal.working_days_between(a, b), -cal.working_days_between(b, a));
+        }
+    }
+}

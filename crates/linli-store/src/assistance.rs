@@ -1,0 +1,503 @@
+//! Assistance (帮扶): case files, help records, policy applications and their steps, and the
+//! working-day calendar they are timed by.
+
+use crate::db::{Conn, Row, now_text};
+use crate::error::StoreError;
+use crate::{Result, params};
+use chrono::{DateTime, NaiveDate, Utc};
+use linli_core::PlacePath;
+use linli_core::assistance::StepPlan;
+use linli_core::workdays::{Calendar, DayKind};
+use serde::Serialize;
+
+// ---- calendar ----
+
+/// The calendar in force for a community: the official schedule loaded into the database (or
+/// the one shipped with Linli when none is loaded yet) plus the community's own days.
+pub fn calendar(c: &mut dyn Conn, community_id: i64) -> Result<Calendar> {
+    let rows = c.query(
+        "SELECT day, kind, name FROM workday_overrides WHERE community_id IN (0, ?) ORDER BY community_id, day",
+        params![community_id],
+    )?;
+    let mut cal = if rows.is_empty() {
+        linli_core::workdays::official()
+    } else {
+        Calendar::new()
+    };
+    for r in rows {
+        let day = NaiveDate::parse_from_str(&r.text(0)?, "%Y-%m-%d")
+            .map_err(|e| StoreError::Db(e.to_string()))?;
+        let kind = if r.text(1)? == "holiday" {
+            DayKind::Holiday
+        } else {
+            DayKind::Workday
+        };
+        cal.add(day, kind, &r.text(2)?);
+    }
+    Ok(cal)
+}
+
+/// Loads a schedule (e.g. the State Council's for a new year) for the deployment or a community.
+pub fn load_calendar(c: &mut dyn Conn, community_id: i64, cal: &Calendar) -> Result<usize> {
+    let mut n = 0;
+    for (day, kind, name) in cal.entries() {
+        let kind = match kind {
+            DayKind::Holiday => "holiday",
+            DayKind::Workday => "workday",
+        };
+        c.execute(
+            "INSERT INTO workday_overrides (community_id, day, kind, name) VALUES (?, ?, ?, ?)
+             ON CONFLICT (community_id, day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+            params![community_id, day.format("%Y-%m-%d").to_string(), kind, name],
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+// ---- cases ----
+
+pub struct CaseInput {
+    pub household_id: Option<i64>,
+    pub resident_id: Option<i64>,
+    pub place_path: String,
+    pub kinds: Vec<String>,
+    pub summary: String,
+    pub needs: String,
+    pub worker_id: Option<i64>,
+    pub next_review_on: Option<String>,
+    pub legal_basis: String,
+    pub consent_on: Option<String>,
+    pub conflict_of_interest: bool,
+    pub conflict_note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Case {
+    pub id: i64,
+    #[serde(skip)]
+    pub community_id: i64,
+    pub household_id: Option<i64>,
+    pub resident_id: Option<i64>,
+    pub resident_name: Option<String>,
+    pub address: String,
+    #[serde(skip)]
+    pub place_path: PlacePath,
+    pub kinds: Vec<String>,
+    pub summary: String,
+    pub needs: String,
+    pub worker_id: Option<i64>,
+    pub worker_name: Option<String>,
+    pub status: String,
+    pub closed_reason: String,
+    pub next_review_on: Option<String>,
+    pub legal_basis: String,
+    pub consent_on: Option<String>,
+    pub conflict_of_interest: bool,
+    pub conflict_note: String,
+    pub created_at: String,
+    pub help_count: i64,
+    pub last_help_on: Option<String>,
+}
+
+const CASE_COLUMNS: &str = "k.id, k.community_id, k.household_id, k.resident_id, r.name,
+    COALESCE(b.name, '') || COALESCE(u.name, '') || COALESCE(h.number, ''), k.place_path, k.kinds, k.summary, k.needs,
+    k.worker_id, w.display_name, k.status, k.closed_reason, k.next_review_on, k.legal_basis, k.consent_on,
+    k.conflict_of_interest, k.conflict_note, k.created_at,
+    (SELECT COUNT(*) FROM help_records x WHERE x.case_id = k.id), (SELECT MAX(given_on) FROM help_records x WHERE x.case_id = k.id)";
+const CASE_JOINS: &str = "FROM cases k
+    LEFT JOIN residents r ON r.id = k.resident_id
+    LEFT JOIN households h ON h.id = k.household_id
+    LEFT JOIN places u ON u.id = h.unit_id
+    LEFT JOIN places b ON b.id = u.parent_id
+    LEFT JOIN users w ON w.id = k.worker_id";
+
+fn case_from(r: &Row) -> Result<Case> {
+    Ok(Case {
+        id: r.int(0)?,
+        community_id: r.int(1)?,
+        household_id: r.opt_int(2)?,
+        resident_id: r.opt_int(3)?,
+        resident_name: r.opt_text(4)?,
+        address: r.text(5)?,
+        place_path: PlacePath::parse(&r.text(6)?)
+            .ok_or_else(|| StoreError::Db("malformed case path".into()))?,
+        kinds: r
+            .text(7)?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        summary: r.text(8)?,
+        needs: r.text(9)?,
+        worker_id: r.opt_int(10)?,
+        worker_name: r.opt_text(11)?,
+        status: r.text(12)?,
+        closed_reason: r.text(13)?,
+        next_review_on: r.opt_text(14)?,
+        legal_basis: r.text(15)?,
+        consent_on: r.opt_text(16)?,
+        conflict_of_interest: r.bool(17)?,
+        conflict_note: r.text(18)?,
+        created_at: r.text(19)?,
+        help_count: r.int(20)?,
+        last_help_on: r.opt_text(21)?,
+    })
+}
+
+pub fn create_case(
+    c: &mut dyn Conn,
+    community_id: i64,
+    k: &CaseInput,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let at = now_text(now);
+    c.insert(
+        "INSERT INTO cases (community_id, household_id, resident_id, place_path, kinds, summary, needs, worker_id, status,
+             next_review_on, legal_basis, consent_on, conflict_of_interest, conflict_note, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![
+            community_id,
+            k.household_id,
+            k.resident_id,
+            k.place_path.clone(),
+            k.kinds.join(","),
+            k.summary.clone(),
+            k.needs.clone(),
+            k.worker_id,
+            k.next_review_on.clone(),
+            k.legal_basis.clone(),
+            k.consent_on.clone(),
+            k.conflict_of_interest,
+            k.conflict_note.clone(),
+            user,
+            at.clone(),
+            at
+        ],
+    )
+}
+
+pub fn get_case(c: &mut dyn Conn, id: i64) -> Result<Case> {
+    let sql = format!("SELECT {CASE_COLUMNS} {CASE_JOINS} WHERE k.id = ?");
+    case_from(&c.query_one(&sql, params![id])?)
+}
+
+/// Cases inside the caller's scopes; conflict-flagged cases come apart (§11), then by status.
+pub fn list_cases(
+    c: &mut dyn Conn,
+    community_id: i64,
+    scopes: &[PlacePath],
+    status: Option<&str>,
+) -> Result<Vec<Case>> {
+    let mut sql = format!("SELECT {CASE_COLUMNS} {CASE_JOINS} WHERE k.community_id = ?");
+    let mut args = vec![crate::Value::from(community_id)];
+    if !scopes.is_empty() {
+        let parts: Vec<String> = scopes
+            .iter()
+            .map(|s| {
+                let (lo, hi) = crate::places::prefix_range(s);
+                args.push(lo.into());
+                args.push(hi.into());
+                "(k.place_path >= ? AND k.place_path < ?)".to_string()
+            })
+            .collect();
+        sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+    }
+    if let Some(s) = status {
+        sql.push_str(" AND k.status = ?");
+        args.push(s.into());
+    }
+    sql.push_str(" ORDER BY k.conflict_of_interest DESC, CASE k.status WHEN 'open' THEN 0 WHEN 'monitoring' THEN 1 ELSE 2 END, k.id DESC");
+    c.query(&sql, &args)?.iter().map(case_from).collect()
+}
+
+pub fn set_case_status(
+    c: &mut dyn Conn,
+    id: i64,
+    status: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if !matches!(status, "open" | "monitoring" | "closed") {
+        return Err(StoreError::invalid("case_status_bad", "status"));
+    }
+    if status == "closed" && reason.trim().is_empty() {
+        return Err(StoreError::invalid("case_close_reason_missing", "reason"));
+    }
+    c.execute(
+        "UPDATE cases SET status = ?, closed_reason = ?, updated_at = ? WHERE id = ?",
+        params![status, reason.trim(), now_text(now), id],
+    )?;
+    Ok(())
+}
+
+// ---- help records ----
+
+pub struct HelpInput {
+    pub kind: String,
+    pub given_on: String,
+    pub amount_fen: Option<i64>,
+    pub items_json: String,
+    pub source: String,
+    pub note: String,
+    pub participants: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HelpRecord {
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: String,
+    pub given_on: String,
+    pub amount_fen: Option<i64>,
+    pub items: serde_json::Value,
+    pub source: String,
+    pub note: String,
+    pub participants: String,
+    pub given_by: Option<String>,
+}
+
+pub fn add_help(
+    c: &mut dyn Conn,
+    case: &Case,
+    h: &HelpInput,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO help_records (community_id, case_id, household_id, kind, given_on, amount_fen, items, source, note, participants, given_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![
+            case.community_id,
+            case.id,
+            case.household_id,
+            h.kind.clone(),
+            h.given_on.clone(),
+            h.amount_fen,
+            h.items_json.clone(),
+            h.source.clone(),
+            h.note.clone(),
+            h.participants.clone(),
+            user,
+            now_text(now)
+        ],
+    )
+}
+
+/// A case's help, oldest first (its timeline).
+pub fn help_of(c: &mut dyn Conn, case_id: i64) -> Result<Vec<HelpRecord>> {
+    c.query(
+        "SELECT x.id, x.case_id, x.kind, x.given_on, x.amount_fen, x.items, x.source, x.note, x.participants, u.display_name
+         FROM help_records x LEFT JOIN users u ON u.id = x.given_by WHERE x.case_id = ? ORDER BY x.given_on, x.id",
+        params![case_id],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(HelpRecord {
+            id: r.int(0)?,
+            case_id: r.int(1)?,
+            kind: r.text(2)?,
+            given_on: r.text(3)?,
+            amount_fen: r.opt_int(4)?,
+            items: serde_json::from_str(&r.text(5)?).unwrap_or(serde_json::Value::Array(Vec::new())),
+            source: r.text(6)?,
+            note: r.text(7)?,
+            participants: r.text(8)?,
+            given_by: r.opt_text(9)?,
+        })
+    })
+    .collect()
+}
+
+/// Distinct households with at least one help record in a period (indicator).
+pub fn households_helped(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(DISTINCT COALESCE(household_id, -case_id)) FROM help_records WHERE community_id = ? AND given_on >= ? AND given_on <= ?",
+        params![community_id, from, to],
+    )
+}
+
+// ---- applications ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub rule: String,
+    pub due_on: String,
+    pub done_on: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Application {
+    pub id: i64,
+    #[serde(skip)]
+    pub community_id: i64,
+    pub resident_id: i64,
+    pub resident_name: String,
+    #[serde(skip)]
+    pub place_path: PlacePath,
+    pub case_id: Option<i64>,
+    pub kind: String,
+    pub accepted_on: String,
+    pub special: bool,
+    pub entrusted: bool,
+    pub status: String,
+    pub steps: Vec<Step>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn create_application(
+    c: &mut dyn Conn,
+    community_id: i64,
+    resident_id: i64,
+    household_id: Option<i64>,
+    case_id: Option<i64>,
+    kind: &str,
+    accepted_on: NaiveDate,
+    special: bool,
+    entrusted: bool,
+    steps: &[StepPlan],
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let id = c.insert(
+        "INSERT INTO applications (community_id, resident_id, household_id, case_id, kind, accepted_on, special, entrusted, status, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?) RETURNING id",
+        params![community_id, resident_id, household_id, case_id, kind, accepted_on.format("%Y-%m-%d").to_string(), special, entrusted, user, now_text(now)],
+    )?;
+    for (i, s) in steps.iter().enumerate() {
+        // Accepting the application is the act that opens it: that step is done on creation.
+        let done = (s.code == linli_core::assistance::step::ACCEPTED)
+            .then(|| accepted_on.format("%Y-%m-%d").to_string());
+        c.execute(
+            "INSERT INTO application_steps (community_id, application_id, code, name, rule, due_on, done_on, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            params![community_id, id, s.code, s.name_zh, s.rule, s.due_on.format("%Y-%m-%d").to_string(), done, i as i64],
+        )?;
+    }
+    Ok(id)
+}
+
+fn steps_of(c: &mut dyn Conn, application_id: i64) -> Result<Vec<Step>> {
+    c.query(
+        "SELECT id, code, name, rule, due_on, done_on, note FROM application_steps WHERE application_id = ? ORDER BY sort_order, id",
+        params![application_id],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Step {
+            id: r.int(0)?,
+            code: r.text(1)?,
+            name: r.text(2)?,
+            rule: r.text(3)?,
+            due_on: r.text(4)?,
+            done_on: r.opt_text(5)?,
+            note: r.text(6)?,
+        })
+    })
+    .collect()
+}
+
+const APP_COLUMNS: &str = "a.id, a.community_id, a.resident_id, r.name, r.place_path, a.case_id, a.kind, a.accepted_on, a.special, a.entrusted, a.status";
+
+fn app_from(c: &mut dyn Conn, r: &Row) -> Result<Application> {
+    let id = r.int(0)?;
+    Ok(Application {
+        id,
+        community_id: r.int(1)?,
+        resident_id: r.int(2)?,
+        resident_name: r.text(3)?,
+        place_path: PlacePath::parse(&r.text(4)?)
+            .ok_or_else(|| StoreError::Db("malformed path".into()))?,
+        case_id: r.opt_int(5)?,
+        kind: r.text(6)?,
+        accepted_on: r.text(7)?,
+        special: r.bool(8)?,
+        entrusted: r.bool(9)?,
+        status: r.text(10)?,
+        steps: steps_of(c, id)?,
+    })
+}
+
+pub fn get_application(c: &mut dyn Conn, id: i64) -> Result<Application> {
+    let sql = format!(
+        "SELECT {APP_COLUMNS} FROM applications a JOIN residents r ON r.id = a.resident_id WHERE a.id = ?"
+    );
+    let row = c.query_one(&sql, params![id])?;
+    app_from(c, &row)
+}
+
+/// Applications of a community (in progress first), or of one case.
+pub fn list_applications(
+    c: &mut dyn Conn,
+    community_id: i64,
+    case_id: Option<i64>,
+) -> Result<Vec<Application>> {
+    let (sql, args) = match case_id {
+        Some(k) => (
+            format!("SELECT {APP_COLUMNS} FROM applications a JOIN residents r ON r.id = a.resident_id WHERE a.community_id = ? AND a.case_id = ? ORDER BY a.id DESC"),
+            vec![crate::Value::from(community_id), k.into()],
+        ),
+        None => (
+            format!(
+                "SELECT {APP_COLUMNS} FROM applications a JOIN residents r ON r.id = a.resident_id WHERE a.community_id = ?
+                 ORDER BY CASE a.status WHEN 'in_progress' THEN 0 ELSE 1 END, a.id DESC"
+            ),
+            vec![crate::Value::from(community_id)],
+        ),
+    };
+    let rows = c.query(&sql, &args)?;
+    rows.iter().map(|r| app_from(c, r)).collect()
+}
+
+pub fn complete_step(
+    c: &mut dyn Conn,
+    application_id: i64,
+    step_id: i64,
+    done_on: &str,
+    note: &str,
+) -> Result<()> {
+    let n = c.execute(
+        "UPDATE application_steps SET done_on = ?, note = ? WHERE id = ? AND application_id = ? AND done_on IS NULL",
+        params![done_on, note.trim(), step_id, application_id],
+    )?;
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            code: "step_done_already",
+            field: None,
+        });
+    }
+    Ok(())
+}
+
+pub fn decide_application(c: &mut dyn Conn, id: i64, status: &str, on: &str) -> Result<()> {
+    if !matches!(status, "granted" | "refused" | "withdrawn") {
+        return Err(StoreError::invalid("application_status_bad", "status"));
+    }
+    c.execute(
+        "UPDATE applications SET status = ?, decided_on = ? WHERE id = ?",
+        params![status, on, id],
+    )?;
+    Ok(())
+}
+
+/// An open step: (application id, resident's name, application kind, step name, due date,
+/// where the resident lives).
+pub type DueStep = (i64, String, String, String, String, PlacePath);
+
+/// Open steps of applications in progress that fall due by `until`, soonest first (home page).
+pub fn steps_due(c: &mut dyn Conn, community_id: i64, until: &str) -> Result<Vec<DueStep>> {
+    c.query(
+        "SELECT a.id, r.name, a.kind, s.name, s.due_on, r.place_path FROM application_steps s
+         JOIN applications a ON a.id = s.application_id JOIN residents r ON r.id = a.resident_id
+         WHERE s.community_id = ? AND s.done_on IS NULL AND a.status = 'in_progress' AND s.due_on <= ?
+         ORDER BY s.due_on, a.id",
+        params![community_id, until],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?, PlacePath::parse(&r.text(5)?).ok_or_else(|| StoreError::Db("malformed path".into()))?)))
+    .collect()
+}

@@ -1,0 +1,258 @@
+use crate::both_engines;
+use crate::support::{Engine, TestApp, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+both_engines!(
+    a_case_is_opened_with_checked_kinds_and_its_help_is_recorded,
+    a_building_head_sees_only_own_buildings_cases_without_sensitive_fields,
+    a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach_the_home_page,
+    conflict_flagged_cases_are_listed_apart,
+);
+
+async fn resident(app: &TestApp, name: &'static str) -> i64 {
+    app.db
+        .read(move |c| {
+            c.count(
+                "SELECT id FROM residents WHERE name = ?",
+                linli_store::params![name],
+            )
+        })
+        .await
+        .unwrap()
+}
+
+async fn open_case(app: &TestApp, token: &str, name: &'static str, conflict: bool) -> i64 {
+    let rid = resident(app, name).await;
+    let (status, body) = app
+        .api(token, Method::POST, "/api/v1/cases", Some(json!({"resident_id": rid, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01", "conflict_of_interest": conflict})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let xia = resident(&app, "夏胜林").await;
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/cases",
+            Some(json!({"resident_id": xia, "kinds": ["bankrupt"], "summary": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "case_kind_unknown");
+    let (status, body) = app.api(&worker, Method::POST, "/api/v1/cases", Some(json!({"resident_id": xia, "kinds": ["illness"], "summary": "x", "legal_basis": "consent"}))).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "consent needs its date: {body}"
+    );
+    let case = open_case(&app, &worker, "夏胜林", false).await;
+    let (status, _) = app
+        .api(&worker, Method::POST, "/api/v1/help-records", Some(json!({"case_id": case, "kind": "goods", "on": "2026-11-20", "items": [{"name": "米", "quantity": "25kg"}, {"name": "油", "quantity": "5L"}], "source": "社区"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/help-records",
+            Some(json!({"case_id": case, "kind": "visit", "on": "2026-11-21", "note": "入户走访"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/help-records",
+            Some(json!({"case_id": case, "kind": "cash", "on": "2026-11-21"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "cash needs an amount: {body}"
+    );
+    let (_, got) = app
+        .api(&worker, Method::GET, &format!("/api/v1/cases/{case}"), None)
+        .await;
+    assert_eq!(got["help"].as_array().unwrap().len(), 2);
+    assert_eq!(got["help"][0]["items"][0]["quantity"], "25kg");
+    assert_eq!(got["kinds"], json!(["illness", "unemployment"]));
+    let admin = app.token("admin").await;
+    let (_, v) = app
+        .api(
+            &admin,
+            Method::GET,
+            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
+            None,
+        )
+        .await;
+    assert_eq!(v["indicators"]["assistance.households_helped"], 1);
+    let mut b = app.signed_in("wangge1").await;
+    let (status, html) = b.get_text(&format!("/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("25kg") && html.contains("入户走访"));
+}
+
+async fn a_building_head_sees_only_own_buildings_cases_without_sensitive_fields(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let xia_case = open_case(&app, &admin, "夏胜林", false).await;
+    let yang_case = open_case(&app, &admin, "杨静", false).await;
+    let head = app.token("louzhang").await;
+    let (status, list) = app.api(&head, Method::GET, "/api/v1/cases", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "only 3号楼 and 4号楼: {list}");
+    assert_eq!(items[0]["id"], xia_case);
+    assert!(
+        items[0].get("kinds").is_none() && items[0].get("summary").is_none(),
+        "no sensitive fields for a building head"
+    );
+    let (status, _) = app
+        .api(
+            &head,
+            Method::GET,
+            &format!("/api/v1/cases/{yang_case}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .api(
+            &head,
+            Method::POST,
+            "/api/v1/help-records",
+            Some(json!({"case_id": xia_case, "kind": "visit", "on": "2026-11-20"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach_the_home_page(
+    engine: Engine,
+) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let xia = resident(&app, "夏胜林").await;
+    // A fixture calendar, so the test never depends on the official schedule: 1 January off.
+    app.db
+        .write(|c| {
+            let mut cal = linli_core::workdays::Calendar::new();
+            cal.add(
+                chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+                linli_core::workdays::DayKind::Holiday,
+                "元旦",
+            );
+            linli_store::assistance::load_calendar(c, 0, &cal)
+        })
+        .await
+        .unwrap();
+    // Accepted Friday 2026-11-20: the household survey must start within 3 working days.
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/applications",
+            Some(json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-20"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let steps = body["steps"].as_array().unwrap();
+    let due = |code: &str| {
+        steps
+            .iter()
+            .find(|s| s["code"] == code)
+            .map(|s| s["due_on"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(due("survey_start"), "2026-11-25");
+    assert_eq!(
+        due("completed"),
+        "2027-01-04",
+        "30 working days, New Year's Day skipped"
+    );
+    let id = body["id"].as_i64().unwrap();
+    // Today (the test clock) is 2026-11-27: the survey step is overdue and shows on the home page.
+    let mut b = app.signed_in("wangge1").await;
+    let (_, html) = b.get_text("/").await;
+    assert!(html.contains("已超期") && html.contains("夏胜林"), "{html}");
+    let (_, app_json) = app
+        .api(
+            &worker,
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    let step = |code: &str| {
+        app_json["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == code)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    assert!(
+        app_json["steps"][0]["done_on"].is_string(),
+        "acceptance is done when the application opens"
+    );
+    let (survey, notice) = (step("survey_start"), step("documents_notice"));
+    for (s, note) in [(notice, "材料齐全，无须补正"), (survey, "两名调查人员入户")]
+    {
+        let (status, _) = app
+            .api(
+                &worker,
+                Method::POST,
+                &format!("/api/v1/applications/{id}/steps"),
+                Some(json!({"step_id": s, "done_on": "2026-11-25", "note": note})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, html) = b.get_text("/").await;
+    assert!(!html.contains("已超期"), "done steps leave the list");
+    let (status, _) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/applications/{id}/steps"),
+            Some(json!({"step_id": survey, "done_on": "2026-11-25"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+async fn conflict_flagged_cases_are_listed_apart(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    open_case(&app, &admin, "夏胜林", false).await;
+    open_case(&app, &admin, "张君", true).await;
+    let mut b = app.signed_in("admin").await;
+    let (status, html) = b.get_text("/cases").await;
+    assert_eq!(status, StatusCode::OK);
+    let apart = html.find("关联人员申请").expect("a separate section");
+    let zhang = html.find("张君").unwrap();
+    let xia = html.find("夏胜林").unwrap();
+    assert!(
+        apart < zhang && zhang < xia,
+        "the flagged case stands apart, first"
+    );
+    let _: Value = json!(null);
+}
