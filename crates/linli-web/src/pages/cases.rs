@@ -36,29 +36,6 @@ fn as_place(community_id: i64, path: &linli_core::PlacePath) -> Place {
     }
 }
 
-fn event<'a>(
-    ctx: &'a Ctx,
-    community: i64,
-    action: &'a str,
-    kind: &'a str,
-    id: i64,
-    after: Value,
-) -> audit::Event<'a> {
-    let caller = ctx.caller.as_ref();
-    audit::Event {
-        at: ctx.now,
-        community_id: Some(community),
-        actor_user_id: caller.map(|c| c.user.id),
-        actor: caller.map_or("", |c| c.user.username.as_str()),
-        action,
-        object_kind: kind,
-        object_id: Some(id.to_string()),
-        before: None,
-        after: Some(after),
-        request_id: Some(&ctx.rid),
-    }
-}
-
 /// A case the caller may see (404 otherwise, audited).
 pub async fn load_case(
     state: &AppState,
@@ -225,7 +202,7 @@ pub async fn create_case(state: &AppState, ctx: &Ctx, d: CaseDraft) -> Result<i6
         .db
         .write(move |c| {
             let id = store::create_case(c, community, &input, Some(caller.user.id), ctx2.now)?;
-            audit::append(c, &event(&ctx2, community, "case.create", "case", id, json!({"kinds": input.kinds, "conflict_of_interest": input.conflict_of_interest, "legal_basis": input.legal_basis})))?;
+            audit::append(c, &ctx2.audit_event(community, "case.create", "case", id, json!({"kinds": input.kinds, "conflict_of_interest": input.conflict_of_interest, "legal_basis": input.legal_basis})))?;
             Ok::<_, AppError>(id)
         })
         .await
@@ -317,8 +294,7 @@ pub async fn add_help(state: &AppState, ctx: &Ctx, d: HelpDraft) -> Result<i64, 
             let id = store::add_help(c, &k, &input, user, ctx2.now)?;
             audit::append(
                 c,
-                &event(
-                    &ctx2,
+                &ctx2.audit_event(
                     k.community_id,
                     "case.help",
                     "case",
@@ -386,7 +362,7 @@ pub async fn open_application(
             let cal = store::calendar(c, community)?;
             let steps = assistance::plan_steps(kind, accepted, &cal, d.special);
             let id = store::create_application(c, community, r.id, r.household_id, d.case_id, kind.as_str(), accepted, d.special, d.entrusted, &steps, Some(caller.user.id), ctx2.now)?;
-            audit::append(c, &event(&ctx2, community, "application.create", "application", id, json!({"kind": kind.as_str(), "accepted_on": accepted.format("%Y-%m-%d").to_string()})))?;
+            audit::append(c, &ctx2.audit_event(community, "application.create", "application", id, json!({"kind": kind.as_str(), "accepted_on": accepted.format("%Y-%m-%d").to_string()})))?;
             let steps: Vec<Value> = steps.iter().map(|s| json!({"code": s.code, "name": s.name_zh, "due_on": s.due_on.format("%Y-%m-%d").to_string(), "rule": s.rule})).collect();
             Ok::<_, AppError>(json!({"id": id, "kind": kind.as_str(), "steps": steps}))
         })
@@ -431,8 +407,7 @@ pub async fn complete_step(
             )?;
             audit::append(
                 c,
-                &event(
-                    &ctx2,
+                &ctx2.audit_event(
                     a.community_id,
                     "application.step",
                     "application",

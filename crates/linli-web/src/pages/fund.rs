@@ -40,29 +40,6 @@ fn today(ctx: &Ctx) -> NaiveDate {
     linli_core::clock::shanghai(ctx.now).date()
 }
 
-fn event<'a>(
-    ctx: &'a Ctx,
-    community: i64,
-    action: &'a str,
-    kind: &'a str,
-    id: i64,
-    after: Value,
-) -> audit::Event<'a> {
-    let caller = ctx.caller.as_ref();
-    audit::Event {
-        at: ctx.now,
-        community_id: Some(community),
-        actor_user_id: caller.map(|c| c.user.id),
-        actor: caller.map_or("", |c| c.user.username.as_str()),
-        action,
-        object_kind: kind,
-        object_id: Some(id.to_string()),
-        before: None,
-        after: Some(after),
-        request_id: Some(&ctx.rid),
-    }
-}
-
 fn money_error(e: StoreError) -> AppError {
     match e {
         StoreError::Invalid {
@@ -142,7 +119,7 @@ pub async fn record_decision(
                 eligibility: d.eligibility.trim().to_string(),
             };
             let id = fund::record_decision(c, place.id, &input, ctx2.caller.as_ref().map(|u| u.user.id), ctx2.now)?;
-            audit::append(c, &event(&ctx2, place.id, "fund.decision", "fund", id, json!({"decided_on": input.decided_on, "attendance": input.attendance, "quorum_reached": input.quorum_reached})))?;
+            audit::append(c, &ctx2.audit_event(place.id, "fund.decision", "fund", id, json!({"decided_on": input.decided_on, "attendance": input.attendance, "quorum_reached": input.quorum_reached})))?;
             Ok::<_, AppError>(id)
         })
         .await
@@ -270,7 +247,7 @@ pub async fn donate(
             let user = ctx2.caller.as_ref().map(|u| u.user.id);
             let (id, receipt) = fund::donate(c, place.id, &input, user, ctx2.now)?;
             let answer = json!({"id": id, "receipt_no": receipt});
-            audit::append(c, &event(&ctx2, place.id, "fund.donation", "donation", id, json!({"receipt_no": receipt, "amount_fen": amount.0, "method": method.as_str(), "donor_kind": kind.as_str()})))?;
+            audit::append(c, &ctx2.audit_event(place.id, "fund.donation", "donation", id, json!({"receipt_no": receipt, "amount_fen": amount.0, "method": method.as_str(), "donor_kind": kind.as_str()})))?;
             remember(c, place.id, "fund_donate", key.as_deref(), &answer, &ctx2)?;
             Ok::<_, AppError>(answer)
         })
@@ -334,7 +311,7 @@ pub async fn request(state: &AppState, ctx: &Ctx, d: RequestDraft) -> Result<Val
         .write(move |c| {
             let user = ctx2.caller.as_ref().map_or(0, |u| u.user.id);
             let id = fund::request_disbursement(c, place.id, rid, amount, purpose, d.case_id, &note, user, ctx2.now)?;
-            audit::append(c, &event(&ctx2, place.id, "fund.request", "disbursement", id, json!({"amount_fen": amount.0, "purpose": purpose.as_str(), "beneficiary_resident_id": rid})))?;
+            audit::append(c, &ctx2.audit_event(place.id, "fund.request", "disbursement", id, json!({"amount_fen": amount.0, "purpose": purpose.as_str(), "beneficiary_resident_id": rid})))?;
             Ok::<_, AppError>(json!({"id": id, "status": "pending"}))
         })
         .await
@@ -354,8 +331,7 @@ pub async fn approve(state: &AppState, ctx: &Ctx, id: i64) -> Result<Value, AppE
             let status = fund::approve_disbursement(c, id, user, ctx2.now).map_err(money_error)?;
             audit::append(
                 c,
-                &event(
-                    &ctx2,
+                &ctx2.audit_event(
                     place.id,
                     "fund.approve",
                     "disbursement",
@@ -399,8 +375,7 @@ pub async fn pay(
             let answer = json!({"id": id, "status": "paid", "transaction_id": tx});
             audit::append(
                 c,
-                &event(
-                    &ctx2,
+                &ctx2.audit_event(
                     place.id,
                     "fund.pay",
                     "disbursement",
@@ -440,8 +415,7 @@ pub async fn reverse(
             let id = fund::reverse(c, place.id, tx, &reason, on, user, ctx2.now)?;
             audit::append(
                 c,
-                &event(
-                    &ctx2,
+                &ctx2.audit_event(
                     place.id,
                     "fund.reverse",
                     "fund",
