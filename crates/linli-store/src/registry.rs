@@ -1070,3 +1070,32 @@ mod tests {
         );
     }
 }
+
+/// A neighbour who agreed to be on the unit's neighbour card (睦邻卡).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CardNeighbour {
+    pub unit_id: i64,
+    pub name: String,
+    pub household: String,
+    /// Only when they also agreed to be contacted.
+    pub phone: Option<String>,
+}
+
+/// The consenting adult neighbours (born on or before `adults_born_by`) of every unit of a
+/// building, by unit, for its cards.
+pub fn card_neighbours(
+    c: &mut dyn Conn,
+    building_id: i64,
+    adults_born_by: &str,
+) -> Result<Vec<CardNeighbour>> {
+    c.query(
+        "SELECT r.unit_id, r.name, COALESCE(h.number, ''), CASE WHEN r.consent_volunteer_contact = 1 THEN r.phone END
+         FROM residents r LEFT JOIN households h ON h.id = r.household_id
+         WHERE r.building_id = ? AND r.status = 'active' AND r.consent_neighbor_card = 1 AND r.birth_date <= ?
+         ORDER BY r.unit_id, h.number, r.id",
+        params![building_id, adults_born_by],
+    )?
+    .iter()
+    .map(|r| Ok(CardNeighbour { unit_id: r.int(0)?, name: r.text(1)?, household: r.text(2)?, phone: r.opt_text(3)? }))
+    .collect()
+}

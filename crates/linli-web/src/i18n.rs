@@ -156,6 +156,7 @@ mod tests {
             include_str!("pages/roster.rs"),
             include_str!("pages/fund.rs"),
             include_str!("pages/cases.rs"),
+            include_str!("pages/cards.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {

@@ -81,6 +81,11 @@ const NAV: &[(&str, &[NavItem])] = &[
                 action: Action::ViewCases,
             },
             NavItem {
+                href: "/neighbor-cards",
+                key: "nav.cards",
+                action: Action::ViewResidents,
+            },
+            NavItem {
                 href: "/fund",
                 key: "nav.fund",
                 action: Action::ViewFund,

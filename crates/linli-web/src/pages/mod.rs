@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each module owns its routes.
 
 mod audit;
+mod cards;
 pub mod cases;
 pub mod fund;
 mod home;
@@ -60,6 +61,7 @@ pub fn routes(t: Table) -> Table {
         .page(Method::GET, "/settings/elder", Policy::Public, switch_elder);
     let t = home::routes(t);
     let t = places::routes(t);
+    let t = cards::routes(t);
     let t = cases::routes(t);
     let t = fund::routes(t);
     let t = roster::routes(t);

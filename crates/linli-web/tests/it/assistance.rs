@@ -256,3 +256,42 @@ async fn conflict_flagged_cases_are_listed_apart(engine: Engine) {
     );
     let _: Value = json!(null);
 }
+
+both_engines!(neighbour_cards_show_consenting_neighbours_and_the_building_head);
+
+async fn neighbour_cards_show_consenting_neighbours_and_the_building_head(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let three = app.place_id("building", "3号楼").await;
+    let twelve = app.place_id("building", "12号楼").await;
+    let mut head = app.signed_in("louzhang").await;
+    let (status, html) = head
+        .get_text(&format!("/neighbor-cards?building={three}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("3号楼2单元") && html.contains("夏胜林") && html.contains("同走一个门"),
+        "{html}"
+    );
+    assert!(html.contains("米丽芳"), "the building head is on the card");
+    assert!(
+        html.contains("3号楼1单元") && html.contains("还没有邻居同意上卡"),
+        "units without helpers are listed for action"
+    );
+    let (status, _) = head
+        .get_text(&format!("/neighbor-cards?building={twelve}"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "another building falls back to the head's own"
+    );
+    let (_, html) = head
+        .get_text(&format!("/neighbor-cards?building={twelve}"))
+        .await;
+    assert!(
+        !html.contains("12号楼1单元"),
+        "never another building's card"
+    );
+}

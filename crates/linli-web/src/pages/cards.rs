@@ -1,0 +1,143 @@
+//! Neighbour cards (睦邻卡): one card per unit (stairwell) with the neighbours who agreed to help,
+//! their phones only where they agreed to be contacted, the building head and the emergency
+//! numbers. Printed four to an A4 sheet to cut and post in the stairwell.
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::i18n::{t, tf};
+use crate::layout;
+use crate::routes::{Policy, Table};
+use axum::extract::{Query, State};
+use axum::http::Method;
+use axum::response::Response;
+use linli_core::{Action, PlaceKind, Role};
+use linli_store::places::{self, Place};
+use linli_store::registry::{self, CardNeighbour};
+use linli_store::users;
+use maud::html;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct CardQuery {
+    building: Option<i64>,
+}
+
+async fn cards(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CardQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let scopes = caller.scopes(Action::ViewResidents);
+    let all = state
+        .db
+        .read(move |c| places::list_within(c, &scopes))
+        .await?;
+    let buildings: Vec<Place> = all
+        .iter()
+        .filter(|p| p.kind == PlaceKind::Building)
+        .cloned()
+        .collect();
+    let chosen = q
+        .building
+        .and_then(|b| buildings.iter().find(|p| p.id == b).cloned())
+        .or_else(|| buildings.first().cloned());
+    let crumbs = [(t(lang, "residents.title"), Some("/residents".to_string()))];
+    let Some(building) = chosen else {
+        return Ok(layout::page(
+            &ctx,
+            &t(lang, "cards.title"),
+            &crumbs,
+            None,
+            layout::empty(&t(lang, "places.empty"), None),
+        ));
+    };
+    caller
+        .require(&state, &ctx, Action::ViewResidents, &building)
+        .await?;
+    let units: Vec<Place> = all
+        .iter()
+        .filter(|p| p.kind == PlaceKind::Unit && p.parent_id == Some(building.id))
+        .cloned()
+        .collect();
+    let adults = (linli_core::clock::shanghai(ctx.now).date()
+        - chrono::Duration::days(18 * 365 + 4))
+    .format("%Y-%m-%d")
+    .to_string();
+    let (bid, bpath) = (building.id, building.path.clone());
+    let (neighbours, heads) = state
+        .db
+        .read(move |c| {
+            let n = registry::card_neighbours(c, bid, &adults)?;
+            // The building heads whose grant covers this building.
+            let heads: Vec<String> = users::list_within(c, std::slice::from_ref(&bpath))?
+                .into_iter()
+                .filter(|(_, g)| {
+                    g.iter()
+                        .any(|g| g.role == Role::BuildingHead && bpath.is_within(&g.path))
+                })
+                .map(|(u, _)| u.display_name)
+                .collect();
+            Ok::<_, AppError>((n, heads))
+        })
+        .await?;
+    let of_unit = |u: &Place| -> Vec<&CardNeighbour> {
+        neighbours.iter().filter(|n| n.unit_id == u.id).collect()
+    };
+    let bare: Vec<&Place> = units.iter().filter(|u| of_unit(u).is_empty()).collect();
+    let body = html! {
+        form.no-print.filters method="get" action="/neighbor-cards" {
+            div.filter-row {
+                div.field {
+                    label for="building" { (t(lang, "place.building")) }
+                    select #building name="building" {
+                        @for b in &buildings { option value=(b.id) selected[b.id == building.id] { (b.name) } }
+                    }
+                }
+                div.field.buttons { button.btn.btn-primary type="submit" { (t(lang, "cards.show")) } }
+            }
+        }
+        p.hint.no-print { (t(lang, "cards.hint")) }
+        @if !bare.is_empty() {
+            p.flash.flash-warn.no-print { (tf(lang, "cards.bare_units", &[("units", &bare.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join("、"))])) }
+        }
+        div.cards {
+            @for u in &units {
+                section.card {
+                    h2 { (building.name) (u.name) " " (t(lang, "cards.card")) }
+                    p.card-motto { (t(lang, "cards.motto")) }
+                    h3 { (t(lang, "cards.neighbours")) }
+                    @let ns = of_unit(u);
+                    @if ns.is_empty() { p.hint { (t(lang, "cards.none_yet")) } }
+                    table.card-table {
+                        tbody {
+                            @for n in ns.iter().take(8) {
+                                tr { td { (n.name) } td { (n.household) } td.mono { (n.phone.clone().unwrap_or_else(|| t(lang, "cards.ask_head"))) } }
+                            }
+                        }
+                    }
+                    p { strong { (t(lang, "cards.head")) "：" } (if heads.is_empty() { t(lang, "cards.no_head") } else { heads.join("、") }) }
+                    p.card-emergency { (t(lang, "cards.emergency")) }
+                }
+            }
+        }
+    };
+    Ok(layout::page(
+        &ctx,
+        &format!("{} · {}", t(lang, "cards.title"), building.name),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+pub fn routes(t: Table) -> Table {
+    t.page(
+        Method::GET,
+        "/neighbor-cards",
+        Policy::Signed(Action::ViewResidents),
+        cards,
+    )
+}
