@@ -128,3 +128,34 @@ pub fn counts_label(counts: Counts) -> &'static str {
         Counts::Hours => "小时",
     }
 }
+
+/// Active residents by age band (as of `today`), for the dashboard.
+pub fn age_bands(
+    c: &mut dyn Conn,
+    community_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<Vec<(&'static str, i64)>> {
+    use chrono::Datelike;
+    let born_after = |years: i32| {
+        chrono::NaiveDate::from_ymd_opt(today.year() - years, today.month(), today.day().min(28))
+            .unwrap_or(today)
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let bands: [(&'static str, i32, i32); 5] = [
+        ("0-17", 0, 18),
+        ("18-34", 18, 35),
+        ("35-59", 35, 60),
+        ("60-79", 60, 80),
+        ("80+", 80, 200),
+    ];
+    let mut out = Vec::with_capacity(bands.len());
+    for (label, lo, hi) in bands {
+        let n = c.count(
+            "SELECT COUNT(*) FROM residents WHERE community_id = ? AND status = 'active' AND birth_date > ? AND birth_date <= ?",
+            params![community_id, born_after(hi), born_after(lo)],
+        )?;
+        out.push((label, n));
+    }
+    Ok(out)
+}

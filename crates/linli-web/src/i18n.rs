@@ -157,6 +157,7 @@ mod tests {
             include_str!("pages/fund.rs"),
             include_str!("pages/cases.rs"),
             include_str!("pages/cards.rs"),
+            include_str!("pages/reports.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {

@@ -93,6 +93,14 @@ const NAV: &[(&str, &[NavItem])] = &[
         ],
     ),
     (
+        "nav.group.reports",
+        &[NavItem {
+            href: "/reports",
+            key: "nav.reports",
+            action: Action::ViewReports,
+        }],
+    ),
+    (
         "nav.group.settings",
         &[
             NavItem {

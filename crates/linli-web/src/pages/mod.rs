@@ -6,6 +6,7 @@ pub mod cases;
 pub mod fund;
 mod home;
 pub mod places;
+mod reports;
 pub mod residents;
 mod roster;
 pub mod users;
@@ -64,6 +65,7 @@ pub fn routes(t: Table) -> Table {
     let t = cards::routes(t);
     let t = cases::routes(t);
     let t = fund::routes(t);
+    let t = reports::routes(t);
     let t = roster::routes(t);
     let t = residents::routes(t);
     let t = users::routes(t);

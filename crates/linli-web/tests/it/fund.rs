@@ -581,3 +581,28 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+both_engines!(the_dashboard_shows_every_indicator_with_its_wording_and_charts);
+
+async fn the_dashboard_shows_every_indicator_with_its_wording_and_charts(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    give(&app, &admin, 30000, true).await;
+    let mut b = app.signed_in("admin").await;
+    let (status, html) = b.get_text("/reports?from=2026-01-01&to=2026-12-31").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("fund.raised_total") && html.contains("300元"),
+        "the figure and its wording"
+    );
+    assert!(html.contains("暂无数据"), "modules not built say so");
+    assert!(
+        html.contains("<svg") && html.contains("¥300.00"),
+        "a chart with direct labels"
+    );
+    let mut head = app.signed_in("louzhang").await;
+    assert_eq!(head.get("/reports").await.status(), StatusCode::FORBIDDEN);
+}
