@@ -760,11 +760,11 @@ pub fn populate_fund(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     }
     // Partner units, year by year.
     let partners = [
-        ("市电业局", 3000),
-        ("第一中学", 1000),
-        ("绿苑社区医疗服务站", 1500),
-        ("东安区供电局", 2000),
-        ("东安区城管局", 1000),
+        ("市电业局", 1500),
+        ("第一中学", 500),
+        ("绿苑社区医疗服务站", 750),
+        ("东安区供电局", 1000),
+        ("东安区城管局", 500),
     ];
     let mut raised: i64 = 0;
     for year in 2011..=today.year() {
@@ -791,7 +791,7 @@ pub fn populate_fund(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
             raised += base;
         }
         // The yearly drive around 助残日 and 重阳节: residents give what they can.
-        for _ in 0..8 {
+        for _ in 0..5 {
             let (rid, name) = givers
                 .get(rng.below(givers.len() as u64) as usize)
                 .cloned()
