@@ -641,6 +641,31 @@ pub struct Disclosure {
     pub goods_fen: i64,
     pub donors: Vec<DisclosedDonation>,
     pub recipients: Vec<DisclosedPayment>,
+    /// Money received this month by kind of donor (居民, 共建单位, 社会人士, 匿名), in fen.
+    pub income_by_kind: Vec<(String, i64)>,
+}
+
+/// The year so far, up to the end of a disclosed month: money in, money out, people helped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct YearToDate {
+    pub income_fen: i64,
+    pub spending_fen: i64,
+    pub helped: i64,
+}
+
+pub fn year_to_date(c: &mut dyn Conn, community_id: i64, month: &str) -> Result<YearToDate> {
+    let year = month.get(..4).unwrap_or("0000");
+    let (from, to) = (format!("{year}-01-01"), format!("{month}-31"));
+    let (income, helped) = totals(c, community_id, &from, &to)?;
+    let spending = c.count(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM fund_disbursements WHERE community_id = ? AND status = 'paid' AND paid_on >= ? AND paid_on <= ?",
+        params![community_id, from, to],
+    )?;
+    Ok(YearToDate {
+        income_fen: income,
+        spending_fen: spending,
+        helped,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -680,6 +705,7 @@ pub fn disclosure(c: &mut dyn Conn, community_id: i64, month: &str) -> Result<Di
         goods_fen: 0,
         donors: Vec::new(),
         recipients: Vec::new(),
+        income_by_kind: Vec::new(),
     };
     for d in donations(c, community_id, &first, &last)? {
         if d.reversed {
@@ -690,6 +716,13 @@ pub fn disclosure(c: &mut dyn Conn, community_id: i64, month: &str) -> Result<Di
             out.goods_fen += d.amount_fen;
         } else {
             out.income_fen += d.amount_fen;
+            let label = DonorKind::parse(&d.donor_kind)
+                .map_or("其他", DonorKind::label_zh)
+                .to_string();
+            match out.income_by_kind.iter_mut().find(|(k, _)| *k == label) {
+                Some(e) => e.1 += d.amount_fen,
+                None => out.income_by_kind.push((label, d.amount_fen)),
+            }
         }
         let named = if d.donor_kind == "anonymous" {
             None

@@ -150,9 +150,10 @@ async fn disclosure(
     ctx: Ctx,
     Query(q): Query<DisclosureQuery>,
 ) -> Result<Json<Value>, AppError> {
-    let (place, d) = ops::disclosure_data(&state, &ctx, &q).await?;
+    let (place, d, ytd, _) = ops::disclosure_data(&state, &ctx, &q).await?;
     let mut v = json!(d);
     v["community"] = json!(place.name);
+    v["year_to_date"] = json!(ytd);
     Ok(Json(v))
 }
 

@@ -1184,7 +1184,15 @@ pub async fn disclosure_data(
     state: &AppState,
     ctx: &Ctx,
     q: &DisclosureQuery,
-) -> Result<(Place, fund::Disclosure), AppError> {
+) -> Result<
+    (
+        Place,
+        fund::Disclosure,
+        fund::YearToDate,
+        Option<fund::Decision>,
+    ),
+    AppError,
+> {
     let month = q
         .month
         .clone()
@@ -1212,7 +1220,9 @@ pub async fn disclosure_data(
                 }
             };
             let d = fund::disclosure(c, place.id, &month)?;
-            Ok((place, d))
+            let ytd = fund::year_to_date(c, place.id, &month)?;
+            let decision = fund::decision(c, place.id)?;
+            Ok((place, d, ytd, decision))
         })
         .await
 }
@@ -1223,7 +1233,7 @@ async fn disclosure_page(
     Query(q): Query<DisclosureQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (place, d) = disclosure_data(&state, &ctx, &q).await?;
+    let (place, d, ytd, decision) = disclosure_data(&state, &ctx, &q).await?;
     let body = html! {
         article.disclosure {
             h2 { (place.name) " " (t(lang, "fund.title")) br; (month_label(lang, &d.month)) " " (t(lang, "fund.disclosure")) }
@@ -1236,6 +1246,10 @@ async fn disclosure_page(
                     @if d.goods_fen > 0 { tr { th { (t(lang, "fund.goods_in")) } td.num { "¥" (yuan(d.goods_fen)) } } }
                 }
             }
+            @if !d.income_by_kind.is_empty() {
+                p.by-kind { (t(lang, "fund.income_by_kind")) "：" @for (i, (k, v)) in d.income_by_kind.iter().enumerate() { @if i > 0 { "；" } (k) " ¥" (yuan(*v)) } }
+            }
+            p.by-kind { (tf(lang, "fund.year_to_date", &[("income", &yuan(ytd.income_fen)), ("spending", &yuan(ytd.spending_fen)), ("helped", &ytd.helped.to_string())])) }
             h3 { (t(lang, "fund.donors")) }
             @if d.donors.is_empty() { p.hint { (t(lang, "fund.none_this_month")) } } @else {
                 table.table.compact {
@@ -1251,6 +1265,8 @@ async fn disclosure_page(
                 }
             }
             p.hint { (t(lang, "fund.disclosure_hint")) }
+            @if let Some(dec) = &decision { p.hint { (tf(lang, "fund.disclosure_basis", &[("date", &dec.decided_on)])) } }
+            p.hint { (tf(lang, "fund.posting_period", &[("from", &today(&ctx).format("%Y-%m-%d").to_string()), ("to", &(today(&ctx) + chrono::Duration::days(6)).format("%Y-%m-%d").to_string())])) }
             p.disclosure-sign { (committee_name(&place.name)) "　" (today(&ctx).format("%Y年%m月%d日")) }
         }
         form.no-print.month-form method="get" action="/disclosure/fund" {

@@ -452,6 +452,16 @@ async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients
         .await
         .unwrap();
     assert!(html.contains("夏**") && html.contains("爱心人士") && !html.contains("夏胜林"));
+    assert!(
+        html.contains("公示期") && html.contains("本年累计") && html.contains("居民会议决定"),
+        "posting period, year so far, basis"
+    );
+    assert_eq!(d["year_to_date"]["spending_fen"], 8000);
+    assert_eq!(
+        d["income_by_kind"].as_array().unwrap().len(),
+        2,
+        "residents and other people: {d}"
+    );
 }
 
 async fn the_fund_pages_work(engine: Engine) {
