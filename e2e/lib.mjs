@@ -77,7 +77,10 @@ export async function newPage(browser, { viewport = DESKTOP, mobile = false } = 
     }
   });
   page.on('requestfailed', (req) => {
-    if (req.resourceType() !== 'document' && !req.url().endsWith('/favicon.ico')) {
+    // ERR_ABORTED is the browser cancelling a sub-resource because the page navigated on
+    // (a form submitted while the favicon was still loading): not a problem of the page.
+    const aborted = (req.failure()?.errorText ?? '').includes('ERR_ABORTED');
+    if (!aborted && req.resourceType() !== 'document' && !req.url().endsWith('/favicon.ico')) {
       problems.push(`${req.method()} ${req.url()} failed: ${req.failure()?.errorText}`);
     }
   });
