@@ -501,3 +501,60 @@ pub fn steps_due(c: &mut dyn Conn, community_id: i64, until: &str) -> Result<Vec
     .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?, PlacePath::parse(&r.text(5)?).ok_or_else(|| StoreError::Db("malformed path".into()))?)))
     .collect()
 }
+
+// ---- convenience service stations ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Station {
+    pub id: i64,
+    pub name: String,
+    pub keeper: Option<String>,
+    pub services: String,
+    pub hours: String,
+    pub location: String,
+    pub contact: String,
+}
+
+pub struct StationInput {
+    pub name: String,
+    pub keeper_resident_id: Option<i64>,
+    pub services: String,
+    pub hours: String,
+    pub location: String,
+    pub contact: String,
+}
+
+pub fn create_station(
+    c: &mut dyn Conn,
+    community_id: i64,
+    s: &StationInput,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO service_stations (community_id, name, keeper_resident_id, services, hours, location, contact, active, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
+        params![community_id, s.name.clone(), s.keeper_resident_id, s.services.clone(), s.hours.clone(), s.location.clone(), s.contact.clone(), now_text(now)],
+    )
+}
+
+/// The community's open stations, with their keepers' names.
+pub fn stations(c: &mut dyn Conn, community_id: i64) -> Result<Vec<Station>> {
+    c.query(
+        "SELECT s.id, s.name, r.name, s.services, s.hours, s.location, s.contact FROM service_stations s
+         LEFT JOIN residents r ON r.id = s.keeper_resident_id WHERE s.community_id = ? AND s.active = 1 ORDER BY s.id",
+        params![community_id],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Station {
+            id: r.int(0)?,
+            name: r.text(1)?,
+            keeper: r.opt_text(2)?,
+            services: r.text(3)?,
+            hours: r.text(4)?,
+            location: r.text(5)?,
+            contact: r.text(6)?,
+        })
+    })
+    .collect()
+}

@@ -36,6 +36,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "assistance",
         sql: include_str!("../migrations/0005_assistance.sql"),
     },
+    Migration {
+        version: 6,
+        name: "service_stations",
+        sql: include_str!("../migrations/0006_service_stations.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

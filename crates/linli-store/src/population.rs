@@ -1226,6 +1226,33 @@ pub fn populate_assistance(c: &mut dyn Conn, community_id: i64, now: DateTime<Ut
         "王建华",
     )?;
     store::set_case_status(c, k, "monitoring", "", now)?;
+    // 张君's bicycle stand became the community's convenience service station; two more like it.
+    store::create_station(
+        c,
+        community_id,
+        &store::StationInput {
+            name: "张君便民服务站".into(),
+            keeper_resident_id: Some(zhang.0),
+            services: "自行车修理、打气、配钥匙、代收快递".into(),
+            hours: "每天 7:00–18:00".into(),
+            location: "20号楼东侧".into(),
+            contact: "0453-6251234".into(),
+        },
+        now,
+    )?;
+    store::create_station(
+        c,
+        community_id,
+        &store::StationInput {
+            name: "老王理发点".into(),
+            keeper_resident_id: None,
+            services: "理发（老人半价）、上门理发".into(),
+            hours: "周二至周日 8:00–17:00".into(),
+            location: "社区服务中心一楼".into(),
+            contact: "".into(),
+        },
+        now,
+    )?;
     // 低保 and hardship families: festival visits.
     let families = c.query(
         "SELECT DISTINCT r.id, r.household_id, r.place_path FROM residents r JOIN resident_tags t ON t.resident_id = r.id JOIN tag_kinds g ON g.id = t.tag_id

@@ -158,6 +158,7 @@ mod tests {
             include_str!("pages/cases.rs"),
             include_str!("pages/cards.rs"),
             include_str!("pages/reports.rs"),
+            include_str!("pages/stations.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {

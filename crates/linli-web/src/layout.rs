@@ -86,6 +86,11 @@ const NAV: &[(&str, &[NavItem])] = &[
                 action: Action::ViewResidents,
             },
             NavItem {
+                href: "/stations",
+                key: "nav.stations",
+                action: Action::ViewResidents,
+            },
+            NavItem {
                 href: "/fund",
                 key: "nav.fund",
                 action: Action::ViewFund,

@@ -154,6 +154,48 @@ async fn complete_step(
     ))
 }
 
+#[derive(Deserialize)]
+struct StationBody {
+    name: String,
+    #[serde(default)]
+    keeper_resident_id: Option<i64>,
+    services: String,
+    #[serde(default)]
+    hours: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    contact: String,
+}
+
+async fn create_station(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(b): Json<StationBody>,
+) -> Result<Response, AppError> {
+    let id = crate::pages::stations::create(
+        &state,
+        &ctx,
+        &b.name,
+        b.keeper_resident_id,
+        &b.services,
+        &b.hours,
+        &b.location,
+        &b.contact,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+}
+
+async fn list_stations(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
+    let community = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
+    let all = state
+        .db
+        .read(move |c| store::stations(c, community))
+        .await?;
+    Ok(Json(json!({"total": all.len(), "items": all})))
+}
+
 fn doc(operation_id: &'static str, summary: &'static str, body: Option<Value>) -> ApiDoc {
     ApiDoc {
         operation_id,
@@ -193,6 +235,12 @@ pub fn routes(t: Table) -> Table {
                 "resident_id": {"type": "integer"}, "kind": {"type": "string", "enum": ["dibao", "public_housing", "medical_aid", "temporary_aid", "disability_allowance"]},
                 "accepted_on": {"type": "string", "format": "date"}, "case_id": {"type": "integer"}, "special": {"type": "boolean"}, "entrusted": {"type": "boolean"}}}))),
         create_application)
+    .api(Method::GET, "/api/v1/stations", Policy::Signed(Action::ViewResidents), doc("stations_list", "The community's convenience service stations", None), list_stations)
+    .api(Method::POST, "/api/v1/stations", Policy::Signed(Action::ManageCases),
+        doc("stations_create", "Register a convenience service station",
+            Some(json!({"type": "object", "required": ["name", "services"], "properties": {"name": {"type": "string"}, "keeper_resident_id": {"type": "integer"},
+                "services": {"type": "string"}, "hours": {"type": "string"}, "location": {"type": "string"}, "contact": {"type": "string"}}}))),
+        create_station)
     .api(Method::GET, "/api/v1/applications/{id}", Policy::Signed(Action::ViewCases), doc("applications_get", "One application with its steps", None), get_application)
     .api(Method::POST, "/api/v1/applications/{id}/steps", Policy::Signed(Action::ManageCases),
         doc("applications_complete_step", "Mark a step of an application done",

@@ -67,10 +67,12 @@ async fn cards(
     .format("%Y-%m-%d")
     .to_string();
     let (bid, bpath) = (building.id, building.path.clone());
-    let (neighbours, heads) = state
+    let community = caller.community_id().unwrap_or(0);
+    let (neighbours, heads, stations) = state
         .db
         .read(move |c| {
             let n = registry::card_neighbours(c, bid, &adults)?;
+            let stations = linli_store::assistance::stations(c, community)?;
             // The building heads whose grant covers this building.
             let heads: Vec<String> = users::list_within(c, std::slice::from_ref(&bpath))?
                 .into_iter()
@@ -80,7 +82,7 @@ async fn cards(
                 })
                 .map(|(u, _)| u.display_name)
                 .collect();
-            Ok::<_, AppError>((n, heads))
+            Ok::<_, AppError>((n, heads, stations))
         })
         .await?;
     let of_unit = |u: &Place| -> Vec<&CardNeighbour> {
@@ -119,6 +121,9 @@ async fn cards(
                         }
                     }
                     p { strong { (t(lang, "cards.head")) "：" } (if heads.is_empty() { t(lang, "cards.no_head") } else { heads.join("、") }) }
+                    @if let Some(st) = stations.first() {
+                        p.card-station { strong { (t(lang, "cards.station")) "：" } (st.name) "（" (st.location) "）" (st.services) }
+                    }
                     p.card-emergency { (t(lang, "cards.emergency")) }
                 }
             }

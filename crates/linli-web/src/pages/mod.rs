@@ -9,6 +9,7 @@ pub mod places;
 mod reports;
 pub mod residents;
 mod roster;
+pub mod stations;
 pub mod users;
 
 use crate::ctx::safe_local_path;
@@ -66,6 +67,7 @@ pub fn routes(t: Table) -> Table {
     let t = cases::routes(t);
     let t = fund::routes(t);
     let t = reports::routes(t);
+    let t = stations::routes(t);
     let t = roster::routes(t);
     let t = residents::routes(t);
     let t = users::routes(t);

@@ -295,3 +295,51 @@ async fn neighbour_cards_show_consenting_neighbours_and_the_building_head(engine
         "never another building's card"
     );
 }
+
+both_engines!(a_service_station_reaches_the_neighbour_cards_and_the_public_page);
+
+async fn a_service_station_reaches_the_neighbour_cards_and_the_public_page(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let zhang = resident(&app, "张君").await;
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/stations",
+            Some(json!({"name": "", "services": "修车"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = app
+        .api(&worker, Method::POST, "/api/v1/stations", Some(json!({"name": "张君便民服务站", "keeper_resident_id": zhang, "services": "自行车修理、打气", "hours": "7:00-18:00", "location": "20号楼东侧"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let html = reqwest::get(format!("{}/public/stations", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("张君便民服务站") && html.contains("自行车修理"),
+        "public, no sign-in"
+    );
+    let three = app.place_id("building", "3号楼").await;
+    let mut head = app.signed_in("louzhang").await;
+    let (_, html) = head
+        .get_text(&format!("/neighbor-cards?building={three}"))
+        .await;
+    assert!(html.contains("张君便民服务站"), "on the cards");
+    let (status, _) = app
+        .api(
+            &app.token("louzhang").await,
+            Method::POST,
+            "/api/v1/stations",
+            Some(json!({"name": "x", "services": "y"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
