@@ -50,6 +50,19 @@ impl Ctx {
         id: i64,
         after: serde_json::Value,
     ) -> linli_store::audit::Event<'a> {
+        self.audit_change(community, action, kind, id, None, after)
+    }
+
+    /// [`Ctx::audit_event`] with the object's state before the change.
+    pub fn audit_change<'a>(
+        &'a self,
+        community: i64,
+        action: &'a str,
+        kind: &'a str,
+        id: i64,
+        before: Option<serde_json::Value>,
+        after: serde_json::Value,
+    ) -> linli_store::audit::Event<'a> {
         let caller = self.caller.as_ref();
         linli_store::audit::Event {
             at: self.now,
@@ -59,7 +72,7 @@ impl Ctx {
             action,
             object_kind: kind,
             object_id: Some(id.to_string()),
-            before: None,
+            before,
             after: Some(after),
             request_id: Some(&self.rid),
         }

@@ -81,6 +81,19 @@ pub struct CaseDraft {
     pub next_review_on: Option<String>,
 }
 
+/// An optional date field as typed: empty is `None`, anything else must be a date.
+fn optional_date(raw: Option<&str>, field: &'static str) -> Result<Option<String>, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Ok(Some(
+            linli_core::dates::parse_date(s)
+                .ok_or(AppError::invalid("date_bad", field))?
+                .format("%Y-%m-%d")
+                .to_string(),
+        )),
+        None => Ok(None),
+    }
+}
+
 pub async fn create_case(state: &AppState, ctx: &Ctx, d: CaseDraft) -> Result<i64, AppError> {
     let caller = ctx.caller()?.clone();
     let community = caller.community_id().ok_or(AppError::NotFound)?;
@@ -136,20 +149,7 @@ pub async fn create_case(state: &AppState, ctx: &Ctx, d: CaseDraft) -> Result<i6
             .ok_or(AppError::invalid("legal_basis_bad", "legal_basis"))?,
         None => assistance::LegalBasis::Statutory,
     };
-    let consent_on = match d
-        .consent_on
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(s) => Some(
-            linli_core::dates::parse_date(s)
-                .ok_or(AppError::invalid("date_bad", "consent_on"))?
-                .format("%Y-%m-%d")
-                .to_string(),
-        ),
-        None => None,
-    };
+    let consent_on = optional_date(d.consent_on.as_deref(), "consent_on")?;
     // PIPL §29: sensitive hardship (illness, disability) rests on separate consent or a duty.
     if assistance::needs_sensitive_basis(&kinds)
         && basis == assistance::LegalBasis::Consent
@@ -157,20 +157,7 @@ pub async fn create_case(state: &AppState, ctx: &Ctx, d: CaseDraft) -> Result<i6
     {
         return Err(AppError::invalid("consent_date_missing", "consent_on"));
     }
-    let review = match d
-        .next_review_on
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(s) => Some(
-            linli_core::dates::parse_date(s)
-                .ok_or(AppError::invalid("date_bad", "next_review_on"))?
-                .format("%Y-%m-%d")
-                .to_string(),
-        ),
-        None => None,
-    };
+    let review = optional_date(d.next_review_on.as_deref(), "next_review_on")?;
     let input = CaseInput {
         household_id: who.1,
         resident_id: who.0,

@@ -999,7 +999,6 @@ async fn close_submit(
         .ok_or(AppError::invalid("date_bad", "on"))?
         .format("%Y-%m-%d")
         .to_string();
-    let caller = ctx.caller()?.clone();
     let ctx2 = ctx.clone();
     state
         .db
@@ -1007,18 +1006,14 @@ async fn close_submit(
             registry::close(c, id, &f.status, &on, ctx2.now)?;
             audit::append(
                 c,
-                &audit::Event {
-                    at: ctx2.now,
-                    community_id: Some(r.community_id),
-                    actor_user_id: Some(caller.user.id),
-                    actor: &caller.user.username,
-                    action: "resident.close",
-                    object_kind: "resident",
-                    object_id: Some(id.to_string()),
-                    before: Some(json!({"status": r.status})),
-                    after: Some(json!({"status": f.status, "closed_on": on})),
-                    request_id: Some(&ctx2.rid),
-                },
+                &ctx2.audit_change(
+                    r.community_id,
+                    "resident.close",
+                    "resident",
+                    id,
+                    Some(json!({"status": r.status})),
+                    json!({"status": f.status, "closed_on": on}),
+                ),
             )?;
             Ok::<_, AppError>(())
         })
@@ -1122,7 +1117,6 @@ async fn anonymize_submit(
             "flash.anonymize_confirm",
         ));
     }
-    let caller = ctx.caller()?.clone();
     let ctx2 = ctx.clone();
     state
         .db
@@ -1130,18 +1124,14 @@ async fn anonymize_submit(
             registry::anonymize(c, id, ctx2.now)?;
             audit::append(
                 c,
-                &audit::Event {
-                    at: ctx2.now,
-                    community_id: Some(r.community_id),
-                    actor_user_id: Some(caller.user.id),
-                    actor: &caller.user.username,
-                    action: "resident.anonymize",
-                    object_kind: "resident",
-                    object_id: Some(id.to_string()),
-                    before: Some(json!({"status": r.status})),
-                    after: Some(json!({"status": "anonymized"})),
-                    request_id: Some(&ctx2.rid),
-                },
+                &ctx2.audit_change(
+                    r.community_id,
+                    "resident.anonymize",
+                    "resident",
+                    id,
+                    Some(json!({"status": r.status})),
+                    json!({"status": "anonymized"}),
+                ),
             )?;
             Ok::<_, AppError>(())
         })
