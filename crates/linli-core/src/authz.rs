@@ -49,10 +49,25 @@ pub enum Action {
     ViewCases,
     /// Open cases, record help, run applications.
     ManageCases,
+    /// Venues, courses, enrolments and attendance (学习).
+    ViewLearning,
+    ManageLearning,
+    /// The employment station: job seekers, openings, placements, follow-ups.
+    ViewEmployment,
+    ManageEmployment,
+    /// Partner units, agreements, the joint committee, the three lists (a liaison: own unit only).
+    ViewPartners,
+    ManagePartners,
+    /// A partner liaison records its unit's activities and claims needs (staff may too).
+    ActForPartner,
+    /// Residents' issue reports (民生诉求): read, triage and assign, post progress.
+    ViewAffairs,
+    ManageAffairs,
+    WorkAffairs,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 33] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -76,6 +91,16 @@ impl Action {
         Action::ViewReports,
         Action::ViewCases,
         Action::ManageCases,
+        Action::ViewLearning,
+        Action::ManageLearning,
+        Action::ViewEmployment,
+        Action::ManageEmployment,
+        Action::ViewPartners,
+        Action::ManagePartners,
+        Action::ActForPartner,
+        Action::ViewAffairs,
+        Action::ManageAffairs,
+        Action::WorkAffairs,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -103,6 +128,16 @@ impl Action {
             Action::ViewReports => "view_reports",
             Action::ViewCases => "view_cases",
             Action::ManageCases => "manage_cases",
+            Action::ViewLearning => "view_learning",
+            Action::ManageLearning => "manage_learning",
+            Action::ViewEmployment => "view_employment",
+            Action::ManageEmployment => "manage_employment",
+            Action::ViewPartners => "view_partners",
+            Action::ManagePartners => "manage_partners",
+            Action::ActForPartner => "act_for_partner",
+            Action::ViewAffairs => "view_affairs",
+            Action::ManageAffairs => "manage_affairs",
+            Action::WorkAffairs => "work_affairs",
         }
     }
 }
@@ -131,6 +166,16 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         ViewReports => matches!(role, Admin | Worker | Finance),
         ViewCases => matches!(role, Admin | Worker | BuildingHead),
         ManageCases => matches!(role, Admin | Worker),
+        ViewLearning | ViewEmployment => matches!(role, Admin | Worker | Finance),
+        ManageLearning | ManageEmployment => matches!(role, Admin | Worker),
+        // A liaison sees its own unit (the handler narrows to grant.partner_id).
+        ViewPartners => matches!(role, Admin | Worker | Finance | Partner),
+        ManagePartners => matches!(role, Admin | Worker),
+        ActForPartner => matches!(role, Admin | Worker | Partner),
+        // A building head sees and reports issues in their buildings; a liaison those assigned to its unit.
+        ViewAffairs => matches!(role, Admin | Worker | BuildingHead | Partner),
+        ManageAffairs => matches!(role, Admin | Worker),
+        WorkAffairs => matches!(role, Admin | Worker | Partner),
     }
 }
 

@@ -13,7 +13,9 @@ pub mod audit;
 mod db;
 mod error;
 pub mod fund;
+pub mod learning;
 pub mod migrate;
+pub mod partners;
 mod pg;
 pub mod places;
 mod pool;
@@ -23,6 +25,7 @@ pub mod reports;
 pub mod setup;
 mod sqlite;
 pub mod users;
+pub mod visits;
 
 pub use db::{Conn, Db, DbConfig, Dialect, Row, Value, now_text};
 pub use error::StoreError;

@@ -41,6 +41,21 @@ const MIGRATIONS: &[Migration] = &[
         name: "service_stations",
         sql: include_str!("../migrations/0006_service_stations.sql"),
     },
+    Migration {
+        version: 7,
+        name: "learning",
+        sql: include_str!("../migrations/0007_learning.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "partners",
+        sql: include_str!("../migrations/0008_partners.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "visits",
+        sql: include_str!("../migrations/0009_visits.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

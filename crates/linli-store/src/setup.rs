@@ -216,6 +216,9 @@ pub fn populate_demo(db: &Db, now: DateTime<Utc>) -> Result<u64> {
         let n = population::populate(c, community_id, now, true)?;
         population::populate_fund(c, community_id, now)?;
         population::populate_assistance(c, community_id, now)?;
+        crate::learning::populate_demo(c, community_id, now)?;
+        crate::partners::populate_demo(c, community_id, now)?;
+        crate::visits::populate_demo(c, community_id, now)?;
         audit::append(
             c,
             &audit::Event {

@@ -87,10 +87,29 @@ fn parse(text: &'static str) -> HashMap<&'static str, &'static str> {
         .collect()
 }
 
-static ZH: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| parse(include_str!("../messages/zh-CN.txt")));
-static EN: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| parse(include_str!("../messages/en.txt")));
+/// One pair of files per module, so each module owns its strings: `messages/<module>.zh-CN.txt`
+/// and `messages/<module>.en.txt` (the shared ones are `zh-CN.txt` and `en.txt`).
+const ZH_FILES: &[&str] = &[
+    include_str!("../messages/zh-CN.txt"),
+    include_str!("../messages/learning.zh-CN.txt"),
+    include_str!("../messages/partners.zh-CN.txt"),
+    include_str!("../messages/visits.zh-CN.txt"),
+    include_str!("../messages/summary.zh-CN.txt"),
+];
+const EN_FILES: &[&str] = &[
+    include_str!("../messages/en.txt"),
+    include_str!("../messages/learning.en.txt"),
+    include_str!("../messages/partners.en.txt"),
+    include_str!("../messages/visits.en.txt"),
+    include_str!("../messages/summary.en.txt"),
+];
+
+fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {
+    files.iter().flat_map(|f| parse(f)).collect()
+}
+
+static ZH: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| parse_all(ZH_FILES));
+static EN: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| parse_all(EN_FILES));
 
 fn catalogue(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
     match lang {
@@ -159,6 +178,10 @@ mod tests {
             include_str!("pages/cards.rs"),
             include_str!("pages/reports.rs"),
             include_str!("pages/stations.rs"),
+            include_str!("pages/learning.rs"),
+            include_str!("pages/partners.rs"),
+            include_str!("pages/visits.rs"),
+            include_str!("pages/summary.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {
@@ -182,6 +205,19 @@ mod tests {
             missing.is_empty(),
             "keys missing from the catalogue: {missing:?}"
         );
+    }
+
+    #[test]
+    fn no_key_is_defined_twice() {
+        for files in [ZH_FILES, EN_FILES] {
+            let mut seen = BTreeSet::new();
+            let dup: Vec<_> = files
+                .iter()
+                .flat_map(|f| parse(f).into_keys())
+                .filter(|k| !seen.insert(*k))
+                .collect();
+            assert!(dup.is_empty(), "keys defined in two message files: {dup:?}");
+        }
     }
 
     #[test]

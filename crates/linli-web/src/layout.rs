@@ -81,6 +81,11 @@ const NAV: &[(&str, &[NavItem])] = &[
                 action: Action::ViewCases,
             },
             NavItem {
+                href: "/visits",
+                key: "nav.visits",
+                action: Action::ViewCases,
+            },
+            NavItem {
                 href: "/neighbor-cards",
                 key: "nav.cards",
                 action: Action::ViewResidents,
@@ -94,6 +99,36 @@ const NAV: &[(&str, &[NavItem])] = &[
                 href: "/fund",
                 key: "nav.fund",
                 action: Action::ViewFund,
+            },
+        ],
+    ),
+    (
+        "nav.group.learning",
+        &[
+            NavItem {
+                href: "/courses",
+                key: "nav.courses",
+                action: Action::ViewLearning,
+            },
+            NavItem {
+                href: "/employment",
+                key: "nav.employment",
+                action: Action::ViewEmployment,
+            },
+        ],
+    ),
+    (
+        "nav.group.linkage",
+        &[
+            NavItem {
+                href: "/partners",
+                key: "nav.partners",
+                action: Action::ViewPartners,
+            },
+            NavItem {
+                href: "/affairs",
+                key: "nav.affairs",
+                action: Action::ViewAffairs,
             },
         ],
     ),

@@ -2,7 +2,9 @@
 
 mod assistance;
 mod fund;
+mod learning;
 mod openapi;
+mod partners;
 mod places;
 pub mod reports;
 mod residents;
@@ -16,6 +18,8 @@ pub const PER_PAGE: i64 = 100;
 pub fn routes(t: Table) -> Table {
     let t = assistance::routes(t);
     let t = fund::routes(t);
+    let t = learning::routes(t);
+    let t = partners::routes(t);
     let t = places::routes(t);
     let t = reports::routes(t);
     let t = residents::routes(t);

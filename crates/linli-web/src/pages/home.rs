@@ -58,6 +58,9 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         None => None,
     };
     let due = super::cases::due_work(&state, &ctx).await?;
+    let visits_panel = super::visits::home_panel(&state, &ctx).await?;
+    let learning_panel = super::learning::home_panel(&state, &ctx).await?;
+    let partners_panel = super::partners::home_panel(&state, &ctx).await?;
     let count = |k: PlaceKind| {
         figures
             .as_ref()
@@ -98,6 +101,9 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                 }
             }
         }
+        (visits_panel)
+        (learning_panel)
+        (partners_panel)
         div.columns {
             section.panel {
                 h2 { (t(lang, "home.my_scope")) }

@@ -5,12 +5,16 @@ mod cards;
 pub mod cases;
 pub mod fund;
 mod home;
+pub mod learning;
+pub mod partners;
 pub mod places;
 mod reports;
 pub mod residents;
 mod roster;
 pub mod stations;
+mod summary;
 pub mod users;
+pub mod visits;
 
 use crate::ctx::safe_local_path;
 use crate::i18n::{ELDER_COOKIE, LANG_COOKIE, Lang, Prefs};
@@ -68,6 +72,10 @@ pub fn routes(t: Table) -> Table {
     let t = fund::routes(t);
     let t = reports::routes(t);
     let t = stations::routes(t);
+    let t = learning::routes(t);
+    let t = partners::routes(t);
+    let t = visits::routes(t);
+    let t = summary::routes(t);
     let t = roster::routes(t);
     let t = residents::routes(t);
     let t = users::routes(t);

@@ -1,0 +1,10 @@
+//! Partner units, agreements, the joint committee, the three lists and issue reports (issue 7).
+
+use crate::Result;
+use crate::db::Conn;
+use chrono::{DateTime, Utc};
+
+/// The demo community's partners records (called once by `setup::populate_demo`).
+pub fn populate_demo(_c: &mut dyn Conn, _community_id: i64, _now: DateTime<Utc>) -> Result<()> {
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! Holiday visit plans (节日慰问, issue 5).
+
+use crate::Result;
+use crate::db::Conn;
+use chrono::{DateTime, Utc};
+
+/// The demo community's visits records (called once by `setup::populate_demo`).
+pub fn populate_demo(_c: &mut dyn Conn, _community_id: i64, _now: DateTime<Utc>) -> Result<()> {
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Learning and the employment station (issue 6), on both engines.

@@ -1,0 +1,1 @@
+//! Partner linkage and issue reports (issue 7), on both engines.

@@ -1,0 +1,1 @@
+//! Holiday visit plans (issue 5), on both engines.
