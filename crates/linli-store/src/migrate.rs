@@ -56,6 +56,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "visits",
         sql: include_str!("../migrations/0009_visits.sql"),
     },
+    Migration {
+        version: 10,
+        name: "summary",
+        sql: include_str!("../migrations/0010_summary.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

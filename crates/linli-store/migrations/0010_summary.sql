@@ -1,0 +1,3 @@
+-- the annual summary: the community's editable template and saved drafts.
+-- (reserved; filled in by the module)
+SELECT 1;
