@@ -11,23 +11,6 @@ use crate::workdays::Calendar;
 use chrono::{Days, Months, NaiveDate};
 use serde::Serialize;
 
-/// The same shape as the enums of [`crate::fund`]: the code is stored and sent over the API
-/// (a contract: never rename one), the label is what people read.
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $code:literal, $zh:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
-            pub fn parse(s: &str) -> Option<$name> { $name::ALL.iter().copied().find(|v| v.as_str() == s.trim()) }
-        }
-    };
-}
-
 code_enum!(
     /// What hardship a case is about. A case may have several (an elderly person living alone
     /// who is also ill).

@@ -78,7 +78,7 @@ pub const CATALOGUE: &[Indicator] = &[
         "fraction",
         Rate,
         "learning",
-        "of distinct residents who completed vocational training, the share placed on or after the course start"
+        "of distinct residents who completed vocational training in the period (人数), the share with a placement (through the station or not) starting on or after that course's start; those without one count in the denominator only, and the details say how many have no follow-up at all (unknown)"
     ),
     ind!(
         "employment.reemployed",
@@ -197,84 +197,120 @@ fn suffix(counts: Counts) -> &'static str {
     }
 }
 
-/// A count the way reports write it, never more than the truth: 65 → `65名`, 653 → `600多名`,
-/// 2046 → `2000余人次`, 2000 → `2000人次`, 23,400 → `2万余`.
+/// `n` floored to two significant digits: 1999 → 1900, 2046 → 2000, 653 → 650, 65 → 65.
+/// Reports keep the leading figures and say "余/多" for the rest; keeping two digits says 1900余
+/// for 1999 (where one digit would say 1000余, true but a third short of the truth).
+fn floor_two_digits(n: i64) -> i64 {
+    let mut step = 1;
+    while n / step >= 100 {
+        step *= 10;
+    }
+    n / step * step
+}
+
+/// `w` ten-thousandths written as 万 with at most one decimal: 60000 → `6`, 59000 → `5.9`.
+fn wan(w: i64) -> String {
+    let (whole, tenth) = (w / 10_000, w % 10_000 / 1_000);
+    if tenth == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{tenth}")
+    }
+}
+
+/// A count the way reports write it, never more than the truth, keeping two significant
+/// digits: 65 → `65名`, 653 → `650多名`, 1999 → `1900余人次`, 2000 → `2000人次`,
+/// 2046 → `2000余人次`, 23,400 → `2.3万余小时`. Under 1000 the word is 多, from 1000 on 余.
 pub fn approx_count(n: i64, counts: Counts) -> String {
     let s = suffix(counts);
     if n < 100 {
         return format!("{n}{s}");
     }
-    if n >= 10_000 {
-        let wan = n / 10_000;
-        return if n % 10_000 == 0 {
-            format!("{wan}万{s}")
-        } else {
-            format!("{wan}万余{s}")
-        };
-    }
-    let (step, word) = if n >= 1000 {
-        (1000, "余")
+    let floor = floor_two_digits(n);
+    let word = if n >= 1000 { "余" } else { "多" };
+    let shown = if floor >= 10_000 {
+        format!("{}万", wan(floor))
     } else {
-        (100, "多")
+        floor.to_string()
     };
-    let floor = n / step * step;
     if floor == n {
-        format!("{n}{s}")
+        format!("{shown}{s}")
     } else {
-        format!("{floor}{word}{s}")
+        format!("{shown}{word}{s}")
     }
 }
 
-/// Money (fen) the way reports write it: ¥61,234.50 → `6万余元`, ¥60,000 → `6万元`,
-/// ¥59,999.99 → `5万余元`, ¥895 → `800余元`, ¥62 → `62元`.
+/// Money (fen) the way reports write it, two significant digits of the yuan, never rounded up:
+/// ¥61,234.50 → `6.1万余元`, ¥60,000 → `6万元`, ¥60,500 → `6万余元`, ¥59,999.99 → `5.9万余元`,
+/// ¥895 → `890余元`, ¥62 → `62元`, ¥62.50 → `62余元`.
 pub fn approx_money(fen: i64) -> String {
+    if fen < 0 {
+        return format!("-{}", approx_money(-fen));
+    }
     let yuan = fen / 100;
-    let exact = fen % 100 == 0;
-    if yuan >= 10_000 {
-        let wan = yuan / 10_000;
-        return if yuan % 10_000 == 0 && exact {
-            format!("{wan}万元")
-        } else {
-            format!("{wan}万余元")
-        };
-    }
-    if yuan >= 100 {
-        let step = if yuan >= 1000 { 1000 } else { 100 };
-        let floor = yuan / step * step;
-        return if floor == yuan && exact {
-            format!("{yuan}元")
-        } else {
-            format!("{floor}余元")
-        };
-    }
-    if exact {
-        format!("{yuan}元")
+    let floor = floor_two_digits(yuan);
+    let exact = floor == yuan && fen % 100 == 0;
+    let shown = if floor >= 10_000 {
+        format!("{}万", wan(floor))
     } else {
-        format!("{yuan}余元")
+        floor.to_string()
+    };
+    if exact {
+        format!("{shown}元")
+    } else {
+        format!("{shown}余元")
     }
 }
 
-/// A rate (0-1) the way reports write it, floored to the tens: 0.923 → `90%以上`, 0.9 → `90%`,
-/// 0.896 → `80%以上` (89.6% is not 90%以上), 0.05 → `5%`.
+/// A rate (0-1) the way reports write it, floored to the whole percent with 以上 when anything
+/// was dropped: 0.9 → `90%`, 0.9046 → `90%以上`, 0.923 → `92%以上`, 0.8999 and 0.896 →
+/// `89%以上` (89.6% is not 90%以上), 0.05 → `5%`.
 pub fn approx_rate(rate: f64) -> String {
     if !rate.is_finite() || rate <= 0.0 {
         return "0%".into();
     }
-    // Work in tenths of a percent, truncated: never round up.
-    let permille = (rate * 1000.0).floor() as i64;
-    let percent = permille / 10;
-    if percent < 10 {
-        return if permille % 10 == 0 {
-            format!("{percent}%")
-        } else {
-            format!("{percent}%以上")
-        };
-    }
-    let tens = percent / 10 * 10;
-    if tens == percent && permille % 10 == 0 {
-        format!("{tens}%")
+    // Hundred-thousandths, with a hair of tolerance so 0.29 (stored as 0.28999…) is still 29%.
+    let units = (rate * 100_000.0 + 1e-6).floor() as i64;
+    let percent = units / 1000;
+    if units % 1000 == 0 {
+        format!("{percent}%")
     } else {
-        format!("{tens}%以上")
+        format!("{percent}%以上")
+    }
+}
+
+/// The exact figure, for the note beside the rounded words: `2046人次`, `¥61,234.50`, `89.6%`.
+pub fn exact(ind: &Indicator, value: f64) -> String {
+    match ind.counts {
+        Counts::Money => {
+            let fen = value as i64;
+            let yuan = (fen / 100).abs();
+            let mut digits = yuan.to_string();
+            let mut grouped = String::new();
+            while digits.len() > 3 {
+                let tail = digits.split_off(digits.len() - 3);
+                grouped = format!(",{tail}{grouped}");
+            }
+            let sign = if fen < 0 { "-" } else { "" };
+            format!("{sign}¥{digits}{grouped}.{:02}", (fen % 100).abs())
+        }
+        Counts::Rate => {
+            let s = format!("{:.2}", value * 100.0);
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            format!("{s}%")
+        }
+        _ => format!("{}{}", value as i64, measure_word(ind)),
+    }
+}
+
+/// The measure word a report puts after an indicator's count where 人次/名/个 would read
+/// wrong: lectures are 次 (not 人次), partner units 家, issues 件.
+pub fn measure_word(ind: &Indicator) -> &'static str {
+    match ind.id {
+        "partners.lectures" => "次",
+        "partners.signed" => "家",
+        "affairs.resolved" => "件",
+        _ => suffix(ind.counts),
     }
 }
 
@@ -283,7 +319,13 @@ pub fn approx(ind: &Indicator, value: f64) -> String {
     match ind.counts {
         Counts::Money => approx_money(value as i64),
         Counts::Rate => approx_rate(value),
-        c => approx_count(value as i64, c),
+        c => {
+            let words = approx_count(value as i64, c);
+            match words.strip_suffix(suffix(c)) {
+                Some(stem) => format!("{stem}{}", measure_word(ind)),
+                None => words,
+            }
+        }
     }
 }
 
@@ -293,33 +335,67 @@ mod tests {
 
     #[test]
     fn counts_are_floored_never_rounded_up() {
-        assert_eq!(approx_count(1999, Counts::Times), "1000余人次");
+        assert_eq!(approx_count(1999, Counts::Times), "1900余人次");
         assert_eq!(approx_count(2000, Counts::Times), "2000人次");
         assert_eq!(approx_count(2046, Counts::Times), "2000余人次");
         assert_eq!(approx_count(2099, Counts::Times), "2000余人次");
-        assert_eq!(approx_count(653, Counts::Persons), "600多名");
+        assert_eq!(approx_count(653, Counts::Persons), "650多名");
+        assert_eq!(approx_count(605, Counts::Persons), "600多名");
+        assert_eq!(approx_count(600, Counts::Persons), "600名");
+        assert_eq!(approx_count(199, Counts::Persons), "190多名");
+        assert_eq!(approx_count(100, Counts::Persons), "100名");
+        assert_eq!(approx_count(99, Counts::Persons), "99名");
         assert_eq!(approx_count(65, Counts::Persons), "65名");
-        assert_eq!(approx_count(23_400, Counts::Hours), "2万余小时");
+        assert_eq!(approx_count(0, Counts::Persons), "0名");
+        assert_eq!(approx_count(9_999, Counts::Times), "9900余人次");
+        assert_eq!(approx_count(10_000, Counts::Times), "1万人次");
+        assert_eq!(approx_count(23_400, Counts::Hours), "2.3万余小时");
+        assert_eq!(approx_count(20_400, Counts::Hours), "2万余小时");
+        assert_eq!(approx_count(123_456, Counts::Times), "12万余人次");
     }
 
     #[test]
     fn money_is_written_in_wan_and_never_rounded_up() {
-        assert_eq!(approx_money(5_999_999), "5万余元");
+        // ¥59,999.99 is not 6万: it is 5.9万 and some.
+        assert_eq!(approx_money(5_999_999), "5.9万余元");
         assert_eq!(approx_money(6_000_000), "6万元");
-        assert_eq!(approx_money(6_123_450), "6万余元");
-        assert_eq!(approx_money(89_500), "800余元");
+        assert_eq!(approx_money(6_000_001), "6万余元");
+        assert_eq!(approx_money(6_050_000), "6万余元");
+        assert_eq!(approx_money(6_123_450), "6.1万余元");
+        assert_eq!(approx_money(89_500), "890余元");
         assert_eq!(approx_money(90_000), "900元");
         assert_eq!(approx_money(6_200), "62元");
+        assert_eq!(approx_money(6_250), "62余元");
+        assert_eq!(approx_money(0), "0元");
     }
 
     #[test]
     fn rates_say_yi_shang_only_when_true() {
         assert_eq!(approx_rate(0.9), "90%");
-        assert_eq!(approx_rate(0.923), "90%以上");
-        assert_eq!(approx_rate(0.8999), "80%以上");
-        assert_eq!(approx_rate(0.896), "80%以上");
+        assert_eq!(approx_rate(0.9046), "90%以上");
+        assert_eq!(approx_rate(0.923), "92%以上");
+        // 89.99% and 89.6% are not 90%以上.
+        assert_eq!(approx_rate(0.8999), "89%以上");
+        assert_eq!(approx_rate(0.896), "89%以上");
         assert_eq!(approx_rate(0.05), "5%");
+        assert_eq!(approx_rate(29.0 / 100.0), "29%");
         assert_eq!(approx_rate(1.0), "100%");
+        assert_eq!(approx_rate(0.0), "0%");
+    }
+
+    #[test]
+    fn the_exact_figure_is_kept_for_the_note() {
+        let money = find("fund.raised_total").unwrap();
+        assert_eq!(exact(money, 6_123_450.0), "¥61,234.50");
+        assert_eq!(exact(money, 5.0), "¥0.05");
+        let rate = find("learning.employment_rate").unwrap();
+        assert_eq!(exact(rate, 0.896), "89.6%");
+        assert_eq!(exact(rate, 0.9), "90%");
+        let times = find("learning.trainee_times").unwrap();
+        assert_eq!(exact(times, 2046.0), "2046人次");
+        let lectures = find("partners.lectures").unwrap();
+        assert_eq!(approx(lectures, 6.0), "6次");
+        assert_eq!(approx(find("partners.signed").unwrap(), 12.0), "12家");
     }
 
     #[test]

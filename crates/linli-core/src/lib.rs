@@ -4,6 +4,23 @@
 //! so that a rule (who may see which place, how an audit record is hashed, when a login is
 //! locked) is written once and read in one place.
 
+/// A closed list of codes: the code is stored and sent over the API (a contract: never rename
+/// one), the Chinese label is what people read. Used by every module's enums.
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $code:literal, $zh:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
+            pub fn parse(s: &str) -> Option<$name> { $name::ALL.iter().copied().find(|v| v.as_str() == s.trim()) }
+        }
+    };
+}
+
 pub mod assistance;
 pub mod authz;
 pub mod chain;
@@ -21,7 +38,9 @@ pub mod pinyin;
 pub mod place;
 pub mod role;
 pub mod roster;
+pub mod summary;
 mod text;
+pub mod visits;
 pub mod workdays;
 
 pub use authz::{Action, Decision, Grant, authorize};

@@ -26,6 +26,7 @@
 
 mod cell;
 mod csv_io;
+pub mod docx;
 mod error;
 mod table;
 mod text;

@@ -346,6 +346,7 @@ pub struct Application {
     pub special: bool,
     pub entrusted: bool,
     pub status: String,
+    pub decided_on: Option<String>,
     pub steps: Vec<Step>,
 }
 
@@ -401,7 +402,7 @@ fn steps_of(c: &mut dyn Conn, application_id: i64) -> Result<Vec<Step>> {
     .collect()
 }
 
-const APP_COLUMNS: &str = "a.id, a.community_id, a.resident_id, r.name, r.place_path, a.case_id, a.kind, a.accepted_on, a.special, a.entrusted, a.status";
+const APP_COLUMNS: &str = "a.id, a.community_id, a.resident_id, r.name, r.place_path, a.case_id, a.kind, a.accepted_on, a.special, a.entrusted, a.status, a.decided_on";
 
 fn app_from(c: &mut dyn Conn, r: &Row) -> Result<Application> {
     let id = r.int(0)?;
@@ -418,6 +419,7 @@ fn app_from(c: &mut dyn Conn, r: &Row) -> Result<Application> {
         special: r.bool(8)?,
         entrusted: r.bool(9)?,
         status: r.text(10)?,
+        decided_on: r.opt_text(11)?,
         steps: steps_of(c, id)?,
     })
 }
@@ -477,10 +479,16 @@ pub fn decide_application(c: &mut dyn Conn, id: i64, status: &str, on: &str) -> 
     if !matches!(status, "granted" | "refused" | "withdrawn") {
         return Err(StoreError::invalid("application_status_bad", "status"));
     }
-    c.execute(
-        "UPDATE applications SET status = ?, decided_on = ? WHERE id = ?",
+    let n = c.execute(
+        "UPDATE applications SET status = ?, decided_on = ? WHERE id = ? AND status = 'in_progress'",
         params![status, on, id],
     )?;
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            code: "application_decided_already",
+            field: None,
+        });
+    }
     Ok(())
 }
 

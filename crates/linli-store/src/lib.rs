@@ -23,6 +23,7 @@ pub mod population;
 pub mod registry;
 pub mod reports;
 pub mod setup;
+pub mod summary;
 mod sqlite;
 pub mod users;
 pub mod visits;

@@ -1074,6 +1074,7 @@ mod tests {
 /// A neighbour who agreed to be on the unit's neighbour card (睦邻卡).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CardNeighbour {
+    pub resident_id: i64,
     pub unit_id: i64,
     pub name: String,
     pub household: String,
@@ -1089,13 +1090,13 @@ pub fn card_neighbours(
     adults_born_by: &str,
 ) -> Result<Vec<CardNeighbour>> {
     c.query(
-        "SELECT r.unit_id, r.name, COALESCE(h.number, ''), CASE WHEN r.consent_volunteer_contact = 1 THEN r.phone END
+        "SELECT r.unit_id, r.name, COALESCE(h.number, ''), CASE WHEN r.consent_volunteer_contact = 1 THEN r.phone END, r.id
          FROM residents r LEFT JOIN households h ON h.id = r.household_id
          WHERE r.building_id = ? AND r.status = 'active' AND r.consent_neighbor_card = 1 AND r.birth_date <= ?
          ORDER BY r.unit_id, h.number, r.id",
         params![building_id, adults_born_by],
     )?
     .iter()
-    .map(|r| Ok(CardNeighbour { unit_id: r.int(0)?, name: r.text(1)?, household: r.text(2)?, phone: r.opt_text(3)? }))
+    .map(|r| Ok(CardNeighbour { resident_id: r.int(4)?, unit_id: r.int(0)?, name: r.text(1)?, household: r.text(2)?, phone: r.opt_text(3)? }))
     .collect()
 }

@@ -32,9 +32,20 @@ fn ok(ind: &'static Indicator, value: Value, records: String, extra: Value) -> F
 
 /// Every indicator of the catalogue for `community_id` between `from` and `to` (inclusive dates).
 pub fn compute(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<Vec<Figure>> {
+    compute_some(c, community_id, from, to, None)
+}
+
+/// [`compute`] for one indicator only (`Some(id)`), e.g. to time each one (bench-indicators).
+pub fn compute_some(
+    c: &mut dyn Conn,
+    community_id: i64,
+    from: &str,
+    to: &str,
+    only: Option<&str>,
+) -> Result<Vec<Figure>> {
     let end = format!("{to}T23:59:59.999999Z");
     let mut out = Vec::with_capacity(CATALOGUE.len());
-    for ind in CATALOGUE {
+    for ind in CATALOGUE.iter().filter(|i| only.is_none_or(|o| o == i.id)) {
         let fig = match ind.id {
             "registry.residents" => {
                 let n = c.count(
@@ -83,9 +94,79 @@ pub fn compute(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Res
                     json!({"cash_fen": b.cash_fen, "bank_fen": b.bank_fen, "goods_fen": b.goods_fen}),
                 )
             }
+            "learning.trainee_times" => {
+                let t = crate::learning::trainee_times(c, community_id, from, to)?;
+                ok(
+                    ind,
+                    json!(t.times),
+                    format!("/courses/completions?from={from}&to={to}"),
+                    json!({"times": t.times, "persons": t.persons}),
+                )
+            }
+            "learning.employment_rate" => {
+                let r = crate::learning::employment_rate(c, community_id, from, to)?;
+                ok(
+                    ind,
+                    json!(r.rate),
+                    format!("/courses/completions?from={from}&to={to}"),
+                    json!({"numerator": r.employed_persons, "denominator": r.completed_persons,
+                           "not_employed": r.not_employed_persons, "unknown": r.unknown_persons,
+                           "rate_known": r.rate_known, "persons": r.completed_persons}),
+                )
+            }
+            "employment.reemployed" => {
+                let r = crate::learning::reemployed(c, community_id, from, to)?;
+                ok(
+                    ind,
+                    json!(r.persons),
+                    "/employment/placements".into(),
+                    json!({"persons": r.persons, "times": r.times, "still_employed": r.still_employed,
+                           "left": r.left, "unknown": r.unknown, "not_followed_up": r.not_followed_up}),
+                )
+            }
             "assistance.households_helped" => {
                 let n = crate::assistance::households_helped(c, community_id, from, to)?;
                 ok(ind, json!(n), "/cases".into(), json!({}))
+            }
+            "partners.signed" => {
+                let n = crate::partners::signed_count(c, community_id, from, to)?;
+                ok(ind, json!(n), "/partners/agreements".into(), json!({}))
+            }
+            "partners.lectures" => {
+                let n = crate::partners::lectures_count(c, community_id, from, to)?;
+                ok(
+                    ind,
+                    json!(n),
+                    format!(
+                        "/partners/activities?kind=health_lecture&year={}",
+                        &to[..4.min(to.len())]
+                    ),
+                    json!({}),
+                )
+            }
+            "affairs.resolved" => {
+                let n = crate::partners::resolved_count(c, community_id, from, to)?;
+                ok(
+                    ind,
+                    json!(n),
+                    "/affairs?status=resolved_any".into(),
+                    json!({}),
+                )
+            }
+            "affairs.satisfaction" => {
+                // Of the issues resolved in the period that were rated; none rated is no rate.
+                let (pleased, rated) = crate::partners::satisfaction(c, community_id, from, to)?;
+                let rate = if rated > 0 {
+                    json!(pleased as f64 / rated as f64)
+                } else {
+                    Value::Null
+                };
+                ok(
+                    ind,
+                    rate,
+                    "/affairs?status=closed".into(),
+                    json!({"numerator": pleased, "denominator": rated}),
+                )
             }
             _ => Figure {
                 indicator: ind,

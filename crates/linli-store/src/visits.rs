@@ -1,10 +1,716 @@
-//! Holiday visit plans (节日慰问, issue 5).
+//! Holiday visit plans (节日走访慰问) and the neighbours who help on the neighbour cards, both of
+//! the assistance module. The list rules live in [`linli_core::visits`]; this module reads the
+//! facts they look at and keeps the plans.
 
 use crate::Result;
-use crate::db::Conn;
-use chrono::{DateTime, Utc};
+use crate::assistance::{self, HelpInput};
+use crate::db::{Conn, now_text};
+use crate::error::StoreError;
+use crate::params;
+use chrono::{DateTime, NaiveDate, Utc};
+use linli_core::PlacePath;
+use linli_core::visits::{self, Person, Progress, TargetStatus, VisitRule};
+use serde::Serialize;
 
-/// The demo community's visits records (called once by `setup::populate_demo`).
-pub fn populate_demo(_c: &mut dyn Conn, _community_id: i64, _now: DateTime<Utc>) -> Result<()> {
+pub struct PlanInput {
+    pub name: String,
+    pub occasion: String,
+    pub visit_on: NaiveDate,
+    pub rules: Vec<VisitRule>,
+    pub min_age: i32,
+    pub gift: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub id: i64,
+    #[serde(skip)]
+    pub community_id: i64,
+    pub name: String,
+    pub occasion: String,
+    pub visit_on: String,
+    pub rules: Vec<String>,
+    pub min_age: i64,
+    pub gift: String,
+    pub status: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub id: i64,
+    pub plan_id: i64,
+    pub household_id: Option<i64>,
+    pub resident_id: i64,
+    pub name: String,
+    pub building_id: Option<i64>,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    #[serde(skip)]
+    pub place_path: PlacePath,
+    pub reasons: Vec<String>,
+    pub added_by_hand: bool,
+    pub team: String,
+    pub status: String,
+    pub visited_on: Option<String>,
+    pub items: serde_json::Value,
+    pub amount_fen: Option<i64>,
+    pub participants: String,
+    pub note: String,
+    pub removed_reason: String,
+    /// Household members, for the route sheet ("3人").
+    pub members: i64,
+}
+
+const PLAN_COLUMNS: &str =
+    "id, community_id, name, occasion, visit_on, rules, min_age, gift, status, created_at";
+
+fn plan_from(r: &crate::Row) -> Result<Plan> {
+    Ok(Plan {
+        id: r.int(0)?,
+        community_id: r.int(1)?,
+        name: r.text(2)?,
+        occasion: r.text(3)?,
+        visit_on: r.text(4)?,
+        rules: split(&r.text(5)?),
+        min_age: r.int(6)?,
+        gift: r.text(7)?,
+        status: r.text(8)?,
+        created_at: r.text(9)?,
+    })
+}
+
+fn split(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The facts the list rules read, for every active resident some rule could apply to on `on`:
+/// a visiting tag in force that day, or an open or monitored case on them or their household.
+pub fn people(c: &mut dyn Conn, community_id: i64, on: &str) -> Result<Vec<Person>> {
+    let tags: Vec<&str> = VisitRule::ALL.iter().filter_map(|r| r.tag()).collect();
+    let marks = vec!["?"; tags.len()].join(", ");
+    let tag_filter = format!(
+        "FROM resident_tags t JOIN tag_kinds k ON k.id = t.tag_id
+         WHERE t.community_id = ? AND k.name IN ({marks})
+           AND (t.valid_from IS NULL OR t.valid_from <= ?) AND (t.valid_to IS NULL OR t.valid_to >= ?)"
+    );
+    let mut args: Vec<crate::Value> = vec![community_id.into()];
+    args.extend(tags.iter().map(|t| crate::Value::from(*t)));
+    args.push(on.into());
+    args.push(on.into());
+    let tagged = c.query(&format!("SELECT t.resident_id, k.name {tag_filter}"), &args)?;
+    let mut tag_map: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for r in &tagged {
+        tag_map.entry(r.int(0)?).or_default().push(r.text(1)?);
+    }
+    let cases = c.query(
+        "SELECT resident_id, household_id FROM cases WHERE community_id = ? AND status IN ('open', 'monitoring')",
+        params![community_id],
+    )?;
+    let mut case_people = std::collections::HashSet::new();
+    let mut case_households = std::collections::HashSet::new();
+    for r in &cases {
+        if let Some(id) = r.opt_int(0)? {
+            case_people.insert(id);
+        }
+        if let Some(h) = r.opt_int(1)? {
+            case_households.insert(h);
+        }
+    }
+    let mut sql_args: Vec<crate::Value> = vec![community_id.into()];
+    sql_args.extend(args.iter().cloned());
+    sql_args.push(community_id.into());
+    sql_args.push(community_id.into());
+    let rows = c.query(
+        &format!(
+            "SELECT r.id, r.household_id, r.birth_date, COALESCE(b.name, ''), COALESCE(u.name, ''), COALESCE(h.number, '')
+             FROM residents r
+             LEFT JOIN places b ON b.id = r.building_id
+             LEFT JOIN places u ON u.id = r.unit_id
+             LEFT JOIN households h ON h.id = r.household_id
+             WHERE r.community_id = ? AND r.status = 'active' AND (
+                 r.id IN (SELECT t.resident_id {tag_filter})
+                 OR r.id IN (SELECT resident_id FROM cases WHERE community_id = ? AND status IN ('open', 'monitoring') AND resident_id IS NOT NULL)
+                 OR r.household_id IN (SELECT household_id FROM cases WHERE community_id = ? AND status IN ('open', 'monitoring') AND household_id IS NOT NULL))
+             ORDER BY r.id"
+        ),
+        &sql_args,
+    )?;
+    rows.iter()
+        .map(|r| {
+            let id = r.int(0)?;
+            let household_id = r.opt_int(1)?;
+            Ok(Person {
+                resident_id: id,
+                household_id,
+                birth_date: r
+                    .opt_text(2)?
+                    .and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()),
+                tags: tag_map.remove(&id).unwrap_or_default(),
+                open_case: case_people.contains(&id)
+                    || household_id.is_some_and(|h| case_households.contains(&h)),
+                sort_key: (r.text(3)?, r.text(4)?, r.text(5)?),
+            })
+        })
+        .collect()
+}
+
+/// Creates a plan and its list, built by the rules from today's records. Returns the plan id
+/// and the number of households on the list.
+pub fn create_plan(
+    c: &mut dyn Conn,
+    community_id: i64,
+    p: &PlanInput,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(i64, usize)> {
+    let on = p.visit_on.format("%Y-%m-%d").to_string();
+    let at = now_text(now);
+    let codes: Vec<&str> = p.rules.iter().map(|r| r.as_str()).collect();
+    let id = c.insert(
+        "INSERT INTO visit_plans (community_id, name, occasion, visit_on, rules, min_age, gift, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![
+            community_id,
+            p.name.trim(),
+            p.occasion.clone(),
+            on.clone(),
+            codes.join(","),
+            i64::from(p.min_age),
+            p.gift.trim(),
+            user,
+            at.clone()
+        ],
+    )?;
+    // Tags in force when the list is built (for a plan dated ahead, today's 低保 list; for a
+    // plan entered afterwards, the day's); ages on the visit date (80 by the festival counts).
+    let facts_on = p
+        .visit_on
+        .min(linli_core::clock::shanghai(now).date())
+        .format("%Y-%m-%d")
+        .to_string();
+    let people = people(c, community_id, &facts_on)?;
+    let list = visits::build_list(&people, &p.rules, p.visit_on, p.min_age);
+    for t in &list {
+        let reasons: Vec<&str> = t.reasons.iter().map(|r| r.as_str()).collect();
+        insert_target(
+            c,
+            community_id,
+            id,
+            t.resident_id,
+            &reasons.join(","),
+            false,
+            &at,
+        )?;
+    }
+    Ok((id, list.len()))
+}
+
+fn insert_target(
+    c: &mut dyn Conn,
+    community_id: i64,
+    plan_id: i64,
+    resident_id: i64,
+    reasons: &str,
+    by_hand: bool,
+    at: &str,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO visit_targets (community_id, plan_id, household_id, resident_id, place_path, building_id, reasons, added_by_hand, updated_at)
+         SELECT r.community_id, ?, r.household_id, r.id, r.place_path, r.building_id, ?, ?, ?
+         FROM residents r WHERE r.id = ? AND r.community_id = ? RETURNING id",
+        params![plan_id, reasons, by_hand, at, resident_id, community_id],
+    )
+}
+
+pub fn get_plan(c: &mut dyn Conn, id: i64) -> Result<Plan> {
+    plan_from(&c.query_one(
+        &format!("SELECT {PLAN_COLUMNS} FROM visit_plans WHERE id = ?"),
+        params![id],
+    )?)
+}
+
+/// A community's plans, newest first, each with its progress inside `scopes` (all when empty).
+pub fn list_plans(
+    c: &mut dyn Conn,
+    community_id: i64,
+    scopes: &[PlacePath],
+) -> Result<Vec<(Plan, Progress)>> {
+    let plans: Vec<Plan> = c
+        .query(
+            &format!(
+                "SELECT {PLAN_COLUMNS} FROM visit_plans WHERE community_id = ? ORDER BY visit_on DESC, id DESC"
+            ),
+            params![community_id],
+        )?
+        .iter()
+        .map(plan_from)
+        .collect::<Result<_>>()?;
+    let mut out = Vec::with_capacity(plans.len());
+    for p in plans {
+        let progress = progress(c, p.id, scopes)?;
+        out.push((p, progress));
+    }
+    Ok(out)
+}
+
+fn scope_filter(scopes: &[PlacePath], args: &mut Vec<crate::Value>) -> String {
+    if scopes.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = scopes
+        .iter()
+        .map(|s| {
+            let (lo, hi) = crate::places::prefix_range(s);
+            args.push(lo.into());
+            args.push(hi.into());
+            "(v.place_path >= ? AND v.place_path < ?)".to_string()
+        })
+        .collect();
+    format!(" AND ({})", parts.join(" OR "))
+}
+
+pub fn progress(c: &mut dyn Conn, plan_id: i64, scopes: &[PlacePath]) -> Result<Progress> {
+    let mut args = vec![crate::Value::from(plan_id)];
+    let filter = scope_filter(scopes, &mut args);
+    let rows = c.query(
+        &format!(
+            "SELECT v.status, COUNT(*) FROM visit_targets v WHERE v.plan_id = ?{filter} GROUP BY v.status"
+        ),
+        &args,
+    )?;
+    let mut statuses = Vec::new();
+    for r in &rows {
+        if let Some(s) = TargetStatus::parse(&r.text(0)?) {
+            let n = usize::try_from(r.int(1)?).unwrap_or(0);
+            statuses.extend(std::iter::repeat_n(s, n));
+        }
+    }
+    Ok(Progress::of(statuses))
+}
+
+const TARGET_COLUMNS: &str = "v.id, v.plan_id, v.household_id, v.resident_id, r.name, v.building_id,
+    COALESCE(b.name, ''), COALESCE(u.name, ''), COALESCE(h.number, ''), v.place_path, v.reasons, v.added_by_hand,
+    v.team, v.status, v.visited_on, v.items, v.amount_fen, v.participants, v.note, v.removed_reason,
+    (SELECT COUNT(*) FROM residents m WHERE m.household_id = v.household_id AND m.status = 'active')";
+const TARGET_JOINS: &str = "FROM visit_targets v
+    JOIN residents r ON r.id = v.resident_id
+    LEFT JOIN places b ON b.id = v.building_id
+    LEFT JOIN places u ON u.id = r.unit_id
+    LEFT JOIN households h ON h.id = v.household_id";
+
+fn target_from(r: &crate::Row) -> Result<Target> {
+    Ok(Target {
+        id: r.int(0)?,
+        plan_id: r.int(1)?,
+        household_id: r.opt_int(2)?,
+        resident_id: r.int(3)?,
+        name: r.text(4)?,
+        building_id: r.opt_int(5)?,
+        building: r.text(6)?,
+        unit: r.text(7)?,
+        room: r.text(8)?,
+        place_path: PlacePath::parse(&r.text(9)?)
+            .ok_or_else(|| StoreError::Db("malformed visit path".into()))?,
+        reasons: split(&r.text(10)?),
+        added_by_hand: r.bool(11)?,
+        team: r.text(12)?,
+        status: r.text(13)?,
+        visited_on: r.opt_text(14)?,
+        items: serde_json::from_str(&r.text(15)?).unwrap_or(serde_json::Value::Array(Vec::new())),
+        amount_fen: r.opt_int(16)?,
+        participants: r.text(17)?,
+        note: r.text(18)?,
+        removed_reason: r.text(19)?,
+        members: r.int(20)?,
+    })
+}
+
+/// The plan's list inside `scopes` (all when empty), optionally one building's, in walking order.
+pub fn targets(
+    c: &mut dyn Conn,
+    plan_id: i64,
+    scopes: &[PlacePath],
+    building_id: Option<i64>,
+) -> Result<Vec<Target>> {
+    let mut args = vec![crate::Value::from(plan_id)];
+    let mut filter = scope_filter(scopes, &mut args);
+    if let Some(b) = building_id {
+        filter.push_str(" AND v.building_id = ?");
+        args.push(b.into());
+    }
+    let mut list: Vec<Target> = c
+        .query(
+            &format!("SELECT {TARGET_COLUMNS} {TARGET_JOINS} WHERE v.plan_id = ?{filter}"),
+            &args,
+        )?
+        .iter()
+        .map(target_from)
+        .collect::<Result<_>>()?;
+    list.sort_by(|a, b| {
+        visits::walk_order(
+            &(a.building.clone(), a.unit.clone(), a.room.clone()),
+            &(b.building.clone(), b.unit.clone(), b.room.clone()),
+        )
+        .then(a.id.cmp(&b.id))
+    });
+    Ok(list)
+}
+
+pub fn get_target(c: &mut dyn Conn, id: i64) -> Result<Target> {
+    target_from(&c.query_one(
+        &format!("SELECT {TARGET_COLUMNS} {TARGET_JOINS} WHERE v.id = ?"),
+        params![id],
+    )?)
+}
+
+/// Puts a household on the list by hand. `Ok(None)` when it is on it already.
+pub fn add_target(
+    c: &mut dyn Conn,
+    community_id: i64,
+    plan_id: i64,
+    resident_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let on_list = c.count(
+        "SELECT COUNT(*) FROM visit_targets v JOIN residents r ON r.id = ?
+         WHERE v.plan_id = ? AND (v.resident_id = r.id OR v.household_id = r.household_id)",
+        params![resident_id, plan_id],
+    )?;
+    if on_list > 0 {
+        return Ok(None);
+    }
+    insert_target(
+        c,
+        community_id,
+        plan_id,
+        resident_id,
+        "",
+        true,
+        &now_text(now),
+    )
+    .map(Some)
+}
+
+/// Takes a household off the list, keeping the row and the reason.
+pub fn remove_target(c: &mut dyn Conn, id: i64, reason: &str, now: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        "UPDATE visit_targets SET status = 'removed', removed_reason = ?, updated_at = ? WHERE id = ?",
+        params![reason.trim(), now_text(now), id],
+    )?;
+    Ok(())
+}
+
+/// Gives households of a plan to a team (an empty name clears it).
+pub fn assign_team(
+    c: &mut dyn Conn,
+    plan_id: i64,
+    ids: &[i64],
+    team: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut n = 0;
+    for id in ids {
+        n += c.execute(
+            "UPDATE visit_targets SET team = ?, updated_at = ? WHERE id = ? AND plan_id = ?",
+            params![team.trim(), now_text(now), *id, plan_id],
+        )?;
+    }
+    Ok(n)
+}
+
+pub struct VisitInput {
+    pub status: TargetStatus,
+    pub on: String,
+    /// `[{"name", "quantity"}]`.
+    pub items_json: String,
+    pub amount_fen: Option<i64>,
+    pub participants: String,
+    pub note: String,
+}
+
+/// Records a visit (or a door nobody opened). A visit to a household with an open case file is
+/// also written on the case's timeline as a help record of kind `visit`; returns its id.
+pub fn record_visit(
+    c: &mut dyn Conn,
+    target: &Target,
+    plan: &Plan,
+    v: &VisitInput,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let mut help_id = None;
+    let visited = v.status == TargetStatus::Visited;
+    // Nothing is given at a door nobody opened.
+    let (items, amount) = if visited {
+        (v.items_json.clone(), v.amount_fen)
+    } else {
+        ("[]".to_string(), None)
+    };
+    if visited {
+        let case = c.query_opt(
+            "SELECT id FROM cases WHERE community_id = ? AND status IN ('open', 'monitoring')
+               AND (resident_id = ? OR household_id = ?) ORDER BY id LIMIT 1",
+            params![plan.community_id, target.resident_id, target.household_id],
+        )?;
+        if let Some(row) = case {
+            let case = assistance::get_case(c, row.int(0)?)?;
+            let id = assistance::add_help(
+                c,
+                &case,
+                &HelpInput {
+                    kind: "visit".into(),
+                    given_on: v.on.clone(),
+                    amount_fen: v.amount_fen,
+                    items_json: v.items_json.clone(),
+                    source: plan.name.clone(),
+                    note: v.note.clone(),
+                    participants: v.participants.clone(),
+                },
+                user,
+                now,
+            )?;
+            help_id = Some(id);
+        }
+    }
+    c.execute(
+        "UPDATE visit_targets SET status = ?, visited_on = ?, items = ?, amount_fen = ?, participants = ?, note = ?,
+             help_record_id = COALESCE(?, help_record_id), updated_at = ?
+         WHERE id = ?",
+        params![
+            v.status.as_str(),
+            v.on.clone(),
+            items,
+            amount,
+            v.participants.trim(),
+            v.note.trim(),
+            help_id,
+            now_text(now),
+            target.id
+        ],
+    )?;
+    Ok(help_id)
+}
+
+/// Open plans and their progress inside `scopes`, for the home page.
+pub fn open_plans(
+    c: &mut dyn Conn,
+    community_id: i64,
+    scopes: &[PlacePath],
+) -> Result<Vec<(Plan, Progress)>> {
+    Ok(list_plans(c, community_id, scopes)?
+        .into_iter()
+        .filter(|(p, pr)| p.status == "open" && pr.pending + pr.not_home > 0)
+        .collect())
+}
+
+pub fn close_plan(c: &mut dyn Conn, id: i64) -> Result<()> {
+    c.execute(
+        "UPDATE visit_plans SET status = 'closed' WHERE id = ?",
+        params![id],
+    )?;
+    Ok(())
+}
+
+// ---- neighbour helpers ----
+
+/// What a neighbour offers to help with (接送、代买、看护 …); empty text stops offering.
+pub fn set_helper(
+    c: &mut dyn Conn,
+    community_id: i64,
+    resident_id: i64,
+    helps_with: &str,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    c.execute(
+        "DELETE FROM neighbour_helpers WHERE resident_id = ?",
+        params![resident_id],
+    )?;
+    if !helps_with.trim().is_empty() {
+        c.execute(
+            "INSERT INTO neighbour_helpers (resident_id, community_id, helps_with, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)",
+            params![resident_id, community_id, helps_with.trim(), user, now_text(now)],
+        )?;
+    }
+    Ok(())
+}
+
+/// The helpers of one building: resident id → what they help with.
+pub fn helpers_of_building(
+    c: &mut dyn Conn,
+    building_id: i64,
+) -> Result<std::collections::HashMap<i64, String>> {
+    c.query(
+        "SELECT n.resident_id, n.helps_with FROM neighbour_helpers n JOIN residents r ON r.id = n.resident_id
+         WHERE r.building_id = ? AND r.status = 'active'",
+        params![building_id],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.text(1)?)))
+    .collect()
+}
+
+/// The demo: a 重阳 plan done, and a 春节 plan about half way, for the community's worker.
+pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
+    use chrono::Datelike;
+    if c.count(
+        "SELECT COUNT(*) FROM visit_plans WHERE community_id = ?",
+        params![community_id],
+    )? > 0
+    {
+        return Ok(());
+    }
+    let worker = c
+        .query_opt("SELECT id FROM users WHERE username = 'wangge1'", params![])?
+        .map(|r| r.int(0))
+        .transpose()?;
+    let today = linli_core::clock::shanghai(now).date();
+    let year = today.year();
+    // 3号楼 and 4号楼 (米丽芳's): two neighbours per stairwell who offered help.
+    let offers = [
+        "代买、陪老人聊天",
+        "接送孩子",
+        "看护老人",
+        "代收快递、代买",
+        "修理水电",
+        "陪同就医",
+    ];
+    let adult = (today - chrono::Duration::days(18 * 366))
+        .format("%Y-%m-%d")
+        .to_string();
+    let rows = c.query(
+        "SELECT r.id, r.unit_id FROM residents r JOIN places b ON b.id = r.building_id
+         WHERE r.community_id = ? AND b.name IN ('3号楼', '4号楼') AND r.status = 'active'
+           AND r.consent_neighbor_card = 1 AND r.birth_date <= ?
+         ORDER BY r.unit_id, CASE r.name WHEN '米丽芳' THEN 0 ELSE 1 END, r.id",
+        params![community_id, adult],
+    )?;
+    let mut per_unit: std::collections::HashMap<i64, usize> = Default::default();
+    for (i, r) in rows.iter().enumerate() {
+        let n = per_unit.entry(r.int(1)?).or_default();
+        if *n < 2 {
+            *n += 1;
+            set_helper(
+                c,
+                community_id,
+                r.int(0)?,
+                offers[i % offers.len()],
+                worker,
+                now,
+            )?;
+        }
+    }
+    // 重阳 of this year (九月初九): done, every elder living alone visited.
+    let chongyang = NaiveDate::from_ymd_opt(year, 10, 18)
+        .filter(|d| *d <= today)
+        .or_else(|| NaiveDate::from_ymd_opt(year - 1, 10, 11))
+        .unwrap_or(today);
+    let (done_plan, _) = create_plan(
+        c,
+        community_id,
+        &PlanInput {
+            name: format!("{}年重阳节走访慰问高龄独居老人", chongyang.year()),
+            occasion: "double_ninth".into(),
+            visit_on: chongyang,
+            rules: vec![VisitRule::ElderlyAlone],
+            min_age: 80,
+            gift: "牛奶 1箱，慰问金 200元".into(),
+        },
+        worker,
+        now,
+    )?;
+    let gift = |g: &str| {
+        serde_json::to_string(
+            &visits::parse_items(g)
+                .into_iter()
+                .map(|(n, q)| serde_json::json!({"name": n, "quantity": q}))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_else(|_| "[]".into())
+    };
+    let plan = get_plan(c, done_plan)?;
+    for (i, t) in targets(c, done_plan, &[], None)?.iter().enumerate() {
+        let on = chongyang - chrono::Duration::days(i64::try_from(i % 3).unwrap_or(0));
+        record_visit(
+            c,
+            t,
+            &plan,
+            &VisitInput {
+                status: TargetStatus::Visited,
+                on: on.format("%Y-%m-%d").to_string(),
+                items_json: gift(&plan.gift),
+                amount_fen: Some(20_000),
+                participants: "王网格、米丽芳".into(),
+                note: String::new(),
+            },
+            worker,
+            now,
+        )?;
+    }
+    close_plan(c, done_plan)?;
+    // 春节 (next year's): the list built, teams given their buildings, about half visited.
+    let chunjie = NaiveDate::from_ymd_opt(year + 1, 2, 5).unwrap_or(today);
+    let (plan_id, _) = create_plan(
+        c,
+        community_id,
+        &PlanInput {
+            name: format!("{}年春节走访慰问困难群众", year + 1),
+            occasion: "spring_festival".into(),
+            visit_on: chunjie,
+            rules: vec![
+                VisitRule::Dibao,
+                VisitRule::ElderlyAlone,
+                VisitRule::OpenCase,
+            ],
+            min_age: 80,
+            gift: "大米 10kg，食用油 5L，慰问金 500元".into(),
+        },
+        worker,
+        now,
+    )?;
+    let plan = get_plan(c, plan_id)?;
+    let list = targets(c, plan_id, &[], None)?;
+    for (i, t) in list.iter().enumerate() {
+        let team = if t
+            .building
+            .trim_end_matches("号楼")
+            .parse::<i64>()
+            .unwrap_or(0)
+            <= 8
+        {
+            "第一组（王网格、米丽芳）"
+        } else {
+            "第二组（党员志愿者）"
+        };
+        assign_team(c, plan_id, &[t.id], team, now)?;
+        // Every team has been out: about every other household so far.
+        if i % 2 == 0 {
+            let on = today - chrono::Duration::days(i64::try_from(i % 5).unwrap_or(0) + 1);
+            record_visit(
+                c,
+                t,
+                &plan,
+                &VisitInput {
+                    status: if i % 11 == 10 {
+                        TargetStatus::NotHome
+                    } else {
+                        TargetStatus::Visited
+                    },
+                    on: on.format("%Y-%m-%d").to_string(),
+                    items_json: gift(&plan.gift),
+                    amount_fen: Some(50_000),
+                    participants: team.into(),
+                    note: String::new(),
+                },
+                worker,
+                now,
+            )?;
+        }
+    }
     Ok(())
 }

@@ -179,7 +179,9 @@ mod tests {
             include_str!("pages/reports.rs"),
             include_str!("pages/stations.rs"),
             include_str!("pages/learning.rs"),
+            include_str!("pages/employment.rs"),
             include_str!("pages/partners.rs"),
+            include_str!("pages/affairs.rs"),
             include_str!("pages/visits.rs"),
             include_str!("pages/summary.rs"),
         ];

@@ -111,6 +111,23 @@ enum ReportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The annual summary (年度工作总结) written from the records: HTML, Markdown or DOCX in the
+    /// GB/T 9704 layout, from the community's template (or the default) and its picked stories
+    Summary {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        community: String,
+        /// The year, e.g. 2026 (the figures cover 1 January to 31 December)
+        #[arg(long)]
+        year: i32,
+        /// html, md or docx
+        #[arg(long, value_parser = ["html", "md", "docx"])]
+        format: String,
+        /// File to write
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -350,6 +367,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     json,
                 },
         } => report_indicators(&db.db, &community, &from, &to, json),
+        Command::Report {
+            command:
+                ReportCommand::Summary {
+                    db,
+                    community,
+                    year,
+                    format,
+                    out,
+                },
+        } => report_summary(&db.db, &community, year, &format, &out),
         Command::Import {
             command:
                 ImportCommand::Residents {
@@ -538,6 +565,50 @@ fn report_indicators(
             f.indicator.id, f.indicator.name_zh
         );
     }
+    Ok(())
+}
+
+fn report_summary(
+    url: &str,
+    community: &str,
+    year: i32,
+    format: &str,
+    out: &std::path::Path,
+) -> Result<(), CliError> {
+    if !(2000..=2100).contains(&year) {
+        return Err(CliError::Usage(format!(
+            "--year must be a year like 2026, got `{year}`"
+        )));
+    }
+    let today = linli_core::clock::shanghai(chrono::Utc::now())
+        .format("%Y-%m-%d")
+        .to_string();
+    let db = open(url)?;
+    let doc = db.read_blocking(|c| {
+        let place = places::find_community(c, community)?.ok_or(StoreError::Invalid {
+            code: "community_missing",
+            field: Some("community"),
+        })?;
+        linli_store::summary::build(c, place.id, year, &today)
+    })?;
+    let bytes = match format {
+        "html" => linli_core::summary::to_html_page(&doc).into_bytes(),
+        "md" => linli_core::summary::to_markdown(&doc).into_bytes(),
+        _ => linli_io::docx::write_docx(&doc).map_err(|e| std::io::Error::other(e.to_string()))?,
+    };
+    std::fs::write(out, bytes).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("cannot write {}: {e}", out.display()))
+    })?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "out": out.display().to_string(),
+            "format": format,
+            "title": doc.title,
+            "figures": doc.notes.iter().map(|n| serde_json::json!({"id": n.id, "words": n.words, "exact": n.exact})).collect::<Vec<_>>(),
+            "omitted": doc.omitted.iter().map(|o| serde_json::json!({"id": o.id, "reason": o.reason})).collect::<Vec<_>>(),
+        })
+    );
     Ok(())
 }
 

@@ -3,20 +3,22 @@
 //! numbers. Printed four to an A4 sheet to cut and post in the stairwell.
 
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::Method;
 use axum::response::Response;
-use linli_core::{Action, PlaceKind, Role};
+use linli_core::{Action, Decision, PlaceKind, Role};
 use linli_store::places::{self, Place};
 use linli_store::registry::{self, CardNeighbour};
-use linli_store::users;
+use linli_store::{audit, users};
 use maud::html;
 use serde::Deserialize;
+use serde_json::json;
 
 #[derive(Deserialize)]
 struct CardQuery {
@@ -68,10 +70,11 @@ async fn cards(
     .to_string();
     let (bid, bpath) = (building.id, building.path.clone());
     let community = caller.community_id().unwrap_or(0);
-    let (neighbours, heads, stations) = state
+    let (neighbours, heads, stations, helpers) = state
         .db
         .read(move |c| {
             let n = registry::card_neighbours(c, bid, &adults)?;
+            let helpers = linli_store::visits::helpers_of_building(c, bid)?;
             let stations = linli_store::assistance::stations(c, community)?;
             // The building heads whose grant covers this building.
             let heads: Vec<String> = users::list_within(c, std::slice::from_ref(&bpath))?
@@ -82,13 +85,22 @@ async fn cards(
                 })
                 .map(|(u, _)| u.display_name)
                 .collect();
-            Ok::<_, AppError>((n, heads, stations))
+            Ok::<_, AppError>((n, heads, stations, helpers))
         })
         .await?;
     let of_unit = |u: &Place| -> Vec<&CardNeighbour> {
         neighbours.iter().filter(|n| n.unit_id == u.id).collect()
     };
-    let bare: Vec<&Place> = units.iter().filter(|u| of_unit(u).is_empty()).collect();
+    // A unit where no neighbour has offered help: the worker's list to act on.
+    let bare: Vec<&Place> = units
+        .iter()
+        .filter(|u| {
+            !of_unit(u)
+                .iter()
+                .any(|n| helpers.contains_key(&n.resident_id))
+        })
+        .collect();
+    let manage = caller.decide(Action::ManageCases, Some(&building.path)) == Decision::Allow;
     let body = html! {
         form.no-print.filters method="get" action="/neighbor-cards" {
             div.filter-row {
@@ -116,7 +128,12 @@ async fn cards(
                     table.card-table {
                         tbody {
                             @for n in ns.iter().take(8) {
-                                tr { td { (n.name) } td { (n.household) } td.mono { (n.phone.clone().unwrap_or_else(|| t(lang, "cards.ask_head"))) } }
+                                tr {
+                                    td { (n.name) }
+                                    td { (n.household) }
+                                    td.helps { (helpers.get(&n.resident_id).cloned().unwrap_or_default()) }
+                                    td.mono { (n.phone.clone().unwrap_or_else(|| t(lang, "cards.ask_head"))) }
+                                }
                             }
                         }
                     }
@@ -125,6 +142,21 @@ async fn cards(
                         p.card-station { strong { (t(lang, "cards.station")) "：" } (st.name) "（" (st.location) "）" (st.services) }
                     }
                     p.card-emergency { (t(lang, "cards.emergency")) }
+                    @if manage && !ns.is_empty() {
+                        details.no-print.helper-form {
+                            summary { (t(lang, "cards.set_helper")) }
+                            form.inline method="post" action="/neighbor-cards/helpers" {
+                                input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                input type="hidden" name="building" value=(building.id);
+                                select name="resident_id" aria-label=(t(lang, "cards.helper")) {
+                                    @for n in &ns { option value=(n.resident_id) { (n.name) " " (n.household) } }
+                                }
+                                " "
+                                input type="text" name="helps_with" placeholder=(t(lang, "cards.helps_with_hint")) aria-label=(t(lang, "cards.helps_with"));
+                                " " button.btn.btn-small type="submit" { (t(lang, "common.save")) }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -138,11 +170,76 @@ async fn cards(
     ))
 }
 
+#[derive(Deserialize)]
+struct HelperForm {
+    resident_id: i64,
+    #[serde(default)]
+    helps_with: String,
+    building: Option<i64>,
+}
+
+/// Records what a consenting neighbour helps with (接送、代买、看护 …); empty text stops it.
+async fn helper_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<HelperForm>,
+) -> Result<Response, AppError> {
+    let caller = ctx.caller()?.clone();
+    let community = caller.community_id().ok_or(AppError::NotFound)?;
+    let rid = f.resident_id;
+    let r = state.db.read(move |c| registry::get(c, rid)).await?;
+    if r.community_id != community {
+        return Err(AppError::NotFound);
+    }
+    let place = Place {
+        id: community,
+        kind: PlaceKind::Unit,
+        name: String::new(),
+        parent_id: None,
+        community_id: Some(community),
+        path: r.place_path.clone(),
+    };
+    caller
+        .require(&state, &ctx, Action::ManageCases, &place)
+        .await?;
+    let helps: String = f.helps_with.trim().chars().take(60).collect();
+    let ctx2 = ctx.clone();
+    let user = caller.user.id;
+    state
+        .db
+        .write(move |c| {
+            linli_store::visits::set_helper(c, community, rid, &helps, Some(user), ctx2.now)?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    community,
+                    "visits.helper",
+                    "resident",
+                    rid,
+                    json!({"helps_with": helps}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    let back = match f.building {
+        Some(b) => format!("/neighbor-cards?building={b}"),
+        None => "/neighbor-cards".to_string(),
+    };
+    Ok(redirect_with_flash(&back, true, "flash.helper_saved"))
+}
+
 pub fn routes(t: Table) -> Table {
     t.page(
         Method::GET,
         "/neighbor-cards",
         Policy::Signed(Action::ViewResidents),
         cards,
+    )
+    .page(
+        Method::POST,
+        "/neighbor-cards/helpers",
+        Policy::Signed(Action::ManageCases),
+        helper_submit,
     )
 }

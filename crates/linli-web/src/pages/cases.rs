@@ -869,6 +869,31 @@ async fn application_page(
                 }
             }
         }
+        @if let Some(d) = &a.decided_on {
+            p.flash.flash-ok { (tf(lang, "cases.decided_on", &[("date", d), ("status", &t(lang, &format!("cases.app_status.{}", a.status)))])) }
+            @if a.status == "granted" && a.kind == "dibao" {
+                @if let Some(g) = linli_core::dates::parse_date(d) {
+                    p { (tf(lang, "cases.recheck_due", &[("date", &assistance::recheck_due(g, false).format("%Y-%m-%d").to_string()), ("half", &assistance::recheck_due(g, true).format("%Y-%m-%d").to_string())])) }
+                }
+            }
+        }
+        @if manage && a.status == "in_progress" {
+            section.panel {
+                h2 { (t(lang, "cases.decision")) }
+                p.hint { (t(lang, "cases.decision_hint")) }
+                form.form method="post" action={ "/applications/" (a.id) "/decision" } {
+                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                    fieldset {
+                        legend { (t(lang, "cases.decision_result")) }
+                        @for s in ["granted", "refused", "withdrawn"] {
+                            label.check { input type="radio" name="status" value=(s); " " (t(lang, &format!("cases.app_status.{s}"))) }
+                        }
+                    }
+                    (layout::field(lang, "decided_on", "cases.decided_on_label", "date", &day, None, None))
+                    button.btn.btn-primary type="submit" { (t(lang, "cases.record_decision")) }
+                }
+            }
+        }
         @if let Some(k) = a.case_id { p { a.btn href={ "/cases/" (k) } { (t(lang, "cases.back_to_case")) } } }
     };
     let crumbs = [(t(lang, "cases.title"), Some("/cases".to_string()))];
@@ -902,6 +927,84 @@ async fn step_submit(
         )),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
             &format!("/applications/{id}"),
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    decided_on: String,
+}
+
+/// Records the street office's or county's decision as it comes: the committee helps apply,
+/// it does not decide.
+async fn decision_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<DecisionForm>,
+) -> Result<Response, AppError> {
+    let back = format!("/applications/{id}");
+    let a = state
+        .db
+        .read(move |c| store::get_application(c, id))
+        .await?;
+    ctx.caller()?
+        .require(
+            &state,
+            &ctx,
+            Action::ManageCases,
+            &as_place(a.community_id, &a.place_path),
+        )
+        .await?;
+    if !matches!(f.status.as_str(), "granted" | "refused" | "withdrawn") {
+        return Ok(redirect_with_flash(
+            &back,
+            false,
+            "error.application_status_bad",
+        ));
+    }
+    let Some(on) = linli_core::dates::parse_date(&f.decided_on) else {
+        return Ok(redirect_with_flash(&back, false, "error.date_bad"));
+    };
+    if on > today(&ctx) {
+        return Ok(redirect_with_flash(&back, false, "error.date_future"));
+    }
+    let on_text = on.format("%Y-%m-%d").to_string();
+    let ctx2 = ctx.clone();
+    let status = f.status.clone();
+    let done = state
+        .db
+        .write(move |c| {
+            store::decide_application(c, id, &status, &on_text)?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    a.community_id,
+                    "application.decide",
+                    "application",
+                    id,
+                    Some(json!({"status": a.status})),
+                    json!({"status": status, "decided_on": on_text}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await;
+    match done {
+        Ok(()) => Ok(redirect_with_flash(
+            &back,
+            true,
+            "flash.application_decided",
+        )),
+        Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
+            &back,
             false,
             &format!("error.{}", e.code()),
         )),
@@ -994,6 +1097,12 @@ pub fn routes(t: Table) -> Table {
         "/applications/{id}",
         Policy::Signed(Action::ViewCases),
         application_page,
+    )
+    .page(
+        Method::POST,
+        "/applications/{id}/decision",
+        Policy::Signed(Action::ManageCases),
+        decision_submit,
     )
     .page(
         Method::POST,

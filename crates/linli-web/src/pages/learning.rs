@@ -1,16 +1,1529 @@
-//! Pages of learning and the employment station (issue 6).
+//! Learning (学习阵地与培训): venues, courses with their sessions, enrolment with a waiting
+//! list, the roll call and the paper sign-in sheet, completion by the course's rule and the
+//! certificate, the public course catalogue. The operations are shared with the JSON API.
+//!
+//! Courses belong to the community, not to a grid: any worker of the community runs them, so
+//! a course of another community answers 404 and nothing narrower is checked.
 
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::routes::Table;
+use crate::i18n::{Lang, t, tf};
+use crate::layout;
+use crate::routes::{Policy, Table};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
+use linli_core::learning::{self as rules, Category, EnrolmentStatus, TeacherKind, VenueKind};
+use linli_core::{Action, Decision};
+use linli_store::learning::{self as store, Course, CourseInput, Enrolment};
+use linli_store::{audit, registry};
 use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::json;
 
-pub fn routes(t: Table) -> Table {
-    t
+pub fn today(ctx: &Ctx) -> NaiveDate {
+    linli_core::clock::shanghai(ctx.now).date()
 }
 
-/// This module's part of the worker's home page (due work), empty when nothing is due.
-pub async fn home_panel(_state: &AppState, _ctx: &Ctx) -> Result<Markup, AppError> {
-    Ok(html! {})
+pub fn day_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The caller's community (404 for a caller without one).
+pub fn community(ctx: &Ctx) -> Result<i64, AppError> {
+    ctx.caller()?.community_id().ok_or(AppError::NotFound)
+}
+
+/// Form values by name, trimmed, empty as absent.
+pub fn pairs_get(pairs: &[(String, String)], k: &str) -> Option<String> {
+    pairs
+        .iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+pub fn required_date(raw: &str, field: &'static str) -> Result<NaiveDate, AppError> {
+    linli_core::dates::parse_date(raw).ok_or(AppError::invalid("date_bad", field))
+}
+
+fn clip(s: Option<String>, n: usize) -> String {
+    s.unwrap_or_default().trim().chars().take(n).collect()
+}
+
+/// A flash redirect for a refused form, the error for anything else.
+pub fn back_with(to: &str, r: Result<&'static str, AppError>) -> Result<Response, AppError> {
+    match r {
+        Ok(key) => Ok(redirect_with_flash(to, true, key)),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
+            to,
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn can(ctx: &Ctx, action: Action) -> bool {
+    ctx.caller
+        .as_ref()
+        .is_some_and(|c| c.decide(action, None) == Decision::Allow)
+}
+
+/// A course of the caller's community (404 otherwise).
+pub async fn load_course(state: &AppState, ctx: &Ctx, id: i64) -> Result<Course, AppError> {
+    let community = community(ctx)?;
+    let k = state.db.read(move |c| store::get_course(c, id)).await?;
+    if k.community_id != community {
+        return Err(AppError::NotFound);
+    }
+    Ok(k)
+}
+
+/// A resident of the caller's community, for an id a form or a client sent.
+async fn load_resident(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    field: &'static str,
+) -> Result<registry::Resident, AppError> {
+    let community = community(ctx)?;
+    let r = state
+        .db
+        .read(move |c| registry::get(c, id))
+        .await
+        .map_err(|_| AppError::invalid("learning_resident_missing", field))?;
+    if r.community_id != community || r.status != "active" {
+        return Err(AppError::invalid("learning_resident_missing", field));
+    }
+    Ok(r)
+}
+
+// ---- operations ----
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CourseDraft {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub vocational: Option<bool>,
+    #[serde(default)]
+    pub starts_on: String,
+    #[serde(default)]
+    pub ends_on: String,
+    #[serde(default)]
+    pub venue_id: Option<i64>,
+    #[serde(default)]
+    pub capacity: Option<i64>,
+    #[serde(default)]
+    pub teacher_kind: Option<String>,
+    #[serde(default)]
+    pub teacher_name: Option<String>,
+    #[serde(default)]
+    pub teacher_resident_id: Option<i64>,
+    #[serde(default)]
+    pub eligibility: Option<String>,
+    #[serde(default)]
+    pub completion_percent: Option<i64>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub listed: Option<bool>,
+}
+
+pub async fn create_course(state: &AppState, ctx: &Ctx, d: CourseDraft) -> Result<i64, AppError> {
+    let community = community(ctx)?;
+    let name: String = d.name.trim().chars().take(100).collect();
+    if name.is_empty() {
+        return Err(AppError::invalid("learning_name_missing", "name"));
+    }
+    let category = Category::parse(&d.category)
+        .ok_or(AppError::invalid("learning_category_bad", "category"))?;
+    let starts = required_date(&d.starts_on, "starts_on")?;
+    let ends = required_date(&d.ends_on, "ends_on")?;
+    if ends < starts {
+        return Err(AppError::invalid("learning_dates_order", "ends_on"));
+    }
+    if d.capacity.is_some_and(|c| !(1..=10_000).contains(&c)) {
+        return Err(AppError::invalid("learning_capacity_bad", "capacity"));
+    }
+    let percent = d
+        .completion_percent
+        .unwrap_or(i64::from(rules::DEFAULT_COMPLETION_PERCENT));
+    if !(1..=100).contains(&percent) {
+        return Err(AppError::invalid(
+            "learning_percent_bad",
+            "completion_percent",
+        ));
+    }
+    if let Some(v) = d.venue_id {
+        let owner = state
+            .db
+            .read(move |c| store::venue_community(c, v))
+            .await
+            .map_err(|_| AppError::invalid("learning_venue_missing", "venue_id"))?;
+        if owner != community {
+            return Err(AppError::invalid("learning_venue_missing", "venue_id"));
+        }
+    }
+    let teacher_kind = match d
+        .teacher_kind
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(k) => TeacherKind::parse(k)
+            .ok_or(AppError::invalid("learning_teacher_bad", "teacher_kind"))?,
+        None => TeacherKind::Outside,
+    };
+    if let Some(rid) = d.teacher_resident_id {
+        load_resident(state, ctx, rid, "teacher_resident_id").await?;
+    }
+    let input = CourseInput {
+        name,
+        category: category.as_str().to_string(),
+        // Vocational training counts toward the employment figures unless said otherwise.
+        vocational: d
+            .vocational
+            .unwrap_or(category == Category::VocationalTraining),
+        venue_id: d.venue_id,
+        teacher_kind: teacher_kind.as_str().to_string(),
+        teacher_resident_id: d.teacher_resident_id,
+        teacher_name: clip(d.teacher_name, 60),
+        starts_on: day_text(starts),
+        ends_on: day_text(ends),
+        capacity: d.capacity,
+        eligibility: clip(d.eligibility, 200),
+        completion_percent: percent,
+        description: clip(d.description, 2000),
+        listed: d.listed.unwrap_or(true),
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let user = ctx2.caller.as_ref().map(|u| u.user.id);
+            let id = store::create_course(c, community, &input, user, ctx2.now)?;
+            audit::append(c, &ctx2.audit_event(community, "course.create", "course", id, json!({"name": input.name, "category": input.category, "vocational": input.vocational, "capacity": input.capacity})))?;
+            Ok::<_, AppError>(id)
+        })
+        .await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SessionDraft {
+    #[serde(default)]
+    pub course_id: i64,
+    #[serde(default)]
+    pub held_on: String,
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    #[serde(default)]
+    pub ends_at: Option<String>,
+    #[serde(default)]
+    pub topic: Option<String>,
+}
+
+fn clock_time(raw: Option<String>, field: &'static str) -> Result<String, AppError> {
+    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(String::new()),
+        Some(s) => chrono::NaiveTime::parse_from_str(s, "%H:%M")
+            .map(|t| t.format("%H:%M").to_string())
+            .map_err(|_| AppError::invalid("learning_time_bad", field)),
+    }
+}
+
+pub async fn add_session(state: &AppState, ctx: &Ctx, d: SessionDraft) -> Result<i64, AppError> {
+    let k = load_course(state, ctx, d.course_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => AppError::invalid("learning_course_missing", "course_id"),
+            e => e,
+        })?;
+    let held = required_date(&d.held_on, "held_on")?;
+    let starts_at = clock_time(d.starts_at, "starts_at")?;
+    let ends_at = clock_time(d.ends_at, "ends_at")?;
+    let topic = clip(d.topic, 100);
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let id = store::add_session(
+                c,
+                &k,
+                &day_text(held),
+                &starts_at,
+                &ends_at,
+                &topic,
+                ctx2.now,
+            )?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    k.community_id,
+                    "course.session",
+                    "course",
+                    k.id,
+                    json!({"session_id": id, "held_on": day_text(held)}),
+                ),
+            )?;
+            Ok::<_, AppError>(id)
+        })
+        .await
+}
+
+/// Enrols a resident (staff on their behalf, or the resident from the catalogue): a seat while
+/// there are seats, the waiting list after.
+pub async fn enrol(
+    state: &AppState,
+    ctx: &Ctx,
+    course_id: i64,
+    resident_id: i64,
+) -> Result<(i64, EnrolmentStatus), AppError> {
+    let k = load_course(state, ctx, course_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => AppError::invalid("learning_course_missing", "course_id"),
+            e => e,
+        })?;
+    let r = load_resident(state, ctx, resident_id, "resident_id").await?;
+    let on = day_text(today(ctx));
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let user = ctx2.caller.as_ref().map(|u| u.user.id);
+            let (id, status) = store::enrol(c, &k, r.id, "staff", &on, user, ctx2.now)?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    k.community_id,
+                    "enrolment.create",
+                    "enrolment",
+                    id,
+                    json!({"course_id": k.id, "resident_id": r.id, "status": status.as_str()}),
+                ),
+            )?;
+            Ok::<_, AppError>((id, status))
+        })
+        .await
+}
+
+/// An enrolment of the caller's community, with its course.
+pub async fn load_enrolment(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(Enrolment, Course), AppError> {
+    let e = state.db.read(move |c| store::get_enrolment(c, id)).await?;
+    let k = load_course(state, ctx, e.course_id).await?;
+    Ok((e, k))
+}
+
+/// Confirms a completion (only when the course's rule is met) or records a drop-out, which
+/// hands the seat to the first on the waiting list. Returns the promoted enrolment.
+pub async fn set_status(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    status: &str,
+) -> Result<Option<i64>, AppError> {
+    let (e, k) = load_enrolment(state, ctx, id).await?;
+    let status = EnrolmentStatus::parse(status)
+        .filter(|s| matches!(s, EnrolmentStatus::Completed | EnrolmentStatus::Dropped))
+        .ok_or(AppError::invalid("learning_status_bad", "status"))?;
+    if status == EnrolmentStatus::Completed
+        && !rules::meets_completion(
+            u32::try_from(e.attended).unwrap_or(0),
+            u32::try_from(k.sessions).unwrap_or(0),
+            u32::try_from(k.completion_percent).unwrap_or(100),
+        )
+    {
+        return Err(AppError::Conflict {
+            code: "learning_rule_not_met",
+            field: Some("status"),
+        });
+    }
+    let on = day_text(today(ctx));
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let before = json!({"status": e.status});
+            let promoted = store::set_enrolment_status(c, &e, &k, status, &on)?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    k.community_id,
+                    "enrolment.status",
+                    "enrolment",
+                    e.id,
+                    Some(before),
+                    json!({"status": status.as_str(), "promoted": promoted}),
+                ),
+            )?;
+            Ok::<_, AppError>(promoted)
+        })
+        .await
+}
+
+/// Records who was present at a session. `replace`: the list is the session's whole truth
+/// (the roll-call page and a paper sheet); otherwise the names are added (the API).
+pub async fn record_attendance(
+    state: &AppState,
+    ctx: &Ctx,
+    session_id: i64,
+    resident_ids: Vec<i64>,
+    paper: bool,
+    replace: bool,
+) -> Result<(u64, u64, i64), AppError> {
+    let community = community(ctx)?;
+    let (session, course) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::get_session(c, session_id)?,
+                store::session_course(c, session_id)?,
+            ))
+        })
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => AppError::invalid("learning_session_missing", "session_id"),
+            e => e,
+        })?;
+    if course.community_id != community {
+        return Err(AppError::invalid("learning_session_missing", "session_id"));
+    }
+    if NaiveDate::parse_from_str(&session.held_on, "%Y-%m-%d").is_ok_and(|d| d > today(ctx)) {
+        return Err(AppError::invalid("learning_session_future", "session_id"));
+    }
+    let mut ids = resident_ids;
+    ids.sort_unstable();
+    ids.dedup();
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let user = ctx2.caller.as_ref().map(|u| u.user.id);
+            let source = if paper { "paper" } else { "roll_call" };
+            let (added, removed) = store::record_attendance(c, community, &session, &ids, source, replace, user, ctx2.now)?;
+            let present = store::present_at(c, session.id)?.len() as i64;
+            audit::append(c, &ctx2.audit_event(community, "attendance.record", "session", session.id, json!({"course_id": course.id, "source": source, "added": added, "removed": removed, "present": present})))?;
+            Ok::<_, AppError>((added, removed, present))
+        })
+        .await
+}
+
+pub async fn create_venue(
+    state: &AppState,
+    ctx: &Ctx,
+    name: &str,
+    kind: &str,
+    room: &str,
+    capacity: Option<i64>,
+) -> Result<i64, AppError> {
+    let community = community(ctx)?;
+    let name: String = name.trim().chars().take(60).collect();
+    if name.is_empty() {
+        return Err(AppError::invalid("learning_name_missing", "name"));
+    }
+    let kind =
+        VenueKind::parse(kind).ok_or(AppError::invalid("learning_venue_kind_bad", "kind"))?;
+    if capacity.is_some_and(|c| !(1..=10_000).contains(&c)) {
+        return Err(AppError::invalid("learning_capacity_bad", "capacity"));
+    }
+    let (room, ctx2) = (
+        room.trim().chars().take(60).collect::<String>(),
+        ctx.clone(),
+    );
+    state
+        .db
+        .write(move |c| {
+            let id = store::create_venue(
+                c,
+                community,
+                &name,
+                kind.as_str(),
+                &room,
+                capacity,
+                "",
+                ctx2.now,
+            )?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    community,
+                    "venue.create",
+                    "venue",
+                    id,
+                    json!({"name": name, "kind": kind.as_str()}),
+                ),
+            )?;
+            Ok::<_, AppError>(id)
+        })
+        .await
+}
+
+// ---- pages ----
+
+pub fn category_label(code: &str) -> &'static str {
+    Category::parse(code).map_or("", |c| c.label_zh())
+}
+
+pub fn status_chip(lang: Lang, status: &str) -> Markup {
+    let kind = match status {
+        "completed" => "ok",
+        "enrolled" => "info",
+        "waitlisted" => "warn",
+        _ => "muted",
+    };
+    layout::chip(kind, &t(lang, &format!("learning.status.{status}")))
+}
+
+fn crumbs(lang: Lang) -> Vec<layout::Crumb> {
+    vec![(t(lang, "learning.title"), Some("/courses".to_string()))]
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let community = community(&ctx)?;
+    let this_year = today(&ctx).year();
+    let year = q
+        .year
+        .filter(|y| (2000..=this_year + 1).contains(y))
+        .unwrap_or(this_year);
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let (f2, t2) = (from.clone(), to.clone());
+    let (courses, times, rate) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::list_courses(c, community, Some(year), false)?,
+                store::trainee_times(c, community, &f2, &t2)?,
+                store::employment_rate(c, community, &f2, &t2)?,
+            ))
+        })
+        .await?;
+    let manage = can(&ctx, Action::ManageLearning);
+    let action = html! {
+        @if manage { a.btn.btn-primary href="/courses/new" { (t(lang, "learning.new_course")) } }
+    };
+    let body = html! {
+        (tabs(lang, &(this_year - 4..=this_year).rev().map(|y| (format!("/courses?year={y}"), y.to_string(), y == year)).chain(std::iter::once(("/venues".to_string(), t(lang, "learning.venues"), false))).collect::<Vec<_>>()))
+        div.stats {
+            (layout::stat(&t(lang, "learning.stat_completions"), times.times as i64, &t(lang, "learning.unit_times"), Some(&format!("/courses/completions?from={from}&to={to}"))))
+            (layout::stat(&t(lang, "learning.stat_completers"), times.persons as i64, &t(lang, "learning.unit_persons"), Some(&format!("/courses/completions?from={from}&to={to}"))))
+            (layout::stat_text(&t(lang, "learning.stat_rate"), &rate_text(rate.rate), "", None))
+            (layout::stat(&t(lang, "learning.stat_unknown"), rate.unknown_persons as i64, &t(lang, "learning.unit_persons"), None))
+        }
+        p.hint { (rate_explained(lang, &rate)) }
+        @if courses.is_empty() {
+            (layout::empty(&t(lang, "learning.no_courses"), manage.then(|| html! { a.btn.btn-primary href="/courses/new" { (t(lang, "learning.new_course")) } })))
+        } @else {
+            table.table {
+                thead { tr {
+                    th { (t(lang, "learning.course")) } th { (t(lang, "learning.category")) } th { (t(lang, "learning.venue")) }
+                    th { (t(lang, "learning.dates")) } th.num { (t(lang, "learning.sessions")) }
+                    th.num { (t(lang, "learning.enrolled_persons")) } th.num { (t(lang, "learning.waitlisted_persons")) } th.num { (t(lang, "learning.completed_persons")) }
+                } }
+                tbody {
+                    @for k in &courses {
+                        tr {
+                            td { a href={ "/courses/" (k.id) } { (k.name) } @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) } }
+                            td { (category_label(&k.category)) }
+                            td { (k.venue.clone().unwrap_or_default()) }
+                            td.nowrap { (k.starts_on) " – " (k.ends_on) }
+                            td.num { (k.sessions) }
+                            td.num { (k.enrolled) @if let Some(cap) = k.capacity { span.hint { " / " (cap) } } }
+                            td.num { (k.waitlisted) }
+                            td.num { (k.completed) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "learning.title"),
+        &[],
+        Some(action),
+        body,
+    ))
+}
+
+/// A row of links between views of one list (years, sections); the current one stands out.
+pub fn tabs(lang: Lang, items: &[(String, String, bool)]) -> Markup {
+    html! {
+        nav.actions.no-print aria-label=(t(lang, "learning.views")) {
+            @for (href, label, current) in items {
+                @if *current {
+                    a.btn.btn-small.btn-primary href=(href) aria-current="page" { (label) }
+                } @else {
+                    a.btn.btn-small href=(href) { (label) }
+                }
+            }
+        }
+    }
+}
+
+pub fn rate_text(rate: Option<f64>) -> String {
+    rate.map_or_else(
+        || "—".to_string(),
+        |r| format!("{:.1}%", (r * 1000.0).floor() / 10.0),
+    )
+}
+
+/// The rate with its numerator, denominator and unknowns, in words (UI.md: honest numbers).
+pub fn rate_explained(lang: Lang, r: &linli_core::learning::EmploymentRate) -> String {
+    tf(
+        lang,
+        "learning.rate_explained",
+        &[
+            ("employed", &r.employed_persons.to_string()),
+            ("completed", &r.completed_persons.to_string()),
+            ("not_employed", &r.not_employed_persons.to_string()),
+            ("unknown", &r.unknown_persons.to_string()),
+        ],
+    )
+}
+
+async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    course_form(&state, &ctx, &CourseDraft::default(), None, StatusCode::OK).await
+}
+
+async fn course_form(
+    state: &AppState,
+    ctx: &Ctx,
+    d: &CourseDraft,
+    error: Option<(String, Option<&'static str>)>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let community = community(ctx)?;
+    let csrf = ctx.caller()?.csrf_token.clone();
+    let venues = state.db.read(move |c| store::venues(c, community)).await?;
+    let err_for = |f: &str| {
+        error
+            .as_ref()
+            .filter(|e| e.1 == Some(f))
+            .map(|e| e.0.clone())
+    };
+    let venue_opts: Vec<(String, String)> =
+        std::iter::once((String::new(), t(lang, "learning.no_venue")))
+            .chain(
+                venues
+                    .iter()
+                    .map(|v| (v.id.to_string(), format!("{} {}", v.name, v.room))),
+            )
+            .collect();
+    let cat_opts: Vec<(String, String)> = Category::ALL
+        .iter()
+        .map(|c| (c.as_str().to_string(), c.label_zh().to_string()))
+        .collect();
+    let teacher_opts: Vec<(String, String)> = TeacherKind::ALL
+        .iter()
+        .map(|c| (c.as_str().to_string(), c.label_zh().to_string()))
+        .collect();
+    let body = html! {
+        form.form.wide method="post" action="/courses" novalidate {
+            @if let Some((e, None)) = &error { p.form-error role="alert" { (e) } }
+            input type="hidden" name="_csrf" value=(csrf);
+            div.grid2 {
+                (layout::field(lang, "name", "learning.course_name", "text", &d.name, err_for("name"), Some("off")))
+                (layout::select(lang, "category", "learning.category", &cat_opts, if d.category.is_empty() { "vocational_training" } else { &d.category }, err_for("category")))
+                (layout::field(lang, "starts_on", "learning.starts_on", "date", &d.starts_on, err_for("starts_on"), None))
+                (layout::field(lang, "ends_on", "learning.ends_on", "date", &d.ends_on, err_for("ends_on"), None))
+                (layout::select(lang, "venue_id", "learning.venue", &venue_opts, &d.venue_id.map(|v| v.to_string()).unwrap_or_default(), err_for("venue_id")))
+                (layout::field(lang, "capacity", "learning.capacity", "number", &d.capacity.map(|v| v.to_string()).unwrap_or_default(), err_for("capacity"), None))
+                (layout::select(lang, "teacher_kind", "learning.teacher_kind", &teacher_opts, d.teacher_kind.as_deref().unwrap_or("outside"), err_for("teacher_kind")))
+                (layout::field(lang, "teacher_name", "learning.teacher", "text", &d.teacher_name.clone().unwrap_or_default(), None, Some("off")))
+                (layout::field(lang, "eligibility", "learning.eligibility", "text", &d.eligibility.clone().unwrap_or_default(), None, Some("off")))
+                (layout::field(lang, "completion_percent", "learning.completion_percent", "number", &d.completion_percent.unwrap_or(80).to_string(), err_for("completion_percent"), None))
+            }
+            label.check { input type="checkbox" name="vocational" checked[d.vocational.unwrap_or(true)]; " " (t(lang, "learning.vocational_check")) }
+            p.hint { (t(lang, "learning.vocational_hint")) }
+            label.check { input type="checkbox" name="listed" checked[d.listed.unwrap_or(true)]; " " (t(lang, "learning.listed_check")) }
+            div.field { label for="description" { (t(lang, "learning.description")) } textarea #description name="description" rows="3" { (d.description.clone().unwrap_or_default()) } }
+            div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "common.save")) } a.btn href="/courses" { (t(lang, "common.cancel")) } }
+        }
+    };
+    Ok(layout::page_with_status(
+        ctx,
+        status,
+        &t(lang, "learning.new_course"),
+        &crumbs(lang),
+        None,
+        body,
+    ))
+}
+
+async fn create_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let num = |k: &str| pairs_get(&pairs, k).and_then(|v| v.parse::<i64>().ok());
+    let d = CourseDraft {
+        name: pairs_get(&pairs, "name").unwrap_or_default(),
+        category: pairs_get(&pairs, "category").unwrap_or_default(),
+        vocational: Some(pairs_get(&pairs, "vocational").is_some()),
+        starts_on: pairs_get(&pairs, "starts_on").unwrap_or_default(),
+        ends_on: pairs_get(&pairs, "ends_on").unwrap_or_default(),
+        venue_id: num("venue_id"),
+        capacity: num("capacity"),
+        teacher_kind: pairs_get(&pairs, "teacher_kind"),
+        teacher_name: pairs_get(&pairs, "teacher_name"),
+        teacher_resident_id: None,
+        eligibility: pairs_get(&pairs, "eligibility"),
+        completion_percent: num("completion_percent"),
+        description: pairs_get(&pairs, "description"),
+        listed: Some(pairs_get(&pairs, "listed").is_some()),
+    };
+    if pairs_get(&pairs, "capacity").is_some() && d.capacity.is_none() {
+        let msg = t(lang, "error.learning_capacity_bad");
+        return course_form(
+            &state,
+            &ctx,
+            &d,
+            Some((msg, Some("capacity"))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match create_course(&state, &ctx, d.clone()).await {
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/courses/{id}"),
+            true,
+            "learning.flash_course_created",
+        )),
+        Err(AppError::Invalid { code, field }) => {
+            let msg = tf(lang, &format!("error.{code}"), &[]);
+            course_form(
+                &state,
+                &ctx,
+                &d,
+                Some((msg, field)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct DetailQuery {
+    q: Option<String>,
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let k = load_course(&state, &ctx, id).await?;
+    let caller = ctx.caller()?.clone();
+    let manage = can(&ctx, Action::ManageLearning);
+    let community = k.community_id;
+    let search =
+        q.q.clone()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+    let scopes = caller.scopes(Action::ViewResidents);
+    let today = today(&ctx);
+    let (sessions, enrolments, found) = state
+        .db
+        .read(move |c| {
+            let found = match search {
+                Some(s) if manage => {
+                    let f = registry::Filter {
+                        community_id: community,
+                        scopes,
+                        q: Some(s),
+                        today: Some(today),
+                        ..Default::default()
+                    };
+                    registry::search(c, &f, 1, 20)?.0
+                }
+                _ => Vec::new(),
+            };
+            Ok::<_, AppError>((
+                store::sessions_of(c, id)?,
+                store::enrolments_of(c, id)?,
+                found,
+            ))
+        })
+        .await?;
+    let total = u32::try_from(sessions.len()).unwrap_or(0);
+    let percent = u32::try_from(k.completion_percent).unwrap_or(100);
+    let need = rules::sessions_needed(total, percent);
+    let ready: Vec<&Enrolment> = enrolments
+        .iter()
+        .filter(|e| {
+            e.status == "enrolled"
+                && rules::meets_completion(u32::try_from(e.attended).unwrap_or(0), total, percent)
+        })
+        .collect();
+    let times: i64 = sessions.iter().map(|s| s.present).sum();
+    let csrf = caller.csrf_token.clone();
+    let day = day_text(today);
+    let body = html! {
+        dl.facts {
+            dt { (t(lang, "learning.category")) } dd { (category_label(&k.category)) @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) } }
+            dt { (t(lang, "learning.dates")) } dd { (k.starts_on) " – " (k.ends_on) }
+            dt { (t(lang, "learning.venue")) } dd { (k.venue.clone().unwrap_or_else(|| "—".into())) }
+            dt { (t(lang, "learning.teacher")) } dd { (k.teacher_name) " " span.hint { "（" (TeacherKind::parse(&k.teacher_kind).map_or("", |x| x.label_zh())) "）" } }
+            dt { (t(lang, "learning.capacity")) } dd { (k.capacity.map_or_else(|| t(lang, "learning.no_limit"), |c| c.to_string())) }
+            @if !k.eligibility.is_empty() { dt { (t(lang, "learning.eligibility")) } dd { (k.eligibility) } }
+            dt { (t(lang, "learning.rule")) } dd { (tf(lang, "learning.rule_text", &[("percent", &k.completion_percent.to_string()), ("need", &need.to_string()), ("total", &total.to_string())])) }
+        }
+        div.stats {
+            (layout::stat(&t(lang, "learning.enrolled_persons"), k.enrolled, &t(lang, "learning.unit_persons"), None))
+            (layout::stat(&t(lang, "learning.waitlisted_persons"), k.waitlisted, &t(lang, "learning.unit_persons"), None))
+            (layout::stat(&t(lang, "learning.attendance_times"), times, &t(lang, "learning.unit_times"), None))
+            (layout::stat(&t(lang, "learning.completed_persons"), k.completed, &t(lang, "learning.unit_persons"), None))
+        }
+        div.columns {
+            section.panel {
+                h2 { (t(lang, "learning.sessions")) }
+                @if sessions.is_empty() { p.hint { (t(lang, "learning.no_sessions")) } }
+                table.table.compact {
+                    thead { tr { th { (t(lang, "learning.held_on")) } th { (t(lang, "learning.topic")) } th.num { (t(lang, "learning.present")) } th {} } }
+                    tbody {
+                        @for s in &sessions {
+                            tr {
+                                td.nowrap { (s.held_on) " " span.hint { (s.starts_at) } }
+                                td { (s.topic) }
+                                td.num { (s.present) }
+                                td.nowrap {
+                                    @if manage && s.held_on <= day { a.btn.btn-small href={ "/sessions/" (s.id) "/roll-call" } { (t(lang, "learning.roll_call")) } " " }
+                                    a.btn.btn-small href={ "/sessions/" (s.id) "/sheet" } { (t(lang, "learning.sheet")) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if manage {
+                    h3 { (t(lang, "learning.add_session")) }
+                    form.form.inline-form method="post" action={ "/courses/" (k.id) "/sessions" } {
+                        input type="hidden" name="_csrf" value=(csrf);
+                        (layout::field(lang, "held_on", "learning.held_on", "date", &day, None, None))
+                        (layout::field(lang, "starts_at", "learning.starts_at", "time", "14:30", None, None))
+                        (layout::field(lang, "topic", "learning.topic", "text", "", None, Some("off")))
+                        div.form-actions { button.btn type="submit" { (t(lang, "learning.add_session")) } }
+                    }
+                }
+            }
+            section.panel {
+                h2 { (t(lang, "learning.enrol")) }
+                @if manage {
+                    form.form.inline-form method="get" action={ "/courses/" (k.id) } {
+                        (layout::field(lang, "q", "learning.find_resident", "search", q.q.as_deref().unwrap_or(""), None, Some("off")))
+                        div.form-actions { button.btn type="submit" { (t(lang, "learning.find")) } }
+                    }
+                    p.hint { (t(lang, "learning.enrol_hint")) }
+                    @if q.q.is_some() && found.is_empty() { p.hint { (t(lang, "learning.nobody_found")) } }
+                    @if !found.is_empty() {
+                        table.table.compact {
+                            tbody {
+                                @for r in &found {
+                                    @let taken = enrolments.iter().any(|e| e.resident_id == r.id && e.status != "dropped");
+                                    tr {
+                                        td { a href={ "/residents/" (r.id) } { (r.name) } }
+                                        td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
+                                        td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
+                                        td {
+                                            @if taken { span.hint { (t(lang, "learning.already")) } } @else {
+                                                form.inline method="post" action={ "/courses/" (k.id) "/enrol" } {
+                                                    input type="hidden" name="_csrf" value=(csrf);
+                                                    input type="hidden" name="resident_id" value=(r.id);
+                                                    button.btn.btn-small.btn-primary type="submit" { (t(lang, "learning.enrol_button")) }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } @else {
+                    p.hint { (t(lang, "learning.view_only")) }
+                }
+            }
+        }
+        section.panel {
+            div.list-head {
+                h2 { (t(lang, "learning.trainees")) }
+                @if manage && !ready.is_empty() {
+                    form.inline method="post" action={ "/courses/" (k.id) "/complete" } {
+                        input type="hidden" name="_csrf" value=(csrf);
+                        button.btn.btn-primary type="submit" { (tf(lang, "learning.complete_all", &[("n", &ready.len().to_string())])) }
+                    }
+                }
+            }
+            @if enrolments.is_empty() { (layout::empty(&t(lang, "learning.no_trainees"), None)) } @else {
+                table.table {
+                    thead { tr {
+                        th { "#" } th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "learning.status")) }
+                        th.num { (t(lang, "learning.attended")) } th { (t(lang, "learning.rule_met")) } th {}
+                    } }
+                    tbody {
+                        @for (i, e) in enrolments.iter().enumerate() {
+                            @let met = rules::meets_completion(u32::try_from(e.attended).unwrap_or(0), total, percent);
+                            tr {
+                                td.num { (i + 1) }
+                                td { a href={ "/residents/" (e.resident_id) } { (e.resident_name) } }
+                                td { (e.address) }
+                                td { (status_chip(lang, &e.status)) }
+                                td.num { (e.attended) " / " (total) }
+                                td { @if met { (layout::chip("ok", &t(lang, "learning.met"))) } @else { (layout::chip("muted", &t(lang, "learning.not_met"))) } }
+                                td.actions-cell {
+                                    @if e.status == "completed" { a.btn.btn-small href={ "/enrolments/" (e.id) "/certificate" } { (t(lang, "learning.certificate")) } }
+                                    @if manage && e.status == "enrolled" && met {
+                                        form method="post" action={ "/enrolments/" (e.id) "/status" } {
+                                            input type="hidden" name="_csrf" value=(csrf);
+                                            input type="hidden" name="status" value="completed";
+                                            button.btn.btn-small type="submit" { (t(lang, "learning.confirm_completion")) }
+                                        }
+                                    }
+                                    @if manage && matches!(e.status.as_str(), "enrolled" | "waitlisted") {
+                                        form method="post" action={ "/enrolments/" (e.id) "/status" } {
+                                            input type="hidden" name="_csrf" value=(csrf);
+                                            input type="hidden" name="status" value="dropped";
+                                            button.btn.btn-small.btn-danger type="submit" { (t(lang, "learning.drop")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !k.description.is_empty() { p.hint { (k.description) } }
+    };
+    Ok(layout::page(&ctx, &k.name, &crumbs(lang), None, body))
+}
+
+async fn session_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let d = SessionDraft {
+        course_id: id,
+        held_on: pairs_get(&pairs, "held_on").unwrap_or_default(),
+        starts_at: pairs_get(&pairs, "starts_at"),
+        ends_at: pairs_get(&pairs, "ends_at"),
+        topic: pairs_get(&pairs, "topic"),
+    };
+    let r = add_session(&state, &ctx, d)
+        .await
+        .map(|_| "learning.flash_session_added");
+    back_with(&format!("/courses/{id}"), r)
+}
+
+async fn enrol_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let rid = pairs_get(&pairs, "resident_id")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let r = enrol(&state, &ctx, id, rid).await.map(|(_, s)| match s {
+        EnrolmentStatus::Waitlisted => "learning.flash_waitlisted",
+        _ => "learning.flash_enrolled",
+    });
+    back_with(&format!("/courses/{id}"), r)
+}
+
+async fn status_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (e, _) = load_enrolment(&state, &ctx, id).await?;
+    let status = pairs_get(&pairs, "status").unwrap_or_default();
+    let r = set_status(&state, &ctx, id, &status).await.map(|promoted| {
+        match (status.as_str(), promoted) {
+            ("dropped", Some(_)) => "learning.flash_dropped_promoted",
+            ("dropped", None) => "learning.flash_dropped",
+            _ => "learning.flash_completed",
+        }
+    });
+    back_with(&format!("/courses/{}", e.course_id), r)
+}
+
+/// Confirms every trainee who meets the rule, in one step.
+async fn complete_all(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let k = load_course(&state, &ctx, id).await?;
+    let enrolments = state.db.read(move |c| store::enrolments_of(c, id)).await?;
+    let (total, percent) = (
+        u32::try_from(k.sessions).unwrap_or(0),
+        u32::try_from(k.completion_percent).unwrap_or(100),
+    );
+    for e in enrolments.iter().filter(|e| {
+        e.status == "enrolled"
+            && rules::meets_completion(u32::try_from(e.attended).unwrap_or(0), total, percent)
+    }) {
+        set_status(&state, &ctx, e.id, "completed").await?;
+    }
+    Ok(redirect_with_flash(
+        &format!("/courses/{id}"),
+        true,
+        "learning.flash_completed",
+    ))
+}
+
+async fn load_session(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(store::Session, Course, Vec<Enrolment>, Vec<i64>), AppError> {
+    let community = community(ctx)?;
+    let (s, k, e, present) = state
+        .db
+        .read(move |c| {
+            let s = store::get_session(c, id)?;
+            let k = store::get_course(c, s.course_id)?;
+            let e = store::enrolments_of(c, k.id)?;
+            let p = store::present_at(c, id)?;
+            Ok::<_, AppError>((s, k, e, p))
+        })
+        .await?;
+    if k.community_id != community {
+        return Err(AppError::NotFound);
+    }
+    Ok((s, k, e, present))
+}
+
+/// The roll call: every seat-holder with a box, one submit. Also where a paper sheet is
+/// entered afterwards (the source says which).
+async fn roll_call(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (s, k, enrolments, present) = load_session(&state, &ctx, id).await?;
+    let csrf = ctx.caller()?.csrf_token.clone();
+    let seats: Vec<&Enrolment> = enrolments
+        .iter()
+        .filter(|e| matches!(e.status.as_str(), "enrolled" | "completed"))
+        .collect();
+    let body = html! {
+        p.lead { (k.name) " · " (s.held_on) " " (s.starts_at) @if !s.topic.is_empty() { " · " (s.topic) } }
+        @if seats.is_empty() { (layout::empty(&t(lang, "learning.no_trainees"), Some(html! { a.btn href={ "/courses/" (k.id) } { (t(lang, "learning.back_to_course")) } }))) } @else {
+            form.roll-call method="post" action={ "/sessions/" (s.id) "/attendance" } {
+                input type="hidden" name="_csrf" value=(csrf);
+                fieldset {
+                    legend { (t(lang, "learning.source")) }
+                    label.check { input type="radio" name="source" value="roll_call" checked; " " (t(lang, "learning.source_roll_call")) }
+                    label.check { input type="radio" name="source" value="paper"; " " (t(lang, "learning.source_paper")) }
+                }
+                p.hint { (t(lang, "learning.roll_call_hint")) }
+                table.table.compact {
+                    thead { tr { th { "#" } th { (t(lang, "learning.present_q")) } th { (t(lang, "residents.address")) } } }
+                    tbody {
+                        @for (i, e) in seats.iter().enumerate() {
+                            tr {
+                                td.num { (i + 1) }
+                                td { label.check { input type="checkbox" name="present" value=(e.resident_id) checked[present.contains(&e.resident_id)]; " " (e.resident_name) } }
+                                td { (e.address) }
+                            }
+                        }
+                    }
+                }
+                div.form-actions {
+                    button.btn.btn-primary type="submit" { (t(lang, "learning.save_attendance")) }
+                    button.btn type="submit" name="all" value="1" { (t(lang, "learning.all_present")) }
+                    a.btn href={ "/sessions/" (s.id) "/sheet" } { (t(lang, "learning.sheet")) }
+                    a.btn href={ "/courses/" (k.id) } { (t(lang, "learning.back_to_course")) }
+                }
+            }
+        }
+    };
+    let mut cr = crumbs(lang);
+    cr.push((k.name.clone(), Some(format!("/courses/{}", k.id))));
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "learning.roll_call"),
+        &cr,
+        None,
+        body,
+    ))
+}
+
+async fn attendance_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let mut ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "present")
+        .filter_map(|(_, v)| v.trim().parse().ok())
+        .collect();
+    let paper = pairs_get(&pairs, "source").as_deref() == Some("paper");
+    let course = state.db.read(move |c| store::session_course(c, id)).await?;
+    // "Everyone came": the quick path for a full class, whatever was ticked.
+    if pairs_get(&pairs, "all").is_some() {
+        let course_id = course.id;
+        ids = state
+            .db
+            .read(move |c| store::enrolments_of(c, course_id))
+            .await?
+            .into_iter()
+            .filter(|e| matches!(e.status.as_str(), "enrolled" | "completed"))
+            .map(|e| e.resident_id)
+            .collect();
+    }
+    let r = record_attendance(&state, &ctx, id, ids, paper, true)
+        .await
+        .map(|_| "learning.flash_attendance_saved");
+    back_with(&format!("/courses/{}", course.id), r)
+}
+
+/// Room to sign in: ideographic spaces, which HTML does not collapse, so the column keeps its
+/// width on paper too (the print layout shrinks the page to its content).
+const SIGN_SPACE: &str = "\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}";
+
+/// The printable sign-in sheet (签到表): the session's date and a signature column, one row
+/// per seat-holder and a few blank rows for walk-ins.
+async fn sheet(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (s, k, enrolments, _) = load_session(&state, &ctx, id).await?;
+    let community_name = ctx
+        .caller()?
+        .community
+        .as_ref()
+        .map(|c| c.1.clone())
+        .unwrap_or_default();
+    let seats: Vec<&Enrolment> = enrolments
+        .iter()
+        .filter(|e| matches!(e.status.as_str(), "enrolled" | "completed"))
+        .collect();
+    let body = html! {
+        div.disclosure.sign-sheet {
+            h2 { (community_name) " " (k.name) br; (t(lang, "learning.sheet_title")) }
+            p { (t(lang, "learning.held_on")) "：" strong { (s.held_on) } " " (s.starts_at) @if !s.ends_at.is_empty() { "–" (s.ends_at) }
+                "　" (t(lang, "learning.venue")) "：" (k.venue.clone().unwrap_or_default())
+                @if !s.topic.is_empty() { "　" (t(lang, "learning.topic")) "：" (s.topic) } }
+            table.table.sheet-table {
+                thead { tr { th.num { (t(lang, "learning.no")) } th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "learning.signature")) } } }
+                tbody {
+                    @for (i, e) in seats.iter().enumerate() {
+                        tr { td.num { (i + 1) } td { (e.resident_name) } td { (e.address) } td.sign-cell { (SIGN_SPACE) } }
+                    }
+                    @for i in 0..3 {
+                        tr { td.num { (seats.len() + i + 1) } td {} td {} td.sign-cell { (SIGN_SPACE) } }
+                    }
+                }
+            }
+            p.disclosure-sign { (t(lang, "learning.sheet_footer")) }
+        }
+        p.actions.no-print {
+            span.hint { (t(lang, "learning.print_hint")) } " "
+            @if can(&ctx, Action::ManageLearning) { a.btn href={ "/sessions/" (s.id) "/roll-call" } { (t(lang, "learning.enter_sheet")) } " " }
+            a.btn href={ "/courses/" (k.id) } { (t(lang, "learning.back_to_course")) }
+        }
+    };
+    let mut cr = crumbs(lang);
+    cr.push((k.name.clone(), Some(format!("/courses/{}", k.id))));
+    Ok(layout::page(
+        &ctx,
+        &format!("{} {}", t(lang, "learning.sheet_title"), s.held_on),
+        &cr,
+        None,
+        body,
+    ))
+}
+
+/// The printable completion certificate (结业证书), only for a confirmed completion.
+async fn certificate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (e, k) = load_enrolment(&state, &ctx, id).await?;
+    if e.status != "completed" {
+        return Err(AppError::NotFound);
+    }
+    let community_name = ctx
+        .caller()?
+        .community
+        .as_ref()
+        .map(|c| c.1.clone())
+        .unwrap_or_default();
+    let body = html! {
+        div.receipt.certificate {
+            h2 { (t(lang, "learning.certificate_title")) }
+            p.receipt-no { (t(lang, "learning.certificate_no")) "：" (format!("JY{}-{:05}", &k.starts_on[..4.min(k.starts_on.len())], e.id)) }
+            p { (tf(lang, "learning.certificate_text", &[("name", &e.resident_name), ("from", &k.starts_on), ("to", &k.ends_on), ("course", &k.name), ("attended", &e.attended.to_string()), ("total", &k.sessions.to_string())])) }
+            p.receipt-sign { (community_name) (t(lang, "learning.committee")) br; (e.completed_on.clone().unwrap_or_default()) }
+        }
+        p.actions.no-print { span.hint { (t(lang, "learning.print_hint")) } " " a.btn href={ "/courses/" (k.id) } { (t(lang, "learning.back_to_course")) } }
+    };
+    let mut cr = crumbs(lang);
+    cr.push((k.name.clone(), Some(format!("/courses/{}", k.id))));
+    Ok(layout::page(
+        &ctx,
+        &format!(
+            "{} · {}",
+            t(lang, "learning.certificate_title"),
+            e.resident_name
+        ),
+        &cr,
+        None,
+        body,
+    ))
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The records behind `learning.trainee_times` and `learning.employment_rate`.
+async fn completions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let community = community(&ctx)?;
+    let year = today(&ctx).year();
+    let from = q
+        .from
+        .as_deref()
+        .and_then(linli_core::dates::parse_date)
+        .map_or(format!("{year}-01-01"), day_text);
+    let to =
+        q.to.as_deref()
+            .and_then(linli_core::dates::parse_date)
+            .map_or(format!("{year}-12-31"), day_text);
+    let (f2, t2) = (from.clone(), to.clone());
+    let (rows, times, rate) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::completions_in(c, community, &f2, &t2, 1000)?,
+                store::trainee_times(c, community, &f2, &t2)?,
+                store::employment_rate(c, community, &f2, &t2)?,
+            ))
+        })
+        .await?;
+    let body = html! {
+        form.filters.no-print method="get" action="/courses/completions" {
+            div.filter-row {
+                (layout::field(lang, "from", "learning.from", "date", &from, None, None))
+                (layout::field(lang, "to", "learning.to", "date", &to, None, None))
+                div.field.buttons { button.btn type="submit" { (t(lang, "learning.show")) } }
+            }
+        }
+        div.stats {
+            (layout::stat(&t(lang, "learning.stat_completions"), times.times as i64, &t(lang, "learning.unit_times"), None))
+            (layout::stat(&t(lang, "learning.stat_completers"), times.persons as i64, &t(lang, "learning.unit_persons"), None))
+            (layout::stat_text(&t(lang, "learning.stat_rate"), &rate_text(rate.rate), "", None))
+            (layout::stat(&t(lang, "learning.stat_unknown"), rate.unknown_persons as i64, &t(lang, "learning.unit_persons"), None))
+        }
+        p.hint { (rate_explained(lang, &rate)) }
+        table.table.compact {
+            thead { tr { th { (t(lang, "learning.completed_on")) } th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "learning.course")) } th.num { (t(lang, "learning.attended")) } } }
+            tbody {
+                @for e in &rows {
+                    tr {
+                        td.nowrap { (e.completed_on.clone().unwrap_or_default()) }
+                        td { a href={ "/residents/" (e.resident_id) } { (e.resident_name) } }
+                        td { (e.address) }
+                        td { a href={ "/courses/" (e.course_id) } { "#" (e.course_id) } }
+                        td.num { (e.attended) }
+                    }
+                }
+            }
+        }
+        @if (rows.len() as u64) < times.times { p.hint { (tf(lang, "learning.first_rows", &[("n", &rows.len().to_string())])) } }
+    };
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "learning.completions_title"),
+        &crumbs(lang),
+        None,
+        body,
+    ))
+}
+
+async fn venues_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let community = community(&ctx)?;
+    let venues = state.db.read(move |c| store::venues(c, community)).await?;
+    let manage = can(&ctx, Action::ManageLearning);
+    let csrf = ctx.caller()?.csrf_token.clone();
+    let kinds: Vec<(String, String)> = VenueKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.label_zh().to_string()))
+        .collect();
+    let body = html! {
+        @if venues.is_empty() { (layout::empty(&t(lang, "learning.no_venues"), None)) } @else {
+            table.table {
+                thead { tr { th { (t(lang, "learning.venue")) } th { (t(lang, "learning.venue_kind")) } th { (t(lang, "learning.room")) } th.num { (t(lang, "learning.capacity")) } th.num { (t(lang, "learning.courses_count")) } } }
+                tbody {
+                    @for v in &venues {
+                        tr { td { (v.name) } td { (VenueKind::parse(&v.kind).map_or("", |k| k.label_zh())) } td { (v.room) } td.num { (v.capacity.map(|c| c.to_string()).unwrap_or_default()) } td.num { (v.courses) } }
+                    }
+                }
+            }
+        }
+        @if manage {
+            h2 { (t(lang, "learning.new_venue")) }
+            form.form.inline-form method="post" action="/venues" {
+                input type="hidden" name="_csrf" value=(csrf);
+                (layout::field(lang, "name", "learning.venue", "text", "", None, Some("off")))
+                (layout::select(lang, "kind", "learning.venue_kind", &kinds, "classroom", None))
+                (layout::field(lang, "room", "learning.room", "text", "", None, Some("off")))
+                (layout::field(lang, "capacity", "learning.capacity", "number", "", None, None))
+                div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "common.save")) } }
+            }
+        }
+    };
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "learning.venues"),
+        &crumbs(lang),
+        None,
+        body,
+    ))
+}
+
+async fn venue_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let cap = pairs_get(&pairs, "capacity").map(|v| {
+        v.parse::<i64>()
+            .map_err(|_| AppError::invalid("learning_capacity_bad", "capacity"))
+    });
+    let r = match cap.transpose() {
+        Ok(cap) => create_venue(
+            &state,
+            &ctx,
+            &pairs_get(&pairs, "name").unwrap_or_default(),
+            &pairs_get(&pairs, "kind").unwrap_or_default(),
+            &pairs_get(&pairs, "room").unwrap_or_default(),
+            cap,
+        )
+        .await
+        .map(|_| "learning.flash_venue_created"),
+        Err(e) => Err(e),
+    };
+    back_with("/venues", r)
+}
+
+#[derive(Deserialize)]
+struct PublicQuery {
+    community: Option<String>,
+}
+
+/// The public course catalogue: listed courses not yet over, no names, large type. Which
+/// community: the one named, the caller's, or the only one of the deployment.
+async fn catalogue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PublicQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let day = day_text(today(&ctx));
+    let signed_in = ctx.caller.as_ref().and_then(|c| c.community_id());
+    let (name, courses) = state
+        .db
+        .read(move |c| {
+            let place = match (q.community, signed_in) {
+                (Some(n), _) => {
+                    linli_store::places::find_community(c, &n)?.ok_or(AppError::NotFound)?
+                }
+                (None, Some(id)) => linli_store::places::get(c, id)?,
+                (None, None) => {
+                    let rows = c.query(
+                        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 2",
+                        linli_store::params![],
+                    )?;
+                    match rows.as_slice() {
+                        [only] => linli_store::places::get(c, only.int(0)?)?,
+                        _ => return Err(AppError::invalid("community_required", "community")),
+                    }
+                }
+            };
+            let list: Vec<Course> = store::list_courses(c, place.id, None, true)?
+                .into_iter()
+                .filter(|k| k.ends_on >= day)
+                .collect();
+            Ok::<_, AppError>((place.name, list))
+        })
+        .await?;
+    let body = html! {
+        h2 { (name) " " (t(lang, "learning.catalogue_title")) }
+        p.lead { (t(lang, "learning.catalogue_lead")) }
+        @if courses.is_empty() { p { (t(lang, "learning.catalogue_empty")) } }
+        @for k in &courses {
+            section.station {
+                h3 { (k.name) }
+                p { (category_label(&k.category)) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
+                @if !k.eligibility.is_empty() { p { (t(lang, "learning.eligibility")) "：" (k.eligibility) } }
+                p {
+                    @match k.capacity {
+                        Some(cap) if k.enrolled >= cap => { (layout::chip("warn", &t(lang, "learning.full_waitlist"))) }
+                        Some(cap) => { (layout::chip("ok", &tf(lang, "learning.seats_left", &[("n", &(cap - k.enrolled).to_string())]))) }
+                        None => { (layout::chip("ok", &t(lang, "learning.open"))) }
+                    }
+                }
+            }
+        }
+        p.hint { (t(lang, "learning.catalogue_how")) }
+    };
+    Ok(layout::public_page(
+        &ctx,
+        &t(lang, "learning.catalogue_title"),
+        body,
+    ))
+}
+
+/// The person's courses and attendance, and their work found, for the resident page.
+pub async fn resident_section(
+    state: &AppState,
+    ctx: &Ctx,
+    resident_id: i64,
+) -> Result<Markup, AppError> {
+    let lang = ctx.lang();
+    let sees_learning = can(ctx, Action::ViewLearning);
+    let sees_work = can(ctx, Action::ViewEmployment);
+    if !sees_learning && !sees_work {
+        return Ok(html! {});
+    }
+    let (courses, placements) = state
+        .db
+        .read(move |c| store::history_of(c, resident_id))
+        .await?;
+    Ok(html! {
+        section.panel.upcoming {
+            h2 { (t(lang, "learning.resident_section")) }
+            @if sees_learning {
+                h3 { (t(lang, "learning.title")) }
+                @if courses.is_empty() { p.hint { (t(lang, "learning.resident_no_courses")) } } @else {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "learning.course")) } th { (t(lang, "learning.dates")) } th.num { (t(lang, "learning.attended")) } th { (t(lang, "learning.status")) } } }
+                        tbody {
+                            @for h in &courses {
+                                tr {
+                                    td { a href={ "/courses/" (h.course_id) } { (h.course) } }
+                                    td.nowrap { (h.starts_on) " – " (h.ends_on) }
+                                    td.num { (h.attended) " / " (h.sessions) }
+                                    td { (status_chip(lang, &h.status)) @if h.status == "completed" { " " a href={ "/enrolments/" (h.enrolment_id) "/certificate" } { (t(lang, "learning.certificate")) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if sees_work {
+                h3 { (t(lang, "employment.placements")) }
+                @if placements.is_empty() { p.hint { (t(lang, "employment.resident_none")) } } @else {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "employment.starts_on")) } th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.via_station")) } th { (t(lang, "employment.last_followup")) } } }
+                        tbody {
+                            @for p in &placements {
+                                tr {
+                                    td.nowrap { a href={ "/employment/placements/" (p.id) } { (p.starts_on) } }
+                                    td { (p.employer) }
+                                    td { (p.job) }
+                                    td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
+                                    td { (super::employment::outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.clone().unwrap_or_default()) }
+                                }
+                            }
+                        }
+                    }
+                }
+                (super::employment::resident_actions(ctx, resident_id))
+            }
+        }
+    })
+}
+
+pub fn routes(t: Table) -> Table {
+    let view = Policy::Signed(Action::ViewLearning);
+    let manage = Policy::Signed(Action::ManageLearning);
+    t.page(Method::GET, "/courses", view, list)
+        .page(Method::GET, "/courses/new", manage, new_page)
+        .page(Method::POST, "/courses", manage, create_submit)
+        .page(Method::GET, "/courses/completions", view, completions)
+        .page(Method::GET, "/courses/{id}", view, detail)
+        .page(
+            Method::POST,
+            "/courses/{id}/sessions",
+            manage,
+            session_submit,
+        )
+        .page(Method::POST, "/courses/{id}/enrol", manage, enrol_submit)
+        .page(Method::POST, "/courses/{id}/complete", manage, complete_all)
+        .page(
+            Method::POST,
+            "/enrolments/{id}/status",
+            manage,
+            status_submit,
+        )
+        .page(
+            Method::GET,
+            "/enrolments/{id}/certificate",
+            view,
+            certificate,
+        )
+        .page(Method::GET, "/sessions/{id}/roll-call", manage, roll_call)
+        .page(
+            Method::POST,
+            "/sessions/{id}/attendance",
+            manage,
+            attendance_submit,
+        )
+        .page(Method::GET, "/sessions/{id}/sheet", view, sheet)
+        .page(Method::GET, "/venues", view, venues_page)
+        .page(Method::POST, "/venues", manage, venue_submit)
+        .page(Method::GET, "/public/courses", Policy::Public, catalogue)
+}
+
+/// This module's part of the worker's home page: follow-ups of placements due this week.
+pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+    super::employment::home_panel(state, ctx).await
 }

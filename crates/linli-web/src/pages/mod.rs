@@ -1,8 +1,10 @@
 //! Server-rendered pages. Each module owns its routes.
 
+pub mod affairs;
 mod audit;
 mod cards;
 pub mod cases;
+pub mod employment;
 pub mod fund;
 mod home;
 pub mod learning;
@@ -73,6 +75,7 @@ pub fn routes(t: Table) -> Table {
     let t = reports::routes(t);
     let t = stations::routes(t);
     let t = learning::routes(t);
+    let t = employment::routes(t);
     let t = partners::routes(t);
     let t = visits::routes(t);
     let t = summary::routes(t);

@@ -1,16 +1,1699 @@
-//! Pages of partner linkage and residents' issue reports (issue 7).
+//! Partner linkage (共建联动): partner units with their agreements and commitments, the
+//! activities that fulfil them, the joint party committee and the three lists (needs,
+//! resources, projects). A liaison sees and acts for its own unit only: another unit's records
+//! answer 404. The operations are shared with the JSON API.
 
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::auth::Caller;
+use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::routes::Table;
+use crate::i18n::{Lang, t, tf};
+use crate::layout;
+use crate::routes::{Policy, Table};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::Method;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate};
+use linli_core::partners::{
+    self as rules, ActivityKind, AgreementState, CommitteePost, Fulfilment, Measure, NeedEvent,
+    NeedStatus, PartnerKind, Progress, ResourceKind,
+};
+use linli_core::{Action, Decision, Role};
+use linli_store::audit;
+use linli_store::partners::{self as store, ActivityInput, AgreementInput, NeedInput, Partner};
 use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn today(ctx: &Ctx) -> NaiveDate {
+    linli_core::clock::shanghai(ctx.now).date()
+}
+
+/// `Some(unit)` when the caller acts only as a partner liaison (no staff grant): what it may
+/// see narrows to that unit; a liaison whose grant names no unit sees none.
+pub fn liaison_unit(caller: &Caller) -> Option<Option<i64>> {
+    let staff = caller
+        .grants
+        .iter()
+        .any(|g| matches!(g.role, Role::Admin | Role::Worker | Role::Finance));
+    if staff {
+        return None;
+    }
+    caller
+        .grants
+        .iter()
+        .find(|g| g.role == Role::Partner)
+        .map(|g| g.partner_id)
+}
+
+/// Whether the caller may see records of `partner_id` (404 otherwise).
+pub fn sees_unit(caller: &Caller, partner_id: i64) -> bool {
+    match liaison_unit(caller) {
+        None => true,
+        Some(unit) => unit == Some(partner_id),
+    }
+}
+
+fn allowed(caller: &Caller, action: Action) -> bool {
+    caller.decide(action, None) == Decision::Allow
+}
+
+pub fn pairs_get(pairs: &[(String, String)], k: &str) -> Option<String> {
+    pairs
+        .iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn clip(s: Option<String>, n: usize) -> String {
+    s.unwrap_or_default().trim().chars().take(n).collect()
+}
+
+fn date_field(raw: &str, field: &'static str) -> Result<NaiveDate, AppError> {
+    linli_core::dates::parse_date(raw).ok_or(AppError::invalid("date_bad", field))
+}
+
+fn fmt(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn community(caller: &Caller) -> Result<i64, AppError> {
+    caller.community_id().ok_or(AppError::NotFound)
+}
+
+/// A partner unit the caller may see (404 for another community's or, for a liaison, another
+/// unit's).
+pub async fn load_partner(state: &AppState, ctx: &Ctx, id: i64) -> Result<Partner, AppError> {
+    let caller = ctx.caller()?;
+    let cid = community(caller)?;
+    let p = state.db.read(move |c| store::get_partner(c, id)).await?;
+    if p.community_id != cid || !sees_unit(caller, p.id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(p)
+}
+
+// ---- operations (shared with the API) ----
+
+pub async fn create_partner(
+    state: &AppState,
+    ctx: &Ctx,
+    name: &str,
+    kind: &str,
+    address: &str,
+    party_org: &str,
+) -> Result<i64, AppError> {
+    let caller = ctx.caller()?.clone();
+    let cid = community(&caller)?;
+    let name: String = name.trim().chars().take(60).collect();
+    if name.is_empty() {
+        return Err(AppError::invalid("partner_name_missing", "name"));
+    }
+    let kind = PartnerKind::parse(kind).ok_or(AppError::invalid("partner_kind_bad", "kind"))?;
+    let input = store::PartnerInput {
+        name,
+        kind: kind.as_str().into(),
+        address: address.trim().chars().take(100).collect(),
+        party_org: party_org.trim().chars().take(60).collect(),
+        note: String::new(),
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let id = store::create_partner(c, cid, &input, ctx2.now)?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    cid,
+                    "partner.create",
+                    "partner",
+                    id,
+                    json!({"name": input.name, "kind": input.kind}),
+                ),
+            )?;
+            Ok::<_, AppError>(id)
+        })
+        .await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CommitmentDraft {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub target_per_year: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AgreementDraft {
+    #[serde(default)]
+    pub partner_id: i64,
+    #[serde(default)]
+    pub signed_on: String,
+    #[serde(default)]
+    pub valid_from: String,
+    #[serde(default)]
+    pub valid_to: String,
+    #[serde(default)]
+    pub commitments: Vec<CommitmentDraft>,
+    #[serde(default)]
+    pub parties: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub renews_id: Option<i64>,
+}
+
+pub async fn create_agreement(
+    state: &AppState,
+    ctx: &Ctx,
+    d: AgreementDraft,
+) -> Result<i64, AppError> {
+    let caller = ctx.caller()?.clone();
+    let cid = community(&caller)?;
+    let p = load_partner(state, ctx, d.partner_id)
+        .await
+        .map_err(|_| AppError::invalid("partner_missing", "partner_id"))?;
+    let signed = date_field(&d.signed_on, "signed_on")?;
+    let from = date_field(&d.valid_from, "valid_from")?;
+    let to = date_field(&d.valid_to, "valid_to")?;
+    rules::check_period(from, to).map_err(|e| AppError::invalid(e.code(), "valid_to"))?;
+    let mut commitments = Vec::new();
+    for k in &d.commitments {
+        let kind = ActivityKind::parse(&k.kind)
+            .ok_or(AppError::invalid("activity_kind_bad", "commitments"))?;
+        if k.target_per_year <= 0 {
+            return Err(AppError::invalid("commitment_target_bad", "commitments"));
+        }
+        commitments.push((kind.as_str().to_string(), k.target_per_year));
+    }
+    if let Some(r) = d.renews_id {
+        let prev = state.db.read(move |c| store::get_agreement(c, r)).await;
+        if prev.map_or(true, |a| a.partner_id != p.id) {
+            return Err(AppError::invalid("agreement_missing", "renews_id"));
+        }
+    }
+    let input = AgreementInput {
+        partner_id: p.id,
+        signed_on: fmt(signed),
+        valid_from: fmt(from),
+        valid_to: fmt(to),
+        parties: clip(d.parties, 200),
+        body: clip(d.body, 8000),
+        renews_id: d.renews_id,
+        commitments,
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let id = store::create_agreement(c, cid, &input, Some(caller.user.id), ctx2.now)?;
+            audit::append(
+                c,
+                &ctx2.audit_event(cid, "agreement.create", "agreement", id, json!({"partner_id": input.partner_id, "valid_from": input.valid_from, "valid_to": input.valid_to, "commitments": input.commitments, "renews_id": input.renews_id})),
+            )?;
+            Ok::<_, AppError>(id)
+        })
+        .await
+}
+
+/// An agreement the caller may see (a liaison: its own unit's only).
+pub async fn load_agreement(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<store::Agreement, AppError> {
+    let caller = ctx.caller()?;
+    let cid = community(caller)?;
+    let a = state.db.read(move |c| store::get_agreement(c, id)).await?;
+    if a.community_id != cid || !sees_unit(caller, a.partner_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(a)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ActivityDraft {
+    #[serde(default)]
+    pub partner_id: i64,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub on: String,
+    #[serde(default)]
+    pub participants: Option<i64>,
+    #[serde(default)]
+    pub hours: Option<f64>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub residents_served: Option<String>,
+}
+
+pub async fn record_activity(
+    state: &AppState,
+    ctx: &Ctx,
+    d: ActivityDraft,
+) -> Result<i64, AppError> {
+    let caller = ctx.caller()?.clone();
+    let cid = community(&caller)?;
+    let p = load_partner(state, ctx, d.partner_id)
+        .await
+        .map_err(|_| AppError::invalid("partner_missing", "partner_id"))?;
+    let kind =
+        ActivityKind::parse(&d.kind).ok_or(AppError::invalid("activity_kind_bad", "kind"))?;
+    let on = date_field(&d.on, "on")?;
+    if on > today(ctx) {
+        return Err(AppError::invalid("date_future", "on"));
+    }
+    if d.participants.is_some_and(|n| n < 0) {
+        return Err(AppError::invalid(
+            "activity_participants_bad",
+            "participants",
+        ));
+    }
+    let hours_tenths = match d.hours {
+        Some(h) if !(0.0..=10_000.0).contains(&h) || !h.is_finite() => {
+            return Err(AppError::invalid("activity_hours_bad", "hours"));
+        }
+        Some(h) => Some((h * 10.0).round() as i64),
+        None => None,
+    };
+    let input = ActivityInput {
+        partner_id: p.id,
+        kind: kind.as_str().into(),
+        on: fmt(on),
+        place: clip(d.place, 100),
+        participants: d.participants,
+        hours_tenths,
+        residents_served: clip(d.residents_served, 500),
+        note: clip(d.note, 1000),
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let id = store::add_activity(c, cid, &input, Some(caller.user.id), ctx2.now)?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    cid,
+                    "partner.activity",
+                    "partner",
+                    input.partner_id,
+                    json!({"activity_id": id, "kind": input.kind, "on": input.on}),
+                ),
+            )?;
+            Ok::<_, AppError>(id)
+        })
+        .await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NeedDraft {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub urgency: Option<String>,
+    #[serde(default)]
+    pub raised_by: Option<String>,
+    #[serde(default)]
+    pub affair_id: Option<i64>,
+}
+
+pub async fn create_need(state: &AppState, ctx: &Ctx, d: NeedDraft) -> Result<i64, AppError> {
+    let caller = ctx.caller()?.clone();
+    let cid = community(&caller)?;
+    let title: String = d.title.trim().chars().take(80).collect();
+    if title.is_empty() {
+        return Err(AppError::invalid("need_title_missing", "title"));
+    }
+    let urgency = match d.urgency.as_deref().map(str::trim) {
+        Some("urgent") => "urgent",
+        _ => "normal",
+    };
+    let input = NeedInput {
+        title,
+        description: clip(d.description, 2000),
+        place_text: clip(d.place, 100),
+        urgency: urgency.into(),
+        raised_by: clip(d.raised_by, 60),
+        affair_id: d.affair_id,
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let id = store::create_need(c, cid, &input, Some(caller.user.id), ctx2.now)?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    cid,
+                    "need.create",
+                    "need",
+                    id,
+                    json!({"title": input.title, "affair_id": input.affair_id}),
+                ),
+            )?;
+            Ok::<_, AppError>(id)
+        })
+        .await
+}
+
+async fn load_need(state: &AppState, ctx: &Ctx, id: i64) -> Result<store::Need, AppError> {
+    let cid = community(ctx.caller()?)?;
+    let n = state.db.read(move |c| store::get_need(c, id)).await?;
+    if n.community_id != cid {
+        return Err(AppError::NotFound);
+    }
+    Ok(n)
+}
+
+/// A liaison claims an open need for its unit (staff may claim on a unit's behalf by naming it).
+pub async fn claim_need(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    partner_id: Option<i64>,
+    note: &str,
+) -> Result<(), AppError> {
+    let caller = ctx.caller()?.clone();
+    let n = load_need(state, ctx, id).await?;
+    let unit = match liaison_unit(&caller) {
+        Some(Some(u)) => u,
+        Some(None) => return Err(AppError::Forbidden),
+        None => partner_id.ok_or(AppError::invalid("partner_missing", "partner_id"))?,
+    };
+    load_partner(state, ctx, unit)
+        .await
+        .map_err(|_| AppError::invalid("partner_missing", "partner_id"))?;
+    let status = NeedStatus::parse(&n.status).unwrap_or(NeedStatus::Closed);
+    rules::need_after(status, NeedEvent::Claim).map_err(|_| AppError::Conflict {
+        code: "need_not_open",
+        field: None,
+    })?;
+    let (ctx2, note) = (
+        ctx.clone(),
+        note.trim().chars().take(500).collect::<String>(),
+    );
+    let on = fmt(today(ctx));
+    state
+        .db
+        .write(move |c| {
+            store::claim_need(c, id, unit, &note, &on)?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    n.community_id,
+                    "need.claim",
+                    "need",
+                    id,
+                    Some(json!({"status": n.status})),
+                    json!({"status": "claimed", "partner_id": unit}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+/// The community confirms a claim (the need becomes a project) or turns it down.
+pub async fn decide_claim(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    confirm: bool,
+    owner: &str,
+    plan: &str,
+    milestones: &str,
+) -> Result<(), AppError> {
+    let caller = ctx.caller()?.clone();
+    if !allowed(&caller, Action::ManagePartners) || liaison_unit(&caller).is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let n = load_need(state, ctx, id).await?;
+    let status = NeedStatus::parse(&n.status).unwrap_or(NeedStatus::Closed);
+    let event = if confirm {
+        NeedEvent::Confirm
+    } else {
+        NeedEvent::Reject
+    };
+    let next = rules::need_after(status, event).map_err(|_| AppError::Conflict {
+        code: "need_not_claimed",
+        field: None,
+    })?;
+    let ctx2 = ctx.clone();
+    let on = fmt(today(ctx));
+    let (owner, plan, milestones) = (
+        owner.trim().chars().take(60).collect::<String>(),
+        plan.trim().chars().take(2000).collect::<String>(),
+        milestones.trim().chars().take(2000).collect::<String>(),
+    );
+    state
+        .db
+        .write(move |c| {
+            store::decide_claim(
+                c,
+                id,
+                confirm,
+                &owner,
+                &plan,
+                &milestones,
+                &on,
+                Some(caller.user.id),
+            )?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    n.community_id,
+                    if confirm {
+                        "need.confirm"
+                    } else {
+                        "need.reject"
+                    },
+                    "need",
+                    id,
+                    Some(json!({"status": n.status, "partner_id": n.partner_id})),
+                    json!({"status": next.as_str()}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+// ---- fulfilment ----
+
+/// Fulfilment of every commitment in force in `year`, per unit: (partner id, name, fulfilment).
+pub async fn fulfilments(
+    state: &AppState,
+    cid: i64,
+    year: i32,
+    only: Option<i64>,
+    today: NaiveDate,
+) -> Result<Vec<(i64, String, Fulfilment)>, AppError> {
+    let (commitments, acts) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::commitments_in_year(c, cid, year, only)?,
+                store::activities(c, cid, year, only)?,
+            ))
+        })
+        .await?;
+    let delivered = store::delivered(&acts)?;
+    Ok(commitments
+        .into_iter()
+        .filter_map(|(pid, name, kind, target)| {
+            let kind = ActivityKind::parse(&kind)?;
+            let mine: Vec<_> = delivered
+                .iter()
+                .filter(|(p, _)| *p == pid)
+                .map(|(_, d)| *d)
+                .collect();
+            Some((
+                pid,
+                name,
+                rules::fulfilment(kind, target, year, &mine, today),
+            ))
+        })
+        .collect())
+}
+
+fn amount(lang: Lang, f: &Fulfilment) -> String {
+    match f.measure {
+        Measure::Times => tf(
+            lang,
+            "partners.times_of",
+            &[
+                ("done", &f.done.to_string()),
+                ("target", &f.target.to_string()),
+            ],
+        ),
+        Measure::Hours => tf(
+            lang,
+            "partners.hours_of",
+            &[
+                ("done", &format!("{:.1}", f.done as f64 / 10.0)),
+                ("target", &f.target.to_string()),
+            ],
+        ),
+    }
+}
+
+pub fn fulfilment_row(lang: Lang, f: &Fulfilment) -> Markup {
+    let chip = match f.progress {
+        Progress::Met => layout::chip("ok", &t(lang, "partners.progress.met")),
+        Progress::OnTrack => layout::chip("info", &t(lang, "partners.progress.on_track")),
+        Progress::Behind => layout::chip("warn", &t(lang, "partners.progress.behind")),
+    };
+    html! {
+        div.fulfilment {
+            strong { (f.kind.label_zh()) } " " (chip)
+            // An SVG bar: it prints, and needs no stylesheet to show its length.
+            svg.progress role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=(f.percent)
+                viewBox="0 0 100 6" preserveAspectRatio="none" width="100%" height="8" {
+                rect.progress-track x="0" y="0" width="100" height="6" rx="3" fill="#dde3ea" {}
+                rect.progress-fill x="0" y="0" width=(f.percent) height="6" rx="3" fill="#2f7d4f" {}
+            }
+            p.progress-text { (amount(lang, f)) " · " (f.percent) "%" }
+        }
+    }
+}
+
+fn agreement_chip(lang: Lang, from: &str, to: &str, today: NaiveDate) -> Markup {
+    let (Ok(f), Ok(t2)) = (
+        NaiveDate::parse_from_str(from, "%Y-%m-%d"),
+        NaiveDate::parse_from_str(to, "%Y-%m-%d"),
+    ) else {
+        return html! {};
+    };
+    let s = rules::agreement_state(f, t2, today);
+    let kind = match s {
+        AgreementState::InForce => "ok",
+        AgreementState::ExpiringSoon => "warn",
+        AgreementState::Expired => "err",
+        AgreementState::NotYet => "muted",
+    };
+    layout::chip(
+        kind,
+        &t(lang, &format!("partners.agreement.{}", s.as_str())),
+    )
+}
+
+fn kind_options() -> Vec<(String, String)> {
+    PartnerKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.label_zh().to_string()))
+        .collect()
+}
+
+fn activity_options() -> Vec<(String, String)> {
+    ActivityKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.label_zh().to_string()))
+        .collect()
+}
+
+fn tabs(lang: Lang, current: &str) -> Markup {
+    html! {
+        nav.tabs.actions.no-print {
+            @for (href, key) in [("/partners", "partners.tab.units"), ("/partners/agreements", "partners.tab.agreements"), ("/partners/activities", "partners.tab.activities"), ("/partners/committee", "partners.tab.committee"), ("/partners/lists", "partners.tab.lists")] {
+                a.btn.btn-small.btn-primary[href == current] href=(href) aria-current=[(href == current).then_some("page")] { (t(lang, key)) }
+            }
+        }
+    }
+}
+
+// ---- pages ----
+
+async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    if let Some(unit) = liaison_unit(&caller) {
+        return match unit {
+            Some(u) => Ok(Redirect::to(&format!("/partners/{u}")).into_response()),
+            None => Err(AppError::NotFound),
+        };
+    }
+    let cid = community(&caller)?;
+    let today = today(&ctx);
+    let year = today.year();
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let (units, signed, lectures) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::list_partners(c, cid, None)?,
+                store::signed_count(c, cid, &from, &to)?,
+                store::lectures_count(c, cid, &from, &to)?,
+            ))
+        })
+        .await?;
+    let fulfil = fulfilments(&state, cid, year, None, today).await?;
+    let expiring: Vec<&Partner> = units
+        .iter()
+        .filter(|p| {
+            matches!((p.agreement_from.as_deref(), p.agreement_to.as_deref()), (Some(f), Some(t2)) if
+                NaiveDate::parse_from_str(f, "%Y-%m-%d").ok().zip(NaiveDate::parse_from_str(t2, "%Y-%m-%d").ok())
+                    .is_some_and(|(f, t2)| rules::agreement_state(f, t2, today) == AgreementState::ExpiringSoon))
+        })
+        .collect();
+    let manage = allowed(&caller, Action::ManagePartners);
+    let body = html! {
+        (tabs(lang, "/partners"))
+        section.stats {
+            (layout::stat(&t(lang, "partners.signed"), signed, &t(lang, "partners.unit_units"), Some("/partners/agreements")))
+            (layout::stat(&t(lang, "partners.lectures"), lectures, &t(lang, "partners.unit_times"), Some(&format!("/partners/activities?kind=health_lecture&year={year}"))))
+            (layout::stat(&t(lang, "partners.units_total"), units.len() as i64, &t(lang, "partners.unit_units"), None))
+        }
+        @if !expiring.is_empty() {
+            p.flash.flash-warn role="status" {
+                (tf(lang, "partners.expiring_warning", &[("n", &expiring.len().to_string())])) " "
+                @for p in &expiring { a href={ "/partners/" (p.id) } { (p.name) } " " }
+            }
+        }
+        @if units.is_empty() {
+            (layout::empty(&t(lang, "partners.empty"), None))
+        } @else {
+            table.table {
+                thead { tr {
+                    th { (t(lang, "partners.name")) } th { (t(lang, "partners.kind")) } th { (t(lang, "partners.agreement")) }
+                    th { (tf(lang, "partners.fulfilment_year", &[("year", &year.to_string())])) }
+                } }
+                tbody {
+                    @for p in &units {
+                        tr {
+                            td { a href={ "/partners/" (p.id) } { (p.name) } }
+                            td.nowrap { (PartnerKind::parse(&p.kind).map_or("", |k| k.label_zh())) }
+                            td.nowrap {
+                                @if let (Some(f), Some(t2)) = (&p.agreement_from, &p.agreement_to) {
+                                    (agreement_chip(lang, f, t2, today)) " " span.hint { (f) " — " (t2) }
+                                } @else { span.hint { (t(lang, "partners.no_agreement")) } }
+                            }
+                            td {
+                                @for (_, _, f) in fulfil.iter().filter(|(pid, _, _)| *pid == p.id) { (fulfilment_row(lang, f)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if manage {
+            section.panel.no-print {
+                h2 { (t(lang, "partners.new")) }
+                form.form method="post" action="/partners" {
+                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                    div.grid2 {
+                        (layout::field(lang, "name", "partners.name", "text", "", None, Some("off")))
+                        (layout::select(lang, "kind", "partners.kind", &kind_options(), "government", None))
+                        (layout::field(lang, "address", "partners.address", "text", "", None, Some("off")))
+                        (layout::field(lang, "party_org", "partners.party_org", "text", "", None, Some("off")))
+                    }
+                    div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "common.save")) } }
+                }
+            }
+        }
+    };
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "partners.title"),
+        &[],
+        None,
+        body,
+    ))
+}
+
+async fn create_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let g = |k| pairs_get(&pairs, k).unwrap_or_default();
+    match create_partner(
+        &state,
+        &ctx,
+        &g("name"),
+        &g("kind"),
+        &g("address"),
+        &g("party_org"),
+    )
+    .await
+    {
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/partners/{id}"),
+            true,
+            "partners.flash.created",
+        )),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
+            "/partners",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let p = load_partner(&state, &ctx, id).await?;
+    let cid = p.community_id;
+    let today = today(&ctx);
+    let year = today.year();
+    let (agreements, acts, res) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::agreements_of(c, id)?,
+                store::activities(c, cid, year, Some(id))?,
+                store::resources(c, cid, Some(id))?,
+            ))
+        })
+        .await?;
+    let fulfil = fulfilments(&state, cid, year, Some(id), today).await?;
+    let manage = allowed(&caller, Action::ManagePartners) && liaison_unit(&caller).is_none();
+    let act = allowed(&caller, Action::ActForPartner);
+    let latest = agreements.first().map(|a| a.id);
+    let body = html! {
+        dl.facts {
+            dt { (t(lang, "partners.kind")) } dd { (PartnerKind::parse(&p.kind).map_or("", |k| k.label_zh())) }
+            dt { (t(lang, "partners.address")) } dd { (p.address) }
+            dt { (t(lang, "partners.party_org")) } dd { (p.party_org) }
+        }
+        div.columns {
+            section.panel {
+                h2 { (tf(lang, "partners.fulfilment_year", &[("year", &year.to_string())])) }
+                @if fulfil.is_empty() { p.hint { (t(lang, "partners.no_commitments")) } }
+                @for (_, _, f) in &fulfil { (fulfilment_row(lang, f)) }
+            }
+            section.panel {
+                h2 { (t(lang, "partners.agreements")) }
+                @if agreements.is_empty() { p.hint { (t(lang, "partners.no_agreement")) } }
+                ul.timeline {
+                    @for a in &agreements {
+                        li {
+                            (agreement_chip(lang, &a.valid_from, &a.valid_to, today)) " "
+                            strong { (a.valid_from) " — " (a.valid_to) } " "
+                            span.hint { (t(lang, "partners.signed_on")) " " (a.signed_on) }
+                            @if a.renews_id.is_some() { " " span.tag { (t(lang, "partners.renewal")) } }
+                            br;
+                            @for k in &a.commitments {
+                                span.tag { (ActivityKind::parse(&k.kind).map_or("", |x| x.label_zh())) " " (k.target_per_year)
+                                    (if ActivityKind::parse(&k.kind).map(|x| x.measure()) == Some(Measure::Hours) { t(lang, "partners.per_year_hours") } else { t(lang, "partners.per_year_times") }) } " "
+                            }
+                        }
+                    }
+                }
+                @if manage {
+                    h3 { (t(lang, "partners.new_agreement")) }
+                    form.form method="post" action={ "/partners/" (p.id) "/agreements" } {
+                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                        @if let Some(l) = latest { input type="hidden" name="renews_id" value=(l); p.hint { (t(lang, "partners.renewal_hint")) } }
+                        div.grid2 {
+                            (layout::field(lang, "signed_on", "partners.signed_on", "date", &fmt(today), None, None))
+                            (layout::field(lang, "valid_from", "partners.valid_from", "date", "", None, None))
+                            (layout::field(lang, "valid_to", "partners.valid_to", "date", "", None, None))
+                            (layout::select(lang, "commitment_kind", "partners.commitment_kind", &activity_options(), "health_lecture", None))
+                            (layout::field(lang, "target_per_year", "partners.target_per_year", "number", "", None, None))
+                        }
+                        div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "common.save")) } }
+                    }
+                }
+            }
+        }
+        section.panel {
+            h2 { (tf(lang, "partners.activities_year", &[("year", &year.to_string())])) }
+            (activity_table(lang, &acts, false))
+            @if act {
+                h3 { (t(lang, "partners.record_activity")) }
+                form.form method="post" action={ "/partners/" (p.id) "/activities" } {
+                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                    div.grid2 {
+                        (layout::select(lang, "kind", "partners.activity_kind", &activity_options(), "health_lecture", None))
+                        (layout::field(lang, "on", "partners.on", "date", &fmt(today), None, None))
+                        (layout::field(lang, "place", "partners.place", "text", "", None, Some("off")))
+                        (layout::field(lang, "participants", "partners.participants", "number", "", None, None))
+                        (layout::field(lang, "hours", "partners.hours", "text", "", None, Some("off")))
+                        (layout::field(lang, "note", "partners.note", "text", "", None, Some("off")))
+                    }
+                    div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "partners.record")) } }
+                }
+            }
+        }
+        section.panel {
+            h2 { (t(lang, "partners.resources")) }
+            @if res.is_empty() { p.hint { (t(lang, "partners.no_resources")) } }
+            ul.plain { @for r in &res { li { span.tag { (ResourceKind::parse(&r.kind).map_or("", |k| k.label_zh())) } " " (r.description) " " span.hint { (r.availability) } } } }
+            @if act {
+                form.form method="post" action={ "/partners/" (p.id) "/resources" } {
+                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                    div.grid2 {
+                        (layout::select(lang, "kind", "partners.resource_kind", &ResourceKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label_zh().to_string())).collect::<Vec<_>>(), "people", None))
+                        (layout::field(lang, "description", "partners.resource_description", "text", "", None, Some("off")))
+                        (layout::field(lang, "availability", "partners.availability", "text", "", None, Some("off")))
+                    }
+                    div.form-actions { button.btn type="submit" { (t(lang, "partners.add_resource")) } }
+                }
+            }
+        }
+    };
+    let crumbs = [(t(lang, "partners.title"), Some("/partners".to_string()))];
+    Ok(layout::page(&ctx, &p.name, &crumbs, None, body))
+}
+
+fn activity_table(lang: Lang, acts: &[store::Activity], with_unit: bool) -> Markup {
+    html! {
+        @if acts.is_empty() { p.hint { (t(lang, "partners.no_activities")) } } @else {
+            table.table {
+                thead { tr {
+                    th { (t(lang, "partners.on")) } @if with_unit { th { (t(lang, "partners.name")) } } th { (t(lang, "partners.activity_kind")) }
+                    th { (t(lang, "partners.place")) } th.num { (t(lang, "partners.participants")) } th.num { (t(lang, "partners.hours")) } th { (t(lang, "partners.note")) }
+                } }
+                tbody {
+                    @for a in acts {
+                        tr {
+                            td.nowrap { (a.on) }
+                            @if with_unit { td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } } }
+                            td.nowrap { (ActivityKind::parse(&a.kind).map_or("", |k| k.label_zh())) }
+                            td { (a.place) }
+                            td.num { (a.participants.map(|n| n.to_string()).unwrap_or_default()) }
+                            td.num { (a.hours_tenths.map(|h| format!("{:.1}", h as f64 / 10.0)).unwrap_or_default()) }
+                            td { (a.note) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn agreement_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let g = |k| pairs_get(&pairs, k).unwrap_or_default();
+    let target = g("target_per_year").parse::<i64>().ok();
+    let d = AgreementDraft {
+        partner_id: id,
+        signed_on: g("signed_on"),
+        valid_from: g("valid_from"),
+        valid_to: g("valid_to"),
+        commitments: target
+            .map(|n| {
+                vec![CommitmentDraft {
+                    kind: g("commitment_kind"),
+                    target_per_year: n,
+                }]
+            })
+            .unwrap_or_default(),
+        parties: None,
+        body: None,
+        renews_id: g("renews_id").parse().ok(),
+    };
+    let back = format!("/partners/{id}");
+    match create_agreement(&state, &ctx, d).await {
+        Ok(_) => Ok(redirect_with_flash(&back, true, "partners.flash.agreement")),
+        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
+            &back,
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+async fn activity_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let g = |k| pairs_get(&pairs, k);
+    let hours = g("hours").map(|h| {
+        h.parse::<f64>()
+            .map_err(|_| AppError::invalid("activity_hours_bad", "hours"))
+    });
+    let back = format!("/partners/{id}");
+    let hours = match hours.transpose() {
+        Ok(h) => h,
+        Err(e) => {
+            return Ok(redirect_with_flash(
+                &back,
+                false,
+                &format!("error.{}", e.code()),
+            ));
+        }
+    };
+    let d = ActivityDraft {
+        partner_id: id,
+        kind: g("kind").unwrap_or_default(),
+        on: g("on").unwrap_or_default(),
+        participants: g("participants").and_then(|v| v.parse().ok()),
+        hours,
+        note: g("note"),
+        place: g("place"),
+        residents_served: None,
+    };
+    match record_activity(&state, &ctx, d).await {
+        Ok(_) => Ok(redirect_with_flash(&back, true, "partners.flash.activity")),
+        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
+            &back,
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+async fn resource_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let p = load_partner(&state, &ctx, id).await?;
+    let back = format!("/partners/{id}");
+    let kind = pairs_get(&pairs, "kind").and_then(|k| ResourceKind::parse(&k));
+    let desc = clip(pairs_get(&pairs, "description"), 300);
+    let (Some(kind), false) = (kind, desc.is_empty()) else {
+        return Ok(redirect_with_flash(
+            &back,
+            false,
+            "error.resource_description_missing",
+        ));
+    };
+    let avail = clip(pairs_get(&pairs, "availability"), 100);
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let rid = store::add_resource(
+                c,
+                p.community_id,
+                p.id,
+                kind.as_str(),
+                &desc,
+                &avail,
+                ctx2.now,
+            )?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    p.community_id,
+                    "partner.resource",
+                    "partner",
+                    p.id,
+                    json!({"resource_id": rid, "kind": kind.as_str()}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(redirect_with_flash(&back, true, "partners.flash.resource"))
+}
+
+#[derive(Deserialize)]
+struct AgreementsQuery {
+    /// Any value: the whole history, expired agreements included.
+    all: Option<String>,
+}
+
+/// Agreements in force or still to come by default (the records behind `partners.signed`
+/// for the current period); `?all=1` adds the expired ones, the renewal history.
+async fn agreements_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AgreementsQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let cid = community(&caller)?;
+    let only = liaison_unit(&caller);
+    let today = today(&ctx);
+    let mut all = state
+        .db
+        .read(move |c| store::all_agreements(c, cid))
+        .await?;
+    if let Some(u) = only {
+        all.retain(|a| Some(a.partner_id) == u);
+    }
+    let history = q.all.is_some();
+    let day = fmt(today);
+    let total = all.len();
+    if !history {
+        all.retain(|a| a.valid_to >= day);
+    }
+    let body = html! {
+        (tabs(lang, "/partners/agreements"))
+        p.hint {
+            (t(lang, "partners.agreements_hint")) " "
+            @if history { a href="/partners/agreements" { (t(lang, "partners.current_only")) } }
+            @else { a href="/partners/agreements?all=1" { (tf(lang, "partners.show_history", &[("n", &total.to_string())])) } }
+        }
+        table.table {
+            thead { tr { th { (t(lang, "partners.name")) } th { (t(lang, "partners.signed_on")) } th { (t(lang, "partners.valid_from")) } th { (t(lang, "partners.valid_to")) } th { (t(lang, "partners.state")) } th { (t(lang, "partners.commitments")) } } }
+            tbody {
+                @for a in &all {
+                    tr {
+                        td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } @if a.renews_id.is_some() { " " span.tag { (t(lang, "partners.renewal")) } } }
+                        td.nowrap { (a.signed_on) } td.nowrap { (a.valid_from) } td.nowrap { (a.valid_to) }
+                        td.nowrap { (agreement_chip(lang, &a.valid_from, &a.valid_to, today)) }
+                        td { @for k in &a.commitments { span.tag { (ActivityKind::parse(&k.kind).map_or("", |x| x.label_zh())) " " (k.target_per_year) } " " } }
+                    }
+                }
+            }
+        }
+    };
+    let crumbs = [(t(lang, "partners.title"), Some("/partners".to_string()))];
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "partners.tab.agreements"),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+#[derive(Deserialize)]
+struct ActivitiesQuery {
+    kind: Option<String>,
+    year: Option<i32>,
+}
+
+async fn activities_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ActivitiesQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let cid = community(&caller)?;
+    let year = q
+        .year
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| today(&ctx).year());
+    let only = liaison_unit(&caller);
+    if only == Some(None) {
+        return Err(AppError::NotFound);
+    }
+    let unit = only.flatten();
+    let mut acts = state
+        .db
+        .read(move |c| store::activities(c, cid, year, unit))
+        .await?;
+    let kind = q.kind.as_deref().and_then(ActivityKind::parse);
+    if let Some(k) = kind {
+        acts.retain(|a| a.kind == k.as_str());
+    }
+    let body = html! {
+        (tabs(lang, "/partners/activities"))
+        form.filters.no-print method="get" action="/partners/activities" {
+            div.filter-row {
+                (layout::select(lang, "kind", "partners.activity_kind", &std::iter::once((String::new(), t(lang, "status.all"))).chain(activity_options()).collect::<Vec<_>>(), kind.map_or("", |k| k.as_str()), None))
+                (layout::field(lang, "year", "partners.year", "number", &year.to_string(), None, None))
+                button.btn type="submit" { (t(lang, "partners.filter")) }
+            }
+        }
+        p { (tf(lang, "partners.activities_count", &[("n", &acts.len().to_string())])) }
+        (activity_table(lang, &acts, true))
+    };
+    let crumbs = [(t(lang, "partners.title"), Some("/partners".to_string()))];
+    Ok(layout::page(
+        &ctx,
+        &tf(
+            lang,
+            "partners.activities_year",
+            &[("year", &year.to_string())],
+        ),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+async fn committee_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let cid = community(&caller)?;
+    let (posts, meetings, units) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::posts(c, cid)?,
+                store::meetings(c, cid)?,
+                store::list_partners(c, cid, None)?,
+            ))
+        })
+        .await?;
+    let manage = allowed(&caller, Action::ManagePartners) && liaison_unit(&caller).is_none();
+    let day = fmt(today(&ctx));
+    let body = html! {
+        (tabs(lang, "/partners/committee"))
+        section.panel {
+            h2 { (t(lang, "partners.posts")) }
+            @if posts.is_empty() { p.hint { (t(lang, "partners.no_posts")) } }
+            table.table {
+                thead { tr { th { (t(lang, "partners.post")) } th { (t(lang, "partners.person")) } th { (t(lang, "partners.person_unit")) } th { (t(lang, "partners.person_title")) } th { (t(lang, "partners.term")) } } }
+                tbody {
+                    @for p in &posts {
+                        tr {
+                            td.nowrap { (CommitteePost::parse(&p.post).map_or("", |k| k.label_zh())) }
+                            td { (p.person_name) }
+                            td { (p.partner_name.clone().unwrap_or_else(|| t(lang, "partners.community_staff"))) }
+                            td { (p.title) }
+                            td.nowrap { (p.term_from) " — " (p.term_to.clone().unwrap_or_default()) }
+                        }
+                    }
+                }
+            }
+            @if manage {
+                h3 { (t(lang, "partners.add_post")) }
+                form.form method="post" action="/partners/committee/posts" {
+                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                    div.grid2 {
+                        (layout::select(lang, "post", "partners.post", &CommitteePost::ALL.iter().map(|k| (k.as_str().to_string(), k.label_zh().to_string())).collect::<Vec<_>>(), "member", None))
+                        (layout::field(lang, "person_name", "partners.person", "text", "", None, Some("off")))
+                        (layout::select(lang, "partner_id", "partners.person_unit", &std::iter::once((String::new(), t(lang, "partners.community_staff"))).chain(units.iter().map(|u| (u.id.to_string(), u.name.clone()))).collect::<Vec<_>>(), "", None))
+                        (layout::field(lang, "title", "partners.person_title", "text", "", None, Some("off")))
+                        (layout::field(lang, "term_from", "partners.term_from", "date", &day, None, None))
+                        (layout::field(lang, "term_to", "partners.term_to", "date", "", None, None))
+                    }
+                    div.form-actions { button.btn type="submit" { (t(lang, "partners.add_post")) } }
+                }
+            }
+        }
+        section.panel {
+            h2 { (t(lang, "partners.meetings")) }
+            @if meetings.is_empty() { p.hint { (t(lang, "partners.no_meetings")) } }
+            @for m in &meetings {
+                article.meeting {
+                    h3 { (m.held_on) " " (m.title) }
+                    p { (m.minutes) }
+                    p.hint { (t(lang, "partners.attendance")) "：" (m.attendance) "（" (tf(lang, "partners.attendees_n", &[("n", &m.attendees.to_string())])) "）" }
+                }
+            }
+            @if manage {
+                h3 { (t(lang, "partners.add_meeting")) }
+                form.form method="post" action="/partners/committee/meetings" {
+                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                    div.grid2 {
+                        (layout::field(lang, "held_on", "partners.held_on", "date", &day, None, None))
+                        (layout::field(lang, "title", "partners.meeting_title", "text", "", None, Some("off")))
+                        (layout::field(lang, "attendance", "partners.attendance", "text", "", None, Some("off")))
+                    }
+                    div.field { label for="minutes" { (t(lang, "partners.minutes")) } textarea #minutes name="minutes" rows="3" {} }
+                    div.form-actions { button.btn type="submit" { (t(lang, "partners.add_meeting")) } }
+                }
+            }
+        }
+    };
+    let crumbs = [(t(lang, "partners.title"), Some("/partners".to_string()))];
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "partners.tab.committee"),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+async fn post_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let caller = ctx.caller()?.clone();
+    let cid = community(&caller)?;
+    if liaison_unit(&caller).is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let back = "/partners/committee";
+    let post = pairs_get(&pairs, "post").and_then(|p| CommitteePost::parse(&p));
+    let name = clip(pairs_get(&pairs, "person_name"), 40);
+    let from = pairs_get(&pairs, "term_from").and_then(|d| linli_core::dates::parse_date(&d));
+    let to = pairs_get(&pairs, "term_to").and_then(|d| linli_core::dates::parse_date(&d));
+    let (Some(post), false, Some(from)) = (post, name.is_empty(), from) else {
+        return Ok(redirect_with_flash(back, false, "error.post_incomplete"));
+    };
+    let partner_id = pairs_get(&pairs, "partner_id").and_then(|v| v.parse::<i64>().ok());
+    if let Some(p) = partner_id {
+        load_partner(&state, &ctx, p).await?;
+    }
+    let input = store::PostInput {
+        post: post.as_str().into(),
+        person_name: name,
+        partner_id,
+        title: clip(pairs_get(&pairs, "title"), 60),
+        term_from: fmt(from),
+        term_to: to.map(fmt),
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let id = store::add_post(c, cid, &input)?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    cid,
+                    "committee.post",
+                    "committee_post",
+                    id,
+                    json!({"post": input.post, "partner_id": input.partner_id}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(redirect_with_flash(back, true, "partners.flash.saved"))
+}
+
+async fn meeting_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let caller = ctx.caller()?.clone();
+    let cid = community(&caller)?;
+    if liaison_unit(&caller).is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let back = "/partners/committee";
+    let held = pairs_get(&pairs, "held_on").and_then(|d| linli_core::dates::parse_date(&d));
+    let title = clip(pairs_get(&pairs, "title"), 80);
+    let (Some(held), false) = (held, title.is_empty()) else {
+        return Ok(redirect_with_flash(back, false, "error.meeting_incomplete"));
+    };
+    let attendance = clip(pairs_get(&pairs, "attendance"), 500);
+    let attendees = attendance
+        .split(['、', ',', '，', ' '])
+        .filter(|s| !s.trim().is_empty())
+        .count() as i64;
+    let m = store::Meeting {
+        id: 0,
+        held_on: fmt(held),
+        title,
+        minutes: clip(pairs_get(&pairs, "minutes"), 8000),
+        attendance,
+        attendees,
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let id = store::add_meeting(c, cid, &m, ctx2.now)?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    cid,
+                    "committee.meeting",
+                    "committee_meeting",
+                    id,
+                    json!({"held_on": m.held_on, "title": m.title}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(redirect_with_flash(back, true, "partners.flash.saved"))
+}
+
+fn need_chip(lang: Lang, status: &str) -> Markup {
+    let kind = match status {
+        "open" => "warn",
+        "claimed" => "info",
+        "matched" => "info",
+        "done" => "ok",
+        _ => "muted",
+    };
+    layout::chip(kind, &t(lang, &format!("partners.need.{status}")))
+}
+
+/// The three lists on one printable page: what the joint committee reviews at its meetings.
+async fn lists_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let cid = community(&caller)?;
+    let (needs, resources, units) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::list_needs(c, cid, &[])?,
+                store::resources(c, cid, None)?,
+                store::list_partners(c, cid, None)?,
+            ))
+        })
+        .await?;
+    let liaison = liaison_unit(&caller);
+    let staff = liaison.is_none() && allowed(&caller, Action::ManagePartners);
+    let can_claim = allowed(&caller, Action::ActForPartner) && liaison != Some(None);
+    let open_needs: Vec<&store::Need> = needs
+        .iter()
+        .filter(|n| matches!(n.status.as_str(), "open" | "claimed"))
+        .collect();
+    let projects: Vec<&store::Need> = needs
+        .iter()
+        .filter(|n| matches!(n.status.as_str(), "matched" | "done"))
+        .collect();
+    let unit_options: Vec<(String, String)> = units
+        .iter()
+        .map(|u| (u.id.to_string(), u.name.clone()))
+        .collect();
+    let body = html! {
+        (tabs(lang, "/partners/lists"))
+        p.hint.no-print { (t(lang, "partners.lists_hint")) " " (t(lang, "partners.print")) }
+        section.panel {
+            h2 { (t(lang, "partners.needs_list")) }
+            @if open_needs.is_empty() { p.hint { (t(lang, "partners.no_needs")) } }
+            table.table {
+                thead { tr { th { "#" } th { (t(lang, "partners.need_title")) } th { (t(lang, "partners.place")) } th { (t(lang, "partners.urgency")) } th { (t(lang, "partners.raised_by")) } th { (t(lang, "partners.state")) } th.no-print {} } }
+                tbody {
+                    @for n in &open_needs {
+                        tr {
+                            td { (n.id) }
+                            td { strong { (n.title) } @if !n.description.is_empty() { br; span.hint { (n.description) } }
+                                 @if let Some(a) = n.affair_id { br; a href={ "/affairs/" (a) } { (t(lang, "partners.from_affair")) } } }
+                            td { (n.place_text) }
+                            td.nowrap { @if n.urgency == "urgent" { (layout::chip("err", &t(lang, "partners.urgent"))) } @else { (t(lang, "partners.normal")) } }
+                            td { (n.raised_by) }
+                            td.nowrap { (need_chip(lang, &n.status)) @if let Some(p) = &n.partner_name { br; (p) @if !n.claim_note.is_empty() { "：" span.hint { (n.claim_note) } } } }
+                            td.no-print.actions-cell {
+                                @if n.status == "open" && can_claim {
+                                    form.inline method="post" action={ "/partners/needs/" (n.id) "/claim" } {
+                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                        @if liaison.is_none() {
+                                            select name="partner_id" aria-label=(t(lang, "partners.claim_for")) { @for (v, l) in &unit_options { option value=(v) { (l) } } }
+                                        }
+                                        input.note-input type="text" name="note" placeholder=(t(lang, "partners.claim_note")) aria-label=(t(lang, "partners.claim_note"));
+                                        " " button.btn.btn-small.btn-primary type="submit" { (t(lang, "partners.claim")) }
+                                    }
+                                }
+                                @if n.status == "claimed" && staff {
+                                    form.inline method="post" action={ "/partners/needs/" (n.id) "/confirm" } {
+                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                        input.note-input type="text" name="plan" placeholder=(t(lang, "partners.plan")) aria-label=(t(lang, "partners.plan"));
+                                        " " button.btn.btn-small.btn-primary type="submit" { (t(lang, "partners.confirm")) }
+                                    }
+                                    form.inline method="post" action={ "/partners/needs/" (n.id) "/reject" } {
+                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                        button.btn.btn-small type="submit" { (t(lang, "partners.reject")) }
+                                    }
+                                }
+                                @if n.status == "claimed" && !staff { span.hint { (t(lang, "partners.awaiting_confirmation")) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if staff {
+                h3.no-print { (t(lang, "partners.add_need")) }
+                form.form.no-print method="post" action="/partners/needs" {
+                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                    div.grid2 {
+                        (layout::field(lang, "title", "partners.need_title", "text", "", None, Some("off")))
+                        (layout::field(lang, "place", "partners.place", "text", "", None, Some("off")))
+                        (layout::field(lang, "raised_by", "partners.raised_by", "text", "", None, Some("off")))
+                        (layout::select(lang, "urgency", "partners.urgency", &[("normal".into(), t(lang, "partners.normal")), ("urgent".into(), t(lang, "partners.urgent"))], "normal", None))
+                    }
+                    div.form-actions { button.btn type="submit" { (t(lang, "partners.add_need")) } }
+                }
+            }
+        }
+        section.panel {
+            h2 { (t(lang, "partners.resources_list")) }
+            table.table {
+                thead { tr { th { (t(lang, "partners.name")) } th { (t(lang, "partners.resource_kind")) } th { (t(lang, "partners.resource_description")) } th { (t(lang, "partners.availability")) } } }
+                tbody { @for r in &resources { tr { td { (r.partner_name) } td.nowrap { (ResourceKind::parse(&r.kind).map_or("", |k| k.label_zh())) } td { (r.description) } td { (r.availability) } } } }
+            }
+        }
+        section.panel {
+            h2 { (t(lang, "partners.projects_list")) }
+            @if projects.is_empty() { p.hint { (t(lang, "partners.no_projects")) } }
+            table.table {
+                thead { tr { th { (t(lang, "partners.need_title")) } th { (t(lang, "partners.owner")) } th { (t(lang, "partners.plan")) } th { (t(lang, "partners.milestones")) } th { (t(lang, "partners.progress")) } th { (t(lang, "partners.completed_on")) } th { (t(lang, "partners.verdict")) } th.no-print {} } }
+                tbody {
+                    @for n in &projects {
+                        tr {
+                            td { strong { (n.title) } br; span.hint { (n.partner_name.clone().unwrap_or_default()) } }
+                            td { (n.owner) } td { (n.plan) } td { (n.milestones) } td { (n.progress) }
+                            td.nowrap { @if let Some(d) = &n.completed_on { (need_chip(lang, "done")) " " (d) } @else { (need_chip(lang, &n.status)) } }
+                            td { (n.verdict) }
+                            td.no-print.actions-cell {
+                                @if n.status == "matched" && (staff || (liaison.is_some() && liaison == Some(n.partner_id))) {
+                                    form.inline method="post" action={ "/partners/needs/" (n.id) "/project" } {
+                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                        input.note-input type="text" name="progress" value=(n.progress) aria-label=(t(lang, "partners.progress"));
+                                        @if staff { input.note-input type="text" name="verdict" placeholder=(t(lang, "partners.verdict")) aria-label=(t(lang, "partners.verdict")); }
+                                        label.check { input type="checkbox" name="done"; " " (t(lang, "partners.mark_done")) }
+                                        " " button.btn.btn-small type="submit" { (t(lang, "common.save")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let crumbs = [(t(lang, "partners.title"), Some("/partners".to_string()))];
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "partners.tab.lists"),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+async fn need_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let d = NeedDraft {
+        title: pairs_get(&pairs, "title").unwrap_or_default(),
+        description: pairs_get(&pairs, "description"),
+        place: pairs_get(&pairs, "place"),
+        urgency: pairs_get(&pairs, "urgency"),
+        raised_by: pairs_get(&pairs, "raised_by"),
+        affair_id: None,
+    };
+    match create_need(&state, &ctx, d).await {
+        Ok(_) => Ok(redirect_with_flash(
+            "/partners/lists",
+            true,
+            "partners.flash.saved",
+        )),
+        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
+            "/partners/lists",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+async fn claim_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let partner = pairs_get(&pairs, "partner_id").and_then(|v| v.parse().ok());
+    let note = pairs_get(&pairs, "note").unwrap_or_default();
+    match claim_need(&state, &ctx, id, partner, &note).await {
+        Ok(()) => Ok(redirect_with_flash(
+            "/partners/lists",
+            true,
+            "partners.flash.claimed",
+        )),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
+            "/partners/lists",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+async fn confirm_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let plan = pairs_get(&pairs, "plan").unwrap_or_default();
+    let owner = pairs_get(&pairs, "owner").unwrap_or_default();
+    match decide_claim(&state, &ctx, id, true, &owner, &plan, "").await {
+        Ok(()) => Ok(redirect_with_flash(
+            "/partners/lists",
+            true,
+            "partners.flash.confirmed",
+        )),
+        Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
+            "/partners/lists",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// Progress of a project: its unit's liaison or staff; the residents' verdict is staff's to write.
+pub async fn update_project(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    progress: &str,
+    done: bool,
+    verdict: Option<&str>,
+) -> Result<(), AppError> {
+    let caller = ctx.caller()?.clone();
+    let n = load_need(state, ctx, id).await?;
+    let liaison = liaison_unit(&caller);
+    if let Some(unit) = liaison
+        && (unit.is_none() || unit != n.partner_id)
+    {
+        return Err(AppError::NotFound);
+    }
+    let verdict = match (liaison, verdict) {
+        (None, Some(v)) => v.trim().chars().take(200).collect::<String>(),
+        _ => n.verdict.clone(),
+    };
+    let progress: String = progress.trim().chars().take(1000).collect();
+    let completed = done.then(|| fmt(today(ctx)));
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            store::update_project(c, id, &progress, completed.as_deref(), &verdict)?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    n.community_id,
+                    "need.project",
+                    "need",
+                    id,
+                    Some(json!({"status": n.status, "progress": n.progress})),
+                    json!({"progress": progress, "completed_on": completed, "verdict": verdict}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+async fn project_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let progress = pairs_get(&pairs, "progress").unwrap_or_default();
+    let verdict = pairs_get(&pairs, "verdict");
+    let done = pairs_get(&pairs, "done").is_some();
+    match update_project(&state, &ctx, id, &progress, done, verdict.as_deref()).await {
+        Ok(()) => Ok(redirect_with_flash(
+            "/partners/lists",
+            true,
+            "partners.flash.saved",
+        )),
+        Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
+            "/partners/lists",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+async fn reject_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    match decide_claim(&state, &ctx, id, false, "", "", "").await {
+        Ok(()) => Ok(redirect_with_flash(
+            "/partners/lists",
+            true,
+            "partners.flash.rejected",
+        )),
+        Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
+            "/partners/lists",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
 
 pub fn routes(t: Table) -> Table {
-    t
+    let view = Policy::Signed(Action::ViewPartners);
+    let manage = Policy::Signed(Action::ManagePartners);
+    let act = Policy::Signed(Action::ActForPartner);
+    let t = t
+        .page(Method::GET, "/partners", view, dashboard)
+        .page(Method::POST, "/partners", manage, create_submit)
+        .page(Method::GET, "/partners/agreements", view, agreements_page)
+        .page(Method::GET, "/partners/activities", view, activities_page)
+        .page(Method::GET, "/partners/committee", view, committee_page)
+        .page(
+            Method::POST,
+            "/partners/committee/posts",
+            manage,
+            post_submit,
+        )
+        .page(
+            Method::POST,
+            "/partners/committee/meetings",
+            manage,
+            meeting_submit,
+        )
+        .page(Method::GET, "/partners/lists", view, lists_page)
+        .page(Method::POST, "/partners/needs", manage, need_submit)
+        .page(
+            Method::POST,
+            "/partners/needs/{id}/claim",
+            act,
+            claim_submit,
+        )
+        .page(
+            Method::POST,
+            "/partners/needs/{id}/confirm",
+            manage,
+            confirm_submit,
+        )
+        .page(
+            Method::POST,
+            "/partners/needs/{id}/reject",
+            manage,
+            reject_submit,
+        )
+        .page(
+            Method::POST,
+            "/partners/needs/{id}/project",
+            act,
+            project_submit,
+        )
+        .page(Method::GET, "/partners/{id}", view, detail)
+        .page(
+            Method::POST,
+            "/partners/{id}/agreements",
+            manage,
+            agreement_submit,
+        )
+        .page(
+            Method::POST,
+            "/partners/{id}/activities",
+            act,
+            activity_submit,
+        )
+        .page(
+            Method::POST,
+            "/partners/{id}/resources",
+            act,
+            resource_submit,
+        );
+    super::affairs::routes(t)
 }
 
 /// This module's part of the worker's home page (due work), empty when nothing is due.
-pub async fn home_panel(_state: &AppState, _ctx: &Ctx) -> Result<Markup, AppError> {
-    Ok(html! {})
+pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+    super::affairs::home_panel(state, ctx).await
 }

@@ -5,16 +5,17 @@ use crate::AppState;
 use crate::api::reports::period;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::i18n::{Lang, t};
+use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
-use axum::extract::{Query, State};
-use axum::http::Method;
-use axum::response::Response;
-use linli_core::Action;
-use linli_store::{fund, reports};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use linli_core::{Action, Decision, PlacePath};
+use linli_store::{audit, fund, reports, summary};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
+use serde_json::json;
 
 /// A horizontal bar chart with the value written at the end of each bar (no legend to decode).
 pub fn bar_chart(title: &str, bars: &[(String, i64, String)]) -> Markup {
@@ -76,13 +77,20 @@ async fn dashboard(
     let today = linli_core::clock::shanghai(ctx.now).date();
     let year: i32 = to.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
     let (f2, t2) = (from.clone(), to.clone());
-    let (figures, ages, months) = state
+    let day = today.format("%Y-%m-%d").to_string();
+    let (figures, ages, months, trends) = state
         .db
         .read(move |c| {
+            let trends = Trends {
+                help: summary::help_by_month(c, cid, &f2, &t2)?,
+                tags: summary::residents_by_tag(c, cid, &day)?,
+                buildings: summary::helped_by_building(c, cid, &f2, &t2, 12)?,
+            };
             Ok::<_, AppError>((
                 reports::compute(c, cid, &f2, &t2)?,
                 reports::age_bands(c, cid, today)?,
                 fund::statement(c, cid, year)?.1,
+                trends,
             ))
         })
         .await?;
@@ -145,18 +153,236 @@ async fn dashboard(
             }
         }
         p.hint { (t(lang, "reports.hint")) }
+        (ledgers_panel(&ctx, year))
         div.columns {
             (bar_chart(&t(lang, "reports.age_chart"), &age_bars))
             @if !fund_bars.is_empty() { (bar_chart(&format!("{year} {}", t(lang, "reports.fund_chart")), &fund_bars)) }
         }
+        (trend_charts(lang, &trends))
+    };
+    let action = html! {
+        a.btn.btn-primary #to-summary href={ "/reports/summary?year=" (year) } { (t(lang, "summary.to_summary")) }
     };
     Ok(layout::page(
         &ctx,
         &t(lang, "reports.title"),
         &[],
-        None,
+        Some(action),
         body,
     ))
+}
+
+/// The dashboard's trends and breakdowns (read for the dashboard's period).
+struct Trends {
+    /// (`YYYY-MM`, 人次, households)
+    help: Vec<(String, i64, i64)>,
+    /// (tag, 人数)
+    tags: Vec<(String, i64)>,
+    /// (building, households helped)
+    buildings: Vec<(String, i64)>,
+}
+
+fn trend_charts(lang: Lang, tr: &Trends) -> Markup {
+    let help: Vec<(String, i64, String)> = tr
+        .help
+        .iter()
+        .map(|(m, times, households)| {
+            (
+                month_short(lang, m),
+                *times,
+                tf(
+                    lang,
+                    "summary.chart.help_value",
+                    &[
+                        ("times", &times.to_string()),
+                        ("households", &households.to_string()),
+                    ],
+                ),
+            )
+        })
+        .collect();
+    let tags: Vec<(String, i64, String)> = tr
+        .tags
+        .iter()
+        .map(|(n, c)| {
+            (
+                n.clone(),
+                *c,
+                tf(lang, "summary.chart.persons", &[("n", &c.to_string())]),
+            )
+        })
+        .collect();
+    let buildings: Vec<(String, i64, String)> = tr
+        .buildings
+        .iter()
+        .map(|(n, c)| {
+            (
+                n.clone(),
+                *c,
+                tf(lang, "summary.chart.households", &[("n", &c.to_string())]),
+            )
+        })
+        .collect();
+    html! {
+        div.columns #trends {
+            @if !help.is_empty() {
+                div {
+                    (bar_chart(&t(lang, "summary.chart.help_by_month"), &help))
+                    p.hint { a href="/cases" { (t(lang, "reports.records")) } }
+                }
+            }
+            @if !buildings.is_empty() {
+                div {
+                    (bar_chart(&t(lang, "summary.chart.helped_by_building"), &buildings))
+                    p.hint { a href="/cases" { (t(lang, "reports.records")) } }
+                }
+            }
+            @if !tags.is_empty() {
+                div {
+                    (bar_chart(&t(lang, "summary.chart.by_tag"), &tags))
+                    p.hint { a href="/residents" { (t(lang, "reports.records")) } }
+                }
+            }
+        }
+    }
+}
+
+/// Which ledgers the caller may download: the fund's with the fund, the case registers with
+/// case management (rows narrowed to the caller's places), the roster with roster export.
+fn ledger_action(code: &str) -> Option<Action> {
+    match code {
+        "fund_ledger" | "donors" => Some(Action::ViewFund),
+        "cases" | "help" => Some(Action::ManageCases),
+        "courses" => Some(Action::ViewLearning),
+        "placements" => Some(Action::ViewEmployment),
+        _ => None,
+    }
+}
+
+fn allowed(ctx: &Ctx, action: Action) -> bool {
+    ctx.caller
+        .as_ref()
+        .is_some_and(|c| c.decide(action, None) == Decision::Allow)
+}
+
+/// 台账: one workbook per register, for the dashboard's year.
+fn ledgers_panel(ctx: &Ctx, year: i32) -> Markup {
+    let lang = ctx.lang();
+    html! {
+        section.panel.no-print #ledgers {
+            h2 { (t(lang, "summary.ledgers_title")) }
+            p.hint { (t(lang, "summary.ledgers_hint")) }
+            table.table {
+                thead { tr { th { (t(lang, "summary.ledgers_title")) } th { (t(lang, "summary.year")) } th { } } }
+                tbody {
+                    @if allowed(ctx, Action::ExportResidents) {
+                        tr {
+                            td { (t(lang, "summary.ledger.roster")) }
+                            td { "—" }
+                            td { a.btn.btn-small href="/residents/export.xlsx" { (t(lang, "summary.ledger.download")) } }
+                        }
+                    }
+                    @for (code, _) in summary::LEDGERS {
+                        @if ledger_action(code).is_some_and(|a| allowed(ctx, a)) {
+                            tr {
+                                td { (t(lang, &format!("summary.ledger.{code}"))) }
+                                td { (year) }
+                                td { a.btn.btn-small href={ "/reports/ledgers/" (code) "?year=" (year) } { (t(lang, "summary.ledger.download")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LedgerQuery {
+    year: Option<String>,
+}
+
+async fn ledger(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<LedgerQuery>,
+) -> Result<Response, AppError> {
+    let action = ledger_action(&code).ok_or(AppError::NotFound)?;
+    let caller = ctx.caller()?.clone();
+    if caller.decide(action, None) != Decision::Allow {
+        return Err(AppError::Forbidden);
+    }
+    let cid = caller.community_id().ok_or(AppError::NotFound)?;
+    let this_year = {
+        use chrono::Datelike;
+        linli_core::clock::shanghai(ctx.now).date().year()
+    };
+    let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => this_year,
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=this_year + 1).contains(y))
+            .ok_or(AppError::invalid("summary_year_bad", "year"))?,
+    };
+    let (from, to) = summary::year_period(year);
+    let ctx2 = ctx.clone();
+    let code2 = code.clone();
+    // Built, written and audited on a blocking thread.
+    let (bytes, rows) = state
+        .db
+        .write(move |c| {
+            let visible = |path: &str| {
+                PlacePath::parse(path).is_some_and(|p| {
+                    caller.decide(Action::ManageCases, Some(&p)) == Decision::Allow
+                })
+            };
+            let l =
+                summary::ledger(c, &code2, cid, &from, &to, &visible)?.ok_or(AppError::NotFound)?;
+            let rows = l.rows.len();
+            let name = summary::LEDGERS
+                .iter()
+                .find(|(k, _)| *k == code2)
+                .map_or("台账", |(_, n)| *n);
+            let bytes = linli_io::write_xlsx(&l.headers, l.rows.into_iter(), name)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    cid,
+                    "ledger.export",
+                    "ledger",
+                    i64::from(year),
+                    json!({"ledger": code2, "rows": rows, "masked": true}),
+                ),
+            )?;
+            Ok::<_, AppError>((bytes, rows))
+        })
+        .await?;
+    let name = summary::LEDGERS
+        .iter()
+        .find(|(k, _)| *k == code)
+        .map_or("台账", |(_, n)| *n);
+    let file = format!("{name}-{year}.xlsx");
+    let encoded = percent_encoding::utf8_percent_encode(&file, percent_encoding::NON_ALPHANUMERIC);
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{code}-{year}.xlsx\"; filename*=UTF-8''{encoded}"
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&rows.to_string()) {
+        h.insert("x-linli-rows", v);
+    }
+    Ok(res)
 }
 
 pub fn routes(t: Table) -> Table {
@@ -165,5 +391,11 @@ pub fn routes(t: Table) -> Table {
         "/reports",
         Policy::Signed(Action::ViewReports),
         dashboard,
+    )
+    .page(
+        Method::GET,
+        "/reports/ledgers/{code}",
+        Policy::Signed(Action::ViewReports),
+        ledger,
     )
 }

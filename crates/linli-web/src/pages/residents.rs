@@ -791,6 +791,8 @@ async fn detail_page(
     } else {
         None
     };
+    // Courses, attendance and work found (learning and the employment station).
+    let learning_section = super::learning::resident_section(state, ctx, r.id).await?;
     let can_reveal = caller.decide(Action::RevealResidents, Some(&r.place_path)) == Decision::Allow;
     let can_anonymize =
         caller.decide(Action::AnonymizeResidents, Some(&r.place_path)) == Decision::Allow;
@@ -925,6 +927,7 @@ async fn detail_page(
             }
             p.hint { (t(lang, "residents.linked_hint")) }
         }
+        (learning_section)
         @if (can_reveal || can_anonymize) && r.status != "anonymized" {
             section.panel {
                 h2 { (t(lang, "residents.privacy")) }

@@ -56,6 +56,23 @@ pub async fn create_user(state: &AppState, ctx: &Ctx, n: NewUser) -> Result<User
     if !role.may_be_granted_on(place.kind) {
         return Err(AppError::invalid("role_wrong_scope", "scope_place_id"));
     }
+    // A liaison acts for one partner unit of the place's community; other roles carry none.
+    let partner_id = match (role, n.partner_id) {
+        (Role::Partner, Some(pid)) => {
+            let cid = place.community_id.unwrap_or(place.id);
+            let known = state
+                .db
+                .read(move |c| linli_store::partners::partner_in_community(c, cid, pid))
+                .await?;
+            if !known {
+                return Err(AppError::invalid("partner_missing", "partner_id"));
+            }
+            Some(pid)
+        }
+        (Role::Partner, None) => return Err(AppError::invalid("partner_missing", "partner_id")),
+        (_, Some(_)) => return Err(AppError::invalid("partner_not_for_role", "partner_id")),
+        (_, None) => None,
+    };
     let display = match n.display_name.trim() {
         "" => username.clone(),
         d => d.chars().take(40).collect(),
@@ -70,7 +87,7 @@ pub async fn create_user(state: &AppState, ctx: &Ctx, n: NewUser) -> Result<User
         .db
         .write(move |c| {
             let user = users::create(c, place.community_id, &username, &display, &hash, ctx2.now)?;
-            users::add_grant(c, user.id, role, &place, n.partner_id, ctx2.now)?;
+            users::add_grant(c, user.id, role, &place, partner_id, ctx2.now)?;
             audit::append(
                 c,
                 &audit::Event {

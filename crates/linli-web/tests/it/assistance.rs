@@ -235,6 +235,61 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
+
+    // The county's decision comes: recorded once, with the 低保 recheck dates shown.
+    let csrf = b.csrf().await;
+    let path = format!("/applications/{id}/decision");
+    let res = b
+        .post_form(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("status", "granted"),
+                ("decided_on", "2026-11-28"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text(&format!("/applications/{id}")).await;
+    assert!(
+        html.contains("日期不能晚于今天"),
+        "a decision cannot be dated tomorrow"
+    );
+    b.post_form(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("status", "granted"),
+            ("decided_on", "2026-11-27"),
+        ],
+    )
+    .await;
+    let (_, html) = b.get_text(&format!("/applications/{id}")).await;
+    assert!(html.contains("2026-11-27 已批准"), "{html}");
+    assert!(
+        html.contains("2027-11-27") && html.contains("2027-05-27"),
+        "yearly and half-yearly rechecks"
+    );
+    assert!(!html.contains("登记结果"), "no second decision form");
+    let res = b
+        .post_form(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("status", "refused"),
+                ("decided_on", "2026-11-27"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text(&format!("/applications/{id}")).await;
+    assert!(html.contains("已经登记过结果"));
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "application.decide")
+    );
 }
 
 async fn conflict_flagged_cases_are_listed_apart(engine: Engine) {
@@ -276,7 +331,7 @@ async fn neighbour_cards_show_consenting_neighbours_and_the_building_head(engine
     );
     assert!(html.contains("米丽芳"), "the building head is on the card");
     assert!(
-        html.contains("3号楼1单元") && html.contains("还没有邻居同意上卡"),
+        html.contains("3号楼1单元") && html.contains("还没有帮忙邻居"),
         "units without helpers are listed for action"
     );
     let (status, _) = head

@@ -568,11 +568,11 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
     assert_eq!(v["indicators"]["fund.balance"], 22000);
     assert_eq!(v["indicators"]["registry.residents"], 8);
     assert!(
-        v["indicators"]["learning.trainee_times"].is_null(),
+        v["indicators"]["corridors.high_standard"].is_null(),
         "never 0 for a module that does not exist"
     );
     assert_eq!(
-        v["details"]["learning.trainee_times"]["status"],
+        v["details"]["corridors.high_standard"]["status"],
         "unavailable"
     );
     assert_eq!(v["details"]["fund.raised_total"]["approx_zh"], "300元");

@@ -12,5 +12,6 @@ mod learning;
 mod partners;
 mod places;
 mod registry;
+mod reports;
 mod routes;
 mod visits;

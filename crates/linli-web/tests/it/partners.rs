@@ -1,1 +1,748 @@
 //! Partner linkage and issue reports (issue 7), on both engines.
+
+use crate::both_engines;
+use crate::support::{Browser, Engine, PASSWORD, TestApp, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+both_engines!(
+    a_liaison_sees_only_its_own_units_records,
+    a_claimed_need_waits_for_the_communitys_confirmation,
+    a_rerouted_issue_keeps_its_history_and_reaches_the_rates,
+    report_photos_are_re_encoded_without_their_exif,
+    the_public_progress_page_shows_no_phone_and_no_name,
+    categories_and_their_deadlines_are_configured_per_community,
+);
+
+async fn partner(app: &TestApp, token: &str, name: &str, kind: &str) -> i64 {
+    let (status, body) = app
+        .api(
+            token,
+            Method::POST,
+            "/api/v1/partners",
+            Some(json!({"name": name, "kind": kind})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+async fn agreement(app: &TestApp, token: &str, partner_id: i64, commitments: Value) -> i64 {
+    let (status, body) = app
+        .api(
+            token,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(json!({"partner_id": partner_id, "signed_on": "2011-03-01", "valid_from": "2011-03-01", "valid_to": "2026-12-31", "commitments": commitments})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+/// A liaison account for `partner_id`, created through `users_create`; returns its token.
+async fn liaison(app: &TestApp, admin: &str, username: &str, partner_id: i64) -> String {
+    let community = app.place_id("community", "Xx社区").await;
+    let (status, body) = app
+        .api(
+            admin,
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"username": username, "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": partner_id, "display_name": "联络员"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.token(username).await
+}
+
+async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let clinic = partner(&app, &admin, "绿苑社区医疗服务站", "hospital").await;
+    let bureau = partner(&app, &admin, "东安区建设局", "government").await;
+    let (status, body) = app
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/partners",
+            Some(json!({"name": "某单位", "kind": "church"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "partner_kind_bad");
+    let clinic_deal = agreement(&app, &admin, clinic, json!([{"kind": "health_lecture", "target_per_year": 6}, {"kind": "physical_exam", "target_per_year": 1}])).await;
+    let bureau_deal = agreement(
+        &app,
+        &admin,
+        bureau,
+        json!([{"kind": "repair", "target_per_year": 2}]),
+    )
+    .await;
+    // A liaison's grant must name a unit of the community.
+    let community = app.place_id("community", "Xx社区").await;
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/users", Some(json!({"username": "ghost", "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": 999_999})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "partner_missing");
+    let doctor = liaison(&app, &admin, "liuyisheng", clinic).await;
+    let (status, own) = app
+        .api(
+            &doctor,
+            Method::GET,
+            &format!("/api/v1/agreements/{clinic_deal}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(own["commitments"].as_array().unwrap().len(), 2);
+    let (status, _) = app
+        .api(
+            &doctor,
+            Method::GET,
+            &format!("/api/v1/agreements/{bureau_deal}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another unit's agreement does not exist for a liaison"
+    );
+    let (_, list) = app
+        .api(&doctor, Method::GET, "/api/v1/partners", None)
+        .await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["name"], "绿苑社区医疗服务站");
+    // The liaison records its lectures; not for another unit.
+    for on in ["2026-03-21", "2026-05-16"] {
+        let (status, body) = app
+            .api(&doctor, Method::POST, "/api/v1/partner-activities", Some(json!({"partner_id": clinic, "kind": "health_lecture", "on": on, "participants": 40})))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, _) = app
+        .api(
+            &doctor,
+            Method::POST,
+            "/api/v1/partner-activities",
+            Some(json!({"partner_id": bureau, "kind": "repair", "on": "2026-05-02"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another unit is no unit of the liaison's"
+    );
+    let (status, _) = app.api(&doctor, Method::POST, "/api/v1/agreements", Some(json!({"partner_id": clinic, "signed_on": "2026-01-01", "valid_from": "2026-01-01", "valid_to": "2030-12-31"}))).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "agreements are the community's to record"
+    );
+    let (_, unit) = app
+        .api(
+            &doctor,
+            Method::GET,
+            &format!("/api/v1/partners/{clinic}"),
+            None,
+        )
+        .await;
+    let lectures = unit["fulfilment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "health_lecture")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (lectures["done"].as_i64(), lectures["target"].as_i64()),
+        (Some(2), Some(6))
+    );
+    let (_, v) = app
+        .api(
+            &admin,
+            Method::GET,
+            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
+            None,
+        )
+        .await;
+    assert_eq!(v["indicators"]["partners.signed"], 2);
+    assert_eq!(v["indicators"]["partners.lectures"], 2);
+    let (_, v) = app
+        .api(
+            &admin,
+            Method::GET,
+            "/api/v1/reports/indicators?from=2027-01-01&to=2027-12-31",
+            None,
+        )
+        .await;
+    assert_eq!(
+        v["indicators"]["partners.signed"], 0,
+        "both agreements end in 2026"
+    );
+    // In the browser: the liaison lands on its unit, another unit's page is not found, and the
+    // dashboard warns of the agreements ending within two months (today is 2026-11-27).
+    let mut b = app.browser();
+    assert_eq!(
+        b.login("liuyisheng", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = b.get("/partners").await;
+    assert_eq!(Browser::location(&res), format!("/partners/{clinic}"));
+    let (status, html) = b.get_text(&format!("/partners/{clinic}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("已完成 2 次 / 承诺 6 次"), "{html}");
+    let (status, _) = b.get_text(&format!("/partners/{bureau}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let mut staff = app.signed_in("admin").await;
+    let (_, html) = staff.get_text("/partners").await;
+    assert!(
+        html.contains("两个月内到期") && html.contains("即将到期"),
+        "{html}"
+    );
+}
+
+async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let bureau = partner(&app, &admin, "东安区建设局", "government").await;
+    let school = partner(&app, &admin, "第一中学", "school").await;
+    let builder = liaison(&app, &admin, "jianshe", bureau).await;
+    let teacher = liaison(&app, &admin, "yizhong", school).await;
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/needs", Some(json!({"title": "整修3号楼至8号楼巷路", "place": "巷路", "urgency": "urgent", "raised_by": "居民"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let need = body["id"].as_i64().unwrap();
+    let (status, _) = app
+        .api(
+            &builder,
+            Method::POST,
+            &format!("/api/v1/needs/{need}/claim"),
+            Some(json!({"note": "我局提供沙石"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .api(
+            &teacher,
+            Method::POST,
+            &format!("/api/v1/needs/{need}/claim"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "one claim at a time: {body}");
+    let (status, _) = app
+        .api(
+            &builder,
+            Method::POST,
+            &format!("/api/v1/needs/{need}/confirm"),
+            Some(json!({"confirm": true})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a unit cannot confirm its own claim"
+    );
+    let (_, list) = app.api(&admin, Method::GET, "/api/v1/needs", None).await;
+    assert_eq!(
+        list["items"][0]["status"], "claimed",
+        "not a project before the community confirms"
+    );
+    let mut b = app.signed_in("admin").await;
+    let (_, html) = b.get_text("/partners/lists").await;
+    assert!(
+        html.contains("已认领待确认") && html.contains("东安区建设局"),
+        "{html}"
+    );
+    let (status, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/needs/{need}/confirm"),
+            Some(json!({"confirm": true, "owner": "孙立新", "plan": "5月底前完成"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, list) = app.api(&admin, Method::GET, "/api/v1/needs", None).await;
+    assert_eq!(list["items"][0]["status"], "matched");
+    assert_eq!(list["items"][0]["partner_name"], "东安区建设局");
+    let (_, html) = b.get_text("/partners/lists").await;
+    let projects = html.find("项目清单").unwrap();
+    assert!(
+        html[projects..].contains("整修3号楼至8号楼巷路")
+            && html[projects..].contains("5月底前完成")
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "need.confirm")
+    );
+}
+
+async fn new_issue(app: &TestApp, token: &str, phone: Option<&str>) -> i64 {
+    let (status, body) = app
+        .api(token, Method::POST, "/api/v1/affairs", Some(json!({"category": "road", "description": "巷路坑洼不平，雨天积水", "place": "3号楼至8号楼巷路", "reporter_phone": phone})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let worker = app.token("wangge1").await;
+    let city = partner(&app, &admin, "东安区城管局", "government").await;
+    let bureau = partner(&app, &admin, "东安区建设局", "government").await;
+    let inspector = liaison(&app, &admin, "chengguan", city).await;
+    let builder = liaison(&app, &admin, "jianshe", bureau).await;
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/affairs",
+            Some(json!({"category": "potholes", "description": "巷路坑洼不平"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "affair_category_bad");
+    let id = new_issue(&app, &worker, Some("13904511234")).await;
+    let (_, got) = app
+        .api(&worker, Method::GET, &format!("/api/v1/affairs/{id}"), None)
+        .await;
+    // Reported Friday 2026-11-27: a road issue is resolved within 13 working days.
+    assert_eq!(got["respond_by"], "2026-11-30");
+    assert_eq!(got["resolve_by"], "2026-12-16");
+    assert_eq!(
+        got["reporter_phone"], "139****1234",
+        "the phone is masked in the API too"
+    );
+    let path = format!("/api/v1/affairs/{id}/assign");
+    let (status, _) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"partner_id": city})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, held) = app
+        .api(
+            &inspector,
+            Method::GET,
+            &format!("/api/v1/affairs/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "the unit holding it sees it");
+    assert!(
+        held["reporter_phone"].is_null(),
+        "a unit gets no phone: the callback is the community's"
+    );
+    let (status, _) = app
+        .api(
+            &builder,
+            Method::GET,
+            &format!("/api/v1/affairs/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"partner_id": bureau})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a re-route needs its reason: {body}"
+    );
+    assert_eq!(body["error"]["code"], "affair_reroute_reason_missing");
+    let (status, got) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"partner_id": bureau, "reason": "路面整修归建设局"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    let events = got["events"].as_array().unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["reported", "assigned", "rerouted"]);
+    assert_eq!(events[2]["from_label"], "东安区城管局");
+    assert_eq!(events[2]["to_label"], "东安区建设局");
+    assert_eq!(events[2]["note"], "路面整修归建设局");
+    let (status, _) = app
+        .api(
+            &inspector,
+            Method::GET,
+            &format!("/api/v1/affairs/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the first unit no longer sees it"
+    );
+    let (status, _) = app
+        .api(
+            &builder,
+            Method::POST,
+            &format!("/api/v1/affairs/{id}/rate"),
+            Some(json!({"rating": "satisfied"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the callback is the community's, not the unit's"
+    );
+    let (status, _) = app
+        .api(
+            &builder,
+            Method::POST,
+            &format!("/api/v1/affairs/{id}/resolve"),
+            Some(json!({"resolution": "拉来沙石整修一新"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/affairs/{id}/rate"),
+            Some(json!({"rating": "very_good"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/affairs/{id}/rate"),
+            Some(json!({"rating": "basically_satisfied"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/affairs/{id}/rate"),
+            Some(json!({"rating": "dissatisfied"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "rated once");
+    // A second issue, resolved by a worker and rated dissatisfied.
+    let other = new_issue(&app, &worker, None).await;
+    let wangge = app
+        .db
+        .read(|c| {
+            c.count(
+                "SELECT id FROM users WHERE username = 'wangge1'",
+                linli_store::params![],
+            )
+        })
+        .await
+        .unwrap();
+    let (status, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/affairs/{other}/assign"),
+            Some(json!({"assignee_user_id": wangge})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    app.api(
+        &worker,
+        Method::POST,
+        &format!("/api/v1/affairs/{other}/resolve"),
+        Some(json!({"resolution": "已协调"})),
+    )
+    .await;
+    app.api(
+        &admin,
+        Method::POST,
+        &format!("/api/v1/affairs/{other}/rate"),
+        Some(json!({"rating": "dissatisfied"})),
+    )
+    .await;
+    let (_, v) = app
+        .api(
+            &admin,
+            Method::GET,
+            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
+            None,
+        )
+        .await;
+    assert_eq!(v["indicators"]["affairs.resolved"], 2);
+    assert_eq!(v["indicators"]["affairs.satisfaction"], 0.5);
+    assert_eq!(v["details"]["affairs.satisfaction"]["numerator"], 1);
+    assert_eq!(v["details"]["affairs.satisfaction"]["denominator"], 2);
+    let mut b = app.signed_in("admin").await;
+    let (_, html) = b.get_text(&format!("/affairs/{id}")).await;
+    assert!(
+        html.contains("改派") && html.contains("路面整修归建设局") && html.contains("139****1234"),
+        "{html}"
+    );
+    assert!(!html.contains("13904511234"));
+    let (_, html) = b.get_text("/affairs").await;
+    assert!(
+        html.contains("2 / 2 件"),
+        "both issues resolved of two reported: {html}"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "affair.reroute")
+    );
+}
+
+/// A small JPEG with an EXIF segment carrying a GPS marker, as a phone would send.
+fn jpeg_with_exif() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
+    });
+    let mut plain = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90)
+        .encode_image(&img)
+        .unwrap();
+    let mut payload = b"Exif\0\0II*\0\x08\0\0\0\0\0".to_vec();
+    payload.extend_from_slice(b"GPSLatitude=45.7569N;GPSLongitude=126.6424E");
+    let len = (payload.len() + 2) as u16;
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&payload);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+async fn report(app: &TestApp, photo: Option<(&str, Vec<u8>)>, phone: &str) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new()
+        .text("category", "road")
+        .text("place", "3号楼门口")
+        .text("description", "路面塌了一个坑，晚上看不见")
+        .text("reporter_phone", phone.to_string());
+    if let Some((name, bytes)) = photo {
+        form = form.part(
+            "photos",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/public/report", app.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let original = jpeg_with_exif();
+    assert!(
+        original.windows(4).any(|w| w == b"Exif"),
+        "the fixture carries EXIF"
+    );
+    let res = report(
+        &app,
+        Some(("not-a-photo.jpg", b"%PDF-1.4 not an image".to_vec())),
+        "",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("只能上传 JPG 或 PNG"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM affairs").await,
+        0,
+        "a refused report records nothing"
+    );
+    let res = report(&app, Some(("IMG_0001.jpg", original)), "").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = app.count("SELECT MAX(id) FROM affairs").await;
+    let admin = app.token("admin").await;
+    let (_, got) = app
+        .api(&admin, Method::GET, &format!("/api/v1/affairs/{id}"), None)
+        .await;
+    assert_eq!(got["channel"], "phone_page");
+    let photo_id = got["photos"][0]["id"].as_i64().unwrap();
+    let mut b = app.signed_in("admin").await;
+    let res = b.get(&format!("/affairs/{id}/photos/{photo_id}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let stored = res.bytes().await.unwrap();
+    assert_eq!(&stored[..2], &[0xFF, 0xD8]);
+    assert!(
+        !stored.windows(4).any(|w| w == b"Exif"),
+        "no EXIF segment survives"
+    );
+    assert!(
+        !stored.windows(11).any(|w| w == b"GPSLatitude"),
+        "no location survives"
+    );
+    let back = image::load_from_memory(&stored).unwrap();
+    assert_eq!(
+        (back.width(), back.height()),
+        (64, 48),
+        "the picture itself is kept"
+    );
+    let res = app
+        .browser()
+        .get(&format!("/affairs/{id}/photos/{photo_id}"))
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "photos are not public");
+}
+
+async fn the_public_progress_page_shows_no_phone_and_no_name(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let res = report(&app, None, "13812345678").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let progress = Browser::location(&res);
+    assert!(progress.starts_with("/public/affairs/2026"), "{progress}");
+    let id = app.count("SELECT MAX(id) FROM affairs").await;
+    let admin = app.token("admin").await;
+    let wangge = app
+        .db
+        .read(|c| {
+            c.count(
+                "SELECT id FROM users WHERE username = 'wangge1'",
+                linli_store::params![],
+            )
+        })
+        .await
+        .unwrap();
+    let (status, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/affairs/{id}/assign"),
+            Some(json!({"assignee_user_id": wangge})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let worker = app.token("wangge1").await;
+    app.api(
+        &worker,
+        Method::POST,
+        &format!("/api/v1/affairs/{id}/progress"),
+        Some(json!({"note": "已联系施工队，明天修补"})),
+    )
+    .await;
+    let html = reqwest::get(format!("{}{progress}", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("办理中") && html.contains("已联系施工队"),
+        "{html}"
+    );
+    assert!(
+        html.contains("社区工作人员"),
+        "the worker shows as community staff"
+    );
+    for secret in ["13812345678", "138****5678", "李娜", "wangge1", "王建华"] {
+        assert!(!html.contains(secret), "the public page shows {secret}");
+    }
+    let html = reqwest::get(format!("{}/public/affairs/209900000", app.base))
+        .await
+        .unwrap();
+    assert_eq!(html.status(), StatusCode::NOT_FOUND);
+    let mut b = app.signed_in("wangge1").await;
+    let (_, home) = b.get_text("/").await;
+    assert!(!home.contains("13812345678"));
+}
+
+async fn categories_and_their_deadlines_are_configured_per_community(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let (_, cats) = app
+        .api(&worker, Method::GET, "/api/v1/affair-categories", None)
+        .await;
+    assert_eq!(
+        cats["total"], 7,
+        "the defaults until the community sets its own"
+    );
+    let bad = json!({"items": [{"code": "Heating!", "name_zh": "供暖", "respond_days": 0, "resolve_days": 1}]});
+    let (status, _) = app
+        .api(&worker, Method::PUT, "/api/v1/affair-categories", Some(bad))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ours = json!({"items": [
+        {"code": "heating", "name_zh": "供暖", "name_en": "Heating", "respond_days": 0, "resolve_days": 1},
+        {"code": "road", "name_zh": "道路", "respond_days": 1, "resolve_days": 10}
+    ]});
+    let (status, got) = app
+        .api(
+            &worker,
+            Method::PUT,
+            "/api/v1/affair-categories",
+            Some(ours),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(got["total"], 2);
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/affairs",
+            Some(json!({"category": "heating", "description": "暖气不热，室温只有12度"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, got) = app
+        .api(
+            &worker,
+            Method::GET,
+            &format!("/api/v1/affairs/{}", body["id"]),
+            None,
+        )
+        .await;
+    // Reported Friday 2026-11-27: respond the same day, resolve by Monday.
+    assert_eq!(
+        (got["respond_by"].as_str(), got["resolve_by"].as_str()),
+        (Some("2026-11-27"), Some("2026-11-30"))
+    );
+    let (status, _) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/affairs",
+            Some(json!({"category": "noise", "description": "夜里广场舞噪音"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a category the community dropped takes no new reports"
+    );
+}

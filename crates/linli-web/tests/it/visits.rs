@@ -1,1 +1,324 @@
-//! Holiday visit plans (issue 5), on both engines.
+//! Holiday visit plans (issue 5), on both engines: the list built by the rules from the registry
+//! and the case files, scope for building heads, the route sheet without reasons, visits that
+//! reach the case timeline, removal that needs a reason; neighbour helpers on the cards.
+
+use crate::both_engines;
+use crate::support::{Engine, TestApp, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+both_engines!(
+    a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case,
+    a_building_head_sees_own_buildings_without_reasons_and_cannot_record,
+    neighbour_helpers_show_what_they_help_with_on_the_card,
+);
+
+async fn id_of(app: &TestApp, sql: &'static str, name: &'static str) -> i64 {
+    app.db
+        .read(move |c| c.count(sql, linli_store::params![name]))
+        .await
+        .unwrap()
+}
+
+async fn resident(app: &TestApp, name: &'static str) -> i64 {
+    id_of(app, "SELECT id FROM residents WHERE name = ?", name).await
+}
+
+/// Opens a case on 夏胜林 and builds a 春节 plan (低保, elders alone from 75, open cases).
+async fn plan_with_case(app: &TestApp) -> (i64, i64) {
+    let token = app.token("wangge1").await;
+    let xia = resident(app, "夏胜林").await;
+    let (status, body) = app
+        .api(&token, Method::POST, "/api/v1/cases", Some(json!({"resident_id": xia, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let case = body["id"].as_i64().unwrap();
+    let mut b = app.signed_in("wangge1").await;
+    let csrf = b.csrf().await;
+    let res = b
+        .post_form(
+            "/visits",
+            &[
+                ("_csrf", &csrf),
+                ("name", "2027年春节走访慰问"),
+                ("occasion", "spring_festival"),
+                ("visit_on", "2027-02-05"),
+                ("rules", "dibao"),
+                ("rules", "elderly_alone"),
+                ("rules", "open_case"),
+                ("min_age", "75"),
+                ("gift", "大米 10kg，食用油 5L"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let plan: i64 = crate::support::Browser::location(&res)
+        .trim_start_matches("/visits/")
+        .parse()
+        .unwrap();
+    (plan, case)
+}
+
+async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut b = app.signed_in("wangge1").await;
+    let csrf = b.csrf().await;
+    // No rule chosen: refused with the reason, nothing created.
+    let res = b
+        .post_form(
+            "/visits",
+            &[
+                ("_csrf", &csrf),
+                ("name", "x"),
+                ("occasion", "spring_festival"),
+                ("visit_on", "2027-02-05"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("至少选择一条名单规则"));
+
+    let (plan, case) = plan_with_case(&app).await;
+    // 夏胜林's household (open case; three people), 米丽芳 (alone, 77 ≥ 75), 杨静's household
+    // (低保: she and her daughter, one visit). 张君 (残疾) and 陈玉兰 (no tag) are not listed.
+    let listed = app
+        .db
+        .read(move |c| {
+            c.query(
+                "SELECT r.name, v.reasons FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? ORDER BY r.name",
+                linli_store::params![plan],
+            )
+            .map(|rows| rows.iter().map(|r| (r.text(0).unwrap(), r.text(1).unwrap())).collect::<Vec<_>>())
+        })
+        .await
+        .unwrap();
+    let names: Vec<&str> = listed.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    assert!(
+        names.contains(&"夏胜林") && names.contains(&"米丽芳") && names.contains(&"杨静"),
+        "{names:?}"
+    );
+    assert!(
+        listed
+            .iter()
+            .any(|(n, r)| n == "夏胜林" && r == "open_case")
+    );
+
+    let (status, html) = b.get_text(&format!("/visits/{plan}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("已走访 0/3 户"), "progress shown");
+    assert!(
+        html.contains("在帮扶困难家庭"),
+        "a worker sees why a household is listed"
+    );
+
+    // Record the visit to 夏胜林's household: it lands on his case's timeline.
+    let xia_target = app
+        .db
+        .read(move |c| {
+            c.count(
+                "SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '夏胜林'",
+                linli_store::params![plan],
+            )
+        })
+        .await
+        .unwrap();
+    let path = format!("/visits/{plan}/targets/{xia_target}");
+    let res = b
+        .post_form(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("status", "visited"),
+                ("on", "2026-11-28"),
+                ("items", "大米 10kg"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a visit cannot be dated tomorrow"
+    );
+    let res = b
+        .post_form(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("status", "visited"),
+                ("on", "2026-11-26"),
+                ("items", "大米 10kg，食用油 5L"),
+                ("amount_yuan", "500"),
+                ("participants", "王网格、米丽芳"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text(&format!("/cases/{case}")).await;
+    assert!(
+        html.contains("大米") && html.contains("2026-11-26"),
+        "the visit is on the case timeline"
+    );
+    let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
+    assert!(html.contains("已走访 1/3 户"), "progress moves");
+    assert!(
+        html.contains("大米 10kg，食用油 5L，500.00元")
+            || html.contains("大米 10kg，食用油 5L，500元"),
+        "what was given is shown"
+    );
+
+    // Taking a household off needs a reason; with one, it leaves the count but keeps its row.
+    let mi_target = app
+        .db
+        .read(move |c| {
+            c.count(
+                "SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '米丽芳'",
+                linli_store::params![plan],
+            )
+        })
+        .await
+        .unwrap();
+    let remove = format!("/visits/{plan}/targets/{mi_target}/remove");
+    b.post_form(&remove, &[("_csrf", &csrf), ("reason", "  ")])
+        .await;
+    let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
+    assert!(html.contains("已走访 1/3 户"));
+    b.post_form(&remove, &[("_csrf", &csrf), ("reason", "已随子女外出过年")])
+        .await;
+    let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
+    assert!(html.contains("已走访 1/2 户"));
+    assert!(html.contains("已随子女外出过年"));
+    let audit = app.audit_actions().await;
+    assert!(audit.iter().any(|a| a == "visits.record"));
+    assert!(audit.iter().any(|a| a == "visits.remove"));
+
+    // A household the rules missed is added by name, once.
+    let add = format!("/visits/{plan}/add");
+    let res = b
+        .post_form(&add, &[("_csrf", &csrf), ("who", "陈玉兰")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form(&add, &[("_csrf", &csrf), ("who", "陈玉兰")])
+        .await;
+    let n = app
+        .db
+        .read(move |c| {
+            c.count(
+                "SELECT COUNT(*) FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '陈玉兰'",
+                linli_store::params![plan],
+            )
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+async fn a_building_head_sees_own_buildings_without_reasons_and_cannot_record(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let (plan, _) = plan_with_case(&app).await;
+    let mut head = app.signed_in("louzhang").await;
+    let (status, html) = head.get_text(&format!("/visits/{plan}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("夏胜林"), "3号楼 is hers");
+    assert!(!html.contains("杨静"), "12号楼 is not hers");
+    assert!(
+        !html.contains("列入原因"),
+        "no household's reasons for a building head"
+    );
+    let target = app
+        .db
+        .read(move |c| {
+            c.count(
+                "SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '夏胜林'",
+                linli_store::params![plan],
+            )
+        })
+        .await
+        .unwrap();
+    let csrf = head.csrf().await;
+    let res = head
+        .post_form(
+            &format!("/visits/{plan}/targets/{target}"),
+            &[
+                ("_csrf", &csrf),
+                ("status", "visited"),
+                ("on", "2026-11-26"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // The route sheet a team carries names people, never why they are listed.
+    let mut worker = app.signed_in("wangge1").await;
+    let (status, sheet) = worker.get_text(&format!("/visits/{plan}/route")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(sheet.contains("夏胜林") && sheet.contains("签收"));
+    assert!(
+        !sheet.contains("低保户")
+            && !sheet.contains("在帮扶困难家庭")
+            && !sheet.contains("独居老人（高龄）")
+    );
+
+    // Another community's worker gets nothing (the plan id is not theirs): here, a resident.
+    let mut resident = app.signed_in("jumin").await;
+    let (status, _) = resident.get_text(&format!("/visits/{plan}")).await;
+    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND);
+}
+
+async fn neighbour_helpers_show_what_they_help_with_on_the_card(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let three = id_of(
+        &app,
+        "SELECT id FROM places WHERE kind = 'building' AND name = ?",
+        "3号楼",
+    )
+    .await;
+    let mi = resident(&app, "米丽芳").await;
+    let mut b = app.signed_in("wangge1").await;
+    let csrf = b.csrf().await;
+    let res = b
+        .post_form(
+            "/neighbor-cards/helpers",
+            &[
+                ("_csrf", &csrf),
+                ("resident_id", &mi.to_string()),
+                ("helps_with", "代买、看护"),
+                ("building", &three.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b
+        .get_text(&format!("/neighbor-cards?building={three}"))
+        .await;
+    assert!(
+        html.contains("代买、看护"),
+        "the card says what she helps with"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "visits.helper")
+    );
+    // A building head may read the cards but not register helpers.
+    let mut head = app.signed_in("louzhang").await;
+    let csrf = head.csrf().await;
+    let res = head
+        .post_form(
+            "/neighbor-cards/helpers",
+            &[
+                ("_csrf", &csrf),
+                ("resident_id", &mi.to_string()),
+                ("helps_with", "接送"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

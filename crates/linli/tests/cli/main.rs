@@ -603,3 +603,209 @@ fn verify_names_the_altered_fund_entry_on_sqlite() {
 fn verify_names_the_altered_fund_entry_on_postgres() {
     fund_tamper_is_named(Engine::Postgres);
 }
+
+/// One HTTP/1.1 exchange with the app, by hand (the CLI crate has no HTTP client).
+fn http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> serde_json::Value {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        req.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    if !body.is_empty() {
+        req.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let (head, rest) = raw.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{method} {path}: {head}");
+    serde_json::from_str(rest).unwrap()
+}
+
+/// `report indicators --json` and `GET /api/v1/reports/indicators` give the same figures.
+fn indicators_cli_and_api_agree_on(engine: Engine) {
+    let Some(db) = database(engine) else { return };
+    init(&db.url);
+    let args = [
+        "report",
+        "indicators",
+        "--db",
+        &db.url,
+        "--community",
+        "Xx社区",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--json",
+    ];
+    let out = linli(&args, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cli: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let database = Db::open(&DbConfig::new(db.url.clone())).unwrap();
+    let app = linli_web::build_app(linli_web::AppState::new(
+        database,
+        std::sync::Arc::new(linli_core::SystemClock),
+        linli_web::Config::default(),
+    ));
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let token = http(
+        addr,
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(r#"{"username":"admin","password":"邻里守望2026"}"#),
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let api = http(
+        addr,
+        "GET",
+        "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
+        Some(&token),
+        None,
+    );
+    assert_eq!(api["indicators"], cli["indicators"]);
+    assert_eq!(api["details"], cli["details"]);
+    assert!(
+        cli["indicators"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|v| v.is_null()),
+        "some module is not built yet"
+    );
+}
+
+#[test]
+fn indicators_cli_and_api_agree_on_sqlite() {
+    indicators_cli_and_api_agree_on(Engine::Sqlite);
+}
+
+#[test]
+fn indicators_cli_and_api_agree_on_postgres() {
+    indicators_cli_and_api_agree_on(Engine::Postgres);
+}
+
+fn report_summary_on(engine: Engine) {
+    let Some(db) = database(engine) else { return };
+    init(&db.url);
+    let dir = tempfile::tempdir().unwrap();
+    let summary = |format: &str| {
+        let file = dir.path().join(format!("summary.{format}"));
+        let out = linli(
+            &[
+                "report",
+                "summary",
+                "--db",
+                &db.url,
+                "--community",
+                "Xx社区",
+                "--year",
+                "2026",
+                "--format",
+                format,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        (std::fs::read(&file).unwrap(), last_json(&out))
+    };
+    let (md, told) = summary("md");
+    let md = String::from_utf8(md).unwrap();
+    assert!(md.starts_with("# Xx社区2026年度工作总结\n\n## 一、创新学习载体，打造品牌社区\n"));
+    assert!(
+        md.contains("## 二、创新帮扶机制，共建和谐社区")
+            && md.contains("## 三、推进部门联动，共谱和谐乐章")
+    );
+    // A new community has no records: no figure is printed as 0, each is said to be left out.
+    assert!(told["figures"].as_array().unwrap().is_empty(), "{told}");
+    let omitted = told["omitted"].as_array().unwrap();
+    assert!(
+        omitted
+            .iter()
+            .any(|o| o["id"] == "fund.raised_total" && o["reason"] == "zero")
+    );
+    assert!(!md.contains("0元") && !md.contains("0名"));
+    let (html, _) = summary("html");
+    assert!(
+        String::from_utf8(html)
+            .unwrap()
+            .contains("<h2>一、创新学习载体，打造品牌社区</h2>")
+    );
+    let (docx, _) = summary("docx");
+    assert_eq!(&docx[..2], b"PK");
+
+    let out = linli(
+        &[
+            "report",
+            "summary",
+            "--db",
+            &db.url,
+            "--community",
+            "Xx社区",
+            "--year",
+            "2026",
+            "--format",
+            "pdf",
+            "--out",
+            "/tmp/x",
+        ],
+        "",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown format is a usage error"
+    );
+    let out = linli(
+        &[
+            "report",
+            "summary",
+            "--db",
+            &db.url,
+            "--community",
+            "无此社区",
+            "--year",
+            "2026",
+            "--format",
+            "md",
+            "--out",
+            "/tmp/x",
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn report_summary_on_sqlite() {
+    report_summary_on(Engine::Sqlite);
+}
+
+#[test]
+fn report_summary_on_postgres() {
+    report_summary_on(Engine::Postgres);
+}

@@ -1,0 +1,1436 @@
+//! Residents' issue reports (民生诉求, 接诉即办): a phone page where a resident reports without
+//! signing in (with photos, re-encoded without their metadata), triage and dispatch to a
+//! worker or a partner unit with deadlines per category in working days, progress, re-routing
+//! with its reason kept, resolution, the callback rating, and a public progress page that
+//! carries no personal data. The operations are shared with the JSON API.
+
+use super::partners::{liaison_unit, pairs_get, today};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::ctx::{Ctx, redirect_with_flash};
+use crate::error::AppError;
+use crate::i18n::{Lang, t, tf};
+use crate::layout;
+use crate::routes::{Policy, Table};
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use linli_core::assistance::Urgency;
+use linli_core::partners::{self as rules, AffairEvent, AffairStatus, Rating};
+use linli_core::{Action, Decision, PlaceKind};
+use linli_store::partners::{self as store, Affair, AffairFilter, AffairInput};
+use linli_store::places::{self, Place};
+use linli_store::{assistance, audit};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::json;
+
+/// The largest photo accepted (before re-encoding), and how many one report may carry.
+pub const PHOTO_MAX_BYTES: usize = 8 * 1024 * 1024;
+pub const PHOTOS_PER_REPORT: usize = 3;
+/// Photos are scaled down to fit this many pixels on their longer side.
+pub const PHOTO_MAX_SIDE: u32 = 1600;
+
+/// Checks a photo's type and size and re-encodes it as a JPEG: the output carries no EXIF, so
+/// no location or camera data, whatever the upload had. The orientation the camera recorded is
+/// applied to the pixels first, so the picture still stands the right way up.
+pub fn sanitize_photo(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), AppError> {
+    use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+    if bytes.is_empty() {
+        return Err(AppError::invalid("photo_empty", "photos"));
+    }
+    if bytes.len() > PHOTO_MAX_BYTES {
+        return Err(AppError::invalid("photo_too_large", "photos"));
+    }
+    let format =
+        image::guess_format(bytes).map_err(|_| AppError::invalid("photo_type_bad", "photos"))?;
+    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png) {
+        return Err(AppError::invalid("photo_type_bad", "photos"));
+    }
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    // A small file can declare a huge canvas (a decompression bomb): cap what is decoded.
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(12_000);
+    limits.max_image_height = Some(12_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|_| AppError::invalid("photo_unreadable", "photos"))?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder)
+        .map_err(|_| AppError::invalid("photo_unreadable", "photos"))?;
+    img.apply_orientation(orientation);
+    if img.width() > PHOTO_MAX_SIDE || img.height() > PHOTO_MAX_SIDE {
+        img = img.resize(
+            PHOTO_MAX_SIDE,
+            PHOTO_MAX_SIDE,
+            image::imageops::FilterType::Triangle,
+        );
+    }
+    let rgb = img.to_rgb8();
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&rgb)
+        .map_err(|e| AppError::Internal(format!("photo encoding failed: {e}")))?;
+    Ok((out, rgb.width(), rgb.height()))
+}
+
+fn fmt(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+fn as_place(a: &Affair) -> Place {
+    Place {
+        id: a.community_id,
+        kind: PlaceKind::Unit,
+        name: String::new(),
+        parent_id: None,
+        community_id: Some(a.community_id),
+        path: a.place_path.clone(),
+    }
+}
+
+/// Whether the caller is the one the issue is with: its worker, or its unit's liaison.
+fn holds(caller: &Caller, a: &Affair) -> bool {
+    match liaison_unit(caller) {
+        Some(unit) => unit.is_some() && a.assignee_partner_id == unit,
+        None => a.assignee_user_id == Some(caller.user.id),
+    }
+}
+
+/// Whether the caller triages and dispatches this issue (staff, never a liaison). An issue
+/// placed only by free text belongs to the whole community: any of its staff may take it.
+pub fn manages(caller: &Caller, a: &Affair) -> bool {
+    let target = a.place_id.map(|_| &a.place_path);
+    liaison_unit(caller).is_none()
+        && caller.decide(Action::ManageAffairs, target) == Decision::Allow
+}
+
+/// An issue the caller may see: staff and building heads by place, a liaison only those with
+/// its unit, a worker those dispatched to them. 404 otherwise.
+pub async fn load_affair(state: &AppState, ctx: &Ctx, id: i64) -> Result<Affair, AppError> {
+    let caller = ctx.caller()?;
+    let cid = caller.community_id().ok_or(AppError::NotFound)?;
+    let a = state.db.read(move |c| store::get_affair(c, id)).await?;
+    if a.community_id != cid {
+        return Err(AppError::NotFound);
+    }
+    if liaison_unit(caller).is_some() {
+        return if holds(caller, &a) {
+            Ok(a)
+        } else {
+            Err(AppError::NotFound)
+        };
+    }
+    if holds(caller, &a) || manages(caller, &a) {
+        return Ok(a);
+    }
+    caller
+        .require(state, ctx, Action::ViewAffairs, &as_place(&a))
+        .await?;
+    Ok(a)
+}
+
+fn category_label(lang: Lang, cats: &[store::Category], code: &str) -> String {
+    cats.iter().find(|c| c.code == code).map_or_else(
+        || code.to_string(),
+        |c| {
+            if lang == Lang::En && !c.name_en.is_empty() {
+                c.name_en.clone()
+            } else {
+                c.name_zh.clone()
+            }
+        },
+    )
+}
+
+/// Who holds an issue, as shown (a unit by name; a worker as community staff on public pages).
+fn holder_label(lang: Lang, a: &Affair, public: bool) -> String {
+    match (&a.assignee_partner_name, &a.assignee_user_name) {
+        (Some(p), _) => p.clone(),
+        (None, Some(u)) if !public => u.clone(),
+        (None, Some(_)) => t(lang, "affairs.community_staff"),
+        (None, None) => t(lang, "affairs.not_assigned"),
+    }
+}
+
+// ---- operations ----
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AffairDraft {
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub place_id: Option<i64>,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub reporter_phone: Option<String>,
+    /// call, visit or staff (a worker on a resident's behalf); phone_page for the public form.
+    #[serde(default)]
+    pub channel: Option<String>,
+}
+
+/// Records an issue for `cid`. `by` is the signed-in reporter (a worker or building head);
+/// `None` for the public phone page. Returns (id, public reference).
+pub async fn create_affair(
+    state: &AppState,
+    ctx: &Ctx,
+    cid: i64,
+    d: AffairDraft,
+    photos: Vec<Vec<u8>>,
+) -> Result<(i64, String), AppError> {
+    let by = ctx.caller.clone();
+    if let Some(c) = &by
+        && liaison_unit(c).is_some()
+    {
+        return Err(AppError::Forbidden);
+    }
+    let cats = state.db.read(move |c| store::categories(c, cid)).await?;
+    let cat = cats
+        .iter()
+        .find(|c| c.code == d.category.trim())
+        .cloned()
+        .ok_or(AppError::invalid("affair_category_bad", "category"))?;
+    let description: String = d.description.trim().chars().take(2000).collect();
+    if description.chars().count() < 4 {
+        return Err(AppError::invalid(
+            "affair_description_missing",
+            "description",
+        ));
+    }
+    let phone = match d
+        .reporter_phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(p) => Some(
+            linli_core::roster::parse_phone(p)
+                .map_err(|_| AppError::invalid("phone_bad", "reporter_phone"))?,
+        ),
+        None => None,
+    };
+    if photos.len() > PHOTOS_PER_REPORT {
+        return Err(AppError::invalid("photo_too_many", "photos"));
+    }
+    // Where: a building or unit of the community, or the community itself with free text.
+    let (place_id, place_path) = match d.place_id {
+        Some(pid) => {
+            let p = state
+                .db
+                .read(move |c| places::get(c, pid))
+                .await
+                .map_err(|_| AppError::invalid("place_missing", "place_id"))?;
+            if p.community_id != Some(cid)
+                || !matches!(
+                    p.kind,
+                    PlaceKind::Building | PlaceKind::Unit | PlaceKind::Grid
+                )
+            {
+                return Err(AppError::invalid("place_missing", "place_id"));
+            }
+            (Some(p.id), p.path.as_str().to_string())
+        }
+        None => {
+            let p = state.db.read(move |c| places::get(c, cid)).await?;
+            (None, p.path.as_str().to_string())
+        }
+    };
+    if let (Some(caller), Some(pid)) = (&by, place_id) {
+        let target = state.db.read(move |c| places::get(c, pid)).await?;
+        caller
+            .require(state, ctx, Action::ViewAffairs, &target)
+            .await?;
+    }
+    let channel = match (&by, d.channel.as_deref()) {
+        (None, _) => "phone_page",
+        (Some(_), Some("call")) => "call",
+        (Some(_), Some("visit")) => "visit",
+        (Some(_), _) => "staff",
+    };
+    // Re-encoding is CPU work: off the async threads.
+    let cleaned = tokio::task::spawn_blocking(move || {
+        photos
+            .iter()
+            .map(|p| sanitize_photo(p))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let today = today(ctx);
+    let ctx2 = ctx.clone();
+    let place_text: String = d
+        .place
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(100)
+        .collect();
+    state
+        .db
+        .write(move |c| {
+            let cal = assistance::calendar(c, cid)?;
+            let (respond_by, resolve_by) = rules::deadlines(today, cat.respond_days.clamp(0, 60) as u32, cat.resolve_days.clamp(0, 120) as u32, &cal);
+            let mut tries = 0;
+            let (id, public_ref) = loop {
+                let public_ref = rules::public_ref(today.year(), rand::random::<u32>());
+                let taken = c.count("SELECT COUNT(*) FROM affairs WHERE public_ref = ?", linli_store::params![public_ref.clone()])?;
+                if taken == 0 || tries > 8 {
+                    let input = AffairInput {
+                        public_ref: public_ref.clone(),
+                        category: cat.code.clone(),
+                        description: description.clone(),
+                        place_id,
+                        place_path: place_path.clone(),
+                        place_text: place_text.clone(),
+                        reporter_phone: phone.clone(),
+                        channel: channel.into(),
+                        reported_on: fmt(today),
+                        respond_by: fmt(respond_by),
+                        resolve_by: fmt(resolve_by),
+                    };
+                    break (store::create_affair(c, cid, &input, ctx2.caller.as_ref().map(|u| u.user.id), ctx2.now)?, public_ref);
+                }
+                tries += 1;
+            };
+            let user = ctx2.caller.as_ref().map(|u| u.user.id);
+            store::add_event(c, cid, id, "reported", user, "", "", "", true, ctx2.now)?;
+            for (bytes, w, h) in cleaned {
+                store::add_photo(c, cid, id, "report", "image/jpeg", w, h, bytes, ctx2.now)?;
+            }
+            // The phone is personal data: the audit names only whether there is one.
+            audit::append(c, &ctx2.audit_event(cid, "affair.create", "affair", id, json!({"category": cat.code, "channel": channel, "has_phone": phone.is_some(), "place_id": place_id})))?;
+            Ok::<_, AppError>((id, public_ref))
+        })
+        .await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AssignDraft {
+    #[serde(default)]
+    pub assignee_user_id: Option<i64>,
+    #[serde(default)]
+    pub partner_id: Option<i64>,
+    #[serde(default)]
+    pub due_on: Option<String>,
+    /// Required when the issue is already with someone (a re-route).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+pub async fn assign(state: &AppState, ctx: &Ctx, id: i64, d: AssignDraft) -> Result<(), AppError> {
+    let caller = ctx.caller()?.clone();
+    let a = load_affair(state, ctx, id).await?;
+    if !manages(&caller, &a) {
+        return Err(AppError::Forbidden);
+    }
+    let cid = a.community_id;
+    let (user, partner) = match (d.assignee_user_id, d.partner_id) {
+        (Some(_), Some(_)) | (None, None) => {
+            return Err(AppError::invalid("affair_assignee_one", "assignee_user_id"));
+        }
+        x => x,
+    };
+    let to_label = if let Some(p) = partner {
+        let unit = state
+            .db
+            .read(move |c| store::get_partner(c, p))
+            .await
+            .map_err(|_| AppError::invalid("partner_missing", "partner_id"))?;
+        if unit.community_id != cid {
+            return Err(AppError::invalid("partner_missing", "partner_id"));
+        }
+        unit.name
+    } else {
+        let uid = user.unwrap_or_default();
+        let staff = state
+            .db
+            .read(move |c| store::dispatchable_staff(c, cid))
+            .await?;
+        staff
+            .into_iter()
+            .find(|(i, _)| *i == uid)
+            .map(|(_, n)| n)
+            .ok_or(AppError::invalid("affair_assignee_bad", "assignee_user_id"))?
+    };
+    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
+    let reason: String = d
+        .reason
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(500)
+        .collect();
+    rules::affair_after(status, AffairEvent::Assign, &reason).map_err(|e| match e {
+        rules::PartnersError::RerouteReason => AppError::invalid(e.code(), "reason"),
+        _ => AppError::Conflict {
+            code: e.code(),
+            field: None,
+        },
+    })?;
+    let reroute = rules::is_reroute(status);
+    let today = today(ctx);
+    let due = match d.due_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => {
+            let due =
+                linli_core::dates::parse_date(s).ok_or(AppError::invalid("date_bad", "due_on"))?;
+            if due < today {
+                return Err(AppError::invalid("affair_due_past", "due_on"));
+            }
+            fmt(due)
+        }
+        None => a.resolve_by.clone(),
+    };
+    let from_label = if reroute {
+        holder_label(ctx.lang(), &a, false)
+    } else {
+        String::new()
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            store::assign_affair(c, id, user, partner, &due, &fmt(today), ctx2.now)?;
+            store::add_event(c, cid, id, if reroute { "rerouted" } else { "assigned" }, Some(caller.user.id), &from_label, &to_label, &reason, true, ctx2.now)?;
+            audit::append(c, &ctx2.audit_change(cid, if reroute { "affair.reroute" } else { "affair.assign" }, "affair", id,
+                Some(json!({"status": a.status, "assignee_user_id": a.assignee_user_id, "partner_id": a.assignee_partner_id})),
+                json!({"status": "assigned", "assignee_user_id": user, "partner_id": partner, "due_on": due, "reason": reason})))?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+async fn work_check(state: &AppState, ctx: &Ctx, id: i64) -> Result<Affair, AppError> {
+    let caller = ctx.caller()?.clone();
+    let a = load_affair(state, ctx, id).await?;
+    if !(holds(&caller, &a) || manages(&caller, &a)) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(a)
+}
+
+pub async fn progress(state: &AppState, ctx: &Ctx, id: i64, note: &str) -> Result<(), AppError> {
+    let a = work_check(state, ctx, id).await?;
+    let note: String = note.trim().chars().take(1000).collect();
+    if note.is_empty() {
+        return Err(AppError::invalid("affair_note_missing", "note"));
+    }
+    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
+    rules::affair_after(status, AffairEvent::Progress, "").map_err(|e| AppError::Conflict {
+        code: e.code(),
+        field: None,
+    })?;
+    let (ctx2, day) = (ctx.clone(), fmt(today(ctx)));
+    state
+        .db
+        .write(move |c| {
+            let user = ctx2.caller.as_ref().map(|u| u.user.id);
+            store::mark_progress(c, id, &day, ctx2.now)?;
+            store::add_event(
+                c,
+                a.community_id,
+                id,
+                "progress",
+                user,
+                "",
+                "",
+                &note,
+                true,
+                ctx2.now,
+            )?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    a.community_id,
+                    "affair.progress",
+                    "affair",
+                    id,
+                    json!({"note": note}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+pub async fn resolve(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    resolution: &str,
+) -> Result<(), AppError> {
+    let a = work_check(state, ctx, id).await?;
+    let resolution: String = resolution.trim().chars().take(2000).collect();
+    if resolution.is_empty() {
+        return Err(AppError::invalid("affair_resolution_missing", "resolution"));
+    }
+    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
+    rules::affair_after(status, AffairEvent::Resolve, "").map_err(|e| AppError::Conflict {
+        code: e.code(),
+        field: None,
+    })?;
+    let (ctx2, day) = (ctx.clone(), fmt(today(ctx)));
+    state
+        .db
+        .write(move |c| {
+            let user = ctx2.caller.as_ref().map(|u| u.user.id);
+            store::resolve_affair(c, id, &resolution, &day, ctx2.now)?;
+            store::add_event(
+                c,
+                a.community_id,
+                id,
+                "resolved",
+                user,
+                "",
+                "",
+                &resolution,
+                true,
+                ctx2.now,
+            )?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    a.community_id,
+                    "affair.resolve",
+                    "affair",
+                    id,
+                    Some(json!({"status": a.status})),
+                    json!({"status": "resolved", "resolution": resolution}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+/// The callback (回访): only the community records the resident's verdict, never the unit
+/// that did the work.
+pub async fn rate(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    rating: &str,
+    note: &str,
+) -> Result<(), AppError> {
+    let caller = ctx.caller()?.clone();
+    let a = load_affair(state, ctx, id).await?;
+    if !manages(&caller, &a) {
+        return Err(AppError::Forbidden);
+    }
+    let rating = Rating::parse(rating).ok_or(AppError::invalid("affair_rating_bad", "rating"))?;
+    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
+    rules::affair_after(status, AffairEvent::Rate, "").map_err(|e| AppError::Conflict {
+        code: e.code(),
+        field: None,
+    })?;
+    let note: String = note.trim().chars().take(500).collect();
+    let (ctx2, day) = (ctx.clone(), fmt(today(ctx)));
+    state
+        .db
+        .write(move |c| {
+            store::rate_affair(c, id, rating.as_str(), &note, &day, ctx2.now)?;
+            store::add_event(
+                c,
+                a.community_id,
+                id,
+                "rated",
+                Some(caller.user.id),
+                "",
+                "",
+                rating.as_str(),
+                true,
+                ctx2.now,
+            )?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    a.community_id,
+                    "affair.rate",
+                    "affair",
+                    id,
+                    Some(json!({"status": a.status})),
+                    json!({"status": "closed", "rating": rating.as_str()}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+/// Puts an issue on the needs list (the alley: more than a worker can fix).
+pub async fn to_need(state: &AppState, ctx: &Ctx, id: i64) -> Result<i64, AppError> {
+    let caller = ctx.caller()?.clone();
+    let a = load_affair(state, ctx, id).await?;
+    if !manages(&caller, &a) {
+        return Err(AppError::Forbidden);
+    }
+    if a.need_id.is_some() {
+        return Err(AppError::Conflict {
+            code: "affair_need_exists",
+            field: None,
+        });
+    }
+    let cats = state
+        .db
+        .read(move |c| store::categories(c, a.community_id))
+        .await?;
+    let title: String = format!(
+        "{}：{}",
+        category_label(Lang::Zh, &cats, &a.category),
+        a.place_text.clone() + a.place_name.as_deref().unwrap_or("")
+    );
+    let need = super::partners::create_need(
+        state,
+        ctx,
+        super::partners::NeedDraft {
+            title: title.chars().take(80).collect(),
+            description: Some(a.description.clone()),
+            place: Some(a.place_text.clone()),
+            urgency: None,
+            raised_by: Some(t(Lang::Zh, "affairs.raised_by_report")),
+            affair_id: Some(a.id),
+        },
+    )
+    .await?;
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            store::add_event(
+                c,
+                a.community_id,
+                a.id,
+                "need",
+                Some(caller.user.id),
+                "",
+                "",
+                "",
+                true,
+                ctx2.now,
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(need)
+}
+
+// ---- pages ----
+
+fn status_chip(lang: Lang, status: &str) -> Markup {
+    let kind = match status {
+        "reported" => "warn",
+        "assigned" | "in_progress" => "info",
+        "resolved" => "ok",
+        _ => "muted",
+    };
+    layout::chip(kind, &t(lang, &format!("affairs.status.{status}")))
+}
+
+fn urgency_chip(
+    lang: Lang,
+    a: &Affair,
+    today: NaiveDate,
+    cal: &linli_core::workdays::Calendar,
+) -> Markup {
+    let (Some(status), Some(due)) = (AffairStatus::parse(&a.status), parse_day(&a.resolve_by))
+    else {
+        return html! {};
+    };
+    match rules::affair_urgency(status, due, today, cal) {
+        Urgency::Overdue => layout::chip("err", &t(lang, "affairs.overdue")),
+        Urgency::DueSoon => layout::chip("warn", &t(lang, "affairs.due_soon")),
+        _ => html! {},
+    }
+}
+
+fn share(lang: Lang, label: &str, s: rules::Share) -> Markup {
+    html! {
+        div.stat {
+            div.stat-label { (label) }
+            div.stat-value {
+                @if let Some(p) = s.percent_floor() { (p) span.stat-unit { "%" } } @else { "—" }
+            }
+            div.hint { (tf(lang, "affairs.share_of", &[("num", &s.numerator.to_string()), ("den", &s.denominator.to_string())])) }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let cid = caller.community_id().ok_or(AppError::NotFound)?;
+    let liaison = liaison_unit(&caller);
+    if liaison == Some(None) {
+        return Err(AppError::NotFound);
+    }
+    let status = q
+        .status
+        .clone()
+        .filter(|s| AffairStatus::parse(s).is_some() || s == "resolved_any" || s == "open");
+    let staff = liaison.is_none() && caller.decide(Action::ManageAffairs, None) == Decision::Allow;
+    let mut filter = AffairFilter {
+        partner_id: liaison.flatten(),
+        scopes: if liaison.is_some() {
+            Vec::new()
+        } else {
+            caller.scopes(Action::ViewAffairs)
+        },
+        unplaced: staff,
+        ..Default::default()
+    };
+    match status.as_deref() {
+        Some("open") => filter.open = true,
+        Some("resolved_any") | None => {}
+        Some(s) => filter.status = Some(s.to_string()),
+    }
+    let today = today(&ctx);
+    let year = today.year();
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let (mut items, cats, cal, facts) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::list_affairs(c, cid, &filter)?,
+                store::categories(c, cid)?,
+                assistance::calendar(c, cid)?,
+                if staff {
+                    store::affair_facts(c, cid, &from, &to)?
+                } else {
+                    Vec::new()
+                },
+            ))
+        })
+        .await?;
+    if status.as_deref() == Some("resolved_any") {
+        items.retain(|a| a.resolved_on.is_some());
+    }
+    let rates = rules::rates(&facts);
+    let action =
+        staff.then(|| html! { a.btn.btn-primary href="/affairs/new" { (t(lang, "affairs.new")) } });
+    let body = html! {
+        @if staff {
+            section.stats aria-label=(t(lang, "affairs.rates")) {
+                (share(lang, &tf(lang, "affairs.response_rate", &[("year", &year.to_string())]), rates.response))
+                (share(lang, &tf(lang, "affairs.resolution_rate", &[("year", &year.to_string())]), rates.resolution))
+                (share(lang, &tf(lang, "affairs.satisfaction_rate", &[("year", &year.to_string())]), rates.satisfaction))
+            }
+            p.hint { (t(lang, "affairs.rates_hint")) " " a href="/public/report" { (t(lang, "affairs.public_link")) } }
+        }
+        nav.tabs.actions.no-print {
+            @for (s, key) in [("", "status.all"), ("open", "affairs.filter.open"), ("reported", "affairs.status.reported"), ("resolved", "affairs.status.resolved"), ("closed", "affairs.status.closed")] {
+                a.btn.btn-small.btn-primary[status.as_deref().unwrap_or("") == s] href={ "/affairs" @if !s.is_empty() { "?status=" (s) } } aria-current=[(status.as_deref().unwrap_or("") == s).then_some("page")] { (t(lang, key)) }
+            }
+        }
+        @if items.is_empty() {
+            (layout::empty(&t(lang, "affairs.empty"), None))
+        } @else {
+            table.table {
+                thead { tr {
+                    th { (t(lang, "affairs.ref")) } th { (t(lang, "affairs.category")) } th { (t(lang, "affairs.where")) } th { (t(lang, "affairs.description")) }
+                    th { (t(lang, "affairs.status")) } th { (t(lang, "affairs.holder")) } th { (t(lang, "affairs.resolve_by")) }
+                } }
+                tbody {
+                    @for a in &items {
+                        tr {
+                            td.nowrap { a href={ "/affairs/" (a.id) } { (a.public_ref) } }
+                            td.nowrap { (category_label(lang, &cats, &a.category)) }
+                            td { (a.place_name.clone().unwrap_or_default()) " " (a.place_text) }
+                            td { (a.description.chars().take(40).collect::<String>()) @if a.description.chars().count() > 40 { "…" } }
+                            td.nowrap { (status_chip(lang, &a.status)) @if let Some(r) = &a.rating { " " (Rating::parse(r).map_or("", |x| x.label_zh())) } }
+                            td { (holder_label(lang, a, false)) }
+                            td.nowrap { (a.resolve_by) " " (urgency_chip(lang, a, today, &cal)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "affairs.title"),
+        &[],
+        action,
+        body,
+    ))
+}
+
+fn category_options(lang: Lang, cats: &[store::Category]) -> Vec<(String, String)> {
+    cats.iter()
+        .map(|c| (c.code.clone(), category_label(lang, cats, &c.code)))
+        .collect()
+}
+
+async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let cid = caller.community_id().ok_or(AppError::NotFound)?;
+    let cats = state.db.read(move |c| store::categories(c, cid)).await?;
+    let body = html! {
+        form.form.narrow method="post" action="/affairs" {
+            input type="hidden" name="_csrf" value=(caller.csrf_token);
+            (layout::select(lang, "channel", "affairs.channel", &[("call".into(), t(lang, "affairs.channel.call")), ("visit".into(), t(lang, "affairs.channel.visit")), ("staff".into(), t(lang, "affairs.channel.staff"))], "call", None))
+            (layout::select(lang, "category", "affairs.category", &category_options(lang, &cats), "road", None))
+            (layout::field(lang, "place", "affairs.where", "text", "", None, Some("off")))
+            div.field { label for="description" { (t(lang, "affairs.description")) } textarea #description name="description" rows="4" {} }
+            (layout::field(lang, "reporter_phone", "affairs.phone", "tel", "", None, Some("off")))
+            p.hint { (t(lang, "affairs.phone_hint")) }
+            div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "common.save")) } a.btn href="/affairs" { (t(lang, "common.cancel")) } }
+        }
+    };
+    let crumbs = [(t(lang, "affairs.title"), Some("/affairs".to_string()))];
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "affairs.new"),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+async fn create_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let cid = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
+    let d = AffairDraft {
+        category: pairs_get(&pairs, "category").unwrap_or_default(),
+        description: pairs_get(&pairs, "description").unwrap_or_default(),
+        place_id: None,
+        place: pairs_get(&pairs, "place"),
+        reporter_phone: pairs_get(&pairs, "reporter_phone"),
+        channel: pairs_get(&pairs, "channel"),
+    };
+    match create_affair(&state, &ctx, cid, d, Vec::new()).await {
+        Ok((id, _)) => Ok(redirect_with_flash(
+            &format!("/affairs/{id}"),
+            true,
+            "affairs.flash.recorded",
+        )),
+        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
+            "/affairs/new",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// The Shanghai date of a stored UTC time (an event at 23:00 UTC happened the next day there).
+fn local_day(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at).map_or_else(
+        |_| at.get(..10).unwrap_or("").to_string(),
+        |t| fmt(linli_core::clock::shanghai(t.with_timezone(&chrono::Utc)).date()),
+    )
+}
+
+/// One line of an issue's history. On the public page (`units` given: the community's partner
+/// units) a holder that is no unit is a person, shown as community staff.
+fn event_line(lang: Lang, e: &store::AffairEvent, units: Option<&[String]>) -> Markup {
+    let key = format!("affairs.event.{}", e.kind);
+    let public = units.is_some();
+    let to = match units {
+        Some(u) if !e.to_label.is_empty() && !u.contains(&e.to_label) => {
+            t(lang, "affairs.community_staff")
+        }
+        _ => e.to_label.clone(),
+    };
+    html! {
+        li {
+            time { (local_day(&e.at)) } " " strong { (t(lang, &key)) }
+            @if !to.is_empty() { " → " (to) }
+            @if e.kind == "rerouted" && !public {
+                @if !e.from_label.is_empty() { " " span.hint { (tf(lang, "affairs.from_holder", &[("from", &e.from_label)])) } }
+                br; span.hint { (t(lang, "affairs.reason")) "：" (e.note) }
+            } @else if e.kind == "rated" {
+                " " (Rating::parse(&e.note).map_or("", |r| r.label_zh()))
+            } @else if !e.note.is_empty() && e.kind != "assigned" || (!public && !e.note.is_empty() && e.kind == "assigned") {
+                br; span.hint { (e.note) }
+            }
+            @if !public { @if let Some(a) = &e.actor { " " span.hint { "（" (a) "）" } } }
+        }
+    }
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?.clone();
+    let a = load_affair(&state, &ctx, id).await?;
+    let cid = a.community_id;
+    let (events, photos, cats, units, staff_list, cal) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::events_of(c, id)?,
+                store::photos_of(c, id)?,
+                store::categories(c, cid)?,
+                store::list_partners(c, cid, None)?,
+                store::dispatchable_staff(c, cid)?,
+                assistance::calendar(c, cid)?,
+            ))
+        })
+        .await?;
+    let today = today(&ctx);
+    let manage = manages(&caller, &a);
+    let work = holds(&caller, &a) || manage;
+    let open = matches!(a.status.as_str(), "assigned" | "in_progress");
+    // Whether any form applies: otherwise no empty panel beside the history.
+    let acts = (manage && a.status != "closed") || (work && open);
+    // The callback is the community's: a unit's liaison does not see the resident's number.
+    let shows_phone = liaison_unit(&caller).is_none();
+    let body = html! {
+        dl.facts {
+            dt { (t(lang, "affairs.ref")) } dd { (a.public_ref) " " a.hint href={ "/public/affairs/" (a.public_ref) } { (t(lang, "affairs.public_view")) } }
+            dt { (t(lang, "affairs.category")) } dd { (category_label(lang, &cats, &a.category)) }
+            dt { (t(lang, "affairs.where")) } dd { (a.place_name.clone().unwrap_or_default()) " " (a.place_text) }
+            dt { (t(lang, "affairs.description")) } dd { (a.description) }
+            dt { (t(lang, "affairs.channel")) } dd { (t(lang, &format!("affairs.channel.{}", a.channel))) " · " (a.reported_on) }
+            @if shows_phone { dt { (t(lang, "affairs.phone")) } dd { @if let Some(p) = &a.reporter_phone { span.mono { (linli_core::mask::mask_phone(p)) } } @else { span.hint { (t(lang, "affairs.no_phone")) } } } }
+            dt { (t(lang, "affairs.status")) } dd { (status_chip(lang, &a.status)) " " (urgency_chip(lang, &a, today, &cal)) }
+            dt { (t(lang, "affairs.holder")) } dd { (holder_label(lang, &a, false)) }
+            dt { (t(lang, "affairs.deadlines")) } dd { (tf(lang, "affairs.deadlines_text", &[("respond", &a.respond_by), ("resolve", &a.resolve_by)])) }
+            @if !a.resolution.is_empty() { dt { (t(lang, "affairs.resolution")) } dd { (a.resolution) } }
+            @if let Some(r) = &a.rating { dt { (t(lang, "affairs.rating")) } dd { (Rating::parse(r).map_or("", |x| x.label_zh())) @if !a.rating_note.is_empty() { "（" (a.rating_note) "）" } } }
+            @if let Some(n) = a.need_id { dt { (t(lang, "affairs.need")) } dd { a href="/partners/lists" { (tf(lang, "affairs.need_no", &[("n", &n.to_string())])) } } }
+        }
+        @if !photos.is_empty() {
+            section.panel {
+                h2 { (t(lang, "affairs.photos")) }
+                @for p in &photos {
+                    a href={ "/affairs/" (a.id) "/photos/" (p.id) } { img src={ "/affairs/" (a.id) "/photos/" (p.id) } alt=(t(lang, "affairs.photo_alt")) width="240"; }
+                }
+            }
+        }
+        div.columns {
+            section.panel {
+                h2 { (t(lang, "affairs.history")) }
+                ul.timeline { @for e in &events { (event_line(lang, e, None)) } }
+            }
+            @if acts { section.panel.no-print {
+                @if manage && a.status != "closed" {
+                    h2 { @if a.status == "reported" { (t(lang, "affairs.assign")) } @else { (t(lang, "affairs.reroute")) } }
+                    form.form #assign-form method="post" action={ "/affairs/" (a.id) "/assign" } {
+                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                        (layout::select(lang, "to", "affairs.assign_to", &std::iter::once((String::new(), t(lang, "affairs.choose"))).chain(staff_list.iter().map(|(i, n)| (format!("u{i}"), format!("{} · {n}", t(lang, "affairs.worker"))))).chain(units.iter().map(|u| (format!("p{}", u.id), format!("{} · {}", t(lang, "affairs.partner"), u.name)))).collect::<Vec<_>>(), "", None))
+                        (layout::field(lang, "due_on", "affairs.due_on", "date", &a.resolve_by, None, None))
+                        @if a.status != "reported" { (layout::field(lang, "reason", "affairs.reason", "text", "", None, Some("off"))) p.hint { (t(lang, "affairs.reroute_hint")) } }
+                        div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.dispatch")) } }
+                    }
+                }
+                @if work && open {
+                    h2 { (t(lang, "affairs.post_progress")) }
+                    form.form method="post" action={ "/affairs/" (a.id) "/progress" } {
+                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                        (layout::field(lang, "note", "affairs.progress_note", "text", "", None, Some("off")))
+                        div.form-actions { button.btn type="submit" { (t(lang, "affairs.post")) } }
+                    }
+                    h2 { (t(lang, "affairs.resolve")) }
+                    form.form #resolve-form method="post" action={ "/affairs/" (a.id) "/resolve" } {
+                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                        div.field { label for="resolution" { (t(lang, "affairs.resolution")) } textarea #resolution name="resolution" rows="3" {} }
+                        div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.resolve_button")) } }
+                    }
+                }
+                @if manage && a.status == "resolved" {
+                    h2 { (t(lang, "affairs.callback")) }
+                    form.form #rate-form method="post" action={ "/affairs/" (a.id) "/rate" } {
+                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                        fieldset {
+                            legend { (t(lang, "affairs.rating")) }
+                            @for r in Rating::ALL { label.check { input type="radio" name="rating" value=(r.as_str()) checked[*r == Rating::Satisfied]; " " (r.label_zh()) } }
+                        }
+                        (layout::field(lang, "note", "affairs.rating_note", "text", "", None, Some("off")))
+                        div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.record_rating")) } }
+                    }
+                }
+                @if manage && a.need_id.is_none() && a.status != "closed" {
+                    form.inline method="post" action={ "/affairs/" (a.id) "/need" } {
+                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                        button.btn type="submit" { (t(lang, "affairs.to_need")) }
+                    }
+                    p.hint { (t(lang, "affairs.to_need_hint")) }
+                }
+            } } @else if !(manage || work) {
+                p.hint { (t(lang, "affairs.read_only")) }
+            }
+        }
+    };
+    let crumbs = [(t(lang, "affairs.title"), Some("/affairs".to_string()))];
+    let title = format!("{} {}", t(lang, "affairs.affair"), a.public_ref);
+    Ok(layout::page(&ctx, &title, &crumbs, None, body))
+}
+
+fn back_with(id: i64, r: Result<(), AppError>, ok_key: &str) -> Result<Response, AppError> {
+    let back = format!("/affairs/{id}");
+    match r {
+        Ok(()) => Ok(redirect_with_flash(&back, true, ok_key)),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
+            &back,
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+async fn assign_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let to = pairs_get(&pairs, "to").unwrap_or_default();
+    let d = AssignDraft {
+        assignee_user_id: to.strip_prefix('u').and_then(|v| v.parse().ok()),
+        partner_id: to.strip_prefix('p').and_then(|v| v.parse().ok()),
+        due_on: pairs_get(&pairs, "due_on"),
+        reason: pairs_get(&pairs, "reason"),
+    };
+    back_with(
+        id,
+        assign(&state, &ctx, id, d).await,
+        "affairs.flash.assigned",
+    )
+}
+
+async fn progress_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let note = pairs_get(&pairs, "note").unwrap_or_default();
+    back_with(
+        id,
+        progress(&state, &ctx, id, &note).await,
+        "affairs.flash.progress",
+    )
+}
+
+async fn resolve_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let r = pairs_get(&pairs, "resolution").unwrap_or_default();
+    back_with(
+        id,
+        resolve(&state, &ctx, id, &r).await,
+        "affairs.flash.resolved",
+    )
+}
+
+async fn rate_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let r = pairs_get(&pairs, "rating").unwrap_or_default();
+    let note = pairs_get(&pairs, "note").unwrap_or_default();
+    back_with(
+        id,
+        rate(&state, &ctx, id, &r, &note).await,
+        "affairs.flash.rated",
+    )
+}
+
+async fn need_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    back_with(
+        id,
+        to_need(&state, &ctx, id).await.map(|_| ()),
+        "affairs.flash.need",
+    )
+}
+
+async fn photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, pid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let a = load_affair(&state, &ctx, id).await?;
+    let p = state.db.read(move |c| store::get_photo(c, pid)).await?;
+    if p.affair_id != a.id || p.community_id != a.community_id {
+        return Err(AppError::NotFound);
+    }
+    let mut res = p.bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(res)
+}
+
+// ---- public pages ----
+
+#[derive(Deserialize)]
+struct PublicQuery {
+    community: Option<String>,
+}
+
+/// The community a public page is for: named, the visitor's own, or the only one there is.
+async fn public_community(
+    state: &AppState,
+    ctx: &Ctx,
+    name: Option<String>,
+) -> Result<Place, AppError> {
+    let signed_in = ctx.caller.as_ref().and_then(|c| c.community_id());
+    state
+        .db
+        .read(move |c| match (name, signed_in) {
+            (Some(n), _) => places::find_community(c, &n)?.ok_or(AppError::NotFound),
+            (None, Some(id)) => Ok(places::get(c, id)?),
+            (None, None) => {
+                let rows = c.query(
+                    "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 2",
+                    linli_store::params![],
+                )?;
+                match rows.as_slice() {
+                    [only] => Ok(places::get(c, only.int(0)?)?),
+                    _ => Err(AppError::invalid("community_required", "community")),
+                }
+            }
+        })
+        .await
+}
+
+fn report_form(
+    lang: Lang,
+    ctx: &Ctx,
+    community: &Place,
+    cats: &[store::Category],
+    error: Option<String>,
+) -> Markup {
+    let csrf = ctx
+        .caller
+        .as_ref()
+        .map(|c| format!("&_csrf={}", c.csrf_token))
+        .unwrap_or_default();
+    html! {
+        h1 { (t(lang, "affairs.public_title")) }
+        p.lead { (community.name) " · " (t(lang, "affairs.public_lead")) }
+        @if let Some(e) = error { p.form-error role="alert" { (e) } }
+        form.form #report-form method="post" enctype="multipart/form-data" action={ "/public/report?community=" (percent_encoding::utf8_percent_encode(&community.name, percent_encoding::NON_ALPHANUMERIC)) (csrf) } {
+            (layout::select(lang, "category", "affairs.category", &category_options(lang, cats), "road", None))
+            (layout::field(lang, "place", "affairs.where_public", "text", "", None, Some("off")))
+            div.field { label for="description" { (t(lang, "affairs.description_public")) } textarea #description name="description" rows="5" required {} }
+            div.field {
+                label for="photos" { (t(lang, "affairs.photos_public")) }
+                input #photos type="file" name="photos" accept="image/jpeg,image/png" multiple;
+                p.hint { (t(lang, "affairs.photos_hint")) }
+            }
+            (layout::field(lang, "reporter_phone", "affairs.phone_public", "tel", "", None, Some("tel")))
+            p.hint { (t(lang, "affairs.phone_public_hint")) }
+            div.form-actions { button.btn.btn-primary.btn-block type="submit" { (t(lang, "affairs.submit_report")) } }
+        }
+        p { a href="/public/affairs" { (t(lang, "affairs.lookup_link")) } }
+    }
+}
+
+async fn public_report_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PublicQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let community = public_community(&state, &ctx, q.community).await?;
+    let cid = community.id;
+    let cats = state.db.read(move |c| store::categories(c, cid)).await?;
+    Ok(layout::public_page(
+        &ctx,
+        &t(lang, "affairs.public_title"),
+        report_form(lang, &ctx, &community, &cats, None),
+    ))
+}
+
+async fn public_report_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PublicQuery>,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let community = public_community(&state, &ctx, q.community).await?;
+    let mut d = AffairDraft::default();
+    let mut photos = Vec::new();
+    let mut too_large = false;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest("multipart_bad"))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photos" {
+            let has_name = field.file_name().is_some_and(|n| !n.is_empty());
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+            if has_name && !bytes.is_empty() {
+                too_large |= bytes.len() > PHOTO_MAX_BYTES;
+                photos.push(bytes.to_vec());
+            }
+            continue;
+        }
+        let text = field
+            .text()
+            .await
+            .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+        match name.as_str() {
+            "category" => d.category = text,
+            "place" => d.place = Some(text),
+            "description" => d.description = text,
+            "reporter_phone" => d.reporter_phone = Some(text),
+            _ => {}
+        }
+    }
+    let result = if too_large {
+        Err(AppError::invalid("photo_too_large", "photos"))
+    } else {
+        create_affair(&state, &ctx, community.id, d, photos).await
+    };
+    match result {
+        Ok((_, public_ref)) => Ok(redirect_with_flash(
+            &format!("/public/affairs/{public_ref}"),
+            true,
+            "affairs.flash.reported",
+        )),
+        Err(e @ AppError::Invalid { .. }) => {
+            let cid = community.id;
+            let cats = state.db.read(move |c| store::categories(c, cid)).await?;
+            let mut res = layout::public_page(
+                &ctx,
+                &t(lang, "affairs.public_title"),
+                report_form(
+                    lang,
+                    &ctx,
+                    &community,
+                    &cats,
+                    Some(tf(lang, &format!("error.{}", e.code()), &[])),
+                ),
+            );
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct LookupQuery {
+    #[serde(rename = "ref")]
+    public_ref: Option<String>,
+}
+
+async fn public_lookup(ctx: Ctx, Query(q): Query<LookupQuery>) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let wanted = q.public_ref.map(|r| r.trim().to_string());
+    if let Some(r) = wanted.filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit())) {
+        return Ok(axum::response::Redirect::to(&format!("/public/affairs/{r}")).into_response());
+    }
+    let body = html! {
+        h1 { (t(lang, "affairs.lookup_title")) }
+        form.form method="get" action="/public/affairs" {
+            (layout::field(lang, "ref", "affairs.ref", "text", "", None, Some("off")))
+            div.form-actions { button.btn.btn-primary.btn-block type="submit" { (t(lang, "affairs.lookup")) } }
+        }
+        p { a href="/public/report" { (t(lang, "affairs.public_title")) } }
+    };
+    Ok(layout::public_page(
+        &ctx,
+        &t(lang, "affairs.lookup_title"),
+        body,
+    ))
+}
+
+/// Progress as the resident sees it: what, where, who holds it and what has been done. No
+/// phone, no names of people (a worker shows as community staff), no reasons for re-routing.
+async fn public_progress(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(public_ref): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let r = public_ref.clone();
+    let a = state.db.read(move |c| store::affair_by_ref(c, &r)).await?;
+    let (cid, id) = (a.community_id, a.id);
+    let (events, cats, units) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::events_of(c, id)?,
+                store::categories(c, cid)?,
+                store::list_partners(c, cid, None)?,
+            ))
+        })
+        .await?;
+    let units: Vec<String> = units.into_iter().map(|u| u.name).collect();
+    let body = html! {
+        h1 { (t(lang, "affairs.progress_title")) }
+        p.lead { (t(lang, "affairs.ref")) " " strong #affair-ref { (a.public_ref) } }
+        p.hint { (t(lang, "affairs.keep_ref")) }
+        dl.facts {
+            dt { (t(lang, "affairs.category")) } dd { (category_label(lang, &cats, &a.category)) }
+            dt { (t(lang, "affairs.where")) } dd { (a.place_name.clone().unwrap_or_default()) " " (a.place_text) }
+            dt { (t(lang, "affairs.reported_on")) } dd { (a.reported_on) }
+            dt { (t(lang, "affairs.status")) } dd #affair-status { (status_chip(lang, &a.status)) }
+            dt { (t(lang, "affairs.holder")) } dd { (holder_label(lang, &a, true)) }
+            dt { (t(lang, "affairs.resolve_by")) } dd { (a.resolve_by) }
+            @if !a.resolution.is_empty() { dt { (t(lang, "affairs.resolution")) } dd { (a.resolution) } }
+        }
+        h2 { (t(lang, "affairs.history")) }
+        ul.timeline { @for e in events.iter().filter(|e| e.shown) { (event_line(lang, e, Some(&units))) } }
+    };
+    Ok(layout::public_page(
+        &ctx,
+        &format!("{} {}", t(lang, "affairs.progress_title"), a.public_ref),
+        body,
+    ))
+}
+
+// ---- the home page ----
+
+/// Overdue and due-soon issues the caller works on (staff: all open ones in scope; a liaison:
+/// its unit's), for the home page.
+pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+    let lang = ctx.lang();
+    let Some(caller) = ctx.caller.clone() else {
+        return Ok(html! {});
+    };
+    let Some(cid) = caller.community_id() else {
+        return Ok(html! {});
+    };
+    if caller.decide(Action::WorkAffairs, None) != Decision::Allow {
+        return Ok(html! {});
+    }
+    let liaison = liaison_unit(&caller);
+    if liaison == Some(None) {
+        return Ok(html! {});
+    }
+    let staff = liaison.is_none() && caller.decide(Action::ManageAffairs, None) == Decision::Allow;
+    let filter = AffairFilter {
+        open: true,
+        partner_id: liaison.flatten(),
+        assignee_user_id: (!staff && liaison.is_none()).then_some(caller.user.id),
+        scopes: if liaison.is_some() {
+            Vec::new()
+        } else {
+            caller.scopes(Action::ViewAffairs)
+        },
+        unplaced: staff,
+        ..Default::default()
+    };
+    let today = today(ctx);
+    let (items, cal, cats) = state
+        .db
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::list_affairs(c, cid, &filter)?,
+                assistance::calendar(c, cid)?,
+                store::categories(c, cid)?,
+            ))
+        })
+        .await?;
+    let due: Vec<(&Affair, Urgency)> = items
+        .iter()
+        .filter_map(|a| {
+            let status = AffairStatus::parse(&a.status)?;
+            let by = parse_day(&a.resolve_by)?;
+            let u = rules::affair_urgency(status, by, today, &cal);
+            // Staff see what awaits dispatch and what runs late; whoever holds an issue
+            // (a liaison, a worker it was dispatched to) sees every one it holds.
+            let waiting = status == AffairStatus::Reported && staff;
+            let mine = holds(&caller, a);
+            (matches!(u, Urgency::Overdue | Urgency::DueSoon) || waiting || mine).then_some((a, u))
+        })
+        .collect();
+    if due.is_empty() {
+        return Ok(html! {});
+    }
+    Ok(html! {
+        section.panel #affairs-due {
+            h2 { (t(lang, "affairs.home_title")) }
+            ul.plain {
+                @for (a, u) in &due {
+                    li {
+                        @match u { Urgency::Overdue => (layout::chip("err", &t(lang, "affairs.overdue"))), Urgency::DueSoon => (layout::chip("warn", &t(lang, "affairs.due_soon"))), _ => (status_chip(lang, &a.status)) }
+                        " " a href={ "/affairs/" (a.id) } { (category_label(lang, &cats, &a.category)) " · " (a.place_text) }
+                        " " span.hint { (t(lang, "affairs.resolve_by")) " " (a.resolve_by) }
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub fn routes(t: Table) -> Table {
+    let view = Policy::Signed(Action::ViewAffairs);
+    let manage = Policy::Signed(Action::ManageAffairs);
+    let work = Policy::Signed(Action::WorkAffairs);
+    t.page(Method::GET, "/affairs", view, list)
+        .page(Method::GET, "/affairs/new", manage, new_page)
+        .page(Method::POST, "/affairs", manage, create_submit)
+        .page(Method::GET, "/affairs/{id}", view, detail)
+        .page(Method::POST, "/affairs/{id}/assign", manage, assign_submit)
+        .page(
+            Method::POST,
+            "/affairs/{id}/progress",
+            work,
+            progress_submit,
+        )
+        .page(Method::POST, "/affairs/{id}/resolve", work, resolve_submit)
+        .page(Method::POST, "/affairs/{id}/rate", manage, rate_submit)
+        .page(Method::POST, "/affairs/{id}/need", manage, need_submit)
+        .page(Method::GET, "/affairs/{id}/photos/{pid}", view, photo)
+        .page(
+            Method::GET,
+            "/public/report",
+            Policy::Public,
+            public_report_page,
+        )
+        .upload("/public/report", Policy::Public, public_report_submit)
+        .page(
+            Method::GET,
+            "/public/affairs",
+            Policy::Public,
+            public_lookup,
+        )
+        .page(
+            Method::GET,
+            "/public/affairs/{ref}",
+            Policy::Public,
+            public_progress,
+        )
+}
