@@ -1,8 +1,8 @@
 // Residents' issue reports (民生诉求) travelling to whoever fixes them: a resident reports a
 // broken stairwell light from a phone-sized window with a photo and no account; a grid worker
-// dispatches it to the partner clinic; the clinic's liaison (gongjian) resolves it; the
-// worker records the callback rating; the resident's progress page follows every step and
-// never shows her phone number. Also the partners dashboard and the printable three lists.
+// dispatches it to the partner clinic; the clinic's liaison (gongjian) resolves it with a
+// photo of the work; the worker records the callback rating; the resident's progress page
+// follows every step and never shows her phone number. Also the partners dashboard and the printable three lists.
 //
 // Re-runnable against the same demo database: the report's text carries the clock, and each
 // step finds the issue by the reference the first step was given.
@@ -111,6 +111,7 @@ describe('an issue report travels from a resident to the partner that fixes it',
       await goto(page, '/affairs');
       await andWaitForPage(page, () => page.click(`a[href="/affairs/${id}"]`));
       await page.fill('#resolution', '已派电工更换楼道灯泡，灯已亮');
+      await page.setInputFiles('#resolve-photos', { name: 'after.png', mimeType: 'image/png', buffer: PNG });
       await andWaitForPage(page, () => page.click('#resolve-form button[type=submit]'));
       assert.match(await textOf(page, '.flash'), /已办结/);
       assert.equal(await page.locator('#rate-form').count(), 0, 'the unit does not rate its own work');
@@ -134,6 +135,9 @@ describe('an issue report travels from a resident to the partner that fixes it',
       const facts = await page.locator('dl.facts').innerText();
       assert.match(facts, /已回访/);
       assert.match(facts, /基本满意/);
+      const after = page.locator('img[alt="办结后的现场照片"]');
+      assert.equal(await after.count(), 1, 'the photo of the work done is kept with the issue');
+      assert.ok(await after.evaluate((img) => img.complete && img.naturalWidth === 4), 'and it shows');
       const history = await page.locator('ul.timeline').innerText();
       for (const step of ['受理', '派单', '办结', '回访']) assert.ok(history.includes(step), `history has ${step}`);
       await shot(page, 'partners-05-worker-rated');

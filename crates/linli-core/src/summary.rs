@@ -540,41 +540,55 @@ pub fn story_text(name: &str, summary: &str, helps: &[StoryHelp]) -> String {
         text.push_str(summary.trim_end_matches(['。', '.']));
     }
     text.push('。');
-    let parts: Vec<String> = helps
-        .iter()
-        .map(|h| {
-            let when = h.given_on.get(..7).map_or_else(String::new, |ym| {
-                let (y, m) = ym.split_at(4);
-                format!(
-                    "{y}年{}月，",
-                    m.trim_start_matches('-').trim_start_matches('0')
-                )
-            });
-            // A source that names who gave (爱心基金, 民政局) leads the clause; a long one
-            // (the name of a holiday visit plan) does not read as a giver.
-            let source = h.source.trim();
-            let who = if source.is_empty()
-                || source.chars().count() > 8
-                || source.contains("走访")
-                || source.contains("慰问")
-            {
-                "社区".to_string()
+    // (year, months, what): the same help in several months reads once, "2026年1月、11月，…".
+    let mut parts: Vec<(String, Vec<String>, String)> = Vec::new();
+    for h in helps {
+        let (y, m) = match (h.given_on.get(..4), h.given_on.get(5..7)) {
+            (Some(y), Some(m)) => (y.to_string(), m.trim_start_matches('0').to_string()),
+            _ => (String::new(), String::new()),
+        };
+        // A source that names who gave (爱心基金, 民政局) leads the clause; a long one
+        // (the name of a holiday visit plan) does not read as a giver.
+        let source = h.source.trim();
+        let who = if source.is_empty()
+            || source.chars().count() > 8
+            || source.contains("走访")
+            || source.contains("慰问")
+        {
+            "社区".to_string()
+        } else {
+            source.to_string()
+        };
+        let what = match h.kind.as_str() {
+            "cash" => match h.amount_fen {
+                Some(f) if f % 100 == 0 => format!("资助{}元", f / 100),
+                Some(f) => format!("资助{}.{:02}元", f / 100, f % 100),
+                None => "送去救助金".to_string(),
+            },
+            "goods" if !h.items.is_empty() => format!("送去{}等生活物资", h.items.join("、")),
+            "goods" => "送去生活物资".to_string(),
+            "visit" => "工作人员上门走访慰问".to_string(),
+            _ if !h.note.trim().is_empty() => format!("提供{}", h.note.trim()),
+            _ => "提供帮扶服务".to_string(),
+        };
+        let what = format!("{who}{what}");
+        match parts.last_mut() {
+            Some((py, months, pw)) if *py == y && *pw == what => {
+                if !months.contains(&m) {
+                    months.push(m);
+                }
+            }
+            _ => parts.push((y, vec![m], what)),
+        }
+    }
+    let parts: Vec<String> = parts
+        .into_iter()
+        .map(|(y, months, what)| {
+            if y.is_empty() {
+                what
             } else {
-                source.to_string()
-            };
-            let what = match h.kind.as_str() {
-                "cash" => match h.amount_fen {
-                    Some(f) if f % 100 == 0 => format!("资助{}元", f / 100),
-                    Some(f) => format!("资助{}.{:02}元", f / 100, f % 100),
-                    None => "送去救助金".to_string(),
-                },
-                "goods" if !h.items.is_empty() => format!("送去{}等生活物资", h.items.join("、")),
-                "goods" => "送去生活物资".to_string(),
-                "visit" => "工作人员上门走访慰问".to_string(),
-                _ if !h.note.trim().is_empty() => format!("提供{}", h.note.trim()),
-                _ => "提供帮扶服务".to_string(),
-            };
-            format!("{when}{who}{what}")
+                format!("{y}年{}月，{what}", months.join("月、"))
+            }
         })
         .collect();
     if !parts.is_empty() {
@@ -975,6 +989,22 @@ mod tests {
                 Some(("2026-06-01", "unknown"))
             ),
             "居民李*在社区帮助下，2026年5月起在超市从事理货员工作。"
+        );
+    }
+
+    #[test]
+    fn the_same_help_in_several_months_is_told_once() {
+        let visit = |on: &str| StoryHelp {
+            given_on: on.into(),
+            kind: "visit".into(),
+            amount_fen: None,
+            items: vec![],
+            source: String::new(),
+            note: String::new(),
+        };
+        assert_eq!(
+            story_text("夏胜林", "", &[visit("2026-01-20"), visit("2026-11-02")]),
+            "居民夏胜林。2026年1月、11月，社区工作人员上门走访慰问。"
         );
     }
 

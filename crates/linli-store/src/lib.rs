@@ -23,8 +23,8 @@ pub mod population;
 pub mod registry;
 pub mod reports;
 pub mod setup;
-pub mod summary;
 mod sqlite;
+pub mod summary;
 pub mod users;
 pub mod visits;
 

@@ -1620,7 +1620,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
         c,
         community_id,
         &AffairInput {
-            public_ref: format!("{year}000102"),
+            public_ref: format!("{year}{:03}102", community_id % 1000),
             category: "road".into(),
             description: "3号楼至8号楼之间的巷路被大车碾压，常年坑洼不平，雨天积水，老人出行不便。"
                 .into(),
@@ -1752,7 +1752,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
         c,
         community_id,
         &AffairInput {
-            public_ref: format!("{year}000215"),
+            public_ref: format!("{year}{:03}215", community_id % 1000),
             category: "lighting".into(),
             description: "12号楼2单元楼道灯不亮，晚上上下楼看不清。".into(),
             place_id: None,
@@ -1821,6 +1821,17 @@ pub fn dispatchable_staff(c: &mut dyn Conn, community_id: i64) -> Result<Vec<(i6
     c.query(
         "SELECT DISTINCT u.id, u.display_name FROM users u JOIN grants g ON g.user_id = u.id
          WHERE u.community_id = ? AND u.active = 1 AND g.role IN ('admin', 'worker') ORDER BY u.id",
+        params![community_id],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.text(1)?)))
+    .collect()
+}
+
+/// The community's buildings (id, name) in the order they were laid out, for "where" pickers.
+pub fn buildings(c: &mut dyn Conn, community_id: i64) -> Result<Vec<(i64, String)>> {
+    c.query(
+        "SELECT id, name FROM places WHERE community_id = ? AND kind = 'building' ORDER BY id",
         params![community_id],
     )?
     .iter()

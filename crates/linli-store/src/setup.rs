@@ -48,7 +48,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         username: "gongjian",
         display_name: "刘医生",
         role: Role::Partner,
-        scope: "Xx社区",
+        scope: "绿苑社区医疗服务站",
     },
     DemoAccount {
         username: "jijin",

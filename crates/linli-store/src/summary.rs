@@ -95,7 +95,8 @@ pub struct Candidate {
     pub picked: bool,
 }
 
-/// Cases with help in `[from, to]` (most helped first), then placements starting in it.
+/// Cases with help in `[from, to]` (the 60 most helped), then placements starting in it (the
+/// 60 latest): enough to choose two or three stories from.
 pub fn candidates(
     c: &mut dyn Conn,
     community_id: i64,
@@ -112,7 +113,7 @@ pub fn candidates(
          LEFT JOIN residents r ON r.id = k.resident_id
          WHERE k.community_id = ?
          GROUP BY k.id, r.name, r.consent_publish_name, k.summary, k.place_path
-         ORDER BY COUNT(h.id) DESC, k.id LIMIT 200",
+         ORDER BY COUNT(h.id) DESC, k.id LIMIT 60",
         params![from, to, community_id],
     )?;
     for r in &rows {
@@ -136,7 +137,7 @@ pub fn candidates(
                 (SELECT COUNT(*) FROM followups f WHERE f.placement_id = p.id),
                 (SELECT MAX(f.followed_on) FROM followups f WHERE f.placement_id = p.id)
          FROM placements p JOIN residents r ON r.id = p.resident_id
-         WHERE p.community_id = ? AND p.starts_on >= ? AND p.starts_on <= ? ORDER BY p.starts_on DESC, p.id LIMIT 100",
+         WHERE p.community_id = ? AND p.starts_on >= ? AND p.starts_on <= ? ORDER BY p.starts_on DESC, p.id LIMIT 60",
         params![community_id, from, to],
     )?;
     for r in &rows {
@@ -161,7 +162,7 @@ pub fn candidates(
                 r.text(4)?
             ),
             events: r.int(8)?,
-            last_on: r.opt_text(9)?.unwrap_or_else(|| String::new()),
+            last_on: r.opt_text(9)?.unwrap_or_default(),
             picked: picked.contains(&(StoryKind::Placement, id)),
         });
     }

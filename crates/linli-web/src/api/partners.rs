@@ -316,7 +316,7 @@ async fn resolve(
     Path(id): Path<i64>,
     Json(b): Json<ResolveBody>,
 ) -> Result<Json<Value>, AppError> {
-    affairs::resolve(&state, &ctx, id, &b.resolution).await?;
+    affairs::resolve(&state, &ctx, id, &b.resolution, Vec::new()).await?;
     Ok(Json(json!({"id": id, "status": "resolved"})))
 }
 

@@ -252,7 +252,8 @@ pub async fn create_affair(
         let target = state.db.read(move |c| places::get(c, pid)).await?;
         caller
             .require(state, ctx, Action::ViewAffairs, &target)
-            .await?;
+            .await
+            .map_err(|_| AppError::invalid("place_missing", "place_id"))?;
     }
     let channel = match (&by, d.channel.as_deref()) {
         (None, _) => "phone_page",
@@ -465,28 +466,55 @@ pub async fn progress(state: &AppState, ctx: &Ctx, id: i64, note: &str) -> Resul
         .await
 }
 
+/// Resolves an issue, with photos of the work done if the holder took some (re-encoded like
+/// the resident's).
 pub async fn resolve(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
     resolution: &str,
+    photos: Vec<Vec<u8>>,
 ) -> Result<(), AppError> {
     let a = work_check(state, ctx, id).await?;
     let resolution: String = resolution.trim().chars().take(2000).collect();
     if resolution.is_empty() {
         return Err(AppError::invalid("affair_resolution_missing", "resolution"));
     }
+    if photos.len() > PHOTOS_PER_REPORT {
+        return Err(AppError::invalid("photo_too_many", "photos"));
+    }
     let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
     rules::affair_after(status, AffairEvent::Resolve, "").map_err(|e| AppError::Conflict {
         code: e.code(),
         field: None,
     })?;
+    let cleaned = tokio::task::spawn_blocking(move || {
+        photos
+            .iter()
+            .map(|p| sanitize_photo(p))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
     let (ctx2, day) = (ctx.clone(), fmt(today(ctx)));
     state
         .db
         .write(move |c| {
             let user = ctx2.caller.as_ref().map(|u| u.user.id);
             store::resolve_affair(c, id, &resolution, &day, ctx2.now)?;
+            for (bytes, w, h) in cleaned {
+                store::add_photo(
+                    c,
+                    a.community_id,
+                    id,
+                    "resolve",
+                    "image/jpeg",
+                    w,
+                    h,
+                    bytes,
+                    ctx2.now,
+                )?;
+            }
             store::add_event(
                 c,
                 a.community_id,
@@ -785,12 +813,13 @@ async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let cid = caller.community_id().ok_or(AppError::NotFound)?;
-    let cats = state.db.read(move |c| store::categories(c, cid)).await?;
+    let (cats, buildings) = form_choices(&state, cid).await?;
     let body = html! {
         form.form.narrow method="post" action="/affairs" {
             input type="hidden" name="_csrf" value=(caller.csrf_token);
             (layout::select(lang, "channel", "affairs.channel", &[("call".into(), t(lang, "affairs.channel.call")), ("visit".into(), t(lang, "affairs.channel.visit")), ("staff".into(), t(lang, "affairs.channel.staff"))], "call", None))
             (layout::select(lang, "category", "affairs.category", &category_options(lang, &cats), "road", None))
+            (building_select(lang, &buildings))
             (layout::field(lang, "place", "affairs.where", "text", "", None, Some("off")))
             div.field { label for="description" { (t(lang, "affairs.description")) } textarea #description name="description" rows="4" {} }
             (layout::field(lang, "reporter_phone", "affairs.phone", "tel", "", None, Some("off")))
@@ -817,7 +846,7 @@ async fn create_submit(
     let d = AffairDraft {
         category: pairs_get(&pairs, "category").unwrap_or_default(),
         description: pairs_get(&pairs, "description").unwrap_or_default(),
-        place_id: None,
+        place_id: pairs_get(&pairs, "place_id").and_then(|v| v.parse().ok()),
         place: pairs_get(&pairs, "place"),
         reporter_phone: pairs_get(&pairs, "reporter_phone"),
         channel: pairs_get(&pairs, "channel"),
@@ -921,8 +950,16 @@ async fn detail(
         @if !photos.is_empty() {
             section.panel {
                 h2 { (t(lang, "affairs.photos")) }
-                @for p in &photos {
-                    a href={ "/affairs/" (a.id) "/photos/" (p.id) } { img src={ "/affairs/" (a.id) "/photos/" (p.id) } alt=(t(lang, "affairs.photo_alt")) width="240"; }
+                @for (stage, key) in [("report", "affairs.photo_alt"), ("resolve", "affairs.photo_alt_resolve")] {
+                    @let shots: Vec<&store::PhotoMeta> = photos.iter().filter(|p| p.stage == stage).collect();
+                    @if !shots.is_empty() {
+                        h3 { (t(lang, key)) }
+                        p {
+                            @for p in shots {
+                                a href={ "/affairs/" (a.id) "/photos/" (p.id) } { img src={ "/affairs/" (a.id) "/photos/" (p.id) } alt=(t(lang, key)) width="240"; } " "
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -950,9 +987,12 @@ async fn detail(
                         div.form-actions { button.btn type="submit" { (t(lang, "affairs.post")) } }
                     }
                     h2 { (t(lang, "affairs.resolve")) }
-                    form.form #resolve-form method="post" action={ "/affairs/" (a.id) "/resolve" } {
-                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                    form.form #resolve-form method="post" enctype="multipart/form-data" action={ "/affairs/" (a.id) "/resolve?_csrf=" (caller.csrf_token) } {
                         div.field { label for="resolution" { (t(lang, "affairs.resolution")) } textarea #resolution name="resolution" rows="3" {} }
+                        div.field {
+                            label for="resolve-photos" { (t(lang, "affairs.resolve_photos")) }
+                            input #resolve-photos type="file" name="photos" accept="image/jpeg,image/png" multiple;
+                        }
                         div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.resolve_button")) } }
                     }
                 }
@@ -1032,16 +1072,42 @@ async fn progress_submit(
     )
 }
 
+/// The resolve form is multipart (photos of the work done may come with it).
 async fn resolve_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let r = pairs_get(&pairs, "resolution").unwrap_or_default();
+    let (mut resolution, mut photos) = (String::new(), Vec::new());
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest("multipart_bad"))?
+    {
+        match field.name().unwrap_or_default() {
+            "photos" => {
+                let named = field.file_name().is_some_and(|n| !n.is_empty());
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+                if named && !bytes.is_empty() {
+                    photos.push(bytes.to_vec());
+                }
+            }
+            "resolution" => {
+                resolution = field
+                    .text()
+                    .await
+                    .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+            }
+            _ => {}
+        }
+    }
     back_with(
         id,
-        resolve(&state, &ctx, id, &r).await,
+        resolve(&state, &ctx, id, &resolution, photos).await,
         "affairs.flash.resolved",
     )
 }
@@ -1126,11 +1192,37 @@ async fn public_community(
         .await
 }
 
+/// What the report forms offer: the categories and the community's buildings.
+async fn form_choices(
+    state: &AppState,
+    cid: i64,
+) -> Result<(Vec<store::Category>, Vec<(i64, String)>), AppError> {
+    state
+        .db
+        .read(move |c| Ok::<_, AppError>((store::categories(c, cid)?, store::buildings(c, cid)?)))
+        .await
+}
+
+/// "Which building", optional: a building puts the issue in the scope of its grid's worker
+/// and its building head; free text alone leaves it with the community's staff.
+fn building_select(lang: Lang, buildings: &[(i64, String)]) -> Markup {
+    let options: Vec<(String, String)> =
+        std::iter::once((String::new(), t(lang, "affairs.building_none")))
+            .chain(
+                buildings
+                    .iter()
+                    .map(|(id, name)| (id.to_string(), name.clone())),
+            )
+            .collect();
+    layout::select(lang, "place_id", "affairs.building", &options, "", None)
+}
+
 fn report_form(
     lang: Lang,
     ctx: &Ctx,
     community: &Place,
     cats: &[store::Category],
+    buildings: &[(i64, String)],
     error: Option<String>,
 ) -> Markup {
     let csrf = ctx
@@ -1144,6 +1236,7 @@ fn report_form(
         @if let Some(e) = error { p.form-error role="alert" { (e) } }
         form.form #report-form method="post" enctype="multipart/form-data" action={ "/public/report?community=" (percent_encoding::utf8_percent_encode(&community.name, percent_encoding::NON_ALPHANUMERIC)) (csrf) } {
             (layout::select(lang, "category", "affairs.category", &category_options(lang, cats), "road", None))
+            (building_select(lang, buildings))
             (layout::field(lang, "place", "affairs.where_public", "text", "", None, Some("off")))
             div.field { label for="description" { (t(lang, "affairs.description_public")) } textarea #description name="description" rows="5" required {} }
             div.field {
@@ -1167,11 +1260,11 @@ async fn public_report_page(
     let lang = ctx.lang();
     let community = public_community(&state, &ctx, q.community).await?;
     let cid = community.id;
-    let cats = state.db.read(move |c| store::categories(c, cid)).await?;
+    let (cats, buildings) = form_choices(&state, cid).await?;
     Ok(layout::public_page(
         &ctx,
         &t(lang, "affairs.public_title"),
-        report_form(lang, &ctx, &community, &cats, None),
+        report_form(lang, &ctx, &community, &cats, &buildings, None),
     ))
 }
 
@@ -1211,6 +1304,7 @@ async fn public_report_submit(
         match name.as_str() {
             "category" => d.category = text,
             "place" => d.place = Some(text),
+            "place_id" => d.place_id = text.trim().parse().ok(),
             "description" => d.description = text,
             "reporter_phone" => d.reporter_phone = Some(text),
             _ => {}
@@ -1229,7 +1323,7 @@ async fn public_report_submit(
         )),
         Err(e @ AppError::Invalid { .. }) => {
             let cid = community.id;
-            let cats = state.db.read(move |c| store::categories(c, cid)).await?;
+            let (cats, buildings) = form_choices(&state, cid).await?;
             let mut res = layout::public_page(
                 &ctx,
                 &t(lang, "affairs.public_title"),
@@ -1238,6 +1332,7 @@ async fn public_report_submit(
                     &ctx,
                     &community,
                     &cats,
+                    &buildings,
                     Some(tf(lang, &format!("error.{}", e.code()), &[])),
                 ),
             );
@@ -1410,7 +1505,7 @@ pub fn routes(t: Table) -> Table {
             work,
             progress_submit,
         )
-        .page(Method::POST, "/affairs/{id}/resolve", work, resolve_submit)
+        .upload("/affairs/{id}/resolve", work, resolve_submit)
         .page(Method::POST, "/affairs/{id}/rate", manage, rate_submit)
         .page(Method::POST, "/affairs/{id}/need", manage, need_submit)
         .page(Method::GET, "/affairs/{id}/photos/{pid}", view, photo)

@@ -39,7 +39,7 @@ const PREVIEW_CSS: &str = ".summary-paper{background:#fff;border:1px solid #c9d1
 .placeholder-table code{white-space:nowrap}\
 .story-text{max-width:46em}\
 .downloads{display:flex;gap:.5rem;flex-wrap:wrap}\
-@media print{.summary-paper{border:0;box-shadow:none;padding:0;max-width:none}.summary-doc sup,.summary-tools{display:none!important}}";
+@media print{.summary-paper{border:0;box-shadow:none;padding:0;max-width:none}.summary-doc .fig{border-bottom:0}.summary-doc sup,.summary-tools{display:none!important}}";
 
 async fn stylesheet() -> Response {
     let mut res = PREVIEW_CSS.into_response();
@@ -183,6 +183,9 @@ fn render(ctx: &Ctx, v: &View, error: Option<String>, status: StatusCode) -> Res
                         li {
                             (layout::chip(if o.reason == "unknown" { "err" } else { "muted" }, &reason_word(lang, o.reason)))
                             " " span.mono { "{" (o.id) "}" } " "
+                            @if let Some(ind) = linli_core::indicators::find(&o.id) {
+                                strong { (if lang == Lang::Zh { ind.name_zh } else { ind.name_en }) } "："
+                            }
                             span.hint { (o.sentence) }
                         }
                     }

@@ -161,6 +161,9 @@ struct UserForm {
     role: String,
     #[serde(default)]
     scope_place_id: String,
+    /// For a partner liaison: the unit it acts for.
+    #[serde(default)]
+    partner_id: String,
 }
 
 async fn form_page(
@@ -189,6 +192,18 @@ async fn form_page(
     };
     let places_opts: Vec<(String, String)> =
         all.iter().map(|p| (p.id.to_string(), label(p))).collect();
+    let units = match caller.community_id() {
+        Some(cid) => {
+            state
+                .db
+                .read(move |c| linli_store::partners::list_partners(c, cid, None))
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let unit_opts: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
+        .chain(units.iter().map(|u| (u.id.to_string(), u.name.clone())))
+        .collect();
     let role_opts: Vec<(String, String)> = Role::ALL
         .iter()
         .map(|r| (r.as_str().to_string(), t(lang, r.label_key())))
@@ -215,6 +230,7 @@ async fn form_page(
             (layout::select(lang, "role", "users.role", &role_opts, &f.role, err("role")))
             (layout::select(lang, "scope_place_id", "users.scope", &places_opts, &f.scope_place_id, err("scope_place_id")))
             p.hint { (t(lang, "users.scope_hint")) }
+            (layout::select(lang, "partner_id", "partners.liaison_unit", &unit_opts, &f.partner_id, err("partner_id")))
             div.form-actions {
                 button.btn.btn-primary type="submit" { (t(lang, "users.create")) }
                 a.btn href="/users" { (t(lang, "common.cancel")) }
@@ -259,7 +275,7 @@ async fn create_submit(
         password: f.password.clone(),
         role: f.role.clone(),
         scope_place_id,
-        partner_id: None,
+        partner_id: f.partner_id.trim().parse().ok(),
     };
     match create_user(&state, &ctx, n).await {
         Ok(_) => Ok(redirect_with_flash("/users", true, "flash.user_created")),

@@ -550,7 +550,7 @@ async fn route_sheet(
     let building_name = list.first().map(|t| t.building.clone()).unwrap_or_default();
     let title = format!("{} · {}", plan.name, t(lang, "visits.route_sheet"));
     let body = html! {
-        p.no-print.actions { button.btn.btn-primary type="button" onclick="window.print()" { (t(lang, "visits.print")) } " " a.btn href={ "/visits/" (plan.id) } { (t(lang, "visits.back_to_plan")) } }
+        p.no-print.hint { (t(lang, "visits.print")) " " a href={ "/visits/" (plan.id) } { (t(lang, "visits.back_to_plan")) } }
         div.route-sheet {
             h2 { (plan.name) " " (building_name) " " (t(lang, "visits.route_sheet")) }
             p { (t(lang, "visits.visit_on")) "：" (plan.visit_on) @if !plan.gift.is_empty() { "　" (t(lang, "visits.gift")) "：" (plan.gift) } }

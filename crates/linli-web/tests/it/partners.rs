@@ -12,6 +12,7 @@ both_engines!(
     report_photos_are_re_encoded_without_their_exif,
     the_public_progress_page_shows_no_phone_and_no_name,
     categories_and_their_deadlines_are_configured_per_community,
+    an_issue_in_a_building_reaches_its_building_head_and_no_other,
 );
 
 async fn partner(app: &TestApp, token: &str, name: &str, kind: &str) -> i64 {
@@ -202,6 +203,33 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     assert!(
         html.contains("两个月内到期") && html.contains("即将到期"),
         "{html}"
+    );
+    // The accounts page creates a liaison for a unit too.
+    let csrf = staff.csrf().await;
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("username", "jianshe2"),
+        ("display_name", "孙立新"),
+        ("password", PASSWORD),
+        ("role", "partner"),
+        ("scope_place_id", &community.to_string()),
+        ("partner_id", &bureau.to_string()),
+    ];
+    let res = staff.post_form("/users", &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let builder = app.token("jianshe2").await;
+    let (status, _) = app
+        .api(
+            &builder,
+            Method::GET,
+            &format!("/api/v1/agreements/{bureau_deal}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the new liaison sees its own unit's agreement"
     );
 }
 
@@ -614,6 +642,62 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
         .get(&format!("/affairs/{id}/photos/{photo_id}"))
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "photos are not public");
+    // Whoever fixes it may show the work done: the same re-encoding.
+    let wangge = app
+        .db
+        .read(|c| {
+            c.count(
+                "SELECT id FROM users WHERE username = 'wangge1'",
+                linli_store::params![],
+            )
+        })
+        .await
+        .unwrap();
+    let (status, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/affairs/{id}/assign"),
+            Some(json!({"assignee_user_id": wangge})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut w = app.signed_in("wangge1").await;
+    let csrf = w.csrf().await;
+    let cookie = w
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let form = reqwest::multipart::Form::new()
+        .text("resolution", "已回填路面")
+        .part(
+            "photos",
+            reqwest::multipart::Part::bytes(jpeg_with_exif()).file_name("after.jpg"),
+        );
+    let res = w
+        .http
+        .post(format!("{}/affairs/{id}/resolve?_csrf={csrf}", app.base))
+        .header("cookie", cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, got) = app
+        .api(&admin, Method::GET, &format!("/api/v1/affairs/{id}"), None)
+        .await;
+    assert_eq!(got["status"], "resolved");
+    assert_eq!(got["photos"][1]["stage"], "resolve");
+    let after = got["photos"][1]["id"].as_i64().unwrap();
+    let stored = b
+        .get(&format!("/affairs/{id}/photos/{after}"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"));
 }
 
 async fn the_public_progress_page_shows_no_phone_and_no_name(engine: Engine) {
@@ -744,5 +828,68 @@ async fn categories_and_their_deadlines_are_configured_per_community(engine: Eng
         status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "a category the community dropped takes no new reports"
+    );
+}
+
+async fn an_issue_in_a_building_reaches_its_building_head_and_no_other(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let three = app.place_id("building", "3号楼").await;
+    let twelve = app.place_id("building", "12号楼").await;
+    let mut ids = Vec::new();
+    for (place, text) in [(three, "3号楼门口井盖松动"), (twelve, "12号楼垃圾桶满了")]
+    {
+        let (status, body) = app
+            .api(
+                &admin,
+                Method::POST,
+                "/api/v1/affairs",
+                Some(json!({"category": "safety", "description": text, "place_id": place})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        ids.push(body["id"].as_i64().unwrap());
+    }
+    let head = app.token("louzhang").await;
+    let (status, list) = app.api(&head, Method::GET, "/api/v1/affairs", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["total"], 1, "only 3号楼 and 4号楼: {list}");
+    assert_eq!(list["items"][0]["place_name"], "3号楼");
+    let (status, _) = app
+        .api(
+            &head,
+            Method::GET,
+            &format!("/api/v1/affairs/{}", ids[1]),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .api(
+            &head,
+            Method::POST,
+            &format!("/api/v1/affairs/{}/assign", ids[0]),
+            Some(json!({"partner_id": 1})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a building head sees but does not dispatch"
+    );
+    // A safety hazard is answered the same day (Friday 2026-11-27) and resolved by Monday.
+    let (_, got) = app
+        .api(
+            &admin,
+            Method::GET,
+            &format!("/api/v1/affairs/{}", ids[0]),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (got["respond_by"].as_str(), got["resolve_by"].as_str()),
+        (Some("2026-11-27"), Some("2026-11-30"))
     );
 }

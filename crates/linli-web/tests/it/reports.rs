@@ -276,6 +276,44 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
         .get("/reports/summary/download?year=2026&format=pdf")
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The same document through the API (report_summary).
+    let (status, api) = app
+        .api(
+            &token,
+            Method::GET,
+            "/api/v1/reports/summary?year=2026",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{api}");
+    assert_eq!(api["title"], "Xx社区2026年度工作总结");
+    assert_eq!(api["blocks"][0]["text"], "一、创新学习载体，打造品牌社区");
+    let raised = api["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "fund.raised_total")
+        .unwrap();
+    assert_eq!(raised["exact"], "¥61,234.50");
+    assert_eq!(raised["words"], "6.1万余元");
+    assert!(
+        api["omitted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["reason"] != "unknown")
+    );
+    let (status, err) = app
+        .api(
+            &token,
+            Method::GET,
+            "/api/v1/reports/summary?year=1999",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["error"]["code"], "summary_year_bad");
+
     let actions = app.audit_actions().await;
     assert!(actions.iter().any(|a| a == "summary.stories"));
     assert_eq!(
