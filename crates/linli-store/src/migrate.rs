@@ -61,6 +61,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "summary",
         sql: include_str!("../migrations/0010_summary.sql"),
     },
+    Migration {
+        version: 11,
+        name: "course_signups",
+        sql: include_str!("../migrations/0011_course_signups.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "partner_activity_photos",
+        sql: include_str!("../migrations/0012_partner_activity_photos.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -120,14 +120,7 @@ async fn get_application(
         .read(move |c| store::get_application(c, id))
         .await?;
     let caller = ctx.caller()?;
-    let place = linli_store::places::Place {
-        id: a.community_id,
-        kind: linli_core::PlaceKind::Unit,
-        name: String::new(),
-        parent_id: None,
-        community_id: Some(a.community_id),
-        path: a.place_path.clone(),
-    };
+    let place = crate::pages::place_at(a.community_id, &a.place_path);
     caller
         .require(&state, &ctx, Action::ViewCases, &place)
         .await?;

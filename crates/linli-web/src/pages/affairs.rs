@@ -89,14 +89,7 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
 }
 
 fn as_place(a: &Affair) -> Place {
-    Place {
-        id: a.community_id,
-        kind: PlaceKind::Unit,
-        name: String::new(),
-        parent_id: None,
-        community_id: Some(a.community_id),
-        path: a.place_path.clone(),
-    }
+    super::place_at(a.community_id, &a.place_path)
 }
 
 /// Whether the caller is the one the issue is with: its worker, or its unit's liaison.

@@ -191,14 +191,7 @@ async fn helper_submit(
     if r.community_id != community {
         return Err(AppError::NotFound);
     }
-    let place = Place {
-        id: community,
-        kind: PlaceKind::Unit,
-        name: String::new(),
-        parent_id: None,
-        community_id: Some(community),
-        path: r.place_path.clone(),
-    };
+    let place = super::place_at(community, &r.place_path);
     caller
         .require(&state, &ctx, Action::ManageCases, &place)
         .await?;

@@ -2,6 +2,7 @@
 //! run on the working-day clocks of the rules. The operations are shared with the JSON API.
 
 use crate::AppState;
+use super::{today, place_at};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -13,28 +14,14 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
 use linli_core::assistance::{self, ApplicationKind, CaseKind, HelpKind, Urgency};
-use linli_core::{Action, Decision, PlaceKind};
+use linli_core::{Action, Decision};
 use linli_store::assistance::{self as store, Case, CaseInput, HelpInput};
-use linli_store::places::Place;
 use linli_store::{audit, registry};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-fn today(ctx: &Ctx) -> NaiveDate {
-    linli_core::clock::shanghai(ctx.now).date()
-}
 
-fn as_place(community_id: i64, path: &linli_core::PlacePath) -> Place {
-    Place {
-        id: community_id,
-        kind: PlaceKind::Unit,
-        name: String::new(),
-        parent_id: None,
-        community_id: Some(community_id),
-        path: path.clone(),
-    }
-}
 
 /// A case the caller may see (404 otherwise, audited).
 pub async fn load_case(
@@ -45,7 +32,7 @@ pub async fn load_case(
 ) -> Result<Case, AppError> {
     let k = state.db.read(move |c| store::get_case(c, id)).await?;
     ctx.caller()?
-        .require(state, ctx, action, &as_place(k.community_id, &k.place_path))
+        .require(state, ctx, action, &place_at(k.community_id, &k.place_path))
         .await?;
     Ok(k)
 }
@@ -136,7 +123,7 @@ pub async fn create_case(state: &AppState, ctx: &Ctx, d: CaseDraft) -> Result<i6
             state,
             ctx,
             Action::ManageCases,
-            &as_place(community, &who.2),
+            &place_at(community, &who.2),
         )
         .await?;
     let basis = match d
@@ -339,7 +326,7 @@ pub async fn open_application(
             state,
             ctx,
             Action::ManageCases,
-            &as_place(community, &r.place_path),
+            &place_at(community, &r.place_path),
         )
         .await?;
     let ctx2 = ctx.clone();
@@ -373,7 +360,7 @@ pub async fn complete_step(
             state,
             ctx,
             Action::ManageCases,
-            &as_place(a.community_id, &a.place_path),
+            &place_at(a.community_id, &a.place_path),
         )
         .await?;
     let on =
@@ -826,7 +813,7 @@ async fn application_page(
             &state,
             &ctx,
             Action::ViewCases,
-            &as_place(a.community_id, &a.place_path),
+            &place_at(a.community_id, &a.place_path),
         )
         .await?;
     let manage = caller.decide(Action::ManageCases, Some(&a.place_path)) == Decision::Allow;
@@ -960,7 +947,7 @@ async fn decision_submit(
             &state,
             &ctx,
             Action::ManageCases,
-            &as_place(a.community_id, &a.place_path),
+            &place_at(a.community_id, &a.place_path),
         )
         .await?;
     if !matches!(f.status.as_str(), "granted" | "refused" | "withdrawn") {

@@ -3,6 +3,7 @@
 //! The operations are shared with the JSON API.
 
 use crate::AppState;
+use super::{today};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -36,9 +37,6 @@ pub async fn community(state: &AppState, ctx: &Ctx, action: Action) -> Result<Pl
     Ok(state.db.read(move |c| places::get(c, cid)).await?)
 }
 
-fn today(ctx: &Ctx) -> NaiveDate {
-    linli_core::clock::shanghai(ctx.now).date()
-}
 
 fn money_error(e: StoreError) -> AppError {
     match e {

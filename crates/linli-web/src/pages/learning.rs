@@ -6,6 +6,7 @@
 //! a course of another community answers 404 and nothing narrower is checked.
 
 use crate::AppState;
+pub use super::today;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -24,9 +25,6 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn today(ctx: &Ctx) -> NaiveDate {
-    linli_core::clock::shanghai(ctx.now).date()
-}
 
 pub fn day_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()

@@ -28,6 +28,24 @@ use serde::Deserialize;
 
 pub use places::place_label;
 
+/// Today in Shanghai, by the app's clock (so tests can set it).
+pub fn today(ctx: &crate::ctx::Ctx) -> chrono::NaiveDate {
+    linli_core::clock::shanghai(ctx.now).date()
+}
+
+/// What a scope check needs of an object that lives at `path` (a case, a visit, an issue):
+/// the place it lies in, in its community.
+pub fn place_at(community_id: i64, path: &linli_core::PlacePath) -> linli_store::places::Place {
+    linli_store::places::Place {
+        id: community_id,
+        kind: linli_core::PlaceKind::Unit,
+        name: String::new(),
+        parent_id: None,
+        community_id: Some(community_id),
+        path: path.clone(),
+    }
+}
+
 #[derive(Deserialize)]
 struct SwitchQuery {
     to: Option<String>,

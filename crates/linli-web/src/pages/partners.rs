@@ -4,6 +4,7 @@
 //! answer 404. The operations are shared with the JSON API.
 
 use crate::AppState;
+pub use super::today;
 use crate::auth::Caller;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
@@ -26,9 +27,6 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn today(ctx: &Ctx) -> NaiveDate {
-    linli_core::clock::shanghai(ctx.now).date()
-}
 
 /// `Some(unit)` when the caller acts only as a partner liaison (no staff grant): what it may
 /// see narrows to that unit; a liaison whose grant names no unit sees none.

@@ -4,6 +4,7 @@
 //! the case's timeline too.
 
 use crate::AppState;
+use super::{today, place_at};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -15,28 +16,14 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
 use linli_core::visits::{Occasion, Progress, TargetStatus, VisitRule, parse_items};
-use linli_core::{Action, Decision, PlaceKind};
-use linli_store::places::Place;
+use linli_core::{Action, Decision};
 use linli_store::visits::{self as store, Plan, PlanInput, Target, VisitInput};
 use linli_store::{audit, registry};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-fn today(ctx: &Ctx) -> NaiveDate {
-    linli_core::clock::shanghai(ctx.now).date()
-}
 
-fn as_place(community_id: i64, path: &linli_core::PlacePath) -> Place {
-    Place {
-        id: community_id,
-        kind: PlaceKind::Unit,
-        name: String::new(),
-        parent_id: None,
-        community_id: Some(community_id),
-        path: path.clone(),
-    }
-}
 
 /// A plan of the caller's community (404 for another community's).
 async fn load_plan(state: &AppState, ctx: &Ctx, id: i64) -> Result<Plan, AppError> {
@@ -65,7 +52,7 @@ async fn load_target(
             state,
             ctx,
             action,
-            &as_place(plan.community_id, &target.place_path),
+            &place_at(plan.community_id, &target.place_path),
         )
         .await?;
     Ok(target)
