@@ -2,6 +2,9 @@
 // course, takes the roll call for its latest session (ticking some forty names, one submit),
 // prints the session's sign-in sheet (签到表) and records a placement for one of the
 // trainees, which schedules its 1/3/6-month follow-ups.
+// Then a resident signs up for a course from the public catalogue on a phone, and the worker
+// finds the request on the course page (phone masked), matches it to the registry and enrols
+// her, or declines with a reason when she is on the course already (a re-run).
 // Screenshots and the printed sheet go into SCREENSHOT_DIR.
 //
 // Re-runnable against the same demo database: the roll call replaces the session's list, and
@@ -18,6 +21,7 @@ import {
   launchBrowser,
   loginAs,
   pathOf,
+  PHONE,
   printPdf,
   shot,
   textOf,
@@ -27,7 +31,13 @@ import {
 const WORKER = { username: 'wangge1', password: 'linli2026' };
 
 /** What the steps found, for the steps after them. */
-const run = { course: null, sheet: null, trainee: null };
+const run = { course: null, sheet: null, trainee: null, signup: null };
+
+/** The applicant: a registry resident, so the worker can match her by name. */
+const APPLICANT = '夏胜林';
+/** A new number each run, so this run's request is told apart from earlier ones. */
+const APPLICANT_PHONE = `139${String(Date.now()).slice(-8)}`;
+const MASKED_PHONE = `${APPLICANT_PHONE.slice(0, 3)}****${APPLICANT_PHONE.slice(-4)}`;
 
 function need(value, what) {
   assert.ok(value, `an earlier step did not get as far as ${what}; see its failure`);
@@ -126,6 +136,74 @@ describe('learning and the employment station', () => {
       assert.match(body, /6个月回访/);
       await shot(page, '66-placement');
       assertNoPageProblems(problems, 'placement');
+    });
+  });
+
+  test('a resident signs up for a course from the public catalogue on a phone', async () => {
+    await withPage(
+      browser,
+      'public-signup',
+      async (page, problems) => {
+        await goto(page, '/public/courses');
+        const signUp = page.locator('a', { hasText: '我要报名' });
+        assert.ok((await signUp.count()) > 0, 'the catalogue offers a course open for sign-up');
+        await shot(page, '67-public-catalogue-phone');
+        await andWaitForPage(page, () => signUp.first().click());
+        assert.match(pathOf(page), /^\/public\/courses\/\d+\/signup$/);
+        run.signup = pathOf(page).split('/')[3];
+        // A mistyped number is refused beside the field and what was typed stays.
+        await page.fill('input[name=name]', APPLICANT);
+        await page.fill('input[name=phone]', '139123');
+        await page.fill('input[name=address]', '3号楼2单元');
+        await andWaitForPage(page, () => page.click('button:has-text("提交报名申请")'));
+        assert.match(await textOf(page, '.field-error'), /手机号/);
+        assert.equal(await page.inputValue('input[name=name]'), APPLICANT);
+        await page.fill('input[name=phone]', APPLICANT_PHONE);
+        await page.fill('textarea[name=note]', '下午有空');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the form fits the phone's width (overflow ${overflow}px)`);
+        await shot(page, '68-public-signup-form');
+        await andWaitForPage(page, () => page.click('button:has-text("提交报名申请")'));
+        assert.match(pathOf(page), /\/signup\/done$/);
+        assert.match(await page.locator('main').innerText(), /社区工作人员会与您联系确认/);
+        await shot(page, '69-public-signup-done');
+        assertNoPageProblems(problems, 'public sign-up');
+      },
+      { viewport: PHONE, mobile: true },
+    );
+  });
+
+  test('the worker matches the request to the registry and enrols the resident', async () => {
+    const course = need(run.signup, 'a sign-up request');
+    await withPage(browser, 'signup-match', async (page, problems) => {
+      await loginAs(page, WORKER);
+      await goto(page, '/courses');
+      assert.match(await page.locator('main').innerText(), /条报名申请待处理/);
+      await goto(page, `/courses/${course}`);
+      const panel = page.locator('#signups');
+      const row = panel.locator('tr', { hasText: MASKED_PHONE });
+      assert.equal(await row.count(), 1, 'the request is listed with its phone masked');
+      assert.equal((await panel.innerText()).includes(APPLICANT_PHONE), false, 'never the full number');
+      await shot(page, '70-course-signups');
+      await andWaitForPage(page, () => row.locator('a:has-text("核对并报名")').click());
+      assert.match(pathOf(page), /^\/course-signups\/\d+$/);
+      const found = page.locator('tr', { hasText: APPLICANT });
+      assert.ok((await found.count()) > 0, 'the registry search by the given name finds her');
+      await shot(page, '71-signup-match');
+      const enrol = found.locator('button:has-text("为其报名")');
+      if ((await enrol.count()) > 0) {
+        await andWaitForPage(page, () => enrol.first().click());
+        assert.equal(pathOf(page), `/courses/${course}`);
+        assert.match(await textOf(page, '.flash'), /已为申请人报名|候补/);
+      } else {
+        // A re-run: she is on the course already, so the request is declined with that reason.
+        await page.fill('input[name=reason]', '已在班上，无需重复报名');
+        await andWaitForPage(page, () => page.click('button:has-text("不予报名")'));
+        assert.match(await textOf(page, '.flash'), /不予报名/);
+      }
+      const handled = page.locator('#signups tr', { hasText: MASKED_PHONE });
+      assert.match(await handled.innerText(), /已办理|未通过/);
+      assertNoPageProblems(problems, 'sign-up match');
     });
   });
 });

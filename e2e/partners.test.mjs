@@ -41,6 +41,7 @@ const run = {
   marker: `e2e${Date.now()}`,
   ref: null,
   id: null,
+  activityPhoto: null,
 };
 
 function need(value, what) {
@@ -152,6 +153,60 @@ describe('an issue report travels from a resident to the partner that fixes it',
       await shot(page, 'partners-06-phone-done');
       assertNoPageProblems(problems, 'the public progress page');
     }, { viewport: PHONE, mobile: true });
+  });
+
+  test('the clinic\'s liaison records a lecture with a photo; staff see it in the list', async () => {
+    await withPage(browser, 'liaison-activity', async (page, problems) => {
+      await loginAs(page, LIAISON);
+      await goto(page, '/partners');
+      const unitPage = pathOf(page);
+      assert.match(unitPage, /^\/partners\/\d+$/, 'the liaison lands on its own unit');
+      await page.selectOption('#activity-form select[name=kind]', 'health_lecture');
+      await page.fill('#activity-form input[name=place]', '社区党校教室');
+      await page.fill('#activity-form input[name=participants]', '42');
+      await page.fill('#activity-form input[name=note]', `冬季流感预防讲座（${run.marker}）`);
+      await page.fill('#residents_served', '辖区60岁以上老人');
+      await page.setInputFiles('#activity-photos', { name: 'IMG_3310.png', mimeType: 'image/png', buffer: PNG });
+      await andWaitForPage(page, () => page.click('#activity-form button[type=submit]'));
+      assert.match(await textOf(page, '.flash'), /履约活动已登记/);
+      const row = page.locator('table.table tr', { hasText: run.marker });
+      assert.match(await row.innerText(), /辖区60岁以上老人/);
+      const thumb = row.locator('img[alt="履约活动现场照片"]');
+      assert.equal(await thumb.count(), 1, 'the thumbnail is in the row');
+      assert.ok(await thumb.evaluate((img) => img.complete && img.naturalWidth === 4), 'and it shows');
+      run.activityPhoto = await thumb.getAttribute('src');
+      await thumb.scrollIntoViewIfNeeded();
+      await shot(page, 'partners-07a-liaison-activity-photo');
+      assertNoPageProblems(problems, 'the liaison\'s unit page');
+    });
+    await withPage(browser, 'worker-activities', async (page, problems) => {
+      await loginAs(page, WORKER);
+      await goto(page, '/partners/activities');
+      const row = page.locator('table.table tr', { hasText: run.marker });
+      assert.equal(await row.locator(`img[src="${need(run.activityPhoto, 'an activity photo')}"]`).count(), 1, 'staff see it in the list');
+      await shot(page, 'partners-07b-activities-list');
+      assertNoPageProblems(problems, 'the activities list');
+    });
+  });
+
+  test('the worker sees a year of issues and the categories form', async () => {
+    await withPage(browser, 'affairs-categories', async (page, problems) => {
+      await loginAs(page, WORKER);
+      await goto(page, '/affairs');
+      const stats = await page.locator('section.stats').innerText();
+      const total = Number((stats.match(/\/ (\d+) 件/) || [])[1]);
+      assert.ok(total >= 20, `a year of issues behind the rates (${stats})`);
+      await shot(page, 'partners-07c-affairs-list');
+      await page.click('#categories summary');
+      const form = page.locator('#categories-form');
+      assert.equal(await form.locator('input[type=checkbox]:checked').count(), 7, 'the seven categories in use');
+      await form.scrollIntoViewIfNeeded();
+      await shot(page, 'partners-07d-categories-form');
+      // Saved as it is: the demo keeps its deadlines, the change is confirmed.
+      await andWaitForPage(page, () => page.click('#categories-form button[type=submit]'));
+      assert.match(await textOf(page, '.flash'), /诉求类别已保存/);
+      assertNoPageProblems(problems, 'the issues page');
+    });
   });
 
   test('the partners dashboard shows fulfilment and the three lists print for the committee', async () => {

@@ -421,6 +421,99 @@ pub fn split_terms(raw: &str) -> Vec<String> {
         .collect()
 }
 
+// ---- sign-up requests from the public catalogue ----
+
+code_enum!(
+    /// Where a resident's own sign-up request stands. A request never enrols anyone by itself:
+    /// a worker matches it to a registry resident (enrolled) or declines it with a reason.
+    SignupStatus {
+        Pending => "pending", "待处理",
+        Enrolled => "enrolled", "已报名",
+        Declined => "declined", "未通过",
+    }
+);
+
+/// Whether the public catalogue takes requests for a course: listed and not yet over (a full
+/// course still does: the worker puts the person on the waiting list).
+pub fn open_for_signup(listed: bool, ends_on: NaiveDate, today: NaiveDate) -> bool {
+    listed && today <= ends_on
+}
+
+/// What a resident typed into the public sign-up form, checked. Built only by
+/// [`SignupRequest::parse`], so a stored request always has a name, a usable phone and a place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignupRequest {
+    pub name: String,
+    /// Canonical form (`13812345678`, `0453-6251234`).
+    pub phone: String,
+    pub address: String,
+    pub note: String,
+}
+
+/// Why a sign-up form was refused: the stable code (an i18n key under `error.`) and the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignupError {
+    pub code: &'static str,
+    pub field: &'static str,
+}
+
+fn clipped(raw: &str, n: usize) -> String {
+    raw.trim()
+        .chars()
+        .take(n)
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+impl SignupRequest {
+    /// Checks the form in the order it reads: name, phone, address; the note is optional.
+    /// Long texts are cut, not refused (an elderly typist should not lose a form over it).
+    pub fn parse(
+        name: &str,
+        phone: &str,
+        address: &str,
+        note: &str,
+    ) -> Result<SignupRequest, SignupError> {
+        let name = clipped(name, 30);
+        if name.chars().count() < 2 {
+            return Err(SignupError {
+                code: "learning_signup_name_missing",
+                field: "name",
+            });
+        }
+        let phone = crate::roster::parse_phone(phone).map_err(|_| SignupError {
+            code: "learning_signup_phone_bad",
+            field: "phone",
+        })?;
+        let address = clipped(address, 100);
+        if address.is_empty() {
+            return Err(SignupError {
+                code: "learning_signup_address_missing",
+                field: "address",
+            });
+        }
+        Ok(SignupRequest {
+            name,
+            phone,
+            address,
+            note: clipped(note, 300),
+        })
+    }
+}
+
+/// A decline keeps its reason: the person will ask why, and the next worker must be able to say.
+pub fn decline_reason(raw: &str) -> Result<String, SignupError> {
+    let r = clipped(raw, 200);
+    if r.is_empty() {
+        return Err(SignupError {
+            code: "learning_signup_reason_missing",
+            field: "reason",
+        });
+    }
+    Ok(r)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -604,5 +697,45 @@ mod tests {
         assert!(m2.reasons.contains(&Reason::TooFar(12)));
         let ranked = suggest(&s, &[far_shift, clerk]);
         assert_eq!(ranked.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 0]);
+    }
+    #[test]
+    fn a_sign_up_request_needs_a_name_a_phone_and_a_place() {
+        let ok = SignupRequest::parse(" 夏胜林 ", "138 1234 5678", "3号楼2单元", "").unwrap();
+        assert_eq!(ok.name, "夏胜林");
+        assert_eq!(ok.phone, "13812345678", "stored in one canonical form");
+        assert_eq!(ok.address, "3号楼2单元");
+        let code = |r: Result<SignupRequest, SignupError>| r.map(|_| "").unwrap_err();
+        assert_eq!(
+            code(SignupRequest::parse("", "13812345678", "3号楼", "")).field,
+            "name"
+        );
+        assert_eq!(
+            code(SignupRequest::parse("夏胜林", "1381234", "3号楼", "")).code,
+            "learning_signup_phone_bad"
+        );
+        assert_eq!(
+            code(SignupRequest::parse("夏胜林", "13812345678", "  ", "")).field,
+            "address"
+        );
+        let long = "很".repeat(500);
+        let cut = SignupRequest::parse("夏胜林", "13812345678", "3号楼", &long).unwrap();
+        assert_eq!(
+            cut.note.chars().count(),
+            300,
+            "a long note is cut, not refused"
+        );
+    }
+
+    #[test]
+    fn the_catalogue_takes_requests_until_the_course_is_over() {
+        let end = day(2026, 12, 20);
+        assert!(open_for_signup(true, end, day(2026, 12, 20)));
+        assert!(!open_for_signup(true, end, day(2026, 12, 21)));
+        assert!(!open_for_signup(false, end, day(2026, 11, 1)), "unlisted");
+        assert_eq!(decline_reason("  ").unwrap_err().field, "reason");
+        assert_eq!(
+            decline_reason(" 名额已满，下期优先 ").unwrap(),
+            "名额已满，下期优先"
+        );
     }
 }

@@ -525,6 +525,191 @@ pub fn session_course(c: &mut dyn Conn, session_id: i64) -> Result<Course> {
     get_course(c, id)
 }
 
+// ---- sign-up requests from the public catalogue ----
+
+/// A resident's own request to join a course, as typed on the public catalogue. `phone` is
+/// personal data: pages show it through `linli_core::mask` unless a reveal is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Signup {
+    pub id: i64,
+    #[serde(skip)]
+    pub community_id: i64,
+    pub course_id: i64,
+    pub name: String,
+    #[serde(skip)]
+    pub phone: String,
+    pub address: String,
+    pub note: String,
+    pub status: String,
+    pub resident_id: Option<i64>,
+    pub resident_name: Option<String>,
+    pub enrolment_id: Option<i64>,
+    /// The enrolment's status now (enrolled, waitlisted …) for a matched request.
+    pub enrolment_status: Option<String>,
+    pub decline_reason: String,
+    pub handled_by: Option<String>,
+    pub handled_at: Option<String>,
+    pub created_at: String,
+}
+
+const SIGNUP_COLUMNS: &str = "g.id, g.community_id, g.course_id, g.name, g.phone, g.address, g.note, g.status,
+    g.resident_id, r.name, g.enrolment_id, e.status, g.decline_reason, u.display_name, g.handled_at, g.created_at
+    FROM course_signups g LEFT JOIN residents r ON r.id = g.resident_id
+    LEFT JOIN enrolments e ON e.id = g.enrolment_id LEFT JOIN users u ON u.id = g.handled_by";
+
+fn signup_from(r: &Row) -> Result<Signup> {
+    Ok(Signup {
+        id: r.int(0)?,
+        community_id: r.int(1)?,
+        course_id: r.int(2)?,
+        name: r.text(3)?,
+        phone: r.text(4)?,
+        address: r.text(5)?,
+        note: r.text(6)?,
+        status: r.text(7)?,
+        resident_id: r.opt_int(8)?,
+        resident_name: r.opt_text(9)?,
+        enrolment_id: r.opt_int(10)?,
+        enrolment_status: r.opt_text(11)?,
+        decline_reason: r.text(12)?,
+        handled_by: r.opt_text(13)?,
+        handled_at: r.opt_text(14)?,
+        created_at: r.text(15)?,
+    })
+}
+
+/// Stores a request. The same phone asking again for the same course while the first request
+/// is still pending (a double tap, a grandson trying again) gets the first request back:
+/// `(id, false)`; a new request is `(id, true)`.
+pub fn create_signup(
+    c: &mut dyn Conn,
+    course: &Course,
+    req: &rules::SignupRequest,
+    now: DateTime<Utc>,
+) -> Result<(i64, bool)> {
+    if let Some(row) = c.query_opt(
+        "SELECT id FROM course_signups WHERE course_id = ? AND phone = ? AND status = 'pending'",
+        params![course.id, req.phone.clone()],
+    )? {
+        return Ok((row.int(0)?, false));
+    }
+    let id = c.insert(
+        "INSERT INTO course_signups (community_id, course_id, name, phone, address, note, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) RETURNING id",
+        params![course.community_id, course.id, req.name.clone(), req.phone.clone(), req.address.clone(), req.note.clone(), now_text(now)],
+    )?;
+    Ok((id, true))
+}
+
+pub fn get_signup(c: &mut dyn Conn, id: i64) -> Result<Signup> {
+    signup_from(&c.query_one(
+        &format!("SELECT {SIGNUP_COLUMNS} WHERE g.id = ?"),
+        params![id],
+    )?)
+}
+
+/// A course's requests: pending first (oldest first, as they came in), then the handled ones.
+pub fn signups_of(c: &mut dyn Conn, course_id: i64) -> Result<Vec<Signup>> {
+    c.query(
+        &format!(
+            "SELECT {SIGNUP_COLUMNS} WHERE g.course_id = ?
+             ORDER BY CASE g.status WHEN 'pending' THEN 0 ELSE 1 END,
+                      CASE g.status WHEN 'pending' THEN g.id ELSE -g.id END"
+        ),
+        params![course_id],
+    )?
+    .iter()
+    .map(signup_from)
+    .collect()
+}
+
+/// Pending requests per course of a community (for the course list).
+pub fn pending_signups(c: &mut dyn Conn, community_id: i64) -> Result<BTreeMap<i64, i64>> {
+    c.query(
+        "SELECT course_id, COUNT(*) FROM course_signups WHERE community_id = ? AND status = 'pending' GROUP BY course_id",
+        params![community_id],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.int(1)?)))
+    .collect()
+}
+
+/// Closes a pending request. Only a pending one: two workers handling the same request at
+/// once cannot both succeed (the second gets a conflict and enrols no one).
+#[allow(clippy::too_many_arguments)]
+fn close_signup(
+    c: &mut dyn Conn,
+    id: i64,
+    status: rules::SignupStatus,
+    resident_id: Option<i64>,
+    enrolment_id: Option<i64>,
+    reason: &str,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let n = c.execute(
+        "UPDATE course_signups SET status = ?, resident_id = ?, enrolment_id = ?, decline_reason = ?, handled_by = ?, handled_at = ?
+         WHERE id = ? AND status = 'pending'",
+        params![status.as_str(), resident_id, enrolment_id, reason, user, now_text(now), id],
+    )?;
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            code: "learning_signup_handled",
+            field: None,
+        });
+    }
+    Ok(())
+}
+
+/// Matches a pending request to a registry resident and enrols them (a seat or the waiting
+/// list, as any enrolment), in the caller's write transaction.
+pub fn enrol_signup(
+    c: &mut dyn Conn,
+    signup: &Signup,
+    course: &Course,
+    resident_id: i64,
+    on: &str,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(i64, EnrolmentStatus)> {
+    // Claim the request first, so a request another worker just handled enrols no one.
+    close_signup(
+        c,
+        signup.id,
+        rules::SignupStatus::Enrolled,
+        Some(resident_id),
+        None,
+        "",
+        user,
+        now,
+    )?;
+    let (eid, status) = enrol(c, course, resident_id, "self", on, user, now)?;
+    c.execute(
+        "UPDATE course_signups SET enrolment_id = ? WHERE id = ?",
+        params![eid, signup.id],
+    )?;
+    Ok((eid, status))
+}
+
+pub fn decline_signup(
+    c: &mut dyn Conn,
+    signup: &Signup,
+    reason: &str,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    close_signup(
+        c,
+        signup.id,
+        rules::SignupStatus::Declined,
+        None,
+        None,
+        reason,
+        user,
+        now,
+    )
+}
+
 // ---- job seekers, openings, referrals ----
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -620,6 +805,24 @@ pub fn seekers(c: &mut dyn Conn, community_id: i64, limit: i64) -> Result<Vec<Se
     .iter()
     .map(seeker_from)
     .collect()
+}
+
+/// What a worker may change on a job seeker's registration.
+pub struct SeekerUpdate {
+    pub skills: String,
+    pub wishes: String,
+    pub hours: String,
+    pub max_km: Option<i64>,
+    pub status: String,
+    pub note: String,
+}
+
+pub fn update_seeker(c: &mut dyn Conn, id: i64, u: &SeekerUpdate) -> Result<()> {
+    c.execute(
+        "UPDATE job_seekers SET skills = ?, wishes = ?, hours = ?, max_km = ?, status = ?, note = ? WHERE id = ?",
+        params![u.skills.clone(), u.wishes.clone(), u.hours.clone(), u.max_km, u.status.clone(), u.note.clone(), id],
+    )?;
+    Ok(())
 }
 
 pub fn set_seeker_status(
@@ -723,11 +926,19 @@ pub fn openings(c: &mut dyn Conn, community_id: i64, open_only: bool) -> Result<
     .collect()
 }
 
+/// Closes an open opening (filled, withdrawn by the employer, expired). Closing one twice is a
+/// conflict, so the audit never records a change that did not happen.
 pub fn close_opening(c: &mut dyn Conn, id: i64) -> Result<()> {
-    c.execute(
-        "UPDATE openings SET status = 'closed' WHERE id = ?",
+    let n = c.execute(
+        "UPDATE openings SET status = 'closed' WHERE id = ? AND status = 'open'",
         params![id],
     )?;
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            code: "employment_opening_closed",
+            field: None,
+        });
+    }
     Ok(())
 }
 
@@ -1422,6 +1633,8 @@ mod demo {
         // resident -> earliest completed vocational course start
         // Every completed vocational enrolment: (resident, course end).
         let mut trained: Vec<(i64, NaiveDate)> = Vec::new();
+        // Vocational courses still running: where the demo's sign-up requests wait.
+        let mut running_vocational: Vec<i64> = Vec::new();
         let mut cursor = 0usize;
         let first_year = 2011;
         let this_year = today
@@ -1560,6 +1773,9 @@ mod demo {
                         at.clone()
                     ],
                 )?;
+                if running && p.vocational {
+                    running_vocational.push(course_id);
+                }
                 let mut sessions = Vec::new();
                 // The whole schedule is entered ahead; attendance only for sessions held.
                 for (i, day) in dates.iter().enumerate() {
@@ -1664,6 +1880,34 @@ mod demo {
             6,
             &attend_rows,
         )?;
+        // Two requests from the public catalogue waiting for a worker: one from a resident on
+        // the registry (to match), one from someone the registry does not know yet.
+        if let Some(course_id) = running_vocational.last().copied() {
+            let known = match pool.first() {
+                Some(rid) => c.query_opt(
+                    "SELECT r.name, COALESCE(b.name, '') || COALESCE(u.name, '') FROM residents r
+                     LEFT JOIN places b ON b.id = r.building_id LEFT JOIN places u ON u.id = r.unit_id WHERE r.id = ?",
+                    params![*rid],
+                )?,
+                None => None,
+            };
+            let mut requests = vec![(
+                "刘桂芝".to_string(),
+                "13604531234".to_string(),
+                "12号楼3单元".to_string(),
+                "想学电脑，下午有空",
+            )];
+            if let Some(r) = known {
+                requests.insert(0, (r.text(0)?, "13904537788".to_string(), r.text(1)?, ""));
+            }
+            for (i, (name, phone, address, note)) in requests.into_iter().enumerate() {
+                c.execute(
+                    "INSERT INTO course_signups (community_id, course_id, name, phone, address, note, status, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+                    params![community_id, course_id, name, phone, address, note, now_text(now - chrono::Duration::hours(20 - 3 * i as i64))],
+                )?;
+            }
+        }
 
         // The station: after ~92% of completed courses the trainee finds work (a trainee back
         // for a second course years later usually lost the first job), about two in five

@@ -338,6 +338,99 @@ pub fn activities(
         .collect()
 }
 
+/// A photo of a partner activity (what the list shows: the bytes are fetched one by one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActivityPhotoMeta {
+    pub id: i64,
+    pub activity_id: i64,
+    pub width: i64,
+    pub height: i64,
+}
+
+pub struct ActivityPhoto {
+    pub community_id: i64,
+    pub activity_id: i64,
+    pub partner_id: i64,
+    pub bytes: Vec<u8>,
+}
+
+/// Stores an activity photo already re-encoded (no EXIF) as a JPEG.
+#[allow(clippy::too_many_arguments)]
+pub fn add_activity_photo(
+    c: &mut dyn Conn,
+    community_id: i64,
+    activity_id: i64,
+    partner_id: i64,
+    width: u32,
+    height: u32,
+    bytes: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO partner_activity_photos (community_id, activity_id, partner_id, content_type, width, height, bytes, created_at) VALUES (?, ?, ?, 'image/jpeg', ?, ?, ?, ?) RETURNING id",
+        &[
+            Value::from(community_id),
+            activity_id.into(),
+            partner_id.into(),
+            i64::from(width).into(),
+            i64::from(height).into(),
+            Value::Blob(bytes),
+            now_text(now).into(),
+        ],
+    )
+}
+
+/// The photos of the activities held in a year (of one unit, or all), oldest first.
+pub fn activity_photos(
+    c: &mut dyn Conn,
+    community_id: i64,
+    year: i32,
+    only: Option<i64>,
+) -> Result<Vec<ActivityPhotoMeta>> {
+    let mut sql = "SELECT ph.id, ph.activity_id, ph.width, ph.height
+        FROM partner_activity_photos ph JOIN partner_activities x ON x.id = ph.activity_id
+        WHERE ph.community_id = ? AND x.held_on >= ? AND x.held_on <= ?"
+        .to_string();
+    let mut args = vec![
+        Value::from(community_id),
+        format!("{year}-01-01").into(),
+        format!("{year}-12-31").into(),
+    ];
+    if let Some(p) = only {
+        sql.push_str(" AND ph.partner_id = ?");
+        args.push(p.into());
+    }
+    sql.push_str(" ORDER BY ph.id");
+    c.query(&sql, &args)?
+        .iter()
+        .map(|r| {
+            Ok(ActivityPhotoMeta {
+                id: r.int(0)?,
+                activity_id: r.int(1)?,
+                width: r.int(2)?,
+                height: r.int(3)?,
+            })
+        })
+        .collect()
+}
+
+pub fn get_activity_photo(c: &mut dyn Conn, id: i64) -> Result<ActivityPhoto> {
+    let r = c.query_one(
+        "SELECT community_id, activity_id, partner_id, bytes FROM partner_activity_photos WHERE id = ?",
+        params![id],
+    )?;
+    let bytes = match r.0.get(3) {
+        Some(Value::Blob(b)) => b.clone(),
+        _ => return Err(StoreError::Db("photo bytes missing".into())),
+    };
+    Ok(ActivityPhoto {
+        community_id: r.int(0)?,
+        activity_id: r.int(1)?,
+        partner_id: r.int(2)?,
+        bytes,
+    })
+}
+
 /// Activities as fulfilment counts them.
 pub fn delivered(list: &[Activity]) -> Result<Vec<(i64, Delivered)>> {
     list.iter()
@@ -1359,7 +1452,12 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
                 place: place.into(),
                 participants: Some(participants),
                 hours_tenths: hours,
-                residents_served: String::new(),
+                // Who the clinic's work reached (the other units serve everyone).
+                residents_served: match kind {
+                    "health_lecture" => "辖区中老年居民".into(),
+                    "physical_exam" => "辖区60岁以上老人".into(),
+                    _ => String::new(),
+                },
                 note: note.into(),
             },
             None,
@@ -1797,6 +1895,507 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
             None,
             now,
         )?;
+    }
+    demo_issues(c, community_id, &home, now)
+}
+
+/// When a demo issue was reported: a day of this year, or so many days before today.
+#[derive(Clone, Copy)]
+enum DemoWhen {
+    Day(u32, u32),
+    Ago(i64),
+}
+
+/// Where a demo issue ended up: still waiting for dispatch, with its holder (in progress
+/// when `progress` says so), or resolved `after` days from the report and maybe rated.
+#[derive(Clone, Copy)]
+enum DemoEnd {
+    Waiting,
+    Held {
+        progress: Option<&'static str>,
+    },
+    Resolved {
+        after: i64,
+        resolution: &'static str,
+        rating: Option<(Rating, &'static str)>,
+    },
+}
+
+struct DemoIssue {
+    /// The last three digits of its public reference.
+    no: u32,
+    when: DemoWhen,
+    category: &'static str,
+    place: &'static str,
+    text: &'static str,
+    channel: &'static str,
+    /// The unit it is dispatched to first (`None`: the grid worker).
+    unit: Option<&'static str>,
+    /// Calendar days from the report to the dispatch (the response).
+    respond_after: i64,
+    /// Re-routed two days after the dispatch: to this unit (`Some("")`: the grid worker).
+    reroute: Option<(&'static str, &'static str)>,
+    end: DemoEnd,
+}
+
+const fn resolved(
+    after: i64,
+    resolution: &'static str,
+    rating: Option<(Rating, &'static str)>,
+) -> DemoEnd {
+    DemoEnd::Resolved {
+        after,
+        resolution,
+        rating,
+    }
+}
+
+const SATISFIED: Option<(Rating, &str)> = Some((Rating::Satisfied, ""));
+
+/// A year of issue reports besides the alley: spread over the months and the default
+/// categories, most resolved and rated, a few re-routed with the reason, a few open and one
+/// overdue; many handled by the partner units (the city bureau for sanitation, the power
+/// bureau for lighting …).
+const DEMO_ISSUES: &[DemoIssue] = &[
+    DemoIssue {
+        no: 108,
+        when: DemoWhen::Day(1, 6),
+        category: "sanitation",
+        place: "5号楼北侧垃圾箱",
+        text: "5号楼北侧垃圾箱满了，三天没人清运，味道很大。",
+        channel: "phone_page",
+        unit: Some("东安区城管局"),
+        respond_after: 0,
+        reroute: None,
+        end: resolved(
+            1,
+            "城管局环卫班组当天清运完毕，并调整为每日清运一次",
+            SATISFIED,
+        ),
+    },
+    DemoIssue {
+        no: 117,
+        when: DemoWhen::Day(1, 15),
+        category: "lighting",
+        place: "17号楼前路灯",
+        text: "17号楼前两盏路灯不亮，晚上回家很黑。",
+        channel: "call",
+        unit: Some("东安区供电局"),
+        respond_after: 1,
+        reroute: None,
+        end: resolved(3, "供电局更换灯头和线路，路灯已恢复照明", SATISFIED),
+    },
+    DemoIssue {
+        no: 131,
+        when: DemoWhen::Day(2, 3),
+        category: "safety",
+        place: "6号楼楼顶檐口",
+        text: "6号楼楼顶挂着很长的冰溜子，下面是单元门，怕砸到人。",
+        channel: "visit",
+        unit: None,
+        respond_after: 0,
+        reroute: None,
+        end: resolved(0, "网格员当天拉警戒线，组织人员清除冰溜子", SATISFIED),
+    },
+    DemoIssue {
+        no: 146,
+        when: DemoWhen::Day(2, 24),
+        category: "noise",
+        place: "北门外饭店",
+        text: "北门外饭店的排风扇夜里一直响，楼上住户睡不着觉。",
+        channel: "call",
+        unit: None,
+        respond_after: 1,
+        reroute: Some(("东安区城管局", "属于商户经营噪音，需城管执法中队现场处理")),
+        end: resolved(
+            6,
+            "城管局责令饭店加装消音罩，晚十点后关闭排风扇",
+            Some((Rating::BasicallySatisfied, "噪音小了，但偶尔还有")),
+        ),
+    },
+    DemoIssue {
+        no: 152,
+        when: DemoWhen::Day(3, 10),
+        category: "road",
+        place: "北门外人行道",
+        text: "北门外人行道地砖松动翘起，老人走路容易绊倒。",
+        channel: "phone_page",
+        unit: Some("东安区建设局"),
+        respond_after: 1,
+        reroute: None,
+        end: resolved(9, "建设局重新铺设地砖40平方米", SATISFIED),
+    },
+    DemoIssue {
+        no: 163,
+        when: DemoWhen::Day(3, 28),
+        category: "greening",
+        place: "中心绿地",
+        text: "中心绿地有一棵枯死的杨树，风大时摇晃，有倒伏危险。",
+        channel: "call",
+        unit: None,
+        respond_after: 0,
+        reroute: Some(("东安区城管局", "需园林专业队伍伐除，转城管局园林科")),
+        end: resolved(8, "城管局园林科伐除枯树并补种两棵海棠", SATISFIED),
+    },
+    DemoIssue {
+        no: 178,
+        when: DemoWhen::Day(4, 14),
+        category: "other",
+        place: "11号楼",
+        text: "11号楼水压低，6楼以上白天放不出水。",
+        channel: "call",
+        unit: Some("市自来水公司东安营业所"),
+        respond_after: 1,
+        reroute: None,
+        end: resolved(5, "自来水公司检修加压泵，高层用水恢复正常", SATISFIED),
+    },
+    DemoIssue {
+        no: 184,
+        when: DemoWhen::Day(5, 19),
+        category: "sanitation",
+        place: "9号楼2单元门口",
+        text: "9号楼2单元门口堆了很多装修垃圾，堵住了通道。",
+        channel: "phone_page",
+        unit: None,
+        respond_after: 0,
+        reroute: None,
+        end: resolved(
+            2,
+            "网格员联系装修户自行清运，门口已清理干净",
+            Some((Rating::BasicallySatisfied, "")),
+        ),
+    },
+    DemoIssue {
+        no: 197,
+        when: DemoWhen::Day(6, 9),
+        category: "lighting",
+        place: "社区广场",
+        text: "广场东侧路灯杆底座的线路露在外面，孩子们常在那儿玩。",
+        channel: "visit",
+        unit: Some("东安区供电局"),
+        respond_after: 0,
+        reroute: None,
+        end: resolved(2, "供电局更换接线盒并加锁，消除漏电隐患", SATISFIED),
+    },
+    DemoIssue {
+        no: 203,
+        when: DemoWhen::Day(6, 26),
+        category: "noise",
+        place: "社区广场",
+        text: "晚上广场舞音响声音太大，九点以后还在放，影响休息。",
+        channel: "call",
+        unit: None,
+        respond_after: 1,
+        reroute: None,
+        end: resolved(
+            3,
+            "与舞蹈队约定音量和结束时间（晚八点半）",
+            Some((Rating::Dissatisfied, "音量仍然偏大，希望定期巡查")),
+        ),
+    },
+    DemoIssue {
+        no: 221,
+        when: DemoWhen::Day(7, 8),
+        category: "safety",
+        place: "14号楼1单元楼道",
+        text: "有人把电动车推进楼道充电，电线从窗户拉进去。",
+        channel: "visit",
+        unit: None,
+        respond_after: 0,
+        reroute: None,
+        end: resolved(1, "网格员入户劝导，车辆已移至集中充电棚", SATISFIED),
+    },
+    DemoIssue {
+        no: 236,
+        when: DemoWhen::Day(7, 22),
+        category: "road",
+        place: "14号楼前",
+        text: "暴雨后14号楼前一大片积水，两天都没退。",
+        channel: "phone_page",
+        unit: Some("东安区建设局"),
+        respond_after: 4,
+        reroute: None,
+        end: resolved(
+            10,
+            "建设局疏通雨水管网并加装一处雨水篦子",
+            Some((Rating::BasicallySatisfied, "处理得有点慢")),
+        ),
+    },
+    DemoIssue {
+        no: 248,
+        when: DemoWhen::Day(8, 13),
+        category: "greening",
+        place: "2号楼至4号楼绿化带",
+        text: "绿化带杂草有半人高，蚊子特别多。",
+        channel: "call",
+        unit: Some("东安区城管局"),
+        respond_after: 1,
+        reroute: None,
+        end: resolved(6, "城管局安排除草并喷洒灭蚊药", SATISFIED),
+    },
+    DemoIssue {
+        no: 257,
+        when: DemoWhen::Day(9, 2),
+        category: "other",
+        place: "Xx小学门口",
+        text: "小学门口上学时段车辆乱停，孩子过马路很危险。",
+        channel: "call",
+        unit: Some("东安派出所"),
+        respond_after: 0,
+        reroute: None,
+        end: resolved(4, "派出所设立护学岗，早晚高峰民警值守疏导", SATISFIED),
+    },
+    DemoIssue {
+        no: 262,
+        when: DemoWhen::Day(9, 23),
+        category: "sanitation",
+        place: "北门公厕",
+        text: "北门公厕好几天没人打扫，很脏。",
+        channel: "phone_page",
+        unit: Some("东安区城管局"),
+        respond_after: 1,
+        reroute: None,
+        end: resolved(2, "城管局环卫所恢复每日两次保洁", SATISFIED),
+    },
+    DemoIssue {
+        no: 274,
+        when: DemoWhen::Day(10, 14),
+        category: "lighting",
+        place: "8号楼3单元",
+        text: "8号楼3单元楼道声控灯全坏了。",
+        channel: "phone_page",
+        unit: Some("东安区供电局"),
+        respond_after: 1,
+        reroute: Some(("", "楼道灯属物业维修范围，转网格员联系物业")),
+        end: resolved(5, "物业更换声控灯6盏", None),
+    },
+    DemoIssue {
+        no: 289,
+        when: DemoWhen::Ago(28),
+        category: "road",
+        place: "7号楼门前",
+        text: "7号楼门前井盖破损，晚上看不清容易踩空。",
+        channel: "call",
+        unit: Some("东安区建设局"),
+        respond_after: 1,
+        reroute: None,
+        end: DemoEnd::Held {
+            progress: Some("已设置警示标志，井盖配件在订购中"),
+        },
+    },
+    DemoIssue {
+        no: 293,
+        when: DemoWhen::Ago(4),
+        category: "greening",
+        place: "10号楼南侧",
+        text: "树枝长到3楼窗户上，挡光还招虫子。",
+        channel: "call",
+        unit: None,
+        respond_after: 1,
+        reroute: None,
+        end: DemoEnd::Held {
+            progress: Some("已约园林工人下周修剪"),
+        },
+    },
+    DemoIssue {
+        no: 301,
+        when: DemoWhen::Ago(1),
+        category: "sanitation",
+        place: "16号楼后身",
+        text: "16号楼后身有人倾倒建筑垃圾。",
+        channel: "phone_page",
+        unit: Some("东安区城管局"),
+        respond_after: 0,
+        reroute: None,
+        end: DemoEnd::Held { progress: None },
+    },
+    DemoIssue {
+        no: 316,
+        when: DemoWhen::Ago(0),
+        category: "noise",
+        place: "18号楼2单元",
+        text: "18号楼2单元有住户周末一早就装修电钻，能不能管管。",
+        channel: "call",
+        unit: None,
+        respond_after: 0,
+        reroute: None,
+        end: DemoEnd::Waiting,
+    },
+];
+
+/// Adds `DEMO_ISSUES` with their histories; an issue whose story would end after today is
+/// left out (a demo made early in the year).
+fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Utc>) -> Result<()> {
+    let today = linli_core::clock::shanghai(now).date();
+    let year = today.year();
+    let cal = crate::assistance::calendar(c, community_id)?;
+    let staff = dispatchable_staff(c, community_id)?;
+    let worker = staff
+        .iter()
+        .find(|(_, n)| n == "李娜")
+        .or(staff.first())
+        .cloned();
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    for issue in DEMO_ISSUES {
+        let reported = match issue.when {
+            DemoWhen::Day(m, d) => match NaiveDate::from_ymd_opt(year, m, d) {
+                Some(x) => x,
+                None => continue,
+            },
+            DemoWhen::Ago(n) => today - chrono::Duration::days(n),
+        };
+        let dispatched = reported + chrono::Duration::days(issue.respond_after);
+        let last = match issue.end {
+            DemoEnd::Resolved { after, .. } => reported + chrono::Duration::days(after + 3),
+            _ => dispatched,
+        };
+        if last > today {
+            continue;
+        }
+        let Some(rule) = DEFAULT_CATEGORIES.iter().find(|k| k.code == issue.category) else {
+            continue;
+        };
+        let (respond_by, resolve_by) =
+            linli_core::partners::deadlines(reported, rule.respond_days, rule.resolve_days, &cal);
+        let id = create_affair(
+            c,
+            community_id,
+            &AffairInput {
+                public_ref: format!("{year}{:03}{:03}", community_id % 1000, issue.no),
+                category: issue.category.into(),
+                description: issue.text.into(),
+                place_id: None,
+                place_path: home.to_string(),
+                place_text: issue.place.into(),
+                reporter_phone: None,
+                channel: issue.channel.into(),
+                reported_on: day(reported),
+                respond_by: day(respond_by),
+                resolve_by: day(resolve_by),
+            },
+            None,
+            now,
+        )?;
+        add_event(
+            c,
+            community_id,
+            id,
+            "reported",
+            None,
+            "",
+            "",
+            "",
+            true,
+            at(&day(reported)),
+        )?;
+        if matches!(issue.end, DemoEnd::Waiting) {
+            continue;
+        }
+        // Who holds it: (user, unit, label).
+        let holder = |unit: &str, c: &mut dyn Conn| -> Result<(Option<i64>, Option<i64>, String)> {
+            if unit.is_empty() {
+                Ok((
+                    worker.as_ref().map(|w| w.0),
+                    None,
+                    worker.as_ref().map_or_else(String::new, |w| w.1.clone()),
+                ))
+            } else {
+                Ok((
+                    None,
+                    Some(demo_id(c, community_id, unit)?),
+                    unit.to_string(),
+                ))
+            }
+        };
+        let (user, unit, label) = holder(issue.unit.unwrap_or(""), c)?;
+        assign_affair(c, id, user, unit, &day(resolve_by), &day(dispatched), now)?;
+        add_event(
+            c,
+            community_id,
+            id,
+            "assigned",
+            None,
+            "",
+            &label,
+            "",
+            true,
+            at(&day(dispatched)),
+        )?;
+        if let Some((to, reason)) = issue.reroute {
+            let on = dispatched + chrono::Duration::days(2);
+            let (user, unit, to_label) = holder(to, c)?;
+            assign_affair(c, id, user, unit, &day(resolve_by), &day(on), now)?;
+            add_event(
+                c,
+                community_id,
+                id,
+                "rerouted",
+                None,
+                &label,
+                &to_label,
+                reason,
+                true,
+                at(&day(on)),
+            )?;
+        }
+        match issue.end {
+            DemoEnd::Waiting => {}
+            DemoEnd::Held { progress } => {
+                if let Some(note) = progress {
+                    let on = day(dispatched.max(today - chrono::Duration::days(2)));
+                    mark_progress(c, id, &on, now)?;
+                    add_event(
+                        c,
+                        community_id,
+                        id,
+                        "progress",
+                        None,
+                        "",
+                        "",
+                        note,
+                        true,
+                        at(&on),
+                    )?;
+                }
+            }
+            DemoEnd::Resolved {
+                after,
+                resolution,
+                rating,
+            } => {
+                let on = day(reported + chrono::Duration::days(after));
+                resolve_affair(c, id, resolution, &on, now)?;
+                add_event(
+                    c,
+                    community_id,
+                    id,
+                    "resolved",
+                    None,
+                    "",
+                    "",
+                    resolution,
+                    true,
+                    at(&on),
+                )?;
+                if let Some((r, note)) = rating {
+                    // The callback, a few days after.
+                    let on = day(reported + chrono::Duration::days(after + 3));
+                    rate_affair(c, id, r.as_str(), note, &on, now)?;
+                    add_event(
+                        c,
+                        community_id,
+                        id,
+                        "rated",
+                        None,
+                        "",
+                        "",
+                        r.label_zh(),
+                        true,
+                        at(&on),
+                    )?;
+                }
+            }
+        }
     }
     Ok(())
 }

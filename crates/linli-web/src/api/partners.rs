@@ -97,7 +97,9 @@ async fn create_activity(
     ctx: Ctx,
     Json(d): Json<ActivityDraft>,
 ) -> Result<Response, AppError> {
-    Ok(created(ops::record_activity(&state, &ctx, d).await?))
+    Ok(created(
+        ops::record_activity(&state, &ctx, d, Vec::new()).await?,
+    ))
 }
 
 async fn create_need(
@@ -355,18 +357,8 @@ async fn list_categories(State(state): State<AppState>, ctx: Ctx) -> Result<Json
 }
 
 #[derive(Deserialize)]
-struct CategoryItem {
-    code: String,
-    name_zh: String,
-    #[serde(default)]
-    name_en: String,
-    respond_days: i64,
-    resolve_days: i64,
-}
-
-#[derive(Deserialize)]
 struct CategoriesBody {
-    items: Vec<CategoryItem>,
+    items: Vec<affairs::CategoryDraft>,
 }
 
 /// Replaces the community's categories (the defaults until then). Codes already used by
@@ -376,55 +368,7 @@ async fn set_categories(
     ctx: Ctx,
     Json(b): Json<CategoriesBody>,
 ) -> Result<Json<Value>, AppError> {
-    let caller = ctx.caller()?.clone();
-    let cid = caller.community_id().ok_or(AppError::NotFound)?;
-    if liaison_unit(&caller).is_some() {
-        return Err(AppError::Forbidden);
-    }
-    if b.items.is_empty() {
-        return Err(AppError::invalid("affair_categories_empty", "items"));
-    }
-    let mut list: Vec<store::Category> = Vec::with_capacity(b.items.len());
-    for k in b.items {
-        let code = k.code.trim().to_string();
-        if !linli_core::partners::valid_category_code(&code) || list.iter().any(|c| c.code == code)
-        {
-            return Err(AppError::invalid("affair_category_code_bad", "items"));
-        }
-        if k.name_zh.trim().is_empty()
-            || !(0..=60).contains(&k.respond_days)
-            || !(0..=120).contains(&k.resolve_days)
-            || k.resolve_days < k.respond_days
-        {
-            return Err(AppError::invalid("affair_category_bad_days", "items"));
-        }
-        list.push(store::Category {
-            code,
-            name_zh: k.name_zh.trim().chars().take(20).collect(),
-            name_en: k.name_en.trim().chars().take(40).collect(),
-            respond_days: k.respond_days,
-            resolve_days: k.resolve_days,
-        });
-    }
-    let ctx2 = ctx.clone();
-    let items = state
-        .db
-        .write(move |c| {
-            store::set_categories(c, cid, &list)?;
-            let codes: Vec<String> = list.iter().map(|k| k.code.clone()).collect();
-            linli_store::audit::append(
-                c,
-                &ctx2.audit_event(
-                    cid,
-                    "affair.categories",
-                    "community",
-                    cid,
-                    json!({"codes": codes}),
-                ),
-            )?;
-            Ok::<_, AppError>(store::categories(c, cid)?)
-        })
-        .await?;
+    let items = affairs::set_categories(&state, &ctx, b.items).await?;
     Ok(Json(json!({"total": items.len(), "items": items})))
 }
 

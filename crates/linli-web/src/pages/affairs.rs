@@ -786,6 +786,7 @@ async fn list(
                 }
             }
         }
+        @if staff { (categories_form(lang, &cats, &caller.csrf_token)) }
     };
     Ok(layout::page(
         &ctx,
@@ -794,6 +795,165 @@ async fn list(
         action,
         body,
     ))
+}
+
+/// A category as an admin writes it (the API's items and the form's rows).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CategoryDraft {
+    pub code: String,
+    pub name_zh: String,
+    #[serde(default)]
+    pub name_en: String,
+    pub respond_days: i64,
+    pub resolve_days: i64,
+}
+
+/// Replaces the community's categories (the defaults until then). Codes already used by
+/// issues keep their meaning: a category left out is only hidden from new reports. Audited
+/// with the list before and after.
+pub async fn set_categories(
+    state: &AppState,
+    ctx: &Ctx,
+    items: Vec<CategoryDraft>,
+) -> Result<Vec<store::Category>, AppError> {
+    let caller = ctx.caller()?.clone();
+    let cid = caller.community_id().ok_or(AppError::NotFound)?;
+    if liaison_unit(&caller).is_some() {
+        return Err(AppError::Forbidden);
+    }
+    if items.is_empty() {
+        return Err(AppError::invalid("affair_categories_empty", "items"));
+    }
+    let mut list: Vec<store::Category> = Vec::with_capacity(items.len());
+    for k in items {
+        let code = k.code.trim().to_string();
+        if !rules::valid_category_code(&code) || list.iter().any(|c| c.code == code) {
+            return Err(AppError::invalid("affair_category_code_bad", "items"));
+        }
+        if k.name_zh.trim().is_empty()
+            || !(0..=60).contains(&k.respond_days)
+            || !(0..=120).contains(&k.resolve_days)
+            || k.resolve_days < k.respond_days
+        {
+            return Err(AppError::invalid("affair_category_bad_days", "items"));
+        }
+        list.push(store::Category {
+            code,
+            name_zh: k.name_zh.trim().chars().take(20).collect(),
+            name_en: k.name_en.trim().chars().take(40).collect(),
+            respond_days: k.respond_days,
+            resolve_days: k.resolve_days,
+        });
+    }
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let before = store::categories(c, cid)?;
+            store::set_categories(c, cid, &list)?;
+            let after = store::categories(c, cid)?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    cid,
+                    "affair.categories",
+                    "community",
+                    cid,
+                    Some(json!({"items": before})),
+                    json!({"items": after}),
+                ),
+            )?;
+            Ok::<_, AppError>(after)
+        })
+        .await
+}
+
+/// The categories form on the issues page: each row's deadlines and whether it still takes
+/// new reports, and one empty row to add a category.
+fn categories_form(lang: Lang, cats: &[store::Category], csrf: &str) -> Markup {
+    html! {
+        details.panel.no-print #categories {
+            summary { strong { (t(lang, "affairs.categories")) } " " span.hint { (t(lang, "affairs.categories_summary")) } }
+            p.hint { (t(lang, "affairs.categories_hint")) }
+            form.form.wide #categories-form method="post" action="/affairs/categories" {
+                input type="hidden" name="_csrf" value=(csrf);
+                table.table {
+                    thead { tr {
+                        th { (t(lang, "affairs.category_code")) } th { (t(lang, "affairs.category_name")) }
+                        th.num { (t(lang, "affairs.respond_days")) } th.num { (t(lang, "affairs.resolve_days")) } th { (t(lang, "affairs.category_in_use")) }
+                    } }
+                    tbody {
+                        @for (i, k) in cats.iter().enumerate() {
+                            tr {
+                                td.nowrap { code { (k.code) } input type="hidden" name={ "code_" (i) } value=(k.code); input type="hidden" name={ "name_en_" (i) } value=(k.name_en); }
+                                td { input name={ "name_" (i) } type="text" value=(k.name_zh) maxlength="20" aria-label=(t(lang, "affairs.category_name")) required; }
+                                td.num { input name={ "respond_" (i) } type="number" min="0" max="60" value=(k.respond_days) aria-label=(t(lang, "affairs.respond_days")) required; }
+                                td.num { input name={ "resolve_" (i) } type="number" min="0" max="120" value=(k.resolve_days) aria-label=(t(lang, "affairs.resolve_days")) required; }
+                                td.nowrap { label { input type="checkbox" name={ "active_" (i) } value="1" checked; " " (t(lang, "affairs.category_active")) } }
+                            }
+                        }
+                        tr { td.hint colspan="5" { (t(lang, "affairs.category_new")) } }
+                        tr.new-row {
+                            td { input name="code_new" type="text" placeholder="heating" maxlength="30" aria-label=(t(lang, "affairs.category_new_code")); }
+                            td { input name="name_new" type="text" placeholder=(t(lang, "affairs.category_new_placeholder")) maxlength="20" aria-label=(t(lang, "affairs.category_new_name")); }
+                            td.num { input name="respond_new" type="number" min="0" max="60" value="1" aria-label=(t(lang, "affairs.respond_days")); }
+                            td.num { input name="resolve_new" type="number" min="0" max="120" value="5" aria-label=(t(lang, "affairs.resolve_days")); }
+                            td {}
+                        }
+                    }
+                }
+                div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.categories_save")) } }
+            }
+        }
+    }
+}
+
+/// The categories form posted: the rows still ticked, then the new one if named.
+async fn categories_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let g = |k: &str| pairs_get(&pairs, k);
+    let days = |k: &str| g(k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
+    let mut items = Vec::new();
+    for i in 0..100 {
+        let Some(code) = g(&format!("code_{i}")) else {
+            break;
+        };
+        if g(&format!("active_{i}")).is_none() {
+            continue;
+        }
+        items.push(CategoryDraft {
+            code,
+            name_zh: g(&format!("name_{i}")).unwrap_or_default(),
+            name_en: g(&format!("name_en_{i}")).unwrap_or_default(),
+            respond_days: days(&format!("respond_{i}")),
+            resolve_days: days(&format!("resolve_{i}")),
+        });
+    }
+    if let Some(code) = g("code_new") {
+        items.push(CategoryDraft {
+            code: code.to_lowercase(),
+            name_zh: g("name_new").unwrap_or_default(),
+            name_en: String::new(),
+            respond_days: days("respond_new"),
+            resolve_days: days("resolve_new"),
+        });
+    }
+    match set_categories(&state, &ctx, items).await {
+        Ok(_) => Ok(redirect_with_flash(
+            "/affairs#categories",
+            true,
+            "affairs.flash.categories",
+        )),
+        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
+            "/affairs#categories",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 fn category_options(lang: Lang, cats: &[store::Category]) -> Vec<(String, String)> {
@@ -1490,6 +1650,12 @@ pub fn routes(t: Table) -> Table {
     t.page(Method::GET, "/affairs", view, list)
         .page(Method::GET, "/affairs/new", manage, new_page)
         .page(Method::POST, "/affairs", manage, create_submit)
+        .page(
+            Method::POST,
+            "/affairs/categories",
+            manage,
+            categories_submit,
+        )
         .page(Method::GET, "/affairs/{id}", view, detail)
         .page(Method::POST, "/affairs/{id}/assign", manage, assign_submit)
         .page(

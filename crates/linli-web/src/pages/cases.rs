@@ -1,8 +1,8 @@
 //! Assistance (帮扶): case files with their help timeline, and policy applications whose steps
 //! run on the working-day clocks of the rules. The operations are shared with the JSON API.
 
+use super::{place_at, today};
 use crate::AppState;
-use super::{today, place_at};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -20,8 +20,6 @@ use linli_store::{audit, registry};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-
 
 /// A case the caller may see (404 otherwise, audited).
 pub async fn load_case(

@@ -369,6 +369,101 @@ pub async fn create_opening(state: &AppState, ctx: &Ctx, d: OpeningDraft) -> Res
         .await
 }
 
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SeekerEdit {
+    #[serde(default)]
+    pub skills: Option<String>,
+    #[serde(default)]
+    pub wishes: Option<String>,
+    #[serde(default)]
+    pub hours: Option<String>,
+    #[serde(default)]
+    pub max_km: Option<i64>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Changes a seeker's skills, wishes, hours, distance, status or note (audited with before
+/// and after). Pausing keeps the record and its referrals; it only leaves the matching lists.
+pub async fn update_seeker(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    d: SeekerEdit,
+) -> Result<(), AppError> {
+    let s = load_seeker(state, ctx, id).await?;
+    let hours = match d.hours.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(h) => Hours::parse(h).ok_or(AppError::invalid("employment_hours_bad", "hours"))?,
+        None => Hours::Any,
+    };
+    if d.max_km.is_some_and(|k| !(0..=500).contains(&k)) {
+        return Err(AppError::invalid("employment_km_bad", "max_km"));
+    }
+    let status = match d.status.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => SeekerStatus::parse(v)
+            .ok_or(AppError::invalid("employment_seeker_status_bad", "status"))?,
+        None => SeekerStatus::parse(&s.status).unwrap_or(SeekerStatus::Seeking),
+    };
+    let u = store::SeekerUpdate {
+        skills: clip(d.skills, 200),
+        wishes: clip(d.wishes, 200),
+        hours: hours.as_str().to_string(),
+        max_km: d.max_km,
+        status: status.as_str().to_string(),
+        note: clip(d.note, 500),
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            store::update_seeker(c, s.id, &u)?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    s.community_id,
+                    "seeker.update",
+                    "job_seeker",
+                    s.id,
+                    Some(json!({"skills": s.skills, "wishes": s.wishes, "hours": s.hours, "max_km": s.max_km, "status": s.status, "note": s.note})),
+                    json!({"skills": u.skills, "wishes": u.wishes, "hours": u.hours, "max_km": u.max_km, "status": u.status, "note": u.note}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+/// Takes an opening off the board: it leaves the matching suggestions; referrals and
+/// placements made on it stay.
+pub async fn close_opening(state: &AppState, ctx: &Ctx, id: i64) -> Result<(), AppError> {
+    let community = community(ctx)?;
+    let o = state.db.read(move |c| store::get_opening(c, id)).await?;
+    if o.community_id != community {
+        return Err(AppError::NotFound);
+    }
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            store::close_opening(c, o.id)?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    community,
+                    "opening.close",
+                    "opening",
+                    o.id,
+                    Some(json!({"status": o.status})),
+                    json!({"status": "closed", "filled": o.filled, "slots": o.slots}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
 async fn load_seeker(state: &AppState, ctx: &Ctx, id: i64) -> Result<store::Seeker, AppError> {
     let community = community(ctx)?;
     let s = state.db.read(move |c| store::get_seeker(c, id)).await?;
@@ -570,7 +665,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                 h2 { (t(lang, "employment.openings")) }
                 @if openings.is_empty() { p.hint { (t(lang, "employment.no_openings")) } }
                 table.table.compact {
-                    thead { tr { th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.pay")) } th { (t(lang, "employment.hours")) } th.num { (t(lang, "employment.slots")) } } }
+                    thead { tr { th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.pay")) } th { (t(lang, "employment.hours")) } th.num { (t(lang, "employment.slots")) } @if manage { th {} } } }
                     tbody {
                         @for o in &openings {
                             tr {
@@ -579,6 +674,14 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                                 td { (o.pay) }
                                 td { (hours_label(&o.hours)) @if let Some(k) = o.distance_km { br; span.hint { (k) " km" } } }
                                 td.num { (o.filled) " / " (o.slots) }
+                                @if manage {
+                                    td.nowrap {
+                                        form.inline method="post" action={ "/employment/openings/" (o.id) "/close" } {
+                                            input type="hidden" name="_csrf" value=(csrf);
+                                            button.btn.btn-small type="submit" title=(t(lang, "employment.close_opening_title")) aria-label=(format!("{} {} {}", t(lang, "employment.close_opening"), o.employer, o.job)) { (t(lang, "employment.close_opening")) }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -976,6 +1079,14 @@ async fn seeker_page(
         .iter()
         .map(|r| (r.as_str().to_string(), r.label_zh().to_string()))
         .collect();
+    let hours_opts: Vec<(String, String)> = Hours::ALL
+        .iter()
+        .map(|h| (h.as_str().to_string(), h.label_zh().to_string()))
+        .collect();
+    let status_opts: Vec<(String, String)> = SeekerStatus::ALL
+        .iter()
+        .map(|h| (h.as_str().to_string(), h.label_zh().to_string()))
+        .collect();
     let body = html! {
         dl.facts {
             dt { (t(lang, "learning.name")) } dd { a href={ "/residents/" (s.resident_id) } { (s.resident_name) } " " (s.address) }
@@ -985,7 +1096,26 @@ async fn seeker_page(
             dt { (t(lang, "employment.max_km")) } dd { (s.max_km.map(|k| format!("{k} km")).unwrap_or_else(|| "—".into())) }
             dt { (t(lang, "learning.status")) } dd { (SeekerStatus::parse(&s.status).map_or("", |x| x.label_zh())) }
         }
-        @if manage { p { a.btn.btn-primary href={ "/employment/placements/new?resident=" (s.resident_id) } { (t(lang, "employment.new_placement")) } } }
+        @if !s.note.is_empty() { p.hint { (t(lang, "learning.note")) "：" (s.note) } }
+        @if manage {
+            p { a.btn.btn-primary href={ "/employment/placements/new?resident=" (s.resident_id) } { (t(lang, "employment.new_placement")) } }
+            details.panel #edit-seeker {
+                summary { (t(lang, "employment.edit_seeker")) }
+                form.form method="post" action={ "/employment/seekers/" (s.id) } {
+                    input type="hidden" name="_csrf" value=(csrf);
+                    div.grid2 {
+                        (layout::field(lang, "skills", "employment.skills", "text", &s.skills, None, Some("off")))
+                        (layout::field(lang, "wishes", "employment.wishes", "text", &s.wishes, None, Some("off")))
+                        (layout::select(lang, "hours", "employment.hours", &hours_opts, &s.hours, None))
+                        (layout::field(lang, "max_km", "employment.max_km", "number", &s.max_km.map(|k| k.to_string()).unwrap_or_default(), None, None))
+                        (layout::select(lang, "status", "learning.status", &status_opts, &s.status, None))
+                        (layout::field(lang, "note", "learning.note", "text", &s.note, None, Some("off")))
+                    }
+                    p.hint { (t(lang, "employment.edit_seeker_hint")) }
+                    div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "common.save")) } }
+                }
+            }
+        }
         section.panel {
             h2 { (t(lang, "employment.suggestions")) }
             p.hint { (t(lang, "employment.suggestions_hint")) }
@@ -1073,6 +1203,45 @@ async fn seeker_submit(
         )),
         Err(e) => back_with(&format!("/residents/{rid}"), Err(e)),
     }
+}
+
+async fn seeker_edit_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let to = format!("/employment/seekers/{id}");
+    let max_km = match pairs_get(&pairs, "max_km").map(|v| v.parse::<i64>()) {
+        None => None,
+        Some(Ok(k)) => Some(k),
+        Some(Err(_)) => {
+            return back_with(&to, Err(AppError::invalid("employment_km_bad", "max_km")));
+        }
+    };
+    let d = SeekerEdit {
+        skills: pairs_get(&pairs, "skills"),
+        wishes: pairs_get(&pairs, "wishes"),
+        hours: pairs_get(&pairs, "hours"),
+        max_km,
+        status: pairs_get(&pairs, "status"),
+        note: pairs_get(&pairs, "note"),
+    };
+    let r = update_seeker(&state, &ctx, id, d)
+        .await
+        .map(|()| "employment.flash_seeker_updated");
+    back_with(&to, r)
+}
+
+async fn opening_close_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let r = close_opening(&state, &ctx, id)
+        .await
+        .map(|()| "employment.flash_opening_closed");
+    back_with("/employment", r)
 }
 
 async fn opening_submit(
@@ -1259,6 +1428,18 @@ pub fn routes(t: Table) -> Table {
         )
         .page(Method::POST, "/employment/seekers", manage, seeker_submit)
         .page(Method::GET, "/employment/seekers/{id}", view, seeker_page)
+        .page(
+            Method::POST,
+            "/employment/seekers/{id}",
+            manage,
+            seeker_edit_submit,
+        )
+        .page(
+            Method::POST,
+            "/employment/openings/{id}/close",
+            manage,
+            opening_close_submit,
+        )
         .page(
             Method::POST,
             "/employment/seekers/{id}/referrals",

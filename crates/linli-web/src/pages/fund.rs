@@ -2,8 +2,8 @@
 //! disbursements with two approvals, the ledger with reversals, and the public disclosure.
 //! The operations are shared with the JSON API.
 
+use super::today;
 use crate::AppState;
-use super::{today};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -36,7 +36,6 @@ pub async fn community(state: &AppState, ctx: &Ctx, action: Action) -> Result<Pl
     }
     Ok(state.db.read(move |c| places::get(c, cid)).await?)
 }
-
 
 fn money_error(e: StoreError) -> AppError {
     match e {

@@ -5,8 +5,8 @@
 //! Courses belong to the community, not to a grid: any worker of the community runs them, so
 //! a course of another community answers 404 and nothing narrower is checked.
 
-use crate::AppState;
 pub use super::today;
+use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -24,7 +24,6 @@ use linli_store::{audit, registry};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
-
 
 pub fn day_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -506,16 +505,18 @@ async fn list(
         .unwrap_or(this_year);
     let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
     let (f2, t2) = (from.clone(), to.clone());
-    let (courses, times, rate) = state
+    let (courses, times, rate, pending) = state
         .db
         .read(move |c| {
             Ok::<_, AppError>((
                 store::list_courses(c, community, Some(year), false)?,
                 store::trainee_times(c, community, &f2, &t2)?,
                 store::employment_rate(c, community, &f2, &t2)?,
+                store::pending_signups(c, community)?,
             ))
         })
         .await?;
+    let pending_total: i64 = pending.values().sum();
     let manage = can(&ctx, Action::ManageLearning);
     let action = html! {
         @if manage { a.btn.btn-primary href="/courses/new" { (t(lang, "learning.new_course")) } }
@@ -529,6 +530,9 @@ async fn list(
             (layout::stat(&t(lang, "learning.stat_unknown"), rate.unknown_persons as i64, &t(lang, "learning.unit_persons"), None))
         }
         p.hint { (rate_explained(lang, &rate)) }
+        @if pending_total > 0 {
+            p role="status" { (layout::chip("warn", &t(lang, "learning.signup_status.pending"))) " " (tf(lang, "learning.signups_pending_total", &[("n", &pending_total.to_string())])) }
+        }
         @if courses.is_empty() {
             (layout::empty(&t(lang, "learning.no_courses"), manage.then(|| html! { a.btn.btn-primary href="/courses/new" { (t(lang, "learning.new_course")) } })))
         } @else {
@@ -541,7 +545,10 @@ async fn list(
                 tbody {
                     @for k in &courses {
                         tr {
-                            td { a href={ "/courses/" (k.id) } { (k.name) } @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) } }
+                            td {
+                                a href={ "/courses/" (k.id) } { (k.name) } @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) }
+                                @if let Some(n) = pending.get(&k.id) { " " a.signup-count href={ "/courses/" (k.id) "#signups" } { (layout::chip("warn", &tf(lang, "learning.signups_pending", &[("n", &n.to_string())]))) } }
+                            }
                             td { (category_label(&k.category)) }
                             td { (k.venue.clone().unwrap_or_default()) }
                             td.nowrap { (k.starts_on) " – " (k.ends_on) }
@@ -747,7 +754,7 @@ async fn detail(
             .filter(|s| !s.is_empty());
     let scopes = caller.scopes(Action::ViewResidents);
     let today = today(&ctx);
-    let (sessions, enrolments, found) = state
+    let (sessions, enrolments, found, signups) = state
         .db
         .read(move |c| {
             let found = match search {
@@ -767,6 +774,7 @@ async fn detail(
                 store::sessions_of(c, id)?,
                 store::enrolments_of(c, id)?,
                 found,
+                store::signups_of(c, id)?,
             ))
         })
         .await?;
@@ -867,6 +875,7 @@ async fn detail(
                 }
             }
         }
+        @if manage || !signups.is_empty() { (signups_panel(lang, &k, &signups)) }
         section.panel {
             div.list-head {
                 h2 { (t(lang, "learning.trainees")) }
@@ -1401,13 +1410,8 @@ async fn catalogue(
                 h3 { (k.name) }
                 p { (category_label(&k.category)) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
                 @if !k.eligibility.is_empty() { p { (t(lang, "learning.eligibility")) "：" (k.eligibility) } }
-                p {
-                    @match k.capacity {
-                        Some(cap) if k.enrolled >= cap => { (layout::chip("warn", &t(lang, "learning.full_waitlist"))) }
-                        Some(cap) => { (layout::chip("ok", &tf(lang, "learning.seats_left", &[("n", &(cap - k.enrolled).to_string())]))) }
-                        None => { (layout::chip("ok", &t(lang, "learning.open"))) }
-                    }
-                }
+                p { (seats_chip(lang, k)) }
+                p { a.btn.btn-primary.btn-block href={ "/public/courses/" (k.id) "/signup" } { (t(lang, "learning.signup_button")) } }
             }
         }
         p.hint { (t(lang, "learning.catalogue_how")) }
@@ -1480,6 +1484,555 @@ pub async fn resident_section(
     })
 }
 
+// ---- sign-up requests from the public catalogue ----
+
+/// A stored UTC time as the community reads it (Asia/Shanghai), minutes only.
+fn local_time(stored: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stored).map_or_else(
+        |_| stored.chars().take(10).collect(),
+        |t| {
+            linli_core::clock::shanghai(t.with_timezone(&chrono::Utc))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
+}
+
+/// A course the public may ask to join: listed and not over (404 otherwise, as for an id that
+/// does not exist). Returns the course and its community's name.
+async fn open_course(state: &AppState, ctx: &Ctx, id: i64) -> Result<(Course, String), AppError> {
+    let (k, community) = state
+        .db
+        .read(move |c| {
+            let k = store::get_course(c, id)?;
+            let p = linli_store::places::get(c, k.community_id)?;
+            Ok::<_, AppError>((k, p.name))
+        })
+        .await?;
+    let ends = NaiveDate::parse_from_str(&k.ends_on, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
+    if !rules::open_for_signup(k.listed, ends, today(ctx)) {
+        return Err(AppError::NotFound);
+    }
+    Ok((k, community))
+}
+
+fn seats_chip(lang: Lang, k: &Course) -> Markup {
+    match k.capacity {
+        Some(cap) if k.enrolled >= cap => layout::chip("warn", &t(lang, "learning.full_waitlist")),
+        Some(cap) => layout::chip(
+            "ok",
+            &tf(
+                lang,
+                "learning.seats_left",
+                &[("n", &(cap - k.enrolled).to_string())],
+            ),
+        ),
+        None => layout::chip("ok", &t(lang, "learning.open")),
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct SignupForm {
+    name: String,
+    phone: String,
+    address: String,
+    note: String,
+}
+
+fn signup_form(
+    lang: Lang,
+    ctx: &Ctx,
+    k: &Course,
+    community: &str,
+    f: &SignupForm,
+    error: Option<(String, &'static str)>,
+) -> Markup {
+    let err_for = |field: &str| error.as_ref().filter(|e| e.1 == field).map(|e| e.0.clone());
+    html! {
+        p.hint { a href={ "/public/courses?community=" (percent_encoding::utf8_percent_encode(community, percent_encoding::NON_ALPHANUMERIC)) } { "‹ " (t(lang, "learning.catalogue_title")) } }
+        h1 { (t(lang, "learning.signup_title")) }
+        section.station {
+            h2 { (k.name) }
+            p { (category_label(&k.category)) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
+            @if !k.eligibility.is_empty() { p { (t(lang, "learning.eligibility")) "：" (k.eligibility) } }
+            p { (seats_chip(lang, k)) }
+        }
+        form.form #signup-form method="post" action={ "/public/courses/" (k.id) "/signup" } novalidate {
+            @if let Some(c) = &ctx.caller { input type="hidden" name="_csrf" value=(c.csrf_token); }
+            (layout::field(lang, "name", "learning.signup_name", "text", &f.name, err_for("name"), Some("name")))
+            (layout::field(lang, "phone", "learning.signup_phone", "tel", &f.phone, err_for("phone"), Some("tel")))
+            (layout::field(lang, "address", "learning.signup_address", "text", &f.address, err_for("address"), Some("street-address")))
+            div.field {
+                label for="note" { (t(lang, "learning.signup_note")) }
+                textarea #note name="note" rows="3" { (f.note) }
+            }
+            p.hint { (t(lang, "learning.signup_privacy")) }
+            div.form-actions { button.btn.btn-primary.btn-block type="submit" { (t(lang, "learning.signup_submit")) } }
+        }
+    }
+}
+
+async fn public_signup_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (k, community) = open_course(&state, &ctx, id).await?;
+    Ok(layout::public_page(
+        &ctx,
+        &format!("{} · {}", t(lang, "learning.signup_title"), k.name),
+        signup_form(lang, &ctx, &k, &community, &SignupForm::default(), None),
+    ))
+}
+
+/// Stores a request and answers with the plain confirmation. Nothing is enrolled: a worker
+/// matches the request to the registry first. The phone goes to the table only.
+async fn public_signup_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (k, community) = open_course(&state, &ctx, id).await?;
+    let raw = |n: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let f = SignupForm {
+        name: raw("name"),
+        phone: raw("phone"),
+        address: raw("address"),
+        note: raw("note"),
+    };
+    let req = match rules::SignupRequest::parse(&f.name, &f.phone, &f.address, &f.note) {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = t(lang, &format!("error.{}", e.code));
+            let mut res = layout::public_page(
+                &ctx,
+                &t(lang, "learning.signup_title"),
+                signup_form(lang, &ctx, &k, &community, &f, Some((msg, e.field))),
+            );
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(res);
+        }
+    };
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let (sid, new) = store::create_signup(c, &k, &req, ctx2.now)?;
+            if new {
+                // No name, no phone in the audit: only that a request came in, and for what.
+                audit::append(
+                    c,
+                    &ctx2.audit_event(
+                        k.community_id,
+                        "course_signup.create",
+                        "course_signup",
+                        sid,
+                        json!({"course_id": k.id, "has_note": !req.note.is_empty()}),
+                    ),
+                )?;
+            }
+            Ok::<_, AppError>(sid)
+        })
+        .await?;
+    Ok(axum::response::IntoResponse::into_response(
+        axum::response::Redirect::to(&format!("/public/courses/{id}/signup/done")),
+    ))
+}
+
+async fn public_signup_done(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (k, community) = state
+        .db
+        .read(move |c| {
+            let k = store::get_course(c, id)?;
+            let p = linli_store::places::get(c, k.community_id)?;
+            Ok::<_, AppError>((k, p.name))
+        })
+        .await?;
+    if !k.listed {
+        return Err(AppError::NotFound);
+    }
+    let body = html! {
+        h1 { (t(lang, "learning.signup_received")) }
+        p.lead { (tf(lang, "learning.signup_received_text", &[("course", &k.name)])) }
+        p.lead { strong { (t(lang, "learning.signup_contact")) } }
+        p { a.btn.btn-block href={ "/public/courses?community=" (percent_encoding::utf8_percent_encode(&community, percent_encoding::NON_ALPHANUMERIC)) } { (t(lang, "learning.signup_back")) } }
+    };
+    Ok(layout::public_page(
+        &ctx,
+        &t(lang, "learning.signup_received"),
+        body,
+    ))
+}
+
+pub fn signup_chip(lang: Lang, s: &store::Signup) -> Markup {
+    match s.status.as_str() {
+        "pending" => layout::chip("warn", &t(lang, "learning.signup_status.pending")),
+        "enrolled" => layout::chip("ok", &t(lang, "learning.signup_status.enrolled")),
+        _ => layout::chip("muted", &t(lang, "learning.signup_status.declined")),
+    }
+}
+
+/// The requests panel of the course page. Phones masked; each row leads to its own page.
+fn signups_panel(lang: Lang, k: &Course, signups: &[store::Signup]) -> Markup {
+    html! {
+        section.panel #signups {
+            h2 { (t(lang, "learning.signups")) }
+            @if signups.is_empty() {
+                p.hint { (if k.listed { t(lang, "learning.signups_none") } else { t(lang, "learning.signups_unlisted") }) }
+            } @else {
+                table.table.compact {
+                    thead { tr {
+                        th { (t(lang, "learning.signup_at")) } th { (t(lang, "learning.signup_name")) } th { (t(lang, "learning.signup_phone")) }
+                        th { (t(lang, "residents.address")) } th { (t(lang, "learning.note")) } th { (t(lang, "learning.status")) } th {}
+                    } }
+                    tbody {
+                        @for s in signups {
+                            tr {
+                                td.nowrap { (local_time(&s.created_at)) }
+                                td { (s.name) }
+                                td.nowrap { (linli_core::mask::mask_phone(&s.phone)) }
+                                td { (s.address) }
+                                td { (s.note) }
+                                td {
+                                    (signup_chip(lang, s))
+                                    @if let (Some(rid), Some(n)) = (s.resident_id, &s.resident_name) { " " a href={ "/residents/" (rid) } { (n) } }
+                                    @if let Some(es) = &s.enrolment_status { " " (status_chip(lang, es)) }
+                                    @if !s.decline_reason.is_empty() { br; span.hint { (t(lang, "learning.decline_reason")) "：" (s.decline_reason) } }
+                                }
+                                td.actions-cell {
+                                    a.btn.btn-small.btn-primary[s.status == "pending"] href={ "/course-signups/" (s.id) } {
+                                        (if s.status == "pending" { t(lang, "learning.signup_handle") } else { t(lang, "learning.signup_view") })
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A request of the caller's community with its course (404 otherwise).
+async fn load_signup(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(store::Signup, Course), AppError> {
+    let s = state.db.read(move |c| store::get_signup(c, id)).await?;
+    let k = load_course(state, ctx, s.course_id).await?;
+    Ok((s, k))
+}
+
+#[derive(Deserialize)]
+struct SignupQuery {
+    q: Option<String>,
+}
+
+async fn signup_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<SignupQuery>,
+) -> Result<Response, AppError> {
+    render_signup(&state, &ctx, id, q.q, false).await
+}
+
+/// The request's page: what the person typed (phone masked unless `revealed`), the registry
+/// search to match them (by name, like the course's "enrol by name" box) and the decline form.
+async fn render_signup(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    q: Option<String>,
+    revealed: bool,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (s, k) = load_signup(state, ctx, id).await?;
+    let caller = ctx.caller()?.clone();
+    let manage = can(ctx, Action::ManageLearning);
+    let pending = s.status == "pending";
+    let wanted = q
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| s.name.clone());
+    let scopes = caller.scopes(Action::ViewResidents);
+    let (community, course_id, today, w2) = (k.community_id, k.id, today(ctx), wanted.clone());
+    let (found, enrolments) = state
+        .db
+        .read(move |c| {
+            let found = if manage && pending {
+                let f = registry::Filter {
+                    community_id: community,
+                    scopes,
+                    q: Some(w2),
+                    today: Some(today),
+                    ..Default::default()
+                };
+                registry::search(c, &f, 1, 20)?.0
+            } else {
+                Vec::new()
+            };
+            Ok::<_, AppError>((found, store::enrolments_of(c, course_id)?))
+        })
+        .await?;
+    let csrf = caller.csrf_token.clone();
+    let phone = if revealed {
+        s.phone.clone()
+    } else {
+        linli_core::mask::mask_phone(&s.phone)
+    };
+    let body = html! {
+        dl.facts {
+            dt { (t(lang, "learning.course")) } dd { a href={ "/courses/" (k.id) } { (k.name) } " " (seats_chip(lang, &k)) }
+            dt { (t(lang, "learning.signup_at")) } dd { (local_time(&s.created_at)) }
+            dt { (t(lang, "learning.signup_name")) } dd { strong { (s.name) } }
+            dt { (t(lang, "learning.signup_phone")) } dd {
+                span #signup-phone { (phone) }
+                @if manage && !revealed {
+                    form.inline.reveal method="post" action={ "/course-signups/" (s.id) "/reveal" } {
+                        input type="hidden" name="_csrf" value=(csrf);
+                        " " button.btn.btn-small type="submit" { (t(lang, "learning.signup_reveal")) }
+                    }
+                    span.hint { " " (t(lang, "learning.signup_reveal_hint")) }
+                }
+                @if revealed { span.hint { " " (t(lang, "learning.signup_revealed_hint")) } }
+            }
+            dt { (t(lang, "residents.address")) } dd { (s.address) }
+            @if !s.note.is_empty() { dt { (t(lang, "learning.note")) } dd { (s.note) } }
+            dt { (t(lang, "learning.status")) } dd {
+                (signup_chip(lang, &s))
+                @if let (Some(rid), Some(n)) = (s.resident_id, &s.resident_name) { " " a href={ "/residents/" (rid) } { (n) } }
+                @if let Some(es) = &s.enrolment_status { " " (status_chip(lang, es)) }
+                @if let Some(by) = &s.handled_by { " " span.hint { "（" (by) " " (s.handled_at.as_deref().map(local_time).unwrap_or_default()) "）" } }
+            }
+            @if !s.decline_reason.is_empty() { dt { (t(lang, "learning.decline_reason")) } dd { (s.decline_reason) } }
+        }
+        @if manage && pending {
+            div.columns {
+                section.panel {
+                    h2 { (t(lang, "learning.signup_match")) }
+                    p.hint { (t(lang, "learning.signup_match_hint")) }
+                    form.form.inline-form method="get" action={ "/course-signups/" (s.id) } {
+                        (layout::field(lang, "q", "learning.find_resident", "search", &wanted, None, Some("off")))
+                        div.form-actions { button.btn type="submit" { (t(lang, "learning.find")) } }
+                    }
+                    @if found.is_empty() { p.hint { (t(lang, "learning.signup_nobody")) } } @else {
+                        table.table.compact {
+                            thead { tr { th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "residents.birth_date")) } th { (t(lang, "learning.signup_phone")) } th {} } }
+                            tbody {
+                                @for r in &found {
+                                    @let taken = enrolments.iter().any(|e| e.resident_id == r.id && e.status != "dropped");
+                                    tr {
+                                        td { a href={ "/residents/" (r.id) } { (r.name) } }
+                                        td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
+                                        td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
+                                        td.nowrap { (r.phone.as_deref().map(linli_core::mask::mask_phone).unwrap_or_default()) }
+                                        td {
+                                            @if taken { span.hint { (t(lang, "learning.already")) } } @else {
+                                                form.inline method="post" action={ "/course-signups/" (s.id) "/enrol" } {
+                                                    input type="hidden" name="_csrf" value=(csrf);
+                                                    input type="hidden" name="resident_id" value=(r.id);
+                                                    button.btn.btn-small.btn-primary type="submit" { (t(lang, "learning.signup_enrol")) }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                section.panel {
+                    h2 { (t(lang, "learning.signup_decline")) }
+                    form.form method="post" action={ "/course-signups/" (s.id) "/decline" } {
+                        input type="hidden" name="_csrf" value=(csrf);
+                        (layout::field(lang, "reason", "learning.decline_reason", "text", "", None, Some("off")))
+                        p.hint { (t(lang, "learning.decline_hint")) }
+                        div.form-actions { button.btn.btn-danger type="submit" { (t(lang, "learning.signup_decline_button")) } }
+                    }
+                }
+            }
+        }
+        p.actions.no-print { a.btn href={ "/courses/" (k.id) "#signups" } { (t(lang, "learning.back_to_course")) } }
+    };
+    let mut cr = crumbs(lang);
+    cr.push((k.name.clone(), Some(format!("/courses/{}", k.id))));
+    Ok(layout::page(
+        ctx,
+        &format!("{} · {}", t(lang, "learning.signup_request"), s.name),
+        &cr,
+        None,
+        body,
+    ))
+}
+
+/// Shows the full phone once, and records who looked and why.
+async fn signup_reveal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (s, k) = load_signup(&state, &ctx, id).await?;
+    let reason = clip(pairs_get(&pairs, "reason"), 200);
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    k.community_id,
+                    "course_signup.reveal",
+                    "course_signup",
+                    s.id,
+                    json!({"fields": ["phone"], "reason": reason}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    render_signup(&state, &ctx, id, None, true).await
+}
+
+/// Matches a request to a registry resident and enrols them as any enrolment: a seat while
+/// there are seats, the waiting list after. Returns the enrolment's status.
+pub async fn enrol_signup(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    resident_id: i64,
+) -> Result<EnrolmentStatus, AppError> {
+    let (s, k) = load_signup(state, ctx, id).await?;
+    if s.status != "pending" {
+        return Err(AppError::Conflict {
+            code: "learning_signup_handled",
+            field: None,
+        });
+    }
+    let r = load_resident(state, ctx, resident_id, "resident_id").await?;
+    let on = day_text(today(ctx));
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let user = ctx2.caller.as_ref().map(|u| u.user.id);
+            let (eid, status) = store::enrol_signup(c, &s, &k, r.id, &on, user, ctx2.now)?;
+            audit::append(
+                c,
+                &ctx2.audit_event(
+                    k.community_id,
+                    "enrolment.create",
+                    "enrolment",
+                    eid,
+                    json!({"course_id": k.id, "resident_id": r.id, "status": status.as_str(), "via": "self", "signup_id": s.id}),
+                ),
+            )?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    k.community_id,
+                    "course_signup.enrol",
+                    "course_signup",
+                    s.id,
+                    Some(json!({"status": "pending"})),
+                    json!({"status": "enrolled", "resident_id": r.id, "enrolment_id": eid, "enrolment_status": status.as_str()}),
+                ),
+            )?;
+            Ok::<_, AppError>(status)
+        })
+        .await
+}
+
+pub async fn decline_signup(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    let (s, k) = load_signup(state, ctx, id).await?;
+    let reason = rules::decline_reason(reason).map_err(|e| AppError::invalid(e.code, e.field))?;
+    let ctx2 = ctx.clone();
+    state
+        .db
+        .write(move |c| {
+            let user = ctx2.caller.as_ref().map(|u| u.user.id);
+            store::decline_signup(c, &s, &reason, user, ctx2.now)?;
+            audit::append(
+                c,
+                &ctx2.audit_change(
+                    k.community_id,
+                    "course_signup.decline",
+                    "course_signup",
+                    s.id,
+                    Some(json!({"status": "pending"})),
+                    json!({"status": "declined", "reason": reason}),
+                ),
+            )?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+async fn signup_enrol_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (s, _) = load_signup(&state, &ctx, id).await?;
+    let rid = pairs_get(&pairs, "resident_id")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let r = enrol_signup(&state, &ctx, id, rid)
+        .await
+        .map(|st| match st {
+            EnrolmentStatus::Waitlisted => "learning.flash_signup_waitlisted",
+            _ => "learning.flash_signup_enrolled",
+        });
+    match r {
+        Ok(key) => Ok(redirect_with_flash(
+            &format!("/courses/{}#signups", s.course_id),
+            true,
+            key,
+        )),
+        Err(e) => back_with(&format!("/course-signups/{id}"), Err(e)),
+    }
+}
+
+async fn signup_decline_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (s, _) = load_signup(&state, &ctx, id).await?;
+    let reason = pairs_get(&pairs, "reason").unwrap_or_default();
+    match decline_signup(&state, &ctx, id, &reason).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/courses/{}#signups", s.course_id),
+            true,
+            "learning.flash_signup_declined",
+        )),
+        Err(e) => back_with(&format!("/course-signups/{id}"), Err(e)),
+    }
+}
+
 pub fn routes(t: Table) -> Table {
     let view = Policy::Signed(Action::ViewLearning);
     let manage = Policy::Signed(Action::ManageLearning);
@@ -1519,6 +2072,43 @@ pub fn routes(t: Table) -> Table {
         .page(Method::GET, "/venues", view, venues_page)
         .page(Method::POST, "/venues", manage, venue_submit)
         .page(Method::GET, "/public/courses", Policy::Public, catalogue)
+        .page(
+            Method::GET,
+            "/public/courses/{id}/signup",
+            Policy::Public,
+            public_signup_page,
+        )
+        .page(
+            Method::POST,
+            "/public/courses/{id}/signup",
+            Policy::Public,
+            public_signup_submit,
+        )
+        .page(
+            Method::GET,
+            "/public/courses/{id}/signup/done",
+            Policy::Public,
+            public_signup_done,
+        )
+        .page(Method::GET, "/course-signups/{id}", view, signup_page)
+        .page(
+            Method::POST,
+            "/course-signups/{id}/enrol",
+            manage,
+            signup_enrol_submit,
+        )
+        .page(
+            Method::POST,
+            "/course-signups/{id}/decline",
+            manage,
+            signup_decline_submit,
+        )
+        .page(
+            Method::POST,
+            "/course-signups/{id}/reveal",
+            manage,
+            signup_reveal,
+        )
 }
 
 /// This module's part of the worker's home page: follow-ups of placements due this week.

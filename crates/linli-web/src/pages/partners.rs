@@ -3,8 +3,8 @@
 //! resources, projects). A liaison sees and acts for its own unit only: another unit's records
 //! answer 404. The operations are shared with the JSON API.
 
-use crate::AppState;
 pub use super::today;
+use crate::AppState;
 use crate::auth::Caller;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
@@ -12,8 +12,8 @@ use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::Method;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use linli_core::partners::{
@@ -26,7 +26,6 @@ use linli_store::partners::{self as store, ActivityInput, AgreementInput, NeedIn
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
-
 
 /// `Some(unit)` when the caller acts only as a partner liaison (no staff grant): what it may
 /// see narrows to that unit; a liaison whose grant names no unit sees none.
@@ -253,10 +252,13 @@ pub struct ActivityDraft {
     pub residents_served: Option<String>,
 }
 
+/// Records what a unit delivered, with photos of it if any (checked and re-encoded like issue
+/// photos: no EXIF, no location; all refused if one is not a photo).
 pub async fn record_activity(
     state: &AppState,
     ctx: &Ctx,
     d: ActivityDraft,
+    photos: Vec<Vec<u8>>,
 ) -> Result<i64, AppError> {
     let caller = ctx.caller()?.clone();
     let cid = community(&caller)?;
@@ -282,6 +284,17 @@ pub async fn record_activity(
         Some(h) => Some((h * 10.0).round() as i64),
         None => None,
     };
+    if photos.len() > super::affairs::PHOTOS_PER_REPORT {
+        return Err(AppError::invalid("photo_too_many", "photos"));
+    }
+    let photos = tokio::task::spawn_blocking(move || {
+        photos
+            .iter()
+            .map(|p| super::affairs::sanitize_photo(p))
+            .collect::<Result<Vec<_>, AppError>>()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("photo task failed: {e}")))??;
     let input = ActivityInput {
         partner_id: p.id,
         kind: kind.as_str().into(),
@@ -297,6 +310,10 @@ pub async fn record_activity(
         .db
         .write(move |c| {
             let id = store::add_activity(c, cid, &input, Some(caller.user.id), ctx2.now)?;
+            let n_photos = photos.len();
+            for (bytes, w, h) in photos {
+                store::add_activity_photo(c, cid, id, input.partner_id, w, h, bytes, ctx2.now)?;
+            }
             audit::append(
                 c,
                 &ctx2.audit_event(
@@ -304,7 +321,7 @@ pub async fn record_activity(
                     "partner.activity",
                     "partner",
                     input.partner_id,
-                    json!({"activity_id": id, "kind": input.kind, "on": input.on}),
+                    json!({"activity_id": id, "kind": input.kind, "on": input.on, "photos": n_photos}),
                 ),
             )?;
             Ok::<_, AppError>(id)
@@ -752,13 +769,14 @@ async fn detail(
     let cid = p.community_id;
     let today = today(&ctx);
     let year = today.year();
-    let (agreements, acts, res) = state
+    let (agreements, acts, res, shots) = state
         .db
         .read(move |c| {
             Ok::<_, AppError>((
                 store::agreements_of(c, id)?,
                 store::activities(c, cid, year, Some(id))?,
                 store::resources(c, cid, Some(id))?,
+                store::activity_photos(c, cid, year, Some(id))?,
             ))
         })
         .await?;
@@ -815,11 +833,10 @@ async fn detail(
         }
         section.panel {
             h2 { (tf(lang, "partners.activities_year", &[("year", &year.to_string())])) }
-            (activity_table(lang, &acts, false))
+            (activity_table(lang, &acts, &shots, false))
             @if act {
                 h3 { (t(lang, "partners.record_activity")) }
-                form.form method="post" action={ "/partners/" (p.id) "/activities" } {
-                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                form.form #activity-form method="post" enctype="multipart/form-data" action={ "/partners/" (p.id) "/activities?_csrf=" (caller.csrf_token) } {
                     div.grid2 {
                         (layout::select(lang, "kind", "partners.activity_kind", &activity_options(), "health_lecture", None))
                         (layout::field(lang, "on", "partners.on", "date", &fmt(today), None, None))
@@ -827,6 +844,16 @@ async fn detail(
                         (layout::field(lang, "participants", "partners.participants", "number", "", None, None))
                         (layout::field(lang, "hours", "partners.hours", "text", "", None, Some("off")))
                         (layout::field(lang, "note", "partners.note", "text", "", None, Some("off")))
+                    }
+                    div.field {
+                        label for="residents_served" { (t(lang, "partners.residents_served")) }
+                        input #residents_served name="residents_served" type="text" autocomplete="off" maxlength="500";
+                        p.hint { (t(lang, "partners.residents_served_hint")) }
+                    }
+                    div.field {
+                        label for="activity-photos" { (t(lang, "partners.activity_photos")) }
+                        input #activity-photos type="file" name="photos" accept="image/jpeg,image/png" multiple;
+                        p.hint { (t(lang, "partners.activity_photos_hint")) }
                     }
                     div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "partners.record")) } }
                 }
@@ -853,7 +880,14 @@ async fn detail(
     Ok(layout::page(&ctx, &p.name, &crumbs, None, body))
 }
 
-fn activity_table(lang: Lang, acts: &[store::Activity], with_unit: bool) -> Markup {
+/// The activities of a year; under each, who it served and thumbnails of its photos (each
+/// opens the full picture).
+fn activity_table(
+    lang: Lang,
+    acts: &[store::Activity],
+    photos: &[store::ActivityPhotoMeta],
+    with_unit: bool,
+) -> Markup {
     html! {
         @if acts.is_empty() { p.hint { (t(lang, "partners.no_activities")) } } @else {
             table.table {
@@ -870,13 +904,37 @@ fn activity_table(lang: Lang, acts: &[store::Activity], with_unit: bool) -> Mark
                             td { (a.place) }
                             td.num { (a.participants.map(|n| n.to_string()).unwrap_or_default()) }
                             td.num { (a.hours_tenths.map(|h| format!("{:.1}", h as f64 / 10.0)).unwrap_or_default()) }
-                            td { (a.note) }
+                            td {
+                                (a.note)
+                                @if !a.residents_served.is_empty() {
+                                    br; span.hint { (t(lang, "partners.residents_served")) "：" (a.residents_served) }
+                                }
+                                @let shots: Vec<&store::ActivityPhotoMeta> = photos.iter().filter(|p| p.activity_id == a.id).collect();
+                                @if !shots.is_empty() {
+                                    div.activity-photos {
+                                        @for p in shots {
+                                            @let src = format!("/partners/{}/photos/{}", a.partner_id, p.id);
+                                            a href=(src) target="_blank" {
+                                                img src=(src) alt=(t(lang, "partners.activity_photo_alt")) width="96" height=(thumb_height(p)) loading="lazy";
+                                            } " "
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
     }
+}
+
+/// The height of a 96-pixel-wide thumbnail keeping the photo's proportions.
+fn thumb_height(p: &store::ActivityPhotoMeta) -> i64 {
+    if p.width <= 0 {
+        return 72;
+    }
+    (96 * p.height / p.width).clamp(16, 192)
 }
 
 async fn agreement_submit(
@@ -916,12 +974,37 @@ async fn agreement_submit(
     }
 }
 
+/// The activity form is multipart (photos of the activity may come with it).
 async fn activity_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    mut form: Multipart,
 ) -> Result<Response, AppError> {
+    let (mut pairs, mut photos) = (Vec::new(), Vec::new());
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest("multipart_bad"))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photos" {
+            let named = field.file_name().is_some_and(|n| !n.is_empty());
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+            if named && !bytes.is_empty() {
+                photos.push(bytes.to_vec());
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+            pairs.push((name, text));
+        }
+    }
     let g = |k| pairs_get(&pairs, k);
     let hours = g("hours").map(|h| {
         h.parse::<f64>()
@@ -946,9 +1029,9 @@ async fn activity_submit(
         hours,
         note: g("note"),
         place: g("place"),
-        residents_served: None,
+        residents_served: g("residents_served"),
     };
-    match record_activity(&state, &ctx, d).await {
+    match record_activity(&state, &ctx, d, photos).await {
         Ok(_) => Ok(redirect_with_flash(&back, true, "partners.flash.activity")),
         Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
             &back,
@@ -957,6 +1040,30 @@ async fn activity_submit(
         )),
         Err(e) => Err(e),
     }
+}
+
+/// A photo of an activity: staff and the unit's own liaison only (404 for anyone else).
+async fn activity_photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, pid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let p = load_partner(&state, &ctx, id).await?;
+    let ph = state
+        .db
+        .read(move |c| store::get_activity_photo(c, pid))
+        .await?;
+    if ph.partner_id != p.id || ph.community_id != p.community_id {
+        return Err(AppError::NotFound);
+    }
+    let mut res = ph.bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(res)
 }
 
 async fn resource_submit(
@@ -1091,9 +1198,14 @@ async fn activities_page(
         return Err(AppError::NotFound);
     }
     let unit = only.flatten();
-    let mut acts = state
+    let (mut acts, shots) = state
         .db
-        .read(move |c| store::activities(c, cid, year, unit))
+        .read(move |c| {
+            Ok::<_, AppError>((
+                store::activities(c, cid, year, unit)?,
+                store::activity_photos(c, cid, year, unit)?,
+            ))
+        })
         .await?;
     let kind = q.kind.as_deref().and_then(ActivityKind::parse);
     if let Some(k) = kind {
@@ -1109,7 +1221,7 @@ async fn activities_page(
             }
         }
         p { (tf(lang, "partners.activities_count", &[("n", &acts.len().to_string())])) }
-        (activity_table(lang, &acts, true))
+        (activity_table(lang, &acts, &shots, true))
     };
     let crumbs = [(t(lang, "partners.title"), Some("/partners".to_string()))];
     Ok(layout::page(
@@ -1676,11 +1788,12 @@ pub fn routes(t: Table) -> Table {
             manage,
             agreement_submit,
         )
+        .upload("/partners/{id}/activities", act, activity_submit)
         .page(
-            Method::POST,
-            "/partners/{id}/activities",
-            act,
-            activity_submit,
+            Method::GET,
+            "/partners/{id}/photos/{pid}",
+            view,
+            activity_photo,
         )
         .page(
             Method::POST,

@@ -3,8 +3,8 @@
 //! shows how far it has got and what was given. Visits to households with a case file land on
 //! the case's timeline too.
 
+use super::{place_at, today};
 use crate::AppState;
-use super::{today, place_at};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -22,8 +22,6 @@ use linli_store::{audit, registry};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
-
-
 
 /// A plan of the caller's community (404 for another community's).
 async fn load_plan(state: &AppState, ctx: &Ctx, id: i64) -> Result<Plan, AppError> {

@@ -10,6 +10,9 @@ both_engines!(
     a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion,
     the_indicators_on_a_small_scenario_match_a_count_by_hand,
     a_placement_is_followed_up_and_due_calls_reach_the_home_page,
+    a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_its_reason,
+    another_communitys_staff_cannot_see_or_handle_a_sign_up_request,
+    a_worker_edits_a_job_seeker_and_closes_a_filled_opening,
 );
 
 async fn resident(app: &TestApp, name: &'static str) -> i64 {
@@ -382,5 +385,423 @@ async fn a_placement_is_followed_up_and_due_calls_reach_the_home_page(engine: En
         app.audit_actions()
             .await
             .contains(&"followup.create".to_string())
+    );
+}
+
+/// A course still open in the public catalogue (today is 2026-11-27).
+async fn open_course(app: &TestApp, token: &str, name: &str, capacity: i64, listed: bool) -> i64 {
+    post(app, token, "/api/v1/courses", json!({"name": name, "category": "vocational_training",
+        "starts_on": "2026-12-01", "ends_on": "2027-01-31", "capacity": capacity, "listed": listed}))
+    .await["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Sends the public form as a visitor without an account would.
+async fn sign_up(
+    app: &TestApp,
+    course: i64,
+    name: &str,
+    phone: &str,
+    address: &str,
+) -> reqwest::Response {
+    app.browser()
+        .post_form(
+            &format!("/public/courses/{course}/signup"),
+            &[
+                ("name", name),
+                ("phone", phone),
+                ("address", address),
+                ("note", ""),
+            ],
+        )
+        .await
+}
+
+async fn signup_of(app: &TestApp, name: &'static str) -> i64 {
+    app.db
+        .read(move |c| {
+            c.count(
+                "SELECT id FROM course_signups WHERE name = ?",
+                linli_store::params![name],
+            )
+        })
+        .await
+        .unwrap()
+}
+
+async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_its_reason(
+    engine: Engine,
+) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let w = app.token("wangge1").await;
+    let k = open_course(&app, &w, "家政服务培训班", 1, true).await;
+    let hidden = open_course(&app, &w, "内部党课", 10, false).await;
+    // The catalogue offers the form; an unlisted course has none.
+    let mut visitor = app.browser();
+    let (status, html) = visitor.get_text("/public/courses").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("/public/courses/{k}/signup")) && html.contains("我要报名"));
+    let (status, form) = visitor
+        .get_text(&format!("/public/courses/{k}/signup"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("家政服务培训班") && form.contains("联系电话"));
+    assert_eq!(
+        visitor
+            .get(&format!("/public/courses/{hidden}/signup"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // A mistyped phone: refused beside the field, with what was typed kept.
+    let res = sign_up(&app, k, "夏胜林", "1381234567", "3号楼2单元").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("请填写正确的手机号") && html.contains("value=\"3号楼2单元\""));
+    // Three requests; the first sent twice (a double tap) is stored once.
+    for (name, phone) in [
+        ("夏胜林", "138 1234 5678"),
+        ("夏胜林", "13812345678"),
+        ("米丽芳", "13900001111"),
+        ("王某某", "13700002222"),
+    ] {
+        let res = sign_up(&app, k, name, phone, "3号楼2单元").await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let (_, done) = visitor
+            .get_text(&crate::support::Browser::location(&res))
+            .await;
+        assert!(done.contains("社区工作人员会与您联系确认"), "{done}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM course_signups").await, 3);
+    // A request enrols nobody by itself, and its phone is in no audit record.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM enrolments WHERE via = 'self'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%13812345678%'")
+            .await,
+        0
+    );
+    // Staff see the count on the course list and the requests, phones masked, on the course.
+    let mut b = app.signed_in("wangge1").await;
+    let (_, list) = b.get_text("/courses?year=2026").await;
+    assert!(list.contains("3 条报名申请待处理"), "{list}");
+    let (_, page) = b.get_text(&format!("/courses/{k}")).await;
+    assert!(page.contains("居民自助报名申请") && page.contains("138****5678"));
+    assert!(!page.contains("13812345678") && !page.contains("13900001111"));
+    // Matching: the request's page finds 夏胜林 in the registry by the name given.
+    let (sx, sm, sw) = (
+        signup_of(&app, "夏胜林").await,
+        signup_of(&app, "米丽芳").await,
+        signup_of(&app, "王某某").await,
+    );
+    let xia = resident(&app, "夏胜林").await;
+    let mi = resident(&app, "米丽芳").await;
+    let (status, page) = b.get_text(&format!("/course-signups/{sx}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("name=\"resident_id\" value=\"{xia}\"")),
+        "{page}"
+    );
+    assert!(!page.contains("13812345678"));
+    let csrf = b.csrf().await;
+    let res = b
+        .post_form(
+            &format!("/course-signups/{sx}/enrol"),
+            &[("_csrf", &csrf), ("resident_id", &xia.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // One seat: the second applicant goes to the waiting list, as any enrolment would.
+    let res = b
+        .post_form(
+            &format!("/course-signups/{sm}/enrol"),
+            &[("_csrf", &csrf), ("resident_id", &mi.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, c) = app
+        .api(&w, Method::GET, &format!("/api/v1/courses/{k}"), None)
+        .await;
+    assert_eq!(
+        (c["enrolled"].as_i64(), c["waitlisted"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM enrolments WHERE via = 'self'")
+            .await,
+        2
+    );
+    // A handled request cannot enrol anyone again.
+    let res = b
+        .post_form(
+            &format!("/course-signups/{sx}/enrol"),
+            &[("_csrf", &csrf), ("resident_id", &mi.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM enrolments WHERE via = 'self'")
+            .await,
+        2
+    );
+    // Declining needs a reason, and keeps it.
+    let res = b
+        .post_form(
+            &format!("/course-signups/{sw}/decline"),
+            &[("_csrf", &csrf), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM course_signups WHERE status = 'pending'")
+            .await,
+        1
+    );
+    let res = b
+        .post_form(
+            &format!("/course-signups/{sw}/decline"),
+            &[("_csrf", &csrf), ("reason", "不是本社区居民")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = b.get_text(&format!("/courses/{k}")).await;
+    assert!(page.contains("不是本社区居民") && page.contains("未通过") && page.contains("候补"));
+    let (_, list) = b.get_text("/courses?year=2026").await;
+    assert!(!list.contains("条报名申请待处理"));
+    // Revealing the phone shows it once and is recorded.
+    let res = b
+        .post_form(&format!("/course-signups/{sx}/reveal"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("13812345678"));
+    let actions = app.audit_actions().await;
+    for a in [
+        "course_signup.create",
+        "course_signup.enrol",
+        "course_signup.decline",
+        "course_signup.reveal",
+    ] {
+        assert!(actions.contains(&a.to_string()), "{a} audited: {actions:?}");
+    }
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "course_signup.create")
+            .count(),
+        3
+    );
+}
+
+async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let w = app.token("wangge1").await;
+    let k = open_course(&app, &w, "电脑操作培训班", 30, true).await;
+    let res = sign_up(&app, k, "夏胜林", "13812345678", "3号楼2单元").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let s = signup_of(&app, "夏胜林").await;
+    // A second community on the same deployment, with its own admin.
+    let hash = app
+        .db
+        .read(|c| {
+            c.query_one(
+                "SELECT password_hash FROM users WHERE username = 'admin'",
+                linli_store::params![],
+            )?
+            .text(0)
+        })
+        .await
+        .unwrap();
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        linli_store::setup::init_community(
+            &db,
+            "东风社区",
+            "dongfeng",
+            &hash,
+            crate::support::start_time(),
+        )
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let mut other = app.signed_in("dongfeng").await;
+    assert_eq!(
+        other.get(&format!("/course-signups/{s}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get(&format!("/courses/{k}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let csrf = other.csrf().await;
+    let xia = resident(&app, "夏胜林").await.to_string();
+    let res = other
+        .post_form(
+            &format!("/course-signups/{s}/enrol"),
+            &[("_csrf", &csrf), ("resident_id", &xia)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = other
+        .post_form(
+            &format!("/course-signups/{s}/decline"),
+            &[("_csrf", &csrf), ("reason", "试试")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM course_signups WHERE status = 'pending'")
+            .await,
+        1
+    );
+    // A resident's account handles nothing either.
+    let mut jumin = app.signed_in("jumin").await;
+    assert_eq!(
+        jumin.get(&format!("/course-signups/{s}")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut b = app.signed_in("wangge1").await;
+    let csrf = b.csrf().await;
+    let yang = resident(&app, "杨静").await.to_string();
+    let res = b
+        .post_form(
+            "/employment/seekers",
+            &[
+                ("_csrf", &csrf),
+                ("resident_id", &yang),
+                ("skills", "电脑"),
+                ("wishes", "文员"),
+                ("hours", "full_time"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let seeker = crate::support::Browser::location(&res);
+    assert!(seeker.starts_with("/employment/seekers/"), "{seeker}");
+    let res = b
+        .post_form(
+            "/employment/openings",
+            &[
+                ("_csrf", &csrf),
+                ("employer", "惠民便利店"),
+                ("job", "收银员"),
+                ("requirements", "收银"),
+                ("hours", "full_time"),
+                ("slots", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let opening = app
+        .count("SELECT id FROM openings WHERE employer = '惠民便利店'")
+        .await;
+    // Edit: she learnt cashiering and can only work part-time nearby; a bad distance changes nothing.
+    let res = b
+        .post_form(
+            &seeker,
+            &[
+                ("_csrf", &csrf),
+                ("skills", "电脑、收银"),
+                ("wishes", "收银员"),
+                ("hours", "full_time"),
+                ("max_km", "很远"),
+                ("status", "seeking"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM job_seekers WHERE skills = '电脑'")
+            .await,
+        1
+    );
+    let res = b
+        .post_form(
+            &seeker,
+            &[
+                ("_csrf", &csrf),
+                ("skills", "电脑、收银"),
+                ("wishes", "收银员"),
+                ("hours", "full_time"),
+                ("max_km", "5"),
+                ("status", "seeking"),
+                ("note", "下午接孩子"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = b.get_text(&seeker).await;
+    assert!(page.contains("电脑、收银") && page.contains("5 km") && page.contains("下午接孩子"));
+    // The opening is suggested with the new skill met.
+    assert!(
+        page.contains("惠民便利店") && page.contains("会收银"),
+        "{page}"
+    );
+    // Closing the opening takes it off the board and out of the suggestions; twice is refused.
+    let path = format!("/employment/openings/{opening}/close");
+    let res = b.post_form(&path, &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, board) = b.get_text("/employment").await;
+    assert!(
+        !board.contains("惠民便利店"),
+        "a closed opening leaves the board"
+    );
+    let (_, page) = b.get_text(&seeker).await;
+    assert!(!page.contains("惠民便利店"));
+    let res = b.post_form(&path, &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().unwrap().contains("employment_opening_closed"))
+    );
+    // Pausing the search is an edit too.
+    let res = b
+        .post_form(
+            &seeker,
+            &[
+                ("_csrf", &csrf),
+                ("skills", "电脑、收银"),
+                ("hours", "part_time"),
+                ("status", "paused"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM job_seekers WHERE status = 'paused' AND hours = 'part_time'"
+        )
+        .await,
+        1
+    );
+    let actions = app.audit_actions().await;
+    assert_eq!(
+        actions.iter().filter(|a| *a == "seeker.update").count(),
+        2,
+        "the refused edit is not audited"
+    );
+    assert_eq!(actions.iter().filter(|a| *a == "opening.close").count(), 1);
+    // A building head may look at nothing here, let alone close an opening.
+    let mut head = app.signed_in("louzhang").await;
+    let hc = head.csrf().await;
+    assert_eq!(
+        head.post_form(&path, &[("_csrf", &hc)]).await.status(),
+        StatusCode::FORBIDDEN
     );
 }

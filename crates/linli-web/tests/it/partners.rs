@@ -13,6 +13,9 @@ both_engines!(
     the_public_progress_page_shows_no_phone_and_no_name,
     categories_and_their_deadlines_are_configured_per_community,
     an_issue_in_a_building_reaches_its_building_head_and_no_other,
+    activity_photos_lose_their_exif_and_stay_with_the_unit,
+    the_issues_page_edits_categories_and_their_deadlines,
+    the_demo_year_of_issues_gives_believable_rates,
 );
 
 async fn partner(app: &TestApp, token: &str, name: &str, kind: &str) -> i64 {
@@ -892,4 +895,352 @@ async fn an_issue_in_a_building_reaches_its_building_head_and_no_other(engine: E
         (got["respond_by"].as_str(), got["resolve_by"].as_str()),
         (Some("2026-11-27"), Some("2026-11-30"))
     );
+}
+
+/// Posts the activity form of `partner_id` as `b`, a signed-in browser, with `photo` if any.
+async fn post_activity(
+    b: &mut crate::support::Browser,
+    partner_id: i64,
+    note: &str,
+    photo: Option<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    let csrf = b.csrf().await;
+    let cookie = b
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut form = reqwest::multipart::Form::new()
+        .text("kind", "health_lecture")
+        .text("on", "2026-11-20")
+        .text("place", "社区党校教室")
+        .text("participants", "38")
+        .text("note", note.to_string())
+        .text("residents_served", "3号楼独居老人12户");
+    if let Some((name, bytes)) = photo {
+        form = form.part(
+            "photos",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    let res = b
+        .http
+        .post(format!(
+            "{}/partners/{partner_id}/activities?_csrf={csrf}",
+            b.base
+        ))
+        .header("cookie", cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    // Keep the flash the page shows next, as a browser would.
+    for v in res.headers().get_all("set-cookie") {
+        let pair = v.to_str().unwrap().split(';').next().unwrap();
+        if let Some((k, val)) = pair.split_once('=') {
+            b.cookies.retain(|(n, _)| n != k);
+            if !val.is_empty() {
+                b.cookies.push((k.to_string(), val.to_string()));
+            }
+        }
+    }
+    res
+}
+
+async fn activity_photos_lose_their_exif_and_stay_with_the_unit(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let clinic = partner(&app, &admin, "绿苑社区医疗服务站", "hospital").await;
+    let bureau = partner(&app, &admin, "东安区建设局", "government").await;
+    liaison(&app, &admin, "liuyisheng", clinic).await;
+    liaison(&app, &admin, "sunlixin", bureau).await;
+    let mut doctor = app.signed_in("liuyisheng").await;
+    // Not a photo: the whole activity is refused, nothing is recorded.
+    let res = post_activity(
+        &mut doctor,
+        clinic,
+        "冬季养生讲座",
+        Some(("slides.jpg", b"%PDF-1.4 not an image".to_vec())),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM partner_activities").await,
+        0,
+        "a refused photo records no activity"
+    );
+    let (_, page) = doctor.get_text(&format!("/partners/{clinic}")).await;
+    assert!(
+        page.contains("只能上传 JPG 或 PNG"),
+        "the liaison is told why"
+    );
+    let original = jpeg_with_exif();
+    assert!(original.windows(11).any(|w| w == b"GPSLatitude"));
+    let res = post_activity(
+        &mut doctor,
+        clinic,
+        "冬季养生讲座",
+        Some(("IMG_0420.jpg", original)),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let photo_id = app
+        .count("SELECT MAX(id) FROM partner_activity_photos")
+        .await;
+    assert!(photo_id > 0, "the photo is kept");
+    let src = format!("/partners/{clinic}/photos/{photo_id}");
+    // The unit's page and the activities list show who was served and the thumbnail.
+    let (_, page) = doctor.get_text(&format!("/partners/{clinic}")).await;
+    assert!(page.contains("3号楼独居老人12户"));
+    assert!(page.contains(&src), "the liaison sees its thumbnail");
+    let mut staff = app.signed_in("admin").await;
+    let (_, list) = staff.get_text("/partners/activities?year=2026").await;
+    assert!(list.contains("冬季养生讲座") && list.contains(&src));
+    let res = staff.get(&src).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let stored = res.bytes().await.unwrap();
+    assert_eq!(&stored[..2], &[0xFF, 0xD8]);
+    assert!(!stored.windows(4).any(|w| w == b"Exif"), "no EXIF survives");
+    assert!(
+        !stored.windows(11).any(|w| w == b"GPSLatitude"),
+        "no location survives"
+    );
+    let back = image::load_from_memory(&stored).unwrap();
+    assert_eq!((back.width(), back.height()), (64, 48));
+    // Another unit's liaison: the photo does not exist, under either unit's address.
+    let mut other = app.signed_in("sunlixin").await;
+    assert_eq!(other.get(&src).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        other
+            .get(&format!("/partners/{bureau}/photos/{photo_id}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let (_, own_list) = other.get_text("/partners/activities?year=2026").await;
+    assert!(!own_list.contains(&src), "nor its thumbnail");
+    assert_eq!(
+        app.browser().get(&src).await.status(),
+        StatusCode::SEE_OTHER,
+        "photos are not public"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "partner.activity")
+    );
+}
+
+async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut b = app.signed_in("wangge1").await;
+    let (_, page) = b.get_text("/affairs").await;
+    assert!(page.contains("诉求类别与办理时限") && page.contains("name=\"code_6\""));
+    // The form as posted: road resolved within 10 days, noise no longer ticked, heating added.
+    let csrf = b.csrf().await;
+    let mut form: Vec<(String, String)> = vec![("_csrf".into(), csrf)];
+    let defaults = [
+        ("road", "道路", "1", "10"),
+        ("lighting", "照明", "1", "5"),
+        ("sanitation", "环境卫生", "1", "3"),
+        ("greening", "绿化", "1", "13"),
+        ("noise", "噪音", "1", "3"),
+        ("safety", "安全隐患", "0", "1"),
+        ("other", "其他诉求", "1", "13"),
+    ];
+    for (i, (code, name, respond, resolve)) in defaults.iter().enumerate() {
+        form.push((format!("code_{i}"), code.to_string()));
+        form.push((format!("name_{i}"), name.to_string()));
+        form.push((format!("respond_{i}"), respond.to_string()));
+        form.push((format!("resolve_{i}"), resolve.to_string()));
+        if *code != "noise" {
+            form.push((format!("active_{i}"), "1".into()));
+        }
+    }
+    let with_new = |code: &str, respond: &str, resolve: &str| {
+        let mut f = form.clone();
+        f.extend([
+            ("code_new".to_string(), code.to_string()),
+            ("name_new".to_string(), "供暖".to_string()),
+            ("respond_new".to_string(), respond.to_string()),
+            ("resolve_new".to_string(), resolve.to_string()),
+        ]);
+        f
+    };
+    // Resolving sooner than responding is refused, and nothing changes.
+    let bad = with_new("heating", "3", "1");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = b.post_form("/affairs/categories", &bad).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = b.get_text("/affairs").await;
+    assert!(
+        page.contains("办结时限不少于响应时限"),
+        "the worker is told why"
+    );
+    let worker = app.token("wangge1").await;
+    let (_, cats) = app
+        .api(&worker, Method::GET, "/api/v1/affair-categories", None)
+        .await;
+    assert_eq!(cats["total"], 7);
+    let good = with_new("Heating", "0", "1");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = b.post_form("/affairs/categories", &good).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = b.get_text("/affairs").await;
+    assert!(page.contains("诉求类别已保存"));
+    let (_, cats) = app
+        .api(&worker, Method::GET, "/api/v1/affair-categories", None)
+        .await;
+    let codes: Vec<&str> = cats["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "road",
+            "lighting",
+            "sanitation",
+            "greening",
+            "safety",
+            "other",
+            "heating"
+        ]
+    );
+    assert_eq!(cats["items"][0]["resolve_days"], 10);
+    // A road issue reported on Friday 2026-11-27 is now due ten working days later.
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/affairs",
+            Some(json!({"category": "road", "description": "井盖松动"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, got) = app
+        .api(
+            &worker,
+            Method::GET,
+            &format!("/api/v1/affairs/{}", body["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(got["resolve_by"], "2026-12-11");
+    let (status, _) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/affairs",
+            Some(json!({"category": "noise", "description": "夜里施工噪音"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "noise takes no new reports"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "affair.categories")
+    );
+    // A partner liaison does not edit the community's categories.
+    let admin = app.token("admin").await;
+    let clinic = partner(&app, &admin, "绿苑社区医疗服务站", "hospital").await;
+    liaison(&app, &admin, "liuyisheng", clinic).await;
+    let mut l = app.signed_in("liuyisheng").await;
+    let (_, page) = l.get_text("/affairs").await;
+    assert!(!page.contains("categories-form"));
+    let mut good = good;
+    let theirs = l.csrf().await;
+    good[0] = ("_csrf", theirs.as_str());
+    let res = l.post_form("/affairs/categories", &good).await;
+    assert!(
+        res.status() == StatusCode::FORBIDDEN || res.status() == StatusCode::NOT_FOUND,
+        "{}",
+        res.status()
+    );
+}
+
+async fn the_demo_year_of_issues_gives_believable_rates(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let community = app.place_id("community", "Xx社区").await;
+    app.db
+        .write(move |c| {
+            linli_store::partners::populate_demo(c, community, crate::support::start_time())
+        })
+        .await
+        .unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM affairs").await, 22);
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT category) FROM affairs")
+            .await,
+        7,
+        "every default category has issues"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT substr(reported_on, 1, 7)) FROM affairs")
+            .await,
+        11,
+        "spread over the year's months"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM affairs WHERE rating = 'dissatisfied'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM affair_events WHERE kind = 'rerouted' AND note <> ''")
+            .await,
+        3,
+        "re-routes carry their reason"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM affairs WHERE status IN ('assigned', 'in_progress') AND resolve_by < '2026-11-27'")
+            .await,
+        1,
+        "one overdue"
+    );
+    assert!(
+        app.count("SELECT COUNT(*) FROM affairs WHERE assignee_partner_id IS NOT NULL")
+            .await
+            >= 10,
+        "most go to partner units"
+    );
+    let mut b = app.signed_in("admin").await;
+    let (_, page) = b.get_text("/affairs").await;
+    for (pct, share) in [("86", "19"), ("77", "17")] {
+        assert!(
+            page.contains(&format!("{pct}<span class=\"stat-unit\">%</span>")),
+            "{pct}% expected"
+        );
+        assert!(page.contains(&format!("{share}/22")) || page.contains(&format!("{share} / 22")));
+    }
+    assert!(
+        page.contains("93<span class=\"stat-unit\">%</span>"),
+        "satisfaction 15 of 16"
+    );
+    // The alley story is intact: from report to the construction bureau's repair and rating.
+    let (_, alley) = app
+        .api(
+            &app.token("admin").await,
+            Method::GET,
+            "/api/v1/affairs?status=closed",
+            None,
+        )
+        .await;
+    assert!(alley.to_string().contains("巷路"));
 }
