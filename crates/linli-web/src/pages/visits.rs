@@ -33,6 +33,17 @@ async fn load_plan(state: &AppState, ctx: &Ctx, id: i64) -> Result<Plan, AppErro
     Ok(plan)
 }
 
+/// Changes to a closed plan are refused: its list is the record of what was done.
+fn refuse_if_closed(plan: &Plan) -> Option<Response> {
+    (plan.status != "open").then(|| {
+        redirect_with_flash(
+            &format!("/visits/{}", plan.id),
+            false,
+            "error.visit_plan_closed",
+        )
+    })
+}
+
 /// A household of a plan the caller may act on (404 outside their buildings).
 async fn load_target(
     state: &AppState,
@@ -700,12 +711,8 @@ async fn record_submit(
     let lang = ctx.lang();
     let plan = load_plan(&state, &ctx, id).await?;
     let target = load_target(&state, &ctx, &plan, tid, Action::ManageCases).await?;
-    if plan.status != "open" {
-        return Ok(redirect_with_flash(
-            &format!("/visits/{id}"),
-            false,
-            "error.visit_plan_closed",
-        ));
+    if let Some(refused) = refuse_if_closed(&plan) {
+        return Ok(refused);
     }
     let input = match visit_input(&f, today(&ctx)) {
         Ok(i) => i,
@@ -759,6 +766,9 @@ async fn remove_submit(
     Form(f): Form<RemoveForm>,
 ) -> Result<Response, AppError> {
     let plan = load_plan(&state, &ctx, id).await?;
+    if let Some(refused) = refuse_if_closed(&plan) {
+        return Ok(refused);
+    }
     let target = load_target(&state, &ctx, &plan, tid, Action::ManageCases).await?;
     // Taking a household off a list needs a reason: the list is what the street office audits.
     if f.reason.trim().is_empty() {
@@ -802,6 +812,9 @@ async fn teams_submit(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let plan = load_plan(&state, &ctx, id).await?;
+    if let Some(refused) = refuse_if_closed(&plan) {
+        return Ok(refused);
+    }
     let team: String = pairs_get(&pairs, "team").chars().take(60).collect();
     let mut ids = Vec::new();
     for (k, v) in &pairs {
@@ -860,11 +873,28 @@ async fn add_submit(
     Form(f): Form<AddForm>,
 ) -> Result<Response, AppError> {
     let plan = load_plan(&state, &ctx, id).await?;
+    if let Some(refused) = refuse_if_closed(&plan) {
+        return Ok(refused);
+    }
     let caller = ctx.caller()?.clone();
     let who = f.who.trim().to_string();
     let back = format!("/visits/{id}");
     if who.is_empty() {
         return Ok(redirect_with_flash(&back, false, "error.visit_who_missing"));
+    }
+    // A resident number (the digits in the resident page's address) names one person.
+    if let Ok(rid) = who.parse::<i64>() {
+        let found = state.db.read(move |c| registry::get(c, rid)).await.ok();
+        let allowed = match &found {
+            Some(r) if r.community_id == plan.community_id && r.status == "active" => {
+                caller.decide(Action::ManageCases, Some(&r.place_path)) == Decision::Allow
+            }
+            _ => false,
+        };
+        if !allowed {
+            return Ok(redirect_with_flash(&back, false, "error.visit_who_unknown"));
+        }
+        return add_one(&state, &ctx, &plan, rid, &back).await;
     }
     let filter = registry::Filter {
         community_id: plan.community_id,
@@ -881,10 +911,13 @@ async fn add_submit(
         .iter()
         .filter(|r| r.name == who || r.id.to_string() == who)
         .collect();
-    let chosen = match (exact.as_slice(), total) {
+    let only = (total == 1).then(|| rows.first()).flatten();
+    let chosen = match (exact.as_slice(), only) {
         ([one], _) => one.id,
-        ([], 1) => rows[0].id,
-        ([], 0) => return Ok(redirect_with_flash(&back, false, "error.visit_who_unknown")),
+        ([], Some(r)) => r.id,
+        ([], None) if total == 0 => {
+            return Ok(redirect_with_flash(&back, false, "error.visit_who_unknown"));
+        }
         _ => {
             return Ok(redirect_with_flash(
                 &back,
@@ -893,20 +926,32 @@ async fn add_submit(
             ));
         }
     };
+    add_one(&state, &ctx, &plan, chosen, &back).await
+}
+
+/// Puts one resident's household on a plan's list, once; audited.
+async fn add_one(
+    state: &AppState,
+    ctx: &Ctx,
+    plan: &Plan,
+    chosen: i64,
+    back: &str,
+) -> Result<Response, AppError> {
+    let (community, plan_id) = (plan.community_id, plan.id);
     let ctx2 = ctx.clone();
     let added = state
         .db
         .write(move |c| {
-            let added = store::add_target(c, plan.community_id, plan.id, chosen, ctx2.now)?;
+            let added = store::add_target(c, community, plan_id, chosen, ctx2.now)?;
             if let Some(tid) = added {
                 audit::append(
                     c,
                     &ctx2.audit_event(
-                        plan.community_id,
+                        community,
                         "visits.add",
                         "visit_target",
                         tid,
-                        json!({"resident_id": chosen, "plan_id": plan.id}),
+                        json!({"resident_id": chosen, "plan_id": plan_id}),
                     ),
                 )?;
             }
@@ -914,8 +959,8 @@ async fn add_submit(
         })
         .await?;
     Ok(match added {
-        Some(_) => redirect_with_flash(&back, true, "flash.visit_added"),
-        None => redirect_with_flash(&back, false, "error.visit_already_listed"),
+        Some(_) => redirect_with_flash(back, true, "flash.visit_added"),
+        None => redirect_with_flash(back, false, "error.visit_already_listed"),
     })
 }
 

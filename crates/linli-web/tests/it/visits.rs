@@ -200,8 +200,14 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
         .post_form(&add, &[("_csrf", &csrf), ("who", "陈玉兰")])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    b.post_form(&add, &[("_csrf", &csrf), ("who", "陈玉兰")])
-        .await;
+    // Again, by resident number: the household is on the list already.
+    let chen = resident(&app, "陈玉兰").await.to_string();
+    b.post_form(&add, &[("_csrf", &csrf), ("who", &chen)]).await;
+    let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
+    assert!(
+        html.contains("这一户已经在名单上了"),
+        "the number names the same person"
+    );
     let n = app
         .db
         .read(move |c| {
@@ -213,6 +219,17 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
         .await
         .unwrap();
     assert_eq!(n, 1);
+
+    // A closed plan's list is a record: nothing more is added.
+    let res = b
+        .post_form(&format!("/visits/{plan}/close"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form(&add, &[("_csrf", &csrf), ("who", "张君")])
+        .await;
+    let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
+    assert!(html.contains("不能再登记"), "the page says why");
+    assert!(!html.contains("张君"), "nothing added to a closed plan");
 }
 
 async fn a_building_head_sees_own_buildings_without_reasons_and_cannot_record(engine: Engine) {
