@@ -451,7 +451,38 @@ pub fn record_visit(
     } else {
         ("[]".to_string(), None)
     };
-    if visited {
+    // A visit recorded again (a correction) changes its help record instead of adding a second
+    // one; a visit corrected to "not at home" takes its help record off the case's timeline.
+    let earlier = c
+        .query_opt(
+            "SELECT help_record_id FROM visit_targets WHERE id = ?",
+            params![target.id],
+        )?
+        .map(|r| r.opt_int(0))
+        .transpose()?
+        .flatten();
+    if let Some(hid) = earlier {
+        if visited {
+            c.execute(
+                "UPDATE help_records SET given_on = ?, amount_fen = ?, items = ?, note = ?, participants = ? WHERE id = ?",
+                params![
+                    v.on.clone(),
+                    v.amount_fen,
+                    v.items_json.clone(),
+                    v.note.clone(),
+                    v.participants.clone(),
+                    hid
+                ],
+            )?;
+            help_id = Some(hid);
+        } else {
+            c.execute(
+                "UPDATE visit_targets SET help_record_id = NULL WHERE id = ?",
+                params![target.id],
+            )?;
+            c.execute("DELETE FROM help_records WHERE id = ?", params![hid])?;
+        }
+    } else if visited {
         let case = c.query_opt(
             "SELECT id FROM cases WHERE community_id = ? AND status IN ('open', 'monitoring')
                AND (resident_id = ? OR household_id = ?) ORDER BY id LIMIT 1",
@@ -479,7 +510,7 @@ pub fn record_visit(
     }
     c.execute(
         "UPDATE visit_targets SET status = ?, visited_on = ?, items = ?, amount_fen = ?, participants = ?, note = ?,
-             help_record_id = COALESCE(?, help_record_id), updated_at = ?
+             help_record_id = ?, updated_at = ?
          WHERE id = ?",
         params![
             v.status.as_str(),

@@ -168,6 +168,54 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
             || html.contains("大米 10kg，食用油 5L，500元"),
         "what was given is shown"
     );
+    // A correction changes the visit on the case's timeline instead of adding a second one.
+    let visits_on_case = || async {
+        app.db
+            .read(move |c| {
+                c.count(
+                    "SELECT COUNT(*) FROM help_records WHERE case_id = ? AND kind = 'visit'",
+                    linli_store::params![case],
+                )
+            })
+            .await
+            .unwrap()
+    };
+    b.post_form(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("status", "visited"),
+            ("on", "2026-11-25"),
+            ("items", "大米 20kg"),
+        ],
+    )
+    .await;
+    assert_eq!(visits_on_case().await, 1);
+    let (_, html) = b.get_text(&format!("/cases/{case}")).await;
+    assert!(html.contains("20kg") && html.contains("2026-11-25"));
+    // Corrected to "not at home": nothing was given, the timeline loses the visit.
+    b.post_form(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("status", "not_home"),
+            ("on", "2026-11-25"),
+        ],
+    )
+    .await;
+    assert_eq!(visits_on_case().await, 0);
+    b.post_form(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("status", "visited"),
+            ("on", "2026-11-26"),
+            ("items", "大米 10kg，食用油 5L"),
+            ("amount_yuan", "500"),
+        ],
+    )
+    .await;
+    assert_eq!(visits_on_case().await, 1);
 
     // Taking a household off needs a reason; with one, it leaves the count but keeps its row.
     let mi_target = app
