@@ -515,10 +515,10 @@ pub fn rates(issues: &[AffairFacts]) -> Rates {
     }
 }
 
-/// The public reference of an issue, given to the resident to follow it: short and not
-/// guessable from its neighbours' (the row id mixed with a per-issue random number).
-pub fn public_ref(year: i32, random: u32) -> String {
-    format!("{year}{:06}", random % 1_000_000)
+/// The public reference of an issue, given to the resident to follow it: the year and ten random
+/// digits, so the public progress pages cannot be walked by trying numbers (10¹⁰ a year).
+pub fn public_ref(year: i32, random: u64) -> String {
+    format!("{year}{:010}", random % 10_000_000_000)
 }
 
 #[cfg(test)]
@@ -883,6 +883,7 @@ mod tests {
             None,
             "nothing rated is not 0%"
         );
-        assert_eq!(public_ref(2026, 1_234_567), "2026234567");
+        assert_eq!(public_ref(2026, 1_234_567), "20260001234567");
+        assert_eq!(public_ref(2026, 98_765_432_109), "20268765432109");
     }
 }

@@ -252,7 +252,7 @@ pub fn list(
     let rows = c.query(
         "SELECT id, at, actor, action, object_kind, object_id, before_json, after_json, request_id
          FROM audit_log WHERE community_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?",
-        params![community_id, per_page, (page.max(1) - 1) * per_page],
+        params![community_id, per_page, crate::page_offset(page, per_page)],
     )?;
     let items = rows
         .iter()

@@ -550,7 +550,7 @@ pub fn entries(
         "SELECT t.id, t.seq, t.occurred_on, t.kind, t.memo, t.reverses_id, t.reason,
                 (SELECT COUNT(*) FROM fund_transactions x WHERE x.reverses_id = t.id)
          FROM fund_transactions t WHERE t.community_id = ? ORDER BY t.seq DESC LIMIT ? OFFSET ?",
-        params![community_id, per_page, (page.max(1) - 1) * per_page],
+        params![community_id, per_page, crate::page_offset(page, per_page)],
     )?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {

@@ -1111,7 +1111,7 @@ pub fn placements(
     let rows = c
         .query(
             &format!("SELECT {PLACEMENT_COLUMNS} WHERE p.community_id = ? ORDER BY p.starts_on DESC, p.id DESC LIMIT ? OFFSET ?"),
-            params![community_id, per_page, (page.max(1) - 1) * per_page],
+            params![community_id, per_page, crate::page_offset(page, per_page)],
         )?
         .iter()
         .map(placement_from)

@@ -29,6 +29,13 @@ pub mod users;
 pub mod visits;
 
 pub use db::{Conn, Db, DbConfig, Dialect, Row, Value, now_text};
+
+/// The OFFSET of a page of `per_page` rows. Pages come from query strings: a huge or negative
+/// number is clamped, never overflowed into a negative OFFSET (which PostgreSQL refuses and
+/// SQLite reads as 0).
+pub fn page_offset(page: i64, per_page: i64) -> i64 {
+    (page.clamp(1, 1_000_000) - 1).saturating_mul(per_page.max(0))
+}
 pub use error::StoreError;
 
 /// Builds a parameter slice from values of mixed types: `params![id, name, None::<String>]`.
@@ -39,3 +46,17 @@ macro_rules! params {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::page_offset;
+
+    #[test]
+    fn page_offsets_never_overflow_or_go_negative() {
+        assert_eq!(page_offset(1, 50), 0);
+        assert_eq!(page_offset(3, 50), 100);
+        assert_eq!(page_offset(0, 50), 0);
+        assert_eq!(page_offset(-5, 50), 0);
+        assert_eq!(page_offset(i64::MAX, 50), 999_999 * 50);
+    }
+}

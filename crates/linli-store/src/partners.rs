@@ -955,6 +955,9 @@ pub struct AffairFilter {
     pub scopes: Vec<PlacePath>,
     /// With scopes: also the issues placed only by free text (community staff see those).
     pub unplaced: bool,
+    /// With scopes: also the issues given to this user wherever they are (a worker handles what
+    /// she was assigned, even outside her grid).
+    pub or_assignee: Option<i64>,
 }
 
 /// Issues of a community, open ones by deadline first, then the rest newest first.
@@ -992,7 +995,17 @@ pub fn list_affairs(c: &mut dyn Conn, community_id: i64, f: &AffairFilter) -> Re
         } else {
             ""
         };
-        sql.push_str(&format!(" AND ({}{unplaced})", parts.join(" OR ")));
+        let assigned = match f.or_assignee {
+            Some(u) => {
+                args.push(u.into());
+                " OR f.assignee_user_id = ?"
+            }
+            None => "",
+        };
+        sql.push_str(&format!(
+            " AND ({}{unplaced}{assigned})",
+            parts.join(" OR ")
+        ));
     }
     sql.push_str(
         " ORDER BY CASE WHEN f.status IN ('reported', 'assigned', 'in_progress') THEN 0 ELSE 1 END,

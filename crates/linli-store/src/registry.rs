@@ -301,7 +301,7 @@ pub fn search(
     )?;
     let mut page_args = args;
     page_args.push(per_page.into());
-    page_args.push(((page.max(1) - 1) * per_page).into());
+    page_args.push((crate::page_offset(page, per_page)).into());
     // The roster index (community, status, building, unit) gives this order, so a page of a
     // broad search stops after a page's worth of rows. For a narrow search `+ 0` keeps the
     // planner on the search key's index (same order, NULLs as before).

@@ -240,22 +240,62 @@ pub fn list_plans(
     community_id: i64,
     scopes: &[PlacePath],
 ) -> Result<Vec<(Plan, Progress)>> {
+    plans_where(c, community_id, scopes, false)
+}
+
+/// Plans (all, or only the open ones) with their progress inside `scopes`: two queries, however
+/// many plans.
+fn plans_where(
+    c: &mut dyn Conn,
+    community_id: i64,
+    scopes: &[PlacePath],
+    only_open: bool,
+) -> Result<Vec<(Plan, Progress)>> {
+    let open = if only_open {
+        " AND status = 'open'"
+    } else {
+        ""
+    };
     let plans: Vec<Plan> = c
         .query(
             &format!(
-                "SELECT {PLAN_COLUMNS} FROM visit_plans WHERE community_id = ? ORDER BY visit_on DESC, id DESC"
+                "SELECT {PLAN_COLUMNS} FROM visit_plans WHERE community_id = ?{open} ORDER BY visit_on DESC, id DESC"
             ),
             params![community_id],
         )?
         .iter()
         .map(plan_from)
         .collect::<Result<_>>()?;
-    let mut out = Vec::with_capacity(plans.len());
-    for p in plans {
-        let progress = progress(c, p.id, scopes)?;
-        out.push((p, progress));
+    if plans.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let mut args = vec![crate::Value::from(community_id)];
+    let filter = scope_filter(scopes, &mut args);
+    let rows = c.query(
+        &format!(
+            "SELECT v.plan_id, v.status, COUNT(*) FROM visit_targets v JOIN visit_plans p ON p.id = v.plan_id
+             WHERE p.community_id = ?{open_p}{filter} GROUP BY v.plan_id, v.status",
+            open_p = if only_open { " AND p.status = 'open'" } else { "" }
+        ),
+        &args,
+    )?;
+    let mut statuses: std::collections::HashMap<i64, Vec<TargetStatus>> = Default::default();
+    for r in &rows {
+        if let Some(s) = TargetStatus::parse(&r.text(1)?) {
+            let n = usize::try_from(r.int(2)?).unwrap_or(0);
+            statuses
+                .entry(r.int(0)?)
+                .or_default()
+                .extend(std::iter::repeat_n(s, n));
+        }
+    }
+    Ok(plans
+        .into_iter()
+        .map(|p| {
+            let progress = Progress::of(statuses.remove(&p.id).unwrap_or_default());
+            (p, progress)
+        })
+        .collect())
 }
 
 fn scope_filter(scopes: &[PlacePath], args: &mut Vec<crate::Value>) -> String {
@@ -272,25 +312,6 @@ fn scope_filter(scopes: &[PlacePath], args: &mut Vec<crate::Value>) -> String {
         })
         .collect();
     format!(" AND ({})", parts.join(" OR "))
-}
-
-pub fn progress(c: &mut dyn Conn, plan_id: i64, scopes: &[PlacePath]) -> Result<Progress> {
-    let mut args = vec![crate::Value::from(plan_id)];
-    let filter = scope_filter(scopes, &mut args);
-    let rows = c.query(
-        &format!(
-            "SELECT v.status, COUNT(*) FROM visit_targets v WHERE v.plan_id = ?{filter} GROUP BY v.status"
-        ),
-        &args,
-    )?;
-    let mut statuses = Vec::new();
-    for r in &rows {
-        if let Some(s) = TargetStatus::parse(&r.text(0)?) {
-            let n = usize::try_from(r.int(1)?).unwrap_or(0);
-            statuses.extend(std::iter::repeat_n(s, n));
-        }
-    }
-    Ok(Progress::of(statuses))
 }
 
 const TARGET_COLUMNS: &str = "v.id, v.plan_id, v.household_id, v.resident_id, r.name, v.building_id,
@@ -414,10 +435,15 @@ pub fn assign_team(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let mut n = 0;
-    for id in ids {
+    // A few hundred ids a statement.
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut args: Vec<crate::Value> =
+            vec![team.trim().into(), now_text(now).into(), plan_id.into()];
+        args.extend(chunk.iter().map(|id| crate::Value::from(*id)));
         n += c.execute(
-            "UPDATE visit_targets SET team = ?, updated_at = ? WHERE id = ? AND plan_id = ?",
-            params![team.trim(), now_text(now), *id, plan_id],
+            &format!("UPDATE visit_targets SET team = ?, updated_at = ? WHERE plan_id = ? AND id IN ({marks})"),
+            &args,
         )?;
     }
     Ok(n)
@@ -533,9 +559,9 @@ pub fn open_plans(
     community_id: i64,
     scopes: &[PlacePath],
 ) -> Result<Vec<(Plan, Progress)>> {
-    Ok(list_plans(c, community_id, scopes)?
+    Ok(plans_where(c, community_id, scopes, true)?
         .into_iter()
-        .filter(|(p, pr)| p.status == "open" && pr.pending + pr.not_home > 0)
+        .filter(|(_, pr)| pr.pending + pr.not_home > 0)
         .collect())
 }
 

@@ -255,6 +255,7 @@ async fn list_affairs(
         },
         unplaced: liaison.is_none()
             && caller.decide(Action::ManageAffairs, None) == linli_core::Decision::Allow,
+        or_assignee: liaison.is_none().then_some(caller.user.id),
         ..Default::default()
     };
     let items = state

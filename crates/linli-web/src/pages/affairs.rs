@@ -279,7 +279,7 @@ pub async fn create_affair(
             let (respond_by, resolve_by) = rules::deadlines(today, cat.respond_days.clamp(0, 60) as u32, cat.resolve_days.clamp(0, 120) as u32, &cal);
             let mut tries = 0;
             let (id, public_ref) = loop {
-                let public_ref = rules::public_ref(today.year(), rand::random::<u32>());
+                let public_ref = rules::public_ref(today.year(), rand::random::<u64>());
                 let taken = c.count("SELECT COUNT(*) FROM affairs WHERE public_ref = ?", linli_store::params![public_ref.clone()])?;
                 if taken == 0 || tries > 8 {
                     let input = AffairInput {
@@ -718,6 +718,7 @@ async fn list(
             caller.scopes(Action::ViewAffairs)
         },
         unplaced: staff,
+        or_assignee: liaison.is_none().then_some(caller.user.id),
         ..Default::default()
     };
     match status.as_deref() {
@@ -1598,6 +1599,7 @@ pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
             caller.scopes(Action::ViewAffairs)
         },
         unplaced: staff,
+        or_assignee: liaison.is_none().then_some(caller.user.id),
         ..Default::default()
     };
     let today = today(ctx);

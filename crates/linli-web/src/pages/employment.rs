@@ -42,7 +42,8 @@ async fn resident_here(
         .read(move |c| registry::get(c, id))
         .await
         .map_err(|_| AppError::invalid("learning_resident_missing", "resident_id"))?;
-    if r.community_id != community {
+    // Placements and job seekers are for residents who live here now.
+    if r.community_id != community || r.status != "active" {
         return Err(AppError::invalid(
             "learning_resident_missing",
             "resident_id",

@@ -341,7 +341,9 @@ pub struct NeedDraft {
     pub urgency: Option<String>,
     #[serde(default)]
     pub raised_by: Option<String>,
-    #[serde(default)]
+    /// Set only when an issue report is put on the needs list (`to_need`), never from a form or
+    /// a client: a need must not link to another community's issue.
+    #[serde(skip_deserializing)]
     pub affair_id: Option<i64>,
 }
 

@@ -329,10 +329,10 @@ async fn ledger(
     let (from, to) = summary::year_period(year);
     let ctx2 = ctx.clone();
     let code2 = code.clone();
-    // Built, written and audited on a blocking thread.
+    // Built and written on a reader, so the one writer is held only for the audit record.
     let (bytes, rows) = state
         .db
-        .write(move |c| {
+        .read(move |c| {
             let visible = |path: &str| {
                 PlacePath::parse(path).is_some_and(|p| {
                     caller.decide(Action::ManageCases, Some(&p)) == Decision::Allow
@@ -347,6 +347,13 @@ async fn ledger(
                 .map_or("台账", |(_, n)| *n);
             let bytes = linli_io::write_xlsx(&l.headers, l.rows.into_iter(), name)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok::<_, AppError>((bytes, rows))
+        })
+        .await?;
+    let code3 = code.clone();
+    state
+        .db
+        .write(move |c| {
             audit::append(
                 c,
                 &ctx2.audit_event(
@@ -354,10 +361,10 @@ async fn ledger(
                     "ledger.export",
                     "ledger",
                     i64::from(year),
-                    json!({"ledger": code2, "rows": rows, "masked": true}),
+                    json!({"ledger": code3, "rows": rows, "masked": true}),
                 ),
             )?;
-            Ok::<_, AppError>((bytes, rows))
+            Ok::<_, AppError>(())
         })
         .await?;
     let name = summary::LEDGERS

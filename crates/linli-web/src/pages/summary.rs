@@ -528,12 +528,18 @@ async fn download(
     let today = today(&ctx);
     let ctx2 = ctx.clone();
     let fmt = format.clone();
-    // Built and written on a blocking thread (the DOCX is zipped there too), audited.
-    let out = state
+    // Built and written on a reader (the DOCX is zipped there too), so the one writer is held
+    // only for the audit record.
+    let (out, figures) = state
+        .db
+        .read(move |c| {
+            let doc = store::build(c, cid, year, &today)?;
+            Ok::<_, AppError>((render_format(&doc, &fmt)?, doc.notes.len()))
+        })
+        .await?;
+    state
         .db
         .write(move |c| {
-            let doc = store::build(c, cid, year, &today)?;
-            let out = render_format(&doc, &fmt)?;
             audit::append(
                 c,
                 &ctx2.audit_event(
@@ -541,10 +547,10 @@ async fn download(
                     "summary.download",
                     "summary",
                     i64::from(year),
-                    json!({"format": fmt, "figures": doc.notes.len()}),
+                    json!({"format": format, "figures": figures}),
                 ),
             )?;
-            Ok::<_, AppError>(out)
+            Ok::<_, AppError>(())
         })
         .await?;
     let file = format!("{name}{year}年度工作总结.{}", out.ext);

@@ -99,7 +99,7 @@ pub async fn create_user(state: &AppState, ctx: &Ctx, n: NewUser) -> Result<User
                     object_kind: "user",
                     object_id: Some(user.id.to_string()),
                     before: None,
-                    after: Some(json!({"username": user.username, "role": role, "place_id": place.id, "password": "set"})),
+                    after: Some(json!({"username": user.username, "role": role, "place_id": place.id, "partner_id": partner_id, "password": "set"})),
                     request_id: Some(&ctx2.rid),
                 },
             )?;

@@ -398,8 +398,9 @@ async fn plan_page(
         .sum();
     let csrf = caller.csrf_token.clone();
     let open = plan.status == "open";
+    let closer = may_close(&state, &caller, plan.community_id).await?;
     let action = html! {
-        @if manage && open {
+        @if closer && open {
             form.inline method="post" action={ "/visits/" (plan.id) "/close" } {
                 input type="hidden" name="_csrf" value=(csrf);
                 button.btn type="submit" { (t(lang, "visits.close")) }
@@ -474,18 +475,21 @@ async fn plan_page(
                 } }
                 tbody {
                     @for v in &shown {
+                        // Reasons and recording, row by row: a worker of one grid who is also a
+                        // building head elsewhere manages only her grid's households.
+                        @let mine = caller.decide(Action::ManageCases, Some(&v.place_path)) == Decision::Allow;
                         tr {
-                            @if manage && open { td { input type="checkbox" name="ids" value=(v.id) aria-label=(v.name); } }
+                            @if manage && open { td { @if mine { input type="checkbox" name="ids" value=(v.id) aria-label=(v.name); } } }
                             td.nowrap { (v.building) (v.unit) (v.room) }
                             td { a href={ "/residents/" (v.resident_id) } { (v.name) } }
                             td.num { (v.members.max(1)) }
                             @if manage {
-                                td { (rules_label(&v.reasons)) @if v.added_by_hand { (layout::chip("info", &t(lang, "visits.by_hand"))) } }
+                                td { @if mine { (rules_label(&v.reasons)) @if v.added_by_hand { (layout::chip("info", &t(lang, "visits.by_hand"))) } } }
                             }
                             td { (v.team) }
                             td.nowrap { (status_chip(lang, &v.status)) @if let Some(d) = &v.visited_on { " " (d) } @if !v.removed_reason.is_empty() { br; span.hint { (v.removed_reason) } } }
                             td { (given_label(&v.items, v.amount_fen)) }
-                            td { @if manage && open && v.status != "removed" { a.btn.btn-small href={ "/visits/" (plan.id) "/targets/" (v.id) } { (t(lang, "visits.record")) } } }
+                            td { @if mine && open && v.status != "removed" { a.btn.btn-small href={ "/visits/" (plan.id) "/targets/" (v.id) } { (t(lang, "visits.record")) } } }
                         }
                     }
                 }
@@ -731,6 +735,18 @@ async fn record_submit(
     state
         .db
         .write(move |c| {
+            // A correction rewrites (or, for "not at home", removes) the case's help record:
+            // what it said goes into the audit record.
+            let earlier = c
+                .query_opt(
+                    "SELECT h.id, h.given_on, h.amount_fen, h.items FROM visit_targets v
+                     JOIN help_records h ON h.id = v.help_record_id WHERE v.id = ?",
+                    linli_store::params![target.id],
+                )?
+                .map(|r| -> Result<serde_json::Value, linli_store::StoreError> {
+                    Ok(json!({"help_record_id": r.int(0)?, "on": r.text(1)?, "amount_fen": r.opt_int(2)?, "items": r.text(3)?}))
+                })
+                .transpose()?;
             let help = store::record_visit(c, &target, &plan, &input, Some(user), ctx2.now)?;
             audit::append(
                 c,
@@ -739,7 +755,7 @@ async fn record_submit(
                     "visits.record",
                     "visit_target",
                     target.id,
-                    Some(json!({"status": target.status})),
+                    Some(json!({"status": target.status, "visited_on": target.visited_on, "help_record": earlier})),
                     json!({"status": input.status.as_str(), "on": input.on, "items": input.items_json, "amount_fen": input.amount_fen, "help_record_id": help}),
                 ),
             )?;
@@ -770,6 +786,14 @@ async fn remove_submit(
         return Ok(refused);
     }
     let target = load_target(&state, &ctx, &plan, tid, Action::ManageCases).await?;
+    // A visited household stays: what it was given is on the case timeline and in the totals.
+    if target.status == "visited" {
+        return Ok(redirect_with_flash(
+            &format!("/visits/{id}/targets/{tid}"),
+            false,
+            "error.visit_remove_visited",
+        ));
+    }
     // Taking a household off a list needs a reason: the list is what the street office audits.
     if f.reason.trim().is_empty() {
         return Ok(redirect_with_flash(
@@ -816,15 +840,27 @@ async fn teams_submit(
         return Ok(refused);
     }
     let team: String = pairs_get(&pairs, "team").chars().take(60).collect();
-    let mut ids = Vec::new();
-    for (k, v) in &pairs {
-        if k == "ids"
-            && let Ok(tid) = v.parse::<i64>()
-        {
-            // Each household must lie in the caller's buildings.
-            load_target(&state, &ctx, &plan, tid, Action::ManageCases).await?;
-            ids.push(tid);
-        }
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .filter_map(|(_, v)| v.parse::<i64>().ok())
+        .collect();
+    // Each household must lie in the caller's buildings: one read of what they may manage.
+    let scopes = ctx.caller()?.scopes(Action::ManageCases);
+    if scopes.is_empty() {
+        // (No scope would read as "everywhere" below.)
+        return Err(AppError::Forbidden);
+    }
+    let plan_id = plan.id;
+    let mine: std::collections::HashSet<i64> = state
+        .db
+        .read(move |c| store::targets(c, plan_id, &scopes, None))
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    if ids.iter().any(|i| !mine.contains(i)) {
+        return Err(AppError::NotFound);
     }
     if ids.is_empty() {
         return Ok(redirect_with_flash(
@@ -964,12 +1000,32 @@ async fn add_one(
     })
 }
 
+/// A plan is the whole community's: only someone who manages cases across the community (its
+/// admin, a community-wide worker) closes it, since closing stops every grid's recording.
+async fn may_close(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    community_id: i64,
+) -> Result<bool, AppError> {
+    let community = state
+        .db
+        .read(move |c| linli_store::places::get(c, community_id))
+        .await?;
+    Ok(caller.decide(Action::ManageCases, Some(&community.path)) == Decision::Allow)
+}
+
 async fn close_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let plan = load_plan(&state, &ctx, id).await?;
+    if let Some(refused) = refuse_if_closed(&plan) {
+        return Ok(refused);
+    }
+    if !may_close(&state, ctx.caller()?, plan.community_id).await? {
+        return Err(AppError::Forbidden);
+    }
     let ctx2 = ctx.clone();
     state
         .db

@@ -6,6 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 both_engines!(
+    an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists,
     a_liaison_sees_only_its_own_units_records,
     a_claimed_need_waits_for_the_communitys_confirmation,
     a_rerouted_issue_keeps_its_history_and_reaches_the_rates,
@@ -1243,4 +1244,54 @@ async fn the_demo_year_of_issues_gives_believable_rates(engine: Engine) {
         )
         .await;
     assert!(alley.to_string().contains("巷路"));
+}
+
+async fn an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    // 20号楼 lies outside 第一网格 (1-16号楼), wangge1's grid.
+    let twenty = app.place_id("building", "20号楼").await;
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/affairs", Some(serde_json::json!({"category": "lighting", "description": "20号楼门前路灯不亮", "place_id": twenty})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    let worker_id = app
+        .db
+        .read(|c| {
+            c.count(
+                "SELECT id FROM users WHERE username = 'wangge1'",
+                linli_store::params![],
+            )
+        })
+        .await
+        .unwrap();
+    let mut b = app.signed_in("wangge1").await;
+    let (_, html) = b.get_text("/affairs").await;
+    assert!(
+        !html.contains("20号楼门前路灯不亮"),
+        "not hers before it is given to her"
+    );
+    let (status, body) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/affairs/{id}/assign"),
+            Some(serde_json::json!({"assignee_user_id": worker_id, "due_on": "2026-12-04"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, html) = b.get_text("/affairs").await;
+    assert!(
+        html.contains("20号楼门前路灯不亮"),
+        "given to her, it is on her list"
+    );
+    let token = app.token("wangge1").await;
+    let (_, list) = app.api(&token, Method::GET, "/api/v1/affairs", None).await;
+    assert!(
+        list.to_string().contains("20号楼门前路灯不亮"),
+        "and in the API's list"
+    );
 }

@@ -268,11 +268,31 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
         .unwrap();
     assert_eq!(n, 1);
 
-    // A closed plan's list is a record: nothing more is added.
+    // A visited household stays on the list (its gift is on the case and in the totals).
+    let res = b
+        .post_form(
+            &format!("/visits/{plan}/targets/{xia_target}/remove"),
+            &[("_csrf", &csrf), ("reason", "误录")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b
+        .get_text(&format!("/visits/{plan}/targets/{xia_target}"))
+        .await;
+    assert!(html.contains("已走访的住户不能移出名单"));
+
+    // Closing stops every grid's recording: a grid worker may not, the community's admin may.
     let res = b
         .post_form(&format!("/visits/{plan}/close"), &[("_csrf", &csrf)])
         .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let mut admin = app.signed_in("admin").await;
+    let admin_csrf = admin.csrf().await;
+    let res = admin
+        .post_form(&format!("/visits/{plan}/close"), &[("_csrf", &admin_csrf)])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // A closed plan's list is a record: nothing more is added.
     b.post_form(&add, &[("_csrf", &csrf), ("who", "张君")])
         .await;
     let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
