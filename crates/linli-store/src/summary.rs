@@ -369,9 +369,23 @@ pub fn build_with(
 ) -> Result<Document> {
     let (from, to) = year_period(year);
     let computed = reports::compute(c, community_id, &from, &to)?;
+    build_from(c, community_id, community, year, today, template, &computed)
+}
+
+/// [`build_with`] from indicators computed already (a page that also shows them computes once).
+pub fn build_from(
+    c: &mut dyn Conn,
+    community_id: i64,
+    community: &str,
+    year: i32,
+    today: &str,
+    template: &str,
+    computed: &[reports::Figure],
+) -> Result<Document> {
+    let (from, to) = year_period(year);
     let mut figures = Figures::new();
     let mut records = BTreeMap::new();
-    for f in &computed {
+    for f in computed {
         if let Some(v) = f.value.as_ref().and_then(|v| v.as_f64()) {
             figures.insert(f.indicator.id.to_string(), v);
         }

@@ -1,6 +1,7 @@
 //! Assistance (帮扶): case files with their help timeline, and policy applications whose steps
 //! run on the working-day clocks of the rules. The operations are shared with the JSON API.
 
+use super::pairs_get;
 use super::{place_at, today};
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
@@ -555,14 +556,6 @@ fn case_form(
         None,
         body,
     ))
-}
-
-fn pairs_get(pairs: &[(String, String)], k: &str) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty())
 }
 
 async fn create_submit(

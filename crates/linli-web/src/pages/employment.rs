@@ -2,6 +2,7 @@
 //! with their reasons, referrals, placements and the 1/3/6-month follow-ups. The operations
 //! are shared with the JSON API.
 
+use super::clip;
 use super::learning::{
     back_with, can, community, day_text, pairs_get, rate_explained, rate_text, required_date, tabs,
     today,
@@ -26,10 +27,6 @@ use linli_store::{audit, registry};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
-
-fn clip(s: Option<String>, n: usize) -> String {
-    s.unwrap_or_default().trim().chars().take(n).collect()
-}
 
 async fn resident_here(
     state: &AppState,

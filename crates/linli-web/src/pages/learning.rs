@@ -5,6 +5,8 @@
 //! Courses belong to the community, not to a grid: any worker of the community runs them, so
 //! a course of another community answers 404 and nothing narrower is checked.
 
+use super::clip;
+pub use super::pairs_get;
 pub use super::today;
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
@@ -34,21 +36,8 @@ pub fn community(ctx: &Ctx) -> Result<i64, AppError> {
     ctx.caller()?.community_id().ok_or(AppError::NotFound)
 }
 
-/// Form values by name, trimmed, empty as absent.
-pub fn pairs_get(pairs: &[(String, String)], k: &str) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
 pub fn required_date(raw: &str, field: &'static str) -> Result<NaiveDate, AppError> {
     linli_core::dates::parse_date(raw).ok_or(AppError::invalid("date_bad", field))
-}
-
-fn clip(s: Option<String>, n: usize) -> String {
-    s.unwrap_or_default().trim().chars().take(n).collect()
 }
 
 /// A flash redirect for a refused form, the error for anything else.

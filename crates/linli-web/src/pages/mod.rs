@@ -33,6 +33,21 @@ pub fn today(ctx: &crate::ctx::Ctx) -> chrono::NaiveDate {
     linli_core::clock::shanghai(ctx.now).date()
 }
 
+/// A form field sent as name/value pairs (forms with repeated names: checkboxes), trimmed;
+/// `None` when absent or blank.
+pub fn pairs_get(pairs: &[(String, String)], k: &str) -> Option<String> {
+    pairs
+        .iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// An optional text field, trimmed and cut to `n` characters (not bytes: Chinese text).
+pub fn clip(s: Option<String>, n: usize) -> String {
+    s.unwrap_or_default().trim().chars().take(n).collect()
+}
+
 /// What a scope check needs of an object that lives at `path` (a case, a visit, an issue):
 /// the place it lies in, in its community.
 pub fn place_at(community_id: i64, path: &linli_core::PlacePath) -> linli_store::places::Place {

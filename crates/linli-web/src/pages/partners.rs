@@ -3,6 +3,8 @@
 //! resources, projects). A liaison sees and acts for its own unit only: another unit's records
 //! answer 404. The operations are shared with the JSON API.
 
+use super::clip;
+pub use super::pairs_get;
 pub use super::today;
 use crate::AppState;
 use crate::auth::Caller;
@@ -54,18 +56,6 @@ pub fn sees_unit(caller: &Caller, partner_id: i64) -> bool {
 
 fn allowed(caller: &Caller, action: Action) -> bool {
     caller.decide(action, None) == Decision::Allow
-}
-
-pub fn pairs_get(pairs: &[(String, String)], k: &str) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
-fn clip(s: Option<String>, n: usize) -> String {
-    s.unwrap_or_default().trim().chars().take(n).collect()
 }
 
 fn date_field(raw: &str, field: &'static str) -> Result<NaiveDate, AppError> {

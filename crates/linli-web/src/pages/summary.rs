@@ -127,9 +127,9 @@ async fn load(
             let template = draft
                 .or(saved)
                 .unwrap_or_else(|| rules::DEFAULT_TEMPLATE.to_string());
-            let doc = store::build_with(c, cid, &name, year, &today, &template)?;
             let (from, to) = store::year_period(year);
             let figures = reports::compute(c, cid, &from, &to)?;
+            let doc = store::build_from(c, cid, &name, year, &today, &template, &figures)?;
             let candidates = match &caller {
                 Some(caller) => store::candidates(c, cid, year, &from, &to)?
                     .into_iter()

@@ -234,12 +234,9 @@ async fn new_page(ctx: Ctx) -> Result<Response, AppError> {
     plan_form(&ctx, &d, None, StatusCode::OK)
 }
 
-fn pairs_get(pairs: &[(String, String)], k: &str) -> String {
-    pairs
-        .iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
+/// A text field of a form, trimmed; empty when absent.
+fn text_field(pairs: &[(String, String)], k: &str) -> String {
+    super::pairs_get(pairs, k).unwrap_or_default()
 }
 
 /// Validates a plan; the store builds its list.
@@ -282,16 +279,16 @@ async fn create_submit(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let d = PlanDraft {
-        name: pairs_get(&pairs, "name"),
-        occasion: pairs_get(&pairs, "occasion"),
-        visit_on: pairs_get(&pairs, "visit_on"),
+        name: text_field(&pairs, "name"),
+        occasion: text_field(&pairs, "occasion"),
+        visit_on: text_field(&pairs, "visit_on"),
         rules: pairs
             .iter()
             .filter(|(k, _)| k == "rules")
             .map(|(_, v)| v.clone())
             .collect(),
-        min_age: pairs_get(&pairs, "min_age"),
-        gift: pairs_get(&pairs, "gift"),
+        min_age: text_field(&pairs, "min_age"),
+        gift: text_field(&pairs, "gift"),
     };
     let input = match plan_input(&d) {
         Ok(i) => i,
@@ -839,7 +836,7 @@ async fn teams_submit(
     if let Some(refused) = refuse_if_closed(&plan) {
         return Ok(refused);
     }
-    let team: String = pairs_get(&pairs, "team").chars().take(60).collect();
+    let team: String = text_field(&pairs, "team").chars().take(60).collect();
     let ids: Vec<i64> = pairs
         .iter()
         .filter(|(k, _)| k == "ids")
