@@ -118,6 +118,21 @@ impl Row {
     pub fn bool(&self, i: usize) -> Result<bool> {
         Ok(self.int(i)? != 0)
     }
+
+    /// Bytes (BLOB on SQLite, BYTEA on PostgreSQL): photos.
+    pub fn blob(&self, i: usize) -> Result<Vec<u8>> {
+        match self.at(i)? {
+            Value::Blob(b) => Ok(b.clone()),
+            other => Err(StoreError::Db(format!(
+                "column {i}: expected bytes, found a {}",
+                match other {
+                    Value::Null => "null",
+                    Value::Text(_) => "text",
+                    _ => "number",
+                }
+            ))),
+        }
+    }
 }
 
 /// A connection or open transaction on either engine. Repositories take `&mut dyn Conn` and

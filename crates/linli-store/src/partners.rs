@@ -419,10 +419,7 @@ pub fn get_activity_photo(c: &mut dyn Conn, id: i64) -> Result<ActivityPhoto> {
         "SELECT community_id, activity_id, partner_id, bytes FROM partner_activity_photos WHERE id = ?",
         params![id],
     )?;
-    let bytes = match r.0.get(3) {
-        Some(Value::Blob(b)) => b.clone(),
-        _ => return Err(StoreError::Db("photo bytes missing".into())),
-    };
+    let bytes = r.blob(3)?;
     Ok(ActivityPhoto {
         community_id: r.int(0)?,
         activity_id: r.int(1)?,
@@ -1200,10 +1197,7 @@ pub fn get_photo(c: &mut dyn Conn, id: i64) -> Result<Photo> {
         "SELECT community_id, affair_id, content_type, bytes FROM affair_photos WHERE id = ?",
         params![id],
     )?;
-    let bytes = match r.0.get(3) {
-        Some(Value::Blob(b)) => b.clone(),
-        _ => return Err(StoreError::Db("photo bytes missing".into())),
-    };
+    let bytes = r.blob(3)?;
     Ok(Photo {
         community_id: r.int(0)?,
         affair_id: r.int(1)?,
