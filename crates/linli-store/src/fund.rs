@@ -6,7 +6,7 @@
 use crate::audit::{advance_head, next_link};
 use crate::db::{Conn, Db, Row, now_text};
 use crate::error::StoreError;
-use crate::{Result, params};
+use crate::{Result, Tenant, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::chain::{self, ChainBreak, StoredLink};
 use linli_core::fund::{self, DonorKind, Fen, LedgerError, Method, Posting, Purpose, account};
@@ -43,7 +43,7 @@ pub struct DecisionInput {
 
 pub fn record_decision(
     c: &mut dyn Conn,
-    community_id: i64,
+    community_id: Tenant,
     d: &DecisionInput,
     user: Option<i64>,
     now: DateTime<Utc>,
@@ -56,7 +56,7 @@ pub fn record_decision(
 }
 
 /// The decision in force: the latest one with a quorum.
-pub fn decision(c: &mut dyn Conn, community_id: i64) -> Result<Option<Decision>> {
+pub fn decision(c: &mut dyn Conn, community_id: Tenant) -> Result<Option<Decision>> {
     c.query_opt(
         "SELECT id, decided_on, attendance, quorum_reached, resolution, purpose, eligibility FROM fund_decisions
          WHERE community_id = ? AND quorum_reached = 1 ORDER BY decided_on DESC, id DESC LIMIT 1",
@@ -114,7 +114,7 @@ fn canonical(
 }
 
 /// Balance of one account, from the postings (debit positive).
-pub fn account_balance(c: &mut dyn Conn, community_id: i64, account: &str) -> Result<Fen> {
+pub fn account_balance(c: &mut dyn Conn, community_id: Tenant, account: &str) -> Result<Fen> {
     Ok(Fen(c.count(
         "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM fund_postings WHERE community_id = ? AND account = ?",
         params![community_id, account],
@@ -124,7 +124,7 @@ pub fn account_balance(c: &mut dyn Conn, community_id: i64, account: &str) -> Re
 #[allow(clippy::too_many_arguments)]
 fn write_transaction(
     c: &mut dyn Conn,
-    community_id: i64,
+    community_id: Tenant,
     occurred_on: &str,
     kind: &str,
     memo: &str,
@@ -138,7 +138,7 @@ fn write_transaction(
         return Err(ledger(LedgerError::Unbalanced));
     }
     // The chain head row lock serializes every ledger write of this community.
-    let (seq, prev) = next_link(c, CHAIN, community_id)?;
+    let (seq, prev) = next_link(c, CHAIN, community_id.id())?;
     // Money accounts touched by this transaction may not go below zero.
     for acct in account::MONEY {
         let delta: i64 = postings
@@ -165,7 +165,7 @@ fn write_transaction(
     }
     let at = now_text(now);
     let content = canonical(
-        community_id,
+        community_id.id(),
         seq,
         occurred_on,
         kind,
@@ -188,7 +188,7 @@ fn write_transaction(
             params![community_id, id, p.account.clone(), p.amount.0],
         )?;
     }
-    advance_head(c, CHAIN, community_id, seq, &hash)?;
+    advance_head(c, CHAIN, community_id.id(), seq, &hash)?;
     Ok(id)
 }
 
@@ -207,7 +207,7 @@ pub struct DonationInput {
 /// Records a gift received. Refused before the residents' meeting has decided on the fund.
 pub fn donate(
     c: &mut dyn Conn,
-    community_id: i64,
+    community_id: Tenant,
     d: &DonationInput,
     user: Option<i64>,
     now: DateTime<Utc>,
@@ -257,7 +257,7 @@ pub fn donate(
 #[allow(clippy::too_many_arguments)]
 pub fn request_disbursement(
     c: &mut dyn Conn,
-    community_id: i64,
+    community_id: Tenant,
     beneficiary: i64,
     amount: Fen,
     purpose: Purpose,
@@ -323,15 +323,19 @@ fn disb_from(c: &mut dyn Conn, r: &Row) -> Result<Disbursement> {
     })
 }
 
-pub fn disbursement(c: &mut dyn Conn, id: i64) -> Result<Disbursement> {
+pub fn disbursement(c: &mut dyn Conn, community_id: Tenant, id: i64) -> Result<Disbursement> {
     let sql = format!(
-        "SELECT {DISB_COLUMNS} FROM fund_disbursements d JOIN residents r ON r.id = d.beneficiary_resident_id WHERE d.id = ?"
+        "SELECT {DISB_COLUMNS} FROM fund_disbursements d JOIN residents r ON r.id = d.beneficiary_resident_id WHERE d.id = ? AND d.community_id = ?"
     );
-    let row = c.query_one(&sql, params![id])?;
+    let row = c.query_one(&sql, params![id, community_id])?;
     disb_from(c, &row)
 }
 
-pub fn disbursements(c: &mut dyn Conn, community_id: i64, limit: i64) -> Result<Vec<Disbursement>> {
+pub fn disbursements(
+    c: &mut dyn Conn,
+    community_id: Tenant,
+    limit: i64,
+) -> Result<Vec<Disbursement>> {
     let sql = format!(
         "SELECT {DISB_COLUMNS} FROM fund_disbursements d JOIN residents r ON r.id = d.beneficiary_resident_id
          WHERE d.community_id = ? ORDER BY d.id DESC LIMIT ?"
@@ -343,14 +347,15 @@ pub fn disbursements(c: &mut dyn Conn, community_id: i64, limit: i64) -> Result<
 /// One more approval (the caller has checked the role); returns the new status.
 pub fn approve_disbursement(
     c: &mut dyn Conn,
+    community_id: Tenant,
     id: i64,
     user: i64,
     now: DateTime<Utc>,
 ) -> Result<String> {
     // Lock the fund so two approvals cannot race past the two-person count.
-    let d = disbursement(c, id)?;
-    let _ = next_link(c, CHAIN, d.community_id)?;
-    let d = disbursement(c, id)?;
+    disbursement(c, community_id, id)?;
+    let _ = next_link(c, CHAIN, community_id.id())?;
+    let d = disbursement(c, community_id, id)?;
     let complete = fund::approve(d.requested_by, &d.approvals, user, d.status == "pending")
         .map_err(|e| match e {
             fund::ApprovalError::SelfApproval => StoreError::Invalid {
@@ -377,16 +382,17 @@ pub fn approve_disbursement(
 /// Pays an approved disbursement from cash or bank: the ledger entry, then the status.
 pub fn pay_disbursement(
     c: &mut dyn Conn,
+    community_id: Tenant,
     id: i64,
     from: &'static str,
     on: NaiveDate,
     user: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let d = disbursement(c, id)?;
-    let (_seq, _) = next_link(c, CHAIN, d.community_id)?;
+    disbursement(c, community_id, id)?;
+    let (_seq, _) = next_link(c, CHAIN, community_id.id())?;
     // Re-read under the lock: a concurrent payment of the same request is refused here.
-    let d = disbursement(c, id)?;
+    let d = disbursement(c, community_id, id)?;
     if d.status != "approved" {
         return Err(StoreError::Conflict {
             code: if d.status == "paid" {
@@ -407,7 +413,7 @@ pub fn pay_disbursement(
     );
     let tx = write_transaction(
         c,
-        d.community_id,
+        community_id,
         &day,
         "disbursement",
         &memo,
@@ -424,8 +430,8 @@ pub fn pay_disbursement(
     Ok(tx)
 }
 
-pub fn reject_disbursement(c: &mut dyn Conn, id: i64) -> Result<()> {
-    let n = c.execute("UPDATE fund_disbursements SET status = 'rejected' WHERE id = ? AND status IN ('pending', 'approved')", params![id])?;
+pub fn reject_disbursement(c: &mut dyn Conn, community_id: Tenant, id: i64) -> Result<()> {
+    let n = c.execute("UPDATE fund_disbursements SET status = 'rejected' WHERE id = ? AND community_id = ? AND status IN ('pending', 'approved')", params![id, community_id])?;
     if n == 0 {
         return Err(StoreError::Conflict {
             code: "not_pending",
@@ -438,7 +444,7 @@ pub fn reject_disbursement(c: &mut dyn Conn, id: i64) -> Result<()> {
 /// Corrects a mistaken transaction with its mirror image, citing it and the reason.
 pub fn reverse(
     c: &mut dyn Conn,
-    community_id: i64,
+    community_id: Tenant,
     tx: i64,
     reason: &str,
     on: NaiveDate,
@@ -504,7 +510,7 @@ pub struct Balances {
 }
 
 /// Balances now, or at the end of `until` (inclusive) when given.
-pub fn balances(c: &mut dyn Conn, community_id: i64, until: Option<&str>) -> Result<Balances> {
+pub fn balances(c: &mut dyn Conn, community_id: Tenant, until: Option<&str>) -> Result<Balances> {
     let rows = c.query(
         "SELECT p.account, CAST(COALESCE(SUM(p.amount_fen), 0) AS BIGINT) FROM fund_postings p JOIN fund_transactions t ON t.id = p.transaction_id
          WHERE p.community_id = ? AND p.account LIKE 'asset:%' AND t.occurred_on <= ? GROUP BY p.account",
@@ -538,7 +544,7 @@ pub struct Entry {
 
 pub fn entries(
     c: &mut dyn Conn,
-    community_id: i64,
+    community_id: Tenant,
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<Entry>, i64)> {
@@ -606,17 +612,17 @@ fn donation_from(r: &Row) -> Result<Donation> {
 const DONATION_COLUMNS: &str = "d.id, d.receipt_no, d.donor_kind, d.donor_resident_id, d.donor_name, d.amount_fen, d.method, d.items,
     d.received_on, d.publish_name, (SELECT COUNT(*) FROM fund_transactions x WHERE x.reverses_id = d.transaction_id), d.transaction_id";
 
-pub fn donation(c: &mut dyn Conn, id: i64) -> Result<(i64, Donation)> {
-    let sql =
-        format!("SELECT {DONATION_COLUMNS}, d.community_id FROM fund_donations d WHERE d.id = ?");
-    let r = c.query_one(&sql, params![id])?;
-    Ok((r.int(12)?, donation_from(&r)?))
+pub fn donation(c: &mut dyn Conn, community_id: Tenant, id: i64) -> Result<Donation> {
+    let sql = format!(
+        "SELECT {DONATION_COLUMNS} FROM fund_donations d WHERE d.id = ? AND d.community_id = ?"
+    );
+    donation_from(&c.query_one(&sql, params![id, community_id])?)
 }
 
 /// Donations received between two days (inclusive), newest first.
 pub fn donations(
     c: &mut dyn Conn,
-    community_id: i64,
+    community_id: Tenant,
     from: &str,
     to: &str,
 ) -> Result<Vec<Donation>> {
@@ -653,7 +659,7 @@ pub struct YearToDate {
     pub helped: i64,
 }
 
-pub fn year_to_date(c: &mut dyn Conn, community_id: i64, month: &str) -> Result<YearToDate> {
+pub fn year_to_date(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Result<YearToDate> {
     let year = month.get(..4).unwrap_or("0000");
     let (from, to) = (format!("{year}-01-01"), format!("{month}-31"));
     let (income, helped) = totals(c, community_id, &from, &to)?;
@@ -686,7 +692,7 @@ pub struct DisclosedPayment {
 }
 
 /// The disclosure of `month` (`YYYY-MM`). Reversed entries are left out.
-pub fn disclosure(c: &mut dyn Conn, community_id: i64, month: &str) -> Result<Disclosure> {
+pub fn disclosure(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Result<Disclosure> {
     let first = format!("{month}-01");
     let last = format!("{month}-31");
     let before = NaiveDate::parse_from_str(&first, "%Y-%m-%d")
@@ -759,7 +765,7 @@ pub fn disclosure(c: &mut dyn Conn, community_id: i64, month: &str) -> Result<Di
 }
 
 /// Totals for indicators: money raised (fen) and distinct residents paid, in a period.
-pub fn totals(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<(i64, i64)> {
+pub fn totals(c: &mut dyn Conn, community_id: Tenant, from: &str, to: &str) -> Result<(i64, i64)> {
     let raised = c.count(
         "SELECT CAST(COALESCE(SUM(d.amount_fen), 0) AS BIGINT) FROM fund_donations d WHERE d.community_id = ? AND d.method <> 'in_kind'
            AND d.received_on >= ? AND d.received_on <= ?
@@ -777,7 +783,7 @@ pub fn totals(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Resu
 
 pub fn idempotent_response(
     c: &mut dyn Conn,
-    community_id: i64,
+    community_id: Tenant,
     operation: &str,
     key: &str,
 ) -> Result<Option<String>> {
@@ -791,7 +797,7 @@ pub fn idempotent_response(
 
 pub fn remember_response(
     c: &mut dyn Conn,
-    community_id: i64,
+    community_id: Tenant,
     operation: &str,
     key: &str,
     response: &str,
@@ -861,21 +867,22 @@ pub fn verify(db: &Db) -> Result<crate::audit::Verified> {
 /// What the fund holds about one resident: their gifts and the help paid or asked for them.
 pub fn for_resident(
     c: &mut dyn Conn,
+    community_id: Tenant,
     resident_id: i64,
 ) -> Result<(Vec<Donation>, Vec<Disbursement>)> {
     let sql = format!(
-        "SELECT {DONATION_COLUMNS} FROM fund_donations d WHERE d.donor_resident_id = ? ORDER BY d.received_on DESC"
+        "SELECT {DONATION_COLUMNS} FROM fund_donations d WHERE d.donor_resident_id = ? AND d.community_id = ? ORDER BY d.received_on DESC"
     );
     let gifts = c
-        .query(&sql, params![resident_id])?
+        .query(&sql, params![resident_id, community_id])?
         .iter()
         .map(donation_from)
         .collect::<Result<Vec<_>>>()?;
     let sql = format!(
         "SELECT {DISB_COLUMNS} FROM fund_disbursements d JOIN residents r ON r.id = d.beneficiary_resident_id
-         WHERE d.beneficiary_resident_id = ? ORDER BY d.id DESC"
+         WHERE d.beneficiary_resident_id = ? AND d.community_id = ? ORDER BY d.id DESC"
     );
-    let rows = c.query(&sql, params![resident_id])?;
+    let rows = c.query(&sql, params![resident_id, community_id])?;
     let help = rows
         .iter()
         .map(|r| disb_from(c, r))
@@ -893,7 +900,11 @@ pub struct MonthLine {
     pub closing_fen: i64,
 }
 
-pub fn statement(c: &mut dyn Conn, community_id: i64, year: i32) -> Result<(i64, Vec<MonthLine>)> {
+pub fn statement(
+    c: &mut dyn Conn,
+    community_id: Tenant,
+    year: i32,
+) -> Result<(i64, Vec<MonthLine>)> {
     let opening = balances(c, community_id, Some(&format!("{}-12-31", year - 1)))?.balance_fen;
     let mut lines = Vec::with_capacity(12);
     for m in 1..=12 {
@@ -913,7 +924,7 @@ pub fn statement(c: &mut dyn Conn, community_id: i64, year: i32) -> Result<(i64,
 /// Staff's donor list: every donor of a year with their total (names as recorded).
 pub fn donor_totals(
     c: &mut dyn Conn,
-    community_id: i64,
+    community_id: Tenant,
     year: i32,
 ) -> Result<Vec<(String, String, i64, i64)>> {
     let rows = c.query(

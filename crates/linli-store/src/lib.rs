@@ -25,10 +25,12 @@ pub mod reports;
 pub mod setup;
 mod sqlite;
 pub mod summary;
+mod tenant;
 pub mod users;
 pub mod visits;
 
 pub use db::{Conn, Db, DbConfig, Dialect, Row, Value, now_text};
+pub use tenant::Tenant;
 
 /// The OFFSET of a page of `per_page` rows. Pages come from query strings: a huge or negative
 /// number is clamped, never overflowed into a negative OFFSET (which PostgreSQL refuses and

@@ -186,6 +186,18 @@ pub fn find_community(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
         .transpose()
 }
 
+/// The community of a deployment that holds exactly one (the public pages' default).
+pub fn only_community(c: &mut dyn Conn) -> Result<Option<Place>> {
+    let rows = c.query(
+        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 2",
+        params![],
+    )?;
+    match rows.as_slice() {
+        [only] => get(c, only.int(0)?).map(Some),
+        _ => Ok(None),
+    }
+}
+
 /// Places of each kind inside a community (for the home page).
 pub fn count_by_kind(c: &mut dyn Conn, community_id: i64) -> Result<Vec<(PlaceKind, i64)>> {
     let rows = c.query(

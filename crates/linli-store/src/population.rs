@@ -668,6 +668,7 @@ pub fn populate(
 pub fn populate_fund(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
     use crate::fund::{self as ledger, DecisionInput, DonationInput};
     use linli_core::fund::{DonorKind, Fen, Method, Purpose, account};
+    let community_id = crate::Tenant::new(community_id);
     if ledger::decision(c, community_id)?.is_some() {
         return Ok(());
     }
@@ -849,7 +850,7 @@ pub fn populate_fund(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
         day(2019, 6, 12),
         true,
     )?;
-    let (_, dup_row) = ledger::donation(c, dup)?;
+    let dup_row = ledger::donation(c, community_id, dup)?;
     ledger::reverse(
         c,
         community_id,
@@ -918,16 +919,17 @@ pub fn populate_fund(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
             worker,
             now,
         )?;
-        ledger::approve_disbursement(c, id, admin, now)?;
-        ledger::approve_disbursement(c, id, keeper, now)?;
+        ledger::approve_disbursement(c, community_id, id, admin, now)?;
+        ledger::approve_disbursement(c, community_id, id, keeper, now)?;
         let from = if i % 3 == 0 {
             account::BANK
         } else {
             account::CASH
         };
-        if ledger::pay_disbursement(c, id, from, on, keeper, now).is_err() {
+        if ledger::pay_disbursement(c, community_id, id, from, on, keeper, now).is_err() {
             ledger::pay_disbursement(
                 c,
+                community_id,
                 id,
                 if from == account::BANK {
                     account::CASH

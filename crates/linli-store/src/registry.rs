@@ -7,7 +7,7 @@
 use crate::db::{Conn, Dialect, Row, Value, now_text};
 use crate::error::StoreError;
 use crate::places::{self, prefix_range};
-use crate::{Result, params};
+use crate::{Result, Tenant, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::PlacePath;
 use serde::Serialize;
@@ -395,7 +395,8 @@ fn attach_tag_names(c: &mut dyn Conn, rows: &mut [ResidentRow], today: NaiveDate
     Ok(())
 }
 
-pub fn get(c: &mut dyn Conn, id: i64) -> Result<Resident> {
+/// A resident of the community `t` (not found in any other).
+pub fn get(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Resident> {
     let r = c.query_one(
         "SELECT r.id, r.community_id, r.household_id, r.unit_id, r.building_id, r.place_path, r.name,
                 r.id_number, r.gender, r.birth_date, r.phone, r.relation, r.political_status,
@@ -405,8 +406,8 @@ pub fn get(c: &mut dyn Conn, id: i64) -> Result<Resident> {
          LEFT JOIN places b ON b.id = r.building_id
          LEFT JOIN places u ON u.id = r.unit_id
          LEFT JOIN households h ON h.id = r.household_id
-         WHERE r.id = ?",
-        params![id],
+         WHERE r.id = ? AND r.community_id = ?",
+        params![id, t],
     )?;
     let tags = c
         .query(
@@ -702,8 +703,14 @@ fn insert_tags(
     Ok(())
 }
 
-pub fn update(c: &mut dyn Conn, id: i64, r: &ResidentInput, now: DateTime<Utc>) -> Result<()> {
-    let current = get(c, id)?;
+pub fn update(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    r: &ResidentInput,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let current = get(c, t, id)?;
     let p = placement(c, current.community_id, r.household_id)?;
     let (initials, full) = linli_core::pinyin::search_keys(&r.name);
     let at = now_text(now);

@@ -64,7 +64,7 @@ pub fn compute_some(
                 ok(ind, json!(n), "/residents".into(), json!({}))
             }
             "fund.raised_total" => {
-                let (raised, _) = fund::totals(c, community_id, from, to)?;
+                let (raised, _) = fund::totals(c, crate::Tenant::new(community_id), from, to)?;
                 ok(
                     ind,
                     json!(raised),
@@ -73,7 +73,7 @@ pub fn compute_some(
                 )
             }
             "fund.beneficiaries" => {
-                let (_, helped) = fund::totals(c, community_id, from, to)?;
+                let (_, helped) = fund::totals(c, crate::Tenant::new(community_id), from, to)?;
                 let times = c.count(
                     "SELECT COUNT(*) FROM fund_disbursements WHERE community_id = ? AND status = 'paid' AND paid_on >= ? AND paid_on <= ?",
                     params![community_id, from, to],
@@ -86,7 +86,7 @@ pub fn compute_some(
                 )
             }
             "fund.balance" => {
-                let b = fund::balances(c, community_id, Some(to))?;
+                let b = fund::balances(c, crate::Tenant::new(community_id), Some(to))?;
                 ok(
                     ind,
                     json!(b.balance_fen),

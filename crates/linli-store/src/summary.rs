@@ -508,7 +508,7 @@ pub fn fund_ledger(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) ->
 
 /// 爱心基金捐赠名单: donors named only with their consent (慈善法 §82), otherwise 爱心人士.
 pub fn donors(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<Ledger> {
-    let mut list = crate::fund::donations(c, community_id, from, to)?;
+    let mut list = crate::fund::donations(c, crate::Tenant::new(community_id), from, to)?;
     list.reverse();
     let rows = list
         .iter()

@@ -38,6 +38,20 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// This caller as the actor of an operation of `linli_app`.
+    pub fn actor(&self, ctx: &Ctx) -> linli_app::Actor {
+        linli_app::Actor {
+            principal: linli_app::Principal::User {
+                user: self.user.clone(),
+                grants: self.grants.clone(),
+            },
+            community: self.community.clone(),
+            request_id: Some(ctx.rid.clone()),
+            origin: ctx.here.clone(),
+            now: ctx.now,
+        }
+    }
+
     pub fn decide(&self, action: Action, target: Option<&PlacePath>) -> Decision {
         let grants: Vec<_> = self.grants.iter().map(GrantView::grant).collect();
         authorize(&grants, action, target)
@@ -52,18 +66,7 @@ impl Caller {
         action: Action,
         target: &places::Place,
     ) -> Result<(), AppError> {
-        match self.decide(action, Some(&target.path)) {
-            Decision::Allow => Ok(()),
-            d => {
-                let rid = RequestId(ctx.rid.clone());
-                audit_denial(state, self, action, &ctx.here, Some(target.id), Some(&rid)).await;
-                Err(if d == Decision::NotFound {
-                    AppError::NotFound
-                } else {
-                    AppError::Forbidden
-                })
-            }
-        }
+        Ok(self.actor(ctx).require(&state.app, action, target).await?)
     }
 
     /// The place paths in which the caller may perform `action` (list filters).
@@ -87,35 +90,17 @@ pub async fn audit_denial(
     object: Option<i64>,
     rid: Option<&RequestId>,
 ) {
-    let event_community = caller.community_id();
-    let actor = caller.user.username.clone();
-    let actor_id = caller.user.id;
-    let at = state.clock.now();
-    let rid = rid.map(|r| r.0.clone());
-    let after = json!({"action": action.as_str(), "path": path});
-    let res = state
-        .db
-        .write(move |c| {
-            audit::append(
-                c,
-                &audit::Event {
-                    at,
-                    community_id: event_community,
-                    actor_user_id: Some(actor_id),
-                    actor: &actor,
-                    action: "access.denied",
-                    object_kind: if object.is_some() { "place" } else { "route" },
-                    object_id: object.map(|o| o.to_string()),
-                    before: None,
-                    after: Some(after),
-                    request_id: rid.as_deref(),
-                },
-            )
-        })
-        .await;
-    if let Err(e) = res {
-        tracing::error!(cause = %e, "could not audit a denied request");
-    }
+    let actor = linli_app::Actor {
+        principal: linli_app::Principal::User {
+            user: caller.user.clone(),
+            grants: caller.grants.clone(),
+        },
+        community: caller.community.clone(),
+        request_id: rid.map(|r| r.0.clone()),
+        origin: path.to_string(),
+        now: state.clock.now(),
+    };
+    actor.record_denial(&state.app, action, object).await;
 }
 
 pub fn hash_token(token: &str) -> String {

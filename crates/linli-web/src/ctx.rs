@@ -41,6 +41,25 @@ impl Ctx {
         self.caller.as_ref().ok_or(AppError::Unauthenticated)
     }
 
+    /// The signed-in caller as the operations see it.
+    pub fn actor(&self) -> Result<linli_app::Actor, AppError> {
+        Ok(self.caller()?.actor(self))
+    }
+
+    /// The caller if signed in, else a member of the public (portal pages).
+    pub fn actor_or_public(&self) -> linli_app::Actor {
+        match &self.caller {
+            Some(c) => c.actor(self),
+            None => linli_app::Actor {
+                principal: linli_app::Principal::Public,
+                community: None,
+                request_id: Some(self.rid.clone()),
+                origin: self.here.clone(),
+                now: self.now,
+            },
+        }
+    }
+
     /// The audit record of this request's caller doing `action` to one object.
     pub fn audit_event<'a>(
         &'a self,

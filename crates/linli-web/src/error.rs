@@ -102,6 +102,21 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<linli_app::Error> for AppError {
+    fn from(e: linli_app::Error) -> Self {
+        use linli_app::Error as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::Forbidden => AppError::Forbidden,
+            E::Unauthenticated => AppError::Unauthenticated,
+            E::Refused { code } => AppError::Refused { code },
+            E::Invalid { code, field } => AppError::Invalid { code, field },
+            E::Conflict { code, field } => AppError::Conflict { code, field },
+            E::Internal(cause) => AppError::Internal(cause),
+        }
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(cause) = &self {

@@ -701,7 +701,7 @@ fn apply(
     for (input, slot, existing) in &inputs {
         match existing {
             Some(id) => {
-                registry::update(c, *id, input, now)?;
+                registry::update(c, linli_store::Tenant::new(community_id), *id, input, now)?;
                 summary.updated += 1;
             }
             None => new_rows.push((input, placements.get(*slot).unwrap_or(&no_home))),

@@ -28,6 +28,8 @@ pub use routes::{Op, Policy};
 /// What the app needs to run.
 #[derive(Clone)]
 pub struct AppState {
+    /// The operations' view of the app (database and clock); handlers call `linli_app` with it.
+    pub app: linli_app::App,
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
@@ -58,6 +60,7 @@ impl Default for Config {
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
         AppState {
+            app: linli_app::App::new(db.clone(), clock.clone()),
             db,
             clock,
             config: Arc::new(config),

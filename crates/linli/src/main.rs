@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use linli_core::password::{self, hashing};
 use linli_core::{Role, SystemClock};
-use linli_store::{Db, DbConfig, StoreError, audit, migrate, places, setup, users};
+use linli_store::{Db, DbConfig, StoreError, audit, migrate, places, setup};
 use linli_web::{AppState, Config, build_app};
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -172,6 +172,9 @@ enum UserCommand {
         /// Display name (default: the user name)
         #[arg(long)]
         name: Option<String>,
+        /// For a partner liaison (role partner): the partner unit it acts for, by id or name
+        #[arg(long)]
+        partner: Option<String>,
     },
 }
 
@@ -199,6 +202,9 @@ enum CliError {
     Broken(String),
     #[error("{0} rows refused; nothing was imported")]
     Rows(usize),
+    /// An operation refused its input (a taken user name, a place outside the community).
+    #[error("refused: {0}")]
+    Refused(String),
 }
 
 impl CliError {
@@ -397,59 +403,76 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     role,
                     place,
                     name,
+                    partner,
                 },
-        } => {
-            let username = password::parse_username(&username)
-                .ok_or_else(|| CliError::Usage(format!("invalid user name `{username}`")))?;
-            let pw = read_password(&username)?;
-            let database = open_migrated(&db.db)?;
-            let h = hash(&pw)?;
-            let now = chrono::Utc::now();
-            let user = database.write_blocking(|c| {
-                let comm = places::find_community(c, &community)?.ok_or(StoreError::Invalid {
-                    code: "community_missing",
-                    field: Some("community"),
-                })?;
-                let target = match place {
-                    Some(id) => places::get(c, id)?,
-                    None => comm.clone(),
-                };
-                if target.community_id != Some(comm.id) || !role.may_be_granted_on(target.kind) {
-                    return Err(StoreError::Invalid {
-                        code: "role_wrong_scope",
-                        field: Some("place"),
-                    });
-                }
-                let user = users::create(
-                    c,
-                    Some(comm.id),
-                    &username,
-                    name.as_deref().unwrap_or(&username),
-                    &h,
-                    now,
-                )?;
-                users::add_grant(c, user.id, role, &target, None, now)?;
-                audit::append(
-                    c,
-                    &audit::Event {
-                        at: now,
-                        community_id: Some(comm.id),
-                        actor_user_id: None,
-                        actor: "linli user add",
-                        action: "user.create",
-                        object_kind: "user",
-                        object_id: Some(user.id.to_string()),
-                        before: None,
-                        after: Some(serde_json_value(&username, role, target.id)),
-                        request_id: None,
-                    },
-                )?;
-                Ok(user)
-            })?;
-            println!("created user {} ({}) in {}", user.username, role, community);
-            Ok(())
-        }
+        } => add_user(&db.db, &community, &username, role, place, name, partner),
     }
+}
+
+/// `linli user add`: the same account operation as the admin's page and `users_create`,
+/// performed by the command line on behalf of whoever holds the database.
+fn add_user(
+    url: &str,
+    community: &str,
+    username: &str,
+    role: Role,
+    place: Option<i64>,
+    name: Option<String>,
+    partner: Option<String>,
+) -> Result<(), CliError> {
+    let username = password::parse_username(username)
+        .ok_or_else(|| CliError::Usage(format!("invalid user name `{username}`")))?;
+    let pw = read_password(&username)?;
+    let database = open_migrated(url)?;
+    let comm = database
+        .read_blocking(|c| places::find_community(c, community))?
+        .ok_or_else(|| {
+            CliError::Usage(format!("no community named `{community}` in this database"))
+        })?;
+    let partner_id = match partner {
+        None => None,
+        Some(p) => Some(match p.trim().parse::<i64>() {
+            Ok(id) => id,
+            Err(_) => database
+                .read_blocking(|c| linli_store::partners::list_partners(c, comm.id, None))?
+                .into_iter()
+                .find(|u| u.name == p.trim())
+                .map(|u| u.id)
+                .ok_or_else(|| {
+                    CliError::Usage(format!("no partner unit named `{p}` in {community}"))
+                })?,
+        }),
+    };
+    let app = linli_app::App::new(database, Arc::new(SystemClock));
+    let actor = linli_app::Actor::system("linli user add", &comm, chrono::Utc::now());
+    let new = linli_app::accounts::NewUser {
+        username,
+        display_name: name.unwrap_or_default(),
+        password: pw,
+        role,
+        scope_place_id: place.unwrap_or(comm.id),
+        partner_id,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let user =
+        rt.block_on(linli_app::accounts::create_user(&app, &actor, new))
+            .map_err(|e| match e {
+                linli_app::Error::Invalid { field, .. }
+                | linli_app::Error::Conflict { field, .. } => CliError::Refused(format!(
+                    "{}{}",
+                    e.code(),
+                    field.map(|f| format!(" ({f})")).unwrap_or_default()
+                )),
+                linli_app::Error::NotFound => CliError::Refused(format!(
+                    "place {} is not in {community}",
+                    place.unwrap_or(comm.id)
+                )),
+                e => CliError::Broken(e.to_string()),
+            })?;
+    println!("created user {} ({}) in {}", user.username, role, community);
+    Ok(())
 }
 
 fn import_residents(
@@ -610,10 +633,6 @@ fn report_summary(
         })
     );
     Ok(())
-}
-
-fn serde_json_value(username: &str, role: Role, place: i64) -> serde_json::Value {
-    serde_json::json!({"username": username, "role": role.as_str(), "place_id": place})
 }
 
 fn print_demo(addr: SocketAddr, db: &str) {

@@ -3,16 +3,13 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::pages::fund::{
-    self as ops, DecisionDraft, DisclosureQuery, DonationDraft, RequestDraft,
-};
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use linli_app::fund::{self as ops, DecisionDraft, DonationDraft, RequestDraft};
 use linli_core::Action;
-use linli_store::fund;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -41,8 +38,8 @@ async fn record_decision(
     Json(b): Json<DecisionBody>,
 ) -> Result<Response, AppError> {
     let id = ops::record_decision(
-        &state,
-        &ctx,
+        &state.app,
+        &ctx.actor()?,
         DecisionDraft {
             decided_on: b.decided_on,
             attendance: b.attendance,
@@ -62,7 +59,7 @@ async fn donate(
     headers: HeaderMap,
     Json(d): Json<DonationDraft>,
 ) -> Result<Response, AppError> {
-    let v = ops::donate(&state, &ctx, d, idempotency_key(&headers)).await?;
+    let v = ops::donate(&state.app, &ctx.actor()?, d, idempotency_key(&headers)).await?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
@@ -71,7 +68,7 @@ async fn request(
     ctx: Ctx,
     Json(d): Json<RequestDraft>,
 ) -> Result<Response, AppError> {
-    let v = ops::request(&state, &ctx, d).await?;
+    let v = ops::request(&state.app, &ctx.actor()?, d).await?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
@@ -79,8 +76,8 @@ async fn approve(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, AppError> {
-    Ok(Json(ops::approve(&state, &ctx, id).await?))
+) -> Result<Json<ops::DisbursementState>, AppError> {
+    Ok(Json(ops::approve(&state.app, &ctx.actor()?, id).await?))
 }
 
 #[derive(Deserialize, Default)]
@@ -95,20 +92,25 @@ async fn pay(
     Path(id): Path<i64>,
     headers: HeaderMap,
     body: Option<Json<PayBody>>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<ops::DisbursementState>, AppError> {
     let from_bank = body.and_then(|Json(b)| b.from).as_deref() == Some("bank");
     Ok(Json(
-        ops::pay(&state, &ctx, id, from_bank, idempotency_key(&headers)).await?,
+        ops::pay(
+            &state.app,
+            &ctx.actor()?,
+            id,
+            from_bank,
+            idempotency_key(&headers),
+        )
+        .await?,
     ))
 }
 
-async fn balance(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
-    let place = ops::community(&state, &ctx, Action::ViewFund).await?;
-    let b = state
-        .db
-        .read(move |c| fund::balances(c, place.id, None))
-        .await?;
-    Ok(Json(json!(b)))
+async fn balance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<linli_store::fund::Balances>, AppError> {
+    Ok(Json(ops::balances(&state.app, &ctx.actor()?).await?))
 }
 
 #[derive(Deserialize)]
@@ -121,12 +123,8 @@ async fn entries(
     ctx: Ctx,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Value>, AppError> {
-    let place = ops::community(&state, &ctx, Action::ViewFund).await?;
     let page = q.page.unwrap_or(1).max(1);
-    let (items, total) = state
-        .db
-        .read(move |c| fund::entries(c, place.id, page, super::PER_PAGE))
-        .await?;
+    let (items, total) = ops::entries(&state.app, &ctx.actor()?, page, super::PER_PAGE).await?;
     Ok(Json(json!({"items": items, "total": total, "page": page})))
 }
 
@@ -141,8 +139,14 @@ async fn reverse(
     Path(id): Path<i64>,
     Json(b): Json<ReverseBody>,
 ) -> Result<Response, AppError> {
-    let v = ops::reverse(&state, &ctx, id, &b.reason).await?;
+    let v = ops::reverse(&state.app, &ctx.actor()?, id, &b.reason).await?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct DisclosureQuery {
+    month: Option<String>,
+    community: Option<String>,
 }
 
 async fn disclosure(
@@ -150,10 +154,10 @@ async fn disclosure(
     ctx: Ctx,
     Query(q): Query<DisclosureQuery>,
 ) -> Result<Json<Value>, AppError> {
-    let (place, d, ytd, _) = ops::disclosure_data(&state, &ctx, &q).await?;
-    let mut v = json!(d);
-    v["community"] = json!(place.name);
-    v["year_to_date"] = json!(ytd);
+    let d = ops::disclosure(&state.app, &ctx.actor_or_public(), q.month, q.community).await?;
+    let mut v = json!(d.month);
+    v["community"] = json!(d.community.name);
+    v["year_to_date"] = json!(d.year_to_date);
     Ok(Json(v))
 }
 

@@ -1,14 +1,14 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::pages::users::{NewUser, create_user};
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use linli_app::accounts::{self, NewUser};
 use linli_core::Action;
-use linli_store::{audit, users};
+use linli_store::audit;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -27,14 +27,14 @@ async fn create(
     ctx: Ctx,
     Json(b): Json<CreateUser>,
 ) -> Result<Response, AppError> {
-    let user = create_user(
-        &state,
-        &ctx,
+    let user = accounts::create_user(
+        &state.app,
+        &ctx.actor()?,
         NewUser {
             username: b.username,
             display_name: b.display_name.unwrap_or_default(),
             password: b.password,
-            role: b.role,
+            role: accounts::parse_role(&b.role)?,
             scope_place_id: b.scope_place_id,
             partner_id: b.partner_id,
         },
@@ -48,11 +48,7 @@ async fn create(
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
-    let scopes = ctx.caller()?.scopes(Action::ViewUsers);
-    let rows = state
-        .db
-        .read(move |c| users::list_within(c, &scopes))
-        .await?;
+    let rows = accounts::list_users(&state.app, &ctx.actor()?).await?;
     let items: Vec<Value> = rows
         .iter()
         .map(|(u, g)| json!({"id": u.id, "username": u.username, "display_name": u.display_name, "active": u.active, "grants": g}))

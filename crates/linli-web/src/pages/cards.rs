@@ -187,10 +187,11 @@ async fn helper_submit(
     let caller = ctx.caller()?.clone();
     let community = caller.community_id().ok_or(AppError::NotFound)?;
     let rid = f.resident_id;
-    let r = state.db.read(move |c| registry::get(c, rid)).await?;
-    if r.community_id != community {
-        return Err(AppError::NotFound);
-    }
+    let tenant = linli_store::Tenant::new(community);
+    let r = state
+        .db
+        .read(move |c| registry::get(c, tenant, rid))
+        .await?;
     let place = super::place_at(community, &r.place_path);
     caller
         .require(&state, &ctx, Action::ManageCases, &place)

@@ -93,7 +93,7 @@ pub async fn create_case(state: &AppState, ctx: &Ctx, d: CaseDraft) -> Result<i6
         (Some(rid), _) => {
             let r = state
                 .db
-                .read(move |c| registry::get(c, rid))
+                .read(move |c| registry::get(c, linli_store::Tenant::new(community), rid))
                 .await
                 .map_err(|_| AppError::invalid("case_person_missing", "resident_id"))?;
             (Some(r.id), r.household_id, r.place_path, r.community_id)
@@ -314,12 +314,9 @@ pub async fn open_application(
     let rid = d.resident_id;
     let r = state
         .db
-        .read(move |c| registry::get(c, rid))
+        .read(move |c| registry::get(c, linli_store::Tenant::new(community), rid))
         .await
         .map_err(|_| AppError::invalid("case_person_missing", "resident_id"))?;
-    if r.community_id != community {
-        return Err(AppError::invalid("case_person_missing", "resident_id"));
-    }
     caller
         .require(
             state,

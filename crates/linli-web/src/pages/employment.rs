@@ -36,11 +36,11 @@ async fn resident_here(
     let community = community(ctx)?;
     let r = state
         .db
-        .read(move |c| registry::get(c, id))
+        .read(move |c| registry::get(c, linli_store::Tenant::new(community), id))
         .await
         .map_err(|_| AppError::invalid("learning_resident_missing", "resident_id"))?;
     // Placements and job seekers are for residents who live here now.
-    if r.community_id != community || r.status != "active" {
+    if r.status != "active" {
         return Err(AppError::invalid(
             "learning_resident_missing",
             "resident_id",

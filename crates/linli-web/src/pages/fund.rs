@@ -1,6 +1,6 @@
 //! The love fund (爱心基金): overview, the meeting decision, donations with receipts,
 //! disbursements with two approvals, the ledger with reversals, and the public disclosure.
-//! The operations are shared with the JSON API.
+//! The operations are `linli_app::fund`, shared with the JSON API.
 
 use super::today;
 use crate::AppState;
@@ -13,417 +13,14 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use chrono::NaiveDate;
-use linli_core::fund::{DonorKind, Fen, Method as PayMethod, Purpose, account};
+use linli_app::fund::{
+    self as ops, DecisionDraft, DonationDraft, RequestDraft, approve, donate, pay, record_decision,
+    request, reverse,
+};
+use linli_core::fund::{DonorKind, Fen, Method as PayMethod, Purpose};
 use linli_core::{Action, Decision};
-use linli_store::fund::{self, DecisionInput, DonationInput};
-use linli_store::places::{self, Place};
-use linli_store::{StoreError, audit, registry};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::{Value, json};
-
-/// The caller's community, whose fund this is, once the caller's role permits `action`. The
-/// fund belongs to the whole community: a grid worker records the gifts they receive into it,
-/// while approving and paying stay with the fund keeper and the admin (their role decides).
-pub async fn community(state: &AppState, ctx: &Ctx, action: Action) -> Result<Place, AppError> {
-    let caller = ctx.caller()?;
-    let cid = caller.community_id().ok_or(AppError::NotFound)?;
-    if caller.decide(action, None) != Decision::Allow {
-        let rid = crate::metrics::RequestId(ctx.rid.clone());
-        crate::auth::audit_denial(state, caller, action, &ctx.here, Some(cid), Some(&rid)).await;
-        return Err(AppError::Forbidden);
-    }
-    Ok(state.db.read(move |c| places::get(c, cid)).await?)
-}
-
-fn money_error(e: StoreError) -> AppError {
-    match e {
-        StoreError::Invalid {
-            code: "self_approval",
-            ..
-        } => AppError::Refused {
-            code: "self_approval",
-        },
-        other => other.into(),
-    }
-}
-
-/// A stored answer for a retried money-moving call, or `None` to do the work.
-fn idempotent(
-    c: &mut dyn linli_store::Conn,
-    community: i64,
-    op: &str,
-    key: Option<&str>,
-) -> Result<Option<Value>, StoreError> {
-    match key {
-        Some(k) => Ok(fund::idempotent_response(c, community, op, k)?
-            .and_then(|s| serde_json::from_str(&s).ok())),
-        None => Ok(None),
-    }
-}
-
-fn remember(
-    c: &mut dyn linli_store::Conn,
-    community: i64,
-    op: &str,
-    key: Option<&str>,
-    answer: &Value,
-    ctx: &Ctx,
-) -> Result<(), StoreError> {
-    match key {
-        Some(k) => fund::remember_response(c, community, op, k, &answer.to_string(), ctx.now),
-        None => Ok(()),
-    }
-}
-
-pub struct DecisionDraft {
-    pub decided_on: String,
-    pub attendance: i64,
-    pub quorum_reached: bool,
-    pub resolution: String,
-    pub purpose: String,
-    pub eligibility: String,
-}
-
-pub async fn record_decision(
-    state: &AppState,
-    ctx: &Ctx,
-    d: DecisionDraft,
-) -> Result<i64, AppError> {
-    let place = community(state, ctx, Action::ManageFund).await?;
-    let on = linli_core::dates::parse_date(&d.decided_on)
-        .ok_or(AppError::invalid("date_bad", "decided_on"))?;
-    if on > today(ctx) {
-        return Err(AppError::invalid("date_future", "decided_on"));
-    }
-    if d.attendance <= 0 {
-        return Err(AppError::invalid("attendance_bad", "attendance"));
-    }
-    if d.resolution.trim().is_empty() {
-        return Err(AppError::invalid("resolution_missing", "resolution"));
-    }
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let input = DecisionInput {
-                decided_on: on.format("%Y-%m-%d").to_string(),
-                attendance: d.attendance,
-                quorum_reached: d.quorum_reached,
-                resolution: d.resolution.trim().to_string(),
-                purpose: d.purpose.trim().to_string(),
-                eligibility: d.eligibility.trim().to_string(),
-            };
-            let id = fund::record_decision(c, place.id, &input, ctx2.caller.as_ref().map(|u| u.user.id), ctx2.now)?;
-            audit::append(c, &ctx2.audit_event(place.id, "fund.decision", "fund", id, json!({"decided_on": input.decided_on, "attendance": input.attendance, "quorum_reached": input.quorum_reached})))?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-/// A donation as typed (form or JSON).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct DonationDraft {
-    #[serde(default)]
-    pub donor_kind: String,
-    #[serde(default)]
-    pub donor_resident_id: Option<i64>,
-    #[serde(default)]
-    pub donor_partner_id: Option<i64>,
-    #[serde(default)]
-    pub donor_name: Option<String>,
-    #[serde(default)]
-    pub amount_fen: Option<i64>,
-    /// Forms give yuan (`80.50`); the API gives fen.
-    #[serde(default)]
-    pub amount_yuan: Option<String>,
-    #[serde(default)]
-    pub method: String,
-    #[serde(default)]
-    pub items: Option<String>,
-    #[serde(default)]
-    pub received_on: String,
-    #[serde(default)]
-    pub publish_name: bool,
-}
-
-fn amount_of(fen: Option<i64>, yuan: Option<&str>) -> Result<Fen, AppError> {
-    match (fen, yuan.map(str::trim).filter(|s| !s.is_empty())) {
-        (Some(f), _) => Fen::positive(f).map_err(|e| AppError::invalid(e.code(), "amount_fen")),
-        (None, Some(y)) => {
-            Fen::parse_yuan(y).map_err(|e| AppError::invalid(e.code(), "amount_fen"))
-        }
-        (None, None) => Err(AppError::invalid("amount_empty", "amount_fen")),
-    }
-}
-
-/// Records a gift; answers `{id, receipt_no}` (the first answer again for a retried key).
-pub async fn donate(
-    state: &AppState,
-    ctx: &Ctx,
-    d: DonationDraft,
-    key: Option<String>,
-) -> Result<Value, AppError> {
-    let place = community(state, ctx, Action::RecordDonation).await?;
-    let kind =
-        DonorKind::parse(&d.donor_kind).ok_or(AppError::invalid("donor_kind_bad", "donor_kind"))?;
-    let method = PayMethod::parse(&d.method).ok_or(AppError::invalid("method_bad", "method"))?;
-    let amount = amount_of(d.amount_fen, d.amount_yuan.as_deref())?;
-    let received = linli_core::dates::parse_date(&d.received_on)
-        .ok_or(AppError::invalid("date_bad", "received_on"))?;
-    if received > today(ctx) {
-        return Err(AppError::invalid("date_future", "received_on"));
-    }
-    let items = d
-        .items
-        .clone()
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(500)
-        .collect::<String>();
-    if method == PayMethod::InKind && items.is_empty() {
-        return Err(AppError::invalid("items_missing", "items"));
-    }
-    let mut name = d
-        .donor_name
-        .clone()
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(60)
-        .collect::<String>();
-    let resident = match kind {
-        DonorKind::Resident => {
-            let rid = d.donor_resident_id.ok_or(AppError::invalid(
-                "donor_resident_missing",
-                "donor_resident_id",
-            ))?;
-            let r = state
-                .db
-                .read(move |c| registry::get(c, rid))
-                .await
-                .map_err(|_| AppError::invalid("donor_resident_missing", "donor_resident_id"))?;
-            if r.community_id != place.id {
-                return Err(AppError::invalid(
-                    "donor_resident_missing",
-                    "donor_resident_id",
-                ));
-            }
-            name = r.name;
-            Some(rid)
-        }
-        DonorKind::Partner | DonorKind::Person if name.is_empty() => {
-            return Err(AppError::invalid("donor_name_missing", "donor_name"));
-        }
-        DonorKind::Anonymous => {
-            name.clear();
-            None
-        }
-        _ => None,
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            if let Some(answer) = idempotent(c, place.id, "fund_donate", key.as_deref())? {
-                return Ok(answer);
-            }
-            let input = DonationInput {
-                donor_kind: kind,
-                donor_resident_id: resident,
-                donor_partner_id: d.donor_partner_id,
-                donor_name: name,
-                amount,
-                method,
-                items,
-                received_on: received,
-                publish_name: d.publish_name && kind != DonorKind::Anonymous,
-            };
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let (id, receipt) = fund::donate(c, place.id, &input, user, ctx2.now)?;
-            let answer = json!({"id": id, "receipt_no": receipt});
-            audit::append(c, &ctx2.audit_event(place.id, "fund.donation", "donation", id, json!({"receipt_no": receipt, "amount_fen": amount.0, "method": method.as_str(), "donor_kind": kind.as_str()})))?;
-            remember(c, place.id, "fund_donate", key.as_deref(), &answer, &ctx2)?;
-            Ok::<_, AppError>(answer)
-        })
-        .await
-        .map_err(|e| match e {
-            AppError::Conflict { code: "no_fund_decision", .. } => AppError::Conflict { code: "no_fund_decision", field: None },
-            e => e,
-        })
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RequestDraft {
-    #[serde(default)]
-    pub beneficiary_resident_id: Option<i64>,
-    #[serde(default)]
-    pub amount_fen: Option<i64>,
-    #[serde(default)]
-    pub amount_yuan: Option<String>,
-    #[serde(default)]
-    pub purpose: String,
-    #[serde(default)]
-    pub case_id: Option<i64>,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-pub async fn request(state: &AppState, ctx: &Ctx, d: RequestDraft) -> Result<Value, AppError> {
-    let place = community(state, ctx, Action::RequestDisbursement).await?;
-    let amount = amount_of(d.amount_fen, d.amount_yuan.as_deref())?;
-    let purpose = Purpose::parse(&d.purpose).ok_or(AppError::invalid("purpose_bad", "purpose"))?;
-    let rid = d.beneficiary_resident_id.ok_or(AppError::invalid(
-        "beneficiary_missing",
-        "beneficiary_resident_id",
-    ))?;
-    let r = state
-        .db
-        .read(move |c| registry::get(c, rid))
-        .await
-        .map_err(|_| AppError::invalid("beneficiary_missing", "beneficiary_resident_id"))?;
-    // The requester vouches for the beneficiary: someone they look after.
-    let visible = ctx
-        .caller()?
-        .decide(Action::ViewResidents, Some(&r.place_path))
-        == Decision::Allow;
-    if r.community_id != place.id || r.status != "active" || !visible {
-        return Err(AppError::invalid(
-            "beneficiary_missing",
-            "beneficiary_resident_id",
-        ));
-    }
-    let note = d
-        .note
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(1000)
-        .collect::<String>();
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map_or(0, |u| u.user.id);
-            let id = fund::request_disbursement(c, place.id, rid, amount, purpose, d.case_id, &note, user, ctx2.now)?;
-            audit::append(c, &ctx2.audit_event(place.id, "fund.request", "disbursement", id, json!({"amount_fen": amount.0, "purpose": purpose.as_str(), "beneficiary_resident_id": rid})))?;
-            Ok::<_, AppError>(json!({"id": id, "status": "pending"}))
-        })
-        .await
-}
-
-pub async fn approve(state: &AppState, ctx: &Ctx, id: i64) -> Result<Value, AppError> {
-    let place = community(state, ctx, Action::ApproveDisbursement).await?;
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let d = fund::disbursement(c, id)?;
-            if d.community_id != place.id {
-                return Err(AppError::NotFound);
-            }
-            let user = ctx2.caller.as_ref().map_or(0, |u| u.user.id);
-            let status = fund::approve_disbursement(c, id, user, ctx2.now).map_err(money_error)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    place.id,
-                    "fund.approve",
-                    "disbursement",
-                    id,
-                    json!({"status": status}),
-                ),
-            )?;
-            Ok(json!({"id": id, "status": status}))
-        })
-        .await
-}
-
-pub async fn pay(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    from_bank: bool,
-    key: Option<String>,
-) -> Result<Value, AppError> {
-    let place = community(state, ctx, Action::PayDisbursement).await?;
-    let ctx2 = ctx.clone();
-    let on = today(ctx);
-    state
-        .db
-        .write(move |c| {
-            if let Some(answer) = idempotent(c, place.id, "fund_pay_disbursement", key.as_deref())?
-            {
-                return Ok(answer);
-            }
-            let d = fund::disbursement(c, id)?;
-            if d.community_id != place.id {
-                return Err(AppError::NotFound);
-            }
-            let user = ctx2.caller.as_ref().map_or(0, |u| u.user.id);
-            let from = if from_bank {
-                account::BANK
-            } else {
-                account::CASH
-            };
-            let tx = fund::pay_disbursement(c, id, from, on, user, ctx2.now)?;
-            let answer = json!({"id": id, "status": "paid", "transaction_id": tx});
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    place.id,
-                    "fund.pay",
-                    "disbursement",
-                    id,
-                    json!({"amount_fen": d.amount_fen, "from": from}),
-                ),
-            )?;
-            remember(
-                c,
-                place.id,
-                "fund_pay_disbursement",
-                key.as_deref(),
-                &answer,
-                &ctx2,
-            )?;
-            Ok::<_, AppError>(answer)
-        })
-        .await
-}
-
-pub async fn reverse(
-    state: &AppState,
-    ctx: &Ctx,
-    tx: i64,
-    reason: &str,
-) -> Result<Value, AppError> {
-    let place = community(state, ctx, Action::ManageFund).await?;
-    let (ctx2, reason) = (
-        ctx.clone(),
-        reason.trim().chars().take(500).collect::<String>(),
-    );
-    let on = today(ctx);
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let id = fund::reverse(c, place.id, tx, &reason, on, user, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    place.id,
-                    "fund.reverse",
-                    "fund",
-                    id,
-                    json!({"reverses": tx, "reason": reason}),
-                ),
-            )?;
-            Ok::<_, AppError>(json!({"id": id, "reverses_id": tx}))
-        })
-        .await
-}
 
 // ---- pages ----
 
@@ -450,26 +47,15 @@ fn kind_label(lang: Lang, kind: &str) -> String {
 
 async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let place = community(&state, &ctx, Action::ViewFund).await?;
     let caller = ctx.caller()?.clone();
-    let cid = place.id;
-    let year_start = format!("{}-01-01", today(&ctx).format("%Y"));
-    let day = today(&ctx).format("%Y-%m-%d").to_string();
-    let (decision, bal, recent, disb, (raised, helped)) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                fund::decision(c, cid)?,
-                fund::balances(c, cid, None)?,
-                fund::donations(c, cid, "0000-01-01", "9999-12-31")?
-                    .into_iter()
-                    .take(10)
-                    .collect::<Vec<_>>(),
-                fund::disbursements(c, cid, 20)?,
-                fund::totals(c, cid, &year_start, &day)?,
-            ))
-        })
-        .await?;
+    let ops::Overview {
+        decision,
+        balances: bal,
+        recent,
+        disbursements: disb,
+        raised_year: raised,
+        helped_year: helped,
+    } = ops::overview(&state.app, &ctx.actor()?).await?;
     let may = |a: Action| caller.decide(a, None) == Decision::Allow;
     let action = html! {
         @if may(Action::RecordDonation) && decision.is_some() { a.btn.btn-primary href="/fund/donations/new" { (t(lang, "fund.donate")) } " " }
@@ -627,7 +213,10 @@ async fn decision_submit(
         purpose: f.purpose,
         eligibility: f.eligibility,
     };
-    match record_decision(&state, &ctx, d).await {
+    match record_decision(&state.app, &ctx.actor()?, d)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.fund_decision")),
         Err(AppError::Invalid { code, .. }) => Ok(redirect_with_flash(
             "/fund",
@@ -653,7 +242,7 @@ async fn donation_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    community(state, ctx, Action::RecordDonation).await?;
+    ops::community(&state.app, &ctx.actor()?, Action::RecordDonation).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
     let kinds: Vec<(&str, &str)> = DonorKind::ALL
         .iter()
@@ -731,9 +320,12 @@ async fn donation_submit(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let d = form_draft(&pairs);
-    match donate(&state, &ctx, d.clone(), None).await {
+    match donate(&state.app, &ctx.actor()?, d.clone(), None)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(v) => Ok(redirect_with_flash(
-            &format!("/fund/donations/{}/receipt", v["id"].as_i64().unwrap_or(0)),
+            &format!("/fund/donations/{}/receipt", v.id),
             true,
             "flash.donation_recorded",
         )),
@@ -752,11 +344,7 @@ async fn receipt(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let place = community(&state, &ctx, Action::ViewFund).await?;
-    let (cid, d) = state.db.read(move |c| fund::donation(c, id)).await?;
-    if cid != place.id {
-        return Err(AppError::NotFound);
-    }
+    let (place, d) = ops::donation(&state.app, &ctx.actor()?, id).await?;
     let body = html! {
         div.receipt {
             h2 { (committee_name(&place.name)) br; (t(lang, "fund.receipt_title")) }
@@ -795,7 +383,7 @@ async fn request_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    community(state, ctx, Action::RequestDisbursement).await?;
+    ops::community(&state.app, &ctx.actor()?, Action::RequestDisbursement).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
     let purposes: Vec<(&str, &str)> = Purpose::ALL
         .iter()
@@ -864,7 +452,10 @@ async fn request_submit(
         case_id: None,
         note: get("note"),
     };
-    match request(&state, &ctx, d.clone()).await {
+    match request(&state.app, &ctx.actor()?, d.clone())
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.request_recorded")),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let msg = tf(lang, &format!("error.{}", e.code()), &[]);
@@ -879,11 +470,14 @@ async fn approve_submit(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    match approve(&state, &ctx, id).await {
+    match approve(&state.app, &ctx.actor()?, id)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(v) => Ok(redirect_with_flash(
             "/fund",
             true,
-            if v["status"] == "approved" {
+            if v.status == "approved" {
                 "flash.request_approved"
             } else {
                 "flash.request_first_approval"
@@ -910,7 +504,10 @@ async fn pay_submit(
     Path(id): Path<i64>,
     Form(f): Form<PayForm>,
 ) -> Result<Response, AppError> {
-    match pay(&state, &ctx, id, f.from == "bank", None).await {
+    match pay(&state.app, &ctx.actor()?, id, f.from == "bank", None)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.paid")),
         Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
             "/fund",
@@ -932,15 +529,10 @@ async fn entries_page(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let place = community(&state, &ctx, Action::ViewFund).await?;
     let caller = ctx.caller()?.clone();
     let page = q.page.unwrap_or(1).max(1);
-    let cid = place.id;
-    let (items, total) = state
-        .db
-        .read(move |c| fund::entries(c, cid, page, 50))
-        .await?;
-    let manage = caller.decide(Action::ManageFund, Some(&place.path)) == Decision::Allow;
+    let (items, total) = ops::entries(&state.app, &ctx.actor()?, page, 50).await?;
+    let manage = caller.decide(Action::ManageFund, None) == Decision::Allow;
     let body = html! {
         p.hint { (t(lang, "fund.ledger_hint")) }
         table.table.compact {
@@ -1001,7 +593,10 @@ async fn reverse_submit(
     Path(id): Path<i64>,
     Form(f): Form<ReverseForm>,
 ) -> Result<Response, AppError> {
-    match reverse(&state, &ctx, id, &f.reason).await {
+    match reverse(&state.app, &ctx.actor()?, id, &f.reason)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(redirect_with_flash("/fund/entries", true, "flash.reversed")),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
             "/fund/entries",
@@ -1023,27 +618,9 @@ async fn statement_data(
     state: &AppState,
     ctx: &Ctx,
     year: Option<i32>,
-) -> Result<
-    (
-        Place,
-        i32,
-        i64,
-        Vec<fund::MonthLine>,
-        Vec<(String, String, i64, i64)>,
-    ),
-    AppError,
-> {
-    let place = community(state, ctx, Action::ViewFund).await?;
+) -> Result<(i32, ops::Statement), AppError> {
     let year = year.unwrap_or_else(|| today(ctx).format("%Y").to_string().parse().unwrap_or(2026));
-    let cid = place.id;
-    let (opening, lines, donors) = state
-        .db
-        .read(move |c| {
-            let (opening, lines) = fund::statement(c, cid, year)?;
-            Ok::<_, AppError>((opening, lines, fund::donor_totals(c, cid, year)?))
-        })
-        .await?;
-    Ok((place, year, opening, lines, donors))
+    Ok((year, ops::statement(&state.app, &ctx.actor()?, year).await?))
 }
 
 fn donor_label(lang: Lang, kind: &str, name: &str) -> String {
@@ -1060,7 +637,8 @@ async fn statement_page(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (place, year, opening, lines, donors) = statement_data(&state, &ctx, q.year).await?;
+    let (year, st) = statement_data(&state, &ctx, q.year).await?;
+    let (place, opening, lines, donors) = (st.community, st.opening_fen, st.months, st.donors);
     let income: i64 = lines.iter().map(|l| l.income_fen).sum();
     let spending: i64 = lines.iter().map(|l| l.spending_fen).sum();
     let goods: i64 = lines.iter().map(|l| l.goods_fen).sum();
@@ -1112,7 +690,8 @@ async fn statement_xlsx(
 ) -> Result<Response, AppError> {
     use axum::response::IntoResponse;
     let lang = ctx.lang();
-    let (_, year, opening, lines, donors) = statement_data(&state, &ctx, q.year).await?;
+    let (year, st) = statement_data(&state, &ctx, q.year).await?;
+    let (opening, lines, donors) = (st.opening_fen, st.months, st.donors);
     let mut rows: Vec<Vec<String>> = vec![vec![
         t(lang, "fund.opening"),
         String::new(),
@@ -1176,61 +755,18 @@ pub struct DisclosureQuery {
     pub community: Option<String>,
 }
 
-/// The disclosure of a month for a community: by name, or the only community there is.
-pub async fn disclosure_data(
-    state: &AppState,
-    ctx: &Ctx,
-    q: &DisclosureQuery,
-) -> Result<
-    (
-        Place,
-        fund::Disclosure,
-        fund::YearToDate,
-        Option<fund::Decision>,
-    ),
-    AppError,
-> {
-    let month = q
-        .month
-        .clone()
-        .unwrap_or_else(|| today(ctx).format("%Y-%m").to_string());
-    if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
-        return Err(AppError::invalid("month_bad", "month"));
-    }
-    let name = q.community.clone();
-    let signed_in = ctx.caller.as_ref().and_then(|c| c.community_id());
-    state
-        .db
-        .read(move |c| {
-            let place = match (name, signed_in) {
-                (Some(n), _) => places::find_community(c, &n)?.ok_or(AppError::NotFound)?,
-                (None, Some(id)) => places::get(c, id)?,
-                (None, None) => {
-                    let rows = c.query(
-                        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 2",
-                        linli_store::params![],
-                    )?;
-                    match rows.as_slice() {
-                        [only] => places::get(c, only.int(0)?)?,
-                        _ => return Err(AppError::invalid("community_required", "community")),
-                    }
-                }
-            };
-            let d = fund::disclosure(c, place.id, &month)?;
-            let ytd = fund::year_to_date(c, place.id, &month)?;
-            let decision = fund::decision(c, place.id)?;
-            Ok((place, d, ytd, decision))
-        })
-        .await
-}
-
 async fn disclosure_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<DisclosureQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (place, d, ytd, decision) = disclosure_data(&state, &ctx, &q).await?;
+    let ops::Disclosure {
+        community: place,
+        month: d,
+        year_to_date: ytd,
+        decision,
+    } = ops::disclosure(&state.app, &ctx.actor_or_public(), q.month, q.community).await?;
     let body = html! {
         article.disclosure {
             h2 { (place.name) " " (t(lang, "fund.title")) br; (month_label(lang, &d.month)) " " (t(lang, "fund.disclosure")) }

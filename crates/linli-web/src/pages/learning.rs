@@ -79,10 +79,10 @@ async fn load_resident(
     let community = community(ctx)?;
     let r = state
         .db
-        .read(move |c| registry::get(c, id))
+        .read(move |c| registry::get(c, linli_store::Tenant::new(community), id))
         .await
         .map_err(|_| AppError::invalid("learning_resident_missing", field))?;
-    if r.community_id != community || r.status != "active" {
+    if r.status != "active" {
         return Err(AppError::invalid("learning_resident_missing", field));
     }
     Ok(r)

@@ -89,7 +89,7 @@ async fn dashboard(
             Ok::<_, AppError>((
                 reports::compute(c, cid, &f2, &t2)?,
                 reports::age_bands(c, cid, today)?,
-                fund::statement(c, cid, year)?.1,
+                fund::statement(c, linli_store::Tenant::new(cid), year)?.1,
                 trends,
             ))
         })

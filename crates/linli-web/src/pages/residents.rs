@@ -330,8 +330,9 @@ pub async fn load_visible(
     id: i64,
     action: Action,
 ) -> Result<Resident, AppError> {
-    let r = state.db.read(move |c| registry::get(c, id)).await?;
     let caller = ctx.caller()?;
+    let tenant = linli_store::Tenant::new(caller.community_id().ok_or(AppError::NotFound)?);
+    let r = state.db.read(move |c| registry::get(c, tenant, id)).await?;
     let as_place = Place {
         id: r.unit_id.unwrap_or(r.community_id),
         kind: PlaceKind::Unit,
@@ -430,7 +431,7 @@ pub async fn save(
             }
             let (rid, action) = match id {
                 Some(id) => {
-                    registry::update(c, id, &input, ctx2.now)?;
+                    registry::update(c, linli_store::Tenant::new(community), id, &input, ctx2.now)?;
                     (id, "resident.update")
                 }
                 None => (
@@ -438,7 +439,7 @@ pub async fn save(
                     "resident.create",
                 ),
             };
-            let after = registry::get(c, rid)?;
+            let after = registry::get(c, linli_store::Tenant::new(community), rid)?;
             audit::append(
                 c,
                 &audit::Event {
@@ -781,13 +782,7 @@ async fn detail_page(
     let manage = caller.decide(Action::ManageResidents, Some(&r.place_path)) == Decision::Allow;
     // The fund's records of this person, for those who keep the fund's books.
     let fund_records = if caller.decide(Action::ViewFund, None) == Decision::Allow {
-        let rid = r.id;
-        Some(
-            state
-                .db
-                .read(move |c| linli_store::fund::for_resident(c, rid))
-                .await?,
-        )
+        Some(linli_app::fund::for_resident(&state.app, &ctx.actor()?, r.id).await?)
     } else {
         None
     };

@@ -56,17 +56,11 @@ pub async fn create(
         return Err(AppError::invalid("station_services_missing", "services"));
     }
     if let Some(k) = keeper {
-        let r = state
+        state
             .db
-            .read(move |c| registry::get(c, k))
+            .read(move |c| registry::get(c, linli_store::Tenant::new(community), k))
             .await
             .map_err(|_| AppError::invalid("case_person_missing", "keeper_resident_id"))?;
-        if r.community_id != community {
-            return Err(AppError::invalid(
-                "case_person_missing",
-                "keeper_resident_id",
-            ));
-        }
     }
     let input = StationInput {
         name,

@@ -1,5 +1,5 @@
-//! Accounts and their grants: list and create (the admin's job). `create_user` is shared with
-//! the JSON API (`users_create`).
+//! Accounts and their grants: list and create (the admin's job), through
+//! `linli_app::accounts`, which the JSON API (`users_create`) and `linli user add` share.
 
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
@@ -12,110 +12,17 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use linli_core::password::{self, hashing};
+use linli_app::accounts::{self, NewUser};
+use linli_core::password;
 use linli_core::{Action, Decision, Role};
-use linli_store::users::{self, User};
-use linli_store::{audit, places};
+use linli_store::places;
 use maud::html;
 use serde::Deserialize;
-use serde_json::json;
-
-pub struct NewUser {
-    pub username: String,
-    pub display_name: String,
-    pub password: String,
-    pub role: String,
-    pub scope_place_id: i64,
-    pub partner_id: Option<i64>,
-}
-
-/// Validates and creates an account with one grant. Errors name the field at fault.
-pub async fn create_user(state: &AppState, ctx: &Ctx, n: NewUser) -> Result<User, AppError> {
-    let caller = ctx.caller()?;
-    let username = password::parse_username(&n.username)
-        .ok_or(AppError::invalid("username_bad", "username"))?;
-    let role = n
-        .role
-        .parse::<Role>()
-        .map_err(|_| AppError::invalid("role_unknown", "role"))?;
-    password::check_password(&n.password, &username)
-        .map_err(|e| AppError::invalid(e.code(), "password"))?;
-    let pid = n.scope_place_id;
-    let place =
-        state
-            .db
-            .read(move |c| places::get(c, pid))
-            .await
-            .map_err(|e| match AppError::from(e) {
-                AppError::NotFound => AppError::invalid("place_parent_missing", "scope_place_id"),
-                e => e,
-            })?;
-    caller
-        .require(state, ctx, Action::ManageUsers, &place)
-        .await?;
-    if !role.may_be_granted_on(place.kind) {
-        return Err(AppError::invalid("role_wrong_scope", "scope_place_id"));
-    }
-    // A liaison acts for one partner unit of the place's community; other roles carry none.
-    let partner_id = match (role, n.partner_id) {
-        (Role::Partner, Some(pid)) => {
-            let cid = place.community_id.unwrap_or(place.id);
-            let known = state
-                .db
-                .read(move |c| linli_store::partners::partner_in_community(c, cid, pid))
-                .await?;
-            if !known {
-                return Err(AppError::invalid("partner_missing", "partner_id"));
-            }
-            Some(pid)
-        }
-        (Role::Partner, None) => return Err(AppError::invalid("partner_missing", "partner_id")),
-        (_, Some(_)) => return Err(AppError::invalid("partner_not_for_role", "partner_id")),
-        (_, None) => None,
-    };
-    let display = match n.display_name.trim() {
-        "" => username.clone(),
-        d => d.chars().take(40).collect(),
-    };
-    let pw = n.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hashing::hash(&pw))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let (ctx2, caller2) = (ctx.clone(), caller.clone());
-    state
-        .db
-        .write(move |c| {
-            let user = users::create(c, place.community_id, &username, &display, &hash, ctx2.now)?;
-            users::add_grant(c, user.id, role, &place, partner_id, ctx2.now)?;
-            audit::append(
-                c,
-                &audit::Event {
-                    at: ctx2.now,
-                    community_id: place.community_id,
-                    actor_user_id: Some(caller2.user.id),
-                    actor: &caller2.user.username,
-                    action: "user.create",
-                    object_kind: "user",
-                    object_id: Some(user.id.to_string()),
-                    before: None,
-                    after: Some(json!({"username": user.username, "role": role, "place_id": place.id, "partner_id": partner_id, "password": "set"})),
-                    request_id: Some(&ctx2.rid),
-                },
-            )?;
-            Ok::<_, AppError>(user)
-        })
-        .await
-}
 
 async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?;
-    let scopes = caller.scopes(Action::ViewUsers);
-    let rows = state
-        .db
-        .read(move |c| users::list_within(c, &scopes))
-        .await?;
+    let rows = accounts::list_users(&state.app, &ctx.actor()?).await?;
     let manage = caller.decide(Action::ManageUsers, None) == Decision::Allow;
     let action =
         manage.then(|| html! { a.btn.btn-primary href="/users/new" { (t(lang, "users.new")) } });
@@ -269,15 +176,21 @@ async fn create_submit(
         )
         .await;
     };
-    let n = NewUser {
-        username: f.username.clone(),
-        display_name: f.display_name.clone(),
-        password: f.password.clone(),
-        role: f.role.clone(),
-        scope_place_id,
-        partner_id: f.partner_id.trim().parse().ok(),
+    let created = match accounts::parse_role(&f.role) {
+        Ok(role) => {
+            let n = NewUser {
+                username: f.username.clone(),
+                display_name: f.display_name.clone(),
+                password: f.password.clone(),
+                role,
+                scope_place_id,
+                partner_id: f.partner_id.trim().parse().ok(),
+            };
+            accounts::create_user(&state.app, &ctx.actor()?, n).await
+        }
+        Err(e) => Err(e),
     };
-    match create_user(&state, &ctx, n).await {
+    match created.map_err(AppError::from) {
         Ok(_) => Ok(redirect_with_flash("/users", true, "flash.user_created")),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let field = match &e {

@@ -917,9 +917,14 @@ async fn add_submit(
     }
     // A resident number (the digits in the resident page's address) names one person.
     if let Ok(rid) = who.parse::<i64>() {
-        let found = state.db.read(move |c| registry::get(c, rid)).await.ok();
+        let tenant = linli_store::Tenant::new(plan.community_id);
+        let found = state
+            .db
+            .read(move |c| registry::get(c, tenant, rid))
+            .await
+            .ok();
         let allowed = match &found {
-            Some(r) if r.community_id == plan.community_id && r.status == "active" => {
+            Some(r) if r.status == "active" => {
                 caller.decide(Action::ManageCases, Some(&r.place_path)) == Decision::Allow
             }
             _ => false,

@@ -608,30 +608,7 @@ async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine:
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let s = signup_of(&app, "夏胜林").await;
     // A second community on the same deployment, with its own admin.
-    let hash = app
-        .db
-        .read(|c| {
-            c.query_one(
-                "SELECT password_hash FROM users WHERE username = 'admin'",
-                linli_store::params![],
-            )?
-            .text(0)
-        })
-        .await
-        .unwrap();
-    let db = app.db.clone();
-    tokio::task::spawn_blocking(move || {
-        linli_store::setup::init_community(
-            &db,
-            "东风社区",
-            "dongfeng",
-            &hash,
-            crate::support::start_time(),
-        )
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    app.second_community("dongfeng").await;
     let mut other = app.signed_in("dongfeng").await;
     assert_eq!(
         other.get(&format!("/course-signups/{s}")).await.status(),

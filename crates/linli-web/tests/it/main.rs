@@ -14,4 +14,5 @@ mod places;
 mod registry;
 mod reports;
 mod routes;
+mod tenancy;
 mod visits;

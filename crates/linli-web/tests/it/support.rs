@@ -254,6 +254,29 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A second community on the same deployment (东风社区) with its own admin `username`
+    /// (the demo password): the other tenant of the cross-community tests.
+    pub async fn second_community(&self, username: &'static str) {
+        let hash = self
+            .db
+            .read(|c| {
+                c.query_one(
+                    "SELECT password_hash FROM users WHERE username = 'admin'",
+                    linli_store::params![],
+                )?
+                .text(0)
+            })
+            .await
+            .unwrap();
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || {
+            linli_store::setup::init_community(&db, "东风社区", username, &hash, start_time())
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    }
+
     /// Id of a place by kind and name.
     pub async fn place_id(&self, kind: &'static str, name: &'static str) -> i64 {
         self.db

@@ -522,7 +522,9 @@ fn fund_tamper_is_named(engine: Engine) {
     let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
     let (tx, _) = d
         .write_blocking(|c| {
-            let community = c.count("SELECT id FROM places WHERE kind = 'community'", params![])?;
+            let community = linli_store::Tenant::new(
+                c.count("SELECT id FROM places WHERE kind = 'community'", params![])?,
+            );
             let now = chrono::Utc::now();
             linli_store::fund::record_decision(
                 c,
@@ -559,7 +561,7 @@ fn fund_tamper_is_named(engine: Engine) {
                 )?;
                 if fen == 5_000 {
                     last = (
-                        linli_store::fund::donation(c, id)?.1.transaction_id,
+                        linli_store::fund::donation(c, community, id)?.transaction_id,
                         receipt,
                     );
                 }

@@ -1,0 +1,498 @@
+//! The love fund (爱心基金): the meeting decision, gifts with receipts, payment requests with
+//! two approvals, payments, reversals, and what the fund's pages and the public disclosure
+//! read. Money-moving calls take an idempotency key: a retry gets the first answer.
+
+use crate::{Actor, App, Error, Result, Tx, clip};
+use chrono::NaiveDate;
+use linli_core::Action;
+use linli_core::fund::{DonorKind, Fen, Method, Purpose, account};
+use linli_store::fund::{self, DecisionInput, DonationInput};
+use linli_store::places::{self, Place};
+use linli_store::{StoreError, Tenant, registry};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// The actor's community, whose fund this is, once the actor's role permits `action`. The
+/// fund belongs to the whole community: a grid worker records the gifts they receive into it,
+/// while approving and paying stay with the fund keeper and the admin (their role decides).
+pub async fn community(app: &App, actor: &Actor, action: Action) -> Result<Place> {
+    let tenant = actor.require_role(app, action).await?;
+    app.read(move |c| places::get(c, tenant.id())).await
+}
+
+fn money_error(e: StoreError) -> Error {
+    match e {
+        StoreError::Invalid {
+            code: "self_approval",
+            ..
+        } => Error::Refused {
+            code: "self_approval",
+        },
+        other => other.into(),
+    }
+}
+
+/// Runs a money-moving write once per idempotency key: a retry with the same key gets the
+/// answer the first call stored, in the same transaction that would have written again.
+fn once<T, F>(tx: &mut Tx<'_>, tenant: Tenant, op: &str, key: Option<&str>, f: F) -> Result<T>
+where
+    T: Serialize + DeserializeOwned,
+    F: FnOnce(&mut Tx<'_>) -> Result<T>,
+{
+    if let Some(k) = key
+        && let Some(stored) = fund::idempotent_response(tx.c, tenant, op, k)?
+        && let Ok(answer) = serde_json::from_str(&stored)
+    {
+        return Ok(answer);
+    }
+    let answer = f(tx)?;
+    if let Some(k) = key {
+        let text = serde_json::to_string(&answer).map_err(|e| Error::Internal(e.to_string()))?;
+        fund::remember_response(tx.c, tenant, op, k, &text, tx.actor.now)?;
+    }
+    Ok(answer)
+}
+
+pub struct DecisionDraft {
+    pub decided_on: String,
+    pub attendance: i64,
+    pub quorum_reached: bool,
+    pub resolution: String,
+    pub purpose: String,
+    pub eligibility: String,
+}
+
+/// Records the residents' meeting decision the fund rests on (居委会组织法 §16).
+pub async fn record_decision(app: &App, actor: &Actor, d: DecisionDraft) -> Result<i64> {
+    let tenant = actor.require_role(app, Action::ManageFund).await?;
+    let on = linli_core::dates::parse_date(&d.decided_on)
+        .ok_or(Error::invalid("date_bad", "decided_on"))?;
+    if on > actor.today() {
+        return Err(Error::invalid("date_future", "decided_on"));
+    }
+    if d.attendance <= 0 {
+        return Err(Error::invalid("attendance_bad", "attendance"));
+    }
+    if d.resolution.trim().is_empty() {
+        return Err(Error::invalid("resolution_missing", "resolution"));
+    }
+    let input = DecisionInput {
+        decided_on: on.format("%Y-%m-%d").to_string(),
+        attendance: d.attendance,
+        quorum_reached: d.quorum_reached,
+        resolution: d.resolution.trim().to_string(),
+        purpose: d.purpose.trim().to_string(),
+        eligibility: d.eligibility.trim().to_string(),
+    };
+    app.write(actor, move |tx| {
+        let id = fund::record_decision(tx.c, tenant, &input, tx.actor.user_id(), tx.actor.now)?;
+        tx.audit(tenant, "fund.decision", "fund", id, json!({"decided_on": input.decided_on, "attendance": input.attendance, "quorum_reached": input.quorum_reached}))?;
+        Ok(id)
+    })
+    .await
+}
+
+/// A donation as typed (form or JSON).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DonationDraft {
+    #[serde(default)]
+    pub donor_kind: String,
+    #[serde(default)]
+    pub donor_resident_id: Option<i64>,
+    #[serde(default)]
+    pub donor_partner_id: Option<i64>,
+    #[serde(default)]
+    pub donor_name: Option<String>,
+    #[serde(default)]
+    pub amount_fen: Option<i64>,
+    /// Forms give yuan (`80.50`); the API gives fen.
+    #[serde(default)]
+    pub amount_yuan: Option<String>,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub items: Option<String>,
+    #[serde(default)]
+    pub received_on: String,
+    #[serde(default)]
+    pub publish_name: bool,
+}
+
+fn amount_of(fen: Option<i64>, yuan: Option<&str>) -> Result<Fen> {
+    match (fen, yuan.map(str::trim).filter(|s| !s.is_empty())) {
+        (Some(f), _) => Fen::positive(f).map_err(|e| Error::invalid(e.code(), "amount_fen")),
+        (None, Some(y)) => Fen::parse_yuan(y).map_err(|e| Error::invalid(e.code(), "amount_fen")),
+        (None, None) => Err(Error::invalid("amount_empty", "amount_fen")),
+    }
+}
+
+/// A gift recorded: its id and receipt number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub id: i64,
+    pub receipt_no: String,
+}
+
+/// Records a gift (the first answer again for a retried key).
+pub async fn donate(
+    app: &App,
+    actor: &Actor,
+    d: DonationDraft,
+    key: Option<String>,
+) -> Result<Receipt> {
+    let tenant = actor.require_role(app, Action::RecordDonation).await?;
+    let kind =
+        DonorKind::parse(&d.donor_kind).ok_or(Error::invalid("donor_kind_bad", "donor_kind"))?;
+    let method = Method::parse(&d.method).ok_or(Error::invalid("method_bad", "method"))?;
+    let amount = amount_of(d.amount_fen, d.amount_yuan.as_deref())?;
+    let received = linli_core::dates::parse_date(&d.received_on)
+        .ok_or(Error::invalid("date_bad", "received_on"))?;
+    if received > actor.today() {
+        return Err(Error::invalid("date_future", "received_on"));
+    }
+    let items = clip(d.items.as_deref(), 500);
+    if method == Method::InKind && items.is_empty() {
+        return Err(Error::invalid("items_missing", "items"));
+    }
+    let mut name = clip(d.donor_name.as_deref(), 60);
+    let resident = match kind {
+        DonorKind::Resident => {
+            let missing = || Error::invalid("donor_resident_missing", "donor_resident_id");
+            let rid = d.donor_resident_id.ok_or_else(missing)?;
+            let r = app
+                .read(move |c| registry::get(c, tenant, rid))
+                .await
+                .map_err(|_| missing())?;
+            name = r.name;
+            Some(rid)
+        }
+        DonorKind::Partner | DonorKind::Person if name.is_empty() => {
+            return Err(Error::invalid("donor_name_missing", "donor_name"));
+        }
+        DonorKind::Anonymous => {
+            name.clear();
+            None
+        }
+        _ => None,
+    };
+    let input = DonationInput {
+        donor_kind: kind,
+        donor_resident_id: resident,
+        donor_partner_id: d.donor_partner_id,
+        donor_name: name,
+        amount,
+        method,
+        items,
+        received_on: received,
+        publish_name: d.publish_name && kind != DonorKind::Anonymous,
+    };
+    app.write(actor, move |tx| {
+        once(tx, tenant, "fund_donate", key.as_deref(), |tx| {
+            let (id, receipt_no) =
+                fund::donate(tx.c, tenant, &input, tx.actor.user_id(), tx.actor.now)?;
+            tx.audit(tenant, "fund.donation", "donation", id, json!({"receipt_no": receipt_no, "amount_fen": amount.0, "method": method.as_str(), "donor_kind": kind.as_str()}))?;
+            Ok(Receipt { id, receipt_no })
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RequestDraft {
+    #[serde(default)]
+    pub beneficiary_resident_id: Option<i64>,
+    #[serde(default)]
+    pub amount_fen: Option<i64>,
+    #[serde(default)]
+    pub amount_yuan: Option<String>,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub case_id: Option<i64>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A disbursement request's state after a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisbursementState {
+    pub id: i64,
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<i64>,
+}
+
+/// Asks for help to be paid to a resident the requester looks after.
+pub async fn request(app: &App, actor: &Actor, d: RequestDraft) -> Result<DisbursementState> {
+    let tenant = actor.require_role(app, Action::RequestDisbursement).await?;
+    let amount = amount_of(d.amount_fen, d.amount_yuan.as_deref())?;
+    let purpose = Purpose::parse(&d.purpose).ok_or(Error::invalid("purpose_bad", "purpose"))?;
+    let missing = || Error::invalid("beneficiary_missing", "beneficiary_resident_id");
+    let rid = d.beneficiary_resident_id.ok_or_else(missing)?;
+    let r = app
+        .read(move |c| registry::get(c, tenant, rid))
+        .await
+        .map_err(|_| missing())?;
+    // The requester vouches for the beneficiary: someone they look after.
+    if r.status != "active" || !actor.allowed(Action::ViewResidents, Some(&r.place_path)) {
+        return Err(missing());
+    }
+    let note = clip(d.note.as_deref(), 1000);
+    app.write(actor, move |tx| {
+        let user = tx.actor.user_id().unwrap_or(0);
+        let id = fund::request_disbursement(tx.c, tenant, rid, amount, purpose, d.case_id, &note, user, tx.actor.now)?;
+        tx.audit(tenant, "fund.request", "disbursement", id, json!({"amount_fen": amount.0, "purpose": purpose.as_str(), "beneficiary_resident_id": rid}))?;
+        Ok(DisbursementState { id, status: "pending".into(), transaction_id: None })
+    })
+    .await
+}
+
+/// One approval of a request; the requester cannot approve their own (403 self_approval).
+pub async fn approve(app: &App, actor: &Actor, id: i64) -> Result<DisbursementState> {
+    let tenant = actor.require_role(app, Action::ApproveDisbursement).await?;
+    app.write(actor, move |tx| {
+        let user = tx.actor.user_id().unwrap_or(0);
+        let status = fund::approve_disbursement(tx.c, tenant, id, user, tx.actor.now)
+            .map_err(money_error)?;
+        tx.audit(
+            tenant,
+            "fund.approve",
+            "disbursement",
+            id,
+            json!({"status": status}),
+        )?;
+        Ok(DisbursementState {
+            id,
+            status,
+            transaction_id: None,
+        })
+    })
+    .await
+}
+
+/// Pays an approved request from cash (or the bank); never below zero.
+pub async fn pay(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    from_bank: bool,
+    key: Option<String>,
+) -> Result<DisbursementState> {
+    let tenant = actor.require_role(app, Action::PayDisbursement).await?;
+    let on = actor.today();
+    app.write(actor, move |tx| {
+        once(tx, tenant, "fund_pay_disbursement", key.as_deref(), |tx| {
+            let d = fund::disbursement(tx.c, tenant, id)?;
+            let user = tx.actor.user_id().unwrap_or(0);
+            let from = if from_bank {
+                account::BANK
+            } else {
+                account::CASH
+            };
+            let txn = fund::pay_disbursement(tx.c, tenant, id, from, on, user, tx.actor.now)?;
+            tx.audit(
+                tenant,
+                "fund.pay",
+                "disbursement",
+                id,
+                json!({"amount_fen": d.amount_fen, "from": from}),
+            )?;
+            Ok(DisbursementState {
+                id,
+                status: "paid".into(),
+                transaction_id: Some(txn),
+            })
+        })
+    })
+    .await
+}
+
+/// A reversal written: its transaction and the one it reverses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reversal {
+    pub id: i64,
+    pub reverses_id: i64,
+}
+
+/// Corrects a mistaken entry with its mirror image, citing it and a reason.
+pub async fn reverse(app: &App, actor: &Actor, txn: i64, reason: &str) -> Result<Reversal> {
+    let tenant = actor.require_role(app, Action::ManageFund).await?;
+    let reason = clip(Some(reason), 500);
+    let on = actor.today();
+    app.write(actor, move |tx| {
+        let id = fund::reverse(
+            tx.c,
+            tenant,
+            txn,
+            &reason,
+            on,
+            tx.actor.user_id(),
+            tx.actor.now,
+        )?;
+        tx.audit(
+            tenant,
+            "fund.reverse",
+            "fund",
+            id,
+            json!({"reverses": txn, "reason": reason}),
+        )?;
+        Ok(Reversal {
+            id,
+            reverses_id: txn,
+        })
+    })
+    .await
+}
+
+// ---- reads ----
+
+/// What the fund's overview shows.
+pub struct Overview {
+    pub decision: Option<fund::Decision>,
+    pub balances: fund::Balances,
+    pub recent: Vec<fund::Donation>,
+    pub disbursements: Vec<fund::Disbursement>,
+    /// Raised this year (fen) and residents helped this year.
+    pub raised_year: i64,
+    pub helped_year: i64,
+}
+
+pub async fn overview(app: &App, actor: &Actor) -> Result<Overview> {
+    let tenant = actor.require_role(app, Action::ViewFund).await?;
+    let today = actor.today();
+    let year_start = format!("{}-01-01", today.format("%Y"));
+    let day = today.format("%Y-%m-%d").to_string();
+    app.read(move |c| {
+        let (raised_year, helped_year) = fund::totals(c, tenant, &year_start, &day)?;
+        Ok::<_, Error>(Overview {
+            decision: fund::decision(c, tenant)?,
+            balances: fund::balances(c, tenant, None)?,
+            recent: fund::donations(c, tenant, "0000-01-01", "9999-12-31")?
+                .into_iter()
+                .take(10)
+                .collect(),
+            disbursements: fund::disbursements(c, tenant, 20)?,
+            raised_year,
+            helped_year,
+        })
+    })
+    .await
+}
+
+/// The decision in force, if the meeting has decided.
+pub async fn decision(app: &App, actor: &Actor, action: Action) -> Result<Option<fund::Decision>> {
+    let tenant = actor.require_role(app, action).await?;
+    app.read(move |c| fund::decision(c, tenant)).await
+}
+
+pub async fn balances(app: &App, actor: &Actor) -> Result<fund::Balances> {
+    let tenant = actor.require_role(app, Action::ViewFund).await?;
+    app.read(move |c| fund::balances(c, tenant, None)).await
+}
+
+/// One page of the ledger, newest first, and the number of entries.
+pub async fn entries(
+    app: &App,
+    actor: &Actor,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<fund::Entry>, i64)> {
+    let tenant = actor.require_role(app, Action::ViewFund).await?;
+    app.read(move |c| fund::entries(c, tenant, page, per_page))
+        .await
+}
+
+/// A gift's receipt: the gift and the community that issued it.
+pub async fn donation(app: &App, actor: &Actor, id: i64) -> Result<(Place, fund::Donation)> {
+    let place = community(app, actor, Action::ViewFund).await?;
+    let tenant = Tenant::new(place.id);
+    let d = app.read(move |c| fund::donation(c, tenant, id)).await?;
+    Ok((place, d))
+}
+
+/// A disbursement request of the actor's community.
+pub async fn disbursement(
+    app: &App,
+    actor: &Actor,
+    action: Action,
+    id: i64,
+) -> Result<fund::Disbursement> {
+    let tenant = actor.require_role(app, action).await?;
+    app.read(move |c| fund::disbursement(c, tenant, id)).await
+}
+
+/// The yearly statement: opening balance, months, donors.
+pub struct Statement {
+    pub community: Place,
+    pub opening_fen: i64,
+    pub months: Vec<fund::MonthLine>,
+    /// (donor kind, name, total fen, gifts).
+    pub donors: Vec<(String, String, i64, i64)>,
+}
+
+pub async fn statement(app: &App, actor: &Actor, year: i32) -> Result<Statement> {
+    let community = community(app, actor, Action::ViewFund).await?;
+    let tenant = Tenant::new(community.id);
+    let (opening_fen, months, donors) = app
+        .read(move |c| {
+            let (opening, lines) = fund::statement(c, tenant, year)?;
+            Ok::<_, Error>((opening, lines, fund::donor_totals(c, tenant, year)?))
+        })
+        .await?;
+    Ok(Statement {
+        community,
+        opening_fen,
+        months,
+        donors,
+    })
+}
+
+/// What the fund holds about one resident (the resident's page).
+pub async fn for_resident(
+    app: &App,
+    actor: &Actor,
+    resident_id: i64,
+) -> Result<(Vec<fund::Donation>, Vec<fund::Disbursement>)> {
+    let tenant = actor.tenant()?;
+    app.read(move |c| fund::for_resident(c, tenant, resident_id))
+        .await
+}
+
+/// The public disclosure of a month: the community by name, the signed-in actor's own, or the
+/// only one there is.
+pub struct Disclosure {
+    pub community: Place,
+    pub month: fund::Disclosure,
+    pub year_to_date: fund::YearToDate,
+    pub decision: Option<fund::Decision>,
+}
+
+pub async fn disclosure(
+    app: &App,
+    actor: &Actor,
+    month: Option<String>,
+    community: Option<String>,
+) -> Result<Disclosure> {
+    let month = month.unwrap_or_else(|| actor.today().format("%Y-%m").to_string());
+    if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
+        return Err(Error::invalid("month_bad", "month"));
+    }
+    let signed_in = actor.community_id();
+    app.read(move |c| {
+        let place = match (community, signed_in) {
+            (Some(n), _) => places::find_community(c, &n)?.ok_or(Error::NotFound)?,
+            (None, Some(id)) => places::get(c, id)?,
+            (None, None) => places::only_community(c)?
+                .ok_or(Error::invalid("community_required", "community"))?,
+        };
+        let tenant = Tenant::new(place.id);
+        Ok::<_, Error>(Disclosure {
+            month: fund::disclosure(c, tenant, &month)?,
+            year_to_date: fund::year_to_date(c, tenant, &month)?,
+            decision: fund::decision(c, tenant)?,
+            community: place,
+        })
+    })
+    .await
+}

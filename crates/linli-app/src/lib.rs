@@ -1,0 +1,80 @@
+//! Linli's operations: one function per use case — validate the typed input, authorize the
+//! actor, run the transaction, write the audit record — called alike by the pages, the JSON
+//! API and the command line. Nothing here knows HTTP or HTML: an operation takes an [`App`],
+//! an [`Actor`] and typed input, and returns typed output or an [`Error`].
+//!
+//! Store functions take the community as a [`linli_store::Tenant`], which an operation only
+//! ever builds from the actor's own community ([`Actor::tenant`]): an id from another
+//! community finds nothing.
+
+mod actor;
+mod error;
+mod tx;
+
+pub mod accounts;
+pub mod fund;
+
+pub use actor::{Actor, Principal};
+pub use error::{Error, Result};
+pub use tx::Tx;
+
+use linli_core::Clock;
+use linli_store::{Conn, Db, StoreError};
+use std::sync::Arc;
+
+/// What the operations need: the database and the clock.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        App { db, clock }
+    }
+
+    /// Runs `f` in one write transaction of `actor` (on a blocking thread): the changes and the
+    /// audit records it writes through [`Tx::audit`] commit together, or nothing does.
+    pub async fn write<T, F>(&self, actor: &Actor, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Tx<'_>) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let actor = actor.clone();
+        self.db
+            .write(move |c| {
+                let mut tx = Tx { c, actor: &actor };
+                f(&mut tx)
+            })
+            .await
+    }
+
+    /// [`App::write`] on this thread (the command line, which has no runtime to spare).
+    pub fn write_blocking<T, F>(&self, actor: &Actor, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Tx<'_>) -> Result<T>,
+    {
+        self.db.write_blocking(|c| {
+            let mut tx = Tx { c, actor };
+            f(&mut tx)
+        })
+    }
+
+    /// Runs `f` on a read connection, in one snapshot. `f` may fail with a store error or an
+    /// operation error.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        Error: From<E>,
+    {
+        self.db.read(f).await.map_err(Error::from)
+    }
+}
+
+/// A text field trimmed and cut to `n` characters (not bytes: Chinese text).
+pub fn clip(s: Option<&str>, n: usize) -> String {
+    s.unwrap_or_default().trim().chars().take(n).collect()
+}

@@ -1,0 +1,60 @@
+//! The one way an operation writes: a transaction that carries the actor, so the change and
+//! its audit record commit together or not at all.
+
+use crate::{Actor, Result};
+use linli_store::{Conn, Tenant, audit};
+use serde_json::Value;
+
+/// An open write transaction of one actor. `c` is the connection every store function takes.
+pub struct Tx<'a> {
+    pub c: &'a mut dyn Conn,
+    pub actor: &'a Actor,
+}
+
+impl Tx<'_> {
+    /// Records that the actor did `action` to the object `kind`/`id` of `tenant`, with the
+    /// object's state after the change (personal fields are masked by the audit log).
+    pub fn audit(
+        &mut self,
+        tenant: Tenant,
+        action: &str,
+        kind: &str,
+        id: impl ToString,
+        after: Value,
+    ) -> Result<()> {
+        self.audit_change(tenant, action, kind, id, None, after)
+    }
+
+    /// [`Tx::audit`] with the object's state before the change.
+    pub fn audit_change(
+        &mut self,
+        tenant: Tenant,
+        action: &str,
+        kind: &str,
+        id: impl ToString,
+        before: Option<Value>,
+        after: Value,
+    ) -> Result<()> {
+        let mut e = self
+            .actor
+            .event(action, kind, Some(id.to_string()), before, after);
+        e.community_id = Some(tenant.id());
+        audit::append(self.c, &e)?;
+        Ok(())
+    }
+
+    /// An audit record that belongs to no community (street-level accounts).
+    pub fn audit_global(
+        &mut self,
+        action: &str,
+        kind: &str,
+        id: impl ToString,
+        after: Value,
+    ) -> Result<()> {
+        let e = self
+            .actor
+            .event(action, kind, Some(id.to_string()), None, after);
+        audit::append(self.c, &e)?;
+        Ok(())
+    }
+}
