@@ -2,6 +2,7 @@ use crate::error::StoreError;
 use crate::{Result, pg, sqlite};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Which SQL engine a connection speaks, for the few statements that differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,12 +175,21 @@ impl dyn Conn + '_ {
     }
 }
 
-/// How to reach the database and how many connections to keep.
+/// How to reach the database, how many connections to keep and how long to wait for one.
 #[derive(Debug, Clone)]
 pub struct DbConfig {
     pub url: String,
     /// Reader connections (SQLite) or pooled connections (PostgreSQL).
     pub pool_size: usize,
+    /// How long a request waits for the SQLite writer, a SQLite reader or a PostgreSQL
+    /// connection before it gives up with [`StoreError::Busy`] (HTTP 503 with `Retry-After`).
+    pub busy_timeout: Duration,
+    /// PostgreSQL: a connection older than this is closed at checkout and replaced.
+    pub max_lifetime: Duration,
+    /// PostgreSQL: a connection idle longer than this is checked with `SELECT 1` before use.
+    pub idle_timeout: Duration,
+    /// Prepared statements kept per connection (both engines), keyed by SQL text.
+    pub statement_cache_capacity: usize,
 }
 
 impl DbConfig {
@@ -187,6 +197,10 @@ impl DbConfig {
         DbConfig {
             url: url.into(),
             pool_size: std::thread::available_parallelism().map_or(4, |n| n.get() * 2),
+            busy_timeout: Duration::from_secs(5),
+            max_lifetime: Duration::from_secs(30 * 60),
+            idle_timeout: Duration::from_secs(5 * 60),
+            statement_cache_capacity: 128,
         }
     }
 }
@@ -206,9 +220,9 @@ impl Db {
     pub fn open(config: &DbConfig) -> Result<Db> {
         let url = config.url.trim();
         let engine = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Engine::Postgres(pg::PgDb::open(url, config.pool_size)?)
+            Engine::Postgres(pg::PgDb::open(url, config)?)
         } else if let Some(path) = sqlite_path(url) {
-            Engine::Sqlite(sqlite::SqliteDb::open(path, config.pool_size)?)
+            Engine::Sqlite(sqlite::SqliteDb::open(path, config)?)
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
@@ -223,7 +237,10 @@ impl Db {
     }
 
     /// Runs `f` in a write transaction on this thread: committed when `f` returns `Ok`, rolled
-    /// back otherwise. On SQLite the transaction is `BEGIN IMMEDIATE` on the one writer.
+    /// back otherwise. On SQLite the transaction is `BEGIN IMMEDIATE` on the one writer; on
+    /// PostgreSQL it is READ COMMITTED (the fund's `SELECT … FOR UPDATE` relies on that).
+    /// Waits at most [`DbConfig::busy_timeout`] for the writer or a connection, then answers
+    /// [`StoreError::Busy`].
     pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut dyn Conn) -> Result<T, E>,
@@ -231,12 +248,13 @@ impl Db {
     {
         match &*self.0 {
             Engine::Sqlite(db) => db.write(f),
-            Engine::Postgres(db) => db.transaction(f),
+            Engine::Postgres(db) => db.transaction(pg::Mode::Write, f),
         }
     }
 
     /// Runs `f` on a read connection on this thread, inside a read transaction so that its
-    /// queries see one snapshot.
+    /// queries see one snapshot: a WAL read transaction on SQLite, `REPEATABLE READ, READ ONLY`
+    /// on PostgreSQL. Waits at most [`DbConfig::busy_timeout`] for a connection.
     pub fn read_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut dyn Conn) -> Result<T, E>,
@@ -244,7 +262,7 @@ impl Db {
     {
         match &*self.0 {
             Engine::Sqlite(db) => db.read(f),
-            Engine::Postgres(db) => db.transaction(f),
+            Engine::Postgres(db) => db.transaction(pg::Mode::Read, f),
         }
     }
 

@@ -38,7 +38,7 @@ pub use tenant::Tenant;
 pub fn page_offset(page: i64, per_page: i64) -> i64 {
     (page.clamp(1, 1_000_000) - 1).saturating_mul(per_page.max(0))
 }
-pub use error::StoreError;
+pub use error::{DbCode, DbFailure, FailureKind, StoreError};
 
 /// Builds a parameter slice from values of mixed types: `params![id, name, None::<String>]`.
 #[macro_export]

@@ -3,22 +3,53 @@
 //! reader connections that WAL lets run beside it.
 
 use crate::Result;
-use crate::db::{Conn, Dialect, Row, Value};
+use crate::db::{Conn, DbConfig, Dialect, Row, Value};
 use crate::error::StoreError;
-use crate::pool::{Manage, Pool};
+use crate::pool::{Limits, Manage, Pool};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Duration;
 
 pub(crate) struct SqliteDb {
-    writer: Mutex<Connection>,
+    /// A pool of one: the writer, waited for at most `busy_timeout`.
+    writer: Pool<Writer>,
     readers: Pool<Readers>,
+}
+
+struct Writer {
+    path: PathBuf,
+    statements: usize,
+}
+
+impl Manage for Writer {
+    type Conn = Connection;
+    fn connect(&self) -> Result<Connection> {
+        let writer = Connection::open(&self.path)?;
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && self.path != Path::new(":memory:") {
+            return Err(StoreError::Other(format!(
+                "could not switch {} to WAL mode (got {mode})",
+                self.path.display()
+            )));
+        }
+        configure(&writer, self.statements)?;
+        // The one writer gets a larger page cache than the readers: a large import touches
+        // every index of the residents of a community, and pages that do not fit are spilled
+        // to the WAL in the middle of the transaction and read back.
+        writer.execute_batch("PRAGMA cache_size = -65536")?;
+        Ok(writer)
+    }
+    fn is_broken(&self, conn: &mut Connection) -> bool {
+        // A panic inside a transaction left it open: roll it back and keep the connection
+        // (the writer of a `:memory:` database must not be replaced).
+        !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err()
+    }
 }
 
 struct Readers {
     path: PathBuf,
+    statements: usize,
 }
 
 impl Manage for Readers {
@@ -28,7 +59,7 @@ impl Manage for Readers {
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        configure(&conn)?;
+        configure(&conn, self.statements)?;
         Ok(conn)
     }
     fn is_broken(&self, conn: &mut Connection) -> bool {
@@ -36,7 +67,7 @@ impl Manage for Readers {
     }
 }
 
-fn configure(conn: &Connection) -> Result<()> {
+fn configure(conn: &Connection, statements: usize) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(10))?;
     // FULL: an acknowledged write survives power loss, not just a process crash.
     conn.execute_batch(
@@ -45,33 +76,44 @@ fn configure(conn: &Connection) -> Result<()> {
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -16000;",
     )?;
-    conn.set_prepared_statement_cache_capacity(128);
+    // Every statement goes through `prepare_cached`; the repositories use a few hundred
+    // distinct statements, the hot ones far fewer.
+    conn.set_prepared_statement_cache_capacity(statements);
     Ok(())
 }
 
 impl SqliteDb {
-    pub fn open(path: &str, readers: usize) -> Result<Self> {
-        let writer = Connection::open(path)?;
-        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") && path != ":memory:" {
-            return Err(StoreError::Other(format!(
-                "could not switch {path} to WAL mode (got {mode})"
-            )));
-        }
-        configure(&writer)?;
-        // The one writer gets a larger page cache than the readers: a large import touches
-        // every index of the residents of a community, and pages that do not fit are spilled
-        // to the WAL in the middle of the transaction and read back.
-        writer.execute_batch("PRAGMA cache_size = -65536")?;
-        Ok(SqliteDb {
-            writer: Mutex::new(writer),
+    pub fn open(path: &str, config: &DbConfig) -> Result<Self> {
+        let statements = config.statement_cache_capacity;
+        let db = SqliteDb {
+            writer: Pool::new(
+                Writer {
+                    path: PathBuf::from(path),
+                    statements,
+                },
+                Limits {
+                    max: 1,
+                    wait: config.busy_timeout,
+                    max_lifetime: None,
+                    validate_after_idle: None,
+                },
+            ),
             readers: Pool::new(
                 Readers {
                     path: PathBuf::from(path),
+                    statements,
                 },
-                readers,
+                Limits {
+                    max: config.pool_size,
+                    wait: config.busy_timeout,
+                    max_lifetime: None,
+                    validate_after_idle: None,
+                },
             ),
-        })
+        };
+        // Open the writer (and switch to WAL) now: fail at start-up, not at the first request.
+        drop(db.writer.get()?);
+        Ok(db)
     }
 
     pub fn write<T, E, F>(&self, f: F) -> Result<T, E>
@@ -79,18 +121,17 @@ impl SqliteDb {
         F: FnOnce(&mut dyn Conn) -> Result<T, E>,
         E: From<StoreError>,
     {
-        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.writer.get()?;
         let conn: &mut Connection = &mut guard;
-        if !conn.is_autocommit() {
-            // A panic inside an earlier transaction left it open; start clean.
-            conn.execute_batch("ROLLBACK").map_err(StoreError::from)?;
-        }
         conn.execute_batch("BEGIN IMMEDIATE")
             .map_err(StoreError::from)?;
         let mut c = SqliteConn(conn);
         match f(&mut c) {
             Ok(v) => {
-                c.0.execute_batch("COMMIT").map_err(StoreError::from)?;
+                if let Err(e) = c.0.execute_batch("COMMIT") {
+                    let _ = c.0.execute_batch("ROLLBACK");
+                    return Err(StoreError::from(e).into());
+                }
                 Ok(v)
             }
             Err(e) => {
@@ -174,5 +215,151 @@ impl Conn for SqliteConn<'_> {
     fn batch(&mut self, sql: &str) -> Result<()> {
         self.0.execute_batch(sql)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Db, DbConfig, StoreError, params};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    fn open(dir: &tempfile::TempDir, readers: usize) -> Db {
+        let mut config = DbConfig::new(dir.path().join("t.db").to_string_lossy().to_string());
+        config.pool_size = readers;
+        config.busy_timeout = Duration::from_millis(20);
+        let db = Db::open(&config).unwrap();
+        db.write_blocking(|c| {
+            c.batch("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b TEXT, UNIQUE (a, b))")
+        })
+        .unwrap();
+        db
+    }
+
+    /// Runs `hold` on another thread inside `enter`, and `then` while it is held there.
+    fn while_held<T>(
+        db: &Db,
+        enter: impl FnOnce(&Db, &mut dyn FnMut()) + Send,
+        then: impl FnOnce() -> T,
+    ) -> T {
+        let (held_tx, held_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                enter(db, &mut || {
+                    held_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                })
+            });
+            held_rx.recv().unwrap();
+            let out = then();
+            release_tx.send(()).unwrap();
+            out
+        })
+    }
+
+    #[test]
+    fn a_writer_held_past_the_timeout_gives_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir, 2);
+        let second = while_held(
+            &db,
+            |db, hold| {
+                db.write_blocking(|c| {
+                    c.execute("INSERT INTO t (a, b) VALUES (1, 'held')", params![])?;
+                    hold();
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap()
+            },
+            || db.write_blocking(|c| c.execute("INSERT INTO t (a, b) VALUES (2, 'x')", params![])),
+        );
+        match second {
+            Err(StoreError::Busy { retry_after_secs }) => assert_eq!(retry_after_secs, 1),
+            other => panic!("expected Busy, got {other:?}"),
+        }
+        assert_eq!(
+            StoreError::Busy {
+                retry_after_secs: 1
+            }
+            .code(),
+            "busy"
+        );
+        // Readers are not held up by the writer, and the writer is free again afterwards.
+        db.write_blocking(|c| c.execute("INSERT INTO t (a, b) VALUES (3, 'y')", params![]))
+            .unwrap();
+        let n = db
+            .read_blocking(|c| c.count("SELECT COUNT(*) FROM t", params![]))
+            .unwrap();
+        assert_eq!(n, 2);
+    }
+
+    #[test]
+    fn readers_all_held_past_the_timeout_give_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir, 1);
+        let second = while_held(
+            &db,
+            |db, hold| {
+                db.read_blocking(|_| {
+                    hold();
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap()
+            },
+            || db.read_blocking(|c| c.count("SELECT COUNT(*) FROM t", params![])),
+        );
+        assert!(matches!(second, Err(StoreError::Busy { .. })), "{second:?}");
+        // The writer does not wait for readers.
+        db.write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (1)", params![]))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_unique_violation_is_detected_by_its_code_with_its_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir, 1);
+        let insert = |db: &Db| {
+            db.write_blocking(|c| {
+                c.execute("INSERT INTO t (a, b) VALUES (?, ?)", params![7, "same"])
+            })
+        };
+        insert(&db).unwrap();
+        let e = insert(&db).unwrap_err();
+        assert!(e.is_unique_violation(), "{e:?}");
+        assert_eq!(e.unique_constraint(), Some("t.a, t.b"));
+        assert_eq!(e.code(), "internal");
+        // The failed transaction was rolled back and the writer is usable.
+        assert_eq!(
+            db.read_blocking(|c| c.count("SELECT COUNT(*) FROM t", params![]))
+                .unwrap(),
+            1
+        );
+        let not_unique = db
+            .write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (NULL)", params![]))
+            .unwrap_err();
+        assert!(!not_unique.is_unique_violation(), "{not_unique:?}");
+    }
+
+    #[test]
+    fn a_writer_left_in_a_transaction_by_a_panic_is_rolled_back_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir, 1);
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = db.write_blocking(|c| {
+                c.execute("INSERT INTO t (a) VALUES (1)", params![])?;
+                panic!("inside a write");
+                #[allow(unreachable_code)]
+                Ok::<_, StoreError>(())
+            });
+        }));
+        assert!(panicked.is_err());
+        db.write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (2)", params![]))
+            .unwrap();
+        let rows = db
+            .read_blocking(|c| c.query("SELECT a FROM t", params![]))
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].int(0).unwrap(), 2);
     }
 }

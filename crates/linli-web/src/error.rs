@@ -2,7 +2,7 @@
 //! it into a JSON error (`{"error": {"code", "message", "details"}}`) for `/api` requests or an
 //! HTML page in the caller's language, both carrying the request id the log also carries.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linli_store::StoreError;
 
@@ -35,6 +35,10 @@ pub enum AppError {
     Csrf,
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// 503: the database had no connection free in time; the response says when to retry
+    /// (`Retry-After`, seconds).
+    #[error("the database is busy; retry after {retry_after} s")]
+    Busy { retry_after: u64 },
     /// The cause goes to the log; the user sees a generic message and the request id.
     #[error("internal error: {0}")]
     Internal(String),
@@ -61,6 +65,7 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -79,6 +84,7 @@ impl AppError {
             AppError::Throttled { locked: false, .. } => "login_wait",
             AppError::Csrf => "csrf",
             AppError::BadRequest(code) => code,
+            AppError::Busy { .. } => "busy",
             AppError::Internal(_) => "internal",
         }
     }
@@ -97,6 +103,9 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Invalid { code, field } => AppError::Invalid { code, field },
             StoreError::Conflict { code, field } => AppError::Conflict { code, field },
+            StoreError::Busy { retry_after_secs } => AppError::Busy {
+                retry_after: retry_after_secs,
+            },
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -133,7 +142,15 @@ impl IntoResponse for AppError {
             AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => *field,
             _ => None,
         };
+        if let AppError::Busy { retry_after } = &self {
+            tracing::warn!(retry_after, "database busy: request refused with 503");
+        }
         let mut res = (self.status(), self.code().to_string()).into_response();
+        // `render_errors` keeps this header on the page or JSON it renders.
+        if let AppError::Busy { retry_after } = &self {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
         res.extensions_mut().insert(ErrorInfo {
             code: self.code(),
             field,

@@ -74,6 +74,8 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         },
     };
     let status = res.status();
+    // `Retry-After` (503 busy) survives the re-rendering.
+    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
     let args: Vec<(&str, &str)> = info.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let message = tf(prefs.lang, &format!("error.{}", info.code), &args);
     if json {
@@ -89,6 +91,9 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
                 HeaderValue::from_static("Bearer realm=\"linli\""),
             );
         }
+        if let Some(v) = retry_after {
+            out.headers_mut().insert(header::RETRY_AFTER, v);
+        }
         return out;
     }
     if status == StatusCode::UNAUTHORIZED {
@@ -102,6 +107,9 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    if let Some(v) = retry_after {
+        out.headers_mut().insert(header::RETRY_AFTER, v);
+    }
     out
 }
 

@@ -7,6 +7,7 @@ mod support;
 mod access;
 mod assistance;
 mod auth;
+mod busy;
 mod fund;
 mod learning;
 mod partners;
