@@ -27,6 +27,9 @@ pub enum Error {
     /// An operation that needs a signed-in person was called without one.
     #[error("sign-in required")]
     Unauthenticated,
+    /// The database is too busy to take the call now; try again after this many seconds.
+    #[error("busy, retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     /// The cause is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -52,6 +55,7 @@ impl Error {
             Error::Refused { code }
             | Error::Invalid { code, .. }
             | Error::Conflict { code, .. } => code,
+            Error::Busy { .. } => "busy",
             Error::Internal(_) => "internal",
         }
     }
@@ -72,6 +76,7 @@ impl From<StoreError> for Error {
             StoreError::NotFound => Error::NotFound,
             StoreError::Invalid { code, field } => Error::Invalid { code, field },
             StoreError::Conflict { code, field } => Error::Conflict { code, field },
+            StoreError::Busy { retry_after_secs } => Error::Busy { retry_after_secs },
             other => Error::Internal(other.to_string()),
         }
     }

@@ -121,6 +121,9 @@ impl From<linli_app::Error> for AppError {
             E::Refused { code } => AppError::Refused { code },
             E::Invalid { code, field } => AppError::Invalid { code, field },
             E::Conflict { code, field } => AppError::Conflict { code, field },
+            E::Busy { retry_after_secs } => AppError::Busy {
+                retry_after: retry_after_secs,
+            },
             E::Internal(cause) => AppError::Internal(cause),
         }
     }
