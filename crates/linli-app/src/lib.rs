@@ -13,6 +13,7 @@ mod tx;
 
 pub mod accounts;
 pub mod fund;
+pub mod reports;
 
 pub use actor::{Actor, Principal};
 pub use error::{Error, Result};
