@@ -213,8 +213,8 @@ fn add_year(db: &Db, community: i64, year: i32, now: DateTime<Utc>) -> BoxResult
     // The other modules' demo records, each on its own (a module may not be built yet).
     type Populate = fn(&mut dyn linli_store::Conn, i64, DateTime<Utc>) -> Result<(), StoreError>;
     let modules: [(&str, Populate); 2] = [
-        ("learning", linli_store::learning::populate_demo),
-        ("partners", linli_store::partners::populate_demo),
+        ("learning", linli_demo::learning::populate),
+        ("partners", linli_demo::partners::populate),
     ];
     for (name, populate) in modules {
         if let Err(e) = db.write_blocking(|c| populate(c, community, now)) {
