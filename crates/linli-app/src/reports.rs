@@ -10,7 +10,8 @@ use linli_store::{Tenant, fund, places, reports, summary};
 pub fn period(actor: &Actor, from: Option<&str>, to: Option<&str>) -> Result<(String, String)> {
     let today = actor.today();
     let parse = |s: &str, field: &'static str| {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Error::invalid("date_bad", field))
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| Error::invalid("date_bad", field))
     };
     let from = match from.filter(|s| !s.trim().is_empty()) {
         Some(f) => parse(f, "from")?,
@@ -136,7 +137,8 @@ pub async fn ledger(app: &App, actor: &Actor, code: &str, year: i32) -> Result<L
     let ledger = app
         .read(move |c| {
             let visible = |path: &str| {
-                PlacePath::parse(path).is_some_and(|p| reader.allowed(Action::ManageCases, Some(&p)))
+                PlacePath::parse(path)
+                    .is_some_and(|p| reader.allowed(Action::ManageCases, Some(&p)))
             };
             summary::ledger(c, &code2, tenant.id(), &from, &to, &visible)?.ok_or(Error::NotFound)
         })
@@ -147,7 +149,13 @@ pub async fn ledger(app: &App, actor: &Actor, code: &str, year: i32) -> Result<L
         .map_or("台账", |(_, n)| *n);
     let (code3, rows) = (code.to_string(), ledger.rows.len());
     app.write(actor, move |tx| {
-        tx.audit(tenant, "ledger.export", "ledger", year, serde_json::json!({"ledger": code3, "rows": rows, "masked": true}))
+        tx.audit(
+            tenant,
+            "ledger.export",
+            "ledger",
+            year,
+            serde_json::json!({"ledger": code3, "rows": rows, "masked": true}),
+        )
     })
     .await?;
     Ok(LedgerFile { name, ledger })
@@ -171,5 +179,6 @@ pub async fn summary_of(
     today: NaiveDate,
 ) -> Result<linli_core::summary::Document> {
     let day = today.format("%Y-%m-%d").to_string();
-    app.read(move |c| summary::build(c, tenant.id(), year, &day)).await
+    app.read(move |c| summary::build(c, tenant.id(), year, &day))
+        .await
 }

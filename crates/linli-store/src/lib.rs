@@ -19,7 +19,6 @@ pub mod partners;
 mod pg;
 pub mod places;
 mod pool;
-pub mod population;
 pub mod registry;
 pub mod reports;
 pub mod setup;

@@ -309,7 +309,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Demo { addr, db } => {
             let database = open_migrated(&db)?;
-            let created = setup::populate_demo(&database, chrono::Utc::now())?;
+            let created = linli_demo::populate_demo(&database, chrono::Utc::now())?;
             if created > 0 {
                 tracing::info!(residents = created, "demo community populated");
             }
@@ -640,17 +640,17 @@ fn print_demo(addr: SocketAddr, db: &str) {
     println!();
     println!(
         "  邻里 Linli 演示社区「{}」 / demo community",
-        setup::DEMO_COMMUNITY
+        linli_demo::DEMO_COMMUNITY
     );
     println!("  打开 Open:      {url}");
     println!("  数据库 Database: {db}");
     println!(
         "  演示账号（密码都是 {pw}） / demo accounts (password: {pw})",
-        pw = setup::DEMO_PASSWORD
+        pw = linli_demo::DEMO_PASSWORD
     );
     println!();
     println!("    {:<10} {:<14} scope", "username", "role");
-    for a in setup::DEMO_ACCOUNTS {
+    for a in linli_demo::DEMO_ACCOUNTS {
         println!(
             "    {:<10} {:<14} {} · {}",
             a.username,

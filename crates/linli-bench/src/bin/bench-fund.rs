@@ -7,7 +7,7 @@
 use chrono::{NaiveDate, Utc};
 use linli_core::fund::{DonorKind, Fen, Method};
 use linli_store::fund::{self, DecisionInput, DonationInput};
-use linli_store::{Db, DbConfig, StoreError, migrate, params, setup};
+use linli_store::{Db, DbConfig, StoreError, migrate, params};
 use std::error::Error;
 use std::time::Instant;
 
@@ -16,7 +16,7 @@ type BoxResult<T> = Result<T, Box<dyn Error>>;
 fn measure(label: &str, db: &Db, gifts: usize) -> BoxResult<()> {
     migrate::migrate(db)?;
     let now = Utc::now();
-    let community = setup::seed_demo(db, now)?;
+    let community = linli_store::Tenant::new(linli_demo::seed_demo(db, now)?);
     db.write_blocking(|c| {
         if fund::decision(c, community)?.is_none() {
             fund::record_decision(

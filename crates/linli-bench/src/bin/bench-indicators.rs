@@ -161,10 +161,10 @@ fn add_year(db: &Db, community: i64, year: i32, now: DateTime<Utc>) -> BoxResult
                 )?;
             }
         }
-        if fund::decision(c, community)?.is_none() {
+        if fund::decision(c, linli_store::Tenant::new(community))?.is_none() {
             fund::record_decision(
                 c,
-                community,
+                linli_store::Tenant::new(community),
                 &DecisionInput {
                     decided_on: format!("{}-03-15", year - 5),
                     attendance: 86,
@@ -182,7 +182,7 @@ fn add_year(db: &Db, community: i64, year: i32, now: DateTime<Utc>) -> BoxResult
                 .ok_or(StoreError::Db("date".into()))?;
             fund::donate(
                 c,
-                community,
+                linli_store::Tenant::new(community),
                 &DonationInput {
                     donor_kind: DonorKind::Person,
                     donor_resident_id: None,
@@ -213,8 +213,8 @@ fn add_year(db: &Db, community: i64, year: i32, now: DateTime<Utc>) -> BoxResult
     // The other modules' demo records, each on its own (a module may not be built yet).
     type Populate = fn(&mut dyn linli_store::Conn, i64, DateTime<Utc>) -> Result<(), StoreError>;
     let modules: [(&str, Populate); 2] = [
-        ("learning", linli_store::learning::populate_demo),
-        ("partners", linli_store::partners::populate_demo),
+        ("learning", linli_demo::learning::populate),
+        ("partners", linli_demo::partners::populate),
     ];
     for (name, populate) in modules {
         if let Err(e) = db.write_blocking(|c| populate(c, community, now)) {

@@ -4,7 +4,7 @@
 
 use crate::support::{Browser, Engine, PASSWORD, TestDb, start_time};
 use linli_core::ManualClock;
-use linli_store::{Db, DbConfig, StoreError, migrate, setup};
+use linli_store::{Db, DbConfig, StoreError, migrate};
 use linli_web::{AppState, Config, build_app};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
@@ -21,7 +21,7 @@ async fn a_held_writer_answers_503_with_retry_after() {
         config.busy_timeout = Duration::from_millis(50);
         let db = Db::open(&config).unwrap();
         migrate::migrate(&db).unwrap();
-        setup::seed_story_people(&db, chrono::Utc::now()).unwrap();
+        linli_demo::seed_story_people(&db, chrono::Utc::now()).unwrap();
         db
     })
     .await

@@ -1180,9 +1180,7 @@ async fn the_demo_year_of_issues_gives_believable_rates(engine: Engine) {
     };
     let community = app.place_id("community", "Xx社区").await;
     app.db
-        .write(move |c| {
-            linli_store::partners::populate_demo(c, community, crate::support::start_time())
-        })
+        .write(move |c| linli_demo::partners::populate(c, community, crate::support::start_time()))
         .await
         .unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM affairs").await, 22);

@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use linli_core::ManualClock;
-use linli_store::{Db, DbConfig, migrate, setup};
+use linli_store::{Db, DbConfig, migrate};
 use linli_web::{AppState, Config, build_app};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::redirect::Policy;
@@ -31,7 +31,7 @@ macro_rules! both_engines {
     )*};
 }
 
-pub const PASSWORD: &str = setup::DEMO_PASSWORD;
+pub const PASSWORD: &str = linli_demo::DEMO_PASSWORD;
 
 /// Where a PostgreSQL test database can be created, or `None` (after saying why) to skip.
 fn pg_admin_url() -> Option<String> {
@@ -112,7 +112,7 @@ impl TestDb {
         tokio::task::spawn_blocking(move || {
             let db = Db::open(&DbConfig::new(url)).unwrap();
             migrate::migrate(&db).unwrap();
-            setup::seed_story_people(&db, Utc::now()).unwrap();
+            linli_demo::seed_story_people(&db, Utc::now()).unwrap();
             db
         })
         .await

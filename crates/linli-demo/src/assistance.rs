@@ -1,0 +1,344 @@
+//! The demo community's assistance cases (困难帮扶).
+
+use chrono::{DateTime, Utc};
+use linli_store::{Conn, Result, params};
+
+/// The seed's help histories: 夏胜林's family carried through the winter of 2011, 杨静 and her
+/// daughter visited every festival and helped to apply for 低保 and housing, 张君's bicycle stand,
+/// the 低保 families' festival visits — and one 低保 re-check in progress with a step overdue.
+pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
+    use linli_core::assistance::{ApplicationKind, plan_steps};
+    use linli_store::assistance::{self as store, CaseInput, HelpInput};
+    if c.count(
+        "SELECT COUNT(*) FROM cases WHERE community_id = ?",
+        params![community_id],
+    )? > 0
+    {
+        return Ok(());
+    }
+    let worker = c.count("SELECT id FROM users WHERE username = 'wangge1'", params![])?;
+    let today = now.date_naive();
+    let person = |c: &mut dyn Conn, name: &str| -> Result<(i64, Option<i64>, String)> {
+        let r = c.query_one(
+            "SELECT id, household_id, place_path FROM residents WHERE community_id = ? AND name = ? ORDER BY id LIMIT 1",
+            params![community_id, name],
+        )?;
+        Ok((r.int(0)?, r.opt_int(1)?, r.text(2)?))
+    };
+    let open = |c: &mut dyn Conn,
+                who: &(i64, Option<i64>, String),
+                kinds: &[&str],
+                summary: &str,
+                needs: &str,
+                basis: &str,
+                consent: Option<&str>|
+     -> Result<i64> {
+        store::create_case(
+            c,
+            community_id,
+            &CaseInput {
+                household_id: who.1,
+                resident_id: Some(who.0),
+                place_path: who.2.clone(),
+                kinds: kinds.iter().map(|k| k.to_string()).collect(),
+                summary: summary.into(),
+                needs: needs.into(),
+                worker_id: Some(worker),
+                next_review_on: Some(format!(
+                    "{}-06-30",
+                    today
+                        .format("%Y")
+                        .to_string()
+                        .parse::<i32>()
+                        .unwrap_or(2026)
+                        + 1
+                )),
+                legal_basis: basis.into(),
+                consent_on: consent.map(str::to_string),
+                conflict_of_interest: false,
+                conflict_note: String::new(),
+            },
+            Some(worker),
+            now,
+        )
+    };
+    let help = |c: &mut dyn Conn,
+                case_id: i64,
+                kind: &str,
+                on: &str,
+                amount: Option<i64>,
+                items: &str,
+                source: &str,
+                note: &str,
+                who: &str|
+     -> Result<()> {
+        let case = store::get_case(c, case_id)?;
+        store::add_help(
+            c,
+            &case,
+            &HelpInput {
+                kind: kind.into(),
+                given_on: on.into(),
+                amount_fen: amount,
+                items_json: items.into(),
+                source: source.into(),
+                note: note.into(),
+                participants: who.into(),
+            },
+            Some(worker),
+            now,
+        )?;
+        Ok(())
+    };
+    let xia = person(c, "夏胜林")?;
+    let k = open(
+        c,
+        &xia,
+        &["illness", "unemployment", "education"],
+        "夫妻均为下岗工人，妻子刘淑芬患肾炎和心脏病，儿子夏宇在读书；2011年初妻子病情加重、治疗费用加大，夏胜林因找不到活儿急出眩晕症，一家生活极度窘迫。",
+        "医疗费用、生活必需品、再就业",
+        "consent",
+        Some("2011-01-20"),
+    )?;
+    help(
+        c,
+        k,
+        "visit",
+        "2011-01-21",
+        None,
+        "[]",
+        "社区",
+        "入户走访，了解病情和收入情况",
+        "李娜、米丽芳",
+    )?;
+    help(
+        c,
+        k,
+        "goods",
+        "2011-01-25",
+        None,
+        r#"[{"name":"米","quantity":"25kg"},{"name":"面","quantity":"25kg"},{"name":"油","quantity":"5L"}]"#,
+        "社区",
+        "送来米、面、油等生活必需品",
+        "李娜",
+    )?;
+    help(
+        c,
+        k,
+        "cash",
+        "2011-02-08",
+        Some(90_000),
+        "[]",
+        "爱心基金",
+        "同单元居民在米丽芳动员下捐款近900元，经两人审批后转交",
+        "李娜、王建华",
+    )?;
+    help(
+        c,
+        k,
+        "service",
+        "2011-04-12",
+        None,
+        "[]",
+        "社区满意中介服务站",
+        "推荐夏胜林参加再就业培训班",
+        "李娜",
+    )?;
+    for y in [2012, 2016, 2020, 2024, 2026] {
+        help(
+            c,
+            k,
+            "visit",
+            &format!("{y}-01-20"),
+            None,
+            r#"[{"name":"米","quantity":"10kg"},{"name":"油","quantity":"5L"}]"#,
+            "社区",
+            "春节慰问",
+            "王建华、李娜",
+        )?;
+    }
+    let yang = person(c, "杨静")?;
+    let k = open(
+        c,
+        &yang,
+        &["disaster", "housing"],
+        "2011年从四川地震灾区来社区寄住，母女二人，无稳定收入。",
+        "低保、住房、女儿上学",
+        "consent",
+        Some("2011-05-10"),
+    )?;
+    help(
+        c,
+        k,
+        "service",
+        "2011-05-20",
+        None,
+        "[]",
+        "社区",
+        "协助申报低保、申请廉租住房",
+        "李娜",
+    )?;
+    for y in 2011..=today
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(2026)
+    {
+        let spring = format!("{y}-01-28");
+        if spring.as_str() <= today.format("%Y-%m-%d").to_string().as_str() {
+            help(
+                c,
+                k,
+                "visit",
+                &spring,
+                None,
+                r#"[{"name":"米","quantity":"10kg"}]"#,
+                "社区",
+                "春节慰问",
+                "王建华",
+            )?;
+        }
+        let autumn = format!("{y}-09-20");
+        if autumn.as_str() <= today.format("%Y-%m-%d").to_string().as_str() {
+            help(
+                c,
+                k,
+                "visit",
+                &autumn,
+                None,
+                r#"[{"name":"月饼","quantity":"2盒"}]"#,
+                "社区",
+                "中秋慰问",
+                "李娜",
+            )?;
+        }
+    }
+    // The yearly 低保 re-check, in progress: the household survey is overdue.
+    let cal = store::calendar(c, community_id)?;
+    let mut accepted = today;
+    let mut back = 0;
+    while back < 8 {
+        accepted = accepted.pred_opt().unwrap_or(accepted);
+        if cal.is_working_day(accepted) {
+            back += 1;
+        }
+    }
+    let steps = plan_steps(ApplicationKind::Dibao, accepted, &cal, false);
+    let app = store::create_application(
+        c,
+        community_id,
+        yang.0,
+        yang.1,
+        Some(k),
+        ApplicationKind::Dibao.as_str(),
+        accepted,
+        false,
+        true,
+        &steps,
+        Some(worker),
+        now,
+    )?;
+    if let Some(notice) = c.query_opt(
+        "SELECT id FROM application_steps WHERE application_id = ? AND code = 'documents_notice'",
+        params![app],
+    )? {
+        store::complete_step(
+            c,
+            app,
+            notice.int(0)?,
+            &accepted.format("%Y-%m-%d").to_string(),
+            "家庭书面委托居委会代为申请，材料齐全，无须补正",
+        )?;
+    }
+    let zhang = person(c, "张君")?;
+    let k = open(
+        c,
+        &zhang,
+        &["disability"],
+        "特困人员，身患残疾，独自生活。",
+        "稳定的生计",
+        "statutory",
+        None,
+    )?;
+    help(
+        c,
+        k,
+        "service",
+        "2012-04-18",
+        None,
+        "[]",
+        "社区、城管局",
+        "协调摊位，帮助建起自行车摊",
+        "李娜",
+    )?;
+    help(
+        c,
+        k,
+        "service",
+        "2013-06-01",
+        None,
+        "[]",
+        "社区",
+        "张君主动提出开设社区便民服务站，社区协助挂牌",
+        "王建华",
+    )?;
+    store::set_case_status(c, k, "monitoring", "", now)?;
+    // 张君's bicycle stand became the community's convenience service station; two more like it.
+    store::create_station(
+        c,
+        community_id,
+        &store::StationInput {
+            name: "张君便民服务站".into(),
+            keeper_resident_id: Some(zhang.0),
+            services: "自行车修理、打气、配钥匙、代收快递".into(),
+            hours: "每天 7:00–18:00".into(),
+            location: "20号楼东侧".into(),
+            contact: "0453-6251234".into(),
+        },
+        now,
+    )?;
+    store::create_station(
+        c,
+        community_id,
+        &store::StationInput {
+            name: "老王理发点".into(),
+            keeper_resident_id: None,
+            services: "理发（老人半价）、上门理发".into(),
+            hours: "周二至周日 8:00–17:00".into(),
+            location: "社区服务中心一楼".into(),
+            contact: "".into(),
+        },
+        now,
+    )?;
+    // 低保 and hardship families: festival visits.
+    let families = c.query(
+        "SELECT DISTINCT r.id, r.household_id, r.place_path FROM residents r JOIN resident_tags t ON t.resident_id = r.id JOIN tag_kinds g ON g.id = t.tag_id
+         WHERE r.community_id = ? AND r.status = 'active' AND r.relation = 'head' AND g.name IN ('低保', '困难家庭')
+           AND r.name NOT IN ('夏胜林', '杨静', '张君') ORDER BY r.id LIMIT 24",
+        params![community_id],
+    )?;
+    for f in families {
+        let who = (f.int(0)?, f.opt_int(1)?, f.text(2)?);
+        let k = open(
+            c,
+            &who,
+            &["unemployment"],
+            "低保家庭，收入不稳定。",
+            "生活必需品",
+            "statutory",
+            None,
+        )?;
+        help(
+            c,
+            k,
+            "visit",
+            "2026-01-26",
+            None,
+            r#"[{"name":"米","quantity":"10kg"},{"name":"油","quantity":"5L"}]"#,
+            "社区、共建单位",
+            "春节慰问",
+            "王建华、李娜",
+        )?;
+    }
+    Ok(())
+}
