@@ -409,6 +409,45 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// The operations of `linli_app` run by the command line on behalf of whoever holds the
+/// database, within the community it names: the app, the actor and a runtime to run them on.
+fn operations(
+    database: Db,
+    community: &str,
+    name: &'static str,
+) -> Result<(linli_app::App, linli_app::Actor, tokio::runtime::Runtime), CliError> {
+    let comm = database
+        .read_blocking(|c| places::find_community(c, community))?
+        .ok_or(StoreError::Invalid {
+            code: "community_missing",
+            field: Some("community"),
+        })?;
+    let app = linli_app::App::new(database, Arc::new(SystemClock));
+    let actor = linli_app::Actor::system(name, &comm, chrono::Utc::now());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok((app, actor, rt))
+}
+
+fn actor_community(actor: &linli_app::Actor) -> i64 {
+    actor.community_id().unwrap_or_default()
+}
+
+/// An operation's refusal as the command line reports it (exit status 1).
+fn refused(e: linli_app::Error) -> CliError {
+    match e {
+        linli_app::Error::Invalid { field, .. } | linli_app::Error::Conflict { field, .. } => {
+            CliError::Refused(format!(
+                "{}{}",
+                e.code(),
+                field.map(|f| format!(" ({f})")).unwrap_or_default()
+            ))
+        }
+        e => CliError::Broken(e.to_string()),
+    }
+}
+
 /// `linli user add`: the same account operation as the admin's page and `users_create`,
 /// performed by the command line on behalf of whoever holds the database.
 fn add_user(
@@ -423,18 +462,14 @@ fn add_user(
     let username = password::parse_username(username)
         .ok_or_else(|| CliError::Usage(format!("invalid user name `{username}`")))?;
     let pw = read_password(&username)?;
-    let database = open_migrated(url)?;
-    let comm = database
-        .read_blocking(|c| places::find_community(c, community))?
-        .ok_or_else(|| {
-            CliError::Usage(format!("no community named `{community}` in this database"))
-        })?;
+    let (app, actor, rt) = operations(open_migrated(url)?, community, "linli user add")?;
+    let (database, comm) = (app.db.clone(), actor_community(&actor));
     let partner_id = match partner {
         None => None,
         Some(p) => Some(match p.trim().parse::<i64>() {
             Ok(id) => id,
             Err(_) => database
-                .read_blocking(|c| linli_store::partners::list_partners(c, comm.id, None))?
+                .read_blocking(|c| linli_store::partners::list_partners(c, comm, None))?
                 .into_iter()
                 .find(|u| u.name == p.trim())
                 .map(|u| u.id)
@@ -443,34 +478,23 @@ fn add_user(
                 })?,
         }),
     };
-    let app = linli_app::App::new(database, Arc::new(SystemClock));
-    let actor = linli_app::Actor::system("linli user add", &comm, chrono::Utc::now());
     let new = linli_app::accounts::NewUser {
         username,
         display_name: name.unwrap_or_default(),
         password: pw,
         role,
-        scope_place_id: place.unwrap_or(comm.id),
+        scope_place_id: place.unwrap_or(comm),
         partner_id,
     };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let user =
-        rt.block_on(linli_app::accounts::create_user(&app, &actor, new))
-            .map_err(|e| match e {
-                linli_app::Error::Invalid { field, .. }
-                | linli_app::Error::Conflict { field, .. } => CliError::Refused(format!(
-                    "{}{}",
-                    e.code(),
-                    field.map(|f| format!(" ({f})")).unwrap_or_default()
-                )),
-                linli_app::Error::NotFound => CliError::Refused(format!(
-                    "place {} is not in {community}",
-                    place.unwrap_or(comm.id)
-                )),
-                e => CliError::Broken(e.to_string()),
-            })?;
+    let user = rt
+        .block_on(linli_app::accounts::create_user(&app, &actor, new))
+        .map_err(|e| match e {
+            linli_app::Error::NotFound => CliError::Refused(format!(
+                "place {} is not in {community}",
+                place.unwrap_or(comm)
+            )),
+            e => refused(e),
+        })?;
     println!("created user {} ({}) in {}", user.username, role, community);
     Ok(())
 }
@@ -555,26 +579,17 @@ fn report_indicators(
             )));
         }
     }
-    let db = open(url)?;
-    let (name, figures) = db.read_blocking(|c| {
-        let place = places::find_community(c, community)?.ok_or(StoreError::Invalid {
-            code: "community_missing",
-            field: Some("community"),
-        })?;
-        Ok::<_, StoreError>((
-            place.name.clone(),
-            linli_store::reports::compute(c, place.id, from, to)?,
-        ))
-    })?;
+    let (app, actor, rt) = operations(open(url)?, community, "linli report")?;
+    let ind = rt
+        .block_on(linli_app::reports::indicators(&app, &actor, from, to))
+        .map_err(refused)?;
     if as_json {
-        println!(
-            "{}",
-            linli_store::reports::to_json(&figures, &name, from, to)
-        );
+        println!("{}", ind.to_json());
         return Ok(());
     }
+    let (name, figures) = (&ind.community, &ind.figures);
     println!("{name}  {from} — {to}");
-    for f in &figures {
+    for f in figures {
         let shown = match (
             &f.value,
             f.details.get("approx_zh").and_then(|v| v.as_str()),
@@ -603,17 +618,15 @@ fn report_summary(
             "--year must be a year like 2026, got `{year}`"
         )));
     }
-    let today = linli_core::clock::shanghai(chrono::Utc::now())
-        .format("%Y-%m-%d")
-        .to_string();
-    let db = open(url)?;
-    let doc = db.read_blocking(|c| {
-        let place = places::find_community(c, community)?.ok_or(StoreError::Invalid {
-            code: "community_missing",
-            field: Some("community"),
-        })?;
-        linli_store::summary::build(c, place.id, year, &today)
-    })?;
+    let (app, actor, rt) = operations(open(url)?, community, "linli report")?;
+    let doc = rt
+        .block_on(linli_app::reports::summary_of(
+            &app,
+            actor.tenant().map_err(refused)?,
+            year,
+            actor.today(),
+        ))
+        .map_err(refused)?;
     let bytes = match format {
         "html" => linli_core::summary::to_html_page(&doc).into_bytes(),
         "md" => linli_core::summary::to_markdown(&doc).into_bytes(),

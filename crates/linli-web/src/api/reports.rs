@@ -7,9 +7,8 @@ use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::Method;
-use chrono::NaiveDate;
+use linli_app::reports as ops;
 use linli_core::Action;
-use linli_store::{places, reports};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -19,53 +18,18 @@ pub struct Period {
     to: Option<String>,
 }
 
-/// The period asked for, defaulting to this calendar year up to today.
-pub fn period(
-    ctx: &Ctx,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(String, String), AppError> {
-    let today = linli_core::clock::shanghai(ctx.now).date();
-    let parse = |s: &str, field: &'static str| {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::invalid("date_bad", field))
-    };
-    let from = match from.filter(|s| !s.trim().is_empty()) {
-        Some(f) => parse(f, "from")?,
-        None => {
-            NaiveDate::from_ymd_opt(today.format("%Y").to_string().parse().unwrap_or(2026), 1, 1)
-                .unwrap_or(today)
-        }
-    };
-    let to = match to.filter(|s| !s.trim().is_empty()) {
-        Some(t) => parse(t, "to")?,
-        None => today,
-    };
-    if from > to {
-        return Err(AppError::invalid("period_bad", "from"));
-    }
-    Ok((
-        from.format("%Y-%m-%d").to_string(),
-        to.format("%Y-%m-%d").to_string(),
-    ))
-}
-
 async fn indicators(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<Period>,
 ) -> Result<Json<Value>, AppError> {
-    let cid = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
-    let (from, to) = period(&ctx, q.from.as_deref(), q.to.as_deref())?;
-    let v = state
-        .db
-        .read(move |c| {
-            let name = places::get(c, cid)?.name;
-            let figures = reports::compute(c, cid, &from, &to)?;
-            Ok::<_, AppError>(reports::to_json(&figures, &name, &from, &to))
-        })
-        .await?;
-    Ok(Json(v))
+    let actor = ctx.actor()?;
+    let (from, to) = ops::period(&actor, q.from.as_deref(), q.to.as_deref())?;
+    Ok(Json(
+        ops::indicators(&state.app, &actor, &from, &to)
+            .await?
+            .to_json(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -103,18 +67,12 @@ async fn summary(
     ctx: Ctx,
     Query(q): Query<YearQuery>,
 ) -> Result<Json<Value>, AppError> {
-    let cid = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
-    let now = linli_core::clock::shanghai(ctx.now);
-    let this_year: i32 = now.format("%Y").to_string().parse().unwrap_or(2026);
-    let year = q.year.unwrap_or(this_year);
-    if !(2000..=this_year + 1).contains(&year) {
-        return Err(AppError::invalid("summary_year_bad", "year"));
-    }
-    let today = now.format("%Y-%m-%d").to_string();
-    let doc = state
-        .db
-        .read(move |c| linli_store::summary::build(c, cid, year, &today))
-        .await?;
+    let actor = ctx.actor()?;
+    let year = q.year.unwrap_or_else(|| {
+        use chrono::Datelike;
+        actor.today().year()
+    });
+    let doc = ops::summary(&state.app, &actor, year).await?;
     Ok(Json(summary_json(&doc)))
 }
 

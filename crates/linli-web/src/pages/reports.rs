@@ -2,7 +2,6 @@
 //! link to the records behind it, and server-rendered SVG charts readable in black and white.
 
 use crate::AppState;
-use crate::api::reports::period;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -11,11 +10,11 @@ use crate::routes::{Policy, Table};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use linli_core::{Action, Decision, PlacePath};
-use linli_store::{audit, fund, reports, summary};
+use linli_app::reports as ops;
+use linli_core::{Action, Decision};
+use linli_store::summary;
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
-use serde_json::json;
 
 /// A horizontal bar chart with the value written at the end of each bar (no legend to decode).
 pub fn bar_chart(title: &str, bars: &[(String, i64, String)]) -> Markup {
@@ -72,28 +71,22 @@ async fn dashboard(
     Query(q): Query<Period>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let cid = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
-    let (from, to) = period(&ctx, q.from.as_deref(), q.to.as_deref())?;
-    let today = linli_core::clock::shanghai(ctx.now).date();
+    let actor = ctx.actor()?;
+    let (from, to) = ops::period(&actor, q.from.as_deref(), q.to.as_deref())?;
     let year: i32 = to.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
-    let (f2, t2) = (from.clone(), to.clone());
-    let day = today.format("%Y-%m-%d").to_string();
-    let (figures, ages, months, trends) = state
-        .db
-        .read(move |c| {
-            let trends = Trends {
-                help: summary::help_by_month(c, cid, &f2, &t2)?,
-                tags: summary::residents_by_tag(c, cid, &day)?,
-                buildings: summary::helped_by_building(c, cid, &f2, &t2, 12)?,
-            };
-            Ok::<_, AppError>((
-                reports::compute(c, cid, &f2, &t2)?,
-                reports::age_bands(c, cid, today)?,
-                fund::statement(c, linli_store::Tenant::new(cid), year)?.1,
-                trends,
-            ))
-        })
-        .await?;
+    let ops::Dashboard {
+        figures,
+        ages,
+        fund_months: months,
+        help,
+        tags,
+        buildings,
+    } = ops::dashboard(&state.app, &actor, &from, &to).await?;
+    let trends = Trends {
+        help,
+        tags,
+        buildings,
+    };
     let age_bars: Vec<(String, i64, String)> = ages
         .iter()
         .map(|(l, n)| {
@@ -249,16 +242,6 @@ fn trend_charts(lang: Lang, tr: &Trends) -> Markup {
 
 /// Which ledgers the caller may download: the fund's with the fund, the case registers with
 /// case management (rows narrowed to the caller's places), the roster with roster export.
-fn ledger_action(code: &str) -> Option<Action> {
-    match code {
-        "fund_ledger" | "donors" => Some(Action::ViewFund),
-        "cases" | "help" => Some(Action::ManageCases),
-        "courses" => Some(Action::ViewLearning),
-        "placements" => Some(Action::ViewEmployment),
-        _ => None,
-    }
-}
-
 fn allowed(ctx: &Ctx, action: Action) -> bool {
     ctx.caller
         .as_ref()
@@ -283,7 +266,7 @@ fn ledgers_panel(ctx: &Ctx, year: i32) -> Markup {
                         }
                     }
                     @for (code, _) in summary::LEDGERS {
-                        @if ledger_action(code).is_some_and(|a| allowed(ctx, a)) {
+                        @if ops::ledger_action(code).is_some_and(|a| allowed(ctx, a)) {
                             tr {
                                 td { (t(lang, &format!("summary.ledger.{code}"))) }
                                 td { (year) }
@@ -308,69 +291,16 @@ async fn ledger(
     Path(code): Path<String>,
     Query(q): Query<LedgerQuery>,
 ) -> Result<Response, AppError> {
-    let action = ledger_action(&code).ok_or(AppError::NotFound)?;
-    let caller = ctx.caller()?.clone();
-    if caller.decide(action, None) != Decision::Allow {
-        return Err(AppError::Forbidden);
-    }
-    let cid = caller.community_id().ok_or(AppError::NotFound)?;
-    let this_year = {
-        use chrono::Datelike;
-        linli_core::clock::shanghai(ctx.now).date().year()
-    };
-    let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => this_year,
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=this_year + 1).contains(y))
-            .ok_or(AppError::invalid("summary_year_bad", "year"))?,
-    };
-    let (from, to) = summary::year_period(year);
-    let ctx2 = ctx.clone();
-    let code2 = code.clone();
-    // Built and written on a reader, so the one writer is held only for the audit record.
-    let (bytes, rows) = state
-        .db
-        .read(move |c| {
-            let visible = |path: &str| {
-                PlacePath::parse(path).is_some_and(|p| {
-                    caller.decide(Action::ManageCases, Some(&p)) == Decision::Allow
-                })
-            };
-            let l =
-                summary::ledger(c, &code2, cid, &from, &to, &visible)?.ok_or(AppError::NotFound)?;
-            let rows = l.rows.len();
-            let name = summary::LEDGERS
-                .iter()
-                .find(|(k, _)| *k == code2)
-                .map_or("台账", |(_, n)| *n);
-            let bytes = linli_io::write_xlsx(&l.headers, l.rows.into_iter(), name)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok::<_, AppError>((bytes, rows))
-        })
-        .await?;
-    let code3 = code.clone();
-    state
-        .db
-        .write(move |c| {
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    cid,
-                    "ledger.export",
-                    "ledger",
-                    i64::from(year),
-                    json!({"ledger": code3, "rows": rows, "masked": true}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
-    let name = summary::LEDGERS
-        .iter()
-        .find(|(k, _)| *k == code)
-        .map_or("台账", |(_, n)| *n);
+    let actor = ctx.actor()?;
+    let year = ops::year(&actor, q.year.as_deref())?;
+    let ops::LedgerFile { name, ledger } = ops::ledger(&state.app, &actor, &code, year).await?;
+    let rows = ledger.rows.len();
+    let bytes = tokio::task::spawn_blocking(move || {
+        linli_io::write_xlsx(&ledger.headers, ledger.rows.into_iter(), name)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
     let file = format!("{name}-{year}.xlsx");
     let encoded = percent_encoding::utf8_percent_encode(&file, percent_encoding::NON_ALPHANUMERIC);
     let mut res = (StatusCode::OK, bytes).into_response();

@@ -327,6 +327,77 @@ fn user_add_creates_an_account_that_the_audit_chain_records() {
     assert!(out.status.success());
 }
 
+/// The command line creates accounts through the same operation as the admin's page: a
+/// liaison needs its partner unit (`--partner`, by name or id), and the audit record is the
+/// page's (`user.create` with role, place and unit).
+#[test]
+fn user_add_makes_a_liaison_of_a_partner_unit() {
+    let db = database(Engine::Sqlite).unwrap();
+    init(&db.url);
+    let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
+    let unit = d
+        .write_blocking(|c| {
+            c.insert(
+                "INSERT INTO partners (community_id, name, kind, created_at)
+                 SELECT id, '第一中学', 'school', '2026-01-01T00:00:00Z' FROM places WHERE kind = 'community' RETURNING id",
+                params![],
+            )
+        })
+        .unwrap();
+    let add = |name: &str, partner: Option<&str>| {
+        let mut args = vec![
+            "user",
+            "add",
+            "--db",
+            &db.url,
+            "--community",
+            "Xx社区",
+            "--username",
+            name,
+            "--role",
+            "partner",
+        ];
+        if let Some(p) = partner {
+            args.extend(["--partner", p]);
+        }
+        linli(&args, "联络员的密码2026\n")
+    };
+    let out = add("lianluo1", None);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a liaison without a unit is refused"
+    );
+    assert!(
+        text(&out.stderr).contains("partner_missing"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = add("lianluo1", Some("第一中学"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = add("lianluo2", Some(&unit.to_string()));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (grants, after) = d
+        .read_blocking(|c| {
+            let grants = c.count(
+                "SELECT COUNT(*) FROM grants WHERE partner_id = ?",
+                params![unit],
+            )?;
+            let after = c
+                .query_one(
+                    "SELECT after_json FROM audit_log WHERE action = 'user.create' ORDER BY id DESC LIMIT 1",
+                    params![],
+                )?
+                .text(0)?;
+            Ok::<_, linli_store::StoreError>((grants, after))
+        })
+        .unwrap();
+    assert_eq!(grants, 2);
+    let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(after["partner_id"], unit);
+    assert_eq!(after["role"], "partner");
+}
+
 #[test]
 fn migrate_is_idempotent() {
     let db = database(Engine::Sqlite).unwrap();
