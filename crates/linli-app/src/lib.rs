@@ -13,6 +13,7 @@ mod tx;
 
 pub mod accounts;
 pub mod fund;
+pub mod places;
 pub mod reports;
 
 pub use actor::{Actor, Principal};

@@ -1,14 +1,14 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::pages::places as ops;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use linli_core::{Action, PlaceKind};
-use linli_store::places::{self, Place};
+use linli_app::places as ops;
+use linli_store::places::Place;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -17,11 +17,7 @@ fn place_json(p: &Place) -> Value {
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
-    let scopes = ctx.caller()?.scopes(Action::ViewPlaces);
-    let all = state
-        .db
-        .read(move |c| places::list_within(c, &scopes))
-        .await?;
+    let all = ops::list(&state.app, &ctx.actor()?, Action::ViewPlaces).await?;
     let items: Vec<Value> = all.iter().map(place_json).collect();
     Ok(Json(json!({"total": items.len(), "items": items})))
 }
@@ -31,10 +27,7 @@ async fn get(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let place = state.db.read(move |c| places::get(c, id)).await?;
-    ctx.caller()?
-        .require(&state, &ctx, Action::ViewPlaces, &place)
-        .await?;
+    let place = ops::get(&state.app, &ctx.actor()?, Action::ViewPlaces, id).await?;
     Ok(Json(place_json(&place)))
 }
 
@@ -54,7 +47,7 @@ async fn create(
         .kind
         .parse::<PlaceKind>()
         .map_err(|_| AppError::invalid("place_bad_kind", "kind"))?;
-    let place = ops::create(&state, &ctx, kind, &b.name, b.parent_id).await?;
+    let place = ops::create(&state.app, &ctx.actor()?, kind, &b.name, b.parent_id).await?;
     Ok((StatusCode::CREATED, Json(place_json(&place))).into_response())
 }
 
@@ -70,17 +63,15 @@ async fn update(
     Path(id): Path<i64>,
     Json(b): Json<UpdatePlace>,
 ) -> Result<Json<Value>, AppError> {
-    let mut place = state.db.read(move |c| places::get(c, id)).await?;
-    ctx.caller()?
-        .require(&state, &ctx, Action::ViewPlaces, &place)
-        .await?;
+    let actor = ctx.actor()?;
+    let mut place = ops::get(&state.app, &actor, Action::ViewPlaces, id).await?;
     if let Some(name) = &b.name {
-        place = ops::rename(&state, &ctx, id, name).await?;
+        place = ops::rename(&state.app, &actor, id, name).await?;
     }
     if let Some(parent) = b.parent_id
         && Some(parent) != place.parent_id
     {
-        place = ops::move_place(&state, &ctx, id, parent).await?;
+        place = ops::move_place(&state.app, &actor, id, parent).await?;
     }
     Ok(Json(place_json(&place)))
 }

@@ -1,5 +1,5 @@
-//! The place tree pages: list, detail, create, rename, move. The operations themselves
-//! (`create`, `rename`, `move_place`) are shared with the JSON API.
+//! The place tree pages: list, detail, create, rename, move, over `linli_app::places` (which
+//! the JSON API shares).
 
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
@@ -11,129 +11,19 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
+use linli_app::places as ops;
 use linli_core::{Action, Decision, PlaceKind};
-use linli_store::audit;
-use linli_store::places::{self, Place};
+use linli_store::places::Place;
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::json;
 
 pub fn place_label(lang: Lang, kind: PlaceKind) -> String {
     t(lang, kind.label_key())
 }
 
-fn event<'a>(
-    ctx: &'a Ctx,
-    action: &'a str,
-    place: &Place,
-    before: Option<serde_json::Value>,
-) -> audit::Event<'a> {
-    let caller = ctx.caller.as_ref();
-    audit::Event {
-        at: ctx.now,
-        community_id: place.community_id,
-        actor_user_id: caller.map(|c| c.user.id),
-        actor: caller.map_or("", |c| c.user.username.as_str()),
-        action,
-        object_kind: "place",
-        object_id: Some(place.id.to_string()),
-        before,
-        after: Some(json!({"kind": place.kind, "name": place.name, "parent_id": place.parent_id})),
-        request_id: Some(&ctx.rid),
-    }
-}
-
-async fn load(state: &AppState, id: i64) -> Result<Place, AppError> {
-    Ok(state.db.read(move |c| places::get(c, id)).await?)
-}
-
-/// Creates a place under `parent_id` for the caller. Communities and streets are created by
-/// `linli init`, so a parent is required here.
-pub async fn create(
-    state: &AppState,
-    ctx: &Ctx,
-    kind: PlaceKind,
-    name: &str,
-    parent_id: Option<i64>,
-) -> Result<Place, AppError> {
-    let caller = ctx.caller()?;
-    let Some(parent_id) = parent_id else {
-        return Err(AppError::invalid("place_parent_required", "parent_id"));
-    };
-    let parent = load(state, parent_id).await.map_err(|e| match e {
-        AppError::NotFound => AppError::invalid("place_parent_missing", "parent_id"),
-        e => e,
-    })?;
-    caller
-        .require(state, ctx, Action::ManagePlaces, &parent)
-        .await?;
-    let (name, ctx2) = (name.to_string(), ctx.clone());
-    state
-        .db
-        .write(move |c| {
-            let place = places::create(c, kind, &name, Some(parent_id), ctx2.now)?;
-            audit::append(c, &event(&ctx2, "place.create", &place, None))?;
-            Ok::<_, AppError>(place)
-        })
-        .await
-}
-
-pub async fn rename(state: &AppState, ctx: &Ctx, id: i64, name: &str) -> Result<Place, AppError> {
-    let place = load(state, id).await?;
-    ctx.caller()?
-        .require(state, ctx, Action::ManagePlaces, &place)
-        .await?;
-    let (name, ctx2) = (name.to_string(), ctx.clone());
-    state
-        .db
-        .write(move |c| {
-            let before = json!({"name": place.name});
-            let renamed = places::rename(c, id, &name, ctx2.now)?;
-            audit::append(c, &event(&ctx2, "place.rename", &renamed, Some(before)))?;
-            Ok::<_, AppError>(renamed)
-        })
-        .await
-}
-
-pub async fn move_place(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    parent_id: i64,
-) -> Result<Place, AppError> {
-    let caller = ctx.caller()?;
-    let place = load(state, id).await?;
-    caller
-        .require(state, ctx, Action::ManagePlaces, &place)
-        .await?;
-    let parent = load(state, parent_id)
-        .await
-        .map_err(|_| AppError::invalid("place_parent_missing", "parent_id"))?;
-    caller
-        .require(state, ctx, Action::ManagePlaces, &parent)
-        .await?;
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let before = json!({"parent_id": place.parent_id});
-            let moved = places::move_to(c, id, parent_id, ctx2.now)?;
-            audit::append(c, &event(&ctx2, "place.move", &moved, Some(before)))?;
-            Ok::<_, AppError>(moved)
-        })
-        .await
-}
-
-// ---- list ----
-
 async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let caller = ctx.caller()?;
-    let scopes = caller.scopes(Action::ViewPlaces);
-    let all = state
-        .db
-        .read(move |c| places::list_within(c, &scopes))
-        .await?;
+    let all = ops::list(&state.app, &ctx.actor()?, Action::ViewPlaces).await?;
     let children = |id: i64| all.iter().filter(move |p| p.parent_id == Some(id));
     let tops: Vec<&Place> = all
         .iter()
@@ -227,27 +117,13 @@ async fn detail_page(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?;
-    let place = load(state, id).await?;
-    caller
-        .require(state, ctx, Action::ViewPlaces, &place)
-        .await?;
+    let ops::Detail {
+        place,
+        trail,
+        subtree,
+        community: community_places,
+    } = ops::detail(&state.app, &ctx.actor()?, id).await?;
     let manage = caller.decide(Action::ManagePlaces, Some(&place.path)) == Decision::Allow;
-    let p2 = place.clone();
-    let (trail, subtree, community_places) = state
-        .db
-        .read(move |c| {
-            let trail = places::ancestors(c, &p2)?;
-            let subtree = places::list_within(c, std::slice::from_ref(&p2.path))?;
-            let community = match p2.community_id {
-                Some(cid) => {
-                    let root = places::get(c, cid)?.path;
-                    places::list_within(c, &[root])?
-                }
-                None => Vec::new(),
-            };
-            Ok::<_, AppError>((trail, subtree, community))
-        })
-        .await?;
     let children: Vec<&Place> = subtree
         .iter()
         .filter(|p| p.parent_id == Some(place.id))
@@ -380,7 +256,10 @@ async fn create_submit(
         .kind
         .parse::<PlaceKind>()
         .map_err(|_| AppError::invalid("place_bad_kind", "kind"))?;
-    match create(&state, &ctx, kind, &f.name, Some(f.parent_id)).await {
+    match ops::create(&state.app, &ctx.actor()?, kind, &f.name, Some(f.parent_id))
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(redirect_with_flash(
             &format!("/places/{}", f.parent_id),
             true,
@@ -419,7 +298,10 @@ async fn rename_submit(
     Form(f): Form<RenameForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    match rename(&state, &ctx, id, &f.new_name).await {
+    match ops::rename(&state.app, &ctx.actor()?, id, &f.new_name)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(redirect_with_flash(
             &format!("/places/{id}"),
             true,
@@ -449,7 +331,10 @@ async fn move_submit(
     Form(f): Form<MoveForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    match move_place(&state, &ctx, id, f.parent_id).await {
+    match ops::move_place(&state.app, &ctx.actor()?, id, f.parent_id)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(redirect_with_flash(
             &format!("/places/{id}"),
             true,

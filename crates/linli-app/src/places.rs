@@ -1,0 +1,112 @@
+//! The place tree (street › community › grid › building › unit): list, create, rename, move.
+//! Places are scoped by their path: an actor sees and changes only places within its grants.
+
+use crate::{Actor, App, Error, Result, Tx};
+use linli_core::{Action, PlaceKind};
+use linli_store::places::{self, Place};
+use linli_store::Tenant;
+use serde_json::{Value, json};
+
+/// The place tree within the actor's scopes for `action`.
+pub async fn list(app: &App, actor: &Actor, action: Action) -> Result<Vec<Place>> {
+    let scopes = actor.scopes(action);
+    app.read(move |c| places::list_within(c, &scopes)).await
+}
+
+/// One place the actor may see (404 outside its scope, audited).
+pub async fn get(app: &App, actor: &Actor, action: Action, id: i64) -> Result<Place> {
+    let place = app.read(move |c| places::get(c, id)).await?;
+    actor.require(app, action, &place).await?;
+    Ok(place)
+}
+
+fn audit_place(tx: &mut Tx<'_>, action: &str, place: &Place, before: Option<Value>) -> Result<()> {
+    let after = json!({"kind": place.kind, "name": place.name, "parent_id": place.parent_id});
+    match place.community_id {
+        Some(cid) => tx.audit_change(Tenant::new(cid), action, "place", place.id, before, after),
+        None => tx.audit_global(action, "place", place.id, after),
+    }
+}
+
+/// Creates a place under `parent_id`. Communities and streets are created by `linli init`, so a
+/// parent is required here.
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    kind: PlaceKind,
+    name: &str,
+    parent_id: Option<i64>,
+) -> Result<Place> {
+    let parent_id = parent_id.ok_or(Error::invalid("place_parent_required", "parent_id"))?;
+    let parent = app
+        .read(move |c| places::get(c, parent_id))
+        .await
+        .map_err(|e| e.or_invalid("place_parent_missing", "parent_id"))?;
+    actor.require(app, Action::ManagePlaces, &parent).await?;
+    let name = name.to_string();
+    app.write(actor, move |tx| {
+        let place = places::create(tx.c, kind, &name, Some(parent_id), tx.actor.now)?;
+        audit_place(tx, "place.create", &place, None)?;
+        Ok(place)
+    })
+    .await
+}
+
+pub async fn rename(app: &App, actor: &Actor, id: i64, name: &str) -> Result<Place> {
+    let place = get(app, actor, Action::ManagePlaces, id).await?;
+    let name = name.to_string();
+    app.write(actor, move |tx| {
+        let before = json!({"name": place.name});
+        let renamed = places::rename(tx.c, id, &name, tx.actor.now)?;
+        audit_place(tx, "place.rename", &renamed, Some(before))?;
+        Ok(renamed)
+    })
+    .await
+}
+
+pub async fn move_place(app: &App, actor: &Actor, id: i64, parent_id: i64) -> Result<Place> {
+    let place = get(app, actor, Action::ManagePlaces, id).await?;
+    let parent = app
+        .read(move |c| places::get(c, parent_id))
+        .await
+        .map_err(|_| Error::invalid("place_parent_missing", "parent_id"))?;
+    actor.require(app, Action::ManagePlaces, &parent).await?;
+    app.write(actor, move |tx| {
+        let before = json!({"parent_id": place.parent_id});
+        let moved = places::move_to(tx.c, id, parent_id, tx.actor.now)?;
+        audit_place(tx, "place.move", &moved, Some(before))?;
+        Ok(moved)
+    })
+    .await
+}
+
+/// A place's page: the place, its ancestors, its subtree and the places of its community (the
+/// targets a move may pick).
+pub struct Detail {
+    pub place: Place,
+    pub trail: Vec<Place>,
+    pub subtree: Vec<Place>,
+    pub community: Vec<Place>,
+}
+
+pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<Detail> {
+    let place = get(app, actor, Action::ViewPlaces, id).await?;
+    app.read(move |c| {
+        let trail = places::ancestors(c, &place)?;
+        let subtree = places::list_within(c, std::slice::from_ref(&place.path))?;
+        let community = match place.community_id {
+            Some(cid) => {
+                let root = places::get(c, cid)?.path;
+                places::list_within(c, &[root])?
+            }
+            None => Vec::new(),
+        };
+        Ok::<_, Error>(Detail {
+            place,
+            trail,
+            subtree,
+            community,
+        })
+    })
+    .await
+}
