@@ -14,6 +14,7 @@ mod tx;
 pub mod accounts;
 pub mod fund;
 pub mod places;
+pub mod registry;
 pub mod reports;
 
 pub use actor::{Actor, Principal};

@@ -239,6 +239,22 @@ pub struct Record {
 }
 
 /// One page of a community's audit log, newest first.
+/// What the audit log records about one object, oldest first: (at, actor, action).
+pub fn about(
+    c: &mut dyn Conn,
+    community_id: i64,
+    kind: &str,
+    object_id: &str,
+) -> Result<Vec<(String, String, String)>> {
+    c.query(
+        "SELECT at, actor, action FROM audit_log WHERE community_id = ? AND object_kind = ? AND object_id = ? ORDER BY seq",
+        params![community_id, kind, object_id],
+    )?
+    .iter()
+    .map(|h| Ok((h.text(0)?, h.text(1)?, h.text(2)?)))
+    .collect()
+}
+
 pub fn list(
     c: &mut dyn Conn,
     community_id: i64,

@@ -780,20 +780,29 @@ fn replace_tags(
 }
 
 /// Closes a record (moved away, deceased): it stays for the ledgers, out of the active roster.
-pub fn close(c: &mut dyn Conn, id: i64, status: &str, on: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn close(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    status: &str,
+    on: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     if !matches!(status, "moved_away" | "deceased") {
         return Err(StoreError::invalid("resident_bad_status", "status"));
     }
     c.execute(
-        "UPDATE residents SET status = ?, closed_on = ?, updated_at = ? WHERE id = ?",
-        params![status, on, now_text(now), id],
+        "UPDATE residents SET status = ?, closed_on = ?, updated_at = ? WHERE id = ? AND community_id = ?",
+        params![status, on, now_text(now), id, t],
     )?;
     Ok(())
 }
 
 /// PIPL erasure where records must stay: personal fields erased, the row kept anonymous so
 /// counts and ledgers that point at it stay right.
-pub fn anonymize(c: &mut dyn Conn, id: i64, now: DateTime<Utc>) -> Result<()> {
+pub fn anonymize(c: &mut dyn Conn, t: Tenant, id: i64, now: DateTime<Utc>) -> Result<()> {
+    // The resident must be of this community before anything of theirs is erased.
+    get(c, t, id)?;
     c.execute(
         "UPDATE residents SET name = '已匿名', name_initials = '', name_pinyin = '', id_number = NULL,
              id_rev = NULL, phone = NULL, phone_rev = NULL, birth_date = NULL, notes = '',

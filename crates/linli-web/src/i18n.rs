@@ -138,6 +138,18 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     s
 }
 
+/// How a field error reads in the caller's language: the rule's own Chinese explanation where
+/// it has one, else the catalogue's message.
+pub fn field_message(lang: Lang, e: &linli_app::registry::FieldError) -> String {
+    match (&e.zh, lang) {
+        (Some(zh), Lang::Zh) => zh.clone(),
+        _ => {
+            let args: Vec<(&str, &str)> = e.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            tf(lang, &e.key, &args)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,20 +1,70 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::pages::residents::{self as ops, Draft, ListQuery, SaveError};
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use linli_app::registry::{self as ops, Draft, ListQuery, SaveError};
 use linli_core::Action;
-use linli_store::registry;
+use linli_core::mask::{mask_id_number, mask_phone};
+use linli_store::registry::{Resident, ResidentRow};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-fn field_errors(e: SaveError) -> Response {
+/// The masked JSON of one resident, as lists and pages show it.
+fn resident_json(r: &Resident, today: NaiveDate) -> Value {
+    let day = today.format("%Y-%m-%d").to_string();
+    json!({
+        "id": r.id,
+        "name": r.name,
+        "id_number": r.id_number.as_deref().map(mask_id_number),
+        "phone": r.phone.as_deref().map(mask_phone),
+        "gender": r.gender,
+        "birth_date": r.birth_date,
+        "building": r.building,
+        "unit": r.unit,
+        "household": r.household,
+        "household_id": r.household_id,
+        "unit_id": r.unit_id,
+        "building_id": r.building_id,
+        "relation": r.relation,
+        "political_status": r.political_status,
+        "employment_status": r.employment_status,
+        "notes": r.notes,
+        "status": r.status,
+        "closed_on": r.closed_on,
+        "consent_publish_name": r.consent_publish_name,
+        "consent_volunteer_contact": r.consent_volunteer_contact,
+        "consent_neighbor_card": r.consent_neighbor_card,
+        "tags": r.tags.iter().map(|t| json!({"name": t.name, "valid_from": t.valid_from, "valid_to": t.valid_to,
+            "grade": t.grade, "active": t.active_on(&day)})).collect::<Vec<_>>(),
+    })
+}
+
+fn row_json(r: &ResidentRow) -> Value {
+    json!({
+        "id": r.id,
+        "name": r.name,
+        "id_number": r.id_number.as_deref().map(mask_id_number),
+        "phone": r.phone.as_deref().map(mask_phone),
+        "gender": r.gender,
+        "birth_date": r.birth_date,
+        "building": r.building,
+        "unit": r.unit,
+        "household": r.household,
+        "relation": r.relation,
+        "status": r.status,
+        "tags": r.tags,
+    })
+}
+
+
+fn field_errors(lang: crate::i18n::Lang, e: SaveError) -> Response {
     match e {
-        SaveError::App(e) => e.into_response(),
+        SaveError::Op(e) => AppError::from(e).into_response(),
         SaveError::Fields(errors) => {
             let first = errors.first().cloned();
             let status = if errors.iter().any(|e| e.code == "id_number_taken") {
@@ -24,8 +74,8 @@ fn field_errors(e: SaveError) -> Response {
             };
             let body = json!({"error": {
                 "code": first.as_ref().map_or("invalid", |f| f.code.as_str()),
-                "message": first.as_ref().map_or(String::new(), |f| f.message.clone()),
-                "details": {"fields": errors.iter().map(|e| json!({"field": e.field, "code": e.code, "message": e.message})).collect::<Vec<_>>()},
+                "message": first.as_ref().map_or(String::new(), |f| crate::i18n::field_message(lang, f)),
+                "details": {"fields": errors.iter().map(|e| json!({"field": e.field, "code": e.code, "message": crate::i18n::field_message(lang, e)})).collect::<Vec<_>>()},
             }});
             (status, Json(body)).into_response()
         }
@@ -37,19 +87,12 @@ async fn list(
     ctx: Ctx,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, AppError> {
-    let community = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
-    let kinds = state
-        .db
-        .read(move |c| registry::tag_kinds(c, community))
-        .await?;
-    let filter = ops::filter_for(&ctx, &q, &kinds, community)?;
+    let actor = ctx.actor()?;
+    let kinds = ops::tag_kinds(&state.app, &actor).await?;
     let page = q.page.unwrap_or(1).max(1);
-    let (rows, total) = state
-        .db
-        .read(move |c| registry::search(c, &filter, page, ops::PER_PAGE))
-        .await?;
+    let (rows, total) = ops::search(&state.app, &actor, &q, &kinds).await?;
     Ok(Json(
-        json!({"items": rows.iter().map(ops::row_json).collect::<Vec<_>>(), "total": total, "page": page, "per_page": ops::PER_PAGE}),
+        json!({"items": rows.iter().map(row_json).collect::<Vec<_>>(), "total": total, "page": page, "per_page": ops::PER_PAGE}),
     ))
 }
 
@@ -58,17 +101,21 @@ async fn get(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let r = ops::load_visible(&state, &ctx, id, Action::ViewResidents).await?;
-    Ok(Json(ops::resident_json(
+    let r = ops::load_visible(&state.app, &ctx.actor()?, id, Action::ViewResidents).await?;
+    Ok(Json(resident_json(
         &r,
         linli_core::clock::shanghai(ctx.now).date(),
     )))
 }
 
 async fn create(State(state): State<AppState>, ctx: Ctx, Json(d): Json<Draft>) -> Response {
-    match ops::save(&state, &ctx, None, d).await {
+    let actor = match ctx.actor() {
+        Ok(a) => a,
+        Err(e) => return e.into_response(),
+    };
+    match ops::save(&state.app, &actor, None, d).await {
         Ok(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
-        Err(e) => field_errors(e),
+        Err(e) => field_errors(ctx.lang(), e),
     }
 }
 
@@ -79,9 +126,13 @@ async fn update(
     Path(id): Path<i64>,
     Json(patch): Json<Value>,
 ) -> Response {
-    let current = match ops::load_visible(&state, &ctx, id, Action::ManageResidents).await {
-        Ok(r) => r,
+    let actor = match ctx.actor() {
+        Ok(a) => a,
         Err(e) => return e.into_response(),
+    };
+    let current = match ops::load_visible(&state.app, &actor, id, Action::ManageResidents).await {
+        Ok(r) => r,
+        Err(e) => return AppError::from(e).into_response(),
     };
     let mut merged = json!({
         "name": current.name, "id_number": current.id_number, "gender": current.gender,
@@ -106,9 +157,9 @@ async fn update(
         Ok(d) => d,
         Err(_) => return AppError::BadRequest("bad_json").into_response(),
     };
-    match ops::save(&state, &ctx, Some(id), d).await {
+    match ops::save(&state.app, &actor, Some(id), d).await {
         Ok(id) => Json(json!({"id": id})).into_response(),
-        Err(e) => field_errors(e),
+        Err(e) => field_errors(ctx.lang(), e),
     }
 }
 
@@ -125,18 +176,14 @@ async fn reveal(
     body: Option<Json<RevealBody>>,
 ) -> Result<Json<Value>, AppError> {
     let reason = body.map(|Json(b)| b.reason).unwrap_or_default();
-    let (id_number, phone) = ops::reveal(&state, &ctx, id, &reason).await?;
+    let (id_number, phone) = ops::reveal(&state.app, &ctx.actor()?, id, &reason).await?;
     Ok(Json(
         json!({"id": id, "id_number": id_number, "phone": phone}),
     ))
 }
 
 async fn tags(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
-    let community = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
-    let kinds = state
-        .db
-        .read(move |c| registry::tag_kinds(c, community))
-        .await?;
+    let kinds = ops::tag_kinds(&state.app, &ctx.actor()?).await?;
     Ok(Json(json!({"items": kinds, "total": kinds.len()})))
 }
 

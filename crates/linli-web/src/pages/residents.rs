@@ -1,5 +1,5 @@
 //! The registry pages (居民档案): roster with search and filters, the resident page, create and
-//! edit, reveal (audited), close. The operations are shared with the JSON API.
+//! edit, reveal (audited), close, over `linli_app::registry` (which the JSON API shares).
 
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
@@ -12,553 +12,23 @@ use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use linli_core::mask::{mask_id_number, mask_phone};
-use linli_core::roster::{Relation, parse_phone};
-use linli_core::{Action, Decision, Gender, IdNumber, PlaceKind};
-use linli_store::audit;
-use linli_store::places::{self, Place};
-use linli_store::registry::{
-    self, Filter, Resident, ResidentInput, ResidentRow, TagInput, TagKind,
+use crate::i18n::field_message;
+use linli_app::registry::{
+    self as ops, Draft, EMPLOYMENT, FieldError, ListQuery, PER_PAGE, POLITICAL, SaveError,
+    TagDraft,
 };
+use linli_core::mask::{mask_id_number, mask_phone};
+use linli_core::{Action, Decision, PlaceKind};
+use linli_store::places::Place;
+use linli_store::registry::{ResidentRow, TagKind};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-pub const PER_PAGE: i64 = 50;
-
-pub const POLITICAL: &[&str] = &["中共党员", "中共预备党员", "共青团员", "民主党派", "群众"];
-pub const EMPLOYMENT: &[&str] = &["employed", "unemployed", "retired", "student", "other"];
-
-/// A field that failed validation: the form field name and the message to show beside it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub code: String,
-    pub message: String,
-}
-
-fn ferr(field: &str, code: &str, message: String) -> FieldError {
-    FieldError {
-        field: field.into(),
-        code: code.into(),
-        message,
-    }
-}
-
-/// A tag as submitted: its name and optional period and grade.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-pub struct TagDraft {
-    pub name: String,
-    #[serde(default)]
-    pub valid_from: Option<String>,
-    #[serde(default)]
-    pub valid_to: Option<String>,
-    #[serde(default)]
-    pub grade: Option<String>,
-}
-
-/// A resident as typed, before validation (form or JSON).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Draft {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub id_number: Option<String>,
-    #[serde(default)]
-    pub gender: Option<String>,
-    #[serde(default)]
-    pub birth_date: Option<String>,
-    #[serde(default)]
-    pub phone: Option<String>,
-    #[serde(default)]
-    pub unit_id: Option<i64>,
-    #[serde(default)]
-    pub household: Option<String>,
-    #[serde(default)]
-    pub household_id: Option<i64>,
-    #[serde(default)]
-    pub relation: Option<String>,
-    #[serde(default)]
-    pub political_status: Option<String>,
-    #[serde(default)]
-    pub employment_status: Option<String>,
-    #[serde(default)]
-    pub notes: Option<String>,
-    #[serde(default)]
-    pub consent_publish_name: bool,
-    #[serde(default)]
-    pub consent_volunteer_contact: bool,
-    #[serde(default)]
-    pub consent_neighbor_card: bool,
-    #[serde(default)]
-    pub tags: Vec<TagDraft>,
-}
-
-fn nonempty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn date_field(
-    lang: Lang,
-    field: &str,
-    raw: Option<&str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<String> {
-    let raw = raw?;
-    match linli_core::dates::parse_date(raw) {
-        Some(d) => Some(d.format("%Y-%m-%d").to_string()),
-        None => {
-            errors.push(ferr(field, "date_bad", t(lang, "error.date_bad")));
-            None
-        }
-    }
-}
-
-/// Turns a draft into a validated input, or names every bad field. The household is resolved
-/// by the caller (it may need creating).
-pub fn validate(
-    lang: Lang,
-    d: &Draft,
-    kinds: &[TagKind],
-    today: NaiveDate,
-) -> Result<ResidentInput, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let name = d.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 40 {
-        errors.push(ferr("name", "name_bad", t(lang, "error.name_bad")));
-    }
-    let mut gender = nonempty(&d.gender).map(|g| Gender::parse(g).ok_or(()));
-    let mut birth = date_field(lang, "birth_date", nonempty(&d.birth_date), &mut errors);
-    let id_number = match nonempty(&d.id_number).map(IdNumber::parse) {
-        None => None,
-        Some(Ok(id)) => {
-            // Birth date and gender follow from the number; what was typed for them is ignored.
-            gender = Some(Ok(id.gender()));
-            birth = Some(id.birth_date().format("%Y-%m-%d").to_string());
-            Some(id.as_str().to_string())
-        }
-        Some(Err(e)) => {
-            errors.push(ferr(
-                "id_number",
-                e.code(),
-                if lang == Lang::Zh {
-                    e.message_zh()
-                } else {
-                    tf(lang, "error.id_number_bad", &[("code", e.code())])
-                },
-            ));
-            None
-        }
-    };
-    if let Some(b) = &birth
-        && b.as_str() > today.format("%Y-%m-%d").to_string().as_str()
-    {
-        errors.push(ferr(
-            "birth_date",
-            "date_future",
-            t(lang, "error.date_future"),
-        ));
-    }
-    let gender = match gender {
-        Some(Ok(g)) => Some(g.as_str().to_string()),
-        Some(Err(())) => {
-            errors.push(ferr("gender", "gender_bad", t(lang, "error.gender_bad")));
-            None
-        }
-        None => None,
-    };
-    let phone = match nonempty(&d.phone).map(parse_phone) {
-        None => None,
-        Some(Ok(p)) => Some(p),
-        Some(Err(e)) => {
-            errors.push(ferr(
-                "phone",
-                e.code(),
-                if lang == Lang::Zh {
-                    e.message_zh()
-                } else {
-                    t(lang, "error.phone_bad")
-                },
-            ));
-            None
-        }
-    };
-    let relation = match nonempty(&d.relation) {
-        None => "other".to_string(),
-        Some(r) => match Relation::parse(r).map(Relation::as_str).or_else(|| {
-            ["head", "spouse", "child", "parent", "other"]
-                .into_iter()
-                .find(|c| *c == r)
-        }) {
-            Some(code) => code.to_string(),
-            None => "other".to_string(),
-        },
-    };
-    let employment = nonempty(&d.employment_status).unwrap_or("").to_string();
-    if !employment.is_empty() && !EMPLOYMENT.contains(&employment.as_str()) {
-        errors.push(ferr(
-            "employment_status",
-            "employment_bad",
-            t(lang, "error.employment_bad"),
-        ));
-    }
-    let mut tags = Vec::new();
-    for td in &d.tags {
-        let Some(kind) = kinds.iter().find(|k| k.name == td.name.trim()) else {
-            errors.push(ferr(
-                "tags",
-                "tag_unknown",
-                tf(lang, "error.tag_unknown", &[("tag", td.name.trim())]),
-            ));
-            continue;
-        };
-        let from = date_field(lang, "tags", nonempty(&td.valid_from), &mut errors);
-        let to = date_field(lang, "tags", nonempty(&td.valid_to), &mut errors);
-        if let (Some(f), Some(tt)) = (&from, &to)
-            && f > tt
-        {
-            errors.push(ferr(
-                "tags",
-                "tag_period_bad",
-                tf(lang, "error.tag_period_bad", &[("tag", &kind.name)]),
-            ));
-        }
-        tags.push(TagInput {
-            tag_id: kind.id,
-            valid_from: from,
-            valid_to: to,
-            grade: nonempty(&td.grade).map(str::to_string),
-            source: String::new(),
-        });
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(ResidentInput {
-        name,
-        id_number,
-        gender,
-        birth_date: birth,
-        phone,
-        household_id: d.household_id,
-        relation,
-        political_status: nonempty(&d.political_status)
-            .unwrap_or("")
-            .chars()
-            .take(20)
-            .collect(),
-        employment_status: employment,
-        notes: nonempty(&d.notes)
-            .unwrap_or("")
-            .chars()
-            .take(2000)
-            .collect(),
-        consent_publish_name: d.consent_publish_name,
-        consent_volunteer_contact: d.consent_volunteer_contact,
-        consent_neighbor_card: d.consent_neighbor_card,
-        tags,
-    })
-}
-
-/// Failure of a save: field errors to show on the form, or an error for the error page.
-pub enum SaveError {
-    Fields(Vec<FieldError>),
-    App(AppError),
-}
-
-impl From<AppError> for SaveError {
-    fn from(e: AppError) -> Self {
-        SaveError::App(e)
-    }
-}
-
-fn community_of(ctx: &Ctx) -> Result<i64, AppError> {
-    ctx.caller()?.community_id().ok_or(AppError::NotFound)
-}
-
-/// The masked JSON of one resident, as lists and pages show it.
-pub fn resident_json(r: &Resident, today: NaiveDate) -> Value {
-    let day = today.format("%Y-%m-%d").to_string();
-    json!({
-        "id": r.id,
-        "name": r.name,
-        "id_number": r.id_number.as_deref().map(mask_id_number),
-        "phone": r.phone.as_deref().map(mask_phone),
-        "gender": r.gender,
-        "birth_date": r.birth_date,
-        "building": r.building,
-        "unit": r.unit,
-        "household": r.household,
-        "household_id": r.household_id,
-        "unit_id": r.unit_id,
-        "building_id": r.building_id,
-        "relation": r.relation,
-        "political_status": r.political_status,
-        "employment_status": r.employment_status,
-        "notes": r.notes,
-        "status": r.status,
-        "closed_on": r.closed_on,
-        "consent_publish_name": r.consent_publish_name,
-        "consent_volunteer_contact": r.consent_volunteer_contact,
-        "consent_neighbor_card": r.consent_neighbor_card,
-        "tags": r.tags.iter().map(|t| json!({"name": t.name, "valid_from": t.valid_from, "valid_to": t.valid_to,
-            "grade": t.grade, "active": t.active_on(&day)})).collect::<Vec<_>>(),
-    })
-}
-
-pub fn row_json(r: &ResidentRow) -> Value {
-    json!({
-        "id": r.id,
-        "name": r.name,
-        "id_number": r.id_number.as_deref().map(mask_id_number),
-        "phone": r.phone.as_deref().map(mask_phone),
-        "gender": r.gender,
-        "birth_date": r.birth_date,
-        "building": r.building,
-        "unit": r.unit,
-        "household": r.household,
-        "relation": r.relation,
-        "status": r.status,
-        "tags": r.tags,
-    })
-}
-
-/// Loads a resident the caller may see (404 otherwise, audited).
-pub async fn load_visible(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    action: Action,
-) -> Result<Resident, AppError> {
-    let caller = ctx.caller()?;
-    let tenant = linli_store::Tenant::new(caller.community_id().ok_or(AppError::NotFound)?);
-    let r = state.db.read(move |c| registry::get(c, tenant, id)).await?;
-    let as_place = Place {
-        id: r.unit_id.unwrap_or(r.community_id),
-        kind: PlaceKind::Unit,
-        name: String::new(),
-        parent_id: None,
-        community_id: Some(r.community_id),
-        path: r.place_path.clone(),
-    };
-    caller.require(state, ctx, action, &as_place).await?;
-    Ok(r)
-}
-
-/// Creates (`id` None) or updates a resident for the caller: validates, resolves the
-/// household (creating it in the unit when asked), checks scope, writes with an audit record.
-pub async fn save(
-    state: &AppState,
-    ctx: &Ctx,
-    id: Option<i64>,
-    mut d: Draft,
-) -> Result<i64, SaveError> {
-    let lang = ctx.lang();
-    let caller = ctx.caller()?.clone();
-    let community = community_of(ctx)?;
-    let before = match id {
-        Some(id) => Some(load_visible(state, ctx, id, Action::ManageResidents).await?),
-        None => None,
-    };
-    let kinds = state
-        .db
-        .read(move |c| registry::tag_kinds(c, community))
-        .await
-        .map_err(AppError::from)?;
-    let today = linli_core::clock::shanghai(ctx.now).date();
-    let unit_id = d.unit_id;
-    let number = nonempty(&d.household).map(str::to_string);
-    // Resolve the unit's place to check scope before anything is written; every field error
-    // (the unit's and the others') is reported at once.
-    let mut place_errors = Vec::new();
-    let unit = match unit_id {
-        Some(u) => match state.db.read(move |c| places::get(c, u)).await {
-            Ok(p) if p.kind == PlaceKind::Unit && p.community_id == Some(community) => {
-                caller
-                    .require(state, ctx, Action::ManageResidents, &p)
-                    .await?;
-                Some(p)
-            }
-            _ => {
-                place_errors.push(ferr(
-                    "unit_id",
-                    "unit_missing",
-                    t(lang, "error.unit_missing"),
-                ));
-                None
-            }
-        },
-        None => {
-            // Without a unit the record hangs on the community: only community-wide staff.
-            let root = state
-                .db
-                .read(move |c| places::get(c, community))
-                .await
-                .map_err(AppError::from)?;
-            if caller.decide(Action::ManageResidents, Some(&root.path)) != Decision::Allow {
-                place_errors.push(ferr(
-                    "unit_id",
-                    "unit_missing",
-                    t(lang, "error.unit_missing"),
-                ));
-            }
-            None
-        }
-    };
-    if unit.is_some() && number.is_none() && d.household_id.is_none() {
-        place_errors.push(ferr(
-            "household",
-            "household_missing",
-            t(lang, "error.household_missing"),
-        ));
-    }
-    let validated = validate(lang, &d, &kinds, today);
-    let mut input = match validated {
-        Ok(input) if place_errors.is_empty() => input,
-        Ok(_) => return Err(SaveError::Fields(place_errors)),
-        Err(mut errors) => {
-            errors.extend(place_errors);
-            return Err(SaveError::Fields(errors));
-        }
-    };
-    d.tags.clear();
-    let (ctx2, caller2) = (ctx.clone(), caller.clone());
-    let result = state
-        .db
-        .write(move |c| {
-            if let (Some(u), Some(n)) = (&unit, &number) {
-                input.household_id = Some(registry::household_in_unit(c, u, n, ctx2.now)?.id);
-            }
-            let (rid, action) = match id {
-                Some(id) => {
-                    registry::update(c, linli_store::Tenant::new(community), id, &input, ctx2.now)?;
-                    (id, "resident.update")
-                }
-                None => (
-                    registry::create(c, community, &input, ctx2.now)?,
-                    "resident.create",
-                ),
-            };
-            let after = registry::get(c, linli_store::Tenant::new(community), rid)?;
-            audit::append(
-                c,
-                &audit::Event {
-                    at: ctx2.now,
-                    community_id: Some(community),
-                    actor_user_id: Some(caller2.user.id),
-                    actor: &caller2.user.username,
-                    action,
-                    object_kind: "resident",
-                    object_id: Some(rid.to_string()),
-                    before: before
-                        .as_ref()
-                        .map(|b| serde_json::to_value(b).unwrap_or(Value::Null)),
-                    after: Some(serde_json::to_value(&after).unwrap_or(Value::Null)),
-                    request_id: Some(&ctx2.rid),
-                },
-            )?;
-            Ok::<_, AppError>(rid)
-        })
-        .await;
-    match result {
-        Ok(id) => Ok(id),
-        Err(AppError::Conflict {
-            code: "id_number_taken",
-            ..
-        }) => Err(SaveError::Fields(vec![ferr(
-            "id_number",
-            "id_number_taken",
-            t(lang, "error.id_number_taken"),
-        )])),
-        Err(AppError::Invalid { code, field }) => Err(SaveError::Fields(vec![ferr(
-            field.unwrap_or("name"),
-            code,
-            tf(lang, &format!("error.{code}"), &[]),
-        )])),
-        Err(e) => Err(SaveError::App(e)),
-    }
-}
-
-/// Full ID number and phone of one resident, with an audit record of who looked and why.
-pub async fn reveal(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    reason: &str,
-) -> Result<(Option<String>, Option<String>), AppError> {
-    let r = load_visible(state, ctx, id, Action::RevealResidents).await?;
-    let caller = ctx.caller()?.clone();
-    let (ctx2, reason) = (
-        ctx.clone(),
-        reason.trim().chars().take(200).collect::<String>(),
-    );
-    let community = r.community_id;
-    state
-        .db
-        .write(move |c| {
-            audit::append(
-                c,
-                &audit::Event {
-                    at: ctx2.now,
-                    community_id: Some(community),
-                    actor_user_id: Some(caller.user.id),
-                    actor: &caller.user.username,
-                    action: "resident.reveal",
-                    object_kind: "resident",
-                    object_id: Some(id.to_string()),
-                    before: None,
-                    after: Some(json!({"fields": ["id_number", "phone"], "reason": reason})),
-                    request_id: Some(&ctx2.rid),
-                },
-            )
-        })
-        .await?;
-    Ok((r.id_number, r.phone))
-}
-
 // ---- pages ----
-
-#[derive(Debug, Default, Deserialize, Clone)]
-pub struct ListQuery {
-    pub q: Option<String>,
-    pub building: Option<String>,
-    pub unit: Option<String>,
-    pub tag: Option<String>,
-    pub age_min: Option<String>,
-    pub age_max: Option<String>,
-    pub status: Option<String>,
-    pub page: Option<i64>,
-}
 
 fn num(s: &Option<String>) -> Option<i64> {
     s.as_deref().and_then(|v| v.trim().parse().ok())
-}
-
-/// The search filter a query string asks for, inside the caller's scope.
-pub fn filter_for(
-    ctx: &Ctx,
-    q: &ListQuery,
-    kinds: &[TagKind],
-    community: i64,
-) -> Result<Filter, AppError> {
-    let caller = ctx.caller()?;
-    let tag_id = q.tag.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
-        s.parse::<i64>()
-            .ok()
-            .or_else(|| kinds.iter().find(|k| k.name == s).map(|k| k.id))
-    });
-    Ok(Filter {
-        community_id: community,
-        scopes: caller.scopes(Action::ViewResidents),
-        q: q.q.clone().filter(|s| !s.trim().is_empty()),
-        building_id: num(&q.building),
-        unit_id: num(&q.unit),
-        tag_id,
-        age_min: num(&q.age_min).and_then(|v| u32::try_from(v).ok()),
-        age_max: num(&q.age_max).and_then(|v| u32::try_from(v).ok()),
-        status: q.status.clone().filter(|s| !s.is_empty() && s != "active"),
-        today: Some(linli_core::clock::shanghai(ctx.now).date()),
-    })
 }
 
 fn query_string(q: &ListQuery) -> String {
@@ -614,23 +84,12 @@ async fn list(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let community = community_of(&ctx)?;
+    let actor = ctx.actor()?;
     let page = q.page.unwrap_or(1).max(1);
-    let scopes = caller.scopes(Action::ViewResidents);
-    let (kinds, places_in_scope) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                registry::tag_kinds(c, community)?,
-                places::list_within(c, &scopes)?,
-            ))
-        })
-        .await?;
-    let filter = filter_for(&ctx, &q, &kinds, community)?;
-    let (rows, total) = state
-        .db
-        .read(move |c| registry::search(c, &filter, page, PER_PAGE))
-        .await?;
+    let kinds = ops::tag_kinds(&state.app, &actor).await?;
+    let places_in_scope =
+        linli_app::places::list(&state.app, &actor, Action::ViewResidents).await?;
+    let (rows, total) = ops::search(&state.app, &actor, &q, &kinds).await?;
     let today = linli_core::clock::shanghai(ctx.now).date();
     let buildings: Vec<&Place> = places_in_scope
         .iter()
@@ -767,16 +226,9 @@ async fn detail_page(
     revealed: Option<(Option<String>, Option<String>)>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let r = load_visible(state, ctx, id, Action::ViewResidents).await?;
+    let r = ops::load_visible(&state.app, &ctx.actor()?, id, Action::ViewResidents).await?;
     let caller = ctx.caller()?;
-    let hh = r.household_id;
-    let members = state
-        .db
-        .read(move |c| match hh {
-            Some(h) => registry::members(c, h),
-            None => Ok(Vec::new()),
-        })
-        .await?;
+    let members = ops::household_of(&state.app, &r).await?;
     let today = linli_core::clock::shanghai(ctx.now).date();
     let day = today.format("%Y-%m-%d").to_string();
     let manage = caller.decide(Action::ManageResidents, Some(&r.place_path)) == Decision::Allow;
@@ -975,7 +427,7 @@ async fn reveal_submit(
     Path(id): Path<i64>,
     Form(f): Form<RevealForm>,
 ) -> Result<Response, AppError> {
-    let shown = reveal(&state, &ctx, id, &f.reason).await?;
+    let shown = ops::reveal(&state.app, &ctx.actor()?, id, &f.reason).await?;
     detail_page(&state, &ctx, id, Some(shown)).await
 }
 
@@ -992,30 +444,7 @@ async fn close_submit(
     Path(id): Path<i64>,
     Form(f): Form<CloseForm>,
 ) -> Result<Response, AppError> {
-    let r = load_visible(&state, &ctx, id, Action::ManageResidents).await?;
-    let on = linli_core::dates::parse_date(&f.on)
-        .ok_or(AppError::invalid("date_bad", "on"))?
-        .format("%Y-%m-%d")
-        .to_string();
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            registry::close(c, id, &f.status, &on, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    r.community_id,
-                    "resident.close",
-                    "resident",
-                    id,
-                    Some(json!({"status": r.status})),
-                    json!({"status": f.status, "closed_on": on}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
+    ops::close(&state.app, &ctx.actor()?, id, &f.status, &f.on).await?;
     Ok(redirect_with_flash(
         &format!("/residents/{id}"),
         true,
@@ -1030,39 +459,15 @@ async fn personal_data(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let r = load_visible(&state, &ctx, id, Action::RevealResidents).await?;
-    let caller = ctx.caller()?.clone();
-    let (ctx2, rc) = (ctx.clone(), r.clone());
-    let (members, history) = state
-        .db
-        .write(move |c| {
-            let members = match rc.household_id {
-                Some(h) => registry::members(c, h)?,
-                None => Vec::new(),
-            };
-            let history = c.query(
-                "SELECT at, actor, action FROM audit_log WHERE community_id = ? AND object_kind = 'resident' AND object_id = ? ORDER BY seq",
-                linli_store::params![rc.community_id, rc.id.to_string()],
-            )?;
-            let history: Vec<Value> = history
-                .iter()
-                .map(|h| Ok::<_, linli_store::StoreError>(json!({"at": h.text(0)?, "by": h.text(1)?, "action": h.text(2)?})))
-                .collect::<Result<_, _>>()?;
-            audit::append(c, &audit::Event {
-                at: ctx2.now,
-                community_id: Some(rc.community_id),
-                actor_user_id: Some(caller.user.id),
-                actor: &caller.user.username,
-                action: "resident.subject_export",
-                object_kind: "resident",
-                object_id: Some(rc.id.to_string()),
-                before: None,
-                after: Some(json!({"reason": "PIPL §45"})),
-                request_id: Some(&ctx2.rid),
-            })?;
-            Ok::<_, AppError>((members, history))
-        })
-        .await?;
+    let ops::SubjectExport {
+        resident: r,
+        members,
+        history,
+    } = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
+    let history: Vec<Value> = history
+        .iter()
+        .map(|(at, by, action)| json!({"at": at, "by": by, "action": action}))
+        .collect();
     let body = json!({
         "exported_at": linli_core::clock::shanghai(ctx.now).format("%Y-%m-%d %H:%M").to_string(),
         "legal_basis": "个人信息保护法第四十五条：个人有权向个人信息处理者查阅、复制其个人信息",
@@ -1107,33 +512,20 @@ async fn anonymize_submit(
     Path(id): Path<i64>,
     Form(f): Form<AnonymizeForm>,
 ) -> Result<Response, AppError> {
-    let r = load_visible(&state, &ctx, id, Action::AnonymizeResidents).await?;
-    if f.confirm.trim() != r.name {
-        return Ok(redirect_with_flash(
-            &format!("/residents/{id}"),
-            false,
-            "flash.anonymize_confirm",
-        ));
+    match ops::anonymize(&state.app, &ctx.actor()?, id, &f.confirm).await {
+        Ok(()) => {}
+        Err(linli_app::Error::Invalid {
+            code: "anonymize_confirm",
+            ..
+        }) => {
+            return Ok(redirect_with_flash(
+                &format!("/residents/{id}"),
+                false,
+                "flash.anonymize_confirm",
+            ));
+        }
+        Err(e) => return Err(e.into()),
     }
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            registry::anonymize(c, id, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    r.community_id,
-                    "resident.anonymize",
-                    "resident",
-                    id,
-                    Some(json!({"status": r.status})),
-                    json!({"status": "anonymized"}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
     Ok(redirect_with_flash(
         &format!("/residents/{id}"),
         true,
@@ -1187,22 +579,14 @@ async fn form_page(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?;
-    let community = community_of(ctx)?;
-    let scopes = caller.scopes(Action::ManageResidents);
-    let (kinds, all) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                registry::tag_kinds(c, community)?,
-                places::list_within(c, &scopes)?,
-            ))
-        })
-        .await?;
+    let actor = ctx.actor()?;
+    let kinds = ops::tag_kinds(&state.app, &actor).await?;
+    let all = linli_app::places::list(&state.app, &actor, Action::ManageResidents).await?;
     let err = |f: &str| {
         let msgs: Vec<String> = errors
             .iter()
             .filter(|e| e.field == f)
-            .map(|e| e.message.clone())
+            .map(|e| field_message(lang, e))
             .collect();
         (!msgs.is_empty()).then(|| msgs.join("；"))
     };
@@ -1254,7 +638,7 @@ async fn form_page(
             }
             fieldset {
                 legend { (t(lang, "residents.tags")) }
-                @for e in &general { p.field-error { (e.message) } }
+                @for e in &general { p.field-error { (field_message(lang, e)) } }
                 table.table.compact.tag-table {
                     thead { tr { th { (t(lang, "residents.tag")) } th { (t(lang, "residents.valid_from")) } th { (t(lang, "residents.valid_to")) } th { (t(lang, "residents.grade")) } } }
                     tbody {
@@ -1307,7 +691,7 @@ async fn edit_page(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let r = load_visible(&state, &ctx, id, Action::ManageResidents).await?;
+    let r = ops::load_visible(&state.app, &ctx.actor()?, id, Action::ManageResidents).await?;
     let d = Draft {
         name: r.name.clone(),
         id_number: r.id_number.clone(),
@@ -1344,13 +728,10 @@ async fn submit(
     id: Option<i64>,
     pairs: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
-    let community = community_of(&ctx)?;
-    let kinds = state
-        .db
-        .read(move |c| registry::tag_kinds(c, community))
-        .await?;
+    let actor = ctx.actor()?;
+    let kinds = ops::tag_kinds(&state.app, &actor).await?;
     let d = draft_from_form(&pairs, &kinds);
-    match save(&state, &ctx, id, d.clone()).await {
+    match ops::save(&state.app, &actor, id, d.clone()).await {
         Ok(rid) => Ok(redirect_with_flash(
             &format!("/residents/{rid}"),
             true,
@@ -1371,7 +752,7 @@ async fn submit(
             )
             .await
         }
-        Err(SaveError::App(e)) => Err(e),
+        Err(SaveError::Op(e)) => Err(e.into()),
     }
 }
 

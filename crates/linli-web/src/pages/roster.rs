@@ -7,7 +7,8 @@ use crate::error::AppError;
 use crate::i18n::{t, tf};
 use crate::import::{self, Actor, Mode, Options, Summary};
 use crate::layout;
-use crate::pages::residents::{ListQuery, filter_for, gender_label, relation_label};
+use crate::pages::residents::{gender_label, relation_label};
+use linli_app::registry::{ListQuery, filter_for};
 use crate::routes::{Policy, Table};
 use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -256,7 +257,7 @@ async fn export(
         .read(move |c| registry::tag_kinds(c, community))
         .await?;
     // The export holds what the caller may export, inside their own scopes.
-    let mut filter = filter_for(&ctx, &q, &kinds, community)?;
+    let mut filter = filter_for(&ctx.actor()?, &q, &kinds)?;
     filter.scopes = caller.scopes(action);
     let (db, lang, ctx2) = (state.db.clone(), ctx.lang(), ctx.clone());
     let (bytes, n) = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, u64), AppError> {

@@ -1,0 +1,522 @@
+//! The registry (居民档案): residents created, edited, found and revealed. Validation names
+//! every bad field at once; scope is checked on the resident's unit; every change and every
+//! reveal is audited in the same transaction.
+
+use crate::{Actor, App, Error, Result};
+use chrono::NaiveDate;
+use linli_core::roster::{Relation, parse_phone};
+use linli_core::{Action, Gender, IdNumber, PlaceKind};
+use linli_store::places::{self, Place};
+use linli_store::registry::{
+    self, Filter, Resident, ResidentInput, ResidentRow, TagInput, TagKind,
+};
+use linli_store::Tenant;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub const PER_PAGE: i64 = 50;
+
+pub const POLITICAL: &[&str] = &["中共党员", "中共预备党员", "共青团员", "民主党派", "群众"];
+pub const EMPLOYMENT: &[&str] = &["employed", "unemployed", "retired", "student", "other"];
+
+/// A field that failed validation: the form field, a stable code, and how to say it: the
+/// message-catalogue key with its arguments, or the rule's own Chinese explanation (the ID
+/// number's and the phone's checks explain themselves best).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub key: String,
+    pub args: Vec<(&'static str, String)>,
+    pub zh: Option<String>,
+}
+
+fn ferr(field: &str, code: &str) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        key: format!("error.{code}"),
+        args: Vec::new(),
+        zh: None,
+    }
+}
+
+/// A tag as submitted: its name and optional period and grade.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+pub struct TagDraft {
+    pub name: String,
+    #[serde(default)]
+    pub valid_from: Option<String>,
+    #[serde(default)]
+    pub valid_to: Option<String>,
+    #[serde(default)]
+    pub grade: Option<String>,
+}
+
+/// A resident as typed, before validation (form or JSON).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Draft {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_number: Option<String>,
+    #[serde(default)]
+    pub gender: Option<String>,
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    #[serde(default)]
+    pub household: Option<String>,
+    #[serde(default)]
+    pub household_id: Option<i64>,
+    #[serde(default)]
+    pub relation: Option<String>,
+    #[serde(default)]
+    pub political_status: Option<String>,
+    #[serde(default)]
+    pub employment_status: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub consent_publish_name: bool,
+    #[serde(default)]
+    pub consent_volunteer_contact: bool,
+    #[serde(default)]
+    pub consent_neighbor_card: bool,
+    #[serde(default)]
+    pub tags: Vec<TagDraft>,
+}
+
+fn nonempty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn date_field(
+    field: &str,
+    raw: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let raw = raw?;
+    match linli_core::dates::parse_date(raw) {
+        Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+        None => {
+            errors.push(ferr(field, "date_bad"));
+            None
+        }
+    }
+}
+
+/// Turns a draft into a validated input, or names every bad field. The household is resolved
+/// by the caller (it may need creating).
+pub fn validate(
+    d: &Draft,
+    kinds: &[TagKind],
+    today: NaiveDate,
+) -> Result<ResidentInput, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = d.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 40 {
+        errors.push(ferr("name", "name_bad"));
+    }
+    let mut gender = nonempty(&d.gender).map(|g| Gender::parse(g).ok_or(()));
+    let mut birth = date_field("birth_date", nonempty(&d.birth_date), &mut errors);
+    let id_number = match nonempty(&d.id_number).map(IdNumber::parse) {
+        None => None,
+        Some(Ok(id)) => {
+            // Birth date and gender follow from the number; what was typed for them is ignored.
+            gender = Some(Ok(id.gender()));
+            birth = Some(id.birth_date().format("%Y-%m-%d").to_string());
+            Some(id.as_str().to_string())
+        }
+        Some(Err(e)) => {
+            errors.push(FieldError {
+                key: "error.id_number_bad".into(),
+                args: vec![("code", e.code().to_string())],
+                zh: Some(e.message_zh()),
+                ..ferr("id_number", e.code())
+            });
+            None
+        }
+    };
+    if let Some(b) = &birth
+        && b.as_str() > today.format("%Y-%m-%d").to_string().as_str()
+    {
+        errors.push(ferr("birth_date", "date_future"));
+    }
+    let gender = match gender {
+        Some(Ok(g)) => Some(g.as_str().to_string()),
+        Some(Err(())) => {
+            errors.push(ferr("gender", "gender_bad"));
+            None
+        }
+        None => None,
+    };
+    let phone = match nonempty(&d.phone).map(parse_phone) {
+        None => None,
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            errors.push(FieldError {
+                key: "error.phone_bad".into(),
+                zh: Some(e.message_zh()),
+                ..ferr("phone", e.code())
+            });
+            None
+        }
+    };
+    let relation = match nonempty(&d.relation) {
+        None => "other".to_string(),
+        Some(r) => match Relation::parse(r).map(Relation::as_str).or_else(|| {
+            ["head", "spouse", "child", "parent", "other"]
+                .into_iter()
+                .find(|c| *c == r)
+        }) {
+            Some(code) => code.to_string(),
+            None => "other".to_string(),
+        },
+    };
+    let employment = nonempty(&d.employment_status).unwrap_or("").to_string();
+    if !employment.is_empty() && !EMPLOYMENT.contains(&employment.as_str()) {
+        errors.push(ferr("employment_status", "employment_bad"));
+    }
+    let mut tags = Vec::new();
+    for td in &d.tags {
+        let Some(kind) = kinds.iter().find(|k| k.name == td.name.trim()) else {
+            errors.push(FieldError {
+                args: vec![("tag", td.name.trim().to_string())],
+                ..ferr("tags", "tag_unknown")
+            });
+            continue;
+        };
+        let from = date_field("tags", nonempty(&td.valid_from), &mut errors);
+        let to = date_field("tags", nonempty(&td.valid_to), &mut errors);
+        if let (Some(f), Some(tt)) = (&from, &to)
+            && f > tt
+        {
+            errors.push(FieldError {
+                args: vec![("tag", kind.name.clone())],
+                ..ferr("tags", "tag_period_bad")
+            });
+        }
+        tags.push(TagInput {
+            tag_id: kind.id,
+            valid_from: from,
+            valid_to: to,
+            grade: nonempty(&td.grade).map(str::to_string),
+            source: String::new(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ResidentInput {
+        name,
+        id_number,
+        gender,
+        birth_date: birth,
+        phone,
+        household_id: d.household_id,
+        relation,
+        political_status: nonempty(&d.political_status)
+            .unwrap_or("")
+            .chars()
+            .take(20)
+            .collect(),
+        employment_status: employment,
+        notes: nonempty(&d.notes)
+            .unwrap_or("")
+            .chars()
+            .take(2000)
+            .collect(),
+        consent_publish_name: d.consent_publish_name,
+        consent_volunteer_contact: d.consent_volunteer_contact,
+        consent_neighbor_card: d.consent_neighbor_card,
+        tags,
+    })
+}
+
+/// Failure of a save: field errors to show on the form, or an error for the error page.
+#[derive(Debug)]
+pub enum SaveError {
+    Fields(Vec<FieldError>),
+    Op(Error),
+}
+
+impl From<Error> for SaveError {
+    fn from(e: Error) -> Self {
+        SaveError::Op(e)
+    }
+}
+
+/// What a scope check needs of a resident: the unit it lives in, in its community.
+fn place_of(r: &Resident) -> Place {
+    Place {
+        id: r.unit_id.unwrap_or(r.community_id),
+        kind: PlaceKind::Unit,
+        name: String::new(),
+        parent_id: None,
+        community_id: Some(r.community_id),
+        path: r.place_path.clone(),
+    }
+}
+
+/// A resident of the actor's community the actor may `action` (404 otherwise, audited).
+pub async fn load_visible(app: &App, actor: &Actor, id: i64, action: Action) -> Result<Resident> {
+    let tenant = actor.tenant()?;
+    let r = app.read(move |c| registry::get(c, tenant, id)).await?;
+    actor.require(app, action, &place_of(&r)).await?;
+    Ok(r)
+}
+
+/// The tag kinds of the actor's community (低保, 残疾 …).
+pub async fn tag_kinds(app: &App, actor: &Actor) -> Result<Vec<TagKind>> {
+    let tenant = actor.tenant()?;
+    app.read(move |c| registry::tag_kinds(c, tenant.id())).await
+}
+
+/// Creates (`id` None) or updates a resident: validates, resolves the household (creating it
+/// in the unit when asked), checks scope, writes with an audit record.
+pub async fn save(
+    app: &App,
+    actor: &Actor,
+    id: Option<i64>,
+    mut d: Draft,
+) -> Result<i64, SaveError> {
+    let tenant = actor.tenant()?;
+    let community = tenant.id();
+    let before = match id {
+        Some(id) => Some(load_visible(app, actor, id, Action::ManageResidents).await?),
+        None => None,
+    };
+    let kinds = tag_kinds(app, actor).await?;
+    let today = actor.today();
+    let unit_id = d.unit_id;
+    let number = nonempty(&d.household).map(str::to_string);
+    // Resolve the unit's place to check scope before anything is written; every field error
+    // (the unit's and the others') is reported at once.
+    let mut place_errors = Vec::new();
+    let unit = match unit_id {
+        Some(u) => match app.read(move |c| places::get(c, u)).await {
+            Ok(p) if p.kind == PlaceKind::Unit && p.community_id == Some(community) => {
+                actor.require(app, Action::ManageResidents, &p).await?;
+                Some(p)
+            }
+            _ => {
+                place_errors.push(ferr("unit_id", "unit_missing"));
+                None
+            }
+        },
+        None => {
+            // Without a unit the record hangs on the community: only community-wide staff.
+            let root = app.read(move |c| places::get(c, community)).await?;
+            if !actor.allowed(Action::ManageResidents, Some(&root.path)) {
+                place_errors.push(ferr("unit_id", "unit_missing"));
+            }
+            None
+        }
+    };
+    if unit.is_some() && number.is_none() && d.household_id.is_none() {
+        place_errors.push(ferr("household", "household_missing"));
+    }
+    let mut input = match validate(&d, &kinds, today) {
+        Ok(input) if place_errors.is_empty() => input,
+        Ok(_) => return Err(SaveError::Fields(place_errors)),
+        Err(mut errors) => {
+            errors.extend(place_errors);
+            return Err(SaveError::Fields(errors));
+        }
+    };
+    d.tags.clear();
+    let result = app
+        .write(actor, move |tx| {
+            if let (Some(u), Some(n)) = (&unit, &number) {
+                input.household_id =
+                    Some(registry::household_in_unit(tx.c, u, n, tx.actor.now)?.id);
+            }
+            let (rid, action) = match id {
+                Some(id) => {
+                    registry::update(tx.c, tenant, id, &input, tx.actor.now)?;
+                    (id, "resident.update")
+                }
+                None => (
+                    registry::create(tx.c, community, &input, tx.actor.now)?,
+                    "resident.create",
+                ),
+            };
+            let after = registry::get(tx.c, tenant, rid)?;
+            tx.audit_change(
+                tenant,
+                action,
+                "resident",
+                rid,
+                before
+                    .as_ref()
+                    .map(|b| serde_json::to_value(b).unwrap_or(Value::Null)),
+                serde_json::to_value(&after).unwrap_or(Value::Null),
+            )?;
+            Ok(rid)
+        })
+        .await;
+    match result {
+        Ok(id) => Ok(id),
+        Err(Error::Conflict {
+            code: "id_number_taken",
+            ..
+        }) => Err(SaveError::Fields(vec![ferr("id_number", "id_number_taken")])),
+        Err(Error::Invalid { code, field }) => {
+            Err(SaveError::Fields(vec![ferr(field.unwrap_or("name"), code)]))
+        }
+        Err(e) => Err(SaveError::Op(e)),
+    }
+}
+
+/// Full ID number and phone of one resident, with an audit record of who looked and why.
+pub async fn reveal(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+) -> Result<(Option<String>, Option<String>)> {
+    let r = load_visible(app, actor, id, Action::RevealResidents).await?;
+    let reason = crate::clip(Some(reason), 200);
+    let tenant = Tenant::new(r.community_id);
+    app.write(actor, move |tx| {
+        tx.audit(tenant, "resident.reveal", "resident", id, json!({"fields": ["id_number", "phone"], "reason": reason}))
+    })
+    .await?;
+    Ok((r.id_number, r.phone))
+}
+
+/// The roster's search as a query string asks for it.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub building: Option<String>,
+    pub unit: Option<String>,
+    pub tag: Option<String>,
+    pub age_min: Option<String>,
+    pub age_max: Option<String>,
+    pub status: Option<String>,
+    pub page: Option<i64>,
+}
+
+fn num(s: &Option<String>) -> Option<i64> {
+    s.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+/// The search filter a query asks for, inside the actor's scope.
+pub fn filter_for(actor: &Actor, q: &ListQuery, kinds: &[TagKind]) -> Result<Filter> {
+    let tag_id = q.tag.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
+        s.parse::<i64>()
+            .ok()
+            .or_else(|| kinds.iter().find(|k| k.name == s).map(|k| k.id))
+    });
+    Ok(Filter {
+        community_id: actor.tenant()?.id(),
+        scopes: actor.scopes(Action::ViewResidents),
+        q: q.q.clone().filter(|s| !s.trim().is_empty()),
+        building_id: num(&q.building),
+        unit_id: num(&q.unit),
+        tag_id,
+        age_min: num(&q.age_min).and_then(|v| u32::try_from(v).ok()),
+        age_max: num(&q.age_max).and_then(|v| u32::try_from(v).ok()),
+        status: q.status.clone().filter(|s| !s.is_empty() && s != "active"),
+        today: Some(actor.today()),
+    })
+}
+
+/// One page of the roster search, and how many match.
+pub async fn search(
+    app: &App,
+    actor: &Actor,
+    q: &ListQuery,
+    kinds: &[TagKind],
+) -> Result<(Vec<ResidentRow>, i64)> {
+    let filter = filter_for(actor, q, kinds)?;
+    let page = q.page.unwrap_or(1).max(1);
+    app.read(move |c| registry::search(c, &filter, page, PER_PAGE))
+        .await
+}
+
+/// Closes a resident's record (moved away, deceased) on a day; the row stays for the ledgers.
+pub async fn close(app: &App, actor: &Actor, id: i64, status: &str, on: &str) -> Result<()> {
+    let r = load_visible(app, actor, id, Action::ManageResidents).await?;
+    let on = linli_core::dates::parse_date(on)
+        .ok_or(Error::invalid("date_bad", "on"))?
+        .format("%Y-%m-%d")
+        .to_string();
+    let tenant = Tenant::new(r.community_id);
+    let status = status.to_string();
+    app.write(actor, move |tx| {
+        registry::close(tx.c, tenant, id, &status, &on, tx.actor.now)?;
+        tx.audit_change(
+            tenant,
+            "resident.close",
+            "resident",
+            id,
+            Some(json!({"status": r.status})),
+            json!({"status": status, "closed_on": on}),
+        )
+    })
+    .await
+}
+
+/// Everything held about one person (PIPL §45 查阅、复制): the record, the household's members
+/// (id, name, relation, status) and every audit record about them (at, by, action). Handing it
+/// over is itself audited.
+pub struct SubjectExport {
+    pub resident: Resident,
+    pub members: Vec<(i64, String, String, String)>,
+    pub history: Vec<(String, String, String)>,
+}
+
+pub async fn subject_export(app: &App, actor: &Actor, id: i64) -> Result<SubjectExport> {
+    let resident = load_visible(app, actor, id, Action::RevealResidents).await?;
+    app.write(actor, move |tx| {
+        let tenant = Tenant::new(resident.community_id);
+        let members = match resident.household_id {
+            Some(h) => registry::members(tx.c, h)?,
+            None => Vec::new(),
+        };
+        let history = linli_store::audit::about(tx.c, tenant.id(), "resident", &id.to_string())?;
+        tx.audit(tenant, "resident.subject_export", "resident", id, json!({"reason": "PIPL §45"}))?;
+        Ok(SubjectExport {
+            resident,
+            members,
+            history,
+        })
+    })
+    .await
+}
+
+/// Erasure where the record must stay (PIPL §47 with the ledgers that point at it): the
+/// personal fields are erased and the row kept, anonymous. `confirm` must repeat the name.
+pub async fn anonymize(app: &App, actor: &Actor, id: i64, confirm: &str) -> Result<()> {
+    let r = load_visible(app, actor, id, Action::AnonymizeResidents).await?;
+    if confirm.trim() != r.name {
+        return Err(Error::invalid("anonymize_confirm", "confirm"));
+    }
+    let tenant = Tenant::new(r.community_id);
+    app.write(actor, move |tx| {
+        registry::anonymize(tx.c, tenant, id, tx.actor.now)?;
+        tx.audit_change(
+            tenant,
+            "resident.anonymize",
+            "resident",
+            id,
+            Some(json!({"status": r.status})),
+            json!({"status": "anonymized"}),
+        )
+    })
+    .await
+}
+
+/// The members of a resident's household (id, name, relation, status).
+pub async fn household_of(app: &App, r: &Resident) -> Result<Vec<(i64, String, String, String)>> {
+    match r.household_id {
+        Some(h) => app.read(move |c| registry::members(c, h)).await,
+        None => Ok(Vec::new()),
+    }
+}
