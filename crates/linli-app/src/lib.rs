@@ -12,6 +12,7 @@ mod error;
 mod tx;
 
 pub mod accounts;
+pub mod assistance;
 pub mod fund;
 pub mod places;
 pub mod registry;

@@ -3,8 +3,8 @@
 
 use crate::{Actor, App, Error, Result, Tx};
 use linli_core::{Action, PlaceKind};
-use linli_store::places::{self, Place};
 use linli_store::Tenant;
+use linli_store::places::{self, Place};
 use serde_json::{Value, json};
 
 /// The place tree within the actor's scopes for `action`.
@@ -109,4 +109,20 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<Detail> {
         })
     })
     .await
+}
+
+/// The community a public page is about: the one named, else the signed-in actor's own, else
+/// the only community of the deployment (`community_required` when there are several).
+pub fn public_community(
+    c: &mut dyn linli_store::Conn,
+    actor_community: Option<i64>,
+    name: Option<&str>,
+) -> Result<Place> {
+    match (name, actor_community) {
+        (Some(n), _) => places::find_community(c, n)?.ok_or(Error::NotFound),
+        (None, Some(id)) => Ok(places::get(c, id)?),
+        (None, None) => {
+            places::only_community(c)?.ok_or(Error::invalid("community_required", "community"))
+        }
+    }
 }

@@ -6,11 +6,11 @@ use crate::{Actor, App, Error, Result};
 use chrono::NaiveDate;
 use linli_core::roster::{Relation, parse_phone};
 use linli_core::{Action, Gender, IdNumber, PlaceKind};
+use linli_store::Tenant;
 use linli_store::places::{self, Place};
 use linli_store::registry::{
     self, Filter, Resident, ResidentInput, ResidentRow, TagInput, TagKind,
 };
-use linli_store::Tenant;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -94,11 +94,7 @@ fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn date_field(
-    field: &str,
-    raw: Option<&str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<String> {
+fn date_field(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
     let raw = raw?;
     match linli_core::dates::parse_date(raw) {
         Some(d) => Some(d.format("%Y-%m-%d").to_string()),
@@ -364,7 +360,10 @@ pub async fn save(
         Err(Error::Conflict {
             code: "id_number_taken",
             ..
-        }) => Err(SaveError::Fields(vec![ferr("id_number", "id_number_taken")])),
+        }) => Err(SaveError::Fields(vec![ferr(
+            "id_number",
+            "id_number_taken",
+        )])),
         Err(Error::Invalid { code, field }) => {
             Err(SaveError::Fields(vec![ferr(field.unwrap_or("name"), code)]))
         }
@@ -383,7 +382,13 @@ pub async fn reveal(
     let reason = crate::clip(Some(reason), 200);
     let tenant = Tenant::new(r.community_id);
     app.write(actor, move |tx| {
-        tx.audit(tenant, "resident.reveal", "resident", id, json!({"fields": ["id_number", "phone"], "reason": reason}))
+        tx.audit(
+            tenant,
+            "resident.reveal",
+            "resident",
+            id,
+            json!({"fields": ["id_number", "phone"], "reason": reason}),
+        )
     })
     .await?;
     Ok((r.id_number, r.phone))
@@ -481,7 +486,13 @@ pub async fn subject_export(app: &App, actor: &Actor, id: i64) -> Result<Subject
             None => Vec::new(),
         };
         let history = linli_store::audit::about(tx.c, tenant.id(), "resident", &id.to_string())?;
-        tx.audit(tenant, "resident.subject_export", "resident", id, json!({"reason": "PIPL §45"}))?;
+        tx.audit(
+            tenant,
+            "resident.subject_export",
+            "resident",
+            id,
+            json!({"reason": "PIPL §45"}),
+        )?;
         Ok(SubjectExport {
             resident,
             members,

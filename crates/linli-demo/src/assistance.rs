@@ -72,7 +72,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                 note: &str,
                 who: &str|
      -> Result<()> {
-        let case = store::get_case(c, case_id)?;
+        let case = store::get_case(c, linli_store::Tenant::new(community_id), case_id)?;
         store::add_help(
             c,
             &case,
@@ -244,6 +244,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )? {
         store::complete_step(
             c,
+            linli_store::Tenant::new(community_id),
             app,
             notice.int(0)?,
             &accepted.format("%Y-%m-%d").to_string(),
@@ -282,7 +283,14 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         "张君主动提出开设社区便民服务站，社区协助挂牌",
         "王建华",
     )?;
-    store::set_case_status(c, k, "monitoring", "", now)?;
+    store::set_case_status(
+        c,
+        linli_store::Tenant::new(community_id),
+        k,
+        "monitoring",
+        "",
+        now,
+    )?;
     // 张君's bicycle stand became the community's convenience service station; two more like it.
     store::create_station(
         c,

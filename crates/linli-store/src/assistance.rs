@@ -3,7 +3,7 @@
 
 use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
-use crate::{Result, params};
+use crate::{Result, Tenant, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::assistance::StepPlan;
@@ -178,9 +178,9 @@ pub fn create_case(
     )
 }
 
-pub fn get_case(c: &mut dyn Conn, id: i64) -> Result<Case> {
-    let sql = format!("SELECT {CASE_COLUMNS} {CASE_JOINS} WHERE k.id = ?");
-    case_from(&c.query_one(&sql, params![id])?)
+pub fn get_case(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Case> {
+    let sql = format!("SELECT {CASE_COLUMNS} {CASE_JOINS} WHERE k.id = ? AND k.community_id = ?");
+    case_from(&c.query_one(&sql, params![id, t])?)
 }
 
 /// Cases inside the caller's scopes; conflict-flagged cases come apart (§11), then by status.
@@ -214,6 +214,7 @@ pub fn list_cases(
 
 pub fn set_case_status(
     c: &mut dyn Conn,
+    t: Tenant,
     id: i64,
     status: &str,
     reason: &str,
@@ -226,8 +227,8 @@ pub fn set_case_status(
         return Err(StoreError::invalid("case_close_reason_missing", "reason"));
     }
     c.execute(
-        "UPDATE cases SET status = ?, closed_reason = ?, updated_at = ? WHERE id = ?",
-        params![status, reason.trim(), now_text(now), id],
+        "UPDATE cases SET status = ?, closed_reason = ?, updated_at = ? WHERE id = ? AND community_id = ?",
+        params![status, reason.trim(), now_text(now), id, t],
     )?;
     Ok(())
 }
@@ -424,11 +425,11 @@ fn app_from(c: &mut dyn Conn, r: &Row) -> Result<Application> {
     })
 }
 
-pub fn get_application(c: &mut dyn Conn, id: i64) -> Result<Application> {
+pub fn get_application(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Application> {
     let sql = format!(
-        "SELECT {APP_COLUMNS} FROM applications a JOIN residents r ON r.id = a.resident_id WHERE a.id = ?"
+        "SELECT {APP_COLUMNS} FROM applications a JOIN residents r ON r.id = a.resident_id WHERE a.id = ? AND a.community_id = ?"
     );
-    let row = c.query_one(&sql, params![id])?;
+    let row = c.query_one(&sql, params![id, t])?;
     app_from(c, &row)
 }
 
@@ -457,14 +458,16 @@ pub fn list_applications(
 
 pub fn complete_step(
     c: &mut dyn Conn,
+    t: Tenant,
     application_id: i64,
     step_id: i64,
     done_on: &str,
     note: &str,
 ) -> Result<()> {
     let n = c.execute(
-        "UPDATE application_steps SET done_on = ?, note = ? WHERE id = ? AND application_id = ? AND done_on IS NULL",
-        params![done_on, note.trim(), step_id, application_id],
+        "UPDATE application_steps SET done_on = ?, note = ? WHERE id = ? AND application_id = ? AND done_on IS NULL
+           AND application_id IN (SELECT id FROM applications WHERE community_id = ?)",
+        params![done_on, note.trim(), step_id, application_id, t],
     )?;
     if n == 0 {
         return Err(StoreError::Conflict {
@@ -475,13 +478,19 @@ pub fn complete_step(
     Ok(())
 }
 
-pub fn decide_application(c: &mut dyn Conn, id: i64, status: &str, on: &str) -> Result<()> {
+pub fn decide_application(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    status: &str,
+    on: &str,
+) -> Result<()> {
     if !matches!(status, "granted" | "refused" | "withdrawn") {
         return Err(StoreError::invalid("application_status_bad", "status"));
     }
     let n = c.execute(
-        "UPDATE applications SET status = ?, decided_on = ? WHERE id = ? AND status = 'in_progress'",
-        params![status, on, id],
+        "UPDATE applications SET status = ?, decided_on = ? WHERE id = ? AND community_id = ? AND status = 'in_progress'",
+        params![status, on, id, t],
     )?;
     if n == 0 {
         return Err(StoreError::Conflict {

@@ -515,7 +515,7 @@ pub fn record_visit(
             params![plan.community_id, target.resident_id, target.household_id],
         )?;
         if let Some(row) = case {
-            let case = assistance::get_case(c, row.int(0)?)?;
+            let case = assistance::get_case(c, crate::Tenant::new(plan.community_id), row.int(0)?)?;
             let id = assistance::add_help(
                 c,
                 &case,

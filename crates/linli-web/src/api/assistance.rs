@@ -3,14 +3,15 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::pages::cases::{self as ops, ApplicationDraft, CaseDraft, HelpDraft};
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use linli_app::assistance::{
+    self as ops, ApplicationDraft, CaseDraft, HelpDraft, SENSITIVE_FIELDS, StationDraft,
+};
 use linli_core::Action;
-use linli_store::assistance as store;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -19,7 +20,7 @@ async fn create_case(
     ctx: Ctx,
     Json(d): Json<CaseDraft>,
 ) -> Result<Response, AppError> {
-    let id = ops::create_case(&state, &ctx, d).await?;
+    let id = ops::create_case(&state.app, &ctx.actor()?, d).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
@@ -33,29 +34,17 @@ async fn list_cases(
     ctx: Ctx,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, AppError> {
-    let caller = ctx.caller()?.clone();
-    let community = caller.community_id().ok_or(AppError::NotFound)?;
-    let scopes = caller.scopes(Action::ViewCases);
-    let cases = state
-        .db
-        .read(move |c| store::list_cases(c, community, &scopes, q.status.as_deref()))
-        .await?;
+    let actor = ctx.actor()?;
+    let cases = ops::list_cases(&state.app, &actor, q.status).await?;
     let items: Vec<Value> = cases
         .iter()
         .map(|k| {
             let mut v = json!(k);
             // Sensitive fields only for those who work the case (PIPL §28).
-            if !ops::sees_sensitive(&ctx, k)
+            if !ops::sees_sensitive(&actor, k)
                 && let Some(o) = v.as_object_mut()
             {
-                for f in [
-                    "kinds",
-                    "summary",
-                    "needs",
-                    "legal_basis",
-                    "consent_on",
-                    "conflict_note",
-                ] {
+                for f in SENSITIVE_FIELDS {
                     o.remove(f);
                 }
             }
@@ -70,20 +59,14 @@ async fn get_case(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let k = ops::load_case(&state, &ctx, id, Action::ViewCases).await?;
-    let sensitive = ops::sees_sensitive(&ctx, &k);
-    let help = state.db.read(move |c| store::help_of(c, id)).await?;
-    let mut v = json!(k);
+    let actor = ctx.actor()?;
+    let file = ops::case_file(&state.app, &actor, id).await?;
+    let sensitive = ops::sees_sensitive(&actor, &file.case);
+    let help = file.help;
+    let mut v = json!(file.case);
     if let Some(o) = v.as_object_mut() {
         if !sensitive {
-            for f in [
-                "kinds",
-                "summary",
-                "needs",
-                "legal_basis",
-                "consent_on",
-                "conflict_note",
-            ] {
+            for f in SENSITIVE_FIELDS {
                 o.remove(f);
             }
         }
@@ -97,7 +80,7 @@ async fn create_help(
     ctx: Ctx,
     Json(d): Json<HelpDraft>,
 ) -> Result<Response, AppError> {
-    let id = ops::add_help(&state, &ctx, d).await?;
+    let id = ops::add_help(&state.app, &ctx.actor()?, d).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
@@ -106,7 +89,7 @@ async fn create_application(
     ctx: Ctx,
     Json(d): Json<ApplicationDraft>,
 ) -> Result<Response, AppError> {
-    let v = ops::open_application(&state, &ctx, d).await?;
+    let v = ops::open_application(&state.app, &ctx.actor()?, d).await?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
@@ -115,15 +98,7 @@ async fn get_application(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let a = state
-        .db
-        .read(move |c| store::get_application(c, id))
-        .await?;
-    let caller = ctx.caller()?;
-    let place = crate::pages::place_at(a.community_id, &a.place_path);
-    caller
-        .require(&state, &ctx, Action::ViewCases, &place)
-        .await?;
+    let a = ops::load_application(&state.app, &ctx.actor()?, id, Action::ViewCases).await?;
     Ok(Json(json!(a)))
 }
 
@@ -141,51 +116,31 @@ async fn complete_step(
     Path(id): Path<i64>,
     Json(b): Json<StepBody>,
 ) -> Result<Json<Value>, AppError> {
-    ops::complete_step(&state, &ctx, id, b.step_id, &b.done_on, &b.note).await?;
+    ops::complete_step(
+        &state.app,
+        &ctx.actor()?,
+        id,
+        b.step_id,
+        &b.done_on,
+        &b.note,
+    )
+    .await?;
     Ok(Json(
         json!({"id": id, "step_id": b.step_id, "done_on": b.done_on}),
     ))
 }
 
-#[derive(Deserialize)]
-struct StationBody {
-    name: String,
-    #[serde(default)]
-    keeper_resident_id: Option<i64>,
-    services: String,
-    #[serde(default)]
-    hours: String,
-    #[serde(default)]
-    location: String,
-    #[serde(default)]
-    contact: String,
-}
-
 async fn create_station(
     State(state): State<AppState>,
     ctx: Ctx,
-    Json(b): Json<StationBody>,
+    Json(b): Json<StationDraft>,
 ) -> Result<Response, AppError> {
-    let id = crate::pages::stations::create(
-        &state,
-        &ctx,
-        &b.name,
-        b.keeper_resident_id,
-        &b.services,
-        &b.hours,
-        &b.location,
-        &b.contact,
-    )
-    .await?;
+    let id = ops::create_station(&state.app, &ctx.actor()?, b).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
 async fn list_stations(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
-    let community = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
-    let all = state
-        .db
-        .read(move |c| store::stations(c, community))
-        .await?;
+    let all = ops::stations(&state.app, &ctx.actor()?).await?;
     Ok(Json(json!({"total": all.len(), "items": all})))
 }
 

@@ -61,7 +61,6 @@ fn row_json(r: &ResidentRow) -> Value {
     })
 }
 
-
 fn field_errors(lang: crate::i18n::Lang, e: SaveError) -> Response {
     match e {
         SaveError::Op(e) => AppError::from(e).into_response(),

@@ -1,8 +1,9 @@
 //! Assistance (帮扶): case files with their help timeline, and policy applications whose steps
-//! run on the working-day clocks of the rules. The operations are shared with the JSON API.
+//! run on the working-day clocks of the rules, over `linli_app::assistance` (which the JSON API
+//! shares).
 
 use super::pairs_get;
-use super::{place_at, today};
+use super::today;
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
@@ -14,381 +15,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
+use linli_app::assistance::{
+    self as ops, ApplicationDraft, CaseDraft, HelpDraft, HelpItem, add_help, complete_step,
+    create_case, open_application,
+};
 use linli_core::assistance::{self, ApplicationKind, CaseKind, HelpKind, Urgency};
 use linli_core::{Action, Decision};
-use linli_store::assistance::{self as store, Case, CaseInput, HelpInput};
-use linli_store::{audit, registry};
+use linli_store::assistance::Case;
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::{Value, json};
-
-/// A case the caller may see (404 otherwise, audited).
-pub async fn load_case(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    action: Action,
-) -> Result<Case, AppError> {
-    let k = state.db.read(move |c| store::get_case(c, id)).await?;
-    ctx.caller()?
-        .require(state, ctx, action, &place_at(k.community_id, &k.place_path))
-        .await?;
-    Ok(k)
-}
-
-/// Whether the caller may read a case's sensitive fields (kinds, story, needs).
-pub fn sees_sensitive(ctx: &Ctx, k: &Case) -> bool {
-    ctx.caller
-        .as_ref()
-        .is_some_and(|c| c.decide(Action::ManageCases, Some(&k.place_path)) == Decision::Allow)
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct CaseDraft {
-    #[serde(default)]
-    pub household_id: Option<i64>,
-    #[serde(default)]
-    pub resident_id: Option<i64>,
-    #[serde(default)]
-    pub kinds: Vec<String>,
-    #[serde(default)]
-    pub summary: String,
-    #[serde(default)]
-    pub needs: Option<String>,
-    #[serde(default)]
-    pub legal_basis: Option<String>,
-    #[serde(default)]
-    pub consent_on: Option<String>,
-    #[serde(default)]
-    pub conflict_of_interest: bool,
-    #[serde(default)]
-    pub conflict_note: Option<String>,
-    #[serde(default)]
-    pub next_review_on: Option<String>,
-}
-
-/// An optional date field as typed: empty is `None`, anything else must be a date.
-fn optional_date(raw: Option<&str>, field: &'static str) -> Result<Option<String>, AppError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Ok(Some(
-            linli_core::dates::parse_date(s)
-                .ok_or(AppError::invalid("date_bad", field))?
-                .format("%Y-%m-%d")
-                .to_string(),
-        )),
-        None => Ok(None),
-    }
-}
-
-pub async fn create_case(state: &AppState, ctx: &Ctx, d: CaseDraft) -> Result<i64, AppError> {
-    let caller = ctx.caller()?.clone();
-    let community = caller.community_id().ok_or(AppError::NotFound)?;
-    let kinds =
-        assistance::parse_kinds(&d.kinds).map_err(|e| AppError::invalid(e.code(), "kinds"))?;
-    if d.summary.trim().is_empty() {
-        return Err(AppError::invalid("case_summary_missing", "summary"));
-    }
-    // The case hangs on the household (its head when a resident is named).
-    let who = match (d.resident_id, d.household_id) {
-        (Some(rid), _) => {
-            let r = state
-                .db
-                .read(move |c| registry::get(c, linli_store::Tenant::new(community), rid))
-                .await
-                .map_err(|_| AppError::invalid("case_person_missing", "resident_id"))?;
-            (Some(r.id), r.household_id, r.place_path, r.community_id)
-        }
-        (None, Some(hid)) => {
-            let (h, head, path) = state
-                .db
-                .read(move |c| {
-                    let h = registry::household(c, hid)?;
-                    let members = registry::members(c, hid)?;
-                    let unit = linli_store::places::get(c, h.unit_id)?;
-                    Ok::<_, AppError>((h, members.first().map(|m| m.0), unit.path))
-                })
-                .await
-                .map_err(|_| AppError::invalid("case_person_missing", "household_id"))?;
-            (head, Some(h.id), path, h.community_id)
-        }
-        (None, None) => return Err(AppError::invalid("case_person_missing", "resident_id")),
-    };
-    // (resident, household, where they live, community)
-    if who.3 != community {
-        return Err(AppError::invalid("case_person_missing", "resident_id"));
-    }
-    caller
-        .require(
-            state,
-            ctx,
-            Action::ManageCases,
-            &place_at(community, &who.2),
-        )
-        .await?;
-    let basis = match d
-        .legal_basis
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(b) => assistance::LegalBasis::parse(b)
-            .ok_or(AppError::invalid("legal_basis_bad", "legal_basis"))?,
-        None => assistance::LegalBasis::Statutory,
-    };
-    let consent_on = optional_date(d.consent_on.as_deref(), "consent_on")?;
-    // PIPL §29: sensitive hardship (illness, disability) rests on separate consent or a duty.
-    if assistance::needs_sensitive_basis(&kinds)
-        && basis == assistance::LegalBasis::Consent
-        && consent_on.is_none()
-    {
-        return Err(AppError::invalid("consent_date_missing", "consent_on"));
-    }
-    let review = optional_date(d.next_review_on.as_deref(), "next_review_on")?;
-    let input = CaseInput {
-        household_id: who.1,
-        resident_id: who.0,
-        place_path: who.2.as_str().to_string(),
-        kinds: kinds.iter().map(|k| k.as_str().to_string()).collect(),
-        summary: d.summary.trim().chars().take(4000).collect(),
-        needs: d
-            .needs
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(2000)
-            .collect(),
-        worker_id: Some(caller.user.id),
-        next_review_on: review,
-        legal_basis: basis.as_str().to_string(),
-        consent_on,
-        conflict_of_interest: d.conflict_of_interest,
-        conflict_note: d
-            .conflict_note
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(500)
-            .collect(),
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::create_case(c, community, &input, Some(caller.user.id), ctx2.now)?;
-            audit::append(c, &ctx2.audit_event(community, "case.create", "case", id, json!({"kinds": input.kinds, "conflict_of_interest": input.conflict_of_interest, "legal_basis": input.legal_basis})))?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct HelpItem {
-    pub name: String,
-    #[serde(default)]
-    pub quantity: String,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct HelpDraft {
-    #[serde(default)]
-    pub case_id: i64,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub on: String,
-    #[serde(default)]
-    pub amount_fen: Option<i64>,
-    #[serde(default)]
-    pub items: Vec<HelpItem>,
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub note: Option<String>,
-    #[serde(default)]
-    pub participants: Option<String>,
-}
-
-pub async fn add_help(state: &AppState, ctx: &Ctx, d: HelpDraft) -> Result<i64, AppError> {
-    let k = load_case(state, ctx, d.case_id, Action::ManageCases)
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound => AppError::invalid("case_missing", "case_id"),
-            e => e,
-        })?;
-    let kind = HelpKind::parse(&d.kind).ok_or(AppError::invalid("help_kind_bad", "kind"))?;
-    let on = linli_core::dates::parse_date(&d.on).ok_or(AppError::invalid("date_bad", "on"))?;
-    if on > today(ctx) {
-        return Err(AppError::invalid("date_future", "on"));
-    }
-    if kind == HelpKind::Cash && d.amount_fen.is_none_or(|a| a <= 0) {
-        return Err(AppError::invalid("amount_empty", "amount_fen"));
-    }
-    let items: Vec<Value> = d
-        .items
-        .iter()
-        .filter(|i| !i.name.trim().is_empty())
-        .map(|i| json!({"name": i.name.trim(), "quantity": i.quantity.trim()}))
-        .collect();
-    if kind == HelpKind::Goods && items.is_empty() {
-        return Err(AppError::invalid("items_missing", "items"));
-    }
-    let input = HelpInput {
-        kind: kind.as_str().to_string(),
-        given_on: on.format("%Y-%m-%d").to_string(),
-        amount_fen: d.amount_fen.filter(|_| kind == HelpKind::Cash),
-        items_json: Value::Array(items).to_string(),
-        source: d
-            .source
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(100)
-            .collect(),
-        note: d
-            .note
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(2000)
-            .collect(),
-        participants: d
-            .participants
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(200)
-            .collect(),
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let id = store::add_help(c, &k, &input, user, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    k.community_id,
-                    "case.help",
-                    "case",
-                    k.id,
-                    json!({"help_id": id, "kind": input.kind, "on": input.given_on}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ApplicationDraft {
-    #[serde(default)]
-    pub resident_id: i64,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub accepted_on: String,
-    #[serde(default)]
-    pub case_id: Option<i64>,
-    #[serde(default)]
-    pub special: bool,
-    #[serde(default)]
-    pub entrusted: bool,
-}
-
-/// Opens a policy application with its steps timed by the working-day calendar.
-pub async fn open_application(
-    state: &AppState,
-    ctx: &Ctx,
-    d: ApplicationDraft,
-) -> Result<Value, AppError> {
-    let caller = ctx.caller()?.clone();
-    let community = caller.community_id().ok_or(AppError::NotFound)?;
-    let kind =
-        ApplicationKind::parse(&d.kind).ok_or(AppError::invalid("application_kind_bad", "kind"))?;
-    let accepted = linli_core::dates::parse_date(&d.accepted_on)
-        .ok_or(AppError::invalid("date_bad", "accepted_on"))?;
-    if accepted > today(ctx) {
-        return Err(AppError::invalid("date_future", "accepted_on"));
-    }
-    let rid = d.resident_id;
-    let r = state
-        .db
-        .read(move |c| registry::get(c, linli_store::Tenant::new(community), rid))
-        .await
-        .map_err(|_| AppError::invalid("case_person_missing", "resident_id"))?;
-    caller
-        .require(
-            state,
-            ctx,
-            Action::ManageCases,
-            &place_at(community, &r.place_path),
-        )
-        .await?;
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let cal = store::calendar(c, community)?;
-            let steps = assistance::plan_steps(kind, accepted, &cal, d.special);
-            let id = store::create_application(c, community, r.id, r.household_id, d.case_id, kind.as_str(), accepted, d.special, d.entrusted, &steps, Some(caller.user.id), ctx2.now)?;
-            audit::append(c, &ctx2.audit_event(community, "application.create", "application", id, json!({"kind": kind.as_str(), "accepted_on": accepted.format("%Y-%m-%d").to_string()})))?;
-            let steps: Vec<Value> = steps.iter().map(|s| json!({"code": s.code, "name": s.name_zh, "due_on": s.due_on.format("%Y-%m-%d").to_string(), "rule": s.rule})).collect();
-            Ok::<_, AppError>(json!({"id": id, "kind": kind.as_str(), "steps": steps}))
-        })
-        .await
-}
-
-pub async fn complete_step(
-    state: &AppState,
-    ctx: &Ctx,
-    app_id: i64,
-    step_id: i64,
-    done_on: &str,
-    note: &str,
-) -> Result<(), AppError> {
-    let a = state
-        .db
-        .read(move |c| store::get_application(c, app_id))
-        .await?;
-    ctx.caller()?
-        .require(
-            state,
-            ctx,
-            Action::ManageCases,
-            &place_at(a.community_id, &a.place_path),
-        )
-        .await?;
-    let on =
-        linli_core::dates::parse_date(done_on).ok_or(AppError::invalid("date_bad", "done_on"))?;
-    if on > today(ctx) {
-        return Err(AppError::invalid("date_future", "done_on"));
-    }
-    let (ctx2, note) = (ctx.clone(), note.to_string());
-    state
-        .db
-        .write(move |c| {
-            store::complete_step(
-                c,
-                app_id,
-                step_id,
-                &on.format("%Y-%m-%d").to_string(),
-                &note,
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    a.community_id,
-                    "application.step",
-                    "application",
-                    app_id,
-                    json!({"step_id": step_id, "done_on": on.format("%Y-%m-%d").to_string()}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await
-}
 
 // ---- pages ----
 
@@ -421,17 +56,12 @@ async fn list(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let community = caller.community_id().ok_or(AppError::NotFound)?;
-    let scopes = caller.scopes(Action::ViewCases);
     let status = q
         .status
         .clone()
         .filter(|s| matches!(s.as_str(), "open" | "monitoring" | "closed"));
-    let st = status.clone();
-    let cases = state
-        .db
-        .read(move |c| store::list_cases(c, community, &scopes, st.as_deref()))
-        .await?;
+    let actor = ctx.actor()?;
+    let cases = ops::list_cases(&state.app, &actor, status.clone()).await?;
     let manage = caller.decide(Action::ManageCases, None) == Decision::Allow;
     let action =
         html! { @if manage { a.btn.btn-primary href="/cases/new" { (t(lang, "cases.new")) } } };
@@ -449,7 +79,7 @@ async fn list(
                         tr {
                             td { a href={ "/cases/" (k.id) } { (k.resident_name.clone().unwrap_or_else(|| t(lang, "cases.household"))) } }
                             td { (k.address) }
-                            td { @if sees_sensitive(&ctx, k) { (kinds_label(&k.kinds)) } @else { span.hint { (t(lang, "cases.restricted")) } } }
+                            td { @if ops::sees_sensitive(&actor, k) { (kinds_label(&k.kinds)) } @else { span.hint { (t(lang, "cases.restricted")) } } }
                             td { (layout::chip(match k.status.as_str() { "open" => "warn", "monitoring" => "info", _ => "muted" }, &t(lang, &format!("cases.status.{}", k.status)))) }
                             td { (k.worker_name.clone().unwrap_or_default()) }
                             td.num { (k.help_count) }
@@ -577,7 +207,10 @@ async fn create_submit(
         conflict_note: pairs_get(&pairs, "conflict_note"),
         next_review_on: pairs_get(&pairs, "next_review_on"),
     };
-    match create_case(&state, &ctx, d.clone()).await {
+    match create_case(&state.app, &ctx.actor()?, d.clone())
+        .await
+        .map_err(AppError::from)
+    {
         Ok(id) => Ok(redirect_with_flash(
             &format!("/cases/{id}"),
             true,
@@ -599,19 +232,15 @@ async fn detail(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let k = load_case(&state, &ctx, id, Action::ViewCases).await?;
+    let actor = ctx.actor()?;
+    let ops::CaseFile {
+        case: k,
+        help,
+        applications: apps,
+        calendar: cal,
+    } = ops::case_file(&state.app, &actor, id).await?;
     let caller = ctx.caller()?.clone();
-    let sensitive = sees_sensitive(&ctx, &k);
-    let (help, apps, cal) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::help_of(c, id)?,
-                store::list_applications(c, k.community_id, Some(id))?,
-                store::calendar(c, k.community_id)?,
-            ))
-        })
-        .await?;
+    let sensitive = ops::sees_sensitive(&actor, &k);
     let today = today(&ctx);
     let day = today.format("%Y-%m-%d").to_string();
     let body = html! {
@@ -738,7 +367,10 @@ async fn help_submit(
         note: pairs_get(&pairs, "note"),
         participants: pairs_get(&pairs, "participants"),
     };
-    match add_help(&state, &ctx, d).await {
+    match add_help(&state.app, &ctx.actor()?, d)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(redirect_with_flash(
             &format!("/cases/{id}"),
             true,
@@ -770,9 +402,12 @@ async fn application_submit(
         entrusted: pairs_get(&pairs, "entrusted").is_some(),
     };
     let back = case_id.map_or("/cases".to_string(), |k| format!("/cases/{k}"));
-    match open_application(&state, &ctx, d).await {
+    match open_application(&state.app, &ctx.actor()?, d)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(v) => Ok(redirect_with_flash(
-            &format!("/applications/{}", v["id"].as_i64().unwrap_or(0)),
+            &format!("/applications/{}", v.id),
             true,
             "flash.application_opened",
         )),
@@ -791,25 +426,11 @@ async fn application_page(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let a = state
-        .db
-        .read(move |c| store::get_application(c, id))
-        .await?;
+    let actor = ctx.actor()?;
+    let a = ops::load_application(&state.app, &actor, id, Action::ViewCases).await?;
     let caller = ctx.caller()?.clone();
-    caller
-        .require(
-            &state,
-            &ctx,
-            Action::ViewCases,
-            &place_at(a.community_id, &a.place_path),
-        )
-        .await?;
     let manage = caller.decide(Action::ManageCases, Some(&a.place_path)) == Decision::Allow;
-    let community = a.community_id;
-    let cal = state
-        .db
-        .read(move |c| store::calendar(c, community))
-        .await?;
+    let cal = ops::calendar(&state.app, &actor).await?;
     let today = today(&ctx);
     let day = today.format("%Y-%m-%d").to_string();
     let body = html! {
@@ -894,7 +515,10 @@ async fn step_submit(
     Path((id, step)): Path<(i64, i64)>,
     Form(f): Form<StepForm>,
 ) -> Result<Response, AppError> {
-    match complete_step(&state, &ctx, id, step, &f.done_on, &f.note).await {
+    match complete_step(&state.app, &ctx.actor()?, id, step, &f.done_on, &f.note)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/applications/{id}"),
             true,
@@ -926,108 +550,22 @@ async fn decision_submit(
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, AppError> {
     let back = format!("/applications/{id}");
-    let a = state
-        .db
-        .read(move |c| store::get_application(c, id))
-        .await?;
-    ctx.caller()?
-        .require(
-            &state,
-            &ctx,
-            Action::ManageCases,
-            &place_at(a.community_id, &a.place_path),
-        )
-        .await?;
-    if !matches!(f.status.as_str(), "granted" | "refused" | "withdrawn") {
-        return Ok(redirect_with_flash(
-            &back,
-            false,
-            "error.application_status_bad",
-        ));
-    }
-    let Some(on) = linli_core::dates::parse_date(&f.decided_on) else {
-        return Ok(redirect_with_flash(&back, false, "error.date_bad"));
-    };
-    if on > today(&ctx) {
-        return Ok(redirect_with_flash(&back, false, "error.date_future"));
-    }
-    let on_text = on.format("%Y-%m-%d").to_string();
-    let ctx2 = ctx.clone();
-    let status = f.status.clone();
-    let done = state
-        .db
-        .write(move |c| {
-            store::decide_application(c, id, &status, &on_text)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    a.community_id,
-                    "application.decide",
-                    "application",
-                    id,
-                    Some(json!({"status": a.status})),
-                    json!({"status": status, "decided_on": on_text}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await;
-    match done {
+    match ops::decide_application(&state.app, &ctx.actor()?, id, &f.status, &f.decided_on)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => Ok(redirect_with_flash(
             &back,
             true,
             "flash.application_decided",
         )),
-        Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
             &back,
             false,
             &format!("error.{}", e.code()),
         )),
         Err(e) => Err(e),
     }
-}
-
-/// Overdue and due-soon steps for the home page, inside the caller's scope.
-pub async fn due_work(
-    state: &AppState,
-    ctx: &Ctx,
-) -> Result<Vec<(i64, String, String, String, String, Urgency)>, AppError> {
-    let caller = ctx.caller()?.clone();
-    let Some(community) = caller.community_id() else {
-        return Ok(Vec::new());
-    };
-    if caller.decide(Action::ManageCases, None) != Decision::Allow {
-        return Ok(Vec::new());
-    }
-    let today = today(ctx);
-    let rows = state
-        .db
-        .read(move |c| {
-            let cal = store::calendar(c, community)?;
-            let until = cal
-                .add_working_days(today, 2)
-                .format("%Y-%m-%d")
-                .to_string();
-            Ok::<_, AppError>((cal, store::steps_due(c, community, &until)?))
-        })
-        .await?;
-    let (cal, due) = rows;
-    Ok(due
-        .into_iter()
-        .filter(|r| caller.decide(Action::ManageCases, Some(&r.5)) == Decision::Allow)
-        .map(|(id, name, kind, step, due_on, _)| {
-            let d = NaiveDate::parse_from_str(&due_on, "%Y-%m-%d").unwrap_or(today);
-            let u = assistance::urgency(d, false, today, &cal);
-            (
-                id,
-                name,
-                ApplicationKind::parse(&kind).map_or(kind.clone(), |k| k.label_zh().to_string()),
-                step,
-                due_on,
-                u,
-            )
-        })
-        .collect())
 }
 
 pub fn routes(t: Table) -> Table {

@@ -57,7 +57,10 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         ),
         None => None,
     };
-    let due = super::cases::due_work(&state, &ctx).await?;
+    let due = match &ctx.caller {
+        Some(_) => linli_app::assistance::due_work(&state.app, &ctx.actor()?).await?,
+        None => Vec::new(),
+    };
     let visits_panel = super::visits::home_panel(&state, &ctx).await?;
     let learning_panel = super::learning::home_panel(&state, &ctx).await?;
     let partners_panel = super::partners::home_panel(&state, &ctx).await?;

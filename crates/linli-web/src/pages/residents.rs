@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
+use crate::i18n::field_message;
 use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
@@ -12,10 +13,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use crate::i18n::field_message;
 use linli_app::registry::{
-    self as ops, Draft, EMPLOYMENT, FieldError, ListQuery, PER_PAGE, POLITICAL, SaveError,
-    TagDraft,
+    self as ops, Draft, EMPLOYMENT, FieldError, ListQuery, PER_PAGE, POLITICAL, SaveError, TagDraft,
 };
 use linli_core::mask::{mask_id_number, mask_phone};
 use linli_core::{Action, Decision, PlaceKind};

@@ -11,12 +11,11 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::Method;
 use axum::response::Response;
+use linli_app::assistance::{StationDraft, create_station, public_stations};
 use linli_core::{Action, Decision};
-use linli_store::assistance::{self as store, Station, StationInput};
-use linli_store::{audit, places, registry};
+use linli_store::assistance::Station;
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::json;
 
 pub fn station_list(lang: crate::i18n::Lang, stations: &[Station]) -> Markup {
     html! {
@@ -31,73 +30,10 @@ pub fn station_list(lang: crate::i18n::Lang, stations: &[Station]) -> Markup {
     }
 }
 
-/// Creates a station; the keeper, when named, must be a resident of the community.
-#[allow(clippy::too_many_arguments)]
-pub async fn create(
-    state: &AppState,
-    ctx: &Ctx,
-    name: &str,
-    keeper: Option<i64>,
-    services: &str,
-    hours: &str,
-    location: &str,
-    contact: &str,
-) -> Result<i64, AppError> {
-    let caller = ctx.caller()?.clone();
-    let community = caller.community_id().ok_or(AppError::NotFound)?;
-    if caller.decide(Action::ManageCases, None) != Decision::Allow {
-        return Err(AppError::Forbidden);
-    }
-    let name = name.trim().chars().take(60).collect::<String>();
-    if name.is_empty() {
-        return Err(AppError::invalid("station_name_missing", "name"));
-    }
-    if services.trim().is_empty() {
-        return Err(AppError::invalid("station_services_missing", "services"));
-    }
-    if let Some(k) = keeper {
-        state
-            .db
-            .read(move |c| registry::get(c, linli_store::Tenant::new(community), k))
-            .await
-            .map_err(|_| AppError::invalid("case_person_missing", "keeper_resident_id"))?;
-    }
-    let input = StationInput {
-        name,
-        keeper_resident_id: keeper,
-        services: services.trim().chars().take(300).collect(),
-        hours: hours.trim().chars().take(100).collect(),
-        location: location.trim().chars().take(100).collect(),
-        contact: contact.trim().chars().take(40).collect(),
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::create_station(c, community, &input, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    community,
-                    "station.create",
-                    "station",
-                    id,
-                    json!({"name": input.name}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
 async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let community = caller.community_id().ok_or(AppError::NotFound)?;
-    let all = state
-        .db
-        .read(move |c| store::stations(c, community))
-        .await?;
+    let all = linli_app::assistance::stations(&state.app, &ctx.actor()?).await?;
     let manage = caller.decide(Action::ManageCases, None) == Decision::Allow;
     let body = html! {
         section.panel { (station_list(lang, &all)) p.hint { a href="/public/stations" { (t(lang, "stations.public_link")) } } }
@@ -150,17 +86,17 @@ async fn create_submit(
     Form(f): Form<StationForm>,
 ) -> Result<Response, AppError> {
     let keeper = f.keeper_resident_id.trim().parse().ok();
-    match create(
-        &state,
-        &ctx,
-        &f.name,
-        keeper,
-        &f.services,
-        &f.hours,
-        &f.location,
-        &f.contact,
-    )
-    .await
+    let d = StationDraft {
+        name: f.name,
+        keeper_resident_id: keeper,
+        services: f.services,
+        hours: f.hours,
+        location: f.location,
+        contact: f.contact,
+    };
+    match create_station(&state.app, &ctx.actor()?, d)
+        .await
+        .map_err(AppError::from)
     {
         Ok(_) => Ok(redirect_with_flash(
             "/stations",
@@ -188,27 +124,8 @@ async fn public(
     Query(q): Query<PublicQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let signed_in = ctx.caller.as_ref().and_then(|c| c.community_id());
-    let (name, all) = state
-        .db
-        .read(move |c| {
-            let place = match (q.community, signed_in) {
-                (Some(n), _) => places::find_community(c, &n)?.ok_or(AppError::NotFound)?,
-                (None, Some(id)) => places::get(c, id)?,
-                (None, None) => {
-                    let rows = c.query(
-                        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 2",
-                        linli_store::params![],
-                    )?;
-                    match rows.as_slice() {
-                        [only] => places::get(c, only.int(0)?)?,
-                        _ => return Err(AppError::invalid("community_required", "community")),
-                    }
-                }
-            };
-            Ok((place.name.clone(), store::stations(c, place.id)?))
-        })
-        .await?;
+    let (place, all) = public_stations(&state.app, &ctx.actor_or_public(), q.community).await?;
+    let name = place.name;
     let body = html! {
         article { h2 { (name) " " (t(lang, "stations.title")) } (station_list(lang, &all)) }
     };

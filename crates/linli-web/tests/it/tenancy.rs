@@ -11,6 +11,7 @@ both_engines!(
     the_fund_of_another_community_is_not_found,
     residents_of_another_community_are_not_found,
     accounts_cannot_be_made_on_another_communitys_places,
+    cases_and_applications_of_another_community_are_not_found,
 );
 
 async fn resident(app: &TestApp, name: &'static str) -> i64 {
@@ -186,4 +187,102 @@ async fn accounts_cannot_be_made_on_another_communitys_places(engine: Engine) {
             .await,
         0
     );
+}
+
+async fn cases_and_applications_of_another_community_are_not_found(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let xia = resident(&app, "夏胜林").await;
+    let (status, case) = call(
+        &app,
+        &worker,
+        Method::POST,
+        "/api/v1/cases",
+        Some(json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let case = case["id"].as_i64().unwrap();
+    let (status, appl) = call(&app, &worker, Method::POST, "/api/v1/applications",
+        Some(json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-02", "case_id": case}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{appl}");
+    let appl = appl["id"].as_i64().unwrap();
+    let (_, detail) = call(
+        &app,
+        &worker,
+        Method::GET,
+        &format!("/api/v1/applications/{appl}"),
+        None,
+    )
+    .await;
+    let step_id = detail["steps"][1]["id"].as_i64().unwrap();
+
+    app.second_community("dongfeng").await;
+    let other = app.token("dongfeng").await;
+    for path in [
+        format!("/api/v1/cases/{case}"),
+        format!("/api/v1/applications/{appl}"),
+    ] {
+        let (status, _) = call(&app, &other, Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, body) = call(
+        &app,
+        &other,
+        Method::POST,
+        "/api/v1/help-records",
+        Some(json!({"case_id": case, "kind": "visit", "on": "2026-11-20"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("case_missing"))
+    );
+    let (status, _) = call(
+        &app,
+        &other,
+        Method::POST,
+        &format!("/api/v1/applications/{appl}/steps"),
+        Some(json!({"step_id": step_id, "done_on": "2026-11-20"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = call(
+        &app,
+        &other,
+        Method::POST,
+        "/api/v1/applications",
+        Some(json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-02"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("case_person_missing")
+        )
+    );
+    let mut page = app.signed_in("dongfeng").await;
+    assert_eq!(
+        page.get(&format!("/cases/{case}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        page.get(&format!("/applications/{appl}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let (_, list) = call(&app, &other, Method::GET, "/api/v1/cases", None).await;
+    assert_eq!(list["total"], 0);
+    // Nothing of A's changed: the step is still open.
+    let (_, detail) = call(
+        &app,
+        &worker,
+        Method::GET,
+        &format!("/api/v1/applications/{appl}"),
+        None,
+    )
+    .await;
+    assert!(detail["steps"][1]["done_on"].is_null(), "{detail}");
 }

@@ -1,0 +1,609 @@
+//! Assistance (帮扶): case files with their help timeline, policy applications whose steps run
+//! on the working-day clocks of the rules, and convenience service stations.
+
+use crate::{Actor, App, Error, Result};
+use linli_core::Action;
+use linli_core::PlacePath;
+use linli_core::assistance::{self, ApplicationKind, HelpKind, Urgency};
+use linli_store::assistance::{
+    self as store, Application, Case, CaseInput, HelpInput, HelpRecord, Station, StationInput,
+};
+use linli_store::places::Place;
+use linli_store::{Tenant, registry};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// What a scope check needs of an object that lives at `path` (a case, an application): the
+/// place it lies in, in its community.
+pub fn place_at(community_id: i64, path: &PlacePath) -> Place {
+    Place {
+        id: community_id,
+        kind: linli_core::PlaceKind::Unit,
+        name: String::new(),
+        parent_id: None,
+        community_id: Some(community_id),
+        path: path.clone(),
+    }
+}
+
+/// A case of the actor's community the actor may `action` (404 otherwise, audited).
+pub async fn load_case(app: &App, actor: &Actor, id: i64, action: Action) -> Result<Case> {
+    let tenant = actor.tenant()?;
+    let k = app.read(move |c| store::get_case(c, tenant, id)).await?;
+    actor
+        .require(app, action, &place_at(k.community_id, &k.place_path))
+        .await?;
+    Ok(k)
+}
+
+/// Whether the actor may read a case's sensitive fields (kinds, story, needs: PIPL §28).
+pub fn sees_sensitive(actor: &Actor, k: &Case) -> bool {
+    actor.allowed(Action::ManageCases, Some(&k.place_path))
+}
+
+/// The fields of a case only those who work it may read.
+pub const SENSITIVE_FIELDS: [&str; 6] = [
+    "kinds",
+    "summary",
+    "needs",
+    "legal_basis",
+    "consent_on",
+    "conflict_note",
+];
+
+/// The cases within the actor's scope, optionally of one status.
+pub async fn list_cases(app: &App, actor: &Actor, status: Option<String>) -> Result<Vec<Case>> {
+    let tenant = actor.tenant()?;
+    let scopes = actor.scopes(Action::ViewCases);
+    let status = status.filter(|s| matches!(s.as_str(), "open" | "monitoring" | "closed"));
+    app.read(move |c| store::list_cases(c, tenant.id(), &scopes, status.as_deref()))
+        .await
+}
+
+/// A case's page: the case, its help timeline, its applications and the calendar.
+pub struct CaseFile {
+    pub case: Case,
+    pub help: Vec<HelpRecord>,
+    pub applications: Vec<Application>,
+    pub calendar: linli_core::workdays::Calendar,
+}
+
+pub async fn case_file(app: &App, actor: &Actor, id: i64) -> Result<CaseFile> {
+    let case = load_case(app, actor, id, Action::ViewCases).await?;
+    app.read(move |c| {
+        let cid = case.community_id;
+        Ok::<_, Error>(CaseFile {
+            help: store::help_of(c, id)?,
+            applications: store::list_applications(c, cid, Some(id))?,
+            calendar: store::calendar(c, cid)?,
+            case,
+        })
+    })
+    .await
+}
+
+/// An application of the actor's community the actor may `action` (404 otherwise, audited).
+pub async fn load_application(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    action: Action,
+) -> Result<Application> {
+    let tenant = actor.tenant()?;
+    let a = app
+        .read(move |c| store::get_application(c, tenant, id))
+        .await?;
+    actor
+        .require(app, action, &place_at(a.community_id, &a.place_path))
+        .await?;
+    Ok(a)
+}
+
+/// The working-day calendar of the actor's community.
+pub async fn calendar(app: &App, actor: &Actor) -> Result<linli_core::workdays::Calendar> {
+    let tenant = actor.tenant()?;
+    app.read(move |c| store::calendar(c, tenant.id())).await
+}
+
+/// A step as planned when an application opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedStep {
+    pub code: String,
+    pub name: String,
+    pub due_on: String,
+    pub rule: String,
+}
+
+/// An application opened: its id, kind and steps with their due dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApplicationOpened {
+    pub id: i64,
+    pub kind: String,
+    pub steps: Vec<PlannedStep>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CaseDraft {
+    #[serde(default)]
+    pub household_id: Option<i64>,
+    #[serde(default)]
+    pub resident_id: Option<i64>,
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub needs: Option<String>,
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    #[serde(default)]
+    pub consent_on: Option<String>,
+    #[serde(default)]
+    pub conflict_of_interest: bool,
+    #[serde(default)]
+    pub conflict_note: Option<String>,
+    #[serde(default)]
+    pub next_review_on: Option<String>,
+}
+
+/// An optional date field as typed: empty is `None`, anything else must be a date.
+fn optional_date(raw: Option<&str>, field: &'static str) -> Result<Option<String>> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Ok(Some(
+            linli_core::dates::parse_date(s)
+                .ok_or(Error::invalid("date_bad", field))?
+                .format("%Y-%m-%d")
+                .to_string(),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Opens a case file on a household (its head when a resident is named).
+pub async fn create_case(app: &App, actor: &Actor, d: CaseDraft) -> Result<i64> {
+    let tenant = actor.tenant()?;
+    let community = tenant.id();
+    let kinds = assistance::parse_kinds(&d.kinds).map_err(|e| Error::invalid(e.code(), "kinds"))?;
+    if d.summary.trim().is_empty() {
+        return Err(Error::invalid("case_summary_missing", "summary"));
+    }
+    // The case hangs on the household (its head when a resident is named).
+    let who = match (d.resident_id, d.household_id) {
+        (Some(rid), _) => {
+            let r = app
+                .read(move |c| registry::get(c, tenant, rid))
+                .await
+                .map_err(|_| Error::invalid("case_person_missing", "resident_id"))?;
+            (Some(r.id), r.household_id, r.place_path, r.community_id)
+        }
+        (None, Some(hid)) => {
+            let (h, head, path) = app
+                .read(move |c| {
+                    let h = registry::household(c, hid)?;
+                    let members = registry::members(c, hid)?;
+                    let unit = linli_store::places::get(c, h.unit_id)?;
+                    Ok::<_, Error>((h, members.first().map(|m| m.0), unit.path))
+                })
+                .await
+                .map_err(|_| Error::invalid("case_person_missing", "household_id"))?;
+            (head, Some(h.id), path, h.community_id)
+        }
+        (None, None) => return Err(Error::invalid("case_person_missing", "resident_id")),
+    };
+    // (resident, household, where they live, community)
+    if who.3 != community {
+        return Err(Error::invalid("case_person_missing", "resident_id"));
+    }
+    actor
+        .require(app, Action::ManageCases, &place_at(community, &who.2))
+        .await?;
+    let basis = match d
+        .legal_basis
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(b) => assistance::LegalBasis::parse(b)
+            .ok_or(Error::invalid("legal_basis_bad", "legal_basis"))?,
+        None => assistance::LegalBasis::Statutory,
+    };
+    let consent_on = optional_date(d.consent_on.as_deref(), "consent_on")?;
+    // PIPL §29: sensitive hardship (illness, disability) rests on separate consent or a duty.
+    if assistance::needs_sensitive_basis(&kinds)
+        && basis == assistance::LegalBasis::Consent
+        && consent_on.is_none()
+    {
+        return Err(Error::invalid("consent_date_missing", "consent_on"));
+    }
+    let review = optional_date(d.next_review_on.as_deref(), "next_review_on")?;
+    let input = CaseInput {
+        household_id: who.1,
+        resident_id: who.0,
+        place_path: who.2.as_str().to_string(),
+        kinds: kinds.iter().map(|k| k.as_str().to_string()).collect(),
+        summary: d.summary.trim().chars().take(4000).collect(),
+        needs: d
+            .needs
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(2000)
+            .collect(),
+        worker_id: actor.user_id(),
+        next_review_on: review,
+        legal_basis: basis.as_str().to_string(),
+        consent_on,
+        conflict_of_interest: d.conflict_of_interest,
+        conflict_note: d
+            .conflict_note
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(500)
+            .collect(),
+    };
+    app.write(actor, move |tx| {
+            let id = store::create_case(tx.c, community, &input, tx.actor.user_id(), tx.actor.now)?;
+            tx.audit(tenant, "case.create", "case", id, json!({"kinds": input.kinds, "conflict_of_interest": input.conflict_of_interest, "legal_basis": input.legal_basis}))?;
+            Ok(id)
+        })
+        .await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HelpItem {
+    pub name: String,
+    #[serde(default)]
+    pub quantity: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HelpDraft {
+    #[serde(default)]
+    pub case_id: i64,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub on: String,
+    #[serde(default)]
+    pub amount_fen: Option<i64>,
+    #[serde(default)]
+    pub items: Vec<HelpItem>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub participants: Option<String>,
+}
+
+/// Adds a help record (cash, goods, a service, a visit) to a case's timeline.
+pub async fn add_help(app: &App, actor: &Actor, d: HelpDraft) -> Result<i64> {
+    let k = load_case(app, actor, d.case_id, Action::ManageCases)
+        .await
+        .map_err(|e| e.or_invalid("case_missing", "case_id"))?;
+    let kind = HelpKind::parse(&d.kind).ok_or(Error::invalid("help_kind_bad", "kind"))?;
+    let on = linli_core::dates::parse_date(&d.on).ok_or(Error::invalid("date_bad", "on"))?;
+    if on > actor.today() {
+        return Err(Error::invalid("date_future", "on"));
+    }
+    if kind == HelpKind::Cash && d.amount_fen.is_none_or(|a| a <= 0) {
+        return Err(Error::invalid("amount_empty", "amount_fen"));
+    }
+    let items: Vec<Value> = d
+        .items
+        .iter()
+        .filter(|i| !i.name.trim().is_empty())
+        .map(|i| json!({"name": i.name.trim(), "quantity": i.quantity.trim()}))
+        .collect();
+    if kind == HelpKind::Goods && items.is_empty() {
+        return Err(Error::invalid("items_missing", "items"));
+    }
+    let input = HelpInput {
+        kind: kind.as_str().to_string(),
+        given_on: on.format("%Y-%m-%d").to_string(),
+        amount_fen: d.amount_fen.filter(|_| kind == HelpKind::Cash),
+        items_json: Value::Array(items).to_string(),
+        source: d
+            .source
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(100)
+            .collect(),
+        note: d
+            .note
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(2000)
+            .collect(),
+        participants: d
+            .participants
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(200)
+            .collect(),
+    };
+    app.write(actor, move |tx| {
+        let id = store::add_help(tx.c, &k, &input, tx.actor.user_id(), tx.actor.now)?;
+        tx.audit(
+            Tenant::new(k.community_id),
+            "case.help",
+            "case",
+            k.id,
+            json!({"help_id": id, "kind": input.kind, "on": input.given_on}),
+        )?;
+        Ok(id)
+    })
+    .await
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ApplicationDraft {
+    #[serde(default)]
+    pub resident_id: i64,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub accepted_on: String,
+    #[serde(default)]
+    pub case_id: Option<i64>,
+    #[serde(default)]
+    pub special: bool,
+    #[serde(default)]
+    pub entrusted: bool,
+}
+
+/// Opens a policy application with its steps timed by the working-day calendar.
+pub async fn open_application(
+    app: &App,
+    actor: &Actor,
+    d: ApplicationDraft,
+) -> Result<ApplicationOpened> {
+    let tenant = actor.tenant()?;
+    let community = tenant.id();
+    let kind =
+        ApplicationKind::parse(&d.kind).ok_or(Error::invalid("application_kind_bad", "kind"))?;
+    let accepted = linli_core::dates::parse_date(&d.accepted_on)
+        .ok_or(Error::invalid("date_bad", "accepted_on"))?;
+    if accepted > actor.today() {
+        return Err(Error::invalid("date_future", "accepted_on"));
+    }
+    let rid = d.resident_id;
+    let r = app
+        .read(move |c| registry::get(c, tenant, rid))
+        .await
+        .map_err(|_| Error::invalid("case_person_missing", "resident_id"))?;
+    actor
+        .require(
+            app,
+            Action::ManageCases,
+            &place_at(community, &r.place_path),
+        )
+        .await?;
+    app.write(actor, move |tx| {
+        let cal = store::calendar(tx.c, community)?;
+        let steps = assistance::plan_steps(kind, accepted, &cal, d.special);
+        let id = store::create_application(
+            tx.c,
+            community,
+            r.id,
+            r.household_id,
+            d.case_id,
+            kind.as_str(),
+            accepted,
+            d.special,
+            d.entrusted,
+            &steps,
+            tx.actor.user_id(),
+            tx.actor.now,
+        )?;
+        tx.audit(
+            tenant,
+            "application.create",
+            "application",
+            id,
+            json!({"kind": kind.as_str(), "accepted_on": accepted.format("%Y-%m-%d").to_string()}),
+        )?;
+        let steps = steps
+            .iter()
+            .map(|s| PlannedStep {
+                code: s.code.to_string(),
+                name: s.name_zh.to_string(),
+                due_on: s.due_on.format("%Y-%m-%d").to_string(),
+                rule: s.rule.to_string(),
+            })
+            .collect();
+        Ok(ApplicationOpened {
+            id,
+            kind: kind.as_str().to_string(),
+            steps,
+        })
+    })
+    .await
+}
+
+/// Marks one step of an application done on a day.
+pub async fn complete_step(
+    app: &App,
+    actor: &Actor,
+    app_id: i64,
+    step_id: i64,
+    done_on: &str,
+    note: &str,
+) -> Result<()> {
+    let a = load_application(app, actor, app_id, Action::ManageCases).await?;
+    let tenant = Tenant::new(a.community_id);
+    let on = linli_core::dates::parse_date(done_on).ok_or(Error::invalid("date_bad", "done_on"))?;
+    if on > actor.today() {
+        return Err(Error::invalid("date_future", "done_on"));
+    }
+    let note = note.to_string();
+    app.write(actor, move |tx| {
+        let day = on.format("%Y-%m-%d").to_string();
+        store::complete_step(tx.c, tenant, app_id, step_id, &day, &note)?;
+        tx.audit(
+            tenant,
+            "application.step",
+            "application",
+            app_id,
+            json!({"step_id": step_id, "done_on": day}),
+        )
+    })
+    .await
+}
+
+/// Records the street office's or county's decision as it comes: the committee helps apply,
+/// it does not decide.
+pub async fn decide_application(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    status: &str,
+    decided_on: &str,
+) -> Result<()> {
+    let a = load_application(app, actor, id, Action::ManageCases).await?;
+    if !matches!(status, "granted" | "refused" | "withdrawn") {
+        return Err(Error::invalid("application_status_bad", "status"));
+    }
+    let on = linli_core::dates::parse_date(decided_on)
+        .ok_or(Error::invalid("date_bad", "decided_on"))?;
+    if on > actor.today() {
+        return Err(Error::invalid("date_future", "decided_on"));
+    }
+    let (tenant, on, status) = (
+        Tenant::new(a.community_id),
+        on.format("%Y-%m-%d").to_string(),
+        status.to_string(),
+    );
+    app.write(actor, move |tx| {
+        store::decide_application(tx.c, tenant, id, &status, &on)?;
+        tx.audit_change(
+            tenant,
+            "application.decide",
+            "application",
+            id,
+            Some(json!({"status": a.status})),
+            json!({"status": status, "decided_on": on}),
+        )
+    })
+    .await
+}
+
+/// An open step due soon: (application id, resident, kind label, step, due date, urgency).
+pub type DueWork = (i64, String, String, String, String, Urgency);
+
+/// Overdue and due-soon steps for the home page, inside the actor's scope.
+pub async fn due_work(app: &App, actor: &Actor) -> Result<Vec<DueWork>> {
+    let Some(community) = actor.community_id() else {
+        return Ok(Vec::new());
+    };
+    if !actor.allowed(Action::ManageCases, None) {
+        return Ok(Vec::new());
+    }
+    let today = actor.today();
+    let (cal, due) = app
+        .read(move |c| {
+            let cal = store::calendar(c, community)?;
+            let until = cal
+                .add_working_days(today, 2)
+                .format("%Y-%m-%d")
+                .to_string();
+            Ok::<_, Error>((cal.clone(), store::steps_due(c, community, &until)?))
+        })
+        .await?;
+    Ok(due
+        .into_iter()
+        .filter(|r| actor.allowed(Action::ManageCases, Some(&r.5)))
+        .map(|(id, name, kind, step, due_on, _)| {
+            let d = chrono::NaiveDate::parse_from_str(&due_on, "%Y-%m-%d").unwrap_or(today);
+            let u = assistance::urgency(d, false, today, &cal);
+            (
+                id,
+                name,
+                ApplicationKind::parse(&kind).map_or(kind.clone(), |k| k.label_zh().to_string()),
+                step,
+                due_on,
+                u,
+            )
+        })
+        .collect())
+}
+
+/// A convenience service station as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StationDraft {
+    pub name: String,
+    #[serde(default)]
+    pub keeper_resident_id: Option<i64>,
+    pub services: String,
+    #[serde(default)]
+    pub hours: String,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub contact: String,
+}
+
+/// Creates a station; the keeper, when named, must be a resident of the community.
+pub async fn create_station(app: &App, actor: &Actor, d: StationDraft) -> Result<i64> {
+    let tenant = actor.tenant()?;
+    if !actor.allowed(Action::ManageCases, None) {
+        return Err(Error::Forbidden);
+    }
+    let name = crate::clip(Some(&d.name), 60);
+    if name.is_empty() {
+        return Err(Error::invalid("station_name_missing", "name"));
+    }
+    if d.services.trim().is_empty() {
+        return Err(Error::invalid("station_services_missing", "services"));
+    }
+    if let Some(k) = d.keeper_resident_id {
+        app.read(move |c| registry::get(c, tenant, k))
+            .await
+            .map_err(|_| Error::invalid("case_person_missing", "keeper_resident_id"))?;
+    }
+    let input = StationInput {
+        name,
+        keeper_resident_id: d.keeper_resident_id,
+        services: crate::clip(Some(&d.services), 300),
+        hours: crate::clip(Some(&d.hours), 100),
+        location: crate::clip(Some(&d.location), 100),
+        contact: crate::clip(Some(&d.contact), 40),
+    };
+    app.write(actor, move |tx| {
+        let id = store::create_station(tx.c, tenant.id(), &input, tx.actor.now)?;
+        tx.audit(
+            tenant,
+            "station.create",
+            "station",
+            id,
+            json!({"name": input.name}),
+        )?;
+        Ok(id)
+    })
+    .await
+}
+
+/// The stations of the actor's community.
+pub async fn stations(app: &App, actor: &Actor) -> Result<Vec<Station>> {
+    let tenant = actor.tenant()?;
+    app.read(move |c| store::stations(c, tenant.id())).await
+}
+
+/// The public list of stations (no sign-in): the community and what residents may use there.
+pub async fn public_stations(
+    app: &App,
+    actor: &Actor,
+    community: Option<String>,
+) -> Result<(Place, Vec<Station>)> {
+    let signed_in = actor.community_id();
+    app.read(move |c| {
+        let place = crate::places::public_community(c, signed_in, community.as_deref())?;
+        let all = store::stations(c, place.id)?;
+        Ok::<_, Error>((place, all))
+    })
+    .await
+}
