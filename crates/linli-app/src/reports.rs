@@ -182,3 +182,197 @@ pub async fn summary_of(
     app.read(move |c| summary::build(c, tenant.id(), year, &day))
         .await
 }
+
+// ---- the annual summary (年度工作总结) ----
+
+/// Story picks and template edits touch case files: only those who manage cases.
+pub fn may_edit_summary(actor: &Actor) -> bool {
+    actor.allowed(Action::ManageCases, None)
+}
+
+fn sees_case(actor: &Actor, path: &str) -> bool {
+    PlacePath::parse(path).is_some_and(|p| actor.allowed(Action::ManageCases, Some(&p)))
+}
+
+/// The summary page: the document as it will print, the figures behind it, the template
+/// (the community's, or the default), and the stories the actor may pick.
+pub struct SummaryView {
+    pub year: i32,
+    pub doc: linli_core::summary::Document,
+    pub figures: Vec<reports::Figure>,
+    pub template: String,
+    pub custom: bool,
+    pub candidates: Vec<summary::Candidate>,
+}
+
+/// The summary of a year, written from `draft` when a template is being previewed.
+pub async fn summary_view(
+    app: &App,
+    actor: &Actor,
+    year: i32,
+    draft: Option<String>,
+) -> Result<SummaryView> {
+    let tenant = actor.tenant()?;
+    let name = actor.community.clone().map(|c| c.1).unwrap_or_default();
+    let today = actor.today().format("%Y-%m-%d").to_string();
+    let picker = Some(actor.clone()).filter(may_edit_summary);
+    app.read(move |c| {
+        let cid = tenant.id();
+        let saved = summary::template(c, cid)?;
+        let custom = saved.is_some();
+        let template = draft
+            .or(saved)
+            .unwrap_or_else(|| linli_core::summary::DEFAULT_TEMPLATE.to_string());
+        let (from, to) = summary::year_period(year);
+        let figures = reports::compute(c, cid, &from, &to)?;
+        let doc = summary::build_from(c, cid, &name, year, &today, &template, &figures)?;
+        let candidates = match &picker {
+            Some(p) => summary::candidates(c, cid, year, &from, &to)?
+                .into_iter()
+                .filter(|k| sees_case(p, &k.place_path))
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok::<_, Error>(SummaryView {
+            year,
+            doc,
+            figures,
+            template,
+            custom,
+            candidates,
+        })
+    })
+    .await
+}
+
+/// The longest template kept (a summary of several pages is some 10,000 characters).
+pub const TEMPLATE_MAX: usize = 40_000;
+
+/// What is wrong with a template as typed: `summary_template_empty`, `summary_template_long`,
+/// or `summary_template_unknown` with the placeholders nobody knows.
+pub fn template_problem(body: &str) -> Option<(&'static str, Vec<String>)> {
+    let unknown = linli_core::summary::unknown_placeholders(body);
+    if body.trim().is_empty() {
+        Some(("summary_template_empty", Vec::new()))
+    } else if body.chars().count() > TEMPLATE_MAX {
+        Some(("summary_template_long", Vec::new()))
+    } else if !unknown.is_empty() {
+        Some((
+            "summary_template_unknown",
+            unknown.iter().map(|u| format!("{{{u}}}")).collect(),
+        ))
+    } else {
+        None
+    }
+}
+
+fn require_editor(actor: &Actor) -> Result<Tenant> {
+    if !may_edit_summary(actor) {
+        return Err(Error::Forbidden);
+    }
+    actor.tenant()
+}
+
+/// Saves the community's template (refused when [`template_problem`] finds one).
+pub async fn save_template(app: &App, actor: &Actor, body: &str) -> Result<()> {
+    let tenant = require_editor(actor)?;
+    let body = body.replace("\r\n", "\n");
+    if let Some((code, _)) = template_problem(&body) {
+        return Err(Error::invalid(code, "body"));
+    }
+    app.write(actor, move |tx| {
+        let cid = tenant.id();
+        let before = summary::template(tx.c, cid)?;
+        summary::save_template(tx.c, cid, &body, tx.actor.user_id(), tx.actor.now)?;
+        tx.audit_change(
+            tenant,
+            "summary.template_save",
+            "summary_template",
+            cid,
+            before.map(|b| serde_json::json!({"body": b})),
+            serde_json::json!({"body": body}),
+        )
+    })
+    .await
+}
+
+/// Goes back to the default template (audited when there was one of the community's own).
+pub async fn reset_template(app: &App, actor: &Actor) -> Result<()> {
+    let tenant = require_editor(actor)?;
+    app.write(actor, move |tx| {
+        let cid = tenant.id();
+        let before = summary::template(tx.c, cid)?;
+        if summary::reset_template(tx.c, cid)? {
+            tx.audit_change(
+                tenant,
+                "summary.template_reset",
+                "summary_template",
+                cid,
+                before.map(|b| serde_json::json!({"chars": b.chars().count()})),
+                serde_json::json!({"default": true}),
+            )?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+fn picks_json(picks: &[(summary::StoryKind, i64)]) -> Vec<String> {
+    picks
+        .iter()
+        .map(|(k, id)| format!("{}:{id}", k.as_str()))
+        .collect()
+}
+
+/// The stories the summary tells for a year: the actor decides about the records she manages;
+/// others' picks stay.
+pub async fn pick_stories(
+    app: &App,
+    actor: &Actor,
+    year: i32,
+    picks: Vec<(summary::StoryKind, i64)>,
+) -> Result<()> {
+    let tenant = require_editor(actor)?;
+    app.write(actor, move |tx| {
+        let cid = tenant.id();
+        let (from, to) = summary::year_period(year);
+        let mine: Vec<(summary::StoryKind, i64)> = summary::candidates(tx.c, cid, year, &from, &to)?
+            .into_iter()
+            .filter(|k| sees_case(tx.actor, &k.place_path))
+            .map(|k| (k.kind, k.id))
+            .collect();
+        let before = summary::picked(tx.c, cid, year)?;
+        let mut wanted: Vec<(summary::StoryKind, i64)> = before
+            .iter()
+            .copied()
+            .filter(|id| !mine.contains(id))
+            .collect();
+        wanted.extend(picks.iter().copied().filter(|id| mine.contains(id)));
+        let kept = summary::set_picks(tx.c, cid, year, &wanted, tx.actor.user_id(), tx.actor.now)?;
+        tx.audit_change(
+            tenant,
+            "summary.stories",
+            "summary",
+            year,
+            Some(serde_json::json!({"picks": picks_json(&before)})),
+            serde_json::json!({"picks": picks_json(&kept)}),
+        )
+    })
+    .await
+}
+
+/// Records that the summary of a year was downloaded in a format (how many figures it held).
+pub async fn record_summary_download(
+    app: &App,
+    actor: &Actor,
+    year: i32,
+    format: &str,
+    figures: usize,
+) -> Result<()> {
+    let tenant = actor.tenant()?;
+    let format = format.to_string();
+    app.write(actor, move |tx| {
+        tx.audit(tenant, "summary.download", "summary", year, serde_json::json!({"format": format, "figures": figures}))
+    })
+    .await
+}

@@ -13,12 +13,11 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linli_core::summary::{self as rules, Document};
-use linli_core::{Action, Decision, PlacePath};
-use linli_store::reports::Figure;
-use linli_store::{audit, reports, summary as store};
+use linli_app::reports::{self as ops, SummaryView as View};
+use linli_core::Action;
+use linli_store::summary as store;
 use maud::{PreEscaped, html};
 use serde::Deserialize;
-use serde_json::json;
 
 /// The preview's styles: served as a file because the pages' CSP allows no inline styles.
 const PREVIEW_CSS: &str = ".summary-paper{background:#fff;border:1px solid #c9d1dc;box-shadow:0 1px 4px rgba(0,0,0,.08);max-width:210mm;margin:0 0 1rem;padding:20mm 26mm 20mm 28mm;box-sizing:border-box}\
@@ -56,58 +55,18 @@ struct YearQuery {
     format: Option<String>,
 }
 
-fn this_year(ctx: &Ctx) -> i32 {
-    use chrono::Datelike;
-    linli_core::clock::shanghai(ctx.now).date().year()
-}
-
-fn today(ctx: &Ctx) -> String {
-    linli_core::clock::shanghai(ctx.now)
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 /// The year asked for: 2000 up to next year.
 fn year_of(ctx: &Ctx, raw: Option<&str>) -> Result<i32, AppError> {
-    let now = this_year(ctx);
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(now),
-        Some(s) => s
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=now + 1).contains(y))
-            .ok_or(AppError::invalid("summary_year_bad", "year")),
-    }
-}
-
-fn community(ctx: &Ctx) -> Result<(i64, String), AppError> {
-    ctx.caller()?.community.clone().ok_or(AppError::NotFound)
+    Ok(ops::year(&ctx.actor()?, raw)?)
 }
 
 /// Story picks and template edits touch case files: only those who manage cases.
 fn may_edit(ctx: &Ctx) -> bool {
-    ctx.caller
-        .as_ref()
-        .is_some_and(|c| c.decide(Action::ManageCases, None) == Decision::Allow)
-}
-
-/// Whether the caller manages the case at `path` (a grid worker: her grid's cases).
-fn sees_case(caller: &crate::auth::Caller, path: &str) -> bool {
-    PlacePath::parse(path)
-        .is_some_and(|p| caller.decide(Action::ManageCases, Some(&p)) == Decision::Allow)
+    ctx.actor().is_ok_and(|a| ops::may_edit_summary(&a))
 }
 
 fn reason_word(lang: Lang, reason: &str) -> String {
     t(lang, &format!("summary.omitted.{reason}"))
-}
-
-struct View {
-    year: i32,
-    doc: Document,
-    figures: Vec<Figure>,
-    template: String,
-    custom: bool,
-    candidates: Vec<store::Candidate>,
 }
 
 async fn load(
@@ -116,37 +75,7 @@ async fn load(
     year: i32,
     draft: Option<String>,
 ) -> Result<View, AppError> {
-    let (cid, name) = community(ctx)?;
-    let today = today(ctx);
-    let caller = ctx.caller.clone().filter(|_| may_edit(ctx));
-    state
-        .db
-        .read(move |c| {
-            let saved = store::template(c, cid)?;
-            let custom = saved.is_some();
-            let template = draft
-                .or(saved)
-                .unwrap_or_else(|| rules::DEFAULT_TEMPLATE.to_string());
-            let (from, to) = store::year_period(year);
-            let figures = reports::compute(c, cid, &from, &to)?;
-            let doc = store::build_from(c, cid, &name, year, &today, &template, &figures)?;
-            let candidates = match &caller {
-                Some(caller) => store::candidates(c, cid, year, &from, &to)?
-                    .into_iter()
-                    .filter(|k| sees_case(caller, &k.place_path))
-                    .collect(),
-                None => Vec::new(),
-            };
-            Ok::<_, AppError>(View {
-                year,
-                doc,
-                figures,
-                template,
-                custom,
-                candidates,
-            })
-        })
-        .await
+    Ok(ops::summary_view(&state.app, &ctx.actor()?, year, draft).await?)
 }
 
 fn render(ctx: &Ctx, v: &View, error: Option<String>, status: StatusCode) -> Response {
@@ -322,9 +251,6 @@ struct TemplateForm {
     op: String,
 }
 
-/// The longest template kept (a summary of several pages is some 10,000 characters).
-const TEMPLATE_MAX: usize = 40_000;
-
 async fn save_template(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -335,30 +261,10 @@ async fn save_template(
     }
     let lang = ctx.lang();
     let year = year_of(&ctx, f.year.as_deref())?;
-    let (cid, _) = community(&ctx)?;
     let back = format!("/reports/summary?year={year}#template");
+    let actor = ctx.actor()?;
     if f.op == "reset" {
-        let ctx2 = ctx.clone();
-        state
-            .db
-            .write(move |c| {
-                let before = store::template(c, cid)?;
-                if store::reset_template(c, cid)? {
-                    audit::append(
-                        c,
-                        &ctx2.audit_change(
-                            cid,
-                            "summary.template_reset",
-                            "summary_template",
-                            cid,
-                            before.map(|b| json!({"chars": b.chars().count()})),
-                            json!({"default": true}),
-                        ),
-                    )?;
-                }
-                Ok::<_, AppError>(())
-            })
-            .await?;
+        ops::reset_template(&state.app, &actor).await?;
         return Ok(redirect_with_flash(
             &back,
             true,
@@ -366,21 +272,13 @@ async fn save_template(
         ));
     }
     let body: String = f.body.replace("\r\n", "\n");
-    let unknown = rules::unknown_placeholders(&body);
-    let problem = if body.trim().is_empty() {
-        Some(t(lang, "error.summary_template_empty"))
-    } else if body.chars().count() > TEMPLATE_MAX {
-        Some(t(lang, "error.summary_template_long"))
-    } else if !unknown.is_empty() {
-        let list: Vec<String> = unknown.iter().map(|u| format!("{{{u}}}")).collect();
-        Some(tf(
+    let problem = ops::template_problem(&body).map(|(code, names)| {
+        tf(
             lang,
-            "error.summary_template_unknown",
-            &[("names", &list.join("、"))],
-        ))
-    } else {
-        None
-    };
+            &format!("error.{code}"),
+            &[("names", &names.join("、"))],
+        )
+    });
     if problem.is_some() || f.op == "preview" {
         // Shown with what was typed, not saved.
         let v = load(&state, &ctx, year, Some(body)).await?;
@@ -391,27 +289,7 @@ async fn save_template(
         };
         return Ok(render(&ctx, &v, problem, status));
     }
-    let ctx2 = ctx.clone();
-    let user = ctx.caller()?.user.id;
-    state
-        .db
-        .write(move |c| {
-            let before = store::template(c, cid)?;
-            store::save_template(c, cid, &body, Some(user), ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    cid,
-                    "summary.template_save",
-                    "summary_template",
-                    cid,
-                    before.map(|b| json!({"body": b})),
-                    json!({"body": body}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
+    ops::save_template(&state.app, &actor, &body).await?;
     Ok(redirect_with_flash(&back, true, "summary.template_saved"))
 }
 
@@ -437,54 +315,12 @@ async fn save_stories(
         .filter_map(|(_, v)| store::parse_pick(v))
         .take(20)
         .collect();
-    let (cid, _) = community(&ctx)?;
-    let ctx2 = ctx.clone();
-    let caller = ctx.caller()?.clone();
-    let user = caller.user.id;
-    state
-        .db
-        .write(move |c| {
-            // The caller decides about the records she manages; others' picks stay.
-            let (from, to) = store::year_period(year);
-            let mine: Vec<(store::StoryKind, i64)> = store::candidates(c, cid, year, &from, &to)?
-                .into_iter()
-                .filter(|k| sees_case(&caller, &k.place_path))
-                .map(|k| (k.kind, k.id))
-                .collect();
-            let before = store::picked(c, cid, year)?;
-            let mut wanted: Vec<(store::StoryKind, i64)> = before
-                .iter()
-                .copied()
-                .filter(|id| !mine.contains(id))
-                .collect();
-            wanted.extend(ids.iter().copied().filter(|id| mine.contains(id)));
-            let kept = store::set_picks(c, cid, year, &wanted, Some(user), ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    cid,
-                    "summary.stories",
-                    "summary",
-                    i64::from(year),
-                    Some(json!({"picks": picks_json(&before)})),
-                    json!({"picks": picks_json(&kept)}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
+    ops::pick_stories(&state.app, &ctx.actor()?, year, ids).await?;
     Ok(redirect_with_flash(
         &format!("/reports/summary?year={year}#stories"),
         true,
         "summary.stories_saved",
     ))
-}
-
-fn picks_json(picks: &[(store::StoryKind, i64)]) -> Vec<String> {
-    picks
-        .iter()
-        .map(|(k, id)| format!("{}:{id}", k.as_str()))
-        .collect()
 }
 
 /// What a download is: its bytes, type and file name.
@@ -524,35 +360,16 @@ async fn download(
 ) -> Result<Response, AppError> {
     let year = year_of(&ctx, q.year.as_deref())?;
     let format = q.format.unwrap_or_else(|| "docx".to_string());
-    let (cid, name) = community(&ctx)?;
-    let today = today(&ctx);
-    let ctx2 = ctx.clone();
+    let actor = ctx.actor()?;
+    let name = actor.community.clone().map(|c| c.1).unwrap_or_default();
+    let doc = ops::summary(&state.app, &actor, year).await?;
     let fmt = format.clone();
-    // Built and written on a reader (the DOCX is zipped there too), so the one writer is held
-    // only for the audit record.
-    let (out, figures) = state
-        .db
-        .read(move |c| {
-            let doc = store::build(c, cid, year, &today)?;
-            Ok::<_, AppError>((render_format(&doc, &fmt)?, doc.notes.len()))
-        })
-        .await?;
-    state
-        .db
-        .write(move |c| {
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    cid,
-                    "summary.download",
-                    "summary",
-                    i64::from(year),
-                    json!({"format": format, "figures": figures}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
+    let figures = doc.notes.len();
+    // Rendered (the DOCX zipped) off the async threads; the writer is held only for the audit.
+    let out = tokio::task::spawn_blocking(move || render_format(&doc, &fmt))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    ops::record_summary_download(&state.app, &actor, year, &format, figures).await?;
     let file = format!("{name}{year}年度工作总结.{}", out.ext);
     let encoded = percent_encoding::utf8_percent_encode(&file, percent_encoding::NON_ALPHANUMERIC);
     let mut res = (StatusCode::OK, out.bytes).into_response();
