@@ -531,3 +531,64 @@ pub async fn household_of(app: &App, r: &Resident) -> Result<Vec<(i64, String, S
         None => Ok(Vec::new()),
     }
 }
+
+/// The roster as an export takes it: every resident the query finds within the actor's export
+/// scopes, each turned into a sheet row by `row` — ID numbers and phones masked unless `full`
+/// (the admin's unmasked export). The export is audited with its row count and format.
+pub async fn export<F>(
+    app: &App,
+    actor: &Actor,
+    q: &ListQuery,
+    full: bool,
+    format: &'static str,
+    mut row: F,
+) -> Result<Vec<Vec<String>>>
+where
+    F: FnMut(&ResidentRow) -> Vec<String> + Send + 'static,
+{
+    let action = if full {
+        Action::ExportResidentsUnmasked
+    } else {
+        Action::ExportResidents
+    };
+    if !actor.allowed(action, None) {
+        actor.record_denial(app, action, None).await;
+        return Err(Error::Forbidden);
+    }
+    let tenant = actor.tenant()?;
+    let kinds = tag_kinds(app, actor).await?;
+    let mut filter = filter_for(actor, q, &kinds)?;
+    filter.scopes = actor.scopes(action);
+    let rows = app
+        .read(move |c| {
+            let mut rows = Vec::new();
+            registry::for_each_row(c, &filter, |r| {
+                if full {
+                    rows.push(row(r));
+                } else {
+                    let mut masked = r.clone();
+                    masked.id_number = r.id_number.as_deref().map(linli_core::mask::mask_id_number);
+                    masked.phone = r.phone.as_deref().map(linli_core::mask::mask_phone);
+                    rows.push(row(&masked));
+                }
+                Ok(())
+            })?;
+            Ok::<_, Error>(rows)
+        })
+        .await?;
+    let n = rows.len();
+    app.write(actor, move |tx| {
+        let mut e = tx.actor.event(
+            "resident.export",
+            "roster",
+            None,
+            None,
+            json!({"rows": n, "masked": !full, "format": format}),
+        );
+        e.community_id = Some(tenant.id());
+        linli_store::audit::append(tx.c, &e)?;
+        Ok(())
+    })
+    .await?;
+    Ok(rows)
+}

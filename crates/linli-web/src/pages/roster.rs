@@ -12,12 +12,9 @@ use crate::routes::{Policy, Table};
 use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use linli_app::registry::{ListQuery, filter_for};
-use linli_core::mask::{mask_id_number, mask_phone};
+use linli_app::registry::ListQuery;
 use linli_core::{Action, Decision};
-use linli_store::{audit, registry};
 use maud::{Markup, html};
-use serde_json::json;
 
 fn import_form(ctx: &Ctx, mode: &str, create_places: bool) -> Markup {
     let lang = ctx.lang();
@@ -240,75 +237,36 @@ async fn export(
     full: bool,
     kind: Kind,
 ) -> Result<Response, AppError> {
-    let caller = ctx.caller()?.clone();
-    let community = caller.community_id().ok_or(AppError::NotFound)?;
-    let action = if full {
-        Action::ExportResidentsUnmasked
-    } else {
-        Action::ExportResidents
-    };
-    if caller.decide(action, None) != Decision::Allow {
-        let rid = crate::metrics::RequestId(ctx.rid.clone());
-        crate::auth::audit_denial(&state, &caller, action, &ctx.here, None, Some(&rid)).await;
-        return Err(AppError::Forbidden);
-    }
-    let kinds = state
-        .db
-        .read(move |c| registry::tag_kinds(c, community))
-        .await?;
-    // The export holds what the caller may export, inside their own scopes.
-    let mut filter = filter_for(&ctx.actor()?, &q, &kinds)?;
-    filter.scopes = caller.scopes(action);
-    let (db, lang, ctx2) = (state.db.clone(), ctx.lang(), ctx.clone());
-    let (bytes, n) = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, u64), AppError> {
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        let n = db.read_blocking(|c| {
-            registry::for_each_row(c, &filter, |r| {
-                let (id, phone) = if full {
-                    (r.id_number.clone().unwrap_or_default(), r.phone.clone().unwrap_or_default())
-                } else {
-                    (r.id_number.as_deref().map(mask_id_number).unwrap_or_default(), r.phone.as_deref().map(mask_phone).unwrap_or_default())
-                };
-                rows.push(vec![
-                    r.name.clone(),
-                    gender_label(lang, r.gender.as_deref()),
-                    r.birth_date.clone().unwrap_or_default(),
-                    id,
-                    phone,
-                    r.building.clone().unwrap_or_default(),
-                    r.unit.clone().unwrap_or_default(),
-                    r.household.clone().unwrap_or_default(),
-                    relation_label(lang, &r.relation),
-                    r.tags.join("、"),
-                    t(lang, &format!("status.{}", r.status)),
-                ]);
-                Ok(())
-            })
-        })?;
-        let bytes = match kind {
+    let lang = ctx.lang();
+    let format = if kind == Kind::Csv { "csv" } else { "xlsx" };
+    let rows = linli_app::registry::export(&state.app, &ctx.actor()?, &q, full, format, move |r| {
+        vec![
+            r.name.clone(),
+            gender_label(lang, r.gender.as_deref()),
+            r.birth_date.clone().unwrap_or_default(),
+            r.id_number.clone().unwrap_or_default(),
+            r.phone.clone().unwrap_or_default(),
+            r.building.clone().unwrap_or_default(),
+            r.unit.clone().unwrap_or_default(),
+            r.household.clone().unwrap_or_default(),
+            relation_label(lang, &r.relation),
+            r.tags.join("、"),
+            t(lang, &format!("status.{}", r.status)),
+        ]
+    })
+    .await?;
+    let n = rows.len();
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+        Ok(match kind {
             Kind::Csv => {
                 let mut out = Vec::new();
-                linli_io::write_csv(&mut out, &EXPORT_HEADERS, rows.into_iter()).map_err(|e| AppError::Internal(e.to_string()))?;
+                linli_io::write_csv(&mut out, &EXPORT_HEADERS, rows.into_iter())
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
                 out
             }
-            Kind::Xlsx => linli_io::write_xlsx(&EXPORT_HEADERS, rows.into_iter(), "居民花名册").map_err(|e| AppError::Internal(e.to_string()))?,
-        };
-        // The export itself is recorded: who took how many rows, masked or not.
-        db.write_blocking(|c| {
-            audit::append(c, &audit::Event {
-                at: ctx2.now,
-                community_id: Some(community),
-                actor_user_id: Some(caller.user.id),
-                actor: &caller.user.username,
-                action: "resident.export",
-                object_kind: "roster",
-                object_id: None,
-                before: None,
-                after: Some(json!({"rows": n, "masked": !full, "format": if kind == Kind::Csv { "csv" } else { "xlsx" }})),
-                request_id: Some(&ctx2.rid),
-            })
-        })?;
-        Ok((bytes, n))
+            Kind::Xlsx => linli_io::write_xlsx(&EXPORT_HEADERS, rows.into_iter(), "居民花名册")
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        })
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
