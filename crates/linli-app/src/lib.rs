@@ -17,6 +17,7 @@ pub mod fund;
 pub mod places;
 pub mod registry;
 pub mod reports;
+pub mod visits;
 
 pub use actor::{Actor, Principal};
 pub use error::{Error, Result};

@@ -336,11 +336,12 @@ pub async fn pick_stories(
     app.write(actor, move |tx| {
         let cid = tenant.id();
         let (from, to) = summary::year_period(year);
-        let mine: Vec<(summary::StoryKind, i64)> = summary::candidates(tx.c, cid, year, &from, &to)?
-            .into_iter()
-            .filter(|k| sees_case(tx.actor, &k.place_path))
-            .map(|k| (k.kind, k.id))
-            .collect();
+        let mine: Vec<(summary::StoryKind, i64)> =
+            summary::candidates(tx.c, cid, year, &from, &to)?
+                .into_iter()
+                .filter(|k| sees_case(tx.actor, &k.place_path))
+                .map(|k| (k.kind, k.id))
+                .collect();
         let before = summary::picked(tx.c, cid, year)?;
         let mut wanted: Vec<(summary::StoryKind, i64)> = before
             .iter()
@@ -372,7 +373,13 @@ pub async fn record_summary_download(
     let tenant = actor.tenant()?;
     let format = format.to_string();
     app.write(actor, move |tx| {
-        tx.audit(tenant, "summary.download", "summary", year, serde_json::json!({"format": format, "figures": figures}))
+        tx.audit(
+            tenant,
+            "summary.download",
+            "summary",
+            year,
+            serde_json::json!({"format": format, "figures": figures}),
+        )
     })
     .await
 }

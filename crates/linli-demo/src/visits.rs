@@ -2,11 +2,48 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::visits::{self, TargetStatus, VisitRule};
+use linli_store::assistance::{self, HelpInput};
 use linli_store::visits::{
-    PlanInput, VisitInput, assign_team, close_plan, create_plan, get_plan, record_visit,
+    Plan, PlanInput, Target, VisitInput, assign_team, close_plan, create_plan, get_plan,
     set_helper, targets,
 };
-use linli_store::{Conn, Result, params};
+use linli_store::{Conn, Result, Tenant, params};
+
+/// A first visit as the visits operation records it: on the household's case timeline too,
+/// when it has an open case.
+fn record_visit(
+    c: &mut dyn Conn,
+    t: &Target,
+    plan: &Plan,
+    v: &VisitInput,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let tenant = Tenant::new(plan.community_id);
+    let help = if v.status == TargetStatus::Visited {
+        match assistance::open_case_of(c, tenant, Some(t.resident_id), t.household_id)? {
+            Some(case) => Some(assistance::add_help(
+                c,
+                &case,
+                &HelpInput {
+                    kind: "visit".into(),
+                    given_on: v.on.clone(),
+                    amount_fen: v.amount_fen,
+                    items_json: v.items_json.clone(),
+                    source: plan.name.clone(),
+                    note: v.note.clone(),
+                    participants: v.participants.clone(),
+                },
+                user,
+                now,
+            )?),
+            None => None,
+        }
+    } else {
+        None
+    };
+    linli_store::visits::record_visit(c, t, v, help, now)
+}
 
 /// The demo: a 重阳 plan done, and a 春节 plan about half way, for the community's worker.
 pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
@@ -86,7 +123,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         )
         .unwrap_or_else(|_| "[]".into())
     };
-    let plan = get_plan(c, done_plan)?;
+    let plan = get_plan(c, Tenant::new(community_id), done_plan)?;
     for (i, t) in targets(c, done_plan, &[], None)?.iter().enumerate() {
         let on = chongyang - chrono::Duration::days(i64::try_from(i % 3).unwrap_or(0));
         record_visit(
@@ -105,7 +142,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             now,
         )?;
     }
-    close_plan(c, done_plan)?;
+    close_plan(c, Tenant::new(community_id), done_plan)?;
     // 春节 (next year's): the list built, teams given their buildings, about half visited.
     let chunjie = NaiveDate::from_ymd_opt(year + 1, 2, 5).unwrap_or(today);
     let (plan_id, _) = create_plan(
@@ -126,7 +163,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         worker,
         now,
     )?;
-    let plan = get_plan(c, plan_id)?;
+    let plan = get_plan(c, Tenant::new(community_id), plan_id)?;
     let list = targets(c, plan_id, &[], None)?;
     for (i, t) in list.iter().enumerate() {
         let team = if t

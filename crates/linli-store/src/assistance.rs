@@ -287,6 +287,60 @@ pub fn add_help(
 }
 
 /// A case's help, oldest first (its timeline).
+/// The open (or monitored) case of a person or household, if there is one.
+pub fn open_case_of(
+    c: &mut dyn Conn,
+    t: Tenant,
+    resident_id: Option<i64>,
+    household_id: Option<i64>,
+) -> Result<Option<Case>> {
+    let row = c.query_opt(
+        "SELECT id FROM cases WHERE community_id = ? AND status IN ('open', 'monitoring')
+           AND (resident_id = ? OR household_id = ?) ORDER BY id LIMIT 1",
+        params![t, resident_id, household_id],
+    )?;
+    row.map(|r| get_case(c, t, r.int(0)?)).transpose()
+}
+
+/// What a help record says, for the audit record of its correction.
+pub fn help_snapshot(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Option<serde_json::Value>> {
+    c.query_opt(
+        "SELECT id, given_on, amount_fen, items FROM help_records WHERE id = ? AND community_id = ?",
+        params![id, t],
+    )?
+    .map(|r| {
+        Ok(serde_json::json!({"help_record_id": r.int(0)?, "on": r.text(1)?, "amount_fen": r.opt_int(2)?, "items": r.text(3)?}))
+    })
+    .transpose()
+}
+
+/// Corrects what a help record says was given, and when.
+pub fn correct_help(c: &mut dyn Conn, t: Tenant, id: i64, h: &HelpInput) -> Result<()> {
+    c.execute(
+        "UPDATE help_records SET given_on = ?, amount_fen = ?, items = ?, note = ?, participants = ?
+         WHERE id = ? AND community_id = ?",
+        params![
+            h.given_on.clone(),
+            h.amount_fen,
+            h.items_json.clone(),
+            h.note.clone(),
+            h.participants.clone(),
+            id,
+            t
+        ],
+    )?;
+    Ok(())
+}
+
+/// Takes a help record off a case's timeline (a visit corrected to "not at home").
+pub fn delete_help(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
+    c.execute(
+        "DELETE FROM help_records WHERE id = ? AND community_id = ?",
+        params![id, t],
+    )?;
+    Ok(())
+}
+
 pub fn help_of(c: &mut dyn Conn, case_id: i64) -> Result<Vec<HelpRecord>> {
     c.query(
         "SELECT x.id, x.case_id, x.kind, x.given_on, x.amount_fen, x.items, x.source, x.note, x.participants, u.display_name

@@ -2,11 +2,10 @@
 //! the assistance module. The list rules live in [`linli_core::visits`]; this module reads the
 //! facts they look at and keeps the plans.
 
-use crate::Result;
-use crate::assistance::{self, HelpInput};
 use crate::db::{Conn, now_text};
 use crate::error::StoreError;
 use crate::params;
+use crate::{Result, Tenant};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::visits::{self, Person, Progress, TargetStatus, VisitRule};
@@ -227,10 +226,10 @@ fn insert_target(
     )
 }
 
-pub fn get_plan(c: &mut dyn Conn, id: i64) -> Result<Plan> {
+pub fn get_plan(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Plan> {
     plan_from(&c.query_one(
-        &format!("SELECT {PLAN_COLUMNS} FROM visit_plans WHERE id = ?"),
-        params![id],
+        &format!("SELECT {PLAN_COLUMNS} FROM visit_plans WHERE id = ? AND community_id = ?"),
+        params![id, t],
     )?)
 }
 
@@ -382,10 +381,11 @@ pub fn targets(
     Ok(list)
 }
 
-pub fn get_target(c: &mut dyn Conn, id: i64) -> Result<Target> {
+/// A household on the list of one plan (not found on any other plan's).
+pub fn get_target(c: &mut dyn Conn, plan_id: i64, id: i64) -> Result<Target> {
     target_from(&c.query_one(
-        &format!("SELECT {TARGET_COLUMNS} {TARGET_JOINS} WHERE v.id = ?"),
-        params![id],
+        &format!("SELECT {TARGET_COLUMNS} {TARGET_JOINS} WHERE v.id = ? AND v.plan_id = ?"),
+        params![id, plan_id],
     )?)
 }
 
@@ -459,81 +459,32 @@ pub struct VisitInput {
     pub note: String,
 }
 
-/// Records a visit (or a door nobody opened). A visit to a household with an open case file is
-/// also written on the case's timeline as a help record of kind `visit`; returns its id.
+/// The help record a household's visit wrote on its case timeline, if any.
+pub fn help_record_of(c: &mut dyn Conn, target_id: i64) -> Result<Option<i64>> {
+    Ok(c.query_opt(
+        "SELECT help_record_id FROM visit_targets WHERE id = ?",
+        params![target_id],
+    )?
+    .map(|r| r.opt_int(0))
+    .transpose()?
+    .flatten())
+}
+
+/// Records a visit (or a door nobody opened) on the plan's list, with the help record it wrote
+/// on the household's case timeline (the assistance module writes that record).
 pub fn record_visit(
     c: &mut dyn Conn,
     target: &Target,
-    plan: &Plan,
     v: &VisitInput,
-    user: Option<i64>,
+    help_record: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<Option<i64>> {
-    let mut help_id = None;
-    let visited = v.status == TargetStatus::Visited;
+) -> Result<()> {
     // Nothing is given at a door nobody opened.
-    let (items, amount) = if visited {
+    let (items, amount) = if v.status == TargetStatus::Visited {
         (v.items_json.clone(), v.amount_fen)
     } else {
         ("[]".to_string(), None)
     };
-    // A visit recorded again (a correction) changes its help record instead of adding a second
-    // one; a visit corrected to "not at home" takes its help record off the case's timeline.
-    let earlier = c
-        .query_opt(
-            "SELECT help_record_id FROM visit_targets WHERE id = ?",
-            params![target.id],
-        )?
-        .map(|r| r.opt_int(0))
-        .transpose()?
-        .flatten();
-    if let Some(hid) = earlier {
-        if visited {
-            c.execute(
-                "UPDATE help_records SET given_on = ?, amount_fen = ?, items = ?, note = ?, participants = ? WHERE id = ?",
-                params![
-                    v.on.clone(),
-                    v.amount_fen,
-                    v.items_json.clone(),
-                    v.note.clone(),
-                    v.participants.clone(),
-                    hid
-                ],
-            )?;
-            help_id = Some(hid);
-        } else {
-            c.execute(
-                "UPDATE visit_targets SET help_record_id = NULL WHERE id = ?",
-                params![target.id],
-            )?;
-            c.execute("DELETE FROM help_records WHERE id = ?", params![hid])?;
-        }
-    } else if visited {
-        let case = c.query_opt(
-            "SELECT id FROM cases WHERE community_id = ? AND status IN ('open', 'monitoring')
-               AND (resident_id = ? OR household_id = ?) ORDER BY id LIMIT 1",
-            params![plan.community_id, target.resident_id, target.household_id],
-        )?;
-        if let Some(row) = case {
-            let case = assistance::get_case(c, crate::Tenant::new(plan.community_id), row.int(0)?)?;
-            let id = assistance::add_help(
-                c,
-                &case,
-                &HelpInput {
-                    kind: "visit".into(),
-                    given_on: v.on.clone(),
-                    amount_fen: v.amount_fen,
-                    items_json: v.items_json.clone(),
-                    source: plan.name.clone(),
-                    note: v.note.clone(),
-                    participants: v.participants.clone(),
-                },
-                user,
-                now,
-            )?;
-            help_id = Some(id);
-        }
-    }
     c.execute(
         "UPDATE visit_targets SET status = ?, visited_on = ?, items = ?, amount_fen = ?, participants = ?, note = ?,
              help_record_id = ?, updated_at = ?
@@ -545,12 +496,12 @@ pub fn record_visit(
             amount,
             v.participants.trim(),
             v.note.trim(),
-            help_id,
+            help_record,
             now_text(now),
             target.id
         ],
     )?;
-    Ok(help_id)
+    Ok(())
 }
 
 /// Open plans and their progress inside `scopes`, for the home page.
@@ -565,10 +516,10 @@ pub fn open_plans(
         .collect())
 }
 
-pub fn close_plan(c: &mut dyn Conn, id: i64) -> Result<()> {
+pub fn close_plan(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
     c.execute(
-        "UPDATE visit_plans SET status = 'closed' WHERE id = ?",
-        params![id],
+        "UPDATE visit_plans SET status = 'closed' WHERE id = ? AND community_id = ?",
+        params![id, t],
     )?;
     Ok(())
 }

@@ -15,10 +15,9 @@ use axum::response::Response;
 use linli_core::{Action, Decision, PlaceKind, Role};
 use linli_store::places::{self, Place};
 use linli_store::registry::{self, CardNeighbour};
-use linli_store::{audit, users};
+use linli_store::users;
 use maud::html;
 use serde::Deserialize;
-use serde_json::json;
 
 #[derive(Deserialize)]
 struct CardQuery {
@@ -184,38 +183,7 @@ async fn helper_submit(
     ctx: Ctx,
     Form(f): Form<HelperForm>,
 ) -> Result<Response, AppError> {
-    let caller = ctx.caller()?.clone();
-    let community = caller.community_id().ok_or(AppError::NotFound)?;
-    let rid = f.resident_id;
-    let tenant = linli_store::Tenant::new(community);
-    let r = state
-        .db
-        .read(move |c| registry::get(c, tenant, rid))
-        .await?;
-    let place = super::place_at(community, &r.place_path);
-    caller
-        .require(&state, &ctx, Action::ManageCases, &place)
-        .await?;
-    let helps: String = f.helps_with.trim().chars().take(60).collect();
-    let ctx2 = ctx.clone();
-    let user = caller.user.id;
-    state
-        .db
-        .write(move |c| {
-            linli_store::visits::set_helper(c, community, rid, &helps, Some(user), ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    community,
-                    "visits.helper",
-                    "resident",
-                    rid,
-                    json!({"helps_with": helps}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
+    linli_app::visits::set_helper(&state.app, &ctx.actor()?, f.resident_id, &f.helps_with).await?;
     let back = match f.building {
         Some(b) => format!("/neighbor-cards?building={b}"),
         None => "/neighbor-cards".to_string(),

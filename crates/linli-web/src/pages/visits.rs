@@ -3,7 +3,7 @@
 //! shows how far it has got and what was given. Visits to households with a case file land on
 //! the case's timeline too.
 
-use super::{place_at, today};
+use super::today;
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
@@ -14,57 +14,24 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use chrono::NaiveDate;
-use linli_core::visits::{Occasion, Progress, TargetStatus, VisitRule, parse_items};
+use linli_app::visits::{self as ops, PlanDraft, VisitDraft};
+use linli_core::visits::{Occasion, Progress, TargetStatus, VisitRule};
 use linli_core::{Action, Decision};
-use linli_store::visits::{self as store, Plan, PlanInput, Target, VisitInput};
-use linli_store::{audit, registry};
+use linli_store::visits::{Plan, Target};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::json;
 
-/// A plan of the caller's community (404 for another community's).
-async fn load_plan(state: &AppState, ctx: &Ctx, id: i64) -> Result<Plan, AppError> {
-    let community = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
-    let plan = state.db.read(move |c| store::get_plan(c, id)).await?;
-    if plan.community_id != community {
-        return Err(AppError::NotFound);
+/// A refused step as the plan's pages say it: back to `back` with the reason; other errors
+/// go to the error page.
+fn refused(back: &str, e: linli_app::Error) -> Result<Response, AppError> {
+    match e {
+        linli_app::Error::Invalid { code, .. }
+        | linli_app::Error::Conflict { code, .. }
+        | linli_app::Error::Refused { code } => {
+            Ok(redirect_with_flash(back, false, &format!("error.{code}")))
+        }
+        e => Err(e.into()),
     }
-    Ok(plan)
-}
-
-/// Changes to a closed plan are refused: its list is the record of what was done.
-fn refuse_if_closed(plan: &Plan) -> Option<Response> {
-    (plan.status != "open").then(|| {
-        redirect_with_flash(
-            &format!("/visits/{}", plan.id),
-            false,
-            "error.visit_plan_closed",
-        )
-    })
-}
-
-/// A household of a plan the caller may act on (404 outside their buildings).
-async fn load_target(
-    state: &AppState,
-    ctx: &Ctx,
-    plan: &Plan,
-    tid: i64,
-    action: Action,
-) -> Result<Target, AppError> {
-    let target = state.db.read(move |c| store::get_target(c, tid)).await?;
-    if target.plan_id != plan.id {
-        return Err(AppError::NotFound);
-    }
-    ctx.caller()?
-        .require(
-            state,
-            ctx,
-            action,
-            &place_at(plan.community_id, &target.place_path),
-        )
-        .await?;
-    Ok(target)
 }
 
 fn progress_bar(lang: Lang, p: &Progress) -> Markup {
@@ -129,12 +96,7 @@ fn given_label(items: &serde_json::Value, amount_fen: Option<i64>) -> String {
 async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let community = caller.community_id().ok_or(AppError::NotFound)?;
-    let scopes = caller.scopes(Action::ViewCases);
-    let plans = state
-        .db
-        .read(move |c| store::list_plans(c, community, &scopes))
-        .await?;
+    let plans = ops::list_plans(&state.app, &ctx.actor()?).await?;
     let manage = caller.decide(Action::ManageCases, None) == Decision::Allow;
     let action =
         html! { @if manage { a.btn.btn-primary href="/visits/new" { (t(lang, "visits.new")) } } };
@@ -166,16 +128,6 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         Some(action),
         body,
     ))
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-struct PlanDraft {
-    name: String,
-    occasion: String,
-    visit_on: String,
-    rules: Vec<String>,
-    min_age: String,
-    gift: String,
 }
 
 fn plan_form(
@@ -239,39 +191,6 @@ fn text_field(pairs: &[(String, String)], k: &str) -> String {
     super::pairs_get(pairs, k).unwrap_or_default()
 }
 
-/// Validates a plan; the store builds its list.
-fn plan_input(d: &PlanDraft) -> Result<PlanInput, AppError> {
-    if d.name.trim().is_empty() {
-        return Err(AppError::invalid("visit_name_missing", "name"));
-    }
-    let occasion =
-        Occasion::parse(&d.occasion).ok_or(AppError::invalid("visit_occasion_bad", "occasion"))?;
-    let visit_on = linli_core::dates::parse_date(&d.visit_on)
-        .ok_or(AppError::invalid("visit_date_bad", "visit_on"))?;
-    let rules: Vec<VisitRule> = d.rules.iter().filter_map(|r| VisitRule::parse(r)).collect();
-    if rules.is_empty() {
-        return Err(AppError::invalid("visit_rules_missing", "rules"));
-    }
-    let min_age = if d.min_age.trim().is_empty() {
-        80
-    } else {
-        d.min_age
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|a| (60..=100).contains(a))
-            .ok_or(AppError::invalid("visit_min_age_bad", "min_age"))?
-    };
-    Ok(PlanInput {
-        name: d.name.trim().chars().take(100).collect(),
-        occasion: occasion.as_str().into(),
-        visit_on,
-        rules,
-        min_age,
-        gift: d.gift.trim().chars().take(200).collect(),
-    })
-}
-
 async fn create_submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -290,9 +209,9 @@ async fn create_submit(
         min_age: text_field(&pairs, "min_age"),
         gift: text_field(&pairs, "gift"),
     };
-    let input = match plan_input(&d) {
-        Ok(i) => i,
-        Err(e) => {
+    let id = match ops::create_plan(&state.app, &ctx.actor()?, &d).await {
+        Ok(id) => id,
+        Err(e @ linli_app::Error::Invalid { .. }) => {
             return plan_form(
                 &ctx,
                 &d,
@@ -300,27 +219,8 @@ async fn create_submit(
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
         }
+        Err(e) => return Err(e.into()),
     };
-    let caller = ctx.caller()?.clone();
-    let community = caller.community_id().ok_or(AppError::NotFound)?;
-    let ctx2 = ctx.clone();
-    let (id, _) = state
-        .db
-        .write(move |c| {
-            let (id, n) = store::create_plan(c, community, &input, Some(caller.user.id), ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    community,
-                    "visits.plan_create",
-                    "visit_plan",
-                    id,
-                    json!({"name": input.name, "rules": input.rules.iter().map(|r| r.as_str()).collect::<Vec<_>>(), "households": n}),
-                ),
-            )?;
-            Ok::<_, AppError>((id, n))
-        })
-        .await?;
     Ok(redirect_with_flash(
         &format!("/visits/{id}"),
         true,
@@ -342,13 +242,10 @@ async fn plan_page(
     Query(q): Query<PlanQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let plan = load_plan(&state, &ctx, id).await?;
+    let actor = ctx.actor()?;
+    let plan = ops::load_plan(&state.app, &actor, id).await?;
     let caller = ctx.caller()?.clone();
-    let scopes = caller.scopes(Action::ViewCases);
-    let all = state
-        .db
-        .read(move |c| store::targets(c, id, &scopes, None))
-        .await?;
+    let all = ops::targets(&state.app, &actor, &plan, None).await?;
     let manage = caller.decide(Action::ManageCases, None) == Decision::Allow;
     let progress = Progress::of(all.iter().filter_map(|t| TargetStatus::parse(&t.status)));
     // Per building: progress and the route sheet.
@@ -395,7 +292,7 @@ async fn plan_page(
         .sum();
     let csrf = caller.csrf_token.clone();
     let open = plan.status == "open";
-    let closer = may_close(&state, &caller, plan.community_id).await?;
+    let closer = ops::may_close(&state.app, &actor, &plan).await?;
     let action = html! {
         @if closer && open {
             form.inline method="post" action={ "/visits/" (plan.id) "/close" } {
@@ -533,13 +430,10 @@ async fn route_sheet(
     Query(q): Query<RouteQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let plan = load_plan(&state, &ctx, id).await?;
-    let caller = ctx.caller()?.clone();
-    let scopes = caller.scopes(Action::ViewCases);
+    let actor = ctx.actor()?;
+    let plan = ops::load_plan(&state.app, &actor, id).await?;
     let building = q.building.filter(|b| *b > 0);
-    let list: Vec<Target> = state
-        .db
-        .read(move |c| store::targets(c, id, &scopes, building))
+    let list: Vec<Target> = ops::targets(&state.app, &actor, &plan, building)
         .await?
         .into_iter()
         .filter(|t| t.status != "removed")
@@ -587,8 +481,9 @@ async fn target_page(
     ctx: Ctx,
     Path((id, tid)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let plan = load_plan(&state, &ctx, id).await?;
-    let target = load_target(&state, &ctx, &plan, tid, Action::ManageCases).await?;
+    let actor = ctx.actor()?;
+    let plan = ops::load_plan(&state.app, &actor, id).await?;
+    let target = ops::load_target(&state.app, &actor, &plan, tid, Action::ManageCases).await?;
     target_form(&ctx, &plan, &target, None, StatusCode::OK)
 }
 
@@ -669,40 +564,6 @@ struct VisitForm {
     note: String,
 }
 
-fn visit_input(f: &VisitForm, today: NaiveDate) -> Result<VisitInput, AppError> {
-    let status = match TargetStatus::parse(&f.status) {
-        Some(s @ (TargetStatus::Visited | TargetStatus::NotHome)) => s,
-        _ => return Err(AppError::invalid("visit_status_bad", "status")),
-    };
-    let on =
-        linli_core::dates::parse_date(&f.on).ok_or(AppError::invalid("visit_date_bad", "on"))?;
-    if on > today {
-        return Err(AppError::invalid("visit_in_future", "on"));
-    }
-    let amount_fen = if f.amount_yuan.trim().is_empty() {
-        None
-    } else {
-        Some(
-            linli_core::fund::Fen::parse_yuan(f.amount_yuan.trim())
-                .map_err(|_| AppError::invalid("amount_malformed", "amount_yuan"))?
-                .0,
-        )
-    };
-    let items: Vec<serde_json::Value> = parse_items(&f.items)
-        .into_iter()
-        .take(20)
-        .map(|(n, q)| json!({"name": n, "quantity": q}))
-        .collect();
-    Ok(VisitInput {
-        status,
-        on: on.format("%Y-%m-%d").to_string(),
-        items_json: serde_json::Value::Array(items).to_string(),
-        amount_fen,
-        participants: f.participants.trim().chars().take(200).collect(),
-        note: f.note.trim().chars().take(1000).collect(),
-    })
-}
-
 async fn record_submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -710,60 +571,32 @@ async fn record_submit(
     Form(f): Form<VisitForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let plan = load_plan(&state, &ctx, id).await?;
-    let target = load_target(&state, &ctx, &plan, tid, Action::ManageCases).await?;
-    if let Some(refused) = refuse_if_closed(&plan) {
-        return Ok(refused);
-    }
-    let input = match visit_input(&f, today(&ctx)) {
-        Ok(i) => i,
-        Err(e) => {
-            return target_form(
-                &ctx,
-                &plan,
-                &target,
-                Some(tf(lang, &format!("error.{}", e.code()), &[])),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
-        }
+    let actor = ctx.actor()?;
+    let plan = ops::load_plan(&state.app, &actor, id).await?;
+    let target = ops::load_target(&state.app, &actor, &plan, tid, Action::ManageCases).await?;
+    let d = VisitDraft {
+        status: f.status,
+        on: f.on,
+        items: f.items,
+        amount_yuan: f.amount_yuan,
+        participants: f.participants,
+        note: f.note,
     };
-    let user = ctx.caller()?.user.id;
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            // A correction rewrites (or, for "not at home", removes) the case's help record:
-            // what it said goes into the audit record.
-            let earlier = c
-                .query_opt(
-                    "SELECT h.id, h.given_on, h.amount_fen, h.items FROM visit_targets v
-                     JOIN help_records h ON h.id = v.help_record_id WHERE v.id = ?",
-                    linli_store::params![target.id],
-                )?
-                .map(|r| -> Result<serde_json::Value, linli_store::StoreError> {
-                    Ok(json!({"help_record_id": r.int(0)?, "on": r.text(1)?, "amount_fen": r.opt_int(2)?, "items": r.text(3)?}))
-                })
-                .transpose()?;
-            let help = store::record_visit(c, &target, &plan, &input, Some(user), ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    plan.community_id,
-                    "visits.record",
-                    "visit_target",
-                    target.id,
-                    Some(json!({"status": target.status, "visited_on": target.visited_on, "help_record": earlier})),
-                    json!({"status": input.status.as_str(), "on": input.on, "items": input.items_json, "amount_fen": input.amount_fen, "help_record_id": help}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
-    Ok(redirect_with_flash(
-        &format!("/visits/{id}"),
-        true,
-        "flash.visit_recorded",
-    ))
+    match ops::record_visit(&state.app, &actor, &plan, &target, &d).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/visits/{id}"),
+            true,
+            "flash.visit_recorded",
+        )),
+        Err(e @ linli_app::Error::Invalid { .. }) => target_form(
+            &ctx,
+            &plan,
+            &target,
+            Some(tf(lang, &format!("error.{}", e.code()), &[])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => refused(&format!("/visits/{id}"), e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -778,52 +611,23 @@ async fn remove_submit(
     Path((id, tid)): Path<(i64, i64)>,
     Form(f): Form<RemoveForm>,
 ) -> Result<Response, AppError> {
-    let plan = load_plan(&state, &ctx, id).await?;
-    if let Some(refused) = refuse_if_closed(&plan) {
-        return Ok(refused);
+    let actor = ctx.actor()?;
+    let plan = ops::load_plan(&state.app, &actor, id).await?;
+    if plan.status != "open" {
+        return refused(
+            &format!("/visits/{id}"),
+            linli_app::Error::conflict("visit_plan_closed"),
+        );
     }
-    let target = load_target(&state, &ctx, &plan, tid, Action::ManageCases).await?;
-    // A visited household stays: what it was given is on the case timeline and in the totals.
-    if target.status == "visited" {
-        return Ok(redirect_with_flash(
-            &format!("/visits/{id}/targets/{tid}"),
-            false,
-            "error.visit_remove_visited",
-        ));
+    let target = ops::load_target(&state.app, &actor, &plan, tid, Action::ManageCases).await?;
+    match ops::remove_target(&state.app, &actor, &plan, &target, &f.reason).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/visits/{id}"),
+            true,
+            "flash.visit_removed",
+        )),
+        Err(e) => refused(&format!("/visits/{id}/targets/{tid}"), e),
     }
-    // Taking a household off a list needs a reason: the list is what the street office audits.
-    if f.reason.trim().is_empty() {
-        return Ok(redirect_with_flash(
-            &format!("/visits/{id}/targets/{tid}"),
-            false,
-            "error.visit_remove_reason",
-        ));
-    }
-    let reason: String = f.reason.trim().chars().take(200).collect();
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            store::remove_target(c, target.id, &reason, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    plan.community_id,
-                    "visits.remove",
-                    "visit_target",
-                    target.id,
-                    Some(json!({"status": target.status})),
-                    json!({"status": "removed", "reason": reason}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
-    Ok(redirect_with_flash(
-        &format!("/visits/{id}"),
-        true,
-        "flash.visit_removed",
-    ))
 }
 
 async fn teams_submit(
@@ -832,63 +636,22 @@ async fn teams_submit(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let plan = load_plan(&state, &ctx, id).await?;
-    if let Some(refused) = refuse_if_closed(&plan) {
-        return Ok(refused);
-    }
-    let team: String = text_field(&pairs, "team").chars().take(60).collect();
+    let actor = ctx.actor()?;
+    let plan = ops::load_plan(&state.app, &actor, id).await?;
+    let team = text_field(&pairs, "team");
     let ids: Vec<i64> = pairs
         .iter()
         .filter(|(k, _)| k == "ids")
         .filter_map(|(_, v)| v.parse::<i64>().ok())
         .collect();
-    // Each household must lie in the caller's buildings: one read of what they may manage.
-    let scopes = ctx.caller()?.scopes(Action::ManageCases);
-    if scopes.is_empty() {
-        // (No scope would read as "everywhere" below.)
-        return Err(AppError::Forbidden);
-    }
-    let plan_id = plan.id;
-    let mine: std::collections::HashSet<i64> = state
-        .db
-        .read(move |c| store::targets(c, plan_id, &scopes, None))
-        .await?
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
-    if ids.iter().any(|i| !mine.contains(i)) {
-        return Err(AppError::NotFound);
-    }
-    if ids.is_empty() {
-        return Ok(redirect_with_flash(
+    match ops::assign_team(&state.app, &actor, &plan, ids, &team).await {
+        Ok(()) => Ok(redirect_with_flash(
             &format!("/visits/{id}"),
-            false,
-            "error.visit_none_picked",
-        ));
+            true,
+            "flash.visit_team_assigned",
+        )),
+        Err(e) => refused(&format!("/visits/{id}"), e),
     }
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let n = store::assign_team(c, plan.id, &ids, &team, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    plan.community_id,
-                    "visits.assign_team",
-                    "visit_plan",
-                    plan.id,
-                    json!({"team": team, "targets": ids, "updated": n}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
-    Ok(redirect_with_flash(
-        &format!("/visits/{id}"),
-        true,
-        "flash.visit_team_assigned",
-    ))
 }
 
 #[derive(Deserialize)]
@@ -905,115 +668,18 @@ async fn add_submit(
     Path(id): Path<i64>,
     Form(f): Form<AddForm>,
 ) -> Result<Response, AppError> {
-    let plan = load_plan(&state, &ctx, id).await?;
-    if let Some(refused) = refuse_if_closed(&plan) {
-        return Ok(refused);
-    }
-    let caller = ctx.caller()?.clone();
-    let who = f.who.trim().to_string();
+    let actor = ctx.actor()?;
+    let plan = ops::load_plan(&state.app, &actor, id).await?;
     let back = format!("/visits/{id}");
-    if who.is_empty() {
-        return Ok(redirect_with_flash(&back, false, "error.visit_who_missing"));
+    match ops::add_target(&state.app, &actor, &plan, &f.who).await {
+        Ok(true) => Ok(redirect_with_flash(&back, true, "flash.visit_added")),
+        Ok(false) => Ok(redirect_with_flash(
+            &back,
+            false,
+            "error.visit_already_listed",
+        )),
+        Err(e) => refused(&back, e),
     }
-    // A resident number (the digits in the resident page's address) names one person.
-    if let Ok(rid) = who.parse::<i64>() {
-        let tenant = linli_store::Tenant::new(plan.community_id);
-        let found = state
-            .db
-            .read(move |c| registry::get(c, tenant, rid))
-            .await
-            .ok();
-        let allowed = match &found {
-            Some(r) if r.status == "active" => {
-                caller.decide(Action::ManageCases, Some(&r.place_path)) == Decision::Allow
-            }
-            _ => false,
-        };
-        if !allowed {
-            return Ok(redirect_with_flash(&back, false, "error.visit_who_unknown"));
-        }
-        return add_one(&state, &ctx, &plan, rid, &back).await;
-    }
-    let filter = registry::Filter {
-        community_id: plan.community_id,
-        scopes: caller.scopes(Action::ManageCases),
-        q: Some(who.clone()),
-        today: Some(today(&ctx)),
-        ..Default::default()
-    };
-    let (rows, total) = state
-        .db
-        .read(move |c| registry::search(c, &filter, 1, 5))
-        .await?;
-    let exact: Vec<_> = rows
-        .iter()
-        .filter(|r| r.name == who || r.id.to_string() == who)
-        .collect();
-    let only = (total == 1).then(|| rows.first()).flatten();
-    let chosen = match (exact.as_slice(), only) {
-        ([one], _) => one.id,
-        ([], Some(r)) => r.id,
-        ([], None) if total == 0 => {
-            return Ok(redirect_with_flash(&back, false, "error.visit_who_unknown"));
-        }
-        _ => {
-            return Ok(redirect_with_flash(
-                &back,
-                false,
-                "error.visit_who_ambiguous",
-            ));
-        }
-    };
-    add_one(&state, &ctx, &plan, chosen, &back).await
-}
-
-/// Puts one resident's household on a plan's list, once; audited.
-async fn add_one(
-    state: &AppState,
-    ctx: &Ctx,
-    plan: &Plan,
-    chosen: i64,
-    back: &str,
-) -> Result<Response, AppError> {
-    let (community, plan_id) = (plan.community_id, plan.id);
-    let ctx2 = ctx.clone();
-    let added = state
-        .db
-        .write(move |c| {
-            let added = store::add_target(c, community, plan_id, chosen, ctx2.now)?;
-            if let Some(tid) = added {
-                audit::append(
-                    c,
-                    &ctx2.audit_event(
-                        community,
-                        "visits.add",
-                        "visit_target",
-                        tid,
-                        json!({"resident_id": chosen, "plan_id": plan_id}),
-                    ),
-                )?;
-            }
-            Ok::<_, AppError>(added)
-        })
-        .await?;
-    Ok(match added {
-        Some(_) => redirect_with_flash(back, true, "flash.visit_added"),
-        None => redirect_with_flash(back, false, "error.visit_already_listed"),
-    })
-}
-
-/// A plan is the whole community's: only someone who manages cases across the community (its
-/// admin, a community-wide worker) closes it, since closing stops every grid's recording.
-async fn may_close(
-    state: &AppState,
-    caller: &crate::auth::Caller,
-    community_id: i64,
-) -> Result<bool, AppError> {
-    let community = state
-        .db
-        .read(move |c| linli_store::places::get(c, community_id))
-        .await?;
-    Ok(caller.decide(Action::ManageCases, Some(&community.path)) == Decision::Allow)
 }
 
 async fn close_submit(
@@ -1021,54 +687,23 @@ async fn close_submit(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let plan = load_plan(&state, &ctx, id).await?;
-    if let Some(refused) = refuse_if_closed(&plan) {
-        return Ok(refused);
+    let actor = ctx.actor()?;
+    let plan = ops::load_plan(&state.app, &actor, id).await?;
+    match ops::close_plan(&state.app, &actor, &plan).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/visits/{id}"),
+            true,
+            "flash.visit_plan_closed",
+        )),
+        Err(linli_app::Error::Forbidden) => Err(AppError::Forbidden),
+        Err(e) => refused(&format!("/visits/{id}"), e),
     }
-    if !may_close(&state, ctx.caller()?, plan.community_id).await? {
-        return Err(AppError::Forbidden);
-    }
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            store::close_plan(c, plan.id)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    plan.community_id,
-                    "visits.close",
-                    "visit_plan",
-                    plan.id,
-                    Some(json!({"status": plan.status})),
-                    json!({"status": "closed"}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
-    Ok(redirect_with_flash(
-        &format!("/visits/{id}"),
-        true,
-        "flash.visit_plan_closed",
-    ))
 }
 
 /// Open plans with households still to visit, on the worker's home page.
 pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
-    let caller = ctx.caller()?.clone();
-    let Some(community) = caller.community_id() else {
-        return Ok(html! {});
-    };
-    if caller.decide(Action::ViewCases, None) != Decision::Allow {
-        return Ok(html! {});
-    }
     let lang = ctx.lang();
-    let scopes = caller.scopes(Action::ViewCases);
-    let plans = state
-        .db
-        .read(move |c| store::open_plans(c, community, &scopes))
-        .await?;
+    let plans = ops::open_plans(&state.app, &ctx.actor()?).await?;
     Ok(html! {
         @if !plans.is_empty() {
             section.panel.due-visits {
