@@ -12,7 +12,9 @@ mod error;
 mod tx;
 
 pub mod accounts;
+pub mod employment;
 pub mod fund;
+pub mod learning;
 
 pub use actor::{Actor, Principal};
 pub use error::{Error, Result};
