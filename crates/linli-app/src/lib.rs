@@ -13,7 +13,9 @@ mod tx;
 
 pub mod accounts;
 pub mod assistance;
+pub mod employment;
 pub mod fund;
+pub mod learning;
 pub mod places;
 pub mod registry;
 pub mod reports;

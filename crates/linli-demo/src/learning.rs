@@ -139,7 +139,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     for (name, kind, room, cap) in venue_rows {
         venues.push(create_venue(
             c,
-            community_id,
+            linli_store::Tenant::new(community_id),
             name,
             kind,
             room,

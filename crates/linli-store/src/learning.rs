@@ -4,7 +4,7 @@
 
 use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
-use crate::{Result, Value, params};
+use crate::{Result, Tenant, Value, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::learning::{self as rules, EmploymentRate, EnrolmentStatus};
@@ -36,7 +36,7 @@ pub struct Venue {
 #[allow(clippy::too_many_arguments)]
 pub fn create_venue(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     name: &str,
     kind: &str,
     room: &str,
@@ -46,15 +46,15 @@ pub fn create_venue(
 ) -> Result<i64> {
     c.insert(
         "INSERT INTO venues (community_id, name, kind, room, capacity, address, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, name, kind, room, capacity, address, now_text(now)],
+        params![t, name, kind, room, capacity, address, now_text(now)],
     )
 }
 
-pub fn venues(c: &mut dyn Conn, community_id: i64) -> Result<Vec<Venue>> {
+pub fn venues(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Venue>> {
     c.query(
         "SELECT v.id, v.name, v.kind, v.room, v.capacity, v.address, (SELECT COUNT(*) FROM courses k WHERE k.venue_id = v.id)
          FROM venues v WHERE v.community_id = ? ORDER BY v.id",
-        params![community_id],
+        params![t],
     )?
     .iter()
     .map(|r| {
@@ -71,9 +71,13 @@ pub fn venues(c: &mut dyn Conn, community_id: i64) -> Result<Vec<Venue>> {
     .collect()
 }
 
-/// A venue's community (to check an id sent by a form belongs to the caller's community).
-pub fn venue_community(c: &mut dyn Conn, id: i64) -> Result<i64> {
-    c.count("SELECT community_id FROM venues WHERE id = ?", params![id])
+/// Whether a venue of the community has this id (an id sent by a form): not found otherwise.
+pub fn venue_exists(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
+    c.query_one(
+        "SELECT id FROM venues WHERE id = ? AND community_id = ?",
+        params![id, t],
+    )?;
+    Ok(())
 }
 
 // ---- courses ----
@@ -160,7 +164,7 @@ fn course_from(r: &Row) -> Result<Course> {
 
 pub fn create_course(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     k: &CourseInput,
     user: Option<i64>,
     now: DateTime<Utc>,
@@ -170,7 +174,7 @@ pub fn create_course(
              starts_on, ends_on, capacity, eligibility, completion_percent, description, listed, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         params![
-            community_id,
+            t,
             k.venue_id,
             k.name.clone(),
             k.category.clone(),
@@ -191,8 +195,16 @@ pub fn create_course(
     )
 }
 
-pub fn get_course(c: &mut dyn Conn, id: i64) -> Result<Course> {
-    let sql = format!("SELECT {COURSE_COLUMNS} {COURSE_JOINS} WHERE k.id = ?");
+pub fn get_course(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Course> {
+    let sql =
+        format!("SELECT {COURSE_COLUMNS} {COURSE_JOINS} WHERE k.id = ? AND k.community_id = ?");
+    course_from(&c.query_one(&sql, params![id, t])?)
+}
+
+/// A course the public may see (listed), whatever its community: the public catalogue's
+/// sign-up pages. Not found when unlisted.
+pub fn listed_course(c: &mut dyn Conn, id: i64) -> Result<Course> {
+    let sql = format!("SELECT {COURSE_COLUMNS} {COURSE_JOINS} WHERE k.id = ? AND k.listed = 1");
     course_from(&c.query_one(&sql, params![id])?)
 }
 
@@ -200,12 +212,12 @@ pub fn get_course(c: &mut dyn Conn, id: i64) -> Result<Course> {
 /// `listed_only` keeps the public catalogue's.
 pub fn list_courses(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     year: Option<i32>,
     listed_only: bool,
 ) -> Result<Vec<Course>> {
     let mut sql = format!("SELECT {COURSE_COLUMNS} {COURSE_JOINS} WHERE k.community_id = ?");
-    let mut args = vec![Value::from(community_id)];
+    let mut args = vec![Value::from(t)];
     if let Some(y) = year {
         sql.push_str(" AND k.starts_on <= ? AND k.ends_on >= ?");
         args.push(format!("{y}-12-31").into());
@@ -262,20 +274,22 @@ fn session_from(r: &Row) -> Result<Session> {
     })
 }
 
-pub fn sessions_of(c: &mut dyn Conn, course_id: i64) -> Result<Vec<Session>> {
+pub fn sessions_of(c: &mut dyn Conn, t: Tenant, course_id: i64) -> Result<Vec<Session>> {
     c.query(
-        &format!("SELECT {SESSION_COLUMNS} FROM course_sessions s WHERE s.course_id = ? ORDER BY s.held_on, s.starts_at, s.id"),
-        params![course_id],
+        &format!("SELECT {SESSION_COLUMNS} FROM course_sessions s WHERE s.course_id = ? AND s.community_id = ? ORDER BY s.held_on, s.starts_at, s.id"),
+        params![course_id, t],
     )?
     .iter()
     .map(session_from)
     .collect()
 }
 
-pub fn get_session(c: &mut dyn Conn, id: i64) -> Result<Session> {
+pub fn get_session(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Session> {
     session_from(&c.query_one(
-        &format!("SELECT {SESSION_COLUMNS} FROM course_sessions s WHERE s.id = ?"),
-        params![id],
+        &format!(
+            "SELECT {SESSION_COLUMNS} FROM course_sessions s WHERE s.id = ? AND s.community_id = ?"
+        ),
+        params![id, t],
     )?)
 }
 
@@ -371,21 +385,23 @@ pub fn enrol(
     Ok((id, status))
 }
 
-pub fn get_enrolment(c: &mut dyn Conn, id: i64) -> Result<Enrolment> {
+pub fn get_enrolment(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Enrolment> {
     enrolment_from(&c.query_one(
-        &format!("SELECT {ENROLMENT_COLUMNS} {ENROLMENT_JOINS} WHERE e.id = ?"),
-        params![id],
+        &format!(
+            "SELECT {ENROLMENT_COLUMNS} {ENROLMENT_JOINS} WHERE e.id = ? AND e.community_id = ?"
+        ),
+        params![id, t],
     )?)
 }
 
 /// A course's enrolments: seats in enrolment order, then the waiting list, then those who left.
-pub fn enrolments_of(c: &mut dyn Conn, course_id: i64) -> Result<Vec<Enrolment>> {
+pub fn enrolments_of(c: &mut dyn Conn, t: Tenant, course_id: i64) -> Result<Vec<Enrolment>> {
     c.query(
         &format!(
-            "SELECT {ENROLMENT_COLUMNS} {ENROLMENT_JOINS} WHERE e.course_id = ?
+            "SELECT {ENROLMENT_COLUMNS} {ENROLMENT_JOINS} WHERE e.course_id = ? AND e.community_id = ?
              ORDER BY CASE e.status WHEN 'enrolled' THEN 0 WHEN 'completed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, e.id"
         ),
-        params![course_id],
+        params![course_id, t],
     )?
     .iter()
     .map(enrolment_from)
@@ -460,10 +476,10 @@ pub fn set_enrolment_status(
 // ---- attendance ----
 
 /// Residents present at a session.
-pub fn present_at(c: &mut dyn Conn, session_id: i64) -> Result<Vec<i64>> {
+pub fn present_at(c: &mut dyn Conn, t: Tenant, session_id: i64) -> Result<Vec<i64>> {
     c.query(
-        "SELECT resident_id FROM attendance WHERE session_id = ? ORDER BY resident_id",
-        params![session_id],
+        "SELECT resident_id FROM attendance WHERE session_id = ? AND community_id = ? ORDER BY resident_id",
+        params![session_id, t],
     )?
     .iter()
     .map(|r| r.int(0))
@@ -476,7 +492,7 @@ pub fn present_at(c: &mut dyn Conn, session_id: i64) -> Result<Vec<i64>> {
 #[allow(clippy::too_many_arguments)]
 pub fn record_attendance(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     session: &Session,
     resident_ids: &[i64],
     source: &str,
@@ -486,8 +502,8 @@ pub fn record_attendance(
 ) -> Result<(u64, u64)> {
     let seats: Vec<i64> = c
         .query(
-            "SELECT resident_id FROM enrolments WHERE course_id = ? AND status IN ('enrolled', 'completed')",
-            params![session.course_id],
+            "SELECT resident_id FROM enrolments WHERE course_id = ? AND community_id = ? AND status IN ('enrolled', 'completed')",
+            params![session.course_id, t],
         )?
         .iter()
         .map(|r| r.int(0))
@@ -495,7 +511,7 @@ pub fn record_attendance(
     if resident_ids.iter().any(|r| !seats.contains(r)) {
         return Err(StoreError::invalid("learning_not_enrolled", "resident_ids"));
     }
-    let before = present_at(c, session.id)?;
+    let before = present_at(c, t, session.id)?;
     let mut removed = 0;
     if replace {
         for r in before.iter().filter(|r| !resident_ids.contains(r)) {
@@ -510,19 +526,19 @@ pub fn record_attendance(
         added += c.execute(
             "INSERT INTO attendance (community_id, session_id, resident_id, source, recorded_by, recorded_at)
              VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, resident_id) DO NOTHING",
-            params![community_id, session.id, *r, source, user, now_text(now)],
+            params![t, session.id, *r, source, user, now_text(now)],
         )?;
     }
     Ok((added, removed))
 }
 
-/// The community of a course or session (404 for an id that does not exist).
-pub fn session_course(c: &mut dyn Conn, session_id: i64) -> Result<Course> {
+/// The course of a session of the community (not found for an id of another community).
+pub fn session_course(c: &mut dyn Conn, t: Tenant, session_id: i64) -> Result<Course> {
     let id = c.count(
-        "SELECT course_id FROM course_sessions WHERE id = ?",
-        params![session_id],
+        "SELECT course_id FROM course_sessions WHERE id = ? AND community_id = ?",
+        params![session_id, t],
     )?;
-    get_course(c, id)
+    get_course(c, t, id)
 }
 
 // ---- sign-up requests from the public catalogue ----
@@ -601,22 +617,22 @@ pub fn create_signup(
     Ok((id, true))
 }
 
-pub fn get_signup(c: &mut dyn Conn, id: i64) -> Result<Signup> {
+pub fn get_signup(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Signup> {
     signup_from(&c.query_one(
-        &format!("SELECT {SIGNUP_COLUMNS} WHERE g.id = ?"),
-        params![id],
+        &format!("SELECT {SIGNUP_COLUMNS} WHERE g.id = ? AND g.community_id = ?"),
+        params![id, t],
     )?)
 }
 
 /// A course's requests: pending first (oldest first, as they came in), then the handled ones.
-pub fn signups_of(c: &mut dyn Conn, course_id: i64) -> Result<Vec<Signup>> {
+pub fn signups_of(c: &mut dyn Conn, t: Tenant, course_id: i64) -> Result<Vec<Signup>> {
     c.query(
         &format!(
-            "SELECT {SIGNUP_COLUMNS} WHERE g.course_id = ?
+            "SELECT {SIGNUP_COLUMNS} WHERE g.course_id = ? AND g.community_id = ?
              ORDER BY CASE g.status WHEN 'pending' THEN 0 ELSE 1 END,
                       CASE g.status WHEN 'pending' THEN g.id ELSE -g.id END"
         ),
-        params![course_id],
+        params![course_id, t],
     )?
     .iter()
     .map(signup_from)
@@ -624,10 +640,10 @@ pub fn signups_of(c: &mut dyn Conn, course_id: i64) -> Result<Vec<Signup>> {
 }
 
 /// Pending requests per course of a community (for the course list).
-pub fn pending_signups(c: &mut dyn Conn, community_id: i64) -> Result<BTreeMap<i64, i64>> {
+pub fn pending_signups(c: &mut dyn Conn, t: Tenant) -> Result<BTreeMap<i64, i64>> {
     c.query(
         "SELECT course_id, COUNT(*) FROM course_signups WHERE community_id = ? AND status = 'pending' GROUP BY course_id",
-        params![community_id],
+        params![t],
     )?
     .iter()
     .map(|r| Ok((r.int(0)?, r.int(1)?)))
@@ -741,13 +757,13 @@ pub struct SeekerInput {
 
 pub fn create_seeker(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     s: &SeekerInput,
     now: DateTime<Utc>,
 ) -> Result<i64> {
     if c.query_opt(
         "SELECT id FROM job_seekers WHERE community_id = ? AND resident_id = ?",
-        params![community_id, s.resident_id],
+        params![t, s.resident_id],
     )?
     .is_some()
     {
@@ -759,7 +775,7 @@ pub fn create_seeker(
     c.insert(
         "INSERT INTO job_seekers (community_id, resident_id, skills, wishes, hours, max_km, status, note, registered_on, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'seeking', ?, ?, ?) RETURNING id",
-        params![community_id, s.resident_id, s.skills.clone(), s.wishes.clone(), s.hours.clone(), s.max_km, s.note.clone(), s.registered_on.clone(), now_text(now)],
+        params![t, s.resident_id, s.skills.clone(), s.wishes.clone(), s.hours.clone(), s.max_km, s.note.clone(), s.registered_on.clone(), now_text(now)],
     )
 }
 
@@ -786,21 +802,21 @@ fn seeker_from(r: &Row) -> Result<Seeker> {
     })
 }
 
-pub fn get_seeker(c: &mut dyn Conn, id: i64) -> Result<Seeker> {
+pub fn get_seeker(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Seeker> {
     seeker_from(&c.query_one(
-        &format!("SELECT {SEEKER_COLUMNS} WHERE j.id = ?"),
-        params![id],
+        &format!("SELECT {SEEKER_COLUMNS} WHERE j.id = ? AND j.community_id = ?"),
+        params![id, t],
     )?)
 }
 
 /// Seekers of a community, those still seeking first.
-pub fn seekers(c: &mut dyn Conn, community_id: i64, limit: i64) -> Result<Vec<Seeker>> {
+pub fn seekers(c: &mut dyn Conn, t: Tenant, limit: i64) -> Result<Vec<Seeker>> {
     c.query(
         &format!(
             "SELECT {SEEKER_COLUMNS} WHERE j.community_id = ?
              ORDER BY CASE j.status WHEN 'seeking' THEN 0 ELSE 1 END, j.registered_on DESC, j.id DESC LIMIT ?"
         ),
-        params![community_id, limit],
+        params![t, limit],
     )?
     .iter()
     .map(seeker_from)
@@ -817,23 +833,26 @@ pub struct SeekerUpdate {
     pub note: String,
 }
 
-pub fn update_seeker(c: &mut dyn Conn, id: i64, u: &SeekerUpdate) -> Result<()> {
-    c.execute(
-        "UPDATE job_seekers SET skills = ?, wishes = ?, hours = ?, max_km = ?, status = ?, note = ? WHERE id = ?",
-        params![u.skills.clone(), u.wishes.clone(), u.hours.clone(), u.max_km, u.status.clone(), u.note.clone(), id],
+pub fn update_seeker(c: &mut dyn Conn, t: Tenant, id: i64, u: &SeekerUpdate) -> Result<()> {
+    let n = c.execute(
+        "UPDATE job_seekers SET skills = ?, wishes = ?, hours = ?, max_km = ?, status = ?, note = ? WHERE id = ? AND community_id = ?",
+        params![u.skills.clone(), u.wishes.clone(), u.hours.clone(), u.max_km, u.status.clone(), u.note.clone(), id, t],
     )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
     Ok(())
 }
 
 pub fn set_seeker_status(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     resident_id: i64,
     status: &str,
 ) -> Result<()> {
     c.execute(
         "UPDATE job_seekers SET status = ? WHERE community_id = ? AND resident_id = ?",
-        params![status, community_id, resident_id],
+        params![status, t, resident_id],
     )?;
     Ok(())
 }
@@ -871,14 +890,14 @@ pub struct OpeningInput {
 
 pub fn create_opening(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     o: &OpeningInput,
     now: DateTime<Utc>,
 ) -> Result<i64> {
     c.insert(
         "INSERT INTO openings (community_id, employer, job, requirements, pay, hours, place, distance_km, slots, status, posted_on, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
-        params![community_id, o.employer.clone(), o.job.clone(), o.requirements.clone(), o.pay.clone(), o.hours.clone(), o.place.clone(), o.distance_km, o.slots, o.posted_on.clone(), now_text(now)],
+        params![t, o.employer.clone(), o.job.clone(), o.requirements.clone(), o.pay.clone(), o.hours.clone(), o.place.clone(), o.distance_km, o.slots, o.posted_on.clone(), now_text(now)],
     )
 }
 
@@ -903,15 +922,15 @@ fn opening_from(r: &Row) -> Result<Opening> {
     })
 }
 
-pub fn get_opening(c: &mut dyn Conn, id: i64) -> Result<Opening> {
+pub fn get_opening(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Opening> {
     opening_from(&c.query_one(
-        &format!("SELECT {OPENING_COLUMNS} WHERE o.id = ?"),
-        params![id],
+        &format!("SELECT {OPENING_COLUMNS} WHERE o.id = ? AND o.community_id = ?"),
+        params![id, t],
     )?)
 }
 
 /// Openings of a community; `open_only` for matching.
-pub fn openings(c: &mut dyn Conn, community_id: i64, open_only: bool) -> Result<Vec<Opening>> {
+pub fn openings(c: &mut dyn Conn, t: Tenant, open_only: bool) -> Result<Vec<Opening>> {
     let filter = if open_only {
         " AND o.status = 'open'"
     } else {
@@ -919,7 +938,7 @@ pub fn openings(c: &mut dyn Conn, community_id: i64, open_only: bool) -> Result<
     };
     c.query(
         &format!("SELECT {OPENING_COLUMNS} WHERE o.community_id = ?{filter} ORDER BY CASE o.status WHEN 'open' THEN 0 ELSE 1 END, o.posted_on DESC, o.id DESC LIMIT 200"),
-        params![community_id],
+        params![t],
     )?
     .iter()
     .map(opening_from)
@@ -928,10 +947,10 @@ pub fn openings(c: &mut dyn Conn, community_id: i64, open_only: bool) -> Result<
 
 /// Closes an open opening (filled, withdrawn by the employer, expired). Closing one twice is a
 /// conflict, so the audit never records a change that did not happen.
-pub fn close_opening(c: &mut dyn Conn, id: i64) -> Result<()> {
+pub fn close_opening(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
     let n = c.execute(
-        "UPDATE openings SET status = 'closed' WHERE id = ? AND status = 'open'",
-        params![id],
+        "UPDATE openings SET status = 'closed' WHERE id = ? AND community_id = ? AND status = 'open'",
+        params![id, t],
     )?;
     if n == 0 {
         return Err(StoreError::Conflict {
@@ -958,7 +977,7 @@ pub struct Referral {
 #[allow(clippy::too_many_arguments)]
 pub fn create_referral(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     seeker_id: i64,
     opening_id: i64,
     on: &str,
@@ -969,15 +988,15 @@ pub fn create_referral(
     c.insert(
         "INSERT INTO referrals (community_id, seeker_id, opening_id, referred_on, result, note, created_by, created_at)
          VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id",
-        params![community_id, seeker_id, opening_id, on, note, user, now_text(now)],
+        params![t, seeker_id, opening_id, on, note, user, now_text(now)],
     )
 }
 
-pub fn referrals_of(c: &mut dyn Conn, seeker_id: i64) -> Result<Vec<Referral>> {
+pub fn referrals_of(c: &mut dyn Conn, t: Tenant, seeker_id: i64) -> Result<Vec<Referral>> {
     c.query(
         "SELECT f.id, f.seeker_id, f.opening_id, o.employer, o.job, f.referred_on, f.result, f.result_on, f.note
-         FROM referrals f JOIN openings o ON o.id = f.opening_id WHERE f.seeker_id = ? ORDER BY f.referred_on DESC, f.id DESC",
-        params![seeker_id],
+         FROM referrals f JOIN openings o ON o.id = f.opening_id WHERE f.seeker_id = ? AND f.community_id = ? ORDER BY f.referred_on DESC, f.id DESC",
+        params![seeker_id, t],
     )?
     .iter()
     .map(|r| {
@@ -996,22 +1015,34 @@ pub fn referrals_of(c: &mut dyn Conn, seeker_id: i64) -> Result<Vec<Referral>> {
     .collect()
 }
 
-/// (referral, its seeker's community) for an id a form sent.
-pub fn referral_seeker(c: &mut dyn Conn, id: i64) -> Result<(Referral, Seeker)> {
-    let r = c.query_one("SELECT seeker_id FROM referrals WHERE id = ?", params![id])?;
-    let seeker = get_seeker(c, r.int(0)?)?;
-    let referral = referrals_of(c, seeker.id)?
+/// A referral of the community with its seeker, for an id a form sent.
+pub fn referral_seeker(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<(Referral, Seeker)> {
+    let r = c.query_one(
+        "SELECT seeker_id FROM referrals WHERE id = ? AND community_id = ?",
+        params![id, t],
+    )?;
+    let seeker = get_seeker(c, t, r.int(0)?)?;
+    let referral = referrals_of(c, t, seeker.id)?
         .into_iter()
         .find(|x| x.id == id)
         .ok_or(StoreError::NotFound)?;
     Ok((referral, seeker))
 }
 
-pub fn set_referral_result(c: &mut dyn Conn, id: i64, result: &str, on: &str) -> Result<()> {
-    c.execute(
-        "UPDATE referrals SET result = ?, result_on = ? WHERE id = ?",
-        params![result, on, id],
+pub fn set_referral_result(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    result: &str,
+    on: &str,
+) -> Result<()> {
+    let n = c.execute(
+        "UPDATE referrals SET result = ?, result_on = ? WHERE id = ? AND community_id = ?",
+        params![result, on, id, t],
     )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
     Ok(())
 }
 
@@ -1051,7 +1082,7 @@ pub struct PlacementInput {
 
 pub fn create_placement(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     p: &PlacementInput,
     user: Option<i64>,
     now: DateTime<Utc>,
@@ -1059,9 +1090,9 @@ pub fn create_placement(
     let id = c.insert(
         "INSERT INTO placements (community_id, resident_id, employer, job, starts_on, contract_type, via_station, opening_id, note, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, p.resident_id, p.employer.clone(), p.job.clone(), p.starts_on.clone(), p.contract_type.clone(), p.via_station, p.opening_id, p.note.clone(), user, now_text(now)],
+        params![t, p.resident_id, p.employer.clone(), p.job.clone(), p.starts_on.clone(), p.contract_type.clone(), p.via_station, p.opening_id, p.note.clone(), user, now_text(now)],
     )?;
-    set_seeker_status(c, community_id, p.resident_id, "placed")?;
+    set_seeker_status(c, t, p.resident_id, "placed")?;
     Ok(id)
 }
 
@@ -1090,28 +1121,28 @@ fn placement_from(r: &Row) -> Result<Placement> {
     })
 }
 
-pub fn get_placement(c: &mut dyn Conn, id: i64) -> Result<Placement> {
+pub fn get_placement(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Placement> {
     placement_from(&c.query_one(
-        &format!("SELECT {PLACEMENT_COLUMNS} WHERE p.id = ?"),
-        params![id],
+        &format!("SELECT {PLACEMENT_COLUMNS} WHERE p.id = ? AND p.community_id = ?"),
+        params![id, t],
     )?)
 }
 
 /// A page of a community's placements, newest first, and the total.
 pub fn placements(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<Placement>, i64)> {
     let total = c.count(
         "SELECT COUNT(*) FROM placements WHERE community_id = ?",
-        params![community_id],
+        params![t],
     )?;
     let rows = c
         .query(
             &format!("SELECT {PLACEMENT_COLUMNS} WHERE p.community_id = ? ORDER BY p.starts_on DESC, p.id DESC LIMIT ? OFFSET ?"),
-            params![community_id, per_page, crate::page_offset(page, per_page)],
+            params![t, per_page, crate::page_offset(page, per_page)],
         )?
         .iter()
         .map(placement_from)
@@ -1132,7 +1163,7 @@ pub struct Followup {
 #[allow(clippy::too_many_arguments)]
 pub fn create_followup(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     placement_id: Option<i64>,
     resident_id: i64,
     on: &str,
@@ -1144,15 +1175,15 @@ pub fn create_followup(
     c.insert(
         "INSERT INTO followups (community_id, placement_id, resident_id, followed_on, outcome, note, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, placement_id, resident_id, on, outcome, note, user, now_text(now)],
+        params![t, placement_id, resident_id, on, outcome, note, user, now_text(now)],
     )
 }
 
-pub fn followups_of(c: &mut dyn Conn, placement_id: i64) -> Result<Vec<Followup>> {
+pub fn followups_of(c: &mut dyn Conn, t: Tenant, placement_id: i64) -> Result<Vec<Followup>> {
     c.query(
         "SELECT f.id, f.placement_id, f.followed_on, f.outcome, f.note, u.display_name FROM followups f
-         LEFT JOIN users u ON u.id = f.created_by WHERE f.placement_id = ? ORDER BY f.followed_on, f.id",
-        params![placement_id],
+         LEFT JOIN users u ON u.id = f.created_by WHERE f.placement_id = ? AND f.community_id = ? ORDER BY f.followed_on, f.id",
+        params![placement_id, t],
     )?
     .iter()
     .map(|r| {
@@ -1187,7 +1218,7 @@ pub struct DueFollowup {
 /// seven months are past their last call and not read at all.
 pub fn followups_due(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     today: NaiveDate,
     until: NaiveDate,
 ) -> Result<Vec<DueFollowup>> {
@@ -1199,13 +1230,13 @@ pub fn followups_due(
     let rows = c.query(
         "SELECT p.id, p.resident_id, r.name, r.place_path, p.employer, p.job, p.starts_on FROM placements p
          JOIN residents r ON r.id = p.resident_id WHERE p.community_id = ? AND p.starts_on >= ? ORDER BY p.id",
-        params![community_id, oldest.clone()],
+        params![t, oldest.clone()],
     )?;
     let mut done: BTreeMap<i64, (Vec<NaiveDate>, bool)> = BTreeMap::new();
     for r in c.query(
         "SELECT f.placement_id, f.followed_on, f.outcome FROM followups f JOIN placements p ON p.id = f.placement_id
          WHERE p.community_id = ? AND p.starts_on >= ?",
-        params![community_id, oldest],
+        params![t, oldest],
     )? {
         let e = done.entry(r.int(0)?).or_default();
         e.0.push(date(&r.text(1)?)?);
@@ -1258,6 +1289,7 @@ pub struct CourseHistory {
 /// A resident's courses (with attendance) and placements, newest first.
 pub fn history_of(
     c: &mut dyn Conn,
+    t: Tenant,
     resident_id: i64,
 ) -> Result<(Vec<CourseHistory>, Vec<Placement>)> {
     let courses = c
@@ -1265,8 +1297,8 @@ pub fn history_of(
             "SELECT e.id, k.id, k.name, k.category, k.starts_on, k.ends_on, e.status,
                 (SELECT COUNT(*) FROM attendance a JOIN course_sessions s ON s.id = a.session_id WHERE s.course_id = k.id AND a.resident_id = e.resident_id),
                 (SELECT COUNT(*) FROM course_sessions s WHERE s.course_id = k.id)
-             FROM enrolments e JOIN courses k ON k.id = e.course_id WHERE e.resident_id = ? ORDER BY k.starts_on DESC, e.id DESC",
-            params![resident_id],
+             FROM enrolments e JOIN courses k ON k.id = e.course_id WHERE e.resident_id = ? AND e.community_id = ? ORDER BY k.starts_on DESC, e.id DESC",
+            params![resident_id, t],
         )?
         .iter()
         .map(|r| {
@@ -1285,8 +1317,8 @@ pub fn history_of(
         .collect::<Result<Vec<_>>>()?;
     let placements = c
         .query(
-            &format!("SELECT {PLACEMENT_COLUMNS} WHERE p.resident_id = ? ORDER BY p.starts_on DESC, p.id DESC"),
-            params![resident_id],
+            &format!("SELECT {PLACEMENT_COLUMNS} WHERE p.resident_id = ? AND p.community_id = ? ORDER BY p.starts_on DESC, p.id DESC"),
+            params![resident_id, t],
         )?
         .iter()
         .map(placement_from)
@@ -1298,17 +1330,12 @@ pub fn history_of(
 
 /// `learning.trainee_times`: completed enrolments in vocational courses, completed in the
 /// period — (人次, 人数).
-pub fn trainee_times(
-    c: &mut dyn Conn,
-    community_id: i64,
-    from: &str,
-    to: &str,
-) -> Result<rules::Tally> {
+pub fn trainee_times(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<rules::Tally> {
     let ids: Vec<i64> = c
         .query(
             "SELECT e.resident_id FROM enrolments e JOIN courses k ON k.id = e.course_id
              WHERE e.community_id = ? AND e.status = 'completed' AND k.vocational = 1 AND e.completed_on >= ? AND e.completed_on <= ?",
-            params![community_id, from, to],
+            params![t, from, to],
         )?
         .iter()
         .map(|r| r.int(0))
@@ -1319,7 +1346,7 @@ pub fn trainee_times(
 /// `learning.employment_rate` for those who completed vocational training in the period.
 pub fn employment_rate(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     from: &str,
     to: &str,
 ) -> Result<EmploymentRate> {
@@ -1327,7 +1354,7 @@ pub fn employment_rate(
         .query(
             "SELECT e.resident_id, k.starts_on FROM enrolments e JOIN courses k ON k.id = e.course_id
              WHERE e.community_id = ? AND e.status = 'completed' AND k.vocational = 1 AND e.completed_on >= ? AND e.completed_on <= ?",
-            params![community_id, from, to],
+            params![t, from, to],
         )?
         .iter()
         .map(|r| {
@@ -1345,7 +1372,7 @@ pub fn employment_rate(
         WHERE e.community_id = ? AND e.status = 'completed' AND k.vocational = 1 AND e.completed_on >= ? AND e.completed_on <= ?";
     for r in c.query(
         &format!("SELECT resident_id, starts_on FROM placements WHERE community_id = ? AND resident_id IN ({scope})"),
-        params![community_id, community_id, from, to],
+        params![t, t, from, to],
     )? {
         known
             .entry(r.int(0)?)
@@ -1355,7 +1382,7 @@ pub fn employment_rate(
     }
     for r in c.query(
         &format!("SELECT resident_id FROM followups WHERE community_id = ? AND placement_id IS NULL AND outcome = 'not_employed' AND resident_id IN ({scope})"),
-        params![community_id, community_id, from, to],
+        params![t, t, from, to],
     )? {
         known.entry(r.int(0)?).or_default().checked_not_employed = true;
     }
@@ -1377,13 +1404,13 @@ pub struct Reemployed {
     pub not_followed_up: i64,
 }
 
-pub fn reemployed(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<Reemployed> {
+pub fn reemployed(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Reemployed> {
     let rows = c.query(
         "SELECT p.resident_id, p.starts_on,
             (SELECT f.outcome FROM followups f WHERE f.placement_id = p.id ORDER BY f.followed_on DESC, f.id DESC LIMIT 1)
          FROM placements p WHERE p.community_id = ? AND p.via_station = 1 AND p.starts_on >= ? AND p.starts_on <= ?
          ORDER BY p.resident_id, p.starts_on, p.id",
-        params![community_id, from, to],
+        params![t, from, to],
     )?;
     let mut latest: BTreeMap<i64, Option<String>> = BTreeMap::new();
     let mut out = Reemployed {
@@ -1408,7 +1435,7 @@ pub fn reemployed(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> 
 /// Completions of vocational courses in the period: the records behind `learning.trainee_times`.
 pub fn completions_in(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     from: &str,
     to: &str,
     limit: i64,
@@ -1419,7 +1446,7 @@ pub fn completions_in(
              WHERE e.community_id = ? AND e.status = 'completed' AND k.vocational = 1 AND e.completed_on >= ? AND e.completed_on <= ?
              ORDER BY e.completed_on DESC, e.id DESC LIMIT ?"
         ),
-        params![community_id, from, to, limit],
+        params![t, from, to, limit],
     )?
     .iter()
     .map(enrolment_from)

@@ -95,7 +95,8 @@ pub fn compute_some(
                 )
             }
             "learning.trainee_times" => {
-                let t = crate::learning::trainee_times(c, community_id, from, to)?;
+                let t =
+                    crate::learning::trainee_times(c, crate::Tenant::new(community_id), from, to)?;
                 ok(
                     ind,
                     json!(t.times),
@@ -104,7 +105,12 @@ pub fn compute_some(
                 )
             }
             "learning.employment_rate" => {
-                let r = crate::learning::employment_rate(c, community_id, from, to)?;
+                let r = crate::learning::employment_rate(
+                    c,
+                    crate::Tenant::new(community_id),
+                    from,
+                    to,
+                )?;
                 ok(
                     ind,
                     json!(r.rate),
@@ -115,7 +121,7 @@ pub fn compute_some(
                 )
             }
             "employment.reemployed" => {
-                let r = crate::learning::reemployed(c, community_id, from, to)?;
+                let r = crate::learning::reemployed(c, crate::Tenant::new(community_id), from, to)?;
                 ok(
                     ind,
                     json!(r.persons),

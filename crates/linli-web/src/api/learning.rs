@@ -5,19 +5,23 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::pages::employment::{self as work, OpeningDraft, PlacementDraft, SeekerDraft};
-use crate::pages::learning::{self as ops, CourseDraft, SessionDraft, community};
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use linli_app::employment::{
+    self as work, FollowupDraft, OpeningDraft, PlacementDraft, SeekerDraft,
+};
+use linli_app::learning::{
+    self as ops, AttendanceDraft, CourseDraft, Created, EnrolDraft, Listing, SessionDraft,
+};
 use linli_core::Action;
-use linli_store::learning as store;
-use serde::Deserialize;
+use linli_store::learning::{Course, DueFollowup, Placement};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-fn created(v: Value) -> Response {
+fn created<T: Serialize>(v: T) -> Response {
     (StatusCode::CREATED, Json(v)).into_response()
 }
 
@@ -26,8 +30,8 @@ async fn create_course(
     ctx: Ctx,
     Json(d): Json<CourseDraft>,
 ) -> Result<Response, AppError> {
-    let id = ops::create_course(&state, &ctx, d).await?;
-    Ok(created(json!({"id": id})))
+    let v: Created = ops::create_course(&state.app, &ctx.actor()?, d).await?;
+    Ok(created(v))
 }
 
 #[derive(Deserialize)]
@@ -39,13 +43,8 @@ async fn list_courses(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<YearQuery>,
-) -> Result<Json<Value>, AppError> {
-    let community = community(&ctx)?;
-    let all = state
-        .db
-        .read(move |c| store::list_courses(c, community, q.year, false))
-        .await?;
-    Ok(Json(json!({"total": all.len(), "items": all})))
+) -> Result<Json<Listing<Course>>, AppError> {
+    Ok(Json(ops::courses(&state.app, &ctx.actor()?, q.year).await?))
 }
 
 async fn get_course(
@@ -53,19 +52,9 @@ async fn get_course(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let k = ops::load_course(&state, &ctx, id).await?;
-    let (sessions, enrolments) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((store::sessions_of(c, id)?, store::enrolments_of(c, id)?))
-        })
-        .await?;
-    let mut v = json!(k);
-    if let Some(o) = v.as_object_mut() {
-        o.insert("session_list".into(), json!(sessions));
-        o.insert("enrolments".into(), json!(enrolments));
-    }
-    Ok(Json(v))
+    let detail = ops::course_detail(&state.app, &ctx.actor()?, id).await?;
+    // Through a JSON value: the fields come out in the order they always did.
+    Ok(Json(json!(detail)))
 }
 
 async fn create_session(
@@ -73,25 +62,17 @@ async fn create_session(
     ctx: Ctx,
     Json(d): Json<SessionDraft>,
 ) -> Result<Response, AppError> {
-    let id = ops::add_session(&state, &ctx, d).await?;
-    Ok(created(json!({"id": id})))
-}
-
-#[derive(Deserialize)]
-struct EnrolBody {
-    #[serde(default)]
-    course_id: i64,
-    #[serde(default)]
-    resident_id: i64,
+    Ok(created(
+        ops::add_session(&state.app, &ctx.actor()?, d).await?,
+    ))
 }
 
 async fn create_enrolment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Json(b): Json<EnrolBody>,
+    Json(d): Json<EnrolDraft>,
 ) -> Result<Response, AppError> {
-    let (id, status) = ops::enrol(&state, &ctx, b.course_id, b.resident_id).await?;
-    Ok(created(json!({"id": id, "status": status.as_str()})))
+    Ok(created(ops::enrol(&state.app, &ctx.actor()?, d).await?))
 }
 
 #[derive(Deserialize)]
@@ -105,10 +86,9 @@ async fn set_enrolment_status(
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<StatusBody>,
-) -> Result<Json<Value>, AppError> {
-    let promoted = ops::set_status(&state, &ctx, id, &b.status).await?;
+) -> Result<Json<ops::StatusChanged>, AppError> {
     Ok(Json(
-        json!({"id": id, "status": b.status.trim(), "promoted_enrolment_id": promoted}),
+        ops::set_status(&state.app, &ctx.actor()?, id, &b.status).await?,
     ))
 }
 
@@ -127,12 +107,16 @@ async fn record_attendance(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(b): Json<AttendanceBody>,
-) -> Result<Json<Value>, AppError> {
-    let paper = b.source.as_deref() == Some("paper");
-    let (added, _, present) =
-        ops::record_attendance(&state, &ctx, b.session_id, b.resident_ids, paper, false).await?;
+) -> Result<Json<ops::Attendance>, AppError> {
+    let d = AttendanceDraft {
+        session_id: b.session_id,
+        resident_ids: b.resident_ids,
+        paper: b.source.as_deref() == Some("paper"),
+        replace: false,
+        all: false,
+    };
     Ok(Json(
-        json!({"session_id": b.session_id, "recorded": added, "present": present}),
+        ops::record_attendance(&state.app, &ctx.actor()?, d).await?,
     ))
 }
 
@@ -141,8 +125,9 @@ async fn create_placement(
     ctx: Ctx,
     Json(d): Json<PlacementDraft>,
 ) -> Result<Response, AppError> {
-    let id = work::create_placement(&state, &ctx, d).await?;
-    Ok(created(json!({"id": id})))
+    Ok(created(
+        work::create_placement(&state.app, &ctx.actor()?, d).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -154,35 +139,21 @@ async fn list_placements(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<PageQuery>,
-) -> Result<Json<Value>, AppError> {
-    let community = community(&ctx)?;
+) -> Result<Json<Listing<Placement>>, AppError> {
     let page = q.page.unwrap_or(1).max(1);
-    let (items, total) = state
-        .db
-        .read(move |c| store::placements(c, community, page, super::PER_PAGE))
-        .await?;
-    Ok(Json(json!({"total": total, "items": items})))
-}
-
-#[derive(Deserialize)]
-struct FollowupBody {
-    #[serde(default)]
-    placement_id: i64,
-    #[serde(default)]
-    on: String,
-    #[serde(default)]
-    outcome: String,
-    #[serde(default)]
-    note: Option<String>,
+    Ok(Json(
+        work::placements(&state.app, &ctx.actor()?, page, super::PER_PAGE).await?,
+    ))
 }
 
 async fn create_followup(
     State(state): State<AppState>,
     ctx: Ctx,
-    Json(b): Json<FollowupBody>,
+    Json(d): Json<FollowupDraft>,
 ) -> Result<Response, AppError> {
-    let id = work::create_followup(&state, &ctx, b.placement_id, &b.on, &b.outcome, b.note).await?;
-    Ok(created(json!({"id": id})))
+    Ok(created(
+        work::create_followup(&state.app, &ctx.actor()?, d).await?,
+    ))
 }
 
 async fn create_seeker(
@@ -190,8 +161,9 @@ async fn create_seeker(
     ctx: Ctx,
     Json(d): Json<SeekerDraft>,
 ) -> Result<Response, AppError> {
-    let id = work::create_seeker(&state, &ctx, d).await?;
-    Ok(created(json!({"id": id})))
+    Ok(created(
+        work::create_seeker(&state.app, &ctx.actor()?, d).await?,
+    ))
 }
 
 async fn create_opening(
@@ -199,19 +171,18 @@ async fn create_opening(
     ctx: Ctx,
     Json(d): Json<OpeningDraft>,
 ) -> Result<Response, AppError> {
-    let id = work::create_opening(&state, &ctx, d).await?;
-    Ok(created(json!({"id": id})))
+    Ok(created(
+        work::create_opening(&state.app, &ctx.actor()?, d).await?,
+    ))
 }
 
-async fn followups_due(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
-    let community = community(&ctx)?;
-    let today = ops::today(&ctx);
-    let until = today + chrono::Days::new(7);
-    let items = state
-        .db
-        .read(move |c| store::followups_due(c, community, today, until))
-        .await?;
-    Ok(Json(json!({"total": items.len(), "items": items})))
+async fn followups_due(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Listing<DueFollowup>>, AppError> {
+    let actor = ctx.actor()?;
+    let until = actor.today() + chrono::Days::new(7);
+    Ok(Json(work::followups_due(&state.app, &actor, until).await?))
 }
 
 fn doc(operation_id: &'static str, summary: &'static str, body: Option<Value>) -> ApiDoc {

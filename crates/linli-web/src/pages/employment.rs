@@ -2,10 +2,8 @@
 //! with their reasons, referrals, placements and the 1/3/6-month follow-ups. The operations
 //! are shared with the JSON API.
 
-use super::clip;
 use super::learning::{
-    back_with, can, community, day_text, pairs_get, rate_explained, rate_text, required_date, tabs,
-    today,
+    back_with, can, day_text, pairs_get, rate_explained, rate_text, tabs, today,
 };
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
@@ -18,538 +16,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use axum::response::Response;
 use chrono::Datelike;
+use linli_app::employment::{
+    self as ops, FollowupDraft, OpeningDraft, PlacementDraft, SeekerDraft, SeekerEdit,
+};
 use linli_core::learning::{
     self as rules, ContractType, Hours, Outcome, Reason, ReferralResult, SeekerStatus, TraineeCheck,
 };
 use linli_core::{Action, Decision};
-use linli_store::learning::{self as store, OpeningInput, Placement, PlacementInput, SeekerInput};
-use linli_store::{audit, registry};
+use linli_store::learning::{self as store, Placement};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::json;
-
-async fn resident_here(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<registry::Resident, AppError> {
-    let community = community(ctx)?;
-    let r = state
-        .db
-        .read(move |c| registry::get(c, linli_store::Tenant::new(community), id))
-        .await
-        .map_err(|_| AppError::invalid("learning_resident_missing", "resident_id"))?;
-    // Placements and job seekers are for residents who live here now.
-    if r.status != "active" {
-        return Err(AppError::invalid(
-            "learning_resident_missing",
-            "resident_id",
-        ));
-    }
-    Ok(r)
-}
-
-// ---- operations ----
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct PlacementDraft {
-    #[serde(default)]
-    pub resident_id: i64,
-    #[serde(default)]
-    pub employer: String,
-    #[serde(default)]
-    pub job: String,
-    #[serde(default)]
-    pub starts_on: String,
-    #[serde(default)]
-    pub via_station: bool,
-    #[serde(default)]
-    pub contract_type: Option<String>,
-    #[serde(default)]
-    pub opening_id: Option<i64>,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-pub async fn create_placement(
-    state: &AppState,
-    ctx: &Ctx,
-    d: PlacementDraft,
-) -> Result<i64, AppError> {
-    let community = community(ctx)?;
-    let r = resident_here(state, ctx, d.resident_id).await?;
-    let employer: String = d.employer.trim().chars().take(100).collect();
-    let job: String = d.job.trim().chars().take(60).collect();
-    if employer.is_empty() {
-        return Err(AppError::invalid("employment_employer_missing", "employer"));
-    }
-    if job.is_empty() {
-        return Err(AppError::invalid("employment_job_missing", "job"));
-    }
-    let starts = required_date(&d.starts_on, "starts_on")?;
-    if starts > today(ctx) + chrono::Days::new(60) {
-        return Err(AppError::invalid("employment_start_far", "starts_on"));
-    }
-    let contract = match d
-        .contract_type
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(c) => ContractType::parse(c).ok_or(AppError::invalid(
-            "employment_contract_bad",
-            "contract_type",
-        ))?,
-        None => ContractType::Labour,
-    };
-    if let Some(o) = d.opening_id {
-        let opening = state
-            .db
-            .read(move |c| store::get_opening(c, o))
-            .await
-            .map_err(|_| AppError::invalid("employment_opening_missing", "opening_id"))?;
-        if opening.community_id != community {
-            return Err(AppError::invalid(
-                "employment_opening_missing",
-                "opening_id",
-            ));
-        }
-    }
-    let input = PlacementInput {
-        resident_id: r.id,
-        employer,
-        job,
-        starts_on: day_text(starts),
-        contract_type: contract.as_str().to_string(),
-        via_station: d.via_station,
-        opening_id: d.opening_id,
-        note: clip(d.note, 500),
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let id = store::create_placement(c, community, &input, user, ctx2.now)?;
-            audit::append(c, &ctx2.audit_event(community, "placement.create", "placement", id, json!({"resident_id": input.resident_id, "employer": input.employer, "job": input.job, "starts_on": input.starts_on, "via_station": input.via_station})))?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-/// A placement of the caller's community (404 otherwise).
-pub async fn load_placement(state: &AppState, ctx: &Ctx, id: i64) -> Result<Placement, AppError> {
-    let community = community(ctx)?;
-    let p = state.db.read(move |c| store::get_placement(c, id)).await?;
-    if p.community_id != community {
-        return Err(AppError::NotFound);
-    }
-    Ok(p)
-}
-
-pub async fn create_followup(
-    state: &AppState,
-    ctx: &Ctx,
-    placement_id: i64,
-    on: &str,
-    outcome: &str,
-    note: Option<String>,
-) -> Result<i64, AppError> {
-    let p = load_placement(state, ctx, placement_id)
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound => AppError::invalid("employment_placement_missing", "placement_id"),
-            e => e,
-        })?;
-    let on = required_date(on, "on")?;
-    if on > today(ctx) {
-        return Err(AppError::invalid("date_future", "on"));
-    }
-    if day_text(on) < p.starts_on {
-        return Err(AppError::invalid("employment_followup_early", "on"));
-    }
-    let outcome =
-        Outcome::parse(outcome).ok_or(AppError::invalid("employment_outcome_bad", "outcome"))?;
-    let note = clip(note, 500);
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let id = store::create_followup(
-                c,
-                p.community_id,
-                Some(p.id),
-                p.resident_id,
-                &day_text(on),
-                outcome.as_str(),
-                &note,
-                user,
-                ctx2.now,
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    p.community_id,
-                    "followup.create",
-                    "placement",
-                    p.id,
-                    json!({"followup_id": id, "on": day_text(on), "outcome": outcome.as_str()}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-/// A trainee without a placement, asked after the course: not employed yet, or unreachable.
-pub async fn check_trainee(
-    state: &AppState,
-    ctx: &Ctx,
-    resident_id: i64,
-    outcome: &str,
-) -> Result<i64, AppError> {
-    let r = resident_here(state, ctx, resident_id).await?;
-    let outcome = TraineeCheck::parse(outcome)
-        .ok_or(AppError::invalid("employment_outcome_bad", "outcome"))?;
-    let on = day_text(today(ctx));
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let id = store::create_followup(
-                c,
-                r.community_id,
-                None,
-                r.id,
-                &on,
-                outcome.as_str(),
-                "",
-                user,
-                ctx2.now,
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    r.community_id,
-                    "followup.trainee",
-                    "resident",
-                    r.id,
-                    json!({"followup_id": id, "outcome": outcome.as_str()}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct SeekerDraft {
-    #[serde(default)]
-    pub resident_id: i64,
-    #[serde(default)]
-    pub skills: Option<String>,
-    #[serde(default)]
-    pub wishes: Option<String>,
-    #[serde(default)]
-    pub hours: Option<String>,
-    #[serde(default)]
-    pub max_km: Option<i64>,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-pub async fn create_seeker(state: &AppState, ctx: &Ctx, d: SeekerDraft) -> Result<i64, AppError> {
-    let r = resident_here(state, ctx, d.resident_id).await?;
-    let hours = match d.hours.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(h) => Hours::parse(h).ok_or(AppError::invalid("employment_hours_bad", "hours"))?,
-        None => Hours::Any,
-    };
-    if d.max_km.is_some_and(|k| !(0..=500).contains(&k)) {
-        return Err(AppError::invalid("employment_km_bad", "max_km"));
-    }
-    let input = SeekerInput {
-        resident_id: r.id,
-        skills: clip(d.skills, 200),
-        wishes: clip(d.wishes, 200),
-        hours: hours.as_str().to_string(),
-        max_km: d.max_km,
-        note: clip(d.note, 500),
-        registered_on: day_text(today(ctx)),
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::create_seeker(c, r.community_id, &input, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    r.community_id,
-                    "seeker.create",
-                    "job_seeker",
-                    id,
-                    json!({"resident_id": r.id}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct OpeningDraft {
-    #[serde(default)]
-    pub employer: String,
-    #[serde(default)]
-    pub job: String,
-    #[serde(default)]
-    pub requirements: Option<String>,
-    #[serde(default)]
-    pub pay: Option<String>,
-    #[serde(default)]
-    pub hours: Option<String>,
-    #[serde(default)]
-    pub place: Option<String>,
-    #[serde(default)]
-    pub distance_km: Option<i64>,
-    #[serde(default)]
-    pub slots: Option<i64>,
-}
-
-pub async fn create_opening(state: &AppState, ctx: &Ctx, d: OpeningDraft) -> Result<i64, AppError> {
-    let community = community(ctx)?;
-    let employer: String = d.employer.trim().chars().take(100).collect();
-    let job: String = d.job.trim().chars().take(60).collect();
-    if employer.is_empty() {
-        return Err(AppError::invalid("employment_employer_missing", "employer"));
-    }
-    if job.is_empty() {
-        return Err(AppError::invalid("employment_job_missing", "job"));
-    }
-    let hours = match d.hours.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(h) => Hours::parse(h).ok_or(AppError::invalid("employment_hours_bad", "hours"))?,
-        None => Hours::Any,
-    };
-    let slots = d.slots.unwrap_or(1);
-    if !(1..=1000).contains(&slots) {
-        return Err(AppError::invalid("employment_slots_bad", "slots"));
-    }
-    let input = OpeningInput {
-        employer,
-        job,
-        requirements: clip(d.requirements, 200),
-        pay: clip(d.pay, 100),
-        hours: hours.as_str().to_string(),
-        place: clip(d.place, 100),
-        distance_km: d.distance_km.filter(|k| *k >= 0),
-        slots,
-        posted_on: day_text(today(ctx)),
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::create_opening(c, community, &input, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    community,
-                    "opening.create",
-                    "opening",
-                    id,
-                    json!({"employer": input.employer, "job": input.job, "slots": input.slots}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct SeekerEdit {
-    #[serde(default)]
-    pub skills: Option<String>,
-    #[serde(default)]
-    pub wishes: Option<String>,
-    #[serde(default)]
-    pub hours: Option<String>,
-    #[serde(default)]
-    pub max_km: Option<i64>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-/// Changes a seeker's skills, wishes, hours, distance, status or note (audited with before
-/// and after). Pausing keeps the record and its referrals; it only leaves the matching lists.
-pub async fn update_seeker(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    d: SeekerEdit,
-) -> Result<(), AppError> {
-    let s = load_seeker(state, ctx, id).await?;
-    let hours = match d.hours.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        Some(h) => Hours::parse(h).ok_or(AppError::invalid("employment_hours_bad", "hours"))?,
-        None => Hours::Any,
-    };
-    if d.max_km.is_some_and(|k| !(0..=500).contains(&k)) {
-        return Err(AppError::invalid("employment_km_bad", "max_km"));
-    }
-    let status = match d.status.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) => SeekerStatus::parse(v)
-            .ok_or(AppError::invalid("employment_seeker_status_bad", "status"))?,
-        None => SeekerStatus::parse(&s.status).unwrap_or(SeekerStatus::Seeking),
-    };
-    let u = store::SeekerUpdate {
-        skills: clip(d.skills, 200),
-        wishes: clip(d.wishes, 200),
-        hours: hours.as_str().to_string(),
-        max_km: d.max_km,
-        status: status.as_str().to_string(),
-        note: clip(d.note, 500),
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            store::update_seeker(c, s.id, &u)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    s.community_id,
-                    "seeker.update",
-                    "job_seeker",
-                    s.id,
-                    Some(json!({"skills": s.skills, "wishes": s.wishes, "hours": s.hours, "max_km": s.max_km, "status": s.status, "note": s.note})),
-                    json!({"skills": u.skills, "wishes": u.wishes, "hours": u.hours, "max_km": u.max_km, "status": u.status, "note": u.note}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await
-}
-
-/// Takes an opening off the board: it leaves the matching suggestions; referrals and
-/// placements made on it stay.
-pub async fn close_opening(state: &AppState, ctx: &Ctx, id: i64) -> Result<(), AppError> {
-    let community = community(ctx)?;
-    let o = state.db.read(move |c| store::get_opening(c, id)).await?;
-    if o.community_id != community {
-        return Err(AppError::NotFound);
-    }
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            store::close_opening(c, o.id)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    community,
-                    "opening.close",
-                    "opening",
-                    o.id,
-                    Some(json!({"status": o.status})),
-                    json!({"status": "closed", "filled": o.filled, "slots": o.slots}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await
-}
-
-async fn load_seeker(state: &AppState, ctx: &Ctx, id: i64) -> Result<store::Seeker, AppError> {
-    let community = community(ctx)?;
-    let s = state.db.read(move |c| store::get_seeker(c, id)).await?;
-    if s.community_id != community {
-        return Err(AppError::NotFound);
-    }
-    Ok(s)
-}
-
-pub async fn refer(
-    state: &AppState,
-    ctx: &Ctx,
-    seeker_id: i64,
-    opening_id: i64,
-) -> Result<i64, AppError> {
-    let s = load_seeker(state, ctx, seeker_id).await?;
-    let o = state
-        .db
-        .read(move |c| store::get_opening(c, opening_id))
-        .await
-        .map_err(|_| AppError::invalid("employment_opening_missing", "opening_id"))?;
-    if o.community_id != s.community_id || o.status != "open" {
-        return Err(AppError::invalid(
-            "employment_opening_missing",
-            "opening_id",
-        ));
-    }
-    let on = day_text(today(ctx));
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let id =
-                store::create_referral(c, s.community_id, s.id, o.id, &on, "", user, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    s.community_id,
-                    "referral.create",
-                    "job_seeker",
-                    s.id,
-                    json!({"referral_id": id, "opening_id": o.id}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-pub async fn referral_result(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    result: &str,
-) -> Result<i64, AppError> {
-    let community = community(ctx)?;
-    let (f, s) = state
-        .db
-        .read(move |c| store::referral_seeker(c, id))
-        .await?;
-    if s.community_id != community {
-        return Err(AppError::NotFound);
-    }
-    let result = ReferralResult::parse(result)
-        .ok_or(AppError::invalid("employment_result_bad", "result"))?;
-    let on = day_text(today(ctx));
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let before = json!({"result": f.result});
-            store::set_referral_result(c, f.id, result.as_str(), &on)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    community,
-                    "referral.result",
-                    "job_seeker",
-                    s.id,
-                    Some(before),
-                    json!({"referral_id": f.id, "result": result.as_str()}),
-                ),
-            )?;
-            Ok::<_, AppError>(s.id)
-        })
-        .await
-}
 
 // ---- pages ----
 
@@ -597,24 +73,17 @@ fn reason_text(lang: Lang, r: &Reason) -> Markup {
 
 async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let community = community(&ctx)?;
     let today = today(&ctx);
     let year = today.year();
-    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
     let until = week_end(today);
-    let (re, rate, due, seekers, openings, (recent, _)) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::reemployed(c, community, &from, &to)?,
-                store::employment_rate(c, community, &from, &to)?,
-                store::followups_due(c, community, today, until)?,
-                store::seekers(c, community, 50)?,
-                store::openings(c, community, true)?,
-                store::placements(c, community, 1, 10)?,
-            ))
-        })
-        .await?;
+    let ops::Dashboard {
+        reemployed: re,
+        rate,
+        due,
+        seekers,
+        openings,
+        recent,
+    } = ops::dashboard(&state.app, &ctx.actor()?, year, until).await?;
     let manage = can(&ctx, Action::ManageEmployment);
     let csrf = ctx.caller()?.csrf_token.clone();
     let hours: Vec<(String, String)> = Hours::ALL
@@ -770,12 +239,9 @@ async fn placements_page(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let community = community(&ctx)?;
     let page = q.page.unwrap_or(1).max(1);
-    let (rows, total) = state
-        .db
-        .read(move |c| store::placements(c, community, page, 50))
-        .await?;
+    let linli_app::learning::Listing { items: rows, total } =
+        ops::placements(&state.app, &ctx.actor()?, page, 50).await?;
     let manage = can(&ctx, Action::ManageEmployment);
     let action = html! { @if manage { a.btn.btn-primary href="/employment/placements/new" { (t(lang, "employment.new_placement")) } } };
     let body = html! {
@@ -807,53 +273,18 @@ async fn placement_new(
     Query(q): Query<NewPlacementQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let community = community(&ctx)?;
     let caller = ctx.caller()?.clone();
-    let scopes = caller.scopes(Action::ViewResidents);
+    let actor = ctx.actor()?;
     let today = today(&ctx);
     let who = match q.resident {
-        Some(id) => Some(
-            resident_here(&state, &ctx, id)
-                .await
-                .map_err(|_| AppError::NotFound)?,
-        ),
+        Some(id) => Some(ops::resident(&state.app, &actor, id).await?),
         None => None,
     };
     let search =
         q.q.clone()
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
-    let opening_id = q.opening;
-    let (found, opening) = state
-        .db
-        .read(move |c| {
-            let found = match search {
-                Some(s) => {
-                    registry::search(
-                        c,
-                        &registry::Filter {
-                            community_id: community,
-                            scopes,
-                            q: Some(s),
-                            today: Some(today),
-                            ..Default::default()
-                        },
-                        1,
-                        20,
-                    )?
-                    .0
-                }
-                None => Vec::new(),
-            };
-            let opening = match opening_id {
-                Some(o) => store::get_opening(c, o)
-                    .ok()
-                    .filter(|o| o.community_id == community),
-                None => None,
-            };
-            Ok::<_, AppError>((found, opening))
-        })
-        .await?;
+    let (found, opening) = ops::placement_form(&state.app, &actor, search, q.opening).await?;
     let contracts: Vec<(String, String)> = ContractType::ALL
         .iter()
         .map(|c| (c.as_str().to_string(), c.label_zh().to_string()))
@@ -926,15 +357,16 @@ async fn placement_submit(
         opening_id: pairs_get(&pairs, "opening_id").and_then(|v| v.parse().ok()),
         note: pairs_get(&pairs, "note"),
     };
-    match create_placement(&state, &ctx, d).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/employment/placements/{id}"),
+    match ops::create_placement(&state.app, &ctx.actor()?, d).await {
+        Ok(v) => Ok(redirect_with_flash(
+            &format!("/employment/placements/{}", v.id),
             true,
             "employment.flash_placement_saved",
         )),
         Err(e) => back_with(
             &format!("/employment/placements/new?resident={rid}"),
-            Err(e),
+            Err::<(), _>(e),
+            |()| "",
         ),
     }
 }
@@ -945,8 +377,7 @@ async fn placement_page(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let p = load_placement(&state, &ctx, id).await?;
-    let followups = state.db.read(move |c| store::followups_of(c, id)).await?;
+    let (p, followups) = ops::placement(&state.app, &ctx.actor()?, id).await?;
     let today = today(&ctx);
     let starts = chrono::NaiveDate::parse_from_str(&p.starts_on, "%Y-%m-%d").unwrap_or(today);
     let done: Vec<chrono::NaiveDate> = followups
@@ -1025,17 +456,18 @@ async fn followup_submit(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let r = create_followup(
-        &state,
-        &ctx,
-        id,
-        &pairs_get(&pairs, "on").unwrap_or_default(),
-        &pairs_get(&pairs, "outcome").unwrap_or_default(),
-        pairs_get(&pairs, "note"),
+    let d = FollowupDraft {
+        placement_id: id,
+        on: pairs_get(&pairs, "on").unwrap_or_default(),
+        outcome: pairs_get(&pairs, "outcome").unwrap_or_default(),
+        note: pairs_get(&pairs, "note"),
+    };
+    let r = ops::create_followup(&state.app, &ctx.actor()?, d).await;
+    back_with(
+        &format!("/employment/placements/{id}"),
+        r,
+        |_| "employment.flash_followup_saved",
     )
-    .await
-    .map(|_| "employment.flash_followup_saved");
-    back_with(&format!("/employment/placements/{id}"), r)
 }
 
 async fn seeker_page(
@@ -1044,17 +476,11 @@ async fn seeker_page(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let s = load_seeker(&state, &ctx, id).await?;
-    let community = s.community_id;
-    let (openings, referrals) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::openings(c, community, true)?,
-                store::referrals_of(c, id)?,
-            ))
-        })
-        .await?;
+    let ops::SeekerPage {
+        seeker: s,
+        openings,
+        referrals,
+    } = ops::seeker_page(&state.app, &ctx.actor()?, id).await?;
     let seeker = rules::Seeker {
         skills: rules::split_terms(&s.skills),
         wishes: rules::split_terms(&s.wishes),
@@ -1193,13 +619,13 @@ async fn seeker_submit(
         max_km: pairs_get(&pairs, "max_km").and_then(|v| v.parse().ok()),
         note: pairs_get(&pairs, "note"),
     };
-    match create_seeker(&state, &ctx, d).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/employment/seekers/{id}"),
+    match ops::create_seeker(&state.app, &ctx.actor()?, d).await {
+        Ok(v) => Ok(redirect_with_flash(
+            &format!("/employment/seekers/{}", v.id),
             true,
             "employment.flash_seeker_saved",
         )),
-        Err(e) => back_with(&format!("/residents/{rid}"), Err(e)),
+        Err(e) => back_with(&format!("/residents/{rid}"), Err::<(), _>(e), |()| ""),
     }
 }
 
@@ -1214,7 +640,11 @@ async fn seeker_edit_submit(
         None => None,
         Some(Ok(k)) => Some(k),
         Some(Err(_)) => {
-            return back_with(&to, Err(AppError::invalid("employment_km_bad", "max_km")));
+            return back_with(
+                &to,
+                Err::<(), _>(AppError::invalid("employment_km_bad", "max_km")),
+                |()| "",
+            );
         }
     };
     let d = SeekerEdit {
@@ -1225,10 +655,8 @@ async fn seeker_edit_submit(
         status: pairs_get(&pairs, "status"),
         note: pairs_get(&pairs, "note"),
     };
-    let r = update_seeker(&state, &ctx, id, d)
-        .await
-        .map(|()| "employment.flash_seeker_updated");
-    back_with(&to, r)
+    let r = ops::update_seeker(&state.app, &ctx.actor()?, id, d).await;
+    back_with(&to, r, |()| "employment.flash_seeker_updated")
 }
 
 async fn opening_close_submit(
@@ -1236,10 +664,8 @@ async fn opening_close_submit(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let r = close_opening(&state, &ctx, id)
-        .await
-        .map(|()| "employment.flash_opening_closed");
-    back_with("/employment", r)
+    let r = ops::close_opening(&state.app, &ctx.actor()?, id).await;
+    back_with("/employment", r, |()| "employment.flash_opening_closed")
 }
 
 async fn opening_submit(
@@ -1257,10 +683,8 @@ async fn opening_submit(
         distance_km: pairs_get(&pairs, "distance_km").and_then(|v| v.parse().ok()),
         slots: pairs_get(&pairs, "slots").and_then(|v| v.parse().ok()),
     };
-    let r = create_opening(&state, &ctx, d)
-        .await
-        .map(|_| "employment.flash_opening_saved");
-    back_with("/employment", r)
+    let r = ops::create_opening(&state.app, &ctx.actor()?, d).await;
+    back_with("/employment", r, |_| "employment.flash_opening_saved")
 }
 
 async fn referral_submit(
@@ -1272,10 +696,12 @@ async fn referral_submit(
     let opening: i64 = pairs_get(&pairs, "opening_id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let r = refer(&state, &ctx, id, opening)
-        .await
-        .map(|_| "employment.flash_referred");
-    back_with(&format!("/employment/seekers/{id}"), r)
+    let r = ops::refer(&state.app, &ctx.actor()?, id, opening).await;
+    back_with(
+        &format!("/employment/seekers/{id}"),
+        r,
+        |_| "employment.flash_referred",
+    )
 }
 
 async fn referral_result_submit(
@@ -1285,13 +711,13 @@ async fn referral_result_submit(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let result = pairs_get(&pairs, "result").unwrap_or_default();
-    match referral_result(&state, &ctx, id, &result).await {
+    match ops::referral_result(&state.app, &ctx.actor()?, id, &result).await {
         Ok(seeker) => Ok(redirect_with_flash(
             &format!("/employment/seekers/{seeker}"),
             true,
             "employment.flash_result_saved",
         )),
-        Err(e) => back_with("/employment", Err(e)),
+        Err(e) => back_with("/employment", Err::<(), _>(e), |()| ""),
     }
 }
 
@@ -1301,15 +727,18 @@ async fn trainee_check_submit(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let r = check_trainee(
-        &state,
-        &ctx,
+    let r = ops::check_trainee(
+        &state.app,
+        &ctx.actor()?,
         id,
         &pairs_get(&pairs, "outcome").unwrap_or_default(),
     )
-    .await
-    .map(|_| "employment.flash_followup_saved");
-    back_with(&format!("/residents/{id}"), r)
+    .await;
+    back_with(
+        &format!("/residents/{id}"),
+        r,
+        |_| "employment.flash_followup_saved",
+    )
 }
 
 /// The resident page's forms of the station: register as a job seeker, record a placement,
@@ -1367,19 +796,18 @@ pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
     let Some(caller) = ctx.caller.as_ref() else {
         return Ok(html! {});
     };
-    let Some(community) = caller.community_id() else {
-        return Ok(html! {});
-    };
-    if caller.decide(Action::ManageEmployment, None) != Decision::Allow {
+    if caller.community_id().is_none()
+        || caller.decide(Action::ManageEmployment, None) != Decision::Allow
+        || caller.decide(Action::ViewEmployment, None) != Decision::Allow
+    {
         return Ok(html! {});
     }
     let today = today(ctx);
     let until = week_end(today);
     // The worker's own to-do: the residents of her grids (the station's page lists them all).
-    let due: Vec<store::DueFollowup> = state
-        .db
-        .read(move |c| store::followups_due(c, community, today, until))
+    let due: Vec<store::DueFollowup> = ops::followups_due(&state.app, &ctx.actor()?, until)
         .await?
+        .items
         .into_iter()
         .filter(|d| caller.decide(Action::ManageEmployment, Some(&d.place_path)) == Decision::Allow)
         .collect();

@@ -5,7 +5,6 @@
 //! Courses belong to the community, not to a grid: any worker of the community runs them, so
 //! a course of another community answers 404 and nothing narrower is checked.
 
-use super::clip;
 pub use super::pairs_get;
 pub use super::today;
 use crate::AppState;
@@ -18,32 +17,25 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use chrono::{Datelike, NaiveDate};
-use linli_core::learning::{self as rules, Category, EnrolmentStatus, TeacherKind, VenueKind};
+use chrono::Datelike;
+pub use linli_app::learning::day_text;
+use linli_app::learning::{
+    self as ops, AttendanceDraft, CourseDraft, EnrolDraft, SessionDraft, SignupDraft, VenueDraft,
+};
+use linli_core::learning::{self as rules, Category, TeacherKind, VenueKind};
 use linli_core::{Action, Decision};
-use linli_store::learning::{self as store, Course, CourseInput, Enrolment};
-use linli_store::{audit, registry};
+use linli_store::learning::{self as store, Course, Enrolment};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::json;
-
-pub fn day_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-/// The caller's community (404 for a caller without one).
-pub fn community(ctx: &Ctx) -> Result<i64, AppError> {
-    ctx.caller()?.community_id().ok_or(AppError::NotFound)
-}
-
-pub fn required_date(raw: &str, field: &'static str) -> Result<NaiveDate, AppError> {
-    linli_core::dates::parse_date(raw).ok_or(AppError::invalid("date_bad", field))
-}
 
 /// A flash redirect for a refused form, the error for anything else.
-pub fn back_with(to: &str, r: Result<&'static str, AppError>) -> Result<Response, AppError> {
-    match r {
-        Ok(key) => Ok(redirect_with_flash(to, true, key)),
+pub fn back_with<T, E: Into<AppError>>(
+    to: &str,
+    r: Result<T, E>,
+    key: impl FnOnce(T) -> &'static str,
+) -> Result<Response, AppError> {
+    match r.map_err(Into::into) {
+        Ok(v) => Ok(redirect_with_flash(to, true, key(v))),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
             to,
             false,
@@ -57,402 +49,6 @@ pub fn can(ctx: &Ctx, action: Action) -> bool {
     ctx.caller
         .as_ref()
         .is_some_and(|c| c.decide(action, None) == Decision::Allow)
-}
-
-/// A course of the caller's community (404 otherwise).
-pub async fn load_course(state: &AppState, ctx: &Ctx, id: i64) -> Result<Course, AppError> {
-    let community = community(ctx)?;
-    let k = state.db.read(move |c| store::get_course(c, id)).await?;
-    if k.community_id != community {
-        return Err(AppError::NotFound);
-    }
-    Ok(k)
-}
-
-/// A resident of the caller's community, for an id a form or a client sent.
-async fn load_resident(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    field: &'static str,
-) -> Result<registry::Resident, AppError> {
-    let community = community(ctx)?;
-    let r = state
-        .db
-        .read(move |c| registry::get(c, linli_store::Tenant::new(community), id))
-        .await
-        .map_err(|_| AppError::invalid("learning_resident_missing", field))?;
-    if r.status != "active" {
-        return Err(AppError::invalid("learning_resident_missing", field));
-    }
-    Ok(r)
-}
-
-// ---- operations ----
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct CourseDraft {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub category: String,
-    #[serde(default)]
-    pub vocational: Option<bool>,
-    #[serde(default)]
-    pub starts_on: String,
-    #[serde(default)]
-    pub ends_on: String,
-    #[serde(default)]
-    pub venue_id: Option<i64>,
-    #[serde(default)]
-    pub capacity: Option<i64>,
-    #[serde(default)]
-    pub teacher_kind: Option<String>,
-    #[serde(default)]
-    pub teacher_name: Option<String>,
-    #[serde(default)]
-    pub teacher_resident_id: Option<i64>,
-    #[serde(default)]
-    pub eligibility: Option<String>,
-    #[serde(default)]
-    pub completion_percent: Option<i64>,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub listed: Option<bool>,
-}
-
-pub async fn create_course(state: &AppState, ctx: &Ctx, d: CourseDraft) -> Result<i64, AppError> {
-    let community = community(ctx)?;
-    let name: String = d.name.trim().chars().take(100).collect();
-    if name.is_empty() {
-        return Err(AppError::invalid("learning_name_missing", "name"));
-    }
-    let category = Category::parse(&d.category)
-        .ok_or(AppError::invalid("learning_category_bad", "category"))?;
-    let starts = required_date(&d.starts_on, "starts_on")?;
-    let ends = required_date(&d.ends_on, "ends_on")?;
-    if ends < starts {
-        return Err(AppError::invalid("learning_dates_order", "ends_on"));
-    }
-    if d.capacity.is_some_and(|c| !(1..=10_000).contains(&c)) {
-        return Err(AppError::invalid("learning_capacity_bad", "capacity"));
-    }
-    let percent = d
-        .completion_percent
-        .unwrap_or(i64::from(rules::DEFAULT_COMPLETION_PERCENT));
-    if !(1..=100).contains(&percent) {
-        return Err(AppError::invalid(
-            "learning_percent_bad",
-            "completion_percent",
-        ));
-    }
-    if let Some(v) = d.venue_id {
-        let owner = state
-            .db
-            .read(move |c| store::venue_community(c, v))
-            .await
-            .map_err(|_| AppError::invalid("learning_venue_missing", "venue_id"))?;
-        if owner != community {
-            return Err(AppError::invalid("learning_venue_missing", "venue_id"));
-        }
-    }
-    let teacher_kind = match d
-        .teacher_kind
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(k) => TeacherKind::parse(k)
-            .ok_or(AppError::invalid("learning_teacher_bad", "teacher_kind"))?,
-        None => TeacherKind::Outside,
-    };
-    if let Some(rid) = d.teacher_resident_id {
-        load_resident(state, ctx, rid, "teacher_resident_id").await?;
-    }
-    let input = CourseInput {
-        name,
-        category: category.as_str().to_string(),
-        // Vocational training counts toward the employment figures unless said otherwise.
-        vocational: d
-            .vocational
-            .unwrap_or(category == Category::VocationalTraining),
-        venue_id: d.venue_id,
-        teacher_kind: teacher_kind.as_str().to_string(),
-        teacher_resident_id: d.teacher_resident_id,
-        teacher_name: clip(d.teacher_name, 60),
-        starts_on: day_text(starts),
-        ends_on: day_text(ends),
-        capacity: d.capacity,
-        eligibility: clip(d.eligibility, 200),
-        completion_percent: percent,
-        description: clip(d.description, 2000),
-        listed: d.listed.unwrap_or(true),
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let id = store::create_course(c, community, &input, user, ctx2.now)?;
-            audit::append(c, &ctx2.audit_event(community, "course.create", "course", id, json!({"name": input.name, "category": input.category, "vocational": input.vocational, "capacity": input.capacity})))?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct SessionDraft {
-    #[serde(default)]
-    pub course_id: i64,
-    #[serde(default)]
-    pub held_on: String,
-    #[serde(default)]
-    pub starts_at: Option<String>,
-    #[serde(default)]
-    pub ends_at: Option<String>,
-    #[serde(default)]
-    pub topic: Option<String>,
-}
-
-fn clock_time(raw: Option<String>, field: &'static str) -> Result<String, AppError> {
-    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(String::new()),
-        Some(s) => chrono::NaiveTime::parse_from_str(s, "%H:%M")
-            .map(|t| t.format("%H:%M").to_string())
-            .map_err(|_| AppError::invalid("learning_time_bad", field)),
-    }
-}
-
-pub async fn add_session(state: &AppState, ctx: &Ctx, d: SessionDraft) -> Result<i64, AppError> {
-    let k = load_course(state, ctx, d.course_id)
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound => AppError::invalid("learning_course_missing", "course_id"),
-            e => e,
-        })?;
-    let held = required_date(&d.held_on, "held_on")?;
-    let starts_at = clock_time(d.starts_at, "starts_at")?;
-    let ends_at = clock_time(d.ends_at, "ends_at")?;
-    let topic = clip(d.topic, 100);
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::add_session(
-                c,
-                &k,
-                &day_text(held),
-                &starts_at,
-                &ends_at,
-                &topic,
-                ctx2.now,
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    k.community_id,
-                    "course.session",
-                    "course",
-                    k.id,
-                    json!({"session_id": id, "held_on": day_text(held)}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-/// Enrols a resident (staff on their behalf, or the resident from the catalogue): a seat while
-/// there are seats, the waiting list after.
-pub async fn enrol(
-    state: &AppState,
-    ctx: &Ctx,
-    course_id: i64,
-    resident_id: i64,
-) -> Result<(i64, EnrolmentStatus), AppError> {
-    let k = load_course(state, ctx, course_id)
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound => AppError::invalid("learning_course_missing", "course_id"),
-            e => e,
-        })?;
-    let r = load_resident(state, ctx, resident_id, "resident_id").await?;
-    let on = day_text(today(ctx));
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let (id, status) = store::enrol(c, &k, r.id, "staff", &on, user, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    k.community_id,
-                    "enrolment.create",
-                    "enrolment",
-                    id,
-                    json!({"course_id": k.id, "resident_id": r.id, "status": status.as_str()}),
-                ),
-            )?;
-            Ok::<_, AppError>((id, status))
-        })
-        .await
-}
-
-/// An enrolment of the caller's community, with its course.
-pub async fn load_enrolment(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<(Enrolment, Course), AppError> {
-    let e = state.db.read(move |c| store::get_enrolment(c, id)).await?;
-    let k = load_course(state, ctx, e.course_id).await?;
-    Ok((e, k))
-}
-
-/// Confirms a completion (only when the course's rule is met) or records a drop-out, which
-/// hands the seat to the first on the waiting list. Returns the promoted enrolment.
-pub async fn set_status(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    status: &str,
-) -> Result<Option<i64>, AppError> {
-    let (e, k) = load_enrolment(state, ctx, id).await?;
-    let status = EnrolmentStatus::parse(status)
-        .filter(|s| matches!(s, EnrolmentStatus::Completed | EnrolmentStatus::Dropped))
-        .ok_or(AppError::invalid("learning_status_bad", "status"))?;
-    if status == EnrolmentStatus::Completed
-        && !rules::meets_completion(
-            u32::try_from(e.attended).unwrap_or(0),
-            u32::try_from(k.sessions).unwrap_or(0),
-            u32::try_from(k.completion_percent).unwrap_or(100),
-        )
-    {
-        return Err(AppError::Conflict {
-            code: "learning_rule_not_met",
-            field: Some("status"),
-        });
-    }
-    let on = day_text(today(ctx));
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let before = json!({"status": e.status});
-            let promoted = store::set_enrolment_status(c, &e, &k, status, &on)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    k.community_id,
-                    "enrolment.status",
-                    "enrolment",
-                    e.id,
-                    Some(before),
-                    json!({"status": status.as_str(), "promoted": promoted}),
-                ),
-            )?;
-            Ok::<_, AppError>(promoted)
-        })
-        .await
-}
-
-/// Records who was present at a session. `replace`: the list is the session's whole truth
-/// (the roll-call page and a paper sheet); otherwise the names are added (the API).
-pub async fn record_attendance(
-    state: &AppState,
-    ctx: &Ctx,
-    session_id: i64,
-    resident_ids: Vec<i64>,
-    paper: bool,
-    replace: bool,
-) -> Result<(u64, u64, i64), AppError> {
-    let community = community(ctx)?;
-    let (session, course) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::get_session(c, session_id)?,
-                store::session_course(c, session_id)?,
-            ))
-        })
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound => AppError::invalid("learning_session_missing", "session_id"),
-            e => e,
-        })?;
-    if course.community_id != community {
-        return Err(AppError::invalid("learning_session_missing", "session_id"));
-    }
-    if NaiveDate::parse_from_str(&session.held_on, "%Y-%m-%d").is_ok_and(|d| d > today(ctx)) {
-        return Err(AppError::invalid("learning_session_future", "session_id"));
-    }
-    let mut ids = resident_ids;
-    ids.sort_unstable();
-    ids.dedup();
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let source = if paper { "paper" } else { "roll_call" };
-            let (added, removed) = store::record_attendance(c, community, &session, &ids, source, replace, user, ctx2.now)?;
-            let present = store::present_at(c, session.id)?.len() as i64;
-            audit::append(c, &ctx2.audit_event(community, "attendance.record", "session", session.id, json!({"course_id": course.id, "source": source, "added": added, "removed": removed, "present": present})))?;
-            Ok::<_, AppError>((added, removed, present))
-        })
-        .await
-}
-
-pub async fn create_venue(
-    state: &AppState,
-    ctx: &Ctx,
-    name: &str,
-    kind: &str,
-    room: &str,
-    capacity: Option<i64>,
-) -> Result<i64, AppError> {
-    let community = community(ctx)?;
-    let name: String = name.trim().chars().take(60).collect();
-    if name.is_empty() {
-        return Err(AppError::invalid("learning_name_missing", "name"));
-    }
-    let kind =
-        VenueKind::parse(kind).ok_or(AppError::invalid("learning_venue_kind_bad", "kind"))?;
-    if capacity.is_some_and(|c| !(1..=10_000).contains(&c)) {
-        return Err(AppError::invalid("learning_capacity_bad", "capacity"));
-    }
-    let (room, ctx2) = (
-        room.trim().chars().take(60).collect::<String>(),
-        ctx.clone(),
-    );
-    state
-        .db
-        .write(move |c| {
-            let id = store::create_venue(
-                c,
-                community,
-                &name,
-                kind.as_str(),
-                &room,
-                capacity,
-                "",
-                ctx2.now,
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    community,
-                    "venue.create",
-                    "venue",
-                    id,
-                    json!({"name": name, "kind": kind.as_str()}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
 }
 
 // ---- pages ----
@@ -486,25 +82,18 @@ async fn list(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let community = community(&ctx)?;
     let this_year = today(&ctx).year();
     let year = q
         .year
         .filter(|y| (2000..=this_year + 1).contains(y))
         .unwrap_or(this_year);
     let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
-    let (f2, t2) = (from.clone(), to.clone());
-    let (courses, times, rate, pending) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::list_courses(c, community, Some(year), false)?,
-                store::trainee_times(c, community, &f2, &t2)?,
-                store::employment_rate(c, community, &f2, &t2)?,
-                store::pending_signups(c, community)?,
-            ))
-        })
-        .await?;
+    let ops::Overview {
+        courses,
+        times,
+        rate,
+        pending,
+    } = ops::overview(&state.app, &ctx.actor()?, year).await?;
     let pending_total: i64 = pending.values().sum();
     let manage = can(&ctx, Action::ManageLearning);
     let action = html! {
@@ -608,9 +197,8 @@ async fn course_form(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let community = community(ctx)?;
     let csrf = ctx.caller()?.csrf_token.clone();
-    let venues = state.db.read(move |c| store::venues(c, community)).await?;
+    let venues = ops::venues(&state.app, &ctx.actor()?).await?;
     let err_for = |f: &str| {
         error
             .as_ref()
@@ -700,9 +288,12 @@ async fn create_submit(
         )
         .await;
     }
-    match create_course(&state, &ctx, d.clone()).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/courses/{id}"),
+    match ops::create_course(&state.app, &ctx.actor()?, d.clone())
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(v) => Ok(redirect_with_flash(
+            &format!("/courses/{}", v.id),
             true,
             "learning.flash_course_created",
         )),
@@ -733,40 +324,16 @@ async fn detail(
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let k = load_course(&state, &ctx, id).await?;
     let caller = ctx.caller()?.clone();
     let manage = can(&ctx, Action::ManageLearning);
-    let community = k.community_id;
-    let search =
-        q.q.clone()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty());
-    let scopes = caller.scopes(Action::ViewResidents);
+    let ops::CoursePage {
+        course: k,
+        sessions,
+        enrolments,
+        signups,
+        found,
+    } = ops::course_page(&state.app, &ctx.actor()?, id, q.q.clone()).await?;
     let today = today(&ctx);
-    let (sessions, enrolments, found, signups) = state
-        .db
-        .read(move |c| {
-            let found = match search {
-                Some(s) if manage => {
-                    let f = registry::Filter {
-                        community_id: community,
-                        scopes,
-                        q: Some(s),
-                        today: Some(today),
-                        ..Default::default()
-                    };
-                    registry::search(c, &f, 1, 20)?.0
-                }
-                _ => Vec::new(),
-            };
-            Ok::<_, AppError>((
-                store::sessions_of(c, id)?,
-                store::enrolments_of(c, id)?,
-                found,
-                store::signups_of(c, id)?,
-            ))
-        })
-        .await?;
     let total = u32::try_from(sessions.len()).unwrap_or(0);
     let percent = u32::try_from(k.completion_percent).unwrap_or(100);
     let need = rules::sessions_needed(total, percent);
@@ -932,10 +499,12 @@ async fn session_submit(
         ends_at: pairs_get(&pairs, "ends_at"),
         topic: pairs_get(&pairs, "topic"),
     };
-    let r = add_session(&state, &ctx, d)
-        .await
-        .map(|_| "learning.flash_session_added");
-    back_with(&format!("/courses/{id}"), r)
+    let r = ops::add_session(&state.app, &ctx.actor()?, d).await;
+    back_with(
+        &format!("/courses/{id}"),
+        r,
+        |_| "learning.flash_session_added",
+    )
 }
 
 async fn enrol_submit(
@@ -947,11 +516,18 @@ async fn enrol_submit(
     let rid = pairs_get(&pairs, "resident_id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let r = enrol(&state, &ctx, id, rid).await.map(|(_, s)| match s {
-        EnrolmentStatus::Waitlisted => "learning.flash_waitlisted",
-        _ => "learning.flash_enrolled",
-    });
-    back_with(&format!("/courses/{id}"), r)
+    let d = EnrolDraft {
+        course_id: id,
+        resident_id: rid,
+    };
+    let r = ops::enrol(&state.app, &ctx.actor()?, d).await;
+    back_with(&format!("/courses/{id}"), r, |v| {
+        if v.waitlisted() {
+            "learning.flash_waitlisted"
+        } else {
+            "learning.flash_enrolled"
+        }
+    })
 }
 
 async fn status_submit(
@@ -960,16 +536,17 @@ async fn status_submit(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let (e, _) = load_enrolment(&state, &ctx, id).await?;
+    let actor = ctx.actor()?;
+    let (e, _) = ops::enrolment(&state.app, &actor, id).await?;
     let status = pairs_get(&pairs, "status").unwrap_or_default();
-    let r = set_status(&state, &ctx, id, &status).await.map(|promoted| {
-        match (status.as_str(), promoted) {
+    let r = ops::set_status(&state.app, &actor, id, &status).await;
+    back_with(&format!("/courses/{}", e.course_id), r, |v| {
+        match (v.status.as_str(), v.promoted_enrolment_id) {
             ("dropped", Some(_)) => "learning.flash_dropped_promoted",
             ("dropped", None) => "learning.flash_dropped",
             _ => "learning.flash_completed",
         }
-    });
-    back_with(&format!("/courses/{}", e.course_id), r)
+    })
 }
 
 /// Confirms every trainee who meets the rule, in one step.
@@ -978,45 +555,12 @@ async fn complete_all(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let k = load_course(&state, &ctx, id).await?;
-    let enrolments = state.db.read(move |c| store::enrolments_of(c, id)).await?;
-    let (total, percent) = (
-        u32::try_from(k.sessions).unwrap_or(0),
-        u32::try_from(k.completion_percent).unwrap_or(100),
-    );
-    for e in enrolments.iter().filter(|e| {
-        e.status == "enrolled"
-            && rules::meets_completion(u32::try_from(e.attended).unwrap_or(0), total, percent)
-    }) {
-        set_status(&state, &ctx, e.id, "completed").await?;
-    }
+    ops::complete_all(&state.app, &ctx.actor()?, id).await?;
     Ok(redirect_with_flash(
         &format!("/courses/{id}"),
         true,
         "learning.flash_completed",
     ))
-}
-
-async fn load_session(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<(store::Session, Course, Vec<Enrolment>, Vec<i64>), AppError> {
-    let community = community(ctx)?;
-    let (s, k, e, present) = state
-        .db
-        .read(move |c| {
-            let s = store::get_session(c, id)?;
-            let k = store::get_course(c, s.course_id)?;
-            let e = store::enrolments_of(c, k.id)?;
-            let p = store::present_at(c, id)?;
-            Ok::<_, AppError>((s, k, e, p))
-        })
-        .await?;
-    if k.community_id != community {
-        return Err(AppError::NotFound);
-    }
-    Ok((s, k, e, present))
 }
 
 /// The roll call: every seat-holder with a box, one submit. Also where a paper sheet is
@@ -1027,7 +571,12 @@ async fn roll_call(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (s, k, enrolments, present) = load_session(&state, &ctx, id).await?;
+    let ops::SessionView {
+        session: s,
+        course: k,
+        enrolments,
+        present,
+    } = ops::session(&state.app, &ctx.actor()?, id).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
     let seats: Vec<&Enrolment> = enrolments
         .iter()
@@ -1082,29 +631,27 @@ async fn attendance_submit(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let mut ids: Vec<i64> = pairs
-        .iter()
-        .filter(|(k, _)| k == "present")
-        .filter_map(|(_, v)| v.trim().parse().ok())
-        .collect();
-    let paper = pairs_get(&pairs, "source").as_deref() == Some("paper");
-    let course = state.db.read(move |c| store::session_course(c, id)).await?;
-    // "Everyone came": the quick path for a full class, whatever was ticked.
-    if pairs_get(&pairs, "all").is_some() {
-        let course_id = course.id;
-        ids = state
-            .db
-            .read(move |c| store::enrolments_of(c, course_id))
-            .await?
-            .into_iter()
-            .filter(|e| matches!(e.status.as_str(), "enrolled" | "completed"))
-            .map(|e| e.resident_id)
-            .collect();
-    }
-    let r = record_attendance(&state, &ctx, id, ids, paper, true)
-        .await
-        .map(|_| "learning.flash_attendance_saved");
-    back_with(&format!("/courses/{}", course.id), r)
+    let actor = ctx.actor()?;
+    // A session of another community is not found, as its pages are.
+    let course = ops::session(&state.app, &actor, id).await?.course;
+    let d = AttendanceDraft {
+        session_id: id,
+        resident_ids: pairs
+            .iter()
+            .filter(|(k, _)| k == "present")
+            .filter_map(|(_, v)| v.trim().parse().ok())
+            .collect(),
+        paper: pairs_get(&pairs, "source").as_deref() == Some("paper"),
+        replace: true,
+        // "Everyone came": the quick path for a full class, whatever was ticked.
+        all: pairs_get(&pairs, "all").is_some(),
+    };
+    let r = ops::record_attendance(&state.app, &actor, d).await;
+    back_with(
+        &format!("/courses/{}", course.id),
+        r,
+        |_| "learning.flash_attendance_saved",
+    )
 }
 
 /// Room to sign in: ideographic spaces, which HTML does not collapse, so the column keeps its
@@ -1119,7 +666,12 @@ async fn sheet(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (s, k, enrolments, _) = load_session(&state, &ctx, id).await?;
+    let ops::SessionView {
+        session: s,
+        course: k,
+        enrolments,
+        ..
+    } = ops::session(&state.app, &ctx.actor()?, id).await?;
     let community_name = ctx
         .caller()?
         .community
@@ -1173,7 +725,7 @@ async fn certificate(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (e, k) = load_enrolment(&state, &ctx, id).await?;
+    let (e, k) = ops::enrolment(&state.app, &ctx.actor()?, id).await?;
     if e.status != "completed" {
         return Err(AppError::NotFound);
     }
@@ -1220,7 +772,6 @@ async fn completions(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let community = community(&ctx)?;
     let year = today(&ctx).year();
     let from = q
         .from
@@ -1231,17 +782,8 @@ async fn completions(
         q.to.as_deref()
             .and_then(linli_core::dates::parse_date)
             .map_or(format!("{year}-12-31"), day_text);
-    let (f2, t2) = (from.clone(), to.clone());
-    let (rows, times, rate) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::completions_in(c, community, &f2, &t2, 1000)?,
-                store::trainee_times(c, community, &f2, &t2)?,
-                store::employment_rate(c, community, &f2, &t2)?,
-            ))
-        })
-        .await?;
+    let ops::Completions { rows, times, rate } =
+        ops::completions(&state.app, &ctx.actor()?, from.clone(), to.clone()).await?;
     let body = html! {
         form.filters.no-print method="get" action="/courses/completions" {
             div.filter-row {
@@ -1284,8 +826,7 @@ async fn completions(
 
 async fn venues_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let community = community(&ctx)?;
-    let venues = state.db.read(move |c| store::venues(c, community)).await?;
+    let venues = ops::venues(&state.app, &ctx.actor()?).await?;
     let manage = can(&ctx, Action::ManageLearning);
     let csrf = ctx.caller()?.csrf_token.clone();
     let kinds: Vec<(String, String)> = VenueKind::ALL
@@ -1334,19 +875,20 @@ async fn venue_submit(
             .map_err(|_| AppError::invalid("learning_capacity_bad", "capacity"))
     });
     let r = match cap.transpose() {
-        Ok(cap) => create_venue(
-            &state,
-            &ctx,
-            &pairs_get(&pairs, "name").unwrap_or_default(),
-            &pairs_get(&pairs, "kind").unwrap_or_default(),
-            &pairs_get(&pairs, "room").unwrap_or_default(),
-            cap,
-        )
-        .await
-        .map(|_| "learning.flash_venue_created"),
+        Ok(capacity) => {
+            let d = VenueDraft {
+                name: pairs_get(&pairs, "name").unwrap_or_default(),
+                kind: pairs_get(&pairs, "kind").unwrap_or_default(),
+                room: pairs_get(&pairs, "room").unwrap_or_default(),
+                capacity,
+            };
+            ops::create_venue(&state.app, &ctx.actor()?, d)
+                .await
+                .map_err(AppError::from)
+        }
         Err(e) => Err(e),
     };
-    back_with("/venues", r)
+    back_with("/venues", r, |_| "learning.flash_venue_created")
 }
 
 #[derive(Deserialize)]
@@ -1362,34 +904,7 @@ async fn catalogue(
     Query(q): Query<PublicQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let day = day_text(today(&ctx));
-    let signed_in = ctx.caller.as_ref().and_then(|c| c.community_id());
-    let (name, courses) = state
-        .db
-        .read(move |c| {
-            let place = match (q.community, signed_in) {
-                (Some(n), _) => {
-                    linli_store::places::find_community(c, &n)?.ok_or(AppError::NotFound)?
-                }
-                (None, Some(id)) => linli_store::places::get(c, id)?,
-                (None, None) => {
-                    let rows = c.query(
-                        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 2",
-                        linli_store::params![],
-                    )?;
-                    match rows.as_slice() {
-                        [only] => linli_store::places::get(c, only.int(0)?)?,
-                        _ => return Err(AppError::invalid("community_required", "community")),
-                    }
-                }
-            };
-            let list: Vec<Course> = store::list_courses(c, place.id, None, true)?
-                .into_iter()
-                .filter(|k| k.ends_on >= day)
-                .collect();
-            Ok::<_, AppError>((place.name, list))
-        })
-        .await?;
+    let (name, courses) = ops::catalogue(&state.app, &ctx.actor_or_public(), q.community).await?;
     let body = html! {
         h2 { (name) " " (t(lang, "learning.catalogue_title")) }
         p.lead { (t(lang, "learning.catalogue_lead")) }
@@ -1424,10 +939,8 @@ pub async fn resident_section(
     if !sees_learning && !sees_work {
         return Ok(html! {});
     }
-    let (courses, placements) = state
-        .db
-        .read(move |c| store::history_of(c, resident_id))
-        .await?;
+    let (courses, placements) =
+        ops::resident_history(&state.app, &ctx.actor()?, resident_id).await?;
     Ok(html! {
         section.panel.upcoming {
             h2 { (t(lang, "learning.resident_section")) }
@@ -1485,24 +998,6 @@ fn local_time(stored: &str) -> String {
                 .to_string()
         },
     )
-}
-
-/// A course the public may ask to join: listed and not over (404 otherwise, as for an id that
-/// does not exist). Returns the course and its community's name.
-async fn open_course(state: &AppState, ctx: &Ctx, id: i64) -> Result<(Course, String), AppError> {
-    let (k, community) = state
-        .db
-        .read(move |c| {
-            let k = store::get_course(c, id)?;
-            let p = linli_store::places::get(c, k.community_id)?;
-            Ok::<_, AppError>((k, p.name))
-        })
-        .await?;
-    let ends = NaiveDate::parse_from_str(&k.ends_on, "%Y-%m-%d").map_err(|_| AppError::NotFound)?;
-    if !rules::open_for_signup(k.listed, ends, today(ctx)) {
-        return Err(AppError::NotFound);
-    }
-    Ok((k, community))
 }
 
 fn seats_chip(lang: Lang, k: &Course) -> Markup {
@@ -1567,7 +1062,7 @@ async fn public_signup_page(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (k, community) = open_course(&state, &ctx, id).await?;
+    let (k, community) = ops::open_course(&state.app, &ctx.actor_or_public(), id).await?;
     Ok(layout::public_page(
         &ctx,
         &format!("{} · {}", t(lang, "learning.signup_title"), k.name),
@@ -1584,7 +1079,7 @@ async fn public_signup_submit(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (k, community) = open_course(&state, &ctx, id).await?;
+    let (k, community) = ops::open_course(&state.app, &ctx.actor_or_public(), id).await?;
     let raw = |n: &str| {
         pairs
             .iter()
@@ -1598,40 +1093,32 @@ async fn public_signup_submit(
         address: raw("address"),
         note: raw("note"),
     };
-    let req = match rules::SignupRequest::parse(&f.name, &f.phone, &f.address, &f.note) {
-        Ok(r) => r,
-        Err(e) => {
-            let msg = t(lang, &format!("error.{}", e.code));
+    let d = SignupDraft {
+        name: f.name.clone(),
+        phone: f.phone.clone(),
+        address: f.address.clone(),
+        note: f.note.clone(),
+    };
+    match ops::request_signup(&state.app, &ctx.actor_or_public(), id, d)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(_) => {}
+        Err(AppError::Invalid {
+            code,
+            field: Some(field),
+        }) => {
+            let msg = t(lang, &format!("error.{code}"));
             let mut res = layout::public_page(
                 &ctx,
                 &t(lang, "learning.signup_title"),
-                signup_form(lang, &ctx, &k, &community, &f, Some((msg, e.field))),
+                signup_form(lang, &ctx, &k, &community, &f, Some((msg, field))),
             );
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(res);
         }
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let (sid, new) = store::create_signup(c, &k, &req, ctx2.now)?;
-            if new {
-                // No name, no phone in the audit: only that a request came in, and for what.
-                audit::append(
-                    c,
-                    &ctx2.audit_event(
-                        k.community_id,
-                        "course_signup.create",
-                        "course_signup",
-                        sid,
-                        json!({"course_id": k.id, "has_note": !req.note.is_empty()}),
-                    ),
-                )?;
-            }
-            Ok::<_, AppError>(sid)
-        })
-        .await?;
+        Err(e) => return Err(e),
+    }
     Ok(axum::response::IntoResponse::into_response(
         axum::response::Redirect::to(&format!("/public/courses/{id}/signup/done")),
     ))
@@ -1643,17 +1130,7 @@ async fn public_signup_done(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (k, community) = state
-        .db
-        .read(move |c| {
-            let k = store::get_course(c, id)?;
-            let p = linli_store::places::get(c, k.community_id)?;
-            Ok::<_, AppError>((k, p.name))
-        })
-        .await?;
-    if !k.listed {
-        return Err(AppError::NotFound);
-    }
+    let (k, community) = ops::signup_course(&state.app, id).await?;
     let body = html! {
         h1 { (t(lang, "learning.signup_received")) }
         p.lead { (tf(lang, "learning.signup_received_text", &[("course", &k.name)])) }
@@ -1716,17 +1193,6 @@ fn signups_panel(lang: Lang, k: &Course, signups: &[store::Signup]) -> Markup {
     }
 }
 
-/// A request of the caller's community with its course (404 otherwise).
-async fn load_signup(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<(store::Signup, Course), AppError> {
-    let s = state.db.read(move |c| store::get_signup(c, id)).await?;
-    let k = load_course(state, ctx, s.course_id).await?;
-    Ok((s, k))
-}
-
 #[derive(Deserialize)]
 struct SignupQuery {
     q: Option<String>,
@@ -1751,34 +1217,20 @@ async fn render_signup(
     revealed: bool,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (s, k) = load_signup(state, ctx, id).await?;
     let caller = ctx.caller()?.clone();
     let manage = can(ctx, Action::ManageLearning);
+    let actor = ctx.actor()?;
+    let wanted = match q.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+        Some(w) => w,
+        None => ops::signup(&state.app, &actor, id).await?.0.name,
+    };
+    let ops::SignupPage {
+        signup: s,
+        course: k,
+        enrolments,
+        found,
+    } = ops::signup_page(&state.app, &actor, id, wanted.clone()).await?;
     let pending = s.status == "pending";
-    let wanted = q
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| s.name.clone());
-    let scopes = caller.scopes(Action::ViewResidents);
-    let (community, course_id, today, w2) = (k.community_id, k.id, today(ctx), wanted.clone());
-    let (found, enrolments) = state
-        .db
-        .read(move |c| {
-            let found = if manage && pending {
-                let f = registry::Filter {
-                    community_id: community,
-                    scopes,
-                    q: Some(w2),
-                    today: Some(today),
-                    ..Default::default()
-                };
-                registry::search(c, &f, 1, 20)?.0
-            } else {
-                Vec::new()
-            };
-            Ok::<_, AppError>((found, store::enrolments_of(c, course_id)?))
-        })
-        .await?;
     let csrf = caller.csrf_token.clone();
     let phone = if revealed {
         s.phone.clone()
@@ -1877,105 +1329,9 @@ async fn signup_reveal(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let (s, k) = load_signup(&state, &ctx, id).await?;
-    let reason = clip(pairs_get(&pairs, "reason"), 200);
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    k.community_id,
-                    "course_signup.reveal",
-                    "course_signup",
-                    s.id,
-                    json!({"fields": ["phone"], "reason": reason}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
+    let reason = pairs_get(&pairs, "reason").unwrap_or_default();
+    ops::reveal_signup(&state.app, &ctx.actor()?, id, &reason).await?;
     render_signup(&state, &ctx, id, None, true).await
-}
-
-/// Matches a request to a registry resident and enrols them as any enrolment: a seat while
-/// there are seats, the waiting list after. Returns the enrolment's status.
-pub async fn enrol_signup(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    resident_id: i64,
-) -> Result<EnrolmentStatus, AppError> {
-    let (s, k) = load_signup(state, ctx, id).await?;
-    if s.status != "pending" {
-        return Err(AppError::Conflict {
-            code: "learning_signup_handled",
-            field: None,
-        });
-    }
-    let r = load_resident(state, ctx, resident_id, "resident_id").await?;
-    let on = day_text(today(ctx));
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            let (eid, status) = store::enrol_signup(c, &s, &k, r.id, &on, user, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    k.community_id,
-                    "enrolment.create",
-                    "enrolment",
-                    eid,
-                    json!({"course_id": k.id, "resident_id": r.id, "status": status.as_str(), "via": "self", "signup_id": s.id}),
-                ),
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    k.community_id,
-                    "course_signup.enrol",
-                    "course_signup",
-                    s.id,
-                    Some(json!({"status": "pending"})),
-                    json!({"status": "enrolled", "resident_id": r.id, "enrolment_id": eid, "enrolment_status": status.as_str()}),
-                ),
-            )?;
-            Ok::<_, AppError>(status)
-        })
-        .await
-}
-
-pub async fn decline_signup(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    reason: &str,
-) -> Result<(), AppError> {
-    let (s, k) = load_signup(state, ctx, id).await?;
-    let reason = rules::decline_reason(reason).map_err(|e| AppError::invalid(e.code, e.field))?;
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            store::decline_signup(c, &s, &reason, user, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    k.community_id,
-                    "course_signup.decline",
-                    "course_signup",
-                    s.id,
-                    Some(json!({"status": "pending"})),
-                    json!({"status": "declined", "reason": reason}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await
 }
 
 async fn signup_enrol_submit(
@@ -1984,23 +1340,22 @@ async fn signup_enrol_submit(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let (s, _) = load_signup(&state, &ctx, id).await?;
+    let actor = ctx.actor()?;
+    let (s, _) = ops::signup(&state.app, &actor, id).await?;
     let rid = pairs_get(&pairs, "resident_id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let r = enrol_signup(&state, &ctx, id, rid)
-        .await
-        .map(|st| match st {
-            EnrolmentStatus::Waitlisted => "learning.flash_signup_waitlisted",
-            _ => "learning.flash_signup_enrolled",
-        });
-    match r {
-        Ok(key) => Ok(redirect_with_flash(
+    match ops::enrol_signup(&state.app, &actor, id, rid).await {
+        Ok(v) => Ok(redirect_with_flash(
             &format!("/courses/{}#signups", s.course_id),
             true,
-            key,
+            if v.waitlisted() {
+                "learning.flash_signup_waitlisted"
+            } else {
+                "learning.flash_signup_enrolled"
+            },
         )),
-        Err(e) => back_with(&format!("/course-signups/{id}"), Err(e)),
+        Err(e) => back_with(&format!("/course-signups/{id}"), Err::<(), _>(e), |()| ""),
     }
 }
 
@@ -2010,15 +1365,16 @@ async fn signup_decline_submit(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let (s, _) = load_signup(&state, &ctx, id).await?;
+    let actor = ctx.actor()?;
+    let (s, _) = ops::signup(&state.app, &actor, id).await?;
     let reason = pairs_get(&pairs, "reason").unwrap_or_default();
-    match decline_signup(&state, &ctx, id, &reason).await {
+    match ops::decline_signup(&state.app, &actor, id, &reason).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/courses/{}#signups", s.course_id),
             true,
             "learning.flash_signup_declined",
         )),
-        Err(e) => back_with(&format!("/course-signups/{id}"), Err(e)),
+        Err(e) => back_with(&format!("/course-signups/{id}"), Err::<(), _>(e), |()| ""),
     }
 }
 

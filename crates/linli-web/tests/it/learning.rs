@@ -13,6 +13,8 @@ both_engines!(
     a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_its_reason,
     another_communitys_staff_cannot_see_or_handle_a_sign_up_request,
     a_worker_edits_a_job_seeker_and_closes_a_filled_opening,
+    courses_sessions_and_enrolments_of_another_community_are_not_found,
+    seekers_openings_and_placements_of_another_community_are_not_found,
 );
 
 async fn resident(app: &TestApp, name: &'static str) -> i64 {
@@ -781,4 +783,227 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
         head.post_form(&path, &[("_csrf", &hc)]).await.status(),
         StatusCode::FORBIDDEN
     );
+}
+
+async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    // Community A (the demo's Xx社区): a course with a session, a trainee who attended it.
+    let w = app.token("wangge1").await;
+    let k = course(&app, &w, "跨社区测试培训班", true, Some(10)).await;
+    let s = session(&app, &w, k, "2026-11-20").await;
+    let xia = resident(&app, "夏胜林").await;
+    let (e, status) = enrol(&app, &w, k, xia).await;
+    assert_eq!(status, "enrolled");
+    post(
+        &app,
+        &w,
+        "/api/v1/attendance",
+        json!({"session_id": s, "resident_ids": [xia]}),
+    )
+    .await;
+
+    // Community B's admin, by the API: A's ids name nothing.
+    app.second_community("dongfeng").await;
+    let other = app.token("dongfeng").await;
+    let (status, _) = app
+        .api(&other, Method::GET, &format!("/api/v1/courses/{k}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, list) = app.api(&other, Method::GET, "/api/v1/courses", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["total"], 0, "{list}");
+    let (status, _) = app
+        .api(
+            &other,
+            Method::POST,
+            &format!("/api/v1/enrolments/{e}/status"),
+            Some(json!({"status": "dropped"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Ids typed into a body are field errors, as for ids that do not exist.
+    let (status, body) = app
+        .api(
+            &other,
+            Method::POST,
+            "/api/v1/sessions",
+            Some(json!({"course_id": k, "held_on": "2026-11-21"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "learning_course_missing");
+    let (status, body) = app
+        .api(
+            &other,
+            Method::POST,
+            "/api/v1/enrolments",
+            Some(json!({"course_id": k, "resident_id": xia})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "learning_course_missing");
+    let (status, body) = app
+        .api(
+            &other,
+            Method::POST,
+            "/api/v1/attendance",
+            Some(json!({"session_id": s, "resident_ids": []})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "learning_session_missing");
+
+    // … and by the pages.
+    let mut b = app.signed_in("dongfeng").await;
+    for path in [
+        format!("/courses/{k}"),
+        format!("/sessions/{s}/roll-call"),
+        format!("/sessions/{s}/sheet"),
+        format!("/enrolments/{e}/certificate"),
+    ] {
+        assert_eq!(b.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let csrf = b.csrf().await;
+    for (path, form) in [
+        (
+            format!("/enrolments/{e}/status"),
+            vec![("_csrf", csrf.as_str()), ("status", "dropped")],
+        ),
+        (
+            format!("/sessions/{s}/attendance"),
+            vec![("_csrf", csrf.as_str()), ("all", "1")],
+        ),
+        (
+            format!("/courses/{k}/complete"),
+            vec![("_csrf", csrf.as_str())],
+        ),
+    ] {
+        let res = b.post_form(&path, &form).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    // Nothing of A changed.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM enrolments WHERE status = 'enrolled'")
+            .await,
+        1
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM course_sessions WHERE course_id IN (SELECT id FROM courses WHERE name = '跨社区测试培训班')").await, 1);
+    let (_, c) = app
+        .api(&w, Method::GET, &format!("/api/v1/courses/{k}"), None)
+        .await;
+    assert_eq!(c["enrolments"][0]["attended"], 1, "{c}");
+}
+
+async fn seekers_openings_and_placements_of_another_community_are_not_found(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    // Community A: a job seeker, an opening and a placement on it.
+    let w = app.token("wangge1").await;
+    let yang = resident(&app, "杨静").await;
+    let xia = resident(&app, "夏胜林").await;
+    let seeker = post(
+        &app,
+        &w,
+        "/api/v1/job-seekers",
+        json!({"resident_id": yang, "skills": "收银"}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let opening = post(
+        &app,
+        &w,
+        "/api/v1/openings",
+        json!({"employer": "跨社区便利店", "job": "收银员", "slots": 2}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let placement = post(&app, &w, "/api/v1/placements", json!({"resident_id": xia, "employer": "跨社区便利店", "job": "收银员", "starts_on": "2026-10-28", "via_station": true, "opening_id": opening})).await["id"]
+        .as_i64()
+        .unwrap();
+
+    // Community B's admin, by the API.
+    app.second_community("dongfeng").await;
+    let other = app.token("dongfeng").await;
+    let (status, list) = app
+        .api(&other, Method::GET, "/api/v1/placements", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["total"], 0, "{list}");
+    let (status, due) = app
+        .api(&other, Method::GET, "/api/v1/followups/due", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(due["total"], 0, "{due}");
+    let (status, body) = app
+        .api(
+            &other,
+            Method::POST,
+            "/api/v1/followups",
+            Some(json!({"placement_id": placement, "on": "2026-11-27", "outcome": "employed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "employment_placement_missing");
+    let (status, body) = app
+        .api(
+            &other,
+            Method::POST,
+            "/api/v1/job-seekers",
+            Some(json!({"resident_id": yang})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "learning_resident_missing");
+
+    // … and by the pages.
+    let mut b = app.signed_in("dongfeng").await;
+    for path in [
+        format!("/employment/seekers/{seeker}"),
+        format!("/employment/placements/{placement}"),
+        format!("/employment/placements/new?resident={xia}"),
+    ] {
+        assert_eq!(b.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let csrf = b.csrf().await;
+    let opening_id = opening.to_string();
+    for (path, form) in [
+        (
+            format!("/employment/openings/{opening}/close"),
+            vec![("_csrf", csrf.as_str())],
+        ),
+        (
+            format!("/employment/seekers/{seeker}"),
+            vec![("_csrf", csrf.as_str()), ("status", "paused")],
+        ),
+        (
+            format!("/employment/seekers/{seeker}/referrals"),
+            vec![
+                ("_csrf", csrf.as_str()),
+                ("opening_id", opening_id.as_str()),
+            ],
+        ),
+    ] {
+        let res = b.post_form(&path, &form).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    // Nothing of A changed.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM openings WHERE status = 'open' AND employer = '跨社区便利店'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM job_seekers WHERE status = 'seeking'")
+            .await,
+        1
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM followups").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM referrals").await, 0);
 }
