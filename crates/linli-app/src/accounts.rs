@@ -39,7 +39,7 @@ pub async fn create_user(app: &App, actor: &Actor, n: NewUser) -> Result<User> {
     let place = app
         .read(move |c| places::get(c, pid))
         .await
-        .map_err(|e| Error::from(e).or_invalid("place_parent_missing", "scope_place_id"))?;
+        .map_err(|e| e.or_invalid("place_parent_missing", "scope_place_id"))?;
     actor.require(app, Action::ManageUsers, &place).await?;
     let role = n.role;
     if !role.may_be_granted_on(place.kind) {
@@ -50,7 +50,7 @@ pub async fn create_user(app: &App, actor: &Actor, n: NewUser) -> Result<User> {
     let partner_id = match (role, n.partner_id) {
         (Role::Partner, Some(unit)) => {
             let known = app
-                .read(move |c| partners::partner_in_community(c, community, unit))
+                .read(move |c| partners::partner_in_community(c, Tenant::new(community), unit))
                 .await?;
             if !known {
                 return Err(Error::invalid("partner_missing", "partner_id"));

@@ -12,7 +12,9 @@ mod error;
 mod tx;
 
 pub mod accounts;
+pub mod affairs;
 pub mod fund;
+pub mod partners;
 
 pub use actor::{Actor, Principal};
 pub use error::{Error, Result};

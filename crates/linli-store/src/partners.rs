@@ -3,7 +3,7 @@
 use crate::Result;
 use crate::db::{Conn, Row, Value, now_text};
 use crate::error::StoreError;
-use crate::params;
+use crate::{Tenant, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::partners::{ActivityKind, AffairFacts, DEFAULT_CATEGORIES, Delivered, Rating};
@@ -64,13 +64,13 @@ fn partner_from(r: &Row) -> Result<Partner> {
 
 pub fn create_partner(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     p: &PartnerInput,
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let exists = c.count(
         "SELECT COUNT(*) FROM partners WHERE community_id = ? AND name = ?",
-        params![community_id, p.name.clone()],
+        params![t, p.name.clone()],
     )?;
     if exists > 0 {
         return Err(StoreError::Conflict {
@@ -80,23 +80,20 @@ pub fn create_partner(
     }
     c.insert(
         "INSERT INTO partners (community_id, name, kind, address, party_org, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, p.name.clone(), p.kind.clone(), p.address.clone(), p.party_org.clone(), p.note.clone(), now_text(now)],
+        params![t, p.name.clone(), p.kind.clone(), p.address.clone(), p.party_org.clone(), p.note.clone(), now_text(now)],
     )
 }
 
-pub fn get_partner(c: &mut dyn Conn, id: i64) -> Result<Partner> {
-    let sql = format!("SELECT {PARTNER_COLUMNS} FROM partners p WHERE p.id = ?");
-    partner_from(&c.query_one(&sql, params![id])?)
+pub fn get_partner(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Partner> {
+    let sql =
+        format!("SELECT {PARTNER_COLUMNS} FROM partners p WHERE p.id = ? AND p.community_id = ?");
+    partner_from(&c.query_one(&sql, params![id, t])?)
 }
 
 /// The community's partner units (only `only` when a liaison asks), by name.
-pub fn list_partners(
-    c: &mut dyn Conn,
-    community_id: i64,
-    only: Option<i64>,
-) -> Result<Vec<Partner>> {
+pub fn list_partners(c: &mut dyn Conn, t: Tenant, only: Option<i64>) -> Result<Vec<Partner>> {
     let mut sql = format!("SELECT {PARTNER_COLUMNS} FROM partners p WHERE p.community_id = ?");
-    let mut args = vec![Value::from(community_id)];
+    let mut args = vec![Value::from(t)];
     if let Some(p) = only {
         sql.push_str(" AND p.id = ?");
         args.push(p.into());
@@ -106,10 +103,10 @@ pub fn list_partners(
 }
 
 /// Whether `partner_id` is a unit of `community_id` (a liaison's grant must name one).
-pub fn partner_in_community(c: &mut dyn Conn, community_id: i64, partner_id: i64) -> Result<bool> {
+pub fn partner_in_community(c: &mut dyn Conn, t: Tenant, partner_id: i64) -> Result<bool> {
     Ok(c.count(
         "SELECT COUNT(*) FROM partners WHERE id = ? AND community_id = ?",
-        params![partner_id, community_id],
+        params![partner_id, t],
     )? > 0)
 }
 
@@ -152,7 +149,7 @@ pub struct AgreementInput {
 
 pub fn create_agreement(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     a: &AgreementInput,
     user: Option<i64>,
     now: DateTime<Utc>,
@@ -160,12 +157,12 @@ pub fn create_agreement(
     let id = c.insert(
         "INSERT INTO agreements (community_id, partner_id, signed_on, valid_from, valid_to, parties, body, renews_id, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, a.partner_id, a.signed_on.clone(), a.valid_from.clone(), a.valid_to.clone(), a.parties.clone(), a.body.clone(), a.renews_id, user, now_text(now)],
+        params![t, a.partner_id, a.signed_on.clone(), a.valid_from.clone(), a.valid_to.clone(), a.parties.clone(), a.body.clone(), a.renews_id, user, now_text(now)],
     )?;
     for (kind, target) in &a.commitments {
         c.execute(
             "INSERT INTO commitments (community_id, agreement_id, partner_id, kind, target_per_year) VALUES (?, ?, ?, ?, ?)",
-            params![community_id, id, a.partner_id, kind.clone(), *target],
+            params![t, id, a.partner_id, kind.clone(), *target],
         )?;
     }
     Ok(id)
@@ -213,20 +210,24 @@ fn agreements_where(c: &mut dyn Conn, cond: &str, args: &[Value]) -> Result<Vec<
     Ok(out)
 }
 
-pub fn get_agreement(c: &mut dyn Conn, id: i64) -> Result<Agreement> {
-    agreements_where(c, "a.id = ?", params![id])?
+pub fn get_agreement(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Agreement> {
+    agreements_where(c, "a.id = ? AND a.community_id = ?", params![id, t])?
         .into_iter()
         .next()
         .ok_or(StoreError::NotFound)
 }
 
 /// A unit's agreements, newest first (renewals keep the old ones).
-pub fn agreements_of(c: &mut dyn Conn, partner_id: i64) -> Result<Vec<Agreement>> {
-    agreements_where(c, "a.partner_id = ?", params![partner_id])
+pub fn agreements_of(c: &mut dyn Conn, t: Tenant, partner_id: i64) -> Result<Vec<Agreement>> {
+    agreements_where(
+        c,
+        "a.partner_id = ? AND a.community_id = ?",
+        params![partner_id, t],
+    )
 }
 
-pub fn all_agreements(c: &mut dyn Conn, community_id: i64) -> Result<Vec<Agreement>> {
-    agreements_where(c, "a.community_id = ?", params![community_id])
+pub fn all_agreements(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Agreement>> {
+    agreements_where(c, "a.community_id = ?", params![t])
 }
 
 /// A commitment in force in a year: (partner id, partner name, kind, target per year).
@@ -236,7 +237,7 @@ pub type ActiveCommitment = (i64, String, String, i64);
 /// unit promise the same kind, the largest target counts once.
 pub fn commitments_in_year(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     year: i32,
     only: Option<i64>,
 ) -> Result<Vec<ActiveCommitment>> {
@@ -245,7 +246,7 @@ pub fn commitments_in_year(
          JOIN agreements a ON a.id = k.agreement_id JOIN partners p ON p.id = k.partner_id
          WHERE k.community_id = ? AND a.valid_from <= ? AND a.valid_to >= ?"
         .to_string();
-    let mut args = vec![Value::from(community_id), to.into(), from.into()];
+    let mut args = vec![Value::from(t), to.into(), from.into()];
     if let Some(p) = only {
         sql.push_str(" AND k.partner_id = ?");
         args.push(p.into());
@@ -286,7 +287,7 @@ pub struct ActivityInput {
 
 pub fn add_activity(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     a: &ActivityInput,
     user: Option<i64>,
     now: DateTime<Utc>,
@@ -294,14 +295,14 @@ pub fn add_activity(
     c.insert(
         "INSERT INTO partner_activities (community_id, partner_id, kind, held_on, place, participants, hours_tenths, residents_served, note, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, a.partner_id, a.kind.clone(), a.on.clone(), a.place.clone(), a.participants, a.hours_tenths, a.residents_served.clone(), a.note.clone(), user, now_text(now)],
+        params![t, a.partner_id, a.kind.clone(), a.on.clone(), a.place.clone(), a.participants, a.hours_tenths, a.residents_served.clone(), a.note.clone(), user, now_text(now)],
     )
 }
 
 /// Activities in a year (of one unit, or all), newest first.
 pub fn activities(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     year: i32,
     only: Option<i64>,
 ) -> Result<Vec<Activity>> {
@@ -310,7 +311,7 @@ pub fn activities(
         WHERE x.community_id = ? AND x.held_on >= ? AND x.held_on <= ?"
         .to_string();
     let mut args = vec![
-        Value::from(community_id),
+        Value::from(t),
         format!("{year}-01-01").into(),
         format!("{year}-12-31").into(),
     ];
@@ -358,7 +359,7 @@ pub struct ActivityPhoto {
 #[allow(clippy::too_many_arguments)]
 pub fn add_activity_photo(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     activity_id: i64,
     partner_id: i64,
     width: u32,
@@ -369,7 +370,7 @@ pub fn add_activity_photo(
     c.insert(
         "INSERT INTO partner_activity_photos (community_id, activity_id, partner_id, content_type, width, height, bytes, created_at) VALUES (?, ?, ?, 'image/jpeg', ?, ?, ?, ?) RETURNING id",
         &[
-            Value::from(community_id),
+            Value::from(t),
             activity_id.into(),
             partner_id.into(),
             i64::from(width).into(),
@@ -383,7 +384,7 @@ pub fn add_activity_photo(
 /// The photos of the activities held in a year (of one unit, or all), oldest first.
 pub fn activity_photos(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     year: i32,
     only: Option<i64>,
 ) -> Result<Vec<ActivityPhotoMeta>> {
@@ -392,7 +393,7 @@ pub fn activity_photos(
         WHERE ph.community_id = ? AND x.held_on >= ? AND x.held_on <= ?"
         .to_string();
     let mut args = vec![
-        Value::from(community_id),
+        Value::from(t),
         format!("{year}-01-01").into(),
         format!("{year}-12-31").into(),
     ];
@@ -414,10 +415,10 @@ pub fn activity_photos(
         .collect()
 }
 
-pub fn get_activity_photo(c: &mut dyn Conn, id: i64) -> Result<ActivityPhoto> {
+pub fn get_activity_photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<ActivityPhoto> {
     let r = c.query_one(
-        "SELECT community_id, activity_id, partner_id, bytes FROM partner_activity_photos WHERE id = ?",
-        params![id],
+        "SELECT community_id, activity_id, partner_id, bytes FROM partner_activity_photos WHERE id = ? AND community_id = ?",
+        params![id, t],
     )?;
     let bytes = r.blob(3)?;
     Ok(ActivityPhoto {
@@ -468,20 +469,20 @@ pub struct PostInput {
     pub term_to: Option<String>,
 }
 
-pub fn add_post(c: &mut dyn Conn, community_id: i64, p: &PostInput) -> Result<i64> {
+pub fn add_post(c: &mut dyn Conn, t: Tenant, p: &PostInput) -> Result<i64> {
     c.insert(
         "INSERT INTO committee_posts (community_id, post, person_name, partner_id, title, term_from, term_to) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, p.post.clone(), p.person_name.clone(), p.partner_id, p.title.clone(), p.term_from.clone(), p.term_to.clone()],
+        params![t, p.post.clone(), p.person_name.clone(), p.partner_id, p.title.clone(), p.term_from.clone(), p.term_to.clone()],
     )
 }
 
 /// The committee's posts, by rank (书记 first).
-pub fn posts(c: &mut dyn Conn, community_id: i64) -> Result<Vec<Post>> {
+pub fn posts(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Post>> {
     c.query(
         "SELECT k.id, k.post, k.person_name, k.partner_id, p.name, k.title, k.term_from, k.term_to FROM committee_posts k
          LEFT JOIN partners p ON p.id = k.partner_id WHERE k.community_id = ?
          ORDER BY CASE k.post WHEN 'secretary' THEN 0 WHEN 'deputy_secretary' THEN 1 WHEN 'member' THEN 2 ELSE 3 END, k.id",
-        params![community_id],
+        params![t],
     )?
     .iter()
     .map(|r| {
@@ -509,22 +510,17 @@ pub struct Meeting {
     pub attendees: i64,
 }
 
-pub fn add_meeting(
-    c: &mut dyn Conn,
-    community_id: i64,
-    m: &Meeting,
-    now: DateTime<Utc>,
-) -> Result<i64> {
+pub fn add_meeting(c: &mut dyn Conn, t: Tenant, m: &Meeting, now: DateTime<Utc>) -> Result<i64> {
     c.insert(
         "INSERT INTO committee_meetings (community_id, held_on, title, minutes, attendance, attendees, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, m.held_on.clone(), m.title.clone(), m.minutes.clone(), m.attendance.clone(), m.attendees, now_text(now)],
+        params![t, m.held_on.clone(), m.title.clone(), m.minutes.clone(), m.attendance.clone(), m.attendees, now_text(now)],
     )
 }
 
-pub fn meetings(c: &mut dyn Conn, community_id: i64) -> Result<Vec<Meeting>> {
+pub fn meetings(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Meeting>> {
     c.query(
         "SELECT id, held_on, title, minutes, attendance, attendees FROM committee_meetings WHERE community_id = ? ORDER BY held_on DESC, id DESC",
-        params![community_id],
+        params![t],
     )?
     .iter()
     .map(|r| {
@@ -554,7 +550,7 @@ pub struct Resource {
 
 pub fn add_resource(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     partner_id: i64,
     kind: &str,
     description: &str,
@@ -563,15 +559,15 @@ pub fn add_resource(
 ) -> Result<i64> {
     c.insert(
         "INSERT INTO partner_resources (community_id, partner_id, kind, description, availability, active, created_at) VALUES (?, ?, ?, ?, ?, 1, ?) RETURNING id",
-        params![community_id, partner_id, kind, description, availability, now_text(now)],
+        params![t, partner_id, kind, description, availability, now_text(now)],
     )
 }
 
-pub fn resources(c: &mut dyn Conn, community_id: i64, only: Option<i64>) -> Result<Vec<Resource>> {
+pub fn resources(c: &mut dyn Conn, t: Tenant, only: Option<i64>) -> Result<Vec<Resource>> {
     let mut sql = "SELECT x.id, x.partner_id, p.name, x.kind, x.description, x.availability FROM partner_resources x
         JOIN partners p ON p.id = x.partner_id WHERE x.community_id = ? AND x.active = 1"
         .to_string();
-    let mut args = vec![Value::from(community_id)];
+    let mut args = vec![Value::from(t)];
     if let Some(p) = only {
         sql.push_str(" AND x.partner_id = ?");
         args.push(p.into());
@@ -631,7 +627,7 @@ pub struct NeedInput {
 
 pub fn create_need(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     n: &NeedInput,
     user: Option<i64>,
     now: DateTime<Utc>,
@@ -639,7 +635,7 @@ pub fn create_need(
     c.insert(
         "INSERT INTO needs (community_id, title, description, place_text, urgency, raised_by, affair_id, status, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
-        params![community_id, n.title.clone(), n.description.clone(), n.place_text.clone(), n.urgency.clone(), n.raised_by.clone(), n.affair_id, user, now_text(now)],
+        params![t, n.title.clone(), n.description.clone(), n.place_text.clone(), n.urgency.clone(), n.raised_by.clone(), n.affair_id, user, now_text(now)],
     )
 }
 
@@ -673,15 +669,15 @@ fn need_from(r: &Row) -> Result<Need> {
     })
 }
 
-pub fn get_need(c: &mut dyn Conn, id: i64) -> Result<Need> {
-    let sql = format!("{NEED_SELECT} WHERE n.id = ?");
-    need_from(&c.query_one(&sql, params![id])?)
+pub fn get_need(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Need> {
+    let sql = format!("{NEED_SELECT} WHERE n.id = ? AND n.community_id = ?");
+    need_from(&c.query_one(&sql, params![id, t])?)
 }
 
 /// Needs in the given states (all when empty): urgent first, then oldest first.
-pub fn list_needs(c: &mut dyn Conn, community_id: i64, statuses: &[&str]) -> Result<Vec<Need>> {
+pub fn list_needs(c: &mut dyn Conn, t: Tenant, statuses: &[&str]) -> Result<Vec<Need>> {
     let mut sql = format!("{NEED_SELECT} WHERE n.community_id = ?");
-    let mut args = vec![Value::from(community_id)];
+    let mut args = vec![Value::from(t)];
     if !statuses.is_empty() {
         let marks: Vec<&str> = statuses.iter().map(|_| "?").collect();
         sql.push_str(&format!(" AND n.status IN ({})", marks.join(", ")));
@@ -693,10 +689,17 @@ pub fn list_needs(c: &mut dyn Conn, community_id: i64, statuses: &[&str]) -> Res
 
 /// A liaison's claim: only an open need can be claimed (checked in the statement, so two
 /// units claiming at once cannot both win).
-pub fn claim_need(c: &mut dyn Conn, id: i64, partner_id: i64, note: &str, on: &str) -> Result<()> {
+pub fn claim_need(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    partner_id: i64,
+    note: &str,
+    on: &str,
+) -> Result<()> {
     let n = c.execute(
-        "UPDATE needs SET status = 'claimed', partner_id = ?, claim_note = ?, claimed_on = ? WHERE id = ? AND status = 'open'",
-        params![partner_id, note, on, id],
+        "UPDATE needs SET status = 'claimed', partner_id = ?, claim_note = ?, claimed_on = ? WHERE id = ? AND community_id = ? AND status = 'open'",
+        params![partner_id, note, on, id, t],
     )?;
     if n == 0 {
         return Err(StoreError::Conflict {
@@ -711,6 +714,7 @@ pub fn claim_need(c: &mut dyn Conn, id: i64, partner_id: i64, note: &str, on: &s
 #[allow(clippy::too_many_arguments)]
 pub fn decide_claim(
     c: &mut dyn Conn,
+    t: Tenant,
     id: i64,
     confirm: bool,
     owner: &str,
@@ -721,13 +725,13 @@ pub fn decide_claim(
 ) -> Result<()> {
     let n = if confirm {
         c.execute(
-            "UPDATE needs SET status = 'matched', confirmed_on = ?, confirmed_by = ?, owner = ?, plan = ?, milestones = ? WHERE id = ? AND status = 'claimed'",
-            params![on, user, owner, plan, milestones, id],
+            "UPDATE needs SET status = 'matched', confirmed_on = ?, confirmed_by = ?, owner = ?, plan = ?, milestones = ? WHERE id = ? AND community_id = ? AND status = 'claimed'",
+            params![on, user, owner, plan, milestones, id, t],
         )?
     } else {
         c.execute(
-            "UPDATE needs SET status = 'open', partner_id = NULL, claim_note = '', claimed_on = NULL WHERE id = ? AND status = 'claimed'",
-            params![id],
+            "UPDATE needs SET status = 'open', partner_id = NULL, claim_note = '', claimed_on = NULL WHERE id = ? AND community_id = ? AND status = 'claimed'",
+            params![id, t],
         )?
     };
     if n == 0 {
@@ -741,6 +745,7 @@ pub fn decide_claim(
 
 pub fn update_project(
     c: &mut dyn Conn,
+    t: Tenant,
     id: i64,
     progress: &str,
     completed_on: Option<&str>,
@@ -748,12 +753,12 @@ pub fn update_project(
 ) -> Result<()> {
     let n = match completed_on {
         Some(done) => c.execute(
-            "UPDATE needs SET progress = ?, completed_on = ?, verdict = ?, status = 'done' WHERE id = ? AND status IN ('matched', 'done')",
-            params![progress, done, verdict, id],
+            "UPDATE needs SET progress = ?, completed_on = ?, verdict = ?, status = 'done' WHERE id = ? AND community_id = ? AND status IN ('matched', 'done')",
+            params![progress, done, verdict, id, t],
         )?,
         None => c.execute(
-            "UPDATE needs SET progress = ?, verdict = ? WHERE id = ? AND status IN ('matched', 'done')",
-            params![progress, verdict, id],
+            "UPDATE needs SET progress = ?, verdict = ? WHERE id = ? AND community_id = ? AND status IN ('matched', 'done')",
+            params![progress, verdict, id, t],
         )?,
     };
     if n == 0 {
@@ -777,10 +782,10 @@ pub struct Category {
 }
 
 /// The community's categories; the defaults until it configures its own.
-pub fn categories(c: &mut dyn Conn, community_id: i64) -> Result<Vec<Category>> {
+pub fn categories(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Category>> {
     let rows = c.query(
         "SELECT code, name_zh, name_en, respond_days, resolve_days FROM affair_categories WHERE community_id = ? AND active = 1 ORDER BY sort_order, code",
-        params![community_id],
+        params![t],
     )?;
     if rows.is_empty() {
         return Ok(DEFAULT_CATEGORIES
@@ -808,17 +813,17 @@ pub fn categories(c: &mut dyn Conn, community_id: i64) -> Result<Vec<Category>> 
 }
 
 /// Configures a community's categories (replacing the defaults): a deployment's own list.
-pub fn set_categories(c: &mut dyn Conn, community_id: i64, list: &[Category]) -> Result<()> {
+pub fn set_categories(c: &mut dyn Conn, t: Tenant, list: &[Category]) -> Result<()> {
     c.execute(
         "UPDATE affair_categories SET active = 0 WHERE community_id = ?",
-        params![community_id],
+        params![t],
     )?;
     for (i, k) in list.iter().enumerate() {
         c.execute(
             "INSERT INTO affair_categories (community_id, code, name_zh, name_en, respond_days, resolve_days, active, sort_order) VALUES (?, ?, ?, ?, ?, ?, 1, ?)
              ON CONFLICT (community_id, code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en,
                respond_days = excluded.respond_days, resolve_days = excluded.resolve_days, active = 1, sort_order = excluded.sort_order",
-            params![community_id, k.code.clone(), k.name_zh.clone(), k.name_en.clone(), k.respond_days, k.resolve_days, i as i64],
+            params![t, k.code.clone(), k.name_zh.clone(), k.name_en.clone(), k.respond_days, k.resolve_days, i as i64],
         )?;
     }
     Ok(())
@@ -915,7 +920,7 @@ fn affair_from(r: &Row) -> Result<Affair> {
 
 pub fn create_affair(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     a: &AffairInput,
     user: Option<i64>,
     now: DateTime<Utc>,
@@ -925,14 +930,23 @@ pub fn create_affair(
         "INSERT INTO affairs (community_id, public_ref, category, description, place_id, place_path, place_text, reporter_phone, channel, status,
              reported_on, respond_by, resolve_by, created_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, a.public_ref.clone(), a.category.clone(), a.description.clone(), a.place_id, a.place_path.clone(), a.place_text.clone(),
+        params![t, a.public_ref.clone(), a.category.clone(), a.description.clone(), a.place_id, a.place_path.clone(), a.place_text.clone(),
             a.reporter_phone.clone(), a.channel.clone(), a.reported_on.clone(), a.respond_by.clone(), a.resolve_by.clone(), user, at.clone(), at],
     )
 }
 
-pub fn get_affair(c: &mut dyn Conn, id: i64) -> Result<Affair> {
-    let sql = format!("{AFFAIR_SELECT} WHERE f.id = ?");
-    affair_from(&c.query_one(&sql, params![id])?)
+pub fn get_affair(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Affair> {
+    let sql = format!("{AFFAIR_SELECT} WHERE f.id = ? AND f.community_id = ?");
+    affair_from(&c.query_one(&sql, params![id, t])?)
+}
+
+/// Whether a public reference is already given to an issue (of any community: references are
+/// looked up without one).
+pub fn public_ref_taken(c: &mut dyn Conn, public_ref: &str) -> Result<bool> {
+    Ok(c.count(
+        "SELECT COUNT(*) FROM affairs WHERE public_ref = ?",
+        params![public_ref],
+    )? > 0)
 }
 
 pub fn affair_by_ref(c: &mut dyn Conn, public_ref: &str) -> Result<Affair> {
@@ -958,9 +972,9 @@ pub struct AffairFilter {
 }
 
 /// Issues of a community, open ones by deadline first, then the rest newest first.
-pub fn list_affairs(c: &mut dyn Conn, community_id: i64, f: &AffairFilter) -> Result<Vec<Affair>> {
+pub fn list_affairs(c: &mut dyn Conn, t: Tenant, f: &AffairFilter) -> Result<Vec<Affair>> {
     let mut sql = format!("{AFFAIR_SELECT} WHERE f.community_id = ?");
-    let mut args = vec![Value::from(community_id)];
+    let mut args = vec![Value::from(t)];
     if let Some(s) = &f.status {
         sql.push_str(" AND f.status = ?");
         args.push(s.clone().into());
@@ -1012,8 +1026,10 @@ pub fn list_affairs(c: &mut dyn Conn, community_id: i64, f: &AffairFilter) -> Re
 }
 
 /// Dispatches (or re-routes) an issue. The first dispatch is its response.
+#[allow(clippy::too_many_arguments)]
 pub fn assign_affair(
     c: &mut dyn Conn,
+    t: Tenant,
     id: i64,
     user: Option<i64>,
     partner: Option<i64>,
@@ -1023,22 +1039,29 @@ pub fn assign_affair(
 ) -> Result<()> {
     c.execute(
         "UPDATE affairs SET status = 'assigned', assignee_user_id = ?, assignee_partner_id = ?, resolve_by = ?,
-            responded_on = COALESCE(responded_on, ?), resolved_on = NULL, updated_at = ? WHERE id = ?",
-        params![user, partner, resolve_by, today, now_text(now), id],
+            responded_on = COALESCE(responded_on, ?), resolved_on = NULL, updated_at = ? WHERE id = ? AND community_id = ?",
+        params![user, partner, resolve_by, today, now_text(now), id, t],
     )?;
     Ok(())
 }
 
-pub fn mark_progress(c: &mut dyn Conn, id: i64, today: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn mark_progress(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    today: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     c.execute(
-        "UPDATE affairs SET status = 'in_progress', responded_on = COALESCE(responded_on, ?), updated_at = ? WHERE id = ? AND status IN ('assigned', 'in_progress')",
-        params![today, now_text(now), id],
+        "UPDATE affairs SET status = 'in_progress', responded_on = COALESCE(responded_on, ?), updated_at = ? WHERE id = ? AND community_id = ? AND status IN ('assigned', 'in_progress')",
+        params![today, now_text(now), id, t],
     )?;
     Ok(())
 }
 
 pub fn resolve_affair(
     c: &mut dyn Conn,
+    t: Tenant,
     id: i64,
     resolution: &str,
     today: &str,
@@ -1046,8 +1069,8 @@ pub fn resolve_affair(
 ) -> Result<()> {
     let n = c.execute(
         "UPDATE affairs SET status = 'resolved', resolution = ?, resolved_on = ?, responded_on = COALESCE(responded_on, ?), updated_at = ?
-         WHERE id = ? AND status IN ('assigned', 'in_progress')",
-        params![resolution, today, today, now_text(now), id],
+         WHERE id = ? AND community_id = ? AND status IN ('assigned', 'in_progress')",
+        params![resolution, today, today, now_text(now), id, t],
     )?;
     if n == 0 {
         return Err(StoreError::Conflict {
@@ -1060,6 +1083,7 @@ pub fn resolve_affair(
 
 pub fn rate_affair(
     c: &mut dyn Conn,
+    t: Tenant,
     id: i64,
     rating: &str,
     note: &str,
@@ -1067,8 +1091,8 @@ pub fn rate_affair(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let n = c.execute(
-        "UPDATE affairs SET status = 'closed', rating = ?, rating_note = ?, rated_on = ?, updated_at = ? WHERE id = ? AND status = 'resolved'",
-        params![rating, note, today, now_text(now), id],
+        "UPDATE affairs SET status = 'closed', rating = ?, rating_note = ?, rated_on = ?, updated_at = ? WHERE id = ? AND community_id = ? AND status = 'resolved'",
+        params![rating, note, today, now_text(now), id, t],
     )?;
     if n == 0 {
         return Err(StoreError::Conflict {
@@ -1094,7 +1118,7 @@ pub struct AffairEvent {
 #[allow(clippy::too_many_arguments)]
 pub fn add_event(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     affair_id: i64,
     kind: &str,
     user: Option<i64>,
@@ -1106,16 +1130,16 @@ pub fn add_event(
 ) -> Result<i64> {
     c.insert(
         "INSERT INTO affair_events (community_id, affair_id, happened_at, kind, actor_user_id, from_label, to_label, note, shown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, affair_id, now_text(now), kind, user, from_label, to_label, note, shown],
+        params![t, affair_id, now_text(now), kind, user, from_label, to_label, note, shown],
     )
 }
 
 /// An issue's history, oldest first.
-pub fn events_of(c: &mut dyn Conn, affair_id: i64) -> Result<Vec<AffairEvent>> {
+pub fn events_of(c: &mut dyn Conn, t: Tenant, affair_id: i64) -> Result<Vec<AffairEvent>> {
     c.query(
         "SELECT e.id, e.happened_at, e.kind, u.display_name, e.from_label, e.to_label, e.note, e.shown FROM affair_events e
-         LEFT JOIN users u ON u.id = e.actor_user_id WHERE e.affair_id = ? ORDER BY e.id",
-        params![affair_id],
+         LEFT JOIN users u ON u.id = e.actor_user_id WHERE e.affair_id = ? AND e.community_id = ? ORDER BY e.id",
+        params![affair_id, t],
     )?
     .iter()
     .map(|r| {
@@ -1151,7 +1175,7 @@ pub struct Photo {
 #[allow(clippy::too_many_arguments)]
 pub fn add_photo(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     affair_id: i64,
     stage: &str,
     content_type: &str,
@@ -1163,7 +1187,7 @@ pub fn add_photo(
     c.insert(
         "INSERT INTO affair_photos (community_id, affair_id, stage, content_type, width, height, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         &[
-            Value::from(community_id),
+            Value::from(t),
             affair_id.into(),
             stage.into(),
             content_type.into(),
@@ -1175,10 +1199,10 @@ pub fn add_photo(
     )
 }
 
-pub fn photos_of(c: &mut dyn Conn, affair_id: i64) -> Result<Vec<PhotoMeta>> {
+pub fn photos_of(c: &mut dyn Conn, t: Tenant, affair_id: i64) -> Result<Vec<PhotoMeta>> {
     c.query(
-        "SELECT id, stage, width, height FROM affair_photos WHERE affair_id = ? ORDER BY id",
-        params![affair_id],
+        "SELECT id, stage, width, height FROM affair_photos WHERE affair_id = ? AND community_id = ? ORDER BY id",
+        params![affair_id, t],
     )?
     .iter()
     .map(|r| {
@@ -1192,10 +1216,10 @@ pub fn photos_of(c: &mut dyn Conn, affair_id: i64) -> Result<Vec<PhotoMeta>> {
     .collect()
 }
 
-pub fn get_photo(c: &mut dyn Conn, id: i64) -> Result<Photo> {
+pub fn get_photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Photo> {
     let r = c.query_one(
-        "SELECT community_id, affair_id, content_type, bytes FROM affair_photos WHERE id = ?",
-        params![id],
+        "SELECT community_id, affair_id, content_type, bytes FROM affair_photos WHERE id = ? AND community_id = ?",
+        params![id, t],
     )?;
     let bytes = r.blob(3)?;
     Ok(Photo {
@@ -1207,15 +1231,10 @@ pub fn get_photo(c: &mut dyn Conn, id: i64) -> Result<Photo> {
 }
 
 /// The facts of the issues reported in `[from, to]`, for the three rates.
-pub fn affair_facts(
-    c: &mut dyn Conn,
-    community_id: i64,
-    from: &str,
-    to: &str,
-) -> Result<Vec<AffairFacts>> {
+pub fn affair_facts(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Vec<AffairFacts>> {
     c.query(
         "SELECT respond_by, responded_on, resolved_on, rating FROM affairs WHERE community_id = ? AND reported_on >= ? AND reported_on <= ?",
-        params![community_id, from, to],
+        params![t, from, to],
     )?
     .iter()
     .map(|r| {
@@ -1232,41 +1251,36 @@ pub fn affair_facts(
 // ---- indicators ----
 
 /// `partners.signed`: partner units with an agreement in force at any time in `[from, to]`.
-pub fn signed_count(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<i64> {
+pub fn signed_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
     c.count(
         "SELECT COUNT(DISTINCT partner_id) FROM agreements WHERE community_id = ? AND valid_from <= ? AND valid_to >= ?",
-        params![community_id, to, from],
+        params![t, to, from],
     )
 }
 
 /// `partners.lectures`: health-lecture activities delivered in `[from, to]`.
-pub fn lectures_count(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<i64> {
+pub fn lectures_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
     c.count(
         "SELECT COUNT(*) FROM partner_activities WHERE community_id = ? AND kind = 'health_lecture' AND held_on >= ? AND held_on <= ?",
-        params![community_id, from, to],
+        params![t, from, to],
     )
 }
 
 /// `affairs.resolved`: issues resolved in `[from, to]`.
-pub fn resolved_count(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<i64> {
+pub fn resolved_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
     c.count(
         "SELECT COUNT(*) FROM affairs WHERE community_id = ? AND resolved_on >= ? AND resolved_on <= ?",
-        params![community_id, from, to],
+        params![t, from, to],
     )
 }
 
 /// `affairs.satisfaction`: of the issues resolved in `[from, to]` that were rated, (rated
 /// satisfied or basically satisfied, rated).
-pub fn satisfaction(
-    c: &mut dyn Conn,
-    community_id: i64,
-    from: &str,
-    to: &str,
-) -> Result<(i64, i64)> {
+pub fn satisfaction(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<(i64, i64)> {
     let r = c.query_one(
         "SELECT COALESCE(SUM(CASE WHEN rating IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END), 0), COUNT(*)
          FROM affairs WHERE community_id = ? AND resolved_on >= ? AND resolved_on <= ? AND rating IS NOT NULL",
-        params![community_id, from, to],
+        params![t, from, to],
     )?;
     Ok((r.int(0)?, r.int(1)?))
 }
@@ -1371,7 +1385,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     for p in DEMO_PARTNERS {
         let id = create_partner(
             c,
-            community_id,
+            Tenant::new(community_id),
             &PartnerInput {
                 name: p.name.into(),
                 kind: p.kind.into(),
@@ -1406,7 +1420,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
         ] {
             let aid = create_agreement(
                 c,
-                community_id,
+                Tenant::new(community_id),
                 &AgreementInput {
                     partner_id: id,
                     signed_on: from.clone(),
@@ -1451,7 +1465,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
                note: &str| {
         add_activity(
             c,
-            community_id,
+            Tenant::new(community_id),
             &ActivityInput {
                 partner_id,
                 kind: kind.into(),
@@ -1645,7 +1659,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     for (post, name, partner, title) in posts {
         add_post(
             c,
-            community_id,
+            Tenant::new(community_id),
             &PostInput {
                 post: post.into(),
                 person_name: name.into(),
@@ -1658,7 +1672,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     }
     add_meeting(
         c,
-        community_id,
+        Tenant::new(community_id),
         &Meeting {
             id: 0,
             held_on: y(3, 1),
@@ -1671,7 +1685,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     add_meeting(
         c,
-        community_id,
+        Tenant::new(community_id),
         &Meeting {
             id: 0,
             held_on: y(9, 20),
@@ -1684,7 +1698,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     add_resource(
         c,
-        community_id,
+        Tenant::new(community_id),
         bureau,
         "equipment",
         "沙石、压路机等道路整修物资设备",
@@ -1693,7 +1707,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     add_resource(
         c,
-        community_id,
+        Tenant::new(community_id),
         clinic,
         "skills",
         "全科医生健康讲座、免费体检",
@@ -1702,7 +1716,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     add_resource(
         c,
-        community_id,
+        Tenant::new(community_id),
         school,
         "people",
         "师生志愿者（清雪、清理小广告）",
@@ -1711,7 +1725,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     add_resource(
         c,
-        community_id,
+        Tenant::new(community_id),
         power,
         "people",
         "电工义务检修楼道照明",
@@ -1723,7 +1737,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     let home = community_path(c, community_id)?;
     let alley = create_affair(
         c,
-        community_id,
+        Tenant::new(community_id),
         &AffairInput {
             public_ref: format!("{year}{:03}102", community_id % 1000),
             category: "road".into(),
@@ -1743,7 +1757,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         alley,
         "reported",
         None,
@@ -1753,10 +1767,19 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
         true,
         at(&y(4, 8)),
     )?;
-    assign_affair(c, alley, None, Some(bureau), &y(5, 29), &y(4, 9), now)?;
+    assign_affair(
+        c,
+        Tenant::new(community_id),
+        alley,
+        None,
+        Some(bureau),
+        &y(5, 29),
+        &y(4, 9),
+        now,
+    )?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         alley,
         "assigned",
         None,
@@ -1768,7 +1791,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     let need = create_need(
         c,
-        community_id,
+        Tenant::new(community_id),
         &NeedInput {
             title: "整修3号楼至8号楼巷路".into(),
             description: "巷路坑洼不平，需拉沙石铺平并压实。".into(),
@@ -1780,9 +1803,17 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
         None,
         now,
     )?;
-    claim_need(c, need, bureau, "我局可提供沙石并派施工人员", &y(4, 12))?;
+    claim_need(
+        c,
+        Tenant::new(community_id),
+        need,
+        bureau,
+        "我局可提供沙石并派施工人员",
+        &y(4, 12),
+    )?;
     decide_claim(
         c,
+        Tenant::new(community_id),
         need,
         true,
         "东安区建设局 孙立新",
@@ -1793,15 +1824,16 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     update_project(
         c,
+        Tenant::new(community_id),
         need,
         "拉来沙石、派出人手，路面已整修一新",
         Some(&y(5, 2)),
         "居民满意",
     )?;
-    mark_progress(c, alley, &y(4, 20), now)?;
+    mark_progress(c, Tenant::new(community_id), alley, &y(4, 20), now)?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         alley,
         "progress",
         None,
@@ -1813,6 +1845,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     resolve_affair(
         c,
+        Tenant::new(community_id),
         alley,
         "东安区建设局拉来沙石、派出人手整修，巷路已整修一新",
         &y(5, 2),
@@ -1820,7 +1853,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         alley,
         "resolved",
         None,
@@ -1830,10 +1863,18 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
         true,
         at(&y(5, 2)),
     )?;
-    rate_affair(c, alley, "satisfied", "居民称赞联动机制", &y(5, 6), now)?;
+    rate_affair(
+        c,
+        Tenant::new(community_id),
+        alley,
+        "satisfied",
+        "居民称赞联动机制",
+        &y(5, 6),
+        now,
+    )?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         alley,
         "rated",
         None,
@@ -1855,7 +1896,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     );
     let light = create_affair(
         c,
-        community_id,
+        Tenant::new(community_id),
         &AffairInput {
             public_ref: format!("{year}{:03}215", community_id % 1000),
             category: "lighting".into(),
@@ -1874,7 +1915,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     )?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         light,
         "reported",
         None,
@@ -1890,7 +1931,7 @@ pub fn populate_demo(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) ->
     ] {
         create_need(
             c,
-            community_id,
+            Tenant::new(community_id),
             &NeedInput {
                 title: title.into(),
                 description: String::new(),
@@ -2236,7 +2277,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
     let today = linli_core::clock::shanghai(now).date();
     let year = today.year();
     let cal = crate::assistance::calendar(c, community_id)?;
-    let staff = dispatchable_staff(c, community_id)?;
+    let staff = dispatchable_staff(c, Tenant::new(community_id))?;
     let worker = staff
         .iter()
         .find(|(_, n)| n == "李娜")
@@ -2266,7 +2307,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             linli_core::partners::deadlines(reported, rule.respond_days, rule.resolve_days, &cal);
         let id = create_affair(
             c,
-            community_id,
+            Tenant::new(community_id),
             &AffairInput {
                 public_ref: format!("{year}{:03}{:03}", community_id % 1000, issue.no),
                 category: issue.category.into(),
@@ -2285,7 +2326,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
         )?;
         add_event(
             c,
-            community_id,
+            Tenant::new(community_id),
             id,
             "reported",
             None,
@@ -2315,10 +2356,19 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             }
         };
         let (user, unit, label) = holder(issue.unit.unwrap_or(""), c)?;
-        assign_affair(c, id, user, unit, &day(resolve_by), &day(dispatched), now)?;
+        assign_affair(
+            c,
+            Tenant::new(community_id),
+            id,
+            user,
+            unit,
+            &day(resolve_by),
+            &day(dispatched),
+            now,
+        )?;
         add_event(
             c,
-            community_id,
+            Tenant::new(community_id),
             id,
             "assigned",
             None,
@@ -2331,10 +2381,19 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
         if let Some((to, reason)) = issue.reroute {
             let on = dispatched + chrono::Duration::days(2);
             let (user, unit, to_label) = holder(to, c)?;
-            assign_affair(c, id, user, unit, &day(resolve_by), &day(on), now)?;
+            assign_affair(
+                c,
+                Tenant::new(community_id),
+                id,
+                user,
+                unit,
+                &day(resolve_by),
+                &day(on),
+                now,
+            )?;
             add_event(
                 c,
-                community_id,
+                Tenant::new(community_id),
                 id,
                 "rerouted",
                 None,
@@ -2350,10 +2409,10 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             DemoEnd::Held { progress } => {
                 if let Some(note) = progress {
                     let on = day(dispatched.max(today - chrono::Duration::days(2)));
-                    mark_progress(c, id, &on, now)?;
+                    mark_progress(c, Tenant::new(community_id), id, &on, now)?;
                     add_event(
                         c,
-                        community_id,
+                        Tenant::new(community_id),
                         id,
                         "progress",
                         None,
@@ -2371,10 +2430,10 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                 rating,
             } => {
                 let on = day(reported + chrono::Duration::days(after));
-                resolve_affair(c, id, resolution, &on, now)?;
+                resolve_affair(c, Tenant::new(community_id), id, resolution, &on, now)?;
                 add_event(
                     c,
-                    community_id,
+                    Tenant::new(community_id),
                     id,
                     "resolved",
                     None,
@@ -2387,10 +2446,10 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                 if let Some((r, note)) = rating {
                     // The callback, a few days after.
                     let on = day(reported + chrono::Duration::days(after + 3));
-                    rate_affair(c, id, r.as_str(), note, &on, now)?;
+                    rate_affair(c, Tenant::new(community_id), id, r.as_str(), note, &on, now)?;
                     add_event(
                         c,
-                        community_id,
+                        Tenant::new(community_id),
                         id,
                         "rated",
                         None,
@@ -2423,11 +2482,11 @@ fn community_path(c: &mut dyn Conn, community_id: i64) -> Result<String> {
 }
 
 /// Accounts an issue can be dispatched to: the community's admins and workers (id, name).
-pub fn dispatchable_staff(c: &mut dyn Conn, community_id: i64) -> Result<Vec<(i64, String)>> {
+pub fn dispatchable_staff(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, String)>> {
     c.query(
         "SELECT DISTINCT u.id, u.display_name FROM users u JOIN grants g ON g.user_id = u.id
          WHERE u.community_id = ? AND u.active = 1 AND g.role IN ('admin', 'worker') ORDER BY u.id",
-        params![community_id],
+        params![t],
     )?
     .iter()
     .map(|r| Ok((r.int(0)?, r.text(1)?)))
@@ -2435,10 +2494,10 @@ pub fn dispatchable_staff(c: &mut dyn Conn, community_id: i64) -> Result<Vec<(i6
 }
 
 /// The community's buildings (id, name) in the order they were laid out, for "where" pickers.
-pub fn buildings(c: &mut dyn Conn, community_id: i64) -> Result<Vec<(i64, String)>> {
+pub fn buildings(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, String)>> {
     c.query(
         "SELECT id, name FROM places WHERE community_id = ? AND kind = 'building' ORDER BY id",
-        params![community_id],
+        params![t],
     )?
     .iter()
     .map(|r| Ok((r.int(0)?, r.text(1)?)))
