@@ -9,7 +9,8 @@ use chrono::Datelike;
 use linli_core::partners::{self as rules, AffairEvent, AffairStatus, Rating};
 use linli_core::workdays::Calendar;
 use linli_core::{Action, PlaceKind};
-use linli_store::partners::{self as store, Affair, AffairFilter, AffairInput, Category};
+use linli_store::affairs::{self as store, Affair, AffairFilter, AffairInput, Category};
+use linli_store::partners as units;
 use linli_store::places::{self, Place};
 use linli_store::{Tenant, assistance};
 use serde::{Deserialize, Serialize};
@@ -266,7 +267,7 @@ pub async fn assign(app: &App, actor: &Actor, id: i64, d: AssignDraft) -> Result
         x => x,
     };
     let to_label = if let Some(p) = partner {
-        app.read(move |c| store::get_partner(c, t, p))
+        app.read(move |c| units::get_partner(c, t, p))
             .await
             .map_err(|_| Error::invalid("partner_missing", "partner_id"))?
             .name
@@ -747,7 +748,7 @@ pub struct AffairPage {
     pub events: Vec<store::AffairEvent>,
     pub photos: Vec<store::PhotoMeta>,
     pub categories: Vec<Category>,
-    pub units: Vec<store::Partner>,
+    pub units: Vec<units::Partner>,
     pub staff: Vec<(i64, String)>,
     pub calendar: Calendar,
 }
@@ -760,7 +761,7 @@ pub async fn page(app: &App, actor: &Actor, id: i64) -> Result<AffairPage> {
             events: store::events_of(c, t, id)?,
             photos: store::photos_of(c, t, id)?,
             categories: store::categories(c, t)?,
-            units: store::list_partners(c, t, None)?,
+            units: units::list_partners(c, t, None)?,
             staff: store::dispatchable_staff(c, t)?,
             calendar: assistance::calendar(c, t.id())?,
             affair: a,
@@ -820,7 +821,7 @@ pub async fn by_ref(app: &App, public_ref: String) -> Result<Progress> {
         Ok::<_, Error>(Progress {
             events: store::events_of(c, t, a.id)?,
             categories: store::categories(c, t)?,
-            units: store::list_partners(c, t, None)?
+            units: units::list_partners(c, t, None)?
                 .into_iter()
                 .map(|u| u.name)
                 .collect(),

@@ -148,7 +148,7 @@ pub fn compute_some(
             }
             "affairs.resolved" => {
                 let n =
-                    crate::partners::resolved_count(c, crate::Tenant::new(community_id), from, to)?;
+                    crate::affairs::resolved_count(c, crate::Tenant::new(community_id), from, to)?;
                 ok(
                     ind,
                     json!(n),
@@ -159,7 +159,7 @@ pub fn compute_some(
             "affairs.satisfaction" => {
                 // Of the issues resolved in the period that were rated; none rated is no rate.
                 let (pleased, rated) =
-                    crate::partners::satisfaction(c, crate::Tenant::new(community_id), from, to)?;
+                    crate::affairs::satisfaction(c, crate::Tenant::new(community_id), from, to)?;
                 let rate = if rated > 0 {
                     json!(pleased as f64 / rated as f64)
                 } else {

@@ -284,7 +284,7 @@ async fn to_need(
 async fn list_categories(
     State(state): State<AppState>,
     ctx: Ctx,
-) -> Result<Json<Listed<linli_store::partners::Category>>, AppError> {
+) -> Result<Json<Listed<linli_store::affairs::Category>>, AppError> {
     Ok(Listed::of(
         affairs::categories(&state.app, &ctx.actor()?).await?,
     ))
@@ -301,7 +301,7 @@ async fn set_categories(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(b): Json<CategoriesBody>,
-) -> Result<Json<Listed<linli_store::partners::Category>>, AppError> {
+) -> Result<Json<Listed<linli_store::affairs::Category>>, AppError> {
     Ok(Listed::of(
         affairs::set_categories(&state.app, &ctx.actor()?, b.items).await?,
     ))

@@ -21,7 +21,7 @@ use linli_app::partners::{Photo, liaison_unit};
 use linli_core::Action;
 use linli_core::assistance::Urgency;
 use linli_core::partners::{self as rules, AffairStatus, Rating};
-use linli_store::partners::{self as store, Affair};
+use linli_store::affairs::{self as store, Affair};
 use linli_store::places::Place;
 use maud::{Markup, html};
 use serde::Deserialize;
