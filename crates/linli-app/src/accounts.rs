@@ -50,7 +50,7 @@ pub async fn create_user(app: &App, actor: &Actor, n: NewUser) -> Result<User> {
     let partner_id = match (role, n.partner_id) {
         (Role::Partner, Some(unit)) => {
             let known = app
-                .read(move |c| partners::partner_in_community(c, community, unit))
+                .read(move |c| partners::partner_in_community(c, Tenant::new(community), unit))
                 .await?;
             if !known {
                 return Err(Error::invalid("partner_missing", "partner_id"));

@@ -12,10 +12,12 @@ mod error;
 mod tx;
 
 pub mod accounts;
+pub mod affairs;
 pub mod assistance;
 pub mod employment;
 pub mod fund;
 pub mod learning;
+pub mod partners;
 pub mod places;
 pub mod registry;
 pub mod reports;

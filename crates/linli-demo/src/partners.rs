@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::partners::{DEFAULT_CATEGORIES, Rating};
+use linli_store::affairs::*;
 use linli_store::partners::*;
-use linli_store::{Conn, Result, StoreError, params};
+use linli_store::{Conn, Result, StoreError, Tenant, params};
 
 struct DemoPartner {
     name: &'static str,
@@ -103,7 +104,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     for p in DEMO_PARTNERS {
         let id = create_partner(
             c,
-            community_id,
+            Tenant::new(community_id),
             &PartnerInput {
                 name: p.name.into(),
                 kind: p.kind.into(),
@@ -138,7 +139,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         ] {
             let aid = create_agreement(
                 c,
-                community_id,
+                Tenant::new(community_id),
                 &AgreementInput {
                     partner_id: id,
                     signed_on: from.clone(),
@@ -183,7 +184,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                note: &str| {
         add_activity(
             c,
-            community_id,
+            Tenant::new(community_id),
             &ActivityInput {
                 partner_id,
                 kind: kind.into(),
@@ -377,7 +378,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     for (post, name, partner, title) in posts {
         add_post(
             c,
-            community_id,
+            Tenant::new(community_id),
             &PostInput {
                 post: post.into(),
                 person_name: name.into(),
@@ -390,7 +391,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     }
     add_meeting(
         c,
-        community_id,
+        Tenant::new(community_id),
         &Meeting {
             id: 0,
             held_on: y(3, 1),
@@ -403,7 +404,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     add_meeting(
         c,
-        community_id,
+        Tenant::new(community_id),
         &Meeting {
             id: 0,
             held_on: y(9, 20),
@@ -416,7 +417,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     add_resource(
         c,
-        community_id,
+        Tenant::new(community_id),
         bureau,
         "equipment",
         "沙石、压路机等道路整修物资设备",
@@ -425,7 +426,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     add_resource(
         c,
-        community_id,
+        Tenant::new(community_id),
         clinic,
         "skills",
         "全科医生健康讲座、免费体检",
@@ -434,7 +435,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     add_resource(
         c,
-        community_id,
+        Tenant::new(community_id),
         school,
         "people",
         "师生志愿者（清雪、清理小广告）",
@@ -443,7 +444,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     add_resource(
         c,
-        community_id,
+        Tenant::new(community_id),
         power,
         "people",
         "电工义务检修楼道照明",
@@ -455,7 +456,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     let home = community_path(c, community_id)?;
     let alley = create_affair(
         c,
-        community_id,
+        Tenant::new(community_id),
         &AffairInput {
             public_ref: format!("{year}{:03}102", community_id % 1000),
             category: "road".into(),
@@ -475,7 +476,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         alley,
         "reported",
         None,
@@ -485,10 +486,19 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         true,
         at(&y(4, 8)),
     )?;
-    assign_affair(c, alley, None, Some(bureau), &y(5, 29), &y(4, 9), now)?;
+    assign_affair(
+        c,
+        Tenant::new(community_id),
+        alley,
+        None,
+        Some(bureau),
+        &y(5, 29),
+        &y(4, 9),
+        now,
+    )?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         alley,
         "assigned",
         None,
@@ -500,7 +510,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     let need = create_need(
         c,
-        community_id,
+        Tenant::new(community_id),
         &NeedInput {
             title: "整修3号楼至8号楼巷路".into(),
             description: "巷路坑洼不平，需拉沙石铺平并压实。".into(),
@@ -512,9 +522,17 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         None,
         now,
     )?;
-    claim_need(c, need, bureau, "我局可提供沙石并派施工人员", &y(4, 12))?;
+    claim_need(
+        c,
+        Tenant::new(community_id),
+        need,
+        bureau,
+        "我局可提供沙石并派施工人员",
+        &y(4, 12),
+    )?;
     decide_claim(
         c,
+        Tenant::new(community_id),
         need,
         true,
         "东安区建设局 孙立新",
@@ -525,15 +543,16 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     update_project(
         c,
+        Tenant::new(community_id),
         need,
         "拉来沙石、派出人手，路面已整修一新",
         Some(&y(5, 2)),
         "居民满意",
     )?;
-    mark_progress(c, alley, &y(4, 20), now)?;
+    mark_progress(c, Tenant::new(community_id), alley, &y(4, 20), now)?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         alley,
         "progress",
         None,
@@ -545,6 +564,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     resolve_affair(
         c,
+        Tenant::new(community_id),
         alley,
         "东安区建设局拉来沙石、派出人手整修，巷路已整修一新",
         &y(5, 2),
@@ -552,7 +572,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         alley,
         "resolved",
         None,
@@ -562,10 +582,18 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         true,
         at(&y(5, 2)),
     )?;
-    rate_affair(c, alley, "satisfied", "居民称赞联动机制", &y(5, 6), now)?;
+    rate_affair(
+        c,
+        Tenant::new(community_id),
+        alley,
+        "satisfied",
+        "居民称赞联动机制",
+        &y(5, 6),
+        now,
+    )?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         alley,
         "rated",
         None,
@@ -587,7 +615,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     );
     let light = create_affair(
         c,
-        community_id,
+        Tenant::new(community_id),
         &AffairInput {
             public_ref: format!("{year}{:03}215", community_id % 1000),
             category: "lighting".into(),
@@ -606,7 +634,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     add_event(
         c,
-        community_id,
+        Tenant::new(community_id),
         light,
         "reported",
         None,
@@ -622,7 +650,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     ] {
         create_need(
             c,
-            community_id,
+            Tenant::new(community_id),
             &NeedInput {
                 title: title.into(),
                 description: String::new(),
@@ -968,7 +996,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
     let today = linli_core::clock::shanghai(now).date();
     let year = today.year();
     let cal = linli_store::assistance::calendar(c, community_id)?;
-    let staff = dispatchable_staff(c, community_id)?;
+    let staff = dispatchable_staff(c, Tenant::new(community_id))?;
     let worker = staff
         .iter()
         .find(|(_, n)| n == "李娜")
@@ -998,7 +1026,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             linli_core::partners::deadlines(reported, rule.respond_days, rule.resolve_days, &cal);
         let id = create_affair(
             c,
-            community_id,
+            Tenant::new(community_id),
             &AffairInput {
                 public_ref: format!("{year}{:03}{:03}", community_id % 1000, issue.no),
                 category: issue.category.into(),
@@ -1017,7 +1045,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
         )?;
         add_event(
             c,
-            community_id,
+            Tenant::new(community_id),
             id,
             "reported",
             None,
@@ -1047,10 +1075,19 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             }
         };
         let (user, unit, label) = holder(issue.unit.unwrap_or(""), c)?;
-        assign_affair(c, id, user, unit, &day(resolve_by), &day(dispatched), now)?;
+        assign_affair(
+            c,
+            Tenant::new(community_id),
+            id,
+            user,
+            unit,
+            &day(resolve_by),
+            &day(dispatched),
+            now,
+        )?;
         add_event(
             c,
-            community_id,
+            Tenant::new(community_id),
             id,
             "assigned",
             None,
@@ -1063,10 +1100,19 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
         if let Some((to, reason)) = issue.reroute {
             let on = dispatched + chrono::Duration::days(2);
             let (user, unit, to_label) = holder(to, c)?;
-            assign_affair(c, id, user, unit, &day(resolve_by), &day(on), now)?;
+            assign_affair(
+                c,
+                Tenant::new(community_id),
+                id,
+                user,
+                unit,
+                &day(resolve_by),
+                &day(on),
+                now,
+            )?;
             add_event(
                 c,
-                community_id,
+                Tenant::new(community_id),
                 id,
                 "rerouted",
                 None,
@@ -1082,10 +1128,10 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             DemoEnd::Held { progress } => {
                 if let Some(note) = progress {
                     let on = day(dispatched.max(today - chrono::Duration::days(2)));
-                    mark_progress(c, id, &on, now)?;
+                    mark_progress(c, Tenant::new(community_id), id, &on, now)?;
                     add_event(
                         c,
-                        community_id,
+                        Tenant::new(community_id),
                         id,
                         "progress",
                         None,
@@ -1103,10 +1149,10 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                 rating,
             } => {
                 let on = day(reported + chrono::Duration::days(after));
-                resolve_affair(c, id, resolution, &on, now)?;
+                resolve_affair(c, Tenant::new(community_id), id, resolution, &on, now)?;
                 add_event(
                     c,
-                    community_id,
+                    Tenant::new(community_id),
                     id,
                     "resolved",
                     None,
@@ -1119,10 +1165,10 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                 if let Some((r, note)) = rating {
                     // The callback, a few days after.
                     let on = day(reported + chrono::Duration::days(after + 3));
-                    rate_affair(c, id, r.as_str(), note, &on, now)?;
+                    rate_affair(c, Tenant::new(community_id), id, r.as_str(), note, &on, now)?;
                     add_event(
                         c,
-                        community_id,
+                        Tenant::new(community_id),
                         id,
                         "rated",
                         None,

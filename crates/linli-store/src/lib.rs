@@ -8,6 +8,7 @@
 //! placeholders, portable SQL) and the same [`Value`]s, so each repository is written once.
 //! Queries run on blocking threads (`Db::read`/`Db::write` use `spawn_blocking`).
 
+pub mod affairs;
 pub mod assistance;
 pub mod audit;
 mod db;

@@ -135,11 +135,13 @@ pub fn compute_some(
                 ok(ind, json!(n), "/cases".into(), json!({}))
             }
             "partners.signed" => {
-                let n = crate::partners::signed_count(c, community_id, from, to)?;
+                let n =
+                    crate::partners::signed_count(c, crate::Tenant::new(community_id), from, to)?;
                 ok(ind, json!(n), "/partners/agreements".into(), json!({}))
             }
             "partners.lectures" => {
-                let n = crate::partners::lectures_count(c, community_id, from, to)?;
+                let n =
+                    crate::partners::lectures_count(c, crate::Tenant::new(community_id), from, to)?;
                 ok(
                     ind,
                     json!(n),
@@ -151,7 +153,8 @@ pub fn compute_some(
                 )
             }
             "affairs.resolved" => {
-                let n = crate::partners::resolved_count(c, community_id, from, to)?;
+                let n =
+                    crate::affairs::resolved_count(c, crate::Tenant::new(community_id), from, to)?;
                 ok(
                     ind,
                     json!(n),
@@ -161,7 +164,8 @@ pub fn compute_some(
             }
             "affairs.satisfaction" => {
                 // Of the issues resolved in the period that were rated; none rated is no rate.
-                let (pleased, rated) = crate::partners::satisfaction(c, community_id, from, to)?;
+                let (pleased, rated) =
+                    crate::affairs::satisfaction(c, crate::Tenant::new(community_id), from, to)?;
                 let rate = if rated > 0 {
                     json!(pleased as f64 / rated as f64)
                 } else {

@@ -59,43 +59,6 @@ impl Ctx {
             },
         }
     }
-
-    /// The audit record of this request's caller doing `action` to one object.
-    pub fn audit_event<'a>(
-        &'a self,
-        community: i64,
-        action: &'a str,
-        kind: &'a str,
-        id: i64,
-        after: serde_json::Value,
-    ) -> linli_store::audit::Event<'a> {
-        self.audit_change(community, action, kind, id, None, after)
-    }
-
-    /// [`Ctx::audit_event`] with the object's state before the change.
-    pub fn audit_change<'a>(
-        &'a self,
-        community: i64,
-        action: &'a str,
-        kind: &'a str,
-        id: i64,
-        before: Option<serde_json::Value>,
-        after: serde_json::Value,
-    ) -> linli_store::audit::Event<'a> {
-        let caller = self.caller.as_ref();
-        linli_store::audit::Event {
-            at: self.now,
-            community_id: Some(community),
-            actor_user_id: caller.map(|c| c.user.id),
-            actor: caller.map_or("", |c| c.user.username.as_str()),
-            action,
-            object_kind: kind,
-            object_id: Some(id.to_string()),
-            before,
-            after: Some(after),
-            request_id: Some(&self.rid),
-        }
-    }
 }
 
 impl FromRequestParts<AppState> for Ctx {

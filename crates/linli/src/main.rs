@@ -469,7 +469,9 @@ fn add_user(
         Some(p) => Some(match p.trim().parse::<i64>() {
             Ok(id) => id,
             Err(_) => database
-                .read_blocking(|c| linli_store::partners::list_partners(c, comm, None))?
+                .read_blocking(|c| {
+                    linli_store::partners::list_partners(c, linli_store::Tenant::new(comm), None)
+                })?
                 .into_iter()
                 .find(|u| u.name == p.trim())
                 .map(|u| u.id)

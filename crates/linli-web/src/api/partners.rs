@@ -3,77 +3,71 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::pages::affairs::{self as affairs, AffairDraft, AssignDraft};
-use crate::pages::partners::{self as ops, ActivityDraft, AgreementDraft, NeedDraft, liaison_unit};
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use linli_app::affairs::{
+    self, AffairDraft, AffairRow, AffairState, AffairView, AssignDraft, CategoryDraft, StatusFilter,
+};
+use linli_app::partners::{
+    self as ops, ActivityDraft, AgreementDraft, ClaimDecision, NeedDraft, NeedState, PartnerDraft,
+    PartnerView,
+};
 use linli_core::Action;
-use linli_store::partners as store;
-use serde::Deserialize;
+use linli_core::partners::AffairStatus;
+use linli_store::partners::Agreement;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 fn created(id: i64) -> Response {
     (StatusCode::CREATED, Json(json!({"id": id}))).into_response()
 }
 
-#[derive(Deserialize)]
-struct PartnerBody {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    address: String,
-    #[serde(default)]
-    party_org: String,
+/// A list as the API sends it.
+#[derive(Serialize)]
+struct Listed<T> {
+    total: usize,
+    items: Vec<T>,
+}
+
+impl<T> Listed<T> {
+    fn of(items: Vec<T>) -> Json<Self> {
+        Json(Listed {
+            total: items.len(),
+            items,
+        })
+    }
 }
 
 async fn create_partner(
     State(state): State<AppState>,
     ctx: Ctx,
-    Json(b): Json<PartnerBody>,
+    Json(b): Json<PartnerDraft>,
 ) -> Result<Response, AppError> {
-    let id = ops::create_partner(&state, &ctx, &b.name, &b.kind, &b.address, &b.party_org).await?;
-    Ok(created(id))
+    Ok(created(
+        ops::create_partner(&state.app, &ctx.actor()?, b).await?,
+    ))
 }
 
-async fn list_partners(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
-    let caller = ctx.caller()?.clone();
-    let cid = caller.community_id().ok_or(AppError::NotFound)?;
-    let items = match liaison_unit(&caller) {
-        Some(None) => Vec::new(),
-        only => {
-            state
-                .db
-                .read(move |c| store::list_partners(c, cid, only.flatten()))
-                .await?
-        }
-    };
-    Ok(Json(json!({"total": items.len(), "items": items})))
+async fn list_partners(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Listed<linli_store::partners::Partner>>, AppError> {
+    Ok(Listed::of(
+        ops::list_partners(&state.app, &ctx.actor()?).await?,
+    ))
 }
 
 async fn get_partner(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, AppError> {
-    let p = ops::load_partner(&state, &ctx, id).await?;
-    let today = ops::today(&ctx);
-    let year = chrono::Datelike::year(&today);
-    let fulfil = ops::fulfilments(&state, p.community_id, year, Some(id), today).await?;
-    let agreements = state.db.read(move |c| store::agreements_of(c, id)).await?;
-    let mut v = json!(p);
-    if let Some(o) = v.as_object_mut() {
-        o.insert("agreements".into(), json!(agreements));
-        o.insert(
-            "fulfilment".into(),
-            json!(fulfil.iter().map(|(_, _, f)| f).collect::<Vec<_>>()),
-        );
-    }
-    Ok(Json(v))
+) -> Result<Json<PartnerView>, AppError> {
+    Ok(Json(
+        ops::partner_view(&state.app, &ctx.actor()?, id).await?,
+    ))
 }
 
 async fn create_agreement(
@@ -81,15 +75,17 @@ async fn create_agreement(
     ctx: Ctx,
     Json(d): Json<AgreementDraft>,
 ) -> Result<Response, AppError> {
-    Ok(created(ops::create_agreement(&state, &ctx, d).await?))
+    Ok(created(
+        ops::create_agreement(&state.app, &ctx.actor()?, d).await?,
+    ))
 }
 
 async fn get_agreement(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, AppError> {
-    Ok(Json(json!(ops::load_agreement(&state, &ctx, id).await?)))
+) -> Result<Json<Agreement>, AppError> {
+    Ok(Json(ops::agreement(&state.app, &ctx.actor()?, id).await?))
 }
 
 async fn create_activity(
@@ -98,7 +94,7 @@ async fn create_activity(
     Json(d): Json<ActivityDraft>,
 ) -> Result<Response, AppError> {
     Ok(created(
-        ops::record_activity(&state, &ctx, d, Vec::new()).await?,
+        ops::record_activity(&state.app, &ctx.actor()?, d, Vec::new()).await?,
     ))
 }
 
@@ -107,16 +103,16 @@ async fn create_need(
     ctx: Ctx,
     Json(d): Json<NeedDraft>,
 ) -> Result<Response, AppError> {
-    Ok(created(ops::create_need(&state, &ctx, d).await?))
+    Ok(created(
+        ops::create_need(&state.app, &ctx.actor()?, d).await?,
+    ))
 }
 
-async fn list_needs(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
-    let cid = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
-    let items = state
-        .db
-        .read(move |c| store::list_needs(c, cid, &[]))
-        .await?;
-    Ok(Json(json!({"total": items.len(), "items": items})))
+async fn list_needs(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Listed<linli_store::partners::Need>>, AppError> {
+    Ok(Listed::of(ops::needs(&state.app, &ctx.actor()?).await?))
 }
 
 #[derive(Deserialize, Default)]
@@ -132,10 +128,11 @@ async fn claim_need(
     ctx: Ctx,
     Path(id): Path<i64>,
     body: Option<Json<ClaimBody>>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<NeedState>, AppError> {
     let b = body.map(|Json(b)| b).unwrap_or_default();
-    ops::claim_need(&state, &ctx, id, b.partner_id, &b.note).await?;
-    Ok(Json(json!({"id": id, "status": "claimed"})))
+    Ok(Json(
+        ops::claim_need(&state.app, &ctx.actor()?, id, b.partner_id, &b.note).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -159,19 +156,15 @@ async fn confirm_need(
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<ConfirmBody>,
-) -> Result<Json<Value>, AppError> {
-    ops::decide_claim(
-        &state,
-        &ctx,
-        id,
-        b.confirm,
-        &b.owner,
-        &b.plan,
-        &b.milestones,
-    )
-    .await?;
+) -> Result<Json<NeedState>, AppError> {
+    let d = ClaimDecision {
+        confirm: b.confirm,
+        owner: b.owner,
+        plan: b.plan,
+        milestones: b.milestones,
+    };
     Ok(Json(
-        json!({"id": id, "status": if b.confirm { "matched" } else { "open" }}),
+        ops::decide_claim(&state.app, &ctx.actor()?, id, d).await?,
     ))
 }
 
@@ -180,51 +173,18 @@ async fn create_affair(
     ctx: Ctx,
     Json(d): Json<AffairDraft>,
 ) -> Result<Response, AppError> {
-    let cid = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
-    let (id, public_ref) = affairs::create_affair(&state, &ctx, cid, d, Vec::new()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": id, "ref": public_ref})),
-    )
-        .into_response())
-}
-
-/// An issue as the API shows it: the callback phone masked, the history attached.
-/// A unit's liaison gets no phone at all (the callback is the community's).
-async fn affair_json(state: &AppState, ctx: &Ctx, a: store::Affair) -> Result<Value, AppError> {
-    let liaison = ctx
-        .caller
-        .as_ref()
-        .is_some_and(|c| liaison_unit(c).is_some());
-    let id = a.id;
-    let (events, photos) = state
-        .db
-        .read(move |c| Ok::<_, AppError>((store::events_of(c, id)?, store::photos_of(c, id)?)))
-        .await?;
-    let mut v = json!(a);
-    if let Some(o) = v.as_object_mut() {
-        o.insert(
-            "reporter_phone".into(),
-            json!(
-                a.reporter_phone
-                    .as_deref()
-                    .filter(|_| !liaison)
-                    .map(linli_core::mask::mask_phone)
-            ),
-        );
-        o.insert("events".into(), json!(events));
-        o.insert("photos".into(), json!(photos));
-    }
-    Ok(v)
+    let r = affairs::create_affair(&state.app, &ctx.actor()?, d, Vec::new()).await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
 async fn get_affair(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, AppError> {
-    let a = affairs::load_affair(&state, &ctx, id).await?;
-    Ok(Json(affair_json(&state, &ctx, a).await?))
+) -> Result<Json<AffairView>, AppError> {
+    Ok(Json(
+        affairs::affair_view(&state.app, &ctx.actor()?, id).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -236,48 +196,15 @@ async fn list_affairs(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AffairListQuery>,
-) -> Result<Json<Value>, AppError> {
-    let caller = ctx.caller()?.clone();
-    let cid = caller.community_id().ok_or(AppError::NotFound)?;
-    let liaison = liaison_unit(&caller);
-    if liaison == Some(None) {
-        return Ok(Json(json!({"total": 0, "items": []})));
-    }
-    let filter = store::AffairFilter {
-        status: q
-            .status
-            .filter(|s| linli_core::partners::AffairStatus::parse(s).is_some()),
-        partner_id: liaison.flatten(),
-        scopes: if liaison.is_some() {
-            Vec::new()
-        } else {
-            caller.scopes(Action::ViewAffairs)
-        },
-        unplaced: liaison.is_none()
-            && caller.decide(Action::ManageAffairs, None) == linli_core::Decision::Allow,
-        or_assignee: liaison.is_none().then_some(caller.user.id),
-        ..Default::default()
-    };
-    let items = state
-        .db
-        .read(move |c| store::list_affairs(c, cid, &filter))
-        .await?;
-    let items: Vec<Value> = items
-        .into_iter()
-        .map(|a| {
-            let masked = a
-                .reporter_phone
-                .as_deref()
-                .filter(|_| liaison.is_none())
-                .map(linli_core::mask::mask_phone);
-            let mut v = json!(a);
-            if let Some(o) = v.as_object_mut() {
-                o.insert("reporter_phone".into(), json!(masked));
-            }
-            v
-        })
-        .collect();
-    Ok(Json(json!({"total": items.len(), "items": items})))
+) -> Result<Json<Listed<AffairRow>>, AppError> {
+    let status = q
+        .status
+        .as_deref()
+        .and_then(AffairStatus::parse)
+        .map_or(StatusFilter::All, StatusFilter::Is);
+    Ok(Listed::of(
+        affairs::list_rows(&state.app, &ctx.actor()?, status).await?,
+    ))
 }
 
 async fn assign(
@@ -285,10 +212,10 @@ async fn assign(
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(d): Json<AssignDraft>,
-) -> Result<Json<Value>, AppError> {
-    affairs::assign(&state, &ctx, id, d).await?;
-    let a = affairs::load_affair(&state, &ctx, id).await?;
-    Ok(Json(affair_json(&state, &ctx, a).await?))
+) -> Result<Json<AffairView>, AppError> {
+    let actor = ctx.actor()?;
+    affairs::assign(&state.app, &actor, id, d).await?;
+    Ok(Json(affairs::affair_view(&state.app, &actor, id).await?))
 }
 
 #[derive(Deserialize)]
@@ -302,9 +229,10 @@ async fn progress(
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<NoteBody>,
-) -> Result<Json<Value>, AppError> {
-    affairs::progress(&state, &ctx, id, &b.note).await?;
-    Ok(Json(json!({"id": id, "status": "in_progress"})))
+) -> Result<Json<AffairState>, AppError> {
+    Ok(Json(
+        affairs::progress(&state.app, &ctx.actor()?, id, &b.note).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -318,9 +246,10 @@ async fn resolve(
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<ResolveBody>,
-) -> Result<Json<Value>, AppError> {
-    affairs::resolve(&state, &ctx, id, &b.resolution, Vec::new()).await?;
-    Ok(Json(json!({"id": id, "status": "resolved"})))
+) -> Result<Json<AffairState>, AppError> {
+    Ok(Json(
+        affairs::resolve(&state.app, &ctx.actor()?, id, &b.resolution, Vec::new()).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -336,10 +265,9 @@ async fn rate(
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<RateBody>,
-) -> Result<Json<Value>, AppError> {
-    affairs::rate(&state, &ctx, id, &b.rating, &b.note).await?;
+) -> Result<Json<AffairState>, AppError> {
     Ok(Json(
-        json!({"id": id, "status": "closed", "rating": b.rating}),
+        affairs::rate(&state.app, &ctx.actor()?, id, &b.rating, &b.note).await?,
     ))
 }
 
@@ -348,18 +276,23 @@ async fn to_need(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    Ok(created(affairs::to_need(&state, &ctx, id).await?))
+    Ok(created(
+        affairs::to_need(&state.app, &ctx.actor()?, id).await?,
+    ))
 }
 
-async fn list_categories(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
-    let cid = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
-    let items = state.db.read(move |c| store::categories(c, cid)).await?;
-    Ok(Json(json!({"total": items.len(), "items": items})))
+async fn list_categories(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Listed<linli_store::affairs::Category>>, AppError> {
+    Ok(Listed::of(
+        affairs::categories(&state.app, &ctx.actor()?).await?,
+    ))
 }
 
 #[derive(Deserialize)]
 struct CategoriesBody {
-    items: Vec<affairs::CategoryDraft>,
+    items: Vec<CategoryDraft>,
 }
 
 /// Replaces the community's categories (the defaults until then). Codes already used by
@@ -368,9 +301,10 @@ async fn set_categories(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(b): Json<CategoriesBody>,
-) -> Result<Json<Value>, AppError> {
-    let items = affairs::set_categories(&state, &ctx, b.items).await?;
-    Ok(Json(json!({"total": items.len(), "items": items})))
+) -> Result<Json<Listed<linli_store::affairs::Category>>, AppError> {
+    Ok(Listed::of(
+        affairs::set_categories(&state.app, &ctx.actor()?, b.items).await?,
+    ))
 }
 
 fn doc(

@@ -4,9 +4,8 @@
 //! with its reason kept, resolution, the callback rating, and a public progress page that
 //! carries no personal data. The operations are shared with the JSON API.
 
-use super::partners::{liaison_unit, pairs_get, today};
+use super::partners::{pairs_get, today};
 use crate::AppState;
-use crate::auth::Caller;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -17,19 +16,19 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
+use linli_app::affairs::{self as ops, AffairDraft, AssignDraft, CategoryDraft, StatusFilter};
+use linli_app::partners::{Photo, liaison_unit};
+use linli_core::Action;
 use linli_core::assistance::Urgency;
-use linli_core::partners::{self as rules, AffairEvent, AffairStatus, Rating};
-use linli_core::{Action, Decision, PlaceKind};
-use linli_store::partners::{self as store, Affair, AffairFilter, AffairInput};
-use linli_store::places::{self, Place};
-use linli_store::{assistance, audit};
+use linli_core::partners::{self as rules, AffairStatus, Rating};
+use linli_store::affairs::{self as store, Affair};
+use linli_store::places::Place;
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::json;
 
 /// The largest photo accepted (before re-encoding), and how many one report may carry.
 pub const PHOTO_MAX_BYTES: usize = 8 * 1024 * 1024;
-pub const PHOTOS_PER_REPORT: usize = 3;
+pub use linli_app::partners::PHOTOS_PER_REPORT;
 /// Photos are scaled down to fit this many pixels on their longer side.
 pub const PHOTO_MAX_SIDE: u32 = 1600;
 
@@ -80,57 +79,33 @@ pub fn sanitize_photo(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), AppError> {
     Ok((out, rgb.width(), rgb.height()))
 }
 
+/// Checks and re-encodes uploaded photos (CPU work: off the async threads).
+pub async fn clean_photos(photos: Vec<Vec<u8>>) -> Result<Vec<Photo>, AppError> {
+    if photos.len() > PHOTOS_PER_REPORT {
+        return Err(AppError::invalid("photo_too_many", "photos"));
+    }
+    tokio::task::spawn_blocking(move || {
+        photos
+            .iter()
+            .map(|p| {
+                sanitize_photo(p).map(|(bytes, width, height)| Photo {
+                    bytes,
+                    width,
+                    height,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("photo task failed: {e}")))?
+}
+
 fn fmt(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
 fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
-fn as_place(a: &Affair) -> Place {
-    super::place_at(a.community_id, &a.place_path)
-}
-
-/// Whether the caller is the one the issue is with: its worker, or its unit's liaison.
-fn holds(caller: &Caller, a: &Affair) -> bool {
-    match liaison_unit(caller) {
-        Some(unit) => unit.is_some() && a.assignee_partner_id == unit,
-        None => a.assignee_user_id == Some(caller.user.id),
-    }
-}
-
-/// Whether the caller triages and dispatches this issue (staff, never a liaison). An issue
-/// placed only by free text belongs to the whole community: any of its staff may take it.
-pub fn manages(caller: &Caller, a: &Affair) -> bool {
-    let target = a.place_id.map(|_| &a.place_path);
-    liaison_unit(caller).is_none()
-        && caller.decide(Action::ManageAffairs, target) == Decision::Allow
-}
-
-/// An issue the caller may see: staff and building heads by place, a liaison only those with
-/// its unit, a worker those dispatched to them. 404 otherwise.
-pub async fn load_affair(state: &AppState, ctx: &Ctx, id: i64) -> Result<Affair, AppError> {
-    let caller = ctx.caller()?;
-    let cid = caller.community_id().ok_or(AppError::NotFound)?;
-    let a = state.db.read(move |c| store::get_affair(c, id)).await?;
-    if a.community_id != cid {
-        return Err(AppError::NotFound);
-    }
-    if liaison_unit(caller).is_some() {
-        return if holds(caller, &a) {
-            Ok(a)
-        } else {
-            Err(AppError::NotFound)
-        };
-    }
-    if holds(caller, &a) || manages(caller, &a) {
-        return Ok(a);
-    }
-    caller
-        .require(state, ctx, Action::ViewAffairs, &as_place(&a))
-        .await?;
-    Ok(a)
 }
 
 fn category_label(lang: Lang, cats: &[store::Category], code: &str) -> String {
@@ -154,497 +129,6 @@ fn holder_label(lang: Lang, a: &Affair, public: bool) -> String {
         (None, Some(_)) => t(lang, "affairs.community_staff"),
         (None, None) => t(lang, "affairs.not_assigned"),
     }
-}
-
-// ---- operations ----
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct AffairDraft {
-    #[serde(default)]
-    pub category: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub place_id: Option<i64>,
-    #[serde(default)]
-    pub place: Option<String>,
-    #[serde(default)]
-    pub reporter_phone: Option<String>,
-    /// call, visit or staff (a worker on a resident's behalf); phone_page for the public form.
-    #[serde(default)]
-    pub channel: Option<String>,
-}
-
-/// Records an issue for `cid`. `by` is the signed-in reporter (a worker or building head);
-/// `None` for the public phone page. Returns (id, public reference).
-pub async fn create_affair(
-    state: &AppState,
-    ctx: &Ctx,
-    cid: i64,
-    d: AffairDraft,
-    photos: Vec<Vec<u8>>,
-) -> Result<(i64, String), AppError> {
-    let by = ctx.caller.clone();
-    if let Some(c) = &by
-        && liaison_unit(c).is_some()
-    {
-        return Err(AppError::Forbidden);
-    }
-    let cats = state.db.read(move |c| store::categories(c, cid)).await?;
-    let cat = cats
-        .iter()
-        .find(|c| c.code == d.category.trim())
-        .cloned()
-        .ok_or(AppError::invalid("affair_category_bad", "category"))?;
-    let description: String = d.description.trim().chars().take(2000).collect();
-    if description.chars().count() < 4 {
-        return Err(AppError::invalid(
-            "affair_description_missing",
-            "description",
-        ));
-    }
-    let phone = match d
-        .reporter_phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(p) => Some(
-            linli_core::roster::parse_phone(p)
-                .map_err(|_| AppError::invalid("phone_bad", "reporter_phone"))?,
-        ),
-        None => None,
-    };
-    if photos.len() > PHOTOS_PER_REPORT {
-        return Err(AppError::invalid("photo_too_many", "photos"));
-    }
-    // Where: a building or unit of the community, or the community itself with free text.
-    let (place_id, place_path) = match d.place_id {
-        Some(pid) => {
-            let p = state
-                .db
-                .read(move |c| places::get(c, pid))
-                .await
-                .map_err(|_| AppError::invalid("place_missing", "place_id"))?;
-            if p.community_id != Some(cid)
-                || !matches!(
-                    p.kind,
-                    PlaceKind::Building | PlaceKind::Unit | PlaceKind::Grid
-                )
-            {
-                return Err(AppError::invalid("place_missing", "place_id"));
-            }
-            (Some(p.id), p.path.as_str().to_string())
-        }
-        None => {
-            let p = state.db.read(move |c| places::get(c, cid)).await?;
-            (None, p.path.as_str().to_string())
-        }
-    };
-    if let (Some(caller), Some(pid)) = (&by, place_id) {
-        let target = state.db.read(move |c| places::get(c, pid)).await?;
-        caller
-            .require(state, ctx, Action::ViewAffairs, &target)
-            .await
-            .map_err(|_| AppError::invalid("place_missing", "place_id"))?;
-    }
-    let channel = match (&by, d.channel.as_deref()) {
-        (None, _) => "phone_page",
-        (Some(_), Some("call")) => "call",
-        (Some(_), Some("visit")) => "visit",
-        (Some(_), _) => "staff",
-    };
-    // Re-encoding is CPU work: off the async threads.
-    let cleaned = tokio::task::spawn_blocking(move || {
-        photos
-            .iter()
-            .map(|p| sanitize_photo(p))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
-    let today = today(ctx);
-    let ctx2 = ctx.clone();
-    let place_text: String = d
-        .place
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(100)
-        .collect();
-    state
-        .db
-        .write(move |c| {
-            let cal = assistance::calendar(c, cid)?;
-            let (respond_by, resolve_by) = rules::deadlines(today, cat.respond_days.clamp(0, 60) as u32, cat.resolve_days.clamp(0, 120) as u32, &cal);
-            let mut tries = 0;
-            let (id, public_ref) = loop {
-                let public_ref = rules::public_ref(today.year(), rand::random::<u64>());
-                let taken = c.count("SELECT COUNT(*) FROM affairs WHERE public_ref = ?", linli_store::params![public_ref.clone()])?;
-                if taken == 0 || tries > 8 {
-                    let input = AffairInput {
-                        public_ref: public_ref.clone(),
-                        category: cat.code.clone(),
-                        description: description.clone(),
-                        place_id,
-                        place_path: place_path.clone(),
-                        place_text: place_text.clone(),
-                        reporter_phone: phone.clone(),
-                        channel: channel.into(),
-                        reported_on: fmt(today),
-                        respond_by: fmt(respond_by),
-                        resolve_by: fmt(resolve_by),
-                    };
-                    break (store::create_affair(c, cid, &input, ctx2.caller.as_ref().map(|u| u.user.id), ctx2.now)?, public_ref);
-                }
-                tries += 1;
-            };
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            store::add_event(c, cid, id, "reported", user, "", "", "", true, ctx2.now)?;
-            for (bytes, w, h) in cleaned {
-                store::add_photo(c, cid, id, "report", "image/jpeg", w, h, bytes, ctx2.now)?;
-            }
-            // The phone is personal data: the audit names only whether there is one.
-            audit::append(c, &ctx2.audit_event(cid, "affair.create", "affair", id, json!({"category": cat.code, "channel": channel, "has_phone": phone.is_some(), "place_id": place_id})))?;
-            Ok::<_, AppError>((id, public_ref))
-        })
-        .await
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct AssignDraft {
-    #[serde(default)]
-    pub assignee_user_id: Option<i64>,
-    #[serde(default)]
-    pub partner_id: Option<i64>,
-    #[serde(default)]
-    pub due_on: Option<String>,
-    /// Required when the issue is already with someone (a re-route).
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-pub async fn assign(state: &AppState, ctx: &Ctx, id: i64, d: AssignDraft) -> Result<(), AppError> {
-    let caller = ctx.caller()?.clone();
-    let a = load_affair(state, ctx, id).await?;
-    if !manages(&caller, &a) {
-        return Err(AppError::Forbidden);
-    }
-    let cid = a.community_id;
-    let (user, partner) = match (d.assignee_user_id, d.partner_id) {
-        (Some(_), Some(_)) | (None, None) => {
-            return Err(AppError::invalid("affair_assignee_one", "assignee_user_id"));
-        }
-        x => x,
-    };
-    let to_label = if let Some(p) = partner {
-        let unit = state
-            .db
-            .read(move |c| store::get_partner(c, p))
-            .await
-            .map_err(|_| AppError::invalid("partner_missing", "partner_id"))?;
-        if unit.community_id != cid {
-            return Err(AppError::invalid("partner_missing", "partner_id"));
-        }
-        unit.name
-    } else {
-        let uid = user.unwrap_or_default();
-        let staff = state
-            .db
-            .read(move |c| store::dispatchable_staff(c, cid))
-            .await?;
-        staff
-            .into_iter()
-            .find(|(i, _)| *i == uid)
-            .map(|(_, n)| n)
-            .ok_or(AppError::invalid("affair_assignee_bad", "assignee_user_id"))?
-    };
-    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
-    let reason: String = d
-        .reason
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(500)
-        .collect();
-    rules::affair_after(status, AffairEvent::Assign, &reason).map_err(|e| match e {
-        rules::PartnersError::RerouteReason => AppError::invalid(e.code(), "reason"),
-        _ => AppError::Conflict {
-            code: e.code(),
-            field: None,
-        },
-    })?;
-    let reroute = rules::is_reroute(status);
-    let today = today(ctx);
-    let due = match d.due_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => {
-            let due =
-                linli_core::dates::parse_date(s).ok_or(AppError::invalid("date_bad", "due_on"))?;
-            if due < today {
-                return Err(AppError::invalid("affair_due_past", "due_on"));
-            }
-            fmt(due)
-        }
-        None => a.resolve_by.clone(),
-    };
-    let from_label = if reroute {
-        holder_label(ctx.lang(), &a, false)
-    } else {
-        String::new()
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            store::assign_affair(c, id, user, partner, &due, &fmt(today), ctx2.now)?;
-            store::add_event(c, cid, id, if reroute { "rerouted" } else { "assigned" }, Some(caller.user.id), &from_label, &to_label, &reason, true, ctx2.now)?;
-            audit::append(c, &ctx2.audit_change(cid, if reroute { "affair.reroute" } else { "affair.assign" }, "affair", id,
-                Some(json!({"status": a.status, "assignee_user_id": a.assignee_user_id, "partner_id": a.assignee_partner_id})),
-                json!({"status": "assigned", "assignee_user_id": user, "partner_id": partner, "due_on": due, "reason": reason})))?;
-            Ok::<_, AppError>(())
-        })
-        .await
-}
-
-async fn work_check(state: &AppState, ctx: &Ctx, id: i64) -> Result<Affair, AppError> {
-    let caller = ctx.caller()?.clone();
-    let a = load_affair(state, ctx, id).await?;
-    if !(holds(&caller, &a) || manages(&caller, &a)) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(a)
-}
-
-pub async fn progress(state: &AppState, ctx: &Ctx, id: i64, note: &str) -> Result<(), AppError> {
-    let a = work_check(state, ctx, id).await?;
-    let note: String = note.trim().chars().take(1000).collect();
-    if note.is_empty() {
-        return Err(AppError::invalid("affair_note_missing", "note"));
-    }
-    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
-    rules::affair_after(status, AffairEvent::Progress, "").map_err(|e| AppError::Conflict {
-        code: e.code(),
-        field: None,
-    })?;
-    let (ctx2, day) = (ctx.clone(), fmt(today(ctx)));
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            store::mark_progress(c, id, &day, ctx2.now)?;
-            store::add_event(
-                c,
-                a.community_id,
-                id,
-                "progress",
-                user,
-                "",
-                "",
-                &note,
-                true,
-                ctx2.now,
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    a.community_id,
-                    "affair.progress",
-                    "affair",
-                    id,
-                    json!({"note": note}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await
-}
-
-/// Resolves an issue, with photos of the work done if the holder took some (re-encoded like
-/// the resident's).
-pub async fn resolve(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    resolution: &str,
-    photos: Vec<Vec<u8>>,
-) -> Result<(), AppError> {
-    let a = work_check(state, ctx, id).await?;
-    let resolution: String = resolution.trim().chars().take(2000).collect();
-    if resolution.is_empty() {
-        return Err(AppError::invalid("affair_resolution_missing", "resolution"));
-    }
-    if photos.len() > PHOTOS_PER_REPORT {
-        return Err(AppError::invalid("photo_too_many", "photos"));
-    }
-    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
-    rules::affair_after(status, AffairEvent::Resolve, "").map_err(|e| AppError::Conflict {
-        code: e.code(),
-        field: None,
-    })?;
-    let cleaned = tokio::task::spawn_blocking(move || {
-        photos
-            .iter()
-            .map(|p| sanitize_photo(p))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
-    let (ctx2, day) = (ctx.clone(), fmt(today(ctx)));
-    state
-        .db
-        .write(move |c| {
-            let user = ctx2.caller.as_ref().map(|u| u.user.id);
-            store::resolve_affair(c, id, &resolution, &day, ctx2.now)?;
-            for (bytes, w, h) in cleaned {
-                store::add_photo(
-                    c,
-                    a.community_id,
-                    id,
-                    "resolve",
-                    "image/jpeg",
-                    w,
-                    h,
-                    bytes,
-                    ctx2.now,
-                )?;
-            }
-            store::add_event(
-                c,
-                a.community_id,
-                id,
-                "resolved",
-                user,
-                "",
-                "",
-                &resolution,
-                true,
-                ctx2.now,
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    a.community_id,
-                    "affair.resolve",
-                    "affair",
-                    id,
-                    Some(json!({"status": a.status})),
-                    json!({"status": "resolved", "resolution": resolution}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await
-}
-
-/// The callback (回访): only the community records the resident's verdict, never the unit
-/// that did the work.
-pub async fn rate(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    rating: &str,
-    note: &str,
-) -> Result<(), AppError> {
-    let caller = ctx.caller()?.clone();
-    let a = load_affair(state, ctx, id).await?;
-    if !manages(&caller, &a) {
-        return Err(AppError::Forbidden);
-    }
-    let rating = Rating::parse(rating).ok_or(AppError::invalid("affair_rating_bad", "rating"))?;
-    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
-    rules::affair_after(status, AffairEvent::Rate, "").map_err(|e| AppError::Conflict {
-        code: e.code(),
-        field: None,
-    })?;
-    let note: String = note.trim().chars().take(500).collect();
-    let (ctx2, day) = (ctx.clone(), fmt(today(ctx)));
-    state
-        .db
-        .write(move |c| {
-            store::rate_affair(c, id, rating.as_str(), &note, &day, ctx2.now)?;
-            store::add_event(
-                c,
-                a.community_id,
-                id,
-                "rated",
-                Some(caller.user.id),
-                "",
-                "",
-                rating.as_str(),
-                true,
-                ctx2.now,
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    a.community_id,
-                    "affair.rate",
-                    "affair",
-                    id,
-                    Some(json!({"status": a.status})),
-                    json!({"status": "closed", "rating": rating.as_str()}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await
-}
-
-/// Puts an issue on the needs list (the alley: more than a worker can fix).
-pub async fn to_need(state: &AppState, ctx: &Ctx, id: i64) -> Result<i64, AppError> {
-    let caller = ctx.caller()?.clone();
-    let a = load_affair(state, ctx, id).await?;
-    if !manages(&caller, &a) {
-        return Err(AppError::Forbidden);
-    }
-    if a.need_id.is_some() {
-        return Err(AppError::Conflict {
-            code: "affair_need_exists",
-            field: None,
-        });
-    }
-    let cats = state
-        .db
-        .read(move |c| store::categories(c, a.community_id))
-        .await?;
-    let title: String = format!(
-        "{}：{}",
-        category_label(Lang::Zh, &cats, &a.category),
-        a.place_text.clone() + a.place_name.as_deref().unwrap_or("")
-    );
-    let need = super::partners::create_need(
-        state,
-        ctx,
-        super::partners::NeedDraft {
-            title: title.chars().take(80).collect(),
-            description: Some(a.description.clone()),
-            place: Some(a.place_text.clone()),
-            urgency: None,
-            raised_by: Some(t(Lang::Zh, "affairs.raised_by_report")),
-            affair_id: Some(a.id),
-        },
-    )
-    .await?;
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            store::add_event(
-                c,
-                a.community_id,
-                a.id,
-                "need",
-                Some(caller.user.id),
-                "",
-                "",
-                "",
-                true,
-                ctx2.now,
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
-    Ok(need)
 }
 
 // ---- pages ----
@@ -700,53 +184,29 @@ async fn list(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let cid = caller.community_id().ok_or(AppError::NotFound)?;
-    let liaison = liaison_unit(&caller);
-    if liaison == Some(None) {
+    let actor = ctx.actor()?;
+    if liaison_unit(&actor) == Some(None) {
         return Err(AppError::NotFound);
     }
     let status = q
         .status
         .clone()
         .filter(|s| AffairStatus::parse(s).is_some() || s == "resolved_any" || s == "open");
-    let staff = liaison.is_none() && caller.decide(Action::ManageAffairs, None) == Decision::Allow;
-    let mut filter = AffairFilter {
-        partner_id: liaison.flatten(),
-        scopes: if liaison.is_some() {
-            Vec::new()
-        } else {
-            caller.scopes(Action::ViewAffairs)
-        },
-        unplaced: staff,
-        or_assignee: liaison.is_none().then_some(caller.user.id),
-        ..Default::default()
+    let staff = ops::is_staff(&actor);
+    let filter = match status.as_deref() {
+        Some("open") => StatusFilter::Open,
+        Some("resolved_any") => StatusFilter::ResolvedAny,
+        Some(s) => AffairStatus::parse(s).map_or(StatusFilter::All, StatusFilter::Is),
+        None => StatusFilter::All,
     };
-    match status.as_deref() {
-        Some("open") => filter.open = true,
-        Some("resolved_any") | None => {}
-        Some(s) => filter.status = Some(s.to_string()),
-    }
     let today = today(&ctx);
     let year = today.year();
-    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
-    let (mut items, cats, cal, facts) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::list_affairs(c, cid, &filter)?,
-                store::categories(c, cid)?,
-                assistance::calendar(c, cid)?,
-                if staff {
-                    store::affair_facts(c, cid, &from, &to)?
-                } else {
-                    Vec::new()
-                },
-            ))
-        })
-        .await?;
-    if status.as_deref() == Some("resolved_any") {
-        items.retain(|a| a.resolved_on.is_some());
-    }
+    let items = ops::list(&state.app, &actor, filter).await?;
+    let ops::ListExtras {
+        categories: cats,
+        calendar: cal,
+        facts,
+    } = ops::list_extras(&state.app, &actor).await?;
     let rates = rules::rates(&facts);
     let action =
         staff.then(|| html! { a.btn.btn-primary href="/affairs/new" { (t(lang, "affairs.new")) } });
@@ -796,77 +256,6 @@ async fn list(
         action,
         body,
     ))
-}
-
-/// A category as an admin writes it (the API's items and the form's rows).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct CategoryDraft {
-    pub code: String,
-    pub name_zh: String,
-    #[serde(default)]
-    pub name_en: String,
-    pub respond_days: i64,
-    pub resolve_days: i64,
-}
-
-/// Replaces the community's categories (the defaults until then). Codes already used by
-/// issues keep their meaning: a category left out is only hidden from new reports. Audited
-/// with the list before and after.
-pub async fn set_categories(
-    state: &AppState,
-    ctx: &Ctx,
-    items: Vec<CategoryDraft>,
-) -> Result<Vec<store::Category>, AppError> {
-    let caller = ctx.caller()?.clone();
-    let cid = caller.community_id().ok_or(AppError::NotFound)?;
-    if liaison_unit(&caller).is_some() {
-        return Err(AppError::Forbidden);
-    }
-    if items.is_empty() {
-        return Err(AppError::invalid("affair_categories_empty", "items"));
-    }
-    let mut list: Vec<store::Category> = Vec::with_capacity(items.len());
-    for k in items {
-        let code = k.code.trim().to_string();
-        if !rules::valid_category_code(&code) || list.iter().any(|c| c.code == code) {
-            return Err(AppError::invalid("affair_category_code_bad", "items"));
-        }
-        if k.name_zh.trim().is_empty()
-            || !(0..=60).contains(&k.respond_days)
-            || !(0..=120).contains(&k.resolve_days)
-            || k.resolve_days < k.respond_days
-        {
-            return Err(AppError::invalid("affair_category_bad_days", "items"));
-        }
-        list.push(store::Category {
-            code,
-            name_zh: k.name_zh.trim().chars().take(20).collect(),
-            name_en: k.name_en.trim().chars().take(40).collect(),
-            respond_days: k.respond_days,
-            resolve_days: k.resolve_days,
-        });
-    }
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let before = store::categories(c, cid)?;
-            store::set_categories(c, cid, &list)?;
-            let after = store::categories(c, cid)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    cid,
-                    "affair.categories",
-                    "community",
-                    cid,
-                    Some(json!({"items": before})),
-                    json!({"items": after}),
-                ),
-            )?;
-            Ok::<_, AppError>(after)
-        })
-        .await
 }
 
 /// The categories form on the issues page: each row's deadlines and whether it still takes
@@ -942,7 +331,10 @@ async fn categories_submit(
             resolve_days: days("resolve_new"),
         });
     }
-    match set_categories(&state, &ctx, items).await {
+    match ops::set_categories(&state.app, &ctx.actor()?, items)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(redirect_with_flash(
             "/affairs#categories",
             true,
@@ -966,8 +358,9 @@ fn category_options(lang: Lang, cats: &[store::Category]) -> Vec<(String, String
 async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let cid = caller.community_id().ok_or(AppError::NotFound)?;
-    let (cats, buildings) = form_choices(&state, cid).await?;
+    let actor = ctx.actor()?;
+    let community = ops::public_community(&state.app, &actor, None).await?;
+    let (cats, buildings) = ops::form_choices(&state.app, &community).await?;
     let body = html! {
         form.form.narrow method="post" action="/affairs" {
             input type="hidden" name="_csrf" value=(caller.csrf_token);
@@ -996,7 +389,6 @@ async fn create_submit(
     ctx: Ctx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let cid = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
     let d = AffairDraft {
         category: pairs_get(&pairs, "category").unwrap_or_default(),
         description: pairs_get(&pairs, "description").unwrap_or_default(),
@@ -1005,8 +397,11 @@ async fn create_submit(
         reporter_phone: pairs_get(&pairs, "reporter_phone"),
         channel: pairs_get(&pairs, "channel"),
     };
-    match create_affair(&state, &ctx, cid, d, Vec::new()).await {
-        Ok((id, _)) => Ok(redirect_with_flash(
+    match ops::create_affair(&state.app, &ctx.actor()?, d, Vec::new())
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(ops::Reported { id, .. }) => Ok(redirect_with_flash(
             &format!("/affairs/{id}"),
             true,
             "affairs.flash.recorded",
@@ -1063,29 +458,24 @@ async fn detail(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let a = load_affair(&state, &ctx, id).await?;
-    let cid = a.community_id;
-    let (events, photos, cats, units, staff_list, cal) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::events_of(c, id)?,
-                store::photos_of(c, id)?,
-                store::categories(c, cid)?,
-                store::list_partners(c, cid, None)?,
-                store::dispatchable_staff(c, cid)?,
-                assistance::calendar(c, cid)?,
-            ))
-        })
-        .await?;
+    let actor = ctx.actor()?;
+    let ops::AffairPage {
+        affair: a,
+        events,
+        photos,
+        categories: cats,
+        units,
+        staff: staff_list,
+        calendar: cal,
+    } = ops::page(&state.app, &actor, id).await?;
     let today = today(&ctx);
-    let manage = manages(&caller, &a);
-    let work = holds(&caller, &a) || manage;
+    let manage = ops::manages(&actor, &a);
+    let work = ops::holds(&actor, &a) || manage;
     let open = matches!(a.status.as_str(), "assigned" | "in_progress");
     // Whether any form applies: otherwise no empty panel beside the history.
     let acts = (manage && a.status != "closed") || (work && open);
     // The callback is the community's: a unit's liaison does not see the resident's number.
-    let shows_phone = liaison_unit(&caller).is_none();
+    let shows_phone = liaison_unit(&actor).is_none();
     let body = html! {
         dl.facts {
             dt { (t(lang, "affairs.ref")) } dd { (a.public_ref) " " a.hint href={ "/public/affairs/" (a.public_ref) } { (t(lang, "affairs.public_view")) } }
@@ -1179,10 +569,14 @@ async fn detail(
     Ok(layout::page(&ctx, &title, &crumbs, None, body))
 }
 
-fn back_with(id: i64, r: Result<(), AppError>, ok_key: &str) -> Result<Response, AppError> {
+fn back_with<T>(
+    id: i64,
+    r: Result<T, linli_app::Error>,
+    ok_key: &str,
+) -> Result<Response, AppError> {
     let back = format!("/affairs/{id}");
-    match r {
-        Ok(()) => Ok(redirect_with_flash(&back, true, ok_key)),
+    match r.map_err(AppError::from) {
+        Ok(_) => Ok(redirect_with_flash(&back, true, ok_key)),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
             &back,
             false,
@@ -1207,7 +601,7 @@ async fn assign_submit(
     };
     back_with(
         id,
-        assign(&state, &ctx, id, d).await,
+        ops::assign(&state.app, &ctx.actor()?, id, d).await,
         "affairs.flash.assigned",
     )
 }
@@ -1221,7 +615,7 @@ async fn progress_submit(
     let note = pairs_get(&pairs, "note").unwrap_or_default();
     back_with(
         id,
-        progress(&state, &ctx, id, &note).await,
+        ops::progress(&state.app, &ctx.actor()?, id, &note).await,
         "affairs.flash.progress",
     )
 }
@@ -1259,9 +653,21 @@ async fn resolve_submit(
             _ => {}
         }
     }
+    let actor = ctx.actor()?;
+    let photos = match clean_photos(photos).await {
+        Ok(p) => p,
+        Err(e @ AppError::Invalid { .. }) => {
+            return Ok(redirect_with_flash(
+                &format!("/affairs/{id}"),
+                false,
+                &format!("error.{}", e.code()),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
     back_with(
         id,
-        resolve(&state, &ctx, id, &resolution, photos).await,
+        ops::resolve(&state.app, &actor, id, &resolution, photos).await,
         "affairs.flash.resolved",
     )
 }
@@ -1276,7 +682,7 @@ async fn rate_submit(
     let note = pairs_get(&pairs, "note").unwrap_or_default();
     back_with(
         id,
-        rate(&state, &ctx, id, &r, &note).await,
+        ops::rate(&state.app, &ctx.actor()?, id, &r, &note).await,
         "affairs.flash.rated",
     )
 }
@@ -1288,7 +694,7 @@ async fn need_submit(
 ) -> Result<Response, AppError> {
     back_with(
         id,
-        to_need(&state, &ctx, id).await.map(|_| ()),
+        ops::to_need(&state.app, &ctx.actor()?, id).await,
         "affairs.flash.need",
     )
 }
@@ -1298,12 +704,8 @@ async fn photo(
     ctx: Ctx,
     Path((id, pid)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let a = load_affair(&state, &ctx, id).await?;
-    let p = state.db.read(move |c| store::get_photo(c, pid)).await?;
-    if p.affair_id != a.id || p.community_id != a.community_id {
-        return Err(AppError::NotFound);
-    }
-    let mut res = p.bytes.into_response();
+    let bytes = ops::photo(&state.app, &ctx.actor()?, id, pid).await?;
+    let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
     h.insert(
@@ -1318,43 +720,6 @@ async fn photo(
 #[derive(Deserialize)]
 struct PublicQuery {
     community: Option<String>,
-}
-
-/// The community a public page is for: named, the visitor's own, or the only one there is.
-async fn public_community(
-    state: &AppState,
-    ctx: &Ctx,
-    name: Option<String>,
-) -> Result<Place, AppError> {
-    let signed_in = ctx.caller.as_ref().and_then(|c| c.community_id());
-    state
-        .db
-        .read(move |c| match (name, signed_in) {
-            (Some(n), _) => places::find_community(c, &n)?.ok_or(AppError::NotFound),
-            (None, Some(id)) => Ok(places::get(c, id)?),
-            (None, None) => {
-                let rows = c.query(
-                    "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 2",
-                    linli_store::params![],
-                )?;
-                match rows.as_slice() {
-                    [only] => Ok(places::get(c, only.int(0)?)?),
-                    _ => Err(AppError::invalid("community_required", "community")),
-                }
-            }
-        })
-        .await
-}
-
-/// What the report forms offer: the categories and the community's buildings.
-async fn form_choices(
-    state: &AppState,
-    cid: i64,
-) -> Result<(Vec<store::Category>, Vec<(i64, String)>), AppError> {
-    state
-        .db
-        .read(move |c| Ok::<_, AppError>((store::categories(c, cid)?, store::buildings(c, cid)?)))
-        .await
 }
 
 /// "Which building", optional: a building puts the issue in the scope of its grid's worker
@@ -1412,9 +777,9 @@ async fn public_report_page(
     Query(q): Query<PublicQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let community = public_community(&state, &ctx, q.community).await?;
-    let cid = community.id;
-    let (cats, buildings) = form_choices(&state, cid).await?;
+    let actor = ctx.actor_or_public();
+    let community = ops::public_community(&state.app, &actor, q.community).await?;
+    let (cats, buildings) = ops::form_choices(&state.app, &community).await?;
     Ok(layout::public_page(
         &ctx,
         &t(lang, "affairs.public_title"),
@@ -1429,7 +794,8 @@ async fn public_report_submit(
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let community = public_community(&state, &ctx, q.community).await?;
+    let actor = ctx.actor_or_public();
+    let community = ops::public_community(&state.app, &actor, q.community).await?;
     let mut d = AffairDraft::default();
     let mut photos = Vec::new();
     let mut too_large = false;
@@ -1467,17 +833,21 @@ async fn public_report_submit(
     let result = if too_large {
         Err(AppError::invalid("photo_too_large", "photos"))
     } else {
-        create_affair(&state, &ctx, community.id, d, photos).await
+        match clean_photos(photos).await {
+            Ok(photos) => ops::report_public(&state.app, &actor, &community, d, photos)
+                .await
+                .map_err(AppError::from),
+            Err(e) => Err(e),
+        }
     };
     match result {
-        Ok((_, public_ref)) => Ok(redirect_with_flash(
+        Ok(ops::Reported { public_ref, .. }) => Ok(redirect_with_flash(
             &format!("/public/affairs/{public_ref}"),
             true,
             "affairs.flash.reported",
         )),
         Err(e @ AppError::Invalid { .. }) => {
-            let cid = community.id;
-            let (cats, buildings) = form_choices(&state, cid).await?;
+            let (cats, buildings) = ops::form_choices(&state.app, &community).await?;
             let mut res = layout::public_page(
                 &ctx,
                 &t(lang, "affairs.public_title"),
@@ -1532,20 +902,12 @@ async fn public_progress(
     Path(public_ref): Path<String>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let r = public_ref.clone();
-    let a = state.db.read(move |c| store::affair_by_ref(c, &r)).await?;
-    let (cid, id) = (a.community_id, a.id);
-    let (events, cats, units) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::events_of(c, id)?,
-                store::categories(c, cid)?,
-                store::list_partners(c, cid, None)?,
-            ))
-        })
-        .await?;
-    let units: Vec<String> = units.into_iter().map(|u| u.name).collect();
+    let ops::Progress {
+        affair: a,
+        events,
+        categories: cats,
+        units,
+    } = ops::by_ref(&state.app, public_ref).await?;
     let body = html! {
         h1 { (t(lang, "affairs.progress_title")) }
         p.lead { (t(lang, "affairs.ref")) " " strong #affair-ref { (a.public_ref) } }
@@ -1578,41 +940,17 @@ pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
     let Some(caller) = ctx.caller.clone() else {
         return Ok(html! {});
     };
-    let Some(cid) = caller.community_id() else {
+    let actor = caller.actor(ctx);
+    let Some(ops::Due {
+        items,
+        calendar: cal,
+        categories: cats,
+        staff,
+    }) = ops::due(&state.app, &actor).await?
+    else {
         return Ok(html! {});
-    };
-    if caller.decide(Action::WorkAffairs, None) != Decision::Allow {
-        return Ok(html! {});
-    }
-    let liaison = liaison_unit(&caller);
-    if liaison == Some(None) {
-        return Ok(html! {});
-    }
-    let staff = liaison.is_none() && caller.decide(Action::ManageAffairs, None) == Decision::Allow;
-    let filter = AffairFilter {
-        open: true,
-        partner_id: liaison.flatten(),
-        assignee_user_id: (!staff && liaison.is_none()).then_some(caller.user.id),
-        scopes: if liaison.is_some() {
-            Vec::new()
-        } else {
-            caller.scopes(Action::ViewAffairs)
-        },
-        unplaced: staff,
-        or_assignee: liaison.is_none().then_some(caller.user.id),
-        ..Default::default()
     };
     let today = today(ctx);
-    let (items, cal, cats) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::list_affairs(c, cid, &filter)?,
-                assistance::calendar(c, cid)?,
-                store::categories(c, cid)?,
-            ))
-        })
-        .await?;
     let due: Vec<(&Affair, Urgency)> = items
         .iter()
         .filter_map(|a| {
@@ -1622,7 +960,7 @@ pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
             // Staff see what awaits dispatch and what runs late; whoever holds an issue
             // (a liaison, a worker it was dispatched to) sees every one it holds.
             let waiting = status == AffairStatus::Reported && staff;
-            let mine = holds(&caller, a);
+            let mine = ops::holds(&actor, a);
             (matches!(u, Urgency::Overdue | Urgency::DueSoon) || waiting || mine).then_some((a, u))
         })
         .collect();

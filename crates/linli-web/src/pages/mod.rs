@@ -43,24 +43,6 @@ pub fn pairs_get(pairs: &[(String, String)], k: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// An optional text field, trimmed and cut to `n` characters (not bytes: Chinese text).
-pub fn clip(s: Option<String>, n: usize) -> String {
-    s.unwrap_or_default().trim().chars().take(n).collect()
-}
-
-/// What a scope check needs of an object that lives at `path` (a case, a visit, an issue):
-/// the place it lies in, in its community.
-pub fn place_at(community_id: i64, path: &linli_core::PlacePath) -> linli_store::places::Place {
-    linli_store::places::Place {
-        id: community_id,
-        kind: linli_core::PlaceKind::Unit,
-        name: String::new(),
-        parent_id: None,
-        community_id: Some(community_id),
-        path: path.clone(),
-    }
-}
-
 #[derive(Deserialize)]
 struct SwitchQuery {
     to: Option<String>,

@@ -3,11 +3,9 @@
 //! resources, projects). A liaison sees and acts for its own unit only: another unit's records
 //! answer 404. The operations are shared with the JSON API.
 
-use super::clip;
 pub use super::pairs_get;
 pub use super::today;
 use crate::AppState;
-use crate::auth::Caller;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
@@ -18,522 +16,39 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
-use linli_core::partners::{
-    self as rules, ActivityKind, AgreementState, CommitteePost, Fulfilment, Measure, NeedEvent,
-    NeedStatus, PartnerKind, Progress, ResourceKind,
+use linli_app::partners::{
+    self as ops, ActivityDraft, AgreementDraft, ClaimDecision, CommitmentDraft, MeetingDraft,
+    NeedDraft, PartnerDraft, PostDraft, ResourceDraft, liaison_unit,
 };
-use linli_core::{Action, Decision, Role};
-use linli_store::audit;
-use linli_store::partners::{self as store, ActivityInput, AgreementInput, NeedInput, Partner};
+use linli_core::Action;
+use linli_core::partners::{
+    self as rules, ActivityKind, AgreementState, CommitteePost, Fulfilment, Measure, PartnerKind,
+    Progress, ResourceKind,
+};
+use linli_store::partners::{self as store, Partner};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::json;
-
-/// `Some(unit)` when the caller acts only as a partner liaison (no staff grant): what it may
-/// see narrows to that unit; a liaison whose grant names no unit sees none.
-pub fn liaison_unit(caller: &Caller) -> Option<Option<i64>> {
-    let staff = caller
-        .grants
-        .iter()
-        .any(|g| matches!(g.role, Role::Admin | Role::Worker | Role::Finance));
-    if staff {
-        return None;
-    }
-    caller
-        .grants
-        .iter()
-        .find(|g| g.role == Role::Partner)
-        .map(|g| g.partner_id)
-}
-
-/// Whether the caller may see records of `partner_id` (404 otherwise).
-pub fn sees_unit(caller: &Caller, partner_id: i64) -> bool {
-    match liaison_unit(caller) {
-        None => true,
-        Some(unit) => unit == Some(partner_id),
-    }
-}
-
-fn allowed(caller: &Caller, action: Action) -> bool {
-    caller.decide(action, None) == Decision::Allow
-}
-
-fn date_field(raw: &str, field: &'static str) -> Result<NaiveDate, AppError> {
-    linli_core::dates::parse_date(raw).ok_or(AppError::invalid("date_bad", field))
-}
 
 fn fmt(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn community(caller: &Caller) -> Result<i64, AppError> {
-    caller.community_id().ok_or(AppError::NotFound)
-}
-
-/// A partner unit the caller may see (404 for another community's or, for a liaison, another
-/// unit's).
-pub async fn load_partner(state: &AppState, ctx: &Ctx, id: i64) -> Result<Partner, AppError> {
-    let caller = ctx.caller()?;
-    let cid = community(caller)?;
-    let p = state.db.read(move |c| store::get_partner(c, id)).await?;
-    if p.community_id != cid || !sees_unit(caller, p.id) {
-        return Err(AppError::NotFound);
-    }
-    Ok(p)
-}
-
-// ---- operations (shared with the API) ----
-
-pub async fn create_partner(
-    state: &AppState,
-    ctx: &Ctx,
-    name: &str,
-    kind: &str,
-    address: &str,
-    party_org: &str,
-) -> Result<i64, AppError> {
-    let caller = ctx.caller()?.clone();
-    let cid = community(&caller)?;
-    let name: String = name.trim().chars().take(60).collect();
-    if name.is_empty() {
-        return Err(AppError::invalid("partner_name_missing", "name"));
-    }
-    let kind = PartnerKind::parse(kind).ok_or(AppError::invalid("partner_kind_bad", "kind"))?;
-    let input = store::PartnerInput {
-        name,
-        kind: kind.as_str().into(),
-        address: address.trim().chars().take(100).collect(),
-        party_org: party_org.trim().chars().take(60).collect(),
-        note: String::new(),
+/// The flash a failed form shows, or the error itself when it is no form error.
+fn flash_or(back: &str, e: AppError, codes: &[&str]) -> Result<Response, AppError> {
+    let kind = match &e {
+        AppError::Invalid { .. } => "invalid",
+        AppError::Conflict { .. } => "conflict",
+        _ => "",
     };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::create_partner(c, cid, &input, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    cid,
-                    "partner.create",
-                    "partner",
-                    id,
-                    json!({"name": input.name, "kind": input.kind}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct CommitmentDraft {
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub target_per_year: i64,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct AgreementDraft {
-    #[serde(default)]
-    pub partner_id: i64,
-    #[serde(default)]
-    pub signed_on: String,
-    #[serde(default)]
-    pub valid_from: String,
-    #[serde(default)]
-    pub valid_to: String,
-    #[serde(default)]
-    pub commitments: Vec<CommitmentDraft>,
-    #[serde(default)]
-    pub parties: Option<String>,
-    #[serde(default)]
-    pub body: Option<String>,
-    #[serde(default)]
-    pub renews_id: Option<i64>,
-}
-
-pub async fn create_agreement(
-    state: &AppState,
-    ctx: &Ctx,
-    d: AgreementDraft,
-) -> Result<i64, AppError> {
-    let caller = ctx.caller()?.clone();
-    let cid = community(&caller)?;
-    let p = load_partner(state, ctx, d.partner_id)
-        .await
-        .map_err(|_| AppError::invalid("partner_missing", "partner_id"))?;
-    let signed = date_field(&d.signed_on, "signed_on")?;
-    let from = date_field(&d.valid_from, "valid_from")?;
-    let to = date_field(&d.valid_to, "valid_to")?;
-    rules::check_period(from, to).map_err(|e| AppError::invalid(e.code(), "valid_to"))?;
-    let mut commitments = Vec::new();
-    for k in &d.commitments {
-        let kind = ActivityKind::parse(&k.kind)
-            .ok_or(AppError::invalid("activity_kind_bad", "commitments"))?;
-        if k.target_per_year <= 0 {
-            return Err(AppError::invalid("commitment_target_bad", "commitments"));
-        }
-        commitments.push((kind.as_str().to_string(), k.target_per_year));
-    }
-    if let Some(r) = d.renews_id {
-        let prev = state.db.read(move |c| store::get_agreement(c, r)).await;
-        if prev.map_or(true, |a| a.partner_id != p.id) {
-            return Err(AppError::invalid("agreement_missing", "renews_id"));
-        }
-    }
-    let input = AgreementInput {
-        partner_id: p.id,
-        signed_on: fmt(signed),
-        valid_from: fmt(from),
-        valid_to: fmt(to),
-        parties: clip(d.parties, 200),
-        body: clip(d.body, 8000),
-        renews_id: d.renews_id,
-        commitments,
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::create_agreement(c, cid, &input, Some(caller.user.id), ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(cid, "agreement.create", "agreement", id, json!({"partner_id": input.partner_id, "valid_from": input.valid_from, "valid_to": input.valid_to, "commitments": input.commitments, "renews_id": input.renews_id})),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-/// An agreement the caller may see (a liaison: its own unit's only).
-pub async fn load_agreement(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<store::Agreement, AppError> {
-    let caller = ctx.caller()?;
-    let cid = community(caller)?;
-    let a = state.db.read(move |c| store::get_agreement(c, id)).await?;
-    if a.community_id != cid || !sees_unit(caller, a.partner_id) {
-        return Err(AppError::NotFound);
-    }
-    Ok(a)
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ActivityDraft {
-    #[serde(default)]
-    pub partner_id: i64,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub on: String,
-    #[serde(default)]
-    pub participants: Option<i64>,
-    #[serde(default)]
-    pub hours: Option<f64>,
-    #[serde(default)]
-    pub note: Option<String>,
-    #[serde(default)]
-    pub place: Option<String>,
-    #[serde(default)]
-    pub residents_served: Option<String>,
-}
-
-/// Records what a unit delivered, with photos of it if any (checked and re-encoded like issue
-/// photos: no EXIF, no location; all refused if one is not a photo).
-pub async fn record_activity(
-    state: &AppState,
-    ctx: &Ctx,
-    d: ActivityDraft,
-    photos: Vec<Vec<u8>>,
-) -> Result<i64, AppError> {
-    let caller = ctx.caller()?.clone();
-    let cid = community(&caller)?;
-    let p = load_partner(state, ctx, d.partner_id)
-        .await
-        .map_err(|_| AppError::invalid("partner_missing", "partner_id"))?;
-    let kind =
-        ActivityKind::parse(&d.kind).ok_or(AppError::invalid("activity_kind_bad", "kind"))?;
-    let on = date_field(&d.on, "on")?;
-    if on > today(ctx) {
-        return Err(AppError::invalid("date_future", "on"));
-    }
-    if d.participants.is_some_and(|n| n < 0) {
-        return Err(AppError::invalid(
-            "activity_participants_bad",
-            "participants",
-        ));
-    }
-    let hours_tenths = match d.hours {
-        Some(h) if !(0.0..=10_000.0).contains(&h) || !h.is_finite() => {
-            return Err(AppError::invalid("activity_hours_bad", "hours"));
-        }
-        Some(h) => Some((h * 10.0).round() as i64),
-        None => None,
-    };
-    if photos.len() > super::affairs::PHOTOS_PER_REPORT {
-        return Err(AppError::invalid("photo_too_many", "photos"));
-    }
-    let photos = tokio::task::spawn_blocking(move || {
-        photos
-            .iter()
-            .map(|p| super::affairs::sanitize_photo(p))
-            .collect::<Result<Vec<_>, AppError>>()
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("photo task failed: {e}")))??;
-    let input = ActivityInput {
-        partner_id: p.id,
-        kind: kind.as_str().into(),
-        on: fmt(on),
-        place: clip(d.place, 100),
-        participants: d.participants,
-        hours_tenths,
-        residents_served: clip(d.residents_served, 500),
-        note: clip(d.note, 1000),
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::add_activity(c, cid, &input, Some(caller.user.id), ctx2.now)?;
-            let n_photos = photos.len();
-            for (bytes, w, h) in photos {
-                store::add_activity_photo(c, cid, id, input.partner_id, w, h, bytes, ctx2.now)?;
-            }
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    cid,
-                    "partner.activity",
-                    "partner",
-                    input.partner_id,
-                    json!({"activity_id": id, "kind": input.kind, "on": input.on, "photos": n_photos}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct NeedDraft {
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub place: Option<String>,
-    #[serde(default)]
-    pub urgency: Option<String>,
-    #[serde(default)]
-    pub raised_by: Option<String>,
-    /// Set only when an issue report is put on the needs list (`to_need`), never from a form or
-    /// a client: a need must not link to another community's issue.
-    #[serde(skip_deserializing)]
-    pub affair_id: Option<i64>,
-}
-
-pub async fn create_need(state: &AppState, ctx: &Ctx, d: NeedDraft) -> Result<i64, AppError> {
-    let caller = ctx.caller()?.clone();
-    let cid = community(&caller)?;
-    let title: String = d.title.trim().chars().take(80).collect();
-    if title.is_empty() {
-        return Err(AppError::invalid("need_title_missing", "title"));
-    }
-    let urgency = match d.urgency.as_deref().map(str::trim) {
-        Some("urgent") => "urgent",
-        _ => "normal",
-    };
-    let input = NeedInput {
-        title,
-        description: clip(d.description, 2000),
-        place_text: clip(d.place, 100),
-        urgency: urgency.into(),
-        raised_by: clip(d.raised_by, 60),
-        affair_id: d.affair_id,
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::create_need(c, cid, &input, Some(caller.user.id), ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    cid,
-                    "need.create",
-                    "need",
-                    id,
-                    json!({"title": input.title, "affair_id": input.affair_id}),
-                ),
-            )?;
-            Ok::<_, AppError>(id)
-        })
-        .await
-}
-
-async fn load_need(state: &AppState, ctx: &Ctx, id: i64) -> Result<store::Need, AppError> {
-    let cid = community(ctx.caller()?)?;
-    let n = state.db.read(move |c| store::get_need(c, id)).await?;
-    if n.community_id != cid {
-        return Err(AppError::NotFound);
-    }
-    Ok(n)
-}
-
-/// A liaison claims an open need for its unit (staff may claim on a unit's behalf by naming it).
-pub async fn claim_need(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    partner_id: Option<i64>,
-    note: &str,
-) -> Result<(), AppError> {
-    let caller = ctx.caller()?.clone();
-    let n = load_need(state, ctx, id).await?;
-    let unit = match liaison_unit(&caller) {
-        Some(Some(u)) => u,
-        Some(None) => return Err(AppError::Forbidden),
-        None => partner_id.ok_or(AppError::invalid("partner_missing", "partner_id"))?,
-    };
-    load_partner(state, ctx, unit)
-        .await
-        .map_err(|_| AppError::invalid("partner_missing", "partner_id"))?;
-    let status = NeedStatus::parse(&n.status).unwrap_or(NeedStatus::Closed);
-    rules::need_after(status, NeedEvent::Claim).map_err(|_| AppError::Conflict {
-        code: "need_not_open",
-        field: None,
-    })?;
-    let (ctx2, note) = (
-        ctx.clone(),
-        note.trim().chars().take(500).collect::<String>(),
-    );
-    let on = fmt(today(ctx));
-    state
-        .db
-        .write(move |c| {
-            store::claim_need(c, id, unit, &note, &on)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    n.community_id,
-                    "need.claim",
-                    "need",
-                    id,
-                    Some(json!({"status": n.status})),
-                    json!({"status": "claimed", "partner_id": unit}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await
-}
-
-/// The community confirms a claim (the need becomes a project) or turns it down.
-pub async fn decide_claim(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    confirm: bool,
-    owner: &str,
-    plan: &str,
-    milestones: &str,
-) -> Result<(), AppError> {
-    let caller = ctx.caller()?.clone();
-    if !allowed(&caller, Action::ManagePartners) || liaison_unit(&caller).is_some() {
-        return Err(AppError::Forbidden);
-    }
-    let n = load_need(state, ctx, id).await?;
-    let status = NeedStatus::parse(&n.status).unwrap_or(NeedStatus::Closed);
-    let event = if confirm {
-        NeedEvent::Confirm
+    if codes.contains(&kind) {
+        Ok(redirect_with_flash(
+            back,
+            false,
+            &format!("error.{}", e.code()),
+        ))
     } else {
-        NeedEvent::Reject
-    };
-    let next = rules::need_after(status, event).map_err(|_| AppError::Conflict {
-        code: "need_not_claimed",
-        field: None,
-    })?;
-    let ctx2 = ctx.clone();
-    let on = fmt(today(ctx));
-    let (owner, plan, milestones) = (
-        owner.trim().chars().take(60).collect::<String>(),
-        plan.trim().chars().take(2000).collect::<String>(),
-        milestones.trim().chars().take(2000).collect::<String>(),
-    );
-    state
-        .db
-        .write(move |c| {
-            store::decide_claim(
-                c,
-                id,
-                confirm,
-                &owner,
-                &plan,
-                &milestones,
-                &on,
-                Some(caller.user.id),
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    n.community_id,
-                    if confirm {
-                        "need.confirm"
-                    } else {
-                        "need.reject"
-                    },
-                    "need",
-                    id,
-                    Some(json!({"status": n.status, "partner_id": n.partner_id})),
-                    json!({"status": next.as_str()}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await
-}
-
-// ---- fulfilment ----
-
-/// Fulfilment of every commitment in force in `year`, per unit: (partner id, name, fulfilment).
-pub async fn fulfilments(
-    state: &AppState,
-    cid: i64,
-    year: i32,
-    only: Option<i64>,
-    today: NaiveDate,
-) -> Result<Vec<(i64, String, Fulfilment)>, AppError> {
-    let (commitments, acts) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::commitments_in_year(c, cid, year, only)?,
-                store::activities(c, cid, year, only)?,
-            ))
-        })
-        .await?;
-    let delivered = store::delivered(&acts)?;
-    Ok(commitments
-        .into_iter()
-        .filter_map(|(pid, name, kind, target)| {
-            let kind = ActivityKind::parse(&kind)?;
-            let mine: Vec<_> = delivered
-                .iter()
-                .filter(|(p, _)| *p == pid)
-                .map(|(_, d)| *d)
-                .collect();
-            Some((
-                pid,
-                name,
-                rules::fulfilment(kind, target, year, &mine, today),
-            ))
-        })
-        .collect())
+        Err(e)
+    }
 }
 
 fn amount(lang: Lang, f: &Fulfilment) -> String {
@@ -626,27 +141,21 @@ fn tabs(lang: Lang, current: &str) -> Markup {
 async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    if let Some(unit) = liaison_unit(&caller) {
+    let actor = ctx.actor()?;
+    if let Some(unit) = liaison_unit(&actor) {
         return match unit {
             Some(u) => Ok(Redirect::to(&format!("/partners/{u}")).into_response()),
             None => Err(AppError::NotFound),
         };
     }
-    let cid = community(&caller)?;
     let today = today(&ctx);
     let year = today.year();
-    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
-    let (units, signed, lectures) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::list_partners(c, cid, None)?,
-                store::signed_count(c, cid, &from, &to)?,
-                store::lectures_count(c, cid, &from, &to)?,
-            ))
-        })
-        .await?;
-    let fulfil = fulfilments(&state, cid, year, None, today).await?;
+    let ops::Dashboard {
+        units,
+        signed,
+        lectures,
+        fulfilment: fulfil,
+    } = ops::dashboard(&state.app, &actor).await?;
     let expiring: Vec<&Partner> = units
         .iter()
         .filter(|p| {
@@ -655,7 +164,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                     .is_some_and(|(f, t2)| rules::agreement_state(f, t2, today) == AgreementState::ExpiringSoon))
         })
         .collect();
-    let manage = allowed(&caller, Action::ManagePartners);
+    let manage = actor.allowed(Action::ManagePartners, None);
     let body = html! {
         (tabs(lang, "/partners"))
         section.stats {
@@ -726,27 +235,19 @@ async fn create_submit(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let g = |k| pairs_get(&pairs, k).unwrap_or_default();
-    match create_partner(
-        &state,
-        &ctx,
-        &g("name"),
-        &g("kind"),
-        &g("address"),
-        &g("party_org"),
-    )
-    .await
-    {
+    let d = PartnerDraft {
+        name: g("name"),
+        kind: g("kind"),
+        address: g("address"),
+        party_org: g("party_org"),
+    };
+    match ops::create_partner(&state.app, &ctx.actor()?, d).await {
         Ok(id) => Ok(redirect_with_flash(
             &format!("/partners/{id}"),
             true,
             "partners.flash.created",
         )),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
-            "/partners",
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
+        Err(e) => flash_or("/partners", e.into(), &["invalid", "conflict"]),
     }
 }
 
@@ -757,24 +258,19 @@ async fn detail(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let p = load_partner(&state, &ctx, id).await?;
-    let cid = p.community_id;
+    let actor = ctx.actor()?;
+    let ops::Detail {
+        partner: p,
+        agreements,
+        activities: acts,
+        resources: res,
+        photos: shots,
+        fulfilment: fulfil,
+    } = ops::detail(&state.app, &actor, id).await?;
     let today = today(&ctx);
     let year = today.year();
-    let (agreements, acts, res, shots) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::agreements_of(c, id)?,
-                store::activities(c, cid, year, Some(id))?,
-                store::resources(c, cid, Some(id))?,
-                store::activity_photos(c, cid, year, Some(id))?,
-            ))
-        })
-        .await?;
-    let fulfil = fulfilments(&state, cid, year, Some(id), today).await?;
-    let manage = allowed(&caller, Action::ManagePartners) && liaison_unit(&caller).is_none();
-    let act = allowed(&caller, Action::ActForPartner);
+    let manage = ops::manages(&actor);
+    let act = actor.allowed(Action::ActForPartner, None);
     let latest = agreements.first().map(|a| a.id);
     let body = html! {
         dl.facts {
@@ -955,14 +451,9 @@ async fn agreement_submit(
         renews_id: g("renews_id").parse().ok(),
     };
     let back = format!("/partners/{id}");
-    match create_agreement(&state, &ctx, d).await {
+    match ops::create_agreement(&state.app, &ctx.actor()?, d).await {
         Ok(_) => Ok(redirect_with_flash(&back, true, "partners.flash.agreement")),
-        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
-            &back,
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
+        Err(e) => flash_or(&back, e.into(), &["invalid"]),
     }
 }
 
@@ -1023,14 +514,16 @@ async fn activity_submit(
         place: g("place"),
         residents_served: g("residents_served"),
     };
-    match record_activity(&state, &ctx, d, photos).await {
-        Ok(_) => Ok(redirect_with_flash(&back, true, "partners.flash.activity")),
-        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
-            &back,
-            false,
-            &format!("error.{}", e.code()),
-        )),
+    let actor = ctx.actor()?;
+    let result = match super::affairs::clean_photos(photos).await {
+        Ok(photos) => ops::record_activity(&state.app, &actor, d, photos)
+            .await
+            .map_err(AppError::from),
         Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(redirect_with_flash(&back, true, "partners.flash.activity")),
+        Err(e) => flash_or(&back, e, &["invalid"]),
     }
 }
 
@@ -1040,15 +533,8 @@ async fn activity_photo(
     ctx: Ctx,
     Path((id, pid)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let p = load_partner(&state, &ctx, id).await?;
-    let ph = state
-        .db
-        .read(move |c| store::get_activity_photo(c, pid))
-        .await?;
-    if ph.partner_id != p.id || ph.community_id != p.community_id {
-        return Err(AppError::NotFound);
-    }
-    let mut res = ph.bytes.into_response();
+    let bytes = ops::activity_photo(&state.app, &ctx.actor()?, id, pid).await?;
+    let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
     h.insert(
@@ -1064,44 +550,15 @@ async fn resource_submit(
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let p = load_partner(&state, &ctx, id).await?;
     let back = format!("/partners/{id}");
-    let kind = pairs_get(&pairs, "kind").and_then(|k| ResourceKind::parse(&k));
-    let desc = clip(pairs_get(&pairs, "description"), 300);
-    let (Some(kind), false) = (kind, desc.is_empty()) else {
-        return Ok(redirect_with_flash(
-            &back,
-            false,
-            "error.resource_description_missing",
-        ));
+    let d = ResourceDraft {
+        kind: pairs_get(&pairs, "kind").unwrap_or_default(),
+        description: pairs_get(&pairs, "description").unwrap_or_default(),
+        availability: pairs_get(&pairs, "availability").unwrap_or_default(),
     };
-    let avail = clip(pairs_get(&pairs, "availability"), 100);
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let rid = store::add_resource(
-                c,
-                p.community_id,
-                p.id,
-                kind.as_str(),
-                &desc,
-                &avail,
-                ctx2.now,
-            )?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    p.community_id,
-                    "partner.resource",
-                    "partner",
-                    p.id,
-                    json!({"resource_id": rid, "kind": kind.as_str()}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
+    if let Err(e) = ops::add_resource(&state.app, &ctx.actor()?, id, d).await {
+        return flash_or(&back, e.into(), &["invalid"]);
+    }
     Ok(redirect_with_flash(&back, true, "partners.flash.resource"))
 }
 
@@ -1119,17 +576,8 @@ async fn agreements_page(
     Query(q): Query<AgreementsQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let caller = ctx.caller()?.clone();
-    let cid = community(&caller)?;
-    let only = liaison_unit(&caller);
     let today = today(&ctx);
-    let mut all = state
-        .db
-        .read(move |c| store::all_agreements(c, cid))
-        .await?;
-    if let Some(u) = only {
-        all.retain(|a| Some(a.partner_id) == u);
-    }
+    let mut all = ops::agreements(&state.app, &ctx.actor()?).await?;
     let history = q.all.is_some();
     let day = fmt(today);
     let total = all.len();
@@ -1179,26 +627,11 @@ async fn activities_page(
     Query(q): Query<ActivitiesQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let caller = ctx.caller()?.clone();
-    let cid = community(&caller)?;
     let year = q
         .year
         .filter(|y| (2000..=2100).contains(y))
         .unwrap_or_else(|| today(&ctx).year());
-    let only = liaison_unit(&caller);
-    if only == Some(None) {
-        return Err(AppError::NotFound);
-    }
-    let unit = only.flatten();
-    let (mut acts, shots) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::activities(c, cid, year, unit)?,
-                store::activity_photos(c, cid, year, unit)?,
-            ))
-        })
-        .await?;
+    let (mut acts, shots) = ops::activities(&state.app, &ctx.actor()?, year).await?;
     let kind = q.kind.as_deref().and_then(ActivityKind::parse);
     if let Some(k) = kind {
         acts.retain(|a| a.kind == k.as_str());
@@ -1232,18 +665,13 @@ async fn activities_page(
 async fn committee_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let cid = community(&caller)?;
-    let (posts, meetings, units) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::posts(c, cid)?,
-                store::meetings(c, cid)?,
-                store::list_partners(c, cid, None)?,
-            ))
-        })
-        .await?;
-    let manage = allowed(&caller, Action::ManagePartners) && liaison_unit(&caller).is_none();
+    let actor = ctx.actor()?;
+    let ops::Committee {
+        posts,
+        meetings,
+        units,
+    } = ops::committee(&state.app, &actor).await?;
+    let manage = ops::manages(&actor);
     let day = fmt(today(&ctx));
     let body = html! {
         (tabs(lang, "/partners/committee"))
@@ -1320,49 +748,19 @@ async fn post_submit(
     ctx: Ctx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let caller = ctx.caller()?.clone();
-    let cid = community(&caller)?;
-    if liaison_unit(&caller).is_some() {
-        return Err(AppError::Forbidden);
-    }
     let back = "/partners/committee";
-    let post = pairs_get(&pairs, "post").and_then(|p| CommitteePost::parse(&p));
-    let name = clip(pairs_get(&pairs, "person_name"), 40);
-    let from = pairs_get(&pairs, "term_from").and_then(|d| linli_core::dates::parse_date(&d));
-    let to = pairs_get(&pairs, "term_to").and_then(|d| linli_core::dates::parse_date(&d));
-    let (Some(post), false, Some(from)) = (post, name.is_empty(), from) else {
-        return Ok(redirect_with_flash(back, false, "error.post_incomplete"));
+    let g = |k| pairs_get(&pairs, k).unwrap_or_default();
+    let d = PostDraft {
+        post: g("post"),
+        person_name: g("person_name"),
+        partner_id: pairs_get(&pairs, "partner_id").and_then(|v| v.parse::<i64>().ok()),
+        title: g("title"),
+        term_from: g("term_from"),
+        term_to: g("term_to"),
     };
-    let partner_id = pairs_get(&pairs, "partner_id").and_then(|v| v.parse::<i64>().ok());
-    if let Some(p) = partner_id {
-        load_partner(&state, &ctx, p).await?;
+    if let Err(e) = ops::add_post(&state.app, &ctx.actor()?, d).await {
+        return flash_or(back, e.into(), &["invalid"]);
     }
-    let input = store::PostInput {
-        post: post.as_str().into(),
-        person_name: name,
-        partner_id,
-        title: clip(pairs_get(&pairs, "title"), 60),
-        term_from: fmt(from),
-        term_to: to.map(fmt),
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::add_post(c, cid, &input)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    cid,
-                    "committee.post",
-                    "committee_post",
-                    id,
-                    json!({"post": input.post, "partner_id": input.partner_id}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
     Ok(redirect_with_flash(back, true, "partners.flash.saved"))
 }
 
@@ -1371,48 +769,17 @@ async fn meeting_submit(
     ctx: Ctx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let caller = ctx.caller()?.clone();
-    let cid = community(&caller)?;
-    if liaison_unit(&caller).is_some() {
-        return Err(AppError::Forbidden);
-    }
     let back = "/partners/committee";
-    let held = pairs_get(&pairs, "held_on").and_then(|d| linli_core::dates::parse_date(&d));
-    let title = clip(pairs_get(&pairs, "title"), 80);
-    let (Some(held), false) = (held, title.is_empty()) else {
-        return Ok(redirect_with_flash(back, false, "error.meeting_incomplete"));
+    let g = |k| pairs_get(&pairs, k).unwrap_or_default();
+    let d = MeetingDraft {
+        held_on: g("held_on"),
+        title: g("title"),
+        minutes: g("minutes"),
+        attendance: g("attendance"),
     };
-    let attendance = clip(pairs_get(&pairs, "attendance"), 500);
-    let attendees = attendance
-        .split(['、', ',', '，', ' '])
-        .filter(|s| !s.trim().is_empty())
-        .count() as i64;
-    let m = store::Meeting {
-        id: 0,
-        held_on: fmt(held),
-        title,
-        minutes: clip(pairs_get(&pairs, "minutes"), 8000),
-        attendance,
-        attendees,
-    };
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            let id = store::add_meeting(c, cid, &m, ctx2.now)?;
-            audit::append(
-                c,
-                &ctx2.audit_event(
-                    cid,
-                    "committee.meeting",
-                    "committee_meeting",
-                    id,
-                    json!({"held_on": m.held_on, "title": m.title}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await?;
+    if let Err(e) = ops::add_meeting(&state.app, &ctx.actor()?, d).await {
+        return flash_or(back, e.into(), &["invalid"]);
+    }
     Ok(redirect_with_flash(back, true, "partners.flash.saved"))
 }
 
@@ -1431,20 +798,15 @@ fn need_chip(lang: Lang, status: &str) -> Markup {
 async fn lists_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let cid = community(&caller)?;
-    let (needs, resources, units) = state
-        .db
-        .read(move |c| {
-            Ok::<_, AppError>((
-                store::list_needs(c, cid, &[])?,
-                store::resources(c, cid, None)?,
-                store::list_partners(c, cid, None)?,
-            ))
-        })
-        .await?;
-    let liaison = liaison_unit(&caller);
-    let staff = liaison.is_none() && allowed(&caller, Action::ManagePartners);
-    let can_claim = allowed(&caller, Action::ActForPartner) && liaison != Some(None);
+    let actor = ctx.actor()?;
+    let ops::Lists {
+        needs,
+        resources,
+        units,
+    } = ops::lists(&state.app, &actor).await?;
+    let liaison = liaison_unit(&actor);
+    let staff = ops::manages(&actor);
+    let can_claim = actor.allowed(Action::ActForPartner, None) && liaison != Some(None);
     let open_needs: Vec<&store::Need> = needs
         .iter()
         .filter(|n| matches!(n.status.as_str(), "open" | "claimed"))
@@ -1574,20 +936,15 @@ async fn need_submit(
         place: pairs_get(&pairs, "place"),
         urgency: pairs_get(&pairs, "urgency"),
         raised_by: pairs_get(&pairs, "raised_by"),
-        affair_id: None,
+        ..Default::default()
     };
-    match create_need(&state, &ctx, d).await {
+    match ops::create_need(&state.app, &ctx.actor()?, d).await {
         Ok(_) => Ok(redirect_with_flash(
             "/partners/lists",
             true,
             "partners.flash.saved",
         )),
-        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
-            "/partners/lists",
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
+        Err(e) => flash_or("/partners/lists", e.into(), &["invalid"]),
     }
 }
 
@@ -1599,18 +956,13 @@ async fn claim_submit(
 ) -> Result<Response, AppError> {
     let partner = pairs_get(&pairs, "partner_id").and_then(|v| v.parse().ok());
     let note = pairs_get(&pairs, "note").unwrap_or_default();
-    match claim_need(&state, &ctx, id, partner, &note).await {
-        Ok(()) => Ok(redirect_with_flash(
+    match ops::claim_need(&state.app, &ctx.actor()?, id, partner, &note).await {
+        Ok(_) => Ok(redirect_with_flash(
             "/partners/lists",
             true,
             "partners.flash.claimed",
         )),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
-            "/partners/lists",
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
+        Err(e) => flash_or("/partners/lists", e.into(), &["invalid", "conflict"]),
     }
 }
 
@@ -1622,63 +974,20 @@ async fn confirm_submit(
 ) -> Result<Response, AppError> {
     let plan = pairs_get(&pairs, "plan").unwrap_or_default();
     let owner = pairs_get(&pairs, "owner").unwrap_or_default();
-    match decide_claim(&state, &ctx, id, true, &owner, &plan, "").await {
-        Ok(()) => Ok(redirect_with_flash(
+    let d = ClaimDecision {
+        confirm: true,
+        owner,
+        plan,
+        milestones: String::new(),
+    };
+    match ops::decide_claim(&state.app, &ctx.actor()?, id, d).await {
+        Ok(_) => Ok(redirect_with_flash(
             "/partners/lists",
             true,
             "partners.flash.confirmed",
         )),
-        Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
-            "/partners/lists",
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
+        Err(e) => flash_or("/partners/lists", e.into(), &["conflict"]),
     }
-}
-
-/// Progress of a project: its unit's liaison or staff; the residents' verdict is staff's to write.
-pub async fn update_project(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    progress: &str,
-    done: bool,
-    verdict: Option<&str>,
-) -> Result<(), AppError> {
-    let caller = ctx.caller()?.clone();
-    let n = load_need(state, ctx, id).await?;
-    let liaison = liaison_unit(&caller);
-    if let Some(unit) = liaison
-        && (unit.is_none() || unit != n.partner_id)
-    {
-        return Err(AppError::NotFound);
-    }
-    let verdict = match (liaison, verdict) {
-        (None, Some(v)) => v.trim().chars().take(200).collect::<String>(),
-        _ => n.verdict.clone(),
-    };
-    let progress: String = progress.trim().chars().take(1000).collect();
-    let completed = done.then(|| fmt(today(ctx)));
-    let ctx2 = ctx.clone();
-    state
-        .db
-        .write(move |c| {
-            store::update_project(c, id, &progress, completed.as_deref(), &verdict)?;
-            audit::append(
-                c,
-                &ctx2.audit_change(
-                    n.community_id,
-                    "need.project",
-                    "need",
-                    id,
-                    Some(json!({"status": n.status, "progress": n.progress})),
-                    json!({"progress": progress, "completed_on": completed, "verdict": verdict}),
-                ),
-            )?;
-            Ok::<_, AppError>(())
-        })
-        .await
 }
 
 async fn project_submit(
@@ -1690,18 +999,14 @@ async fn project_submit(
     let progress = pairs_get(&pairs, "progress").unwrap_or_default();
     let verdict = pairs_get(&pairs, "verdict");
     let done = pairs_get(&pairs, "done").is_some();
-    match update_project(&state, &ctx, id, &progress, done, verdict.as_deref()).await {
+    let actor = ctx.actor()?;
+    match ops::update_project(&state.app, &actor, id, &progress, done, verdict.as_deref()).await {
         Ok(()) => Ok(redirect_with_flash(
             "/partners/lists",
             true,
             "partners.flash.saved",
         )),
-        Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
-            "/partners/lists",
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
+        Err(e) => flash_or("/partners/lists", e.into(), &["conflict"]),
     }
 }
 
@@ -1710,18 +1015,17 @@ async fn reject_submit(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    match decide_claim(&state, &ctx, id, false, "", "", "").await {
-        Ok(()) => Ok(redirect_with_flash(
+    let d = ClaimDecision {
+        confirm: false,
+        ..Default::default()
+    };
+    match ops::decide_claim(&state.app, &ctx.actor()?, id, d).await {
+        Ok(_) => Ok(redirect_with_flash(
             "/partners/lists",
             true,
             "partners.flash.rejected",
         )),
-        Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
-            "/partners/lists",
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
+        Err(e) => flash_or("/partners/lists", e.into(), &["conflict"]),
     }
 }
 

@@ -103,7 +103,9 @@ async fn form_page(
         Some(cid) => {
             state
                 .db
-                .read(move |c| linli_store::partners::list_partners(c, cid, None))
+                .read(move |c| {
+                    linli_store::partners::list_partners(c, linli_store::Tenant::new(cid), None)
+                })
                 .await?
         }
         None => Vec::new(),

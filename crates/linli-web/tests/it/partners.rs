@@ -17,6 +17,8 @@ both_engines!(
     activity_photos_lose_their_exif_and_stay_with_the_unit,
     the_issues_page_edits_categories_and_their_deadlines,
     the_demo_year_of_issues_gives_believable_rates,
+    partner_records_of_another_community_are_not_found,
+    issues_of_another_community_are_not_found,
 );
 
 async fn partner(app: &TestApp, token: &str, name: &str, kind: &str) -> i64 {
@@ -1292,4 +1294,141 @@ async fn an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists(engine: Eng
         list.to_string().contains("20号楼门前路灯不亮"),
         "and in the API's list"
     );
+}
+
+async fn partner_records_of_another_community_are_not_found(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    // Community A (Xx社区): a unit, its agreement and a need.
+    let admin = app.token("admin").await;
+    let clinic = partner(&app, &admin, "绿苑社区医疗服务站", "hospital").await;
+    let deal = agreement(
+        &app,
+        &admin,
+        clinic,
+        json!([{"kind": "health_lecture", "target_per_year": 6}]),
+    )
+    .await;
+    let (status, body) = app
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/needs",
+            Some(json!({"title": "巷路硬化"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let need = body["id"].as_i64().unwrap();
+    // Community B's admin, with a unit of its own.
+    app.second_community("dongfeng").await;
+    let other = app.token("dongfeng").await;
+    let own = partner(&app, &other, "东风小学", "school").await;
+    for path in [
+        format!("/api/v1/partners/{clinic}"),
+        format!("/api/v1/agreements/{deal}"),
+    ] {
+        let (status, body) = app.api(&other, Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+    let (_, list) = app.api(&other, Method::GET, "/api/v1/partners", None).await;
+    assert_eq!(list["total"], 1, "{list}");
+    let (_, needs) = app.api(&other, Method::GET, "/api/v1/needs", None).await;
+    assert_eq!(needs["total"], 0, "{needs}");
+    let (status, body) = app
+        .api(
+            &other,
+            Method::POST,
+            &format!("/api/v1/needs/{need}/claim"),
+            Some(json!({"partner_id": own})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = app
+        .api(
+            &other,
+            Method::POST,
+            &format!("/api/v1/needs/{need}/confirm"),
+            Some(json!({"confirm": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    // A's unit cannot be named in B's records either.
+    let (status, body) = app
+        .api(
+            &other,
+            Method::POST,
+            "/api/v1/agreements",
+            Some(json!({"partner_id": clinic, "signed_on": "2026-03-01", "valid_from": "2026-03-01", "valid_to": "2026-12-31"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "partner_missing");
+    let mut page = app.signed_in("dongfeng").await;
+    for path in [
+        format!("/partners/{clinic}"),
+        format!("/partners/{clinic}/photos/1"),
+    ] {
+        assert_eq!(
+            page.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let (status, text) = page.get_text("/partners/agreements?all=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!text.contains("绿苑社区医疗服务站"), "{text}");
+    // Nothing of A changed.
+    let (_, n) = app.api(&admin, Method::GET, "/api/v1/needs", None).await;
+    assert_eq!(n["items"][0]["status"], "open", "{n}");
+}
+
+async fn issues_of_another_community_are_not_found(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let id = new_issue(&app, &admin, Some("13904511234")).await;
+    app.second_community("dongfeng").await;
+    let other = app.token("dongfeng").await;
+    let own = partner(&app, &other, "东风供电所", "state_enterprise").await;
+    let (status, body) = app
+        .api(&other, Method::GET, &format!("/api/v1/affairs/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (_, list) = app.api(&other, Method::GET, "/api/v1/affairs", None).await;
+    assert_eq!(list["total"], 0, "{list}");
+    let steps = [
+        ("assign", json!({"partner_id": own})),
+        ("progress", json!({"note": "已到现场"})),
+        ("resolve", json!({"resolution": "已修好"})),
+        ("rate", json!({"rating": "satisfied"})),
+        ("need", json!({})),
+    ];
+    for (step, body) in steps {
+        let (status, answer) = app
+            .api(
+                &other,
+                Method::POST,
+                &format!("/api/v1/affairs/{id}/{step}"),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{step}: {answer}");
+    }
+    let mut page = app.signed_in("dongfeng").await;
+    for path in [format!("/affairs/{id}"), format!("/affairs/{id}/photos/1")] {
+        assert_eq!(
+            page.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // A's issue is as it was: reported, with only its report in the history.
+    let (status, a) = app
+        .api(&admin, Method::GET, &format!("/api/v1/affairs/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    assert_eq!(a["status"], "reported", "{a}");
+    assert_eq!(a["events"].as_array().map(Vec::len), Some(1), "{a}");
 }

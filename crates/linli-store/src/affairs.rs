@@ -1,0 +1,542 @@
+//! Residents' issue reports (民生诉求): categories, issues with their history and photos, and
+//! the figures the indicators take from them (issue 7).
+
+use crate::Result;
+use crate::db::{Conn, Row, Value, now_text};
+use crate::error::StoreError;
+use crate::{Tenant, params};
+use chrono::{DateTime, NaiveDate, Utc};
+use linli_core::PlacePath;
+use linli_core::partners::{AffairFacts, DEFAULT_CATEGORIES, Rating};
+use serde::Serialize;
+
+fn date(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| StoreError::Db(format!("bad date {s}: {e}")))
+}
+
+fn opt_date(s: Option<String>) -> Result<Option<NaiveDate>> {
+    s.map(|s| date(&s)).transpose()
+}
+
+// ---- issue reports ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Category {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub respond_days: i64,
+    pub resolve_days: i64,
+}
+
+/// The community's categories; the defaults until it configures its own.
+pub fn categories(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Category>> {
+    let rows = c.query(
+        "SELECT code, name_zh, name_en, respond_days, resolve_days FROM affair_categories WHERE community_id = ? AND active = 1 ORDER BY sort_order, code",
+        params![t],
+    )?;
+    if rows.is_empty() {
+        return Ok(DEFAULT_CATEGORIES
+            .iter()
+            .map(|d| Category {
+                code: d.code.into(),
+                name_zh: d.name_zh.into(),
+                name_en: d.name_en.into(),
+                respond_days: i64::from(d.respond_days),
+                resolve_days: i64::from(d.resolve_days),
+            })
+            .collect());
+    }
+    rows.iter()
+        .map(|r| {
+            Ok(Category {
+                code: r.text(0)?,
+                name_zh: r.text(1)?,
+                name_en: r.text(2)?,
+                respond_days: r.int(3)?,
+                resolve_days: r.int(4)?,
+            })
+        })
+        .collect()
+}
+
+/// Configures a community's categories (replacing the defaults): a deployment's own list.
+pub fn set_categories(c: &mut dyn Conn, t: Tenant, list: &[Category]) -> Result<()> {
+    c.execute(
+        "UPDATE affair_categories SET active = 0 WHERE community_id = ?",
+        params![t],
+    )?;
+    for (i, k) in list.iter().enumerate() {
+        c.execute(
+            "INSERT INTO affair_categories (community_id, code, name_zh, name_en, respond_days, resolve_days, active, sort_order) VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+             ON CONFLICT (community_id, code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en,
+               respond_days = excluded.respond_days, resolve_days = excluded.resolve_days, active = 1, sort_order = excluded.sort_order",
+            params![t, k.code.clone(), k.name_zh.clone(), k.name_en.clone(), k.respond_days, k.resolve_days, i as i64],
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Affair {
+    pub id: i64,
+    #[serde(skip)]
+    pub community_id: i64,
+    #[serde(rename = "ref")]
+    pub public_ref: String,
+    pub category: String,
+    pub description: String,
+    pub place_id: Option<i64>,
+    pub place_name: Option<String>,
+    #[serde(skip)]
+    pub place_path: PlacePath,
+    pub place_text: String,
+    /// Full number: never serialised; shown masked.
+    #[serde(skip)]
+    pub reporter_phone: Option<String>,
+    pub channel: String,
+    pub status: String,
+    pub reported_on: String,
+    pub respond_by: String,
+    pub resolve_by: String,
+    pub assignee_user_id: Option<i64>,
+    pub assignee_user_name: Option<String>,
+    pub assignee_partner_id: Option<i64>,
+    pub assignee_partner_name: Option<String>,
+    pub responded_on: Option<String>,
+    pub resolved_on: Option<String>,
+    pub resolution: String,
+    pub rating: Option<String>,
+    pub rated_on: Option<String>,
+    pub rating_note: String,
+    /// The need it was put on the needs list as, if any.
+    pub need_id: Option<i64>,
+}
+
+pub struct AffairInput {
+    pub public_ref: String,
+    pub category: String,
+    pub description: String,
+    pub place_id: Option<i64>,
+    pub place_path: String,
+    pub place_text: String,
+    pub reporter_phone: Option<String>,
+    pub channel: String,
+    pub reported_on: String,
+    pub respond_by: String,
+    pub resolve_by: String,
+}
+
+const AFFAIR_SELECT: &str = "SELECT f.id, f.community_id, f.public_ref, f.category, f.description, f.place_id, pl.name, f.place_path, f.place_text,
+    f.reporter_phone, f.channel, f.status, f.reported_on, f.respond_by, f.resolve_by, f.assignee_user_id, u.display_name,
+    f.assignee_partner_id, p.name, f.responded_on, f.resolved_on, f.resolution, f.rating, f.rated_on, f.rating_note,
+    (SELECT MIN(n.id) FROM needs n WHERE n.affair_id = f.id)
+    FROM affairs f LEFT JOIN places pl ON pl.id = f.place_id LEFT JOIN users u ON u.id = f.assignee_user_id
+    LEFT JOIN partners p ON p.id = f.assignee_partner_id";
+
+fn affair_from(r: &Row) -> Result<Affair> {
+    Ok(Affair {
+        id: r.int(0)?,
+        community_id: r.int(1)?,
+        public_ref: r.text(2)?,
+        category: r.text(3)?,
+        description: r.text(4)?,
+        place_id: r.opt_int(5)?,
+        place_name: r.opt_text(6)?,
+        place_path: PlacePath::parse(&r.text(7)?)
+            .ok_or_else(|| StoreError::Db("malformed affair path".into()))?,
+        place_text: r.text(8)?,
+        reporter_phone: r.opt_text(9)?,
+        channel: r.text(10)?,
+        status: r.text(11)?,
+        reported_on: r.text(12)?,
+        respond_by: r.text(13)?,
+        resolve_by: r.text(14)?,
+        assignee_user_id: r.opt_int(15)?,
+        assignee_user_name: r.opt_text(16)?,
+        assignee_partner_id: r.opt_int(17)?,
+        assignee_partner_name: r.opt_text(18)?,
+        responded_on: r.opt_text(19)?,
+        resolved_on: r.opt_text(20)?,
+        resolution: r.text(21)?,
+        rating: r.opt_text(22)?,
+        rated_on: r.opt_text(23)?,
+        rating_note: r.text(24)?,
+        need_id: r.opt_int(25)?,
+    })
+}
+
+pub fn create_affair(
+    c: &mut dyn Conn,
+    t: Tenant,
+    a: &AffairInput,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let at = now_text(now);
+    c.insert(
+        "INSERT INTO affairs (community_id, public_ref, category, description, place_id, place_path, place_text, reporter_phone, channel, status,
+             reported_on, respond_by, resolve_by, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![t, a.public_ref.clone(), a.category.clone(), a.description.clone(), a.place_id, a.place_path.clone(), a.place_text.clone(),
+            a.reporter_phone.clone(), a.channel.clone(), a.reported_on.clone(), a.respond_by.clone(), a.resolve_by.clone(), user, at.clone(), at],
+    )
+}
+
+pub fn get_affair(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Affair> {
+    let sql = format!("{AFFAIR_SELECT} WHERE f.id = ? AND f.community_id = ?");
+    affair_from(&c.query_one(&sql, params![id, t])?)
+}
+
+/// Whether a public reference is already given to an issue (of any community: references are
+/// looked up without one).
+pub fn public_ref_taken(c: &mut dyn Conn, public_ref: &str) -> Result<bool> {
+    Ok(c.count(
+        "SELECT COUNT(*) FROM affairs WHERE public_ref = ?",
+        params![public_ref],
+    )? > 0)
+}
+
+pub fn affair_by_ref(c: &mut dyn Conn, public_ref: &str) -> Result<Affair> {
+    let sql = format!("{AFFAIR_SELECT} WHERE f.public_ref = ?");
+    affair_from(&c.query_one(&sql, params![public_ref])?)
+}
+
+/// Which issues a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct AffairFilter {
+    pub status: Option<String>,
+    /// Only those open (not yet resolved).
+    pub open: bool,
+    pub partner_id: Option<i64>,
+    pub assignee_user_id: Option<i64>,
+    /// Place scopes (empty: the whole community).
+    pub scopes: Vec<PlacePath>,
+    /// With scopes: also the issues placed only by free text (community staff see those).
+    pub unplaced: bool,
+    /// With scopes: also the issues given to this user wherever they are (a worker handles what
+    /// she was assigned, even outside her grid).
+    pub or_assignee: Option<i64>,
+}
+
+/// Issues of a community, open ones by deadline first, then the rest newest first.
+pub fn list_affairs(c: &mut dyn Conn, t: Tenant, f: &AffairFilter) -> Result<Vec<Affair>> {
+    let mut sql = format!("{AFFAIR_SELECT} WHERE f.community_id = ?");
+    let mut args = vec![Value::from(t)];
+    if let Some(s) = &f.status {
+        sql.push_str(" AND f.status = ?");
+        args.push(s.clone().into());
+    }
+    if f.open {
+        sql.push_str(" AND f.status IN ('reported', 'assigned', 'in_progress')");
+    }
+    if let Some(p) = f.partner_id {
+        sql.push_str(" AND f.assignee_partner_id = ?");
+        args.push(p.into());
+    }
+    if let Some(u) = f.assignee_user_id {
+        sql.push_str(" AND f.assignee_user_id = ?");
+        args.push(u.into());
+    }
+    if !f.scopes.is_empty() {
+        let parts: Vec<String> = f
+            .scopes
+            .iter()
+            .map(|s| {
+                let (lo, hi) = crate::places::prefix_range(s);
+                args.push(lo.into());
+                args.push(hi.into());
+                "(f.place_path >= ? AND f.place_path < ?)".to_string()
+            })
+            .collect();
+        let unplaced = if f.unplaced {
+            " OR f.place_id IS NULL"
+        } else {
+            ""
+        };
+        let assigned = match f.or_assignee {
+            Some(u) => {
+                args.push(u.into());
+                " OR f.assignee_user_id = ?"
+            }
+            None => "",
+        };
+        sql.push_str(&format!(
+            " AND ({}{unplaced}{assigned})",
+            parts.join(" OR ")
+        ));
+    }
+    sql.push_str(
+        " ORDER BY CASE WHEN f.status IN ('reported', 'assigned', 'in_progress') THEN 0 ELSE 1 END,
+          CASE WHEN f.status IN ('reported', 'assigned', 'in_progress') THEN f.resolve_by ELSE '' END, f.id DESC",
+    );
+    c.query(&sql, &args)?.iter().map(affair_from).collect()
+}
+
+/// Dispatches (or re-routes) an issue. The first dispatch is its response.
+#[allow(clippy::too_many_arguments)]
+pub fn assign_affair(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    user: Option<i64>,
+    partner: Option<i64>,
+    resolve_by: &str,
+    today: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    c.execute(
+        "UPDATE affairs SET status = 'assigned', assignee_user_id = ?, assignee_partner_id = ?, resolve_by = ?,
+            responded_on = COALESCE(responded_on, ?), resolved_on = NULL, updated_at = ? WHERE id = ? AND community_id = ?",
+        params![user, partner, resolve_by, today, now_text(now), id, t],
+    )?;
+    Ok(())
+}
+
+pub fn mark_progress(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    today: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    c.execute(
+        "UPDATE affairs SET status = 'in_progress', responded_on = COALESCE(responded_on, ?), updated_at = ? WHERE id = ? AND community_id = ? AND status IN ('assigned', 'in_progress')",
+        params![today, now_text(now), id, t],
+    )?;
+    Ok(())
+}
+
+pub fn resolve_affair(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    resolution: &str,
+    today: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let n = c.execute(
+        "UPDATE affairs SET status = 'resolved', resolution = ?, resolved_on = ?, responded_on = COALESCE(responded_on, ?), updated_at = ?
+         WHERE id = ? AND community_id = ? AND status IN ('assigned', 'in_progress')",
+        params![resolution, today, today, now_text(now), id, t],
+    )?;
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            code: "partners_bad_transition",
+            field: None,
+        });
+    }
+    Ok(())
+}
+
+pub fn rate_affair(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    rating: &str,
+    note: &str,
+    today: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let n = c.execute(
+        "UPDATE affairs SET status = 'closed', rating = ?, rating_note = ?, rated_on = ?, updated_at = ? WHERE id = ? AND community_id = ? AND status = 'resolved'",
+        params![rating, note, today, now_text(now), id, t],
+    )?;
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            code: "partners_bad_transition",
+            field: None,
+        });
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AffairEvent {
+    pub id: i64,
+    pub at: String,
+    pub kind: String,
+    pub actor: Option<String>,
+    pub from_label: String,
+    pub to_label: String,
+    pub note: String,
+    pub shown: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn add_event(
+    c: &mut dyn Conn,
+    t: Tenant,
+    affair_id: i64,
+    kind: &str,
+    user: Option<i64>,
+    from_label: &str,
+    to_label: &str,
+    note: &str,
+    shown: bool,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO affair_events (community_id, affair_id, happened_at, kind, actor_user_id, from_label, to_label, note, shown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![t, affair_id, now_text(now), kind, user, from_label, to_label, note, shown],
+    )
+}
+
+/// An issue's history, oldest first.
+pub fn events_of(c: &mut dyn Conn, t: Tenant, affair_id: i64) -> Result<Vec<AffairEvent>> {
+    c.query(
+        "SELECT e.id, e.happened_at, e.kind, u.display_name, e.from_label, e.to_label, e.note, e.shown FROM affair_events e
+         LEFT JOIN users u ON u.id = e.actor_user_id WHERE e.affair_id = ? AND e.community_id = ? ORDER BY e.id",
+        params![affair_id, t],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(AffairEvent {
+            id: r.int(0)?,
+            at: r.text(1)?,
+            kind: r.text(2)?,
+            actor: r.opt_text(3)?,
+            from_label: r.text(4)?,
+            to_label: r.text(5)?,
+            note: r.text(6)?,
+            shown: r.bool(7)?,
+        })
+    })
+    .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhotoMeta {
+    pub id: i64,
+    pub stage: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+pub struct Photo {
+    pub community_id: i64,
+    pub affair_id: i64,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn add_photo(
+    c: &mut dyn Conn,
+    t: Tenant,
+    affair_id: i64,
+    stage: &str,
+    content_type: &str,
+    width: u32,
+    height: u32,
+    bytes: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO affair_photos (community_id, affair_id, stage, content_type, width, height, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        &[
+            Value::from(t),
+            affair_id.into(),
+            stage.into(),
+            content_type.into(),
+            i64::from(width).into(),
+            i64::from(height).into(),
+            Value::Blob(bytes),
+            now_text(now).into(),
+        ],
+    )
+}
+
+pub fn photos_of(c: &mut dyn Conn, t: Tenant, affair_id: i64) -> Result<Vec<PhotoMeta>> {
+    c.query(
+        "SELECT id, stage, width, height FROM affair_photos WHERE affair_id = ? AND community_id = ? ORDER BY id",
+        params![affair_id, t],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(PhotoMeta {
+            id: r.int(0)?,
+            stage: r.text(1)?,
+            width: r.int(2)?,
+            height: r.int(3)?,
+        })
+    })
+    .collect()
+}
+
+pub fn get_photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Photo> {
+    let r = c.query_one(
+        "SELECT community_id, affair_id, content_type, bytes FROM affair_photos WHERE id = ? AND community_id = ?",
+        params![id, t],
+    )?;
+    let bytes = r.blob(3)?;
+    Ok(Photo {
+        community_id: r.int(0)?,
+        affair_id: r.int(1)?,
+        content_type: r.text(2)?,
+        bytes,
+    })
+}
+
+/// The facts of the issues reported in `[from, to]`, for the three rates.
+pub fn affair_facts(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Vec<AffairFacts>> {
+    c.query(
+        "SELECT respond_by, responded_on, resolved_on, rating FROM affairs WHERE community_id = ? AND reported_on >= ? AND reported_on <= ?",
+        params![t, from, to],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(AffairFacts {
+            respond_by: date(&r.text(0)?)?,
+            responded_on: opt_date(r.opt_text(1)?)?,
+            resolved_on: opt_date(r.opt_text(2)?)?,
+            rating: r.opt_text(3)?.as_deref().and_then(Rating::parse),
+        })
+    })
+    .collect()
+}
+
+// ---- indicators ----
+
+/// `affairs.resolved`: issues resolved in `[from, to]`.
+pub fn resolved_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(*) FROM affairs WHERE community_id = ? AND resolved_on >= ? AND resolved_on <= ?",
+        params![t, from, to],
+    )
+}
+
+/// `affairs.satisfaction`: of the issues resolved in `[from, to]` that were rated, (rated
+/// satisfied or basically satisfied, rated).
+pub fn satisfaction(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<(i64, i64)> {
+    let r = c.query_one(
+        "SELECT COALESCE(SUM(CASE WHEN rating IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END), 0), COUNT(*)
+         FROM affairs WHERE community_id = ? AND resolved_on >= ? AND resolved_on <= ? AND rating IS NOT NULL",
+        params![t, from, to],
+    )?;
+    Ok((r.int(0)?, r.int(1)?))
+}
+
+/// Accounts an issue can be dispatched to: the community's admins and workers (id, name).
+pub fn dispatchable_staff(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, String)>> {
+    c.query(
+        "SELECT DISTINCT u.id, u.display_name FROM users u JOIN grants g ON g.user_id = u.id
+         WHERE u.community_id = ? AND u.active = 1 AND g.role IN ('admin', 'worker') ORDER BY u.id",
+        params![t],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.text(1)?)))
+    .collect()
+}
+
+/// The community's buildings (id, name) in the order they were laid out, for "where" pickers.
+pub fn buildings(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, String)>> {
+    c.query(
+        "SELECT id, name FROM places WHERE community_id = ? AND kind = 'building' ORDER BY id",
+        params![t],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.text(1)?)))
+    .collect()
+}
