@@ -11,6 +11,7 @@ both_engines!(
     a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case,
     a_building_head_sees_own_buildings_without_reasons_and_cannot_record,
     neighbour_helpers_show_what_they_help_with_on_the_card,
+    plans_of_another_community_are_not_found,
 );
 
 async fn id_of(app: &TestApp, sql: &'static str, name: &'static str) -> i64 {
@@ -406,4 +407,64 @@ async fn neighbour_helpers_show_what_they_help_with_on_the_card(engine: Engine) 
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+async fn plans_of_another_community_are_not_found(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let (plan, _) = plan_with_case(&app).await;
+    let target = app
+        .db
+        .read(move |c| {
+            c.count(
+                "SELECT MIN(id) FROM visit_targets WHERE plan_id = ?",
+                linli_store::params![plan],
+            )
+        })
+        .await
+        .unwrap();
+    app.second_community("dongfeng").await;
+    let mut other = app.signed_in("dongfeng").await;
+    for path in [
+        format!("/visits/{plan}"),
+        format!("/visits/{plan}/route"),
+        format!("/visits/{plan}/targets/{target}"),
+    ] {
+        assert_eq!(
+            other.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let csrf = other.csrf().await;
+    let visit = [
+        ("_csrf", csrf.as_str()),
+        ("status", "visited"),
+        ("on", "2026-11-20"),
+    ];
+    for (path, form) in [
+        (format!("/visits/{plan}/targets/{target}"), &visit[..]),
+        (format!("/visits/{plan}/close"), &visit[..1]),
+        (
+            format!("/visits/{plan}/add"),
+            &[("_csrf", csrf.as_str()), ("who", "夏胜林")][..],
+        ),
+    ] {
+        let res = other.post_form(&path, form).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let (_, list) = other.get_text("/visits").await;
+    assert!(!list.contains("2027年春节走访慰问"));
+    let open = app
+        .db
+        .read(move |c| {
+            c.count(
+                "SELECT COUNT(*) FROM visit_targets WHERE plan_id = ? AND status = 'pending'",
+                linli_store::params![plan],
+            )
+        })
+        .await
+        .unwrap();
+    assert!(open > 0, "the plan's list is untouched");
 }
