@@ -277,6 +277,19 @@ impl TestApp {
         .unwrap();
     }
 
+    /// Id of a resident by name (the demo's people have unique names).
+    pub async fn resident_id(&self, name: &'static str) -> i64 {
+        self.db
+            .read(move |c| {
+                c.count(
+                    "SELECT id FROM residents WHERE name = ?",
+                    linli_store::params![name],
+                )
+            })
+            .await
+            .unwrap()
+    }
+
     /// Id of a place by kind and name.
     pub async fn place_id(&self, kind: &'static str, name: &'static str) -> i64 {
         self.db

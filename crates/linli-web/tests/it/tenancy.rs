@@ -15,15 +15,7 @@ both_engines!(
 );
 
 async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM residents WHERE name = ?",
-                linli_store::params![name],
-            )
-        })
-        .await
-        .unwrap()
+    app.resident_id(name).await
 }
 
 async fn call(
