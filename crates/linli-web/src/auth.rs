@@ -342,6 +342,9 @@ async fn login_submit(
     let next = safe_local_path(f.next.as_deref());
     let user = match authenticate(&state, &f.username, &f.password, &ctx.rid).await {
         Ok(u) => u,
+        // A busy database answers with its own 503 and Retry-After (the error page says to
+        // try again shortly).
+        Err(e @ AppError::Busy { .. }) => return e.into_response(),
         Err(e) => {
             let status = e.status();
             let message = match &e {

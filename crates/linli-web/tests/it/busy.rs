@@ -101,6 +101,18 @@ async fn a_held_writer_answers_503_with_retry_after() {
     let html = res.text().await.unwrap();
     assert!(html.contains("繁忙") || html.contains("busy"), "{html}");
 
+    // Signing in writes a session: the sign-in form says "busy", not "internal error".
+    let mut stranger = Browser {
+        http: http.clone(),
+        base: base.clone(),
+        cookies: Vec::new(),
+    };
+    let res = stranger.login("admin", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()[RETRY_AFTER], "1");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("繁忙"), "{html}");
+
     // Once the writer is free, the same request succeeds.
     release_tx.send(()).unwrap();
     tokio::task::spawn_blocking(move || holder.join().unwrap())
