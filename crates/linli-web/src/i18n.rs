@@ -95,6 +95,7 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/partners.zh-CN.txt"),
     include_str!("../messages/visits.zh-CN.txt"),
     include_str!("../messages/summary.zh-CN.txt"),
+    include_str!("../messages/enums.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -102,6 +103,7 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/partners.en.txt"),
     include_str!("../messages/visits.en.txt"),
     include_str!("../messages/summary.en.txt"),
+    include_str!("../messages/enums.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {
@@ -136,6 +138,11 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
         s = s.replace(&format!("{{{name}}}"), value);
     }
     s
+}
+
+/// The label of a code enum's value in the caller's language (`enum.<family>.<code>`).
+pub fn label(lang: Lang, family: &str, code: &str) -> String {
+    t(lang, &format!("enum.{family}.{code}"))
 }
 
 /// How a field error reads in the caller's language: the rule's own Chinese explanation where
@@ -219,6 +226,37 @@ mod tests {
             missing.is_empty(),
             "keys missing from the catalogue: {missing:?}"
         );
+    }
+
+    /// Every value of the enums the pages label has a label in both languages, and the Chinese
+    /// one is the rule's own (`label_zh`), so the Chinese UI reads as it always did.
+    #[test]
+    fn every_enum_value_has_a_label_in_both_languages() {
+        use linli_core::fund::{DonorKind, Method, Purpose};
+        let mut values: Vec<(&str, &str, &str)> = Vec::new();
+        values.extend(
+            DonorKind::ALL
+                .iter()
+                .map(|v| ("donor_kind", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            Method::ALL
+                .iter()
+                .map(|v| ("pay_method", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            Purpose::ALL
+                .iter()
+                .map(|v| ("purpose", v.as_str(), v.label_zh())),
+        );
+        for (family, code, zh) in values {
+            let key = format!("enum.{family}.{code}");
+            assert_eq!(ZH.get(key.as_str()).copied(), Some(zh), "{key}");
+            assert!(
+                EN.get(key.as_str()).is_some_and(|s| s.is_ascii()),
+                "{key} in English"
+            );
+        }
     }
 
     #[test]

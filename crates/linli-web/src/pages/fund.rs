@@ -6,7 +6,7 @@ use super::today;
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
@@ -94,7 +94,7 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                                 tr {
                                     td { a href={ "/residents/" (d.beneficiary_resident_id) } { (d.beneficiary_name) } }
                                     td.num { (yuan(d.amount_fen)) }
-                                    td { (Purpose::parse(&d.purpose).map_or("", |p| p.label_zh())) }
+                                    td { (label(lang, "purpose", &d.purpose)) }
                                     td {
                                         (layout::chip(match d.status.as_str() { "paid" => "ok", "rejected" => "muted", "approved" => "info", _ => "warn" }, &t(lang, &format!("fund.status.{}", d.status))))
                                         @if d.status == "pending" { " " span.hint { (tf(lang, "fund.approvals", &[("n", &d.approvals.len().to_string())])) } }
@@ -227,13 +227,6 @@ async fn decision_submit(
     }
 }
 
-fn select_opts(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(v, l)| (v.to_string(), l.to_string()))
-        .collect()
-}
-
 async fn donation_page(
     state: &AppState,
     ctx: &Ctx,
@@ -244,24 +237,34 @@ async fn donation_page(
     let lang = ctx.lang();
     ops::community(&state.app, &ctx.actor()?, Action::RecordDonation).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
-    let kinds: Vec<(&str, &str)> = DonorKind::ALL
+    let kinds: Vec<(String, String)> = DonorKind::ALL
         .iter()
-        .map(|k| (k.as_str(), k.label_zh()))
+        .map(|k| {
+            (
+                k.as_str().to_string(),
+                label(lang, "donor_kind", k.as_str()),
+            )
+        })
         .collect();
-    let methods: Vec<(&str, &str)> = PayMethod::ALL
+    let methods: Vec<(String, String)> = PayMethod::ALL
         .iter()
-        .map(|k| (k.as_str(), k.label_zh()))
+        .map(|k| {
+            (
+                k.as_str().to_string(),
+                label(lang, "pay_method", k.as_str()),
+            )
+        })
         .collect();
     let body = html! {
         form.form.narrow method="post" action="/fund/donations" novalidate {
             @if let Some(e) = &error { p.form-error role="alert" { (e) } }
             input type="hidden" name="_csrf" value=(csrf);
-            (layout::select(lang, "donor_kind", "fund.donor_kind", &select_opts(&kinds), &d.donor_kind, None))
+            (layout::select(lang, "donor_kind", "fund.donor_kind", &kinds, &d.donor_kind, None))
             (layout::field(lang, "donor_name", "fund.donor_name", "text", &d.donor_name.clone().unwrap_or_default(), None, Some("off")))
             (layout::field(lang, "donor_resident_id", "fund.donor_resident_id", "number", &d.donor_resident_id.map(|v| v.to_string()).unwrap_or_default(), None, None))
             p.hint { (t(lang, "fund.donor_hint")) }
             (layout::field(lang, "amount_yuan", "fund.amount_yuan", "text", &d.amount_yuan.clone().unwrap_or_default(), None, Some("off")))
-            (layout::select(lang, "method", "fund.method", &select_opts(&methods), &d.method, None))
+            (layout::select(lang, "method", "fund.method", &methods, &d.method, None))
             (layout::field(lang, "items", "fund.items", "text", &d.items.clone().unwrap_or_default(), None, Some("off")))
             (layout::field(lang, "received_on", "fund.received_on", "date", if d.received_on.is_empty() { "" } else { &d.received_on }, None, None))
             label.check { input type="checkbox" name="publish_name" checked[d.publish_name]; " " (t(lang, "fund.publish_name")) }
@@ -353,7 +356,7 @@ async fn receipt(
                 tbody {
                     tr { th { (t(lang, "fund.donor")) } td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) } }
                     tr { th { (t(lang, "fund.amount")) } td { "¥" (yuan(d.amount_fen)) "　" (t(lang, "fund.capitals")) "：" (linli_core::fund::capitals(Fen(d.amount_fen))) } }
-                    tr { th { (t(lang, "fund.method")) } td { (PayMethod::parse(&d.method).map_or("", |m| m.label_zh())) @if !d.items.is_empty() { "（" (d.items) "）" } } }
+                    tr { th { (t(lang, "fund.method")) } td { (label(lang, "pay_method", &d.method)) @if !d.items.is_empty() { "（" (d.items) "）" } } }
                     tr { th { (t(lang, "fund.received_on")) } td { (d.received_on) } }
                     tr { th { (t(lang, "fund.issued_on")) } td { (today(&ctx).format("%Y-%m-%d")) } }
                 }
@@ -385,9 +388,9 @@ async fn request_page(
     let lang = ctx.lang();
     ops::community(&state.app, &ctx.actor()?, Action::RequestDisbursement).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
-    let purposes: Vec<(&str, &str)> = Purpose::ALL
+    let purposes: Vec<(String, String)> = Purpose::ALL
         .iter()
-        .map(|k| (k.as_str(), k.label_zh()))
+        .map(|k| (k.as_str().to_string(), label(lang, "purpose", k.as_str())))
         .collect();
     let body = html! {
         form.form.narrow method="post" action="/fund/disbursements" novalidate {
@@ -396,7 +399,7 @@ async fn request_page(
             (layout::field(lang, "beneficiary_resident_id", "fund.beneficiary_id", "number", &d.beneficiary_resident_id.map(|v| v.to_string()).unwrap_or_default(), None, None))
             p.hint { (t(lang, "fund.beneficiary_hint")) }
             (layout::field(lang, "amount_yuan", "fund.amount_yuan", "text", &d.amount_yuan.clone().unwrap_or_default(), None, Some("off")))
-            (layout::select(lang, "purpose", "fund.purpose", &select_opts(&purposes), &d.purpose, None))
+            (layout::select(lang, "purpose", "fund.purpose", &purposes, &d.purpose, None))
             div.field { label for="note" { (t(lang, "fund.note")) } textarea #note name="note" rows="3" { (d.note.clone().unwrap_or_default()) } }
             p.hint { (t(lang, "fund.two_person")) }
             div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "fund.submit_request")) } a.btn href="/fund" { (t(lang, "common.cancel")) } }
@@ -668,7 +671,7 @@ async fn statement_page(
             thead { tr { th { (t(lang, "fund.donor")) } th { (t(lang, "fund.donor_kind")) } th.num { (t(lang, "fund.times")) } th.num { (t(lang, "fund.amount")) } } }
             tbody {
                 @for (kind, name, total, n) in &donors {
-                    tr { td { (donor_label(lang, kind, name)) } td { (DonorKind::parse(kind).map_or("", |k| k.label_zh())) } td.num { (n) } td.num { (yuan(*total)) } }
+                    tr { td { (donor_label(lang, kind, name)) } td { (label(lang, "donor_kind", kind)) } td.num { (n) } td.num { (yuan(*total)) } }
                 }
             }
         }
@@ -713,7 +716,7 @@ async fn statement_xlsx(
     rows.extend(donors.iter().map(|(k, n, total, count)| {
         vec![
             donor_label(lang, k, n),
-            DonorKind::parse(k).map_or("", |x| x.label_zh()).to_string(),
+            label(lang, "donor_kind", k),
             count.to_string(),
             yuan(*total),
         ]

@@ -506,6 +506,15 @@ async fn the_fund_pages_work(engine: Engine) {
     let (status, html) = worker.get_text(&receipt).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("2026-0001") && html.contains("1,000.50") && html.contains("市电业局"));
+    assert!(html.contains("银行转账"), "the method, in Chinese");
+    // In English the method reads in English too (labels come from the catalogue).
+    worker.cookies.push(("linli_lang".into(), "en".into()));
+    let (_, html) = worker.get_text(&receipt).await;
+    assert!(
+        html.contains("Bank transfer") && !html.contains("银行转账"),
+        "{html}"
+    );
+    worker.cookies.retain(|(k, _)| k != "linli_lang");
     let res = worker
         .post_form(
             "/fund/donations",
