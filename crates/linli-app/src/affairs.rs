@@ -22,14 +22,7 @@ fn fmt(d: chrono::NaiveDate) -> String {
 
 /// The issue's place, as authorization sees it.
 fn as_place(a: &Affair) -> Place {
-    Place {
-        id: a.community_id,
-        kind: PlaceKind::Unit,
-        name: String::new(),
-        parent_id: None,
-        community_id: Some(a.community_id),
-        path: a.place_path.clone(),
-    }
+    crate::places::at(a.community_id, &a.place_path)
 }
 
 /// Whether the actor is the one the issue is with: its worker, or its unit's liaison.
@@ -784,14 +777,8 @@ pub async fn photo(app: &App, actor: &Actor, id: i64, photo_id: i64) -> Result<V
 /// The community a public page is for: named, the visitor's own, or the only one there is.
 pub async fn public_community(app: &App, actor: &Actor, name: Option<String>) -> Result<Place> {
     let signed_in = actor.community_id();
-    app.read(move |c| match (name, signed_in) {
-        (Some(n), _) => places::find_community(c, &n)?.ok_or(Error::NotFound),
-        (None, Some(id)) => Ok(places::get(c, id)?),
-        (None, None) => {
-            places::only_community(c)?.ok_or(Error::invalid("community_required", "community"))
-        }
-    })
-    .await
+    app.read(move |c| crate::places::public_community(c, signed_in, name.as_deref()))
+        .await
 }
 
 /// What the report forms offer: the categories and the community's buildings.

@@ -3,7 +3,6 @@
 
 use crate::{Actor, App, Error, Result};
 use linli_core::Action;
-use linli_core::PlacePath;
 use linli_core::assistance::{self, ApplicationKind, HelpKind, Urgency};
 use linli_store::assistance::{
     self as store, Application, Case, CaseInput, HelpInput, HelpRecord, Station, StationInput,
@@ -13,18 +12,7 @@ use linli_store::{Tenant, registry};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-/// What a scope check needs of an object that lives at `path` (a case, an application): the
-/// place it lies in, in its community.
-pub fn place_at(community_id: i64, path: &PlacePath) -> Place {
-    Place {
-        id: community_id,
-        kind: linli_core::PlaceKind::Unit,
-        name: String::new(),
-        parent_id: None,
-        community_id: Some(community_id),
-        path: path.clone(),
-    }
-}
+pub use crate::places::at as place_at;
 
 /// A case of the actor's community the actor may `action` (404 otherwise, audited).
 pub async fn load_case(app: &App, actor: &Actor, id: i64, action: Action) -> Result<Case> {

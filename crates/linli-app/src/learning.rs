@@ -689,12 +689,7 @@ pub async fn catalogue(
     let day = day_text(actor.today());
     let signed_in = actor.community_id();
     app.read(move |c| {
-        let place = match (community, signed_in) {
-            (Some(n), _) => places::find_community(c, &n)?.ok_or(Error::NotFound)?,
-            (None, Some(id)) => places::get(c, id)?,
-            (None, None) => places::only_community(c)?
-                .ok_or(Error::invalid("community_required", "community"))?,
-        };
+        let place = crate::places::public_community(c, signed_in, community.as_deref())?;
         let list: Vec<Course> = store::list_courses(c, Tenant::new(place.id), None, true)?
             .into_iter()
             .filter(|k| k.ends_on >= day)

@@ -7,6 +7,19 @@ use linli_store::Tenant;
 use linli_store::places::{self, Place};
 use serde_json::{Value, json};
 
+/// What a scope check needs of an object that lives at `path` (a resident, a case, an issue):
+/// the place it lies in, in its community.
+pub fn at(community_id: i64, path: &linli_core::PlacePath) -> Place {
+    Place {
+        id: community_id,
+        kind: PlaceKind::Unit,
+        name: String::new(),
+        parent_id: None,
+        community_id: Some(community_id),
+        path: path.clone(),
+    }
+}
+
 /// The place tree within the actor's scopes for `action`.
 pub async fn list(app: &App, actor: &Actor, action: Action) -> Result<Vec<Place>> {
     let scopes = actor.scopes(action);

@@ -250,11 +250,7 @@ impl From<Error> for SaveError {
 fn place_of(r: &Resident) -> Place {
     Place {
         id: r.unit_id.unwrap_or(r.community_id),
-        kind: PlaceKind::Unit,
-        name: String::new(),
-        parent_id: None,
-        community_id: Some(r.community_id),
-        path: r.place_path.clone(),
+        ..crate::places::at(r.community_id, &r.place_path)
     }
 }
 
@@ -578,16 +574,12 @@ where
         .await?;
     let n = rows.len();
     app.write(actor, move |tx| {
-        let mut e = tx.actor.event(
+        tx.audit_collection(
+            tenant,
             "resident.export",
             "roster",
-            None,
-            None,
             json!({"rows": n, "masked": !full, "format": format}),
-        );
-        e.community_id = Some(tenant.id());
-        linli_store::audit::append(tx.c, &e)?;
-        Ok(())
+        )
     })
     .await?;
     Ok(rows)

@@ -43,6 +43,20 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// An audit record about a collection rather than one object (an export of the roster).
+    pub fn audit_collection(
+        &mut self,
+        tenant: Tenant,
+        action: &str,
+        kind: &str,
+        after: Value,
+    ) -> Result<()> {
+        let mut e = self.actor.event(action, kind, None, None, after);
+        e.community_id = Some(tenant.id());
+        audit::append(self.c, &e)?;
+        Ok(())
+    }
+
     /// An audit record that belongs to no community (street-level accounts).
     pub fn audit_global(
         &mut self,

@@ -40,15 +40,25 @@ pub struct Caller {
 impl Caller {
     /// This caller as the actor of an operation of `linli_app`.
     pub fn actor(&self, ctx: &Ctx) -> linli_app::Actor {
+        self.actor_at(Some(ctx.rid.clone()), ctx.here.clone(), ctx.now)
+    }
+
+    /// [`Caller::actor`] where there is no request context yet (the route policy's refusals).
+    fn actor_at(
+        &self,
+        request_id: Option<String>,
+        origin: String,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> linli_app::Actor {
         linli_app::Actor {
             principal: linli_app::Principal::User {
                 user: self.user.clone(),
                 grants: self.grants.clone(),
             },
             community: self.community.clone(),
-            request_id: Some(ctx.rid.clone()),
-            origin: ctx.here.clone(),
-            now: ctx.now,
+            request_id,
+            origin,
+            now,
         }
     }
 
@@ -90,17 +100,14 @@ pub async fn audit_denial(
     object: Option<i64>,
     rid: Option<&RequestId>,
 ) {
-    let actor = linli_app::Actor {
-        principal: linli_app::Principal::User {
-            user: caller.user.clone(),
-            grants: caller.grants.clone(),
-        },
-        community: caller.community.clone(),
-        request_id: rid.map(|r| r.0.clone()),
-        origin: path.to_string(),
-        now: state.clock.now(),
-    };
-    actor.record_denial(&state.app, action, object).await;
+    caller
+        .actor_at(
+            rid.map(|r| r.0.clone()),
+            path.to_string(),
+            state.clock.now(),
+        )
+        .record_denial(&state.app, action, object)
+        .await;
 }
 
 pub fn hash_token(token: &str) -> String {
