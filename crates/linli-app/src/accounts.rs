@@ -87,3 +87,15 @@ pub async fn list_users(app: &App, actor: &Actor) -> Result<Vec<(User, Vec<users
     let scopes = actor.scopes(Action::ViewUsers);
     app.read(move |c| users::list_within(c, &scopes)).await
 }
+
+/// One page of the community's audit log, newest first, and how many records it holds.
+pub async fn audit_log(
+    app: &App,
+    actor: &Actor,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<linli_store::audit::Record>, i64)> {
+    let tenant = actor.require_role(app, Action::ViewAudit).await?;
+    app.read(move |c| linli_store::audit::list(c, tenant.id(), page, per_page))
+        .await
+}

@@ -68,7 +68,7 @@ pub async fn affair(app: &App, actor: &Actor, id: i64) -> Result<Affair> {
 
 // ---- writes ----
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct AffairDraft {
     #[serde(default)]
     pub category: String,
@@ -82,11 +82,12 @@ pub struct AffairDraft {
     pub reporter_phone: Option<String>,
     /// call, visit or staff (a worker on a resident's behalf); phone_page for the public form.
     #[serde(default)]
+    #[schemars(extend("enum" = ["call", "visit", "staff", "phone_page", null]))]
     pub channel: Option<String>,
 }
 
 /// An issue recorded: its id and the reference the resident follows it by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Reported {
     pub id: i64,
     #[serde(rename = "ref")]
@@ -225,7 +226,7 @@ async fn report_in(
     .await
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct AssignDraft {
     #[serde(default)]
     pub assignee_user_id: Option<i64>,
@@ -318,7 +319,7 @@ async fn work_check(app: &App, actor: &Actor, id: i64) -> Result<Affair> {
 }
 
 /// An issue's state after a step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AffairState {
     pub id: i64,
     pub status: &'static str,
@@ -528,7 +529,7 @@ pub async fn to_need(app: &App, actor: &Actor, id: i64) -> Result<i64> {
 }
 
 /// A category as an admin writes it (the API's items and the form's rows).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CategoryDraft {
     pub code: String,
     pub name_zh: String,
@@ -601,7 +602,7 @@ pub async fn categories(app: &App, actor: &Actor) -> Result<Vec<Category>> {
 
 /// An issue as the API shows it: the callback phone masked (a unit's liaison gets none: the
 /// callback is the community's), the history and the photos attached.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AffairView {
     #[serde(flatten)]
     pub affair: Affair,
@@ -632,7 +633,7 @@ pub async fn affair_view(app: &App, actor: &Actor, id: i64) -> Result<AffairView
 }
 
 /// An issue in a list as the API shows it (phone masked).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AffairRow {
     #[serde(flatten)]
     pub affair: Affair,

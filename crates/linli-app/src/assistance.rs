@@ -29,16 +29,6 @@ pub fn sees_sensitive(actor: &Actor, k: &Case) -> bool {
     actor.allowed(Action::ManageCases, Some(&k.place_path))
 }
 
-/// The fields of a case only those who work it may read.
-pub const SENSITIVE_FIELDS: [&str; 6] = [
-    "kinds",
-    "summary",
-    "needs",
-    "legal_basis",
-    "consent_on",
-    "conflict_note",
-];
-
 /// The cases within the actor's scope, optionally of one status.
 pub async fn list_cases(app: &App, actor: &Actor, status: Option<String>) -> Result<Vec<Case>> {
     let tenant = actor.tenant()?;
@@ -94,7 +84,7 @@ pub async fn calendar(app: &App, actor: &Actor) -> Result<linli_core::workdays::
 }
 
 /// A step as planned when an application opens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PlannedStep {
     pub code: String,
     pub name: String,
@@ -103,26 +93,30 @@ pub struct PlannedStep {
 }
 
 /// An application opened: its id, kind and steps with their due dates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ApplicationOpened {
     pub id: i64,
     pub kind: String,
     pub steps: Vec<PlannedStep>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CaseDraft {
     #[serde(default)]
     pub household_id: Option<i64>,
     #[serde(default)]
     pub resident_id: Option<i64>,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_list_schema::<linli_core::assistance::CaseKind>")]
     pub kinds: Vec<String>,
     #[serde(default)]
     pub summary: String,
     #[serde(default)]
     pub needs: Option<String>,
     #[serde(default)]
+    #[schemars(
+        schema_with = "linli_core::optional_code_schema::<linli_core::assistance::LegalBasis>"
+    )]
     pub legal_basis: Option<String>,
     #[serde(default)]
     pub consent_on: Option<String>,
@@ -238,18 +232,19 @@ pub async fn create_case(app: &App, actor: &Actor, d: CaseDraft) -> Result<i64> 
         .await
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct HelpItem {
     pub name: String,
     #[serde(default)]
     pub quantity: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct HelpDraft {
     #[serde(default)]
     pub case_id: i64,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::assistance::HelpKind>")]
     pub kind: String,
     #[serde(default)]
     pub on: String,
@@ -328,11 +323,12 @@ pub async fn add_help(app: &App, actor: &Actor, d: HelpDraft) -> Result<i64> {
     .await
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct ApplicationDraft {
     #[serde(default)]
     pub resident_id: i64,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::assistance::ApplicationKind>")]
     pub kind: String,
     #[serde(default)]
     pub accepted_on: String,
@@ -521,7 +517,7 @@ pub async fn due_work(app: &App, actor: &Actor) -> Result<Vec<DueWork>> {
 }
 
 /// A convenience service station as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct StationDraft {
     pub name: String,
     #[serde(default)]

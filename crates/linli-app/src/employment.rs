@@ -35,7 +35,7 @@ fn hours_of(raw: Option<&str>) -> Result<Hours> {
 
 // ---- placements and follow-ups ----
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct PlacementDraft {
     #[serde(default)]
     pub resident_id: i64,
@@ -48,6 +48,9 @@ pub struct PlacementDraft {
     #[serde(default)]
     pub via_station: bool,
     #[serde(default)]
+    #[schemars(
+        schema_with = "linli_core::optional_code_schema::<linli_core::learning::ContractType>"
+    )]
     pub contract_type: Option<String>,
     #[serde(default)]
     pub opening_id: Option<i64>,
@@ -129,13 +132,14 @@ pub async fn placements(
     Ok(Listing { items, total })
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct FollowupDraft {
     #[serde(default)]
     pub placement_id: i64,
     #[serde(default)]
     pub on: String,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::learning::Outcome>")]
     pub outcome: String,
     #[serde(default)]
     pub note: Option<String>,
@@ -238,7 +242,7 @@ pub async fn followups_due(
 
 // ---- job seekers ----
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct SeekerDraft {
     #[serde(default)]
     pub resident_id: i64,
@@ -247,6 +251,7 @@ pub struct SeekerDraft {
     #[serde(default)]
     pub wishes: Option<String>,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::optional_code_schema::<linli_core::learning::Hours>")]
     pub hours: Option<String>,
     #[serde(default)]
     pub max_km: Option<i64>,
@@ -311,7 +316,7 @@ pub async fn seeker_page(app: &App, actor: &Actor, id: i64) -> Result<SeekerPage
     .await
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct SeekerEdit {
     #[serde(default)]
     pub skills: Option<String>,
@@ -365,7 +370,7 @@ pub async fn update_seeker(app: &App, actor: &Actor, id: i64, d: SeekerEdit) -> 
 
 // ---- openings and referrals ----
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct OpeningDraft {
     #[serde(default)]
     pub employer: String,
@@ -376,6 +381,7 @@ pub struct OpeningDraft {
     #[serde(default)]
     pub pay: Option<String>,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::optional_code_schema::<linli_core::learning::Hours>")]
     pub hours: Option<String>,
     #[serde(default)]
     pub place: Option<String>,

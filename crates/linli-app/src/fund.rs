@@ -94,9 +94,10 @@ pub async fn record_decision(app: &App, actor: &Actor, d: DecisionDraft) -> Resu
 }
 
 /// A donation as typed (form or JSON).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct DonationDraft {
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::fund::DonorKind>")]
     pub donor_kind: String,
     #[serde(default)]
     pub donor_resident_id: Option<i64>,
@@ -110,6 +111,7 @@ pub struct DonationDraft {
     #[serde(default)]
     pub amount_yuan: Option<String>,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::fund::Method>")]
     pub method: String,
     #[serde(default)]
     pub items: Option<String>,
@@ -128,7 +130,7 @@ fn amount_of(fen: Option<i64>, yuan: Option<&str>) -> Result<Fen> {
 }
 
 /// A gift recorded: its id and receipt number.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Receipt {
     pub id: i64,
     pub receipt_no: String,
@@ -198,7 +200,7 @@ pub async fn donate(
     .await
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct RequestDraft {
     #[serde(default)]
     pub beneficiary_resident_id: Option<i64>,
@@ -207,6 +209,7 @@ pub struct RequestDraft {
     #[serde(default)]
     pub amount_yuan: Option<String>,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::fund::Purpose>")]
     pub purpose: String,
     #[serde(default)]
     pub case_id: Option<i64>,
@@ -215,7 +218,7 @@ pub struct RequestDraft {
 }
 
 /// A disbursement request's state after a step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DisbursementState {
     pub id: i64,
     pub status: String,
@@ -309,7 +312,7 @@ pub async fn pay(
 }
 
 /// A reversal written: its transaction and the one it reverses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reversal {
     pub id: i64,
     pub reverses_id: i64,

@@ -30,13 +30,13 @@ pub fn required_date(raw: &str, field: &'static str) -> Result<NaiveDate> {
 }
 
 /// An object created: its id (`{"id": …}` in the API).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Created {
     pub id: i64,
 }
 
 /// A page or the whole of a list, with the number of rows there are.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Listing<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -70,11 +70,12 @@ async fn view(app: &App, actor: &Actor) -> Result<Tenant> {
 
 // ---- courses ----
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CourseDraft {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::learning::Category>")]
     pub category: String,
     #[serde(default)]
     pub vocational: Option<bool>,
@@ -87,6 +88,9 @@ pub struct CourseDraft {
     #[serde(default)]
     pub capacity: Option<i64>,
     #[serde(default)]
+    #[schemars(
+        schema_with = "linli_core::optional_code_schema::<linli_core::learning::TeacherKind>"
+    )]
     pub teacher_kind: Option<String>,
     #[serde(default)]
     pub teacher_name: Option<String>,
@@ -177,7 +181,7 @@ pub async fn course(app: &App, actor: &Actor, id: i64) -> Result<Course> {
 }
 
 /// A course with its sessions and enrolments (the API's `courses_get`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CourseDetail {
     #[serde(flatten)]
     pub course: Course,
@@ -315,7 +319,7 @@ pub async fn completions(
 
 // ---- sessions and attendance ----
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct SessionDraft {
     #[serde(default)]
     pub course_id: i64,
@@ -411,7 +415,7 @@ pub struct AttendanceDraft {
 }
 
 /// Attendance recorded (`{"present", "recorded", "session_id"}` in the API).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Attendance {
     pub present: i64,
     pub recorded: u64,
@@ -473,7 +477,7 @@ pub async fn record_attendance(app: &App, actor: &Actor, d: AttendanceDraft) -> 
 // ---- enrolments ----
 
 /// An enrolment made (`{"id", "status"}` in the API).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Enrolled {
     pub id: i64,
     pub status: String,
@@ -487,7 +491,7 @@ impl Enrolled {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, schemars::JsonSchema)]
 pub struct EnrolDraft {
     #[serde(default)]
     pub course_id: i64,
@@ -540,7 +544,7 @@ pub async fn enrolment(app: &App, actor: &Actor, id: i64) -> Result<(Enrolment, 
 }
 
 /// An enrolment's new status (`{"id", "promoted_enrolment_id", "status"}` in the API).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StatusChanged {
     pub id: i64,
     pub promoted_enrolment_id: Option<i64>,
@@ -624,11 +628,12 @@ pub async fn complete_all(app: &App, actor: &Actor, course_id: i64) -> Result<us
 
 // ---- venues ----
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct VenueDraft {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::learning::VenueKind>")]
     pub kind: String,
     #[serde(default)]
     pub room: String,
@@ -727,7 +732,7 @@ pub async fn signup_course(app: &App, id: i64) -> Result<(Course, String)> {
 }
 
 /// A request as typed on the public catalogue.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct SignupDraft {
     #[serde(default)]
     pub name: String,

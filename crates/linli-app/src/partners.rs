@@ -80,11 +80,12 @@ pub async fn partner(app: &App, actor: &Actor, id: i64) -> Result<Partner> {
 // ---- writes ----
 
 /// A partner unit as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct PartnerDraft {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::partners::PartnerKind>")]
     pub kind: String,
     #[serde(default)]
     pub address: String,
@@ -120,15 +121,16 @@ pub async fn create_partner(app: &App, actor: &Actor, d: PartnerDraft) -> Result
     .await
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CommitmentDraft {
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::partners::ActivityKind>")]
     pub kind: String,
     #[serde(default)]
     pub target_per_year: i64,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct AgreementDraft {
     #[serde(default)]
     pub partner_id: i64,
@@ -200,11 +202,12 @@ pub async fn agreement(app: &App, actor: &Actor, id: i64) -> Result<Agreement> {
     Ok(a)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct ActivityDraft {
     #[serde(default)]
     pub partner_id: i64,
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::partners::ActivityKind>")]
     pub kind: String,
     #[serde(default)]
     pub on: String,
@@ -306,9 +309,10 @@ pub async fn activity_photo(
 }
 
 /// A resource a unit offers, as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct ResourceDraft {
     #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::partners::ResourceKind>")]
     pub kind: String,
     #[serde(default)]
     pub description: String,
@@ -441,7 +445,7 @@ pub async fn add_meeting(app: &App, actor: &Actor, d: MeetingDraft) -> Result<i6
     .await
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NeedDraft {
     #[serde(default)]
     pub title: String,
@@ -450,6 +454,7 @@ pub struct NeedDraft {
     #[serde(default)]
     pub place: Option<String>,
     #[serde(default)]
+    #[schemars(extend("enum" = ["normal", "urgent", null]))]
     pub urgency: Option<String>,
     #[serde(default)]
     pub raised_by: Option<String>,
@@ -497,7 +502,7 @@ async fn need(app: &App, actor: &Actor, id: i64) -> Result<Need> {
 }
 
 /// A need's state after a step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NeedState {
     pub id: i64,
     pub status: &'static str,
@@ -689,7 +694,7 @@ pub async fn list_partners(app: &App, actor: &Actor) -> Result<Vec<Partner>> {
 }
 
 /// One unit as the API shows it: with its agreements and this year's fulfilment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PartnerView {
     #[serde(flatten)]
     pub partner: Partner,

@@ -42,7 +42,7 @@ fn ferr(field: &str, code: &str) -> FieldError {
 }
 
 /// A tag as submitted: its name and optional period and grade.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct TagDraft {
     pub name: String,
     #[serde(default)]
@@ -54,7 +54,7 @@ pub struct TagDraft {
 }
 
 /// A resident as typed, before validation (form or JSON).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct Draft {
     #[serde(default)]
     pub name: String,
@@ -391,7 +391,7 @@ pub async fn reveal(
 }
 
 /// The roster's search as a query string asks for it.
-#[derive(Debug, Default, Deserialize, Clone)]
+#[derive(Debug, Default, Deserialize, Clone, schemars::JsonSchema)]
 pub struct ListQuery {
     pub q: Option<String>,
     pub building: Option<String>,

@@ -136,7 +136,7 @@ pub mod step {
 }
 
 /// One step of an application's workflow, with its deadline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StepPlan {
     /// One of [`step`]'s codes.
     pub code: &'static str,

@@ -10,7 +10,7 @@ use crate::role::Role;
 use serde::Serialize;
 
 /// Everything a route can ask permission for. Each route names exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// The staff home page and one's own account.

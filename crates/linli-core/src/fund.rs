@@ -9,7 +9,19 @@ use serde::Serialize;
 use std::fmt;
 
 /// Money in fen (分). Never a float.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 
@@ -170,7 +182,7 @@ pub mod account {
 }
 
 /// One line of a transaction: positive debits, negative credits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Posting {
     pub account: String,
     pub amount: Fen,

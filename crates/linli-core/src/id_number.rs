@@ -40,7 +40,7 @@ pub fn check_digit(first17: &str) -> Option<char> {
     CHECK_CHARS.get((sum % 11) as usize).copied()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     Male,
@@ -145,7 +145,7 @@ impl IdNumberError {
 /// A valid 18-character ID number: 17 digits and a check character (`0-9` or uppercase `X`).
 /// Only [`IdNumber::parse`], [`IdNumber::generate`] and deserializing (which parses) make
 /// one, so holding one means the check digit and birth date have been verified.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct IdNumber(String);
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// Whether a count is of times (人次) or of distinct persons (人数), or is not a count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Counts {
     Times,
@@ -16,7 +16,7 @@ pub enum Counts {
     Hours,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Indicator {
     pub id: &'static str,
     pub name_zh: &'static str,

@@ -10,23 +10,6 @@ use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The same shape as the enums of [`crate::assistance`]: the code is stored and sent over the
-/// API (a contract: never rename one), the label is what people read.
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $code:literal, $zh:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
-            pub fn parse(s: &str) -> Option<$name> { $name::ALL.iter().copied().find(|v| v.as_str() == s.trim()) }
-        }
-    };
-}
-
 code_enum!(
     /// The learning venues of the seed (学习阵地).
     VenueKind {
@@ -151,7 +134,7 @@ pub fn admit(holding_seats: u32, capacity: Option<u32>) -> EnrolmentStatus {
 }
 
 /// A count said both ways: 人次 (every occurrence) and 人数 (distinct persons).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
 pub struct Tally {
     pub times: u64,
     pub persons: u64,
@@ -183,7 +166,7 @@ pub struct Knowledge {
 }
 
 /// `learning.employment_rate` (DESIGN.md §3) with everything behind it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EmploymentRate {
     /// Distinct residents who completed vocational training (人数): the denominator.
     pub completed_persons: u64,
@@ -312,7 +295,7 @@ pub struct Opening {
 }
 
 /// One reason in a match's explanation, for the worker to read out to the seeker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Reason {
     /// A requirement the seeker's skills cover.
@@ -330,7 +313,7 @@ pub enum Reason {
 }
 
 /// A suggestion: a score (higher is better) and every reason behind it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Match {
     pub score: i32,
     pub reasons: Vec<Reason>,

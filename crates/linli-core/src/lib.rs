@@ -9,7 +9,7 @@
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $code:literal, $zh:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, schemars::JsonSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
         impl $name {
@@ -18,7 +18,32 @@ macro_rules! code_enum {
             pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
             pub fn parse(s: &str) -> Option<$name> { $name::ALL.iter().copied().find(|v| v.as_str() == s.trim()) }
         }
+        impl $crate::Codes for $name {
+            fn codes() -> Vec<&'static str> { $name::ALL.iter().map(|v| v.as_str()).collect() }
+        }
     };
+}
+
+/// An enum whose values travel as codes. Request types that carry a code as a string
+/// (`"kind": "dibao"`) describe it in the OpenAPI document with [`code_schema`].
+pub trait Codes {
+    fn codes() -> Vec<&'static str>;
+}
+
+/// The JSON Schema of a string field that takes one of `E`'s codes
+/// (`#[schemars(schema_with = "linli_core::code_schema::<E>")]`).
+pub fn code_schema<E: Codes>(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "enum": E::codes()})
+}
+
+/// Like [`code_schema`], for an optional field.
+pub fn optional_code_schema<E: Codes>(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": ["string", "null"], "enum": E::codes().into_iter().map(Some).chain([None]).collect::<Vec<_>>()})
+}
+
+/// Like [`code_schema`], for a list of codes.
+pub fn code_list_schema<E: Codes>(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "array", "items": {"type": "string", "enum": E::codes()}})
 }
 
 pub mod assistance;

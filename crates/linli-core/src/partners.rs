@@ -164,7 +164,7 @@ pub fn check_period(valid_from: NaiveDate, valid_to: NaiveDate) -> Result<(), Pa
 // ---- commitments and fulfilment ----
 
 /// What a commitment's target counts: activities (6 lectures) or, for volunteer service, hours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     Times,
@@ -197,7 +197,7 @@ code_enum!(
     }
 );
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Fulfilment {
     pub kind: ActivityKind,
     pub measure: Measure,
@@ -308,7 +308,7 @@ pub fn need_after(status: NeedStatus, event: NeedEvent) -> Result<NeedStatus, Pa
 /// One category of issue with its deadlines. Deployments configure their own list; these are
 /// the defaults (one example of local practice: urgent the same day, help within 3 working
 /// days, complaints within 13 — DOMAIN.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CategoryRule {
     pub code: &'static str,
     pub name_zh: &'static str,
@@ -461,7 +461,7 @@ pub struct AffairFacts {
 }
 
 /// A share with what it is a share of (UI.md: a rate shows its numerator and denominator).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Share {
     pub numerator: i64,
     pub denominator: i64,
@@ -479,7 +479,7 @@ impl Share {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Rates {
     /// 响应率: of the issues, those first responded to by their response deadline.
     pub response: Share,

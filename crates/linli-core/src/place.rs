@@ -4,7 +4,19 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PlaceKind {
     Street,
@@ -125,7 +137,7 @@ pub fn parse_place_name(raw: &str) -> Result<String, PlaceRuleError> {
 
 /// The materialized path of a place: the ids from the root down to it, as `/1/5/12/`.
 /// Scope checks are prefix tests on it, so they need no recursive query.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlacePath(String);
 
 impl PlacePath {
@@ -188,6 +200,12 @@ pub fn check_move(
         return Err(PlaceRuleError::CrossCommunity);
     }
     Ok(())
+}
+
+impl crate::Codes for PlaceKind {
+    fn codes() -> Vec<&'static str> {
+        PlaceKind::ALL.iter().map(|k| k.as_str()).collect()
+    }
 }
 
 #[cfg(test)]

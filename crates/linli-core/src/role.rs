@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 社区书记/主任: everything in their community, users and roles.
@@ -101,6 +101,12 @@ impl FromStr for Role {
             .into_iter()
             .find(|r| r.as_str() == s.trim())
             .ok_or_else(|| UnknownRole(s.to_string()))
+    }
+}
+
+impl crate::Codes for Role {
+    fn codes() -> Vec<&'static str> {
+        Role::ALL.iter().map(|r| r.as_str()).collect()
     }
 }
 

@@ -8,7 +8,7 @@ use crate::text::{fold_char, fold_width, is_invisible, looks_like_scientific, tr
 use serde::{Deserialize, Serialize};
 
 /// A column of the roster that Linli understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RosterField {
     Name,
@@ -221,7 +221,7 @@ pub fn split_tags(raw: &str) -> Vec<String> {
 }
 
 /// A resident's relation to the head of their household (与户主关系).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
     Head,

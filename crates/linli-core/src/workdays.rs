@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 
 /// What an announced day is, overriding the plain week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// A day off: a public holiday, or a weekend day inside one.

@@ -21,7 +21,7 @@ fn opt_date(s: Option<String>) -> Result<Option<NaiveDate>> {
 
 // ---- issue reports ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Category {
     pub code: String,
     pub name_zh: String,
@@ -78,7 +78,7 @@ pub fn set_categories(c: &mut dyn Conn, t: Tenant, list: &[Category]) -> Result<
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Affair {
     pub id: i64,
     #[serde(skip)]
@@ -352,7 +352,7 @@ pub fn rate_affair(
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AffairEvent {
     pub id: i64,
     pub at: String,
@@ -406,7 +406,7 @@ pub fn events_of(c: &mut dyn Conn, t: Tenant, affair_id: i64) -> Result<Vec<Affa
     .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PhotoMeta {
     pub id: i64,
     pub stage: String,

@@ -72,7 +72,7 @@ pub struct CaseInput {
     pub conflict_note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Case {
     pub id: i64,
     #[serde(skip)]
@@ -245,7 +245,7 @@ pub struct HelpInput {
     pub participants: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct HelpRecord {
     pub id: i64,
     pub case_id: i64,
@@ -375,7 +375,7 @@ pub fn households_helped(c: &mut dyn Conn, community_id: i64, from: &str, to: &s
 
 // ---- applications ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Step {
     pub id: i64,
     pub code: String,
@@ -386,7 +386,7 @@ pub struct Step {
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Application {
     pub id: i64,
     #[serde(skip)]
@@ -575,7 +575,7 @@ pub fn steps_due(c: &mut dyn Conn, community_id: i64, until: &str) -> Result<Vec
 
 // ---- convenience service stations ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Station {
     pub id: i64,
     pub name: String,

@@ -225,7 +225,7 @@ pub fn verify(db: &Db) -> Result<Verified> {
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Record {
     pub id: i64,
     pub at: String,

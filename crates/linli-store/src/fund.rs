@@ -21,7 +21,7 @@ fn ledger(e: LedgerError) -> StoreError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Decision {
     pub id: i64,
     pub decided_on: String,
@@ -273,7 +273,7 @@ pub fn request_disbursement(
     )
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Disbursement {
     pub id: i64,
     #[serde(skip)]
@@ -500,7 +500,7 @@ fn postings_of(c: &mut dyn Conn, tx: i64) -> Result<Vec<Posting>> {
     .collect()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
 pub struct Balances {
     pub cash_fen: i64,
     pub bank_fen: i64,
@@ -529,7 +529,7 @@ pub fn balances(c: &mut dyn Conn, community_id: Tenant, until: Option<&str>) -> 
     Ok(b)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Entry {
     pub id: i64,
     pub seq: i64,
@@ -576,7 +576,7 @@ pub fn entries(
     Ok((out, total))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Donation {
     pub id: i64,
     pub receipt_no: String,
@@ -637,7 +637,7 @@ pub fn donations(
 }
 
 /// A public month: totals, donors as they may be named, recipients masked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Disclosure {
     pub month: String,
     pub opening_fen: i64,
@@ -652,7 +652,7 @@ pub struct Disclosure {
 }
 
 /// The year so far, up to the end of a disclosed month: money in, money out, people helped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
 pub struct YearToDate {
     pub income_fen: i64,
     pub spending_fen: i64,
@@ -674,7 +674,7 @@ pub fn year_to_date(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Resu
     })
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DisclosedDonation {
     pub donor: String,
     pub amount_fen: i64,
@@ -683,7 +683,7 @@ pub struct DisclosedDonation {
     pub received_on: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DisclosedPayment {
     pub recipient: String,
     pub amount_fen: i64,
@@ -891,7 +891,7 @@ pub fn for_resident(
 }
 
 /// Month by month for a year: income (money), goods, spending, closing balance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MonthLine {
     pub month: String,
     pub income_fen: i64,

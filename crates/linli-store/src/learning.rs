@@ -22,7 +22,7 @@ fn path(s: &str) -> Result<PlacePath> {
 
 // ---- venues ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Venue {
     pub id: i64,
     pub name: String,
@@ -100,7 +100,7 @@ pub struct CourseInput {
     pub listed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Course {
     pub id: i64,
     #[serde(skip)]
@@ -232,7 +232,7 @@ pub fn list_courses(
 
 // ---- sessions ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Session {
     pub id: i64,
     pub course_id: i64,
@@ -295,7 +295,7 @@ pub fn get_session(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Session> {
 
 // ---- enrolments ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Enrolment {
     pub id: i64,
     pub course_id: i64,
@@ -545,7 +545,7 @@ pub fn session_course(c: &mut dyn Conn, t: Tenant, session_id: i64) -> Result<Co
 
 /// A resident's own request to join a course, as typed on the public catalogue. `phone` is
 /// personal data: pages show it through `linli_core::mask` unless a reveal is recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Signup {
     pub id: i64,
     #[serde(skip)]
@@ -728,7 +728,7 @@ pub fn decline_signup(
 
 // ---- job seekers, openings, referrals ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Seeker {
     pub id: i64,
     #[serde(skip)]
@@ -857,7 +857,7 @@ pub fn set_seeker_status(
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Opening {
     pub id: i64,
     #[serde(skip)]
@@ -961,7 +961,7 @@ pub fn close_opening(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Referral {
     pub id: i64,
     pub seeker_id: i64,
@@ -1048,7 +1048,7 @@ pub fn set_referral_result(
 
 // ---- placements and follow-ups ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Placement {
     pub id: i64,
     #[serde(skip)]
@@ -1150,7 +1150,7 @@ pub fn placements(
     Ok((rows, total))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Followup {
     pub id: i64,
     pub placement_id: Option<i64>,
@@ -1200,7 +1200,7 @@ pub fn followups_of(c: &mut dyn Conn, t: Tenant, placement_id: i64) -> Result<Ve
 }
 
 /// A follow-up owed: the placement, which month's call, when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DueFollowup {
     pub placement_id: i64,
     pub resident_id: i64,
@@ -1273,7 +1273,7 @@ pub fn followups_due(
 
 // ---- a resident's history ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CourseHistory {
     pub enrolment_id: i64,
     pub course_id: i64,
@@ -1390,7 +1390,7 @@ pub fn employment_rate(
 }
 
 /// What `employment.reemployed` rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
 pub struct Reemployed {
     /// Distinct residents placed by the station in the period (人数): the figure.
     pub persons: i64,

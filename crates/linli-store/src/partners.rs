@@ -15,7 +15,7 @@ fn date(s: &str) -> Result<NaiveDate> {
 
 // ---- partner units ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Partner {
     pub id: i64,
     #[serde(skip)]
@@ -107,14 +107,14 @@ pub fn partner_in_community(c: &mut dyn Conn, t: Tenant, partner_id: i64) -> Res
 
 // ---- agreements and commitments ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Commitment {
     pub id: i64,
     pub kind: String,
     pub target_per_year: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Agreement {
     pub id: i64,
     #[serde(skip)]
@@ -255,7 +255,7 @@ pub fn commitments_in_year(
 
 // ---- activities ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Activity {
     pub id: i64,
     pub partner_id: i64,
@@ -335,7 +335,7 @@ pub fn activities(
 }
 
 /// A photo of a partner activity (what the list shows: the bytes are fetched one by one).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ActivityPhotoMeta {
     pub id: i64,
     pub activity_id: i64,
@@ -443,7 +443,7 @@ pub fn delivered(list: &[Activity]) -> Result<Vec<(i64, Delivered)>> {
 
 // ---- the joint committee ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Post {
     pub id: i64,
     pub post: String,
@@ -495,7 +495,7 @@ pub fn posts(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Post>> {
     .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Meeting {
     pub id: i64,
     pub held_on: String,
@@ -533,7 +533,7 @@ pub fn meetings(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Meeting>> {
 
 // ---- resources ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Resource {
     pub id: i64,
     pub partner_id: i64,
@@ -585,7 +585,7 @@ pub fn resources(c: &mut dyn Conn, t: Tenant, only: Option<i64>) -> Result<Vec<R
 
 // ---- needs and projects ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Need {
     pub id: i64,
     #[serde(skip)]

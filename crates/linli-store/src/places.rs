@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use linli_core::place::{self, PlaceKind, PlacePath, PlaceRuleError};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Place {
     pub id: i64,
     pub kind: PlaceKind,

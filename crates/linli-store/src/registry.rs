@@ -27,7 +27,7 @@ pub const DEFAULT_TAGS: &[(&str, bool, bool)] = &[
     ("志愿者", false, false),
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TagKind {
     pub id: i64,
     pub name: String,
@@ -35,7 +35,7 @@ pub struct TagKind {
     pub has_grade: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ResidentTag {
     pub tag_id: i64,
     pub name: String,
@@ -83,7 +83,7 @@ pub struct ResidentInput {
     pub tags: Vec<TagInput>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Resident {
     pub id: i64,
     #[serde(skip)]
@@ -114,7 +114,7 @@ pub struct Resident {
 }
 
 /// One line of a roster list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ResidentRow {
     pub id: i64,
     pub name: String,
@@ -820,7 +820,7 @@ pub fn anonymize(c: &mut dyn Conn, t: Tenant, id: i64, now: DateTime<Utc>) -> Re
 
 // ---- households ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Household {
     pub id: i64,
     #[serde(skip)]
@@ -1088,7 +1088,7 @@ mod tests {
 }
 
 /// A neighbour who agreed to be on the unit's neighbour card (睦邻卡).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CardNeighbour {
     pub resident_id: i64,
     pub unit_id: i64,

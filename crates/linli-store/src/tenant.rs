@@ -6,7 +6,9 @@ use serde::Serialize;
 /// The community (tenant) whose records a store function reads or writes. Every such function
 /// takes one and filters by it in SQL, so an id from another community finds nothing: there is
 /// no comparison left for a handler to forget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct Tenant(i64);
 

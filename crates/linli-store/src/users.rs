@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use linli_core::{Grant, PlacePath, Role};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct User {
     pub id: i64,
     pub community_id: Option<i64>,
@@ -18,7 +18,7 @@ pub struct User {
 }
 
 /// A grant as the UI shows it: the role and the place it is held on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct GrantView {
     pub role: Role,
     pub place_id: i64,

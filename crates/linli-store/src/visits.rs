@@ -20,7 +20,7 @@ pub struct PlanInput {
     pub gift: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     pub id: i64,
     #[serde(skip)]
@@ -35,7 +35,7 @@ pub struct Plan {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Target {
     pub id: i64,
     pub plan_id: i64,

@@ -19,8 +19,8 @@ use linli_core::{Action, Decision, PlacePath, authorize};
 use linli_store::users::{self, GrantView, SessionKind, User};
 use linli_store::{Db, audit, places};
 use maud::{Markup, html};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+
 use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "linli_session";
@@ -541,10 +541,37 @@ async fn password_submit(
 
 // ---- API ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct TokenRequest {
     username: String,
+    #[schemars(extend("format" = "password"))]
     password: String,
+}
+
+/// A bearer token for `Authorization: Bearer …`.
+#[derive(Serialize, schemars::JsonSchema)]
+struct TokenJson {
+    token: String,
+    token_type: &'static str,
+    /// Seconds.
+    expires_in: i64,
+}
+
+/// The community a user works in.
+#[derive(Serialize, schemars::JsonSchema)]
+struct CommunityRef {
+    id: i64,
+    name: String,
+}
+
+/// The signed-in user.
+#[derive(Serialize, schemars::JsonSchema)]
+struct MeJson {
+    id: i64,
+    username: String,
+    display_name: String,
+    community: Option<CommunityRef>,
+    grants: Vec<GrantView>,
 }
 
 async fn api_token(
@@ -559,53 +586,61 @@ async fn api_token(
             other => other,
         })?;
     let token = start_session(&state, &user, SessionKind::Bearer).await?;
-    Ok(Json(json!({"token": token, "token_type": "Bearer", "expires_in": state.config.token_days * 86400})).into_response())
+    Ok(Json(TokenJson {
+        token,
+        token_type: "Bearer",
+        expires_in: state.config.token_days * 86400,
+    })
+    .into_response())
 }
 
-async fn api_me(ctx: Ctx) -> Result<Json<serde_json::Value>, AppError> {
+async fn api_me(ctx: Ctx) -> Result<Json<MeJson>, AppError> {
     let c = ctx.caller()?;
-    Ok(Json(json!({
-        "id": c.user.id,
-        "username": c.user.username,
-        "display_name": c.user.display_name,
-        "community": c.community.as_ref().map(|(id, name)| json!({"id": id, "name": name})),
-        "grants": c.grants,
-    })))
+    Ok(Json(MeJson {
+        id: c.user.id,
+        username: c.user.username.clone(),
+        display_name: c.user.display_name.clone(),
+        community: c.community.as_ref().map(|(id, name)| CommunityRef {
+            id: *id,
+            name: name.clone(),
+        }),
+        grants: c.grants.clone(),
+    }))
 }
 
 pub fn routes(t: Table) -> Table {
     t.page(Method::GET, "/login", Policy::Public, login_page)
         .page(Method::POST, "/login", Policy::Public, login_submit)
         .page(Method::POST, "/logout", Policy::Public, logout)
-        .page(Method::GET, "/account/password", Policy::Signed(Action::ChangeOwnPassword), password_page)
-        .page(Method::POST, "/account/password", Policy::Signed(Action::ChangeOwnPassword), password_submit)
+        .page(
+            Method::GET,
+            "/account/password",
+            Policy::Signed(Action::ChangeOwnPassword),
+            password_page,
+        )
+        .page(
+            Method::POST,
+            "/account/password",
+            Policy::Signed(Action::ChangeOwnPassword),
+            password_submit,
+        )
         .api(
             Method::POST,
             "/api/v1/auth/token",
             Policy::Public,
-            ApiDoc {
-                operation_id: "auth_token",
-                summary: "Exchange a user name and password for a bearer token",
-                tag: "auth",
-                query: &[],
-                body: Some(json!({"type": "object", "required": ["username", "password"],
-                    "properties": {"username": {"type": "string"}, "password": {"type": "string", "format": "password"}}})),
-                response: Some(json!({"type": "object", "properties": {"token": {"type": "string"}}})),
-            },
+            ApiDoc::ok::<TokenJson>(
+                "auth",
+                "auth_token",
+                "Exchange a user name and password for a bearer token",
+            )
+            .body::<TokenRequest>(),
             api_token,
         )
         .api(
             Method::GET,
             "/api/v1/me",
             Policy::Signed(Action::ViewHome),
-            ApiDoc {
-                operation_id: "me",
-                summary: "The signed-in user and their grants",
-                tag: "auth",
-                query: &[],
-                body: None,
-                response: None,
-            },
+            ApiDoc::ok::<MeJson>("auth", "me", "The signed-in user and their grants"),
             api_me,
         )
 }

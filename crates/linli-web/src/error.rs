@@ -5,6 +5,43 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linli_store::StoreError;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// The JSON of an error as `/api` answers it: `{"error": {"code", "message", "details"}}`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ErrorDetail {
+    /// Stable code, also the message-catalogue key `error.<code>`.
+    pub code: String,
+    /// In the caller's language.
+    pub message: String,
+    pub details: ErrorDetails,
+}
+
+#[derive(Debug, Default, Serialize, JsonSchema)]
+pub struct ErrorDetails {
+    /// The input field at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<Option<String>>,
+    /// The request id the server log carries too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Every field at fault, where a form checks several (the registry's resident).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldErrorBody>>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FieldErrorBody {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

@@ -79,11 +79,17 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let args: Vec<(&str, &str)> = info.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let message = tf(prefs.lang, &format!("error.{}", info.code), &args);
     if json {
-        let body = serde_json::json!({"error": {
-            "code": info.code,
-            "message": message,
-            "details": {"field": info.field, "request_id": rid},
-        }});
+        let body = crate::error::ErrorBody {
+            error: crate::error::ErrorDetail {
+                code: info.code.to_string(),
+                message,
+                details: crate::error::ErrorDetails {
+                    field: Some(info.field.map(str::to_string)),
+                    request_id: Some(rid),
+                    fields: None,
+                },
+            },
+        };
         let mut out = (status, axum::Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             out.headers_mut().insert(

@@ -7,7 +7,7 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, on};
 use linli_core::Action;
-use serde_json::Value as Json;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 /// The largest upload (a roster spreadsheet) a route registered with [`Table::upload`] takes.
 pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
@@ -22,19 +22,29 @@ pub enum Policy {
     Signed(Action),
 }
 
+/// How a type's JSON Schema is written into the OpenAPI document (a reference into
+/// `components/schemas` for named types).
+pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+
+fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<T>()
+}
+
 /// One registered route.
 #[derive(Debug, Clone)]
 pub struct Op {
     pub method: Method,
     pub path: &'static str,
     pub policy: Policy,
-    /// Set for JSON API routes: the contract's operationId.
-    pub operation_id: Option<&'static str>,
-    pub summary: &'static str,
-    pub tag: &'static str,
-    pub query: &'static [(&'static str, &'static str)],
-    pub body: Option<Json>,
-    pub response: Option<Json>,
+    /// Set for JSON API routes: its description in the OpenAPI document.
+    pub api: Option<ApiDoc>,
+}
+
+impl Op {
+    /// The contract's operationId, for JSON API routes.
+    pub fn operation_id(&self) -> Option<&'static str> {
+        self.api.as_ref().map(|d| d.operation_id)
+    }
 }
 
 pub struct Table {
@@ -43,14 +53,64 @@ pub struct Table {
     ops: Vec<Op>,
 }
 
-/// What the API half of the table needs to describe an operation.
+/// What the OpenAPI document says of an operation. The request and response schemas come
+/// from the Rust types the handler reads and answers ([`ApiDoc::ok`], [`ApiDoc::created`],
+/// [`ApiDoc::body`]); the property-based test in `tests/it/openapi.rs` holds every answer
+/// to them.
+#[derive(Debug, Clone, Copy)]
 pub struct ApiDoc {
     pub operation_id: &'static str,
     pub summary: &'static str,
     pub tag: &'static str,
     pub query: &'static [(&'static str, &'static str)],
-    pub body: Option<Json>,
-    pub response: Option<Json>,
+    pub body: Option<SchemaFn>,
+    /// The success status (200, or 201 for an operation that creates).
+    pub status: u16,
+    pub response: SchemaFn,
+}
+
+impl ApiDoc {
+    /// An operation answering `200` with an `R`.
+    pub fn ok<R: JsonSchema>(
+        tag: &'static str,
+        operation_id: &'static str,
+        summary: &'static str,
+    ) -> Self {
+        ApiDoc {
+            operation_id,
+            summary,
+            tag,
+            query: &[],
+            body: None,
+            status: 200,
+            response: schema_of::<R>,
+        }
+    }
+
+    /// An operation answering `201 Created` with an `R`.
+    pub fn created<R: JsonSchema>(
+        tag: &'static str,
+        operation_id: &'static str,
+        summary: &'static str,
+    ) -> Self {
+        ApiDoc {
+            status: 201,
+            ..Self::ok::<R>(tag, operation_id, summary)
+        }
+    }
+
+    /// The JSON body the operation reads.
+    pub fn body<B: JsonSchema>(self) -> Self {
+        ApiDoc {
+            body: Some(schema_of::<B>),
+            ..self
+        }
+    }
+
+    /// Its query parameters: name and description.
+    pub fn query(self, query: &'static [(&'static str, &'static str)]) -> Self {
+        ApiDoc { query, ..self }
+    }
 }
 
 impl Table {
@@ -85,12 +145,7 @@ impl Table {
             method,
             path,
             policy,
-            operation_id: None,
-            summary: "",
-            tag: "pages",
-            query: &[],
-            body: None,
-            response: None,
+            api: None,
         };
         self.add(op, handler)
     }
@@ -112,12 +167,7 @@ impl Table {
             method: Method::POST,
             path,
             policy,
-            operation_id: None,
-            summary: "",
-            tag: "pages",
-            query: &[],
-            body: None,
-            response: None,
+            api: None,
         });
         self
     }
@@ -139,12 +189,7 @@ impl Table {
             method,
             path,
             policy,
-            operation_id: Some(doc.operation_id),
-            summary: doc.summary,
-            tag: doc.tag,
-            query: doc.query,
-            body: doc.body,
-            response: doc.response,
+            api: Some(doc),
         };
         self.add(op, handler)
     }

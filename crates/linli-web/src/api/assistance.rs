@@ -6,14 +6,83 @@ use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
+use axum::response::Response;
 use linli_app::assistance::{
-    self as ops, ApplicationDraft, CaseDraft, HelpDraft, SENSITIVE_FIELDS, StationDraft,
+    self as ops, ApplicationDraft, ApplicationOpened, CaseDraft, HelpDraft, StationDraft,
 };
 use linli_core::Action;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use linli_store::assistance::{Application, Case, HelpRecord, Station};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Listed, NewId, created, created_id};
+
+/// A case as the API shows it. The sensitive fields (kinds, story, needs, legal basis, consent,
+/// conflict note) are left out for callers who only view the case (PIPL §28).
+#[derive(Serialize, JsonSchema)]
+struct CaseJson {
+    id: i64,
+    household_id: Option<i64>,
+    resident_id: Option<i64>,
+    resident_name: Option<String>,
+    address: String,
+    worker_id: Option<i64>,
+    worker_name: Option<String>,
+    status: String,
+    closed_reason: String,
+    next_review_on: Option<String>,
+    conflict_of_interest: bool,
+    created_at: String,
+    help_count: i64,
+    last_help_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kinds: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needs: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legal_basis: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consent_on: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conflict_note: Option<String>,
+}
+
+fn case_json(k: Case, sensitive: bool) -> CaseJson {
+    let only = |v| if sensitive { Some(v) } else { None };
+    CaseJson {
+        id: k.id,
+        household_id: k.household_id,
+        resident_id: k.resident_id,
+        resident_name: k.resident_name,
+        address: k.address,
+        worker_id: k.worker_id,
+        worker_name: k.worker_name,
+        status: k.status,
+        closed_reason: k.closed_reason,
+        next_review_on: k.next_review_on,
+        conflict_of_interest: k.conflict_of_interest,
+        created_at: k.created_at,
+        help_count: k.help_count,
+        last_help_on: k.last_help_on,
+        kinds: sensitive.then_some(k.kinds),
+        summary: only(k.summary),
+        needs: only(k.needs),
+        legal_basis: only(k.legal_basis),
+        consent_on: sensitive.then_some(k.consent_on),
+        conflict_note: only(k.conflict_note),
+    }
+}
+
+/// A case with its help timeline.
+#[derive(Serialize, JsonSchema)]
+struct CaseFileJson {
+    #[serde(flatten)]
+    case: CaseJson,
+    help: Vec<HelpRecord>,
+}
 
 async fn create_case(
     State(state): State<AppState>,
@@ -21,7 +90,7 @@ async fn create_case(
     Json(d): Json<CaseDraft>,
 ) -> Result<Response, AppError> {
     let id = ops::create_case(&state.app, &ctx.actor()?, d).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+    Ok(created_id(id))
 }
 
 #[derive(Deserialize)]
@@ -33,46 +102,32 @@ async fn list_cases(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Listed<CaseJson>>, AppError> {
     let actor = ctx.actor()?;
     let cases = ops::list_cases(&state.app, &actor, q.status).await?;
-    let items: Vec<Value> = cases
-        .iter()
-        .map(|k| {
-            let mut v = json!(k);
-            // Sensitive fields only for those who work the case (PIPL §28).
-            if !ops::sees_sensitive(&actor, k)
-                && let Some(o) = v.as_object_mut()
-            {
-                for f in SENSITIVE_FIELDS {
-                    o.remove(f);
-                }
-            }
-            v
-        })
-        .collect();
-    Ok(Json(json!({"total": items.len(), "items": items})))
+    Ok(Listed::of(
+        cases
+            .into_iter()
+            .map(|k| {
+                let sensitive = ops::sees_sensitive(&actor, &k);
+                case_json(k, sensitive)
+            })
+            .collect(),
+    ))
 }
 
 async fn get_case(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<CaseFileJson>, AppError> {
     let actor = ctx.actor()?;
     let file = ops::case_file(&state.app, &actor, id).await?;
     let sensitive = ops::sees_sensitive(&actor, &file.case);
-    let help = file.help;
-    let mut v = json!(file.case);
-    if let Some(o) = v.as_object_mut() {
-        if !sensitive {
-            for f in SENSITIVE_FIELDS {
-                o.remove(f);
-            }
-        }
-        o.insert("help".into(), json!(help));
-    }
-    Ok(Json(v))
+    Ok(Json(CaseFileJson {
+        case: case_json(file.case, sensitive),
+        help: file.help,
+    }))
 }
 
 async fn create_help(
@@ -81,7 +136,7 @@ async fn create_help(
     Json(d): Json<HelpDraft>,
 ) -> Result<Response, AppError> {
     let id = ops::add_help(&state.app, &ctx.actor()?, d).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+    Ok(created_id(id))
 }
 
 async fn create_application(
@@ -90,24 +145,33 @@ async fn create_application(
     Json(d): Json<ApplicationDraft>,
 ) -> Result<Response, AppError> {
     let v = ops::open_application(&state.app, &ctx.actor()?, d).await?;
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    Ok(created(v))
 }
 
 async fn get_application(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Application>, AppError> {
     let a = ops::load_application(&state.app, &ctx.actor()?, id, Action::ViewCases).await?;
-    Ok(Json(json!(a)))
+    Ok(Json(a))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct StepBody {
     step_id: i64,
+    /// YYYY-MM-DD
     done_on: String,
     #[serde(default)]
     note: String,
+}
+
+/// A step marked done.
+#[derive(Serialize, JsonSchema)]
+struct StepDone {
+    id: i64,
+    step_id: i64,
+    done_on: String,
 }
 
 async fn complete_step(
@@ -115,7 +179,7 @@ async fn complete_step(
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<StepBody>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<StepDone>, AppError> {
     ops::complete_step(
         &state.app,
         &ctx.actor()?,
@@ -125,9 +189,11 @@ async fn complete_step(
         &b.note,
     )
     .await?;
-    Ok(Json(
-        json!({"id": id, "step_id": b.step_id, "done_on": b.done_on}),
-    ))
+    Ok(Json(StepDone {
+        id,
+        step_id: b.step_id,
+        done_on: b.done_on,
+    }))
 }
 
 async fn create_station(
@@ -136,62 +202,114 @@ async fn create_station(
     Json(b): Json<StationDraft>,
 ) -> Result<Response, AppError> {
     let id = ops::create_station(&state.app, &ctx.actor()?, b).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+    Ok(created_id(id))
 }
 
-async fn list_stations(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
+async fn list_stations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Listed<Station>>, AppError> {
     let all = ops::stations(&state.app, &ctx.actor()?).await?;
-    Ok(Json(json!({"total": all.len(), "items": all})))
-}
-
-fn doc(operation_id: &'static str, summary: &'static str, body: Option<Value>) -> ApiDoc {
-    ApiDoc {
-        operation_id,
-        summary,
-        tag: "assistance",
-        query: &[],
-        body,
-        response: None,
-    }
+    Ok(Listed::of(all))
 }
 
 pub fn routes(t: Table) -> Table {
-    t.api(Method::POST, "/api/v1/cases", Policy::Signed(Action::ManageCases),
-        doc("cases_create", "Open a hardship case file for a household (or the household of a resident)",
-            Some(json!({"type": "object", "required": ["kinds", "summary"], "properties": {
-                "household_id": {"type": "integer"}, "resident_id": {"type": "integer"},
-                "kinds": {"type": "array", "items": {"type": "string", "enum": ["illness", "disability", "unemployment", "disaster", "elderly_alone", "education", "housing", "other"]}},
-                "summary": {"type": "string"}, "needs": {"type": "string"}, "legal_basis": {"type": "string", "enum": ["consent", "statutory"]},
-                "consent_on": {"type": "string", "format": "date"}, "conflict_of_interest": {"type": "boolean"}, "conflict_note": {"type": "string"},
-                "next_review_on": {"type": "string", "format": "date"}}}))),
-        create_case)
-    .api(Method::GET, "/api/v1/cases", Policy::Signed(Action::ViewCases),
-        ApiDoc { operation_id: "cases_list", summary: "Cases in the caller's scope (sensitive fields only for those who work them)", tag: "assistance", query: &[("status", "open, monitoring or closed")], body: None, response: None },
-        list_cases)
-    .api(Method::GET, "/api/v1/cases/{id}", Policy::Signed(Action::ViewCases), doc("cases_get", "One case with its help timeline", None), get_case)
-    .api(Method::POST, "/api/v1/help-records", Policy::Signed(Action::ManageCases),
-        doc("help_records_create", "Record help given: cash, goods (with quantities), a service or a visit",
-            Some(json!({"type": "object", "required": ["case_id", "kind", "on"], "properties": {
-                "case_id": {"type": "integer"}, "kind": {"type": "string", "enum": ["cash", "goods", "service", "visit"]},
-                "on": {"type": "string", "format": "date"}, "amount_fen": {"type": "integer"},
-                "items": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "quantity": {"type": "string"}}}},
-                "source": {"type": "string"}, "note": {"type": "string"}, "participants": {"type": "string"}}}))),
-        create_help)
-    .api(Method::POST, "/api/v1/applications", Policy::Signed(Action::ManageCases),
-        doc("applications_create", "Open a policy application; its steps come with due dates on the working-day calendar",
-            Some(json!({"type": "object", "required": ["resident_id", "kind", "accepted_on"], "properties": {
-                "resident_id": {"type": "integer"}, "kind": {"type": "string", "enum": ["dibao", "public_housing", "medical_aid", "temporary_aid", "disability_allowance"]},
-                "accepted_on": {"type": "string", "format": "date"}, "case_id": {"type": "integer"}, "special": {"type": "boolean"}, "entrusted": {"type": "boolean"}}}))),
-        create_application)
-    .api(Method::GET, "/api/v1/stations", Policy::Signed(Action::ViewResidents), doc("stations_list", "The community's convenience service stations", None), list_stations)
-    .api(Method::POST, "/api/v1/stations", Policy::Signed(Action::ManageCases),
-        doc("stations_create", "Register a convenience service station",
-            Some(json!({"type": "object", "required": ["name", "services"], "properties": {"name": {"type": "string"}, "keeper_resident_id": {"type": "integer"},
-                "services": {"type": "string"}, "hours": {"type": "string"}, "location": {"type": "string"}, "contact": {"type": "string"}}}))),
-        create_station)
-    .api(Method::GET, "/api/v1/applications/{id}", Policy::Signed(Action::ViewCases), doc("applications_get", "One application with its steps", None), get_application)
-    .api(Method::POST, "/api/v1/applications/{id}/steps", Policy::Signed(Action::ManageCases),
-        doc("applications_complete_step", "Mark a step of an application done",
-            Some(json!({"type": "object", "required": ["step_id", "done_on"], "properties": {"step_id": {"type": "integer"}, "done_on": {"type": "string", "format": "date"}, "note": {"type": "string"}}}))),
-        complete_step)
+    const T: &str = "assistance";
+    t.api(
+        Method::POST,
+        "/api/v1/cases",
+        Policy::Signed(Action::ManageCases),
+        ApiDoc::created::<NewId>(
+            T,
+            "cases_create",
+            "Open a hardship case file for a household (or the household of a resident)",
+        )
+        .body::<CaseDraft>(),
+        create_case,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/cases",
+        Policy::Signed(Action::ViewCases),
+        ApiDoc::ok::<Listed<CaseJson>>(
+            T,
+            "cases_list",
+            "Cases in the caller's scope (sensitive fields only for those who work them)",
+        )
+        .query(&[("status", "open, monitoring or closed")]),
+        list_cases,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/cases/{id}",
+        Policy::Signed(Action::ViewCases),
+        ApiDoc::ok::<CaseFileJson>(T, "cases_get", "One case with its help timeline"),
+        get_case,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/help-records",
+        Policy::Signed(Action::ManageCases),
+        ApiDoc::created::<NewId>(
+            T,
+            "help_records_create",
+            "Record help given: cash, goods (with quantities), a service or a visit",
+        )
+        .body::<HelpDraft>(),
+        create_help,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/applications",
+        Policy::Signed(Action::ManageCases),
+        ApiDoc::created::<ApplicationOpened>(
+            T,
+            "applications_create",
+            "Open a policy application; its steps come with due dates on the working-day calendar",
+        )
+        .body::<ApplicationDraft>(),
+        create_application,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/stations",
+        Policy::Signed(Action::ViewResidents),
+        ApiDoc::ok::<Listed<Station>>(
+            T,
+            "stations_list",
+            "The community's convenience service stations",
+        ),
+        list_stations,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/stations",
+        Policy::Signed(Action::ManageCases),
+        ApiDoc::created::<NewId>(
+            T,
+            "stations_create",
+            "Register a convenience service station",
+        )
+        .body::<StationDraft>(),
+        create_station,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/applications/{id}",
+        Policy::Signed(Action::ViewCases),
+        ApiDoc::ok::<Application>(T, "applications_get", "One application with its steps"),
+        get_application,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/applications/{id}/steps",
+        Policy::Signed(Action::ManageCases),
+        ApiDoc::ok::<StepDone>(
+            T,
+            "applications_complete_step",
+            "Mark a step of an application done",
+        )
+        .body::<StepBody>(),
+        complete_step,
+    )
 }

@@ -6,12 +6,15 @@ use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
 use linli_app::fund::{self as ops, DecisionDraft, DonationDraft, RequestDraft};
 use linli_core::Action;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use linli_store::fund::{Balances, Entry, YearToDate};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Paged, created, created_id};
 
 fn idempotency_key(h: &HeaderMap) -> Option<String> {
     h.get("idempotency-key")
@@ -20,8 +23,9 @@ fn idempotency_key(h: &HeaderMap) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct DecisionBody {
+    #[schemars(extend("format" = "date"))]
     decided_on: String,
     attendance: i64,
     quorum_reached: bool,
@@ -50,7 +54,7 @@ async fn record_decision(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+    Ok(created_id(id))
 }
 
 async fn donate(
@@ -60,7 +64,7 @@ async fn donate(
     Json(d): Json<DonationDraft>,
 ) -> Result<Response, AppError> {
     let v = ops::donate(&state.app, &ctx.actor()?, d, idempotency_key(&headers)).await?;
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    Ok(created(v))
 }
 
 async fn request(
@@ -68,8 +72,7 @@ async fn request(
     ctx: Ctx,
     Json(d): Json<RequestDraft>,
 ) -> Result<Response, AppError> {
-    let v = ops::request(&state.app, &ctx.actor()?, d).await?;
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    Ok(created(ops::request(&state.app, &ctx.actor()?, d).await?))
 }
 
 async fn approve(
@@ -80,8 +83,9 @@ async fn approve(
     Ok(Json(ops::approve(&state.app, &ctx.actor()?, id).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, JsonSchema)]
 struct PayBody {
+    /// `bank` to pay from the bank account; cash otherwise.
     #[serde(default)]
     from: Option<String>,
 }
@@ -106,10 +110,7 @@ async fn pay(
     ))
 }
 
-async fn balance(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<linli_store::fund::Balances>, AppError> {
+async fn balance(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Balances>, AppError> {
     Ok(Json(ops::balances(&state.app, &ctx.actor()?).await?))
 }
 
@@ -122,13 +123,13 @@ async fn entries(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<PageQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Paged<Entry>>, AppError> {
     let page = q.page.unwrap_or(1).max(1);
     let (items, total) = ops::entries(&state.app, &ctx.actor()?, page, super::PER_PAGE).await?;
-    Ok(Json(json!({"items": items, "total": total, "page": page})))
+    Ok(Json(Paged { items, total, page }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct ReverseBody {
     reason: String,
 }
@@ -139,8 +140,9 @@ async fn reverse(
     Path(id): Path<i64>,
     Json(b): Json<ReverseBody>,
 ) -> Result<Response, AppError> {
-    let v = ops::reverse(&state.app, &ctx.actor()?, id, &b.reason).await?;
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    Ok(created(
+        ops::reverse(&state.app, &ctx.actor()?, id, &b.reason).await?,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -153,58 +155,53 @@ async fn disclosure(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<DisclosureQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<DisclosureJson>, AppError> {
     let d = ops::disclosure(&state.app, &ctx.actor_or_public(), q.month, q.community).await?;
-    let mut v = json!(d.month);
-    v["community"] = json!(d.community.name);
-    v["year_to_date"] = json!(d.year_to_date);
-    Ok(Json(v))
+    Ok(Json(DisclosureJson {
+        month: d.month,
+        community: d.community.name,
+        year_to_date: d.year_to_date,
+    }))
 }
 
-fn doc(operation_id: &'static str, summary: &'static str, body: Option<Value>) -> ApiDoc {
-    ApiDoc {
-        operation_id,
-        summary,
-        tag: "fund",
-        query: &[],
-        body,
-        response: None,
-    }
+/// The public monthly disclosure (公示) of a community's fund.
+#[derive(Serialize, JsonSchema)]
+struct DisclosureJson {
+    #[serde(flatten)]
+    month: linli_store::fund::Disclosure,
+    /// The community's name.
+    community: String,
+    year_to_date: YearToDate,
 }
 
 pub fn routes(t: Table) -> Table {
+    const T: &str = "fund";
     t.api(Method::POST, "/api/v1/fund/decisions", Policy::Signed(Action::ManageFund),
-        doc("fund_record_decision", "Record the residents' meeting decision that allows the fund (居委会组织法 §16)",
-            Some(json!({"type": "object", "required": ["decided_on", "attendance", "quorum_reached", "resolution"], "properties": {
-                "decided_on": {"type": "string", "format": "date"}, "attendance": {"type": "integer"}, "quorum_reached": {"type": "boolean"},
-                "resolution": {"type": "string"}, "purpose": {"type": "string"}, "eligibility": {"type": "string"}}}))),
+        ApiDoc::created::<super::NewId>(T, "fund_record_decision", "Record the residents' meeting decision that allows the fund (居委会组织法 §16)").body::<DecisionBody>(),
         record_decision)
     .api(Method::POST, "/api/v1/fund/donations", Policy::Signed(Action::RecordDonation),
-        doc("fund_donate", "Record a gift received offline; accepts an Idempotency-Key header; 409 no_fund_decision before the meeting decided",
-            Some(json!({"type": "object", "required": ["donor_kind", "amount_fen", "method", "received_on"], "properties": {
-                "donor_kind": {"type": "string", "enum": ["resident", "partner", "person", "anonymous"]},
-                "donor_resident_id": {"type": "integer"}, "donor_partner_id": {"type": "integer"}, "donor_name": {"type": "string"},
-                "amount_fen": {"type": "integer"}, "method": {"type": "string", "enum": ["cash", "bank_transfer", "wechat", "alipay", "in_kind"]},
-                "items": {"type": "string"}, "received_on": {"type": "string", "format": "date"}, "publish_name": {"type": "boolean"}}}))),
+        ApiDoc::created::<ops::Receipt>(T, "fund_donate", "Record a gift received offline; accepts an Idempotency-Key header; 409 no_fund_decision before the meeting decided").body::<DonationDraft>(),
         donate)
     .api(Method::POST, "/api/v1/fund/disbursements", Policy::Signed(Action::RequestDisbursement),
-        doc("fund_request_disbursement", "Ask for help to be paid to a resident; two other finance/admin users must approve",
-            Some(json!({"type": "object", "required": ["beneficiary_resident_id", "amount_fen", "purpose"], "properties": {
-                "beneficiary_resident_id": {"type": "integer"}, "amount_fen": {"type": "integer"},
-                "purpose": {"type": "string", "enum": ["medical", "living", "education", "disaster", "elderly", "other"]},
-                "case_id": {"type": "integer"}, "note": {"type": "string"}}}))),
+        ApiDoc::created::<ops::DisbursementState>(T, "fund_request_disbursement", "Ask for help to be paid to a resident; two other finance/admin users must approve").body::<RequestDraft>(),
         request)
     .api(Method::POST, "/api/v1/fund/disbursements/{id}/approve", Policy::Signed(Action::ApproveDisbursement),
-        doc("fund_approve_disbursement", "Approve a request (403 self_approval for the requester)", None), approve)
+        ApiDoc::ok::<ops::DisbursementState>(T, "fund_approve_disbursement", "Approve a request (403 self_approval for the requester)"),
+        approve)
     .api(Method::POST, "/api/v1/fund/disbursements/{id}/pay", Policy::Signed(Action::PayDisbursement),
-        doc("fund_pay_disbursement", "Pay an approved request from cash (or bank); 409 insufficient_funds; accepts an Idempotency-Key header",
-            Some(json!({"type": "object", "properties": {"from": {"type": "string", "enum": ["cash", "bank"]}}}))), pay)
-    .api(Method::GET, "/api/v1/fund/balance", Policy::Signed(Action::ViewFund), doc("fund_balance", "The fund's balance in fen (cash + bank; goods apart)", None), balance)
+        ApiDoc::ok::<ops::DisbursementState>(T, "fund_pay_disbursement", "Pay an approved request from cash (or bank); 409 insufficient_funds; accepts an Idempotency-Key header").body::<PayBody>(),
+        pay)
+    .api(Method::GET, "/api/v1/fund/balance", Policy::Signed(Action::ViewFund),
+        ApiDoc::ok::<Balances>(T, "fund_balance", "The fund's balance in fen (cash + bank; goods apart)"),
+        balance)
     .api(Method::GET, "/api/v1/fund/entries", Policy::Signed(Action::ViewFund),
-        ApiDoc { operation_id: "fund_entries", summary: "The ledger, newest first", tag: "fund", query: &[("page", "1-based page")], body: None, response: None }, entries)
+        ApiDoc::ok::<Paged<Entry>>(T, "fund_entries", "The ledger, newest first").query(&[("page", "1-based page")]),
+        entries)
     .api(Method::POST, "/api/v1/fund/entries/{id}/reverse", Policy::Signed(Action::ManageFund),
-        doc("fund_reverse", "Correct a mistaken entry with a reversal citing it and a reason", Some(json!({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}))), reverse)
+        ApiDoc::created::<ops::Reversal>(T, "fund_reverse", "Correct a mistaken entry with a reversal citing it and a reason").body::<ReverseBody>(),
+        reverse)
     .api(Method::GET, "/api/v1/fund/disclosure", Policy::Public,
-        ApiDoc { operation_id: "fund_disclosure", summary: "The public monthly disclosure (公示): donors named only with consent, recipients masked", tag: "fund",
-            query: &[("month", "YYYY-MM"), ("community", "community name, where a deployment holds several")], body: None, response: None }, disclosure)
+        ApiDoc::ok::<DisclosureJson>(T, "fund_disclosure", "The public monthly disclosure (公示): donors named only with consent, recipients masked")
+            .query(&[("month", "YYYY-MM"), ("community", "community name, where a deployment holds several")]),
+        disclosure)
 }

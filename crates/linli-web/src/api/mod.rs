@@ -11,6 +11,11 @@ mod residents;
 mod users;
 
 use crate::routes::Table;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use schemars::JsonSchema;
+use serde::Serialize;
 
 /// `page` query parameter: 1-based, at most this many items a page.
 pub const PER_PAGE: i64 = 100;
@@ -25,4 +30,44 @@ pub fn routes(t: Table) -> Table {
     let t = residents::routes(t);
     let t = users::routes(t);
     openapi::routes(t)
+}
+
+/// `{"id": …}`: what an operation that creates a record answers.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NewId {
+    pub id: i64,
+}
+
+/// A whole list as the API sends it: `{"total", "items"}`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Listed<T> {
+    pub total: usize,
+    pub items: Vec<T>,
+}
+
+impl<T> Listed<T> {
+    pub fn of(items: Vec<T>) -> Json<Self> {
+        Json(Listed {
+            total: items.len(),
+            items,
+        })
+    }
+}
+
+/// One page of a longer list: `{"items", "total", "page"}`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+}
+
+/// `201 Created` with its JSON body.
+pub fn created<T: Serialize>(v: T) -> Response {
+    (StatusCode::CREATED, Json(v)).into_response()
+}
+
+/// `201 Created` with `{"id": …}`.
+pub fn created_id(id: i64) -> Response {
+    created(NewId { id })
 }

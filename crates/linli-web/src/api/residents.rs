@@ -10,55 +10,108 @@ use chrono::NaiveDate;
 use linli_app::registry::{self as ops, Draft, ListQuery, SaveError};
 use linli_core::Action;
 use linli_core::mask::{mask_id_number, mask_phone};
-use linli_store::registry::{Resident, ResidentRow};
-use serde::Deserialize;
+use linli_store::registry::{Resident, ResidentRow, TagKind};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-/// The masked JSON of one resident, as lists and pages show it.
-fn resident_json(r: &Resident, today: NaiveDate) -> Value {
-    let day = today.format("%Y-%m-%d").to_string();
-    json!({
-        "id": r.id,
-        "name": r.name,
-        "id_number": r.id_number.as_deref().map(mask_id_number),
-        "phone": r.phone.as_deref().map(mask_phone),
-        "gender": r.gender,
-        "birth_date": r.birth_date,
-        "building": r.building,
-        "unit": r.unit,
-        "household": r.household,
-        "household_id": r.household_id,
-        "unit_id": r.unit_id,
-        "building_id": r.building_id,
-        "relation": r.relation,
-        "political_status": r.political_status,
-        "employment_status": r.employment_status,
-        "notes": r.notes,
-        "status": r.status,
-        "closed_on": r.closed_on,
-        "consent_publish_name": r.consent_publish_name,
-        "consent_volunteer_contact": r.consent_volunteer_contact,
-        "consent_neighbor_card": r.consent_neighbor_card,
-        "tags": r.tags.iter().map(|t| json!({"name": t.name, "valid_from": t.valid_from, "valid_to": t.valid_to,
-            "grade": t.grade, "active": t.active_on(&day)})).collect::<Vec<_>>(),
-    })
+use super::{Listed, NewId, created_id};
+use crate::error::{ErrorBody, ErrorDetail, ErrorDetails, FieldErrorBody};
+
+/// A resident's tag as the API shows it.
+#[derive(Serialize, JsonSchema)]
+struct TagJson {
+    name: String,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    grade: Option<String>,
+    /// In force today.
+    active: bool,
 }
 
-fn row_json(r: &ResidentRow) -> Value {
-    json!({
-        "id": r.id,
-        "name": r.name,
-        "id_number": r.id_number.as_deref().map(mask_id_number),
-        "phone": r.phone.as_deref().map(mask_phone),
-        "gender": r.gender,
-        "birth_date": r.birth_date,
-        "building": r.building,
-        "unit": r.unit,
-        "household": r.household,
-        "relation": r.relation,
-        "status": r.status,
-        "tags": r.tags,
-    })
+/// One resident as lists and pages show them: ID number and phone masked.
+#[derive(Serialize, JsonSchema)]
+struct ResidentJson {
+    id: i64,
+    name: String,
+    id_number: Option<String>,
+    phone: Option<String>,
+    gender: Option<String>,
+    birth_date: Option<String>,
+    building: Option<String>,
+    unit: Option<String>,
+    household: Option<String>,
+    household_id: Option<i64>,
+    unit_id: Option<i64>,
+    building_id: Option<i64>,
+    relation: String,
+    political_status: String,
+    employment_status: String,
+    notes: String,
+    /// active, moved_away or deceased
+    status: String,
+    closed_on: Option<String>,
+    consent_publish_name: bool,
+    consent_volunteer_contact: bool,
+    consent_neighbor_card: bool,
+    tags: Vec<TagJson>,
+}
+
+/// The masked JSON of one resident, as lists and pages show it.
+fn resident_json(r: &Resident, today: NaiveDate) -> ResidentJson {
+    let day = today.format("%Y-%m-%d").to_string();
+    ResidentJson {
+        id: r.id,
+        name: r.name.clone(),
+        id_number: r.id_number.as_deref().map(mask_id_number),
+        phone: r.phone.as_deref().map(mask_phone),
+        gender: r.gender.clone(),
+        birth_date: r.birth_date.clone(),
+        building: r.building.clone(),
+        unit: r.unit.clone(),
+        household: r.household.clone(),
+        household_id: r.household_id,
+        unit_id: r.unit_id,
+        building_id: r.building_id,
+        relation: r.relation.clone(),
+        political_status: r.political_status.clone(),
+        employment_status: r.employment_status.clone(),
+        notes: r.notes.clone(),
+        status: r.status.clone(),
+        closed_on: r.closed_on.clone(),
+        consent_publish_name: r.consent_publish_name,
+        consent_volunteer_contact: r.consent_volunteer_contact,
+        consent_neighbor_card: r.consent_neighbor_card,
+        tags: r
+            .tags
+            .iter()
+            .map(|t| TagJson {
+                name: t.name.clone(),
+                valid_from: t.valid_from.clone(),
+                valid_to: t.valid_to.clone(),
+                grade: t.grade.clone(),
+                active: t.active_on(&day),
+            })
+            .collect(),
+    }
+}
+
+/// A row of the roster: ID number and phone masked.
+fn row_json(r: &ResidentRow) -> ResidentRow {
+    ResidentRow {
+        id_number: r.id_number.as_deref().map(mask_id_number),
+        phone: r.phone.as_deref().map(mask_phone),
+        ..r.clone()
+    }
+}
+
+/// One page of the roster.
+#[derive(Serialize, JsonSchema)]
+struct RosterPage {
+    items: Vec<ResidentRow>,
+    total: i64,
+    page: i64,
+    per_page: i64,
 }
 
 fn field_errors(lang: crate::i18n::Lang, e: SaveError) -> Response {
@@ -71,11 +124,30 @@ fn field_errors(lang: crate::i18n::Lang, e: SaveError) -> Response {
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            let body = json!({"error": {
-                "code": first.as_ref().map_or("invalid", |f| f.code.as_str()),
-                "message": first.as_ref().map_or(String::new(), |f| crate::i18n::field_message(lang, f)),
-                "details": {"fields": errors.iter().map(|e| json!({"field": e.field, "code": e.code, "message": crate::i18n::field_message(lang, e)})).collect::<Vec<_>>()},
-            }});
+            let body = ErrorBody {
+                error: ErrorDetail {
+                    code: first
+                        .as_ref()
+                        .map_or("invalid", |f| f.code.as_str())
+                        .to_string(),
+                    message: first
+                        .as_ref()
+                        .map_or(String::new(), |f| crate::i18n::field_message(lang, f)),
+                    details: ErrorDetails {
+                        fields: Some(
+                            errors
+                                .iter()
+                                .map(|e| FieldErrorBody {
+                                    field: e.field.to_string(),
+                                    code: e.code.to_string(),
+                                    message: crate::i18n::field_message(lang, e),
+                                })
+                                .collect(),
+                        ),
+                        ..ErrorDetails::default()
+                    },
+                },
+            };
             (status, Json(body)).into_response()
         }
     }
@@ -85,21 +157,24 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<RosterPage>, AppError> {
     let actor = ctx.actor()?;
     let kinds = ops::tag_kinds(&state.app, &actor).await?;
     let page = q.page.unwrap_or(1).max(1);
     let (rows, total) = ops::search(&state.app, &actor, &q, &kinds).await?;
-    Ok(Json(
-        json!({"items": rows.iter().map(row_json).collect::<Vec<_>>(), "total": total, "page": page, "per_page": ops::PER_PAGE}),
-    ))
+    Ok(Json(RosterPage {
+        items: rows.iter().map(row_json).collect(),
+        total,
+        page,
+        per_page: ops::PER_PAGE,
+    }))
 }
 
 async fn get(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<ResidentJson>, AppError> {
     let r = ops::load_visible(&state.app, &ctx.actor()?, id, Action::ViewResidents).await?;
     Ok(Json(resident_json(
         &r,
@@ -113,7 +188,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, Json(d): Json<Draft>) -
         Err(e) => return e.into_response(),
     };
     match ops::save(&state.app, &actor, None, d).await {
-        Ok(id) => (StatusCode::CREATED, Json(json!({"id": id}))).into_response(),
+        Ok(id) => created_id(id),
         Err(e) => field_errors(ctx.lang(), e),
     }
 }
@@ -157,13 +232,14 @@ async fn update(
         Err(_) => return AppError::BadRequest("bad_json").into_response(),
     };
     match ops::save(&state.app, &actor, Some(id), d).await {
-        Ok(id) => Json(json!({"id": id})).into_response(),
+        Ok(id) => Json(NewId { id }).into_response(),
         Err(e) => field_errors(ctx.lang(), e),
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, JsonSchema)]
 struct RevealBody {
+    /// Why the full numbers are needed (kept in the audit log).
     #[serde(default)]
     reason: String,
 }
@@ -173,64 +249,47 @@ async fn reveal(
     ctx: Ctx,
     Path(id): Path<i64>,
     body: Option<Json<RevealBody>>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Revealed>, AppError> {
     let reason = body.map(|Json(b)| b.reason).unwrap_or_default();
     let (id_number, phone) = ops::reveal(&state.app, &ctx.actor()?, id, &reason).await?;
-    Ok(Json(
-        json!({"id": id, "id_number": id_number, "phone": phone}),
-    ))
+    Ok(Json(Revealed {
+        id,
+        id_number,
+        phone,
+    }))
 }
 
-async fn tags(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
-    let kinds = ops::tag_kinds(&state.app, &ctx.actor()?).await?;
-    Ok(Json(json!({"items": kinds, "total": kinds.len()})))
+/// The full ID number and phone of one resident.
+#[derive(Serialize, JsonSchema)]
+struct Revealed {
+    id: i64,
+    id_number: Option<String>,
+    phone: Option<String>,
 }
 
-fn resident_body() -> Value {
-    json!({"type": "object", "required": ["name"], "properties": {
-        "name": {"type": "string"}, "id_number": {"type": "string", "description": "18 characters (GB 11643); birth date and gender follow from it"},
-        "gender": {"type": "string", "enum": ["male", "female"]}, "birth_date": {"type": "string", "format": "date"},
-        "phone": {"type": "string"}, "unit_id": {"type": "integer"}, "household": {"type": "string", "description": "户号 within the unit; created when missing"},
-        "household_id": {"type": "integer"}, "relation": {"type": "string", "enum": ["head", "spouse", "child", "parent", "other"]},
-        "political_status": {"type": "string"}, "employment_status": {"type": "string", "enum": ["employed", "unemployed", "retired", "student", "other"]},
-        "notes": {"type": "string"}, "consent_publish_name": {"type": "boolean"}, "consent_volunteer_contact": {"type": "boolean"},
-        "consent_neighbor_card": {"type": "boolean"},
-        "tags": {"type": "array", "items": {"type": "object", "required": ["name"], "properties": {
-            "name": {"type": "string"}, "valid_from": {"type": "string", "format": "date"}, "valid_to": {"type": "string", "format": "date"}, "grade": {"type": "string"}}}}}})
+async fn tags(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Listed<TagKind>>, AppError> {
+    Ok(Listed::of(ops::tag_kinds(&state.app, &ctx.actor()?).await?))
 }
 
 pub fn routes(t: Table) -> Table {
-    t.api(
-        Method::GET,
-        "/api/v1/residents",
-        Policy::Signed(Action::ViewResidents),
-        ApiDoc {
-            operation_id: "residents_list",
-            summary: "Search the roster (ID numbers and phones masked)",
-            tag: "residents",
-            query: &[("q", "name, pinyin initials or full pinyin, or the last digits of the ID number or phone"), ("building", "building place id"), ("unit", "unit place id"), ("tag", "tag id or name"), ("age_min", "minimum age"), ("age_max", "maximum age"), ("status", "active (default), moved_away, deceased, all"), ("page", "1-based page, 50 a page")],
-            body: None,
-            response: Some(json!({"type": "object", "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "name": {"type": "string"}, "id_number": {"type": "string"}, "phone": {"type": "string"},
-                "building": {"type": "string"}, "unit": {"type": "string"}, "household": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}}}}})),
-        },
-        list,
-    )
+    const T: &str = "residents";
+    t.api(Method::GET, "/api/v1/residents", Policy::Signed(Action::ViewResidents),
+        ApiDoc::ok::<RosterPage>(T, "residents_list", "Search the roster (ID numbers and phones masked)")
+            .query(&[("q", "name, pinyin initials or full pinyin, or the last digits of the ID number or phone"), ("building", "building place id"), ("unit", "unit place id"), ("tag", "tag id or name"), ("age_min", "minimum age"), ("age_max", "maximum age"), ("status", "active (default), moved_away, deceased, all"), ("page", "1-based page, 50 a page")]),
+        list)
     .api(Method::POST, "/api/v1/residents", Policy::Signed(Action::ManageResidents),
-        ApiDoc { operation_id: "residents_create", summary: "Register a resident", tag: "residents", query: &[], body: Some(resident_body()), response: Some(json!({"type": "object", "properties": {"id": {"type": "integer"}}})) },
+        ApiDoc::created::<NewId>(T, "residents_create", "Register a resident").body::<Draft>(),
         create)
     .api(Method::GET, "/api/v1/residents/{id}", Policy::Signed(Action::ViewResidents),
-        ApiDoc { operation_id: "residents_get", summary: "One resident (masked)", tag: "residents", query: &[], body: None, response: None },
+        ApiDoc::ok::<ResidentJson>(T, "residents_get", "One resident (masked)"),
         get)
     .api(Method::PATCH, "/api/v1/residents/{id}", Policy::Signed(Action::ManageResidents),
-        ApiDoc { operation_id: "residents_update", summary: "Change a resident; fields left out keep their value", tag: "residents", query: &[], body: Some(resident_body()), response: None },
+        ApiDoc::ok::<NewId>(T, "residents_update", "Change a resident; fields left out keep their value").body::<Draft>(),
         update)
     .api(Method::POST, "/api/v1/residents/{id}/reveal", Policy::Signed(Action::RevealResidents),
-        ApiDoc { operation_id: "residents_reveal", summary: "Full ID number and phone of one resident (audited)", tag: "residents", query: &[],
-            body: Some(json!({"type": "object", "properties": {"reason": {"type": "string"}}})),
-            response: Some(json!({"type": "object", "properties": {"id_number": {"type": "string"}, "phone": {"type": "string"}}})) },
+        ApiDoc::ok::<Revealed>(T, "residents_reveal", "Full ID number and phone of one resident (audited)").body::<RevealBody>(),
         reveal)
     .api(Method::GET, "/api/v1/tags", Policy::Signed(Action::ViewResidents),
-        ApiDoc { operation_id: "tags_list", summary: "The community's resident tags", tag: "residents", query: &[], body: None, response: None },
+        ApiDoc::ok::<Listed<TagKind>>(T, "tags_list", "The community's resident tags"),
         tags)
 }

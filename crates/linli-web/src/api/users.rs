@@ -4,22 +4,36 @@ use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Response};
-use linli_app::accounts::{self, NewUser};
+use axum::http::Method;
+use axum::response::Response;
+use linli_app::accounts;
 use linli_core::Action;
-use linli_store::audit;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use linli_store::audit::Record;
+use linli_store::users::GrantView;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+use super::{Listed, created};
+
+#[derive(Deserialize, JsonSchema)]
 struct CreateUser {
     username: String,
+    #[schemars(extend("format" = "password"))]
     password: String,
+    /// admin, worker, building_head, partner, finance or resident
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::Role>")]
     role: String,
     scope_place_id: i64,
     display_name: Option<String>,
+    /// For the partner role: the partner unit the liaison speaks for.
     partner_id: Option<i64>,
+}
+
+/// The account just created.
+#[derive(Serialize, JsonSchema)]
+struct NewUser {
+    id: i64,
+    username: String,
 }
 
 async fn create(
@@ -30,7 +44,7 @@ async fn create(
     let user = accounts::create_user(
         &state.app,
         &ctx.actor()?,
-        NewUser {
+        accounts::NewUser {
             username: b.username,
             display_name: b.display_name.unwrap_or_default(),
             password: b.password,
@@ -40,20 +54,35 @@ async fn create(
         },
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": user.id, "username": user.username})),
-    )
-        .into_response())
+    Ok(created(NewUser {
+        id: user.id,
+        username: user.username,
+    }))
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, AppError> {
+/// An account and the grants it holds.
+#[derive(Serialize, JsonSchema)]
+struct UserJson {
+    id: i64,
+    username: String,
+    display_name: String,
+    active: bool,
+    grants: Vec<GrantView>,
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Listed<UserJson>>, AppError> {
     let rows = accounts::list_users(&state.app, &ctx.actor()?).await?;
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|(u, g)| json!({"id": u.id, "username": u.username, "display_name": u.display_name, "active": u.active, "grants": g}))
-        .collect();
-    Ok(Json(json!({"total": items.len(), "items": items})))
+    Ok(Listed::of(
+        rows.into_iter()
+            .map(|(u, grants)| UserJson {
+                id: u.id,
+                username: u.username,
+                display_name: u.display_name,
+                active: u.active,
+                grants,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -61,18 +90,22 @@ struct PageQuery {
     page: Option<i64>,
 }
 
+/// One page of the audit log: `{"total", "items"}`.
+#[derive(Serialize, JsonSchema)]
+struct AuditPage {
+    total: i64,
+    items: Vec<Record>,
+}
+
 async fn audit_list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<PageQuery>,
-) -> Result<Json<Value>, AppError> {
-    let cid = ctx.caller()?.community_id().ok_or(AppError::NotFound)?;
+) -> Result<Json<AuditPage>, AppError> {
     let page = q.page.unwrap_or(1).max(1);
-    let (items, total) = state
-        .db
-        .read(move |c| audit::list(c, cid, page, super::PER_PAGE))
-        .await?;
-    Ok(Json(json!({"total": total, "items": items})))
+    let (items, total) =
+        accounts::audit_log(&state.app, &ctx.actor()?, page, super::PER_PAGE).await?;
+    Ok(Json(AuditPage { total, items }))
 }
 
 pub fn routes(t: Table) -> Table {
@@ -80,46 +113,35 @@ pub fn routes(t: Table) -> Table {
         Method::POST,
         "/api/v1/users",
         Policy::Signed(Action::ManageUsers),
-        ApiDoc {
-            operation_id: "users_create",
-            summary: "Create an account with one role granted on a place of the caller's scope",
-            tag: "users",
-            query: &[],
-            body: Some(json!({"type": "object", "required": ["username", "password", "role", "scope_place_id"], "properties": {
-                "username": {"type": "string"}, "password": {"type": "string", "format": "password"},
-                "role": {"type": "string", "enum": ["admin", "worker", "building_head", "partner", "finance", "resident"]},
-                "scope_place_id": {"type": "integer"}, "display_name": {"type": "string"},
-                "partner_id": {"type": "integer", "description": "for the partner role, once partner units exist"}}})),
-            response: Some(json!({"type": "object", "properties": {"id": {"type": "integer"}}})),
-        },
+        ApiDoc::created::<NewUser>(
+            "users",
+            "users_create",
+            "Create an account with one role granted on a place of the caller's scope",
+        )
+        .body::<CreateUser>(),
         create,
     )
     .api(
         Method::GET,
         "/api/v1/users",
         Policy::Signed(Action::ViewUsers),
-        ApiDoc {
-            operation_id: "users_list",
-            summary: "Accounts holding a grant in the caller's scope",
-            tag: "users",
-            query: &[],
-            body: None,
-            response: None,
-        },
+        ApiDoc::ok::<Listed<UserJson>>(
+            "users",
+            "users_list",
+            "Accounts holding a grant in the caller's scope",
+        ),
         list,
     )
     .api(
         Method::GET,
         "/api/v1/audit",
         Policy::Signed(Action::ViewAudit),
-        ApiDoc {
-            operation_id: "audit_list",
-            summary: "The community's audit log, newest first",
-            tag: "audit",
-            query: &[("page", "1-based page number")],
-            body: None,
-            response: None,
-        },
+        ApiDoc::ok::<AuditPage>(
+            "audit",
+            "audit_list",
+            "The community's audit log, newest first",
+        )
+        .query(&[("page", "1-based page number")]),
         audit_list,
     )
 }

@@ -10,7 +10,6 @@ use axum::extract::{Query, State};
 use axum::http::Method;
 use axum::response::Response;
 use linli_core::Action;
-use linli_store::audit;
 use maud::html;
 use serde::Deserialize;
 
@@ -55,15 +54,9 @@ async fn list(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let caller = ctx.caller()?;
-    let Some(cid) = caller.community_id() else {
-        return Err(AppError::NotFound);
-    };
     let page = q.page.unwrap_or(1).max(1);
-    let (items, total) = state
-        .db
-        .read(move |c| audit::list(c, cid, page, PER_PAGE))
-        .await?;
+    let (items, total) =
+        linli_app::accounts::audit_log(&state.app, &ctx.actor()?, page, PER_PAGE).await?;
     let body = html! {
         p.hint { (t(lang, "audit.hint")) }
         table.table.compact {

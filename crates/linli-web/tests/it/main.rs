@@ -10,6 +10,7 @@ mod auth;
 mod busy;
 mod fund;
 mod learning;
+mod openapi;
 mod partners;
 mod places;
 mod registry;

@@ -93,7 +93,7 @@ async fn the_openapi_document_lists_every_json_route(engine: Engine) {
         .collect();
     for op in operations(app_state(&app)) {
         if op.path.starts_with("/api/") && op.path != "/api/v1/openapi.json" {
-            let id = op.operation_id.unwrap_or_else(|| {
+            let id = op.operation_id().unwrap_or_else(|| {
                 panic!(
                     "{} {} is a JSON route without an operationId",
                     op.method, op.path

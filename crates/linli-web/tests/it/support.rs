@@ -155,6 +155,29 @@ pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
     })
 }
 
+/// The whole demo community (about 8,000 residents, its fund, cases, courses, partners and
+/// issues, as `linli demo` serves it) on port 0: for the clients that explore the API.
+pub async fn spawn_demo_app(engine: Engine) -> Option<TestApp> {
+    let test_db = Arc::new(TestDb::new(engine).await?);
+    let url = test_db.url.clone();
+    let db = tokio::task::spawn_blocking(move || {
+        let db = Db::open(&DbConfig::new(url)).unwrap();
+        migrate::migrate(&db).unwrap();
+        linli_demo::populate_demo(&db, Utc::now()).unwrap();
+        db
+    })
+    .await
+    .unwrap();
+    let clock = Arc::new(ManualClock::new(start_time()));
+    let base = serve(db.clone(), clock.clone()).await;
+    Some(TestApp {
+        base,
+        db,
+        clock,
+        test_db,
+    })
+}
+
 impl TestApp {
     /// A second, independent instance over the same database (as behind a load balancer).
     pub async fn second_instance(&self) -> TestApp {
