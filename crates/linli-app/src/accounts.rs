@@ -99,3 +99,129 @@ pub async fn audit_log(
     app.read(move |c| linli_store::audit::list(c, tenant.id(), page, per_page))
         .await
 }
+
+/// An account of the actor's community that the actor manages: every grant it holds lies in
+/// the actor's `ManageUsers` scope (not found otherwise; refusals audited).
+async fn managed_user(app: &App, actor: &Actor, id: i64) -> Result<(Tenant, User)> {
+    let tenant = actor.require_role(app, Action::ManageUsers).await?;
+    let (user, grants) = app
+        .read(move |c| Ok::<_, Error>((users::get_in(c, tenant, id)?, users::grants(c, id)?)))
+        .await?;
+    if grants
+        .iter()
+        .any(|g| !actor.allowed(Action::ManageUsers, Some(&g.path)))
+    {
+        actor
+            .record_denial(app, Action::ManageUsers, Some(id))
+            .await;
+        return Err(Error::NotFound);
+    }
+    Ok((tenant, user))
+}
+
+/// Nobody ends or resets their own account here (an administrator locked out of her own
+/// account would have to ask another; her own password is changed on the password page).
+fn not_self(actor: &Actor, id: i64) -> Result<()> {
+    if actor.user_id() == Some(id) {
+        return Err(Error::Refused { code: "user_self" });
+    }
+    Ok(())
+}
+
+/// Deactivates an account (a worker who left): it can no longer sign in, and its sessions and
+/// tokens stop working at once. Audited as `user.deactivate`.
+pub async fn deactivate(app: &App, actor: &Actor, id: i64) -> Result<User> {
+    not_self(actor, id)?;
+    let (tenant, user) = managed_user(app, actor, id).await?;
+    app.write(actor, move |tx| {
+        users::set_active(tx.c, tenant, id, false)?;
+        let ended = users::revoke_sessions(tx.c, id)?;
+        tx.audit(
+            tenant,
+            "user.deactivate",
+            "user",
+            id,
+            json!({"username": user.username, "active": false, "sessions_ended": ended}),
+        )?;
+        Ok(users::get_in(tx.c, tenant, id)?)
+    })
+    .await
+}
+
+/// Restores a deactivated account (it signs in with its old password). Audited as
+/// `user.reactivate`.
+pub async fn reactivate(app: &App, actor: &Actor, id: i64) -> Result<User> {
+    let (tenant, user) = managed_user(app, actor, id).await?;
+    app.write(actor, move |tx| {
+        users::set_active(tx.c, tenant, id, true)?;
+        tx.audit(
+            tenant,
+            "user.reactivate",
+            "user",
+            id,
+            json!({"username": user.username, "active": true}),
+        )?;
+        Ok(users::get_in(tx.c, tenant, id)?)
+    })
+    .await
+}
+
+/// Sets a temporary password the user must replace at the next sign-in, and ends the
+/// account's sessions and tokens. The password follows the usual policy and is never logged
+/// or audited. Audited as `user.password_reset`.
+pub async fn reset_password(app: &App, actor: &Actor, id: i64, password: String) -> Result<User> {
+    not_self(actor, id)?;
+    let (tenant, user) = managed_user(app, actor, id).await?;
+    password::check_password(&password, &user.username)
+        .map_err(|e| Error::invalid(e.code(), "password"))?;
+    let hash = tokio::task::spawn_blocking(move || hashing::hash(&password))
+        .await?
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    app.write(actor, move |tx| {
+        users::reset_password(tx.c, tenant, id, &hash, tx.actor.now)?;
+        let ended = users::revoke_sessions(tx.c, id)?;
+        tx.audit(
+            tenant,
+            "user.password_reset",
+            "user",
+            id,
+            json!({"username": user.username, "password": "reset", "must_change_password": true, "sessions_ended": ended}),
+        )?;
+        Ok(users::get_in(tx.c, tenant, id)?)
+    })
+    .await
+}
+
+/// Ends every session and token of an account (a lost phone, a token that leaked); how many
+/// there were. Audited as `user.sessions_revoked`.
+pub async fn revoke_sessions(app: &App, actor: &Actor, id: i64) -> Result<u64> {
+    let (tenant, user) = managed_user(app, actor, id).await?;
+    app.write(actor, move |tx| {
+        let ended = users::revoke_sessions(tx.c, id)?;
+        tx.audit(
+            tenant,
+            "user.sessions_revoked",
+            "user",
+            id,
+            json!({"username": user.username, "sessions_ended": ended}),
+        )?;
+        Ok(ended)
+    })
+    .await
+}
+
+/// One account of the actor's community with its grants, for its management page.
+pub async fn managed(app: &App, actor: &Actor, id: i64) -> Result<(User, Vec<users::GrantView>)> {
+    let (_, user) = managed_user(app, actor, id).await?;
+    let grants = app.read(move |c| users::grants(c, id)).await?;
+    Ok((user, grants))
+}
+
+/// The account of a user name, for the command line (`linli user deactivate --username`).
+pub async fn find_by_username(app: &App, username: &str) -> Result<User> {
+    let name = username.trim().to_string();
+    app.read(move |c| users::find_for_login(c, &name))
+        .await?
+        .map(|(u, _)| u)
+        .ok_or(Error::NotFound)
+}

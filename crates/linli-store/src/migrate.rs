@@ -71,6 +71,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "partner_activity_photos",
         sql: include_str!("../migrations/0012_partner_activity_photos.sql"),
     },
+    Migration {
+        version: 13,
+        name: "account_lifecycle",
+        sql: include_str!("../migrations/0013_account_lifecycle.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -3,7 +3,7 @@
 use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
 use crate::places::{self, Place};
-use crate::{Result, params};
+use crate::{Result, Tenant, params};
 use chrono::{DateTime, Utc};
 use linli_core::{Grant, PlacePath, Role};
 use serde::Serialize;
@@ -15,6 +15,8 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub active: bool,
+    /// Set by an administrator's password reset: the next sign-in must choose a new one.
+    pub must_change_password: bool,
 }
 
 /// A grant as the UI shows it: the role and the place it is held on.
@@ -45,10 +47,11 @@ fn user_from(r: &Row) -> Result<User> {
         username: r.text(2)?,
         display_name: r.text(3)?,
         active: r.bool(4)?,
+        must_change_password: r.bool(5)?,
     })
 }
 
-const USER_COLUMNS: &str = "id, community_id, username, display_name, active";
+const USER_COLUMNS: &str = "id, community_id, username, display_name, active, must_change_password";
 
 pub fn create(
     c: &mut dyn Conn,
@@ -82,11 +85,54 @@ pub fn get(c: &mut dyn Conn, id: i64) -> Result<User> {
     user_from(&c.query_one(&sql, params![id])?)
 }
 
+/// An account of the community (a street-level account or another community's is not found).
+pub fn get_in(c: &mut dyn Conn, tenant: Tenant, id: i64) -> Result<User> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ? AND community_id = ?");
+    user_from(&c.query_one(&sql, params![id, tenant.id()])?)
+}
+
+/// Ends or restores an account of the community. A deactivated account's sessions and tokens
+/// stop working at once ([`find_session`] reads only active accounts).
+pub fn set_active(c: &mut dyn Conn, tenant: Tenant, id: i64, active: bool) -> Result<()> {
+    let n = c.execute(
+        "UPDATE users SET active = ? WHERE id = ? AND community_id = ?",
+        params![i64::from(active), id, tenant.id()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// An administrator's reset: a temporary password the user must change at the next sign-in.
+pub fn reset_password(
+    c: &mut dyn Conn,
+    tenant: Tenant,
+    id: i64,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let n = c.execute(
+        "UPDATE users SET password_hash = ?, password_changed_at = ?, must_change_password = 1
+         WHERE id = ? AND community_id = ?",
+        params![hash, now_text(now), id, tenant.id()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Ends every session and token of a user; how many there were.
+pub fn revoke_sessions(c: &mut dyn Conn, user_id: i64) -> Result<u64> {
+    c.execute("DELETE FROM sessions WHERE user_id = ?", params![user_id])
+}
+
 /// The user and their password hash, for login.
 pub fn find_for_login(c: &mut dyn Conn, username: &str) -> Result<Option<(User, String)>> {
     let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?");
     c.query_opt(&sql, params![username.trim()])?
-        .map(|r| Ok((user_from(&r)?, r.text(5)?)))
+        .map(|r| Ok((user_from(&r)?, r.text(6)?)))
         .transpose()
 }
 
@@ -138,7 +184,7 @@ pub fn grants(c: &mut dyn Conn, user_id: i64) -> Result<Vec<GrantView>> {
 
 pub fn set_password(c: &mut dyn Conn, user_id: i64, hash: &str, now: DateTime<Utc>) -> Result<()> {
     c.execute(
-        "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+        "UPDATE users SET password_hash = ?, password_changed_at = ?, must_change_password = 0 WHERE id = ?",
         params![hash, now_text(now), user_id],
     )?;
     Ok(())
@@ -241,7 +287,7 @@ pub fn find_session(
     now: DateTime<Utc>,
 ) -> Result<Option<Session>> {
     let row = c.query_opt(
-        "SELECT u.id, u.community_id, u.username, u.display_name, u.active, s.kind, s.csrf_token, s.expires_at
+        "SELECT u.id, u.community_id, u.username, u.display_name, u.active, u.must_change_password, s.kind, s.csrf_token, s.expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1",
         params![token_hash, now_text(now)],
@@ -249,13 +295,13 @@ pub fn find_session(
     row.map(|r| {
         Ok(Session {
             user: user_from(&r)?,
-            kind: if r.text(5)? == "bearer" {
+            kind: if r.text(6)? == "bearer" {
                 SessionKind::Bearer
             } else {
                 SessionKind::Cookie
             },
-            csrf_token: r.text(6)?,
-            expires_at: r.text(7)?,
+            csrf_token: r.text(7)?,
+            expires_at: r.text(8)?,
         })
     })
     .transpose()

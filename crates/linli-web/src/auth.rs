@@ -161,6 +161,11 @@ pub async fn load_caller(State(state): State<AppState>, mut req: Request, next: 
     if let Some(token) = token {
         match load(&state.db, hash_token(&token), state.clock.now()).await {
             Ok(Some(caller)) => {
+                if caller.user.must_change_password
+                    && let Some(refusal) = password_change_first(&req)
+                {
+                    return refusal;
+                }
                 req.extensions_mut().insert(caller);
             }
             Ok(None) => {}
@@ -168,6 +173,25 @@ pub async fn load_caller(State(state): State<AppState>, mut req: Request, next: 
         }
     }
     next.run(req).await
+}
+
+/// After an administrator's reset the user must choose a new password before anything else:
+/// pages lead to the password form, other calls are refused (403 `password_change_required`).
+/// The password form, signing out and the style sheets stay open.
+fn password_change_first(req: &Request) -> Option<Response> {
+    let path = req.uri().path();
+    if path == "/account/password" || path == "/logout" || path.starts_with("/assets/") {
+        return None;
+    }
+    if req.method() == Method::GET && !path.starts_with("/api/") {
+        return Some(Redirect::to("/account/password").into_response());
+    }
+    Some(
+        AppError::Refused {
+            code: "password_change_required",
+        }
+        .into_response(),
+    )
 }
 
 /// Checks a user name and password with throttling; records failures and successes.
@@ -459,7 +483,15 @@ fn password_form(ctx: &Ctx, errors: &[(&str, String)]) -> Markup {
 
 async fn password_page(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let body = password_form(&ctx, &[]);
+    let form = password_form(&ctx, &[]);
+    let must = ctx
+        .caller
+        .as_ref()
+        .is_some_and(|c| c.user.must_change_password);
+    let body = html! {
+        @if must { div.flash.flash-warn role="alert" { (t(lang, "password.must_change")) } }
+        (form)
+    };
     Ok(layout::page(&ctx, &t(lang, "password.title"), &[], None, body).into_response())
 }
 
@@ -585,6 +617,11 @@ async fn api_token(
             AppError::Invalid { .. } => AppError::LoginFailed,
             other => other,
         })?;
+    if user.must_change_password {
+        return Err(AppError::Refused {
+            code: "password_change_required",
+        });
+    }
     let token = start_session(&state, &user, SessionKind::Bearer).await?;
     Ok(Json(TokenJson {
         token,

@@ -176,6 +176,28 @@ enum UserCommand {
         #[arg(long)]
         partner: Option<String>,
     },
+    /// Deactivate an account: it can no longer sign in; its sessions and tokens stop at once
+    Deactivate {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+    },
+    /// Restore a deactivated account
+    Reactivate {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+    },
+    /// Set a temporary password (read from standard input, one line) the user must change at
+    /// the next sign-in; ends the account's sessions and tokens
+    ResetPassword {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Args)]
@@ -406,7 +428,68 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     partner,
                 },
         } => add_user(&db.db, &community, &username, role, place, name, partner),
+        Command::User {
+            command: UserCommand::Deactivate { db, username },
+        } => end_account(&db.db, &username, Lifecycle::Deactivate),
+        Command::User {
+            command: UserCommand::Reactivate { db, username },
+        } => end_account(&db.db, &username, Lifecycle::Reactivate),
+        Command::User {
+            command: UserCommand::ResetPassword { db, username },
+        } => end_account(&db.db, &username, Lifecycle::ResetPassword),
     }
+}
+
+enum Lifecycle {
+    Deactivate,
+    Reactivate,
+    ResetPassword,
+}
+
+/// `linli user deactivate|reactivate|reset-password`: the account operations of the admin's
+/// page and the API, performed in the account's own community by whoever holds the database.
+fn end_account(url: &str, username: &str, what: Lifecycle) -> Result<(), CliError> {
+    let database = open_migrated(url)?;
+    let name = username.trim().to_string();
+    let (user, _) = database
+        .read_blocking(move |c| linli_store::users::find_for_login(c, &name))?
+        .ok_or_else(|| CliError::Refused(format!("no account named `{username}`")))?;
+    let Some(cid) = user.community_id else {
+        return Err(CliError::Refused(format!(
+            "`{username}` is a street-level account; this command manages community accounts"
+        )));
+    };
+    let comm = database.read_blocking(move |c| places::get(c, cid))?;
+    let (label, op): (&'static str, _) = match what {
+        Lifecycle::Deactivate => ("linli user deactivate", "deactivated"),
+        Lifecycle::Reactivate => ("linli user reactivate", "reactivated"),
+        Lifecycle::ResetPassword => (
+            "linli user reset-password",
+            "password reset (must change at next sign-in)",
+        ),
+    };
+    let pw = match what {
+        Lifecycle::ResetPassword => read_password(&user.username)?,
+        _ => String::new(),
+    };
+    let app = linli_app::App::new(database, Arc::new(SystemClock));
+    let actor = linli_app::Actor::system(label, &comm, chrono::Utc::now());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let id = user.id;
+    rt.block_on(async {
+        match what {
+            Lifecycle::Deactivate => linli_app::accounts::deactivate(&app, &actor, id).await,
+            Lifecycle::Reactivate => linli_app::accounts::reactivate(&app, &actor, id).await,
+            Lifecycle::ResetPassword => {
+                linli_app::accounts::reset_password(&app, &actor, id, pw).await
+            }
+        }
+    })
+    .map_err(refused)?;
+    println!("{}: {op}", user.username);
+    Ok(())
 }
 
 /// The operations of `linli_app` run by the command line on behalf of whoever holds the

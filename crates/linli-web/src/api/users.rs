@@ -3,7 +3,7 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::accounts;
@@ -67,6 +67,8 @@ struct UserJson {
     username: String,
     display_name: String,
     active: bool,
+    /// After an administrator's reset, until the user chooses a new password.
+    must_change_password: bool,
     grants: Vec<GrantView>,
 }
 
@@ -74,15 +76,77 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Listed<Use
     let rows = accounts::list_users(&state.app, &ctx.actor()?).await?;
     Ok(Listed::of(
         rows.into_iter()
-            .map(|(u, grants)| UserJson {
-                id: u.id,
-                username: u.username,
-                display_name: u.display_name,
-                active: u.active,
-                grants,
-            })
+            .map(|(u, grants)| user_json(u, grants))
             .collect(),
     ))
+}
+
+fn user_json(u: linli_store::users::User, grants: Vec<GrantView>) -> UserJson {
+    UserJson {
+        id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        active: u.active,
+        must_change_password: u.must_change_password,
+        grants,
+    }
+}
+
+/// The account as it now stands.
+async fn account(state: &AppState, ctx: &Ctx, id: i64) -> Result<Json<UserJson>, AppError> {
+    let (u, grants) = accounts::managed(&state.app, &ctx.actor()?, id).await?;
+    Ok(Json(user_json(u, grants)))
+}
+
+async fn deactivate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<UserJson>, AppError> {
+    accounts::deactivate(&state.app, &ctx.actor()?, id).await?;
+    account(&state, &ctx, id).await
+}
+
+async fn reactivate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<UserJson>, AppError> {
+    accounts::reactivate(&state.app, &ctx.actor()?, id).await?;
+    account(&state, &ctx, id).await
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct ResetPassword {
+    /// A temporary password (the usual policy): the user must change it at the next sign-in.
+    #[schemars(extend("format" = "password"))]
+    password: String,
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<ResetPassword>,
+) -> Result<Json<UserJson>, AppError> {
+    accounts::reset_password(&state.app, &ctx.actor()?, id, b.password).await?;
+    account(&state, &ctx, id).await
+}
+
+/// Sessions and tokens ended.
+#[derive(Serialize, JsonSchema)]
+struct Revoked {
+    id: i64,
+    revoked: u64,
+}
+
+async fn revoke_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Revoked>, AppError> {
+    let revoked = accounts::revoke_sessions(&state.app, &ctx.actor()?, id).await?;
+    Ok(Json(Revoked { id, revoked }))
 }
 
 #[derive(Deserialize)]
@@ -131,6 +195,51 @@ pub fn routes(t: Table) -> Table {
             "Accounts holding a grant in the caller's scope",
         ),
         list,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/users/{id}/deactivate",
+        Policy::Signed(Action::ManageUsers),
+        ApiDoc::ok::<UserJson>(
+            "users",
+            "users_deactivate",
+            "Deactivate an account: it cannot sign in, and its sessions and tokens stop working at once",
+        ),
+        deactivate,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/users/{id}/reactivate",
+        Policy::Signed(Action::ManageUsers),
+        ApiDoc::ok::<UserJson>(
+            "users",
+            "users_reactivate",
+            "Restore a deactivated account",
+        ),
+        reactivate,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/users/{id}/reset-password",
+        Policy::Signed(Action::ManageUsers),
+        ApiDoc::ok::<UserJson>(
+            "users",
+            "users_reset_password",
+            "Set a temporary password the user must change at the next sign-in; ends the account's sessions and tokens",
+        )
+        .body::<ResetPassword>(),
+        reset_password,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/users/{id}/revoke-sessions",
+        Policy::Signed(Action::ManageUsers),
+        ApiDoc::ok::<Revoked>(
+            "users",
+            "users_revoke_sessions",
+            "End every session and token of an account",
+        ),
+        revoke_sessions,
     )
     .api(
         Method::GET,

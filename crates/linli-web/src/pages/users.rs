@@ -9,7 +9,7 @@ use crate::layout;
 use crate::pages::place_label;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::accounts::{self, NewUser};
@@ -34,6 +34,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                 th scope="col" { (t(lang, "users.display_name")) }
                 th scope="col" { (t(lang, "users.grants")) }
                 th scope="col" { (t(lang, "users.status")) }
+                @if manage { th scope="col" { span.visually-hidden { (t(lang, "users.manage")) } } }
             } }
             tbody {
                 @for (u, grants) in &rows {
@@ -41,7 +42,8 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                         td { code { (u.username) } }
                         td { (u.display_name) }
                         td { @for g in grants { span.grant { (layout::chip("info", &t(lang, g.role.label_key()))) " " (g.place_name) } " " } }
-                        td { @if u.active { (layout::chip("ok", &t(lang, "users.active"))) } @else { (layout::chip("muted", &t(lang, "users.inactive"))) } }
+                        td { (status_chips(lang, u)) }
+                        @if manage { td { a href={ "/users/" (u.id) } { (t(lang, "users.manage")) } } }
                     }
                 }
             }
@@ -53,6 +55,167 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         &[],
         action,
         body,
+    ))
+}
+
+fn status_chips(lang: crate::i18n::Lang, u: &linli_store::users::User) -> maud::Markup {
+    html! {
+        @if u.active { (layout::chip("ok", &t(lang, "users.active"))) } @else { (layout::chip("muted", &t(lang, "users.inactive"))) }
+        @if u.must_change_password { " " (layout::chip("warn", &t(lang, "users.must_change"))) }
+    }
+}
+
+/// One account and what an administrator may do to it: deactivate or reactivate, reset the
+/// password, sign it out everywhere.
+async fn account_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    account_view(&state, &ctx, id, None, StatusCode::OK).await
+}
+
+async fn account_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    reset_error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (u, grants) = accounts::managed(&state.app, &ctx.actor()?, id).await?;
+    let csrf = ctx.caller()?.csrf_token.clone();
+    let own = ctx.caller()?.user.id == u.id;
+    let body = html! {
+        dl.facts {
+            dt { (t(lang, "users.username")) } dd { code { (u.username) } }
+            dt { (t(lang, "users.display_name")) } dd { (u.display_name) }
+            dt { (t(lang, "users.grants")) } dd { @for g in &grants { span.grant { (layout::chip("info", &t(lang, g.role.label_key()))) " " (g.place_name) } " " } }
+            dt { (t(lang, "users.status")) } dd { (status_chips(lang, &u)) }
+        }
+        @if own {
+            p.hint { (t(lang, "users.self_note")) }
+        }
+        div.stacked {
+            @if !own {
+                section.panel {
+                    @if u.active {
+                        h2 { (t(lang, "users.deactivate")) }
+                        p { (t(lang, "users.deactivate_hint")) }
+                        form method="post" action={ "/users/" (u.id) "/deactivate" } {
+                            input type="hidden" name="_csrf" value=(csrf);
+                            button.btn.btn-danger type="submit" { (t(lang, "users.deactivate")) }
+                        }
+                    } @else {
+                        h2 { (t(lang, "users.reactivate")) }
+                        p { (t(lang, "users.reactivate_hint")) }
+                        form method="post" action={ "/users/" (u.id) "/reactivate" } {
+                            input type="hidden" name="_csrf" value=(csrf);
+                            button.btn.btn-primary type="submit" { (t(lang, "users.reactivate")) }
+                        }
+                    }
+                }
+                section.panel {
+                    h2 { (t(lang, "users.reset")) }
+                    p { (t(lang, "users.reset_hint")) }
+                    form.form.narrow method="post" action={ "/users/" (u.id) "/reset-password" } novalidate {
+                        input type="hidden" name="_csrf" value=(csrf);
+                        (layout::field(lang, "password", "users.temp_password", "password", "", reset_error, Some("new-password")))
+                        p.hint { (tf(lang, "password.rule", &[("min", &password::MIN_CHARS.to_string())])) }
+                        div.form-actions { button.btn type="submit" { (t(lang, "users.reset")) } }
+                    }
+                }
+            }
+            section.panel {
+                h2 { (t(lang, "users.revoke")) }
+                p { (t(lang, "users.revoke_hint")) }
+                form method="post" action={ "/users/" (u.id) "/revoke-sessions" } {
+                    input type="hidden" name="_csrf" value=(csrf);
+                    button.btn type="submit" { (t(lang, "users.revoke")) }
+                }
+            }
+        }
+    };
+    let title = tf(lang, "users.account_title", &[("name", &u.display_name)]);
+    Ok(layout::page_with_status(
+        ctx,
+        status,
+        &title,
+        &[(t(lang, "users.title"), Some("/users".into()))],
+        None,
+        body,
+    ))
+}
+
+async fn deactivate_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    accounts::deactivate(&state.app, &ctx.actor()?, id).await?;
+    Ok(redirect_with_flash(
+        &format!("/users/{id}"),
+        true,
+        "flash.user_deactivated",
+    ))
+}
+
+async fn reactivate_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    accounts::reactivate(&state.app, &ctx.actor()?, id).await?;
+    Ok(redirect_with_flash(
+        &format!("/users/{id}"),
+        true,
+        "flash.user_reactivated",
+    ))
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+async fn reset_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ResetForm>,
+) -> Result<Response, AppError> {
+    match accounts::reset_password(&state.app, &ctx.actor()?, id, f.password)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/users/{id}"),
+            true,
+            "flash.user_password_reset",
+        )),
+        Err(e @ AppError::Invalid { .. }) => {
+            let msg = tf(
+                ctx.lang(),
+                &format!("error.{}", e.code()),
+                &[("min", &password::MIN_CHARS.to_string())],
+            );
+            account_view(&state, &ctx, id, Some(msg), e.status()).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn revoke_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    accounts::revoke_sessions(&state.app, &ctx.actor()?, id).await?;
+    Ok(redirect_with_flash(
+        &format!("/users/{id}"),
+        true,
+        "flash.user_sessions_revoked",
     ))
 }
 
@@ -228,5 +391,35 @@ pub fn routes(t: Table) -> Table {
         "/users",
         Policy::Signed(Action::ManageUsers),
         create_submit,
+    )
+    .page(
+        Method::GET,
+        "/users/{id}",
+        Policy::Signed(Action::ManageUsers),
+        account_page,
+    )
+    .page(
+        Method::POST,
+        "/users/{id}/deactivate",
+        Policy::Signed(Action::ManageUsers),
+        deactivate_submit,
+    )
+    .page(
+        Method::POST,
+        "/users/{id}/reactivate",
+        Policy::Signed(Action::ManageUsers),
+        reactivate_submit,
+    )
+    .page(
+        Method::POST,
+        "/users/{id}/reset-password",
+        Policy::Signed(Action::ManageUsers),
+        reset_submit,
+    )
+    .page(
+        Method::POST,
+        "/users/{id}/revoke-sessions",
+        Policy::Signed(Action::ManageUsers),
+        revoke_submit,
     )
 }

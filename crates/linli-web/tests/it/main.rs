@@ -5,6 +5,7 @@
 mod support;
 
 mod access;
+mod accounts;
 mod assistance;
 mod auth;
 mod busy;

@@ -1,0 +1,324 @@
+//! Accounts that can be ended (issue 13, item 8): deactivate and reactivate, an administrator's
+//! password reset that must be changed at the next sign-in, and signing an account out
+//! everywhere — in the API and on the admin's pages, audited, refused outside the admin's
+//! community and to everyone else.
+
+use crate::both_engines;
+use crate::support::{Engine, PASSWORD, TestApp, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+both_engines!(
+    a_deactivated_account_stops_at_once_and_can_be_restored,
+    a_reset_password_must_be_changed_before_anything_else,
+    signing_out_everywhere_ends_every_session_but_not_the_account,
+    only_an_administrator_of_the_community_ends_accounts_and_never_her_own,
+    the_admin_ends_an_account_on_its_page,
+);
+
+async fn wangge1(app: &TestApp) -> i64 {
+    app.count("SELECT id FROM users WHERE username = 'wangge1'")
+        .await
+}
+
+/// The status of `GET /api/v1/me` with a token.
+async fn me(app: &TestApp, token: &str) -> StatusCode {
+    app.api(token, Method::GET, "/api/v1/me", None).await.0
+}
+
+async fn token_status(app: &TestApp, user: &str, password: &str) -> (StatusCode, String) {
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/token", app.base))
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let v: serde_json::Value = res.json().await.unwrap();
+    (
+        status,
+        v["error"]["code"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+async fn a_deactivated_account_stops_at_once_and_can_be_restored(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let worker = app.token("wangge1").await;
+    let mut page = app.signed_in("wangge1").await;
+    assert_eq!(me(&app, &worker).await, StatusCode::OK);
+    let id = wangge1(&app).await;
+
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/users/{id}/deactivate"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["active"], false);
+    assert_eq!(
+        me(&app, &worker).await,
+        StatusCode::UNAUTHORIZED,
+        "the token stops at once"
+    );
+    let res = page.get("/").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "the browser is signed out"
+    );
+    assert!(crate::support::Browser::location(&res).starts_with("/login"));
+    assert_eq!(
+        token_status(&app, "wangge1", PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED,
+        "a deactivated account cannot sign in"
+    );
+
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/users/{id}/reactivate"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["active"], true);
+    assert_eq!(
+        token_status(&app, "wangge1", PASSWORD).await.0,
+        StatusCode::OK,
+        "restored, with the old password"
+    );
+    let actions = app.audit_actions().await;
+    assert!(actions.contains(&"user.deactivate".to_string()));
+    assert!(actions.contains(&"user.reactivate".to_string()));
+}
+
+async fn a_reset_password_must_be_changed_before_anything_else(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let worker = app.token("wangge1").await;
+    let id = wangge1(&app).await;
+    let path = format!("/api/v1/users/{id}/reset-password");
+
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::POST,
+            &path,
+            Some(json!({"password": "123"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["details"]["field"], "password");
+
+    let temp = "临时密码换一个2026";
+    let (status, v) = app
+        .api(&admin, Method::POST, &path, Some(json!({"password": temp})))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["must_change_password"], true);
+    assert_eq!(
+        me(&app, &worker).await,
+        StatusCode::UNAUTHORIZED,
+        "old tokens end"
+    );
+    assert_eq!(
+        token_status(&app, "wangge1", PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the old password no longer works"
+    );
+    assert_eq!(
+        token_status(&app, "wangge1", temp).await,
+        (
+            StatusCode::FORBIDDEN,
+            "password_change_required".to_string()
+        ),
+        "no token until the password is changed"
+    );
+
+    // The browser signs in with the temporary password and is led to the password form.
+    let mut b = app.browser();
+    let res = b.login("wangge1", temp).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = b.get("/residents").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(crate::support::Browser::location(&res), "/account/password");
+    let (status, html) = b.get_text("/account/password").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("管理员已为您重置了密码"), "{html}");
+    let csrf = {
+        let at = html.find("name=\"_csrf\" value=\"").unwrap();
+        let rest = &html[at + 20..];
+        rest[..rest.find('"').unwrap()].to_string()
+    };
+    let mine = "我自己的新密码2026";
+    let res = b
+        .post_form(
+            "/account/password",
+            &[
+                ("_csrf", &csrf),
+                ("current", temp),
+                ("new", mine),
+                ("confirm", mine),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, _) = b.get_text("/residents").await;
+    assert_eq!(status, StatusCode::OK, "free to work once changed");
+    assert_eq!(token_status(&app, "wangge1", mine).await.0, StatusCode::OK);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"user.password_reset".to_string())
+    );
+}
+
+async fn signing_out_everywhere_ends_every_session_but_not_the_account(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let worker = app.token("wangge1").await;
+    let mut page = app.signed_in("wangge1").await;
+    let id = wangge1(&app).await;
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/users/{id}/revoke-sessions"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["revoked"], 2, "the token and the browser session");
+    assert_eq!(me(&app, &worker).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(page.get("/").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        token_status(&app, "wangge1", PASSWORD).await.0,
+        StatusCode::OK,
+        "the account itself still works"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"user.sessions_revoked".to_string())
+    );
+}
+
+async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let id = wangge1(&app).await;
+    let admin_id = app
+        .count("SELECT id FROM users WHERE username = 'admin'")
+        .await;
+    let worker = app.token("wangge1").await;
+    let louzhang = app
+        .count("SELECT id FROM users WHERE username = 'louzhang'")
+        .await;
+    let (status, _) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/users/{louzhang}/deactivate"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a worker ends no account");
+
+    app.second_community("dongfeng").await;
+    let other = app.token("dongfeng").await;
+    for op in ["deactivate", "reactivate", "revoke-sessions"] {
+        let (status, _) = app
+            .api(
+                &other,
+                Method::POST,
+                &format!("/api/v1/users/{id}/{op}"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{op}: another community's account"
+        );
+    }
+    let (status, _) = app
+        .api(
+            &other,
+            Method::POST,
+            &format!("/api/v1/users/{id}/reset-password"),
+            Some(json!({"password": "别人的密码2026"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(me(&app, &worker).await, StatusCode::OK, "untouched");
+
+    let admin = app.token("admin").await;
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/users/{admin_id}/deactivate"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(v["error"]["code"], "user_self");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("另一位管理员"),
+        "the refusal says why: {v}"
+    );
+    assert_eq!(me(&app, &admin).await, StatusCode::OK);
+}
+
+async fn the_admin_ends_an_account_on_its_page(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let id = wangge1(&app).await;
+    let worker = app.token("wangge1").await;
+    let mut b = app.signed_in("admin").await;
+    let (status, html) = b.get_text("/users").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("href=\"/users/{id}\"")),
+        "each account links to its page"
+    );
+    let (status, html) = b.get_text(&format!("/users/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("停用账号") && html.contains("重置密码"));
+    let csrf = b.csrf().await;
+    let res = b
+        .post_form(&format!("/users/{id}/deactivate"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(me(&app, &worker).await, StatusCode::UNAUTHORIZED);
+    let (_, html) = b.get_text(&format!("/users/{id}")).await;
+    assert!(html.contains("账号已停用"), "the flash says so");
+    assert!(html.contains("重新启用"));
+    let res = b
+        .post_form(
+            &format!("/users/{id}/reset-password"),
+            &[("_csrf", &csrf), ("password", "1")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a weak password is shown on the form"
+    );
+}
