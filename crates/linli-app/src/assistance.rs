@@ -24,6 +24,14 @@ pub async fn load_case(app: &App, actor: &Actor, id: i64, action: Action) -> Res
     Ok(k)
 }
 
+/// A case an id in a request cites (a payment request's, an application's): one of the
+/// actor's community, or a field error that names no one.
+pub(crate) async fn cited_case(app: &App, tenant: linli_store::Tenant, id: i64) -> Result<Case> {
+    app.read(move |c| store::get_case(c, tenant, id))
+        .await
+        .map_err(|e| e.or_invalid("case_missing", "case_id"))
+}
+
 /// Whether the actor may read a case's sensitive fields (kinds, story, needs: PIPL §28).
 pub fn sees_sensitive(actor: &Actor, k: &Case) -> bool {
     actor.allowed(Action::ManageCases, Some(&k.place_path))
@@ -161,7 +169,7 @@ pub async fn create_case(app: &App, actor: &Actor, d: CaseDraft) -> Result<i64> 
         (None, Some(hid)) => {
             let (h, head, path) = app
                 .read(move |c| {
-                    let h = registry::household(c, hid)?;
+                    let h = registry::household(c, tenant, hid)?;
                     let members = registry::members(c, hid)?;
                     let unit = linli_store::places::get(c, h.unit_id)?;
                     Ok::<_, Error>((h, members.first().map(|m| m.0), unit.path))
@@ -273,6 +281,13 @@ pub async fn add_help(app: &App, actor: &Actor, d: HelpDraft) -> Result<i64> {
     if kind == HelpKind::Cash && d.amount_fen.is_none_or(|a| a <= 0) {
         return Err(Error::invalid("amount_empty", "amount_fen"));
     }
+    // The fund's cap holds wherever money is entered.
+    if kind == HelpKind::Cash
+        && let Some(a) = d.amount_fen
+        && let Err(e) = linli_core::fund::Fen::positive(a)
+    {
+        return Err(Error::invalid(e.code(), "amount_fen"));
+    }
     let items: Vec<Value> = d
         .items
         .iter()
@@ -367,6 +382,9 @@ pub async fn open_application(
             &place_at(community, &r.place_path),
         )
         .await?;
+    if let Some(case_id) = d.case_id {
+        cited_case(app, tenant, case_id).await?;
+    }
     app.write(actor, move |tx| {
         let cal = store::calendar(tx.c, community)?;
         let steps = assistance::plan_steps(kind, accepted, &cal, d.special);
@@ -544,10 +562,16 @@ pub async fn create_station(app: &App, actor: &Actor, d: StationDraft) -> Result
     if d.services.trim().is_empty() {
         return Err(Error::invalid("station_services_missing", "services"));
     }
+    // The keeper is a resident the worker looks after (a guessed id names no one).
     if let Some(k) = d.keeper_resident_id {
-        app.read(move |c| registry::get(c, tenant, k))
+        let missing = || Error::invalid("case_person_missing", "keeper_resident_id");
+        let r = app
+            .read(move |c| registry::get(c, tenant, k))
             .await
-            .map_err(|_| Error::invalid("case_person_missing", "keeper_resident_id"))?;
+            .map_err(|_| missing())?;
+        if !actor.allowed(Action::ViewResidents, Some(&r.place_path)) {
+            return Err(missing());
+        }
     }
     let input = StationInput {
         name,
@@ -574,7 +598,8 @@ pub async fn create_station(app: &App, actor: &Actor, d: StationDraft) -> Result
 /// The stations of the actor's community.
 pub async fn stations(app: &App, actor: &Actor) -> Result<Vec<Station>> {
     let tenant = actor.tenant()?;
-    app.read(move |c| store::stations(c, tenant.id())).await
+    app.read(move |c| store::stations(c, tenant.id(), false))
+        .await
 }
 
 /// The public list of stations (no sign-in): the community and what residents may use there.
@@ -586,7 +611,7 @@ pub async fn public_stations(
     let signed_in = actor.community_id();
     app.read(move |c| {
         let place = crate::places::public_community(c, signed_in, community.as_deref())?;
-        let all = store::stations(c, place.id)?;
+        let all = store::stations(c, place.id, true)?;
         Ok::<_, Error>((place, all))
     })
     .await

@@ -241,6 +241,9 @@ pub async fn request(app: &App, actor: &Actor, d: RequestDraft) -> Result<Disbur
     if r.status != "active" || !actor.allowed(Action::ViewResidents, Some(&r.place_path)) {
         return Err(missing());
     }
+    if let Some(case_id) = d.case_id {
+        crate::assistance::cited_case(app, tenant, case_id).await?;
+    }
     let note = clip(d.note.as_deref(), 1000);
     app.write(actor, move |tx| {
         let user = tx.actor.user_id().unwrap_or(0);

@@ -312,6 +312,24 @@ pub async fn save(
     if unit.is_some() && number.is_none() && d.household_id.is_none() {
         place_errors.push(ferr("household", "household_missing"));
     }
+    // A household named by id is one of the community the actor may manage, in the unit when
+    // one is given (an id of another grid's household names no one).
+    if let Some(hid) = d.household_id.filter(|_| number.is_none()) {
+        let found = app
+            .read(move |c| {
+                let h = registry::household(c, tenant, hid)?;
+                let unit_place = places::get(c, h.unit_id)?;
+                Ok::<_, Error>((h, unit_place))
+            })
+            .await;
+        let usable = found.is_ok_and(|(h, p)| {
+            actor.allowed(Action::ManageResidents, Some(&p.path))
+                && unit.as_ref().is_none_or(|u| u.id == h.unit_id)
+        });
+        if !usable {
+            place_errors.push(ferr("household", "household_missing"));
+        }
+    }
     let mut input = match validate(&d, &kinds, today) {
         Ok(input) if place_errors.is_empty() => input,
         Ok(_) => return Err(SaveError::Fields(place_errors)),

@@ -608,24 +608,30 @@ pub fn create_station(
     )
 }
 
-/// The community's open stations, with their keepers' names.
-pub fn stations(c: &mut dyn Conn, community_id: i64) -> Result<Vec<Station>> {
-    c.query(
-        "SELECT s.id, s.name, r.name, s.services, s.hours, s.location, s.contact FROM service_stations s
-         LEFT JOIN residents r ON r.id = s.keeper_resident_id WHERE s.community_id = ? AND s.active = 1 ORDER BY s.id",
-        params![community_id],
-    )?
-    .iter()
-    .map(|r| {
-        Ok(Station {
-            id: r.int(0)?,
-            name: r.text(1)?,
-            keeper: r.opt_text(2)?,
-            services: r.text(3)?,
-            hours: r.text(4)?,
-            location: r.text(5)?,
-            contact: r.text(6)?,
+/// The community's open stations, with their keepers' names (`public`: only the names of
+/// keepers who consented to publishing their name, for the public page).
+pub fn stations(c: &mut dyn Conn, community_id: i64, public: bool) -> Result<Vec<Station>> {
+    let keeper = if public {
+        "CASE WHEN r.consent_publish_name = 1 THEN r.name END"
+    } else {
+        "r.name"
+    };
+    let sql = format!(
+        "SELECT s.id, s.name, {keeper}, s.services, s.hours, s.location, s.contact FROM service_stations s
+         LEFT JOIN residents r ON r.id = s.keeper_resident_id WHERE s.community_id = ? AND s.active = 1 ORDER BY s.id"
+    );
+    c.query(&sql, params![community_id])?
+        .iter()
+        .map(|r| {
+            Ok(Station {
+                id: r.int(0)?,
+                name: r.text(1)?,
+                keeper: r.opt_text(2)?,
+                services: r.text(3)?,
+                hours: r.text(4)?,
+                location: r.text(5)?,
+                contact: r.text(6)?,
+            })
         })
-    })
-    .collect()
+        .collect()
 }

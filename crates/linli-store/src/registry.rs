@@ -473,7 +473,7 @@ pub fn placement(
 ) -> Result<Placement> {
     match household_id {
         Some(h) => {
-            let hh = household(c, h)?;
+            let hh = household(c, Tenant::new(community_id), h)?;
             if hh.community_id != community_id {
                 return Err(StoreError::invalid(
                     "household_other_community",
@@ -829,10 +829,11 @@ pub struct Household {
     pub number: String,
 }
 
-pub fn household(c: &mut dyn Conn, id: i64) -> Result<Household> {
+/// A household of the community (another community's is not found).
+pub fn household(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Household> {
     let r = c.query_one(
-        "SELECT id, community_id, unit_id, number FROM households WHERE id = ?",
-        params![id],
+        "SELECT id, community_id, unit_id, number FROM households WHERE id = ? AND community_id = ?",
+        params![id, t.id()],
     )?;
     Ok(Household {
         id: r.int(0)?,
@@ -863,14 +864,14 @@ pub fn household_in_unit(
         "SELECT id FROM households WHERE unit_id = ? AND number = ?",
         params![unit.id, number],
     )? {
-        return household(c, r.int(0)?);
+        return household(c, Tenant::new(community_id), r.int(0)?);
     }
     let at = now_text(now);
     let id = c.insert(
         "INSERT INTO households (community_id, unit_id, number, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         params![community_id, unit.id, number, at.clone(), at],
     )?;
-    household(c, id)
+    household(c, Tenant::new(community_id), id)
 }
 
 /// [`household_in_unit`] for many households at once (bulk imports): the household `number`

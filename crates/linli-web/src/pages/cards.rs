@@ -74,7 +74,7 @@ async fn cards(
         .read(move |c| {
             let n = registry::card_neighbours(c, bid, &adults)?;
             let helpers = linli_store::visits::helpers_of_building(c, bid)?;
-            let stations = linli_store::assistance::stations(c, community)?;
+            let stations = linli_store::assistance::stations(c, community, true)?;
             // The building heads whose grant covers this building.
             let heads: Vec<String> = users::list_within(c, std::slice::from_ref(&bpath))?
                 .into_iter()
