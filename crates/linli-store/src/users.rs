@@ -349,6 +349,34 @@ pub fn login_failures(c: &mut dyn Conn, username: &str) -> Result<(u32, Option<D
     }
 }
 
+/// Locks the name's failure counter for this write transaction (creating it, empty, when the
+/// name has none) and gives its failures and the time of the last one. The login claims its
+/// attempt here before the slow password check, so attempts sent at once are counted one
+/// after the other instead of all reading the same count.
+pub fn claim_login_attempt(
+    c: &mut dyn Conn,
+    username: &str,
+    now: DateTime<Utc>,
+) -> Result<(u32, Option<DateTime<Utc>>)> {
+    c.execute(
+        "INSERT INTO login_failures (username, community_id, failures, last_failure_at)
+         VALUES (?, (SELECT community_id FROM users WHERE username = ?), 0, ?)
+         ON CONFLICT (username) DO NOTHING",
+        params![username, username, now_text(now)],
+    )?;
+    let sql = format!(
+        "SELECT failures, last_failure_at FROM login_failures WHERE username = ?{}",
+        c.for_update()
+    );
+    let r = c.query_one(&sql, params![username])?;
+    let n = u32::try_from(r.int(0)?).unwrap_or(u32::MAX);
+    let at = DateTime::parse_from_rfc3339(&r.text(1)?)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .filter(|_| n > 0);
+    Ok((n, at))
+}
+
 pub fn record_login_failure(
     c: &mut dyn Conn,
     username: &str,

@@ -203,12 +203,21 @@ async fn authenticate(
 ) -> Result<User, AppError> {
     let name = username.trim().to_string();
     let now = state.clock.now();
-    let throttle_name = name.clone();
-    let (failures, last) = state
+    // The attempt is counted before the password is checked (and uncounted on success), in
+    // one write transaction that holds the name's counter: attempts sent at once queue here.
+    let claim_name = name.clone();
+    let verdict = state
         .db
-        .read(move |c| users::login_failures(c, &throttle_name))
+        .write(move |c| {
+            let (failures, last) = users::claim_login_attempt(c, &claim_name, now)?;
+            let verdict = login::throttle(failures, last, now);
+            if verdict == Throttle::Open {
+                users::record_login_failure(c, &claim_name, None, now)?;
+            }
+            Ok::<_, linli_store::StoreError>(verdict)
+        })
         .await?;
-    match login::throttle(failures, last, now) {
+    match verdict {
         Throttle::Open => {}
         Throttle::Wait { seconds } => {
             return Err(AppError::Throttled {
@@ -246,8 +255,6 @@ async fn authenticate(
         .write(move |c| {
             if succeeded {
                 users::clear_login_failures(c, &name)?;
-            } else {
-                users::record_login_failure(c, &name, community, now)?;
             }
             audit::append(
                 c,
@@ -379,9 +386,13 @@ async fn login_submit(
         Err(e) => {
             let status = e.status();
             let message = match &e {
-                AppError::Throttled { seconds, .. } => tf(
+                AppError::Throttled { seconds, locked } => tf(
                     lang,
-                    &format!("error.{}", e.code()),
+                    if *locked {
+                        "error.login_locked"
+                    } else {
+                        "error.login_wait"
+                    },
                     &[
                         ("seconds", &seconds.to_string()),
                         ("minutes", &((seconds + 59) / 60).to_string()),

@@ -117,8 +117,7 @@ impl AppError {
             AppError::Invalid { code, .. }
             | AppError::Conflict { code, .. }
             | AppError::Refused { code } => code,
-            AppError::Throttled { locked: true, .. } => "login_locked",
-            AppError::Throttled { locked: false, .. } => "login_wait",
+            AppError::Throttled { .. } => "rate_limited",
             AppError::Csrf => "csrf",
             AppError::BadRequest(code) => code,
             AppError::Busy { .. } => "busy",
@@ -190,6 +189,10 @@ impl IntoResponse for AppError {
         if let AppError::Busy { retry_after } = &self {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        if let AppError::Throttled { seconds, .. } = &self {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from((*seconds).max(1)));
         }
         res.extensions_mut().insert(ErrorInfo {
             code: self.code(),

@@ -8,6 +8,7 @@ both_engines!(
     the_demo_admin_signs_in_and_sees_the_chinese_home_page,
     a_wrong_password_is_refused_in_chinese_and_audited,
     repeated_failures_slow_down_then_lock_the_name,
+    parallel_guesses_are_counted_before_they_are_checked,
     logging_out_ends_the_session,
     api_tokens_are_issued_for_good_credentials_only,
     a_session_from_one_instance_is_accepted_by_another,
@@ -256,5 +257,66 @@ async fn changing_the_password_signs_out_other_sessions(engine: Engine) {
     assert_eq!(
         fresh.login("wangge1", "网格守望2026").await.status(),
         StatusCode::SEE_OTHER
+    );
+}
+
+/// 40 wrong passwords sent at once, then the right one: each attempt is counted before its
+/// password is checked, so only the free failures are heard, the rest answer 429
+/// `rate_limited` with `Retry-After`, and the right password arriving in the storm is
+/// throttled too (issue 13, item 6: the count was read before the slow check and written
+/// after it, so 26 of 40 were checked and the right one got in).
+async fn parallel_guesses_are_counted_before_they_are_checked(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let url = format!("{}/api/v1/auth/token", app.base);
+    let client = reqwest::Client::new();
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (client, url) = (client.clone(), url.clone());
+        attempts.spawn(async move {
+            let res = client
+                .post(url)
+                .json(&json!({"username": "admin", "password": format!("guess-{i}")}))
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            let retry = res.headers().get("retry-after").is_some();
+            let v: serde_json::Value = res.json().await.unwrap();
+            (
+                status,
+                retry,
+                v["error"]["code"].as_str().unwrap_or("").to_string(),
+            )
+        });
+    }
+    let results = attempts.join_all().await;
+    let heard = results
+        .iter()
+        .filter(|(s, _, _)| *s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(
+        heard,
+        linli_core::login::FREE_FAILURES as usize,
+        "only the free failures were checked: {results:?}"
+    );
+    for (status, retry, code) in &results {
+        if *status != StatusCode::UNAUTHORIZED {
+            assert_eq!(*status, StatusCode::TOO_MANY_REQUESTS);
+            assert!(retry, "429 carries Retry-After");
+            assert_eq!(code, "rate_limited");
+        }
+    }
+    let res = client
+        .post(&url)
+        .json(&json!({"username": "admin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the right password waits too"
     );
 }
