@@ -45,6 +45,9 @@ pub struct Config {
     pub session_hours: i64,
     /// How long an API bearer token lives.
     pub token_days: i64,
+    /// The bearer token `GET /metrics` requires (`LINLI_METRICS_TOKEN`); without one the
+    /// metrics are not served at all (404), since they list the routes and their traffic.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -53,6 +56,7 @@ impl Default for Config {
             secure_cookies: false,
             session_hours: 12,
             token_days: 30,
+            metrics_token: None,
         }
     }
 }

@@ -109,7 +109,24 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus text, for a scraper that sends `Authorization: Bearer <LINLI_METRICS_TOKEN>`;
+/// anyone else (and everyone, when no token is configured) finds nothing here.
+async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let allowed = match (&state.config.metrics_token, sent) {
+        (Some(token), Some(sent)) => {
+            // Compared as digests: the time taken says nothing about how much matched.
+            crate::auth::hash_token(token) == crate::auth::hash_token(sent)
+        }
+        _ => false,
+    };
+    if !allowed {
+        return crate::error::AppError::NotFound.into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -57,6 +57,10 @@ enum Command {
         /// Mark the session cookie Secure (set when users reach Linli over HTTPS)
         #[arg(long, env = "LINLI_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Serve GET /metrics to a scraper sending `Authorization: Bearer TOKEN` (not served
+        /// without one)
+        #[arg(long, env = "LINLI_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
     },
     /// Bring the database schema up to date and exit
     Migrate {
@@ -367,6 +371,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             db,
             addr,
             secure_cookies,
+            metrics_token,
         } => {
             let database = open_migrated(&db.db)?;
             serve(
@@ -374,6 +379,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 addr,
                 Config {
                     secure_cookies,
+                    metrics_token: metrics_token.filter(|t| !t.trim().is_empty()),
                     ..Config::default()
                 },
             )

@@ -150,14 +150,43 @@ async fn responses_carry_the_security_headers(engine: Engine) {
     );
 }
 
+/// Health is public; the metrics only for the scraper holding the configured token, and not
+/// at all without one (issue 13, item 9: they listed every route's traffic to anyone).
 async fn health_and_metrics_answer(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some(plain) = spawn_app(engine).await else {
+        return;
+    };
+    let res = reqwest::get(format!("{}/metrics", plain.base))
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "no token configured: no metrics"
+    );
+    let config = linli_web::Config {
+        metrics_token: Some("scrape-secret-2026".into()),
+        ..linli_web::Config::default()
+    };
+    let Some(app) = crate::support::spawn_app_with(engine, config).await else {
         return;
     };
     let res = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let _ = reqwest::get(format!("{}/login", app.base)).await.unwrap();
-    let text = reqwest::get(format!("{}/metrics", app.base))
+    let client = reqwest::Client::new();
+    for wrong in [None, Some("Bearer guess"), Some("Bearer scrape-secret-202")] {
+        let mut req = client.get(format!("{}/metrics", app.base));
+        if let Some(h) = wrong {
+            req = req.header("authorization", h);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{wrong:?}");
+    }
+    let text = client
+        .get(format!("{}/metrics", app.base))
+        .bearer_auth("scrape-secret-2026")
+        .send()
         .await
         .unwrap()
         .text()

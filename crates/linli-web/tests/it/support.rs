@@ -132,7 +132,11 @@ pub fn start_time() -> chrono::DateTime<Utc> {
 }
 
 async fn serve(db: Db, clock: Arc<ManualClock>) -> String {
-    let app = build_app(AppState::new(db, clock, Config::default()));
+    serve_with(db, clock, Config::default()).await
+}
+
+async fn serve_with(db: Db, clock: Arc<ManualClock>, config: Config) -> String {
+    let app = build_app(AppState::new(db, clock, config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -147,6 +151,20 @@ pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
     let db = test_db.open_seeded().await;
     let clock = Arc::new(ManualClock::new(start_time()));
     let base = serve(db.clone(), clock.clone()).await;
+    Some(TestApp {
+        base,
+        db,
+        clock,
+        test_db,
+    })
+}
+
+/// The demo community served with a configuration of the test's own.
+pub async fn spawn_app_with(engine: Engine, config: Config) -> Option<TestApp> {
+    let test_db = Arc::new(TestDb::new(engine).await?);
+    let db = test_db.open_seeded().await;
+    let clock = Arc::new(ManualClock::new(start_time()));
+    let base = serve_with(db.clone(), clock.clone(), config).await;
     Some(TestApp {
         base,
         db,
