@@ -105,8 +105,8 @@ async function columnIndex(page, label) {
   return i;
 }
 
-/** `231002********1234` (18 characters; an old 15-digit number keeps 5 stars). */
-const MASKED_ID = /^\d{6}\*+\d{3}[\dX]$/;
+/** `**************1234`: only the last four (the birth date is shown beside it). */
+const MASKED_ID = /^\*+\d{3}[\dX]$/;
 /** `138****5678` (a landline keeps its first 3 and last 4 characters too). */
 const MASKED_PHONE = /^[\d-]{3}\*+\d{4}$/;
 
@@ -147,7 +147,7 @@ describe(`Linli residents registry at ${BASE_URL}`, { timeout: 180_000 }, () => 
       const ids = (await columnTexts(page, idCol)).filter(Boolean);
       const phones = (await columnTexts(page, phoneCol)).filter(Boolean);
       assert.ok(ids.length > 10, `the demo roster should list residents with ID numbers, found ${ids.length}`);
-      for (const id of ids) assert.match(id, MASKED_ID, `ID numbers in the roster must be masked like 231002********1234, got "${id}"`);
+      for (const id of ids) assert.match(id, MASKED_ID, `ID numbers in the roster must be masked like **************1234, got "${id}"`);
       for (const p of phones) assert.match(p, MASKED_PHONE, `phones in the roster must be masked like 138****5678, got "${p}"`);
       const importLink = page.locator('a[href="/residents/import"]').first();
       assert.ok(await importLink.isVisible(), 'the roster should offer a link to /residents/import');

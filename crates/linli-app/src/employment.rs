@@ -568,6 +568,7 @@ pub async fn placement_form(
     let tenant = view(app, actor).await?;
     let scopes = actor.scopes(Action::ViewResidents);
     let today = actor.today();
+    let search = search.map(|s| crate::registry::search_text(actor, &s));
     app.read(move |c| {
         let found = match search {
             Some(s) => {

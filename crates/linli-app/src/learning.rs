@@ -239,7 +239,8 @@ pub async fn course_page(
     let search = search
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
-        .filter(|_| actor.allowed(Action::ManageLearning, None));
+        .filter(|_| actor.allowed(Action::ManageLearning, None))
+        .map(|s| crate::registry::search_text(actor, &s));
     let scopes = actor.scopes(Action::ViewResidents);
     let today = actor.today();
     app.read(move |c| {
@@ -798,6 +799,7 @@ pub async fn signup_page(app: &App, actor: &Actor, id: i64, wanted: String) -> R
     let manage = actor.allowed(Action::ManageLearning, None);
     let scopes = actor.scopes(Action::ViewResidents);
     let today = actor.today();
+    let wanted = crate::registry::search_text(actor, &wanted);
     app.read(move |c| {
         let signup = store::get_signup(c, tenant, id)?;
         let course = store::get_course(c, tenant, signup.course_id)?;

@@ -435,7 +435,10 @@ pub fn filter_for(actor: &Actor, q: &ListQuery, kinds: &[TagKind]) -> Result<Fil
     Ok(Filter {
         community_id: actor.tenant()?.id(),
         scopes: actor.scopes(Action::ViewResidents),
-        q: q.q.clone().filter(|s| !s.trim().is_empty()),
+        q: q.q
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| search_text(actor, s)),
         building_id: num(&q.building),
         unit_id: num(&q.unit),
         tag_id,
@@ -444,6 +447,15 @@ pub fn filter_for(actor: &Actor, q: &ListQuery, kinds: &[TagKind]) -> Result<Fil
         status: q.status.clone().filter(|s| !s.is_empty() && s != "active"),
         today: Some(actor.today()),
     })
+}
+
+/// A search as the actor may run it: digits match only the last four of an ID number or phone
+/// unless the actor may reveal them wherever she may look ([`linli_core::mask::digit_search`]).
+pub(crate) fn search_text(actor: &Actor, q: &str) -> String {
+    let view = actor.scopes(Action::ViewResidents);
+    let reveal = actor.scopes(Action::RevealResidents);
+    let may_reveal = !view.is_empty() && view.iter().all(|v| reveal.iter().any(|r| v.is_within(r)));
+    linli_core::mask::digit_search(q, may_reveal)
 }
 
 /// One page of the roster search, and how many match.

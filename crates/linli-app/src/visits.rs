@@ -348,7 +348,7 @@ pub async fn add_target(app: &App, actor: &Actor, plan: &Plan, who: &str) -> Res
         let filter = registry::Filter {
             community_id: plan.community_id,
             scopes: actor.scopes(Action::ManageCases),
-            q: Some(who.clone()),
+            q: Some(crate::registry::search_text(actor, &who)),
             today: Some(actor.today()),
             ..Default::default()
         };

@@ -285,7 +285,7 @@ impl IdNumber {
         &self.0[14..]
     }
 
-    /// `110101********1234`, for lists, logs and audit records.
+    /// `**************1234`, for lists, logs and audit records.
     pub fn masked(&self) -> String {
         crate::mask::mask_id_number(&self.0)
     }
@@ -367,7 +367,7 @@ mod tests {
         assert_eq!(id.gender(), Gender::Male);
         assert_eq!(id.region(), "110101");
         assert_eq!(id.last4(), "125X");
-        assert_eq!(id.masked(), "110101********125X");
+        assert_eq!(id.masked(), "**************125X");
         assert_eq!(id.to_string(), SAMPLE);
     }
 

@@ -1,15 +1,38 @@
 //! Masking of personal data for lists, logs and audit before/after images.
 
-/// `110101199003071234` → `110101********1234`. Anything not ID-shaped is masked whole.
+/// `110101199003071234` → `**************1234`: only the last four. The region code and the
+/// birth date must not both survive the mask, since the birth date is shown beside it (lists,
+/// details, exports) and region + birth date + last four is the whole number (GB/T 35273-style
+/// de-identification). Anything not ID-shaped is masked whole.
 pub fn mask_id_number(id: &str) -> String {
     let chars: Vec<char> = id.trim().chars().collect();
     if chars.len() >= 10 {
-        let head: String = chars.iter().take(6).collect();
         let tail: String = chars.iter().skip(chars.len() - 4).collect();
-        format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+        format!("{}{tail}", "*".repeat(chars.len() - 4))
     } else {
         "*".repeat(chars.len())
     }
+}
+
+/// The fewest digits a search by ID number or phone takes.
+pub const MIN_SEARCH_DIGITS: usize = 4;
+
+/// A roster search as the store may run it. A search by digits matches the end of an ID
+/// number or phone; for a caller who may not reveal them it keeps only the last
+/// [`MIN_SEARCH_DIGITS`] digits, which the masked values show anyway, so adding one digit at a
+/// time in front learns nothing more. Other searches (names, pinyin) pass unchanged.
+pub fn digit_search(q: &str, may_reveal: bool) -> String {
+    let t = q.trim();
+    let digits = !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == 'x' || c == 'X');
+    if !digits || may_reveal {
+        return t.to_string();
+    }
+    let chars: Vec<char> = t.chars().collect();
+    chars[chars.len().saturating_sub(MIN_SEARCH_DIGITS)..]
+        .iter()
+        .collect()
 }
 
 /// `13812345678` → `138****5678`.
@@ -41,9 +64,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn id_numbers_keep_region_and_last_four() {
-        assert_eq!(mask_id_number("110101199003071234"), "110101********1234");
+    fn id_numbers_keep_only_the_last_four() {
+        assert_eq!(mask_id_number("110101199003071234"), "**************1234");
         assert_eq!(mask_id_number("12345"), "*****");
+    }
+
+    #[test]
+    fn a_masked_id_and_the_birth_date_beside_it_do_not_restore_the_number() {
+        let id = "231002198005121234";
+        let masked = mask_id_number(id);
+        let birth = "19800512";
+        let shown: String = masked.chars().filter(char::is_ascii_digit).collect();
+        assert_eq!(shown, "1234", "only the last four digits survive");
+        assert!(
+            !masked.contains("231002"),
+            "no region code beside the birth date"
+        );
+        assert!(!format!("{masked}{birth}").contains("2310021980"));
+    }
+
+    #[test]
+    fn digit_searches_keep_the_last_four_for_callers_who_may_not_reveal() {
+        assert_eq!(digit_search("95678", false), "5678");
+        assert_eq!(digit_search("195678", false), "5678");
+        assert_eq!(digit_search("95678", true), "95678");
+        assert_eq!(digit_search("123x", false), "123x");
+        assert_eq!(digit_search("夏胜林", false), "夏胜林");
+        assert_eq!(digit_search(" xsl ", false), "xsl");
     }
 
     #[test]

@@ -308,7 +308,7 @@ mod tests {
                        "phone": "13812345678", "password": "secret123",
                        "members": [{"phone": "13900001111"}]});
         let m = mask_image(&v);
-        assert_eq!(m["id_number"], "110101********1234");
+        assert_eq!(m["id_number"], "**************1234");
         assert_eq!(m["phone"], "138****5678");
         assert_eq!(m["password"], "***");
         assert_eq!(m["members"][0]["phone"], "139****1111");

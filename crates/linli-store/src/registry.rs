@@ -195,7 +195,12 @@ fn where_clause(f: &Filter) -> (String, Vec<Value>) {
             let (a, b) = starts_with_range(&lower);
             sql.push_str(" AND ((r.name_initials >= ? AND r.name_initials < ?) OR (r.name_pinyin >= ? AND r.name_pinyin < ?))");
             args.extend([a.clone().into(), b.clone().into(), a.into(), b.into()]);
-        } else if lower.chars().all(|c| c.is_ascii_digit() || c == 'x') && lower.len() >= 3 {
+        } else if lower.chars().all(|c| c.is_ascii_digit() || c == 'x')
+            && lower.len() < linli_core::mask::MIN_SEARCH_DIGITS
+        {
+            // Too few digits to search by: they would narrow a guess, not find a person.
+            sql.push_str(" AND 1 = 0");
+        } else if lower.chars().all(|c| c.is_ascii_digit() || c == 'x') {
             let (a, b) = starts_with_range(&reversed(&lower.to_uppercase()));
             let (pa, pb) = starts_with_range(&reversed(&lower));
             sql.push_str(

@@ -14,6 +14,7 @@ mod learning;
 mod openapi;
 mod partners;
 mod places;
+mod privacy;
 mod references;
 mod registry;
 mod reports;
