@@ -758,13 +758,15 @@ pub fn update(
 pub fn id_numbers(
     c: &mut dyn Conn,
     community_id: i64,
-) -> Result<std::collections::HashMap<String, i64>> {
+) -> Result<std::collections::HashMap<String, (i64, PlacePath)>> {
     let mut out = std::collections::HashMap::new();
     for r in c.query(
-        "SELECT id_number, id FROM residents WHERE community_id = ? AND id_number IS NOT NULL",
+        "SELECT id_number, id, place_path FROM residents WHERE community_id = ? AND id_number IS NOT NULL",
         params![community_id],
     )? {
-        out.insert(r.text(0)?, r.int(1)?);
+        let path = PlacePath::parse(&r.text(2)?)
+            .ok_or_else(|| StoreError::Db("malformed resident path".into()))?;
+        out.insert(r.text(0)?, (r.int(1)?, path));
     }
     Ok(out)
 }

@@ -188,7 +188,7 @@ fn cell<'a>(cells: &'a [String], m: &Mapping, f: RosterField) -> &'a str {
 pub fn plan(
     table: &Table,
     kinds: &[TagKind],
-    registered: &HashMap<String, i64>,
+    registered: &HashMap<String, (i64, PlacePath)>,
     places: &PlaceIndex,
     opts: Options,
     may_write: &dyn Fn(&PlacePath) -> bool,
@@ -296,7 +296,17 @@ pub fn plan(
                     } else {
                         seen.insert(key.clone(), row.number);
                     }
-                    if let Some(rid) = registered.get(&key) {
+                    if let Some((_, path)) = registered.get(&key)
+                        && !may_write(path)
+                    {
+                        // Someone the importer does not look after: neither touched nor
+                        // named, in either mode (a check must not confirm who is registered).
+                        err(
+                            RosterField::IdNumber,
+                            "此人不在您的管辖范围内，请联系社区管理员".into(),
+                        );
+                        bad = true;
+                    } else if let Some((rid, _)) = registered.get(&key) {
                         if opts.mode == Mode::Create {
                             err(
                                 RosterField::IdNumber,

@@ -14,6 +14,7 @@ both_engines!(
     exports_are_masked_escaped_and_audited,
     the_resident_pages_work_for_a_worker,
     a_grid_worker_imports_only_into_their_own_grid,
+    a_grid_import_neither_moves_nor_reveals_a_resident_outside_the_grid,
     a_person_gets_their_data_and_can_be_anonymized_without_losing_the_row,
 );
 
@@ -743,5 +744,62 @@ async fn a_person_gets_their_data_and_can_be_anonymized_without_losing_the_row(e
         res.status(),
         StatusCode::FORBIDDEN,
         "erasure is the admin's decision"
+    );
+}
+
+/// Issue 13, item 1: a grid worker's upsert matched an ID number registered in another grid and
+/// moved that resident into her building (wiping phone, notes, tags and consents), and a check
+/// told her which IDs the community holds. A match outside her scope is now an error that names
+/// no one, in both modes, and nothing is written.
+async fn a_grid_import_neither_moves_nor_reveals_a_resident_outside_the_grid(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let zhang_id: String = app
+        .db
+        .read(|c| {
+            c.query_one(
+                "SELECT id_number FROM residents WHERE name = '张君'",
+                linli_store::params![],
+            )?
+            .text(0)
+        })
+        .await
+        .unwrap();
+    let before = residents_checksum(&app).await;
+    let mut b = app.signed_in("wangge1").await;
+    let csv =
+        format!("姓名,身份证号,楼栋,单元,户号\n张君,{zhang_id},2号楼,1单元,101\n").into_bytes();
+    for (mode, action) in [
+        ("upsert", "import"),
+        ("upsert", "check"),
+        ("create", "check"),
+    ] {
+        let (status, html) = post_import(
+            &app,
+            &mut b,
+            "grid.csv",
+            csv.clone(),
+            &[("mode", mode), ("action", action)],
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{mode}/{action}: {html}"
+        );
+        assert!(
+            html.contains("此人不在您的管辖范围内"),
+            "{mode}/{action}: the row is refused without naming anyone: {html}"
+        );
+        assert!(
+            !html.contains("已在本社区登记"),
+            "{mode}/{action}: no hint that the ID is registered elsewhere"
+        );
+    }
+    assert_eq!(
+        residents_checksum(&app).await,
+        before,
+        "张君 stays where he lives"
     );
 }
