@@ -193,10 +193,16 @@ pub async fn create_case(app: &App, actor: &Actor, d: CaseDraft) -> Result<i64> 
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(b) => assistance::LegalBasis::parse(b)
-            .ok_or(Error::invalid("legal_basis_bad", "legal_basis"))?,
-        None => assistance::LegalBasis::Statutory,
+        Some(b) => Some(
+            assistance::LegalBasis::parse(b)
+                .ok_or(Error::invalid("legal_basis_bad", "legal_basis"))?,
+        ),
+        None => None,
     };
+    // PIPL §29: a case recording health or disability names its basis; none is assumed.
+    assistance::check_basis(&kinds, basis).map_err(|e| Error::invalid(e.code(), "legal_basis"))?;
+    // The other kinds are recorded under the community's duty of assistance.
+    let basis = basis.unwrap_or(assistance::LegalBasis::Statutory);
     let consent_on = optional_date(d.consent_on.as_deref(), "consent_on")?;
     // PIPL §29: sensitive hardship (illness, disability) rests on separate consent or a duty.
     if assistance::needs_sensitive_basis(&kinds)

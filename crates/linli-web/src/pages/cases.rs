@@ -163,7 +163,7 @@ fn case_form(
             div.field { label for="needs" { (t(lang, "cases.needs")) } textarea #needs name="needs" rows="2" { (d.needs.clone().unwrap_or_default()) } }
             fieldset {
                 legend { (t(lang, "cases.legal_basis")) }
-                label.check { input type="radio" name="legal_basis" value="statutory" checked[d.legal_basis.as_deref() != Some("consent")]; " " (t(lang, "cases.basis_statutory")) }
+                label.check { input type="radio" name="legal_basis" value="statutory" checked[d.legal_basis.as_deref() == Some("statutory")]; " " (t(lang, "cases.basis_statutory")) }
                 label.check { input type="radio" name="legal_basis" value="consent" checked[d.legal_basis.as_deref() == Some("consent")]; " " (t(lang, "cases.basis_consent")) }
                 (layout::field(lang, "consent_on", "cases.consent_on", "date", &d.consent_on.clone().unwrap_or_default(), None, None))
                 p.hint { (t(lang, "cases.sensitive_hint")) }
