@@ -54,18 +54,33 @@ pub struct CaseFile {
     pub calendar: linli_core::workdays::Calendar,
 }
 
+/// A case's file as the actor may read it: for a viewer who does not work the case (a
+/// building head) the help timeline keeps its dates and kinds but not what was given (amounts,
+/// goods, their source), and no applications.
 pub async fn case_file(app: &App, actor: &Actor, id: i64) -> Result<CaseFile> {
     let case = load_case(app, actor, id, Action::ViewCases).await?;
-    app.read(move |c| {
-        let cid = case.community_id;
-        Ok::<_, Error>(CaseFile {
-            help: store::help_of(c, id)?,
-            applications: store::list_applications(c, cid, Some(id))?,
-            calendar: store::calendar(c, cid)?,
-            case,
+    let sensitive = sees_sensitive(actor, &case);
+    let mut file = app
+        .read(move |c| {
+            let cid = case.community_id;
+            Ok::<_, Error>(CaseFile {
+                help: store::help_of(c, id)?,
+                applications: store::list_applications(c, cid, Some(id))?,
+                calendar: store::calendar(c, cid)?,
+                case,
+            })
         })
-    })
-    .await
+        .await?;
+    if !sensitive {
+        for h in &mut file.help {
+            h.amount_fen = None;
+            h.items = serde_json::Value::Array(Vec::new());
+            h.source.clear();
+            h.note.clear();
+        }
+        file.applications.clear();
+    }
+    Ok(file)
 }
 
 /// An application of the actor's community the actor may `action` (404 otherwise, audited).

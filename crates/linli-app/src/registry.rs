@@ -254,18 +254,39 @@ fn place_of(r: &Resident) -> Place {
     }
 }
 
-/// A resident of the actor's community the actor may `action` (404 otherwise, audited).
+/// A resident of the actor's community the actor may `action` (404 otherwise, audited), as
+/// the actor may see them: without sensitive tags and notes for a role whose work does not
+/// need them ([`sees_sensitive_tags`]).
 pub async fn load_visible(app: &App, actor: &Actor, id: i64, action: Action) -> Result<Resident> {
     let tenant = actor.tenant()?;
-    let r = app.read(move |c| registry::get(c, tenant, id)).await?;
+    let mut r = app.read(move |c| registry::get(c, tenant, id)).await?;
     actor.require(app, action, &place_of(&r)).await?;
+    if !sees_sensitive_tags(actor) {
+        r.tags.retain(|t| !t.sensitive);
+        // Free-text notes hold health details ("本人患眩晕症"): the same rule.
+        r.notes.clear();
+    }
     Ok(r)
 }
 
-/// The tag kinds of the actor's community (低保, 残疾 …).
+/// Whether the actor's work needs residents' sensitive tags (低保, 残疾, health; PIPL §28) and
+/// notes: those who work hardship cases (administrators, grid workers). Building heads, the
+/// fund keeper and liaisons neither see nor filter by them.
+pub fn sees_sensitive_tags(actor: &Actor) -> bool {
+    actor.allowed(Action::ManageCases, None)
+}
+
+/// The tag kinds of the actor's community (低保, 残疾 …) the actor may see and filter by.
 pub async fn tag_kinds(app: &App, actor: &Actor) -> Result<Vec<TagKind>> {
     let tenant = actor.tenant()?;
-    app.read(move |c| registry::tag_kinds(c, tenant.id())).await
+    let all = app
+        .read(move |c| registry::tag_kinds(c, tenant.id()))
+        .await?;
+    let sensitive = sees_sensitive_tags(actor);
+    Ok(all
+        .into_iter()
+        .filter(|k| sensitive || !k.sensitive)
+        .collect())
 }
 
 /// Creates (`id` None) or updates a resident: validates, resolves the household (creating it
@@ -427,10 +448,12 @@ fn num(s: &Option<String>) -> Option<i64> {
 
 /// The search filter a query asks for, inside the actor's scope.
 pub fn filter_for(actor: &Actor, q: &ListQuery, kinds: &[TagKind]) -> Result<Filter> {
+    // Only a kind the actor may see: a sensitive kind's id filters nothing for the others.
     let tag_id = q.tag.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
-        s.parse::<i64>()
-            .ok()
-            .or_else(|| kinds.iter().find(|k| k.name == s).map(|k| k.id))
+        kinds
+            .iter()
+            .find(|k| s.parse::<i64>().ok() == Some(k.id) || k.name == s)
+            .map(|k| k.id)
     });
     Ok(Filter {
         community_id: actor.tenant()?.id(),
@@ -467,8 +490,23 @@ pub async fn search(
 ) -> Result<(Vec<ResidentRow>, i64)> {
     let filter = filter_for(actor, q, kinds)?;
     let page = q.page.unwrap_or(1).max(1);
-    app.read(move |c| registry::search(c, &filter, page, PER_PAGE))
-        .await
+    let (mut rows, total) = app
+        .read(move |c| registry::search(c, &filter, page, PER_PAGE))
+        .await?;
+    if !sees_sensitive_tags(actor) {
+        let tenant = actor.tenant()?;
+        let hidden: Vec<String> = app
+            .read(move |c| registry::tag_kinds(c, tenant.id()))
+            .await?
+            .into_iter()
+            .filter(|k| k.sensitive)
+            .map(|k| k.name)
+            .collect();
+        for r in &mut rows {
+            r.tags.retain(|t| !hidden.contains(t));
+        }
+    }
+    Ok((rows, total))
 }
 
 /// Closes a resident's record (moved away, deceased) on a day; the row stays for the ledgers.

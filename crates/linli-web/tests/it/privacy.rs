@@ -3,13 +3,15 @@
 //! digit at a time for a caller who may not reveal it.
 
 use crate::both_engines;
-use crate::support::{Engine, spawn_app};
+use crate::support::{Engine, TestApp, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 both_engines!(
     the_id_mask_and_the_birth_date_beside_it_do_not_restore_the_number,
     a_building_head_cannot_grow_a_number_digit_by_digit,
+    sensitive_tags_and_notes_only_for_those_who_work_hardship_cases,
+    a_building_head_sees_that_help_was_given_not_what,
 );
 
 fn digits(s: &str) -> String {
@@ -119,4 +121,144 @@ async fn a_building_head_cannot_grow_a_number_digit_by_digit(engine: Engine) {
     let admin = app.token("admin").await;
     let right = &phone[phone.len() - 6..];
     assert!(!found(&app, &admin, right).await.is_empty());
+}
+
+/// 夏胜林 (3号楼, the building head's) gets the sensitive 残疾 tag and a health note.
+async fn mark_xia_disabled(app: &TestApp) -> i64 {
+    let xia = app.resident_id("夏胜林").await;
+    app.db
+        .write(move |c| {
+            c.execute(
+                "UPDATE residents SET notes = '本人患眩晕症' WHERE id = ?",
+                linli_store::params![xia],
+            )?;
+            c.execute(
+                "INSERT INTO resident_tags (community_id, resident_id, tag_id, created_at)
+                 SELECT r.community_id, r.id, k.id, '2026-11-01T00:00:00Z'
+                 FROM residents r JOIN tag_kinds k ON k.community_id = r.community_id AND k.name = '残疾'
+                 WHERE r.id = ?",
+                linli_store::params![xia],
+            )
+        })
+        .await
+        .unwrap();
+    xia
+}
+
+/// Issue 13, item 3: building heads and the fund keeper listed and filtered residents by 低保,
+/// 残疾 and 独居 and read health notes. Sensitive tags and notes are for those who work
+/// hardship cases (administrators, grid workers).
+async fn sensitive_tags_and_notes_only_for_those_who_work_hardship_cases(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let xia = mark_xia_disabled(&app).await;
+    let disabled_tag = app
+        .count("SELECT id FROM tag_kinds WHERE name = '残疾' AND sensitive = 1")
+        .await;
+    assert!(disabled_tag > 0, "残疾 is a sensitive tag kind");
+    for (user, sees) in [
+        ("admin", true),
+        ("wangge1", true),
+        ("louzhang", false),
+        ("jijin", false),
+    ] {
+        let token = app.token(user).await;
+        let (_, kinds) = app.api(&token, Method::GET, "/api/v1/tags", None).await;
+        let kind_names: Vec<&str> = kinds["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|k| k["name"].as_str())
+            .collect();
+        assert_eq!(
+            kind_names.contains(&"残疾"),
+            sees,
+            "{user}: tag kinds {kind_names:?}"
+        );
+        let (status, r) = app
+            .api(
+                &token,
+                Method::GET,
+                &format!("/api/v1/residents/{xia}"),
+                None,
+            )
+            .await;
+        if status != StatusCode::OK {
+            assert!(!sees, "{user} sees 夏胜林");
+            continue;
+        }
+        let text = r.to_string();
+        assert_eq!(text.contains("残疾"), sees, "{user}: {text}");
+        assert_eq!(text.contains("眩晕"), sees, "{user}: the health note");
+        let (_, list) = app
+            .api(
+                &token,
+                Method::GET,
+                &format!("/api/v1/residents?tag={disabled_tag}"),
+                None,
+            )
+            .await;
+        let listed = list.to_string();
+        assert_eq!(listed.contains("残疾"), sees, "{user}: list {listed}");
+        if !sees {
+            let (_, all) = app
+                .api(&token, Method::GET, "/api/v1/residents", None)
+                .await;
+            assert_eq!(
+                list["total"], all["total"],
+                "{user}: filtering by a sensitive tag narrows nothing"
+            );
+        }
+    }
+}
+
+/// Issue 13, item 3: a building head's view of a case showed the help timeline with amounts.
+async fn a_building_head_sees_that_help_was_given_not_what(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let xia = app.resident_id("夏胜林").await;
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/cases",
+            Some(serde_json::json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "下岗"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let case = body["id"].as_i64().unwrap();
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/help-records",
+            Some(serde_json::json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 123_456, "source": "爱心基金"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let head = app.token("louzhang").await;
+    let (status, file) = app
+        .api(&head, Method::GET, &format!("/api/v1/cases/{case}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        file["help"].as_array().unwrap().len(),
+        1,
+        "that help was given"
+    );
+    assert!(
+        file["help"][0]["amount_fen"].is_null(),
+        "not how much: {file}"
+    );
+    assert!(!file.to_string().contains("爱心基金"));
+    let (_, file) = app
+        .api(&worker, Method::GET, &format!("/api/v1/cases/{case}"), None)
+        .await;
+    assert_eq!(
+        file["help"][0]["amount_fen"], 123_456,
+        "the worker sees it all"
+    );
 }
