@@ -31,6 +31,17 @@ pub const PHOTO_MAX_BYTES: usize = 8 * 1024 * 1024;
 pub use linli_app::partners::PHOTOS_PER_REPORT;
 /// Photos are scaled down to fit this many pixels on their longer side.
 pub const PHOTO_MAX_SIDE: u32 = 1600;
+/// The largest canvas a photo may declare (a phone camera takes 12–50 megapixels; a small file
+/// declaring more is a decompression bomb). Checked on the header, before any pixel is decoded.
+pub const PHOTO_MAX_PIXELS: u64 = 40_000_000;
+/// How many photos are decoded at once, whatever the number of uploads in flight: decoding
+/// takes memory in proportion to the canvas.
+const PHOTO_DECODES_AT_ONCE: usize = 2;
+
+/// Whether a declared canvas may be decoded at all.
+pub fn declared_size_ok(width: u32, height: u32) -> bool {
+    width > 0 && height > 0 && u64::from(width) * u64::from(height) <= PHOTO_MAX_PIXELS
+}
 
 /// Checks a photo's type and size and re-encodes it as a JPEG: the output carries no EXIF, so
 /// no location or camera data, whatever the upload had. The orientation the camera recorded is
@@ -58,6 +69,10 @@ pub fn sanitize_photo(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), AppError> {
     let mut decoder = reader
         .into_decoder()
         .map_err(|_| AppError::invalid("photo_unreadable", "photos"))?;
+    let (width, height) = decoder.dimensions();
+    if !declared_size_ok(width, height) {
+        return Err(AppError::invalid("photo_too_many_pixels", "photos"));
+    }
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -84,6 +99,12 @@ pub async fn clean_photos(photos: Vec<Vec<u8>>) -> Result<Vec<Photo>, AppError> 
     if photos.len() > PHOTOS_PER_REPORT {
         return Err(AppError::invalid("photo_too_many", "photos"));
     }
+    static DECODES: tokio::sync::Semaphore =
+        tokio::sync::Semaphore::const_new(PHOTO_DECODES_AT_ONCE);
+    let _permit = DECODES
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(format!("photo queue closed: {e}")))?;
     tokio::task::spawn_blocking(move || {
         photos
             .iter()
@@ -1027,4 +1048,64 @@ pub fn routes(t: Table) -> Table {
             Policy::Public,
             public_progress,
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CRC-32 (IEEE) of a PNG chunk's type and data.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        let mut body = kind.to_vec();
+        body.extend(data);
+        out.extend(u32::try_from(data.len()).unwrap().to_be_bytes());
+        out.extend(&body);
+        out.extend(crc32(&body).to_be_bytes());
+    }
+
+    /// A grey PNG that declares a canvas and carries no pixels (a few dozen bytes).
+    fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+        let mut out = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        let mut ihdr = Vec::new();
+        ihdr.extend(width.to_be_bytes());
+        ihdr.extend(height.to_be_bytes());
+        ihdr.extend([8, 0, 0, 0, 0]);
+        chunk(&mut out, b"IHDR", &ihdr);
+        chunk(&mut out, b"IDAT", &[]);
+        chunk(&mut out, b"IEND", &[]);
+        out
+    }
+
+    #[test]
+    fn a_huge_declared_canvas_is_refused_before_decoding() {
+        // Issue 13, item 7: a 420 KB PNG of 12000 × 12000 px was decoded (2.3 s, gigabytes).
+        let bomb = png_declaring(12_000, 12_000);
+        match sanitize_photo(&bomb) {
+            Err(AppError::Invalid { code, .. }) => assert_eq!(code, "photo_too_many_pixels"),
+            other => panic!("expected a refusal, got {:?}", other.map(|p| (p.1, p.2))),
+        }
+    }
+
+    #[test]
+    fn phone_camera_sizes_pass_the_declared_size_check() {
+        assert!(declared_size_ok(4000, 3000));
+        assert!(declared_size_ok(8000, 5000));
+        assert!(!declared_size_ok(8000, 5001));
+        assert!(!declared_size_ok(0, 100));
+    }
 }
