@@ -16,6 +16,7 @@ mod layout;
 mod metrics;
 mod middleware;
 mod pages;
+mod ratelimit;
 pub mod routes;
 
 use linli_core::Clock;
@@ -34,6 +35,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
     pub(crate) metrics: Arc<metrics::Metrics>,
+    pub(crate) limiter: Arc<ratelimit::Limiter>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +71,7 @@ impl AppState {
             clock,
             config: Arc::new(config),
             metrics: Arc::new(metrics::Metrics::default()),
+            limiter: Arc::new(ratelimit::Limiter::default()),
         }
     }
 }
@@ -76,6 +79,15 @@ impl AppState {
 /// The whole app.
 pub fn build_app(state: AppState) -> axum::Router {
     routes::table(state).into_router()
+}
+
+/// The app as a service that knows each client's address (the per-address rate limit of the
+/// sign-in and public forms needs it): what `linli serve` hands to `axum::serve`.
+pub fn build_service(
+    state: AppState,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<axum::Router, std::net::SocketAddr>
+{
+    build_app(state).into_make_service_with_connect_info::<std::net::SocketAddr>()
 }
 
 /// Every operation the app serves, with its policy: the source of the OpenAPI document and of

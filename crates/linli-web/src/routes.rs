@@ -210,6 +210,10 @@ impl Table {
                 state.clone(),
                 auth::load_caller,
             ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                crate::ratelimit::limit,
+            ))
             .layer(axum::middleware::from_fn(middleware::render_errors))
             .layer(axum::middleware::from_fn(middleware::security_headers))
             .layer(axum::middleware::from_fn_with_state(

@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use linli_core::password::{self, hashing};
 use linli_core::{Role, SystemClock};
 use linli_store::{Db, DbConfig, StoreError, audit, migrate, places, setup};
-use linli_web::{AppState, Config, build_app};
+use linli_web::{AppState, Config};
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -771,7 +771,7 @@ fn print_demo(addr: SocketAddr, db: &str) {
 fn serve(db: Db, addr: SocketAddr, config: Config) -> Result<(), CliError> {
     let rt = runtime()?;
     rt.block_on(async move {
-        let app = build_app(AppState::new(db, Arc::new(SystemClock), config));
+        let app = linli_web::build_service(AppState::new(db, Arc::new(SystemClock), config));
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| CliError::Bind { addr, source })?;

@@ -9,6 +9,7 @@ both_engines!(
     a_wrong_password_is_refused_in_chinese_and_audited,
     repeated_failures_slow_down_then_lock_the_name,
     parallel_guesses_are_counted_before_they_are_checked,
+    a_flood_from_one_address_is_limited,
     logging_out_ends_the_session,
     api_tokens_are_issued_for_good_credentials_only,
     a_session_from_one_instance_is_accepted_by_another,
@@ -318,5 +319,57 @@ async fn parallel_guesses_are_counted_before_they_are_checked(engine: Engine) {
         res.status(),
         StatusCode::TOO_MANY_REQUESTS,
         "the right password waits too"
+    );
+}
+
+/// Issue 13, item 7: the sign-in doors and the public forms take at most
+/// `ratelimit::PER_MINUTE` requests a minute from one address (a different user name each
+/// time, so the per-account throttle never applies); then 429 `rate_limited` with
+/// `Retry-After`, in Chinese. Other addresses (behind the local proxy) are counted apart, and
+/// the next minute is open again.
+async fn a_flood_from_one_address_is_limited(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/v1/auth/token", app.base);
+    let attempt = |i: usize, from: Option<&'static str>| {
+        let mut req = client
+            .post(&url)
+            .json(&json!({"username": format!("nobody{i}"), "password": "wrong-password"}));
+        if let Some(ip) = from {
+            req = req.header("x-forwarded-for", ip);
+        }
+        req.send()
+    };
+    for i in 0..60 {
+        let res = attempt(i, None).await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {i} is heard"
+        );
+    }
+    let res = attempt(60, None).await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().get("retry-after").is_some());
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "rate_limited");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("秒后再试"),
+        "{v}"
+    );
+    let res = attempt(61, Some("203.0.113.7")).await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "another address is counted apart"
+    );
+    app.clock.advance(Duration::seconds(61));
+    let res = attempt(62, None).await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "the next minute is open"
     );
 }

@@ -4,7 +4,7 @@
 use chrono::{TimeZone, Utc};
 use linli_core::ManualClock;
 use linli_store::{Db, DbConfig, migrate};
-use linli_web::{AppState, Config, build_app};
+use linli_web::{AppState, Config};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use reqwest::redirect::Policy;
 use reqwest::{Response, StatusCode};
@@ -136,7 +136,7 @@ async fn serve(db: Db, clock: Arc<ManualClock>) -> String {
 }
 
 async fn serve_with(db: Db, clock: Arc<ManualClock>, config: Config) -> String {
-    let app = build_app(AppState::new(db, clock, config));
+    let app = linli_web::build_service(AppState::new(db, clock, config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

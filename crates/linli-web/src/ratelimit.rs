@@ -1,0 +1,146 @@
+//! Requests per client address on the doors anyone can knock on: signing in (`POST /login`,
+//! the token endpoint) and the public forms (`POST /public/…`). Each address gets
+//! [`PER_MINUTE`] such requests a minute, counted per instance; beyond that the answer is `429
+//! rate_limited` with `Retry-After`, in the caller's language. The per-account login throttle
+//! (`linli_core::login`) still applies on top.
+
+use crate::AppState;
+use crate::error::AppError;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+
+/// Requests a minute an address may send to the limited routes.
+pub const PER_MINUTE: u32 = 60;
+/// Addresses remembered before the expired ones are dropped.
+const MAX_TRACKED: usize = 10_000;
+
+/// One address's current minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub started: DateTime<Utc>,
+    pub count: u32,
+}
+
+/// Counts one request in a fixed one-minute window: `Ok` when admitted, or the seconds until
+/// the window ends.
+pub fn admit(window: &mut Window, now: DateTime<Utc>, limit: u32) -> Result<(), i64> {
+    let ends = window.started + Duration::minutes(1);
+    if now >= ends {
+        *window = Window {
+            started: now,
+            count: 0,
+        };
+    }
+    if window.count >= limit {
+        return Err((window.started + Duration::minutes(1) - now)
+            .num_seconds()
+            .max(1));
+    }
+    window.count += 1;
+    Ok(())
+}
+
+#[derive(Default)]
+pub struct Limiter {
+    windows: Mutex<HashMap<IpAddr, Window>>,
+}
+
+impl Limiter {
+    fn check(&self, ip: IpAddr, now: DateTime<Utc>) -> Result<(), i64> {
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if windows.len() >= MAX_TRACKED {
+            windows.retain(|_, w| now < w.started + Duration::minutes(1));
+        }
+        let w = windows.entry(ip).or_insert(Window {
+            started: now,
+            count: 0,
+        });
+        admit(w, now, PER_MINUTE)
+    }
+}
+
+fn limited(req: &Request) -> bool {
+    let path = req.uri().path();
+    req.method() == Method::POST
+        && (path == "/login" || path == "/api/v1/auth/token" || path.starts_with("/public/"))
+}
+
+/// The client's address: the peer, or, when the peer is a proxy on this machine, the first
+/// address of `X-Forwarded-For`.
+fn client(req: &Request) -> Option<IpAddr> {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())?;
+    if peer.is_loopback()
+        && let Some(forwarded) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse::<IpAddr>().ok())
+    {
+        return Some(forwarded);
+    }
+    Some(peer)
+}
+
+pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if limited(&req)
+        && let Some(ip) = client(&req)
+        && let Err(seconds) = state.limiter.check(ip, state.clock.now())
+    {
+        tracing::warn!(seconds, "rate limit: request refused with 429");
+        return AppError::Throttled {
+            seconds,
+            locked: false,
+        }
+        .into_response();
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_minute_admits_the_limit_then_says_how_long_to_wait() {
+        let mut w = Window {
+            started: t0(),
+            count: 0,
+        };
+        for _ in 0..3 {
+            assert_eq!(admit(&mut w, t0(), 3), Ok(()));
+        }
+        assert_eq!(admit(&mut w, t0() + Duration::seconds(20), 3), Err(40));
+        assert_eq!(admit(&mut w, t0() + Duration::seconds(60), 3), Ok(()));
+        assert_eq!(w.count, 1, "a new minute starts counting afresh");
+    }
+
+    #[test]
+    fn addresses_are_counted_apart() {
+        let l = Limiter::default();
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        for _ in 0..PER_MINUTE {
+            assert!(l.check(a, t0()).is_ok());
+        }
+        assert!(l.check(a, t0()).is_err());
+        assert!(l.check(b, t0()).is_ok());
+    }
+}
