@@ -9,30 +9,28 @@
 
 use crate::both_engines;
 use crate::support::{Engine, PASSWORD, spawn_demo_app};
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng};
 use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
 both_engines!(every_documented_operation_answers_as_its_schema_says);
 
-/// splitmix64: a small deterministic generator, so a failure names a seed that reproduces it.
-struct Rng(u64);
+/// A seeded generator, so a failure names a seed that reproduces it.
+struct Rng(StdRng);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+    fn seeded(seed: u64) -> Self {
+        Rng(StdRng::seed_from_u64(seed))
     }
 
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        self.0.random_range(0..n.max(1))
     }
 
     fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.0.random_range(0..100) < percent
     }
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -497,7 +495,7 @@ async fn every_documented_operation_answers_as_its_schema_says(engine: Engine) {
             let mut g = Gen {
                 doc: &doc,
                 ids: &ids,
-                rng: Rng(pass),
+                rng: Rng::seeded(pass),
             };
             let path = concrete(&op.path, &mut g, true);
             let (status, v) = app.api(&admin, Method::GET, &path, None).await;
@@ -522,7 +520,7 @@ async fn every_documented_operation_answers_as_its_schema_says(engine: Engine) {
                 let mut g = Gen {
                     doc: &doc,
                     ids: &ids,
-                    rng: Rng(seed),
+                    rng: Rng::seeded(seed),
                 };
                 let shape = match g.rng.below(10) {
                     0..=5 => Shape::Valid,

@@ -114,16 +114,8 @@ async fn the_roster_is_masked_and_searchable_by_pinyin_digits_and_tag(engine: En
     );
     // The last four digits of the full ID number find the person.
     let full: String = app
-        .db
-        .read(|c| {
-            c.query_one(
-                "SELECT id_number FROM residents WHERE name = '张君'",
-                linli_store::params![],
-            )?
-            .text(0)
-        })
-        .await
-        .unwrap();
+        .text("SELECT id_number FROM residents WHERE name = '张君'")
+        .await;
     assert_eq!(
         names(&list(&app, &admin, &format!("q={}", &full[14..])).await),
         vec!["张君"]
@@ -203,16 +195,8 @@ async fn revealing_needs_the_permission_and_is_audited(engine: Engine) {
     assert_eq!(body["phone"].as_str().unwrap().len(), 11);
     // The audit record names who and why, never the values.
     let after: String = app
-        .db
-        .read(|c| {
-            c.query_one(
-                "SELECT after_json FROM audit_log WHERE action = 'resident.reveal'",
-                linli_store::params![],
-            )?
-            .text(0)
-        })
-        .await
-        .unwrap();
+        .text("SELECT after_json FROM audit_log WHERE action = 'resident.reveal'")
+        .await;
     assert!(after.contains("核对困难家庭申请") && !after.contains(&full));
 
     let head = app.token("louzhang").await;
@@ -756,16 +740,8 @@ async fn a_grid_import_neither_moves_nor_reveals_a_resident_outside_the_grid(eng
         return;
     };
     let zhang_id: String = app
-        .db
-        .read(|c| {
-            c.query_one(
-                "SELECT id_number FROM residents WHERE name = '张君'",
-                linli_store::params![],
-            )?
-            .text(0)
-        })
-        .await
-        .unwrap();
+        .text("SELECT id_number FROM residents WHERE name = '张君'")
+        .await;
     let before = residents_checksum(&app).await;
     let mut b = app.signed_in("wangge1").await;
     let csv =

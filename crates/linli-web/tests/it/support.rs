@@ -288,6 +288,14 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The text in the first column of the first row `sql` returns.
+    pub async fn text(&self, sql: &'static str) -> String {
+        self.db
+            .read(move |c| c.query_one(sql, linli_store::params![])?.text(0))
+            .await
+            .unwrap()
+    }
+
     pub async fn count(&self, sql: &'static str) -> i64 {
         self.db
             .read(move |c| c.count(sql, linli_store::params![]))
