@@ -11,6 +11,7 @@ mod auth;
 mod busy;
 mod fund;
 mod learning;
+mod matrix;
 mod openapi;
 mod partners;
 mod places;
