@@ -50,6 +50,9 @@ pub struct Config {
     /// The bearer token `GET /metrics` requires (`LINLI_METRICS_TOKEN`); without one the
     /// metrics are not served at all (404), since they list the routes and their traffic.
     pub metrics_token: Option<String>,
+    /// Requests a minute one client address may send to the sign-in doors and the public
+    /// forms (`ratelimit`).
+    pub rate_per_minute: u32,
 }
 
 impl Default for Config {
@@ -59,6 +62,7 @@ impl Default for Config {
             session_hours: 12,
             token_days: 30,
             metrics_token: None,
+            rate_per_minute: ratelimit::PER_MINUTE,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Requests per client address on the doors anyone can knock on: signing in (`POST /login`,
 //! the token endpoint) and the public forms (`POST /public/…`). Each address gets
-//! [`PER_MINUTE`] such requests a minute, counted per instance; beyond that the answer is `429
+//! [`PER_MINUTE`] such requests a minute (`Config::rate_per_minute`), counted per instance; beyond that the answer is `429
 //! rate_limited` with `Retry-After`, in the caller's language. The per-account login throttle
 //! (`linli_core::login`) still applies on top.
 
@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 
-/// Requests a minute an address may send to the limited routes.
+/// Requests a minute an address may send to the limited routes, by default.
 pub const PER_MINUTE: u32 = 60;
 /// Addresses remembered before the expired ones are dropped.
 const MAX_TRACKED: usize = 10_000;
@@ -52,7 +52,7 @@ pub struct Limiter {
 }
 
 impl Limiter {
-    fn check(&self, ip: IpAddr, now: DateTime<Utc>) -> Result<(), i64> {
+    fn check(&self, ip: IpAddr, now: DateTime<Utc>, limit: u32) -> Result<(), i64> {
         let mut windows = self
             .windows
             .lock()
@@ -64,7 +64,7 @@ impl Limiter {
             started: now,
             count: 0,
         });
-        admit(w, now, PER_MINUTE)
+        admit(w, now, limit)
     }
 }
 
@@ -97,7 +97,10 @@ fn client(req: &Request) -> Option<IpAddr> {
 pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if limited(&req)
         && let Some(ip) = client(&req)
-        && let Err(seconds) = state.limiter.check(ip, state.clock.now())
+        && let Err(seconds) =
+            state
+                .limiter
+                .check(ip, state.clock.now(), state.config.rate_per_minute)
     {
         tracing::warn!(seconds, "rate limit: request refused with 429");
         return AppError::Throttled {
@@ -138,9 +141,9 @@ mod tests {
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
         for _ in 0..PER_MINUTE {
-            assert!(l.check(a, t0()).is_ok());
+            assert!(l.check(a, t0(), PER_MINUTE).is_ok());
         }
-        assert!(l.check(a, t0()).is_err());
-        assert!(l.check(b, t0()).is_ok());
+        assert!(l.check(a, t0(), PER_MINUTE).is_err());
+        assert!(l.check(b, t0(), PER_MINUTE).is_ok());
     }
 }

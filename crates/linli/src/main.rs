@@ -340,7 +340,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 tracing::info!(residents = created, "demo community populated");
             }
             print_demo(addr, &db);
-            serve(database, addr, Config::default())
+            // A demo is often tried by a roomful of trainees behind one address.
+            let config = Config {
+                rate_per_minute: 600,
+                ..Config::default()
+            };
+            serve(database, addr, config)
         }
         Command::Init {
             db,

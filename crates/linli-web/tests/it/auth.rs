@@ -328,7 +328,8 @@ async fn parallel_guesses_are_counted_before_they_are_checked(engine: Engine) {
 /// `Retry-After`, in Chinese. Other addresses (behind the local proxy) are counted apart, and
 /// the next minute is open again.
 async fn a_flood_from_one_address_is_limited(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some(app) = crate::support::spawn_app_with(engine, linli_web::Config::default()).await
+    else {
         return;
     };
     let client = reqwest::Client::new();

@@ -166,7 +166,7 @@ async fn health_and_metrics_answer(engine: Engine) {
     );
     let config = linli_web::Config {
         metrics_token: Some("scrape-secret-2026".into()),
-        ..linli_web::Config::default()
+        ..crate::support::test_config()
     };
     let Some(app) = crate::support::spawn_app_with(engine, config).await else {
         return;
