@@ -216,12 +216,3 @@ pub async fn managed(app: &App, actor: &Actor, id: i64) -> Result<(User, Vec<use
     let grants = app.read(move |c| users::grants(c, id)).await?;
     Ok((user, grants))
 }
-
-/// The account of a user name, for the command line (`linli user deactivate --username`).
-pub async fn find_by_username(app: &App, username: &str) -> Result<User> {
-    let name = username.trim().to_string();
-    app.read(move |c| users::find_for_login(c, &name))
-        .await?
-        .map(|(u, _)| u)
-        .ok_or(Error::NotFound)
-}

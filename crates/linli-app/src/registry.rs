@@ -481,7 +481,7 @@ pub(crate) fn search_text(actor: &Actor, q: &str) -> String {
     linli_core::mask::digit_search(q, may_reveal)
 }
 
-/// One page of the roster search, and how many match.
+/// One page of the roster search, and how many match. `kinds` are the actor's [`tag_kinds`].
 pub async fn search(
     app: &App,
     actor: &Actor,
@@ -494,16 +494,9 @@ pub async fn search(
         .read(move |c| registry::search(c, &filter, page, PER_PAGE))
         .await?;
     if !sees_sensitive_tags(actor) {
-        let tenant = actor.tenant()?;
-        let hidden: Vec<String> = app
-            .read(move |c| registry::tag_kinds(c, tenant.id()))
-            .await?
-            .into_iter()
-            .filter(|k| k.sensitive)
-            .map(|k| k.name)
-            .collect();
+        // `kinds` are the ones the actor may see ([`tag_kinds`]): any other tag is hidden.
         for r in &mut rows {
-            r.tags.retain(|t| !hidden.contains(t));
+            r.tags.retain(|t| kinds.iter().any(|k| &k.name == t));
         }
     }
     Ok((rows, total))

@@ -23,7 +23,13 @@ async fn resident(app: &TestApp, name: &'static str) -> i64 {
         .unwrap()
 }
 
-async fn open_case(app: &TestApp, token: &str, name: &'static str, conflict: bool) -> i64 {
+/// A case for the named resident (illness and unemployment, with consent), its id.
+pub(crate) async fn open_case(
+    app: &TestApp,
+    token: &str,
+    name: &'static str,
+    conflict: bool,
+) -> i64 {
     let rid = resident(app, name).await;
     let (status, body) = app
         .api(token, Method::POST, "/api/v1/cases", Some(json!({"resident_id": rid, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01", "conflict_of_interest": conflict})))

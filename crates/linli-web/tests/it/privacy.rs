@@ -203,17 +203,7 @@ async fn a_building_head_sees_that_help_was_given_not_what(engine: Engine) {
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = app.resident_id("夏胜林").await;
-    let (status, body) = app
-        .api(
-            &worker,
-            Method::POST,
-            "/api/v1/cases",
-            Some(serde_json::json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "下岗"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let case = body["id"].as_i64().unwrap();
+    let case = crate::assistance::open_case(&app, &worker, "夏胜林", false).await;
     let (status, body) = app
         .api(
             &worker,

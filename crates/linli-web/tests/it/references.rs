@@ -166,17 +166,7 @@ async fn help_in_cash_is_capped_like_the_fund(engine: Engine) {
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
-    let (status, body) = app
-        .api(
-            &worker,
-            Method::POST,
-            "/api/v1/cases",
-            Some(json!({"resident_id": xia, "kinds": ["illness"], "summary": "妻子病重", "legal_basis": "consent", "consent_on": "2026-11-20"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let case = body["id"].as_i64().unwrap();
+    let case = crate::assistance::open_case(&app, &worker, "夏胜林", false).await;
     let (status, body) = app
         .api(
             &worker,
