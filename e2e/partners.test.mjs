@@ -69,9 +69,11 @@ describe('an issue report travels from a resident to the partner that fixes it',
       await page.setInputFiles('#photos', { name: 'IMG_2031.png', mimeType: 'image/png', buffer: PNG });
       await shot(page, 'partners-01-phone-report');
       await andWaitForPage(page, () => page.click('#report-form button[type=submit]'));
-      assert.match(pathOf(page), /^\/public\/affairs\/\d+$/, `landed on ${page.url()}`);
+      // Eight characters, readable aloud: no 0/O, 1/I/L.
+      assert.match(pathOf(page), /^\/public\/affairs\/[2-9A-HJKMNP-Z]{8}$/, `landed on ${page.url()}`);
       assert.match(await textOf(page, '.flash'), /提交成功/);
-      run.ref = await textOf(page, '#affair-ref');
+      run.ref = await page.locator('#affair-ref').getAttribute('data-ref');
+      assert.equal((await textOf(page, '#affair-ref')).replace(' ', ''), run.ref, 'shown in two groups of four');
       assert.match(await textOf(page, '#affair-status'), /待分派/);
       const body = await page.locator('body').innerText();
       assert.ok(!body.includes(PHONE_NUMBER) && !body.includes('9876'), 'the phone is not on the public page');

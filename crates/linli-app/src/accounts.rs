@@ -5,7 +5,7 @@ use crate::{Actor, App, Error, Result};
 use linli_core::password::{self, hashing};
 use linli_core::{Action, Role};
 use linli_store::users::{self, User};
-use linli_store::{Tenant, partners, places};
+use linli_store::{Tenant, partners, places, registry};
 use serde_json::json;
 
 /// A new account as typed (page, JSON or command line).
@@ -15,10 +15,13 @@ pub struct NewUser {
     pub display_name: String,
     pub password: String,
     pub role: Role,
-    /// The place the role is granted on.
-    pub scope_place_id: i64,
+    /// The place the role is granted on (for a resident linked to her record, her unit when
+    /// not given).
+    pub scope_place_id: Option<i64>,
     /// For a partner liaison: the unit it acts for.
     pub partner_id: Option<i64>,
+    /// For a resident: her registry record (one account per resident).
+    pub resident_id: Option<i64>,
 }
 
 /// A role named in a form or a request.
@@ -35,15 +38,57 @@ pub async fn create_user(app: &App, actor: &Actor, n: NewUser) -> Result<User> {
         password::parse_username(&n.username).ok_or(Error::invalid("username_bad", "username"))?;
     password::check_password(&n.password, &username)
         .map_err(|e| Error::invalid(e.code(), "password"))?;
-    let pid = n.scope_place_id;
+    let role = n.role;
+    // A resident's account hangs on her record: the record must lie in the actor's community
+    // and, with the place given, within it; without one, her unit (or building) is the place.
+    let linked = match (role, n.resident_id) {
+        (Role::Resident, Some(rid)) => {
+            let tenant = actor.tenant()?;
+            let r = app
+                .read(move |c| registry::get(c, tenant, rid))
+                .await
+                .map_err(|e| e.or_invalid("resident_missing", "resident_id"))?;
+            if r.status != "active" {
+                return Err(Error::invalid("resident_missing", "resident_id"));
+            }
+            Some(r)
+        }
+        (_, Some(_)) => return Err(Error::invalid("resident_not_for_role", "resident_id")),
+        (_, None) => None,
+    };
+    let pid = match (n.scope_place_id, &linked) {
+        (Some(p), _) => p,
+        (None, Some(r)) => r
+            .unit_id
+            .or(r.building_id)
+            .ok_or(Error::invalid("resident_unplaced", "resident_id"))?,
+        (None, None) => return Err(Error::invalid("place_parent_missing", "scope_place_id")),
+    };
     let place = app
         .read(move |c| places::get(c, pid))
         .await
         .map_err(|e| e.or_invalid("place_parent_missing", "scope_place_id"))?;
     actor.require(app, Action::ManageUsers, &place).await?;
-    let role = n.role;
     if !role.may_be_granted_on(place.kind) {
         return Err(Error::invalid("role_wrong_scope", "scope_place_id"));
+    }
+    if let Some(r) = &linked
+        && !r.place_path.is_within(&place.path)
+    {
+        return Err(Error::invalid("resident_outside_scope", "scope_place_id"));
+    }
+    let resident_id = linked.as_ref().map(|r| r.id);
+    if let Some(rid) = resident_id {
+        let tenant = actor.tenant()?;
+        let taken = app
+            .read(move |c| users::account_of_resident(c, tenant, rid))
+            .await?;
+        if taken.is_some() {
+            return Err(Error::Conflict {
+                code: "resident_has_account",
+                field: Some("resident_id"),
+            });
+        }
     }
     // A liaison acts for one partner unit of the place's community; other roles carry none.
     let community = place.community_id.unwrap_or(place.id);
@@ -72,7 +117,10 @@ pub async fn create_user(app: &App, actor: &Actor, n: NewUser) -> Result<User> {
     app.write(actor, move |tx| {
         let user = users::create(tx.c, place.community_id, &username, &display, &hash, tx.actor.now)?;
         users::add_grant(tx.c, user.id, role, &place, partner_id, tx.actor.now)?;
-        let after = json!({"username": user.username, "role": role, "place_id": place.id, "partner_id": partner_id, "password": "set"});
+        if let (Some(rid), Some(cid)) = (resident_id, place.community_id) {
+            users::link_resident(tx.c, Tenant::new(cid), user.id, rid, tx.actor.user_id(), tx.actor.now)?;
+        }
+        let after = json!({"username": user.username, "role": role, "place_id": place.id, "partner_id": partner_id, "resident_id": resident_id, "password": "set"});
         match place.community_id {
             Some(cid) => tx.audit(Tenant::new(cid), "user.create", "user", user.id, after)?,
             None => tx.audit_global("user.create", "user", user.id, after)?,
@@ -215,4 +263,22 @@ pub async fn managed(app: &App, actor: &Actor, id: i64) -> Result<(User, Vec<use
     let (_, user) = managed_user(app, actor, id).await?;
     let grants = app.read(move |c| users::grants(c, id)).await?;
     Ok((user, grants))
+}
+
+/// The account linked to a resident the actor may see, for an administrator's view of her page
+/// (`None` when she has none). Requires `ManageUsers` on the resident's place.
+pub async fn account_of_resident(
+    app: &App,
+    actor: &Actor,
+    resident: &registry::Resident,
+) -> Result<Option<User>> {
+    let tenant = actor.tenant()?;
+    let place = crate::places::at(resident.community_id, &resident.place_path);
+    actor.require(app, Action::ManageUsers, &place).await?;
+    let rid = resident.id;
+    app.read(move |c| match users::account_of_resident(c, tenant, rid)? {
+        Some(uid) => Ok::<_, Error>(Some(users::get_in(c, tenant, uid)?)),
+        None => Ok(None),
+    })
+    .await
 }

@@ -124,6 +124,13 @@ impl Actor {
         self.decide(action, target) == Decision::Allow
     }
 
+    /// A signed-in resident and nothing else (no staff or liaison grant): public pages treat her
+    /// as the public, with her own record linked.
+    pub fn is_resident_only(&self) -> bool {
+        let g = self.grants();
+        !g.is_empty() && g.iter().all(|g| g.role == linli_core::Role::Resident)
+    }
+
     /// The partner unit a liaison acts for (`None` for every other role).
     pub fn partner_unit(&self) -> Option<i64> {
         self.grants().iter().find_map(|g| g.partner_id)

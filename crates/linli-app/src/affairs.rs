@@ -124,7 +124,16 @@ async fn report_in(
     d: AffairDraft,
     photos: Vec<Photo>,
 ) -> Result<Reported> {
-    let signed_in = actor.user().is_some();
+    // A resident signed in reports as the public does; the issue is then linked to her record.
+    let signed_in = actor.user().is_some() && !actor.is_resident_only();
+    let reporter = match actor.user_id().filter(|_| actor.is_resident_only()) {
+        Some(uid) => app
+            .read(move |c| linli_store::users::linked_resident(c, uid))
+            .await?
+            .filter(|(rt, _)| *rt == t)
+            .map(|(_, rid)| rid),
+        None => None,
+    };
     if signed_in && liaison_unit(actor).is_some() {
         return Err(Error::Forbidden);
     }
@@ -196,7 +205,7 @@ async fn report_in(
         let (respond_by, resolve_by) = rules::deadlines(today, cat.respond_days.clamp(0, 60) as u32, cat.resolve_days.clamp(0, 120) as u32, &cal);
         let mut tries = 0;
         let (id, public_ref) = loop {
-            let public_ref = rules::public_ref(today.year(), rand::random::<u64>());
+            let public_ref = rules::public_ref(rand::random::<u64>());
             if !store::public_ref_taken(tx.c, &public_ref)? || tries > 8 {
                 let input = AffairInput {
                     public_ref: public_ref.clone(),
@@ -210,6 +219,7 @@ async fn report_in(
                     reported_on: fmt(today),
                     respond_by: fmt(respond_by),
                     resolve_by: fmt(resolve_by),
+                    reporter_resident_id: reporter,
                 };
                 break (store::create_affair(tx.c, t, &input, user, now)?, public_ref);
             }
@@ -803,6 +813,7 @@ pub struct Progress {
 
 /// An issue by its public reference (anyone who has it).
 pub async fn by_ref(app: &App, public_ref: String) -> Result<Progress> {
+    let public_ref = rules::normalize_ref(&public_ref);
     app.read(move |c| {
         let a = store::affair_by_ref(c, &public_ref)?;
         let t = Tenant::new(a.community_id);

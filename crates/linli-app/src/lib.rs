@@ -17,6 +17,7 @@ pub mod assistance;
 pub mod employment;
 pub mod fund;
 pub mod learning;
+pub mod me;
 pub mod partners;
 pub mod places;
 pub mod registry;

@@ -139,3 +139,36 @@ pub fn public_community(
         }
     }
 }
+
+/// The community's contact phone as the public portal shows it (empty until set).
+pub async fn contact_phone(app: &App, community: Tenant) -> Result<String> {
+    app.read(move |c| places::contact_phone(c, community)).await
+}
+
+/// Sets the community's contact phone (an administrator's setting; a mobile or a landline such
+/// as `0453-6251234`, checked like the registry's phones; empty clears it). Audited as
+/// `community.contact_phone`.
+pub async fn set_contact_phone(app: &App, actor: &Actor, phone: &str) -> Result<String> {
+    let tenant = actor.tenant()?;
+    let community = app.read(move |c| places::get(c, tenant.id())).await?;
+    actor.require(app, Action::ManagePlaces, &community).await?;
+    let phone = match phone.trim() {
+        "" => String::new(),
+        p => linli_core::roster::parse_phone(p)
+            .map_err(|_| Error::invalid("phone_bad", "contact_phone"))?,
+    };
+    let before = contact_phone(app, tenant).await?;
+    app.write(actor, move |tx| {
+        places::set_contact_phone(tx.c, tenant, &phone, tx.actor.now)?;
+        tx.audit_change(
+            tenant,
+            "community.contact_phone",
+            "place",
+            tenant.id(),
+            Some(json!({"contact_phone": before})),
+            json!({"contact_phone": phone}),
+        )?;
+        Ok(phone)
+    })
+    .await
+}

@@ -198,8 +198,15 @@ pub enum Decision {
 
 /// Decides one request. `target` is the place the object hangs on, when there is one; actions
 /// without a target (the home page, the user list of one's own scope) pass `None`.
+///
+/// A resident's grant (her unit or building) covers nothing but what the role may do: her
+/// neighbours' records answer "not found" to her, as another community's would, so that an
+/// account held by a resident learns nothing about who else lives in her stairwell.
 pub fn authorize(grants: &[Grant], action: Action, target: Option<&PlacePath>) -> Decision {
-    let covers = |g: &&Grant| target.is_none_or(|t| t.is_within(&g.scope));
+    let covers = |g: &&Grant| {
+        target.is_none_or(|t| t.is_within(&g.scope))
+            && (g.role != Role::Resident || role_permits(g.role, action))
+    };
     if !grants.iter().any(|g| covers(&g)) {
         return Decision::NotFound;
     }
@@ -254,6 +261,27 @@ mod tests {
     }
 
     #[test]
+    fn a_resident_finds_nothing_of_her_neighbours() {
+        let g = [grant(Role::Resident, &[1, 2, 3, 10, 20])];
+        let neighbour = path(&[1, 2, 3, 10, 20]);
+        assert_eq!(
+            authorize(&g, Action::ViewResidents, Some(&neighbour)),
+            Decision::NotFound
+        );
+        assert_eq!(
+            authorize(&g, Action::ViewAffairs, Some(&neighbour)),
+            Decision::NotFound
+        );
+        assert_eq!(authorize(&g, Action::ViewHome, None), Decision::Allow);
+        // A worker who also lives there keeps her worker's view of it.
+        let both = [g[0].clone(), grant(Role::Worker, &[1, 2, 3])];
+        assert_eq!(
+            authorize(&both, Action::ViewResidents, Some(&neighbour)),
+            Decision::Allow
+        );
+    }
+
+    #[test]
     fn a_building_head_on_two_buildings_sees_both_and_nothing_else() {
         let g = [
             grant(Role::BuildingHead, &[1, 2, 3, 10]),
@@ -300,10 +328,11 @@ mod tests {
     fn only_admins_manage_users_and_read_the_audit_log() {
         for role in Role::ALL {
             let g = [grant(role, &[1, 2])];
-            let expected = if role == Role::Admin {
-                Decision::Allow
-            } else {
-                Decision::Forbidden
+            let expected = match role {
+                Role::Admin => Decision::Allow,
+                // A resident is told nothing is there (see `authorize`).
+                Role::Resident => Decision::NotFound,
+                _ => Decision::Forbidden,
             };
             assert_eq!(authorize(&g, Action::ManageUsers, None), expected, "{role}");
             assert_eq!(authorize(&g, Action::ViewAudit, None), expected, "{role}");

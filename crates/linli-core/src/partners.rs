@@ -515,10 +515,45 @@ pub fn rates(issues: &[AffairFacts]) -> Rates {
     }
 }
 
-/// The public reference of an issue, given to the resident to follow it: the year and ten random
-/// digits, so the public progress pages cannot be walked by trying numbers (10¹⁰ a year).
-pub fn public_ref(year: i32, random: u64) -> String {
-    format!("{year}{:010}", random % 10_000_000_000)
+/// The characters of a public reference: digits and capitals without the ones read or
+/// heard alike (0/O, 1/I/L), so that a resident can read it aloud over the phone.
+pub const REF_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// How many characters a public reference has.
+pub const REF_LEN: usize = 8;
+
+/// The public reference of an issue, given to the resident to follow it: eight characters of
+/// [`REF_ALPHABET`] drawn from `random`, so the public progress pages cannot be walked by
+/// trying (31⁸ ≈ 8.5×10¹¹ references, and the public pages are rate-limited).
+pub fn public_ref(mut random: u64) -> String {
+    let base = REF_ALPHABET.len() as u64;
+    (0..REF_LEN)
+        .map(|_| {
+            let c = REF_ALPHABET[(random % base) as usize];
+            random /= base;
+            char::from(c)
+        })
+        .collect()
+}
+
+/// A reference as typed or read out: spaces and dashes dropped, letters upper-cased, and the
+/// letters a resident may type for a look-alike (O for 0 is not in the alphabet, so O and I/L
+/// stay wrong rather than guessed). Older fourteen-digit references pass unchanged.
+pub fn normalize_ref(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// A reference printed for reading aloud: two groups of four ("K7QM 3XPA").
+pub fn spoken_ref(r: &str) -> String {
+    if r.len() == REF_LEN && r.is_ascii() {
+        format!("{} {}", &r[..4], &r[4..])
+    } else {
+        r.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -537,6 +572,28 @@ mod tests {
             on,
             hours_tenths: 0,
         }
+    }
+
+    #[test]
+    fn a_reference_is_eight_unambiguous_characters() {
+        for seed in [0u64, 1, 42, u64::MAX, 0x9E37_79B9_7F4A_7C15] {
+            let r = public_ref(seed);
+            assert_eq!(r.len(), REF_LEN);
+            assert!(r.bytes().all(|b| REF_ALPHABET.contains(&b)), "{r}");
+            for bad in ['0', 'O', '1', 'I', 'L'] {
+                assert!(!r.contains(bad), "{r}");
+            }
+        }
+        assert_ne!(public_ref(1), public_ref(2));
+    }
+
+    #[test]
+    fn a_reference_read_aloud_or_typed_loosely_is_found() {
+        let r = public_ref(123_456_789);
+        let typed = format!(" {}-{} ", r[..4].to_lowercase(), &r[4..]);
+        assert_eq!(normalize_ref(&typed), r);
+        assert_eq!(normalize_ref(&spoken_ref(&r)), r);
+        assert_eq!(spoken_ref("20260000000042"), "20260000000042");
     }
 
     #[test]
@@ -883,7 +940,5 @@ mod tests {
             None,
             "nothing rated is not 0%"
         );
-        assert_eq!(public_ref(2026, 1_234_567), "20260001234567");
-        assert_eq!(public_ref(2026, 98_765_432_109), "20268765432109");
     }
 }

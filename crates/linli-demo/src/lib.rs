@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use linli_core::password::hashing;
 use linli_core::{PlaceKind, Role};
 use linli_store::places::{self, Place};
-use linli_store::{Conn, Db, Result, StoreError, audit, registry, users};
+use linli_store::{Conn, Db, Result, StoreError, audit, params, registry, users};
 use serde_json::json;
 
 pub const DEMO_STREET: &str = "东安街道";
@@ -180,6 +180,13 @@ pub fn populate_demo(db: &Db, now: DateTime<Utc>) -> Result<u64> {
         learning::populate(c, community_id, now)?;
         partners::populate(c, community_id, now)?;
         visits::populate(c, community_id, now)?;
+        link_resident_account(c, community_id, now)?;
+        // The street-light report of the alley is hers: her page lists it.
+        c.execute(
+            "UPDATE affairs SET reporter_resident_id = (SELECT resident_id FROM resident_accounts WHERE community_id = ?)
+             WHERE id = (SELECT MIN(id) FROM affairs WHERE community_id = ? AND category = 'lighting')",
+            params![community_id, community_id],
+        )?;
         audit::append(
             c,
             &audit::Event {
@@ -199,6 +206,28 @@ pub fn populate_demo(db: &Db, now: DateTime<Utc>) -> Result<u64> {
     })
 }
 
+/// The demo community's phone, on its public portal and neighbour cards.
+pub const DEMO_CONTACT_PHONE: &str = "0453-6251234";
+
+/// The resident account `jumin` is 陈玉兰's own (1号楼1单元101): linked to her record, so her
+/// home shows her household, courses and reports. And the community's contact phone.
+fn link_resident_account(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
+    let tenant = linli_store::Tenant::new(community_id);
+    let her = c
+        .query_opt(
+            "SELECT id FROM residents WHERE community_id = ? AND name = '陈玉兰' ORDER BY id",
+            params![community_id],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?;
+    let account = users::find_for_login(c, "jumin")?.map(|(u, _)| u.id);
+    if let (Some(rid), Some(uid)) = (her, account) {
+        users::link_resident(c, tenant, uid, rid, None, now)?;
+    }
+    places::set_contact_phone(c, tenant, DEMO_CONTACT_PHONE, now)?;
+    Ok(())
+}
+
 /// The seed's named people only (夏胜林's family, 米丽芳, 杨静 and her daughter, 张君, 陈玉兰):
 /// the small, fast fixture the integration tests use.
 pub fn seed_story_people(db: &Db, now: DateTime<Utc>) -> Result<i64> {
@@ -206,6 +235,7 @@ pub fn seed_story_people(db: &Db, now: DateTime<Utc>) -> Result<i64> {
     db.write_blocking(|c| {
         if registry::count_active(c, community_id)?.0 == 0 {
             population::populate(c, community_id, now, false)?;
+            link_resident_account(c, community_id, now)?;
         }
         Ok(community_id)
     })

@@ -458,7 +458,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         c,
         Tenant::new(community_id),
         &AffairInput {
-            public_ref: format!("{year}{:03}102", community_id % 1000),
+            public_ref: demo_ref(year, community_id, 102),
             category: "road".into(),
             description: "3号楼至8号楼之间的巷路被大车碾压，常年坑洼不平，雨天积水，老人出行不便。"
                 .into(),
@@ -470,6 +470,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             reported_on: y(4, 8),
             respond_by: y(4, 9),
             resolve_by: y(4, 27),
+            reporter_resident_id: None,
         },
         None,
         now,
@@ -617,7 +618,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         c,
         Tenant::new(community_id),
         &AffairInput {
-            public_ref: format!("{year}{:03}215", community_id % 1000),
+            public_ref: demo_ref(year, community_id, 215),
             category: "lighting".into(),
             description: "12号楼2单元楼道灯不亮，晚上上下楼看不清。".into(),
             place_id: None,
@@ -628,6 +629,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             reported_on: y(11, 20),
             respond_by: light_respond,
             resolve_by: light_resolve,
+            reporter_resident_id: None,
         },
         None,
         now,
@@ -1028,7 +1030,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             c,
             Tenant::new(community_id),
             &AffairInput {
-                public_ref: format!("{year}{:03}{:03}", community_id % 1000, issue.no),
+                public_ref: demo_ref(year, community_id, i64::from(issue.no)),
                 category: issue.category.into(),
                 description: issue.text.into(),
                 place_id: None,
@@ -1039,6 +1041,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                 reported_on: day(reported),
                 respond_by: day(respond_by),
                 resolve_by: day(resolve_by),
+                reporter_resident_id: None,
             },
             None,
             now,
@@ -1186,6 +1189,17 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
 }
 
 /// A demo event's time: 09:00 in Shanghai on `day`.
+/// A demo issue's public reference: the same for the same community, year and number on every
+/// run (the browser tests and the README can name one), and distinct across them.
+fn demo_ref(year: i32, community_id: i64, no: i64) -> String {
+    // splitmix64 of the three, so neighbouring numbers give unrelated references.
+    let mut z = (i64::from(year) * 1_000_000_007 + community_id * 100_003 + no) as u64;
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    linli_core::partners::public_ref(z ^ (z >> 31))
+}
+
 fn at(day: &str) -> DateTime<Utc> {
     NaiveDate::parse_from_str(day, "%Y-%m-%d")
         .ok()

@@ -126,6 +126,8 @@ pub struct AffairInput {
     pub reported_on: String,
     pub respond_by: String,
     pub resolve_by: String,
+    /// The linked resident who filed it herself, signed in.
+    pub reporter_resident_id: Option<i64>,
 }
 
 const AFFAIR_SELECT: &str = "SELECT f.id, f.community_id, f.public_ref, f.category, f.description, f.place_id, pl.name, f.place_path, f.place_text,
@@ -177,10 +179,11 @@ pub fn create_affair(
     let at = now_text(now);
     c.insert(
         "INSERT INTO affairs (community_id, public_ref, category, description, place_id, place_path, place_text, reporter_phone, channel, status,
-             reported_on, respond_by, resolve_by, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?) RETURNING id",
+             reported_on, respond_by, resolve_by, created_by, created_at, updated_at, reporter_resident_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         params![t, a.public_ref.clone(), a.category.clone(), a.description.clone(), a.place_id, a.place_path.clone(), a.place_text.clone(),
-            a.reporter_phone.clone(), a.channel.clone(), a.reported_on.clone(), a.respond_by.clone(), a.resolve_by.clone(), user, at.clone(), at],
+            a.reporter_phone.clone(), a.channel.clone(), a.reported_on.clone(), a.respond_by.clone(), a.resolve_by.clone(), user, at.clone(), at,
+            a.reporter_resident_id],
     )
 }
 
@@ -196,6 +199,17 @@ pub fn public_ref_taken(c: &mut dyn Conn, public_ref: &str) -> Result<bool> {
         "SELECT COUNT(*) FROM affairs WHERE public_ref = ?",
         params![public_ref],
     )? > 0)
+}
+
+/// The issues a resident filed herself (signed in to her linked account), newest first.
+pub fn reported_by(c: &mut dyn Conn, t: Tenant, resident_id: i64) -> Result<Vec<Affair>> {
+    let sql = format!(
+        "{AFFAIR_SELECT} WHERE f.community_id = ? AND f.reporter_resident_id = ? ORDER BY f.reported_on DESC, f.id DESC"
+    );
+    c.query(&sql, params![t, resident_id])?
+        .iter()
+        .map(affair_from)
+        .collect()
 }
 
 pub fn affair_by_ref(c: &mut dyn Conn, public_ref: &str) -> Result<Affair> {

@@ -76,6 +76,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "account_lifecycle",
         sql: include_str!("../migrations/0013_account_lifecycle.sql"),
     },
+    Migration {
+        version: 14,
+        name: "resident_accounts",
+        sql: include_str!("../migrations/0014_resident_accounts.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

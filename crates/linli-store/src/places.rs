@@ -2,7 +2,7 @@
 
 use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
-use crate::{Result, params};
+use crate::{Result, Tenant, params};
 use chrono::{DateTime, Utc};
 use linli_core::place::{self, PlaceKind, PlacePath, PlaceRuleError};
 use serde::Serialize;
@@ -220,4 +220,31 @@ pub fn ancestors(c: &mut dyn Conn, place: &Place) -> Result<Vec<Place>> {
         out.push(get(c, id)?);
     }
     Ok(out)
+}
+
+/// The community's contact phone (the committee's duty phone), as the public portal and the
+/// neighbour cards print it; empty until an administrator sets it.
+pub fn contact_phone(c: &mut dyn Conn, tenant: Tenant) -> Result<String> {
+    Ok(c.query_opt(
+        "SELECT contact_phone FROM community_settings WHERE community_id = ?",
+        params![tenant.id()],
+    )?
+    .map(|r| r.text(0))
+    .transpose()?
+    .unwrap_or_default())
+}
+
+pub fn set_contact_phone(
+    c: &mut dyn Conn,
+    tenant: Tenant,
+    phone: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let now = now_text(now);
+    c.execute(
+        "INSERT INTO community_settings (community_id, contact_phone, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (community_id) DO UPDATE SET contact_phone = excluded.contact_phone, updated_at = excluded.updated_at",
+        params![tenant.id(), phone, now],
+    )?;
+    Ok(())
 }

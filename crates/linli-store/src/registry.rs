@@ -1020,6 +1020,26 @@ pub fn ensure_default_tags(c: &mut dyn Conn, community_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Active residents and their households within `scopes` (the home page of a worker of one
+/// grid counts her grid's, as her roster does).
+pub fn count_active_within(
+    c: &mut dyn Conn,
+    t: Tenant,
+    scopes: &[PlacePath],
+) -> Result<(i64, i64)> {
+    let f = Filter {
+        community_id: t.id(),
+        scopes: scopes.to_vec(),
+        ..Default::default()
+    };
+    let (clause, args) = where_clause(&f);
+    let r = c.query_one(
+        &format!("SELECT COUNT(*), COUNT(DISTINCT r.household_id) FROM residents r WHERE {clause}"),
+        &args,
+    )?;
+    Ok((r.int(0)?, r.int(1)?))
+}
+
 /// Active residents per community (home page, indicators).
 pub fn count_active(c: &mut dyn Conn, community_id: i64) -> Result<(i64, i64)> {
     let r = c.query_one(

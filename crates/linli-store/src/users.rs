@@ -158,6 +158,48 @@ pub fn add_grant(
     )
 }
 
+/// Links a resident's account to her registry record (one account per resident: a second link
+/// of the same resident fails on the unique index).
+pub fn link_resident(
+    c: &mut dyn Conn,
+    tenant: Tenant,
+    user_id: i64,
+    resident_id: i64,
+    linked_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO resident_accounts (user_id, community_id, resident_id, linked_by, linked_at)
+         VALUES (?, ?, ?, ?, ?)",
+        params![user_id, tenant.id(), resident_id, linked_by, now_text(now)],
+    )?;
+    Ok(())
+}
+
+/// The registry record an account is linked to (its community and the resident's id).
+pub fn linked_resident(c: &mut dyn Conn, user_id: i64) -> Result<Option<(Tenant, i64)>> {
+    c.query_opt(
+        "SELECT community_id, resident_id FROM resident_accounts WHERE user_id = ?",
+        params![user_id],
+    )?
+    .map(|r| Ok((Tenant::new(r.int(0)?), r.int(1)?)))
+    .transpose()
+}
+
+/// The account linked to a resident, if she has one.
+pub fn account_of_resident(
+    c: &mut dyn Conn,
+    tenant: Tenant,
+    resident_id: i64,
+) -> Result<Option<i64>> {
+    c.query_opt(
+        "SELECT user_id FROM resident_accounts WHERE community_id = ? AND resident_id = ?",
+        params![tenant.id(), resident_id],
+    )?
+    .map(|r| r.int(0))
+    .transpose()
+}
+
 pub fn grants(c: &mut dyn Conn, user_id: i64) -> Result<Vec<GrantView>> {
     let rows = c.query(
         "SELECT g.role, g.place_id, p.name, p.path, g.partner_id

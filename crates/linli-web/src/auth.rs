@@ -600,23 +600,6 @@ struct TokenJson {
     expires_in: i64,
 }
 
-/// The community a user works in.
-#[derive(Serialize, schemars::JsonSchema)]
-struct CommunityRef {
-    id: i64,
-    name: String,
-}
-
-/// The signed-in user.
-#[derive(Serialize, schemars::JsonSchema)]
-struct MeJson {
-    id: i64,
-    username: String,
-    display_name: String,
-    community: Option<CommunityRef>,
-    grants: Vec<GrantView>,
-}
-
 async fn api_token(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -640,20 +623,6 @@ async fn api_token(
         expires_in: state.config.token_days * 86400,
     })
     .into_response())
-}
-
-async fn api_me(ctx: Ctx) -> Result<Json<MeJson>, AppError> {
-    let c = ctx.caller()?;
-    Ok(Json(MeJson {
-        id: c.user.id,
-        username: c.user.username.clone(),
-        display_name: c.user.display_name.clone(),
-        community: c.community.as_ref().map(|(id, name)| CommunityRef {
-            id: *id,
-            name: name.clone(),
-        }),
-        grants: c.grants.clone(),
-    }))
 }
 
 pub fn routes(t: Table) -> Table {
@@ -683,12 +652,5 @@ pub fn routes(t: Table) -> Table {
             )
             .body::<TokenRequest>(),
             api_token,
-        )
-        .api(
-            Method::GET,
-            "/api/v1/me",
-            Policy::Signed(Action::ViewHome),
-            ApiDoc::ok::<MeJson>("auth", "me", "The signed-in user and their grants"),
-            api_me,
         )
 }

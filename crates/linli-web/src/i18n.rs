@@ -96,6 +96,7 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/visits.zh-CN.txt"),
     include_str!("../messages/summary.zh-CN.txt"),
     include_str!("../messages/enums.zh-CN.txt"),
+    include_str!("../messages/me.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -104,6 +105,7 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/visits.en.txt"),
     include_str!("../messages/summary.en.txt"),
     include_str!("../messages/enums.en.txt"),
+    include_str!("../messages/me.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {
@@ -203,6 +205,8 @@ mod tests {
             include_str!("pages/affairs.rs"),
             include_str!("pages/visits.rs"),
             include_str!("pages/summary.rs"),
+            include_str!("pages/me.rs"),
+            include_str!("pages/portal.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {

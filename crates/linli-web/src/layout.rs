@@ -370,7 +370,13 @@ pub fn login_page(ctx: &Ctx, form: Markup) -> Response {
 
 /// An error page that needs nothing but the language: shown for every error of a browser
 /// request, with the request id the log carries.
-pub fn error_page(prefs: Prefs, status: StatusCode, message: &str, rid: &str) -> Markup {
+pub fn error_page(
+    prefs: Prefs,
+    status: StatusCode,
+    message: &str,
+    rid: &str,
+    public: bool,
+) -> Markup {
     let lang = prefs.lang;
     html! {
         (DOCTYPE)
@@ -382,7 +388,11 @@ pub fn error_page(prefs: Prefs, status: StatusCode, message: &str, rid: &str) ->
                         p.error-status { (status.as_u16()) }
                         h1 { (message) }
                         p.hint { (tf(lang, "error.request_id", &[("id", rid)])) }
-                        p { a.btn.btn-primary href="/" { (t(lang, "error.back_home")) } }
+                        @if public {
+                            p { a.btn.btn-primary href="/public" { (t(lang, "portal.back")) } }
+                        } @else {
+                            p { a.btn.btn-primary href="/" { (t(lang, "error.back_home")) } }
+                        }
                     }
                 }
             }

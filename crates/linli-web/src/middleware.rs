@@ -28,11 +28,17 @@ pub async fn enforce_policy(
     };
     match caller.decide(action, None) {
         Decision::Allow => next.run(req).await,
-        Decision::Forbidden | Decision::NotFound => {
+        refused @ (Decision::Forbidden | Decision::NotFound) => {
             let rid = req.extensions().get::<RequestId>().cloned();
             let path = req.uri().path().to_string();
             auth::audit_denial(&state, &caller, action, &path, None, rid.as_ref()).await;
-            AppError::Forbidden.into_response()
+            // "Not found" only where no grant covers anything of the kind: a resident's, for
+            // whom even the existence of her neighbours' records is not hers to learn.
+            if refused == Decision::NotFound {
+                AppError::NotFound.into_response()
+            } else {
+                AppError::Forbidden.into_response()
+            }
         }
     }
 }
@@ -77,7 +83,14 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     // `Retry-After` (503 busy) survives the re-rendering.
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
     let args: Vec<(&str, &str)> = info.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let message = tf(prefs.lang, &format!("error.{}", info.code), &args);
+    // The public pages answer in public words and lead back to the portal, not to the staff
+    // sign-in.
+    let public = is_public_page(&target);
+    let code = match info.code {
+        "not_found" if public => "public_not_found",
+        c => c,
+    };
+    let message = tf(prefs.lang, &format!("error.{code}"), &args);
     if json {
         let body = crate::error::ErrorBody {
             error: crate::error::ErrorDetail {
@@ -107,7 +120,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             percent_encoding::utf8_percent_encode(&target, percent_encoding::NON_ALPHANUMERIC);
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
-    let page = crate::layout::error_page(prefs, status, &message, &rid);
+    let page = crate::layout::error_page(prefs, status, &message, &rid, public);
     let mut out = (status, page).into_response();
     out.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -117,6 +130,12 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         out.headers_mut().insert(header::RETRY_AFTER, v);
     }
     out
+}
+
+/// Whether a path is one of the public pages anyone opens without an account.
+fn is_public_page(target: &str) -> bool {
+    let path = target.split('?').next().unwrap_or(target);
+    path == "/public" || path.starts_with("/public/") || path.starts_with("/disclosure/")
 }
 
 /// axum's own refusals (malformed JSON, a body over the limit, a wrong method) come as plain

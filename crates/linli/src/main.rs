@@ -179,6 +179,10 @@ enum UserCommand {
         /// For a partner liaison (role partner): the partner unit it acts for, by id or name
         #[arg(long)]
         partner: Option<String>,
+        /// For a resident (role resident): the id of her registry record; the account is linked
+        /// to it and granted on her unit (one account per resident)
+        #[arg(long)]
+        resident: Option<i64>,
     },
     /// Deactivate an account: it can no longer sign in; its sessions and tokens stop at once
     Deactivate {
@@ -437,8 +441,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     place,
                     name,
                     partner,
+                    resident,
                 },
-        } => add_user(&db.db, &community, &username, role, place, name, partner),
+        } => add_user(
+            &db.db,
+            &community,
+            &username,
+            role,
+            (place, resident),
+            name,
+            partner,
+        ),
         Command::User {
             command: UserCommand::Deactivate { db, username },
         } => end_account(&db.db, &username, Lifecycle::Deactivate),
@@ -549,7 +562,7 @@ fn add_user(
     community: &str,
     username: &str,
     role: Role,
-    place: Option<i64>,
+    (place, resident_id): (Option<i64>, Option<i64>),
     name: Option<String>,
     partner: Option<String>,
 ) -> Result<(), CliError> {
@@ -579,8 +592,10 @@ fn add_user(
         display_name: name.unwrap_or_default(),
         password: pw,
         role,
-        scope_place_id: place.unwrap_or(comm),
+        // A resident's account defaults to her own unit, everyone else's to the community.
+        scope_place_id: place.or(resident_id.is_none().then_some(comm)),
         partner_id,
+        resident_id,
     };
     let user = rt
         .block_on(linli_app::accounts::create_user(&app, &actor, new))

@@ -3,6 +3,7 @@
 mod assistance;
 mod fund;
 mod learning;
+mod me;
 mod openapi;
 mod partners;
 mod places;
@@ -24,6 +25,7 @@ pub fn routes(t: Table) -> Table {
     let t = assistance::routes(t);
     let t = fund::routes(t);
     let t = learning::routes(t);
+    let t = me::routes(t);
     let t = partners::routes(t);
     let t = places::routes(t);
     let t = reports::routes(t);

@@ -23,10 +23,15 @@ struct CreateUser {
     /// admin, worker, building_head, partner, finance or resident
     #[schemars(schema_with = "linli_core::code_schema::<linli_core::Role>")]
     role: String,
-    scope_place_id: i64,
+    /// The place the role is granted on; for a resident with `resident_id`, her unit when
+    /// omitted.
+    scope_place_id: Option<i64>,
     display_name: Option<String>,
     /// For the partner role: the partner unit the liaison speaks for.
     partner_id: Option<i64>,
+    /// For the resident role: her registry record; the account is linked to it (one account
+    /// per resident) and shows her own household, courses and reports.
+    resident_id: Option<i64>,
 }
 
 /// The account just created.
@@ -51,6 +56,7 @@ async fn create(
             role: accounts::parse_role(&b.role)?,
             scope_place_id: b.scope_place_id,
             partner_id: b.partner_id,
+            resident_id: b.resident_id,
         },
     )
     .await?;

@@ -13,7 +13,7 @@ use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use linli_app::affairs::{self as ops, AffairDraft, AssignDraft, CategoryDraft, StatusFilter};
@@ -154,7 +154,7 @@ fn holder_label(lang: Lang, a: &Affair, public: bool) -> String {
 
 // ---- pages ----
 
-fn status_chip(lang: Lang, status: &str) -> Markup {
+pub fn status_chip(lang: Lang, status: &str) -> Markup {
     let kind = match status {
         "reported" => "warn",
         "assigned" | "in_progress" => "info",
@@ -895,24 +895,33 @@ struct LookupQuery {
 }
 
 async fn public_lookup(ctx: Ctx, Query(q): Query<LookupQuery>) -> Result<Response, AppError> {
-    let lang = ctx.lang();
-    let wanted = q.public_ref.map(|r| r.trim().to_string());
-    if let Some(r) = wanted.filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit())) {
+    let wanted = q.public_ref.map(|r| rules::normalize_ref(&r));
+    if let Some(r) =
+        wanted.filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
         return Ok(axum::response::Redirect::to(&format!("/public/affairs/{r}")).into_response());
     }
+    Ok(lookup_form(&ctx, None, StatusCode::OK))
+}
+
+/// The look-up form, with what went wrong when a reference was not found.
+fn lookup_form(ctx: &Ctx, missing: Option<&str>, status: StatusCode) -> Response {
+    let lang = ctx.lang();
     let body = html! {
         h1 { (t(lang, "affairs.lookup_title")) }
+        @if let Some(r) = missing {
+            p.form-error role="alert" #ref-not-found { (tf(lang, "affairs.ref_not_found", &[("ref", r)])) }
+        }
         form.form method="get" action="/public/affairs" {
             (layout::field(lang, "ref", "affairs.ref", "text", "", None, Some("off")))
             div.form-actions { button.btn.btn-primary.btn-block type="submit" { (t(lang, "affairs.lookup")) } }
         }
         p { a href="/public/report" { (t(lang, "affairs.public_title")) } }
+        p { a href="/public" { (t(lang, "portal.back")) } }
     };
-    Ok(layout::public_page(
-        &ctx,
-        &t(lang, "affairs.lookup_title"),
-        body,
-    ))
+    let mut res = layout::public_page(ctx, &t(lang, "affairs.lookup_title"), body);
+    *res.status_mut() = status;
+    res
 }
 
 /// Progress as the resident sees it: what, where, who holds it and what has been done. No
@@ -928,10 +937,17 @@ async fn public_progress(
         events,
         categories: cats,
         units,
-    } = ops::by_ref(&state.app, public_ref).await?;
+    } = match ops::by_ref(&state.app, public_ref.clone()).await {
+        Err(linli_app::Error::NotFound) => {
+            // Public words, and the form again: a mistyped reference is the usual cause.
+            let shown: String = public_ref.chars().take(20).collect();
+            return Ok(lookup_form(&ctx, Some(&shown), StatusCode::NOT_FOUND));
+        }
+        other => other?,
+    };
     let body = html! {
         h1 { (t(lang, "affairs.progress_title")) }
-        p.lead { (t(lang, "affairs.ref")) " " strong #affair-ref { (a.public_ref) } }
+        p.lead { (t(lang, "affairs.ref")) " " strong #affair-ref data-ref=(a.public_ref) { (rules::spoken_ref(&a.public_ref)) } }
         p.hint { (t(lang, "affairs.keep_ref")) }
         dl.facts {
             dt { (t(lang, "affairs.category")) } dd { (category_label(lang, &cats, &a.category)) }

@@ -904,7 +904,9 @@ async fn catalogue(
     Query(q): Query<PublicQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (name, courses) = ops::catalogue(&state.app, &ctx.actor_or_public(), q.community).await?;
+    let actor = ctx.actor_or_public();
+    let (_, phone) = super::portal::public_contact(&state, &actor, q.community.clone()).await?;
+    let (name, courses) = ops::catalogue(&state.app, &actor, q.community).await?;
     let body = html! {
         h2 { (name) " " (t(lang, "learning.catalogue_title")) }
         p.lead { (t(lang, "learning.catalogue_lead")) }
@@ -918,7 +920,12 @@ async fn catalogue(
                 p { a.btn.btn-primary.btn-block href={ "/public/courses/" (k.id) "/signup" } { (t(lang, "learning.signup_button")) } }
             }
         }
-        p.hint { (t(lang, "learning.catalogue_how")) }
+        @if phone.is_empty() {
+            p.hint { (t(lang, "learning.catalogue_how")) }
+        } @else {
+            p.hint #catalogue-how { (tf(lang, "learning.catalogue_how_phone", &[("phone", &phone)])) }
+        }
+        p { a href="/public" { (t(lang, "portal.back")) } }
     };
     Ok(layout::public_page(
         &ctx,

@@ -8,8 +8,10 @@ pub mod employment;
 pub mod fund;
 mod home;
 pub mod learning;
+mod me;
 pub mod partners;
 pub mod places;
+pub mod portal;
 mod reports;
 pub mod residents;
 mod roster;
@@ -83,6 +85,8 @@ pub fn routes(t: Table) -> Table {
         .page(Method::GET, "/settings/lang", Policy::Public, switch_lang)
         .page(Method::GET, "/settings/elder", Policy::Public, switch_elder);
     let t = home::routes(t);
+    let t = me::routes(t);
+    let t = portal::routes(t);
     let t = places::routes(t);
     let t = cards::routes(t);
     let t = cases::routes(t);

@@ -253,6 +253,12 @@ async fn detail_page(
     } else {
         r.phone.as_deref().map(mask_phone)
     };
+    // Her own account (a resident's, linked to this record), for those who open accounts.
+    let account = if caller.decide(Action::ManageUsers, Some(&r.place_path)) == Decision::Allow {
+        Some(linli_app::accounts::account_of_resident(&state.app, &ctx.actor()?, &r).await?)
+    } else {
+        None
+    };
     let closed = r.status != "active";
     let open_case = caller.decide(Action::ManageCases, Some(&r.place_path)) == Decision::Allow
         && r.status == "active";
@@ -374,6 +380,17 @@ async fn detail_page(
             p.hint { (t(lang, "residents.linked_hint")) }
         }
         (learning_section)
+        @if let Some(account) = &account {
+            section.panel #resident-account {
+                h2 { (t(lang, "residents.account")) }
+                @match account {
+                    Some(u) => p { a href={ "/users/" (u.id) } { (tf(lang, "residents.account_linked", &[("username", &u.username)])) } },
+                    None => @if r.status == "active" {
+                        p { a.btn.btn-small href={ "/users/new?resident=" (r.id) } { (t(lang, "residents.account_open")) } }
+                    },
+                }
+            }
+        }
         @if (can_reveal || can_anonymize) && r.status != "anonymized" {
             section.panel {
                 h2 { (t(lang, "residents.privacy")) }

@@ -9,7 +9,7 @@ use crate::layout;
 use crate::pages::place_label;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::accounts::{self, NewUser};
@@ -234,6 +234,14 @@ struct UserForm {
     /// For a partner liaison: the unit it acts for.
     #[serde(default)]
     partner_id: String,
+    /// For a resident's own account: her registry record (the form opened from her page).
+    #[serde(default)]
+    resident_id: String,
+}
+
+#[derive(Deserialize, Default)]
+struct NewQuery {
+    resident: Option<i64>,
 }
 
 async fn form_page(
@@ -290,19 +298,41 @@ async fn form_page(
         .as_ref()
         .filter(|(f, _)| f.is_none())
         .map(|(_, m)| m.clone());
+    // Opened from a resident's page: the account is hers, the role and place follow.
+    let resident = match f.resident_id.trim().parse::<i64>() {
+        Ok(rid) => Some(
+            linli_app::registry::load_visible(
+                &state.app,
+                &ctx.actor()?,
+                rid,
+                Action::ViewResidents,
+            )
+            .await?,
+        ),
+        Err(_) => None,
+    };
     let body = html! {
         form.form.narrow method="post" action="/users" novalidate {
             @if let Some(g) = general { p.form-error role="alert" { (g) } }
             input type="hidden" name="_csrf" value=(caller.csrf_token);
+            @if let Some(r) = &resident {
+                input type="hidden" name="resident_id" value=(r.id);
+                input type="hidden" name="role" value="resident";
+                p.lead #account-for { (tf(lang, "users.for_resident", &[("name", &r.name), ("place", &format!("{}{}", r.building.clone().unwrap_or_default(), r.unit.clone().unwrap_or_default()))])) }
+                p.hint { (t(lang, "users.for_resident_hint")) }
+                @if let Some(m) = err("resident_id") { p.form-error role="alert" { (m) } }
+            }
             (layout::field(lang, "username", "users.username", "text", &f.username, err("username"), Some("off")))
             p.hint { (t(lang, "users.username_hint")) }
-            (layout::field(lang, "display_name", "users.display_name", "text", &f.display_name, err("display_name"), Some("off")))
+            (layout::field(lang, "display_name", "users.display_name", "text", match (&resident, f.display_name.is_empty()) { (Some(r), true) => &r.name, _ => &f.display_name }, err("display_name"), Some("off")))
             (layout::field(lang, "password", "users.initial_password", "password", "", err("password"), Some("new-password")))
             p.hint { (tf(lang, "password.rule", &[("min", &password::MIN_CHARS.to_string())])) }
-            (layout::select(lang, "role", "users.role", &role_opts, &f.role, err("role")))
-            (layout::select(lang, "scope_place_id", "users.scope", &places_opts, &f.scope_place_id, err("scope_place_id")))
-            p.hint { (t(lang, "users.scope_hint")) }
-            (layout::select(lang, "partner_id", "partners.liaison_unit", &unit_opts, &f.partner_id, err("partner_id")))
+            @if resident.is_none() {
+                (layout::select(lang, "role", "users.role", &role_opts, &f.role, err("role")))
+                (layout::select(lang, "scope_place_id", "users.scope", &places_opts, &f.scope_place_id, err("scope_place_id")))
+                p.hint { (t(lang, "users.scope_hint")) }
+                (layout::select(lang, "partner_id", "partners.liaison_unit", &unit_opts, &f.partner_id, err("partner_id")))
+            }
             div.form-actions {
                 button.btn.btn-primary type="submit" { (t(lang, "users.create")) }
                 a.btn href="/users" { (t(lang, "common.cancel")) }
@@ -320,8 +350,21 @@ async fn form_page(
     ))
 }
 
-async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    form_page(&state, &ctx, UserForm::default(), None, StatusCode::OK).await
+async fn new_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    let f = UserForm {
+        resident_id: q.resident.map(|r| r.to_string()).unwrap_or_default(),
+        role: if q.resident.is_some() {
+            "resident".into()
+        } else {
+            String::new()
+        },
+        ..UserForm::default()
+    };
+    form_page(&state, &ctx, f, None, StatusCode::OK).await
 }
 
 async fn create_submit(
@@ -330,7 +373,9 @@ async fn create_submit(
     Form(f): Form<UserForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let Ok(scope_place_id) = f.scope_place_id.parse::<i64>() else {
+    let resident_id = f.resident_id.trim().parse::<i64>().ok();
+    let scope_place_id = f.scope_place_id.parse::<i64>().ok();
+    if scope_place_id.is_none() && resident_id.is_none() {
         let msg = t(lang, "error.place_parent_missing");
         return form_page(
             &state,
@@ -340,7 +385,7 @@ async fn create_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    };
+    }
     let created = match accounts::parse_role(&f.role) {
         Ok(role) => {
             let n = NewUser {
@@ -350,6 +395,7 @@ async fn create_submit(
                 role,
                 scope_place_id,
                 partner_id: f.partner_id.trim().parse().ok(),
+                resident_id,
             };
             accounts::create_user(&state.app, &ctx.actor()?, n).await
         }

@@ -111,10 +111,23 @@ async fn a_forbidden_action_is_403_and_audited(engine: Engine) {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    let mut b = app.signed_in("jumin").await;
+    let mut b = app.signed_in("wangge1").await;
     let (status, html) = b.get_text("/users").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(html.contains("没有进行此操作的权限"));
+
+    // A resident is told nothing is there (and the refusal is audited all the same).
+    let denials = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'")
+        .await;
+    let mut b = app.signed_in("jumin").await;
+    let (status, _) = b.get_text("/users").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'")
+            .await,
+        denials + 1
+    );
 }
 
 async fn a_cross_site_post_is_refused_and_changes_nothing(engine: Engine) {

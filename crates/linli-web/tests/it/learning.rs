@@ -641,11 +641,11 @@ async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine:
             .await,
         1
     );
-    // A resident's account handles nothing either.
+    // A resident's account handles nothing either: for her the request is not there.
     let mut jumin = app.signed_in("jumin").await;
     assert_eq!(
         jumin.get(&format!("/course-signups/{s}")).await.status(),
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
 }
 

@@ -12,6 +12,7 @@ mod busy;
 mod fund;
 mod learning;
 mod matrix;
+mod me;
 mod openapi;
 mod partners;
 mod places;

@@ -1,7 +1,8 @@
 //! The permission matrix, generated from the route table (issue 13): every signed GET route —
 //! pages and JSON — called over the whole demo community (its liaison acts for a partner unit)
 //! by each of the six demo roles and by a second community's administrator. A route without a path parameter answers the caller when the role permits
-//! the route's action (`linli_core::authz::role_permits`) and 403 when it does not; a route
+//! the route's action (`linli_core::authz::role_permits`) and 403 when it does not (404 to a
+//! resident, who learns nothing of what she may not open); a route
 //! naming an object by id answers the other community's administrator 404 for every object of
 //! the demo community, whatever the id. The number of cases is printed (`--nocapture`).
 
@@ -117,11 +118,22 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
         for c in callers.iter().chain(std::iter::once(&other)) {
             let status = get(&app, c, path).await;
             cases += 1;
-            let permitted = role_permits(c.role, *action);
+            // A copy of one's own data is there for an account linked to a resident's record
+            // (the demo's resident); every other account is told why not (403 `not_linked`).
+            let own_data = path.ends_with("/me/export");
+            let permitted =
+                role_permits(c.role, *action) && (!own_data || c.role == Role::Resident);
+            // A resident is told nothing exists where she may not look (her neighbours'
+            // records included); every other role is told it may not.
+            let refused = if c.role == Role::Resident && !own_data {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::FORBIDDEN
+            };
             let ok = if permitted {
                 status.is_success() || status == StatusCode::SEE_OTHER
             } else {
-                status == StatusCode::FORBIDDEN
+                status == refused
             };
             if !ok {
                 wrong.push(format!(
@@ -129,7 +141,11 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
                     c.name,
                     c.role,
                     action.as_str(),
-                    if permitted { "2xx" } else { "403" }
+                    if permitted {
+                        "2xx".to_string()
+                    } else {
+                        refused.as_u16().to_string()
+                    }
                 ));
             }
         }

@@ -510,7 +510,7 @@ async fn every_documented_operation_answers_as_its_schema_says(engine: Engine) {
     let mut successes: BTreeMap<&str, usize> = BTreeMap::new();
     // Why valid-shaped requests of a signed-in caller were refused, by operation.
     let mut refusals: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
-    for round in 0..6u64 {
+    for round in 0..8u64 {
         for (ci, (user, token)) in callers.iter().enumerate() {
             for (oi, op) in ops.iter().enumerate() {
                 if op.id == "auth_token" && token.is_some() {

@@ -244,11 +244,16 @@ impl TestApp {
 
     /// A bearer token for `user` (demo password).
     pub async fn token(&self, user: &str) -> String {
+        self.token_with(user, PASSWORD).await
+    }
+
+    /// A bearer token for `user` with her own password.
+    pub async fn token_with(&self, user: &str, password: &str) -> String {
         let res = self
             .browser()
             .http
             .post(format!("{}/api/v1/auth/token", self.base))
-            .json(&serde_json::json!({"username": user, "password": PASSWORD}))
+            .json(&serde_json::json!({"username": user, "password": password}))
             .send()
             .await
             .unwrap();
@@ -429,6 +434,31 @@ impl Browser {
             req = req.header(*k, *v);
         }
         let res = req.send().await.unwrap();
+        self.keep_cookies(&res);
+        res
+    }
+
+    /// Posts a `multipart/form-data` form as an upload page would: the CSRF token (a field
+    /// named `_csrf` here) travels in the action URL's query.
+    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let mut form = reqwest::multipart::Form::new();
+        let mut token = String::new();
+        for (k, v) in fields {
+            if *k == "_csrf" {
+                token = v.to_string();
+            } else {
+                form = form.text(k.to_string(), v.to_string());
+            }
+        }
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let res = self
+            .http
+            .post(format!("{}{path}{sep}_csrf={token}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
         self.keep_cookies(&res);
         res
     }

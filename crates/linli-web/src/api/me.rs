@@ -1,0 +1,80 @@
+//! The signed-in account's own view (`me_get`) and, for a resident linked to her record, a copy
+//! of everything held about her (`me_export`, PIPL §45).
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::routes::{ApiDoc, Policy, Table};
+use axum::Json;
+use axum::extract::State;
+use axum::http::Method;
+use linli_app::me::{self, Me, MyData};
+use linli_core::Action;
+use linli_store::users::GrantView;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// The community a user works in.
+#[derive(Serialize, JsonSchema)]
+struct CommunityRef {
+    id: i64,
+    name: String,
+}
+
+/// The signed-in account: `user`, `resident` (when linked) and `links`, and — as the first
+/// version of this call answered — its id, names, community and grants at the top level.
+#[derive(Serialize, JsonSchema)]
+struct MeBody {
+    id: i64,
+    username: String,
+    display_name: String,
+    community: Option<CommunityRef>,
+    grants: Vec<GrantView>,
+    #[serde(flatten)]
+    me: Me,
+}
+
+async fn get_me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MeBody>, AppError> {
+    let c = ctx.caller()?;
+    let me = me::me(&state.app, &ctx.actor()?).await?;
+    Ok(Json(MeBody {
+        id: c.user.id,
+        username: c.user.username.clone(),
+        display_name: c.user.display_name.clone(),
+        community: c.community.as_ref().map(|(id, name)| CommunityRef {
+            id: *id,
+            name: name.clone(),
+        }),
+        grants: c.grants.clone(),
+        me,
+    }))
+}
+
+async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MyData>, AppError> {
+    Ok(Json(me::export(&state.app, &ctx.actor()?).await?))
+}
+
+pub fn routes(t: Table) -> Table {
+    t.api(
+        Method::GET,
+        "/api/v1/me",
+        Policy::Signed(Action::ViewHome),
+        ApiDoc::ok::<MeBody>(
+            "me",
+            "me_get",
+            "The signed-in account, the resident it is linked to (if any) and the pages it may open",
+        ),
+        get_me,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/me/export",
+        Policy::Signed(Action::ViewHome),
+        ApiDoc::ok::<MyData>(
+            "me",
+            "me_export",
+            "Everything held about the linked resident (PIPL §45): her record in full, household, courses, reports and the handling of her file; audited. 403 not_linked for an account without a record",
+        ),
+        export,
+    )
+}

@@ -1,0 +1,327 @@
+//! Every role at home (issue 14), first part: a resident's account linked to her registry record
+//! (`users_create` with `resident_id`), her own page and a copy of her data (`me_get`,
+//! `me_export`, PIPL §45), nothing of her neighbours, the links each role is offered, the public
+//! portal, and short references that a mistyped look-up answers in public words.
+
+use crate::both_engines;
+use crate::support::{Engine, TestApp, spawn_app, spawn_demo_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+both_engines!(
+    a_linked_resident_sees_her_own_page_and_downloads_her_data,
+    a_resident_finds_nothing_of_her_neighbours,
+    every_link_an_account_is_offered_opens,
+    an_administrator_links_an_account_to_a_resident_once,
+    a_resident_who_reports_signed_in_finds_the_report_on_her_page,
+    the_public_portal_names_the_community_and_its_phone,
+    a_mistyped_reference_is_answered_in_public_words,
+);
+
+fn links(v: &Value) -> Vec<String> {
+    v["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["rel"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn a_linked_resident_sees_her_own_page_and_downloads_her_data(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("jumin").await;
+    let (status, v) = app.api(&token, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["user"]["username"], "jumin");
+    assert_eq!(v["user"]["role"], "resident");
+    assert_eq!(v["resident"]["name"], "陈玉兰");
+    assert_eq!(v["resident"]["id"], app.resident_id("陈玉兰").await);
+    let rels = links(&v);
+    assert!(rels.contains(&"export".to_string()), "{rels:?}");
+    assert!(!rels.contains(&"residents".to_string()), "{rels:?}");
+
+    let mut page = app.signed_in("jumin").await;
+    let (status, html) = page.get_text("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("我的登记信息") && html.contains("1号楼1单元101"));
+    assert!(
+        !html.contains("7886") && !html.contains("home.residents"),
+        "no community-wide figures for a resident"
+    );
+    // Her ID number is masked on the page, whole in her own copy.
+    assert!(!html.contains("19560318"));
+
+    let (status, data) = app
+        .api(&token, Method::GET, "/api/v1/me/export", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{data}");
+    assert_eq!(data["resident"]["name"], "陈玉兰");
+    let id_number = data["resident"]["id_number"].as_str().unwrap();
+    assert_eq!(id_number.len(), 18);
+    assert!(id_number.contains("19560318"));
+    let res = page.get("/me/export").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let actions = app.audit_actions().await;
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "resident.self_export")
+            .count(),
+        2,
+        "every copy handed over is audited"
+    );
+
+    // An account without a record has nothing to export, and says why.
+    let admin = app.token("admin").await;
+    let (status, v) = app
+        .api(&admin, Method::GET, "/api/v1/me/export", None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(v["error"]["code"], "not_linked");
+    let (_, v) = app.api(&admin, Method::GET, "/api/v1/me", None).await;
+    assert!(v.get("resident").is_none());
+}
+
+async fn a_resident_finds_nothing_of_her_neighbours(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let own = app.resident_id("陈玉兰").await;
+    let neighbour = app.resident_id("张君").await;
+    let token = app.token("jumin").await;
+    let mut page = app.signed_in("jumin").await;
+    for id in [own, neighbour] {
+        let (status, _) = app
+            .api(
+                &token,
+                Method::GET,
+                &format!("/api/v1/residents/{id}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "resident {id} by the API");
+        assert_eq!(
+            page.get(&format!("/residents/{id}")).await.status(),
+            StatusCode::NOT_FOUND,
+            "resident {id}'s page"
+        );
+    }
+    let (status, _) = app
+        .api(&token, Method::GET, "/api/v1/residents", None)
+        .await;
+    assert!(
+        status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+        "{status}"
+    );
+}
+
+/// A link an account is offered answers, for every demo role over the whole demo (no 403 behind
+/// any of them; the liaison's lead to its own unit).
+async fn every_link_an_account_is_offered_opens(engine: Engine) {
+    let Some(app) = spawn_demo_app(engine).await else {
+        return;
+    };
+    for user in ["admin", "wangge1", "louzhang", "gongjian", "jijin", "jumin"] {
+        let token = app.token(user).await;
+        let (_, v) = app.api(&token, Method::GET, "/api/v1/me", None).await;
+        let mut page = app.signed_in(user).await;
+        for l in v["links"].as_array().unwrap() {
+            let href = l["href"].as_str().unwrap();
+            let status = page.get(href).await.status();
+            assert_eq!(status, StatusCode::OK, "{user}: {href}");
+        }
+    }
+}
+
+async fn create_resident_account(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
+    app.api(token, Method::POST, "/api/v1/users", Some(body))
+        .await
+}
+
+async fn an_administrator_links_an_account_to_a_resident_once(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let zhang = app.resident_id("张君").await;
+    let (status, v) = create_resident_account(
+        &app,
+        &admin,
+        json!({"username": "zhangjun", "password": "Zj-2026-bike", "role": "resident", "resident_id": zhang}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let token = app.token_with("zhangjun", "Zj-2026-bike").await;
+    let (_, me) = app.api(&token, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(me["resident"]["name"], "张君");
+    assert_eq!(me["grants"][0]["role"], "resident");
+
+    // One account per resident.
+    let (status, v) = create_resident_account(
+        &app,
+        &admin,
+        json!({"username": "zhangjun2", "password": "Zj-2026-bike", "role": "resident", "resident_id": zhang}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["code"], "resident_has_account");
+    // Only a resident's account hangs on a record.
+    let (status, v) = create_resident_account(
+        &app,
+        &admin,
+        json!({"username": "zhangjun3", "password": "Zj-2026-bike", "role": "worker", "scope_place_id": 2, "resident_id": zhang}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "resident_not_for_role");
+
+    // Another community's administrator cannot reach her.
+    app.second_community("dongfeng").await;
+    let other = app.token("dongfeng").await;
+    let xia = app.resident_id("夏胜林").await;
+    let (status, v) = create_resident_account(
+        &app,
+        &other,
+        json!({"username": "xiasl", "password": "Zj-2026-bike", "role": "resident", "resident_id": xia}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "resident_missing");
+
+    // The administrator's page of the resident leads to her account.
+    let mut page = app.signed_in("admin").await;
+    let (_, html) = page.get_text(&format!("/residents/{zhang}")).await;
+    assert!(
+        html.contains("已开通：zhangjun"),
+        "the resident's page names her account"
+    );
+    let (_, html) = page.get_text(&format!("/residents/{xia}")).await;
+    assert!(html.contains(&format!("/users/new?resident={xia}")));
+}
+
+async fn a_resident_who_reports_signed_in_finds_the_report_on_her_page(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut page = app.signed_in("jumin").await;
+    let (_, html) = page.get_text("/").await;
+    assert!(html.contains("您还没有反映过问题"));
+    let csrf = page.csrf().await;
+    let res = page
+        .post_multipart(
+            "/public/report",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("category", "lighting"),
+                ("description", "1号楼1单元三楼楼道灯不亮"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let at = crate::support::Browser::location(&res);
+    let reference = at.trim_start_matches("/public/affairs/").to_string();
+    assert_eq!(reference.len(), 8, "a short reference: {reference}");
+    assert!(
+        reference
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+    );
+    let (_, html) = page.get_text("/").await;
+    assert!(
+        html.contains("1号楼1单元三楼楼道灯不亮"),
+        "her report is on her page"
+    );
+    // The reference read aloud or typed in lower case finds it.
+    let spaced = format!("{} {}", &reference[..4], reference[4..].to_lowercase());
+    let res = app
+        .browser()
+        .get(&format!("/public/affairs?ref={}", spaced.replace(' ', "+")))
+        .await;
+    assert_eq!(
+        crate::support::Browser::location(&res),
+        format!("/public/affairs/{reference}")
+    );
+}
+
+async fn the_public_portal_names_the_community_and_its_phone(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut visitor = app.browser();
+    let (status, html) = visitor.get_text("/public").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Xx社区"));
+    for door in [
+        "/public/report",
+        "/public/affairs",
+        "/public/courses",
+        "/disclosure/fund",
+        "/public/stations",
+    ] {
+        assert!(html.contains(door), "the portal opens {door}");
+    }
+    assert!(html.contains("0453-6251234"), "the community's phone");
+
+    // The administrator sets it; a wrong number is refused beside the field.
+    let mut admin = app.signed_in("admin").await;
+    let csrf = admin.csrf().await;
+    let res = admin
+        .post_form(
+            "/settings/community",
+            &[("_csrf", csrf.as_str()), ("contact_phone", "12ab")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = admin
+        .post_form(
+            "/settings/community",
+            &[("_csrf", csrf.as_str()), ("contact_phone", "0453-6259876")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = visitor.get_text("/public").await;
+    assert!(html.contains("0453-6259876"));
+    let (_, html) = visitor.get_text("/public/courses").await;
+    assert!(
+        html.contains("0453-6259876"),
+        "the catalogue gives the number to call"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"community.contact_phone".to_string())
+    );
+    // Nobody else sets it.
+    let mut worker = app.signed_in("wangge1").await;
+    assert_eq!(
+        worker.get("/settings/community").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn a_mistyped_reference_is_answered_in_public_words(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut visitor = app.browser();
+    let (status, html) = visitor.get_text("/public/affairs/ZZZZ2345").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("没有找到查询号为 ZZZZ2345 的问题"));
+    assert!(html.contains("href=\"/public\""));
+    assert!(
+        !html.contains("管辖范围"),
+        "no staff words on a public page"
+    );
+    assert!(!html.contains("/login"), "no way to the staff sign-in");
+    let (status, html) = visitor.get_text("/public/courses/999999/signup").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("href=\"/public\"") && !html.contains("管辖范围"));
+}
