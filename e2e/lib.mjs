@@ -151,7 +151,7 @@ export async function goto(page, route) {
 export async function submitLogin(page, { username, password }) {
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', password);
-  await andWaitForPage(page, () => page.click('button[type=submit]'));
+  await andWaitForPage(page, () => page.click('form.login-form button[type=submit]'));
 }
 
 /** Text of the first visible login error (`.form-error` or `.flash-error`), or null. */
