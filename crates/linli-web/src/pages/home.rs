@@ -88,16 +88,18 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         @if !due.is_empty() {
             section.panel.due-work {
                 h2 { (t(lang, "home.due_work")) }
-                table.table.compact {
-                    thead { tr { th { (t(lang, "cases.state")) } th { (t(lang, "cases.due")) } th { (t(lang, "cases.person")) } th { (t(lang, "cases.application_kind")) } th { (t(lang, "cases.step")) } } }
-                    tbody {
-                        @for (id, name, kind, step, due_on, u) in &due {
-                            tr {
-                                td { (super::cases::urgency_chip(lang, *u)) }
-                                td.nowrap { (due_on) }
-                                td { a href={ "/applications/" (id) } { (name) } }
-                                td { (kind) }
-                                td { (step) }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "home.due_work")) {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "cases.state")) } th { (t(lang, "cases.due")) } th { (t(lang, "cases.person")) } th { (t(lang, "cases.application_kind")) } th { (t(lang, "cases.step")) } } }
+                        tbody {
+                            @for (id, name, kind, step, due_on, u) in &due {
+                                tr {
+                                    td { (super::cases::urgency_chip(lang, *u)) }
+                                    td.nowrap { (due_on) }
+                                    td { a href={ "/applications/" (id) } { (name) } }
+                                    td { (kind) }
+                                    td { (step) }
+                                }
                             }
                         }
                     }
@@ -117,10 +119,12 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                 }
                 @if let Some(f) = &figures {
                     h3 { (t(lang, "home.roles")) }
-                    table.table.compact {
-                        tbody {
-                            @for (role, n) in &f.roles {
-                                tr { th scope="row" { (t(lang, role.label_key())) } td.num { (n) } }
+                    div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "home.roles")) {
+                        table.table.compact {
+                            tbody {
+                                @for (role, n) in &f.roles {
+                                    tr { th scope="row" { (t(lang, role.label_key())) } td.num { (n) } }
+                                }
                             }
                         }
                     }
