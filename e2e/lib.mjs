@@ -5,9 +5,12 @@
 //   BASE_URL        the running server (default http://127.0.0.1:18080)
 //   SCREENSHOT_DIR  folder for the PNGs (default e2e/screenshots); created if missing
 //   CHROMIUM        browser binary (default: `which chromium`, Debian's package)
+//   A11Y            `off` skips the axe-core check the navigation helpers run after every page
+//                   load (for debugging a flow; CI always checks)
 
 import { execSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -140,18 +143,106 @@ export async function andWaitForPage(page, action) {
   await action();
   await navigated;
   await page.waitForLoadState('load');
+  await autoA11y(page);
 }
 
 export async function goto(page, route) {
   const res = await page.goto(BASE_URL + route, { waitUntil: 'load' });
+  await autoA11y(page);
   return res;
+}
+
+// ---- accessibility: axe-core over every page the suite loads ----
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** WCAG 2.1 A and AA, the level UI.md (and GB/T 37668) asks for. */
+export const A11Y_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const IMPACTS = ['critical', 'serious', 'moderate', 'minor'];
+const BLOCKING = new Set(['critical', 'serious']);
+const a11yTotals = { pages: 0, violations: 0, blocking: 0 };
+
+process.on('exit', () => {
+  if (a11yTotals.pages > 0) {
+    console.log(
+      `axe-core: ${a11yTotals.pages} page loads checked (${A11Y_TAGS.join(', ')}), ` +
+        `${a11yTotals.violations} violations, ${a11yTotals.blocking} serious or critical`,
+    );
+  }
+});
+
+/**
+ * Runs axe-core (WCAG 2.1 A/AA rules) on the page as it is now; prints one line with the
+ * count of violated rules per impact (and the rules axe could not decide), and returns the serious and critical violations as
+ * readable lines (rule, impact, help, the first few elements). Pages that are not HTML
+ * (a PDF, a spreadsheet) are skipped and return [].
+ *
+ * The app's Content-Security-Policy (script-src 'self') refuses inline script tags, so
+ * axe's source is evaluated through the DevTools protocol rather than `addScriptTag`.
+ */
+export async function checkA11y(page, label = '') {
+  const isHtml = await page.evaluate(() => document.contentType === 'text/html' && !!document.body).catch(() => false);
+  if (!isHtml) return [];
+  await page.evaluate(`window.axe || (() => { ${AXE_SOURCE}
+ })()`);
+  const { violations, review, elder, lang } = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return {
+      // Rules axe could not decide (text over a gradient, say): for a person to look at.
+      review: r.incomplete.map((v) => v.id),
+      violations: r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+        count: v.nodes.length,
+      })),
+      elder: document.body.classList.contains('elder'),
+      lang: document.documentElement.lang,
+    };
+  }, A11Y_TAGS);
+  const counts = Object.fromEntries(IMPACTS.map((i) => [i, violations.filter((v) => v.impact === i).length]));
+  const { width, height } = page.viewportSize();
+  const where = `${new URL(page.url()).pathname}${new URL(page.url()).search}`;
+  const mode = `${width}x${height} ${lang}${elder ? ' large-type' : ''}`;
+  console.log(
+    `axe ${mode} ${where}${label ? ` [${label}]` : ''}: ` +
+      IMPACTS.map((i) => `${i} ${counts[i]}`).join(', ') +
+      (review.length ? `; to review by hand: ${review.join(', ')}` : ''),
+  );
+  const blocking = violations
+    .filter((v) => BLOCKING.has(v.impact))
+    .map(
+      (v) =>
+        `${where} (${mode}): ${v.id} [${v.impact}] ${v.help} — ${v.count} element(s): ${v.targets.join(' | ')}`,
+    );
+  a11yTotals.pages += 1;
+  a11yTotals.violations += violations.length;
+  a11yTotals.blocking += blocking.length;
+  return blocking;
+}
+
+/** `checkA11y`, failing with the list when any serious or critical violation is found. */
+export async function assertA11y(page, label = '') {
+  const blocking = await checkA11y(page, label);
+  assert.deepEqual(
+    blocking,
+    [],
+    `axe-core found ${blocking.length} serious or critical WCAG 2.1 AA violation(s):\n  ${blocking.join('\n  ')}`,
+  );
+}
+
+async function autoA11y(page) {
+  if ((process.env.A11Y || '').toLowerCase() === 'off') return;
+  await assertA11y(page);
 }
 
 /** Fills and submits the login form on the current page. */
 export async function submitLogin(page, { username, password }) {
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', password);
-  await andWaitForPage(page, () => page.click('button[type=submit]'));
+  await andWaitForPage(page, () => page.click('form.login-form button[type=submit]'));
 }
 
 /** Text of the first visible login error (`.form-error` or `.flash-error`), or null. */

@@ -77,7 +77,7 @@ describe(`Linli staff pages at ${BASE_URL}`, { timeout: 120_000 }, () => {
       assert.equal(pathOf(page), '/login', `GET /login ended at ${page.url()}`);
       const body = await page.locator('body').innerText();
       assert.ok(body.includes('邻里'), 'the login page should show the product name 邻里');
-      for (const sel of ['input[name=username]', 'input[name=password]', 'button[type=submit]']) {
+      for (const sel of ['input[name=username]', 'input[name=password]', 'form.login-form button[type=submit]']) {
         assert.ok(await page.locator(sel).first().isVisible(), `the login page should have a visible ${sel}`);
       }
       await shot(page, '01-login');
@@ -141,9 +141,9 @@ describe(`Linli staff pages at ${BASE_URL}`, { timeout: 120_000 }, () => {
       assert.ok(!(await bodyClasses(page)).includes('elder'), '<body> should not start in elder mode');
       const normal = await typeSizes(page);
 
-      await andWaitForPage(page, () => page.click('a#elder-switch'));
+      await andWaitForPage(page, () => page.click('#elder-switch'));
       const on = await bodyClasses(page);
-      assert.ok(on.includes('elder'), `after a#elder-switch <body> should have class elder, has [${on.join(' ')}]`);
+      assert.ok(on.includes('elder'), `after #elder-switch <body> should have class elder, has [${on.join(' ')}]`);
       const elder = await typeSizes(page);
       assert.ok(
         Object.keys(normal).some((k) => elder[k] > normal[k]),
@@ -151,9 +151,9 @@ describe(`Linli staff pages at ${BASE_URL}`, { timeout: 120_000 }, () => {
       );
       await shot(page, '06-home-elder');
 
-      await andWaitForPage(page, () => page.click('a#elder-switch'));
+      await andWaitForPage(page, () => page.click('#elder-switch'));
       const off = await bodyClasses(page);
-      assert.ok(!off.includes('elder'), `clicking a#elder-switch again should drop class elder, has [${off.join(' ')}]`);
+      assert.ok(!off.includes('elder'), `clicking #elder-switch again should drop class elder, has [${off.join(' ')}]`);
       await shot(page, '07-home-elder-off');
 
       assertNoPageProblems(problems, 'elder mode');
@@ -166,7 +166,7 @@ describe(`Linli staff pages at ${BASE_URL}`, { timeout: 120_000 }, () => {
       'login-phone',
       async (page, problems) => {
         await goto(page, '/login');
-        for (const sel of ['input[name=username]', 'input[name=password]', 'button[type=submit]']) {
+        for (const sel of ['input[name=username]', 'input[name=password]', 'form.login-form button[type=submit]']) {
           const box = await page.locator(sel).first().boundingBox();
           assert.ok(box, `${sel} should be visible on a phone`);
           assert.ok(

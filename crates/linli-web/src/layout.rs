@@ -32,9 +32,17 @@ fn head(lang: Lang, title: &str) -> Markup {
 fn prefs_links(ctx: &Ctx) -> Markup {
     let lang = ctx.lang();
     let back = enc(&ctx.here);
+    // A button in a small form (a link may not carry a pressed state): it works without
+    // JavaScript, and its text says what it does (标准字号 while large type is on).
     html! {
-        a #elder-switch .top-link href={ "/settings/elder?back=" (back) } aria-pressed=(if ctx.prefs.elder { "true" } else { "false" }) {
-            (if ctx.prefs.elder { t(lang, "prefs.elder_off") } else { t(lang, "prefs.elder_on") })
+        form.inline.elder-form method="post" action="/settings/elder" {
+            @if let Some(c) = &ctx.caller {
+                input type="hidden" name="_csrf" value=(c.csrf_token);
+            }
+            input type="hidden" name="back" value=(ctx.here);
+            button #elder-switch .top-link.linklike type="submit" {
+                (if ctx.prefs.elder { t(lang, "prefs.elder_off") } else { t(lang, "prefs.elder_on") })
+            }
         }
         a #lang-switch .top-link href={ "/settings/lang?to=" (lang.other().code()) "&back=" (back) } lang=(lang.other().code()) {
             (t(lang, "prefs.other_language"))
@@ -326,7 +334,7 @@ pub fn public_page(ctx: &Ctx, title: &str, body: Markup) -> Response {
         (DOCTYPE)
         html.public lang=(lang.code()) .elder[ctx.prefs.elder] {
             (head(lang, title))
-            body.public.plain-public class=[ctx.prefs.elder.then_some("elder")] {
+            body.public.plain-public.elder[ctx.prefs.elder] {
                 div.public-wrap {
                     div.login-prefs.no-print { (prefs_links(ctx)) }
                     main.public-card #main { (flash(ctx)) (body) }
@@ -345,7 +353,7 @@ pub fn login_page(ctx: &Ctx, form: Markup) -> Response {
         (DOCTYPE)
         html.public lang=(lang.code()) .elder[ctx.prefs.elder] {
             (head(lang, &t(lang, "login.title")))
-            body.public class=[ctx.prefs.elder.then_some("elder")] {
+            body.public.elder[ctx.prefs.elder] {
                 div.login-wrap {
                     div.login-prefs { (prefs_links(ctx)) }
                     div.login-card {
@@ -382,7 +390,7 @@ pub fn error_page(
         (DOCTYPE)
         html.public lang=(lang.code()) .elder[prefs.elder] {
             (head(lang, &t(lang, "error.title")))
-            body.public class=[prefs.elder.then_some("elder")] {
+            body.public.elder[prefs.elder] {
                 div.login-wrap {
                     div.login-card.error-card {
                         p.error-status { (status.as_u16()) }

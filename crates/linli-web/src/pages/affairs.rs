@@ -248,21 +248,23 @@ async fn list(
         @if items.is_empty() {
             (layout::empty(&t(lang, "affairs.empty"), None))
         } @else {
-            table.table {
-                thead { tr {
-                    th { (t(lang, "affairs.ref")) } th { (t(lang, "affairs.category")) } th { (t(lang, "affairs.where")) } th { (t(lang, "affairs.description")) }
-                    th { (t(lang, "affairs.status")) } th { (t(lang, "affairs.holder")) } th { (t(lang, "affairs.resolve_by")) }
-                } }
-                tbody {
-                    @for a in &items {
-                        tr {
-                            td.nowrap { a href={ "/affairs/" (a.id) } { (a.public_ref) } }
-                            td.nowrap { (category_label(lang, &cats, &a.category)) }
-                            td { (a.place_name.clone().unwrap_or_default()) " " (a.place_text) }
-                            td { (a.description.chars().take(40).collect::<String>()) @if a.description.chars().count() > 40 { "…" } }
-                            td.nowrap { (status_chip(lang, &a.status)) @if let Some(r) = &a.rating { " " (Rating::parse(r).map_or("", |x| x.label_zh())) } }
-                            td { (holder_label(lang, a, false)) }
-                            td.nowrap { (a.resolve_by) " " (urgency_chip(lang, a, today, &cal)) }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table {
+                    thead { tr {
+                        th { (t(lang, "affairs.ref")) } th { (t(lang, "affairs.category")) } th { (t(lang, "affairs.where")) } th { (t(lang, "affairs.description")) }
+                        th { (t(lang, "affairs.status")) } th { (t(lang, "affairs.holder")) } th { (t(lang, "affairs.resolve_by")) }
+                    } }
+                    tbody {
+                        @for a in &items {
+                            tr {
+                                td.nowrap { a href={ "/affairs/" (a.id) } { (a.public_ref) } }
+                                td.nowrap { (category_label(lang, &cats, &a.category)) }
+                                td { (a.place_name.clone().unwrap_or_default()) " " (a.place_text) }
+                                td { (a.description.chars().take(40).collect::<String>()) @if a.description.chars().count() > 40 { "…" } }
+                                td.nowrap { (status_chip(lang, &a.status)) @if let Some(r) = &a.rating { " " (Rating::parse(r).map_or("", |x| x.label_zh())) } }
+                                td { (holder_label(lang, a, false)) }
+                                td.nowrap { (a.resolve_by) " " (urgency_chip(lang, a, today, &cal)) }
+                            }
                         }
                     }
                 }
@@ -288,28 +290,30 @@ fn categories_form(lang: Lang, cats: &[store::Category], csrf: &str) -> Markup {
             p.hint { (t(lang, "affairs.categories_hint")) }
             form.form.wide #categories-form method="post" action="/affairs/categories" {
                 input type="hidden" name="_csrf" value=(csrf);
-                table.table {
-                    thead { tr {
-                        th { (t(lang, "affairs.category_code")) } th { (t(lang, "affairs.category_name")) }
-                        th.num { (t(lang, "affairs.respond_days")) } th.num { (t(lang, "affairs.resolve_days")) } th { (t(lang, "affairs.category_in_use")) }
-                    } }
-                    tbody {
-                        @for (i, k) in cats.iter().enumerate() {
-                            tr {
-                                td.nowrap { code { (k.code) } input type="hidden" name={ "code_" (i) } value=(k.code); input type="hidden" name={ "name_en_" (i) } value=(k.name_en); }
-                                td { input name={ "name_" (i) } type="text" value=(k.name_zh) maxlength="20" aria-label=(t(lang, "affairs.category_name")) required; }
-                                td.num { input name={ "respond_" (i) } type="number" min="0" max="60" value=(k.respond_days) aria-label=(t(lang, "affairs.respond_days")) required; }
-                                td.num { input name={ "resolve_" (i) } type="number" min="0" max="120" value=(k.resolve_days) aria-label=(t(lang, "affairs.resolve_days")) required; }
-                                td.nowrap { label { input type="checkbox" name={ "active_" (i) } value="1" checked; " " (t(lang, "affairs.category_active")) } }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                    table.table {
+                        thead { tr {
+                            th { (t(lang, "affairs.category_code")) } th { (t(lang, "affairs.category_name")) }
+                            th.num { (t(lang, "affairs.respond_days")) } th.num { (t(lang, "affairs.resolve_days")) } th { (t(lang, "affairs.category_in_use")) }
+                        } }
+                        tbody {
+                            @for (i, k) in cats.iter().enumerate() {
+                                tr {
+                                    td.nowrap { code { (k.code) } input type="hidden" name={ "code_" (i) } value=(k.code); input type="hidden" name={ "name_en_" (i) } value=(k.name_en); }
+                                    td { input name={ "name_" (i) } type="text" value=(k.name_zh) maxlength="20" aria-label=(t(lang, "affairs.category_name")) required; }
+                                    td.num { input name={ "respond_" (i) } type="number" min="0" max="60" value=(k.respond_days) aria-label=(t(lang, "affairs.respond_days")) required; }
+                                    td.num { input name={ "resolve_" (i) } type="number" min="0" max="120" value=(k.resolve_days) aria-label=(t(lang, "affairs.resolve_days")) required; }
+                                    td.nowrap { label { input type="checkbox" name={ "active_" (i) } value="1" checked; " " (t(lang, "affairs.category_active")) } }
+                                }
                             }
-                        }
-                        tr { td.hint colspan="5" { (t(lang, "affairs.category_new")) } }
-                        tr.new-row {
-                            td { input name="code_new" type="text" placeholder="heating" maxlength="30" aria-label=(t(lang, "affairs.category_new_code")); }
-                            td { input name="name_new" type="text" placeholder=(t(lang, "affairs.category_new_placeholder")) maxlength="20" aria-label=(t(lang, "affairs.category_new_name")); }
-                            td.num { input name="respond_new" type="number" min="0" max="60" value="1" aria-label=(t(lang, "affairs.respond_days")); }
-                            td.num { input name="resolve_new" type="number" min="0" max="120" value="5" aria-label=(t(lang, "affairs.resolve_days")); }
-                            td {}
+                            tr { td.hint colspan="5" { (t(lang, "affairs.category_new")) } }
+                            tr.new-row {
+                                td { input name="code_new" type="text" placeholder="heating" maxlength="30" aria-label=(t(lang, "affairs.category_new_code")); }
+                                td { input name="name_new" type="text" placeholder=(t(lang, "affairs.category_new_placeholder")) maxlength="20" aria-label=(t(lang, "affairs.category_new_name")); }
+                                td.num { input name="respond_new" type="number" min="0" max="60" value="1" aria-label=(t(lang, "affairs.respond_days")); }
+                                td.num { input name="resolve_new" type="number" min="0" max="120" value="5" aria-label=(t(lang, "affairs.resolve_days")); }
+                                td {}
+                            }
                         }
                     }
                 }

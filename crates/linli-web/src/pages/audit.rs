@@ -59,33 +59,35 @@ async fn list(
         linli_app::accounts::audit_log(&state.app, &ctx.actor()?, page, PER_PAGE).await?;
     let body = html! {
         p.hint { (t(lang, "audit.hint")) }
-        table.table.compact {
-            thead { tr {
-                th scope="col" { (t(lang, "audit.at")) }
-                th scope="col" { (t(lang, "audit.actor")) }
-                th scope="col" { (t(lang, "audit.action")) }
-                th scope="col" { (t(lang, "audit.object")) }
-                th scope="col" { (t(lang, "audit.change")) }
-                th scope="col" { (t(lang, "audit.request")) }
-            } }
-            tbody {
-                @for r in &items {
-                    tr {
-                        td.nowrap { (local_time(&r.at)) }
-                        td { (r.actor) }
-                        td { (action_label(lang, &r.action)) }
-                        td {
-                            @if r.object_kind == "resident" && r.object_id.is_some() {
-                                a href={ "/residents/" (r.object_id.clone().unwrap_or_default()) } { (object_label(lang, &r.object_kind)) " #" (r.object_id.clone().unwrap_or_default()) }
-                            } @else {
-                                (object_label(lang, &r.object_kind)) @if let Some(id) = &r.object_id { " #" (id) }
+        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+            table.table.compact {
+                thead { tr {
+                    th scope="col" { (t(lang, "audit.at")) }
+                    th scope="col" { (t(lang, "audit.actor")) }
+                    th scope="col" { (t(lang, "audit.action")) }
+                    th scope="col" { (t(lang, "audit.object")) }
+                    th scope="col" { (t(lang, "audit.change")) }
+                    th scope="col" { (t(lang, "audit.request")) }
+                } }
+                tbody {
+                    @for r in &items {
+                        tr {
+                            td.nowrap { (local_time(&r.at)) }
+                            td { (r.actor) }
+                            td { (action_label(lang, &r.action)) }
+                            td {
+                                @if r.object_kind == "resident" && r.object_id.is_some() {
+                                    a href={ "/residents/" (r.object_id.clone().unwrap_or_default()) } { (object_label(lang, &r.object_kind)) " #" (r.object_id.clone().unwrap_or_default()) }
+                                } @else {
+                                    (object_label(lang, &r.object_kind)) @if let Some(id) = &r.object_id { " #" (id) }
+                                }
                             }
+                            td.change {
+                                @if let Some(b) = &r.before { span.before { (b) } " → " }
+                                @if let Some(a) = &r.after { span.after { (a) } }
+                            }
+                            td { code { (r.request_id.clone().unwrap_or_default()) } }
                         }
-                        td.change {
-                            @if let Some(b) = &r.before { span.before { (b) } " → " }
-                            @if let Some(a) = &r.after { span.after { (a) } }
-                        }
-                        td { code { (r.request_id.clone().unwrap_or_default()) } }
                     }
                 }
             }

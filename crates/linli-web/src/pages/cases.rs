@@ -69,21 +69,23 @@ async fn list(
         cases.iter().partition(|k| k.conflict_of_interest);
     let table = |rows: &[&Case]| -> Markup {
         html! {
-            table.table {
-                thead { tr {
-                    th { (t(lang, "cases.person")) } th { (t(lang, "residents.address")) } th { (t(lang, "cases.kinds")) }
-                    th { (t(lang, "cases.status")) } th { (t(lang, "cases.worker")) } th.num { (t(lang, "cases.help_count")) } th { (t(lang, "cases.last_help")) }
-                } }
-                tbody {
-                    @for k in rows {
-                        tr {
-                            td { a href={ "/cases/" (k.id) } { (k.resident_name.clone().unwrap_or_else(|| t(lang, "cases.household"))) } }
-                            td { (k.address) }
-                            td { @if ops::sees_sensitive(&actor, k) { (kinds_label(&k.kinds)) } @else { span.hint { (t(lang, "cases.restricted")) } } }
-                            td { (layout::chip(match k.status.as_str() { "open" => "warn", "monitoring" => "info", _ => "muted" }, &t(lang, &format!("cases.status.{}", k.status)))) }
-                            td { (k.worker_name.clone().unwrap_or_default()) }
-                            td.num { (k.help_count) }
-                            td.nowrap { (k.last_help_on.clone().unwrap_or_default()) }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table {
+                    thead { tr {
+                        th { (t(lang, "cases.person")) } th { (t(lang, "residents.address")) } th { (t(lang, "cases.kinds")) }
+                        th { (t(lang, "cases.status")) } th { (t(lang, "cases.worker")) } th.num { (t(lang, "cases.help_count")) } th { (t(lang, "cases.last_help")) }
+                    } }
+                    tbody {
+                        @for k in rows {
+                            tr {
+                                td { a href={ "/cases/" (k.id) } { (k.resident_name.clone().unwrap_or_else(|| t(lang, "cases.household"))) } }
+                                td { (k.address) }
+                                td { @if ops::sees_sensitive(&actor, k) { (kinds_label(&k.kinds)) } @else { span.hint { (t(lang, "cases.restricted")) } } }
+                                td { (layout::chip(match k.status.as_str() { "open" => "warn", "monitoring" => "info", _ => "muted" }, &t(lang, &format!("cases.status.{}", k.status)))) }
+                                td { (k.worker_name.clone().unwrap_or_default()) }
+                                td.num { (k.help_count) }
+                                td.nowrap { (k.last_help_on.clone().unwrap_or_default()) }
+                            }
                         }
                     }
                 }
@@ -441,23 +443,25 @@ async fn application_page(
             @if a.entrusted { dt { (t(lang, "cases.entrusted")) } dd { "✓" } }
         }
         p.hint { (t(lang, "cases.clock_hint")) }
-        table.table {
-            thead { tr { th { (t(lang, "cases.step")) } th { (t(lang, "cases.due")) } th { (t(lang, "cases.state")) } th { (t(lang, "cases.rule")) } th {} } }
-            tbody {
-                @for s in &a.steps {
-                    @let due = NaiveDate::parse_from_str(&s.due_on, "%Y-%m-%d").unwrap_or(today);
-                    tr {
-                        td { (s.name) @if !s.note.is_empty() { br; span.hint { (s.note) } } }
-                        td.nowrap { (s.due_on) }
-                        td.nowrap { (urgency_chip(lang, assistance::urgency(due, s.done_on.is_some(), today, &cal))) @if let Some(d) = &s.done_on { " " (d) } }
-                        td { span.hint { (s.rule) } }
-                        td {
-                            @if manage && s.done_on.is_none() && a.status == "in_progress" {
-                                form.inline method="post" action={ "/applications/" (a.id) "/steps/" (s.id) } {
-                                    input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                    input type="hidden" name="done_on" value=(day);
-                                    input.note-input type="text" name="note" placeholder=(t(lang, "cases.note")) aria-label=(t(lang, "cases.note"));
-                                    " " button.btn.btn-small type="submit" { (t(lang, "cases.mark_done")) }
+        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+            table.table {
+                thead { tr { th { (t(lang, "cases.step")) } th { (t(lang, "cases.due")) } th { (t(lang, "cases.state")) } th { (t(lang, "cases.rule")) } th {} } }
+                tbody {
+                    @for s in &a.steps {
+                        @let due = NaiveDate::parse_from_str(&s.due_on, "%Y-%m-%d").unwrap_or(today);
+                        tr {
+                            td { (s.name) @if !s.note.is_empty() { br; span.hint { (s.note) } } }
+                            td.nowrap { (s.due_on) }
+                            td.nowrap { (urgency_chip(lang, assistance::urgency(due, s.done_on.is_some(), today, &cal))) @if let Some(d) = &s.done_on { " " (d) } }
+                            td { span.hint { (s.rule) } }
+                            td {
+                                @if manage && s.done_on.is_none() && a.status == "in_progress" {
+                                    form.inline method="post" action={ "/applications/" (a.id) "/steps/" (s.id) } {
+                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                        input type="hidden" name="done_on" value=(day);
+                                        input.note-input type="text" name="note" placeholder=(t(lang, "cases.note")) aria-label=(t(lang, "cases.note"));
+                                        " " button.btn.btn-small type="submit" { (t(lang, "cases.mark_done")) }
+                                    }
                                 }
                             }
                         }

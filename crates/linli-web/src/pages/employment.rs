@@ -110,15 +110,17 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
             section.panel {
                 h2 { (t(lang, "employment.seekers")) }
                 @if seekers.is_empty() { p.hint { (t(lang, "employment.no_seekers")) } }
-                table.table.compact {
-                    thead { tr { th { (t(lang, "learning.name")) } th { (t(lang, "employment.skills")) } th { (t(lang, "employment.wishes")) } th { (t(lang, "learning.status")) } } }
-                    tbody {
-                        @for s in &seekers {
-                            tr {
-                                td { a href={ "/employment/seekers/" (s.id) } { (s.resident_name) } }
-                                td { (s.skills) }
-                                td { (s.wishes) }
-                                td { (layout::chip(if s.status == "seeking" { "info" } else { "muted" }, SeekerStatus::parse(&s.status).map_or("", |x| x.label_zh()))) }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "employment.seekers")) {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "learning.name")) } th { (t(lang, "employment.skills")) } th { (t(lang, "employment.wishes")) } th { (t(lang, "learning.status")) } } }
+                        tbody {
+                            @for s in &seekers {
+                                tr {
+                                    td { a href={ "/employment/seekers/" (s.id) } { (s.resident_name) } }
+                                    td { (s.skills) }
+                                    td { (s.wishes) }
+                                    td { (layout::chip(if s.status == "seeking" { "info" } else { "muted" }, SeekerStatus::parse(&s.status).map_or("", |x| x.label_zh()))) }
+                                }
                             }
                         }
                     }
@@ -131,21 +133,23 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
             section.panel {
                 h2 { (t(lang, "employment.openings")) }
                 @if openings.is_empty() { p.hint { (t(lang, "employment.no_openings")) } }
-                table.table.compact {
-                    thead { tr { th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.pay")) } th { (t(lang, "employment.hours")) } th.num { (t(lang, "employment.slots")) } @if manage { th {} } } }
-                    tbody {
-                        @for o in &openings {
-                            tr {
-                                td { (o.employer) }
-                                td { (o.job) @if !o.requirements.is_empty() { br; span.hint { (o.requirements) } } }
-                                td { (o.pay) }
-                                td { (hours_label(&o.hours)) @if let Some(k) = o.distance_km { br; span.hint { (k) " km" } } }
-                                td.num { (o.filled) " / " (o.slots) }
-                                @if manage {
-                                    td.nowrap {
-                                        form.inline method="post" action={ "/employment/openings/" (o.id) "/close" } {
-                                            input type="hidden" name="_csrf" value=(csrf);
-                                            button.btn.btn-small type="submit" title=(t(lang, "employment.close_opening_title")) aria-label=(format!("{} {} {}", t(lang, "employment.close_opening"), o.employer, o.job)) { (t(lang, "employment.close_opening")) }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "employment.openings")) {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.pay")) } th { (t(lang, "employment.hours")) } th.num { (t(lang, "employment.slots")) } @if manage { th {} } } }
+                        tbody {
+                            @for o in &openings {
+                                tr {
+                                    td { (o.employer) }
+                                    td { (o.job) @if !o.requirements.is_empty() { br; span.hint { (o.requirements) } } }
+                                    td { (o.pay) }
+                                    td { (hours_label(&o.hours)) @if let Some(k) = o.distance_km { br; span.hint { (k) " km" } } }
+                                    td.num { (o.filled) " / " (o.slots) }
+                                    @if manage {
+                                        td.nowrap {
+                                            form.inline method="post" action={ "/employment/openings/" (o.id) "/close" } {
+                                                input type="hidden" name="_csrf" value=(csrf);
+                                                button.btn.btn-small type="submit" title=(t(lang, "employment.close_opening_title")) aria-label=(format!("{} {} {}", t(lang, "employment.close_opening"), o.employer, o.job)) { (t(lang, "employment.close_opening")) }
+                                            }
                                         }
                                     }
                                 }
@@ -188,16 +192,18 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
 fn due_table(lang: Lang, due: &[store::DueFollowup], today: chrono::NaiveDate) -> Markup {
     let day = day_text(today);
     html! {
-        table.table.compact {
-            thead { tr { th { (t(lang, "employment.due_on")) } th { (t(lang, "learning.name")) } th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.which")) } } }
-            tbody {
-                @for d in due {
-                    tr {
-                        td.nowrap { @if d.due_on < day { (layout::chip("err", &t(lang, "employment.overdue"))) " " } (d.due_on) }
-                        td { a href={ "/employment/placements/" (d.placement_id) } { (d.resident_name) } }
-                        td { (d.employer) }
-                        td { (d.job) }
-                        td { (tf(lang, "employment.month_followup", &[("m", &d.month.to_string())])) }
+        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+            table.table.compact {
+                thead { tr { th { (t(lang, "employment.due_on")) } th { (t(lang, "learning.name")) } th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.which")) } } }
+                tbody {
+                    @for d in due {
+                        tr {
+                            td.nowrap { @if d.due_on < day { (layout::chip("err", &t(lang, "employment.overdue"))) " " } (d.due_on) }
+                            td { a href={ "/employment/placements/" (d.placement_id) } { (d.resident_name) } }
+                            td { (d.employer) }
+                            td { (d.job) }
+                            td { (tf(lang, "employment.month_followup", &[("m", &d.month.to_string())])) }
+                        }
                     }
                 }
             }
@@ -208,18 +214,20 @@ fn due_table(lang: Lang, due: &[store::DueFollowup], today: chrono::NaiveDate) -
 fn placements_table(lang: Lang, rows: &[Placement]) -> Markup {
     html! {
         @if rows.is_empty() { (layout::empty(&t(lang, "employment.no_placements"), None)) } @else {
-            table.table.compact {
-                thead { tr { th { (t(lang, "employment.starts_on")) } th { (t(lang, "learning.name")) } th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.contract")) } th { (t(lang, "employment.via_station")) } th { (t(lang, "employment.last_followup")) } } }
-                tbody {
-                    @for p in rows {
-                        tr {
-                            td.nowrap { a href={ "/employment/placements/" (p.id) } { (p.starts_on) } }
-                            td { a href={ "/residents/" (p.resident_id) } { (p.resident_name) } }
-                            td { (p.employer) }
-                            td { (p.job) }
-                            td { (ContractType::parse(&p.contract_type).map_or("", |c| c.label_zh())) }
-                            td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
-                            td.nowrap { (outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.clone().unwrap_or_default()) }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table.compact {
+                    thead { tr { th { (t(lang, "employment.starts_on")) } th { (t(lang, "learning.name")) } th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.contract")) } th { (t(lang, "employment.via_station")) } th { (t(lang, "employment.last_followup")) } } }
+                    tbody {
+                        @for p in rows {
+                            tr {
+                                td.nowrap { a href={ "/employment/placements/" (p.id) } { (p.starts_on) } }
+                                td { a href={ "/residents/" (p.resident_id) } { (p.resident_name) } }
+                                td { (p.employer) }
+                                td { (p.job) }
+                                td { (ContractType::parse(&p.contract_type).map_or("", |c| c.label_zh())) }
+                                td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
+                                td.nowrap { (outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.clone().unwrap_or_default()) }
+                            }
                         }
                     }
                 }
@@ -298,16 +306,18 @@ async fn placement_new(
                 }
                 @if q.q.is_some() && found.is_empty() { p.hint { (t(lang, "learning.nobody_found")) } }
                 @if !found.is_empty() {
-                    table.table.compact { tbody {
-                        @for r in &found {
-                            tr {
-                                td { (r.name) }
-                                td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
-                                td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
-                                td { a.btn.btn-small.btn-primary href={ "/employment/placements/new?resident=" (r.id) } { (t(lang, "employment.choose")) } }
+                    div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                        table.table.compact { tbody {
+                            @for r in &found {
+                                tr {
+                                    td { (r.name) }
+                                    td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
+                                    td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
+                                    td { a.btn.btn-small.btn-primary href={ "/employment/placements/new?resident=" (r.id) } { (t(lang, "employment.choose")) } }
+                                }
                             }
-                        }
-                    } }
+                        } }
+                    }
                 }
             }
             Some(r) => {
@@ -419,11 +429,13 @@ async fn placement_page(
                 None => { p.hint { (t(lang, "employment.no_more_followups")) } }
             }
             @if followups.is_empty() { p.hint { (t(lang, "employment.no_followups")) } } @else {
-                table.table.compact {
-                    thead { tr { th { (t(lang, "employment.followed_on")) } th { (t(lang, "employment.outcome")) } th { (t(lang, "employment.note")) } th { (t(lang, "employment.by")) } } }
-                    tbody {
-                        @for f in &followups {
-                            tr { td.nowrap { (f.followed_on) } td { (outcome_chip(lang, Some(&f.outcome))) } td { (f.note) } td { (f.by.clone().unwrap_or_default()) } }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "employment.followed_on")) } th { (t(lang, "employment.outcome")) } th { (t(lang, "employment.note")) } th { (t(lang, "employment.by")) } } }
+                        tbody {
+                            @for f in &followups {
+                                tr { td.nowrap { (f.followed_on) } td { (outcome_chip(lang, Some(&f.outcome))) } td { (f.note) } td { (f.by.clone().unwrap_or_default()) } }
+                            }
                         }
                     }
                 }
@@ -544,21 +556,23 @@ async fn seeker_page(
             h2 { (t(lang, "employment.suggestions")) }
             p.hint { (t(lang, "employment.suggestions_hint")) }
             @if ranked.is_empty() { p.hint { (t(lang, "employment.no_openings")) } }
-            table.table {
-                thead { tr { th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.why")) } th {} } }
-                tbody {
-                    @for (i, m) in &ranked {
-                        @if let Some(o) = openings.get(*i) {
-                            tr {
-                                td { (o.employer) }
-                                td { (o.job) br; span.hint { (o.pay) } }
-                                td { @if m.blocked { (layout::chip("warn", &t(lang, "employment.blocked"))) " " } @for r in &m.reasons { (reason_text(lang, r)) " " } }
-                                td.nowrap {
-                                    @if manage {
-                                        form.inline method="post" action={ "/employment/seekers/" (s.id) "/referrals" } {
-                                            input type="hidden" name="_csrf" value=(csrf);
-                                            input type="hidden" name="opening_id" value=(o.id);
-                                            button.btn.btn-small type="submit" { (t(lang, "employment.refer")) }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "employment.suggestions")) {
+                table.table {
+                    thead { tr { th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.why")) } th {} } }
+                    tbody {
+                        @for (i, m) in &ranked {
+                            @if let Some(o) = openings.get(*i) {
+                                tr {
+                                    td { (o.employer) }
+                                    td { (o.job) br; span.hint { (o.pay) } }
+                                    td { @if m.blocked { (layout::chip("warn", &t(lang, "employment.blocked"))) " " } @for r in &m.reasons { (reason_text(lang, r)) " " } }
+                                    td.nowrap {
+                                        @if manage {
+                                            form.inline method="post" action={ "/employment/seekers/" (s.id) "/referrals" } {
+                                                input type="hidden" name="_csrf" value=(csrf);
+                                                input type="hidden" name="opening_id" value=(o.id);
+                                                button.btn.btn-small type="submit" { (t(lang, "employment.refer")) }
+                                            }
                                         }
                                     }
                                 }
@@ -571,21 +585,23 @@ async fn seeker_page(
         section.panel {
             h2 { (t(lang, "employment.referrals")) }
             @if referrals.is_empty() { p.hint { (t(lang, "employment.no_referrals")) } }
-            table.table.compact {
-                tbody {
-                    @for f in &referrals {
-                        tr {
-                            td.nowrap { (f.referred_on) }
-                            td { (f.employer) " · " (f.job) }
-                            td { (ReferralResult::parse(&f.result).map_or("", |r| r.label_zh())) " " (f.result_on.clone().unwrap_or_default()) }
-                            td {
-                                @if manage && matches!(f.result.as_str(), "pending" | "interview") {
-                                    form.inline method="post" action={ "/employment/referrals/" (f.id) } {
-                                        input type="hidden" name="_csrf" value=(csrf);
-                                        select name="result" aria-label=(t(lang, "employment.result")) { @for (v, l) in &results { option value=(v) selected[*v == f.result] { (l) } } }
-                                        " " button.btn.btn-small type="submit" { (t(lang, "common.save")) }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "employment.referrals")) {
+                table.table.compact {
+                    tbody {
+                        @for f in &referrals {
+                            tr {
+                                td.nowrap { (f.referred_on) }
+                                td { (f.employer) " · " (f.job) }
+                                td { (ReferralResult::parse(&f.result).map_or("", |r| r.label_zh())) " " (f.result_on.clone().unwrap_or_default()) }
+                                td {
+                                    @if manage && matches!(f.result.as_str(), "pending" | "interview") {
+                                        form.inline method="post" action={ "/employment/referrals/" (f.id) } {
+                                            input type="hidden" name="_csrf" value=(csrf);
+                                            select name="result" aria-label=(t(lang, "employment.result")) { @for (v, l) in &results { option value=(v) selected[*v == f.result] { (l) } } }
+                                            " " button.btn.btn-small type="submit" { (t(lang, "common.save")) }
+                                        }
+                                        @if f.result == "interview" { " " a.btn.btn-small href={ "/employment/placements/new?resident=" (s.resident_id) "&opening=" (f.opening_id) } { (t(lang, "employment.hired_record")) } }
                                     }
-                                    @if f.result == "interview" { " " a.btn.btn-small href={ "/employment/placements/new?resident=" (s.resident_id) "&opening=" (f.opening_id) } { (t(lang, "employment.hired_record")) } }
                                 }
                             }
                         }

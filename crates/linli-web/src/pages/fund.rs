@@ -87,36 +87,38 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             section.panel {
                 h2 { (t(lang, "fund.disbursements")) }
                 @if disb.is_empty() { (layout::empty(&t(lang, "fund.no_disbursements"), None)) } @else {
-                    table.table.compact {
-                        thead { tr { th { (t(lang, "fund.beneficiary")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.status")) } th { } } }
-                        tbody {
-                            @for d in &disb {
-                                tr {
-                                    td { a href={ "/residents/" (d.beneficiary_resident_id) } { (d.beneficiary_name) } }
-                                    td.num { (yuan(d.amount_fen)) }
-                                    td { (label(lang, "purpose", &d.purpose)) }
-                                    td {
-                                        (layout::chip(match d.status.as_str() { "paid" => "ok", "rejected" => "muted", "approved" => "info", _ => "warn" }, &t(lang, &format!("fund.status.{}", d.status))))
-                                        @if d.status == "pending" { " " span.hint { (tf(lang, "fund.approvals", &[("n", &d.approvals.len().to_string())])) } }
-                                    }
-                                    td.actions-cell {
-                                        @if d.status == "pending" && may(Action::ApproveDisbursement) && d.requested_by != caller.user.id && !d.approvals.contains(&caller.user.id) {
-                                            form.inline method="post" action={ "/fund/disbursements/" (d.id) "/approve" } {
-                                                input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                                button.btn.btn-small type="submit" { (t(lang, "fund.approve")) }
-                                            }
+                    div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "fund.disbursements")) {
+                        table.table.compact {
+                            thead { tr { th { (t(lang, "fund.beneficiary")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.status")) } th { } } }
+                            tbody {
+                                @for d in &disb {
+                                    tr {
+                                        td { a href={ "/residents/" (d.beneficiary_resident_id) } { (d.beneficiary_name) } }
+                                        td.num { (yuan(d.amount_fen)) }
+                                        td { (label(lang, "purpose", &d.purpose)) }
+                                        td {
+                                            (layout::chip(match d.status.as_str() { "paid" => "ok", "rejected" => "muted", "approved" => "info", _ => "warn" }, &t(lang, &format!("fund.status.{}", d.status))))
+                                            @if d.status == "pending" { " " span.hint { (tf(lang, "fund.approvals", &[("n", &d.approvals.len().to_string())])) } }
                                         }
-                                        @if d.status == "approved" && may(Action::PayDisbursement) {
-                                            form.inline method="post" action={ "/fund/disbursements/" (d.id) "/pay" } {
-                                                input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                                label { (t(lang, "fund.pay_from")) " "
-                                                    select name="from" {
-                                                        option value="cash" selected[bal.cash_fen >= d.amount_fen] { (t(lang, "fund.cash")) " " (yuan(bal.cash_fen)) }
-                                                        option value="bank" selected[bal.cash_fen < d.amount_fen] { (t(lang, "fund.bank")) " " (yuan(bal.bank_fen)) }
-                                                    }
+                                        td.actions-cell {
+                                            @if d.status == "pending" && may(Action::ApproveDisbursement) && d.requested_by != caller.user.id && !d.approvals.contains(&caller.user.id) {
+                                                form.inline method="post" action={ "/fund/disbursements/" (d.id) "/approve" } {
+                                                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                                    button.btn.btn-small type="submit" { (t(lang, "fund.approve")) }
                                                 }
-                                                " "
-                                                button.btn.btn-small.btn-primary type="submit" { (t(lang, "fund.pay")) }
+                                            }
+                                            @if d.status == "approved" && may(Action::PayDisbursement) {
+                                                form.inline method="post" action={ "/fund/disbursements/" (d.id) "/pay" } {
+                                                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                                    label { (t(lang, "fund.pay_from")) " "
+                                                        select name="from" {
+                                                            option value="cash" selected[bal.cash_fen >= d.amount_fen] { (t(lang, "fund.cash")) " " (yuan(bal.cash_fen)) }
+                                                            option value="bank" selected[bal.cash_fen < d.amount_fen] { (t(lang, "fund.bank")) " " (yuan(bal.bank_fen)) }
+                                                        }
+                                                    }
+                                                    " "
+                                                    button.btn.btn-small.btn-primary type="submit" { (t(lang, "fund.pay")) }
+                                                }
                                             }
                                         }
                                     }
@@ -130,15 +132,17 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             section.panel {
                 h2 { (t(lang, "fund.recent_donations")) }
                 @if recent.is_empty() { (layout::empty(&t(lang, "fund.no_donations"), None)) } @else {
-                    table.table.compact {
-                        thead { tr { th { (t(lang, "fund.receipt_no")) } th { (t(lang, "fund.donor")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.received_on")) } } }
-                        tbody {
-                            @for d in &recent {
-                                tr {
-                                    td { a href={ "/fund/donations/" (d.id) "/receipt" } { (d.receipt_no) } }
-                                    td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) @if d.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) } }
-                                    td.num { (yuan(d.amount_fen)) @if d.method == "in_kind" { " " span.hint { (t(lang, "fund.in_kind")) } } }
-                                    td.nowrap { (d.received_on) }
+                    div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "fund.recent_donations")) {
+                        table.table.compact {
+                            thead { tr { th { (t(lang, "fund.receipt_no")) } th { (t(lang, "fund.donor")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.received_on")) } } }
+                            tbody {
+                                @for d in &recent {
+                                    tr {
+                                        td { a href={ "/fund/donations/" (d.id) "/receipt" } { (d.receipt_no) } }
+                                        td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) @if d.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) } }
+                                        td.num { (yuan(d.amount_fen)) @if d.method == "in_kind" { " " span.hint { (t(lang, "fund.in_kind")) } } }
+                                        td.nowrap { (d.received_on) }
+                                    }
                                 }
                             }
                         }
@@ -352,13 +356,15 @@ async fn receipt(
         div.receipt {
             h2 { (committee_name(&place.name)) br; (t(lang, "fund.receipt_title")) }
             p.receipt-no { (t(lang, "fund.receipt_no")) "：" strong { (d.receipt_no) } }
-            table.table.receipt-table {
-                tbody {
-                    tr { th { (t(lang, "fund.donor")) } td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) } }
-                    tr { th { (t(lang, "fund.amount")) } td { "¥" (yuan(d.amount_fen)) "　" (t(lang, "fund.capitals")) "：" (linli_core::fund::capitals(Fen(d.amount_fen))) } }
-                    tr { th { (t(lang, "fund.method")) } td { (label(lang, "pay_method", &d.method)) @if !d.items.is_empty() { "（" (d.items) "）" } } }
-                    tr { th { (t(lang, "fund.received_on")) } td { (d.received_on) } }
-                    tr { th { (t(lang, "fund.issued_on")) } td { (today(&ctx).format("%Y-%m-%d")) } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table.receipt-table {
+                    tbody {
+                        tr { th { (t(lang, "fund.donor")) } td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) } }
+                        tr { th { (t(lang, "fund.amount")) } td { "¥" (yuan(d.amount_fen)) "　" (t(lang, "fund.capitals")) "：" (linli_core::fund::capitals(Fen(d.amount_fen))) } }
+                        tr { th { (t(lang, "fund.method")) } td { (label(lang, "pay_method", &d.method)) @if !d.items.is_empty() { "（" (d.items) "）" } } }
+                        tr { th { (t(lang, "fund.received_on")) } td { (d.received_on) } }
+                        tr { th { (t(lang, "fund.issued_on")) } td { (today(&ctx).format("%Y-%m-%d")) } }
+                    }
                 }
             }
             p { (t(lang, "fund.receipt_thanks")) }
@@ -538,32 +544,34 @@ async fn entries_page(
     let manage = caller.decide(Action::ManageFund, None) == Decision::Allow;
     let body = html! {
         p.hint { (t(lang, "fund.ledger_hint")) }
-        table.table.compact {
-            thead { tr { th.num { "#" } th { (t(lang, "fund.date")) } th { (t(lang, "fund.entry")) } th { (t(lang, "fund.postings")) } th { } } }
-            tbody {
-                @for e in &items {
-                    tr {
-                        td.num { (e.seq) }
-                        td.nowrap { (e.occurred_on) }
-                        td {
-                            (kind_label(lang, &e.kind)) "：" (e.memo)
-                            @if !e.reason.is_empty() { br; span.hint { (t(lang, "fund.reason")) "：" (e.reason) } }
-                            @if e.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) }
-                        }
-                        td {
-                            @for p in &e.postings {
-                                div.mono { (t(lang, &format!("fund.account.{}", p.account.replace(':', "_")))) " " (if p.amount.0 >= 0 { t(lang, "fund.debit") } else { t(lang, "fund.credit") }) " " (yuan(p.amount.0.abs())) }
+        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+            table.table.compact {
+                thead { tr { th.num { "#" } th { (t(lang, "fund.date")) } th { (t(lang, "fund.entry")) } th { (t(lang, "fund.postings")) } th { } } }
+                tbody {
+                    @for e in &items {
+                        tr {
+                            td.num { (e.seq) }
+                            td.nowrap { (e.occurred_on) }
+                            td {
+                                (kind_label(lang, &e.kind)) "：" (e.memo)
+                                @if !e.reason.is_empty() { br; span.hint { (t(lang, "fund.reason")) "：" (e.reason) } }
+                                @if e.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) }
                             }
-                        }
-                        td {
-                            @if manage && e.kind != "reversal" && !e.reversed {
-                                details.reverse {
-                                    summary { (t(lang, "fund.reverse")) "…" }
-                                    form.reverse-form method="post" action={ "/fund/entries/" (e.id) "/reverse" } {
-                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                        input type="text" name="reason" required placeholder=(t(lang, "fund.reverse_reason")) aria-label=(t(lang, "fund.reverse_reason"));
-                                        " "
-                                        button.btn.btn-small.btn-danger type="submit" { (t(lang, "fund.reverse")) }
+                            td {
+                                @for p in &e.postings {
+                                    div.mono { (t(lang, &format!("fund.account.{}", p.account.replace(':', "_")))) " " (if p.amount.0 >= 0 { t(lang, "fund.debit") } else { t(lang, "fund.credit") }) " " (yuan(p.amount.0.abs())) }
+                                }
+                            }
+                            td {
+                                @if manage && e.kind != "reversal" && !e.reversed {
+                                    details.reverse {
+                                        summary { (t(lang, "fund.reverse")) "…" }
+                                        form.reverse-form method="post" action={ "/fund/entries/" (e.id) "/reverse" } {
+                                            input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                            input type="text" name="reason" required placeholder=(t(lang, "fund.reverse_reason")) aria-label=(t(lang, "fund.reverse_reason"));
+                                            " "
+                                            button.btn.btn-small.btn-danger type="submit" { (t(lang, "fund.reverse")) }
+                                        }
                                     }
                                 }
                             }
@@ -655,23 +663,27 @@ async fn statement_page(
             " " button.btn.btn-small type="submit" { (t(lang, "common.search")) }
         }
         h2 { (place.name) " " (t(lang, "fund.title")) " " (year) " " (t(lang, "fund.statement")) }
-        table.table.compact {
-            thead { tr { th { (t(lang, "fund.month")) } th.num { (t(lang, "fund.income")) } th.num { (t(lang, "fund.spending")) } th.num { (t(lang, "fund.closing")) } th.num { (t(lang, "fund.goods_in")) } } }
-            tbody {
-                tr { td { (t(lang, "fund.opening")) } td {} td {} td.num { (yuan(opening)) } td {} }
-                @for l in &lines {
-                    tr { td { (l.month) } td.num { (yuan(l.income_fen)) } td.num { (yuan(l.spending_fen)) } td.num { (yuan(l.closing_fen)) } td.num { (yuan(l.goods_fen)) } }
+        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+            table.table.compact {
+                thead { tr { th { (t(lang, "fund.month")) } th.num { (t(lang, "fund.income")) } th.num { (t(lang, "fund.spending")) } th.num { (t(lang, "fund.closing")) } th.num { (t(lang, "fund.goods_in")) } } }
+                tbody {
+                    tr { td { (t(lang, "fund.opening")) } td {} td {} td.num { (yuan(opening)) } td {} }
+                    @for l in &lines {
+                        tr { td { (l.month) } td.num { (yuan(l.income_fen)) } td.num { (yuan(l.spending_fen)) } td.num { (yuan(l.closing_fen)) } td.num { (yuan(l.goods_fen)) } }
+                    }
+                    tr.total { th { (t(lang, "fund.year_total")) } th.num { (yuan(income)) } th.num { (yuan(spending)) } th.num { (yuan(lines.last().map_or(opening, |l| l.closing_fen))) } th.num { (yuan(goods)) } }
                 }
-                tr.total { th { (t(lang, "fund.year_total")) } th.num { (yuan(income)) } th.num { (yuan(spending)) } th.num { (yuan(lines.last().map_or(opening, |l| l.closing_fen))) } th.num { (yuan(goods)) } }
             }
         }
         h3 { (t(lang, "fund.donor_list")) }
         p.hint { (t(lang, "fund.donor_list_hint")) }
-        table.table.compact {
-            thead { tr { th { (t(lang, "fund.donor")) } th { (t(lang, "fund.donor_kind")) } th.num { (t(lang, "fund.times")) } th.num { (t(lang, "fund.amount")) } } }
-            tbody {
-                @for (kind, name, total, n) in &donors {
-                    tr { td { (donor_label(lang, kind, name)) } td { (label(lang, "donor_kind", kind)) } td.num { (n) } td.num { (yuan(*total)) } }
+        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "fund.donor_list")) {
+            table.table.compact {
+                thead { tr { th { (t(lang, "fund.donor")) } th { (t(lang, "fund.donor_kind")) } th.num { (t(lang, "fund.times")) } th.num { (t(lang, "fund.amount")) } } }
+                tbody {
+                    @for (kind, name, total, n) in &donors {
+                        tr { td { (donor_label(lang, kind, name)) } td { (label(lang, "donor_kind", kind)) } td.num { (n) } td.num { (yuan(*total)) } }
+                    }
                 }
             }
         }
@@ -773,13 +785,15 @@ async fn disclosure_page(
     let body = html! {
         article.disclosure {
             h2 { (place.name) " " (t(lang, "fund.title")) br; (month_label(lang, &d.month)) " " (t(lang, "fund.disclosure")) }
-            table.table.summary-table {
-                tbody {
-                    tr { th { (t(lang, "fund.opening")) } td.num { "¥" (yuan(d.opening_fen)) } }
-                    tr { th { (t(lang, "fund.income")) } td.num { "¥" (yuan(d.income_fen)) } }
-                    tr { th { (t(lang, "fund.spending")) } td.num { "¥" (yuan(d.spending_fen)) } }
-                    tr { th { (t(lang, "fund.closing")) } td.num { strong { "¥" (yuan(d.closing_fen)) } } }
-                    @if d.goods_fen > 0 { tr { th { (t(lang, "fund.goods_in")) } td.num { "¥" (yuan(d.goods_fen)) } } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table.summary-table {
+                    tbody {
+                        tr { th { (t(lang, "fund.opening")) } td.num { "¥" (yuan(d.opening_fen)) } }
+                        tr { th { (t(lang, "fund.income")) } td.num { "¥" (yuan(d.income_fen)) } }
+                        tr { th { (t(lang, "fund.spending")) } td.num { "¥" (yuan(d.spending_fen)) } }
+                        tr { th { (t(lang, "fund.closing")) } td.num { strong { "¥" (yuan(d.closing_fen)) } } }
+                        @if d.goods_fen > 0 { tr { th { (t(lang, "fund.goods_in")) } td.num { "¥" (yuan(d.goods_fen)) } } }
+                    }
                 }
             }
             @if !d.income_by_kind.is_empty() {
@@ -788,16 +802,20 @@ async fn disclosure_page(
             p.by-kind { (tf(lang, "fund.year_to_date", &[("income", &yuan(ytd.income_fen)), ("spending", &yuan(ytd.spending_fen)), ("helped", &ytd.helped.to_string())])) }
             h3 { (t(lang, "fund.donors")) }
             @if d.donors.is_empty() { p.hint { (t(lang, "fund.none_this_month")) } } @else {
-                table.table.compact {
-                    thead { tr { th { (t(lang, "fund.donor")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.received_on")) } } }
-                    tbody { @for x in &d.donors { tr { td { (x.donor) } td.num { "¥" (yuan(x.amount_fen)) @if x.in_kind { " " span.hint { (t(lang, "fund.in_kind")) "：" (x.items) } } } td.nowrap { (x.received_on) } } } }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "fund.donors")) {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "fund.donor")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.received_on")) } } }
+                        tbody { @for x in &d.donors { tr { td { (x.donor) } td.num { "¥" (yuan(x.amount_fen)) @if x.in_kind { " " span.hint { (t(lang, "fund.in_kind")) "：" (x.items) } } } td.nowrap { (x.received_on) } } } }
+                    }
                 }
             }
             h3 { (t(lang, "fund.recipients")) }
             @if d.recipients.is_empty() { p.hint { (t(lang, "fund.none_this_month")) } } @else {
-                table.table.compact {
-                    thead { tr { th { (t(lang, "fund.beneficiary")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.paid_on")) } } }
-                    tbody { @for x in &d.recipients { tr { td { (x.recipient) } td.num { "¥" (yuan(x.amount_fen)) } td { (x.purpose) } td.nowrap { (x.paid_on) } } } }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "fund.recipients")) {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "fund.beneficiary")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.paid_on")) } } }
+                        tbody { @for x in &d.recipients { tr { td { (x.recipient) } td.num { "¥" (yuan(x.amount_fen)) } td { (x.purpose) } td.nowrap { (x.paid_on) } } } }
+                    }
                 }
             }
             p.hint { (t(lang, "fund.disclosure_hint")) }

@@ -59,16 +59,18 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         @if !due.is_empty() {
             section.panel.due-work {
                 h2 { (t(lang, "home.due_work")) }
-                table.table.compact {
-                    thead { tr { th { (t(lang, "cases.state")) } th { (t(lang, "cases.due")) } th { (t(lang, "cases.person")) } th { (t(lang, "cases.application_kind")) } th { (t(lang, "cases.step")) } } }
-                    tbody {
-                        @for (id, name, kind, step, due_on, u) in &due {
-                            tr {
-                                td { (super::cases::urgency_chip(lang, *u)) }
-                                td.nowrap { (due_on) }
-                                td { a href={ "/applications/" (id) } { (name) } }
-                                td { (kind) }
-                                td { (step) }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "home.due_work")) {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "cases.state")) } th { (t(lang, "cases.due")) } th { (t(lang, "cases.person")) } th { (t(lang, "cases.application_kind")) } th { (t(lang, "cases.step")) } } }
+                        tbody {
+                            @for (id, name, kind, step, due_on, u) in &due {
+                                tr {
+                                    td { (super::cases::urgency_chip(lang, *u)) }
+                                    td.nowrap { (due_on) }
+                                    td { a href={ "/applications/" (id) } { (name) } }
+                                    td { (kind) }
+                                    td { (step) }
+                                }
                             }
                         }
                     }
@@ -88,10 +90,12 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                 }
                 @if let Some(roles) = &figures.roles {
                     h3 { (t(lang, "home.roles")) }
-                    table.table.compact {
-                        tbody {
-                            @for (role, n) in roles {
-                                tr { th scope="row" { (t(lang, role.label_key())) } td.num { (n) } }
+                    div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "home.roles")) {
+                        table.table.compact {
+                            tbody {
+                                @for (role, n) in roles {
+                                    tr { th scope="row" { (t(lang, role.label_key())) } td.num { (n) } }
+                                }
                             }
                         }
                     }

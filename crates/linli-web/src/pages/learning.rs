@@ -114,26 +114,28 @@ async fn list(
         @if courses.is_empty() {
             (layout::empty(&t(lang, "learning.no_courses"), manage.then(|| html! { a.btn.btn-primary href="/courses/new" { (t(lang, "learning.new_course")) } })))
         } @else {
-            table.table {
-                thead { tr {
-                    th { (t(lang, "learning.course")) } th { (t(lang, "learning.category")) } th { (t(lang, "learning.venue")) }
-                    th { (t(lang, "learning.dates")) } th.num { (t(lang, "learning.sessions")) }
-                    th.num { (t(lang, "learning.enrolled_persons")) } th.num { (t(lang, "learning.waitlisted_persons")) } th.num { (t(lang, "learning.completed_persons")) }
-                } }
-                tbody {
-                    @for k in &courses {
-                        tr {
-                            td {
-                                a href={ "/courses/" (k.id) } { (k.name) } @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) }
-                                @if let Some(n) = pending.get(&k.id) { " " a.signup-count href={ "/courses/" (k.id) "#signups" } { (layout::chip("warn", &tf(lang, "learning.signups_pending", &[("n", &n.to_string())]))) } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table {
+                    thead { tr {
+                        th { (t(lang, "learning.course")) } th { (t(lang, "learning.category")) } th { (t(lang, "learning.venue")) }
+                        th { (t(lang, "learning.dates")) } th.num { (t(lang, "learning.sessions")) }
+                        th.num { (t(lang, "learning.enrolled_persons")) } th.num { (t(lang, "learning.waitlisted_persons")) } th.num { (t(lang, "learning.completed_persons")) }
+                    } }
+                    tbody {
+                        @for k in &courses {
+                            tr {
+                                td {
+                                    a href={ "/courses/" (k.id) } { (k.name) } @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) }
+                                    @if let Some(n) = pending.get(&k.id) { " " a.signup-count href={ "/courses/" (k.id) "#signups" } { (layout::chip("warn", &tf(lang, "learning.signups_pending", &[("n", &n.to_string())]))) } }
+                                }
+                                td { (category_label(&k.category)) }
+                                td { (k.venue.clone().unwrap_or_default()) }
+                                td.nowrap { (k.starts_on) " – " (k.ends_on) }
+                                td.num { (k.sessions) }
+                                td.num { (k.enrolled) @if let Some(cap) = k.capacity { span.hint { " / " (cap) } } }
+                                td.num { (k.waitlisted) }
+                                td.num { (k.completed) }
                             }
-                            td { (category_label(&k.category)) }
-                            td { (k.venue.clone().unwrap_or_default()) }
-                            td.nowrap { (k.starts_on) " – " (k.ends_on) }
-                            td.num { (k.sessions) }
-                            td.num { (k.enrolled) @if let Some(cap) = k.capacity { span.hint { " / " (cap) } } }
-                            td.num { (k.waitlisted) }
-                            td.num { (k.completed) }
                         }
                     }
                 }
@@ -367,17 +369,19 @@ async fn detail(
             section.panel {
                 h2 { (t(lang, "learning.sessions")) }
                 @if sessions.is_empty() { p.hint { (t(lang, "learning.no_sessions")) } }
-                table.table.compact {
-                    thead { tr { th { (t(lang, "learning.held_on")) } th { (t(lang, "learning.topic")) } th.num { (t(lang, "learning.present")) } th {} } }
-                    tbody {
-                        @for s in &sessions {
-                            tr {
-                                td.nowrap { (s.held_on) " " span.hint { (s.starts_at) } }
-                                td { (s.topic) }
-                                td.num { (s.present) }
-                                td.nowrap {
-                                    @if manage && s.held_on <= day { a.btn.btn-small href={ "/sessions/" (s.id) "/roll-call" } { (t(lang, "learning.roll_call")) } " " }
-                                    a.btn.btn-small href={ "/sessions/" (s.id) "/sheet" } { (t(lang, "learning.sheet")) }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "learning.sessions")) {
+                    table.table.compact {
+                        thead { tr { th { (t(lang, "learning.held_on")) } th { (t(lang, "learning.topic")) } th.num { (t(lang, "learning.present")) } th {} } }
+                        tbody {
+                            @for s in &sessions {
+                                tr {
+                                    td.nowrap { (s.held_on) " " span.hint { (s.starts_at) } }
+                                    td { (s.topic) }
+                                    td.num { (s.present) }
+                                    td.nowrap {
+                                        @if manage && s.held_on <= day { a.btn.btn-small href={ "/sessions/" (s.id) "/roll-call" } { (t(lang, "learning.roll_call")) } " " }
+                                        a.btn.btn-small href={ "/sessions/" (s.id) "/sheet" } { (t(lang, "learning.sheet")) }
+                                    }
                                 }
                             }
                         }
@@ -404,20 +408,22 @@ async fn detail(
                     p.hint { (t(lang, "learning.enrol_hint")) }
                     @if q.q.is_some() && found.is_empty() { p.hint { (t(lang, "learning.nobody_found")) } }
                     @if !found.is_empty() {
-                        table.table.compact {
-                            tbody {
-                                @for r in &found {
-                                    @let taken = enrolments.iter().any(|e| e.resident_id == r.id && e.status != "dropped");
-                                    tr {
-                                        td { a href={ "/residents/" (r.id) } { (r.name) } }
-                                        td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
-                                        td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
-                                        td {
-                                            @if taken { span.hint { (t(lang, "learning.already")) } } @else {
-                                                form.inline method="post" action={ "/courses/" (k.id) "/enrol" } {
-                                                    input type="hidden" name="_csrf" value=(csrf);
-                                                    input type="hidden" name="resident_id" value=(r.id);
-                                                    button.btn.btn-small.btn-primary type="submit" { (t(lang, "learning.enrol_button")) }
+                        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                            table.table.compact {
+                                tbody {
+                                    @for r in &found {
+                                        @let taken = enrolments.iter().any(|e| e.resident_id == r.id && e.status != "dropped");
+                                        tr {
+                                            td { a href={ "/residents/" (r.id) } { (r.name) } }
+                                            td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
+                                            td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
+                                            td {
+                                                @if taken { span.hint { (t(lang, "learning.already")) } } @else {
+                                                    form.inline method="post" action={ "/courses/" (k.id) "/enrol" } {
+                                                        input type="hidden" name="_csrf" value=(csrf);
+                                                        input type="hidden" name="resident_id" value=(r.id);
+                                                        button.btn.btn-small.btn-primary type="submit" { (t(lang, "learning.enrol_button")) }
+                                                    }
                                                 }
                                             }
                                         }
@@ -443,35 +449,37 @@ async fn detail(
                 }
             }
             @if enrolments.is_empty() { (layout::empty(&t(lang, "learning.no_trainees"), None)) } @else {
-                table.table {
-                    thead { tr {
-                        th { "#" } th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "learning.status")) }
-                        th.num { (t(lang, "learning.attended")) } th { (t(lang, "learning.rule_met")) } th {}
-                    } }
-                    tbody {
-                        @for (i, e) in enrolments.iter().enumerate() {
-                            @let met = rules::meets_completion(u32::try_from(e.attended).unwrap_or(0), total, percent);
-                            tr {
-                                td.num { (i + 1) }
-                                td { a href={ "/residents/" (e.resident_id) } { (e.resident_name) } }
-                                td { (e.address) }
-                                td { (status_chip(lang, &e.status)) }
-                                td.num { (e.attended) " / " (total) }
-                                td { @if met { (layout::chip("ok", &t(lang, "learning.met"))) } @else { (layout::chip("muted", &t(lang, "learning.not_met"))) } }
-                                td.actions-cell {
-                                    @if e.status == "completed" { a.btn.btn-small href={ "/enrolments/" (e.id) "/certificate" } { (t(lang, "learning.certificate")) } }
-                                    @if manage && e.status == "enrolled" && met {
-                                        form method="post" action={ "/enrolments/" (e.id) "/status" } {
-                                            input type="hidden" name="_csrf" value=(csrf);
-                                            input type="hidden" name="status" value="completed";
-                                            button.btn.btn-small type="submit" { (t(lang, "learning.confirm_completion")) }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                    table.table {
+                        thead { tr {
+                            th { "#" } th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "learning.status")) }
+                            th.num { (t(lang, "learning.attended")) } th { (t(lang, "learning.rule_met")) } th {}
+                        } }
+                        tbody {
+                            @for (i, e) in enrolments.iter().enumerate() {
+                                @let met = rules::meets_completion(u32::try_from(e.attended).unwrap_or(0), total, percent);
+                                tr {
+                                    td.num { (i + 1) }
+                                    td { a href={ "/residents/" (e.resident_id) } { (e.resident_name) } }
+                                    td { (e.address) }
+                                    td { (status_chip(lang, &e.status)) }
+                                    td.num { (e.attended) " / " (total) }
+                                    td { @if met { (layout::chip("ok", &t(lang, "learning.met"))) } @else { (layout::chip("muted", &t(lang, "learning.not_met"))) } }
+                                    td.actions-cell {
+                                        @if e.status == "completed" { a.btn.btn-small href={ "/enrolments/" (e.id) "/certificate" } { (t(lang, "learning.certificate")) } }
+                                        @if manage && e.status == "enrolled" && met {
+                                            form method="post" action={ "/enrolments/" (e.id) "/status" } {
+                                                input type="hidden" name="_csrf" value=(csrf);
+                                                input type="hidden" name="status" value="completed";
+                                                button.btn.btn-small type="submit" { (t(lang, "learning.confirm_completion")) }
+                                            }
                                         }
-                                    }
-                                    @if manage && matches!(e.status.as_str(), "enrolled" | "waitlisted") {
-                                        form method="post" action={ "/enrolments/" (e.id) "/status" } {
-                                            input type="hidden" name="_csrf" value=(csrf);
-                                            input type="hidden" name="status" value="dropped";
-                                            button.btn.btn-small.btn-danger type="submit" { (t(lang, "learning.drop")) }
+                                        @if manage && matches!(e.status.as_str(), "enrolled" | "waitlisted") {
+                                            form method="post" action={ "/enrolments/" (e.id) "/status" } {
+                                                input type="hidden" name="_csrf" value=(csrf);
+                                                input type="hidden" name="status" value="dropped";
+                                                button.btn.btn-small.btn-danger type="submit" { (t(lang, "learning.drop")) }
+                                            }
                                         }
                                     }
                                 }
@@ -593,14 +601,16 @@ async fn roll_call(
                     label.check { input type="radio" name="source" value="paper"; " " (t(lang, "learning.source_paper")) }
                 }
                 p.hint { (t(lang, "learning.roll_call_hint")) }
-                table.table.compact {
-                    thead { tr { th { "#" } th { (t(lang, "learning.present_q")) } th { (t(lang, "residents.address")) } } }
-                    tbody {
-                        @for (i, e) in seats.iter().enumerate() {
-                            tr {
-                                td.num { (i + 1) }
-                                td { label.check { input type="checkbox" name="present" value=(e.resident_id) checked[present.contains(&e.resident_id)]; " " (e.resident_name) } }
-                                td { (e.address) }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                    table.table.compact {
+                        thead { tr { th { "#" } th { (t(lang, "learning.present_q")) } th { (t(lang, "residents.address")) } } }
+                        tbody {
+                            @for (i, e) in seats.iter().enumerate() {
+                                tr {
+                                    td.num { (i + 1) }
+                                    td { label.check { input type="checkbox" name="present" value=(e.resident_id) checked[present.contains(&e.resident_id)]; " " (e.resident_name) } }
+                                    td { (e.address) }
+                                }
                             }
                         }
                     }
@@ -688,14 +698,16 @@ async fn sheet(
             p { (t(lang, "learning.held_on")) "：" strong { (s.held_on) } " " (s.starts_at) @if !s.ends_at.is_empty() { "–" (s.ends_at) }
                 "　" (t(lang, "learning.venue")) "：" (k.venue.clone().unwrap_or_default())
                 @if !s.topic.is_empty() { "　" (t(lang, "learning.topic")) "：" (s.topic) } }
-            table.table.sheet-table {
-                thead { tr { th.num { (t(lang, "learning.no")) } th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "learning.signature")) } } }
-                tbody {
-                    @for (i, e) in seats.iter().enumerate() {
-                        tr { td.num { (i + 1) } td { (e.resident_name) } td { (e.address) } td.sign-cell { (SIGN_SPACE) } }
-                    }
-                    @for i in 0..3 {
-                        tr { td.num { (seats.len() + i + 1) } td {} td {} td.sign-cell { (SIGN_SPACE) } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table.sheet-table {
+                    thead { tr { th.num { (t(lang, "learning.no")) } th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "learning.signature")) } } }
+                    tbody {
+                        @for (i, e) in seats.iter().enumerate() {
+                            tr { td.num { (i + 1) } td { (e.resident_name) } td { (e.address) } td.sign-cell { (SIGN_SPACE) } }
+                        }
+                        @for i in 0..3 {
+                            tr { td.num { (seats.len() + i + 1) } td {} td {} td.sign-cell { (SIGN_SPACE) } }
+                        }
                     }
                 }
             }
@@ -799,16 +811,18 @@ async fn completions(
             (layout::stat(&t(lang, "learning.stat_unknown"), rate.unknown_persons as i64, &t(lang, "learning.unit_persons"), None))
         }
         p.hint { (rate_explained(lang, &rate)) }
-        table.table.compact {
-            thead { tr { th { (t(lang, "learning.completed_on")) } th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "learning.course")) } th.num { (t(lang, "learning.attended")) } } }
-            tbody {
-                @for e in &rows {
-                    tr {
-                        td.nowrap { (e.completed_on.clone().unwrap_or_default()) }
-                        td { a href={ "/residents/" (e.resident_id) } { (e.resident_name) } }
-                        td { (e.address) }
-                        td { a href={ "/courses/" (e.course_id) } { "#" (e.course_id) } }
-                        td.num { (e.attended) }
+        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+            table.table.compact {
+                thead { tr { th { (t(lang, "learning.completed_on")) } th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "learning.course")) } th.num { (t(lang, "learning.attended")) } } }
+                tbody {
+                    @for e in &rows {
+                        tr {
+                            td.nowrap { (e.completed_on.clone().unwrap_or_default()) }
+                            td { a href={ "/residents/" (e.resident_id) } { (e.resident_name) } }
+                            td { (e.address) }
+                            td { a href={ "/courses/" (e.course_id) } { "#" (e.course_id) } }
+                            td.num { (e.attended) }
+                        }
                     }
                 }
             }
@@ -835,11 +849,13 @@ async fn venues_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         .collect();
     let body = html! {
         @if venues.is_empty() { (layout::empty(&t(lang, "learning.no_venues"), None)) } @else {
-            table.table {
-                thead { tr { th { (t(lang, "learning.venue")) } th { (t(lang, "learning.venue_kind")) } th { (t(lang, "learning.room")) } th.num { (t(lang, "learning.capacity")) } th.num { (t(lang, "learning.courses_count")) } } }
-                tbody {
-                    @for v in &venues {
-                        tr { td { (v.name) } td { (VenueKind::parse(&v.kind).map_or("", |k| k.label_zh())) } td { (v.room) } td.num { (v.capacity.map(|c| c.to_string()).unwrap_or_default()) } td.num { (v.courses) } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table {
+                    thead { tr { th { (t(lang, "learning.venue")) } th { (t(lang, "learning.venue_kind")) } th { (t(lang, "learning.room")) } th.num { (t(lang, "learning.capacity")) } th.num { (t(lang, "learning.courses_count")) } } }
+                    tbody {
+                        @for v in &venues {
+                            tr { td { (v.name) } td { (VenueKind::parse(&v.kind).map_or("", |k| k.label_zh())) } td { (v.room) } td.num { (v.capacity.map(|c| c.to_string()).unwrap_or_default()) } td.num { (v.courses) } }
+                        }
                     }
                 }
             }
@@ -954,15 +970,17 @@ pub async fn resident_section(
             @if sees_learning {
                 h3 { (t(lang, "learning.title")) }
                 @if courses.is_empty() { p.hint { (t(lang, "learning.resident_no_courses")) } } @else {
-                    table.table.compact {
-                        thead { tr { th { (t(lang, "learning.course")) } th { (t(lang, "learning.dates")) } th.num { (t(lang, "learning.attended")) } th { (t(lang, "learning.status")) } } }
-                        tbody {
-                            @for h in &courses {
-                                tr {
-                                    td { a href={ "/courses/" (h.course_id) } { (h.course) } }
-                                    td.nowrap { (h.starts_on) " – " (h.ends_on) }
-                                    td.num { (h.attended) " / " (h.sessions) }
-                                    td { (status_chip(lang, &h.status)) @if h.status == "completed" { " " a href={ "/enrolments/" (h.enrolment_id) "/certificate" } { (t(lang, "learning.certificate")) } } }
+                    div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "learning.title")) {
+                        table.table.compact {
+                            thead { tr { th { (t(lang, "learning.course")) } th { (t(lang, "learning.dates")) } th.num { (t(lang, "learning.attended")) } th { (t(lang, "learning.status")) } } }
+                            tbody {
+                                @for h in &courses {
+                                    tr {
+                                        td { a href={ "/courses/" (h.course_id) } { (h.course) } }
+                                        td.nowrap { (h.starts_on) " – " (h.ends_on) }
+                                        td.num { (h.attended) " / " (h.sessions) }
+                                        td { (status_chip(lang, &h.status)) @if h.status == "completed" { " " a href={ "/enrolments/" (h.enrolment_id) "/certificate" } { (t(lang, "learning.certificate")) } } }
+                                    }
                                 }
                             }
                         }
@@ -972,16 +990,18 @@ pub async fn resident_section(
             @if sees_work {
                 h3 { (t(lang, "employment.placements")) }
                 @if placements.is_empty() { p.hint { (t(lang, "employment.resident_none")) } } @else {
-                    table.table.compact {
-                        thead { tr { th { (t(lang, "employment.starts_on")) } th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.via_station")) } th { (t(lang, "employment.last_followup")) } } }
-                        tbody {
-                            @for p in &placements {
-                                tr {
-                                    td.nowrap { a href={ "/employment/placements/" (p.id) } { (p.starts_on) } }
-                                    td { (p.employer) }
-                                    td { (p.job) }
-                                    td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
-                                    td { (super::employment::outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.clone().unwrap_or_default()) }
+                    div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "employment.placements")) {
+                        table.table.compact {
+                            thead { tr { th { (t(lang, "employment.starts_on")) } th { (t(lang, "employment.employer")) } th { (t(lang, "employment.job")) } th { (t(lang, "employment.via_station")) } th { (t(lang, "employment.last_followup")) } } }
+                            tbody {
+                                @for p in &placements {
+                                    tr {
+                                        td.nowrap { a href={ "/employment/placements/" (p.id) } { (p.starts_on) } }
+                                        td { (p.employer) }
+                                        td { (p.job) }
+                                        td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
+                                        td { (super::employment::outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.clone().unwrap_or_default()) }
+                                    }
                                 }
                             }
                         }
@@ -1167,28 +1187,30 @@ fn signups_panel(lang: Lang, k: &Course, signups: &[store::Signup]) -> Markup {
             @if signups.is_empty() {
                 p.hint { (if k.listed { t(lang, "learning.signups_none") } else { t(lang, "learning.signups_unlisted") }) }
             } @else {
-                table.table.compact {
-                    thead { tr {
-                        th { (t(lang, "learning.signup_at")) } th { (t(lang, "learning.signup_name")) } th { (t(lang, "learning.signup_phone")) }
-                        th { (t(lang, "residents.address")) } th { (t(lang, "learning.note")) } th { (t(lang, "learning.status")) } th {}
-                    } }
-                    tbody {
-                        @for s in signups {
-                            tr {
-                                td.nowrap { (local_time(&s.created_at)) }
-                                td { (s.name) }
-                                td.nowrap { (linli_core::mask::mask_phone(&s.phone)) }
-                                td { (s.address) }
-                                td { (s.note) }
-                                td {
-                                    (signup_chip(lang, s))
-                                    @if let (Some(rid), Some(n)) = (s.resident_id, &s.resident_name) { " " a href={ "/residents/" (rid) } { (n) } }
-                                    @if let Some(es) = &s.enrolment_status { " " (status_chip(lang, es)) }
-                                    @if !s.decline_reason.is_empty() { br; span.hint { (t(lang, "learning.decline_reason")) "：" (s.decline_reason) } }
-                                }
-                                td.actions-cell {
-                                    a.btn.btn-small.btn-primary[s.status == "pending"] href={ "/course-signups/" (s.id) } {
-                                        (if s.status == "pending" { t(lang, "learning.signup_handle") } else { t(lang, "learning.signup_view") })
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                    table.table.compact {
+                        thead { tr {
+                            th { (t(lang, "learning.signup_at")) } th { (t(lang, "learning.signup_name")) } th { (t(lang, "learning.signup_phone")) }
+                            th { (t(lang, "residents.address")) } th { (t(lang, "learning.note")) } th { (t(lang, "learning.status")) } th {}
+                        } }
+                        tbody {
+                            @for s in signups {
+                                tr {
+                                    td.nowrap { (local_time(&s.created_at)) }
+                                    td { (s.name) }
+                                    td.nowrap { (linli_core::mask::mask_phone(&s.phone)) }
+                                    td { (s.address) }
+                                    td { (s.note) }
+                                    td {
+                                        (signup_chip(lang, s))
+                                        @if let (Some(rid), Some(n)) = (s.resident_id, &s.resident_name) { " " a href={ "/residents/" (rid) } { (n) } }
+                                        @if let Some(es) = &s.enrolment_status { " " (status_chip(lang, es)) }
+                                        @if !s.decline_reason.is_empty() { br; span.hint { (t(lang, "learning.decline_reason")) "：" (s.decline_reason) } }
+                                    }
+                                    td.actions-cell {
+                                        a.btn.btn-small.btn-primary[s.status == "pending"] href={ "/course-signups/" (s.id) } {
+                                            (if s.status == "pending" { t(lang, "learning.signup_handle") } else { t(lang, "learning.signup_view") })
+                                        }
                                     }
                                 }
                             }
@@ -1280,22 +1302,24 @@ async fn render_signup(
                         div.form-actions { button.btn type="submit" { (t(lang, "learning.find")) } }
                     }
                     @if found.is_empty() { p.hint { (t(lang, "learning.signup_nobody")) } } @else {
-                        table.table.compact {
-                            thead { tr { th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "residents.birth_date")) } th { (t(lang, "learning.signup_phone")) } th {} } }
-                            tbody {
-                                @for r in &found {
-                                    @let taken = enrolments.iter().any(|e| e.resident_id == r.id && e.status != "dropped");
-                                    tr {
-                                        td { a href={ "/residents/" (r.id) } { (r.name) } }
-                                        td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
-                                        td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
-                                        td.nowrap { (r.phone.as_deref().map(linli_core::mask::mask_phone).unwrap_or_default()) }
-                                        td {
-                                            @if taken { span.hint { (t(lang, "learning.already")) } } @else {
-                                                form.inline method="post" action={ "/course-signups/" (s.id) "/enrol" } {
-                                                    input type="hidden" name="_csrf" value=(csrf);
-                                                    input type="hidden" name="resident_id" value=(r.id);
-                                                    button.btn.btn-small.btn-primary type="submit" { (t(lang, "learning.signup_enrol")) }
+                        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                            table.table.compact {
+                                thead { tr { th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "residents.birth_date")) } th { (t(lang, "learning.signup_phone")) } th {} } }
+                                tbody {
+                                    @for r in &found {
+                                        @let taken = enrolments.iter().any(|e| e.resident_id == r.id && e.status != "dropped");
+                                        tr {
+                                            td { a href={ "/residents/" (r.id) } { (r.name) } }
+                                            td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
+                                            td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
+                                            td.nowrap { (r.phone.as_deref().map(linli_core::mask::mask_phone).unwrap_or_default()) }
+                                            td {
+                                                @if taken { span.hint { (t(lang, "learning.already")) } } @else {
+                                                    form.inline method="post" action={ "/course-signups/" (s.id) "/enrol" } {
+                                                        input type="hidden" name="_csrf" value=(csrf);
+                                                        input type="hidden" name="resident_id" value=(r.id);
+                                                        button.btn.btn-small.btn-primary type="submit" { (t(lang, "learning.signup_enrol")) }
+                                                    }
                                                 }
                                             }
                                         }

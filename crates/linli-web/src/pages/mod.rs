@@ -23,7 +23,7 @@ pub mod visits;
 use crate::ctx::safe_local_path;
 use crate::i18n::{ELDER_COOKIE, LANG_COOKIE, Lang, Prefs};
 use crate::routes::{Policy, Table};
-use axum::extract::Query;
+use axum::extract::{Form, Query};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -70,20 +70,42 @@ async fn switch_lang(Query(q): Query<SwitchQuery>) -> Response {
     res
 }
 
-/// Toggles the elder-friendly large-type mode (适老化).
-async fn switch_elder(headers: HeaderMap, Query(q): Query<SwitchQuery>) -> Response {
-    let on = !Prefs::from_headers(&headers).elder;
-    let mut res = Redirect::to(&safe_local_path(q.back.as_deref())).into_response();
+/// Toggles the elder-friendly large-type mode (适老化) and returns to `back` (a local path).
+fn toggle_elder(headers: &HeaderMap, back: Option<&str>) -> Response {
+    let on = !Prefs::from_headers(headers).elder;
+    let mut res = Redirect::to(&safe_local_path(back)).into_response();
     if let Some(c) = pref_cookie(ELDER_COOKIE, if on { "1" } else { "0" }) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     res
 }
 
+/// The old link form of the large-type switch, kept for bookmarks and links elsewhere.
+async fn switch_elder(headers: HeaderMap, Query(q): Query<SwitchQuery>) -> Response {
+    toggle_elder(&headers, q.back.as_deref())
+}
+
+#[derive(Deserialize)]
+struct ElderForm {
+    back: Option<String>,
+}
+
+/// The large-type switch of every page's header: a button in a small form (the CSRF check
+/// covers it like every other form).
+async fn switch_elder_form(headers: HeaderMap, Form(f): Form<ElderForm>) -> Response {
+    toggle_elder(&headers, f.back.as_deref())
+}
+
 pub fn routes(t: Table) -> Table {
     let t = t
         .page(Method::GET, "/settings/lang", Policy::Public, switch_lang)
-        .page(Method::GET, "/settings/elder", Policy::Public, switch_elder);
+        .page(Method::GET, "/settings/elder", Policy::Public, switch_elder)
+        .page(
+            Method::POST,
+            "/settings/elder",
+            Policy::Public,
+            switch_elder_form,
+        );
     let t = home::routes(t);
     let t = me::routes(t);
     let t = portal::routes(t);

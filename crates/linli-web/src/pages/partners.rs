@@ -181,23 +181,25 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         @if units.is_empty() {
             (layout::empty(&t(lang, "partners.empty"), None))
         } @else {
-            table.table {
-                thead { tr {
-                    th { (t(lang, "partners.name")) } th { (t(lang, "partners.kind")) } th { (t(lang, "partners.agreement")) }
-                    th { (tf(lang, "partners.fulfilment_year", &[("year", &year.to_string())])) }
-                } }
-                tbody {
-                    @for p in &units {
-                        tr {
-                            td { a href={ "/partners/" (p.id) } { (p.name) } }
-                            td.nowrap { (PartnerKind::parse(&p.kind).map_or("", |k| k.label_zh())) }
-                            td.nowrap {
-                                @if let (Some(f), Some(t2)) = (&p.agreement_from, &p.agreement_to) {
-                                    (agreement_chip(lang, f, t2, today)) " " span.hint { (f) " — " (t2) }
-                                } @else { span.hint { (t(lang, "partners.no_agreement")) } }
-                            }
-                            td {
-                                @for (_, _, f) in fulfil.iter().filter(|(pid, _, _)| *pid == p.id) { (fulfilment_row(lang, f)) }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table {
+                    thead { tr {
+                        th { (t(lang, "partners.name")) } th { (t(lang, "partners.kind")) } th { (t(lang, "partners.agreement")) }
+                        th { (tf(lang, "partners.fulfilment_year", &[("year", &year.to_string())])) }
+                    } }
+                    tbody {
+                        @for p in &units {
+                            tr {
+                                td { a href={ "/partners/" (p.id) } { (p.name) } }
+                                td.nowrap { (PartnerKind::parse(&p.kind).map_or("", |k| k.label_zh())) }
+                                td.nowrap {
+                                    @if let (Some(f), Some(t2)) = (&p.agreement_from, &p.agreement_to) {
+                                        (agreement_chip(lang, f, t2, today)) " " span.hint { (f) " — " (t2) }
+                                    } @else { span.hint { (t(lang, "partners.no_agreement")) } }
+                                }
+                                td {
+                                    @for (_, _, f) in fulfil.iter().filter(|(pid, _, _)| *pid == p.id) { (fulfilment_row(lang, f)) }
+                                }
                             }
                         }
                     }
@@ -378,33 +380,35 @@ fn activity_table(
 ) -> Markup {
     html! {
         @if acts.is_empty() { p.hint { (t(lang, "partners.no_activities")) } } @else {
-            table.table {
-                thead { tr {
-                    th { (t(lang, "partners.on")) } @if with_unit { th { (t(lang, "partners.name")) } } th { (t(lang, "partners.activity_kind")) }
-                    th { (t(lang, "partners.place")) } th.num { (t(lang, "partners.participants")) } th.num { (t(lang, "partners.hours")) } th { (t(lang, "partners.note")) }
-                } }
-                tbody {
-                    @for a in acts {
-                        tr {
-                            td.nowrap { (a.on) }
-                            @if with_unit { td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } } }
-                            td.nowrap { (ActivityKind::parse(&a.kind).map_or("", |k| k.label_zh())) }
-                            td { (a.place) }
-                            td.num { (a.participants.map(|n| n.to_string()).unwrap_or_default()) }
-                            td.num { (a.hours_tenths.map(|h| format!("{:.1}", h as f64 / 10.0)).unwrap_or_default()) }
-                            td {
-                                (a.note)
-                                @if !a.residents_served.is_empty() {
-                                    br; span.hint { (t(lang, "partners.residents_served")) "：" (a.residents_served) }
-                                }
-                                @let shots: Vec<&store::ActivityPhotoMeta> = photos.iter().filter(|p| p.activity_id == a.id).collect();
-                                @if !shots.is_empty() {
-                                    div.activity-photos {
-                                        @for p in shots {
-                                            @let src = format!("/partners/{}/photos/{}", a.partner_id, p.id);
-                                            a href=(src) target="_blank" {
-                                                img src=(src) alt=(t(lang, "partners.activity_photo_alt")) width="96" height=(thumb_height(p)) loading="lazy";
-                                            } " "
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table {
+                    thead { tr {
+                        th { (t(lang, "partners.on")) } @if with_unit { th { (t(lang, "partners.name")) } } th { (t(lang, "partners.activity_kind")) }
+                        th { (t(lang, "partners.place")) } th.num { (t(lang, "partners.participants")) } th.num { (t(lang, "partners.hours")) } th { (t(lang, "partners.note")) }
+                    } }
+                    tbody {
+                        @for a in acts {
+                            tr {
+                                td.nowrap { (a.on) }
+                                @if with_unit { td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } } }
+                                td.nowrap { (ActivityKind::parse(&a.kind).map_or("", |k| k.label_zh())) }
+                                td { (a.place) }
+                                td.num { (a.participants.map(|n| n.to_string()).unwrap_or_default()) }
+                                td.num { (a.hours_tenths.map(|h| format!("{:.1}", h as f64 / 10.0)).unwrap_or_default()) }
+                                td {
+                                    (a.note)
+                                    @if !a.residents_served.is_empty() {
+                                        br; span.hint { (t(lang, "partners.residents_served")) "：" (a.residents_served) }
+                                    }
+                                    @let shots: Vec<&store::ActivityPhotoMeta> = photos.iter().filter(|p| p.activity_id == a.id).collect();
+                                    @if !shots.is_empty() {
+                                        div.activity-photos {
+                                            @for p in shots {
+                                                @let src = format!("/partners/{}/photos/{}", a.partner_id, p.id);
+                                                a href=(src) target="_blank" {
+                                                    img src=(src) alt=(t(lang, "partners.activity_photo_alt")) width="96" height=(thumb_height(p)) loading="lazy";
+                                                } " "
+                                            }
                                         }
                                     }
                                 }
@@ -591,15 +595,17 @@ async fn agreements_page(
             @if history { a href="/partners/agreements" { (t(lang, "partners.current_only")) } }
             @else { a href="/partners/agreements?all=1" { (tf(lang, "partners.show_history", &[("n", &total.to_string())])) } }
         }
-        table.table {
-            thead { tr { th { (t(lang, "partners.name")) } th { (t(lang, "partners.signed_on")) } th { (t(lang, "partners.valid_from")) } th { (t(lang, "partners.valid_to")) } th { (t(lang, "partners.state")) } th { (t(lang, "partners.commitments")) } } }
-            tbody {
-                @for a in &all {
-                    tr {
-                        td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } @if a.renews_id.is_some() { " " span.tag { (t(lang, "partners.renewal")) } } }
-                        td.nowrap { (a.signed_on) } td.nowrap { (a.valid_from) } td.nowrap { (a.valid_to) }
-                        td.nowrap { (agreement_chip(lang, &a.valid_from, &a.valid_to, today)) }
-                        td { @for k in &a.commitments { span.tag { (ActivityKind::parse(&k.kind).map_or("", |x| x.label_zh())) " " (k.target_per_year) } " " } }
+        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+            table.table {
+                thead { tr { th { (t(lang, "partners.name")) } th { (t(lang, "partners.signed_on")) } th { (t(lang, "partners.valid_from")) } th { (t(lang, "partners.valid_to")) } th { (t(lang, "partners.state")) } th { (t(lang, "partners.commitments")) } } }
+                tbody {
+                    @for a in &all {
+                        tr {
+                            td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } @if a.renews_id.is_some() { " " span.tag { (t(lang, "partners.renewal")) } } }
+                            td.nowrap { (a.signed_on) } td.nowrap { (a.valid_from) } td.nowrap { (a.valid_to) }
+                            td.nowrap { (agreement_chip(lang, &a.valid_from, &a.valid_to, today)) }
+                            td { @for k in &a.commitments { span.tag { (ActivityKind::parse(&k.kind).map_or("", |x| x.label_zh())) " " (k.target_per_year) } " " } }
+                        }
                     }
                 }
             }
@@ -678,16 +684,18 @@ async fn committee_page(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
         section.panel {
             h2 { (t(lang, "partners.posts")) }
             @if posts.is_empty() { p.hint { (t(lang, "partners.no_posts")) } }
-            table.table {
-                thead { tr { th { (t(lang, "partners.post")) } th { (t(lang, "partners.person")) } th { (t(lang, "partners.person_unit")) } th { (t(lang, "partners.person_title")) } th { (t(lang, "partners.term")) } } }
-                tbody {
-                    @for p in &posts {
-                        tr {
-                            td.nowrap { (CommitteePost::parse(&p.post).map_or("", |k| k.label_zh())) }
-                            td { (p.person_name) }
-                            td { (p.partner_name.clone().unwrap_or_else(|| t(lang, "partners.community_staff"))) }
-                            td { (p.title) }
-                            td.nowrap { (p.term_from) " — " (p.term_to.clone().unwrap_or_default()) }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "partners.posts")) {
+                table.table {
+                    thead { tr { th { (t(lang, "partners.post")) } th { (t(lang, "partners.person")) } th { (t(lang, "partners.person_unit")) } th { (t(lang, "partners.person_title")) } th { (t(lang, "partners.term")) } } }
+                    tbody {
+                        @for p in &posts {
+                            tr {
+                                td.nowrap { (CommitteePost::parse(&p.post).map_or("", |k| k.label_zh())) }
+                                td { (p.person_name) }
+                                td { (p.partner_name.clone().unwrap_or_else(|| t(lang, "partners.community_staff"))) }
+                                td { (p.title) }
+                                td.nowrap { (p.term_from) " — " (p.term_to.clone().unwrap_or_default()) }
+                            }
                         }
                     }
                 }
@@ -825,41 +833,43 @@ async fn lists_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
         section.panel {
             h2 { (t(lang, "partners.needs_list")) }
             @if open_needs.is_empty() { p.hint { (t(lang, "partners.no_needs")) } }
-            table.table {
-                thead { tr { th { "#" } th { (t(lang, "partners.need_title")) } th { (t(lang, "partners.place")) } th { (t(lang, "partners.urgency")) } th { (t(lang, "partners.raised_by")) } th { (t(lang, "partners.state")) } th.no-print {} } }
-                tbody {
-                    @for n in &open_needs {
-                        tr {
-                            td { (n.id) }
-                            td { strong { (n.title) } @if !n.description.is_empty() { br; span.hint { (n.description) } }
-                                 @if let Some(a) = n.affair_id { br; a href={ "/affairs/" (a) } { (t(lang, "partners.from_affair")) } } }
-                            td { (n.place_text) }
-                            td.nowrap { @if n.urgency == "urgent" { (layout::chip("err", &t(lang, "partners.urgent"))) } @else { (t(lang, "partners.normal")) } }
-                            td { (n.raised_by) }
-                            td.nowrap { (need_chip(lang, &n.status)) @if let Some(p) = &n.partner_name { br; (p) @if !n.claim_note.is_empty() { "：" span.hint { (n.claim_note) } } } }
-                            td.no-print.actions-cell {
-                                @if n.status == "open" && can_claim {
-                                    form.inline method="post" action={ "/partners/needs/" (n.id) "/claim" } {
-                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                        @if liaison.is_none() {
-                                            select name="partner_id" aria-label=(t(lang, "partners.claim_for")) { @for (v, l) in &unit_options { option value=(v) { (l) } } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "partners.needs_list")) {
+                table.table {
+                    thead { tr { th { "#" } th { (t(lang, "partners.need_title")) } th { (t(lang, "partners.place")) } th { (t(lang, "partners.urgency")) } th { (t(lang, "partners.raised_by")) } th { (t(lang, "partners.state")) } th.no-print {} } }
+                    tbody {
+                        @for n in &open_needs {
+                            tr {
+                                td { (n.id) }
+                                td { strong { (n.title) } @if !n.description.is_empty() { br; span.hint { (n.description) } }
+                                     @if let Some(a) = n.affair_id { br; a href={ "/affairs/" (a) } { (t(lang, "partners.from_affair")) } } }
+                                td { (n.place_text) }
+                                td.nowrap { @if n.urgency == "urgent" { (layout::chip("err", &t(lang, "partners.urgent"))) } @else { (t(lang, "partners.normal")) } }
+                                td { (n.raised_by) }
+                                td.nowrap { (need_chip(lang, &n.status)) @if let Some(p) = &n.partner_name { br; (p) @if !n.claim_note.is_empty() { "：" span.hint { (n.claim_note) } } } }
+                                td.no-print.actions-cell {
+                                    @if n.status == "open" && can_claim {
+                                        form.inline method="post" action={ "/partners/needs/" (n.id) "/claim" } {
+                                            input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                            @if liaison.is_none() {
+                                                select name="partner_id" aria-label=(t(lang, "partners.claim_for")) { @for (v, l) in &unit_options { option value=(v) { (l) } } }
+                                            }
+                                            input.note-input type="text" name="note" placeholder=(t(lang, "partners.claim_note")) aria-label=(t(lang, "partners.claim_note"));
+                                            " " button.btn.btn-small.btn-primary type="submit" { (t(lang, "partners.claim")) }
                                         }
-                                        input.note-input type="text" name="note" placeholder=(t(lang, "partners.claim_note")) aria-label=(t(lang, "partners.claim_note"));
-                                        " " button.btn.btn-small.btn-primary type="submit" { (t(lang, "partners.claim")) }
                                     }
+                                    @if n.status == "claimed" && staff {
+                                        form.inline method="post" action={ "/partners/needs/" (n.id) "/confirm" } {
+                                            input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                            input.note-input type="text" name="plan" placeholder=(t(lang, "partners.plan")) aria-label=(t(lang, "partners.plan"));
+                                            " " button.btn.btn-small.btn-primary type="submit" { (t(lang, "partners.confirm")) }
+                                        }
+                                        form.inline method="post" action={ "/partners/needs/" (n.id) "/reject" } {
+                                            input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                            button.btn.btn-small type="submit" { (t(lang, "partners.reject")) }
+                                        }
+                                    }
+                                    @if n.status == "claimed" && !staff { span.hint { (t(lang, "partners.awaiting_confirmation")) } }
                                 }
-                                @if n.status == "claimed" && staff {
-                                    form.inline method="post" action={ "/partners/needs/" (n.id) "/confirm" } {
-                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                        input.note-input type="text" name="plan" placeholder=(t(lang, "partners.plan")) aria-label=(t(lang, "partners.plan"));
-                                        " " button.btn.btn-small.btn-primary type="submit" { (t(lang, "partners.confirm")) }
-                                    }
-                                    form.inline method="post" action={ "/partners/needs/" (n.id) "/reject" } {
-                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                        button.btn.btn-small type="submit" { (t(lang, "partners.reject")) }
-                                    }
-                                }
-                                @if n.status == "claimed" && !staff { span.hint { (t(lang, "partners.awaiting_confirmation")) } }
                             }
                         }
                     }
@@ -881,31 +891,35 @@ async fn lists_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
         }
         section.panel {
             h2 { (t(lang, "partners.resources_list")) }
-            table.table {
-                thead { tr { th { (t(lang, "partners.name")) } th { (t(lang, "partners.resource_kind")) } th { (t(lang, "partners.resource_description")) } th { (t(lang, "partners.availability")) } } }
-                tbody { @for r in &resources { tr { td { (r.partner_name) } td.nowrap { (ResourceKind::parse(&r.kind).map_or("", |k| k.label_zh())) } td { (r.description) } td { (r.availability) } } } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "partners.resources_list")) {
+                table.table {
+                    thead { tr { th { (t(lang, "partners.name")) } th { (t(lang, "partners.resource_kind")) } th { (t(lang, "partners.resource_description")) } th { (t(lang, "partners.availability")) } } }
+                    tbody { @for r in &resources { tr { td { (r.partner_name) } td.nowrap { (ResourceKind::parse(&r.kind).map_or("", |k| k.label_zh())) } td { (r.description) } td { (r.availability) } } } }
+                }
             }
         }
         section.panel {
             h2 { (t(lang, "partners.projects_list")) }
             @if projects.is_empty() { p.hint { (t(lang, "partners.no_projects")) } }
-            table.table {
-                thead { tr { th { (t(lang, "partners.need_title")) } th { (t(lang, "partners.owner")) } th { (t(lang, "partners.plan")) } th { (t(lang, "partners.milestones")) } th { (t(lang, "partners.progress")) } th { (t(lang, "partners.completed_on")) } th { (t(lang, "partners.verdict")) } th.no-print {} } }
-                tbody {
-                    @for n in &projects {
-                        tr {
-                            td { strong { (n.title) } br; span.hint { (n.partner_name.clone().unwrap_or_default()) } }
-                            td { (n.owner) } td { (n.plan) } td { (n.milestones) } td { (n.progress) }
-                            td.nowrap { @if let Some(d) = &n.completed_on { (need_chip(lang, "done")) " " (d) } @else { (need_chip(lang, &n.status)) } }
-                            td { (n.verdict) }
-                            td.no-print.actions-cell {
-                                @if n.status == "matched" && (staff || (liaison.is_some() && liaison == Some(n.partner_id))) {
-                                    form.inline method="post" action={ "/partners/needs/" (n.id) "/project" } {
-                                        input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                        input.note-input type="text" name="progress" value=(n.progress) aria-label=(t(lang, "partners.progress"));
-                                        @if staff { input.note-input type="text" name="verdict" placeholder=(t(lang, "partners.verdict")) aria-label=(t(lang, "partners.verdict")); }
-                                        label.check { input type="checkbox" name="done"; " " (t(lang, "partners.mark_done")) }
-                                        " " button.btn.btn-small type="submit" { (t(lang, "common.save")) }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "partners.projects_list")) {
+                table.table {
+                    thead { tr { th { (t(lang, "partners.need_title")) } th { (t(lang, "partners.owner")) } th { (t(lang, "partners.plan")) } th { (t(lang, "partners.milestones")) } th { (t(lang, "partners.progress")) } th { (t(lang, "partners.completed_on")) } th { (t(lang, "partners.verdict")) } th.no-print {} } }
+                    tbody {
+                        @for n in &projects {
+                            tr {
+                                td { strong { (n.title) } br; span.hint { (n.partner_name.clone().unwrap_or_default()) } }
+                                td { (n.owner) } td { (n.plan) } td { (n.milestones) } td { (n.progress) }
+                                td.nowrap { @if let Some(d) = &n.completed_on { (need_chip(lang, "done")) " " (d) } @else { (need_chip(lang, &n.status)) } }
+                                td { (n.verdict) }
+                                td.no-print.actions-cell {
+                                    @if n.status == "matched" && (staff || (liaison.is_some() && liaison == Some(n.partner_id))) {
+                                        form.inline method="post" action={ "/partners/needs/" (n.id) "/project" } {
+                                            input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                            input.note-input type="text" name="progress" value=(n.progress) aria-label=(t(lang, "partners.progress"));
+                                            @if staff { input.note-input type="text" name="verdict" placeholder=(t(lang, "partners.verdict")) aria-label=(t(lang, "partners.verdict")); }
+                                            label.check { input type="checkbox" name="done"; " " (t(lang, "partners.mark_done")) }
+                                            " " button.btn.btn-small type="submit" { (t(lang, "common.save")) }
+                                        }
                                     }
                                 }
                             }

@@ -38,15 +38,17 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
             .collect();
         html! {
             @if !buildings.is_empty() {
-                table.table {
-                    thead { tr { th scope="col" { (t(lang, "place.building")) } th scope="col" { (t(lang, "places.units")) } th.num scope="col" { (t(lang, "places.unit_count")) } } }
-                    tbody {
-                        @for b in &buildings {
-                            @let units: Vec<&Place> = children(b.id).collect();
-                            tr {
-                                th scope="row" { a href={ "/places/" (b.id) } { (b.name) } }
-                                td { @for u in &units { a.tag href={ "/places/" (u.id) } { (u.name) } " " } }
-                                td.num { (units.len()) }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                    table.table {
+                        thead { tr { th scope="col" { (t(lang, "place.building")) } th scope="col" { (t(lang, "places.units")) } th.num scope="col" { (t(lang, "places.unit_count")) } } }
+                        tbody {
+                            @for b in &buildings {
+                                @let units: Vec<&Place> = children(b.id).collect();
+                                tr {
+                                    th scope="row" { a href={ "/places/" (b.id) } { (b.name) } }
+                                    td { @for u in &units { a.tag href={ "/places/" (u.id) } { (u.name) } " " } }
+                                    td.num { (units.len()) }
+                                }
                             }
                         }
                     }
@@ -165,14 +167,16 @@ async fn detail_page(
                 @if children.is_empty() {
                     (layout::empty(&t(lang, "places.no_children"), None))
                 } @else {
-                    table.table {
-                        thead { tr { th scope="col" { (t(lang, "places.name")) } th scope="col" { (t(lang, "places.kind")) } th.num scope="col" { (t(lang, "places.children")) } } }
-                        tbody {
-                            @for c in &children {
-                                tr {
-                                    td { a href={ "/places/" (c.id) } { (c.name) } }
-                                    td { (place_label(lang, c.kind)) }
-                                    td.num { (subtree.iter().filter(|x| x.parent_id == Some(c.id)).count()) }
+                    div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                        table.table {
+                            thead { tr { th scope="col" { (t(lang, "places.name")) } th scope="col" { (t(lang, "places.kind")) } th.num scope="col" { (t(lang, "places.children")) } } }
+                            tbody {
+                                @for c in &children {
+                                    tr {
+                                        td { a href={ "/places/" (c.id) } { (c.name) } }
+                                        td { (place_label(lang, c.kind)) }
+                                        td.num { (subtree.iter().filter(|x| x.parent_id == Some(c.id)).count()) }
+                                    }
                                 }
                             }
                         }

@@ -123,22 +123,24 @@ async fn dashboard(
                 div.field.buttons { button.btn.btn-primary type="submit" { (t(lang, "common.search")) } }
             }
         }
-        table.table {
-            thead { tr { th { (t(lang, "reports.indicator")) } th.num { (t(lang, "reports.value")) } th { (t(lang, "reports.in_words")) } th { (t(lang, "reports.counts")) } th { } } }
-            tbody {
-                @for f in &figures {
-                    tr {
-                        td { (if lang == Lang::Zh { f.indicator.name_zh } else { f.indicator.name_en }) br; span.hint.mono { (f.indicator.id) } }
-                        @match &f.value {
-                            Some(v) => {
-                                td.num { (if f.indicator.unit == "fen" { format!("¥{}", super::fund::yuan(v.as_i64().unwrap_or(0))) } else { v.to_string() }) }
-                                td { (f.details.get("approx_zh").and_then(|a| a.as_str()).unwrap_or("")) }
-                                td { (counts_word(lang, f.indicator.counts)) }
-                                td { @if let Some(r) = f.details.get("records").and_then(|r| r.as_str()) { a href=(r) { (t(lang, "reports.records")) } } }
-                            }
-                            None => {
-                                td.num { "—" }
-                                td colspan="3" { (layout::chip("muted", &t(lang, "reports.unavailable"))) " " span.hint { (t(lang, &format!("reports.module.{}", f.indicator.module))) } }
+        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+            table.table {
+                thead { tr { th { (t(lang, "reports.indicator")) } th.num { (t(lang, "reports.value")) } th { (t(lang, "reports.in_words")) } th { (t(lang, "reports.counts")) } th { } } }
+                tbody {
+                    @for f in &figures {
+                        tr {
+                            td { (if lang == Lang::Zh { f.indicator.name_zh } else { f.indicator.name_en }) br; span.hint.mono { (f.indicator.id) } }
+                            @match &f.value {
+                                Some(v) => {
+                                    td.num { (if f.indicator.unit == "fen" { format!("¥{}", super::fund::yuan(v.as_i64().unwrap_or(0))) } else { v.to_string() }) }
+                                    td { (f.details.get("approx_zh").and_then(|a| a.as_str()).unwrap_or("")) }
+                                    td { (counts_word(lang, f.indicator.counts)) }
+                                    td { @if let Some(r) = f.details.get("records").and_then(|r| r.as_str()) { a href=(r) { (t(lang, "reports.records")) } } }
+                                }
+                                None => {
+                                    td.num { "—" }
+                                    td colspan="3" { (layout::chip("muted", &t(lang, "reports.unavailable"))) " " span.hint { (t(lang, &format!("reports.module.{}", f.indicator.module))) } }
+                                }
                             }
                         }
                     }
@@ -255,22 +257,24 @@ fn ledgers_panel(ctx: &Ctx, year: i32) -> Markup {
         section.panel.no-print #ledgers {
             h2 { (t(lang, "summary.ledgers_title")) }
             p.hint { (t(lang, "summary.ledgers_hint")) }
-            table.table {
-                thead { tr { th { (t(lang, "summary.ledgers_title")) } th { (t(lang, "summary.year")) } th { } } }
-                tbody {
-                    @if allowed(ctx, Action::ExportResidents) {
-                        tr {
-                            td { (t(lang, "summary.ledger.roster")) }
-                            td { "—" }
-                            td { a.btn.btn-small href="/residents/export.xlsx" { (t(lang, "summary.ledger.download")) } }
-                        }
-                    }
-                    @for (code, _) in summary::LEDGERS {
-                        @if ops::ledger_action(code).is_some_and(|a| allowed(ctx, a)) {
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "summary.ledgers_title")) {
+                table.table {
+                    thead { tr { th { (t(lang, "summary.ledgers_title")) } th { (t(lang, "summary.year")) } th { } } }
+                    tbody {
+                        @if allowed(ctx, Action::ExportResidents) {
                             tr {
-                                td { (t(lang, &format!("summary.ledger.{code}"))) }
-                                td { (year) }
-                                td { a.btn.btn-small href={ "/reports/ledgers/" (code) "?year=" (year) } { (t(lang, "summary.ledger.download")) } }
+                                td { (t(lang, "summary.ledger.roster")) }
+                                td { "—" }
+                                td { a.btn.btn-small href="/residents/export.xlsx" { (t(lang, "summary.ledger.download")) } }
+                            }
+                        }
+                        @for (code, _) in summary::LEDGERS {
+                            @if ops::ledger_action(code).is_some_and(|a| allowed(ctx, a)) {
+                                tr {
+                                    td { (t(lang, &format!("summary.ledger.{code}"))) }
+                                    td { (year) }
+                                    td { a.btn.btn-small href={ "/reports/ledgers/" (code) "?year=" (year) } { (t(lang, "summary.ledger.download")) } }
+                                }
                             }
                         }
                     }

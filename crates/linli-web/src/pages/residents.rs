@@ -176,28 +176,30 @@ async fn list(
         @if rows.is_empty() {
             (layout::empty(&t(lang, if total == 0 && qs.is_empty() { "residents.empty" } else { "residents.none_match" }), None))
         } @else {
-            table.table {
-                thead { tr {
-                    th scope="col" { (t(lang, "residents.name")) }
-                    th scope="col" { (t(lang, "residents.gender")) }
-                    th.num scope="col" { (t(lang, "residents.age")) }
-                    th scope="col" { (t(lang, "residents.id_number")) }
-                    th scope="col" { (t(lang, "residents.phone")) }
-                    th scope="col" { (t(lang, "residents.address")) }
-                    th scope="col" { (t(lang, "residents.relation")) }
-                    th scope="col" { (t(lang, "residents.tags")) }
-                } }
-                tbody {
-                    @for r in &rows {
-                        tr {
-                            td { a href={ "/residents/" (r.id) } { (r.name) } }
-                            td { (gender_label(lang, r.gender.as_deref())) }
-                            td.num { (age_of(r.birth_date.as_deref(), today).map(|a| a.to_string()).unwrap_or_default()) }
-                            td.mono { (r.id_number.as_deref().map(mask_id_number).unwrap_or_default()) }
-                            td.mono { (r.phone.as_deref().map(mask_phone).unwrap_or_default()) }
-                            td { (address(r)) }
-                            td { (relation_label(lang, &r.relation)) }
-                            td { @for tag in &r.tags { (layout::chip("info", tag)) " " } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table {
+                    thead { tr {
+                        th scope="col" { (t(lang, "residents.name")) }
+                        th scope="col" { (t(lang, "residents.gender")) }
+                        th.num scope="col" { (t(lang, "residents.age")) }
+                        th scope="col" { (t(lang, "residents.id_number")) }
+                        th scope="col" { (t(lang, "residents.phone")) }
+                        th scope="col" { (t(lang, "residents.address")) }
+                        th scope="col" { (t(lang, "residents.relation")) }
+                        th scope="col" { (t(lang, "residents.tags")) }
+                    } }
+                    tbody {
+                        @for r in &rows {
+                            tr {
+                                td { a href={ "/residents/" (r.id) } { (r.name) } }
+                                td { (gender_label(lang, r.gender.as_deref())) }
+                                td.num { (age_of(r.birth_date.as_deref(), today).map(|a| a.to_string()).unwrap_or_default()) }
+                                td.mono { (r.id_number.as_deref().map(mask_id_number).unwrap_or_default()) }
+                                td.mono { (r.phone.as_deref().map(mask_phone).unwrap_or_default()) }
+                                td { (address(r)) }
+                                td { (relation_label(lang, &r.relation)) }
+                                td { @for tag in &r.tags { (layout::chip("info", tag)) " " } }
+                            }
                         }
                     }
                 }
@@ -348,29 +350,33 @@ async fn detail_page(
                 h3 { (t(lang, "nav.fund")) }
                 @if gifts.is_empty() && help.is_empty() { p.hint { (t(lang, "residents.fund_none")) } }
                 @if !help.is_empty() {
-                    table.table.compact {
-                        thead { tr { th { (t(lang, "residents.fund_help")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.status")) } } }
-                        tbody {
-                            @for d in help {
-                                tr {
-                                    td.nowrap { (d.paid_on.clone().unwrap_or_else(|| d.requested_at.chars().take(10).collect())) }
-                                    td.num { (super::fund::yuan(d.amount_fen)) }
-                                    td { (linli_core::fund::Purpose::parse(&d.purpose).map_or("", |p| p.label_zh())) }
-                                    td { (t(lang, &format!("fund.status.{}", d.status))) }
+                    div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "nav.fund")) {
+                        table.table.compact {
+                            thead { tr { th { (t(lang, "residents.fund_help")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.status")) } } }
+                            tbody {
+                                @for d in help {
+                                    tr {
+                                        td.nowrap { (d.paid_on.clone().unwrap_or_else(|| d.requested_at.chars().take(10).collect())) }
+                                        td.num { (super::fund::yuan(d.amount_fen)) }
+                                        td { (linli_core::fund::Purpose::parse(&d.purpose).map_or("", |p| p.label_zh())) }
+                                        td { (t(lang, &format!("fund.status.{}", d.status))) }
+                                    }
                                 }
                             }
                         }
                     }
                 }
                 @if !gifts.is_empty() {
-                    table.table.compact {
-                        thead { tr { th { (t(lang, "residents.fund_gifts")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.receipt_no")) } } }
-                        tbody {
-                            @for g in gifts {
-                                tr {
-                                    td.nowrap { (g.received_on) }
-                                    td.num { (super::fund::yuan(g.amount_fen)) }
-                                    td { a href={ "/fund/donations/" (g.id) "/receipt" } { (g.receipt_no) } @if g.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) } }
+                    div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                        table.table.compact {
+                            thead { tr { th { (t(lang, "residents.fund_gifts")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.receipt_no")) } } }
+                            tbody {
+                                @for g in gifts {
+                                    tr {
+                                        td.nowrap { (g.received_on) }
+                                        td.num { (super::fund::yuan(g.amount_fen)) }
+                                        td { a href={ "/fund/donations/" (g.id) "/receipt" } { (g.receipt_no) } @if g.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) } }
+                                    }
                                 }
                             }
                         }
@@ -655,16 +661,18 @@ async fn form_page(
             fieldset {
                 legend { (t(lang, "residents.tags")) }
                 @for e in &general { p.field-error { (field_message(lang, e)) } }
-                table.table.compact.tag-table {
-                    thead { tr { th { (t(lang, "residents.tag")) } th { (t(lang, "residents.valid_from")) } th { (t(lang, "residents.valid_to")) } th { (t(lang, "residents.grade")) } } }
-                    tbody {
-                        @for k in &kinds {
-                            @let chosen = d.tags.iter().find(|x| x.name == k.name);
-                            tr {
-                                td { label { input type="checkbox" name={ "tag_" (k.id) } checked[chosen.is_some()]; " " (k.name) @if k.sensitive { " " span.hint { (t(lang, "residents.sensitive")) } } } }
-                                td { input type="text" name={ "tag_" (k.id) "_from" } value=(chosen.and_then(|c| c.valid_from.clone()).unwrap_or_default()) placeholder="2026-01-01" aria-label={ (k.name) " " (t(lang, "residents.valid_from")) }; }
-                                td { input type="text" name={ "tag_" (k.id) "_to" } value=(chosen.and_then(|c| c.valid_to.clone()).unwrap_or_default()) placeholder="2026-12-31" aria-label={ (k.name) " " (t(lang, "residents.valid_to")) }; }
-                                td { @if k.has_grade { input type="text" name={ "tag_" (k.id) "_grade" } value=(chosen.and_then(|c| c.grade.clone()).unwrap_or_default()) aria-label={ (k.name) " " (t(lang, "residents.grade")) }; } }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                    table.table.compact.tag-table {
+                        thead { tr { th { (t(lang, "residents.tag")) } th { (t(lang, "residents.valid_from")) } th { (t(lang, "residents.valid_to")) } th { (t(lang, "residents.grade")) } } }
+                        tbody {
+                            @for k in &kinds {
+                                @let chosen = d.tags.iter().find(|x| x.name == k.name);
+                                tr {
+                                    td { label { input type="checkbox" name={ "tag_" (k.id) } checked[chosen.is_some()]; " " (k.name) @if k.sensitive { " " span.hint { (t(lang, "residents.sensitive")) } } } }
+                                    td { input type="text" name={ "tag_" (k.id) "_from" } value=(chosen.and_then(|c| c.valid_from.clone()).unwrap_or_default()) placeholder="2026-01-01" aria-label={ (k.name) " " (t(lang, "residents.valid_from")) }; }
+                                    td { input type="text" name={ "tag_" (k.id) "_to" } value=(chosen.and_then(|c| c.valid_to.clone()).unwrap_or_default()) placeholder="2026-12-31" aria-label={ (k.name) " " (t(lang, "residents.valid_to")) }; }
+                                    td { @if k.has_grade { input type="text" name={ "tag_" (k.id) "_grade" } value=(chosen.and_then(|c| c.grade.clone()).unwrap_or_default()) aria-label={ (k.name) " " (t(lang, "residents.grade")) }; } }
+                                }
                             }
                         }
                     }

@@ -87,11 +87,13 @@ fn result(ctx: &Ctx, file: &str, s: &Summary) -> Markup {
             }
         } @else {
             p.flash.flash-error role="alert" { (tf(lang, "import.refused", &[("file", file), ("n", &s.errors.len().to_string())])) }
-            table.table.compact #import-errors {
-                thead { tr { th.num scope="col" { (t(lang, "import.row")) } th scope="col" { (t(lang, "import.column")) } th scope="col" { (t(lang, "import.problem")) } } }
-                tbody {
-                    @for e in s.errors.iter().take(500) {
-                        tr { td.num { (e.row) } td { (e.column) } td { (e.message) } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table.compact #import-errors {
+                    thead { tr { th.num scope="col" { (t(lang, "import.row")) } th scope="col" { (t(lang, "import.column")) } th scope="col" { (t(lang, "import.problem")) } } }
+                    tbody {
+                        @for e in s.errors.iter().take(500) {
+                            tr { td.num { (e.row) } td { (e.column) } td { (e.message) } }
+                        }
                     }
                 }
             }

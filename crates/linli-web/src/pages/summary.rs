@@ -134,42 +134,44 @@ fn render(ctx: &Ctx, v: &View, error: Option<String>, status: StatusCode) -> Res
                     form method="post" action="/reports/summary/stories" {
                         input type="hidden" name="_csrf" value=(csrf);
                         input type="hidden" name="year" value=(year);
-                        table.table {
-                            thead { tr {
-                                th { (t(lang, "summary.pick")) }
-                                th { (t(lang, "summary.person")) }
-                                th { (t(lang, "summary.case_summary")) }
-                                th.num { (t(lang, "summary.helps")) }
-                                th { (t(lang, "summary.last_help")) }
-                            } }
-                            tbody {
-                                @for k in &v.candidates {
-                                    tr {
-                                        @let key = format!("{}:{}", k.kind.as_str(), k.id);
-                                        @let box_id = format!("pick-{}-{}", k.kind.as_str(), k.id);
-                                        td { input type="checkbox" name="pick" value=(key) id=(box_id) checked[k.picked]; }
-                                        td {
-                                            label for=(box_id) { (k.shown_name) }
-                                            br;
-                                            @if k.consented {
-                                                (layout::chip("ok", &t(lang, "summary.consented")))
-                                            } @else {
-                                                (layout::chip("muted", &t(lang, "summary.masked")))
+                        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                            table.table {
+                                thead { tr {
+                                    th { (t(lang, "summary.pick")) }
+                                    th { (t(lang, "summary.person")) }
+                                    th { (t(lang, "summary.case_summary")) }
+                                    th.num { (t(lang, "summary.helps")) }
+                                    th { (t(lang, "summary.last_help")) }
+                                } }
+                                tbody {
+                                    @for k in &v.candidates {
+                                        tr {
+                                            @let key = format!("{}:{}", k.kind.as_str(), k.id);
+                                            @let box_id = format!("pick-{}-{}", k.kind.as_str(), k.id);
+                                            td { input type="checkbox" name="pick" value=(key) id=(box_id) checked[k.picked]; }
+                                            td {
+                                                label for=(box_id) { (k.shown_name) }
+                                                br;
+                                                @if k.consented {
+                                                    (layout::chip("ok", &t(lang, "summary.consented")))
+                                                } @else {
+                                                    (layout::chip("muted", &t(lang, "summary.masked")))
+                                                }
                                             }
+                                            td.story-text {
+                                                @match k.kind {
+                                                    store::StoryKind::Case => { (layout::chip("info", &t(lang, "summary.kind.case"))) }
+                                                    store::StoryKind::Placement => { (layout::chip("info", &t(lang, "summary.kind.placement"))) }
+                                                }
+                                                " " (k.summary.chars().take(90).collect::<String>()) @if k.summary.chars().count() > 90 { "…" } " "
+                                                @match k.kind {
+                                                    store::StoryKind::Case => { a href={ "/cases/" (k.id) } { (t(lang, "summary.open_case")) } }
+                                                    store::StoryKind::Placement => { a href="/employment/placements" { (t(lang, "summary.open_placements")) } }
+                                                }
+                                            }
+                                            td.num { (k.events) }
+                                            td { (k.last_on) }
                                         }
-                                        td.story-text {
-                                            @match k.kind {
-                                                store::StoryKind::Case => { (layout::chip("info", &t(lang, "summary.kind.case"))) }
-                                                store::StoryKind::Placement => { (layout::chip("info", &t(lang, "summary.kind.placement"))) }
-                                            }
-                                            " " (k.summary.chars().take(90).collect::<String>()) @if k.summary.chars().count() > 90 { "…" } " "
-                                            @match k.kind {
-                                                store::StoryKind::Case => { a href={ "/cases/" (k.id) } { (t(lang, "summary.open_case")) } }
-                                                store::StoryKind::Placement => { a href="/employment/placements" { (t(lang, "summary.open_placements")) } }
-                                            }
-                                        }
-                                        td.num { (k.events) }
-                                        td { (k.last_on) }
                                     }
                                 }
                             }
@@ -197,21 +199,23 @@ fn render(ctx: &Ctx, v: &View, error: Option<String>, status: StatusCode) -> Res
                     }
                 }
                 h3 { (t(lang, "summary.placeholders")) }
-                table.table.placeholder-table {
-                    thead { tr { th { (t(lang, "summary.placeholder")) } th { (t(lang, "reports.indicator")) } th { (tf(lang, "summary.this_year", &[("year", &year.to_string())])) } } }
-                    tbody {
-                        tr { td { code { "{社区}" } } td { (t(lang, "summary.ph_community")) } td { } }
-                        tr { td { code { "{年度}" } } td { (t(lang, "summary.ph_year")) } td { (year) } }
-                        tr { td { code { (rules::STORIES_LINE) } } td { (t(lang, "summary.ph_stories")) } td { } }
-                        tr { td { code { (rules::JOB_STORIES_LINE) } } td { (t(lang, "summary.ph_job_stories")) } td { } }
-                        @for f in &v.figures {
-                            tr {
-                                td { code { "{" (f.indicator.id) "}" } }
-                                td { (if lang == Lang::Zh { f.indicator.name_zh } else { f.indicator.name_en }) }
-                                td {
-                                    @match f.details.get("approx_zh").and_then(|a| a.as_str()) {
-                                        Some(a) => { (a) }
-                                        None => { (layout::chip("muted", &t(lang, "reports.unavailable"))) }
+                div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "summary.placeholders")) {
+                    table.table.placeholder-table {
+                        thead { tr { th { (t(lang, "summary.placeholder")) } th { (t(lang, "reports.indicator")) } th { (tf(lang, "summary.this_year", &[("year", &year.to_string())])) } } }
+                        tbody {
+                            tr { td { code { "{社区}" } } td { (t(lang, "summary.ph_community")) } td { } }
+                            tr { td { code { "{年度}" } } td { (t(lang, "summary.ph_year")) } td { (year) } }
+                            tr { td { code { (rules::STORIES_LINE) } } td { (t(lang, "summary.ph_stories")) } td { } }
+                            tr { td { code { (rules::JOB_STORIES_LINE) } } td { (t(lang, "summary.ph_job_stories")) } td { } }
+                            @for f in &v.figures {
+                                tr {
+                                    td { code { "{" (f.indicator.id) "}" } }
+                                    td { (if lang == Lang::Zh { f.indicator.name_zh } else { f.indicator.name_en }) }
+                                    td {
+                                        @match f.details.get("approx_zh").and_then(|a| a.as_str()) {
+                                            Some(a) => { (a) }
+                                            None => { (layout::chip("muted", &t(lang, "reports.unavailable"))) }
+                                        }
                                     }
                                 }
                             }

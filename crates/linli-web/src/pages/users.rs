@@ -28,22 +28,24 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         manage.then(|| html! { a.btn.btn-primary href="/users/new" { (t(lang, "users.new")) } });
     let body = html! {
         p.hint { (tf(lang, "users.count", &[("n", &rows.len().to_string())])) }
-        table.table {
-            thead { tr {
-                th scope="col" { (t(lang, "users.username")) }
-                th scope="col" { (t(lang, "users.display_name")) }
-                th scope="col" { (t(lang, "users.grants")) }
-                th scope="col" { (t(lang, "users.status")) }
-                @if manage { th scope="col" { span.visually-hidden { (t(lang, "users.manage")) } } }
-            } }
-            tbody {
-                @for (u, grants) in &rows {
-                    tr {
-                        td { code { (u.username) } }
-                        td { (u.display_name) }
-                        td { @for g in grants { span.grant { (layout::chip("info", &t(lang, g.role.label_key()))) " " (g.place_name) } " " } }
-                        td { (status_chips(lang, u)) }
-                        @if manage { td { a href={ "/users/" (u.id) } { (t(lang, "users.manage")) } } }
+        div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+            table.table {
+                thead { tr {
+                    th scope="col" { (t(lang, "users.username")) }
+                    th scope="col" { (t(lang, "users.display_name")) }
+                    th scope="col" { (t(lang, "users.grants")) }
+                    th scope="col" { (t(lang, "users.status")) }
+                    @if manage { th scope="col" { span.visually-hidden { (t(lang, "users.manage")) } } }
+                } }
+                tbody {
+                    @for (u, grants) in &rows {
+                        tr {
+                            td { code { (u.username) } }
+                            td { (u.display_name) }
+                            td { @for g in grants { span.grant { (layout::chip("info", &t(lang, g.role.label_key()))) " " (g.place_name) } " " } }
+                            td { (status_chips(lang, u)) }
+                            @if manage { td { a href={ "/users/" (u.id) } { (t(lang, "users.manage")) } } }
+                        }
                     }
                 }
             }

@@ -105,16 +105,18 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         @if plans.is_empty() {
             (layout::empty(&t(lang, "visits.empty"), None))
         } @else {
-            table.table {
-                thead { tr { th { (t(lang, "visits.name")) } th { (t(lang, "visits.occasion")) } th { (t(lang, "visits.visit_on")) } th { (t(lang, "visits.progress_col")) } th { (t(lang, "visits.plan_status")) } } }
-                tbody {
-                    @for (p, pr) in &plans {
-                        tr {
-                            td { a href={ "/visits/" (p.id) } { (p.name) } }
-                            td { (Occasion::parse(&p.occasion).map_or("", Occasion::label_zh)) }
-                            td.nowrap { (p.visit_on) }
-                            td { (progress_bar(lang, pr)) }
-                            td { (layout::chip(if p.status == "open" { "warn" } else { "muted" }, &t(lang, &format!("visits.plan.{}", p.status)))) }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table {
+                    thead { tr { th { (t(lang, "visits.name")) } th { (t(lang, "visits.occasion")) } th { (t(lang, "visits.visit_on")) } th { (t(lang, "visits.progress_col")) } th { (t(lang, "visits.plan_status")) } } }
+                    tbody {
+                        @for (p, pr) in &plans {
+                            tr {
+                                td { a href={ "/visits/" (p.id) } { (p.name) } }
+                                td { (Occasion::parse(&p.occasion).map_or("", Occasion::label_zh)) }
+                                td.nowrap { (p.visit_on) }
+                                td { (progress_bar(lang, pr)) }
+                                td { (layout::chip(if p.status == "open" { "warn" } else { "muted" }, &t(lang, &format!("visits.plan.{}", p.status)))) }
+                            }
                         }
                     }
                 }
@@ -319,14 +321,16 @@ async fn plan_page(
         (progress_bar(lang, &progress))
         section.panel {
             h2 { (t(lang, "visits.by_building")) }
-            table.table.compact {
-                thead { tr { th { (t(lang, "place.building")) } th { (t(lang, "visits.progress_col")) } th {} } }
-                tbody {
-                    @for (bid, name, p) in &buildings {
-                        tr {
-                            td { a href={ "/visits/" (plan.id) "?building=" (bid.unwrap_or(0)) } { (name) } }
-                            td { (tf(lang, "visits.progress", &[("visited", &p.visited.to_string()), ("total", &p.total.to_string()), ("percent", &p.percent().to_string())])) }
-                            td { a.btn.btn-small href={ "/visits/" (plan.id) "/route?building=" (bid.unwrap_or(0)) } { (t(lang, "visits.route_sheet")) } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "visits.by_building")) {
+                table.table.compact {
+                    thead { tr { th { (t(lang, "place.building")) } th { (t(lang, "visits.progress_col")) } th {} } }
+                    tbody {
+                        @for (bid, name, p) in &buildings {
+                            tr {
+                                td { a href={ "/visits/" (plan.id) "?building=" (bid.unwrap_or(0)) } { (name) } }
+                                td { (tf(lang, "visits.progress", &[("visited", &p.visited.to_string()), ("total", &p.total.to_string()), ("percent", &p.percent().to_string())])) }
+                                td { a.btn.btn-small href={ "/visits/" (plan.id) "/route?building=" (bid.unwrap_or(0)) } { (t(lang, "visits.route_sheet")) } }
+                            }
                         }
                     }
                 }
@@ -360,30 +364,32 @@ async fn plan_page(
         }
         form #team-form method="post" action={ "/visits/" (plan.id) "/teams" } {
             input type="hidden" name="_csrf" value=(caller.csrf_token);
-            table.table {
-                thead { tr {
-                    @if manage && open { th { span.visually-hidden { (t(lang, "visits.pick")) } } }
-                    th { (t(lang, "residents.address")) } th { (t(lang, "visits.person")) } th.num { (t(lang, "visits.members")) }
-                    @if manage { th { (t(lang, "visits.reasons")) } }
-                    th { (t(lang, "visits.team")) } th { (t(lang, "visits.state")) } th { (t(lang, "visits.given")) } th {}
-                } }
-                tbody {
-                    @for v in &shown {
-                        // Reasons and recording, row by row: a worker of one grid who is also a
-                        // building head elsewhere manages only her grid's households.
-                        @let mine = caller.decide(Action::ManageCases, Some(&v.place_path)) == Decision::Allow;
-                        tr {
-                            @if manage && open { td { @if mine { input type="checkbox" name="ids" value=(v.id) aria-label=(v.name); } } }
-                            td.nowrap { (v.building) (v.unit) (v.room) }
-                            td { a href={ "/residents/" (v.resident_id) } { (v.name) } }
-                            td.num { (v.members.max(1)) }
-                            @if manage {
-                                td { @if mine { (rules_label(&v.reasons)) @if v.added_by_hand { (layout::chip("info", &t(lang, "visits.by_hand"))) } } }
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table {
+                    thead { tr {
+                        @if manage && open { th { span.visually-hidden { (t(lang, "visits.pick")) } } }
+                        th { (t(lang, "residents.address")) } th { (t(lang, "visits.person")) } th.num { (t(lang, "visits.members")) }
+                        @if manage { th { (t(lang, "visits.reasons")) } }
+                        th { (t(lang, "visits.team")) } th { (t(lang, "visits.state")) } th { (t(lang, "visits.given")) } th {}
+                    } }
+                    tbody {
+                        @for v in &shown {
+                            // Reasons and recording, row by row: a worker of one grid who is also a
+                            // building head elsewhere manages only her grid's households.
+                            @let mine = caller.decide(Action::ManageCases, Some(&v.place_path)) == Decision::Allow;
+                            tr {
+                                @if manage && open { td { @if mine { input type="checkbox" name="ids" value=(v.id) aria-label=(v.name); } } }
+                                td.nowrap { (v.building) (v.unit) (v.room) }
+                                td { a href={ "/residents/" (v.resident_id) } { (v.name) } }
+                                td.num { (v.members.max(1)) }
+                                @if manage {
+                                    td { @if mine { (rules_label(&v.reasons)) @if v.added_by_hand { (layout::chip("info", &t(lang, "visits.by_hand"))) } } }
+                                }
+                                td { (v.team) }
+                                td.nowrap { (status_chip(lang, &v.status)) @if let Some(d) = &v.visited_on { " " (d) } @if !v.removed_reason.is_empty() { br; span.hint { (v.removed_reason) } } }
+                                td { (given_label(&v.items, v.amount_fen)) }
+                                td { @if mine && open && v.status != "removed" { a.btn.btn-small href={ "/visits/" (plan.id) "/targets/" (v.id) } { (t(lang, "visits.record")) } } }
                             }
-                            td { (v.team) }
-                            td.nowrap { (status_chip(lang, &v.status)) @if let Some(d) = &v.visited_on { " " (d) } @if !v.removed_reason.is_empty() { br; span.hint { (v.removed_reason) } } }
-                            td { (given_label(&v.items, v.amount_fen)) }
-                            td { @if mine && open && v.status != "removed" { a.btn.btn-small href={ "/visits/" (plan.id) "/targets/" (v.id) } { (t(lang, "visits.record")) } } }
                         }
                     }
                 }
@@ -446,22 +452,24 @@ async fn route_sheet(
             h2 { (plan.name) " " (building_name) " " (t(lang, "visits.route_sheet")) }
             p { (t(lang, "visits.visit_on")) "：" (plan.visit_on) @if !plan.gift.is_empty() { "　" (t(lang, "visits.gift")) "：" (plan.gift) } }
             @if list.is_empty() { (layout::empty(&t(lang, "visits.none_match"), None)) }
-            table.table.route-table {
-                thead { tr {
-                    th.num { (t(lang, "visits.no")) } th { (t(lang, "residents.address")) } th { (t(lang, "visits.person")) } th.num { (t(lang, "visits.members")) }
-                    th { (t(lang, "visits.team")) } th { (t(lang, "visits.state")) } th.sign { (t(lang, "visits.signature")) } th.sign { (t(lang, "visits.note_col")) }
-                } }
-                tbody {
-                    @for (i, v) in list.iter().enumerate() {
-                        tr {
-                            td.num { (i + 1) }
-                            td.nowrap { (v.unit) (v.room) }
-                            td { (v.name) }
-                            td.num { (v.members.max(1)) }
-                            td { (v.team) }
-                            td { @if v.status == "visited" { "✓ " (v.visited_on.clone().unwrap_or_default()) } @else if v.status == "not_home" { (t(lang, "visits.status.not_home")) } }
-                            td.sign {}
-                            td.sign {}
+            div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
+                table.table.route-table {
+                    thead { tr {
+                        th.num { (t(lang, "visits.no")) } th { (t(lang, "residents.address")) } th { (t(lang, "visits.person")) } th.num { (t(lang, "visits.members")) }
+                        th { (t(lang, "visits.team")) } th { (t(lang, "visits.state")) } th.sign { (t(lang, "visits.signature")) } th.sign { (t(lang, "visits.note_col")) }
+                    } }
+                    tbody {
+                        @for (i, v) in list.iter().enumerate() {
+                            tr {
+                                td.num { (i + 1) }
+                                td.nowrap { (v.unit) (v.room) }
+                                td { (v.name) }
+                                td.num { (v.members.max(1)) }
+                                td { (v.team) }
+                                td { @if v.status == "visited" { "✓ " (v.visited_on.clone().unwrap_or_default()) } @else if v.status == "not_home" { (t(lang, "visits.status.not_home")) } }
+                                td.sign {}
+                                td.sign {}
+                            }
                         }
                     }
                 }

@@ -10,6 +10,7 @@ both_engines!(
     responses_carry_the_security_headers,
     health_and_metrics_answer,
     the_english_switch_translates_the_shell,
+    the_large_type_switch_is_a_form_that_returns_to_a_local_page,
 );
 
 fn concrete(path: &str) -> String {
@@ -212,6 +213,73 @@ async fn the_english_switch_translates_the_shell(engine: Engine) {
         .get("/settings/lang?to=zh-CN&back=https%3A%2F%2Fevil.example")
         .await;
     assert_eq!(res.headers()["location"], "/", "no open redirect");
+}
+
+async fn the_large_type_switch_is_a_form_that_returns_to_a_local_page(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    // Every page's header carries the switch as a button in a small POST form (a link may
+    // not carry aria-pressed), with the CSRF token like every other form.
+    let mut b = app.signed_in("admin").await;
+    let (_, html) = b.get_text("/places").await;
+    assert!(
+        html.contains("action=\"/settings/elder\"")
+            && html.contains(
+                "<button class=\"top-link linklike\" id=\"elder-switch\" type=\"submit\">"
+            ),
+        "{html}"
+    );
+    assert!(!html.contains("aria-pressed"));
+    let csrf = b.csrf().await;
+    let res = b.post_form("/settings/elder", &[("back", "/places")]).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "a session's form needs its token"
+    );
+    let res = b
+        .post_form(
+            "/settings/elder",
+            &[("_csrf", &csrf), ("back", "/places?x=1")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/places?x=1");
+    let (_, html) = b.get_text("/").await;
+    assert!(html.contains("<body class=\"elder\">") && html.contains("标准字号"));
+    for evil in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let res = b
+            .post_form("/settings/elder", &[("_csrf", &csrf), ("back", evil)])
+            .await;
+        assert_eq!(res.headers()["location"], "/", "no open redirect to {evil}");
+    }
+    // The old link still toggles, for bookmarks.
+    let before = b.get_text("/").await.1.contains("<body class=\"elder\">");
+    let res = b.get("/settings/elder?back=%2Fplaces").await;
+    assert_eq!(res.headers()["location"], "/places");
+    let after = b.get_text("/").await.1.contains("<body class=\"elder\">");
+    assert_ne!(before, after);
+
+    // Without a session the form works too (the origin check covers it), from a public page.
+    let mut anon = app.browser();
+    let (_, html) = anon.get_text("/login").await;
+    assert!(html.contains("id=\"elder-switch\"") && !html.contains("name=\"_csrf\""));
+    let res = anon
+        .post_form("/settings/elder", &[("back", "/login")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/login");
+    assert!(
+        anon.get_text("/login")
+            .await
+            .1
+            .contains("<body class=\"public elder\">")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
