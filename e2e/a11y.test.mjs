@@ -123,7 +123,7 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
       'a11y-public',
       async (page, problems) => {
         // The pages a resident reaches without an account, and one of each kind they link to.
-        const routes = ['/login', '/disclosure/fund', '/public/report', '/public/affairs', '/public/courses', '/public/stations', '/no-such-page'];
+        const routes = ['/public', '/login', '/disclosure/fund', '/public/report', '/public/affairs', '/public/courses', '/public/stations', '/no-such-page'];
         await page.goto(BASE_URL + '/public/courses', { waitUntil: 'load' });
         const signup = (await localLinks(page, 'main a')).find((h) => /^\/public\/courses\/\d+\/signup/.test(h));
         if (signup) routes.push(signup);
