@@ -195,6 +195,13 @@ pub async fn record_visit(
     d: &VisitDraft,
 ) -> Result<()> {
     require_open(plan)?;
+    actor
+        .require(
+            app,
+            Action::RecordVisits,
+            &place_at(plan.community_id, &target.place_path),
+        )
+        .await?;
     let input = visit_input(d, actor.today())?;
     let (plan, target) = (plan.clone(), target.clone());
     app.write(actor, move |tx| {

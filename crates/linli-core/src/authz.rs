@@ -49,6 +49,9 @@ pub enum Action {
     ViewCases,
     /// Open cases, record help, run applications.
     ManageCases,
+    /// Record a holiday visit to a household of a plan (a building head: her buildings'
+    /// households, the reasons they are on the list hidden).
+    RecordVisits,
     /// Venues, courses, enrolments and attendance (学习).
     ViewLearning,
     ManageLearning,
@@ -67,7 +70,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -91,6 +94,7 @@ impl Action {
         Action::ViewReports,
         Action::ViewCases,
         Action::ManageCases,
+        Action::RecordVisits,
         Action::ViewLearning,
         Action::ManageLearning,
         Action::ViewEmployment,
@@ -128,6 +132,7 @@ impl Action {
             Action::ViewReports => "view_reports",
             Action::ViewCases => "view_cases",
             Action::ManageCases => "manage_cases",
+            Action::RecordVisits => "record_visits",
             Action::ViewLearning => "view_learning",
             Action::ManageLearning => "manage_learning",
             Action::ViewEmployment => "view_employment",
@@ -166,6 +171,8 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         ViewReports => matches!(role, Admin | Worker | Finance),
         ViewCases => matches!(role, Admin | Worker | BuildingHead),
         ManageCases => matches!(role, Admin | Worker),
+        // The building head knocks on the doors of her buildings with the team.
+        RecordVisits => matches!(role, Admin | Worker | BuildingHead),
         ViewLearning | ViewEmployment => matches!(role, Admin | Worker | Finance),
         ManageLearning | ManageEmployment => matches!(role, Admin | Worker),
         // A liaison sees its own unit (the handler narrows to grant.partner_id).

@@ -70,7 +70,7 @@ async fn list(
     let table = |rows: &[&Case]| -> Markup {
         html! {
             div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
-                table.table {
+                table.table.cards-sm {
                     thead { tr {
                         th { (t(lang, "cases.person")) } th { (t(lang, "residents.address")) } th { (t(lang, "cases.kinds")) }
                         th { (t(lang, "cases.status")) } th { (t(lang, "cases.worker")) } th.num { (t(lang, "cases.help_count")) } th { (t(lang, "cases.last_help")) }
@@ -79,12 +79,12 @@ async fn list(
                         @for k in rows {
                             tr {
                                 td { a href={ "/cases/" (k.id) } { (k.resident_name.clone().unwrap_or_else(|| t(lang, "cases.household"))) } }
-                                td { (k.address) }
-                                td { @if ops::sees_sensitive(&actor, k) { (kinds_label(&k.kinds)) } @else { span.hint { (t(lang, "cases.restricted")) } } }
-                                td { (layout::chip(match k.status.as_str() { "open" => "warn", "monitoring" => "info", _ => "muted" }, &t(lang, &format!("cases.status.{}", k.status)))) }
-                                td { (k.worker_name.clone().unwrap_or_default()) }
-                                td.num { (k.help_count) }
-                                td.nowrap { (k.last_help_on.clone().unwrap_or_default()) }
+                                td data-label=(t(lang, "residents.address")) { (k.address) }
+                                td data-label=(t(lang, "cases.kinds")) { @if ops::sees_sensitive(&actor, k) { (kinds_label(&k.kinds)) } @else { span.hint { (t(lang, "cases.restricted")) } } }
+                                td data-label=(t(lang, "cases.status")) { (layout::chip(match k.status.as_str() { "open" => "warn", "monitoring" => "info", _ => "muted" }, &t(lang, &format!("cases.status.{}", k.status)))) }
+                                td data-label=(t(lang, "cases.worker")) { (k.worker_name.clone().unwrap_or_default()) }
+                                td.num data-label=(t(lang, "cases.help_count")) { (k.help_count) }
+                                td.nowrap data-label=(t(lang, "cases.last_help")) { (k.last_help_on.clone().unwrap_or_default()) }
                             }
                         }
                     }

@@ -177,7 +177,7 @@ async fn list(
             (layout::empty(&t(lang, if total == 0 && qs.is_empty() { "residents.empty" } else { "residents.none_match" }), None))
         } @else {
             div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
-                table.table {
+                table.table.cards-sm {
                     thead { tr {
                         th scope="col" { (t(lang, "residents.name")) }
                         th scope="col" { (t(lang, "residents.gender")) }
@@ -192,13 +192,13 @@ async fn list(
                         @for r in &rows {
                             tr {
                                 td { a href={ "/residents/" (r.id) } { (r.name) } }
-                                td { (gender_label(lang, r.gender.as_deref())) }
-                                td.num { (age_of(r.birth_date.as_deref(), today).map(|a| a.to_string()).unwrap_or_default()) }
-                                td.mono { (r.id_number.as_deref().map(mask_id_number).unwrap_or_default()) }
-                                td.mono { (r.phone.as_deref().map(mask_phone).unwrap_or_default()) }
-                                td { (address(r)) }
-                                td { (relation_label(lang, &r.relation)) }
-                                td { @for tag in &r.tags { (layout::chip("info", tag)) " " } }
+                                td data-label=(t(lang, "residents.gender")) { (gender_label(lang, r.gender.as_deref())) }
+                                td.num data-label=(t(lang, "residents.age")) { (age_of(r.birth_date.as_deref(), today).map(|a| a.to_string()).unwrap_or_default()) }
+                                td.mono data-label=(t(lang, "residents.id_number")) { (r.id_number.as_deref().map(mask_id_number).unwrap_or_default()) }
+                                td.mono data-label=(t(lang, "residents.phone")) { (r.phone.as_deref().map(mask_phone).unwrap_or_default()) }
+                                td data-label=(t(lang, "residents.address")) { (address(r)) }
+                                td data-label=(t(lang, "residents.relation")) { (relation_label(lang, &r.relation)) }
+                                td data-label=(t(lang, "residents.tags")) { @for tag in &r.tags { (layout::chip("info", tag)) " " } }
                             }
                         }
                     }

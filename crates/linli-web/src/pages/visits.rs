@@ -106,16 +106,16 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
             (layout::empty(&t(lang, "visits.empty"), None))
         } @else {
             div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
-                table.table {
+                table.table.cards-sm {
                     thead { tr { th { (t(lang, "visits.name")) } th { (t(lang, "visits.occasion")) } th { (t(lang, "visits.visit_on")) } th { (t(lang, "visits.progress_col")) } th { (t(lang, "visits.plan_status")) } } }
                     tbody {
                         @for (p, pr) in &plans {
                             tr {
                                 td { a href={ "/visits/" (p.id) } { (p.name) } }
-                                td { (Occasion::parse(&p.occasion).map_or("", Occasion::label_zh)) }
-                                td.nowrap { (p.visit_on) }
-                                td { (progress_bar(lang, pr)) }
-                                td { (layout::chip(if p.status == "open" { "warn" } else { "muted" }, &t(lang, &format!("visits.plan.{}", p.status)))) }
+                                td data-label=(t(lang, "visits.occasion")) { (Occasion::parse(&p.occasion).map_or("", Occasion::label_zh)) }
+                                td.nowrap data-label=(t(lang, "visits.visit_on")) { (p.visit_on) }
+                                td data-label=(t(lang, "visits.progress_col")) { (progress_bar(lang, pr)) }
+                                td data-label=(t(lang, "visits.plan_status")) { (layout::chip(if p.status == "open" { "warn" } else { "muted" }, &t(lang, &format!("visits.plan.{}", p.status)))) }
                             }
                         }
                     }
@@ -365,7 +365,7 @@ async fn plan_page(
         form #team-form method="post" action={ "/visits/" (plan.id) "/teams" } {
             input type="hidden" name="_csrf" value=(caller.csrf_token);
             div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
-                table.table {
+                table.table.cards-sm {
                     thead { tr {
                         @if manage && open { th { span.visually-hidden { (t(lang, "visits.pick")) } } }
                         th { (t(lang, "residents.address")) } th { (t(lang, "visits.person")) } th.num { (t(lang, "visits.members")) }
@@ -377,18 +377,19 @@ async fn plan_page(
                             // Reasons and recording, row by row: a worker of one grid who is also a
                             // building head elsewhere manages only her grid's households.
                             @let mine = caller.decide(Action::ManageCases, Some(&v.place_path)) == Decision::Allow;
+                            @let knocks = caller.decide(Action::RecordVisits, Some(&v.place_path)) == Decision::Allow;
                             tr {
                                 @if manage && open { td { @if mine { input type="checkbox" name="ids" value=(v.id) aria-label=(v.name); } } }
                                 td.nowrap { (v.building) (v.unit) (v.room) }
-                                td { a href={ "/residents/" (v.resident_id) } { (v.name) } }
-                                td.num { (v.members.max(1)) }
+                                td data-label=(t(lang, "visits.person")) { a href={ "/residents/" (v.resident_id) } { (v.name) } }
+                                td.num data-label=(t(lang, "visits.members")) { (v.members.max(1)) }
                                 @if manage {
-                                    td { @if mine { (rules_label(&v.reasons)) @if v.added_by_hand { (layout::chip("info", &t(lang, "visits.by_hand"))) } } }
+                                    td data-label=(t(lang, "visits.reasons")) { @if mine { (rules_label(&v.reasons)) @if v.added_by_hand { (layout::chip("info", &t(lang, "visits.by_hand"))) } } }
                                 }
-                                td { (v.team) }
-                                td.nowrap { (status_chip(lang, &v.status)) @if let Some(d) = &v.visited_on { " " (d) } @if !v.removed_reason.is_empty() { br; span.hint { (v.removed_reason) } } }
-                                td { (given_label(&v.items, v.amount_fen)) }
-                                td { @if mine && open && v.status != "removed" { a.btn.btn-small href={ "/visits/" (plan.id) "/targets/" (v.id) } { (t(lang, "visits.record")) } } }
+                                td data-label=(t(lang, "visits.team")) { (v.team) }
+                                td.nowrap data-label=(t(lang, "visits.state")) { (status_chip(lang, &v.status)) @if let Some(d) = &v.visited_on { " " (d) } @if !v.removed_reason.is_empty() { br; span.hint { (v.removed_reason) } } }
+                                td data-label=(t(lang, "visits.given")) { (given_label(&v.items, v.amount_fen)) }
+                                td { @if knocks && open && v.status != "removed" { a.btn.btn-small href={ "/visits/" (plan.id) "/targets/" (v.id) } { (t(lang, "visits.record")) } } }
                             }
                         }
                     }
@@ -491,7 +492,7 @@ async fn target_page(
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let plan = ops::load_plan(&state.app, &actor, id).await?;
-    let target = ops::load_target(&state.app, &actor, &plan, tid, Action::ManageCases).await?;
+    let target = ops::load_target(&state.app, &actor, &plan, tid, Action::RecordVisits).await?;
     target_form(&ctx, &plan, &target, None, StatusCode::OK)
 }
 
@@ -505,6 +506,9 @@ fn target_form(
     let lang = ctx.lang();
     let csrf = ctx.caller()?.csrf_token.clone();
     let day = today(ctx).format("%Y-%m-%d").to_string();
+    // A building head records the visit; why the household is on the list (低保, 特困 …)
+    // and taking it off the list stay with the workers.
+    let manage = ctx.caller()?.decide(Action::ManageCases, Some(&v.place_path)) == Decision::Allow;
     let given = if v.status == "visited" {
         given_label(&v.items, None)
     } else {
@@ -514,7 +518,9 @@ fn target_form(
         dl.facts {
             dt { (t(lang, "visits.person")) } dd { a href={ "/residents/" (v.resident_id) } { (v.name) } }
             dt { (t(lang, "residents.address")) } dd { (v.building) (v.unit) (v.room) }
-            dt { (t(lang, "visits.reasons")) } dd { (rules_label(&v.reasons)) @if v.added_by_hand { (t(lang, "visits.by_hand")) } }
+            @if manage {
+                dt { (t(lang, "visits.reasons")) } dd { (rules_label(&v.reasons)) @if v.added_by_hand { (t(lang, "visits.by_hand")) } }
+            }
             dt { (t(lang, "visits.state")) } dd { (status_chip(lang, &v.status)) }
         }
         form.form.narrow method="post" action={ "/visits/" (plan.id) "/targets/" (v.id) } novalidate {
@@ -533,14 +539,14 @@ fn target_form(
             div.field { label for="note" { (t(lang, "visits.note")) } textarea #note name="note" rows="3" { (v.note) } }
             div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "common.save")) } a.btn href={ "/visits/" (plan.id) } { (t(lang, "common.cancel")) } }
         }
-        details.reverse {
+        @if manage { details.reverse {
             summary { (t(lang, "visits.remove")) }
             form.form.narrow method="post" action={ "/visits/" (plan.id) "/targets/" (v.id) "/remove" } {
                 input type="hidden" name="_csrf" value=(ctx.caller()?.csrf_token);
                 (layout::field(lang, "reason", "visits.remove_reason", "text", "", None, None))
                 button.btn.btn-danger type="submit" { (t(lang, "visits.remove")) }
             }
-        }
+        } }
     };
     let crumbs = [
         (t(lang, "visits.title"), Some("/visits".to_string())),
@@ -581,7 +587,7 @@ async fn record_submit(
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let plan = ops::load_plan(&state.app, &actor, id).await?;
-    let target = ops::load_target(&state.app, &actor, &plan, tid, Action::ManageCases).await?;
+    let target = ops::load_target(&state.app, &actor, &plan, tid, Action::RecordVisits).await?;
     let d = VisitDraft {
         status: f.status,
         on: f.on,
@@ -779,13 +785,13 @@ pub fn routes(t: Table) -> Table {
     .page(
         Method::GET,
         "/visits/{id}/targets/{tid}",
-        Policy::Signed(Action::ManageCases),
+        Policy::Signed(Action::RecordVisits),
         target_page,
     )
     .page(
         Method::POST,
         "/visits/{id}/targets/{tid}",
-        Policy::Signed(Action::ManageCases),
+        Policy::Signed(Action::RecordVisits),
         record_submit,
     )
     .page(

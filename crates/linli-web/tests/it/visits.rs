@@ -9,7 +9,7 @@ use serde_json::json;
 
 both_engines!(
     a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case,
-    a_building_head_sees_own_buildings_without_reasons_and_cannot_record,
+    a_building_head_records_her_buildings_visits_without_seeing_reasons,
     neighbour_helpers_show_what_they_help_with_on_the_card,
     plans_of_another_community_are_not_found,
 );
@@ -301,7 +301,7 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
     assert!(!html.contains("张君"), "nothing added to a closed plan");
 }
 
-async fn a_building_head_sees_own_buildings_without_reasons_and_cannot_record(engine: Engine) {
+async fn a_building_head_records_her_buildings_visits_without_seeing_reasons(engine: Engine) {
     let Some(app) = spawn_app(engine).await else {
         return;
     };
@@ -325,6 +325,24 @@ async fn a_building_head_sees_own_buildings_without_reasons_and_cannot_record(en
         })
         .await
         .unwrap();
+    // She is on the visiting team: she opens the household from the plan and records the visit.
+    assert!(
+        html.contains(&format!("/visits/{plan}/targets/{target}")),
+        "the plan offers her the household to record"
+    );
+    let (status, form) = head
+        .get_text(&format!("/visits/{plan}/targets/{target}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("夏胜林") && form.contains("走访结果"));
+    assert!(
+        !form.contains("列入原因") && !form.contains("低保户"),
+        "why the household is listed stays with the workers"
+    );
+    assert!(
+        !form.contains("/remove"),
+        "taking a household off the list is a worker's decision"
+    );
     let csrf = head.csrf().await;
     let res = head
         .post_form(
@@ -333,10 +351,53 @@ async fn a_building_head_sees_own_buildings_without_reasons_and_cannot_record(en
                 ("_csrf", &csrf),
                 ("status", "visited"),
                 ("on", "2026-11-26"),
+                ("participants", "米丽芳"),
             ],
         )
         .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let status = app
+        .db
+        .read(move |c| {
+            c.query_one(
+                "SELECT status FROM visit_targets WHERE id = ?",
+                linli_store::params![target],
+            )?
+            .text(0)
+        })
+        .await
+        .unwrap();
+    assert_eq!(status, "visited");
+    let res = head
+        .post_form(
+            &format!("/visits/{plan}/targets/{target}/remove"),
+            &[("_csrf", &csrf), ("reason", "已搬走")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // A household outside her buildings is not there for her.
+    let other = app
+        .db
+        .read(move |c| {
+            c.count(
+                "SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '杨静'",
+                linli_store::params![plan],
+            )
+        })
+        .await
+        .unwrap();
+    assert!(other > 0);
+    let res = head
+        .post_form(
+            &format!("/visits/{plan}/targets/{other}"),
+            &[
+                ("_csrf", &csrf),
+                ("status", "visited"),
+                ("on", "2026-11-26"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // The route sheet a team carries names people, never why they are listed.
     let mut worker = app.signed_in("wangge1").await;
