@@ -508,7 +508,10 @@ fn target_form(
     let day = today(ctx).format("%Y-%m-%d").to_string();
     // A building head records the visit; why the household is on the list (低保, 特困 …)
     // and taking it off the list stay with the workers.
-    let manage = ctx.caller()?.decide(Action::ManageCases, Some(&v.place_path)) == Decision::Allow;
+    let manage = ctx
+        .caller()?
+        .decide(Action::ManageCases, Some(&v.place_path))
+        == Decision::Allow;
     let given = if v.status == "visited" {
         given_label(&v.items, None)
     } else {
