@@ -386,6 +386,59 @@ pub async fn overview(app: &App, actor: &Actor) -> Result<Overview> {
     .await
 }
 
+/// What waits for the fund keeper on her home page: requests she may approve (not her own,
+/// not approved by her yet), approved requests to pay, and the month's disclosure so far.
+pub struct Queue {
+    pub to_approve: Vec<fund::Disbursement>,
+    pub to_pay: Vec<fund::Disbursement>,
+    /// `YYYY-MM` of today.
+    pub month: String,
+    pub month_income_fen: i64,
+    pub month_spending_fen: i64,
+    pub month_gifts: usize,
+    pub month_payments: usize,
+}
+
+/// `None` for an account that neither approves nor pays.
+pub async fn queue(app: &App, actor: &Actor) -> Result<Option<Queue>> {
+    let approves = actor.allowed(Action::ApproveDisbursement, None);
+    let pays = actor.allowed(Action::PayDisbursement, None);
+    if !approves && !pays {
+        return Ok(None);
+    }
+    let tenant = actor.tenant()?;
+    let me = actor.user_id();
+    let month = actor.today().format("%Y-%m").to_string();
+    let m = month.clone();
+    let (open, disclosure) = app
+        .read(move |c| {
+            Ok::<_, Error>((
+                fund::open_disbursements(c, tenant)?,
+                fund::disclosure(c, tenant, &m)?,
+            ))
+        })
+        .await?;
+    let (to_approve, to_pay): (Vec<_>, Vec<_>) =
+        open.into_iter().partition(|d| d.status == "pending");
+    let to_approve = if approves {
+        to_approve
+            .into_iter()
+            .filter(|d| Some(d.requested_by) != me && !me.is_some_and(|u| d.approvals.contains(&u)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Some(Queue {
+        to_approve,
+        to_pay: if pays { to_pay } else { Vec::new() },
+        month,
+        month_income_fen: disclosure.income_fen,
+        month_spending_fen: disclosure.spending_fen,
+        month_gifts: disclosure.donors.len(),
+        month_payments: disclosure.recipients.len(),
+    }))
+}
+
 /// The decision in force, if the meeting has decided.
 pub async fn decision(app: &App, actor: &Actor, action: Action) -> Result<Option<fund::Decision>> {
     let tenant = actor.require_role(app, action).await?;

@@ -863,6 +863,39 @@ pub async fn lists(app: &App, actor: &Actor) -> Result<Lists> {
     })
 }
 
+/// A liaison's home: its unit, this year's commitments and how far they are kept, the needs
+/// open to claim, and the needs the unit has claimed or carries as projects.
+pub struct LiaisonHome {
+    pub partner: Partner,
+    pub fulfilment: Vec<(i64, String, Fulfilment)>,
+    pub open_needs: Vec<Need>,
+    pub our_needs: Vec<Need>,
+}
+
+/// `None` unless the actor acts only as a liaison of one unit.
+pub async fn liaison_home(app: &App, actor: &Actor) -> Result<Option<LiaisonHome>> {
+    let Some(Some(unit)) = liaison_unit(actor) else {
+        return Ok(None);
+    };
+    let partner = partner(app, actor, unit).await?;
+    let t = actor.tenant()?;
+    let today = actor.today();
+    let fulfilment = fulfilments_of(app, t, today.year(), Some(unit), today).await?;
+    let needs = app
+        .read(move |c| store::list_needs(c, t, &["open", "claimed", "matched"]))
+        .await?;
+    let (open_needs, ours): (Vec<_>, Vec<_>) = needs.into_iter().partition(|n| n.status == "open");
+    Ok(Some(LiaisonHome {
+        partner,
+        fulfilment,
+        open_needs,
+        our_needs: ours
+            .into_iter()
+            .filter(|n| n.partner_id == Some(unit))
+            .collect(),
+    }))
+}
+
 /// The needs list with its projects.
 pub async fn needs(app: &App, actor: &Actor) -> Result<Vec<Need>> {
     let t = actor.tenant()?;

@@ -6,7 +6,8 @@ use linli_store::{Conn, Result, params};
 
 /// The demo fund tells the seed's story: the meeting decision of 2011, gifts from residents and
 /// partner units over the years adding up to a little over 60,000 yuan, 65 residents helped
-/// (夏胜林's family among the first), one gift recorded twice and reversed with its reason.
+/// (夏胜林's family among the first), one gift recorded twice and reversed with its reason, and
+/// this month's request for an old resident living alone waiting for the fund keeper's approval.
 pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
     use linli_core::fund::{DonorKind, Fen, Method, Purpose, account};
     use linli_store::fund::{self as ledger, DecisionInput, DonationInput};
@@ -286,6 +287,27 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         if i % 4 == 3 && year < today.year() {
             year += 1;
         }
+    }
+    // This month: one request the worker filed after a visit, approved by the director, waiting
+    // for the fund keeper's approval before it can be paid.
+    let waiting = c.query(
+        "SELECT r.id FROM residents r JOIN resident_tags t ON t.resident_id = r.id JOIN tag_kinds k ON k.id = t.tag_id
+         WHERE r.community_id = ? AND r.status = 'active' AND k.name = '独居老人' ORDER BY r.id DESC LIMIT 1",
+        params![community_id],
+    )?;
+    if let Some(r) = waiting.first() {
+        let id = ledger::request_disbursement(
+            c,
+            community_id,
+            r.int(0)?,
+            Fen(500 * 100),
+            Purpose::Elderly,
+            None,
+            "入户走访核实：独居，冬季取暖费困难",
+            worker,
+            now,
+        )?;
+        ledger::approve_disbursement(c, community_id, id, admin, now)?;
     }
     Ok(())
 }

@@ -344,6 +344,17 @@ pub fn disbursements(
     rows.iter().map(|r| disb_from(c, r)).collect()
 }
 
+/// The requests still waiting for a step: approvals (`pending`) or payment (`approved`),
+/// oldest first.
+pub fn open_disbursements(c: &mut dyn Conn, community_id: Tenant) -> Result<Vec<Disbursement>> {
+    let sql = format!(
+        "SELECT {DISB_COLUMNS} FROM fund_disbursements d JOIN residents r ON r.id = d.beneficiary_resident_id
+         WHERE d.community_id = ? AND d.status IN ('pending', 'approved') ORDER BY d.id"
+    );
+    let rows = c.query(&sql, params![community_id])?;
+    rows.iter().map(|r| disb_from(c, r)).collect()
+}
+
 /// One more approval (the caller has checked the role); returns the new status.
 pub fn approve_disbursement(
     c: &mut dyn Conn,

@@ -837,6 +837,67 @@ async fn disclosure_page(
     ))
 }
 
+/// The fund keeper's part of the home page: the requests waiting for her approval (with the
+/// button), those approved and waiting to be paid, and the month's disclosure so far.
+pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+    let lang = ctx.lang();
+    let Some(caller) = ctx.caller.clone() else {
+        return Ok(html! {});
+    };
+    let Some(q) = ops::queue(&state.app, &ctx.actor()?).await? else {
+        return Ok(html! {});
+    };
+    let row = |d: &linli_store::fund::Disbursement| {
+        html! {
+            a href={ "/residents/" (d.beneficiary_resident_id) } { (d.beneficiary_name) }
+            " " strong { "¥" (yuan(d.amount_fen)) } " " (label(lang, "purpose", &d.purpose))
+            " " span.hint { (tf(lang, "fund.home_requested", &[("date", d.requested_at.get(..10).unwrap_or(&d.requested_at))])) }
+        }
+    };
+    Ok(html! {
+        div.columns #fund-home {
+            section.panel {
+                h2 { (t(lang, "fund.home_queue")) }
+                @if q.to_approve.is_empty() && q.to_pay.is_empty() {
+                    p.hint { (t(lang, "fund.home_nothing")) }
+                }
+                @if !q.to_approve.is_empty() {
+                    h3 { (tf(lang, "fund.home_to_approve", &[("n", &q.to_approve.len().to_string())])) }
+                    ul.plain.queue {
+                        @for d in &q.to_approve {
+                            li {
+                                (row(d))
+                                @if !d.approvals.is_empty() { " " span.hint { (tf(lang, "fund.approvals", &[("n", &d.approvals.len().to_string())])) } }
+                                form.inline method="post" action={ "/fund/disbursements/" (d.id) "/approve" } {
+                                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                                    " " button.btn.btn-small type="submit" aria-label={ (t(lang, "fund.approve")) " " (d.beneficiary_name) } { (t(lang, "fund.approve")) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !q.to_pay.is_empty() {
+                    h3 { (tf(lang, "fund.home_to_pay", &[("n", &q.to_pay.len().to_string())])) }
+                    ul.plain.queue { @for d in &q.to_pay { li { (row(d)) } } }
+                    p { a.btn href="/fund" { (t(lang, "fund.home_go_pay")) } }
+                }
+            }
+            section.panel {
+                h2 { (tf(lang, "fund.home_month", &[("month", &month_label(lang, &q.month))])) }
+                dl.facts {
+                    dt { (t(lang, "fund.home_income")) } dd { "¥" (yuan(q.month_income_fen)) " " span.hint { (tf(lang, "fund.home_gifts", &[("n", &q.month_gifts.to_string())])) } }
+                    dt { (t(lang, "fund.home_spending")) } dd { "¥" (yuan(q.month_spending_fen)) " " span.hint { (tf(lang, "fund.home_payments", &[("n", &q.month_payments.to_string())])) } }
+                }
+                p.hint { (t(lang, "fund.home_disclosure_hint")) }
+                p.actions {
+                    a.btn href={ "/disclosure/fund?month=" (q.month) } { (t(lang, "fund.home_open_disclosure")) }
+                    a.btn href="/fund/statement" { (t(lang, "fund.home_statement")) }
+                }
+            }
+        }
+    })
+}
+
 pub fn routes(t: Table) -> Table {
     t.page(
         Method::GET,

@@ -9,7 +9,7 @@ use crate::routes::{Policy, Table};
 use axum::extract::State;
 use axum::http::Method;
 use axum::response::Response;
-use linli_core::{Action, Decision, PlaceKind};
+use linli_core::{Action, Decision, PlaceKind, Role};
 use maud::html;
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -27,6 +27,17 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let visits_panel = super::visits::home_panel(&state, &ctx).await?;
     let learning_panel = super::learning::home_panel(&state, &ctx).await?;
     let partners_panel = super::partners::home_panel(&state, &ctx).await?;
+    let fund_panel = super::fund::home_panel(&state, &ctx).await?;
+    // A building head's buildings, each with what she does there from her phone.
+    let buildings: Vec<_> = caller
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::BuildingHead)
+        .collect();
+    let cards = caller.decide(Action::ViewCases, None) == Decision::Allow;
+    let report = caller.decide(Action::ViewAffairs, None) == Decision::Allow;
+    let has_figures =
+        figures.residents.is_some() || figures.places.is_some() || figures.roles.is_some();
     let count = |k: PlaceKind| {
         figures
             .places
@@ -36,8 +47,8 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     };
     let manage = caller.decide(Action::ManagePlaces, None) == Decision::Allow;
     let body = html! {
-        p.lead { (tf(lang, "home.greeting", &[("name", &caller.user.display_name)])) }
-        @if figures.residents.is_some() || figures.places.is_some() || figures.roles.is_some() {
+        p.lead { (tf(lang, if has_figures { "home.greeting" } else { "home.greeting_short" }, &[("name", &caller.user.display_name)])) }
+        @if has_figures {
             section.stats aria-label=(t(lang, "home.figures")) {
                 @if let Some((persons, households)) = figures.residents {
                     (layout::stat(&t(lang, "home.residents"), persons, &t(lang, "unit.ren_persons"), Some("/residents")))
@@ -77,6 +88,27 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                 }
             }
         }
+        @if !buildings.is_empty() {
+            section.panel #my-buildings {
+                h2 { (t(lang, "home.my_buildings")) }
+                @for g in &buildings {
+                    div.building {
+                        h3 { (g.place_name) }
+                        p.actions {
+                            a.btn href={ "/residents?building=" (g.place_id) } { (t(lang, "home.building_roster")) }
+                            @if cards { a.btn href={ "/neighbor-cards?building=" (g.place_id) } { (t(lang, "home.building_cards")) } }
+                        }
+                    }
+                }
+                @if report {
+                    p.actions {
+                        a.btn href="/public/report" { (t(lang, "home.report_for")) }
+                        a.btn href="/affairs" { (t(lang, "home.building_affairs")) }
+                    }
+                }
+            }
+        }
+        (fund_panel)
         (visits_panel)
         (learning_panel)
         (partners_panel)
@@ -127,9 +159,11 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                 }
             }
         }
-        section.panel.upcoming {
-            h2 { (t(lang, "home.modules")) }
-            p.hint { (t(lang, "home.modules_hint")) }
+        @if has_figures {
+            section.panel.upcoming {
+                h2 { (t(lang, "home.modules")) }
+                p.hint { (t(lang, "home.modules_hint")) }
+            }
         }
     };
     Ok(layout::page(&ctx, &t(lang, "home.title"), &[], None, body))

@@ -1115,6 +1115,52 @@ pub fn routes(t: Table) -> Table {
 }
 
 /// This module's part of the worker's home page (due work), empty when nothing is due.
+/// The home page's partner part: for a liaison, its unit — this year's commitments and how
+/// far they are kept, the needs open to claim and its own projects — then the issues it holds.
 pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
-    super::affairs::home_panel(state, ctx).await
+    let lang = ctx.lang();
+    let affairs = super::affairs::home_panel(state, ctx).await?;
+    let Some(home) = ops::liaison_home(&state.app, &ctx.actor()?).await? else {
+        return Ok(affairs);
+    };
+    let year = today(ctx).year();
+    let p = &home.partner;
+    Ok(html! {
+        section.panel #liaison-home {
+            h2 { a href={ "/partners/" (p.id) } { (p.name) } }
+            h3 { (tf(lang, "partners.fulfilment_year", &[("year", &year.to_string())])) }
+            @if home.fulfilment.is_empty() { p.hint { (t(lang, "partners.no_commitments")) } }
+            @for (_, _, f) in &home.fulfilment { (fulfilment_row(lang, f)) }
+            p.actions {
+                a.btn.btn-primary href={ "/partners/" (p.id) "#activity-form" } { (t(lang, "partners.home_record")) }
+                a.btn href={ "/partners/" (p.id) } { (t(lang, "partners.home_unit")) }
+            }
+        }
+        (affairs)
+        div.columns {
+            section.panel #needs-open {
+                h2 { (tf(lang, "partners.home_open_needs", &[("n", &home.open_needs.len().to_string())])) }
+                @if home.open_needs.is_empty() { p.hint { (t(lang, "partners.no_needs")) } }
+                ul.plain {
+                    @for n in &home.open_needs {
+                        li {
+                            @if n.urgency == "urgent" { (layout::chip("err", &t(lang, "partners.urgent"))) " " }
+                            strong { (n.title) } " " span.hint { (n.place_text) }
+                        }
+                    }
+                }
+                p { a.btn href="/partners/lists" { (t(lang, "partners.home_claim")) } }
+            }
+            section.panel #needs-ours {
+                h2 { (t(lang, "partners.home_our_needs")) }
+                @if home.our_needs.is_empty() { p.hint { (t(lang, "partners.home_no_our_needs")) } }
+                ul.plain {
+                    @for n in &home.our_needs {
+                        li { (need_chip(lang, &n.status)) " " (n.title) " " span.hint { (n.place_text) } }
+                    }
+                }
+                p { a href="/partners/lists" { (t(lang, "partners.needs_list")) } }
+            }
+        }
+    })
 }

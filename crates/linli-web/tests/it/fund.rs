@@ -12,6 +12,7 @@ both_engines!(
     the_public_disclosure_names_only_consenting_donors_and_masks_recipients,
     the_fund_pages_work,
     the_indicators_read_the_ledger_and_say_what_is_unavailable,
+    the_fund_keeper_approves_from_her_home_page,
 );
 
 async fn decide(app: &TestApp, admin: &str) {
@@ -624,4 +625,63 @@ async fn the_dashboard_shows_every_indicator_with_its_wording_and_charts(engine:
     );
     let mut head = app.signed_in("louzhang").await;
     assert_eq!(head.get("/reports").await.status(), StatusCode::FORBIDDEN);
+}
+
+/// The fund keeper's home lists the requests waiting for her approval (not the ones she has
+/// approved, never her own), approves from there, and then shows the request among those to pay.
+async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    give(&app, &admin, 100_000, true).await;
+    let worker = app.token("wangge1").await;
+    let xia = resident(&app, "夏胜林").await;
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            "/api/v1/fund/disbursements",
+            Some(
+                json!({"beneficiary_resident_id": xia, "amount_fen": 30_000, "purpose": "medical"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_i64().unwrap();
+
+    let mut keeper = app.signed_in("jijin").await;
+    let (status, html) = keeper.get_text("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"fund-home\""), "{html}");
+    assert!(
+        html.contains("夏胜林") && html.contains("¥300.00"),
+        "{html}"
+    );
+    let approve = format!("/fund/disbursements/{id}/approve");
+    assert!(html.contains(&approve), "an approve button for the request");
+    let csrf = keeper.csrf().await;
+    let res = keeper.post_form(&approve, &[("_csrf", &csrf)]).await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+
+    // Approved once by her: no longer hers to approve; one more approval and it waits for payment.
+    let (_, html) = keeper.get_text("/").await;
+    assert!(!html.contains(&approve), "approved by her already");
+    let (status, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/fund/disbursements/{id}/approve"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, html) = keeper.get_text("/").await;
+    assert!(html.contains("待支付") && html.contains("夏胜林"), "{html}");
+
+    // The requester sees no approve button on her own request.
+    let mut requester = app.signed_in("wangge1").await;
+    let (_, html) = requester.get_text("/").await;
+    assert!(!html.contains(&approve));
 }

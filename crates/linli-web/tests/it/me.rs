@@ -12,6 +12,8 @@ both_engines!(
     a_linked_resident_sees_her_own_page_and_downloads_her_data,
     a_resident_finds_nothing_of_her_neighbours,
     every_link_an_account_is_offered_opens,
+    every_link_on_each_roles_home_page_opens,
+    a_liaison_finds_its_own_unit_at_home,
     an_administrator_links_an_account_to_a_resident_once,
     a_resident_who_reports_signed_in_finds_the_report_on_her_page,
     the_public_portal_names_the_community_and_its_phone,
@@ -139,6 +141,87 @@ async fn every_link_an_account_is_offered_opens(engine: Engine) {
             assert_eq!(status, StatusCode::OK, "{user}: {href}");
         }
     }
+}
+
+/// The `href`s of a page's links that stay on the site (not anchors, not the stylesheet, not
+/// the language switch, which answers with a redirect back).
+fn hrefs(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"") {
+        rest = &rest[at + 6..];
+        let Some(end) = rest.find('"') else { break };
+        let href = rest[..end].replace("&amp;", "&");
+        let skip = href.starts_with("/static/") || href.starts_with("/settings/lang");
+        if href.starts_with('/') && !skip && !out.contains(&href) {
+            out.push(href);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Each role's home page, over the whole demo: every link it shows opens (issue 14: "no role
+/// sees a figure or link it cannot open"), and each role finds its own work there.
+async fn every_link_on_each_roles_home_page_opens(engine: Engine) {
+    let Some(app) = spawn_demo_app(engine).await else {
+        return;
+    };
+    for (user, own) in [
+        ("admin", "/places"),
+        ("wangge1", "/residents"),
+        ("louzhang", "id=\"my-buildings\""),
+        ("gongjian", "id=\"liaison-home\""),
+        ("jijin", "id=\"fund-home\""),
+        ("jumin", "/me/export"),
+    ] {
+        let mut page = app.signed_in(user).await;
+        let (status, html) = page.get_text("/").await;
+        assert_eq!(status, StatusCode::OK, "{user}");
+        assert!(html.contains(own), "{user}'s home shows {own}");
+        let links = hrefs(&html);
+        assert!(links.len() > 3, "{user}: {links:?}");
+        for href in links {
+            // A lead (the liaison's /partners to its own unit) is followed once.
+            let res = page.get(&href).await;
+            let status = if res.status().is_redirection() {
+                let to = crate::support::Browser::location(&res);
+                assert!(!to.starts_with("/login"), "{user}: {href} sends to {to}");
+                page.get(&to).await.status()
+            } else {
+                res.status()
+            };
+            assert_eq!(status, StatusCode::OK, "{user}'s home links {href}");
+        }
+    }
+}
+
+/// The partner liaison's home is its unit: this year's commitments, needs open to claim and the
+/// needs the unit carries, and nothing of another unit's commitments.
+async fn a_liaison_finds_its_own_unit_at_home(engine: Engine) {
+    let Some(app) = spawn_demo_app(engine).await else {
+        return;
+    };
+    let unit = app
+        .text("SELECT p.name FROM partners p JOIN grants g ON g.partner_id = p.id JOIN users u ON u.id = g.user_id WHERE u.username = 'gongjian'")
+        .await;
+    let other = app
+        .text("SELECT p.name FROM partners p WHERE p.id NOT IN (SELECT partner_id FROM grants WHERE partner_id IS NOT NULL) ORDER BY p.id LIMIT 1")
+        .await;
+    let mut page = app.signed_in("gongjian").await;
+    let (status, html) = page.get_text("/").await;
+    assert_eq!(status, StatusCode::OK);
+    let at = html
+        .find("id=\"liaison-home\"")
+        .expect("the liaison's panel");
+    let panel = &html[at..];
+    assert!(panel.contains(&unit), "its unit {unit} named");
+    assert!(
+        html.contains("id=\"needs-open\""),
+        "the open needs to claim"
+    );
+    assert!(!html.contains(&other), "nothing of {other}");
+    assert!(!html.contains("7886"), "no community-wide figures");
 }
 
 async fn create_resident_account(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
