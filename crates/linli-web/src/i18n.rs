@@ -97,6 +97,8 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/summary.zh-CN.txt"),
     include_str!("../messages/enums.zh-CN.txt"),
     include_str!("../messages/me.zh-CN.txt"),
+    include_str!("../messages/cards.zh-CN.txt"),
+    include_str!("../messages/pickers.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -106,6 +108,8 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/summary.en.txt"),
     include_str!("../messages/enums.en.txt"),
     include_str!("../messages/me.en.txt"),
+    include_str!("../messages/cards.en.txt"),
+    include_str!("../messages/pickers.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {
