@@ -1,7 +1,8 @@
 // Every role at home (issue 14), first part: 陈玉兰 (`jumin`, linked to her registry record)
 // opens Linli on her phone and finds her own page — her household as registered, her course,
 // the issue she reported — downloads her data, and finds nothing of her neighbours; a visitor
-// opens the public portal; each demo role's home page offers only links that open.
+// opens the public portal; each demo role's home page offers only links that open; no page a
+// building head or a resident reaches scrolls sideways on a 390 px phone, in either type size.
 //
 // Run: BASE_URL=http://127.0.0.1:18080 node --test   (from e2e/, against `linli demo`)
 
@@ -127,6 +128,52 @@ describe('every role at home', () => {
         }
         assert.deepEqual(refused, [], `links on ${role.username}'s home that do not open`);
       }, { viewport: role.viewport, mobile: role.mobile });
+    });
+  }
+});
+
+describe('phones first: nothing scrolls sideways', () => {
+  // Every page a building head or a resident can reach from her home page by following links
+  // (two of each kind of address, up to 120 pages), opened at 390 px in normal and in large
+  // type: none is wider than the phone. Tables may scroll inside their own container; the page
+  // itself may not.
+  const skip = (h) => /export|\.xlsx|\.csv|\.docx|\/logout|\/settings\/lang|\/static\/|\/assets\//.test(h);
+  for (const username of ['louzhang', 'jumin']) {
+    test(`${username}: every reachable page fits 390 px`, async () => {
+      await withPage(browser, `phone-crawl-${username}`, async (page) => {
+        await loginAs(page, { username, password: PASSWORD });
+        for (const elder of ['0', '1']) {
+          await page.context().addCookies([{ name: 'linli_elder', value: elder, url: BASE_URL }]);
+          const seen = new Set();
+          const kinds = new Map();
+          const queue = ['/'];
+          const wide = [];
+          while (queue.length && seen.size < 120) {
+            const path = queue.shift();
+            if (seen.has(path)) continue;
+            seen.add(path);
+            const res = await page.goto(BASE_URL + path);
+            assert.ok(res.status() < 400, `${path} answers ${res.status()} to ${username}`);
+            const over = await overflow(page);
+            if (over > 1) {
+              wide.push(`${path} (+${over} px)`);
+              await shot(page, `phone-wide-${username}-${elder}-${seen.size}`);
+            }
+            const hrefs = await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')));
+            for (const h of hrefs) {
+              if (skip(h) || seen.has(h)) continue;
+              const kind = h.replace(/\d+/g, 'N');
+              const n = kinds.get(kind) || 0;
+              if (n >= 2) continue;
+              kinds.set(kind, n + 1);
+              queue.push(h);
+            }
+          }
+          assert.ok(seen.size >= (username === 'jumin' ? 8 : 30), `${username} reached ${seen.size} pages`);
+          const size = elder === '1' ? 'large type' : 'normal type';
+          assert.deepEqual(wide, [], `pages wider than the phone for ${username} in ${size}`);
+        }
+      }, { viewport: PHONE, mobile: true });
     });
   }
 });
