@@ -462,6 +462,12 @@ pub async fn entries(
         .await
 }
 
+/// One entry of the ledger, for the fund keeper about to correct it.
+pub async fn entry(app: &App, actor: &Actor, id: i64) -> Result<fund::Entry> {
+    let tenant = actor.require_role(app, Action::ManageFund).await?;
+    app.read(move |c| fund::entry(c, tenant, id)).await
+}
+
 /// A gift's receipt: the gift and the community that issued it.
 pub async fn donation(app: &App, actor: &Actor, id: i64) -> Result<(Place, fund::Donation)> {
     let place = community(app, actor, Action::ViewFund).await?;

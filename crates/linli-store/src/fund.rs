@@ -564,27 +564,46 @@ pub fn entries(
         params![community_id],
     )?;
     let rows = c.query(
-        "SELECT t.id, t.seq, t.occurred_on, t.kind, t.memo, t.reverses_id, t.reason,
-                (SELECT COUNT(*) FROM fund_transactions x WHERE x.reverses_id = t.id)
-         FROM fund_transactions t WHERE t.community_id = ? ORDER BY t.seq DESC LIMIT ? OFFSET ?",
+        &format!(
+            "SELECT {ENTRY_COLUMNS} WHERE t.community_id = ? ORDER BY t.seq DESC LIMIT ? OFFSET ?"
+        ),
         params![community_id, per_page, crate::page_offset(page, per_page)],
     )?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let id = r.int(0)?;
-        out.push(Entry {
-            id,
-            seq: r.int(1)?,
-            occurred_on: r.text(2)?,
-            kind: r.text(3)?,
-            memo: r.text(4)?,
-            reverses_id: r.opt_int(5)?,
-            reason: r.text(6)?,
-            reversed: r.int(7)? > 0,
-            postings: postings_of(c, id)?,
-        });
-    }
+    let out = rows
+        .iter()
+        .map(|r| entry_from(c, r))
+        .collect::<Result<Vec<_>>>()?;
     Ok((out, total))
+}
+
+/// One entry of the ledger, with its postings.
+pub fn entry(c: &mut dyn Conn, community_id: Tenant, id: i64) -> Result<Entry> {
+    let r = c
+        .query_opt(
+            &format!("SELECT {ENTRY_COLUMNS} WHERE t.community_id = ? AND t.id = ?"),
+            params![community_id, id],
+        )?
+        .ok_or(StoreError::NotFound)?;
+    entry_from(c, &r)
+}
+
+const ENTRY_COLUMNS: &str = "t.id, t.seq, t.occurred_on, t.kind, t.memo, t.reverses_id, t.reason,
+    (SELECT COUNT(*) FROM fund_transactions x WHERE x.reverses_id = t.id)
+    FROM fund_transactions t";
+
+fn entry_from(c: &mut dyn Conn, r: &Row) -> Result<Entry> {
+    let id = r.int(0)?;
+    Ok(Entry {
+        id,
+        seq: r.int(1)?,
+        occurred_on: r.text(2)?,
+        kind: r.text(3)?,
+        memo: r.text(4)?,
+        reverses_id: r.opt_int(5)?,
+        reason: r.text(6)?,
+        reversed: r.int(7)? > 0,
+        postings: postings_of(c, id)?,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]

@@ -408,6 +408,37 @@ pub fn error_page(
     }
 }
 
+/// The confirmation step of an act that cannot be undone (deregister, drop, reverse, close):
+/// the record it is about, what will happen, the form that does it (a reason typed, never
+/// defaulted) and a way back that changes nothing. Works without JavaScript.
+#[allow(clippy::too_many_arguments)]
+pub fn confirm(
+    lang: Lang,
+    about: Markup,
+    consequences: &[String],
+    action: &str,
+    csrf: &str,
+    fields: Markup,
+    submit: &str,
+    back: &str,
+) -> Markup {
+    html! {
+        section.panel.confirm #confirm {
+            div.confirm-about { (about) }
+            h2 { (t(lang, "confirm.what_happens")) }
+            ul.consequences { @for c in consequences { li { (c) } } }
+            form.form method="post" action=(action) {
+                input type="hidden" name="_csrf" value=(csrf);
+                (fields)
+                div.form-actions {
+                    button.btn.btn-danger type="submit" { (submit) }
+                    a.btn href=(back) { (t(lang, "confirm.cancel")) }
+                }
+            }
+        }
+    }
+}
+
 /// A labelled input with its error beside it; keeps what was typed.
 pub fn field(
     lang: Lang,

@@ -564,15 +564,7 @@ async fn entries_page(
                             }
                             td {
                                 @if manage && e.kind != "reversal" && !e.reversed {
-                                    details.reverse {
-                                        summary { (t(lang, "fund.reverse")) "…" }
-                                        form.reverse-form method="post" action={ "/fund/entries/" (e.id) "/reverse" } {
-                                            input type="hidden" name="_csrf" value=(caller.csrf_token);
-                                            input type="text" name="reason" required placeholder=(t(lang, "fund.reverse_reason")) aria-label=(t(lang, "fund.reverse_reason"));
-                                            " "
-                                            button.btn.btn-small.btn-danger type="submit" { (t(lang, "fund.reverse")) }
-                                        }
-                                    }
+                                    a.btn.btn-small.btn-danger href={ "/fund/entries/" (e.id) "/reverse" } { (t(lang, "fund.reverse")) "…" }
                                 }
                             }
                         }
@@ -598,6 +590,80 @@ struct ReverseForm {
     reason: String,
 }
 
+/// The confirmation step before an entry is corrected: the entry, what a reversal writes, the
+/// reason typed, and a way back.
+async fn reverse_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    reverse_page(&state, &ctx, id, "", None).await
+}
+
+async fn reverse_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    reason: &str,
+    error: Option<&'static str>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let e = ops::entry(&state.app, &ctx.actor()?, id).await?;
+    if e.kind == "reversal" || e.reversed {
+        let code = if e.reversed {
+            "error.already_reversed"
+        } else {
+            "error.reverse_of_reversal"
+        };
+        return Ok(redirect_with_flash("/fund/entries", false, code));
+    }
+    let caller = ctx.caller()?;
+    let body = layout::confirm(
+        lang,
+        html! {
+            p.lead { "#" (e.seq) " · " (e.occurred_on) " · " (kind_label(lang, &e.kind)) "：" (e.memo) }
+            @for p in &e.postings {
+                div.mono { (t(lang, &format!("fund.account.{}", p.account.replace(':', "_")))) " " (if p.amount.0 >= 0 { t(lang, "fund.debit") } else { t(lang, "fund.credit") }) " " (yuan(p.amount.0.abs())) }
+            }
+        },
+        &[
+            t(lang, "fund.reverse_effect_mirror"),
+            t(lang, "fund.reverse_effect_kept"),
+            t(lang, "fund.reverse_effect_once"),
+        ],
+        &format!("/fund/entries/{id}/reverse"),
+        &caller.csrf_token,
+        layout::field(
+            lang,
+            "reason",
+            "fund.reverse_reason",
+            "text",
+            reason,
+            error.map(|code| t(lang, &format!("error.{code}"))),
+            Some("off"),
+        ),
+        &t(lang, "fund.reverse_submit"),
+        "/fund/entries",
+    );
+    let crumbs = [
+        (t(lang, "fund.title"), Some("/fund".to_string())),
+        (t(lang, "fund.ledger"), Some("/fund/entries".to_string())),
+    ];
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(layout::page_with_status(
+        ctx,
+        status,
+        &t(lang, "fund.reverse_title"),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
 async fn reverse_submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -609,6 +675,10 @@ async fn reverse_submit(
         .map_err(AppError::from)
     {
         Ok(_) => Ok(redirect_with_flash("/fund/entries", true, "flash.reversed")),
+        Err(AppError::Invalid {
+            code,
+            field: Some("reason"),
+        }) => reverse_page(&state, &ctx, id, &f.reason, Some(code)).await,
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
             "/fund/entries",
             false,
@@ -958,6 +1028,12 @@ pub fn routes(t: Table) -> Table {
         "/fund/entries",
         Policy::Signed(Action::ViewFund),
         entries_page,
+    )
+    .page(
+        Method::GET,
+        "/fund/entries/{id}/reverse",
+        Policy::Signed(Action::ManageFund),
+        reverse_confirm,
     )
     .page(
         Method::POST,

@@ -475,10 +475,8 @@ async fn detail(
                                             }
                                         }
                                         @if manage && matches!(e.status.as_str(), "enrolled" | "waitlisted") {
-                                            form method="post" action={ "/enrolments/" (e.id) "/status" } {
-                                                input type="hidden" name="_csrf" value=(csrf);
-                                                input type="hidden" name="status" value="dropped";
-                                                button.btn.btn-small.btn-danger type="submit" { (t(lang, "learning.drop")) }
+                                            a.btn.btn-small.btn-danger href={ "/enrolments/" (e.id) "/drop" } {
+                                                (t(lang, if e.status == "waitlisted" { "learning.drop_waitlist" } else { "learning.drop" })) "…"
                                             }
                                         }
                                     }
@@ -555,6 +553,77 @@ async fn status_submit(
             _ => "learning.flash_completed",
         }
     })
+}
+
+/// The confirmation step before a trainee leaves a class (退学) or the waiting list: what
+/// happens to the seat and the record, and a way back.
+async fn drop_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let (e, k) = ops::enrolment(&state.app, &ctx.actor()?, id).await?;
+    let back = format!("/courses/{}", k.id);
+    if !matches!(e.status.as_str(), "enrolled" | "waitlisted") {
+        return Ok(redirect_with_flash(
+            &back,
+            false,
+            "learning.flash_not_enrolled",
+        ));
+    }
+    let caller = ctx.caller()?;
+    let waitlisted = e.status == "waitlisted";
+    let vars = [
+        ("name", e.resident_name.as_str()),
+        ("course", k.name.as_str()),
+    ];
+    let consequences = if waitlisted {
+        vec![
+            tf(lang, "learning.drop_effect_waitlist", &vars),
+            t(lang, "learning.drop_effect_kept"),
+        ]
+    } else {
+        vec![
+            tf(lang, "learning.drop_effect_seat", &vars),
+            t(lang, "learning.drop_effect_next"),
+            t(lang, "learning.drop_effect_kept"),
+        ]
+    };
+    let submit = t(
+        lang,
+        if waitlisted {
+            "learning.drop_waitlist_submit"
+        } else {
+            "learning.drop_submit"
+        },
+    );
+    let body = layout::confirm(
+        lang,
+        html! { p.lead { strong { (e.resident_name) } " · " (k.name) " " span.hint { (e.address) } } },
+        &consequences,
+        &format!("/enrolments/{id}/status"),
+        &caller.csrf_token,
+        html! { input type="hidden" name="status" value="dropped"; },
+        &submit,
+        &back,
+    );
+    let mut trail = crumbs(lang);
+    trail.push((k.name.clone(), Some(back.clone())));
+    Ok(layout::page(
+        &ctx,
+        &t(
+            lang,
+            if waitlisted {
+                "learning.drop_waitlist"
+            } else {
+                "learning.drop"
+            },
+        ),
+        &trail,
+        None,
+        body,
+    ))
 }
 
 /// Confirms every trainee who meets the rule, in one step.
@@ -1431,6 +1500,7 @@ pub fn routes(t: Table) -> Table {
             manage,
             status_submit,
         )
+        .page(Method::GET, "/enrolments/{id}/drop", manage, drop_confirm)
         .page(
             Method::GET,
             "/enrolments/{id}/certificate",

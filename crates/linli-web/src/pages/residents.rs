@@ -416,12 +416,8 @@ async fn detail_page(
         @if manage && !closed {
             section.panel {
                 h2 { (t(lang, "residents.close")) }
-                form.form.inline-form method="post" action={ "/residents/" (r.id) "/close" } {
-                    input type="hidden" name="_csrf" value=(caller.csrf_token);
-                    (layout::select(lang, "status", "residents.close_reason", &[("moved_away".into(), t(lang, "status.moved_away")), ("deceased".into(), t(lang, "status.deceased"))], "moved_away", None))
-                    (layout::field(lang, "on", "residents.close_on", "date", &day, None, None))
-                    div.form-actions { button.btn type="submit" { (t(lang, "residents.close_submit")) } }
-                }
+                p.hint { (t(lang, "residents.close_hint")) }
+                p { a.btn.btn-danger href={ "/residents/" (r.id) "/close" } { (t(lang, "residents.close")) "…" } }
             }
         }
     };
@@ -455,9 +451,94 @@ async fn reveal_submit(
 
 #[derive(Deserialize)]
 struct CloseForm {
+    #[serde(default)]
     status: String,
     #[serde(default)]
     on: String,
+}
+
+/// The confirmation step before a record leaves the roster: what happens, the reason chosen
+/// (never defaulted) and the date, and a way back.
+async fn close_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let on = linli_core::clock::shanghai(ctx.now)
+        .date()
+        .format("%Y-%m-%d")
+        .to_string();
+    close_page(&state, &ctx, id, "", &on, None).await
+}
+
+async fn close_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    status: &str,
+    on: &str,
+    error: Option<(&'static str, &'static str)>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let r = ops::load_visible(&state.app, &ctx.actor()?, id, Action::ManageResidents).await?;
+    if r.status != "active" {
+        return Ok(redirect_with_flash(
+            &format!("/residents/{id}"),
+            false,
+            "flash.resident_already_closed",
+        ));
+    }
+    let caller = ctx.caller()?;
+    let err = |f: &str| {
+        error
+            .filter(|(field, _)| *field == f)
+            .map(|(_, code)| t(lang, &format!("error.{code}")))
+    };
+    let reasons = [
+        (String::new(), t(lang, "residents.close_choose")),
+        ("moved_away".into(), t(lang, "status.moved_away")),
+        ("deceased".into(), t(lang, "status.deceased")),
+    ];
+    let address = format!(
+        "{}{}{}",
+        r.building.clone().unwrap_or_default(),
+        r.unit.clone().unwrap_or_default(),
+        r.household.clone().unwrap_or_default()
+    );
+    let body = layout::confirm(
+        lang,
+        html! { p.lead { strong { (r.name) } " " span.hint { (address) } } },
+        &[
+            tf(lang, "residents.close_effect_roster", &[("name", &r.name)]),
+            t(lang, "residents.close_effect_kept"),
+            t(lang, "residents.close_effect_final"),
+        ],
+        &format!("/residents/{id}/close"),
+        &caller.csrf_token,
+        html! {
+            (layout::select(lang, "status", "residents.close_reason", &reasons, status, err("status")))
+            (layout::field(lang, "on", "residents.close_on", "date", on, err("on"), None))
+        },
+        &t(lang, "residents.close_submit"),
+        &format!("/residents/{id}"),
+    );
+    let crumbs = [
+        (t(lang, "residents.title"), Some("/residents".to_string())),
+        (r.name.clone(), Some(format!("/residents/{id}"))),
+    ];
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(layout::page_with_status(
+        ctx,
+        status,
+        &t(lang, "residents.close"),
+        &crumbs,
+        None,
+        body,
+    ))
 }
 
 async fn close_submit(
@@ -466,12 +547,18 @@ async fn close_submit(
     Path(id): Path<i64>,
     Form(f): Form<CloseForm>,
 ) -> Result<Response, AppError> {
-    ops::close(&state.app, &ctx.actor()?, id, &f.status, &f.on).await?;
-    Ok(redirect_with_flash(
-        &format!("/residents/{id}"),
-        true,
-        "flash.resident_closed",
-    ))
+    match ops::close(&state.app, &ctx.actor()?, id, &f.status, &f.on).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/residents/{id}"),
+            true,
+            "flash.resident_closed",
+        )),
+        Err(linli_app::Error::Invalid {
+            code,
+            field: Some(field),
+        }) => close_page(&state, &ctx, id, &f.status, &f.on, Some((field, code))).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Everything held about one person, for their PIPL §45 request (查阅、复制): the full record,
@@ -839,6 +926,12 @@ pub fn routes(t: Table) -> Table {
         "/residents/{id}/reveal",
         Policy::Signed(Action::RevealResidents),
         reveal_submit,
+    )
+    .page(
+        Method::GET,
+        "/residents/{id}/close",
+        Policy::Signed(Action::ManageResidents),
+        close_confirm,
     )
     .page(
         Method::POST,

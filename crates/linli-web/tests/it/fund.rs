@@ -13,6 +13,7 @@ both_engines!(
     the_fund_pages_work,
     the_indicators_read_the_ledger_and_say_what_is_unavailable,
     the_fund_keeper_approves_from_her_home_page,
+    a_reversal_in_the_browser_is_a_confirmed_step_with_its_reason,
 );
 
 async fn decide(app: &TestApp, admin: &str) {
@@ -684,4 +685,51 @@ async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
     let mut requester = app.signed_in("wangge1").await;
     let (_, html) = requester.get_text("/").await;
     assert!(!html.contains(&approve));
+}
+
+/// 冲正 in the pages: the ledger links to a step that shows the entry and says what a reversal
+/// writes; without a reason nothing is written and the reason field says why.
+async fn a_reversal_in_the_browser_is_a_confirmed_step_with_its_reason(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    give(&app, &admin, 20000, true).await;
+    let (_, entries) = app
+        .api(&admin, Method::GET, "/api/v1/fund/entries", None)
+        .await;
+    let tx = entries["items"][0]["id"].as_i64().unwrap();
+    let step = format!("/fund/entries/{tx}/reverse");
+    let mut keeper = app.signed_in("jijin").await;
+    let (_, html) = keeper.get_text("/fund/entries").await;
+    assert!(html.contains(&format!("href=\"{step}\"")), "{html}");
+    let (status, html) = keeper.get_text(&step).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("确认冲正") && html.contains("只能冲正一次") && html.contains("200.00"),
+        "{html}"
+    );
+
+    let csrf = keeper.csrf().await;
+    let res = keeper
+        .post_form(&step, &[("_csrf", &csrf), ("reason", " ")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("field-error") && html.contains("请写明冲正原因"),
+        "{html}"
+    );
+    assert_eq!(balance(&app, &admin).await, 20000, "nothing written");
+
+    let res = keeper
+        .post_form(&step, &[("_csrf", &csrf), ("reason", "重复登记")])
+        .await;
+    assert!(res.status().is_redirection());
+    assert_eq!(balance(&app, &admin).await, 0);
+    assert!(
+        keeper.get(&step).await.status().is_redirection(),
+        "not offered twice"
+    );
 }

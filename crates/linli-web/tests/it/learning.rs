@@ -104,6 +104,25 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
         (s1.as_str(), s2.as_str(), s3.as_str()),
         ("enrolled", "enrolled", "waitlisted")
     );
+    // On the course page, dropping out is a step of its own (退学, never the sign-out's 退出)
+    // that says what happens to the seat; opening it changes nothing.
+    let mut b = app.signed_in("wangge1").await;
+    let (_, html) = b.get_text(&format!("/courses/{k}")).await;
+    assert!(html.contains(&format!("href=\"/enrolments/{e1}/drop\"")) && html.contains("退学…"));
+    assert!(
+        html.contains("取消候补…"),
+        "the waiting list has its own word"
+    );
+    let (status, html) = b.get_text(&format!("/enrolments/{e1}/drop")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("确认退学") && html.contains("候补名单上的第一位"),
+        "{html}"
+    );
+    let (_, c) = app
+        .api(&w, Method::GET, &format!("/api/v1/courses/{k}"), None)
+        .await;
+    assert_eq!(c["enrolled"], 2, "nothing changed by looking");
     let (status, body) = app
         .api(
             &w,
@@ -130,10 +149,9 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
     assert_eq!(c["enrolled"], 2);
     assert_eq!(c["waitlisted"], 0);
     // The course page says so too, in the worker's words.
-    let mut b = app.signed_in("wangge1").await;
     let (status, html) = b.get_text(&format!("/courses/{k}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("已退出") && html.contains("杨静"), "{html}");
+    assert!(html.contains("已退学") && html.contains("杨静"), "{html}");
     // A building head has no business with courses.
     let mut head = app.signed_in("louzhang").await;
     assert_eq!(

@@ -16,6 +16,7 @@ both_engines!(
     a_grid_worker_imports_only_into_their_own_grid,
     a_grid_import_neither_moves_nor_reveals_a_resident_outside_the_grid,
     a_person_gets_their_data_and_can_be_anonymized_without_losing_the_row,
+    closing_a_record_is_confirmed_with_a_reason_chosen,
 );
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -778,4 +779,76 @@ async fn a_grid_import_neither_moves_nor_reveals_a_resident_outside_the_grid(eng
         before,
         "张君 stays where he lives"
     );
+}
+
+/// Deregistering (注销) is a step of its own: the resident's page links to a confirmation page
+/// that says what happens; no reason is preselected, and posting without one changes nothing
+/// and says so beside the field.
+async fn closing_a_record_is_confirmed_with_a_reason_chosen(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let id = app.resident_id("张君").await;
+    let mut page = app.signed_in("admin").await;
+    let (_, html) = page.get_text(&format!("/residents/{id}")).await;
+    let confirm = format!("/residents/{id}/close");
+    assert!(
+        html.contains(&format!("href=\"{confirm}\"")),
+        "a link to the step, not a form"
+    );
+    assert!(
+        !html.contains(&format!("action=\"{confirm}\"")),
+        "no one-click form"
+    );
+
+    let (status, html) = page.get_text(&confirm).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("不再出现在在册名单中") && html.contains("张君"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option value=\"\" selected"),
+        "no reason preselected"
+    );
+
+    let csrf = page.csrf().await;
+    let res = page
+        .post_form(
+            &confirm,
+            &[("_csrf", &csrf), ("status", ""), ("on", "2026-12-01")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("field-error") && html.contains("请选择注销原因"),
+        "{html}"
+    );
+    let active = || async {
+        app.text("SELECT status FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
+            .await
+    };
+    assert_eq!(active().await, "active", "nothing changed");
+
+    let res = page
+        .post_form(
+            &confirm,
+            &[
+                ("_csrf", &csrf),
+                ("status", "moved_away"),
+                ("on", "2026-12-01"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection());
+    assert_eq!(active().await, "moved_away");
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"resident.close".to_string())
+    );
+    // Once closed, the step is not offered again.
+    let res = page.get(&confirm).await;
+    assert!(res.status().is_redirection());
 }
