@@ -359,6 +359,48 @@ pub async fn add_help(app: &App, actor: &Actor, d: HelpDraft) -> Result<i64> {
     .await
 }
 
+/// A case's next status: `closed` (结案) with the reason it ends, `monitoring` (跟踪观察), or
+/// `open` again when a household slips back.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct CaseStatusDraft {
+    #[serde(default)]
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::assistance::CaseStatus>")]
+    pub status: String,
+    /// Why the case ends; required for `closed`.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Moves a case to another status (audited with the status before); closing needs a reason.
+pub async fn set_case_status(app: &App, actor: &Actor, id: i64, d: CaseStatusDraft) -> Result<()> {
+    let k = load_case(app, actor, id, Action::ManageCases).await?;
+    let status = assistance::CaseStatus::parse(d.status.trim())
+        .ok_or(Error::invalid("case_status_bad", "status"))?;
+    if status.as_str() == k.status {
+        return Err(Error::Conflict {
+            code: "case_status_same",
+            field: Some("status"),
+        });
+    }
+    let reason: String = d.reason.trim().chars().take(500).collect();
+    if status == assistance::CaseStatus::Closed && reason.is_empty() {
+        return Err(Error::invalid("case_close_reason_missing", "reason"));
+    }
+    let tenant = Tenant::new(k.community_id);
+    app.write(actor, move |tx| {
+        store::set_case_status(tx.c, tenant, id, status.as_str(), &reason, tx.actor.now)?;
+        tx.audit_change(
+            tenant,
+            "case.status",
+            "case",
+            id,
+            Some(json!({"status": k.status})),
+            json!({"status": status.as_str(), "reason": reason}),
+        )
+    })
+    .await
+}
+
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct ApplicationDraft {
     #[serde(default)]

@@ -9,7 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::assistance::{
-    self as ops, ApplicationDraft, ApplicationOpened, CaseDraft, HelpDraft, StationDraft,
+    self as ops, ApplicationDraft, ApplicationOpened, CaseDraft, CaseStatusDraft, HelpDraft,
+    StationDraft,
 };
 use linli_core::Action;
 use linli_store::assistance::{Application, Case, HelpRecord, Station};
@@ -130,6 +131,18 @@ async fn get_case(
     }))
 }
 
+/// Closes a case (with its reason), puts it under monitoring or opens it again; answers the
+/// case as it now stands.
+async fn set_case_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(d): Json<CaseStatusDraft>,
+) -> Result<Json<CaseFileJson>, AppError> {
+    ops::set_case_status(&state.app, &ctx.actor()?, id, d).await?;
+    get_case(State(state), ctx, Path(id)).await
+}
+
 async fn create_help(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -245,6 +258,18 @@ pub fn routes(t: Table) -> Table {
         Policy::Signed(Action::ViewCases),
         ApiDoc::ok::<CaseFileJson>(T, "cases_get", "One case with its help timeline"),
         get_case,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/cases/{id}/status",
+        Policy::Signed(Action::ManageCases),
+        ApiDoc::ok::<CaseFileJson>(
+            T,
+            "cases_set_status",
+            "Close a case with its reason, put it under monitoring, or open it again",
+        )
+        .body::<CaseStatusDraft>(),
+        set_case_status,
     )
     .api(
         Method::POST,

@@ -16,8 +16,8 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
 use linli_app::assistance::{
-    self as ops, ApplicationDraft, CaseDraft, HelpDraft, HelpItem, add_help, complete_step,
-    create_case, open_application,
+    self as ops, ApplicationDraft, CaseDraft, CaseStatusDraft, HelpDraft, HelpItem, add_help,
+    complete_step, create_case, open_application,
 };
 use linli_core::assistance::{self, ApplicationKind, CaseKind, HelpKind, Urgency};
 use linli_core::{Action, Decision};
@@ -259,6 +259,27 @@ async fn detail(
             dt { (t(lang, "cases.next_review")) } dd { (k.next_review_on.clone().unwrap_or_default()) }
             @if k.conflict_of_interest { dt { (t(lang, "cases.conflict")) } dd { (layout::chip("warn", &t(lang, "cases.conflicted"))) " " (k.conflict_note) } }
         }
+        @if sensitive {
+            div.actions.case-status {
+                @if k.status == "open" {
+                    form.inline method="post" action={ "/cases/" (k.id) "/status" } {
+                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                        input type="hidden" name="status" value="monitoring";
+                        button.btn type="submit" { (t(lang, "cases.to_monitoring")) }
+                    }
+                }
+                @if k.status != "open" {
+                    form.inline method="post" action={ "/cases/" (k.id) "/status" } {
+                        input type="hidden" name="_csrf" value=(caller.csrf_token);
+                        input type="hidden" name="status" value="open";
+                        button.btn type="submit" { (t(lang, "cases.reopen")) }
+                    }
+                }
+                @if k.status != "closed" {
+                    a.btn.btn-danger href={ "/cases/" (k.id) "/close" } { (t(lang, "cases.close")) "…" }
+                }
+            }
+        }
         div.columns {
             section.panel {
                 h2 { (t(lang, "cases.timeline")) }
@@ -327,6 +348,107 @@ async fn detail(
         k.resident_name.clone().unwrap_or_default()
     );
     Ok(layout::page(&ctx, &title, &crumbs, None, body))
+}
+
+/// The confirmation step before a case is closed (结案): what happens, the reason typed, and a
+/// way back.
+async fn close_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    close_page(&state, &ctx, id, "", None).await
+}
+
+async fn close_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    reason: &str,
+    error: Option<&'static str>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let k = ops::load_case(&state.app, &ctx.actor()?, id, Action::ManageCases).await?;
+    if k.status == "closed" {
+        return Ok(redirect_with_flash(
+            &format!("/cases/{id}"),
+            false,
+            "error.case_status_same",
+        ));
+    }
+    let caller = ctx.caller()?;
+    let name = k.resident_name.clone().unwrap_or_default();
+    let body = layout::confirm(
+        lang,
+        html! { p.lead { strong { (name) } " " span.hint { (k.address) } } },
+        &[
+            tf(lang, "cases.close_effect_list", &[("name", &name)]),
+            t(lang, "cases.close_effect_kept"),
+            t(lang, "cases.close_effect_monitoring"),
+        ],
+        &format!("/cases/{id}/status"),
+        &caller.csrf_token,
+        html! {
+            input type="hidden" name="status" value="closed";
+            (layout::field(lang, "reason", "cases.close_reason", "text", reason, error.map(|c| t(lang, &format!("error.{c}"))), Some("off")))
+        },
+        &t(lang, "cases.close_submit"),
+        &format!("/cases/{id}"),
+    );
+    let crumbs = [
+        (t(lang, "cases.title"), Some("/cases".to_string())),
+        (
+            format!("{} · {}", t(lang, "cases.case"), name),
+            Some(format!("/cases/{id}")),
+        ),
+    ];
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(layout::page_with_status(
+        ctx,
+        status,
+        &t(lang, "cases.close"),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+async fn status_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let d = CaseStatusDraft {
+        status: pairs_get(&pairs, "status").unwrap_or_default(),
+        reason: pairs_get(&pairs, "reason").unwrap_or_default(),
+    };
+    let closing = d.status == "closed";
+    let reason = d.reason.clone();
+    match ops::set_case_status(&state.app, &ctx.actor()?, id, d)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/cases/{id}"),
+            true,
+            "flash.case_status",
+        )),
+        Err(AppError::Invalid {
+            code,
+            field: Some("reason"),
+        }) if closing => close_page(&state, &ctx, id, &reason, Some(code)).await,
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
+            &format!("/cases/{id}"),
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 async fn help_submit(
@@ -596,6 +718,18 @@ pub fn routes(t: Table) -> Table {
         "/cases/{id}",
         Policy::Signed(Action::ViewCases),
         detail,
+    )
+    .page(
+        Method::GET,
+        "/cases/{id}/close",
+        Policy::Signed(Action::ManageCases),
+        close_confirm,
+    )
+    .page(
+        Method::POST,
+        "/cases/{id}/status",
+        Policy::Signed(Action::ManageCases),
+        status_submit,
     )
     .page(
         Method::POST,

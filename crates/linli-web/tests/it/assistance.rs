@@ -9,6 +9,7 @@ both_engines!(
     a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach_the_home_page,
     conflict_flagged_cases_are_listed_apart,
     a_case_recording_health_names_its_legal_basis,
+    a_case_is_closed_with_its_reason_after_a_confirmation,
 );
 
 async fn resident(app: &TestApp, name: &'static str) -> i64 {
@@ -441,4 +442,113 @@ async fn a_case_recording_health_names_its_legal_basis(engine: Engine) {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+/// 结案: closing takes a reason, in the API (`cases_set_status`) and in the pages, where it is a
+/// step that says what happens; monitoring and reopening are one click; the building head who
+/// views the case may not change it.
+async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let id = open_case(&app, &worker, "夏胜林", false).await;
+    let path = format!("/api/v1/cases/{id}/status");
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"status": "closed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "case_close_reason_missing");
+    let head = app.token("louzhang").await;
+    let (status, _) = app
+        .api(
+            &head,
+            Method::POST,
+            &path,
+            Some(json!({"status": "closed", "reason": "x"})),
+        )
+        .await;
+    assert!(
+        status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+        "{status}"
+    );
+
+    // In the pages: the case links to the step; an empty reason changes nothing.
+    let mut page = app.signed_in("wangge1").await;
+    let (_, html) = page.get_text(&format!("/cases/{id}")).await;
+    assert!(
+        html.contains(&format!("href=\"/cases/{id}/close\"")),
+        "{html}"
+    );
+    let (status, html) = page.get_text(&format!("/cases/{id}/close")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("确认结案") && html.contains("跟踪观察"),
+        "{html}"
+    );
+    let csrf = page.csrf().await;
+    let step = format!("/cases/{id}/status");
+    let res = page
+        .post_form(
+            &step,
+            &[("_csrf", &csrf), ("status", "closed"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("结案请写明原因"));
+    let (_, v) = app
+        .api(&worker, Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    assert_eq!(v["status"], "open");
+
+    let res = page
+        .post_form(
+            &step,
+            &[
+                ("_csrf", &csrf),
+                ("status", "closed"),
+                ("reason", "夫妻均已再就业"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection());
+    let (status, v) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"status": "closed", "reason": "again"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    let (_, v) = app
+        .api(&worker, Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    assert_eq!(v["status"], "closed");
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"case.status".to_string())
+    );
+
+    // Reopened in one click (it undoes nothing), then monitored through the API.
+    let res = page
+        .post_form(&step, &[("_csrf", &csrf), ("status", "open")])
+        .await;
+    assert!(res.status().is_redirection());
+    let (status, v) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"status": "monitoring"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "monitoring");
 }
