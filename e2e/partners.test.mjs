@@ -2,7 +2,8 @@
 // broken stairwell light from a phone-sized window with a photo and no account; a grid worker
 // dispatches it to the partner clinic; the clinic's liaison (gongjian) resolves it with a
 // photo of the work; the worker records the callback rating; the resident's progress page
-// follows every step and never shows her phone number. Also the partners dashboard and the printable three lists.
+// follows every step and never shows her phone number (the worker who calls back shows it on
+// asking, audited). Also the partners dashboard and the printable three lists.
 //
 // Re-runnable against the same demo database: the report's text carries the clock, and each
 // step finds the issue by the reference the first step was given.
@@ -131,6 +132,10 @@ describe('an issue report travels from a resident to the partner that fixes it',
     await withPage(browser, 'worker-callback', async (page, problems) => {
       await loginAs(page, WORKER);
       await goto(page, `/affairs/${id}`);
+      // She calls back: the whole number, shown on her asking (and audited), as a tel: link.
+      await andWaitForPage(page, () => page.click('#callback-phone button[type=submit]'));
+      const call = page.locator(`#callback-phone a[href="tel:${PHONE_NUMBER}"]`);
+      assert.equal(await call.count(), 1, 'the whole number to call, on her asking');
       await page.check('input[name=rating][value=basically_satisfied]');
       await page.fill('#rate-form input[name=note]', '电话回访，居民表示灯已修好');
       await andWaitForPage(page, () => page.click('#rate-form button[type=submit]'));

@@ -66,6 +66,36 @@ pub async fn affair(app: &App, actor: &Actor, id: i64) -> Result<Affair> {
     Ok(a)
 }
 
+/// Whether the actor may see the reporter's whole number to call back: the worker who holds
+/// the issue or the staff who dispatch it, never a partner unit's liaison.
+pub fn may_call_back(actor: &Actor, a: &Affair) -> bool {
+    liaison_unit(actor).is_none() && (holds(actor, a) || manages(actor, a))
+}
+
+/// The reporter's callback number, whole, for whoever may call back; every reveal is audited.
+pub async fn reveal_phone(app: &App, actor: &Actor, id: i64) -> Result<String> {
+    let a = affair(app, actor, id).await?;
+    if !may_call_back(actor, &a) {
+        return Err(Error::Forbidden);
+    }
+    let phone = a
+        .reporter_phone
+        .clone()
+        .ok_or(Error::invalid("affair_no_phone", "phone"))?;
+    let tenant = actor.tenant()?;
+    app.write(actor, move |tx| {
+        tx.audit(
+            tenant,
+            "affair.reveal_phone",
+            "affair",
+            id,
+            json!({"field": "reporter_phone"}),
+        )
+    })
+    .await?;
+    Ok(phone)
+}
+
 // ---- writes ----
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]

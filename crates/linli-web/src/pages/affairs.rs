@@ -481,6 +481,25 @@ async fn detail(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    detail_page(state, ctx, id, None).await
+}
+
+/// Shows the reporter's whole number to the one who calls back (audited), on the page.
+async fn reveal_phone_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let phone = ops::reveal_phone(&state.app, &ctx.actor()?, id).await?;
+    detail_page(state, ctx, id, Some(phone)).await
+}
+
+async fn detail_page(
+    state: AppState,
+    ctx: Ctx,
+    id: i64,
+    revealed: Option<String>,
+) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
@@ -501,6 +520,7 @@ async fn detail(
     let acts = (manage && a.status != "closed") || (work && open);
     // The callback is the community's: a unit's liaison does not see the resident's number.
     let shows_phone = liaison_unit(&actor).is_none();
+    let call_back = ops::may_call_back(&actor, &a);
     let body = html! {
         dl.facts {
             dt { (t(lang, "affairs.ref")) } dd { (a.public_ref) " " a.hint href={ "/public/affairs/" (a.public_ref) } { (t(lang, "affairs.public_view")) } }
@@ -508,7 +528,19 @@ async fn detail(
             dt { (t(lang, "affairs.where")) } dd { (a.place_name.clone().unwrap_or_default()) " " (a.place_text) }
             dt { (t(lang, "affairs.description")) } dd { (a.description) }
             dt { (t(lang, "affairs.channel")) } dd { (t(lang, &format!("affairs.channel.{}", a.channel))) " · " (a.reported_on) }
-            @if shows_phone { dt { (t(lang, "affairs.phone")) } dd { @if let Some(p) = &a.reporter_phone { span.mono { (linli_core::mask::mask_phone(p)) } } @else { span.hint { (t(lang, "affairs.no_phone")) } } } }
+            @if shows_phone { dt { (t(lang, "affairs.phone")) } dd #callback-phone {
+                @if let Some(p) = &revealed {
+                    a.mono href={ "tel:" (p) } { (p) } " " span.hint { (t(lang, "affairs.phone_revealed")) }
+                } @else if let Some(p) = &a.reporter_phone {
+                    span.mono { (linli_core::mask::mask_phone(p)) }
+                    @if call_back {
+                        form.inline method="post" action={ "/affairs/" (a.id) "/reveal-phone" } {
+                            input type="hidden" name="_csrf" value=(caller.csrf_token);
+                            " " button.btn.btn-small type="submit" { (t(lang, "affairs.reveal_phone")) }
+                        }
+                    }
+                } @else { span.hint { (t(lang, "affairs.no_phone")) } }
+            } }
             dt { (t(lang, "affairs.status")) } dd { (status_chip(lang, &a.status)) " " (urgency_chip(lang, &a, today, &cal)) }
             dt { (t(lang, "affairs.holder")) } dd { (holder_label(lang, &a, false)) }
             dt { (t(lang, "affairs.deadlines")) } dd { (tf(lang, "affairs.deadlines_text", &[("respond", &a.respond_by), ("resolve", &a.resolve_by)])) }
@@ -567,11 +599,12 @@ async fn detail(
                 }
                 @if manage && a.status == "resolved" {
                     h2 { (t(lang, "affairs.callback")) }
+                    p.hint { (t(lang, "affairs.callback_hint")) }
                     form.form #rate-form method="post" action={ "/affairs/" (a.id) "/rate" } {
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                         fieldset {
                             legend { (t(lang, "affairs.rating")) }
-                            @for r in Rating::ALL { label.check { input type="radio" name="rating" value=(r.as_str()) checked[*r == Rating::Satisfied]; " " (r.label_zh()) } }
+                            @for r in Rating::ALL { label.check { input type="radio" name="rating" value=(r.as_str()) required; " " (r.label_zh()) } }
                         }
                         (layout::field(lang, "note", "affairs.rating_note", "text", "", None, Some("off")))
                         div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.record_rating")) } }
@@ -1047,6 +1080,12 @@ pub fn routes(t: Table) -> Table {
         )
         .upload("/affairs/{id}/resolve", work, resolve_submit)
         .page(Method::POST, "/affairs/{id}/rate", manage, rate_submit)
+        .page(
+            Method::POST,
+            "/affairs/{id}/reveal-phone",
+            view,
+            reveal_phone_submit,
+        )
         .page(Method::POST, "/affairs/{id}/need", manage, need_submit)
         .page(Method::GET, "/affairs/{id}/photos/{pid}", view, photo)
         .page(

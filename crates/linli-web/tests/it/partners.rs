@@ -19,6 +19,7 @@ both_engines!(
     the_demo_year_of_issues_gives_believable_rates,
     partner_records_of_another_community_are_not_found,
     issues_of_another_community_are_not_found,
+    the_one_who_calls_back_sees_the_whole_number_audited,
 );
 
 async fn partner(app: &TestApp, token: &str, name: &str, kind: &str) -> i64 {
@@ -1432,4 +1433,74 @@ async fn issues_of_another_community_are_not_found(engine: Engine) {
     assert_eq!(status, StatusCode::OK, "{a}");
     assert_eq!(a["status"], "reported", "{a}");
     assert_eq!(a["events"].as_array().map(Vec::len), Some(1), "{a}");
+}
+
+/// The callback: the worker holding the issue and the staff who dispatch it may show the
+/// reporter's whole number (each reveal audited); a building head who only views it may not,
+/// and the rating is chosen, never preselected.
+async fn the_one_who_calls_back_sees_the_whole_number_audited(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let res = report(&app, None, "13812345678").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = app.count("SELECT MAX(id) FROM affairs").await;
+    let wangge = app
+        .count("SELECT id FROM users WHERE username = 'wangge1'")
+        .await;
+    let admin = app.token("admin").await;
+    let (status, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            &format!("/api/v1/affairs/{id}/assign"),
+            Some(json!({"assignee_user_id": wangge})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let reveal = format!("/affairs/{id}/reveal-phone");
+    let mut worker = app.signed_in("wangge1").await;
+    let (_, html) = worker.get_text(&format!("/affairs/{id}")).await;
+    assert!(!html.contains("13812345678"), "masked until asked");
+    assert!(html.contains(&format!("action=\"{reveal}\"")), "{html}");
+    let csrf = worker.csrf().await;
+    let res = worker.post_form(&reveal, &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("href=\"tel:13812345678\""), "{html}");
+    assert_eq!(
+        app.audit_actions()
+            .await
+            .iter()
+            .filter(|a| *a == "affair.reveal_phone")
+            .count(),
+        1
+    );
+
+    // The building head of 3号楼 may read the issue but not call back in the community's name.
+    let mut head = app.signed_in("louzhang").await;
+    let csrf = head.csrf().await;
+    let res = head.post_form(&reveal, &[("_csrf", &csrf)]).await;
+    assert!(
+        res.status() == StatusCode::FORBIDDEN || res.status() == StatusCode::NOT_FOUND,
+        "{}",
+        res.status()
+    );
+
+    // Resolved, the callback form asks for a rating without choosing one.
+    let worker_token = app.token("wangge1").await;
+    let (status, body) = app
+        .api(
+            &worker_token,
+            Method::POST,
+            &format!("/api/v1/affairs/{id}/resolve"),
+            Some(json!({"resolution": "已修补"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut director = app.signed_in("admin").await;
+    let (_, html) = director.get_text(&format!("/affairs/{id}")).await;
+    assert!(html.contains("id=\"rate-form\"") && html.contains(&format!("action=\"{reveal}\"")));
+    assert!(!html.contains("checked"), "no rating preselected");
 }
