@@ -99,6 +99,7 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/me.zh-CN.txt"),
     include_str!("../messages/cards.zh-CN.txt"),
     include_str!("../messages/pickers.zh-CN.txt"),
+    include_str!("../messages/audit.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -110,6 +111,7 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/me.en.txt"),
     include_str!("../messages/cards.en.txt"),
     include_str!("../messages/pickers.en.txt"),
+    include_str!("../messages/audit.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {

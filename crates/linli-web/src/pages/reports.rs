@@ -21,23 +21,63 @@ pub fn bar_chart(title: &str, bars: &[(String, i64, String)]) -> Markup {
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
     let row = 30;
     let height = bars.len() * row + 10;
+    // 440 units wide, drawn no narrower than 420 px (CSS), so that 14-unit labels never shrink
+    // below 13 px; a narrower window scrolls the chart in its box rather than shrinking it.
     let mut svg = format!(
-        r#"<svg class="chart" role="img" aria-label="{title}" viewBox="0 0 560 {height}" width="100%" xmlns="http://www.w3.org/2000/svg">"#
+        r#"<svg class="chart" role="img" aria-label="{title}" viewBox="0 0 440 {height}" width="100%" xmlns="http://www.w3.org/2000/svg">"#
     );
     for (i, (label, value, shown)) in bars.iter().enumerate() {
         let y = i * row + 5;
-        let w = (*value as f64 / max as f64 * 330.0).round() as i64;
+        let w = (*value as f64 / max as f64 * 200.0).round() as i64;
         let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
         svg.push_str(&format!(
-            r##"<text x="110" y="{ty}" text-anchor="end" font-size="14">{l}</text><rect x="120" y="{y}" width="{w}" height="20" fill="#1f4e8c" stroke="#000" stroke-width="0.5"/><text x="{tx}" y="{ty}" font-size="14">{v}</text>"##,
+            r##"<text x="100" y="{ty}" text-anchor="end" font-size="14">{l}</text><rect x="108" y="{y}" width="{w}" height="20" fill="#1f4e8c" stroke="#000" stroke-width="0.5"/><text x="{tx}" y="{ty}" font-size="14">{v}</text>"##,
             ty = y + 15,
             l = esc(label),
-            tx = 126 + w,
+            tx = 114 + w,
             v = esc(shown),
         ));
     }
     svg.push_str("</svg>");
-    html! { figure.chart-box { figcaption { (title) } (PreEscaped(svg)) } }
+    html! {
+        figure.chart-box {
+            figcaption { (title) }
+            div.chart-scroll role="region" tabindex="0" aria-label=(title) { (PreEscaped(svg)) }
+        }
+    }
+}
+
+/// A figure as people read it: money in yuan, a rate as a percentage with what it is a share
+/// of (never a raw fraction), a count as it is.
+fn value_text(unit: &str, v: &serde_json::Value, details: &serde_json::Value) -> String {
+    match unit {
+        "fen" => format!("¥{}", super::fund::yuan(v.as_i64().unwrap_or(0))),
+        "fraction" => {
+            let part = |k: &str| details.get(k).and_then(serde_json::Value::as_i64);
+            match (part("numerator"), part("denominator")) {
+                (Some(n), Some(d)) => rate_text(n, d),
+                _ => v.as_f64().map_or_else(
+                    || "—".to_string(),
+                    |f| format!("{:.1}%", (f * 1000.0).floor() / 10.0),
+                ),
+            }
+        }
+        _ => v.to_string(),
+    }
+}
+
+/// `78.6%（96/122）`: the share rounded down to one decimal (a rate never overstated), with its
+/// numerator and denominator; "—" when there is nothing to divide by.
+pub fn rate_text(numerator: i64, denominator: i64) -> String {
+    if denominator <= 0 {
+        return "—".to_string();
+    }
+    let tenths = numerator.saturating_mul(1000) / denominator;
+    format!(
+        "{}.{}%（{numerator}/{denominator}）",
+        tenths / 10,
+        tenths % 10
+    )
 }
 
 /// `2026-02` → `2月` (English: `02`).
@@ -128,11 +168,11 @@ async fn dashboard(
                 thead { tr { th { (t(lang, "reports.indicator")) } th.num { (t(lang, "reports.value")) } th { (t(lang, "reports.in_words")) } th { (t(lang, "reports.counts")) } th { } } }
                 tbody {
                     @for f in &figures {
-                        tr {
-                            td { (if lang == Lang::Zh { f.indicator.name_zh } else { f.indicator.name_en }) br; span.hint.mono { (f.indicator.id) } }
+                        tr data-indicator=(f.indicator.id) {
+                            td { (if lang == Lang::Zh { f.indicator.name_zh } else { f.indicator.name_en }) }
                             @match &f.value {
                                 Some(v) => {
-                                    td.num { (if f.indicator.unit == "fen" { format!("¥{}", super::fund::yuan(v.as_i64().unwrap_or(0))) } else { v.to_string() }) }
+                                    td.num { (value_text(f.indicator.unit, v, &f.details)) }
                                     td { (f.details.get("approx_zh").and_then(|a| a.as_str()).unwrap_or("")) }
                                     td { (counts_word(lang, f.indicator.counts)) }
                                     td { @if let Some(r) = f.details.get("records").and_then(|r| r.as_str()) { a href=(r) { (t(lang, "reports.records")) } } }
@@ -339,4 +379,30 @@ pub fn routes(t: Table) -> Table {
         Policy::Signed(Action::ViewReports),
         ledger,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{rate_text, value_text};
+    use serde_json::json;
+
+    #[test]
+    fn a_rate_reads_as_a_percentage_of_what_it_is_a_share_of() {
+        assert_eq!(rate_text(96, 122), "78.6%（96/122）");
+        assert_eq!(rate_text(16, 17), "94.1%（16/17）");
+        // Rounded down: 2/3 is 66.6%, never 66.7%.
+        assert_eq!(rate_text(2, 3), "66.6%（2/3）");
+        assert_eq!(rate_text(5, 5), "100.0%（5/5）");
+        assert_eq!(rate_text(0, 0), "—");
+    }
+
+    #[test]
+    fn no_raw_fraction_reaches_the_page() {
+        let details = json!({"numerator": 96, "denominator": 122});
+        let shown = value_text("fraction", &json!(0.7868852459016393), &details);
+        assert_eq!(shown, "78.6%（96/122）");
+        assert_eq!(value_text("fraction", &json!(0.5), &json!({})), "50.0%");
+        assert_eq!(value_text("fen", &json!(415850), &json!({})), "¥4,158.50");
+        assert_eq!(value_text("persons", &json!(45), &json!({})), "45");
+    }
 }

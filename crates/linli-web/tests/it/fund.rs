@@ -616,8 +616,12 @@ async fn the_dashboard_shows_every_indicator_with_its_wording_and_charts(engine:
     let (status, html) = b.get_text("/reports?from=2026-01-01&to=2026-12-31").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        html.contains("fund.raised_total") && html.contains("300元"),
+        html.contains("爱心基金筹集") && html.contains("300元"),
         "the figure and its wording"
+    );
+    assert!(
+        !html.contains(">fund.raised_total<") && !html.contains("mono\">fund."),
+        "no indicator ids on the page"
     );
     assert!(html.contains("暂无数据"), "modules not built say so");
     assert!(

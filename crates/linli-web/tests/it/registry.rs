@@ -848,6 +848,16 @@ async fn closing_a_record_is_confirmed_with_a_reason_chosen(engine: Engine) {
             .await
             .contains(&"resident.close".to_string())
     );
+    // The audit page tells it in words, not JSON.
+    let (_, audit) = page.get_text("/audit").await;
+    assert!(
+        audit.contains("注销居民档案") && audit.contains("状态：在册 → 已迁出"),
+        "{audit}"
+    );
+    assert!(
+        !audit.contains("{&quot;") && !audit.contains("{\""),
+        "no raw JSON"
+    );
     // Once closed, the step is not offered again.
     let res = page.get(&confirm).await;
     assert!(res.status().is_redirection());
