@@ -549,6 +549,18 @@ pub async fn dashboard(app: &App, actor: &Actor, year: i32, until: NaiveDate) ->
     .await
 }
 
+/// The people behind "not followed up or not reached" for a year: the latest station
+/// placement of each, newest first, to call.
+pub async fn to_call(app: &App, actor: &Actor, year: i32) -> Result<Vec<Placement>> {
+    let tenant = view(app, actor).await?;
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    app.read(move |c| {
+        let ids = store::reemployed(c, tenant, &from, &to)?.to_call;
+        store::placements_by_ids(c, tenant, &ids)
+    })
+    .await
+}
+
 /// A resident of the actor's community who lives here now (the new placement's page).
 pub async fn resident(app: &App, actor: &Actor, id: i64) -> Result<registry::Resident> {
     let tenant = view(app, actor).await?;

@@ -181,6 +181,10 @@ pub struct EmploymentRate {
     pub rate: Option<f64>,
     /// employed / (completed − unknown): the rate among those the station actually knows about.
     pub rate_known: Option<f64>,
+    /// Who the unknown are (resident ids, ascending): the people a worker would call.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub unknown_ids: Vec<i64>,
 }
 
 /// Computes the employment rate. A placement counts for a person when it starts on or after
@@ -199,7 +203,8 @@ pub fn employment_rate(
             .and_modify(|d| *d = (*d).min(c.course_starts_on))
             .or_insert(c.course_starts_on);
     }
-    let (mut employed, mut not_employed, mut unknown) = (0u64, 0u64, 0u64);
+    let (mut employed, mut not_employed) = (0u64, 0u64);
+    let mut unknown_ids = Vec::new();
     let empty = Knowledge::default();
     for (rid, start) in &first_start {
         let k = known.get(rid).unwrap_or(&empty);
@@ -208,9 +213,10 @@ pub fn employment_rate(
         } else if k.checked_not_employed {
             not_employed += 1;
         } else {
-            unknown += 1;
+            unknown_ids.push(*rid);
         }
     }
+    let unknown = unknown_ids.len() as u64;
     let total = first_start.len() as u64;
     let ratio = |n: u64, d: u64| (d > 0).then(|| n as f64 / d as f64);
     EmploymentRate {
@@ -220,6 +226,7 @@ pub fn employment_rate(
         unknown_persons: unknown,
         rate: ratio(employed, total),
         rate_known: ratio(employed, total - unknown),
+        unknown_ids,
     }
 }
 

@@ -1150,6 +1150,24 @@ pub fn placements(
     Ok((rows, total))
 }
 
+/// Placements by id (the community's only), newest first.
+pub fn placements_by_ids(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<Placement>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut args: Vec<crate::Value> = vec![t.into()];
+        args.extend(chunk.iter().map(|i| crate::Value::from(*i)));
+        for r in c.query(
+            &format!("SELECT {PLACEMENT_COLUMNS} WHERE p.community_id = ? AND p.id IN ({marks})"),
+            &args,
+        )? {
+            out.push(placement_from(&r)?);
+        }
+    }
+    out.sort_by(|a, b| b.starts_on.cmp(&a.starts_on).then(b.id.cmp(&a.id)));
+    Ok(out)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Followup {
     pub id: i64,
@@ -1390,7 +1408,7 @@ pub fn employment_rate(
 }
 
 /// What `employment.reemployed` rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
 pub struct Reemployed {
     /// Distinct residents placed by the station in the period (人数): the figure.
     pub persons: i64,
@@ -1402,31 +1420,43 @@ pub struct Reemployed {
     pub unknown: i64,
     /// No follow-up recorded yet.
     pub not_followed_up: i64,
+    /// The latest placements of those not followed up or not reached (ids, by resident): the
+    /// calls still to make.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub to_call: Vec<i64>,
 }
 
 pub fn reemployed(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Reemployed> {
     let rows = c.query(
         "SELECT p.resident_id, p.starts_on,
-            (SELECT f.outcome FROM followups f WHERE f.placement_id = p.id ORDER BY f.followed_on DESC, f.id DESC LIMIT 1)
+            (SELECT f.outcome FROM followups f WHERE f.placement_id = p.id ORDER BY f.followed_on DESC, f.id DESC LIMIT 1),
+            p.id
          FROM placements p WHERE p.community_id = ? AND p.via_station = 1 AND p.starts_on >= ? AND p.starts_on <= ?
          ORDER BY p.resident_id, p.starts_on, p.id",
         params![t, from, to],
     )?;
-    let mut latest: BTreeMap<i64, Option<String>> = BTreeMap::new();
+    let mut latest: BTreeMap<i64, (Option<String>, i64)> = BTreeMap::new();
     let mut out = Reemployed {
         times: rows.len() as i64,
         ..Default::default()
     };
     for r in &rows {
-        latest.insert(r.int(0)?, r.opt_text(2)?);
+        latest.insert(r.int(0)?, (r.opt_text(2)?, r.int(3)?));
     }
     out.persons = latest.len() as i64;
-    for outcome in latest.values() {
+    for (outcome, placement) in latest.values() {
         match outcome.as_deref() {
             Some("employed") => out.still_employed += 1,
             Some("left") => out.left += 1,
-            Some(_) => out.unknown += 1,
-            None => out.not_followed_up += 1,
+            Some(_) => {
+                out.unknown += 1;
+                out.to_call.push(*placement);
+            }
+            None => {
+                out.not_followed_up += 1;
+                out.to_call.push(*placement);
+            }
         }
     }
     Ok(out)

@@ -181,12 +181,14 @@ fn urgency_chip(
     }
 }
 
-fn share(lang: Lang, label: &str, s: rules::Share) -> Markup {
+/// A rate with what it is a share of, linked to the issues it is counted over.
+fn share(lang: Lang, label: &str, s: rules::Share, href: &str) -> Markup {
     html! {
         div.stat {
             div.stat-label { (label) }
             div.stat-value {
-                @if let Some(p) = s.percent_floor() { (p) span.stat-unit { "%" } } @else { "—" }
+                a href=(href) { @if let Some(p) = s.percent_floor() { (p) } @else { "—" } }
+                @if s.percent_floor().is_some() { span.stat-unit { "%" } }
             }
             div.hint { (tf(lang, "affairs.share_of", &[("num", &s.numerator.to_string()), ("den", &s.denominator.to_string())])) }
         }
@@ -196,6 +198,8 @@ fn share(lang: Lang, label: &str, s: rules::Share) -> Markup {
 #[derive(Deserialize)]
 struct ListQuery {
     status: Option<String>,
+    /// Only the issues reported in this year (the rates' denominators).
+    year: Option<i32>,
 }
 
 async fn list(
@@ -222,7 +226,11 @@ async fn list(
     };
     let today = today(&ctx);
     let year = today.year();
-    let items = ops::list(&state.app, &actor, filter).await?;
+    let mut items = ops::list(&state.app, &actor, filter).await?;
+    if let Some(y) = q.year {
+        let prefix = format!("{y}-");
+        items.retain(|a| a.reported_on.starts_with(&prefix));
+    }
     let ops::ListExtras {
         categories: cats,
         calendar: cal,
@@ -234,9 +242,9 @@ async fn list(
     let body = html! {
         @if staff {
             section.stats aria-label=(t(lang, "affairs.rates")) {
-                (share(lang, &tf(lang, "affairs.response_rate", &[("year", &year.to_string())]), rates.response))
-                (share(lang, &tf(lang, "affairs.resolution_rate", &[("year", &year.to_string())]), rates.resolution))
-                (share(lang, &tf(lang, "affairs.satisfaction_rate", &[("year", &year.to_string())]), rates.satisfaction))
+                (share(lang, &tf(lang, "affairs.response_rate", &[("year", &year.to_string())]), rates.response, &format!("/affairs?year={year}")))
+                (share(lang, &tf(lang, "affairs.resolution_rate", &[("year", &year.to_string())]), rates.resolution, &format!("/affairs?year={year}")))
+                (share(lang, &tf(lang, "affairs.satisfaction_rate", &[("year", &year.to_string())]), rates.satisfaction, &format!("/affairs?year={year}&status=closed")))
             }
             p.hint { (t(lang, "affairs.rates_hint")) " " a href="/public/report" { (t(lang, "affairs.public_link")) } }
         }
@@ -244,6 +252,9 @@ async fn list(
             @for (s, key) in [("", "status.all"), ("open", "affairs.filter.open"), ("reported", "affairs.status.reported"), ("resolved", "affairs.status.resolved"), ("closed", "affairs.status.closed")] {
                 a.btn.btn-small.btn-primary[status.as_deref().unwrap_or("") == s] href={ "/affairs" @if !s.is_empty() { "?status=" (s) } } aria-current=[(status.as_deref().unwrap_or("") == s).then_some("page")] { (t(lang, key)) }
             }
+        }
+        @if let Some(y) = q.year {
+            p #year-filter role="status" { (tf(lang, "affairs.year_filter", &[("year", &y.to_string()), ("n", &items.len().to_string())])) " " a href={ "/affairs" @if let Some(st) = &status { "?status=" (st) } } { (t(lang, "affairs.all_years")) } }
         }
         @if items.is_empty() {
             (layout::empty(&t(lang, "affairs.empty"), None))

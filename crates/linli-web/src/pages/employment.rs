@@ -96,7 +96,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         div.stats {
             (layout::stat(&tf(lang, "employment.stat_reemployed", &[("year", &year.to_string())]), re.persons, &t(lang, "learning.unit_persons"), Some("/employment/placements")))
             (layout::stat(&t(lang, "employment.stat_placements"), re.times, &t(lang, "learning.unit_times"), Some("/employment/placements")))
-            (layout::stat(&t(lang, "employment.stat_not_followed"), re.not_followed_up + re.unknown, &t(lang, "learning.unit_persons"), None))
+            (layout::stat(&t(lang, "employment.stat_not_followed"), re.not_followed_up + re.unknown, &t(lang, "learning.unit_persons"), Some(&format!("/employment/placements?to_call={year}"))))
             (layout::stat_text(&t(lang, "learning.stat_rate"), &rate_text(rate.rate), "", Some("/courses/completions")))
         }
         p.hint { (tf(lang, "employment.reemployed_explained", &[("persons", &re.persons.to_string()), ("times", &re.times.to_string()), ("employed", &re.still_employed.to_string()), ("left", &re.left.to_string()), ("unknown", &re.unknown.to_string()), ("none", &re.not_followed_up.to_string())])) " " (rate_explained(lang, &rate)) }
@@ -239,6 +239,8 @@ fn placements_table(lang: Lang, rows: &[Placement]) -> Markup {
 #[derive(Deserialize)]
 struct PageQuery {
     page: Option<i64>,
+    /// A year: only the people still to call back (not followed up or not reached).
+    to_call: Option<i32>,
 }
 
 async fn placements_page(
@@ -247,6 +249,25 @@ async fn placements_page(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
+    if let Some(year) = q.to_call {
+        let rows = ops::to_call(&state.app, &ctx.actor()?, year).await?;
+        let body = html! {
+            (tabs(lang, &[("/employment".to_string(), t(lang, "employment.tab_station"), false), ("/employment/placements".to_string(), t(lang, "employment.placements"), false)]))
+            p #to-call role="status" { (tf(lang, "employment.to_call_hint", &[("n", &rows.len().to_string()), ("year", &year.to_string())])) }
+            (placements_table(lang, &rows))
+        };
+        return Ok(layout::page(
+            &ctx,
+            &tf(
+                lang,
+                "employment.to_call_title",
+                &[("year", &year.to_string())],
+            ),
+            &crumbs(lang),
+            None,
+            body,
+        ));
+    }
     let page = q.page.unwrap_or(1).max(1);
     let linli_app::learning::Listing { items: rows, total } =
         ops::placements(&state.app, &ctx.actor()?, page, 50).await?;

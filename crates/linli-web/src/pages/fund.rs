@@ -64,11 +64,11 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let body = html! {
         section.stats {
             (layout::stat_text(&t(lang, "fund.balance"), &yuan(bal.balance_fen), &t(lang, "fund.yuan"), Some("/fund/entries")))
-            (layout::stat_text(&t(lang, "fund.cash"), &yuan(bal.cash_fen), &t(lang, "fund.yuan"), None))
-            (layout::stat_text(&t(lang, "fund.bank"), &yuan(bal.bank_fen), &t(lang, "fund.yuan"), None))
-            (layout::stat_text(&t(lang, "fund.goods"), &yuan(bal.goods_fen), &t(lang, "fund.yuan"), None))
+            (layout::stat_text(&t(lang, "fund.cash"), &yuan(bal.cash_fen), &t(lang, "fund.yuan"), Some("/fund/entries")))
+            (layout::stat_text(&t(lang, "fund.bank"), &yuan(bal.bank_fen), &t(lang, "fund.yuan"), Some("/fund/entries")))
+            (layout::stat_text(&t(lang, "fund.goods"), &yuan(bal.goods_fen), &t(lang, "fund.yuan"), Some("/fund/entries")))
             (layout::stat_text(&t(lang, "fund.raised_year"), &yuan(raised), &t(lang, "fund.yuan"), Some("/fund/statement")))
-            (layout::stat(&t(lang, "fund.helped_year"), helped, &t(lang, "unit.ren_persons"), None))
+            (layout::stat(&t(lang, "fund.helped_year"), helped, &t(lang, "unit.ren_persons"), Some("#disbursements")))
         }
         p.hint { (tf(lang, "fund.exact", &[("balance", &yuan(bal.balance_fen)), ("cash", &yuan(bal.cash_fen)), ("bank", &yuan(bal.bank_fen)), ("goods", &yuan(bal.goods_fen))])) }
         @match &decision {
@@ -84,7 +84,7 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             }
         }
         div.stacked {
-            section.panel {
+            section.panel #disbursements {
                 h2 { (t(lang, "fund.disbursements")) }
                 @if disb.is_empty() { (layout::empty(&t(lang, "fund.no_disbursements"), None)) } @else {
                     div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "fund.disbursements")) {

@@ -104,8 +104,8 @@ async fn list(
         div.stats {
             (layout::stat(&t(lang, "learning.stat_completions"), times.times as i64, &t(lang, "learning.unit_times"), Some(&format!("/courses/completions?from={from}&to={to}"))))
             (layout::stat(&t(lang, "learning.stat_completers"), times.persons as i64, &t(lang, "learning.unit_persons"), Some(&format!("/courses/completions?from={from}&to={to}"))))
-            (layout::stat_text(&t(lang, "learning.stat_rate"), &rate_text(rate.rate), "", None))
-            (layout::stat(&t(lang, "learning.stat_unknown"), rate.unknown_persons as i64, &t(lang, "learning.unit_persons"), None))
+            (layout::stat_text(&t(lang, "learning.stat_rate"), &rate_text(rate.rate), "", Some(&format!("/courses/completions?from={from}&to={to}"))))
+            (layout::stat(&t(lang, "learning.stat_unknown"), rate.unknown_persons as i64, &t(lang, "learning.unit_persons"), Some(&format!("/courses/completions?from={from}&to={to}&who=unknown"))))
         }
         p.hint { (rate_explained(lang, &rate)) }
         @if pending_total > 0 {
@@ -844,6 +844,8 @@ async fn certificate(
 struct PeriodQuery {
     from: Option<String>,
     to: Option<String>,
+    /// `unknown`: only those whose whereabouts nobody knows (no placement, no follow-up).
+    who: Option<String>,
 }
 
 /// The records behind `learning.trainee_times` and `learning.employment_rate`.
@@ -863,23 +865,39 @@ async fn completions(
         q.to.as_deref()
             .and_then(linli_core::dates::parse_date)
             .map_or(format!("{year}-12-31"), day_text);
-    let ops::Completions { rows, times, rate } =
-        ops::completions(&state.app, &ctx.actor()?, from.clone(), to.clone()).await?;
+    let ops::Completions {
+        mut rows,
+        times,
+        rate,
+    } = ops::completions(&state.app, &ctx.actor()?, from.clone(), to.clone()).await?;
+    let unknown_only = q.who.as_deref() == Some("unknown");
+    if unknown_only {
+        // One line per person: their latest completion.
+        let mut seen = std::collections::BTreeSet::new();
+        rows.retain(|e| {
+            rate.unknown_ids.binary_search(&e.resident_id).is_ok() && seen.insert(e.resident_id)
+        });
+    }
+    let all = format!("/courses/completions?from={from}&to={to}");
     let body = html! {
         form.filters.no-print method="get" action="/courses/completions" {
             div.filter-row {
                 (layout::field(lang, "from", "learning.from", "date", &from, None, None))
                 (layout::field(lang, "to", "learning.to", "date", &to, None, None))
+                @if unknown_only { input type="hidden" name="who" value="unknown"; }
                 div.field.buttons { button.btn type="submit" { (t(lang, "learning.show")) } }
             }
         }
         div.stats {
-            (layout::stat(&t(lang, "learning.stat_completions"), times.times as i64, &t(lang, "learning.unit_times"), None))
-            (layout::stat(&t(lang, "learning.stat_completers"), times.persons as i64, &t(lang, "learning.unit_persons"), None))
-            (layout::stat_text(&t(lang, "learning.stat_rate"), &rate_text(rate.rate), "", None))
-            (layout::stat(&t(lang, "learning.stat_unknown"), rate.unknown_persons as i64, &t(lang, "learning.unit_persons"), None))
+            (layout::stat(&t(lang, "learning.stat_completions"), times.times as i64, &t(lang, "learning.unit_times"), Some(&all)))
+            (layout::stat(&t(lang, "learning.stat_completers"), times.persons as i64, &t(lang, "learning.unit_persons"), Some(&all)))
+            (layout::stat_text(&t(lang, "learning.stat_rate"), &rate_text(rate.rate), "", Some(&all)))
+            (layout::stat(&t(lang, "learning.stat_unknown"), rate.unknown_persons as i64, &t(lang, "learning.unit_persons"), Some(&format!("{all}&who=unknown"))))
         }
         p.hint { (rate_explained(lang, &rate)) }
+        @if unknown_only {
+            p #unknown-list role="status" { (layout::chip("warn", &t(lang, "learning.stat_unknown"))) " " (tf(lang, "learning.unknown_hint", &[("n", &rows.len().to_string())])) " " a href=(all) { (t(lang, "learning.all_completions")) } }
+        }
         div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
             table.table.compact {
                 thead { tr { th { (t(lang, "learning.completed_on")) } th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "learning.course")) } th.num { (t(lang, "learning.attended")) } } }
@@ -896,7 +914,7 @@ async fn completions(
                 }
             }
         }
-        @if (rows.len() as u64) < times.times { p.hint { (tf(lang, "learning.first_rows", &[("n", &rows.len().to_string())])) } }
+        @if !unknown_only && (rows.len() as u64) < times.times { p.hint { (tf(lang, "learning.first_rows", &[("n", &rows.len().to_string())])) } }
     };
     Ok(layout::page(
         &ctx,

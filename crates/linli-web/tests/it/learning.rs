@@ -1,7 +1,7 @@
 //! Learning and the employment station (issue 6), on both engines.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Engine, TestApp, spawn_app, spawn_demo_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -15,6 +15,7 @@ both_engines!(
     a_worker_edits_a_job_seeker_and_closes_a_filled_opening,
     courses_sessions_and_enrolments_of_another_community_are_not_found,
     seekers_openings_and_placements_of_another_community_are_not_found,
+    the_people_behind_unknown_and_not_called_back_are_one_click_away,
 );
 
 async fn resident(app: &TestApp, name: &'static str) -> i64 {
@@ -1024,4 +1025,50 @@ async fn seekers_openings_and_placements_of_another_community_are_not_found(engi
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM followups").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM referrals").await, 0);
+}
+
+/// The figures a worker acts on are links to the people behind them: 去向不明 on /courses
+/// opens the trainees nobody has news of, 未回访 on /employment the placements to call back;
+/// each list holds exactly as many people as the figure says.
+async fn the_people_behind_unknown_and_not_called_back_are_one_click_away(engine: Engine) {
+    let Some(app) = spawn_demo_app(engine).await else {
+        return;
+    };
+    let mut page = app.signed_in("wangge1").await;
+    let href_of = |html: &str, prefix: &str| -> String {
+        let at = html.find(&format!("href=\"{prefix}")).expect(prefix) + 6;
+        html[at..at + html[at..].find('"').unwrap()].replace("&amp;", "&")
+    };
+    let figure_before = |html: &str, href: &str| -> i64 {
+        let at = html
+            .find(&format!("href=\"{}\"", href.replace('&', "&amp;")))
+            .unwrap();
+        let rest = &html[at..];
+        let start = rest.find('>').unwrap() + 1;
+        rest[start..start + rest[start..].find('<').unwrap()]
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let rows = |html: &str| html.matches("<td><a href=\"/residents/").count() as i64;
+
+    let (_, courses) = page.get_text("/courses").await;
+    let at = courses.find("who=unknown").expect("a link to the unknown");
+    let start = courses[..at].rfind('"').unwrap() + 1;
+    let unknown = courses[start..at + "who=unknown".len()].replace("&amp;", "&");
+    let n = figure_before(&courses, &unknown);
+    assert!(n > 0, "the demo has trainees nobody followed up");
+    let (status, html) = page.get_text(&unknown).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"unknown-list\""));
+    assert_eq!(rows(&html), n, "as many people as the figure");
+
+    let (_, station) = page.get_text("/employment").await;
+    let to_call = href_of(&station, "/employment/placements?to_call=");
+    let n = figure_before(&station, &to_call);
+    assert!(n > 0);
+    let (status, html) = page.get_text(&to_call).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"to-call\""));
+    assert_eq!(rows(&html), n, "as many placements to call as the figure");
 }

@@ -1227,13 +1227,13 @@ async fn the_demo_year_of_issues_gives_believable_rates(engine: Engine) {
     let (_, page) = b.get_text("/affairs").await;
     for (pct, share) in [("86", "19"), ("77", "17")] {
         assert!(
-            page.contains(&format!("{pct}<span class=\"stat-unit\">%</span>")),
+            page.contains(&format!("{pct}</a><span class=\"stat-unit\">%</span>")),
             "{pct}% expected"
         );
         assert!(page.contains(&format!("{share}/22")) || page.contains(&format!("{share} / 22")));
     }
     assert!(
-        page.contains("93<span class=\"stat-unit\">%</span>"),
+        page.contains("93</a><span class=\"stat-unit\">%</span>"),
         "satisfaction 15 of 16"
     );
     // The alley story is intact: from report to the construction bureau's repair and rating.
