@@ -50,8 +50,12 @@ describe(`Linli reports at ${BASE_URL}`, { timeout: 180_000 }, () => {
       const res = await goto(page, '/reports');
       assert.equal(res.status(), 200);
       assert.ok((await textOf(page, 'h1')).includes('统计'), 'the dashboard title');
-      const row = page.locator('tr', { hasText: 'assistance.households_helped' });
+      const row = page.locator('tr[data-indicator="assistance.households_helped"]');
       assert.equal(await row.count(), 1, 'the dashboard lists the households helped');
+      assert.ok((await row.innerText()).includes('帮扶困难家庭'), 'by its name, not its id');
+      const main = await page.locator('main').innerText();
+      assert.ok(!main.includes('assistance.households_helped'), 'no indicator id on the page');
+      assert.ok(!/\d\.\d{5,}/.test(main), 'no raw fraction on the page');
       const figure = (await row.locator('td.num').innerText()).trim();
       assert.match(figure, /^\d+$/, `the households helped is a number, not "${figure}"`);
       await shot(page, '80-reports-dashboard');
