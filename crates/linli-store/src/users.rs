@@ -479,11 +479,11 @@ pub fn heads_of(c: &mut dyn Conn, tenant: Tenant, path: &PlacePath) -> Result<Ve
 
 /// The phone printed for this account on neighbour cards.
 pub fn card_phone(c: &mut dyn Conn, user_id: i64) -> Result<String> {
-    Ok(c.query_one(
+    c.query_one(
         "SELECT card_phone FROM users WHERE id = ?",
         params![user_id],
     )?
-    .text(0)?)
+    .text(0)
 }
 
 pub fn set_card_phone(c: &mut dyn Conn, user_id: i64, phone: &str) -> Result<()> {
