@@ -5,8 +5,9 @@
 //! The print style sheet sets the card's type in points and millimetres (see
 //! `.card` in `linli.css`), so lines can be counted here without a browser: an A6 card at
 //! 9 pt with line height 1.4 holds 30 lines of 50 half-width columns (134 mm inside its
-//! padding, 4.4 mm a line); the frame below counts the larger title and emergency numbers
-//! generously, which leaves the margin for the rounding of real fonts.
+//! padding, 4.4 mm a line). The budget keeps one line spare, and the frame below counts the
+//! larger title and emergency numbers generously: fonts differ (Microsoft YaHei on the office
+//! PC, Noto on the server) and English labels are longer.
 
 use std::ops::Range;
 
@@ -15,7 +16,7 @@ pub const LINE_COLUMNS: usize = 50;
 
 /// Lines of 9 pt text one A6 card holds, everything on it counted (title, neighbours, the
 /// building head, the committee, the station, the emergency numbers).
-pub const CARD_LINES: usize = 30;
+pub const CARD_LINES: usize = 29;
 
 /// Lines every card spends on its title (two lines' height at 13 pt), motto and the heading of
 /// the neighbour list, the committee's phone and the emergency numbers (11 pt in a box: two).

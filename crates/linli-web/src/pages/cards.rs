@@ -120,8 +120,8 @@ fn card_markup(lang: Lang, set: &BuildingCards, card: &NeighbourCard) -> Markup 
         section.card data-unit=(card.unit_id) data-part=(card.part) {
             @if card.parts > 1 { span.card-part { (card.part) "/" (card.parts) } }
             h2.card-title {
-                (set.building) (card.unit) " " (t(lang, "cards.card"))
-                @if card.part > 1 { (t(lang, "cards.continued")) }
+                (set.building) (card.unit) " "
+                @if card.part > 1 { (t(lang, "cards.card_continued")) } @else { (t(lang, "cards.card")) }
             }
             p.card-motto { (t(lang, "cards.motto")) }
             h3 { (t(lang, "cards.neighbours")) }
