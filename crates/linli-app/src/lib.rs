@@ -14,6 +14,7 @@ mod tx;
 pub mod accounts;
 pub mod affairs;
 pub mod assistance;
+pub mod cards;
 pub mod employment;
 pub mod fund;
 pub mod learning;

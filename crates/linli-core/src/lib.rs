@@ -48,6 +48,7 @@ pub fn code_list_schema<E: Codes>(_: &mut schemars::SchemaGenerator) -> schemars
 
 pub mod assistance;
 pub mod authz;
+pub mod cards;
 pub mod chain;
 pub mod clock;
 pub mod dates;

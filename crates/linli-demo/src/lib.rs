@@ -209,8 +209,12 @@ pub fn populate_demo(db: &Db, now: DateTime<Utc>) -> Result<u64> {
 /// The demo community's phone, on its public portal and neighbour cards.
 pub const DEMO_CONTACT_PHONE: &str = "0453-6251234";
 
+/// 米丽芳's phone as the building head (louzhang), printed on the cards of 3号楼 and 4号楼.
+pub const DEMO_HEAD_PHONE: &str = "13945351234";
+
 /// The resident account `jumin` is 陈玉兰's own (1号楼1单元101): linked to her record, so her
-/// home shows her household, courses and reports. And the community's contact phone.
+/// home shows her household, courses and reports. And the community's contact phone and the
+/// building head's phone on the neighbour cards.
 fn link_resident_account(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
     let tenant = linli_store::Tenant::new(community_id);
     let her = c
@@ -225,6 +229,9 @@ fn link_resident_account(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>
         users::link_resident(c, tenant, uid, rid, None, now)?;
     }
     places::set_contact_phone(c, tenant, DEMO_CONTACT_PHONE, now)?;
+    if let Some((head, _)) = users::find_for_login(c, "louzhang")? {
+        users::set_card_phone(c, head.id, DEMO_HEAD_PHONE)?;
+    }
     Ok(())
 }
 

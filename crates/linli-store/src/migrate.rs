@@ -81,6 +81,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "resident_accounts",
         sql: include_str!("../migrations/0014_resident_accounts.sql"),
     },
+    Migration {
+        version: 15,
+        name: "neighbour_cards",
+        sql: include_str!("../migrations/0015_neighbour_cards.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

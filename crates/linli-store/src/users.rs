@@ -441,3 +441,55 @@ pub fn clear_login_failures(c: &mut dyn Conn, username: &str) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// A building head as a neighbour card names her: her name and the phone she had printed
+/// (empty when she set none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardHead {
+    pub user_id: i64,
+    pub name: String,
+    pub card_phone: String,
+}
+
+/// The active building heads whose grant covers the place at `path` in the community, in the
+/// order they were granted.
+pub fn heads_of(c: &mut dyn Conn, tenant: Tenant, path: &PlacePath) -> Result<Vec<CardHead>> {
+    let rows = c.query(
+        "SELECT u.id, u.display_name, u.card_phone, p.path FROM grants g
+         JOIN users u ON u.id = g.user_id JOIN places p ON p.id = g.place_id
+         WHERE g.community_id = ? AND g.role = 'building_head' AND u.active = 1
+         ORDER BY g.id",
+        params![tenant.id()],
+    )?;
+    let mut out: Vec<CardHead> = Vec::new();
+    for r in rows {
+        let scope = PlacePath::parse(&r.text(3)?)
+            .ok_or_else(|| StoreError::Db("malformed place path".into()))?;
+        let id = r.int(0)?;
+        if path.is_within(&scope) && !out.iter().any(|h| h.user_id == id) {
+            out.push(CardHead {
+                user_id: id,
+                name: r.text(1)?,
+                card_phone: r.text(2)?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The phone printed for this account on neighbour cards.
+pub fn card_phone(c: &mut dyn Conn, user_id: i64) -> Result<String> {
+    c.query_one(
+        "SELECT card_phone FROM users WHERE id = ?",
+        params![user_id],
+    )?
+    .text(0)
+}
+
+pub fn set_card_phone(c: &mut dyn Conn, user_id: i64, phone: &str) -> Result<()> {
+    c.execute(
+        "UPDATE users SET card_phone = ? WHERE id = ?",
+        params![phone, user_id],
+    )?;
+    Ok(())
+}

@@ -67,18 +67,6 @@ impl Caller {
         authorize(&grants, action, target)
     }
 
-    /// Requires `action` on the place at `target`: 404 outside the caller's scope, 403 inside
-    /// it without the permission; both refusals are audited.
-    pub async fn require(
-        &self,
-        state: &AppState,
-        ctx: &Ctx,
-        action: Action,
-        target: &places::Place,
-    ) -> Result<(), AppError> {
-        Ok(self.actor(ctx).require(&state.app, action, target).await?)
-    }
-
     /// The place paths in which the caller may perform `action` (list filters).
     pub fn scopes(&self, action: Action) -> Vec<PlacePath> {
         let grants: Vec<_> = self.grants.iter().map(GrantView::grant).collect();

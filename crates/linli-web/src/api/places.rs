@@ -49,6 +49,17 @@ async fn get(
     Ok(Json(place_json(&place)))
 }
 
+/// The neighbour cards of a building as they print: one per unit, continuation cards after.
+async fn neighbour_cards(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<linli_app::cards::BuildingCards>, AppError> {
+    Ok(Json(
+        linli_app::cards::of_building(&state.app, &ctx.actor()?, id).await?,
+    ))
+}
+
 #[derive(Deserialize, JsonSchema)]
 struct CreatePlace {
     /// grid, building or unit (community for a street-office manager)
@@ -127,6 +138,17 @@ pub fn routes(t: Table) -> Table {
         Policy::Signed(Action::ViewPlaces),
         ApiDoc::ok::<PlaceJson>(T, "places_get", "One place"),
         get,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/buildings/{id}/neighbor-cards",
+        Policy::Signed(Action::ViewResidents),
+        ApiDoc::ok::<linli_app::cards::BuildingCards>(
+            T,
+            "neighbor_cards_get",
+            "A building's neighbour cards: neighbours on the card (phones only where consented), building heads, committee phone, service station",
+        ),
+        neighbour_cards,
     )
     .api(
         Method::PATCH,

@@ -9,6 +9,7 @@ mod accounts;
 mod assistance;
 mod auth;
 mod busy;
+mod cards;
 mod fund;
 mod learning;
 mod matrix;
