@@ -682,9 +682,17 @@ fn address_of(b: Option<&str>, u: Option<&str>, h: Option<&str>) -> String {
 fn pick_of_row(r: ResidentRow) -> Pick {
     Pick {
         id: r.id,
-        address: address_of(r.building.as_deref(), r.unit.as_deref(), r.household.as_deref()),
+        address: address_of(
+            r.building.as_deref(),
+            r.unit.as_deref(),
+            r.household.as_deref(),
+        ),
         id_tail: id_tail(r.id_number.as_deref()),
-        birth_year: r.birth_date.as_deref().and_then(|d| d.get(..4)).map(str::to_string),
+        birth_year: r
+            .birth_date
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .map(str::to_string),
         name: r.name,
     }
 }
@@ -743,9 +751,17 @@ pub async fn picked(app: &App, actor: &Actor, id: i64) -> Result<Result<Pick, Pi
     }
     Ok(Ok(Pick {
         id: r.id,
-        address: address_of(r.building.as_deref(), r.unit.as_deref(), r.household.as_deref()),
+        address: address_of(
+            r.building.as_deref(),
+            r.unit.as_deref(),
+            r.household.as_deref(),
+        ),
         id_tail: id_tail(r.id_number.as_deref()),
-        birth_year: r.birth_date.as_deref().and_then(|d| d.get(..4)).map(str::to_string),
+        birth_year: r
+            .birth_date
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .map(str::to_string),
         name: r.name,
     }))
 }

@@ -367,7 +367,10 @@ fn pick_term(term: &str, sql: &mut String, args: &mut Vec<Value>) {
             sql.push_str(&format!(
                 " AND ({address} LIKE ? ESCAPE '\\' OR {address} LIKE ? ESCAPE '\\')"
             ));
-            args.extend([format!("{escaped}%").into(), format!("%号楼{escaped}%").into()]);
+            args.extend([
+                format!("{escaped}%").into(),
+                format!("%号楼{escaped}%").into(),
+            ]);
         } else {
             sql.push_str(&format!(
                 " AND (r.name LIKE ? ESCAPE '\\' OR {address} LIKE ? ESCAPE '\\')"
@@ -387,7 +390,11 @@ pub fn pick(
     q: &[String],
     limit: i64,
 ) -> Result<(Vec<ResidentRow>, bool)> {
-    let terms: Vec<&str> = q.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    let terms: Vec<&str> = q
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
     if scopes.is_empty() || terms.is_empty() {
         return Ok((Vec::new(), false));
     }

@@ -18,7 +18,8 @@
     var input = box.querySelector('input[type=search]');
     var list = box.querySelector('.picker-suggest');
     var choices = box.querySelector('.picker-choices');
-    if (!field || !input || !list || !choices) return;
+    if (!field || !input || !list || !choices || box.dataset.pickerReady) return;
+    box.dataset.pickerReady = '1';
     var items = [];
     var active = -1;
     var seq = 0;

@@ -11,7 +11,8 @@ use maud::{DOCTYPE, Markup, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 pub const CSS_HREF: &str = concat!("/assets/linli.css?v=", env!("CARGO_PKG_VERSION"));
-/// The pickers' suggestions (`pages::picker`); pages work without it.
+/// The pickers' suggestions (`pages::picker`), loaded by the pages that have a picker only;
+/// they work without it.
 pub const PICKER_JS_HREF: &str = concat!("/assets/picker.js?v=", env!("CARGO_PKG_VERSION"));
 
 fn enc(s: &str) -> String {
@@ -27,7 +28,6 @@ fn head(lang: Lang, title: &str) -> Markup {
             title { (title) " · " (t(lang, "app.name")) }
             link rel="stylesheet" href=(CSS_HREF);
             link rel="icon" href="/assets/favicon.svg" type="image/svg+xml";
-            script src=(PICKER_JS_HREF) defer {}
         }
     }
 }

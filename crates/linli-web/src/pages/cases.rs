@@ -221,7 +221,7 @@ async fn create_submit(
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let mut person = Picker::new("resident_id", "pickers.case_person")
-        .from_form(&state, &actor, lang, &pairs, true)
+        .read_form(&state, &actor, lang, &pairs, true)
         .await?;
     let d = CaseDraft {
         household_id: None,
@@ -248,14 +248,7 @@ async fn create_submit(
         && let Some(rid) = d.resident_id
         && let Some(open) = ops::open_case_of_resident(&state.app, &actor, rid).await?
     {
-        return case_form(
-            &ctx,
-            &d,
-            &person,
-            Some(&open),
-            None,
-            StatusCode::CONFLICT,
-        );
+        return case_form(&ctx, &d, &person, Some(&open), None, StatusCode::CONFLICT);
     }
     match create_case(&state.app, &actor, d.clone())
         .await

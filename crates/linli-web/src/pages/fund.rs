@@ -333,7 +333,7 @@ async fn donation_submit(
     // The donor is picked only when a resident gives; other kinds name themselves.
     let by_resident = d.donor_kind == DonorKind::Resident.as_str();
     let mut donor = Picker::new("donor_resident_id", "pickers.donor")
-        .from_form(&state, &actor, lang, &pairs, by_resident)
+        .read_form(&state, &actor, lang, &pairs, by_resident)
         .await?;
     if donor.holds_form() {
         let status = picker_status(&donor);
@@ -474,7 +474,7 @@ async fn request_submit(
     };
     let actor = ctx.actor()?;
     let mut beneficiary = Picker::new("beneficiary_resident_id", "pickers.beneficiary")
-        .from_form(&state, &actor, lang, &pairs, true)
+        .read_form(&state, &actor, lang, &pairs, true)
         .await?;
     let d = RequestDraft {
         beneficiary_resident_id: beneficiary.ready().flatten(),

@@ -105,7 +105,7 @@ impl Picker {
     /// chosen id is checked (active, in scope); a name typed but nobody chosen searches and
     /// asks which one. `needed` is false when the form does not use this picker this time
     /// (a donation from a partner unit): then nothing is checked.
-    pub async fn from_form(
+    pub async fn read_form(
         mut self,
         state: &AppState,
         actor: &Actor,
@@ -149,7 +149,12 @@ impl Picker {
         Ok(self)
     }
 
-    async fn search(&mut self, state: &AppState, actor: &Actor, lang: Lang) -> Result<(), AppError> {
+    async fn search(
+        &mut self,
+        state: &AppState,
+        actor: &Actor,
+        lang: Lang,
+    ) -> Result<(), AppError> {
         if self.query.is_empty() {
             self.error = Some(t(lang, "pickers.empty_query"));
             return Ok(());
@@ -232,6 +237,9 @@ impl Picker {
                     @if self.more { p.hint { (t(lang, "pickers.more")) } }
                 }
             }
+            // Only pages with a picker load its script (a second tag is fetched once and
+            // sets up each picker once).
+            script src=(crate::layout::PICKER_JS_HREF) defer {}
         }
     }
 }

@@ -116,7 +116,7 @@ async fn create_submit(
         contact: get("contact"),
     };
     let mut keeper = Picker::new("keeper_resident_id", "pickers.keeper")
-        .from_form(&state, &actor, lang, &pairs, true)
+        .read_form(&state, &actor, lang, &pairs, true)
         .await?;
     if keeper.holds_form() {
         let status = picker_status(&keeper);
