@@ -153,7 +153,7 @@ describe(`Linli love fund at ${BASE_URL}`, { timeout: 240_000 }, () => {
       assert.equal(await publish.isChecked(), false, 'publishing the donor\'s name must be opt-in (unchecked by default)');
       await noteSidewaysScroll(t, page, '/fund/donations/new');
       await shot(page, '41-donation-form');
-      await andWaitForPage(page, () => form.locator('button[type=submit]').click());
+      await andWaitForPage(page, () => form.locator('button.btn-primary[type=submit]').click());
 
       // ---- the receipt ----
       assert.match(pathOf(page), /^\/fund\/donations\/\d+\/receipt$/, `saving the gift should lead to its receipt, got ${page.url()} (flash "${await flashText(page)}")`);
@@ -190,25 +190,24 @@ describe(`Linli love fund at ${BASE_URL}`, { timeout: 240_000 }, () => {
     await withPage(browser, 'fund-request', async (page, problems) => {
       await loginAs(page, WORKER);
 
-      // The request form wants the resident's record number: found the way a worker would.
-      await goto(page, '/residents?q=xsl');
-      const link = page.locator('table.table tbody a[href^="/residents/"]', { hasText: BENEFICIARY }).first();
-      assert.equal(await link.count(), 1, `searching xsl should find ${BENEFICIARY}`);
-      const href = await link.getAttribute('href');
-      assert.match(href, /^\/residents\/\d+$/, `the link to ${BENEFICIARY} is "${href}"`);
-      run.beneficiaryId = href.split('/').pop();
-
       await goto(page, '/fund/disbursements/new');
       assert.equal(pathOf(page), '/fund/disbursements/new');
       const form = page.locator('form[action="/fund/disbursements"]');
       assert.equal(await form.count(), 1, 'the request page should have the form posting to /fund/disbursements');
-      await form.locator('input[name=beneficiary_resident_id]').fill(run.beneficiaryId);
+      // The beneficiary is picked by her pinyin initials, never typed as a record number.
+      await form.locator('input[name=beneficiary_resident_id_q]').fill('xsl');
+      const option = form.locator('.picker-suggest [role=option]', { hasText: BENEFICIARY }).first();
+      await option.waitFor();
+      await option.click();
+      const chosen = form.locator('input[name=beneficiary_resident_id]:checked');
+      assert.equal(await chosen.count(), 1, `choosing ${BENEFICIARY} should check her`);
+      run.beneficiaryId = await chosen.getAttribute('value');
       await form.locator('input[name=amount_yuan]').fill(HELP.yuan);
       await form.locator('select[name=purpose]').selectOption(HELP.purpose);
       await form.locator('textarea[name=note]').fill(`住院自付部分较多，家庭困难，申请医疗救助（自动测试 ${run.donor}）。附住院费用清单复印件。`);
       await noteSidewaysScroll(t, page, '/fund/disbursements/new');
       await shot(page, '42-request-form');
-      await andWaitForPage(page, () => form.locator('button[type=submit]').click());
+      await andWaitForPage(page, () => form.locator('button.btn-primary[type=submit]').click());
 
       assert.equal(pathOf(page), '/fund', `submitting the request should lead back to /fund, got ${page.url()} (flash "${await flashText(page)}")`);
       await assertFlashOk(page, '资助申请已提交', 'after requesting help');

@@ -32,6 +32,25 @@ pub(crate) async fn cited_case(app: &App, tenant: linli_store::Tenant, id: i64) 
         .map_err(|e| e.or_invalid("case_missing", "case_id"))
 }
 
+/// The open (or monitored) case of a resident's household, when the actor may see cases there:
+/// a resident's page links it, and opening a second one for the same household warns first.
+pub async fn open_case_of_resident(
+    app: &App,
+    actor: &Actor,
+    resident_id: i64,
+) -> Result<Option<Case>> {
+    let tenant = actor.tenant()?;
+    let r = app
+        .read(move |c| registry::get(c, tenant, resident_id))
+        .await?;
+    if !actor.allowed(Action::ViewCases, Some(&r.place_path)) {
+        return Ok(None);
+    }
+    let household = r.household_id;
+    app.read(move |c| store::open_case_of(c, tenant, Some(resident_id), household))
+        .await
+}
+
 /// Whether the actor may read a case's sensitive fields (kinds, story, needs: PIPL §28).
 pub fn sees_sensitive(actor: &Actor, k: &Case) -> bool {
     actor.allowed(Action::ManageCases, Some(&k.place_path))

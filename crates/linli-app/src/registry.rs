@@ -645,3 +645,123 @@ where
     .await?;
     Ok(rows)
 }
+
+// ---- pickers: people picked by name, never by a record number ----
+
+/// A resident as a picker offers her: enough to tell two 王秀英 apart (where she lives, the
+/// year she was born, the last four digits of her ID number) and nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct Pick {
+    pub id: i64,
+    pub name: String,
+    /// Building, unit and room, as the roster writes them (`3号楼1单元101`).
+    pub address: String,
+    /// The last four characters of the ID number; the rest is never sent.
+    pub id_tail: Option<String>,
+    pub birth_year: Option<String>,
+}
+
+/// What a picker's search found: at most the asked number, and whether more matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct Picks {
+    pub items: Vec<Pick>,
+    /// More residents matched than were returned: a longer search narrows them.
+    pub more: bool,
+}
+
+fn id_tail(id: Option<&str>) -> Option<String> {
+    let id = id?.trim();
+    let chars: Vec<char> = id.chars().collect();
+    (chars.len() >= 10).then(|| chars.iter().skip(chars.len() - 4).collect())
+}
+
+fn address_of(b: Option<&str>, u: Option<&str>, h: Option<&str>) -> String {
+    [b, u, h].into_iter().flatten().collect()
+}
+
+fn pick_of_row(r: ResidentRow) -> Pick {
+    Pick {
+        id: r.id,
+        address: address_of(
+            r.building.as_deref(),
+            r.unit.as_deref(),
+            r.household.as_deref(),
+        ),
+        id_tail: id_tail(r.id_number.as_deref()),
+        birth_year: r
+            .birth_date
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .map(str::to_string),
+        name: r.name,
+    }
+}
+
+/// The most residents a picker lists at once.
+pub const PICK_LIMIT: i64 = 20;
+
+/// Residents the actor may see (her grid, his buildings, the whole community) matching `q`:
+/// name or part of it, pinyin initials or full pinyin, the building/unit/room, the last
+/// digits of the ID number or phone; several terms separated by spaces all apply
+/// (`3号楼 陈`). Exact names come first. Active residents only: nobody picks the departed.
+pub async fn pick_residents(app: &App, actor: &Actor, q: &str, limit: i64) -> Result<Picks> {
+    let tenant = actor.tenant()?;
+    let scopes = actor.scopes(Action::ViewResidents);
+    // Digits beyond the last four narrow a guess at a number the caller may not reveal.
+    let terms: Vec<String> = q
+        .split_whitespace()
+        .map(|t| search_text(actor, t))
+        .collect();
+    let limit = limit.clamp(1, PICK_LIMIT);
+    let (rows, more) = app
+        .read(move |c| registry::pick(c, tenant, &scopes, &terms, limit))
+        .await?;
+    Ok(Picks {
+        items: rows.into_iter().map(pick_of_row).collect(),
+        more,
+    })
+}
+
+/// Why an id posted by a picker names no one to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickRefused {
+    /// No active resident of the community has this id.
+    Missing,
+    /// A resident of the community, but outside the places the actor looks after.
+    OutOfScope,
+}
+
+/// The resident an id posted by a picker names, as the picker shows her; refused when she is
+/// not an active resident of the community or lies outside the actor's scope. Says
+/// "outside your scope" rather than "missing" only within the actor's own community, where the
+/// worker knows the neighbour exists and needs to hear whom to ask.
+pub async fn picked(app: &App, actor: &Actor, id: i64) -> Result<Result<Pick, PickRefused>> {
+    let tenant = actor.tenant()?;
+    let found = app.read(move |c| registry::get(c, tenant, id)).await;
+    let r = match found {
+        Ok(r) => r,
+        Err(Error::NotFound) => return Ok(Err(PickRefused::Missing)),
+        Err(e) => return Err(e),
+    };
+    if r.status != "active" {
+        return Ok(Err(PickRefused::Missing));
+    }
+    if !actor.allowed(Action::ViewResidents, Some(&r.place_path)) {
+        return Ok(Err(PickRefused::OutOfScope));
+    }
+    Ok(Ok(Pick {
+        id: r.id,
+        address: address_of(
+            r.building.as_deref(),
+            r.unit.as_deref(),
+            r.household.as_deref(),
+        ),
+        id_tail: id_tail(r.id_number.as_deref()),
+        birth_year: r
+            .birth_date
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .map(str::to_string),
+        name: r.name,
+    }))
+}

@@ -332,6 +332,107 @@ pub fn search(
     Ok((rows, total))
 }
 
+/// One term of a picker's search as a condition on a resident: letters are pinyin (initials
+/// or the full reading, by prefix), four or more digits the end of the ID number or phone,
+/// fewer digits a room number, anything else part of the name or of the address (`3号楼`,
+/// `2单元301`).
+fn pick_term(term: &str, sql: &mut String, args: &mut Vec<Value>) {
+    let lower = term.to_lowercase();
+    if lower.chars().all(|c| c.is_ascii_lowercase()) {
+        let (a, b) = starts_with_range(&lower);
+        sql.push_str(" AND ((r.name_initials >= ? AND r.name_initials < ?) OR (r.name_pinyin >= ? AND r.name_pinyin < ?))");
+        args.extend([a.clone().into(), b.clone().into(), a.into(), b.into()]);
+    } else if lower.chars().all(|c| c.is_ascii_digit() || c == 'x') {
+        if lower.len() < linli_core::mask::MIN_SEARCH_DIGITS {
+            sql.push_str(" AND h.number = ?");
+            args.push(lower.into());
+        } else {
+            let (a, b) = starts_with_range(&reversed(&lower.to_uppercase()));
+            let (pa, pb) = starts_with_range(&reversed(&lower));
+            sql.push_str(
+                " AND ((r.id_rev >= ? AND r.id_rev < ?) OR (r.phone_rev >= ? AND r.phone_rev < ?))",
+            );
+            args.extend([a.into(), b.into(), pa.into(), pb.into()]);
+        }
+    } else {
+        let escaped = term
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let like = format!("%{escaped}%");
+        let address = "(COALESCE(b.name, '') || COALESCE(u.name, '') || COALESCE(h.number, ''))";
+        if term.starts_with(|c: char| c.is_ascii_digit()) {
+            // `3号楼` is building 3, not 13 or 23: a number starts the address or follows
+            // the building (`1单元101`).
+            sql.push_str(&format!(
+                " AND ({address} LIKE ? ESCAPE '\\' OR {address} LIKE ? ESCAPE '\\')"
+            ));
+            args.extend([
+                format!("{escaped}%").into(),
+                format!("%号楼{escaped}%").into(),
+            ]);
+        } else {
+            sql.push_str(&format!(
+                " AND (r.name LIKE ? ESCAPE '\\' OR {address} LIKE ? ESCAPE '\\')"
+            ));
+            args.extend([like.clone().into(), like.into()]);
+        }
+    }
+}
+
+/// Residents for a picker: active ones inside `scopes` (none: nobody) matching every
+/// whitespace-separated term of `q` (see [`pick_term`]), exact names first, then in roster
+/// order; at most `limit` rows, and whether more matched.
+pub fn pick(
+    c: &mut dyn Conn,
+    t: Tenant,
+    scopes: &[PlacePath],
+    q: &[String],
+    limit: i64,
+) -> Result<(Vec<ResidentRow>, bool)> {
+    let terms: Vec<&str> = q
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if scopes.is_empty() || terms.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    let mut sql = String::from("r.community_id = ? AND r.status = 'active'");
+    let mut args: Vec<Value> = vec![t.id().into()];
+    let parts: Vec<String> = scopes
+        .iter()
+        .map(|s| {
+            let (lo, hi) = prefix_range(s);
+            args.push(lo.into());
+            args.push(hi.into());
+            "(r.place_path >= ? AND r.place_path < ?)".to_string()
+        })
+        .collect();
+    sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+    for term in &terms {
+        pick_term(term, &mut sql, &mut args);
+    }
+    let whole = terms.join("");
+    args.push(whole.into());
+    args.push((limit + 1).into());
+    let mut rows = c
+        .query(
+            &format!(
+                "SELECT {ROW_COLUMNS} {ROW_JOINS} WHERE {sql}
+                 ORDER BY CASE WHEN r.name = ? THEN 0 ELSE 1 END, r.building_id, r.unit_id, h.number, r.id
+                 LIMIT ?"
+            ),
+            &args,
+        )?
+        .iter()
+        .map(row_from)
+        .collect::<Result<Vec<_>>>()?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
 /// Rows an export reads at a time.
 const EXPORT_BATCH: usize = 1000;
 

@@ -18,6 +18,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../assets/linli.css"),
     },
     Asset {
+        name: "picker.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/picker.js"),
+    },
+    Asset {
         name: "favicon.svg",
         mime: "image/svg+xml",
         body: include_bytes!("../assets/favicon.svg"),

@@ -107,6 +107,14 @@ impl AppError {
         }
     }
 
+    /// The form field an invalid or conflicting value came from, when the operation named one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => *field,
+            _ => None,
+        }
+    }
+
     /// Stable code; also the message-catalogue key `error.<code>`.
     pub fn code(&self) -> &'static str {
         match self {

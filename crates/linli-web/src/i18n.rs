@@ -213,6 +213,7 @@ mod tests {
             include_str!("pages/summary.rs"),
             include_str!("pages/me.rs"),
             include_str!("pages/portal.rs"),
+            include_str!("pages/picker.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {

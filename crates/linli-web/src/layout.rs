@@ -11,6 +11,9 @@ use maud::{DOCTYPE, Markup, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 pub const CSS_HREF: &str = concat!("/assets/linli.css?v=", env!("CARGO_PKG_VERSION"));
+/// The pickers' suggestions (`pages::picker`), loaded by the pages that have a picker only;
+/// they work without it.
+pub const PICKER_JS_HREF: &str = concat!("/assets/picker.js?v=", env!("CARGO_PKG_VERSION"));
 
 fn enc(s: &str) -> String {
     utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()

@@ -271,12 +271,37 @@ async fn tags(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Listed<Tag
     Ok(Listed::of(ops::tag_kinds(&state.app, &ctx.actor()?).await?))
 }
 
+/// What a picker's script asks for as the worker types.
+#[derive(Deserialize)]
+struct PickQuery {
+    q: Option<String>,
+    limit: Option<i64>,
+}
+
+/// Residents for a picker (issue 14): the actor's scope only, the ID number reduced to its
+/// last four digits.
+async fn pick(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PickQuery>,
+) -> Result<Json<ops::Picks>, AppError> {
+    let query = q.q.unwrap_or_default();
+    let limit = q.limit.unwrap_or(10);
+    Ok(Json(
+        ops::pick_residents(&state.app, &ctx.actor()?, &query, limit).await?,
+    ))
+}
+
 pub fn routes(t: Table) -> Table {
     const T: &str = "residents";
     t.api(Method::GET, "/api/v1/residents", Policy::Signed(Action::ViewResidents),
         ApiDoc::ok::<RosterPage>(T, "residents_list", "Search the roster (ID numbers and phones masked)")
             .query(&[("q", "name, pinyin initials or full pinyin, or the last digits of the ID number or phone"), ("building", "building place id"), ("unit", "unit place id"), ("tag", "tag id or name"), ("age_min", "minimum age"), ("age_max", "maximum age"), ("status", "active (default), moved_away, deceased, all"), ("page", "1-based page, 50 a page")]),
         list)
+    .api(Method::GET, "/api/v1/residents/pick", Policy::Signed(Action::ViewResidents),
+        ApiDoc::ok::<ops::Picks>(T, "residents_pick", "Residents for a picker: name, pinyin, building and unit, or last ID digits; the caller's scope only, ID numbers reduced to their last four digits")
+            .query(&[("q", "name or part of it, pinyin initials or full pinyin, building/unit/room (3号楼1单元), last 4+ digits of the ID number or phone; terms separated by spaces all apply"), ("limit", "at most this many (1-20, default 10)")]),
+        pick)
     .api(Method::POST, "/api/v1/residents", Policy::Signed(Action::ManageResidents),
         ApiDoc::created::<NewId>(T, "residents_create", "Register a resident").body::<Draft>(),
         create)

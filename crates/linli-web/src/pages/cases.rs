@@ -3,6 +3,7 @@
 //! shares).
 
 use super::pairs_get;
+use super::picker::{Picker, picker_status};
 use super::today;
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
@@ -126,24 +127,49 @@ struct NewQuery {
 }
 
 async fn new_page(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
+    let person = Picker::new("resident_id", "pickers.case_person")
+        .preset(&state, &actor, ctx.lang(), q.resident)
+        .await?;
+    // Opened from a resident's page whose household already has a case: say so at once.
+    let open = match &person.chosen {
+        Some(p) => ops::open_case_of_resident(&state.app, &actor, p.id).await?,
+        None => None,
+    };
     case_form(
         &ctx,
         &CaseDraft {
             resident_id: q.resident,
             ..Default::default()
         },
+        &person,
+        open.as_ref(),
         None,
         StatusCode::OK,
     )
 }
 
+/// The warning beside the person when the household already has an open case: a link to it
+/// and the box to tick to open a second one anyway.
+fn open_case_warning(lang: Lang, k: &Case) -> Markup {
+    html! {
+        div.flash.flash-warn.picker-warn role="alert" {
+            p { (tf(lang, "pickers.case_open_warn", &[("name", &format!("{}{}", k.resident_name.clone().unwrap_or_default(), if k.address.is_empty() { String::new() } else { format!("，{}", k.address) }))])) " "
+                a href={ "/cases/" (k.id) } { (t(lang, "pickers.case_open_link")) } }
+            label.check { input type="checkbox" name="confirm_second" value="1"; " " (t(lang, "pickers.confirm_second")) }
+        }
+    }
+}
+
 fn case_form(
     ctx: &Ctx,
     d: &CaseDraft,
+    person: &Picker,
+    open: Option<&Case>,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -153,8 +179,8 @@ fn case_form(
         form.form.narrow method="post" action="/cases" novalidate {
             @if let Some(e) = &error { p.form-error role="alert" { (e) } }
             input type="hidden" name="_csrf" value=(csrf);
-            (layout::field(lang, "resident_id", "cases.resident_id", "number", &d.resident_id.map(|v| v.to_string()).unwrap_or_default(), None, None))
-            p.hint { (t(lang, "cases.resident_hint")) }
+            (person.render(lang))
+            @if let Some(k) = open { (open_case_warning(lang, k)) }
             fieldset {
                 legend { (t(lang, "cases.kinds")) }
                 @for k in CaseKind::ALL {
@@ -193,9 +219,13 @@ async fn create_submit(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
+    let actor = ctx.actor()?;
+    let mut person = Picker::new("resident_id", "pickers.case_person")
+        .read_form(&state, &actor, lang, &pairs, true)
+        .await?;
     let d = CaseDraft {
         household_id: None,
-        resident_id: pairs_get(&pairs, "resident_id").and_then(|v| v.parse().ok()),
+        resident_id: person.ready().flatten(),
         kinds: pairs
             .iter()
             .filter(|(k, _)| k == "kinds")
@@ -209,7 +239,18 @@ async fn create_submit(
         conflict_note: pairs_get(&pairs, "conflict_note"),
         next_review_on: pairs_get(&pairs, "next_review_on"),
     };
-    match create_case(&state.app, &ctx.actor()?, d.clone())
+    if person.holds_form() {
+        let status = picker_status(&person);
+        return case_form(&ctx, &d, &person, None, None, status);
+    }
+    // A second open case for the same household waits for an explicit confirmation.
+    if pairs_get(&pairs, "confirm_second").is_none()
+        && let Some(rid) = d.resident_id
+        && let Some(open) = ops::open_case_of_resident(&state.app, &actor, rid).await?
+    {
+        return case_form(&ctx, &d, &person, Some(&open), None, StatusCode::CONFLICT);
+    }
+    match create_case(&state.app, &actor, d.clone())
         .await
         .map_err(AppError::from)
     {
@@ -218,12 +259,30 @@ async fn create_submit(
             true,
             "flash.case_created",
         )),
-        Err(e @ AppError::Invalid { .. }) => case_form(
-            &ctx,
-            &d,
-            Some(tf(lang, &format!("error.{}", e.code()), &[])),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(e @ AppError::Invalid { .. }) => {
+            let msg = (!person.take_error(lang, &e))
+                .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
+            case_form(
+                &ctx,
+                &d,
+                &person,
+                None,
+                msg,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        // Outside the worker's scope: said beside the person, not as a missing page.
+        Err(AppError::NotFound | AppError::Forbidden) if d.resident_id.is_some() => {
+            person.error = Some(t(lang, "pickers.out_of_scope"));
+            case_form(
+                &ctx,
+                &d,
+                &person,
+                None,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
         Err(e) => Err(e),
     }
 }

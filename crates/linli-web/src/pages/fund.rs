@@ -2,6 +2,7 @@
 //! disbursements with two approvals, the ledger with reversals, and the public disclosure.
 //! The operations are `linli_app::fund`, shared with the JSON API.
 
+use super::picker::{Picker, picker_status};
 use super::today;
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
@@ -235,6 +236,7 @@ async fn donation_page(
     state: &AppState,
     ctx: &Ctx,
     d: &DonationDraft,
+    donor: &Picker,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -265,8 +267,7 @@ async fn donation_page(
             input type="hidden" name="_csrf" value=(csrf);
             (layout::select(lang, "donor_kind", "fund.donor_kind", &kinds, &d.donor_kind, None))
             (layout::field(lang, "donor_name", "fund.donor_name", "text", &d.donor_name.clone().unwrap_or_default(), None, Some("off")))
-            (layout::field(lang, "donor_resident_id", "fund.donor_resident_id", "number", &d.donor_resident_id.map(|v| v.to_string()).unwrap_or_default(), None, None))
-            p.hint { (t(lang, "fund.donor_hint")) }
+            (donor.render(lang))
             (layout::field(lang, "amount_yuan", "fund.amount_yuan", "text", &d.amount_yuan.clone().unwrap_or_default(), None, Some("off")))
             (layout::select(lang, "method", "fund.method", &methods, &d.method, None))
             (layout::field(lang, "items", "fund.items", "text", &d.items.clone().unwrap_or_default(), None, Some("off")))
@@ -295,7 +296,8 @@ async fn donation_new(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
         received_on: today(&ctx).format("%Y-%m-%d").to_string(),
         ..Default::default()
     };
-    donation_page(&state, &ctx, &d, None, StatusCode::OK).await
+    let donor = Picker::new("donor_resident_id", "pickers.donor");
+    donation_page(&state, &ctx, &d, &donor, None, StatusCode::OK).await
 }
 
 fn form_draft(pairs: &[(String, String)]) -> DonationDraft {
@@ -326,8 +328,21 @@ async fn donation_submit(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let d = form_draft(&pairs);
-    match donate(&state.app, &ctx.actor()?, d.clone(), None)
+    let actor = ctx.actor()?;
+    let mut d = form_draft(&pairs);
+    // The donor is picked only when a resident gives; other kinds name themselves.
+    let by_resident = d.donor_kind == DonorKind::Resident.as_str();
+    let mut donor = Picker::new("donor_resident_id", "pickers.donor")
+        .read_form(&state, &actor, lang, &pairs, by_resident)
+        .await?;
+    if donor.holds_form() {
+        let status = picker_status(&donor);
+        return donation_page(&state, &ctx, &d, &donor, None, status).await;
+    }
+    if by_resident {
+        d.donor_resident_id = donor.ready().flatten();
+    }
+    match donate(&state.app, &actor, d.clone(), None)
         .await
         .map_err(AppError::from)
     {
@@ -337,8 +352,9 @@ async fn donation_submit(
             "flash.donation_recorded",
         )),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let msg = tf(lang, &format!("error.{}", e.code()), &[]);
-            donation_page(&state, &ctx, &d, Some(msg), e.status()).await
+            let msg = (!donor.take_error(lang, &e))
+                .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
+            donation_page(&state, &ctx, &d, &donor, msg, e.status()).await
         }
         Err(e) => Err(e),
     }
@@ -388,6 +404,7 @@ async fn request_page(
     state: &AppState,
     ctx: &Ctx,
     d: &RequestDraft,
+    beneficiary: &Picker,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -402,8 +419,7 @@ async fn request_page(
         form.form.narrow method="post" action="/fund/disbursements" novalidate {
             @if let Some(e) = &error { p.form-error role="alert" { (e) } }
             input type="hidden" name="_csrf" value=(csrf);
-            (layout::field(lang, "beneficiary_resident_id", "fund.beneficiary_id", "number", &d.beneficiary_resident_id.map(|v| v.to_string()).unwrap_or_default(), None, None))
-            p.hint { (t(lang, "fund.beneficiary_hint")) }
+            (beneficiary.render(lang))
             (layout::field(lang, "amount_yuan", "fund.amount_yuan", "text", &d.amount_yuan.clone().unwrap_or_default(), None, Some("off")))
             (layout::select(lang, "purpose", "fund.purpose", &purposes, &d.purpose, None))
             div.field { label for="note" { (t(lang, "fund.note")) } textarea #note name="note" rows="3" { (d.note.clone().unwrap_or_default()) } }
@@ -437,7 +453,10 @@ async fn request_new(
         purpose: "living".into(),
         ..Default::default()
     };
-    request_page(&state, &ctx, &d, None, StatusCode::OK).await
+    let beneficiary = Picker::new("beneficiary_resident_id", "pickers.beneficiary")
+        .preset(&state, &ctx.actor()?, ctx.lang(), q.resident)
+        .await?;
+    request_page(&state, &ctx, &d, &beneficiary, None, StatusCode::OK).await
 }
 
 async fn request_submit(
@@ -453,22 +472,31 @@ async fn request_submit(
             .map(|(_, v)| v.trim().to_string())
             .filter(|v| !v.is_empty())
     };
+    let actor = ctx.actor()?;
+    let mut beneficiary = Picker::new("beneficiary_resident_id", "pickers.beneficiary")
+        .read_form(&state, &actor, lang, &pairs, true)
+        .await?;
     let d = RequestDraft {
-        beneficiary_resident_id: get("beneficiary_resident_id").and_then(|v| v.parse().ok()),
+        beneficiary_resident_id: beneficiary.ready().flatten(),
         amount_fen: None,
         amount_yuan: get("amount_yuan"),
         purpose: get("purpose").unwrap_or_default(),
         case_id: None,
         note: get("note"),
     };
-    match request(&state.app, &ctx.actor()?, d.clone())
+    if beneficiary.holds_form() {
+        let status = picker_status(&beneficiary);
+        return request_page(&state, &ctx, &d, &beneficiary, None, status).await;
+    }
+    match request(&state.app, &actor, d.clone())
         .await
         .map_err(AppError::from)
     {
         Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.request_recorded")),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let msg = tf(lang, &format!("error.{}", e.code()), &[]);
-            request_page(&state, &ctx, &d, Some(msg), e.status()).await
+            let msg = (!beneficiary.take_error(lang, &e))
+                .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
+            request_page(&state, &ctx, &d, &beneficiary, msg, e.status()).await
         }
         Err(e) => Err(e),
     }

@@ -10,6 +10,7 @@ mod home;
 pub mod learning;
 mod me;
 pub mod partners;
+pub mod picker;
 pub mod places;
 pub mod portal;
 mod reports;

@@ -264,16 +264,34 @@ async fn detail_page(
     let closed = r.status != "active";
     let open_case = caller.decide(Action::ManageCases, Some(&r.place_path)) == Decision::Allow
         && r.status == "active";
+    // Her household's open case, for those who see cases there: linked instead of offering a
+    // second one.
+    let current_case = if caller.decide(Action::ViewCases, Some(&r.place_path)) == Decision::Allow {
+        linli_app::assistance::open_case_of_resident(&state.app, &ctx.actor()?, r.id).await?
+    } else {
+        None
+    };
     let ask_fund =
         caller.decide(Action::RequestDisbursement, None) == Decision::Allow && r.status == "active";
     let action = html! {
-        @if open_case { a.btn href={ "/cases/new?resident=" (r.id) } { (t(lang, "cases.new")) } " " }
+        @if let Some(k) = &current_case {
+            a.btn href={ "/cases/" (k.id) } { (t(lang, "pickers.view_case")) } " "
+        } @else if open_case {
+            a.btn href={ "/cases/new?resident=" (r.id) } { (t(lang, "cases.new")) } " "
+        }
         @if ask_fund { a.btn href={ "/fund/disbursements/new?resident=" (r.id) } { (t(lang, "fund.request")) } " " }
         @if manage && r.status != "anonymized" {
             a.btn.btn-primary href={ "/residents/" (r.id) "/edit" } { (t(lang, "residents.edit")) }
         }
     };
     let body = html! {
+        @if let Some(k) = &current_case {
+            p.flash.flash-info.open-case {
+                (tf(lang, "pickers.open_case_line", &[("who", &format!("{}{}", k.resident_name.clone().unwrap_or_default(), if k.address.is_empty() { String::new() } else { format!("（{}）", k.address) }))]))
+                " " (layout::chip(if k.status == "open" { "warn" } else { "info" }, &t(lang, &format!("cases.status.{}", k.status))))
+                " " a href={ "/cases/" (k.id) } { (t(lang, "pickers.view_case")) }
+            }
+        }
         @if closed {
             p.flash.flash-warn { (t(lang, &format!("status.{}", r.status))) @if let Some(d) = &r.closed_on { "（" (d) "）" } }
         }

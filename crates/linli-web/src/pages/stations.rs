@@ -1,15 +1,17 @@
 //! Convenience service stations (便民服务站): kept by residents (张君's bicycle stand), listed for
 //! staff, on the neighbour cards and on a public page.
 
+use super::pairs_get;
+use super::picker::{Picker, picker_status};
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::assistance::{StationDraft, create_station, public_stations};
 use linli_core::{Action, Decision};
@@ -31,6 +33,28 @@ pub fn station_list(lang: crate::i18n::Lang, stations: &[Station]) -> Markup {
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let keeper = Picker::new("keeper_resident_id", "pickers.keeper");
+    list_page(
+        &state,
+        &ctx,
+        &StationForm::default(),
+        &keeper,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The stations and, for those who keep them, the form for a new one (shown again with what
+/// was typed when the keeper is being picked or something was refused).
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: &StationForm,
+    keeper: &Picker,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let all = linli_app::assistance::stations(&state.app, &ctx.actor()?).await?;
@@ -40,23 +64,25 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         @if manage {
             section.panel {
                 h2 { (t(lang, "stations.new")) }
-                form.form method="post" action="/stations" {
+                form.form #new-station method="post" action="/stations" novalidate {
+                    @if let Some(e) = &error { p.form-error role="alert" { (e) } }
                     input type="hidden" name="_csrf" value=(caller.csrf_token);
                     div.grid2 {
-                        (layout::field(lang, "name", "stations.name", "text", "", None, Some("off")))
-                        (layout::field(lang, "keeper_resident_id", "stations.keeper_id", "number", "", None, None))
-                        (layout::field(lang, "services", "stations.services", "text", "", None, Some("off")))
-                        (layout::field(lang, "hours", "stations.hours", "text", "", None, Some("off")))
-                        (layout::field(lang, "location", "stations.location", "text", "", None, Some("off")))
-                        (layout::field(lang, "contact", "stations.contact", "text", "", None, Some("off")))
+                        (layout::field(lang, "name", "stations.name", "text", &f.name, None, Some("off")))
+                        (layout::field(lang, "services", "stations.services", "text", &f.services, None, Some("off")))
+                        (layout::field(lang, "hours", "stations.hours", "text", &f.hours, None, Some("off")))
+                        (layout::field(lang, "location", "stations.location", "text", &f.location, None, Some("off")))
+                        (layout::field(lang, "contact", "stations.contact", "text", &f.contact, None, Some("off")))
                     }
+                    (keeper.render(lang))
                     div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "common.save")) } }
                 }
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
+    Ok(layout::page_with_status(
+        ctx,
+        status,
         &t(lang, "stations.title"),
         &[],
         None,
@@ -64,37 +90,47 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     ))
 }
 
-#[derive(Deserialize)]
+/// The new-station form as typed (the keeper is read by her [`Picker`]).
+#[derive(Default)]
 struct StationForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
-    keeper_resident_id: String,
-    #[serde(default)]
     services: String,
-    #[serde(default)]
     hours: String,
-    #[serde(default)]
     location: String,
-    #[serde(default)]
     contact: String,
 }
 
 async fn create_submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(f): Form<StationForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let keeper = f.keeper_resident_id.trim().parse().ok();
-    let d = StationDraft {
-        name: f.name,
-        keeper_resident_id: keeper,
-        services: f.services,
-        hours: f.hours,
-        location: f.location,
-        contact: f.contact,
+    let lang = ctx.lang();
+    let actor = ctx.actor()?;
+    let get = |k: &str| pairs_get(&pairs, k).unwrap_or_default();
+    let f = StationForm {
+        name: get("name"),
+        services: get("services"),
+        hours: get("hours"),
+        location: get("location"),
+        contact: get("contact"),
     };
-    match create_station(&state.app, &ctx.actor()?, d)
+    let mut keeper = Picker::new("keeper_resident_id", "pickers.keeper")
+        .read_form(&state, &actor, lang, &pairs, true)
+        .await?;
+    if keeper.holds_form() {
+        let status = picker_status(&keeper);
+        return list_page(&state, &ctx, &f, &keeper, None, status).await;
+    }
+    let d = StationDraft {
+        name: f.name.clone(),
+        keeper_resident_id: keeper.ready().flatten(),
+        services: f.services.clone(),
+        hours: f.hours.clone(),
+        location: f.location.clone(),
+        contact: f.contact.clone(),
+    };
+    match create_station(&state.app, &actor, d)
         .await
         .map_err(AppError::from)
     {
@@ -103,11 +139,11 @@ async fn create_submit(
             true,
             "flash.station_created",
         )),
-        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
-            "/stations",
-            false,
-            &format!("error.{}", e.code()),
-        )),
+        Err(e @ AppError::Invalid { .. }) => {
+            let msg = (!keeper.take_error(lang, &e))
+                .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
+            list_page(&state, &ctx, &f, &keeper, msg, e.status()).await
+        }
         Err(e) => Err(e),
     }
 }

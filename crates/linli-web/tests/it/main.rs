@@ -16,6 +16,7 @@ mod matrix;
 mod me;
 mod openapi;
 mod partners;
+mod pickers;
 mod places;
 mod privacy;
 mod references;
