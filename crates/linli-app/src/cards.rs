@@ -215,8 +215,9 @@ pub async fn set_own_card_phone(app: &App, actor: &Actor, phone: &str) -> Result
             "cards.head_phone",
             "user",
             user_id,
-            Some(json!({"card_phone": before})),
-            json!({"card_phone": phone}),
+            // Masked like every phone in the log.
+            Some(json!({"card_phone": linli_core::mask::mask_phone(&before)})),
+            json!({"card_phone": linli_core::mask::mask_phone(&phone)}),
         )?;
         Ok(phone)
     })
