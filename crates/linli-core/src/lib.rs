@@ -51,6 +51,7 @@ pub mod authz;
 pub mod cards;
 pub mod chain;
 pub mod clock;
+pub mod corrections;
 pub mod dates;
 pub mod fund;
 pub mod id_number;

@@ -86,6 +86,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "neighbour_cards",
         sql: include_str!("../migrations/0015_neighbour_cards.sql"),
     },
+    Migration {
+        version: 16,
+        name: "corrections",
+        sql: include_str!("../migrations/0016_corrections.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

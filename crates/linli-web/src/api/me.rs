@@ -6,10 +6,13 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::Method;
+use axum::response::Response;
+use linli_app::corrections::{self, CorrectionDraft, ResolveDraft};
 use linli_app::me::{self, Me, MyData};
 use linli_core::Action;
+use linli_store::corrections::Correction;
 use linli_store::users::GrantView;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -54,6 +57,42 @@ async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MyData>,
     Ok(Json(me::export(&state.app, &ctx.actor()?).await?))
 }
 
+async fn request_correction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(d): Json<CorrectionDraft>,
+) -> Result<Response, AppError> {
+    let id = corrections::request(&state.app, &ctx.actor()?, d).await?;
+    Ok(super::created_id(id))
+}
+
+async fn my_corrections(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<super::Listed<Correction>>, AppError> {
+    let items = corrections::mine(&state.app, &ctx.actor()?).await?;
+    Ok(super::Listed::of(items))
+}
+
+async fn open_corrections(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<super::Listed<Correction>>, AppError> {
+    let items = corrections::open(&state.app, &ctx.actor()?).await?;
+    Ok(super::Listed::of(items))
+}
+
+async fn resolve_correction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(d): Json<ResolveDraft>,
+) -> Result<Json<Correction>, AppError> {
+    Ok(Json(
+        corrections::resolve(&state.app, &ctx.actor()?, id, d).await?,
+    ))
+}
+
 pub fn routes(t: Table) -> Table {
     t.api(
         Method::GET,
@@ -76,5 +115,51 @@ pub fn routes(t: Table) -> Table {
             "Everything held about the linked resident (PIPL §45): her record in full, household, courses, reports and the handling of her file; audited. 403 not_linked for an account without a record",
         ),
         export,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/me/corrections",
+        Policy::Signed(Action::ViewHome),
+        ApiDoc::created::<super::NewId>(
+            "me",
+            "me_corrections_create",
+            "A linked resident asks for a correction of her record (PIPL §46): field and message; 403 not_linked for an account without a record",
+        )
+        .body::<CorrectionDraft>(),
+        request_correction,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/me/corrections",
+        Policy::Signed(Action::ViewHome),
+        ApiDoc::ok::<super::Listed<Correction>>(
+            "me",
+            "me_corrections_list",
+            "The linked resident's correction requests and how each was resolved",
+        ),
+        my_corrections,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/corrections",
+        Policy::Signed(Action::ManageResidents),
+        ApiDoc::ok::<super::Listed<Correction>>(
+            "residents",
+            "corrections_list",
+            "Open correction requests of the residents whose records the caller may edit, oldest first",
+        ),
+        open_corrections,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/corrections/{id}/resolve",
+        Policy::Signed(Action::ManageResidents),
+        ApiDoc::ok::<Correction>(
+            "residents",
+            "corrections_resolve",
+            "Close a correction request: done (the record was corrected) or declined with the reason the resident reads",
+        )
+        .body::<ResolveDraft>(),
+        resolve_correction,
     )
 }

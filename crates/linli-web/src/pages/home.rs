@@ -28,6 +28,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let learning_panel = super::learning::home_panel(&state, &ctx).await?;
     let partners_panel = super::partners::home_panel(&state, &ctx).await?;
     let fund_panel = super::fund::home_panel(&state, &ctx).await?;
+    let corrections_panel = super::corrections::home_panel(&state, &ctx).await?;
     // A building head's buildings, each with what she does there from her phone.
     let buildings: Vec<_> = caller
         .grants
@@ -109,6 +110,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
             }
         }
         (fund_panel)
+        (corrections_panel)
         (visits_panel)
         (learning_panel)
         (partners_panel)

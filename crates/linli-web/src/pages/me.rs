@@ -47,7 +47,10 @@ pub async fn resident_home(state: &AppState, ctx: &Ctx) -> Result<Response, AppE
             }
             (services)
         },
-        Some(o) => overview_body(ctx, &o, services),
+        Some(o) => {
+            let corrections = super::corrections::mine_panel(state, ctx).await?;
+            overview_body(ctx, &o, html! { (corrections) (services) })
+        }
     };
     Ok(layout::page(ctx, &t(lang, "me.title"), &[], None, body))
 }

@@ -4,6 +4,7 @@ pub mod affairs;
 mod audit;
 mod cards;
 pub mod cases;
+mod corrections;
 pub mod employment;
 pub mod fund;
 mod home;
@@ -112,6 +113,7 @@ pub fn routes(t: Table) -> Table {
     let t = portal::routes(t);
     let t = places::routes(t);
     let t = cards::routes(t);
+    let t = corrections::routes(t);
     let t = cases::routes(t);
     let t = fund::routes(t);
     let t = reports::routes(t);

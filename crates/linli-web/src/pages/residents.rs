@@ -230,6 +230,7 @@ async fn detail_page(
     let r = ops::load_visible(&state.app, &ctx.actor()?, id, Action::ViewResidents).await?;
     let caller = ctx.caller()?;
     let members = ops::household_of(&state.app, &r).await?;
+    let corrections = linli_app::corrections::of_resident(&state.app, &ctx.actor()?, &r).await?;
     let today = linli_core::clock::shanghai(ctx.now).date();
     let day = today.format("%Y-%m-%d").to_string();
     let manage = caller.decide(Action::ManageResidents, Some(&r.place_path)) == Decision::Allow;
@@ -415,6 +416,7 @@ async fn detail_page(
                 }
             }
         }
+        (super::corrections::resident_panel(lang, &caller.csrf_token, &corrections))
         @if (can_reveal || can_anonymize) && r.status != "anonymized" {
             section.panel {
                 h2 { (t(lang, "residents.privacy")) }

@@ -14,6 +14,7 @@ both_engines!(
     every_link_an_account_is_offered_opens,
     every_link_on_each_roles_home_page_opens,
     a_liaison_finds_its_own_unit_at_home,
+    a_resident_asks_for_a_correction_and_reads_the_answer,
     an_administrator_links_an_account_to_a_resident_once,
     a_resident_who_reports_signed_in_finds_the_report_on_her_page,
     the_public_portal_names_the_community_and_its_phone,
@@ -407,4 +408,126 @@ async fn a_mistyped_reference_is_answered_in_public_words(engine: Engine) {
     let (status, html) = visitor.get_text("/public/courses/999999/signup").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("href=\"/public\"") && !html.contains("管辖范围"));
+}
+
+/// PIPL §46: 陈玉兰 asks for a correction from her own page; the grid worker finds it on her
+/// home and on the record, declines only with a reason, resolves it once; the answer is on
+/// 陈玉兰's page; another community's administrator finds nothing of it.
+async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let jumin = app.token("jumin").await;
+    let ask = |body: Value| {
+        let token = jumin.clone();
+        let app = &app;
+        async move {
+            app.api(&token, Method::POST, "/api/v1/me/corrections", Some(body))
+                .await
+        }
+    };
+    let (status, v) = ask(json!({"field": "phone", "message": " "})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "correction_message_missing");
+    let (status, v) =
+        ask(json!({"field": "phone", "message": "电话换了，新号码是13945351234"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let admin = app.token("admin").await;
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/me/corrections",
+            Some(json!({"field": "phone", "message": "改一下电话"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(v["error"]["code"], "not_linked");
+
+    // The worker of her grid sees it at home and on the record.
+    let worker = app.token("wangge1").await;
+    let (_, list) = app
+        .api(&worker, Method::GET, "/api/v1/corrections", None)
+        .await;
+    assert_eq!(list["items"][0]["id"], id, "{list}");
+    let mut page = app.signed_in("wangge1").await;
+    let (_, home) = page.get_text("/").await;
+    assert!(
+        home.contains("id=\"corrections-open\"") && home.contains("陈玉兰"),
+        "{home}"
+    );
+    let rid = app.resident_id("陈玉兰").await;
+    let (_, record) = page.get_text(&format!("/residents/{rid}")).await;
+    assert!(record.contains(&format!("action=\"/corrections/{id}/resolve\"")));
+    assert!(record.contains("电话换了"));
+
+    // Another community's administrator: not found.
+    app.second_community("dongfeng").await;
+    let other = app.token("dongfeng").await;
+    let path = format!("/api/v1/corrections/{id}/resolve");
+    let (status, _) = app
+        .api(
+            &other,
+            Method::POST,
+            &path,
+            Some(json!({"outcome": "done"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, list) = app
+        .api(&other, Method::GET, "/api/v1/corrections", None)
+        .await;
+    assert_eq!(list["total"], 0);
+
+    // Declining needs the reason she will read; it is resolved once.
+    let (status, v) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"outcome": "declined"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "correction_reason_missing");
+    let csrf = page.csrf().await;
+    let res = page
+        .post_form(
+            &format!("/corrections/{id}/resolve"),
+            &[
+                ("_csrf", &csrf),
+                ("outcome", "done"),
+                ("note", "已按新号码更正"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection());
+    let (status, v) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"outcome": "declined", "note": "再改"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+
+    let mut her = app.signed_in("jumin").await;
+    let (_, mine) = her.get_text("/").await;
+    assert!(
+        mine.contains("id=\"my-corrections\"")
+            && mine.contains("已更正")
+            && mine.contains("已按新号码更正"),
+        "{mine}"
+    );
+    let (_, v) = app
+        .api(&jumin, Method::GET, "/api/v1/me/corrections", None)
+        .await;
+    assert_eq!(v["items"][0]["status"], "done");
+    let actions = app.audit_actions().await;
+    assert!(
+        actions.contains(&"correction.request".to_string())
+            && actions.contains(&"correction.resolve".to_string())
+    );
 }

@@ -1,0 +1,132 @@
+//! Correction requests (个人信息保护法 §46): what a resident says is wrong in her record and
+//! how a worker resolved it. The module owns `correction_requests`.
+
+use crate::db::{Conn, Row, now_text};
+use crate::error::StoreError;
+use crate::{Result, Tenant, params};
+use chrono::{DateTime, Utc};
+use linli_core::PlacePath;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Correction {
+    pub id: i64,
+    pub resident_id: i64,
+    pub resident_name: String,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub place_path: PlacePath,
+    /// `name`, `id_number`, `phone`, `address`, `household` or `other`.
+    pub field: String,
+    pub message: String,
+    /// `open`, `done` or `declined`.
+    pub status: String,
+    pub requested_at: String,
+    pub resolved_at: Option<String>,
+    pub resolved_by: Option<String>,
+    /// What the worker did, or why it was declined (she reads it).
+    pub resolution: String,
+}
+
+const COLUMNS: &str =
+    "q.id, q.resident_id, r.name, r.place_path, q.field, q.message, q.status, q.requested_at,
+    q.resolved_at, u.display_name, q.resolution
+    FROM correction_requests q JOIN residents r ON r.id = q.resident_id
+    LEFT JOIN users u ON u.id = q.resolved_by";
+
+fn from_row(r: &Row) -> Result<Correction> {
+    Ok(Correction {
+        id: r.int(0)?,
+        resident_id: r.int(1)?,
+        resident_name: r.text(2)?,
+        place_path: PlacePath::parse(&r.text(3)?)
+            .ok_or_else(|| StoreError::Db("malformed resident path".into()))?,
+        field: r.text(4)?,
+        message: r.text(5)?,
+        status: r.text(6)?,
+        requested_at: r.text(7)?,
+        resolved_at: r.opt_text(8)?,
+        resolved_by: r.opt_text(9)?,
+        resolution: r.text(10)?,
+    })
+}
+
+pub fn create(
+    c: &mut dyn Conn,
+    t: Tenant,
+    resident_id: i64,
+    user: Option<i64>,
+    field: &str,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO correction_requests (community_id, resident_id, requested_by, field, message, status, requested_at)
+         VALUES (?, ?, ?, ?, ?, 'open', ?) RETURNING id",
+        params![t, resident_id, user, field, message, now_text(now)],
+    )
+}
+
+pub fn get(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Correction> {
+    from_row(&c.query_one(
+        &format!("SELECT {COLUMNS} WHERE q.community_id = ? AND q.id = ?"),
+        params![t, id],
+    )?)
+}
+
+/// A resident's requests, newest first.
+pub fn of_resident(c: &mut dyn Conn, t: Tenant, resident_id: i64) -> Result<Vec<Correction>> {
+    c.query(
+        &format!(
+            "SELECT {COLUMNS} WHERE q.community_id = ? AND q.resident_id = ? ORDER BY q.id DESC"
+        ),
+        params![t, resident_id],
+    )?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+/// Open requests of residents inside the scopes, oldest first (the longest-waiting first).
+pub fn open_within(c: &mut dyn Conn, t: Tenant, scopes: &[PlacePath]) -> Result<Vec<Correction>> {
+    if scopes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<crate::Value> = vec![t.into()];
+    let parts: Vec<String> = scopes
+        .iter()
+        .map(|s| {
+            let (lo, hi) = crate::places::prefix_range(s);
+            args.push(lo.into());
+            args.push(hi.into());
+            "(r.place_path >= ? AND r.place_path < ?)".to_string()
+        })
+        .collect();
+    c.query(
+        &format!(
+            "SELECT {COLUMNS} WHERE q.community_id = ? AND q.status = 'open' AND ({}) ORDER BY q.id",
+            parts.join(" OR ")
+        ),
+        &args,
+    )?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+/// Closes an open request (the caller has checked the transition); false when it was not open.
+pub fn resolve(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    status: &str,
+    resolution: &str,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(c.execute(
+        "UPDATE correction_requests SET status = ?, resolution = ?, resolved_by = ?, resolved_at = ?
+         WHERE community_id = ? AND id = ? AND status = 'open'",
+        params![status, resolution, user, now_text(now), t, id],
+    )? == 1)
+}
