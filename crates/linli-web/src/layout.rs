@@ -414,32 +414,56 @@ pub fn error_page(
 /// The confirmation step of an act that cannot be undone (deregister, drop, reverse, close):
 /// the record it is about, what will happen, the form that does it (a reason typed, never
 /// defaulted) and a way back that changes nothing. Works without JavaScript.
-#[allow(clippy::too_many_arguments)]
-pub fn confirm(
-    lang: Lang,
-    about: Markup,
-    consequences: &[String],
-    action: &str,
-    csrf: &str,
-    fields: Markup,
-    submit: &str,
-    back: &str,
-) -> Markup {
-    html! {
+pub struct Confirm {
+    /// The record the act is about.
+    pub about: Markup,
+    /// What happens, one sentence each.
+    pub consequences: Vec<String>,
+    /// Where the form posts.
+    pub action: String,
+    /// The form's own fields (the reason, a date, hidden values).
+    pub fields: Markup,
+    /// The button's words, saying the act (确认注销, not 确定).
+    pub submit: String,
+    /// The way back.
+    pub back: String,
+}
+
+/// A confirmation step as a page: 422 when it comes back with an error beside a field.
+pub fn confirm_page(
+    ctx: &Ctx,
+    title: &str,
+    crumbs: &[Crumb],
+    invalid: bool,
+    c: Confirm,
+) -> Response {
+    let lang = ctx.lang();
+    let csrf = ctx
+        .caller
+        .as_ref()
+        .map(|c| c.csrf_token.clone())
+        .unwrap_or_default();
+    let body = html! {
         section.panel.confirm #confirm {
-            div.confirm-about { (about) }
+            div.confirm-about { (c.about) }
             h2 { (t(lang, "confirm.what_happens")) }
-            ul.consequences { @for c in consequences { li { (c) } } }
-            form.form method="post" action=(action) {
+            ul.consequences { @for line in &c.consequences { li { (line) } } }
+            form.form method="post" action=(c.action) {
                 input type="hidden" name="_csrf" value=(csrf);
-                (fields)
+                (c.fields)
                 div.form-actions {
-                    button.btn.btn-danger type="submit" { (submit) }
-                    a.btn href=(back) { (t(lang, "confirm.cancel")) }
+                    button.btn.btn-danger type="submit" { (c.submit) }
+                    a.btn href=(c.back) { (t(lang, "confirm.cancel")) }
                 }
             }
         }
-    }
+    };
+    let status = if invalid {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page_with_status(ctx, status, title, crumbs, None, body)
 }
 
 /// A labelled input with its error beside it; keeps what was typed.

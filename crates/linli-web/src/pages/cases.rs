@@ -435,25 +435,22 @@ async fn close_page(
             "error.case_status_same",
         ));
     }
-    let caller = ctx.caller()?;
     let name = k.resident_name.clone().unwrap_or_default();
-    let body = layout::confirm(
-        lang,
-        html! { p.lead { strong { (name) } " " span.hint { (k.address) } } },
-        &[
+    let confirm = layout::Confirm {
+        about: html! { p.lead { strong { (name) } " " span.hint { (k.address) } } },
+        consequences: vec![
             tf(lang, "cases.close_effect_list", &[("name", &name)]),
             t(lang, "cases.close_effect_kept"),
             t(lang, "cases.close_effect_monitoring"),
         ],
-        &format!("/cases/{id}/status"),
-        &caller.csrf_token,
-        html! {
+        action: format!("/cases/{id}/status"),
+        fields: html! {
             input type="hidden" name="status" value="closed";
             (layout::field(lang, "reason", "cases.close_reason", "text", reason, error.map(|c| t(lang, &format!("error.{c}"))), Some("off")))
         },
-        &t(lang, "cases.close_submit"),
-        &format!("/cases/{id}"),
-    );
+        submit: t(lang, "cases.close_submit"),
+        back: format!("/cases/{id}"),
+    };
     let crumbs = [
         (t(lang, "cases.title"), Some("/cases".to_string())),
         (
@@ -461,18 +458,12 @@ async fn close_page(
             Some(format!("/cases/{id}")),
         ),
     ];
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::confirm_page(
         ctx,
-        status,
         &t(lang, "cases.close"),
         &crumbs,
-        None,
-        body,
+        error.is_some(),
+        confirm,
     ))
 }
 

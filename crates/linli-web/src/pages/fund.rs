@@ -645,23 +645,20 @@ async fn reverse_page(
         };
         return Ok(redirect_with_flash("/fund/entries", false, code));
     }
-    let caller = ctx.caller()?;
-    let body = layout::confirm(
-        lang,
-        html! {
+    let confirm = layout::Confirm {
+        about: html! {
             p.lead { "#" (e.seq) " · " (e.occurred_on) " · " (kind_label(lang, &e.kind)) "：" (e.memo) }
             @for p in &e.postings {
                 div.mono { (t(lang, &format!("fund.account.{}", p.account.replace(':', "_")))) " " (if p.amount.0 >= 0 { t(lang, "fund.debit") } else { t(lang, "fund.credit") }) " " (yuan(p.amount.0.abs())) }
             }
         },
-        &[
+        consequences: vec![
             t(lang, "fund.reverse_effect_mirror"),
             t(lang, "fund.reverse_effect_kept"),
             t(lang, "fund.reverse_effect_once"),
         ],
-        &format!("/fund/entries/{id}/reverse"),
-        &caller.csrf_token,
-        layout::field(
+        action: format!("/fund/entries/{id}/reverse"),
+        fields: layout::field(
             lang,
             "reason",
             "fund.reverse_reason",
@@ -670,25 +667,19 @@ async fn reverse_page(
             error.map(|code| t(lang, &format!("error.{code}"))),
             Some("off"),
         ),
-        &t(lang, "fund.reverse_submit"),
-        "/fund/entries",
-    );
+        submit: t(lang, "fund.reverse_submit"),
+        back: "/fund/entries".to_string(),
+    };
     let crumbs = [
         (t(lang, "fund.title"), Some("/fund".to_string())),
         (t(lang, "fund.ledger"), Some("/fund/entries".to_string())),
     ];
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::confirm_page(
         ctx,
-        status,
         &t(lang, "fund.reverse_title"),
         &crumbs,
-        None,
-        body,
+        error.is_some(),
+        confirm,
     ))
 }
 

@@ -572,7 +572,6 @@ async fn drop_confirm(
             "learning.flash_not_enrolled",
         ));
     }
-    let caller = ctx.caller()?;
     let waitlisted = e.status == "waitlisted";
     let vars = [
         ("name", e.resident_name.as_str()),
@@ -598,32 +597,25 @@ async fn drop_confirm(
             "learning.drop_submit"
         },
     );
-    let body = layout::confirm(
-        lang,
-        html! { p.lead { strong { (e.resident_name) } " · " (k.name) " " span.hint { (e.address) } } },
-        &consequences,
-        &format!("/enrolments/{id}/status"),
-        &caller.csrf_token,
-        html! { input type="hidden" name="status" value="dropped"; },
-        &submit,
-        &back,
-    );
+    let confirm = layout::Confirm {
+        about: html! { p.lead { strong { (e.resident_name) } " · " (k.name) " " span.hint { (e.address) } } },
+        consequences,
+        action: format!("/enrolments/{id}/status"),
+        fields: html! { input type="hidden" name="status" value="dropped"; },
+        submit,
+        back: back.clone(),
+    };
     let mut trail = crumbs(lang);
-    trail.push((k.name.clone(), Some(back.clone())));
-    Ok(layout::page(
-        &ctx,
-        &t(
-            lang,
-            if waitlisted {
-                "learning.drop_waitlist"
-            } else {
-                "learning.drop"
-            },
-        ),
-        &trail,
-        None,
-        body,
-    ))
+    trail.push((k.name.clone(), Some(back)));
+    let title = t(
+        lang,
+        if waitlisted {
+            "learning.drop_waitlist"
+        } else {
+            "learning.drop"
+        },
+    );
+    Ok(layout::confirm_page(&ctx, &title, &trail, false, confirm))
 }
 
 /// Confirms every trainee who meets the rule, in one step.

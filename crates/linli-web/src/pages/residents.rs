@@ -508,7 +508,6 @@ async fn close_page(
             "flash.resident_already_closed",
         ));
     }
-    let caller = ctx.caller()?;
     let err = |f: &str| {
         error
             .filter(|(field, _)| *field == f)
@@ -525,39 +524,31 @@ async fn close_page(
         r.unit.clone().unwrap_or_default(),
         r.household.clone().unwrap_or_default()
     );
-    let body = layout::confirm(
-        lang,
-        html! { p.lead { strong { (r.name) } " " span.hint { (address) } } },
-        &[
+    let confirm = layout::Confirm {
+        about: html! { p.lead { strong { (r.name) } " " span.hint { (address) } } },
+        consequences: vec![
             tf(lang, "residents.close_effect_roster", &[("name", &r.name)]),
             t(lang, "residents.close_effect_kept"),
             t(lang, "residents.close_effect_final"),
         ],
-        &format!("/residents/{id}/close"),
-        &caller.csrf_token,
-        html! {
+        action: format!("/residents/{id}/close"),
+        fields: html! {
             (layout::select(lang, "status", "residents.close_reason", &reasons, status, err("status")))
             (layout::field(lang, "on", "residents.close_on", "date", on, err("on"), None))
         },
-        &t(lang, "residents.close_submit"),
-        &format!("/residents/{id}"),
-    );
+        submit: t(lang, "residents.close_submit"),
+        back: format!("/residents/{id}"),
+    };
     let crumbs = [
         (t(lang, "residents.title"), Some("/residents".to_string())),
         (r.name.clone(), Some(format!("/residents/{id}"))),
     ];
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok(layout::page_with_status(
+    Ok(layout::confirm_page(
         ctx,
-        status,
         &t(lang, "residents.close"),
         &crumbs,
-        None,
-        body,
+        error.is_some(),
+        confirm,
     ))
 }
 
