@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod affairs;
 pub mod assistance;
 pub mod cards;
+pub mod claims;
 pub mod corrections;
 pub mod employment;
 pub mod fund;

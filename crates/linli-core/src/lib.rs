@@ -50,6 +50,7 @@ pub mod assistance;
 pub mod authz;
 pub mod cards;
 pub mod chain;
+pub mod claims;
 pub mod clock;
 pub mod corrections;
 pub mod dates;

@@ -11,6 +11,7 @@
 pub mod affairs;
 pub mod assistance;
 pub mod audit;
+pub mod claims;
 pub mod corrections;
 mod db;
 mod error;

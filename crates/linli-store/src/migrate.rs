@@ -91,6 +91,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "corrections",
         sql: include_str!("../migrations/0016_corrections.sql"),
     },
+    Migration {
+        version: 17,
+        name: "resident_claims",
+        sql: include_str!("../migrations/0017_resident_claims.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

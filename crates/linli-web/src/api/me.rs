@@ -9,9 +9,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::Response;
+use linli_app::claims::{self, ClaimDraft, DecideDraft};
 use linli_app::corrections::{self, CorrectionDraft, ResolveDraft};
 use linli_app::me::{self, Me, MyData};
 use linli_core::Action;
+use linli_store::claims::Claim;
 use linli_store::corrections::Correction;
 use linli_store::users::GrantView;
 use schemars::JsonSchema;
@@ -93,6 +95,34 @@ async fn resolve_correction(
     ))
 }
 
+async fn file_claim(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(d): Json<ClaimDraft>,
+) -> Result<Response, AppError> {
+    let claim = claims::claim(&state.app, &ctx.actor()?, d).await?;
+    Ok(super::created(claim))
+}
+
+async fn pending_claims(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<super::Listed<Claim>>, AppError> {
+    let items = claims::pending(&state.app, &ctx.actor()?).await?;
+    Ok(super::Listed::of(items))
+}
+
+async fn decide_claim(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(d): Json<DecideDraft>,
+) -> Result<Json<Claim>, AppError> {
+    Ok(Json(
+        claims::decide(&state.app, &ctx.actor()?, id, d).await?,
+    ))
+}
+
 pub fn routes(t: Table) -> Table {
     t.api(
         Method::GET,
@@ -161,5 +191,40 @@ pub fn routes(t: Table) -> Table {
         )
         .body::<ResolveDraft>(),
         resolve_correction,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/me/claim",
+        Policy::Signed(Action::ViewHome),
+        ApiDoc::created::<Claim>(
+            "me",
+            "me_claim_create",
+            "A resident's account claims its registry record by ID number and phone (both must match one active record); a worker confirms the link. 422 claim_no_match, 409 claim_pending or claim_taken, 403 claim_too_many after five attempts a day",
+        )
+        .body::<ClaimDraft>(),
+        file_claim,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/claims",
+        Policy::Signed(Action::ManageResidents),
+        ApiDoc::ok::<super::Listed<Claim>>(
+            "residents",
+            "claims_list",
+            "Claims waiting for confirmation, of records the caller may edit, oldest first",
+        ),
+        pending_claims,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/claims/{id}/decide",
+        Policy::Signed(Action::ManageResidents),
+        ApiDoc::ok::<Claim>(
+            "residents",
+            "claims_decide",
+            "Confirm a claim (the account is linked to the record) or reject it with the reason the resident reads",
+        )
+        .body::<DecideDraft>(),
+        decide_claim,
     )
 }

@@ -29,6 +29,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let partners_panel = super::partners::home_panel(&state, &ctx).await?;
     let fund_panel = super::fund::home_panel(&state, &ctx).await?;
     let corrections_panel = super::corrections::home_panel(&state, &ctx).await?;
+    let claims_panel = super::claims::home_panel(&state, &ctx).await?;
     // A building head's buildings, each with what she does there from her phone.
     let buildings: Vec<_> = caller
         .grants
@@ -110,6 +111,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
             }
         }
         (fund_panel)
+        (claims_panel)
         (corrections_panel)
         (visits_panel)
         (learning_panel)

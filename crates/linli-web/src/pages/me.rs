@@ -39,14 +39,18 @@ pub async fn resident_home(state: &AppState, ctx: &Ctx) -> Result<Response, AppE
         }
     };
     let body = match overview {
-        None => html! {
-            p.lead { (tf(lang, "me.greeting", &[("name", &caller.user.display_name)])) }
-            section.panel #not-linked {
-                h2 { (t(lang, "me.not_linked_title")) }
-                p { (t(lang, "me.not_linked")) }
+        None => {
+            let claim = super::claims::claim_panel(state, ctx).await?;
+            html! {
+                p.lead { (tf(lang, "me.greeting", &[("name", &caller.user.display_name)])) }
+                section.panel #not-linked {
+                    h2 { (t(lang, "me.not_linked_title")) }
+                    p { (t(lang, "me.not_linked")) }
+                }
+                (claim)
+                (services)
             }
-            (services)
-        },
+        }
         Some(o) => {
             let corrections = super::corrections::mine_panel(state, ctx).await?;
             overview_body(ctx, &o, html! { (corrections) (services) })

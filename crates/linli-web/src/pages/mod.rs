@@ -4,6 +4,7 @@ pub mod affairs;
 mod audit;
 mod cards;
 pub mod cases;
+mod claims;
 mod corrections;
 pub mod employment;
 pub mod fund;
@@ -113,6 +114,7 @@ pub fn routes(t: Table) -> Table {
     let t = portal::routes(t);
     let t = places::routes(t);
     let t = cards::routes(t);
+    let t = claims::routes(t);
     let t = corrections::routes(t);
     let t = cases::routes(t);
     let t = fund::routes(t);

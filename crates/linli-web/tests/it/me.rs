@@ -15,6 +15,8 @@ both_engines!(
     every_link_on_each_roles_home_page_opens,
     a_liaison_finds_its_own_unit_at_home,
     a_resident_asks_for_a_correction_and_reads_the_answer,
+    a_resident_claims_her_record_and_a_worker_confirms_it,
+    a_claim_is_not_a_way_to_search_the_registry,
     an_administrator_links_an_account_to_a_resident_once,
     a_resident_who_reports_signed_in_finds_the_report_on_her_page,
     the_public_portal_names_the_community_and_its_phone,
@@ -529,5 +531,157 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     assert!(
         actions.contains(&"correction.request".to_string())
             && actions.contains(&"correction.resolve".to_string())
+    );
+}
+
+/// An account made for a resident without her record claims it with her ID number and phone:
+/// both must match (a wrong one says only "no match"), five attempts a day, and nothing of the
+/// record shows until a worker confirms; then she is linked, once.
+async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let unit = app
+        .count("SELECT unit_id FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
+        .await;
+    let (status, v) = create_resident_account(
+        &app,
+        &admin,
+        json!({"username": "zhangjun", "password": "Zj-2026-bike", "role": "resident", "scope_place_id": unit}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let id_number = app
+        .text("SELECT id_number FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
+        .await;
+    let phone = app
+        .text("SELECT phone FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
+        .await;
+    let her = app.token_with("zhangjun", "Zj-2026-bike").await;
+    let claim = |body: Value| {
+        let token = her.clone();
+        let app = &app;
+        async move {
+            app.api(&token, Method::POST, "/api/v1/me/claim", Some(body))
+                .await
+        }
+    };
+    // A right ID number with a wrong phone: no match, and no hint which was wrong.
+    let (status, v) = claim(json!({"id_number": id_number, "phone": "13000000000"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "claim_no_match");
+    let (status, v) = claim(json!({"id_number": id_number.to_lowercase(), "phone": phone})).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let claim_id = v["id"].as_i64().unwrap();
+    assert_eq!(v["status"], "pending");
+    let (status, v) = claim(json!({"id_number": id_number, "phone": phone})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["code"], "claim_pending");
+    // Nothing of the record before a worker confirms.
+    let (_, me) = app.api(&her, Method::GET, "/api/v1/me", None).await;
+    assert!(me.get("resident").is_none(), "{me}");
+    let mut page = app.signed_in_with("zhangjun", "Zj-2026-bike").await;
+    let (_, home) = page.get_text("/").await;
+    assert!(
+        home.contains("id=\"my-claim\"") && home.contains("等待确认"),
+        "{home}"
+    );
+
+    // The building head may not confirm; the administrator sees it at home and confirms.
+    let head = app.token("louzhang").await;
+    let (status, _) = app.api(&head, Method::GET, "/api/v1/claims", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut director = app.signed_in("admin").await;
+    let (_, home) = director.get_text("/").await;
+    assert!(
+        home.contains("id=\"claims-pending\"") && home.contains("张君"),
+        "{home}"
+    );
+    let path = format!("/api/v1/claims/{claim_id}/decide");
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::POST,
+            &path,
+            Some(json!({"decision": "reject"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "claim_reason_missing");
+    let csrf = director.csrf().await;
+    let res = director
+        .post_form(
+            &format!("/claims/{claim_id}/decide"),
+            &[("_csrf", &csrf), ("decision", "confirm")],
+        )
+        .await;
+    assert!(res.status().is_redirection());
+    let (_, me) = app.api(&her, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(me["resident"]["name"], "张君");
+    let (status, _) = app
+        .api(
+            &admin,
+            Method::POST,
+            &path,
+            Some(json!({"decision": "confirm"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "decided once");
+    let actions = app.audit_actions().await;
+    assert!(
+        actions.contains(&"claim.request".to_string())
+            && actions.contains(&"claim.decide".to_string())
+    );
+}
+
+/// Five attempts a day, then the account is told to come in person.
+async fn a_claim_is_not_a_way_to_search_the_registry(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let unit = app
+        .count("SELECT unit_id FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
+        .await;
+    let (status, _) = create_resident_account(
+        &app,
+        &admin,
+        json!({"username": "guesser", "password": "Zj-2026-bike", "role": "resident", "scope_place_id": unit}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let token = app.token_with("guesser", "Zj-2026-bike").await;
+    for n in 0..5 {
+        let (status, v) = app
+            .api(
+                &token,
+                Method::POST,
+                "/api/v1/me/claim",
+                Some(
+                    json!({"id_number": format!("11010519491231{n:03}X"), "phone": "13800000000"}),
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    }
+    let id_number = app
+        .text("SELECT id_number FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
+        .await;
+    let phone = app
+        .text("SELECT phone FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
+        .await;
+    let (status, v) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/me/claim",
+            Some(json!({"id_number": id_number, "phone": phone})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(
+        v["error"]["code"], "claim_too_many",
+        "even the right values wait for tomorrow"
     );
 }

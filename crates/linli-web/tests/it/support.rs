@@ -232,8 +232,13 @@ impl TestApp {
 
     /// A browser signed in as `user` (demo password).
     pub async fn signed_in(&self, user: &str) -> Browser {
+        self.signed_in_with(user, PASSWORD).await
+    }
+
+    /// A browser signed in as `user` with her own password.
+    pub async fn signed_in_with(&self, user: &str, password: &str) -> Browser {
         let mut b = self.browser();
-        let res = b.login(user, PASSWORD).await;
+        let res = b.login(user, password).await;
         assert_eq!(
             res.status(),
             StatusCode::SEE_OTHER,

@@ -1,0 +1,166 @@
+//! Claims in the pages (issue 14): an unlinked resident's account claims its record with ID
+//! number and phone from her home page; the workers who may edit the record confirm or reject
+//! from theirs. Built on `linli_app::claims`.
+
+use crate::AppState;
+use crate::ctx::{Ctx, redirect_with_flash};
+use crate::error::AppError;
+use crate::i18n::{t, tf};
+use crate::layout;
+use crate::routes::{Policy, Table};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::response::Response;
+use linli_app::claims::{self as ops, ClaimDraft, DecideDraft};
+use linli_core::Action;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+/// On an unlinked resident's home: the claim form, or the claim waiting, or the last answer.
+pub async fn claim_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+    let lang = ctx.lang();
+    let caller = ctx.caller()?;
+    let standing = ops::standing(&state.app, &ctx.actor()?).await?;
+    Ok(html! {
+        section.panel #my-claim {
+            h2 { (t(lang, "claims.title")) }
+            @if let Some(k) = &standing.pending {
+                p role="status" { (layout::chip("warn", &t(lang, "claims.pending_chip"))) " " (tf(lang, "claims.pending", &[("date", k.claimed_at.get(..10).unwrap_or(&k.claimed_at))])) }
+            } @else {
+                @if let Some(k) = standing.decided.as_ref().filter(|k| k.status == "rejected") {
+                    p role="status" { (layout::chip("muted", &t(lang, "claims.rejected_chip"))) " " (k.note) }
+                }
+                p.hint { (t(lang, "claims.hint")) }
+                form.form method="post" action="/me/claim" autocomplete="off" {
+                    input type="hidden" name="_csrf" value=(caller.csrf_token);
+                    (layout::field(lang, "id_number", "residents.id_number", "text", "", None, Some("off")))
+                    (layout::field(lang, "phone", "residents.phone", "tel", "", None, Some("tel")))
+                    div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "claims.submit")) } }
+                }
+            }
+        }
+    })
+}
+
+/// On a worker's home: the claims of her residents waiting for confirmation.
+pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+    let lang = ctx.lang();
+    let items = ops::pending(&state.app, &ctx.actor()?).await?;
+    if items.is_empty() {
+        return Ok(html! {});
+    }
+    let csrf = ctx.caller()?.csrf_token.clone();
+    Ok(html! {
+        section.panel #claims-pending {
+            h2 { (tf(lang, "claims.pending_title", &[("n", &items.len().to_string())])) }
+            p.hint { (t(lang, "claims.staff_hint")) }
+            @for k in &items {
+                div.claim {
+                    p {
+                        (tf(lang, "claims.who", &[("account", &k.display_name), ("username", &k.username)]))
+                        " → " a href={ "/residents/" (k.resident_id) } { (k.resident_name) } " " span.hint { (k.address) }
+                    }
+                    form.inline method="post" action={ "/claims/" (k.id) "/decide" } {
+                        input type="hidden" name="_csrf" value=(csrf);
+                        input type="hidden" name="decision" value="confirm";
+                        button.btn.btn-small.btn-primary type="submit" { (t(lang, "claims.confirm")) }
+                    }
+                    form.inline method="post" action={ "/claims/" (k.id) "/decide" } {
+                        input type="hidden" name="_csrf" value=(csrf);
+                        input type="hidden" name="decision" value="reject";
+                        " " input type="text" name="note" required placeholder=(t(lang, "claims.reject_reason")) aria-label=(t(lang, "claims.reject_reason"));
+                        " " button.btn.btn-small.btn-danger type="submit" { (t(lang, "claims.reject")) }
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[derive(Deserialize)]
+struct ClaimForm {
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    phone: String,
+}
+
+async fn claim_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<ClaimForm>,
+) -> Result<Response, AppError> {
+    let d = ClaimDraft {
+        id_number: f.id_number,
+        phone: f.phone,
+    };
+    match ops::claim(&state.app, &ctx.actor()?, d)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(_) => Ok(redirect_with_flash(
+            "/#my-claim",
+            true,
+            "claims.flash_filed",
+        )),
+        Err(
+            e @ (AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::Refused { .. }),
+        ) => Ok(redirect_with_flash(
+            "/#my-claim",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct DecideForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn decide_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<DecideForm>,
+) -> Result<Response, AppError> {
+    let d = DecideDraft {
+        decision: f.decision,
+        note: f.note,
+    };
+    match ops::decide(&state.app, &ctx.actor()?, id, d)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(k) if k.status == "confirmed" => {
+            Ok(redirect_with_flash("/", true, "claims.flash_confirmed"))
+        }
+        Ok(_) => Ok(redirect_with_flash("/", true, "claims.flash_rejected")),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
+            "/",
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn routes(t: Table) -> Table {
+    t.page(
+        Method::POST,
+        "/me/claim",
+        Policy::Signed(Action::ViewHome),
+        claim_submit,
+    )
+    .page(
+        Method::POST,
+        "/claims/{id}/decide",
+        Policy::Signed(Action::ManageResidents),
+        decide_submit,
+    )
+}
