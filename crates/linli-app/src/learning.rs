@@ -556,7 +556,15 @@ pub struct StatusChanged {
 
 /// Confirms a completion (only when the course's rule is met) or records a drop-out, which
 /// hands the seat to the first on the waiting list.
-pub async fn set_status(app: &App, actor: &Actor, id: i64, status: &str) -> Result<StatusChanged> {
+/// Completes or drops an enrolment. A drop from the pages carries the reason typed on its
+/// confirmation step (`Some`, required there); the API may give one.
+pub async fn set_status(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    status: &str,
+    reason: Option<&str>,
+) -> Result<StatusChanged> {
     let tenant = manage(app, actor).await?;
     let (e, k) = app
         .read(move |c| {
@@ -580,17 +588,25 @@ pub async fn set_status(app: &App, actor: &Actor, id: i64, status: &str) -> Resu
             field: Some("status"),
         });
     }
+    let reason: Option<String> = reason.map(|r| r.trim().chars().take(200).collect());
+    if status == EnrolmentStatus::Dropped && reason.as_deref().is_some_and(str::is_empty) {
+        return Err(Error::invalid("learning_drop_reason_missing", "reason"));
+    }
     let on = day_text(actor.today());
     app.write(actor, move |tx| {
         let before = json!({"status": e.status});
         let promoted = store::set_enrolment_status(tx.c, &e, &k, status, &on)?;
+        let mut after = json!({"status": status.as_str(), "promoted": promoted});
+        if let Some(r) = reason.filter(|r| !r.is_empty()) {
+            after["reason"] = r.into();
+        }
         tx.audit_change(
             tenant,
             "enrolment.status",
             "enrolment",
             e.id,
             Some(before),
-            json!({"status": status.as_str(), "promoted": promoted}),
+            after,
         )?;
         Ok(StatusChanged {
             id: e.id,
@@ -621,7 +637,7 @@ pub async fn complete_all(app: &App, actor: &Actor, course_id: i64) -> Result<us
         e.status == "enrolled"
             && rules::meets_completion(u32::try_from(e.attended).unwrap_or(0), total, percent)
     }) {
-        set_status(app, actor, e.id, "completed").await?;
+        set_status(app, actor, e.id, "completed", None).await?;
         n += 1;
     }
     Ok(n)

@@ -79,6 +79,9 @@ struct StatusBody {
     #[serde(default)]
     #[schemars(extend("enum" = ["completed", "dropped"]))]
     status: String,
+    /// Why the trainee drops out (kept in the audit record).
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 async fn set_enrolment_status(
@@ -88,7 +91,14 @@ async fn set_enrolment_status(
     Json(b): Json<StatusBody>,
 ) -> Result<Json<ops::StatusChanged>, AppError> {
     Ok(Json(
-        ops::set_status(&state.app, &ctx.actor()?, id, &b.status).await?,
+        ops::set_status(
+            &state.app,
+            &ctx.actor()?,
+            id,
+            &b.status,
+            b.reason.as_deref(),
+        )
+        .await?,
     ))
 }
 

@@ -545,7 +545,16 @@ async fn status_submit(
     let actor = ctx.actor()?;
     let (e, _) = ops::enrolment(&state.app, &actor, id).await?;
     let status = pairs_get(&pairs, "status").unwrap_or_default();
-    let r = ops::set_status(&state.app, &actor, id, &status).await;
+    // A drop comes from its confirmation step with the reason typed there.
+    let reason = (status == "dropped").then(|| pairs_get(&pairs, "reason").unwrap_or_default());
+    let r = ops::set_status(&state.app, &actor, id, &status, reason.as_deref()).await;
+    if let Err(linli_app::Error::Invalid {
+        code: "learning_drop_reason_missing",
+        ..
+    }) = &r
+    {
+        return drop_page(&state, &ctx, id, true).await;
+    }
     back_with(&format!("/courses/{}", e.course_id), r, |v| {
         match (v.status.as_str(), v.promoted_enrolment_id) {
             ("dropped", Some(_)) => "learning.flash_dropped_promoted",
@@ -561,6 +570,15 @@ async fn drop_confirm(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    drop_page(&state, &ctx, id, false).await
+}
+
+async fn drop_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    invalid: bool,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let (e, k) = ops::enrolment(&state.app, &ctx.actor()?, id).await?;
@@ -601,7 +619,10 @@ async fn drop_confirm(
         about: html! { p.lead { strong { (e.resident_name) } " · " (k.name) " " span.hint { (e.address) } } },
         consequences,
         action: format!("/enrolments/{id}/status"),
-        fields: html! { input type="hidden" name="status" value="dropped"; },
+        fields: html! {
+            input type="hidden" name="status" value="dropped";
+            (layout::field(lang, "reason", "learning.drop_reason", "text", "", invalid.then(|| t(lang, "error.learning_drop_reason_missing")), Some("off")))
+        },
         submit,
         back: back.clone(),
     };
@@ -615,7 +636,7 @@ async fn drop_confirm(
             "learning.drop"
         },
     );
-    Ok(layout::confirm_page(&ctx, &title, &trail, false, confirm))
+    Ok(layout::confirm_page(ctx, &title, &trail, invalid, confirm))
 }
 
 /// Confirms every trainee who meets the rule, in one step.

@@ -120,6 +120,23 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
         html.contains("确认退学") && html.contains("候补名单上的第一位"),
         "{html}"
     );
+    assert!(
+        html.contains("name=\"reason\""),
+        "the reason is typed on the step"
+    );
+    let csrf = b.csrf().await;
+    let res = b
+        .post_form(
+            &format!("/enrolments/{e1}/status"),
+            &[("_csrf", &csrf), ("status", "dropped"), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no reason, no drop"
+    );
+    assert!(res.text().await.unwrap().contains("请写明退学"));
     let (_, c) = app
         .api(&w, Method::GET, &format!("/api/v1/courses/{k}"), None)
         .await;
@@ -881,6 +898,7 @@ async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engi
         format!("/sessions/{s}/roll-call"),
         format!("/sessions/{s}/sheet"),
         format!("/enrolments/{e}/certificate"),
+        format!("/enrolments/{e}/drop"),
     ] {
         assert_eq!(b.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
     }
