@@ -30,6 +30,9 @@ pub enum Error {
     /// The database is too busy to take the call now; try again after this many seconds.
     #[error("busy, retry after {retry_after_secs} s")]
     Busy { retry_after_secs: u64 },
+    /// Too many of these calls from this account this minute; try again after this many seconds.
+    #[error("rate limited, retry after {retry_after_secs} s")]
+    RateLimited { retry_after_secs: i64 },
     /// The cause is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -56,6 +59,7 @@ impl Error {
             | Error::Invalid { code, .. }
             | Error::Conflict { code, .. } => code,
             Error::Busy { .. } => "busy",
+            Error::RateLimited { .. } => "rate_limited",
             Error::Internal(_) => "internal",
         }
     }

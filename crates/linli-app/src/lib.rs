@@ -9,6 +9,7 @@
 
 mod actor;
 mod error;
+pub mod throttle;
 mod tx;
 
 pub mod accounts;
@@ -40,11 +41,17 @@ use std::sync::Arc;
 pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
+    /// Searches by digits per account this minute (see `registry::DIGIT_SEARCHES_PER_MINUTE`).
+    pub searches: Arc<throttle::Windows<i64>>,
 }
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        App { db, clock }
+        App {
+            db,
+            clock,
+            searches: Arc::default(),
+        }
     }
 
     /// Runs `f` in one write transaction of `actor` (on a blocking thread): the changes and the

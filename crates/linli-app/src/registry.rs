@@ -475,10 +475,33 @@ pub fn filter_for(actor: &Actor, q: &ListQuery, kinds: &[TagKind]) -> Result<Fil
 /// A search as the actor may run it: digits match only the last four of an ID number or phone
 /// unless the actor may reveal them wherever she may look ([`linli_core::mask::digit_search`]).
 pub(crate) fn search_text(actor: &Actor, q: &str) -> String {
+    linli_core::mask::digit_search(q, may_reveal_everywhere(actor))
+}
+
+/// Whether the actor may reveal ID numbers and phones wherever she may look.
+fn may_reveal_everywhere(actor: &Actor) -> bool {
     let view = actor.scopes(Action::ViewResidents);
     let reveal = actor.scopes(Action::RevealResidents);
-    let may_reveal = !view.is_empty() && view.iter().all(|v| reveal.iter().any(|r| v.is_within(r)));
-    linli_core::mask::digit_search(q, may_reveal)
+    !view.is_empty() && view.iter().all(|v| reveal.iter().any(|r| v.is_within(r)))
+}
+
+/// Searches by the last digits of an ID number or phone that an account without the right to
+/// reveal may run a minute: enough to find a few residents by phone, too few to go through the
+/// roster number by number.
+pub const DIGIT_SEARCHES_PER_MINUTE: u32 = 20;
+
+/// Counts a search by digits against the account's minute (`rate_limited` beyond it).
+pub(crate) fn guard_digit_search(app: &App, actor: &Actor, q: &str) -> Result<()> {
+    if !q.split_whitespace().any(linli_core::mask::is_digit_search) || may_reveal_everywhere(actor)
+    {
+        return Ok(());
+    }
+    let Some(user) = actor.user_id() else {
+        return Ok(());
+    };
+    app.searches
+        .check(user, actor.now, DIGIT_SEARCHES_PER_MINUTE)
+        .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })
 }
 
 /// One page of the roster search, and how many match. `kinds` are the actor's [`tag_kinds`].
@@ -488,6 +511,7 @@ pub async fn search(
     q: &ListQuery,
     kinds: &[TagKind],
 ) -> Result<(Vec<ResidentRow>, i64)> {
+    guard_digit_search(app, actor, q.q.as_deref().unwrap_or(""))?;
     let filter = filter_for(actor, q, kinds)?;
     let page = q.page.unwrap_or(1).max(1);
     let (mut rows, total) = app
@@ -612,6 +636,7 @@ where
         actor.record_denial(app, action, None).await;
         return Err(Error::Forbidden);
     }
+    guard_digit_search(app, actor, q.q.as_deref().unwrap_or(""))?;
     let tenant = actor.tenant()?;
     let kinds = tag_kinds(app, actor).await?;
     let mut filter = filter_for(actor, q, &kinds)?;
@@ -705,6 +730,7 @@ pub const PICK_LIMIT: i64 = 20;
 /// digits of the ID number or phone; several terms separated by spaces all apply
 /// (`3号楼 陈`). Exact names come first. Active residents only: nobody picks the departed.
 pub async fn pick_residents(app: &App, actor: &Actor, q: &str, limit: i64) -> Result<Picks> {
+    guard_digit_search(app, actor, q)?;
     let tenant = actor.tenant()?;
     let scopes = actor.scopes(Action::ViewResidents);
     // Digits beyond the last four narrow a guess at a number the caller may not reveal.

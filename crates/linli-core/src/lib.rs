@@ -69,6 +69,7 @@ pub mod roster;
 pub mod summary;
 mod text;
 pub mod visits;
+pub mod window;
 pub mod workdays;
 
 pub use authz::{Action, Decision, Grant, authorize};

@@ -35,6 +35,16 @@ pub fn digit_search(q: &str, may_reveal: bool) -> String {
         .collect()
 }
 
+/// Whether a search term looks for the end of an ID number or phone (at least
+/// [`MIN_SEARCH_DIGITS`] digits, an ID's X allowed): the searches an account without the right
+/// to reveal may run only so many times a minute.
+pub fn is_digit_search(term: &str) -> bool {
+    let t = term.trim();
+    t.chars().filter(char::is_ascii_digit).count() >= MIN_SEARCH_DIGITS
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == 'x' || c == 'X')
+}
+
 /// `13812345678` → `138****5678`.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.trim().chars().collect();
@@ -61,6 +71,15 @@ pub const PERSONAL_FIELDS: &[&str] = &["id_number", "phone", "password", "passwo
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_digit_search_is_four_digits_or_more() {
+        assert!(
+            is_digit_search("5678") && is_digit_search("1002X") && is_digit_search(" 13812345678 ")
+        );
+        assert!(!is_digit_search("301") && !is_digit_search("3号楼301") && !is_digit_search("xsl"));
+    }
+
     use super::*;
 
     #[test]

@@ -168,6 +168,10 @@ impl From<linli_app::Error> for AppError {
             E::Busy { retry_after_secs } => AppError::Busy {
                 retry_after: retry_after_secs,
             },
+            E::RateLimited { retry_after_secs } => AppError::Throttled {
+                seconds: retry_after_secs,
+                locked: false,
+            },
             E::Internal(cause) => AppError::Internal(cause),
         }
     }

@@ -10,61 +10,20 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Utc};
-use std::collections::HashMap;
+use chrono::{DateTime, Utc};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
 
 /// Requests a minute an address may send to the limited routes, by default.
 pub const PER_MINUTE: u32 = 60;
-/// Addresses remembered before the expired ones are dropped.
-const MAX_TRACKED: usize = 10_000;
-
-/// One address's current minute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    pub started: DateTime<Utc>,
-    pub count: u32,
-}
-
-/// Counts one request in a fixed one-minute window: `Ok` when admitted, or the seconds until
-/// the window ends.
-pub fn admit(window: &mut Window, now: DateTime<Utc>, limit: u32) -> Result<(), i64> {
-    let ends = window.started + Duration::minutes(1);
-    if now >= ends {
-        *window = Window {
-            started: now,
-            count: 0,
-        };
-    }
-    if window.count >= limit {
-        return Err((window.started + Duration::minutes(1) - now)
-            .num_seconds()
-            .max(1));
-    }
-    window.count += 1;
-    Ok(())
-}
-
+/// Counts per client address.
 #[derive(Default)]
 pub struct Limiter {
-    windows: Mutex<HashMap<IpAddr, Window>>,
+    windows: linli_app::throttle::Windows<IpAddr>,
 }
 
 impl Limiter {
     fn check(&self, ip: IpAddr, now: DateTime<Utc>, limit: u32) -> Result<(), i64> {
-        let mut windows = self
-            .windows
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if windows.len() >= MAX_TRACKED {
-            windows.retain(|_, w| now < w.started + Duration::minutes(1));
-        }
-        let w = windows.entry(ip).or_insert(Window {
-            started: now,
-            count: 0,
-        });
-        admit(w, now, limit)
+        self.windows.check(ip, now, limit)
     }
 }
 
@@ -119,20 +78,6 @@ mod tests {
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap()
-    }
-
-    #[test]
-    fn a_minute_admits_the_limit_then_says_how_long_to_wait() {
-        let mut w = Window {
-            started: t0(),
-            count: 0,
-        };
-        for _ in 0..3 {
-            assert_eq!(admit(&mut w, t0(), 3), Ok(()));
-        }
-        assert_eq!(admit(&mut w, t0() + Duration::seconds(20), 3), Err(40));
-        assert_eq!(admit(&mut w, t0() + Duration::seconds(60), 3), Ok(()));
-        assert_eq!(w.count, 1, "a new minute starts counting afresh");
     }
 
     #[test]

@@ -17,6 +17,7 @@ both_engines!(
     a_grid_import_neither_moves_nor_reveals_a_resident_outside_the_grid,
     a_person_gets_their_data_and_can_be_anonymized_without_losing_the_row,
     closing_a_record_is_confirmed_with_a_reason_chosen,
+    searches_by_digits_are_throttled_for_those_who_may_not_reveal,
 );
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -861,4 +862,44 @@ async fn closing_a_record_is_confirmed_with_a_reason_chosen(engine: Engine) {
     // Once closed, the step is not offered again.
     let res = page.get(&confirm).await;
     assert!(res.status().is_redirection());
+}
+
+/// Issue 13 item 2: an account that may not reveal numbers runs at most 20 searches by digits
+/// a minute (the roster, the picker), then waits (429 rate_limited with Retry-After); its name
+/// searches go on, and an administrator who may reveal is not counted.
+async fn searches_by_digits_are_throttled_for_those_who_may_not_reveal(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let head = app.token("louzhang").await;
+    for n in 0..20 {
+        let path = if n % 2 == 0 {
+            format!("/api/v1/residents?q={:04}", 1000 + n)
+        } else {
+            format!("/api/v1/residents/pick?q={:04}", 1000 + n)
+        };
+        let (status, v) = app.api(&head, Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::OK, "search {n}: {v}");
+    }
+    let res = reqwest::Client::new()
+        .get(format!("{}/api/v1/residents?q=5678", app.base))
+        .bearer_auth(&head)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "rate_limited");
+    let (status, _) = app
+        .api(&head, Method::GET, "/api/v1/residents?q=mlf", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "a name search goes on");
+    let admin = app.token("admin").await;
+    for _ in 0..25 {
+        let (status, _) = app
+            .api(&admin, Method::GET, "/api/v1/residents?q=5678", None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
 }
