@@ -3,7 +3,7 @@
 //! digit at a time for a caller who may not reveal it.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Engine, TestApp, spawn_app, spawn_demo_app};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -12,6 +12,7 @@ both_engines!(
     a_building_head_cannot_grow_a_number_digit_by_digit,
     sensitive_tags_and_notes_only_for_those_who_work_hardship_cases,
     a_building_head_sees_that_help_was_given_not_what,
+    each_role_sees_only_the_personal_fields_its_work_needs,
 );
 
 fn digits(s: &str) -> String {
@@ -235,4 +236,146 @@ async fn a_building_head_sees_that_help_was_given_not_what(engine: Engine) {
         file["help"][0]["amount_fen"], 123_456,
         "the worker sees it all"
     );
+}
+
+/// Runs of digits (and an ID's X) of eleven or more: a whole phone number or ID number.
+fn whole_numbers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || (c == 'X' && !run.is_empty()) {
+            run.push(c);
+        } else {
+            if run.len() >= 11 {
+                out.push(std::mem::take(&mut run));
+            }
+            run.clear();
+        }
+    }
+    out
+}
+
+/// Issue 13: the personal fields each role may see, derived from the policy table and the
+/// registry's own list of sensitive tag kinds, checked against the roster list, a record, a
+/// search and the export over the whole demo, for the six demo roles: no whole ID number or
+/// phone anywhere without a reveal, ID numbers to their last four only (the birth date beside
+/// them restores nothing), sensitive tags only for those who work hardship cases, and no roster
+/// at all for a liaison or a resident.
+async fn each_role_sees_only_the_personal_fields_its_work_needs(engine: Engine) {
+    use linli_core::{Action, Role, authz::role_permits};
+    let Some(app) = spawn_demo_app(engine).await else {
+        return;
+    };
+    let sensitive: Vec<String> = app
+        .db
+        .read(|c| {
+            c.query(
+                "SELECT DISTINCT name FROM tag_kinds WHERE sensitive = 1",
+                linli_store::params![],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<linli_store::Result<Vec<_>>>()
+        })
+        .await
+        .unwrap();
+    assert!(sensitive.iter().any(|s| s == "低保"), "{sensitive:?}");
+    for (user, role) in [
+        ("admin", Role::Admin),
+        ("wangge1", Role::Worker),
+        ("louzhang", Role::BuildingHead),
+        ("jijin", Role::Finance),
+        ("gongjian", Role::Partner),
+        ("jumin", Role::Resident),
+    ] {
+        let roster = role_permits(role, Action::ViewResidents);
+        let hardship = role_permits(role, Action::ManageCases);
+        let exports = role_permits(role, Action::ExportResidents);
+        let token = app.token(user).await;
+        let (status, list) = app
+            .api(&token, Method::GET, "/api/v1/residents", None)
+            .await;
+        if !roster {
+            assert!(
+                status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+                "{user}: {status}"
+            );
+            continue;
+        }
+        assert_eq!(status, StatusCode::OK, "{user}");
+        let items = list["items"].as_array().unwrap().clone();
+        assert!(!items.is_empty(), "{user} sees someone");
+        let first = items[0]["id"].as_i64().unwrap();
+        let name = items[0]["name"].as_str().unwrap().to_string();
+        let (_, record) = app
+            .api(
+                &token,
+                Method::GET,
+                &format!("/api/v1/residents/{first}"),
+                None,
+            )
+            .await;
+        let (_, found) = app
+            .api(
+                &token,
+                Method::GET,
+                &format!("/api/v1/residents?q={}", &name),
+                None,
+            )
+            .await;
+        let (_, tagged) = app
+            .api(
+                &token,
+                Method::GET,
+                "/api/v1/residents?q=%E4%BD%8E%E4%BF%9D",
+                None,
+            )
+            .await;
+        let mut bodies = vec![
+            ("list", list.to_string()),
+            ("record", record.to_string()),
+            ("search", found.to_string()),
+            ("tag search", tagged.to_string()),
+        ];
+        for r in items.iter().chain(std::iter::once(&record)) {
+            if let Some(id) = r["id_number"].as_str() {
+                assert!(
+                    id.chars().rev().skip(4).all(|c| c == '*'),
+                    "{user}: an ID number shows its last four only: {id}"
+                );
+            }
+            if let Some(phone) = r["phone"].as_str() {
+                assert!(phone.contains('*'), "{user}: a phone is masked: {phone}");
+            }
+        }
+        let mut page = app.signed_in(user).await;
+        let export = page.get("/residents/export.csv").await;
+        if exports {
+            assert_eq!(export.status(), StatusCode::OK, "{user} exports");
+            bodies.push(("export", export.text().await.unwrap()));
+        } else {
+            assert_ne!(export.status(), StatusCode::OK, "{user} may not export");
+        }
+        for (what, body) in &bodies {
+            assert_eq!(
+                whole_numbers(body),
+                Vec::<String>::new(),
+                "{user}'s {what}: a whole number"
+            );
+            if !hardship {
+                for tag in &sensitive {
+                    assert!(!body.contains(tag.as_str()), "{user}'s {what} shows {tag}");
+                }
+            }
+        }
+        if hardship {
+            assert!(
+                sensitive
+                    .iter()
+                    .any(|t| list.to_string().contains(t.as_str())
+                        || tagged.to_string().contains(t.as_str())),
+                "{user} works hardship cases and sees their tags"
+            );
+        }
+    }
 }
