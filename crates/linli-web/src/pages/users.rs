@@ -334,6 +334,15 @@ async fn form_page(
                 (layout::select(lang, "scope_place_id", "users.scope", &places_opts, &f.scope_place_id, err("scope_place_id")))
                 p.hint { (t(lang, "users.scope_hint")) }
                 (layout::select(lang, "partner_id", "partners.liaison_unit", &unit_opts, &f.partner_id, err("partner_id")))
+                details.role-help #role-help {
+                    summary { (t(lang, "users.role_help")) }
+                    dl.facts {
+                        @for r in Role::ALL {
+                            dt { (t(lang, r.label_key())) }
+                            dd { (t(lang, &format!("users.role_desc.{}", r.as_str()))) }
+                        }
+                    }
+                }
             }
             div.form-actions {
                 button.btn.btn-primary type="submit" { (t(lang, "users.create")) }

@@ -14,6 +14,7 @@ both_engines!(
     signing_out_everywhere_ends_every_session_but_not_the_account,
     only_an_administrator_of_the_community_ends_accounts_and_never_her_own,
     the_admin_ends_an_account_on_its_page,
+    the_new_account_page_says_what_each_role_may_do,
 );
 
 async fn wangge1(app: &TestApp) -> i64 {
@@ -321,4 +322,25 @@ async fn the_admin_ends_an_account_on_its_page(engine: Engine) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a weak password is shown on the form"
     );
+}
+
+/// Issue 13 item 5: the rule per record kind is said where an account is given its role: the
+/// worker's grid bounds residents and cases, while the employment station and the classes are
+/// community-wide; the building head sees no sensitive tags.
+async fn the_new_account_page_says_what_each_role_may_do(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut page = app.signed_in("admin").await;
+    let (status, html) = page.get_text("/users/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"role-help\""), "{html}");
+    assert!(html.contains("就业服务站和课程培训面向全社区"));
+    assert!(html.contains("不显示低保、残疾等敏感标签"));
+    for role in linli_core::Role::ALL {
+        assert!(
+            !html.contains(&format!("users.role_desc.{}", role.as_str())),
+            "words for {role:?}"
+        );
+    }
 }
