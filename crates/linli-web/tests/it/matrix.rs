@@ -4,7 +4,9 @@
 //! the route's action (`linli_core::authz::role_permits`) and 403 when it does not (404 to a
 //! resident, who learns nothing of what she may not open); a route
 //! naming an object by id answers the other community's administrator 404 for every object of
-//! the demo community, whatever the id. The number of cases is printed (`--nocapture`).
+//! the demo community, whatever the id. Every JSON write is refused to each role the policy does
+//! not permit it, and by id finds nothing of the demo community for the other administrator.
+//! The number of cases is printed (`--nocapture`).
 
 use crate::both_engines;
 use crate::support::{Engine, PASSWORD, spawn_demo_app};
@@ -62,6 +64,19 @@ async fn get(app: &crate::support::TestApp, c: &Caller, path: &str) -> StatusCod
         req.header("cookie", &c.cookie)
     };
     req.send().await.unwrap().status()
+}
+
+/// A JSON write as the caller, with the fields some bodies require (so that the body's shape
+/// is not what answers) and nothing else.
+async fn send(app: &crate::support::TestApp, c: &Caller, method: Method, path: &str) -> StatusCode {
+    reqwest::Client::new()
+        .request(method, format!("{}{path}", app.base))
+        .bearer_auth(&c.token)
+        .json(&serde_json::json!({"step_id": 1, "done_on": "2026-01-05", "reason": "核对", "password": "Xx-2026-check-pw"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
 }
 
 async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
@@ -150,9 +165,64 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
             }
         }
     }
+    // Every JSON write: refused, before anything is read or written, to each role the policy
+    // does not permit it (403; 404 to a resident); by id, the other community's administrator
+    // finds nothing of the demo community (404). Permitted writes are the modules' own tests.
+    let writes: Vec<(Method, String, Action)> = operations(linli_web::AppState::new(
+        app.db.clone(),
+        app.clock.clone(),
+        linli_web::Config::default(),
+    ))
+    .iter()
+    .filter(|o| o.method != Method::GET && o.path.starts_with("/api/"))
+    .filter_map(|o| match o.policy {
+        Policy::Signed(a) => Some((o.method.clone(), o.path.to_string(), a)),
+        Policy::Public => None,
+    })
+    .collect();
+    for (method, path, action) in &writes {
+        let by_id = path.contains('{');
+        let concrete: String = path
+            .split('/')
+            .map(|s| {
+                if s.starts_with('{') {
+                    "1".to_string()
+                } else {
+                    s.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        for c in callers.iter().chain(std::iter::once(&other)) {
+            let permitted = role_permits(c.role, *action);
+            let expected = if !permitted {
+                if c.role == Role::Resident {
+                    StatusCode::NOT_FOUND
+                } else {
+                    StatusCode::FORBIDDEN
+                }
+            } else if by_id && c.name == other.name {
+                StatusCode::NOT_FOUND
+            } else {
+                continue;
+            };
+            let status = send(&app, c, method.clone(), &concrete).await;
+            cases += 1;
+            if status != expected {
+                wrong.push(format!(
+                    "{} ({:?}) {method} {concrete} [{}]: {status}, expected {}",
+                    c.name,
+                    c.role,
+                    action.as_str(),
+                    expected.as_u16()
+                ));
+            }
+        }
+    }
     println!(
-        "permission matrix: {cases} cases over {} GET routes, 7 callers",
-        routes.len()
+        "permission matrix: {cases} cases over {} GET routes and {} JSON writes, 7 callers",
+        routes.len(),
+        writes.len()
     );
     assert!(
         wrong.is_empty(),
