@@ -9,9 +9,9 @@ use linli_store::{Tenant, fund, places, reports, summary};
 /// The period asked for (`YYYY-MM-DD`, inclusive), defaulting to this calendar year up to today.
 pub fn period(actor: &Actor, from: Option<&str>, to: Option<&str>) -> Result<(String, String)> {
     let today = actor.today();
+    // The one date parser every form and API field goes through.
     let parse = |s: &str, field: &'static str| {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map_err(|_| Error::invalid("date_bad", field))
+        linli_core::dates::parse_date(s).ok_or(Error::invalid("date_bad", field))
     };
     let from = match from.filter(|s| !s.trim().is_empty()) {
         Some(f) => parse(f, "from")?,

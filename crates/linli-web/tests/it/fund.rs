@@ -596,6 +596,16 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // The period is read by the one date parser every field goes through (issue 13 item 10).
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::GET,
+            "/api/v1/reports/indicators?from=2026%E5%B9%B41%E6%9C%881%E6%97%A5&to=2026-12-31",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "2026年1月1日 is a date: {v}");
     let head = app.token("louzhang").await;
     let (status, _) = app
         .api(&head, Method::GET, "/api/v1/reports/indicators", None)
