@@ -165,6 +165,73 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
             }
         }
     }
+    // A resident's record by id, inside the community: every route that names one agrees with
+    // the role's scope. The record the role lists first answers as the policy says; a record
+    // of the community outside the role's places (the first its record route does not find)
+    // is 404 on every route, or 403 where the role may not take the route at all.
+    let resident_routes: Vec<&(String, Action)> = routes
+        .iter()
+        .filter(|(p, _)| {
+            p.starts_with("/residents/{id}") || p.starts_with("/api/v1/residents/{id}")
+        })
+        .collect();
+    let all_ids: Vec<i64> = app
+        .db
+        .read(|c| {
+            c.query(
+                "SELECT id FROM residents WHERE status = 'active' ORDER BY id LIMIT 400",
+                linli_store::params![],
+            )?
+            .iter()
+            .map(|r| r.int(0))
+            .collect::<linli_store::Result<Vec<_>>>()
+        })
+        .await
+        .unwrap();
+    for c in &callers {
+        if !role_permits(c.role, Action::ViewResidents) {
+            continue;
+        }
+        let (_, list) = app
+            .api(&c.token, Method::GET, "/api/v1/residents", None)
+            .await;
+        let inside = list["items"][0]["id"]
+            .as_i64()
+            .expect("a resident in scope");
+        let mut outside = None;
+        for id in &all_ids {
+            if get(&app, c, &format!("/api/v1/residents/{id}")).await == StatusCode::NOT_FOUND {
+                outside = Some(*id);
+                break;
+            }
+        }
+        for (id, within) in std::iter::once((inside, true)).chain(outside.map(|o| (o, false))) {
+            for (path, action) in &resident_routes {
+                let concrete = path.replace("{id}", &id.to_string());
+                let status = get(&app, c, &concrete).await;
+                cases += 1;
+                let permitted = role_permits(c.role, *action);
+                let ok = match (permitted, within) {
+                    (false, _) => status == StatusCode::FORBIDDEN,
+                    (true, true) => status.is_success() || status == StatusCode::SEE_OTHER,
+                    (true, false) => status == StatusCode::NOT_FOUND,
+                };
+                if !ok {
+                    wrong.push(format!(
+                        "{} ({:?}) GET {concrete} [{}] ({}): {status}",
+                        c.name,
+                        c.role,
+                        action.as_str(),
+                        if within {
+                            "inside its places"
+                        } else {
+                            "outside its places"
+                        }
+                    ));
+                }
+            }
+        }
+    }
     // Every JSON write: refused, before anything is read or written, to each role the policy
     // does not permit it (403; 404 to a resident); by id, the other community's administrator
     // finds nothing of the demo community (404). Permitted writes are the modules' own tests.
