@@ -254,16 +254,7 @@ pub fn list_affairs(c: &mut dyn Conn, t: Tenant, f: &AffairFilter) -> Result<Vec
         args.push(u.into());
     }
     if !f.scopes.is_empty() {
-        let parts: Vec<String> = f
-            .scopes
-            .iter()
-            .map(|s| {
-                let (lo, hi) = crate::places::prefix_range(s);
-                args.push(lo.into());
-                args.push(hi.into());
-                "(f.place_path >= ? AND f.place_path < ?)".to_string()
-            })
-            .collect();
+        let within = crate::places::within_clause("f.place_path", &f.scopes, &mut args);
         let unplaced = if f.unplaced {
             " OR f.place_id IS NULL"
         } else {
@@ -276,10 +267,7 @@ pub fn list_affairs(c: &mut dyn Conn, t: Tenant, f: &AffairFilter) -> Result<Vec
             }
             None => "",
         };
-        sql.push_str(&format!(
-            " AND ({}{unplaced}{assigned})",
-            parts.join(" OR ")
-        ));
+        sql.push_str(&format!(" AND ({within}{unplaced}{assigned})"));
     }
     sql.push_str(
         " ORDER BY CASE WHEN f.status IN ('reported', 'assigned', 'in_progress') THEN 0 ELSE 1 END,

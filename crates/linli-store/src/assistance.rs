@@ -193,16 +193,8 @@ pub fn list_cases(
     let mut sql = format!("SELECT {CASE_COLUMNS} {CASE_JOINS} WHERE k.community_id = ?");
     let mut args = vec![crate::Value::from(community_id)];
     if !scopes.is_empty() {
-        let parts: Vec<String> = scopes
-            .iter()
-            .map(|s| {
-                let (lo, hi) = crate::places::prefix_range(s);
-                args.push(lo.into());
-                args.push(hi.into());
-                "(k.place_path >= ? AND k.place_path < ?)".to_string()
-            })
-            .collect();
-        sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+        let within = crate::places::within_clause("k.place_path", scopes, &mut args);
+        sql.push_str(&format!(" AND ({within})"));
     }
     if let Some(s) = status {
         sql.push_str(" AND k.status = ?");

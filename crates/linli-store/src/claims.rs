@@ -120,19 +120,10 @@ pub fn pending_within(c: &mut dyn Conn, t: Tenant, scopes: &[PlacePath]) -> Resu
         return Ok(Vec::new());
     }
     let mut args: Vec<crate::Value> = vec![t.into()];
-    let parts: Vec<String> = scopes
-        .iter()
-        .map(|s| {
-            let (lo, hi) = crate::places::prefix_range(s);
-            args.push(lo.into());
-            args.push(hi.into());
-            "(r.place_path >= ? AND r.place_path < ?)".to_string()
-        })
-        .collect();
+    let within = crate::places::within_clause("r.place_path", scopes, &mut args);
     c.query(
         &format!(
-            "SELECT {COLUMNS} WHERE k.community_id = ? AND k.status = 'pending' AND ({}) ORDER BY k.id",
-            parts.join(" OR ")
+            "SELECT {COLUMNS} WHERE k.community_id = ? AND k.status = 'pending' AND ({within}) ORDER BY k.id"
         ),
         &args,
     )?

@@ -93,19 +93,10 @@ pub fn open_within(c: &mut dyn Conn, t: Tenant, scopes: &[PlacePath]) -> Result<
         return Ok(Vec::new());
     }
     let mut args: Vec<crate::Value> = vec![t.into()];
-    let parts: Vec<String> = scopes
-        .iter()
-        .map(|s| {
-            let (lo, hi) = crate::places::prefix_range(s);
-            args.push(lo.into());
-            args.push(hi.into());
-            "(r.place_path >= ? AND r.place_path < ?)".to_string()
-        })
-        .collect();
+    let within = crate::places::within_clause("r.place_path", scopes, &mut args);
     c.query(
         &format!(
-            "SELECT {COLUMNS} WHERE q.community_id = ? AND q.status = 'open' AND ({}) ORDER BY q.id",
-            parts.join(" OR ")
+            "SELECT {COLUMNS} WHERE q.community_id = ? AND q.status = 'open' AND ({within}) ORDER BY q.id"
         ),
         &args,
     )?

@@ -158,6 +158,21 @@ pub fn prefix_range(path: &PlacePath) -> (String, String) {
     (lo, hi)
 }
 
+/// `(col >= ? AND col < ?) OR …`: the place path in `column` at or below any of `scopes`, the
+/// bounds pushed onto `args` in order. Callers wrap it in parentheses.
+pub fn within_clause(column: &str, scopes: &[PlacePath], args: &mut Vec<crate::Value>) -> String {
+    scopes
+        .iter()
+        .map(|s| {
+            let (lo, hi) = prefix_range(s);
+            args.push(lo.into());
+            args.push(hi.into());
+            format!("({column} >= ? AND {column} < ?)")
+        })
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
 /// Every place at or below any of `scopes`, in tree order (by path).
 pub fn list_within(c: &mut dyn Conn, scopes: &[PlacePath]) -> Result<Vec<Place>> {
     let mut out: Vec<Place> = Vec::new();
@@ -247,4 +262,30 @@ pub fn set_contact_phone(
         params![tenant.id(), phone, now],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scope_clause_names_each_scope_by_its_path_range() {
+        let a = PlacePath::parse("/1/2/").unwrap();
+        let b = PlacePath::parse("/1/7/").unwrap();
+        let mut args = Vec::new();
+        let sql = within_clause("r.place_path", &[a, b], &mut args);
+        assert_eq!(
+            sql,
+            "(r.place_path >= ? AND r.place_path < ?) OR (r.place_path >= ? AND r.place_path < ?)"
+        );
+        assert_eq!(
+            args,
+            vec![
+                crate::Value::from("/1/2/".to_string()),
+                crate::Value::from("/1/20".to_string()),
+                crate::Value::from("/1/7/".to_string()),
+                crate::Value::from("/1/70".to_string()),
+            ]
+        );
+    }
 }

@@ -6,7 +6,7 @@
 
 use crate::db::{Conn, Dialect, Row, Value, now_text};
 use crate::error::StoreError;
-use crate::places::{self, prefix_range};
+use crate::places;
 use crate::{Result, Tenant, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::PlacePath;
@@ -169,17 +169,8 @@ fn where_clause(f: &Filter) -> (String, Vec<Value>) {
     let mut sql = String::from("r.community_id = ?");
     let mut args: Vec<Value> = vec![f.community_id.into()];
     if !f.scopes.is_empty() {
-        let parts: Vec<String> = f
-            .scopes
-            .iter()
-            .map(|s| {
-                let (lo, hi) = prefix_range(s);
-                args.push(lo.into());
-                args.push(hi.into());
-                "(r.place_path >= ? AND r.place_path < ?)".to_string()
-            })
-            .collect();
-        sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+        let within = crate::places::within_clause("r.place_path", &f.scopes, &mut args);
+        sql.push_str(&format!(" AND ({within})"));
     }
     match f.status.as_deref() {
         Some("all") => {}
@@ -400,16 +391,8 @@ pub fn pick(
     }
     let mut sql = String::from("r.community_id = ? AND r.status = 'active'");
     let mut args: Vec<Value> = vec![t.id().into()];
-    let parts: Vec<String> = scopes
-        .iter()
-        .map(|s| {
-            let (lo, hi) = prefix_range(s);
-            args.push(lo.into());
-            args.push(hi.into());
-            "(r.place_path >= ? AND r.place_path < ?)".to_string()
-        })
-        .collect();
-    sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+    let within = crate::places::within_clause("r.place_path", scopes, &mut args);
+    sql.push_str(&format!(" AND ({within})"));
     for term in &terms {
         pick_term(term, &mut sql, &mut args);
     }

@@ -301,16 +301,10 @@ fn scope_filter(scopes: &[PlacePath], args: &mut Vec<crate::Value>) -> String {
     if scopes.is_empty() {
         return String::new();
     }
-    let parts: Vec<String> = scopes
-        .iter()
-        .map(|s| {
-            let (lo, hi) = crate::places::prefix_range(s);
-            args.push(lo.into());
-            args.push(hi.into());
-            "(v.place_path >= ? AND v.place_path < ?)".to_string()
-        })
-        .collect();
-    format!(" AND ({})", parts.join(" OR "))
+    format!(
+        " AND ({})",
+        crate::places::within_clause("v.place_path", scopes, args)
+    )
 }
 
 const TARGET_COLUMNS: &str = "v.id, v.plan_id, v.household_id, v.resident_id, r.name, v.building_id,
