@@ -95,13 +95,24 @@ async fn resolve_correction(
     ))
 }
 
+/// A claim as its claimant sees it before a worker confirms: its number and that it waits
+/// (nothing of the record it matched).
+#[derive(Serialize, JsonSchema)]
+struct ClaimFiled {
+    id: i64,
+    status: String,
+}
+
 async fn file_claim(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(d): Json<ClaimDraft>,
 ) -> Result<Response, AppError> {
     let claim = claims::claim(&state.app, &ctx.actor()?, d).await?;
-    Ok(super::created(claim))
+    Ok(super::created(ClaimFiled {
+        id: claim.id,
+        status: claim.status,
+    }))
 }
 
 async fn pending_claims(
@@ -196,7 +207,7 @@ pub fn routes(t: Table) -> Table {
         Method::POST,
         "/api/v1/me/claim",
         Policy::Signed(Action::ViewHome),
-        ApiDoc::created::<Claim>(
+        ApiDoc::created::<ClaimFiled>(
             "me",
             "me_claim_create",
             "A resident's account claims its registry record by ID number and phone (both must match one active record); a worker confirms the link. 422 claim_no_match, 409 claim_pending or claim_taken, 403 claim_too_many after five attempts a day",

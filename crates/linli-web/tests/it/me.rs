@@ -575,6 +575,10 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
     assert_eq!(status, StatusCode::CREATED, "{v}");
     let claim_id = v["id"].as_i64().unwrap();
     assert_eq!(v["status"], "pending");
+    assert!(
+        v.get("address").is_none() && v.get("resident_id").is_none(),
+        "nothing of the record yet: {v}"
+    );
     let (status, v) = claim(json!({"id_number": id_number, "phone": phone})).await;
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["error"]["code"], "claim_pending");
