@@ -196,15 +196,13 @@ async fn report_in(
     let (place_id, place_path, target) = match d.place_id {
         Some(pid) => {
             let p = app
-                .read(move |c| places::get(c, pid))
+                .read(move |c| places::get_in(c, t, pid))
                 .await
                 .map_err(|_| Error::invalid("place_missing", "place_id"))?;
-            if p.community_id != Some(t.id())
-                || !matches!(
-                    p.kind,
-                    PlaceKind::Building | PlaceKind::Unit | PlaceKind::Grid
-                )
-            {
+            if !matches!(
+                p.kind,
+                PlaceKind::Building | PlaceKind::Unit | PlaceKind::Grid
+            ) {
                 return Err(Error::invalid("place_missing", "place_id"));
             }
             (Some(p.id), p.path.as_str().to_string(), Some(p))

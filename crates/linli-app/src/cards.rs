@@ -82,8 +82,10 @@ pub async fn buildings(app: &App, actor: &Actor) -> Result<Vec<Place>> {
 /// residents of (another community's, another head's building).
 pub async fn of_building(app: &App, actor: &Actor, building_id: i64) -> Result<BuildingCards> {
     let tenant = actor.tenant()?;
-    let building = app.read(move |c| places::get(c, building_id)).await?;
-    if building.kind != PlaceKind::Building || building.community_id != Some(tenant.id()) {
+    let building = app
+        .read(move |c| places::get_in(c, tenant, building_id))
+        .await?;
+    if building.kind != PlaceKind::Building {
         return Err(Error::NotFound);
     }
     actor.require(app, Action::ViewResidents, &building).await?;

@@ -54,6 +54,12 @@ pub fn get(c: &mut dyn Conn, id: i64) -> Result<Place> {
     from_row(&c.query_one(&sql, params![id])?)
 }
 
+/// A place inside the community `t` (its grids, buildings and units); not found in any other.
+pub fn get_in(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Place> {
+    let sql = format!("SELECT {COLUMNS} FROM places WHERE id = ? AND community_id = ?");
+    from_row(&c.query_one(&sql, params![id, t])?)
+}
+
 /// Creates a place under `parent_id` (or at the root for streets and free-standing communities).
 pub fn create(
     c: &mut dyn Conn,

@@ -562,13 +562,8 @@ pub fn placement(
 ) -> Result<Placement> {
     match household_id {
         Some(h) => {
+            // Scoped to the community: another community's household is not found.
             let hh = household(c, Tenant::new(community_id), h)?;
-            if hh.community_id != community_id {
-                return Err(StoreError::invalid(
-                    "household_other_community",
-                    "household_id",
-                ));
-            }
             let unit = places::get(c, hh.unit_id)?;
             Ok(Placement {
                 unit_id: Some(unit.id),
