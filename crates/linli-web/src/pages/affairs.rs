@@ -638,21 +638,13 @@ async fn detail_page(
     Ok(layout::page(&ctx, &title, &crumbs, None, body))
 }
 
+/// Back to the page with `ok_key`, or with the refusal's words.
 fn back_with<T>(
     id: i64,
     r: Result<T, linli_app::Error>,
-    ok_key: &str,
+    ok_key: &'static str,
 ) -> Result<Response, AppError> {
-    let back = format!("/affairs/{id}");
-    match r.map_err(AppError::from) {
-        Ok(_) => Ok(redirect_with_flash(&back, true, ok_key)),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
-            &back,
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
-    }
+    super::back_with(&format!("/affairs/{id}"), r, |_| ok_key)
 }
 
 async fn assign_submit(

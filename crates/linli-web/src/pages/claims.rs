@@ -133,21 +133,17 @@ async fn decide_submit(
         decision: f.decision,
         note: f.note,
     };
-    match ops::decide(&state.app, &ctx.actor()?, id, d)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(k) if k.status == "confirmed" => {
-            Ok(redirect_with_flash("/", true, "claims.flash_confirmed"))
-        }
-        Ok(_) => Ok(redirect_with_flash("/", true, "claims.flash_rejected")),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
-            "/",
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
-    }
+    super::back_with(
+        "/",
+        ops::decide(&state.app, &ctx.actor()?, id, d).await,
+        |k| {
+            if k.status == "confirmed" {
+                "claims.flash_confirmed"
+            } else {
+                "claims.flash_rejected"
+            }
+        },
+    )
 }
 
 pub fn routes(t: Table) -> Table {

@@ -151,22 +151,11 @@ async fn request_submit(
         field: f.field,
         message: f.message,
     };
-    match ops::request(&state.app, &ctx.actor()?, d)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(redirect_with_flash(
-            "/#my-corrections",
-            true,
-            "corrections.flash_requested",
-        )),
-        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
-            "/#my-corrections",
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
-    }
+    super::back_with(
+        "/#my-corrections",
+        ops::request(&state.app, &ctx.actor()?, d).await,
+        |_| "corrections.flash_requested",
+    )
 }
 
 #[derive(Deserialize)]

@@ -28,22 +28,7 @@ use linli_store::learning::{self as store, Course, Enrolment};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-/// A flash redirect for a refused form, the error for anything else.
-pub fn back_with<T, E: Into<AppError>>(
-    to: &str,
-    r: Result<T, E>,
-    key: impl FnOnce(T) -> &'static str,
-) -> Result<Response, AppError> {
-    match r.map_err(Into::into) {
-        Ok(v) => Ok(redirect_with_flash(to, true, key(v))),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
-            to,
-            false,
-            &format!("error.{}", e.code()),
-        )),
-        Err(e) => Err(e),
-    }
-}
+pub use super::back_with;
 
 pub fn can(ctx: &Ctx, action: Action) -> bool {
     ctx.caller

@@ -38,6 +38,23 @@ pub fn today(ctx: &crate::ctx::Ctx) -> chrono::NaiveDate {
     linli_core::clock::shanghai(ctx.now).date()
 }
 
+/// After a form's post: back to `to` with the success flash `key` gives, or with the refusal's
+/// words when the form was refused (invalid, conflicting); the error page for anything else.
+pub fn back_with<T, E: Into<crate::error::AppError>>(
+    to: &str,
+    r: Result<T, E>,
+    key: impl FnOnce(T) -> &'static str,
+) -> Result<Response, crate::error::AppError> {
+    use crate::error::AppError;
+    match r.map_err(Into::into) {
+        Ok(v) => Ok(crate::ctx::redirect_with_flash(to, true, key(v))),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(
+            crate::ctx::redirect_with_flash(to, false, &format!("error.{}", e.code())),
+        ),
+        Err(e) => Err(e),
+    }
+}
+
 /// A form field sent as name/value pairs (forms with repeated names: checkboxes), trimmed;
 /// `None` when absent or blank.
 pub fn pairs_get(pairs: &[(String, String)], k: &str) -> Option<String> {
