@@ -27,6 +27,7 @@ pub mod places;
 pub mod registry;
 pub mod reports;
 pub mod visits;
+pub mod volunteers;
 
 pub use actor::{Actor, Principal};
 pub use error::{Error, Result};

@@ -43,6 +43,7 @@ const STAFF_LINKS: &[(&str, &str, Action)] = &[
     ("employment", "/employment", Action::ViewEmployment),
     ("partners", "/partners", Action::ViewPartners),
     ("affairs", "/affairs", Action::ViewAffairs),
+    ("volunteers", "/volunteers", Action::ViewVolunteers),
     ("reports", "/reports", Action::ViewReports),
     ("users", "/users", Action::ViewUsers),
     ("audit", "/audit", Action::ViewAudit),

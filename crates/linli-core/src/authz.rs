@@ -67,10 +67,14 @@ pub enum Action {
     ViewAffairs,
     ManageAffairs,
     WorkAffairs,
+    /// Volunteers, their activities and service records, groups, 双报到 (a liaison: its own
+    /// unit's people, read only).
+    ViewVolunteers,
+    ManageVolunteers,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 36] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -105,6 +109,8 @@ impl Action {
         Action::ViewAffairs,
         Action::ManageAffairs,
         Action::WorkAffairs,
+        Action::ViewVolunteers,
+        Action::ManageVolunteers,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -143,6 +149,8 @@ impl Action {
             Action::ViewAffairs => "view_affairs",
             Action::ManageAffairs => "manage_affairs",
             Action::WorkAffairs => "work_affairs",
+            Action::ViewVolunteers => "view_volunteers",
+            Action::ManageVolunteers => "manage_volunteers",
         }
     }
 }
@@ -183,6 +191,9 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         ViewAffairs => matches!(role, Admin | Worker | BuildingHead | Partner),
         ManageAffairs => matches!(role, Admin | Worker),
         WorkAffairs => matches!(role, Admin | Worker | Partner),
+        // A liaison sees its own unit's volunteers and party members (the operation narrows).
+        ViewVolunteers => matches!(role, Admin | Worker | Partner),
+        ManageVolunteers => matches!(role, Admin | Worker),
     }
 }
 

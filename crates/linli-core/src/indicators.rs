@@ -179,6 +179,33 @@ pub const CATALOGUE: &[Indicator] = &[
         "groups",
         "volunteer service hours credited in the period"
     ),
+    ind!(
+        "groups.volunteers",
+        "参与志愿服务人数",
+        "Volunteers who served",
+        "persons",
+        Persons,
+        "groups",
+        "distinct volunteers credited with service in the period"
+    ),
+    ind!(
+        "groups.service_times",
+        "志愿服务人次",
+        "Volunteer services",
+        "times",
+        Times,
+        "groups",
+        "volunteer services credited in the period (one volunteer at one activity)"
+    ),
+    ind!(
+        "partners.party_members_reporting",
+        "在职党员双报到人数",
+        "In-service party members reporting",
+        "persons",
+        Persons,
+        "partners",
+        "in-service party members reporting to the community (双报到) at the period's end"
+    ),
 ];
 
 pub fn find(id: &str) -> Option<&'static Indicator> {
@@ -414,6 +441,9 @@ mod tests {
             "affairs.resolved",
             "affairs.satisfaction",
             "groups.volunteer_hours",
+            "groups.volunteers",
+            "groups.service_times",
+            "partners.party_members_reporting",
         ] {
             assert!(find(id).is_some(), "{id}");
         }

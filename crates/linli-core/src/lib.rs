@@ -69,6 +69,7 @@ pub mod roster;
 pub mod summary;
 mod text;
 pub mod visits;
+pub mod volunteers;
 pub mod window;
 pub mod workdays;
 

@@ -146,7 +146,10 @@ pub const DEFAULT_TEMPLATE: &str = "{社区}{年度}年度工作总结
 （一）共建单位
 {年度}年，社区与{partners.signed}共建单位签订共建协议，共建单位为居民开展健康知识普及讲座{partners.lectures}。
 
-（二）民生诉求
+（二）志愿服务
+{年度}年，{groups.volunteers}志愿者参加志愿服务{groups.service_times}，累计服务{groups.volunteer_hours}；{partners.party_members_reporting}在职党员到社区报到，为居民办实事。
+
+（三）民生诉求
 社区对居民反映的民生诉求及时派单、限时办结，全年办结{affairs.resolved}，回访满意率{affairs.satisfaction}。
 
 在开展工作中，社区在学习、帮扶、共建中的种种创新之举，为构建和谐社区谱写了新的乐章。

@@ -10,6 +10,7 @@ pub mod learning;
 pub mod partners;
 pub mod population;
 pub mod visits;
+pub mod volunteers;
 
 use chrono::{DateTime, Utc};
 use linli_core::password::hashing;
@@ -179,6 +180,7 @@ pub fn populate_demo(db: &Db, now: DateTime<Utc>) -> Result<u64> {
         assistance::populate(c, community_id, now)?;
         learning::populate(c, community_id, now)?;
         partners::populate(c, community_id, now)?;
+        volunteers::populate(c, community_id, now)?;
         visits::populate(c, community_id, now)?;
         link_resident_account(c, community_id, now)?;
         // The street-light report of the alley is hers: her page lists it.

@@ -30,6 +30,7 @@ pub mod summary;
 mod tenant;
 pub mod users;
 pub mod visits;
+pub mod volunteers;
 
 pub use db::{Conn, Db, DbConfig, Dialect, Row, Value, now_text};
 pub use tenant::Tenant;

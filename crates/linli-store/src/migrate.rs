@@ -96,6 +96,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "resident_claims",
         sql: include_str!("../migrations/0017_resident_claims.sql"),
     },
+    Migration {
+        version: 18,
+        name: "volunteers",
+        sql: include_str!("../migrations/0018_volunteers.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

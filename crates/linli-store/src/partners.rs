@@ -782,3 +782,19 @@ pub fn lectures_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Resu
         params![t, from, to],
     )
 }
+
+/// Sets what a partner activity served by named volunteers delivered: the volunteers credited
+/// and their hours (tenths), kept in step with their service records.
+pub fn set_activity_figures(
+    c: &mut dyn Conn,
+    t: Tenant,
+    activity_id: i64,
+    participants: i64,
+    hours_tenths: i64,
+) -> Result<()> {
+    c.execute(
+        "UPDATE partner_activities SET participants = ?, hours_tenths = ? WHERE community_id = ? AND id = ?",
+        params![participants, hours_tenths, t, activity_id],
+    )?;
+    Ok(())
+}

@@ -178,6 +178,29 @@ pub fn compute_some(
                     json!({"numerator": pleased, "denominator": rated}),
                 )
             }
+            "groups.volunteer_hours" | "groups.volunteers" | "groups.service_times" => {
+                let (tenths, persons, times) =
+                    crate::volunteers::totals(c, crate::Tenant::new(community_id), from, to)?;
+                let value = match ind.id {
+                    "groups.volunteer_hours" => json!(tenths as f64 / 10.0),
+                    "groups.volunteers" => json!(persons),
+                    _ => json!(times),
+                };
+                ok(
+                    ind,
+                    value,
+                    format!("/volunteers/activities?from={from}&to={to}"),
+                    json!({"hours": tenths as f64 / 10.0, "persons": persons, "times": times}),
+                )
+            }
+            "partners.party_members_reporting" => {
+                let n = crate::volunteers::party_members_reporting(
+                    c,
+                    crate::Tenant::new(community_id),
+                    to,
+                )?;
+                ok(ind, json!(n), "/volunteers/party".into(), json!({}))
+            }
             _ => Figure {
                 indicator: ind,
                 value: None,

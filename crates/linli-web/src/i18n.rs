@@ -100,6 +100,7 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/cards.zh-CN.txt"),
     include_str!("../messages/pickers.zh-CN.txt"),
     include_str!("../messages/audit.zh-CN.txt"),
+    include_str!("../messages/volunteers.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -112,6 +113,7 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/cards.en.txt"),
     include_str!("../messages/pickers.en.txt"),
     include_str!("../messages/audit.en.txt"),
+    include_str!("../messages/volunteers.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {
@@ -213,6 +215,7 @@ mod tests {
             include_str!("pages/summary.rs"),
             include_str!("pages/me.rs"),
             include_str!("pages/portal.rs"),
+            include_str!("pages/volunteers.rs"),
             include_str!("pages/picker.rs"),
         ];
         let mut missing = Vec::new();

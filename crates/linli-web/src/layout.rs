@@ -141,6 +141,11 @@ const NAV: &[(&str, &[NavItem])] = &[
                 key: "nav.affairs",
                 action: Action::ViewAffairs,
             },
+            NavItem {
+                href: "/volunteers",
+                key: "nav.volunteers",
+                action: Action::ViewVolunteers,
+            },
         ],
     ),
     (

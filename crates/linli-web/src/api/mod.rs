@@ -10,6 +10,7 @@ mod places;
 pub mod reports;
 mod residents;
 mod users;
+mod volunteers;
 
 use crate::routes::Table;
 use axum::Json;
@@ -31,6 +32,7 @@ pub fn routes(t: Table) -> Table {
     let t = reports::routes(t);
     let t = residents::routes(t);
     let t = users::routes(t);
+    let t = volunteers::routes(t);
     openapi::routes(t)
 }
 

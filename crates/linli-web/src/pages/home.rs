@@ -30,6 +30,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let fund_panel = super::fund::home_panel(&state, &ctx).await?;
     let corrections_panel = super::corrections::home_panel(&state, &ctx).await?;
     let claims_panel = super::claims::home_panel(&state, &ctx).await?;
+    let volunteers_panel = super::volunteers::home_panel(&state, &ctx).await?;
     // A building head's buildings, each with what she does there from her phone.
     let buildings: Vec<_> = caller
         .grants
@@ -116,6 +117,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         (visits_panel)
         (learning_panel)
         (partners_panel)
+        (volunteers_panel)
         div.columns {
             section.panel {
                 h2 { (t(lang, "home.my_scope")) }

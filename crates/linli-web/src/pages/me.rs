@@ -53,7 +53,8 @@ pub async fn resident_home(state: &AppState, ctx: &Ctx) -> Result<Response, AppE
         }
         Some(o) => {
             let corrections = super::corrections::mine_panel(state, ctx).await?;
-            overview_body(ctx, &o, html! { (corrections) (services) })
+            let volunteering = super::volunteers::mine_panel(state, ctx).await?;
+            overview_body(ctx, &o, html! { (volunteering) (corrections) (services) })
         }
     };
     Ok(layout::page(ctx, &t(lang, "me.title"), &[], None, body))

@@ -22,6 +22,7 @@ pub mod stations;
 mod summary;
 pub mod users;
 pub mod visits;
+pub mod volunteers;
 
 use crate::ctx::safe_local_path;
 use crate::i18n::{ELDER_COOKIE, LANG_COOKIE, Lang, Prefs};
@@ -143,6 +144,7 @@ pub fn routes(t: Table) -> Table {
     let t = visits::routes(t);
     let t = summary::routes(t);
     let t = roster::routes(t);
+    let t = volunteers::routes(t);
     let t = residents::routes(t);
     let t = users::routes(t);
     audit::routes(t)

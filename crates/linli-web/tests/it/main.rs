@@ -25,3 +25,4 @@ mod reports;
 mod routes;
 mod tenancy;
 mod visits;
+mod volunteers;
