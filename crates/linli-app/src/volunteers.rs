@@ -912,7 +912,13 @@ pub async fn check(
     let now = linli_core::clock::shanghai(actor.now);
     let at = match at {
         Some(at) => at,
-        None if now.date() == held || which == Check::Out => now.time(),
+        // "Now" only while it is the activity's day (or the morning after, for a night shift's
+        // check-out); later, the worker types the time.
+        None if now.date() == held
+            || (which == Check::Out && held.succ_opt() == Some(now.date())) =>
+        {
+            now.time()
+        }
         None => return Err(Error::invalid("check_time_missing", "at")),
     };
     let at = at

@@ -921,6 +921,18 @@ async fn activity_submit(
     }
 }
 
+/// A field of one service's form: its id names the service, so that a page of many
+/// volunteers has no two fields with one id.
+fn line_field(lang: Lang, service: i64, name: &str, label_key: &str, value: &str) -> Markup {
+    let id = format!("{name}-{service}");
+    html! {
+        div.field {
+            label for=(id) { (t(lang, label_key)) }
+            input id=(id) name=(name) type="text" value=(value) autocomplete="off";
+        }
+    }
+}
+
 fn service_row(lang: Lang, csrf: &str, s: &Service, manage: bool, paid: bool) -> Markup {
     let time = |x: &Option<String>| {
         x.as_deref()
@@ -960,8 +972,8 @@ fn service_row(lang: Lang, csrf: &str, s: &Service, manage: bool, paid: bool) ->
                         summary { (t(lang, "volunteers.enter_hours")) }
                         form.form method="post" action={ "/volunteers/services/" (s.id) "/hours" } {
                             input type="hidden" name="_csrf" value=(csrf);
-                            (layout::field(lang, "hours", "volunteers.hours", "text", "", None, Some("off")))
-                            (layout::field(lang, "reason", "volunteers.late_reason", "text", "", None, Some("off")))
+                            (line_field(lang, s.id, "hours", "volunteers.hours", ""))
+                            (line_field(lang, s.id, "reason", "volunteers.late_reason", ""))
                             button.btn type="submit" { (t(lang, "volunteers.credit")) }
                         }
                     }
@@ -970,8 +982,8 @@ fn service_row(lang: Lang, csrf: &str, s: &Service, manage: bool, paid: bool) ->
                         summary { (t(lang, "volunteers.edit_hours")) }
                         form.form method="post" action={ "/volunteers/services/" (s.id) "/hours" } {
                             input type="hidden" name="_csrf" value=(csrf);
-                            (layout::field(lang, "hours", "volunteers.hours", "text", &s.hours_tenths.map(hours_text).unwrap_or_default(), None, Some("off")))
-                            (layout::field(lang, "reason", "volunteers.edit_reason", "text", "", None, Some("off")))
+                            (line_field(lang, s.id, "hours", "volunteers.hours", &s.hours_tenths.map(hours_text).unwrap_or_default()))
+                            (line_field(lang, s.id, "reason", "volunteers.edit_reason", ""))
                             button.btn type="submit" { (t(lang, "common.save")) }
                         }
                     }
@@ -1012,7 +1024,7 @@ async fn activity_show(
                 @if !a.person_in_charge.is_empty() { dt { (t(lang, "volunteers.person_in_charge")) } dd { (a.person_in_charge) } }
                 @if let Some(g) = &a.group_name { dt { (t(lang, "volunteers.group")) } dd { a href={ "/volunteers/groups/" (a.group_id.unwrap_or_default()) } { (g) } } }
                 @if let Some(p) = &a.partner_name { dt { (t(lang, "volunteers.partner")) } dd { a href={ "/partners/" (a.partner_id.unwrap_or_default()) } { (p) } } }
-                dt { (t(lang, "volunteers.hours")) } dd #activity-hours { (hours_text(a.hours_tenths)) " " (t(lang, "unit.hours")) "（" (a.credited) "/" (a.signed_up) "）" }
+                dt { (t(lang, "volunteers.hours_label")) } dd #activity-hours { (hours_text(a.hours_tenths)) " " (t(lang, "unit.hours")) "（" (a.credited) "/" (a.signed_up) "）" }
                 @if !a.paid {
                     dt { (t(lang, "volunteers.record_by")) } dd {
                         (v.due) " "
@@ -1352,6 +1364,7 @@ async fn party(
         Vec::new()
     };
     let met = sheet.rows.iter().filter(|r| r.quarter_met()).count();
+    let ongoing = super::today(&ctx).to_string() <= sheet.to;
     let unit_q = q
         .partner_id
         .map(|p| format!("&partner_id={p}"))
@@ -1368,7 +1381,7 @@ async fn party(
             }
             p.actions.no-print {
                 @for qq in 1..=4u32 {
-                    a.btn.btn-small href={ "/volunteers/party?year=" (sheet.year) "&quarter=" (qq) (unit_q) } aria-current=[(qq == sheet.quarter).then_some("page")] { (tf(lang, "volunteers.quarter_n", &[("q", &qq.to_string())])) }
+                    a.btn.btn-small.btn-primary[qq == sheet.quarter] href={ "/volunteers/party?year=" (sheet.year) "&quarter=" (qq) (unit_q) } aria-current=[(qq == sheet.quarter).then_some("page")] { (tf(lang, "volunteers.quarter_n", &[("q", &qq.to_string())])) }
                     " "
                 }
                 a.btn.btn-small href={ "/volunteers/party.xlsx?year=" (sheet.year) "&quarter=" (sheet.quarter) (unit_q) } { (t(lang, "volunteers.party_export")) }
@@ -1389,7 +1402,9 @@ async fn party(
                                     td { @if let Some(p) = r.member.partner_id { a href={ "/volunteers/party?partner_id=" (p) "&year=" (sheet.year) "&quarter=" (sheet.quarter) } { (r.member.unit_name) } } @else { (r.member.unit_name) } }
                                     td { (r.member.branch) }
                                     td.num { (r.quarter_activities) "/" (r.quarter_expected) " "
-                                        @if r.quarter_met() { (layout::chip("ok", &t(lang, "volunteers.met"))) } @else { (layout::chip("warn", &t(lang, "volunteers.not_met"))) } }
+                                        @if r.quarter_met() { (layout::chip("ok", &t(lang, "volunteers.met"))) }
+                                        @else if ongoing { (layout::chip("info", &tf(lang, "volunteers.short_by", &[("n", &(r.quarter_expected - r.quarter_activities).to_string())]))) }
+                                        @else { (layout::chip("warn", &t(lang, "volunteers.not_met"))) } }
                                     td.num { (h(r.quarter_hours)) }
                                     td.num { (r.year_activities) "/" (r.year_expected) }
                                     td.num { (h(r.year_hours)) }
