@@ -18,6 +18,7 @@ pub mod assistance;
 pub mod cards;
 pub mod claims;
 pub mod corrections;
+pub mod corridors;
 pub mod employment;
 pub mod fund;
 pub mod learning;

@@ -36,6 +36,7 @@ pub struct Link {
 const STAFF_LINKS: &[(&str, &str, Action)] = &[
     ("residents", "/residents", Action::ViewResidents),
     ("places", "/places", Action::ViewPlaces),
+    ("corridors", "/corridors", Action::ViewCorridors),
     ("cases", "/cases", Action::ViewCases),
     ("visits", "/visits", Action::ViewCases),
     ("fund", "/fund", Action::ViewFund),

@@ -71,10 +71,14 @@ pub enum Action {
     /// unit's people, read only).
     ViewVolunteers,
     ManageVolunteers,
+    /// Civilized corridors: read them; inspect them and keep their boards (a building head:
+    /// her buildings' corridors only).
+    ViewCorridors,
+    InspectCorridors,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -111,6 +115,8 @@ impl Action {
         Action::WorkAffairs,
         Action::ViewVolunteers,
         Action::ManageVolunteers,
+        Action::ViewCorridors,
+        Action::InspectCorridors,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -151,6 +157,8 @@ impl Action {
             Action::WorkAffairs => "work_affairs",
             Action::ViewVolunteers => "view_volunteers",
             Action::ManageVolunteers => "manage_volunteers",
+            Action::ViewCorridors => "view_corridors",
+            Action::InspectCorridors => "inspect_corridors",
         }
     }
 }
@@ -194,6 +202,7 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         // A liaison sees its own unit's volunteers and party members (the operation narrows).
         ViewVolunteers => matches!(role, Admin | Worker | Partner),
         ManageVolunteers => matches!(role, Admin | Worker),
+        ViewCorridors | InspectCorridors => matches!(role, Admin | Worker | BuildingHead),
     }
 }
 

@@ -135,6 +135,15 @@ pub const CATALOGUE: &[Indicator] = &[
         "corridors holding high-standard status at the end of the period"
     ),
     ind!(
+        "corridors.inspected",
+        "检查文明楼道",
+        "Corridors inspected",
+        "items",
+        Items,
+        "corridors",
+        "corridors inspected at least once in the period"
+    ),
+    ind!(
         "partners.signed",
         "签订共建协议单位",
         "Partner units with agreements",

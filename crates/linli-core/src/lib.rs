@@ -53,6 +53,7 @@ pub mod chain;
 pub mod claims;
 pub mod clock;
 pub mod corrections;
+pub mod corridors;
 pub mod dates;
 pub mod fund;
 pub mod id_number;

@@ -5,6 +5,7 @@
 //! on a [`Conn`]).
 
 pub mod assistance;
+pub mod corridors;
 pub mod fund;
 pub mod learning;
 pub mod partners;
@@ -181,6 +182,7 @@ pub fn populate_demo(db: &Db, now: DateTime<Utc>) -> Result<u64> {
         learning::populate(c, community_id, now)?;
         partners::populate(c, community_id, now)?;
         volunteers::populate(c, community_id, now)?;
+        corridors::populate(c, community_id, now)?;
         visits::populate(c, community_id, now)?;
         link_resident_account(c, community_id, now)?;
         // The street-light report of the alley is hers: her page lists it.

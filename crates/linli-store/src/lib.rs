@@ -13,6 +13,7 @@ pub mod assistance;
 pub mod audit;
 pub mod claims;
 pub mod corrections;
+pub mod corridors;
 mod db;
 mod error;
 pub mod fund;

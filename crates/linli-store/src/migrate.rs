@@ -101,6 +101,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "volunteers",
         sql: include_str!("../migrations/0018_volunteers.sql"),
     },
+    Migration {
+        version: 19,
+        name: "corridors",
+        sql: include_str!("../migrations/0019_corridors.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

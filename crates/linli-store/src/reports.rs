@@ -193,6 +193,20 @@ pub fn compute_some(
                     json!({"hours": tenths as f64 / 10.0, "persons": persons, "times": times}),
                 )
             }
+            "corridors.high_standard" => {
+                let n =
+                    crate::corridors::high_standard_count(c, crate::Tenant::new(community_id), to)?;
+                ok(ind, json!(n), "/corridors".into(), json!({}))
+            }
+            "corridors.inspected" => {
+                let n = crate::corridors::inspected_count(
+                    c,
+                    crate::Tenant::new(community_id),
+                    from,
+                    to,
+                )?;
+                ok(ind, json!(n), "/corridors".into(), json!({}))
+            }
             "partners.party_members_reporting" => {
                 let n = crate::volunteers::party_members_reporting(
                     c,

@@ -101,6 +101,7 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/pickers.zh-CN.txt"),
     include_str!("../messages/audit.zh-CN.txt"),
     include_str!("../messages/volunteers.zh-CN.txt"),
+    include_str!("../messages/corridors.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -114,6 +115,7 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/pickers.en.txt"),
     include_str!("../messages/audit.en.txt"),
     include_str!("../messages/volunteers.en.txt"),
+    include_str!("../messages/corridors.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {
@@ -216,6 +218,7 @@ mod tests {
             include_str!("pages/me.rs"),
             include_str!("pages/portal.rs"),
             include_str!("pages/volunteers.rs"),
+            include_str!("pages/corridors.rs"),
             include_str!("pages/picker.rs"),
         ];
         let mut missing = Vec::new();

@@ -81,6 +81,11 @@ const NAV: &[(&str, &[NavItem])] = &[
                 key: "nav.places",
                 action: Action::ViewPlaces,
             },
+            NavItem {
+                href: "/corridors",
+                key: "nav.corridors",
+                action: Action::ViewCorridors,
+            },
         ],
     ),
     (

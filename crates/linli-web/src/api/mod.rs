@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document built from the route table.
 
 mod assistance;
+mod corridors;
 mod fund;
 mod learning;
 mod me;
@@ -24,6 +25,7 @@ pub const PER_PAGE: i64 = 100;
 
 pub fn routes(t: Table) -> Table {
     let t = assistance::routes(t);
+    let t = corridors::routes(t);
     let t = fund::routes(t);
     let t = learning::routes(t);
     let t = me::routes(t);

@@ -792,7 +792,6 @@ async fn statement_xlsx(
     ctx: Ctx,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    use axum::response::IntoResponse;
     let lang = ctx.lang();
     let (year, st) = statement_data(&state, &ctx, q.year).await?;
     let (opening, lines, donors) = (st.opening_fen, st.months, st.donors);
@@ -829,26 +828,13 @@ async fn statement_xlsx(
         "结余（元）",
         "物资（估值，元）",
     ];
-    let bytes = tokio::task::spawn_blocking(move || {
-        linli_io::write_xlsx(&headers, rows.into_iter(), "爱心基金")
-    })
+    super::xlsx_download(
+        headers.to_vec(),
+        rows,
+        "爱心基金",
+        &format!("fund-{year}.xlsx"),
+    )
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    if let Ok(v) =
-        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"fund-{year}.xlsx\""))
-    {
-        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
 }
 
 // ---- public disclosure ----

@@ -6,6 +6,7 @@ mod cards;
 pub mod cases;
 mod claims;
 mod corrections;
+mod corridors;
 pub mod employment;
 pub mod fund;
 mod home;
@@ -54,6 +55,46 @@ pub fn back_with<T, E: Into<crate::error::AppError>>(
         ),
         Err(e) => Err(e),
     }
+}
+
+/// A photo kept in the database (a JPEG re-encoded on upload), cached privately for an hour.
+pub fn jpeg(bytes: Vec<u8>) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    res
+}
+
+/// A spreadsheet written off the async threads and sent as the download `file` (ASCII).
+pub async fn xlsx_download(
+    headers: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+    sheet: &'static str,
+    file: &str,
+) -> Result<Response, crate::error::AppError> {
+    use crate::error::AppError;
+    let bytes = tokio::task::spawn_blocking(move || {
+        linli_io::write_xlsx(&headers, rows.into_iter(), sheet)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut res = (axum::http::StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
 }
 
 /// A form field sent as name/value pairs (forms with repeated names: checkboxes), trimmed;
@@ -134,6 +175,7 @@ pub fn routes(t: Table) -> Table {
     let t = cards::routes(t);
     let t = claims::routes(t);
     let t = corrections::routes(t);
+    let t = corridors::routes(t);
     let t = cases::routes(t);
     let t = fund::routes(t);
     let t = reports::routes(t);

@@ -13,7 +13,7 @@ use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use linli_app::partners::{
@@ -537,15 +537,9 @@ async fn activity_photo(
     ctx: Ctx,
     Path((id, pid)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let bytes = ops::activity_photo(&state.app, &ctx.actor()?, id, pid).await?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(res)
+    Ok(super::jpeg(
+        ops::activity_photo(&state.app, &ctx.actor()?, id, pid).await?,
+    ))
 }
 
 async fn resource_submit(

@@ -14,7 +14,7 @@ use crate::routes::{Policy, Table};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use linli_app::volunteers::{
     self as ops, ActivityDraft, Check, CorrectionDraft, GroupDraft, MemberDraft, PartyDraft,
@@ -191,33 +191,7 @@ async fn roster_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Response
             ]
         })
         .collect();
-    xlsx(headers.to_vec(), rows, "志愿者", "volunteers.xlsx").await
-}
-
-async fn xlsx(
-    headers: Vec<&'static str>,
-    rows: Vec<Vec<String>>,
-    sheet: &'static str,
-    file: &str,
-) -> Result<Response, AppError> {
-    let bytes = tokio::task::spawn_blocking(move || {
-        linli_io::write_xlsx(&headers, rows.into_iter(), sheet)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let hd = res.headers_mut();
-    hd.insert(
-        axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
-        hd.insert(axum::http::header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    super::xlsx_download(headers.to_vec(), rows, "志愿者", "volunteers.xlsx").await
 }
 
 /// Recordings due and overdue (§11): on the roster and the worker's home.
@@ -1482,7 +1456,7 @@ async fn party_xlsx(
         })
         .collect();
     let file = format!("party-{}-Q{}.xlsx", sheet.year, sheet.quarter);
-    xlsx(headers, rows, "双报到", &file).await
+    super::xlsx_download(headers, rows, "双报到", &file).await
 }
 
 #[derive(Deserialize)]

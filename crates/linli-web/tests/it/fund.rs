@@ -578,14 +578,9 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
     assert_eq!(v["indicators"]["fund.beneficiaries"], 1);
     assert_eq!(v["indicators"]["fund.balance"], 22000);
     assert_eq!(v["indicators"]["registry.residents"], 8);
-    assert!(
-        v["indicators"]["corridors.high_standard"].is_null(),
-        "never 0 for a module that does not exist"
-    );
-    assert_eq!(
-        v["details"]["corridors.high_standard"]["status"],
-        "unavailable"
-    );
+    // Every module now counts: a community without inspections has no high-standard corridor.
+    assert_eq!(v["indicators"]["corridors.high_standard"], 0);
+    assert_eq!(v["details"]["corridors.high_standard"]["status"], "ok");
     assert_eq!(v["details"]["fund.raised_total"]["approx_zh"], "300元");
     let (status, v) = app
         .api(
@@ -633,7 +628,12 @@ async fn the_dashboard_shows_every_indicator_with_its_wording_and_charts(engine:
         !html.contains(">fund.raised_total<") && !html.contains("mono\">fund."),
         "no indicator ids on the page"
     );
-    assert!(html.contains("暂无数据"), "modules not built say so");
+    assert!(
+        html.contains("高标准文明楼道")
+            && html.contains("志愿服务时长")
+            && !html.contains("暂无数据"),
+        "every module's figures are counted now"
+    );
     assert!(
         html.contains("<svg") && html.contains("¥300.00"),
         "a chart with direct labels"

@@ -10,6 +10,7 @@ mod assistance;
 mod auth;
 mod busy;
 mod cards;
+mod corridors;
 mod fund;
 mod learning;
 mod matrix;

@@ -1,0 +1,443 @@
+//! Civilized corridors (issue 17). The module owns `corridors`, `corridor_boards`,
+//! `corridor_board_history`, `inspection_items` and `corridor_inspections`.
+
+use crate::db::{Conn, Row, now_text};
+use crate::error::StoreError;
+use crate::{Result, Tenant, Value, params};
+use chrono::{DateTime, Utc};
+use linli_core::PlacePath;
+use linli_core::corridors as rules;
+use serde::Serialize;
+
+/// Creates the corridors of the community's units that have none yet. Returns how many.
+pub fn ensure(c: &mut dyn Conn, t: Tenant, now: DateTime<Utc>) -> Result<u64> {
+    c.execute(
+        "INSERT INTO corridors (community_id, unit_id, place_path, building_id, name, created_at)
+         SELECT u.community_id, u.id, u.path, b.id, b.name || u.name, ?
+         FROM places u JOIN places b ON b.id = u.parent_id
+         WHERE u.kind = 'unit' AND u.community_id = ?
+           AND NOT EXISTS (SELECT 1 FROM corridors k WHERE k.unit_id = u.id)",
+        params![now_text(now), t],
+    )
+}
+
+/// Units of the community without a corridor.
+pub fn missing(c: &mut dyn Conn, t: Tenant) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(*) FROM places u WHERE u.kind = 'unit' AND u.community_id = ?
+           AND NOT EXISTS (SELECT 1 FROM corridors k WHERE k.unit_id = u.id)",
+        params![t],
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Corridor {
+    pub id: i64,
+    pub unit_id: i64,
+    pub building_id: i64,
+    /// 3号楼2单元
+    pub name: String,
+    /// 3号楼
+    pub building_name: String,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub place_path: PlacePath,
+}
+
+const CORRIDOR_COLUMNS: &str = "k.id, k.unit_id, k.building_id, k.name, k.place_path,
+    (SELECT p.name FROM places p WHERE p.id = k.building_id) FROM corridors k";
+
+fn corridor_row(r: &Row) -> Result<Corridor> {
+    Ok(Corridor {
+        id: r.int(0)?,
+        unit_id: r.int(1)?,
+        building_id: r.int(2)?,
+        name: r.text(3)?,
+        place_path: PlacePath::parse(&r.text(4)?)
+            .ok_or_else(|| StoreError::Db("malformed corridor path".into()))?,
+        building_name: r.opt_text(5)?.unwrap_or_default(),
+    })
+}
+
+pub fn get(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Corridor> {
+    corridor_row(&c.query_one(
+        &format!("SELECT {CORRIDOR_COLUMNS} WHERE k.community_id = ? AND k.id = ?"),
+        params![t, id],
+    )?)
+}
+
+/// The corridors inside the scopes (of one building, or all), in the place tree's order.
+pub fn list_within(
+    c: &mut dyn Conn,
+    t: Tenant,
+    scopes: &[PlacePath],
+    building: Option<i64>,
+) -> Result<Vec<Corridor>> {
+    if scopes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<Value> = vec![t.into()];
+    let within = crate::places::within_clause("k.place_path", scopes, &mut args);
+    let mut sql = format!(
+        "SELECT {CORRIDOR_COLUMNS} JOIN places b ON b.id = k.building_id JOIN places u ON u.id = k.unit_id
+         WHERE k.community_id = ? AND ({within})"
+    );
+    if let Some(b) = building {
+        sql.push_str(" AND k.building_id = ?");
+        args.push(b.into());
+    }
+    sql.push_str(" ORDER BY b.sort_order, b.id, u.sort_order, u.id");
+    c.query(&sql, &args)?.iter().map(corridor_row).collect()
+}
+
+/// Every corridor's inspections up to `on` (newest first): corridor id → stars.
+pub fn stars_up_to(c: &mut dyn Conn, t: Tenant, on: &str) -> Result<Vec<(i64, Vec<i64>)>> {
+    let rows = c.query(
+        "SELECT corridor_id, stars FROM corridor_inspections WHERE community_id = ? AND inspected_on <= ?
+         ORDER BY corridor_id, inspected_on DESC, id DESC",
+        params![t, on],
+    )?;
+    let mut out: Vec<(i64, Vec<i64>)> = Vec::new();
+    for r in rows {
+        let (id, s) = (r.int(0)?, r.int(1)?);
+        match out.last_mut() {
+            Some((last, list)) if *last == id => list.push(s),
+            _ => out.push((id, vec![s])),
+        }
+    }
+    Ok(out)
+}
+
+/// How many corridors hold high-standard status on `on`.
+pub fn high_standard_count(c: &mut dyn Conn, t: Tenant, on: &str) -> Result<i64> {
+    Ok(stars_up_to(c, t, on)?
+        .iter()
+        .filter(|(_, s)| {
+            rules::high_standard(
+                s,
+                rules::DEFAULT_HIGH_STANDARD_STARS,
+                rules::DEFAULT_HIGH_STANDARD_LAST,
+            )
+        })
+        .count() as i64)
+}
+
+/// Corridors inspected between `from` and `to`.
+pub fn inspected_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(DISTINCT corridor_id) FROM corridor_inspections WHERE community_id = ? AND inspected_on >= ? AND inspected_on <= ?",
+        params![t, from, to],
+    )
+}
+
+// ---- checklist ----
+
+/// The community's checklist: its own items, or the defaults.
+pub fn items(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(String, String, i64)>> {
+    let own: Vec<(String, String, i64)> = c
+        .query(
+            "SELECT code, label, points FROM inspection_items WHERE community_id = ? ORDER BY sort_order, code",
+            params![t],
+        )?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?)))
+        .collect::<Result<_>>()?;
+    if !own.is_empty() {
+        return Ok(own);
+    }
+    Ok(rules::DEFAULT_ITEMS
+        .iter()
+        .map(|i| (i.code.to_string(), i.label.to_string(), i.points))
+        .collect())
+}
+
+// ---- inspections ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Inspection {
+    pub id: i64,
+    pub corridor_id: i64,
+    pub on: String,
+    pub inspector: String,
+    pub score: i64,
+    pub max_score: i64,
+    pub stars: i64,
+    pub failed: Vec<String>,
+    pub note: String,
+}
+
+const INSPECTION_COLUMNS: &str = "i.id, i.corridor_id, i.inspected_on, COALESCE(u.display_name, ''), i.score, i.max_score,
+    i.stars, i.failed, i.note FROM corridor_inspections i LEFT JOIN users u ON u.id = i.inspector_id";
+
+fn inspection_row(r: &Row) -> Result<Inspection> {
+    Ok(Inspection {
+        id: r.int(0)?,
+        corridor_id: r.int(1)?,
+        on: r.text(2)?,
+        inspector: r.text(3)?,
+        score: r.int(4)?,
+        max_score: r.int(5)?,
+        stars: r.int(6)?,
+        failed: r
+            .text(7)?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        note: r.text(8)?,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn add_inspection(
+    c: &mut dyn Conn,
+    t: Tenant,
+    corridor_id: i64,
+    on: &str,
+    inspector: Option<i64>,
+    score: i64,
+    max_score: i64,
+    stars: i64,
+    failed: &[String],
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO corridor_inspections (community_id, corridor_id, inspected_on, inspector_id, score, max_score, stars, failed, note, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![t, corridor_id, on, inspector, score, max_score, stars, failed.join(","), note, now_text(now)],
+    )
+}
+
+pub fn get_inspection(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Inspection> {
+    inspection_row(&c.query_one(
+        &format!("SELECT {INSPECTION_COLUMNS} WHERE i.community_id = ? AND i.id = ?"),
+        params![t, id],
+    )?)
+}
+
+/// A corridor's inspections, newest first.
+pub fn inspections(c: &mut dyn Conn, t: Tenant, corridor_id: i64) -> Result<Vec<Inspection>> {
+    c.query(
+        &format!(
+            "SELECT {INSPECTION_COLUMNS} WHERE i.community_id = ? AND i.corridor_id = ? ORDER BY i.inspected_on DESC, i.id DESC"
+        ),
+        params![t, corridor_id],
+    )?
+    .iter()
+    .map(inspection_row)
+    .collect()
+}
+
+/// The latest inspection of each corridor: corridor id → (date, stars).
+pub fn latest(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, String, i64)>> {
+    c.query(
+        "SELECT i.corridor_id, i.inspected_on, i.stars FROM corridor_inspections i
+         WHERE i.community_id = ? AND i.id = (SELECT j.id FROM corridor_inspections j WHERE j.corridor_id = i.corridor_id
+                                              ORDER BY j.inspected_on DESC, j.id DESC LIMIT 1)",
+        params![t],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.text(1)?, r.int(2)?)))
+    .collect()
+}
+
+/// How often each item failed in inspections since `since` inside the scopes: the list to act on.
+pub fn failures_since(
+    c: &mut dyn Conn,
+    t: Tenant,
+    scopes: &[PlacePath],
+    since: &str,
+) -> Result<Vec<(String, i64)>> {
+    if scopes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<Value> = vec![t.into(), since.into()];
+    let within = crate::places::within_clause("k.place_path", scopes, &mut args);
+    let rows = c.query(
+        &format!(
+            "SELECT i.failed FROM corridor_inspections i JOIN corridors k ON k.id = i.corridor_id
+             WHERE i.community_id = ? AND i.inspected_on >= ? AND i.failed <> '' AND ({within})"
+        ),
+        &args,
+    )?;
+    let mut counts: Vec<(String, i64)> = Vec::new();
+    for r in rows {
+        for code in r.text(0)?.split(',').filter(|s| !s.is_empty()) {
+            match counts.iter_mut().find(|(c, _)| c == code) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((code.to_string(), 1)),
+            }
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(counts)
+}
+
+// ---- boards ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Board {
+    pub id: i64,
+    pub theme: String,
+    pub title: String,
+    pub content: String,
+    pub updated_on: Option<String>,
+}
+
+/// A corridor's boards, the default themes first created when missing.
+pub fn boards(c: &mut dyn Conn, t: Tenant, corridor_id: i64) -> Result<Vec<Board>> {
+    let rows = c.query(
+        "SELECT id, theme, title, content, updated_on FROM corridor_boards WHERE community_id = ? AND corridor_id = ? ORDER BY id",
+        params![t, corridor_id],
+    )?;
+    let mut out: Vec<Board> = rows
+        .iter()
+        .map(|r| {
+            Ok(Board {
+                id: r.int(0)?,
+                theme: r.text(1)?,
+                title: r.text(2)?,
+                content: r.text(3)?,
+                updated_on: r.opt_text(4)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    // Themes without a row yet are shown empty (id 0) in the default order.
+    let mut all = Vec::new();
+    for (theme, _) in rules::DEFAULT_BOARDS {
+        match out.iter().position(|b| b.theme == *theme) {
+            Some(i) => all.push(out.remove(i)),
+            None => all.push(Board {
+                id: 0,
+                theme: theme.to_string(),
+                title: String::new(),
+                content: String::new(),
+                updated_on: None,
+            }),
+        }
+    }
+    all.extend(out);
+    Ok(all)
+}
+
+/// Puts new content on a board, keeping the change in its history.
+#[allow(clippy::too_many_arguments)]
+pub fn set_board(
+    c: &mut dyn Conn,
+    t: Tenant,
+    corridor_id: i64,
+    theme: &str,
+    title: &str,
+    content: &str,
+    on: &str,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let id = match c.query_opt(
+        "SELECT id FROM corridor_boards WHERE community_id = ? AND corridor_id = ? AND theme = ?",
+        params![t, corridor_id, theme],
+    )? {
+        Some(r) => {
+            let id = r.int(0)?;
+            c.execute(
+                "UPDATE corridor_boards SET title = ?, content = ?, updated_on = ?, updated_by = ? WHERE id = ?",
+                params![title, content, on, by, id],
+            )?;
+            id
+        }
+        None => c.insert(
+            "INSERT INTO corridor_boards (community_id, corridor_id, theme, title, content, updated_on, updated_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            params![t, corridor_id, theme, title, content, on, by],
+        )?,
+    };
+    c.execute(
+        "INSERT INTO corridor_board_history (community_id, board_id, title, content, updated_on, updated_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        params![t, id, title, content, on, by, now_text(now)],
+    )?;
+    Ok(id)
+}
+
+/// The earlier contents of a corridor's boards, newest first: (theme, title, date).
+pub fn board_history(
+    c: &mut dyn Conn,
+    t: Tenant,
+    corridor_id: i64,
+) -> Result<Vec<(String, String, String)>> {
+    c.query(
+        "SELECT b.theme, h.title, h.updated_on FROM corridor_board_history h JOIN corridor_boards b ON b.id = h.board_id
+         WHERE h.community_id = ? AND b.corridor_id = ? ORDER BY h.id DESC LIMIT 30",
+        params![t, corridor_id],
+    )?
+    .iter()
+    .map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
+    .collect()
+}
+
+/// A corridor by id in any community, for its public page (the QR code in the stairwell).
+pub fn public_get(c: &mut dyn Conn, id: i64) -> Result<(Tenant, Corridor, String)> {
+    let r = c.query_one(
+        &format!("SELECT {CORRIDOR_COLUMNS} WHERE k.id = ?"),
+        params![id],
+    )?;
+    let k = corridor_row(&r)?;
+    let (community_id, name) = {
+        let r = c.query_one(
+            "SELECT p.id, p.name FROM corridors k JOIN places p ON p.id = k.community_id WHERE k.id = ?",
+            params![id],
+        )?;
+        (r.int(0)?, r.text(1)?)
+    };
+    Ok((Tenant::new(community_id), k, name))
+}
+
+// ---- photos ----
+
+/// Stores an inspection's photo, already re-encoded (no EXIF) as a JPEG.
+#[allow(clippy::too_many_arguments)]
+pub fn add_photo(
+    c: &mut dyn Conn,
+    t: Tenant,
+    inspection_id: i64,
+    corridor_id: i64,
+    width: u32,
+    height: u32,
+    bytes: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO corridor_inspection_photos (community_id, inspection_id, corridor_id, width, height, bytes, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        &[
+            Value::from(t),
+            inspection_id.into(),
+            corridor_id.into(),
+            width.into(),
+            height.into(),
+            Value::Blob(bytes),
+            now_text(now).into(),
+        ],
+    )
+}
+
+/// The photos of a corridor's inspections: (photo id, inspection id).
+pub fn photos_of(c: &mut dyn Conn, t: Tenant, corridor_id: i64) -> Result<Vec<(i64, i64)>> {
+    c.query(
+        "SELECT id, inspection_id FROM corridor_inspection_photos WHERE community_id = ? AND corridor_id = ? ORDER BY id",
+        params![t, corridor_id],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.int(1)?)))
+    .collect()
+}
+
+/// A photo's corridor and bytes.
+pub fn photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<(i64, Vec<u8>)> {
+    let r = c.query_one(
+        "SELECT corridor_id, bytes FROM corridor_inspection_photos WHERE community_id = ? AND id = ?",
+        params![t, id],
+    )?;
+    Ok((r.int(0)?, r.blob(1)?))
+}
