@@ -747,7 +747,14 @@ fn paid_refusal() -> Error {
 
 /// Signs a volunteer up for an activity. Returns the service's id.
 pub async fn sign_up(app: &App, actor: &Actor, activity_id: i64, volunteer_id: i64) -> Result<i64> {
-    let t = keeper(app, actor).await?;
+    // Staff sign anyone up; a volunteer signs herself up for what is still to come.
+    let own = own_volunteer(app, actor).await?.map(|v| v.id);
+    let by_herself = own.is_some() && own == Some(volunteer_id);
+    let t = if by_herself {
+        actor.tenant()?
+    } else {
+        keeper(app, actor).await?
+    };
     let (a, v) = app
         .read(move |c| {
             let a = store::get_activity(c, t, activity_id)?;
@@ -759,6 +766,9 @@ pub async fn sign_up(app: &App, actor: &Actor, activity_id: i64, volunteer_id: i
         .await?;
     if a.paid {
         return Err(paid_refusal());
+    }
+    if by_herself && (a.partner_id.is_some() || date_field(&a.held_on, "on")? < actor.today()) {
+        return Err(Error::invalid("activity_not_open", "activity_id"));
     }
     if a.places.is_some_and(|n| a.signed_up >= n) {
         return Err(Error::conflict("activity_full"));
@@ -775,6 +785,34 @@ pub async fn sign_up(app: &App, actor: &Actor, activity_id: i64, volunteer_id: i
         Ok(id)
     })
     .await
+}
+
+/// The community's activities still to come that a volunteer may sign up for herself (unpaid,
+/// not a partner unit's own, not full), with whether she has.
+pub async fn open_activities(app: &App, actor: &Actor) -> Result<Vec<(Activity, bool)>> {
+    let Some(me) = own_volunteer(app, actor).await? else {
+        return Ok(Vec::new());
+    };
+    let t = actor.tenant()?;
+    let today = actor.today();
+    let (list, mine) = app
+        .read(move |c| {
+            Ok::<_, Error>((
+                store::activities(c, t, &fmt(today), "9999-12-31", None)?,
+                store::services_of_volunteer(c, t, me.id, &fmt(today), "9999-12-31")?,
+            ))
+        })
+        .await?;
+    Ok(list
+        .into_iter()
+        .filter(|a| !a.paid && a.partner_id.is_none())
+        .map(|a| {
+            let signed = mine.iter().any(|s| s.activity_id == a.id);
+            (a, signed)
+        })
+        .filter(|(a, signed)| *signed || a.places.is_none_or(|n| a.signed_up < n))
+        .rev()
+        .collect())
 }
 
 /// Credits hours to a service in the write transaction: the recording's lateness (§11) on the

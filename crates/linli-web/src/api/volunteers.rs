@@ -298,8 +298,8 @@ pub fn routes(t: Table) -> Table {
         ApiDoc::ok::<PartySheet>(V, "party_members_sheet", "The quarter's 双报到 sheet: each member's activities and hours against the expectation (a liaison: its unit's)")
             .query(&[("year", "the year (default: this year)"), ("quarter", "1-4 (default: this quarter)"), ("partner_id", "one unit only")]),
         party_sheet)
-    .api(Method::POST, "/api/v1/volunteer-activities/{id}/sign-up", Policy::Signed(Action::ManageVolunteers),
-        ApiDoc::created::<NewId>(V, "volunteer_activities_sign_up", "Sign a volunteer up for an activity (answers the service's id)").body::<SignUpBody>(),
+    .api(Method::POST, "/api/v1/volunteer-activities/{id}/sign-up", Policy::Signed(Action::ViewHome),
+        ApiDoc::created::<NewId>(V, "volunteer_activities_sign_up", "Sign a volunteer up for an activity (staff: anyone; a volunteer: herself, for a community activity still to come); answers the service's id").body::<SignUpBody>(),
         sign_up)
     .api(Method::POST, "/api/v1/volunteer-services/{id}/check", Policy::Signed(Action::ManageVolunteers),
         ApiDoc::ok::<Service>(V, "volunteer_services_check", "Check a volunteer in or out; the check-out credits the hours between the two (§7)").body::<CheckBody>(),

@@ -1041,6 +1041,9 @@ async fn activity_show(
 struct SignUpForm {
     #[serde(default)]
     volunteer_id: String,
+    /// Where to return (the volunteer's own home); the activity's page otherwise.
+    #[serde(default)]
+    back: Option<String>,
 }
 
 async fn sign_up_submit(
@@ -1051,11 +1054,11 @@ async fn sign_up_submit(
 ) -> Result<Response, AppError> {
     let vid = f.volunteer_id.parse().unwrap_or_default();
     let r = ops::sign_up(&state.app, &ctx.actor()?, id, vid).await;
-    back_with(
-        &format!("/volunteers/activities/{id}#services"),
-        r,
-        |_| "volunteers.flash_signed_up",
-    )
+    let to = match f.back.as_deref() {
+        Some("/#my-volunteering") => "/#my-volunteering".to_string(),
+        _ => format!("/volunteers/activities/{id}#services"),
+    };
+    back_with(&to, r, |_| "volunteers.flash_signed_up")
 }
 
 #[derive(Deserialize)]
@@ -1524,9 +1527,11 @@ async fn expectation_submit(
 /// On a linked resident's home: her volunteer record, if she has one.
 pub async fn mine_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
-    let Some(v) = ops::own_volunteer(&state.app, &ctx.actor()?).await? else {
+    let actor = ctx.actor()?;
+    let Some(v) = ops::own_volunteer(&state.app, &actor).await? else {
         return Ok(html! {});
     };
+    let open = ops::open_activities(&state.app, &actor).await?;
     let csrf = csrf(ctx);
     Ok(html! {
         section.panel #my-volunteering {
@@ -1539,7 +1544,27 @@ pub async fn mine_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
             }
             @for k in &v.certificates {
                 p { a href={ "/volunteers/certificates/" (k.id) } { (t(lang, "volunteers.certificate_title")) " " (k.from) " — " (k.to) } }
+            }            @if !open.is_empty() {
+                h3 { (t(lang, "volunteers.open_title")) }
+                ul.due-list #open-activities {
+                    @for (a, signed) in &open {
+                        li {
+                            span { (a.held_on) " " (a.name) " · " (a.place) }
+                            @if *signed {
+                                (layout::chip("ok", &t(lang, "volunteers.signed_up")))
+                            } @else {
+                                form.inline method="post" action={ "/volunteers/activities/" (a.id) "/sign-up" } {
+                                    input type="hidden" name="_csrf" value=(csrf);
+                                    input type="hidden" name="volunteer_id" value=(v.id);
+                                    input type="hidden" name="back" value="/#my-volunteering";
+                                    button.btn.btn-small.btn-primary type="submit" { (t(lang, "volunteers.sign_up_me")) }
+                                }
+                            }
+                        }
+                    }
+                }
             }
+
             details {
                 summary { (t(lang, "volunteers.ask_correction")) }
                 p.hint { (t(lang, "volunteers.correction_rule")) }
@@ -1613,7 +1638,7 @@ pub fn routes(t: Table) -> Table {
         .page(
             Method::POST,
             "/volunteers/activities/{id}/sign-up",
-            manage,
+            own,
             sign_up_submit,
         )
         .page(

@@ -565,10 +565,42 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
         .clone();
     assert_eq!(k["value_before"], "读报");
     assert_eq!(k["value_asked"], "读报、剪纸");
-    // Her home shows her record and the form.
+    // She signs herself up for what is still to come, and for nobody else.
+    let coming = activity(&app, &admin, "元旦前清扫楼道", "2026-12-20", json!({})).await;
+    let past = activity(&app, &admin, "入户宣传", "2026-11-20", json!({})).await;
+    let other = created(
+        &app,
+        &admin,
+        "/api/v1/volunteers",
+        json!({"name": "罗娜", "consent": true}),
+    )
+    .await;
+    let sign = |a: i64, v: i64| {
+        let (app, token) = (&app, jumin.clone());
+        async move {
+            post(
+                app,
+                &token,
+                &format!("/api/v1/volunteer-activities/{a}/sign-up"),
+                json!({"volunteer_id": v}),
+            )
+            .await
+        }
+    };
+    let (status, s) = sign(coming, v).await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    let (_, e) = sign(past, v).await;
+    assert_eq!(e["error"]["code"], "activity_not_open");
+    let (status, _) = sign(coming, other).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "nobody else");
+    // Her home shows her record, what she may sign up for, and the form.
     let mut page = app.signed_in("jumin").await;
     let (_, home) = page.get_text("/").await;
     assert!(home.contains("id=\"my-volunteering\""), "{home}");
+    assert!(
+        home.contains("元旦前清扫楼道") && home.contains("已报名"),
+        "{home}"
+    );
 }
 
 async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
