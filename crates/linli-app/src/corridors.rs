@@ -398,6 +398,49 @@ pub async fn worst_items(app: &App, actor: &Actor) -> Result<Vec<(String, String
         .collect())
 }
 
+/// The ledgers: every corridor the actor may see, and the year's inspection register (corridor
+/// name, inspection), with the checklist's labels.
+pub struct Ledgers {
+    pub corridors: Vec<CorridorRow>,
+    pub register: Vec<(String, Inspection)>,
+    pub items: Vec<(String, String, i64)>,
+}
+
+/// The corridor ledgers of a year, audited as a download.
+pub async fn ledgers(app: &App, actor: &Actor, year: i32) -> Result<Ledgers> {
+    let corridors = list(app, actor, None).await?;
+    let t = actor.tenant()?;
+    let scopes = actor.scopes(Action::ViewCorridors);
+    let (register, items) = app
+        .read(move |c| {
+            Ok::<_, Error>((
+                store::register(
+                    c,
+                    t,
+                    &scopes,
+                    &format!("{year}-01-01"),
+                    &format!("{year}-12-31"),
+                )?,
+                store::items(c, t)?,
+            ))
+        })
+        .await?;
+    app.write(actor, move |tx| {
+        tx.audit_collection(
+            t,
+            "ledger.export",
+            "ledger",
+            json!({"ledger": "corridors", "year": year}),
+        )
+    })
+    .await?;
+    Ok(Ledgers {
+        corridors,
+        register,
+        items,
+    })
+}
+
 /// The issue category a failed item is reported under.
 fn category_of(code: &str) -> &'static str {
     match code {

@@ -441,3 +441,34 @@ pub fn photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<(i64, Vec<u8>)> {
     )?;
     Ok((r.int(0)?, r.blob(1)?))
 }
+
+/// The inspection register: inspections between `from` and `to` of the corridors inside the
+/// scopes, by date, with each corridor's name.
+pub fn register(
+    c: &mut dyn Conn,
+    t: Tenant,
+    scopes: &[PlacePath],
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, Inspection)>> {
+    if scopes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<Value> = vec![t.into(), from.into(), to.into()];
+    let within = crate::places::within_clause("k.place_path", scopes, &mut args);
+    c.query(
+        &format!(
+            "SELECT k.name, {INSPECTION_COLUMNS} JOIN corridors k ON k.id = i.corridor_id
+             WHERE i.community_id = ? AND i.inspected_on >= ? AND i.inspected_on <= ? AND ({within})
+             ORDER BY i.inspected_on, k.building_id, k.unit_id"
+        ),
+        &args,
+    )?
+    .iter()
+    .map(|r| {
+        let name = r.text(0)?;
+        let rest = Row(r.0.get(1..).unwrap_or_default().to_vec());
+        Ok((name, inspection_row(&rest)?))
+    })
+    .collect()
+}

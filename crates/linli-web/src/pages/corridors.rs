@@ -70,7 +70,11 @@ async fn list(
                 ol { @for (_, l, n) in worst.iter().take(6) { li { (l) "：" (tf(lang, "corridors.times", &[("n", &n.to_string())])) } } }
             }
         }
-        @if q.building.is_some() { p { a href="/corridors" { (t(lang, "corridors.all")) } } }
+        p.actions.no-print {
+            @if q.building.is_some() { a.btn href="/corridors" { (t(lang, "corridors.all")) } " " }
+            a.btn href="/corridors/export.xlsx" { (t(lang, "corridors.export")) }
+            " " a.btn href="/corridors/inspections.xlsx" { (t(lang, "corridors.register")) }
+        }
         @if rows.is_empty() { (layout::empty(&t(lang, "corridors.none"), None)) }
         div.corridor-buildings {
             @for (bid, bname, list) in &buildings {
@@ -347,6 +351,87 @@ async fn photo(
     ))
 }
 
+#[derive(Deserialize, Default)]
+struct YearQuery {
+    #[serde(default)]
+    year: Option<i32>,
+}
+
+/// The corridor list (楼道名册) as a spreadsheet.
+async fn list_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let year = chrono::Datelike::year(&super::today(&ctx));
+    let l = ops::ledgers(&state.app, &ctx.actor()?, year).await?;
+    let rows = l
+        .corridors
+        .iter()
+        .map(|r| {
+            vec![
+                r.name.clone(),
+                r.building_name.clone(),
+                r.stars.map(|s| s.to_string()).unwrap_or_default(),
+                if r.high_standard { "是" } else { "" }.into(),
+                r.last_inspected.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let headers = vec!["楼道", "楼栋", "星级", "高标准", "最近检查"];
+    super::xlsx_download(headers, rows, "文明楼道", "corridors.xlsx").await
+}
+
+/// The year's inspection register (检查登记簿) as a spreadsheet.
+async fn register_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let year = q
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&super::today(&ctx)));
+    let l = ops::ledgers(&state.app, &ctx.actor()?, year).await?;
+    let label = |code: &str| {
+        l.items
+            .iter()
+            .find(|(c, _, _)| c == code)
+            .map(|(_, l, _)| l.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let rows = l
+        .register
+        .iter()
+        .map(|(name, i)| {
+            vec![
+                i.on.clone(),
+                name.clone(),
+                i.score.to_string(),
+                i.stars.to_string(),
+                i.failed
+                    .iter()
+                    .map(|f| label(f))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                i.inspector.clone(),
+                i.note.clone(),
+            ]
+        })
+        .collect();
+    let headers = vec![
+        "检查日期",
+        "楼道",
+        "得分",
+        "星级",
+        "不合格项目",
+        "检查人",
+        "备注",
+    ];
+    super::xlsx_download(
+        headers,
+        rows,
+        "检查登记",
+        &format!("inspections-{year}.xlsx"),
+    )
+    .await
+}
+
 /// The corridor's public page: what a resident sees when she scans the code in her stairwell.
 async fn public(
     State(state): State<AppState>,
@@ -377,6 +462,13 @@ pub fn routes(t: Table) -> Table {
     let view = Policy::Signed(Action::ViewCorridors);
     let inspect = Policy::Signed(Action::InspectCorridors);
     t.page(Method::GET, "/corridors", view, list)
+        .page(Method::GET, "/corridors/export.xlsx", view, list_xlsx)
+        .page(
+            Method::GET,
+            "/corridors/inspections.xlsx",
+            view,
+            register_xlsx,
+        )
         .page(Method::GET, "/corridors/{id}", view, show)
         .upload("/corridors/{id}/inspections", inspect, inspect_submit)
         .page(Method::GET, "/corridors/{id}/photos/{pid}", view, photo)

@@ -137,6 +137,35 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
     assert_eq!(e["error"]["code"], "inspection_item_bad");
     let (_, e) = inspect(&app, &admin, k, "2026-12-30", &[]).await;
     assert_eq!(e["error"]["code"], "date_future");
+    // The ledgers: the year's inspection register and the corridor list, as spreadsheets.
+    let mut page = app.signed_in("admin").await;
+    let res = page.get("/corridors/inspections.xlsx?year=2026").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let table = linli_io::read_table(
+        &res.bytes().await.unwrap(),
+        "r.xlsx",
+        &linli_io::Limits::default(),
+    )
+    .unwrap();
+    let text = format!("{table:?}");
+    assert!(
+        text.contains("2026-11-27") && text.contains("照明完好、无堆放杂物"),
+        "{text}"
+    );
+    let res = page.get("/corridors/export.xlsx").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let table = linli_io::read_table(
+        &res.bytes().await.unwrap(),
+        "c.xlsx",
+        &linli_io::Limits::default(),
+    )
+    .unwrap();
+    assert!(format!("{table:?}").contains(all[0]["name"].as_str().unwrap()));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"ledger.export".to_string())
+    );
 }
 
 async fn a_building_head_inspects_only_her_buildings(engine: Engine) {
