@@ -14,7 +14,7 @@
 //! their service and its party members, nothing else. A linked resident sees her own record.
 
 use crate::{Actor, App, Error, Result, clip};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime, Timelike};
 use linli_core::Action;
 use linli_core::id_number::IdNumber;
 use linli_core::mask;
@@ -1005,8 +1005,6 @@ pub async fn check(
     app.read(move |c| store::get_service(c, t, service_id))
         .await
 }
-
-use chrono::Timelike;
 
 /// Changes credited hours: the person in charge, with a reason (kept with the change).
 pub async fn edit_hours(
