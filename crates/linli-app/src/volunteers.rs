@@ -105,6 +105,10 @@ pub async fn create_group(app: &App, actor: &Actor, d: GroupDraft) -> Result<i64
 
 pub async fn groups(app: &App, actor: &Actor) -> Result<Vec<Group>> {
     let t = viewer(app, actor).await?;
+    // The groups are residents': nothing of them for a partner unit's liaison.
+    if unit_filter(actor).is_some() {
+        return Ok(Vec::new());
+    }
     app.read(move |c| store::groups(c, t)).await
 }
 
@@ -117,6 +121,9 @@ pub struct GroupView {
 
 pub async fn group(app: &App, actor: &Actor, id: i64) -> Result<GroupView> {
     let t = viewer(app, actor).await?;
+    if unit_filter(actor).is_some() {
+        return Err(Error::NotFound);
+    }
     let year = actor.today().format("%Y").to_string();
     app.read(move |c| {
         let group = store::get_group(c, t, id)?;
@@ -431,8 +438,20 @@ fn view_of(
             })
             .collect(),
         edits,
-        corrections,
+        corrections: corrections.into_iter().map(masked_correction).collect(),
     }
+}
+
+/// A correction as shown: a phone number masked like everywhere else.
+fn masked_correction(mut k: Correction) -> Correction {
+    if k.field == "phone" {
+        for v in [&mut k.value_before, &mut k.value_asked] {
+            if !v.is_empty() {
+                *v = mask::mask_phone(v);
+            }
+        }
+    }
+    k
 }
 
 async fn load_view(app: &App, t: Tenant, id: i64) -> Result<VolunteerView> {
@@ -948,6 +967,7 @@ pub async fn check(
     let a = activity_for_credit(app, t, s.activity_id, actor.today()).await?;
     let held = date_field(&a.held_on, "on")?;
     let now = linli_core::clock::shanghai(actor.now);
+    let typed = at.is_some();
     let at = match at {
         Some(at) => at,
         // "Now" only while it is the activity's day (or the morning after, for a night shift's
@@ -992,7 +1012,12 @@ pub async fn check(
                 if s.hours_tenths.is_some() {
                     return Err(Error::conflict("service_recorded"));
                 }
-                let (i, o) = rules::times_on(start.date(), start.time(), at);
+                // A typed time is on the check-in's day (or the next morning); "now" is now.
+                let (i, o) = if typed {
+                    rules::times_on(start.date(), start.time(), at)
+                } else {
+                    (start, now.date().and_time(at))
+                };
                 let tenths = rules::served_tenths(i, o)
                     .map_err(|e| Error::invalid(e.code(), "check_out"))?;
                 store::set_times(tx.c, t, s.id, s.check_in.as_deref(), Some(&stamp(o)))?;
@@ -1092,10 +1117,24 @@ pub async fn credit_or_edit(
 }
 
 /// Hours (tenths), distinct volunteers and services credited in a year.
-pub async fn totals(app: &App, actor: &Actor, year: i32) -> Result<(i64, i64, i64)> {
+pub async fn totals(app: &App, actor: &Actor, year: i32) -> Result<Option<(i64, i64, i64)>> {
     let t = viewer(app, actor).await?;
+    // The community's figures are not a partner unit's business.
+    if unit_filter(actor).is_some() {
+        return Ok(None);
+    }
     app.read(move |c| store::totals(c, t, &format!("{year}-01-01"), &format!("{year}-12-31")))
         .await
+        .map(Some)
+}
+
+/// Records the download of a volunteer ledger (the roster, a 双报到 sheet).
+pub async fn export_audit(app: &App, actor: &Actor, ledger: &'static str) -> Result<()> {
+    let t = viewer(app, actor).await?;
+    app.write(actor, move |tx| {
+        tx.audit_collection(t, "ledger.export", "ledger", json!({"ledger": ledger}))
+    })
+    .await
 }
 
 // ---- certificates ----
@@ -1262,7 +1301,10 @@ pub async fn ask_correction(
         .iter()
         .find(|f| **f == d.field)
         .ok_or(Error::invalid("volunteer_field_bad", "field"))?;
-    let value = clip(Some(&d.value), 200);
+    if v.resident_id.is_some() && matches!(*field, "name" | "phone") {
+        return Err(Error::invalid("volunteer_field_registry", "field"));
+    }
+    let mut value = clip(Some(&d.value), 200);
     if value.is_empty() {
         return Err(Error::invalid("correction_value_missing", "value"));
     }
@@ -1275,7 +1317,7 @@ pub async fn ask_correction(
         _ => v.organisation.clone(),
     };
     if *field == "phone" {
-        linli_core::roster::parse_phone(&value)
+        value = linli_core::roster::parse_phone(&value)
             .map_err(|_| Error::invalid("phone_bad", "value"))?;
     }
     app.write(actor, move |tx| {
@@ -1310,7 +1352,12 @@ pub async fn corrections_pending(app: &App, actor: &Actor) -> Result<Vec<Correct
     if actor.user().is_none() || !actor.allowed(Action::ManageVolunteers, None) {
         return Ok(Vec::new());
     }
-    app.read(move |c| store::corrections(c, t, None)).await
+    Ok(app
+        .read(move |c| store::corrections(c, t, None))
+        .await?
+        .into_iter()
+        .map(masked_correction)
+        .collect())
 }
 
 /// The organiser accepts (the record changes) or rejects (with a reason she reads) a request.
@@ -1415,6 +1462,11 @@ pub async fn create_party_member(app: &App, actor: &Actor, d: PartyDraft) -> Res
     if reported_on > actor.today() {
         return Err(Error::invalid("date_future", "reported_on"));
     }
+    if let Some(p) = d.partner_id {
+        app.read(move |c| partner_store::get_partner(c, t, p))
+            .await
+            .map_err(|e| e.or_invalid("partner_missing", "partner_id"))?;
+    }
     let existing = match d.resident_id {
         Some(rid) => {
             app.read(move |c| store::volunteer_of_resident(c, t, rid))
@@ -1455,6 +1507,9 @@ pub async fn create_party_member(app: &App, actor: &Actor, d: PartyDraft) -> Res
             ),
             (None, None) => return Err(Error::Internal("no volunteer record".into())),
         };
+        if store::party_member_of(tx.c, t, vid)?.is_some() {
+            return Err(Error::conflict("party_member_exists"));
+        }
         let id = store::create_party_member(
             tx.c,
             t,

@@ -66,7 +66,7 @@ pub fn times_on(
     check_out: NaiveTime,
 ) -> (NaiveDateTime, NaiveDateTime) {
     let start = day.and_time(check_in);
-    let end_day = if check_out <= check_in {
+    let end_day = if check_out < check_in {
         day.succ_opt().unwrap_or(day)
     } else {
         day

@@ -44,8 +44,10 @@ pub struct Corridor {
     pub place_path: PlacePath,
 }
 
-const CORRIDOR_COLUMNS: &str = "k.id, k.unit_id, k.building_id, k.name, k.place_path,
-    (SELECT p.name FROM places p WHERE p.id = k.building_id) FROM corridors k";
+/// A corridor's building, name and path are read from the place tree (`cu`, `cb`), so that a
+/// unit moved to another building or renamed is followed at once.
+const CORRIDOR_COLUMNS: &str = "k.id, k.unit_id, cb.id, cb.name || cu.name, cu.path, cb.name
+    FROM corridors k JOIN places cu ON cu.id = k.unit_id JOIN places cb ON cb.id = cu.parent_id";
 
 fn corridor_row(r: &Row) -> Result<Corridor> {
     Ok(Corridor {
@@ -55,7 +57,7 @@ fn corridor_row(r: &Row) -> Result<Corridor> {
         name: r.text(3)?,
         place_path: PlacePath::parse(&r.text(4)?)
             .ok_or_else(|| StoreError::Db("malformed corridor path".into()))?,
-        building_name: r.opt_text(5)?.unwrap_or_default(),
+        building_name: r.text(5)?,
     })
 }
 
@@ -77,16 +79,13 @@ pub fn list_within(
         return Ok(Vec::new());
     }
     let mut args: Vec<Value> = vec![t.into()];
-    let within = crate::places::within_clause("k.place_path", scopes, &mut args);
-    let mut sql = format!(
-        "SELECT {CORRIDOR_COLUMNS} JOIN places b ON b.id = k.building_id JOIN places u ON u.id = k.unit_id
-         WHERE k.community_id = ? AND ({within})"
-    );
+    let within = crate::places::within_clause("cu.path", scopes, &mut args);
+    let mut sql = format!("SELECT {CORRIDOR_COLUMNS} WHERE k.community_id = ? AND ({within})");
     if let Some(b) = building {
-        sql.push_str(" AND k.building_id = ?");
+        sql.push_str(" AND cb.id = ?");
         args.push(b.into());
     }
-    sql.push_str(" ORDER BY b.sort_order, b.id, u.sort_order, u.id");
+    sql.push_str(" ORDER BY cb.sort_order, cb.id, cu.sort_order, cu.id");
     c.query(&sql, &args)?.iter().map(corridor_row).collect()
 }
 
@@ -253,10 +252,11 @@ pub fn failures_since(
         return Ok(Vec::new());
     }
     let mut args: Vec<Value> = vec![t.into(), since.into()];
-    let within = crate::places::within_clause("k.place_path", scopes, &mut args);
+    let within = crate::places::within_clause("cu.path", scopes, &mut args);
     let rows = c.query(
         &format!(
             "SELECT i.failed FROM corridor_inspections i JOIN corridors k ON k.id = i.corridor_id
+             JOIN places cu ON cu.id = k.unit_id
              WHERE i.community_id = ? AND i.inspected_on >= ? AND i.failed <> '' AND ({within})"
         ),
         &args,
@@ -455,12 +455,13 @@ pub fn register(
         return Ok(Vec::new());
     }
     let mut args: Vec<Value> = vec![t.into(), from.into(), to.into()];
-    let within = crate::places::within_clause("k.place_path", scopes, &mut args);
+    let within = crate::places::within_clause("cu.path", scopes, &mut args);
     c.query(
         &format!(
-            "SELECT k.name, {INSPECTION_COLUMNS} JOIN corridors k ON k.id = i.corridor_id
+            "SELECT cb.name || cu.name, {INSPECTION_COLUMNS} JOIN corridors k ON k.id = i.corridor_id
+             JOIN places cu ON cu.id = k.unit_id JOIN places cb ON cb.id = cu.parent_id
              WHERE i.community_id = ? AND i.inspected_on >= ? AND i.inspected_on <= ? AND ({within})
-             ORDER BY i.inspected_on, k.building_id, k.unit_id"
+             ORDER BY i.inspected_on, cb.id, cu.id"
         ),
         &args,
     )?

@@ -1009,6 +1009,16 @@ pub fn party_members(
     c.query(&sql, &args)?.iter().map(party_row).collect()
 }
 
+/// The reporting party member whose service is this volunteer record's, if any.
+pub fn party_member_of(c: &mut dyn Conn, t: Tenant, volunteer_id: i64) -> Result<Option<i64>> {
+    c.query_opt(
+        "SELECT id FROM party_members WHERE community_id = ? AND volunteer_id = ? AND left_on IS NULL",
+        params![t, volunteer_id],
+    )?
+    .map(|r| r.int(0))
+    .transpose()
+}
+
 pub fn get_party_member(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<PartyMember> {
     party_row(&c.query_one(
         &format!("SELECT {PARTY_COLUMNS} WHERE m.community_id = ? AND m.id = ?"),

@@ -128,7 +128,10 @@ async fn party_sheet(
 ) -> Result<Json<PartySheet>, AppError> {
     let actor = ctx.actor()?;
     let today = actor.today();
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today));
+    let year = q
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&today))
+        .clamp(2000, 2100);
     let quarter = q
         .quarter
         .unwrap_or_else(|| linli_core::volunteers::quarter_of(today));

@@ -90,7 +90,7 @@ async fn roster(
     let actor = ctx.actor()?;
     let year = actor.today().year();
     let list = ops::volunteers(&state.app, &actor, &q.q).await?;
-    let (tenths, persons, times) = ops::totals(&state.app, &actor, year).await?;
+    let totals = ops::totals(&state.app, &actor, year).await?;
     let manage = manages(&ctx);
     let due = if manage {
         Some(due_panel(&state, &ctx).await?)
@@ -104,10 +104,12 @@ async fn roster(
     };
     let body = html! {
         (sub_nav(lang, "/volunteers"))
+        @if let Some((tenths, persons, times)) = totals {
         div.stats {
-            (layout::stat_text(&tf(lang, "volunteers.year_hours", &[("year", &year.to_string())]), &hours_text(tenths), &t(lang, "unit.hours"), Some("/volunteers/activities")))
-            (layout::stat(&t(lang, "volunteers.year_persons"), persons, &t(lang, "unit.ren_persons"), None))
-            (layout::stat(&t(lang, "volunteers.year_times"), times, &t(lang, "unit.renci"), None))
+                (layout::stat_text(&tf(lang, "volunteers.year_hours", &[("year", &year.to_string())]), &hours_text(tenths), &t(lang, "unit.hours"), Some("/volunteers/activities")))
+                (layout::stat(&t(lang, "volunteers.year_persons"), persons, &t(lang, "unit.ren_persons"), None))
+                (layout::stat(&t(lang, "volunteers.year_times"), times, &t(lang, "unit.renci"), None))
+            }
         }
         @if let Some(d) = due { (d) }
         (corrections)
@@ -167,7 +169,9 @@ async fn roster(
 }
 
 async fn roster_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let list = ops::volunteers(&state.app, &ctx.actor()?, "").await?;
+    let actor = ctx.actor()?;
+    let list = ops::volunteers(&state.app, &actor, "").await?;
+    ops::export_audit(&state.app, &actor, "volunteers").await?;
     let headers = [
         "姓名",
         "来自",
@@ -462,6 +466,15 @@ fn services_table(lang: Lang, services: &[linli_app::volunteers::ServiceLine]) -
     }
 }
 
+/// The fields a correction may change: a resident's name and phone are the registry's.
+fn correctable(resident: bool) -> &'static [&'static str] {
+    if resident {
+        &["skills", "availability", "organisation"]
+    } else {
+        &["name", "phone", "skills", "availability", "organisation"]
+    }
+}
+
 fn record_body(ctx: &Ctx, v: &VolunteerView, staff: bool, today: NaiveDate) -> Markup {
     let lang = ctx.lang();
     let csrf = csrf(ctx);
@@ -539,7 +552,7 @@ fn record_body(ctx: &Ctx, v: &VolunteerView, staff: bool, today: NaiveDate) -> M
             form.form method="post" action={ "/volunteers/" (v.id) "/corrections" } {
                 input type="hidden" name="_csrf" value=(csrf);
                 div.grid2 {
-                    (layout::select(lang, "field", "volunteers.field", &["name", "phone", "skills", "availability", "organisation"].iter().map(|f| (f.to_string(), label(lang, "volunteer_field", f))).collect::<Vec<_>>(), "phone", None))
+                    (layout::select(lang, "field", "volunteers.field", &correctable(v.resident_id.is_some()).iter().map(|f| (f.to_string(), label(lang, "volunteer_field", f))).collect::<Vec<_>>(), "skills", None))
                     (layout::field(lang, "value", "volunteers.value", "text", "", None, Some("off")))
                     (layout::field(lang, "reason", "volunteers.reason", "text", "", None, Some("off")))
                 }
@@ -766,7 +779,7 @@ async fn activities(
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let today = actor.today();
-    let year = q.year.unwrap_or(today.year());
+    let year = q.year.unwrap_or(today.year()).clamp(2000, 2100);
     let parse = |s: &Option<String>| s.as_deref().and_then(linli_core::dates::parse_date);
     let from = parse(&q.from).unwrap_or(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today));
     let to = parse(&q.to).unwrap_or(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today));
@@ -1322,7 +1335,7 @@ async fn sheet_of(
 ) -> Result<linli_app::volunteers::PartySheet, AppError> {
     let actor = ctx.actor()?;
     let today = actor.today();
-    let year = q.year.unwrap_or(today.year());
+    let year = q.year.unwrap_or(today.year()).clamp(2000, 2100);
     let quarter = q.quarter.unwrap_or(quarter_of(today));
     Ok(ops::party_sheet(&state.app, &actor, year, quarter, q.partner_id).await?)
 }
@@ -1430,6 +1443,7 @@ async fn party_xlsx(
     Query(q): Query<QuarterQuery>,
 ) -> Result<Response, AppError> {
     let sheet = sheet_of(&state, &ctx, &q).await?;
+    ops::export_audit(&state.app, &ctx.actor()?, "party_members").await?;
     let headers = vec![
         "姓名",
         "工作单位",
@@ -1570,7 +1584,8 @@ pub async fn mine_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
                 p.hint { (t(lang, "volunteers.correction_rule")) }
                 form.form method="post" action={ "/volunteers/" (v.id) "/corrections" } {
                     input type="hidden" name="_csrf" value=(csrf);
-                    (layout::select(lang, "field", "volunteers.field", &["phone", "skills", "availability", "organisation", "name"].iter().map(|f| (f.to_string(), label(lang, "volunteer_field", f))).collect::<Vec<_>>(), "phone", None))
+                    p.hint { (t(lang, "volunteers.registry_hint")) }
+                    (layout::select(lang, "field", "volunteers.field", &correctable(true).iter().map(|f| (f.to_string(), label(lang, "volunteer_field", f))).collect::<Vec<_>>(), "skills", None))
                     (layout::field(lang, "value", "volunteers.value", "text", "", None, Some("off")))
                     (layout::field(lang, "reason", "volunteers.reason", "text", "", None, Some("off")))
                     div.form-actions { button.btn type="submit" { (t(lang, "volunteers.ask_correction")) } }

@@ -235,6 +235,17 @@ async fn consent_is_required_and_a_minor_needs_the_guardians(engine: Engine) {
         "{idn}"
     );
     assert_eq!(v["phone"], "139****1234");
+    // A phone correction shows masked, before and after.
+    created(
+        &app,
+        &admin,
+        &format!("/api/v1/volunteers/{id}/corrections"),
+        json!({"field": "phone", "value": "13800005678"}),
+    )
+    .await;
+    let v = volunteer(&app, &admin, id).await;
+    assert_eq!(v["corrections"][0]["value_before"], "139****1234");
+    assert_eq!(v["corrections"][0]["value_asked"], "138****5678");
     // A resident is registered once.
     let resident = app.resident_id("米丽芳").await;
     created(
@@ -510,6 +521,16 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     assert_eq!(status, StatusCode::OK, "{mine}");
     assert_eq!(mine["id"], v);
     let path = format!("/api/v1/volunteers/{v}/corrections");
+    // Her name and phone are the registry's: corrected there, not here.
+    let (status, e) = post(
+        &app,
+        &jumin,
+        &path,
+        json!({"field": "phone", "value": "13900001111"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["code"], "volunteer_field_registry");
     let id = created(
         &app,
         &jumin,
@@ -721,6 +742,18 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
         "a community activity is not the unit's"
     );
     assert!(!html.contains("郭国庆"));
+    // The groups are residents': nothing of them for a liaison.
+    let g = created(
+        &app,
+        &admin,
+        "/api/v1/groups",
+        json!({"name": "夕阳红文学社", "kind": "literary"}),
+    )
+    .await;
+    let (_, groups) = app.api(&liaison, Method::GET, "/api/v1/groups", None).await;
+    assert_eq!(groups["total"], 0, "{groups}");
+    let (status, _) = page.get_text(&format!("/volunteers/groups/{g}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     // A liaison keeps no records.
     let (status, _) = post(
         &app,
@@ -750,6 +783,18 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
     let m = created(&app, &admin, "/api/v1/party-members", json!({"name": "张立新", "partner_id": power, "branch": "供电局营销党支部", "reported_on": "2026-03-01"})).await;
     let n = created(&app, &admin, "/api/v1/party-members", json!({"name": "周春燕", "unit_name": "东安区民政局", "branch": "民政局机关党支部", "reported_on": "2026-03-01"})).await;
     assert_ne!(m, n);
+    // A resident reports once.
+    let resident = app.resident_id("米丽芳").await;
+    created(&app, &admin, "/api/v1/party-members", json!({"resident_id": resident, "partner_id": power, "branch": "供电局营销党支部", "reported_on": "2026-03-01"})).await;
+    let (status, e) = post(
+        &app,
+        &admin,
+        "/api/v1/party-members",
+        json!({"resident_id": resident, "partner_id": power, "branch": "供电局营销党支部"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"]["code"], "party_member_exists");
     let (_, sheet) = app
         .api(
             &admin,
@@ -800,7 +845,7 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
     assert_eq!(row("张立新")["year_expected"], 8);
     assert_eq!(row("周春燕")["member"]["unit_name"], "东安区民政局");
     let ind = indicators(&app, &admin).await;
-    assert_eq!(ind["partners.party_members_reporting"], 2);
+    assert_eq!(ind["partners.party_members_reporting"], 3);
     // The sheet as a spreadsheet for the unit's party organisation.
     let mut page = app.signed_in("admin").await;
     let res = page
