@@ -94,6 +94,38 @@ pub fn sanitize_photo(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), AppError> {
     Ok((out, rgb.width(), rgb.height()))
 }
 
+/// A form posted with photos (`multipart/form-data`): its text fields as name/value pairs and
+/// the bytes of each photo chosen (a file input left empty sends nothing).
+pub async fn photo_form(
+    mut form: Multipart,
+) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), AppError> {
+    let (mut pairs, mut photos) = (Vec::new(), Vec::new());
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest("multipart_bad"))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photos" {
+            let named = field.file_name().is_some_and(|n| !n.is_empty());
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+            if named && !bytes.is_empty() {
+                photos.push(bytes.to_vec());
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+            pairs.push((name, text));
+        }
+    }
+    Ok((pairs, photos))
+}
+
 /// Checks and re-encodes uploaded photos (CPU work: off the async threads).
 pub async fn clean_photos(photos: Vec<Vec<u8>>) -> Result<Vec<Photo>, AppError> {
     if photos.len() > PHOTOS_PER_REPORT {
@@ -686,34 +718,14 @@ async fn resolve_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, AppError> {
-    let (mut resolution, mut photos) = (String::new(), Vec::new());
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("multipart_bad"))?
-    {
-        match field.name().unwrap_or_default() {
-            "photos" => {
-                let named = field.file_name().is_some_and(|n| !n.is_empty());
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::BadRequest("multipart_bad"))?;
-                if named && !bytes.is_empty() {
-                    photos.push(bytes.to_vec());
-                }
-            }
-            "resolution" => {
-                resolution = field
-                    .text()
-                    .await
-                    .map_err(|_| AppError::BadRequest("multipart_bad"))?;
-            }
-            _ => {}
-        }
-    }
+    let (pairs, photos) = photo_form(form).await?;
+    let resolution = pairs
+        .iter()
+        .find(|(k, _)| k == "resolution")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     let actor = ctx.actor()?;
     let photos = match clean_photos(photos).await {
         Ok(p) => p,

@@ -248,37 +248,18 @@ async fn inspect_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, AppError> {
-    let (mut failed, mut on, mut note, mut photos) = (Vec::new(), None, None, Vec::new());
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("multipart_bad"))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photos" {
-            let named = field.file_name().is_some_and(|n| !n.is_empty());
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
-            if named && !bytes.is_empty() {
-                photos.push(bytes.to_vec());
-            }
-            continue;
-        }
-        let text = field
-            .text()
-            .await
-            .map_err(|_| AppError::BadRequest("multipart_bad"))?;
-        match name.as_str() {
-            "failed" => failed.push(text),
-            "on" => on = Some(text).filter(|s| !s.trim().is_empty()),
-            "note" => note = Some(text),
-            _ => {}
-        }
-    }
+    let (pairs, photos) = super::affairs::photo_form(form).await?;
+    let failed = pairs
+        .iter()
+        .filter(|(k, _)| k == "failed")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let (on, note) = (
+        super::pairs_get(&pairs, "on"),
+        super::pairs_get(&pairs, "note"),
+    );
     let to = format!("/corridors/{id}#inspections");
     let photos = match super::affairs::clean_photos(photos).await {
         Ok(p) => p,
