@@ -168,6 +168,19 @@ pub async fn create_course(app: &App, actor: &Actor, d: CourseDraft) -> Result<C
     };
     app.write(actor, move |tx| {
         let id = store::create_course(tx.c, tenant, &input, tx.actor.user_id(), tx.actor.now)?;
+        // The description is searchable from the day it is written (publicity's index).
+        linli_store::search::put(
+            tx.c,
+            tenant,
+            &linli_store::search::Doc {
+                kind: "course",
+                ref_id: id,
+                title: &input.name,
+                body: &input.description,
+                published_on: &input.starts_on,
+                public: input.listed,
+            },
+        )?;
         tx.audit(tenant, "course.create", "course", id, json!({"name": input.name, "category": input.category, "vocational": input.vocational, "capacity": input.capacity}))?;
         Ok(Created { id })
     })

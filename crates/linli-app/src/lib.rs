@@ -25,6 +25,7 @@ pub mod learning;
 pub mod me;
 pub mod partners;
 pub mod places;
+pub mod publicity;
 pub mod registry;
 pub mod reports;
 pub mod visits;

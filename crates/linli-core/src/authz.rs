@@ -75,10 +75,12 @@ pub enum Action {
     /// her buildings' corridors only).
     ViewCorridors,
     InspectCorridors,
+    /// Publicity: articles, the 宣传画廊 boards, the community paper (reading is public).
+    ManagePublicity,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -117,6 +119,7 @@ impl Action {
         Action::ManageVolunteers,
         Action::ViewCorridors,
         Action::InspectCorridors,
+        Action::ManagePublicity,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -159,6 +162,7 @@ impl Action {
             Action::ManageVolunteers => "manage_volunteers",
             Action::ViewCorridors => "view_corridors",
             Action::InspectCorridors => "inspect_corridors",
+            Action::ManagePublicity => "manage_publicity",
         }
     }
 }
@@ -203,6 +207,7 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         ViewVolunteers => matches!(role, Admin | Worker | Partner),
         ManageVolunteers => matches!(role, Admin | Worker),
         ViewCorridors | InspectCorridors => matches!(role, Admin | Worker | BuildingHead),
+        ManagePublicity => matches!(role, Admin | Worker),
     }
 }
 

@@ -65,6 +65,7 @@ pub mod partners;
 pub mod password;
 pub mod pinyin;
 pub mod place;
+pub mod publicity;
 pub mod role;
 pub mod roster;
 pub mod summary;

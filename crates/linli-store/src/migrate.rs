@@ -106,6 +106,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "corridors",
         sql: include_str!("../migrations/0019_corridors.sql"),
     },
+    Migration {
+        version: 20,
+        name: "publicity",
+        sql: include_str!("../migrations/0020_publicity.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -8,6 +8,7 @@ mod me;
 mod openapi;
 mod partners;
 mod places;
+mod publicity;
 pub mod reports;
 mod residents;
 mod users;
@@ -31,6 +32,7 @@ pub fn routes(t: Table) -> Table {
     let t = me::routes(t);
     let t = partners::routes(t);
     let t = places::routes(t);
+    let t = publicity::routes(t);
     let t = reports::routes(t);
     let t = residents::routes(t);
     let t = users::routes(t);

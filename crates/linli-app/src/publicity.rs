@@ -1,0 +1,696 @@
+//! Publicity (宣传, issue 17): articles with photos and simple formatting, the 宣传画廊's
+//! boards, the community paper's issues, and Chinese full-text search over articles, paper
+//! issues and course descriptions — for staff, and for the public portal (published only).
+
+use crate::learning::Created;
+use crate::{Actor, App, Error, Result, clip};
+use chrono::NaiveDate;
+use linli_core::Action;
+use linli_core::publicity as rules;
+use linli_store::Tenant;
+use linli_store::publicity::{self as store, Article, ArticleFields, Board, PaperIssue};
+use linli_store::search::{self, Doc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+fn fmt(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+async fn keeper(app: &App, actor: &Actor) -> Result<Tenant> {
+    actor.require_role(app, Action::ManagePublicity).await
+}
+
+/// An article as written (the `articles_create` contract, plus author and photos through the
+/// pages).
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct ArticleDraft {
+    #[serde(default)]
+    pub title: String,
+    /// Plain text; a line starting "## " is a heading, "- " a list item, **text** is bold.
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    /// The 宣传画廊 board it is posted on.
+    #[serde(default)]
+    pub board_id: Option<i64>,
+    /// The day it is published (shown on the public portal from then on).
+    #[serde(default)]
+    pub published_on: String,
+    #[serde(default)]
+    pub author: Option<String>,
+}
+
+struct Checked {
+    title: String,
+    body: String,
+    tags: Vec<String>,
+    author: String,
+    board_id: Option<i64>,
+    on: NaiveDate,
+}
+
+async fn check(app: &App, t: Tenant, d: ArticleDraft) -> Result<Checked> {
+    let (title, body, tags) = rules::check_article(&d.title, &d.body, &d.tags.unwrap_or_default())
+        .map_err(|e| Error::invalid(e.code(), e.field()))?;
+    let on = linli_core::dates::parse_date(d.published_on.trim())
+        .ok_or(Error::invalid("date_bad", "published_on"))?;
+    if let Some(b) = d.board_id {
+        app.read(move |c| store::board(c, t, b))
+            .await
+            .map_err(|e| e.or_invalid("board_missing", "board_id"))?;
+    }
+    Ok(Checked {
+        title,
+        body,
+        tags,
+        author: clip(d.author.as_deref(), 40),
+        board_id: d.board_id,
+        on,
+    })
+}
+
+fn doc<'a>(kind: &'a str, id: i64, title: &'a str, body: &'a str, on: &'a str) -> Doc<'a> {
+    Doc {
+        kind,
+        ref_id: id,
+        title,
+        body,
+        published_on: on,
+        public: true,
+    }
+}
+
+/// Writes an article with its photos (re-encoded by the caller), indexed for search in the
+/// same transaction.
+pub async fn create_article(
+    app: &App,
+    actor: &Actor,
+    d: ArticleDraft,
+    photos: Vec<crate::partners::Photo>,
+) -> Result<Created> {
+    let t = keeper(app, actor).await?;
+    if photos.len() > PHOTOS_PER_ARTICLE {
+        return Err(Error::invalid("photo_too_many", "photos"));
+    }
+    let a = check(app, t, d).await?;
+    app.write(actor, move |tx| {
+        let on = fmt(a.on);
+        let id = store::add_article(
+            tx.c,
+            t,
+            &ArticleFields {
+                title: &a.title,
+                body: &a.body,
+                author: &a.author,
+                tags: &a.tags,
+                board_id: a.board_id,
+                published_on: &on,
+            },
+            tx.actor.user_id(),
+            tx.actor.now,
+        )?;
+        let n = photos.len();
+        for p in photos {
+            store::add_photo(tx.c, t, id, p.width, p.height, p.bytes, tx.actor.now)?;
+        }
+        search::put(
+            tx.c,
+            t,
+            &doc("article", id, &a.title, &rules::plain_body(&a.body), &on),
+        )?;
+        tx.audit(
+            t,
+            "article.create",
+            "article",
+            id,
+            json!({"title": a.title, "published_on": on, "board_id": a.board_id, "photos": n}),
+        )?;
+        Ok(Created { id })
+    })
+    .await
+}
+
+/// How many photos an article may carry.
+pub const PHOTOS_PER_ARTICLE: usize = 6;
+
+/// Changes an article (its photos stay); the index follows in the same transaction.
+pub async fn update_article(app: &App, actor: &Actor, id: i64, d: ArticleDraft) -> Result<()> {
+    let t = keeper(app, actor).await?;
+    let before = app.read(move |c| store::article(c, t, id)).await?;
+    let a = check(app, t, d).await?;
+    app.write(actor, move |tx| {
+        let on = fmt(a.on);
+        store::update_article(
+            tx.c,
+            t,
+            id,
+            &ArticleFields {
+                title: &a.title,
+                body: &a.body,
+                author: &a.author,
+                tags: &a.tags,
+                board_id: a.board_id,
+                published_on: &on,
+            },
+            tx.actor.now,
+        )?;
+        search::put(
+            tx.c,
+            t,
+            &doc("article", id, &a.title, &rules::plain_body(&a.body), &on),
+        )?;
+        tx.audit_change(
+            t,
+            "article.update",
+            "article",
+            id,
+            Some(json!({"title": before.title, "published_on": before.published_on, "board_id": before.board_id})),
+            json!({"title": a.title, "published_on": on, "board_id": a.board_id}),
+        )
+    })
+    .await
+}
+
+/// An article with its photos and the paper issues it is printed in.
+pub struct ArticleView {
+    pub article: Article,
+    pub photos: Vec<i64>,
+    pub issues: Vec<(i64, i64)>,
+    pub board: Option<Board>,
+}
+
+async fn load_article(app: &App, t: Tenant, id: i64) -> Result<ArticleView> {
+    app.read(move |c| {
+        let article = store::article(c, t, id)?;
+        let board = match article.board_id {
+            Some(b) => Some(store::board(c, t, b)?),
+            None => None,
+        };
+        Ok::<_, Error>(ArticleView {
+            photos: store::photos_of(c, t, id)?,
+            issues: store::issues_of(c, t, id)?,
+            board,
+            article,
+        })
+    })
+    .await
+}
+
+pub async fn article(app: &App, actor: &Actor, id: i64) -> Result<ArticleView> {
+    let t = keeper(app, actor).await?;
+    load_article(app, t, id).await
+}
+
+/// A published article for the public portal (not found before its publish date).
+pub async fn public_article(
+    app: &App,
+    t: Tenant,
+    today: NaiveDate,
+    id: i64,
+) -> Result<ArticleView> {
+    let v = load_article(app, t, id).await?;
+    let on = linli_core::dates::parse_date(&v.article.published_on).ok_or(Error::NotFound)?;
+    if !rules::is_published(on, today) {
+        return Err(Error::NotFound);
+    }
+    Ok(v)
+}
+
+/// A photo of an article (`today`: for the public, of a published article only).
+pub async fn photo(
+    app: &App,
+    t: Tenant,
+    today: Option<NaiveDate>,
+    article_id: i64,
+    photo_id: i64,
+) -> Result<Vec<u8>> {
+    let (of, bytes) = app.read(move |c| store::photo(c, t, photo_id)).await?;
+    if of != article_id {
+        return Err(Error::NotFound);
+    }
+    if let Some(today) = today {
+        public_article(app, t, today, article_id).await?;
+    }
+    Ok(bytes)
+}
+
+pub async fn staff_photo(
+    app: &App,
+    actor: &Actor,
+    article_id: i64,
+    photo_id: i64,
+) -> Result<Vec<u8>> {
+    let t = keeper(app, actor).await?;
+    photo(app, t, None, article_id, photo_id).await
+}
+
+/// A page of articles, newest first, with each one's first photo.
+pub struct ArticlePage {
+    pub items: Vec<Article>,
+    pub total: i64,
+    pub covers: Vec<(i64, i64)>,
+}
+
+pub const PER_PAGE: i64 = 20;
+
+async fn page_of(app: &App, t: Tenant, up_to: Option<String>, page: i64) -> Result<ArticlePage> {
+    let offset = linli_store::page_offset(page, PER_PAGE);
+    app.read(move |c| {
+        let (items, total) = store::articles(c, t, up_to.as_deref(), PER_PAGE, offset)?;
+        let ids: Vec<i64> = items.iter().map(|a| a.id).collect();
+        Ok::<_, Error>(ArticlePage {
+            covers: store::first_photos(c, t, &ids)?,
+            items,
+            total,
+        })
+    })
+    .await
+}
+
+pub async fn articles(app: &App, actor: &Actor, page: i64) -> Result<ArticlePage> {
+    let t = keeper(app, actor).await?;
+    page_of(app, t, None, page).await
+}
+
+pub async fn public_articles(
+    app: &App,
+    t: Tenant,
+    today: NaiveDate,
+    page: i64,
+) -> Result<ArticlePage> {
+    page_of(app, t, Some(fmt(today)), page).await
+}
+
+// ---- boards ----
+
+/// A 宣传画廊 board with what is on it now and before.
+pub struct BoardView {
+    pub board: Board,
+    pub articles: Vec<Article>,
+    /// Nothing new for longer than the community's interval (a month).
+    pub stale: bool,
+}
+
+async fn boards_of(app: &App, t: Tenant, today: NaiveDate) -> Result<Vec<BoardView>> {
+    let day = fmt(today);
+    let list = app
+        .read(move |c| {
+            let mut out = Vec::new();
+            for b in store::boards(c, t)? {
+                let a = store::board_articles(c, t, b.id, &day)?;
+                out.push((b, a));
+            }
+            Ok::<_, Error>(out)
+        })
+        .await?;
+    Ok(list
+        .into_iter()
+        .map(|(board, articles)| BoardView {
+            stale: linli_core::corridors::stale(
+                articles
+                    .first()
+                    .and_then(|a| linli_core::dates::parse_date(&a.published_on)),
+                today,
+                linli_core::corridors::DEFAULT_STALE_DAYS,
+            ),
+            board,
+            articles,
+        })
+        .collect())
+}
+
+pub async fn boards(app: &App, actor: &Actor) -> Result<Vec<BoardView>> {
+    let t = keeper(app, actor).await?;
+    boards_of(app, t, actor.today()).await
+}
+
+pub async fn public_boards(app: &App, t: Tenant, today: NaiveDate) -> Result<Vec<BoardView>> {
+    boards_of(app, t, today).await
+}
+
+/// The boards to choose from when writing an article.
+pub async fn board_choices(app: &App, actor: &Actor) -> Result<Vec<Board>> {
+    let t = keeper(app, actor).await?;
+    app.read(move |c| store::boards(c, t)).await
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct BoardDraft {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+pub async fn create_board(app: &App, actor: &Actor, d: BoardDraft) -> Result<Created> {
+    let t = keeper(app, actor).await?;
+    let name = clip(Some(&d.name), 40);
+    if name.chars().count() < 2 {
+        return Err(Error::invalid("board_name_missing", "name"));
+    }
+    let location = clip(d.location.as_deref(), 60);
+    let taken = {
+        let name = name.clone();
+        app.read(move |c| store::boards(c, t))
+            .await?
+            .iter()
+            .any(|b| b.name == name)
+    };
+    if taken {
+        return Err(Error::invalid("board_name_taken", "name"));
+    }
+    app.write(actor, move |tx| {
+        let id = store::add_board(tx.c, t, &name, &location, tx.actor.now)?;
+        tx.audit(
+            t,
+            "publicity_board.create",
+            "publicity_board",
+            id,
+            json!({"name": name, "location": location}),
+        )?;
+        Ok(Created { id })
+    })
+    .await
+}
+
+// ---- the paper ----
+
+/// A paper issue (the `paper_issues_create` contract): its number, day and articles in order.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct PaperIssueDraft {
+    #[serde(default)]
+    pub number: i64,
+    #[serde(default)]
+    pub published_on: String,
+    #[serde(default)]
+    pub article_ids: Vec<i64>,
+}
+
+pub async fn create_issue(app: &App, actor: &Actor, d: PaperIssueDraft) -> Result<Created> {
+    let t = keeper(app, actor).await?;
+    rules::check_issue(d.number, &d.article_ids).map_err(|e| {
+        Error::invalid(
+            e.code(),
+            match e {
+                rules::IssueError::NumberBad => "number",
+                _ => "article_ids",
+            },
+        )
+    })?;
+    let on = linli_core::dates::parse_date(d.published_on.trim())
+        .ok_or(Error::invalid("date_bad", "published_on"))?;
+    let ids = d.article_ids.clone();
+    let found = app.read(move |c| store::existing(c, t, &ids)).await?;
+    if found.len() != d.article_ids.len() {
+        return Err(Error::invalid("paper_article_missing", "article_ids"));
+    }
+    let number = d.number;
+    if app.read(move |c| store::number_taken(c, t, number)).await? {
+        return Err(Error::invalid("paper_number_taken", "number"));
+    }
+    let paper = app.read(move |c| store::paper_name(c, t)).await?;
+    app.write(actor, move |tx| {
+        let day = fmt(on);
+        let id = store::add_issue(
+            tx.c,
+            t,
+            number,
+            &day,
+            &d.article_ids,
+            tx.actor.user_id(),
+            tx.actor.now,
+        )?;
+        // The issue is found by its number and its articles' titles.
+        let mut titles = Vec::new();
+        for a in &d.article_ids {
+            titles.push(store::article(tx.c, t, *a)?.title);
+        }
+        let title = issue_title(&paper, number);
+        search::put(
+            tx.c,
+            t,
+            &doc("paper_issue", id, &title, &titles.join("\n"), &day),
+        )?;
+        tx.audit(
+            t,
+            "paper_issue.create",
+            "paper_issue",
+            id,
+            json!({"number": number, "published_on": day, "article_ids": d.article_ids}),
+        )?;
+        Ok(Created { id })
+    })
+    .await
+}
+
+/// 《阳光之家报》第12期 (the paper's name, or 社区报 when none is set).
+pub fn issue_title(paper: &str, number: i64) -> String {
+    let name = if paper.is_empty() { "社区报" } else { paper };
+    format!(
+        "《{}》第{}期",
+        name.trim_start_matches('《').trim_end_matches('》'),
+        number
+    )
+}
+
+/// An issue with its articles in print order.
+pub struct IssueView {
+    pub paper: String,
+    pub issue: PaperIssue,
+    pub articles: Vec<Article>,
+    pub photos: Vec<(i64, i64)>,
+}
+
+async fn load_issue(app: &App, t: Tenant, id: i64) -> Result<IssueView> {
+    app.read(move |c| {
+        let issue = store::issue(c, t, id)?;
+        let mut articles = Vec::new();
+        for a in &issue.article_ids {
+            articles.push(store::article(c, t, *a)?);
+        }
+        Ok::<_, Error>(IssueView {
+            paper: store::paper_name(c, t)?,
+            photos: store::first_photos(c, t, &issue.article_ids)?,
+            issue,
+            articles,
+        })
+    })
+    .await
+}
+
+pub async fn issue(app: &App, actor: &Actor, id: i64) -> Result<IssueView> {
+    let t = keeper(app, actor).await?;
+    load_issue(app, t, id).await
+}
+
+pub async fn public_issue(app: &App, t: Tenant, today: NaiveDate, id: i64) -> Result<IssueView> {
+    let v = load_issue(app, t, id).await?;
+    if v.issue.published_on > fmt(today) {
+        return Err(Error::NotFound);
+    }
+    Ok(v)
+}
+
+/// The paper's name and its issues, newest first.
+pub async fn issues(app: &App, actor: &Actor) -> Result<(String, Vec<PaperIssue>)> {
+    let t = keeper(app, actor).await?;
+    app.read(move |c| Ok::<_, Error>((store::paper_name(c, t)?, store::issues(c, t, None)?)))
+        .await
+}
+
+pub async fn public_issues(
+    app: &App,
+    t: Tenant,
+    today: NaiveDate,
+) -> Result<(String, Vec<PaperIssue>)> {
+    let day = fmt(today);
+    app.read(move |c| Ok::<_, Error>((store::paper_name(c, t)?, store::issues(c, t, Some(&day))?)))
+        .await
+}
+
+pub async fn set_paper_name(app: &App, actor: &Actor, name: &str) -> Result<()> {
+    let t = keeper(app, actor).await?;
+    let name = clip(Some(name), 20)
+        .trim_start_matches('《')
+        .trim_end_matches('》')
+        .to_string();
+    if name.chars().count() < 2 {
+        return Err(Error::invalid("paper_name_missing", "paper_name"));
+    }
+    app.write(actor, move |tx| {
+        store::set_paper_name(tx.c, t, &name)?;
+        tx.audit_collection(
+            t,
+            "publicity.settings",
+            "publicity_settings",
+            json!({"paper_name": name}),
+        )
+    })
+    .await
+}
+
+// ---- search ----
+
+/// A search hit (the `articles_search` contract: `{id, title, snippet}`, plus what it is).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SearchHit {
+    pub id: i64,
+    /// `article`, `paper_issue`, `course`.
+    pub kind: String,
+    pub title: String,
+    /// Plain text around the first hit.
+    pub snippet: String,
+    /// The snippet cut into pieces, the hits marked (for highlighting).
+    pub pieces: Vec<rules::Piece>,
+    pub published_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SearchPage {
+    pub items: Vec<SearchHit>,
+    pub total: i64,
+    /// The words searched for (after segmentation).
+    pub terms: Vec<String>,
+}
+
+pub const SEARCH_PER_PAGE: i64 = 20;
+
+/// Puts the course descriptions not yet in the index there (courses written before the index
+/// existed); a course written since is indexed when it is created.
+async fn index_courses(app: &App, t: Tenant) -> Result<()> {
+    let missing = app
+        .read(move |c| {
+            let have = search::indexed(c, t, "course")?;
+            Ok::<_, Error>(
+                linli_store::learning::list_courses(c, t, None, false)?
+                    .into_iter()
+                    .filter(|k| have.binary_search(&k.id).is_err())
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    app.db
+        .write(move |c| {
+            for k in &missing {
+                search::put(c, t, &course_doc(k))?;
+            }
+            Ok::<_, Error>(())
+        })
+        .await
+}
+
+/// A course as a search document: its name, description and who may join.
+pub fn course_doc(k: &linli_store::learning::Course) -> Doc<'_> {
+    Doc {
+        kind: "course",
+        ref_id: k.id,
+        title: &k.name,
+        body: &k.description,
+        published_on: &k.starts_on,
+        public: k.listed,
+    }
+}
+
+async fn run_search(
+    app: &App,
+    t: Tenant,
+    q: &str,
+    kind: Option<&'static str>,
+    public_on: Option<String>,
+    page: i64,
+) -> Result<SearchPage> {
+    let terms = rules::query_terms(q);
+    if terms.is_empty() {
+        return Ok(SearchPage {
+            items: Vec::new(),
+            total: 0,
+            terms,
+        });
+    }
+    index_courses(app, t).await?;
+    let offset = linli_store::page_offset(page, SEARCH_PER_PAGE);
+    let tt = terms.clone();
+    let (hits, total) = app
+        .read(move |c| {
+            search::search(
+                c,
+                t,
+                &tt,
+                kind,
+                public_on.as_deref(),
+                SEARCH_PER_PAGE,
+                offset,
+            )
+        })
+        .await?;
+    Ok(SearchPage {
+        items: hits
+            .into_iter()
+            .map(|h| {
+                let pieces = rules::snippet(&h.body, &terms, 90);
+                SearchHit {
+                    id: h.ref_id,
+                    kind: h.kind,
+                    title: h.title,
+                    snippet: rules::plain(&pieces),
+                    pieces,
+                    published_on: h.published_on,
+                }
+            })
+            .collect(),
+        total,
+        terms,
+    })
+}
+
+/// What a search looks through.
+pub fn kind_of(s: Option<&str>) -> Result<Option<&'static str>> {
+    match s.map(str::trim).unwrap_or("") {
+        "" | "all" => Ok(None),
+        "article" => Ok(Some("article")),
+        "paper_issue" => Ok(Some("paper_issue")),
+        "course" => Ok(Some("course")),
+        _ => Err(Error::invalid("search_kind_bad", "kind")),
+    }
+}
+
+/// Staff search over the community's articles, paper issues and courses (the `articles_search`
+/// contract; `kind` narrows it).
+pub async fn search_all(
+    app: &App,
+    actor: &Actor,
+    q: &str,
+    kind: Option<&'static str>,
+    page: i64,
+) -> Result<SearchPage> {
+    let t = keeper(app, actor).await?;
+    run_search(app, t, q, kind, None, page).await
+}
+
+/// The public portal's search: published articles and issues, listed courses.
+pub async fn public_search(
+    app: &App,
+    t: Tenant,
+    today: NaiveDate,
+    q: &str,
+    page: i64,
+) -> Result<SearchPage> {
+    run_search(app, t, q, None, Some(fmt(today)), page).await
+}
+
+/// Articles and paper issues published in a period (the indicators).
+pub async fn counts(app: &App, t: Tenant, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64)> {
+    let (f, to) = (fmt(from), fmt(to));
+    app.read(move |c| {
+        Ok::<_, Error>((
+            store::articles_count(c, t, &f, &to)?,
+            store::issues_count(c, t, &f, &to)?,
+        ))
+    })
+    .await
+}

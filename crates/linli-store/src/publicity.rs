@@ -1,0 +1,430 @@
+//! Publicity (issue 17). The module owns `publicity_boards`, `articles`, `article_photos`,
+//! `paper_issues`, `paper_issue_articles` and `publicity_settings`.
+
+use crate::db::{Conn, Row, now_text};
+use crate::{Result, Tenant, Value, params};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+// ---- boards (宣传画廊) ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Board {
+    pub id: i64,
+    pub name: String,
+    pub location: String,
+}
+
+pub fn boards(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Board>> {
+    c.query(
+        "SELECT id, name, location FROM publicity_boards WHERE community_id = ? ORDER BY sort_order, id",
+        params![t],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Board {
+            id: r.int(0)?,
+            name: r.text(1)?,
+            location: r.text(2)?,
+        })
+    })
+    .collect()
+}
+
+pub fn board(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Board> {
+    let r = c.query_one(
+        "SELECT id, name, location FROM publicity_boards WHERE community_id = ? AND id = ?",
+        params![t, id],
+    )?;
+    Ok(Board {
+        id: r.int(0)?,
+        name: r.text(1)?,
+        location: r.text(2)?,
+    })
+}
+
+pub fn add_board(
+    c: &mut dyn Conn,
+    t: Tenant,
+    name: &str,
+    location: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO publicity_boards (community_id, name, location, sort_order, created_at)
+         VALUES (?, ?, ?, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM publicity_boards WHERE community_id = ?), ?) RETURNING id",
+        params![t, name, location, t, now_text(now)],
+    )
+}
+
+// ---- articles ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Article {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub author: String,
+    pub tags: Vec<String>,
+    pub board_id: Option<i64>,
+    pub published_on: String,
+}
+
+const ARTICLE_COLUMNS: &str = "id, title, body, author, tags, board_id, published_on FROM articles";
+
+fn article_row(r: &Row) -> Result<Article> {
+    let tags = r.text(4)?;
+    Ok(Article {
+        id: r.int(0)?,
+        title: r.text(1)?,
+        body: r.text(2)?,
+        author: r.text(3)?,
+        tags: tags
+            .split('、')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        board_id: r.opt_int(5)?,
+        published_on: r.text(6)?,
+    })
+}
+
+/// What an article is written with.
+pub struct ArticleFields<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub author: &'a str,
+    pub tags: &'a [String],
+    pub board_id: Option<i64>,
+    pub published_on: &'a str,
+}
+
+pub fn add_article(
+    c: &mut dyn Conn,
+    t: Tenant,
+    a: &ArticleFields,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO articles (community_id, title, body, author, tags, board_id, published_on, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![
+            t,
+            a.title,
+            a.body,
+            a.author,
+            a.tags.join("、"),
+            a.board_id,
+            a.published_on,
+            by,
+            now_text(now),
+            now_text(now)
+        ],
+    )
+}
+
+pub fn update_article(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    a: &ArticleFields,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let n = c.execute(
+        "UPDATE articles SET title = ?, body = ?, author = ?, tags = ?, board_id = ?, published_on = ?, updated_at = ?
+         WHERE community_id = ? AND id = ?",
+        params![
+            a.title,
+            a.body,
+            a.author,
+            a.tags.join("、"),
+            a.board_id,
+            a.published_on,
+            now_text(now),
+            t,
+            id
+        ],
+    )?;
+    if n == 0 {
+        return Err(crate::StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub fn article(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Article> {
+    article_row(&c.query_one(
+        &format!("SELECT {ARTICLE_COLUMNS} WHERE community_id = ? AND id = ?"),
+        params![t, id],
+    )?)
+}
+
+/// Articles of the community, newest first (`up_to`: published by that day only).
+pub fn articles(
+    c: &mut dyn Conn,
+    t: Tenant,
+    up_to: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Article>, i64)> {
+    let mut args: Vec<Value> = vec![t.into()];
+    let mut filter = String::from("community_id = ?");
+    if let Some(d) = up_to {
+        filter.push_str(" AND published_on <= ?");
+        args.push(d.into());
+    }
+    let total = c.count(
+        &format!("SELECT COUNT(*) FROM articles WHERE {filter}"),
+        &args,
+    )?;
+    args.extend([limit.into(), offset.into()]);
+    let list = c
+        .query(
+            &format!(
+                "SELECT {ARTICLE_COLUMNS} WHERE {filter} ORDER BY published_on DESC, id DESC LIMIT ? OFFSET ?"
+            ),
+            &args,
+        )?
+        .iter()
+        .map(article_row)
+        .collect::<Result<Vec<_>>>()?;
+    Ok((list, total))
+}
+
+/// Which of `ids` are the community's articles.
+pub fn existing(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<i64>> {
+    let mut out = Vec::new();
+    for id in ids {
+        if c.query_opt(
+            "SELECT 1 FROM articles WHERE community_id = ? AND id = ?",
+            params![t, *id],
+        )?
+        .is_some()
+        {
+            out.push(*id);
+        }
+    }
+    Ok(out)
+}
+
+/// The board's articles, newest first (the first is what is on it now).
+pub fn board_articles(
+    c: &mut dyn Conn,
+    t: Tenant,
+    board_id: i64,
+    up_to: &str,
+) -> Result<Vec<Article>> {
+    c.query(
+        &format!(
+            "SELECT {ARTICLE_COLUMNS} WHERE community_id = ? AND board_id = ? AND published_on <= ?
+             ORDER BY published_on DESC, id DESC LIMIT 20"
+        ),
+        params![t, board_id, up_to],
+    )?
+    .iter()
+    .map(article_row)
+    .collect()
+}
+
+/// Articles published between `from` and `to`.
+pub fn articles_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(*) FROM articles WHERE community_id = ? AND published_on >= ? AND published_on <= ?",
+        params![t, from, to],
+    )
+}
+
+// ---- photos ----
+
+pub fn add_photo(
+    c: &mut dyn Conn,
+    t: Tenant,
+    article_id: i64,
+    width: u32,
+    height: u32,
+    bytes: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    c.insert(
+        "INSERT INTO article_photos (community_id, article_id, width, height, bytes, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        &[
+            Value::from(t),
+            article_id.into(),
+            width.into(),
+            height.into(),
+            Value::Blob(bytes),
+            now_text(now).into(),
+        ],
+    )
+}
+
+/// The photos of an article: ids in order.
+pub fn photos_of(c: &mut dyn Conn, t: Tenant, article_id: i64) -> Result<Vec<i64>> {
+    c.query(
+        "SELECT id FROM article_photos WHERE community_id = ? AND article_id = ? ORDER BY id",
+        params![t, article_id],
+    )?
+    .iter()
+    .map(|r| r.int(0))
+    .collect()
+}
+
+/// A photo's article and bytes.
+pub fn photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<(i64, Vec<u8>)> {
+    let r = c.query_one(
+        "SELECT article_id, bytes FROM article_photos WHERE community_id = ? AND id = ?",
+        params![t, id],
+    )?;
+    Ok((r.int(0)?, r.blob(1)?))
+}
+
+/// The first photo of each of the articles: (article id, photo id).
+pub fn first_photos(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(r) = c.query_opt(
+            "SELECT id FROM article_photos WHERE community_id = ? AND article_id = ? ORDER BY id LIMIT 1",
+            params![t, *id],
+        )? {
+            out.push((*id, r.int(0)?));
+        }
+    }
+    Ok(out)
+}
+
+// ---- the paper ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct PaperIssue {
+    pub id: i64,
+    pub number: i64,
+    pub published_on: String,
+    /// The articles' ids in the order they are printed.
+    pub article_ids: Vec<i64>,
+}
+
+pub fn add_issue(
+    c: &mut dyn Conn,
+    t: Tenant,
+    number: i64,
+    published_on: &str,
+    article_ids: &[i64],
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let id = c.insert(
+        "INSERT INTO paper_issues (community_id, number, published_on, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+        params![t, number, published_on, by, now_text(now)],
+    )?;
+    for (i, a) in article_ids.iter().enumerate() {
+        c.execute(
+            "INSERT INTO paper_issue_articles (issue_id, article_id, position) VALUES (?, ?, ?)",
+            params![id, *a, i as i64 + 1],
+        )?;
+    }
+    Ok(id)
+}
+
+pub fn number_taken(c: &mut dyn Conn, t: Tenant, number: i64) -> Result<bool> {
+    Ok(c.query_opt(
+        "SELECT 1 FROM paper_issues WHERE community_id = ? AND number = ?",
+        params![t, number],
+    )?
+    .is_some())
+}
+
+fn issue_articles(c: &mut dyn Conn, id: i64) -> Result<Vec<i64>> {
+    c.query(
+        "SELECT article_id FROM paper_issue_articles WHERE issue_id = ? ORDER BY position",
+        params![id],
+    )?
+    .iter()
+    .map(|r| r.int(0))
+    .collect()
+}
+
+pub fn issue(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<PaperIssue> {
+    let r = c.query_one(
+        "SELECT id, number, published_on FROM paper_issues WHERE community_id = ? AND id = ?",
+        params![t, id],
+    )?;
+    Ok(PaperIssue {
+        id: r.int(0)?,
+        number: r.int(1)?,
+        published_on: r.text(2)?,
+        article_ids: issue_articles(c, id)?,
+    })
+}
+
+/// The issues, newest first (`up_to`: published by that day only).
+pub fn issues(c: &mut dyn Conn, t: Tenant, up_to: Option<&str>) -> Result<Vec<PaperIssue>> {
+    let mut args: Vec<Value> = vec![t.into()];
+    let mut sql =
+        String::from("SELECT id, number, published_on FROM paper_issues WHERE community_id = ?");
+    if let Some(d) = up_to {
+        sql.push_str(" AND published_on <= ?");
+        args.push(d.into());
+    }
+    sql.push_str(" ORDER BY published_on DESC, number DESC");
+    let rows = c.query(&sql, &args)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id = r.int(0)?;
+        out.push(PaperIssue {
+            id,
+            number: r.int(1)?,
+            published_on: r.text(2)?,
+            article_ids: issue_articles(c, id)?,
+        });
+    }
+    Ok(out)
+}
+
+/// The issues an article is printed in: (issue id, number).
+pub fn issues_of(c: &mut dyn Conn, t: Tenant, article_id: i64) -> Result<Vec<(i64, i64)>> {
+    c.query(
+        "SELECT p.id, p.number FROM paper_issue_articles a JOIN paper_issues p ON p.id = a.issue_id
+         WHERE p.community_id = ? AND a.article_id = ? ORDER BY p.number",
+        params![t, article_id],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.int(1)?)))
+    .collect()
+}
+
+/// Issues published between `from` and `to`.
+pub fn issues_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(*) FROM paper_issues WHERE community_id = ? AND published_on >= ? AND published_on <= ?",
+        params![t, from, to],
+    )
+}
+
+// ---- settings ----
+
+/// The paper's name (empty: not set).
+pub fn paper_name(c: &mut dyn Conn, t: Tenant) -> Result<String> {
+    Ok(c.query_opt(
+        "SELECT paper_name FROM publicity_settings WHERE community_id = ?",
+        params![t],
+    )?
+    .map(|r| r.text(0))
+    .transpose()?
+    .unwrap_or_default())
+}
+
+pub fn set_paper_name(c: &mut dyn Conn, t: Tenant, name: &str) -> Result<()> {
+    if c.execute(
+        "UPDATE publicity_settings SET paper_name = ? WHERE community_id = ?",
+        params![name, t],
+    )? == 0
+    {
+        c.execute(
+            "INSERT INTO publicity_settings (community_id, paper_name) VALUES (?, ?)",
+            params![t, name],
+        )?;
+    }
+    Ok(())
+}
