@@ -10,6 +10,7 @@ pub mod fund;
 pub mod learning;
 pub mod partners;
 pub mod population;
+pub mod publicity;
 pub mod visits;
 pub mod volunteers;
 
@@ -184,6 +185,7 @@ pub fn populate_demo(db: &Db, now: DateTime<Utc>) -> Result<u64> {
         volunteers::populate(c, community_id, now)?;
         corridors::populate(c, community_id, now)?;
         visits::populate(c, community_id, now)?;
+        publicity::populate(c, community_id, now)?;
         link_resident_account(c, community_id, now)?;
         // The street-light report of the alley is hers: her page lists it.
         c.execute(

@@ -52,6 +52,7 @@ CREATE TABLE paper_issues (
     UNIQUE (community_id, number)
 );
 CREATE TABLE paper_issue_articles (
+    community_id BIGINT NOT NULL REFERENCES places(id),
     issue_id BIGINT NOT NULL REFERENCES paper_issues(id),
     article_id BIGINT NOT NULL REFERENCES articles(id),
     position BIGINT NOT NULL,

@@ -320,8 +320,8 @@ pub fn add_issue(
     )?;
     for (i, a) in article_ids.iter().enumerate() {
         c.execute(
-            "INSERT INTO paper_issue_articles (issue_id, article_id, position) VALUES (?, ?, ?)",
-            params![id, *a, i as i64 + 1],
+            "INSERT INTO paper_issue_articles (community_id, issue_id, article_id, position) VALUES (?, ?, ?, ?)",
+            params![t, id, *a, i as i64 + 1],
         )?;
     }
     Ok(id)

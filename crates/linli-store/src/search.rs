@@ -48,8 +48,13 @@ pub fn put(c: &mut dyn Conn, t: Tenant, d: &Doc) -> Result<i64> {
         }
         Dialect::Postgres => {
             c.execute(
-                "UPDATE search_docs SET tsv = setweight(array_to_tsvector(string_to_array(title_tokens, ' ')), 'A')
-                     || array_to_tsvector(string_to_array(body_tokens, ' '))
+                // Each token with its position: a weight is stored on a position, so lexemes
+                // without one (array_to_tsvector's) lose the title's A and every repeat.
+                "UPDATE search_docs SET tsv =
+                     setweight(COALESCE((SELECT CAST(string_agg(tok || ':' || n, ' ') AS tsvector)
+                         FROM unnest(string_to_array(title_tokens, ' ')) WITH ORDINALITY AS u(tok, n)), ''), 'A')
+                     || COALESCE((SELECT CAST(string_agg(tok || ':' || n, ' ') AS tsvector)
+                         FROM unnest(string_to_array(body_tokens, ' ')) WITH ORDINALITY AS u(tok, n)), '')
                  WHERE id = ?",
                 params![id],
             )?;
@@ -128,19 +133,30 @@ pub fn search(
             let all = rules::fts5_query(terms);
             let title = format!("title : ({all})");
             // The title-only match is an uncorrelated subquery: evaluated once per search.
+            // CROSS JOIN keeps the full-text index as the outer loop: with the portal's
+            // `published_on <= ?` the planner otherwise walks search_docs_community and runs
+            // the MATCH once per document of the community (over a minute at 100k articles).
+            // The ranking carries ids only and counts the matches in the same pass (a second
+            // pass costs as much again for a common word); the page's rows are read after.
+            // bm25() cannot sit beside a window function, hence the inner subquery.
             let sql = format!(
-                "SELECT d.kind, d.ref_id, d.title, d.body, d.published_on,
-                        CASE WHEN d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?) THEN 1 ELSE 0 END AS in_title
-                 FROM search_fts f JOIN search_docs d ON d.id = f.rowid
-                 WHERE search_fts MATCH ? AND d.community_id = ?{only_public}
-                 ORDER BY in_title DESC, bm25(search_fts, 10.0, 1.0), d.published_on DESC, d.id DESC
-                 LIMIT ? OFFSET ?"
+                "SELECT d.kind, d.ref_id, d.title, d.body, d.published_on, r.in_title, r.total
+                 FROM (SELECT id, in_title, score, published_on, COUNT(*) OVER () AS total
+                       FROM (SELECT f.rowid AS id,
+                                    CASE WHEN f.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?) THEN 1 ELSE 0 END AS in_title,
+                                    bm25(search_fts, 10.0, 1.0) AS score, d.published_on
+                             FROM search_fts f CROSS JOIN search_docs d ON d.id = f.rowid
+                             WHERE search_fts MATCH ? AND d.community_id = ?{only_public})
+                       ORDER BY in_title DESC, score, published_on DESC, id DESC
+                       LIMIT ? OFFSET ?) r
+                 CROSS JOIN search_docs d ON d.id = r.id
+                 ORDER BY r.in_title DESC, r.score, r.published_on DESC, r.id DESC"
             );
             let mut args: Vec<Value> = vec![title.into(), all.clone().into(), t.into()];
             args.extend(day.clone());
             args.extend([limit.into(), offset.into()]);
             let total_sql = format!(
-                "SELECT COUNT(*) FROM search_fts f JOIN search_docs d ON d.id = f.rowid
+                "SELECT COUNT(*) FROM search_fts f CROSS JOIN search_docs d ON d.id = f.rowid
                  WHERE search_fts MATCH ? AND d.community_id = ?{only_public}"
             );
             let mut total_args: Vec<Value> = vec![all.into(), t.into()];
@@ -150,41 +166,56 @@ pub fn search(
         Dialect::Postgres => {
             let all = rules::tsquery(terms, None);
             let title = rules::tsquery(terms, Some('A'));
+            // As on SQLite: the ranking carries ids only and counts in the same pass (the
+            // count alone reads every match's tsvector again); the page's rows are read after.
             let sql = format!(
-                "SELECT d.kind, d.ref_id, d.title, d.body, d.published_on,
-                        CASE WHEN d.tsv @@ CAST(? AS tsquery) THEN 1 ELSE 0 END AS in_title
-                 FROM search_docs d
-                 WHERE d.tsv @@ CAST(? AS tsquery) AND d.community_id = ?{only_public}
-                 ORDER BY in_title DESC, ts_rank('{{0.1, 0.2, 0.4, 1.0}}', d.tsv, CAST(? AS tsquery)) DESC,
-                          d.published_on DESC, d.id DESC
-                 LIMIT ? OFFSET ?"
+                "SELECT d.kind, d.ref_id, d.title, d.body, d.published_on, r.in_title, r.total
+                 FROM (SELECT d.id,
+                              CASE WHEN d.tsv @@ CAST(CAST(? AS TEXT) AS tsquery) THEN 1 ELSE 0 END AS in_title,
+                              ts_rank('{{0.1, 0.2, 0.4, 1.0}}', d.tsv, CAST(CAST(? AS TEXT) AS tsquery)) AS score,
+                              d.published_on, COUNT(*) OVER () AS total
+                       FROM search_docs d
+                       WHERE d.tsv @@ CAST(CAST(? AS TEXT) AS tsquery) AND d.community_id = ?{only_public}
+                       ORDER BY in_title DESC, score DESC, d.published_on DESC, d.id DESC
+                       LIMIT ? OFFSET ?) r
+                 JOIN search_docs d ON d.id = r.id
+                 ORDER BY r.in_title DESC, r.score DESC, r.published_on DESC, r.id DESC"
             );
-            let mut args: Vec<Value> = vec![title.into(), all.clone().into(), t.into()];
+            let mut args: Vec<Value> = vec![
+                title.into(),
+                all.clone().into(),
+                all.clone().into(),
+                t.into(),
+            ];
             args.extend(day.clone());
-            args.extend([all.clone().into(), limit.into(), offset.into()]);
+            args.extend([limit.into(), offset.into()]);
             let total_sql = format!(
                 "SELECT COUNT(*) FROM search_docs d
-                 WHERE d.tsv @@ CAST(? AS tsquery) AND d.community_id = ?{only_public}"
+                 WHERE d.tsv @@ CAST(CAST(? AS TEXT) AS tsquery) AND d.community_id = ?{only_public}"
             );
             let mut total_args: Vec<Value> = vec![all.into(), t.into()];
             total_args.extend(day);
             (sql, args, total_sql, total_args)
         }
     };
-    let hits = c
-        .query(&sql, &args)?
-        .iter()
-        .map(|r| {
-            Ok(Hit {
-                kind: r.text(0)?,
-                ref_id: r.int(1)?,
-                title: r.text(2)?,
-                body: r.text(3)?,
-                published_on: r.text(4)?,
-                in_title: r.bool(5)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let total = c.count(&total_sql, &total_args)?;
+    let mut hits = Vec::new();
+    let mut total = None;
+    for r in c.query(&sql, &args)? {
+        hits.push(Hit {
+            kind: r.text(0)?,
+            ref_id: r.int(1)?,
+            title: r.text(2)?,
+            body: r.text(3)?,
+            published_on: r.text(4)?,
+            in_title: r.bool(5)?,
+        });
+        total = Some(r.int(6)?);
+    }
+    // A page past the last one has no row to carry the total.
+    let total = match total {
+        Some(n) => n,
+        None if offset > 0 => c.count(&total_sql, &total_args)?,
+        None => 0,
+    };
     Ok((hits, total))
 }

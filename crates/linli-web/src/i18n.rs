@@ -102,6 +102,7 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/audit.zh-CN.txt"),
     include_str!("../messages/volunteers.zh-CN.txt"),
     include_str!("../messages/corridors.zh-CN.txt"),
+    include_str!("../messages/publicity.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -116,6 +117,7 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/audit.en.txt"),
     include_str!("../messages/volunteers.en.txt"),
     include_str!("../messages/corridors.en.txt"),
+    include_str!("../messages/publicity.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {
@@ -219,6 +221,7 @@ mod tests {
             include_str!("pages/portal.rs"),
             include_str!("pages/volunteers.rs"),
             include_str!("pages/corridors.rs"),
+            include_str!("pages/publicity.rs"),
             include_str!("pages/picker.rs"),
         ];
         let mut missing = Vec::new();

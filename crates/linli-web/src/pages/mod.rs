@@ -16,6 +16,7 @@ pub mod partners;
 pub mod picker;
 pub mod places;
 pub mod portal;
+mod publicity;
 mod reports;
 pub mod residents;
 mod roster;
@@ -171,6 +172,7 @@ pub fn routes(t: Table) -> Table {
     let t = home::routes(t);
     let t = me::routes(t);
     let t = portal::routes(t);
+    let t = publicity::routes(t);
     let t = places::routes(t);
     let t = cards::routes(t);
     let t = claims::routes(t);

@@ -58,6 +58,7 @@ async fn portal(
     );
     let doors = [
         ("/public/report", "portal.report", "portal.report_hint"),
+        ("/public/news", "portal.news", "portal.news_hint"),
         ("/public/affairs", "portal.progress", "portal.progress_hint"),
         ("/public/courses", "portal.courses", "portal.courses_hint"),
         ("/disclosure/fund", "portal.fund", "portal.fund_hint"),

@@ -20,6 +20,7 @@ mod partners;
 mod pickers;
 mod places;
 mod privacy;
+mod publicity;
 mod references;
 mod registry;
 mod reports;

@@ -1,0 +1,507 @@
+//! Publicity (issue 17): articles and paper issues as the contract says, Chinese full-text
+//! search that finds words where jieba's segmentation puts them (文明楼道 finds 楼道文明, not
+//! 文件明细…大楼) with title hits first, course descriptions in the same index, each community
+//! seeing only its own, and only the publicity staff (admin, worker) at it.
+
+use crate::both_engines;
+use crate::support::{Engine, TestApp, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+both_engines!(
+    articles_and_paper_issues_answer_as_the_contract_says,
+    a_bad_article_or_paper_issue_is_refused_with_its_reason,
+    a_search_finds_the_words_in_either_order_but_not_their_characters_elsewhere,
+    title_hits_come_first_and_the_snippet_shows_the_words,
+    results_come_twenty_a_page_and_total_counts_them_all,
+    after_an_update_the_search_finds_the_new_words_and_not_the_old,
+    another_communitys_articles_are_not_found_searched_or_printed,
+    a_building_head_finance_keeper_or_liaison_cannot_write_or_search,
+    a_course_is_found_by_its_description_when_searching_courses,
+);
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    app.api(token, Method::POST, path, Some(body)).await
+}
+
+async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
+    let (status, v) = post(app, token, path, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{path}: {v}");
+    v["id"].as_i64().unwrap()
+}
+
+async fn article(app: &TestApp, token: &str, title: &str, body: &str) -> i64 {
+    created(
+        app,
+        token,
+        "/api/v1/articles",
+        json!({"title": title, "body": body, "published_on": "2026-11-20"}),
+    )
+    .await
+}
+
+/// The refusal's status and error code.
+async fn refused(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, String) {
+    let (status, v) = post(app, token, path, body).await;
+    (
+        status,
+        v["error"]["code"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+async fn search(app: &TestApp, token: &str, query: &str) -> Value {
+    let (status, v) = app
+        .api(
+            token,
+            Method::GET,
+            &format!("/api/v1/articles/search?{query}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "search {query}: {v}");
+    v
+}
+
+fn ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_i64().unwrap())
+        .collect()
+}
+
+fn hit(page: &Value, id: i64) -> Value {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not among the hits: {page}"))
+        .clone()
+}
+
+async fn articles_and_paper_issues_answer_as_the_contract_says(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let board = created(
+        &app,
+        &admin,
+        "/api/v1/publicity-boards",
+        json!({"name": "文明新风", "location": "北门入口西侧"}),
+    )
+    .await;
+    let (status, v) = post(
+        &app,
+        &admin,
+        "/api/v1/articles",
+        json!({"title": "楼道文明创建启动", "body": "## 活动回顾\n本月**共有**30人参加。", "tags": ["文明", "楼道"],
+               "board_id": board, "published_on": "2026-11-20"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        v.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["id"],
+        "{v}"
+    );
+    let first = v["id"].as_i64().unwrap();
+    // Tags and board are optional.
+    let second = article(&app, &admin, "冬季供暖通知", "请各户检查暖气阀门。").await;
+
+    let (status, a) = app
+        .api(
+            &admin,
+            Method::GET,
+            &format!("/api/v1/articles/{first}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    assert_eq!(a["title"], "楼道文明创建启动");
+    assert_eq!(a["tags"], json!(["文明", "楼道"]));
+    assert_eq!(a["board_id"], board);
+    assert_eq!(a["published_on"], "2026-11-20");
+
+    let (status, v) = post(
+        &app,
+        &admin,
+        "/api/v1/paper-issues",
+        json!({"number": 12, "published_on": "2026-11-25", "article_ids": [second, first]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        v.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["id"],
+        "{v}"
+    );
+    let issue = v["id"].as_i64().unwrap();
+    let (status, list) = app
+        .api(&admin, Method::GET, "/api/v1/paper-issues", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["items"][0]["id"], issue);
+    assert_eq!(
+        list["items"][0]["article_ids"],
+        json!([second, first]),
+        "printed in the order given"
+    );
+    let (_, a) = app
+        .api(
+            &admin,
+            Method::GET,
+            &format!("/api/v1/articles/{first}"),
+            None,
+        )
+        .await;
+    assert_eq!(a["paper_issue_ids"], json!([issue]));
+
+    let page = search(&app, &admin, "q=暖气阀门").await;
+    assert!(page["total"].as_i64().unwrap() >= 1, "{page}");
+    assert!(page["items"].is_array() && page["total"].is_i64(), "{page}");
+    let h = hit(&page, second);
+    assert!(h["id"].is_i64(), "{h}");
+    assert_eq!(h["title"], "冬季供暖通知");
+    assert!(h["snippet"].as_str().unwrap().contains("暖气阀门"), "{h}");
+}
+
+async fn a_bad_article_or_paper_issue_is_refused_with_its_reason(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let art = "/api/v1/articles";
+    assert_eq!(
+        refused(
+            &app,
+            &admin,
+            art,
+            json!({"body": "正文", "published_on": "2026-11-20"})
+        )
+        .await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "article_title_missing".into()
+        )
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &admin,
+            art,
+            json!({"title": "标题", "body": "正文", "published_on": "2026-02-30"})
+        )
+        .await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "date_bad".into())
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &admin,
+            art,
+            json!({"title": "标题", "body": "正文", "board_id": 999_999, "published_on": "2026-11-20"})
+        )
+        .await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "board_missing".into())
+    );
+
+    let a = article(&app, &admin, "第一篇", "正文一").await;
+    let b = article(&app, &admin, "第二篇", "正文二").await;
+    let paper = "/api/v1/paper-issues";
+    assert_eq!(
+        refused(
+            &app,
+            &admin,
+            paper,
+            json!({"number": 1, "published_on": "2026-11-25", "article_ids": [a, 999_999]})
+        )
+        .await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "paper_article_missing".into()
+        )
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &admin,
+            paper,
+            json!({"number": 1, "published_on": "2026-11-25", "article_ids": [a, b, a]})
+        )
+        .await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "paper_article_twice".into()
+        )
+    );
+    created(
+        &app,
+        &admin,
+        paper,
+        json!({"number": 1, "published_on": "2026-11-25", "article_ids": [a]}),
+    )
+    .await;
+    assert_eq!(
+        refused(
+            &app,
+            &admin,
+            paper,
+            json!({"number": 1, "published_on": "2026-12-25", "article_ids": [b]})
+        )
+        .await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "paper_number_taken".into()
+        )
+    );
+    // Nothing refused was written.
+    let (_, list) = app.api(&admin, Method::GET, paper, None).await;
+    assert_eq!(list["total"], 1, "{list}");
+    let (_, list) = app.api(&admin, Method::GET, art, None).await;
+    assert_eq!(list["total"], 2, "{list}");
+}
+
+async fn a_search_finds_the_words_in_either_order_but_not_their_characters_elsewhere(
+    engine: Engine,
+) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let before = search(&app, &admin, "q=文明楼道").await["total"]
+        .as_i64()
+        .unwrap();
+    let both = article(
+        &app,
+        &admin,
+        "三号楼的变化",
+        "经过全体居民的努力，我们的楼道文明又上了一个台阶。",
+    )
+    .await;
+    // The characters 文…明 and 楼 are there, but not the words 文明 and 楼道.
+    let neither = article(
+        &app,
+        &admin,
+        "文件送达",
+        "文件明细送到大楼里，请到三楼领取。",
+    )
+    .await;
+    // One of the two words is not enough: every word of the query is required.
+    let one = article(&app, &admin, "社区新风", "倡导文明用语，礼让他人。").await;
+
+    let page = search(&app, &admin, "q=文明楼道").await;
+    let found = ids(&page);
+    assert!(found.contains(&both), "楼道文明 answers 文明楼道: {page}");
+    assert!(!found.contains(&neither), "{page}");
+    assert!(!found.contains(&one), "{page}");
+    assert_eq!(page["total"].as_i64().unwrap(), before + 1, "{page}");
+}
+
+async fn title_hits_come_first_and_the_snippet_shows_the_words(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    // The words once in one's title, a dozen times in the other's body. The title hit is
+    // written first, so "newest first" would put it second: only the ranking puts it first.
+    // (Guards against PostgreSQL losing the title's weight A in the tsvector.)
+    let in_title = article(
+        &app,
+        &admin,
+        "文明楼道创建",
+        "本周六上午九点在党群服务中心集合。",
+    )
+    .await;
+    let in_body = article(
+        &app,
+        &admin,
+        "居民来信",
+        &"我们单元的楼道很干净，大家都讲文明。".repeat(12),
+    )
+    .await;
+
+    let page = search(&app, &admin, "q=文明楼道").await;
+    let found = ids(&page);
+    let t = found.iter().position(|i| *i == in_title).unwrap();
+    let b = found.iter().position(|i| *i == in_body).unwrap();
+    assert!(t < b, "the title hit comes first: {page}");
+    let snippet = hit(&page, in_body)["snippet"].as_str().unwrap().to_string();
+    assert!(
+        snippet.contains("楼道") && snippet.contains("文明"),
+        "{snippet}"
+    );
+}
+
+async fn results_come_twenty_a_page_and_total_counts_them_all(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let before = search(&app, &admin, "q=冰灯").await["total"]
+        .as_i64()
+        .unwrap();
+    let mut written = Vec::new();
+    for i in 1..=23 {
+        written.push(
+            article(
+                &app,
+                &admin,
+                &format!("活动简报{i}"),
+                &format!("第{i}期：居民们一起制作冰灯。"),
+            )
+            .await,
+        );
+    }
+    let total = before + 23;
+    let first = search(&app, &admin, "q=冰灯&page=1").await;
+    let second = search(&app, &admin, "q=冰灯&page=2").await;
+    assert_eq!(first["total"].as_i64(), Some(total), "{first}");
+    assert_eq!(second["total"].as_i64(), Some(total), "{second}");
+    let (a, b) = (ids(&first), ids(&second));
+    assert_eq!(a.len(), 20);
+    assert_eq!(b.len() as i64, total - 20);
+    let mut all: Vec<i64> = a.into_iter().chain(b).collect();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len() as i64, total, "no hit on both pages");
+    assert!(written.iter().all(|w| all.contains(w)));
+}
+
+async fn after_an_update_the_search_finds_the_new_words_and_not_the_old(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let id = article(&app, &admin, "冬季供暖检修", "暖气管道检修安排如下。").await;
+    assert!(ids(&search(&app, &admin, "q=供暖").await).contains(&id));
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::PUT,
+            &format!("/api/v1/articles/{id}"),
+            Some(json!({"title": "春季植树活动", "body": "三月十二日在小区花园植树绿化。", "published_on": "2026-11-20"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let page = search(&app, &admin, "q=植树绿化").await;
+    assert!(ids(&page).contains(&id), "{page}");
+    assert_eq!(hit(&page, id)["title"], "春季植树活动");
+    for old in ["供暖", "暖气"] {
+        let page = search(&app, &admin, &format!("q={old}")).await;
+        assert!(!ids(&page).contains(&id), "{old}: {page}");
+    }
+}
+
+async fn another_communitys_articles_are_not_found_searched_or_printed(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let a = app.token("admin").await;
+    app.second_community("dongfeng").await;
+    let b = app.token("dongfeng").await;
+    let theirs = article(&app, &b, "东风社区文明楼道评比", "楼道文明，人人有责。").await;
+    let ours = article(&app, &a, "本社区文明楼道评比", "楼道文明，从我做起。").await;
+
+    let (status, v) = app
+        .api(&a, Method::GET, &format!("/api/v1/articles/{theirs}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
+    let (status, v) = app
+        .api(
+            &a,
+            Method::PUT,
+            &format!("/api/v1/articles/{theirs}"),
+            Some(json!({"title": "改掉", "body": "改掉", "published_on": "2026-11-20"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
+    let found = ids(&search(&app, &a, "q=文明楼道").await);
+    assert!(
+        found.contains(&ours) && !found.contains(&theirs),
+        "{found:?}"
+    );
+    let found = ids(&search(&app, &b, "q=文明楼道").await);
+    assert_eq!(found, [theirs], "B sees its own only");
+    assert_eq!(
+        refused(
+            &app,
+            &a,
+            "/api/v1/paper-issues",
+            json!({"number": 1, "published_on": "2026-11-25", "article_ids": [ours, theirs]})
+        )
+        .await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "paper_article_missing".into()
+        )
+    );
+}
+
+async fn a_building_head_finance_keeper_or_liaison_cannot_write_or_search(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let id = article(&app, &worker, "网格员写的稿", "楼道文明新气象。").await;
+    assert!(ids(&search(&app, &worker, "q=文明楼道").await).contains(&id));
+    let (_, list) = app
+        .api(&worker, Method::GET, "/api/v1/articles", None)
+        .await;
+    let written = list["total"].as_i64().unwrap();
+    for user in ["louzhang", "jijin", "gongjian"] {
+        let token = app.token(user).await;
+        let (status, v) = post(
+            &app,
+            &token,
+            "/api/v1/articles",
+            json!({"title": "我的稿", "body": "正文", "published_on": "2026-11-20"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {v}");
+        assert_eq!(v["error"]["code"], "forbidden", "{user}");
+        let (status, v) = app
+            .api(
+                &token,
+                Method::GET,
+                "/api/v1/articles/search?q=文明楼道",
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {v}");
+    }
+    let (_, list) = app
+        .api(&worker, Method::GET, "/api/v1/articles", None)
+        .await;
+    assert_eq!(
+        list["total"].as_i64(),
+        Some(written),
+        "nothing refused was written: {list}"
+    );
+}
+
+async fn a_course_is_found_by_its_description_when_searching_courses(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let course = created(
+        &app,
+        &admin,
+        "/api/v1/courses",
+        json!({"name": "老年大学书法班", "category": "elderly_university", "vocational": false,
+               "starts_on": "2026-09-01", "ends_on": "2026-10-31",
+               "description": "学习毛笔楷书的基本笔画，每周二下午上课。"}),
+    )
+    .await;
+    let page = search(&app, &admin, "q=楷书&kind=course").await;
+    assert!(ids(&page).contains(&course), "{page}");
+    let h = hit(&page, course);
+    assert_eq!(h["title"], "老年大学书法班");
+    assert!(h["snippet"].as_str().unwrap().contains("楷书"), "{h}");
+    let page = search(&app, &admin, "q=楷书&kind=article").await;
+    assert!(!ids(&page).contains(&course), "{page}");
+    assert_eq!(page["total"], 0, "{page}");
+}
