@@ -21,21 +21,18 @@ pub fn boards(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Board>> {
         params![t],
     )?
     .iter()
-    .map(|r| {
-        Ok(Board {
-            id: r.int(0)?,
-            name: r.text(1)?,
-            location: r.text(2)?,
-        })
-    })
+    .map(board_row)
     .collect()
 }
 
 pub fn board(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Board> {
-    let r = c.query_one(
+    board_row(&c.query_one(
         "SELECT id, name, location FROM publicity_boards WHERE community_id = ? AND id = ?",
         params![t, id],
-    )?;
+    )?)
+}
+
+fn board_row(r: &Row) -> Result<Board> {
     Ok(Board {
         id: r.int(0)?,
         name: r.text(1)?,
