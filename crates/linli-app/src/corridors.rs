@@ -52,11 +52,12 @@ pub async fn list(app: &App, actor: &Actor, building: Option<i64>) -> Result<Vec
     ensure(app, actor, t).await?;
     let scopes = actor.scopes(Action::ViewCorridors);
     let today = fmt(actor.today());
-    let (list, stars) = app
+    let (list, stars, settings) = app
         .read(move |c| {
             Ok::<_, Error>((
                 store::list_within(c, t, &scopes, building)?,
                 store::stars_up_to(c, t, &today)?,
+                store::settings(c, t)?,
             ))
         })
         .await?;
@@ -77,11 +78,7 @@ pub async fn list(app: &App, actor: &Actor, building: Option<i64>) -> Result<Vec
                 name: k.name,
                 building_name: k.building_name,
                 stars: last.map(|l| l.2),
-                high_standard: rules::high_standard(
-                    s,
-                    rules::DEFAULT_HIGH_STANDARD_STARS,
-                    rules::DEFAULT_HIGH_STANDARD_LAST,
-                ),
+                high_standard: settings.high_standard(s),
                 last_inspected: last.map(|l| l.1.clone()),
             }
         })
@@ -136,6 +133,8 @@ pub struct CorridorView {
     pub items: Vec<(String, String, i64)>,
     /// Photos of the inspections: (photo id, inspection id).
     pub photos: Vec<(i64, i64)>,
+    /// The community's rules (board names, the high-standard rule said on the page).
+    pub settings: rules::Settings,
 }
 
 pub async fn view(app: &App, actor: &Actor, id: i64) -> Result<CorridorView> {
@@ -145,10 +144,13 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> Result<CorridorView> {
 
 async fn load(app: &App, t: Tenant, k: Corridor, today: NaiveDate) -> Result<CorridorView> {
     let id = k.id;
-    let (boards, history, inspections, items, photos) = app
+    let (settings, boards, history, inspections, items, photos) = app
         .read(move |c| {
+            let settings = store::settings(c, t)?;
+            let boards = store::boards(c, t, id, &settings.boards)?;
             Ok::<_, Error>((
-                store::boards(c, t, id)?,
+                settings,
+                boards,
                 store::board_history(c, t, id)?,
                 store::inspections(c, t, id)?,
                 store::items(c, t)?,
@@ -162,25 +164,21 @@ async fn load(app: &App, t: Tenant, k: Corridor, today: NaiveDate) -> Result<Cor
         boards: boards
             .into_iter()
             .map(|b| BoardView {
-                stale: rules::stale(
+                stale: settings.stale(
                     b.updated_on
                         .as_deref()
                         .and_then(linli_core::dates::parse_date),
                     today,
-                    rules::DEFAULT_STALE_DAYS,
                 ),
                 board: b,
             })
             .collect(),
         history,
-        high_standard: rules::high_standard(
-            &stars,
-            rules::DEFAULT_HIGH_STANDARD_STARS,
-            rules::DEFAULT_HIGH_STANDARD_LAST,
-        ),
+        high_standard: settings.high_standard(&stars),
         inspections,
         items,
         photos,
+        settings,
     })
 }
 
@@ -251,7 +249,9 @@ pub async fn inspect(
     if on > actor.today() {
         return Err(Error::invalid("date_future", "on"));
     }
-    let items = app.read(move |c| store::items(c, t)).await?;
+    let (items, settings) = app
+        .read(move |c| Ok::<_, Error>((store::items(c, t)?, store::settings(c, t)?)))
+        .await?;
     let points: Vec<(String, i64)> = items.iter().map(|(c, _, p)| (c.clone(), *p)).collect();
     let mut failed: Vec<String> = d.failed.iter().map(|f| f.trim().to_string()).collect();
     failed.sort();
@@ -263,7 +263,7 @@ pub async fn inspect(
     let max: i64 = points.iter().map(|(_, p)| p).sum();
     // Scored on a 100-point scale whatever the community's checklist adds up to.
     let scaled = if max > 0 { score * 100 / max } else { 0 };
-    let stars = rules::stars(scaled, &rules::DEFAULT_STAR_THRESHOLDS);
+    let stars = settings.stars(scaled);
     let note = clip(d.note.as_deref(), 500);
     let corridor_id = k.id;
     let id = app
@@ -316,11 +316,7 @@ pub async fn inspect(
         id,
         score,
         stars,
-        high_standard: rules::high_standard(
-            &s,
-            rules::DEFAULT_HIGH_STANDARD_STARS,
-            rules::DEFAULT_HIGH_STANDARD_LAST,
-        ),
+        high_standard: settings.high_standard(&s),
     })
 }
 
@@ -337,10 +333,12 @@ pub struct BoardDraft {
 
 pub async fn set_board(app: &App, actor: &Actor, corridor_id: i64, d: BoardDraft) -> Result<i64> {
     let (t, k) = corridor(app, actor, Action::InspectCorridors, corridor_id).await?;
-    let theme = rules::DEFAULT_BOARDS
+    let settings = app.read(move |c| store::settings(c, t)).await?;
+    let theme = settings
+        .boards
         .iter()
-        .find(|(code, _)| *code == d.theme.trim())
-        .map(|(code, _)| *code)
+        .find(|(code, _)| code == d.theme.trim())
+        .map(|(code, _)| code.clone())
         .ok_or(Error::invalid("board_theme_bad", "theme"))?;
     let title = clip(Some(&d.title), 60);
     if title.chars().count() < 2 {
@@ -353,7 +351,7 @@ pub async fn set_board(app: &App, actor: &Actor, corridor_id: i64, d: BoardDraft
             tx.c,
             t,
             k.id,
-            theme,
+            &theme,
             &title,
             &content,
             &today,
@@ -490,5 +488,78 @@ pub async fn report_item(
         },
         Vec::new(),
     )
+    .await
+}
+
+/// The community's corridor rules and checklist, for the settings page.
+pub struct SettingsView {
+    pub settings: rules::Settings,
+    pub items: Vec<(String, String, i64)>,
+}
+
+pub async fn settings(app: &App, actor: &Actor) -> Result<SettingsView> {
+    let t = actor.require_role(app, Action::ViewCorridors).await?;
+    app.read(move |c| {
+        Ok::<_, Error>(SettingsView {
+            settings: store::settings(c, t)?,
+            items: store::items(c, t)?,
+        })
+    })
+    .await
+}
+
+/// The community's rules as the settings form posts them: the thresholds of 2-5 stars, the
+/// high-standard level and over how many inspections, the stale interval, the boards' names
+/// in order (one a line) and the checklist (one item a line, `name points`).
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct SettingsDraft {
+    #[serde(default)]
+    pub thresholds: [i64; 4],
+    #[serde(default)]
+    pub high_stars: i64,
+    #[serde(default)]
+    pub high_last: i64,
+    #[serde(default)]
+    pub stale_days: i64,
+    #[serde(default)]
+    pub boards: Vec<String>,
+    #[serde(default)]
+    pub items: Vec<(String, i64)>,
+}
+
+/// Saves the community's rules and checklist in one transaction. Inspections already made keep
+/// their score and stars; the high-standard status and stale boards follow the new rules at once.
+pub async fn save_settings(app: &App, actor: &Actor, d: SettingsDraft) -> Result<()> {
+    let t = actor.require_role(app, Action::ConfigureCorridors).await?;
+    let before = app
+        .read(move |c| Ok::<_, Error>((store::settings(c, t)?, store::items(c, t)?)))
+        .await?;
+    let bad = |e: rules::SettingsError| Error::invalid(e.code(), e.field());
+    rules::check_rules(d.thresholds, d.high_stars, d.high_last, d.stale_days).map_err(bad)?;
+    let boards = rules::check_boards(&d.boards, &before.0.boards).map_err(bad)?;
+    let items = rules::check_items(&d.items, &before.1).map_err(bad)?;
+    let s = rules::Settings {
+        thresholds: d.thresholds,
+        high_stars: d.high_stars,
+        high_last: usize::try_from(d.high_last).unwrap_or(rules::DEFAULT_HIGH_STANDARD_LAST),
+        stale_days: d.stale_days,
+        boards,
+    };
+    app.write(actor, move |tx| {
+        store::save_settings(tx.c, t, &s, tx.actor.now)?;
+        store::replace_items(tx.c, t, &items)?;
+        tx.audit_collection(
+            t,
+            "corridor.settings",
+            "corridor",
+            json!({
+                "thresholds": s.thresholds, "high_stars": s.high_stars, "high_last": s.high_last,
+                "stale_days": s.stale_days,
+                "boards": s.boards.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(),
+                "items": items.iter().map(|(_, l, p)| format!("{l} {p}")).collect::<Vec<_>>(),
+            }),
+        )?;
+        Ok(())
+    })
     .await
 }

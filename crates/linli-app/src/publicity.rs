@@ -551,6 +551,9 @@ pub struct SearchHit {
 pub struct SearchPage {
     pub items: Vec<SearchHit>,
     pub total: i64,
+    /// `total` is a lower bound: more than `total` documents match (several words each in
+    /// most documents, whose intersection is not counted to the end; show "1000多篇").
+    pub total_more: bool,
     /// The words searched for (after segmentation).
     pub terms: Vec<String>,
 }
@@ -609,27 +612,32 @@ async fn run_search(
         return Ok(SearchPage {
             items: Vec::new(),
             total: 0,
+            total_more: false,
             terms,
         });
     }
     index_courses(app, t).await?;
     let offset = linli_store::page_offset(page, SEARCH_PER_PAGE);
     let tt = terms.clone();
-    let (hits, total) = app
+    let found = app
         .read(move |c| {
-            search::search(
+            search::find(
                 c,
                 t,
-                &tt,
-                kind,
-                public_on.as_deref(),
-                SEARCH_PER_PAGE,
-                offset,
+                &search::Query {
+                    terms: &tt,
+                    kind,
+                    public_on: public_on.as_deref(),
+                    limit: SEARCH_PER_PAGE,
+                    offset,
+                    rank_cap: search::RANK_CAP,
+                },
             )
         })
         .await?;
     Ok(SearchPage {
-        items: hits
+        items: found
+            .hits
             .into_iter()
             .map(|h| {
                 let pieces = rules::snippet(&h.body, &terms, 90);
@@ -643,7 +651,8 @@ async fn run_search(
                 }
             })
             .collect(),
-        total,
+        total: found.total,
+        total_more: found.total_more,
         terms,
     })
 }
@@ -691,6 +700,129 @@ pub async fn counts(app: &App, t: Tenant, from: NaiveDate, to: NaiveDate) -> Res
             store::articles_count(c, t, &f, &to)?,
             store::issues_count(c, t, &f, &to)?,
         ))
+    })
+    .await
+}
+
+// ---- the staff desk (the pages' operations) ----
+
+/// A page of the desk's article list, newest first, with how many photos each has.
+pub struct DeskPage {
+    pub items: Vec<Article>,
+    pub total: i64,
+    /// (article id, photos), for the articles that have any.
+    pub photo_counts: Vec<(i64, i64)>,
+}
+
+pub async fn desk_articles(app: &App, actor: &Actor, page: i64) -> Result<DeskPage> {
+    let t = keeper(app, actor).await?;
+    let offset = linli_store::page_offset(page, PER_PAGE);
+    app.read(move |c| {
+        let (items, total) = store::articles(c, t, None, PER_PAGE, offset)?;
+        let ids: Vec<i64> = items.iter().map(|a| a.id).collect();
+        Ok::<_, Error>(DeskPage {
+            photo_counts: store::photo_counts(c, t, &ids)?,
+            items,
+            total,
+        })
+    })
+    .await
+}
+
+/// What composing a paper issue starts from: the number that comes next and the latest
+/// articles to choose from, each with the issues it is printed in already.
+pub struct Composer {
+    pub paper: String,
+    pub next_number: i64,
+    /// Newest first.
+    pub articles: Vec<Article>,
+    /// (article id, issue number) for the articles printed before.
+    pub printed: Vec<(i64, i64)>,
+}
+
+/// How many of the latest articles the composer offers.
+pub const COMPOSER_ARTICLES: i64 = 60;
+
+pub async fn composer(app: &App, actor: &Actor) -> Result<Composer> {
+    let t = keeper(app, actor).await?;
+    app.read(move |c| {
+        let issues = store::issues(c, t, None)?;
+        let (articles, _) = store::articles(c, t, None, COMPOSER_ARTICLES, 0)?;
+        let printed = issues
+            .iter()
+            .flat_map(|i| i.article_ids.iter().map(move |a| (*a, i.number)))
+            .filter(|(a, _)| articles.iter().any(|x| x.id == *a))
+            .collect();
+        Ok::<_, Error>(Composer {
+            paper: store::paper_name(c, t)?,
+            next_number: issues.iter().map(|i| i.number).max().unwrap_or(0) + 1,
+            articles,
+            printed,
+        })
+    })
+    .await
+}
+
+/// Changes an article from the desk's form: its fields, and in the same transaction the
+/// photos added (re-encoded by the caller) and those taken off (ids of another article's
+/// photos are ignored: a form sent twice finds them gone). At most
+/// [`PHOTOS_PER_ARTICLE`] remain.
+pub async fn revise_article(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    d: ArticleDraft,
+    photos: Vec<crate::partners::Photo>,
+    remove: Vec<i64>,
+) -> Result<()> {
+    let t = keeper(app, actor).await?;
+    let (before, have) = app
+        .read(move |c| Ok::<_, Error>((store::article(c, t, id)?, store::photos_of(c, t, id)?)))
+        .await?;
+    let a = check(app, t, d).await?;
+    let mut remove: Vec<i64> = remove.into_iter().filter(|p| have.contains(p)).collect();
+    remove.sort_unstable();
+    remove.dedup();
+    if have.len() - remove.len() + photos.len() > PHOTOS_PER_ARTICLE {
+        return Err(Error::invalid("article_photos_many", "photos"));
+    }
+    app.write(actor, move |tx| {
+        let on = fmt(a.on);
+        store::update_article(
+            tx.c,
+            t,
+            id,
+            &ArticleFields {
+                title: &a.title,
+                body: &a.body,
+                author: &a.author,
+                tags: &a.tags,
+                board_id: a.board_id,
+                published_on: &on,
+            },
+            tx.actor.now,
+        )?;
+        for p in &remove {
+            store::remove_photo(tx.c, t, id, *p)?;
+        }
+        let added = photos.len();
+        for p in photos {
+            store::add_photo(tx.c, t, id, p.width, p.height, p.bytes, tx.actor.now)?;
+        }
+        search::put(
+            tx.c,
+            t,
+            &doc("article", id, &a.title, &rules::plain_body(&a.body), &on),
+        )?;
+        tx.audit_change(
+            t,
+            "article.update",
+            "article",
+            id,
+            Some(json!({"title": before.title, "published_on": before.published_on, "board_id": before.board_id})),
+            json!({"title": a.title, "published_on": on, "board_id": a.board_id,
+                   "photos_added": added, "photos_removed": remove}),
+        )
     })
     .await
 }

@@ -113,10 +113,24 @@ pub fn validate(
     today: NaiveDate,
 ) -> Result<ResidentInput, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let name = d.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 40 {
-        errors.push(ferr("name", "name_bad"));
-    }
+    // A bidi override or a zero-width character inside a name makes it read differently from
+    // what it is (`\u{202E}林胜夏` shows as 夏胜林) or look like someone else's.
+    let name = match linli_core::text::clean_name(&d.name) {
+        Ok(name) => {
+            if name.is_empty() || name.chars().count() > 40 {
+                errors.push(ferr("name", "name_bad"));
+            }
+            name.to_string()
+        }
+        Err(hidden) => {
+            errors.push(FieldError {
+                args: vec![("char", linli_core::text::code_point(hidden.0))],
+                zh: Some(hidden.message_zh("姓名")),
+                ..ferr("name", "name_hidden_char")
+            });
+            String::new()
+        }
+    };
     let mut gender = nonempty(&d.gender).map(|g| Gender::parse(g).ok_or(()));
     let mut birth = date_field("birth_date", nonempty(&d.birth_date), &mut errors);
     let id_number = match nonempty(&d.id_number).map(IdNumber::parse) {
@@ -306,10 +320,22 @@ pub async fn save(
     let kinds = tag_kinds(app, actor).await?;
     let today = actor.today();
     let unit_id = d.unit_id;
-    let number = nonempty(&d.household).map(str::to_string);
     // Resolve the unit's place to check scope before anything is written; every field error
     // (the unit's and the others') is reported at once.
     let mut place_errors = Vec::new();
+    // A household number is part of an address, refused with a hidden character inside like
+    // a place's name (the roster import does the same).
+    let number = match nonempty(&d.household).map(linli_core::text::clean_name) {
+        None | Some(Ok("")) => None,
+        Some(Ok(n)) => Some(n.to_string()),
+        Some(Err(hidden)) => {
+            place_errors.push(FieldError {
+                zh: Some(hidden.message_zh("户号")),
+                ..ferr("household", "place_hidden_char")
+            });
+            None
+        }
+    };
     let unit = match unit_id {
         Some(u) => match app.read(move |c| places::get(c, u)).await {
             Ok(p) if p.kind == PlaceKind::Unit && p.community_id == Some(community) => {
@@ -330,7 +356,11 @@ pub async fn save(
             None
         }
     };
-    if unit.is_some() && number.is_none() && d.household_id.is_none() {
+    if unit.is_some()
+        && number.is_none()
+        && d.household_id.is_none()
+        && !place_errors.iter().any(|e| e.field == "household")
+    {
         place_errors.push(ferr("household", "household_missing"));
     }
     // A household named by id is one of the community the actor may manage, in the unit when

@@ -47,6 +47,12 @@ fn unit_filter(actor: &Actor) -> Option<i64> {
     crate::partners::liaison_unit(actor).map(|u| u.unwrap_or(-1))
 }
 
+/// Whether the actor sees the community's groups (a partner unit's liaison does not: their
+/// members are residents).
+pub fn sees_groups(actor: &Actor) -> bool {
+    unit_filter(actor).is_none()
+}
+
 async fn viewer(app: &App, actor: &Actor) -> Result<Tenant> {
     actor.require_role(app, Action::ViewVolunteers).await
 }

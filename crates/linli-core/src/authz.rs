@@ -75,12 +75,14 @@ pub enum Action {
     /// her buildings' corridors only).
     ViewCorridors,
     InspectCorridors,
+    /// The community's corridor rules: checklist, star thresholds, high-standard, boards.
+    ConfigureCorridors,
     /// Publicity: articles, the 宣传画廊 boards, the community paper (reading is public).
     ManagePublicity,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -119,6 +121,7 @@ impl Action {
         Action::ManageVolunteers,
         Action::ViewCorridors,
         Action::InspectCorridors,
+        Action::ConfigureCorridors,
         Action::ManagePublicity,
     ];
 
@@ -162,6 +165,7 @@ impl Action {
             Action::ManageVolunteers => "manage_volunteers",
             Action::ViewCorridors => "view_corridors",
             Action::InspectCorridors => "inspect_corridors",
+            Action::ConfigureCorridors => "configure_corridors",
             Action::ManagePublicity => "manage_publicity",
         }
     }
@@ -207,6 +211,7 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         ViewVolunteers => matches!(role, Admin | Worker | Partner),
         ManageVolunteers => matches!(role, Admin | Worker),
         ViewCorridors | InspectCorridors => matches!(role, Admin | Worker | BuildingHead),
+        ConfigureCorridors => matches!(role, Admin | Worker),
         ManagePublicity => matches!(role, Admin | Worker),
     }
 }

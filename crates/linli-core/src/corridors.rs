@@ -109,6 +109,249 @@ pub fn stale(updated: Option<NaiveDate>, today: NaiveDate, days: i64) -> bool {
     }
 }
 
+/// A community's corridor rules: the stars' thresholds, what keeps a corridor high-standard,
+/// when a board is stale, and the boards each corridor has (code, name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub thresholds: [i64; 4],
+    pub high_stars: i64,
+    pub high_last: usize,
+    pub stale_days: i64,
+    pub boards: Vec<(String, String)>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            thresholds: DEFAULT_STAR_THRESHOLDS,
+            high_stars: DEFAULT_HIGH_STANDARD_STARS,
+            high_last: DEFAULT_HIGH_STANDARD_LAST,
+            stale_days: DEFAULT_STALE_DAYS,
+            boards: DEFAULT_BOARDS
+                .iter()
+                .map(|(c, l)| (c.to_string(), l.to_string()))
+                .collect(),
+        }
+    }
+}
+
+impl Settings {
+    /// The stars a score on the 100-point scale earns.
+    pub fn stars(&self, score: i64) -> i64 {
+        stars(score, &self.thresholds)
+    }
+
+    /// Whether the inspections (newest first) keep the corridor high-standard.
+    pub fn high_standard(&self, stars_newest_first: &[i64]) -> bool {
+        high_standard(stars_newest_first, self.high_stars, self.high_last)
+    }
+
+    pub fn stale(&self, updated: Option<NaiveDate>, today: NaiveDate) -> bool {
+        stale(updated, today, self.stale_days)
+    }
+
+    /// A board's name: the community's, or the code when it is no longer among its boards.
+    pub fn board_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.boards
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or(code, |(_, l)| l.as_str())
+    }
+}
+
+/// Why a community's corridor rules or checklist are refused; `code()` is the API's error code
+/// and `field()` the form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("the thresholds of 2-5 stars must rise within 1-100")]
+    Thresholds,
+    #[error("the high-standard level is 1-5 stars")]
+    HighStars,
+    #[error("high-standard is judged over 1-12 inspections")]
+    HighLast,
+    #[error("a board is stale after 7-366 days")]
+    StaleDays,
+    #[error("1-12 boards, each named in 2-12 characters, no name twice")]
+    Boards,
+    #[error("1-20 checklist items, each named in 2-30 characters, no name twice")]
+    ItemLabels,
+    #[error("an item is worth 1-100 points")]
+    ItemPoints,
+}
+
+impl SettingsError {
+    pub fn code(self) -> &'static str {
+        match self {
+            SettingsError::Thresholds => "thresholds_bad",
+            SettingsError::HighStars => "high_stars_bad",
+            SettingsError::HighLast => "high_last_bad",
+            SettingsError::StaleDays => "stale_days_bad",
+            SettingsError::Boards => "boards_bad",
+            SettingsError::ItemLabels => "items_bad",
+            SettingsError::ItemPoints => "item_points_bad",
+        }
+    }
+
+    pub fn field(self) -> &'static str {
+        match self {
+            SettingsError::Thresholds => "thresholds",
+            SettingsError::HighStars => "high_stars",
+            SettingsError::HighLast => "high_last",
+            SettingsError::StaleDays => "stale_days",
+            SettingsError::Boards => "boards",
+            SettingsError::ItemLabels | SettingsError::ItemPoints => "items",
+        }
+    }
+}
+
+/// Names, trimmed, without empties; `None` when one is out of `min..=max` characters or twice.
+fn names(list: &[String], min: usize, max: usize) -> Option<Vec<String>> {
+    let out: Vec<String> = list
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let ok = out
+        .iter()
+        .all(|s| (min..=max).contains(&s.chars().count()) && !s.contains(['=', '\n', '\r']))
+        && out.iter().enumerate().all(|(i, s)| !out[..i].contains(s));
+    ok.then_some(out)
+}
+
+/// A code for a new name, not among `taken`: `{prefix}1`, `{prefix}2`, …
+fn new_code(prefix: &str, taken: &[String]) -> String {
+    (1..)
+        .map(|n| format!("{prefix}{n}"))
+        .find(|c| !taken.contains(c))
+        .unwrap_or_default()
+}
+
+/// The community's boards from their names in order. A name the community had keeps its code
+/// (so a board keeps its content and history), a name of the seed's six takes the seed's code,
+/// any other gets a new one.
+pub fn check_boards(
+    names_in_order: &[String],
+    before: &[(String, String)],
+) -> Result<Vec<(String, String)>, SettingsError> {
+    let list = names(names_in_order, 2, 12).ok_or(SettingsError::Boards)?;
+    if list.is_empty() || list.len() > 12 {
+        return Err(SettingsError::Boards);
+    }
+    let mut taken: Vec<String> = before.iter().map(|(c, _)| c.clone()).collect();
+    taken.extend(DEFAULT_BOARDS.iter().map(|(c, _)| c.to_string()));
+    let mut out: Vec<(String, String)> = Vec::new();
+    for name in list {
+        let known = before
+            .iter()
+            .find(|(_, l)| *l == name)
+            .map(|(c, _)| c.clone())
+            .or_else(|| {
+                DEFAULT_BOARDS
+                    .iter()
+                    .find(|(_, l)| *l == name)
+                    .map(|(c, _)| c.to_string())
+            })
+            .filter(|c| !out.iter().any(|(o, _)| o == c));
+        let code = match known {
+            Some(c) => c,
+            None => {
+                let c = new_code("board", &taken);
+                taken.push(c.clone());
+                c
+            }
+        };
+        out.push((code, name));
+    }
+    Ok(out)
+}
+
+/// The rules besides the boards, checked.
+pub fn check_rules(
+    thresholds: [i64; 4],
+    high_stars: i64,
+    high_last: i64,
+    stale_days: i64,
+) -> Result<(), SettingsError> {
+    if !thresholds_ok(&thresholds) {
+        return Err(SettingsError::Thresholds);
+    }
+    if !(1..=5).contains(&high_stars) {
+        return Err(SettingsError::HighStars);
+    }
+    if !(1..=12).contains(&high_last) {
+        return Err(SettingsError::HighLast);
+    }
+    if !(7..=366).contains(&stale_days) {
+        return Err(SettingsError::StaleDays);
+    }
+    Ok(())
+}
+
+/// The checklist as typed, one item a line: its name, then its points (`照明完好 15`,
+/// `照明完好：15分`). Blank lines are skipped; a line without points is refused.
+pub fn parse_item_lines(text: &str) -> Result<Vec<(String, i64)>, SettingsError> {
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let line = line.trim_end_matches('分').trim_end();
+        let digits = line.len()
+            - line
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .map(char::len_utf8)
+                .sum::<usize>();
+        let (name, points) = line.split_at(digits);
+        let points: i64 = points.parse().map_err(|_| SettingsError::ItemPoints)?;
+        let name = name
+            .trim_end_matches([' ', '\t', '：', ':', '，', ',', '　'])
+            .trim();
+        out.push((name.to_string(), points));
+    }
+    Ok(out)
+}
+
+/// The checklist from (name, points) in order: codes kept for names the checklist had, so past
+/// inspections keep naming what failed; new names get new codes.
+pub fn check_items(
+    items_in_order: &[(String, i64)],
+    before: &[(String, String, i64)],
+) -> Result<Vec<(String, String, i64)>, SettingsError> {
+    let labels: Vec<String> = items_in_order.iter().map(|(l, _)| l.clone()).collect();
+    let list = names(&labels, 2, 30).ok_or(SettingsError::ItemLabels)?;
+    if list.is_empty() || list.len() > 20 {
+        return Err(SettingsError::ItemLabels);
+    }
+    let mut taken: Vec<String> = before.iter().map(|(c, _, _)| c.clone()).collect();
+    taken.extend(DEFAULT_ITEMS.iter().map(|i| i.code.to_string()));
+    let mut out = Vec::new();
+    for (label, points) in items_in_order.iter().filter(|(l, _)| !l.trim().is_empty()) {
+        if !(1..=100).contains(points) {
+            return Err(SettingsError::ItemPoints);
+        }
+        let label = label.trim().to_string();
+        let known = before
+            .iter()
+            .find(|(_, l, _)| *l == label)
+            .map(|(c, _, _)| c.clone())
+            .or_else(|| {
+                DEFAULT_ITEMS
+                    .iter()
+                    .find(|i| i.label == label)
+                    .map(|i| i.code.to_string())
+            });
+        let code = match known {
+            Some(c) => c,
+            None => {
+                let c = new_code("item", &taken);
+                taken.push(c.clone());
+                c
+            }
+        };
+        out.push((code, label, *points));
+    }
+    Ok(out)
+}
+
 /// Stars as a row of ★ and ☆ (the number is said beside it for screen readers).
 pub fn star_text(stars: i64) -> String {
     let n = stars.clamp(0, 5) as usize;
@@ -184,5 +427,128 @@ mod tests {
         assert!(!stale(Some(d("2026-11-04")), d("2026-12-05"), 31));
         assert!(stale(Some(d("2026-11-03")), d("2026-12-05"), 31));
         assert!(stale(None, d("2026-12-05"), 31));
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_community_renames_and_adds_boards_keeping_their_codes() {
+        let before = Settings::default().boards;
+        let b = check_boards(
+            &strings(&["党建风采", "平安楼道", "  ", "新闻我知道", "书香楼道"]),
+            &before,
+        )
+        .unwrap();
+        let codes: Vec<&str> = b.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(codes, ["party", "board1", "news", "board2"]);
+        // Again with its own names: the codes stay.
+        let again = check_boards(&strings(&["书香楼道", "平安楼道"]), &b).unwrap();
+        assert_eq!(again[0], ("board2".into(), "书香楼道".into()));
+        assert_eq!(again[1], ("board1".into(), "平安楼道".into()));
+        assert_eq!(
+            check_boards(&strings(&["党建", "党建"]), &before),
+            Err(SettingsError::Boards)
+        );
+        assert_eq!(
+            check_boards(&strings(&[" "]), &before),
+            Err(SettingsError::Boards)
+        );
+        assert_eq!(
+            check_boards(&strings(&["一"]), &before),
+            Err(SettingsError::Boards),
+            "a one-character name says nothing"
+        );
+        let s = Settings {
+            boards: b,
+            ..Settings::default()
+        };
+        assert_eq!(s.board_name("board1"), "平安楼道");
+        assert_eq!(s.board_name("science"), "science", "no longer a board");
+    }
+
+    #[test]
+    fn the_rules_are_checked_within_their_bounds() {
+        assert_eq!(check_rules(DEFAULT_STAR_THRESHOLDS, 4, 3, 31), Ok(()));
+        assert_eq!(
+            check_rules([60, 50, 80, 90], 4, 3, 31),
+            Err(SettingsError::Thresholds)
+        );
+        assert_eq!(
+            check_rules(DEFAULT_STAR_THRESHOLDS, 6, 3, 31),
+            Err(SettingsError::HighStars)
+        );
+        assert_eq!(
+            check_rules(DEFAULT_STAR_THRESHOLDS, 4, 0, 31),
+            Err(SettingsError::HighLast)
+        );
+        assert_eq!(
+            check_rules(DEFAULT_STAR_THRESHOLDS, 4, 3, 3),
+            Err(SettingsError::StaleDays)
+        );
+        let s = Settings {
+            thresholds: [50, 60, 75, 95],
+            high_stars: 5,
+            high_last: 2,
+            stale_days: 14,
+            ..Settings::default()
+        };
+        assert_eq!(s.stars(80), 4);
+        assert!(s.high_standard(&[5, 5, 1]));
+        assert!(!s.high_standard(&[5, 4]));
+        let d = |x: &str| NaiveDate::parse_from_str(x, "%Y-%m-%d").unwrap();
+        assert!(s.stale(Some(d("2026-11-20")), d("2026-12-05")));
+    }
+
+    #[test]
+    fn a_checklist_keeps_the_codes_of_the_items_it_had() {
+        let before: Vec<(String, String, i64)> = DEFAULT_ITEMS
+            .iter()
+            .map(|i| (i.code.to_string(), i.label.to_string(), i.points))
+            .collect();
+        let items = check_items(
+            &[
+                ("照明完好".to_string(), 20),
+                ("电动车不进楼道".to_string(), 30),
+                ("".to_string(), 5),
+            ],
+            &before,
+        )
+        .unwrap();
+        assert_eq!(
+            items,
+            [
+                ("lights".to_string(), "照明完好".to_string(), 20),
+                ("item1".to_string(), "电动车不进楼道".to_string(), 30)
+            ]
+        );
+        assert_eq!(
+            check_items(&[("照明完好".to_string(), 0)], &before),
+            Err(SettingsError::ItemPoints)
+        );
+        assert_eq!(check_items(&[], &before), Err(SettingsError::ItemLabels));
+        assert_eq!(
+            check_items(&[("照明".to_string(), 5), ("照明".to_string(), 5)], &before),
+            Err(SettingsError::ItemLabels)
+        );
+    }
+
+    #[test]
+    fn checklist_lines_are_a_name_then_points() {
+        assert_eq!(
+            parse_item_lines("楼梯、扶手干净 20\n\n  照明完好：15分\n无小广告,10").unwrap(),
+            [
+                ("楼梯、扶手干净".to_string(), 20),
+                ("照明完好".to_string(), 15),
+                ("无小广告".to_string(), 10)
+            ]
+        );
+        assert_eq!(
+            parse_item_lines("照明完好"),
+            Err(SettingsError::ItemPoints),
+            "no points"
+        );
+        assert_eq!(parse_item_lines("").unwrap(), []);
     }
 }

@@ -130,7 +130,10 @@ impl IdNumberError {
                 format!("身份证号应为18位（或旧的15位），这里是{len}位")
             }
             IdNumberError::BadChar { ch, position } => {
-                format!("身份证号第{position}位“{ch}”不对：只能是数字，最后一位可以是X")
+                format!(
+                    "身份证号第{position}位“{}”不对：只能是数字，最后一位可以是X",
+                    crate::text::shown_char(*ch)
+                )
             }
             IdNumberError::BadBirthDate { digits } => {
                 format!("身份证号里的出生日期{digits}不存在，请核对")

@@ -14,6 +14,8 @@ pub enum Counts {
     Money,
     Rate,
     Hours,
+    /// A mean (e.g. the corridors' stars), written with one decimal.
+    Average,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -144,6 +146,33 @@ pub const CATALOGUE: &[Indicator] = &[
         "corridors inspected at least once in the period"
     ),
     ind!(
+        "corridors.average_stars",
+        "文明楼道平均星级",
+        "Corridors' average stars",
+        "stars",
+        Average,
+        "corridors",
+        "mean star level of the inspected corridors at the end of the period (each corridor's last inspection)"
+    ),
+    ind!(
+        "publicity.articles",
+        "发布宣传文章",
+        "Articles published",
+        "items",
+        Items,
+        "publicity",
+        "articles published in the period"
+    ),
+    ind!(
+        "publicity.paper_issues",
+        "编印社区报",
+        "Paper issues",
+        "items",
+        Items,
+        "publicity",
+        "issues of the community paper published in the period"
+    ),
+    ind!(
         "partners.signed",
         "签订共建协议单位",
         "Partner units with agreements",
@@ -230,6 +259,7 @@ fn suffix(counts: Counts) -> &'static str {
         Counts::Money => "元",
         Counts::Rate => "",
         Counts::Hours => "小时",
+        Counts::Average => "",
     }
 }
 
@@ -335,7 +365,22 @@ pub fn exact(ind: &Indicator, value: f64) -> String {
             let s = s.trim_end_matches('0').trim_end_matches('.');
             format!("{s}%")
         }
+        Counts::Average => format!("{:.2}{}", value, measure_word(ind)),
         _ => format!("{}{}", value as i64, measure_word(ind)),
+    }
+}
+
+/// A mean floored to one decimal (4.29 → `4.2星`), never more than the truth.
+pub fn approx_average(value: f64, word: &str) -> String {
+    if !value.is_finite() || value <= 0.0 {
+        return format!("0{word}");
+    }
+    // Hundredths with a hair of tolerance, so 4.3 (stored as 4.2999…) stays 4.3.
+    let tenths = ((value * 1000.0 + 1e-6).floor() as i64) / 100;
+    if tenths % 10 == 0 {
+        format!("{}{word}", tenths / 10)
+    } else {
+        format!("{}.{}{word}", tenths / 10, tenths % 10)
     }
 }
 
@@ -346,6 +391,9 @@ pub fn measure_word(ind: &Indicator) -> &'static str {
         "partners.lectures" => "次",
         "partners.signed" => "家",
         "affairs.resolved" => "件",
+        "publicity.articles" => "篇",
+        "publicity.paper_issues" => "期",
+        "corridors.average_stars" => "星",
         _ => suffix(ind.counts),
     }
 }
@@ -355,6 +403,7 @@ pub fn approx(ind: &Indicator, value: f64) -> String {
     match ind.counts {
         Counts::Money => approx_money(value as i64),
         Counts::Rate => approx_rate(value),
+        Counts::Average => approx_average(value, measure_word(ind)),
         c => {
             let words = approx_count(value as i64, c);
             match words.strip_suffix(suffix(c)) {
@@ -432,6 +481,22 @@ mod tests {
         let lectures = find("partners.lectures").unwrap();
         assert_eq!(approx(lectures, 6.0), "6次");
         assert_eq!(approx(find("partners.signed").unwrap(), 12.0), "12家");
+        assert_eq!(approx(find("publicity.articles").unwrap(), 64.0), "64篇");
+        assert_eq!(
+            approx(find("publicity.paper_issues").unwrap(), 12.0),
+            "12期"
+        );
+    }
+
+    #[test]
+    fn average_stars_keep_one_decimal_never_rounded_up() {
+        let stars = find("corridors.average_stars").unwrap();
+        assert_eq!(approx(stars, 4.29), "4.2星");
+        assert_eq!(approx(stars, 4.3), "4.3星");
+        assert_eq!(approx(stars, 4.0), "4星");
+        assert_eq!(approx(stars, 3.999), "3.9星");
+        assert_eq!(approx(stars, 0.0), "0星");
+        assert_eq!(exact(stars, 4.2857), "4.29星");
     }
 
     #[test]
@@ -453,6 +518,10 @@ mod tests {
             "groups.volunteers",
             "groups.service_times",
             "partners.party_members_reporting",
+            "corridors.inspected",
+            "corridors.average_stars",
+            "publicity.articles",
+            "publicity.paper_issues",
         ] {
             assert!(find(id).is_some(), "{id}");
         }

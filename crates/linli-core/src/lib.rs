@@ -69,7 +69,7 @@ pub mod publicity;
 pub mod role;
 pub mod roster;
 pub mod summary;
-mod text;
+pub mod text;
 pub mod visits;
 pub mod volunteers;
 pub mod window;

@@ -111,6 +111,9 @@ pub enum PlaceRuleError {
     CrossCommunity,
     #[error("the name is empty or longer than 60 characters")]
     BadName,
+    /// A control, bidi or zero-width character inside the name (`\u{202E}楼8`).
+    #[error("{0}")]
+    HiddenChar(crate::text::HiddenChar),
 }
 
 impl PlaceRuleError {
@@ -121,15 +124,18 @@ impl PlaceRuleError {
             PlaceRuleError::Cycle => "place_cycle",
             PlaceRuleError::CrossCommunity => "place_cross_community",
             PlaceRuleError::BadName => "place_bad_name",
+            PlaceRuleError::HiddenChar(_) => "place_hidden_char",
         }
     }
 }
 
-/// A place name as people write it on the door: trimmed, 1-60 characters.
+/// A place name as people write it on the door: trimmed (invisible characters at the ends
+/// too), 1-60 characters, and nothing hidden inside ([`crate::text::clean_name`]): a bidi
+/// override would make `\u{202E}楼8` a building that reads 8楼 beside the real one.
 pub fn parse_place_name(raw: &str) -> Result<String, PlaceRuleError> {
-    let name = raw.trim();
+    let name = crate::text::clean_name(raw).map_err(PlaceRuleError::HiddenChar)?;
     let chars = name.chars().count();
-    if chars == 0 || chars > 60 || name.chars().any(char::is_control) {
+    if chars == 0 || chars > 60 {
         return Err(PlaceRuleError::BadName);
     }
     Ok(name.to_string())
@@ -299,6 +305,17 @@ mod tests {
     fn names_are_trimmed_and_bounded() {
         assert_eq!(parse_place_name("  3号楼 ").unwrap(), "3号楼");
         assert_eq!(parse_place_name("   "), Err(PlaceRuleError::BadName));
+        assert_eq!(parse_place_name("\u{200B}3号楼\u{FEFF}").unwrap(), "3号楼");
+        for (raw, c) in [
+            ("\u{202E}楼8", '\u{202E}'),
+            ("3\u{200B}号楼", '\u{200B}'),
+            ("3号\u{1B}[31m楼", '\u{1B}'),
+            ("1\u{2067}单元", '\u{2067}'),
+        ] {
+            let err = parse_place_name(raw).unwrap_err();
+            assert_eq!(err, PlaceRuleError::HiddenChar(crate::text::HiddenChar(c)));
+            assert_eq!(err.code(), "place_hidden_char");
+        }
         assert_eq!(
             parse_place_name(&"楼".repeat(61)),
             Err(PlaceRuleError::BadName)

@@ -4,7 +4,9 @@
 //! `3栋` or `三号楼`, `13812345678/13912345678`). These rules map them onto one vocabulary so
 //! an import neither duplicates a building nor stores a phone number Excel already mangled.
 
-use crate::text::{fold_char, fold_width, is_invisible, looks_like_scientific, trim_invisible};
+use crate::text::{
+    fold_char, fold_width, is_hidden, is_invisible, looks_like_scientific, trim_invisible,
+};
 use serde::{Deserialize, Serialize};
 
 /// A column of the roster that Linli understands.
@@ -338,9 +340,10 @@ impl PhoneError {
                     .to_string()
             }
             PhoneError::Several => "一个格子里只能填一个联系电话，请只保留一个".to_string(),
-            PhoneError::BadChar { ch } => {
-                format!("联系电话里有“{ch}”：只能填数字，固定电话的区号后可以加“-”")
-            }
+            PhoneError::BadChar { ch } => format!(
+                "联系电话里有“{}”：只能填数字，固定电话的区号后可以加“-”",
+                crate::text::shown_char(*ch)
+            ),
             PhoneError::BadMobile => "手机号应以13到19开头，请核对".to_string(),
             PhoneError::BadFormat { digits } => format!(
                 "联系电话应为11位手机号，或7-8位固定电话（可带区号，如0453-6251234），这里是{digits}位数字"
@@ -434,8 +437,14 @@ fn landline(written: &str, digits: &str) -> Option<String> {
 /// Cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a leading tab or
 /// carriage return). Imports store them as plain text and never evaluate them; exports
 /// escape them with [`escape_formula`] so opening the file in Excel runs nothing.
+///
+/// Hidden characters in front do not disguise one: `\u{202E}=HYPERLINK(…)` or
+/// `\u{200B}+cmd` shows (and may be taken) as a formula too (see [`crate::text::is_hidden`]).
 pub fn is_formula_like(cell: &str) -> bool {
-    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+    let mut visible = cell
+        .chars()
+        .skip_while(|c| is_hidden(*c) && !matches!(c, '\t' | '\r'));
+    matches!(visible.next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
 /// Prefixes a formula-like cell with `'`, which spreadsheets read as "this is text"
@@ -752,6 +761,14 @@ mod tests {
             parse_phone("138+12345678"),
             Err(PhoneError::BadChar { ch: '+' })
         );
+        // A hidden character is named, not echoed.
+        let err = parse_phone("138\u{1B}12345678").unwrap_err();
+        assert_eq!(err, PhoneError::BadChar { ch: '\u{1B}' });
+        assert!(
+            err.message_zh().contains("“U+001B”"),
+            "{}",
+            err.message_zh()
+        );
     }
 
     #[test]
@@ -781,6 +798,26 @@ mod tests {
         for s in ["", "夏胜林", "1=1", " =1", "0453-6251234"] {
             assert!(!is_formula_like(s), "{s:?}");
             assert_eq!(escape_formula(s), s);
+        }
+    }
+
+    #[test]
+    fn a_formula_behind_an_invisible_character_is_still_escaped() {
+        // Issue 18: the export let `\u{202E}=HYPERLINK(…)` through unescaped.
+        for s in [
+            "\u{202E}=HYPERLINK(\"http://x\",\"点我\")",
+            "\u{200B}+cmd",
+            "\u{FEFF}-1",
+            "\u{2066}\u{200D}@SUM(A1)",
+            "\u{200B}\t=1",
+            "\u{1B}\r=1",
+            "\u{2060}=1",
+        ] {
+            assert!(is_formula_like(s), "{s:?}");
+            assert_eq!(escape_formula(s), format!("'{s}"));
+        }
+        for s in ["\u{202E}林胜夏", "\u{200B}1=1", "\u{200B} =1"] {
+            assert!(!is_formula_like(s), "{s:?}");
         }
     }
 }

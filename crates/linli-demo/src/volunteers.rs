@@ -347,7 +347,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     // quarter; a few miss some, so the sheet shows who falls short.
     let monthly = [
         (1, 10, "在职党员进社区·清理楼道积雪", "3号楼至8号楼"),
-        (2, 14, "在职党员进社区·陪空巢老人过元宵", "社区活动中心"),
+        // Not 元宵 by date: the lantern festival moves with the lunar calendar (2026-03-03).
+        (2, 10, "在职党员进社区·迎新春走访空巢老人", "各楼栋"),
         (3, 14, "在职党员进社区·学雷锋义务服务", "社区广场"),
         (4, 11, "在职党员进社区·楼道小广告清理", "各楼道"),
         (5, 9, "在职党员进社区·防诈骗入户宣传", "1号楼至10号楼"),
@@ -422,15 +423,17 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     for (gname, kind, note, offset, n) in groups {
         let gid = create_group(c, t, gname, kind, note, now)?;
         let mut people = residents(c, t, offset, n)?;
-        if kind == "literary"
-            && let Some(rid) = resident_named(c, t, "陈玉兰")?
+        // The leader first, and once: a second add would write her again as a plain member.
+        let leader = match kind {
+            "literary" => Some("陈玉兰"),
+            "volunteer_team" => Some("米丽芳"),
+            _ => None,
+        };
+        if let Some(name) = leader
+            && let Some(rid) = resident_named(c, t, name)?
         {
-            people.insert(0, (rid, "陈玉兰".into()));
-        }
-        if kind == "volunteer_team"
-            && let Some(rid) = resident_named(c, t, "米丽芳")?
-        {
-            people.insert(0, (rid, "米丽芳".into()));
+            people.retain(|(r, _)| *r != rid);
+            people.insert(0, (rid, name.into()));
         }
         for (i, (rid, _)) in people.iter().enumerate() {
             add_member(c, t, gid, *rid, i == 0, &format!("{}-03-01", year - 2))?;

@@ -49,11 +49,11 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, IoError> {
 /// hides a typed one); the point is that the cell is never evaluated. Typed xlsx string cells
 /// are never evaluated, so [`crate::write_xlsx`] does not escape, and [`crate::read_table`]
 /// never strips an apostrophe: what comes back is what is in the file.
+///
+/// The rule is [`linli_core::roster::escape_formula`], so a formula behind an invisible
+/// character (`\u{202E}=HYPERLINK(…)`, `\u{200B}+cmd`) is escaped too.
 pub fn escape_cell(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
-    }
+    linli_core::roster::escape_formula(cell)
 }
 
 /// A cell's text as a person sees it: surrounding whitespace removed (including the
@@ -148,6 +148,10 @@ mod tests {
         }
         for ok in ["", "夏胜林", "13845301234", "'=x", " =x", "１"] {
             assert_eq!(escape_cell(ok), ok);
+        }
+        // Issue 18: a formula hidden behind a bidi override or a zero-width space.
+        for bad in ["\u{202E}=HYPERLINK(\"http://x\")", "\u{200B}+cmd"] {
+            assert_eq!(escape_cell(bad), format!("'{bad}"));
         }
     }
 

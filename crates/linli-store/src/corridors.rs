@@ -109,16 +109,19 @@ pub fn stars_up_to(c: &mut dyn Conn, t: Tenant, on: &str) -> Result<Vec<(i64, Ve
 
 /// How many corridors hold high-standard status on `on`.
 pub fn high_standard_count(c: &mut dyn Conn, t: Tenant, on: &str) -> Result<i64> {
+    let rules = settings(c, t)?;
     Ok(stars_up_to(c, t, on)?
         .iter()
-        .filter(|(_, s)| {
-            rules::high_standard(
-                s,
-                rules::DEFAULT_HIGH_STANDARD_STARS,
-                rules::DEFAULT_HIGH_STANDARD_LAST,
-            )
-        })
+        .filter(|(_, s)| rules.high_standard(s))
         .count() as i64)
+}
+
+/// The corridors' stars on `on` (each corridor's last inspection up to that day): their sum
+/// and how many corridors have been inspected.
+pub fn stars_at(c: &mut dyn Conn, t: Tenant, on: &str) -> Result<(i64, i64)> {
+    let all = stars_up_to(c, t, on)?;
+    let sum = all.iter().filter_map(|(_, s)| s.first()).sum();
+    Ok((sum, all.len() as i64))
 }
 
 /// Corridors inspected between `from` and `to`.
@@ -148,6 +151,93 @@ pub fn items(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(String, String, i64)>> 
         .iter()
         .map(|i| (i.code.to_string(), i.label.to_string(), i.points))
         .collect())
+}
+
+/// Replaces the community's checklist (items in order). Past inspections keep their codes.
+pub fn replace_items(c: &mut dyn Conn, t: Tenant, items: &[(String, String, i64)]) -> Result<()> {
+    c.execute(
+        "DELETE FROM inspection_items WHERE community_id = ?",
+        params![t],
+    )?;
+    for (i, (code, label, points)) in items.iter().enumerate() {
+        c.execute(
+            "INSERT INTO inspection_items (community_id, code, label, points, sort_order) VALUES (?, ?, ?, ?, ?)",
+            params![t, code.as_str(), label.as_str(), *points, i as i64],
+        )?;
+    }
+    Ok(())
+}
+
+// ---- the community's rules ----
+
+/// The community's corridor rules (the defaults until it sets its own).
+pub fn settings(c: &mut dyn Conn, t: Tenant) -> Result<rules::Settings> {
+    let Some(r) = c.query_opt(
+        "SELECT thresholds, high_stars, high_last, stale_days, boards FROM corridor_settings WHERE community_id = ?",
+        params![t],
+    )?
+    else {
+        return Ok(rules::Settings::default());
+    };
+    let d = rules::Settings::default();
+    let parsed: Vec<i64> = r
+        .text(0)?
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    let thresholds = <[i64; 4]>::try_from(parsed.as_slice()).unwrap_or(d.thresholds);
+    let boards: Vec<(String, String)> = r
+        .text(4)?
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(c, n)| (c.to_string(), n.to_string()))
+        .collect();
+    Ok(rules::Settings {
+        thresholds,
+        high_stars: r.int(1)?,
+        high_last: usize::try_from(r.int(2)?).unwrap_or(d.high_last),
+        stale_days: r.int(3)?,
+        boards: if boards.is_empty() { d.boards } else { boards },
+    })
+}
+
+/// Saves the community's corridor rules.
+pub fn save_settings(
+    c: &mut dyn Conn,
+    t: Tenant,
+    s: &rules::Settings,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let thresholds = s
+        .thresholds
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let boards = s
+        .boards
+        .iter()
+        .map(|(c, n)| format!("{c}={n}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    c.execute(
+        "DELETE FROM corridor_settings WHERE community_id = ?",
+        params![t],
+    )?;
+    c.execute(
+        "INSERT INTO corridor_settings (community_id, thresholds, high_stars, high_last, stale_days, boards, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        params![
+            t,
+            thresholds,
+            s.high_stars,
+            s.high_last as i64,
+            s.stale_days,
+            boards,
+            now_text(now)
+        ],
+    )?;
+    Ok(())
 }
 
 // ---- inspections ----
@@ -285,8 +375,14 @@ pub struct Board {
     pub updated_on: Option<String>,
 }
 
-/// A corridor's boards, the default themes first created when missing.
-pub fn boards(c: &mut dyn Conn, t: Tenant, corridor_id: i64) -> Result<Vec<Board>> {
+/// A corridor's boards in the community's order (`themes`: their codes); a board of a theme
+/// the community no longer has is not shown (its history stays).
+pub fn boards(
+    c: &mut dyn Conn,
+    t: Tenant,
+    corridor_id: i64,
+    themes: &[(String, String)],
+) -> Result<Vec<Board>> {
     let rows = c.query(
         "SELECT id, theme, title, content, updated_on FROM corridor_boards WHERE community_id = ? AND corridor_id = ? ORDER BY id",
         params![t, corridor_id],
@@ -303,9 +399,9 @@ pub fn boards(c: &mut dyn Conn, t: Tenant, corridor_id: i64) -> Result<Vec<Board
             })
         })
         .collect::<Result<_>>()?;
-    // Themes without a row yet are shown empty (id 0) in the default order.
+    // Themes without a row yet are shown empty (id 0).
     let mut all = Vec::new();
-    for (theme, _) in rules::DEFAULT_BOARDS {
+    for (theme, _) in themes {
         match out.iter().position(|b| b.theme == *theme) {
             Some(i) => all.push(out.remove(i)),
             None => all.push(Board {
@@ -317,7 +413,6 @@ pub fn boards(c: &mut dyn Conn, t: Tenant, corridor_id: i64) -> Result<Vec<Board
             }),
         }
     }
-    all.extend(out);
     Ok(all)
 }
 

@@ -40,7 +40,7 @@ fn from_row(r: &Row) -> Result<Place> {
 
 fn rule(e: PlaceRuleError) -> StoreError {
     let field = match e {
-        PlaceRuleError::BadName => "name",
+        PlaceRuleError::BadName | PlaceRuleError::HiddenChar(_) => "name",
         _ => "parent_id",
     };
     StoreError::Invalid {

@@ -425,3 +425,38 @@ pub fn set_paper_name(c: &mut dyn Conn, t: Tenant, name: &str) -> Result<()> {
     }
     Ok(())
 }
+
+// ---- the staff desk ----
+
+/// How many photos each of the articles has: (article id, count), articles without photos
+/// left out. One query for the page.
+pub fn photo_counts(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let mut args: Vec<Value> = vec![t.into()];
+    args.extend(ids.iter().map(|i| Value::from(*i)));
+    c.query(
+        &format!(
+            "SELECT article_id, COUNT(*) FROM article_photos WHERE community_id = ? AND article_id IN ({marks})
+             GROUP BY article_id ORDER BY article_id"
+        ),
+        &args,
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.int(1)?)))
+    .collect()
+}
+
+/// Takes a photo off its article (not found: another article's, or another community's).
+pub fn remove_photo(c: &mut dyn Conn, t: Tenant, article_id: i64, photo_id: i64) -> Result<()> {
+    let n = c.execute(
+        "DELETE FROM article_photos WHERE community_id = ? AND article_id = ? AND id = ?",
+        params![t, article_id, photo_id],
+    )?;
+    if n == 0 {
+        return Err(crate::StoreError::NotFound);
+    }
+    Ok(())
+}

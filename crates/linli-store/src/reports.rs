@@ -207,6 +207,35 @@ pub fn compute_some(
                 )?;
                 ok(ind, json!(n), "/corridors".into(), json!({}))
             }
+            "corridors.average_stars" => {
+                let (sum, n) = crate::corridors::stars_at(c, crate::Tenant::new(community_id), to)?;
+                // No corridor inspected yet is no average, not 0 stars.
+                let value = if n > 0 {
+                    json!(sum as f64 / n as f64)
+                } else {
+                    Value::Null
+                };
+                ok(
+                    ind,
+                    value,
+                    "/corridors".into(),
+                    json!({"corridors": n, "stars": sum}),
+                )
+            }
+            "publicity.articles" => {
+                let n = crate::publicity::articles_count(
+                    c,
+                    crate::Tenant::new(community_id),
+                    from,
+                    to,
+                )?;
+                ok(ind, json!(n), "/publicity".into(), json!({}))
+            }
+            "publicity.paper_issues" => {
+                let n =
+                    crate::publicity::issues_count(c, crate::Tenant::new(community_id), from, to)?;
+                ok(ind, json!(n), "/publicity".into(), json!({}))
+            }
             "partners.party_members_reporting" => {
                 let n = crate::volunteers::party_members_reporting(
                     c,
@@ -254,6 +283,7 @@ pub fn counts_label(counts: Counts) -> &'static str {
         Counts::Money => "金额",
         Counts::Rate => "比率",
         Counts::Hours => "小时",
+        Counts::Average => "平均数",
     }
 }
 

@@ -23,6 +23,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../assets/picker.js"),
     },
     Asset {
+        name: "print.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/print.js"),
+    },
+    Asset {
         name: "favicon.svg",
         mime: "image/svg+xml",
         body: include_bytes!("../assets/favicon.svg"),

@@ -160,15 +160,17 @@ pub fn label(lang: Lang, family: &str, code: &str) -> String {
 }
 
 /// How a field error reads in the caller's language: the rule's own Chinese explanation where
-/// it has one, else the catalogue's message.
+/// it has one, else the catalogue's message. Both may quote what was typed (a tag's name, a
+/// phone's bad character), so what could steer a terminal or flip the text is taken out.
 pub fn field_message(lang: Lang, e: &linli_app::registry::FieldError) -> String {
-    match (&e.zh, lang) {
+    let message = match (&e.zh, lang) {
         (Some(zh), Lang::Zh) => zh.clone(),
         _ => {
             let args: Vec<(&str, &str)> = e.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             tf(lang, &e.key, &args)
         }
-    }
+    };
+    linli_core::text::echo_safe(&message)
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 //! written) and writes only when there is no error at all.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use linli_core::place::{PlaceRuleError, parse_place_name};
 use linli_core::roster::{self, Relation, RosterField, parse_phone};
+use linli_core::text::{clean_name, echo_safe};
 use linli_core::{Gender, IdNumber, PlaceKind, PlacePath};
 use linli_io::{Limits, Table};
 use linli_store::places::{self, Place};
@@ -44,6 +46,9 @@ pub struct Options {
     pub dry_run: bool,
 }
 
+/// One refused cell. `column` and `message` may quote the file, but never carry a control,
+/// bidi or zero-width character ([`echo_safe`]): the CLI prints them to a terminal and the page
+/// shows them beside other text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {
     pub row: usize,
@@ -184,6 +189,23 @@ fn cell<'a>(cells: &'a [String], m: &Mapping, f: RosterField) -> &'a str {
         .map_or("", |s| s.trim())
 }
 
+/// A building or unit name from the file, normalized (`what` is how the message calls it:
+/// `楼栋名称`), or the message saying why no place may bear it. Checked here, row by row, so
+/// that a bad name is one refused row like any other, not the end of the import when the
+/// place is created.
+fn place_name(
+    raw: &str,
+    normalize: fn(&str) -> Option<String>,
+    what: &str,
+) -> Result<String, String> {
+    let name = normalize(raw).unwrap_or_else(|| raw.to_string());
+    parse_place_name(&name).map_err(|e| match e {
+        PlaceRuleError::HiddenChar(hidden) => hidden.message_zh(what),
+        _ if name.chars().count() > 60 => format!("{what}超过60个字"),
+        _ => format!("{what}为空"),
+    })
+}
+
 /// Validates every row; returns the rows to write and every error found.
 pub fn plan(
     table: &Table,
@@ -200,8 +222,7 @@ pub fn plan(
     let header_of = |f: RosterField| {
         m.column(f)
             .and_then(|i| table.headers.get(i))
-            .cloned()
-            .unwrap_or_else(|| f.label_zh().to_string())
+            .map_or_else(|| f.label_zh().to_string(), |h| echo_safe(h))
     };
     if m.column(RosterField::Name).is_none() {
         errors.push(RowError {
@@ -212,26 +233,40 @@ pub fn plan(
         return (m, planned, errors);
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut norm_buildings: HashMap<String, String> = HashMap::new();
-    let mut norm_units: HashMap<String, String> = HashMap::new();
+    // Each spelling of a building or unit, normalized and checked once.
+    let mut norm_buildings: HashMap<String, Result<String, String>> = HashMap::new();
+    let mut norm_units: HashMap<String, Result<String, String>> = HashMap::new();
     for row in &table.rows {
         let c = &row.cells;
+        // Messages quote cells; what could steer a terminal or flip the text goes (the cell
+        // values quoted below are made safe before too, so an unterminated escape in one
+        // cannot take the rest of the message with it).
         let mut err = |f: RosterField, message: String| {
             errors.push(RowError {
                 row: row.number,
                 column: header_of(f),
-                message,
+                message: echo_safe(&message),
             })
         };
-        let name = cell(c, &m, RosterField::Name).to_string();
-        let mut bad = false;
-        if name.is_empty() {
-            err(RosterField::Name, "姓名为空".into());
-            bad = true;
-        } else if name.chars().count() > 40 {
-            err(RosterField::Name, "姓名超过40个字".into());
-            bad = true;
-        }
+        let mut bad = true;
+        let name = match clean_name(cell(c, &m, RosterField::Name)) {
+            Ok("") => {
+                err(RosterField::Name, "姓名为空".into());
+                String::new()
+            }
+            Ok(name) if name.chars().count() > 40 => {
+                err(RosterField::Name, "姓名超过40个字".into());
+                String::new()
+            }
+            Ok(name) => {
+                bad = false;
+                name.to_string()
+            }
+            Err(hidden) => {
+                err(RosterField::Name, hidden.message_zh("姓名"));
+                String::new()
+            }
+        };
         let mut gender: Option<Gender> = None;
         let mut birth: Option<String> = None;
         let raw_gender = cell(c, &m, RosterField::Gender);
@@ -241,7 +276,7 @@ pub fn plan(
                 None => {
                     err(
                         RosterField::Gender,
-                        format!("性别“{raw_gender}”看不懂，请填“男”或“女”"),
+                        format!("性别“{}”看不懂，请填“男”或“女”", echo_safe(raw_gender)),
                     );
                     bad = true;
                 }
@@ -258,7 +293,10 @@ pub fn plan(
                 None => {
                     err(
                         RosterField::BirthDate,
-                        format!("出生日期“{raw_birth}”看不懂，请写成1958-07-01或1958年7月1日"),
+                        format!(
+                            "出生日期“{}”看不懂，请写成1958-07-01或1958年7月1日",
+                            echo_safe(raw_birth)
+                        ),
                     );
                     bad = true;
                 }
@@ -359,7 +397,8 @@ pub fn plan(
                     err(
                         RosterField::Tags,
                         format!(
-                            "没有“{name}”这个标签（可用：{}）",
+                            "没有“{}”这个标签（可用：{}）",
+                            echo_safe(&name),
                             kinds
                                 .iter()
                                 .map(|k| k.name.as_str())
@@ -374,7 +413,11 @@ pub fn plan(
         // Where the resident lives.
         let raw_building = cell(c, &m, RosterField::Building);
         let raw_unit = cell(c, &m, RosterField::Unit);
-        let household = cell(c, &m, RosterField::Household).to_string();
+        let raw_household = cell(c, &m, RosterField::Household);
+        let (household, hidden_in_household) = match clean_name(raw_household) {
+            Ok(h) => (h.to_string(), None),
+            Err(hidden) => (raw_household.to_string(), Some(hidden)),
+        };
         let target = if raw_building.is_empty() && raw_unit.is_empty() && household.is_empty() {
             Target::None
         } else if raw_building.is_empty() || raw_unit.is_empty() || household.is_empty() {
@@ -391,6 +434,10 @@ pub fn plan(
             );
             bad = true;
             Target::None
+        } else if let Some(hidden) = hidden_in_household {
+            err(RosterField::Household, hidden.message_zh("户号"));
+            bad = true;
+            Target::None
         } else if household.chars().count() > 20 {
             err(RosterField::Household, "户号超过20个字".into());
             bad = true;
@@ -398,59 +445,61 @@ pub fn plan(
         } else {
             // A roster names a few hundred buildings and units in 100,000 rows: each spelling
             // is normalized once.
-            let b = match norm_buildings.get(raw_building) {
-                Some(b) => b.clone(),
-                None => {
-                    let b = roster::normalize_building(raw_building)
-                        .unwrap_or_else(|| raw_building.to_string());
-                    norm_buildings.insert(raw_building.to_string(), b.clone());
-                    b
-                }
-            };
-            let u = match norm_units.get(raw_unit) {
-                Some(u) => u.clone(),
-                None => {
-                    let u =
-                        roster::normalize_unit(raw_unit).unwrap_or_else(|| raw_unit.to_string());
-                    norm_units.insert(raw_unit.to_string(), u.clone());
-                    u
-                }
-            };
-            match places.buildings.get(&b) {
-                Some(bp) => match places.units.get(&(bp.id, u.clone())) {
-                    Some(up) => Target::Unit {
-                        unit_id: up.id,
-                        household: household.clone(),
+            let b = norm_buildings
+                .entry(raw_building.to_string())
+                .or_insert_with(|| place_name(raw_building, roster::normalize_building, "楼栋名称"))
+                .clone();
+            let u = norm_units
+                .entry(raw_unit.to_string())
+                .or_insert_with(|| place_name(raw_unit, roster::normalize_unit, "单元名称"))
+                .clone();
+            match (b, u) {
+                (Ok(b), Ok(u)) => match places.buildings.get(&b) {
+                    Some(bp) => match places.units.get(&(bp.id, u.clone())) {
+                        Some(up) => Target::Unit {
+                            unit_id: up.id,
+                            household: household.clone(),
+                        },
+                        None if opts.create_places => Target::New {
+                            building: bp.name.clone(),
+                            unit: u,
+                            household: household.clone(),
+                        },
+                        None => {
+                            err(
+                                RosterField::Unit,
+                                format!(
+                                    "{}没有{u}：请先在“网格楼栋”中建立，或选择自动建立楼栋和单元",
+                                    bp.name
+                                ),
+                            );
+                            bad = true;
+                            Target::None
+                        }
                     },
                     None if opts.create_places => Target::New {
-                        building: bp.name.clone(),
+                        building: b,
                         unit: u,
                         household: household.clone(),
                     },
                     None => {
                         err(
-                            RosterField::Unit,
+                            RosterField::Building,
                             format!(
-                                "{}没有{u}：请先在“网格楼栋”中建立，或选择自动建立楼栋和单元",
-                                bp.name
+                                "社区里没有“{}”（按{b}查找）：请先建立，或选择自动建立楼栋和单元",
+                                echo_safe(raw_building)
                             ),
                         );
                         bad = true;
                         Target::None
                     }
                 },
-                None if opts.create_places => Target::New {
-                    building: b,
-                    unit: u,
-                    household: household.clone(),
-                },
-                None => {
-                    err(
-                        RosterField::Building,
-                        format!(
-                            "社区里没有“{raw_building}”（按{b}查找）：请先建立，或选择自动建立楼栋和单元"
-                        ),
-                    );
+                (b, u) => {
+                    for (f, checked) in [(RosterField::Building, b), (RosterField::Unit, u)] {
+                        if let Err(message) = checked {
+                            err(f, message);
+                        }
+                    }
                     bad = true;
                     Target::None
                 }
@@ -569,13 +618,17 @@ fn apply(
     let (mapping, rows, errors) = plan(table, &kinds, &registered, &index, opts, &may_write, today);
     let mut summary = Summary {
         rows: table.rows.len(),
-        unknown_columns: mapping.unknown.clone(),
+        unknown_columns: mapping.unknown.iter().map(|h| echo_safe(h)).collect(),
         columns: mapping
             .columns
             .iter()
             .map(|(i, f)| {
                 (
-                    table.headers.get(*i).cloned().unwrap_or_default(),
+                    table
+                        .headers
+                        .get(*i)
+                        .map(|h| echo_safe(h))
+                        .unwrap_or_default(),
                     f.label_zh().to_string(),
                 )
             })

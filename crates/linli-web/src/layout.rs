@@ -86,6 +86,11 @@ const NAV: &[(&str, &[NavItem])] = &[
                 key: "nav.corridors",
                 action: Action::ViewCorridors,
             },
+            NavItem {
+                href: "/publicity",
+                key: "nav.publicity",
+                action: Action::ManagePublicity,
+            },
         ],
     ),
     (

@@ -16,6 +16,7 @@ mod layout;
 mod metrics;
 mod middleware;
 mod pages;
+mod qr;
 mod ratelimit;
 pub mod routes;
 
@@ -53,6 +54,10 @@ pub struct Config {
     /// Requests a minute one client address may send to the sign-in doors and the public
     /// forms (`ratelimit`).
     pub rate_per_minute: u32,
+    /// The address residents' phones reach Linli at (`LINLI_PUBLIC_URL`), put in the QR codes
+    /// posted in the stairwells; without it the address of the request is used and the page
+    /// warns when that is this machine or a private network.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -63,6 +68,7 @@ impl Default for Config {
             token_days: 30,
             metrics_token: None,
             rate_per_minute: ratelimit::PER_MINUTE,
+            public_url: None,
         }
     }
 }

@@ -35,6 +35,10 @@ enum Command {
         /// Database: a SQLite file path, sqlite://PATH or postgres://…
         #[arg(long, default_value = "./linli-demo.db", env = "LINLI_DB")]
         db: String,
+        /// The address residents' phones reach Linli at, for the stairwells' QR codes
+        /// (e.g. https://linli.example.cn)
+        #[arg(long, env = "LINLI_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Create the schema, a community and its first admin; the admin password is read from standard input (one line)
     Init {
@@ -61,6 +65,10 @@ enum Command {
         /// without one)
         #[arg(long, env = "LINLI_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
+        /// The address residents' phones reach Linli at, for the stairwells' QR codes
+        /// (e.g. https://linli.example.cn)
+        #[arg(long, env = "LINLI_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Bring the database schema up to date and exit
     Migrate {
@@ -337,7 +345,11 @@ fn hash(pw: &str) -> Result<String, CliError> {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Demo { addr, db } => {
+        Command::Demo {
+            addr,
+            db,
+            public_url,
+        } => {
             let database = open_migrated(&db)?;
             let created = linli_demo::populate_demo(&database, chrono::Utc::now())?;
             if created > 0 {
@@ -347,6 +359,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             // A demo is often tried by a roomful of trainees behind one address.
             let config = Config {
                 rate_per_minute: 600,
+                public_url,
                 ..Config::default()
             };
             serve(database, addr, config)
@@ -381,6 +394,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             addr,
             secure_cookies,
             metrics_token,
+            public_url,
         } => {
             let database = open_migrated(&db.db)?;
             serve(
@@ -389,6 +403,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 Config {
                     secure_cookies,
                     metrics_token: metrics_token.filter(|t| !t.trim().is_empty()),
+                    public_url,
                     ..Config::default()
                 },
             )

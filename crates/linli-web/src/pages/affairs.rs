@@ -128,8 +128,18 @@ pub async fn photo_form(
 
 /// Checks and re-encodes uploaded photos (CPU work: off the async threads).
 pub async fn clean_photos(photos: Vec<Vec<u8>>) -> Result<Vec<Photo>, AppError> {
-    if photos.len() > PHOTOS_PER_REPORT {
-        return Err(AppError::invalid("photo_too_many", "photos"));
+    clean_photos_up_to(photos, PHOTOS_PER_REPORT, "photo_too_many").await
+}
+
+/// [`clean_photos`] for a form that takes up to `max` photos (an article takes six), refused
+/// with `code` beyond.
+pub async fn clean_photos_up_to(
+    photos: Vec<Vec<u8>>,
+    max: usize,
+    code: &'static str,
+) -> Result<Vec<Photo>, AppError> {
+    if photos.len() > max {
+        return Err(AppError::invalid(code, "photos"));
     }
     static DECODES: tokio::sync::Semaphore =
         tokio::sync::Semaphore::const_new(PHOTO_DECODES_AT_ONCE);

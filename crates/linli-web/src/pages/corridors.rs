@@ -12,7 +12,7 @@ use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::Method;
+use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use linli_app::corridors::{self as ops, BoardDraft, CorridorView, InspectionDraft};
 use linli_core::corridors::star_text;
@@ -74,6 +74,8 @@ async fn list(
             @if q.building.is_some() { a.btn href="/corridors" { (t(lang, "corridors.all")) } " " }
             a.btn href="/corridors/export.xlsx" { (t(lang, "corridors.export")) }
             " " a.btn href="/corridors/inspections.xlsx" { (t(lang, "corridors.register")) }
+            " " a.btn #settings-link href="/corridors/settings" { (t(lang, "corridors.settings_title")) }
+            " " a.btn #qr-link href={ "/corridors/qr" @if let Some(b) = q.building { "?building=" (b) } } { (t(lang, "corridors.qr_print")) }
         }
         @if rows.is_empty() { (layout::empty(&t(lang, "corridors.none"), None)) }
         div.corridor-buildings {
@@ -103,6 +105,19 @@ async fn list(
     ))
 }
 
+/// A board's name: the catalogue's for the seed's six (so the English UI has English names),
+/// the community's own for the boards it added.
+fn board_name(lang: Lang, v: &CorridorView, code: &str) -> String {
+    if linli_core::corridors::DEFAULT_BOARDS
+        .iter()
+        .any(|(c, _)| *c == code)
+    {
+        label(lang, "board_theme", code)
+    } else {
+        v.settings.board_name(code).to_string()
+    }
+}
+
 fn boards_markup(lang: Lang, v: &CorridorView, csrf: Option<&str>, corridor_id: i64) -> Markup {
     html! {
         section.panel #boards {
@@ -110,7 +125,7 @@ fn boards_markup(lang: Lang, v: &CorridorView, csrf: Option<&str>, corridor_id: 
             div.boards {
                 @for b in &v.boards {
                     article.board {
-                        h3 { (label(lang, "board_theme", &b.board.theme)) }
+                        h3 { (board_name(lang, v, &b.board.theme)) }
                         @if b.board.title.is_empty() {
                             p.hint { (t(lang, "corridors.board_empty")) }
                         } @else {
@@ -174,7 +189,7 @@ async fn show(
                 " "
                 @if v.high_standard { (layout::chip("ok", &t(lang, "corridors.high_chip"))) } @else { (layout::chip("muted", &t(lang, "corridors.not_high"))) }
             }
-            p.hint { (t(lang, "corridors.high_rule")) " " a href={ "/public/corridors/" (id) } { (t(lang, "corridors.public_link")) } }
+            p.hint { (tf(lang, "corridors.high_rule", &[("n", &v.settings.high_last.to_string()), ("stars", &v.settings.high_stars.to_string())])) " " a href={ "/public/corridors/" (id) } { (t(lang, "corridors.public_link")) } " · " a href={ "/corridors/qr?corridor=" (id) } { (t(lang, "corridors.qr_one")) } }
         }
         @if can_inspect {
             section.panel #inspect {
@@ -231,7 +246,7 @@ async fn show(
         @if !v.history.is_empty() {
             section.panel {
                 h2 { (t(lang, "corridors.board_history")) }
-                ul { @for (theme, title, on) in &v.history { li { (on) " " (label(lang, "board_theme", theme)) "：" (title) } } }
+                ul { @for (theme, title, on) in &v.history { li { (on) " " (board_name(lang, &v, theme)) "：" (title) } } }
             }
         }
     };
@@ -413,6 +428,304 @@ async fn register_xlsx(
     .await
 }
 
+/// The settings form as posted (and as shown again, with what was typed, when refused).
+#[derive(Deserialize, Default, Clone)]
+struct SettingsForm {
+    #[serde(default)]
+    t2: String,
+    #[serde(default)]
+    t3: String,
+    #[serde(default)]
+    t4: String,
+    #[serde(default)]
+    t5: String,
+    #[serde(default)]
+    high_stars: String,
+    #[serde(default)]
+    high_last: String,
+    #[serde(default)]
+    stale_days: String,
+    #[serde(default)]
+    boards: String,
+    #[serde(default)]
+    items: String,
+}
+
+impl SettingsForm {
+    fn of(v: &ops::SettingsView) -> Self {
+        let s = &v.settings;
+        SettingsForm {
+            t2: s.thresholds[0].to_string(),
+            t3: s.thresholds[1].to_string(),
+            t4: s.thresholds[2].to_string(),
+            t5: s.thresholds[3].to_string(),
+            high_stars: s.high_stars.to_string(),
+            high_last: s.high_last.to_string(),
+            stale_days: s.stale_days.to_string(),
+            boards: s
+                .boards
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            items: v
+                .items
+                .iter()
+                .map(|(_, l, p)| format!("{l} {p}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
+    /// The draft the operation checks; a number that is not one is 0, which it refuses.
+    fn draft(&self) -> Result<ops::SettingsDraft, AppError> {
+        let n = |s: &str| s.trim().parse::<i64>().unwrap_or(0);
+        let items = linli_core::corridors::parse_item_lines(&self.items).map_err(|e| {
+            AppError::Invalid {
+                code: e.code(),
+                field: Some(e.field()),
+            }
+        })?;
+        Ok(ops::SettingsDraft {
+            thresholds: [n(&self.t2), n(&self.t3), n(&self.t4), n(&self.t5)],
+            high_stars: n(&self.high_stars),
+            high_last: n(&self.high_last),
+            stale_days: n(&self.stale_days),
+            boards: self.boards.lines().map(str::to_string).collect(),
+            items,
+        })
+    }
+}
+
+async fn settings_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let v = ops::settings(&state.app, &ctx.actor()?).await?;
+    let form = SettingsForm::of(&v);
+    Ok(settings_markup(&ctx, &v, &form, None))
+}
+
+async fn settings_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
+    let saved = match form.draft() {
+        Ok(d) => ops::save_settings(&state.app, &actor, d)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => Ok(redirect_with_flash(
+            "/corridors/settings",
+            true,
+            "corridors.settings_saved",
+        )),
+        Err(e @ AppError::Invalid { .. }) => {
+            let v = ops::settings(&state.app, &actor).await?;
+            Ok(settings_markup(&ctx, &v, &form, Some(&e)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The community's corridor rules: who may change them changes them here, everyone who inspects
+/// reads them.
+fn settings_markup(
+    ctx: &Ctx,
+    v: &ops::SettingsView,
+    form: &SettingsForm,
+    error: Option<&AppError>,
+) -> Response {
+    let lang = ctx.lang();
+    let may = ctx
+        .caller
+        .as_ref()
+        .is_some_and(|c| c.decide(Action::ConfigureCorridors, None) == Decision::Allow);
+    let err = |field: &str| {
+        error
+            .filter(|e| e.field() == Some(field))
+            .map(|e| tf(lang, &format!("error.{}", e.code()), &[]))
+    };
+    let total: i64 = v.items.iter().map(|(_, _, p)| p).sum();
+    let csrf = ctx
+        .caller
+        .as_ref()
+        .map(|c| c.csrf_token.clone())
+        .unwrap_or_default();
+    let s = &v.settings;
+    let body = html! {
+        section.panel #corridor-rules {
+            h2 { (t(lang, "corridors.settings_now")) }
+            ul {
+                li { (tf(lang, "corridors.settings_stars", &[
+                    ("t2", &s.thresholds[0].to_string()), ("t3", &s.thresholds[1].to_string()),
+                    ("t4", &s.thresholds[2].to_string()), ("t5", &s.thresholds[3].to_string())])) }
+                li { (tf(lang, "corridors.settings_high", &[("n", &s.high_last.to_string()), ("stars", &s.high_stars.to_string())])) }
+                li { (tf(lang, "corridors.settings_stale", &[("days", &s.stale_days.to_string())])) }
+                li { (t(lang, "corridors.settings_boards")) "：" (s.boards.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join("、")) }
+                li {
+                    (tf(lang, "corridors.settings_items", &[("n", &v.items.len().to_string()), ("total", &total.to_string())]))
+                    ul #checklist-now { @for (_, l, p) in &v.items { li { (tf(lang, "corridors.item_points", &[("item", l), ("points", &p.to_string())])) } } }
+                }
+            }
+        }
+        @if may {
+            form.form #settings-form method="post" action="/corridors/settings" {
+                input type="hidden" name="_csrf" value=(csrf);
+                @if let Some(e) = error.filter(|e| e.field().is_none()) {
+                    p.form-error role="alert" { (tf(lang, &format!("error.{}", e.code()), &[])) }
+                }
+                fieldset {
+                    legend { (t(lang, "corridors.settings_thresholds")) }
+                    p.hint { (t(lang, "corridors.settings_thresholds_hint")) }
+                    div.inline-fields {
+                        (layout::field(lang, "t2", "corridors.t2", "number", &form.t2, None, None))
+                        (layout::field(lang, "t3", "corridors.t3", "number", &form.t3, None, None))
+                        (layout::field(lang, "t4", "corridors.t4", "number", &form.t4, None, None))
+                        (layout::field(lang, "t5", "corridors.t5", "number", &form.t5, None, None))
+                    }
+                    @if let Some(e) = err("thresholds") { p.field-error role="alert" { (e) } }
+                }
+                fieldset {
+                    legend { (t(lang, "corridors.settings_high_legend")) }
+                    div.inline-fields {
+                        (layout::select(lang, "high_stars", "corridors.high_stars",
+                            &(1..=5).map(|n| (n.to_string(), tf(lang, "corridors.stars_n", &[("n", &n.to_string())]))).collect::<Vec<_>>(),
+                            &form.high_stars, err("high_stars")))
+                        (layout::field(lang, "high_last", "corridors.high_last", "number", &form.high_last, err("high_last"), None))
+                        (layout::field(lang, "stale_days", "corridors.stale_days", "number", &form.stale_days, err("stale_days"), None))
+                    }
+                    p.hint { (t(lang, "corridors.settings_high_hint")) }
+                }
+                div.field.has-error[err("boards").is_some()] {
+                    label for="boards" { (t(lang, "corridors.settings_boards")) }
+                    p.hint { (t(lang, "corridors.settings_boards_hint")) }
+                    textarea #boards name="boards" rows="7" { (form.boards) }
+                    @if let Some(e) = err("boards") { p.field-error role="alert" { (e) } }
+                }
+                div.field.has-error[err("items").is_some()] {
+                    label for="items" { (t(lang, "corridors.settings_checklist")) }
+                    p.hint { (t(lang, "corridors.settings_items_hint")) }
+                    textarea #items name="items" rows="8" { (form.items) }
+                    @if let Some(e) = err("items") { p.field-error role="alert" { (e) } }
+                }
+                button.btn.btn-primary type="submit" { (t(lang, "common.save")) }
+            }
+        }
+    };
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    layout::page_with_status(
+        ctx,
+        status,
+        &t(lang, "corridors.settings_title"),
+        &[(t(lang, "corridors.title"), Some("/corridors".into()))],
+        None,
+        body,
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct QrQuery {
+    #[serde(default)]
+    building: Option<i64>,
+    #[serde(default)]
+    corridor: Option<i64>,
+}
+
+/// The codes to post in the stairwells, four to an A4 sheet: each opens that corridor's public
+/// page on a phone. The page says first when the address in them cannot be reached from a
+/// phone (this machine, a private network) and how to set the public one.
+async fn qr_sheet(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<QrQuery>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let actor = ctx.actor()?;
+    let mut rows = ops::list(&state.app, &actor, q.building).await?;
+    if let Some(k) = q.corridor {
+        rows.retain(|r| r.id == k);
+        if rows.is_empty() {
+            return Err(AppError::NotFound);
+        }
+    }
+    let community = ctx
+        .caller()?
+        .community
+        .as_ref()
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default();
+    let https = state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let host = headers.get("host").and_then(|v| v.to_str().ok());
+    let base = crate::qr::public_base(state.config.public_url.as_deref(), host, https);
+    let cards: Vec<(String, String, Option<String>)> = rows
+        .iter()
+        .map(|r| {
+            let name = r.name.clone();
+            let url = base
+                .as_ref()
+                .map(|b| crate::qr::corridor_url(&b.url, r.id))
+                .unwrap_or_default();
+            let code = crate::qr::svg(&url, &tf(lang, "corridors.qr_of", &[("name", &name)]));
+            (name, url, code)
+        })
+        .collect();
+    let body = html! {
+        div.no-print {
+            @match &base {
+                None => { p.flash.flash-warn #qr-warning role="alert" { (t(lang, "corridors.qr_no_address")) } }
+                Some(b) if b.unreachable => {
+                    p.flash.flash-warn #qr-warning role="alert" { (tf(lang, "corridors.qr_local", &[("url", &b.url)])) }
+                }
+                Some(b) if !b.configured => {
+                    p.hint #qr-guessed { (tf(lang, "corridors.qr_guessed", &[("url", &b.url)])) }
+                }
+                Some(_) => {}
+            }
+            @if !cards.is_empty() { p.hint { (tf(lang, "corridors.qr_hint", &[("n", &cards.len().to_string())])) } }
+            p.actions {
+                button.btn.btn-primary type="button" data-print { (t(lang, "corridors.qr_do_print")) }
+                " " a.btn href="/corridors" { (t(lang, "corridors.title")) }
+            }
+        }
+        @if cards.is_empty() { (layout::empty(&t(lang, "corridors.none"), None)) }
+        div.qr-cards {
+            @for chunk in cards.chunks(4) {
+                div.qr-sheet {
+                    @for (name, url, code) in chunk {
+                        section.qr-card {
+                            p.qr-community { (community) }
+                            h2 { (name) }
+                            p.qr-title { (t(lang, "corridors.qr_card_title")) }
+                            @if let Some(svg) = code { (maud::PreEscaped(svg)) }
+                            p.qr-lead { (t(lang, "corridors.qr_card_lead")) }
+                            p.qr-url { (url) }
+                        }
+                    }
+                }
+            }
+        }
+        (super::print_script())
+    };
+    Ok(layout::page(
+        &ctx,
+        &t(lang, "corridors.qr_title"),
+        &[(t(lang, "corridors.title"), Some("/corridors".into()))],
+        None,
+        body,
+    ))
+}
+
 /// The corridor's public page: what a resident sees when she scans the code in her stairwell.
 async fn public(
     State(state): State<AppState>,
@@ -449,6 +762,14 @@ pub fn routes(t: Table) -> Table {
             "/corridors/inspections.xlsx",
             view,
             register_xlsx,
+        )
+        .page(Method::GET, "/corridors/qr", view, qr_sheet)
+        .page(Method::GET, "/corridors/settings", view, settings_page)
+        .page(
+            Method::POST,
+            "/corridors/settings",
+            Policy::Signed(Action::ConfigureCorridors),
+            settings_submit,
         )
         .page(Method::GET, "/corridors/{id}", view, show)
         .upload("/corridors/{id}/inspections", inspect, inspect_submit)

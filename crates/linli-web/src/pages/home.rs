@@ -31,6 +31,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let corrections_panel = super::corrections::home_panel(&state, &ctx).await?;
     let claims_panel = super::claims::home_panel(&state, &ctx).await?;
     let volunteers_panel = super::volunteers::home_panel(&state, &ctx).await?;
+    let publicity_panel = super::publicity::home_panel(&state, &ctx).await?;
     // A building head's buildings, each with what she does there from her phone.
     let buildings: Vec<_> = caller
         .grants
@@ -118,6 +119,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         (learning_panel)
         (partners_panel)
         (volunteers_panel)
+        (publicity_panel)
         div.columns {
             section.panel {
                 h2 { (t(lang, "home.my_scope")) }

@@ -58,6 +58,12 @@ pub fn back_with<T, E: Into<crate::error::AppError>>(
     }
 }
 
+/// The print buttons' script: a page with a `button data-print` puts this after it (the pages'
+/// Content-Security-Policy allows no inline `onclick`).
+pub fn print_script() -> maud::Markup {
+    maud::html! { script src=(concat!("/assets/print.js?v=", env!("CARGO_PKG_VERSION"))) defer {} }
+}
+
 /// A photo kept in the database (a JPEG re-encoded on upload), cached privately for an hour.
 pub fn jpeg(bytes: Vec<u8>) -> Response {
     let mut res = bytes.into_response();

@@ -62,6 +62,10 @@ fn value_text(unit: &str, v: &serde_json::Value, details: &serde_json::Value) ->
                 ),
             }
         }
+        // A mean (the corridors' stars): two decimals, not the float's seventeen digits.
+        "stars" => v
+            .as_f64()
+            .map_or_else(|| "—".to_string(), |f| format!("{f:.2}")),
         _ => v.to_string(),
     }
 }
@@ -404,5 +408,10 @@ mod tests {
         assert_eq!(value_text("fraction", &json!(0.5), &json!({})), "50.0%");
         assert_eq!(value_text("fen", &json!(415850), &json!({})), "¥4,158.50");
         assert_eq!(value_text("persons", &json!(45), &json!({})), "45");
+        // The corridors' mean stars: two decimals, not 4.285714285714286.
+        assert_eq!(
+            value_text("stars", &json!(4.285714285714286), &json!({})),
+            "4.29"
+        );
     }
 }

@@ -139,7 +139,9 @@ async fn submit(
     {
         match field.name().unwrap_or_default() {
             "file" => {
-                name = field.file_name().unwrap_or("roster").to_string();
+                // Shown back in the result and kept in the audit record: nothing that could
+                // flip the text around it.
+                name = linli_core::text::echo_safe(field.file_name().unwrap_or("roster"));
                 file = field
                     .bytes()
                     .await

@@ -47,7 +47,12 @@ fn crumbs(lang: Lang) -> Vec<layout::Crumb> {
     vec![(t(lang, "volunteers.title"), Some("/volunteers".into()))]
 }
 
-fn sub_nav(lang: Lang, here: &str) -> Markup {
+/// The module's tabs; a liaison sees no 社团 tab, since she sees no groups.
+fn sub_nav(ctx: &Ctx, here: &str) -> Markup {
+    let lang = ctx.lang();
+    let groups = ctx
+        .actor()
+        .is_ok_and(|a| linli_app::volunteers::sees_groups(&a));
     let tabs = [
         ("/volunteers", "volunteers.roster"),
         ("/volunteers/activities", "volunteers.activities"),
@@ -56,7 +61,7 @@ fn sub_nav(lang: Lang, here: &str) -> Markup {
     ];
     html! {
         nav.tabs.no-print aria-label=(t(lang, "volunteers.title")) {
-            @for (href, key) in tabs {
+            @for (href, key) in tabs.into_iter().filter(|(h, _)| groups || *h != "/volunteers/groups") {
                 a href=(href) aria-current=[(href == here).then_some("page")] { (t(lang, key)) }
             }
         }
@@ -103,7 +108,7 @@ async fn roster(
         html! {}
     };
     let body = html! {
-        (sub_nav(lang, "/volunteers"))
+        (sub_nav(&ctx, "/volunteers"))
         @if let Some((tenths, persons, times)) = totals {
         div.stats {
                 (layout::stat_text(&tf(lang, "volunteers.year_hours", &[("year", &year.to_string())]), &hours_text(tenths), &t(lang, "unit.hours"), Some("/volunteers/activities")))
@@ -692,10 +697,11 @@ async fn certificate(
     let k = ops::certificate(&state.app, &ctx.actor()?, id).await?;
     let body = html! {
         div.actions.no-print {
-            button.btn.btn-primary type="button" onclick="window.print()" { (t(lang, "common.print")) }
+            button.btn.btn-primary type="button" data-print { (t(lang, "common.print")) }
             " " a.btn href={ "/volunteers/" (k.volunteer_id) } { (k.volunteer_name) }
         }
         (certificate_body(lang, &k))
+        (super::print_script())
     };
     Ok(layout::page(
         &ctx,
@@ -798,7 +804,7 @@ async fn activities(
     let mut group_opts = vec![(String::new(), t(lang, "volunteers.no_group"))];
     group_opts.extend(groups.iter().map(|g| (g.id.to_string(), g.name.clone())));
     let body = html! {
-        (sub_nav(lang, "/volunteers/activities"))
+        (sub_nav(&ctx, "/volunteers/activities"))
         section.panel {
             p.hint { (tf(lang, "volunteers.period", &[("from", &from.to_string()), ("to", &to.to_string())]))
                 " " a href={ "/volunteers/activities?year=" (year - 1) } { (year - 1) } " · " a href={ "/volunteers/activities?year=" (year) } { (year) } }
@@ -1157,7 +1163,7 @@ async fn groups(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
         })
         .collect();
     let body = html! {
-        (sub_nav(lang, "/volunteers/groups"))
+        (sub_nav(&ctx, "/volunteers/groups"))
         section.panel {
             @if list.is_empty() { (layout::empty(&t(lang, "volunteers.no_groups"), None)) }
             ul.link-list #groups {
@@ -1360,7 +1366,7 @@ async fn party(
         .map(|p| format!("&partner_id={p}"))
         .unwrap_or_default();
     let body = html! {
-        (sub_nav(lang, "/volunteers/party"))
+        (sub_nav(&ctx, "/volunteers/party"))
         section.panel {
             p {
                 (tf(lang, "volunteers.party_summary", &[
@@ -1375,7 +1381,8 @@ async fn party(
                     " "
                 }
                 a.btn.btn-small href={ "/volunteers/party.xlsx?year=" (sheet.year) "&quarter=" (sheet.quarter) (unit_q) } { (t(lang, "volunteers.party_export")) }
-                " " button.btn.btn-small type="button" onclick="window.print()" { (t(lang, "common.print")) }
+                " " button.btn.btn-small type="button" data-print { (t(lang, "common.print")) }
+                (super::print_script())
             }
             @if sheet.rows.is_empty() { (layout::empty(&t(lang, "volunteers.no_party"), None)) } @else {
                 div.table-wrap tabindex="0" role="region" aria-label=(t(lang, "volunteers.party")) {

@@ -4,7 +4,7 @@
 //! page shows the boards and stars and nobody's name.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Engine, TestApp, spawn_app, spawn_app_with, test_config};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -12,6 +12,8 @@ both_engines!(
     inspections_move_the_stars_and_the_high_standard_status,
     a_building_head_inspects_only_her_buildings,
     a_failed_item_becomes_an_issue_and_boards_keep_their_history,
+    the_stairwell_codes_open_each_corridor_s_public_page,
+    a_community_sets_its_own_checklist_stars_and_boards,
 );
 
 async fn corridors(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
@@ -105,6 +107,8 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
         .await;
     assert_eq!(ind["indicators"]["corridors.high_standard"], 1);
     assert_eq!(ind["indicators"]["corridors.inspected"], 1);
+    // The mean of each inspected corridor's last stars; an uninspected corridor is not a 0.
+    assert_eq!(ind["indicators"]["corridors.average_stars"], 4.0);
     // Lost at once by one poor inspection.
     let (_, r) = inspect(&app, &admin, k, "2026-11-27", &["lights", "no_clutter"]).await;
     assert_eq!(
@@ -121,6 +125,7 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
         )
         .await;
     assert_eq!(ind["indicators"]["corridors.high_standard"], 0);
+    assert_eq!(ind["indicators"]["corridors.average_stars"], 2.0);
     // At the end of October it held (only the inspections up to the period's end count).
     let (_, ind) = app
         .api(
@@ -287,4 +292,181 @@ async fn a_failed_item_becomes_an_issue_and_boards_keep_their_history(engine: En
         !html.contains("李娜"),
         "no inspector's name on the public page"
     );
+}
+
+/// The QR codes to post in the stairwells: one per corridor the caller may see, each holding
+/// the corridor's public page at the configured public address; without one, the page warns
+/// that a code holding this machine's address will not open on a resident's phone.
+async fn the_stairwell_codes_open_each_corridor_s_public_page(engine: Engine) {
+    let config = linli_web::Config {
+        public_url: Some("https://linli.example.cn/".into()),
+        ..test_config()
+    };
+    let Some(app) = spawn_app_with(engine, config).await else {
+        return;
+    };
+    let head = app.token("louzhang").await;
+    let mine = corridors(&app, &head, "").await;
+    let mut page = app.signed_in("louzhang").await;
+    let (status, html) = page.get_text("/corridors/qr").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(
+        html.matches("<svg").count(),
+        mine.len(),
+        "one code per corridor she sees"
+    );
+    for c in &mine {
+        let url = format!("https://linli.example.cn/public/corridors/{}", c["id"]);
+        assert!(html.contains(&url), "{url} printed under its code");
+    }
+    assert!(
+        !html.contains("qr-warning"),
+        "a configured public address needs no warning"
+    );
+    // One corridor alone; another building's corridor is not hers.
+    let own = mine[0]["id"].as_i64().unwrap();
+    let (_, one) = page
+        .get_text(&format!("/corridors/qr?corridor={own}"))
+        .await;
+    assert_eq!(one.matches("<svg").count(), 1);
+    let admin = app.token("admin").await;
+    let other = corridors(&app, &admin, "")
+        .await
+        .into_iter()
+        .find(|c| !mine.iter().any(|m| m["id"] == c["id"]))
+        .unwrap();
+    let (status, _) = page
+        .get_text(&format!("/corridors/qr?corridor={}", other["id"]))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The address each code holds opens the corridor's page for anyone.
+    let (status, _) = app
+        .browser()
+        .get_text(&format!("/public/corridors/{own}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Without a configured address the codes hold the address in use, here this machine's.
+    let Some(plain) = spawn_app(engine).await else {
+        return;
+    };
+    let mut page = plain.signed_in("louzhang").await;
+    let (_, html) = page.get_text("/corridors/qr").await;
+    assert!(html.contains("qr-warning"), "{html}");
+    assert!(html.contains("LINLI_PUBLIC_URL"));
+    assert!(html.contains("http://127.0.0.1:"));
+}
+
+/// The community's own rules: the worker changes the checklist, the stars' thresholds, the
+/// high-standard rule and the boards on the settings page; the next inspection is scored on
+/// them, the status follows at once, a refused form keeps what was typed, and the building head
+/// may read the rules but not change them.
+async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let k = corridors(&app, &admin, "").await[0]["id"].as_i64().unwrap();
+    for on in ["2026-10-01", "2026-11-01"] {
+        let (status, r) = inspect(&app, &admin, k, on, &["lights"]).await;
+        assert_eq!(
+            (status, r["stars"].as_i64()),
+            (StatusCode::CREATED, Some(4))
+        );
+    }
+    assert_eq!(
+        find(&corridors(&app, &admin, "").await, k)["high_standard"],
+        false
+    );
+
+    let mut page = app.signed_in("wangge1").await;
+    let csrf = page.csrf().await;
+    let form = |items: &'static str, t5: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("t2", "50".to_string()),
+            ("t3", "60".to_string()),
+            ("t4", "75".to_string()),
+            ("t5", t5.to_string()),
+            ("high_stars", "4".to_string()),
+            ("high_last", "2".to_string()),
+            ("stale_days", "14".to_string()),
+            ("boards", "党建风采\n平安楼道\n新闻我知道".to_string()),
+            ("items", items.to_string()),
+        ]
+    };
+    // Refused: the 5-star line under the 4-star one; what was typed comes back.
+    let bad = form("照明完好 40\n电动车不进楼道 60", "70");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = page.post_form("/corridors/settings", &bad).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("一级比一级高"), "the rule is said");
+    assert!(html.contains("电动车不进楼道 60"), "the checklist as typed");
+    let missing = form("照明完好", "95");
+    let missing: Vec<(&str, &str)> = missing.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = page.post_form("/corridors/settings", &missing).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("要写分值"));
+
+    let good = form("照明完好 40\n电动车不进楼道 60", "95");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = page.post_form("/corridors/settings", &good).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"corridor.settings".to_string())
+    );
+
+    // The checklist the phone shows and the API lists.
+    let (_, items) = app
+        .api(&admin, Method::GET, "/api/v1/inspection-items", None)
+        .await;
+    let items = items["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2);
+    assert_eq!(
+        (items[0]["code"].as_str(), items[0]["points"].as_i64()),
+        (Some("lights"), Some(40))
+    );
+    let scooters = items[1]["code"].as_str().unwrap().to_string();
+    // Two inspections of 4 stars or more now make high-standard, at once.
+    assert_eq!(
+        find(&corridors(&app, &admin, "").await, k)["high_standard"],
+        true
+    );
+    // Scored on the new checklist and thresholds: 40 of 100 is 1 star under a 50 line.
+    let (_, r) = inspect(&app, &admin, k, "2026-11-20", &[scooters.as_str()]).await;
+    assert_eq!(
+        (r["score"].as_i64(), r["stars"].as_i64()),
+        (Some(40), Some(1))
+    );
+    assert_eq!(r["high_standard"], false);
+    let (_, r) = inspect(&app, &admin, k, "2026-11-27", &["lights"]).await;
+    assert_eq!(r["stars"], 3, "60 of 100 reaches the new 3-star line of 60");
+    // An item no longer on the checklist is refused.
+    let (status, e) = inspect(&app, &admin, k, "2026-11-27", &["no_clutter"]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+
+    // The corridor's boards, in the community's order and names.
+    let (_, html) = page.get_text(&format!("/corridors/{k}")).await;
+    assert!(html.contains("平安楼道"));
+    assert!(!html.contains("科技之窗"), "a removed board is not shown");
+    assert!(html.contains("最近2次检查都在4星及以上"));
+    let (_, public) = app
+        .browser()
+        .get_text(&format!("/public/corridors/{k}"))
+        .await;
+    assert!(public.contains("平安楼道"));
+
+    // The building head reads the rules and may not change them.
+    let mut head = app.signed_in("louzhang").await;
+    let (status, html) = head.get_text("/corridors/settings").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("电动车不进楼道") && !html.contains("settings-form"));
+    let token = head.csrf().await;
+    let mut theirs = good.clone();
+    theirs[0] = ("_csrf", token.as_str());
+    let res = head.post_form("/corridors/settings", &theirs).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

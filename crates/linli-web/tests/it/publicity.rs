@@ -4,7 +4,7 @@
 //! seeing only its own, and only the publicity staff (admin, worker) at it.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Browser, Engine, TestApp, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -18,6 +18,12 @@ both_engines!(
     another_communitys_articles_are_not_found_searched_or_printed,
     a_building_head_finance_keeper_or_liaison_cannot_write_or_search,
     a_course_is_found_by_its_description_when_searching_courses,
+    a_worker_writes_an_article_with_a_photo_on_the_desk_and_the_public_reads_it,
+    a_refused_article_keeps_what_was_typed_and_says_why_beside_the_field,
+    an_article_changed_on_the_desk_gains_and_loses_photos,
+    a_resident_or_building_head_is_refused_the_desk,
+    a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_given,
+    the_english_desk_shows_no_chinese_label,
 );
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
@@ -504,4 +510,522 @@ async fn a_course_is_found_by_its_description_when_searching_courses(engine: Eng
     let page = search(&app, &admin, "q=楷书&kind=article").await;
     assert!(!ids(&page).contains(&course), "{page}");
     assert_eq!(page["total"], 0, "{page}");
+}
+
+// ---- the staff desk (pages) ----
+
+/// A small PNG as a phone's photo picker would send it.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img =
+        image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 3) as u8, (y * 4) as u8, 120]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Posts the desk's article form (`multipart/form-data`, the CSRF token in the action's
+/// query, as the page's form does), with the photos chosen.
+async fn post_article_form(
+    b: &mut Browser,
+    path: &str,
+    fields: &[(&str, &str)],
+    photos: Vec<Vec<u8>>,
+) -> reqwest::Response {
+    let csrf = b.csrf().await;
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    for (n, p) in photos.into_iter().enumerate() {
+        form = form.part(
+            "photos",
+            reqwest::multipart::Part::bytes(p).file_name(format!("IMG_{n}.png")),
+        );
+    }
+    let cookie = b
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    b.http
+        .post(format!("{}{path}?_csrf={csrf}", b.base))
+        .header("cookie", cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The id after `prefix` in `text` (`/publicity/articles/12` → 12).
+fn id_after(text: &str, prefix: &str) -> i64 {
+    let at = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("{prefix} not in {text}"));
+    text[at + prefix.len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+const BODY: &str = "## 缘起\n三单元的居民把家里的旧书搬到楼道里。\n- 每周一整理\n- 借书不用登记\n\n**欢迎**大家来看书。";
+
+async fn a_worker_writes_an_article_with_a_photo_on_the_desk_and_the_public_reads_it(
+    engine: Engine,
+) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut w = app.signed_in("wangge1").await;
+    let (status, form) = w.get_text("/publicity/articles/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("value=\"2026-11-27\"") && form.contains("## "),
+        "today's date by default, the marks explained: {form}"
+    );
+    let res = post_article_form(
+        &mut w,
+        "/publicity/articles/new",
+        &[
+            ("title", "楼道里的新书架"),
+            ("body", BODY),
+            ("tags", "文明楼道、读书"),
+            ("board_id", ""),
+            ("published_on", "2026-11-26"),
+            ("author", "网格员小王"),
+        ],
+        vec![png(80, 60)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = Browser::location(&res);
+    let id = id_after(&to, "/publicity/articles/");
+
+    // The staff page shows the body as it will read, and the photo.
+    let (status, page) = w.get_text(&to).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<h3>缘起</h3>"), "{page}");
+    assert!(page.contains("<li>每周一整理</li>") && page.contains("<strong>欢迎</strong>"));
+    let staff_src = format!("/publicity/articles/{id}/photos/");
+    let pid = id_after(&page, &staff_src);
+    let res = w.get(&format!("{staff_src}{pid}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+
+    // The desk lists it with its tags and photo count.
+    let (_, desk) = w.get_text("/publicity").await;
+    assert!(
+        desk.contains("楼道里的新书架") && desk.contains("1张"),
+        "{desk}"
+    );
+
+    // The public reads it in the news, with its photo.
+    let mut anyone = app.browser();
+    let (status, news) = anyone.get_text("/public/news").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(news.contains("楼道里的新书架"), "{news}");
+    let (status, public) = anyone.get_text(&format!("/public/articles/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let public_src = format!("/public/articles/{id}/photos/{pid}");
+    assert!(public.contains(&public_src), "{public}");
+    let at = public.find(&public_src).unwrap();
+    let src: String = public[at..].chars().take_while(|c| *c != '"').collect();
+    let res = anyone.get(&src.replace("&amp;", "&")).await;
+    assert_eq!(res.status(), StatusCode::OK, "{src}");
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8], "re-encoded as a JPEG");
+    // The staff photo route is not public.
+    let res = anyone.get(&format!("{staff_src}{pid}")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+async fn a_refused_article_keeps_what_was_typed_and_says_why_beside_the_field(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut w = app.signed_in("wangge1").await;
+    let before = app.count("SELECT COUNT(*) FROM articles").await;
+    let res = post_article_form(
+        &mut w,
+        "/publicity/articles/new",
+        &[
+            ("title", ""),
+            ("body", BODY),
+            ("tags", "读书"),
+            ("published_on", "2026-11-26"),
+            ("author", "网格员小王"),
+        ],
+        vec![png(40, 30)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("id=\"title-error\""),
+        "beside the title: {page}"
+    );
+    assert!(page.contains("请填写文章标题"), "{page}");
+    assert!(
+        page.contains("三单元的居民把家里的旧书搬到楼道里。"),
+        "the body is kept"
+    );
+    assert!(page.contains("value=\"网格员小王\"") && page.contains("value=\"读书\""));
+    assert!(
+        page.contains("请重新选择"),
+        "the photo must be chosen again: {page}"
+    );
+
+    let res = post_article_form(
+        &mut w,
+        "/publicity/articles/new",
+        &[
+            ("title", "楼道里的新书架"),
+            ("body", BODY),
+            ("published_on", "2026-02-30"),
+        ],
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("id=\"published_on-error\""), "{page}");
+    assert!(page.contains("日期看不懂"), "{page}");
+    assert!(page.contains("value=\"2026-02-30\"") && page.contains("value=\"楼道里的新书架\""));
+
+    // Seven photos are one too many.
+    let res = post_article_form(
+        &mut w,
+        "/publicity/articles/new",
+        &[
+            ("title", "七张照片"),
+            ("body", "正文"),
+            ("published_on", "2026-11-26"),
+        ],
+        (0..7).map(|_| png(8, 8)).collect(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("id=\"photos-error\"") && page.contains("最多6张"),
+        "{page}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM articles").await,
+        before,
+        "nothing refused was written"
+    );
+}
+
+async fn an_article_changed_on_the_desk_gains_and_loses_photos(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut w = app.signed_in("wangge1").await;
+    let res = post_article_form(
+        &mut w,
+        "/publicity/articles/new",
+        &[
+            ("title", "冬季安全提示"),
+            ("body", "请检查燃气阀门。"),
+            ("published_on", "2026-11-26"),
+        ],
+        vec![png(20, 20), png(30, 20)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = id_after(&Browser::location(&res), "/publicity/articles/");
+    let (_, edit) = w.get_text(&format!("/publicity/articles/{id}/edit")).await;
+    let first = id_after(&edit, "name=\"remove_photo\" value=\"");
+    let res = post_article_form(
+        &mut w,
+        &format!("/publicity/articles/{id}/edit"),
+        &[
+            ("title", "冬季用气安全提示"),
+            ("body", "请检查燃气阀门和软管。"),
+            ("published_on", "2026-11-26"),
+            ("remove_photo", &first.to_string()),
+        ],
+        vec![png(10, 10), png(12, 12)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let admin = app.token("admin").await;
+    let (_, a) = app
+        .api(&admin, Method::GET, &format!("/api/v1/articles/{id}"), None)
+        .await;
+    assert_eq!(a["title"], "冬季用气安全提示");
+    let photos = a["photo_ids"].as_array().unwrap();
+    assert_eq!(photos.len(), 3, "{a}");
+    assert!(!photos.contains(&json!(first)), "{a}");
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|x| x == "article.update"),
+        "the change is audited"
+    );
+    // Six in all at most: five more would make eight.
+    let res = post_article_form(
+        &mut w,
+        &format!("/publicity/articles/{id}/edit"),
+        &[
+            ("title", "冬季用气安全提示"),
+            ("body", "正文"),
+            ("published_on", "2026-11-26"),
+        ],
+        (0..5).map(|_| png(8, 8)).collect(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("最多6张"));
+}
+
+async fn a_resident_or_building_head_is_refused_the_desk(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let mut w = app.signed_in("wangge1").await;
+    let (_, home) = w.get_text("/").await;
+    assert!(
+        home.contains("href=\"/publicity\""),
+        "the worker finds the desk"
+    );
+    for (user, refused) in [
+        ("jumin", StatusCode::NOT_FOUND),
+        ("louzhang", StatusCode::FORBIDDEN),
+    ] {
+        let mut b = app.signed_in(user).await;
+        let (_, home) = b.get_text("/").await;
+        assert!(
+            !home.contains("href=\"/publicity\""),
+            "{user} has no door to it"
+        );
+        for path in [
+            "/publicity",
+            "/publicity/articles/new",
+            "/publicity/issues/new",
+        ] {
+            let (status, _) = b.get_text(path).await;
+            assert_eq!(status, refused, "{user} GET {path}");
+        }
+        let res = post_article_form(
+            &mut b,
+            "/publicity/articles/new",
+            &[
+                ("title", "我的稿"),
+                ("body", "正文"),
+                ("published_on", "2026-11-26"),
+            ],
+            Vec::new(),
+        )
+        .await;
+        assert_eq!(res.status(), refused, "{user} posts");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM articles").await, 0);
+}
+
+async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_given(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let a = article(
+        &app,
+        &admin,
+        "重阳节敬老活动",
+        "社区为八十岁以上老人送去慰问。",
+    )
+    .await;
+    let b = article(&app, &admin, "老年大学开学", "书法班和合唱班开始报名。").await;
+    let c = article(&app, &admin, "文明楼道评比结果", "三号楼一单元获评五星。").await;
+    created(
+        &app,
+        &admin,
+        "/api/v1/paper-issues",
+        json!({"number": 7, "published_on": "2026-10-25", "article_ids": [a]}),
+    )
+    .await;
+    let mut w = app.signed_in("wangge1").await;
+    let (status, form) = w.get_text("/publicity/issues/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("name=\"number\" type=\"number\" value=\"8\""),
+        "the next number is offered: {form}"
+    );
+    let csrf = w.csrf().await;
+    let (a, b, c) = (a.to_string(), b.to_string(), c.to_string());
+    let (oa, oc) = (format!("order-{a}"), format!("order-{c}"));
+
+    // Nothing picked: refused, the number and day kept.
+    let res = w
+        .post_form(
+            "/publicity/issues/new",
+            &[
+                ("_csrf", &csrf),
+                ("number", "8"),
+                ("published_on", "2026-11-25"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("请至少选择一篇文章") && page.contains("value=\"2026-11-25\""),
+        "{page}"
+    );
+
+    // C first, A second, B (no place typed) after them.
+    let res = w
+        .post_form(
+            "/publicity/issues/new",
+            &[
+                ("_csrf", &csrf),
+                ("number", "8"),
+                ("published_on", "2026-11-25"),
+                ("pick", &a),
+                ("pick", &b),
+                ("pick", &c),
+                (&oa, "2"),
+                (&oc, "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = Browser::location(&res);
+    let issue = id_after(&to, "/publicity/issues/");
+    let (status, page) = w.get_text(&to).await;
+    assert_eq!(status, StatusCode::OK);
+    let list = &page[page.find("id=\"issue-articles\"").unwrap()..];
+    let at = |title: &str| {
+        list.find(title)
+            .unwrap_or_else(|| panic!("{title}: {list}"))
+    };
+    assert!(
+        at("文明楼道评比结果") < at("重阳节敬老活动") && at("重阳节敬老活动") < at("老年大学开学")
+    );
+    assert!(page.contains("《社区报》第8期"), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/public/paper/{issue}\"")),
+        "the printed sheet for residents"
+    );
+    let (_, list) = app
+        .api(&admin, Method::GET, "/api/v1/paper-issues", None)
+        .await;
+    let ids: Vec<String> = list["items"][0]["article_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    assert_eq!(ids, [c, a, b]);
+}
+
+/// The text of the page's `<main>`, without its tags.
+fn main_text(html: &str) -> String {
+    let start = html.find("<main").unwrap();
+    let end = html.find("</main>").unwrap();
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html[start..end].chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+async fn the_english_desk_shows_no_chinese_label(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let mut b = app.signed_in("admin").await;
+    b.get("/settings/lang?to=en&back=%2F").await;
+    let csrf = b.csrf().await;
+    let res = b
+        .post_form(
+            "/publicity/paper-name",
+            &[("_csrf", &csrf), ("paper_name", "Sunrise News")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = b
+        .post_form(
+            "/publicity/boards",
+            &[
+                ("_csrf", &csrf),
+                ("name", "North gate"),
+                ("location", "by the gate"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let board = app.count("SELECT MAX(id) FROM publicity_boards").await;
+    let id = created(
+        &app,
+        &admin,
+        "/api/v1/articles",
+        json!({"title": "Tree planting", "body": "## When\n- Saturday\n**All welcome**", "tags": ["green"],
+               "board_id": board, "published_on": "2026-11-20"}),
+    )
+    .await;
+    let later = created(
+        &app,
+        &admin,
+        "/api/v1/articles",
+        json!({"title": "Winter heating", "body": "Check the valves.", "published_on": "2026-12-20"}),
+    )
+    .await;
+    let issue = created(
+        &app,
+        &admin,
+        "/api/v1/paper-issues",
+        json!({"number": 1, "published_on": "2026-11-25", "article_ids": [id, later]}),
+    )
+    .await;
+    for path in [
+        "/publicity".to_string(),
+        "/publicity?q=tree".to_string(),
+        "/publicity/articles/new".to_string(),
+        format!("/publicity/articles/{id}"),
+        format!("/publicity/articles/{id}/edit"),
+        "/publicity/issues/new".to_string(),
+        format!("/publicity/issues/{issue}"),
+    ] {
+        let (status, html) = b.get_text(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains("lang=\"en\""), "{path}");
+        // The community's name is its own (the print's masthead shows it), not a label.
+        let text = main_text(&html).replace("Xx社区", "");
+        let han: String = text
+            .chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .collect();
+        assert!(han.is_empty(), "{path} shows Chinese ({han}): {text}");
+    }
+    // A refused form speaks English too.
+    let res = post_article_form(
+        &mut b,
+        "/publicity/articles/new",
+        &[
+            ("title", ""),
+            ("body", "Text"),
+            ("published_on", "2026-11-26"),
+        ],
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = main_text(&res.text().await.unwrap());
+    assert!(text.contains("Please give the article a title"), "{text}");
+    assert!(
+        !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{text}"
+    );
 }

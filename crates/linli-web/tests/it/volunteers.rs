@@ -754,6 +754,12 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     assert_eq!(groups["total"], 0, "{groups}");
     let (status, _) = page.get_text(&format!("/volunteers/groups/{g}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // Nor a 社团 tab that opens onto an empty list; the worker has hers.
+    let (_, roster) = page.get_text("/volunteers").await;
+    assert!(!roster.contains("href=\"/volunteers/groups\""), "{roster}");
+    let mut worker = app.signed_in("admin").await;
+    let (_, roster) = worker.get_text("/volunteers").await;
+    assert!(roster.contains("href=\"/volunteers/groups\""));
     // A liaison keeps no records.
     let (status, _) = post(
         &app,

@@ -541,6 +541,81 @@ fn import_residents_on_postgres() {
     import_roster_on(Engine::Postgres);
 }
 
+/// Issue 18, item 8: a building name over 60 characters ended the import with `linli: invalid:
+/// place_bad_name` and no summary; cells with terminal escapes were printed raw.
+fn import_names_every_refused_row_and_echoes_no_control_characters_on(engine: Engine) {
+    let Some(db) = database(engine) else { return };
+    init(&db.url);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("roster.csv");
+    let long = "长".repeat(61);
+    std::fs::write(
+        &file,
+        format!(
+            "姓名,性别,楼栋,单元,户号\n\
+             甲一,男,1号楼,1单元,101\n\
+             乙二,女,{long},1单元,102\n\
+             丙三,\u{1b}]0;pwned\u{7}\u{1b}[31m男x,1号楼,1单元,103\n\
+             \u{202e}林胜夏,女,1号楼,1单元,104\n"
+        ),
+    )
+    .unwrap();
+    let out = linli(
+        &[
+            "import",
+            "residents",
+            file.to_str().unwrap(),
+            "--db",
+            &db.url,
+            "--community",
+            "Xx社区",
+            "--create-places",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let summary = last_json(&out);
+    assert_eq!(summary["imported"], 0);
+    let errors = summary["errors"].as_array().unwrap();
+    let at = |row: i64, column: &str| {
+        errors
+            .iter()
+            .find(|e| e["row"] == row && e["column"] == column)
+            .unwrap_or_else(|| panic!("no error at row {row} {column}: {summary}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(at(3, "楼栋").contains("60"));
+    assert!(at(4, "性别").contains("男x"));
+    assert!(at(5, "姓名").contains("U+202E"));
+    assert_eq!(errors.len(), 3, "{summary}");
+    for output in [text(&out.stdout), text(&out.stderr)] {
+        assert!(
+            !output.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{output:?}"
+        );
+    }
+    // All rows or none: the good first row was not written either.
+    let out = linli(&["verify", "--db", &db.url], "");
+    assert!(out.status.success());
+    let database = Db::open(&DbConfig::new(db.url.clone())).unwrap();
+    let n = database
+        .read_blocking(|c| c.count("SELECT COUNT(*) FROM residents", params![]))
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn import_names_every_refused_row_and_echoes_no_control_characters_on_sqlite() {
+    import_names_every_refused_row_and_echoes_no_control_characters_on(Engine::Sqlite);
+}
+
+#[test]
+fn import_names_every_refused_row_and_echoes_no_control_characters_on_postgres() {
+    import_names_every_refused_row_and_echoes_no_control_characters_on(Engine::Postgres);
+}
+
 #[test]
 fn report_indicators_prints_the_catalogue_as_json() {
     let db = database(Engine::Sqlite).unwrap();

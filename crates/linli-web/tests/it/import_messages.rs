@@ -1,0 +1,343 @@
+//! What the roster import and the name forms say back (issue 18, item 8): every refusal names
+//! its row and column, nothing a cell carries can steer a terminal or flip the text it is shown
+//! in, and names and places cannot hide characters that make them read differently.
+
+use crate::both_engines;
+use crate::support::{Browser, Engine, TestApp, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+both_engines!(
+    a_building_name_over_60_characters_is_refused_on_its_row_not_the_whole_import,
+    control_characters_from_cells_are_not_echoed_on_the_import_page,
+    bidi_and_zero_width_characters_are_refused_in_imported_names_and_places,
+    the_resident_and_place_forms_refuse_hidden_characters_beside_the_field,
+    a_formula_hidden_behind_an_invisible_character_is_escaped_in_the_csv_export,
+);
+
+/// Characters that must never come back from the server inside a message.
+const HIDDEN: &[char] = &[
+    '\u{1b}', '\u{07}', '\u{9b}', '\u{9d}', '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}',
+    '\u{200b}', '\u{200d}', '\u{2060}', '\u{feff}',
+];
+
+fn assert_nothing_hidden(html: &str) {
+    for c in HIDDEN {
+        assert!(!html.contains(*c), "U+{:04X} echoed: {html}", u32::from(*c));
+    }
+}
+
+/// The import page's error table names row `row` in column `column`.
+fn names_row_and_column(html: &str, row: usize, column: &str) -> bool {
+    html.contains(&format!("<td class=\"num\">{row}</td><td>{column}</td>"))
+}
+
+async fn import(
+    app: &TestApp,
+    b: &mut Browser,
+    file_name: &str,
+    csv: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let csrf = b.csrf().await;
+    let mut form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name(file_name.to_string()),
+    );
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let cookies = b
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let res = b
+        .http
+        .post(format!("{}/residents/import?_csrf={csrf}", app.base))
+        .header("cookie", cookies)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.text().await.unwrap())
+}
+
+async fn residents(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM residents").await
+}
+
+async fn places(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM places").await
+}
+
+async fn a_building_name_over_60_characters_is_refused_on_its_row_not_the_whole_import(
+    engine: Engine,
+) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let (people, places_before) = (residents(&app).await, places(&app).await);
+    let mut b = app.signed_in("admin").await;
+    let long = "长".repeat(61);
+    let csv = format!(
+        "姓名,身份证号,楼栋,单元,户号\n\
+         甲一,,2号楼,1单元,901\n\
+         乙二,,{long},1单元,902\n\
+         丙三,231002199003071230,2号楼,1单元,903\n\
+         丁四,,2号楼,{long},904\n"
+    );
+    let (status, html) = import(
+        &app,
+        &mut b,
+        "long.csv",
+        &csv,
+        &[("action", "import"), ("create_places", "on")],
+    )
+    .await;
+    // Before the fix: the whole import ended in an error page saying `place_bad_name`.
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("import-errors"), "{html}");
+    assert!(names_row_and_column(&html, 3, "楼栋"), "{html}");
+    assert!(html.contains("楼栋名称超过60个字"), "{html}");
+    assert!(names_row_and_column(&html, 5, "单元"), "{html}");
+    assert!(html.contains("单元名称超过60个字"), "{html}");
+    // The other rows are checked as usual: the bad ID number on row 4 is named too …
+    assert!(names_row_and_column(&html, 4, "身份证号"), "{html}");
+    // … and, as with any refused row, nothing at all is written.
+    assert!(html.contains("整份文件没有导入"), "{html}");
+    assert_eq!(residents(&app).await, people);
+    assert_eq!(places(&app).await, places_before);
+
+    // A check says the same without writing.
+    let (status, html) = import(
+        &app,
+        &mut b,
+        "long.csv",
+        &csv,
+        &[("action", "check"), ("create_places", "on")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(names_row_and_column(&html, 3, "楼栋"), "{html}");
+
+    // Without the long names the file imports.
+    let good = "姓名,楼栋,单元,户号\n甲一,2号楼,1单元,901\n";
+    let (status, html) = import(&app, &mut b, "good.csv", good, &[("action", "import")]).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(residents(&app).await, people + 1);
+}
+
+async fn control_characters_from_cells_are_not_echoed_on_the_import_page(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let people = residents(&app).await;
+    let mut b = app.signed_in("admin").await;
+    // An ANSI colour, an OSC window title, C1 controls and bidi/zero-width characters in
+    // cells whose text the messages quote (gender, birth date, tags, building, unit), and in a
+    // header the summary lists as unknown.
+    let csv = "姓名,性别,出生日期,标签,楼栋,单元,户号,\u{1b}[31m民族\u{1b}[0m\n\
+               甲一,\u{1b}[31m男x\u{1b}[0m,\u{1b}]0;pwned\u{07}1958,\u{202e}残疾\u{200b}人x,2号楼,1单元,101,汉\n\
+               乙二,女,\u{9b}31m2000年13月,\u{2066}abc\u{2069},\u{1b}[2J88号楼,1单元,102,汉\n\
+               丙三,女,,,2号楼,\u{feff}9\u{9d}单元\u{2060},103,汉\n";
+    let (status, html) = import(
+        &app,
+        &mut b,
+        // (A browser cannot send terminal escapes in a file name; bidi characters it can.)
+        "roster\u{202e}vsc.csv",
+        csv,
+        &[("action", "import")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(names_row_and_column(&html, 2, "性别"), "{html}");
+    assert!(names_row_and_column(&html, 3, "出生日期"), "{html}");
+    assert!(names_row_and_column(&html, 3, "楼栋"), "{html}");
+    // The visible part of what was written is still quoted, so the worker finds the cell.
+    assert!(html.contains("男x"), "{html}");
+    assert!(html.contains("民族"), "{html}");
+    assert_nothing_hidden(&html);
+    assert_eq!(residents(&app).await, people);
+}
+
+async fn bidi_and_zero_width_characters_are_refused_in_imported_names_and_places(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let (people, places_before) = (residents(&app).await, places(&app).await);
+    let mut b = app.signed_in("admin").await;
+    let csv = "姓名,楼栋,单元,户号\n\
+               \u{202e}林胜夏,2号楼,1单元,101\n\
+               林\u{200b}胜夏,2号楼,1单元,102\n\
+               甲一,\u{202e}楼8,1单元,103\n\
+               乙二,2号楼,\u{2067}1单元,104\n\
+               丙三,2号楼,1单元,1\u{200d}05\n";
+    let (status, html) = import(
+        &app,
+        &mut b,
+        "bidi.csv",
+        csv,
+        &[("action", "import"), ("create_places", "on")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    for (row, column) in [
+        (2, "姓名"),
+        (3, "姓名"),
+        (4, "楼栋"),
+        (5, "单元"),
+        (6, "户号"),
+    ] {
+        assert!(
+            names_row_and_column(&html, row, column),
+            "{row} {column}: {html}"
+        );
+    }
+    assert!(html.contains("看不见的字符"), "{html}");
+    assert!(
+        html.contains("U+202E"),
+        "the message names the character: {html}"
+    );
+    assert_nothing_hidden(&html);
+    assert_eq!(residents(&app).await, people);
+    assert_eq!(places(&app).await, places_before, "no building 楼8");
+
+    // Invisible characters at the ends of a cell are what copying leaves: trimmed, accepted.
+    let csv = "姓名,楼栋,单元,户号\n\u{200b}林胜夏\u{feff},\u{2060}2号楼,1单元\u{200b},101\n";
+    let (status, html) = import(&app, &mut b, "trim.csv", csv, &[("action", "import")]).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(residents(&app).await, people + 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM residents WHERE name = '林胜夏'")
+            .await,
+        1
+    );
+}
+
+async fn the_resident_and_place_forms_refuse_hidden_characters_beside_the_field(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let people = residents(&app).await;
+    let mut b = app.signed_in("admin").await;
+    let csrf = b.csrf().await;
+    for name in ["\u{202e}林胜夏", "林\u{200b}胜夏", "林胜\u{1b}[31m夏"] {
+        let res = b
+            .post_form("/residents", &[("_csrf", &csrf), ("name", name)])
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("id=\"name-error\"") && html.contains("看不见的字符"),
+            "{name:?}: {html}"
+        );
+    }
+    let res = b
+        .post_form(
+            "/residents",
+            &[
+                ("_csrf", &csrf),
+                ("name", "新居民"),
+                ("household", "1\u{200d}01"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("id=\"household-error\"") && html.contains("户号里有看不见的字符"),
+        "{html}"
+    );
+    let token = app.token("admin").await;
+    let (status, body) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/residents",
+            Some(json!({"name": "\u{202e}林胜夏"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("name_hidden_char"), "{body}");
+    assert_eq!(residents(&app).await, people);
+
+    let building = app.place_id("building", "2号楼").await;
+    let places_before = places(&app).await;
+    let res = b
+        .post_form(
+            "/places",
+            &[
+                ("_csrf", &csrf),
+                ("parent_id", &building.to_string()),
+                ("kind", "unit"),
+                ("name", "\u{202e}单元8"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("id=\"name-error\"") && html.contains("看不见的字符"),
+        "{html}"
+    );
+    let (status, body) = app
+        .api(
+            &token,
+            Method::POST,
+            "/api/v1/places",
+            Some(json!({"kind": "unit", "name": "9\u{200b}单元", "parent_id": building})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "place_hidden_char");
+    assert_eq!(places(&app).await, places_before);
+}
+
+async fn a_formula_hidden_behind_an_invisible_character_is_escaped_in_the_csv_export(
+    engine: Engine,
+) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    for name in ["隐藏公式甲", "隐藏公式乙"] {
+        let (status, body) = app
+            .api(
+                &token,
+                Method::POST,
+                "/api/v1/residents",
+                Some(json!({"name": name})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    // Names stored before names were checked for hidden characters.
+    app.db
+        .write(|c| {
+            c.execute(
+                "UPDATE residents SET name = ? WHERE name = ?",
+                linli_store::params!["\u{202e}=HYPERLINK(\"http://x\")", "隐藏公式甲"],
+            )?;
+            c.execute(
+                "UPDATE residents SET name = ? WHERE name = ?",
+                linli_store::params!["\u{200b}+cmd", "隐藏公式乙"],
+            )
+        })
+        .await
+        .map(|_| ())
+        .unwrap_or_else(|e: linli_store::StoreError| panic!("{e}"));
+    let mut admin = app.signed_in("admin").await;
+    let (status, text) = admin.get_text("/residents/export.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.contains("'\u{202e}=HYPERLINK("),
+        "a formula behind a bidi override is escaped: {text}"
+    );
+    assert!(
+        text.contains("'\u{200b}+cmd"),
+        "a formula behind a zero-width space is escaped: {text}"
+    );
+}
