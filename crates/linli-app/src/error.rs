@@ -30,6 +30,9 @@ pub enum Error {
     /// The database is too busy to take the call now; try again after this many seconds.
     #[error("busy, retry after {retry_after_secs} s")]
     Busy { retry_after_secs: u64 },
+    /// The database cannot be reached now; try again after this many seconds.
+    #[error("database unreachable, retry after {retry_after_secs} s")]
+    Unavailable { retry_after_secs: u64 },
     /// Too many of these calls from this account this minute; try again after this many seconds.
     #[error("rate limited, retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: i64 },
@@ -59,6 +62,7 @@ impl Error {
             | Error::Invalid { code, .. }
             | Error::Conflict { code, .. } => code,
             Error::Busy { .. } => "busy",
+            Error::Unavailable { .. } => "db_unavailable",
             Error::RateLimited { .. } => "rate_limited",
             Error::Internal(_) => "internal",
         }
@@ -81,6 +85,7 @@ impl From<StoreError> for Error {
             StoreError::Invalid { code, field } => Error::Invalid { code, field },
             StoreError::Conflict { code, field } => Error::Conflict { code, field },
             StoreError::Busy { retry_after_secs } => Error::Busy { retry_after_secs },
+            StoreError::Unavailable { retry_after_secs } => Error::Unavailable { retry_after_secs },
             other => Error::Internal(other.to_string()),
         }
     }

@@ -6,6 +6,7 @@ use crate::{Actor, App, Error, Result, Tx, clip};
 use chrono::NaiveDate;
 use linli_core::Action;
 use linli_core::fund::{DonorKind, Fen, Method, Purpose, account};
+use linli_core::idempotency::{self, Replay};
 use linli_store::fund::{self, DecisionInput, DonationInput};
 use linli_store::places::{self, Place};
 use linli_store::{StoreError, Tenant, registry};
@@ -33,24 +34,48 @@ fn money_error(e: StoreError) -> Error {
     }
 }
 
-/// Runs a money-moving write once per idempotency key: a retry with the same key gets the
-/// answer the first call stored, in the same transaction that would have written again.
-fn once<T, F>(tx: &mut Tx<'_>, tenant: Tenant, op: &str, key: Option<&str>, f: F) -> Result<T>
+/// Runs a money-moving write once per idempotency key: a retry with the same key and request
+/// gets the answer the first call stored; the same key with another request is refused
+/// (`idempotency_key_reused`). The key is locked first, so that retries arriving together,
+/// on one instance or several, wait for the first call and then read its answer.
+fn once<T, F>(
+    tx: &mut Tx<'_>,
+    tenant: Tenant,
+    op: &str,
+    key: Option<&str>,
+    request: &[(&str, &str)],
+    f: F,
+) -> Result<T>
 where
     T: Serialize + DeserializeOwned,
     F: FnOnce(&mut Tx<'_>) -> Result<T>,
 {
-    if let Some(k) = key
-        && let Some(stored) = fund::idempotent_response(tx.c, tenant, op, k)?
-        && let Ok(answer) = serde_json::from_str(&stored)
-    {
-        return Ok(answer);
+    let Some(k) = key else {
+        return f(tx);
+    };
+    let print = idempotency::fingerprint(op, request);
+    fund::lock_idempotency_key(tx.c, tenant, op, k)?;
+    let stored = fund::idempotent_response(tx.c, tenant, op, k)?;
+    match idempotency::replay(
+        stored
+            .as_ref()
+            .map(|r| (r.response.as_str(), r.request_hash.as_deref())),
+        &print,
+    ) {
+        Replay::Answer(text) => {
+            return serde_json::from_str(text).map_err(|e| Error::Internal(e.to_string()));
+        }
+        Replay::Reused => {
+            return Err(Error::Invalid {
+                code: "idempotency_key_reused",
+                field: None,
+            });
+        }
+        Replay::Fresh => {}
     }
     let answer = f(tx)?;
-    if let Some(k) = key {
-        let text = serde_json::to_string(&answer).map_err(|e| Error::Internal(e.to_string()))?;
-        fund::remember_response(tx.c, tenant, op, k, &text, tx.actor.now)?;
-    }
+    let text = serde_json::to_string(&answer).map_err(|e| Error::Internal(e.to_string()))?;
+    fund::remember_response(tx.c, tenant, op, k, &print, &text, tx.actor.now)?;
     Ok(answer)
 }
 
@@ -189,8 +214,23 @@ pub async fn donate(
         received_on: received,
         publish_name: d.publish_name && kind != DonorKind::Anonymous,
     };
+    let request = [
+        ("donor_kind", kind.as_str().to_string()),
+        (
+            "donor_resident_id",
+            format!("{:?}", input.donor_resident_id),
+        ),
+        ("donor_partner_id", format!("{:?}", input.donor_partner_id)),
+        ("donor_name", input.donor_name.clone()),
+        ("amount_fen", amount.0.to_string()),
+        ("method", method.as_str().to_string()),
+        ("items", input.items.clone()),
+        ("received_on", received.to_string()),
+        ("publish_name", input.publish_name.to_string()),
+    ];
     app.write(actor, move |tx| {
-        once(tx, tenant, "fund_donate", key.as_deref(), |tx| {
+        let request: Vec<(&str, &str)> = request.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        once(tx, tenant, "fund_donate", key.as_deref(), &request, |tx| {
             let (id, receipt_no) =
                 fund::donate(tx.c, tenant, &input, tx.actor.user_id(), tx.actor.now)?;
             tx.audit(tenant, "fund.donation", "donation", id, json!({"receipt_no": receipt_no, "amount_fen": amount.0, "method": method.as_str(), "donor_kind": kind.as_str()}))?;
@@ -287,29 +327,39 @@ pub async fn pay(
 ) -> Result<DisbursementState> {
     let tenant = actor.require_role(app, Action::PayDisbursement).await?;
     let on = actor.today();
+    let id_text = id.to_string();
+    let from_text = from_bank.to_string();
     app.write(actor, move |tx| {
-        once(tx, tenant, "fund_pay_disbursement", key.as_deref(), |tx| {
-            let d = fund::disbursement(tx.c, tenant, id)?;
-            let user = tx.actor.user_id().unwrap_or(0);
-            let from = if from_bank {
-                account::BANK
-            } else {
-                account::CASH
-            };
-            let txn = fund::pay_disbursement(tx.c, tenant, id, from, on, user, tx.actor.now)?;
-            tx.audit(
-                tenant,
-                "fund.pay",
-                "disbursement",
-                id,
-                json!({"amount_fen": d.amount_fen, "from": from}),
-            )?;
-            Ok(DisbursementState {
-                id,
-                status: "paid".into(),
-                transaction_id: Some(txn),
-            })
-        })
+        let request = [("id", id_text.as_str()), ("from_bank", from_text.as_str())];
+        once(
+            tx,
+            tenant,
+            "fund_pay_disbursement",
+            key.as_deref(),
+            &request,
+            |tx| {
+                let d = fund::disbursement(tx.c, tenant, id)?;
+                let user = tx.actor.user_id().unwrap_or(0);
+                let from = if from_bank {
+                    account::BANK
+                } else {
+                    account::CASH
+                };
+                let txn = fund::pay_disbursement(tx.c, tenant, id, from, on, user, tx.actor.now)?;
+                tx.audit(
+                    tenant,
+                    "fund.pay",
+                    "disbursement",
+                    id,
+                    json!({"amount_fen": d.amount_fen, "from": from}),
+                )?;
+                Ok(DisbursementState {
+                    id,
+                    status: "paid".into(),
+                    transaction_id: Some(txn),
+                })
+            },
+        )
     })
     .await
 }

@@ -57,6 +57,7 @@ pub mod corridors;
 pub mod dates;
 pub mod fund;
 pub mod id_number;
+pub mod idempotency;
 pub mod indicators;
 pub mod learning;
 pub mod login;

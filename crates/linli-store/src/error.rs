@@ -15,6 +15,10 @@ pub enum StoreError {
     /// configured wait ([`crate::DbConfig::busy_timeout`]). Worth retrying later.
     #[error("the database is busy (no connection free); retry after {retry_after_secs} s")]
     Busy { retry_after_secs: u64 },
+    /// The database server cannot be reached (refused or lost connection, shutting down or
+    /// starting up, out of connections). Worth retrying later; nothing was written.
+    #[error("the database cannot be reached; retry after {retry_after_secs} s")]
+    Unavailable { retry_after_secs: u64 },
     #[error("not found")]
     NotFound,
     /// A request that conflicts with what is stored (a taken user name …).
@@ -141,6 +145,7 @@ impl StoreError {
         match self {
             StoreError::Db(_) | StoreError::Driver(_) | StoreError::Other(_) => "internal",
             StoreError::Busy { .. } => "busy",
+            StoreError::Unavailable { .. } => "db_unavailable",
             StoreError::NotFound => "not_found",
             StoreError::Conflict { code, .. } | StoreError::Invalid { code, .. } => code,
             StoreError::NewerSchema { .. } => "schema_newer",
@@ -217,8 +222,27 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// How long a client is asked to wait when the database cannot be reached.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
+
+/// PostgreSQL codes that mean the server, not the statement, is the trouble: class 08
+/// (connection exceptions), 53300 too many connections, 57P01-57P03 shutting down or starting.
+pub fn sqlstate_means_unreachable(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "53300" | "57P01" | "57P02" | "57P03")
+}
+
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
+        let lost_connection = e.is_closed()
+            || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+        if lost_connection
+            || e.code()
+                .is_some_and(|c| sqlstate_means_unreachable(c.code()))
+        {
+            return StoreError::Unavailable {
+                retry_after_secs: UNAVAILABLE_RETRY_SECS,
+            };
+        }
         // The Display of a server error is only "db error"; the details carry the message.
         match e.as_db_error() {
             Some(db) => StoreError::Driver(DbFailure {
@@ -241,6 +265,16 @@ impl From<tokio::task::JoinError> for StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_going_away_is_unavailable_and_a_bad_statement_is_not() {
+        for code in ["08006", "08001", "57P01", "57P03", "53300"] {
+            assert!(sqlstate_means_unreachable(code), "{code}");
+        }
+        for code in ["23505", "40001", "42P01", "22P02"] {
+            assert!(!sqlstate_means_unreachable(code), "{code}");
+        }
+    }
 
     #[test]
     fn sqlite_codes_classify_failures() {

@@ -4,7 +4,7 @@
 //! two payments can never both see the same money, on one instance or on several.
 
 use crate::audit::{advance_head, next_link};
-use crate::db::{Conn, Db, Row, now_text};
+use crate::db::{Conn, Db, Dialect, Row, now_text};
 use crate::error::StoreError;
 use crate::{Result, Tenant, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -811,17 +811,48 @@ pub fn totals(c: &mut dyn Conn, community_id: Tenant, from: &str, to: &str) -> R
 
 // ---- idempotency ----
 
+/// What a key answered before, and the fingerprint of the request it answered (none for keys
+/// stored before schema 23).
+pub struct Remembered {
+    pub response: String,
+    pub request_hash: Option<String>,
+}
+
+/// Serializes the calls that carry one key, until the transaction ends: on PostgreSQL a
+/// transaction-scoped advisory lock on the key (a retry waits for the first call to commit and
+/// then, under READ COMMITTED, sees its answer); SQLite's writer lock already does this.
+pub fn lock_idempotency_key(
+    c: &mut dyn Conn,
+    community_id: Tenant,
+    operation: &str,
+    key: &str,
+) -> Result<()> {
+    if c.dialect() == Dialect::Postgres {
+        let name = format!("idem:{}:{operation}:{key}", community_id.id());
+        c.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(?, 7447305))",
+            params![name],
+        )?;
+    }
+    Ok(())
+}
+
 pub fn idempotent_response(
     c: &mut dyn Conn,
     community_id: Tenant,
     operation: &str,
     key: &str,
-) -> Result<Option<String>> {
+) -> Result<Option<Remembered>> {
     c.query_opt(
-        "SELECT response FROM idempotency_keys WHERE community_id = ? AND operation = ? AND idem_key = ?",
+        "SELECT response, request_hash FROM idempotency_keys WHERE community_id = ? AND operation = ? AND idem_key = ?",
         params![community_id, operation, key],
     )?
-    .map(|r| r.text(0))
+    .map(|r| {
+        Ok(Remembered {
+            response: r.text(0)?,
+            request_hash: r.opt_text(1)?,
+        })
+    })
     .transpose()
 }
 
@@ -830,12 +861,13 @@ pub fn remember_response(
     community_id: Tenant,
     operation: &str,
     key: &str,
+    request_hash: &str,
     response: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
     c.execute(
-        "INSERT INTO idempotency_keys (community_id, operation, idem_key, response, created_at) VALUES (?, ?, ?, ?, ?)",
-        params![community_id, operation, key, response, now_text(now)],
+        "INSERT INTO idempotency_keys (community_id, operation, idem_key, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        params![community_id, operation, key, request_hash, response, now_text(now)],
     )?;
     Ok(())
 }

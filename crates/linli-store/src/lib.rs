@@ -17,6 +17,7 @@ pub mod corridors;
 mod db;
 mod error;
 pub mod fund;
+pub mod guards;
 pub mod learning;
 pub mod migrate;
 pub mod partners;
@@ -44,7 +45,7 @@ pub use tenant::Tenant;
 pub fn page_offset(page: i64, per_page: i64) -> i64 {
     (page.clamp(1, 1_000_000) - 1).saturating_mul(per_page.max(0))
 }
-pub use error::{DbCode, DbFailure, FailureKind, StoreError};
+pub use error::{DbCode, DbFailure, FailureKind, StoreError, UNAVAILABLE_RETRY_SECS};
 
 /// Builds a parameter slice from values of mixed types: `params![id, name, None::<String>]`.
 #[macro_export]

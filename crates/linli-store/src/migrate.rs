@@ -121,6 +121,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "corridor_settings",
         sql: include_str!("../migrations/0022_corridor_settings.sql"),
     },
+    Migration {
+        version: 23,
+        name: "idempotency_request",
+        sql: include_str!("../migrations/0023_idempotency_request.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -165,6 +170,8 @@ pub fn render(sql: &str, dialect: Dialect) -> String {
 pub struct Outcome {
     pub from: i64,
     pub to: i64,
+    /// The append-only guards that were missing or disabled and are back.
+    pub restored: Vec<crate::guards::Breach>,
 }
 
 /// Brings the schema up to date. Refuses a database whose schema is newer than this binary.
@@ -195,7 +202,13 @@ pub fn migrate(db: &Db) -> Result<Outcome> {
             )?;
             tracing::info!(version = m.version, name = m.name, "migration applied");
         }
-        Ok(Outcome { from, to: known })
+        // A guard dropped or disabled since is put back on every run.
+        let restored = crate::guards::restore(c)?;
+        Ok(Outcome {
+            from,
+            to: known,
+            restored,
+        })
     })
 }
 

@@ -370,7 +370,9 @@ async fn login_submit(
         Ok(u) => u,
         // A busy database answers with its own 503 and Retry-After (the error page says to
         // try again shortly).
-        Err(e @ AppError::Busy { .. }) => return e.into_response(),
+        Err(e @ (AppError::Busy { .. } | AppError::Unavailable { .. })) => {
+            return e.into_response();
+        }
         Err(e) => {
             let status = e.status();
             let message = match &e {

@@ -76,6 +76,9 @@ pub enum AppError {
     /// (`Retry-After`, seconds).
     #[error("the database is busy; retry after {retry_after} s")]
     Busy { retry_after: u64 },
+    /// 503: the database cannot be reached (PostgreSQL down or restarting); `Retry-After`.
+    #[error("the database cannot be reached; retry after {retry_after} s")]
+    Unavailable { retry_after: u64 },
     /// The cause goes to the log; the user sees a generic message and the request id.
     #[error("internal error: {0}")]
     Internal(String),
@@ -102,7 +105,7 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy { .. } | AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -129,6 +132,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::BadRequest(code) => code,
             AppError::Busy { .. } => "busy",
+            AppError::Unavailable { .. } => "db_unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -150,6 +154,9 @@ impl From<StoreError> for AppError {
             StoreError::Busy { retry_after_secs } => AppError::Busy {
                 retry_after: retry_after_secs,
             },
+            StoreError::Unavailable { retry_after_secs } => AppError::Unavailable {
+                retry_after: retry_after_secs,
+            },
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -166,6 +173,9 @@ impl From<linli_app::Error> for AppError {
             E::Invalid { code, field } => AppError::Invalid { code, field },
             E::Conflict { code, field } => AppError::Conflict { code, field },
             E::Busy { retry_after_secs } => AppError::Busy {
+                retry_after: retry_after_secs,
+            },
+            E::Unavailable { retry_after_secs } => AppError::Unavailable {
                 retry_after: retry_after_secs,
             },
             E::RateLimited { retry_after_secs } => AppError::Throttled {
@@ -196,9 +206,15 @@ impl IntoResponse for AppError {
         if let AppError::Busy { retry_after } = &self {
             tracing::warn!(retry_after, "database busy: request refused with 503");
         }
+        if let AppError::Unavailable { retry_after } = &self {
+            tracing::warn!(
+                retry_after,
+                "database unreachable: request refused with 503"
+            );
+        }
         let mut res = (self.status(), self.code().to_string()).into_response();
         // `render_errors` keeps this header on the page or JSON it renders.
-        if let AppError::Busy { retry_after } = &self {
+        if let AppError::Busy { retry_after } | AppError::Unavailable { retry_after } = &self {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }

@@ -95,7 +95,9 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     res
 }
 
-async fn healthz(State(state): State<AppState>) -> Response {
+/// `/healthz` and `/readyz`: 200 while the database answers, else 503 with `Retry-After`
+/// (a load balancer stops sending requests to this instance until it answers again).
+async fn database_answers(state: &AppState, probe: &str) -> Response {
     match state
         .db
         .read(|c| c.count("SELECT 1", linli_store::params![]))
@@ -103,7 +105,49 @@ async fn healthz(State(state): State<AppState>) -> Response {
     {
         Ok(_) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
-            tracing::error!(cause = %e, "health check: database does not answer");
+            tracing::error!(cause = %e, probe, "database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(linli_store::UNAVAILABLE_RETRY_SECS),
+                )],
+                "database unavailable\n",
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    database_answers(&state, "healthz").await
+}
+
+/// Ready to take requests: the database answers and its schema is the one this binary
+/// knows (an instance started before a migration of a newer binary is not ready).
+async fn readyz(State(state): State<AppState>) -> Response {
+    let res = database_answers(&state, "readyz").await;
+    if res.status() != StatusCode::OK {
+        return res;
+    }
+    match state
+        .db
+        .read(|c| linli_store::migrate::current_version(c))
+        .await
+    {
+        Ok(v) if v == linli_store::migrate::latest_version() => {
+            (StatusCode::OK, "ready\n").into_response()
+        }
+        Ok(v) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "schema version {v}, this binary knows {}: run `linli migrate`\n",
+                linli_store::migrate::latest_version()
+            ),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(cause = %e, "readyz: schema version unreadable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }
@@ -139,5 +183,6 @@ async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) 
 
 pub fn routes(t: Table) -> Table {
     t.page(Method::GET, "/healthz", Policy::Public, healthz)
+        .page(Method::GET, "/readyz", Policy::Public, readyz)
         .page(Method::GET, "/metrics", Policy::Public, metrics)
 }

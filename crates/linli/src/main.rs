@@ -411,6 +411,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Migrate { db } => {
             let database = open(&db.db)?;
             let out = migrate::migrate(&database)?;
+            for b in &out.restored {
+                println!("restored: {b}");
+            }
             println!("schema at version {} (was {})", out.to, out.from);
             Ok(())
         }
@@ -847,23 +850,33 @@ fn verify(url: &str) -> Result<(), CliError> {
         }
         .into());
     }
+    // Every problem is named, not only the first: a dropped guard usually comes with the
+    // record it let someone alter.
+    let mut problems: Vec<String> = Vec::new();
+    let breaches = db.read_blocking(|c| linli_store::guards::breaches(c))?;
+    if breaches.is_empty() {
+        println!(
+            "append-only guards: {} triggers in place",
+            linli_store::guards::expected(db.dialect()).len()
+        );
+    }
+    problems.extend(breaches.iter().map(ToString::to_string));
     let v = audit::verify(&db)?;
     for (community, n) in &v.chains {
         println!("audit chain of community {community}: {n} records intact");
     }
     if let Some((community, b)) = v.broken {
-        return Err(CliError::Broken(format!(
-            "audit chain of community {community}, {b}"
-        )));
+        problems.push(format!("audit chain of community {community}, {b}"));
     }
     let f = linli_store::fund::verify(&db)?;
     for (community, n) in &f.chains {
         println!("fund ledger of community {community}: {n} transactions intact and balanced");
     }
     if let Some((community, b)) = f.broken {
-        return Err(CliError::Broken(format!(
-            "fund ledger of community {community}, {b}"
-        )));
+        problems.push(format!("fund ledger of community {community}, {b}"));
+    }
+    if !problems.is_empty() {
+        return Err(CliError::Broken(problems.join("\n")));
     }
     println!(
         "ok: {} audit chains and {} fund ledgers verified",

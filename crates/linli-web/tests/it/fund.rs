@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 both_engines!(
     donations_wait_for_the_meeting_decision_and_get_gap_free_receipts,
     a_retried_donation_with_the_same_key_is_recorded_once,
+    twenty_simultaneous_retries_on_two_instances_all_get_the_first_answer,
     a_payment_needs_two_approvers_other_than_the_requester,
     fifty_simultaneous_payments_never_overdraw_the_fund,
     a_reversal_corrects_an_entry_once_and_cannot_be_reversed,
@@ -157,6 +158,109 @@ async fn a_retried_donation_with_the_same_key_is_recorded_once(engine: Engine) {
     assert_eq!(second.status(), StatusCode::OK);
     assert_eq!(second.json::<Value>().await.unwrap()["status"], "paid");
     assert_eq!(balance(&app, &admin).await, 6000);
+}
+
+/// Sends one request 20 times at once, alternating between two instances on one database,
+/// and gives each answer's status and body.
+async fn twenty_at_once(
+    bases: [String; 2],
+    token: &str,
+    path: &str,
+    key: &'static str,
+    body: Option<Value>,
+) -> Vec<(StatusCode, Value)> {
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let url = format!("{}{path}", bases[i % 2]);
+        let token = token.to_string();
+        let body = body.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut req = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .header("idempotency-key", key);
+            if let Some(b) = body {
+                req = req.json(&b);
+            }
+            let res = req.send().await.unwrap();
+            let status = res.status();
+            (status, res.json::<Value>().await.unwrap_or(Value::Null))
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap());
+    }
+    out
+}
+
+/// Issue 18 (1): on PostgreSQL the key was looked up before any lock, so under READ COMMITTED
+/// late retries missed it: 500s on the key's primary key, 409 already_paid for a payment.
+async fn twenty_simultaneous_retries_on_two_instances_all_get_the_first_answer(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    let second = app.second_instance().await;
+    let bases = [app.base.clone(), second.base.clone()];
+    let gift = json!({"donor_kind": "anonymous", "amount_fen": 10000, "method": "cash", "received_on": "2026-11-20"});
+    let answers = twenty_at_once(
+        bases.clone(),
+        &admin,
+        "/api/v1/fund/donations",
+        "book-3-page-12",
+        Some(gift.clone()),
+    )
+    .await;
+    let (status, first) = answers[0].clone();
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    for (s, body) in &answers {
+        assert_eq!(
+            (*s, body),
+            (status, &first),
+            "every retry gets the first answer"
+        );
+    }
+    assert_eq!(balance(&app, &admin).await, 10000, "one gift recorded");
+
+    // The same key with another amount is refused, not answered with the first receipt.
+    let mut other = gift.clone();
+    other["amount_fen"] = json!(20000);
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/fund/donations", app.base))
+        .bearer_auth(&admin)
+        .header("idempotency-key", "book-3-page-12")
+        .json(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "idempotency_key_reused", "{body}");
+    assert_eq!(balance(&app, &admin).await, 10000);
+
+    let id = approved_request(&app, 4000).await;
+    let keeper = app.token("jijin").await;
+    let answers = twenty_at_once(
+        bases,
+        &keeper,
+        &format!("/api/v1/fund/disbursements/{id}/pay"),
+        "pay-once",
+        None,
+    )
+    .await;
+    let (status, first) = answers[0].clone();
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["status"], "paid");
+    for (s, body) in &answers {
+        assert_eq!(
+            (*s, body),
+            (status, &first),
+            "no retry is told already_paid"
+        );
+    }
+    assert_eq!(balance(&app, &admin).await, 6000, "paid once");
 }
 
 async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) {

@@ -17,6 +17,7 @@ mod learning;
 mod matrix;
 mod me;
 mod openapi;
+mod outage;
 mod partners;
 mod pickers;
 mod places;

@@ -104,24 +104,41 @@ fn libreoffice_text(docx: &[u8]) -> Option<String> {
         "-env:UserInstallation=file://{}/profile",
         dir.path().display()
     );
-    let out = Command::new("soffice")
-        .args([
-            profile.as_str(),
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(dir.path())
-        .arg(&file)
-        .output()
-        .unwrap();
+    // One conversion at a time in this process, and a second try: a fresh LibreOffice profile
+    // sometimes aborts on its first start (WrappedTargetRuntimeException) while another
+    // LibreOffice starts beside it. A DOCX it cannot read fails both tries.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let pdf = dir.path().join("summary.pdf");
+    let mut said = Vec::new();
+    for _ in 0..2 {
+        let out = Command::new("soffice")
+            .args([
+                profile.as_str(),
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
+            .arg(dir.path())
+            .arg(&file)
+            .output()
+            .unwrap();
+        if pdf.exists() {
+            break;
+        }
+        said.push(format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
     assert!(
         pdf.exists(),
-        "LibreOffice could not convert the DOCX: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+        "LibreOffice could not convert the DOCX: {}",
+        said.join("\n---\n")
     );
     let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
     assert!(

@@ -67,10 +67,31 @@ fn with_database(url: &str, name: &str) -> String {
     out
 }
 
-/// A database of its own for one test.
+/// A database of its own for one test. A PostgreSQL one is dropped when the test ends, so
+/// that a suite of hundreds of tests does not fill a small CI disk with their databases.
 pub struct TestDb {
     pub url: String,
     _dir: Option<tempfile::TempDir>,
+    /// The server's admin URL and the database's name, for the drop.
+    pg: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.pg.take() else {
+            return;
+        };
+        // The synchronous client runs a runtime of its own, so not on a runtime thread;
+        // FORCE ends the connections the test's pool still holds.
+        let dropped = std::thread::spawn(move || {
+            let mut c = postgres::Client::connect(&admin, postgres::NoTls)?;
+            c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        })
+        .join();
+        if let Ok(Err(e)) = dropped {
+            eprintln!("could not drop a test database: {e}");
+        }
+    }
 }
 
 impl TestDb {
@@ -81,6 +102,7 @@ impl TestDb {
                 let url = dir.path().join("linli.db").to_string_lossy().to_string();
                 Some(TestDb {
                     url,
+                    pg: None,
                     _dir: Some(dir),
                 })
             }
@@ -94,13 +116,15 @@ impl TestDb {
                         postgres::Client::connect(&admin2, postgres::NoTls).unwrap_or_else(|e| {
                             panic!("cannot reach PostgreSQL at LINLI_TEST_PG_URL: {e}")
                         });
-                    c.batch_execute(&create).unwrap();
+                    c.batch_execute(&create)
+                        .unwrap_or_else(|e| panic!("cannot create a test database: {e}"));
                 })
                 .await
                 .unwrap();
                 Some(TestDb {
                     url: with_database(&admin, &name),
                     _dir: None,
+                    pg: Some((admin, name)),
                 })
             }
         }
@@ -153,6 +177,11 @@ async fn serve_with(db: Db, clock: Arc<ManualClock>, config: Config) -> String {
         axum::serve(listener, app).await.unwrap();
     });
     format!("http://{addr}")
+}
+
+/// Serves `db` on port 0 with the suite's configuration: an instance of the test's own making.
+pub async fn serve_db(db: Db, clock: Arc<ManualClock>) -> String {
+    serve(db, clock).await
 }
 
 /// The demo community served on port 0, or `None` when the engine is not available here.

@@ -30,6 +30,7 @@ fn text(b: &[u8]) -> String {
 }
 
 /// A fresh database URL per test: a SQLite file, or a new PostgreSQL database.
+#[derive(Clone, Copy)]
 enum Engine {
     Sqlite,
     Postgres,
@@ -38,6 +39,19 @@ enum Engine {
 struct Database {
     url: String,
     _dir: tempfile::TempDir,
+    /// The server's admin URL and the database's name: a PostgreSQL one is dropped at the end.
+    pg: Option<(String, String)>,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.pg.take()
+            && let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls)
+            && let Err(e) = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        {
+            eprintln!("could not drop a test database: {e}");
+        }
+    }
 }
 
 fn database(engine: Engine) -> Option<Database> {
@@ -46,6 +60,7 @@ fn database(engine: Engine) -> Option<Database> {
         Engine::Sqlite => Some(Database {
             url: dir.path().join("linli.db").to_string_lossy().to_string(),
             _dir: dir,
+            pg: None,
         }),
         Engine::Postgres => {
             let admin = match std::env::var("LINLI_TEST_PG_URL") {
@@ -65,6 +80,7 @@ fn database(engine: Engine) -> Option<Database> {
             Some(Database {
                 url: format!("{base}/{name}"),
                 _dir: dir,
+                pg: Some((admin.clone(), name)),
             })
         }
     }
@@ -214,6 +230,77 @@ fn verify_passes_then_fails_naming_the_altered_record(engine: Engine) {
         err.contains(&format!("record {id}")) && err.contains("altered"),
         "{err}"
     );
+}
+
+/// Issue 18 (4): a guard dropped or disabled in the database is named by `verify` and put back
+/// by `migrate`, after which the table refuses changes again.
+fn a_dropped_guard_is_reported_and_restored(engine: Engine) {
+    let Some(db) = database(engine) else { return };
+    init(&db.url);
+    let handle = Db::open(&DbConfig::new(db.url.clone())).unwrap();
+    handle
+        .write_blocking(|c| {
+            match c.dialect() {
+                Dialect::Sqlite => c.batch("DROP TRIGGER fund_postings_no_delete")?,
+                Dialect::Postgres => c.batch(
+                    "DROP TRIGGER fund_postings_no_truncate ON fund_postings;
+                     ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
+                )?,
+            }
+            Ok::<_, linli_store::StoreError>(())
+        })
+        .unwrap();
+    let out = linli(&["verify", "--db", &db.url], "");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    match engine {
+        Engine::Sqlite => assert!(
+            err.contains("fund_postings_no_delete") && err.contains("missing"),
+            "{err}"
+        ),
+        Engine::Postgres => {
+            assert!(
+                err.contains("fund_postings_no_truncate") && err.contains("missing"),
+                "{err}"
+            );
+            assert!(
+                err.contains("audit_log_append_only") && err.contains("disabled"),
+                "{err}"
+            );
+        }
+    }
+    assert!(err.contains("linli migrate"), "says how to restore: {err}");
+
+    let out = linli(&["migrate", "--db", &db.url], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("restored"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = linli(&["verify", "--db", &db.url], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("guards"));
+    handle
+        .write_blocking(|c| {
+            let refused = c.execute(
+                "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
+                params![],
+            );
+            assert!(refused.is_err(), "the guard refuses again");
+            Ok::<_, linli_store::StoreError>(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_dropped_guard_is_reported_and_restored_on_sqlite() {
+    a_dropped_guard_is_reported_and_restored(Engine::Sqlite);
+}
+
+#[test]
+fn a_dropped_guard_is_reported_and_restored_on_postgres() {
+    a_dropped_guard_is_reported_and_restored(Engine::Postgres);
 }
 
 #[test]
