@@ -519,11 +519,24 @@ pub async fn entry(app: &App, actor: &Actor, id: i64) -> Result<fund::Entry> {
 }
 
 /// A gift's receipt: the gift and the community that issued it.
-pub async fn donation(app: &App, actor: &Actor, id: i64) -> Result<(Place, fund::Donation)> {
+/// A gift as its receipt prints it: the community, the gift, and its ledger record's number
+/// and hash (the receipt carries them, so a ledger cut short or rewritten later is caught by
+/// `linli verify --anchor`).
+pub async fn donation(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+) -> Result<(Place, fund::Donation, (i64, String))> {
     let place = community(app, actor, Action::ViewFund).await?;
     let tenant = Tenant::new(place.id);
-    let d = app.read(move |c| fund::donation(c, tenant, id)).await?;
-    Ok((place, d))
+    let (d, link) = app
+        .read(move |c| {
+            let d = fund::donation(c, tenant, id)?;
+            let link = fund::link(c, tenant, d.transaction_id)?;
+            Ok::<_, StoreError>((d, link))
+        })
+        .await?;
+    Ok((place, d, link))
 }
 
 /// A disbursement request of the actor's community.
@@ -581,6 +594,8 @@ pub struct Disclosure {
     pub month: fund::Disclosure,
     pub year_to_date: fund::YearToDate,
     pub decision: Option<fund::Decision>,
+    /// The ledger's head when the page is printed: (record number, hash).
+    pub head: Option<(i64, String)>,
 }
 
 pub async fn disclosure(
@@ -601,6 +616,7 @@ pub async fn disclosure(
             month: fund::disclosure(c, tenant, &month)?,
             year_to_date: fund::year_to_date(c, tenant, &month)?,
             decision: fund::decision(c, tenant)?,
+            head: fund::head(c, tenant)?,
             community: place,
         })
     })

@@ -69,6 +69,9 @@ pub enum ChainBreak {
         "the chain ends at {found} but its head says {expected} (records were removed from its end)"
     )]
     Truncated { expected: String, found: String },
+    /// The fund's receipt numbers of a year are not 1..=counter, each once.
+    #[error("receipts of {year}: {reason}")]
+    Receipts { year: i64, reason: String },
 }
 
 impl ChainBreak {
@@ -78,7 +81,7 @@ impl ChainBreak {
             ChainBreak::Altered { id }
             | ChainBreak::Unlinked { id }
             | ChainBreak::Gap { id, .. } => Some(*id),
-            ChainBreak::Truncated { .. } => None,
+            ChainBreak::Truncated { .. } | ChainBreak::Receipts { .. } => None,
         }
     }
 }
@@ -119,9 +122,158 @@ where
     Ok(count)
 }
 
+/// How many hex digits of a hash are printed on paper (a receipt, the monthly disclosure):
+/// 48 bits, enough that nobody finds another chain with the same short hash.
+pub const SHORT_HASH: usize = 12;
+
+/// The first [`SHORT_HASH`] digits of a hash.
+pub fn short(hash: &str) -> &str {
+    hash.get(..SHORT_HASH).unwrap_or(hash)
+}
+
+/// A chain's head remembered outside the database: `SEQ:HASH` (any community) or
+/// `COMMUNITY:SEQ:HASH`, the hash at least [`SHORT_HASH`] hex digits (a prefix of the full one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub community: Option<i64>,
+    pub seq: i64,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnchorError {
+    #[error("`{0}` is not an anchor: write SEQ:HASH or COMMUNITY:SEQ:HASH, e.g. 42:3fa9c01b7e2d")]
+    Malformed(String),
+    #[error(
+        "anchor {anchor}: the ledger has no record {seq}; it ends at {last} (records were removed from its end)"
+    )]
+    Missing { anchor: String, seq: i64, last: i64 },
+    #[error("anchor {anchor}: record {seq} has another hash ({found}…); the ledger was rewritten")]
+    Mismatch {
+        anchor: String,
+        seq: i64,
+        found: String,
+    },
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.community {
+            Some(c) => write!(f, "{c}:{}:{}", self.seq, self.hash),
+            None => write!(f, "{}:{}", self.seq, self.hash),
+        }
+    }
+}
+
+impl Anchor {
+    pub fn parse(text: &str) -> Result<Anchor, AnchorError> {
+        let bad = || AnchorError::Malformed(text.to_string());
+        let parts: Vec<&str> = text.trim().split(':').collect();
+        let (community, seq, hash) = match parts.as_slice() {
+            [seq, hash] => (None, *seq, *hash),
+            [c, seq, hash] => (Some(c.parse::<i64>().map_err(|_| bad())?), *seq, *hash),
+            _ => return Err(bad()),
+        };
+        let seq = seq
+            .parse::<i64>()
+            .ok()
+            .filter(|s| *s >= 1)
+            .ok_or_else(bad)?;
+        let hash = hash.to_ascii_lowercase();
+        if hash.len() < SHORT_HASH
+            || hash.len() > 64
+            || !hash.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            return Err(bad());
+        }
+        Ok(Anchor {
+            community,
+            seq,
+            hash,
+        })
+    }
+
+    /// Checks the anchor against a chain's (seq, hash) records in order: the record must still
+    /// be there with the remembered hash.
+    pub fn check<'a, I>(&self, records: I) -> Result<(), AnchorError>
+    where
+        I: IntoIterator<Item = (i64, &'a str)>,
+    {
+        let mut last = 0;
+        for (seq, hash) in records {
+            if seq == self.seq {
+                return if hash.starts_with(&self.hash) {
+                    Ok(())
+                } else {
+                    Err(AnchorError::Mismatch {
+                        anchor: self.to_string(),
+                        seq,
+                        found: short(hash).to_string(),
+                    })
+                };
+            }
+            last = last.max(seq);
+        }
+        Err(AnchorError::Missing {
+            anchor: self.to_string(),
+            seq: self.seq,
+            last,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_anchor_finds_a_cut_or_rewritten_ledger() {
+        let a = Anchor::parse("3:2:ABCDEF012345").unwrap();
+        assert_eq!(
+            a,
+            Anchor {
+                community: Some(3),
+                seq: 2,
+                hash: "abcdef012345".into()
+            }
+        );
+        assert_eq!(a.to_string(), "3:2:abcdef012345");
+        assert_eq!(Anchor::parse("2:abcdef012345").unwrap().community, None);
+        for bad in [
+            "",
+            "2",
+            "x:abcdef012345",
+            "0:abcdef012345",
+            "2:abc",
+            "2:ghijklmnopqr",
+            "1:2:3:abcdef012345",
+        ] {
+            assert!(
+                matches!(Anchor::parse(bad), Err(AnchorError::Malformed(_))),
+                "{bad}"
+            );
+        }
+        let full = format!("abcdef012345{}", "0".repeat(52));
+        let other = format!("ffffff012345{}", "0".repeat(52));
+        let records = [(1, other.as_str()), (2, full.as_str()), (3, other.as_str())];
+        assert_eq!(a.check(records), Ok(()));
+        // Cut after record 1 (and the head rewound with it): the anchor is missing.
+        assert_eq!(
+            a.check(records[..1].iter().copied()),
+            Err(AnchorError::Missing {
+                anchor: a.to_string(),
+                seq: 2,
+                last: 1
+            })
+        );
+        // Rewritten from record 2 on.
+        let rewritten = [(1, other.as_str()), (2, other.as_str())];
+        assert!(matches!(
+            a.check(rewritten),
+            Err(AnchorError::Mismatch { seq: 2, .. })
+        ));
+        assert_eq!(short(&full), "abcdef012345");
+    }
 
     fn chain(contents: &[&str]) -> Vec<StoredLink> {
         let mut prev = GENESIS.to_string();

@@ -427,6 +427,105 @@ pub fn receipt_no(year: i32, seq: i64) -> String {
     format!("{year}-{seq:04}")
 }
 
+/// What a donation's ledger transaction seals besides its postings: every field a receipt, a
+/// disclosure or a balance is computed from. Changing any of them in the database breaks the
+/// transaction's hash.
+#[allow(clippy::too_many_arguments)]
+pub fn donation_seal(
+    receipt_no: &str,
+    donor_kind: &str,
+    donor_resident_id: Option<i64>,
+    donor_partner_id: Option<i64>,
+    donor_name: &str,
+    amount_fen: i64,
+    method: &str,
+    items: &str,
+    received_on: &str,
+    publish_name: bool,
+) -> String {
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    crate::chain::canonical(&[
+        ("receipt_no", receipt_no),
+        ("donor_kind", donor_kind),
+        ("donor_resident_id", &opt(donor_resident_id)),
+        ("donor_partner_id", &opt(donor_partner_id)),
+        ("donor_name", donor_name),
+        ("amount_fen", &amount_fen.to_string()),
+        ("method", method),
+        ("items", items),
+        ("received_on", received_on),
+        ("publish_name", if publish_name { "1" } else { "0" }),
+    ])
+}
+
+/// What a payment's ledger transaction seals: the request paid, to whom, how much, for what,
+/// when and by whom.
+pub fn payment_seal(
+    disbursement_id: i64,
+    beneficiary_resident_id: i64,
+    case_id: Option<i64>,
+    amount_fen: i64,
+    purpose: &str,
+    paid_on: &str,
+    paid_by: Option<i64>,
+) -> String {
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    crate::chain::canonical(&[
+        ("disbursement_id", &disbursement_id.to_string()),
+        (
+            "beneficiary_resident_id",
+            &beneficiary_resident_id.to_string(),
+        ),
+        ("case_id", &opt(case_id)),
+        ("amount_fen", &amount_fen.to_string()),
+        ("purpose", purpose),
+        ("paid_on", paid_on),
+        ("paid_by", &opt(paid_by)),
+    ])
+}
+
+/// Why a year's receipt numbers do not run 1..=counter, each once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReceiptFault {
+    #[error("receipt number {0} is missing")]
+    Missing(i64),
+    #[error("receipt number {0} is used twice")]
+    Twice(i64),
+    #[error("the counter says {counter} receipts, the gifts go up to {highest}")]
+    Counter { counter: i64, highest: i64 },
+    #[error("`{0}` is not a receipt number of this year")]
+    Foreign(String),
+}
+
+/// Checks a year's receipt numbers (as stored on the gifts) against the year's counter: the
+/// numbers are exactly 1..=counter, gap-free, each once.
+pub fn check_receipts(year: i32, counter: i64, receipts: &[String]) -> Result<(), ReceiptFault> {
+    let prefix = format!("{year}-");
+    let mut numbers = Vec::with_capacity(receipts.len());
+    for r in receipts {
+        let n = r
+            .strip_prefix(&prefix)
+            .and_then(|n| n.parse::<i64>().ok())
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| ReceiptFault::Foreign(r.clone()))?;
+        numbers.push(n);
+    }
+    numbers.sort_unstable();
+    let highest = numbers.last().copied().unwrap_or(0);
+    for (expected, n) in (1..).zip(numbers.iter()) {
+        if *n < expected {
+            return Err(ReceiptFault::Twice(*n));
+        }
+        if *n > expected {
+            return Err(ReceiptFault::Missing(expected));
+        }
+    }
+    if counter != highest {
+        return Err(ReceiptFault::Counter { counter, highest });
+    }
+    Ok(())
+}
+
 /// The donor as a public disclosure shows them (慈善法 §82: a name only with consent).
 pub fn disclosed_donor(name: Option<&str>, publish_name: bool) -> String {
     match name.map(str::trim).filter(|n| !n.is_empty()) {
@@ -438,6 +537,121 @@ pub fn disclosed_donor(name: Option<&str>, publish_name: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_years_receipts_run_from_one_to_the_counter_each_once() {
+        let r = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            check_receipts(2026, 3, &r(&["2026-0002", "2026-0001", "2026-0003"])),
+            Ok(())
+        );
+        assert_eq!(check_receipts(2026, 0, &[]), Ok(()));
+        assert_eq!(
+            check_receipts(2026, 3, &r(&["2026-0001", "2026-0003"])),
+            Err(ReceiptFault::Missing(2))
+        );
+        assert_eq!(
+            check_receipts(2026, 2, &r(&["2026-0001", "2026-0001", "2026-0002"])),
+            Err(ReceiptFault::Twice(1))
+        );
+        assert_eq!(
+            check_receipts(2026, 5, &r(&["2026-0001", "2026-0002"])),
+            Err(ReceiptFault::Counter {
+                counter: 5,
+                highest: 2
+            }),
+            "a counter moved forward leaves a gap in what will be issued"
+        );
+        assert_eq!(
+            check_receipts(2026, 1, &r(&["2025-0001"])),
+            Err(ReceiptFault::Foreign("2025-0001".into()))
+        );
+    }
+
+    #[test]
+    fn every_field_of_a_gift_or_payment_is_in_its_seal() {
+        let base = donation_seal(
+            "2026-0001",
+            "person",
+            None,
+            None,
+            "王先生",
+            10000,
+            "cash",
+            "",
+            "2026-11-20",
+            true,
+        );
+        assert_ne!(
+            base,
+            donation_seal(
+                "2026-0001",
+                "person",
+                None,
+                None,
+                "王先生",
+                1000,
+                "cash",
+                "",
+                "2026-11-20",
+                true
+            )
+        );
+        assert_ne!(
+            base,
+            donation_seal(
+                "2026-0001",
+                "person",
+                None,
+                None,
+                "李先生",
+                10000,
+                "cash",
+                "",
+                "2026-11-20",
+                true
+            )
+        );
+        assert_ne!(
+            base,
+            donation_seal(
+                "2026-0002",
+                "person",
+                None,
+                None,
+                "王先生",
+                10000,
+                "cash",
+                "",
+                "2026-11-20",
+                true
+            )
+        );
+        assert_ne!(
+            base,
+            donation_seal(
+                "2026-0001",
+                "person",
+                None,
+                None,
+                "王先生",
+                10000,
+                "cash",
+                "",
+                "2026-11-20",
+                false
+            )
+        );
+        let pay = payment_seal(7, 42, None, 20000, "medical", "2026-11-21", Some(3));
+        assert_ne!(
+            pay,
+            payment_seal(7, 43, None, 20000, "medical", "2026-11-21", Some(3))
+        );
+        assert_ne!(
+            pay,
+            payment_seal(7, 42, None, 30000, "medical", "2026-11-21", Some(3))
+        );
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -88,12 +88,13 @@ fn canonical(
     recorded_by: Option<i64>,
     recorded_at: &str,
     postings: &[Posting],
+    seal: Option<&str>,
 ) -> String {
     let lines: Vec<String> = postings
         .iter()
         .map(|p| format!("{}={}", p.account, p.amount.0))
         .collect();
-    chain::canonical(&[
+    let mut text = chain::canonical(&[
         ("community_id", &community_id.to_string()),
         ("seq", &seq.to_string()),
         ("occurred_on", occurred_on),
@@ -110,7 +111,12 @@ fn canonical(
         ),
         ("recorded_at", recorded_at),
         ("postings", &lines.join(";")),
-    ])
+    ]);
+    // Sealed transactions (schema 24 on) also hash the gift or payment they carry.
+    if let Some(seal) = seal {
+        text.push_str(&chain::canonical(&[("sealed", "1"), ("record", seal)]));
+    }
+    text
 }
 
 /// Balance of one account, from the postings (debit positive).
@@ -132,6 +138,7 @@ fn write_transaction(
     reason: &str,
     user: Option<i64>,
     postings: &[Posting],
+    seal: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
     if !fund::is_balanced(postings) {
@@ -175,11 +182,12 @@ fn write_transaction(
         user,
         &at,
         postings,
+        Some(seal),
     );
     let hash = chain::link_hash(&prev, &content);
     let id = c.insert(
-        "INSERT INTO fund_transactions (community_id, seq, occurred_on, kind, memo, reverses_id, reason, recorded_by, recorded_at, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO fund_transactions (community_id, seq, occurred_on, kind, memo, reverses_id, reason, recorded_by, recorded_at, prev_hash, hash, sealed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
         params![community_id, seq, occurred_on, kind, memo, reverses, reason, user, at, prev, hash.clone()],
     )?;
     for p in postings {
@@ -220,19 +228,9 @@ pub fn donate(
     }
     let day = d.received_on.format("%Y-%m-%d").to_string();
     let memo = format!("{}捐赠（{}）", d.donor_kind.label_zh(), d.method.label_zh());
-    let tx = write_transaction(
-        c,
-        community_id,
-        &day,
-        "donation",
-        &memo,
-        None,
-        "",
-        user,
-        &fund::donation_postings(d.method, d.donor_kind, d.amount),
-        now,
-    )?;
-    // Receipt numbers: per community and year, no gaps (the chain lock is held).
+    // The chain lock first: every ledger write of the community waits here, so receipt
+    // numbers are handed out in the order gifts enter the ledger, with no gaps.
+    next_link(c, CHAIN, community_id.id())?;
     let year = i64::from(d.received_on.year());
     c.execute(
         "INSERT INTO fund_receipt_counters (community_id, year, last_no) VALUES (?, ?, 0) ON CONFLICT (community_id, year) DO NOTHING",
@@ -244,6 +242,31 @@ pub fn donate(
         params![community_id, year],
     )?;
     let receipt = fund::receipt_no(d.received_on.year(), n);
+    let seal = fund::donation_seal(
+        &receipt,
+        d.donor_kind.as_str(),
+        d.donor_resident_id,
+        d.donor_partner_id,
+        &d.donor_name,
+        d.amount.0,
+        d.method.as_str(),
+        &d.items,
+        &day,
+        d.publish_name,
+    );
+    let tx = write_transaction(
+        c,
+        community_id,
+        &day,
+        "donation",
+        &memo,
+        None,
+        "",
+        user,
+        &fund::donation_postings(d.method, d.donor_kind, d.amount),
+        &seal,
+        now,
+    )?;
     let id = c.insert(
         "INSERT INTO fund_donations (community_id, transaction_id, receipt_no, donor_kind, donor_resident_id, donor_partner_id, donor_name,
              amount_fen, method, items, received_on, publish_name, created_at)
@@ -422,6 +445,15 @@ pub fn pay_disbursement(
         d.beneficiary_name,
         d.id
     );
+    let seal = fund::payment_seal(
+        d.id,
+        d.beneficiary_resident_id,
+        d.case_id,
+        d.amount_fen,
+        &d.purpose,
+        &day,
+        Some(user),
+    );
     let tx = write_transaction(
         c,
         community_id,
@@ -432,6 +464,7 @@ pub fn pay_disbursement(
         "",
         Some(user),
         &fund::disbursement_postings(purpose, from, Fen(d.amount_fen)),
+        &seal,
         now,
     )?;
     c.execute(
@@ -486,6 +519,7 @@ pub fn reverse(
         reason.trim(),
         user,
         &fund::reversal_postings(&postings),
+        "",
         now,
     )?;
     // A reversed disbursement is no longer paid.
@@ -889,7 +923,7 @@ pub fn verify(db: &Db) -> Result<crate::audit::Verified> {
                 .map(|r| r.text(0))
                 .transpose()?;
             let rows = c.query(
-                "SELECT id, seq, occurred_on, kind, memo, reverses_id, reason, recorded_by, recorded_at, prev_hash, hash
+                "SELECT id, seq, occurred_on, kind, memo, reverses_id, reason, recorded_by, recorded_at, prev_hash, hash, sealed
                  FROM fund_transactions WHERE community_id = ? ORDER BY seq",
                 params![community],
             )?;
@@ -902,10 +936,11 @@ pub fn verify(db: &Db) -> Result<crate::audit::Verified> {
                     unbalanced = Some(id);
                 }
                 let seq = r.int(1)?;
+                let seal = if r.bool(11)? { Some(seal_of(c, id, &r.text(3)?)?) } else { None };
                 links.push(StoredLink {
                     id,
                     seq,
-                    canonical: canonical(community, seq, &r.text(2)?, &r.text(3)?, &r.text(4)?, r.opt_int(5)?, &r.text(6)?, r.opt_int(7)?, &r.text(8)?, &postings),
+                    canonical: canonical(community, seq, &r.text(2)?, &r.text(3)?, &r.text(4)?, r.opt_int(5)?, &r.text(6)?, r.opt_int(7)?, &r.text(8)?, &postings, seal.as_deref()),
                     prev_hash: r.text(9)?,
                     hash: r.text(10)?,
                 });
@@ -921,8 +956,168 @@ pub fn verify(db: &Db) -> Result<crate::audit::Verified> {
                 out.broken = Some((community, ChainBreak::Altered { id }));
                 break;
             }
+            if let Some(b) = receipts_break(c, community)? {
+                out.broken = Some((community, b));
+                break;
+            }
         }
         Ok(out)
+    })
+}
+
+/// The gift or payment a sealed transaction carries, as its seal reads it now (empty when the
+/// record is gone: then the hash no longer matches either).
+fn seal_of(c: &mut dyn Conn, tx: i64, kind: &str) -> Result<String> {
+    let mut out = String::new();
+    match kind {
+        "donation" => {
+            for r in c.query(
+                "SELECT receipt_no, donor_kind, donor_resident_id, donor_partner_id, donor_name, amount_fen, method, items, received_on, publish_name
+                 FROM fund_donations WHERE transaction_id = ? ORDER BY id",
+                params![tx],
+            )? {
+                out.push_str(&fund::donation_seal(
+                    &r.text(0)?, &r.text(1)?, r.opt_int(2)?, r.opt_int(3)?, &r.text(4)?, r.int(5)?, &r.text(6)?, &r.text(7)?, &r.text(8)?, r.bool(9)?,
+                ));
+            }
+        }
+        "disbursement" => {
+            for r in c.query(
+                "SELECT id, beneficiary_resident_id, case_id, amount_fen, purpose, paid_on, paid_by
+                 FROM fund_disbursements WHERE transaction_id = ? ORDER BY id",
+                params![tx],
+            )? {
+                out.push_str(&fund::payment_seal(
+                    r.int(0)?, r.int(1)?, r.opt_int(2)?, r.int(3)?, &r.text(4)?, &r.opt_text(5)?.unwrap_or_default(), r.opt_int(6)?,
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// The first year whose receipt numbers are not 1..=counter, each once (a counter moved, a
+/// number changed or a gift removed).
+fn receipts_break(c: &mut dyn Conn, community: i64) -> Result<Option<ChainBreak>> {
+    let mut years: Vec<(i64, i64)> = c
+        .query(
+            "SELECT year, last_no FROM fund_receipt_counters WHERE community_id = ? ORDER BY year",
+            params![community],
+        )?
+        .iter()
+        .map(|r| Ok((r.int(0)?, r.int(1)?)))
+        .collect::<Result<_>>()?;
+    for r in c.query(
+        "SELECT DISTINCT SUBSTR(received_on, 1, 4) FROM fund_donations WHERE community_id = ?",
+        params![community],
+    )? {
+        let year = r.text(0)?.parse::<i64>().unwrap_or(0);
+        if !years.iter().any(|(y, _)| *y == year) {
+            years.push((year, 0));
+        }
+    }
+    for (year, counter) in years {
+        let receipts: Vec<String> = c
+            .query(
+                "SELECT receipt_no FROM fund_donations WHERE community_id = ? AND received_on >= ? AND received_on <= ?",
+                params![community, format!("{year:04}-01-01"), format!("{year:04}-12-31")],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_>>()?;
+        let y = i32::try_from(year).unwrap_or(0);
+        if let Err(fault) = fund::check_receipts(y, counter, &receipts) {
+            return Ok(Some(ChainBreak::Receipts {
+                year,
+                reason: fault.to_string(),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// A transaction's place in the ledger: its number and hash (printed on its receipt).
+pub fn link(c: &mut dyn Conn, community_id: Tenant, tx: i64) -> Result<(i64, String)> {
+    let r = c.query_one(
+        "SELECT seq, hash FROM fund_transactions WHERE id = ? AND community_id = ?",
+        params![tx, community_id],
+    )?;
+    Ok((r.int(0)?, r.text(1)?))
+}
+
+/// A community's fund chain head: its last record's number and hash (none before the first).
+pub fn head(c: &mut dyn Conn, community_id: Tenant) -> Result<Option<(i64, String)>> {
+    c.query_opt(
+        "SELECT seq, hash FROM chain_heads WHERE chain = ? AND community_id = ? AND seq > 0",
+        params![CHAIN, community_id],
+    )?
+    .map(|r| Ok((r.int(0)?, r.text(1)?)))
+    .transpose()
+}
+
+/// Every community's fund chain head, for `linli anchor`: (community id, name, seq, hash).
+pub fn heads(db: &Db) -> Result<Vec<(i64, String, i64, String)>> {
+    db.read_blocking(|c| {
+        c.query(
+            "SELECT h.community_id, p.name, h.seq, h.hash FROM chain_heads h JOIN places p ON p.id = h.community_id
+              WHERE h.chain = ? AND h.seq > 0 ORDER BY h.community_id",
+            params![CHAIN],
+        )?
+        .iter()
+        .map(|r| Ok((r.int(0)?, r.text(1)?, r.int(2)?, r.text(3)?)))
+        .collect()
+    })
+}
+
+/// Checks remembered heads against the ledgers: each anchor's record must still be there with
+/// its hash. An anchor without a community is checked against every community's chain and
+/// holds when one of them has it.
+pub fn check_anchors(db: &Db, anchors: &[chain::Anchor]) -> Result<Vec<chain::AnchorError>> {
+    db.read_blocking(|c| {
+        let mut faults = Vec::new();
+        for a in anchors {
+            let communities: Vec<i64> = match a.community {
+                Some(id) => vec![id],
+                None => c
+                    .query(
+                        "SELECT community_id FROM chain_heads WHERE chain = ? ORDER BY 1",
+                        params![CHAIN],
+                    )?
+                    .iter()
+                    .map(|r| r.int(0))
+                    .collect::<Result<_>>()?,
+            };
+            let mut first_fault = None;
+            let mut held = false;
+            for community in communities {
+                let rows = c.query(
+                    "SELECT seq, hash FROM fund_transactions WHERE community_id = ? ORDER BY seq",
+                    params![community],
+                )?;
+                let records: Vec<(i64, String)> = rows
+                    .iter()
+                    .map(|r| Ok((r.int(0)?, r.text(1)?)))
+                    .collect::<Result<_>>()?;
+                match a.check(records.iter().map(|(s, h)| (*s, h.as_str()))) {
+                    Ok(()) => {
+                        held = true;
+                        break;
+                    }
+                    Err(e) => {
+                        first_fault.get_or_insert(e);
+                    }
+                }
+            }
+            if !held {
+                faults.push(first_fault.unwrap_or(chain::AnchorError::Missing {
+                    anchor: a.to_string(),
+                    seq: a.seq,
+                    last: 0,
+                }));
+            }
+        }
+        Ok(faults)
     })
 }
 

@@ -126,6 +126,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "idempotency_request",
         sql: include_str!("../migrations/0023_idempotency_request.sql"),
     },
+    Migration {
+        version: 24,
+        name: "fund_seal",
+        sql: include_str!("../migrations/0024_fund_seal.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -79,6 +79,25 @@ enum Command {
     Verify {
         #[command(flatten)]
         db: DbArg,
+        /// A fund ledger head remembered outside the database (printed on receipts and the
+        /// monthly disclosure, or written by `linli anchor`): SEQ:HASH or COMMUNITY:SEQ:HASH;
+        /// may be given several times
+        #[arg(long = "anchor", value_name = "SEQ:HASH")]
+        anchors: Vec<String>,
+        /// A file written by `linli anchor`: every anchor in it is checked
+        #[arg(long, value_name = "FILE")]
+        anchor_file: Option<PathBuf>,
+    },
+    /// Print (or write to a file) every community's fund ledger head, for the street office to
+    /// keep: `linli verify --anchor-file FILE` later proves the ledger was neither cut short nor
+    /// rewritten
+    Anchor {
+        #[command(flatten)]
+        db: DbArg,
+        /// File to write (appended to, one line per community, so a scheduled run keeps a
+        /// history); standard output when absent
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Write a consistent copy of a live database (SQLite: VACUUM INTO; PostgreSQL: pg_dump)
     Backup {
@@ -417,7 +436,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
             println!("schema at version {} (was {})", out.to, out.from);
             Ok(())
         }
-        Command::Verify { db } => verify(&db.db),
+        Command::Verify {
+            db,
+            anchors,
+            anchor_file,
+        } => verify(&db.db, &anchors, anchor_file.as_deref()),
+        Command::Anchor { db, out } => anchor(&db.db, out.as_deref()),
         Command::Report {
             command:
                 ReportCommand::Indicators {
@@ -840,7 +864,66 @@ async fn shutdown() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-fn verify(url: &str) -> Result<(), CliError> {
+/// The anchors given on the command line and in an anchor file (`#` starts a comment; the
+/// first word of a line is the anchor).
+fn read_anchors(
+    given: &[String],
+    file: Option<&std::path::Path>,
+) -> Result<Vec<linli_core::chain::Anchor>, CliError> {
+    let mut texts: Vec<String> = given.to_vec();
+    if let Some(path) = file {
+        let content = std::fs::read_to_string(path)
+            .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+        texts.extend(
+            content
+                .lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
+                .filter_map(|l| l.split_whitespace().next())
+                .map(str::to_string),
+        );
+    }
+    texts
+        .iter()
+        .map(|t| linli_core::chain::Anchor::parse(t).map_err(|e| CliError::Usage(e.to_string())))
+        .collect()
+}
+
+fn anchor(url: &str, out: Option<&std::path::Path>) -> Result<(), CliError> {
+    let db = open(url)?;
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+    let lines: String = linli_store::fund::heads(&db)?
+        .into_iter()
+        .map(|(community, name, seq, hash)| {
+            format!("{community}:{seq}:{hash}  # {name} 爱心基金账本 第{seq}笔 {now}\n")
+        })
+        .collect();
+    match out {
+        None => print!("{lines}"),
+        Some(path) => {
+            use std::io::Write as _;
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
+            f.write_all(lines.as_bytes())
+                .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
+            println!(
+                "{} heads appended to {}",
+                lines.lines().count(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn verify(
+    url: &str,
+    anchors: &[String],
+    anchor_file: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    let anchors = read_anchors(anchors, anchor_file)?;
     let db = open(url)?;
     let found = db.read_blocking(|c| migrate::current_version(c))?;
     if found > migrate::latest_version() {
@@ -875,6 +958,14 @@ fn verify(url: &str) -> Result<(), CliError> {
     if let Some((community, b)) = f.broken {
         problems.push(format!("fund ledger of community {community}, {b}"));
     }
+    let faults = linli_store::fund::check_anchors(&db, &anchors)?;
+    if !anchors.is_empty() && faults.is_empty() {
+        println!(
+            "anchors: {} remembered heads found in the ledgers",
+            anchors.len()
+        );
+    }
+    problems.extend(faults.iter().map(ToString::to_string));
     if !problems.is_empty() {
         return Err(CliError::Broken(problems.join("\n")));
     }

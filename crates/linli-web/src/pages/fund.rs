@@ -367,7 +367,7 @@ async fn receipt(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (place, d) = ops::donation(&state.app, &ctx.actor()?, id).await?;
+    let (place, d, (seq, hash)) = ops::donation(&state.app, &ctx.actor()?, id).await?;
     let body = html! {
         div.receipt {
             h2 { (committee_name(&place.name)) br; (t(lang, "fund.receipt_title")) }
@@ -386,6 +386,7 @@ async fn receipt(
             p { (t(lang, "fund.receipt_thanks")) }
             p.receipt-sign { (t(lang, "fund.receipt_sign")) }
             p.hint { (t(lang, "fund.receipt_not_tax")) }
+            p.hint.ledger-seal { (tf(lang, "fund.receipt_seal", &[("seq", &seq.to_string()), ("hash", linli_core::chain::short(&hash))])) }
             @if d.reversed { p.flash.flash-warn { (t(lang, "fund.receipt_reversed")) } }
         }
         p.actions.no-print { span.hint { (t(lang, "fund.print_hint")) } " " a.btn href="/fund" { (t(lang, "fund.back")) } }
@@ -856,6 +857,7 @@ async fn disclosure_page(
         month: d,
         year_to_date: ytd,
         decision,
+        head,
     } = ops::disclosure(&state.app, &ctx.actor_or_public(), q.month, q.community).await?;
     let body = html! {
         article.disclosure {
@@ -896,6 +898,9 @@ async fn disclosure_page(
             p.hint { (t(lang, "fund.disclosure_hint")) }
             @if let Some(dec) = &decision { p.hint { (tf(lang, "fund.disclosure_basis", &[("date", &dec.decided_on)])) } }
             p.hint { (tf(lang, "fund.posting_period", &[("from", &today(&ctx).format("%Y-%m-%d").to_string()), ("to", &(today(&ctx) + chrono::Duration::days(6)).format("%Y-%m-%d").to_string())])) }
+            @if let Some((seq, hash)) = &head {
+                p.hint.ledger-seal { (tf(lang, "fund.disclosure_seal", &[("seq", &seq.to_string()), ("hash", linli_core::chain::short(hash))])) }
+            }
             p.disclosure-sign { (committee_name(&place.name)) "　" (today(&ctx).format("%Y年%m月%d日")) }
         }
         form.no-print.month-form method="get" action="/disclosure/fund" {

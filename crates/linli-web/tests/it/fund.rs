@@ -7,6 +7,7 @@ both_engines!(
     donations_wait_for_the_meeting_decision_and_get_gap_free_receipts,
     a_retried_donation_with_the_same_key_is_recorded_once,
     twenty_simultaneous_retries_on_two_instances_all_get_the_first_answer,
+    a_gift_or_payment_changed_in_the_database_breaks_the_ledger,
     a_payment_needs_two_approvers_other_than_the_requester,
     fifty_simultaneous_payments_never_overdraw_the_fund,
     a_reversal_corrects_an_entry_once_and_cannot_be_reversed,
@@ -261,6 +262,97 @@ async fn twenty_simultaneous_retries_on_two_instances_all_get_the_first_answer(e
         );
     }
     assert_eq!(balance(&app, &admin).await, 6000, "paid once");
+}
+
+/// Runs one statement directly in the database (as someone with the file or a login would).
+async fn sql(app: &TestApp, statement: &'static str, id: i64) {
+    app.db
+        .write(move |c| c.execute(statement, linli_store::params![id]))
+        .await
+        .unwrap();
+}
+
+/// What `linli verify` says of the fund ledgers: `None` when intact, else the break.
+async fn ledger_break(app: &TestApp) -> Option<String> {
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || linli_store::fund::verify(&db).unwrap())
+        .await
+        .unwrap()
+        .broken
+        .map(|(_, b)| b.to_string())
+}
+
+/// Issue 18 (2): only the postings were sealed; a gift's amount or donor, a payment's
+/// beneficiary or the receipt counter could be changed and `verify` still passed while the
+/// disclosure showed the altered figures.
+async fn a_gift_or_payment_changed_in_the_database_breaks_the_ledger(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    let gift = give(&app, &admin, 20000, true).await;
+    let gift_id = gift["id"].as_i64().unwrap();
+    let id = approved_request(&app, 4000).await;
+    let keeper = app.token("jijin").await;
+    let (status, _) = app
+        .api(
+            &keeper,
+            Method::POST,
+            &format!("/api/v1/fund/disbursements/{id}/pay"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ledger_break(&app).await, None, "intact as written");
+
+    let cases: [(&str, &'static str, &'static str, i64); 4] = [
+        (
+            "a gift's amount",
+            "UPDATE fund_donations SET amount_fen = amount_fen * 10 WHERE id = ?",
+            "UPDATE fund_donations SET amount_fen = amount_fen / 10 WHERE id = ?",
+            gift_id,
+        ),
+        (
+            "a gift's donor",
+            "UPDATE fund_donations SET donor_name = donor_name || '某' WHERE id = ?",
+            "UPDATE fund_donations SET donor_name = SUBSTR(donor_name, 1, LENGTH(donor_name) - 1) WHERE id = ?",
+            gift_id,
+        ),
+        (
+            "a payment's beneficiary",
+            "UPDATE fund_disbursements SET beneficiary_resident_id = beneficiary_resident_id + 1 WHERE id = ?",
+            "UPDATE fund_disbursements SET beneficiary_resident_id = beneficiary_resident_id - 1 WHERE id = ?",
+            id,
+        ),
+        (
+            "the receipt counter",
+            "UPDATE fund_receipt_counters SET last_no = last_no + 1 WHERE community_id = (SELECT community_id FROM fund_donations WHERE id = ?)",
+            "UPDATE fund_receipt_counters SET last_no = last_no - 1 WHERE community_id = (SELECT community_id FROM fund_donations WHERE id = ?)",
+            gift_id,
+        ),
+    ];
+    for (what, change, undo, row) in cases {
+        sql(&app, change, row).await;
+        let broken = ledger_break(&app).await;
+        assert!(broken.is_some(), "verify notices {what}");
+        sql(&app, undo, row).await;
+        assert_eq!(
+            ledger_break(&app).await,
+            None,
+            "intact again once {what} is put back"
+        );
+    }
+
+    // The receipt and the month's disclosure carry the ledger's record number and check code.
+    let mut b = app.signed_in("admin").await;
+    let (status, page) = b
+        .get_text(&format!("/fund/donations/{gift_id}/receipt"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("账本记录第1笔，校验码"), "{page}");
+    let (_, page) = b.get_text("/disclosure/fund?month=2026-11").await;
+    assert!(page.contains("账本校验：截至第2笔，校验码"), "{page}");
 }
 
 async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) {

@@ -836,6 +836,146 @@ fn fund_tamper_is_named(engine: Engine) {
     );
 }
 
+/// Issue 18 (3): records cut from the ledger's end, with the chain head and the receipt counter
+/// rewound with them, pass a plain `verify`; a head remembered outside the database does not.
+fn a_ledger_cut_short_is_caught_by_its_anchor(engine: Engine) {
+    let Some(db) = database(engine) else { return };
+    init(&db.url);
+    let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
+    d.write_blocking(|c| {
+        let community = linli_store::Tenant::new(
+            c.count("SELECT id FROM places WHERE kind = 'community'", params![])?,
+        );
+        let now = chrono::Utc::now();
+        linli_store::fund::record_decision(
+            c,
+            community,
+            &linli_store::fund::DecisionInput {
+                decided_on: "2011-03-15".into(),
+                attendance: 86,
+                quorum_reached: true,
+                resolution: "成立爱心基金".into(),
+                purpose: String::new(),
+                eligibility: String::new(),
+            },
+            None,
+            now,
+        )?;
+        for fen in [20_000, 5_000, 900] {
+            linli_store::fund::donate(
+                c,
+                community,
+                &linli_store::fund::DonationInput {
+                    donor_kind: linli_core::fund::DonorKind::Anonymous,
+                    donor_resident_id: None,
+                    donor_partner_id: None,
+                    donor_name: String::new(),
+                    amount: linli_core::fund::Fen(fen),
+                    method: linli_core::fund::Method::Cash,
+                    items: String::new(),
+                    received_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                    publish_name: false,
+                },
+                None,
+                now,
+            )?;
+        }
+        Ok::<_, linli_store::StoreError>(())
+    })
+    .unwrap();
+    // The street office keeps the heads.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("anchors.txt");
+    let file_arg = file.to_string_lossy().to_string();
+    let out = linli(&["anchor", "--db", &db.url, "--out", &file_arg], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let kept = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(kept.lines().count(), 1, "{kept}");
+    assert!(
+        kept.contains(":3:") && kept.contains("爱心基金账本 第3笔"),
+        "{kept}"
+    );
+    let out = linli(&["verify", "--db", &db.url, "--anchor-file", &file_arg], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("anchors: 1"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // Someone removes the last gift and rewinds the head and the counter with it.
+    d.write_blocking(|c| {
+        match c.dialect() {
+            Dialect::Sqlite => c.batch(
+                "DROP TRIGGER fund_postings_no_delete; DROP TRIGGER fund_transactions_no_delete",
+            )?,
+            Dialect::Postgres => c.batch(
+                "ALTER TABLE fund_postings DISABLE TRIGGER fund_postings_append_only;
+                 ALTER TABLE fund_transactions DISABLE TRIGGER fund_transactions_append_only",
+            )?,
+        }
+        c.batch(
+            "DELETE FROM fund_donations WHERE transaction_id = (SELECT id FROM fund_transactions WHERE seq = 3);
+             DELETE FROM fund_postings WHERE transaction_id = (SELECT id FROM fund_transactions WHERE seq = 3);
+             DELETE FROM fund_transactions WHERE seq = 3;
+             UPDATE chain_heads SET seq = 2, hash = (SELECT hash FROM fund_transactions WHERE seq = 2) WHERE chain = 'fund';
+             UPDATE fund_receipt_counters SET last_no = 2;",
+        )?;
+        match c.dialect() {
+            Dialect::Sqlite => c.batch(
+                "CREATE TRIGGER fund_postings_no_delete BEFORE DELETE ON fund_postings BEGIN SELECT RAISE(ABORT, 'fund_postings is append-only'); END;
+                 CREATE TRIGGER fund_transactions_no_delete BEFORE DELETE ON fund_transactions BEGIN SELECT RAISE(ABORT, 'fund_transactions is append-only'); END;",
+            )?,
+            Dialect::Postgres => c.batch(
+                "ALTER TABLE fund_postings ENABLE TRIGGER fund_postings_append_only;
+                 ALTER TABLE fund_transactions ENABLE TRIGGER fund_transactions_append_only",
+            )?,
+        }
+        Ok::<_, linli_store::StoreError>(())
+    })
+    .unwrap();
+    let out = linli(&["verify", "--db", &db.url], "");
+    assert!(
+        out.status.success(),
+        "without an anchor the cut cannot be seen: {}",
+        text(&out.stderr)
+    );
+    let out = linli(&["verify", "--db", &db.url, "--anchor-file", &file_arg], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("no record 3") && err.contains("ends at 2"),
+        "{err}"
+    );
+    // The receipt's short form works too, and a rewritten record is told from a missing one.
+    let out = linli(
+        &["verify", "--db", &db.url, "--anchor", "1:000000000000"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("rewritten"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = linli(&["verify", "--db", &db.url, "--anchor", "three"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a malformed anchor is a usage error"
+    );
+}
+
+#[test]
+fn a_ledger_cut_short_is_caught_by_its_anchor_on_sqlite() {
+    a_ledger_cut_short_is_caught_by_its_anchor(Engine::Sqlite);
+}
+
+#[test]
+fn a_ledger_cut_short_is_caught_by_its_anchor_on_postgres() {
+    a_ledger_cut_short_is_caught_by_its_anchor(Engine::Postgres);
+}
+
 #[test]
 fn verify_names_the_altered_fund_entry_on_sqlite() {
     fund_tamper_is_named(Engine::Sqlite);
