@@ -756,59 +756,62 @@ fn report_indicators_prints_the_catalogue_as_json() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-fn fund_tamper_is_named(engine: Engine) {
-    let Some(db) = database(engine) else { return };
-    init(&db.url);
-    let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
-    let (tx, _) = d
-        .write_blocking(|c| {
-            let community = linli_store::Tenant::new(
-                c.count("SELECT id FROM places WHERE kind = 'community'", params![])?,
-            );
-            let now = chrono::Utc::now();
-            linli_store::fund::record_decision(
+/// The fund's meeting decision and three anonymous cash gifts (¥200, ¥50, ¥9) through the
+/// store; gives each gift's (transaction id, receipt number).
+fn fund_with_three_gifts(d: &Db) -> Vec<(i64, String)> {
+    d.write_blocking(|c| {
+        let community = linli_store::Tenant::new(
+            c.count("SELECT id FROM places WHERE kind = 'community'", params![])?,
+        );
+        let now = chrono::Utc::now();
+        linli_store::fund::record_decision(
+            c,
+            community,
+            &linli_store::fund::DecisionInput {
+                decided_on: "2011-03-15".into(),
+                attendance: 86,
+                quorum_reached: true,
+                resolution: "成立爱心基金".into(),
+                purpose: String::new(),
+                eligibility: String::new(),
+            },
+            None,
+            now,
+        )?;
+        let mut gifts = Vec::new();
+        for fen in [20_000, 5_000, 900] {
+            let (id, receipt) = linli_store::fund::donate(
                 c,
                 community,
-                &linli_store::fund::DecisionInput {
-                    decided_on: "2011-03-15".into(),
-                    attendance: 86,
-                    quorum_reached: true,
-                    resolution: "成立爱心基金".into(),
-                    purpose: String::new(),
-                    eligibility: String::new(),
+                &linli_store::fund::DonationInput {
+                    donor_kind: linli_core::fund::DonorKind::Anonymous,
+                    donor_resident_id: None,
+                    donor_partner_id: None,
+                    donor_name: String::new(),
+                    amount: linli_core::fund::Fen(fen),
+                    method: linli_core::fund::Method::Cash,
+                    items: String::new(),
+                    received_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                    publish_name: false,
                 },
                 None,
                 now,
             )?;
-            let mut last = (0, String::new());
-            for fen in [20_000, 5_000, 900] {
-                let (id, receipt) = linli_store::fund::donate(
-                    c,
-                    community,
-                    &linli_store::fund::DonationInput {
-                        donor_kind: linli_core::fund::DonorKind::Anonymous,
-                        donor_resident_id: None,
-                        donor_partner_id: None,
-                        donor_name: String::new(),
-                        amount: linli_core::fund::Fen(fen),
-                        method: linli_core::fund::Method::Cash,
-                        items: String::new(),
-                        received_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-                        publish_name: false,
-                    },
-                    None,
-                    now,
-                )?;
-                if fen == 5_000 {
-                    last = (
-                        linli_store::fund::donation(c, community, id)?.transaction_id,
-                        receipt,
-                    );
-                }
-            }
-            Ok::<_, linli_store::StoreError>(last)
-        })
-        .unwrap();
+            gifts.push((
+                linli_store::fund::donation(c, community, id)?.transaction_id,
+                receipt,
+            ));
+        }
+        Ok::<_, linli_store::StoreError>(gifts)
+    })
+    .unwrap()
+}
+
+fn fund_tamper_is_named(engine: Engine) {
+    let Some(db) = database(engine) else { return };
+    init(&db.url);
+    let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
+    let tx = fund_with_three_gifts(&d)[1].0;
     let out = linli(&["verify", "--db", &db.url], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("fund ledger"));
@@ -842,47 +845,7 @@ fn a_ledger_cut_short_is_caught_by_its_anchor(engine: Engine) {
     let Some(db) = database(engine) else { return };
     init(&db.url);
     let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
-    d.write_blocking(|c| {
-        let community = linli_store::Tenant::new(
-            c.count("SELECT id FROM places WHERE kind = 'community'", params![])?,
-        );
-        let now = chrono::Utc::now();
-        linli_store::fund::record_decision(
-            c,
-            community,
-            &linli_store::fund::DecisionInput {
-                decided_on: "2011-03-15".into(),
-                attendance: 86,
-                quorum_reached: true,
-                resolution: "成立爱心基金".into(),
-                purpose: String::new(),
-                eligibility: String::new(),
-            },
-            None,
-            now,
-        )?;
-        for fen in [20_000, 5_000, 900] {
-            linli_store::fund::donate(
-                c,
-                community,
-                &linli_store::fund::DonationInput {
-                    donor_kind: linli_core::fund::DonorKind::Anonymous,
-                    donor_resident_id: None,
-                    donor_partner_id: None,
-                    donor_name: String::new(),
-                    amount: linli_core::fund::Fen(fen),
-                    method: linli_core::fund::Method::Cash,
-                    items: String::new(),
-                    received_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-                    publish_name: false,
-                },
-                None,
-                now,
-            )?;
-        }
-        Ok::<_, linli_store::StoreError>(())
-    })
-    .unwrap();
+    fund_with_three_gifts(&d);
     // The street office keeps the heads.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("anchors.txt");
