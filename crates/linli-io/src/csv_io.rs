@@ -1,12 +1,13 @@
 //! CSV (and tab-separated "Unicode text") in and out.
 
 use crate::table::TableBuilder;
-use crate::text::{clean, decode_text, escape_cell};
-use crate::{IoError, Limits, Table};
+use crate::text::{clean, decode_text_borrowed, escape_cell};
+use crate::{IoError, Limits, Sheet};
 use std::io::Write;
 
-pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Table, IoError> {
-    let text = decode_text(bytes)?;
+pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
+    // UTF-8 (the usual case) is read in place, not copied.
+    let text = decode_text_borrowed(bytes)?;
     if text.contains('\0') {
         return Err(IoError::Corrupt {
             detail: "NUL character in a text file: binary data".to_string(),
@@ -14,7 +15,7 @@ pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Table, IoError> 
     }
     let (delimiter, body) = match sep_hint(&text) {
         Some((d, rest)) => (d, rest),
-        None => (detect_delimiter(&text), text.as_str()),
+        None => (detect_delimiter(&text), &*text),
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -56,7 +57,7 @@ pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Table, IoError> 
             let col = u32::try_from(col).map_err(|_| IoError::TooManyColumns {
                 limit: limits.max_columns,
             })?;
-            builder.push(row_index, col, text.to_owned())?;
+            builder.push(row_index, col, text)?;
         }
         row += 1;
     }
@@ -153,8 +154,10 @@ pub(crate) fn write_csv<W: Write>(
 mod tests {
     use super::*;
 
-    fn read(s: &str) -> Table {
-        read_csv(s.as_bytes(), &Limits::default()).unwrap()
+    fn read(s: &str) -> crate::Table {
+        read_csv(s.as_bytes(), &Limits::default())
+            .unwrap()
+            .into_table()
     }
 
     #[test]

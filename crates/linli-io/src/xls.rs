@@ -9,17 +9,17 @@
 use crate::cell::data_text;
 use crate::table::TableBuilder;
 use crate::xlsx::first_worksheet;
-use crate::{IoError, Limits, Table};
+use crate::{IoError, Limits, Sheet};
 use calamine::{Reader, Xls, XlsError};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
-pub(crate) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Table, IoError> {
+pub(crate) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
     vet_xls(bytes, limits)?;
     crate::guard_panics(|| read_first_sheet(bytes, limits))
 }
 
-fn read_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Table, IoError> {
+fn read_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
     let failed = |e: XlsError| match e {
         XlsError::Password => IoError::Encrypted,
         e => IoError::Corrupt {

@@ -3,7 +3,7 @@
 
 use crate::cell::data_ref_text;
 use crate::table::TableBuilder;
-use crate::{IoError, Limits, Table};
+use crate::{IoError, Limits, Sheet};
 use calamine::{Reader, SheetType, SheetVisible, Xlsx};
 use std::io::Cursor;
 
@@ -96,7 +96,7 @@ impl ZipNames {
     }
 }
 
-pub(crate) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Table, IoError> {
+pub(crate) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
     let summary = vet_zip(bytes, limits)?;
     if !summary.has_workbook {
         return Err(IoError::Unsupported {
@@ -106,7 +106,7 @@ pub(crate) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Table, IoError>
     crate::guard_panics(|| stream_first_sheet(bytes, limits))
 }
 
-fn stream_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Table, IoError> {
+fn stream_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
     let corrupt = |e: calamine::XlsxError| IoError::Corrupt {
         detail: format!("xlsx: {e}"),
     };

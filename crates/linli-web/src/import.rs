@@ -10,7 +10,7 @@ use linli_core::place::{PlaceRuleError, parse_place_name};
 use linli_core::roster::{self, Relation, RosterField, parse_phone};
 use linli_core::text::{clean_name, echo_safe};
 use linli_core::{Gender, IdNumber, PlaceKind, PlacePath};
-use linli_io::{Limits, Table};
+use linli_io::{Limits, Sheet, Table};
 use linli_store::places::{self, Place};
 use linli_store::registry::{self, Placement, ResidentInput, TagInput, TagKind};
 use linli_store::{Conn, Db, StoreError, audit};
@@ -71,6 +71,9 @@ pub struct Summary {
     pub columns: Vec<(String, String)>,
     /// True for a check without writing ([`Options::dry_run`]).
     pub checked_only: bool,
+    /// More errors were found than [`MAX_ERRORS`]: checking stopped there and `errors` lists
+    /// the first ones only.
+    pub errors_truncated: bool,
 }
 
 /// Who imports: for the audit record, and where they may write.
@@ -183,10 +186,55 @@ pub struct PlannedRow {
     pub existing: Option<i64>,
 }
 
-fn cell<'a>(cells: &'a [String], m: &Mapping, f: RosterField) -> &'a str {
-    m.column(f)
-        .and_then(|i| cells.get(i))
-        .map_or("", |s| s.trim())
+/// A row as the planner reads it: its number in the spreadsheet and its cells by column
+/// (aligned with the headers; `""` when empty). Both the [`Table`] of [`linli_io::read_table`]
+/// and the compact [`Sheet`] of [`linli_io::read_sheet`] give one.
+pub trait RowCells {
+    fn number(&self) -> usize;
+    fn cell(&self, i: usize) -> &str;
+}
+
+impl RowCells for linli_io::Row {
+    fn number(&self) -> usize {
+        self.number
+    }
+    fn cell(&self, i: usize) -> &str {
+        self.cells.get(i).map_or("", String::as_str)
+    }
+}
+
+impl RowCells for linli_io::SheetRow<'_> {
+    fn number(&self) -> usize {
+        self.number
+    }
+    fn cell(&self, i: usize) -> &str {
+        self.get(i)
+    }
+}
+
+fn cell<'a, R: RowCells + ?Sized>(cells: &'a R, m: &Mapping, f: RosterField) -> &'a str {
+    m.column(f).map_or("", |i| cells.cell(i).trim())
+}
+
+/// An ID number (validated: 17 digits and a check character) as a number, so that the
+/// duplicate check of a 640,000-row file holds 16 bytes an entry instead of a `String`. Not
+/// a validated number: a hash with the top bit set (never equal to a validated one's key).
+fn id_key(id: &str) -> u64 {
+    let b = id.as_bytes();
+    if b.len() == 18 && b[..17].iter().all(u8::is_ascii_digit) {
+        let digits = b[..17]
+            .iter()
+            .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+        let check = match b[17] {
+            d @ b'0'..=b'9' => u64::from(d - b'0'),
+            _ => 10,
+        };
+        return digits * 11 + check;
+    }
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish() | (1 << 63)
 }
 
 /// A building or unit name from the file, normalized (`what` is how the message calls it:
@@ -206,50 +254,119 @@ fn place_name(
     })
 }
 
-/// Validates every row; returns the rows to write and every error found.
-pub fn plan(
-    table: &Table,
-    kinds: &[TagKind],
-    registered: &HashMap<String, (i64, PlacePath)>,
-    places: &PlaceIndex,
-    opts: Options,
-    may_write: &dyn Fn(&PlacePath) -> bool,
-    today: NaiveDate,
-) -> (Mapping, Vec<PlannedRow>, Vec<RowError>) {
-    let m = map_columns(&table.headers);
-    let mut errors = Vec::new();
-    let mut planned = Vec::new();
-    let header_of = |f: RosterField| {
-        m.column(f)
-            .and_then(|i| table.headers.get(i))
-            .map_or_else(|| f.label_zh().to_string(), |h| echo_safe(h))
-    };
-    if m.column(RosterField::Name).is_none() {
-        errors.push(RowError {
-            row: 1,
-            column: "姓名".into(),
-            message: "找不到“姓名”列：请确认表头行有“姓名”".into(),
-        });
-        return (m, planned, errors);
+/// Errors listed in a summary at most: past them checking stops (a file of 640,000 bad rows
+/// must not hold 640,000 messages), and [`Summary::errors_truncated`] says more were not
+/// listed.
+pub const MAX_ERRORS: usize = 1_000;
+
+/// The errors found so far, up to [`MAX_ERRORS`].
+#[derive(Debug, Default)]
+pub struct Errors {
+    pub list: Vec<RowError>,
+    /// An error was found past the budget (not listed).
+    pub truncated: bool,
+}
+
+impl Errors {
+    fn push(&mut self, e: RowError) {
+        if self.list.len() < MAX_ERRORS {
+            self.list.push(e);
+        } else {
+            self.truncated = true;
+        }
     }
-    let mut seen: HashMap<String, usize> = HashMap::new();
+}
+
+/// Plans rows one at a time (so that a file's rows need not all be planned at once): what it
+/// keeps between rows is the duplicate check and the names of buildings and units seen.
+pub struct Planner<'a> {
+    m: &'a Mapping,
+    headers: &'a [String],
+    kinds: &'a [TagKind],
+    registered: &'a HashMap<String, (i64, PlacePath)>,
+    places: &'a PlaceIndex,
+    opts: Options,
+    may_write: &'a dyn Fn(&PlacePath) -> bool,
+    today: NaiveDate,
+    /// ID numbers seen ([`id_key`]) and the row of their first appearance.
+    seen: HashMap<u64, usize>,
     // Each spelling of a building or unit, normalized and checked once.
-    let mut norm_buildings: HashMap<String, Result<String, String>> = HashMap::new();
-    let mut norm_units: HashMap<String, Result<String, String>> = HashMap::new();
-    for row in &table.rows {
-        let c = &row.cells;
+    norm_buildings: HashMap<String, Result<String, String>>,
+    norm_units: HashMap<String, Result<String, String>>,
+}
+
+impl<'a> Planner<'a> {
+    /// `None` with the error to report when the file has no name column (no row can be
+    /// planned).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        m: &'a Mapping,
+        headers: &'a [String],
+        kinds: &'a [TagKind],
+        registered: &'a HashMap<String, (i64, PlacePath)>,
+        places: &'a PlaceIndex,
+        opts: Options,
+        may_write: &'a dyn Fn(&PlacePath) -> bool,
+        today: NaiveDate,
+    ) -> Result<Planner<'a>, RowError> {
+        if m.column(RosterField::Name).is_none() {
+            return Err(RowError {
+                row: 1,
+                column: "姓名".into(),
+                message: "找不到“姓名”列：请确认表头行有“姓名”".into(),
+            });
+        }
+        Ok(Planner {
+            m,
+            headers,
+            kinds,
+            registered,
+            places,
+            opts,
+            may_write,
+            today,
+            seen: HashMap::new(),
+            norm_buildings: HashMap::new(),
+            norm_units: HashMap::new(),
+        })
+    }
+
+    /// Checks one row: the row to write, or `None` with its errors added to `errors`.
+    pub fn row<R: RowCells + ?Sized>(&mut self, c: &R, errors: &mut Errors) -> Option<PlannedRow> {
+        let Planner {
+            m,
+            headers,
+            kinds,
+            registered,
+            places,
+            opts,
+            may_write,
+            today,
+            seen,
+            norm_buildings,
+            norm_units,
+        } = self;
+        let (m, kinds, registered, places, opts, may_write, today) =
+            (*m, *kinds, *registered, *places, *opts, *may_write, *today);
+        let headers: &[String] = headers;
+        let number = c.number();
+        let header_of = |f: RosterField| {
+            m.column(f)
+                .and_then(|i| headers.get(i))
+                .map_or_else(|| f.label_zh().to_string(), |h| echo_safe(h))
+        };
         // Messages quote cells; what could steer a terminal or flip the text goes (the cell
         // values quoted below are made safe before too, so an unterminated escape in one
         // cannot take the rest of the message with it).
         let mut err = |f: RosterField, message: String| {
             errors.push(RowError {
-                row: row.number,
+                row: number,
                 column: header_of(f),
                 message: echo_safe(&message),
             })
         };
         let mut bad = true;
-        let name = match clean_name(cell(c, &m, RosterField::Name)) {
+        let name = match clean_name(cell(c, m, RosterField::Name)) {
             Ok("") => {
                 err(RosterField::Name, "姓名为空".into());
                 String::new()
@@ -269,7 +386,7 @@ pub fn plan(
         };
         let mut gender: Option<Gender> = None;
         let mut birth: Option<String> = None;
-        let raw_gender = cell(c, &m, RosterField::Gender);
+        let raw_gender = cell(c, m, RosterField::Gender);
         if !raw_gender.is_empty() {
             match Gender::parse(raw_gender) {
                 Some(g) => gender = Some(g),
@@ -282,7 +399,7 @@ pub fn plan(
                 }
             }
         }
-        let raw_birth = cell(c, &m, RosterField::BirthDate);
+        let raw_birth = cell(c, m, RosterField::BirthDate);
         if !raw_birth.is_empty() {
             match linli_core::dates::parse_date(raw_birth) {
                 Some(d) if d <= today => birth = Some(d.format("%Y-%m-%d").to_string()),
@@ -304,7 +421,7 @@ pub fn plan(
         }
         let mut id_number = None;
         let mut existing = None;
-        let raw_id = cell(c, &m, RosterField::IdNumber);
+        let raw_id = cell(c, m, RosterField::IdNumber);
         if !raw_id.is_empty() {
             match IdNumber::parse(raw_id) {
                 Ok(id) => {
@@ -323,7 +440,7 @@ pub fn plan(
                     gender = Some(id.gender());
                     birth = Some(id.birth_date().format("%Y-%m-%d").to_string());
                     let key = id.as_str().to_string();
-                    if let Some(first) = seen.get(&key) {
+                    if let Some(first) = seen.get(&id_key(&key)) {
                         if opts.mode == Mode::Create {
                             err(
                                 RosterField::IdNumber,
@@ -332,7 +449,7 @@ pub fn plan(
                             bad = true;
                         }
                     } else {
-                        seen.insert(key.clone(), row.number);
+                        seen.insert(id_key(&key), number);
                     }
                     if let Some((_, path)) = registered.get(&key)
                         && !may_write(path)
@@ -363,7 +480,7 @@ pub fn plan(
                 }
             }
         }
-        let raw_phone = cell(c, &m, RosterField::Phone);
+        let raw_phone = cell(c, m, RosterField::Phone);
         let phone = if raw_phone.is_empty() {
             None
         } else {
@@ -376,12 +493,12 @@ pub fn plan(
                 }
             }
         };
-        let raw_relation = cell(c, &m, RosterField::Relation);
+        let raw_relation = cell(c, m, RosterField::Relation);
         let relation = Relation::parse(raw_relation)
             .map_or("other", Relation::as_str)
             .to_string();
         let mut tags = Vec::new();
-        for name in roster::split_tags(cell(c, &m, RosterField::Tags)) {
+        for name in roster::split_tags(cell(c, m, RosterField::Tags)) {
             match find_tag(kinds, &name) {
                 Some(k) if !tags.iter().any(|t: &TagInput| t.tag_id == k.id) => {
                     tags.push(TagInput {
@@ -411,9 +528,9 @@ pub fn plan(
             }
         }
         // Where the resident lives.
-        let raw_building = cell(c, &m, RosterField::Building);
-        let raw_unit = cell(c, &m, RosterField::Unit);
-        let raw_household = cell(c, &m, RosterField::Household);
+        let raw_building = cell(c, m, RosterField::Building);
+        let raw_unit = cell(c, m, RosterField::Unit);
+        let raw_household = cell(c, m, RosterField::Household);
         let (household, hidden_in_household) = match clean_name(raw_household) {
             Ok(h) => (h.to_string(), None),
             Err(hidden) => (raw_household.to_string(), Some(hidden)),
@@ -523,10 +640,10 @@ pub fn plan(
             bad = true;
         }
         if bad {
-            continue;
+            return None;
         }
-        planned.push(PlannedRow {
-            row: row.number,
+        Some(PlannedRow {
+            row: number,
             input: ResidentInput {
                 name,
                 id_number,
@@ -535,12 +652,12 @@ pub fn plan(
                 phone,
                 household_id: None,
                 relation,
-                political_status: cell(c, &m, RosterField::PoliticalStatus)
+                political_status: cell(c, m, RosterField::PoliticalStatus)
                     .chars()
                     .take(20)
                     .collect(),
                 employment_status: String::new(),
-                notes: cell(c, &m, RosterField::Notes).chars().take(2000).collect(),
+                notes: cell(c, m, RosterField::Notes).chars().take(2000).collect(),
                 consent_publish_name: false,
                 consent_volunteer_contact: false,
                 consent_neighbor_card: false,
@@ -548,9 +665,47 @@ pub fn plan(
             },
             target,
             existing,
-        });
+        })
     }
-    (m, planned, errors)
+}
+
+/// Validates every row; returns the rows to write and the errors found (at most
+/// [`MAX_ERRORS`]; checking stops past them).
+pub fn plan(
+    table: &Table,
+    kinds: &[TagKind],
+    registered: &HashMap<String, (i64, PlacePath)>,
+    places: &PlaceIndex,
+    opts: Options,
+    may_write: &dyn Fn(&PlacePath) -> bool,
+    today: NaiveDate,
+) -> (Mapping, Vec<PlannedRow>, Vec<RowError>) {
+    let m = map_columns(&table.headers);
+    let mut errors = Errors::default();
+    let mut planned = Vec::new();
+    match Planner::new(
+        &m,
+        &table.headers,
+        kinds,
+        registered,
+        places,
+        opts,
+        may_write,
+        today,
+    ) {
+        Err(e) => errors.list.push(e),
+        Ok(mut p) => {
+            for row in &table.rows {
+                if let Some(r) = p.row(row, &mut errors) {
+                    planned.push(r);
+                }
+                if errors.truncated {
+                    break;
+                }
+            }
+        }
+    }
+    (m, planned, errors.list)
 }
 
 /// The tag a roster means: its exact name, or the way rosters write it (残疾人 for 残疾,
@@ -580,8 +735,17 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+/// Rows planned and written at a time: a file's rows are checked all first (nothing kept of a
+/// good row but the duplicate check), then planned again and written this many at a time in
+/// the same transaction, so that memory holds the file's cells and one batch, never the
+/// whole file twice over.
+const WRITE_BATCH: usize = 10_000;
+
 /// Reads, checks and (when every row is good) writes a roster. With any error nothing is
-/// written and the summary lists them all.
+/// written and the summary lists them (up to [`MAX_ERRORS`]).
+///
+/// At most one import decodes and checks a file at a time in the process ([`DECODING`]: a
+/// second one waits), so that two large uploads do not add up.
 pub fn import(
     db: &Db,
     community_id: i64,
@@ -591,18 +755,31 @@ pub fn import(
     actor: &Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Summary, ImportError> {
-    let table = linli_io::read_table(bytes, file_name, &Limits::default())?;
+    let _one_at_a_time = DECODING.lock().unwrap_or_else(|e| e.into_inner());
+    let sheet = linli_io::read_sheet(bytes, file_name, &Limits::default())?;
     let today = linli_core::clock::shanghai(now).date();
     let summary =
-        db.write_blocking(|c| apply(c, community_id, &table, file_name, opts, actor, now, today))?;
+        db.write_blocking(|c| apply(c, community_id, &sheet, file_name, opts, actor, now, today))?;
     Ok(summary)
+}
+
+/// Held while an import reads and checks a file (see [`import`]). A blocking lock: imports
+/// run on blocking threads (the server's `spawn_blocking`, the command line), never on the
+/// async workers.
+pub static DECODING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Places created by this import, by name, so that later batches find them.
+#[derive(Default)]
+struct Created {
+    buildings: HashMap<String, Place>,
+    units: HashMap<(i64, String), Place>,
 }
 
 #[allow(clippy::too_many_arguments)]
 fn apply(
     c: &mut dyn Conn,
     community_id: i64,
-    table: &Table,
+    sheet: &Sheet,
     file_name: &str,
     opts: Options,
     actor: &Actor<'_>,
@@ -615,16 +792,16 @@ fn apply(
     let registered = registry::id_numbers(c, community_id)?;
     let index = PlaceIndex::new(community.clone(), &all);
     let may_write = |p: &PlacePath| actor.may_write(p);
-    let (mapping, rows, errors) = plan(table, &kinds, &registered, &index, opts, &may_write, today);
+    let mapping = map_columns(&sheet.headers);
     let mut summary = Summary {
-        rows: table.rows.len(),
+        rows: sheet.len(),
         unknown_columns: mapping.unknown.iter().map(|h| echo_safe(h)).collect(),
         columns: mapping
             .columns
             .iter()
             .map(|(i, f)| {
                 (
-                    table
+                    sheet
                         .headers
                         .get(*i)
                         .map(|h| echo_safe(h))
@@ -636,23 +813,127 @@ fn apply(
         checked_only: opts.dry_run,
         ..Summary::default()
     };
-    if !errors.is_empty() {
-        summary.errors = errors;
+    let planner = || {
+        Planner::new(
+            &mapping,
+            &sheet.headers,
+            &kinds,
+            &registered,
+            &index,
+            opts,
+            &may_write,
+            today,
+        )
+    };
+    // First every row is checked; nothing of a good row is kept.
+    let mut errors = Errors::default();
+    let (mut good, mut existing) = (0usize, 0usize);
+    match planner() {
+        Err(e) => errors.list.push(e),
+        Ok(mut p) => {
+            for row in sheet.rows() {
+                if let Some(r) = p.row(&row, &mut errors) {
+                    good += 1;
+                    existing += usize::from(r.existing.is_some());
+                }
+                if errors.truncated {
+                    break;
+                }
+            }
+        }
+    }
+    if !errors.list.is_empty() {
+        summary.errors = errors.list;
+        summary.errors_truncated = errors.truncated;
         return Ok(summary);
     }
     if opts.dry_run {
-        summary.updated = rows.iter().filter(|r| r.existing.is_some()).count();
-        summary.created = rows.len() - summary.updated;
+        summary.updated = existing;
+        summary.created = good - existing;
         return Ok(summary);
     }
-    // Places the file names that are missing, created once each, in the order of the file.
+    // Then the same rows, planned again (the same answers: the database is read once, above)
+    // and written a batch at a time.
     let units_by_id: HashMap<i64, &Place> = all
         .iter()
         .filter(|p| p.kind == PlaceKind::Unit)
         .map(|p| (p.id, p))
         .collect();
-    let mut new_buildings: HashMap<String, Place> = HashMap::new();
-    let mut new_units: HashMap<(i64, String), Place> = HashMap::new();
+    let mut created = Created::default();
+    let mut p = planner().map_err(|e| StoreError::Other(e.message))?;
+    let mut batch = Vec::with_capacity(WRITE_BATCH.min(sheet.len()));
+    let mut rows = sheet.rows();
+    loop {
+        batch.clear();
+        for row in rows.by_ref() {
+            match p.row(&row, &mut errors) {
+                Some(r) => batch.push(r),
+                None => {
+                    return Err(StoreError::Other(format!(
+                        "row {} changed between checking and writing",
+                        row.number
+                    )));
+                }
+            }
+            if batch.len() == WRITE_BATCH {
+                break;
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        write_rows(
+            c,
+            community_id,
+            &community,
+            &index,
+            &units_by_id,
+            std::mem::take(&mut batch),
+            &mut created,
+            &mut summary,
+            now,
+        )?;
+    }
+    audit::append(
+        c,
+        &audit::Event {
+            at: now,
+            community_id: Some(community_id),
+            actor_user_id: actor.user_id,
+            actor: actor.name,
+            action: "resident.import",
+            object_kind: "roster",
+            object_id: None,
+            before: None,
+            after: Some(
+                json!({"file": file_name, "created": summary.created, "updated": summary.updated,
+                               "places_created": summary.places_created, "mode": if opts.mode == Mode::Create { "create" } else { "upsert" }}),
+            ),
+            request_id: actor.request_id,
+        },
+    )?;
+    Ok(summary)
+}
+
+/// Writes planned rows: the places and households they name (created when missing), then the
+/// residents.
+#[allow(clippy::too_many_arguments)]
+fn write_rows(
+    c: &mut dyn Conn,
+    community_id: i64,
+    community: &Place,
+    index: &PlaceIndex,
+    units_by_id: &HashMap<i64, &Place>,
+    rows: Vec<PlannedRow>,
+    created: &mut Created,
+    summary: &mut Summary,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let Created {
+        buildings: new_buildings,
+        units: new_units,
+    } = created;
+    // Places the file names that are missing, created once each, in the order of the file.
     // Each row's unit (an index into `units`) and household number.
     let mut units: Vec<Place> = Vec::new();
     let mut unit_slot: HashMap<i64, usize> = HashMap::new();
@@ -773,23 +1054,5 @@ fn apply(
     }
     registry::create_placed_many(c, community_id, &new_rows, now)?;
     summary.created += new_rows.len();
-    audit::append(
-        c,
-        &audit::Event {
-            at: now,
-            community_id: Some(community_id),
-            actor_user_id: actor.user_id,
-            actor: actor.name,
-            action: "resident.import",
-            object_kind: "roster",
-            object_id: None,
-            before: None,
-            after: Some(
-                json!({"file": file_name, "created": summary.created, "updated": summary.updated,
-                               "places_created": summary.places_created, "mode": if opts.mode == Mode::Create { "create" } else { "upsert" }}),
-            ),
-            request_id: actor.request_id,
-        },
-    )?;
-    Ok(summary)
+    Ok(())
 }
