@@ -137,40 +137,7 @@ pub const PHOTOS_PER_ARTICLE: usize = 6;
 
 /// Changes an article (its photos stay); the index follows in the same transaction.
 pub async fn update_article(app: &App, actor: &Actor, id: i64, d: ArticleDraft) -> Result<()> {
-    let t = keeper(app, actor).await?;
-    let before = app.read(move |c| store::article(c, t, id)).await?;
-    let a = check(app, t, d).await?;
-    app.write(actor, move |tx| {
-        let on = fmt(a.on);
-        store::update_article(
-            tx.c,
-            t,
-            id,
-            &ArticleFields {
-                title: &a.title,
-                body: &a.body,
-                author: &a.author,
-                tags: &a.tags,
-                board_id: a.board_id,
-                published_on: &on,
-            },
-            tx.actor.now,
-        )?;
-        search::put(
-            tx.c,
-            t,
-            &doc("article", id, &a.title, &rules::plain_body(&a.body), &on),
-        )?;
-        tx.audit_change(
-            t,
-            "article.update",
-            "article",
-            id,
-            Some(json!({"title": before.title, "published_on": before.published_on, "board_id": before.board_id})),
-            json!({"title": a.title, "published_on": on, "board_id": a.board_id}),
-        )
-    })
-    .await
+    revise_article(app, actor, id, d, Vec::new(), Vec::new()).await
 }
 
 /// An article with its photos and the paper issues it is printed in.
