@@ -1,23 +1,60 @@
 // Publicity (issue 17): a resident on her phone searches the community's news in Chinese and
 // sees the words highlighted, opens the article, then opens the latest paper issue, which
 // prints in two columns on A4. A worker on her phone writes an article with a photo at the
-// publicity desk and composes a paper issue with it; the desk at an office PC's width.
+// publicity desk and composes a paper issue with it, whose print shows the photo at most 6 cm
+// tall within its column; the desk at an office PC's width, where she renames a gallery board
+// and deletes one nothing was posted on (one with articles offers no delete, and says why).
 //
 //   BASE_URL=http://127.0.0.1:18182 node --test publicity.test.mjs
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
 import {
   PHONE, andWaitForPage, assertNoPageProblems, goto, launchBrowser, loginAs, pathOf, shot, withPage,
 } from './lib.mjs';
 
 const WORKER = { username: 'wangge1', password: 'linli2026' };
 const OFFICE = { width: 1280, height: 800 };
-// A 4×4 PNG (red and white squares): a real image the server must decode and re-encode.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAGElEQVR4nGO4oKDw//9/CMkAZwFJBpwyAFBxIGnuzhjvAAAAAElFTkSuQmCC',
-  'base64',
-);
+/** A PNG of w×h pixels (bands of colour, like a photo's sky and ground), made here. */
+function photoPng(w, h) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * (w * 3 + 1);
+    for (let x = 0; x < w; x++) {
+      const sky = y < h * 0.55;
+      raw.set(sky ? [110 + (x % 60), 160, 220] : [70, 120 + (y % 40), 60 + ((x + y) % 50)], row + 1 + x * 3);
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
 
 async function sideways(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -90,7 +127,9 @@ describe('publicity desk: a worker writes and composes on her phone', { timeout:
       await page.fill('#body', '## 缘起\n三单元的居民把旧书搬进了楼道。\n- 每周一整理\n- 借书不用登记\n\n**欢迎**大家来看书。');
       await page.fill('#tags', '文明楼道、读书');
       await page.selectOption('#board_id', { index: 1 });
-      await page.setInputFiles('#photos', { name: 'IMG_0520.png', mimeType: 'image/png', buffer: PNG });
+      await page.setInputFiles('#photos', [
+        { name: 'IMG_0520.png', mimeType: 'image/png', buffer: photoPng(1200, 900) },
+      ]);
       assert.ok((await sideways(page)) <= 0, 'the form fits the phone');
       await shot(page, 'publicity-write-phone');
       await andWaitForPage(page, () => page.locator('#article-form button[type=submit]').click());
@@ -150,9 +189,25 @@ describe('publicity desk: a worker writes and composes on her phone', { timeout:
       assert.equal(await page.locator('.paper-article').count(), 4);
       assert.ok((await sideways(page)) <= 0, 'the issue fits the phone');
       await shot(page, 'publicity-issue-phone');
+      // Her article leads with its photo under the title, loaded at once for the print.
+      const photo = page.locator('.paper-article').first().locator('.paper-photos img');
+      assert.equal(await photo.count(), 1);
+      await photo.evaluate((i) => i.decode());
+      assert.ok(await imageShows(photo), 'the photo displays in the issue');
       await page.emulateMedia({ media: 'print' });
       assert.equal(await page.locator('#issue-articles').isVisible(), false, 'only the sheet is printed');
       assert.equal(await page.locator('.paper-columns').evaluate((e) => getComputedStyle(e).columnCount), '2');
+      // On paper: within its column, never taller than 6 cm (227 CSS px).
+      const fit = await photo.evaluate((i) => {
+        const col = i.closest('.paper-article').getBoundingClientRect();
+        const r = i.getBoundingClientRect();
+        return { w: r.width, h: r.height, col: col.width, ratio: r.width / r.height };
+      });
+      assert.ok(fit.h <= 227.5 && fit.h > 40, `printed photo height ${fit.h}px`);
+      assert.ok(fit.w <= fit.col + 0.5, `within the column: ${fit.w} of ${fit.col}`);
+      assert.ok(Math.abs(fit.ratio - 4 / 3) < 0.05, `not stretched: ${fit.ratio}`);
+      const pdf = await page.pdf({ format: 'A4' });
+      assert.ok(pdf.length > 20_000, `a PDF of the issue with its photo: ${pdf.length} bytes`);
       assertNoPageProblems(problems, 'compose an issue');
     }, { viewport: PHONE, mobile: true });
   });
@@ -179,6 +234,43 @@ describe('publicity desk: a worker writes and composes on her phone', { timeout:
         await shot(page, 'publicity-article-1280');
       }
       assertNoPageProblems(problems, 'desk at 1280');
+    }, { viewport: OFFICE });
+  });
+
+  test('she renames a gallery board and deletes one set up by mistake; one with articles stays', async () => {
+    await withPage(browser, 'publicity-boards-office', async (page, problems) => {
+      await loginAs(page, WORKER);
+      await goto(page, '/publicity');
+      // A board with articles: its page says why it cannot be deleted, and offers retiring.
+      await andWaitForPage(page, () => page.locator('ul.desk-boards a').first().click());
+      assert.match(pathOf(page), /^\/publicity\/boards\/\d+$/);
+      assert.match(await page.locator('#board-no-delete').innerText(), /已张贴过\d+篇文章，不能删除/);
+      assert.equal(await page.locator('#board-delete').count(), 0);
+      assert.ok(await page.locator('#board-retire button').isVisible());
+      assert.ok((await page.locator('#board-history li').count()) > 0, 'its history is listed');
+      await shot(page, 'publicity-board-1280');
+
+      // A board set up by mistake: renamed, then deleted with a reason.
+      const name = `测试栏${Date.now() % 100000}`;
+      await goto(page, '/publicity');
+      await page.locator('#board-new summary').click();
+      await page.fill('#board-form #name', name);
+      await andWaitForPage(page, () => page.locator('#board-form button[type=submit]').click());
+      await andWaitForPage(page, () => page.locator('ul.desk-boards a', { hasText: name }).click());
+      await page.fill('#board-rename-form #name', `${name}改`);
+      await page.fill('#board-rename-form #location', '北门入口东侧');
+      await andWaitForPage(page, () => page.locator('#board-rename-form button[type=submit]').click());
+      assert.match(await page.locator('.flash').innerText(), /名称已保存/);
+      assert.match(await page.locator('h1').innerText(), new RegExp(`${name}改`));
+      await andWaitForPage(page, () => page.locator('#board-delete').click());
+      assert.match(await page.locator('#confirm').innerText(), /不能恢复/);
+      await shot(page, 'publicity-board-delete-1280');
+      await page.fill('#reason', '建错了');
+      await andWaitForPage(page, () => page.locator('#confirm button[type=submit]').click());
+      assert.equal(pathOf(page), '/publicity');
+      assert.match(await page.locator('.flash').innerText(), /宣传栏已删除/);
+      assert.equal(await page.locator('ul.desk-boards a', { hasText: name }).count(), 0);
+      assertNoPageProblems(problems, 'boards at 1280');
     }, { viewport: OFFICE });
   });
 });

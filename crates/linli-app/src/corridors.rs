@@ -131,6 +131,9 @@ pub struct CorridorView {
     pub inspections: Vec<Inspection>,
     pub high_standard: bool,
     pub items: Vec<(String, String, i64)>,
+    /// Every item's name by code, those taken off the checklist included (for past
+    /// inspections: `linli_core::corridors::item_label`).
+    pub labels: Vec<(String, String)>,
     /// Photos of the inspections: (photo id, inspection id).
     pub photos: Vec<(i64, i64)>,
     /// The community's rules (board names, the high-standard rule said on the page).
@@ -144,7 +147,7 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> Result<CorridorView> {
 
 async fn load(app: &App, t: Tenant, k: Corridor, today: NaiveDate) -> Result<CorridorView> {
     let id = k.id;
-    let (settings, boards, history, inspections, items, photos) = app
+    let (settings, boards, history, inspections, (items, labels), photos) = app
         .read(move |c| {
             let settings = store::settings(c, t)?;
             let boards = store::boards(c, t, id, &settings.boards)?;
@@ -153,7 +156,7 @@ async fn load(app: &App, t: Tenant, k: Corridor, today: NaiveDate) -> Result<Cor
                 boards,
                 store::board_history(c, t, id)?,
                 store::inspections(c, t, id)?,
-                store::items(c, t)?,
+                (store::items(c, t)?, store::item_labels(c, t)?),
                 store::photos_of(c, t, id)?,
             ))
         })
@@ -177,6 +180,7 @@ async fn load(app: &App, t: Tenant, k: Corridor, today: NaiveDate) -> Result<Cor
         high_standard: settings.high_standard(&stars),
         inspections,
         items,
+        labels,
         photos,
         settings,
     })
@@ -266,6 +270,16 @@ pub async fn inspect(
     let stars = settings.stars(scaled);
     let note = clip(d.note.as_deref(), 500);
     let corridor_id = k.id;
+    // The audit names what failed as the checklist does; the codes are the inspection's.
+    let failed_names: Vec<String> = failed
+        .iter()
+        .map(|f| {
+            items
+                .iter()
+                .find(|(c, _, _)| c == f)
+                .map_or_else(|| f.clone(), |(_, l, _)| l.clone())
+        })
+        .collect();
     let id = app
         .write(actor, move |tx| {
             let id = store::add_inspection(
@@ -299,7 +313,7 @@ pub async fn inspect(
                 "corridor.inspect",
                 "corridor",
                 corridor_id,
-                json!({"inspection_id": id, "on": fmt(on), "score": score, "stars": stars, "failed": failed, "photos": n_photos}),
+                json!({"inspection_id": id, "on": fmt(on), "score": score, "stars": stars, "failed": failed_names, "photos": n_photos}),
             )?;
             Ok(id)
         })
@@ -375,22 +389,18 @@ pub async fn worst_items(app: &App, actor: &Actor) -> Result<Vec<(String, String
     let t = actor.require_role(app, Action::ViewCorridors).await?;
     let scopes = actor.scopes(Action::ViewCorridors);
     let since = fmt(actor.today() - chrono::Duration::days(90));
-    let (counts, items) = app
+    let (counts, labels) = app
         .read(move |c| {
             Ok::<_, Error>((
                 store::failures_since(c, t, &scopes, &since)?,
-                store::items(c, t)?,
+                store::item_labels(c, t)?,
             ))
         })
         .await?;
     Ok(counts
         .into_iter()
         .map(|(code, n)| {
-            let label = items
-                .iter()
-                .find(|(c, _, _)| *c == code)
-                .map(|(_, l, _)| l.clone())
-                .unwrap_or_else(|| code.clone());
+            let label = rules::item_label(&code, &labels);
             (code, label, n)
         })
         .collect())
@@ -401,7 +411,8 @@ pub async fn worst_items(app: &App, actor: &Actor) -> Result<Vec<(String, String
 pub struct Ledgers {
     pub corridors: Vec<CorridorRow>,
     pub register: Vec<(String, Inspection)>,
-    pub items: Vec<(String, String, i64)>,
+    /// Every item's name by code, those taken off the checklist included.
+    pub labels: Vec<(String, String)>,
 }
 
 /// The corridor ledgers of a year, audited as a download.
@@ -409,7 +420,7 @@ pub async fn ledgers(app: &App, actor: &Actor, year: i32) -> Result<Ledgers> {
     let corridors = list(app, actor, None).await?;
     let t = actor.tenant()?;
     let scopes = actor.scopes(Action::ViewCorridors);
-    let (register, items) = app
+    let (register, labels) = app
         .read(move |c| {
             Ok::<_, Error>((
                 store::register(
@@ -419,7 +430,7 @@ pub async fn ledgers(app: &App, actor: &Actor, year: i32) -> Result<Ledgers> {
                     &format!("{year}-01-01"),
                     &format!("{year}-12-31"),
                 )?,
-                store::items(c, t)?,
+                store::item_labels(c, t)?,
             ))
         })
         .await?;
@@ -435,7 +446,7 @@ pub async fn ledgers(app: &App, actor: &Actor, year: i32) -> Result<Ledgers> {
     Ok(Ledgers {
         corridors,
         register,
-        items,
+        labels,
     })
 }
 
@@ -463,12 +474,8 @@ pub async fn report_item(
     if !i.failed.iter().any(|f| f == code) {
         return Err(Error::invalid("inspection_item_bad", "item"));
     }
-    let items = app.read(move |c| store::items(c, t)).await?;
-    let label = items
-        .iter()
-        .find(|(c, _, _)| c == code)
-        .map(|(_, l, _)| l.clone())
-        .unwrap_or_else(|| code.to_string());
+    let labels = app.read(move |c| store::item_labels(c, t)).await?;
+    let label = rules::item_label(code, &labels);
     let description = format!(
         "{}楼道检查（{}）：{}不合格。{}",
         k.name, i.on, label, i.note
@@ -532,7 +539,7 @@ pub struct SettingsDraft {
 pub async fn save_settings(app: &App, actor: &Actor, d: SettingsDraft) -> Result<()> {
     let t = actor.require_role(app, Action::ConfigureCorridors).await?;
     let before = app
-        .read(move |c| Ok::<_, Error>((store::settings(c, t)?, store::items(c, t)?)))
+        .read(move |c| Ok::<_, Error>((store::settings(c, t)?, store::all_items(c, t)?)))
         .await?;
     let bad = |e: rules::SettingsError| Error::invalid(e.code(), e.field());
     rules::check_rules(d.thresholds, d.high_stars, d.high_last, d.stale_days).map_err(bad)?;

@@ -51,15 +51,21 @@ struct Checked {
     on: NaiveDate,
 }
 
-async fn check(app: &App, t: Tenant, d: ArticleDraft) -> Result<Checked> {
+/// `current`: the board the article is on now (a changed article may stay on its board after
+/// the board is retired; nothing new is posted on a retired board).
+async fn check(app: &App, t: Tenant, d: ArticleDraft, current: Option<i64>) -> Result<Checked> {
     let (title, body, tags) = rules::check_article(&d.title, &d.body, &d.tags.unwrap_or_default())
         .map_err(|e| Error::invalid(e.code(), e.field()))?;
     let on = linli_core::dates::parse_date(d.published_on.trim())
         .ok_or(Error::invalid("date_bad", "published_on"))?;
     if let Some(b) = d.board_id {
-        app.read(move |c| store::board(c, t, b))
+        let board = app
+            .read(move |c| store::board(c, t, b))
             .await
             .map_err(|e| e.or_invalid("board_missing", "board_id"))?;
+        if board.retired_on.is_some() && current != Some(b) {
+            return Err(Error::invalid("board_retired", "board_id"));
+        }
     }
     Ok(Checked {
         title,
@@ -94,7 +100,7 @@ pub async fn create_article(
     if photos.len() > PHOTOS_PER_ARTICLE {
         return Err(Error::invalid("photo_too_many", "photos"));
     }
-    let a = check(app, t, d).await?;
+    let a = check(app, t, d, None).await?;
     app.write(actor, move |tx| {
         let on = fmt(a.on);
         let id = store::add_article(
@@ -255,21 +261,24 @@ pub async fn public_articles(
 /// A 宣传画廊 board with what is on it now and before.
 pub struct BoardView {
     pub board: Board,
+    /// Published by today, newest first (the first is what is on it now), at most 20.
     pub articles: Vec<Article>,
+    /// Every article ever posted on it, those still scheduled included.
+    pub total: i64,
     /// Nothing new for longer than the community's interval (a month).
     pub stale: bool,
 }
 
 async fn boards_of(app: &App, t: Tenant, today: NaiveDate) -> Result<Vec<BoardView>> {
     let day = fmt(today);
-    let list = app
+    let (list, counts) = app
         .read(move |c| {
             let mut out = Vec::new();
             for b in store::boards(c, t)? {
                 let a = store::board_articles(c, t, b.id, &day)?;
                 out.push((b, a));
             }
-            Ok::<_, Error>(out)
+            Ok::<_, Error>((out, store::board_article_counts(c, t)?))
         })
         .await?;
     Ok(list
@@ -282,27 +291,40 @@ async fn boards_of(app: &App, t: Tenant, today: NaiveDate) -> Result<Vec<BoardVi
                 today,
                 linli_core::corridors::DEFAULT_STALE_DAYS,
             ),
+            total: counts
+                .iter()
+                .find(|(b, _)| *b == board.id)
+                .map_or(0, |(_, n)| *n),
             board,
             articles,
         })
         .collect())
 }
 
+/// The desk's boards, those retired included (in display order; the page folds them away).
 pub async fn boards(app: &App, actor: &Actor) -> Result<Vec<BoardView>> {
     let t = keeper(app, actor).await?;
     boards_of(app, t, actor.today()).await
 }
 
+/// The boards in use, for the public portal (a retired board is not shown).
 pub async fn public_boards(app: &App, t: Tenant, today: NaiveDate) -> Result<Vec<BoardView>> {
-    boards_of(app, t, today).await
+    Ok(boards_of(app, t, today)
+        .await?
+        .into_iter()
+        .filter(|b| b.board.retired_on.is_none())
+        .collect())
 }
 
-/// The boards to choose from when writing an article.
+/// The boards, those retired included (`retired_on` says which): the article form offers the
+/// boards in use, and a retired one only to the article already on it.
 pub async fn board_choices(app: &App, actor: &Actor) -> Result<Vec<Board>> {
     let t = keeper(app, actor).await?;
     app.read(move |c| store::boards(c, t)).await
 }
 
+/// A board (the `publicity_boards_create` and `publicity_boards_update` contracts): its name
+/// and where it stands.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct BoardDraft {
     #[serde(default)]
@@ -311,24 +333,22 @@ pub struct BoardDraft {
     pub location: Option<String>,
 }
 
+fn checked_board(d: &BoardDraft) -> Result<(String, String)> {
+    rules::check_board(&d.name, d.location.as_deref().unwrap_or_default()).map_err(|e| {
+        Error::Invalid {
+            code: e.code(),
+            field: e.field(),
+        }
+    })
+}
+
 pub async fn create_board(app: &App, actor: &Actor, d: BoardDraft) -> Result<Created> {
     let t = keeper(app, actor).await?;
-    let name = clip(Some(&d.name), 40);
-    if name.chars().count() < 2 {
-        return Err(Error::invalid("board_name_missing", "name"));
-    }
-    let location = clip(d.location.as_deref(), 60);
-    let taken = {
-        let name = name.clone();
-        app.read(move |c| store::boards(c, t))
-            .await?
-            .iter()
-            .any(|b| b.name == name)
-    };
-    if taken {
-        return Err(Error::invalid("board_name_taken", "name"));
-    }
+    let (name, location) = checked_board(&d)?;
     app.write(actor, move |tx| {
+        if store::board_name_taken(tx.c, t, &name, None)? {
+            return Err(Error::invalid("board_name_taken", "name"));
+        }
         let id = store::add_board(tx.c, t, &name, &location, tx.actor.now)?;
         tx.audit(
             t,
@@ -338,6 +358,124 @@ pub async fn create_board(app: &App, actor: &Actor, d: BoardDraft) -> Result<Cre
             json!({"name": name, "location": location}),
         )?;
         Ok(Created { id })
+    })
+    .await
+}
+
+/// A board with its whole history, for its page on the desk.
+pub struct BoardPage {
+    pub board: Board,
+    /// Every article ever posted on it (those scheduled included).
+    pub total: i64,
+    /// The latest of them, newest first.
+    pub history: Vec<Article>,
+}
+
+/// How many of a board's articles its page lists.
+pub const BOARD_HISTORY: i64 = 50;
+
+pub async fn board(app: &App, actor: &Actor, id: i64) -> Result<BoardPage> {
+    let t = keeper(app, actor).await?;
+    app.read(move |c| {
+        Ok::<_, Error>(BoardPage {
+            board: store::board(c, t, id)?,
+            total: store::board_article_count(c, t, id)?,
+            history: store::board_history(c, t, id, BOARD_HISTORY)?,
+        })
+    })
+    .await
+}
+
+/// Renames a board (and says where it stands now). Its articles follow it: they name it by
+/// its id, so the portal and the desk show the new name on them at once.
+pub async fn rename_board(app: &App, actor: &Actor, id: i64, d: BoardDraft) -> Result<()> {
+    let t = keeper(app, actor).await?;
+    // Another community's board is not found, whatever the form says.
+    app.read(move |c| store::board(c, t, id)).await?;
+    let (name, location) = checked_board(&d)?;
+    app.write(actor, move |tx| {
+        let before = store::board(tx.c, t, id)?;
+        if store::board_name_taken(tx.c, t, &name, Some(id))? {
+            return Err(Error::invalid("board_name_taken", "name"));
+        }
+        store::rename_board(tx.c, t, id, &name, &location)?;
+        tx.audit_change(
+            t,
+            "publicity_board.rename",
+            "publicity_board",
+            id,
+            Some(json!({"name": before.name, "location": before.location})),
+            json!({"name": name, "location": location}),
+        )
+    })
+    .await
+}
+
+/// Deletes a board nothing was ever posted on, with the reason typed. A board with articles
+/// is refused (`board_has_articles`, 409): its articles are its history and a community
+/// worker must never lose them by a delete; rename it, or retire it.
+pub async fn delete_board(app: &App, actor: &Actor, id: i64, reason: &str) -> Result<()> {
+    let t = keeper(app, actor).await?;
+    let reason = clip(Some(reason), 200);
+    app.write(actor, move |tx| {
+        let before = store::board(tx.c, t, id)?;
+        let n = store::board_article_count(tx.c, t, id)?;
+        rules::may_delete_board(n).map_err(|e| Error::conflict(e.code()))?;
+        if reason.is_empty() {
+            return Err(Error::invalid("board_delete_reason_missing", "reason"));
+        }
+        store::delete_board(tx.c, t, id)?;
+        tx.audit_change(
+            t,
+            "publicity_board.delete",
+            "publicity_board",
+            id,
+            Some(json!({"name": before.name, "location": before.location})),
+            json!({"reason": reason}),
+        )
+    })
+    .await
+}
+
+/// Retires a board from today: no new article is posted on it (and [`public_boards`] leaves
+/// it out); its articles keep naming it. Retiring a retired board changes nothing.
+pub async fn retire_board(app: &App, actor: &Actor, id: i64) -> Result<()> {
+    let t = keeper(app, actor).await?;
+    let day = fmt(actor.today());
+    app.write(actor, move |tx| {
+        let before = store::board(tx.c, t, id)?;
+        if before.retired_on.is_some() {
+            return Ok(());
+        }
+        store::set_board_retired(tx.c, t, id, Some(&day))?;
+        tx.audit(
+            t,
+            "publicity_board.retire",
+            "publicity_board",
+            id,
+            json!({"name": before.name, "retired_on": day}),
+        )
+    })
+    .await
+}
+
+/// Puts a retired board back in use.
+pub async fn restore_board(app: &App, actor: &Actor, id: i64) -> Result<()> {
+    let t = keeper(app, actor).await?;
+    app.write(actor, move |tx| {
+        let before = store::board(tx.c, t, id)?;
+        let Some(retired_on) = before.retired_on else {
+            return Ok(());
+        };
+        store::set_board_retired(tx.c, t, id, None)?;
+        tx.audit_change(
+            t,
+            "publicity_board.restore",
+            "publicity_board",
+            id,
+            Some(json!({"retired_on": retired_on})),
+            json!({"name": before.name, "retired_on": null}),
+        )
     })
     .await
 }
@@ -427,7 +565,8 @@ pub struct IssueView {
     pub paper: String,
     pub issue: PaperIssue,
     pub articles: Vec<Article>,
-    pub photos: Vec<(i64, i64)>,
+    /// Every photo of its articles, in order: (article id, photo id, width, height).
+    pub photos: Vec<(i64, i64, i64, i64)>,
 }
 
 async fn load_issue(app: &App, t: Tenant, id: i64) -> Result<IssueView> {
@@ -439,7 +578,7 @@ async fn load_issue(app: &App, t: Tenant, id: i64) -> Result<IssueView> {
         }
         Ok::<_, Error>(IssueView {
             paper: store::paper_name(c, t)?,
-            photos: store::first_photos(c, t, &issue.article_ids)?,
+            photos: store::photos_of_articles(c, t, &issue.article_ids)?,
             issue,
             articles,
         })
@@ -453,10 +592,19 @@ pub async fn issue(app: &App, actor: &Actor, id: i64) -> Result<IssueView> {
 }
 
 pub async fn public_issue(app: &App, t: Tenant, today: NaiveDate, id: i64) -> Result<IssueView> {
-    let v = load_issue(app, t, id).await?;
-    if v.issue.published_on > fmt(today) {
+    let mut v = load_issue(app, t, id).await?;
+    let day = fmt(today);
+    if v.issue.published_on > day {
         return Err(Error::NotFound);
     }
+    // The public photo of an article not published yet is not found: its photos wait too.
+    let waiting: Vec<i64> = v
+        .articles
+        .iter()
+        .filter(|a| a.published_on > day)
+        .map(|a| a.id)
+        .collect();
+    v.photos.retain(|(a, ..)| !waiting.contains(a));
     Ok(v)
 }
 
@@ -746,7 +894,7 @@ pub async fn revise_article(
     let (before, have) = app
         .read(move |c| Ok::<_, Error>((store::article(c, t, id)?, store::photos_of(c, t, id)?)))
         .await?;
-    let a = check(app, t, d).await?;
+    let a = check(app, t, d, before.board_id).await?;
     let mut remove: Vec<i64> = remove.into_iter().filter(|p| have.contains(p)).collect();
     remove.sort_unstable();
     remove.dedup();

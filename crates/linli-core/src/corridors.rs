@@ -352,6 +352,28 @@ pub fn check_items(
     Ok(out)
 }
 
+/// What a past inspection's failed item is called, from its code: the community's name for it
+/// (`known`: the items of its checklist, those taken off included), else the default
+/// checklist's, else a plain phrase. Never the code: codes are for machines, people read
+/// names.
+pub fn item_label(code: &str, known: &[(String, String)]) -> String {
+    known
+        .iter()
+        .find(|(c, _)| c == code)
+        .map(|(_, l)| l.clone())
+        .or_else(|| {
+            DEFAULT_ITEMS
+                .iter()
+                .find(|i| i.code == code)
+                .map(|i| i.label.to_string())
+        })
+        .unwrap_or_else(|| REMOVED_ITEM.to_string())
+}
+
+/// The name of an item no record names any more (taken off a checklist before Linli kept
+/// the items taken off).
+pub const REMOVED_ITEM: &str = "已删除的检查项目";
+
 /// Stars as a row of ★ and ☆ (the number is said beside it for screen readers).
 pub fn star_text(stars: i64) -> String {
     let n = stars.clamp(0, 5) as usize;
@@ -502,6 +524,25 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_item_is_named_in_chinese_even_when_it_left_the_checklist() {
+        let known = vec![
+            ("lights".to_string(), "楼道灯完好".to_string()),
+            ("item1".to_string(), "电动车不进楼道".to_string()),
+        ];
+        // The community's own name first, then the default checklist's.
+        assert_eq!(item_label("lights", &known), "楼道灯完好");
+        assert_eq!(item_label("item1", &known), "电动车不进楼道");
+        assert_eq!(item_label("no_clutter", &known), "无堆放杂物");
+        assert_eq!(item_label("no_clutter", &[]), "无堆放杂物");
+        // Every default item has a Chinese name, and an unknown code is never shown.
+        for i in DEFAULT_ITEMS {
+            let l = item_label(i.code, &[]);
+            assert!(!l.is_ascii() && l != i.code, "{}", i.code);
+        }
+        assert_eq!(item_label("item9", &known), REMOVED_ITEM);
+    }
+
+    #[test]
     fn a_checklist_keeps_the_codes_of_the_items_it_had() {
         let before: Vec<(String, String, i64)> = DEFAULT_ITEMS
             .iter()
@@ -531,6 +572,31 @@ mod tests {
         assert_eq!(
             check_items(&[("照明".to_string(), 5), ("照明".to_string(), 5)], &before),
             Err(SettingsError::ItemLabels)
+        );
+    }
+
+    #[test]
+    fn an_item_taken_off_keeps_its_code_for_its_name_and_no_new_item_takes_it() {
+        // `before`: every item the community had, those taken off included (item1 was
+        // 电动车不进楼道 and was taken off).
+        let before = vec![
+            ("lights".to_string(), "照明完好".to_string(), 40),
+            ("item1".to_string(), "电动车不进楼道".to_string(), 60),
+        ];
+        let items = check_items(
+            &[
+                ("楼道灯完好".to_string(), 40),
+                ("电动车不进楼道".to_string(), 50),
+            ],
+            &before,
+        )
+        .unwrap();
+        assert_eq!(
+            items,
+            [
+                ("item2".to_string(), "楼道灯完好".to_string(), 40),
+                ("item1".to_string(), "电动车不进楼道".to_string(), 50)
+            ]
         );
     }
 

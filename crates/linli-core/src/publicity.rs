@@ -382,6 +382,68 @@ pub fn check_issue(number: i64, articles: &[i64]) -> Result<(), IssueError> {
     Ok(())
 }
 
+/// Why a 宣传画廊 board is refused a name, or refused its deletion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BoardError {
+    #[error("board_name_missing")]
+    NameMissing,
+    #[error("board_name_long")]
+    NameLong,
+    #[error("board_location_long")]
+    LocationLong,
+    /// Articles were posted on it: they are its history, which a delete would lose.
+    #[error("board_has_articles")]
+    HasArticles,
+}
+
+impl BoardError {
+    pub fn code(self) -> &'static str {
+        match self {
+            BoardError::NameMissing => "board_name_missing",
+            BoardError::NameLong => "board_name_long",
+            BoardError::LocationLong => "board_location_long",
+            BoardError::HasArticles => "board_has_articles",
+        }
+    }
+
+    pub fn field(self) -> Option<&'static str> {
+        match self {
+            BoardError::NameMissing | BoardError::NameLong => Some("name"),
+            BoardError::LocationLong => Some("location"),
+            BoardError::HasArticles => None,
+        }
+    }
+}
+
+pub const BOARD_NAME_MAX: usize = 40;
+pub const BOARD_LOCATION_MAX: usize = 60;
+
+/// A board's name and where it stands, trimmed and checked (a name of 2-40 characters, a
+/// place of at most 60; a name typed too long is refused, not cut).
+pub fn check_board(name: &str, location: &str) -> Result<(String, String), BoardError> {
+    let name = name.trim();
+    let location = location.trim();
+    if name.chars().count() < 2 {
+        return Err(BoardError::NameMissing);
+    }
+    if name.chars().count() > BOARD_NAME_MAX {
+        return Err(BoardError::NameLong);
+    }
+    if location.chars().count() > BOARD_LOCATION_MAX {
+        return Err(BoardError::LocationLong);
+    }
+    Ok((name.to_string(), location.to_string()))
+}
+
+/// Whether a board may be deleted: only one nothing was ever posted on (published or still
+/// scheduled). One with articles keeps them as its history; it can be renamed or retired.
+pub fn may_delete_board(articles: i64) -> Result<(), BoardError> {
+    if articles > 0 {
+        return Err(BoardError::HasArticles);
+    }
+    Ok(())
+}
+
 /// Whether an article is out for the public on `today` (its publish date has come).
 pub fn is_published(published_on: NaiveDate, today: NaiveDate) -> bool {
     published_on <= today
@@ -531,6 +593,24 @@ mod tests {
             Err(IssueError::ArticlesMany)
         );
         assert_eq!(check_issue(12, &[3, 1, 2]), Ok(()));
+    }
+
+    #[test]
+    fn a_board_needs_a_name_and_is_deleted_only_when_nothing_was_posted_on_it() {
+        assert_eq!(check_board(" 党 ", ""), Err(BoardError::NameMissing));
+        assert_eq!(check_board(&"栏".repeat(41), ""), Err(BoardError::NameLong));
+        assert_eq!(
+            check_board("党建宣传栏", &"东".repeat(61)),
+            Err(BoardError::LocationLong)
+        );
+        assert_eq!(
+            check_board(" 党建宣传栏 ", " 北门西侧 "),
+            Ok(("党建宣传栏".to_string(), "北门西侧".to_string()))
+        );
+        assert_eq!(may_delete_board(0), Ok(()));
+        assert_eq!(may_delete_board(1), Err(BoardError::HasArticles));
+        assert_eq!(BoardError::HasArticles.field(), None);
+        assert_eq!(BoardError::NameLong.field(), Some("name"));
     }
 
     #[test]

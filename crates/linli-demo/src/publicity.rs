@@ -1553,6 +1553,19 @@ Xx社区居民委员会
     },
 ];
 
+/// When a record of `day` (YYYY-MM-DD) was written: that morning, 9:00 in Beijing, or `now`
+/// if that is earlier (nothing is written in the future of the demo's clock).
+fn written(day: &str, now: DateTime<Utc>) -> DateTime<Utc> {
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(1, 0, 0))
+        .map(|d| d.and_utc())
+        .map_or(now, |at| at.min(now))
+}
+
+/// The day the 宣传画廊's boards were set up: before the first piece posted on them.
+const BOARDS_SET_UP: (u32, u32) = (1, 4);
+
 fn day((month, d): (u32, u32)) -> Result<String> {
     NaiveDate::from_ymd_opt(YEAR, month, d)
         .map(|x| x.format("%Y-%m-%d").to_string())
@@ -1613,8 +1626,9 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     store::set_paper_name(c, t, &paper)?;
 
     let mut boards = Vec::new();
+    let set_up = written(&day(BOARDS_SET_UP)?, now);
     for (name, location) in BOARDS {
-        boards.push((*name, store::add_board(c, t, name, location, now)?));
+        boards.push((*name, store::add_board(c, t, name, location, set_up)?));
     }
     let poets = members(c, t, "literary")?;
     let collectors = members(c, t, "stamps")?;
@@ -1659,7 +1673,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                 published_on: &on,
             },
             editor,
-            now,
+            written(&on, now),
         )?;
         search::put(
             c,
@@ -1683,7 +1697,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         let on = day(*on)?;
         let of: Vec<&(i64, i64, i64, &str)> = printed.iter().filter(|x| x.0 == *number).collect();
         let ids: Vec<i64> = of.iter().map(|x| x.2).collect();
-        let id = store::add_issue(c, t, *number, &on, &ids, editor, now)?;
+        let id = store::add_issue(c, t, *number, &on, &ids, editor, written(&on, now))?;
         // Found by its number and its articles' titles, as the publicity operation indexes it.
         let titles = of.iter().map(|x| x.3).collect::<Vec<_>>().join("\n");
         search::put(
@@ -1726,6 +1740,13 @@ mod tests {
                 assert!(BOARDS.iter().any(|(name, _)| *name == b), "{b}");
             }
         }
+        let set_up = date(BOARDS_SET_UP);
+        assert!(
+            PIECES
+                .iter()
+                .filter(|p| p.board.is_some())
+                .all(|p| date(p.on) > set_up)
+        );
         let on_boards = PIECES.iter().filter(|p| p.board.is_some()).count();
         assert!(on_boards * 2 < PIECES.len());
     }
@@ -1753,6 +1774,14 @@ mod tests {
             previous = Some(on);
         }
         assert!(ISSUES.iter().all(|(_, on)| date(*on) <= date((12, 5))));
+    }
+
+    #[test]
+    fn the_paper_comes_out_once_a_month_through_the_year() {
+        let months: Vec<u32> = ISSUES.iter().map(|(_, (m, _))| *m).collect();
+        assert_eq!(months, (1..=12).collect::<Vec<_>>());
+        let numbers: Vec<i64> = ISSUES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, (1..=12).collect::<Vec<_>>());
     }
 
     #[test]
@@ -1791,6 +1820,44 @@ mod tests {
         for _ in 0..2 {
             db.write_blocking(|c| populate(c, community, now)).unwrap();
         }
+
+        // Dated as a resident reads them: nothing after the demo's day, each written on the day
+        // it came out, the boards set up before anything was posted on them.
+        let (late, written_other_day, boards_set_up, first_posted) = db
+            .write_blocking(|c| {
+                Ok::<_, StoreError>((
+                    c.count(
+                        "SELECT COUNT(*) FROM articles WHERE community_id = ? AND published_on > '2026-12-05'",
+                        params![t],
+                    )? + c.count(
+                        "SELECT COUNT(*) FROM paper_issues WHERE community_id = ? AND published_on > '2026-12-05'",
+                        params![t],
+                    )?,
+                    c.count(
+                        "SELECT COUNT(*) FROM articles WHERE community_id = ? AND substr(created_at, 1, 10) <> published_on",
+                        params![t],
+                    )? + c.count(
+                        "SELECT COUNT(*) FROM paper_issues WHERE community_id = ? AND substr(created_at, 1, 10) <> published_on",
+                        params![t],
+                    )?,
+                    c.query_one(
+                        "SELECT MAX(created_at) FROM publicity_boards WHERE community_id = ?",
+                        params![t],
+                    )?
+                    .text(0)?,
+                    c.query_one(
+                        "SELECT MIN(published_on) FROM articles WHERE community_id = ? AND board_id IS NOT NULL",
+                        params![t],
+                    )?
+                    .text(0)?,
+                ))
+            })
+            .unwrap();
+        assert_eq!((late, written_other_day), (0, 0));
+        assert!(
+            boards_set_up < first_posted,
+            "{boards_set_up} {first_posted}"
+        );
 
         let (articles, issues, hits, paper) = db
             .write_blocking(|c| {

@@ -134,11 +134,12 @@ pub fn inspected_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Res
 
 // ---- checklist ----
 
-/// The community's checklist: its own items, or the defaults.
+/// The community's checklist: its own items in use, or the defaults.
 pub fn items(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(String, String, i64)>> {
     let own: Vec<(String, String, i64)> = c
         .query(
-            "SELECT code, label, points FROM inspection_items WHERE community_id = ? ORDER BY sort_order, code",
+            "SELECT code, label, points FROM inspection_items WHERE community_id = ? AND retired = 0
+             ORDER BY sort_order, code",
             params![t],
         )?
         .iter()
@@ -153,17 +154,46 @@ pub fn items(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(String, String, i64)>> 
         .collect())
 }
 
-/// Replaces the community's checklist (items in order). Past inspections keep their codes.
+/// Every item the community's checklist ever had, those taken off included (a name that
+/// comes back keeps its code, and no new item takes the code of one taken off).
+pub fn all_items(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(String, String, i64)>> {
+    c.query(
+        "SELECT code, label, points FROM inspection_items WHERE community_id = ? ORDER BY retired, sort_order, code",
+        params![t],
+    )?
+    .iter()
+    .map(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?)))
+    .collect()
+}
+
+/// The names of the community's items by code, those taken off included: how past
+/// inspections name what failed (see `linli_core::corridors::item_label`).
+pub fn item_labels(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(String, String)>> {
+    Ok(all_items(c, t)?
+        .into_iter()
+        .map(|(code, label, _)| (code, label))
+        .collect())
+}
+
+/// Replaces the community's checklist (items in order). The items not in it any more are
+/// kept, retired, so past inspections keep naming them; their codes are never reused.
 pub fn replace_items(c: &mut dyn Conn, t: Tenant, items: &[(String, String, i64)]) -> Result<()> {
     c.execute(
-        "DELETE FROM inspection_items WHERE community_id = ?",
+        "UPDATE inspection_items SET retired = 1 WHERE community_id = ?",
         params![t],
     )?;
     for (i, (code, label, points)) in items.iter().enumerate() {
-        c.execute(
-            "INSERT INTO inspection_items (community_id, code, label, points, sort_order) VALUES (?, ?, ?, ?, ?)",
-            params![t, code.as_str(), label.as_str(), *points, i as i64],
+        let n = c.execute(
+            "UPDATE inspection_items SET label = ?, points = ?, sort_order = ?, retired = 0
+             WHERE community_id = ? AND code = ?",
+            params![label.as_str(), *points, i as i64, t, code.as_str()],
         )?;
+        if n == 0 {
+            c.execute(
+                "INSERT INTO inspection_items (community_id, code, label, points, sort_order) VALUES (?, ?, ?, ?, ?)",
+                params![t, code.as_str(), label.as_str(), *points, i as i64],
+            )?;
+        }
     }
     Ok(())
 }

@@ -131,6 +131,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "fund_seal",
         sql: include_str!("../migrations/0024_fund_seal.sql"),
     },
+    Migration {
+        version: 25,
+        name: "retired_boards_and_items",
+        sql: include_str!("../migrations/0025_retired_boards_and_items.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

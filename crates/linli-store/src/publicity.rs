@@ -13,11 +13,17 @@ pub struct Board {
     pub id: i64,
     pub name: String,
     pub location: String,
+    /// The day it was retired (no new article is posted on it, its articles keep naming it);
+    /// `null` while in use.
+    pub retired_on: Option<String>,
 }
 
+const BOARD_COLUMNS: &str = "id, name, location, retired_on FROM publicity_boards";
+
+/// The community's boards, those retired included, in display order.
 pub fn boards(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Board>> {
     c.query(
-        "SELECT id, name, location FROM publicity_boards WHERE community_id = ? ORDER BY sort_order, id",
+        &format!("SELECT {BOARD_COLUMNS} WHERE community_id = ? ORDER BY sort_order, id"),
         params![t],
     )?
     .iter()
@@ -27,7 +33,7 @@ pub fn boards(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Board>> {
 
 pub fn board(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Board> {
     board_row(&c.query_one(
-        "SELECT id, name, location FROM publicity_boards WHERE community_id = ? AND id = ?",
+        &format!("SELECT {BOARD_COLUMNS} WHERE community_id = ? AND id = ?"),
         params![t, id],
     )?)
 }
@@ -37,6 +43,7 @@ fn board_row(r: &Row) -> Result<Board> {
         id: r.int(0)?,
         name: r.text(1)?,
         location: r.text(2)?,
+        retired_on: r.opt_text(3)?,
     })
 }
 
@@ -52,6 +59,84 @@ pub fn add_board(
          VALUES (?, ?, ?, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM publicity_boards WHERE community_id = ?), ?) RETURNING id",
         params![t, name, location, t, now_text(now)],
     )
+}
+
+/// Whether another board of the community (not `except`) has the name.
+pub fn board_name_taken(
+    c: &mut dyn Conn,
+    t: Tenant,
+    name: &str,
+    except: Option<i64>,
+) -> Result<bool> {
+    Ok(c.query_opt(
+        "SELECT 1 FROM publicity_boards WHERE community_id = ? AND name = ? AND id <> ?",
+        params![t, name, except.unwrap_or(0)],
+    )?
+    .is_some())
+}
+
+/// Renames a board and says where it stands now; its articles follow (they name it by id).
+pub fn rename_board(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    name: &str,
+    location: &str,
+) -> Result<()> {
+    let n = c.execute(
+        "UPDATE publicity_boards SET name = ?, location = ? WHERE community_id = ? AND id = ?",
+        params![name, location, t, id],
+    )?;
+    if n == 0 {
+        return Err(crate::StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Retires a board from `day` (`None`: back in use).
+pub fn set_board_retired(c: &mut dyn Conn, t: Tenant, id: i64, day: Option<&str>) -> Result<()> {
+    let n = c.execute(
+        "UPDATE publicity_boards SET retired_on = ? WHERE community_id = ? AND id = ?",
+        params![day, t, id],
+    )?;
+    if n == 0 {
+        return Err(crate::StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// How many articles were ever posted on the board, those still scheduled included.
+pub fn board_article_count(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(*) FROM articles WHERE community_id = ? AND board_id = ?",
+        params![t, id],
+    )
+}
+
+/// The same for every board of the community that has any: (board id, articles).
+pub fn board_article_counts(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, i64)>> {
+    c.query(
+        "SELECT board_id, COUNT(*) FROM articles WHERE community_id = ? AND board_id IS NOT NULL
+         GROUP BY board_id ORDER BY board_id",
+        params![t],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.int(1)?)))
+    .collect()
+}
+
+/// Deletes a board nothing was ever posted on (not found: another community's, gone
+/// already, or one with articles, which the caller refuses first).
+pub fn delete_board(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
+    let n = c.execute(
+        "DELETE FROM publicity_boards WHERE community_id = ? AND id = ?
+         AND NOT EXISTS (SELECT 1 FROM articles WHERE articles.board_id = publicity_boards.id)",
+        params![t, id],
+    )?;
+    if n == 0 {
+        return Err(crate::StoreError::NotFound);
+    }
+    Ok(())
 }
 
 // ---- articles ----
@@ -223,6 +308,26 @@ pub fn board_articles(
     .collect()
 }
 
+/// Every article posted on the board, newest first, those still scheduled included (the
+/// board's history as the staff see it), at most `limit`.
+pub fn board_history(
+    c: &mut dyn Conn,
+    t: Tenant,
+    board_id: i64,
+    limit: i64,
+) -> Result<Vec<Article>> {
+    c.query(
+        &format!(
+            "SELECT {ARTICLE_COLUMNS} WHERE community_id = ? AND board_id = ?
+             ORDER BY published_on DESC, id DESC LIMIT ?"
+        ),
+        params![t, board_id, limit],
+    )?
+    .iter()
+    .map(article_row)
+    .collect()
+}
+
 /// Articles published between `from` and `to`.
 pub fn articles_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
     c.count(
@@ -274,6 +379,30 @@ pub fn photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<(i64, Vec<u8>)> {
         params![t, id],
     )?;
     Ok((r.int(0)?, r.blob(1)?))
+}
+
+/// Every photo of the articles, in order: (article id, photo id, width, height). One query.
+pub fn photos_of_articles(
+    c: &mut dyn Conn,
+    t: Tenant,
+    ids: &[i64],
+) -> Result<Vec<(i64, i64, i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let mut args: Vec<Value> = vec![t.into()];
+    args.extend(ids.iter().map(|i| Value::from(*i)));
+    c.query(
+        &format!(
+            "SELECT article_id, id, width, height FROM article_photos
+             WHERE community_id = ? AND article_id IN ({marks}) ORDER BY article_id, id"
+        ),
+        &args,
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.int(1)?, r.int(2)?, r.int(3)?)))
+    .collect()
 }
 
 /// The first photo of each of the articles: (article id, photo id).

@@ -145,6 +145,63 @@ async fn create_board(
     ))
 }
 
+/// A board as it now stands.
+async fn board_json(state: &AppState, ctx: &Ctx, id: i64) -> Result<Json<Board>, AppError> {
+    Ok(Json(ops::board(&state.app, &ctx.actor()?, id).await?.board))
+}
+
+async fn update_board(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(d): Json<BoardDraft>,
+) -> Result<Json<Board>, AppError> {
+    ops::rename_board(&state.app, &ctx.actor()?, id, d).await?;
+    board_json(&state, &ctx, id).await
+}
+
+async fn retire_board(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Board>, AppError> {
+    ops::retire_board(&state.app, &ctx.actor()?, id).await?;
+    board_json(&state, &ctx, id).await
+}
+
+async fn restore_board(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Json<Board>, AppError> {
+    ops::restore_board(&state.app, &ctx.actor()?, id).await?;
+    board_json(&state, &ctx, id).await
+}
+
+/// Why a board is deleted (recorded in the audit log).
+#[derive(Deserialize, JsonSchema, Default)]
+struct DeleteBody {
+    #[serde(default)]
+    reason: String,
+}
+
+/// The id of what was deleted.
+#[derive(Serialize, JsonSchema)]
+struct Deleted {
+    id: i64,
+    deleted: bool,
+}
+
+async fn delete_board(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<DeleteBody>,
+) -> Result<Json<Deleted>, AppError> {
+    ops::delete_board(&state.app, &ctx.actor()?, id, &b.reason).await?;
+    Ok(Json(Deleted { id, deleted: true }))
+}
+
 const P: &str = "publicity";
 
 pub fn routes(t: Table) -> Table {
@@ -175,4 +232,16 @@ pub fn routes(t: Table) -> Table {
     .api(Method::POST, "/api/v1/publicity-boards", Policy::Signed(Action::ManagePublicity),
         ApiDoc::created::<NewId>(P, "publicity_boards_create", "A board of the 宣传画廊").body::<BoardDraft>(),
         create_board)
+    .api(Method::PUT, "/api/v1/publicity-boards/{id}", Policy::Signed(Action::ManagePublicity),
+        ApiDoc::ok::<Board>(P, "publicity_boards_update", "Rename a board or say where it stands now; its articles follow it").body::<BoardDraft>(),
+        update_board)
+    .api(Method::POST, "/api/v1/publicity-boards/{id}/retire", Policy::Signed(Action::ManagePublicity),
+        ApiDoc::ok::<Board>(P, "publicity_boards_retire", "Retire a board from today: no new article is posted on it; its articles keep naming it"),
+        retire_board)
+    .api(Method::POST, "/api/v1/publicity-boards/{id}/restore", Policy::Signed(Action::ManagePublicity),
+        ApiDoc::ok::<Board>(P, "publicity_boards_restore", "Put a retired board back in use"),
+        restore_board)
+    .api(Method::POST, "/api/v1/publicity-boards/{id}/delete", Policy::Signed(Action::ManagePublicity),
+        ApiDoc::ok::<Deleted>(P, "publicity_boards_delete", "Delete a board nothing was ever posted on, with a reason; a board with articles is refused 409 board_has_articles (rename or retire it)").body::<DeleteBody>(),
+        delete_board)
 }

@@ -173,13 +173,7 @@ async fn show(
     let can_inspect =
         caller.decide(Action::InspectCorridors, Some(&v.corridor.place_path)) == Decision::Allow;
     let csrf = caller.csrf_token.clone();
-    let item_label = |code: &str| {
-        v.items
-            .iter()
-            .find(|(c, _, _)| c == code)
-            .map(|(_, l, _)| l.clone())
-            .unwrap_or_else(|| code.to_string())
-    };
+    let item_label = |code: &str| linli_core::corridors::item_label(code, &v.labels);
     let last = v.inspections.first();
     let body = html! {
         section.panel #corridor-status {
@@ -384,13 +378,7 @@ async fn register_xlsx(
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&super::today(&ctx)));
     let l = ops::ledgers(&state.app, &ctx.actor()?, year).await?;
-    let label = |code: &str| {
-        l.items
-            .iter()
-            .find(|(c, _, _)| c == code)
-            .map(|(_, l, _)| l.clone())
-            .unwrap_or_else(|| code.to_string())
-    };
+    let label = |code: &str| linli_core::corridors::item_label(code, &l.labels);
     let rows = l
         .register
         .iter()

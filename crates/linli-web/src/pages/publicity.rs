@@ -257,15 +257,22 @@ async fn issue(
             button.btn.btn-primary type="button" data-print { (t(lang, "publicity.print")) }
             " " a.btn href={ "/public/paper" (sfx) } { (t(lang, "publicity.paper_archive")) }
         }
-        (paper_sheet(lang, &community.name, &title, &v))
+        (paper_sheet(lang, &community.name, &title, &v, |a, p| format!("/public/articles/{a}/photos/{p}{sfx}")))
         (super::print_script())
     };
     Ok(layout::public_page(&ctx, &title, body))
 }
 
-/// An issue as printed: the masthead, then its articles in order in two columns (public and
-/// staff pages alike).
-fn paper_sheet(lang: Lang, community: &str, title: &str, v: &ops::IssueView) -> Markup {
+/// An issue as printed: the masthead, then its articles in order in two columns, each with
+/// its photos under its title (public and staff pages alike; `src` gives a photo's address
+/// from the article's id and the photo's).
+fn paper_sheet(
+    lang: Lang,
+    community: &str,
+    title: &str,
+    v: &ops::IssueView,
+    src: impl Fn(i64, i64) -> String,
+) -> Markup {
     html! {
         article.paper-sheet #paper-sheet {
             header.paper-masthead {
@@ -274,9 +281,21 @@ fn paper_sheet(lang: Lang, community: &str, title: &str, v: &ops::IssueView) -> 
             }
             div.paper-columns {
                 @for a in &v.articles {
+                    @let photos: Vec<&(i64, i64, i64, i64)> = v.photos.iter().filter(|p| p.0 == a.id).collect();
                     section.paper-article {
                         h2 { (a.title) }
                         @if !a.author.is_empty() { p.hint { (tf(lang, "publicity.by", &[("name", &a.author)])) } }
+                        @if !photos.is_empty() {
+                            // One photo spans the column; two or more go two abreast, smaller.
+                            div.paper-photos.paper-photos-one[photos.len() == 1] {
+                                @for (n, (_, pid, w, h)) in photos.iter().enumerate() {
+                                    // Loaded at once, not lazily: a print starts before a lazy
+                                    // image below the fold would arrive.
+                                    img src=(src(a.id, *pid)) width=(w) height=(h)
+                                        alt=(tf(lang, "publicity.photo_alt", &[("title", &a.title), ("n", &(n + 1).to_string())]));
+                                }
+                            }
+                        }
                         (body(&a.body))
                     }
                 }
@@ -398,6 +417,8 @@ async fn desk(
         Some(_) => None,
     };
     let boards = ops::boards(&state.app, &actor).await?;
+    let (in_use, retired): (Vec<&ops::BoardView>, Vec<&ops::BoardView>) =
+        boards.iter().partition(|b| b.board.retired_on.is_none());
     let (paper, issues) = ops::issues(&state.app, &actor).await?;
     let csrf = csrf(&ctx)?;
     let today = super::today(&ctx).format("%Y-%m-%d").to_string();
@@ -499,9 +520,9 @@ async fn desk(
                     h2 { (t(lang, "publicity.boards")) }
                     @if boards.is_empty() { p.hint { (t(lang, "publicity.no_boards")) } }
                     ul.desk-boards {
-                        @for b in &boards {
+                        @for b in in_use.iter() {
                             li {
-                                strong { (b.board.name) }
+                                strong { a href={ "/publicity/boards/" (b.board.id) } { (b.board.name) } }
                                 @if !b.board.location.is_empty() { " " span.hint { (b.board.location) } }
                                 @if b.stale { " " (layout::chip("warn", &t(lang, "publicity.board_stale"))) }
                                 br;
@@ -509,6 +530,20 @@ async fn desk(
                                     span.hint { (t(lang, "publicity.board_now")) } " " a href={ "/publicity/articles/" (a.id) } { (a.title) }
                                 } @else {
                                     span.hint { (t(lang, "publicity.board_empty")) }
+                                }
+                            }
+                        }
+                    }
+                    @if !in_use.is_empty() { p.hint { (t(lang, "publicity.board_manage_hint")) } }
+                    @if !retired.is_empty() {
+                        details.desk-more #boards-retired {
+                            summary { (tf(lang, "publicity.boards_retired", &[("n", &retired.len().to_string())])) }
+                            ul.desk-boards {
+                                @for b in retired.iter() {
+                                    li {
+                                        a href={ "/publicity/boards/" (b.board.id) } { (b.board.name) }
+                                        " " span.hint { (tf(lang, "publicity.retired_since", &[("date", b.board.retired_on.as_deref().unwrap_or_default())])) " · " (tf(lang, "publicity.articles_n", &[("n", &b.total.to_string())])) }
+                                    }
                                 }
                             }
                         }
@@ -557,6 +592,274 @@ async fn board_submit(
 ) -> Result<Response, AppError> {
     let r = ops::create_board(&state.app, &ctx.actor()?, d).await;
     super::back_with("/publicity#boards", r, |_| "publicity.flash_board")
+}
+
+// ---- a board of the 宣传画廊: rename, retire, delete ----
+
+/// What the board page shows above its parts: a refusal (the rename's beside its field, the
+/// delete's above), and the rename form as typed.
+#[derive(Default)]
+struct BoardPageState {
+    err: Option<(String, Option<&'static str>)>,
+    typed: Option<(String, String)>,
+}
+
+/// A board's page: where it stands and whether in use, renaming it, the articles posted on it
+/// (its history, kept whatever happens to the board), and retiring or deleting it — deleting
+/// only a board nothing was posted on.
+async fn board_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    st: BoardPageState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let v = ops::board(&state.app, &ctx.actor()?, id).await?;
+    let b = &v.board;
+    let csrf = csrf(ctx)?;
+    let today = super::today(ctx).format("%Y-%m-%d").to_string();
+    let (name, location) = st
+        .typed
+        .clone()
+        .unwrap_or_else(|| (b.name.clone(), b.location.clone()));
+    let e = |f: &str| field_error(&st.err, f);
+    let n = v.total.to_string();
+    let body = html! {
+        (form_error(&st.err, &["name", "location"]))
+        dl.facts #board-facts {
+            dt { (t(lang, "publicity.board_location_short")) }
+            dd { @if b.location.is_empty() { span.hint { (t(lang, "publicity.none")) } } @else { (b.location) } }
+            dt { (t(lang, "publicity.board_state")) }
+            dd {
+                @match &b.retired_on {
+                    None => (layout::chip("ok", &t(lang, "publicity.board_in_use"))),
+                    Some(d) => (layout::chip("muted", &tf(lang, "publicity.retired_since", &[("date", d)]))),
+                }
+            }
+            dt { (t(lang, "publicity.board_posted")) }
+            dd { (tf(lang, "publicity.articles_n", &[("n", &n)])) }
+        }
+        section.panel #board-rename {
+            h2 { (t(lang, "publicity.board_rename")) }
+            form.form #board-rename-form method="post" action={ "/publicity/boards/" (id) } {
+                input type="hidden" name="_csrf" value=(csrf);
+                div.grid2 {
+                    (layout::field(lang, "name", "publicity.board_name", "text", &name, e("name"), Some("off")))
+                    (layout::field(lang, "location", "publicity.board_location", "text", &location, e("location"), Some("off")))
+                }
+                p.hint { (t(lang, "publicity.board_rename_hint")) }
+                button.btn.btn-primary type="submit" { (t(lang, "common.save")) }
+            }
+        }
+        section.panel #board-history {
+            h2 { (t(lang, "publicity.board_history")) }
+            @if v.history.is_empty() {
+                p.hint { (t(lang, "publicity.board_empty")) }
+            } @else {
+                ol.board-history {
+                    @for a in &v.history {
+                        li {
+                            a href={ "/publicity/articles/" (a.id) } { (a.title) }
+                            " " span.hint.nowrap { (a.published_on) }
+                            @if a.published_on > today { " " (layout::chip("warn", &t(lang, "publicity.scheduled"))) }
+                        }
+                    }
+                }
+                @if v.total > v.history.len() as i64 {
+                    p.hint { (tf(lang, "publicity.board_history_more", &[("n", &v.history.len().to_string())])) }
+                }
+            }
+        }
+        section.panel #board-end {
+            h2 { (t(lang, "publicity.board_end")) }
+            @match &b.retired_on {
+                None => {
+                    p { (t(lang, "publicity.board_retire_what")) }
+                    form.inline #board-retire method="post" action={ "/publicity/boards/" (id) "/retire" } {
+                        input type="hidden" name="_csrf" value=(csrf);
+                        button.btn type="submit" { (t(lang, "publicity.board_retire")) }
+                    }
+                }
+                Some(d) => {
+                    p { (tf(lang, "publicity.board_retired_what", &[("date", d)])) }
+                    form.inline #board-restore method="post" action={ "/publicity/boards/" (id) "/restore" } {
+                        input type="hidden" name="_csrf" value=(csrf);
+                        button.btn type="submit" { (t(lang, "publicity.board_restore")) }
+                    }
+                }
+            }
+            @if v.total == 0 {
+                p { (t(lang, "publicity.board_may_delete")) }
+                p { a.btn.btn-danger #board-delete href={ "/publicity/boards/" (id) "/delete" } { (t(lang, "publicity.board_delete")) } }
+            } @else {
+                p.hint #board-no-delete {
+                    (tf(lang, if b.retired_on.is_some() { "publicity.board_no_delete_retired" } else { "publicity.board_no_delete" }, &[("n", &n)]))
+                }
+            }
+        }
+        p { a.btn href="/publicity#boards" { (t(lang, "publicity.back_desk")) } }
+    };
+    Ok(layout::page_with_status(
+        ctx,
+        status,
+        &b.name,
+        &desk_crumbs(lang),
+        None,
+        body,
+    ))
+}
+
+async fn board_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    board_page(&state, &ctx, id, BoardPageState::default(), StatusCode::OK).await
+}
+
+async fn board_rename(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(d): Form<BoardDraft>,
+) -> Result<Response, AppError> {
+    let typed = (d.name.clone(), d.location.clone().unwrap_or_default());
+    match ops::rename_board(&state.app, &ctx.actor()?, id, d)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/publicity/boards/{id}"),
+            true,
+            "publicity.flash_board_renamed",
+        )),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            let st = BoardPageState {
+                err: Some(refusal(ctx.lang(), &e)),
+                typed: Some(typed),
+            };
+            board_page(&state, &ctx, id, st, e.status()).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn board_retire(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    ops::retire_board(&state.app, &ctx.actor()?, id).await?;
+    Ok(redirect_with_flash(
+        &format!("/publicity/boards/{id}"),
+        true,
+        "publicity.flash_board_retired",
+    ))
+}
+
+async fn board_restore(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    ops::restore_board(&state.app, &ctx.actor()?, id).await?;
+    Ok(redirect_with_flash(
+        &format!("/publicity/boards/{id}"),
+        true,
+        "publicity.flash_board_restored",
+    ))
+}
+
+/// The board page with the refusal of its delete: it has articles, and says how many.
+async fn delete_refused(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, AppError> {
+    let n = ops::board(&state.app, &ctx.actor()?, id).await?.total;
+    let st = BoardPageState {
+        err: Some((
+            tf(
+                ctx.lang(),
+                "publicity.board_no_delete",
+                &[("n", &n.to_string())],
+            ),
+            None,
+        )),
+        typed: None,
+    };
+    board_page(state, ctx, id, st, StatusCode::CONFLICT).await
+}
+
+/// The delete's confirmation: what will happen, and the reason typed.
+async fn delete_confirm(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    invalid: bool,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let v = ops::board(&state.app, &ctx.actor()?, id).await?;
+    if v.total > 0 {
+        return delete_refused(state, ctx, id).await;
+    }
+    let b = &v.board;
+    let back = format!("/publicity/boards/{id}");
+    let confirm = layout::Confirm {
+        about: html! { p.lead { strong { (b.name) } @if !b.location.is_empty() { " " span.hint { (b.location) } } } },
+        consequences: vec![
+            t(lang, "publicity.board_delete_gone"),
+            t(lang, "publicity.board_delete_nothing_lost"),
+            t(lang, "publicity.board_delete_logged"),
+        ],
+        action: format!("/publicity/boards/{id}/delete"),
+        fields: html! {
+            (layout::field(lang, "reason", "publicity.board_delete_reason", "text", "", invalid.then(|| t(lang, "error.board_delete_reason_missing")), Some("off")))
+        },
+        submit: t(lang, "publicity.board_delete_submit"),
+        back: back.clone(),
+    };
+    let mut crumbs = desk_crumbs(lang);
+    crumbs.push((b.name.clone(), Some(back)));
+    Ok(layout::confirm_page(
+        ctx,
+        &t(lang, "publicity.board_delete"),
+        &crumbs,
+        invalid,
+        confirm,
+    ))
+}
+
+async fn board_delete_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    delete_confirm(&state, &ctx, id, false).await
+}
+
+#[derive(Deserialize)]
+struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn board_delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Result<Response, AppError> {
+    match ops::delete_board(&state.app, &ctx.actor()?, id, &f.reason)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(()) => Ok(redirect_with_flash(
+            "/publicity#boards",
+            true,
+            "publicity.flash_board_deleted",
+        )),
+        Err(AppError::Conflict { .. }) => delete_refused(&state, &ctx, id).await,
+        Err(AppError::Invalid { .. }) => delete_confirm(&state, &ctx, id, true).await,
+        Err(e) => Err(e),
+    }
 }
 
 // ---- writing an article ----
@@ -641,14 +944,25 @@ fn article_form(
         None => format!("/publicity/articles/new?_csrf={csrf}"),
     };
     let mut options = vec![(String::new(), t(lang, "publicity.no_board"))];
-    options.extend(boards.iter().map(|b| {
-        let label = if b.location.is_empty() {
-            b.name.clone()
-        } else {
-            format!("{}（{}）", b.name, b.location)
-        };
-        (b.id.to_string(), label)
-    }));
+    // A retired board is offered only to the article already on it (saving the form must not
+    // take the article off the board it was posted on).
+    options.extend(
+        boards
+            .iter()
+            .filter(|b| b.retired_on.is_none() || b.id.to_string() == input.board_id.trim())
+            .map(|b| {
+                let mut label = if b.location.is_empty() {
+                    b.name.clone()
+                } else {
+                    format!("{}（{}）", b.name, b.location)
+                };
+                if let Some(d) = &b.retired_on {
+                    label.push_str(" · ");
+                    label.push_str(&tf(lang, "publicity.retired_since", &[("date", d)]));
+                }
+                (b.id.to_string(), label)
+            }),
+    );
     let e = |f: &str| field_error(&err, f);
     let room = ops::PHOTOS_PER_ARTICLE.saturating_sub(photos.len());
     let body = html! {
@@ -872,7 +1186,13 @@ async fn article_show(
             dt { (t(lang, "publicity.f_author")) }
             dd { @if a.author.is_empty() { span.hint { (t(lang, "publicity.none")) } } @else { (a.author) } }
             dt { (t(lang, "publicity.f_board")) }
-            dd { @if let Some(b) = &v.board { (b.name) @if !b.location.is_empty() { " " span.hint { (b.location) } } } @else { span.hint { (t(lang, "publicity.no_board")) } } }
+            dd {
+                @if let Some(b) = &v.board {
+                    a href={ "/publicity/boards/" (b.id) } { (b.name) }
+                    @if !b.location.is_empty() { " " span.hint { (b.location) } }
+                    @if let Some(d) = &b.retired_on { " " (layout::chip("muted", &tf(lang, "publicity.retired_since", &[("date", d)]))) }
+                } @else { span.hint { (t(lang, "publicity.no_board")) } }
+            }
             dt { (t(lang, "publicity.f_tags")) }
             dd { @if a.tags.is_empty() { span.hint { (t(lang, "publicity.none")) } } @for tag in &a.tags { span.tag { (tag) } " " } }
             dt { (t(lang, "publicity.in_paper")) }
@@ -1141,7 +1461,7 @@ async fn issue_show(
             }
             p.hint { (t(lang, "publicity.print_hint")) }
         }
-        (paper_sheet(lang, &community, &title, &v))
+        (paper_sheet(lang, &community, &title, &v, |a, p| format!("/publicity/articles/{a}/photos/{p}")))
         (super::print_script())
     };
     Ok(layout::page(&ctx, &title, &desk_crumbs(lang), None, body))
@@ -1202,6 +1522,32 @@ pub fn routes(t: Table) -> Table {
             paper_name_submit,
         )
         .page(Method::POST, "/publicity/boards", keep, board_submit)
+        .page(Method::GET, "/publicity/boards/{id}", keep, board_show)
+        .page(Method::POST, "/publicity/boards/{id}", keep, board_rename)
+        .page(
+            Method::POST,
+            "/publicity/boards/{id}/retire",
+            keep,
+            board_retire,
+        )
+        .page(
+            Method::POST,
+            "/publicity/boards/{id}/restore",
+            keep,
+            board_restore,
+        )
+        .page(
+            Method::GET,
+            "/publicity/boards/{id}/delete",
+            keep,
+            board_delete_form,
+        )
+        .page(
+            Method::POST,
+            "/publicity/boards/{id}/delete",
+            keep,
+            board_delete,
+        )
         .page(Method::GET, "/publicity/articles/new", keep, article_new)
         .upload("/publicity/articles/new", keep, article_create)
         .page(Method::GET, "/publicity/articles/{id}", keep, article_show)

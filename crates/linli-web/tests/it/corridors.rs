@@ -4,7 +4,7 @@
 //! page shows the boards and stars and nobody's name.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app, spawn_app_with, test_config};
+use crate::support::{Browser, Engine, TestApp, spawn_app, spawn_app_with, test_config};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -14,6 +14,7 @@ both_engines!(
     a_failed_item_becomes_an_issue_and_boards_keep_their_history,
     the_stairwell_codes_open_each_corridor_s_public_page,
     a_community_sets_its_own_checklist_stars_and_boards,
+    past_inspections_name_items_renamed_or_taken_off_in_chinese,
 );
 
 async fn corridors(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
@@ -469,4 +470,120 @@ async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
     theirs[0] = ("_csrf", token.as_str());
     let res = head.post_form("/corridors/settings", &theirs).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+/// Saves the settings page with the default rules and `items` as the checklist.
+async fn save_checklist(page: &mut Browser, items: &str) -> StatusCode {
+    let csrf = page.csrf().await;
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("t2", "60"),
+        ("t3", "70"),
+        ("t4", "80"),
+        ("t5", "90"),
+        ("high_stars", "4"),
+        ("high_last", "3"),
+        ("stale_days", "31"),
+        ("boards", "党建风采\n新闻我知道"),
+        ("items", items),
+    ];
+    page.post_form("/corridors/settings", &form).await.status()
+}
+
+/// Regression: an item renamed or taken off the checklist (照明完好 → 楼道灯完好: a new item,
+/// `lights` left) showed in the past inspections, the worst items, the register and the audit
+/// log by its code (`lights`, `item1`). Every place a person reads names it in Chinese, and a
+/// name that comes back keeps its code.
+async fn past_inspections_name_items_renamed_or_taken_off_in_chinese(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let k = corridors(&app, &admin, "").await[0]["id"].as_i64().unwrap();
+    let (status, _) = inspect(&app, &admin, k, "2026-11-01", &["lights", "no_clutter"]).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let mut page = app.signed_in("wangge1").await;
+    assert_eq!(
+        save_checklist(&mut page, "楼道灯完好 40\n电动车不进楼道 60").await,
+        StatusCode::SEE_OTHER
+    );
+    let items = |v: Value| -> Vec<(String, String)> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["code"].as_str().unwrap().to_string(),
+                    i["label"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (_, v) = app
+        .api(&admin, Method::GET, "/api/v1/inspection-items", None)
+        .await;
+    let now = items(v);
+    assert_eq!(now.len(), 2);
+    assert!(
+        now.iter().all(|(c, _)| c != "lights"),
+        "a new name is a new item: {now:?}"
+    );
+    let scooters = now[1].0.clone();
+    let (status, _) = inspect(&app, &admin, k, "2026-11-10", &[scooters.as_str()]).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // 电动车不进楼道 is taken off.
+    assert_eq!(
+        save_checklist(&mut page, "楼道灯完好 100").await,
+        StatusCode::SEE_OTHER
+    );
+
+    let (_, html) = page.get_text(&format!("/corridors/{k}")).await;
+    let text = crate::publicity::main_text(&html);
+    for name in ["照明完好", "无堆放杂物", "电动车不进楼道"] {
+        assert!(text.contains(name), "{name} in {text}");
+    }
+    for code in ["lights", "no_clutter", scooters.as_str()] {
+        assert!(!text.contains(code), "{code} shown: {text}");
+    }
+    let (_, html) = page.get_text("/corridors").await;
+    let text = crate::publicity::main_text(&html);
+    assert!(
+        text.contains("照明完好") && !text.contains("lights") && !text.contains(&scooters),
+        "the worst items: {text}"
+    );
+    let res = page.get("/corridors/inspections.xlsx?year=2026").await;
+    let table = linli_io::read_table(
+        &res.bytes().await.unwrap(),
+        "r.xlsx",
+        &linli_io::Limits::default(),
+    )
+    .unwrap();
+    let table = format!("{table:?}");
+    assert!(
+        table.contains("照明完好、无堆放杂物") && table.contains("电动车不进楼道"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("lights") && !table.contains(&scooters),
+        "{table}"
+    );
+    let (_, html) = app.signed_in("admin").await.get_text("/audit").await;
+    let text = crate::publicity::main_text(&html);
+    assert!(text.contains("电动车不进楼道"), "{text}");
+    assert!(!text.contains(&scooters), "{text}");
+
+    // The name back on the checklist keeps its code: the past inspections count it again.
+    assert_eq!(
+        save_checklist(&mut page, "楼道灯完好 50\n电动车不进楼道 50").await,
+        StatusCode::SEE_OTHER
+    );
+    let (_, v) = app
+        .api(&admin, Method::GET, "/api/v1/inspection-items", None)
+        .await;
+    assert_eq!(
+        items(v)[1],
+        (scooters.clone(), "电动车不进楼道".to_string())
+    );
 }

@@ -24,6 +24,10 @@ both_engines!(
     a_resident_or_building_head_is_refused_the_desk,
     a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_given,
     the_english_desk_shows_no_chinese_label,
+    a_board_is_renamed_and_its_articles_show_the_new_name,
+    a_board_with_articles_is_refused_deletion_and_retired_with_its_history_kept,
+    an_empty_board_is_deleted_once_confirmed_with_a_reason,
+    the_printed_issue_shows_each_articles_photos,
 );
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
@@ -924,7 +928,7 @@ async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_give
 }
 
 /// The text of the page's `<main>`, without its tags.
-fn main_text(html: &str) -> String {
+pub(crate) fn main_text(html: &str) -> String {
     let start = html.find("<main").unwrap();
     let end = html.find("</main>").unwrap();
     let mut out = String::new();
@@ -995,6 +999,7 @@ async fn the_english_desk_shows_no_chinese_label(engine: Engine) {
         "/publicity/articles/new".to_string(),
         format!("/publicity/articles/{id}"),
         format!("/publicity/articles/{id}/edit"),
+        format!("/publicity/boards/{board}"),
         "/publicity/issues/new".to_string(),
         format!("/publicity/issues/{issue}"),
     ] {
@@ -1028,4 +1033,478 @@ async fn the_english_desk_shows_no_chinese_label(engine: Engine) {
         !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         "{text}"
     );
+}
+
+// ---- the 宣传画廊's boards: rename, retire, delete ----
+
+/// The community's boards as the API lists them (those retired included).
+async fn boards(app: &TestApp, token: &str) -> Vec<Value> {
+    let (status, v) = app
+        .api(token, Method::GET, "/api/v1/publicity-boards", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    v["items"].as_array().unwrap().clone()
+}
+
+async fn a_board_is_renamed_and_its_articles_show_the_new_name(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let board = created(
+        &app,
+        &admin,
+        "/api/v1/publicity-boards",
+        json!({"name": "文明新风", "location": "北门入口西侧"}),
+    )
+    .await;
+    created(
+        &app,
+        &admin,
+        "/api/v1/publicity-boards",
+        json!({"name": "居务公开栏", "location": "居委会门口"}),
+    )
+    .await;
+    let id = created(
+        &app,
+        &admin,
+        "/api/v1/articles",
+        json!({"title": "楼道文明创建启动", "body": "本月共有30人参加。", "board_id": board, "published_on": "2026-11-20"}),
+    )
+    .await;
+
+    let mut w = app.signed_in("wangge1").await;
+    let (_, desk) = w.get_text("/publicity").await;
+    assert!(
+        desk.contains(&format!("href=\"/publicity/boards/{board}\"")),
+        "the desk links each board to its page: {desk}"
+    );
+    let path = format!("/publicity/boards/{board}");
+    let (status, page) = w.get_text(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("楼道文明创建启动"), "its history: {page}");
+
+    // Another board's name is refused beside the field, what was typed kept.
+    let csrf = w.csrf().await;
+    let res = w
+        .post_form(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("name", "居务公开栏"),
+                ("location", "北门"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"name-error\"") && html.contains("已有同名的宣传栏"));
+    assert!(html.contains("value=\"北门\""), "the location as typed");
+    let res = w
+        .post_form(&path, &[("_csrf", &csrf), ("name", "新"), ("location", "")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let res = w
+        .post_form(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("name", " 新风长廊 "),
+                ("location", "北门入口东侧"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(Browser::location(&res), path);
+    let (_, page) = w.get_text(&path).await;
+    assert!(page.contains("新风长廊") && page.contains("北门入口东侧"));
+    // The article follows its board, on the desk and on the portal.
+    let (_, public) = app
+        .browser()
+        .get_text(&format!("/public/articles/{id}"))
+        .await;
+    assert!(
+        public.contains("张贴在：新风长廊（北门入口东侧）"),
+        "{public}"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"publicity_board.rename".to_string())
+    );
+
+    // The API renames too, and answers the board.
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::PUT,
+            &format!("/api/v1/publicity-boards/{board}"),
+            Some(json!({"name": "文明新风", "location": "北门入口西侧"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["name"].as_str(), v["retired_on"].is_null()),
+        (Some("文明新风"), true)
+    );
+    // Another community's admin finds no such board.
+    app.second_community("dongfeng").await;
+    let other = app.token("dongfeng").await;
+    for (method, path, body) in [
+        (
+            Method::PUT,
+            format!("/api/v1/publicity-boards/{board}"),
+            json!({"name": "改掉"}),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/publicity-boards/{board}/retire"),
+            json!({}),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/publicity-boards/{board}/delete"),
+            json!({"reason": "不要了"}),
+        ),
+    ] {
+        let (status, v) = app.api(&other, method, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {v}");
+    }
+    assert_eq!(boards(&app, &admin).await[0]["name"], "文明新风");
+}
+
+async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_kept(
+    engine: Engine,
+) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let board = created(
+        &app,
+        &admin,
+        "/api/v1/publicity-boards",
+        json!({"name": "科普之窗", "location": "广场东侧"}),
+    )
+    .await;
+    let published = created(
+        &app,
+        &admin,
+        "/api/v1/articles",
+        json!({"title": "冬季取暖小常识", "body": "暖气不热先放气。", "board_id": board, "published_on": "2026-11-20"}),
+    )
+    .await;
+    // Still scheduled: it counts as posted on the board too.
+    created(
+        &app,
+        &admin,
+        "/api/v1/articles",
+        json!({"title": "春节安全用火", "body": "烟花爆竹不进楼道。", "board_id": board, "published_on": "2026-12-20"}),
+    )
+    .await;
+
+    // The API refuses the delete and says why.
+    let (status, v) = post(
+        &app,
+        &admin,
+        &format!("/api/v1/publicity-boards/{board}/delete"),
+        json!({"reason": "不用了"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["code"], "board_has_articles");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("不能删除"),
+        "{v}"
+    );
+
+    // The page offers no delete, says why, and refuses one posted anyway with the count.
+    let mut w = app.signed_in("wangge1").await;
+    let path = format!("/publicity/boards/{board}");
+    let (_, page) = w.get_text(&path).await;
+    assert!(
+        page.contains("已张贴过2篇文章，不能删除") && !page.contains("id=\"board-delete\""),
+        "{page}"
+    );
+    assert!(page.contains("冬季取暖小常识") && page.contains("春节安全用火"));
+    let (status, _) = w.get_text(&format!("{path}/delete")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let csrf = w.csrf().await;
+    let res = w
+        .post_form(
+            &format!("{path}/delete"),
+            &[("_csrf", &csrf), ("reason", "不用了")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("role=\"alert\"") && html.contains("这块宣传栏已张贴过2篇文章，不能删除"),
+        "{html}"
+    );
+    assert_eq!(
+        boards(&app, &admin).await.len(),
+        1,
+        "the board is still there"
+    );
+
+    // Retired: kept with its articles, offered to no new article.
+    let res = w
+        .post_form(&format!("{path}/retire"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let b = &boards(&app, &admin).await[0];
+    assert_eq!(b["retired_on"], "2026-11-27", "{b}");
+    let (_, page) = w.get_text(&path).await;
+    assert!(page.contains("2026-11-27起停用") && page.contains("冬季取暖小常识"));
+    let (_, desk) = w.get_text("/publicity").await;
+    assert!(desk.contains("id=\"boards-retired\""), "folded on the desk");
+    let option = format!("<option value=\"{board}\"");
+    let (_, form) = w.get_text("/publicity/articles/new").await;
+    assert!(!form.contains(&option), "not offered to a new article");
+    let (_, form) = w
+        .get_text(&format!("/publicity/articles/{published}/edit"))
+        .await;
+    assert!(
+        form.contains(&format!("{option} selected")),
+        "the article on it keeps it: {form}"
+    );
+    assert_eq!(
+        refused(
+            &app,
+            &admin,
+            "/api/v1/articles",
+            json!({"title": "新稿", "body": "正文", "board_id": board, "published_on": "2026-11-27"})
+        )
+        .await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "board_retired".into())
+    );
+    // A change of the article on it keeps it there.
+    let (status, v) = app
+        .api(
+            &admin,
+            Method::PUT,
+            &format!("/api/v1/articles/{published}"),
+            Some(json!({"title": "冬季取暖小常识（修订）", "body": "暖气不热先放气。", "board_id": board, "published_on": "2026-11-20"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (_, public) = app
+        .browser()
+        .get_text(&format!("/public/articles/{published}"))
+        .await;
+    assert!(public.contains("张贴在：科普之窗"), "its history names it");
+
+    // Back in use.
+    let (status, v) = post(
+        &app,
+        &admin,
+        &format!("/api/v1/publicity-boards/{board}/restore"),
+        json!({}),
+    )
+    .await;
+    assert_eq!((status, v["retired_on"].is_null()), (StatusCode::OK, true));
+    created(
+        &app,
+        &admin,
+        "/api/v1/articles",
+        json!({"title": "新稿", "body": "正文", "board_id": board, "published_on": "2026-11-27"}),
+    )
+    .await;
+    let actions = app.audit_actions().await;
+    for a in ["publicity_board.retire", "publicity_board.restore"] {
+        assert!(actions.contains(&a.to_string()), "{a}");
+    }
+    assert!(!actions.contains(&"publicity_board.delete".to_string()));
+}
+
+async fn an_empty_board_is_deleted_once_confirmed_with_a_reason(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let keep = created(
+        &app,
+        &admin,
+        "/api/v1/publicity-boards",
+        json!({"name": "党建宣传栏"}),
+    )
+    .await;
+    let mut w = app.signed_in("wangge1").await;
+    let csrf = w.csrf().await;
+    let res = w
+        .post_form(
+            "/publicity/boards",
+            &[("_csrf", &csrf), ("name", "党建宣传拦"), ("location", "")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let typo = boards(&app, &admin)
+        .await
+        .iter()
+        .find(|b| b["name"] == "党建宣传拦")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/publicity/boards/{typo}");
+    let (_, page) = w.get_text(&path).await;
+    assert!(page.contains(&format!("href=\"{path}/delete\"")), "{page}");
+
+    // The confirmation says what happens and asks why.
+    let (status, page) = w.get_text(&format!("{path}/delete")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("不能恢复") && page.contains("name=\"reason\""),
+        "{page}"
+    );
+    let res = w
+        .post_form(
+            &format!("{path}/delete"),
+            &[("_csrf", &csrf), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("请写明删除的原因"));
+    assert_eq!(boards(&app, &admin).await.len(), 2);
+
+    // A building head may not.
+    let head = app.token("louzhang").await;
+    let (status, _) = post(
+        &app,
+        &head,
+        &format!("/api/v1/publicity-boards/{typo}/delete"),
+        json!({"reason": "建错了"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let res = w
+        .post_form(
+            &format!("{path}/delete"),
+            &[("_csrf", &csrf), ("reason", "名称打错了，重建")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(Browser::location(&res), "/publicity#boards");
+    let left: Vec<i64> = boards(&app, &admin)
+        .await
+        .iter()
+        .map(|b| b["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(left, [keep]);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"publicity_board.delete".to_string())
+    );
+    let (status, _) = w.get_text(&path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Through the API the same way: gone is not found.
+    let (status, v) = post(
+        &app,
+        &admin,
+        &format!("/api/v1/publicity-boards/{typo}/delete"),
+        json!({"reason": "再删一次"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
+}
+
+// ---- the paper printed with its photos ----
+
+/// Every `src="…"` in `html` that starts with `prefix` (entities as written).
+fn srcs(html: &str, prefix: &str) -> Vec<String> {
+    html.match_indices(&format!("src=\"{prefix}"))
+        .map(|(at, _)| {
+            html[at + 5..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect::<String>()
+        })
+        .collect()
+}
+
+async fn the_printed_issue_shows_each_articles_photos(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let mut w = app.signed_in("wangge1").await;
+    // Two articles with photos (two and one), one without, one not out yet with a photo.
+    let mut ids = Vec::new();
+    for (title, on, photos) in [
+        (
+            "楼道里的新书架",
+            "2026-11-26",
+            vec![png(80, 60), png(60, 80)],
+        ),
+        ("重阳节走访慰问", "2026-11-25", vec![png(90, 60)]),
+        ("冬季取暖小常识", "2026-11-24", vec![]),
+        ("新年寄语", "2026-12-31", vec![png(40, 30)]),
+    ] {
+        let res = post_article_form(
+            &mut w,
+            "/publicity/articles/new",
+            &[("title", title), ("body", BODY), ("published_on", on)],
+            photos,
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{title}");
+        ids.push(id_after(&Browser::location(&res), "/publicity/articles/"));
+    }
+    let issue = created(
+        &app,
+        &admin,
+        "/api/v1/paper-issues",
+        json!({"number": 20, "published_on": "2026-11-26", "article_ids": ids}),
+    )
+    .await;
+
+    // The staff's sheet: every photo under its article's title, loaded at once for the print,
+    // with its size so the page does not jump.
+    let (status, html) = w.get_text(&format!("/publicity/issues/{issue}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let sheet = &html[html.find("id=\"paper-sheet\"").unwrap()..];
+    let staff = srcs(sheet, "/publicity/articles/");
+    assert_eq!(staff.len(), 4, "{staff:?}");
+    for (n, a) in [(2, ids[0]), (1, ids[1]), (1, ids[3])] {
+        let of = format!("/publicity/articles/{a}/photos/");
+        assert_eq!(
+            staff.iter().filter(|s| s.starts_with(&of)).count(),
+            n,
+            "{a}"
+        );
+    }
+    assert_eq!(sheet.matches("paper-photos paper-photos-one").count(), 2);
+    assert!(
+        !sheet.contains("loading=\"lazy\""),
+        "no lazy photo in the print"
+    );
+    assert!(sheet.contains("width=\"80\" height=\"60\""), "{sheet}");
+    let first_title = sheet.find("楼道里的新书架").unwrap();
+    let first_photo = sheet.find(&staff[0]).unwrap();
+    let first_body = sheet[first_title..].find("缘起").unwrap() + first_title;
+    assert!(
+        first_title < first_photo && first_photo < first_body,
+        "under the title, above the text"
+    );
+    let res = w.get(&staff[0]).await;
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+
+    // The public's sheet: the published articles' photos, each found; the one not out yet waits.
+    let mut anyone = app.browser();
+    let (status, html) = anyone.get_text(&format!("/public/paper/{issue}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let public = srcs(&html, "/public/articles/");
+    assert_eq!(public.len(), 3, "{public:?}");
+    assert!(
+        !public
+            .iter()
+            .any(|s| s.contains(&format!("/public/articles/{}/", ids[3])))
+    );
+    for src in &public {
+        let res = anyone.get(&src.replace("&amp;", "&")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{src}");
+    }
 }
