@@ -1,21 +1,7 @@
 //! A spreadsheet cell's value as the text a person sees in Excel.
 
 use crate::text::clean;
-use calamine::{Data, DataRef, ExcelDateTime};
-
-pub(crate) fn data_ref_text(v: &DataRef<'_>) -> String {
-    match v {
-        DataRef::Empty => String::new(),
-        DataRef::String(s) => clean(s).to_owned(),
-        DataRef::SharedString(s) => clean(s).to_owned(),
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => float_text(*f),
-        DataRef::Bool(b) => bool_text(*b),
-        DataRef::DateTime(d) => datetime_text(d),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => clean(s).to_owned(),
-        DataRef::Error(e) => e.to_string(),
-    }
-}
+use calamine::{Data, ExcelDateTime};
 
 pub(crate) fn data_text(v: &Data) -> String {
     match v {
@@ -30,7 +16,7 @@ pub(crate) fn data_text(v: &Data) -> String {
     }
 }
 
-fn bool_text(b: bool) -> String {
+pub(crate) fn bool_text(b: bool) -> String {
     if b { "TRUE" } else { "FALSE" }.to_owned()
 }
 
@@ -149,7 +135,5 @@ mod tests {
         assert_eq!(data_text(&Data::Error(CellErrorType::NA)), "#N/A");
         assert_eq!(data_text(&Data::String("  杨静 ".into())), "杨静");
         assert_eq!(data_text(&Data::Int(42)), "42");
-        assert_eq!(data_ref_text(&DataRef::SharedString(" 3号楼")), "3号楼");
-        assert_eq!(data_ref_text(&DataRef::Empty), "");
     }
 }

@@ -1,28 +1,44 @@
 //! CSV (and tab-separated "Unicode text") in and out.
 
-use crate::table::TableBuilder;
+use crate::table::{CellSink, TableBuilder};
 use crate::text::{clean, decode_text_borrowed, escape_cell};
 use crate::{IoError, Limits, Sheet};
+use std::borrow::Cow;
 use std::io::Write;
 
 pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
-    // UTF-8 (the usual case) is read in place, not copied.
+    let text = decode_csv(bytes)?;
+    let mut builder = TableBuilder::new(limits);
+    csv_cells(&text, limits, &mut builder)?;
+    builder.finish()
+}
+
+/// The text of a CSV file (UTF-8, the usual case, borrowed, not copied); binary data refused.
+pub(crate) fn decode_csv(bytes: &[u8]) -> Result<Cow<'_, str>, IoError> {
     let text = decode_text_borrowed(bytes)?;
     if text.contains('\0') {
         return Err(IoError::Corrupt {
             detail: "NUL character in a text file: binary data".to_string(),
         });
     }
-    let (delimiter, body) = match sep_hint(&text) {
+    Ok(text)
+}
+
+/// Streams the cells of a CSV text into `sink`, row by row, with the row numbers Excel shows.
+pub(crate) fn csv_cells(
+    text: &str,
+    limits: &Limits,
+    sink: &mut dyn CellSink,
+) -> Result<(), IoError> {
+    let (delimiter, body) = match sep_hint(text) {
         Some((d, rest)) => (d, rest),
-        None => (detect_delimiter(&text), &*text),
+        None => (detect_delimiter(text), text),
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(body.as_bytes());
-    let mut builder = TableBuilder::new(limits);
     let mut record = csv::StringRecord::new();
     // The csv crate skips blank lines, which Excel shows as rows: count them back in from the
     // text so that row numbers are the ones the worker sees. A record's span starts right
@@ -57,11 +73,11 @@ pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> 
             let col = u32::try_from(col).map_err(|_| IoError::TooManyColumns {
                 limit: limits.max_columns,
             })?;
-            builder.push(row_index, col, text)?;
+            sink.cell(row_index, col, text)?;
         }
         row += 1;
     }
-    builder.finish()
+    Ok(())
 }
 
 /// Blank lines before a record: the line ends at the start of its span (CRLF, LF or CR each

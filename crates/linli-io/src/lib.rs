@@ -28,13 +28,16 @@ mod cell;
 mod csv_io;
 pub mod docx;
 mod error;
+mod rows;
 mod table;
 mod text;
 mod xls;
 mod xlsx;
+mod xlsx_cells;
 mod xlsx_write;
 
 pub use error::IoError;
+pub use rows::{Rows, Source, open_rows};
 pub use table::{Sheet, SheetRow};
 pub use text::{decode_text, escape_cell};
 

@@ -46,6 +46,18 @@ pub(crate) struct TableBuilder {
     data_rows: usize,
 }
 
+/// Where a reader puts the cells it finds: `row` and `col` zero-based, `text` as the person
+/// sees it (cleaned, never empty).
+pub(crate) trait CellSink {
+    fn cell(&mut self, row: u32, col: u32, text: &str) -> Result<(), IoError>;
+}
+
+impl CellSink for TableBuilder {
+    fn cell(&mut self, row: u32, col: u32, text: &str) -> Result<(), IoError> {
+        self.push(row, col, text)
+    }
+}
+
 impl TableBuilder {
     pub(crate) fn new(limits: &Limits) -> TableBuilder {
         TableBuilder {
@@ -300,6 +312,18 @@ pub struct SheetRow<'a> {
 }
 
 impl<'a> SheetRow<'a> {
+    /// A row of its own buffer: `cells` are (sheet column, end of the text in `text`),
+    /// columns ascending, the first cell's text starting at 0.
+    pub(crate) fn new(number: usize, text: &'a str, cells: &'a [(u32, u32)]) -> SheetRow<'a> {
+        SheetRow {
+            number,
+            first: 0,
+            text_start: 0,
+            text,
+            cells,
+        }
+    }
+
     /// The cell in column `i` (as in [`Sheet::headers`]); `""` when it is empty.
     pub fn get(&self, i: usize) -> &'a str {
         let Some(col) = u32::try_from(i)

@@ -1,11 +1,12 @@
 //! Reading xlsx: the zip is vetted from its central directory before calamine sees it, then
-//! the first worksheet's cells are streamed (never a dense range of the sheet's extent).
+//! the first worksheet's cells are streamed ([`crate::xlsx_cells`]: never a dense range of the
+//! sheet's extent, never a `String` a shared string).
 
-use crate::cell::data_ref_text;
 use crate::table::TableBuilder;
+use crate::xlsx_cells::Workbook;
 use crate::{IoError, Limits, Sheet};
-use calamine::{Reader, SheetType, SheetVisible, Xlsx};
-use std::io::Cursor;
+use calamine::{SheetType, SheetVisible};
+use std::io::{Cursor, Read, Seek};
 
 /// An entry expanding more than this many times...
 const MAX_RATIO: u64 = 200;
@@ -21,8 +22,8 @@ struct ZipSummary {
 /// Refuses zip bombs from the declared sizes alone (nothing is decompressed here; the zip
 /// crate later refuses any entry that inflates beyond its declared size, so lying sizes do
 /// not get past), and names archives that are some other kind of document.
-fn vet_zip(bytes: &[u8], limits: &Limits) -> Result<ZipSummary, IoError> {
-    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| IoError::Corrupt {
+fn vet_zip<R: Read + Seek>(reader: R, limits: &Limits) -> Result<ZipSummary, IoError> {
+    let archive = zip::ZipArchive::new(reader).map_err(|e| IoError::Corrupt {
         detail: format!("zip: {e}"),
     })?;
     let meta = archive.metadata();
@@ -97,34 +98,33 @@ impl ZipNames {
 }
 
 pub(crate) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
-    let summary = vet_zip(bytes, limits)?;
+    vet_xlsx(Cursor::new(bytes), limits)?;
+    crate::guard_panics(|| stream_first_sheet(bytes, limits))
+}
+
+/// Refuses a zip that is a bomb or not a workbook (see [`vet_zip`]).
+pub(crate) fn vet_xlsx<R: Read + Seek>(reader: R, limits: &Limits) -> Result<(), IoError> {
+    let summary = vet_zip(reader, limits)?;
     if !summary.has_workbook {
         return Err(IoError::Unsupported {
             kind: summary.kind.unwrap_or("压缩包"),
         });
     }
-    crate::guard_panics(|| stream_first_sheet(bytes, limits))
+    Ok(())
 }
 
 fn stream_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
-    let corrupt = |e: calamine::XlsxError| IoError::Corrupt {
-        detail: format!("xlsx: {e}"),
-    };
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
-    let Some(name) = first_worksheet(workbook.sheets_metadata()) else {
-        return Err(IoError::Empty);
-    };
-    let mut cells = workbook.worksheet_cells_reader(&name).map_err(corrupt)?;
     let mut builder = TableBuilder::new(limits);
-    while let Some(cell) = cells.next_cell().map_err(corrupt)? {
-        let text = data_ref_text(cell.get_value());
-        if text.is_empty() {
-            continue;
-        }
-        let (row, col) = cell.get_position();
-        builder.push(row, col, text)?;
-    }
+    let mut workbook = Workbook::open(Cursor::new(bytes), max_text(limits))?;
+    workbook.cells(&mut builder)?;
     builder.finish()
+}
+
+/// The limit on text of [`Limits::max_uncompressed_bytes`], as a length.
+pub(crate) fn max_text(limits: &Limits) -> usize {
+    usize::try_from(limits.max_uncompressed_bytes)
+        .unwrap_or(usize::MAX)
+        .min(u32::MAX as usize)
 }
 
 /// The first worksheet a person sees when opening the file: the first visible one (charts and

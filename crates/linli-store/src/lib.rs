@@ -37,6 +37,7 @@ pub mod visits;
 pub mod volunteers;
 
 pub use db::{Conn, Db, DbConfig, Dialect, Row, Value, now_text};
+pub use sqlite::WRITER_CACHE_KIB;
 pub use tenant::Tenant;
 
 /// The OFFSET of a page of `per_page` rows. Pages come from query strings: a huge or negative

@@ -17,6 +17,10 @@ pub(crate) struct SqliteDb {
     readers: Pool<Readers>,
 }
 
+/// The writer connection's page cache, in KiB (the readers have 16 MB each). An import
+/// lowers it while it writes (in proportion to its file) and puts it back.
+pub const WRITER_CACHE_KIB: i64 = 64 * 1024;
+
 struct Writer {
     path: PathBuf,
     statements: usize,
@@ -37,7 +41,7 @@ impl Manage for Writer {
         // The one writer gets a larger page cache than the readers: a large import touches
         // every index of the residents of a community, and pages that do not fit are spilled
         // to the WAL in the middle of the transaction and read back.
-        writer.execute_batch("PRAGMA cache_size = -65536")?;
+        writer.execute_batch(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
         Ok(writer)
     }
     fn is_broken(&self, conn: &mut Connection) -> bool {

@@ -10,13 +10,14 @@ use linli_core::place::{PlaceRuleError, parse_place_name};
 use linli_core::roster::{self, Relation, RosterField, parse_phone};
 use linli_core::text::{clean_name, echo_safe};
 use linli_core::{Gender, IdNumber, PlaceKind, PlacePath};
-use linli_io::{Limits, Sheet, Table};
+use linli_io::{Limits, Rows, Source, Table};
 use linli_store::places::{self, Place};
 use linli_store::registry::{self, Placement, ResidentInput, TagInput, TagKind};
-use linli_store::{Conn, Db, StoreError, audit};
+use linli_store::{Conn, Db, Dialect, StoreError, audit};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -736,31 +737,76 @@ pub enum ImportError {
 }
 
 /// Rows planned and written at a time: a file's rows are checked all first (nothing kept of a
-/// good row but the duplicate check), then planned again and written this many at a time in
-/// the same transaction, so that memory holds the file's cells and one batch, never the
-/// whole file twice over.
-const WRITE_BATCH: usize = 10_000;
+/// good row but the duplicate check), then read again, planned and written this many at a
+/// time in the same transaction, so that memory holds one batch, never the file's rows.
+const WRITE_BATCH: usize = 2_000;
 
 /// Reads, checks and (when every row is good) writes a roster. With any error nothing is
 /// written and the summary lists them (up to [`MAX_ERRORS`]).
 ///
-/// At most one import decodes and checks a file at a time in the process ([`DECODING`]: a
-/// second one waits), so that two large uploads do not add up.
+/// The file is read as it comes, a row at a time, once to open it, once to check it and once
+/// to write it ([`linli_io::open_rows`]); pass [`Source::File`] for a file on disk so that
+/// even its bytes are not held. At most one import reads and checks a file at a time in the
+/// process ([`DECODING`]: a second one waits), so that two large uploads do not add up.
 pub fn import(
     db: &Db,
     community_id: i64,
-    bytes: &[u8],
+    source: Source<'_>,
     file_name: &str,
     opts: Options,
     actor: &Actor<'_>,
     now: DateTime<Utc>,
 ) -> Result<Summary, ImportError> {
     let _one_at_a_time = DECODING.lock().unwrap_or_else(|e| e.into_inner());
-    let sheet = linli_io::read_sheet(bytes, file_name, &Limits::default())?;
+    let rows = linli_io::open_rows(source, file_name, &Limits::default())?;
     let today = linli_core::clock::shanghai(now).date();
-    let summary =
-        db.write_blocking(|c| apply(c, community_id, &sheet, file_name, opts, actor, now, today))?;
+    let budget = cache_budget(source);
+    let summary = db.write_blocking(|c| {
+        with_cache(c, budget, |c| {
+            apply(c, community_id, &rows, file_name, opts, actor, now, today)
+        })
+    })?;
     Ok(summary)
+}
+
+/// The page cache SQLite may use while an import writes, in KiB: the file's size, between 2
+/// and 64 MiB. The writer's cache is otherwise 64 MiB, which a 5 MB file's import would fill
+/// for nothing but speed (about a third more time with the smaller cache, measured by
+/// `bench-import`); memory stays in proportion to the file.
+fn cache_budget(source: Source<'_>) -> i64 {
+    let size = match source {
+        Source::Bytes(b) => b.len() as u64,
+        Source::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+    };
+    i64::try_from(size / 1024)
+        .unwrap_or(i64::MAX)
+        .clamp(2 * 1024, 64 * 1024)
+}
+
+/// Runs `f` with SQLite's page cache at `kib`, then puts the writer's cache back and returns
+/// what the import took to the system (`shrink_memory`). PostgreSQL: `f` alone.
+fn with_cache<T>(
+    c: &mut dyn Conn,
+    kib: i64,
+    f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    if c.dialect() != Dialect::Sqlite {
+        return f(c);
+    }
+    c.batch(&format!("PRAGMA cache_size = -{kib}"))?;
+    let result = f(c);
+    let restored = c.batch(&format!(
+        "PRAGMA cache_size = -{}; PRAGMA shrink_memory;",
+        linli_store::WRITER_CACHE_KIB
+    ));
+    let value = result?;
+    restored?;
+    Ok(value)
+}
+
+/// A file read once already that cannot be read again the same (it changed on disk).
+fn file_changed(e: linli_io::IoError) -> StoreError {
+    StoreError::Other(format!("the file could not be read again: {e}"))
 }
 
 /// Held while an import reads and checks a file (see [`import`]). A blocking lock: imports
@@ -779,7 +825,7 @@ struct Created {
 fn apply(
     c: &mut dyn Conn,
     community_id: i64,
-    sheet: &Sheet,
+    rows: &Rows<'_>,
     file_name: &str,
     opts: Options,
     actor: &Actor<'_>,
@@ -792,17 +838,16 @@ fn apply(
     let registered = registry::id_numbers(c, community_id)?;
     let index = PlaceIndex::new(community.clone(), &all);
     let may_write = |p: &PlacePath| actor.may_write(p);
-    let mapping = map_columns(&sheet.headers);
+    let mapping = map_columns(rows.headers());
     let mut summary = Summary {
-        rows: sheet.len(),
+        rows: rows.len(),
         unknown_columns: mapping.unknown.iter().map(|h| echo_safe(h)).collect(),
         columns: mapping
             .columns
             .iter()
             .map(|(i, f)| {
                 (
-                    sheet
-                        .headers
+                    rows.headers()
                         .get(*i)
                         .map(|h| echo_safe(h))
                         .unwrap_or_default(),
@@ -816,7 +861,7 @@ fn apply(
     let planner = || {
         Planner::new(
             &mapping,
-            &sheet.headers,
+            rows.headers(),
             &kinds,
             &registered,
             &index,
@@ -830,17 +875,19 @@ fn apply(
     let (mut good, mut existing) = (0usize, 0usize);
     match planner() {
         Err(e) => errors.list.push(e),
-        Ok(mut p) => {
-            for row in sheet.rows() {
+        Ok(mut p) => rows
+            .for_each(&mut |row| {
                 if let Some(r) = p.row(&row, &mut errors) {
                     good += 1;
                     existing += usize::from(r.existing.is_some());
                 }
                 if errors.truncated {
-                    break;
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
                 }
-            }
-        }
+            })
+            .map_err(file_changed)?,
     }
     if !errors.list.is_empty() {
         summary.errors = errors.list;
@@ -861,38 +908,46 @@ fn apply(
         .collect();
     let mut created = Created::default();
     let mut p = planner().map_err(|e| StoreError::Other(e.message))?;
-    let mut batch = Vec::with_capacity(WRITE_BATCH.min(sheet.len()));
-    let mut rows = sheet.rows();
-    loop {
-        batch.clear();
-        for row in rows.by_ref() {
-            match p.row(&row, &mut errors) {
-                Some(r) => batch.push(r),
-                None => {
-                    return Err(StoreError::Other(format!(
-                        "row {} changed between checking and writing",
-                        row.number
-                    )));
-                }
-            }
-            if batch.len() == WRITE_BATCH {
-                break;
-            }
-        }
-        if batch.is_empty() {
-            break;
-        }
+    let mut batch = Vec::with_capacity(WRITE_BATCH.min(rows.len()));
+    let mut failed: Option<StoreError> = None;
+    let mut write = |batch: &mut Vec<PlannedRow>, summary: &mut Summary| {
         write_rows(
             c,
             community_id,
             &community,
             &index,
             &units_by_id,
-            std::mem::take(&mut batch),
+            std::mem::take(batch),
             &mut created,
-            &mut summary,
+            summary,
             now,
-        )?;
+        )
+    };
+    rows.for_each(&mut |row| {
+        match p.row(&row, &mut errors) {
+            Some(r) => batch.push(r),
+            None => {
+                failed = Some(StoreError::Other(format!(
+                    "row {} changed between checking and writing",
+                    row.number
+                )));
+                return ControlFlow::Break(());
+            }
+        }
+        if batch.len() == WRITE_BATCH
+            && let Err(e) = write(&mut batch, &mut summary)
+        {
+            failed = Some(e);
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    })
+    .map_err(file_changed)?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if !batch.is_empty() {
+        write(&mut batch, &mut summary)?;
     }
     audit::append(
         c,

@@ -662,7 +662,7 @@ fn import_residents(
     use linli_web::import::{self, Actor, Mode, Options};
     let mode = Mode::parse(mode)
         .ok_or_else(|| CliError::Usage(format!("unknown mode `{mode}` (create or upsert)")))?;
-    let bytes = std::fs::read(file)
+    std::fs::metadata(file)
         .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", file.display())))?;
     let database = open_migrated(url)?;
     let comm = database
@@ -683,7 +683,7 @@ fn import_residents(
     let summary = match import::import(
         &database,
         comm.id,
-        &bytes,
+        linli_io::Source::File(file),
         &name,
         Options {
             mode,

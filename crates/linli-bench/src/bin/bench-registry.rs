@@ -1238,7 +1238,7 @@ fn main() -> BoxResult<()> {
         import::import(
             &db,
             import_into.id,
-            &bytes,
+            linli_io::Source::Bytes(&bytes),
             "花名册.xlsx",
             opts,
             &actor,

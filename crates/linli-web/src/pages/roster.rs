@@ -98,6 +98,7 @@ fn result(ctx: &Ctx, file: &str, s: &Summary) -> Markup {
                 }
             }
             @if s.errors.len() > 500 { p.hint { (tf(lang, "import.more_errors", &[("n", &(s.errors.len() - 500).to_string())])) } }
+            @if s.errors_truncated { p.hint #import-truncated { (tf(lang, "import.truncated", &[("n", &import::MAX_ERRORS.to_string())])) } }
         }
         @if !s.columns.is_empty() {
             h3 { (t(lang, "import.mapping")) }
@@ -179,7 +180,15 @@ async fn submit(
             request_id: Some(&rid),
             scopes: Some(scopes),
         };
-        import::import(&db, community, &file, &fname, opts, &actor, now)
+        import::import(
+            &db,
+            community,
+            linli_io::Source::Bytes(&file),
+            &fname,
+            opts,
+            &actor,
+            now,
+        )
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;

@@ -13,6 +13,8 @@ both_engines!(
     bidi_and_zero_width_characters_are_refused_in_imported_names_and_places,
     the_resident_and_place_forms_refuse_hidden_characters_beside_the_field,
     a_formula_hidden_behind_an_invisible_character_is_escaped_in_the_csv_export,
+    past_a_thousand_problems_checking_stops_and_the_page_says_so,
+    a_file_of_several_write_batches_imports_every_row_once,
 );
 
 /// Characters that must never come back from the server inside a message.
@@ -339,5 +341,87 @@ async fn a_formula_hidden_behind_an_invisible_character_is_escaped_in_the_csv_ex
     assert!(
         text.contains("'\u{200b}+cmd"),
         "a formula behind a zero-width space is escaped: {text}"
+    );
+}
+
+/// Issue 18, item 6: the error budget. A file of 1,500 bad rows lists the first 1,000
+/// problems (the page shows 500 of them) and says that checking stopped there.
+async fn past_a_thousand_problems_checking_stops_and_the_page_says_so(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let people = residents(&app).await;
+    let mut b = app.signed_in("admin").await;
+    let mut csv = String::from("姓名,身份证号\n");
+    for i in 0..1_500 {
+        csv.push_str(&format!("居民{i},12345\n"));
+    }
+    let (status, html) = import(&app, &mut b, "bad.csv", &csv, &[("action", "check")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("id=\"import-truncated\""), "{html}");
+    assert!(html.contains("问题已超过 1000 处，检查到此为止"), "{html}");
+    assert!(html.contains("另有 500 处问题未列出"), "{html}");
+    assert!(names_row_and_column(&html, 2, "身份证号"), "{html}");
+    assert_eq!(residents(&app).await, people);
+
+    // Under the budget the page does not say it.
+    let few = "姓名,身份证号\n甲一,12345\n";
+    let (status, html) = import(&app, &mut b, "few.csv", few, &[("action", "check")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(!html.contains("import-truncated"), "{html}");
+}
+
+/// Rows are read again and written 2,000 at a time: a file of 4,500 rows (three batches, the
+/// last one partial) creates each resident once, its places once, and nothing when a single
+/// row at the end is bad.
+async fn a_file_of_several_write_batches_imports_every_row_once(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let (people, places_before) = (residents(&app).await, places(&app).await);
+    let distinct_before = app
+        .count("SELECT COUNT(DISTINCT name) FROM residents")
+        .await;
+    let mut b = app.signed_in("admin").await;
+    let mut csv = String::from("姓名,楼栋,单元,户号\n");
+    for i in 0..4_500 {
+        csv.push_str(&format!(
+            "居民{i},批量{}号楼,1单元,{}\n",
+            i % 7,
+            100 + i % 50
+        ));
+    }
+    let bad = format!("{csv},批量1号楼,1单元,101\n");
+    let (status, html) = import(
+        &app,
+        &mut b,
+        "bad.csv",
+        &bad,
+        &[("action", "import"), ("create_places", "on")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(names_row_and_column(&html, 4_502, "姓名"), "{html}");
+    assert_eq!(residents(&app).await, people);
+    assert_eq!(places(&app).await, places_before);
+
+    let (status, html) = import(
+        &app,
+        &mut b,
+        "many.csv",
+        &csv,
+        &[("action", "import"), ("create_places", "on")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(residents(&app).await, people + 4_500);
+    // Seven buildings of one unit each, created once although every batch names them.
+    assert_eq!(places(&app).await, places_before + 14);
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT name) FROM residents")
+            .await
+            - app.count("SELECT COUNT(*) FROM residents").await,
+        distinct_before - people,
+        "every resident once"
     );
 }
