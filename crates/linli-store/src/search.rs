@@ -579,8 +579,23 @@ fn ranked_here(
     const K1: f64 = 1.2;
     const B: f64 = 0.75;
     const TITLE_WEIGHT: f64 = 10.0;
+    // With a rare term among common ones, FTS5 would still walk the common terms' long
+    // doclists to intersect them: match the rarest term alone (at most the cap's worth of
+    // documents) and keep those that hold every term, read from the tokens read anyway.
+    // Tokens and terms are both normalised (alphanumeric, lowercase), so a term holds where
+    // FTS5's unicode61 would match it.
+    let rarest = df
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, d)| **d)
+        .filter(|(_, d)| terms.len() > 1 && **d <= RANK_CAP)
+        .and_then(|(i, _)| terms.get(i));
+    let expr = match rarest {
+        Some(term) => fts_all(scope, std::slice::from_ref(term)),
+        None => fts_all(scope, terms),
+    };
     let (range, range_args) = scope.fts_range();
-    let mut args: Vec<Value> = vec![fts_all(scope, terms).into()];
+    let mut args: Vec<Value> = vec![expr.into()];
     args.extend(range_args);
     let rows = c.query(
         &format!(
@@ -615,6 +630,9 @@ fn ranked_here(
                 *f += weight;
                 *seen |= is_title;
             }
+        }
+        if tf.contains(&0.0) {
+            continue; // a candidate of the rarest term without some other term
         }
         docs.push((r.int(0)?, in_title.iter().all(|&x| x), tf, len));
     }
