@@ -53,6 +53,22 @@ impl Actor {
         }
     }
 
+    /// The command line acting for the whole deployment, in no community (`linli calendar
+    /// load` without `--community`): operations that need a community refuse it.
+    pub fn system_deployment(name: &'static str, now: DateTime<Utc>) -> Self {
+        Actor {
+            principal: Principal::System {
+                name,
+                // Place ids start at 1: this scope covers no place.
+                scope: PlacePath::root_child(0),
+            },
+            community: None,
+            request_id: None,
+            origin: name.to_string(),
+            now,
+        }
+    }
+
     pub fn user(&self) -> Option<&User> {
         match &self.principal {
             Principal::User { user, .. } => Some(user),

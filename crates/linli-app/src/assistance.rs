@@ -132,6 +132,9 @@ pub struct PlannedStep {
     pub name: String,
     pub due_on: String,
     pub rule: String,
+    /// Years the due date was counted through without a holiday schedule (weekends only
+    /// assumed there; empty when the date is certain).
+    pub assumed_years: Vec<i32>,
 }
 
 /// An application opened: its id, kind and steps with their due dates.
@@ -498,6 +501,7 @@ pub async fn open_application(
                 name: s.name_zh.to_string(),
                 due_on: s.due_on.format("%Y-%m-%d").to_string(),
                 rule: s.rule.to_string(),
+                assumed_years: cal.assumed_after(accepted, s.due_on),
             })
             .collect();
         Ok(ApplicationOpened {

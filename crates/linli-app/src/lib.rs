@@ -15,6 +15,7 @@ mod tx;
 pub mod accounts;
 pub mod affairs;
 pub mod assistance;
+pub mod calendar;
 pub mod cards;
 pub mod claims;
 pub mod corrections;

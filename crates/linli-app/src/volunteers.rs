@@ -678,13 +678,8 @@ pub struct ActivityView {
     /// The last day its service is recorded on time (§11), and whether that has passed.
     pub due: NaiveDate,
     pub overdue: bool,
-    /// Set when the due date falls in a year with no official calendar loaded.
+    /// Set when the due date was counted through a year with no holiday schedule loaded.
     pub calendar_unknown: bool,
-}
-
-fn calendar_known(cal: &Calendar, d: NaiveDate) -> bool {
-    use chrono::Datelike;
-    cal.entries().any(|(x, _, _)| x.year() == d.year())
 }
 
 pub async fn activity(app: &App, actor: &Actor, id: i64) -> Result<ActivityView> {
@@ -710,7 +705,7 @@ pub async fn activity(app: &App, actor: &Actor, id: i64) -> Result<ActivityView>
     let open = services.iter().any(|s| s.hours_tenths.is_none());
     Ok(ActivityView {
         overdue: open && !activity.paid && actor.today() > due,
-        calendar_unknown: !calendar_known(&cal, due),
+        calendar_unknown: !cal.assumed_after(held, due).is_empty(),
         activity,
         services,
         due,

@@ -79,10 +79,12 @@ pub enum Action {
     ConfigureCorridors,
     /// Publicity: articles, the 宣传画廊 boards, the community paper (reading is public).
     ManagePublicity,
+    /// The working-day calendar: see which years are known, load a year's holiday schedule.
+    ManageCalendar,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::ViewHome,
         Action::ChangeOwnPassword,
         Action::ViewPlaces,
@@ -123,6 +125,7 @@ impl Action {
         Action::InspectCorridors,
         Action::ConfigureCorridors,
         Action::ManagePublicity,
+        Action::ManageCalendar,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -167,6 +170,7 @@ impl Action {
             Action::InspectCorridors => "inspect_corridors",
             Action::ConfigureCorridors => "configure_corridors",
             Action::ManagePublicity => "manage_publicity",
+            Action::ManageCalendar => "manage_calendar",
         }
     }
 }
@@ -183,7 +187,8 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         | ManageUsers
         | ViewAudit
         | ExportResidentsUnmasked
-        | AnonymizeResidents => role == Admin,
+        | AnonymizeResidents
+        | ManageCalendar => role == Admin,
         // Building heads know their neighbours; the fund keeper picks beneficiaries.
         ViewResidents => matches!(role, Admin | Worker | BuildingHead | Finance),
         ManageResidents | RevealResidents | ImportResidents | ExportResidents => {

@@ -7,13 +7,21 @@
 //! up to a week around 春节 and 国庆节, so every deadline in Linli is counted here.
 //!
 //! A [`Calendar`] holds only the days that differ from the plain week; everything else is a
-//! working day on Monday-Friday and a day off on Saturday and Sunday. The announced schedule
-//! ships as [`CN_2026`] ([`official`]); admins add the next year when it is announced, with
-//! [`Calendar::parse_csv`] and [`Calendar::merge`].
+//! working day on Monday-Friday and a day off on Saturday and Sunday. It also knows which years
+//! it has a schedule for: in a year without one, Saturdays and Sundays are the only days off,
+//! and a deadline counted there says so ([`Deadline::assumed_years`]) instead of passing the
+//! guess off as fact.
+//!
+//! Schedules come in whole years ([`YearSchedule`], one State Council notice each). The ones
+//! Linli ships ([`shipped`]: 2026) are layered under the ones an admin loads into the database
+//! ([`Calendar::layered`]): a loaded year **replaces** that year's schedule from the layer below
+//! — shipped, or the deployment's under a community's — and leaves every other year alone. A
+//! notice may also name days of the December before (2019's made 2018-12-29 a working day);
+//! those amend only the days they name.
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 /// What an announced day is, overriding the plain week.
@@ -70,6 +78,18 @@ pub enum CalendarError {
         date: NaiveDate,
         first: usize,
     },
+    #[error("the file lists no day: expected the year's holidays and make-up working days")]
+    NoDays,
+    /// A year's file names days of that year, and at most the December before it.
+    #[error("line {line}: {date} is outside {year} (only December {prev} may precede it)", prev = year - 1)]
+    OutsideYear {
+        line: usize,
+        date: NaiveDate,
+        year: i32,
+    },
+    /// A make-up working day is a Saturday or Sunday; a weekday is worked anyway.
+    #[error("line {line}: {date} is a weekday, so it cannot be a make-up working day")]
+    WorkdayOnWeekday { line: usize, date: NaiveDate },
 }
 
 impl CalendarError {
@@ -81,18 +101,23 @@ impl CalendarError {
             CalendarError::BadDate { .. } => "calendar_bad_date",
             CalendarError::BadKind { .. } => "calendar_bad_kind",
             CalendarError::Duplicate { .. } => "calendar_duplicate_date",
+            CalendarError::NoDays => "calendar_no_days",
+            CalendarError::OutsideYear { .. } => "calendar_outside_year",
+            CalendarError::WorkdayOnWeekday { .. } => "calendar_workday_on_weekday",
         }
     }
 
     /// The 1-based line of the file the error is on, so an upload form can point at it.
     pub fn line(&self) -> Option<usize> {
         match self {
-            CalendarError::Empty => None,
+            CalendarError::Empty | CalendarError::NoDays => None,
             CalendarError::MissingHeader { line, .. }
             | CalendarError::Columns { line, .. }
             | CalendarError::BadDate { line, .. }
             | CalendarError::BadKind { line, .. }
-            | CalendarError::Duplicate { line, .. } => Some(*line),
+            | CalendarError::Duplicate { line, .. }
+            | CalendarError::OutsideYear { line, .. }
+            | CalendarError::WorkdayOnWeekday { line, .. } => Some(*line),
         }
     }
 }
@@ -102,16 +127,146 @@ impl CalendarError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
     days: BTreeMap<NaiveDate, (DayKind, String)>,
+    /// The years whose schedule is in `days`; any other year is only assumed to be the plain
+    /// week.
+    known: BTreeSet<i32>,
 }
 
 /// The official 2026 schedule (State Council General Office notice of 2025-11-04), in the
 /// format [`Calendar::parse_csv`] reads.
 pub const CN_2026: &str = include_str!("../calendar/cn-2026.csv");
 
-/// The announced schedules Linli ships with. A test rules out the parse error, so the fallback
-/// to the plain week is never taken; it exists only because production code may not panic.
+/// The official schedules Linli ships with, one per year. Only announced years are here: the
+/// next year is loaded by an admin when the State Council announces it, never guessed. A test
+/// rules out the parse error, so a year is never dropped; production code may not panic.
+pub fn shipped() -> Vec<YearSchedule> {
+    [CN_2026]
+        .into_iter()
+        .filter_map(|text| YearSchedule::parse_csv(text).ok())
+        .collect()
+}
+
+/// The shipped schedules as one calendar.
 pub fn official() -> Calendar {
-    Calendar::parse_csv(CN_2026).unwrap_or_default()
+    Calendar::layered(&[&shipped()])
+}
+
+/// One year's schedule, as a State Council notice gives it: the year's holidays and make-up
+/// working days, and perhaps run-up days in the December before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearSchedule {
+    pub year: i32,
+    pub days: Calendar,
+}
+
+impl YearSchedule {
+    /// Reads a year's file ([`Calendar::parse_csv`]'s format). The year is the latest one its
+    /// dates fall in; other dates must be in that year's preceding December. A make-up working
+    /// day must be a Saturday or Sunday, and the file must list at least one day. Errors name
+    /// the 1-based line.
+    pub fn parse_csv(text: &str) -> Result<YearSchedule, CalendarError> {
+        let rows = parse_rows(text)?;
+        let year = rows
+            .iter()
+            .map(|r| r.1.year())
+            .max()
+            .ok_or(CalendarError::NoDays)?;
+        let mut days = Calendar::new();
+        for (line, date, kind, name) in rows {
+            let run_up = date.year() == year - 1 && date.month() == 12;
+            if date.year() != year && !run_up {
+                return Err(CalendarError::OutsideYear { line, date, year });
+            }
+            if kind == DayKind::Workday && !is_weekend(date) {
+                return Err(CalendarError::WorkdayOnWeekday { line, date });
+            }
+            days.add(date, kind, &name);
+        }
+        Ok(YearSchedule { year, days })
+    }
+
+    /// The days dated in the year itself (not the run-up days of the December before).
+    pub fn own_days(&self) -> impl Iterator<Item = (NaiveDate, DayKind, &str)> {
+        self.days
+            .entries()
+            .filter(|(d, _, _)| d.year() == self.year)
+    }
+
+    /// Its days as the CSV file [`YearSchedule::parse_csv`] reads back.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("date,kind,name\n");
+        for (d, k, n) in self.days.entries() {
+            out.push_str(&format!("{},{},{}\n", d.format("%Y-%m-%d"), k.as_str(), n));
+        }
+        out
+    }
+}
+
+/// A deadline counted on a calendar, with the years it crossed that have no schedule: there
+/// the count assumed that only Saturdays and Sundays are off, and whoever reads the date must
+/// be told so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Deadline {
+    pub due: NaiveDate,
+    /// Years the count ran through without a schedule (empty: the date is certain).
+    pub assumed_years: Vec<i32>,
+}
+
+impl Deadline {
+    pub fn is_certain(&self) -> bool {
+        self.assumed_years.is_empty()
+    }
+}
+
+fn is_weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+type Row = (usize, NaiveDate, DayKind, String);
+
+/// The lines of a `date,kind,name` file, checked one by one (see [`Calendar::parse_csv`]).
+fn parse_rows(text: &str) -> Result<Vec<Row>, CalendarError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty());
+    let (line, header) = lines.next().ok_or(CalendarError::Empty)?;
+    let columns: Vec<String> = header
+        .split(',')
+        .map(|c| c.trim().to_ascii_lowercase())
+        .collect();
+    if columns != ["date", "kind", "name"] {
+        return Err(CalendarError::MissingHeader {
+            line,
+            found: header.to_string(),
+        });
+    }
+    let mut rows = Vec::new();
+    let mut first_seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    for (line, row) in lines {
+        let fields: Vec<&str> = row.split(',').map(str::trim).collect();
+        let [date, kind, name] = fields[..] else {
+            return Err(CalendarError::Columns {
+                line,
+                found: fields.len(),
+            });
+        };
+        let date = crate::dates::parse_date(date).ok_or_else(|| CalendarError::BadDate {
+            line,
+            value: date.to_string(),
+        })?;
+        let kind = DayKind::parse(kind).ok_or_else(|| CalendarError::BadKind {
+            line,
+            value: kind.to_string(),
+        })?;
+        if let Some(first) = first_seen.insert(date, line) {
+            return Err(CalendarError::Duplicate { line, date, first });
+        }
+        rows.push((line, date, kind, name.to_string()));
+    }
+    Ok(rows)
 }
 
 impl Calendar {
@@ -126,47 +281,70 @@ impl Calendar {
     /// have passed through a spreadsheet. A date listed twice is refused rather than letting the
     /// later line silently win. Errors name the 1-based line.
     pub fn parse_csv(text: &str) -> Result<Calendar, CalendarError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.trim()))
-            .filter(|(_, l)| !l.is_empty());
-        let (line, header) = lines.next().ok_or(CalendarError::Empty)?;
-        let columns: Vec<String> = header
-            .split(',')
-            .map(|c| c.trim().to_ascii_lowercase())
-            .collect();
-        if columns != ["date", "kind", "name"] {
-            return Err(CalendarError::MissingHeader {
-                line,
-                found: header.to_string(),
-            });
-        }
         let mut calendar = Calendar::new();
-        let mut first_seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
-        for (line, row) in lines {
-            let fields: Vec<&str> = row.split(',').map(str::trim).collect();
-            let [date, kind, name] = fields[..] else {
-                return Err(CalendarError::Columns {
-                    line,
-                    found: fields.len(),
-                });
-            };
-            let date = crate::dates::parse_date(date).ok_or_else(|| CalendarError::BadDate {
-                line,
-                value: date.to_string(),
-            })?;
-            let kind = DayKind::parse(kind).ok_or_else(|| CalendarError::BadKind {
-                line,
-                value: kind.to_string(),
-            })?;
-            if let Some(first) = first_seen.insert(date, line) {
-                return Err(CalendarError::Duplicate { line, date, first });
-            }
-            calendar.add(date, kind, name);
+        for (_, date, kind, name) in parse_rows(text)? {
+            calendar.add(date, kind, &name);
         }
         Ok(calendar)
+    }
+
+    /// The calendar of year schedules in layers, least specific first (shipped, then the
+    /// deployment's, then a community's). For each year the most specific layer that has it
+    /// wins whole: a loaded 2026 replaces the shipped 2026, and a loaded 2027 changes nothing
+    /// about 2026 except the December run-up days its notice names. The chosen schedules are
+    /// applied in year order, so such a run-up day overrides the earlier year's entry for it.
+    pub fn layered(layers: &[&[YearSchedule]]) -> Calendar {
+        let mut chosen: BTreeMap<i32, &YearSchedule> = BTreeMap::new();
+        for layer in layers {
+            for s in *layer {
+                chosen.insert(s.year, s);
+            }
+        }
+        let mut cal = Calendar::new();
+        for (year, s) in chosen {
+            cal.merge(&s.days);
+            cal.known.insert(year);
+        }
+        cal
+    }
+
+    /// The years this calendar has a schedule for, in order.
+    pub fn known_years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.known.iter().copied()
+    }
+
+    pub fn is_known_year(&self, year: i32) -> bool {
+        self.known.contains(&year)
+    }
+
+    /// The years without a schedule that the days `from..=to` run through (in order; empty
+    /// when `to` is before `from`).
+    pub fn assumed_years(&self, from: NaiveDate, to: NaiveDate) -> Vec<i32> {
+        (from.year()..=to.year())
+            .filter(|y| !self.known.contains(y))
+            .collect()
+    }
+
+    /// [`Calendar::add_working_days`] with the years the count assumed (see [`Deadline`]).
+    /// The start day itself counts only when `n` is 0 (it may be the deadline).
+    pub fn deadline(&self, start: NaiveDate, n: u32) -> Deadline {
+        let due = self.add_working_days(start, n);
+        Deadline {
+            due,
+            assumed_years: self.assumed_after(start, due),
+        }
+    }
+
+    /// The years without a schedule that a deadline `due` counted from `start` rests on: those
+    /// of the days after `start` up to `due` (`due` itself when it is `start`). For dates stored
+    /// when the deadline was planned.
+    pub fn assumed_after(&self, start: NaiveDate, due: NaiveDate) -> Vec<i32> {
+        let first = if due > start {
+            start.succ_opt().unwrap_or(due)
+        } else {
+            due
+        };
+        self.assumed_years(first, due)
     }
 
     /// Announces one day; a day already announced takes the new kind and name.
@@ -180,6 +358,7 @@ impl Calendar {
         for (date, entry) in &other.days {
             self.days.insert(*date, entry.clone());
         }
+        self.known.extend(other.known.iter().copied());
     }
 
     /// The announcement for a day, if any: its kind and name (`国庆节`).
@@ -516,6 +695,120 @@ mod tests {
                 assert!(matches!(date.weekday(), Weekday::Sat | Weekday::Sun));
             }
         }
+    }
+
+    /// A made-up 2027 (not the State Council's: tests never guess a real year): 元旦 on
+    /// Fri 2027-01-01 with the Saturday after worked, and a run-up holiday on 2026-12-31.
+    const MADE_UP_2027: &str = "date,kind,name\n\
+        2026-12-31,holiday,元旦\n\
+        2027-01-01,holiday,元旦\n\
+        2027-01-09,workday,元旦调休上班\n";
+
+    fn loaded_2027() -> YearSchedule {
+        YearSchedule::parse_csv(MADE_UP_2027).unwrap()
+    }
+
+    #[test]
+    fn loading_2027_keeps_the_shipped_2026_spring_festival() {
+        // Regression (issue 15): one 2027 row in the database dropped the shipped 2026, and a
+        // survey accepted Thu 2026-02-12 fell due on 02-17, inside 春节.
+        let cal = Calendar::layered(&[&shipped(), &[loaded_2027()]]);
+        assert!(!cal.is_working_day(day(2026, 2, 17)));
+        assert!(cal.is_working_day(day(2026, 2, 14)), "春节调休上班");
+        // Fri 02-13, Sat 02-14 (make-up), then the holiday to 02-23: Tue 02-24.
+        assert_eq!(cal.add_working_days(day(2026, 2, 12), 3), day(2026, 2, 24));
+        assert_eq!(
+            Calendar::new().add_working_days(day(2026, 2, 12), 3),
+            day(2026, 2, 17)
+        );
+        assert_eq!(cal.known_years().collect::<Vec<_>>(), vec![2026, 2027]);
+        // Every shipped 2026 day is still there, plus the 2027 notice's days.
+        assert_eq!(cal.entries().count(), official().entries().count() + 3);
+    }
+
+    #[test]
+    fn a_deadline_past_the_last_known_year_says_which_year_it_assumed() {
+        // Regression (issue 15): accepted Thu 2026-12-03, 30 working days silently counted
+        // 元旦 2027 as a working day and fell due on 2027-01-14.
+        let cal = official();
+        let d = cal.deadline(day(2026, 12, 3), 30);
+        assert_eq!(d.due, day(2027, 1, 14));
+        assert_eq!(d.assumed_years, vec![2027]);
+        assert!(!d.is_certain());
+        // Inside the known year nothing is assumed.
+        let d = cal.deadline(day(2026, 2, 12), 3);
+        assert_eq!((d.due, d.is_certain()), (day(2026, 2, 24), true));
+        // Once 2027 is loaded the date moves past its holidays and is certain.
+        let cal = Calendar::layered(&[&shipped(), &[loaded_2027()]]);
+        let d = cal.deadline(day(2026, 12, 3), 30);
+        // 12-31 and 01-01 are off, Sat 01-09 is worked: one day later, Fri 01-15, and known.
+        assert_eq!(d.due, day(2027, 1, 15));
+        assert!(d.is_certain());
+        assert_eq!(cal.working_days_between(day(2026, 12, 3), d.due), 30);
+        // A deadline that stays in an unknown year is flagged too; zero days counts the start.
+        assert_eq!(cal.deadline(day(2028, 3, 1), 2).assumed_years, vec![2028]);
+        assert_eq!(
+            official().deadline(day(2026, 12, 31), 0).assumed_years,
+            Vec::<i32>::new()
+        );
+        assert_eq!(
+            official().deadline(day(2026, 12, 31), 1).assumed_years,
+            vec![2027]
+        );
+        assert_eq!(
+            cal.assumed_years(day(2026, 5, 1), day(2029, 1, 1)),
+            vec![2028, 2029]
+        );
+    }
+
+    #[test]
+    fn a_loaded_year_replaces_that_year_whole_and_nothing_else() {
+        // A corrected 2026 (made up: only National Day on 10-01) drops every other shipped day
+        // of 2026, and the 2027 loaded beside it stays.
+        let fixed = YearSchedule::parse_csv("date,kind,name\n2026-10-01,holiday,国庆节\n").unwrap();
+        let cal = Calendar::layered(&[&shipped(), &[fixed.clone(), loaded_2027()]]);
+        assert!(cal.is_working_day(day(2026, 2, 16)));
+        assert!(!cal.is_working_day(day(2026, 10, 1)));
+        assert!(!cal.is_working_day(day(2027, 1, 1)));
+        // The 2027 notice's run-up day amends 2026 even over a loaded 2026.
+        assert!(!cal.is_working_day(day(2026, 12, 31)));
+        // A community's year wins over the deployment's, which wins over the shipped one.
+        let community =
+            YearSchedule::parse_csv("date,kind,name\n2026-10-02,holiday,社区\n").unwrap();
+        let cal = Calendar::layered(&[&shipped(), &[fixed], &[community]]);
+        assert!(cal.is_working_day(day(2026, 10, 1)));
+        assert!(!cal.is_working_day(day(2026, 10, 2)));
+        assert_eq!(cal.known_years().collect::<Vec<_>>(), vec![2026]);
+    }
+
+    #[test]
+    fn a_year_file_names_its_year_and_refuses_other_years_and_weekday_make_ups() {
+        let s = loaded_2027();
+        assert_eq!(s.year, 2027);
+        assert_eq!(s.own_days().count(), 2);
+        assert_eq!(YearSchedule::parse_csv(&s.to_csv()).unwrap(), s);
+        let err = |text: &str| YearSchedule::parse_csv(text).unwrap_err();
+        assert_eq!(err("date,kind,name\n"), CalendarError::NoDays);
+        assert_eq!(
+            err("date,kind,name\n2027-01-01,holiday,元旦\n2026-02-17,holiday,春节\n"),
+            CalendarError::OutsideYear {
+                line: 3,
+                date: day(2026, 2, 17),
+                year: 2027
+            }
+        );
+        // Mon 2027-01-04 is worked anyway: not a make-up day.
+        let e = err("date,kind,name\n2027-01-04,workday,元旦调休上班\n");
+        assert_eq!(
+            e,
+            CalendarError::WorkdayOnWeekday {
+                line: 2,
+                date: day(2027, 1, 4)
+            }
+        );
+        assert_eq!(e.code(), "calendar_workday_on_weekday");
+        assert_eq!(shipped().len(), 1);
+        assert_eq!(shipped()[0].year, 2026);
     }
 
     #[test]

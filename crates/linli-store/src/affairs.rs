@@ -542,3 +542,35 @@ pub fn buildings(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, String)>> {
     .map(|r| Ok((r.int(0)?, r.text(1)?)))
     .collect()
 }
+
+/// An open issue's deadlines as planned, for re-planning them on a newly loaded calendar year:
+/// (id, category, reported_on, respond_by, resolve_by).
+pub type OpenDeadlines = (i64, String, String, String, String);
+
+/// The deadlines of a community's issues not resolved yet.
+pub fn open_deadlines(c: &mut dyn Conn, t: Tenant) -> Result<Vec<OpenDeadlines>> {
+    c.query(
+        "SELECT id, category, reported_on, respond_by, resolve_by FROM affairs
+         WHERE community_id = ? AND status IN ('reported', 'assigned', 'in_progress') ORDER BY id",
+        params![t],
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?)))
+    .collect()
+}
+
+/// Moves an open issue's deadlines (re-planned on a newly loaded calendar year).
+pub fn move_deadlines(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    respond_by: &str,
+    resolve_by: &str,
+) -> Result<()> {
+    c.execute(
+        "UPDATE affairs SET respond_by = ?, resolve_by = ? WHERE id = ? AND community_id = ?
+         AND status IN ('reported', 'assigned', 'in_progress')",
+        params![respond_by, resolve_by, id, t],
+    )?;
+    Ok(())
+}

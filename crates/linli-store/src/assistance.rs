@@ -7,52 +7,182 @@ use crate::{Result, Tenant, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::assistance::StepPlan;
-use linli_core::workdays::{Calendar, DayKind};
+use linli_core::workdays::{Calendar, DayKind, YearSchedule};
 use serde::Serialize;
 
 // ---- calendar ----
 
-/// The calendar in force for a community: the official schedule loaded into the database (or
-/// the one shipped with Linli when none is loaded yet) plus the community's own days.
-pub fn calendar(c: &mut dyn Conn, community_id: i64) -> Result<Calendar> {
-    let rows = c.query(
-        "SELECT day, kind, name FROM workday_overrides WHERE community_id IN (0, ?) ORDER BY community_id, day",
-        params![community_id],
-    )?;
-    let mut cal = if rows.is_empty() {
-        linli_core::workdays::official()
-    } else {
-        Calendar::new()
-    };
-    for r in rows {
-        let day = NaiveDate::parse_from_str(&r.text(0)?, "%Y-%m-%d")
-            .map_err(|e| StoreError::Db(e.to_string()))?;
-        let kind = if r.text(1)? == "holiday" {
-            DayKind::Holiday
-        } else {
-            DayKind::Workday
-        };
-        cal.add(day, kind, &r.text(2)?);
-    }
-    Ok(cal)
+/// Whose year schedules a calendar call reads or writes: the whole deployment's (stored as
+/// community 0, what `linli calendar load` without `--community` loads) or one community's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarScope {
+    Deployment,
+    Community(Tenant),
 }
 
-/// Loads a schedule (e.g. the State Council's for a new year) for the deployment or a community.
-pub fn load_calendar(c: &mut dyn Conn, community_id: i64, cal: &Calendar) -> Result<usize> {
-    let mut n = 0;
-    for (day, kind, name) in cal.entries() {
-        let kind = match kind {
-            DayKind::Holiday => "holiday",
-            DayKind::Workday => "workday",
-        };
-        c.execute(
-            "INSERT INTO workday_overrides (community_id, day, kind, name) VALUES (?, ?, ?, ?)
-             ON CONFLICT (community_id, day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
-            params![community_id, day.format("%Y-%m-%d").to_string(), kind, name],
-        )?;
-        n += 1;
+impl CalendarScope {
+    fn id(self) -> i64 {
+        match self {
+            CalendarScope::Deployment => 0,
+            CalendarScope::Community(t) => t.id(),
+        }
     }
-    Ok(n)
+}
+
+/// A year schedule held in the database, with who loaded it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedYear {
+    /// True for the deployment's (every community's) schedule, false for the community's own.
+    pub deployment: bool,
+    pub schedule: YearSchedule,
+    pub loaded_at: String,
+    pub loaded_by: String,
+}
+
+fn day_kind(s: &str) -> DayKind {
+    if s == "holiday" {
+        DayKind::Holiday
+    } else {
+        DayKind::Workday
+    }
+}
+
+/// The year schedules loaded for a community: the deployment's and its own, year by year.
+pub fn loaded_years(c: &mut dyn Conn, t: Tenant) -> Result<Vec<LoadedYear>> {
+    let years = c.query(
+        "SELECT community_id, year, loaded_at, loaded_by FROM calendar_years
+         WHERE community_id IN (0, ?) ORDER BY year, community_id",
+        params![t.id()],
+    )?;
+    let days = c.query(
+        "SELECT community_id, year, day, kind, name FROM calendar_days
+         WHERE community_id IN (0, ?) ORDER BY year, community_id, day",
+        params![t.id()],
+    )?;
+    let mut out = Vec::with_capacity(years.len());
+    for r in years {
+        let (cid, year) = (r.int(0)?, r.int(1)?);
+        let mut cal = Calendar::new();
+        for d in days
+            .iter()
+            .filter(|d| d.int(0).ok() == Some(cid) && d.int(1).ok() == Some(year))
+        {
+            let day = NaiveDate::parse_from_str(&d.text(2)?, "%Y-%m-%d")
+                .map_err(|e| StoreError::Db(e.to_string()))?;
+            cal.add(day, day_kind(&d.text(3)?), &d.text(4)?);
+        }
+        out.push(LoadedYear {
+            deployment: cid == 0,
+            schedule: YearSchedule {
+                year: i32::try_from(year).map_err(|e| StoreError::Db(e.to_string()))?,
+                days: cal,
+            },
+            loaded_at: r.text(2)?,
+            loaded_by: r.text(3)?,
+        });
+    }
+    Ok(out)
+}
+
+/// The calendar in force for a community: the schedules shipped with Linli, under the years
+/// the deployment loaded, under the years the community loaded ([`Calendar::layered`]).
+pub fn calendar(c: &mut dyn Conn, community_id: i64) -> Result<Calendar> {
+    let loaded = loaded_years(c, Tenant::new(community_id))?;
+    let (deployment, own): (Vec<_>, Vec<_>) = loaded.into_iter().partition(|l| l.deployment);
+    let deployment: Vec<YearSchedule> = deployment.into_iter().map(|l| l.schedule).collect();
+    let own: Vec<YearSchedule> = own.into_iter().map(|l| l.schedule).collect();
+    Ok(Calendar::layered(&[
+        &linli_core::workdays::shipped(),
+        &deployment,
+        &own,
+    ]))
+}
+
+/// Stores a year schedule for the deployment or a community, replacing what that scope had
+/// loaded for the same year (and nothing else).
+pub fn load_year(
+    c: &mut dyn Conn,
+    scope: CalendarScope,
+    s: &YearSchedule,
+    loaded_by: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (cid, year) = (scope.id(), i64::from(s.year));
+    c.execute(
+        "DELETE FROM calendar_days WHERE community_id = ? AND year = ?",
+        params![cid, year],
+    )?;
+    c.execute(
+        "DELETE FROM calendar_years WHERE community_id = ? AND year = ?",
+        params![cid, year],
+    )?;
+    c.execute(
+        "INSERT INTO calendar_years (community_id, year, loaded_at, loaded_by) VALUES (?, ?, ?, ?)",
+        params![cid, year, now_text(now), loaded_by],
+    )?;
+    for (day, kind, name) in s.days.entries() {
+        c.execute(
+            "INSERT INTO calendar_days (community_id, year, day, kind, name) VALUES (?, ?, ?, ?, ?)",
+            params![cid, year, day.format("%Y-%m-%d").to_string(), kind.as_str(), name],
+        )?;
+    }
+    Ok(())
+}
+
+/// The communities of the deployment (a deployment-wide year affects each).
+pub fn community_ids(c: &mut dyn Conn) -> Result<Vec<i64>> {
+    c.query(
+        "SELECT id FROM places WHERE kind = 'community' ORDER BY id",
+        params![],
+    )?
+    .iter()
+    .map(|r| r.int(0))
+    .collect()
+}
+
+/// An open step as planned: what re-planning it on a changed calendar needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenStep {
+    pub id: i64,
+    pub application_id: i64,
+    pub kind: String,
+    pub accepted_on: String,
+    pub special: bool,
+    pub code: String,
+    pub due_on: String,
+}
+
+/// The steps not done yet of a community's applications still under way.
+pub fn open_steps(c: &mut dyn Conn, t: Tenant) -> Result<Vec<OpenStep>> {
+    c.query(
+        "SELECT s.id, a.id, a.kind, a.accepted_on, a.special, s.code, s.due_on
+         FROM application_steps s JOIN applications a ON a.id = s.application_id
+         WHERE s.community_id = ? AND a.community_id = ? AND s.done_on IS NULL AND a.status = 'in_progress'
+         ORDER BY a.id, s.sort_order",
+        params![t.id(), t.id()],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(OpenStep {
+            id: r.int(0)?,
+            application_id: r.int(1)?,
+            kind: r.text(2)?,
+            accepted_on: r.text(3)?,
+            special: r.bool(4)?,
+            code: r.text(5)?,
+            due_on: r.text(6)?,
+        })
+    })
+    .collect()
+}
+
+/// Moves an open step's due date (re-planned on a newly loaded year).
+pub fn move_step_due(c: &mut dyn Conn, t: Tenant, step_id: i64, due_on: &str) -> Result<()> {
+    c.execute(
+        "UPDATE application_steps SET due_on = ? WHERE id = ? AND community_id = ? AND done_on IS NULL",
+        params![due_on, step_id, t.id()],
+    )?;
+    Ok(())
 }
 
 // ---- cases ----

@@ -136,6 +136,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "retired_boards_and_items",
         sql: include_str!("../migrations/0025_retired_boards_and_items.sql"),
     },
+    Migration {
+        version: 26,
+        name: "calendar_years",
+        sql: include_str!("../migrations/0026_calendar_years.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

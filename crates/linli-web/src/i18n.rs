@@ -103,6 +103,7 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/volunteers.zh-CN.txt"),
     include_str!("../messages/corridors.zh-CN.txt"),
     include_str!("../messages/publicity.zh-CN.txt"),
+    include_str!("../messages/calendar.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -118,6 +119,7 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/volunteers.en.txt"),
     include_str!("../messages/corridors.en.txt"),
     include_str!("../messages/publicity.en.txt"),
+    include_str!("../messages/calendar.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {

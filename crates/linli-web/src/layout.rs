@@ -180,6 +180,11 @@ const NAV: &[(&str, &[NavItem])] = &[
                 action: Action::ViewAudit,
             },
             NavItem {
+                href: "/calendar",
+                key: "nav.calendar",
+                action: Action::ManageCalendar,
+            },
+            NavItem {
                 href: "/account/password",
                 key: "nav.password",
                 action: Action::ChangeOwnPassword,

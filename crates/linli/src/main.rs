@@ -122,6 +122,27 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// The working-day calendar (holiday schedules)
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Load one year's holiday schedule (a CSV `date,kind,name`, UTF-8 or GB18030) when the State
+    /// Council announces it. The year replaces only that year; open deadlines are re-planned.
+    Load {
+        /// The year's CSV file (the format of calendar/cn-2026.csv)
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+        /// Load it for this community only; without it, for every community of the database
+        /// (those created later too), except where a community loaded that year itself
+        #[arg(long)]
+        community: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -473,6 +494,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 },
         } => import_residents(&file, &db.db, &community, &mode, create_places),
         Command::Backup { db, out } => backup(&db.db, &out),
+        Command::Calendar {
+            command:
+                CalendarCommand::Load {
+                    file,
+                    db,
+                    community,
+                },
+        } => calendar_load(&file, &db.db, community.as_deref()),
         Command::User {
             command:
                 UserCommand::Add {
@@ -504,6 +533,57 @@ fn run(cli: Cli) -> Result<(), CliError> {
             command: UserCommand::ResetPassword { db, username },
         } => end_account(&db.db, &username, Lifecycle::ResetPassword),
     }
+}
+
+/// `linli calendar load`: the operation of the admin's calendar page, for one community or for
+/// the whole deployment.
+fn calendar_load(
+    file: &std::path::Path,
+    url: &str,
+    community: Option<&str>,
+) -> Result<(), CliError> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", file.display())))?;
+    let text = linli_io::decode_text(&bytes).map_err(|_| {
+        CliError::Refused(format!(
+            "{}: not UTF-8 or GB18030 text; nothing was loaded",
+            file.display()
+        ))
+    })?;
+    let schedule = linli_core::workdays::YearSchedule::parse_csv(&text)
+        .map_err(|e| CliError::Refused(format!("{}: {e}; nothing was loaded", file.display())))?;
+    const NAME: &str = "linli calendar load";
+    let (app, actor, rt) = match community {
+        Some(name) => operations(open_migrated(url)?, name, NAME)?,
+        None => (
+            linli_app::App::new(open_migrated(url)?, Arc::new(SystemClock)),
+            linli_app::Actor::system_deployment(NAME, chrono::Utc::now()),
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?,
+        ),
+    };
+    let done = rt
+        .block_on(linli_app::calendar::load_year(&app, &actor, schedule))
+        .map_err(refused)?;
+    println!(
+        "loaded {} for {}: {} days off, {} make-up working days{}; re-planned {} application steps and {} issues",
+        done.year,
+        community.map_or_else(
+            || format!("every community ({})", done.communities),
+            str::to_string
+        ),
+        done.holidays,
+        done.workdays,
+        if done.replaced {
+            " (replacing the previous schedule)"
+        } else {
+            ""
+        },
+        done.replanned_steps,
+        done.replanned_issues,
+    );
+    Ok(())
 }
 
 enum Lifecycle {

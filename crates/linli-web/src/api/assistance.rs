@@ -226,9 +226,30 @@ async fn list_stations(
     Ok(Listed::of(all))
 }
 
+/// The years the working-day calendar knows, with their days and where each came from.
+async fn calendar_years(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<linli_app::calendar::CalendarYears>, AppError> {
+    Ok(Json(
+        linli_app::calendar::years(&state.app, &ctx.actor()?).await?,
+    ))
+}
+
 pub fn routes(t: Table) -> Table {
     const T: &str = "assistance";
     t.api(
+        Method::GET,
+        "/api/v1/calendar/years",
+        Policy::Signed(Action::ManageCalendar),
+        ApiDoc::ok::<linli_app::calendar::CalendarYears>(
+            T,
+            "calendar_years",
+            "The years the working-day calendar knows (official: shipped; edited: loaded), with their holidays and make-up working days",
+        ),
+        calendar_years,
+    )
+    .api(
         Method::POST,
         "/api/v1/cases",
         Policy::Signed(Action::ManageCases),

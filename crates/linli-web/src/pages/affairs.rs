@@ -223,6 +223,16 @@ fn urgency_chip(
     }
 }
 
+/// The warning of an open issue whose deadlines were counted through a year with no holiday
+/// schedule (nothing for a resolved one).
+fn assumed(lang: Lang, a: &Affair, cal: &linli_core::workdays::Calendar) -> Markup {
+    let open = matches!(a.status.as_str(), "reported" | "assigned" | "in_progress");
+    match parse_day(&a.resolve_by) {
+        Some(due) if open => super::calendar::assumed_note(lang, cal, &a.reported_on, due),
+        _ => html! {},
+    }
+}
+
 /// A rate with what it is a share of, linked to the issues it is counted over.
 fn share(lang: Lang, label: &str, s: rules::Share, href: &str) -> Markup {
     html! {
@@ -316,7 +326,7 @@ async fn list(
                                 td { (a.description.chars().take(40).collect::<String>()) @if a.description.chars().count() > 40 { "…" } }
                                 td.nowrap { (status_chip(lang, &a.status)) @if let Some(r) = &a.rating { " " (Rating::parse(r).map_or("", |x| x.label_zh())) } }
                                 td { (holder_label(lang, a, false)) }
-                                td.nowrap { (a.resolve_by) " " (urgency_chip(lang, a, today, &cal)) }
+                                td { span.nowrap { (a.resolve_by) " " (urgency_chip(lang, a, today, &cal)) } (assumed(lang, a, &cal)) }
                             }
                         }
                     }
@@ -596,7 +606,7 @@ async fn detail_page(
             } }
             dt { (t(lang, "affairs.status")) } dd { (status_chip(lang, &a.status)) " " (urgency_chip(lang, &a, today, &cal)) }
             dt { (t(lang, "affairs.holder")) } dd { (holder_label(lang, &a, false)) }
-            dt { (t(lang, "affairs.deadlines")) } dd { (tf(lang, "affairs.deadlines_text", &[("respond", &a.respond_by), ("resolve", &a.resolve_by)])) }
+            dt { (t(lang, "affairs.deadlines")) } dd { (tf(lang, "affairs.deadlines_text", &[("respond", &a.respond_by), ("resolve", &a.resolve_by)])) (assumed(lang, &a, &cal)) }
             @if !a.resolution.is_empty() { dt { (t(lang, "affairs.resolution")) } dd { (a.resolution) } }
             @if let Some(r) = &a.rating { dt { (t(lang, "affairs.rating")) } dd { (Rating::parse(r).map_or("", |x| x.label_zh())) @if !a.rating_note.is_empty() { "（" (a.rating_note) "）" } } }
             @if let Some(n) = a.need_id { dt { (t(lang, "affairs.need")) } dd { a href="/partners/lists" { (tf(lang, "affairs.need_no", &[("n", &n.to_string())])) } } }
@@ -1068,7 +1078,7 @@ pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
                     li {
                         @match u { Urgency::Overdue => (layout::chip("err", &t(lang, "affairs.overdue"))), Urgency::DueSoon => (layout::chip("warn", &t(lang, "affairs.due_soon"))), _ => (status_chip(lang, &a.status)) }
                         " " a href={ "/affairs/" (a.id) } { (category_label(lang, &cats, &a.category)) " · " (a.place_text) }
-                        " " span.hint { (t(lang, "affairs.resolve_by")) " " (a.resolve_by) }
+                        " " span.hint { (t(lang, "affairs.resolve_by")) " " (a.resolve_by) } (assumed(lang, a, &cal))
                     }
                 }
             }

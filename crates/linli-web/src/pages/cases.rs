@@ -381,7 +381,8 @@ async fn detail(
                     ul.plain {
                         @for s in &a.steps {
                             @let due = NaiveDate::parse_from_str(&s.due_on, "%Y-%m-%d").unwrap_or(today);
-                            li { (urgency_chip(lang, assistance::urgency(due, s.done_on.is_some(), today, &cal))) " " (s.name) " · " (t(lang, "cases.due")) " " (s.due_on) }
+                            li { (urgency_chip(lang, assistance::urgency(due, s.done_on.is_some(), today, &cal))) " " (s.name) " · " (t(lang, "cases.due")) " " (s.due_on)
+                                @if s.done_on.is_none() { (super::calendar::assumed_note(lang, &cal, &a.accepted_on, due)) } }
                         }
                     }
                 }
@@ -623,7 +624,7 @@ async fn application_page(
                         @let due = NaiveDate::parse_from_str(&s.due_on, "%Y-%m-%d").unwrap_or(today);
                         tr {
                             td { (s.name) @if !s.note.is_empty() { br; span.hint { (s.note) } } }
-                            td.nowrap { (s.due_on) }
+                            td { span.nowrap { (s.due_on) } @if s.done_on.is_none() { (super::calendar::assumed_note(lang, &cal, &a.accepted_on, due)) } }
                             td.nowrap { (urgency_chip(lang, assistance::urgency(due, s.done_on.is_some(), today, &cal))) @if let Some(d) = &s.done_on { " " (d) } }
                             td { span.hint { (s.rule) } }
                             td {

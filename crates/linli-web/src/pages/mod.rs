@@ -2,6 +2,7 @@
 
 pub mod affairs;
 mod audit;
+pub mod calendar;
 mod cards;
 pub mod cases;
 mod claims;
@@ -197,5 +198,6 @@ pub fn routes(t: Table) -> Table {
     let t = volunteers::routes(t);
     let t = residents::routes(t);
     let t = users::routes(t);
+    let t = calendar::routes(t);
     audit::routes(t)
 }

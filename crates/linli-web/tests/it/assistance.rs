@@ -164,7 +164,16 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
                 linli_core::workdays::DayKind::Holiday,
                 "元旦",
             );
-            linli_store::assistance::load_calendar(c, 0, &cal)
+            linli_store::assistance::load_year(
+                c,
+                linli_store::assistance::CalendarScope::Deployment,
+                &linli_core::workdays::YearSchedule {
+                    year: 2027,
+                    days: cal,
+                },
+                "test",
+                chrono::Utc::now(),
+            )
         })
         .await
         .unwrap();

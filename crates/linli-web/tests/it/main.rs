@@ -9,6 +9,7 @@ mod accounts;
 mod assistance;
 mod auth;
 mod busy;
+mod calendar;
 mod cards;
 mod corridors;
 mod fund;

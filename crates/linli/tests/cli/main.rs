@@ -1246,3 +1246,107 @@ fn user_deactivate_reactivate_and_reset_password() {
     let out = linli(&["verify", "--db", &db.url], "");
     assert!(out.status.success(), "the audit chain still verifies");
 }
+
+/// `linli calendar load`: a year for one community or for all, replacing only that year;
+/// a bad file names its line and loads nothing (issue 15).
+fn calendar_load_on(engine: Engine) {
+    let Some(db) = database(engine) else { return };
+    init(&db.url);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cn-2027.csv");
+    // Made up: tests never guess the State Council's real 2027.
+    std::fs::write(
+        &file,
+        "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-20,workday,春节调休上班\n",
+    )
+    .unwrap();
+    let file = file.to_string_lossy().to_string();
+    let out = linli(
+        &[
+            "calendar",
+            "load",
+            &file,
+            "--db",
+            &db.url,
+            "--community",
+            "Xx社区",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("loaded 2027 for Xx社区"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Without --community: the deployment's year, for every community.
+    let out = linli(&["calendar", "load", &file, "--db", &db.url], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("every community (1)"),
+        "{}",
+        text(&out.stdout)
+    );
+    let handle = Db::open(&DbConfig::new(db.url.clone())).unwrap();
+    let (rows, community) = handle
+        .read_blocking(|c| {
+            let rows = c.count("SELECT COUNT(*) FROM calendar_years", params![])?;
+            let id = c.query_one("SELECT id FROM places WHERE kind = 'community'", params![])?;
+            Ok::<_, linli_store::StoreError>((rows, id.int(0)?))
+        })
+        .unwrap();
+    assert_eq!(rows, 2);
+    let cal = handle
+        .read_blocking(move |c| linli_store::assistance::calendar(c, community))
+        .unwrap();
+    // The shipped 2026 is still there beside the loaded 2027.
+    assert_eq!(cal.known_years().collect::<Vec<_>>(), vec![2026, 2027]);
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    assert!(!cal.is_working_day(day(2026, 2, 17)));
+    assert!(!cal.is_working_day(day(2027, 1, 1)));
+    // A weekday make-up day is refused naming the line, and nothing is loaded.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "date,kind,name\n2028-01-01,holiday,元旦\n2028-01-03,workday,x\n",
+    )
+    .unwrap();
+    let out = linli(
+        &["calendar", "load", &bad.to_string_lossy(), "--db", &db.url],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("line 3"),
+        "{}",
+        text(&out.stderr)
+    );
+    let rows = handle
+        .read_blocking(|c| c.count("SELECT COUNT(*) FROM calendar_years", params![]))
+        .unwrap();
+    assert_eq!(rows, 2);
+    // An unknown community is refused.
+    let out = linli(
+        &[
+            "calendar",
+            "load",
+            &file,
+            "--db",
+            &db.url,
+            "--community",
+            "无此社区",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn calendar_load_on_sqlite() {
+    calendar_load_on(Engine::Sqlite);
+}
+
+#[test]
+fn calendar_load_on_postgres() {
+    calendar_load_on(Engine::Postgres);
+}
