@@ -10,7 +10,7 @@ use linli_core::place::{PlaceRuleError, parse_place_name};
 use linli_core::roster::{self, Relation, RosterField, parse_phone};
 use linli_core::text::{clean_name, echo_safe};
 use linli_core::{Gender, IdNumber, PlaceKind, PlacePath};
-use linli_io::{Limits, Rows, Source, Table};
+use linli_io::{Limits, Rows, SheetRow, Source};
 use linli_store::places::{self, Place};
 use linli_store::registry::{self, Placement, ResidentInput, TagInput, TagKind};
 use linli_store::{Conn, Db, Dialect, StoreError, audit};
@@ -187,34 +187,10 @@ pub struct PlannedRow {
     pub existing: Option<i64>,
 }
 
-/// A row as the planner reads it: its number in the spreadsheet and its cells by column
-/// (aligned with the headers; `""` when empty). Both the [`Table`] of [`linli_io::read_table`]
-/// and the compact [`Sheet`] of [`linli_io::read_sheet`] give one.
-pub trait RowCells {
-    fn number(&self) -> usize;
-    fn cell(&self, i: usize) -> &str;
-}
-
-impl RowCells for linli_io::Row {
-    fn number(&self) -> usize {
-        self.number
-    }
-    fn cell(&self, i: usize) -> &str {
-        self.cells.get(i).map_or("", String::as_str)
-    }
-}
-
-impl RowCells for linli_io::SheetRow<'_> {
-    fn number(&self) -> usize {
-        self.number
-    }
-    fn cell(&self, i: usize) -> &str {
-        self.get(i)
-    }
-}
-
-fn cell<'a, R: RowCells + ?Sized>(cells: &'a R, m: &Mapping, f: RosterField) -> &'a str {
-    m.column(f).map_or("", |i| cells.cell(i).trim())
+/// A row's cell of field `f` (aligned with the headers), trimmed; `""` when the file has no
+/// such column or the cell is empty.
+fn cell<'a>(row: &SheetRow<'a>, m: &Mapping, f: RosterField) -> &'a str {
+    m.column(f).map_or("", |i| row.get(i).trim())
 }
 
 /// An ID number (validated: 17 digits and a check character) as a number, so that the
@@ -333,7 +309,7 @@ impl<'a> Planner<'a> {
     }
 
     /// Checks one row: the row to write, or `None` with its errors added to `errors`.
-    pub fn row<R: RowCells + ?Sized>(&mut self, c: &R, errors: &mut Errors) -> Option<PlannedRow> {
+    pub fn row(&mut self, c: &SheetRow<'_>, errors: &mut Errors) -> Option<PlannedRow> {
         let Planner {
             m,
             headers,
@@ -350,7 +326,7 @@ impl<'a> Planner<'a> {
         let (m, kinds, registered, places, opts, may_write, today) =
             (*m, *kinds, *registered, *places, *opts, *may_write, *today);
         let headers: &[String] = headers;
-        let number = c.number();
+        let number = c.number;
         let header_of = |f: RosterField| {
             m.column(f)
                 .and_then(|i| headers.get(i))
@@ -668,45 +644,6 @@ impl<'a> Planner<'a> {
             existing,
         })
     }
-}
-
-/// Validates every row; returns the rows to write and the errors found (at most
-/// [`MAX_ERRORS`]; checking stops past them).
-pub fn plan(
-    table: &Table,
-    kinds: &[TagKind],
-    registered: &HashMap<String, (i64, PlacePath)>,
-    places: &PlaceIndex,
-    opts: Options,
-    may_write: &dyn Fn(&PlacePath) -> bool,
-    today: NaiveDate,
-) -> (Mapping, Vec<PlannedRow>, Vec<RowError>) {
-    let m = map_columns(&table.headers);
-    let mut errors = Errors::default();
-    let mut planned = Vec::new();
-    match Planner::new(
-        &m,
-        &table.headers,
-        kinds,
-        registered,
-        places,
-        opts,
-        may_write,
-        today,
-    ) {
-        Err(e) => errors.list.push(e),
-        Ok(mut p) => {
-            for row in &table.rows {
-                if let Some(r) = p.row(row, &mut errors) {
-                    planned.push(r);
-                }
-                if errors.truncated {
-                    break;
-                }
-            }
-        }
-    }
-    (m, planned, errors.list)
 }
 
 /// The tag a roster means: its exact name, or the way rosters write it (残疾人 for 残疾,
