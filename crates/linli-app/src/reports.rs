@@ -223,7 +223,7 @@ pub async fn summary_view(
         let template = draft
             .or(saved)
             .unwrap_or_else(|| linli_core::summary::DEFAULT_TEMPLATE.to_string());
-        let (from, to) = summary::year_period(year);
+        let (from, to) = summary::summary_period(year, &today);
         let figures = reports::compute(c, cid, &from, &to)?;
         let doc = summary::build_from(c, cid, &name, year, &today, &template, &figures)?;
         let candidates = match &picker {

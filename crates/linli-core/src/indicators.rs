@@ -29,10 +29,12 @@ pub struct Indicator {
     /// The module that computes it; a module not built yet reports it as unavailable.
     pub module: &'static str,
     pub definition: &'static str,
+    /// The definition as the summary's notes print it (口径).
+    pub definition_zh: &'static str,
 }
 
 macro_rules! ind {
-    ($id:literal, $zh:literal, $en:literal, $unit:literal, $counts:ident, $module:literal, $def:literal) => {
+    ($id:literal, $zh:literal, $en:literal, $unit:literal, $counts:ident, $module:literal, $def:literal, $def_zh:literal) => {
         Indicator {
             id: $id,
             name_zh: $zh,
@@ -41,6 +43,7 @@ macro_rules! ind {
             counts: Counts::$counts,
             module: $module,
             definition: $def,
+            definition_zh: $def_zh,
         }
     };
 }
@@ -53,7 +56,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "persons",
         Persons,
         "registry",
-        "distinct residents active at the end of the period"
+        "distinct residents active at the end of the period",
+        "统计期末在册的居民人数（迁出、死亡的不计）"
     ),
     ind!(
         "registry.households",
@@ -62,7 +66,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "households",
         Households,
         "registry",
-        "households with at least one active resident at the end of the period"
+        "households with at least one active resident at the end of the period",
+        "统计期末至少有一名在册居民的住户数"
     ),
     ind!(
         "learning.trainee_times",
@@ -71,7 +76,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "times",
         Times,
         "learning",
-        "enrolments in vocational courses completed in the period (人次)"
+        "enrolments in vocational courses completed in the period (人次)",
+        "统计期内职业技能培训班结业的人次（一人结业两个班计两人次）"
     ),
     ind!(
         "learning.employment_rate",
@@ -80,7 +86,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "fraction",
         Rate,
         "learning",
-        "of distinct residents who completed vocational training in the period (人数), the share with a placement (through the station or not) starting on or after that course's start; those without one count in the denominator only, and the details say how many have no follow-up at all (unknown)"
+        "of distinct residents who completed vocational training in the period (人数), the share with a placement (through the station or not) starting on or after that course's start; those without one count in the denominator only, and the details say how many have no follow-up at all (unknown)",
+        "统计期内职业技能培训结业的居民中，开课之后找到工作（经服务站推荐或自主就业）的人数所占比例；没有就业记录的计入分母"
     ),
     ind!(
         "employment.reemployed",
@@ -89,7 +96,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "persons",
         Persons,
         "employment",
-        "distinct residents with a placement through the station in the period"
+        "distinct residents with a placement through the station in the period",
+        "统计期内经社区满意中介服务站推荐上岗的居民人数（一人多次上岗计一人）"
     ),
     ind!(
         "fund.raised_total",
@@ -98,7 +106,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "fen",
         Money,
         "fund",
-        "money donations received in the period, reversed gifts excluded (goods apart)"
+        "money donations received in the period, reversed gifts excluded (goods apart)",
+        "统计期内爱心基金收到的现金捐款合计（已退回的不计，物资另计）"
     ),
     ind!(
         "fund.beneficiaries",
@@ -107,7 +116,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "persons",
         Persons,
         "fund",
-        "distinct residents who received a paid disbursement in the period"
+        "distinct residents who received a paid disbursement in the period",
+        "统计期内领到爱心基金资助（已发放）的居民人数"
     ),
     ind!(
         "fund.balance",
@@ -116,7 +126,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "fen",
         Money,
         "fund",
-        "cash and bank at the end of the period"
+        "cash and bank at the end of the period",
+        "统计期末爱心基金现金和银行存款余额"
     ),
     ind!(
         "assistance.households_helped",
@@ -125,7 +136,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "households",
         Households,
         "assistance",
-        "distinct households with at least one help record in the period"
+        "distinct households with at least one help record in the period",
+        "统计期内有帮扶记录的困难家庭户数"
     ),
     ind!(
         "corridors.high_standard",
@@ -134,7 +146,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "items",
         Items,
         "corridors",
-        "corridors holding high-standard status at the end of the period"
+        "corridors holding high-standard status at the end of the period",
+        "统计期末保持高标准称号的文明楼道个数"
     ),
     ind!(
         "corridors.inspected",
@@ -143,7 +156,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "items",
         Items,
         "corridors",
-        "corridors inspected at least once in the period"
+        "corridors inspected at least once in the period",
+        "统计期内至少检查过一次的文明楼道个数"
     ),
     ind!(
         "corridors.average_stars",
@@ -152,7 +166,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "stars",
         Average,
         "corridors",
-        "mean star level of the inspected corridors at the end of the period (each corridor's last inspection)"
+        "mean star level of the inspected corridors at the end of the period (each corridor's last inspection)",
+        "统计期末各楼道最近一次检查星级的平均数"
     ),
     ind!(
         "publicity.articles",
@@ -161,7 +176,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "items",
         Items,
         "publicity",
-        "articles published in the period"
+        "articles published in the period",
+        "统计期内发布的宣传文章篇数"
     ),
     ind!(
         "publicity.paper_issues",
@@ -170,16 +186,18 @@ pub const CATALOGUE: &[Indicator] = &[
         "items",
         Items,
         "publicity",
-        "issues of the community paper published in the period"
+        "issues of the community paper published in the period",
+        "统计期内出版的社区报期数"
     ),
     ind!(
         "partners.signed",
-        "签订共建协议单位",
+        "共建协议有效的共建单位",
         "Partner units with agreements",
         "items",
         Items,
         "partners",
-        "partner units with an agreement in force during the period"
+        "partner units with an agreement in force during the period",
+        "统计期内共建协议在有效期内的共建单位家数"
     ),
     ind!(
         "partners.lectures",
@@ -188,7 +206,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "times",
         Times,
         "partners",
-        "health lectures delivered by partners in the period"
+        "health lectures delivered by partners in the period",
+        "统计期内共建单位开展健康知识讲座的次数"
     ),
     ind!(
         "affairs.resolved",
@@ -197,7 +216,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "items",
         Items,
         "affairs",
-        "issues resolved in the period"
+        "issues resolved in the period",
+        "统计期内办结的民生诉求件数"
     ),
     ind!(
         "affairs.satisfaction",
@@ -206,7 +226,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "fraction",
         Rate,
         "affairs",
-        "of resolved issues rated, the share satisfied or basically satisfied"
+        "of resolved issues rated, the share satisfied or basically satisfied",
+        "统计期内办结并已回访评价的诉求中，评价为满意或基本满意的比例"
     ),
     ind!(
         "groups.volunteer_hours",
@@ -215,7 +236,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "hours",
         Hours,
         "groups",
-        "volunteer service hours credited in the period"
+        "volunteer service hours credited in the period",
+        "统计期内记入志愿者名下的服务时长"
     ),
     ind!(
         "groups.volunteers",
@@ -224,7 +246,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "persons",
         Persons,
         "groups",
-        "distinct volunteers credited with service in the period"
+        "distinct volunteers credited with service in the period",
+        "统计期内有服务记录的志愿者人数"
     ),
     ind!(
         "groups.service_times",
@@ -233,7 +256,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "times",
         Times,
         "groups",
-        "volunteer services credited in the period (one volunteer at one activity)"
+        "volunteer services credited in the period (one volunteer at one activity)",
+        "统计期内志愿服务人次（一名志愿者参加一次活动计一人次）"
     ),
     ind!(
         "partners.party_members_reporting",
@@ -242,7 +266,118 @@ pub const CATALOGUE: &[Indicator] = &[
         "persons",
         Persons,
         "partners",
-        "in-service party members reporting to the community (双报到) at the period's end"
+        "in-service party members reporting to the community (双报到) at the period's end",
+        "统计期末到社区报到的在职党员人数（双报到）"
+    ),
+    ind!(
+        "learning.party_study_courses",
+        "社区党校课程",
+        "Party-school courses",
+        "items",
+        Items,
+        "learning",
+        "courses of the party-study category held in the period (starting by its end and ending after its start)",
+        "统计期内开设的社区党校课程期数"
+    ),
+    ind!(
+        "learning.culture_courses",
+        "社区课堂课程",
+        "Community classroom courses",
+        "items",
+        Items,
+        "learning",
+        "courses of the culture category held in the period",
+        "统计期内开设的社区课堂（文化类）课程期数"
+    ),
+    ind!(
+        "learning.elderly_university_courses",
+        "老年大学课程",
+        "Elderly-university courses",
+        "items",
+        Items,
+        "learning",
+        "courses of the elderly-university category held in the period",
+        "统计期内开设的老年大学课程期数"
+    ),
+    ind!(
+        "learning.livelihood_courses",
+        "民生课堂课程",
+        "Livelihood classroom courses",
+        "items",
+        Items,
+        "learning",
+        "courses of the livelihood category held in the period",
+        "统计期内开设的民生课堂课程期数"
+    ),
+    ind!(
+        "learning.vocational_courses",
+        "职业技能培训班",
+        "Vocational training courses",
+        "items",
+        Items,
+        "learning",
+        "vocational courses held in the period",
+        "统计期内开设的职业技能培训班期数"
+    ),
+    ind!(
+        "learning.trainees_unemployed",
+        "结业学员中的失业人员",
+        "Unemployed among trainees",
+        "persons",
+        Persons,
+        "learning",
+        "of the distinct residents who completed vocational training in the period, those tagged 失业/下岗 at some time in the period",
+        "统计期内职业技能培训结业的居民中，统计期内登记为“失业/下岗”的人数"
+    ),
+    ind!(
+        "employment.reemployed_hardship",
+        "再就业者中的困难群众",
+        "Hardship residents among the re-employed",
+        "persons",
+        Persons,
+        "employment",
+        "of employment.reemployed, those with a hardship case (their own or their household's) opened by the end of the period",
+        "经服务站推荐上岗的居民中，本人或其家庭在统计期末前有困难帮扶档案的人数"
+    ),
+    ind!(
+        "assistance.help_times",
+        "帮扶次数",
+        "Help given",
+        "times",
+        Times,
+        "assistance",
+        "help records (cash, goods, services, visits) given in the period",
+        "统计期内登记的帮扶记录条数（钱、物、服务、走访）"
+    ),
+    ind!(
+        "partners.signed_in_year",
+        "本期签订共建协议单位",
+        "Partner units signing in the period",
+        "items",
+        Items,
+        "partners",
+        "partner units whose agreement was signed in the period (partners.signed counts those in force)",
+        "统计期内签订共建协议的共建单位家数（有效期内的另计）"
+    ),
+    ind!(
+        "affairs.on_time_rate",
+        "诉求按期办结率",
+        "Issues resolved on time",
+        "fraction",
+        Rate,
+        "affairs",
+        "of issues resolved in the period, the share resolved by their deadline",
+        "统计期内办结的诉求中，在办结时限内办结的比例"
+    ),
+    ind!(
+        "fund.disclosures",
+        "爱心基金收支公示",
+        "Love fund disclosures posted",
+        "times",
+        Times,
+        "fund",
+        "monthly disclosures of the fund's income and spending posted in the community in the period (each month's posting recorded when it is put up)",
+        "统计期内在社区张贴公示爱心基金月度收支的次数（以张贴时登记的记录为准）"
     ),
 ];
 
@@ -370,6 +505,34 @@ pub fn exact(ind: &Indicator, value: f64) -> String {
     }
 }
 
+/// The exact figure as a Chinese document prints it: money in 元 (`61,234.50元`), not `¥`.
+pub fn exact_zh(ind: &Indicator, value: f64) -> String {
+    match ind.counts {
+        Counts::Money => {
+            let with_sign = exact(ind, value);
+            format!("{}元", with_sign.replacen('¥', "", 1))
+        }
+        _ => exact(ind, value),
+    }
+}
+
+/// Where an indicator's records are kept, as the summary's notes name it (数据来源).
+pub fn source_zh(ind: &Indicator) -> &'static str {
+    match ind.module {
+        "registry" => "居民信息库",
+        "learning" => "学习培训台账（课程、报名和结业记录）",
+        "employment" => "就业服务站台账（推荐上岗和回访记录）",
+        "fund" => "爱心基金账目",
+        "assistance" => "困难家庭帮扶档案",
+        "corridors" => "文明楼道检查记录",
+        "publicity" => "宣传文章和社区报",
+        "partners" => "共建单位台账",
+        "affairs" => "民生诉求登记簿",
+        "groups" => "志愿服务记录",
+        _ => "社区工作台账",
+    }
+}
+
 /// A mean floored to one decimal (4.29 → `4.2星`), never more than the truth.
 pub fn approx_average(value: f64, word: &str) -> String {
     if !value.is_finite() || value <= 0.0 {
@@ -389,7 +552,13 @@ pub fn approx_average(value: f64, word: &str) -> String {
 pub fn measure_word(ind: &Indicator) -> &'static str {
     match ind.id {
         "partners.lectures" => "次",
-        "partners.signed" => "家",
+        "partners.signed" | "partners.signed_in_year" => "家",
+        "assistance.help_times" | "fund.disclosures" => "次",
+        "learning.party_study_courses"
+        | "learning.culture_courses"
+        | "learning.elderly_university_courses"
+        | "learning.livelihood_courses"
+        | "learning.vocational_courses" => "期",
         "affairs.resolved" => "件",
         "publicity.articles" => "篇",
         "publicity.paper_issues" => "期",
@@ -489,6 +658,33 @@ mod tests {
     }
 
     #[test]
+    fn the_notes_print_money_in_yuan_and_every_indicator_has_a_chinese_definition() {
+        let money = find("fund.raised_total").unwrap();
+        assert_eq!(exact_zh(money, 6_123_450.0), "61,234.50元");
+        assert_eq!(exact_zh(money, -5.0), "-0.05元");
+        assert_eq!(exact_zh(find("affairs.on_time_rate").unwrap(), 0.75), "75%");
+        for ind in CATALOGUE {
+            assert!(
+                ind.definition_zh
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}",
+                ind.id
+            );
+            assert_ne!(source_zh(ind), "社区工作台账", "{}", ind.id);
+        }
+        assert_eq!(approx(find("partners.signed_in_year").unwrap(), 3.0), "3家");
+        assert_eq!(
+            approx(find("learning.party_study_courses").unwrap(), 4.0),
+            "4期"
+        );
+        assert_eq!(
+            approx(find("assistance.help_times").unwrap(), 130.0),
+            "130次"
+        );
+    }
+
+    #[test]
     fn average_stars_keep_one_decimal_never_rounded_up() {
         let stars = find("corridors.average_stars").unwrap();
         assert_eq!(approx(stars, 4.29), "4.2星");
@@ -522,6 +718,7 @@ mod tests {
             "corridors.average_stars",
             "publicity.articles",
             "publicity.paper_issues",
+            "partners.signed_in_year",
         ] {
             assert!(find(id).is_some(), "{id}");
         }

@@ -47,8 +47,29 @@ pub struct Note {
     pub name_zh: String,
     pub words: String,
     pub exact: String,
+    /// The exact figure as the Chinese document prints it (money in 元, not `¥`).
+    pub exact_zh: String,
+    /// 口径: what is counted, in Chinese.
+    pub definition_zh: String,
+    /// 数据来源: the ledger the figure is counted from.
+    pub source_zh: String,
     /// The page listing the records behind it.
     pub records: String,
+}
+
+impl Note {
+    /// The note as the appendix prints it, in Chinese and without code ids:
+    /// `爱心基金筹集：61,234.50元（文中写作“6.1万余元”）。口径：…。数据来源：爱心基金账目。`
+    pub fn line(&self) -> String {
+        format!(
+            "{}：{}（文中写作“{}”）。口径：{}。数据来源：{}。",
+            self.name_zh,
+            self.exact_zh,
+            self.words,
+            self.definition_zh.trim_end_matches('。'),
+            self.source_zh
+        )
+    }
 }
 
 /// A sentence of the template that the document leaves out, and why.
@@ -92,7 +113,6 @@ pub struct StoryHelp {
     pub amount_fen: Option<i64>,
     pub items: Vec<String>,
     pub source: String,
-    pub note: String,
 }
 
 /// What the summary needs to know besides the figures.
@@ -112,51 +132,71 @@ pub const STORIES_LINE: &str = "{典型事例}";
 /// Where placement stories go; without this line they join the others at [`STORIES_LINE`].
 pub const JOB_STORIES_LINE: &str = "{就业事例}";
 
-/// The default template: the seed's three sections, its tone and its figures.
+/// The default template: the seed's three sections and its tone, with every claim backed by the
+/// figure it states. A clause whose figure is zero or unavailable is left out (and listed as
+/// left out); a qualifier ("其中…为困难群众") is a figure of its own, so it is printed only when the
+/// records show it. `{期间}` is 全年 once the year is over and 截至M月D日 before; `{期末}` is 年末
+/// or 截至M月D日.
 pub const DEFAULT_TEMPLATE: &str = "{社区}{年度}年度工作总结
 
 一、创新学习载体，打造品牌社区
 
 （一）学习阵地
-社区通过社区党校、社区课堂、老年大学、图书室等形式多样的学习阵地，让居民不出社区就能学习各种科学理论知识和专业技能，并为下岗失业人员创办了民生课堂。社区党委通过“把名人请出来、把能人用起来、把闲人聚起来”的三步走措施，在整个社区营造了更为浓郁的学习氛围。
+{年度}年，社区党校开课{learning.party_study_courses}，社区课堂开课{learning.culture_courses}，老年大学开课{learning.elderly_university_courses}，民生课堂开课{learning.livelihood_courses}，让居民不出社区就能学习科学理论知识和专业技能。
 社区以“文明楼道”建设为载体，现有高标准文明楼道{corridors.high_standard}，为居民提供了学文化、长知识、增感情的宣传阵地。
 {年度}年，社区检查文明楼道{corridors.inspected}，楼道平均星级{corridors.average_stars}；宣传画廊和社区报刊发宣传文章{publicity.articles}，编印社区报{publicity.paper_issues}。
 
 （二）技能培训促就业
-学习是下岗职工增强自身能力、实现重新就业的有力平台。{年度}年，社区的电脑、刺绣等专业技能培训班累计培训下岗职工、青年居民{learning.trainee_times}，{learning.employment_rate}的受培训者走上了就业岗位，让“学习型社区”成为社区的一块“金字招牌”。
+{年度}年，社区举办职业技能培训班{learning.vocational_courses}，培训结业{learning.trainee_times}，结业学员中{learning.trainees_unemployed}为失业人员；{learning.employment_rate}的受培训者走上了就业岗位。
 
 二、创新帮扶机制，共建和谐社区
 
-俗话说“远亲不如近邻”。针对楼层高了、邻里生疏的状况，社区党委提出了“同走一个门、亲如一家人”的口号，通过“睦邻卡”“爱心基金”“社区满意中介服务站”等创新举措，让扶危济困成为大家自觉遵循的行为准则，让困难居民感受到社区这个“大家庭”的温暖。
+俗话说“远亲不如近邻”。针对楼层高了、邻里生疏的状况，社区党委提出了“同走一个门、亲如一家人”的口号，通过“睦邻卡”“爱心基金”“社区满意中介服务站”等举措帮扶困难居民。
 
 （一）结对帮扶困难家庭
-{年度}年，社区为{assistance.households_helped}困难家庭送去了米、面、油等生活必需品和帮扶服务。
+{年度}年，社区为{assistance.households_helped}困难家庭提供帮扶{assistance.help_times}。
 {典型事例}
 
 （二）爱心基金
-为了及时有效地帮助更多困难群众，社区倡导成立了“爱心基金”。{年度}年，通过居民捐助、共建单位帮扶等方式筹集资金{fund.raised_total}，帮助{fund.beneficiaries}困难居民走出困境。年末基金结余{fund.balance}，收支情况已按规定公示。
+为了及时有效地帮助更多困难群众，社区倡导成立了“爱心基金”。{年度}年，爱心基金筹集捐款{fund.raised_total}，资助{fund.beneficiaries}困难居民。{期末}基金结余{fund.balance}，收支情况在社区公示{fund.disclosures}。
 
 （三）社区满意中介服务站
-授之以鱼，更要授之以渔。社区依托“社区满意中介服务站”的平台和资源，{年度}年帮助{employment.reemployed}困难群众重新走上了就业之路。
+授之以鱼，更要授之以渔。{年度}年，社区满意中介服务站推荐{employment.reemployed}居民走上就业岗位，其中{employment.reemployed_hardship}为困难群众。
 {就业事例}
 
 三、推进部门联动，共谱和谐乐章
 
-面对社区建设缺资金、缺人手、缺资源的难题，社区党委以区域党组织共建为平台，积极与共建单位交流互动，让共建单位由“外人”变成了“自家人”。
+面对社区建设缺资金、缺人手、缺资源的难题，社区党委以区域党组织共建为平台，与{partners.signed}共建单位保持共建关系。
 
 （一）共建单位
-{年度}年，社区与{partners.signed}共建单位签订共建协议，共建单位为居民开展健康知识普及讲座{partners.lectures}。
+{年度}年，社区与{partners.signed_in_year}共建单位签订共建协议，共建单位为居民开展健康知识普及讲座{partners.lectures}。
 
 （二）志愿服务
 {年度}年，{groups.volunteers}志愿者参加志愿服务{groups.service_times}，累计服务{groups.volunteer_hours}；{partners.party_members_reporting}在职党员到社区报到，为居民办实事。
 
 （三）民生诉求
-社区对居民反映的民生诉求及时派单、限时办结，全年办结{affairs.resolved}，回访满意率{affairs.satisfaction}。
+社区{期间}办结居民反映的民生诉求{affairs.resolved}，按期办结率{affairs.on_time_rate}，回访满意率{affairs.satisfaction}。
 
 在开展工作中，社区在学习、帮扶、共建中的种种创新之举，为构建和谐社区谱写了新的乐章。
 
 落款：{社区}党委
 ";
+
+/// Whether the period stops before the year's end (a summary written before 12-31).
+pub fn cut_short(ctx: &Context) -> bool {
+    ctx.to < format!("{:04}-12-31", ctx.year).as_str()
+}
+
+/// `whole` (全年, 年末) when the period is the whole year, `截至12月4日` when it stops short.
+fn period_words(ctx: &Context, whole: &str) -> String {
+    if cut_short(ctx) {
+        let day = chinese_date(ctx.to);
+        let month_day = day.split_once('年').map_or(day.as_str(), |(_, md)| md);
+        format!("截至{month_day}")
+    } else {
+        whole.to_string()
+    }
+}
 
 /// `2026-11-27` → `2026年11月27日`.
 pub fn chinese_date(day: &str) -> String {
@@ -216,7 +256,10 @@ pub fn placeholders(line: &str) -> Vec<String> {
 }
 
 fn is_plain(name: &str) -> bool {
-    matches!(name, "社区" | "年度" | "典型事例" | "就业事例")
+    matches!(
+        name,
+        "社区" | "年度" | "期间" | "期末" | "典型事例" | "就业事例"
+    )
 }
 
 /// Placeholders of a template that name no indicator (typos), to refuse on save.
@@ -289,6 +332,8 @@ impl Builder<'_> {
     fn plain(&self, s: &str) -> String {
         s.replace("{社区}", self.ctx.community)
             .replace("{年度}", &self.ctx.year.to_string())
+            .replace("{期间}", &period_words(self.ctx, "全年"))
+            .replace("{期末}", &period_words(self.ctx, "年末"))
     }
 
     fn note_for(&mut self, ind: &'static Indicator, value: f64) -> (String, usize) {
@@ -303,6 +348,9 @@ impl Builder<'_> {
             name_zh: ind.name_zh.to_string(),
             words: words.clone(),
             exact: indicators::exact(ind, value),
+            exact_zh: indicators::exact_zh(ind, value),
+            definition_zh: ind.definition_zh.to_string(),
+            source_zh: indicators::source_zh(ind).to_string(),
             records: self.ctx.records.get(ind.id).cloned().unwrap_or_default(),
         });
         (words, number)
@@ -532,17 +580,13 @@ pub fn plain_text(inl: &[Inline]) -> String {
         .collect()
 }
 
-/// The story of a case: who (as it may be printed), what the case says, and the help given,
-/// e.g. `居民夏**家庭……。2026年1月，社区送去米、面、油等生活物资；2026年2月，爱心基金资助800元。`
-pub fn story_text(name: &str, summary: &str, helps: &[StoryHelp]) -> String {
-    let mut text = format!("居民{name}");
-    let summary = summary.trim();
-    if !summary.is_empty() {
-        if !summary.starts_with(['，', ',']) {
-            text.push('，');
-        }
-        text.push_str(summary.trim_end_matches(['。', '.']));
-    }
+/// The story of a case, told from the records only: who (as it may be printed), that the
+/// household is helped, and the help given, e.g.
+/// `居民夏**家是社区结对帮扶的困难家庭。2026年1月，社区送去米、面、油等生活物资；2026年2月，爱心基金资助800元。`
+/// The case narrative and the notes of the help are never printed: they speak of other members
+/// of the household (a wife's illness) who gave no consent to be written about.
+pub fn story_text(name: &str, helps: &[StoryHelp]) -> String {
+    let mut text = format!("居民{name}家是社区结对帮扶的困难家庭");
     text.push('。');
     // (year, months, what): the same help in several months reads once, "2026年1月、11月，…".
     let mut parts: Vec<(String, Vec<String>, String)> = Vec::new();
@@ -572,7 +616,6 @@ pub fn story_text(name: &str, summary: &str, helps: &[StoryHelp]) -> String {
             "goods" if !h.items.is_empty() => format!("送去{}等生活物资", h.items.join("、")),
             "goods" => "送去生活物资".to_string(),
             "visit" => "工作人员上门走访慰问".to_string(),
-            _ if !h.note.trim().is_empty() => format!("提供{}", h.note.trim()),
             _ => "提供帮扶服务".to_string(),
         };
         let what = format!("{who}{what}");
@@ -641,6 +684,63 @@ pub fn placement_story_text(
     text
 }
 
+/// Hours in tenths as a report writes them: `35` → `3.5`, `70` → `7`.
+fn hours_words(tenths: i64) -> String {
+    if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
+/// The story of a volunteer, from the service records only, e.g.
+/// `志愿者王**自2019年起参加社区志愿服务，2026年参加志愿服务24次，累计服务86.5小时。`
+pub fn volunteer_story_text(
+    name: &str,
+    since_year: i32,
+    year: i32,
+    services: i64,
+    hours_tenths: i64,
+) -> String {
+    let since = if since_year < year {
+        format!("自{since_year}年起参加社区志愿服务，")
+    } else {
+        String::new()
+    };
+    format!(
+        "志愿者{name}{since}{year}年参加志愿服务{services}次，累计服务{}小时。",
+        hours_words(hours_tenths)
+    )
+}
+
+/// The story of a partner unit's project, e.g.
+/// `2026年5月，市第一人民医院在社区活动室开展免费体检，居民参加320人次，服务时长48小时。`
+/// The activity's free-text note is not printed (it may name residents).
+pub fn partner_project_story_text(
+    partner: &str,
+    held_on: &str,
+    what: &str,
+    place: &str,
+    participants: Option<i64>,
+    hours_tenths: Option<i64>,
+) -> String {
+    let place = place.trim();
+    let at = if place.is_empty() {
+        "在社区".to_string()
+    } else {
+        format!("在{place}")
+    };
+    let mut text = format!("{}，{}{at}开展{what}", year_month(held_on), partner.trim());
+    if let Some(n) = participants.filter(|n| *n > 0) {
+        text.push_str(&format!("，居民参加{n}人次"));
+    }
+    if let Some(h) = hours_tenths.filter(|h| *h > 0) {
+        text.push_str(&format!("，服务时长{}小时", hours_words(h)));
+    }
+    text.push('。');
+    text
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -667,7 +767,7 @@ pub fn to_html(doc: &Document) -> String {
                             let exact = doc
                                 .notes
                                 .get(note.saturating_sub(1))
-                                .map_or("", |n| n.exact.as_str());
+                                .map_or("", |n| n.exact_zh.as_str());
                             h.push_str(&format!(
                                 "<span class=\"fig\" title=\"{}\">{}</span><sup><a href=\"#note-{note}\">[{note}]</a></sup>",
                                 esc(exact),
@@ -692,14 +792,7 @@ pub fn to_html(doc: &Document) -> String {
             esc(&chinese_date(&doc.to))
         ));
         for n in &doc.notes {
-            h.push_str(&format!(
-                "<li id=\"note-{}\">{}：{}（文中写作“{}”；指标 <code>{}</code>）",
-                n.number,
-                esc(&n.name_zh),
-                esc(&n.exact),
-                esc(&n.words),
-                esc(&n.id)
-            ));
+            h.push_str(&format!("<li id=\"note-{}\">{}", n.number, esc(&n.line())));
             if !n.records.is_empty() {
                 h.push_str(&format!(" <a href=\"{}\">查看记录</a>", esc(&n.records)));
             }
@@ -774,21 +867,15 @@ pub fn to_markdown(doc: &Document) -> String {
         md_escape(&doc.issuer),
         md_escape(&doc.date)
     ));
-    for n in &doc.notes {
+    if !doc.notes.is_empty() {
         m.push_str(&format!(
-            "[^{}]: {}：{}（{} 至 {}；指标 `{}`{}）\n",
-            n.number,
-            md_escape(&n.name_zh),
-            md_escape(&n.exact),
-            doc.from,
-            doc.to,
-            n.id,
-            if n.records.is_empty() {
-                String::new()
-            } else {
-                format!("；记录：{}", n.records)
-            }
+            "统计期间：{}至{}。文中数字按“只舍不入”写出，确切数字见注释。\n\n",
+            chinese_date(&doc.from),
+            chinese_date(&doc.to)
         ));
+    }
+    for n in &doc.notes {
+        m.push_str(&format!("[^{}]: {}\n", n.number, md_escape(&n.line())));
     }
     m
 }
@@ -812,16 +899,105 @@ mod tests {
         pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
     }
 
-    #[test]
-    fn the_default_template_follows_the_seed_with_true_figures_and_notes() {
-        let records = BTreeMap::from([("fund.raised_total".to_string(), "/fund".to_string())]);
-        let f = figs(&[
+    /// A community's year as the records would have it: every figure of the default template.
+    fn whole_year() -> Figures {
+        figs(&[
+            ("learning.party_study_courses", 4.0),
+            ("learning.culture_courses", 12.0),
+            ("learning.elderly_university_courses", 6.0),
+            ("learning.livelihood_courses", 3.0),
+            ("corridors.high_standard", 57.0),
+            ("corridors.inspected", 63.0),
+            ("corridors.average_stars", 4.29),
+            ("publicity.articles", 64.0),
+            ("publicity.paper_issues", 12.0),
+            ("learning.vocational_courses", 8.0),
             ("learning.trainee_times", 2046.0),
+            ("learning.trainees_unemployed", 6.0),
             ("learning.employment_rate", 0.923),
+            ("assistance.households_helped", 23.0),
+            ("assistance.help_times", 130.0),
             ("fund.raised_total", 6_123_450.0),
             ("fund.beneficiaries", 65.0),
+            ("fund.balance", 1_234_500.0),
+            ("fund.disclosures", 12.0),
             ("employment.reemployed", 653.0),
-        ]);
+            ("employment.reemployed_hardship", 4.0),
+            ("partners.signed", 12.0),
+            ("partners.signed_in_year", 3.0),
+            ("partners.lectures", 6.0),
+            ("groups.volunteers", 180.0),
+            ("groups.service_times", 2400.0),
+            ("groups.volunteer_hours", 7300.0),
+            ("partners.party_members_reporting", 41.0),
+            ("affairs.resolved", 96.0),
+            ("affairs.on_time_rate", 0.896),
+            ("affairs.satisfaction", 0.95),
+        ])
+    }
+
+    /// The sentences of the default template that state no figure: sayings, slogans and the
+    /// frame of a section, none of which claims something the records would have to show.
+    const FRAMING: &[&str] = &[
+        "社区以“文明楼道”建设为载体，",
+        "俗话说“远亲不如近邻”。",
+        "针对楼层高了、邻里生疏的状况，社区党委提出了“同走一个门、亲如一家人”的口号，通过“睦邻卡”“爱心基金”“社区满意中介服务站”等举措帮扶困难居民。",
+        "为了及时有效地帮助更多困难群众，社区倡导成立了“爱心基金”。",
+        "授之以鱼，更要授之以渔。",
+        "在开展工作中，社区在学习、帮扶、共建中的种种创新之举，为构建和谐社区谱写了新的乐章。",
+    ];
+
+    /// Checks every sentence of a document: each figure says what its indicator's value is, in
+    /// the report's words and exactly in its note; a sentence without a figure is framing.
+    fn every_sentence_is_backed(doc: &Document, f: &Figures) {
+        for block in &doc.blocks {
+            let Block::Para(inl) = block else { continue };
+            let text = plain_text(inl);
+            let mut figures_in_para = 0;
+            for i in inl {
+                if let Inline::Figure { words, note } = i {
+                    figures_in_para += 1;
+                    let n = &doc.notes[note - 1];
+                    let ind = indicators::find(&n.id).unwrap();
+                    let value = f[&n.id];
+                    assert_ne!(value, 0.0, "{}", n.id);
+                    assert_eq!(*words, indicators::approx(ind, value), "{}", n.id);
+                    assert_eq!(n.exact, indicators::exact(ind, value), "{}", n.id);
+                    assert_eq!(n.exact_zh, indicators::exact_zh(ind, value), "{}", n.id);
+                    assert!(!n.line().contains(&n.id), "{}", n.line());
+                    assert!(!n.line().contains('¥'), "{}", n.line());
+                }
+            }
+            if figures_in_para == 0 {
+                for sentence in sentences(&text) {
+                    assert!(
+                        FRAMING.iter().any(|f| sentence.starts_with(f)),
+                        "a sentence that claims without a figure: {sentence}"
+                    );
+                }
+            }
+            for sentence in sentences(&text) {
+                for phrase in [
+                    "下岗职工",
+                    "青年",
+                    "金字招牌",
+                    "三步走",
+                    "走出困境",
+                    "按规定公示",
+                    "及时派单",
+                    "限时办结",
+                    "截至12月31日",
+                ] {
+                    assert!(!sentence.contains(phrase), "{phrase} in {sentence}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_template_follows_the_seed_with_every_sentence_backed() {
+        let records = BTreeMap::from([("fund.raised_total".to_string(), "/fund".to_string())]);
+        let f = whole_year();
         let doc = build(DEFAULT_TEMPLATE, &ctx(&records), &f, &[]);
         assert_eq!(doc.title, "Xx社区2026年度工作总结");
         assert_eq!(doc.issuer, "Xx社区党委");
@@ -842,29 +1018,102 @@ mod tests {
                 "三、推进部门联动，共谱和谐乐章"
             ]
         );
+        every_sentence_is_backed(&doc, &f);
+        assert!(doc.omitted.is_empty(), "{:?}", doc.omitted);
         let md = to_markdown(&doc);
-        assert!(md.contains("累计培训下岗职工、青年居民2000余人次[^1]，92%以上[^2]的受培训者"));
-        assert!(md.contains("筹集资金6.1万余元[^"), "{md}");
-        assert!(md.contains("帮助65名"));
-        assert!(md.contains("帮助650多名[^"), "{md}");
+        for said in [
+            "社区党校开课4期[^1]，社区课堂开课12期[^2]，老年大学开课6期[^3]，民生课堂开课3期[^4]，让居民",
+            "培训结业2000余人次[^",
+            "结业学员中6名[^",
+            "为失业人员；92%以上[^",
+            "社区为23户[^",
+            "筹集捐款6.1万余元[^",
+            "资助65名[^",
+            "年末基金结余1.2万余元[^",
+            "收支情况在社区公示12次[^",
+            "推荐650多名[^",
+            "其中4名[^",
+            "与12家[^",
+            "社区与3家[^",
+            "社区全年办结居民反映的民生诉求96件[^",
+            "按期办结率89%以上[^",
+        ] {
+            assert!(md.contains(said), "{said} not in\n{md}");
+        }
+        // The notes speak Chinese: the name, the exact figure, 口径 and 数据来源, no code ids.
         assert!(md.contains(
-            "：¥61,234.50（2026-01-01 至 2026-12-31；指标 `fund.raised_total`；记录：/fund）"
-        ));
-        // The fund balance is unavailable here: its sentence is left out, the paragraph stays.
-        assert!(!md.contains("年末基金结余"));
-        assert!(md.contains("困难居民走出困境。\n"), "{md}");
-        // Only the clause with a missing figure goes: the sentence keeps its other figure.
-        assert!(md.contains("2026年帮助650多名[^"), "{md}");
-        assert!(
-            doc.omitted
-                .iter()
-                .any(|o| o.id == "fund.balance" && o.reason == "unavailable")
-        );
-        // The partners module is missing: its whole subsection goes, never "0家".
-        assert!(!md.contains("共建单位签订"));
-        assert!(!md.contains("（一）共建单位"));
-        assert!(md.contains("## 三、推进部门联动"));
+            "爱心基金筹集：61,234.50元（文中写作“6.1万余元”）。口径：统计期内爱心基金收到的现金捐款合计（已退回的不计，物资另计）。数据来源：爱心基金账目。"
+        ), "{md}");
+        assert!(!md.contains("fund.raised_total"));
         assert!(!md.contains('{'));
+    }
+
+    #[test]
+    fn a_claim_the_records_no_longer_support_is_left_out_and_listed() {
+        let records = BTreeMap::new();
+        for (id, gone) in [
+            ("employment.reemployed_hardship", "其中"),
+            ("fund.disclosures", "收支情况在社区公示"),
+            ("partners.signed_in_year", "签订共建协议"),
+            ("affairs.on_time_rate", "按期办结率"),
+            ("learning.party_study_courses", "社区党校"),
+            ("learning.trainees_unemployed", "失业人员"),
+        ] {
+            for value in [Some(0.0), None] {
+                let mut f = whole_year();
+                match value {
+                    Some(v) => f.insert(id.to_string(), v),
+                    None => f.remove(id),
+                };
+                let doc = build(DEFAULT_TEMPLATE, &ctx(&records), &f, &[]);
+                every_sentence_is_backed(&doc, &f);
+                let md = to_markdown(&doc);
+                let body = md.split("统计期间").next().unwrap_or_default();
+                assert!(
+                    !body.contains(gone),
+                    "{id} = {value:?}: {gone} still in\n{md}"
+                );
+                let listed = doc.omitted.iter().find(|o| o.id == id);
+                let listed = listed.unwrap_or_else(|| panic!("{id} not listed as left out"));
+                assert!(listed.sentence.contains(gone), "{listed:?}");
+                assert_eq!(
+                    listed.reason,
+                    if value.is_some() {
+                        "zero"
+                    } else {
+                        "unavailable"
+                    }
+                );
+            }
+        }
+        // The rest of a sentence stands when its qualifier goes.
+        let mut f = whole_year();
+        f.insert("employment.reemployed_hardship".into(), 0.0);
+        let md = to_markdown(&build(DEFAULT_TEMPLATE, &ctx(&records), &f, &[]));
+        assert!(md.contains("推荐650多名[^"), "{md}");
+        assert!(md.contains("居民走上就业岗位。"), "{md}");
+    }
+
+    #[test]
+    fn a_summary_written_before_the_year_ends_says_so() {
+        let records = BTreeMap::new();
+        let ctx = Context {
+            to: "2026-12-04",
+            today: "2026-12-04",
+            ..ctx(&records)
+        };
+        let f = whole_year();
+        let doc = build(DEFAULT_TEMPLATE, &ctx, &f, &[]);
+        every_sentence_is_backed(&doc, &f);
+        let md = to_markdown(&doc);
+        assert!(md.contains("截至12月4日基金结余"), "{md}");
+        assert!(md.contains("社区截至12月4日办结"), "{md}");
+        assert!(!md.contains("全年") && !md.contains("年末"), "{md}");
+        assert!(
+            md.contains("统计期间：2026年1月1日至2026年12月4日。"),
+            "{md}"
+        );
+        assert!(to_html(&doc).contains("2026年1月1日至2026年12月4日"));
     }
 
     #[test]
@@ -997,6 +1246,33 @@ mod tests {
     }
 
     #[test]
+    fn volunteers_and_partner_projects_are_told_from_their_records() {
+        assert_eq!(
+            volunteer_story_text("王**", 2019, 2026, 24, 865),
+            "志愿者王**自2019年起参加社区志愿服务，2026年参加志愿服务24次，累计服务86.5小时。"
+        );
+        assert_eq!(
+            volunteer_story_text("李*", 2026, 2026, 3, 70),
+            "志愿者李*2026年参加志愿服务3次，累计服务7小时。"
+        );
+        assert_eq!(
+            partner_project_story_text(
+                "市第一人民医院",
+                "2026-05-16",
+                "免费体检",
+                "社区活动室",
+                Some(320),
+                Some(480)
+            ),
+            "2026年5月，市第一人民医院在社区活动室开展免费体检，居民参加320人次，服务时长48小时。"
+        );
+        assert_eq!(
+            partner_project_story_text("区税务局", "2026-09-01", "健康知识讲座", "", None, Some(0)),
+            "2026年9月，区税务局在社区开展健康知识讲座。"
+        );
+    }
+
+    #[test]
     fn the_same_help_in_several_months_is_told_once() {
         let visit = |on: &str| StoryHelp {
             given_on: on.into(),
@@ -1004,11 +1280,10 @@ mod tests {
             amount_fen: None,
             items: vec![],
             source: String::new(),
-            note: String::new(),
         };
         assert_eq!(
-            story_text("夏胜林", "", &[visit("2026-01-20"), visit("2026-11-02")]),
-            "居民夏胜林。2026年1月、11月，社区工作人员上门走访慰问。"
+            story_text("夏胜林", &[visit("2026-01-20"), visit("2026-11-02")]),
+            "居民夏胜林家是社区结对帮扶的困难家庭。2026年1月、11月，社区工作人员上门走访慰问。"
         );
     }
 
@@ -1020,11 +1295,10 @@ mod tests {
             amount_fen: None,
             items: vec![],
             source: "2027年春节走访慰问困难群众".into(),
-            note: String::new(),
         };
         assert_eq!(
-            story_text("杨*", "", &[visit]),
-            "居民杨*。2026年11月，社区工作人员上门走访慰问。"
+            story_text("杨*", &[visit]),
+            "居民杨*家是社区结对帮扶的困难家庭。2026年11月，社区工作人员上门走访慰问。"
         );
     }
 
@@ -1034,7 +1308,6 @@ mod tests {
         let story = Story {
             text: story_text(
                 "夏**",
-                "夫妇都是下岗工人，妻子患病",
                 &[
                     StoryHelp {
                         given_on: "2026-01-15".into(),
@@ -1042,7 +1315,6 @@ mod tests {
                         amount_fen: None,
                         items: vec!["米".into(), "面".into(), "油".into()],
                         source: String::new(),
-                        note: String::new(),
                     },
                     StoryHelp {
                         given_on: "2026-02-03".into(),
@@ -1050,7 +1322,6 @@ mod tests {
                         amount_fen: Some(80_000),
                         items: vec![],
                         source: "爱心基金".into(),
-                        note: String::new(),
                     },
                 ],
             ),
@@ -1058,7 +1329,7 @@ mod tests {
         };
         assert_eq!(
             story.text,
-            "居民夏**，夫妇都是下岗工人，妻子患病。2026年1月，社区送去米、面、油等生活物资；2026年2月，爱心基金资助800元。"
+            "居民夏**家是社区结对帮扶的困难家庭。2026年1月，社区送去米、面、油等生活物资；2026年2月，爱心基金资助800元。"
         );
         let doc = build(
             "T\n一、帮扶\n{典型事例}",
@@ -1067,7 +1338,7 @@ mod tests {
             &[story],
         );
         assert_eq!(doc.blocks.len(), 2);
-        assert!(to_html(&doc).contains("<p>居民夏**，夫妇"));
+        assert!(to_html(&doc).contains("<p>居民夏**家是"));
     }
 
     #[test]

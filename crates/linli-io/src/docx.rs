@@ -185,10 +185,7 @@ fn document_xml(doc: &Document) -> String {
             0,
         ));
         for n in &doc.notes {
-            let text = format!(
-                "{}．{}：{}（文中写作“{}”；指标 {}）",
-                n.number, n.name_zh, n.exact, n.words, n.id
-            );
+            let text = format!("{}．{}", n.number, n.line());
             body.push_str(&para(&run(&text, BODY_FONT, 32, false), Align::Left, 0));
         }
     }

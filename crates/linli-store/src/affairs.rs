@@ -509,6 +509,17 @@ pub fn resolved_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Resu
     )
 }
 
+/// `affairs.on_time_rate`: of the issues resolved in `[from, to]`, (resolved by their
+/// deadline, resolved).
+pub fn on_time(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<(i64, i64)> {
+    let r = c.query_one(
+        "SELECT COALESCE(SUM(CASE WHEN resolved_on <= resolve_by THEN 1 ELSE 0 END), 0), COUNT(*)
+         FROM affairs WHERE community_id = ? AND resolved_on >= ? AND resolved_on <= ?",
+        params![t, from, to],
+    )?;
+    Ok((r.int(0)?, r.int(1)?))
+}
+
 /// `affairs.satisfaction`: of the issues resolved in `[from, to]` that were rated, (rated
 /// satisfied or basically satisfied, rated).
 pub fn satisfaction(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<(i64, i64)> {

@@ -495,6 +495,14 @@ pub fn households_helped(c: &mut dyn Conn, community_id: i64, from: &str, to: &s
     )
 }
 
+/// `assistance.help_times`: help records given in `[from, to]`.
+pub fn help_times(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(*) FROM help_records WHERE community_id = ? AND given_on >= ? AND given_on <= ?",
+        params![t, from, to],
+    )
+}
+
 // ---- applications ----
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]

@@ -1150,7 +1150,9 @@ pub fn placements(
     Ok((rows, total))
 }
 
-/// Placements by id (the community's only), newest first.
+/// Placements by id (the community's only), newest first. The ids are looked up by primary
+/// key and the community filters the rows found (`+`: SQLite's planner otherwise walks the
+/// community's index for a list of bound ids).
 pub fn placements_by_ids(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<Placement>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
@@ -1158,7 +1160,7 @@ pub fn placements_by_ids(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec
         let mut args: Vec<crate::Value> = vec![t.into()];
         args.extend(chunk.iter().map(|i| crate::Value::from(*i)));
         for r in c.query(
-            &format!("SELECT {PLACEMENT_COLUMNS} WHERE p.community_id = ? AND p.id IN ({marks})"),
+            &format!("SELECT {PLACEMENT_COLUMNS} WHERE +p.community_id = ? AND p.id IN ({marks})"),
             &args,
         )? {
             out.push(placement_from(&r)?);
@@ -1361,6 +1363,34 @@ pub fn trainee_times(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Resul
     Ok(rules::tally(&ids))
 }
 
+/// Courses of a category (`party_study`, `culture`, `elderly_university`, `livelihood`,
+/// `vocational_training`) held in `[from, to]`: starting by its end and ending after its start.
+pub fn courses_held(
+    c: &mut dyn Conn,
+    t: Tenant,
+    category: &str,
+    from: &str,
+    to: &str,
+) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(*) FROM courses WHERE community_id = ? AND category = ? AND starts_on <= ? AND ends_on >= ?",
+        params![t, category, to, from],
+    )
+}
+
+/// `learning.trainees_unemployed`: of the distinct residents who completed vocational training
+/// in `[from, to]`, those tagged 失业/下岗 at some time in the period.
+pub fn trainees_unemployed(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(DISTINCT e.resident_id) FROM enrolments e JOIN courses k ON k.id = e.course_id
+         WHERE e.community_id = ? AND e.status = 'completed' AND k.vocational = 1 AND e.completed_on >= ? AND e.completed_on <= ?
+           AND EXISTS (SELECT 1 FROM resident_tags rt JOIN tag_kinds tk ON tk.id = rt.tag_id
+                       WHERE rt.resident_id = e.resident_id AND rt.community_id = e.community_id AND tk.name = '失业/下岗'
+                         AND (rt.valid_from IS NULL OR rt.valid_from <= ?) AND (rt.valid_to IS NULL OR rt.valid_to >= ?))",
+        params![t, from, to, to, from],
+    )
+}
+
 /// `learning.employment_rate` for those who completed vocational training in the period.
 pub fn employment_rate(
     c: &mut dyn Conn,
@@ -1425,6 +1455,19 @@ pub struct Reemployed {
     #[serde(skip)]
     #[schemars(skip)]
     pub to_call: Vec<i64>,
+}
+
+/// `employment.reemployed_hardship`: of the residents placed through the station in
+/// `[from, to]`, those with a hardship case (their own or their household's) opened by its end.
+pub fn reemployed_hardship(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
+    let end = format!("{to}T23:59:59.999999Z");
+    c.count(
+        "SELECT COUNT(DISTINCT p.resident_id) FROM placements p JOIN residents r ON r.id = p.resident_id
+         WHERE p.community_id = ? AND p.via_station = 1 AND p.starts_on >= ? AND p.starts_on <= ?
+           AND EXISTS (SELECT 1 FROM cases k WHERE k.community_id = p.community_id AND k.created_at <= ?
+                         AND (k.resident_id = p.resident_id OR (r.household_id IS NOT NULL AND k.household_id = r.household_id)))",
+        params![t, from, to, end],
+    )
 }
 
 pub fn reemployed(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Reemployed> {

@@ -141,6 +141,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "calendar_years",
         sql: include_str!("../migrations/0026_calendar_years.sql"),
     },
+    Migration {
+        version: 30,
+        name: "summary_suggestions",
+        sql: include_str!("../migrations/0030_summary_suggestions.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -775,6 +775,15 @@ pub fn signed_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result
     )
 }
 
+/// `partners.signed_in_year`: partner units whose agreement was signed in `[from, to]` (a
+/// renewal signed in the period counts; an agreement merely in force does not).
+pub fn signed_in_period_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(DISTINCT partner_id) FROM agreements WHERE community_id = ? AND signed_on >= ? AND signed_on <= ?",
+        params![t, from, to],
+    )
+}
+
 /// `partners.lectures`: health-lecture activities delivered in `[from, to]`.
 pub fn lectures_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
     c.count(

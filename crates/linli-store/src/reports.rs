@@ -44,6 +44,7 @@ pub fn compute_some(
     only: Option<&str>,
 ) -> Result<Vec<Figure>> {
     let end = format!("{to}T23:59:59.999999Z");
+    let tenant = crate::Tenant::new(community_id);
     let mut out = Vec::with_capacity(CATALOGUE.len());
     for ind in CATALOGUE.iter().filter(|i| only.is_none_or(|o| o == i.id)) {
         let fig = match ind.id {
@@ -128,6 +129,62 @@ pub fn compute_some(
                     "/employment/placements".into(),
                     json!({"persons": r.persons, "times": r.times, "still_employed": r.still_employed,
                            "left": r.left, "unknown": r.unknown, "not_followed_up": r.not_followed_up}),
+                )
+            }
+            "learning.party_study_courses"
+            | "learning.culture_courses"
+            | "learning.elderly_university_courses"
+            | "learning.livelihood_courses"
+            | "learning.vocational_courses" => {
+                let category = match ind.id {
+                    "learning.party_study_courses" => "party_study",
+                    "learning.culture_courses" => "culture",
+                    "learning.elderly_university_courses" => "elderly_university",
+                    "learning.livelihood_courses" => "livelihood",
+                    _ => "vocational_training",
+                };
+                let n = crate::learning::courses_held(c, tenant, category, from, to)?;
+                ok(
+                    ind,
+                    json!(n),
+                    format!("/courses?year={}", &to[..4.min(to.len())]),
+                    json!({}),
+                )
+            }
+            "learning.trainees_unemployed" => {
+                let n = crate::learning::trainees_unemployed(c, tenant, from, to)?;
+                ok(
+                    ind,
+                    json!(n),
+                    format!("/courses/completions?from={from}&to={to}"),
+                    json!({}),
+                )
+            }
+            "employment.reemployed_hardship" => {
+                let n = crate::learning::reemployed_hardship(c, tenant, from, to)?;
+                ok(ind, json!(n), "/employment/placements".into(), json!({}))
+            }
+            "assistance.help_times" => {
+                let n = crate::assistance::help_times(c, tenant, from, to)?;
+                ok(ind, json!(n), "/cases".into(), json!({}))
+            }
+            "partners.signed_in_year" => {
+                let n = crate::partners::signed_in_period_count(c, tenant, from, to)?;
+                ok(ind, json!(n), "/partners/agreements".into(), json!({}))
+            }
+            "affairs.on_time_rate" => {
+                // Of the issues resolved in the period; none resolved is no rate.
+                let (in_time, resolved) = crate::affairs::on_time(c, tenant, from, to)?;
+                let rate = if resolved > 0 {
+                    json!(in_time as f64 / resolved as f64)
+                } else {
+                    Value::Null
+                };
+                ok(
+                    ind,
+                    rate,
+                    "/affairs?status=resolved_any".into(),
+                    json!({"numerator": in_time, "denominator": resolved}),
                 )
             }
             "assistance.households_helped" => {

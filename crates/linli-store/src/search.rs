@@ -824,22 +824,29 @@ fn dated_after(c: &mut dyn Conn, scope: &Scope, terms: &[String], until: i64) ->
     }
 }
 
+/// The query of [`load`] for `n` ids: the community, then the ids.
+fn load_sql(n: usize) -> String {
+    let marks = vec!["?"; n].join(", ");
+    format!(
+        "SELECT id, kind, ref_id, title, body, published_on FROM search_docs
+         WHERE +community_id = ? AND id IN ({marks})"
+    )
+}
+
 /// The page's rows, in the page's order (the community checked again).
+///
+/// The ids are looked up by primary key and the community is a filter on the rows found
+/// (`+community_id`): with twenty bound ids SQLite's planner otherwise preferred the
+/// `(community_id, published_on)` index and walked every document of the community, 20 ms
+/// of a 25 ms search over 100k articles.
 fn load(c: &mut dyn Conn, t: Tenant, page: &Page) -> Result<Vec<Hit>> {
     if page.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = vec!["?"; page.len()].join(", ");
     let mut args: Vec<Value> = vec![t.into()];
     args.extend(page.iter().map(|(id, _)| Value::from(*id)));
     let mut rows: HashMap<i64, Hit> = HashMap::new();
-    for r in c.query(
-        &format!(
-            "SELECT id, kind, ref_id, title, body, published_on FROM search_docs
-             WHERE community_id = ? AND id IN ({marks})"
-        ),
-        &args,
-    )? {
+    for r in c.query(&load_sql(page.len()), &args)? {
         rows.insert(
             r.int(0)?,
             Hit {
@@ -866,6 +873,32 @@ fn load(c: &mut dyn Conn, t: Tenant, page: &Page) -> Result<Vec<Hit>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_of_hits_is_read_by_primary_key_not_by_walking_the_community() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db").to_string_lossy().to_string();
+        let db = crate::Db::open(&crate::DbConfig::new(path)).unwrap();
+        crate::migrate::migrate(&db).unwrap();
+        let plan: Vec<String> = db
+            .read_blocking(|c| {
+                let mut args: Vec<Value> = vec![Value::from(1_i64)];
+                args.extend((1_i64..=20).map(Value::from));
+                c.query(&format!("EXPLAIN QUERY PLAN {}", load_sql(20)), &args)?
+                    .iter()
+                    .map(|r| r.text(3))
+                    .collect()
+            })
+            .unwrap();
+        assert!(
+            plan.iter().any(|p| p.contains("INTEGER PRIMARY KEY")),
+            "{plan:?}"
+        );
+        assert!(
+            !plan.iter().any(|p| p.contains("search_docs_community")),
+            "{plan:?}"
+        );
+    }
 
     #[test]
     fn order_keys_follow_the_day_then_the_id() {

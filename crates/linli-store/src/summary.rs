@@ -1,7 +1,7 @@
 //! The annual summary's records: the community's template, the stories a worker picked, and the
 //! document built from them and the indicators (linli_core::summary holds the rules).
 
-use crate::db::{Conn, now_text};
+use crate::db::{Conn, Row, now_text};
 use crate::{Result, params, places, reports};
 use chrono::{DateTime, Utc};
 use linli_core::mask::mask_name;
@@ -46,12 +46,15 @@ pub fn reset_template(c: &mut dyn Conn, community_id: i64) -> Result<bool> {
     )? > 0)
 }
 
-/// What a story is told from: a hardship case (with its help) or a placement (with its
-/// follow-ups). Stored as `case` / `placement`.
+/// What a story is told from: a hardship case (with its help), a placement (with its
+/// follow-ups), a volunteer (with the year's service) or a partner unit's project. Stored as
+/// `case` / `placement` / `volunteer` / `partner_project`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StoryKind {
     Case,
     Placement,
+    Volunteer,
+    PartnerProject,
 }
 
 impl StoryKind {
@@ -59,6 +62,8 @@ impl StoryKind {
         match self {
             StoryKind::Case => "case",
             StoryKind::Placement => "placement",
+            StoryKind::Volunteer => "volunteer",
+            StoryKind::PartnerProject => "partner_project",
         }
     }
 
@@ -66,7 +71,19 @@ impl StoryKind {
         match s {
             "case" => Some(StoryKind::Case),
             "placement" => Some(StoryKind::Placement),
+            "volunteer" => Some(StoryKind::Volunteer),
+            "partner_project" => Some(StoryKind::PartnerProject),
             _ => None,
+        }
+    }
+
+    /// The table a story's record is in.
+    fn table(self) -> &'static str {
+        match self {
+            StoryKind::Case => "cases",
+            StoryKind::Placement => "placements",
+            StoryKind::Volunteer => "volunteers",
+            StoryKind::PartnerProject => "partner_activities",
         }
     }
 }
@@ -93,6 +110,9 @@ pub struct Candidate {
     pub events: i64,
     pub last_on: String,
     pub picked: bool,
+    /// The records suggest it: the most helped household, the longest-serving volunteer, the
+    /// biggest partner project (told until a worker saves the year's picks).
+    pub suggested: bool,
 }
 
 /// Cases with help in `[from, to]` (the 60 most helped), then placements starting in it (the
@@ -104,7 +124,8 @@ pub fn candidates(
     from: &str,
     to: &str,
 ) -> Result<Vec<Candidate>> {
-    let picked = picked(c, community_id, year)?;
+    let picked = told(c, community_id, year, from, to)?;
+    let suggested = suggested(c, community_id, from, to)?;
     let mut out = Vec::new();
     let rows = c.query(
         "SELECT k.id, r.name, r.consent_publish_name, k.summary, COUNT(h.id), MAX(h.given_on), k.place_path
@@ -130,6 +151,7 @@ pub fn candidates(
             events: r.int(4)?,
             last_on: r.opt_text(5)?.unwrap_or_default(),
             picked: picked.contains(&(StoryKind::Case, id)),
+            suggested: suggested.contains(&(StoryKind::Case, id)),
         });
     }
     let rows = c.query(
@@ -164,9 +186,209 @@ pub fn candidates(
             events: r.int(8)?,
             last_on: r.opt_text(9)?.unwrap_or_default(),
             picked: picked.contains(&(StoryKind::Placement, id)),
+            suggested: suggested.contains(&(StoryKind::Placement, id)),
+        });
+    }
+    let community_path = places::get(c, community_id)?.path.as_str().to_string();
+    for v in volunteer_rows(c, community_id, from, to, 30)? {
+        out.push(Candidate {
+            kind: StoryKind::Volunteer,
+            id: v.id,
+            place_path: v
+                .place_path
+                .clone()
+                .unwrap_or_else(|| community_path.clone()),
+            shown_name: shown(&v.name, v.consented),
+            consented: v.consented,
+            summary: format!(
+                "自{}年起服务，本年{}次、{}小时",
+                v.since_year,
+                v.services,
+                v.hours_tenths as f64 / 10.0
+            ),
+            events: v.services,
+            last_on: v.last_on.clone(),
+            picked: picked.contains(&(StoryKind::Volunteer, v.id)),
+            suggested: suggested.contains(&(StoryKind::Volunteer, v.id)),
+        });
+    }
+    for p in project_rows(c, community_id, from, to, 30)? {
+        out.push(Candidate {
+            kind: StoryKind::PartnerProject,
+            id: p.id,
+            place_path: community_path.clone(),
+            shown_name: p.partner.clone(),
+            consented: true,
+            summary: p.text(),
+            events: p.participants.unwrap_or(0),
+            last_on: p.held_on.clone(),
+            picked: picked.contains(&(StoryKind::PartnerProject, p.id)),
+            suggested: suggested.contains(&(StoryKind::PartnerProject, p.id)),
         });
     }
     Ok(out)
+}
+
+/// A volunteer who served in the period: the longest-serving first (the earliest year of
+/// service), then the most hours. Minors are never told of.
+struct VolunteerRow {
+    id: i64,
+    name: String,
+    consented: bool,
+    place_path: Option<String>,
+    since_year: i32,
+    services: i64,
+    hours_tenths: i64,
+    last_on: String,
+}
+
+fn volunteer_rows(
+    c: &mut dyn Conn,
+    community_id: i64,
+    from: &str,
+    to: &str,
+    limit: i64,
+) -> Result<Vec<VolunteerRow>> {
+    let rows = c.query(
+        "SELECT v.id, v.name, COALESCE(r.consent_publish_name, 0), r.place_path,
+                (SELECT MIN(a2.held_on) FROM volunteer_services s2 JOIN volunteer_activities a2 ON a2.id = s2.activity_id
+                 WHERE s2.volunteer_id = v.id AND s2.hours_tenths > 0),
+                COUNT(s.id), CAST(SUM(s.hours_tenths) AS BIGINT), MAX(a.held_on)
+         FROM volunteers v
+         JOIN volunteer_services s ON s.volunteer_id = v.id AND s.hours_tenths > 0
+         JOIN volunteer_activities a ON a.id = s.activity_id AND a.held_on >= ? AND a.held_on <= ?
+         LEFT JOIN residents r ON r.id = v.resident_id
+         WHERE v.community_id = ? AND v.minor = 0
+         GROUP BY v.id, v.name, r.consent_publish_name, r.place_path
+         ORDER BY 5, 7 DESC, v.id LIMIT ?",
+        params![from, to, community_id, limit],
+    )?;
+    rows.iter()
+        .map(|r| {
+            let first = r.opt_text(4)?.unwrap_or_default();
+            Ok(VolunteerRow {
+                id: r.int(0)?,
+                name: r.text(1)?,
+                consented: r.int(2)? != 0,
+                place_path: r.opt_text(3)?,
+                since_year: first.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0),
+                services: r.int(5)?,
+                hours_tenths: r.opt_int(6)?.unwrap_or(0),
+                last_on: r.opt_text(7)?.unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// A partner unit's activity in the period: the biggest first (most residents taking part,
+/// then most hours).
+struct ProjectRow {
+    id: i64,
+    partner: String,
+    kind: String,
+    held_on: String,
+    place: String,
+    participants: Option<i64>,
+    hours_tenths: Option<i64>,
+}
+
+impl ProjectRow {
+    /// From `a.id, p.name, a.kind, a.held_on, a.place, a.participants, a.hours_tenths`.
+    fn from_row(r: &Row) -> Result<ProjectRow> {
+        Ok(ProjectRow {
+            id: r.int(0)?,
+            partner: r.text(1)?,
+            kind: r.text(2)?,
+            held_on: r.text(3)?,
+            place: r.text(4)?,
+            participants: r.opt_int(5)?,
+            hours_tenths: r.opt_int(6)?,
+        })
+    }
+
+    fn text(&self) -> String {
+        let what = linli_core::partners::ActivityKind::parse(&self.kind)
+            .map_or("共建活动", |k| k.label_zh());
+        summary::partner_project_story_text(
+            &self.partner,
+            &self.held_on,
+            what,
+            &self.place,
+            self.participants,
+            self.hours_tenths,
+        )
+    }
+}
+
+fn project_rows(
+    c: &mut dyn Conn,
+    community_id: i64,
+    from: &str,
+    to: &str,
+    limit: i64,
+) -> Result<Vec<ProjectRow>> {
+    let rows = c.query(
+        "SELECT a.id, p.name, a.kind, a.held_on, a.place, a.participants, a.hours_tenths
+         FROM partner_activities a JOIN partners p ON p.id = a.partner_id
+         WHERE a.community_id = ? AND a.held_on >= ? AND a.held_on <= ?
+         ORDER BY COALESCE(a.participants, 0) DESC, COALESCE(a.hours_tenths, 0) DESC, a.id LIMIT ?",
+        params![community_id, from, to, limit],
+    )?;
+    rows.iter().map(ProjectRow::from_row).collect()
+}
+
+/// The stories the records suggest for a period: the most helped household's case, the
+/// longest-serving volunteer, the biggest partner project (those there are).
+pub fn suggested(
+    c: &mut dyn Conn,
+    community_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(StoryKind, i64)>> {
+    let mut out = Vec::new();
+    if let Some(r) = c.query_opt(
+        "SELECT h.case_id FROM help_records h JOIN cases k ON k.id = h.case_id
+         WHERE h.community_id = ? AND h.given_on >= ? AND h.given_on <= ?
+         GROUP BY h.case_id ORDER BY COUNT(*) DESC, h.case_id LIMIT 1",
+        params![community_id, from, to],
+    )? {
+        out.push((StoryKind::Case, r.int(0)?));
+    }
+    out.extend(
+        volunteer_rows(c, community_id, from, to, 1)?
+            .first()
+            .map(|v| (StoryKind::Volunteer, v.id)),
+    );
+    out.extend(
+        project_rows(c, community_id, from, to, 1)?
+            .first()
+            .map(|p| (StoryKind::PartnerProject, p.id)),
+    );
+    Ok(out)
+}
+
+/// Whether a worker saved the year's picks (then they are told, even none).
+pub fn picks_saved(c: &mut dyn Conn, community_id: i64, year: i32) -> Result<bool> {
+    Ok(c.count(
+        "SELECT COUNT(*) FROM summary_story_years WHERE community_id = ? AND year = ?",
+        params![community_id, year],
+    )? > 0)
+}
+
+/// The stories a year's summary tells: the saved picks, or until there are any saved, the
+/// suggestions of the records.
+pub fn told(
+    c: &mut dyn Conn,
+    community_id: i64,
+    year: i32,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(StoryKind, i64)>> {
+    if picks_saved(c, community_id, year)? {
+        picked(c, community_id, year)
+    } else {
+        suggested(c, community_id, from, to)
+    }
 }
 
 fn shown(name: &str, consented: bool) -> String {
@@ -219,10 +441,7 @@ pub fn set_picks(
         if kept.contains(&(*kind, *id)) {
             continue;
         }
-        let table = match kind {
-            StoryKind::Case => "cases",
-            StoryKind::Placement => "placements",
-        };
+        let table = kind.table();
         let sql = format!(
             "INSERT INTO summary_stories (community_id, year, kind, object_id, sort_order, picked_by, picked_at)
              SELECT community_id, ?, ?, id, ?, ?, ? FROM {table} WHERE id = ? AND community_id = ?"
@@ -243,6 +462,11 @@ pub fn set_picks(
             kept.push((*kind, *id));
         }
     }
+    c.execute(
+        "INSERT INTO summary_story_years (community_id, year, saved_by, saved_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (community_id, year) DO UPDATE SET saved_by = excluded.saved_by, saved_at = excluded.saved_at",
+        params![community_id, year, user, now_text(now)],
+    )?;
     Ok(kept)
 }
 
@@ -254,7 +478,7 @@ fn case_story(
     to: &str,
 ) -> Result<Option<Story>> {
     let Some(row) = c.query_opt(
-        "SELECT r.name, r.consent_publish_name, k.summary FROM cases k LEFT JOIN residents r ON r.id = k.resident_id
+        "SELECT r.name, r.consent_publish_name FROM cases k LEFT JOIN residents r ON r.id = k.resident_id
          WHERE k.id = ? AND k.community_id = ?",
         params![case_id, community_id],
     )?
@@ -265,7 +489,7 @@ fn case_story(
     let consented = row.opt_int(1)?.unwrap_or(0) != 0;
     let helps = c
         .query(
-            "SELECT given_on, kind, amount_fen, items, source, note FROM help_records
+            "SELECT given_on, kind, amount_fen, items, source FROM help_records
              WHERE case_id = ? AND given_on >= ? AND given_on <= ? ORDER BY given_on, id LIMIT 6",
             params![case_id, from, to],
         )?
@@ -284,16 +508,48 @@ fn case_story(
                 amount_fen: r.opt_int(2)?,
                 items,
                 source: r.text(4)?,
-                note: private_summary(&r.text(5)?, &name, consented),
             })
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Some(Story {
-        text: summary::story_text(
-            &shown(&name, consented),
-            &private_summary(&row.text(2)?, &name, consented),
-            &helps,
+        text: summary::story_text(&shown(&name, consented), &helps),
+        employment: false,
+    }))
+}
+
+fn volunteer_story(
+    c: &mut dyn Conn,
+    community_id: i64,
+    id: i64,
+    year: i32,
+    from: &str,
+    to: &str,
+) -> Result<Option<Story>> {
+    // The volunteer's own row among those who served in the period (none: nothing to tell).
+    let rows = volunteer_rows(c, community_id, from, to, i64::MAX)?;
+    Ok(rows.iter().find(|v| v.id == id).map(|v| Story {
+        text: summary::volunteer_story_text(
+            &shown(&v.name, v.consented),
+            v.since_year,
+            year,
+            v.services,
+            v.hours_tenths,
         ),
+        employment: false,
+    }))
+}
+
+fn project_story(c: &mut dyn Conn, community_id: i64, id: i64) -> Result<Option<Story>> {
+    let Some(r) = c.query_opt(
+        "SELECT a.id, p.name, a.kind, a.held_on, a.place, a.participants, a.hours_tenths
+         FROM partner_activities a JOIN partners p ON p.id = a.partner_id WHERE a.id = ? AND a.community_id = ?",
+        params![id, community_id],
+    )?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Story {
+        text: ProjectRow::from_row(&r)?.text(),
         employment: false,
     }))
 }
@@ -335,10 +591,12 @@ pub fn stories(
     to: &str,
 ) -> Result<Vec<Story>> {
     let mut out = Vec::new();
-    for (kind, id) in picked(c, community_id, year)? {
+    for (kind, id) in told(c, community_id, year, from, to)? {
         let story = match kind {
             StoryKind::Case => case_story(c, community_id, id, from, to)?,
             StoryKind::Placement => placement_story(c, community_id, id)?,
+            StoryKind::Volunteer => volunteer_story(c, community_id, id, year, from, to)?,
+            StoryKind::PartnerProject => project_story(c, community_id, id)?,
         };
         out.extend(story);
     }
@@ -348,6 +606,18 @@ pub fn stories(
 /// `YYYY-01-01` and `YYYY-12-31`.
 pub fn year_period(year: i32) -> (String, String) {
     (format!("{year:04}-01-01"), format!("{year:04}-12-31"))
+}
+
+/// The period a summary written on `today` covers: the year, or the year up to `today` while
+/// it is not over (a summary written on 12-04 says 截至12月4日, never 全年 or 年末).
+pub fn summary_period(year: i32, today: &str) -> (String, String) {
+    let (from, to) = year_period(year);
+    let to = if today >= from.as_str() && today < to.as_str() {
+        today.get(..10).unwrap_or(today).to_string()
+    } else {
+        to
+    };
+    (from, to)
 }
 
 /// The year's summary for a community: its template, the indicators of the year, its stories.
@@ -367,7 +637,7 @@ pub fn build_with(
     today: &str,
     template: &str,
 ) -> Result<Document> {
-    let (from, to) = year_period(year);
+    let (from, to) = summary_period(year, today);
     let computed = reports::compute(c, community_id, &from, &to)?;
     build_from(c, community_id, community, year, today, template, &computed)
 }
@@ -382,7 +652,7 @@ pub fn build_from(
     template: &str,
     computed: &[reports::Figure],
 ) -> Result<Document> {
-    let (from, to) = year_period(year);
+    let (from, to) = summary_period(year, today);
     let mut figures = Figures::new();
     let mut records = BTreeMap::new();
     for f in computed {

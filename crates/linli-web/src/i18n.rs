@@ -181,6 +181,20 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
+    fn the_dashboard_hint_shows_the_words_the_summary_writes() {
+        use linli_core::indicators::{approx_money, approx_rate};
+        for lang in [Lang::Zh, Lang::En] {
+            let hint = t(lang, "reports.hint");
+            for words in [approx_rate(0.896), approx_money(5_999_999)] {
+                assert!(
+                    hint.contains(words.as_str()),
+                    "{lang:?}: {hint} lacks {words}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn both_languages_have_every_key_and_no_empty_text() {
         let zh: BTreeSet<_> = ZH.keys().collect();
         let en: BTreeSet<_> = EN.keys().collect();

@@ -83,6 +83,12 @@ pub struct NoteJson {
     name_zh: String,
     words: String,
     exact: String,
+    /// The exact value as the Chinese appendix prints it (`61,234.50元`).
+    exact_zh: String,
+    /// 口径: what is counted.
+    definition_zh: String,
+    /// 数据来源: the ledger it is counted from.
+    source_zh: String,
     records: String,
 }
 
@@ -140,6 +146,9 @@ pub fn summary_json(doc: &linli_core::summary::Document) -> SummaryJson {
                 name_zh: n.name_zh.to_string(),
                 words: n.words.clone(),
                 exact: n.exact.clone(),
+                exact_zh: n.exact_zh.clone(),
+                definition_zh: n.definition_zh.clone(),
+                source_zh: n.source_zh.clone(),
                 records: n.records.clone(),
             })
             .collect(),

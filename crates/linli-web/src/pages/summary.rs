@@ -159,14 +159,14 @@ fn render(ctx: &Ctx, v: &View, error: Option<String>, status: StatusCode) -> Res
                                                 }
                                             }
                                             td.story-text {
-                                                @match k.kind {
-                                                    store::StoryKind::Case => { (layout::chip("info", &t(lang, "summary.kind.case"))) }
-                                                    store::StoryKind::Placement => { (layout::chip("info", &t(lang, "summary.kind.placement"))) }
-                                                }
+                                                (layout::chip("info", &t(lang, &format!("summary.kind.{}", k.kind.as_str()))))
+                                                @if k.suggested { " " (layout::chip("warn", &t(lang, "summary.suggested"))) }
                                                 " " (k.summary.chars().take(90).collect::<String>()) @if k.summary.chars().count() > 90 { "…" } " "
                                                 @match k.kind {
                                                     store::StoryKind::Case => { a href={ "/cases/" (k.id) } { (t(lang, "summary.open_case")) } }
                                                     store::StoryKind::Placement => { a href="/employment/placements" { (t(lang, "summary.open_placements")) } }
+                                                    store::StoryKind::Volunteer => { a href={ "/volunteers/" (k.id) } { (t(lang, "summary.open_volunteer")) } }
+                                                    store::StoryKind::PartnerProject => { a href="/partners/activities" { (t(lang, "summary.open_partner_activities")) } }
                                                 }
                                             }
                                             td.num { (k.events) }

@@ -178,6 +178,8 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
         )
         .await;
     assert_eq!(v["indicators"]["partners.signed"], 2);
+    // In force is not signed this year: both agreements were signed in 2011.
+    assert_eq!(v["indicators"]["partners.signed_in_year"], 0);
     assert_eq!(v["indicators"]["partners.lectures"], 2);
     let (_, v) = app
         .api(
@@ -531,6 +533,9 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     assert_eq!(v["indicators"]["affairs.satisfaction"], 0.5);
     assert_eq!(v["details"]["affairs.satisfaction"]["numerator"], 1);
     assert_eq!(v["details"]["affairs.satisfaction"]["denominator"], 2);
+    // Both were resolved on the day they came in: on time.
+    assert_eq!(v["indicators"]["affairs.on_time_rate"], 1.0);
+    assert_eq!(v["details"]["affairs.on_time_rate"]["denominator"], 2);
     let mut b = app.signed_in("admin").await;
     let (_, html) = b.get_text(&format!("/affairs/{id}")).await;
     assert!(

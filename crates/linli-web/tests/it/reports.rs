@@ -175,7 +175,13 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     ] {
         assert!(page.contains(heading), "{heading}");
     }
-    assert!(page.contains("筹集资金<span class=\"fig\" title=\"¥61,234.50\">6.1万余元</span>"));
+    assert!(page.contains("筹集捐款<span class=\"fig\" title=\"61,234.50元\">6.1万余元</span>"));
+    // Written on 11-27, the summary covers the year so far and says so.
+    assert!(
+        page.contains("统计期间：2026年1月1日至2026年11月27日"),
+        "{page}"
+    );
+    assert!(!page.contains("全年") && !page.contains("年末"));
     assert!(page.contains("<span class=\"fig\" title=\"2户\">2户</span>"));
     // Whatever is unavailable is left out and said so, never printed as 0.
     let token = app.token("wangge1").await;
@@ -220,6 +226,18 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
         .await
         .unwrap();
 
+    // Before anyone picks, the summary tells what the records suggest (the most helped
+    // household) and the picker marks it as suggested.
+    let (_, page) = worker.get_text("/reports/summary?year=2026").await;
+    let article = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
+    assert!(
+        article.contains(
+            "居民夏胜林家是社区结对帮扶的困难家庭。2026年1月，社区送去米、面、油等生活物资。"
+        ),
+        "{article}"
+    );
+    assert!(page.contains("chip chip-warn\">建议</span>"));
+
     // Stories: the worker picks both cases and the placement; 夏胜林 consented, 杨静 did not.
     let csrf = worker.csrf().await;
     let (x, y) = (format!("case:{xia}"), format!("case:{yang}"));
@@ -238,10 +256,14 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, page) = worker.get_text("/reports/summary?year=2026").await;
+    // A story tells the person's own help from the records; the case narrative, which speaks
+    // of the wife and the daughter, is never printed.
     assert!(page.contains(
-        "居民夏胜林，夫妻均为下岗工人，夏胜林急出眩晕症。2026年1月，社区送去米、面、油等生活物资。"
+        "居民夏胜林家是社区结对帮扶的困难家庭。2026年1月，社区送去米、面、油等生活物资。"
     ));
-    assert!(page.contains("居民杨*，杨*母女从地震灾区来社区寄住。2026年2月，民政局资助500元。"));
+    assert!(page.contains("居民杨*家是社区结对帮扶的困难家庭。2026年2月，民政局资助500元。"));
+    let article = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
+    assert!(!article.contains("下岗工人") && !article.contains("地震灾区"));
     assert!(page.contains(
         "居民夏胜林经社区满意中介服务站推荐，2026年3月起在绿苑物业从事保洁员工作，2026年9月回访时仍在岗。"
     ));
@@ -253,8 +275,15 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     assert_eq!(res.status(), StatusCode::OK);
     let md = res.text().await.unwrap();
     assert!(md.starts_with("# Xx社区2026年度工作总结\n"));
-    assert!(md.contains("筹集资金6.1万余元[^"));
-    assert!(md.contains("：¥61,234.50（2026-01-01 至 2026-12-31；指标 `fund.raised_total`"));
+    assert!(md.contains("筹集捐款6.1万余元[^"));
+    assert!(
+        md.contains("爱心基金筹集：61,234.50元（文中写作“6.1万余元”）。口径："),
+        "{md}"
+    );
+    assert!(
+        !md.contains("fund.raised_total") && !md.contains('¥'),
+        "{md}"
+    );
     assert!(!md.contains("杨静"), "no unconsented name in the summary");
     let res = worker
         .get("/reports/summary/download?year=2026&format=html")
@@ -281,10 +310,10 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
             "Xx社区2026年度工作总结",
             "一、创新学习载体，打造品牌社区",
             "（二）爱心基金",
-            "筹集资金6.1万余元",
+            "筹集捐款6.1万余元",
             "居民夏胜林",
             "—1—",
-            "¥61,234.50",
+            "61,234.50元",
         ] {
             assert!(text.contains(want), "{want} is in the PDF: {text}");
         }
@@ -337,6 +366,18 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
         actions.iter().filter(|a| *a == "summary.download").count(),
         3
     );
+
+    // Picks saved with none ticked stay none: the suggestions are not told again.
+    let res = worker
+        .post_form(
+            "/reports/summary/stories",
+            &[("_csrf", &csrf), ("year", "2026")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = worker.get_text("/reports/summary?year=2026").await;
+    let article = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
+    assert!(!article.contains("居民夏胜林"), "{article}");
 }
 
 async fn post_template(b: &mut Browser, csrf: &str, body: &str, op: &str) -> (StatusCode, String) {
