@@ -336,8 +336,8 @@ pub const CATALOGUE: &[Indicator] = &[
         "persons",
         Persons,
         "employment",
-        "of employment.reemployed, those with a hardship case (their own or their household's) opened by the end of the period",
-        "经服务站推荐上岗的居民中，本人或其家庭在统计期末前有困难帮扶档案的人数"
+        "of employment.reemployed, those with a hardship record: a hardship case (their own or their household's) opened by the end of the period, or the tag 低保, 困难家庭 or 残疾 in force during it",
+        "经服务站推荐上岗的居民中，本人或其家庭在统计期末前有困难帮扶档案，或统计期内登记为低保、困难家庭、残疾的人数"
     ),
     ind!(
         "assistance.help_times",

@@ -100,8 +100,10 @@ pub struct Document {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Story {
     pub text: String,
-    /// A placement's story (goes where the template has `{就业事例}`, if it has one).
-    pub employment: bool,
+    /// The template line it goes to ([`STORIES_LINE`], [`JOB_STORIES_LINE`],
+    /// [`VOLUNTEER_STORIES_LINE`], [`PARTNER_STORIES_LINE`]); a line the template lacks sends
+    /// it to [`STORIES_LINE`].
+    pub at: &'static str,
 }
 
 /// One help given, as the story tells it.
@@ -131,6 +133,16 @@ pub struct Context<'a> {
 pub const STORIES_LINE: &str = "{典型事例}";
 /// Where placement stories go; without this line they join the others at [`STORIES_LINE`].
 pub const JOB_STORIES_LINE: &str = "{就业事例}";
+/// Where volunteers' stories go (else with the others).
+pub const VOLUNTEER_STORIES_LINE: &str = "{志愿事例}";
+/// Where partner projects' stories go (else with the others).
+pub const PARTNER_STORIES_LINE: &str = "{共建事例}";
+const STORY_LINES: [&str; 4] = [
+    STORIES_LINE,
+    JOB_STORIES_LINE,
+    VOLUNTEER_STORIES_LINE,
+    PARTNER_STORIES_LINE,
+];
 
 /// The default template: the seed's three sections and its tone, with every claim backed by the
 /// figure it states. A clause whose figure is zero or unavailable is left out (and listed as
@@ -170,9 +182,11 @@ pub const DEFAULT_TEMPLATE: &str = "{社区}{年度}年度工作总结
 
 （一）共建单位
 {年度}年，社区与{partners.signed_in_year}共建单位签订共建协议，共建单位为居民开展健康知识普及讲座{partners.lectures}。
+{共建事例}
 
 （二）志愿服务
 {年度}年，{groups.volunteers}志愿者参加志愿服务{groups.service_times}，累计服务{groups.volunteer_hours}；{partners.party_members_reporting}在职党员到社区报到，为居民办实事。
+{志愿事例}
 
 （三）民生诉求
 社区{期间}办结居民反映的民生诉求{affairs.resolved}，按期办结率{affairs.on_time_rate}，回访满意率{affairs.satisfaction}。
@@ -258,7 +272,7 @@ pub fn placeholders(line: &str) -> Vec<String> {
 fn is_plain(name: &str) -> bool {
     matches!(
         name,
-        "社区" | "年度" | "期间" | "期末" | "典型事例" | "就业事例"
+        "社区" | "年度" | "期间" | "期末" | "典型事例" | "就业事例" | "志愿事例" | "共建事例"
     )
 }
 
@@ -490,17 +504,11 @@ pub fn build(template: &str, ctx: &Context, figures: &Figures, stories: &[Story]
             .or_else(|| line.strip_prefix("落款:"))
         {
             issuer = b.plain(who.trim());
-        } else if line == STORIES_LINE || line == JOB_STORIES_LINE {
-            let jobs_apart = template.lines().any(|l| l.trim() == JOB_STORIES_LINE);
+        } else if STORY_LINES.contains(&line) {
+            let in_template = |at: &str| template.lines().any(|l| l.trim() == at);
             let here: Vec<&Story> = stories
                 .iter()
-                .filter(|s| {
-                    if line == JOB_STORIES_LINE {
-                        s.employment
-                    } else {
-                        !(s.employment && jobs_apart)
-                    }
-                })
+                .filter(|s| s.at == line || (line == STORIES_LINE && !in_template(s.at)))
                 .collect();
             if !here.is_empty() {
                 drop_heading.retain(|h| Some(*h) != current);
@@ -1132,7 +1140,7 @@ mod tests {
         let t = "T\n（一）帮扶\n帮扶{assistance.households_helped}。\n{典型事例}";
         let story = Story {
             text: "居民夏**……".into(),
-            employment: false,
+            at: STORIES_LINE,
         };
         let doc = build(t, &ctx(&records), &Figures::new(), &[story]);
         assert_eq!(doc.blocks.len(), 2);
@@ -1325,7 +1333,7 @@ mod tests {
                     },
                 ],
             ),
-            employment: false,
+            at: STORIES_LINE,
         };
         assert_eq!(
             story.text,
@@ -1342,15 +1350,44 @@ mod tests {
     }
 
     #[test]
+    fn in_the_default_template_each_story_goes_to_its_own_section() {
+        let records = BTreeMap::new();
+        let story = |text: &str, at| Story {
+            text: text.into(),
+            at,
+        };
+        let stories = [
+            story("志愿者事例。", VOLUNTEER_STORIES_LINE),
+            story("共建项目事例。", PARTNER_STORIES_LINE),
+            story("帮扶事例。", STORIES_LINE),
+            story("就业事例。", JOB_STORIES_LINE),
+        ];
+        let md = to_markdown(&build(
+            DEFAULT_TEMPLATE,
+            &ctx(&records),
+            &whole_year(),
+            &stories,
+        ));
+        let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s} in {md}"));
+        assert!(at("（一）结对帮扶困难家庭") < at("帮扶事例。"));
+        assert!(at("帮扶事例。") < at("（二）爱心基金"));
+        assert!(at("（三）社区满意中介服务站") < at("就业事例。"));
+        assert!(at("（一）共建单位") < at("共建项目事例。"));
+        assert!(at("共建项目事例。") < at("（二）志愿服务"));
+        assert!(at("（二）志愿服务") < at("志愿者事例。"));
+        assert!(at("志愿者事例。") < at("（三）民生诉求"));
+    }
+
+    #[test]
     fn placement_stories_go_to_the_employment_line_when_there_is_one() {
         let records = BTreeMap::new();
         let help = Story {
             text: "帮扶事例。".into(),
-            employment: false,
+            at: STORIES_LINE,
         };
         let job = Story {
             text: "就业事例。".into(),
-            employment: true,
+            at: JOB_STORIES_LINE,
         };
         let stories = [help, job];
         let doc = build(

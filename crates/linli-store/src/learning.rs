@@ -1458,15 +1458,20 @@ pub struct Reemployed {
 }
 
 /// `employment.reemployed_hardship`: of the residents placed through the station in
-/// `[from, to]`, those with a hardship case (their own or their household's) opened by its end.
+/// `[from, to]`, those with a hardship record by its end: a hardship case (their own or their
+/// household's), or the tag 低保, 困难家庭 or 残疾 in force during the period.
 pub fn reemployed_hardship(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
     let end = format!("{to}T23:59:59.999999Z");
     c.count(
         "SELECT COUNT(DISTINCT p.resident_id) FROM placements p JOIN residents r ON r.id = p.resident_id
          WHERE p.community_id = ? AND p.via_station = 1 AND p.starts_on >= ? AND p.starts_on <= ?
-           AND EXISTS (SELECT 1 FROM cases k WHERE k.community_id = p.community_id AND k.created_at <= ?
-                         AND (k.resident_id = p.resident_id OR (r.household_id IS NOT NULL AND k.household_id = r.household_id)))",
-        params![t, from, to, end],
+           AND (EXISTS (SELECT 1 FROM cases k WHERE k.community_id = p.community_id AND k.created_at <= ?
+                          AND (k.resident_id = p.resident_id OR (r.household_id IS NOT NULL AND k.household_id = r.household_id)))
+                OR EXISTS (SELECT 1 FROM resident_tags rt JOIN tag_kinds tk ON tk.id = rt.tag_id
+                           WHERE rt.resident_id = p.resident_id AND rt.community_id = p.community_id
+                             AND tk.name IN ('低保', '困难家庭', '残疾')
+                             AND (rt.valid_from IS NULL OR rt.valid_from <= ?) AND (rt.valid_to IS NULL OR rt.valid_to >= ?)))",
+        params![t, from, to, end, to, from],
     )
 }
 

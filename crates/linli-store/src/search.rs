@@ -612,29 +612,24 @@ fn ranked_here(
     let mut docs: Vec<(i64, bool, Vec<f64>, f64)> = Vec::with_capacity(rows.len());
     for r in &rows {
         let (title, body) = (r.text(1)?, r.text(2)?);
-        let mut tf = vec![0.0; terms.len()];
-        let mut in_title = vec![false; terms.len()];
-        let mut len = 0.0;
-        for (tok, weight, is_title) in title
-            .split(' ')
-            .map(|t| (t, TITLE_WEIGHT, true))
-            .chain(body.split(' ').map(|t| (t, 1.0, false)))
-        {
-            if tok.is_empty() {
-                continue;
+        // Each term counted where it stands as a whole token (a substring search, not a
+        // comparison of every token with every term: the bodies of a thousand documents are
+        // read per search).
+        let mut tf = Vec::with_capacity(terms.len());
+        let mut in_title = true;
+        for term in terms {
+            let (t, b) = (occurrences(&title, term), occurrences(&body, term));
+            if t + b == 0 {
+                break; // a candidate of the rarest term without some other term
             }
-            len += 1.0;
-            if let Some(i) = terms.iter().position(|t| t == tok)
-                && let (Some(f), Some(seen)) = (tf.get_mut(i), in_title.get_mut(i))
-            {
-                *f += weight;
-                *seen |= is_title;
-            }
+            in_title &= t > 0;
+            tf.push(TITLE_WEIGHT * t as f64 + b as f64);
         }
-        if tf.contains(&0.0) {
-            continue; // a candidate of the rarest term without some other term
+        if tf.len() < terms.len() {
+            continue;
         }
-        docs.push((r.int(0)?, in_title.iter().all(|&x| x), tf, len));
+        let len = (token_count(&title) + token_count(&body)) as f64;
+        docs.push((r.int(0)?, in_title, tf, len));
     }
     let avg = (docs.iter().map(|d| d.3).sum::<f64>() / docs.len().max(1) as f64).max(1.0);
     let mut scored: Vec<(bool, f64, i64)> = docs
@@ -662,6 +657,25 @@ fn ranked_here(
         total,
         total_more: false,
     })
+}
+
+/// How many times `term` stands as a whole token in `tokens` (space-separated).
+fn occurrences(tokens: &str, term: &str) -> usize {
+    if term.is_empty() {
+        return 0;
+    }
+    let bytes = tokens.as_bytes();
+    let space_or_edge =
+        |i: Option<usize>| i.is_none_or(|i| bytes.get(i).is_none_or(|&b| b == b' '));
+    tokens
+        .match_indices(term)
+        .filter(|(at, _)| space_or_edge(at.checked_sub(1)) && space_or_edge(Some(at + term.len())))
+        .count()
+}
+
+/// The tokens of a space-separated string.
+fn token_count(tokens: &str) -> usize {
+    tokens.split(' ').filter(|t| !t.is_empty()).count()
 }
 
 /// The large path's page: title hits newest first, then the other matches newest first, each
@@ -873,6 +887,17 @@ fn load(c: &mut dyn Conn, t: Tenant, page: &Page) -> Result<Vec<Hit>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_term_counts_only_as_a_whole_token() {
+        assert_eq!(occurrences("社区 志愿 志愿服务 服务 志愿", "志愿"), 2);
+        assert_eq!(occurrences("志愿服务", "志愿"), 0);
+        assert_eq!(occurrences("志愿", "志愿"), 1);
+        assert_eq!(occurrences("", "志愿"), 0);
+        assert_eq!(occurrences("a  b", ""), 0);
+        assert_eq!(token_count("a  b c "), 3);
+        assert_eq!(token_count(""), 0);
+    }
 
     #[test]
     fn a_page_of_hits_is_read_by_primary_key_not_by_walking_the_community() {

@@ -513,7 +513,7 @@ fn case_story(
         .collect::<Result<Vec<_>>>()?;
     Ok(Some(Story {
         text: summary::story_text(&shown(&name, consented), &helps),
-        employment: false,
+        at: summary::STORIES_LINE,
     }))
 }
 
@@ -535,7 +535,7 @@ fn volunteer_story(
             v.services,
             v.hours_tenths,
         ),
-        employment: false,
+        at: summary::VOLUNTEER_STORIES_LINE,
     }))
 }
 
@@ -550,7 +550,7 @@ fn project_story(c: &mut dyn Conn, community_id: i64, id: i64) -> Result<Option<
     };
     Ok(Some(Story {
         text: ProjectRow::from_row(&r)?.text(),
-        employment: false,
+        at: summary::PARTNER_STORIES_LINE,
     }))
 }
 
@@ -578,7 +578,7 @@ fn placement_story(c: &mut dyn Conn, community_id: i64, id: i64) -> Result<Optio
             r.int(5)? != 0,
             followup.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
         ),
-        employment: true,
+        at: summary::JOB_STORIES_LINE,
     }))
 }
 

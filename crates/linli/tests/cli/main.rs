@@ -104,6 +104,43 @@ fn init(url: &str) {
 }
 
 #[test]
+fn logs_written_to_a_pipe_carry_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("l.db").to_string_lossy().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args([
+            "init",
+            "--db",
+            &url,
+            "--community",
+            "Xx社区",
+            "--admin",
+            "admin",
+        ])
+        .env("LINLI_LOG", "info")
+        .env_remove("LINLI_DB")
+        .env_remove("LINLI_LOG_FORMAT")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all("邻里守望2026\n".as_bytes())?;
+            }
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let log = text(&out.stderr);
+    assert!(log.contains("migration applied"), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour codes in a piped log: {log:?}"
+    );
+}
+
+#[test]
 fn help_names_every_command() {
     let out = linli(&["--help"], "");
     assert!(out.status.success());
