@@ -38,6 +38,7 @@ const PREVIEW_CSS: &str = ".summary-paper{background:#fff;border:1px solid #c9d1
 .placeholder-table code{white-space:nowrap}\
 .story-text{max-width:46em}\
 .downloads{display:flex;gap:.5rem;flex-wrap:wrap}\
+@media (max-width:640px){.summary-paper{padding:1.25rem 1rem}.summary-doc{font-size:17px}.summary-doc h1{font-size:22px}.summary-doc h2,.summary-doc h3,.summary-doc h4{font-size:17px}.summary-doc .issuer,.summary-doc .date{padding-right:0}}\
 @media print{.summary-paper{border:0;box-shadow:none;padding:0;max-width:none}.summary-doc .fig{border-bottom:0}.summary-doc sup,.summary-tools{display:none!important}}";
 
 async fn stylesheet() -> Response {
