@@ -674,7 +674,10 @@ pub fn posting_period(
     if posted_on > today {
         return Err(PostingError::Future);
     }
-    Ok((posted_on, posted_on + chrono::Duration::days(POSTING_DAYS - 1)))
+    Ok((
+        posted_on,
+        posted_on + chrono::Duration::days(POSTING_DAYS - 1),
+    ))
 }
 
 #[cfg(test)]
@@ -682,13 +685,18 @@ mod tests {
     use super::*;
 
     fn basis_quorum(basis: MeetingBasis, eligible: i64, attendance: i64) -> bool {
-        quorum(basis, eligible, attendance).map(|q| q.reached).unwrap_or(false)
+        quorum(basis, eligible, attendance)
+            .map(|q| q.reached)
+            .unwrap_or(false)
     }
 
     #[test]
     fn a_meeting_of_residents_over_18_needs_more_than_half_of_them() {
         let b = MeetingBasis::Residents;
-        assert!(!basis_quorum(b, 172, 86), "exactly half is not more than half");
+        assert!(
+            !basis_quorum(b, 172, 86),
+            "exactly half is not more than half"
+        );
         assert!(basis_quorum(b, 172, 87));
         assert!(!basis_quorum(b, 173, 86));
         assert!(basis_quorum(b, 173, 87), "87 of 173 is more than half");
@@ -703,7 +711,10 @@ mod tests {
         assert!(basis_quorum(b, 600, 301));
         assert!(!basis_quorum(b, 601, 300));
         assert!(basis_quorum(b, 601, 301));
-        assert!(!basis_quorum(b, 2, 1), "one of two households is half, not more");
+        assert!(
+            !basis_quorum(b, 2, 1),
+            "one of two households is half, not more"
+        );
         assert!(basis_quorum(b, 1, 1));
     }
 
@@ -711,7 +722,10 @@ mod tests {
     fn a_meeting_of_group_representatives_needs_more_than_half_of_them_not_two_thirds() {
         let b = MeetingBasis::Representatives;
         assert!(!basis_quorum(b, 30, 15));
-        assert!(basis_quorum(b, 30, 16), "16 of 30 is enough: the rule is half, not two thirds");
+        assert!(
+            basis_quorum(b, 30, 16),
+            "16 of 30 is enough: the rule is half, not two thirds"
+        );
         assert!(!basis_quorum(b, 31, 15));
         assert!(basis_quorum(b, 31, 16));
         assert!(basis_quorum(b, 30, 30));
@@ -723,8 +737,14 @@ mod tests {
         assert_eq!(quorum(b, 0, 0), Err(QuorumError::EligibleNotPositive));
         assert_eq!(quorum(b, -5, 3), Err(QuorumError::EligibleNotPositive));
         assert_eq!(quorum(b, 100, 0), Err(QuorumError::AttendanceNotPositive));
-        assert_eq!(quorum(b, 100, 101), Err(QuorumError::AttendanceOverEligible));
-        assert_eq!(MeetingBasis::parse("households"), Some(MeetingBasis::Households));
+        assert_eq!(
+            quorum(b, 100, 101),
+            Err(QuorumError::AttendanceOverEligible)
+        );
+        assert_eq!(
+            MeetingBasis::parse("households"),
+            Some(MeetingBasis::Households)
+        );
         assert_eq!(MeetingBasis::parse("everyone"), None);
     }
 
@@ -732,23 +752,51 @@ mod tests {
     fn gifts_come_after_a_decision_on_or_before_their_day() {
         let d = |m: u32, day: u32| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
         assert_eq!(gift_after_decision(d(3, 1), &[]), Err(None));
-        assert_eq!(gift_after_decision(d(3, 14), &[d(3, 15)]), Err(Some(d(3, 15))));
-        assert_eq!(gift_after_decision(d(3, 15), &[d(3, 15)]), Ok(()), "the decision's own day");
+        assert_eq!(
+            gift_after_decision(d(3, 14), &[d(3, 15)]),
+            Err(Some(d(3, 15)))
+        );
+        assert_eq!(
+            gift_after_decision(d(3, 15), &[d(3, 15)]),
+            Ok(()),
+            "the decision's own day"
+        );
         assert_eq!(gift_after_decision(d(4, 1), &[d(3, 15)]), Ok(()));
         // A later meeting that decided again does not make the gifts in between early.
         assert_eq!(gift_after_decision(d(5, 1), &[d(3, 15), d(9, 1)]), Ok(()));
-        assert_eq!(gift_after_decision(d(1, 1), &[d(9, 1), d(3, 15)]), Err(Some(d(3, 15))));
+        assert_eq!(
+            gift_after_decision(d(1, 1), &[d(9, 1), d(3, 15)]),
+            Err(Some(d(3, 15)))
+        );
     }
 
     #[test]
     fn a_posting_lasts_seven_days_from_its_day() {
         let d = |m: u32, day: u32| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
-        assert_eq!(posting_period("2026-11", d(12, 4), d(12, 6)), Ok((d(12, 4), d(12, 10))));
-        assert_eq!(posting_period("2026-11", d(11, 30), d(12, 6)), Ok((d(11, 30), d(12, 6))));
-        assert_eq!(posting_period("2026-11", d(10, 31), d(12, 6)), Err(PostingError::BeforeMonth));
-        assert_eq!(posting_period("2026-11", d(12, 7), d(12, 6)), Err(PostingError::Future));
-        assert_eq!(posting_period("2026-13", d(12, 4), d(12, 6)), Err(PostingError::MonthBad));
-        assert_eq!(posting_period("2026-1", d(12, 4), d(12, 6)), Err(PostingError::MonthBad));
+        assert_eq!(
+            posting_period("2026-11", d(12, 4), d(12, 6)),
+            Ok((d(12, 4), d(12, 10)))
+        );
+        assert_eq!(
+            posting_period("2026-11", d(11, 30), d(12, 6)),
+            Ok((d(11, 30), d(12, 6)))
+        );
+        assert_eq!(
+            posting_period("2026-11", d(10, 31), d(12, 6)),
+            Err(PostingError::BeforeMonth)
+        );
+        assert_eq!(
+            posting_period("2026-11", d(12, 7), d(12, 6)),
+            Err(PostingError::Future)
+        );
+        assert_eq!(
+            posting_period("2026-13", d(12, 4), d(12, 6)),
+            Err(PostingError::MonthBad)
+        );
+        assert_eq!(
+            posting_period("2026-1", d(12, 4), d(12, 6)),
+            Err(PostingError::MonthBad)
+        );
     }
 
     #[test]
