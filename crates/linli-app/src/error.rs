@@ -24,6 +24,14 @@ pub enum Error {
         code: &'static str,
         field: Option<&'static str>,
     },
+    /// A conflict whose message needs the numbers behind it (the quorum's arithmetic, the day
+    /// of the decision a gift came before): `args` fill the catalogue message's `{name}`s; a
+    /// value `enum.<family>.<code>` is shown as that code's label in the reader's language.
+    #[error("conflict: {code}")]
+    ConflictWith {
+        code: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
     /// An operation that needs a signed-in person was called without one.
     #[error("sign-in required")]
     Unauthenticated,
@@ -60,7 +68,8 @@ impl Error {
             Error::Unauthenticated => "unauthenticated",
             Error::Refused { code }
             | Error::Invalid { code, .. }
-            | Error::Conflict { code, .. } => code,
+            | Error::Conflict { code, .. }
+            | Error::ConflictWith { code, .. } => code,
             Error::Busy { .. } => "busy",
             Error::Unavailable { .. } => "db_unavailable",
             Error::RateLimited { .. } => "rate_limited",

@@ -5,7 +5,7 @@
 use crate::{Actor, App, Error, Result, Tx, clip};
 use chrono::NaiveDate;
 use linli_core::Action;
-use linli_core::fund::{DonorKind, Fen, Method, Purpose, account};
+use linli_core::fund::{DonorKind, Fen, MeetingBasis, Method, Purpose, account};
 use linli_core::idempotency::{self, Replay};
 use linli_store::fund::{self, DecisionInput, DonationInput};
 use linli_store::places::{self, Place};
@@ -81,41 +81,103 @@ where
 
 pub struct DecisionDraft {
     pub decided_on: String,
+    /// `residents`, `households` or `representatives`: who was entitled to attend (§9).
+    pub basis: String,
+    /// How many were entitled to attend, on that basis.
+    pub eligible: i64,
     pub attendance: i64,
-    pub quorum_reached: bool,
     pub resolution: String,
     pub purpose: String,
     pub eligibility: String,
 }
 
-/// Records the residents' meeting decision the fund rests on (居委会组织法 §16).
-pub async fn record_decision(app: &App, actor: &Actor, d: DecisionDraft) -> Result<i64> {
+/// A decision recorded, with the quorum its numbers reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RecordedDecision {
+    pub id: i64,
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::fund::MeetingBasis>")]
+    pub basis: String,
+    pub eligible: i64,
+    pub attendance: i64,
+    /// The fewest who had to attend: more than half of `eligible`.
+    pub needed: i64,
+    /// Computed from the numbers; always true here, since a meeting without it is refused.
+    pub quorum_reached: bool,
+}
+
+/// Records the residents' meeting decision the fund rests on (居委会组织法 §16). The quorum is
+/// computed from the numbers (§9: more than half of those entitled attended); a meeting that
+/// did not reach it decided nothing and is refused with the arithmetic (409 `no_quorum`).
+pub async fn record_decision(
+    app: &App,
+    actor: &Actor,
+    d: DecisionDraft,
+) -> Result<RecordedDecision> {
     let tenant = actor.require_role(app, Action::ManageFund).await?;
     let on = linli_core::dates::parse_date(&d.decided_on)
         .ok_or(Error::invalid("date_bad", "decided_on"))?;
     if on > actor.today() {
         return Err(Error::invalid("date_future", "decided_on"));
     }
-    if d.attendance <= 0 {
-        return Err(Error::invalid("attendance_bad", "attendance"));
-    }
+    let basis = MeetingBasis::parse(&d.basis).ok_or(Error::invalid("basis_bad", "basis"))?;
+    let quorum = linli_core::fund::quorum(basis, d.eligible, d.attendance)
+        .map_err(|e| Error::invalid(e.code(), e.field()))?;
     if d.resolution.trim().is_empty() {
         return Err(Error::invalid("resolution_missing", "resolution"));
     }
+    if !quorum.reached {
+        return Err(Error::ConflictWith {
+            code: "no_quorum",
+            args: vec![
+                ("attendance", quorum.attendance.to_string()),
+                ("eligible", quorum.eligible.to_string()),
+                ("needed", quorum.needed.to_string()),
+                ("basis", format!("enum.meeting_basis.{}", basis.as_str())),
+            ],
+        });
+    }
     let input = DecisionInput {
         decided_on: on.format("%Y-%m-%d").to_string(),
-        attendance: d.attendance,
-        quorum_reached: d.quorum_reached,
+        basis,
+        eligible: quorum.eligible,
+        attendance: quorum.attendance,
+        quorum_reached: quorum.reached,
         resolution: d.resolution.trim().to_string(),
         purpose: d.purpose.trim().to_string(),
         eligibility: d.eligibility.trim().to_string(),
     };
     app.write(actor, move |tx| {
         let id = fund::record_decision(tx.c, tenant, &input, tx.actor.user_id(), tx.actor.now)?;
-        tx.audit(tenant, "fund.decision", "fund", id, json!({"decided_on": input.decided_on, "attendance": input.attendance, "quorum_reached": input.quorum_reached}))?;
-        Ok(id)
+        tx.audit(tenant, "fund.decision", "fund", id, json!({"decided_on": input.decided_on, "basis": basis.as_str(), "eligible": quorum.eligible, "attendance": quorum.attendance, "quorum_reached": quorum.reached}))?;
+        Ok(RecordedDecision {
+            id,
+            basis: basis.as_str().to_string(),
+            eligible: quorum.eligible,
+            attendance: quorum.attendance,
+            needed: quorum.needed,
+            quorum_reached: quorum.reached,
+        })
     })
     .await
+}
+
+/// §16: money is raised only after the meeting decides. A gift dated before every quorate
+/// decision is refused naming the decision's day (409 `before_fund_decision`); with no decision
+/// at all the store refuses it as before (409 `no_fund_decision`).
+fn check_gift_date(tx: &mut Tx<'_>, tenant: Tenant, received: NaiveDate) -> Result<()> {
+    let days = fund::decision_days(tx.c, tenant)?;
+    match linli_core::fund::gift_after_decision(received, &days) {
+        Ok(()) | Err(None) => Ok(()),
+        Err(Some(decided)) => Err(Error::ConflictWith {
+            code: "before_fund_decision",
+            args: vec![
+                ("received_on", received.format("%Y-%m-%d").to_string()),
+                ("decided_on", decided.format("%Y-%m-%d").to_string()),
+                ("received_zh", linli_core::dates::chinese(received)),
+                ("decided_zh", linli_core::dates::chinese(decided)),
+            ],
+        }),
+    }
 }
 
 /// A donation as typed (form or JSON).
@@ -231,6 +293,7 @@ pub async fn donate(
     app.write(actor, move |tx| {
         let request: Vec<(&str, &str)> = request.iter().map(|(k, v)| (*k, v.as_str())).collect();
         once(tx, tenant, "fund_donate", key.as_deref(), &request, |tx| {
+            check_gift_date(tx, tenant, received)?;
             let (id, receipt_no) =
                 fund::donate(tx.c, tenant, &input, tx.actor.user_id(), tx.actor.now)?;
             tx.audit(tenant, "fund.donation", "donation", id, json!({"receipt_no": receipt_no, "amount_fen": amount.0, "method": method.as_str(), "donor_kind": kind.as_str()}))?;
@@ -360,6 +423,55 @@ pub async fn pay(
                 })
             },
         )
+    })
+    .await
+}
+
+/// A month's disclosure put up on the board, as typed (form or JSON).
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct PostingDraft {
+    /// `YYYY-MM`: the month whose accounts were posted.
+    #[serde(default)]
+    pub month: String,
+    /// The day the sheet went up.
+    #[serde(default)]
+    #[schemars(extend("format" = "date"))]
+    pub posted_on: String,
+}
+
+/// A posting recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PostingRecorded {
+    pub id: i64,
+    pub month: String,
+    pub posted_on: String,
+    /// The last day of the seven-day posting period.
+    pub ends_on: String,
+}
+
+/// Records that a month's disclosure went up on the board (§16: accounts published promptly),
+/// so that the sheet, the summary and the fund's pages state the posting's own dates.
+pub async fn record_posting(app: &App, actor: &Actor, d: PostingDraft) -> Result<PostingRecorded> {
+    let tenant = actor.require_role(app, Action::ManageFund).await?;
+    let month = d.month.trim().to_string();
+    let on = linli_core::dates::parse_date(&d.posted_on)
+        .ok_or(Error::invalid("date_bad", "posted_on"))?;
+    let (from, to) = linli_core::fund::posting_period(&month, on, actor.today())
+        .map_err(|e| Error::invalid(e.code(), e.field()))?;
+    let posting = fund::DisclosurePosting {
+        month,
+        posted_on: from.format("%Y-%m-%d").to_string(),
+        ends_on: to.format("%Y-%m-%d").to_string(),
+    };
+    app.write(actor, move |tx| {
+        let id = fund::record_posting(tx.c, tenant, &posting, tx.actor.user_id(), tx.actor.now)?;
+        tx.audit(tenant, "fund.posting", "fund", id, json!({"month": posting.month, "posted_on": posting.posted_on, "ends_on": posting.ends_on}))?;
+        Ok(PostingRecorded {
+            id,
+            month: posting.month,
+            posted_on: posting.posted_on,
+            ends_on: posting.ends_on,
+        })
     })
     .await
 }
@@ -596,6 +708,8 @@ pub struct Disclosure {
     pub decision: Option<fund::Decision>,
     /// The ledger's head when the page is printed: (record number, hash).
     pub head: Option<(i64, String)>,
+    /// The month's posting on the board, once recorded: its dates are the sheet's.
+    pub posting: Option<fund::DisclosurePosting>,
 }
 
 pub async fn disclosure(
@@ -617,6 +731,7 @@ pub async fn disclosure(
             year_to_date: fund::year_to_date(c, tenant, &month)?,
             decision: fund::decision(c, tenant)?,
             head: fund::head(c, tenant)?,
+            posting: fund::posting(c, tenant, &month)?,
             community: place,
         })
     })

@@ -99,9 +99,33 @@ fn excel_serial(s: &str) -> Option<NaiveDate> {
     epoch.checked_add_signed(Duration::days(i64::from(serial)))
 }
 
+/// A day as Chinese documents write it (GB/T 9704: Arabic figures, no zero padding):
+/// 2026-12-04 → `2026年12月4日`.
+pub fn chinese(day: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", day.year(), day.month(), day.day())
+}
+
+/// [`chinese`] for a stored `YYYY-MM-DD`; anything else is returned as it is.
+pub fn chinese_text(day: &str) -> String {
+    match NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d") {
+        Ok(d) => chinese(d),
+        Err(_) => day.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_write_days_without_zero_padding() {
+        assert_eq!(chinese(date(2026, 12, 4).unwrap()), "2026年12月4日");
+        assert_eq!(chinese(date(2026, 1, 1).unwrap()), "2026年1月1日");
+        assert_eq!(chinese(date(2026, 10, 31).unwrap()), "2026年10月31日");
+        assert_eq!(chinese_text("2011-03-15"), "2011年3月15日");
+        assert_eq!(chinese_text("not a day"), "not a day");
+    }
 
     fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, d)

@@ -534,9 +534,270 @@ pub fn disclosed_donor(name: Option<&str>, publish_name: bool) -> String {
     }
 }
 
+// ---- the residents' meeting the fund rests on (居委会组织法 §9, §16) ----
+
+code_enum!(
+    /// Who was entitled to attend the residents' meeting (居委会组织法 §9): every resident over
+    /// 18, one representative per household, or the two or three representatives each residents'
+    /// group elected. The label is the phrase the quorum rule uses.
+    MeetingBasis {
+        Residents => "residents", "十八周岁以上的居民",
+        Households => "households", "户的代表",
+        Representatives => "representatives", "居民小组选举的代表",
+    }
+);
+
+/// What the meeting's numbers say about its quorum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Quorum {
+    pub basis: MeetingBasis,
+    pub eligible: i64,
+    pub attendance: i64,
+    /// The fewest who had to attend: more than half of `eligible`.
+    pub needed: i64,
+    pub reached: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum QuorumError {
+    #[error("the number entitled to attend must be more than zero")]
+    EligibleNotPositive,
+    #[error("the attendance must be more than zero")]
+    AttendanceNotPositive,
+    #[error("more attended than were entitled to")]
+    AttendanceOverEligible,
+}
+
+impl QuorumError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            QuorumError::EligibleNotPositive => "eligible_bad",
+            QuorumError::AttendanceNotPositive => "attendance_bad",
+            QuorumError::AttendanceOverEligible => "attendance_over_eligible",
+        }
+    }
+
+    pub fn field(&self) -> &'static str {
+        match self {
+            QuorumError::EligibleNotPositive => "eligible",
+            _ => "attendance",
+        }
+    }
+}
+
+/// The quorum of a residents' meeting from its numbers. §9 asks the same of all three ways of
+/// convening it: more than half (过半数) of those entitled must attend, so exactly half is not
+/// enough (86 of 172 fails, 87 passes). The law has no two-thirds rule for residents' meetings;
+/// that one is the village committee law's (村委会组织法 §22), not ours.
+pub fn quorum(basis: MeetingBasis, eligible: i64, attendance: i64) -> Result<Quorum, QuorumError> {
+    if eligible <= 0 {
+        return Err(QuorumError::EligibleNotPositive);
+    }
+    if attendance <= 0 {
+        return Err(QuorumError::AttendanceNotPositive);
+    }
+    if attendance > eligible {
+        return Err(QuorumError::AttendanceOverEligible);
+    }
+    let needed = eligible / 2 + 1;
+    Ok(Quorum {
+        basis,
+        eligible,
+        attendance,
+        needed,
+        reached: attendance >= needed,
+    })
+}
+
+/// May a gift received on `received_on` be recorded, given the days on which quorate meetings
+/// decided on the fund (§16: money is raised only after the meeting decides)? A gift on the
+/// decision's own day is fine. When none decided on or before that day, the answer is the
+/// earliest decision's day (the one the gift came before), or `Err(None)` with no decision at all.
+pub fn gift_after_decision(
+    received_on: chrono::NaiveDate,
+    decisions: &[chrono::NaiveDate],
+) -> Result<(), Option<chrono::NaiveDate>> {
+    if decisions.iter().any(|d| *d <= received_on) {
+        Ok(())
+    } else {
+        Err(decisions.iter().min().copied())
+    }
+}
+
+// ---- the monthly posting (公示) ----
+
+/// Days a monthly disclosure stays on the board, the day of posting included.
+pub const POSTING_DAYS: i64 = 7;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PostingError {
+    #[error("the month is not YYYY-MM")]
+    MonthBad,
+    #[error("a month's accounts are posted in that month or after it, not before")]
+    BeforeMonth,
+    #[error("the posting day is in the future")]
+    Future,
+}
+
+impl PostingError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PostingError::MonthBad => "month_bad",
+            PostingError::BeforeMonth => "posting_before_month",
+            PostingError::Future => "date_future",
+        }
+    }
+
+    pub fn field(&self) -> &'static str {
+        match self {
+            PostingError::MonthBad => "month",
+            _ => "posted_on",
+        }
+    }
+}
+
+/// The posting period of `month`'s disclosure put up on `posted_on`: that day and the six
+/// after it. A month is posted during or after itself, and not on a day still to come.
+pub fn posting_period(
+    month: &str,
+    posted_on: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), PostingError> {
+    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .map_err(|_| PostingError::MonthBad)?;
+    if month.len() != 7 {
+        return Err(PostingError::MonthBad);
+    }
+    if posted_on < first {
+        return Err(PostingError::BeforeMonth);
+    }
+    if posted_on > today {
+        return Err(PostingError::Future);
+    }
+    Ok((
+        posted_on,
+        posted_on + chrono::Duration::days(POSTING_DAYS - 1),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn basis_quorum(basis: MeetingBasis, eligible: i64, attendance: i64) -> bool {
+        quorum(basis, eligible, attendance)
+            .map(|q| q.reached)
+            .unwrap_or(false)
+    }
+
+    #[test]
+    fn a_meeting_of_residents_over_18_needs_more_than_half_of_them() {
+        let b = MeetingBasis::Residents;
+        assert!(
+            !basis_quorum(b, 172, 86),
+            "exactly half is not more than half"
+        );
+        assert!(basis_quorum(b, 172, 87));
+        assert!(!basis_quorum(b, 173, 86));
+        assert!(basis_quorum(b, 173, 87), "87 of 173 is more than half");
+        assert_eq!(quorum(b, 172, 10).map(|q| q.needed), Ok(87));
+        assert_eq!(quorum(b, 173, 10).map(|q| q.needed), Ok(87));
+    }
+
+    #[test]
+    fn a_meeting_of_household_representatives_needs_more_than_half_of_the_households() {
+        let b = MeetingBasis::Households;
+        assert!(!basis_quorum(b, 600, 300));
+        assert!(basis_quorum(b, 600, 301));
+        assert!(!basis_quorum(b, 601, 300));
+        assert!(basis_quorum(b, 601, 301));
+        assert!(
+            !basis_quorum(b, 2, 1),
+            "one of two households is half, not more"
+        );
+        assert!(basis_quorum(b, 1, 1));
+    }
+
+    #[test]
+    fn a_meeting_of_group_representatives_needs_more_than_half_of_them_not_two_thirds() {
+        let b = MeetingBasis::Representatives;
+        assert!(!basis_quorum(b, 30, 15));
+        assert!(
+            basis_quorum(b, 30, 16),
+            "16 of 30 is enough: the rule is half, not two thirds"
+        );
+        assert!(!basis_quorum(b, 31, 15));
+        assert!(basis_quorum(b, 31, 16));
+        assert!(basis_quorum(b, 30, 30));
+    }
+
+    #[test]
+    fn the_meeting_numbers_must_make_sense() {
+        let b = MeetingBasis::Residents;
+        assert_eq!(quorum(b, 0, 0), Err(QuorumError::EligibleNotPositive));
+        assert_eq!(quorum(b, -5, 3), Err(QuorumError::EligibleNotPositive));
+        assert_eq!(quorum(b, 100, 0), Err(QuorumError::AttendanceNotPositive));
+        assert_eq!(
+            quorum(b, 100, 101),
+            Err(QuorumError::AttendanceOverEligible)
+        );
+        assert_eq!(
+            MeetingBasis::parse("households"),
+            Some(MeetingBasis::Households)
+        );
+        assert_eq!(MeetingBasis::parse("everyone"), None);
+    }
+
+    #[test]
+    fn gifts_come_after_a_decision_on_or_before_their_day() {
+        let d = |m: u32, day: u32| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        assert_eq!(gift_after_decision(d(3, 1), &[]), Err(None));
+        assert_eq!(
+            gift_after_decision(d(3, 14), &[d(3, 15)]),
+            Err(Some(d(3, 15)))
+        );
+        assert_eq!(
+            gift_after_decision(d(3, 15), &[d(3, 15)]),
+            Ok(()),
+            "the decision's own day"
+        );
+        assert_eq!(gift_after_decision(d(4, 1), &[d(3, 15)]), Ok(()));
+        // A later meeting that decided again does not make the gifts in between early.
+        assert_eq!(gift_after_decision(d(5, 1), &[d(3, 15), d(9, 1)]), Ok(()));
+        assert_eq!(
+            gift_after_decision(d(1, 1), &[d(9, 1), d(3, 15)]),
+            Err(Some(d(3, 15)))
+        );
+    }
+
+    #[test]
+    fn a_posting_lasts_seven_days_from_its_day() {
+        let d = |m: u32, day: u32| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        assert_eq!(
+            posting_period("2026-11", d(12, 4), d(12, 6)),
+            Ok((d(12, 4), d(12, 10)))
+        );
+        assert_eq!(
+            posting_period("2026-11", d(11, 30), d(12, 6)),
+            Ok((d(11, 30), d(12, 6)))
+        );
+        assert_eq!(
+            posting_period("2026-11", d(10, 31), d(12, 6)),
+            Err(PostingError::BeforeMonth)
+        );
+        assert_eq!(
+            posting_period("2026-11", d(12, 7), d(12, 6)),
+            Err(PostingError::Future)
+        );
+        assert_eq!(
+            posting_period("2026-13", d(12, 4), d(12, 6)),
+            Err(PostingError::MonthBad)
+        );
+        assert_eq!(
+            posting_period("2026-1", d(12, 4), d(12, 6)),
+            Err(PostingError::MonthBad)
+        );
+    }
 
     #[test]
     fn a_years_receipts_run_from_one_to_the_counter_each_once() {

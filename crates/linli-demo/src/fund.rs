@@ -24,6 +24,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         community_id,
         &DecisionInput {
             decided_on: "2011-03-15".into(),
+            basis: linli_core::fund::MeetingBasis::Residents,
+            eligible: 150,
             attendance: 86,
             quorum_reached: true,
             resolution: "成立Xx社区爱心基金。资金来源于居民自愿捐助和共建单位帮扶，专门用于帮助社区困难居民渡过难关；每笔支出须经两人审批，账目每月在社区公示栏公示，居民可随时查阅。".into(),
@@ -287,6 +289,30 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         if i % 4 == 3 && year < today.year() {
             year += 1;
         }
+    }
+    // Every month's disclosure went up on the board on the 5th of the month after (§16: the
+    // accounts published promptly), so each sheet prints its own posting dates. This month's
+    // is not up yet.
+    let mut month = NaiveDate::from_ymd_opt(2011, 3, 1).unwrap_or(today);
+    while let Some(next) = month.checked_add_months(chrono::Months::new(1)) {
+        let Some(posted) = next.with_day(5).filter(|d| *d <= today) else {
+            break;
+        };
+        let label = month.format("%Y-%m").to_string();
+        if let Ok((from, to)) = linli_core::fund::posting_period(&label, posted, today) {
+            ledger::record_posting(
+                c,
+                community_id,
+                &ledger::DisclosurePosting {
+                    month: label,
+                    posted_on: from.format("%Y-%m-%d").to_string(),
+                    ends_on: to.format("%Y-%m-%d").to_string(),
+                },
+                Some(keeper),
+                now,
+            )?;
+        }
+        month = next;
     }
     // This month: one request the worker filed after a visit, approved by the director, waiting
     // for the fund keeper's approval before it can be paid.

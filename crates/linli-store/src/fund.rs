@@ -25,6 +25,11 @@ fn ledger(e: LedgerError) -> StoreError {
 pub struct Decision {
     pub id: i64,
     pub decided_on: String,
+    /// How many were entitled to attend; none for decisions recorded before the numbers were
+    /// kept (schema 28), whose quorum was ticked.
+    pub eligible: Option<i64>,
+    /// `residents`, `households` or `representatives` (居委会组织法 §9); none before schema 28.
+    pub basis: Option<String>,
     pub attendance: i64,
     pub quorum_reached: bool,
     pub resolution: String,
@@ -34,7 +39,10 @@ pub struct Decision {
 
 pub struct DecisionInput {
     pub decided_on: String,
+    pub basis: fund::MeetingBasis,
+    pub eligible: i64,
     pub attendance: i64,
+    /// Computed from the numbers ([`linli_core::fund::quorum`]), never taken from a client.
     pub quorum_reached: bool,
     pub resolution: String,
     pub purpose: String,
@@ -49,16 +57,16 @@ pub fn record_decision(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     c.insert(
-        "INSERT INTO fund_decisions (community_id, decided_on, attendance, quorum_reached, resolution, purpose, eligibility, recorded_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, d.decided_on.clone(), d.attendance, d.quorum_reached, d.resolution.clone(), d.purpose.clone(), d.eligibility.clone(), user, now_text(now)],
+        "INSERT INTO fund_decisions (community_id, decided_on, basis, eligible, attendance, quorum_reached, resolution, purpose, eligibility, recorded_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        params![community_id, d.decided_on.clone(), d.basis.as_str(), d.eligible, d.attendance, d.quorum_reached, d.resolution.clone(), d.purpose.clone(), d.eligibility.clone(), user, now_text(now)],
     )
 }
 
 /// The decision in force: the latest one with a quorum.
 pub fn decision(c: &mut dyn Conn, community_id: Tenant) -> Result<Option<Decision>> {
     c.query_opt(
-        "SELECT id, decided_on, attendance, quorum_reached, resolution, purpose, eligibility FROM fund_decisions
+        "SELECT id, decided_on, eligible, basis, attendance, quorum_reached, resolution, purpose, eligibility FROM fund_decisions
          WHERE community_id = ? AND quorum_reached = 1 ORDER BY decided_on DESC, id DESC LIMIT 1",
         params![community_id],
     )?
@@ -66,11 +74,84 @@ pub fn decision(c: &mut dyn Conn, community_id: Tenant) -> Result<Option<Decisio
         Ok(Decision {
             id: r.int(0)?,
             decided_on: r.text(1)?,
-            attendance: r.int(2)?,
-            quorum_reached: r.bool(3)?,
-            resolution: r.text(4)?,
-            purpose: r.text(5)?,
-            eligibility: r.text(6)?,
+            eligible: r.opt_int(2)?,
+            basis: r.opt_text(3)?,
+            attendance: r.int(4)?,
+            quorum_reached: r.bool(5)?,
+            resolution: r.text(6)?,
+            purpose: r.text(7)?,
+            eligibility: r.text(8)?,
+        })
+    })
+    .transpose()
+}
+
+/// The days on which quorate meetings decided on the fund, for the check that a gift does not
+/// come before them.
+pub fn decision_days(c: &mut dyn Conn, community_id: Tenant) -> Result<Vec<NaiveDate>> {
+    c.query(
+        "SELECT DISTINCT decided_on FROM fund_decisions WHERE community_id = ? AND quorum_reached = 1",
+        params![community_id],
+    )?
+    .iter()
+    .map(|r| {
+        let day = r.text(0)?;
+        NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+            .map_err(|_| StoreError::Db(format!("fund decision day `{day}` is not YYYY-MM-DD")))
+    })
+    .collect()
+}
+
+/// A month's disclosure as it was put up on the board: the dates the sheet prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct DisclosurePosting {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The day it went up.
+    pub posted_on: String,
+    /// The last day of the posting period.
+    pub ends_on: String,
+}
+
+/// Records that `month`'s disclosure went up on the board; a month is posted once
+/// (409 `already_posted`).
+pub fn record_posting(
+    c: &mut dyn Conn,
+    community_id: Tenant,
+    p: &DisclosurePosting,
+    user: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let taken = || StoreError::Conflict {
+        code: "already_posted",
+        field: Some("month"),
+    };
+    if posting(c, community_id, &p.month)?.is_some() {
+        return Err(taken());
+    }
+    c.insert(
+        "INSERT INTO fund_disclosure_postings (community_id, month, posted_on, ends_on, posted_by, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        params![community_id, p.month.clone(), p.posted_on.clone(), p.ends_on.clone(), user, now_text(now)],
+    )
+    .map_err(|e| if e.is_unique_violation() { taken() } else { e })
+}
+
+/// The posting of `month`'s disclosure, once it has gone up.
+pub fn posting(
+    c: &mut dyn Conn,
+    community_id: Tenant,
+    month: &str,
+) -> Result<Option<DisclosurePosting>> {
+    c.query_opt(
+        "SELECT month, posted_on, ends_on FROM fund_disclosure_postings WHERE community_id = ? AND month = ?",
+        params![community_id, month],
+    )?
+    .map(|r| {
+        Ok(DisclosurePosting {
+            month: r.text(0)?,
+            posted_on: r.text(1)?,
+            ends_on: r.text(2)?,
         })
     })
     .transpose()

@@ -142,6 +142,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0026_calendar_years.sql"),
     },
     Migration {
+        version: 28,
+        name: "fund_meeting_and_postings",
+        sql: include_str!("../migrations/0028_fund_meeting_and_postings.sql"),
+    },
+    Migration {
         version: 30,
         name: "summary_suggestions",
         sql: include_str!("../migrations/0030_summary_suggestions.sql"),

@@ -64,6 +64,12 @@ pub enum AppError {
         code: &'static str,
         field: Option<&'static str>,
     },
+    /// 409 with the values its message states (`linli_app::Error::ConflictWith`).
+    #[error("conflict: {code}")]
+    ConflictWith {
+        code: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
     #[error("wrong user name or password")]
     LoginFailed,
     #[error("too many attempts")]
@@ -102,7 +108,7 @@ impl AppError {
             }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::ConflictWith { .. } => StatusCode::CONFLICT,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Busy { .. } | AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -127,6 +133,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Invalid { code, .. }
             | AppError::Conflict { code, .. }
+            | AppError::ConflictWith { code, .. }
             | AppError::Refused { code } => code,
             AppError::Throttled { .. } => "rate_limited",
             AppError::Csrf => "csrf",
@@ -135,6 +142,19 @@ impl AppError {
             AppError::Unavailable { .. } => "db_unavailable",
             AppError::Internal(_) => "internal",
         }
+    }
+
+    /// The values the message states, where the error carries any.
+    pub fn args(&self) -> &[(&'static str, String)] {
+        match self {
+            AppError::ConflictWith { args, .. } => args,
+            _ => &[],
+        }
+    }
+
+    /// The message in `lang`, with the values the error carries.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        crate::i18n::error_message(lang, self.code(), self.args())
     }
 
     pub fn invalid(code: &'static str, field: &'static str) -> Self {
@@ -172,6 +192,7 @@ impl From<linli_app::Error> for AppError {
             E::Refused { code } => AppError::Refused { code },
             E::Invalid { code, field } => AppError::Invalid { code, field },
             E::Conflict { code, field } => AppError::Conflict { code, field },
+            E::ConflictWith { code, args } => AppError::ConflictWith { code, args },
             E::Busy { retry_after_secs } => AppError::Busy {
                 retry_after: retry_after_secs,
             },
@@ -197,6 +218,7 @@ impl IntoResponse for AppError {
                 ("seconds", seconds.to_string()),
                 ("minutes", ((seconds + 59) / 60).to_string()),
             ],
+            AppError::ConflictWith { args, .. } => args.clone(),
             _ => Vec::new(),
         };
         let field = match &self {

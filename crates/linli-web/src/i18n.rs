@@ -156,6 +156,24 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     s
 }
 
+/// The message of error `code` with its values; a value `enum.<family>.<code>` names a code
+/// and is shown as its label in `lang` (the basis of a meeting in the quorum's arithmetic).
+pub fn error_message(lang: Lang, code: &str, args: &[(&'static str, String)]) -> String {
+    let args: Vec<(&str, String)> = args
+        .iter()
+        .map(|(k, v)| {
+            let v = if v.starts_with("enum.") {
+                t(lang, v)
+            } else {
+                v.clone()
+            };
+            (*k, v)
+        })
+        .collect();
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    tf(lang, &format!("error.{code}"), &args)
+}
+
 /// The label of a code enum's value in the caller's language (`enum.<family>.<code>`).
 pub fn label(lang: Lang, family: &str, code: &str) -> String {
     t(lang, &format!("enum.{family}.{code}"))
@@ -270,7 +288,7 @@ mod tests {
     /// one is the rule's own (`label_zh`), so the Chinese UI reads as it always did.
     #[test]
     fn every_enum_value_has_a_label_in_both_languages() {
-        use linli_core::fund::{DonorKind, Method, Purpose};
+        use linli_core::fund::{DonorKind, MeetingBasis, Method, Purpose};
         let mut values: Vec<(&str, &str, &str)> = Vec::new();
         values.extend(
             DonorKind::ALL
@@ -286,6 +304,11 @@ mod tests {
             Purpose::ALL
                 .iter()
                 .map(|v| ("purpose", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            MeetingBasis::ALL
+                .iter()
+                .map(|v| ("meeting_basis", v.as_str(), v.label_zh())),
         );
         for (family, code, zh) in values {
             let key = format!("enum.{family}.{code}");

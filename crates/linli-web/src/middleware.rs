@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::auth::{self, Caller};
 use crate::error::{AppError, ErrorInfo};
-use crate::i18n::{Prefs, tf};
+use crate::i18n::Prefs;
 use crate::metrics::RequestId;
 use crate::routes::Policy;
 use axum::body::Body;
@@ -82,7 +82,6 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let status = res.status();
     // `Retry-After` (503 busy) survives the re-rendering.
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
-    let args: Vec<(&str, &str)> = info.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // The public pages answer in public words and lead back to the portal, not to the staff
     // sign-in.
     let public = is_public_page(&target);
@@ -90,7 +89,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         "not_found" if public => "public_not_found",
         c => c,
     };
-    let message = tf(prefs.lang, &format!("error.{code}"), &args);
+    let message = crate::i18n::error_message(prefs.lang, code, &info.args);
     if json {
         let body = crate::error::ErrorBody {
             error: crate::error::ErrorDetail {

@@ -24,6 +24,8 @@ fn measure(label: &str, db: &Db, gifts: usize) -> BoxResult<()> {
                 community,
                 &DecisionInput {
                     decided_on: "2011-03-15".into(),
+                    basis: linli_core::fund::MeetingBasis::Residents,
+                    eligible: 150,
                     attendance: 86,
                     quorum_reached: true,
                     resolution: "bench".into(),

@@ -167,6 +167,8 @@ fn add_year(db: &Db, community: i64, year: i32, now: DateTime<Utc>) -> BoxResult
                 linli_store::Tenant::new(community),
                 &DecisionInput {
                     decided_on: format!("{}-03-15", year - 5),
+                    basis: linli_core::fund::MeetingBasis::Residents,
+                    eligible: 150,
                     attendance: 86,
                     quorum_reached: true,
                     resolution: "成立爱心基金".into(),

@@ -8,13 +8,13 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
-use linli_app::fund::{self as ops, DecisionDraft, DonationDraft, RequestDraft};
+use linli_app::fund::{self as ops, DecisionDraft, DonationDraft, PostingDraft, RequestDraft};
 use linli_core::Action;
-use linli_store::fund::{Balances, Entry, YearToDate};
+use linli_store::fund::{Balances, DisclosurePosting, Entry, YearToDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Paged, created, created_id};
+use super::{Paged, created};
 
 fn idempotency_key(h: &HeaderMap) -> Option<String> {
     h.get("idempotency-key")
@@ -23,12 +23,19 @@ fn idempotency_key(h: &HeaderMap) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// The meeting's decision. `quorum_reached` is no longer taken: it is computed from `eligible`
+/// and `attendance` (a client that still sends it is ignored, as is any unknown field).
 #[derive(Deserialize, JsonSchema)]
 struct DecisionBody {
     #[schemars(extend("format" = "date"))]
     decided_on: String,
+    /// Who was entitled to attend (居委会组织法 §9): residents over 18, one representative per
+    /// household, or the residents' groups' elected representatives.
+    #[schemars(schema_with = "linli_core::code_schema::<linli_core::fund::MeetingBasis>")]
+    basis: String,
+    /// How many were entitled to attend on that basis.
+    eligible: i64,
     attendance: i64,
-    quorum_reached: bool,
     resolution: String,
     #[serde(default)]
     purpose: String,
@@ -41,20 +48,31 @@ async fn record_decision(
     ctx: Ctx,
     Json(b): Json<DecisionBody>,
 ) -> Result<Response, AppError> {
-    let id = ops::record_decision(
+    let v = ops::record_decision(
         &state.app,
         &ctx.actor()?,
         DecisionDraft {
             decided_on: b.decided_on,
+            basis: b.basis,
+            eligible: b.eligible,
             attendance: b.attendance,
-            quorum_reached: b.quorum_reached,
             resolution: b.resolution,
             purpose: b.purpose,
             eligibility: b.eligibility,
         },
     )
     .await?;
-    Ok(created_id(id))
+    Ok(created(v))
+}
+
+async fn record_posting(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(d): Json<PostingDraft>,
+) -> Result<Response, AppError> {
+    Ok(created(
+        ops::record_posting(&state.app, &ctx.actor()?, d).await?,
+    ))
 }
 
 async fn donate(
@@ -161,6 +179,7 @@ async fn disclosure(
         month: d.month,
         community: d.community.name,
         year_to_date: d.year_to_date,
+        posting: d.posting,
     }))
 }
 
@@ -172,15 +191,21 @@ struct DisclosureJson {
     /// The community's name.
     community: String,
     year_to_date: YearToDate,
+    /// The month's posting on the board (its day and the end of its seven-day period); null
+    /// until the fund keeper records that the sheet went up.
+    posting: Option<DisclosurePosting>,
 }
 
 pub fn routes(t: Table) -> Table {
     const T: &str = "fund";
     t.api(Method::POST, "/api/v1/fund/decisions", Policy::Signed(Action::ManageFund),
-        ApiDoc::created::<super::NewId>(T, "fund_record_decision", "Record the residents' meeting decision that allows the fund (居委会组织法 §16)").body::<DecisionBody>(),
+        ApiDoc::created::<ops::RecordedDecision>(T, "fund_record_decision", "Record the residents' meeting decision that allows the fund (居委会组织法 §16); the quorum is computed from eligible and attendance (more than half, §9); 409 no_quorum when they do not reach it; 422 when attendance exceeds eligible or either is not positive").body::<DecisionBody>(),
         record_decision)
+    .api(Method::POST, "/api/v1/fund/postings", Policy::Signed(Action::ManageFund),
+        ApiDoc::created::<ops::PostingRecorded>(T, "fund_record_posting", "Record the day a month's disclosure went up on the board; the disclosure then prints that day and its seven-day period; 409 already_posted").body::<PostingDraft>(),
+        record_posting)
     .api(Method::POST, "/api/v1/fund/donations", Policy::Signed(Action::RecordDonation),
-        ApiDoc::created::<ops::Receipt>(T, "fund_donate", "Record a gift received offline; accepts an Idempotency-Key header; 409 no_fund_decision before the meeting decided").body::<DonationDraft>(),
+        ApiDoc::created::<ops::Receipt>(T, "fund_donate", "Record a gift received offline; accepts an Idempotency-Key header; 409 no_fund_decision before the meeting decided; 409 before_fund_decision for a gift received before the decision's day").body::<DonationDraft>(),
         donate)
     .api(Method::POST, "/api/v1/fund/disbursements", Policy::Signed(Action::RequestDisbursement),
         ApiDoc::created::<ops::DisbursementState>(T, "fund_request_disbursement", "Ask for help to be paid to a resident; two other finance/admin users must approve").body::<RequestDraft>(),

@@ -18,7 +18,7 @@ use linli_app::fund::{
     self as ops, DecisionDraft, DonationDraft, RequestDraft, approve, donate, pay, record_decision,
     request, reverse,
 };
-use linli_core::fund::{DonorKind, Fen, Method as PayMethod, Purpose};
+use linli_core::fund::{DonorKind, Fen, MeetingBasis, Method as PayMethod, Purpose};
 use linli_core::{Action, Decision};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -46,7 +46,31 @@ fn kind_label(lang: Lang, kind: &str) -> String {
     t(lang, &format!("fund.kind.{kind}"))
 }
 
+/// A stored `YYYY-MM-DD` as the reader's documents write it: `2026年12月4日` in Chinese
+/// (GB/T 9704, no zero padding), ISO in English.
+fn day(lang: Lang, iso: &str) -> String {
+    match lang {
+        Lang::Zh => linli_core::dates::chinese_text(iso),
+        Lang::En => iso.to_string(),
+    }
+}
+
+fn day_of(lang: Lang, d: chrono::NaiveDate) -> String {
+    day(lang, &d.format("%Y-%m-%d").to_string())
+}
+
 async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    overview_page(&state, &ctx, &DecisionForm::default(), None, StatusCode::OK).await
+}
+
+/// The overview; `form` and `error` keep a refused decision on screen with its reason.
+async fn overview_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: &DecisionForm,
+    error: Option<(String, Option<&'static str>)>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let ops::Overview {
@@ -57,6 +81,7 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         raised_year: raised,
         helped_year: helped,
     } = ops::overview(&state.app, &ctx.actor()?).await?;
+    let month = today(ctx).format("%Y-%m").to_string();
     let may = |a: Action| caller.decide(a, None) == Decision::Allow;
     let action = html! {
         @if may(Action::RecordDonation) && decision.is_some() { a.btn.btn-primary href="/fund/donations/new" { (t(lang, "fund.donate")) } " " }
@@ -77,11 +102,18 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 section.panel {
                     h2 { (t(lang, "fund.decision_missing")) }
                     p { (t(lang, "fund.decision_why")) }
-                    @if may(Action::ManageFund) { (decision_form(&ctx)) }
+                    @if may(Action::ManageFund) { (decision_form(ctx, form, error.as_ref())) }
                 }
             }
             Some(d) => {
-                p.hint { (tf(lang, "fund.decision_line", &[("date", &d.decided_on), ("n", &d.attendance.to_string())])) " " (d.resolution) }
+                p.hint {
+                    @match (&d.basis, d.eligible) {
+                        (Some(basis), Some(eligible)) => (tf(lang, "fund.decision_line_counted", &[("date", &day(lang, &d.decided_on)), ("eligible", &eligible.to_string()), ("basis", &label(lang, "meeting_basis", basis)), ("n", &d.attendance.to_string())])),
+                        _ => (tf(lang, "fund.decision_line", &[("date", &day(lang, &d.decided_on)), ("n", &d.attendance.to_string())])),
+                    }
+                    " " (d.resolution)
+                }
+                p.hint { (tf(lang, "fund.gifts_from", &[("date", &day(lang, &d.decided_on))])) }
             }
         }
         div.stacked {
@@ -152,13 +184,14 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 p.actions {
                     a.btn.btn-small href="/fund/entries" { (t(lang, "fund.ledger")) }
                     a.btn.btn-small href="/fund/statement" { (t(lang, "fund.statement")) }
-                    a.btn.btn-small href={ "/disclosure/fund?month=" (today(&ctx).format("%Y-%m")) } { (t(lang, "fund.disclosure")) }
+                    a.btn.btn-small href={ "/disclosure/fund?month=" (month) } { (t(lang, "fund.disclosure")) }
                 }
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
+    Ok(layout::page_with_status(
+        ctx,
+        status,
         &t(lang, "fund.title"),
         &[],
         Some(action),
@@ -166,37 +199,66 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     ))
 }
 
-fn decision_form(ctx: &Ctx) -> Markup {
+fn decision_form(
+    ctx: &Ctx,
+    f: &DecisionForm,
+    error: Option<&(String, Option<&'static str>)>,
+) -> Markup {
     let lang = ctx.lang();
     let csrf = ctx
         .caller
         .as_ref()
         .map(|c| c.csrf_token.clone())
         .unwrap_or_default();
+    let bases: Vec<(String, String)> = MeetingBasis::ALL
+        .iter()
+        .map(|b| {
+            (
+                b.as_str().to_string(),
+                label(lang, "meeting_basis", b.as_str()),
+            )
+        })
+        .collect();
+    let at = |field: &str| {
+        error
+            .filter(|(_, f)| *f == Some(field))
+            .map(|(m, _)| m.clone())
+    };
+    let basis = if f.basis.is_empty() {
+        MeetingBasis::Residents.as_str()
+    } else {
+        f.basis.as_str()
+    };
     html! {
-        form.form method="post" action="/fund/decision" {
+        form.form method="post" action="/fund/decision" novalidate {
+            @if let Some((message, _)) = error { p.form-error role="alert" { (message) } }
             input type="hidden" name="_csrf" value=(csrf);
+            (layout::field(lang, "decided_on", "fund.decided_on", "date", &f.decided_on, at("decided_on"), None))
+            (layout::select(lang, "basis", "fund.basis", &bases, basis, at("basis")))
             div.grid2 {
-                (layout::field(lang, "decided_on", "fund.decided_on", "date", "", None, None))
-                (layout::field(lang, "attendance", "fund.attendance", "number", "", None, None))
+                (layout::field(lang, "eligible", "fund.eligible", "number", &f.eligible, at("eligible"), Some("off")))
+                (layout::field(lang, "attendance", "fund.attendance", "number", &f.attendance, at("attendance"), Some("off")))
             }
-            label.check { input type="checkbox" name="quorum_reached"; " " (t(lang, "fund.quorum_reached")) }
-            div.field { label for="resolution" { (t(lang, "fund.resolution")) } textarea #resolution name="resolution" rows="3" {} }
-            (layout::field(lang, "purpose", "fund.rules_purpose", "text", "", None, None))
-            (layout::field(lang, "eligibility", "fund.rules_eligibility", "text", "", None, None))
+            p.hint { (t(lang, "fund.quorum_rule")) }
+            div.field { label for="resolution" { (t(lang, "fund.resolution")) } textarea #resolution name="resolution" rows="3" { (f.resolution) } }
+            (layout::field(lang, "purpose", "fund.rules_purpose", "text", &f.purpose, None, None))
+            (layout::field(lang, "eligibility", "fund.rules_eligibility", "text", &f.eligibility, None, None))
             div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "fund.record_decision")) } }
         }
     }
 }
 
-#[derive(Deserialize)]
+/// The decision form as typed; numbers stay text so that what was typed comes back.
+#[derive(Deserialize, Default)]
 struct DecisionForm {
     #[serde(default)]
     decided_on: String,
     #[serde(default)]
-    attendance: String,
+    basis: String,
     #[serde(default)]
-    quorum_reached: Option<String>,
+    eligible: String,
+    #[serde(default)]
+    attendance: String,
     #[serde(default)]
     resolution: String,
     #[serde(default)]
@@ -205,29 +267,40 @@ struct DecisionForm {
     eligibility: String,
 }
 
+/// A typed count; anything that is not a whole number reads as 0, which the rule refuses.
+fn count(raw: &str) -> i64 {
+    raw.trim().parse().unwrap_or(0)
+}
+
 async fn decision_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, AppError> {
     let d = DecisionDraft {
-        decided_on: f.decided_on,
-        attendance: f.attendance.trim().parse().unwrap_or(0),
-        quorum_reached: f.quorum_reached.is_some(),
-        resolution: f.resolution,
-        purpose: f.purpose,
-        eligibility: f.eligibility,
+        decided_on: f.decided_on.clone(),
+        basis: f.basis.clone(),
+        eligible: count(&f.eligible),
+        attendance: count(&f.attendance),
+        resolution: f.resolution.clone(),
+        purpose: f.purpose.clone(),
+        eligibility: f.eligibility.clone(),
     };
     match record_decision(&state.app, &ctx.actor()?, d)
         .await
         .map_err(AppError::from)
     {
         Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.fund_decision")),
-        Err(AppError::Invalid { code, .. }) => Ok(redirect_with_flash(
-            "/fund",
-            false,
-            &format!("error.{code}"),
-        )),
+        // The form stays as typed, with the rule's reason (a meeting without its quorum
+        // gets the arithmetic).
+        Err(
+            e @ (AppError::Invalid { .. }
+            | AppError::Conflict { .. }
+            | AppError::ConflictWith { .. }),
+        ) => {
+            let error = (e.message(ctx.lang()), e.field());
+            overview_page(&state, &ctx, &f, Some(error), e.status()).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -241,7 +314,7 @@ async fn donation_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    ops::community(&state.app, &ctx.actor()?, Action::RecordDonation).await?;
+    let decision = ops::decision(&state.app, &ctx.actor()?, Action::RecordDonation).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
     let kinds: Vec<(String, String)> = DonorKind::ALL
         .iter()
@@ -272,6 +345,7 @@ async fn donation_page(
             (layout::select(lang, "method", "fund.method", &methods, &d.method, None))
             (layout::field(lang, "items", "fund.items", "text", &d.items.clone().unwrap_or_default(), None, Some("off")))
             (layout::field(lang, "received_on", "fund.received_on", "date", if d.received_on.is_empty() { "" } else { &d.received_on }, None, None))
+            @if let Some(dec) = &decision { p.hint { (tf(lang, "fund.gifts_from", &[("date", &day(lang, &dec.decided_on))])) } }
             label.check { input type="checkbox" name="publish_name" checked[d.publish_name]; " " (t(lang, "fund.publish_name")) }
             p.hint { (t(lang, "fund.publish_hint")) }
             p.hint { (t(lang, "fund.offline_hint")) }
@@ -351,9 +425,12 @@ async fn donation_submit(
             true,
             "flash.donation_recorded",
         )),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let msg = (!donor.take_error(lang, &e))
-                .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
+        Err(
+            e @ (AppError::Invalid { .. }
+            | AppError::Conflict { .. }
+            | AppError::ConflictWith { .. }),
+        ) => {
+            let msg = (!donor.take_error(lang, &e)).then(|| e.message(lang));
             donation_page(&state, &ctx, &d, &donor, msg, e.status()).await
         }
         Err(e) => Err(e),
@@ -378,8 +455,8 @@ async fn receipt(
                         tr { th { (t(lang, "fund.donor")) } td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) } }
                         tr { th { (t(lang, "fund.amount")) } td { "¥" (yuan(d.amount_fen)) "　" (t(lang, "fund.capitals")) "：" (linli_core::fund::capitals(Fen(d.amount_fen))) } }
                         tr { th { (t(lang, "fund.method")) } td { (label(lang, "pay_method", &d.method)) @if !d.items.is_empty() { "（" (d.items) "）" } } }
-                        tr { th { (t(lang, "fund.received_on")) } td { (d.received_on) } }
-                        tr { th { (t(lang, "fund.issued_on")) } td { (today(&ctx).format("%Y-%m-%d")) } }
+                        tr { th { (t(lang, "fund.received_on")) } td { (day(lang, &d.received_on)) } }
+                        tr { th { (t(lang, "fund.issued_on")) } td { (day_of(lang, today(&ctx))) } }
                     }
                 }
             }
@@ -858,7 +935,14 @@ async fn disclosure_page(
         year_to_date: ytd,
         decision,
         head,
+        posting,
     } = ops::disclosure(&state.app, &ctx.actor_or_public(), q.month, q.community).await?;
+    // The fund keeper of this community records the day the sheet went up, here where she
+    // prints it; everyone else sees the sheet only.
+    let keeper = ctx.caller.as_ref().filter(|c| {
+        c.community.as_ref().map(|x| x.0) == Some(place.id)
+            && c.decide(Action::ManageFund, None) == Decision::Allow
+    });
     let body = html! {
         article.disclosure {
             h2 { (place.name) " " (t(lang, "fund.title")) br; (month_label(lang, &d.month)) " " (t(lang, "fund.disclosure")) }
@@ -882,7 +966,7 @@ async fn disclosure_page(
                 div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "fund.donors")) {
                     table.table.compact {
                         thead { tr { th { (t(lang, "fund.donor")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.received_on")) } } }
-                        tbody { @for x in &d.donors { tr { td { (x.donor) } td.num { "¥" (yuan(x.amount_fen)) @if x.in_kind { " " span.hint { (t(lang, "fund.in_kind")) "：" (x.items) } } } td.nowrap { (x.received_on) } } } }
+                        tbody { @for x in &d.donors { tr { td { (x.donor) } td.num { "¥" (yuan(x.amount_fen)) @if x.in_kind { " " span.hint { (t(lang, "fund.in_kind")) "：" (x.items) } } } td.nowrap { (day(lang, &x.received_on)) } } } }
                     }
                 }
             }
@@ -891,17 +975,45 @@ async fn disclosure_page(
                 div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "fund.recipients")) {
                     table.table.compact {
                         thead { tr { th { (t(lang, "fund.beneficiary")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.paid_on")) } } }
-                        tbody { @for x in &d.recipients { tr { td { (x.recipient) } td.num { "¥" (yuan(x.amount_fen)) } td { (x.purpose) } td.nowrap { (x.paid_on) } } } }
+                        tbody { @for x in &d.recipients { tr { td { (x.recipient) } td.num { "¥" (yuan(x.amount_fen)) } td { (x.purpose) } td.nowrap { (day(lang, &x.paid_on)) } } } }
                     }
                 }
             }
             p.hint { (t(lang, "fund.disclosure_hint")) }
-            @if let Some(dec) = &decision { p.hint { (tf(lang, "fund.disclosure_basis", &[("date", &dec.decided_on)])) } }
-            p.hint { (tf(lang, "fund.posting_period", &[("from", &today(&ctx).format("%Y-%m-%d").to_string()), ("to", &(today(&ctx) + chrono::Duration::days(6)).format("%Y-%m-%d").to_string())])) }
+            @if let Some(dec) = &decision { p.hint { (tf(lang, "fund.disclosure_basis", &[("date", &day(lang, &dec.decided_on))])) } }
+            // The posting's own dates: the sheet says when it went up, not when it is looked at.
+            @match &posting {
+                Some(p) => p.hint.posting { (tf(lang, "fund.posting_period", &[("from", &day(lang, &p.posted_on)), ("to", &day(lang, &p.ends_on))])) },
+                None => p.hint.posting { (t(lang, "fund.posting_period_blank")) },
+            }
             @if let Some((seq, hash)) = &head {
                 p.hint.ledger-seal { (tf(lang, "fund.disclosure_seal", &[("seq", &seq.to_string()), ("hash", linli_core::chain::short(hash))])) }
             }
-            p.disclosure-sign { (committee_name(&place.name)) "　" (today(&ctx).format("%Y年%m月%d日")) }
+            p.disclosure-sign {
+                (committee_name(&place.name)) "　"
+                @match &posting {
+                    Some(p) => (day(lang, &p.posted_on)),
+                    // Not posted yet: the date is written by hand on the day it goes up.
+                    None => (t(lang, "fund.sign_date_blank")),
+                }
+            }
+        }
+        @if let Some(caller) = keeper {
+            section.panel.no-print #posting {
+                @match &posting {
+                    Some(p) => p { (tf(lang, "fund.posted_line", &[("month", &month_label(lang, &d.month)), ("date", &day(lang, &p.posted_on))])) },
+                    None => {
+                        h2 { (t(lang, "fund.record_posting")) }
+                        p.hint { (t(lang, "fund.record_posting_hint")) }
+                        form.form.inline method="post" action="/fund/postings" {
+                            input type="hidden" name="_csrf" value=(caller.csrf_token);
+                            input type="hidden" name="month" value=(d.month);
+                            (layout::field(lang, "posted_on", "fund.posted_on", "date", &today(&ctx).format("%Y-%m-%d").to_string(), None, None))
+                            " " button.btn.btn-primary type="submit" { (t(lang, "fund.record_posting_submit")) }
+                        }
+                    }
+                }
+            }
         }
         form.no-print.month-form method="get" action="/disclosure/fund" {
             input type="hidden" name="community" value=(place.name);
@@ -915,6 +1027,41 @@ async fn disclosure_page(
         &format!("{} · {}", place.name, t(lang, "fund.disclosure")),
         body,
     ))
+}
+
+#[derive(Deserialize)]
+struct PostingForm {
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    posted_on: String,
+}
+
+async fn posting_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PostingForm>,
+) -> Result<Response, AppError> {
+    let back = format!(
+        "/disclosure/fund?month={}",
+        percent_encoding::utf8_percent_encode(f.month.trim(), percent_encoding::NON_ALPHANUMERIC)
+    );
+    let draft = ops::PostingDraft {
+        month: f.month,
+        posted_on: f.posted_on,
+    };
+    match ops::record_posting(&state.app, &ctx.actor()?, draft)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(_) => Ok(redirect_with_flash(&back, true, "flash.fund_posting")),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
+            &back,
+            false,
+            &format!("error.{}", e.code()),
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// The fund keeper's part of the home page: the requests waiting for her approval (with the
@@ -1062,6 +1209,12 @@ pub fn routes(t: Table) -> Table {
         "/fund/statement.xlsx",
         Policy::Signed(Action::ViewFund),
         statement_xlsx,
+    )
+    .page(
+        Method::POST,
+        "/fund/postings",
+        Policy::Signed(Action::ManageFund),
+        posting_submit,
     )
     .page(
         Method::GET,

@@ -16,11 +16,15 @@ both_engines!(
     the_indicators_read_the_ledger_and_say_what_is_unavailable,
     the_fund_keeper_approves_from_her_home_page,
     a_reversal_in_the_browser_is_a_confirmed_step_with_its_reason,
+    a_meeting_without_its_quorum_is_refused_with_the_arithmetic,
+    the_quorum_is_computed_from_the_numbers_and_a_sent_one_is_ignored,
+    a_gift_received_before_the_decision_is_refused_naming_its_day,
+    the_disclosure_prints_the_day_it_was_posted_not_today,
 );
 
 async fn decide(app: &TestApp, admin: &str) {
     let (status, body) = app
-        .api(admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "attendance": 86, "quorum_reached": true, "resolution": "成立爱心基金"})))
+        .api(admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
@@ -677,8 +681,9 @@ async fn the_fund_pages_work(engine: Engine) {
             &[
                 ("_csrf", &csrf),
                 ("decided_on", "2011-03-15"),
+                ("basis", "households"),
+                ("eligible", "150"),
                 ("attendance", "86"),
-                ("quorum_reached", "on"),
                 ("resolution", "成立爱心基金"),
             ],
         )
@@ -941,5 +946,298 @@ async fn a_reversal_in_the_browser_is_a_confirmed_step_with_its_reason(engine: E
     assert!(
         keeper.get(&step).await.status().is_redirection(),
         "not offered twice"
+    );
+}
+
+async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let post = |body: Value| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.api(admin, Method::POST, "/api/v1/fund/decisions", Some(body))
+                .await
+        }
+    };
+    // Exactly half is not more than half, whatever the client claims.
+    let (status, body) = post(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 86, "quorum_reached": true, "resolution": "成立爱心基金"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "no_quorum");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("到会86人，未超过十八周岁以上的居民172人的半数") && message.contains("87"),
+        "the arithmetic, in Chinese: {message}"
+    );
+    let (status, body) = post(json!({"decided_on": "2011-03-15", "basis": "households", "eligible": 2, "attendance": 1, "resolution": "成立爱心基金"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("户的代表2人"),
+        "{body}"
+    );
+    for (bad, code) in [
+        (
+            json!({"basis": "residents", "eligible": 100, "attendance": 101}),
+            "attendance_over_eligible",
+        ),
+        (
+            json!({"basis": "residents", "eligible": 0, "attendance": 0}),
+            "eligible_bad",
+        ),
+        (
+            json!({"basis": "residents", "eligible": 100, "attendance": 0}),
+            "attendance_bad",
+        ),
+        (
+            json!({"basis": "residents", "eligible": -3, "attendance": 2}),
+            "eligible_bad",
+        ),
+        (
+            json!({"basis": "everyone", "eligible": 100, "attendance": 60}),
+            "basis_bad",
+        ),
+    ] {
+        let mut b = bad.clone();
+        b["decided_on"] = json!("2011-03-15");
+        b["resolution"] = json!("成立爱心基金");
+        let (status, body) = post(b).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+        assert_eq!(body["error"]["code"], code, "{bad}");
+    }
+    // Nothing was recorded: gifts still wait for a decision.
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "anonymous", "amount_fen": 100, "method": "cash", "received_on": "2026-11-20"})))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "no_fund_decision");
+    // The form says why, and keeps what was typed.
+    let mut browser = app.signed_in("admin").await;
+    let csrf = browser.csrf().await;
+    let res = browser
+        .post_form(
+            "/fund/decision",
+            &[
+                ("_csrf", &csrf),
+                ("decided_on", "2011-03-15"),
+                ("basis", "representatives"),
+                ("eligible", "30"),
+                ("attendance", "15"),
+                ("resolution", "成立爱心基金"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("到会15人，未超过居民小组选举的代表30人的半数")
+            && html.contains("成立爱心基金")
+            && html.contains("第九条"),
+        "{html}"
+    );
+}
+
+async fn the_quorum_is_computed_from_the_numbers_and_a_sent_one_is_ignored(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 87, "quorum_reached": false, "resolution": "成立爱心基金"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["quorum_reached"], true, "computed, not taken: {body}");
+    assert_eq!(body["needed"], 87);
+    assert_eq!(body["eligible"], 172);
+    assert_eq!(body["basis"], "residents");
+    let id = body["id"].as_i64().unwrap();
+    let (eligible, basis, quorum): (i64, String, i64) = app
+        .db
+        .read(move |c| {
+            let r = c.query_one(
+                "SELECT eligible, basis, quorum_reached FROM fund_decisions WHERE id = ?",
+                linli_store::params![id],
+            )?;
+            Ok::<_, linli_store::StoreError>((r.int(0)?, r.text(1)?, r.int(2)?))
+        })
+        .await
+        .unwrap();
+    assert_eq!((eligible, basis.as_str(), quorum), (172, "residents", 1));
+    // The decision is in force: gifts can be recorded.
+    give(&app, &admin, 100, false).await;
+    let mut browser = app.signed_in("admin").await;
+    let (_, html) = browser.get_text("/fund").await;
+    assert!(
+        html.contains("2011年3月15日") && html.contains("172"),
+        "the decision with its numbers and its date written out"
+    );
+}
+
+async fn a_gift_received_before_the_decision_is_refused_naming_its_day(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    let gift = |on: &str| json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": 5000, "method": "cash", "received_on": on});
+    let (status, body) = app
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/fund/donations",
+            Some(gift("2011-03-14")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "before_fund_decision");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("2011年3月15日") && message.contains("2011年3月14日"),
+        "{message}"
+    );
+    assert_eq!(balance(&app, &admin).await, 0, "nothing was recorded");
+    let (status, body) = app
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/fund/donations",
+            Some(gift("2011-03-15")),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "the decision's own day: {body}"
+    );
+    assert_eq!(
+        body["receipt_no"], "2011-0001",
+        "no receipt number used up by the refusal"
+    );
+    // The page says why.
+    let mut worker = app.signed_in("wangge1").await;
+    let (_, html) = worker.get_text("/fund/donations/new").await;
+    assert!(
+        html.contains("2011年3月15日"),
+        "the form names the decision's day"
+    );
+    let csrf = worker.csrf().await;
+    let res = worker
+        .post_form(
+            "/fund/donations",
+            &[
+                ("_csrf", &csrf),
+                ("donor_kind", "person"),
+                ("donor_name", "市电业局"),
+                ("amount_yuan", "100"),
+                ("method", "cash"),
+                ("received_on", "2010-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("早于居民会议决定设立爱心基金的日期2011年3月15日")
+            && html.contains("市电业局"),
+        "{html}"
+    );
+}
+
+async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    give(&app, &admin, 30000, true).await;
+    let sheet = || async {
+        reqwest::get(format!("{}/disclosure/fund?month=2026-11", app.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    // Today is 2026-11-27; nothing is posted yet, so no posting day is invented.
+    let html = sheet().await;
+    assert!(html.contains("尚未登记张贴"), "{html}");
+    assert!(!html.contains("2026年11月27日") && !html.contains("2026-11-27"));
+    assert!(
+        html.contains("2026年11月20日"),
+        "dates written the Chinese way"
+    );
+    assert!(html.contains("2011年3月15日"), "the decision's day too");
+    let post = |body: Value| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.api(admin, Method::POST, "/api/v1/fund/postings", Some(body))
+                .await
+        }
+    };
+    let (status, body) = post(json!({"month": "2026-11", "posted_on": "2026-11-28"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "date_future");
+    let (status, body) = post(json!({"month": "2026-11", "posted_on": "2026-10-31"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "posting_before_month");
+    let (status, body) = post(json!({"month": "2026-11", "posted_on": "2026-11-25"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["ends_on"], "2026-12-01");
+    let (status, body) = post(json!({"month": "2026-11", "posted_on": "2026-11-26"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "already_posted");
+    // Days later the sheet still says when it went up.
+    app.clock.advance(chrono::Duration::days(9));
+    let html = sheet().await;
+    assert!(
+        html.contains("公示期：2026年11月25日 至 2026年12月1日"),
+        "the stored posting's period: {html}"
+    );
+    assert!(
+        html.contains("居民委员会　2026年11月25日"),
+        "signed on the posting day"
+    );
+    assert!(
+        !html.contains("2026年12月6日"),
+        "not the day it is looked at"
+    );
+    let d: Value = reqwest::get(format!("{}/api/v1/fund/disclosure?month=2026-11", app.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["posting"]["posted_on"], "2026-11-25");
+    assert_eq!(d["posting"]["ends_on"], "2026-12-01");
+    // The fund keeper records October's posting where she prints it.
+    let mut keeper = app.signed_in("admin").await;
+    let (_, html) = keeper.get_text("/disclosure/fund?month=2026-10").await;
+    assert!(html.contains("登记张贴日期"), "{html}");
+    let csrf = keeper.csrf().await;
+    let res = keeper
+        .post_form(
+            "/fund/postings",
+            &[
+                ("_csrf", &csrf),
+                ("month", "2026-10"),
+                ("posted_on", "2026-11-03"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = keeper.get_text("/disclosure/fund?month=2026-10").await;
+    assert!(html.contains("2026年11月3日 至 2026年11月9日"), "{html}");
+    let html = reqwest::get(format!("{}/disclosure/fund?month=2026-10", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("登记张贴日期"),
+        "the public sees the sheet only"
     );
 }

@@ -51,7 +51,7 @@ async fn helped(app: &TestApp, token: &str, name: &'static str, summary: &str, h
 async fn a_year_of_records(app: &TestApp) -> (i64, i64) {
     let admin = app.token("admin").await;
     let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "attendance": 86, "quorum_reached": true, "resolution": "成立爱心基金"})))
+        .api(&admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, body) = app

@@ -34,7 +34,7 @@ async fn the_fund_of_another_community_is_not_found(engine: Engine) {
     };
     // Community A (the demo's Xx社区): a decision, a gift and an approved request.
     let admin = app.token("admin").await;
-    let decision = json!({"decided_on": "2011-03-15", "attendance": 86, "quorum_reached": true, "resolution": "成立爱心基金"});
+    let decision = json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"});
     let (status, _) = call(
         &app,
         &admin,

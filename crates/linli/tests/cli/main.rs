@@ -806,6 +806,8 @@ fn fund_with_three_gifts(d: &Db) -> Vec<(i64, String)> {
             community,
             &linli_store::fund::DecisionInput {
                 decided_on: "2011-03-15".into(),
+                basis: linli_core::fund::MeetingBasis::Residents,
+                eligible: 150,
                 attendance: 86,
                 quorum_reached: true,
                 resolution: "成立爱心基金".into(),

@@ -376,8 +376,9 @@ fn crash_during_gifts(engine: Engine) {
     let tok = token(addr);
     let decision = serde_json::json!({
         "decided_on": "2011-03-15",
+        "basis": "residents",
+        "eligible": 150,
         "attendance": 86,
-        "quorum_reached": true,
         "resolution": "成立爱心基金",
     })
     .to_string();
