@@ -157,6 +157,14 @@ pub fn posting(
     .transpose()
 }
 
+/// `fund.disclosures`: monthly disclosures put up on the board in `[from, to]`.
+pub fn postings_count(c: &mut dyn Conn, community_id: Tenant, from: &str, to: &str) -> Result<i64> {
+    c.count(
+        "SELECT COUNT(*) FROM fund_disclosure_postings WHERE community_id = ? AND posted_on >= ? AND posted_on <= ?",
+        params![community_id, from, to],
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 fn canonical(
     community_id: i64,

@@ -86,6 +86,10 @@ pub fn compute_some(
                     json!({"times": times, "persons": helped}),
                 )
             }
+            "fund.disclosures" => {
+                let n = fund::postings_count(c, tenant, from, to)?;
+                ok(ind, json!(n), "/fund/statement".into(), json!({}))
+            }
             "fund.balance" => {
                 let b = fund::balances(c, crate::Tenant::new(community_id), Some(to))?;
                 ok(

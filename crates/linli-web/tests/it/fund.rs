@@ -1240,4 +1240,22 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
         !html.contains("登记张贴日期"),
         "the public sees the sheet only"
     );
+    // The summary's "收支情况在社区公示" counts the postings recorded (both went up in
+    // November), and none in October.
+    let figure = |from: &'static str, to: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let (_, v) = app
+                .api(
+                    admin,
+                    Method::GET,
+                    &format!("/api/v1/reports/indicators?from={from}&to={to}"),
+                    None,
+                )
+                .await;
+            v["indicators"]["fund.disclosures"].clone()
+        }
+    };
+    assert_eq!(figure("2026-11-01", "2026-11-30").await, 2);
+    assert_eq!(figure("2026-10-01", "2026-10-31").await, 0);
 }
