@@ -673,9 +673,19 @@ fn occurrences(tokens: &str, term: &str) -> usize {
         .count()
 }
 
-/// The tokens of a space-separated string.
+/// The tokens of a space-separated string: the starts of runs of non-spaces, counted in one
+/// pass over the bytes (no token is split out and compared).
 fn token_count(tokens: &str) -> usize {
-    tokens.split(' ').filter(|t| !t.is_empty()).count()
+    let trimmed = tokens.trim_matches(' ');
+    if trimmed.is_empty() {
+        return 0;
+    }
+    let bytes = trimmed.as_bytes();
+    let gaps = bytes
+        .windows(2)
+        .filter(|w| w[0] == b' ' && w[1] != b' ')
+        .count();
+    gaps + 1
 }
 
 /// The large path's page: title hits newest first, then the other matches newest first, each

@@ -46,6 +46,8 @@ options:
                  database) instead of building them
   --keep         keep the SQLite database afterwards
   --sqlite-only  skip PostgreSQL even when LINLI_BENCH_PG_URL is set
+  --rank-cap N   matches ranked by relevance at most (default the app's, search::RANK_CAP);
+                 to weigh the cap's cost against its reach
 
 environment:
   LINLI_BENCH_PG_URL   an empty PostgreSQL database to measure too";
@@ -69,6 +71,7 @@ struct Args {
     reuse: bool,
     keep: bool,
     sqlite_only: bool,
+    rank_cap: i64,
 }
 
 fn parse_args() -> BoxResult<Option<Args>> {
@@ -80,6 +83,7 @@ fn parse_args() -> BoxResult<Option<Args>> {
         reuse: false,
         keep: false,
         sqlite_only: false,
+        rank_cap: search::RANK_CAP,
     };
     let number = |s: String| -> BoxResult<usize> { Ok(s.replace('_', "").parse()?) };
     let mut it = std::env::args().skip(1);
@@ -93,6 +97,7 @@ fn parse_args() -> BoxResult<Option<Args>> {
             "--reuse" => a.reuse = true,
             "--keep" => a.keep = true,
             "--sqlite-only" => a.sqlite_only = true,
+            "--rank-cap" => a.rank_cap = i64::try_from(number(value()?)?)?,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(None);
@@ -912,7 +917,7 @@ fn queries(n: usize, today: NaiveDate) -> Vec<Query> {
 }
 
 /// One query as the app runs it: segmentation, the page of hits, a snippet of each.
-fn run(db: &Db, t: Tenant, q: &Query) -> BoxResult<(Duration, i64, usize)> {
+fn run(db: &Db, t: Tenant, q: &Query, rank_cap: i64) -> BoxResult<(Duration, i64, usize)> {
     let start = Instant::now();
     let terms = rules::query_terms(&q.text);
     let (hits, total) = if terms.is_empty() {
@@ -928,7 +933,7 @@ fn run(db: &Db, t: Tenant, q: &Query) -> BoxResult<(Duration, i64, usize)> {
                     public_on: q.public_on.as_deref(),
                     limit: PER_PAGE,
                     offset: q.offset,
-                    rank_cap: search::RANK_CAP,
+                    rank_cap,
                 },
             )
         })?;
@@ -1006,10 +1011,10 @@ fn load_average() -> String {
 }
 
 /// Warms up, then times every query of the mix once; prints the figures by kind.
-fn measure(db: &Db, t: Tenant, mix: &[Query]) -> BoxResult<Figures> {
+fn measure(db: &Db, t: Tenant, mix: &[Query], rank_cap: i64) -> BoxResult<Figures> {
     let start = Instant::now();
     for q in mix {
-        run(db, t, q)?;
+        run(db, t, q, rank_cap)?;
     }
     println!(
         "  warm-up: the {} queries once, {:.1} s (load average {})",
@@ -1022,7 +1027,7 @@ fn measure(db: &Db, t: Tenant, mix: &[Query]) -> BoxResult<Figures> {
     let mut buckets: BTreeMap<&str, usize> = BTreeMap::new();
     let mut slowest: Vec<(Duration, &Query, i64)> = Vec::new();
     for q in mix {
-        let (d, total, _) = run(db, t, q)?;
+        let (d, total, _) = run(db, t, q, rank_cap)?;
         all.push(d);
         let e = by_kind.entry(q.kind).or_default();
         e.0.push(d);
@@ -1140,7 +1145,7 @@ fn bench(label: &str, db: &Db, args: &Args, mix: &[Query]) -> BoxResult<Figures>
             &[community.into()]
         ))?
     );
-    measure(db, community, mix)
+    measure(db, community, mix, args.rank_cap)
 }
 
 fn today() -> BoxResult<NaiveDate> {
