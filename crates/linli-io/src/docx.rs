@@ -356,8 +356,10 @@ mod tests {
         );
         assert!(d.contains(r#"w:eastAsia="黑体" w:cs="黑体"/><w:spacing w:val="-5"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr><w:t xml:space="preserve">一、创新学习载体，打造品牌社区</w:t>"#));
         assert!(d.contains(r#"w:eastAsia="楷体_GB2312" w:cs="楷体_GB2312"/><w:spacing w:val="-5"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr><w:t xml:space="preserve">（二）爱心基金</w:t>"#));
-        assert!(d.contains("筹集资金6.1万余元"));
-        assert!(d.contains("¥61,234.50"));
+        assert!(d.contains("爱心基金筹集捐款6.1万余元"));
+        // The appendix speaks Chinese: yuan written 元, no indicator ids, no ¥.
+        assert!(d.contains("61,234.50元（文中写作“6.1万余元”）"));
+        assert!(!d.contains('¥') && !d.contains("fund.raised_total"));
         let fonts = part(&bytes, "word/fontTable.xml");
         assert!(fonts.contains(r#"<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>"#));
     }

@@ -142,14 +142,14 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0026_calendar_years.sql"),
     },
     Migration {
-        version: 28,
+        version: 27,
         name: "fund_meeting_and_postings",
-        sql: include_str!("../migrations/0028_fund_meeting_and_postings.sql"),
+        sql: include_str!("../migrations/0027_fund_meeting_and_postings.sql"),
     },
     Migration {
-        version: 30,
+        version: 28,
         name: "summary_suggestions",
-        sql: include_str!("../migrations/0030_summary_suggestions.sql"),
+        sql: include_str!("../migrations/0028_summary_suggestions.sql"),
     },
 ];
 

@@ -1,4 +1,4 @@
--- 0028 the fund's meeting counted and its postings kept (issue 15).
+-- 0027 the fund's meeting counted and its postings kept (issue 15).
 -- A decision now records who was entitled to attend the residents' meeting (居委会组织法 §9:
 -- residents over 18, one per household, or the residents' groups' elected representatives)
 -- and how many; the quorum is computed from the numbers, no longer ticked. Decisions recorded

@@ -1,4 +1,4 @@
--- 0030 stories suggested from the records (issue 15): besides a hardship case and a placement,
+-- 0028 stories suggested from the records (issue 15): besides a hardship case and a placement,
 -- a summary may tell of a volunteer (`volunteer`, volunteers.id: the longest-serving) and of a
 -- partner unit's project (`partner_project`, partner_activities.id: the biggest). Until a
 -- worker saves the year's picks, the summary tells the ones the records suggest;
