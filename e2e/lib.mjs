@@ -277,6 +277,17 @@ export async function printPdf(page, name) {
 }
 
 /** Today's date in Beijing time as YYYY-MM-DD (the community's calendar, whatever the host's zone). */
+/** 2026-12-04 → 2026年12月4日, as the printed pages write a date. */
+export function chineseDate(iso) {
+  const [y, m, d] = iso.split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+}
+
+/** A date as either form, ISO in the ledgers' tables or Chinese on printed pages. */
+export function eitherDate(iso) {
+  return new RegExp(`${iso}|${chineseDate(iso)}`);
+}
+
 export function todayInShanghai() {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }

@@ -66,11 +66,31 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
+/// A name as a printed document writes a person who did not consent to be named: the surname
+/// and 某 (许某), as public notices do, instead of the screen's stars (许**). A name of one
+/// character or none is 某.
+pub fn printed_name(name: &str) -> String {
+    let name = name.trim();
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(_)) => format!("{first}某"),
+        _ => "某".to_string(),
+    }
+}
+
 /// Field names whose values are personal data: masked in audit before/after images and logs.
 pub const PERSONAL_FIELDS: &[&str] = &["id_number", "phone", "password", "password_hash"];
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_printed_name_is_the_surname_and_mou() {
+        assert_eq!(super::printed_name("许丽华"), "许某");
+        assert_eq!(super::printed_name(" 欧阳明 "), "欧某");
+        assert_eq!(super::printed_name("许"), "某");
+        assert_eq!(super::printed_name(""), "某");
+    }
 
     #[test]
     fn a_digit_search_is_four_digits_or_more() {

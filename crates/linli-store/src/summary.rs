@@ -399,6 +399,16 @@ fn shown(name: &str, consented: bool) -> String {
     }
 }
 
+/// A name as a story prints it: the name when consented, else 许某 (printed documents do not
+/// carry the screen's stars).
+fn printed(name: &str, consented: bool) -> String {
+    match (name.trim().is_empty(), consented) {
+        (true, _) => "某户".to_string(),
+        (false, true) => name.to_string(),
+        (false, false) => linli_core::mask::printed_name(name),
+    }
+}
+
 /// A case summary may name the person: without consent the name is masked there too.
 fn private_summary(text: &str, name: &str, consented: bool) -> String {
     if consented || name.is_empty() {
@@ -512,7 +522,7 @@ fn case_story(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Some(Story {
-        text: summary::story_text(&shown(&name, consented), &helps),
+        text: summary::story_text(&printed(&name, consented), &helps),
         at: summary::STORIES_LINE,
     }))
 }
@@ -529,7 +539,7 @@ fn volunteer_story(
     let rows = volunteer_rows(c, community_id, from, to, i64::MAX)?;
     Ok(rows.iter().find(|v| v.id == id).map(|v| Story {
         text: summary::volunteer_story_text(
-            &shown(&v.name, v.consented),
+            &printed(&v.name, v.consented),
             v.since_year,
             year,
             v.services,
@@ -571,7 +581,7 @@ fn placement_story(c: &mut dyn Conn, community_id: i64, id: i64) -> Result<Optio
     };
     Ok(Some(Story {
         text: summary::placement_story_text(
-            &shown(&r.text(0)?, r.int(1)? != 0),
+            &printed(&r.text(0)?, r.int(1)? != 0),
             &r.text(2)?,
             &r.text(3)?,
             &r.text(4)?,

@@ -261,8 +261,11 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     assert!(page.contains(
         "居民夏胜林家是社区结对帮扶的困难家庭。2026年1月，社区送去米、面、油等生活物资。"
     ));
-    assert!(page.contains("居民杨*家是社区结对帮扶的困难家庭。2026年2月，民政局资助500元。"));
+    // 杨静 did not consent: the paper writes her as public notices do (杨某), not the screen's
+    // stars.
+    assert!(page.contains("居民杨某家是社区结对帮扶的困难家庭。2026年2月，民政局资助500元。"));
     let article = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
+    assert!(!article.contains("杨*"), "{article}");
     assert!(!article.contains("下岗工人") && !article.contains("地震灾区"));
     assert!(page.contains(
         "居民夏胜林经社区满意中介服务站推荐，2026年3月起在绿苑物业从事保洁员工作，2026年9月回访时仍在岗。"
