@@ -64,6 +64,7 @@ pub mod login;
 pub mod mask;
 pub mod partners;
 pub mod password;
+pub mod privacy;
 pub mod pinyin;
 pub mod place;
 pub mod publicity;
