@@ -11,8 +11,8 @@ use linli_core::{Action, Role};
 use linli_store::affairs::{self, Affair};
 use linli_store::learning::{self, CourseHistory};
 use linli_store::registry::{self, Resident};
-use linli_store::users;
 use linli_store::{Tenant, audit};
+use linli_store::{privacy, users};
 use serde::Serialize;
 use serde_json::json;
 
@@ -228,6 +228,12 @@ pub struct Handling {
     pub at: String,
     pub by: String,
     pub action: String,
+    /// The words for `action` (filled in the reader's language by the web layer).
+    pub action_label: String,
+    /// Which record of hers was handled: resident, case, application, disbursement …
+    pub object_kind: String,
+    /// The words for `object_kind`.
+    pub object_label: String,
 }
 
 /// Everything held about her, as `me_export` hands it over: her record in full (it is hers:
@@ -243,6 +249,9 @@ pub struct MyData {
     pub courses: Vec<CourseHistory>,
     pub reports: Vec<MyReport>,
     pub handling: Vec<Handling>,
+    /// Every record of hers in every module (cases, help, applications, fund payments,
+    /// enrolments, neighbour card …), one section each, empty ones included.
+    pub sections: Vec<privacy::Section>,
 }
 
 /// A copy of everything held about the linked resident; audited as `resident.self_export`.
@@ -275,10 +284,18 @@ pub async fn export(app: &App, actor: &Actor) -> Result<MyData> {
                 rating: a.rating,
             })
             .collect();
-        let handling = audit::about(tx.c, t.id(), "resident", &id.to_string())?
+        let handling = privacy::handled(tx.c, t, id)?
             .into_iter()
-            .map(|(at, by, action)| Handling { at, by, action })
+            .map(|h| Handling {
+                at: h.at,
+                by: h.by,
+                action: h.action,
+                action_label: String::new(),
+                object_kind: h.object_kind,
+                object_label: String::new(),
+            })
             .collect();
+        let sections = privacy::gather(tx.c, t, id)?;
         tx.audit(
             t,
             "resident.self_export",
@@ -294,6 +311,7 @@ pub async fn export(app: &App, actor: &Actor) -> Result<MyData> {
             courses,
             reports,
             handling,
+            sections,
         })
     })
     .await

@@ -8,6 +8,7 @@ use linli_core::roster::{Relation, parse_phone};
 use linli_core::{Action, Gender, IdNumber, PlaceKind};
 use linli_store::Tenant;
 use linli_store::places::{self, Place};
+use linli_store::privacy;
 use linli_store::registry::{
     self, Filter, Resident, ResidentInput, ResidentRow, TagInput, TagKind,
 };
@@ -580,12 +581,14 @@ pub async fn close(app: &App, actor: &Actor, id: i64, status: &str, on: &str) ->
 }
 
 /// Everything held about one person (PIPL §45 查阅、复制): the record, the household's members
-/// (id, name, relation, status) and every audit record about them (at, by, action). Handing it
-/// over is itself audited.
+/// (id, name, relation, status), every record of his in every module
+/// ([`linli_store::privacy::gather`]) and the processing history: every audit record about him
+/// or a record of his. Handing it over is itself audited (`resident.subject_export`).
 pub struct SubjectExport {
     pub resident: Resident,
     pub members: Vec<(i64, String, String, String)>,
-    pub history: Vec<(String, String, String)>,
+    pub sections: Vec<privacy::Section>,
+    pub history: Vec<privacy::Handled>,
 }
 
 pub async fn subject_export(app: &App, actor: &Actor, id: i64) -> Result<SubjectExport> {
@@ -596,17 +599,19 @@ pub async fn subject_export(app: &App, actor: &Actor, id: i64) -> Result<Subject
             Some(h) => registry::members(tx.c, h)?,
             None => Vec::new(),
         };
-        let history = linli_store::audit::about(tx.c, tenant.id(), "resident", &id.to_string())?;
+        let sections = privacy::gather(tx.c, tenant, id)?;
+        let history = privacy::handled(tx.c, tenant, id)?;
         tx.audit(
             tenant,
             "resident.subject_export",
             "resident",
             id,
-            json!({"reason": "PIPL §45"}),
+            json!({"reason": "PIPL §45", "sections": sections.iter().filter(|s| !s.rows.is_empty()).count()}),
         )?;
         Ok(SubjectExport {
             resident,
             members,
+            sections,
             history,
         })
     })
@@ -614,7 +619,10 @@ pub async fn subject_export(app: &App, actor: &Actor, id: i64) -> Result<Subject
 }
 
 /// Erasure where the record must stay (PIPL §47 with the ledgers that point at it): the
-/// personal fields are erased and the row kept, anonymous. `confirm` must repeat the name.
+/// personal fields are erased and the row kept, anonymous; his name, phone and ID number go
+/// from every module's records and free text ([`linli_store::privacy::erase`]); the fund's
+/// sealed ledger is kept. `confirm` must repeat the name. The audit record carries the rows
+/// changed per table (counts only: nothing personal).
 pub async fn anonymize(app: &App, actor: &Actor, id: i64, confirm: &str) -> Result<()> {
     let r = load_visible(app, actor, id, Action::AnonymizeResidents).await?;
     if confirm.trim() != r.name {
@@ -622,14 +630,14 @@ pub async fn anonymize(app: &App, actor: &Actor, id: i64, confirm: &str) -> Resu
     }
     let tenant = Tenant::new(r.community_id);
     app.write(actor, move |tx| {
-        registry::anonymize(tx.c, tenant, id, tx.actor.now)?;
+        let erased = privacy::erase(tx.c, tenant, id, tx.actor.now)?;
         tx.audit_change(
             tenant,
             "resident.anonymize",
             "resident",
             id,
             Some(json!({"status": r.status})),
-            json!({"status": "anonymized"}),
+            json!({"status": "anonymized", "reason": "PIPL §47", "erased": erased.erased, "redacted": erased.redacted}),
         )
     })
     .await

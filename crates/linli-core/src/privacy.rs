@@ -94,16 +94,17 @@ mod tests {
             redact_name("张君腿脚不便，张君之女在外地。", "张君", &[]),
             "张某腿脚不便，张某之女在外地。"
         );
-        assert_eq!(
-            redact_name("帮夏胜林买菜", "夏胜林", &[]),
-            "帮夏某买菜"
-        );
+        assert_eq!(redact_name("帮夏胜林买菜", "夏胜林", &[]), "帮夏某买菜");
     }
 
     #[test]
     fn a_longer_name_of_someone_else_is_left_alone() {
         assert_eq!(
-            redact_name("王明与王明亮同住，王明亮照顾王明。", "王明", &["王明亮", "李四"]),
+            redact_name(
+                "王明与王明亮同住，王明亮照顾王明。",
+                "王明",
+                &["王明亮", "李四"]
+            ),
             "王某与王明亮同住，王明亮照顾王某。"
         );
     }

@@ -24,6 +24,7 @@ pub mod partners;
 mod pg;
 pub mod places;
 mod pool;
+pub mod privacy;
 pub mod publicity;
 pub mod registry;
 pub mod reports;

@@ -56,7 +56,9 @@ async fn get_me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MeBody>,
 }
 
 async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MyData>, AppError> {
-    Ok(Json(me::export(&state.app, &ctx.actor()?).await?))
+    let mut data = me::export(&state.app, &ctx.actor()?).await?;
+    crate::pages::residents::label_my_data(ctx.lang(), &mut data);
+    Ok(Json(data))
 }
 
 async fn request_correction(

@@ -38,7 +38,8 @@ pub fn action_label(lang: Lang, action: &str) -> String {
     }
 }
 
-fn object_label(lang: Lang, kind: &str) -> String {
+/// The catalogue's words for an audited object's kind, or the kind itself.
+pub fn object_label(lang: Lang, kind: &str) -> String {
     let key = format!("audit.object.{kind}");
     let text = t(lang, &key);
     if text == key { kind.to_string() } else { text }

@@ -19,9 +19,11 @@ use linli_app::registry::{
 use linli_core::mask::{mask_id_number, mask_phone};
 use linli_core::{Action, Decision, PlaceKind};
 use linli_store::places::Place;
+use linli_store::privacy::{Handled, Section};
 use linli_store::registry::{ResidentRow, TagKind};
 use maud::{Markup, html};
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 // ---- pages ----
@@ -421,7 +423,7 @@ async fn detail_page(
             section.panel {
                 h2 { (t(lang, "residents.privacy")) }
                 @if can_reveal {
-                    p { a.btn.btn-small href={ "/residents/" (r.id) "/personal-data.json" } { (t(lang, "residents.personal_data")) } " " span.hint { (t(lang, "residents.personal_data_hint")) } }
+                    p { a.btn.btn-small href={ "/residents/" (r.id) "/personal-data" } { (t(lang, "residents.personal_data")) } " " span.hint { (t(lang, "residents.personal_data_hint")) } }
                 }
                 @if can_anonymize {
                     form.form.inline-form method="post" action={ "/residents/" (r.id) "/anonymize" } {
@@ -572,25 +574,94 @@ async fn close_submit(
     }
 }
 
-/// Everything held about one person, for their PIPL §45 request (查阅、复制): the full record,
-/// their household and every audit record about them. Handing it over is itself audited.
-async fn personal_data(
+/// The copy handed over for a PIPL §45 request (查阅、复制), as `residents_export_personal`
+/// returns it: every record in every module, headed in the reader's language, and the
+/// processing history with its actions and objects in words.
+#[derive(Serialize, JsonSchema)]
+pub struct PersonalData {
+    pub resident_id: i64,
+    pub name: String,
+    /// When the copy was made (Asia/Shanghai, YYYY-MM-DD HH:MM).
+    pub exported_at: String,
+    pub legal_basis: String,
+    pub sections: Vec<Section>,
+    pub processing_history: Vec<HistoryItem>,
+}
+
+/// One handling of the person's data.
+#[derive(Serialize, JsonSchema)]
+pub struct HistoryItem {
+    pub at: String,
+    pub by: String,
+    pub action: String,
+    pub action_label: String,
+    pub object_kind: String,
+    pub object_label: String,
+}
+
+/// Headings of the copy's sections in `lang` (`privacy.section.<code>`).
+pub fn titled(lang: Lang, mut sections: Vec<Section>) -> Vec<Section> {
+    for s in &mut sections {
+        s.title = t(lang, &format!("privacy.section.{}", s.code));
+    }
+    sections
+}
+
+/// The history in words: actions and objects from the audit catalogue.
+pub fn history_in_words(lang: Lang, history: &[Handled]) -> Vec<HistoryItem> {
+    history
+        .iter()
+        .map(|h| HistoryItem {
+            at: h.at.clone(),
+            by: h.by.clone(),
+            action: h.action.clone(),
+            action_label: super::audit::action_label(lang, &h.action),
+            object_kind: h.object_kind.clone(),
+            object_label: super::audit::object_label(lang, &h.object_kind),
+        })
+        .collect()
+}
+
+/// A resident's own copy (`me_export`) in words: section headings, actions and objects.
+pub fn label_my_data(lang: Lang, d: &mut linli_app::me::MyData) {
+    d.sections = titled(lang, std::mem::take(&mut d.sections));
+    for h in &mut d.handling {
+        h.action_label = super::audit::action_label(lang, &h.action);
+        h.object_label = super::audit::object_label(lang, &h.object_kind);
+    }
+}
+
+/// Builds the copy from an export (the audit record of the handing-over is already written).
+pub fn personal_document(ctx: &Ctx, e: &ops::SubjectExport) -> PersonalData {
+    let lang = ctx.lang();
+    PersonalData {
+        resident_id: e.resident.id,
+        name: e.resident.name.clone(),
+        exported_at: linli_core::clock::shanghai(ctx.now)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        legal_basis: LEGAL_BASIS.to_string(),
+        sections: titled(lang, e.sections.clone()),
+        processing_history: history_in_words(lang, &e.history),
+    }
+}
+
+const LEGAL_BASIS: &str = "个人信息保护法第四十五条：个人有权向个人信息处理者查阅、复制其个人信息";
+
+/// Everything held about one person, for their PIPL §45 request (查阅、复制), as a JSON file:
+/// the full record, their household, every record of theirs in every module and every
+/// handling of them. Handing it over is itself audited.
+async fn personal_data_json(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let ops::SubjectExport {
-        resident: r,
-        members,
-        history,
-    } = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
-    let history: Vec<Value> = history
-        .iter()
-        .map(|(at, by, action)| json!({"at": at, "by": by, "action": action}))
-        .collect();
+    let e = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
+    let doc = personal_document(&ctx, &e);
+    let r = &e.resident;
     let body = json!({
-        "exported_at": linli_core::clock::shanghai(ctx.now).format("%Y-%m-%d %H:%M").to_string(),
-        "legal_basis": "个人信息保护法第四十五条：个人有权向个人信息处理者查阅、复制其个人信息",
+        "exported_at": doc.exported_at,
+        "legal_basis": doc.legal_basis,
         "resident": {
             "name": r.name, "id_number": r.id_number, "gender": r.gender, "birth_date": r.birth_date,
             "phone": r.phone, "building": r.building, "unit": r.unit, "household": r.household,
@@ -599,8 +670,9 @@ async fn personal_data(
             "consents": {"publish_name": r.consent_publish_name, "volunteer_contact": r.consent_volunteer_contact, "neighbor_card": r.consent_neighbor_card},
             "tags": r.tags,
         },
-        "household_members": members.iter().map(|(_, name, relation, _)| json!({"name": name, "relation": relation})).collect::<Vec<_>>(),
-        "processing_history": history,
+        "household_members": e.members.iter().map(|(_, name, relation, _)| json!({"name": name, "relation": relation})).collect::<Vec<_>>(),
+        "sections": doc.sections,
+        "processing_history": doc.processing_history,
     });
     let text =
         serde_json::to_string_pretty(&body).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -609,6 +681,10 @@ async fn personal_data(
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("application/json; charset=utf-8"),
     );
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
     if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
         "attachment; filename=\"personal-data-{id}.json\""
     )) {
@@ -616,6 +692,87 @@ async fn personal_data(
             .insert(axum::http::header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
+}
+
+/// The same copy as a page a worker prints for the person (one table per kind of record).
+async fn personal_data_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang();
+    let e = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
+    let doc = personal_document(&ctx, &e);
+    let body = html! {
+        p.hint { (t(lang, "privacy.hint")) }
+        p { (t(lang, "privacy.exported_at")) "：" (doc.exported_at) }
+        p.no-print {
+            a.btn.btn-small href={ "/residents/" (id) "/personal-data.json" } { (t(lang, "privacy.download_json")) }
+        }
+        @for s in &doc.sections {
+            section.privacy-section {
+                h2 { (s.title) }
+                @if s.rows.is_empty() {
+                    p.hint { (t(lang, "privacy.none")) }
+                } @else {
+                    @let cols: Vec<&String> = s.rows.first().map(|r| r.keys().collect()).unwrap_or_default();
+                    table.table {
+                        thead { tr { @for c in &cols { th scope="col" { (c) } } } }
+                        tbody {
+                            @for row in &s.rows {
+                                tr { @for c in &cols { td { (cell(row.get(*c))) } } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section.privacy-section {
+            h2 { (t(lang, "privacy.history")) }
+            p.hint { (t(lang, "privacy.history_hint")) }
+            @if doc.processing_history.is_empty() {
+                p.hint { (t(lang, "privacy.none")) }
+            } @else {
+                table.table {
+                    thead { tr {
+                        th scope="col" { (t(lang, "audit.at")) }
+                        th scope="col" { (t(lang, "audit.actor")) }
+                        th scope="col" { (t(lang, "audit.action")) }
+                        th scope="col" { (t(lang, "audit.object")) }
+                    } }
+                    tbody {
+                        @for h in &doc.processing_history {
+                            tr {
+                                td { (super::audit::local_time(&h.at)) }
+                                td { (h.by) }
+                                td { (h.action_label) }
+                                td { (h.object_label) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let crumbs = [
+        (t(lang, "residents.title"), Some("/residents".to_string())),
+        (e.resident.name.clone(), Some(format!("/residents/{id}"))),
+    ];
+    Ok(layout::page(
+        &ctx,
+        &tf(lang, "privacy.title", &[("name", &e.resident.name)]),
+        &crumbs,
+        None,
+        body,
+    ))
+}
+
+fn cell(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -960,6 +1117,12 @@ pub fn routes(t: Table) -> Table {
         Method::GET,
         "/residents/{id}/personal-data.json",
         Policy::Signed(Action::RevealResidents),
-        personal_data,
+        personal_data_json,
+    )
+    .page(
+        Method::GET,
+        "/residents/{id}/personal-data",
+        Policy::Signed(Action::RevealResidents),
+        personal_data_page,
     )
 }

@@ -21,6 +21,7 @@ mod openapi;
 mod outage;
 mod partners;
 mod pickers;
+mod pipl;
 mod places;
 mod privacy;
 mod publicity;
