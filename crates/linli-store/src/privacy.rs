@@ -113,6 +113,17 @@ pub const FREE_TEXT: &[(&str, &str, &str)] = &[
     ("volunteer_corrections", "id", "reason"),
     ("volunteer_services", "id", "late_reason"),
     ("volunteer_service_edits", "id", "reason"),
+    ("volunteer_activities", "id", "content"),
+    ("volunteer_activities", "id", "person_in_charge"),
+    ("committee_posts", "id", "person_name"),
+    ("needs", "id", "raised_by"),
+    ("needs", "id", "description"),
+    ("needs", "id", "claim_note"),
+    ("needs", "id", "progress"),
+    // Phones typed again where someone signed up or reported without a linked record: only
+    // his number matches (a namesake's name is not his, so name columns are not searched).
+    ("course_signups", "id", "phone"),
+    ("affairs", "id", "reporter_phone"),
 ];
 
 /// Whether a column refers to a resident, by the schema's naming rule (see the module doc).

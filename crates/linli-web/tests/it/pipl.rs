@@ -90,6 +90,12 @@ async fn give_zhang_a_history(app: &TestApp) -> i64 {
                  VALUES (?, 'PIPL-1', 'lighting', '张君家门口路灯坏了', ?, 'phone', 'reported', '2026-11-04', '2026-11-05', '2026-11-10', ?, ?, ?)",
                 linli_store::params![community, path, at, at, zhang],
             )?;
+            // A report phoned in without a linked record, from his number.
+            c.execute(
+                "INSERT INTO affairs (community_id, public_ref, category, description, place_path, reporter_phone, channel, status, reported_on, respond_by, resolve_by, created_at, updated_at)
+                 SELECT community_id, 'PIPL-2', 'lighting', '楼道灯不亮', place_path, phone, 'phone', 'reported', '2026-11-05', '2026-11-06', '2026-11-12', ?, ? FROM residents WHERE id = ?",
+                linli_store::params![at, at, zhang],
+            )?;
             linli_store::audit::append(
                 c,
                 &linli_store::audit::Event {
@@ -331,13 +337,13 @@ async fn after_anonymisation_his_name_is_nowhere(engine: Engine) {
         .db
         .read(move |c| {
             c.count(
-                "SELECT COUNT(*) FROM residents WHERE phone = ?",
-                linli_store::params![phone],
+                "SELECT (SELECT COUNT(*) FROM residents WHERE phone = ?) + (SELECT COUNT(*) FROM affairs WHERE reporter_phone = ?)",
+                linli_store::params![phone.clone(), phone],
             )
         })
         .await
         .unwrap();
-    assert_eq!(leaked, 0);
+    assert_eq!(leaked, 0, "his phone is gone, from a report phoned in too");
     // The records stay for the ledgers: his case, payment and enrolment are still counted.
     assert_eq!(
         app.count("SELECT COUNT(*) FROM fund_disbursements WHERE note = '张某住院'")
