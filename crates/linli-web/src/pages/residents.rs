@@ -717,10 +717,10 @@ async fn personal_data_page(
                 } @else {
                     @let cols: Vec<&String> = s.rows.first().map(|r| r.keys().collect()).unwrap_or_default();
                     table.table {
-                        thead { tr { @for c in &cols { th scope="col" { (c) } } } }
+                        thead { tr { @for c in &cols { th scope="col" { (column_label(lang, c)) } } } }
                         tbody {
                             @for row in &s.rows {
-                                tr { @for c in &cols { td { (cell(row.get(*c))) } } }
+                                tr { @for c in &cols { td { (cell(c, row.get(*c))) } } }
                             }
                         }
                     }
@@ -767,10 +767,28 @@ async fn personal_data_page(
     ))
 }
 
-fn cell(v: Option<&Value>) -> String {
+/// A column's heading (`privacy.column.<column>`), or the column's name.
+fn column_label(lang: Lang, column: &str) -> String {
+    let key = format!("privacy.column.{column}");
+    let text = t(lang, &key);
+    if text == key {
+        column.to_string()
+    } else {
+        text
+    }
+}
+
+/// A value as printed: money in yuan, hours from tenths, text as it is.
+fn cell(column: &str, v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) if column.ends_with("_fen") => {
+            n.as_i64().map_or_else(|| n.to_string(), super::fund::yuan)
+        }
+        Some(Value::Number(n)) if column == "hours_tenths" => n
+            .as_i64()
+            .map_or_else(|| n.to_string(), |h| format!("{}.{}", h / 10, h % 10)),
         Some(other) => other.to_string(),
     }
 }

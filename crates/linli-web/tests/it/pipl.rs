@@ -242,6 +242,8 @@ async fn the_copy_holds_every_module_and_the_processing_history(engine: Engine) 
         "睦邻卡",
         "处理记录",
         "智能手机课",
+        "金额（元）",
+        "500.00",
     ] {
         assert!(html.contains(words), "the page shows {words}");
     }
