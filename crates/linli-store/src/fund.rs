@@ -866,10 +866,23 @@ pub fn disclosure(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Result
         recipients: Vec::new(),
         income_by_kind: Vec::new(),
     };
+    // A donor erased under PIPL §47 keeps his sealed gift (the accounts must), but a
+    // disclosure no longer names him: the record is stored, not processed (§47 ¶2).
+    let erased: Vec<i64> = c
+        .query(
+            "SELECT DISTINCT d.donor_resident_id FROM fund_donations d JOIN residents r ON r.id = d.donor_resident_id
+             WHERE d.community_id = ? AND r.status = 'anonymized'",
+            params![community_id],
+        )?
+        .iter()
+        .map(|r| r.int(0))
+        .collect::<Result<_>>()?;
     for d in donations(c, community_id, &first, &last)? {
         if d.reversed {
             continue;
         }
+        let publish_name =
+            d.publish_name && !d.donor_resident_id.is_some_and(|id| erased.contains(&id));
         let in_kind = d.method == "in_kind";
         if in_kind {
             out.goods_fen += d.amount_fen;
@@ -889,7 +902,7 @@ pub fn disclosure(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Result
             Some(d.donor_name.as_str())
         };
         out.donors.push(DisclosedDonation {
-            donor: fund::disclosed_donor(named, d.publish_name),
+            donor: fund::disclosed_donor(named, publish_name),
             amount_fen: d.amount_fen,
             in_kind,
             items: d.items.clone(),

@@ -8,13 +8,14 @@ use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app};
 use linli_store::privacy;
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 both_engines!(
     every_resident_reference_in_the_schema_is_covered_or_exempt,
     the_copy_holds_every_module_and_the_processing_history,
     after_anonymisation_his_name_is_nowhere,
     a_worker_of_another_community_cannot_export_him,
+    an_erased_donor_keeps_his_sealed_gift_but_is_no_longer_named,
 );
 
 /// 张君 (the seed's) gets a record in every module a demo person has: a case with a narrative
@@ -415,4 +416,69 @@ async fn a_worker_of_another_community_cannot_export_him(engine: Engine) {
         status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
         "{status}"
     );
+}
+
+/// The fund's ledger is exempt (its donor and receipt are sealed and kept by the law on
+/// accounts): erasure leaves the gift and the ledger intact, but the public disclosure no longer
+/// names him even though he had agreed to it (stored, not processed: PIPL §47 ¶2).
+async fn an_erased_donor_keeps_his_sealed_gift_but_is_no_longer_named(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let zhang = app.resident_id("张君").await;
+    let admin = app.token("admin").await;
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = app
+        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "resident", "donor_resident_id": zhang, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true})))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, doc) = app
+        .api(
+            &admin,
+            Method::GET,
+            &format!("/api/v1/residents/{zhang}/personal-data"),
+            None,
+        )
+        .await;
+    assert_eq!(section(&doc, "donations")[0]["amount_fen"], 20000);
+    let disclosure = |app: &TestApp| {
+        let url = format!("{}/api/v1/fund/disclosure?month=2026-11", app.base);
+        async move { reqwest::get(url).await.unwrap().text().await.unwrap() }
+    };
+    assert!(
+        disclosure(&app).await.contains("张君"),
+        "named with consent"
+    );
+
+    let mut b = app.signed_in("admin").await;
+    let csrf = b.csrf().await;
+    let res = b
+        .post_form(
+            &format!("/residents/{zhang}/anonymize"),
+            &[("_csrf", &csrf), ("confirm", "张君")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let text = disclosure(&app).await;
+    assert!(
+        !text.contains("张君") && text.contains("爱心人士"),
+        "{text}"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM fund_donations WHERE donor_name = '张君' AND amount_fen = 20000"
+        )
+        .await,
+        1,
+        "the sealed gift is kept as recorded"
+    );
+    let db = app.db.clone();
+    let verified = tokio::task::spawn_blocking(move || linli_store::fund::verify(&db).unwrap())
+        .await
+        .unwrap();
+    assert!(verified.broken.is_none(), "the ledger still verifies");
 }
