@@ -890,7 +890,10 @@ mod tests {
         assert_eq!(household_size(None), Err(DibaoError::HouseholdSizeBad));
         assert_eq!(DibaoError::HouseholdSizeBad.code(), "household_size_bad");
         assert_eq!(posting_amount(Some(108_000)), Ok(108_000));
-        assert_eq!(posting_amount(Some(0)), Err(DibaoError::PostingAmountMissing));
+        assert_eq!(
+            posting_amount(Some(0)),
+            Err(DibaoError::PostingAmountMissing)
+        );
         assert_eq!(posting_amount(None), Err(DibaoError::PostingAmountMissing));
         assert_eq!(
             DibaoError::PostingAmountMissing.code(),
@@ -911,7 +914,10 @@ mod tests {
     #[test]
     fn the_recheck_cycle_is_stored_and_counted() {
         assert_eq!(
-            RecheckCycle::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            RecheckCycle::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>(),
             ["yearly", "half_yearly"]
         );
         assert_eq!(parse_recheck_cycle(None), Ok(RecheckCycle::Yearly));

@@ -866,7 +866,10 @@ mod tests {
         assert_eq!(cal.sub_working_days(day(2026, 10, 8), 1), day(2026, 9, 30));
         // Mon 2026-10-12 back 2: Sat 10-10 (make-up) and Fri 10-09.
         assert_eq!(cal.sub_working_days(day(2026, 10, 12), 2), day(2026, 10, 9));
-        assert_eq!(cal.sub_working_days(day(2026, 10, 12), 1), day(2026, 10, 10));
+        assert_eq!(
+            cal.sub_working_days(day(2026, 10, 12), 1),
+            day(2026, 10, 10)
+        );
         // n = 0 on a holiday: the working day before it.
         assert_eq!(cal.sub_working_days(day(2026, 10, 4), 0), day(2026, 9, 30));
         assert_eq!(cal.sub_working_days(NaiveDate::MIN, 3), NaiveDate::MIN);

@@ -104,6 +104,7 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/corridors.zh-CN.txt"),
     include_str!("../messages/publicity.zh-CN.txt"),
     include_str!("../messages/calendar.zh-CN.txt"),
+    include_str!("../messages/dibao.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -120,6 +121,7 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/corridors.en.txt"),
     include_str!("../messages/publicity.en.txt"),
     include_str!("../messages/calendar.en.txt"),
+    include_str!("../messages/dibao.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {
@@ -244,6 +246,7 @@ mod tests {
             include_str!("pages/roster.rs"),
             include_str!("pages/fund.rs"),
             include_str!("pages/cases.rs"),
+            include_str!("pages/dibao.rs"),
             include_str!("pages/cards.rs"),
             include_str!("pages/reports.rs"),
             include_str!("pages/stations.rs"),
