@@ -119,6 +119,22 @@ pub async fn load_application(
     Ok(a)
 }
 
+/// An application as a viewer who does not work it (a building head) may read it: its clocks
+/// and status, not the amount, the household's size, where the authorisation is filed or who
+/// surveyed the family (PIPL §28: 低保 amounts are sensitive).
+pub fn viewed_application(actor: &Actor, mut a: Application) -> Application {
+    if !actor.allowed(Action::ManageCases, Some(&a.place_path)) {
+        a.monthly_amount_fen = None;
+        a.household_size = None;
+        a.authorisation_note.clear();
+        for s in &mut a.steps {
+            s.investigators.clear();
+            s.note.clear();
+        }
+    }
+    a
+}
+
 /// The working-day calendar of the actor's community.
 pub async fn calendar(app: &App, actor: &Actor) -> Result<linli_core::workdays::Calendar> {
     let tenant = actor.tenant()?;

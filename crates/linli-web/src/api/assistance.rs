@@ -167,8 +167,9 @@ async fn get_application(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Application>, AppError> {
-    let a = ops::load_application(&state.app, &ctx.actor()?, id, Action::ViewCases).await?;
-    Ok(Json(a))
+    let actor = ctx.actor()?;
+    let a = ops::load_application(&state.app, &actor, id, Action::ViewCases).await?;
+    Ok(Json(ops::viewed_application(&actor, a)))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -242,7 +243,7 @@ async fn decide_application(
     )
     .await?;
     let a = ops::load_application(&state.app, &actor, id, Action::ViewCases).await?;
-    Ok(Json(a))
+    Ok(Json(ops::viewed_application(&actor, a)))
 }
 
 async fn record_recheck(

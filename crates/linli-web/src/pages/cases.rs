@@ -610,6 +610,7 @@ async fn application_page(
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let a = ops::load_application(&state.app, &actor, id, Action::ViewCases).await?;
+    let a = ops::viewed_application(&actor, a);
     let caller = ctx.caller()?.clone();
     let manage = caller.decide(Action::ManageCases, Some(&a.place_path)) == Decision::Allow;
     let cal = ops::calendar(&state.app, &actor).await?;

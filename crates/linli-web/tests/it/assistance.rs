@@ -812,6 +812,31 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
     assert!(apart < xia_at && xia_at < yang_at, "{html}");
     let (_, html) = b.get_text(&format!("/applications/{xia}")).await;
     assert!(html.contains("关联人员申请") && html.contains("1,080.00"));
+    // A building head follows the clocks of 夏胜林's application, not the amount (PIPL §28),
+    // and prints no posting.
+    let head = app.token("louzhang").await;
+    let (status, v) = app
+        .api(
+            &head,
+            Method::GET,
+            &format!("/api/v1/applications/{xia}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        v["monthly_amount_fen"].is_null() && v["household_size"].is_null(),
+        "{v}"
+    );
+    let (status, _) = app
+        .api(
+            &head,
+            Method::GET,
+            "/api/v1/dibao/posting?on=2026-11-27",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_home_page(
