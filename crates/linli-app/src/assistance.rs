@@ -119,6 +119,22 @@ pub async fn load_application(
     Ok(a)
 }
 
+/// An application as a viewer who does not work it (a building head) may read it: its clocks
+/// and status, not the amount, the household's size, where the authorisation is filed or who
+/// surveyed the family (PIPL §28: 低保 amounts are sensitive).
+pub fn viewed_application(actor: &Actor, mut a: Application) -> Application {
+    if !actor.allowed(Action::ManageCases, Some(&a.place_path)) {
+        a.monthly_amount_fen = None;
+        a.household_size = None;
+        a.authorisation_note.clear();
+        for s in &mut a.steps {
+            s.investigators.clear();
+            s.note.clear();
+        }
+    }
+    a
+}
+
 /// The working-day calendar of the actor's community.
 pub async fn calendar(app: &App, actor: &Actor) -> Result<linli_core::workdays::Calendar> {
     let tenant = actor.tenant()?;
@@ -436,8 +452,16 @@ pub struct ApplicationDraft {
     pub case_id: Option<i64>,
     #[serde(default)]
     pub special: bool,
+    /// §6: the committee applies for a family that entrusts it; the written authorisation is
+    /// recorded with `applications_record_authorisation` before the application goes on.
     #[serde(default)]
     pub entrusted: bool,
+    /// The household's size (§24: posted with the amount); may wait for the first review.
+    #[serde(default)]
+    pub household_size: Option<i64>,
+    /// §11: the applicant is a close relative of a 低保 worker or a committee member.
+    #[serde(default)]
+    pub close_relative: bool,
 }
 
 /// Opens a policy application with its steps timed by the working-day calendar.
@@ -470,6 +494,13 @@ pub async fn open_application(
     if let Some(case_id) = d.case_id {
         cited_case(app, tenant, case_id).await?;
     }
+    let household_size = match d.household_size {
+        Some(n) => Some(
+            assistance::household_size(Some(n))
+                .map_err(|e| Error::invalid(e.code(), "household_size"))?,
+        ),
+        None => None,
+    };
     app.write(actor, move |tx| {
         let cal = store::calendar(tx.c, community)?;
         let steps = assistance::plan_steps(kind, accepted, &cal, d.special);
@@ -487,12 +518,14 @@ pub async fn open_application(
             tx.actor.user_id(),
             tx.actor.now,
         )?;
+        store::set_intake(tx.c, tenant, id, household_size, d.close_relative)?;
         tx.audit(
             tenant,
             "application.create",
             "application",
             id,
-            json!({"kind": kind.as_str(), "accepted_on": accepted.format("%Y-%m-%d").to_string()}),
+            json!({"kind": kind.as_str(), "accepted_on": accepted.format("%Y-%m-%d").to_string(),
+                   "entrusted": d.entrusted, "close_relative": d.close_relative, "household_size": household_size}),
         )?;
         let steps = steps
             .iter()
@@ -513,44 +546,102 @@ pub async fn open_application(
     .await
 }
 
-/// Marks one step of an application done on a day.
+/// A step marked done, with what the 低保 rules ask of some steps.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct StepDraft {
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub done_on: String,
+    #[serde(default)]
+    pub note: String,
+    /// The household survey's investigators (`survey_start` of 低保: at least two, §16).
+    #[serde(default)]
+    pub investigators: Vec<String>,
+    /// The first review's posting (`first_review_posting` of 低保, §24): the household's size,
+    /// unless recorded when the application opened...
+    #[serde(default)]
+    pub household_size: Option<i64>,
+    /// ...and the monthly amount proposed, in fen.
+    #[serde(default)]
+    pub monthly_amount_fen: Option<i64>,
+}
+
+/// Marks one step of an application done on a day. An entrusted application goes on only
+/// with the family's written authorisation (§6); a 低保 survey names its two investigators
+/// (§16); a 低保 first review records the household's size and monthly amount, and the day
+/// it is done is the day its posting goes up (§19, §24).
 pub async fn complete_step(
     app: &App,
     actor: &Actor,
     app_id: i64,
     step_id: i64,
-    done_on: &str,
-    note: &str,
+    d: StepDraft,
 ) -> Result<()> {
     let a = load_application(app, actor, app_id, Action::ManageCases).await?;
     let tenant = Tenant::new(a.community_id);
-    let on = linli_core::dates::parse_date(done_on).ok_or(Error::invalid("date_bad", "done_on"))?;
+    let on =
+        linli_core::dates::parse_date(&d.done_on).ok_or(Error::invalid("date_bad", "done_on"))?;
     if on > actor.today() {
         return Err(Error::invalid("date_future", "done_on"));
     }
-    let note = note.to_string();
+    let Some(step) = a.steps.iter().find(|s| s.id == step_id) else {
+        return Err(Error::NotFound);
+    };
+    // Done once is done: the second try hears that, not what it lacks.
+    if step.done_on.is_some() {
+        return Err(Error::conflict("step_done_already"));
+    }
+    let code = step.code.clone();
+    let dibao = a.kind == ApplicationKind::Dibao.as_str();
+    if assistance::needs_authorisation(a.entrusted, a.authorisation_on.is_some(), &code) {
+        return Err(Error::conflict("authorisation_missing"));
+    }
+    let investigators = if dibao && code == assistance::step::SURVEY_START {
+        assistance::parse_investigators(&d.investigators)
+            .map_err(|e| Error::invalid(e.code(), "investigators"))?
+    } else {
+        Vec::new()
+    };
+    let first_review = if dibao && code == assistance::step::FIRST_REVIEW_POSTING {
+        let size = assistance::household_size(d.household_size.or(a.household_size))
+            .map_err(|e| Error::invalid(e.code(), "household_size"))?;
+        let amount = assistance::posting_amount(d.monthly_amount_fen.or(a.monthly_amount_fen))
+            .map_err(|e| Error::invalid(e.code(), "monthly_amount_fen"))?;
+        Some((size, amount))
+    } else {
+        None
+    };
+    let note: String = d.note.trim().chars().take(500).collect();
     app.write(actor, move |tx| {
         let day = on.format("%Y-%m-%d").to_string();
-        store::complete_step(tx.c, tenant, app_id, step_id, &day, &note)?;
-        tx.audit(
-            tenant,
-            "application.step",
-            "application",
-            app_id,
-            json!({"step_id": step_id, "done_on": day}),
-        )
+        store::complete_step(tx.c, tenant, app_id, step_id, &day, &note, &investigators)?;
+        if let Some((size, amount)) = first_review {
+            store::record_first_review(tx.c, tenant, app_id, size, amount, &day)?;
+        }
+        let mut after = json!({"step_id": step_id, "done_on": day});
+        if !investigators.is_empty() {
+            after["investigators"] = json!(investigators);
+        }
+        if let Some((size, amount)) = first_review {
+            after["household_size"] = json!(size);
+            after["monthly_amount_fen"] = json!(amount);
+            after["posting_start_on"] = json!(day);
+        }
+        tx.audit(tenant, "application.step", "application", app_id, after)
     })
     .await
 }
 
 /// Records the street office's or county's decision as it comes: the committee helps apply,
-/// it does not decide.
+/// it does not decide. A granted 低保 stores its recheck cycle (§31: yearly unless chosen
+/// half-yearly) and the first recheck's date.
 pub async fn decide_application(
     app: &App,
     actor: &Actor,
     id: i64,
     status: &str,
     decided_on: &str,
+    recheck_cycle: Option<&str>,
 ) -> Result<()> {
     let a = load_application(app, actor, id, Action::ManageCases).await?;
     if !matches!(status, "granted" | "refused" | "withdrawn") {
@@ -561,6 +652,26 @@ pub async fn decide_application(
     if on > actor.today() {
         return Err(Error::invalid("date_future", "decided_on"));
     }
+    let cycle = assistance::parse_recheck_cycle(recheck_cycle)
+        .map_err(|e| Error::invalid(e.code(), "recheck_cycle"))?;
+    // A withdrawal is the family's own act and needs no authorisation.
+    if status != "withdrawn"
+        && assistance::needs_authorisation(
+            a.entrusted,
+            a.authorisation_on.is_some(),
+            assistance::step::DECISION,
+        )
+    {
+        return Err(Error::conflict("authorisation_missing"));
+    }
+    let recheck = (status == "granted" && a.kind == ApplicationKind::Dibao.as_str()).then(|| {
+        (
+            cycle.as_str(),
+            assistance::next_recheck(on, cycle)
+                .format("%Y-%m-%d")
+                .to_string(),
+        )
+    });
     let (tenant, on, status) = (
         Tenant::new(a.community_id),
         on.format("%Y-%m-%d").to_string(),
@@ -568,16 +679,318 @@ pub async fn decide_application(
     );
     app.write(actor, move |tx| {
         store::decide_application(tx.c, tenant, id, &status, &on)?;
+        let mut after = json!({"status": status, "decided_on": on});
+        if let Some((cycle, next)) = &recheck {
+            store::set_recheck(tx.c, tenant, id, cycle, next, None)?;
+            after["recheck_cycle"] = json!(cycle);
+            after["next_recheck_on"] = json!(next);
+        }
         tx.audit_change(
             tenant,
             "application.decide",
             "application",
             id,
             Some(json!({"status": a.status})),
-            json!({"status": status, "decided_on": on}),
+            after,
         )
     })
     .await
+}
+
+/// A decision as the API records it.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct DecisionDraft {
+    /// granted, refused or withdrawn
+    #[serde(default)]
+    pub status: String,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub decided_on: String,
+    /// For a granted 低保 (§31): `yearly` (the default) or `half_yearly`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "linli_core::optional_code_schema::<linli_core::assistance::RecheckCycle>"
+    )]
+    pub recheck_cycle: Option<String>,
+}
+
+/// A recheck of a granted 低保 household (§31).
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct RecheckDraft {
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub checked_on: String,
+    /// A new cycle when the family's situation changed; the stored one otherwise.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "linli_core::optional_code_schema::<linli_core::assistance::RecheckCycle>"
+    )]
+    pub recheck_cycle: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A recheck recorded: when it was done, the cycle, and when the next is due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct RecheckRecorded {
+    pub id: i64,
+    pub last_recheck_on: String,
+    pub recheck_cycle: String,
+    pub next_recheck_on: String,
+}
+
+/// Records a recheck of a granted 低保 household and moves its next recheck on by its cycle.
+pub async fn record_recheck(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    d: RecheckDraft,
+) -> Result<RecheckRecorded> {
+    let a = load_application(app, actor, id, Action::ManageCases).await?;
+    if a.kind != ApplicationKind::Dibao.as_str() || a.status != "granted" {
+        return Err(Error::conflict("recheck_not_granted"));
+    }
+    let given = d
+        .recheck_cycle
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let cycle = assistance::parse_recheck_cycle(given.or(a.recheck_cycle.as_deref()))
+        .map_err(|e| Error::invalid(e.code(), "recheck_cycle"))?;
+    let on = linli_core::dates::parse_date(&d.checked_on)
+        .ok_or(Error::invalid("date_bad", "checked_on"))?;
+    if on > actor.today() {
+        return Err(Error::invalid("date_future", "checked_on"));
+    }
+    if a.decided_on
+        .as_deref()
+        .and_then(linli_core::dates::parse_date)
+        .is_some_and(|decided| on < decided)
+    {
+        return Err(Error::invalid("recheck_before_decision", "checked_on"));
+    }
+    let out = RecheckRecorded {
+        id,
+        last_recheck_on: on.format("%Y-%m-%d").to_string(),
+        recheck_cycle: cycle.as_str().to_string(),
+        next_recheck_on: assistance::next_recheck(on, cycle)
+            .format("%Y-%m-%d")
+            .to_string(),
+    };
+    let tenant = Tenant::new(a.community_id);
+    let note: String = d.note.trim().chars().take(500).collect();
+    let done = out.clone();
+    app.write(actor, move |tx| {
+        store::set_recheck(
+            tx.c,
+            tenant,
+            id,
+            &done.recheck_cycle,
+            &done.next_recheck_on,
+            Some(&done.last_recheck_on),
+        )?;
+        tx.audit_change(
+            tenant,
+            "application.recheck",
+            "application",
+            id,
+            Some(json!({"recheck_cycle": a.recheck_cycle, "next_recheck_on": a.next_recheck_on, "last_recheck_on": a.last_recheck_on})),
+            json!({"recheck_cycle": done.recheck_cycle, "next_recheck_on": done.next_recheck_on, "last_recheck_on": done.last_recheck_on, "note": note}),
+        )
+    })
+    .await?;
+    Ok(out)
+}
+
+/// The family's written authorisation (§6) for an entrusted application.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct AuthorisationDraft {
+    /// The date on the authorisation, YYYY-MM-DD.
+    #[serde(default)]
+    pub authorised_on: String,
+    /// Where the paper is filed.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// An authorisation recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct AuthorisationRecorded {
+    pub id: i64,
+    pub authorisation_on: String,
+}
+
+/// Records the written authorisation of an entrusted application (409
+/// `application_not_entrusted` on one the family makes itself).
+pub async fn record_authorisation(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    d: AuthorisationDraft,
+) -> Result<AuthorisationRecorded> {
+    let a = load_application(app, actor, id, Action::ManageCases).await?;
+    if !a.entrusted {
+        return Err(Error::conflict("application_not_entrusted"));
+    }
+    let on = linli_core::dates::parse_date(&d.authorised_on)
+        .ok_or(Error::invalid("date_bad", "authorised_on"))?;
+    if on > actor.today() {
+        return Err(Error::invalid("date_future", "authorised_on"));
+    }
+    let day = on.format("%Y-%m-%d").to_string();
+    let note: String = d.note.trim().chars().take(200).collect();
+    let tenant = Tenant::new(a.community_id);
+    let stored = day.clone();
+    app.write(actor, move |tx| {
+        store::record_authorisation(tx.c, tenant, id, &stored, &note)?;
+        tx.audit_change(
+            tenant,
+            "application.authorisation",
+            "application",
+            id,
+            Some(json!({"authorisation_on": a.authorisation_on})),
+            json!({"authorisation_on": stored, "note": note}),
+        )
+    })
+    .await?;
+    Ok(AuthorisationRecorded {
+        id,
+        authorisation_on: day,
+    })
+}
+
+/// One line of the 公示: only what §24 allows to be published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct PostingEntry {
+    pub name: String,
+    pub household_size: Option<i64>,
+    pub monthly_amount_fen: Option<i64>,
+    pub posting_start_on: String,
+    pub posting_ends_on: String,
+}
+
+/// The first-review 公示 up on a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Posting {
+    pub on: String,
+    pub community: String,
+    pub items: Vec<PostingEntry>,
+}
+
+/// The 低保 applications whose first review is posted on `on` (§19: 7 days from the day it
+/// went up), with only name, household size and amount (§24). Printing it is audited
+/// (`dibao.posting_print`); only the families in the actor's scope are listed.
+pub async fn posting(app: &App, actor: &Actor, on: &str) -> Result<Posting> {
+    let tenant = actor.tenant()?;
+    if !actor.allowed(Action::ManageCases, None) {
+        return Err(Error::Forbidden);
+    }
+    let day = linli_core::dates::parse_date(on).ok_or(Error::invalid("date_bad", "on"))?;
+    let from = day
+        .checked_sub_days(chrono::Days::new(assistance::DIBAO_POSTING_DAYS - 1))
+        .unwrap_or(day);
+    let (fmt_from, fmt_to) = (
+        from.format("%Y-%m-%d").to_string(),
+        day.format("%Y-%m-%d").to_string(),
+    );
+    let (community, lines) = app
+        .read(move |c| {
+            let place = linli_store::places::get(c, tenant.id())?;
+            let lines = store::postings_between(c, tenant, &fmt_from, &fmt_to)?;
+            Ok::<_, Error>((place.name, lines))
+        })
+        .await?;
+    let items: Vec<PostingEntry> = lines
+        .into_iter()
+        .filter(|l| actor.allowed(Action::ManageCases, Some(&l.place_path)))
+        .filter_map(|l| {
+            let start = linli_core::dates::parse_date(&l.posting_start_on)?;
+            assistance::in_posting(start, day).then(|| PostingEntry {
+                name: l.name,
+                household_size: l.household_size,
+                monthly_amount_fen: l.monthly_amount_fen,
+                posting_ends_on: assistance::posting_ends_on(start)
+                    .format("%Y-%m-%d")
+                    .to_string(),
+                posting_start_on: l.posting_start_on,
+            })
+        })
+        .collect();
+    let on = day.format("%Y-%m-%d").to_string();
+    let (audit_on, count) = (on.clone(), items.len());
+    app.write(actor, move |tx| {
+        tx.audit(
+            tenant,
+            "dibao.posting_print",
+            "community",
+            tenant.id(),
+            json!({"on": audit_on, "families": count}),
+        )
+    })
+    .await?;
+    Ok(Posting {
+        on,
+        community,
+        items,
+    })
+}
+
+/// A recheck to remind of: (application id, name, due date, cycle, overdue).
+pub type DueRecheck = (i64, String, String, assistance::RecheckCycle, bool);
+
+/// Granted 低保 households whose recheck (§31) is overdue or due within
+/// [`assistance::RECHECK_REMIND_DAYS`], inside the actor's scope (home page).
+pub async fn due_rechecks(app: &App, actor: &Actor) -> Result<Vec<DueRecheck>> {
+    let Some(community) = actor.community_id() else {
+        return Ok(Vec::new());
+    };
+    if !actor.allowed(Action::ManageCases, None) {
+        return Ok(Vec::new());
+    }
+    let today = actor.today();
+    let until = today
+        .checked_add_days(chrono::Days::new(assistance::RECHECK_REMIND_DAYS))
+        .unwrap_or(today)
+        .format("%Y-%m-%d")
+        .to_string();
+    let tenant = Tenant::new(community);
+    let due = app
+        .read(move |c| store::rechecks_due(c, tenant, &until))
+        .await?;
+    Ok(due
+        .into_iter()
+        .filter(|r| actor.allowed(Action::ManageCases, Some(&r.4)))
+        .filter_map(|(id, name, due_on, cycle, _)| {
+            let d = linli_core::dates::parse_date(&due_on)?;
+            assistance::recheck_reminded(d, today).then(|| {
+                (
+                    id,
+                    name,
+                    due_on,
+                    assistance::RecheckCycle::parse(&cycle)
+                        .unwrap_or(assistance::RecheckCycle::Yearly),
+                    d < today,
+                )
+            })
+        })
+        .collect())
+}
+
+/// The 低保 applications of the actor's scope (the 低保 register; §11 close relatives are
+/// listed apart by the page).
+pub async fn dibao_register(app: &App, actor: &Actor) -> Result<Vec<Application>> {
+    let tenant = actor.tenant()?;
+    if !actor.allowed(Action::ManageCases, None) {
+        return Err(Error::Forbidden);
+    }
+    let all = app
+        .read(move |c| store::list_applications(c, tenant.id(), None))
+        .await?;
+    Ok(all
+        .into_iter()
+        .filter(|a| a.kind == ApplicationKind::Dibao.as_str())
+        .filter(|a| actor.allowed(Action::ManageCases, Some(&a.place_path)))
+        .collect())
 }
 
 /// An open step due soon: (application id, resident, kind label, step, due date, urgency).

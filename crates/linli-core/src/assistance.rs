@@ -128,6 +128,7 @@ pub mod step {
     pub const DOCUMENTS_NOTICE: &str = "documents_notice";
     pub const SURVEY_START: &str = "survey_start";
     pub const FIRST_REVIEW_POSTING: &str = "first_review_posting";
+    pub const COUNTY_SUBMISSION: &str = "county_submission";
     pub const COUNTY_DECISION: &str = "county_decision";
     pub const DOCUMENTS: &str = "documents";
     pub const STREET_REVIEW: &str = "street_review";
@@ -153,21 +154,21 @@ pub const DIBAO_LIMIT_WORKING_DAYS: u32 = 30;
 pub const DIBAO_SPECIAL_LIMIT_WORKING_DAYS: u32 = 45;
 /// 低保 (§15): the household economic survey starts within 3 working days of acceptance.
 pub const DIBAO_SURVEY_START_WORKING_DAYS: u32 = 3;
-/// 低保: not a legal deadline but a planning date. The survey, the 核对 of bank, property and
-/// social-security records and the first review must leave room for the 7-day posting and the
-/// county's 10 working days inside the 30, so the posting is planned to start by the 20th.
-pub const DIBAO_POSTING_START_WORKING_DAYS: u32 = 20;
 /// 低保 (§19): the first-review result is posted in the community for 7 (calendar) days.
 pub const DIBAO_POSTING_DAYS: u64 = 7;
 /// 低保 (§20): the county decides within 10 working days of receiving the street's materials.
 pub const DIBAO_COUNTY_DECISION_WORKING_DAYS: u32 = 10;
+/// 低保 (§16): each survey team has at least two investigators.
+pub const DIBAO_MIN_INVESTIGATORS: usize = 2;
+/// The largest household a 公示 lists as typed; more is a typing error, not a family.
+pub const DIBAO_MAX_HOUSEHOLD_SIZE: i64 = 30;
 
 /// The rule text of the steps that follow local practice rather than a national article.
 pub const LOCAL_RULE: &str = "本地办事指南（暂定时限，待按当地规定配置）";
 
 const DIBAO_RULE_ACCEPT: &str = "最低生活保障审核确认办法第十条";
 const DIBAO_RULE_SURVEY: &str = "最低生活保障审核确认办法第十五条、第十六条";
-const DIBAO_RULE_POSTING: &str = "最低生活保障审核确认办法第十九条";
+const DIBAO_RULE_POSTING: &str = "最低生活保障审核确认办法第十九条、第二十四条";
 const DIBAO_RULE_COUNTY: &str = "最低生活保障审核确认办法第二十条";
 const DIBAO_RULE_LIMIT: &str = "最低生活保障审核确认办法第二十二条";
 
@@ -211,12 +212,19 @@ fn dibao_steps(accepted: NaiveDate, cal: &Calendar, special: bool) -> Vec<StepPl
     } else {
         DIBAO_LIMIT_WORKING_DAYS
     };
-    let posting = cal.add_working_days(accepted, DIBAO_POSTING_START_WORKING_DAYS);
-    // The county's 10 working days run from when it receives the materials: after the
-    // posting's last day at the earliest.
-    let after_posting = posting
-        .checked_add_days(Days::new(DIBAO_POSTING_DAYS))
-        .unwrap_or(NaiveDate::MAX);
+    // Planned backwards from the end the law fixes (§22), so each later stage keeps its own
+    // clock whole: the county's 10 working days (§20) run from receiving the street's
+    // materials, which must therefore reach it 10 working days before the end; the 7-day
+    // posting (§19) ends when they are sent, and starts on a working day (the street puts it
+    // up). What is left before the posting is the survey and the first review.
+    let end = cal.add_working_days(accepted, limit);
+    let submission = cal.sub_working_days(end, DIBAO_COUNTY_DECISION_WORKING_DAYS);
+    let posting = cal.sub_working_days(
+        submission
+            .checked_sub_days(Days::new(DIBAO_POSTING_DAYS))
+            .unwrap_or(NaiveDate::MIN),
+        0,
+    );
     vec![
         StepPlan {
             code: step::ACCEPTED,
@@ -238,14 +246,20 @@ fn dibao_steps(accepted: NaiveDate, cal: &Calendar, special: bool) -> Vec<StepPl
         },
         StepPlan {
             code: step::FIRST_REVIEW_POSTING,
-            name_zh: "初审意见在村（社区）公示（公示期7天）",
-            due_on: posting,
+            name_zh: "初审意见在村（社区）公示（公示期7天，公示姓名、家庭人口和拟保障金额）",
+            due_on: posting.max(accepted),
             rule: DIBAO_RULE_POSTING,
+        },
+        StepPlan {
+            code: step::COUNTY_SUBMISSION,
+            name_zh: "公示结束，材料报送县级民政部门（留足10个工作日审核确认）",
+            due_on: submission.max(accepted),
+            rule: DIBAO_RULE_COUNTY,
         },
         StepPlan {
             code: step::COUNTY_DECISION,
             name_zh: "县级民政部门审核确认",
-            due_on: cal.add_working_days(after_posting, DIBAO_COUNTY_DECISION_WORKING_DAYS),
+            due_on: end,
             rule: DIBAO_RULE_COUNTY,
         },
         StepPlan {
@@ -255,7 +269,7 @@ fn dibao_steps(accepted: NaiveDate, cal: &Calendar, special: bool) -> Vec<StepPl
             } else {
                 "审核确认办结（30个工作日内）"
             },
-            due_on: cal.add_working_days(accepted, limit),
+            due_on: end,
             rule: DIBAO_RULE_LIMIT,
         },
     ]
@@ -295,6 +309,129 @@ pub fn recheck_due(granted_on: NaiveDate, unstable_income: bool) -> NaiveDate {
     granted_on
         .checked_add_months(Months::new(months))
         .unwrap_or(NaiveDate::MAX)
+}
+
+code_enum!(
+    /// How often a granted 低保 household is rechecked (§31): yearly, or half-yearly for a
+    /// family whose income is unstable or that has members able to work. Chosen when the
+    /// decision is recorded and stored with the application.
+    RecheckCycle {
+        Yearly => "yearly", "每年复核一次",
+        HalfYearly => "half_yearly", "每半年复核一次",
+    }
+);
+
+/// The next recheck of a household granted or last rechecked on `from`.
+pub fn next_recheck(from: NaiveDate, cycle: RecheckCycle) -> NaiveDate {
+    recheck_due(from, cycle == RecheckCycle::HalfYearly)
+}
+
+/// Rechecks due within this many calendar days show on the worker's home page.
+pub const RECHECK_REMIND_DAYS: u64 = 30;
+
+/// Whether a recheck due on `due_on` is to be reminded of `today`: overdue, or due within
+/// [`RECHECK_REMIND_DAYS`].
+pub fn recheck_reminded(due_on: NaiveDate, today: NaiveDate) -> bool {
+    due_on
+        <= today
+            .checked_add_days(Days::new(RECHECK_REMIND_DAYS))
+            .unwrap_or(NaiveDate::MAX)
+}
+
+/// What the 低保 rules refuse in an application's steps.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DibaoError {
+    /// §16: a survey team has at least two investigators.
+    #[error("the household survey needs at least two investigators")]
+    InvestigatorsRequired,
+    #[error("the household size must be a whole number from 1 to 30")]
+    HouseholdSizeBad,
+    /// §24: the posting shows the amount; without it there is nothing to post.
+    #[error("the first review's posting needs the monthly amount")]
+    PostingAmountMissing,
+    #[error("the recheck cycle is `yearly` or `half_yearly`")]
+    RecheckCycleBad,
+}
+
+impl DibaoError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            DibaoError::InvestigatorsRequired => "investigators_required",
+            DibaoError::HouseholdSizeBad => "household_size_bad",
+            DibaoError::PostingAmountMissing => "posting_amount_missing",
+            DibaoError::RecheckCycleBad => "recheck_cycle_bad",
+        }
+    }
+}
+
+/// The investigators of a household survey (§16) as typed: one name per entry, or several in
+/// one entry separated by 、，, ; or spaces (a form's single box). Blanks are skipped, names
+/// clipped to 20 characters and kept once each in the order given; fewer than two is refused.
+pub fn parse_investigators(raw: &[String]) -> Result<Vec<String>, DibaoError> {
+    let mut names: Vec<String> = Vec::new();
+    for entry in raw {
+        for name in entry
+            .split(|c: char| matches!(c, '、' | '，' | ',' | ';' | '；') || c.is_whitespace())
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            let name: String = name.chars().take(20).collect();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names.truncate(10);
+    if names.len() < DIBAO_MIN_INVESTIGATORS {
+        Err(DibaoError::InvestigatorsRequired)
+    } else {
+        Ok(names)
+    }
+}
+
+/// A household's size as recorded for the posting: 1 to [`DIBAO_MAX_HOUSEHOLD_SIZE`].
+pub fn household_size(n: Option<i64>) -> Result<i64, DibaoError> {
+    match n {
+        Some(n) if (1..=DIBAO_MAX_HOUSEHOLD_SIZE).contains(&n) => Ok(n),
+        _ => Err(DibaoError::HouseholdSizeBad),
+    }
+}
+
+/// The monthly amount a first review proposes, in fen: required and positive, within the
+/// money cap.
+pub fn posting_amount(fen: Option<i64>) -> Result<i64, DibaoError> {
+    match fen {
+        Some(f) if crate::fund::Fen::positive(f).is_ok() => Ok(f),
+        _ => Err(DibaoError::PostingAmountMissing),
+    }
+}
+
+/// The recheck cycle as typed; empty is yearly (the rule's default), anything else unknown
+/// is refused.
+pub fn parse_recheck_cycle(raw: Option<&str>) -> Result<RecheckCycle, DibaoError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(RecheckCycle::Yearly),
+        Some(s) => RecheckCycle::parse(s).ok_or(DibaoError::RecheckCycleBad),
+    }
+}
+
+/// The last day of a posting begun on `start` (§19: 7 days, the first included).
+pub fn posting_ends_on(start: NaiveDate) -> NaiveDate {
+    start
+        .checked_add_days(Days::new(DIBAO_POSTING_DAYS - 1))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Whether a posting begun on `start` is up on `on`.
+pub fn in_posting(start: NaiveDate, on: NaiveDate) -> bool {
+    start <= on && on <= posting_ends_on(start)
+}
+
+/// §6: an application the committee makes for a family that entrusts it needs the family's
+/// written authorisation before it goes further. Listing the missing documents (which may be
+/// the authorisation itself) and a withdrawal are allowed without it.
+pub fn needs_authorisation(entrusted: bool, authorised: bool, step_code: &str) -> bool {
+    entrusted && !authorised && step_code != step::DOCUMENTS_NOTICE
 }
 
 /// A step is due soon when this many working days or fewer remain before its deadline.
@@ -456,6 +593,7 @@ mod tests {
                 "documents_notice",
                 "survey_start",
                 "first_review_posting",
+                "county_submission",
                 "county_decision",
                 "completed"
             ]
@@ -511,7 +649,6 @@ mod tests {
         // 11-08 (25), 11-15 (30), 11-22 (35), 11-29 (40), 12-06 (45).
         let normal = plan_steps(ApplicationKind::Dibao, accepted, &cal, false);
         assert_eq!(due(&normal, "completed"), day(2030, 11, 15));
-        assert_eq!(due(&normal, "first_review_posting"), day(2030, 11, 1));
         let special = plan_steps(ApplicationKind::Dibao, accepted, &cal, true);
         assert_eq!(due(&special, "completed"), day(2030, 12, 6));
         assert_eq!(cal.working_days_between(accepted, day(2030, 12, 6)), 45);
@@ -526,18 +663,72 @@ mod tests {
     }
 
     #[test]
-    fn the_county_decision_is_capped_at_the_overall_limit() {
+    fn the_county_gets_its_full_ten_working_days_and_the_posting_ends_before_them() {
         let cal = fixture();
         let accepted = day(2030, 9, 30);
-        // Posting from Fri 11-01 for 7 days; the county's 10 working days from Fri 11-08 end
-        // Fri 11-22, past the 30-working-day limit of Fri 11-15, which wins.
+        // Regression: the posting was planned at working day 20 and the county's 10 working
+        // days were squeezed into the 5 left. Now planned backwards from Fri 11-15: the
+        // materials reach the county by Fri 11-01 (11-04..08 and 11-11..15 are its 10), and
+        // the 7-day posting runs Fri 10-25 .. Thu 10-31.
         let normal = plan_steps(ApplicationKind::Dibao, accepted, &cal, false);
         assert_eq!(due(&normal, "county_decision"), day(2030, 11, 15));
-        assert_eq!(due(&normal, "county_decision"), due(&normal, "completed"));
-        // With the 45-day extension there is room for the county's full 10 days.
+        assert_eq!(due(&normal, "county_submission"), day(2030, 11, 1));
+        assert_eq!(due(&normal, "first_review_posting"), day(2030, 10, 25));
+        assert_eq!(
+            cal.working_days_between(
+                due(&normal, "county_submission"),
+                due(&normal, "county_decision")
+            ),
+            10
+        );
+        // With the 45-day extension the same clocks move back from Fri 12-06.
         let special = plan_steps(ApplicationKind::Dibao, accepted, &cal, true);
-        assert_eq!(due(&special, "county_decision"), day(2030, 11, 22));
-        assert!(due(&special, "county_decision") < due(&special, "completed"));
+        assert_eq!(due(&special, "county_decision"), day(2030, 12, 6));
+        assert_eq!(due(&special, "county_submission"), day(2030, 11, 22));
+        assert_eq!(due(&special, "first_review_posting"), day(2030, 11, 15));
+    }
+
+    #[test]
+    fn dibao_across_the_spring_festival_2026_against_hand_counts() {
+        let cal = official();
+        // Accepted Tue 2026-01-20. Working days after it: 01-21..23 (3), 01-26..30 (8),
+        // 02-02..06 (13), 02-09..13 (18), Sat 02-14 make-up (19), 02-15..23 off, 02-24 (20),
+        // 02-25..27 (23), Sat 02-28 make-up (24), 03-02..06 (29), Mon 03-09 (30).
+        let steps = plan_steps(ApplicationKind::Dibao, day(2026, 1, 20), &cal, false);
+        assert_eq!(due(&steps, "survey_start"), day(2026, 1, 23));
+        assert_eq!(due(&steps, "completed"), day(2026, 3, 9));
+        assert_eq!(due(&steps, "county_decision"), day(2026, 3, 9));
+        // The county's 10 back from 03-09: 03-09, 03-06..02, Sat 02-28, 02-27..25: the
+        // materials go on Tue 02-24, the first day back.
+        assert_eq!(due(&steps, "county_submission"), day(2026, 2, 24));
+        // 7 days before 02-24 is 02-17, inside the holiday: the posting goes up on the last
+        // working day before it, the make-up Saturday 02-14. A Monday-Friday count would say
+        // Fri 02-13, and a count ignoring 春节 would put the county's days in the holiday.
+        assert_eq!(due(&steps, "first_review_posting"), day(2026, 2, 14));
+        assert_eq!(due(&steps, "documents_notice"), day(2026, 1, 20));
+    }
+
+    #[test]
+    fn dibao_across_national_day_2026_against_hand_counts() {
+        let cal = official();
+        // Accepted Tue 2026-09-01. Working days after it: 09-02..04 (3), 09-07..11 (8),
+        // 09-14..18 (13), Sun 09-20 make-up (14), 09-21..24 (18), Fri 09-25 中秋 off,
+        // 09-28..30 (21), 10-01..07 off, 10-08..09 (23), Sat 10-10 make-up (24),
+        // 10-12..16 (29), Mon 10-19 (30).
+        let steps = plan_steps(ApplicationKind::Dibao, day(2026, 9, 1), &cal, false);
+        assert_eq!(due(&steps, "survey_start"), day(2026, 9, 4));
+        assert_eq!(due(&steps, "completed"), day(2026, 10, 19));
+        // The county's 10 back from 10-19: 10-19, 10-16..12, Sat 10-10, 10-09, 10-08, 09-30:
+        // the materials go by Tue 09-29, before the holiday.
+        assert_eq!(due(&steps, "county_submission"), day(2026, 9, 29));
+        // Posting 7 days before: Tue 09-22.
+        assert_eq!(due(&steps, "first_review_posting"), day(2026, 9, 22));
+        // 45 working days in a special case: 10-20..23 (34), 10-26..30 (39), 11-02..06 (44),
+        // Mon 11-09 (45); the county's 10 back: 11-09, 11-06..02, 10-30..27: by Mon 10-26.
+        let special = plan_steps(ApplicationKind::Dibao, day(2026, 9, 1), &cal, true);
+        assert_eq!(due(&special, "completed"), day(2026, 11, 9));
+        assert_eq!(due(&special, "county_submission"), day(2026, 10, 26));
+        assert_eq!(due(&special, "first_review_posting"), day(2026, 10, 19));
     }
 
     #[test]
@@ -665,6 +856,99 @@ mod tests {
         assert_eq!(check_basis(&[CaseKind::Housing], None), Ok(()));
         assert_eq!(AssistanceError::MissingBasis.code(), "case_basis_missing");
         assert_eq!(AssistanceError::NoKinds.code(), "case_kinds_empty");
+    }
+
+    #[test]
+    fn a_survey_needs_two_investigators() {
+        let err = parse_investigators(&strings(&["张三"])).unwrap_err();
+        assert_eq!(err, DibaoError::InvestigatorsRequired);
+        assert_eq!(err.code(), "investigators_required");
+        assert_eq!(
+            parse_investigators(&strings(&["张三", " 张三 ", ""])),
+            Err(DibaoError::InvestigatorsRequired),
+            "the same person twice is one investigator"
+        );
+        assert_eq!(
+            parse_investigators(&[]),
+            Err(DibaoError::InvestigatorsRequired)
+        );
+        assert_eq!(
+            parse_investigators(&strings(&["张三、李四", "王五"])),
+            Ok(strings(&["张三", "李四", "王五"]))
+        );
+        assert_eq!(
+            parse_investigators(&strings(&["张三，李四"])),
+            Ok(strings(&["张三", "李四"]))
+        );
+    }
+
+    #[test]
+    fn the_posting_needs_the_household_size_and_the_amount() {
+        assert_eq!(household_size(Some(3)), Ok(3));
+        assert_eq!(household_size(Some(0)), Err(DibaoError::HouseholdSizeBad));
+        assert_eq!(household_size(Some(31)), Err(DibaoError::HouseholdSizeBad));
+        assert_eq!(household_size(None), Err(DibaoError::HouseholdSizeBad));
+        assert_eq!(DibaoError::HouseholdSizeBad.code(), "household_size_bad");
+        assert_eq!(posting_amount(Some(108_000)), Ok(108_000));
+        assert_eq!(
+            posting_amount(Some(0)),
+            Err(DibaoError::PostingAmountMissing)
+        );
+        assert_eq!(posting_amount(None), Err(DibaoError::PostingAmountMissing));
+        assert_eq!(
+            DibaoError::PostingAmountMissing.code(),
+            "posting_amount_missing"
+        );
+    }
+
+    #[test]
+    fn a_posting_is_up_for_seven_days() {
+        let start = day(2026, 12, 1);
+        assert_eq!(posting_ends_on(start), day(2026, 12, 7));
+        assert!(!in_posting(start, day(2026, 11, 30)));
+        assert!(in_posting(start, start));
+        assert!(in_posting(start, day(2026, 12, 7)));
+        assert!(!in_posting(start, day(2026, 12, 8)));
+    }
+
+    #[test]
+    fn the_recheck_cycle_is_stored_and_counted() {
+        assert_eq!(
+            RecheckCycle::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>(),
+            ["yearly", "half_yearly"]
+        );
+        assert_eq!(parse_recheck_cycle(None), Ok(RecheckCycle::Yearly));
+        assert_eq!(parse_recheck_cycle(Some(" ")), Ok(RecheckCycle::Yearly));
+        assert_eq!(
+            parse_recheck_cycle(Some("half_yearly")),
+            Ok(RecheckCycle::HalfYearly)
+        );
+        let err = parse_recheck_cycle(Some("monthly")).unwrap_err();
+        assert_eq!(err.code(), "recheck_cycle_bad");
+        assert_eq!(
+            next_recheck(day(2026, 11, 27), RecheckCycle::Yearly),
+            day(2027, 11, 27)
+        );
+        assert_eq!(
+            next_recheck(day(2026, 11, 27), RecheckCycle::HalfYearly),
+            day(2027, 5, 27)
+        );
+        let today = day(2026, 11, 27);
+        assert!(recheck_reminded(day(2026, 11, 1), today), "overdue");
+        assert!(recheck_reminded(day(2026, 12, 27), today), "within 30 days");
+        assert!(!recheck_reminded(day(2026, 12, 28), today));
+    }
+
+    #[test]
+    fn an_entrusted_application_waits_for_the_written_authorisation() {
+        assert!(needs_authorisation(true, false, step::SURVEY_START));
+        assert!(needs_authorisation(true, false, step::DECISION));
+        assert!(!needs_authorisation(true, false, step::DOCUMENTS_NOTICE));
+        assert!(!needs_authorisation(true, true, step::SURVEY_START));
+        assert!(!needs_authorisation(false, false, step::SURVEY_START));
     }
 
     proptest! {

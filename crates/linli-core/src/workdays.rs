@@ -415,6 +415,38 @@ impl Calendar {
         d
     }
 
+    /// The `n`-th working day before `end`: the latest working day `d` with
+    /// `working_days_between(d, end) == n`, so a deadline planned backwards ("the county must
+    /// have the materials 10 working days before the end") leaves exactly `n` working days
+    /// after it. With `n = 0`: `end` itself if it is a working day, else the working day before.
+    /// Saturates at the first date chrono represents. Spans are at most a few dozen working
+    /// days, so the days are walked.
+    pub fn sub_working_days(&self, end: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = end;
+        if n == 0 {
+            while !self.is_working_day(d) {
+                match d.pred_opt() {
+                    Some(prev) => d = prev,
+                    None => return d,
+                }
+            }
+            return d;
+        }
+        // Step back over the n working days in (d, end]; d then sits just before the earliest
+        // of them, and is moved back onto a working day.
+        let mut left = n;
+        while left > 0 {
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+            match d.pred_opt() {
+                Some(prev) => d = prev,
+                None => return d,
+            }
+        }
+        self.sub_working_days(d, 0)
+    }
+
     /// The working days in `(from, to]`: how many working days `to` lies after `from`, so
     /// `working_days_between(d, add_working_days(d, n)) == n` for `n ≥ 1`. Negative (the
     /// working days in `(to, from]`, negated) when `to` is before `from`.
@@ -822,6 +854,27 @@ mod tests {
         );
     }
 
+    #[test]
+    fn subtracting_working_days_skips_the_spring_festival_and_national_day() {
+        let cal = official();
+        // 春节 2026: Sat 02-14 worked, 02-15..02-23 off, Tue 02-24 the first day back.
+        assert_eq!(cal.sub_working_days(day(2026, 2, 25), 1), day(2026, 2, 24));
+        // (02-14, 02-24] holds only 02-24: 02-15..02-23 are the holiday.
+        assert_eq!(cal.sub_working_days(day(2026, 2, 24), 1), day(2026, 2, 14));
+        assert_eq!(cal.sub_working_days(day(2026, 2, 24), 2), day(2026, 2, 13));
+        // 国庆 2026: Thu 10-08 back 1: 10-01..07 off, Wed 09-30 is the working day before.
+        assert_eq!(cal.sub_working_days(day(2026, 10, 8), 1), day(2026, 9, 30));
+        // Mon 2026-10-12 back 2: Sat 10-10 (make-up) and Fri 10-09.
+        assert_eq!(cal.sub_working_days(day(2026, 10, 12), 2), day(2026, 10, 9));
+        assert_eq!(
+            cal.sub_working_days(day(2026, 10, 12), 1),
+            day(2026, 10, 10)
+        );
+        // n = 0 on a holiday: the working day before it.
+        assert_eq!(cal.sub_working_days(day(2026, 10, 4), 0), day(2026, 9, 30));
+        assert_eq!(cal.sub_working_days(NaiveDate::MIN, 3), NaiveDate::MIN);
+    }
+
     fn calendars() -> impl Strategy<Value = Calendar> {
         prop_oneof![Just(official()), Just(fixture()), Just(Calendar::new())]
     }
@@ -846,6 +899,22 @@ mod tests {
             // The day before `end` does not reach: `end` is the first such day.
             if let Some(before) = end.pred_opt().filter(|b| *b >= d && n >= 1) {
                 prop_assert_eq!(cal.working_days_between(d, before), i64::from(n) - 1);
+            }
+        }
+
+        #[test]
+        fn subtracting_working_days_leaves_exactly_that_many_after(cal in calendars(), end in dates(), n in 0u32..60) {
+            let start = cal.sub_working_days(end, n);
+            prop_assert!(start <= end);
+            prop_assert!(cal.is_working_day(start));
+            if n >= 1 {
+                prop_assert_eq!(cal.working_days_between(start, end), i64::from(n));
+                // The next working day after `start` would leave one fewer: `start` is the latest.
+                let next = cal.add_working_days(start, 1);
+                prop_assert!(cal.working_days_between(next, end) < i64::from(n));
+            }
+            if cal.is_working_day(end) {
+                prop_assert_eq!(cal.add_working_days(start, n), end);
             }
         }
 

@@ -238,6 +238,14 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         Some(worker),
         now,
     )?;
+    // §6: the family's written authorisation, which an entrusted application goes on with.
+    store::record_authorisation(
+        c,
+        linli_store::Tenant::new(community_id),
+        app,
+        &accepted.format("%Y-%m-%d").to_string(),
+        "委托书原件存社区档案室",
+    )?;
     if let Some(notice) = c.query_opt(
         "SELECT id FROM application_steps WHERE application_id = ? AND code = 'documents_notice'",
         params![app],
@@ -249,6 +257,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             notice.int(0)?,
             &accepted.format("%Y-%m-%d").to_string(),
             "家庭书面委托居委会代为申请，材料齐全，无须补正",
+            &[],
         )?;
     }
     let zhang = person(c, "张君")?;

@@ -514,6 +514,8 @@ pub struct Step {
     pub due_on: String,
     pub done_on: Option<String>,
     pub note: String,
+    /// The household survey's investigators (§16; empty for other steps).
+    pub investigators: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -532,6 +534,21 @@ pub struct Application {
     pub entrusted: bool,
     pub status: String,
     pub decided_on: Option<String>,
+    /// The household's size (§24: posted with the amount).
+    pub household_size: Option<i64>,
+    /// §11: a close relative of a 低保 worker or committee member, registered separately.
+    pub close_relative: bool,
+    /// §6: the date of the family's written authorisation (entrusted applications).
+    pub authorisation_on: Option<String>,
+    pub authorisation_note: String,
+    /// §24: the monthly amount the first review proposes, in fen.
+    pub monthly_amount_fen: Option<i64>,
+    /// §19: the day the first review's 7-day posting went up.
+    pub posting_start_on: Option<String>,
+    /// §31: `yearly` or `half_yearly`, chosen with the decision.
+    pub recheck_cycle: Option<String>,
+    pub next_recheck_on: Option<String>,
+    pub last_recheck_on: Option<String>,
     pub steps: Vec<Step>,
 }
 
@@ -569,7 +586,7 @@ pub fn create_application(
 
 fn steps_of(c: &mut dyn Conn, application_id: i64) -> Result<Vec<Step>> {
     c.query(
-        "SELECT id, code, name, rule, due_on, done_on, note FROM application_steps WHERE application_id = ? ORDER BY sort_order, id",
+        "SELECT id, code, name, rule, due_on, done_on, note, investigators FROM application_steps WHERE application_id = ? ORDER BY sort_order, id",
         params![application_id],
     )?
     .iter()
@@ -582,12 +599,17 @@ fn steps_of(c: &mut dyn Conn, application_id: i64) -> Result<Vec<Step>> {
             due_on: r.text(4)?,
             done_on: r.opt_text(5)?,
             note: r.text(6)?,
+            // A list stored by this code; anything else reads as no one rather than failing
+            // the page.
+            investigators: serde_json::from_str(&r.text(7)?).unwrap_or_default(),
         })
     })
     .collect()
 }
 
-const APP_COLUMNS: &str = "a.id, a.community_id, a.resident_id, r.name, r.place_path, a.case_id, a.kind, a.accepted_on, a.special, a.entrusted, a.status, a.decided_on";
+const APP_COLUMNS: &str = "a.id, a.community_id, a.resident_id, r.name, r.place_path, a.case_id, a.kind, a.accepted_on, a.special, a.entrusted, a.status, a.decided_on,
+     a.household_size, a.close_relative, a.authorisation_on, a.authorisation_note, a.monthly_amount_fen, a.posting_start_on,
+     a.recheck_cycle, a.next_recheck_on, a.last_recheck_on";
 
 fn app_from(c: &mut dyn Conn, r: &Row) -> Result<Application> {
     let id = r.int(0)?;
@@ -605,6 +627,15 @@ fn app_from(c: &mut dyn Conn, r: &Row) -> Result<Application> {
         entrusted: r.bool(9)?,
         status: r.text(10)?,
         decided_on: r.opt_text(11)?,
+        household_size: r.opt_int(12)?,
+        close_relative: r.bool(13)?,
+        authorisation_on: r.opt_text(14)?,
+        authorisation_note: r.text(15)?,
+        monthly_amount_fen: r.opt_int(16)?,
+        posting_start_on: r.opt_text(17)?,
+        recheck_cycle: r.opt_text(18)?,
+        next_recheck_on: r.opt_text(19)?,
+        last_recheck_on: r.opt_text(20)?,
         steps: steps_of(c, id)?,
     })
 }
@@ -640,6 +671,7 @@ pub fn list_applications(
     rows.iter().map(|r| app_from(c, r)).collect()
 }
 
+/// Marks a step done, with the investigators of a household survey (§16; empty otherwise).
 pub fn complete_step(
     c: &mut dyn Conn,
     t: Tenant,
@@ -647,11 +679,14 @@ pub fn complete_step(
     step_id: i64,
     done_on: &str,
     note: &str,
+    investigators: &[String],
 ) -> Result<()> {
+    let investigators =
+        serde_json::to_string(investigators).map_err(|e| StoreError::Db(e.to_string()))?;
     let n = c.execute(
-        "UPDATE application_steps SET done_on = ?, note = ? WHERE id = ? AND application_id = ? AND done_on IS NULL
+        "UPDATE application_steps SET done_on = ?, note = ?, investigators = ? WHERE id = ? AND application_id = ? AND done_on IS NULL
            AND application_id IN (SELECT id FROM applications WHERE community_id = ?)",
-        params![done_on, note.trim(), step_id, application_id, t],
+        params![done_on, note.trim(), investigators, step_id, application_id, t],
     )?;
     if n == 0 {
         return Err(StoreError::Conflict {
@@ -683,6 +718,140 @@ pub fn decide_application(
         });
     }
     Ok(())
+}
+
+/// What an application records at intake besides its clocks: the household's size and the
+/// §11 close-relative flag.
+pub fn set_intake(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    household_size: Option<i64>,
+    close_relative: bool,
+) -> Result<()> {
+    c.execute(
+        "UPDATE applications SET household_size = ?, close_relative = ? WHERE id = ? AND community_id = ?",
+        params![household_size, close_relative, id, t],
+    )?;
+    Ok(())
+}
+
+/// The first review's 公示 (§19, §24): household size, monthly amount and the day it went up.
+pub fn record_first_review(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    household_size: i64,
+    monthly_amount_fen: i64,
+    posting_start_on: &str,
+) -> Result<()> {
+    c.execute(
+        "UPDATE applications SET household_size = ?, monthly_amount_fen = ?, posting_start_on = ? WHERE id = ? AND community_id = ?",
+        params![household_size, monthly_amount_fen, posting_start_on, id, t],
+    )?;
+    Ok(())
+}
+
+/// §6: the family's written authorisation, with where it is filed.
+pub fn record_authorisation(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    on: &str,
+    note: &str,
+) -> Result<()> {
+    c.execute(
+        "UPDATE applications SET authorisation_on = ?, authorisation_note = ? WHERE id = ? AND community_id = ?",
+        params![on, note.trim(), id, t],
+    )?;
+    Ok(())
+}
+
+/// §31: the recheck cycle and the next recheck; `last` when a recheck was just done.
+pub fn set_recheck(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    cycle: &str,
+    next_on: &str,
+    last_on: Option<&str>,
+) -> Result<()> {
+    c.execute(
+        "UPDATE applications SET recheck_cycle = ?, next_recheck_on = ?, last_recheck_on = COALESCE(?, last_recheck_on)
+         WHERE id = ? AND community_id = ?",
+        params![cycle, next_on, last_on, id, t],
+    )?;
+    Ok(())
+}
+
+/// One line of the first review's 公示 (§24): only name, household size and amount are
+/// printed; the id and where the family lives are for the query and the scope check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostingLine {
+    pub application_id: i64,
+    pub name: String,
+    pub household_size: Option<i64>,
+    pub monthly_amount_fen: Option<i64>,
+    pub posting_start_on: String,
+    pub place_path: PlacePath,
+}
+
+/// The 低保 applications whose posting began between `from` and `to` (both included), not
+/// withdrawn, in the order they went up.
+pub fn postings_between(
+    c: &mut dyn Conn,
+    t: Tenant,
+    from: &str,
+    to: &str,
+) -> Result<Vec<PostingLine>> {
+    c.query(
+        "SELECT a.id, r.name, a.household_size, a.monthly_amount_fen, a.posting_start_on, r.place_path
+         FROM applications a JOIN residents r ON r.id = a.resident_id
+         WHERE a.community_id = ? AND a.kind = 'dibao' AND a.status <> 'withdrawn'
+           AND a.posting_start_on >= ? AND a.posting_start_on <= ?
+         ORDER BY a.posting_start_on, a.id",
+        params![t, from, to],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(PostingLine {
+            application_id: r.int(0)?,
+            name: r.text(1)?,
+            household_size: r.opt_int(2)?,
+            monthly_amount_fen: r.opt_int(3)?,
+            posting_start_on: r.text(4)?,
+            place_path: PlacePath::parse(&r.text(5)?)
+                .ok_or_else(|| StoreError::Db("malformed path".into()))?,
+        })
+    })
+    .collect()
+}
+
+/// A granted 低保 household's recheck due by a day: (application id, name, due date, cycle,
+/// where the family lives).
+pub type DueRecheck = (i64, String, String, String, PlacePath);
+
+/// Granted 低保 applications whose next recheck is due by `until`, soonest first.
+pub fn rechecks_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueRecheck>> {
+    c.query(
+        "SELECT a.id, r.name, a.next_recheck_on, COALESCE(a.recheck_cycle, 'yearly'), r.place_path
+         FROM applications a JOIN residents r ON r.id = a.resident_id
+         WHERE a.community_id = ? AND a.kind = 'dibao' AND a.status = 'granted'
+           AND a.next_recheck_on IS NOT NULL AND a.next_recheck_on <= ?
+         ORDER BY a.next_recheck_on, a.id",
+        params![t, until],
+    )?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.int(0)?,
+            r.text(1)?,
+            r.text(2)?,
+            r.text(3)?,
+            PlacePath::parse(&r.text(4)?).ok_or_else(|| StoreError::Db("malformed path".into()))?,
+        ))
+    })
+    .collect()
 }
 
 /// An open step: (application id, resident's name, application kind, step name, due date,

@@ -151,6 +151,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "summary_suggestions",
         sql: include_str!("../migrations/0028_summary_suggestions.sql"),
     },
+    Migration {
+        version: 29,
+        name: "dibao",
+        sql: include_str!("../migrations/0029_dibao.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

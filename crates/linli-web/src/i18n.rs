@@ -105,6 +105,7 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/publicity.zh-CN.txt"),
     include_str!("../messages/calendar.zh-CN.txt"),
     include_str!("../messages/privacy.zh-CN.txt"),
+    include_str!("../messages/dibao.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -122,6 +123,7 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/publicity.en.txt"),
     include_str!("../messages/calendar.en.txt"),
     include_str!("../messages/privacy.en.txt"),
+    include_str!("../messages/dibao.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {
@@ -246,6 +248,7 @@ mod tests {
             include_str!("pages/roster.rs"),
             include_str!("pages/fund.rs"),
             include_str!("pages/cases.rs"),
+            include_str!("pages/dibao.rs"),
             include_str!("pages/cards.rs"),
             include_str!("pages/reports.rs"),
             include_str!("pages/stations.rs"),

@@ -102,6 +102,11 @@ const NAV: &[(&str, &[NavItem])] = &[
                 action: Action::ViewCases,
             },
             NavItem {
+                href: "/dibao",
+                key: "nav.dibao",
+                action: Action::ManageCases,
+            },
+            NavItem {
                 href: "/visits",
                 key: "nav.visits",
                 action: Action::ViewCases,

@@ -9,8 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::assistance::{
-    self as ops, ApplicationDraft, ApplicationOpened, CaseDraft, CaseStatusDraft, HelpDraft,
-    StationDraft,
+    self as ops, ApplicationDraft, ApplicationOpened, AuthorisationDraft, AuthorisationRecorded,
+    CaseDraft, CaseStatusDraft, DecisionDraft, HelpDraft, Posting, RecheckDraft, RecheckRecorded,
+    StationDraft, StepDraft,
 };
 use linli_core::Action;
 use linli_store::assistance::{Application, Case, HelpRecord, Station};
@@ -166,8 +167,9 @@ async fn get_application(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<Application>, AppError> {
-    let a = ops::load_application(&state.app, &ctx.actor()?, id, Action::ViewCases).await?;
-    Ok(Json(a))
+    let actor = ctx.actor()?;
+    let a = ops::load_application(&state.app, &actor, id, Action::ViewCases).await?;
+    Ok(Json(ops::viewed_application(&actor, a)))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -177,6 +179,15 @@ struct StepBody {
     done_on: String,
     #[serde(default)]
     note: String,
+    /// The household survey's investigators (低保 `survey_start`: at least two, §16).
+    #[serde(default)]
+    investigators: Vec<String>,
+    /// 低保 `first_review_posting` (§24): the household's size, if not recorded before.
+    #[serde(default)]
+    household_size: Option<i64>,
+    /// 低保 `first_review_posting` (§24): the monthly amount proposed, in fen.
+    #[serde(default)]
+    monthly_amount_fen: Option<i64>,
 }
 
 /// A step marked done.
@@ -198,8 +209,13 @@ async fn complete_step(
         &ctx.actor()?,
         id,
         b.step_id,
-        &b.done_on,
-        &b.note,
+        StepDraft {
+            done_on: b.done_on.clone(),
+            note: b.note,
+            investigators: b.investigators,
+            household_size: b.household_size,
+            monthly_amount_fen: b.monthly_amount_fen,
+        },
     )
     .await?;
     Ok(Json(StepDone {
@@ -207,6 +223,66 @@ async fn complete_step(
         step_id: b.step_id,
         done_on: b.done_on,
     }))
+}
+
+/// Records the decision as it comes; answers the application as it now stands.
+async fn decide_application(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<DecisionDraft>,
+) -> Result<Json<Application>, AppError> {
+    let actor = ctx.actor()?;
+    ops::decide_application(
+        &state.app,
+        &actor,
+        id,
+        &b.status,
+        &b.decided_on,
+        b.recheck_cycle.as_deref(),
+    )
+    .await?;
+    let a = ops::load_application(&state.app, &actor, id, Action::ViewCases).await?;
+    Ok(Json(ops::viewed_application(&actor, a)))
+}
+
+async fn record_recheck(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<RecheckDraft>,
+) -> Result<Json<RecheckRecorded>, AppError> {
+    Ok(Json(
+        ops::record_recheck(&state.app, &ctx.actor()?, id, b).await?,
+    ))
+}
+
+async fn record_authorisation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<AuthorisationDraft>,
+) -> Result<Json<AuthorisationRecorded>, AppError> {
+    Ok(Json(
+        ops::record_authorisation(&state.app, &ctx.actor()?, id, b).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct PostingQuery {
+    on: Option<String>,
+}
+
+/// The first-review 公示 up on a day (today by default): name, household size, amount.
+async fn dibao_posting(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PostingQuery>,
+) -> Result<Json<Posting>, AppError> {
+    let actor = ctx.actor()?;
+    let on =
+        q.on.unwrap_or_else(|| actor.today().format("%Y-%m-%d").to_string());
+    Ok(Json(ops::posting(&state.app, &actor, &on).await?))
 }
 
 async fn create_station(
@@ -357,5 +433,53 @@ pub fn routes(t: Table) -> Table {
         )
         .body::<StepBody>(),
         complete_step,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/applications/{id}/decision",
+        Policy::Signed(Action::ManageCases),
+        ApiDoc::ok::<Application>(
+            T,
+            "applications_decide",
+            "Record the street's or county's decision; a granted 低保 stores its recheck cycle (§31)",
+        )
+        .body::<DecisionDraft>(),
+        decide_application,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/applications/{id}/rechecks",
+        Policy::Signed(Action::ManageCases),
+        ApiDoc::ok::<RecheckRecorded>(
+            T,
+            "applications_record_recheck",
+            "Record the recheck of a granted 低保 household (§31); the next one is due a cycle later",
+        )
+        .body::<RecheckDraft>(),
+        record_recheck,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/applications/{id}/authorisation",
+        Policy::Signed(Action::ManageCases),
+        ApiDoc::ok::<AuthorisationRecorded>(
+            T,
+            "applications_record_authorisation",
+            "Record the family's written authorisation of an application the committee makes on its behalf (§6)",
+        )
+        .body::<AuthorisationDraft>(),
+        record_authorisation,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/dibao/posting",
+        Policy::Signed(Action::ManageCases),
+        ApiDoc::ok::<Posting>(
+            T,
+            "dibao_posting",
+            "The first-review 公示 up on a day: only name, household size and monthly amount (§24); audited",
+        )
+        .query(&[("on", "YYYY-MM-DD, today by default")]),
+        dibao_posting,
     )
 }

@@ -394,7 +394,11 @@ async fn detail(
                         input type="hidden" name="case_id" value=(k.id);
                         (layout::select(lang, "kind", "cases.application_kind", &ApplicationKind::ALL.iter().map(|a| (a.as_str().to_string(), a.label_zh().to_string())).collect::<Vec<_>>(), "dibao", None))
                         (layout::field(lang, "accepted_on", "cases.accepted_on", "date", &day, None, None))
+                        (layout::field(lang, "household_size", "dibao.household_size", "number", "", None, Some("off")))
                         label.check { input type="checkbox" name="entrusted"; " " (t(lang, "cases.entrusted")) }
+                        p.hint { (t(lang, "dibao.entrusted_hint")) }
+                        label.check { input type="checkbox" name="close_relative"; " " (t(lang, "dibao.close_relative")) }
+                        p.hint { (t(lang, "cases.conflicted_hint")) }
                         div.form-actions { button.btn type="submit" { (t(lang, "cases.open_application")) } }
                     }
                 }
@@ -575,6 +579,9 @@ async fn application_submit(
         case_id,
         special: pairs_get(&pairs, "special").is_some(),
         entrusted: pairs_get(&pairs, "entrusted").is_some(),
+        // Not a number: 0, which the rule refuses with its message.
+        household_size: pairs_get(&pairs, "household_size").map(|v| v.parse().unwrap_or(0)),
+        close_relative: pairs_get(&pairs, "close_relative").is_some(),
     };
     let back = case_id.map_or("/cases".to_string(), |k| format!("/cases/{k}"));
     match open_application(&state.app, &ctx.actor()?, d)
@@ -603,6 +610,7 @@ async fn application_page(
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let a = ops::load_application(&state.app, &actor, id, Action::ViewCases).await?;
+    let a = ops::viewed_application(&actor, a);
     let caller = ctx.caller()?.clone();
     let manage = caller.decide(Action::ManageCases, Some(&a.place_path)) == Decision::Allow;
     let cal = ops::calendar(&state.app, &actor).await?;
@@ -614,7 +622,9 @@ async fn application_page(
             dt { (t(lang, "cases.accepted_on")) } dd { (a.accepted_on) }
             dt { (t(lang, "cases.status")) } dd { (t(lang, &format!("cases.app_status.{}", a.status))) }
             @if a.entrusted { dt { (t(lang, "cases.entrusted")) } dd { "✓" } }
+            (super::dibao::facts(lang, &a))
         }
+        (super::dibao::application_panels(lang, &caller.csrf_token, manage, &a, &day))
         p.hint { (t(lang, "cases.clock_hint")) }
         div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
             table.table {
@@ -632,6 +642,7 @@ async fn application_page(
                                     form.inline method="post" action={ "/applications/" (a.id) "/steps/" (s.id) } {
                                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                                         input type="hidden" name="done_on" value=(day);
+                                        (super::dibao::step_inputs(lang, &a, s))
                                         input.note-input type="text" name="note" placeholder=(t(lang, "cases.note")) aria-label=(t(lang, "cases.note"));
                                         " " button.btn.btn-small type="submit" { (t(lang, "cases.mark_done")) }
                                     }
@@ -644,7 +655,7 @@ async fn application_page(
         }
         @if let Some(d) = &a.decided_on {
             p.flash.flash-ok { (tf(lang, "cases.decided_on", &[("date", d), ("status", &t(lang, &format!("cases.app_status.{}", a.status)))])) }
-            @if a.status == "granted" && a.kind == "dibao" {
+            @if a.status == "granted" && a.kind == "dibao" && a.next_recheck_on.is_none() {
                 @if let Some(g) = linli_core::dates::parse_date(d) {
                     p { (tf(lang, "cases.recheck_due", &[("date", &assistance::recheck_due(g, false).format("%Y-%m-%d").to_string()), ("half", &assistance::recheck_due(g, true).format("%Y-%m-%d").to_string())])) }
                 }
@@ -663,6 +674,7 @@ async fn application_page(
                         }
                     }
                     (layout::field(lang, "decided_on", "cases.decided_on_label", "date", &day, None, None))
+                    @if a.kind == "dibao" { (super::dibao::cycle_choice(lang, None)) }
                     button.btn.btn-primary type="submit" { (t(lang, "cases.record_decision")) }
                 }
             }
@@ -678,21 +690,18 @@ async fn application_page(
     Ok(layout::page(&ctx, &title, &crumbs, None, body))
 }
 
-#[derive(Deserialize)]
-struct StepForm {
-    #[serde(default)]
-    done_on: String,
-    #[serde(default)]
-    note: String,
-}
-
 async fn step_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, step)): Path<(i64, i64)>,
-    Form(f): Form<StepForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    match complete_step(&state.app, &ctx.actor()?, id, step, &f.done_on, &f.note)
+    let back = format!("/applications/{id}");
+    let d = match super::dibao::step_draft(&pairs) {
+        Ok(d) => d,
+        Err(code) => return Ok(redirect_with_flash(&back, false, &format!("error.{code}"))),
+    };
+    match complete_step(&state.app, &ctx.actor()?, id, step, d)
         .await
         .map_err(AppError::from)
     {
@@ -716,6 +725,8 @@ struct DecisionForm {
     status: String,
     #[serde(default)]
     decided_on: String,
+    #[serde(default)]
+    recheck_cycle: Option<String>,
 }
 
 /// Records the street office's or county's decision as it comes: the committee helps apply,
@@ -727,9 +738,16 @@ async fn decision_submit(
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, AppError> {
     let back = format!("/applications/{id}");
-    match ops::decide_application(&state.app, &ctx.actor()?, id, &f.status, &f.decided_on)
-        .await
-        .map_err(AppError::from)
+    match ops::decide_application(
+        &state.app,
+        &ctx.actor()?,
+        id,
+        &f.status,
+        &f.decided_on,
+        f.recheck_cycle.as_deref(),
+    )
+    .await
+    .map_err(AppError::from)
     {
         Ok(()) => Ok(redirect_with_flash(
             &back,

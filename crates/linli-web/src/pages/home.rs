@@ -24,6 +24,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         Some(_) => linli_app::assistance::due_work(&state.app, &ctx.actor()?).await?,
         None => Vec::new(),
     };
+    let rechecks_panel = super::dibao::home_panel(&state, &ctx).await?;
     let visits_panel = super::visits::home_panel(&state, &ctx).await?;
     let learning_panel = super::learning::home_panel(&state, &ctx).await?;
     let partners_panel = super::partners::home_panel(&state, &ctx).await?;
@@ -92,6 +93,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                 }
             }
         }
+        (rechecks_panel)
         @if !buildings.is_empty() {
             section.panel #my-buildings {
                 h2 { (t(lang, "home.my_buildings")) }

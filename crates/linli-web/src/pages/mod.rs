@@ -8,6 +8,7 @@ pub mod cases;
 mod claims;
 mod corrections;
 mod corridors;
+pub mod dibao;
 pub mod employment;
 pub mod fund;
 mod home;
@@ -186,6 +187,7 @@ pub fn routes(t: Table) -> Table {
     let t = corrections::routes(t);
     let t = corridors::routes(t);
     let t = cases::routes(t);
+    let t = dibao::routes(t);
     let t = fund::routes(t);
     let t = reports::routes(t);
     let t = stations::routes(t);

@@ -10,6 +10,10 @@ both_engines!(
     conflict_flagged_cases_are_listed_apart,
     a_case_recording_health_names_its_legal_basis,
     a_case_is_closed_with_its_reason_after_a_confirmation,
+    a_dibao_survey_without_two_investigators_is_refused_citing_article_16,
+    the_dibao_posting_prints_only_name_household_size_and_amount,
+    a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_home_page,
+    an_entrusted_dibao_application_waits_for_the_written_authorisation,
 );
 
 async fn resident(app: &TestApp, name: &'static str) -> i64 {
@@ -236,7 +240,7 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
                 &worker,
                 Method::POST,
                 &format!("/api/v1/applications/{id}/steps"),
-                Some(json!({"step_id": s, "done_on": "2026-11-25", "note": note})),
+                Some(json!({"step_id": s, "done_on": "2026-11-25", "note": note, "investigators": ["王网格", "李社工"]})),
             )
             .await;
         assert_eq!(status, StatusCode::OK);
@@ -283,9 +287,11 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
     .await;
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
     assert!(html.contains("2026-11-27 已批准"), "{html}");
+    // The cycle is a stored choice now (yearly unless the form says half-yearly, §31): the
+    // page shows it and the one date it gives.
     assert!(
-        html.contains("2027-11-27") && html.contains("2027-05-27"),
-        "yearly and half-yearly rechecks"
+        html.contains("2027-11-27") && html.contains("每年复核一次"),
+        "the yearly recheck"
     );
     assert!(!html.contains("登记结果"), "no second decision form");
     let res = b
@@ -560,4 +566,458 @@ async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "monitoring");
+}
+
+// ---- 低保 (最低生活保障审核确认办法) ----
+
+/// Opens a 低保 application accepted on `accepted_on` with extra fields; its id and steps.
+async fn open_dibao(
+    app: &TestApp,
+    token: &str,
+    name: &'static str,
+    accepted_on: &str,
+    extra: Value,
+) -> (i64, Vec<Value>) {
+    let rid = resident(app, name).await;
+    let mut body = json!({"resident_id": rid, "kind": "dibao", "accepted_on": accepted_on});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    let (status, v) = app
+        .api(token, Method::POST, "/api/v1/applications", Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let (_, got) = app
+        .api(
+            token,
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    (id, got["steps"].as_array().unwrap().clone())
+}
+
+fn step_id(steps: &[Value], code: &str) -> i64 {
+    steps.iter().find(|s| s["code"] == code).unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn complete(app: &TestApp, token: &str, id: i64, body: Value) -> (StatusCode, Value) {
+    app.api(
+        token,
+        Method::POST,
+        &format!("/api/v1/applications/{id}/steps"),
+        Some(body),
+    )
+    .await
+}
+
+async fn a_dibao_survey_without_two_investigators_is_refused_citing_article_16(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let (id, steps) = open_dibao(&app, &worker, "夏胜林", "2026-11-20", json!({})).await;
+    let survey = step_id(&steps, "survey_start");
+    for investigators in [json!([]), json!(["王网格"]), json!(["王网格", " 王网格 "])] {
+        let (status, body) = complete(
+            &app,
+            &worker,
+            id,
+            json!({"step_id": survey, "done_on": "2026-11-24", "investigators": investigators}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["code"], "investigators_required");
+    }
+    // The page says why, citing the rule.
+    let mut b = app.signed_in("wangge1").await;
+    let csrf = b.csrf().await;
+    let res = b
+        .post_form(
+            &format!("/applications/{id}/steps/{survey}"),
+            &[
+                ("_csrf", &csrf),
+                ("done_on", "2026-11-24"),
+                ("investigators", "王网格"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text(&format!("/applications/{id}")).await;
+    assert!(
+        html.contains("第十六条，入户调查每组调查人员不少于2人：请填写至少两名调查人员的姓名"),
+        "{html}"
+    );
+    // Two names in the one box of the form: done, and kept with the step.
+    let res = b
+        .post_form(
+            &format!("/applications/{id}/steps/{survey}"),
+            &[
+                ("_csrf", &csrf),
+                ("done_on", "2026-11-24"),
+                ("investigators", "王网格、李社工"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, got) = app
+        .api(
+            &worker,
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    let s = got["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "survey_start")
+        .unwrap()
+        .clone();
+    assert_eq!(s["done_on"], "2026-11-24");
+    assert_eq!(s["investigators"], json!(["王网格", "李社工"]));
+    // The plan leaves the county its 10 working days: the materials go 10 working days before
+    // the end (2027-01-04, New Year's Day off in no schedule here: 2027 is unknown, so weekends
+    // only), the posting 7 days before that.
+    let due = |code: &str| {
+        got["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == code)
+            .unwrap()["due_on"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(due("completed"), "2027-01-01");
+    assert_eq!(due("county_decision"), "2027-01-01");
+    assert_eq!(due("county_submission"), "2026-12-18");
+    assert_eq!(due("first_review_posting"), "2026-12-11");
+}
+
+async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    app.db
+        .write(|c| {
+            c.execute(
+                "UPDATE residents SET id_number = '11010119650412301X', phone = '13812345678' WHERE name = '夏胜林'",
+                linli_store::params![],
+            )
+        })
+        .await
+        .unwrap();
+    let (xia, steps) = open_dibao(
+        &app,
+        &worker,
+        "夏胜林",
+        "2026-11-16",
+        json!({"household_size": 3, "close_relative": true}),
+    )
+    .await;
+    let posting = step_id(&steps, "first_review_posting");
+    let (status, body) = complete(
+        &app,
+        &worker,
+        xia,
+        json!({"step_id": posting, "done_on": "2026-11-25"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "posting_amount_missing");
+    let (status, body) = complete(
+        &app,
+        &worker,
+        xia,
+        json!({"step_id": posting, "done_on": "2026-11-25", "monthly_amount_fen": 108_000}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Without a household size (none at intake, none with the step): refused.
+    let (yang, steps) = open_dibao(&app, &worker, "杨静", "2026-11-16", json!({})).await;
+    let yang_posting = step_id(&steps, "first_review_posting");
+    let (status, body) = complete(
+        &app,
+        &worker,
+        yang,
+        json!({"step_id": yang_posting, "done_on": "2026-11-26", "monthly_amount_fen": 50_000}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "household_size_bad");
+    let (status, body) = complete(&app, &worker, yang, json!({"step_id": yang_posting, "done_on": "2026-11-26", "monthly_amount_fen": 50_000, "household_size": 2})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let mut b = app.signed_in("wangge1").await;
+    let (status, html) = b.get_text("/dibao/posting?on=2026-11-27").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("夏胜林")
+            && html.contains("1,080.00")
+            && html.contains("杨静")
+            && html.contains("500.00"),
+        "{html}"
+    );
+    assert!(html.contains("2026年11月27日"), "dated as printed");
+    for secret in ["11010119650412301X", "301X", "13812345678", "138****5678"] {
+        assert!(!html.contains(secret), "the posting shows {secret}");
+    }
+    // 7 days from 11-25 end on 12-01: on 12-02 only 杨静 (from 11-26) is still up.
+    let (_, html) = b.get_text("/dibao/posting?on=2026-12-02").await;
+    assert!(html.contains("杨静") && !html.contains("夏胜林"));
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "dibao.posting_print")
+    );
+    // The API answers the same three facts and nothing else of the family.
+    let (status, v) = app
+        .api(
+            &worker,
+            Method::GET,
+            "/api/v1/dibao/posting?on=2026-11-27",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let first = &v["items"][0];
+    assert_eq!(first["name"], "夏胜林");
+    assert_eq!(first["household_size"], 3);
+    assert_eq!(first["monthly_amount_fen"], 108_000);
+    let keys: Vec<&String> = first.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "household_size",
+            "monthly_amount_fen",
+            "name",
+            "posting_ends_on",
+            "posting_start_on"
+        ]
+    );
+    // The register lists the close relative apart (§11), first.
+    let (_, html) = b.get_text("/dibao").await;
+    let apart = html.find("关联人员申请").expect("a separate section");
+    let xia_at = html.find("夏胜林").unwrap();
+    let yang_at = html.find("杨静").unwrap();
+    assert!(apart < xia_at && xia_at < yang_at, "{html}");
+    let (_, html) = b.get_text(&format!("/applications/{xia}")).await;
+    assert!(html.contains("关联人员申请") && html.contains("1,080.00"));
+    // A building head follows the clocks of 夏胜林's application, not the amount (PIPL §28),
+    // and prints no posting.
+    let head = app.token("louzhang").await;
+    let (status, v) = app
+        .api(
+            &head,
+            Method::GET,
+            &format!("/api/v1/applications/{xia}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        v["monthly_amount_fen"].is_null() && v["household_size"].is_null(),
+        "{v}"
+    );
+    let (status, _) = app
+        .api(
+            &head,
+            Method::GET,
+            "/api/v1/dibao/posting?on=2026-11-27",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_home_page(
+    engine: Engine,
+) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let (open, _) = open_dibao(&app, &worker, "杨静", "2026-11-20", json!({})).await;
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/applications/{open}/rechecks"),
+            Some(json!({"checked_on": "2026-11-27"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "recheck_not_granted");
+
+    // Granted a year ago less two weeks: its yearly recheck falls due on 2026-12-10.
+    let (id, _) = open_dibao(&app, &worker, "夏胜林", "2025-11-10", json!({})).await;
+    let decide = format!("/api/v1/applications/{id}/decision");
+    let (status, body) = app
+        .api(&worker, Method::POST, &decide, Some(json!({"status": "granted", "decided_on": "2025-12-10", "recheck_cycle": "monthly"})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "recheck_cycle_bad");
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &decide,
+            Some(json!({"status": "granted", "decided_on": "2025-12-10"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["recheck_cycle"], "yearly");
+    assert_eq!(body["next_recheck_on"], "2026-12-10");
+    let mut b = app.signed_in("wangge1").await;
+    let (_, html) = b.get_text("/").await;
+    let panel = html.find("低保复核提醒").expect("the reminder");
+    assert!(html[panel..].contains("夏胜林") && html[panel..].contains("2026-12-10"));
+
+    // Rechecked today, now half-yearly (a member found able to work): next on 2027-05-27.
+    let path = format!("/api/v1/applications/{id}/rechecks");
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"checked_on": "2026-11-27", "recheck_cycle": "weekly"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "recheck_cycle_bad");
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"checked_on": "2025-12-01"})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "before the grant: {body}"
+    );
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &path,
+            Some(json!({"checked_on": "2026-11-27", "recheck_cycle": "half_yearly"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["next_recheck_on"], "2027-05-27");
+    assert_eq!(body["last_recheck_on"], "2026-11-27");
+    let (_, got) = app
+        .api(
+            &worker,
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(got["recheck_cycle"], "half_yearly");
+    assert_eq!(got["next_recheck_on"], "2027-05-27");
+    let (_, html) = b.get_text("/").await;
+    assert!(
+        !html.contains("低保复核提醒"),
+        "rechecked: no longer reminded"
+    );
+    let (_, html) = b.get_text(&format!("/applications/{id}")).await;
+    assert!(html.contains("每半年复核一次") && html.contains("2027-05-27"));
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "application.recheck")
+    );
+}
+
+async fn an_entrusted_dibao_application_waits_for_the_written_authorisation(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let worker = app.token("wangge1").await;
+    let (plain, _) = open_dibao(&app, &worker, "杨静", "2026-11-20", json!({})).await;
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/applications/{plain}/authorisation"),
+            Some(json!({"authorised_on": "2026-11-19"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "application_not_entrusted");
+
+    let (id, steps) = open_dibao(
+        &app,
+        &worker,
+        "夏胜林",
+        "2026-11-20",
+        json!({"entrusted": true}),
+    )
+    .await;
+    let survey = step_id(&steps, "survey_start");
+    let survey_body =
+        json!({"step_id": survey, "done_on": "2026-11-24", "investigators": ["王网格", "李社工"]});
+    let (status, body) = complete(&app, &worker, id, survey_body.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "authorisation_missing");
+    // Listing the missing documents (the authorisation among them) is allowed.
+    let (status, _) = complete(
+        &app,
+        &worker,
+        id,
+        json!({"step_id": step_id(&steps, "documents_notice"), "done_on": "2026-11-20"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/applications/{id}/decision"),
+            Some(json!({"status": "granted", "decided_on": "2026-11-27"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "authorisation_missing");
+    let mut b = app.signed_in("wangge1").await;
+    let (_, html) = b.get_text(&format!("/applications/{id}")).await;
+    assert!(
+        html.contains("缺书面委托") && html.contains("第六条"),
+        "{html}"
+    );
+
+    let (status, body) = app
+        .api(
+            &worker,
+            Method::POST,
+            &format!("/api/v1/applications/{id}/authorisation"),
+            Some(json!({"authorised_on": "2026-11-19", "note": "社区档案室"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["authorisation_on"], "2026-11-19");
+    let (status, body) = complete(&app, &worker, id, survey_body).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, html) = b.get_text(&format!("/applications/{id}")).await;
+    assert!(!html.contains("缺书面委托") && html.contains("2026-11-19"));
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "application.authorisation")
+    );
 }
