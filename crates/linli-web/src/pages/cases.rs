@@ -627,16 +627,16 @@ async fn application_page(
         (super::dibao::application_panels(lang, &caller.csrf_token, manage, &a, &day))
         p.hint { (t(lang, "cases.clock_hint")) }
         div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
-            table.table {
+            table.table.cards-sm.steps {
                 thead { tr { th { (t(lang, "cases.step")) } th { (t(lang, "cases.due")) } th { (t(lang, "cases.state")) } th { (t(lang, "cases.rule")) } th {} } }
                 tbody {
                     @for s in &a.steps {
                         @let due = NaiveDate::parse_from_str(&s.due_on, "%Y-%m-%d").unwrap_or(today);
                         tr {
                             td { (s.name) @if !s.note.is_empty() { br; span.hint { (s.note) } } }
-                            td { span.nowrap { (s.due_on) } @if s.done_on.is_none() { (super::calendar::assumed_note(lang, &cal, &a.accepted_on, due)) } }
-                            td.nowrap { (urgency_chip(lang, assistance::urgency(due, s.done_on.is_some(), today, &cal))) @if let Some(d) = &s.done_on { " " (d) } }
-                            td { span.hint { (s.rule) } }
+                            td data-label=(t(lang, "cases.due")) { span.nowrap { (s.due_on) } @if s.done_on.is_none() { (super::calendar::assumed_note(lang, &cal, &a.accepted_on, due)) } }
+                            td.nowrap data-label=(t(lang, "cases.state")) { (urgency_chip(lang, assistance::urgency(due, s.done_on.is_some(), today, &cal))) @if let Some(d) = &s.done_on { " " (d) } }
+                            td data-label=(t(lang, "cases.rule")) { span.hint { (s.rule) } }
                             td {
                                 @if manage && s.done_on.is_none() && a.status == "in_progress" {
                                     form.inline method="post" action={ "/applications/" (a.id) "/steps/" (s.id) } {

@@ -205,7 +205,7 @@ async fn recheck_submit(
 fn register_table(lang: Lang, apps: &[&Application]) -> Markup {
     html! {
         div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
-            table.table {
+            table.table.cards-sm {
                 thead { tr {
                     th { (t(lang, "cases.person")) } th { (t(lang, "cases.accepted_on")) } th { (t(lang, "cases.status")) }
                     th { (t(lang, "dibao.household_size")) } th { (t(lang, "dibao.monthly_amount")) }
@@ -215,13 +215,13 @@ fn register_table(lang: Lang, apps: &[&Application]) -> Markup {
                     @for a in apps {
                         tr {
                             td { a href={ "/applications/" (a.id) } { (a.resident_name) } }
-                            td.nowrap { (a.accepted_on) }
-                            td { (t(lang, &format!("cases.app_status.{}", a.status)))
+                            td.nowrap data-label=(t(lang, "cases.accepted_on")) { (a.accepted_on) }
+                            td data-label=(t(lang, "cases.status")) { (t(lang, &format!("cases.app_status.{}", a.status)))
                                 @if a.entrusted && a.authorisation_on.is_none() { " " (layout::chip("err", &t(lang, "dibao.authorisation_missing_chip"))) } }
-                            td.num { (a.household_size.map(|n| n.to_string()).unwrap_or_default()) }
-                            td.num { (a.monthly_amount_fen.map(super::fund::yuan).unwrap_or_default()) }
-                            td.nowrap { (a.posting_start_on.clone().unwrap_or_default()) }
-                            td.nowrap { (a.next_recheck_on.clone().unwrap_or_default()) }
+                            td.num data-label=(t(lang, "dibao.household_size")) { (a.household_size.map(|n| n.to_string()).unwrap_or_default()) }
+                            td.num data-label=(t(lang, "dibao.monthly_amount")) { (a.monthly_amount_fen.map(super::fund::yuan).unwrap_or_default()) }
+                            td.nowrap data-label=(t(lang, "dibao.posting_period")) { (a.posting_start_on.clone().unwrap_or_default()) }
+                            td.nowrap data-label=(t(lang, "dibao.next_recheck")) { (a.next_recheck_on.clone().unwrap_or_default()) }
                         }
                     }
                 }

@@ -716,11 +716,24 @@ async fn personal_data_page(
                     p.hint { (t(lang, "privacy.none")) }
                 } @else {
                     @let cols: Vec<&String> = s.rows.first().map(|r| r.keys().collect()).unwrap_or_default();
-                    table.table {
-                        thead { tr { @for c in &cols { th scope="col" { (column_label(lang, c)) } } } }
-                        tbody {
-                            @for row in &s.rows {
-                                tr { @for c in &cols { td { (cell(c, row.get(*c))) } } }
+                    @if s.rows.len() == 1 && cols.len() > 5 {
+                        // One record of many fields (his own record) reads as a form, not a
+                        // table wider than the paper.
+                        dl.facts {
+                            @for c in &cols {
+                                dt { (column_label(lang, c)) }
+                                dd { (cell(lang, c, s.rows[0].get(*c))) }
+                            }
+                        }
+                    } @else {
+                        div.table-wrap role="region" tabindex="0" aria-label=(s.title) {
+                            table.table {
+                                thead { tr { @for c in &cols { th scope="col" { (column_label(lang, c)) } } } }
+                                tbody {
+                                    @for row in &s.rows {
+                                        tr { @for c in &cols { td.nowrap[c.ends_with("_on") || c.ends_with("_at") || c.as_str() == "on"] { (cell(lang, c, row.get(*c))) } } }
+                                    }
+                                }
                             }
                         }
                     }
@@ -778,18 +791,123 @@ fn column_label(lang: Lang, column: &str) -> String {
     }
 }
 
-/// A value as printed: money in yuan, hours from tenths, text as it is.
-fn cell(column: &str, v: Option<&Value>) -> String {
+/// A value as printed: money in yuan, hours from tenths, times in Shanghai to the minute,
+/// codes in words, stored lists (the items of a visit) as the list they are; never raw JSON.
+fn cell(lang: Lang, column: &str, v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => t(lang, if *b { "audit.yes" } else { "audit.no" }),
         Some(Value::Number(n)) if column.ends_with("_fen") => {
             n.as_i64().map_or_else(|| n.to_string(), super::fund::yuan)
         }
         Some(Value::Number(n)) if column == "hours_tenths" => n
             .as_i64()
             .map_or_else(|| n.to_string(), |h| format!("{}.{}", h / 10, h % 10)),
-        Some(other) => other.to_string(),
+        // A flag stored as 0/1 (SQLite has no booleans).
+        Some(Value::Number(n)) if is_flag(column) && matches!(n.as_i64(), Some(0 | 1)) => t(
+            lang,
+            if n.as_i64() == Some(1) {
+                "audit.yes"
+            } else {
+                "audit.no"
+            },
+        ),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => text_cell(lang, column, s),
+        Some(other @ (Value::Array(_) | Value::Object(_))) => list_words(other),
+    }
+}
+
+/// Whether a column holds a yes/no flag (`consent_card`, `is_head`, `close_relative` …).
+fn is_flag(column: &str) -> bool {
+    column.starts_with("consent")
+        || column.ends_with("_consent")
+        || column.starts_with("is_")
+        || column.starts_with("has_")
+        || matches!(
+            column,
+            "close_relative" | "entrusted" | "in_kind" | "public" | "active"
+        )
+}
+
+/// A stored text as printed: see [`cell`].
+fn text_cell(lang: Lang, column: &str, s: &str) -> String {
+    if s.starts_with('[') || s.starts_with('{') {
+        return serde_json::from_str::<Value>(s).map_or_else(|_| s.to_string(), |v| list_words(&v));
+    }
+    if let Some(at) = stored_time(s) {
+        return at;
+    }
+    let is_code = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b',');
+    if !is_code {
+        return s.to_string();
+    }
+    s.split(',')
+        .filter(|c| !c.is_empty())
+        .map(|code| code_words(lang, column, code))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// A code in the catalogue's words: the copy's own (`privacy.value.via.staff`), the column's
+/// family (`gender.male`), the enum's (`enum.purpose.medical`), then the audit trail's
+/// (`audit.value.visited`); else the code.
+fn code_words(lang: Lang, column: &str, code: &str) -> String {
+    [
+        format!("privacy.value.{column}.{code}"),
+        format!("{column}.{code}"),
+        format!("enum.{column}.{code}"),
+        format!("audit.value.{code}"),
+    ]
+    .into_iter()
+    .find_map(|key| {
+        let text = t(lang, &key);
+        (text != key).then_some(text)
+    })
+    .unwrap_or_else(|| code.to_string())
+}
+
+/// A stored timestamp (`2026-12-06T18:25:43.29Z`, with or without the zone) in Shanghai
+/// time to the minute; `None` for anything else.
+fn stored_time(s: &str) -> Option<String> {
+    if s.len() < 19 || s.as_bytes().get(10) != Some(&b'T') {
+        return None;
+    }
+    let utc = chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|t| t.and_utc())
+        })?;
+    Some(
+        linli_core::clock::shanghai(utc)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+    )
+}
+
+/// A stored list as words: `米 10kg、油 5L`; objects by their name and quantity.
+fn list_words(v: &Value) -> String {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .map(list_words)
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("、"),
+        Value::Object(m) => ["name", "quantity", "label", "note"]
+            .iter()
+            .filter_map(|k| m.get(*k).and_then(Value::as_str))
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
     }
 }
 
@@ -1143,4 +1261,56 @@ pub fn routes(t: Table) -> Table {
         Policy::Signed(Action::RevealResidents),
         personal_data_page,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_copy_prints_codes_lists_flags_and_times_in_words() {
+        let zh = Lang::Zh;
+        assert_eq!(cell(zh, "gender", Some(&json!("male"))), "男");
+        assert_eq!(cell(zh, "relation", Some(&json!("spouse"))), "配偶");
+        assert_eq!(cell(zh, "via", Some(&json!("staff"))), "工作人员代报名");
+        assert_eq!(cell(zh, "purpose", Some(&json!("medical"))), "医疗救助");
+        assert_eq!(
+            cell(zh, "kinds", Some(&json!("illness,education"))),
+            "疾病、助学"
+        );
+        assert_eq!(
+            cell(
+                zh,
+                "items",
+                Some(&json!(
+                    r#"[{"name":"米","quantity":"10kg"},{"name":"油","quantity":"5L"}]"#
+                ))
+            ),
+            "米 10kg、油 5L"
+        );
+        assert_eq!(cell(zh, "consent_card", Some(&json!(1))), "是");
+        assert_eq!(cell(zh, "consent_card", Some(&json!(0))), "否");
+        assert_eq!(cell(zh, "household_size", Some(&json!(1))), "1");
+        assert_eq!(cell(zh, "amount_fen", Some(&json!(90_000))), "900.00");
+        // Stored in UTC, printed in Shanghai time to the minute, with or without the zone.
+        assert_eq!(
+            cell(
+                zh,
+                "created_at",
+                Some(&json!("2026-12-06T18:25:43.2970512"))
+            ),
+            "2026-12-07 02:25"
+        );
+        assert_eq!(
+            cell(zh, "created_at", Some(&json!("2026-12-06T18:25:43Z"))),
+            "2026-12-07 02:25"
+        );
+        // Words and unknown codes are left as they are; nothing prints as raw JSON.
+        assert_eq!(cell(zh, "note", Some(&json!("春节慰问"))), "春节慰问");
+        assert_eq!(
+            cell(zh, "status", Some(&json!("no_such_code"))),
+            "no_such_code"
+        );
+        assert_eq!(cell(zh, "note", None), "");
+    }
 }
