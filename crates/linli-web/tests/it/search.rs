@@ -18,6 +18,7 @@ both_engines!(
     the_large_path_puts_title_hits_first_then_newest_and_pages_neither_overlap_nor_skip,
     kind_and_public_day_filters_hold_on_both_paths,
     an_updated_or_removed_article_leaves_the_index_consistent,
+    common_words_with_few_matches_together_are_ranked_in_full,
 );
 
 async fn article(app: &TestApp, token: &str, title: &str, body: &str, day: &str) -> i64 {
@@ -416,4 +417,49 @@ async fn an_updated_or_removed_article_leaves_the_index_consistent(engine: Engin
         .count("SELECT CAST(COALESCE(SUM(docs), 0) AS BIGINT) FROM search_terms WHERE term IN ('植树', '管道', '花园')")
         .await;
     assert_eq!(left, 0);
+}
+
+/// Words each in more documents than the cap whose matches together are fewer: every match
+/// is ranked (title hits first), the total is exact, and another community's documents with
+/// both words stay out; the same as with the cap raised past every word.
+async fn common_words_with_few_matches_together_are_ranked_in_full(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let a = app.token("admin").await;
+    app.second_community("dongfeng").await;
+    let b = app.token("dongfeng").await;
+    for i in 0..2 {
+        article(
+            &app,
+            &b,
+            &format!("植树活动{i}"),
+            "楼道 植树 志愿者",
+            "2026-11-22",
+        )
+        .await;
+    }
+    let mut ours = Vec::new();
+    for i in 0..4 {
+        ours.push(article(&app, &a, &format!("简讯{i}"), "植树 志愿者", "2026-11-01").await);
+        ours.push(article(&app, &a, &format!("通知{i}"), "楼道 清理", "2026-11-02").await);
+    }
+    let body_hit = article(&app, &a, "社区简讯", "楼道里的植树宣传", "2026-11-05").await;
+    let title_hit = article(&app, &a, "楼道植树", "宣传", "2026-11-03").await;
+    let t = community_of(&app, title_hit).await;
+    // 植树 and 楼道 are each in 6 of our documents, together in 2: cap 3 sits between.
+    let want = vec![
+        ("article".to_string(), title_hit, true),
+        ("article".to_string(), body_hit, false),
+    ];
+    for cap in [3, RANK_CAP] {
+        let found = find(&app, t, &Ask::new("植树 楼道", cap), 20, 0).await;
+        let got: Vec<(String, i64, bool)> = found
+            .hits
+            .into_iter()
+            .map(|h| (h.kind, h.ref_id, h.in_title))
+            .collect();
+        assert_eq!(got, want, "cap {cap}: both matches, the title hit first");
+        assert_eq!((found.total, found.total_more), (2, false), "cap {cap}");
+    }
 }
