@@ -260,6 +260,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             &[],
         )?;
     }
+    dibao_register(c, community_id, &cal, worker, now)?;
     let zhang = person(c, "张君")?;
     let k = open(
         c,
@@ -356,6 +357,119 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             "春节慰问",
             "王建华、李娜",
         )?;
+    }
+    Ok(())
+}
+
+/// Two more 低保 households of the register, so that its clocks show: one granted a year ago
+/// whose yearly recheck (§31) falls due within the month (the worker's home page reminds),
+/// one whose first review is on the 公示 board this week (§24, printable from /dibao).
+fn dibao_register(
+    c: &mut dyn Conn,
+    community_id: i64,
+    cal: &linli_core::workdays::Calendar,
+    worker: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use chrono::{Days, Months, NaiveDate};
+    use linli_core::assistance::{ApplicationKind, RecheckCycle, next_recheck, plan_steps, step};
+    use linli_store::Tenant;
+    use linli_store::assistance as store;
+    let t = Tenant::new(community_id);
+    let today = linli_core::clock::shanghai(now).date();
+    let heads = c.query(
+        "SELECT r.id, r.household_id,
+                (SELECT COUNT(*) FROM residents m WHERE m.household_id = r.household_id AND m.status = 'active')
+         FROM residents r
+         JOIN resident_tags rt ON rt.resident_id = r.id
+         JOIN tag_kinds k ON k.id = rt.tag_id
+         WHERE r.community_id = ? AND k.name = '低保' AND r.relation = 'head' AND r.name <> '杨静'
+         ORDER BY r.id LIMIT 2",
+        params![community_id],
+    )?;
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let investigators = ["李娜".to_string(), "王建华".to_string()];
+    // (decided on, or None while the posting is up; monthly amount per member in fen)
+    let plans = [
+        (
+            today
+                .checked_add_days(Days::new(20))
+                .and_then(|d| d.checked_sub_months(Months::new(12))),
+            68_000,
+        ),
+        (None, 68_000),
+    ];
+    for (r, (decided, per_member_fen)) in heads.iter().zip(plans) {
+        let (resident, household, size) = (r.int(0)?, r.opt_int(1)?, r.int(2)?.max(1));
+        // The whole procedure ends 30 working days after acceptance: a granted one was
+        // accepted 30 working days before its decision, the posted one 15 before today.
+        let end = decided.unwrap_or(today);
+        let accepted = cal.sub_working_days(end, if decided.is_some() { 30 } else { 15 });
+        let steps = plan_steps(ApplicationKind::Dibao, accepted, cal, false);
+        let app = store::create_application(
+            c,
+            community_id,
+            resident,
+            household,
+            None,
+            ApplicationKind::Dibao.as_str(),
+            accepted,
+            false,
+            false,
+            &steps,
+            Some(worker),
+            now,
+        )?;
+        store::set_intake(c, t, app, Some(size), false)?;
+        // The posting went up on its planned day, or (still up) two days ago.
+        let posting_on = match decided {
+            Some(_) => steps
+                .iter()
+                .find(|s| s.code == step::FIRST_REVIEW_POSTING)
+                .map_or(accepted, |s| s.due_on),
+            None => today.checked_sub_days(Days::new(2)).unwrap_or(today),
+        };
+        let done_by = decided.unwrap_or(posting_on);
+        let rows = c.query(
+            "SELECT id, code, due_on FROM application_steps WHERE application_id = ? AND done_on IS NULL ORDER BY sort_order, id",
+            params![app],
+        )?;
+        for s in &rows {
+            let code = s.text(1)?;
+            let due = NaiveDate::parse_from_str(&s.text(2)?, "%Y-%m-%d").unwrap_or(done_by);
+            let on = if code == step::FIRST_REVIEW_POSTING {
+                posting_on
+            } else {
+                due.min(done_by)
+            };
+            if on > done_by
+                || (decided.is_none() && code != step::FIRST_REVIEW_POSTING && due > posting_on)
+            {
+                continue;
+            }
+            let (note, who): (&str, &[String]) = match code.as_str() {
+                step::SURVEY_START => (
+                    "入户调查家庭收入、财产和生活状况，申请人签字确认",
+                    &investigators,
+                ),
+                step::FIRST_REVIEW_POSTING => ("初审意见张贴于社区公示栏", &[]),
+                _ => ("", &[]),
+            };
+            store::complete_step(c, t, app, s.int(0)?, &day(on), note, who)?;
+        }
+        store::record_first_review(c, t, app, size, per_member_fen * size, &day(posting_on))?;
+        if let Some(d) = decided {
+            store::decide_application(c, t, app, "granted", &day(d))?;
+            let cycle = RecheckCycle::Yearly;
+            store::set_recheck(
+                c,
+                t,
+                app,
+                cycle.as_str(),
+                &day(next_recheck(d, cycle)),
+                None,
+            )?;
+        }
     }
     Ok(())
 }

@@ -169,12 +169,6 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                 }
             }
         }
-        @if has_figures {
-            section.panel.upcoming {
-                h2 { (t(lang, "home.modules")) }
-                p.hint { (t(lang, "home.modules_hint")) }
-            }
-        }
     };
     Ok(layout::page(&ctx, &t(lang, "home.title"), &[], None, body))
 }
