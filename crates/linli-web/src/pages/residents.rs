@@ -588,16 +588,8 @@ pub struct PersonalData {
     pub processing_history: Vec<HistoryItem>,
 }
 
-/// One handling of the person's data.
-#[derive(Serialize, JsonSchema)]
-pub struct HistoryItem {
-    pub at: String,
-    pub by: String,
-    pub action: String,
-    pub action_label: String,
-    pub object_kind: String,
-    pub object_label: String,
-}
+/// One handling of the person's data: the same item as in her own copy (`me_export`).
+pub type HistoryItem = linli_app::me::Handling;
 
 /// Headings of the copy's sections in `lang` (`privacy.section.<code>`).
 pub fn titled(lang: Lang, mut sections: Vec<Section>) -> Vec<Section> {
