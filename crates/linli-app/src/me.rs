@@ -236,6 +236,20 @@ pub struct Handling {
     pub object_label: String,
 }
 
+impl From<privacy::Handled> for Handling {
+    /// An audit record about the person, its words left for the reader's language.
+    fn from(h: privacy::Handled) -> Self {
+        Handling {
+            at: h.at,
+            by: h.by,
+            action: h.action,
+            action_label: String::new(),
+            object_kind: h.object_kind,
+            object_label: String::new(),
+        }
+    }
+}
+
 /// Everything held about her, as `me_export` hands it over: her record in full (it is hers:
 /// nothing masked), her household's members, her courses, her reports, and the record of every
 /// handling of her file.
@@ -286,14 +300,7 @@ pub async fn export(app: &App, actor: &Actor) -> Result<MyData> {
             .collect();
         let handling = privacy::handled(tx.c, t, id)?
             .into_iter()
-            .map(|h| Handling {
-                at: h.at,
-                by: h.by,
-                action: h.action,
-                action_label: String::new(),
-                object_kind: h.object_kind,
-                object_label: String::new(),
-            })
+            .map(Handling::from)
             .collect();
         let sections = privacy::gather(tx.c, t, id)?;
         tx.audit(

@@ -12,7 +12,7 @@ use linli_store::privacy;
 use linli_store::registry::{
     self, Filter, Resident, ResidentInput, ResidentRow, TagInput, TagKind,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 pub const PER_PAGE: i64 = 50;
@@ -581,15 +581,30 @@ pub async fn close(app: &App, actor: &Actor, id: i64, status: &str, on: &str) ->
 }
 
 /// Everything held about one person (PIPL §45 查阅、复制): the record, the household's members
-/// (id, name, relation, status), every record of his in every module
-/// ([`linli_store::privacy::gather`]) and the processing history: every audit record about him
-/// or a record of his. Handing it over is itself audited (`resident.subject_export`).
+/// (id, name, relation, status) and the copy handed over ([`PersonalData`]). Handing it over is
+/// itself audited (`resident.subject_export`).
 pub struct SubjectExport {
     pub resident: Resident,
     pub members: Vec<(i64, String, String, String)>,
-    pub sections: Vec<privacy::Section>,
-    pub history: Vec<privacy::Handled>,
+    pub copy: PersonalData,
 }
+
+/// The copy handed over for a PIPL §45 request, as `residents_export_personal` returns it:
+/// every record of his in every module ([`linli_store::privacy::gather`]) and the processing
+/// history, every audit record about him or a record of his. Section titles and the history's
+/// words are left for the web layer to fill in the reader's language.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PersonalData {
+    pub resident_id: i64,
+    pub name: String,
+    /// When the copy was made (Asia/Shanghai, YYYY-MM-DD HH:MM).
+    pub exported_at: String,
+    pub legal_basis: String,
+    pub sections: Vec<privacy::Section>,
+    pub processing_history: Vec<crate::me::Handling>,
+}
+
+const LEGAL_BASIS: &str = "个人信息保护法第四十五条：个人有权向个人信息处理者查阅、复制其个人信息";
 
 pub async fn subject_export(app: &App, actor: &Actor, id: i64) -> Result<SubjectExport> {
     let resident = load_visible(app, actor, id, Action::RevealResidents).await?;
@@ -608,11 +623,20 @@ pub async fn subject_export(app: &App, actor: &Actor, id: i64) -> Result<Subject
             id,
             json!({"reason": "PIPL §45", "sections": sections.iter().filter(|s| !s.rows.is_empty()).count()}),
         )?;
+        let copy = PersonalData {
+            resident_id: resident.id,
+            name: resident.name.clone(),
+            exported_at: linli_core::clock::shanghai(tx.actor.now)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            legal_basis: LEGAL_BASIS.to_string(),
+            sections,
+            processing_history: history.into_iter().map(Into::into).collect(),
+        };
         Ok(SubjectExport {
             resident,
             members,
-            sections,
-            history,
+            copy,
         })
     })
     .await

@@ -12,6 +12,7 @@ mod ctx;
 mod error;
 pub mod i18n;
 pub mod import;
+mod labels;
 mod layout;
 mod metrics;
 mod middleware;

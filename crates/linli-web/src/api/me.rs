@@ -57,7 +57,7 @@ async fn get_me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MeBody>,
 
 async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MyData>, AppError> {
     let mut data = me::export(&state.app, &ctx.actor()?).await?;
-    crate::pages::residents::label_my_data(ctx.lang(), &mut data);
+    crate::labels::label_my_data(ctx.lang(), &mut data);
     Ok(Json(data))
 }
 

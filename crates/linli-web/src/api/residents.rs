@@ -1,7 +1,6 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::pages::residents::{PersonalData, personal_document};
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -298,9 +297,10 @@ async fn export_personal(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-) -> Result<Json<PersonalData>, AppError> {
-    let e = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
-    Ok(Json(personal_document(&ctx, &e)))
+) -> Result<Json<ops::PersonalData>, AppError> {
+    let mut e = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
+    crate::labels::label_personal_data(ctx.lang(), &mut e.copy);
+    Ok(Json(e.copy))
 }
 
 pub fn routes(t: Table) -> Table {
@@ -326,7 +326,7 @@ pub fn routes(t: Table) -> Table {
         ApiDoc::ok::<Revealed>(T, "residents_reveal", "Full ID number and phone of one resident (audited)").body::<RevealBody>(),
         reveal)
     .api(Method::GET, "/api/v1/residents/{id}/personal-data", Policy::Signed(Action::RevealResidents),
-        ApiDoc::ok::<PersonalData>(T, "residents_export_personal", "Everything held about one resident, for a PIPL §45 request: every record of theirs in every module (sections headed in the caller's language) and the processing history; audited as resident.subject_export"),
+        ApiDoc::ok::<ops::PersonalData>(T, "residents_export_personal", "Everything held about one resident, for a PIPL §45 request: every record of theirs in every module (sections headed in the caller's language) and the processing history; audited as resident.subject_export"),
         export_personal)
     .api(Method::GET, "/api/v1/tags", Policy::Signed(Action::ViewResidents),
         ApiDoc::ok::<Listed<TagKind>>(T, "tags_list", "The community's resident tags"),

@@ -27,23 +27,7 @@ pub fn local_time(at: &str) -> String {
         .unwrap_or_else(|_| at.to_string())
 }
 
-/// The catalogue's words for an audit action code, or the code itself.
-pub fn action_label(lang: Lang, action: &str) -> String {
-    let key = format!("audit.action.{action}");
-    let text = t(lang, &key);
-    if text == key {
-        action.to_string()
-    } else {
-        text
-    }
-}
-
-/// The catalogue's words for an audited object's kind, or the kind itself.
-pub fn object_label(lang: Lang, kind: &str) -> String {
-    let key = format!("audit.object.{kind}");
-    let text = t(lang, &key);
-    if text == key { kind.to_string() } else { text }
-}
+pub use crate::labels::{action_label, object_label};
 
 /// The catalogue's words for `audit.<family>.<code>`, if it has any.
 fn words(lang: Lang, family: &str, code: &str) -> Option<String> {

@@ -135,7 +135,7 @@ fn overview_body(ctx: &Ctx, o: &me::Overview, services: Markup) -> Markup {
 /// Her data as a JSON file to keep (the same document as `me_export`); audited.
 async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let mut data = me::export(&state.app, &ctx.actor()?).await?;
-    super::residents::label_my_data(ctx.lang(), &mut data);
+    crate::labels::label_my_data(ctx.lang(), &mut data);
     let body = serde_json::to_vec_pretty(&data).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut res = body.into_response();
     let h = res.headers_mut();

@@ -19,11 +19,9 @@ use linli_app::registry::{
 use linli_core::mask::{mask_id_number, mask_phone};
 use linli_core::{Action, Decision, PlaceKind};
 use linli_store::places::Place;
-use linli_store::privacy::{Handled, Section};
 use linli_store::registry::{ResidentRow, TagKind};
 use maud::{Markup, html};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 // ---- pages ----
@@ -574,71 +572,17 @@ async fn close_submit(
     }
 }
 
-/// The copy handed over for a PIPL §45 request (查阅、复制), as `residents_export_personal`
-/// returns it: every record in every module, headed in the reader's language, and the
-/// processing history with its actions and objects in words.
-#[derive(Serialize, JsonSchema)]
-pub struct PersonalData {
-    pub resident_id: i64,
-    pub name: String,
-    /// When the copy was made (Asia/Shanghai, YYYY-MM-DD HH:MM).
-    pub exported_at: String,
-    pub legal_basis: String,
-    pub sections: Vec<Section>,
-    pub processing_history: Vec<HistoryItem>,
+/// The copy for a §45 request in the reader's words, with the record and household it comes
+/// with (the audit record of the handing-over is already written).
+async fn personal_copy(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<ops::SubjectExport, AppError> {
+    let mut e = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
+    crate::labels::label_personal_data(ctx.lang(), &mut e.copy);
+    Ok(e)
 }
-
-/// One handling of the person's data: the same item as in her own copy (`me_export`).
-pub type HistoryItem = linli_app::me::Handling;
-
-/// Headings of the copy's sections in `lang` (`privacy.section.<code>`).
-pub fn titled(lang: Lang, mut sections: Vec<Section>) -> Vec<Section> {
-    for s in &mut sections {
-        s.title = t(lang, &format!("privacy.section.{}", s.code));
-    }
-    sections
-}
-
-/// The history in words: actions and objects from the audit catalogue.
-pub fn history_in_words(lang: Lang, history: &[Handled]) -> Vec<HistoryItem> {
-    history
-        .iter()
-        .map(|h| HistoryItem {
-            at: h.at.clone(),
-            by: h.by.clone(),
-            action: h.action.clone(),
-            action_label: super::audit::action_label(lang, &h.action),
-            object_kind: h.object_kind.clone(),
-            object_label: super::audit::object_label(lang, &h.object_kind),
-        })
-        .collect()
-}
-
-/// A resident's own copy (`me_export`) in words: section headings, actions and objects.
-pub fn label_my_data(lang: Lang, d: &mut linli_app::me::MyData) {
-    d.sections = titled(lang, std::mem::take(&mut d.sections));
-    for h in &mut d.handling {
-        h.action_label = super::audit::action_label(lang, &h.action);
-        h.object_label = super::audit::object_label(lang, &h.object_kind);
-    }
-}
-
-/// Builds the copy from an export (the audit record of the handing-over is already written).
-pub fn personal_document(ctx: &Ctx, e: &ops::SubjectExport) -> PersonalData {
-    let lang = ctx.lang();
-    PersonalData {
-        resident_id: e.resident.id,
-        name: e.resident.name.clone(),
-        exported_at: linli_core::clock::shanghai(ctx.now)
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
-        legal_basis: LEGAL_BASIS.to_string(),
-        sections: titled(lang, e.sections.clone()),
-        processing_history: history_in_words(lang, &e.history),
-    }
-}
-
-const LEGAL_BASIS: &str = "个人信息保护法第四十五条：个人有权向个人信息处理者查阅、复制其个人信息";
 
 /// Everything held about one person, for their PIPL §45 request (查阅、复制), as a JSON file:
 /// the full record, their household, every record of theirs in every module and every
@@ -648,8 +592,8 @@ async fn personal_data_json(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let e = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
-    let doc = personal_document(&ctx, &e);
+    let e = personal_copy(&state, &ctx, id).await?;
+    let doc = &e.copy;
     let r = &e.resident;
     let body = json!({
         "exported_at": doc.exported_at,
@@ -693,8 +637,8 @@ async fn personal_data_page(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let e = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
-    let doc = personal_document(&ctx, &e);
+    let e = personal_copy(&state, &ctx, id).await?;
+    let doc = &e.copy;
     let body = html! {
         p.hint { (t(lang, "privacy.hint")) }
         p { (t(lang, "privacy.exported_at")) "：" (doc.exported_at) }
