@@ -612,6 +612,52 @@ fn bump(counts: &mut BTreeMap<String, i64>, table: &str, n: u64) {
     }
 }
 
+/// Erasure statements whose values are (his id, the community): rows of his deleted or
+/// emptied, in this order (his account's name before the link to it goes).
+const ERASE_BY_ID: &[(&str, &str)] = &[
+    (
+        "neighbour_helpers",
+        "DELETE FROM neighbour_helpers WHERE resident_id = ? AND community_id = ?",
+    ),
+    (
+        "group_members",
+        "DELETE FROM group_members WHERE resident_id = ? AND community_id = ?",
+    ),
+    (
+        "users",
+        "UPDATE users SET display_name = '已匿名', card_phone = '' WHERE id IN (SELECT user_id FROM resident_accounts WHERE resident_id = ? AND community_id = ?)",
+    ),
+    (
+        "resident_accounts",
+        "DELETE FROM resident_accounts WHERE resident_id = ? AND community_id = ?",
+    ),
+    (
+        "job_seekers",
+        "UPDATE job_seekers SET skills = '', wishes = '', note = '' WHERE resident_id = ? AND community_id = ?",
+    ),
+    (
+        "affairs",
+        "UPDATE affairs SET reporter_phone = NULL WHERE reporter_resident_id = ? AND community_id = ? AND reporter_phone IS NOT NULL",
+    ),
+];
+
+/// Erasure statements whose values are (his pseudonym, his id, the community): records that
+/// stay, under 张某.
+const RENAME_BY_ID: &[(&str, &str)] = &[
+    (
+        "course_signups",
+        "UPDATE course_signups SET name = ?, phone = '', address = '', note = '' WHERE resident_id = ? AND community_id = ?",
+    ),
+    (
+        "volunteer_certificates",
+        "UPDATE volunteer_certificates SET volunteer_name = ? WHERE volunteer_id IN (SELECT id FROM volunteers WHERE resident_id = ? AND community_id = ?)",
+    ),
+    (
+        "party_members",
+        "UPDATE party_members SET name = ? WHERE resident_id = ? AND community_id = ?",
+    ),
+];
+
 /// Erasure of resident `id` (PIPL §47) where the records must stay: his record anonymous (see
 /// [`crate::registry::anonymize`]), what need not stay removed (tags, his neighbour-card offer,
 /// group memberships, his account's link), his name, phone and ID number replaced in his
@@ -657,71 +703,21 @@ pub fn erase(c: &mut dyn Conn, t: Tenant, id: i64, now: DateTime<Utc>) -> Result
     bump(&mut counts, "residents", 1);
 
     let tid = t.id();
-    let mut run = |c: &mut dyn Conn, table: &str, sql: &str, args: &[Value]| -> Result<()> {
-        let n = c.execute(sql, args)?;
-        bump(&mut counts, table, n);
-        Ok(())
-    };
-    run(
-        c,
-        "neighbour_helpers",
-        "DELETE FROM neighbour_helpers WHERE resident_id = ? AND community_id = ?",
-        params![id, tid],
-    )?;
-    run(
-        c,
-        "group_members",
-        "DELETE FROM group_members WHERE resident_id = ? AND community_id = ?",
-        params![id, tid],
-    )?;
-    run(
-        c,
-        "users",
-        "UPDATE users SET display_name = '已匿名', card_phone = '' WHERE id IN (SELECT user_id FROM resident_accounts WHERE resident_id = ? AND community_id = ?)",
-        params![id, tid],
-    )?;
-    run(
-        c,
-        "resident_accounts",
-        "DELETE FROM resident_accounts WHERE resident_id = ? AND community_id = ?",
-        params![id, tid],
-    )?;
-    run(
-        c,
-        "job_seekers",
-        "UPDATE job_seekers SET skills = '', wishes = '', note = '' WHERE resident_id = ? AND community_id = ?",
-        params![id, tid],
-    )?;
-    run(
-        c,
-        "course_signups",
-        "UPDATE course_signups SET name = ?, phone = '', address = '', note = '' WHERE resident_id = ? AND community_id = ?",
-        params![alias.clone(), id, tid],
-    )?;
-    run(
-        c,
-        "volunteer_certificates",
-        "UPDATE volunteer_certificates SET volunteer_name = ? WHERE volunteer_id IN (SELECT id FROM volunteers WHERE resident_id = ? AND community_id = ?)",
-        params![alias.clone(), id, tid],
-    )?;
-    run(
-        c,
-        "volunteers",
+    for (table, sql) in ERASE_BY_ID {
+        bump(&mut counts, table, c.execute(sql, params![id, tid])?);
+    }
+    for (table, sql) in RENAME_BY_ID {
+        bump(
+            &mut counts,
+            table,
+            c.execute(sql, params![alias.clone(), id, tid])?,
+        );
+    }
+    let n = c.execute(
         "UPDATE volunteers SET name = ?, id_number = '', phone = '', skills = '', availability = '', updated_at = ? WHERE resident_id = ? AND community_id = ?",
         params![alias.clone(), now_text(now), id, tid],
     )?;
-    run(
-        c,
-        "party_members",
-        "UPDATE party_members SET name = ? WHERE resident_id = ? AND community_id = ?",
-        params![alias.clone(), id, tid],
-    )?;
-    run(
-        c,
-        "affairs",
-        "UPDATE affairs SET reporter_phone = NULL WHERE reporter_resident_id = ? AND community_id = ? AND reporter_phone IS NOT NULL",
-        params![id, tid],
-    )?;
+    bump(&mut counts, "volunteers", n);
 
     // Free text, his and his neighbours'. Someone else whose longer name contains his
     // (王明亮 for 王明) keeps it.

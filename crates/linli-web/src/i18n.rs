@@ -147,6 +147,12 @@ pub fn t(lang: Lang, key: &str) -> String {
         .map_or_else(|| key.to_string(), |s| (*s).to_string())
 }
 
+/// The text of `key` when the catalogue has it (for words tried in turn, or a code shown as
+/// itself when it has none).
+pub fn t_opt(lang: Lang, key: &str) -> Option<String> {
+    catalogue(lang).get(key).map(|s| (*s).to_string())
+}
+
 /// [`t`] with `{name}` placeholders filled in.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     let mut s = match catalogue(lang).get(key) {

@@ -2,7 +2,7 @@
 //! objects, and the sections and history of a person's copy (PIPL §45). Pages and the JSON
 //! API both call these; neither imports the other.
 
-use crate::i18n::{Lang, t};
+use crate::i18n::{Lang, t, t_opt};
 use linli_app::me::{Handling, MyData};
 use linli_app::registry::PersonalData;
 use linli_store::privacy::Section;
@@ -17,10 +17,9 @@ pub fn object_label(lang: Lang, kind: &str) -> String {
     words_or_code(lang, "audit.object", kind)
 }
 
-fn words_or_code(lang: Lang, family: &str, code: &str) -> String {
-    let key = format!("{family}.{code}");
-    let text = t(lang, &key);
-    if text == key { code.to_string() } else { text }
+/// The catalogue's words for `<family>.<code>`, or the code itself.
+pub fn words_or_code(lang: Lang, family: &str, code: &str) -> String {
+    t_opt(lang, &format!("{family}.{code}")).unwrap_or_else(|| code.to_string())
 }
 
 /// Headings of a copy's sections (`privacy.section.<code>`).

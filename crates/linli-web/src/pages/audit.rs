@@ -31,9 +31,7 @@ pub use crate::labels::{action_label, object_label};
 
 /// The catalogue's words for `audit.<family>.<code>`, if it has any.
 fn words(lang: Lang, family: &str, code: &str) -> Option<String> {
-    let key = format!("audit.{family}.{code}");
-    let text = t(lang, &key);
-    (text != key).then_some(text)
+    crate::i18n::t_opt(lang, &format!("audit.{family}.{code}"))
 }
 
 /// One value of a change as people read it: money in yuan, yes/no, a status in words, lists

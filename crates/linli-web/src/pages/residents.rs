@@ -718,13 +718,7 @@ async fn personal_data_page(
 
 /// A column's heading (`privacy.column.<column>`), or the column's name.
 fn column_label(lang: Lang, column: &str) -> String {
-    let key = format!("privacy.column.{column}");
-    let text = t(lang, &key);
-    if text == key {
-        column.to_string()
-    } else {
-        text
-    }
+    crate::labels::words_or_code(lang, "privacy.column", column)
 }
 
 /// A value as printed: money in yuan, hours from tenths, times in Shanghai to the minute,
@@ -798,10 +792,7 @@ fn code_words(lang: Lang, column: &str, code: &str) -> String {
         format!("audit.value.{code}"),
     ]
     .into_iter()
-    .find_map(|key| {
-        let text = t(lang, &key);
-        (text != key).then_some(text)
-    })
+    .find_map(|key| crate::i18n::t_opt(lang, &key))
     .unwrap_or_else(|| code.to_string())
 }
 
