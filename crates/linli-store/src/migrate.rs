@@ -156,7 +156,18 @@ const MIGRATIONS: &[Migration] = &[
         name: "dibao",
         sql: include_str!("../migrations/0029_dibao.sql"),
     },
+    Migration {
+        version: 30,
+        name: "search_stats",
+        sql: include_str!("../migrations/0030_search_stats.sql"),
+    },
 ];
+
+/// A migration's step that SQL cannot do, run right after its SQL in the same transaction.
+type Step = fn(&mut dyn Conn) -> Result<()>;
+
+/// The steps, by migration version.
+const STEPS: &[(i64, Step)] = &[(30, crate::search::backfill_stats)];
 
 /// The newest schema version this binary knows.
 pub fn latest_version() -> i64 {
@@ -208,6 +219,11 @@ pub struct Outcome {
 /// Safe to run from several instances at once: PostgreSQL serializes them on an advisory
 /// lock, SQLite on its write lock.
 pub fn migrate(db: &Db) -> Result<Outcome> {
+    migrate_until(db, latest_version())
+}
+
+/// [`migrate`], stopping at `version` (the tests of a migration's upgrade of older data).
+pub(crate) fn migrate_until(db: &Db, version: i64) -> Result<Outcome> {
     db.write_blocking(|c| {
         if c.dialect() == Dialect::Postgres {
             c.execute("SELECT pg_advisory_xact_lock(7447304)", params![])?;
@@ -224,8 +240,14 @@ pub fn migrate(db: &Db) -> Result<Outcome> {
         if from > known {
             return Err(StoreError::NewerSchema { found: from, known });
         }
-        for m in MIGRATIONS.iter().filter(|m| m.version > from) {
+        for m in MIGRATIONS
+            .iter()
+            .filter(|m| m.version > from && m.version <= version)
+        {
             c.batch(&render(m.sql, c.dialect()))?;
+            for (_, step) in STEPS.iter().filter(|(v, _)| *v == m.version) {
+                step(c)?;
+            }
             c.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 params![m.version, m.name, now_text(chrono::Utc::now())],

@@ -28,6 +28,8 @@
 //! column; columns of PostgreSQL's narrow table), so no wide `search_docs` row is read per
 //! match; the page's rows are read last, by id and community.
 
+mod stats;
+
 use crate::db::{Conn, Dialect};
 use crate::{Result, Tenant, Value, params};
 use linli_core::publicity as rules;
@@ -77,6 +79,7 @@ fn key_until(day: &str) -> i64 {
 }
 
 /// The document's id, back from the FTS5 rowid (-order_key).
+#[cfg(test)]
 fn id_of_rowid(rowid: i64) -> i64 {
     (-rowid).rem_euclid(KEY_DAY)
 }
@@ -103,9 +106,18 @@ struct Scope<'a> {
     kind: Option<&'a str>,
     /// Only public documents with an order_key up to this (published by the portal's day).
     until: Option<i64>,
+    /// SQLite: the scope's token is intersected in the MATCH too. Only for a scope that holds
+    /// few of the rarest term's documents (a kind the community has little of): otherwise the
+    /// token's long doclist costs more than filtering the matches' stats rows.
+    token: bool,
 }
 
 impl Scope<'_> {
+    /// Narrower than the whole community: of one kind, or the portal's.
+    fn narrow(&self) -> bool {
+        self.kind.is_some() || self.until.is_some()
+    }
+
     /// The FTS5 scope token of this search.
     fn token(&self) -> String {
         let mut s = format!("c{}", self.t.id());
@@ -121,30 +133,114 @@ impl Scope<'_> {
 
     /// PostgreSQL: the narrow table's filter and its values.
     fn pg_filter(&self) -> (String, Vec<Value>) {
-        let mut sql = String::from("community_id = ?");
+        let mut sql = String::from("f.community_id = ?");
         let mut args: Vec<Value> = vec![self.t.into()];
         if let Some(k) = self.kind {
-            sql.push_str(" AND kind = ?");
+            sql.push_str(" AND f.kind = ?");
             args.push(k.into());
         }
         if let Some(u) = self.until {
-            sql.push_str(" AND public = 1 AND order_key <= ?");
+            sql.push_str(" AND f.public = 1 AND f.order_key <= ?");
             args.push(u.into());
         }
         (sql, args)
     }
 
-    /// SQLite: the rowid range of the published-by-day filter, and its value.
-    fn fts_range(&self) -> (&'static str, Vec<Value>) {
-        match self.until {
-            Some(u) => (" AND rowid >= ?", vec![(-u).into()]),
-            None => ("", Vec::new()),
+    /// SQLite: the filter on the `search_stats` row `s` of each match (the community again,
+    /// the kind, public) and the rowid range of the published-by-day filter, with their values.
+    fn sqlite_filter(&self) -> (String, Vec<Value>) {
+        let mut sql = String::from(" AND s.community_id = ?");
+        let mut args: Vec<Value> = vec![self.t.into()];
+        if let Some(k) = self.kind {
+            sql.push_str(" AND s.kind = ?");
+            args.push(k.into());
+        }
+        if let Some(u) = self.until {
+            sql.push_str(" AND s.public = 1 AND f.rowid >= ?");
+            args.push((-u).into());
+        }
+        (sql, args)
+    }
+
+    /// SQLite: the MATCH expression of documents holding every term (their community's
+    /// tokens), with the scope's token when it is intersected.
+    fn fts(&self, terms: &[String]) -> String {
+        let words = fts_terms(self.t, terms);
+        if self.token {
+            format!("\"{}\" {words}", self.token())
+        } else {
+            words
         }
     }
 }
 
+/// SQLite: the FTS5 tokens of a community's document, each term prefixed with its community
+/// (`c12x文明`), so a term's doclist holds one community's documents (migration 0030).
+fn prefixed(t: Tenant, tokens: &str) -> String {
+    let prefix = format!("c{}x", t.id());
+    let mut out = String::with_capacity(tokens.len() + tokens.len() / 2);
+    for token in tokens.split(' ').filter(|s| !s.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&prefix);
+        out.push_str(token);
+    }
+    out
+}
+
+/// SQLite: every term as the community's token, quoted, all required.
+fn fts_terms(t: Tenant, terms: &[String]) -> String {
+    let owned: Vec<String> = terms.iter().map(|s| prefixed(t, s)).collect();
+    rules::fts5_query(&owned)
+}
+
+/// The SQL expression of a document's id from its FTS5 rowid (-order_key), as [`id_of_rowid`].
+const ID_OF_ROWID: &str = "(-f.rowid) % 10000000000";
+
 /// Puts a document in the index, or replaces it.
 pub fn put(c: &mut dyn Conn, t: Tenant, d: &Doc) -> Result<i64> {
+    let mut ids = put_many(c, t, std::slice::from_ref(d))?;
+    ids.pop()
+        .ok_or_else(|| crate::StoreError::Db("a document was not indexed".into()))
+}
+
+/// Puts several documents of a community in the index (or replaces them), in one transaction
+/// of the caller's: the term counts of the batch are added up first and written once per
+/// term, so a bulk load does not update a common term's row once per document (which
+/// PostgreSQL pays for with a row version each). Returns their index ids, in order.
+pub fn put_many(c: &mut dyn Conn, t: Tenant, docs: &[Doc]) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(docs.len());
+    let mut added: HashMap<(&str, bool), TermDeltas> = HashMap::new();
+    for d in docs {
+        let (id, title_tokens, body_tokens) = put_one(c, t, d)?;
+        ids.push(id);
+        let deltas = added.entry((d.kind, d.public)).or_default();
+        for term in distinct_terms(&title_tokens, &body_tokens) {
+            *deltas.entry(term.to_string()).or_insert(0) += 1;
+        }
+    }
+    for ((kind, public), deltas) in added {
+        count_terms(c, t, kind, public, &deltas)?;
+    }
+    Ok(ids)
+}
+
+/// How much each term's count changes (sorted, so two writers lock the shared rows of
+/// `search_terms` in the same order on PostgreSQL).
+type TermDeltas = std::collections::BTreeMap<String, i64>;
+
+/// A document's distinct terms.
+fn distinct_terms<'a>(title_tokens: &'a str, body_tokens: &'a str) -> BTreeSet<&'a str> {
+    title_tokens
+        .split(' ')
+        .chain(body_tokens.split(' '))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// One document into the index (its term counts left to the caller): its id and tokens.
+fn put_one(c: &mut dyn Conn, t: Tenant, d: &Doc) -> Result<(i64, String, String)> {
     let title_tokens = rules::index_text(d.title);
     let body_tokens = rules::index_text(d.body);
     remove(c, d.kind, d.ref_id)?;
@@ -171,18 +267,19 @@ pub fn put(c: &mut dyn Conn, t: Tenant, d: &Doc) -> Result<i64> {
     match c.dialect() {
         Dialect::Sqlite => {
             let scope = scope_tokens(t, d.kind, d.public);
+            let title = prefixed(t, &title_tokens);
             c.execute(
                 "INSERT INTO search_fts_by_date (rowid, scope, title, body) VALUES (?, ?, ?, ?)",
                 params![
                     -key,
                     scope.as_str(),
-                    title_tokens.as_str(),
-                    body_tokens.as_str()
+                    title.as_str(),
+                    prefixed(t, &body_tokens)
                 ],
             )?;
             c.execute(
                 "INSERT INTO search_fts_titles (rowid, scope, title) VALUES (?, ?, ?)",
-                params![-key, scope, title_tokens.as_str()],
+                params![-key, scope, title],
             )?;
         }
         Dialect::Postgres => {
@@ -210,49 +307,96 @@ pub fn put(c: &mut dyn Conn, t: Tenant, d: &Doc) -> Result<i64> {
             )?;
         }
     }
-    count_terms(c, t, d.kind, d.public, &title_tokens, &body_tokens, 1)?;
-    Ok(id)
+    put_stats(c, t, id, d, key, &title_tokens, &body_tokens)?;
+    Ok((id, title_tokens, body_tokens))
 }
 
-/// Adds `delta` (1 or -1) to the counts of a document's distinct terms. One statement per
-/// document; the terms in sorted order, so two writers lock the shared rows (社区) in the same
-/// order on PostgreSQL.
+/// The document's `search_stats` row: what ranking and the scope filter read.
+fn put_stats(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    d: &Doc,
+    key: i64,
+    title_tokens: &str,
+    body_tokens: &str,
+) -> Result<()> {
+    let (len, tf) = stats::encode(title_tokens, body_tokens);
+    c.execute(
+        "INSERT INTO search_stats (doc_id, community_id, kind, public, order_key, len, tf)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        params![id, t, d.kind, d.public, key, len, Value::Blob(tf)],
+    )?;
+    Ok(())
+}
+
+/// Migration 0030's step: the stats of every document indexed before it, a thousand at a time.
+pub(crate) fn backfill_stats(c: &mut dyn Conn) -> Result<()> {
+    loop {
+        let rows = c.query(
+            "SELECT d.id, d.community_id, d.kind, d.public, d.order_key, d.title_tokens, d.body_tokens
+             FROM search_docs d LEFT JOIN search_stats s ON s.doc_id = d.id
+             WHERE s.doc_id IS NULL ORDER BY d.id LIMIT 1000",
+            params![],
+        )?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        for r in rows {
+            let (len, tf) = stats::encode(&r.text(5)?, &r.text(6)?);
+            c.execute(
+                "INSERT INTO search_stats (doc_id, community_id, kind, public, order_key, len, tf)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                params![
+                    r.int(0)?,
+                    r.int(1)?,
+                    r.text(2)?,
+                    r.int(3)?,
+                    r.int(4)?,
+                    len,
+                    Value::Blob(tf)
+                ],
+            )?;
+        }
+    }
+}
+
+/// Adds each term's delta to its count in the scope (kind, public) of the community: one
+/// statement for all the terms.
 fn count_terms(
     c: &mut dyn Conn,
     t: Tenant,
     kind: &str,
     public: bool,
-    title_tokens: &str,
-    body_tokens: &str,
-    delta: i64,
+    deltas: &TermDeltas,
 ) -> Result<()> {
-    let terms: BTreeSet<&str> = title_tokens
-        .split(' ')
-        .chain(body_tokens.split(' '))
-        .filter(|s| !s.is_empty())
-        .collect();
-    if terms.is_empty() {
+    if deltas.is_empty() {
         return Ok(());
     }
-    let json = serde_json::Value::Array(terms.iter().map(|term| serde_json::json!(term)).collect())
-        .to_string();
+    let json = serde_json::Value::Array(
+        deltas
+            .iter()
+            .map(|(term, n)| serde_json::json!([term, n]))
+            .collect(),
+    )
+    .to_string();
     let sql = match c.dialect() {
         // `WHERE true`: SQLite's parser needs it between INSERT … SELECT and ON CONFLICT.
         Dialect::Sqlite => {
             "INSERT INTO search_terms (community_id, term, kind, public, docs)
-             SELECT ?, value, ?, ?, ? FROM json_each(?) WHERE true
+             SELECT ?, json_extract(value, '$[0]'), ?, ?, json_extract(value, '$[1]') FROM json_each(?) WHERE true
              ON CONFLICT (community_id, term, kind, public) DO UPDATE
              SET docs = search_terms.docs + excluded.docs"
         }
         Dialect::Postgres => {
             "INSERT INTO search_terms (community_id, term, kind, public, docs)
-             SELECT CAST(? AS BIGINT), e, CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT)
-             FROM json_array_elements_text(CAST(CAST(? AS TEXT) AS json)) AS e
+             SELECT CAST(? AS BIGINT), e->>0, CAST(? AS TEXT), CAST(? AS BIGINT), CAST(e->>1 AS BIGINT)
+             FROM json_array_elements(CAST(CAST(? AS TEXT) AS json)) AS e
              ON CONFLICT (community_id, term, kind, public) DO UPDATE
              SET docs = search_terms.docs + excluded.docs"
         }
     };
-    c.execute(sql, params![t, kind, public, delta, json])?;
+    c.execute(sql, params![t, kind, public, json])?;
     Ok(())
 }
 
@@ -286,7 +430,13 @@ pub fn remove(c: &mut dyn Conn, kind: &str, ref_id: i64) -> Result<()> {
                 )?;
             }
         }
-        count_terms(c, t, kind, public, &r.text(4)?, &r.text(5)?, -1)?;
+        let (title_tokens, body_tokens) = (r.text(4)?, r.text(5)?);
+        let removed: TermDeltas = distinct_terms(&title_tokens, &body_tokens)
+            .into_iter()
+            .map(|term| (term.to_string(), -1))
+            .collect();
+        count_terms(c, t, kind, public, &removed)?;
+        c.execute("DELETE FROM search_stats WHERE doc_id = ?", params![id])?;
         c.execute("DELETE FROM search_docs WHERE id = ?", params![id])?;
     }
     Ok(())
@@ -376,36 +526,51 @@ pub fn search(
 }
 
 /// One page of the documents holding every term, in order: documents with every term in the
-/// title first; then, when at most `rank_cap` match, by relevance (BM25 on SQLite, ts_rank on
-/// PostgreSQL, the title weighing ten times the body) and newest first; when more match,
-/// newest first. The order depends on the data only, so pages neither overlap nor skip.
+/// title first; then, when at most `rank_cap` match, by relevance (BM25 over the matches'
+/// stats, the title weighing ten times the body) and newest first; when more match, newest
+/// first. The order depends on the data only, so pages neither overlap nor skip.
 pub fn find(c: &mut dyn Conn, t: Tenant, q: &Query) -> Result<Found> {
     if q.terms.is_empty() || q.limit <= 0 {
         return Ok(Found::none());
     }
-    let scope = Scope {
+    let mut scope = Scope {
         t,
         kind: q.kind,
         until: q.public_on.map(key_until),
+        token: false,
     };
     let counts = term_counts(c, &scope, q.terms)?;
-    let Some(fewest) = counts.iter().map(|n| n.docs).min() else {
+    let Some((rarest, fewest)) = counts
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, n)| n.docs)
+        .map(|(i, n)| (i, *n))
+    else {
         return Ok(Found::none());
     };
-    if fewest == 0 {
+    if fewest.docs == 0 {
         return Ok(Found::none());
     }
+    scope.token = scope.narrow() && fewest.docs.saturating_mul(4) < fewest.all;
     let offset = q.offset.max(0);
-    let few = fewest <= q.rank_cap
-        || (q.terms.len() > 1 && capped_count(c, &scope, q.terms, q.rank_cap)? <= q.rank_cap);
-    if few {
-        return match c.dialect() {
-            Dialect::Sqlite => {
-                let df: Vec<i64> = counts.iter().map(|n| n.docs).collect();
-                ranked_here(c, &scope, q.terms, &df, q.limit, offset)
-            }
-            Dialect::Postgres => ranked(c, &scope, q.terms, q.limit, offset),
+    let df: Vec<i64> = counts.iter().map(|n| n.docs).collect();
+    if fewest.docs <= q.rank_cap {
+        // The rarest term bounds the matches. SQLite's FTS5 would still walk the common
+        // terms' long doclists to intersect them: there the rarest term alone is matched and
+        // its documents lacking another term are dropped by their stats.
+        let matched = match c.dialect() {
+            Dialect::Sqlite => &q.terms[rarest..=rarest],
+            Dialect::Postgres => q.terms,
         };
+        let found = matches(c, &scope, matched, None)?;
+        return rank(c, t, q.terms, &df, found, q.limit, offset);
+    }
+    if q.terms.len() > 1 {
+        // Several common words: their intersection, up to one past the cap (bounded work).
+        let found = matches(c, &scope, q.terms, Some(q.rank_cap + 1))?;
+        if found.len() as i64 <= q.rank_cap {
+            return rank(c, t, q.terms, &df, found, q.limit, offset);
+        }
     }
     let page = by_date(c, &scope, q.terms, q.limit, offset)?;
     let (total, total_more) = match counts.as_slice() {
@@ -426,32 +591,42 @@ pub fn find(c: &mut dyn Conn, t: Tenant, q: &Query) -> Result<Found> {
     })
 }
 
-/// How many of the scope's documents hold a term.
+/// How many documents hold a term: in the scope asked for, and in the whole community.
 #[derive(Debug, Clone, Copy, Default)]
 struct TermCount {
     docs: i64,
+    all: i64,
 }
 
 /// The count of each term (in the order of `terms`), from `search_terms`. It counts public
 /// documents dated after the portal's day too: it only decides the path and bounds the work.
 fn term_counts(c: &mut dyn Conn, scope: &Scope, terms: &[String]) -> Result<Vec<TermCount>> {
     let marks = vec!["?"; terms.len()].join(", ");
-    let mut sql = format!(
-        "SELECT term, CAST(SUM(docs) AS BIGINT) FROM search_terms WHERE community_id = ? AND term IN ({marks})"
-    );
-    let mut args: Vec<Value> = vec![scope.t.into()];
-    args.extend(terms.iter().map(|s| Value::from(s.as_str())));
+    let mut in_scope = vec!["1 = 1"];
+    let mut args: Vec<Value> = Vec::new();
     if let Some(k) = scope.kind {
-        sql.push_str(" AND kind = ?");
+        in_scope.push("kind = ?");
         args.push(k.into());
     }
     if scope.until.is_some() {
-        sql.push_str(" AND public = 1");
+        in_scope.push("public = 1");
     }
-    sql.push_str(" GROUP BY term");
+    let sql = format!(
+        "SELECT term, CAST(SUM(CASE WHEN {} THEN docs ELSE 0 END) AS BIGINT), CAST(SUM(docs) AS BIGINT)
+         FROM search_terms WHERE community_id = ? AND term IN ({marks}) GROUP BY term",
+        in_scope.join(" AND ")
+    );
+    args.push(scope.t.into());
+    args.extend(terms.iter().map(|s| Value::from(s.as_str())));
     let mut by_term: HashMap<String, TermCount> = HashMap::new();
     for r in c.query(&sql, &args)? {
-        by_term.insert(r.text(0)?, TermCount { docs: r.int(1)? });
+        by_term.insert(
+            r.text(0)?,
+            TermCount {
+                docs: r.int(1)?,
+                all: r.int(2)?,
+            },
+        );
     }
     Ok(terms
         .iter()
@@ -459,233 +634,140 @@ fn term_counts(c: &mut dyn Conn, scope: &Scope, terms: &[String]) -> Result<Vec<
         .collect())
 }
 
-/// The FTS5 expressions: every term anywhere (in the scope), every term in the title.
-fn fts_all(scope: &Scope, terms: &[String]) -> String {
-    format!(
-        "scope : \"{}\" AND {{title body}} : ({})",
-        scope.token(),
-        rules::fts5_query(terms)
-    )
+/// A match with what ranking reads of it (its `search_stats` row).
+struct Match {
+    id: i64,
+    order_key: i64,
+    len: i64,
+    tf: Vec<u8>,
 }
 
-fn fts_title(scope: &Scope, terms: &[String]) -> String {
-    format!(
-        "scope : \"{}\" AND title : ({})",
-        scope.token(),
-        rules::fts5_query(terms)
-    )
-}
-
-/// Matches, counted up to `cap + 1` (the first ones in the index's order: bounded work).
-fn capped_count(c: &mut dyn Conn, scope: &Scope, terms: &[String], cap: i64) -> Result<i64> {
-    match c.dialect() {
+/// The scope's documents holding every one of `terms`, with their stats; the first `limit`
+/// of them in the index's order when given (bounded work).
+fn matches(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    terms: &[String],
+    limit: Option<i64>,
+) -> Result<Vec<Match>> {
+    let (sql, mut args) = match c.dialect() {
         Dialect::Sqlite => {
-            let (range, range_args) = scope.fts_range();
-            let mut args: Vec<Value> = vec![fts_all(scope, terms).into()];
-            args.extend(range_args);
-            args.push((cap + 1).into());
-            c.count(
-                &format!(
-                    "SELECT COUNT(*) FROM (SELECT rowid FROM search_fts_by_date
-                     WHERE search_fts_by_date MATCH ?{range} LIMIT ?)"
+            let (filter, filter_args) = scope.sqlite_filter();
+            let mut args: Vec<Value> = vec![scope.fts(terms).into()];
+            args.extend(filter_args);
+            (
+                // CROSS JOIN: the MATCH drives, each match's stats row read by its key.
+                format!(
+                    "SELECT s.doc_id, s.order_key, s.len, s.tf
+                     FROM search_fts_by_date f CROSS JOIN search_stats s ON s.doc_id = {ID_OF_ROWID}
+                     WHERE f.search_fts_by_date MATCH ?{filter}"
                 ),
-                &args,
+                args,
             )
         }
         Dialect::Postgres => {
             let (filter, mut args) = scope.pg_filter();
             args.push(rules::tsquery(terms, None).into());
-            args.push((cap + 1).into());
-            c.count(
-                &format!(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM search_fts_by_date
-                     WHERE {filter} AND tsv @@ CAST(CAST(? AS TEXT) AS tsquery) LIMIT ?) x"
+            (
+                format!(
+                    "SELECT s.doc_id, s.order_key, s.len, s.tf
+                     FROM search_fts_by_date f JOIN search_stats s ON s.doc_id = f.doc_id
+                     WHERE {filter} AND f.tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
                 ),
-                &args,
+                args,
             )
         }
-    }
+    };
+    let sql = match limit {
+        Some(n) => {
+            args.push(n.into());
+            format!("{sql} LIMIT ?")
+        }
+        None => sql,
+    };
+    c.query(&sql, &args)?
+        .iter()
+        .map(|r| {
+            Ok(Match {
+                id: r.int(0)?,
+                order_key: r.int(1)?,
+                len: r.int(2)?,
+                tf: r.blob(3)?,
+            })
+        })
+        .collect()
 }
 
 /// A page's documents: (id, every term in the title).
 type Page = Vec<(i64, bool)>;
 
-/// The small path on PostgreSQL: every match ranked by ts_rank (at most the cap of them, on the
-/// narrow table; ts_rank needs no IDF, so no count of each word), with the exact total.
-fn ranked(
+/// The small path: the matches holding every term ranked by BM25 from their stats, title hits
+/// first, then the higher score, then newest first; with the exact total. The IDF comes from
+/// `search_terms` (the community's own counts; N is taken as twice the commonest term's count:
+/// the ratio between the terms, not the size, orders documents); the title weighs ten times
+/// the body, k1 = 1.2, b = 0.75 over the matches' average length, as FTS5's bm25.
+fn rank(
     c: &mut dyn Conn,
-    scope: &Scope,
-    terms: &[String],
-    limit: i64,
-    offset: i64,
-) -> Result<Found> {
-    let (filter, filter_args) = scope.pg_filter();
-    let all = rules::tsquery(terms, None);
-    let sql = format!(
-        "SELECT doc_id, in_title, total
-         FROM (SELECT doc_id, order_key,
-                      CASE WHEN title_tsv @@ CAST(CAST(? AS TEXT) AS tsquery) THEN 1 ELSE 0 END AS in_title,
-                      ts_rank('{{0.1, 0.2, 0.4, 1.0}}', tsv, CAST(CAST(? AS TEXT) AS tsquery)) AS score,
-                      COUNT(*) OVER () AS total
-               FROM search_fts_by_date
-               WHERE {filter} AND tsv @@ CAST(CAST(? AS TEXT) AS tsquery)) r
-         ORDER BY in_title DESC, score DESC, order_key DESC
-         LIMIT ? OFFSET ?"
-    );
-    let mut args: Vec<Value> = vec![all.clone().into(), all.clone().into()];
-    args.extend(filter_args.clone());
-    args.push(all.clone().into());
-    args.extend([limit.into(), offset.into()]);
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM search_fts_by_date
-         WHERE {filter} AND tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
-    );
-    let mut count_args = filter_args;
-    count_args.push(all.into());
-    let mut page: Page = Vec::new();
-    let mut total = None;
-    for r in c.query(&sql, &args)? {
-        page.push((r.int(0)?, r.bool(1)?));
-        total = Some(r.int(2)?);
-    }
-    // A page past the last one has no row to carry the total.
-    let total = match total {
-        Some(n) => n,
-        None if offset > 0 => c.count(&count_sql, &count_args)?,
-        None => 0,
-    };
-    Ok(Found {
-        hits: load(c, scope.t, &page)?,
-        total,
-        total_more: false,
-    })
-}
-
-/// The small path on SQLite: BM25 computed here over the matches' tokens (at most the cap's
-/// worth, read from the FTS5 content table, not the wide rows). FTS5's own bm25() first counts
-/// every document of each phrase for its IDF, and the scope token and a common word are in
-/// 100k documents: that count alone cost more than the ceiling. The IDF here comes from
-/// `search_terms` (the community's own counts); N is taken as twice the commonest term's
-/// count (the ratio between the terms, not the size, orders documents); the title weighs ten
-/// times the body, k1 = 1.2, b = 0.75 over the matches' average length, as FTS5's bm25.
-fn ranked_here(
-    c: &mut dyn Conn,
-    scope: &Scope,
+    t: Tenant,
     terms: &[String],
     df: &[i64],
+    found: Vec<Match>,
     limit: i64,
     offset: i64,
 ) -> Result<Found> {
     const K1: f64 = 1.2;
     const B: f64 = 0.75;
     const TITLE_WEIGHT: f64 = 10.0;
-    // With a rare term among common ones, FTS5 would still walk the common terms' long
-    // doclists to intersect them: match the rarest term alone (at most the cap's worth of
-    // documents) and keep those that hold every term, read from the tokens read anyway.
-    // Tokens and terms are both normalised (alphanumeric, lowercase), so a term holds where
-    // FTS5's unicode61 would match it.
-    let rarest = df
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, d)| **d)
-        .filter(|(_, d)| terms.len() > 1 && **d <= RANK_CAP)
-        .and_then(|(i, _)| terms.get(i));
-    let expr = match rarest {
-        Some(term) => fts_all(scope, std::slice::from_ref(term)),
-        None => fts_all(scope, terms),
-    };
-    let (range, range_args) = scope.fts_range();
-    let mut args: Vec<Value> = vec![expr.into()];
-    args.extend(range_args);
-    let rows = c.query(
-        &format!(
-            "SELECT rowid, title, body FROM search_fts_by_date WHERE search_fts_by_date MATCH ?{range}"
-        ),
-        &args,
-    )?;
+    let hashes: Vec<u64> = terms.iter().map(|s| stats::term_hash(s)).collect();
     let n = 2.0 * df.iter().copied().max().unwrap_or(1).max(1) as f64;
     let idf: Vec<f64> = df
         .iter()
         .map(|&d| (1.0 + (n - d as f64 + 0.5) / (d as f64 + 0.5)).ln())
         .collect();
-    // (rowid, in title, weighted term frequencies, length)
-    let mut docs: Vec<(i64, bool, Vec<f64>, f64)> = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let (title, body) = (r.text(1)?, r.text(2)?);
-        // Each term counted where it stands as a whole token (a substring search, not a
-        // comparison of every token with every term: the bodies of a thousand documents are
-        // read per search).
+    // (id, order_key, in title, weighted term frequencies, length)
+    let mut docs: Vec<(i64, i64, bool, Vec<f64>, f64)> = Vec::with_capacity(found.len());
+    for m in found {
         let mut tf = Vec::with_capacity(terms.len());
         let mut in_title = true;
-        for term in terms {
-            let (t, b) = (occurrences(&title, term), occurrences(&body, term));
-            if t + b == 0 {
-                break; // a candidate of the rarest term without some other term
+        for &h in &hashes {
+            match stats::lookup(&m.tf, h) {
+                Some(f) if f.title > 0 || f.body > 0 => {
+                    in_title &= f.title > 0;
+                    tf.push(TITLE_WEIGHT * f64::from(f.title) + f64::from(f.body));
+                }
+                // A match of the rarest term without some other term.
+                _ => break,
             }
-            in_title &= t > 0;
-            tf.push(TITLE_WEIGHT * t as f64 + b as f64);
         }
-        if tf.len() < terms.len() {
-            continue;
+        if tf.len() == terms.len() {
+            docs.push((m.id, m.order_key, in_title, tf, m.len as f64));
         }
-        let len = (token_count(&title) + token_count(&body)) as f64;
-        docs.push((r.int(0)?, in_title, tf, len));
     }
-    let avg = (docs.iter().map(|d| d.3).sum::<f64>() / docs.len().max(1) as f64).max(1.0);
-    let mut scored: Vec<(bool, f64, i64)> = docs
+    let avg = (docs.iter().map(|d| d.4).sum::<f64>() / docs.len().max(1) as f64).max(1.0);
+    let mut scored: Vec<(bool, f64, i64, i64)> = docs
         .into_iter()
-        .map(|(rowid, in_title, tf, len)| {
+        .map(|(id, key, in_title, tf, len)| {
             let score: f64 = tf
                 .iter()
                 .zip(&idf)
                 .map(|(&f, &w)| w * f * (K1 + 1.0) / (f + K1 * (1.0 - B + B * len / avg)))
                 .sum();
-            (in_title, score, rowid)
+            (in_title, score, key, id)
         })
         .collect();
-    // Title hits first, then the higher score, then newest first (rowid ascending).
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(b.2.cmp(&a.2)));
     let total = scored.len() as i64;
     let page: Page = scored
         .into_iter()
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(limit).unwrap_or(0))
-        .map(|(in_title, _, rowid)| (id_of_rowid(rowid), in_title))
+        .map(|(in_title, _, _, id)| (id, in_title))
         .collect();
     Ok(Found {
-        hits: load(c, scope.t, &page)?,
+        hits: load(c, t, &page)?,
         total,
         total_more: false,
     })
-}
-
-/// How many times `term` stands as a whole token in `tokens` (space-separated).
-fn occurrences(tokens: &str, term: &str) -> usize {
-    if term.is_empty() {
-        return 0;
-    }
-    let bytes = tokens.as_bytes();
-    let space_or_edge =
-        |i: Option<usize>| i.is_none_or(|i| bytes.get(i).is_none_or(|&b| b == b' '));
-    tokens
-        .match_indices(term)
-        .filter(|(at, _)| space_or_edge(at.checked_sub(1)) && space_or_edge(Some(at + term.len())))
-        .count()
-}
-
-/// The tokens of a space-separated string: the starts of runs of non-spaces, counted in one
-/// pass over the bytes (no token is split out and compared).
-fn token_count(tokens: &str) -> usize {
-    let trimmed = tokens.trim_matches(' ');
-    if trimmed.is_empty() {
-        return 0;
-    }
-    let bytes = trimmed.as_bytes();
-    let gaps = bytes
-        .windows(2)
-        .filter(|w| w[0] == b' ' && w[1] != b' ')
-        .count();
-    gaps + 1
 }
 
 /// The large path's page: title hits newest first, then the other matches newest first, each
@@ -730,6 +812,32 @@ enum Part {
     Rest,
 }
 
+/// SQLite: the FROM and WHERE of one part's matches in the scope (`f` the FTS5 table, `s`
+/// each match's stats row), with its values.
+fn sqlite_part(scope: &Scope, terms: &[String], part: Part) -> (String, Vec<Value>) {
+    let (table, expr) = match part {
+        Part::Titles => ("search_fts_titles", scope.fts(terms)),
+        Part::Rest => (
+            "search_fts_by_date",
+            format!(
+                "({}) NOT title : ({})",
+                scope.fts(terms),
+                fts_terms(scope.t, terms)
+            ),
+        ),
+    };
+    let (filter, filter_args) = scope.sqlite_filter();
+    let mut args: Vec<Value> = vec![expr.into()];
+    args.extend(filter_args);
+    (
+        format!(
+            "{table} f CROSS JOIN search_stats s ON s.doc_id = {ID_OF_ROWID}
+             WHERE f.{table} MATCH ?{filter}"
+        ),
+        args,
+    )
+}
+
 /// Ids of one part of the matches, newest first.
 fn ordered(
     c: &mut dyn Conn,
@@ -741,30 +849,14 @@ fn ordered(
 ) -> Result<Vec<i64>> {
     match c.dialect() {
         Dialect::Sqlite => {
-            let (range, range_args) = scope.fts_range();
-            let (table, expr) = match part {
-                Part::Titles => ("search_fts_titles", fts_title(scope, terms)),
-                Part::Rest => (
-                    "search_fts_by_date",
-                    format!(
-                        "({}) NOT title : ({})",
-                        fts_all(scope, terms),
-                        rules::fts5_query(terms)
-                    ),
-                ),
-            };
-            let mut args: Vec<Value> = vec![expr.into()];
-            args.extend(range_args);
+            let (from, mut args) = sqlite_part(scope, terms, part);
             args.extend([limit.into(), offset.into()]);
             c.query(
-                &format!(
-                    "SELECT rowid FROM {table} WHERE {table} MATCH ?{range}
-                     ORDER BY rowid LIMIT ? OFFSET ?"
-                ),
+                &format!("SELECT s.doc_id FROM {from} ORDER BY f.rowid LIMIT ? OFFSET ?"),
                 &args,
             )?
             .iter()
-            .map(|r| Ok(id_of_rowid(r.int(0)?)))
+            .map(|r| r.int(0))
             .collect()
         }
         Dialect::Postgres => {
@@ -773,19 +865,19 @@ fn ordered(
             let matching = match part {
                 Part::Titles => {
                     args.push(q.into());
-                    "title_tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
+                    "f.title_tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
                 }
                 Part::Rest => {
                     args.push(q.clone().into());
                     args.push(q.into());
-                    "tsv @@ CAST(CAST(? AS TEXT) AS tsquery) AND NOT title_tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
+                    "f.tsv @@ CAST(CAST(? AS TEXT) AS tsquery) AND NOT f.title_tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
                 }
             };
             args.extend([limit.into(), offset.into()]);
             c.query(
                 &format!(
-                    "SELECT doc_id FROM search_fts_by_date WHERE {filter} AND {matching}
-                     ORDER BY order_key DESC LIMIT ? OFFSET ?"
+                    "SELECT f.doc_id FROM search_fts_by_date f WHERE {filter} AND {matching}
+                     ORDER BY f.order_key DESC LIMIT ? OFFSET ?"
                 ),
                 &args,
             )?
@@ -800,23 +892,16 @@ fn ordered(
 fn count_titles(c: &mut dyn Conn, scope: &Scope, terms: &[String]) -> Result<i64> {
     match c.dialect() {
         Dialect::Sqlite => {
-            let (range, range_args) = scope.fts_range();
-            let mut args: Vec<Value> = vec![fts_title(scope, terms).into()];
-            args.extend(range_args);
-            c.count(
-                &format!(
-                    "SELECT COUNT(*) FROM search_fts_titles WHERE search_fts_titles MATCH ?{range}"
-                ),
-                &args,
-            )
+            let (from, args) = sqlite_part(scope, terms, Part::Titles);
+            c.count(&format!("SELECT COUNT(*) FROM {from}"), &args)
         }
         Dialect::Postgres => {
             let (filter, mut args) = scope.pg_filter();
             args.push(rules::tsquery(terms, None).into());
             c.count(
                 &format!(
-                    "SELECT COUNT(*) FROM search_fts_by_date
-                     WHERE {filter} AND title_tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
+                    "SELECT COUNT(*) FROM search_fts_by_date f
+                     WHERE {filter} AND f.title_tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
                 ),
                 &args,
             )
@@ -828,10 +913,20 @@ fn count_titles(c: &mut dyn Conn, scope: &Scope, terms: &[String]) -> Result<i64
 /// newest end, so subtracting them keeps a one-word total exact.
 fn dated_after(c: &mut dyn Conn, scope: &Scope, terms: &[String], until: i64) -> Result<i64> {
     match c.dialect() {
-        Dialect::Sqlite => c.count(
-            "SELECT COUNT(*) FROM search_fts_by_date WHERE search_fts_by_date MATCH ? AND rowid < ?",
-            &[fts_all(scope, terms).into(), (-until).into()],
-        ),
+        Dialect::Sqlite => {
+            let mut args: Vec<Value> = vec![scope.fts(terms).into(), scope.t.into()];
+            let mut sql = format!(
+                "SELECT COUNT(*) FROM search_fts_by_date f CROSS JOIN search_stats s ON s.doc_id = {ID_OF_ROWID}
+                 WHERE f.search_fts_by_date MATCH ? AND s.community_id = ? AND s.public = 1"
+            );
+            if let Some(k) = scope.kind {
+                sql.push_str(" AND s.kind = ?");
+                args.push(k.into());
+            }
+            sql.push_str(" AND f.rowid < ?");
+            args.push((-until).into());
+            c.count(&sql, &args)
+        }
         Dialect::Postgres => {
             let mut sql = String::from(
                 "SELECT COUNT(*) FROM search_fts_by_date WHERE community_id = ? AND public = 1 AND order_key > ?",
@@ -899,14 +994,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_term_counts_only_as_a_whole_token() {
-        assert_eq!(occurrences("社区 志愿 志愿服务 服务 志愿", "志愿"), 2);
-        assert_eq!(occurrences("志愿服务", "志愿"), 0);
-        assert_eq!(occurrences("志愿", "志愿"), 1);
-        assert_eq!(occurrences("", "志愿"), 0);
-        assert_eq!(occurrences("a  b", ""), 0);
-        assert_eq!(token_count("a  b c "), 3);
-        assert_eq!(token_count(""), 0);
+    fn a_community_s_terms_are_its_own_tokens() {
+        let t = Tenant::new(12);
+        assert_eq!(prefixed(t, "文明 楼道"), "c12x文明 c12x楼道");
+        assert_eq!(prefixed(t, ""), "");
+        assert_eq!(
+            fts_terms(t, &["文明".to_string(), "2x".to_string()]),
+            "\"c12x文明\" \"c12x2x\""
+        );
+        // The SQL form of `id_of_rowid`.
+        assert_eq!(ID_OF_ROWID, format!("(-f.rowid) % {KEY_DAY}"));
     }
 
     #[test]
@@ -943,6 +1040,124 @@ mod tests {
         assert!(order_key("2026-11-30", 5) <= key_until("2026-11-30"));
         assert!(order_key("2026-12-01", 5) > key_until("2026-11-30"));
         assert_eq!(id_of_rowid(-order_key("2026-11-30", 42)), 42);
+    }
+
+    /// A SQLite database migrated up to `version`, with one community.
+    fn database_at(dir: &tempfile::TempDir, version: i64) -> (crate::Db, Tenant) {
+        let path = dir.path().join("s.db").to_string_lossy().to_string();
+        let db = crate::Db::open(&crate::DbConfig::new(path)).unwrap();
+        crate::migrate::migrate_until(&db, version).unwrap();
+        let t = db
+            .write_blocking(|c| {
+                crate::places::create(
+                    c,
+                    linli_core::PlaceKind::Community,
+                    "书香社区",
+                    None,
+                    chrono::Utc::now(),
+                )
+            })
+            .unwrap();
+        (db, Tenant::new(t.id))
+    }
+
+    fn terms(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn documents_indexed_before_migration_30_are_found_and_ranked_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, t) = database_at(&dir, 29);
+        // Two articles as version 29 left them: their rows, tokens and term counts.
+        db.write_blocking(|c| {
+            for (id, title, body, day) in [
+                (1, "楼道 文明", "社区 志愿", "2026-03-01"),
+                (2, "社区 简讯", "文明 楼道 文明 楼道", "2026-04-01"),
+            ] {
+                c.execute(
+                    "INSERT INTO search_docs (id, community_id, kind, ref_id, title, body, published_on, public,
+                         title_tokens, body_tokens, order_key)
+                     VALUES (?, ?, 'article', ?, ?, ?, ?, 1, ?, ?, ?)",
+                    params![id, t, id, title, body, day, title, body, order_key(day, id)],
+                )?;
+            }
+            for (term, docs) in [("楼道", 2), ("文明", 2), ("社区", 2), ("志愿", 1), ("简讯", 1)] {
+                c.execute(
+                    "INSERT INTO search_terms (community_id, term, kind, public, docs) VALUES (?, ?, 'article', 1, ?)",
+                    params![t, term, docs],
+                )?;
+            }
+            Ok::<_, crate::StoreError>(())
+        })
+        .unwrap();
+        crate::migrate::migrate(&db).unwrap();
+        let found = db
+            .read_blocking(|c| {
+                find(
+                    c,
+                    t,
+                    &Query {
+                        terms: &terms(&["文明", "楼道"]),
+                        kind: Some("article"),
+                        public_on: None,
+                        limit: 20,
+                        offset: 0,
+                        rank_cap: RANK_CAP,
+                    },
+                )
+            })
+            .unwrap();
+        let order: Vec<(i64, bool)> = found.hits.iter().map(|h| (h.ref_id, h.in_title)).collect();
+        assert_eq!(order, [(1, true), (2, false)], "the title hit first");
+        assert_eq!(found.total, 2);
+        // Every document has its stats row, and the portal finds them too.
+        let stats = db
+            .read_blocking(|c| c.count("SELECT COUNT(*) FROM search_stats", params![]))
+            .unwrap();
+        assert_eq!(stats, 2);
+        let portal = db
+            .read_blocking(|c| search(c, t, &terms(&["志愿"]), None, Some("2026-12-31"), 20, 0))
+            .unwrap();
+        assert_eq!(portal.1, 1);
+        assert_eq!(portal.0[0].ref_id, 1);
+    }
+
+    #[test]
+    fn matches_are_read_from_the_index_then_their_stats_by_key_in_the_index_s_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, t) = database_at(&dir, latest());
+        let scope = Scope {
+            t,
+            kind: Some("article"),
+            until: Some(key_until("2026-12-31")),
+            token: false,
+        };
+        let words = terms(&["文明", "楼道"]);
+        let (from, args) = sqlite_part(&scope, &words, Part::Rest);
+        let plan: Vec<String> = db
+            .read_blocking(|c| {
+                let mut args = args.clone();
+                args.extend([Value::from(20_i64), Value::from(0_i64)]);
+                c.query(
+                    &format!("EXPLAIN QUERY PLAN SELECT s.doc_id FROM {from} ORDER BY f.rowid LIMIT ? OFFSET ?"),
+                    &args,
+                )?
+                .iter()
+                .map(|r| r.text(3))
+                .collect()
+            })
+            .unwrap();
+        assert!(plan[0].contains("VIRTUAL TABLE INDEX"), "{plan:?}");
+        assert!(
+            plan.iter().any(|p| p.contains("INTEGER PRIMARY KEY")),
+            "{plan:?}"
+        );
+        assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
+    }
+
+    fn latest() -> i64 {
+        crate::migrate::latest_version()
     }
 
     #[test]
