@@ -56,9 +56,15 @@ pub enum Total {
     /// The sum of the communities' counts (same unit as [`Share::Count`]).
     Sum(i64),
     /// Summed numerators over summed denominators.
-    Rate { numerator: i64, denominator: i64 },
+    Rate {
+        numerator: i64,
+        denominator: i64,
+    },
     /// Summed values over summed counts (a weighted mean).
-    Mean { sum: i64, n: i64 },
+    Mean {
+        sum: i64,
+        n: i64,
+    },
     NotSummable(NotSummable),
 }
 
@@ -159,7 +165,10 @@ pub fn order_by<T>(rows: &[T], key: impl Fn(&T) -> Option<f64>, descending: bool
     let mut idx: Vec<usize> = (0..rows.len()).collect();
     let keyed: Vec<Option<f64>> = rows.iter().map(key).collect();
     idx.sort_by(|a, b| {
-        let (ka, kb) = (keyed.get(*a).copied().flatten(), keyed.get(*b).copied().flatten());
+        let (ka, kb) = (
+            keyed.get(*a).copied().flatten(),
+            keyed.get(*b).copied().flatten(),
+        );
         match (ka, kb) {
             (Some(x), Some(y)) => {
                 let o = x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal);
@@ -179,7 +188,11 @@ mod tests {
 
     #[test]
     fn counts_and_money_add_up_across_communities() {
-        let shares = [Share::Count(8_012), Share::Count(2_140), Share::Count(1_733)];
+        let shares = [
+            Share::Count(8_012),
+            Share::Count(2_140),
+            Share::Count(1_733),
+        ];
         assert_eq!(total(Counts::Persons, &shares), Total::Sum(11_885));
         assert_eq!(
             total(
@@ -188,7 +201,10 @@ mod tests {
             ),
             Total::Sum(6_123_451)
         );
-        assert_eq!(total(Counts::Hours, &[Share::Count(15), Share::Count(25)]).value(), Some(40.0));
+        assert_eq!(
+            total(Counts::Hours, &[Share::Count(15), Share::Count(25)]).value(),
+            Some(40.0)
+        );
     }
 
     #[test]

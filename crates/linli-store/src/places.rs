@@ -207,6 +207,26 @@ pub fn find_community(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
         .transpose()
 }
 
+/// The communities at or below `scope` (a street's), in tree order: the street office's view.
+pub fn communities_within(c: &mut dyn Conn, scope: &PlacePath) -> Result<Vec<Place>> {
+    let (lo, hi) = prefix_range(scope);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM places WHERE kind = 'community' AND path >= ? AND path < ? ORDER BY sort_order, id"
+    );
+    c.query(&sql, params![lo, hi])?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+pub fn find_street(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM places WHERE kind = 'street' AND name = ? ORDER BY id");
+    c.query_opt(&sql, params![name.trim()])?
+        .map(|r| from_row(&r))
+        .transpose()
+}
+
 /// The community of a deployment that holds exactly one (the public pages' default).
 pub fn only_community(c: &mut dyn Conn) -> Result<Option<Place>> {
     let rows = c.query(
