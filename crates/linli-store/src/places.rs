@@ -227,14 +227,17 @@ pub fn find_street(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
         .transpose()
 }
 
-/// The community of a deployment that holds exactly one (the public pages' default).
+/// The public pages' default community: the deployment's first (its only one, in a deployment
+/// of one community). A street's deployment holds several; its public pages that name none
+/// show the first community created, as the demo street's show Xx社区, and every page that
+/// links to another community names it (`?community=`).
 pub fn only_community(c: &mut dyn Conn) -> Result<Option<Place>> {
     let rows = c.query(
-        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 2",
+        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 1",
         params![],
     )?;
     match rows.as_slice() {
-        [only] => get(c, only.int(0)?).map(Some),
+        [first] => get(c, first.int(0)?).map(Some),
         _ => Ok(None),
     }
 }

@@ -402,6 +402,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             if created > 0 {
                 tracing::info!(residents = created, "demo community populated");
             }
+            // The street's two other communities and its account (an older demo gets them too).
+            let street = linli_demo::street::populate_street(
+                &database,
+                chrono::Utc::now(),
+                &linli_demo::street::COMMUNITIES,
+            )?;
+            if street > 0 {
+                tracing::info!(
+                    residents = street,
+                    "the demo street's other communities populated"
+                );
+            }
             print_demo(addr, &db);
             // A demo is often tried by a roomful of trainees behind one address.
             let config = Config {
@@ -954,7 +966,10 @@ fn print_demo(addr: SocketAddr, db: &str) {
     );
     println!();
     println!("    {:<10} {:<14} scope", "username", "role");
-    for a in linli_demo::DEMO_ACCOUNTS {
+    for a in linli_demo::DEMO_ACCOUNTS
+        .iter()
+        .chain(std::iter::once(&linli_demo::street::STREET_ACCOUNT))
+    {
         println!(
             "    {:<10} {:<14} {} · {}",
             a.username,

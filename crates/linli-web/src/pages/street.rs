@@ -305,7 +305,8 @@ fn year_of(ctx: &Ctx, raw: Option<&str>) -> Result<i32, AppError> {
     Ok(period_ops::year(&ctx.actor()?, raw)?)
 }
 
-/// A summary document on a page (the preview's paper and styles) with a download in HTML.
+/// A summary document on a page (the preview's paper and styles) with its downloads.
+#[allow(clippy::too_many_arguments)]
 fn summary_page(
     ctx: &Ctx,
     title: &str,
