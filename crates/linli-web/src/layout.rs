@@ -283,7 +283,11 @@ fn topbar(ctx: &Ctx) -> Markup {
                     span.user {
                         (c.user.display_name)
                         @if let Some(g) = c.grants.first() {
-                            span.user-role { "（" (t(lang, g.role.label_key())) "）" }
+                            @if c.community.is_none() {
+                                span.user-role { "（" (t(lang, "street.role")) "）" }
+                            } @else {
+                                span.user-role { "（" (t(lang, g.role.label_key())) "）" }
+                            }
                         }
                     }
                     form.inline method="post" action="/logout" {

@@ -386,7 +386,7 @@ async fn street_summary(
     };
     Ok(summary_page(
         &ctx,
-        &format!("{}{}", v.street.name, t(lang, "street.summary_title")),
+        &tf(lang, "street.summary_of", &[("street", &v.street.name)]),
         &[(t(lang, "street.crumb"), Some("/street".to_string()))],
         &doc,
         "/street/summary",
