@@ -53,6 +53,21 @@ impl Actor {
         }
     }
 
+    /// The command line acting on a street (`linli user add --street`): every place under it,
+    /// in no community of its own.
+    pub fn system_street(name: &'static str, street: &Place, now: DateTime<Utc>) -> Self {
+        Actor {
+            principal: Principal::System {
+                name,
+                scope: street.path.clone(),
+            },
+            community: None,
+            request_id: None,
+            origin: name.to_string(),
+            now,
+        }
+    }
+
     /// The command line acting for the whole deployment, in no community (`linli calendar
     /// load` without `--community`): operations that need a community refuse it.
     pub fn system_deployment(name: &'static str, now: DateTime<Utc>) -> Self {

@@ -29,6 +29,7 @@ pub mod places;
 pub mod publicity;
 pub mod registry;
 pub mod reports;
+pub mod street;
 pub mod visits;
 pub mod volunteers;
 

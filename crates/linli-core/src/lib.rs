@@ -70,6 +70,7 @@ pub mod privacy;
 pub mod publicity;
 pub mod role;
 pub mod roster;
+pub mod street;
 pub mod summary;
 pub mod text;
 pub mod visits;

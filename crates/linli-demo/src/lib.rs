@@ -11,6 +11,7 @@ pub mod learning;
 pub mod partners;
 pub mod population;
 pub mod publicity;
+pub mod street;
 pub mod visits;
 pub mod volunteers;
 

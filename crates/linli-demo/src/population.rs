@@ -551,7 +551,48 @@ pub fn populate(
     if !crowd {
         return Ok(created);
     }
+    Ok(created + crowd_in(c, community_id, &all, &tags, &mut g, now)?)
+}
 
+/// A community of the street with no story of the seed: households of generated people in
+/// every unit it has (its own random sequence `seed`, so the communities differ). Returns the
+/// number of residents created.
+pub fn populate_crowd(
+    c: &mut dyn Conn,
+    community_id: i64,
+    now: DateTime<Utc>,
+    seed: u64,
+) -> Result<u64> {
+    registry::ensure_default_tags(c, community_id)?;
+    let tags = Tags {
+        by_name: registry::tag_kinds(c, community_id)?
+            .into_iter()
+            .map(|t| (t.name, t.id))
+            .collect(),
+    };
+    let mut g = Gen {
+        rng: Rng(seed),
+        ids: HashSet::new(),
+        phones: HashSet::new(),
+        today: now.date_naive(),
+    };
+    let root = places::get(c, community_id)?;
+    let all = places::list_within(c, std::slice::from_ref(&root.path))?;
+    crowd_in(c, community_id, &all, &tags, &mut g, now)
+}
+
+fn crowd_in(
+    c: &mut dyn Conn,
+    community_id: i64,
+    all: &[Place],
+    tags: &Tags,
+    g: &mut Gen,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let today = g.today;
+    let year_start = format!("{}-01-01", today.year());
+    let year_end = format!("{}-12-31", today.year());
+    let mut created = 0u64;
     // Everyone else, unit by unit.
     let units: Vec<Place> = all
         .iter()

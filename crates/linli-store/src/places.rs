@@ -207,14 +207,37 @@ pub fn find_community(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
         .transpose()
 }
 
-/// The community of a deployment that holds exactly one (the public pages' default).
+/// The communities at or below `scope` (a street's), in tree order: the street office's view.
+pub fn communities_within(c: &mut dyn Conn, scope: &PlacePath) -> Result<Vec<Place>> {
+    let (lo, hi) = prefix_range(scope);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM places WHERE kind = 'community' AND path >= ? AND path < ? ORDER BY sort_order, id"
+    );
+    c.query(&sql, params![lo, hi])?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+pub fn find_street(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM places WHERE kind = 'street' AND name = ? ORDER BY id");
+    c.query_opt(&sql, params![name.trim()])?
+        .map(|r| from_row(&r))
+        .transpose()
+}
+
+/// The public pages' default community: the deployment's first (its only one, in a deployment
+/// of one community). A street's deployment holds several; its public pages that name none
+/// show the first community created, as the demo street's show Xx社区, and every page that
+/// links to another community names it (`?community=`).
 pub fn only_community(c: &mut dyn Conn) -> Result<Option<Place>> {
     let rows = c.query(
-        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 2",
+        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 1",
         params![],
     )?;
     match rows.as_slice() {
-        [only] => get(c, only.int(0)?).map(Some),
+        [first] => get(c, first.int(0)?).map(Some),
         _ => Ok(None),
     }
 }

@@ -106,6 +106,7 @@ const ZH_FILES: &[&str] = &[
     include_str!("../messages/calendar.zh-CN.txt"),
     include_str!("../messages/privacy.zh-CN.txt"),
     include_str!("../messages/dibao.zh-CN.txt"),
+    include_str!("../messages/street.zh-CN.txt"),
 ];
 const EN_FILES: &[&str] = &[
     include_str!("../messages/en.txt"),
@@ -124,6 +125,7 @@ const EN_FILES: &[&str] = &[
     include_str!("../messages/calendar.en.txt"),
     include_str!("../messages/privacy.en.txt"),
     include_str!("../messages/dibao.en.txt"),
+    include_str!("../messages/street.en.txt"),
 ];
 
 fn parse_all(files: &[&'static str]) -> HashMap<&'static str, &'static str> {

@@ -211,6 +211,30 @@ fn nav(ctx: &Ctx) -> Markup {
             path.starts_with(href)
         }
     };
+    // A street account works across its communities, in none of them: its own pages only.
+    if caller.community.is_none() && !caller.grants.is_empty() {
+        let street_items = [
+            ("/street", "street.nav.overview"),
+            ("/street/summary", "street.nav.summary"),
+        ];
+        return html! {
+            nav.sidenav aria-label=(t(lang, "nav.label")) {
+                div.nav-group {
+                    h2 { (t(lang, "street.nav")) }
+                    ul {
+                        @for (href, key) in street_items {
+                            @let here = if href == "/street" { path == "/street" || path.starts_with("/street/communities") } else { path.starts_with(href) };
+                            li { a href=(href) aria-current=[here.then_some("page")] { (t(lang, key)) } }
+                        }
+                    }
+                }
+                div.nav-group {
+                    h2 { (t(lang, "nav.group.settings")) }
+                    ul { li { a href="/account/password" aria-current=[current("/account/password").then_some("page")] { (t(lang, "nav.password")) } } }
+                }
+            }
+        };
+    }
     html! {
         nav.sidenav aria-label=(t(lang, "nav.label")) {
             @for (group, items) in NAV {
@@ -232,6 +256,16 @@ fn nav(ctx: &Ctx) -> Markup {
     }
 }
 
+/// Where the caller works, as the top bar and the print header name it: its community, or for
+/// a street account the street it is granted on.
+fn scope_name(ctx: &Ctx) -> Option<String> {
+    let c = ctx.caller.as_ref()?;
+    match &c.community {
+        Some((_, name)) => Some(name.clone()),
+        None => c.grants.first().map(|g| g.place_name.clone()),
+    }
+}
+
 fn topbar(ctx: &Ctx) -> Markup {
     let lang = ctx.lang();
     html! {
@@ -240,8 +274,8 @@ fn topbar(ctx: &Ctx) -> Markup {
                 span.logo aria-hidden="true" { "邻" }
                 span.brand-name { (t(lang, "app.name")) }
             }
-            @if let Some(c) = &ctx.caller {
-                span #community-name .community { (c.community.as_ref().map_or_else(|| t(lang, "app.all_communities"), |c| c.1.clone())) }
+            @if ctx.caller.is_some() {
+                span #community-name .community { (scope_name(ctx).unwrap_or_else(|| t(lang, "app.all_communities"))) }
             }
             div.top-actions {
                 (prefs_links(ctx))
@@ -249,7 +283,11 @@ fn topbar(ctx: &Ctx) -> Markup {
                     span.user {
                         (c.user.display_name)
                         @if let Some(g) = c.grants.first() {
-                            span.user-role { "（" (t(lang, g.role.label_key())) "）" }
+                            @if c.community.is_none() {
+                                span.user-role { "（" (t(lang, "street.role")) "）" }
+                            } @else {
+                                span.user-role { "（" (t(lang, g.role.label_key())) "）" }
+                            }
                         }
                     }
                     form.inline method="post" action="/logout" {
@@ -308,11 +346,7 @@ pub fn page_with_status(
     body: Markup,
 ) -> Response {
     let lang = ctx.lang();
-    let community = ctx
-        .caller
-        .as_ref()
-        .and_then(|c| c.community.as_ref().map(|c| c.1.clone()))
-        .unwrap_or_default();
+    let community = scope_name(ctx).unwrap_or_default();
     let doc = html! {
         (DOCTYPE)
         html lang=(lang.code()) class=[ctx.prefs.elder.then_some("elder")] {

@@ -210,8 +210,12 @@ enum UserCommand {
         #[command(flatten)]
         db: DbArg,
         /// Community the account works in
+        #[arg(long, required_unless_present = "street", conflicts_with = "street")]
+        community: Option<String>,
+        /// Instead of --community: the street (街道) a street-level account reads its
+        /// communities' figures in (role admin only)
         #[arg(long)]
-        community: String,
+        street: Option<String>,
         /// User name to sign in with
         #[arg(long)]
         username: String,
@@ -398,6 +402,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             if created > 0 {
                 tracing::info!(residents = created, "demo community populated");
             }
+            // The street's two other communities and its account (an older demo gets them too).
+            let street = linli_demo::street::populate_street(
+                &database,
+                chrono::Utc::now(),
+                &linli_demo::street::COMMUNITIES,
+            )?;
+            if street > 0 {
+                tracing::info!(
+                    residents = street,
+                    "the demo street's other communities populated"
+                );
+            }
             print_demo(addr, &db);
             // A demo is often tried by a roomful of trainees behind one address.
             let config = Config {
@@ -510,6 +526,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 UserCommand::Add {
                     db,
                     community,
+                    street,
                     username,
                     role,
                     place,
@@ -517,15 +534,21 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     partner,
                     resident,
                 },
-        } => add_user(
-            &db.db,
-            &community,
-            &username,
-            role,
-            (place, resident),
-            name,
-            partner,
-        ),
+        } => match (community, street) {
+            (_, Some(street)) => add_street_user(&db.db, &street, &username, role, place, name),
+            (Some(community), None) => add_user(
+                &db.db,
+                &community,
+                &username,
+                role,
+                (place, resident),
+                name,
+                partner,
+            ),
+            (None, None) => Err(CliError::Usage(
+                "--community or --street is required".into(),
+            )),
+        },
         Command::User {
             command: UserCommand::Deactivate { db, username },
         } => end_account(&db.db, &username, Lifecycle::Deactivate),
@@ -735,6 +758,50 @@ fn add_user(
     Ok(())
 }
 
+/// `linli user add --street NAME`: a street-level account (no community of its own), granted
+/// on the street, through the same operation as every other account.
+fn add_street_user(
+    url: &str,
+    street: &str,
+    username: &str,
+    role: Role,
+    place: Option<i64>,
+    name: Option<String>,
+) -> Result<(), CliError> {
+    let username = password::parse_username(username)
+        .ok_or_else(|| CliError::Usage(format!("invalid user name `{username}`")))?;
+    let database = open_migrated(url)?;
+    let found = database
+        .read_blocking(|c| places::find_street(c, street))?
+        .ok_or_else(|| CliError::Usage(format!("no street named `{street}` in this database")))?;
+    let pw = read_password(&username)?;
+    let app = linli_app::App::new(database, Arc::new(SystemClock));
+    let actor = linli_app::Actor::system_street("linli user add", &found, chrono::Utc::now());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let new = linli_app::accounts::NewUser {
+        username,
+        display_name: name.unwrap_or_default(),
+        password: pw,
+        role,
+        scope_place_id: Some(place.unwrap_or(found.id)),
+        partner_id: None,
+        resident_id: None,
+    };
+    let user = rt
+        .block_on(linli_app::accounts::create_user(&app, &actor, new))
+        .map_err(|e| match e {
+            linli_app::Error::NotFound => CliError::Refused(format!(
+                "place {} is not in {street}",
+                place.unwrap_or(found.id)
+            )),
+            e => refused(e),
+        })?;
+    println!("created user {} ({}) in {}", user.username, role, street);
+    Ok(())
+}
+
 fn import_residents(
     file: &std::path::Path,
     url: &str,
@@ -899,7 +966,10 @@ fn print_demo(addr: SocketAddr, db: &str) {
     );
     println!();
     println!("    {:<10} {:<14} scope", "username", "role");
-    for a in linli_demo::DEMO_ACCOUNTS {
+    for a in linli_demo::DEMO_ACCOUNTS
+        .iter()
+        .chain(std::iter::once(&linli_demo::street::STREET_ACCOUNT))
+    {
         println!(
             "    {:<10} {:<14} {} · {}",
             a.username,

@@ -11,6 +11,7 @@ mod places;
 mod publicity;
 pub mod reports;
 mod residents;
+mod street;
 mod users;
 mod volunteers;
 
@@ -35,6 +36,7 @@ pub fn routes(t: Table) -> Table {
     let t = publicity::routes(t);
     let t = reports::routes(t);
     let t = residents::routes(t);
+    let t = street::routes(t);
     let t = users::routes(t);
     let t = volunteers::routes(t);
     openapi::routes(t)

@@ -8,13 +8,17 @@ use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::extract::State;
 use axum::http::Method;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use linli_core::{Action, Decision, PlaceKind, Role};
 use maud::html;
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     if ctx.actor()?.is_resident_only() {
         return super::me::resident_home(&state, &ctx).await;
+    }
+    // A street account's work is its communities side by side.
+    if ctx.caller()?.community.is_none() && !ctx.caller()?.grants.is_empty() {
+        return Ok(axum::response::Redirect::to("/street").into_response());
     }
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();

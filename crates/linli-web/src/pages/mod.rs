@@ -23,6 +23,7 @@ mod reports;
 pub mod residents;
 mod roster;
 pub mod stations;
+mod street;
 mod summary;
 pub mod users;
 pub mod visits;
@@ -191,6 +192,7 @@ pub fn routes(t: Table) -> Table {
     let t = fund::routes(t);
     let t = reports::routes(t);
     let t = stations::routes(t);
+    let t = street::routes(t);
     let t = learning::routes(t);
     let t = employment::routes(t);
     let t = partners::routes(t);

@@ -30,6 +30,7 @@ mod registry;
 mod reports;
 mod routes;
 mod search;
+mod street;
 mod tenancy;
 mod visits;
 mod volunteers;
