@@ -5,11 +5,13 @@
 --
 -- * search_stats: per document, what ranking and the scope filter need and nothing more: the
 --   community, kind, public flag and publication order, the token count (BM25's length) and
---   the frequencies of its terms in the title and the body (`tf`: 12 bytes a distinct term,
---   FNV-1a 64 of the term then two u16 counts, little-endian, sorted by the hash; written by
---   `search::stats`). A search ranks its matches from these short rows instead of their text,
---   and filters kind and public on them instead of intersecting a scope token. Filled for the
---   documents already indexed by the Rust step of this migration (`search::backfill_stats`).
+--   the frequencies of its terms in the title and the body (`tf`: 6 bytes a distinct term,
+--   FNV-1a 32 of the term then two u8 counts, little-endian, sorted by the hash; written by
+--   `search::stats`). A search ranks its matches from these rows instead of their text. Its
+--   index `search_stats_scope` holds the scope alone, so counting and filtering the matches by
+--   kind and public reads short index entries instead of a scope token's doclist or the `tf`.
+--   Filled for the documents already indexed by the Rust step of this migration
+--   (`search::backfill_stats`).
 -- * SQLite's two FTS5 tables are built again with every term token prefixed by its community
 --   (`c<id>x<term>`; a community id has no `x`, so the prefix is unambiguous), so a term's
 --   doclist holds one community's documents and a search needs no scope token to stay in its
@@ -27,6 +29,7 @@ CREATE TABLE search_stats (
     len BIGINT NOT NULL,
     tf BLOB NOT NULL
 );
+CREATE INDEX search_stats_scope ON search_stats (doc_id, community_id, kind, public);
 DROP TABLE search_fts_by_date;
 DROP TABLE search_fts_titles;
 CREATE VIRTUAL TABLE search_fts_by_date USING fts5(scope, title, body, detail = column, tokenize = 'unicode61 remove_diacritics 0');
@@ -53,4 +56,5 @@ CREATE TABLE search_stats (
     len BIGINT NOT NULL,
     tf BYTEA NOT NULL
 );
+CREATE INDEX search_stats_scope ON search_stats (doc_id, community_id, kind, public);
 -- @end

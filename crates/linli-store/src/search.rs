@@ -540,12 +540,7 @@ pub fn find(c: &mut dyn Conn, t: Tenant, q: &Query) -> Result<Found> {
         token: false,
     };
     let counts = term_counts(c, &scope, q.terms)?;
-    let Some((rarest, fewest)) = counts
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, n)| n.docs)
-        .map(|(i, n)| (i, *n))
-    else {
+    let Some(fewest) = counts.iter().min_by_key(|n| n.docs).copied() else {
         return Ok(Found::none());
     };
     if fewest.docs == 0 {
@@ -554,23 +549,19 @@ pub fn find(c: &mut dyn Conn, t: Tenant, q: &Query) -> Result<Found> {
     scope.token = scope.narrow() && fewest.docs.saturating_mul(4) < fewest.all;
     let offset = q.offset.max(0);
     let df: Vec<i64> = counts.iter().map(|n| n.docs).collect();
-    if fewest.docs <= q.rank_cap {
-        // The rarest term bounds the matches. SQLite's FTS5 would still walk the common
-        // terms' long doclists to intersect them: there the rarest term alone is matched and
-        // its documents lacking another term are dropped by their stats.
-        let matched = match c.dialect() {
-            Dialect::Sqlite => &q.terms[rarest..=rarest],
-            Dialect::Postgres => q.terms,
-        };
-        let found = matches(c, &scope, matched, None)?;
+    // The matches are few when the rarest term is (its count bounds them), or when a capped
+    // count of them stops at or below the cap (bounded work).
+    let few = if fewest.docs <= q.rank_cap {
+        Some(matching(c, &scope, q.terms, None)?)
+    } else if q.terms.len() > 1 {
+        Some(matching(c, &scope, q.terms, Some(q.rank_cap + 1))?)
+            .filter(|ids| ids.len() as i64 <= q.rank_cap)
+    } else {
+        None
+    };
+    if let Some(ids) = few {
+        let found = stats_of(c, t, &ids)?;
         return rank(c, t, q.terms, &df, found, q.limit, offset);
-    }
-    if q.terms.len() > 1 {
-        // Several common words: their intersection, up to one past the cap (bounded work).
-        let found = matches(c, &scope, q.terms, Some(q.rank_cap + 1))?;
-        if found.len() as i64 <= q.rank_cap {
-            return rank(c, t, q.terms, &df, found, q.limit, offset);
-        }
     }
     let page = by_date(c, &scope, q.terms, q.limit, offset)?;
     let (total, total_more) = match counts.as_slice() {
@@ -642,36 +633,26 @@ struct Match {
     tf: Vec<u8>,
 }
 
-/// The scope's documents holding every one of `terms`, with their stats; the first `limit`
-/// of them in the index's order when given (bounded work).
-fn matches(
+/// The ids of the scope's documents holding every term; the first `limit` of them in the
+/// index's order when given (bounded work). Only the scope is read of each match (on SQLite
+/// from the short entries of `search_stats_scope`).
+fn matching(
     c: &mut dyn Conn,
     scope: &Scope,
     terms: &[String],
     limit: Option<i64>,
-) -> Result<Vec<Match>> {
+) -> Result<Vec<i64>> {
     let (sql, mut args) = match c.dialect() {
         Dialect::Sqlite => {
-            let (filter, filter_args) = scope.sqlite_filter();
-            let mut args: Vec<Value> = vec![scope.fts(terms).into()];
-            args.extend(filter_args);
-            (
-                // CROSS JOIN: the MATCH drives, each match's stats row read by its key.
-                format!(
-                    "SELECT s.doc_id, s.order_key, s.len, s.tf
-                     FROM search_fts_by_date f CROSS JOIN search_stats s ON s.doc_id = {ID_OF_ROWID}
-                     WHERE f.search_fts_by_date MATCH ?{filter}"
-                ),
-                args,
-            )
+            let (from, args) = sqlite_part(scope, terms, Part::All);
+            (format!("SELECT s.doc_id FROM {from}"), args)
         }
         Dialect::Postgres => {
             let (filter, mut args) = scope.pg_filter();
             args.push(rules::tsquery(terms, None).into());
             (
                 format!(
-                    "SELECT s.doc_id, s.order_key, s.len, s.tf
-                     FROM search_fts_by_date f JOIN search_stats s ON s.doc_id = f.doc_id
+                    "SELECT f.doc_id FROM search_fts_by_date f
                      WHERE {filter} AND f.tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
                 ),
                 args,
@@ -685,17 +666,38 @@ fn matches(
         }
         None => sql,
     };
-    c.query(&sql, &args)?
-        .iter()
-        .map(|r| {
-            Ok(Match {
-                id: r.int(0)?,
-                order_key: r.int(1)?,
-                len: r.int(2)?,
-                tf: r.blob(3)?,
-            })
+    c.query(&sql, &args)?.iter().map(|r| r.int(0)).collect()
+}
+
+/// The stats rows of the community's documents `ids` (in no particular order).
+fn stats_of(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<Match>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let json = serde_json::Value::from(ids.to_vec()).to_string();
+    let list = match c.dialect() {
+        Dialect::Sqlite => "SELECT value FROM json_each(?)",
+        Dialect::Postgres => {
+            "SELECT CAST(e AS BIGINT) FROM json_array_elements_text(CAST(CAST(? AS TEXT) AS json)) AS e"
+        }
+    };
+    c.query(
+        &format!(
+            "SELECT doc_id, order_key, len, tf FROM search_stats
+             WHERE doc_id IN ({list}) AND community_id = ?"
+        ),
+        params![json, t],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Match {
+            id: r.int(0)?,
+            order_key: r.int(1)?,
+            len: r.int(2)?,
+            tf: r.blob(3)?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// A page's documents: (id, every term in the title).
@@ -718,7 +720,7 @@ fn rank(
     const K1: f64 = 1.2;
     const B: f64 = 0.75;
     const TITLE_WEIGHT: f64 = 10.0;
-    let hashes: Vec<u64> = terms.iter().map(|s| stats::term_hash(s)).collect();
+    let hashes: Vec<u32> = terms.iter().map(|s| stats::term_hash(s)).collect();
     let n = 2.0 * df.iter().copied().max().unwrap_or(1).max(1) as f64;
     let idf: Vec<f64> = df
         .iter()
@@ -727,21 +729,17 @@ fn rank(
     // (id, order_key, in title, weighted term frequencies, length)
     let mut docs: Vec<(i64, i64, bool, Vec<f64>, f64)> = Vec::with_capacity(found.len());
     for m in found {
-        let mut tf = Vec::with_capacity(terms.len());
+        // Every match holds every term (the index said so); the stats give how often.
         let mut in_title = true;
-        for &h in &hashes {
-            match stats::lookup(&m.tf, h) {
-                Some(f) if f.title > 0 || f.body > 0 => {
-                    in_title &= f.title > 0;
-                    tf.push(TITLE_WEIGHT * f64::from(f.title) + f64::from(f.body));
-                }
-                // A match of the rarest term without some other term.
-                _ => break,
-            }
-        }
-        if tf.len() == terms.len() {
-            docs.push((m.id, m.order_key, in_title, tf, m.len as f64));
-        }
+        let tf: Vec<f64> = hashes
+            .iter()
+            .map(|&h| {
+                let f = stats::lookup(&m.tf, h).unwrap_or_default();
+                in_title &= f.title > 0;
+                TITLE_WEIGHT * f64::from(f.title) + f64::from(f.body)
+            })
+            .collect();
+        docs.push((m.id, m.order_key, in_title, tf, m.len as f64));
     }
     let avg = (docs.iter().map(|d| d.4).sum::<f64>() / docs.len().max(1) as f64).max(1.0);
     let mut scored: Vec<(bool, f64, i64, i64)> = docs
@@ -806,6 +804,8 @@ fn by_date(
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Part {
+    /// Every term somewhere.
+    All,
     /// Every term in the title.
     Titles,
     /// Every term somewhere, not all in the title.
@@ -816,6 +816,7 @@ enum Part {
 /// each match's stats row), with its values.
 fn sqlite_part(scope: &Scope, terms: &[String], part: Part) -> (String, Vec<Value>) {
     let (table, expr) = match part {
+        Part::All => ("search_fts_by_date", scope.fts(terms)),
         Part::Titles => ("search_fts_titles", scope.fts(terms)),
         Part::Rest => (
             "search_fts_by_date",
@@ -831,7 +832,7 @@ fn sqlite_part(scope: &Scope, terms: &[String], part: Part) -> (String, Vec<Valu
     args.extend(filter_args);
     (
         format!(
-            "{table} f CROSS JOIN search_stats s ON s.doc_id = {ID_OF_ROWID}
+            "{table} f CROSS JOIN search_stats AS s INDEXED BY search_stats_scope ON s.doc_id = {ID_OF_ROWID}
              WHERE f.{table} MATCH ?{filter}"
         ),
         args,
@@ -863,6 +864,10 @@ fn ordered(
             let (filter, mut args) = scope.pg_filter();
             let q = rules::tsquery(terms, None);
             let matching = match part {
+                Part::All => {
+                    args.push(q.into());
+                    "f.tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
+                }
                 Part::Titles => {
                     args.push(q.into());
                     "f.title_tsv @@ CAST(CAST(? AS TEXT) AS tsquery)"
@@ -916,7 +921,8 @@ fn dated_after(c: &mut dyn Conn, scope: &Scope, terms: &[String], until: i64) ->
         Dialect::Sqlite => {
             let mut args: Vec<Value> = vec![scope.fts(terms).into(), scope.t.into()];
             let mut sql = format!(
-                "SELECT COUNT(*) FROM search_fts_by_date f CROSS JOIN search_stats s ON s.doc_id = {ID_OF_ROWID}
+                "SELECT COUNT(*) FROM search_fts_by_date f
+                 CROSS JOIN search_stats AS s INDEXED BY search_stats_scope ON s.doc_id = {ID_OF_ROWID}
                  WHERE f.search_fts_by_date MATCH ? AND s.community_id = ? AND s.public = 1"
             );
             if let Some(k) = scope.kind {
@@ -1124,7 +1130,7 @@ mod tests {
     }
 
     #[test]
-    fn matches_are_read_from_the_index_then_their_stats_by_key_in_the_index_s_order() {
+    fn matches_are_read_in_the_index_s_order_and_filtered_on_short_scope_entries() {
         let dir = tempfile::tempdir().unwrap();
         let (db, t) = database_at(&dir, latest());
         let scope = Scope {
@@ -1149,8 +1155,10 @@ mod tests {
             })
             .unwrap();
         assert!(plan[0].contains("VIRTUAL TABLE INDEX"), "{plan:?}");
+        // The scope of each match from the short index entries, not the row with its `tf`.
         assert!(
-            plan.iter().any(|p| p.contains("INTEGER PRIMARY KEY")),
+            plan.iter()
+                .any(|p| p.contains("COVERING INDEX search_stats_scope")),
             "{plan:?}"
         );
         assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
