@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 /// A made-up 2027 (tests never guess the State Council's real one): 元旦 on Fri 01-01, a
 /// Spring Festival week and a make-up Saturday.
-const MADE_UP_2027: &str = "date,kind,name\n\
+pub(crate) const MADE_UP_2027: &str = "date,kind,name\n\
     2027-01-01,holiday,元旦\n\
     2027-02-10,holiday,春节\n\
     2027-02-11,holiday,春节\n\
@@ -19,7 +19,7 @@ const MADE_UP_2027: &str = "date,kind,name\n\
 const WARNING_2027: &str = "2027年节假日安排尚未导入，截止日按周末推算，请核对";
 
 /// Uploads `csv` on the calendar page as the signed-in browser.
-async fn upload(app: &TestApp, b: &mut Browser, csv: &str) -> reqwest::Response {
+pub(crate) async fn upload(app: &TestApp, b: &mut Browser, csv: &str) -> reqwest::Response {
     let csrf = b.csrf().await;
     let form = reqwest::multipart::Form::new().part(
         "file",

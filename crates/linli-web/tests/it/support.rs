@@ -375,6 +375,46 @@ impl TestApp {
         .unwrap();
     }
 
+    /// The staff of a second community (东风社区, see [`TestApp::second_community`]): its
+    /// administrator `dongfeng` and `dongfeng_w`, a worker of its one grid (第一网格), each as a
+    /// bearer token and as a signed-in browser.
+    pub async fn second_community_staff(&self) -> Vec<Staff> {
+        self.second_community("dongfeng").await;
+        let admin = self.token("dongfeng").await;
+        let community = self.place_id("community", "东风社区").await;
+        let (status, grid) = self
+            .api(
+                &admin,
+                reqwest::Method::POST,
+                "/api/v1/places",
+                Some(serde_json::json!({"kind": "grid", "name": "东风第一网格", "parent_id": community})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{grid}");
+        let (status, body) = self
+            .api(
+                &admin,
+                reqwest::Method::POST,
+                "/api/v1/users",
+                Some(serde_json::json!({"username": "dongfeng_w", "password": WORKER_PASSWORD, "role": "worker", "scope_place_id": grid["id"]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let worker = self.token_with("dongfeng_w", WORKER_PASSWORD).await;
+        vec![
+            Staff {
+                role: "admin",
+                token: admin,
+                page: self.signed_in("dongfeng").await,
+            },
+            Staff {
+                role: "worker",
+                token: worker,
+                page: self.signed_in_with("dongfeng_w", WORKER_PASSWORD).await,
+            },
+        ]
+    }
+
     /// Id of a resident by name (the demo's people have unique names).
     pub async fn resident_id(&self, name: &'static str) -> i64 {
         self.db
@@ -400,6 +440,17 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+/// The password of the second community's worker.
+const WORKER_PASSWORD: &str = "东风网格员的密码2026";
+
+/// One account of the second community: its role (`admin`, `worker`), a bearer token and a
+/// signed-in browser.
+pub struct Staff {
+    pub role: &'static str,
+    pub token: String,
+    pub page: Browser,
 }
 
 /// A minimal browser: keeps cookies, follows no redirects, reads the CSRF token from pages.
