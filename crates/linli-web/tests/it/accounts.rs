@@ -24,7 +24,7 @@ async fn wangge1(app: &TestApp) -> i64 {
 
 /// The status of `GET /api/v1/me` with a token.
 async fn me(app: &TestApp, token: &str) -> StatusCode {
-    app.api(token, Method::GET, "/api/v1/me", None).await.0
+    app.api_get(token, "/api/v1/me").await.0
 }
 
 async fn token_status(app: &TestApp, user: &str, password: &str) -> (StatusCode, String) {
@@ -110,20 +110,13 @@ async fn a_reset_password_must_be_changed_before_anything_else(engine: Engine) {
     let path = format!("/api/v1/users/{id}/reset-password");
 
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &path,
-            Some(json!({"password": "123"})),
-        )
+        .api_post(&admin, &path, json!({"password": "123"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["details"]["field"], "password");
 
     let temp = "临时密码换一个2026";
-    let (status, v) = app
-        .api(&admin, Method::POST, &path, Some(json!({"password": temp})))
-        .await;
+    let (status, v) = app.api_post(&admin, &path, json!({"password": temp})).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["must_change_password"], true);
     assert_eq!(
@@ -255,11 +248,10 @@ async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(
         );
     }
     let (status, _) = app
-        .api(
+        .api_post(
             &other,
-            Method::POST,
             &format!("/api/v1/users/{id}/reset-password"),
-            Some(json!({"password": "别人的密码2026"})),
+            json!({"password": "别人的密码2026"}),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);

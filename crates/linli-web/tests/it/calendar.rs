@@ -4,7 +4,7 @@
 
 use crate::both_engines;
 use crate::support::{Browser, Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A made-up 2027 (tests never guess the State Council's real one): 元旦 on Fri 01-01, a
@@ -46,11 +46,10 @@ async fn open_dibao(app: &TestApp, on: &str) -> (i64, Vec<Value>) {
     let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/applications",
-            Some(json!({"resident_id": xia, "kind": "dibao", "accepted_on": on})),
+            json!({"resident_id": xia, "kind": "dibao", "accepted_on": on}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -97,9 +96,7 @@ async fn loading_2027_on_the_page_keeps_the_2026_spring_festival_deadlines(engin
         "{html}"
     );
     let token = app.token("admin").await;
-    let (status, body) = app
-        .api(&token, Method::GET, "/api/v1/calendar/years", None)
-        .await;
+    let (status, body) = app.api_get(&token, "/api/v1/calendar/years").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let items = body["items"].as_array().unwrap();
     let years: Vec<(i64, &str)> = items
@@ -185,9 +182,7 @@ async fn only_the_administrator_sees_and_loads_the_calendar(engine: Engine) {
     let res = upload(&app, &mut worker, MADE_UP_2027).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let token = app.token("wangge1").await;
-    let (status, _) = app
-        .api(&token, Method::GET, "/api/v1/calendar/years", None)
-        .await;
+    let (status, _) = app.api_get(&token, "/api/v1/calendar/years").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT COUNT(*) FROM calendar_years").await, 0);
     // The worker's navigation does not offer it; the admin's does.

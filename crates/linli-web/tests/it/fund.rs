@@ -24,7 +24,7 @@ both_engines!(
 
 async fn decide(app: &TestApp, admin: &str) {
     let (status, body) = app
-        .api(admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})))
+        .api_post(admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
@@ -44,16 +44,14 @@ async fn resident(app: &TestApp, name: &'static str) -> i64 {
 async fn give(app: &TestApp, token: &str, fen: i64, publish: bool) -> Value {
     let mi = resident(app, "米丽芳").await;
     let (status, body) = app
-        .api(token, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": fen, "method": "cash", "received_on": "2026-11-20", "publish_name": publish})))
+        .api_post(token, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": fen, "method": "cash", "received_on": "2026-11-20", "publish_name": publish}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body
 }
 
 async fn balance(app: &TestApp, token: &str) -> i64 {
-    app.api(token, Method::GET, "/api/v1/fund/balance", None)
-        .await
-        .1["balance_fen"]
+    app.api_get(token, "/api/v1/fund/balance").await.1["balance_fen"]
         .as_i64()
         .unwrap()
 }
@@ -63,11 +61,10 @@ async fn approved_request(app: &TestApp, fen: i64) -> i64 {
     let worker = app.token("wangge1").await;
     let xia = resident(app, "夏胜林").await;
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/fund/disbursements",
-            Some(json!({"beneficiary_resident_id": xia, "amount_fen": fen, "purpose": "medical"})),
+            json!({"beneficiary_resident_id": xia, "amount_fen": fen, "purpose": "medical"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -94,7 +91,7 @@ async fn donations_wait_for_the_meeting_decision_and_get_gap_free_receipts(engin
     let admin = app.token("admin").await;
     let mi = resident(&app, "米丽芳").await;
     let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true})))
+        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "no_fund_decision");
@@ -111,16 +108,14 @@ async fn donations_wait_for_the_meeting_decision_and_get_gap_free_receipts(engin
     assert_eq!(b["receipt_no"], "2026-0002");
     assert_eq!(balance(&app, &admin).await, 25000);
     let (status, _) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": -5, "method": "cash", "received_on": "2026-11-20"})))
+        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": -5, "method": "cash", "received_on": "2026-11-20"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "person", "donor_name": "粮油店", "amount_fen": 30000, "method": "in_kind", "items": "米 20kg", "received_on": "2026-11-21"})))
+        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "粮油店", "amount_fen": 30000, "method": "in_kind", "items": "米 20kg", "received_on": "2026-11-21"}))
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, bal) = app
-        .api(&admin, Method::GET, "/api/v1/fund/balance", None)
-        .await;
+    let (_, bal) = app.api_get(&admin, "/api/v1/fund/balance").await;
     assert_eq!(bal["balance_fen"], 25000, "goods never count as money");
     assert_eq!(bal["goods_fen"], 30000);
 }
@@ -368,13 +363,10 @@ async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) 
     give(&app, &admin, 50000, true).await;
     let xia = resident(&app, "夏胜林").await;
     let (_, body) = app
-        .api(
+        .api_post(
             &admin,
-            Method::POST,
             "/api/v1/fund/disbursements",
-            Some(
-                json!({"beneficiary_resident_id": xia, "amount_fen": 20000, "purpose": "medical"}),
-            ),
+            json!({"beneficiary_resident_id": xia, "amount_fen": 20000, "purpose": "medical"}),
         )
         .await;
     assert_eq!(body["status"], "pending");
@@ -431,7 +423,7 @@ async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) 
     assert_eq!(status, StatusCode::FORBIDDEN, "a worker does not approve");
     // A second finance/admin user completes the two-person rule.
     let (status, _) = app
-        .api(&admin, Method::POST, "/api/v1/users", Some(json!({"username": "zhaoyuan", "password": "基金复核2026", "role": "finance", "scope_place_id": app.place_id("community", "Xx社区").await})))
+        .api_post(&admin, "/api/v1/users", json!({"username": "zhaoyuan", "password": "基金复核2026", "role": "finance", "scope_place_id": app.place_id("community", "Xx社区").await}))
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let second: Value = reqwest::Client::new()
@@ -525,16 +517,13 @@ async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine
     decide(&app, &admin).await;
     give(&app, &admin, 20000, true).await;
     let keeper = app.token("jijin").await;
-    let (_, entries) = app
-        .api(&keeper, Method::GET, "/api/v1/fund/entries", None)
-        .await;
+    let (_, entries) = app.api_get(&keeper, "/api/v1/fund/entries").await;
     let tx = entries["items"][0]["id"].as_i64().unwrap();
     let (status, body) = app
-        .api(
+        .api_post(
             &keeper,
-            Method::POST,
             &format!("/api/v1/fund/entries/{tx}/reverse"),
-            Some(json!({"reason": ""})),
+            json!({"reason": ""}),
         )
         .await;
     assert_eq!(
@@ -543,32 +532,29 @@ async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine
         "a reason is required: {body}"
     );
     let (status, body) = app
-        .api(
+        .api_post(
             &keeper,
-            Method::POST,
             &format!("/api/v1/fund/entries/{tx}/reverse"),
-            Some(json!({"reason": "重复登记"})),
+            json!({"reason": "重复登记"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let rev = body["id"].as_i64().unwrap();
     assert_eq!(balance(&app, &admin).await, 0);
     let (status, body) = app
-        .api(
+        .api_post(
             &keeper,
-            Method::POST,
             &format!("/api/v1/fund/entries/{tx}/reverse"),
-            Some(json!({"reason": "再来一次"})),
+            json!({"reason": "再来一次"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "already_reversed");
     let (status, body) = app
-        .api(
+        .api_post(
             &keeper,
-            Method::POST,
             &format!("/api/v1/fund/entries/{rev}/reverse"),
-            Some(json!({"reason": "撤销冲正"})),
+            json!({"reason": "撤销冲正"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -603,7 +589,7 @@ async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients
     give(&app, &admin, 30000, true).await;
     let mi = resident(&app, "米丽芳").await;
     let (status, _) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "person", "donor_name": "不愿具名的王先生", "amount_fen": 10000, "method": "wechat", "received_on": "2026-11-21", "publish_name": false})))
+        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "不愿具名的王先生", "amount_fen": 10000, "method": "wechat", "received_on": "2026-11-21", "publish_name": false}))
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let id = approved_request(&app, 8000).await;
@@ -767,11 +753,9 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
     )
     .await;
     let (status, v) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
@@ -784,28 +768,22 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
     assert_eq!(v["details"]["corridors.high_standard"]["status"], "ok");
     assert_eq!(v["details"]["fund.raised_total"]["approx_zh"], "300元");
     let (status, v) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-12-31&to=2026-01-01",
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     // The period is read by the one date parser every field goes through (issue 13 item 10).
     let (status, v) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026%E5%B9%B41%E6%9C%881%E6%97%A5&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::OK, "2026年1月1日 is a date: {v}");
     let head = app.token("louzhang").await;
-    let (status, _) = app
-        .api(&head, Method::GET, "/api/v1/reports/indicators", None)
-        .await;
+    let (status, _) = app.api_get(&head, "/api/v1/reports/indicators").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
@@ -855,13 +833,10 @@ async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
     let worker = app.token("wangge1").await;
     let xia = resident(&app, "夏胜林").await;
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/fund/disbursements",
-            Some(
-                json!({"beneficiary_resident_id": xia, "amount_fen": 30_000, "purpose": "medical"}),
-            ),
+            json!({"beneficiary_resident_id": xia, "amount_fen": 30_000, "purpose": "medical"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -911,9 +886,7 @@ async fn a_reversal_in_the_browser_is_a_confirmed_step_with_its_reason(engine: E
     let admin = app.token("admin").await;
     decide(&app, &admin).await;
     give(&app, &admin, 20000, true).await;
-    let (_, entries) = app
-        .api(&admin, Method::GET, "/api/v1/fund/entries", None)
-        .await;
+    let (_, entries) = app.api_get(&admin, "/api/v1/fund/entries").await;
     let tx = entries["items"][0]["id"].as_i64().unwrap();
     let step = format!("/fund/entries/{tx}/reverse");
     let mut keeper = app.signed_in("jijin").await;
@@ -956,10 +929,7 @@ async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Eng
     let admin = app.token("admin").await;
     let post = |body: Value| {
         let (app, admin) = (&app, &admin);
-        async move {
-            app.api(admin, Method::POST, "/api/v1/fund/decisions", Some(body))
-                .await
-        }
+        async move { app.api_post(admin, "/api/v1/fund/decisions", body).await }
     };
     // Exactly half is not more than half, whatever the client claims.
     let (status, body) = post(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 86, "quorum_reached": true, "resolution": "成立爱心基金"})).await;
@@ -1010,7 +980,7 @@ async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Eng
     }
     // Nothing was recorded: gifts still wait for a decision.
     let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "anonymous", "amount_fen": 100, "method": "cash", "received_on": "2026-11-20"})))
+        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "anonymous", "amount_fen": 100, "method": "cash", "received_on": "2026-11-20"}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "no_fund_decision");
@@ -1046,7 +1016,7 @@ async fn the_quorum_is_computed_from_the_numbers_and_a_sent_one_is_ignored(engin
     };
     let admin = app.token("admin").await;
     let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 87, "quorum_reached": false, "resolution": "成立爱心基金"})))
+        .api_post(&admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 87, "quorum_reached": false, "resolution": "成立爱心基金"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["quorum_reached"], true, "computed, not taken: {body}");
@@ -1084,12 +1054,7 @@ async fn a_gift_received_before_the_decision_is_refused_naming_its_day(engine: E
     decide(&app, &admin).await;
     let gift = |on: &str| json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": 5000, "method": "cash", "received_on": on});
     let (status, body) = app
-        .api(
-            &admin,
-            Method::POST,
-            "/api/v1/fund/donations",
-            Some(gift("2011-03-14")),
-        )
+        .api_post(&admin, "/api/v1/fund/donations", gift("2011-03-14"))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "before_fund_decision");
@@ -1100,12 +1065,7 @@ async fn a_gift_received_before_the_decision_is_refused_naming_its_day(engine: E
     );
     assert_eq!(balance(&app, &admin).await, 0, "nothing was recorded");
     let (status, body) = app
-        .api(
-            &admin,
-            Method::POST,
-            "/api/v1/fund/donations",
-            Some(gift("2011-03-15")),
-        )
+        .api_post(&admin, "/api/v1/fund/donations", gift("2011-03-15"))
         .await;
     assert_eq!(
         status,
@@ -1172,10 +1132,7 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
     assert!(html.contains("2011年3月15日"), "the decision's day too");
     let post = |body: Value| {
         let (app, admin) = (&app, &admin);
-        async move {
-            app.api(admin, Method::POST, "/api/v1/fund/postings", Some(body))
-                .await
-        }
+        async move { app.api_post(admin, "/api/v1/fund/postings", body).await }
     };
     let (status, body) = post(json!({"month": "2026-11", "posted_on": "2026-11-28"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -1246,11 +1203,9 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
         let (app, admin) = (&app, &admin);
         async move {
             let (_, v) = app
-                .api(
+                .api_get(
                     admin,
-                    Method::GET,
                     &format!("/api/v1/reports/indicators?from={from}&to={to}"),
-                    None,
                 )
                 .await;
             v["indicators"]["fund.disclosures"].clone()

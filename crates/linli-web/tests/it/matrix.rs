@@ -192,9 +192,7 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
         if !role_permits(c.role, Action::ViewResidents) {
             continue;
         }
-        let (_, list) = app
-            .api(&c.token, Method::GET, "/api/v1/residents", None)
-            .await;
+        let (_, list) = app.api_get(&c.token, "/api/v1/residents").await;
         let inside = list["items"][0]["id"]
             .as_i64()
             .expect("a resident in scope");

@@ -4,7 +4,7 @@
 
 use crate::both_engines;
 use crate::support::{Browser, Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -17,13 +17,8 @@ both_engines!(
 
 async fn pick(app: &TestApp, token: &str, q: &str) -> (StatusCode, Value) {
     let q: String = url_escape(q);
-    app.api(
-        token,
-        Method::GET,
-        &format!("/api/v1/residents/pick?q={q}"),
-        None,
-    )
-    .await
+    app.api_get(token, &format!("/api/v1/residents/pick?q={q}"))
+        .await
 }
 
 fn url_escape(s: &str) -> String {
@@ -319,11 +314,10 @@ async fn a_second_open_case_for_a_household_warns_with_a_link_until_confirmed(en
     let token = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/cases",
-            Some(json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"})),
+            json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -369,11 +363,10 @@ async fn a_second_open_case_for_a_household_warns_with_a_link_until_confirmed(en
 
     // The JSON API keeps its contract: ids in, no confirmation asked.
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/cases",
-            Some(json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "再建"})),
+            json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "再建"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

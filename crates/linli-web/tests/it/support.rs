@@ -321,6 +321,17 @@ impl TestApp {
         )
     }
 
+    /// `GET path` as the bearer of `token`: the status and the JSON (or text) answered.
+    pub async fn api_get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.api(token, reqwest::Method::GET, path, None).await
+    }
+
+    /// `POST path` with the JSON `body` as the bearer of `token`.
+    pub async fn api_post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.api(token, reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
     /// The audit actions recorded so far, oldest first.
     pub async fn audit_actions(&self) -> Vec<String> {
         self.db

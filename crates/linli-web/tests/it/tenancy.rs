@@ -324,10 +324,8 @@ async fn refused_as_if_missing(
     id: i64,
 ) {
     for s in staff {
-        let (status, v) = app.api(&s.token, Method::POST, path, Some(body(id))).await;
-        let (never, n) = app
-            .api(&s.token, Method::POST, path, Some(body(NEVER)))
-            .await;
+        let (status, v) = app.api_post(&s.token, path, body(id)).await;
+        let (never, n) = app.api_post(&s.token, path, body(NEVER)).await;
         assert!(status.is_client_error(), "{} {path}: {status} {v}", s.role);
         assert_eq!(
             (status, &v["error"]["code"]),
@@ -376,7 +374,7 @@ async fn page_without(staff: &mut [Staff], path: &str, words: &[&str]) {
 /// Each account's list at `path` has no items.
 async fn api_list_empty(app: &TestApp, staff: &[Staff], path: &str) {
     for s in staff {
-        let (status, v) = app.api(&s.token, Method::GET, path, None).await;
+        let (status, v) = app.api_get(&s.token, path).await;
         assert_eq!(status, StatusCode::OK, "{} {path}: {v}", s.role);
         let items = v["items"].as_array().or(v["rows"].as_array());
         assert_eq!(items.map(Vec::len), Some(0), "{} {path}: {v}", s.role);
@@ -386,11 +384,9 @@ async fn api_list_empty(app: &TestApp, staff: &[Staff], path: &str) {
 /// The indicators the other community's administrator reads: every figure is zero or none.
 async fn figures_are_zero(app: &TestApp, token: &str) {
     let (status, v) = app
-        .api(
+        .api_get(
             token,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
@@ -411,17 +407,14 @@ async fn corridors_inspections_boards_and_checklists_of_another_community_are_no
         return;
     };
     let admin = app.token("admin").await;
-    let (_, list) = app
-        .api(&admin, Method::GET, "/api/v1/corridors", None)
-        .await;
+    let (_, list) = app.api_get(&admin, "/api/v1/corridors").await;
     let corridor = list["items"][0].clone();
     let k = corridor["id"].as_i64().unwrap();
     let (status, r) = app
-        .api(
+        .api_post(
             &admin,
-            Method::POST,
             "/api/v1/corridor-inspections",
-            Some(json!({"corridor_id": k, "on": "2026-11-20", "failed": ["lights"]})),
+            json!({"corridor_id": k, "on": "2026-11-20", "failed": ["lights"]}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{r}");
@@ -508,14 +501,10 @@ async fn corridors_inspections_boards_and_checklists_of_another_community_are_no
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     for s in &staff {
-        let (_, items) = app
-            .api(&s.token, Method::GET, "/api/v1/inspection-items", None)
-            .await;
+        let (_, items) = app.api_get(&s.token, "/api/v1/inspection-items").await;
         assert!(!items.to_string().contains("电动车不进楼道"), "{items}");
     }
-    let (_, items) = app
-        .api(&admin, Method::GET, "/api/v1/inspection-items", None)
-        .await;
+    let (_, items) = app.api_get(&admin, "/api/v1/inspection-items").await;
     assert!(items.to_string().contains("电动车不进楼道"), "{items}");
 }
 
@@ -527,7 +516,7 @@ async fn volunteers_and_their_records_of_another_community_are_not_found(engine:
     let created = |path: &'static str, body: Value| {
         let (app, admin) = (&app, admin.clone());
         async move {
-            let (status, v) = app.api(&admin, Method::POST, path, Some(body)).await;
+            let (status, v) = app.api_post(&admin, path, body).await;
             assert_eq!(status, StatusCode::CREATED, "{path}: {v}");
             v
         }
@@ -568,11 +557,10 @@ async fn volunteers_and_their_records_of_another_community_are_not_found(engine:
     created("/api/v1/party-members", json!({"name": "周春燕", "unit_name": "东安区民政局", "branch": "民政局机关党支部", "reported_on": "2026-03-01"})).await;
     let jumin = app.token("jumin").await;
     let (status, correction) = app
-        .api(
+        .api_post(
             &jumin,
-            Method::POST,
             &format!("/api/v1/volunteers/{v}/corrections"),
-            Some(json!({"field": "skills", "value": "读报、剪纸", "reason": "还会剪纸"})),
+            json!({"field": "skills", "value": "读报、剪纸", "reason": "还会剪纸"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{correction}");
@@ -685,7 +673,7 @@ async fn places_of_another_community_are_neither_found_nor_moved(engine: Engine)
     let mut staff = app.second_community_staff().await;
     let own_grid = app.place_id("grid", "东风第一网格").await;
     for s in &staff {
-        let (_, list) = app.api(&s.token, Method::GET, "/api/v1/places", None).await;
+        let (_, list) = app.api_get(&s.token, "/api/v1/places").await;
         let names = list["items"].to_string();
         assert!(
             !names.contains("3号楼") && !names.contains("Xx社区"),
@@ -773,20 +761,18 @@ async fn another_communitys_reports_ledgers_and_audit_log_count_nothing_of_ours(
     let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     let (status, case) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/cases",
-            Some(json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"})),
+            json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{case}");
     let (status, v) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/help-records",
-            Some(json!({"case_id": case["id"], "kind": "visit", "on": "2026-11-20"})),
+            json!({"case_id": case["id"], "kind": "visit", "on": "2026-11-20"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
@@ -806,12 +792,7 @@ async fn another_communitys_reports_ledgers_and_audit_log_count_nothing_of_ours(
     let mut staff = app.second_community_staff().await;
     figures_are_zero(&app, &staff[0].token).await;
     let (status, summary) = app
-        .api(
-            &staff[0].token,
-            Method::GET,
-            "/api/v1/reports/summary?year=2026",
-            None,
-        )
+        .api_get(&staff[0].token, "/api/v1/reports/summary?year=2026")
         .await;
     assert_eq!(status, StatusCode::OK, "{summary}");
     let text = summary.to_string();
@@ -868,15 +849,11 @@ async fn a_calendar_year_one_community_loads_is_not_another_communitys(engine: E
     let res = crate::calendar::upload(&app, &mut ours, crate::calendar::MADE_UP_2027).await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let admin = app.token("admin").await;
-    let (_, years) = app
-        .api(&admin, Method::GET, "/api/v1/calendar/years", None)
-        .await;
+    let (_, years) = app.api_get(&admin, "/api/v1/calendar/years").await;
     assert!(years.to_string().contains("2027-02-20"), "{years}");
 
     let mut staff = app.second_community_staff().await;
-    let (status, years) = app
-        .api(&staff[0].token, Method::GET, "/api/v1/calendar/years", None)
-        .await;
+    let (status, years) = app.api_get(&staff[0].token, "/api/v1/calendar/years").await;
     assert_eq!(status, StatusCode::OK, "{years}");
     assert!(!years.to_string().contains("2027-02-20"), "{years}");
     page_without(&mut staff[..1], "/calendar", &["2027-02-20"]).await;
@@ -889,11 +866,10 @@ async fn another_communitys_dibao_register_and_portal_are_not_ours(engine: Engin
     let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     let (status, appl) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/applications",
-            Some(json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-02"})),
+            json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-02"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{appl}");

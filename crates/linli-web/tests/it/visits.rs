@@ -4,7 +4,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 both_engines!(
@@ -30,7 +30,7 @@ async fn plan_with_case(app: &TestApp) -> (i64, i64) {
     let token = app.token("wangge1").await;
     let xia = resident(app, "夏胜林").await;
     let (status, body) = app
-        .api(&token, Method::POST, "/api/v1/cases", Some(json!({"resident_id": xia, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01"})))
+        .api_post(&token, "/api/v1/cases", json!({"resident_id": xia, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let case = body["id"].as_i64().unwrap();

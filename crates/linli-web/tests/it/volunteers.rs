@@ -5,7 +5,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, PASSWORD, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -21,7 +21,7 @@ both_engines!(
 );
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    app.api(token, Method::POST, path, Some(body)).await
+    app.api_post(token, path, body).await
 }
 
 async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
@@ -66,12 +66,7 @@ async fn record(
 
 async fn volunteer(app: &TestApp, token: &str, id: i64) -> Value {
     let (status, v) = app
-        .api(
-            token,
-            Method::GET,
-            &format!("/api/v1/volunteers/{id}"),
-            None,
-        )
+        .api_get(token, &format!("/api/v1/volunteers/{id}"))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     v
@@ -79,11 +74,9 @@ async fn volunteer(app: &TestApp, token: &str, id: i64) -> Value {
 
 async fn indicators(app: &TestApp, token: &str) -> Value {
     let (status, v) = app
-        .api(
+        .api_get(
             token,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
@@ -515,9 +508,7 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     )
     .await;
     let jumin = app.token("jumin").await;
-    let (status, mine) = app
-        .api(&jumin, Method::GET, "/api/v1/me/volunteer", None)
-        .await;
+    let (status, mine) = app.api_get(&jumin, "/api/v1/me/volunteer").await;
     assert_eq!(status, StatusCode::OK, "{mine}");
     assert_eq!(mine["id"], v);
     let path = format!("/api/v1/volunteers/{v}/corrections");
@@ -574,9 +565,7 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     let (status, _) = post(&app, &admin, &decide, json!({"decision": "accept"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "decided once");
     // The history keeps what it was and what it became.
-    let (_, mine) = app
-        .api(&jumin, Method::GET, "/api/v1/me/volunteer", None)
-        .await;
+    let (_, mine) = app.api_get(&jumin, "/api/v1/me/volunteer").await;
     let k = mine["corrections"]
         .as_array()
         .unwrap()
@@ -667,9 +656,7 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     record(&app, &admin, snow, student, 2.0).await;
     record(&app, &admin, snow, worker, 2.0).await;
 
-    let (status, list) = app
-        .api(&liaison, Method::GET, "/api/v1/volunteers", None)
-        .await;
+    let (status, list) = app.api_get(&liaison, "/api/v1/volunteers").await;
     assert_eq!(status, StatusCode::OK);
     let names: Vec<&str> = list["items"]
         .as_array()
@@ -682,31 +669,16 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
         "{names:?}"
     );
     let (status, _) = app
-        .api(
-            &liaison,
-            Method::GET,
-            &format!("/api/v1/volunteers/{worker}"),
-            None,
-        )
+        .api_get(&liaison, &format!("/api/v1/volunteers/{worker}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, v) = app
-        .api(
-            &liaison,
-            Method::GET,
-            &format!("/api/v1/volunteers/{student}"),
-            None,
-        )
+        .api_get(&liaison, &format!("/api/v1/volunteers/{student}"))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["hours_total"], 2.0);
     let (_, sheet) = app
-        .api(
-            &liaison,
-            Method::GET,
-            "/api/v1/party-members?year=2026&quarter=4",
-            None,
-        )
+        .api_get(&liaison, "/api/v1/party-members?year=2026&quarter=4")
         .await;
     let names: Vec<&str> = sheet["rows"]
         .as_array()
@@ -717,11 +689,9 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     assert_eq!(names, ["许秀英"]);
     // Asking for the other unit's sheet by id does not widen it.
     let (_, sheet) = app
-        .api(
+        .api_get(
             &liaison,
-            Method::GET,
             &format!("/api/v1/party-members?partner_id={power}"),
-            None,
         )
         .await;
     assert!(
@@ -750,7 +720,7 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
         json!({"name": "夕阳红文学社", "kind": "literary"}),
     )
     .await;
-    let (_, groups) = app.api(&liaison, Method::GET, "/api/v1/groups", None).await;
+    let (_, groups) = app.api_get(&liaison, "/api/v1/groups").await;
     assert_eq!(groups["total"], 0, "{groups}");
     let (status, _) = page.get_text(&format!("/volunteers/groups/{g}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -802,12 +772,7 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
     assert_eq!(status, StatusCode::CONFLICT, "{e}");
     assert_eq!(e["error"]["code"], "party_member_exists");
     let (_, sheet) = app
-        .api(
-            &admin,
-            Method::GET,
-            "/api/v1/party-members?year=2026&quarter=4",
-            None,
-        )
+        .api_get(&admin, "/api/v1/party-members?year=2026&quarter=4")
         .await;
     let vid = |name: &str| {
         sheet["rows"]
@@ -827,12 +792,7 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
     let a = activity(&app, &admin, "重阳探望", "2026-10-22", json!({})).await;
     record(&app, &admin, a, zhou, 1.5).await;
     let (_, sheet) = app
-        .api(
-            &admin,
-            Method::GET,
-            "/api/v1/party-members?year=2026&quarter=4",
-            None,
-        )
+        .api_get(&admin, "/api/v1/party-members?year=2026&quarter=4")
         .await;
     let row = |name: &str| {
         sheet["rows"]
