@@ -16,18 +16,6 @@ both_engines!(
     an_entrusted_dibao_application_waits_for_the_written_authorisation,
 );
 
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM residents WHERE name = ?",
-                linli_store::params![name],
-            )
-        })
-        .await
-        .unwrap()
-}
-
 /// A case for the named resident (illness and unemployment, with consent), its id.
 pub(crate) async fn open_case(
     app: &TestApp,
@@ -35,11 +23,8 @@ pub(crate) async fn open_case(
     name: &'static str,
     conflict: bool,
 ) -> i64 {
-    let rid = resident(app, name).await;
-    let (status, body) = app
-        .api_post(token, "/api/v1/cases", json!({"resident_id": rid, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01", "conflict_of_interest": conflict}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let rid = app.resident_id(name).await;
+    let body = app.created(token, "/api/v1/cases", json!({"resident_id": rid, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01", "conflict_of_interest": conflict})).await;
     body["id"].as_i64().unwrap()
 }
 
@@ -48,7 +33,7 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let (status, body) = app
         .api_post(
             &worker,
@@ -65,18 +50,14 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
         "consent needs its date: {body}"
     );
     let case = open_case(&app, &worker, "夏胜林", false).await;
-    let (status, _) = app
-        .api_post(&worker, "/api/v1/help-records", json!({"case_id": case, "kind": "goods", "on": "2026-11-20", "items": [{"name": "米", "quantity": "25kg"}, {"name": "油", "quantity": "5L"}], "source": "社区"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let (status, _) = app
-        .api_post(
+    let _ = app.created(&worker, "/api/v1/help-records", json!({"case_id": case, "kind": "goods", "on": "2026-11-20", "items": [{"name": "米", "quantity": "25kg"}, {"name": "油", "quantity": "5L"}], "source": "社区"})).await;
+    let _ = app
+        .created(
             &worker,
             "/api/v1/help-records",
             json!({"case_id": case, "kind": "visit", "on": "2026-11-21", "note": "入户走访"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
     let (status, body) = app
         .api_post(
             &worker,
@@ -145,7 +126,7 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     // A fixture calendar, so the test never depends on the official schedule: 1 January off.
     app.db
         .write(|c| {
@@ -169,14 +150,13 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
         .await
         .unwrap();
     // Accepted Friday 2026-11-20: the household survey must start within 3 working days.
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .created(
             &worker,
             "/api/v1/applications",
             json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-20"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let steps = body["steps"].as_array().unwrap();
     let due = |code: &str| {
         steps
@@ -356,7 +336,7 @@ async fn a_service_station_reaches_the_neighbour_cards_and_the_public_page(engin
         return;
     };
     let worker = app.token("wangge1").await;
-    let zhang = resident(&app, "张君").await;
+    let zhang = app.resident_id("张君").await;
     let (status, body) = app
         .api_post(
             &worker,
@@ -368,10 +348,7 @@ async fn a_service_station_reaches_the_neighbour_cards_and_the_public_page(engin
     // 张君 lives in 20号楼, outside 王网格's grid: the administrator, who looks after the whole
     // community, names him keeper (a worker may name only residents she looks after).
     let admin = app.token("admin").await;
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/stations", json!({"name": "张君便民服务站", "keeper_resident_id": zhang, "services": "自行车修理、打气", "hours": "7:00-18:00", "location": "20号楼东侧"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(&admin, "/api/v1/stations", json!({"name": "张君便民服务站", "keeper_resident_id": zhang, "services": "自行车修理、打气", "hours": "7:00-18:00", "location": "20号楼东侧"})).await;
     let html = reqwest::get(format!("{}/public/stations", app.base))
         .await
         .unwrap()
@@ -406,7 +383,7 @@ async fn a_case_recording_health_names_its_legal_basis(engine: Engine) {
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let before = app.count("SELECT COUNT(*) FROM cases").await;
     let (status, body) = app
         .api_post(
@@ -420,14 +397,12 @@ async fn a_case_recording_health_names_its_legal_basis(engine: Engine) {
     assert_eq!(body["error"]["details"]["field"], "legal_basis");
     assert!(body["error"]["message"].as_str().unwrap().contains("依据"));
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before);
-    let (status, body) = app
-        .api_post(
-            &worker,
-            "/api/v1/cases",
-            json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "下岗在家"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(
+        &worker,
+        "/api/v1/cases",
+        json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "下岗在家"}),
+    )
+    .await;
 }
 
 /// 结案: closing takes a reason, in the API (`cases_set_status`) and in the pages, where it is a
@@ -529,13 +504,12 @@ async fn open_dibao(
     accepted_on: &str,
     extra: Value,
 ) -> (i64, Vec<Value>) {
-    let rid = resident(app, name).await;
+    let rid = app.resident_id(name).await;
     let mut body = json!({"resident_id": rid, "kind": "dibao", "accepted_on": accepted_on});
     if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
         b.extend(e.clone());
     }
-    let (status, v) = app.api_post(token, "/api/v1/applications", body).await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let v = app.created(token, "/api/v1/applications", body).await;
     let id = v["id"].as_i64().unwrap();
     let (_, got) = app
         .api_get(token, &format!("/api/v1/applications/{id}"))

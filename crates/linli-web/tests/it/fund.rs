@@ -23,30 +23,12 @@ both_engines!(
 );
 
 async fn decide(app: &TestApp, admin: &str) {
-    let (status, body) = app
-        .api_post(admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-}
-
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM residents WHERE name = ?",
-                linli_store::params![name],
-            )
-        })
-        .await
-        .unwrap()
+    app.created(admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})).await;
 }
 
 async fn give(app: &TestApp, token: &str, fen: i64, publish: bool) -> Value {
-    let mi = resident(app, "米丽芳").await;
-    let (status, body) = app
-        .api_post(token, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": fen, "method": "cash", "received_on": "2026-11-20", "publish_name": publish}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let mi = app.resident_id("米丽芳").await;
+    let body = app.created(token, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": fen, "method": "cash", "received_on": "2026-11-20", "publish_name": publish})).await;
     body
 }
 
@@ -59,15 +41,14 @@ async fn balance(app: &TestApp, token: &str) -> i64 {
 /// A request by the worker, approved by admin and the fund keeper: ready to pay.
 async fn approved_request(app: &TestApp, fen: i64) -> i64 {
     let worker = app.token("wangge1").await;
-    let xia = resident(app, "夏胜林").await;
-    let (status, body) = app
-        .api_post(
+    let xia = app.resident_id("夏胜林").await;
+    let body = app
+        .created(
             &worker,
             "/api/v1/fund/disbursements",
             json!({"beneficiary_resident_id": xia, "amount_fen": fen, "purpose": "medical"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_i64().unwrap();
     for approver in ["admin", "jijin"] {
         let t = app.token(approver).await;
@@ -89,7 +70,7 @@ async fn donations_wait_for_the_meeting_decision_and_get_gap_free_receipts(engin
         return;
     };
     let admin = app.token("admin").await;
-    let mi = resident(&app, "米丽芳").await;
+    let mi = app.resident_id("米丽芳").await;
     let (status, body) = app
         .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true}))
         .await;
@@ -111,10 +92,7 @@ async fn donations_wait_for_the_meeting_decision_and_get_gap_free_receipts(engin
         .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": -5, "method": "cash", "received_on": "2026-11-20"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = app
-        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "粮油店", "amount_fen": 30000, "method": "in_kind", "items": "米 20kg", "received_on": "2026-11-21"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
+    let _ = app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "粮油店", "amount_fen": 30000, "method": "in_kind", "items": "米 20kg", "received_on": "2026-11-21"})).await;
     let (_, bal) = app.api_get(&admin, "/api/v1/fund/balance").await;
     assert_eq!(bal["balance_fen"], 25000, "goods never count as money");
     assert_eq!(bal["goods_fen"], 30000);
@@ -361,7 +339,7 @@ async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) 
     let admin = app.token("admin").await;
     decide(&app, &admin).await;
     give(&app, &admin, 50000, true).await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let (_, body) = app
         .api_post(
             &admin,
@@ -422,10 +400,7 @@ async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) 
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a worker does not approve");
     // A second finance/admin user completes the two-person rule.
-    let (status, _) = app
-        .api_post(&admin, "/api/v1/users", json!({"username": "zhaoyuan", "password": "基金复核2026", "role": "finance", "scope_place_id": app.place_id("community", "Xx社区").await}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
+    let _ = app.created(&admin, "/api/v1/users", json!({"username": "zhaoyuan", "password": "基金复核2026", "role": "finance", "scope_place_id": app.place_id("community", "Xx社区").await})).await;
     let second: Value = reqwest::Client::new()
         .post(format!("{}/api/v1/auth/token", app.base))
         .json(&json!({"username": "zhaoyuan", "password": "基金复核2026"}))
@@ -531,14 +506,13 @@ async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine
         StatusCode::UNPROCESSABLE_ENTITY,
         "a reason is required: {body}"
     );
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .created(
             &keeper,
             &format!("/api/v1/fund/entries/{tx}/reverse"),
             json!({"reason": "重复登记"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let rev = body["id"].as_i64().unwrap();
     assert_eq!(balance(&app, &admin).await, 0);
     let (status, body) = app
@@ -587,11 +561,8 @@ async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients
     let admin = app.token("admin").await;
     decide(&app, &admin).await;
     give(&app, &admin, 30000, true).await;
-    let mi = resident(&app, "米丽芳").await;
-    let (status, _) = app
-        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "不愿具名的王先生", "amount_fen": 10000, "method": "wechat", "received_on": "2026-11-21", "publish_name": false}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
+    let mi = app.resident_id("米丽芳").await;
+    let _ = app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "不愿具名的王先生", "amount_fen": 10000, "method": "wechat", "received_on": "2026-11-21", "publish_name": false})).await;
     let id = approved_request(&app, 8000).await;
     let keeper = app.token("jijin").await;
     let (status, _) = app
@@ -831,15 +802,14 @@ async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
     decide(&app, &admin).await;
     give(&app, &admin, 100_000, true).await;
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
-    let (status, body) = app
-        .api_post(
+    let xia = app.resident_id("夏胜林").await;
+    let body = app
+        .created(
             &worker,
             "/api/v1/fund/disbursements",
             json!({"beneficiary_resident_id": xia, "amount_fen": 30_000, "purpose": "medical"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_i64().unwrap();
 
     let mut keeper = app.signed_in("jijin").await;
@@ -1015,10 +985,7 @@ async fn the_quorum_is_computed_from_the_numbers_and_a_sent_one_is_ignored(engin
         return;
     };
     let admin = app.token("admin").await;
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 87, "quorum_reached": false, "resolution": "成立爱心基金"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(&admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 87, "quorum_reached": false, "resolution": "成立爱心基金"})).await;
     assert_eq!(body["quorum_reached"], true, "computed, not taken: {body}");
     assert_eq!(body["needed"], 87);
     assert_eq!(body["eligible"], 172);

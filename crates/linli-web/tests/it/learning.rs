@@ -18,18 +18,6 @@ both_engines!(
     the_people_behind_unknown_and_not_called_back_are_one_click_away,
 );
 
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM residents WHERE name = ?",
-                linli_store::params![name],
-            )
-        })
-        .await
-        .unwrap()
-}
-
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let (status, v) = app.api_post(token, path, body.clone()).await;
     assert!(
@@ -95,9 +83,9 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "learning_category_bad");
     let k = course(&app, &w, "刺绣技能培训班", true, Some(2)).await;
-    let xia = resident(&app, "夏胜林").await;
-    let mi = resident(&app, "米丽芳").await;
-    let yang = resident(&app, "杨静").await;
+    let xia = app.resident_id("夏胜林").await;
+    let mi = app.resident_id("米丽芳").await;
+    let yang = app.resident_id("杨静").await;
     let (e1, s1) = enrol(&app, &w, k, xia).await;
     let (_, s2) = enrol(&app, &w, k, mi).await;
     let (e3, s3) = enrol(&app, &w, k, yang).await;
@@ -183,9 +171,9 @@ async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engin
     let k = course(&app, &w, "电脑操作培训班", true, None).await;
     let s1 = session(&app, &w, k, "2026-09-07").await;
     let s2 = session(&app, &w, k, "2026-09-14").await;
-    let xia = resident(&app, "夏胜林").await;
-    let mi = resident(&app, "米丽芳").await;
-    let zhang = resident(&app, "张君").await;
+    let xia = app.resident_id("夏胜林").await;
+    let mi = app.resident_id("米丽芳").await;
+    let zhang = app.resident_id("张君").await;
     let (ex, _) = enrol(&app, &w, k, xia).await;
     let (em, _) = enrol(&app, &w, k, mi).await;
     // Someone not on the course cannot be marked present.
@@ -270,7 +258,7 @@ async fn the_indicators_on_a_small_scenario_match_a_count_by_hand(engine: Engine
     let names = ["夏胜林", "米丽芳", "杨静", "张君", "陈玉兰"];
     let mut ids = Vec::new();
     for n in names {
-        ids.push(resident(&app, n).await);
+        ids.push(app.resident_id(n).await);
     }
     let [xia, mi, yang, zhang, chen] = ids[..] else {
         panic!()
@@ -362,7 +350,7 @@ async fn a_placement_is_followed_up_and_due_calls_reach_the_home_page(engine: En
         return;
     };
     let w = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     // Started 2026-10-28: the one-month call falls on Saturday 2026-11-28, this week (today is Friday 11-27).
     let p = post(&app, &w, "/api/v1/placements", json!({"resident_id": xia, "employer": "Xx物业管理公司", "job": "保洁员", "starts_on": "2026-10-28", "via_station": true})).await["id"]
         .as_i64()
@@ -381,14 +369,12 @@ async fn a_placement_is_followed_up_and_due_calls_reach_the_home_page(engine: En
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, body) = app
-        .api_post(
-            &w,
-            "/api/v1/followups",
-            json!({"placement_id": p, "on": "2026-11-26", "outcome": "employed"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(
+        &w,
+        "/api/v1/followups",
+        json!({"placement_id": p, "on": "2026-11-26", "outcome": "employed"}),
+    )
+    .await;
     let (_, home) = b.get_text("/").await;
     assert!(
         !home.contains("本周待回访"),
@@ -523,8 +509,8 @@ async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_it
         signup_of(&app, "米丽芳").await,
         signup_of(&app, "王某某").await,
     );
-    let xia = resident(&app, "夏胜林").await;
-    let mi = resident(&app, "米丽芳").await;
+    let xia = app.resident_id("夏胜林").await;
+    let mi = app.resident_id("米丽芳").await;
     let (status, page) = b.get_text(&format!("/course-signups/{sx}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -640,7 +626,7 @@ async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine:
         StatusCode::NOT_FOUND
     );
     let csrf = other.csrf().await;
-    let xia = resident(&app, "夏胜林").await.to_string();
+    let xia = app.resident_id("夏胜林").await.to_string();
     let res = other
         .post_form(
             &format!("/course-signups/{s}/enrol"),
@@ -674,7 +660,7 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
     };
     let mut b = app.signed_in("wangge1").await;
     let csrf = b.csrf().await;
-    let yang = resident(&app, "杨静").await.to_string();
+    let yang = app.resident_id("杨静").await.to_string();
     let res = b
         .post_form(
             "/employment/seekers",
@@ -812,7 +798,7 @@ async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engi
     let w = app.token("wangge1").await;
     let k = course(&app, &w, "跨社区测试培训班", true, Some(10)).await;
     let s = session(&app, &w, k, "2026-11-20").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let (e, status) = enrol(&app, &w, k, xia).await;
     assert_eq!(status, "enrolled");
     post(
@@ -914,8 +900,8 @@ async fn seekers_openings_and_placements_of_another_community_are_not_found(engi
     };
     // Community A: a job seeker, an opening and a placement on it.
     let w = app.token("wangge1").await;
-    let yang = resident(&app, "杨静").await;
-    let xia = resident(&app, "夏胜林").await;
+    let yang = app.resident_id("杨静").await;
+    let xia = app.resident_id("夏胜林").await;
     let seeker = post(
         &app,
         &w,

@@ -23,32 +23,25 @@ both_engines!(
 );
 
 async fn partner(app: &TestApp, token: &str, name: &str, kind: &str) -> i64 {
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .created(
             token,
             "/api/v1/partners",
             json!({"name": name, "kind": kind}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     body["id"].as_i64().unwrap()
 }
 
 async fn agreement(app: &TestApp, token: &str, partner_id: i64, commitments: Value) -> i64 {
-    let (status, body) = app
-        .api_post(token, "/api/v1/agreements", json!({"partner_id": partner_id, "signed_on": "2011-03-01", "valid_from": "2011-03-01", "valid_to": "2026-12-31", "commitments": commitments}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(token, "/api/v1/agreements", json!({"partner_id": partner_id, "signed_on": "2011-03-01", "valid_from": "2011-03-01", "valid_to": "2026-12-31", "commitments": commitments})).await;
     body["id"].as_i64().unwrap()
 }
 
 /// A liaison account for `partner_id`, created through `users_create`; returns its token.
 async fn liaison(app: &TestApp, admin: &str, username: &str, partner_id: i64) -> String {
     let community = app.place_id("community", "Xx社区").await;
-    let (status, body) = app
-        .api_post(admin, "/api/v1/users", json!({"username": username, "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": partner_id, "display_name": "联络员"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(admin, "/api/v1/users", json!({"username": username, "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": partner_id, "display_name": "联络员"})).await;
     app.token(username).await
 }
 
@@ -102,10 +95,12 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     assert_eq!(list["items"][0]["name"], "绿苑社区医疗服务站");
     // The liaison records its lectures; not for another unit.
     for on in ["2026-03-21", "2026-05-16"] {
-        let (status, body) = app
-            .api_post(&doctor, "/api/v1/partner-activities", json!({"partner_id": clinic, "kind": "health_lecture", "on": on, "participants": 40}))
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
+        app.created(
+            &doctor,
+            "/api/v1/partner-activities",
+            json!({"partner_id": clinic, "kind": "health_lecture", "on": on, "participants": 40}),
+        )
+        .await;
     }
     let (status, _) = app
         .api_post(
@@ -212,10 +207,7 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
     let school = partner(&app, &admin, "第一中学", "school").await;
     let builder = liaison(&app, &admin, "jianshe", bureau).await;
     let teacher = liaison(&app, &admin, "yizhong", school).await;
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/needs", json!({"title": "整修3号楼至8号楼巷路", "place": "巷路", "urgency": "urgent", "raised_by": "居民"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(&admin, "/api/v1/needs", json!({"title": "整修3号楼至8号楼巷路", "place": "巷路", "urgency": "urgent", "raised_by": "居民"})).await;
     let need = body["id"].as_i64().unwrap();
     let (status, _) = app
         .api_post(
@@ -278,10 +270,7 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
 }
 
 async fn new_issue(app: &TestApp, token: &str, phone: Option<&str>) -> i64 {
-    let (status, body) = app
-        .api_post(token, "/api/v1/affairs", json!({"category": "road", "description": "巷路坑洼不平，雨天积水", "place": "3号楼至8号楼巷路", "reporter_phone": phone}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(token, "/api/v1/affairs", json!({"category": "road", "description": "巷路坑洼不平，雨天积水", "place": "3号楼至8号楼巷路", "reporter_phone": phone})).await;
     body["id"].as_i64().unwrap()
 }
 
@@ -407,16 +396,7 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     assert_eq!(status, StatusCode::CONFLICT, "rated once");
     // A second issue, resolved by a worker and rated dissatisfied.
     let other = new_issue(&app, &worker, None).await;
-    let wangge = app
-        .db
-        .read(|c| {
-            c.count(
-                "SELECT id FROM users WHERE username = 'wangge1'",
-                linli_store::params![],
-            )
-        })
-        .await
-        .unwrap();
+    let wangge = app.user_id("wangge1").await;
     let (status, _) = app
         .api_post(
             &admin,
@@ -567,16 +547,7 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "photos are not public");
     // Whoever fixes it may show the work done: the same re-encoding.
-    let wangge = app
-        .db
-        .read(|c| {
-            c.count(
-                "SELECT id FROM users WHERE username = 'wangge1'",
-                linli_store::params![],
-            )
-        })
-        .await
-        .unwrap();
+    let wangge = app.user_id("wangge1").await;
     let (status, _) = app
         .api_post(
             &admin,
@@ -632,16 +603,7 @@ async fn the_public_progress_page_shows_no_phone_and_no_name(engine: Engine) {
     assert_eq!(progress.len(), "/public/affairs/".len() + 8, "{progress}");
     let id = app.count("SELECT MAX(id) FROM affairs").await;
     let admin = app.token("admin").await;
-    let wangge = app
-        .db
-        .read(|c| {
-            c.count(
-                "SELECT id FROM users WHERE username = 'wangge1'",
-                linli_store::params![],
-            )
-        })
-        .await
-        .unwrap();
+    let wangge = app.user_id("wangge1").await;
     let (status, _) = app
         .api_post(
             &admin,
@@ -712,14 +674,13 @@ async fn categories_and_their_deadlines_are_configured_per_community(engine: Eng
         .await;
     assert_eq!(status, StatusCode::OK, "{got}");
     assert_eq!(got["total"], 2);
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .created(
             &worker,
             "/api/v1/affairs",
             json!({"category": "heating", "description": "暖气不热，室温只有12度"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let (_, got) = app
         .api_get(&worker, &format!("/api/v1/affairs/{}", body["id"]))
         .await;
@@ -752,14 +713,13 @@ async fn an_issue_in_a_building_reaches_its_building_head_and_no_other(engine: E
     let mut ids = Vec::new();
     for (place, text) in [(three, "3号楼门口井盖松动"), (twelve, "12号楼垃圾桶满了")]
     {
-        let (status, body) = app
-            .api_post(
+        let body = app
+            .created(
                 &admin,
                 "/api/v1/affairs",
                 json!({"category": "safety", "description": text, "place_id": place}),
             )
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
         ids.push(body["id"].as_i64().unwrap());
     }
     let head = app.token("louzhang").await;
@@ -1010,14 +970,13 @@ async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
     );
     assert_eq!(cats["items"][0]["resolve_days"], 10);
     // A road issue reported on Friday 2026-11-27 is now due ten working days later.
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .created(
             &worker,
             "/api/v1/affairs",
             json!({"category": "road", "description": "井盖松动"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let (_, got) = app
         .api_get(&worker, &format!("/api/v1/affairs/{}", body["id"]))
         .await;
@@ -1130,21 +1089,9 @@ async fn an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists(engine: Eng
     let admin = app.token("admin").await;
     // 20号楼 lies outside 第一网格 (1-16号楼), wangge1's grid.
     let twenty = app.place_id("building", "20号楼").await;
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/affairs", serde_json::json!({"category": "lighting", "description": "20号楼门前路灯不亮", "place_id": twenty}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(&admin, "/api/v1/affairs", serde_json::json!({"category": "lighting", "description": "20号楼门前路灯不亮", "place_id": twenty})).await;
     let id = body["id"].as_i64().unwrap();
-    let worker_id = app
-        .db
-        .read(|c| {
-            c.count(
-                "SELECT id FROM users WHERE username = 'wangge1'",
-                linli_store::params![],
-            )
-        })
-        .await
-        .unwrap();
+    let worker_id = app.user_id("wangge1").await;
     let mut b = app.signed_in("wangge1").await;
     let (_, html) = b.get_text("/affairs").await;
     assert!(
@@ -1186,10 +1133,9 @@ async fn partner_records_of_another_community_are_not_found(engine: Engine) {
         json!([{"kind": "health_lecture", "target_per_year": 6}]),
     )
     .await;
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/needs", json!({"title": "巷路硬化"}))
+    let body = app
+        .created(&admin, "/api/v1/needs", json!({"title": "巷路硬化"}))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let need = body["id"].as_i64().unwrap();
     // Community B's admin, with a unit of its own.
     app.second_community("dongfeng").await;

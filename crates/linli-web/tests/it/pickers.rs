@@ -313,14 +313,13 @@ async fn a_second_open_case_for_a_household_warns_with_a_link_until_confirmed(en
     };
     let token = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .created(
             &token,
             "/api/v1/cases",
             json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let case = body["id"].as_i64().unwrap();
 
     // Her page shows the open case instead of offering a new one.
@@ -362,12 +361,10 @@ async fn a_second_open_case_for_a_household_warns_with_a_link_until_confirmed(en
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before + 1);
 
     // The JSON API keeps its contract: ids in, no confirmation asked.
-    let (status, body) = app
-        .api_post(
-            &token,
-            "/api/v1/cases",
-            json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "再建"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(
+        &token,
+        "/api/v1/cases",
+        json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "再建"}),
+    )
+    .await;
 }

@@ -407,14 +407,8 @@ async fn an_erased_donor_keeps_his_sealed_gift_but_is_no_longer_named(engine: En
     };
     let zhang = app.resident_id("张君").await;
     let admin = app.token("admin").await;
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": zhang, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(&admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})).await;
+    app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": zhang, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true})).await;
     let (_, doc) = app
         .api_get(&admin, &format!("/api/v1/residents/{zhang}/personal-data"))
         .await;

@@ -17,22 +17,20 @@ async fn an_admin_builds_the_place_tree_through_the_api(engine: Engine) {
     };
     let token = app.token("admin").await;
     let community = app.place_id("community", "Xx社区").await;
-    let (status, grid) = app
-        .api_post(
+    let grid = app
+        .created(
             &token,
             "/api/v1/places",
             json!({"kind": "grid", "name": "第四网格", "parent_id": community}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let (status, building) = app
-        .api_post(
+    let building = app
+        .created(
             &token,
             "/api/v1/places",
             json!({"kind": "building", "name": "25号楼", "parent_id": grid["id"]}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
     assert_eq!(building["parent_id"], grid["id"]);
     let (_, list) = app.api_get(&token, "/api/v1/places").await;
     let names: Vec<&str> = list["items"]
@@ -233,10 +231,7 @@ async fn an_admin_creates_a_building_head_who_then_signs_in(engine: Engine) {
         "a building head is granted on a building"
     );
     assert_eq!(body["error"]["code"], "role_wrong_scope");
-    let (status, body) = app
-        .api_post(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building, "display_name": "张楼长"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building, "display_name": "张楼长"})).await;
     assert!(body["id"].as_i64().is_some());
     let (status, body) = app
         .api_post(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building}))

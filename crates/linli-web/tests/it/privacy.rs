@@ -184,10 +184,7 @@ async fn a_building_head_sees_that_help_was_given_not_what(engine: Engine) {
     };
     let worker = app.token("wangge1").await;
     let case = crate::assistance::open_case(&app, &worker, "夏胜林", false).await;
-    let (status, body) = app
-        .api_post(&worker, "/api/v1/help-records", serde_json::json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 123_456, "source": "爱心基金"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(&worker, "/api/v1/help-records", serde_json::json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 123_456, "source": "爱心基金"})).await;
     let head = app.token("louzhang").await;
     let (status, file) = app.api_get(&head, &format!("/api/v1/cases/{case}")).await;
     assert_eq!(status, StatusCode::OK);

@@ -15,10 +15,6 @@ both_engines!(
     help_in_cash_is_capped_like_the_fund,
 );
 
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.resident_id(name).await
-}
-
 /// A household outside 第一网格 (wangge1's grid).
 async fn household_outside_grid_one(app: &TestApp) -> i64 {
     app.count(
@@ -60,7 +56,7 @@ async fn a_payment_request_cites_only_a_case_of_the_community(engine: Engine) {
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     for case_id in [999_999_i64, -1] {
         let (status, body) = app
             .api_post(&worker, "/api/v1/fund/disbursements", json!({"beneficiary_resident_id": xia, "amount_fen": 50_000, "purpose": "medical", "case_id": case_id}))
@@ -80,7 +76,7 @@ async fn an_application_cites_only_a_case_of_the_community(engine: Engine) {
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let (status, body) = app
         .api_post(&worker, "/api/v1/applications", json!({"resident_id": xia, "kind": "temporary_aid", "accepted_on": "2026-11-20", "case_id": 999_999}))
         .await;
@@ -117,7 +113,7 @@ async fn a_station_keeper_is_a_resident_the_worker_looks_after_and_is_published_
     // A keeper the admin may name, without consent to publish the name: the public page
     // shows the station, not the person.
     let admin = app.token("admin").await;
-    let keeper = resident(&app, "米丽芳").await;
+    let keeper = app.resident_id("米丽芳").await;
     app.db
         .write(move |c| {
             c.execute(
@@ -127,14 +123,12 @@ async fn a_station_keeper_is_a_resident_the_worker_looks_after_and_is_published_
         })
         .await
         .unwrap();
-    let (status, body) = app
-        .api_post(
-            &admin,
-            "/api/v1/stations",
-            json!({"name": "爱心理发点", "services": "理发", "keeper_resident_id": keeper}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(
+        &admin,
+        "/api/v1/stations",
+        json!({"name": "爱心理发点", "services": "理发", "keeper_resident_id": keeper}),
+    )
+    .await;
     let (status, html) = app.browser().get_text("/public/stations").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("爱心理发点"), "the station is public");
@@ -159,12 +153,10 @@ async fn help_in_cash_is_capped_like_the_fund(engine: Engine) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["details"]["field"], "amount_fen");
-    let (status, body) = app
-        .api_post(
-            &worker,
-            "/api/v1/help-records",
-            json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 50_000}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(
+        &worker,
+        "/api/v1/help-records",
+        json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 50_000}),
+    )
+    .await;
 }

@@ -332,6 +332,13 @@ impl TestApp {
             .await
     }
 
+    /// `POST path` that must create: asserts `201 Created` and gives the body.
+    pub async fn created(&self, token: &str, path: &str, body: Value) -> Value {
+        let (status, v) = self.api_post(token, path, body).await;
+        assert_eq!(status, StatusCode::CREATED, "POST {path}: {v}");
+        v
+    }
+
     /// The audit actions recorded so far, oldest first.
     pub async fn audit_actions(&self) -> Vec<String> {
         self.db
@@ -433,6 +440,19 @@ impl TestApp {
                 c.count(
                     "SELECT id FROM residents WHERE name = ?",
                     linli_store::params![name],
+                )
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Id of an account by its username.
+    pub async fn user_id(&self, username: &'static str) -> i64 {
+        self.db
+            .read(move |c| {
+                c.count(
+                    "SELECT id FROM users WHERE username = ?",
+                    linli_store::params![username],
                 )
             })
             .await

@@ -14,10 +14,6 @@ both_engines!(
     cases_and_applications_of_another_community_are_not_found,
 );
 
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.resident_id(name).await
-}
-
 async fn call(
     app: &TestApp,
     token: &str,
@@ -44,11 +40,11 @@ async fn the_fund_of_another_community_is_not_found(engine: Engine) {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    let mi = resident(&app, "米丽芳").await;
+    let mi = app.resident_id("米丽芳").await;
     let (status, gift) = call(&app, &admin, Method::POST, "/api/v1/fund/donations",
         Some(json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 50_000, "method": "cash", "received_on": "2026-11-20"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{gift}");
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let (status, req) = call(
         &app,
         &admin,
@@ -137,7 +133,7 @@ async fn residents_of_another_community_are_not_found(engine: Engine) {
         return;
     };
     app.second_community("dongfeng").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let other = app.token("dongfeng").await;
     let (status, _) = call(
         &app,
@@ -186,7 +182,7 @@ async fn cases_and_applications_of_another_community_are_not_found(engine: Engin
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let (status, case) = call(
         &app,
         &worker,
@@ -410,14 +406,13 @@ async fn corridors_inspections_boards_and_checklists_of_another_community_are_no
     let (_, list) = app.api_get(&admin, "/api/v1/corridors").await;
     let corridor = list["items"][0].clone();
     let k = corridor["id"].as_i64().unwrap();
-    let (status, r) = app
-        .api_post(
+    let r = app
+        .created(
             &admin,
             "/api/v1/corridor-inspections",
             json!({"corridor_id": k, "on": "2026-11-20", "failed": ["lights"]}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{r}");
     let inspection = r["id"].as_i64().unwrap();
     let mut page = app.signed_in("admin").await;
     let csrf = page.csrf().await;
@@ -556,14 +551,13 @@ async fn volunteers_and_their_records_of_another_community_are_not_found(engine:
         .unwrap();
     created("/api/v1/party-members", json!({"name": "周春燕", "unit_name": "东安区民政局", "branch": "民政局机关党支部", "reported_on": "2026-03-01"})).await;
     let jumin = app.token("jumin").await;
-    let (status, correction) = app
-        .api_post(
+    let correction = app
+        .created(
             &jumin,
             &format!("/api/v1/volunteers/{v}/corrections"),
             json!({"field": "skills", "value": "读报、剪纸", "reason": "还会剪纸"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{correction}");
     let correction = correction["id"].as_i64().unwrap();
 
     let mut staff = app.second_community_staff().await;
@@ -760,22 +754,19 @@ async fn another_communitys_reports_ledgers_and_audit_log_count_nothing_of_ours(
     // Ours: a case with a help record and a gift to the fund, in every ledger.
     let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let (status, case) = app
-        .api_post(
+    let case = app
+        .created(
             &worker,
             "/api/v1/cases",
             json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{case}");
-    let (status, v) = app
-        .api_post(
-            &worker,
-            "/api/v1/help-records",
-            json!({"case_id": case["id"], "kind": "visit", "on": "2026-11-20"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
+    app.created(
+        &worker,
+        "/api/v1/help-records",
+        json!({"case_id": case["id"], "kind": "visit", "on": "2026-11-20"}),
+    )
+    .await;
     let mut ours = app.signed_in("admin").await;
     let res = ours.get("/reports/ledgers/help?year=2026").await;
     assert_eq!(
@@ -865,14 +856,13 @@ async fn another_communitys_dibao_register_and_portal_are_not_ours(engine: Engin
     };
     let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let (status, appl) = app
-        .api_post(
+    let appl = app
+        .created(
             &worker,
             "/api/v1/applications",
             json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-02"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{appl}");
     let appl = appl["id"].as_i64().unwrap();
     let mut ours = app.signed_in("wangge1").await;
     let (_, register) = ours.get_text("/dibao").await;

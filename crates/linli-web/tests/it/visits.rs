@@ -21,18 +21,11 @@ async fn id_of(app: &TestApp, sql: &'static str, name: &'static str) -> i64 {
         .unwrap()
 }
 
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    id_of(app, "SELECT id FROM residents WHERE name = ?", name).await
-}
-
 /// Opens a case on 夏胜林 and builds a 春节 plan (低保, elders alone from 75, open cases).
 async fn plan_with_case(app: &TestApp) -> (i64, i64) {
     let token = app.token("wangge1").await;
-    let xia = resident(app, "夏胜林").await;
-    let (status, body) = app
-        .api_post(&token, "/api/v1/cases", json!({"resident_id": xia, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let xia = app.resident_id("夏胜林").await;
+    let body = app.created(&token, "/api/v1/cases", json!({"resident_id": xia, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01"})).await;
     let case = body["id"].as_i64().unwrap();
     let mut b = app.signed_in("wangge1").await;
     let csrf = b.csrf().await;
@@ -250,7 +243,7 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // Again, by resident number: the household is on the list already.
-    let chen = resident(&app, "陈玉兰").await.to_string();
+    let chen = app.resident_id("陈玉兰").await.to_string();
     b.post_form(&add, &[("_csrf", &csrf), ("who", &chen)]).await;
     let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
     assert!(
@@ -426,7 +419,7 @@ async fn neighbour_helpers_show_what_they_help_with_on_the_card(engine: Engine) 
         "3号楼",
     )
     .await;
-    let mi = resident(&app, "米丽芳").await;
+    let mi = app.resident_id("米丽芳").await;
     let mut b = app.signed_in("wangge1").await;
     let csrf = b.csrf().await;
     let res = b
