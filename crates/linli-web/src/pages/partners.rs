@@ -466,32 +466,9 @@ async fn activity_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, AppError> {
-    let (mut pairs, mut photos) = (Vec::new(), Vec::new());
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("multipart_bad"))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photos" {
-            let named = field.file_name().is_some_and(|n| !n.is_empty());
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
-            if named && !bytes.is_empty() {
-                photos.push(bytes.to_vec());
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
-            pairs.push((name, text));
-        }
-    }
+    let (pairs, photos) = super::affairs::photo_form(form).await?;
     let g = |k| pairs_get(&pairs, k);
     let hours = g("hours").map(|h| {
         h.parse::<f64>()
