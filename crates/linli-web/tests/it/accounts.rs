@@ -5,7 +5,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, PASSWORD, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 both_engines!(
@@ -53,12 +53,7 @@ async fn a_deactivated_account_stops_at_once_and_can_be_restored(engine: Engine)
     let id = wangge1(&app).await;
 
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/users/{id}/deactivate"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/users/{id}/deactivate"))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["active"], false);
@@ -81,12 +76,7 @@ async fn a_deactivated_account_stops_at_once_and_can_be_restored(engine: Engine)
     );
 
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/users/{id}/reactivate"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/users/{id}/reactivate"))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["active"], true);
@@ -185,12 +175,7 @@ async fn signing_out_everywhere_ends_every_session_but_not_the_account(engine: E
     let mut page = app.signed_in("wangge1").await;
     let id = wangge1(&app).await;
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/users/{id}/revoke-sessions"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/users/{id}/revoke-sessions"))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["revoked"], 2, "the token and the browser session");
@@ -221,12 +206,7 @@ async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(
         .count("SELECT id FROM users WHERE username = 'louzhang'")
         .await;
     let (status, _) = app
-        .api(
-            &worker,
-            Method::POST,
-            &format!("/api/v1/users/{louzhang}/deactivate"),
-            None,
-        )
+        .api_act(&worker, &format!("/api/v1/users/{louzhang}/deactivate"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a worker ends no account");
 
@@ -234,12 +214,7 @@ async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(
     let other = app.token("dongfeng").await;
     for op in ["deactivate", "reactivate", "revoke-sessions"] {
         let (status, _) = app
-            .api(
-                &other,
-                Method::POST,
-                &format!("/api/v1/users/{id}/{op}"),
-                None,
-            )
+            .api_act(&other, &format!("/api/v1/users/{id}/{op}"))
             .await;
         assert_eq!(
             status,
@@ -259,12 +234,7 @@ async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(
 
     let admin = app.token("admin").await;
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/users/{admin_id}/deactivate"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/users/{admin_id}/deactivate"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
     assert_eq!(v["error"]["code"], "user_self");

@@ -1,6 +1,6 @@
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -53,12 +53,7 @@ async fn approved_request(app: &TestApp, fen: i64) -> i64 {
     for approver in ["admin", "jijin"] {
         let t = app.token(approver).await;
         let (status, body) = app
-            .api(
-                &t,
-                Method::POST,
-                &format!("/api/v1/fund/disbursements/{id}/approve"),
-                None,
-            )
+            .api_act(&t, &format!("/api/v1/fund/disbursements/{id}/approve"))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
@@ -273,12 +268,7 @@ async fn a_gift_or_payment_changed_in_the_database_breaks_the_ledger(engine: Eng
     let id = approved_request(&app, 4000).await;
     let keeper = app.token("jijin").await;
     let (status, _) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/pay"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(ledger_break(&app).await, None, "intact as written");
@@ -350,53 +340,28 @@ async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) 
     assert_eq!(body["status"], "pending");
     let id = body["id"].as_i64().unwrap();
     let (status, body) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"]["code"], "self_approval");
     let keeper = app.token("jijin").await;
     let (_, body) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(body["status"], "pending", "one approval is not enough");
     let (status, body) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "already_approved");
     let (status, body) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/pay"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "not_approved");
     let worker = app.token("wangge1").await;
     let (status, _) = app
-        .api(
-            &worker,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&worker, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a worker does not approve");
     // A second finance/admin user completes the two-person rule.
@@ -412,21 +377,11 @@ async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) 
         .unwrap();
     let second = second["token"].as_str().unwrap().to_string();
     let (_, body) = app
-        .api(
-            &second,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&second, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(body["status"], "approved");
     let (status, body) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/pay"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "paid");
@@ -566,12 +521,7 @@ async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients
     let id = approved_request(&app, 8000).await;
     let keeper = app.token("jijin").await;
     let (status, _) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/pay"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
         .await;
     assert_eq!(status, StatusCode::OK);
     let month = crate::support::start_time().format("%Y-%m").to_string();
@@ -716,13 +666,8 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
     give(&app, &admin, 30000, true).await;
     let id = approved_request(&app, 8000).await;
     let keeper = app.token("jijin").await;
-    app.api(
-        &keeper,
-        Method::POST,
-        &format!("/api/v1/fund/disbursements/{id}/pay"),
-        None,
-    )
-    .await;
+    app.api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
+        .await;
     let (status, v) = app
         .api_get(
             &admin,
@@ -830,12 +775,7 @@ async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
     let (_, html) = keeper.get_text("/").await;
     assert!(!html.contains(&approve), "approved by her already");
     let (status, _) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (_, html) = keeper.get_text("/").await;

@@ -187,12 +187,7 @@ async fn revealing_needs_the_permission_and_is_audited(engine: Engine) {
 
     let head = app.token("louzhang").await;
     let (status, _) = app
-        .api(
-            &head,
-            Method::POST,
-            &format!("/api/v1/residents/{xia}/reveal"),
-            None,
-        )
+        .api_act(&head, &format!("/api/v1/residents/{xia}/reveal"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -332,6 +332,11 @@ impl TestApp {
             .await
     }
 
+    /// `POST path` without a body: an action on a record (approve, pay, close).
+    pub async fn api_act(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.api(token, reqwest::Method::POST, path, None).await
+    }
+
     /// `POST path` that must create: asserts `201 Created` and gives the body.
     pub async fn created(&self, token: &str, path: &str, body: Value) -> Value {
         let (status, v) = self.api_post(token, path, body).await;
@@ -435,41 +440,29 @@ impl TestApp {
 
     /// Id of a resident by name (the demo's people have unique names).
     pub async fn resident_id(&self, name: &'static str) -> i64 {
-        self.db
-            .read(move |c| {
-                c.count(
-                    "SELECT id FROM residents WHERE name = ?",
-                    linli_store::params![name],
-                )
-            })
+        self.id_of("SELECT id FROM residents WHERE name = ?", &[name])
             .await
-            .unwrap()
     }
 
     /// Id of an account by its username.
     pub async fn user_id(&self, username: &'static str) -> i64 {
-        self.db
-            .read(move |c| {
-                c.count(
-                    "SELECT id FROM users WHERE username = ?",
-                    linli_store::params![username],
-                )
-            })
+        self.id_of("SELECT id FROM users WHERE username = ?", &[username])
             .await
-            .unwrap()
     }
 
     /// Id of a place by kind and name.
     pub async fn place_id(&self, kind: &'static str, name: &'static str) -> i64 {
-        self.db
-            .read(move |c| {
-                c.count(
-                    "SELECT id FROM places WHERE kind = ? AND name = ?",
-                    linli_store::params![kind, name],
-                )
-            })
-            .await
-            .unwrap()
+        self.id_of(
+            "SELECT id FROM places WHERE kind = ? AND name = ?",
+            &[kind, name],
+        )
+        .await
+    }
+
+    /// The number `sql` selects with the text parameters `args`.
+    async fn id_of(&self, sql: &'static str, args: &[&'static str]) -> i64 {
+        let args: Vec<linli_store::Value> = args.iter().map(|a| (*a).into()).collect();
+        self.db.read(move |c| c.count(sql, &args)).await.unwrap()
     }
 }
 
