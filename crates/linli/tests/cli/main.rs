@@ -6,24 +6,9 @@ use linli_store::{Db, DbConfig, Dialect, params};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn linli(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_linli"))
-        .args(args)
-        .env("LINLI_LOG", "warn")
-        .env_remove("LINLI_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
+#[path = "../common/mod.rs"]
+mod common;
+use common::{Engine, database, linli, text};
 
 /// `linli <words> --db <url>`: the words split at white space (no value a test passes here
 /// holds one), the database last, as a person types the options in any order.
@@ -31,35 +16,6 @@ fn linli_on(url: &str, words: &str, stdin: &str) -> Output {
     let mut args: Vec<&str> = words.split_whitespace().collect();
     args.extend(["--db", url]);
     linli(&args, stdin)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-/// A fresh database URL per test: a SQLite file, or a new PostgreSQL database.
-#[derive(Clone, Copy)]
-enum Engine {
-    Sqlite,
-    Postgres,
-}
-
-struct Database {
-    url: String,
-    _dir: tempfile::TempDir,
-    /// The server's admin URL and the database's name: a PostgreSQL one is dropped at the end.
-    pg: Option<(String, String)>,
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = self.pg.take()
-            && let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls)
-            && let Err(e) = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        {
-            eprintln!("could not drop a test database: {e}");
-        }
-    }
 }
 
 /// `both_engines!(name => body, …)`: a module `name` whose tests `on_sqlite` and `on_postgres`
@@ -90,38 +46,6 @@ both_engines!(
     report_summary => report_summary_on,
     calendar_load => calendar_load_on,
 );
-
-fn database(engine: Engine) -> Option<Database> {
-    let dir = tempfile::tempdir().unwrap();
-    match engine {
-        Engine::Sqlite => Some(Database {
-            url: dir.path().join("linli.db").to_string_lossy().to_string(),
-            _dir: dir,
-            pg: None,
-        }),
-        Engine::Postgres => {
-            let admin = match std::env::var("LINLI_TEST_PG_URL") {
-                Ok(u) if !u.is_empty() => u,
-                _ => {
-                    if std::env::var("LINLI_REQUIRE_PG").as_deref() == Ok("1") {
-                        panic!("LINLI_REQUIRE_PG=1 but LINLI_TEST_PG_URL is not set");
-                    }
-                    eprintln!("skipping the PostgreSQL variant: LINLI_TEST_PG_URL is not set");
-                    return None;
-                }
-            };
-            let name = format!("linli_cli_{}", hex::encode(rand::random::<[u8; 6]>()));
-            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let base = &admin[..admin.rfind('/').unwrap()];
-            Some(Database {
-                url: format!("{base}/{name}"),
-                _dir: dir,
-                pg: Some((admin.clone(), name)),
-            })
-        }
-    }
-}
 
 fn init(url: &str) {
     let out = linli_on(
@@ -373,7 +297,7 @@ fn a_database_newer_than_the_binary_is_refused() {
 fn a_backup_is_a_working_database() {
     let db = database(Engine::Sqlite).unwrap();
     init(&db.url);
-    let out_path = db._dir.path().join("backup.db");
+    let out_path = db.dir.path().join("backup.db");
     let out = linli(
         &[
             "backup",
