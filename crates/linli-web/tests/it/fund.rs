@@ -28,8 +28,7 @@ async fn decide(app: &TestApp, admin: &str) {
 
 async fn give(app: &TestApp, token: &str, fen: i64, publish: bool) -> Value {
     let mi = app.resident_id("米丽芳").await;
-    let body = app.created(token, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": fen, "method": "cash", "received_on": "2026-11-20", "publish_name": publish})).await;
-    body
+    app.created(token, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": fen, "method": "cash", "received_on": "2026-11-20", "publish_name": publish})).await
 }
 
 async fn balance(app: &TestApp, token: &str) -> i64 {

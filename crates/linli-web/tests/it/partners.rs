@@ -269,6 +269,18 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
     );
 }
 
+/// `POST /api/v1/affairs/{id}/{step}` (assign, resolve, rate …) as the bearer of `token`.
+async fn on_issue(
+    app: &TestApp,
+    token: &str,
+    id: i64,
+    step: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    app.api_post(token, &format!("/api/v1/affairs/{id}/{step}"), body)
+        .await
+}
+
 async fn new_issue(app: &TestApp, token: &str, phone: Option<&str>) -> i64 {
     let body = app.created(token, "/api/v1/affairs", json!({"category": "road", "description": "巷路坑洼不平，雨天积水", "place": "3号楼至8号楼巷路", "reporter_phone": phone})).await;
     body["id"].as_i64().unwrap()
@@ -350,70 +362,59 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
         StatusCode::NOT_FOUND,
         "the first unit no longer sees it"
     );
-    let (status, _) = app
-        .api_post(
-            &builder,
-            &format!("/api/v1/affairs/{id}/rate"),
-            json!({"rating": "satisfied"}),
-        )
-        .await;
+    let (status, _) = on_issue(&app, &builder, id, "rate", json!({"rating": "satisfied"})).await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
         "the callback is the community's, not the unit's"
     );
-    let (status, _) = app
-        .api_post(
-            &builder,
-            &format!("/api/v1/affairs/{id}/resolve"),
-            json!({"resolution": "拉来沙石整修一新"}),
-        )
-        .await;
+    let (status, _) = on_issue(
+        &app,
+        &builder,
+        id,
+        "resolve",
+        json!({"resolution": "拉来沙石整修一新"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = app
-        .api_post(
-            &worker,
-            &format!("/api/v1/affairs/{id}/rate"),
-            json!({"rating": "very_good"}),
-        )
-        .await;
+    let (status, body) = on_issue(&app, &worker, id, "rate", json!({"rating": "very_good"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, _) = app
-        .api_post(
-            &worker,
-            &format!("/api/v1/affairs/{id}/rate"),
-            json!({"rating": "basically_satisfied"}),
-        )
-        .await;
+    let (status, _) = on_issue(
+        &app,
+        &worker,
+        id,
+        "rate",
+        json!({"rating": "basically_satisfied"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = app
-        .api_post(
-            &worker,
-            &format!("/api/v1/affairs/{id}/rate"),
-            json!({"rating": "dissatisfied"}),
-        )
-        .await;
+    let (status, _) = on_issue(&app, &worker, id, "rate", json!({"rating": "dissatisfied"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "rated once");
     // A second issue, resolved by a worker and rated dissatisfied.
     let other = new_issue(&app, &worker, None).await;
     let wangge = app.user_id("wangge1").await;
-    let (status, _) = app
-        .api_post(
-            &admin,
-            &format!("/api/v1/affairs/{other}/assign"),
-            json!({"assignee_user_id": wangge}),
-        )
-        .await;
+    let (status, _) = on_issue(
+        &app,
+        &admin,
+        other,
+        "assign",
+        json!({"assignee_user_id": wangge}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    app.api_post(
+    on_issue(
+        &app,
         &worker,
-        &format!("/api/v1/affairs/{other}/resolve"),
+        other,
+        "resolve",
         json!({"resolution": "已协调"}),
     )
     .await;
-    app.api_post(
+    on_issue(
+        &app,
         &admin,
-        &format!("/api/v1/affairs/{other}/rate"),
+        other,
+        "rate",
         json!({"rating": "dissatisfied"}),
     )
     .await;
@@ -548,13 +549,14 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "photos are not public");
     // Whoever fixes it may show the work done: the same re-encoding.
     let wangge = app.user_id("wangge1").await;
-    let (status, _) = app
-        .api_post(
-            &admin,
-            &format!("/api/v1/affairs/{id}/assign"),
-            json!({"assignee_user_id": wangge}),
-        )
-        .await;
+    let (status, _) = on_issue(
+        &app,
+        &admin,
+        id,
+        "assign",
+        json!({"assignee_user_id": wangge}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let mut w = app.signed_in("wangge1").await;
     let csrf = w.csrf().await;
@@ -604,18 +606,21 @@ async fn the_public_progress_page_shows_no_phone_and_no_name(engine: Engine) {
     let id = app.count("SELECT MAX(id) FROM affairs").await;
     let admin = app.token("admin").await;
     let wangge = app.user_id("wangge1").await;
-    let (status, _) = app
-        .api_post(
-            &admin,
-            &format!("/api/v1/affairs/{id}/assign"),
-            json!({"assignee_user_id": wangge}),
-        )
-        .await;
+    let (status, _) = on_issue(
+        &app,
+        &admin,
+        id,
+        "assign",
+        json!({"assignee_user_id": wangge}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let worker = app.token("wangge1").await;
-    app.api_post(
+    on_issue(
+        &app,
         &worker,
-        &format!("/api/v1/affairs/{id}/progress"),
+        id,
+        "progress",
         json!({"note": "已联系施工队，明天修补"}),
     )
     .await;
@@ -1248,13 +1253,14 @@ async fn the_one_who_calls_back_sees_the_whole_number_audited(engine: Engine) {
         .count("SELECT id FROM users WHERE username = 'wangge1'")
         .await;
     let admin = app.token("admin").await;
-    let (status, _) = app
-        .api_post(
-            &admin,
-            &format!("/api/v1/affairs/{id}/assign"),
-            json!({"assignee_user_id": wangge}),
-        )
-        .await;
+    let (status, _) = on_issue(
+        &app,
+        &admin,
+        id,
+        "assign",
+        json!({"assignee_user_id": wangge}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
 
     let reveal = format!("/affairs/{id}/reveal-phone");
@@ -1288,13 +1294,14 @@ async fn the_one_who_calls_back_sees_the_whole_number_audited(engine: Engine) {
 
     // Resolved, the callback form asks for a rating without choosing one.
     let worker_token = app.token("wangge1").await;
-    let (status, body) = app
-        .api_post(
-            &worker_token,
-            &format!("/api/v1/affairs/{id}/resolve"),
-            json!({"resolution": "已修补"}),
-        )
-        .await;
+    let (status, body) = on_issue(
+        &app,
+        &worker_token,
+        id,
+        "resolve",
+        json!({"resolution": "已修补"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let mut director = app.signed_in("admin").await;
     let (_, html) = director.get_text(&format!("/affairs/{id}")).await;
