@@ -428,15 +428,11 @@ async fn sign_up(
 }
 
 async fn signup_of(app: &TestApp, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM course_signups WHERE name = ?",
-                linli_store::params![name],
-            )
-        })
-        .await
-        .unwrap()
+    app.number(
+        "SELECT id FROM course_signups WHERE name = ?",
+        linli_store::params![name],
+    )
+    .await
 }
 
 async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_its_reason(

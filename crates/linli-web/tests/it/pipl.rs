@@ -326,16 +326,7 @@ async fn after_anonymisation_his_name_is_nowhere(engine: Engine) {
         0,
         "his own offer is off the card"
     );
-    let leaked = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT (SELECT COUNT(*) FROM residents WHERE phone = ?) + (SELECT COUNT(*) FROM affairs WHERE reporter_phone = ?)",
-                linli_store::params![phone.clone(), phone],
-            )
-        })
-        .await
-        .unwrap();
+    let leaked = app.number("SELECT (SELECT COUNT(*) FROM residents WHERE phone = ?) + (SELECT COUNT(*) FROM affairs WHERE reporter_phone = ?)", linli_store::params![phone.clone(), phone]).await;
     assert_eq!(leaked, 0, "his phone is gone, from a report phoned in too");
     // The records stay for the ledgers: his case, payment and enrolment are still counted.
     assert_eq!(

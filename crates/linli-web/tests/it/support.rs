@@ -462,6 +462,12 @@ impl TestApp {
     /// The number `sql` selects with the text parameters `args`.
     async fn id_of(&self, sql: &'static str, args: &[&'static str]) -> i64 {
         let args: Vec<linli_store::Value> = args.iter().map(|a| (*a).into()).collect();
+        self.number(sql, &args).await
+    }
+
+    /// The number `sql` selects with `args` (`linli_store::params![…]`).
+    pub async fn number(&self, sql: &'static str, args: &[linli_store::Value]) -> i64 {
+        let args = args.to_vec();
         self.db.read(move |c| c.count(sql, &args)).await.unwrap()
     }
 }

@@ -380,15 +380,11 @@ async fn check_in_and_check_out_credit_the_hours_served_and_edits_need_a_reason(
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let sid: i64 = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM volunteer_services WHERE activity_id = ?",
-                linli_store::params![day],
-            )
-        })
-        .await
-        .unwrap();
+        .number(
+            "SELECT id FROM volunteer_services WHERE activity_id = ?",
+            linli_store::params![day],
+        )
+        .await;
     page.post_form(
         &format!("/volunteers/services/{sid}/check-in"),
         &[("_csrf", &csrf), ("at", "08:00")],
