@@ -206,7 +206,7 @@ async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing(engine: En
     let res = b
         .http
         .post(format!("{}/api/v1/places", app.base))
-        .header("cookie", b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "))
+        .header("cookie", b.cookie_header())
         .json(&json!({"kind": "building", "name": "无令牌楼", "parent_id": grid.parse::<i64>().unwrap()}))
         .send()
         .await

@@ -25,12 +25,7 @@ pub(crate) async fn upload(app: &TestApp, b: &mut Browser, csv: &str) -> reqwest
         "file",
         reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("cn-2027.csv"),
     );
-    let cookies = b
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookies = b.cookie_header();
     b.http
         .post(format!("{}/calendar?_csrf={csrf}", app.base))
         .header("cookie", cookies)

@@ -49,12 +49,7 @@ async fn import(
     for (k, v) in fields {
         form = form.text(k.to_string(), v.to_string());
     }
-    let cookies = b
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookies = b.cookie_header();
     let res = b
         .http
         .post(format!("{}/residents/import?_csrf={csrf}", app.base))

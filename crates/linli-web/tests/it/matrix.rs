@@ -38,12 +38,7 @@ async fn sign_in(app: &crate::support::TestApp, name: &'static str, role: Role) 
     let mut b = app.browser();
     let res = b.login(name, PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{name} signs in");
-    let cookie = b
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookie = b.cookie_header();
     Caller {
         name,
         role,

@@ -560,12 +560,7 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
     assert_eq!(status, StatusCode::OK);
     let mut w = app.signed_in("wangge1").await;
     let csrf = w.csrf().await;
-    let cookie = w
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookie = w.cookie_header();
     let form = reqwest::multipart::Form::new()
         .text("resolution", "已回填路面")
         .part(
@@ -766,12 +761,7 @@ async fn post_activity(
     photo: Option<(&str, Vec<u8>)>,
 ) -> reqwest::Response {
     let csrf = b.csrf().await;
-    let cookie = b
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookie = b.cookie_header();
     let mut form = reqwest::multipart::Form::new()
         .text("kind", "health_lecture")
         .text("on", "2026-11-20")

@@ -46,11 +46,7 @@ fn names(body: &Value) -> Vec<String> {
 }
 
 fn cookie_header(b: &Browser) -> String {
-    b.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
+    b.cookie_header()
 }
 
 /// A digest of every resident row: equal before and after means nothing changed.
