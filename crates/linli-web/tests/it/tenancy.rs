@@ -632,18 +632,18 @@ async fn volunteers_and_their_records_of_another_community_are_not_found(engine:
     if let Some(id) = certificate["id"].as_i64() {
         page_not_found(&mut staff, &format!("/volunteers/certificates/{id}")).await;
     }
-    form_not_found(
-        &mut staff,
-        &format!("/volunteers/services/{service}/hours"),
-        &[("hours", "1"), ("reason", "记错了")],
-    )
-    .await;
-    form_not_found(
-        &mut staff,
-        &format!("/volunteers/corrections/{correction}/decide"),
-        &[("decision", "accept"), ("note", "")],
-    )
-    .await;
+    for (path, form) in [
+        (
+            format!("/volunteers/services/{service}/hours"),
+            [("hours", "1"), ("reason", "记错了")],
+        ),
+        (
+            format!("/volunteers/corrections/{correction}/decide"),
+            [("decision", "accept"), ("note", "")],
+        ),
+    ] {
+        form_not_found(&mut staff, &path, &form).await;
+    }
     assert_eq!(app.text("SELECT skills FROM volunteers").await, "读报");
     page_without(&mut staff, "/volunteers", &["陈玉兰"]).await;
     page_without(
@@ -871,34 +871,16 @@ async fn another_communitys_dibao_register_and_portal_are_not_ours(engine: Engin
     let mut staff = app.second_community_staff().await;
     page_without(&mut staff, "/dibao", &["夏胜林"]).await;
     page_without(&mut staff, "/dibao/posting", &["夏胜林", "夏*"]).await;
-    form_not_found(
-        &mut staff,
-        &format!("/applications/{appl}/authorisation"),
-        &[("authorised_on", "2026-11-20"), ("note", "")],
-    )
-    .await;
-    form_not_found(
-        &mut staff,
-        &format!("/applications/{appl}/rechecks"),
-        &[("checked_on", "2026-11-20"), ("note", "")],
-    )
-    .await;
-    api_not_found(
-        &app,
-        &staff,
-        Method::POST,
-        &format!("/api/v1/applications/{appl}/authorisation"),
-        Some(json!({"authorised_on": "2026-11-20"})),
-    )
-    .await;
-    api_not_found(
-        &app,
-        &staff,
-        Method::POST,
-        &format!("/api/v1/applications/{appl}/rechecks"),
-        Some(json!({"checked_on": "2026-11-20"})),
-    )
-    .await;
+    for (step, date) in [
+        ("authorisation", "authorised_on"),
+        ("rechecks", "checked_on"),
+    ] {
+        let form = [(date, "2026-11-20"), ("note", "")];
+        form_not_found(&mut staff, &format!("/applications/{appl}/{step}"), &form).await;
+        let api = format!("/api/v1/applications/{appl}/{step}");
+        let body = json!({ date: "2026-11-20" });
+        api_not_found(&app, &staff, Method::POST, &api, Some(body)).await;
+    }
     // A's portal settings are A's: our public page keeps its own.
     let (_, before) = app.browser().get_text("/public").await;
     let csrf = staff[0].page.csrf().await;
