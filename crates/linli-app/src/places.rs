@@ -41,6 +41,20 @@ fn audit_place(tx: &mut Tx<'_>, action: &str, place: &Place, before: Option<Valu
     }
 }
 
+/// The parent a new or moved place is to hang under, looked up in the actor's own community:
+/// a place of another community answers exactly as one that does not exist
+/// (`place_parent_missing`), not 404, which would confirm that the id is a place somewhere.
+async fn parent(app: &App, actor: &Actor, parent_id: i64) -> Result<Place> {
+    let missing = |e: Error| e.or_invalid("place_parent_missing", "parent_id");
+    let tenant = actor.tenant().map_err(missing)?;
+    let parent = app
+        .read(move |c| places::get_in(c, tenant, parent_id))
+        .await
+        .map_err(missing)?;
+    actor.require(app, Action::ManagePlaces, &parent).await?;
+    Ok(parent)
+}
+
 /// Creates a place under `parent_id`. Communities and streets are created by `linli init`, so a
 /// parent is required here.
 pub async fn create(
@@ -51,11 +65,7 @@ pub async fn create(
     parent_id: Option<i64>,
 ) -> Result<Place> {
     let parent_id = parent_id.ok_or(Error::invalid("place_parent_required", "parent_id"))?;
-    let parent = app
-        .read(move |c| places::get(c, parent_id))
-        .await
-        .map_err(|e| e.or_invalid("place_parent_missing", "parent_id"))?;
-    actor.require(app, Action::ManagePlaces, &parent).await?;
+    parent(app, actor, parent_id).await?;
     let name = name.to_string();
     app.write(actor, move |tx| {
         let place = places::create(tx.c, kind, &name, Some(parent_id), tx.actor.now)?;
@@ -79,11 +89,7 @@ pub async fn rename(app: &App, actor: &Actor, id: i64, name: &str) -> Result<Pla
 
 pub async fn move_place(app: &App, actor: &Actor, id: i64, parent_id: i64) -> Result<Place> {
     let place = get(app, actor, Action::ManagePlaces, id).await?;
-    let parent = app
-        .read(move |c| places::get(c, parent_id))
-        .await
-        .map_err(|_| Error::invalid("place_parent_missing", "parent_id"))?;
-    actor.require(app, Action::ManagePlaces, &parent).await?;
+    parent(app, actor, parent_id).await?;
     app.write(actor, move |tx| {
         let before = json!({"parent_id": place.parent_id});
         let moved = places::move_to(tx.c, id, parent_id, tx.actor.now)?;

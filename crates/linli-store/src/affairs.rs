@@ -323,13 +323,7 @@ pub fn resolve_affair(
          WHERE id = ? AND community_id = ? AND status IN ('assigned', 'in_progress')",
         params![resolution, today, today, now_text(now), id, t],
     )?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            code: "partners_bad_transition",
-            field: None,
-        });
-    }
-    Ok(())
+    StoreError::changed(n, "partners_bad_transition")
 }
 
 pub fn rate_affair(
@@ -345,13 +339,7 @@ pub fn rate_affair(
         "UPDATE affairs SET status = 'closed', rating = ?, rating_note = ?, rated_on = ?, updated_at = ? WHERE id = ? AND community_id = ? AND status = 'resolved'",
         params![rating, note, today, now_text(now), id, t],
     )?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            code: "partners_bad_transition",
-            field: None,
-        });
-    }
-    Ok(())
+    StoreError::changed(n, "partners_bad_transition")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]

@@ -688,13 +688,7 @@ pub fn complete_step(
            AND application_id IN (SELECT id FROM applications WHERE community_id = ?)",
         params![done_on, note.trim(), investigators, step_id, application_id, t],
     )?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            code: "step_done_already",
-            field: None,
-        });
-    }
-    Ok(())
+    StoreError::changed(n, "step_done_already")
 }
 
 pub fn decide_application(
@@ -711,13 +705,7 @@ pub fn decide_application(
         "UPDATE applications SET status = ?, decided_on = ? WHERE id = ? AND community_id = ? AND status = 'in_progress'",
         params![status, on, id, t],
     )?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            code: "application_decided_already",
-            field: None,
-        });
-    }
-    Ok(())
+    StoreError::changed(n, "application_decided_already")
 }
 
 /// What an application records at intake besides its clocks: the household's size and the

@@ -167,6 +167,17 @@ impl StoreError {
         }
     }
 
+    /// A guarded change (an `UPDATE … WHERE status = …`) that changed `rows` rows: done when it
+    /// changed one, the conflict `code` when the guard matched nothing (decided already, a
+    /// step out of order).
+    pub fn changed(rows: u64, code: &'static str) -> Result<(), StoreError> {
+        if rows == 0 {
+            Err(StoreError::Conflict { code, field: None })
+        } else {
+            Ok(())
+        }
+    }
+
     /// The driver's failure, when the database reported one.
     pub fn db_failure(&self) -> Option<&DbFailure> {
         match self {

@@ -565,13 +565,7 @@ pub fn pay_disbursement(
 
 pub fn reject_disbursement(c: &mut dyn Conn, community_id: Tenant, id: i64) -> Result<()> {
     let n = c.execute("UPDATE fund_disbursements SET status = 'rejected' WHERE id = ? AND community_id = ? AND status IN ('pending', 'approved')", params![id, community_id])?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            code: "not_pending",
-            field: None,
-        });
-    }
-    Ok(())
+    StoreError::changed(n, "not_pending")
 }
 
 /// Corrects a mistaken transaction with its mirror image, citing it and the reason.

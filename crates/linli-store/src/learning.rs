@@ -668,13 +668,7 @@ fn close_signup(
          WHERE id = ? AND status = 'pending'",
         params![status.as_str(), resident_id, enrolment_id, reason, user, now_text(now), id],
     )?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            code: "learning_signup_handled",
-            field: None,
-        });
-    }
-    Ok(())
+    StoreError::changed(n, "learning_signup_handled")
 }
 
 /// Matches a pending request to a registry resident and enrols them (a seat or the waiting
@@ -952,13 +946,7 @@ pub fn close_opening(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
         "UPDATE openings SET status = 'closed' WHERE id = ? AND community_id = ? AND status = 'open'",
         params![id, t],
     )?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            code: "employment_opening_closed",
-            field: None,
-        });
-    }
-    Ok(())
+    StoreError::changed(n, "employment_opening_closed")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]

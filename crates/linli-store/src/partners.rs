@@ -696,13 +696,7 @@ pub fn claim_need(
         "UPDATE needs SET status = 'claimed', partner_id = ?, claim_note = ?, claimed_on = ? WHERE id = ? AND community_id = ? AND status = 'open'",
         params![partner_id, note, on, id, t],
     )?;
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            code: "need_not_open",
-            field: None,
-        });
-    }
-    Ok(())
+    StoreError::changed(n, "need_not_open")
 }
 
 /// The community's answer to a claim: confirmed (the need becomes a project) or turned down.
@@ -729,13 +723,7 @@ pub fn decide_claim(
             params![id, t],
         )?
     };
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            code: "need_not_claimed",
-            field: None,
-        });
-    }
-    Ok(())
+    StoreError::changed(n, "need_not_claimed")
 }
 
 pub fn update_project(
@@ -756,13 +744,7 @@ pub fn update_project(
             params![progress, verdict, id, t],
         )?,
     };
-    if n == 0 {
-        return Err(StoreError::Conflict {
-            code: "need_not_matched",
-            field: None,
-        });
-    }
-    Ok(())
+    StoreError::changed(n, "need_not_matched")
 }
 
 // ---- indicators ----

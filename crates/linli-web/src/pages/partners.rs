@@ -51,6 +51,20 @@ fn flash_or(back: &str, e: AppError, codes: &[&str]) -> Result<Response, AppErro
     }
 }
 
+/// Back to `back` after a form: the flash `saved` when the operation succeeded, else as
+/// [`flash_or`] says.
+fn flash_result<T, E: Into<AppError>>(
+    back: &str,
+    r: Result<T, E>,
+    saved: &str,
+    codes: &[&str],
+) -> Result<Response, AppError> {
+    match r {
+        Ok(_) => Ok(redirect_with_flash(back, true, saved)),
+        Err(e) => flash_or(back, e.into(), codes),
+    }
+}
+
 fn amount(lang: Lang, f: &Fulfilment) -> String {
     match f.measure {
         Measure::Times => tf(
@@ -455,10 +469,12 @@ async fn agreement_submit(
         renews_id: g("renews_id").parse().ok(),
     };
     let back = format!("/partners/{id}");
-    match ops::create_agreement(&state.app, &ctx.actor()?, d).await {
-        Ok(_) => Ok(redirect_with_flash(&back, true, "partners.flash.agreement")),
-        Err(e) => flash_or(&back, e.into(), &["invalid"]),
-    }
+    flash_result(
+        &back,
+        ops::create_agreement(&state.app, &ctx.actor()?, d).await,
+        "partners.flash.agreement",
+        &["invalid"],
+    )
 }
 
 /// The activity form is multipart (photos of the activity may come with it).
@@ -466,32 +482,9 @@ async fn activity_submit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, AppError> {
-    let (mut pairs, mut photos) = (Vec::new(), Vec::new());
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("multipart_bad"))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photos" {
-            let named = field.file_name().is_some_and(|n| !n.is_empty());
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
-            if named && !bytes.is_empty() {
-                photos.push(bytes.to_vec());
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
-            pairs.push((name, text));
-        }
-    }
+    let (pairs, photos) = super::affairs::photo_form(form).await?;
     let g = |k| pairs_get(&pairs, k);
     let hours = g("hours").map(|h| {
         h.parse::<f64>()
@@ -946,14 +939,12 @@ async fn need_submit(
         raised_by: pairs_get(&pairs, "raised_by"),
         ..Default::default()
     };
-    match ops::create_need(&state.app, &ctx.actor()?, d).await {
-        Ok(_) => Ok(redirect_with_flash(
-            "/partners/lists",
-            true,
-            "partners.flash.saved",
-        )),
-        Err(e) => flash_or("/partners/lists", e.into(), &["invalid"]),
-    }
+    flash_result(
+        "/partners/lists",
+        ops::create_need(&state.app, &ctx.actor()?, d).await,
+        "partners.flash.saved",
+        &["invalid"],
+    )
 }
 
 async fn claim_submit(
@@ -964,14 +955,12 @@ async fn claim_submit(
 ) -> Result<Response, AppError> {
     let partner = pairs_get(&pairs, "partner_id").and_then(|v| v.parse().ok());
     let note = pairs_get(&pairs, "note").unwrap_or_default();
-    match ops::claim_need(&state.app, &ctx.actor()?, id, partner, &note).await {
-        Ok(_) => Ok(redirect_with_flash(
-            "/partners/lists",
-            true,
-            "partners.flash.claimed",
-        )),
-        Err(e) => flash_or("/partners/lists", e.into(), &["invalid", "conflict"]),
-    }
+    flash_result(
+        "/partners/lists",
+        ops::claim_need(&state.app, &ctx.actor()?, id, partner, &note).await,
+        "partners.flash.claimed",
+        &["invalid", "conflict"],
+    )
 }
 
 async fn confirm_submit(
@@ -988,14 +977,12 @@ async fn confirm_submit(
         plan,
         milestones: String::new(),
     };
-    match ops::decide_claim(&state.app, &ctx.actor()?, id, d).await {
-        Ok(_) => Ok(redirect_with_flash(
-            "/partners/lists",
-            true,
-            "partners.flash.confirmed",
-        )),
-        Err(e) => flash_or("/partners/lists", e.into(), &["conflict"]),
-    }
+    flash_result(
+        "/partners/lists",
+        ops::decide_claim(&state.app, &ctx.actor()?, id, d).await,
+        "partners.flash.confirmed",
+        &["conflict"],
+    )
 }
 
 async fn project_submit(
@@ -1008,14 +995,12 @@ async fn project_submit(
     let verdict = pairs_get(&pairs, "verdict");
     let done = pairs_get(&pairs, "done").is_some();
     let actor = ctx.actor()?;
-    match ops::update_project(&state.app, &actor, id, &progress, done, verdict.as_deref()).await {
-        Ok(()) => Ok(redirect_with_flash(
-            "/partners/lists",
-            true,
-            "partners.flash.saved",
-        )),
-        Err(e) => flash_or("/partners/lists", e.into(), &["conflict"]),
-    }
+    flash_result(
+        "/partners/lists",
+        ops::update_project(&state.app, &actor, id, &progress, done, verdict.as_deref()).await,
+        "partners.flash.saved",
+        &["conflict"],
+    )
 }
 
 async fn reject_submit(
@@ -1027,14 +1012,12 @@ async fn reject_submit(
         confirm: false,
         ..Default::default()
     };
-    match ops::decide_claim(&state.app, &ctx.actor()?, id, d).await {
-        Ok(_) => Ok(redirect_with_flash(
-            "/partners/lists",
-            true,
-            "partners.flash.rejected",
-        )),
-        Err(e) => flash_or("/partners/lists", e.into(), &["conflict"]),
-    }
+    flash_result(
+        "/partners/lists",
+        ops::decide_claim(&state.app, &ctx.actor()?, id, d).await,
+        "partners.flash.rejected",
+        &["conflict"],
+    )
 }
 
 pub fn routes(t: Table) -> Table {

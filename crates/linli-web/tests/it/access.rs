@@ -16,7 +16,7 @@ async fn a_building_head_sees_only_their_two_buildings(engine: Engine) {
         return;
     };
     let token = app.token("louzhang").await;
-    let (status, body) = app.api(&token, Method::GET, "/api/v1/places", None).await;
+    let (status, body) = app.api_get(&token, "/api/v1/places").await;
     assert_eq!(status, StatusCode::OK);
     let items = body["items"].as_array().unwrap();
     let buildings: Vec<&str> = items
@@ -41,24 +41,15 @@ async fn a_place_outside_the_scope_is_not_found_and_the_attempt_is_audited(engin
     let token = app.token("louzhang").await;
     let other = app.place_id("building", "12号楼").await;
     let mine = app.place_id("building", "3号楼").await;
-    let (status, _) = app
-        .api(&token, Method::GET, &format!("/api/v1/places/{mine}"), None)
-        .await;
+    let (status, _) = app.api_get(&token, &format!("/api/v1/places/{mine}")).await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = app
-        .api(
-            &token,
-            Method::GET,
-            &format!("/api/v1/places/{other}"),
-            None,
-        )
+        .api_get(&token, &format!("/api/v1/places/{other}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "not_found");
     // The same answer as for an id that does not exist at all: scope leaks nothing.
-    let (status, _) = app
-        .api(&token, Method::GET, "/api/v1/places/999999", None)
-        .await;
+    let (status, _) = app.api_get(&token, "/api/v1/places/999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(
         app.audit_actions()
@@ -80,7 +71,7 @@ async fn a_forbidden_action_is_403_and_audited(engine: Engine) {
     let token = app.token("wangge1").await;
     let community = app.place_id("community", "Xx社区").await;
     let (status, body) = app
-        .api(&token, Method::POST, "/api/v1/users", Some(json!({"username": "sneaky", "password": "linli2026x", "role": "admin", "scope_place_id": community})))
+        .api_post(&token, "/api/v1/users", json!({"username": "sneaky", "password": "linli2026x", "role": "admin", "scope_place_id": community}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"]["code"], "forbidden");
@@ -215,7 +206,7 @@ async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing(engine: En
     let res = b
         .http
         .post(format!("{}/api/v1/places", app.base))
-        .header("cookie", b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "))
+        .header("cookie", b.cookie_header())
         .json(&json!({"kind": "building", "name": "无令牌楼", "parent_id": grid.parse::<i64>().unwrap()}))
         .send()
         .await

@@ -5,7 +5,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, PASSWORD, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 both_engines!(
@@ -24,7 +24,7 @@ async fn wangge1(app: &TestApp) -> i64 {
 
 /// The status of `GET /api/v1/me` with a token.
 async fn me(app: &TestApp, token: &str) -> StatusCode {
-    app.api(token, Method::GET, "/api/v1/me", None).await.0
+    app.api_get(token, "/api/v1/me").await.0
 }
 
 async fn token_status(app: &TestApp, user: &str, password: &str) -> (StatusCode, String) {
@@ -53,12 +53,7 @@ async fn a_deactivated_account_stops_at_once_and_can_be_restored(engine: Engine)
     let id = wangge1(&app).await;
 
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/users/{id}/deactivate"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/users/{id}/deactivate"))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["active"], false);
@@ -81,12 +76,7 @@ async fn a_deactivated_account_stops_at_once_and_can_be_restored(engine: Engine)
     );
 
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/users/{id}/reactivate"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/users/{id}/reactivate"))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["active"], true);
@@ -110,20 +100,13 @@ async fn a_reset_password_must_be_changed_before_anything_else(engine: Engine) {
     let path = format!("/api/v1/users/{id}/reset-password");
 
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &path,
-            Some(json!({"password": "123"})),
-        )
+        .api_post(&admin, &path, json!({"password": "123"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["details"]["field"], "password");
 
     let temp = "临时密码换一个2026";
-    let (status, v) = app
-        .api(&admin, Method::POST, &path, Some(json!({"password": temp})))
-        .await;
+    let (status, v) = app.api_post(&admin, &path, json!({"password": temp})).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["must_change_password"], true);
     assert_eq!(
@@ -192,12 +175,7 @@ async fn signing_out_everywhere_ends_every_session_but_not_the_account(engine: E
     let mut page = app.signed_in("wangge1").await;
     let id = wangge1(&app).await;
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/users/{id}/revoke-sessions"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/users/{id}/revoke-sessions"))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["revoked"], 2, "the token and the browser session");
@@ -228,12 +206,7 @@ async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(
         .count("SELECT id FROM users WHERE username = 'louzhang'")
         .await;
     let (status, _) = app
-        .api(
-            &worker,
-            Method::POST,
-            &format!("/api/v1/users/{louzhang}/deactivate"),
-            None,
-        )
+        .api_act(&worker, &format!("/api/v1/users/{louzhang}/deactivate"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a worker ends no account");
 
@@ -241,12 +214,7 @@ async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(
     let other = app.token("dongfeng").await;
     for op in ["deactivate", "reactivate", "revoke-sessions"] {
         let (status, _) = app
-            .api(
-                &other,
-                Method::POST,
-                &format!("/api/v1/users/{id}/{op}"),
-                None,
-            )
+            .api_act(&other, &format!("/api/v1/users/{id}/{op}"))
             .await;
         assert_eq!(
             status,
@@ -255,11 +223,10 @@ async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(
         );
     }
     let (status, _) = app
-        .api(
+        .api_post(
             &other,
-            Method::POST,
             &format!("/api/v1/users/{id}/reset-password"),
-            Some(json!({"password": "别人的密码2026"})),
+            json!({"password": "别人的密码2026"}),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -267,12 +234,7 @@ async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(
 
     let admin = app.token("admin").await;
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/users/{admin_id}/deactivate"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/users/{admin_id}/deactivate"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
     assert_eq!(v["error"]["code"], "user_self");

@@ -1,6 +1,6 @@
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -16,18 +16,6 @@ both_engines!(
     an_entrusted_dibao_application_waits_for_the_written_authorisation,
 );
 
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM residents WHERE name = ?",
-                linli_store::params![name],
-            )
-        })
-        .await
-        .unwrap()
-}
-
 /// A case for the named resident (illness and unemployment, with consent), its id.
 pub(crate) async fn open_case(
     app: &TestApp,
@@ -35,11 +23,8 @@ pub(crate) async fn open_case(
     name: &'static str,
     conflict: bool,
 ) -> i64 {
-    let rid = resident(app, name).await;
-    let (status, body) = app
-        .api(token, Method::POST, "/api/v1/cases", Some(json!({"resident_id": rid, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01", "conflict_of_interest": conflict})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let rid = app.resident_id(name).await;
+    let body = app.created(token, "/api/v1/cases", json!({"resident_id": rid, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01", "conflict_of_interest": conflict})).await;
     body["id"].as_i64().unwrap()
 }
 
@@ -48,43 +33,36 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/cases",
-            Some(json!({"resident_id": xia, "kinds": ["bankrupt"], "summary": "x"})),
+            json!({"resident_id": xia, "kinds": ["bankrupt"], "summary": "x"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "case_kind_unknown");
-    let (status, body) = app.api(&worker, Method::POST, "/api/v1/cases", Some(json!({"resident_id": xia, "kinds": ["illness"], "summary": "x", "legal_basis": "consent"}))).await;
+    let (status, body) = app.api_post(&worker, "/api/v1/cases", json!({"resident_id": xia, "kinds": ["illness"], "summary": "x", "legal_basis": "consent"})).await;
     assert_eq!(
         status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "consent needs its date: {body}"
     );
     let case = open_case(&app, &worker, "夏胜林", false).await;
-    let (status, _) = app
-        .api(&worker, Method::POST, "/api/v1/help-records", Some(json!({"case_id": case, "kind": "goods", "on": "2026-11-20", "items": [{"name": "米", "quantity": "25kg"}, {"name": "油", "quantity": "5L"}], "source": "社区"})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let (status, _) = app
-        .api(
+    let _ = app.created(&worker, "/api/v1/help-records", json!({"case_id": case, "kind": "goods", "on": "2026-11-20", "items": [{"name": "米", "quantity": "25kg"}, {"name": "油", "quantity": "5L"}], "source": "社区"})).await;
+    let _ = app
+        .created(
             &worker,
-            Method::POST,
             "/api/v1/help-records",
-            Some(json!({"case_id": case, "kind": "visit", "on": "2026-11-21", "note": "入户走访"})),
+            json!({"case_id": case, "kind": "visit", "on": "2026-11-21", "note": "入户走访"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/help-records",
-            Some(json!({"case_id": case, "kind": "cash", "on": "2026-11-21"})),
+            json!({"case_id": case, "kind": "cash", "on": "2026-11-21"}),
         )
         .await;
     assert_eq!(
@@ -92,19 +70,15 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
         StatusCode::UNPROCESSABLE_ENTITY,
         "cash needs an amount: {body}"
     );
-    let (_, got) = app
-        .api(&worker, Method::GET, &format!("/api/v1/cases/{case}"), None)
-        .await;
+    let (_, got) = app.api_get(&worker, &format!("/api/v1/cases/{case}")).await;
     assert_eq!(got["help"].as_array().unwrap().len(), 2);
     assert_eq!(got["help"][0]["items"][0]["quantity"], "25kg");
     assert_eq!(got["kinds"], json!(["illness", "unemployment"]));
     let admin = app.token("admin").await;
     let (_, v) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(v["indicators"]["assistance.households_helped"], 1);
@@ -122,7 +96,7 @@ async fn a_building_head_sees_only_own_buildings_cases_without_sensitive_fields(
     let xia_case = open_case(&app, &admin, "夏胜林", false).await;
     let yang_case = open_case(&app, &admin, "杨静", false).await;
     let head = app.token("louzhang").await;
-    let (status, list) = app.api(&head, Method::GET, "/api/v1/cases", None).await;
+    let (status, list) = app.api_get(&head, "/api/v1/cases").await;
     assert_eq!(status, StatusCode::OK);
     let items = list["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "only 3号楼 and 4号楼: {list}");
@@ -132,20 +106,14 @@ async fn a_building_head_sees_only_own_buildings_cases_without_sensitive_fields(
         "no sensitive fields for a building head"
     );
     let (status, _) = app
-        .api(
-            &head,
-            Method::GET,
-            &format!("/api/v1/cases/{yang_case}"),
-            None,
-        )
+        .api_get(&head, &format!("/api/v1/cases/{yang_case}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app
-        .api(
+        .api_post(
             &head,
-            Method::POST,
             "/api/v1/help-records",
-            Some(json!({"case_id": xia_case, "kind": "visit", "on": "2026-11-20"})),
+            json!({"case_id": xia_case, "kind": "visit", "on": "2026-11-20"}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -158,7 +126,7 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     // A fixture calendar, so the test never depends on the official schedule: 1 January off.
     app.db
         .write(|c| {
@@ -182,15 +150,13 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
         .await
         .unwrap();
     // Accepted Friday 2026-11-20: the household survey must start within 3 working days.
-    let (status, body) = app
-        .api(
+    let body = app
+        .created(
             &worker,
-            Method::POST,
             "/api/v1/applications",
-            Some(json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-20"})),
+            json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-20"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let steps = body["steps"].as_array().unwrap();
     let due = |code: &str| {
         steps
@@ -211,12 +177,7 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
     let (_, html) = b.get_text("/").await;
     assert!(html.contains("已超期") && html.contains("夏胜林"), "{html}");
     let (_, app_json) = app
-        .api(
-            &worker,
-            Method::GET,
-            &format!("/api/v1/applications/{id}"),
-            None,
-        )
+        .api_get(&worker, &format!("/api/v1/applications/{id}"))
         .await;
     let step = |code: &str| {
         app_json["steps"]
@@ -236,23 +197,17 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
     for (s, note) in [(notice, "材料齐全，无须补正"), (survey, "两名调查人员入户")]
     {
         let (status, _) = app
-            .api(
-                &worker,
-                Method::POST,
-                &format!("/api/v1/applications/{id}/steps"),
-                Some(json!({"step_id": s, "done_on": "2026-11-25", "note": note, "investigators": ["王网格", "李社工"]})),
-            )
+            .api_post(&worker, &format!("/api/v1/applications/{id}/steps"), json!({"step_id": s, "done_on": "2026-11-25", "note": note, "investigators": ["王网格", "李社工"]}))
             .await;
         assert_eq!(status, StatusCode::OK);
     }
     let (_, html) = b.get_text("/").await;
     assert!(!html.contains("已超期"), "done steps leave the list");
     let (status, _) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &format!("/api/v1/applications/{id}/steps"),
-            Some(json!({"step_id": survey, "done_on": "2026-11-25"})),
+            json!({"step_id": survey, "done_on": "2026-11-25"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -381,23 +336,19 @@ async fn a_service_station_reaches_the_neighbour_cards_and_the_public_page(engin
         return;
     };
     let worker = app.token("wangge1").await;
-    let zhang = resident(&app, "张君").await;
+    let zhang = app.resident_id("张君").await;
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/stations",
-            Some(json!({"name": "", "services": "修车"})),
+            json!({"name": "", "services": "修车"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     // 张君 lives in 20号楼, outside 王网格's grid: the administrator, who looks after the whole
     // community, names him keeper (a worker may name only residents she looks after).
     let admin = app.token("admin").await;
-    let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/stations", Some(json!({"name": "张君便民服务站", "keeper_resident_id": zhang, "services": "自行车修理、打气", "hours": "7:00-18:00", "location": "20号楼东侧"})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(&admin, "/api/v1/stations", json!({"name": "张君便民服务站", "keeper_resident_id": zhang, "services": "自行车修理、打气", "hours": "7:00-18:00", "location": "20号楼东侧"})).await;
     let html = reqwest::get(format!("{}/public/stations", app.base))
         .await
         .unwrap()
@@ -415,11 +366,10 @@ async fn a_service_station_reaches_the_neighbour_cards_and_the_public_page(engin
         .await;
     assert!(html.contains("张君便民服务站"), "on the cards");
     let (status, _) = app
-        .api(
+        .api_post(
             &app.token("louzhang").await,
-            Method::POST,
             "/api/v1/stations",
-            Some(json!({"name": "x", "services": "y"})),
+            json!({"name": "x", "services": "y"}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -433,14 +383,13 @@ async fn a_case_recording_health_names_its_legal_basis(engine: Engine) {
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let before = app.count("SELECT COUNT(*) FROM cases").await;
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/cases",
-            Some(json!({"resident_id": xia, "kinds": ["illness"], "summary": "妻子病重"})),
+            json!({"resident_id": xia, "kinds": ["illness"], "summary": "妻子病重"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -448,15 +397,12 @@ async fn a_case_recording_health_names_its_legal_basis(engine: Engine) {
     assert_eq!(body["error"]["details"]["field"], "legal_basis");
     assert!(body["error"]["message"].as_str().unwrap().contains("依据"));
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before);
-    let (status, body) = app
-        .api(
-            &worker,
-            Method::POST,
-            "/api/v1/cases",
-            Some(json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "下岗在家"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(
+        &worker,
+        "/api/v1/cases",
+        json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "下岗在家"}),
+    )
+    .await;
 }
 
 /// 结案: closing takes a reason, in the API (`cases_set_status`) and in the pages, where it is a
@@ -470,23 +416,13 @@ async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
     let id = open_case(&app, &worker, "夏胜林", false).await;
     let path = format!("/api/v1/cases/{id}/status");
     let (status, body) = app
-        .api(
-            &worker,
-            Method::POST,
-            &path,
-            Some(json!({"status": "closed"})),
-        )
+        .api_post(&worker, &path, json!({"status": "closed"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "case_close_reason_missing");
     let head = app.token("louzhang").await;
     let (status, _) = app
-        .api(
-            &head,
-            Method::POST,
-            &path,
-            Some(json!({"status": "closed", "reason": "x"})),
-        )
+        .api_post(&head, &path, json!({"status": "closed", "reason": "x"}))
         .await;
     assert!(
         status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
@@ -516,9 +452,7 @@ async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("结案请写明原因"));
-    let (_, v) = app
-        .api(&worker, Method::GET, &format!("/api/v1/cases/{id}"), None)
-        .await;
+    let (_, v) = app.api_get(&worker, &format!("/api/v1/cases/{id}")).await;
     assert_eq!(v["status"], "open");
 
     let res = page
@@ -533,17 +467,14 @@ async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
         .await;
     assert!(res.status().is_redirection());
     let (status, v) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &path,
-            Some(json!({"status": "closed", "reason": "again"})),
+            json!({"status": "closed", "reason": "again"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
-    let (_, v) = app
-        .api(&worker, Method::GET, &format!("/api/v1/cases/{id}"), None)
-        .await;
+    let (_, v) = app.api_get(&worker, &format!("/api/v1/cases/{id}")).await;
     assert_eq!(v["status"], "closed");
     assert!(
         app.audit_actions()
@@ -557,12 +488,7 @@ async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
         .await;
     assert!(res.status().is_redirection());
     let (status, v) = app
-        .api(
-            &worker,
-            Method::POST,
-            &path,
-            Some(json!({"status": "monitoring"})),
-        )
+        .api_post(&worker, &path, json!({"status": "monitoring"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "monitoring");
@@ -578,23 +504,15 @@ async fn open_dibao(
     accepted_on: &str,
     extra: Value,
 ) -> (i64, Vec<Value>) {
-    let rid = resident(app, name).await;
+    let rid = app.resident_id(name).await;
     let mut body = json!({"resident_id": rid, "kind": "dibao", "accepted_on": accepted_on});
     if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
         b.extend(e.clone());
     }
-    let (status, v) = app
-        .api(token, Method::POST, "/api/v1/applications", Some(body))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let v = app.created(token, "/api/v1/applications", body).await;
     let id = v["id"].as_i64().unwrap();
     let (_, got) = app
-        .api(
-            token,
-            Method::GET,
-            &format!("/api/v1/applications/{id}"),
-            None,
-        )
+        .api_get(token, &format!("/api/v1/applications/{id}"))
         .await;
     (id, got["steps"].as_array().unwrap().clone())
 }
@@ -606,13 +524,8 @@ fn step_id(steps: &[Value], code: &str) -> i64 {
 }
 
 async fn complete(app: &TestApp, token: &str, id: i64, body: Value) -> (StatusCode, Value) {
-    app.api(
-        token,
-        Method::POST,
-        &format!("/api/v1/applications/{id}/steps"),
-        Some(body),
-    )
-    .await
+    app.api_post(token, &format!("/api/v1/applications/{id}/steps"), body)
+        .await
 }
 
 async fn a_dibao_survey_without_two_investigators_is_refused_citing_article_16(engine: Engine) {
@@ -665,12 +578,7 @@ async fn a_dibao_survey_without_two_investigators_is_refused_citing_article_16(e
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, got) = app
-        .api(
-            &worker,
-            Method::GET,
-            &format!("/api/v1/applications/{id}"),
-            None,
-        )
+        .api_get(&worker, &format!("/api/v1/applications/{id}"))
         .await;
     let s = got["steps"]
         .as_array()
@@ -781,12 +689,7 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
     );
     // The API answers the same three facts and nothing else of the family.
     let (status, v) = app
-        .api(
-            &worker,
-            Method::GET,
-            "/api/v1/dibao/posting?on=2026-11-27",
-            None,
-        )
+        .api_get(&worker, "/api/v1/dibao/posting?on=2026-11-27")
         .await;
     assert_eq!(status, StatusCode::OK);
     let first = &v["items"][0];
@@ -816,12 +719,7 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
     // and prints no posting.
     let head = app.token("louzhang").await;
     let (status, v) = app
-        .api(
-            &head,
-            Method::GET,
-            &format!("/api/v1/applications/{xia}"),
-            None,
-        )
+        .api_get(&head, &format!("/api/v1/applications/{xia}"))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -829,12 +727,7 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
         "{v}"
     );
     let (status, _) = app
-        .api(
-            &head,
-            Method::GET,
-            "/api/v1/dibao/posting?on=2026-11-27",
-            None,
-        )
+        .api_get(&head, "/api/v1/dibao/posting?on=2026-11-27")
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -848,11 +741,10 @@ async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_ho
     let worker = app.token("wangge1").await;
     let (open, _) = open_dibao(&app, &worker, "杨静", "2026-11-20", json!({})).await;
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &format!("/api/v1/applications/{open}/rechecks"),
-            Some(json!({"checked_on": "2026-11-27"})),
+            json!({"checked_on": "2026-11-27"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -862,16 +754,19 @@ async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_ho
     let (id, _) = open_dibao(&app, &worker, "夏胜林", "2025-11-10", json!({})).await;
     let decide = format!("/api/v1/applications/{id}/decision");
     let (status, body) = app
-        .api(&worker, Method::POST, &decide, Some(json!({"status": "granted", "decided_on": "2025-12-10", "recheck_cycle": "monthly"})))
+        .api_post(
+            &worker,
+            &decide,
+            json!({"status": "granted", "decided_on": "2025-12-10", "recheck_cycle": "monthly"}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "recheck_cycle_bad");
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &decide,
-            Some(json!({"status": "granted", "decided_on": "2025-12-10"})),
+            json!({"status": "granted", "decided_on": "2025-12-10"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -885,22 +780,16 @@ async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_ho
     // Rechecked today, now half-yearly (a member found able to work): next on 2027-05-27.
     let path = format!("/api/v1/applications/{id}/rechecks");
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &path,
-            Some(json!({"checked_on": "2026-11-27", "recheck_cycle": "weekly"})),
+            json!({"checked_on": "2026-11-27", "recheck_cycle": "weekly"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "recheck_cycle_bad");
     let (status, body) = app
-        .api(
-            &worker,
-            Method::POST,
-            &path,
-            Some(json!({"checked_on": "2025-12-01"})),
-        )
+        .api_post(&worker, &path, json!({"checked_on": "2025-12-01"}))
         .await;
     assert_eq!(
         status,
@@ -908,23 +797,17 @@ async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_ho
         "before the grant: {body}"
     );
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &path,
-            Some(json!({"checked_on": "2026-11-27", "recheck_cycle": "half_yearly"})),
+            json!({"checked_on": "2026-11-27", "recheck_cycle": "half_yearly"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["next_recheck_on"], "2027-05-27");
     assert_eq!(body["last_recheck_on"], "2026-11-27");
     let (_, got) = app
-        .api(
-            &worker,
-            Method::GET,
-            &format!("/api/v1/applications/{id}"),
-            None,
-        )
+        .api_get(&worker, &format!("/api/v1/applications/{id}"))
         .await;
     assert_eq!(got["recheck_cycle"], "half_yearly");
     assert_eq!(got["next_recheck_on"], "2027-05-27");
@@ -950,11 +833,10 @@ async fn an_entrusted_dibao_application_waits_for_the_written_authorisation(engi
     let worker = app.token("wangge1").await;
     let (plain, _) = open_dibao(&app, &worker, "杨静", "2026-11-20", json!({})).await;
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &format!("/api/v1/applications/{plain}/authorisation"),
-            Some(json!({"authorised_on": "2026-11-19"})),
+            json!({"authorised_on": "2026-11-19"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -984,11 +866,10 @@ async fn an_entrusted_dibao_application_waits_for_the_written_authorisation(engi
     .await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &format!("/api/v1/applications/{id}/decision"),
-            Some(json!({"status": "granted", "decided_on": "2026-11-27"})),
+            json!({"status": "granted", "decided_on": "2026-11-27"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -1001,11 +882,10 @@ async fn an_entrusted_dibao_application_waits_for_the_written_authorisation(engi
     );
 
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &format!("/api/v1/applications/{id}/authorisation"),
-            Some(json!({"authorised_on": "2026-11-19", "note": "社区档案室"})),
+            json!({"authorised_on": "2026-11-19", "note": "社区档案室"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");

@@ -4,12 +4,12 @@
 
 use crate::both_engines;
 use crate::support::{Browser, Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A made-up 2027 (tests never guess the State Council's real one): 元旦 on Fri 01-01, a
 /// Spring Festival week and a make-up Saturday.
-const MADE_UP_2027: &str = "date,kind,name\n\
+pub(crate) const MADE_UP_2027: &str = "date,kind,name\n\
     2027-01-01,holiday,元旦\n\
     2027-02-10,holiday,春节\n\
     2027-02-11,holiday,春节\n\
@@ -19,18 +19,13 @@ const MADE_UP_2027: &str = "date,kind,name\n\
 const WARNING_2027: &str = "2027年节假日安排尚未导入，截止日按周末推算，请核对";
 
 /// Uploads `csv` on the calendar page as the signed-in browser.
-async fn upload(app: &TestApp, b: &mut Browser, csv: &str) -> reqwest::Response {
+pub(crate) async fn upload(app: &TestApp, b: &mut Browser, csv: &str) -> reqwest::Response {
     let csrf = b.csrf().await;
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("cn-2027.csv"),
     );
-    let cookies = b
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookies = b.cookie_header();
     b.http
         .post(format!("{}/calendar?_csrf={csrf}", app.base))
         .header("cookie", cookies)
@@ -45,15 +40,13 @@ async fn upload(app: &TestApp, b: &mut Browser, csv: &str) -> reqwest::Response 
 async fn open_dibao(app: &TestApp, on: &str) -> (i64, Vec<Value>) {
     let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let (status, body) = app
-        .api(
+    let body = app
+        .created(
             &worker,
-            Method::POST,
             "/api/v1/applications",
-            Some(json!({"resident_id": xia, "kind": "dibao", "accepted_on": on})),
+            json!({"resident_id": xia, "kind": "dibao", "accepted_on": on}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     (
         body["id"].as_i64().unwrap(),
         body["steps"].as_array().unwrap().clone(),
@@ -97,9 +90,7 @@ async fn loading_2027_on_the_page_keeps_the_2026_spring_festival_deadlines(engin
         "{html}"
     );
     let token = app.token("admin").await;
-    let (status, body) = app
-        .api(&token, Method::GET, "/api/v1/calendar/years", None)
-        .await;
+    let (status, body) = app.api_get(&token, "/api/v1/calendar/years").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let items = body["items"].as_array().unwrap();
     let years: Vec<(i64, &str)> = items
@@ -185,9 +176,7 @@ async fn only_the_administrator_sees_and_loads_the_calendar(engine: Engine) {
     let res = upload(&app, &mut worker, MADE_UP_2027).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let token = app.token("wangge1").await;
-    let (status, _) = app
-        .api(&token, Method::GET, "/api/v1/calendar/years", None)
-        .await;
+    let (status, _) = app.api_get(&token, "/api/v1/calendar/years").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT COUNT(*) FROM calendar_years").await, 0);
     // The worker's navigation does not offer it; the admin's does.

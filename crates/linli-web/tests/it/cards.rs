@@ -3,7 +3,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -14,11 +14,9 @@ both_engines!(
 );
 
 async fn cards_json(app: &TestApp, token: &str, building: i64) -> (StatusCode, Value) {
-    app.api(
+    app.api_get(
         token,
-        Method::GET,
         &format!("/api/v1/buildings/{building}/neighbor-cards"),
-        None,
     )
     .await
 }
@@ -37,15 +35,7 @@ async fn every_card_carries_the_building_head_the_committee_the_station_and_the_
     let three = app.place_id("building", "3号楼").await;
     // A station of the community and a neighbour who offers help (the worker registers her).
     let admin = app.token("admin").await;
-    let (status, body) = app
-        .api(
-            &admin,
-            Method::POST,
-            "/api/v1/stations",
-            Some(json!({"name": "绿苑便民服务站", "services": "修车、代收快递", "hours": "8:00-17:00", "location": "5号楼东侧", "contact": "0453-6250000"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(&admin, "/api/v1/stations", json!({"name": "绿苑便民服务站", "services": "修车、代收快递", "hours": "8:00-17:00", "location": "5号楼东侧", "contact": "0453-6250000"})).await;
     let mi = app.resident_id("米丽芳").await;
     let mut worker = app.signed_in("wangge1").await;
     let csrf = worker.csrf().await;

@@ -5,7 +5,7 @@
 
 use crate::both_engines;
 use crate::support::{Browser, Engine, TestApp, spawn_app, spawn_app_with, test_config};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -19,12 +19,7 @@ both_engines!(
 
 async fn corridors(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     let (status, v) = app
-        .api(
-            token,
-            Method::GET,
-            &format!("/api/v1/corridors{query}"),
-            None,
-        )
+        .api_get(token, &format!("/api/v1/corridors{query}"))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     v["items"].as_array().unwrap().clone()
@@ -37,11 +32,10 @@ async fn inspect(
     on: &str,
     failed: &[&str],
 ) -> (StatusCode, Value) {
-    app.api(
+    app.api_post(
         token,
-        Method::POST,
         "/api/v1/corridor-inspections",
-        Some(json!({"corridor_id": corridor, "on": on, "failed": failed})),
+        json!({"corridor_id": corridor, "on": on, "failed": failed}),
     )
     .await
 }
@@ -55,9 +49,7 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
         return;
     };
     let admin = app.token("admin").await;
-    let (status, items) = app
-        .api(&admin, Method::GET, "/api/v1/inspection-items", None)
-        .await;
+    let (status, items) = app.api_get(&admin, "/api/v1/inspection-items").await;
     assert_eq!(status, StatusCode::OK);
     let total: i64 = items["items"]
         .as_array()
@@ -99,11 +91,9 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
     assert_eq!(listed["stars"], 4);
     assert_eq!(listed["high_standard"], true);
     let (_, ind) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(ind["indicators"]["corridors.high_standard"], 1);
@@ -118,22 +108,18 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
     );
     assert_eq!(r["high_standard"], false);
     let (_, ind) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(ind["indicators"]["corridors.high_standard"], 0);
     assert_eq!(ind["indicators"]["corridors.average_stars"], 2.0);
     // At the end of October it held (only the inspections up to the period's end count).
     let (_, ind) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-11-20",
-            None,
         )
         .await;
     assert_eq!(ind["indicators"]["corridors.high_standard"], 1);
@@ -212,9 +198,7 @@ async fn a_building_head_inspects_only_her_buildings(engine: Engine) {
     );
     // A resident or a liaison keeps no corridors.
     let resident = app.token("jumin").await;
-    let (status, _) = app
-        .api(&resident, Method::GET, "/api/v1/corridors", None)
-        .await;
+    let (status, _) = app.api_get(&resident, "/api/v1/corridors").await;
     assert!(status.is_client_error());
 }
 
@@ -421,9 +405,7 @@ async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
     );
 
     // The checklist the phone shows and the API lists.
-    let (_, items) = app
-        .api(&admin, Method::GET, "/api/v1/inspection-items", None)
-        .await;
+    let (_, items) = app.api_get(&admin, "/api/v1/inspection-items").await;
     let items = items["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 2);
     assert_eq!(
@@ -521,9 +503,7 @@ async fn past_inspections_name_items_renamed_or_taken_off_in_chinese(engine: Eng
             })
             .collect()
     };
-    let (_, v) = app
-        .api(&admin, Method::GET, "/api/v1/inspection-items", None)
-        .await;
+    let (_, v) = app.api_get(&admin, "/api/v1/inspection-items").await;
     let now = items(v);
     assert_eq!(now.len(), 2);
     assert!(
@@ -579,9 +559,7 @@ async fn past_inspections_name_items_renamed_or_taken_off_in_chinese(engine: Eng
         save_checklist(&mut page, "楼道灯完好 50\n电动车不进楼道 50").await,
         StatusCode::SEE_OTHER
     );
-    let (_, v) = app
-        .api(&admin, Method::GET, "/api/v1/inspection-items", None)
-        .await;
+    let (_, v) = app.api_get(&admin, "/api/v1/inspection-items").await;
     assert_eq!(
         items(v)[1],
         (scooters.clone(), "电动车不进楼道".to_string())

@@ -1,6 +1,6 @@
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -23,37 +23,16 @@ both_engines!(
 );
 
 async fn decide(app: &TestApp, admin: &str) {
-    let (status, body) = app
-        .api(admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-}
-
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM residents WHERE name = ?",
-                linli_store::params![name],
-            )
-        })
-        .await
-        .unwrap()
+    app.created(admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})).await;
 }
 
 async fn give(app: &TestApp, token: &str, fen: i64, publish: bool) -> Value {
-    let mi = resident(app, "米丽芳").await;
-    let (status, body) = app
-        .api(token, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": fen, "method": "cash", "received_on": "2026-11-20", "publish_name": publish})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body
+    let mi = app.resident_id("米丽芳").await;
+    app.created(token, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": fen, "method": "cash", "received_on": "2026-11-20", "publish_name": publish})).await
 }
 
 async fn balance(app: &TestApp, token: &str) -> i64 {
-    app.api(token, Method::GET, "/api/v1/fund/balance", None)
-        .await
-        .1["balance_fen"]
+    app.api_get(token, "/api/v1/fund/balance").await.1["balance_fen"]
         .as_i64()
         .unwrap()
 }
@@ -61,26 +40,19 @@ async fn balance(app: &TestApp, token: &str) -> i64 {
 /// A request by the worker, approved by admin and the fund keeper: ready to pay.
 async fn approved_request(app: &TestApp, fen: i64) -> i64 {
     let worker = app.token("wangge1").await;
-    let xia = resident(app, "夏胜林").await;
-    let (status, body) = app
-        .api(
+    let xia = app.resident_id("夏胜林").await;
+    let body = app
+        .created(
             &worker,
-            Method::POST,
             "/api/v1/fund/disbursements",
-            Some(json!({"beneficiary_resident_id": xia, "amount_fen": fen, "purpose": "medical"})),
+            json!({"beneficiary_resident_id": xia, "amount_fen": fen, "purpose": "medical"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_i64().unwrap();
     for approver in ["admin", "jijin"] {
         let t = app.token(approver).await;
         let (status, body) = app
-            .api(
-                &t,
-                Method::POST,
-                &format!("/api/v1/fund/disbursements/{id}/approve"),
-                None,
-            )
+            .api_act(&t, &format!("/api/v1/fund/disbursements/{id}/approve"))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
@@ -92,9 +64,9 @@ async fn donations_wait_for_the_meeting_decision_and_get_gap_free_receipts(engin
         return;
     };
     let admin = app.token("admin").await;
-    let mi = resident(&app, "米丽芳").await;
+    let mi = app.resident_id("米丽芳").await;
     let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true})))
+        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "no_fund_decision");
@@ -111,16 +83,11 @@ async fn donations_wait_for_the_meeting_decision_and_get_gap_free_receipts(engin
     assert_eq!(b["receipt_no"], "2026-0002");
     assert_eq!(balance(&app, &admin).await, 25000);
     let (status, _) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": -5, "method": "cash", "received_on": "2026-11-20"})))
+        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": -5, "method": "cash", "received_on": "2026-11-20"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "person", "donor_name": "粮油店", "amount_fen": 30000, "method": "in_kind", "items": "米 20kg", "received_on": "2026-11-21"})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let (_, bal) = app
-        .api(&admin, Method::GET, "/api/v1/fund/balance", None)
-        .await;
+    let _ = app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "粮油店", "amount_fen": 30000, "method": "in_kind", "items": "米 20kg", "received_on": "2026-11-21"})).await;
+    let (_, bal) = app.api_get(&admin, "/api/v1/fund/balance").await;
     assert_eq!(bal["balance_fen"], 25000, "goods never count as money");
     assert_eq!(bal["goods_fen"], 30000);
 }
@@ -300,12 +267,7 @@ async fn a_gift_or_payment_changed_in_the_database_breaks_the_ledger(engine: Eng
     let id = approved_request(&app, 4000).await;
     let keeper = app.token("jijin").await;
     let (status, _) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/pay"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(ledger_break(&app).await, None, "intact as written");
@@ -366,74 +328,43 @@ async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) 
     let admin = app.token("admin").await;
     decide(&app, &admin).await;
     give(&app, &admin, 50000, true).await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let (_, body) = app
-        .api(
+        .api_post(
             &admin,
-            Method::POST,
             "/api/v1/fund/disbursements",
-            Some(
-                json!({"beneficiary_resident_id": xia, "amount_fen": 20000, "purpose": "medical"}),
-            ),
+            json!({"beneficiary_resident_id": xia, "amount_fen": 20000, "purpose": "medical"}),
         )
         .await;
     assert_eq!(body["status"], "pending");
     let id = body["id"].as_i64().unwrap();
     let (status, body) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"]["code"], "self_approval");
     let keeper = app.token("jijin").await;
     let (_, body) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(body["status"], "pending", "one approval is not enough");
     let (status, body) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "already_approved");
     let (status, body) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/pay"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "not_approved");
     let worker = app.token("wangge1").await;
     let (status, _) = app
-        .api(
-            &worker,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&worker, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a worker does not approve");
     // A second finance/admin user completes the two-person rule.
-    let (status, _) = app
-        .api(&admin, Method::POST, "/api/v1/users", Some(json!({"username": "zhaoyuan", "password": "基金复核2026", "role": "finance", "scope_place_id": app.place_id("community", "Xx社区").await})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
+    let _ = app.created(&admin, "/api/v1/users", json!({"username": "zhaoyuan", "password": "基金复核2026", "role": "finance", "scope_place_id": app.place_id("community", "Xx社区").await})).await;
     let second: Value = reqwest::Client::new()
         .post(format!("{}/api/v1/auth/token", app.base))
         .json(&json!({"username": "zhaoyuan", "password": "基金复核2026"}))
@@ -445,21 +376,11 @@ async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) 
         .unwrap();
     let second = second["token"].as_str().unwrap().to_string();
     let (_, body) = app
-        .api(
-            &second,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&second, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(body["status"], "approved");
     let (status, body) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/pay"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "paid");
@@ -525,16 +446,13 @@ async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine
     decide(&app, &admin).await;
     give(&app, &admin, 20000, true).await;
     let keeper = app.token("jijin").await;
-    let (_, entries) = app
-        .api(&keeper, Method::GET, "/api/v1/fund/entries", None)
-        .await;
+    let (_, entries) = app.api_get(&keeper, "/api/v1/fund/entries").await;
     let tx = entries["items"][0]["id"].as_i64().unwrap();
     let (status, body) = app
-        .api(
+        .api_post(
             &keeper,
-            Method::POST,
             &format!("/api/v1/fund/entries/{tx}/reverse"),
-            Some(json!({"reason": ""})),
+            json!({"reason": ""}),
         )
         .await;
     assert_eq!(
@@ -542,33 +460,29 @@ async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine
         StatusCode::UNPROCESSABLE_ENTITY,
         "a reason is required: {body}"
     );
-    let (status, body) = app
-        .api(
+    let body = app
+        .created(
             &keeper,
-            Method::POST,
             &format!("/api/v1/fund/entries/{tx}/reverse"),
-            Some(json!({"reason": "重复登记"})),
+            json!({"reason": "重复登记"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let rev = body["id"].as_i64().unwrap();
     assert_eq!(balance(&app, &admin).await, 0);
     let (status, body) = app
-        .api(
+        .api_post(
             &keeper,
-            Method::POST,
             &format!("/api/v1/fund/entries/{tx}/reverse"),
-            Some(json!({"reason": "再来一次"})),
+            json!({"reason": "再来一次"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "already_reversed");
     let (status, body) = app
-        .api(
+        .api_post(
             &keeper,
-            Method::POST,
             &format!("/api/v1/fund/entries/{rev}/reverse"),
-            Some(json!({"reason": "撤销冲正"})),
+            json!({"reason": "撤销冲正"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -601,20 +515,12 @@ async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients
     let admin = app.token("admin").await;
     decide(&app, &admin).await;
     give(&app, &admin, 30000, true).await;
-    let mi = resident(&app, "米丽芳").await;
-    let (status, _) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "person", "donor_name": "不愿具名的王先生", "amount_fen": 10000, "method": "wechat", "received_on": "2026-11-21", "publish_name": false})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
+    let mi = app.resident_id("米丽芳").await;
+    let _ = app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "不愿具名的王先生", "amount_fen": 10000, "method": "wechat", "received_on": "2026-11-21", "publish_name": false})).await;
     let id = approved_request(&app, 8000).await;
     let keeper = app.token("jijin").await;
     let (status, _) = app
-        .api(
-            &keeper,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/pay"),
-            None,
-        )
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
         .await;
     assert_eq!(status, StatusCode::OK);
     let month = crate::support::start_time().format("%Y-%m").to_string();
@@ -759,19 +665,12 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
     give(&app, &admin, 30000, true).await;
     let id = approved_request(&app, 8000).await;
     let keeper = app.token("jijin").await;
-    app.api(
-        &keeper,
-        Method::POST,
-        &format!("/api/v1/fund/disbursements/{id}/pay"),
-        None,
-    )
-    .await;
+    app.api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
+        .await;
     let (status, v) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
@@ -784,28 +683,22 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
     assert_eq!(v["details"]["corridors.high_standard"]["status"], "ok");
     assert_eq!(v["details"]["fund.raised_total"]["approx_zh"], "300元");
     let (status, v) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-12-31&to=2026-01-01",
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     // The period is read by the one date parser every field goes through (issue 13 item 10).
     let (status, v) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026%E5%B9%B41%E6%9C%881%E6%97%A5&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::OK, "2026年1月1日 is a date: {v}");
     let head = app.token("louzhang").await;
-    let (status, _) = app
-        .api(&head, Method::GET, "/api/v1/reports/indicators", None)
-        .await;
+    let (status, _) = app.api_get(&head, "/api/v1/reports/indicators").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
@@ -853,18 +746,14 @@ async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
     decide(&app, &admin).await;
     give(&app, &admin, 100_000, true).await;
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
-    let (status, body) = app
-        .api(
+    let xia = app.resident_id("夏胜林").await;
+    let body = app
+        .created(
             &worker,
-            Method::POST,
             "/api/v1/fund/disbursements",
-            Some(
-                json!({"beneficiary_resident_id": xia, "amount_fen": 30_000, "purpose": "medical"}),
-            ),
+            json!({"beneficiary_resident_id": xia, "amount_fen": 30_000, "purpose": "medical"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_i64().unwrap();
 
     let mut keeper = app.signed_in("jijin").await;
@@ -885,12 +774,7 @@ async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
     let (_, html) = keeper.get_text("/").await;
     assert!(!html.contains(&approve), "approved by her already");
     let (status, _) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/fund/disbursements/{id}/approve"),
-            None,
-        )
+        .api_act(&admin, &format!("/api/v1/fund/disbursements/{id}/approve"))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (_, html) = keeper.get_text("/").await;
@@ -911,9 +795,7 @@ async fn a_reversal_in_the_browser_is_a_confirmed_step_with_its_reason(engine: E
     let admin = app.token("admin").await;
     decide(&app, &admin).await;
     give(&app, &admin, 20000, true).await;
-    let (_, entries) = app
-        .api(&admin, Method::GET, "/api/v1/fund/entries", None)
-        .await;
+    let (_, entries) = app.api_get(&admin, "/api/v1/fund/entries").await;
     let tx = entries["items"][0]["id"].as_i64().unwrap();
     let step = format!("/fund/entries/{tx}/reverse");
     let mut keeper = app.signed_in("jijin").await;
@@ -956,10 +838,7 @@ async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Eng
     let admin = app.token("admin").await;
     let post = |body: Value| {
         let (app, admin) = (&app, &admin);
-        async move {
-            app.api(admin, Method::POST, "/api/v1/fund/decisions", Some(body))
-                .await
-        }
+        async move { app.api_post(admin, "/api/v1/fund/decisions", body).await }
     };
     // Exactly half is not more than half, whatever the client claims.
     let (status, body) = post(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 86, "quorum_reached": true, "resolution": "成立爱心基金"})).await;
@@ -1010,7 +889,7 @@ async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Eng
     }
     // Nothing was recorded: gifts still wait for a decision.
     let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "anonymous", "amount_fen": 100, "method": "cash", "received_on": "2026-11-20"})))
+        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "anonymous", "amount_fen": 100, "method": "cash", "received_on": "2026-11-20"}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "no_fund_decision");
@@ -1045,10 +924,7 @@ async fn the_quorum_is_computed_from_the_numbers_and_a_sent_one_is_ignored(engin
         return;
     };
     let admin = app.token("admin").await;
-    let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 87, "quorum_reached": false, "resolution": "成立爱心基金"})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(&admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 87, "quorum_reached": false, "resolution": "成立爱心基金"})).await;
     assert_eq!(body["quorum_reached"], true, "computed, not taken: {body}");
     assert_eq!(body["needed"], 87);
     assert_eq!(body["eligible"], 172);
@@ -1084,12 +960,7 @@ async fn a_gift_received_before_the_decision_is_refused_naming_its_day(engine: E
     decide(&app, &admin).await;
     let gift = |on: &str| json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": 5000, "method": "cash", "received_on": on});
     let (status, body) = app
-        .api(
-            &admin,
-            Method::POST,
-            "/api/v1/fund/donations",
-            Some(gift("2011-03-14")),
-        )
+        .api_post(&admin, "/api/v1/fund/donations", gift("2011-03-14"))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "before_fund_decision");
@@ -1100,12 +971,7 @@ async fn a_gift_received_before_the_decision_is_refused_naming_its_day(engine: E
     );
     assert_eq!(balance(&app, &admin).await, 0, "nothing was recorded");
     let (status, body) = app
-        .api(
-            &admin,
-            Method::POST,
-            "/api/v1/fund/donations",
-            Some(gift("2011-03-15")),
-        )
+        .api_post(&admin, "/api/v1/fund/donations", gift("2011-03-15"))
         .await;
     assert_eq!(
         status,
@@ -1172,10 +1038,7 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
     assert!(html.contains("2011年3月15日"), "the decision's day too");
     let post = |body: Value| {
         let (app, admin) = (&app, &admin);
-        async move {
-            app.api(admin, Method::POST, "/api/v1/fund/postings", Some(body))
-                .await
-        }
+        async move { app.api_post(admin, "/api/v1/fund/postings", body).await }
     };
     let (status, body) = post(json!({"month": "2026-11", "posted_on": "2026-11-28"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -1246,11 +1109,9 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
         let (app, admin) = (&app, &admin);
         async move {
             let (_, v) = app
-                .api(
+                .api_get(
                     admin,
-                    Method::GET,
                     &format!("/api/v1/reports/indicators?from={from}&to={to}"),
-                    None,
                 )
                 .await;
             v["indicators"]["fund.disclosures"].clone()

@@ -4,7 +4,7 @@
 
 use crate::both_engines;
 use crate::support::{Browser, Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 both_engines!(
@@ -49,12 +49,7 @@ async fn import(
     for (k, v) in fields {
         form = form.text(k.to_string(), v.to_string());
     }
-    let cookies = b
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookies = b.cookie_header();
     let res = b
         .http
         .post(format!("{}/residents/import?_csrf={csrf}", app.base))
@@ -255,11 +250,10 @@ async fn the_resident_and_place_forms_refuse_hidden_characters_beside_the_field(
     );
     let token = app.token("admin").await;
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/residents",
-            Some(json!({"name": "\u{202e}林胜夏"})),
+            json!({"name": "\u{202e}林胜夏"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -286,11 +280,10 @@ async fn the_resident_and_place_forms_refuse_hidden_characters_beside_the_field(
         "{html}"
     );
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/places",
-            Some(json!({"kind": "unit", "name": "9\u{200b}单元", "parent_id": building})),
+            json!({"kind": "unit", "name": "9\u{200b}单元", "parent_id": building}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -306,15 +299,8 @@ async fn a_formula_hidden_behind_an_invisible_character_is_escaped_in_the_csv_ex
     };
     let token = app.token("admin").await;
     for name in ["隐藏公式甲", "隐藏公式乙"] {
-        let (status, body) = app
-            .api(
-                &token,
-                Method::POST,
-                "/api/v1/residents",
-                Some(json!({"name": name})),
-            )
+        app.created(&token, "/api/v1/residents", json!({"name": name}))
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     // Names stored before names were checked for hidden characters.
     app.db

@@ -2,7 +2,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app, spawn_demo_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -18,20 +18,8 @@ both_engines!(
     the_people_behind_unknown_and_not_called_back_are_one_click_away,
 );
 
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM residents WHERE name = ?",
-                linli_store::params![name],
-            )
-        })
-        .await
-        .unwrap()
-}
-
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
-    let (status, v) = app.api(token, Method::POST, path, Some(body.clone())).await;
+    let (status, v) = app.api_post(token, path, body.clone()).await;
     assert!(
         status.is_success(),
         "POST {path} {body} answered {status}: {v}"
@@ -90,14 +78,14 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
     };
     let w = app.token("wangge1").await;
     let (status, body) = app
-        .api(&w, Method::POST, "/api/v1/courses", Some(json!({"name": "刺绣班", "category": "needlework", "vocational": true, "starts_on": "2026-09-01", "ends_on": "2026-10-31"})))
+        .api_post(&w, "/api/v1/courses", json!({"name": "刺绣班", "category": "needlework", "vocational": true, "starts_on": "2026-09-01", "ends_on": "2026-10-31"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "learning_category_bad");
     let k = course(&app, &w, "刺绣技能培训班", true, Some(2)).await;
-    let xia = resident(&app, "夏胜林").await;
-    let mi = resident(&app, "米丽芳").await;
-    let yang = resident(&app, "杨静").await;
+    let xia = app.resident_id("夏胜林").await;
+    let mi = app.resident_id("米丽芳").await;
+    let yang = app.resident_id("杨静").await;
     let (e1, s1) = enrol(&app, &w, k, xia).await;
     let (_, s2) = enrol(&app, &w, k, mi).await;
     let (e3, s3) = enrol(&app, &w, k, yang).await;
@@ -137,33 +125,27 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
         "no reason, no drop"
     );
     assert!(res.text().await.unwrap().contains("请写明退学"));
-    let (_, c) = app
-        .api(&w, Method::GET, &format!("/api/v1/courses/{k}"), None)
-        .await;
+    let (_, c) = app.api_get(&w, &format!("/api/v1/courses/{k}")).await;
     assert_eq!(c["enrolled"], 2, "nothing changed by looking");
     let (status, body) = app
-        .api(
+        .api_post(
             &w,
-            Method::POST,
             "/api/v1/enrolments",
-            Some(json!({"course_id": k, "resident_id": xia})),
+            json!({"course_id": k, "resident_id": xia}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "enrolled twice: {body}");
     // 夏 drops out: his seat goes to 杨, first on the waiting list.
     let (status, body) = app
-        .api(
+        .api_post(
             &w,
-            Method::POST,
             &format!("/api/v1/enrolments/{e1}/status"),
-            Some(json!({"status": "dropped"})),
+            json!({"status": "dropped"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["promoted_enrolment_id"], e3);
-    let (_, c) = app
-        .api(&w, Method::GET, &format!("/api/v1/courses/{k}"), None)
-        .await;
+    let (_, c) = app.api_get(&w, &format!("/api/v1/courses/{k}")).await;
     assert_eq!(c["enrolled"], 2);
     assert_eq!(c["waitlisted"], 0);
     // The course page says so too, in the worker's words.
@@ -189,18 +171,17 @@ async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engin
     let k = course(&app, &w, "电脑操作培训班", true, None).await;
     let s1 = session(&app, &w, k, "2026-09-07").await;
     let s2 = session(&app, &w, k, "2026-09-14").await;
-    let xia = resident(&app, "夏胜林").await;
-    let mi = resident(&app, "米丽芳").await;
-    let zhang = resident(&app, "张君").await;
+    let xia = app.resident_id("夏胜林").await;
+    let mi = app.resident_id("米丽芳").await;
+    let zhang = app.resident_id("张君").await;
     let (ex, _) = enrol(&app, &w, k, xia).await;
     let (em, _) = enrol(&app, &w, k, mi).await;
     // Someone not on the course cannot be marked present.
     let (status, body) = app
-        .api(
+        .api_post(
             &w,
-            Method::POST,
             "/api/v1/attendance",
-            Some(json!({"session_id": s1, "resident_ids": [xia, zhang]})),
+            json!({"session_id": s1, "resident_ids": [xia, zhang]}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -241,21 +222,19 @@ async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engin
     assert_eq!(paper, 1);
     // The rule (80% of 2 sessions = both): 夏 completes, 米 (1 of 2) may not.
     let (status, body) = app
-        .api(
+        .api_post(
             &w,
-            Method::POST,
             &format!("/api/v1/enrolments/{em}/status"),
-            Some(json!({"status": "completed"})),
+            json!({"status": "completed"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "learning_rule_not_met");
     let (status, _) = app
-        .api(
+        .api_post(
             &w,
-            Method::POST,
             &format!("/api/v1/enrolments/{ex}/status"),
-            Some(json!({"status": "completed"})),
+            json!({"status": "completed"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -279,7 +258,7 @@ async fn the_indicators_on_a_small_scenario_match_a_count_by_hand(engine: Engine
     let names = ["夏胜林", "米丽芳", "杨静", "张君", "陈玉兰"];
     let mut ids = Vec::new();
     for n in names {
-        ids.push(resident(&app, n).await);
+        ids.push(app.resident_id(n).await);
     }
     let [xia, mi, yang, zhang, chen] = ids[..] else {
         panic!()
@@ -338,11 +317,9 @@ async fn the_indicators_on_a_small_scenario_match_a_count_by_hand(engine: Engine
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (status, r) = app
-        .api(
+        .api_get(
             &w,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{r}");
@@ -373,7 +350,7 @@ async fn a_placement_is_followed_up_and_due_calls_reach_the_home_page(engine: En
         return;
     };
     let w = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     // Started 2026-10-28: the one-month call falls on Saturday 2026-11-28, this week (today is Friday 11-27).
     let p = post(&app, &w, "/api/v1/placements", json!({"resident_id": xia, "employer": "Xx物业管理公司", "job": "保洁员", "starts_on": "2026-10-28", "via_station": true})).await["id"]
         .as_i64()
@@ -385,23 +362,19 @@ async fn a_placement_is_followed_up_and_due_calls_reach_the_home_page(engine: En
         "{home}"
     );
     let (status, body) = app
-        .api(
+        .api_post(
             &w,
-            Method::POST,
             "/api/v1/followups",
-            Some(json!({"placement_id": p, "on": "2026-11-26", "outcome": "maybe"})),
+            json!({"placement_id": p, "on": "2026-11-26", "outcome": "maybe"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, body) = app
-        .api(
-            &w,
-            Method::POST,
-            "/api/v1/followups",
-            Some(json!({"placement_id": p, "on": "2026-11-26", "outcome": "employed"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(
+        &w,
+        "/api/v1/followups",
+        json!({"placement_id": p, "on": "2026-11-26", "outcome": "employed"}),
+    )
+    .await;
     let (_, home) = b.get_text("/").await;
     assert!(
         !home.contains("本周待回访"),
@@ -411,11 +384,9 @@ async fn a_placement_is_followed_up_and_due_calls_reach_the_home_page(engine: En
     assert!(page.contains("3个月回访") && page.contains("2027-01-28"));
     // A follow-up that says "unknown" stays unknown in the figure.
     let (_, r) = app
-        .api(
+        .api_get(
             &w,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(r["details"]["employment.reemployed"]["still_employed"], 1);
@@ -457,15 +428,11 @@ async fn sign_up(
 }
 
 async fn signup_of(app: &TestApp, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM course_signups WHERE name = ?",
-                linli_store::params![name],
-            )
-        })
-        .await
-        .unwrap()
+    app.number(
+        "SELECT id FROM course_signups WHERE name = ?",
+        linli_store::params![name],
+    )
+    .await
 }
 
 async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_its_reason(
@@ -538,8 +505,8 @@ async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_it
         signup_of(&app, "米丽芳").await,
         signup_of(&app, "王某某").await,
     );
-    let xia = resident(&app, "夏胜林").await;
-    let mi = resident(&app, "米丽芳").await;
+    let xia = app.resident_id("夏胜林").await;
+    let mi = app.resident_id("米丽芳").await;
     let (status, page) = b.get_text(&format!("/course-signups/{sx}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -563,9 +530,7 @@ async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_it
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (_, c) = app
-        .api(&w, Method::GET, &format!("/api/v1/courses/{k}"), None)
-        .await;
+    let (_, c) = app.api_get(&w, &format!("/api/v1/courses/{k}")).await;
     assert_eq!(
         (c["enrolled"].as_i64(), c["waitlisted"].as_i64()),
         (Some(1), Some(1))
@@ -657,7 +622,7 @@ async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine:
         StatusCode::NOT_FOUND
     );
     let csrf = other.csrf().await;
-    let xia = resident(&app, "夏胜林").await.to_string();
+    let xia = app.resident_id("夏胜林").await.to_string();
     let res = other
         .post_form(
             &format!("/course-signups/{s}/enrol"),
@@ -691,7 +656,7 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
     };
     let mut b = app.signed_in("wangge1").await;
     let csrf = b.csrf().await;
-    let yang = resident(&app, "杨静").await.to_string();
+    let yang = app.resident_id("杨静").await.to_string();
     let res = b
         .post_form(
             "/employment/seekers",
@@ -829,7 +794,7 @@ async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engi
     let w = app.token("wangge1").await;
     let k = course(&app, &w, "跨社区测试培训班", true, Some(10)).await;
     let s = session(&app, &w, k, "2026-11-20").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let (e, status) = enrol(&app, &w, k, xia).await;
     assert_eq!(status, "enrolled");
     post(
@@ -843,49 +808,43 @@ async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engi
     // Community B's admin, by the API: A's ids name nothing.
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
-    let (status, _) = app
-        .api(&other, Method::GET, &format!("/api/v1/courses/{k}"), None)
-        .await;
+    let (status, _) = app.api_get(&other, &format!("/api/v1/courses/{k}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, list) = app.api(&other, Method::GET, "/api/v1/courses", None).await;
+    let (status, list) = app.api_get(&other, "/api/v1/courses").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["total"], 0, "{list}");
     let (status, _) = app
-        .api(
+        .api_post(
             &other,
-            Method::POST,
             &format!("/api/v1/enrolments/{e}/status"),
-            Some(json!({"status": "dropped"})),
+            json!({"status": "dropped"}),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Ids typed into a body are field errors, as for ids that do not exist.
     let (status, body) = app
-        .api(
+        .api_post(
             &other,
-            Method::POST,
             "/api/v1/sessions",
-            Some(json!({"course_id": k, "held_on": "2026-11-21"})),
+            json!({"course_id": k, "held_on": "2026-11-21"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "learning_course_missing");
     let (status, body) = app
-        .api(
+        .api_post(
             &other,
-            Method::POST,
             "/api/v1/enrolments",
-            Some(json!({"course_id": k, "resident_id": xia})),
+            json!({"course_id": k, "resident_id": xia}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "learning_course_missing");
     let (status, body) = app
-        .api(
+        .api_post(
             &other,
-            Method::POST,
             "/api/v1/attendance",
-            Some(json!({"session_id": s, "resident_ids": []})),
+            json!({"session_id": s, "resident_ids": []}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -927,9 +886,7 @@ async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engi
         1
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM course_sessions WHERE course_id IN (SELECT id FROM courses WHERE name = '跨社区测试培训班')").await, 1);
-    let (_, c) = app
-        .api(&w, Method::GET, &format!("/api/v1/courses/{k}"), None)
-        .await;
+    let (_, c) = app.api_get(&w, &format!("/api/v1/courses/{k}")).await;
     assert_eq!(c["enrolments"][0]["attended"], 1, "{c}");
 }
 
@@ -939,8 +896,8 @@ async fn seekers_openings_and_placements_of_another_community_are_not_found(engi
     };
     // Community A: a job seeker, an opening and a placement on it.
     let w = app.token("wangge1").await;
-    let yang = resident(&app, "杨静").await;
-    let xia = resident(&app, "夏胜林").await;
+    let yang = app.resident_id("杨静").await;
+    let xia = app.resident_id("夏胜林").await;
     let seeker = post(
         &app,
         &w,
@@ -966,33 +923,23 @@ async fn seekers_openings_and_placements_of_another_community_are_not_found(engi
     // Community B's admin, by the API.
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
-    let (status, list) = app
-        .api(&other, Method::GET, "/api/v1/placements", None)
-        .await;
+    let (status, list) = app.api_get(&other, "/api/v1/placements").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["total"], 0, "{list}");
-    let (status, due) = app
-        .api(&other, Method::GET, "/api/v1/followups/due", None)
-        .await;
+    let (status, due) = app.api_get(&other, "/api/v1/followups/due").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(due["total"], 0, "{due}");
     let (status, body) = app
-        .api(
+        .api_post(
             &other,
-            Method::POST,
             "/api/v1/followups",
-            Some(json!({"placement_id": placement, "on": "2026-11-27", "outcome": "employed"})),
+            json!({"placement_id": placement, "on": "2026-11-27", "outcome": "employed"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "employment_placement_missing");
     let (status, body) = app
-        .api(
-            &other,
-            Method::POST,
-            "/api/v1/job-seekers",
-            Some(json!({"resident_id": yang})),
-        )
+        .api_post(&other, "/api/v1/job-seekers", json!({"resident_id": yang}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "learning_resident_missing");

@@ -38,12 +38,7 @@ async fn sign_in(app: &crate::support::TestApp, name: &'static str, role: Role) 
     let mut b = app.browser();
     let res = b.login(name, PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{name} signs in");
-    let cookie = b
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookie = b.cookie_header();
     Caller {
         name,
         role,
@@ -195,9 +190,7 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
         if !role_permits(c.role, Action::ViewResidents) {
             continue;
         }
-        let (_, list) = app
-            .api(&c.token, Method::GET, "/api/v1/residents", None)
-            .await;
+        let (_, list) = app.api_get(&c.token, "/api/v1/residents").await;
         let inside = list["items"][0]["id"]
             .as_i64()
             .expect("a resident in scope");

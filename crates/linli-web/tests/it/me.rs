@@ -5,7 +5,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app, spawn_demo_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -37,7 +37,7 @@ async fn a_linked_resident_sees_her_own_page_and_downloads_her_data(engine: Engi
         return;
     };
     let token = app.token("jumin").await;
-    let (status, v) = app.api(&token, Method::GET, "/api/v1/me", None).await;
+    let (status, v) = app.api_get(&token, "/api/v1/me").await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["user"]["username"], "jumin");
     assert_eq!(v["user"]["role"], "resident");
@@ -58,9 +58,7 @@ async fn a_linked_resident_sees_her_own_page_and_downloads_her_data(engine: Engi
     // Her ID number is masked on the page, whole in her own copy.
     assert!(!html.contains("19560318"));
 
-    let (status, data) = app
-        .api(&token, Method::GET, "/api/v1/me/export", None)
-        .await;
+    let (status, data) = app.api_get(&token, "/api/v1/me/export").await;
     assert_eq!(status, StatusCode::OK, "{data}");
     assert_eq!(data["resident"]["name"], "陈玉兰");
     let id_number = data["resident"]["id_number"].as_str().unwrap();
@@ -86,12 +84,10 @@ async fn a_linked_resident_sees_her_own_page_and_downloads_her_data(engine: Engi
 
     // An account without a record has nothing to export, and says why.
     let admin = app.token("admin").await;
-    let (status, v) = app
-        .api(&admin, Method::GET, "/api/v1/me/export", None)
-        .await;
+    let (status, v) = app.api_get(&admin, "/api/v1/me/export").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(v["error"]["code"], "not_linked");
-    let (_, v) = app.api(&admin, Method::GET, "/api/v1/me", None).await;
+    let (_, v) = app.api_get(&admin, "/api/v1/me").await;
     assert!(v.get("resident").is_none());
 }
 
@@ -105,12 +101,7 @@ async fn a_resident_finds_nothing_of_her_neighbours(engine: Engine) {
     let mut page = app.signed_in("jumin").await;
     for id in [own, neighbour] {
         let (status, _) = app
-            .api(
-                &token,
-                Method::GET,
-                &format!("/api/v1/residents/{id}"),
-                None,
-            )
+            .api_get(&token, &format!("/api/v1/residents/{id}"))
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "resident {id} by the API");
         assert_eq!(
@@ -119,9 +110,7 @@ async fn a_resident_finds_nothing_of_her_neighbours(engine: Engine) {
             "resident {id}'s page"
         );
     }
-    let (status, _) = app
-        .api(&token, Method::GET, "/api/v1/residents", None)
-        .await;
+    let (status, _) = app.api_get(&token, "/api/v1/residents").await;
     assert!(
         status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
         "{status}"
@@ -136,7 +125,7 @@ async fn every_link_an_account_is_offered_opens(engine: Engine) {
     };
     for user in ["admin", "wangge1", "louzhang", "gongjian", "jijin", "jumin"] {
         let token = app.token(user).await;
-        let (_, v) = app.api(&token, Method::GET, "/api/v1/me", None).await;
+        let (_, v) = app.api_get(&token, "/api/v1/me").await;
         let mut page = app.signed_in(user).await;
         for l in v["links"].as_array().unwrap() {
             let href = l["href"].as_str().unwrap();
@@ -242,8 +231,7 @@ async fn a_liaison_finds_its_own_unit_at_home(engine: Engine) {
 }
 
 async fn create_resident_account(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
-    app.api(token, Method::POST, "/api/v1/users", Some(body))
-        .await
+    app.api_post(token, "/api/v1/users", body).await
 }
 
 async fn an_administrator_links_an_account_to_a_resident_once(engine: Engine) {
@@ -260,7 +248,7 @@ async fn an_administrator_links_an_account_to_a_resident_once(engine: Engine) {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     let token = app.token_with("zhangjun", "Zj-2026-bike").await;
-    let (_, me) = app.api(&token, Method::GET, "/api/v1/me", None).await;
+    let (_, me) = app.api_get(&token, "/api/v1/me").await;
     assert_eq!(me["resident"]["name"], "张君");
     assert_eq!(me["grants"][0]["role"], "resident");
 
@@ -437,10 +425,7 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     let ask = |body: Value| {
         let token = jumin.clone();
         let app = &app;
-        async move {
-            app.api(&token, Method::POST, "/api/v1/me/corrections", Some(body))
-                .await
-        }
+        async move { app.api_post(&token, "/api/v1/me/corrections", body).await }
     };
     let (status, v) = ask(json!({"field": "phone", "message": " "})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
@@ -451,11 +436,10 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     let id = v["id"].as_i64().unwrap();
     let admin = app.token("admin").await;
     let (status, v) = app
-        .api(
+        .api_post(
             &admin,
-            Method::POST,
             "/api/v1/me/corrections",
-            Some(json!({"field": "phone", "message": "改一下电话"})),
+            json!({"field": "phone", "message": "改一下电话"}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -463,9 +447,7 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
 
     // The worker of her grid sees it at home and on the record.
     let worker = app.token("wangge1").await;
-    let (_, list) = app
-        .api(&worker, Method::GET, "/api/v1/corrections", None)
-        .await;
+    let (_, list) = app.api_get(&worker, "/api/v1/corrections").await;
     assert_eq!(list["items"][0]["id"], id, "{list}");
     let mut page = app.signed_in("wangge1").await;
     let (_, home) = page.get_text("/").await;
@@ -483,27 +465,15 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     let other = app.token("dongfeng").await;
     let path = format!("/api/v1/corrections/{id}/resolve");
     let (status, _) = app
-        .api(
-            &other,
-            Method::POST,
-            &path,
-            Some(json!({"outcome": "done"})),
-        )
+        .api_post(&other, &path, json!({"outcome": "done"}))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (_, list) = app
-        .api(&other, Method::GET, "/api/v1/corrections", None)
-        .await;
+    let (_, list) = app.api_get(&other, "/api/v1/corrections").await;
     assert_eq!(list["total"], 0);
 
     // Declining needs the reason she will read; it is resolved once.
     let (status, v) = app
-        .api(
-            &worker,
-            Method::POST,
-            &path,
-            Some(json!({"outcome": "declined"})),
-        )
+        .api_post(&worker, &path, json!({"outcome": "declined"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["code"], "correction_reason_missing");
@@ -520,11 +490,10 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
         .await;
     assert!(res.status().is_redirection());
     let (status, v) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &path,
-            Some(json!({"outcome": "declined", "note": "再改"})),
+            json!({"outcome": "declined", "note": "再改"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
@@ -537,9 +506,7 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
             && mine.contains("已按新号码更正"),
         "{mine}"
     );
-    let (_, v) = app
-        .api(&jumin, Method::GET, "/api/v1/me/corrections", None)
-        .await;
+    let (_, v) = app.api_get(&jumin, "/api/v1/me/corrections").await;
     assert_eq!(v["items"][0]["status"], "done");
     let actions = app.audit_actions().await;
     assert!(
@@ -576,10 +543,7 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
     let claim = |body: Value| {
         let token = her.clone();
         let app = &app;
-        async move {
-            app.api(&token, Method::POST, "/api/v1/me/claim", Some(body))
-                .await
-        }
+        async move { app.api_post(&token, "/api/v1/me/claim", body).await }
     };
     // A right ID number with a wrong phone: no match, and no hint which was wrong.
     let (status, v) = claim(json!({"id_number": id_number, "phone": "13000000000"})).await;
@@ -597,7 +561,7 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["error"]["code"], "claim_pending");
     // Nothing of the record before a worker confirms.
-    let (_, me) = app.api(&her, Method::GET, "/api/v1/me", None).await;
+    let (_, me) = app.api_get(&her, "/api/v1/me").await;
     assert!(me.get("resident").is_none(), "{me}");
     let mut page = app.signed_in_with("zhangjun", "Zj-2026-bike").await;
     let (_, home) = page.get_text("/").await;
@@ -608,7 +572,7 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
 
     // The building head may not confirm; the administrator sees it at home and confirms.
     let head = app.token("louzhang").await;
-    let (status, _) = app.api(&head, Method::GET, "/api/v1/claims", None).await;
+    let (status, _) = app.api_get(&head, "/api/v1/claims").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let mut director = app.signed_in("admin").await;
     let (_, home) = director.get_text("/").await;
@@ -618,12 +582,7 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
     );
     let path = format!("/api/v1/claims/{claim_id}/decide");
     let (status, v) = app
-        .api(
-            &admin,
-            Method::POST,
-            &path,
-            Some(json!({"decision": "reject"})),
-        )
+        .api_post(&admin, &path, json!({"decision": "reject"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["code"], "claim_reason_missing");
@@ -635,15 +594,10 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
         )
         .await;
     assert!(res.status().is_redirection());
-    let (_, me) = app.api(&her, Method::GET, "/api/v1/me", None).await;
+    let (_, me) = app.api_get(&her, "/api/v1/me").await;
     assert_eq!(me["resident"]["name"], "张君");
     let (status, _) = app
-        .api(
-            &admin,
-            Method::POST,
-            &path,
-            Some(json!({"decision": "confirm"})),
-        )
+        .api_post(&admin, &path, json!({"decision": "confirm"}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "decided once");
     let actions = app.audit_actions().await;
@@ -672,13 +626,10 @@ async fn a_claim_is_not_a_way_to_search_the_registry(engine: Engine) {
     let token = app.token_with("guesser", "Zj-2026-bike").await;
     for n in 0..5 {
         let (status, v) = app
-            .api(
+            .api_post(
                 &token,
-                Method::POST,
                 "/api/v1/me/claim",
-                Some(
-                    json!({"id_number": format!("11010519491231{n:03}X"), "phone": "13800000000"}),
-                ),
+                json!({"id_number": format!("11010519491231{n:03}X"), "phone": "13800000000"}),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
@@ -690,11 +641,10 @@ async fn a_claim_is_not_a_way_to_search_the_registry(engine: Engine) {
         .text("SELECT phone FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
         .await;
     let (status, v) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/me/claim",
-            Some(json!({"id_number": id_number, "phone": phone})),
+            json!({"id_number": id_number, "phone": phone}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{v}");

@@ -23,43 +23,25 @@ both_engines!(
 );
 
 async fn partner(app: &TestApp, token: &str, name: &str, kind: &str) -> i64 {
-    let (status, body) = app
-        .api(
+    let body = app
+        .created(
             token,
-            Method::POST,
             "/api/v1/partners",
-            Some(json!({"name": name, "kind": kind})),
+            json!({"name": name, "kind": kind}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     body["id"].as_i64().unwrap()
 }
 
 async fn agreement(app: &TestApp, token: &str, partner_id: i64, commitments: Value) -> i64 {
-    let (status, body) = app
-        .api(
-            token,
-            Method::POST,
-            "/api/v1/agreements",
-            Some(json!({"partner_id": partner_id, "signed_on": "2011-03-01", "valid_from": "2011-03-01", "valid_to": "2026-12-31", "commitments": commitments})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(token, "/api/v1/agreements", json!({"partner_id": partner_id, "signed_on": "2011-03-01", "valid_from": "2011-03-01", "valid_to": "2026-12-31", "commitments": commitments})).await;
     body["id"].as_i64().unwrap()
 }
 
 /// A liaison account for `partner_id`, created through `users_create`; returns its token.
 async fn liaison(app: &TestApp, admin: &str, username: &str, partner_id: i64) -> String {
     let community = app.place_id("community", "Xx社区").await;
-    let (status, body) = app
-        .api(
-            admin,
-            Method::POST,
-            "/api/v1/users",
-            Some(json!({"username": username, "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": partner_id, "display_name": "联络员"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(admin, "/api/v1/users", json!({"username": username, "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": partner_id, "display_name": "联络员"})).await;
     app.token(username).await
 }
 
@@ -71,11 +53,10 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     let clinic = partner(&app, &admin, "绿苑社区医疗服务站", "hospital").await;
     let bureau = partner(&app, &admin, "东安区建设局", "government").await;
     let (status, body) = app
-        .api(
+        .api_post(
             &admin,
-            Method::POST,
             "/api/v1/partners",
-            Some(json!({"name": "某单位", "kind": "church"})),
+            json!({"name": "某单位", "kind": "church"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -91,52 +72,41 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     // A liaison's grant must name a unit of the community.
     let community = app.place_id("community", "Xx社区").await;
     let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/users", Some(json!({"username": "ghost", "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": 999_999})))
+        .api_post(&admin, "/api/v1/users", json!({"username": "ghost", "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": 999_999}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "partner_missing");
     let doctor = liaison(&app, &admin, "liuyisheng", clinic).await;
     let (status, own) = app
-        .api(
-            &doctor,
-            Method::GET,
-            &format!("/api/v1/agreements/{clinic_deal}"),
-            None,
-        )
+        .api_get(&doctor, &format!("/api/v1/agreements/{clinic_deal}"))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(own["commitments"].as_array().unwrap().len(), 2);
     let (status, _) = app
-        .api(
-            &doctor,
-            Method::GET,
-            &format!("/api/v1/agreements/{bureau_deal}"),
-            None,
-        )
+        .api_get(&doctor, &format!("/api/v1/agreements/{bureau_deal}"))
         .await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
         "another unit's agreement does not exist for a liaison"
     );
-    let (_, list) = app
-        .api(&doctor, Method::GET, "/api/v1/partners", None)
-        .await;
+    let (_, list) = app.api_get(&doctor, "/api/v1/partners").await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["name"], "绿苑社区医疗服务站");
     // The liaison records its lectures; not for another unit.
     for on in ["2026-03-21", "2026-05-16"] {
-        let (status, body) = app
-            .api(&doctor, Method::POST, "/api/v1/partner-activities", Some(json!({"partner_id": clinic, "kind": "health_lecture", "on": on, "participants": 40})))
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
+        app.created(
+            &doctor,
+            "/api/v1/partner-activities",
+            json!({"partner_id": clinic, "kind": "health_lecture", "on": on, "participants": 40}),
+        )
+        .await;
     }
     let (status, _) = app
-        .api(
+        .api_post(
             &doctor,
-            Method::POST,
             "/api/v1/partner-activities",
-            Some(json!({"partner_id": bureau, "kind": "repair", "on": "2026-05-02"})),
+            json!({"partner_id": bureau, "kind": "repair", "on": "2026-05-02"}),
         )
         .await;
     assert_eq!(
@@ -144,19 +114,14 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "another unit is no unit of the liaison's"
     );
-    let (status, _) = app.api(&doctor, Method::POST, "/api/v1/agreements", Some(json!({"partner_id": clinic, "signed_on": "2026-01-01", "valid_from": "2026-01-01", "valid_to": "2030-12-31"}))).await;
+    let (status, _) = app.api_post(&doctor, "/api/v1/agreements", json!({"partner_id": clinic, "signed_on": "2026-01-01", "valid_from": "2026-01-01", "valid_to": "2030-12-31"})).await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
         "agreements are the community's to record"
     );
     let (_, unit) = app
-        .api(
-            &doctor,
-            Method::GET,
-            &format!("/api/v1/partners/{clinic}"),
-            None,
-        )
+        .api_get(&doctor, &format!("/api/v1/partners/{clinic}"))
         .await;
     let lectures = unit["fulfilment"]
         .as_array()
@@ -170,11 +135,9 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
         (Some(2), Some(6))
     );
     let (_, v) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(v["indicators"]["partners.signed"], 2);
@@ -182,11 +145,9 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     assert_eq!(v["indicators"]["partners.signed_in_year"], 0);
     assert_eq!(v["indicators"]["partners.lectures"], 2);
     let (_, v) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2027-01-01&to=2027-12-31",
-            None,
         )
         .await;
     assert_eq!(
@@ -228,12 +189,7 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let builder = app.token("jianshe2").await;
     let (status, _) = app
-        .api(
-            &builder,
-            Method::GET,
-            &format!("/api/v1/agreements/{bureau_deal}"),
-            None,
-        )
+        .api_get(&builder, &format!("/api/v1/agreements/{bureau_deal}"))
         .await;
     assert_eq!(
         status,
@@ -251,35 +207,25 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
     let school = partner(&app, &admin, "第一中学", "school").await;
     let builder = liaison(&app, &admin, "jianshe", bureau).await;
     let teacher = liaison(&app, &admin, "yizhong", school).await;
-    let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/needs", Some(json!({"title": "整修3号楼至8号楼巷路", "place": "巷路", "urgency": "urgent", "raised_by": "居民"})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(&admin, "/api/v1/needs", json!({"title": "整修3号楼至8号楼巷路", "place": "巷路", "urgency": "urgent", "raised_by": "居民"})).await;
     let need = body["id"].as_i64().unwrap();
     let (status, _) = app
-        .api(
+        .api_post(
             &builder,
-            Method::POST,
             &format!("/api/v1/needs/{need}/claim"),
-            Some(json!({"note": "我局提供沙石"})),
+            json!({"note": "我局提供沙石"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = app
-        .api(
-            &teacher,
-            Method::POST,
-            &format!("/api/v1/needs/{need}/claim"),
-            Some(json!({})),
-        )
+        .api_post(&teacher, &format!("/api/v1/needs/{need}/claim"), json!({}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "one claim at a time: {body}");
     let (status, _) = app
-        .api(
+        .api_post(
             &builder,
-            Method::POST,
             &format!("/api/v1/needs/{need}/confirm"),
-            Some(json!({"confirm": true})),
+            json!({"confirm": true}),
         )
         .await;
     assert_eq!(
@@ -287,7 +233,7 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
         StatusCode::FORBIDDEN,
         "a unit cannot confirm its own claim"
     );
-    let (_, list) = app.api(&admin, Method::GET, "/api/v1/needs", None).await;
+    let (_, list) = app.api_get(&admin, "/api/v1/needs").await;
     assert_eq!(
         list["items"][0]["status"], "claimed",
         "not a project before the community confirms"
@@ -299,15 +245,14 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
         "{html}"
     );
     let (status, _) = app
-        .api(
+        .api_post(
             &admin,
-            Method::POST,
             &format!("/api/v1/needs/{need}/confirm"),
-            Some(json!({"confirm": true, "owner": "孙立新", "plan": "5月底前完成"})),
+            json!({"confirm": true, "owner": "孙立新", "plan": "5月底前完成"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (_, list) = app.api(&admin, Method::GET, "/api/v1/needs", None).await;
+    let (_, list) = app.api_get(&admin, "/api/v1/needs").await;
     assert_eq!(list["items"][0]["status"], "matched");
     assert_eq!(list["items"][0]["partner_name"], "东安区建设局");
     let (_, html) = b.get_text("/partners/lists").await;
@@ -324,11 +269,20 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
     );
 }
 
+/// `POST /api/v1/affairs/{id}/{step}` (assign, resolve, rate …) as the bearer of `token`.
+async fn on_issue(
+    app: &TestApp,
+    token: &str,
+    id: i64,
+    step: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    app.api_post(token, &format!("/api/v1/affairs/{id}/{step}"), body)
+        .await
+}
+
 async fn new_issue(app: &TestApp, token: &str, phone: Option<&str>) -> i64 {
-    let (status, body) = app
-        .api(token, Method::POST, "/api/v1/affairs", Some(json!({"category": "road", "description": "巷路坑洼不平，雨天积水", "place": "3号楼至8号楼巷路", "reporter_phone": phone})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(token, "/api/v1/affairs", json!({"category": "road", "description": "巷路坑洼不平，雨天积水", "place": "3号楼至8号楼巷路", "reporter_phone": phone})).await;
     body["id"].as_i64().unwrap()
 }
 
@@ -343,19 +297,16 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     let inspector = liaison(&app, &admin, "chengguan", city).await;
     let builder = liaison(&app, &admin, "jianshe", bureau).await;
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/affairs",
-            Some(json!({"category": "potholes", "description": "巷路坑洼不平"})),
+            json!({"category": "potholes", "description": "巷路坑洼不平"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "affair_category_bad");
     let id = new_issue(&app, &worker, Some("13904511234")).await;
-    let (_, got) = app
-        .api(&worker, Method::GET, &format!("/api/v1/affairs/{id}"), None)
-        .await;
+    let (_, got) = app.api_get(&worker, &format!("/api/v1/affairs/{id}")).await;
     // Reported Friday 2026-11-27: a road issue is resolved within 13 working days.
     assert_eq!(got["respond_by"], "2026-11-30");
     assert_eq!(got["resolve_by"], "2026-12-16");
@@ -365,21 +316,11 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     );
     let path = format!("/api/v1/affairs/{id}/assign");
     let (status, _) = app
-        .api(
-            &worker,
-            Method::POST,
-            &path,
-            Some(json!({"partner_id": city})),
-        )
+        .api_post(&worker, &path, json!({"partner_id": city}))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, held) = app
-        .api(
-            &inspector,
-            Method::GET,
-            &format!("/api/v1/affairs/{id}"),
-            None,
-        )
+        .api_get(&inspector, &format!("/api/v1/affairs/{id}"))
         .await;
     assert_eq!(status, StatusCode::OK, "the unit holding it sees it");
     assert!(
@@ -387,21 +328,11 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
         "a unit gets no phone: the callback is the community's"
     );
     let (status, _) = app
-        .api(
-            &builder,
-            Method::GET,
-            &format!("/api/v1/affairs/{id}"),
-            None,
-        )
+        .api_get(&builder, &format!("/api/v1/affairs/{id}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, body) = app
-        .api(
-            &worker,
-            Method::POST,
-            &path,
-            Some(json!({"partner_id": bureau})),
-        )
+        .api_post(&worker, &path, json!({"partner_id": bureau}))
         .await;
     assert_eq!(
         status,
@@ -410,11 +341,10 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     );
     assert_eq!(body["error"]["code"], "affair_reroute_reason_missing");
     let (status, got) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &path,
-            Some(json!({"partner_id": bureau, "reason": "路面整修归建设局"})),
+            json!({"partner_id": bureau, "reason": "路面整修归建设局"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{got}");
@@ -425,108 +355,73 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     assert_eq!(events[2]["to_label"], "东安区建设局");
     assert_eq!(events[2]["note"], "路面整修归建设局");
     let (status, _) = app
-        .api(
-            &inspector,
-            Method::GET,
-            &format!("/api/v1/affairs/{id}"),
-            None,
-        )
+        .api_get(&inspector, &format!("/api/v1/affairs/{id}"))
         .await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
         "the first unit no longer sees it"
     );
-    let (status, _) = app
-        .api(
-            &builder,
-            Method::POST,
-            &format!("/api/v1/affairs/{id}/rate"),
-            Some(json!({"rating": "satisfied"})),
-        )
-        .await;
+    let (status, _) = on_issue(&app, &builder, id, "rate", json!({"rating": "satisfied"})).await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
         "the callback is the community's, not the unit's"
     );
-    let (status, _) = app
-        .api(
-            &builder,
-            Method::POST,
-            &format!("/api/v1/affairs/{id}/resolve"),
-            Some(json!({"resolution": "拉来沙石整修一新"})),
-        )
-        .await;
+    let (status, _) = on_issue(
+        &app,
+        &builder,
+        id,
+        "resolve",
+        json!({"resolution": "拉来沙石整修一新"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = app
-        .api(
-            &worker,
-            Method::POST,
-            &format!("/api/v1/affairs/{id}/rate"),
-            Some(json!({"rating": "very_good"})),
-        )
-        .await;
+    let (status, body) = on_issue(&app, &worker, id, "rate", json!({"rating": "very_good"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, _) = app
-        .api(
-            &worker,
-            Method::POST,
-            &format!("/api/v1/affairs/{id}/rate"),
-            Some(json!({"rating": "basically_satisfied"})),
-        )
-        .await;
+    let (status, _) = on_issue(
+        &app,
+        &worker,
+        id,
+        "rate",
+        json!({"rating": "basically_satisfied"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = app
-        .api(
-            &worker,
-            Method::POST,
-            &format!("/api/v1/affairs/{id}/rate"),
-            Some(json!({"rating": "dissatisfied"})),
-        )
-        .await;
+    let (status, _) = on_issue(&app, &worker, id, "rate", json!({"rating": "dissatisfied"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "rated once");
     // A second issue, resolved by a worker and rated dissatisfied.
     let other = new_issue(&app, &worker, None).await;
-    let wangge = app
-        .db
-        .read(|c| {
-            c.count(
-                "SELECT id FROM users WHERE username = 'wangge1'",
-                linli_store::params![],
-            )
-        })
-        .await
-        .unwrap();
-    let (status, _) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/affairs/{other}/assign"),
-            Some(json!({"assignee_user_id": wangge})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    app.api(
-        &worker,
-        Method::POST,
-        &format!("/api/v1/affairs/{other}/resolve"),
-        Some(json!({"resolution": "已协调"})),
+    let wangge = app.user_id("wangge1").await;
+    let (status, _) = on_issue(
+        &app,
+        &admin,
+        other,
+        "assign",
+        json!({"assignee_user_id": wangge}),
     )
     .await;
-    app.api(
+    assert_eq!(status, StatusCode::OK);
+    on_issue(
+        &app,
+        &worker,
+        other,
+        "resolve",
+        json!({"resolution": "已协调"}),
+    )
+    .await;
+    on_issue(
+        &app,
         &admin,
-        Method::POST,
-        &format!("/api/v1/affairs/{other}/rate"),
-        Some(json!({"rating": "dissatisfied"})),
+        other,
+        "rate",
+        json!({"rating": "dissatisfied"}),
     )
     .await;
     let (_, v) = app
-        .api(
+        .api_get(
             &admin,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(v["indicators"]["affairs.resolved"], 2);
@@ -624,9 +519,7 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let id = app.count("SELECT MAX(id) FROM affairs").await;
     let admin = app.token("admin").await;
-    let (_, got) = app
-        .api(&admin, Method::GET, &format!("/api/v1/affairs/{id}"), None)
-        .await;
+    let (_, got) = app.api_get(&admin, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(got["channel"], "phone_page");
     let photo_id = got["photos"][0]["id"].as_i64().unwrap();
     let mut b = app.signed_in("admin").await;
@@ -655,33 +548,19 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "photos are not public");
     // Whoever fixes it may show the work done: the same re-encoding.
-    let wangge = app
-        .db
-        .read(|c| {
-            c.count(
-                "SELECT id FROM users WHERE username = 'wangge1'",
-                linli_store::params![],
-            )
-        })
-        .await
-        .unwrap();
-    let (status, _) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/affairs/{id}/assign"),
-            Some(json!({"assignee_user_id": wangge})),
-        )
-        .await;
+    let wangge = app.user_id("wangge1").await;
+    let (status, _) = on_issue(
+        &app,
+        &admin,
+        id,
+        "assign",
+        json!({"assignee_user_id": wangge}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let mut w = app.signed_in("wangge1").await;
     let csrf = w.csrf().await;
-    let cookie = w
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookie = w.cookie_header();
     let form = reqwest::multipart::Form::new()
         .text("resolution", "已回填路面")
         .part(
@@ -697,9 +576,7 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (_, got) = app
-        .api(&admin, Method::GET, &format!("/api/v1/affairs/{id}"), None)
-        .await;
+    let (_, got) = app.api_get(&admin, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(got["status"], "resolved");
     assert_eq!(got["photos"][1]["stage"], "resolve");
     let after = got["photos"][1]["id"].as_i64().unwrap();
@@ -723,31 +600,23 @@ async fn the_public_progress_page_shows_no_phone_and_no_name(engine: Engine) {
     assert_eq!(progress.len(), "/public/affairs/".len() + 8, "{progress}");
     let id = app.count("SELECT MAX(id) FROM affairs").await;
     let admin = app.token("admin").await;
-    let wangge = app
-        .db
-        .read(|c| {
-            c.count(
-                "SELECT id FROM users WHERE username = 'wangge1'",
-                linli_store::params![],
-            )
-        })
-        .await
-        .unwrap();
-    let (status, _) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/affairs/{id}/assign"),
-            Some(json!({"assignee_user_id": wangge})),
-        )
-        .await;
+    let wangge = app.user_id("wangge1").await;
+    let (status, _) = on_issue(
+        &app,
+        &admin,
+        id,
+        "assign",
+        json!({"assignee_user_id": wangge}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let worker = app.token("wangge1").await;
-    app.api(
+    on_issue(
+        &app,
         &worker,
-        Method::POST,
-        &format!("/api/v1/affairs/{id}/progress"),
-        Some(json!({"note": "已联系施工队，明天修补"})),
+        id,
+        "progress",
+        json!({"note": "已联系施工队，明天修补"}),
     )
     .await;
     let html = reqwest::get(format!("{}{progress}", app.base))
@@ -781,9 +650,7 @@ async fn categories_and_their_deadlines_are_configured_per_community(engine: Eng
         return;
     };
     let worker = app.token("wangge1").await;
-    let (_, cats) = app
-        .api(&worker, Method::GET, "/api/v1/affair-categories", None)
-        .await;
+    let (_, cats) = app.api_get(&worker, "/api/v1/affair-categories").await;
     assert_eq!(
         cats["total"], 7,
         "the defaults until the community sets its own"
@@ -807,22 +674,15 @@ async fn categories_and_their_deadlines_are_configured_per_community(engine: Eng
         .await;
     assert_eq!(status, StatusCode::OK, "{got}");
     assert_eq!(got["total"], 2);
-    let (status, body) = app
-        .api(
+    let body = app
+        .created(
             &worker,
-            Method::POST,
             "/api/v1/affairs",
-            Some(json!({"category": "heating", "description": "暖气不热，室温只有12度"})),
+            json!({"category": "heating", "description": "暖气不热，室温只有12度"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let (_, got) = app
-        .api(
-            &worker,
-            Method::GET,
-            &format!("/api/v1/affairs/{}", body["id"]),
-            None,
-        )
+        .api_get(&worker, &format!("/api/v1/affairs/{}", body["id"]))
         .await;
     // Reported Friday 2026-11-27: respond the same day, resolve by Monday.
     assert_eq!(
@@ -830,11 +690,10 @@ async fn categories_and_their_deadlines_are_configured_per_community(engine: Eng
         (Some("2026-11-27"), Some("2026-11-30"))
     );
     let (status, _) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/affairs",
-            Some(json!({"category": "noise", "description": "夜里广场舞噪音"})),
+            json!({"category": "noise", "description": "夜里广场舞噪音"}),
         )
         .await;
     assert_eq!(
@@ -854,37 +713,29 @@ async fn an_issue_in_a_building_reaches_its_building_head_and_no_other(engine: E
     let mut ids = Vec::new();
     for (place, text) in [(three, "3号楼门口井盖松动"), (twelve, "12号楼垃圾桶满了")]
     {
-        let (status, body) = app
-            .api(
+        let body = app
+            .created(
                 &admin,
-                Method::POST,
                 "/api/v1/affairs",
-                Some(json!({"category": "safety", "description": text, "place_id": place})),
+                json!({"category": "safety", "description": text, "place_id": place}),
             )
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
         ids.push(body["id"].as_i64().unwrap());
     }
     let head = app.token("louzhang").await;
-    let (status, list) = app.api(&head, Method::GET, "/api/v1/affairs", None).await;
+    let (status, list) = app.api_get(&head, "/api/v1/affairs").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list["total"], 1, "only 3号楼 and 4号楼: {list}");
     assert_eq!(list["items"][0]["place_name"], "3号楼");
     let (status, _) = app
-        .api(
-            &head,
-            Method::GET,
-            &format!("/api/v1/affairs/{}", ids[1]),
-            None,
-        )
+        .api_get(&head, &format!("/api/v1/affairs/{}", ids[1]))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app
-        .api(
+        .api_post(
             &head,
-            Method::POST,
             &format!("/api/v1/affairs/{}/assign", ids[0]),
-            Some(json!({"partner_id": 1})),
+            json!({"partner_id": 1}),
         )
         .await;
     assert_eq!(
@@ -894,12 +745,7 @@ async fn an_issue_in_a_building_reaches_its_building_head_and_no_other(engine: E
     );
     // A safety hazard is answered the same day (Friday 2026-11-27) and resolved by Monday.
     let (_, got) = app
-        .api(
-            &admin,
-            Method::GET,
-            &format!("/api/v1/affairs/{}", ids[0]),
-            None,
-        )
+        .api_get(&admin, &format!("/api/v1/affairs/{}", ids[0]))
         .await;
     assert_eq!(
         (got["respond_by"].as_str(), got["resolve_by"].as_str()),
@@ -915,12 +761,7 @@ async fn post_activity(
     photo: Option<(&str, Vec<u8>)>,
 ) -> reqwest::Response {
     let csrf = b.csrf().await;
-    let cookie = b
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookie = b.cookie_header();
     let mut form = reqwest::multipart::Form::new()
         .text("kind", "health_lecture")
         .text("on", "2026-11-20")
@@ -1095,9 +936,7 @@ async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
         "the worker is told why"
     );
     let worker = app.token("wangge1").await;
-    let (_, cats) = app
-        .api(&worker, Method::GET, "/api/v1/affair-categories", None)
-        .await;
+    let (_, cats) = app.api_get(&worker, "/api/v1/affair-categories").await;
     assert_eq!(cats["total"], 7);
     let good = with_new("Heating", "0", "1");
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -1105,9 +944,7 @@ async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, page) = b.get_text("/affairs").await;
     assert!(page.contains("诉求类别已保存"));
-    let (_, cats) = app
-        .api(&worker, Method::GET, "/api/v1/affair-categories", None)
-        .await;
+    let (_, cats) = app.api_get(&worker, "/api/v1/affair-categories").await;
     let codes: Vec<&str> = cats["items"]
         .as_array()
         .unwrap()
@@ -1128,30 +965,22 @@ async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
     );
     assert_eq!(cats["items"][0]["resolve_days"], 10);
     // A road issue reported on Friday 2026-11-27 is now due ten working days later.
-    let (status, body) = app
-        .api(
+    let body = app
+        .created(
             &worker,
-            Method::POST,
             "/api/v1/affairs",
-            Some(json!({"category": "road", "description": "井盖松动"})),
+            json!({"category": "road", "description": "井盖松动"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let (_, got) = app
-        .api(
-            &worker,
-            Method::GET,
-            &format!("/api/v1/affairs/{}", body["id"]),
-            None,
-        )
+        .api_get(&worker, &format!("/api/v1/affairs/{}", body["id"]))
         .await;
     assert_eq!(got["resolve_by"], "2026-12-11");
     let (status, _) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/affairs",
-            Some(json!({"category": "noise", "description": "夜里施工噪音"})),
+            json!({"category": "noise", "description": "夜里施工噪音"}),
         )
         .await;
     assert_eq!(
@@ -1243,12 +1072,7 @@ async fn the_demo_year_of_issues_gives_believable_rates(engine: Engine) {
     );
     // The alley story is intact: from report to the construction bureau's repair and rating.
     let (_, alley) = app
-        .api(
-            &app.token("admin").await,
-            Method::GET,
-            "/api/v1/affairs?status=closed",
-            None,
-        )
+        .api_get(&app.token("admin").await, "/api/v1/affairs?status=closed")
         .await;
     assert!(alley.to_string().contains("巷路"));
 }
@@ -1260,21 +1084,9 @@ async fn an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists(engine: Eng
     let admin = app.token("admin").await;
     // 20号楼 lies outside 第一网格 (1-16号楼), wangge1's grid.
     let twenty = app.place_id("building", "20号楼").await;
-    let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/affairs", Some(serde_json::json!({"category": "lighting", "description": "20号楼门前路灯不亮", "place_id": twenty})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(&admin, "/api/v1/affairs", serde_json::json!({"category": "lighting", "description": "20号楼门前路灯不亮", "place_id": twenty})).await;
     let id = body["id"].as_i64().unwrap();
-    let worker_id = app
-        .db
-        .read(|c| {
-            c.count(
-                "SELECT id FROM users WHERE username = 'wangge1'",
-                linli_store::params![],
-            )
-        })
-        .await
-        .unwrap();
+    let worker_id = app.user_id("wangge1").await;
     let mut b = app.signed_in("wangge1").await;
     let (_, html) = b.get_text("/affairs").await;
     assert!(
@@ -1282,11 +1094,10 @@ async fn an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists(engine: Eng
         "not hers before it is given to her"
     );
     let (status, body) = app
-        .api(
+        .api_post(
             &admin,
-            Method::POST,
             &format!("/api/v1/affairs/{id}/assign"),
-            Some(serde_json::json!({"assignee_user_id": worker_id, "due_on": "2026-12-04"})),
+            serde_json::json!({"assignee_user_id": worker_id, "due_on": "2026-12-04"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -1296,7 +1107,7 @@ async fn an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists(engine: Eng
         "given to her, it is on her list"
     );
     let token = app.token("wangge1").await;
-    let (_, list) = app.api(&token, Method::GET, "/api/v1/affairs", None).await;
+    let (_, list) = app.api_get(&token, "/api/v1/affairs").await;
     assert!(
         list.to_string().contains("20号楼门前路灯不亮"),
         "and in the API's list"
@@ -1317,15 +1128,9 @@ async fn partner_records_of_another_community_are_not_found(engine: Engine) {
         json!([{"kind": "health_lecture", "target_per_year": 6}]),
     )
     .await;
-    let (status, body) = app
-        .api(
-            &admin,
-            Method::POST,
-            "/api/v1/needs",
-            Some(json!({"title": "巷路硬化"})),
-        )
+    let body = app
+        .created(&admin, "/api/v1/needs", json!({"title": "巷路硬化"}))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let need = body["id"].as_i64().unwrap();
     // Community B's admin, with a unit of its own.
     app.second_community("dongfeng").await;
@@ -1335,39 +1140,32 @@ async fn partner_records_of_another_community_are_not_found(engine: Engine) {
         format!("/api/v1/partners/{clinic}"),
         format!("/api/v1/agreements/{deal}"),
     ] {
-        let (status, body) = app.api(&other, Method::GET, &path, None).await;
+        let (status, body) = app.api_get(&other, &path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
     }
-    let (_, list) = app.api(&other, Method::GET, "/api/v1/partners", None).await;
+    let (_, list) = app.api_get(&other, "/api/v1/partners").await;
     assert_eq!(list["total"], 1, "{list}");
-    let (_, needs) = app.api(&other, Method::GET, "/api/v1/needs", None).await;
+    let (_, needs) = app.api_get(&other, "/api/v1/needs").await;
     assert_eq!(needs["total"], 0, "{needs}");
     let (status, body) = app
-        .api(
+        .api_post(
             &other,
-            Method::POST,
             &format!("/api/v1/needs/{need}/claim"),
-            Some(json!({"partner_id": own})),
+            json!({"partner_id": own}),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     let (status, body) = app
-        .api(
+        .api_post(
             &other,
-            Method::POST,
             &format!("/api/v1/needs/{need}/confirm"),
-            Some(json!({"confirm": true})),
+            json!({"confirm": true}),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     // A's unit cannot be named in B's records either.
     let (status, body) = app
-        .api(
-            &other,
-            Method::POST,
-            "/api/v1/agreements",
-            Some(json!({"partner_id": clinic, "signed_on": "2026-03-01", "valid_from": "2026-03-01", "valid_to": "2026-12-31"})),
-        )
+        .api_post(&other, "/api/v1/agreements", json!({"partner_id": clinic, "signed_on": "2026-03-01", "valid_from": "2026-03-01", "valid_to": "2026-12-31"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "partner_missing");
@@ -1386,7 +1184,7 @@ async fn partner_records_of_another_community_are_not_found(engine: Engine) {
     assert_eq!(status, StatusCode::OK);
     assert!(!text.contains("绿苑社区医疗服务站"), "{text}");
     // Nothing of A changed.
-    let (_, n) = app.api(&admin, Method::GET, "/api/v1/needs", None).await;
+    let (_, n) = app.api_get(&admin, "/api/v1/needs").await;
     assert_eq!(n["items"][0]["status"], "open", "{n}");
 }
 
@@ -1399,11 +1197,9 @@ async fn issues_of_another_community_are_not_found(engine: Engine) {
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
     let own = partner(&app, &other, "东风供电所", "state_enterprise").await;
-    let (status, body) = app
-        .api(&other, Method::GET, &format!("/api/v1/affairs/{id}"), None)
-        .await;
+    let (status, body) = app.api_get(&other, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    let (_, list) = app.api(&other, Method::GET, "/api/v1/affairs", None).await;
+    let (_, list) = app.api_get(&other, "/api/v1/affairs").await;
     assert_eq!(list["total"], 0, "{list}");
     let steps = [
         ("assign", json!({"partner_id": own})),
@@ -1414,12 +1210,7 @@ async fn issues_of_another_community_are_not_found(engine: Engine) {
     ];
     for (step, body) in steps {
         let (status, answer) = app
-            .api(
-                &other,
-                Method::POST,
-                &format!("/api/v1/affairs/{id}/{step}"),
-                Some(body),
-            )
+            .api_post(&other, &format!("/api/v1/affairs/{id}/{step}"), body)
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{step}: {answer}");
     }
@@ -1432,9 +1223,7 @@ async fn issues_of_another_community_are_not_found(engine: Engine) {
         );
     }
     // A's issue is as it was: reported, with only its report in the history.
-    let (status, a) = app
-        .api(&admin, Method::GET, &format!("/api/v1/affairs/{id}"), None)
-        .await;
+    let (status, a) = app.api_get(&admin, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(status, StatusCode::OK, "{a}");
     assert_eq!(a["status"], "reported", "{a}");
     assert_eq!(a["events"].as_array().map(Vec::len), Some(1), "{a}");
@@ -1454,14 +1243,14 @@ async fn the_one_who_calls_back_sees_the_whole_number_audited(engine: Engine) {
         .count("SELECT id FROM users WHERE username = 'wangge1'")
         .await;
     let admin = app.token("admin").await;
-    let (status, _) = app
-        .api(
-            &admin,
-            Method::POST,
-            &format!("/api/v1/affairs/{id}/assign"),
-            Some(json!({"assignee_user_id": wangge})),
-        )
-        .await;
+    let (status, _) = on_issue(
+        &app,
+        &admin,
+        id,
+        "assign",
+        json!({"assignee_user_id": wangge}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
 
     let reveal = format!("/affairs/{id}/reveal-phone");
@@ -1495,14 +1284,14 @@ async fn the_one_who_calls_back_sees_the_whole_number_audited(engine: Engine) {
 
     // Resolved, the callback form asks for a rating without choosing one.
     let worker_token = app.token("wangge1").await;
-    let (status, body) = app
-        .api(
-            &worker_token,
-            Method::POST,
-            &format!("/api/v1/affairs/{id}/resolve"),
-            Some(json!({"resolution": "已修补"})),
-        )
-        .await;
+    let (status, body) = on_issue(
+        &app,
+        &worker_token,
+        id,
+        "resolve",
+        json!({"resolution": "已修补"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let mut director = app.signed_in("admin").await;
     let (_, html) = director.get_text(&format!("/affairs/{id}")).await;

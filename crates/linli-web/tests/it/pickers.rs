@@ -4,7 +4,7 @@
 
 use crate::both_engines;
 use crate::support::{Browser, Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -17,13 +17,8 @@ both_engines!(
 
 async fn pick(app: &TestApp, token: &str, q: &str) -> (StatusCode, Value) {
     let q: String = url_escape(q);
-    app.api(
-        token,
-        Method::GET,
-        &format!("/api/v1/residents/pick?q={q}"),
-        None,
-    )
-    .await
+    app.api_get(token, &format!("/api/v1/residents/pick?q={q}"))
+        .await
 }
 
 fn url_escape(s: &str) -> String {
@@ -318,15 +313,13 @@ async fn a_second_open_case_for_a_household_warns_with_a_link_until_confirmed(en
     };
     let token = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let (status, body) = app
-        .api(
+    let body = app
+        .created(
             &token,
-            Method::POST,
             "/api/v1/cases",
-            Some(json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"})),
+            json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let case = body["id"].as_i64().unwrap();
 
     // Her page shows the open case instead of offering a new one.
@@ -368,13 +361,10 @@ async fn a_second_open_case_for_a_household_warns_with_a_link_until_confirmed(en
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before + 1);
 
     // The JSON API keeps its contract: ids in, no confirmation asked.
-    let (status, body) = app
-        .api(
-            &token,
-            Method::POST,
-            "/api/v1/cases",
-            Some(json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "再建"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(
+        &token,
+        "/api/v1/cases",
+        json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "再建"}),
+    )
+    .await;
 }

@@ -7,7 +7,7 @@
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app};
 use linli_store::privacy;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -176,12 +176,7 @@ async fn the_copy_holds_every_module_and_the_processing_history(engine: Engine) 
     let zhang = give_zhang_a_history(&app).await;
     let token = app.token("admin").await;
     let (status, doc) = app
-        .api(
-            &token,
-            Method::GET,
-            &format!("/api/v1/residents/{zhang}/personal-data"),
-            None,
-        )
+        .api_get(&token, &format!("/api/v1/residents/{zhang}/personal-data"))
         .await;
     assert_eq!(status, StatusCode::OK, "{doc}");
     assert_eq!(doc["name"], "张君");
@@ -250,12 +245,7 @@ async fn the_copy_holds_every_module_and_the_processing_history(engine: Engine) 
     }
     // A second export lists the first in its history.
     let (_, doc) = app
-        .api(
-            &token,
-            Method::GET,
-            &format!("/api/v1/residents/{zhang}/personal-data"),
-            None,
-        )
+        .api_get(&token, &format!("/api/v1/residents/{zhang}/personal-data"))
         .await;
     assert!(
         doc["processing_history"]
@@ -336,16 +326,7 @@ async fn after_anonymisation_his_name_is_nowhere(engine: Engine) {
         0,
         "his own offer is off the card"
     );
-    let leaked = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT (SELECT COUNT(*) FROM residents WHERE phone = ?) + (SELECT COUNT(*) FROM affairs WHERE reporter_phone = ?)",
-                linli_store::params![phone.clone(), phone],
-            )
-        })
-        .await
-        .unwrap();
+    let leaked = app.number("SELECT (SELECT COUNT(*) FROM residents WHERE phone = ?) + (SELECT COUNT(*) FROM affairs WHERE reporter_phone = ?)", linli_store::params![phone.clone(), phone]).await;
     assert_eq!(leaked, 0, "his phone is gone, from a report phoned in too");
     // The records stay for the ledgers: his case, payment and enrolment are still counted.
     assert_eq!(
@@ -387,12 +368,7 @@ async fn a_worker_of_another_community_cannot_export_him(engine: Engine) {
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
     let (status, body) = app
-        .api(
-            &other,
-            Method::GET,
-            &format!("/api/v1/residents/{zhang}/personal-data"),
-            None,
-        )
+        .api_get(&other, &format!("/api/v1/residents/{zhang}/personal-data"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert!(!body.to_string().contains("张君"));
@@ -405,12 +381,7 @@ async fn a_worker_of_another_community_cannot_export_him(engine: Engine) {
     // A building head may not reveal: no copy for her either.
     let head = app.token("louzhang").await;
     let (status, _) = app
-        .api(
-            &head,
-            Method::GET,
-            &format!("/api/v1/residents/{zhang}/personal-data"),
-            None,
-        )
+        .api_get(&head, &format!("/api/v1/residents/{zhang}/personal-data"))
         .await;
     assert!(
         status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
@@ -427,21 +398,10 @@ async fn an_erased_donor_keeps_his_sealed_gift_but_is_no_longer_named(engine: En
     };
     let zhang = app.resident_id("张君").await;
     let admin = app.token("admin").await;
-    let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "resident", "donor_resident_id": zhang, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(&admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})).await;
+    app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": zhang, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true})).await;
     let (_, doc) = app
-        .api(
-            &admin,
-            Method::GET,
-            &format!("/api/v1/residents/{zhang}/personal-data"),
-            None,
-        )
+        .api_get(&admin, &format!("/api/v1/residents/{zhang}/personal-data"))
         .await;
     assert_eq!(section(&doc, "donations")[0]["amount_fen"], 20000);
     let disclosure = |app: &TestApp| {

@@ -17,26 +17,22 @@ async fn an_admin_builds_the_place_tree_through_the_api(engine: Engine) {
     };
     let token = app.token("admin").await;
     let community = app.place_id("community", "Xx社区").await;
-    let (status, grid) = app
-        .api(
+    let grid = app
+        .created(
             &token,
-            Method::POST,
             "/api/v1/places",
-            Some(json!({"kind": "grid", "name": "第四网格", "parent_id": community})),
+            json!({"kind": "grid", "name": "第四网格", "parent_id": community}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let (status, building) = app
-        .api(
+    let building = app
+        .created(
             &token,
-            Method::POST,
             "/api/v1/places",
-            Some(json!({"kind": "building", "name": "25号楼", "parent_id": grid["id"]})),
+            json!({"kind": "building", "name": "25号楼", "parent_id": grid["id"]}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
     assert_eq!(building["parent_id"], grid["id"]);
-    let (_, list) = app.api(&token, Method::GET, "/api/v1/places", None).await;
+    let (_, list) = app.api_get(&token, "/api/v1/places").await;
     let names: Vec<&str> = list["items"]
         .as_array()
         .unwrap()
@@ -58,42 +54,38 @@ async fn the_tree_refuses_impossible_shapes_with_field_errors(engine: Engine) {
     let community = app.place_id("community", "Xx社区").await;
     let unit_parent = app.place_id("building", "1号楼").await;
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/places",
-            Some(json!({"kind": "unit", "name": "1单元", "parent_id": community})),
+            json!({"kind": "unit", "name": "1单元", "parent_id": community}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "place_wrong_parent");
     assert_eq!(body["error"]["details"]["field"], "parent_id");
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/places",
-            Some(json!({"kind": "unit", "name": "   ", "parent_id": unit_parent})),
+            json!({"kind": "unit", "name": "   ", "parent_id": unit_parent}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "place_bad_name");
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/places",
-            Some(json!({"kind": "castle", "name": "x", "parent_id": unit_parent})),
+            json!({"kind": "castle", "name": "x", "parent_id": unit_parent}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "place_bad_kind");
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/places",
-            Some(json!({"kind": "community", "name": "新社区"})),
+            json!({"kind": "community", "name": "新社区"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -136,7 +128,7 @@ async fn a_building_moves_between_grids_with_its_units(engine: Engine) {
     assert_eq!(moved["name"], "8号楼（东）");
     // The worker of grid 1 no longer sees it or its units; everything moved together.
     let worker = app.token("wangge1").await;
-    let (_, list) = app.api(&worker, Method::GET, "/api/v1/places", None).await;
+    let (_, list) = app.api_get(&worker, "/api/v1/places").await;
     assert!(
         list["items"]
             .as_array()
@@ -226,12 +218,12 @@ async fn an_admin_creates_a_building_head_who_then_signs_in(engine: Engine) {
     let building = app.place_id("building", "9号楼").await;
     let community = app.place_id("community", "Xx社区").await;
     let (status, body) = app
-        .api(&token, Method::POST, "/api/v1/users", Some(json!({"username": "zhanglou", "password": "short", "role": "building_head", "scope_place_id": building})))
+        .api_post(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "short", "role": "building_head", "scope_place_id": building}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "password_too_short");
     let (status, body) = app
-        .api(&token, Method::POST, "/api/v1/users", Some(json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": community})))
+        .api_post(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": community}))
         .await;
     assert_eq!(
         status,
@@ -239,13 +231,10 @@ async fn an_admin_creates_a_building_head_who_then_signs_in(engine: Engine) {
         "a building head is granted on a building"
     );
     assert_eq!(body["error"]["code"], "role_wrong_scope");
-    let (status, body) = app
-        .api(&token, Method::POST, "/api/v1/users", Some(json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building, "display_name": "张楼长"})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building, "display_name": "张楼长"})).await;
     assert!(body["id"].as_i64().is_some());
     let (status, body) = app
-        .api(&token, Method::POST, "/api/v1/users", Some(json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building})))
+        .api_post(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "username_taken");

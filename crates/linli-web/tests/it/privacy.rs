@@ -4,7 +4,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app, spawn_demo_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
 
 both_engines!(
@@ -25,9 +25,7 @@ async fn the_id_mask_and_the_birth_date_beside_it_do_not_restore_the_number(engi
     };
     for user in ["admin", "wangge1", "louzhang"] {
         let token = app.token(user).await;
-        let (status, body) = app
-            .api(&token, Method::GET, "/api/v1/residents", None)
-            .await;
+        let (status, body) = app.api_get(&token, "/api/v1/residents").await;
         assert_eq!(status, StatusCode::OK);
         let items = body["items"].as_array().unwrap();
         assert!(!items.is_empty(), "{user} sees residents");
@@ -56,12 +54,7 @@ async fn the_id_mask_and_the_birth_date_beside_it_do_not_restore_the_number(engi
 /// The numbers a building head finds with a query.
 async fn found(app: &crate::support::TestApp, token: &str, q: &str) -> Vec<Value> {
     let (status, body) = app
-        .api(
-            token,
-            Method::GET,
-            &format!("/api/v1/residents?q={q}"),
-            None,
-        )
+        .api_get(token, &format!("/api/v1/residents?q={q}"))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["items"].as_array().unwrap().clone()
@@ -72,9 +65,7 @@ async fn a_building_head_cannot_grow_a_number_digit_by_digit(engine: Engine) {
         return;
     };
     let token = app.token("louzhang").await;
-    let (_, body) = app
-        .api(&token, Method::GET, "/api/v1/residents", None)
-        .await;
+    let (_, body) = app.api_get(&token, "/api/v1/residents").await;
     let phone: String = app
         .text("SELECT phone FROM residents WHERE name = '夏胜林'")
         .await;
@@ -149,7 +140,7 @@ async fn sensitive_tags_and_notes_only_for_those_who_work_hardship_cases(engine:
         ("jijin", false),
     ] {
         let token = app.token(user).await;
-        let (_, kinds) = app.api(&token, Method::GET, "/api/v1/tags", None).await;
+        let (_, kinds) = app.api_get(&token, "/api/v1/tags").await;
         let kind_names: Vec<&str> = kinds["items"]
             .as_array()
             .unwrap()
@@ -162,12 +153,7 @@ async fn sensitive_tags_and_notes_only_for_those_who_work_hardship_cases(engine:
             "{user}: tag kinds {kind_names:?}"
         );
         let (status, r) = app
-            .api(
-                &token,
-                Method::GET,
-                &format!("/api/v1/residents/{xia}"),
-                None,
-            )
+            .api_get(&token, &format!("/api/v1/residents/{xia}"))
             .await;
         if status != StatusCode::OK {
             assert!(!sees, "{user} sees 夏胜林");
@@ -177,19 +163,12 @@ async fn sensitive_tags_and_notes_only_for_those_who_work_hardship_cases(engine:
         assert_eq!(text.contains("残疾"), sees, "{user}: {text}");
         assert_eq!(text.contains("眩晕"), sees, "{user}: the health note");
         let (_, list) = app
-            .api(
-                &token,
-                Method::GET,
-                &format!("/api/v1/residents?tag={disabled_tag}"),
-                None,
-            )
+            .api_get(&token, &format!("/api/v1/residents?tag={disabled_tag}"))
             .await;
         let listed = list.to_string();
         assert_eq!(listed.contains("残疾"), sees, "{user}: list {listed}");
         if !sees {
-            let (_, all) = app
-                .api(&token, Method::GET, "/api/v1/residents", None)
-                .await;
+            let (_, all) = app.api_get(&token, "/api/v1/residents").await;
             assert_eq!(
                 list["total"], all["total"],
                 "{user}: filtering by a sensitive tag narrows nothing"
@@ -205,19 +184,9 @@ async fn a_building_head_sees_that_help_was_given_not_what(engine: Engine) {
     };
     let worker = app.token("wangge1").await;
     let case = crate::assistance::open_case(&app, &worker, "夏胜林", false).await;
-    let (status, body) = app
-        .api(
-            &worker,
-            Method::POST,
-            "/api/v1/help-records",
-            Some(serde_json::json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 123_456, "source": "爱心基金"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(&worker, "/api/v1/help-records", serde_json::json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 123_456, "source": "爱心基金"})).await;
     let head = app.token("louzhang").await;
-    let (status, file) = app
-        .api(&head, Method::GET, &format!("/api/v1/cases/{case}"), None)
-        .await;
+    let (status, file) = app.api_get(&head, &format!("/api/v1/cases/{case}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         file["help"].as_array().unwrap().len(),
@@ -229,9 +198,7 @@ async fn a_building_head_sees_that_help_was_given_not_what(engine: Engine) {
         "not how much: {file}"
     );
     assert!(!file.to_string().contains("爱心基金"));
-    let (_, file) = app
-        .api(&worker, Method::GET, &format!("/api/v1/cases/{case}"), None)
-        .await;
+    let (_, file) = app.api_get(&worker, &format!("/api/v1/cases/{case}")).await;
     assert_eq!(
         file["help"][0]["amount_fen"], 123_456,
         "the worker sees it all"
@@ -292,9 +259,7 @@ async fn each_role_sees_only_the_personal_fields_its_work_needs(engine: Engine) 
         let hardship = role_permits(role, Action::ManageCases);
         let exports = role_permits(role, Action::ExportResidents);
         let token = app.token(user).await;
-        let (status, list) = app
-            .api(&token, Method::GET, "/api/v1/residents", None)
-            .await;
+        let (status, list) = app.api_get(&token, "/api/v1/residents").await;
         if !roster {
             assert!(
                 status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
@@ -308,28 +273,13 @@ async fn each_role_sees_only_the_personal_fields_its_work_needs(engine: Engine) 
         let first = items[0]["id"].as_i64().unwrap();
         let name = items[0]["name"].as_str().unwrap().to_string();
         let (_, record) = app
-            .api(
-                &token,
-                Method::GET,
-                &format!("/api/v1/residents/{first}"),
-                None,
-            )
+            .api_get(&token, &format!("/api/v1/residents/{first}"))
             .await;
         let (_, found) = app
-            .api(
-                &token,
-                Method::GET,
-                &format!("/api/v1/residents?q={}", &name),
-                None,
-            )
+            .api_get(&token, &format!("/api/v1/residents?q={}", &name))
             .await;
         let (_, tagged) = app
-            .api(
-                &token,
-                Method::GET,
-                "/api/v1/residents?q=%E4%BD%8E%E4%BF%9D",
-                None,
-            )
+            .api_get(&token, "/api/v1/residents?q=%E4%BD%8E%E4%BF%9D")
             .await;
         let mut bodies = vec![
             ("list", list.to_string()),

@@ -4,7 +4,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 both_engines!(
@@ -14,10 +14,6 @@ both_engines!(
     a_station_keeper_is_a_resident_the_worker_looks_after_and_is_published_only_with_consent,
     help_in_cash_is_capped_like_the_fund,
 );
-
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.resident_id(name).await
-}
 
 /// A household outside 第一网格 (wangge1's grid).
 async fn household_outside_grid_one(app: &TestApp) -> i64 {
@@ -47,12 +43,7 @@ async fn a_household_of_another_grid_is_refused(engine: Engine) {
     let before = app.count("SELECT COUNT(*) FROM residents").await;
     for household in [foreign, 999_999] {
         let (status, body) = app
-            .api(
-                &worker,
-                Method::POST,
-                "/api/v1/residents",
-                Some(json!({"name": "周借户", "unit_id": own_unit, "household_id": household, "relation": "其他"})),
-            )
+            .api_post(&worker, "/api/v1/residents", json!({"name": "周借户", "unit_id": own_unit, "household_id": household, "relation": "其他"}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body.to_string().contains("household"), "{body}");
@@ -65,15 +56,10 @@ async fn a_payment_request_cites_only_a_case_of_the_community(engine: Engine) {
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     for case_id in [999_999_i64, -1] {
         let (status, body) = app
-            .api(
-                &worker,
-                Method::POST,
-                "/api/v1/fund/disbursements",
-                Some(json!({"beneficiary_resident_id": xia, "amount_fen": 50_000, "purpose": "medical", "case_id": case_id})),
-            )
+            .api_post(&worker, "/api/v1/fund/disbursements", json!({"beneficiary_resident_id": xia, "amount_fen": 50_000, "purpose": "medical", "case_id": case_id}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(body["error"]["details"]["field"], "case_id", "{body}");
@@ -90,14 +76,9 @@ async fn an_application_cites_only_a_case_of_the_community(engine: Engine) {
         return;
     };
     let worker = app.token("wangge1").await;
-    let xia = resident(&app, "夏胜林").await;
+    let xia = app.resident_id("夏胜林").await;
     let (status, body) = app
-        .api(
-            &worker,
-            Method::POST,
-            "/api/v1/applications",
-            Some(json!({"resident_id": xia, "kind": "temporary_aid", "accepted_on": "2026-11-20", "case_id": 999_999})),
-        )
+        .api_post(&worker, "/api/v1/applications", json!({"resident_id": xia, "kind": "temporary_aid", "accepted_on": "2026-11-20", "case_id": 999_999}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["details"]["field"], "case_id", "{body}");
@@ -120,11 +101,10 @@ async fn a_station_keeper_is_a_resident_the_worker_looks_after_and_is_published_
         .await;
     assert!(outside > 0);
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/stations",
-            Some(json!({"name": "便民修鞋点", "services": "修鞋", "keeper_resident_id": outside})),
+            json!({"name": "便民修鞋点", "services": "修鞋", "keeper_resident_id": outside}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -133,7 +113,7 @@ async fn a_station_keeper_is_a_resident_the_worker_looks_after_and_is_published_
     // A keeper the admin may name, without consent to publish the name: the public page
     // shows the station, not the person.
     let admin = app.token("admin").await;
-    let keeper = resident(&app, "米丽芳").await;
+    let keeper = app.resident_id("米丽芳").await;
     app.db
         .write(move |c| {
             c.execute(
@@ -143,15 +123,12 @@ async fn a_station_keeper_is_a_resident_the_worker_looks_after_and_is_published_
         })
         .await
         .unwrap();
-    let (status, body) = app
-        .api(
-            &admin,
-            Method::POST,
-            "/api/v1/stations",
-            Some(json!({"name": "爱心理发点", "services": "理发", "keeper_resident_id": keeper})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(
+        &admin,
+        "/api/v1/stations",
+        json!({"name": "爱心理发点", "services": "理发", "keeper_resident_id": keeper}),
+    )
+    .await;
     let (status, html) = app.browser().get_text("/public/stations").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("爱心理发点"), "the station is public");
@@ -168,24 +145,18 @@ async fn help_in_cash_is_capped_like_the_fund(engine: Engine) {
     let worker = app.token("wangge1").await;
     let case = crate::assistance::open_case(&app, &worker, "夏胜林", false).await;
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             "/api/v1/help-records",
-            Some(json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": i64::MAX})),
+            json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": i64::MAX}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["details"]["field"], "amount_fen");
-    let (status, body) = app
-        .api(
-            &worker,
-            Method::POST,
-            "/api/v1/help-records",
-            Some(
-                json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 50_000}),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(
+        &worker,
+        "/api/v1/help-records",
+        json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 50_000}),
+    )
+    .await;
 }

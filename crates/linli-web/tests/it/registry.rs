@@ -30,12 +30,7 @@ fn fixture(name: &str) -> Vec<u8> {
 
 async fn list(app: &TestApp, token: &str, query: &str) -> Value {
     let (status, body) = app
-        .api(
-            token,
-            Method::GET,
-            &format!("/api/v1/residents?{query}"),
-            None,
-        )
+        .api_get(token, &format!("/api/v1/residents?{query}"))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
@@ -51,11 +46,7 @@ fn names(body: &Value) -> Vec<String> {
 }
 
 fn cookie_header(b: &Browser) -> String {
-    b.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
+    b.cookie_header()
 }
 
 /// A digest of every resident row: equal before and after means nothing changed.
@@ -146,12 +137,7 @@ async fn a_building_head_sees_only_the_residents_of_their_buildings(engine: Engi
         .as_i64()
         .unwrap();
     let (status, _) = app
-        .api(
-            &token,
-            Method::GET,
-            &format!("/api/v1/residents/{yang}"),
-            None,
-        )
+        .api_get(&token, &format!("/api/v1/residents/{yang}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let xia = mine["items"]
@@ -163,12 +149,7 @@ async fn a_building_head_sees_only_the_residents_of_their_buildings(engine: Engi
         .as_i64()
         .unwrap();
     let (status, body) = app
-        .api(
-            &token,
-            Method::GET,
-            &format!("/api/v1/residents/{xia}"),
-            None,
-        )
+        .api_get(&token, &format!("/api/v1/residents/{xia}"))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body["id_number"].as_str().unwrap().contains("****"));
@@ -183,11 +164,10 @@ async fn revealing_needs_the_permission_and_is_audited(engine: Engine) {
         .as_i64()
         .unwrap();
     let (status, body) = app
-        .api(
+        .api_post(
             &worker,
-            Method::POST,
             &format!("/api/v1/residents/{xia}/reveal"),
-            Some(json!({"reason": "核对困难家庭申请"})),
+            json!({"reason": "核对困难家庭申请"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -203,12 +183,7 @@ async fn revealing_needs_the_permission_and_is_audited(engine: Engine) {
 
     let head = app.token("louzhang").await;
     let (status, _) = app
-        .api(
-            &head,
-            Method::POST,
-            &format!("/api/v1/residents/{xia}/reveal"),
-            None,
-        )
+        .api_act(&head, &format!("/api/v1/residents/{xia}/reveal"))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -231,24 +206,11 @@ async fn a_resident_is_registered_with_checked_id_and_phone(engine: Engine) {
     let born = chrono::NaiveDate::from_ymd_opt(1990, 3, 7).unwrap();
     let id =
         linli_core::IdNumber::generate("231002", born, 12, linli_core::Gender::Female).unwrap();
-    let (status, body) = app
-        .api(
-            &token,
-            Method::POST,
-            "/api/v1/residents",
-            Some(json!({"name": "周小燕", "id_number": id.as_str(), "phone": "138 4530 1234",
-                "unit_id": unit, "household": "601", "relation": "户主", "tags": [{"name": "党员"}]})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = app.created(&token, "/api/v1/residents", json!({"name": "周小燕", "id_number": id.as_str(), "phone": "138 4530 1234",
+                "unit_id": unit, "household": "601", "relation": "户主", "tags": [{"name": "党员"}]})).await;
     let rid = body["id"].as_i64().unwrap();
     let (_, got) = app
-        .api(
-            &token,
-            Method::GET,
-            &format!("/api/v1/residents/{rid}"),
-            None,
-        )
+        .api_get(&token, &format!("/api/v1/residents/{rid}"))
         .await;
     assert_eq!(got["gender"], "female", "gender follows from the ID number");
     assert_eq!(got["birth_date"], "1990-03-07");
@@ -260,11 +222,10 @@ async fn a_resident_is_registered_with_checked_id_and_phone(engine: Engine) {
     let last = if bad.ends_with('1') { "2" } else { "1" };
     bad.replace_range(17.., last);
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/residents",
-            Some(json!({"name": "错号码", "id_number": bad})),
+            json!({"name": "错号码", "id_number": bad}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -276,30 +237,27 @@ async fn a_resident_is_registered_with_checked_id_and_phone(engine: Engine) {
         "{body}"
     );
     let (status, _) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/residents",
-            Some(json!({"name": "科学计数", "id_number": "2.31002E+17"})),
+            json!({"name": "科学计数", "id_number": "2.31002E+17"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/residents",
-            Some(json!({"name": "重复", "id_number": id.as_str()})),
+            json!({"name": "重复", "id_number": id.as_str()}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "id_number_taken");
     let (status, body) = app
-        .api(
+        .api_post(
             &token,
-            Method::POST,
             "/api/v1/residents",
-            Some(json!({"name": "", "phone": "12345"})),
+            json!({"name": "", "phone": "12345"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -328,12 +286,7 @@ async fn an_update_keeps_what_was_not_sent_and_audits_masked_images(engine: Engi
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, got) = app
-        .api(
-            &token,
-            Method::GET,
-            &format!("/api/v1/residents/{xia}"),
-            None,
-        )
+        .api_get(&token, &format!("/api/v1/residents/{xia}"))
         .await;
     assert_eq!(got["phone"], "139****1111");
     assert_eq!(got["household"], "301");
@@ -523,15 +476,9 @@ async fn exports_are_masked_escaped_and_audited(engine: Engine) {
         return;
     };
     let token = app.token("admin").await;
-    let (status, _) = app
-        .api(
-            &token,
-            Method::POST,
-            "/api/v1/residents",
-            Some(json!({"name": "=SUM(A1)"})),
-        )
+    let _ = app
+        .created(&token, "/api/v1/residents", json!({"name": "=SUM(A1)"}))
         .await;
-    assert_eq!(status, StatusCode::CREATED);
     let mut b = app.signed_in("wangge1").await;
     let res = b.get("/residents/export.csv").await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -878,7 +825,7 @@ async fn searches_by_digits_are_throttled_for_those_who_may_not_reveal(engine: E
         } else {
             format!("/api/v1/residents/pick?q={:04}", 1000 + n)
         };
-        let (status, v) = app.api(&head, Method::GET, &path, None).await;
+        let (status, v) = app.api_get(&head, &path).await;
         assert_eq!(status, StatusCode::OK, "search {n}: {v}");
     }
     let res = reqwest::Client::new()
@@ -891,15 +838,11 @@ async fn searches_by_digits_are_throttled_for_those_who_may_not_reveal(engine: E
     assert!(res.headers().contains_key("retry-after"));
     let v: Value = res.json().await.unwrap();
     assert_eq!(v["error"]["code"], "rate_limited");
-    let (status, _) = app
-        .api(&head, Method::GET, "/api/v1/residents?q=mlf", None)
-        .await;
+    let (status, _) = app.api_get(&head, "/api/v1/residents?q=mlf").await;
     assert_eq!(status, StatusCode::OK, "a name search goes on");
     let admin = app.token("admin").await;
     for _ in 0..25 {
-        let (status, _) = app
-            .api(&admin, Method::GET, "/api/v1/residents?q=5678", None)
-            .await;
+        let (status, _) = app.api_get(&admin, "/api/v1/residents?q=5678").await;
         assert_eq!(status, StatusCode::OK);
     }
 }

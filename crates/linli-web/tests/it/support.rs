@@ -321,6 +321,29 @@ impl TestApp {
         )
     }
 
+    /// `GET path` as the bearer of `token`: the status and the JSON (or text) answered.
+    pub async fn api_get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.api(token, reqwest::Method::GET, path, None).await
+    }
+
+    /// `POST path` with the JSON `body` as the bearer of `token`.
+    pub async fn api_post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.api(token, reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
+    /// `POST path` without a body: an action on a record (approve, pay, close).
+    pub async fn api_act(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        self.api(token, reqwest::Method::POST, path, None).await
+    }
+
+    /// `POST path` that must create: asserts `201 Created` and gives the body.
+    pub async fn created(&self, token: &str, path: &str, body: Value) -> Value {
+        let (status, v) = self.api_post(token, path, body).await;
+        assert_eq!(status, StatusCode::CREATED, "POST {path}: {v}");
+        v
+    }
+
     /// The audit actions recorded so far, oldest first.
     pub async fn audit_actions(&self) -> Vec<String> {
         self.db
@@ -375,31 +398,89 @@ impl TestApp {
         .unwrap();
     }
 
+    /// The staff of a second community (东风社区, see [`TestApp::second_community`]): its
+    /// administrator `dongfeng` and `dongfeng_w`, a worker of its one grid (第一网格), each as a
+    /// bearer token and as a signed-in browser.
+    pub async fn second_community_staff(&self) -> Vec<Staff> {
+        self.second_community("dongfeng").await;
+        let admin = self.token("dongfeng").await;
+        let community = self.place_id("community", "东风社区").await;
+        let (status, grid) = self
+            .api(
+                &admin,
+                reqwest::Method::POST,
+                "/api/v1/places",
+                Some(serde_json::json!({"kind": "grid", "name": "东风第一网格", "parent_id": community})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{grid}");
+        let (status, body) = self
+            .api(
+                &admin,
+                reqwest::Method::POST,
+                "/api/v1/users",
+                Some(serde_json::json!({"username": "dongfeng_w", "password": WORKER_PASSWORD, "role": "worker", "scope_place_id": grid["id"]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let worker = self.token_with("dongfeng_w", WORKER_PASSWORD).await;
+        vec![
+            Staff {
+                role: "admin",
+                token: admin,
+                page: self.signed_in("dongfeng").await,
+            },
+            Staff {
+                role: "worker",
+                token: worker,
+                page: self.signed_in_with("dongfeng_w", WORKER_PASSWORD).await,
+            },
+        ]
+    }
+
     /// Id of a resident by name (the demo's people have unique names).
     pub async fn resident_id(&self, name: &'static str) -> i64 {
-        self.db
-            .read(move |c| {
-                c.count(
-                    "SELECT id FROM residents WHERE name = ?",
-                    linli_store::params![name],
-                )
-            })
+        self.id_of("SELECT id FROM residents WHERE name = ?", &[name])
             .await
-            .unwrap()
+    }
+
+    /// Id of an account by its username.
+    pub async fn user_id(&self, username: &'static str) -> i64 {
+        self.id_of("SELECT id FROM users WHERE username = ?", &[username])
+            .await
     }
 
     /// Id of a place by kind and name.
     pub async fn place_id(&self, kind: &'static str, name: &'static str) -> i64 {
-        self.db
-            .read(move |c| {
-                c.count(
-                    "SELECT id FROM places WHERE kind = ? AND name = ?",
-                    linli_store::params![kind, name],
-                )
-            })
-            .await
-            .unwrap()
+        self.id_of(
+            "SELECT id FROM places WHERE kind = ? AND name = ?",
+            &[kind, name],
+        )
+        .await
     }
+
+    /// The number `sql` selects with the text parameters `args`.
+    async fn id_of(&self, sql: &'static str, args: &[&'static str]) -> i64 {
+        let args: Vec<linli_store::Value> = args.iter().map(|a| (*a).into()).collect();
+        self.number(sql, &args).await
+    }
+
+    /// The number `sql` selects with `args` (`linli_store::params![…]`).
+    pub async fn number(&self, sql: &'static str, args: &[linli_store::Value]) -> i64 {
+        let args = args.to_vec();
+        self.db.read(move |c| c.count(sql, &args)).await.unwrap()
+    }
+}
+
+/// The password of the second community's worker.
+const WORKER_PASSWORD: &str = "东风网格员的密码2026";
+
+/// One account of the second community: its role (`admin`, `worker`), a bearer token and a
+/// signed-in browser.
+pub struct Staff {
+    pub role: &'static str,
+    pub token: String,
+    pub page: Browser,
 }
 
 /// A minimal browser: keeps cookies, follows no redirects, reads the CSRF token from pages.
@@ -410,7 +491,8 @@ pub struct Browser {
 }
 
 impl Browser {
-    fn cookie_header(&self) -> String {
+    /// The `Cookie` header the browser sends.
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))

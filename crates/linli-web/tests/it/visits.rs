@@ -4,7 +4,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 both_engines!(
@@ -21,18 +21,11 @@ async fn id_of(app: &TestApp, sql: &'static str, name: &'static str) -> i64 {
         .unwrap()
 }
 
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    id_of(app, "SELECT id FROM residents WHERE name = ?", name).await
-}
-
 /// Opens a case on 夏胜林 and builds a 春节 plan (低保, elders alone from 75, open cases).
 async fn plan_with_case(app: &TestApp) -> (i64, i64) {
     let token = app.token("wangge1").await;
-    let xia = resident(app, "夏胜林").await;
-    let (status, body) = app
-        .api(&token, Method::POST, "/api/v1/cases", Some(json!({"resident_id": xia, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01"})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let xia = app.resident_id("夏胜林").await;
+    let body = app.created(&token, "/api/v1/cases", json!({"resident_id": xia, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01"})).await;
     let case = body["id"].as_i64().unwrap();
     let mut b = app.signed_in("wangge1").await;
     let csrf = b.csrf().await;
@@ -116,16 +109,7 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
     );
 
     // Record the visit to 夏胜林's household: it lands on his case's timeline.
-    let xia_target = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '夏胜林'",
-                linli_store::params![plan],
-            )
-        })
-        .await
-        .unwrap();
+    let xia_target = app.number("SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '夏胜林'", linli_store::params![plan]).await;
     let path = format!("/visits/{plan}/targets/{xia_target}");
     let res = b
         .post_form(
@@ -171,15 +155,11 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
     );
     // A correction changes the visit on the case's timeline instead of adding a second one.
     let visits_on_case = || async {
-        app.db
-            .read(move |c| {
-                c.count(
-                    "SELECT COUNT(*) FROM help_records WHERE case_id = ? AND kind = 'visit'",
-                    linli_store::params![case],
-                )
-            })
-            .await
-            .unwrap()
+        app.number(
+            "SELECT COUNT(*) FROM help_records WHERE case_id = ? AND kind = 'visit'",
+            linli_store::params![case],
+        )
+        .await
     };
     b.post_form(
         &path,
@@ -219,16 +199,7 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
     assert_eq!(visits_on_case().await, 1);
 
     // Taking a household off needs a reason; with one, it leaves the count but keeps its row.
-    let mi_target = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '米丽芳'",
-                linli_store::params![plan],
-            )
-        })
-        .await
-        .unwrap();
+    let mi_target = app.number("SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '米丽芳'", linli_store::params![plan]).await;
     let remove = format!("/visits/{plan}/targets/{mi_target}/remove");
     b.post_form(&remove, &[("_csrf", &csrf), ("reason", "  ")])
         .await;
@@ -250,23 +221,14 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // Again, by resident number: the household is on the list already.
-    let chen = resident(&app, "陈玉兰").await.to_string();
+    let chen = app.resident_id("陈玉兰").await.to_string();
     b.post_form(&add, &[("_csrf", &csrf), ("who", &chen)]).await;
     let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
     assert!(
         html.contains("这一户已经在名单上了"),
         "the number names the same person"
     );
-    let n = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT COUNT(*) FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '陈玉兰'",
-                linli_store::params![plan],
-            )
-        })
-        .await
-        .unwrap();
+    let n = app.number("SELECT COUNT(*) FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '陈玉兰'", linli_store::params![plan]).await;
     assert_eq!(n, 1);
 
     // A visited household stays on the list (its gift is on the case and in the totals).
@@ -315,16 +277,7 @@ async fn a_building_head_records_her_buildings_visits_without_seeing_reasons(eng
         !html.contains("列入原因"),
         "no household's reasons for a building head"
     );
-    let target = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '夏胜林'",
-                linli_store::params![plan],
-            )
-        })
-        .await
-        .unwrap();
+    let target = app.number("SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '夏胜林'", linli_store::params![plan]).await;
     // She is on the visiting team: she opens the household from the plan and records the visit.
     assert!(
         html.contains(&format!("/visits/{plan}/targets/{target}")),
@@ -376,16 +329,7 @@ async fn a_building_head_records_her_buildings_visits_without_seeing_reasons(eng
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // A household outside her buildings is not there for her.
-    let other = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '杨静'",
-                linli_store::params![plan],
-            )
-        })
-        .await
-        .unwrap();
+    let other = app.number("SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '杨静'", linli_store::params![plan]).await;
     assert!(other > 0);
     let res = head
         .post_form(
@@ -426,7 +370,7 @@ async fn neighbour_helpers_show_what_they_help_with_on_the_card(engine: Engine) 
         "3号楼",
     )
     .await;
-    let mi = resident(&app, "米丽芳").await;
+    let mi = app.resident_id("米丽芳").await;
     let mut b = app.signed_in("wangge1").await;
     let csrf = b.csrf().await;
     let res = b
@@ -476,15 +420,11 @@ async fn plans_of_another_community_are_not_found(engine: Engine) {
     };
     let (plan, _) = plan_with_case(&app).await;
     let target = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT MIN(id) FROM visit_targets WHERE plan_id = ?",
-                linli_store::params![plan],
-            )
-        })
-        .await
-        .unwrap();
+        .number(
+            "SELECT MIN(id) FROM visit_targets WHERE plan_id = ?",
+            linli_store::params![plan],
+        )
+        .await;
     app.second_community("dongfeng").await;
     let mut other = app.signed_in("dongfeng").await;
     for path in [
@@ -518,14 +458,10 @@ async fn plans_of_another_community_are_not_found(engine: Engine) {
     let (_, list) = other.get_text("/visits").await;
     assert!(!list.contains("2027年春节走访慰问"));
     let open = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT COUNT(*) FROM visit_targets WHERE plan_id = ? AND status = 'pending'",
-                linli_store::params![plan],
-            )
-        })
-        .await
-        .unwrap();
+        .number(
+            "SELECT COUNT(*) FROM visit_targets WHERE plan_id = ? AND status = 'pending'",
+            linli_store::params![plan],
+        )
+        .await;
     assert!(open > 0, "the plan's list is untouched");
 }

@@ -5,7 +5,7 @@
 
 use crate::both_engines;
 use crate::support::{Engine, PASSWORD, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -20,14 +20,9 @@ both_engines!(
     the_volunteer_pages_open_for_staff_and_on_a_phone,
 );
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    app.api(token, Method::POST, path, Some(body)).await
-}
-
+/// The id of what `POST path` created.
 async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
-    let (status, v) = post(app, token, path, body).await;
-    assert_eq!(status, StatusCode::CREATED, "{path}: {v}");
-    v["id"].as_i64().unwrap()
+    app.created(token, path, body).await["id"].as_i64().unwrap()
 }
 
 async fn partner(app: &TestApp, token: &str, name: &str) -> i64 {
@@ -55,8 +50,7 @@ async fn record(
     volunteer: i64,
     hours: f64,
 ) -> (StatusCode, Value) {
-    post(
-        app,
+    app.api_post(
         token,
         "/api/v1/volunteer-services",
         json!({"activity_id": activity, "volunteer_id": volunteer, "hours": hours}),
@@ -66,12 +60,7 @@ async fn record(
 
 async fn volunteer(app: &TestApp, token: &str, id: i64) -> Value {
     let (status, v) = app
-        .api(
-            token,
-            Method::GET,
-            &format!("/api/v1/volunteers/{id}"),
-            None,
-        )
+        .api_get(token, &format!("/api/v1/volunteers/{id}"))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     v
@@ -79,11 +68,9 @@ async fn volunteer(app: &TestApp, token: &str, id: i64) -> Value {
 
 async fn indicators(app: &TestApp, token: &str) -> Value {
     let (status, v) = app
-        .api(
+        .api_get(
             token,
-            Method::GET,
             "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
@@ -193,13 +180,9 @@ async fn consent_is_required_and_a_minor_needs_the_guardians(engine: Engine) {
         return;
     };
     let admin = app.token("admin").await;
-    let (status, v) = post(
-        &app,
-        &admin,
-        "/api/v1/volunteers",
-        json!({"name": "胡雨桐"}),
-    )
-    .await;
+    let (status, v) = app
+        .api_post(&admin, "/api/v1/volunteers", json!({"name": "胡雨桐"}))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["code"], "consent_required");
     // An ID number that shows a minor: the guardian consents too.
@@ -210,13 +193,13 @@ async fn consent_is_required_and_a_minor_needs_the_guardians(engine: Engine) {
         linli_core::id_number::Gender::Female,
     )
     .unwrap();
-    let (status, v) = post(
-        &app,
-        &admin,
-        "/api/v1/volunteers",
-        json!({"name": "胡雨桐", "id_number": minor_id.as_str(), "consent": true}),
-    )
-    .await;
+    let (status, v) = app
+        .api_post(
+            &admin,
+            "/api/v1/volunteers",
+            json!({"name": "胡雨桐", "id_number": minor_id.as_str(), "consent": true}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["code"], "guardian_consent_required");
     let id = created(
@@ -255,13 +238,13 @@ async fn consent_is_required_and_a_minor_needs_the_guardians(engine: Engine) {
         json!({"resident_id": resident, "consent": true}),
     )
     .await;
-    let (status, v) = post(
-        &app,
-        &admin,
-        "/api/v1/volunteers",
-        json!({"resident_id": resident, "consent": true}),
-    )
-    .await;
+    let (status, v) = app
+        .api_post(
+            &admin,
+            "/api/v1/volunteers",
+            json!({"resident_id": resident, "consent": true}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["error"]["code"], "volunteer_exists");
 }
@@ -283,9 +266,7 @@ async fn a_recording_after_ten_working_days_is_marked_late(engine: Engine) {
     let on_time = activity(&app, &admin, "入户宣传", "2026-11-13", json!({})).await;
     let late = activity(&app, &admin, "楼道清扫", "2026-11-12", json!({})).await;
     record(&app, &admin, on_time, v, 2.0).await;
-    let (status, _) = post(
-        &app,
-        &admin,
+    let (status, _) = app.api_post(&admin,
         "/api/v1/volunteer-services",
         json!({"activity_id": late, "volunteer_id": v, "hours": 2.0, "late_reason": "负责人出差，回来补录"}),
     )
@@ -320,54 +301,54 @@ async fn check_in_and_check_out_credit_the_hours_served_and_edits_need_a_reason(
     .await;
     // The night shift of a snowfall: in at 22:00, out at 01:30 the next morning.
     let night = activity(&app, &admin, "夜间清雪", "2026-11-25", json!({})).await;
-    let (status, s) = post(
-        &app,
-        &admin,
-        &format!("/api/v1/volunteer-activities/{night}/sign-up"),
-        json!({"volunteer_id": v}),
-    )
-    .await;
+    let (status, s) = app
+        .api_post(
+            &admin,
+            &format!("/api/v1/volunteer-activities/{night}/sign-up"),
+            json!({"volunteer_id": v}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{s}");
     let sid = s["id"].as_i64().unwrap();
     let check = |which: &str, at: &str| json!({"which": which, "at": at});
-    let (status, out) = post(
-        &app,
-        &admin,
-        &format!("/api/v1/volunteer-services/{sid}/check"),
-        check("out", "23:00"),
-    )
-    .await;
+    let (status, out) = app
+        .api_post(
+            &admin,
+            &format!("/api/v1/volunteer-services/{sid}/check"),
+            check("out", "23:00"),
+        )
+        .await;
     assert_eq!(out["error"]["code"], "check_in_missing", "{status} {out}");
-    let (status, _) = post(
-        &app,
-        &admin,
-        &format!("/api/v1/volunteer-services/{sid}/check"),
-        check("in", "22:00"),
-    )
-    .await;
+    let (status, _) = app
+        .api_post(
+            &admin,
+            &format!("/api/v1/volunteer-services/{sid}/check"),
+            check("in", "22:00"),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, out) = post(
-        &app,
-        &admin,
-        &format!("/api/v1/volunteer-services/{sid}/check"),
-        check("out", "01:30"),
-    )
-    .await;
+    let (status, out) = app
+        .api_post(
+            &admin,
+            &format!("/api/v1/volunteer-services/{sid}/check"),
+            check("out", "01:30"),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{out}");
     assert_eq!(out["hours_tenths"], 35);
     assert_eq!(out["check_out"], "2026-11-26 01:30");
     // Changing credited hours needs a reason, which is kept.
     let path = format!("/api/v1/volunteer-services/{sid}/hours");
-    let (status, e) = post(&app, &admin, &path, json!({"hours": 3.0})).await;
+    let (status, e) = app.api_post(&admin, &path, json!({"hours": 3.0})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["code"], "volunteer_edit_reason_missing");
-    let (status, _) = post(
-        &app,
-        &admin,
-        &path,
-        json!({"hours": 3.0, "reason": "中途休息半小时"}),
-    )
-    .await;
+    let (status, _) = app
+        .api_post(
+            &admin,
+            &path,
+            json!({"hours": 3.0, "reason": "中途休息半小时"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let rec = volunteer(&app, &admin, v).await;
     assert_eq!(rec["hours_total"], 3.0);
@@ -387,15 +368,11 @@ async fn check_in_and_check_out_credit_the_hours_served_and_edits_need_a_reason(
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let sid: i64 = app
-        .db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM volunteer_services WHERE activity_id = ?",
-                linli_store::params![day],
-            )
-        })
-        .await
-        .unwrap();
+        .number(
+            "SELECT id FROM volunteer_services WHERE activity_id = ?",
+            linli_store::params![day],
+        )
+        .await;
     page.post_form(
         &format!("/volunteers/services/{sid}/check-in"),
         &[("_csrf", &csrf), ("at", "08:00")],
@@ -432,13 +409,13 @@ async fn a_certificate_verifies_exactly_what_was_issued(engine: Engine) {
     let b = activity(&app, &admin, "暑期布置文明楼道", "2026-07-15", json!({})).await;
     record(&app, &admin, a, v, 4.0).await;
     record(&app, &admin, b, v, 3.0).await;
-    let (status, k) = post(
-        &app,
-        &admin,
-        "/api/v1/volunteer-certificates",
-        json!({"volunteer_id": v, "from": "2026-01-01", "to": "2026-11-27"}),
-    )
-    .await;
+    let (status, k) = app
+        .api_post(
+            &admin,
+            "/api/v1/volunteer-certificates",
+            json!({"volunteer_id": v, "from": "2026-01-01", "to": "2026-11-27"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{k}");
     assert_eq!(k["hours"], 7.0);
     let code = k["code"].as_str().unwrap().to_string();
@@ -477,13 +454,13 @@ async fn a_certificate_verifies_exactly_what_was_issued(engine: Engine) {
         );
     }
     // Nothing in the period: no certificate.
-    let (status, e) = post(
-        &app,
-        &admin,
-        "/api/v1/volunteer-certificates",
-        json!({"volunteer_id": v, "from": "2025-01-01", "to": "2025-12-31"}),
-    )
-    .await;
+    let (status, e) = app
+        .api_post(
+            &admin,
+            "/api/v1/volunteer-certificates",
+            json!({"volunteer_id": v, "from": "2025-01-01", "to": "2025-12-31"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["code"], "certificate_no_service");
 }
@@ -515,20 +492,18 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     )
     .await;
     let jumin = app.token("jumin").await;
-    let (status, mine) = app
-        .api(&jumin, Method::GET, "/api/v1/me/volunteer", None)
-        .await;
+    let (status, mine) = app.api_get(&jumin, "/api/v1/me/volunteer").await;
     assert_eq!(status, StatusCode::OK, "{mine}");
     assert_eq!(mine["id"], v);
     let path = format!("/api/v1/volunteers/{v}/corrections");
     // Her name and phone are the registry's: corrected there, not here.
-    let (status, e) = post(
-        &app,
-        &jumin,
-        &path,
-        json!({"field": "phone", "value": "13900001111"}),
-    )
-    .await;
+    let (status, e) = app
+        .api_post(
+            &jumin,
+            &path,
+            json!({"field": "phone", "value": "13900001111"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["code"], "volunteer_field_registry");
     let id = created(
@@ -540,13 +515,9 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     .await;
     // Another resident cannot ask for her.
     let other = app.token("wangge1").await;
-    let (status, _) = post(
-        &app,
-        &other,
-        &path,
-        json!({"field": "skills", "value": "x"}),
-    )
-    .await;
+    let (status, _) = app
+        .api_post(&other, &path, json!({"field": "skills", "value": "x"}))
+        .await;
     assert!(
         status == StatusCode::CREATED || status == StatusCode::FORBIDDEN,
         "a worker files for her by phone"
@@ -554,29 +525,35 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     // Not changed before the organiser accepts.
     assert_eq!(app.text("SELECT skills FROM volunteers").await, "读报");
     let decide = format!("/api/v1/volunteer-corrections/{id}/decide");
-    let (status, _) = post(&app, &jumin, &decide, json!({"decision": "accept"})).await;
+    let (status, _) = app
+        .api_post(&jumin, &decide, json!({"decision": "accept"}))
+        .await;
     assert!(
         status.is_client_error(),
         "she cannot accept her own request: {status}"
     );
-    let (status, e) = post(&app, &admin, &decide, json!({"decision": "reject"})).await;
+    let (status, e) = app
+        .api_post(&admin, &decide, json!({"decision": "reject"}))
+        .await;
     assert_eq!(
         e["error"]["code"], "volunteer_correction_reason_missing",
         "{status}"
     );
-    let (status, k) = post(&app, &admin, &decide, json!({"decision": "accept"})).await;
+    let (status, k) = app
+        .api_post(&admin, &decide, json!({"decision": "accept"}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{k}");
     assert_eq!(k["status"], "accepted");
     assert_eq!(
         app.text("SELECT skills FROM volunteers").await,
         "读报、剪纸"
     );
-    let (status, _) = post(&app, &admin, &decide, json!({"decision": "accept"})).await;
+    let (status, _) = app
+        .api_post(&admin, &decide, json!({"decision": "accept"}))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "decided once");
     // The history keeps what it was and what it became.
-    let (_, mine) = app
-        .api(&jumin, Method::GET, "/api/v1/me/volunteer", None)
-        .await;
+    let (_, mine) = app.api_get(&jumin, "/api/v1/me/volunteer").await;
     let k = mine["corrections"]
         .as_array()
         .unwrap()
@@ -599,8 +576,7 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     let sign = |a: i64, v: i64| {
         let (app, token) = (&app, jumin.clone());
         async move {
-            post(
-                app,
+            app.api_post(
                 &token,
                 &format!("/api/v1/volunteer-activities/{a}/sign-up"),
                 json!({"volunteer_id": v}),
@@ -632,7 +608,7 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     let school = partner(&app, &admin, "第一中学").await;
     let power = partner(&app, &admin, "东安区供电局").await;
     let community = app.place_id("community", "Xx社区").await;
-    let (status, _) = post(&app, &admin, "/api/v1/users", json!({"username": "xuexiao", "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": school, "display_name": "第一中学联络员"})).await;
+    let (status, _) = app.api_post(&admin, "/api/v1/users", json!({"username": "xuexiao", "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": school, "display_name": "第一中学联络员"})).await;
     assert_eq!(status, StatusCode::CREATED);
     let liaison = app.token("xuexiao").await;
     let student = created(
@@ -667,9 +643,7 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     record(&app, &admin, snow, student, 2.0).await;
     record(&app, &admin, snow, worker, 2.0).await;
 
-    let (status, list) = app
-        .api(&liaison, Method::GET, "/api/v1/volunteers", None)
-        .await;
+    let (status, list) = app.api_get(&liaison, "/api/v1/volunteers").await;
     assert_eq!(status, StatusCode::OK);
     let names: Vec<&str> = list["items"]
         .as_array()
@@ -682,31 +656,16 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
         "{names:?}"
     );
     let (status, _) = app
-        .api(
-            &liaison,
-            Method::GET,
-            &format!("/api/v1/volunteers/{worker}"),
-            None,
-        )
+        .api_get(&liaison, &format!("/api/v1/volunteers/{worker}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, v) = app
-        .api(
-            &liaison,
-            Method::GET,
-            &format!("/api/v1/volunteers/{student}"),
-            None,
-        )
+        .api_get(&liaison, &format!("/api/v1/volunteers/{student}"))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["hours_total"], 2.0);
     let (_, sheet) = app
-        .api(
-            &liaison,
-            Method::GET,
-            "/api/v1/party-members?year=2026&quarter=4",
-            None,
-        )
+        .api_get(&liaison, "/api/v1/party-members?year=2026&quarter=4")
         .await;
     let names: Vec<&str> = sheet["rows"]
         .as_array()
@@ -717,11 +676,9 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     assert_eq!(names, ["许秀英"]);
     // Asking for the other unit's sheet by id does not widen it.
     let (_, sheet) = app
-        .api(
+        .api_get(
             &liaison,
-            Method::GET,
             &format!("/api/v1/party-members?partner_id={power}"),
-            None,
         )
         .await;
     assert!(
@@ -750,7 +707,7 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
         json!({"name": "夕阳红文学社", "kind": "literary"}),
     )
     .await;
-    let (_, groups) = app.api(&liaison, Method::GET, "/api/v1/groups", None).await;
+    let (_, groups) = app.api_get(&liaison, "/api/v1/groups").await;
     assert_eq!(groups["total"], 0, "{groups}");
     let (status, _) = page.get_text(&format!("/volunteers/groups/{g}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -761,13 +718,13 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     let (_, roster) = worker.get_text("/volunteers").await;
     assert!(roster.contains("href=\"/volunteers/groups\""));
     // A liaison keeps no records.
-    let (status, _) = post(
-        &app,
-        &liaison,
-        "/api/v1/volunteers",
-        json!({"name": "x", "consent": true}),
-    )
-    .await;
+    let (status, _) = app
+        .api_post(
+            &liaison,
+            "/api/v1/volunteers",
+            json!({"name": "x", "consent": true}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
@@ -777,13 +734,13 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
     };
     let admin = app.token("admin").await;
     let power = partner(&app, &admin, "东安区供电局").await;
-    let (status, e) = post(
-        &app,
-        &admin,
-        "/api/v1/party-members",
-        json!({"name": "张立新", "partner_id": power}),
-    )
-    .await;
+    let (status, e) = app
+        .api_post(
+            &admin,
+            "/api/v1/party-members",
+            json!({"name": "张立新", "partner_id": power}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["code"], "branch_missing");
     let m = created(&app, &admin, "/api/v1/party-members", json!({"name": "张立新", "partner_id": power, "branch": "供电局营销党支部", "reported_on": "2026-03-01"})).await;
@@ -792,22 +749,17 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
     // A resident reports once.
     let resident = app.resident_id("米丽芳").await;
     created(&app, &admin, "/api/v1/party-members", json!({"resident_id": resident, "partner_id": power, "branch": "供电局营销党支部", "reported_on": "2026-03-01"})).await;
-    let (status, e) = post(
-        &app,
-        &admin,
-        "/api/v1/party-members",
-        json!({"resident_id": resident, "partner_id": power, "branch": "供电局营销党支部"}),
-    )
-    .await;
+    let (status, e) = app
+        .api_post(
+            &admin,
+            "/api/v1/party-members",
+            json!({"resident_id": resident, "partner_id": power, "branch": "供电局营销党支部"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{e}");
     assert_eq!(e["error"]["code"], "party_member_exists");
     let (_, sheet) = app
-        .api(
-            &admin,
-            Method::GET,
-            "/api/v1/party-members?year=2026&quarter=4",
-            None,
-        )
+        .api_get(&admin, "/api/v1/party-members?year=2026&quarter=4")
         .await;
     let vid = |name: &str| {
         sheet["rows"]
@@ -827,12 +779,7 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
     let a = activity(&app, &admin, "重阳探望", "2026-10-22", json!({})).await;
     record(&app, &admin, a, zhou, 1.5).await;
     let (_, sheet) = app
-        .api(
-            &admin,
-            Method::GET,
-            "/api/v1/party-members?year=2026&quarter=4",
-            None,
-        )
+        .api_get(&admin, "/api/v1/party-members?year=2026&quarter=4")
         .await;
     let row = |name: &str| {
         sheet["rows"]
@@ -889,18 +836,17 @@ async fn the_volunteer_pages_open_for_staff_and_on_a_phone(engine: Engine) {
         json!({"name": "夕阳红文学社", "kind": "literary"}),
     )
     .await;
-    let (status, e) = post(
-        &app,
-        &admin,
-        "/api/v1/groups",
-        json!({"name": "集邮协会", "kind": "chess"}),
-    )
-    .await;
+    let (status, e) = app
+        .api_post(
+            &admin,
+            "/api/v1/groups",
+            json!({"name": "集邮协会", "kind": "chess"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["code"], "group_kind_bad");
     // Signed up but not yet credited: due on the worker's home.
-    post(
-        &app,
+    app.api_post(
         &admin,
         &format!("/api/v1/volunteer-activities/{a}/sign-up"),
         json!({"volunteer_id": v}),

@@ -6,97 +6,51 @@ use linli_store::{Db, DbConfig, Dialect, params};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-fn linli(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_linli"))
-        .args(args)
-        .env("LINLI_LOG", "warn")
-        .env_remove("LINLI_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+#[path = "../common/mod.rs"]
+mod common;
+use common::{Engine, database, linli, text};
+
+/// `linli <words> --db <url>`: the words split at white space (no value a test passes here
+/// holds one), the database last, as a person types the options in any order.
+fn linli_on(url: &str, words: &str, stdin: &str) -> Output {
+    let mut args: Vec<&str> = words.split_whitespace().collect();
+    args.extend(["--db", url]);
+    linli(&args, stdin)
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-/// A fresh database URL per test: a SQLite file, or a new PostgreSQL database.
-#[derive(Clone, Copy)]
-enum Engine {
-    Sqlite,
-    Postgres,
-}
-
-struct Database {
-    url: String,
-    _dir: tempfile::TempDir,
-    /// The server's admin URL and the database's name: a PostgreSQL one is dropped at the end.
-    pg: Option<(String, String)>,
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = self.pg.take()
-            && let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls)
-            && let Err(e) = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        {
-            eprintln!("could not drop a test database: {e}");
+/// `both_engines!(name => body, …)`: a module `name` whose tests `on_sqlite` and `on_postgres`
+/// run `body(Engine)`, the PostgreSQL one skipping (saying why) without a server.
+macro_rules! both_engines {
+    ($($name:ident => $body:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn on_sqlite() {
+                super::$body(super::Engine::Sqlite);
+            }
+            #[test]
+            fn on_postgres() {
+                super::$body(super::Engine::Postgres);
+            }
         }
-    }
+    )*};
 }
 
-fn database(engine: Engine) -> Option<Database> {
-    let dir = tempfile::tempdir().unwrap();
-    match engine {
-        Engine::Sqlite => Some(Database {
-            url: dir.path().join("linli.db").to_string_lossy().to_string(),
-            _dir: dir,
-            pg: None,
-        }),
-        Engine::Postgres => {
-            let admin = match std::env::var("LINLI_TEST_PG_URL") {
-                Ok(u) if !u.is_empty() => u,
-                _ => {
-                    if std::env::var("LINLI_REQUIRE_PG").as_deref() == Ok("1") {
-                        panic!("LINLI_REQUIRE_PG=1 but LINLI_TEST_PG_URL is not set");
-                    }
-                    eprintln!("skipping the PostgreSQL variant: LINLI_TEST_PG_URL is not set");
-                    return None;
-                }
-            };
-            let name = format!("linli_cli_{}", hex::encode(rand::random::<[u8; 6]>()));
-            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let base = &admin[..admin.rfind('/').unwrap()];
-            Some(Database {
-                url: format!("{base}/{name}"),
-                _dir: dir,
-                pg: Some((admin.clone(), name)),
-            })
-        }
-    }
-}
+both_engines!(
+    a_dropped_guard_is_reported_and_restored => a_dropped_guard_is_reported_and_restored,
+    verify_names_the_altered_record => verify_passes_then_fails_naming_the_altered_record,
+    import_residents => import_roster_on,
+    import_names_every_refused_row_and_echoes_no_control_characters => import_names_every_refused_row_and_echoes_no_control_characters_on,
+    a_ledger_cut_short_is_caught_by_its_anchor => a_ledger_cut_short_is_caught_by_its_anchor,
+    verify_names_the_altered_fund_entry => fund_tamper_is_named,
+    indicators_cli_and_api_agree => indicators_cli_and_api_agree_on,
+    report_summary => report_summary_on,
+    calendar_load => calendar_load_on,
+);
 
 fn init(url: &str) {
-    let out = linli(
-        &[
-            "init",
-            "--db",
-            url,
-            "--community",
-            "Xx社区",
-            "--admin",
-            "admin",
-        ],
+    let out = linli_on(
+        url,
+        "init --community Xx社区 --admin admin",
         "邻里守望2026\n",
     );
     assert!(out.status.success(), "init failed: {}", text(&out.stderr));
@@ -191,18 +145,7 @@ fn bad_arguments_give_one_line_and_status_2() {
 fn init_refuses_an_empty_or_short_password_and_creates_nothing() {
     let db = database(Engine::Sqlite).unwrap();
     for pw in ["\n", "abc\n", ""] {
-        let out = linli(
-            &[
-                "init",
-                "--db",
-                &db.url,
-                "--community",
-                "Xx社区",
-                "--admin",
-                "admin",
-            ],
-            pw,
-        );
+        let out = linli_on(&db.url, "init --community Xx社区 --admin admin", pw);
         assert_eq!(out.status.code(), Some(2), "{pw:?}");
         assert!(
             text(&out.stderr).contains("password refused"),
@@ -254,13 +197,13 @@ fn audit_id_of_first(url: &str) -> i64 {
 fn verify_passes_then_fails_naming_the_altered_record(engine: Engine) {
     let Some(db) = database(engine) else { return };
     init(&db.url);
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("ok:"));
 
     tamper(&db.url);
     let id = audit_id_of_first(&db.url);
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
@@ -287,7 +230,7 @@ fn a_dropped_guard_is_reported_and_restored(engine: Engine) {
             Ok::<_, linli_store::StoreError>(())
         })
         .unwrap();
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let err = text(&out.stderr);
     match engine {
@@ -308,14 +251,14 @@ fn a_dropped_guard_is_reported_and_restored(engine: Engine) {
     }
     assert!(err.contains("linli migrate"), "says how to restore: {err}");
 
-    let out = linli(&["migrate", "--db", &db.url], "");
+    let out = linli_on(&db.url, "migrate", "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains("restored"),
         "{}",
         text(&out.stdout)
     );
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("guards"));
     handle
@@ -328,26 +271,6 @@ fn a_dropped_guard_is_reported_and_restored(engine: Engine) {
             Ok::<_, linli_store::StoreError>(())
         })
         .unwrap();
-}
-
-#[test]
-fn a_dropped_guard_is_reported_and_restored_on_sqlite() {
-    a_dropped_guard_is_reported_and_restored(Engine::Sqlite);
-}
-
-#[test]
-fn a_dropped_guard_is_reported_and_restored_on_postgres() {
-    a_dropped_guard_is_reported_and_restored(Engine::Postgres);
-}
-
-#[test]
-fn verify_names_the_altered_record_on_sqlite() {
-    verify_passes_then_fails_naming_the_altered_record(Engine::Sqlite);
-}
-
-#[test]
-fn verify_names_the_altered_record_on_postgres() {
-    verify_passes_then_fails_naming_the_altered_record(Engine::Postgres);
 }
 
 #[test]
@@ -374,7 +297,7 @@ fn a_database_newer_than_the_binary_is_refused() {
 fn a_backup_is_a_working_database() {
     let db = database(Engine::Sqlite).unwrap();
     init(&db.url);
-    let out_path = db._dir.path().join("backup.db");
+    let out_path = db.dir.path().join("backup.db");
     let out = linli(
         &[
             "backup",
@@ -386,7 +309,7 @@ fn a_backup_is_a_working_database() {
         "",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = linli(&["verify", "--db", &out_path.to_string_lossy()], "");
+    let out = linli_on(&out_path.to_string_lossy(), "verify", "");
     assert!(
         out.status.success(),
         "the backup verifies: {}",
@@ -413,41 +336,19 @@ fn a_backup_is_a_working_database() {
 fn user_add_creates_an_account_that_the_audit_chain_records() {
     let db = database(Engine::Sqlite).unwrap();
     init(&db.url);
-    let out = linli(
-        &[
-            "user",
-            "add",
-            "--db",
-            &db.url,
-            "--community",
-            "Xx社区",
-            "--username",
-            "jijin",
-            "--role",
-            "finance",
-            "--name",
-            "赵会计",
-        ],
+    let out = linli_on(
+        &db.url,
+        "user add --community Xx社区 --username jijin --role finance --name 赵会计",
         "基金账目2026\n",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = linli(
-        &[
-            "user",
-            "add",
-            "--db",
-            &db.url,
-            "--community",
-            "Xx社区",
-            "--username",
-            "jijin",
-            "--role",
-            "finance",
-        ],
+    let out = linli_on(
+        &db.url,
+        "user add --community Xx社区 --username jijin --role finance",
         "基金账目2026\n",
     );
     assert_eq!(out.status.code(), Some(1), "a taken name is refused");
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success());
 }
 
@@ -525,10 +426,10 @@ fn user_add_makes_a_liaison_of_a_partner_unit() {
 #[test]
 fn migrate_is_idempotent() {
     let db = database(Engine::Sqlite).unwrap();
-    let first = linli(&["migrate", "--db", &db.url], "");
+    let first = linli_on(&db.url, "migrate", "");
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(text(&first.stdout).contains("was 0"));
-    let second = linli(&["migrate", "--db", &db.url], "");
+    let second = linli_on(&db.url, "migrate", "");
     assert!(second.status.success());
     let latest = linli_store::migrate::latest_version();
     assert!(text(&second.stdout).contains(&format!("(was {latest})")));
@@ -651,18 +552,8 @@ fn import_roster_on(engine: Engine) {
             .unwrap()
             .contains("Excel")
     );
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success());
-}
-
-#[test]
-fn import_residents_on_sqlite() {
-    import_roster_on(Engine::Sqlite);
-}
-
-#[test]
-fn import_residents_on_postgres() {
-    import_roster_on(Engine::Postgres);
 }
 
 /// Issue 18, item 8: a building name over 60 characters ended the import with `linli: invalid:
@@ -721,7 +612,7 @@ fn import_names_every_refused_row_and_echoes_no_control_characters_on(engine: En
         );
     }
     // All rows or none: the good first row was not written either.
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success());
     let database = Db::open(&DbConfig::new(db.url.clone())).unwrap();
     let n = database
@@ -731,33 +622,12 @@ fn import_names_every_refused_row_and_echoes_no_control_characters_on(engine: En
 }
 
 #[test]
-fn import_names_every_refused_row_and_echoes_no_control_characters_on_sqlite() {
-    import_names_every_refused_row_and_echoes_no_control_characters_on(Engine::Sqlite);
-}
-
-#[test]
-fn import_names_every_refused_row_and_echoes_no_control_characters_on_postgres() {
-    import_names_every_refused_row_and_echoes_no_control_characters_on(Engine::Postgres);
-}
-
-#[test]
 fn report_indicators_prints_the_catalogue_as_json() {
     let db = database(Engine::Sqlite).unwrap();
     init(&db.url);
-    let out = linli(
-        &[
-            "report",
-            "indicators",
-            "--db",
-            &db.url,
-            "--community",
-            "Xx社区",
-            "--from",
-            "2026-01-01",
-            "--to",
-            "2026-12-31",
-            "--json",
-        ],
+    let out = linli_on(
+        &db.url,
+        "report indicators --community Xx社区 --from 2026-01-01 --to 2026-12-31 --json",
         "",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -775,19 +645,9 @@ fn report_indicators_prints_the_catalogue_as_json() {
         assert_eq!(v["indicators"][id].as_f64(), Some(0.0), "{id}");
         assert_eq!(v["details"][id]["status"], "ok", "{id}");
     }
-    let out = linli(
-        &[
-            "report",
-            "indicators",
-            "--db",
-            &db.url,
-            "--community",
-            "Xx社区",
-            "--from",
-            "2026/01/01",
-            "--to",
-            "2026-12-31",
-        ],
+    let out = linli_on(
+        &db.url,
+        "report indicators --community Xx社区 --from 2026/01/01 --to 2026-12-31",
         "",
     );
     assert_eq!(out.status.code(), Some(2));
@@ -851,7 +711,7 @@ fn fund_tamper_is_named(engine: Engine) {
     init(&db.url);
     let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
     let tx = fund_with_three_gifts(&d)[1].0;
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("fund ledger"));
     // Someone with the database file turns ¥50 into ¥5,000 behind the triggers' back.
@@ -869,7 +729,7 @@ fn fund_tamper_is_named(engine: Engine) {
         Ok::<_, linli_store::StoreError>(())
     })
     .unwrap();
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
@@ -936,7 +796,7 @@ fn a_ledger_cut_short_is_caught_by_its_anchor(engine: Engine) {
         Ok::<_, linli_store::StoreError>(())
     })
     .unwrap();
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert!(
         out.status.success(),
         "without an anchor the cut cannot be seen: {}",
@@ -950,42 +810,19 @@ fn a_ledger_cut_short_is_caught_by_its_anchor(engine: Engine) {
         "{err}"
     );
     // The receipt's short form works too, and a rewritten record is told from a missing one.
-    let out = linli(
-        &["verify", "--db", &db.url, "--anchor", "1:000000000000"],
-        "",
-    );
+    let out = linli_on(&db.url, "verify --anchor 1:000000000000", "");
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("rewritten"),
         "{}",
         text(&out.stderr)
     );
-    let out = linli(&["verify", "--db", &db.url, "--anchor", "three"], "");
+    let out = linli_on(&db.url, "verify --anchor three", "");
     assert_eq!(
         out.status.code(),
         Some(2),
         "a malformed anchor is a usage error"
     );
-}
-
-#[test]
-fn a_ledger_cut_short_is_caught_by_its_anchor_on_sqlite() {
-    a_ledger_cut_short_is_caught_by_its_anchor(Engine::Sqlite);
-}
-
-#[test]
-fn a_ledger_cut_short_is_caught_by_its_anchor_on_postgres() {
-    a_ledger_cut_short_is_caught_by_its_anchor(Engine::Postgres);
-}
-
-#[test]
-fn verify_names_the_altered_fund_entry_on_sqlite() {
-    fund_tamper_is_named(Engine::Sqlite);
-}
-
-#[test]
-fn verify_names_the_altered_fund_entry_on_postgres() {
-    fund_tamper_is_named(Engine::Postgres);
 }
 
 /// One HTTP/1.1 exchange with the app, by hand (the CLI crate has no HTTP client).
@@ -1081,16 +918,6 @@ fn indicators_cli_and_api_agree_on(engine: Engine) {
     );
 }
 
-#[test]
-fn indicators_cli_and_api_agree_on_sqlite() {
-    indicators_cli_and_api_agree_on(Engine::Sqlite);
-}
-
-#[test]
-fn indicators_cli_and_api_agree_on_postgres() {
-    indicators_cli_and_api_agree_on(Engine::Postgres);
-}
-
 fn report_summary_on(engine: Engine) {
     let Some(db) = database(engine) else { return };
     init(&db.url);
@@ -1142,21 +969,9 @@ fn report_summary_on(engine: Engine) {
     let (docx, _) = summary("docx");
     assert_eq!(&docx[..2], b"PK");
 
-    let out = linli(
-        &[
-            "report",
-            "summary",
-            "--db",
-            &db.url,
-            "--community",
-            "Xx社区",
-            "--year",
-            "2026",
-            "--format",
-            "pdf",
-            "--out",
-            "/tmp/x",
-        ],
+    let out = linli_on(
+        &db.url,
+        "report summary --community Xx社区 --year 2026 --format pdf --out /tmp/x",
         "",
     );
     assert_eq!(
@@ -1164,34 +979,12 @@ fn report_summary_on(engine: Engine) {
         Some(2),
         "an unknown format is a usage error"
     );
-    let out = linli(
-        &[
-            "report",
-            "summary",
-            "--db",
-            &db.url,
-            "--community",
-            "无此社区",
-            "--year",
-            "2026",
-            "--format",
-            "md",
-            "--out",
-            "/tmp/x",
-        ],
+    let out = linli_on(
+        &db.url,
+        "report summary --community 无此社区 --year 2026 --format md --out /tmp/x",
         "",
     );
     assert!(!out.status.success());
-}
-
-#[test]
-fn report_summary_on_sqlite() {
-    report_summary_on(Engine::Sqlite);
-}
-
-#[test]
-fn report_summary_on_postgres() {
-    report_summary_on(Engine::Postgres);
 }
 
 /// A departed worker's account is ended from the command line through the admin's operation:
@@ -1201,19 +994,9 @@ fn report_summary_on_postgres() {
 fn user_deactivate_reactivate_and_reset_password() {
     let db = database(Engine::Sqlite).unwrap();
     init(&db.url);
-    let add = linli(
-        &[
-            "user",
-            "add",
-            "--db",
-            &db.url,
-            "--community",
-            "Xx社区",
-            "--username",
-            "wangli",
-            "--role",
-            "worker",
-        ],
+    let add = linli_on(
+        &db.url,
+        "user add --community Xx社区 --username wangli --role worker",
         "网格员的密码2026\n",
     );
     assert!(add.status.success(), "{}", text(&add.stderr));
@@ -1265,24 +1048,14 @@ fn user_deactivate_reactivate_and_reset_password() {
             "user.password_reset"
         ]
     );
-    let out = linli(
-        &[
-            "user",
-            "deactivate",
-            "--db",
-            &db.url,
-            "--username",
-            "nobody",
-        ],
-        "",
-    );
+    let out = linli_on(&db.url, "user deactivate --username nobody", "");
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("nobody"),
         "{}",
         text(&out.stderr)
     );
-    let out = linli(&["verify", "--db", &db.url], "");
+    let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success(), "the audit chain still verifies");
 }
 
@@ -1378,14 +1151,4 @@ fn calendar_load_on(engine: Engine) {
         "",
     );
     assert_eq!(out.status.code(), Some(1));
-}
-
-#[test]
-fn calendar_load_on_sqlite() {
-    calendar_load_on(Engine::Sqlite);
-}
-
-#[test]
-fn calendar_load_on_postgres() {
-    calendar_load_on(Engine::Postgres);
 }

@@ -9,7 +9,7 @@ use linli_store::{Db, DbConfig, params};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -22,86 +22,9 @@ const KILL_AFTER: usize = 60;
 /// A bound on the gifts one run may send (never reached when the kill happens).
 const MAX_GIFTS: usize = 5_000;
 
-fn linli(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_linli"))
-        .args(args)
-        .env("LINLI_LOG", "warn")
-        .env_remove("LINLI_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Engine {
-    Sqlite,
-    Postgres,
-}
-
-/// A fresh database: a SQLite file in a temporary directory, or a new PostgreSQL database that
-/// is dropped at the end.
-struct Database {
-    url: String,
-    dir: tempfile::TempDir,
-    /// The server's admin URL and the database's name.
-    pg: Option<(String, String)>,
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = self.pg.take()
-            && let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls)
-            && let Err(e) = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        {
-            eprintln!("could not drop a test database: {e}");
-        }
-    }
-}
-
-fn database(engine: Engine) -> Option<Database> {
-    let dir = tempfile::tempdir().unwrap();
-    match engine {
-        Engine::Sqlite => Some(Database {
-            url: dir.path().join("linli.db").to_string_lossy().to_string(),
-            dir,
-            pg: None,
-        }),
-        Engine::Postgres => {
-            let admin = match std::env::var("LINLI_TEST_PG_URL") {
-                Ok(u) if !u.is_empty() => u,
-                _ => {
-                    if std::env::var("LINLI_REQUIRE_PG").as_deref() == Ok("1") {
-                        panic!("LINLI_REQUIRE_PG=1 but LINLI_TEST_PG_URL is not set");
-                    }
-                    eprintln!("skipping the PostgreSQL variant: LINLI_TEST_PG_URL is not set");
-                    return None;
-                }
-            };
-            let name = format!("linli_crash_{}", hex::encode(rand::random::<[u8; 6]>()));
-            let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-            c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            let base = &admin[..admin.rfind('/').unwrap()];
-            Some(Database {
-                url: format!("{base}/{name}"),
-                dir,
-                pg: Some((admin.clone(), name)),
-            })
-        }
-    }
-}
+#[path = "../common/mod.rs"]
+mod common;
+use common::{Database, Engine, database, linli, text};
 
 /// A running `linli serve`; killed (SIGKILL on unix) and reaped when dropped, so a failed
 /// assertion leaves no server behind.
