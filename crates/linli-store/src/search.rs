@@ -1,16 +1,17 @@
-//! The full-text search index (issue 17). The module owns `search_docs`, `search_terms` and
-//! each engine's own index, `search_fts_by_date` (on SQLite also `search_fts_titles`). Other
-//! modules put their documents in through [`put`] inside their own write transaction; the
-//! tokens are segmented by `linli_core::publicity` before they get here.
+//! The full-text search index (issue 17). The module owns `search_docs`, `search_terms`,
+//! `search_stats` and each engine's own index, `search_fts_by_date` (on SQLite also
+//! `search_fts_titles`). Other modules put their documents in through [`put`] inside their own
+//! write transaction; the tokens are segmented by `linli_core::publicity` before they get here.
 //!
 //! How a search stays within its ceiling (p99 ≤ 10 ms over 100k articles of a community,
-//! migration 0021): the work of a query is bounded, whatever its words.
+//! migrations 0021 and 0030): the work of a query is bounded, whatever its words.
 //!
 //! * `search_terms` says, per term, how many of the community's documents hold it (in the
-//!   scope asked for). The rarest term bounds the matches: when it is in at most
+//!   scope asked for, and in all). The rarest term bounds the matches: when it is in at most
 //!   [`RANK_CAP`] documents, or when a capped count of the matches stops at or below the cap,
-//!   every match is ranked as before (title hits first, then BM25 / ts_rank with the title
-//!   weighing ten times the body, then newest first), on the narrow index alone.
+//!   every match is ranked: title hits first, then BM25 (the title weighing ten times the
+//!   body), then newest first. The index says which documents match; their `search_stats`
+//!   rows (a few bytes a term) give how often each word stands in them, so no text is read.
 //! * More matches than that means every word is in a good share of the community's documents:
 //!   its IDF is near 0 and relevance says little. Such a query is ordered title hits first,
 //!   then newest first, and only a page's worth is read from an index already in publication
@@ -24,9 +25,11 @@
 //!   slow), so then the total is a lower bound: [`Found::total_more`] says there are more
 //!   than `total` (= the cap).
 //!
-//! Community, kind and public are in the narrow index itself (tokens of the FTS5 `scope`
-//! column; columns of PostgreSQL's narrow table), so no wide `search_docs` row is read per
-//! match; the page's rows are read last, by id and community.
+//! The community is in the index itself: on SQLite each term token carries it (`c12x文明`),
+//! on PostgreSQL the narrow table's rows do. Kind and public are filtered on the short entries
+//! of the `search_stats_scope` index (PostgreSQL: the narrow row's columns); on SQLite a kind
+//! that holds few of the rarest term's documents is intersected as a scope token instead.
+//! The page's rows are read last, by id and community.
 
 mod stats;
 
@@ -36,9 +39,10 @@ use linli_core::publicity as rules;
 use std::collections::{BTreeSet, HashMap};
 
 /// Matches up to this many are ranked by relevance; beyond it, title hits first then newest
-/// first (see the module's comment). Ranking 1,000 narrow entries costs a few milliseconds on
-/// either engine; the cap is a parameter of [`find`] so tests can lower it.
-pub const RANK_CAP: i64 = 1000;
+/// first (see the module's comment). Ranking reads about 1 KB of stats a match: 500 cost 2-3 ms
+/// on SQLite (1,000 put the p99 of several common words over the ceiling in `bench-search`);
+/// the cap is a parameter of [`find`] so tests can lower it.
+pub const RANK_CAP: i64 = 500;
 
 /// `order_key` = YYYYMMDD × this + id: publication order, ties by id, in one integer.
 const KEY_DAY: i64 = 10_000_000_000;
@@ -879,16 +883,11 @@ fn ordered(
                 }
             };
             args.extend([limit.into(), offset.into()]);
-            c.query(
-                &format!(
-                    "SELECT f.doc_id FROM search_fts_by_date f WHERE {filter} AND {matching}
-                     ORDER BY f.order_key DESC LIMIT ? OFFSET ?"
-                ),
-                &args,
-            )?
-            .iter()
-            .map(|r| r.int(0))
-            .collect()
+            let sql = format!(
+                "SELECT f.doc_id FROM search_fts_by_date f WHERE {filter} AND {matching}
+                 ORDER BY f.order_key DESC LIMIT ? OFFSET ?"
+            );
+            c.query(&sql, &args)?.iter().map(|r| r.int(0)).collect()
         }
     }
 }
