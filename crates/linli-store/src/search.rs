@@ -347,20 +347,17 @@ pub(crate) fn backfill_stats(c: &mut dyn Conn) -> Result<()> {
             return Ok(());
         }
         for r in rows {
-            let (len, tf) = stats::encode(&r.text(5)?, &r.text(6)?);
-            c.execute(
-                "INSERT INTO search_stats (doc_id, community_id, kind, public, order_key, len, tf)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-                params![
-                    r.int(0)?,
-                    r.int(1)?,
-                    r.text(2)?,
-                    r.int(3)?,
-                    r.int(4)?,
-                    len,
-                    Value::Blob(tf)
-                ],
-            )?;
+            let (kind, public) = (r.text(2)?, r.bool(3)?);
+            let doc = Doc {
+                kind: &kind,
+                ref_id: 0,
+                title: "",
+                body: "",
+                published_on: "",
+                public,
+            };
+            let t = Tenant::new(r.int(1)?);
+            put_stats(c, t, r.int(0)?, &doc, r.int(4)?, &r.text(5)?, &r.text(6)?)?;
         }
     }
 }

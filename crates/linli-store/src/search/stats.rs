@@ -69,7 +69,7 @@ fn entry(tf: &[u8], i: usize) -> Option<(u32, Freq)> {
 /// The term's frequencies in a document's `tf` bytes; `None` when the document lacks it (or
 /// the bytes are not whole entries).
 pub fn lookup(tf: &[u8], hash: u32) -> Option<Freq> {
-    if tf.len() % ENTRY != 0 {
+    if !tf.len().is_multiple_of(ENTRY) {
         return None;
     }
     let (mut lo, mut hi) = (0, tf.len() / ENTRY);
