@@ -352,6 +352,80 @@ fn user_add_creates_an_account_that_the_audit_chain_records() {
     assert!(out.status.success());
 }
 
+/// `user add --street NAME` makes a street-level account: no community of its own, one grant
+/// on the street, the role asked for; a street the database does not hold is a usage error
+/// (exit 2) that creates nothing, and `--street` with `--community` is refused by the parser.
+#[test]
+fn user_add_makes_a_street_account_granted_on_its_street() {
+    let db = database(Engine::Sqlite).unwrap();
+    init(&db.url);
+    let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
+    d.write_blocking(|c| {
+        linli_store::places::create(
+            c,
+            linli_core::PlaceKind::Street,
+            "东安街道",
+            None,
+            chrono::Utc::now(),
+        )
+    })
+    .unwrap();
+    let out = linli_on(
+        &db.url,
+        "user add --street 东安街道 --username jiedao --role admin --name 孙主任",
+        "街道统计2026\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("东安街道"),
+        "{}",
+        text(&out.stdout)
+    );
+    let rows = d
+        .read_blocking(|c| {
+            c.query(
+                "SELECT u.community_id, g.role, p.kind, p.name FROM users u
+                 JOIN grants g ON g.user_id = u.id JOIN places p ON p.id = g.place_id
+                 WHERE u.username = 'jiedao'",
+                params![],
+            )
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 1, "one grant");
+    assert_eq!(rows[0].opt_int(0).unwrap(), None, "no community of its own");
+    assert_eq!(rows[0].text(1).unwrap(), "admin");
+    assert_eq!(rows[0].text(2).unwrap(), "street");
+    assert_eq!(rows[0].text(3).unwrap(), "东安街道");
+
+    let missing = linli_on(
+        &db.url,
+        "user add --street 西城街道 --username xicheng --role admin",
+        "街道统计2026\n",
+    );
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing.stderr));
+    assert!(text(&missing.stderr).contains("西城街道"));
+    let both = linli_on(
+        &db.url,
+        "user add --street 东安街道 --community Xx社区 --username both --role admin",
+        "街道统计2026\n",
+    );
+    assert!(
+        !both.status.success(),
+        "--street and --community together are refused"
+    );
+    let made = d
+        .read_blocking(|c| {
+            c.count(
+                "SELECT COUNT(*) FROM users WHERE username IN ('xicheng', 'both')",
+                params![],
+            )
+        })
+        .unwrap();
+    assert_eq!(made, 0);
+    // The audit chain holds the account's creation and still verifies.
+    assert!(linli_on(&db.url, "verify", "").status.success());
+}
+
 /// The command line creates accounts through the same operation as the admin's page: a
 /// liaison needs its partner unit (`--partner`, by name or id), and the audit record is the
 /// page's (`user.create` with role, place and unit).
