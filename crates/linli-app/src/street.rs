@@ -129,10 +129,27 @@ pub fn sort_column(asked: Option<&str>) -> Result<Option<&'static str>> {
     }
 }
 
+/// What the street's view is asked for, as the page's query and the API's carry it: the period
+/// (this year by default), the column to order by and its direction (`asc`, else largest first).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Asked<'a> {
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub sort: Option<&'a str>,
+    pub dir: Option<&'a str>,
+}
+
 /// Every indicator of the catalogue for each community of the actor's street over a period,
-/// and the street's totals; the communities ordered by `sort` (an indicator id), largest first
-/// when `descending`.
-pub async fn indicators(
+/// and the street's totals; the communities ordered by the column asked for, largest first
+/// unless `dir` is `asc`.
+pub async fn indicators(app: &App, actor: &Actor, asked: Asked<'_>) -> Result<StreetIndicators> {
+    let (from, to) = crate::reports::period(actor, asked.from, asked.to)?;
+    let descending = asked.dir != Some("asc");
+    indicators_over(app, actor, &from, &to, asked.sort, descending).await
+}
+
+/// [`indicators`] over a period already checked.
+async fn indicators_over(
     app: &App,
     actor: &Actor,
     from: &str,
@@ -251,7 +268,7 @@ pub async fn summary(
     }
     let today = actor.today().format("%Y-%m-%d").to_string();
     let (from, to) = summary::summary_period(year, &today);
-    let view = indicators(app, actor, &from, &to, None, false).await?;
+    let view = indicators_over(app, actor, &from, &to, None, false).await?;
     let figures: linli_core::summary::Figures = view
         .totals
         .iter()

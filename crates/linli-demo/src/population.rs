@@ -275,6 +275,17 @@ struct Tags {
 }
 
 impl Tags {
+    /// The community's tag kinds, the default ones made first.
+    fn of(c: &mut dyn Conn, community_id: i64) -> Result<Tags> {
+        registry::ensure_default_tags(c, community_id)?;
+        Ok(Tags {
+            by_name: registry::tag_kinds(c, community_id)?
+                .into_iter()
+                .map(|t| (t.name, t.id))
+                .collect(),
+        })
+    }
+
     fn id(&self, name: &str) -> Option<i64> {
         self.by_name
             .iter()
@@ -353,13 +364,7 @@ pub fn populate(
     now: DateTime<Utc>,
     crowd: bool,
 ) -> Result<u64> {
-    registry::ensure_default_tags(c, community_id)?;
-    let tags = Tags {
-        by_name: registry::tag_kinds(c, community_id)?
-            .into_iter()
-            .map(|t| (t.name, t.id))
-            .collect(),
-    };
+    let tags = Tags::of(c, community_id)?;
     let today = now.date_naive();
     let year_start = format!("{}-01-01", today.year());
     let year_end = format!("{}-12-31", today.year());
@@ -563,13 +568,7 @@ pub fn populate_crowd(
     now: DateTime<Utc>,
     seed: u64,
 ) -> Result<u64> {
-    registry::ensure_default_tags(c, community_id)?;
-    let tags = Tags {
-        by_name: registry::tag_kinds(c, community_id)?
-            .into_iter()
-            .map(|t| (t.name, t.id))
-            .collect(),
-    };
+    let tags = Tags::of(c, community_id)?;
     let mut g = Gen {
         rng: Rng(seed),
         ids: HashSet::new(),

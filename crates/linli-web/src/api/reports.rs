@@ -33,6 +33,25 @@ struct IndicatorsJson {
     details: BTreeMap<String, Value>,
 }
 
+/// Figures as the API gives them: each value by its indicator's id (a number or null), and
+/// each one's details by id.
+pub(super) fn by_id(
+    figures: &[linli_store::reports::Figure],
+) -> (BTreeMap<String, Option<Number>>, BTreeMap<String, Value>) {
+    let values = figures
+        .iter()
+        .map(|f| {
+            let value = f.value.as_ref().and_then(|v| v.as_number().cloned());
+            (f.indicator.id.to_string(), value)
+        })
+        .collect();
+    let details = figures
+        .iter()
+        .map(|f| (f.indicator.id.to_string(), f.details.clone()))
+        .collect();
+    (values, details)
+}
+
 async fn indicators(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -41,20 +60,10 @@ async fn indicators(
     let actor = ctx.actor()?;
     let (from, to) = ops::period(&actor, q.from.as_deref(), q.to.as_deref())?;
     let r = ops::indicators(&state.app, &actor, &from, &to).await?;
+    let (indicators, details) = by_id(&r.figures);
     Ok(Json(IndicatorsJson {
-        indicators: r
-            .figures
-            .iter()
-            .map(|f| {
-                let value = f.value.as_ref().and_then(|v| v.as_number().cloned());
-                (f.indicator.id.to_string(), value)
-            })
-            .collect(),
-        details: r
-            .figures
-            .iter()
-            .map(|f| (f.indicator.id.to_string(), f.details.clone()))
-            .collect(),
+        indicators,
+        details,
         community: r.community,
         from: r.from,
         to: r.to,

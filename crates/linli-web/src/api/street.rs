@@ -8,7 +8,6 @@ use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::Method;
-use linli_app::reports as period_ops;
 use linli_app::street as ops;
 use linli_core::Action;
 use linli_core::street::Total;
@@ -23,6 +22,17 @@ pub struct StreetQuery {
     to: Option<String>,
     sort: Option<String>,
     dir: Option<String>,
+}
+
+impl StreetQuery {
+    fn asked(&self) -> ops::Asked<'_> {
+        ops::Asked {
+            from: self.from.as_deref(),
+            to: self.to.as_deref(),
+            sort: self.sort.as_deref(),
+            dir: self.dir.as_deref(),
+        }
+    }
 }
 
 /// A place named by id.
@@ -102,17 +112,7 @@ async fn indicators(
     Query(q): Query<StreetQuery>,
 ) -> Result<Json<StreetIndicatorsJson>, AppError> {
     let actor = ctx.actor()?;
-    let (from, to) = period_ops::period(&actor, q.from.as_deref(), q.to.as_deref())?;
-    let descending = q.dir.as_deref() != Some("asc");
-    let v = ops::indicators(
-        &state.app,
-        &actor,
-        &from,
-        &to,
-        q.sort.as_deref(),
-        descending,
-    )
-    .await?;
+    let v = ops::indicators(&state.app, &actor, q.asked()).await?;
     Ok(Json(StreetIndicatorsJson {
         street: PlaceRef {
             id: v.street.id,
@@ -125,22 +125,14 @@ async fn indicators(
         communities: v
             .communities
             .into_iter()
-            .map(|c| CommunityJson {
-                id: c.community.id,
-                name: c.community.name,
-                indicators: c
-                    .figures
-                    .iter()
-                    .map(|f| {
-                        let value = f.value.as_ref().and_then(|v| v.as_number().cloned());
-                        (f.indicator.id.to_string(), value)
-                    })
-                    .collect(),
-                details: c
-                    .figures
-                    .iter()
-                    .map(|f| (f.indicator.id.to_string(), f.details.clone()))
-                    .collect(),
+            .map(|c| {
+                let (indicators, details) = super::reports::by_id(&c.figures);
+                CommunityJson {
+                    id: c.community.id,
+                    name: c.community.name,
+                    indicators,
+                    details,
+                }
             })
             .collect(),
         totals: v

@@ -9,8 +9,8 @@ use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
+use axum::response::Response;
 use linli_app::reports as period_ops;
 use linli_app::street as ops;
 use linli_core::Action;
@@ -25,6 +25,17 @@ struct StreetQuery {
     to: Option<String>,
     sort: Option<String>,
     dir: Option<String>,
+}
+
+impl StreetQuery {
+    fn asked(&self) -> ops::Asked<'_> {
+        ops::Asked {
+            from: self.from.as_deref(),
+            to: self.to.as_deref(),
+            sort: self.sort.as_deref(),
+            dir: self.dir.as_deref(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -142,17 +153,8 @@ async fn overview(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let (from, to) = period_ops::period(&actor, q.from.as_deref(), q.to.as_deref())?;
-    let descending = q.dir.as_deref() != Some("asc");
-    let v = ops::indicators(
-        &state.app,
-        &actor,
-        &from,
-        &to,
-        q.sort.as_deref(),
-        descending,
-    )
-    .await?;
+    let v = ops::indicators(&state.app, &actor, q.asked()).await?;
+    let (from, to) = (v.from.clone(), v.to.clone());
     let year: i32 = to.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
     // A column's heading links to the order by it: largest first, then smallest first.
     let sort_link = |id: &str| {
@@ -352,18 +354,7 @@ async fn summary_file(
     let out = tokio::task::spawn_blocking(move || super::summary::render_format(&doc, &fmt))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
-    let file = format!("{name}{year}年度工作总结.{}", out.ext);
-    let encoded = percent_encoding::utf8_percent_encode(&file, percent_encoding::NON_ALPHANUMERIC);
-    let mut res = (StatusCode::OK, out.bytes).into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(out.mime));
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"summary-{year}.{}\"; filename*=UTF-8''{encoded}",
-        out.ext
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    Ok(super::summary::attachment(out, name, year))
 }
 
 async fn street_summary(

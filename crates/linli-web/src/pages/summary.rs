@@ -375,6 +375,12 @@ async fn download(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
     ops::record_summary_download(&state.app, &actor, year, &format, figures).await?;
+    Ok(attachment(out, &name, year))
+}
+
+/// A rendered summary as a download named `{name}{year}年度工作总结.{ext}` (an ASCII
+/// `summary-{year}.{ext}` for old clients).
+pub(super) fn attachment(out: Rendered, name: &str, year: i32) -> Response {
     let file = format!("{name}{year}年度工作总结.{}", out.ext);
     let encoded = percent_encoding::utf8_percent_encode(&file, percent_encoding::NON_ALPHANUMERIC);
     let mut res = (StatusCode::OK, out.bytes).into_response();
@@ -386,7 +392,7 @@ async fn download(
     )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(res)
+    res
 }
 
 pub fn routes(t: Table) -> Table {
