@@ -194,6 +194,7 @@ pub async fn deactivate(app: &App, actor: &Actor, id: i64) -> Result<User> {
         Ok(users::get_in(tx.c, tenant, id)?)
     })
     .await
+    .inspect(|_| app.accounts_changed())
 }
 
 /// Restores a deactivated account (it signs in with its old password). Audited as
@@ -238,6 +239,7 @@ pub async fn reset_password(app: &App, actor: &Actor, id: i64, password: String)
         Ok(users::get_in(tx.c, tenant, id)?)
     })
     .await
+    .inspect(|_| app.accounts_changed())
 }
 
 /// Ends every session and token of an account (a lost phone, a token that leaked); how many
@@ -256,6 +258,7 @@ pub async fn revoke_sessions(app: &App, actor: &Actor, id: i64) -> Result<u64> {
         Ok(ended)
     })
     .await
+    .inspect(|_| app.accounts_changed())
 }
 
 /// One account of the actor's community with its grants, for its management page.

@@ -40,6 +40,7 @@ pub use tx::Tx;
 use linli_core::Clock;
 use linli_store::{Conn, Db, StoreError};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What the operations need: the database and the clock.
 #[derive(Clone)]
@@ -48,6 +49,9 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// Searches by digits per account this minute (see `registry::DIGIT_SEARCHES_PER_MINUTE`).
     pub searches: Arc<throttle::Windows<i64>>,
+    /// Changes to accounts, grants and sessions made by this process so far: what a cache of
+    /// signed-in callers compares to know that an entry may be out of date.
+    accounts: Arc<AtomicU64>,
 }
 
 impl App {
@@ -56,7 +60,19 @@ impl App {
             db,
             clock,
             searches: Arc::default(),
+            accounts: Arc::default(),
         }
+    }
+
+    /// Says that an account, its grants or its sessions changed (signing out, a password
+    /// change or reset, a deactivation, revoked tokens): callers cached before are read again.
+    pub fn accounts_changed(&self) {
+        self.accounts.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// How many times [`App::accounts_changed`] was said: read it before reading a session.
+    pub fn accounts_generation(&self) -> u64 {
+        self.accounts.load(Ordering::Acquire)
     }
 
     /// Runs `f` in one write transaction of `actor` (on a blocking thread): the changes and the

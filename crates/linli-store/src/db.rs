@@ -2,6 +2,7 @@ use crate::error::StoreError;
 use crate::{Result, pg, sqlite};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Which SQL engine a connection speaks, for the few statements that differ.
@@ -206,7 +207,65 @@ impl DbConfig {
 }
 
 #[derive(Clone)]
-pub struct Db(Arc<Engine>);
+pub struct Db(Arc<Shared>);
+
+struct Shared {
+    engine: Engine,
+    counters: Counters,
+}
+
+/// What the database layer has done since the database was opened, counted as it happens:
+/// tests count a request's transactions and statements with it, and that statements stay
+/// prepared across requests; benchmarks print it.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    transactions: AtomicU64,
+    statements: AtomicU64,
+    prepares: AtomicU64,
+    reprepares: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn transaction(&self) {
+        self.transactions.fetch_add(1, Ordering::Relaxed);
+    }
+    /// One statement run; `prepared` when it was prepared for it (not found in the
+    /// connection's cache), `reprepared` the times the engine compiled it again while it ran.
+    pub(crate) fn statement(&self, prepared: bool, reprepared: u64) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        if prepared {
+            self.prepares.fetch_add(1, Ordering::Relaxed);
+        }
+        if reprepared > 0 {
+            self.reprepares.fetch_add(reprepared, Ordering::Relaxed);
+        }
+    }
+}
+
+/// A reading of [`Db::counts`]; subtract two with [`DbCounts::since`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DbCounts {
+    /// Transactions begun (reads and writes).
+    pub transactions: u64,
+    /// Statements run inside them.
+    pub statements: u64,
+    /// Statements prepared because the connection had not prepared them before.
+    pub prepares: u64,
+    /// Statements the engine compiled again although they were prepared (SQLite expires a
+    /// statement whose plan depended on a bound value when it is bound again).
+    pub reprepares: u64,
+}
+
+impl DbCounts {
+    pub fn since(self, before: DbCounts) -> DbCounts {
+        DbCounts {
+            transactions: self.transactions - before.transactions,
+            statements: self.statements - before.statements,
+            prepares: self.prepares - before.prepares,
+            reprepares: self.reprepares - before.reprepares,
+        }
+    }
+}
 
 pub(crate) enum Engine {
     Sqlite(sqlite::SqliteDb),
@@ -226,11 +285,25 @@ impl Db {
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
-        Ok(Db(Arc::new(engine)))
+        Ok(Db(Arc::new(Shared {
+            engine,
+            counters: Counters::default(),
+        })))
+    }
+
+    /// What this database handle has done so far (all clones of it together).
+    pub fn counts(&self) -> DbCounts {
+        let c = &self.0.counters;
+        DbCounts {
+            transactions: c.transactions.load(Ordering::Relaxed),
+            statements: c.statements.load(Ordering::Relaxed),
+            prepares: c.prepares.load(Ordering::Relaxed),
+            reprepares: c.reprepares.load(Ordering::Relaxed),
+        }
     }
 
     pub fn dialect(&self) -> Dialect {
-        match &*self.0 {
+        match &self.0.engine {
             Engine::Sqlite(_) => Dialect::Sqlite,
             Engine::Postgres(_) => Dialect::Postgres,
         }
@@ -246,9 +319,11 @@ impl Db {
         F: FnOnce(&mut dyn Conn) -> Result<T, E>,
         E: From<StoreError>,
     {
-        match &*self.0 {
-            Engine::Sqlite(db) => db.write(f),
-            Engine::Postgres(db) => db.transaction(pg::Mode::Write, f),
+        let counters = &self.0.counters;
+        counters.transaction();
+        match &self.0.engine {
+            Engine::Sqlite(db) => db.write(counters, f),
+            Engine::Postgres(db) => db.transaction(counters, pg::Mode::Write, f),
         }
     }
 
@@ -260,9 +335,11 @@ impl Db {
         F: FnOnce(&mut dyn Conn) -> Result<T, E>,
         E: From<StoreError>,
     {
-        match &*self.0 {
-            Engine::Sqlite(db) => db.read(f),
-            Engine::Postgres(db) => db.transaction(pg::Mode::Read, f),
+        let counters = &self.0.counters;
+        counters.transaction();
+        match &self.0.engine {
+            Engine::Sqlite(db) => db.read(counters, f),
+            Engine::Postgres(db) => db.transaction(counters, pg::Mode::Read, f),
         }
     }
 
@@ -295,7 +372,7 @@ impl Db {
     /// A consistent copy of a live database: `VACUUM INTO` on SQLite. PostgreSQL deployments
     /// back up with `pg_dump`, which the CLI runs.
     pub fn backup_sqlite(&self, out: &std::path::Path) -> Result<()> {
-        match &*self.0 {
+        match &self.0.engine {
             Engine::Sqlite(db) => db.backup(out),
             Engine::Postgres(_) => Err(StoreError::Other(
                 "backup of PostgreSQL goes through pg_dump".into(),

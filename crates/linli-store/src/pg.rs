@@ -2,7 +2,7 @@
 //! one server; everything they must agree on (sessions, chain heads) lives in it.
 
 use crate::Result;
-use crate::db::{Conn, DbConfig, Dialect, Row, Value, numbered_placeholders};
+use crate::db::{Conn, Counters, DbConfig, Dialect, Row, Value, numbered_placeholders};
 use crate::error::StoreError;
 use crate::pool::{Limits, Manage, Pool};
 use bytes::BytesMut;
@@ -100,7 +100,7 @@ impl PgDb {
         Ok(db)
     }
 
-    pub fn transaction<T, E, F>(&self, mode: Mode, f: F) -> Result<T, E>
+    pub fn transaction<T, E, F>(&self, counters: &Counters, mode: Mode, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut dyn Conn) -> Result<T, E>,
         E: From<StoreError>,
@@ -123,6 +123,7 @@ impl PgDb {
             begin,
             ran: 0,
             ddl: false,
+            counters,
         };
         match f(&mut c) {
             Ok(v) => {
@@ -237,6 +238,7 @@ struct PgConn<'a> {
     ran: usize,
     /// Whether `batch` ran (DDL: migrations).
     ddl: bool,
+    counters: &'a Counters,
 }
 
 impl PgConn<'_> {
@@ -256,7 +258,10 @@ impl PgConn<'_> {
         self.ran += 1;
         if let Some(stmt) = self.statements.get(&key) {
             match op(self.client, &stmt) {
-                Ok(r) => return Ok(r),
+                Ok(r) => {
+                    self.counters.statement(false, 0);
+                    return Ok(r);
+                }
                 Err(e) if is_stale_plan(&e) => {
                     tracing::warn!(sql = %key, "cached statement is stale after a schema change; preparing it again");
                     self.statements.clear();
@@ -271,6 +276,7 @@ impl PgConn<'_> {
         }
         let stmt = self.client.prepare(&key)?;
         self.statements.insert(key, stmt.clone());
+        self.counters.statement(true, 0);
         Ok(op(self.client, &stmt)?)
     }
 }

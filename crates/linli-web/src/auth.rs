@@ -17,7 +17,7 @@ use linli_core::login::{self, Throttle};
 use linli_core::password::{self, hashing};
 use linli_core::{Action, Decision, PlacePath, authorize};
 use linli_store::users::{self, GrantView, SessionKind, User};
-use linli_store::{Db, audit, places};
+use linli_store::{audit, places};
 use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
 
@@ -115,30 +115,51 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The caller of a token: from the cache of recent callers when it holds a valid entry, else
+/// read (session, grants, community) in one read transaction and kept.
 async fn load(
-    db: &Db,
+    state: &AppState,
     token_hash: String,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<Caller>, AppError> {
-    db.read(move |c| {
-        let Some(s) = users::find_session(c, &token_hash, now)? else {
-            return Ok(None);
-        };
-        let grants = users::grants(c, s.user.id)?;
-        let community = match s.user.community_id {
-            Some(id) => Some((id, places::get(c, id)?.name)),
-            None => None,
-        };
-        Ok(Some(Caller {
-            user: s.user,
-            grants,
-            kind: s.kind,
-            token_hash,
-            csrf_token: s.csrf_token,
-            community,
-        }))
-    })
-    .await
+    // Read before the session: a change that lands while it is read makes the entry stale.
+    let generation = state.app.accounts_generation();
+    if let Some(caller) = state.callers.get(&token_hash, generation, now) {
+        return Ok(Some(caller));
+    }
+    let loaded = state
+        .db
+        .read(move |c| {
+            let Some(s) = users::find_session(c, &token_hash, now)? else {
+                return Ok(None);
+            };
+            let grants = users::grants(c, s.user.id)?;
+            let community = match s.user.community_id {
+                Some(id) => Some((id, places::get(c, id)?.name)),
+                None => None,
+            };
+            let expires = chrono::DateTime::parse_from_rfc3339(&s.expires_at)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .ok();
+            Ok::<_, AppError>(Some((
+                Caller {
+                    user: s.user,
+                    grants,
+                    kind: s.kind,
+                    token_hash,
+                    csrf_token: s.csrf_token,
+                    community,
+                },
+                expires,
+            )))
+        })
+        .await?;
+    Ok(loaded.map(|(caller, expires)| {
+        if let Some(expires) = expires {
+            state.callers.put(&caller, generation, expires);
+        }
+        caller
+    }))
 }
 
 /// Finds the caller from a bearer token or the session cookie and puts it in the request.
@@ -147,7 +168,7 @@ pub async fn load_caller(State(state): State<AppState>, mut req: Request, next: 
         .map(str::to_string)
         .or_else(|| cookie(req.headers(), SESSION_COOKIE).map(str::to_string));
     if let Some(token) = token {
-        match load(&state.db, hash_token(&token), state.clock.now()).await {
+        match load(&state, hash_token(&token), state.clock.now()).await {
             Ok(Some(caller)) => {
                 if caller.user.must_change_password
                     && let Some(refusal) = password_change_first(&req)
@@ -441,6 +462,7 @@ async fn logout(
                 )
             })
             .await?;
+        state.app.accounts_changed();
     }
     let mut res = redirect_with_flash("/login", true, "flash.logged_out");
     if let Some(c) = session_cookie(&state, &headers, "", 0) {
@@ -569,6 +591,7 @@ async fn password_submit(
             )
         })
         .await?;
+    state.app.accounts_changed();
     Ok(redirect_with_flash("/", true, "flash.password_changed"))
 }
 

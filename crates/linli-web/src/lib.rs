@@ -14,12 +14,14 @@ pub mod i18n;
 pub mod import;
 mod labels;
 mod layout;
+pub mod logging;
 mod metrics;
 mod middleware;
 mod pages;
 mod qr;
 mod ratelimit;
 pub mod routes;
+mod sessions;
 
 use linli_core::Clock;
 use linli_store::Db;
@@ -38,6 +40,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub(crate) metrics: Arc<metrics::Metrics>,
     pub(crate) limiter: Arc<ratelimit::Limiter>,
+    pub(crate) callers: Arc<sessions::CallerCache>,
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +62,10 @@ pub struct Config {
     /// posted in the stairwells; without it the address of the request is used and the page
     /// warns when that is this machine or a private network.
     pub public_url: Option<String>,
+    /// How long a signed-in caller read for one request serves the next ones of the same
+    /// session (`sessions`); zero reads the session for every request. A change of accounts
+    /// made by another instance or by the command line takes effect within it.
+    pub session_cache: std::time::Duration,
 }
 
 impl Default for Config {
@@ -70,12 +77,14 @@ impl Default for Config {
             metrics_token: None,
             rate_per_minute: ratelimit::PER_MINUTE,
             public_url: None,
+            session_cache: std::time::Duration::from_secs(5),
         }
     }
 }
 
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
+        let callers = Arc::new(sessions::CallerCache::new(config.session_cache));
         AppState {
             app: linli_app::App::new(db.clone(), clock.clone()),
             db,
@@ -83,6 +92,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(metrics::Metrics::default()),
             limiter: Arc::new(ratelimit::Limiter::default()),
+            callers,
         }
     }
 }

@@ -69,6 +69,11 @@ enum Command {
         /// (e.g. https://linli.example.cn)
         #[arg(long, env = "LINLI_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Seconds a signed-in caller read for one request serves the next requests of the same
+        /// session; 0 reads it every time. Changes to accounts made on this instance apply at
+        /// once, those made by another instance or the `linli` command within this time
+        #[arg(long, default_value_t = 5, env = "LINLI_SESSION_CACHE_SECS")]
+        session_cache_secs: u64,
     },
     /// Bring the database schema up to date and exit
     Migrate {
@@ -326,29 +331,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging();
+    let _log = linli_web::logging::init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("linli: {e}");
             ExitCode::from(e.exit_code())
         }
-    }
-}
-
-fn init_logging() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("LINLI_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    // Colours only for a person at a terminal: escape codes in a log file or a journal are noise.
-    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(colours)
-        .with_writer(std::io::stderr);
-    if std::env::var("LINLI_LOG_FORMAT").is_ok_and(|v| v == "json") {
-        builder.json().init();
-    } else {
-        builder.init();
     }
 }
 
@@ -454,6 +443,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             secure_cookies,
             metrics_token,
             public_url,
+            session_cache_secs,
         } => {
             let database = open_migrated(&db.db)?;
             serve(
@@ -463,6 +453,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     secure_cookies,
                     metrics_token: metrics_token.filter(|t| !t.trim().is_empty()),
                     public_url,
+                    session_cache: std::time::Duration::from_secs(session_cache_secs),
                     ..Config::default()
                 },
             )

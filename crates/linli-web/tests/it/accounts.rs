@@ -174,6 +174,9 @@ async fn signing_out_everywhere_ends_every_session_but_not_the_account(engine: E
     let worker = app.token("wangge1").await;
     let mut page = app.signed_in("wangge1").await;
     let id = wangge1(&app).await;
+    // Both were used a moment ago: the instance keeps their callers, and must forget them.
+    assert_eq!(me(&app, &worker).await, StatusCode::OK);
+    assert_eq!(page.get("/").await.status(), StatusCode::OK);
     let (status, v) = app
         .api_act(&admin, &format!("/api/v1/users/{id}/revoke-sessions"))
         .await;

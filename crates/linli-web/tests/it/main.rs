@@ -28,6 +28,7 @@ mod publicity;
 mod references;
 mod registry;
 mod reports;
+mod requests;
 mod routes;
 mod search;
 mod street;
