@@ -161,6 +161,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "search_stats",
         sql: include_str!("../migrations/0030_search_stats.sql"),
     },
+    Migration {
+        version: 31,
+        name: "figure_indexes",
+        sql: include_str!("../migrations/0031_figure_indexes.sql"),
+    },
 ];
 
 /// A migration's step that SQL cannot do, run right after its SQL in the same transaction.
