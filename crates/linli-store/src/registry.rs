@@ -168,7 +168,14 @@ fn years_before(day: NaiveDate, years: u32) -> NaiveDate {
 fn where_clause(f: &Filter) -> (String, Vec<Value>) {
     let mut sql = String::from("r.community_id = ?");
     let mut args: Vec<Value> = vec![f.community_id.into()];
-    if !f.scopes.is_empty() {
+    // A scope that is the community itself (an administrator's) filters nothing inside it:
+    // left out, so that counts are read from an index without the residents' rows. A
+    // building's path holds the community's id too, but not as its last.
+    let whole_community = f
+        .scopes
+        .iter()
+        .any(|s| s.ids().last() == Some(&f.community_id));
+    if !f.scopes.is_empty() && !whole_community {
         let within = crate::places::within_clause("r.place_path", &f.scopes, &mut args);
         sql.push_str(&format!(" AND ({within})"));
     }
@@ -1131,6 +1138,26 @@ pub fn count_active(c: &mut dyn Conn, community_id: i64) -> Result<(i64, i64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_community_s_own_scope_filters_nothing_and_a_building_s_does() {
+        let path = |s: &str| PlacePath::parse(s).unwrap();
+        let admin = Filter {
+            community_id: 2,
+            scopes: vec![path("/1/2/")],
+            ..Default::default()
+        };
+        let (sql, _) = where_clause(&admin);
+        assert!(!sql.contains("place_path"), "{sql}");
+        let head = Filter {
+            community_id: 2,
+            scopes: vec![path("/1/2/7/")],
+            ..Default::default()
+        };
+        let (sql, args) = where_clause(&head);
+        assert!(sql.contains("place_path"), "{sql}");
+        assert!(args.contains(&Value::from("/1/2/7/")), "{args:?}");
+    }
 
     #[test]
     fn an_ascii_query_searches_pinyin_and_a_digit_query_the_last_digits() {

@@ -368,13 +368,28 @@ pub fn age_bands(
         ("60-79", 60, 80),
         ("80+", 80, 200),
     ];
+    // One pass over the community's active residents in `residents_indicators`, which
+    // holds their birth dates (no row of the table is read), counting every band at once.
+    let mut args: Vec<crate::Value> = Vec::with_capacity(bands.len() * 2 + 1);
+    let counts: Vec<String> = bands
+        .iter()
+        .map(|(_, lo, hi)| {
+            args.push(born_after(*hi).into());
+            args.push(born_after(*lo).into());
+            "COUNT(CASE WHEN birth_date > ? AND birth_date <= ? THEN 1 END)".to_string()
+        })
+        .collect();
+    args.push(community_id.into());
+    let row = c.query_one(
+        &format!(
+            "SELECT {} FROM residents WHERE community_id = ? AND status = 'active'",
+            counts.join(", ")
+        ),
+        &args,
+    )?;
     let mut out = Vec::with_capacity(bands.len());
-    for (label, lo, hi) in bands {
-        let n = c.count(
-            "SELECT COUNT(*) FROM residents WHERE community_id = ? AND status = 'active' AND birth_date > ? AND birth_date <= ?",
-            params![community_id, born_after(hi), born_after(lo)],
-        )?;
-        out.push((label, n));
+    for (i, (label, _, _)) in bands.iter().enumerate() {
+        out.push((*label, row.int(i)?));
     }
     Ok(out)
 }

@@ -11,7 +11,8 @@
 //! - `healthz`: `GET /healthz` (one database round trip, no session);
 //! - `resident`: `GET /api/v1/residents/{id}` as the community's admin (P1);
 //! - `search`: `GET /api/v1/residents?q=…` with the queries workers type (P1b);
-//! - `roster`, `home`, `reports`: the roster page, the home page and the figures page (P1b).
+//! - `roster`, `home`, `reports`: the roster page, the home page and the figures page (P1b);
+//! - with `--instances 2` (on PostgreSQL): two instances against one (P8).
 //!
 //! ```sh
 //! cargo run --release -p linli-bench --bin bench-http
@@ -46,7 +47,9 @@ options:
   --only NAME       one target: healthz, resident, search, roster, home, reports
   --db URL          the database (default: a new SQLite file in the temp dir with the demo);
                     a PostgreSQL URL must point at an empty database or a previous demo
-  --log FILE        where the server's request log goes (default: a file beside the database)";
+  --log FILE        where the server's request log goes (default: a file beside the database)
+  --instances N     Linli instances over the same database, the client's connections spread
+                    over them; with 2 or more the run ends with their rate against one (P8)";
 
 struct Args {
     seconds: f64,
@@ -55,6 +58,7 @@ struct Args {
     only: Option<String>,
     db: Option<String>,
     log: Option<PathBuf>,
+    instances: usize,
 }
 
 fn parse_args() -> BoxResult<Option<Args>> {
@@ -65,6 +69,7 @@ fn parse_args() -> BoxResult<Option<Args>> {
         only: None,
         db: None,
         log: None,
+        instances: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -76,6 +81,7 @@ fn parse_args() -> BoxResult<Option<Args>> {
             "--only" => a.only = Some(value()?),
             "--db" => a.db = Some(value()?),
             "--log" => a.log = Some(PathBuf::from(value()?)),
+            "--instances" => a.instances = value()?.parse::<usize>()?.max(1),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(None);
@@ -212,7 +218,7 @@ struct Round {
 /// Loads `addr` with `connections` connections for `seconds`, each cycling through `requests`
 /// from its own offset. Any answer but `expect` ends the run.
 fn load(
-    addr: SocketAddr,
+    addrs: &[SocketAddr],
     requests: &Arc<Vec<Request>>,
     connections: usize,
     seconds: f64,
@@ -220,6 +226,7 @@ fn load(
 ) -> BoxResult<Round> {
     // The client gets its own thread and runtime: the servers keep theirs.
     let requests = requests.clone();
+    let addrs = addrs.to_vec();
     std::thread::spawn(move || -> BoxResult<Round> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -230,6 +237,8 @@ fn load(
             for k in 0..connections {
                 let requests = requests.clone();
                 let stop = stop.clone();
+                // Connections spread over the instances, as a balancer would.
+                let addr = addrs[k % addrs.len()];
                 tasks.push(tokio::spawn(async move {
                     let mut client = Client::connect(addr).await?;
                     let mut latencies = Vec::new();
@@ -346,6 +355,13 @@ fn main() -> BoxResult<()> {
         .build()?;
     let state = AppState::new(db.clone(), Arc::new(SystemClock), Config::default());
     let linli = rt.block_on(serve(linli_web::build_app(state), true))?;
+    // Further instances over the same database, each with its own connections and caches.
+    let mut instances = vec![linli];
+    for _ in 1..args.instances {
+        let db = Db::open(&DbConfig::new(url.clone()))?;
+        let state = AppState::new(db, Arc::new(SystemClock), Config::default());
+        instances.push(rt.block_on(serve(linli_web::build_app(state), true))?);
+    }
 
     // A bearer token of the community's administrator, and some of her residents.
     let token = rt
@@ -475,13 +491,13 @@ fn main() -> BoxResult<()> {
         }
         let requests = Arc::new(t.requests);
         // Warm both (statement caches, pools, page caches) before timing.
-        load(ceiling, &ceiling_requests, args.connections, 0.5, 200)?;
-        load(linli, &requests, args.connections, 0.5, 200)?;
+        load(&[ceiling], &ceiling_requests, args.connections, 0.5, 200)?;
+        load(&instances, &requests, args.connections, 0.5, 200)?;
         let (mut ceil_n, mut ceil_s, mut ours_n, mut ours_s) = (0u64, 0.0, 0u64, 0.0);
         let mut latencies = Vec::new();
         for _ in 0..args.rounds {
             let c = load(
-                ceiling,
+                &[ceiling],
                 &ceiling_requests,
                 args.connections,
                 args.seconds,
@@ -489,7 +505,7 @@ fn main() -> BoxResult<()> {
             )?;
             ceil_n += c.done;
             ceil_s += c.seconds;
-            let o = load(linli, &requests, args.connections, args.seconds, 200)?;
+            let o = load(&instances, &requests, args.connections, args.seconds, 200)?;
             ours_n += o.done;
             ours_s += o.seconds;
             latencies.extend(o.latencies);
@@ -506,6 +522,32 @@ fn main() -> BoxResult<()> {
             percentile(&latencies, 0.5),
             percentile(&latencies, 0.99),
             t.what
+        );
+    }
+    if instances.len() > 1 {
+        // P8: what the further instances add, alternating one instance and all of them.
+        let requests = Arc::new(
+            ids.iter()
+                .map(|id| Request::get(&format!("/api/v1/residents/{id}"), token))
+                .collect::<Vec<_>>(),
+        );
+        let (mut one, mut all) = (0.0, 0.0);
+        for _ in 0..args.rounds {
+            let r = load(
+                &instances[..1],
+                &requests,
+                args.connections,
+                args.seconds,
+                200,
+            )?;
+            one += r.done as f64 / r.seconds;
+            let r = load(&instances, &requests, args.connections, args.seconds, 200)?;
+            all += r.done as f64 / r.seconds;
+        }
+        println!(
+            "instances: {} serve GET /api/v1/residents/{{id}} at {:.2}× the rate of one (P8)",
+            instances.len(),
+            all / one
         );
     }
     drop(rt);
