@@ -48,7 +48,8 @@ impl Indicators {
 pub async fn indicators(app: &App, actor: &Actor, from: &str, to: &str) -> Result<Indicators> {
     let tenant = actor.tenant()?;
     let (from, to) = (from.to_string(), to.to_string());
-    app.read(move |c| {
+    // Figures may be a few seconds late: from the replica when there is one.
+    app.read_replica(move |c| {
         let community = places::get(c, tenant.id())?.name;
         let figures = reports::compute(c, tenant.id(), &from, &to)?;
         Ok::<_, Error>(Indicators {
@@ -81,7 +82,7 @@ pub async fn dashboard(app: &App, actor: &Actor, from: &str, to: &str) -> Result
     let year: i32 = to.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
     let (from, to) = (from.to_string(), to.to_string());
     let day = today.format("%Y-%m-%d").to_string();
-    app.read(move |c| {
+    app.read_replica(move |c| {
         let cid = tenant.id();
         Ok::<_, Error>(Dashboard {
             help: summary::help_by_month(c, cid, &from, &to)?,

@@ -162,8 +162,9 @@ async fn indicators_over(
     let (from, to) = (from.to_string(), to.to_string());
     let scope = street.path.clone();
     let (f2, t2) = (from.clone(), to.clone());
+    // Figures may be a few seconds late: from the replica when there is one.
     let mut communities = app
-        .read(move |c| {
+        .read_replica(move |c| {
             let mut out = Vec::new();
             for community in places::communities_within(c, &scope)? {
                 let figures = reports::compute(c, community.id, &f2, &t2)?;
@@ -238,7 +239,7 @@ pub async fn community_indicators(
     let place = community_in_scope(app, actor, id).await?;
     let (from, to) = (from.to_string(), to.to_string());
     let figures = app
-        .read(move |c| reports::compute(c, id, &from, &to))
+        .read_replica(move |c| reports::compute(c, id, &from, &to))
         .await?;
     Ok((place, figures))
 }

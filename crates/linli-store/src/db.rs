@@ -117,6 +117,17 @@ impl Row {
         }
     }
 
+    /// A floating-point number (an integer is taken as one).
+    pub fn real(&self, i: usize) -> Result<f64> {
+        match self.at(i)? {
+            Value::Real(v) => Ok(*v),
+            Value::Int(v) => Ok(*v as f64),
+            other => Err(StoreError::Db(format!(
+                "column {i}: expected a number, found {other:?}"
+            ))),
+        }
+    }
+
     pub fn bool(&self, i: usize) -> Result<bool> {
         Ok(self.int(i)? != 0)
     }
@@ -191,6 +202,12 @@ pub struct DbConfig {
     pub idle_timeout: Duration,
     /// Prepared statements kept per connection (both engines), keyed by SQL text.
     pub statement_cache_capacity: usize,
+    /// PostgreSQL: a streaming replica (hot standby) of the database, for the read-only work
+    /// that may see the data a little late ([`Db::read_replica_blocking`]).
+    pub replica_url: Option<String>,
+    /// How far the replica may lag behind the primary and still serve; past it (or while it
+    /// cannot be reached) that work is read from the primary.
+    pub replica_max_lag: Duration,
 }
 
 impl DbConfig {
@@ -202,6 +219,8 @@ impl DbConfig {
             max_lifetime: Duration::from_secs(30 * 60),
             idle_timeout: Duration::from_secs(5 * 60),
             statement_cache_capacity: 128,
+            replica_url: None,
+            replica_max_lag: Duration::from_secs(30),
         }
     }
 }
@@ -212,7 +231,29 @@ pub struct Db(Arc<Shared>);
 struct Shared {
     engine: Engine,
     counters: Counters,
+    replica: Option<Replica>,
 }
+
+/// A hot standby for read-only work, used while it is within its lag bound.
+struct Replica {
+    db: pg::PgDb,
+    counters: Counters,
+    max_lag: Duration,
+    /// The last measurement and when it was taken: measured again at most once a second.
+    lag: std::sync::Mutex<Option<(std::time::Instant, ReplicaLag)>>,
+}
+
+/// How far a replica is behind its primary.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ReplicaLag {
+    /// It has replayed everything the primary has written (or is this many seconds behind).
+    Behind(Duration),
+    /// It could not be asked, or the primary could not.
+    Unreachable,
+}
+
+/// How often the replica's lag is measured again.
+const LAG_FRESH: Duration = Duration::from_secs(1);
 
 /// What the database layer has done since the database was opened, counted as it happens:
 /// tests count a request's transactions and statements with it, and that statements stay
@@ -226,6 +267,15 @@ pub(crate) struct Counters {
 }
 
 impl Counters {
+    fn read(&self) -> DbCounts {
+        DbCounts {
+            transactions: self.transactions.load(Ordering::Relaxed),
+            statements: self.statements.load(Ordering::Relaxed),
+            prepares: self.prepares.load(Ordering::Relaxed),
+            reprepares: self.reprepares.load(Ordering::Relaxed),
+        }
+    }
+
     pub(crate) fn transaction(&self) {
         self.transactions.fetch_add(1, Ordering::Relaxed);
     }
@@ -285,21 +335,132 @@ impl Db {
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
+        let replica = match (&config.replica_url, &engine) {
+            (None, _) => None,
+            (Some(r), Engine::Postgres(_))
+                if r.starts_with("postgres://") || r.starts_with("postgresql://") =>
+            {
+                Some(Replica {
+                    db: pg::PgDb::open(r.trim(), config)?,
+                    counters: Counters::default(),
+                    max_lag: config.replica_max_lag,
+                    lag: std::sync::Mutex::new(None),
+                })
+            }
+            (Some(r), _) => {
+                return Err(StoreError::BadUrl(format!(
+                    "{r}: a replica is a PostgreSQL hot standby of a PostgreSQL primary"
+                )));
+            }
+        };
         Ok(Db(Arc::new(Shared {
             engine,
             counters: Counters::default(),
+            replica,
         })))
     }
 
-    /// What this database handle has done so far (all clones of it together).
+    /// What this database handle has done so far on the primary (all clones of it together).
     pub fn counts(&self) -> DbCounts {
-        let c = &self.0.counters;
-        DbCounts {
-            transactions: c.transactions.load(Ordering::Relaxed),
-            statements: c.statements.load(Ordering::Relaxed),
-            prepares: c.prepares.load(Ordering::Relaxed),
-            reprepares: c.reprepares.load(Ordering::Relaxed),
+        self.0.counters.read()
+    }
+
+    /// What the replica has served so far, when there is one.
+    pub fn replica_counts(&self) -> Option<DbCounts> {
+        self.0.replica.as_ref().map(|r| r.counters.read())
+    }
+
+    /// How far the replica is behind, measured now; `None` without a replica.
+    pub fn replica_lag(&self) -> Option<ReplicaLag> {
+        let replica = self.0.replica.as_ref()?;
+        let lag = self.measure_lag(replica);
+        if let Ok(mut last) = replica.lag.lock() {
+            *last = Some((std::time::Instant::now(), lag));
         }
+        Some(lag)
+    }
+
+    fn measure_lag(&self, replica: &Replica) -> ReplicaLag {
+        let Engine::Postgres(primary) = &self.0.engine else {
+            return ReplicaLag::Unreachable;
+        };
+        // Probes are not counted: the counts are of the app's work.
+        let uncounted = Counters::default();
+        let written = primary.transaction(&uncounted, pg::Mode::Read, |c| {
+            c.query_one("SELECT pg_current_wal_lsn()::text", &[])?
+                .text(0)
+        });
+        let replayed = replica.db.transaction(&uncounted, pg::Mode::Read, |c| {
+            let r = c.query_one(
+                "SELECT COALESCE(pg_last_wal_replay_lsn()::text, ''),
+                        COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::float8",
+                &[],
+            )?;
+            Ok::<_, StoreError>((r.text(0)?, r.real(1)?))
+        });
+        match (written, replayed) {
+            (Ok(written), Ok((replayed, seconds))) => {
+                match (parse_lsn(&written), parse_lsn(&replayed)) {
+                    (Some(w), Some(r)) if r >= w => ReplicaLag::Behind(Duration::ZERO),
+                    (Some(_), Some(_)) => {
+                        ReplicaLag::Behind(Duration::from_secs_f64(seconds.clamp(0.0, 1e9)))
+                    }
+                    _ => ReplicaLag::Unreachable,
+                }
+            }
+            _ => ReplicaLag::Unreachable,
+        }
+    }
+
+    /// The replica, when there is one within its lag bound (measured at most once a second).
+    fn fit_replica(&self) -> Option<&Replica> {
+        let replica = self.0.replica.as_ref()?;
+        let cached = replica
+            .lag
+            .lock()
+            .ok()
+            .and_then(|l| *l)
+            .filter(|(at, _)| at.elapsed() < LAG_FRESH)
+            .map(|(_, lag)| lag);
+        let lag = match cached {
+            Some(lag) => lag,
+            None => self.replica_lag()?,
+        };
+        match lag {
+            ReplicaLag::Behind(d) if d <= replica.max_lag => Some(replica),
+            _ => None,
+        }
+    }
+
+    /// Like [`Db::read_blocking`], on the replica when there is one within its lag bound, else
+    /// on the primary: for read-only work that may see the data up to the bound late (the
+    /// figures, the dashboard, the summaries, the street's view). A replica never takes
+    /// writes, and what a user has just saved is read back from the primary.
+    pub fn read_replica_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E>,
+        E: From<StoreError>,
+    {
+        match self.fit_replica() {
+            Some(replica) => {
+                replica.counters.transaction();
+                replica.db.transaction(&replica.counters, pg::Mode::Read, f)
+            }
+            None => self.read_blocking(f),
+        }
+    }
+
+    /// [`Db::read_replica_blocking`] on a blocking thread, for async callers.
+    pub async fn read_replica<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.read_replica_blocking(f))
+            .await
+            .map_err(|e| E::from(StoreError::from(e)))?
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -379,6 +540,27 @@ impl Db {
             )),
         }
     }
+}
+
+#[cfg(test)]
+mod lsn_tests {
+    #[test]
+    fn a_wal_position_reads_as_one_ordered_number() {
+        assert_eq!(super::parse_lsn("0/3000060"), Some(0x300_0060));
+        assert_eq!(
+            super::parse_lsn("16/B374D848"),
+            Some((0x16 << 32) | 0xB374_D848)
+        );
+        assert!(super::parse_lsn("1/0") > super::parse_lsn("0/FFFFFFFF"));
+        assert_eq!(super::parse_lsn(""), None);
+        assert_eq!(super::parse_lsn("x/1"), None);
+    }
+}
+
+/// A WAL position as PostgreSQL writes it (`16/B374D848`), as one number.
+fn parse_lsn(text: &str) -> Option<u64> {
+    let (hi, lo) = text.split_once('/')?;
+    Some((u64::from_str_radix(hi, 16).ok()? << 32) | u64::from_str_radix(lo, 16).ok()?)
 }
 
 fn sqlite_path(url: &str) -> Option<&str> {

@@ -37,7 +37,7 @@ pub mod users;
 pub mod visits;
 pub mod volunteers;
 
-pub use db::{Conn, Db, DbConfig, DbCounts, Dialect, Row, Value, now_text};
+pub use db::{Conn, Db, DbConfig, DbCounts, Dialect, ReplicaLag, Row, Value, now_text};
 pub use sqlite::WRITER_CACHE_KIB;
 pub use tenant::Tenant;
 

@@ -135,9 +135,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
         .read(|c| linli_store::migrate::current_version(c))
         .await
     {
-        Ok(v) if v == linli_store::migrate::latest_version() => {
-            (StatusCode::OK, "ready\n").into_response()
-        }
+        Ok(v) if v == linli_store::migrate::latest_version() => (
+            StatusCode::OK,
+            format!("ready\n{}", replica_line(&state).await),
+        )
+            .into_response(),
         Ok(v) => (
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
@@ -150,6 +152,21 @@ async fn readyz(State(state): State<AppState>) -> Response {
             tracing::error!(cause = %e, "readyz: schema version unreadable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
+    }
+}
+
+/// The replica's state for `/readyz` (empty without one). The instance is ready either way:
+/// without a fit replica the figures are read from the primary.
+async fn replica_line(state: &AppState) -> String {
+    let db = state.db.clone();
+    match tokio::task::spawn_blocking(move || db.replica_lag()).await {
+        Ok(Some(linli_store::ReplicaLag::Behind(d))) => {
+            format!("replica: {:.1} s behind the primary\n", d.as_secs_f64())
+        }
+        Ok(Some(linli_store::ReplicaLag::Unreachable)) => {
+            "replica: unreachable; figures are read from the primary\n".to_string()
+        }
+        Ok(None) | Err(_) => String::new(),
     }
 }
 

@@ -74,6 +74,14 @@ enum Command {
         /// once, those made by another instance or the `linli` command within this time
         #[arg(long, default_value_t = 5, env = "LINLI_SESSION_CACHE_SECS")]
         session_cache_secs: u64,
+        /// A streaming replica (hot standby) of the PostgreSQL database: the figures, the
+        /// dashboard and the street's view are read from it while it is within
+        /// --replica-max-lag-secs of the primary; everything else uses the primary
+        #[arg(long, env = "LINLI_DB_REPLICA", hide_env_values = true)]
+        db_replica: Option<String>,
+        /// How many seconds the replica may lag and still serve
+        #[arg(long, default_value_t = 30, env = "LINLI_REPLICA_MAX_LAG_SECS")]
+        replica_max_lag_secs: u64,
     },
     /// Bring the database schema up to date and exit
     Migrate {
@@ -353,11 +361,16 @@ fn open(url: &str) -> Result<Db, CliError> {
 
 fn open_migrated(url: &str) -> Result<Db, CliError> {
     let db = open(url)?;
-    let out = migrate::migrate(&db)?;
+    migrate_now(&db)?;
+    Ok(db)
+}
+
+fn migrate_now(db: &Db) -> Result<(), CliError> {
+    let out = migrate::migrate(db)?;
     if out.from != out.to {
         tracing::info!(from = out.from, to = out.to, "schema migrated");
     }
-    Ok(db)
+    Ok(())
 }
 
 /// One line from standard input, without its line ending; refuses what the policy refuses.
@@ -444,8 +457,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
             metrics_token,
             public_url,
             session_cache_secs,
+            db_replica,
+            replica_max_lag_secs,
         } => {
-            let database = open_migrated(&db.db)?;
+            let mut config = DbConfig::new(db.db.as_str());
+            config.replica_url = db_replica.filter(|u| !u.trim().is_empty());
+            config.replica_max_lag = std::time::Duration::from_secs(replica_max_lag_secs);
+            let database = Db::open(&config)?;
+            migrate_now(&database)?;
             serve(
                 database,
                 addr,

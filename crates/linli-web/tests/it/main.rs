@@ -27,6 +27,7 @@ mod privacy;
 mod publicity;
 mod references;
 mod registry;
+mod replica;
 mod reports;
 mod requests;
 mod routes;

@@ -130,6 +130,14 @@ impl TestDb {
         }
     }
 
+    /// The URL of this (PostgreSQL) database on another server of the same cluster: its
+    /// streaming replica.
+    pub fn on_server(&self, server_url: &str) -> Option<String> {
+        self.pg
+            .as_ref()
+            .map(|(_, name)| with_database(server_url, name))
+    }
+
     /// Opens, migrates and seeds the demo community (blocking work off the async threads).
     pub async fn open_seeded(&self) -> Db {
         let url = self.url.clone();
