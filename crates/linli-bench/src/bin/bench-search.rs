@@ -46,6 +46,7 @@ options:
                  database) instead of building them
   --keep         keep the SQLite database afterwards
   --sqlite-only  skip PostgreSQL even when LINLI_BENCH_PG_URL is set
+  --pg-only      skip SQLite (with LINLI_BENCH_PG_URL)
   --rank-cap N   matches ranked by relevance at most (default the app's, search::RANK_CAP);
                  to weigh the cap's cost against its reach
 
@@ -71,6 +72,7 @@ struct Args {
     reuse: bool,
     keep: bool,
     sqlite_only: bool,
+    pg_only: bool,
     rank_cap: i64,
 }
 
@@ -83,6 +85,7 @@ fn parse_args() -> BoxResult<Option<Args>> {
         reuse: false,
         keep: false,
         sqlite_only: false,
+        pg_only: false,
         rank_cap: search::RANK_CAP,
     };
     let number = |s: String| -> BoxResult<usize> { Ok(s.replace('_', "").parse()?) };
@@ -97,6 +100,7 @@ fn parse_args() -> BoxResult<Option<Args>> {
             "--reuse" => a.reuse = true,
             "--keep" => a.keep = true,
             "--sqlite-only" => a.sqlite_only = true,
+            "--pg-only" => a.pg_only = true,
             "--rank-cap" => a.rank_cap = i64::try_from(number(value()?)?)?,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -1187,7 +1191,7 @@ fn main() -> BoxResult<()> {
     let _cleanup = TempDir(dir.clone(), !created || args.keep);
     let path = dir.join("search.db");
     let mut results: Vec<(&str, Figures)> = Vec::new();
-    {
+    if !args.pg_only {
         let db = Db::open(&DbConfig::new(path.to_string_lossy().to_string()))?;
         let label = "SQLite";
         println!("\n{label} at {}", path.display());
