@@ -44,7 +44,7 @@ fn row(i: usize) -> Vec<String> {
     let year = 1930 + (i * 7) % 90;
     vec![
         format!("{}{}", SURNAMES[i % 12], GIVEN[(i / 12) % 12]),
-        if i % 2 == 0 { "女" } else { "男" }.to_string(),
+        if i.is_multiple_of(2) { "女" } else { "男" }.to_string(),
         format!(
             "110101{year}{:02}{:02}{:04}",
             1 + i % 12,
@@ -59,9 +59,9 @@ fn row(i: usize) -> Vec<String> {
         format!("{}", 101 + (i / 3) % 600),
         ["户主", "配偶", "子女", "父母"][i % 4].to_string(),
         "在册".to_string(),
-        if i % 9 == 0 { "党员" } else { "" }.to_string(),
+        if i.is_multiple_of(9) { "党员" } else { "" }.to_string(),
         format!("第{}网格", ["一", "二", "三", "四"][(i / 5000) % 4]),
-        if i % 50 == 0 {
+        if i.is_multiple_of(50) {
             "独居，需每周探访"
         } else {
             ""
