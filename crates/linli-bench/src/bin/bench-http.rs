@@ -12,6 +12,8 @@
 //! - `resident`: `GET /api/v1/residents/{id}` as the community's admin (P1);
 //! - `search`: `GET /api/v1/residents?q=…` with the queries workers type (P1b);
 //! - `roster`, `home`, `reports`: the roster page, the home page and the figures page (P1b);
+//! - `gift`: `POST /api/v1/fund/donations`, each gift durable, against bare durable one-row
+//!   transactions over HTTP (P7);
 //! - with `--instances 2` (on PostgreSQL): two instances against one (P8).
 //!
 //! ```sh
@@ -44,7 +46,7 @@ options:
   --seconds S       length of one timed round (default 3)
   --rounds N        rounds of ceiling and of subject per target, alternating (default 3)
   --connections N   keep-alive connections of the client (default 32)
-  --only NAME       one target: healthz, resident, search, roster, home, reports
+  --only NAME       one target: healthz, resident, search, roster, home, reports, gift
   --db URL          the database (default: a new SQLite file in the temp dir with the demo);
                     a PostgreSQL URL must point at an empty database or a previous demo
   --log FILE        where the server's request log goes (default: a file beside the database)
@@ -328,6 +330,41 @@ struct Target {
     name: &'static str,
     what: &'static str,
     requests: Vec<Request>,
+    /// A write: answered 201, against the durable-insert ceiling instead of the JSON one.
+    durable: bool,
+}
+
+/// The ceiling of a durable write over HTTP: a bare axum handler that inserts one row in its
+/// own transaction into a SQLite file in WAL mode with `synchronous = FULL` (Linli's
+/// settings), on a blocking thread, one writer at a time.
+fn bare_durable(path: &std::path::Path) -> BoxResult<axum::Router> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE IF NOT EXISTS gifts (id INTEGER PRIMARY KEY, amount INTEGER NOT NULL, at TEXT NOT NULL)",
+    )?;
+    let conn = Arc::new(std::sync::Mutex::new(conn));
+    Ok(axum::Router::new().route(
+        "/tx",
+        axum::routing::post(move || {
+            let conn = conn.clone();
+            async move {
+                let done = tokio::task::spawn_blocking(move || {
+                    let c = conn.lock().map_err(|_| "poisoned".to_string())?;
+                    c.execute(
+                        "INSERT INTO gifts (amount, at) VALUES (100, datetime('now'))",
+                        [],
+                    )
+                    .map_err(|e| e.to_string())
+                })
+                .await;
+                match done {
+                    Ok(Ok(_)) => axum::http::StatusCode::OK,
+                    _ => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                }
+            }
+        }),
+    ))
 }
 
 fn main() -> BoxResult<()> {
@@ -431,6 +468,7 @@ fn main() -> BoxResult<()> {
             name: "healthz",
             what: "GET /healthz",
             requests: vec![Request::get("/healthz", None)],
+            durable: false,
         },
         Target {
             name: "resident",
@@ -439,6 +477,7 @@ fn main() -> BoxResult<()> {
                 .iter()
                 .map(|id| Request::get(&format!("/api/v1/residents/{id}"), token))
                 .collect(),
+            durable: false,
         },
         Target {
             name: "search",
@@ -447,21 +486,38 @@ fn main() -> BoxResult<()> {
                 .iter()
                 .map(|q| Request::get(&format!("/api/v1/residents?q={}", enc(q)), token))
                 .collect(),
+            durable: false,
         },
         Target {
             name: "roster",
             what: "GET /residents, the roster page (P1b)",
             requests: vec![Request::get("/residents", token)],
+            durable: false,
         },
         Target {
             name: "home",
             what: "GET /, the home page (P1b)",
             requests: vec![Request::get("/", token)],
+            durable: false,
         },
         Target {
             name: "reports",
             what: "GET /reports, the figures page (P1b)",
             requests: vec![Request::get("/reports", token)],
+            durable: false,
+        },
+        Target {
+            name: "gift",
+            what: "POST /api/v1/fund/donations, each durable (P7; ceiling: bare durable 1-row transactions over HTTP)",
+            requests: vec![Request::post_json(
+                "/api/v1/fund/donations",
+                token,
+                &format!(
+                    r#"{{"donor_kind":"anonymous","amount_fen":100,"method":"cash","received_on":"{}"}}"#,
+                    linli_core::clock::shanghai(chrono::Utc::now()).date()
+                ),
+            )],
+            durable: true,
         },
     ];
 
@@ -476,8 +532,10 @@ fn main() -> BoxResult<()> {
             .await?;
         Ok::<_, Box<dyn Error + Send + Sync>>(serde_json::from_slice(&res.body)?)
     })?;
-    let ceiling = rt.block_on(serve(bare(sample), false))?;
-    let ceiling_requests = Arc::new(vec![Request::get("/json", None)]);
+    let json_ceiling = rt.block_on(serve(bare(sample), false))?;
+    let json_requests = Arc::new(vec![Request::get("/json", None)]);
+    let durable_ceiling = rt.block_on(serve(bare_durable(&dir.join("ceiling.db"))?, false))?;
+    let durable_requests = Arc::new(vec![Request::post_json("/tx", None, "{}")]);
 
     println!(
         "{} connections, {} rounds of {:.1} s each side, alternating; cores: {}",
@@ -495,22 +553,33 @@ fn main() -> BoxResult<()> {
             continue;
         }
         let requests = Arc::new(t.requests);
+        let (ceiling, ceiling_requests, expect) = if t.durable {
+            (durable_ceiling, &durable_requests, 201)
+        } else {
+            (json_ceiling, &json_requests, 200)
+        };
         // Warm both (statement caches, pools, page caches) before timing.
-        load(&[ceiling], &ceiling_requests, args.connections, 0.5, 200)?;
-        load(&instances, &requests, args.connections, 0.5, 200)?;
+        load(&[ceiling], ceiling_requests, args.connections, 0.5, 200)?;
+        load(&instances, &requests, args.connections, 0.5, expect)?;
         let (mut ceil_n, mut ceil_s, mut ours_n, mut ours_s) = (0u64, 0.0, 0u64, 0.0);
         let mut latencies = Vec::new();
         for _ in 0..args.rounds {
             let c = load(
                 &[ceiling],
-                &ceiling_requests,
+                ceiling_requests,
                 args.connections,
                 args.seconds,
                 200,
             )?;
             ceil_n += c.done;
             ceil_s += c.seconds;
-            let o = load(&instances, &requests, args.connections, args.seconds, 200)?;
+            let o = load(
+                &instances,
+                &requests,
+                args.connections,
+                args.seconds,
+                expect,
+            )?;
             ours_n += o.done;
             ours_s += o.seconds;
             latencies.extend(o.latencies);
