@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 both_engines!(
     a_repeated_read_prepares_and_compiles_nothing_again,
     a_signed_in_read_is_one_transaction_of_few_statements,
+    a_kept_caller_does_not_outlive_its_session,
 );
 
 async fn resident_ids(app: &crate::support::TestApp, token: &str) -> Vec<i64> {
@@ -76,4 +77,21 @@ async fn a_signed_in_read_is_one_transaction_of_few_statements(engine: Engine) {
     // The session, its grants and community were read by the request before.
     assert_eq!(spent.transactions, 1, "{spent:?}");
     assert!(spent.statements <= 3, "{spent:?}");
+}
+
+async fn a_kept_caller_does_not_outlive_its_session(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("wangge1").await;
+    // Used now: the instance keeps her caller for the next requests.
+    assert_eq!(app.api_get(&token, "/api/v1/me").await.0, StatusCode::OK);
+    // A bearer token lives 30 days (Config::token_days): a minute past that it is refused,
+    // kept caller or not.
+    app.clock
+        .advance(chrono::Duration::days(30) + chrono::Duration::minutes(1));
+    assert_eq!(
+        app.api_get(&token, "/api/v1/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
