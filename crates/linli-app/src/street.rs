@@ -131,21 +131,21 @@ pub fn sort_column(asked: Option<&str>) -> Result<Option<&'static str>> {
 
 /// What the street's view is asked for, as the page's query and the API's carry it: the period
 /// (this year by default), the column to order by and its direction (`asc`, else largest first).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Asked<'a> {
-    pub from: Option<&'a str>,
-    pub to: Option<&'a str>,
-    pub sort: Option<&'a str>,
-    pub dir: Option<&'a str>,
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Asked {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub sort: Option<String>,
+    pub dir: Option<String>,
 }
 
 /// Every indicator of the catalogue for each community of the actor's street over a period,
 /// and the street's totals; the communities ordered by the column asked for, largest first
 /// unless `dir` is `asc`.
-pub async fn indicators(app: &App, actor: &Actor, asked: Asked<'_>) -> Result<StreetIndicators> {
-    let (from, to) = crate::reports::period(actor, asked.from, asked.to)?;
-    let descending = asked.dir != Some("asc");
-    indicators_over(app, actor, &from, &to, asked.sort, descending).await
+pub async fn indicators(app: &App, actor: &Actor, asked: &Asked) -> Result<StreetIndicators> {
+    let (from, to) = crate::reports::period(actor, asked.from.as_deref(), asked.to.as_deref())?;
+    let descending = asked.dir.as_deref() != Some("asc");
+    indicators_over(app, actor, &from, &to, asked.sort.as_deref(), descending).await
 }
 
 /// [`indicators`] over a period already checked.

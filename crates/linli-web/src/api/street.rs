@@ -12,28 +12,9 @@ use linli_app::street as ops;
 use linli_core::Action;
 use linli_core::street::Total;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Number, Value};
 use std::collections::BTreeMap;
-
-#[derive(Deserialize)]
-pub struct StreetQuery {
-    from: Option<String>,
-    to: Option<String>,
-    sort: Option<String>,
-    dir: Option<String>,
-}
-
-impl StreetQuery {
-    fn asked(&self) -> ops::Asked<'_> {
-        ops::Asked {
-            from: self.from.as_deref(),
-            to: self.to.as_deref(),
-            sort: self.sort.as_deref(),
-            dir: self.dir.as_deref(),
-        }
-    }
-}
 
 /// A place named by id.
 #[derive(Serialize, JsonSchema)]
@@ -109,10 +90,10 @@ fn total_json(ind: &linli_core::indicators::Indicator, t: &Total) -> TotalJson {
 async fn indicators(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<StreetQuery>,
+    Query(q): Query<ops::Asked>,
 ) -> Result<Json<StreetIndicatorsJson>, AppError> {
     let actor = ctx.actor()?;
-    let v = ops::indicators(&state.app, &actor, q.asked()).await?;
+    let v = ops::indicators(&state.app, &actor, &q).await?;
     Ok(Json(StreetIndicatorsJson {
         street: PlaceRef {
             id: v.street.id,

@@ -20,25 +20,6 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
-struct StreetQuery {
-    from: Option<String>,
-    to: Option<String>,
-    sort: Option<String>,
-    dir: Option<String>,
-}
-
-impl StreetQuery {
-    fn asked(&self) -> ops::Asked<'_> {
-        ops::Asked {
-            from: self.from.as_deref(),
-            to: self.to.as_deref(),
-            sort: self.sort.as_deref(),
-            dir: self.dir.as_deref(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
 struct YearQuery {
     year: Option<String>,
     format: Option<String>,
@@ -149,11 +130,11 @@ fn query_of(from: &str, to: &str, sort: Option<&str>, descending: bool) -> Strin
 async fn overview(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<StreetQuery>,
+    Query(q): Query<ops::Asked>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let v = ops::indicators(&state.app, &actor, q.asked()).await?;
+    let v = ops::indicators(&state.app, &actor, &q).await?;
     let (from, to) = (v.from.clone(), v.to.clone());
     let year: i32 = to.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
     // A column's heading links to the order by it: largest first, then smallest first.
@@ -251,7 +232,7 @@ async fn community(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<StreetQuery>,
+    Query(q): Query<ops::Asked>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
