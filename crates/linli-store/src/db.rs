@@ -255,6 +255,9 @@ pub enum ReplicaLag {
 /// How often the replica's lag is measured again.
 const LAG_FRESH: Duration = Duration::from_secs(1);
 
+/// A measurement older than this is not trusted: the replica is not used until the next.
+const LAG_STALE: Duration = Duration::from_secs(3);
+
 /// What the database layer has done since the database was opened, counted as it happens:
 /// tests count a request's transactions and statements with it, and that statements stay
 /// prepared across requests; benchmarks print it.
@@ -340,8 +343,10 @@ impl Db {
             (Some(r), Engine::Postgres(_))
                 if r.starts_with("postgres://") || r.starts_with("postgresql://") =>
             {
+                // Not connected now: the service starts while the standby is down, and reads
+                // from it once its lag is measured within the bound.
                 Some(Replica {
-                    db: pg::PgDb::open(r.trim(), config)?,
+                    db: pg::PgDb::open_lazily(r.trim(), config)?,
                     counters: Counters::default(),
                     max_lag: config.replica_max_lag,
                     lag: std::sync::Mutex::new(None),
@@ -353,11 +358,33 @@ impl Db {
                 )));
             }
         };
-        Ok(Db(Arc::new(Shared {
+        let db = Db(Arc::new(Shared {
             engine,
             counters: Counters::default(),
             replica,
-        })))
+        }));
+        if db.0.replica.is_some() {
+            db.watch_replica();
+        }
+        Ok(db)
+    }
+
+    /// Measures the replica's lag every [`LAG_FRESH`] on a thread of its own, so that no
+    /// request waits for a standby that does not answer (each attempt is bounded by the
+    /// connection timeout). The thread ends when the last handle of the database is dropped.
+    fn watch_replica(&self) {
+        let shared = Arc::downgrade(&self.0);
+        let spawned = std::thread::Builder::new()
+            .name("linli-replica-lag".into())
+            .spawn(move || {
+                while let Some(strong) = shared.upgrade() {
+                    Db(strong).replica_lag();
+                    std::thread::sleep(LAG_FRESH);
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "the replica's lag cannot be watched; figures are read from the primary");
+        }
     }
 
     /// What this database handle has done so far on the primary (all clones of it together).
@@ -378,6 +405,21 @@ impl Db {
             *last = Some((std::time::Instant::now(), lag));
         }
         Some(lag)
+    }
+
+    /// The replica's lag as last measured, without asking it (`/readyz`, the choice of the
+    /// server for a read): `Unreachable` when it has not been measured within [`LAG_STALE`].
+    /// `None` without a replica.
+    pub fn replica_lag_seen(&self) -> Option<ReplicaLag> {
+        let replica = self.0.replica.as_ref()?;
+        let seen = replica
+            .lag
+            .lock()
+            .ok()
+            .and_then(|l| *l)
+            .filter(|(at, _)| at.elapsed() < LAG_STALE)
+            .map(|(_, lag)| lag);
+        Some(seen.unwrap_or(ReplicaLag::Unreachable))
     }
 
     fn measure_lag(&self, replica: &Replica) -> ReplicaLag {
@@ -412,21 +454,13 @@ impl Db {
         }
     }
 
-    /// The replica, when there is one within its lag bound (measured at most once a second).
+    /// The replica, when there is one within its lag bound as last measured (by the watching
+    /// thread, or [`Db::replica_lag`]). Never waits for the replica: before its first
+    /// measurement, or when the last is older than [`LAG_STALE`] (a measurement hanging on a
+    /// standby that does not answer), the primary serves.
     fn fit_replica(&self) -> Option<&Replica> {
         let replica = self.0.replica.as_ref()?;
-        let cached = replica
-            .lag
-            .lock()
-            .ok()
-            .and_then(|l| *l)
-            .filter(|(at, _)| at.elapsed() < LAG_FRESH)
-            .map(|(_, lag)| lag);
-        let lag = match cached {
-            Some(lag) => lag,
-            None => self.replica_lag()?,
-        };
-        match lag {
+        match self.replica_lag_seen()? {
             ReplicaLag::Behind(d) if d <= replica.max_lag => Some(replica),
             _ => None,
         }

@@ -40,7 +40,7 @@ pub(crate) struct PgDb {
 }
 
 struct Clients {
-    url: String,
+    config: postgres::Config,
     statements: usize,
     schema_generation: Arc<AtomicU64>,
 }
@@ -56,7 +56,7 @@ pub(crate) struct PgClient {
 impl Manage for Clients {
     type Conn = PgClient;
     fn connect(&self) -> Result<PgClient> {
-        let mut client = Client::connect(&self.url, NoTls)?;
+        let mut client = self.config.connect(NoTls)?;
         // Times are written as UTC text by the app; keep the server from converting anything.
         client.batch_execute("SET TIME ZONE 'UTC'")?;
         Ok(PgClient {
@@ -76,13 +76,33 @@ impl Manage for Clients {
     }
 }
 
+/// How long a connection attempt may take when the URL does not say (`connect_timeout`): a
+/// server that does not answer (a host down, packets dropped) would otherwise hold the caller
+/// for the system's TCP timeout, minutes.
+pub(crate) const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl PgDb {
+    /// Opens the pool and checks that the server answers: the primary is needed from the
+    /// start.
     pub fn open(url: &str, config: &DbConfig) -> Result<Self> {
+        let db = PgDb::open_lazily(url, config)?;
+        // Fail at start-up, not at the first request, when the server is unreachable.
+        drop(db.pool.get()?);
+        Ok(db)
+    }
+
+    /// Opens the pool without connecting (a replica: the service starts while it is down,
+    /// and uses it once it answers).
+    pub fn open_lazily(url: &str, config: &DbConfig) -> Result<Self> {
+        let mut client_config: postgres::Config = url.parse()?;
+        if client_config.get_connect_timeout().is_none() {
+            client_config.connect_timeout(CONNECT_TIMEOUT);
+        }
         let schema_generation = Arc::new(AtomicU64::new(0));
-        let db = PgDb {
+        Ok(PgDb {
             pool: Pool::new(
                 Clients {
-                    url: url.to_string(),
+                    config: client_config,
                     statements: config.statement_cache_capacity,
                     schema_generation: schema_generation.clone(),
                 },
@@ -94,10 +114,7 @@ impl PgDb {
                 },
             ),
             schema_generation,
-        };
-        // Fail at start-up, not at the first request, when the server is unreachable.
-        drop(db.pool.get()?);
-        Ok(db)
+        })
     }
 
     pub fn transaction<T, E, F>(&self, counters: &Counters, mode: Mode, f: F) -> Result<T, E>

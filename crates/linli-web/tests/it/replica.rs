@@ -64,7 +64,13 @@ async fn figures_are_read_from_the_replica_and_writes_go_to_the_primary() {
         wait_for_replay(&replica);
         let mut config = DbConfig::new(primary);
         config.replica_url = Some(replica);
-        Db::open(&config).unwrap()
+        let db = Db::open(&config).unwrap();
+        // Measured now (the watching thread measures every second on its own).
+        assert!(
+            matches!(db.replica_lag(), Some(linli_store::ReplicaLag::Behind(_))),
+            "the standby answers"
+        );
+        db
     })
     .await
     .unwrap();
@@ -120,6 +126,54 @@ async fn figures_are_read_from_the_replica_and_writes_go_to_the_primary() {
         text.contains("replica: ") && text.contains("behind the primary"),
         "{text}"
     );
+}
+
+/// A standby that is down does not keep the service from starting, and the figures are read
+/// from the primary meanwhile; `/readyz` says so. Needs only the primary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_that_is_down_leaves_the_figures_to_the_primary() {
+    let Some(test_db) = TestDb::new(Engine::Postgres).await else {
+        return;
+    };
+    drop(test_db.open_seeded().await);
+    let primary = test_db.url.clone();
+    let db = tokio::task::spawn_blocking(move || {
+        let mut config = DbConfig::new(primary);
+        // Nothing listens on port 1: refused at once.
+        config.replica_url = Some("postgres://postgres@127.0.0.1:1/linli".into());
+        let db = Db::open(&config).expect("the service starts without its standby");
+        assert_eq!(db.replica_lag(), Some(linli_store::ReplicaLag::Unreachable));
+        db
+    })
+    .await
+    .unwrap();
+    let clock = Arc::new(ManualClock::new(start_time()));
+    let app = linli_web::build_service(AppState::new(db.clone(), clock.clone(), test_config()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let app = TestApp {
+        base,
+        db: db.clone(),
+        clock,
+        test_db: Arc::new(test_db),
+    };
+    let token = app.token("admin").await;
+    let p0 = db.counts();
+    let (status, v) = app
+        .api_get(
+            &token,
+            "/api/v1/reports/indicators?from=2026-01-01&to=2026-11-27",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert!(v["indicators"]["registry.residents"].is_number(), "{v}");
+    assert_eq!(db.replica_counts().unwrap().transactions, 0);
+    assert!(db.counts().since(p0).statements > 5, "the figures came from the primary");
+    let ready = reqwest::get(format!("{}/readyz", app.base)).await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let text = ready.text().await.unwrap();
+    assert!(text.contains("replica: unreachable"), "{text}");
 }
 
 #[test]
