@@ -677,7 +677,9 @@ pub async fn household_of(app: &App, r: &Resident) -> Result<Vec<(i64, String, S
 
 /// The roster as an export takes it: every resident the query finds within the actor's export
 /// scopes, each turned into a sheet row by `row` — ID numbers and phones masked unless `full`
-/// (the admin's unmasked export). The export is audited with its row count and format.
+/// (the admin's unmasked export) — and sent to `out` as it is read: a writer on another thread
+/// makes the file meanwhile, so a 100,000-row export holds no more rows than the channel's
+/// bound. The export is audited with its row count and format; returns the count.
 pub async fn export<F>(
     app: &App,
     actor: &Actor,
@@ -685,7 +687,8 @@ pub async fn export<F>(
     full: bool,
     format: &'static str,
     mut row: F,
-) -> Result<Vec<Vec<String>>>
+    out: std::sync::mpsc::SyncSender<Vec<String>>,
+) -> Result<usize>
 where
     F: FnMut(&ResidentRow) -> Vec<String> + Send + 'static,
 {
@@ -703,24 +706,27 @@ where
     let kinds = tag_kinds(app, actor).await?;
     let mut filter = filter_for(actor, q, &kinds)?;
     filter.scopes = actor.scopes(action);
-    let rows = app
+    // The writer hung up: it failed (and says why to its caller); stop reading.
+    let stopped = || linli_store::StoreError::Db("the export's writer stopped".into());
+    let n = app
         .read(move |c| {
-            let mut rows = Vec::new();
+            let mut n = 0usize;
             registry::for_each_row(c, &filter, |r| {
-                if full {
-                    rows.push(row(r));
+                let sheet_row = if full {
+                    row(r)
                 } else {
                     let mut masked = r.clone();
                     masked.id_number = r.id_number.as_deref().map(linli_core::mask::mask_id_number);
                     masked.phone = r.phone.as_deref().map(linli_core::mask::mask_phone);
-                    rows.push(row(&masked));
-                }
+                    row(&masked)
+                };
+                out.send(sheet_row).map_err(|_| stopped())?;
+                n += 1;
                 Ok(())
             })?;
-            Ok::<_, Error>(rows)
+            Ok::<_, Error>(n)
         })
         .await?;
-    let n = rows.len();
     app.write(actor, move |tx| {
         tx.audit_collection(
             tenant,
@@ -730,7 +736,7 @@ where
         )
     })
     .await?;
-    Ok(rows)
+    Ok(n)
 }
 
 // ---- pickers: people picked by name, never by a record number ----

@@ -135,11 +135,9 @@ async fn readyz(State(state): State<AppState>) -> Response {
         .read(|c| linli_store::migrate::current_version(c))
         .await
     {
-        Ok(v) if v == linli_store::migrate::latest_version() => (
-            StatusCode::OK,
-            format!("ready\n{}", replica_line(&state)),
-        )
-            .into_response(),
+        Ok(v) if v == linli_store::migrate::latest_version() => {
+            (StatusCode::OK, format!("ready\n{}", replica_line(&state))).into_response()
+        }
         Ok(v) => (
             StatusCode::SERVICE_UNAVAILABLE,
             format!(

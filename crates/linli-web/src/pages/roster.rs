@@ -252,37 +252,55 @@ async fn export(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let format = if kind == Kind::Csv { "csv" } else { "xlsx" };
-    let rows = linli_app::registry::export(&state.app, &ctx.actor()?, &q, full, format, move |r| {
-        vec![
-            r.name.clone(),
-            gender_label(lang, r.gender.as_deref()),
-            r.birth_date.clone().unwrap_or_default(),
-            r.id_number.clone().unwrap_or_default(),
-            r.phone.clone().unwrap_or_default(),
-            r.building.clone().unwrap_or_default(),
-            r.unit.clone().unwrap_or_default(),
-            r.household.clone().unwrap_or_default(),
-            relation_label(lang, &r.relation),
-            r.tags.join("、"),
-            t(lang, &format!("status.{}", r.status)),
-        ]
-    })
-    .await?;
-    let n = rows.len();
-    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
+    // The file is written on its own thread while the rows are read (a bounded channel between
+    // them): neither holds the whole roster.
+    let (out, rows) = std::sync::mpsc::sync_channel::<Vec<String>>(512);
+    let writer = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         Ok(match kind {
             Kind::Csv => {
-                let mut out = Vec::new();
-                linli_io::write_csv(&mut out, &EXPORT_HEADERS, rows.into_iter())
+                let mut bytes = Vec::new();
+                linli_io::write_csv(&mut bytes, &EXPORT_HEADERS, rows.into_iter())
                     .map_err(|e| AppError::Internal(e.to_string()))?;
-                out
+                bytes
             }
             Kind::Xlsx => linli_io::write_xlsx(&EXPORT_HEADERS, rows.into_iter(), "居民花名册")
                 .map_err(|e| AppError::Internal(e.to_string()))?,
         })
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
+    });
+    let read = linli_app::registry::export(
+        &state.app,
+        &ctx.actor()?,
+        &q,
+        full,
+        format,
+        move |r| {
+            vec![
+                r.name.clone(),
+                gender_label(lang, r.gender.as_deref()),
+                r.birth_date.clone().unwrap_or_default(),
+                r.id_number.clone().unwrap_or_default(),
+                r.phone.clone().unwrap_or_default(),
+                r.building.clone().unwrap_or_default(),
+                r.unit.clone().unwrap_or_default(),
+                r.household.clone().unwrap_or_default(),
+                relation_label(lang, &r.relation),
+                r.tags.join("、"),
+                t(lang, &format!("status.{}", r.status)),
+            ]
+        },
+        out,
+    )
+    .await;
+    let written = writer
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (n, bytes) = match (read, written) {
+        (Ok(n), Ok(bytes)) => (n, bytes),
+        // The writer failed (too many rows): the reader stopped because of it.
+        (_, Err(e)) => return Err(e),
+        // Refused or forbidden before a row was read.
+        (Err(e), Ok(_)) => return Err(e.into()),
+    };
     let date = linli_core::clock::shanghai(ctx.now).format("%Y%m%d");
     let (mime, ext) = match kind {
         Kind::Csv => ("text/csv; charset=utf-8", "csv"),

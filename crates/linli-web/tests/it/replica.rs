@@ -169,7 +169,10 @@ async fn a_replica_that_is_down_leaves_the_figures_to_the_primary() {
     assert_eq!(status, StatusCode::OK, "{v}");
     assert!(v["indicators"]["registry.residents"].is_number(), "{v}");
     assert_eq!(db.replica_counts().unwrap().transactions, 0);
-    assert!(db.counts().since(p0).statements > 5, "the figures came from the primary");
+    assert!(
+        db.counts().since(p0).statements > 5,
+        "the figures came from the primary"
+    );
     let ready = reqwest::get(format!("{}/readyz", app.base)).await.unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
     let text = ready.text().await.unwrap();
