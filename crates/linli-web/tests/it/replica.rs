@@ -3,13 +3,10 @@
 //! of the test server: `LINLI_TEST_PG_REPLICA_URL` names it (CI starts one with
 //! `pg_basebackup -R`).
 
-use crate::support::{Engine, TestApp, TestDb, start_time, test_config};
-use linli_core::ManualClock;
+use crate::support::{Engine, TestDb, serve_test_db};
 use linli_store::{Db, DbConfig};
-use linli_web::AppState;
 use reqwest::StatusCode;
 use serde_json::json;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn replica_admin_url() -> Option<String> {
@@ -74,17 +71,7 @@ async fn figures_are_read_from_the_replica_and_writes_go_to_the_primary() {
     })
     .await
     .unwrap();
-    let clock = Arc::new(ManualClock::new(start_time()));
-    let app = linli_web::build_service(AppState::new(db.clone(), clock.clone(), test_config()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let app = TestApp {
-        base,
-        db: db.clone(),
-        clock,
-        test_db: Arc::new(test_db),
-    };
+    let app = serve_test_db(test_db, db.clone()).await;
     let token = app.token("admin").await;
 
     // The figures: from the replica, nothing from the primary but the caller.
@@ -147,17 +134,7 @@ async fn a_replica_that_is_down_leaves_the_figures_to_the_primary() {
     })
     .await
     .unwrap();
-    let clock = Arc::new(ManualClock::new(start_time()));
-    let app = linli_web::build_service(AppState::new(db.clone(), clock.clone(), test_config()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let app = TestApp {
-        base,
-        db: db.clone(),
-        clock,
-        test_db: Arc::new(test_db),
-    };
+    let app = serve_test_db(test_db, db.clone()).await;
     let token = app.token("admin").await;
     let p0 = db.counts();
     let (status, v) = app

@@ -194,16 +194,22 @@ pub async fn serve_db(db: Db, clock: Arc<ManualClock>) -> String {
 
 /// The demo community served on port 0, or `None` when the engine is not available here.
 pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
-    let test_db = Arc::new(TestDb::new(engine).await?);
+    let test_db = TestDb::new(engine).await?;
     let db = test_db.open_seeded().await;
+    Some(serve_test_db(test_db, db).await)
+}
+
+/// `db` (a handle of the test's own making on `test_db`) served on port 0 with the suite's
+/// configuration, its clock at [`start_time`].
+pub async fn serve_test_db(test_db: TestDb, db: Db) -> TestApp {
     let clock = Arc::new(ManualClock::new(start_time()));
     let base = serve(db.clone(), clock.clone()).await;
-    Some(TestApp {
+    TestApp {
         base,
         db,
         clock,
-        test_db,
-    })
+        test_db: Arc::new(test_db),
+    }
 }
 
 /// The demo community served with a configuration of the test's own.
@@ -223,7 +229,7 @@ pub async fn spawn_app_with(engine: Engine, config: Config) -> Option<TestApp> {
 /// The whole demo community (about 8,000 residents, its fund, cases, courses, partners and
 /// issues, as `linli demo` serves it) on port 0: for the clients that explore the API.
 pub async fn spawn_demo_app(engine: Engine) -> Option<TestApp> {
-    let test_db = Arc::new(TestDb::new(engine).await?);
+    let test_db = TestDb::new(engine).await?;
     let url = test_db.url.clone();
     let db = tokio::task::spawn_blocking(move || {
         let db = Db::open(&DbConfig::new(url)).unwrap();
@@ -233,14 +239,7 @@ pub async fn spawn_demo_app(engine: Engine) -> Option<TestApp> {
     })
     .await
     .unwrap();
-    let clock = Arc::new(ManualClock::new(start_time()));
-    let base = serve(db.clone(), clock.clone()).await;
-    Some(TestApp {
-        base,
-        db,
-        clock,
-        test_db,
-    })
+    Some(serve_test_db(test_db, db).await)
 }
 
 impl TestApp {
