@@ -166,13 +166,21 @@ const MIGRATIONS: &[Migration] = &[
         name: "figure_indexes",
         sql: include_str!("../migrations/0031_figure_indexes.sql"),
     },
+    Migration {
+        version: 32,
+        name: "resident_name_chars",
+        sql: include_str!("../migrations/0032_resident_name_chars.sql"),
+    },
 ];
 
 /// A migration's step that SQL cannot do, run right after its SQL in the same transaction.
 type Step = fn(&mut dyn Conn) -> Result<()>;
 
 /// The steps, by migration version.
-const STEPS: &[(i64, Step)] = &[(30, crate::search::backfill_stats)];
+const STEPS: &[(i64, Step)] = &[
+    (30, crate::search::backfill_stats),
+    (32, crate::registry::backfill_name_chars),
+];
 
 /// The newest schema version this binary knows.
 pub fn latest_version() -> i64 {

@@ -40,8 +40,14 @@ pub const COVERED: &[(&str, &str)] = &[
     ("party_members", "resident_id"),
 ];
 
-/// Columns about a person that [`gather`] exports but [`erase`] keeps, and why.
+/// Columns about a person that [`gather`] exports but [`erase`] keeps, or that are derived from
+/// a field the two handle, and why.
 pub const EXEMPT: &[(&str, &str, &str)] = &[
+    (
+        "resident_name_chars",
+        "resident_id",
+        "姓名的单字检索索引，由姓名派生：副本已含姓名本身；删除（匿名化）时随姓名一起改为“已匿名”三个字（registry::anonymize）",
+    ),
     (
         "fund_donations",
         "donor_resident_id",

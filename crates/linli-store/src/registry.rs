@@ -210,6 +210,14 @@ fn where_clause(f: &Filter) -> (String, Vec<Value>) {
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
+            // The residents whose names hold each of the query's characters (migration 0032):
+            // a few hundred rows instead of the community's; the LIKE checks their order.
+            for ch in name_chars(q).into_iter().take(4) {
+                sql.push_str(
+                    " AND r.id IN (SELECT n.resident_id FROM resident_name_chars n WHERE n.community_id = ? AND n.ch = ?)",
+                );
+                args.extend([f.community_id.into(), ch.into()]);
+            }
             sql.push_str(" AND r.name LIKE ? ESCAPE '\\'");
             args.push(format!("%{escaped}%").into());
         }
@@ -760,7 +768,83 @@ pub fn create_placed_many(
         .flat_map(|(id, (r, _))| r.tags.iter().map(move |t| (*id, t)))
         .collect();
     insert_tags(c, community_id, &tags, &at)?;
+    let names: Vec<(i64, &str)> = ids
+        .iter()
+        .zip(rows)
+        .map(|(id, (r, _))| (*id, r.name.as_str()))
+        .collect();
+    insert_name_chars(c, community_id, &names)?;
     Ok(ids)
+}
+
+/// The distinct characters of a name, as `resident_name_chars` keeps them (white space left
+/// out; ASCII letters folded to lower case, as a search folds them).
+pub fn name_chars(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for ch in name.chars().filter(|c| !c.is_whitespace()) {
+        let s = ch.to_lowercase().to_string();
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Keeps the characters of residents' names (migration 0032), a few hundred rows a statement.
+fn insert_name_chars(c: &mut dyn Conn, community_id: i64, names: &[(i64, &str)]) -> Result<()> {
+    let rows: Vec<(i64, String)> = names
+        .iter()
+        .flat_map(|(id, name)| name_chars(name).into_iter().map(move |ch| (*id, ch)))
+        .collect();
+    for chunk in rows.chunks(rows_per_insert(c, BULK_ROWS * 2)) {
+        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 3);
+        for (id, ch) in chunk {
+            args.extend([community_id.into(), ch.as_str().into(), (*id).into()]);
+        }
+        let sql = format!(
+            "INSERT INTO resident_name_chars (community_id, ch, resident_id) VALUES {}",
+            values_list("(?, ?, ?)", chunk.len())
+        );
+        c.execute(&sql, &args)?;
+    }
+    Ok(())
+}
+
+/// A resident's name changed: its characters again.
+fn replace_name_chars(c: &mut dyn Conn, community_id: i64, id: i64, name: &str) -> Result<()> {
+    c.execute(
+        "DELETE FROM resident_name_chars WHERE resident_id = ?",
+        params![id],
+    )?;
+    insert_name_chars(c, community_id, &[(id, name)])
+}
+
+/// Migration 0032's step: the name characters of every resident already registered, a
+/// thousand residents at a time.
+pub(crate) fn backfill_name_chars(c: &mut dyn Conn) -> Result<()> {
+    let mut after = 0i64;
+    loop {
+        let rows = c.query(
+            "SELECT id, community_id, name FROM residents WHERE id > ? ORDER BY id LIMIT 1000",
+            params![after],
+        )?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.int(0)?;
+        let mut by_community: std::collections::BTreeMap<i64, Vec<(i64, String)>> =
+            std::collections::BTreeMap::new();
+        for r in &rows {
+            by_community
+                .entry(r.int(1)?)
+                .or_default()
+                .push((r.int(0)?, r.text(2)?));
+        }
+        for (community_id, names) in by_community {
+            let names: Vec<(i64, &str)> = names.iter().map(|(id, n)| (*id, n.as_str())).collect();
+            insert_name_chars(c, community_id, &names)?;
+        }
+    }
 }
 
 /// Inserts tags of residents, a few hundred a statement.
@@ -837,6 +921,9 @@ pub fn update(
         ],
     )
     .map_err(duplicate_id)?;
+    if r.name != current.name {
+        replace_name_chars(c, current.community_id, id, &r.name)?;
+    }
     replace_tags(c, current.community_id, id, &r.tags, &at)
 }
 
@@ -908,6 +995,7 @@ pub fn anonymize(c: &mut dyn Conn, t: Tenant, id: i64, now: DateTime<Utc>) -> Re
         "DELETE FROM resident_tags WHERE resident_id = ?",
         params![id],
     )?;
+    replace_name_chars(c, t.id(), id, "已匿名")?;
     Ok(())
 }
 
@@ -1180,6 +1268,50 @@ mod tests {
     }
 
     #[test]
+    fn residents_registered_before_migration_32_are_found_by_a_part_of_their_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db").to_string_lossy().to_string();
+        let db = crate::Db::open(&crate::DbConfig::new(path)).unwrap();
+        crate::migrate::migrate_until(&db, 31).unwrap();
+        let community = db
+            .write_blocking(|c| {
+                let p = crate::places::create(
+                    c,
+                    linli_core::PlaceKind::Community,
+                    "书香社区",
+                    None,
+                    chrono::Utc::now(),
+                )?;
+                for name in ["欧阳建国", "王秀英"] {
+                    c.execute(
+                        "INSERT INTO residents (community_id, place_path, name, name_initials, name_pinyin, created_at, updated_at)
+                         VALUES (?, ?, ?, '', '', '2026-01-01', '2026-01-01')",
+                        params![p.id, p.path.as_str(), name],
+                    )?;
+                }
+                Ok::<_, crate::StoreError>(p.id)
+            })
+            .unwrap();
+        crate::migrate::migrate(&db).unwrap();
+        let found = |q: &str| -> Vec<String> {
+            let f = Filter {
+                community_id: community,
+                q: Some(q.into()),
+                ..Default::default()
+            };
+            db.read_blocking(|c| search(c, &f, 1, 50))
+                .unwrap()
+                .0
+                .into_iter()
+                .map(|r| r.name)
+                .collect()
+        };
+        assert_eq!(found("建国"), ["欧阳建国"]);
+        assert_eq!(found("秀"), ["王秀英"]);
+        assert!(found("建英").is_empty());
+    }
+
+    #[test]
     fn like_wildcards_in_a_name_query_are_literal() {
         let f = Filter {
             community_id: 1,
@@ -1187,7 +1319,9 @@ mod tests {
             ..Default::default()
         };
         let (_, args) = where_clause(&f);
-        assert_eq!(args[1], Value::Text("%夏\\%%".into()));
+        assert_eq!(args.last(), Some(&Value::Text("%夏\\%%".into())));
+        // Each character is looked up as itself in the name index.
+        assert!(args.contains(&Value::Text("%".into())));
     }
 
     #[test]

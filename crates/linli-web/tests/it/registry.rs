@@ -9,6 +9,7 @@ both_engines!(
     revealing_needs_the_permission_and_is_audited,
     a_resident_is_registered_with_checked_id_and_phone,
     an_update_keeps_what_was_not_sent_and_audits_masked_images,
+    a_name_is_found_by_any_part_of_it_and_by_its_new_part_after_a_rename,
     a_good_roster_imports_from_csv_gb18030_and_xlsx,
     a_bad_roster_changes_nothing_and_names_every_row,
     exports_are_masked_escaped_and_audited,
@@ -266,6 +267,44 @@ async fn a_resident_is_registered_with_checked_id_and_phone(engine: Engine) {
         2,
         "every bad field is named: {body}"
     );
+}
+
+/// A name search reads the residents whose names hold the query's characters (migration 0032),
+/// so the characters must follow every change of the name.
+async fn a_name_is_found_by_any_part_of_it_and_by_its_new_part_after_a_rename(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let token = app.token("admin").await;
+    let id = app
+        .created(&token, "/api/v1/residents", json!({"name": "欧阳建国"}))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    for part in ["建国", "欧阳", "阳建", "欧阳建国"] {
+        let found = list(&app, &token, &format!("q={part}")).await;
+        assert!(
+            names(&found).contains(&"欧阳建国".to_string()),
+            "{part}: {found}"
+        );
+    }
+    let found = list(&app, &token, "q=建欧").await;
+    assert!(
+        !names(&found).contains(&"欧阳建国".to_string()),
+        "characters in another order: {found}"
+    );
+    let (status, body) = app
+        .api(
+            &token,
+            Method::PATCH,
+            &format!("/api/v1/residents/{id}"),
+            Some(json!({"name": "欧阳振华"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(!names(&list(&app, &token, "q=建国").await).contains(&"欧阳建国".to_string()));
+    assert!(!names(&list(&app, &token, "q=建国").await).contains(&"欧阳振华".to_string()));
+    assert!(names(&list(&app, &token, "q=振华").await).contains(&"欧阳振华".to_string()));
 }
 
 async fn an_update_keeps_what_was_not_sent_and_audits_masked_images(engine: Engine) {
