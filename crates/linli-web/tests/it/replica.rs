@@ -3,7 +3,7 @@
 //! of the test server: `LINLI_TEST_PG_REPLICA_URL` names it (CI starts one with
 //! `pg_basebackup -R`).
 
-use crate::support::{Engine, TestDb, serve_test_db};
+use crate::support::{Engine, TestApp, TestDb, serve_test_db};
 use linli_store::{Db, DbConfig};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -46,6 +46,18 @@ fn wait_for_replay(url: &str) {
     }
 }
 
+/// The community's indicators through the API, answered.
+async fn read_the_figures(app: &TestApp, token: &str) {
+    let (status, v) = app
+        .api_get(
+            token,
+            "/api/v1/reports/indicators?from=2026-01-01&to=2026-11-27",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert!(v["indicators"]["registry.residents"].is_number(), "{v}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn figures_are_read_from_the_replica_and_writes_go_to_the_primary() {
     let Some(replica_admin) = replica_admin_url() else {
@@ -76,14 +88,7 @@ async fn figures_are_read_from_the_replica_and_writes_go_to_the_primary() {
 
     // The figures: from the replica, nothing from the primary but the caller.
     let (p0, r0) = (db.counts(), db.replica_counts().unwrap());
-    let (status, v) = app
-        .api_get(
-            &token,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-11-27",
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
-    assert!(v["indicators"]["registry.residents"].is_number(), "{v}");
+    read_the_figures(&app, &token).await;
     let on_replica = db.replica_counts().unwrap().since(r0);
     assert_eq!(on_replica.transactions, 1, "{on_replica:?}");
     assert!(on_replica.statements > 5, "{on_replica:?}");
@@ -137,14 +142,7 @@ async fn a_replica_that_is_down_leaves_the_figures_to_the_primary() {
     let app = serve_test_db(test_db, db.clone()).await;
     let token = app.token("admin").await;
     let p0 = db.counts();
-    let (status, v) = app
-        .api_get(
-            &token,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-11-27",
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
-    assert!(v["indicators"]["registry.residents"].is_number(), "{v}");
+    read_the_figures(&app, &token).await;
     assert_eq!(db.replica_counts().unwrap().transactions, 0);
     assert!(
         db.counts().since(p0).statements > 5,
