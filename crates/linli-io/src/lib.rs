@@ -236,6 +236,17 @@ pub fn write_xlsx(
     xlsx_write::write_xlsx(headers, rows, sheet_name)
 }
 
+/// [`write_xlsx`] into `out` instead of a buffer: a large export goes to a temporary file and
+/// is streamed from there, so the finished file is never held in memory.
+pub fn write_xlsx_to<W: std::io::Write + Send>(
+    out: W,
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    sheet_name: &str,
+) -> Result<(), IoError> {
+    xlsx_write::write_xlsx_to(out, headers, rows, sheet_name)
+}
+
 /// Runs a third-party parser so that a panic on malformed input becomes
 /// [`IoError::Corrupt`] instead of taking the request (or the process) down.
 pub(crate) fn guard_panics<T>(f: impl FnOnce() -> Result<T, IoError>) -> Result<T, IoError> {

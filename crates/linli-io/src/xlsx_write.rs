@@ -66,6 +66,30 @@ pub(crate) fn write_xlsx(
     rows: impl Iterator<Item = Vec<String>>,
     sheet_name: &str,
 ) -> Result<Vec<u8>, IoError> {
+    workbook(headers, rows, sheet_name)?
+        .save_to_buffer()
+        .map_err(write_failed)
+}
+
+/// [`write_xlsx`] into `out` (a temporary file that a response then streams).
+pub(crate) fn write_xlsx_to<W: std::io::Write + Send>(
+    out: W,
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    sheet_name: &str,
+) -> Result<(), IoError> {
+    workbook(headers, rows, sheet_name)?
+        .save_to_writer(out)
+        .map_err(write_failed)
+}
+
+/// The workbook of a sheet: its rows written (to the constant-memory worksheet's temporary
+/// file), ready to be saved.
+fn workbook(
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    sheet_name: &str,
+) -> Result<Workbook, IoError> {
     if headers.len() > MAX_COLUMNS {
         return Err(IoError::TooManyColumns { limit: MAX_COLUMNS });
     }
@@ -150,7 +174,7 @@ pub(crate) fn write_xlsx(
         let (r, c) = position(last_row, headers.len() - 1)?;
         sheet.autofilter(0, 0, r, c).map_err(write_failed)?;
     }
-    workbook.save_to_buffer().map_err(write_failed)
+    Ok(workbook)
 }
 
 fn position(row: usize, col: usize) -> Result<(u32, u16), IoError> {

@@ -254,18 +254,28 @@ async fn export(
     let format = if kind == Kind::Csv { "csv" } else { "xlsx" };
     // The file is written on its own thread while the rows are read (a bounded channel between
     // them): neither holds the whole roster.
+    // The file goes to an anonymous temporary file (removed when closed) and the response
+    // streams it from there: a 100,000-row roster is never held in memory, rows or file.
     let (out, rows) = std::sync::mpsc::sync_channel::<Vec<String>>(512);
-    let writer = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
-        Ok(match kind {
-            Kind::Csv => {
-                let mut bytes = Vec::new();
-                linli_io::write_csv(&mut bytes, &EXPORT_HEADERS, rows.into_iter())
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-                bytes
-            }
-            Kind::Xlsx => linli_io::write_xlsx(&EXPORT_HEADERS, rows.into_iter(), "居民花名册")
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-        })
+    let writer = tokio::task::spawn_blocking(move || -> Result<std::fs::File, AppError> {
+        let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
+        let mut file = tempfile::tempfile().map_err(|e| internal(&e))?;
+        let mut buffered = std::io::BufWriter::new(&mut file);
+        match kind {
+            Kind::Csv => linli_io::write_csv(&mut buffered, &EXPORT_HEADERS, rows.into_iter()),
+            Kind::Xlsx => linli_io::write_xlsx_to(
+                &mut buffered,
+                &EXPORT_HEADERS,
+                rows.into_iter(),
+                "居民花名册",
+            ),
+        }
+        .map_err(|e| internal(&e))?;
+        // Flushed here, not on drop, where a full disk would go unnoticed.
+        std::io::Write::flush(&mut buffered).map_err(|e| internal(&e))?;
+        drop(buffered);
+        std::io::Seek::rewind(&mut file).map_err(|e| internal(&e))?;
+        Ok(file)
     });
     let read = linli_app::registry::export(
         &state.app,
@@ -294,8 +304,8 @@ async fn export(
     let written = writer
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let (n, bytes) = match (read, written) {
-        (Ok(n), Ok(bytes)) => (n, bytes),
+    let (n, sheet) = match (read, written) {
+        (Ok(n), Ok(sheet)) => (n, sheet),
         // The writer failed (too many rows): the reader stopped because of it.
         (_, Err(e)) => return Err(e),
         // Refused or forbidden before a row was read.
@@ -311,8 +321,16 @@ async fn export(
     };
     let file = format!("居民花名册-{date}.{ext}");
     let encoded = percent_encoding::utf8_percent_encode(&file, percent_encoding::NON_ALPHANUMERIC);
-    let mut res = (StatusCode::OK, bytes).into_response();
+    let sheet = tokio::fs::File::from_std(sheet);
+    let length = sheet
+        .metadata()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .len();
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(sheet));
+    let mut res = (StatusCode::OK, body).into_response();
     let h = res.headers_mut();
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     if let Ok(v) = HeaderValue::from_str(&format!(
         "attachment; filename=\"roster-{date}.{ext}\"; filename*=UTF-8''{encoded}"
