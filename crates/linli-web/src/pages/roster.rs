@@ -253,9 +253,8 @@ async fn export(
     let lang = ctx.lang();
     let format = if kind == Kind::Csv { "csv" } else { "xlsx" };
     // The file is written on its own thread while the rows are read (a bounded channel between
-    // them): neither holds the whole roster.
-    // The file goes to an anonymous temporary file (removed when closed) and the response
-    // streams it from there: a 100,000-row roster is never held in memory, rows or file.
+    // them), into an anonymous temporary file (removed when closed) that the response then
+    // streams: a 100,000-row roster is never held in memory, neither its rows nor its file.
     let (out, rows) = std::sync::mpsc::sync_channel::<Vec<String>>(512);
     let writer = tokio::task::spawn_blocking(move || -> Result<std::fs::File, AppError> {
         let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
