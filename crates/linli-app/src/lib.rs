@@ -102,8 +102,6 @@ impl App {
         })
     }
 
-    /// Runs `f` on a read connection, in one snapshot. `f` may fail with a store error or an
-    /// operation error.
     /// Like [`App::read`], on the database's replica when it has one within its lag bound:
     /// for read-only work that may see the data a few seconds late (figures, summaries).
     pub async fn read_replica<T, E, F>(&self, f: F) -> Result<T>
@@ -116,6 +114,8 @@ impl App {
         self.db.read_replica(f).await.map_err(Error::from)
     }
 
+    /// Runs `f` on a read connection, in one snapshot. `f` may fail with a store error or an
+    /// operation error.
     pub async fn read<T, E, F>(&self, f: F) -> Result<T>
     where
         F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,

@@ -239,7 +239,7 @@ struct Replica {
     db: pg::PgDb,
     counters: Counters,
     max_lag: Duration,
-    /// The last measurement and when it was taken: measured again at most once a second.
+    /// The last measurement and when it was taken (by the watching thread, every second).
     lag: std::sync::Mutex<Option<(std::time::Instant, ReplicaLag)>>,
 }
 
