@@ -134,8 +134,13 @@ impl Row {
 
     /// Bytes (BLOB on SQLite, BYTEA on PostgreSQL): photos.
     pub fn blob(&self, i: usize) -> Result<Vec<u8>> {
+        self.bytes(i).map(<[u8]>::to_vec)
+    }
+
+    /// Bytes, borrowed from the row.
+    pub fn bytes(&self, i: usize) -> Result<&[u8]> {
         match self.at(i)? {
-            Value::Blob(b) => Ok(b.clone()),
+            Value::Blob(b) => Ok(b),
             other => Err(StoreError::Db(format!(
                 "column {i}: expected bytes, found a {}",
                 match other {

@@ -171,6 +171,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "resident_name_chars",
         sql: include_str!("../migrations/0032_resident_name_chars.sql"),
     },
+    Migration {
+        version: 33,
+        name: "search_postings",
+        sql: include_str!("../migrations/0033_search_postings.sql"),
+    },
 ];
 
 /// A migration's step that SQL cannot do, run right after its SQL in the same transaction.
@@ -180,6 +185,7 @@ type Step = fn(&mut dyn Conn) -> Result<()>;
 const STEPS: &[(i64, Step)] = &[
     (30, crate::search::backfill_stats),
     (32, crate::registry::backfill_name_chars),
+    (33, crate::search::backfill_postings),
 ];
 
 /// The newest schema version this binary knows.
@@ -286,9 +292,9 @@ pub fn current_version(c: &mut dyn Conn) -> Result<i64> {
 }
 
 /// The tables and their columns, sorted, for the test that both engines end up alike. Each
-/// engine's own full-text index is left out: SQLite's FTS5 tables and PostgreSQL's narrow
-/// tsvector table (both `search_fts*`, since migration 21) hold the same tokens as
-/// `search_docs` (`search_docs.tsv` was PostgreSQL's before).
+/// engine's own full-text index is left out: SQLite's FTS5 tables and PostgreSQL's postings
+/// (both `search_fts*`; a narrow tsvector table from migration 21 to 33) hold the same tokens
+/// as `search_docs` (`search_docs.tsv` was PostgreSQL's before).
 pub fn describe_schema(db: &Db) -> Result<Vec<(String, Vec<String>)>> {
     db.read_blocking(|c| {
         let rows = match c.dialect() {

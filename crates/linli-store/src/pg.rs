@@ -395,7 +395,7 @@ impl Conn for PgConn<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::StatementCache;
     use crate::{Db, DbConfig, StoreError, params};
     use std::sync::mpsc;
@@ -427,7 +427,7 @@ mod tests {
     /// A PostgreSQL database of its own for one test, or `None` (after saying why) to skip.
     /// Same rules as the HTTP suite: LINLI_TEST_PG_URL names a server where tests may create
     /// databases; LINLI_REQUIRE_PG=1 makes its absence a failure.
-    fn fresh_database(tag: &str) -> Option<String> {
+    pub(crate) fn fresh_database(tag: &str) -> Option<String> {
         let admin = match std::env::var("LINLI_TEST_PG_URL") {
             Ok(url) if !url.is_empty() => url,
             _ => {
