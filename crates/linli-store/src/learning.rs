@@ -1451,15 +1451,19 @@ pub struct Reemployed {
 pub fn reemployed_hardship(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
     let end = format!("{to}T23:59:59.999999Z");
     c.count(
+        // The community's cases are read once (two uncorrelated lists), not once a placement:
+        // with ~2,000 placements a year and ~200 cases that was 1.6 ms a community.
         "SELECT COUNT(DISTINCT p.resident_id) FROM placements p JOIN residents r ON r.id = p.resident_id
          WHERE p.community_id = ? AND p.via_station = 1 AND p.starts_on >= ? AND p.starts_on <= ?
-           AND (EXISTS (SELECT 1 FROM cases k WHERE k.community_id = p.community_id AND k.created_at <= ?
-                          AND (k.resident_id = p.resident_id OR (r.household_id IS NOT NULL AND k.household_id = r.household_id)))
+           AND (p.resident_id IN (SELECT k.resident_id FROM cases k
+                                  WHERE k.community_id = ? AND k.created_at <= ? AND k.resident_id IS NOT NULL)
+                OR r.household_id IN (SELECT k.household_id FROM cases k
+                                      WHERE k.community_id = ? AND k.created_at <= ? AND k.household_id IS NOT NULL)
                 OR EXISTS (SELECT 1 FROM resident_tags rt JOIN tag_kinds tk ON tk.id = rt.tag_id
                            WHERE rt.resident_id = p.resident_id AND rt.community_id = p.community_id
                              AND tk.name IN ('低保', '困难家庭', '残疾')
                              AND (rt.valid_from IS NULL OR rt.valid_from <= ?) AND (rt.valid_to IS NULL OR rt.valid_to >= ?)))",
-        params![t, from, to, end, to, from],
+        params![t, from, to, t, end.clone(), t, end, to, from],
     )
 }
 

@@ -176,6 +176,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "search_postings",
         sql: include_str!("../migrations/0033_search_postings.sql"),
     },
+    Migration {
+        version: 34,
+        name: "registry_counts",
+        sql: include_str!("../migrations/0034_registry_counts.sql"),
+    },
 ];
 
 /// A migration's step that SQL cannot do, run right after its SQL in the same transaction.

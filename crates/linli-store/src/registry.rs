@@ -978,6 +978,27 @@ pub fn close(
     Ok(())
 }
 
+/// The community's residents on `day` (`YYYY-MM-DD`): registered by that day, and active or
+/// moved away or deceased after it (`registry.residents`). Summed from the changes by day that
+/// migration 0034's triggers keep, so the figure reads a few hundred rows, not every resident.
+pub fn residents_on(c: &mut dyn Conn, t: Tenant, day: &str) -> Result<i64> {
+    c.count(
+        "SELECT CAST(COALESCE(SUM(residents), 0) AS BIGINT) FROM registry_day_counts
+         WHERE community_id = ? AND day <= ?",
+        params![t, day],
+    )
+}
+
+/// The community's households with an active member registered by `day`
+/// (`registry.households`), from the same changes by day.
+pub fn households_on(c: &mut dyn Conn, t: Tenant, day: &str) -> Result<i64> {
+    c.count(
+        "SELECT CAST(COALESCE(SUM(households), 0) AS BIGINT) FROM registry_day_counts
+         WHERE community_id = ? AND day <= ?",
+        params![t, day],
+    )
+}
+
 /// PIPL erasure where records must stay: personal fields erased, the row kept anonymous so
 /// counts and ledgers that point at it stay right.
 pub fn anonymize(c: &mut dyn Conn, t: Tenant, id: i64, now: DateTime<Utc>) -> Result<()> {
@@ -1309,6 +1330,209 @@ mod tests {
         assert_eq!(found("建国"), ["欧阳建国"]);
         assert_eq!(found("秀"), ["王秀英"]);
         assert!(found("建英").is_empty());
+    }
+
+    /// The figures as they were counted before migration 34: from every resident.
+    fn counted(c: &mut dyn Conn, community: i64, day: &str) -> (i64, i64) {
+        let end = format!("{day}T23:59:59.999999Z");
+        let residents = c
+            .count(
+                "SELECT COUNT(*) FROM residents WHERE community_id = ? AND created_at <= ?
+                   AND (status = 'active' OR (status IN ('moved_away', 'deceased') AND closed_on > ?))",
+                params![community, end.clone(), day],
+            )
+            .unwrap();
+        let households = c
+            .count(
+                "SELECT COUNT(DISTINCT household_id) FROM residents WHERE community_id = ? AND created_at <= ?
+                   AND household_id IS NOT NULL AND status = 'active'",
+                params![community, end],
+            )
+            .unwrap();
+        (residents, households)
+    }
+
+    /// Registers, moves, closes, erases and deletes residents by plain SQL (every path that
+    /// writes them) and checks after each step that the counts kept by day give the figures
+    /// counted from the residents, on many days.
+    fn counts_by_day_follow_every_change(location: String) {
+        let db = crate::Db::open(&crate::DbConfig::new(location)).unwrap();
+        crate::migrate::migrate_until(&db, 33).unwrap();
+        let now = chrono::Utc::now();
+        let (a, b) = db
+            .write_blocking(|c| {
+                let a = crate::places::create(
+                    c,
+                    linli_core::PlaceKind::Community,
+                    "甲社区",
+                    None,
+                    now,
+                )?;
+                let b = crate::places::create(
+                    c,
+                    linli_core::PlaceKind::Community,
+                    "乙社区",
+                    None,
+                    now,
+                )?;
+                Ok::<_, crate::StoreError>((a, b))
+            })
+            .unwrap();
+        let household = |db: &crate::Db, number: &str| -> i64 {
+            let (id, number) = (a.id, number.to_string());
+            db.write_blocking(move |c| {
+                c.insert(
+                    "INSERT INTO households (community_id, unit_id, number, created_at, updated_at)
+                     VALUES (?, ?, ?, '2026-01-01', '2026-01-01') RETURNING id",
+                    params![id, id, number],
+                )
+            })
+            .unwrap()
+        };
+        let (h1, h2) = (household(&db, "101"), household(&db, "102"));
+        let add = |db: &crate::Db,
+                   name: &str,
+                   household: Option<i64>,
+                   created: &str,
+                   status: &str,
+                   closed: Option<&str>|
+         -> i64 {
+            let (id, path) = (a.id, a.path.as_str().to_string());
+            let (name, created, status, closed) = (
+                name.to_string(),
+                created.to_string(),
+                status.to_string(),
+                closed.map(str::to_string),
+            );
+            db.write_blocking(move |c| {
+                c.insert(
+                    "INSERT INTO residents (community_id, household_id, place_path, name, name_initials, name_pinyin,
+                         status, closed_on, created_at, updated_at)
+                     VALUES (?, ?, ?, ?, '', '', ?, ?, ?, ?) RETURNING id",
+                    params![id, household, path, name, status, closed, format!("{created}T08:00:00Z"), created],
+                )
+            })
+            .unwrap()
+        };
+        let run = |db: &crate::Db, sql: &str, args: Vec<Value>| {
+            let sql = sql.to_string();
+            db.write_blocking(move |c| c.execute(&sql, &args)).unwrap();
+        };
+        let days = [
+            "2025-12-31",
+            "2026-01-05",
+            "2026-01-09",
+            "2026-01-10",
+            "2026-01-19",
+            "2026-01-20",
+            "2026-02-14",
+            "2026-02-15",
+            "2026-03-01",
+            "2026-04-30",
+            "2026-05-01",
+            "2026-12-31",
+        ];
+        let check = |db: &crate::Db, step: &str| {
+            for community in [a.id, b.id] {
+                for day in days {
+                    let (kept, counted) = db
+                        .read_blocking(|c| {
+                            let t = Tenant::new(community);
+                            let kept = (residents_on(c, t, day)?, households_on(c, t, day)?);
+                            Ok::<_, crate::StoreError>((kept, counted(c, community, day)))
+                        })
+                        .unwrap();
+                    assert_eq!(kept, counted, "{step}: community {community} on {day}");
+                }
+            }
+        };
+        // Before the migration: its backfill counts them.
+        let ra = add(&db, "甲", Some(h1), "2026-01-05", "active", None);
+        add(
+            &db,
+            "乙",
+            Some(h1),
+            "2026-01-10",
+            "moved_away",
+            Some("2026-03-01"),
+        );
+        add(
+            &db,
+            "丙",
+            None,
+            "2026-02-01",
+            "deceased",
+            Some("2025-12-01"),
+        );
+        add(&db, "丁", Some(h2), "2026-01-09", "moved_away", None);
+        let re = add(&db, "戊", None, "2026-04-01", "active", None);
+        crate::migrate::migrate(&db).unwrap();
+        check(&db, "backfilled");
+        let rf = add(&db, "己", Some(h2), "2026-02-15", "active", None);
+        check(&db, "a household's first member");
+        let rg = add(&db, "庚", Some(h2), "2026-01-20", "active", None);
+        check(&db, "an earlier member of the same household");
+        add(
+            &db,
+            "辛",
+            Some(h1),
+            "2026-01-19",
+            "deceased",
+            Some("2026-04-30"),
+        );
+        check(&db, "registered as deceased");
+        run(
+            &db,
+            "UPDATE residents SET status = 'moved_away', closed_on = '2026-05-01' WHERE id = ?",
+            vec![ra.into()],
+        );
+        check(&db, "moved away");
+        run(
+            &db,
+            "UPDATE residents SET household_id = ? WHERE id = ?",
+            vec![h1.into(), rg.into()],
+        );
+        check(&db, "moved to another household");
+        run(
+            &db,
+            "UPDATE residents SET status = 'anonymized', name = '已匿名' WHERE id = ?",
+            vec![re.into()],
+        );
+        check(&db, "erased");
+        run(
+            &db,
+            "UPDATE residents SET name = '己二', notes = '改名' WHERE id = ?",
+            vec![rf.into()],
+        );
+        check(&db, "renamed (no counted column)");
+        run(&db, "DELETE FROM residents WHERE id = ?", vec![rf.into()]);
+        check(&db, "deleted");
+        run(
+            &db,
+            "UPDATE residents SET community_id = ?, status = 'active', closed_on = NULL WHERE id = ?",
+            vec![b.id.into(), ra.into()],
+        );
+        check(&db, "moved to another community, active again");
+        run(
+            &db,
+            "UPDATE residents SET created_at = '2025-06-30T23:00:00Z' WHERE id = ?",
+            vec![rg.into()],
+        );
+        check(&db, "registration day corrected");
+    }
+
+    #[test]
+    fn counts_by_day_follow_every_change_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        counts_by_day_follow_every_change(dir.path().join("c.db").to_string_lossy().to_string());
+    }
+
+    #[test]
+    fn counts_by_day_follow_every_change_on_postgresql() {
+        let Some(url) = crate::pg::tests::fresh_database("counts") else {
+            return;
+        };
+        counts_by_day_follow_every_change(url);
     }
 
     #[test]

@@ -43,25 +43,16 @@ pub fn compute_some(
     to: &str,
     only: Option<&str>,
 ) -> Result<Vec<Figure>> {
-    let end = format!("{to}T23:59:59.999999Z");
     let tenant = crate::Tenant::new(community_id);
     let mut out = Vec::with_capacity(CATALOGUE.len());
     for ind in CATALOGUE.iter().filter(|i| only.is_none_or(|o| o == i.id)) {
         let fig = match ind.id {
             "registry.residents" => {
-                let n = c.count(
-                    "SELECT COUNT(*) FROM residents WHERE community_id = ? AND created_at <= ?
-                       AND (status = 'active' OR (status IN ('moved_away', 'deceased') AND closed_on > ?))",
-                    params![community_id, end.clone(), to],
-                )?;
+                let n = crate::registry::residents_on(c, tenant, to)?;
                 ok(ind, json!(n), "/residents".into(), json!({}))
             }
             "registry.households" => {
-                let n = c.count(
-                    "SELECT COUNT(DISTINCT household_id) FROM residents WHERE community_id = ? AND created_at <= ?
-                       AND household_id IS NOT NULL AND status = 'active'",
-                    params![community_id, end.clone()],
-                )?;
+                let n = crate::registry::households_on(c, tenant, to)?;
                 ok(ind, json!(n), "/residents".into(), json!({}))
             }
             "fund.raised_total" => {

@@ -308,6 +308,25 @@ fn main() -> BoxResult<()> {
             if r > 1.0 { "  TOO SLOW" } else { "" }
         );
     }
+    // Every figure of the community at once: what the figures page (`/reports`) reads.
+    let mut times = Vec::with_capacity(args.rounds);
+    let mut count = 0;
+    for _ in 0..args.rounds {
+        let start = Instant::now();
+        let figs = db.read_blocking(|c| reports::compute(c, community, &from, &to))?;
+        times.push(start.elapsed());
+        count = figs.len();
+    }
+    let t = median(times);
+    let r = ratio(t, INDICATOR_CEILING);
+    println!(
+        "{:<34} {:>12} {:>8.2}ms {:>8.2}{}",
+        "every figure (the /reports page)",
+        format!("{count} figures"),
+        t.as_secs_f64() * 1000.0,
+        r,
+        if r > 1.0 { "  over 50 ms" } else { "" }
+    );
     let district_worst = measure_district(&db, &comms, &from, &to, args.rounds)?;
     let today = linli_core::clock::shanghai(now)
         .format("%Y-%m-%d")

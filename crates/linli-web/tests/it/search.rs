@@ -420,7 +420,9 @@ async fn an_updated_or_removed_article_leaves_the_index_consistent(engine: Engin
     if engine == Engine::Postgres {
         // Its postings went with it: the lists of its words alone are deleted, not left empty.
         let rows = app
-            .count("SELECT COUNT(*) FROM search_fts_postings WHERE term IN ('植树', '管道', '花园')")
+            .count(
+                "SELECT COUNT(*) FROM search_fts_postings WHERE term IN ('植树', '管道', '花园')",
+            )
             .await;
         assert_eq!(rows, 0);
     }
