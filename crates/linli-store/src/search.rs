@@ -1107,23 +1107,41 @@ mod tests {
         words.iter().map(|w| w.to_string()).collect()
     }
 
+    /// Two public articles as an older version left them in `search_docs` (their text already
+    /// tokens), each with its stats row when `with_stats` (version 30 on).
+    fn old_articles(c: &mut dyn Conn, t: Tenant, with_stats: bool) -> Result<()> {
+        for (id, title, body, day) in [
+            (1, "楼道 文明", "社区 志愿", "2026-03-01"),
+            (2, "社区 简讯", "文明 楼道 文明 楼道", "2026-04-01"),
+        ] {
+            c.execute(
+                "INSERT INTO search_docs (id, community_id, kind, ref_id, title, body, published_on, public,
+                     title_tokens, body_tokens, order_key)
+                 VALUES (?, ?, 'article', ?, ?, ?, ?, 1, ?, ?, ?)",
+                params![id, t, id, title, body, day, title, body, order_key(day, id)],
+            )?;
+            if with_stats {
+                let doc = Doc {
+                    kind: "article",
+                    ref_id: id,
+                    title,
+                    body,
+                    published_on: day,
+                    public: true,
+                };
+                put_stats(c, t, id, &doc, order_key(day, id), title, body)?;
+            }
+        }
+        Ok(())
+    }
+
     #[test]
     fn documents_indexed_before_migration_30_are_found_and_ranked_after_it() {
         let dir = tempfile::tempdir().unwrap();
         let (db, t) = database_at(&dir, 29);
         // Two articles as version 29 left them: their rows, tokens and term counts.
         db.write_blocking(|c| {
-            for (id, title, body, day) in [
-                (1, "楼道 文明", "社区 志愿", "2026-03-01"),
-                (2, "社区 简讯", "文明 楼道 文明 楼道", "2026-04-01"),
-            ] {
-                c.execute(
-                    "INSERT INTO search_docs (id, community_id, kind, ref_id, title, body, published_on, public,
-                         title_tokens, body_tokens, order_key)
-                     VALUES (?, ?, 'article', ?, ?, ?, ?, 1, ?, ?, ?)",
-                    params![id, t, id, title, body, day, title, body, order_key(day, id)],
-                )?;
-            }
+            old_articles(c, t, false)?;
             for (term, docs) in [("楼道", 2), ("文明", 2), ("社区", 2), ("志愿", 1), ("简讯", 1)] {
                 c.execute(
                     "INSERT INTO search_terms (community_id, term, kind, public, docs) VALUES (?, ?, 'article', 1, ?)",
@@ -1231,30 +1249,7 @@ mod tests {
         };
         let (db, t) = migrated_to(url, 32);
         // Two articles as version 32 left them (its tsvector table is dropped by 33).
-        db.write_blocking(|c| {
-            for (id, title, body, day) in [
-                (1, "楼道 文明", "社区 志愿", "2026-03-01"),
-                (2, "社区 简讯", "文明 楼道 文明 楼道", "2026-04-01"),
-            ] {
-                c.execute(
-                    "INSERT INTO search_docs (id, community_id, kind, ref_id, title, body, published_on, public,
-                         title_tokens, body_tokens, order_key)
-                     VALUES (?, ?, 'article', ?, ?, ?, ?, 1, ?, ?, ?)",
-                    params![id, t, id, title, body, day, title, body, order_key(day, id)],
-                )?;
-                let doc = Doc {
-                    kind: "article",
-                    ref_id: id,
-                    title,
-                    body,
-                    published_on: day,
-                    public: true,
-                };
-                put_stats(c, t, id, &doc, order_key(day, id), title, body)?;
-            }
-            Ok::<_, crate::StoreError>(())
-        })
-        .unwrap();
+        db.write_blocking(|c| old_articles(c, t, true)).unwrap();
         crate::migrate::migrate(&db).unwrap();
         for cap in [0, RANK_CAP] {
             let found = first_page(&db, t, &["文明", "楼道"], cap);

@@ -284,71 +284,42 @@ fn main() -> BoxResult<()> {
     );
     let mut worst = 0.0f64;
     for ind in linli_core::indicators::CATALOGUE {
-        let mut times = Vec::with_capacity(args.rounds);
-        let mut value = String::new();
-        for _ in 0..args.rounds {
-            let start = Instant::now();
-            let figs = db
-                .read_blocking(|c| reports::compute_some(c, community, &from, &to, Some(ind.id)))?;
-            times.push(start.elapsed());
-            value = figs
-                .first()
-                .and_then(|f| f.value.as_ref())
-                .map_or_else(|| "unavailable".to_string(), |v| v.to_string());
-        }
-        let t = median(times);
-        let r = ratio(t, INDICATOR_CEILING);
-        worst = worst.max(r);
-        println!(
-            "{:<34} {:>12} {:>8.2}ms {:>8.2}{}",
-            ind.id,
-            value,
-            t.as_secs_f64() * 1000.0,
-            r,
-            if r > 1.0 { "  TOO SLOW" } else { "" }
-        );
+        let (t, figs) = timed(args.rounds, || {
+            Ok(db
+                .read_blocking(|c| reports::compute_some(c, community, &from, &to, Some(ind.id)))?)
+        })?;
+        let value = figs
+            .first()
+            .and_then(|f| f.value.as_ref())
+            .map_or_else(|| "unavailable".to_string(), |v| v.to_string());
+        worst = worst.max(line(ind.id, &value, t, INDICATOR_CEILING));
     }
     // Every figure of the community at once: what the figures page (`/reports`) reads.
-    let mut times = Vec::with_capacity(args.rounds);
-    let mut count = 0;
-    for _ in 0..args.rounds {
-        let start = Instant::now();
-        let figs = db.read_blocking(|c| reports::compute(c, community, &from, &to))?;
-        times.push(start.elapsed());
-        count = figs.len();
-    }
-    let t = median(times);
-    let r = ratio(t, INDICATOR_CEILING);
-    println!(
-        "{:<34} {:>12} {:>8.2}ms {:>8.2}{}",
+    let (t, figs) = timed(args.rounds, || {
+        Ok(db.read_blocking(|c| reports::compute(c, community, &from, &to))?)
+    })?;
+    let label = format!("{} figures", figs.len());
+    line(
         "every figure (the /reports page)",
-        format!("{count} figures"),
-        t.as_secs_f64() * 1000.0,
-        r,
-        if r > 1.0 { "  over 50 ms" } else { "" }
+        &label,
+        t,
+        INDICATOR_CEILING,
     );
     let district_worst = measure_district(&db, &comms, &from, &to, args.rounds)?;
     let today = linli_core::clock::shanghai(now)
         .format("%Y-%m-%d")
         .to_string();
-    let mut times = Vec::with_capacity(args.rounds);
-    let mut figures = 0;
-    for _ in 0..args.rounds {
-        let start = Instant::now();
+    let (t, figures) = timed(args.rounds, || {
         let doc = db.read_blocking(|c| summary::build(c, community, args.year, &today))?;
         let _docx = linli_io::docx::write_docx(&doc)?;
-        times.push(start.elapsed());
-        figures = doc.notes.len();
-    }
-    let t = median(times);
-    let r = ratio(t, SUMMARY_CEILING);
-    println!(
-        "\n{:<34} {:>12} {:>8.2}ms {:>8.2}{}",
+        Ok(doc.notes.len())
+    })?;
+    println!();
+    line(
         "summary (build + DOCX)",
-        format!("{figures} figures"),
-        t.as_secs_f64() * 1000.0,
-        r,
-        if r > 1.0 { "  TOO SLOW" } else { "" }
+        &format!("{figures} figures"),
+        t,
+        SUMMARY_CEILING,
     );
     println!(
         "\nceilings: each indicator {} ms, the summary {} ms; worst indicator ratio {worst:.2}, \
@@ -357,6 +328,33 @@ fn main() -> BoxResult<()> {
         SUMMARY_CEILING.as_millis()
     );
     Ok(())
+}
+
+/// Runs `f` `rounds` times: the median time and the last result.
+fn timed<T>(rounds: usize, mut f: impl FnMut() -> BoxResult<T>) -> BoxResult<(Duration, T)> {
+    let mut times = Vec::with_capacity(rounds);
+    let mut last = None;
+    for _ in 0..rounds.max(1) {
+        let start = Instant::now();
+        last = Some(f()?);
+        times.push(start.elapsed());
+    }
+    let last = last.ok_or("no round ran")?;
+    Ok((median(times), last))
+}
+
+/// Prints a measurement's line against its ceiling; returns the ratio.
+fn line(label: &str, value: &str, t: Duration, ceiling: Duration) -> f64 {
+    let r = ratio(t, ceiling);
+    println!(
+        "{:<34} {:>12} {:>8.2}ms {:>8.2}{}",
+        label,
+        value,
+        t.as_secs_f64() * 1000.0,
+        r,
+        if r > 1.0 { "  TOO SLOW" } else { "" }
+    );
+    r
 }
 
 /// Each indicator over every community of the district, as the street's page reads its totals
@@ -378,37 +376,23 @@ fn measure_district(
     );
     println!(
         "{:<34} {:>12} {:>10} {:>8}",
-        "indicator", "communities", "time", "ratio"
+        "indicator", "with a value", "time", "ratio"
     );
     let mut worst = 0.0f64;
     let mut whole = Duration::ZERO;
     for ind in linli_core::indicators::CATALOGUE {
-        let mut times = Vec::with_capacity(rounds);
-        let mut with_value = 0;
-        for _ in 0..rounds {
-            let start = Instant::now();
-            let figs = db.read_blocking(|c| {
+        let (t, figs) = timed(rounds, || {
+            Ok(db.read_blocking(|c| {
                 let mut all = Vec::with_capacity(comms.len());
                 for (id, _) in comms {
                     all.extend(reports::compute_some(c, *id, from, to, Some(ind.id))?);
                 }
                 Ok::<_, StoreError>(all)
-            })?;
-            times.push(start.elapsed());
-            with_value = figs.iter().filter(|f| f.value.is_some()).count();
-        }
-        let t = median(times);
+            })?)
+        })?;
         whole += t;
-        let r = ratio(t, INDICATOR_CEILING);
-        worst = worst.max(r);
-        println!(
-            "{:<34} {:>12} {:>8.2}ms {:>8.2}{}",
-            ind.id,
-            with_value,
-            t.as_secs_f64() * 1000.0,
-            r,
-            if r > 1.0 { "  TOO SLOW" } else { "" }
-        );
+        let with_value = figs.iter().filter(|f| f.value.is_some()).count();
+        worst = worst.max(line(ind.id, &with_value.to_string(), t, INDICATOR_CEILING));
     }
     println!(
         "{:<34} {:>12} {:>8.2}ms",
