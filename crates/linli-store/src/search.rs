@@ -67,6 +67,21 @@ pub struct Doc<'a> {
     pub public: bool,
 }
 
+impl<'a> Doc<'a> {
+    /// A document known by its kind and public flag alone: what its stats row and postings
+    /// need of it once its tokens are known (backfills, removal).
+    fn scope(kind: &'a str, public: bool) -> Doc<'a> {
+        Doc {
+            kind,
+            ref_id: 0,
+            title: "",
+            body: "",
+            published_on: "",
+            public,
+        }
+    }
+}
+
 /// YYYYMMDD of a `YYYY-MM-DD…` text, 0 for anything else (as migration 0021 computes it).
 fn day_number(day: &str) -> i64 {
     let digits = |r: std::ops::Range<usize>| -> Option<&str> {
@@ -322,14 +337,7 @@ pub(crate) fn backfill_stats(c: &mut dyn Conn) -> Result<()> {
         }
         for r in rows {
             let (kind, public) = (r.text(2)?, r.bool(3)?);
-            let doc = Doc {
-                kind: &kind,
-                ref_id: 0,
-                title: "",
-                body: "",
-                published_on: "",
-                public,
-            };
+            let doc = Doc::scope(&kind, public);
             let t = Tenant::new(r.int(1)?);
             put_stats(c, t, r.int(0)?, &doc, r.int(4)?, &r.text(5)?, &r.text(6)?)?;
         }
@@ -356,14 +364,7 @@ pub(crate) fn backfill_postings(c: &mut dyn Conn) -> Result<()> {
         let mut by_community: HashMap<i64, postings::Changes> = HashMap::new();
         for r in rows {
             let (kind, public) = (r.text(2)?, r.bool(3)?);
-            let doc = Doc {
-                kind: &kind,
-                ref_id: 0,
-                title: "",
-                body: "",
-                published_on: "",
-                public,
-            };
+            let doc = Doc::scope(&kind, public);
             by_community.entry(r.int(1)?).or_default().document(
                 &doc,
                 r.int(4)?,
@@ -442,14 +443,7 @@ pub fn remove(c: &mut dyn Conn, kind: &str, ref_id: i64) -> Result<()> {
                 )?;
             }
             Dialect::Postgres => {
-                let doc = Doc {
-                    kind,
-                    ref_id,
-                    title: "",
-                    body: "",
-                    published_on: "",
-                    public,
-                };
+                let doc = Doc::scope(kind, public);
                 let mut out = postings::Changes::default();
                 out.document(&doc, key, &title_tokens, &body_tokens, false);
                 postings::apply(c, t, &out)?;
