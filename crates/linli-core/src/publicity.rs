@@ -1,7 +1,7 @@
 //! Publicity (宣传, issue 17): articles with simple formatting, the community paper's issues,
 //! and Chinese full-text search. Segmentation is jieba's; the tokens are computed on write and
-//! stored, so the same search runs on SQLite's FTS5 and PostgreSQL's tsvector, and any number
-//! of stateless instances agree.
+//! stored, so the same search runs on SQLite's FTS5 and PostgreSQL's postings lists, and any
+//! number of stateless instances agree.
 
 use chrono::NaiveDate;
 use std::sync::LazyLock;
@@ -70,22 +70,6 @@ pub fn fts5_query(terms: &[String]) -> String {
         .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A PostgreSQL tsquery literal: every term, quoted, all required; with `weight` (`A`) only
-/// the title's lexemes match.
-pub fn tsquery(terms: &[String], weight: Option<char>) -> String {
-    terms
-        .iter()
-        .map(|t| {
-            let lexeme = t.replace('\\', "\\\\").replace('\'', "''");
-            match weight {
-                Some(w) => format!("'{lexeme}':{w}"),
-                None => format!("'{lexeme}'"),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" & ")
 }
 
 /// A piece of a snippet: text, and whether it is a hit to highlight.
@@ -486,11 +470,9 @@ mod tests {
     }
 
     #[test]
-    fn queries_are_quoted_for_each_engine() {
+    fn queries_are_quoted_for_fts5() {
         let t = s(&["文明", "a\"b", "o'k"]);
         assert_eq!(fts5_query(&t), "\"文明\" \"a\"\"b\" \"o'k\"");
-        assert_eq!(tsquery(&t[..1], None), "'文明'");
-        assert_eq!(tsquery(&t, Some('A')), "'文明':A & 'a\"b':A & 'o''k':A");
     }
 
     #[test]

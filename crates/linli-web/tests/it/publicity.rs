@@ -317,7 +317,7 @@ async fn title_hits_come_first_and_the_snippet_shows_the_words(engine: Engine) {
     let admin = app.token("admin").await;
     // The words once in one's title, a dozen times in the other's body. The title hit is
     // written first, so "newest first" would put it second: only the ranking puts it first.
-    // (Guards against PostgreSQL losing the title's weight A in the tsvector.)
+    // (Guards against an engine losing the title's weight in its index.)
     let in_title = article(
         &app,
         &admin,
