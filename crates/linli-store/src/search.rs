@@ -225,7 +225,13 @@ pub fn put_many(c: &mut dyn Conn, t: Tenant, docs: &[Doc]) -> Result<Vec<i64>> {
     let mut added: HashMap<(&str, bool), TermDeltas> = HashMap::new();
     let mut postings = postings::Changes::default();
     let listed = c.dialect() == Dialect::Postgres;
+    let mut in_batch: BTreeSet<(&str, i64)> = BTreeSet::new();
     for d in docs {
+        if listed && !in_batch.insert((d.kind, d.ref_id)) {
+            // The same document again: its first version's postings are written before the
+            // replacement takes them out.
+            postings::apply(c, t, &std::mem::take(&mut postings))?;
+        }
         let (id, key, title_tokens, body_tokens) = put_one(c, t, d)?;
         ids.push(id);
         if listed {
@@ -1261,6 +1267,47 @@ mod tests {
             .unwrap();
         assert_eq!((portal.0.len(), portal.1), (1, 1));
         assert_eq!(portal.0[0].ref_id, 1);
+    }
+
+    /// A batch that puts one document twice leaves its second version alone in the index.
+    fn a_document_put_twice_in_one_batch_is_its_second_version(location: String) {
+        let (db, t) = migrated_to(location, latest());
+        let doc = |title| Doc {
+            kind: "article",
+            ref_id: 7,
+            title,
+            body: "社区简讯。",
+            published_on: "2026-11-30",
+            public: true,
+        };
+        db.write_blocking(|c| put_many(c, t, &[doc("植树活动"), doc("供暖检修")]))
+            .unwrap();
+        for cap in [0, RANK_CAP] {
+            for (words, total) in [(&["供暖"][..], 1), (&["植树"], 0), (&["社区"], 1)] {
+                let found = first_page(&db, t, words, cap);
+                assert_eq!(
+                    (found.total, found.hits.len() as i64),
+                    (total, total),
+                    "{words:?} cap {cap}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_document_put_twice_in_one_batch_is_its_second_version_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        a_document_put_twice_in_one_batch_is_its_second_version(
+            dir.path().join("s.db").to_string_lossy().to_string(),
+        );
+    }
+
+    #[test]
+    fn a_document_put_twice_in_one_batch_is_its_second_version_on_postgresql() {
+        let Some(url) = crate::pg::tests::fresh_database("twice") else {
+            return;
+        };
+        a_document_put_twice_in_one_batch_is_its_second_version(url);
     }
 
     #[test]

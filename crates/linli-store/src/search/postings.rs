@@ -363,10 +363,20 @@ pub(super) fn lists(
             list.sort_unstable();
         }
     }
-    Ok(terms
-        .iter()
-        .map(|s| by_term.remove(s).unwrap_or_default())
-        .collect())
+    let mut out: Vec<Vec<i64>> = Vec::with_capacity(terms.len());
+    for (i, term) in terms.iter().enumerate() {
+        // A term asked twice gets the list it got the first time.
+        let list = match by_term.remove(term) {
+            Some(list) => list,
+            None => terms[..i]
+                .iter()
+                .position(|earlier| earlier == term)
+                .and_then(|j| out.get(j).cloned())
+                .unwrap_or_default(),
+        };
+        out.push(list);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
