@@ -982,19 +982,22 @@ pub fn close(
 /// moved away or deceased after it (`registry.residents`). Summed from the changes by day that
 /// migration 0034's triggers keep, so the figure reads a few hundred rows, not every resident.
 pub fn residents_on(c: &mut dyn Conn, t: Tenant, day: &str) -> Result<i64> {
-    c.count(
-        "SELECT CAST(COALESCE(SUM(residents), 0) AS BIGINT) FROM registry_day_counts
-         WHERE community_id = ? AND day <= ?",
-        params![t, day],
-    )
+    summed_by(c, t, day, "residents")
 }
 
 /// The community's households with an active member registered by `day`
 /// (`registry.households`), from the same changes by day.
 pub fn households_on(c: &mut dyn Conn, t: Tenant, day: &str) -> Result<i64> {
+    summed_by(c, t, day, "households")
+}
+
+/// The changes of a column of `registry_day_counts` up to `day`, summed.
+fn summed_by(c: &mut dyn Conn, t: Tenant, day: &str, column: &'static str) -> Result<i64> {
     c.count(
-        "SELECT CAST(COALESCE(SUM(households), 0) AS BIGINT) FROM registry_day_counts
-         WHERE community_id = ? AND day <= ?",
+        &format!(
+            "SELECT CAST(COALESCE(SUM({column}), 0) AS BIGINT) FROM registry_day_counts
+             WHERE community_id = ? AND day <= ?"
+        ),
         params![t, day],
     )
 }
@@ -1481,44 +1484,47 @@ mod tests {
             Some("2026-04-30"),
         );
         check(&db, "registered as deceased");
-        run(
-            &db,
-            "UPDATE residents SET status = 'moved_away', closed_on = '2026-05-01' WHERE id = ?",
-            vec![ra.into()],
-        );
-        check(&db, "moved away");
-        run(
-            &db,
-            "UPDATE residents SET household_id = ? WHERE id = ?",
-            vec![h1.into(), rg.into()],
-        );
-        check(&db, "moved to another household");
-        run(
-            &db,
-            "UPDATE residents SET status = 'anonymized', name = '已匿名' WHERE id = ?",
-            vec![re.into()],
-        );
-        check(&db, "erased");
-        run(
-            &db,
-            "UPDATE residents SET name = '己二', notes = '改名' WHERE id = ?",
-            vec![rf.into()],
-        );
-        check(&db, "renamed (no counted column)");
-        run(&db, "DELETE FROM residents WHERE id = ?", vec![rf.into()]);
-        check(&db, "deleted");
-        run(
-            &db,
-            "UPDATE residents SET community_id = ?, status = 'active', closed_on = NULL WHERE id = ?",
-            vec![b.id.into(), ra.into()],
-        );
-        check(&db, "moved to another community, active again");
-        run(
-            &db,
-            "UPDATE residents SET created_at = '2025-06-30T23:00:00Z' WHERE id = ?",
-            vec![rg.into()],
-        );
-        check(&db, "registration day corrected");
+        let steps: [(&str, &str, Vec<Value>); 7] = [
+            (
+                "moved away",
+                "UPDATE residents SET status = 'moved_away', closed_on = '2026-05-01' WHERE id = ?",
+                vec![ra.into()],
+            ),
+            (
+                "moved to another household",
+                "UPDATE residents SET household_id = ? WHERE id = ?",
+                vec![h1.into(), rg.into()],
+            ),
+            (
+                "erased",
+                "UPDATE residents SET status = 'anonymized', name = '已匿名' WHERE id = ?",
+                vec![re.into()],
+            ),
+            (
+                "renamed (no counted column)",
+                "UPDATE residents SET name = '己二', notes = '改名' WHERE id = ?",
+                vec![rf.into()],
+            ),
+            (
+                "deleted",
+                "DELETE FROM residents WHERE id = ?",
+                vec![rf.into()],
+            ),
+            (
+                "moved to another community, active again",
+                "UPDATE residents SET community_id = ?, status = 'active', closed_on = NULL WHERE id = ?",
+                vec![b.id.into(), ra.into()],
+            ),
+            (
+                "registration day corrected",
+                "UPDATE residents SET created_at = '2025-06-30T23:00:00Z' WHERE id = ?",
+                vec![rg.into()],
+            ),
+        ];
+        for (step, sql, args) in steps {
+            run(&db, sql, args);
+            check(&db, step);
+        }
     }
 
     #[test]
