@@ -9,11 +9,16 @@ use linli_store::places::Place;
 use linli_store::users::{GrantView, User};
 use linli_store::{Tenant, audit};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub enum Principal {
     /// A signed-in account with the grants it holds.
-    User { user: User, grants: Vec<GrantView> },
+    /// Shared with the web layer's signed-in caller: an actor is made for every request.
+    User {
+        user: Arc<User>,
+        grants: Arc<[GrantView]>,
+    },
     /// The command line, run by whoever holds the database: everything within the community
     /// it names (`scope` is that community's path).
     System {

@@ -125,6 +125,18 @@ impl App {
     {
         self.db.read(f).await.map_err(Error::from)
     }
+
+    /// [`App::read`] for a few rows found by key, on this thread when it can be
+    /// ([`Db::read_small`]).
+    pub async fn read_small<T, E, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        Error: From<E>,
+    {
+        self.db.read_small(f).await.map_err(Error::from)
+    }
 }
 
 /// A text field trimmed and cut to `n` characters (not bytes: Chinese text).

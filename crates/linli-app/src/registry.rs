@@ -274,7 +274,9 @@ fn place_of(r: &Resident) -> Place {
 /// need them ([`sees_sensitive_tags`]).
 pub async fn load_visible(app: &App, actor: &Actor, id: i64, action: Action) -> Result<Resident> {
     let tenant = actor.tenant()?;
-    let mut r = app.read(move |c| registry::get(c, tenant, id)).await?;
+    let mut r = app
+        .read_small(move |c| registry::get(c, tenant, id))
+        .await?;
     actor.require(app, action, &place_of(&r)).await?;
     if !sees_sensitive_tags(actor) {
         r.tags.retain(|t| !t.sensitive);

@@ -569,6 +569,27 @@ impl Db {
             .map_err(|e| E::from(StoreError::from(e)))?
     }
 
+    /// [`Db::read`] for a read of a few rows found by key (a session, a resident by id): on
+    /// SQLite it runs on the calling thread when a reader is free, since handing it to a
+    /// blocking thread costs two thread switches, more than the read itself; when every reader
+    /// is in use, and on PostgreSQL (a network round trip), it goes the way of [`Db::read`].
+    /// Never for a read that may scan: it would hold up the other requests of this thread.
+    pub async fn read_small<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let f = match &self.0.engine {
+            Engine::Sqlite(db) => match db.try_read(&self.0.counters, f) {
+                Ok(done) => return done,
+                Err(f) => f,
+            },
+            Engine::Postgres(_) => f,
+        };
+        self.read(f).await
+    }
+
     /// A consistent copy of a live database: `VACUUM INTO` on SQLite. PostgreSQL deployments
     /// back up with `pg_dump`, which the CLI runs.
     pub fn backup_sqlite(&self, out: &std::path::Path) -> Result<()> {

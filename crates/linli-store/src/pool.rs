@@ -158,6 +158,34 @@ impl<M: Manage> Pool<M> {
         }
     }
 
+    /// A connection if one is idle or may be opened now, without waiting for one to be freed:
+    /// `None` when every connection is in use.
+    pub fn try_get(&self) -> Result<Option<Pooled<'_, M>>> {
+        let mut state = self.lock();
+        loop {
+            if let Some(mut idle) = state.idle.pop() {
+                drop(state);
+                if self.usable(&mut idle) {
+                    return Ok(Some(Pooled {
+                        pool: self,
+                        conn: Some(idle.conn),
+                        created: idle.created,
+                    }));
+                }
+                drop(idle);
+                self.release_slot();
+                state = self.lock();
+                continue;
+            }
+            if state.open >= self.limits.max {
+                return Ok(None);
+            }
+            drop(state);
+            // A slot is free: `get` takes it without waiting.
+            return self.get().map(Some);
+        }
+    }
+
     /// Takes every idle connection out of the pool (for shutdown).
     pub fn drain(&self) -> Vec<M::Conn> {
         let mut state = self.lock();

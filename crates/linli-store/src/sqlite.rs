@@ -137,12 +137,11 @@ impl SqliteDb {
     {
         let mut guard = self.writer.get()?;
         let conn: &mut Connection = &mut guard;
-        conn.execute_batch("BEGIN IMMEDIATE")
-            .map_err(StoreError::from)?;
+        control(conn, "BEGIN IMMEDIATE").map_err(StoreError::from)?;
         let mut c = SqliteConn(conn, counters);
         match f(&mut c) {
             Ok(v) => {
-                if let Err(e) = c.0.execute_batch("COMMIT") {
+                if let Err(e) = control(c.0, "COMMIT") {
                     let _ = c.0.execute_batch("ROLLBACK");
                     return Err(StoreError::from(e).into());
                 }
@@ -161,11 +160,26 @@ impl SqliteDb {
         E: From<StoreError>,
     {
         let mut conn = self.readers.get()?;
-        conn.execute_batch("BEGIN").map_err(StoreError::from)?;
-        let mut c = SqliteConn(&mut conn, counters);
-        let out = f(&mut c);
-        c.0.execute_batch("COMMIT").map_err(StoreError::from)?;
-        out
+        run_read(&mut conn, counters, f)
+    }
+
+    /// [`SqliteDb::read`] when a reader is free now; `f` back when every reader is in use.
+    pub fn try_read<T, E, F>(
+        &self,
+        counters: &Counters,
+        f: F,
+    ) -> std::result::Result<Result<T, E>, F>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E>,
+        E: From<StoreError>,
+    {
+        let mut conn = match self.readers.try_get() {
+            Ok(Some(conn)) => conn,
+            Ok(None) => return Err(f),
+            Err(e) => return Ok(Err(E::from(e))),
+        };
+        counters.transaction();
+        Ok(run_read(&mut conn, counters, f))
     }
 
     pub fn backup(&self, out: &Path) -> Result<()> {
@@ -174,6 +188,25 @@ impl SqliteDb {
         conn.execute("VACUUM INTO ?1", [target])?;
         Ok(())
     }
+}
+
+/// A transaction's `BEGIN` or `COMMIT`, from the connection's statement cache: parsed once,
+/// not at every transaction.
+fn control(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
+/// `f` in one read transaction on `conn`.
+fn run_read<T, E, F>(conn: &mut Connection, counters: &Counters, f: F) -> std::result::Result<T, E>
+where
+    F: FnOnce(&mut dyn Conn) -> std::result::Result<T, E>,
+    E: From<StoreError>,
+{
+    control(conn, "BEGIN").map_err(StoreError::from)?;
+    let mut c = SqliteConn(conn, counters);
+    let out = f(&mut c);
+    control(c.0, "COMMIT").map_err(StoreError::from)?;
+    out
 }
 
 struct SqliteConn<'a>(&'a mut Connection, &'a Counters);
@@ -325,6 +358,44 @@ mod tests {
             .read_blocking(|c| c.count("SELECT COUNT(*) FROM t", params![]))
             .unwrap();
         assert_eq!(n, 2);
+    }
+
+    #[test]
+    fn a_small_read_runs_on_the_calling_thread_only_when_a_reader_is_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir, 1);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let here = std::thread::current().id();
+        let ran_on = rt
+            .block_on(db.read_small(|c| {
+                c.count("SELECT COUNT(*) FROM t", params![])?;
+                Ok::<_, StoreError>(std::thread::current().id())
+            }))
+            .unwrap();
+        assert_eq!(ran_on, here, "a free reader: no hand-off");
+        // With the one reader held, the small read waits for it on a blocking thread, as any
+        // read does, and gives up after the pool's wait.
+        let second = while_held(
+            &db,
+            |db, hold| {
+                db.read_blocking(|_| {
+                    hold();
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap()
+            },
+            || {
+                rt.block_on(db.read_small(|_| Ok::<_, StoreError>(std::thread::current().id())))
+            },
+        );
+        assert!(matches!(second, Err(StoreError::Busy { .. })), "{second:?}");
+        // Free again: on this thread.
+        let ran_on = rt
+            .block_on(db.read_small(|_| Ok::<_, StoreError>(std::thread::current().id())))
+            .unwrap();
+        assert_eq!(ran_on, here);
     }
 
     #[test]

@@ -9,7 +9,6 @@ use crate::metrics::RequestId;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use chrono::Duration;
@@ -25,11 +24,23 @@ use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "linli_session";
 
-/// The signed-in user of a request, with their grants.
+/// The signed-in user of a request, with their grants: shared, since each request's layers
+/// and handler, and the cache of signed-in callers, hold it.
 #[derive(Debug, Clone)]
-pub struct Caller {
-    pub user: User,
-    pub grants: Vec<GrantView>,
+pub struct Caller(std::sync::Arc<Signed>);
+
+impl std::ops::Deref for Caller {
+    type Target = Signed;
+    fn deref(&self) -> &Signed {
+        &self.0
+    }
+}
+
+/// What is known of a signed-in caller.
+#[derive(Debug)]
+pub struct Signed {
+    pub user: std::sync::Arc<User>,
+    pub grants: std::sync::Arc<[GrantView]>,
     pub kind: SessionKind,
     pub token_hash: String,
     pub csrf_token: String,
@@ -129,7 +140,7 @@ async fn load(
     }
     let loaded = state
         .db
-        .read(move |c| {
+        .read_small(move |c| {
             let Some(s) = users::find_session(c, &token_hash, now)? else {
                 return Ok(None);
             };
@@ -142,14 +153,14 @@ async fn load(
                 .map(|t| t.with_timezone(&chrono::Utc))
                 .ok();
             Ok::<_, AppError>(Some((
-                Caller {
-                    user: s.user,
-                    grants,
+                Caller(std::sync::Arc::new(Signed {
+                    user: std::sync::Arc::new(s.user),
+                    grants: grants.into(),
                     kind: s.kind,
                     token_hash,
                     csrf_token: s.csrf_token,
                     community,
-                },
+                })),
                 expires,
             )))
         })
@@ -163,25 +174,27 @@ async fn load(
 }
 
 /// Finds the caller from a bearer token or the session cookie and puts it in the request.
-pub async fn load_caller(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// Finds the signed-in caller of the request's session cookie or bearer token and puts it in
+/// the request; a caller who must first change the password is refused anything else.
+pub async fn admit(state: &AppState, mut req: Request) -> Result<Request, Response> {
     let token = bearer(req.headers())
         .map(str::to_string)
         .or_else(|| cookie(req.headers(), SESSION_COOKIE).map(str::to_string));
     if let Some(token) = token {
-        match load(&state, hash_token(&token), state.clock.now()).await {
+        match load(state, hash_token(&token), state.clock.now()).await {
             Ok(Some(caller)) => {
                 if caller.user.must_change_password
                     && let Some(refusal) = password_change_first(&req)
                 {
-                    return refusal;
+                    return Err(refusal);
                 }
                 req.extensions_mut().insert(caller);
             }
             Ok(None) => {}
-            Err(e) => return e.into_response(),
+            Err(e) => return Err(e.into_response()),
         }
     }
-    next.run(req).await
+    Ok(req)
 }
 
 /// After an administrator's reset the user must choose a new password before anything else:

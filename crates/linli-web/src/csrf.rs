@@ -6,13 +6,11 @@
 //!
 //! Bearer-token requests carry no ambient credential and skip the token check.
 
-use crate::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, Method, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use linli_store::users::SessionKind;
 
@@ -52,20 +50,21 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
-pub async fn check(State(_): State<AppState>, req: Request, next: Next) -> Response {
+/// Lets a request through, or refuses it (403) as a possible forgery.
+pub async fn admit(req: Request) -> Result<Request, Response> {
     if !is_unsafe(req.method()) {
-        return next.run(req).await;
+        return Ok(req);
     }
     let bearer = req
         .extensions()
         .get::<Caller>()
         .is_some_and(|c| c.kind == SessionKind::Bearer);
     if bearer {
-        return next.run(req).await;
+        return Ok(req);
     }
     if cross_site(req.headers()) {
         tracing::warn!("cross-site state-changing request refused");
-        return AppError::Csrf.into_response();
+        return Err(AppError::Csrf.into_response());
     }
     let Some(expected) = req
         .extensions()
@@ -73,7 +72,7 @@ pub async fn check(State(_): State<AppState>, req: Request, next: Next) -> Respo
         .map(|c| c.csrf_token.clone())
     else {
         // No session: nothing ambient to abuse (the login form is covered by the origin check).
-        return next.run(req).await;
+        return Ok(req);
     };
     if let Some(h) = req
         .headers()
@@ -81,9 +80,9 @@ pub async fn check(State(_): State<AppState>, req: Request, next: Next) -> Respo
         .and_then(|v| v.to_str().ok())
     {
         return if constant_time_eq(h, &expected) {
-            next.run(req).await
+            Ok(req)
         } else {
-            AppError::Csrf.into_response()
+            Err(AppError::Csrf.into_response())
         };
     }
     let is_form = req
@@ -104,13 +103,13 @@ pub async fn check(State(_): State<AppState>, req: Request, next: Next) -> Respo
                     .map(|(_, v)| v)
             });
         return match in_query {
-            Some(t) if constant_time_eq(&t, &expected) => next.run(req).await,
-            _ => AppError::Csrf.into_response(),
+            Some(t) if constant_time_eq(&t, &expected) => Ok(req),
+            _ => Err(AppError::Csrf.into_response()),
         };
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
-        return AppError::BadRequest("body_too_large").into_response();
+        return Err(AppError::BadRequest("body_too_large").into_response());
     };
     let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
@@ -122,10 +121,9 @@ pub async fn check(State(_): State<AppState>, req: Request, next: Next) -> Respo
         });
     match token {
         Some(t) if constant_time_eq(&t, &expected) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            Ok(Request::from_parts(parts, Body::from(bytes)))
         }
-        _ => AppError::Csrf.into_response(),
+        _ => Err(AppError::Csrf.into_response()),
     }
 }
 

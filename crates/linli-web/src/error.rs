@@ -1,4 +1,4 @@
-//! The one error type of the web crate. Handlers return it; `middleware::render_errors` turns
+//! The one error type of the web crate. Handlers return it; `middleware::pass` turns
 //! it into a JSON error (`{"error": {"code", "message", "details"}}`) for `/api` requests or an
 //! HTML page in the caller's language, both carrying the request id the log also carries.
 
@@ -90,7 +90,7 @@ pub enum AppError {
     Internal(String),
 }
 
-/// What `render_errors` needs to render an error; travels in the response's extensions.
+/// What `middleware::pass` needs to render an error; travels in the response's extensions.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
     pub code: &'static str,
@@ -235,7 +235,7 @@ impl IntoResponse for AppError {
             );
         }
         let mut res = (self.status(), self.code().to_string()).into_response();
-        // `render_errors` keeps this header on the page or JSON it renders.
+        // `middleware::pass` keeps this header on the page or JSON it renders.
         if let AppError::Busy { retry_after } | AppError::Unavailable { retry_after } = &self {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));

@@ -30,9 +30,20 @@ use std::sync::Arc;
 pub use error::AppError;
 pub use routes::{Op, Policy};
 
-/// What the app needs to run.
+/// What the app needs to run: one shared value, so that the layers and handlers that each
+/// take a copy of it per request take one reference, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Shared {
     /// The operations' view of the app (database and clock); handlers call `linli_app` with it.
     pub app: linli_app::App,
     pub db: Db,
@@ -85,7 +96,7 @@ impl Default for Config {
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
         let callers = Arc::new(sessions::CallerCache::new(config.session_cache));
-        AppState {
+        AppState(Arc::new(Shared {
             app: linli_app::App::new(db.clone(), clock.clone()),
             db,
             clock,
@@ -93,7 +104,7 @@ impl AppState {
             metrics: Arc::new(metrics::Metrics::default()),
             limiter: Arc::new(ratelimit::Limiter::default()),
             callers,
-        }
+        }))
     }
 }
 

@@ -33,6 +33,9 @@ pub fn init_to_file(path: &Path) -> std::io::Result<LogGuard> {
 fn install<W: Write + Send + 'static>(out: W, colours: bool) -> LogGuard {
     // Not lossy: under a burst a request waits for room in the queue rather than its line
     // being dropped (the queue holds 128k lines).
+    // The writer thread writes what has queued up into a buffer and flushes it when the queue
+    // is empty: one system call per burst of lines rather than one per line.
+    let out = std::io::BufWriter::with_capacity(64 * 1024, out);
     let (writer, guard) = NonBlockingBuilder::default().lossy(false).finish(out);
     let filter = EnvFilter::try_from_env("LINLI_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()

@@ -1,14 +1,14 @@
 //! Request ids, request logs and Prometheus metrics; `/healthz` and `/metrics`.
 
 use crate::AppState;
-use crate::routes::{Policy, Table};
+use crate::routes::{Policies, Policy, Table};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -23,8 +23,12 @@ impl RequestId {
     }
 }
 
-/// (method, route template, status) → (requests, seconds spent).
-type RouteCounters = BTreeMap<(String, String, u16), (u64, f64)>;
+/// Route template → (method, status) → (requests, seconds spent). Keyed by the route first so
+/// that counting a request finds its entry without building a key.
+type RouteCounters = HashMap<String, BTreeMap<(String, u16), (u64, f64)>>;
+
+/// (method, route template, status) as the metrics print them.
+type Labels<'a> = (&'a str, &'a str, u16);
 
 #[derive(Default)]
 pub struct Metrics {
@@ -34,21 +38,41 @@ pub struct Metrics {
 impl Metrics {
     fn record(&self, method: &Method, route: &str, status: u16, seconds: f64) {
         let mut m = self.by_route.lock().unwrap_or_else(|p| p.into_inner());
-        let e = m
-            .entry((method.to_string(), route.to_string(), status))
-            .or_insert((0, 0.0));
+        let by_status = match m.get_mut(route) {
+            Some(e) => e,
+            None => m.entry(route.to_string()).or_default(),
+        };
+        let e = match by_status
+            .iter_mut()
+            .find(|((m, s), _)| *s == status && m == method.as_str())
+        {
+            Some((_, e)) => e,
+            None => by_status
+                .entry((method.to_string(), status))
+                .or_insert((0, 0.0)),
+        };
         e.0 += 1;
         e.1 += seconds;
     }
 
     fn render(&self) -> String {
-        let m = self.by_route.lock().unwrap_or_else(|p| p.into_inner());
+        let by_route = self.by_route.lock().unwrap_or_else(|p| p.into_inner());
+        // In the order of (method, route, status), as Prometheus' own clients print them.
+        let mut m: Vec<(Labels, (u64, f64))> = by_route
+            .iter()
+            .flat_map(|(route, by_status)| {
+                by_status.iter().map(move |((method, status), n)| {
+                    ((method.as_str(), route.as_str(), *status), *n)
+                })
+            })
+            .collect();
+        m.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out = String::new();
         out.push_str(
             "# HELP linli_http_requests_total HTTP requests handled, by route and status.\n",
         );
         out.push_str("# TYPE linli_http_requests_total counter\n");
-        for ((method, route, status), (n, _)) in m.iter() {
+        for ((method, route, status), (n, _)) in &m {
             let _ = writeln!(
                 out,
                 "linli_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
@@ -56,7 +80,7 @@ impl Metrics {
         }
         out.push_str("# HELP linli_http_request_duration_seconds Time spent handling requests.\n");
         out.push_str("# TYPE linli_http_request_duration_seconds summary\n");
-        for ((method, route, status), (n, secs)) in m.iter() {
+        for ((method, route, status), (n, secs)) in &m {
             let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{status}\"");
             let _ = writeln!(
                 out,
@@ -71,23 +95,30 @@ impl Metrics {
     }
 }
 
-/// Outermost layer: gives the request its id, logs it (path without query string, which may
-/// hold search terms), and counts it.
-pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// The one layer around every route: gives the request its id, logs it (path without query
+/// string, which may hold search terms), counts it, and within its log span passes it through
+/// [`crate::middleware::pass`].
+pub async fn observe(
+    State((state, policies)): State<(AppState, Arc<Policies>)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let rid = RequestId::new();
     req.extensions_mut().insert(rid.clone());
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let started = Instant::now();
-    let span = tracing::info_span!("request", id = %rid.0, %method, %path);
-    let mut res = next.run(req).instrument(span.clone()).await;
+    let span = tracing::info_span!("request", id = %rid.0, %method, path = %req.uri().path());
+    let policy = route
+        .as_ref()
+        .and_then(|r| policies.of(&method, r.as_str()));
+    let mut res = crate::middleware::pass(&state, policy, req, next)
+        .instrument(span.clone())
+        .await;
     let secs = started.elapsed().as_secs_f64();
     let status = res.status().as_u16();
-    state.metrics.record(&method, &route, status, secs);
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    state.metrics.record(&method, route, status, secs);
     span.in_scope(|| tracing::info!(status, ms = secs * 1000.0, "handled"));
     if let Ok(v) = HeaderValue::from_str(&rid.0) {
         res.headers_mut().insert("x-request-id", v);
@@ -100,7 +131,7 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
 async fn database_answers(state: &AppState, probe: &str) -> Response {
     match state
         .db
-        .read(|c| c.count("SELECT 1", linli_store::params![]))
+        .read_small(|c| c.count("SELECT 1", linli_store::params![]))
         .await
     {
         Ok(_) => (StatusCode::OK, "ok\n").into_response(),

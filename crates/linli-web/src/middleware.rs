@@ -1,4 +1,5 @@
-//! Cross-cutting layers: the route policy check, error rendering, security headers.
+//! Cross-cutting layers: what every request passes through ([`pass`]: rate limit, session,
+//! CSRF, error rendering, security headers) and the route policy check.
 
 use crate::AppState;
 use crate::auth::{self, Caller};
@@ -6,8 +7,7 @@ use crate::error::{AppError, ErrorInfo};
 use crate::i18n::Prefs;
 use crate::metrics::RequestId;
 use crate::routes::Policy;
-use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,30 +15,29 @@ use linli_core::Decision;
 
 /// Applies a route's [`Policy`]: refuses anonymous callers of signed routes, and callers whose
 /// grants permit the route's action nowhere. Every refusal of a signed-in caller is audited.
-pub async fn enforce_policy(
-    State((state, policy)): State<(AppState, Policy)>,
+async fn enforce_policy(
+    state: &AppState,
+    policy: Policy,
     req: Request,
-    next: Next,
-) -> Response {
+) -> Result<Request, Response> {
     let Policy::Signed(action) = policy else {
-        return next.run(req).await;
+        return Ok(req);
     };
-    let Some(caller) = req.extensions().get::<Caller>().cloned() else {
-        return AppError::Unauthenticated.into_response();
+    let Some(caller) = req.extensions().get::<Caller>() else {
+        return Err(AppError::Unauthenticated.into_response());
     };
     match caller.decide(action, None) {
-        Decision::Allow => next.run(req).await,
+        Decision::Allow => Ok(req),
         refused @ (Decision::Forbidden | Decision::NotFound) => {
-            let rid = req.extensions().get::<RequestId>().cloned();
-            let path = req.uri().path().to_string();
-            auth::audit_denial(&state, &caller, action, &path, None, rid.as_ref()).await;
+            let rid = req.extensions().get::<RequestId>();
+            auth::audit_denial(state, caller, action, req.uri().path(), None, rid).await;
             // "Not found" only where no grant covers anything of the kind: a resident's, for
             // whom even the existence of her neighbours' records is not hers to learn.
-            if refused == Decision::NotFound {
+            Err(if refused == Decision::NotFound {
                 AppError::NotFound.into_response()
             } else {
                 AppError::Forbidden.into_response()
-            }
+            })
         }
     }
 }
@@ -56,22 +55,80 @@ fn wants_json(req: &Request) -> bool {
             .is_some_and(|v| v.starts_with("application/json"))
 }
 
-/// Renders every [`AppError`] response: JSON for the API, a page in the user's language for
-/// browsers (or, for a page that needs sign-in, a redirect to the login page).
-pub async fn render_errors(req: Request, next: Next) -> Response {
-    let json = wants_json(&req);
-    let prefs = Prefs::from_headers(req.headers());
-    let target = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "/".into());
-    let rid = req
-        .extensions()
-        .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
-    let res = next.run(req).await;
+/// Everything a request passes through inside its log span, as one layer (one layer costs a
+/// boxed service and future per request; seven cost seven): the rate limit, the caller's
+/// session, the CSRF check, the route's policy, then the route; on the way out, errors
+/// rendered and the security headers.
+pub async fn pass(state: &AppState, policy: Option<Policy>, req: Request, next: Next) -> Response {
+    let errors = ErrorContext::of(&req);
+    let res = match admit(state, policy, req).await {
+        Ok(req) => next.run(req).await,
+        Err(refusal) => refusal,
+    };
+    let mut res = errors.render(res);
+    add_security_headers(&mut res);
+    res
+}
+
+/// The checks before the route: each may answer in its place.
+async fn admit(
+    state: &AppState,
+    policy: Option<Policy>,
+    req: Request,
+) -> Result<Request, Response> {
+    crate::ratelimit::admit(state, &req).map_err(IntoResponse::into_response)?;
+    let req = auth::admit(state, req).await?;
+    let req = crate::csrf::admit(req).await?;
+    match policy {
+        Some(policy) => enforce_policy(state, policy, req).await,
+        None => Ok(req),
+    }
+}
+
+/// What rendering an error needs to know of its request, taken before the request goes on.
+struct ErrorContext {
+    json: bool,
+    prefs: Prefs,
+    /// Shares the request's bytes: read only when there is an error to render.
+    uri: axum::http::Uri,
+    rid: String,
+}
+
+impl ErrorContext {
+    fn of(req: &Request) -> Self {
+        ErrorContext {
+            json: wants_json(req),
+            prefs: Prefs::from_headers(req.headers()),
+            uri: req.uri().clone(),
+            rid: req
+                .extensions()
+                .get::<RequestId>()
+                .map(|r| r.0.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Renders an [`AppError`] response: JSON for the API, a page in the user's language for
+    /// browsers (or, for a page that needs sign-in, a redirect to the login page). Other
+    /// responses pass unchanged.
+    fn render(self, res: Response) -> Response {
+        let ErrorContext {
+            json,
+            prefs,
+            uri,
+            rid,
+        } = self;
+        render_error(json, prefs, &uri, rid, res)
+    }
+}
+
+fn render_error(
+    json: bool,
+    prefs: Prefs,
+    uri: &axum::http::Uri,
+    rid: String,
+    res: Response,
+) -> Response {
     let info = match res.extensions().get::<ErrorInfo>().cloned() {
         Some(info) => info,
         None => match framework_rejection(&res) {
@@ -79,12 +136,13 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             None => return res,
         },
     };
+    let target = uri.path_and_query().map_or("/", |p| p.as_str());
     let status = res.status();
     // `Retry-After` (503 busy) survives the re-rendering.
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
     // The public pages answer in public words and lead back to the portal, not to the staff
     // sign-in.
-    let public = is_public_page(&target);
+    let public = is_public_page(target);
     let code = match info.code {
         "not_found" if public => "public_not_found",
         c => c,
@@ -116,7 +174,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     }
     if status == StatusCode::UNAUTHORIZED {
         let next =
-            percent_encoding::utf8_percent_encode(&target, percent_encoding::NON_ALPHANUMERIC);
+            percent_encoding::utf8_percent_encode(target, percent_encoding::NON_ALPHANUMERIC);
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
     let page = crate::layout::error_page(prefs, status, &message, &rid, public);
@@ -169,8 +227,7 @@ fn framework_rejection(res: &Response) -> Option<ErrorInfo> {
 
 /// Headers every response carries: no inline script, no framing, no sniffing, no referrer
 /// leaking record ids to other sites.
-pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
-    let mut res = next.run(req).await;
+fn add_security_headers(res: &mut Response) {
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -195,5 +252,4 @@ pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    res
 }

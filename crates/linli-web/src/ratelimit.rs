@@ -6,10 +6,8 @@
 
 use crate::AppState;
 use crate::error::AppError;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use std::net::{IpAddr, SocketAddr};
 
@@ -53,22 +51,22 @@ fn client(req: &Request) -> Option<IpAddr> {
     Some(peer)
 }
 
-pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if limited(&req)
-        && let Some(ip) = client(&req)
+/// Refuses with 429 a sign-in or public form sent too often from one address.
+pub fn admit(state: &AppState, req: &Request) -> Result<(), AppError> {
+    if limited(req)
+        && let Some(ip) = client(req)
         && let Err(seconds) =
             state
                 .limiter
                 .check(ip, state.clock.now(), state.config.rate_per_minute)
     {
         tracing::warn!(seconds, "rate limit: request refused with 429");
-        return AppError::Throttled {
+        return Err(AppError::Throttled {
             seconds,
             locked: false,
-        }
-        .into_response();
+        });
     }
-    next.run(req).await
+    Ok(())
 }
 
 #[cfg(test)]

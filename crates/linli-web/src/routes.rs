@@ -1,13 +1,15 @@
 //! The route table. Every route is registered here with its policy and, for JSON routes, its
 //! OpenAPI description, so the router, the policy check and the OpenAPI document cannot drift.
 
-use crate::{AppState, api, assets, auth, csrf, metrics, middleware, pages};
+use crate::{AppState, api, assets, auth, metrics, middleware, pages};
 use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, on};
 use linli_core::Action;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The largest upload (a roster spreadsheet) a route registered with [`Table::upload`] takes.
 pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
@@ -51,6 +53,24 @@ pub struct Table {
     state: AppState,
     router: Router<AppState>,
     ops: Vec<Op>,
+}
+
+/// Each route's policy by method and path template, which the one layer around the routes
+/// (`middleware::pass`) looks up and applies before the handler runs.
+#[derive(Debug, Default)]
+pub struct Policies(HashMap<(Method, &'static str), Policy>);
+
+impl Policies {
+    /// The policy of the route the request matched; `None` when no route takes its method there
+    /// (axum answers 405 or the fallback 404). `HEAD` is served by the `GET` route.
+    pub fn of(&self, method: &Method, route: &str) -> Option<Policy> {
+        let method = if method == Method::HEAD {
+            &Method::GET
+        } else {
+            method
+        };
+        self.0.get(&(method.clone(), route)).copied()
+    }
 }
 
 /// What the OpenAPI document says of an operation. The request and response schemas come
@@ -126,11 +146,7 @@ impl Table {
             Method::DELETE => MethodFilter::DELETE,
             _ => MethodFilter::GET,
         };
-        let route = on(filter, handler).route_layer(axum::middleware::from_fn_with_state(
-            (self.state.clone(), op.policy),
-            middleware::enforce_policy,
-        ));
-        self.router = self.router.route(op.path, route);
+        self.router = self.router.route(op.path, on(filter, handler));
         self.ops.push(op);
         self
     }
@@ -156,12 +172,8 @@ impl Table {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let route = axum::routing::post(handler)
-            .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
-            .route_layer(axum::middleware::from_fn_with_state(
-                (self.state.clone(), policy),
-                middleware::enforce_policy,
-            ));
+        let route =
+            axum::routing::post(handler).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT));
         self.router = self.router.route(path, route);
         self.ops.push(Op {
             method: Method::POST,
@@ -200,24 +212,16 @@ impl Table {
 
     pub fn into_router(self) -> Router {
         let state = self.state.clone();
+        let policies = Policies(
+            self.ops
+                .iter()
+                .map(|op| ((op.method.clone(), op.path), op.policy))
+                .collect(),
+        );
         self.router
             .fallback(middleware::not_found)
             .layer(axum::middleware::from_fn_with_state(
-                state.clone(),
-                csrf::check,
-            ))
-            .layer(axum::middleware::from_fn_with_state(
-                state.clone(),
-                auth::load_caller,
-            ))
-            .layer(axum::middleware::from_fn_with_state(
-                state.clone(),
-                crate::ratelimit::limit,
-            ))
-            .layer(axum::middleware::from_fn(middleware::render_errors))
-            .layer(axum::middleware::from_fn(middleware::security_headers))
-            .layer(axum::middleware::from_fn_with_state(
-                state.clone(),
+                (state.clone(), Arc::new(policies)),
                 metrics::observe,
             ))
             .with_state(state)

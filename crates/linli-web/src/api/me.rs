@@ -50,7 +50,7 @@ async fn get_me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MeBody>,
             id: *id,
             name: name.clone(),
         }),
-        grants: c.grants.clone(),
+        grants: c.grants.to_vec(),
         me,
     }))
 }

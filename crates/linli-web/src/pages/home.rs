@@ -130,7 +130,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
             section.panel {
                 h2 { (t(lang, "home.my_scope")) }
                 ul.plain {
-                    @for g in &caller.grants {
+                    @for g in caller.grants.iter() {
                         li { (layout::chip("info", &t(lang, g.role.label_key()))) " " (g.place_name) }
                     }
                 }
