@@ -386,9 +386,7 @@ mod tests {
                 })
                 .unwrap()
             },
-            || {
-                rt.block_on(db.read_small(|_| Ok::<_, StoreError>(std::thread::current().id())))
-            },
+            || rt.block_on(db.read_small(|_| Ok::<_, StoreError>(std::thread::current().id()))),
         );
         assert!(matches!(second, Err(StoreError::Busy { .. })), "{second:?}");
         // Free again: on this thread.
