@@ -85,7 +85,7 @@ pub async fn years(app: &App, actor: &Actor) -> Result<CalendarYears> {
     let loaded = app.read(move |c| store::loaded_years(c, t)).await?;
     let mut by_year: BTreeMap<i32, CalendarYear> = BTreeMap::new();
     for s in linli_core::workdays::shipped() {
-        by_year.insert(s.year, year_view(&s, "official", None));
+        by_year.insert(s.year, year_view(s, "official", None));
     }
     // Deployment's before the community's (the order they are read in), so the more specific wins.
     let mut loaded = loaded;

@@ -139,16 +139,20 @@ pub const CN_2026: &str = include_str!("../calendar/cn-2026.csv");
 /// The official schedules Linli ships with, one per year. Only announced years are here: the
 /// next year is loaded by an admin when the State Council announces it, never guessed. A test
 /// rules out the parse error, so a year is never dropped; production code may not panic.
-pub fn shipped() -> Vec<YearSchedule> {
-    [CN_2026]
-        .into_iter()
-        .filter_map(|text| YearSchedule::parse_csv(text).ok())
-        .collect()
+pub fn shipped() -> &'static [YearSchedule] {
+    // Parsed once per process: the pages that count workdays ask for them on every request.
+    static SHIPPED: std::sync::OnceLock<Vec<YearSchedule>> = std::sync::OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        [CN_2026]
+            .into_iter()
+            .filter_map(|text| YearSchedule::parse_csv(text).ok())
+            .collect()
+    })
 }
 
 /// The shipped schedules as one calendar.
 pub fn official() -> Calendar {
-    Calendar::layered(&[&shipped()])
+    Calendar::layered(&[shipped()])
 }
 
 /// One year's schedule, as a State Council notice gives it: the year's holidays and make-up
@@ -744,7 +748,7 @@ mod tests {
     fn loading_2027_keeps_the_shipped_2026_spring_festival() {
         // Regression (issue 15): one 2027 row in the database dropped the shipped 2026, and a
         // survey accepted Thu 2026-02-12 fell due on 02-17, inside 春节.
-        let cal = Calendar::layered(&[&shipped(), &[loaded_2027()]]);
+        let cal = Calendar::layered(&[shipped(), &[loaded_2027()]]);
         assert!(!cal.is_working_day(day(2026, 2, 17)));
         assert!(cal.is_working_day(day(2026, 2, 14)), "春节调休上班");
         // Fri 02-13, Sat 02-14 (make-up), then the holiday to 02-23: Tue 02-24.
@@ -771,7 +775,7 @@ mod tests {
         let d = cal.deadline(day(2026, 2, 12), 3);
         assert_eq!((d.due, d.is_certain()), (day(2026, 2, 24), true));
         // Once 2027 is loaded the date moves past its holidays and is certain.
-        let cal = Calendar::layered(&[&shipped(), &[loaded_2027()]]);
+        let cal = Calendar::layered(&[shipped(), &[loaded_2027()]]);
         let d = cal.deadline(day(2026, 12, 3), 30);
         // 12-31 and 01-01 are off, Sat 01-09 is worked: one day later, Fri 01-15, and known.
         assert_eq!(d.due, day(2027, 1, 15));
@@ -798,7 +802,7 @@ mod tests {
         // A corrected 2026 (made up: only National Day on 10-01) drops every other shipped day
         // of 2026, and the 2027 loaded beside it stays.
         let fixed = YearSchedule::parse_csv("date,kind,name\n2026-10-01,holiday,国庆节\n").unwrap();
-        let cal = Calendar::layered(&[&shipped(), &[fixed.clone(), loaded_2027()]]);
+        let cal = Calendar::layered(&[shipped(), &[fixed.clone(), loaded_2027()]]);
         assert!(cal.is_working_day(day(2026, 2, 16)));
         assert!(!cal.is_working_day(day(2026, 10, 1)));
         assert!(!cal.is_working_day(day(2027, 1, 1)));
@@ -807,7 +811,7 @@ mod tests {
         // A community's year wins over the deployment's, which wins over the shipped one.
         let community =
             YearSchedule::parse_csv("date,kind,name\n2026-10-02,holiday,社区\n").unwrap();
-        let cal = Calendar::layered(&[&shipped(), &[fixed], &[community]]);
+        let cal = Calendar::layered(&[shipped(), &[fixed], &[community]]);
         assert!(cal.is_working_day(day(2026, 10, 1)));
         assert!(!cal.is_working_day(day(2026, 10, 2)));
         assert_eq!(cal.known_years().collect::<Vec<_>>(), vec![2026]);

@@ -92,7 +92,7 @@ pub fn calendar(c: &mut dyn Conn, community_id: i64) -> Result<Calendar> {
     let deployment: Vec<YearSchedule> = deployment.into_iter().map(|l| l.schedule).collect();
     let own: Vec<YearSchedule> = own.into_iter().map(|l| l.schedule).collect();
     Ok(Calendar::layered(&[
-        &linli_core::workdays::shipped(),
+        linli_core::workdays::shipped(),
         &deployment,
         &own,
     ]))
