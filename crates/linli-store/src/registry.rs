@@ -513,16 +513,18 @@ pub fn get(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Resident> {
          WHERE r.id = ? AND r.community_id = ?",
         params![id, t],
     )?;
-    let tags = c
+    // A resident has a few tags: sorted here, not by a sorter SQLite would build for them.
+    let mut tags = c
         .query(
-            "SELECT t.tag_id, k.name, t.valid_from, t.valid_to, t.grade, t.source, k.sensitive
+            "SELECT t.tag_id, k.name, t.valid_from, t.valid_to, t.grade, t.source, k.sensitive,
+                    k.sort_order, t.id
              FROM resident_tags t JOIN tag_kinds k ON k.id = t.tag_id
-             WHERE t.resident_id = ? ORDER BY k.sort_order, t.id",
+             WHERE t.resident_id = ?",
             params![id],
         )?
         .iter()
         .map(|t| {
-            Ok(ResidentTag {
+            let tag = ResidentTag {
                 tag_id: t.int(0)?,
                 name: t.text(1)?,
                 valid_from: t.opt_text(2)?,
@@ -530,9 +532,12 @@ pub fn get(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Resident> {
                 grade: t.opt_text(4)?,
                 source: t.text(5)?,
                 sensitive: t.bool(6)?,
-            })
+            };
+            Ok(((t.int(7)?, t.int(8)?), tag))
         })
         .collect::<Result<Vec<_>>>()?;
+    tags.sort_by_key(|(order, _)| *order);
+    let tags = tags.into_iter().map(|(_, tag)| tag).collect();
     Ok(Resident {
         id: r.int(0)?,
         community_id: r.int(1)?,

@@ -18,7 +18,7 @@
 //!
 //! ```sh
 //! cargo run --release -p linli-bench --bin bench-http
-//! cargo run --release -p linli-bench --bin bench-http -- --seconds 2 --rounds 2 --only resident
+//! cargo run --release -p linli-bench --bin bench-http -- --only resident
 //! ```
 //!
 //! `--help` lists the options. A benchmark tool, not a test: a failure ends the run with a
@@ -43,8 +43,9 @@ type BoxResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
 const USAGE: &str = "bench-http: Linli over HTTP against a bare axum JSON handler
 
 options:
-  --seconds S       length of one timed round (default 3)
-  --rounds N        rounds of ceiling and of subject per target, alternating (default 3)
+  --seconds S       length of one timed round (default 0.5: short rounds, many of them, so
+                    that the load of a shared machine falls alike on both sides)
+  --rounds N        rounds of ceiling and of subject per target, alternating (default 12)
   --connections N   keep-alive connections of the client (default 32)
   --only NAME       one target: healthz, resident, search, roster, home, reports, gift
   --db URL          the database (default: a new SQLite file in the temp dir with the demo);
@@ -65,8 +66,8 @@ struct Args {
 
 fn parse_args() -> BoxResult<Option<Args>> {
     let mut a = Args {
-        seconds: 3.0,
-        rounds: 3,
+        seconds: 0.5,
+        rounds: 12,
         connections: 32,
         only: None,
         db: None,
