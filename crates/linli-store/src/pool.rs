@@ -110,35 +110,10 @@ impl<M: Manage> Pool<M> {
         let deadline = Instant::now().checked_add(self.limits.wait);
         let mut state = self.lock();
         loop {
-            if let Some(mut idle) = state.idle.pop() {
-                drop(state);
-                if self.usable(&mut idle) {
-                    return Ok(Pooled {
-                        pool: self,
-                        conn: Some(idle.conn),
-                        created: idle.created,
-                    });
-                }
-                drop(idle);
-                self.release_slot();
-                state = self.lock();
-                continue;
-            }
-            if state.open < self.limits.max {
-                state.open += 1;
-                drop(state);
-                return match self.manager.connect() {
-                    Ok(conn) => Ok(Pooled {
-                        pool: self,
-                        conn: Some(conn),
-                        created: Instant::now(),
-                    }),
-                    Err(e) => {
-                        self.release_slot();
-                        Err(e)
-                    }
-                };
-            }
+            state = match self.take_now(state)? {
+                Ok(conn) => return Ok(conn),
+                Err(state) => state,
+            };
             let left = match deadline {
                 Some(d) => d.saturating_duration_since(Instant::now()),
                 None => Duration::MAX,
@@ -161,12 +136,17 @@ impl<M: Manage> Pool<M> {
     /// A connection if one is idle or may be opened now, without waiting for one to be freed:
     /// `None` when every connection is in use.
     pub fn try_get(&self) -> Result<Option<Pooled<'_, M>>> {
-        let mut state = self.lock();
+        Ok(self.take_now(self.lock())?.ok())
+    }
+
+    /// An idle connection that is still usable, else a new one when a slot is free; else the
+    /// pool's lock back, to wait on.
+    fn take_now<'a>(&'a self, mut state: MutexGuard<'a, State<M::Conn>>) -> Result<Taken<'a, M>> {
         loop {
             if let Some(mut idle) = state.idle.pop() {
                 drop(state);
                 if self.usable(&mut idle) {
-                    return Ok(Some(Pooled {
+                    return Ok(Ok(Pooled {
                         pool: self,
                         conn: Some(idle.conn),
                         created: idle.created,
@@ -178,11 +158,21 @@ impl<M: Manage> Pool<M> {
                 continue;
             }
             if state.open >= self.limits.max {
-                return Ok(None);
+                return Ok(Err(state));
             }
+            state.open += 1;
             drop(state);
-            // A slot is free: `get` takes it without waiting.
-            return self.get().map(Some);
+            return match self.manager.connect() {
+                Ok(conn) => Ok(Ok(Pooled {
+                    pool: self,
+                    conn: Some(conn),
+                    created: Instant::now(),
+                })),
+                Err(e) => {
+                    self.release_slot();
+                    Err(e)
+                }
+            };
         }
     }
 
@@ -194,6 +184,9 @@ impl<M: Manage> Pool<M> {
         idle.into_iter().map(|i| i.conn).collect()
     }
 }
+
+/// A connection taken now, or the pool's lock to wait on.
+type Taken<'a, M> = std::result::Result<Pooled<'a, M>, MutexGuard<'a, State<<M as Manage>::Conn>>>;
 
 pub(crate) struct Pooled<'a, M: Manage> {
     pool: &'a Pool<M>,
