@@ -5,6 +5,7 @@ use crate::ctx::{Ctx, redirect_with_flash, safe_local_path};
 use crate::error::AppError;
 use crate::i18n::{Lang, cookie, t, tf};
 use crate::layout;
+use crate::metrics::CurrentRequest;
 use crate::metrics::RequestId;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::extract::{Query, Request, State};
@@ -424,7 +425,7 @@ async fn login_submit(
                 ),
                 AppError::Invalid { .. } => t(lang, "error.login_failed"),
                 other => {
-                    tracing::error!(cause = %other, "login failed");
+                    tracing::error!(request = %CurrentRequest, cause = %other, "login failed");
                     t(lang, "error.internal")
                 }
             };

@@ -8,6 +8,7 @@
 
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::metrics::CurrentRequest;
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, header};
@@ -63,7 +64,10 @@ pub async fn admit(req: Request) -> Result<Request, Response> {
         return Ok(req);
     }
     if cross_site(req.headers()) {
-        tracing::warn!("cross-site state-changing request refused");
+        tracing::warn!(
+            request = %CurrentRequest,
+            "cross-site state-changing request refused"
+        );
         return Err(AppError::Csrf.into_response());
     }
     let Some(expected) = req

@@ -2,6 +2,7 @@
 //! it into a JSON error (`{"error": {"code", "message", "details"}}`) for `/api` requests or an
 //! HTML page in the caller's language, both carrying the request id the log also carries.
 
+use crate::metrics::CurrentRequest;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linli_store::StoreError;
@@ -211,7 +212,7 @@ impl From<linli_app::Error> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(cause) = &self {
-            tracing::error!(%cause, "request failed");
+            tracing::error!(request = %CurrentRequest, %cause, "request failed");
         }
         let args = match &self {
             AppError::Throttled { seconds, .. } => vec![
@@ -226,10 +227,15 @@ impl IntoResponse for AppError {
             _ => None,
         };
         if let AppError::Busy { retry_after } = &self {
-            tracing::warn!(retry_after, "database busy: request refused with 503");
+            tracing::warn!(
+                request = %CurrentRequest,
+                retry_after,
+                "database busy: request refused with 503"
+            );
         }
         if let AppError::Unavailable { retry_after } = &self {
             tracing::warn!(
+                request = %CurrentRequest,
                 retry_after,
                 "database unreachable: request refused with 503"
             );

@@ -10,16 +10,30 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tracing::Instrument;
 
-/// The id of one request: in the response header `x-request-id`, in every log line of the
-/// request, and on error pages, so a user's screenshot leads to the log.
+/// The id of one request: in the response header `x-request-id`, in the request's log line
+/// and its warnings and errors ([`CurrentRequest`]), and on error pages, so a user's
+/// screenshot leads to the log.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-impl RequestId {
-    fn new() -> Self {
-        RequestId(hex::encode(rand::random::<[u8; 8]>()))
+tokio::task_local! {
+    /// The id of the request whose task is running (its random bytes; formatted only when a
+    /// warning or an error names it).
+    static REQUEST: [u8; 8];
+}
+
+/// The running request's id in a log event: `tracing::warn!(request = %CurrentRequest, …)`;
+/// `-` outside a request. (A log span per request would carry it to every event, but a span
+/// costs every request what only the rare warning needs.)
+pub struct CurrentRequest;
+
+impl std::fmt::Display for CurrentRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match REQUEST.try_with(|id| *id) {
+            Ok(id) => id.iter().try_for_each(|b| write!(f, "{b:02x}")),
+            Err(_) => f.write_str("-"),
+        }
     }
 }
 
@@ -95,31 +109,38 @@ impl Metrics {
     }
 }
 
-/// The one layer around every route: gives the request its id, logs it (path without query
-/// string, which may hold search terms), counts it, and within its log span passes it through
-/// [`crate::middleware::pass`].
+/// The one layer around every route: gives the request its id, passes it through
+/// [`crate::middleware::pass`] with its id known to the log ([`CurrentRequest`]), counts it and
+/// logs it (the path without its query string, which may hold search terms).
 pub async fn observe(
     State((state, policies)): State<(AppState, Arc<Policies>)>,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let rid = RequestId::new();
+    let raw = rand::random::<[u8; 8]>();
+    let rid = RequestId(hex::encode(raw));
     req.extensions_mut().insert(rid.clone());
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().cloned();
     let started = Instant::now();
-    let span = tracing::info_span!("request", id = %rid.0, %method, path = %req.uri().path());
+    let uri = req.uri().clone();
     let policy = route
         .as_ref()
         .and_then(|r| policies.of(&method, r.as_str()));
-    let mut res = crate::middleware::pass(&state, policy, req, next)
-        .instrument(span.clone())
+    let mut res = REQUEST
+        .scope(raw, crate::middleware::pass(&state, policy, req, next))
         .await;
     let secs = started.elapsed().as_secs_f64();
     let status = res.status().as_u16();
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     state.metrics.record(&method, route, status, secs);
-    span.in_scope(|| tracing::info!(status, ms = secs * 1000.0, "handled"));
+    crate::logging::access(&crate::logging::Handled {
+        id: &rid.0,
+        method: method.as_str(),
+        path: uri.path(),
+        status,
+        ms: secs * 1000.0,
+    });
     if let Ok(v) = HeaderValue::from_str(&rid.0) {
         res.headers_mut().insert("x-request-id", v);
     }
@@ -136,7 +157,7 @@ async fn database_answers(state: &AppState, probe: &str) -> Response {
     {
         Ok(_) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
-            tracing::error!(cause = %e, probe, "database does not answer");
+            tracing::error!(request = %CurrentRequest, cause = %e, probe, "database does not answer");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(
@@ -178,7 +199,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
         )
             .into_response(),
         Err(e) => {
-            tracing::error!(cause = %e, "readyz: schema version unreadable");
+            tracing::error!(
+                request = %CurrentRequest,
+                cause = %e,
+                "readyz: schema version unreadable"
+            );
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }
@@ -232,4 +257,23 @@ pub fn routes(t: Table) -> Table {
     t.page(Method::GET, "/healthz", Policy::Public, healthz)
         .page(Method::GET, "/readyz", Policy::Public, readyz)
         .page(Method::GET, "/metrics", Policy::Public, metrics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_warning_names_the_request_it_happens_in_and_no_other() {
+        assert_eq!(CurrentRequest.to_string(), "-");
+        let id = [0xab, 0, 1, 2, 3, 4, 5, 0xff];
+        let inside = REQUEST
+            .scope(id, async {
+                tokio::task::yield_now().await;
+                CurrentRequest.to_string()
+            })
+            .await;
+        assert_eq!(inside, "ab000102030405ff");
+        assert_eq!(CurrentRequest.to_string(), "-");
+    }
 }

@@ -6,6 +6,7 @@
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::metrics::CurrentRequest;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::Method;
 use chrono::{DateTime, Utc};
@@ -60,7 +61,11 @@ pub fn admit(state: &AppState, req: &Request) -> Result<(), AppError> {
                 .limiter
                 .check(ip, state.clock.now(), state.config.rate_per_minute)
     {
-        tracing::warn!(seconds, "rate limit: request refused with 429");
+        tracing::warn!(
+            request = %CurrentRequest,
+            seconds,
+            "rate limit: request refused with 429"
+        );
         return Err(AppError::Throttled {
             seconds,
             locked: false,

@@ -94,6 +94,95 @@ fn logs_written_to_a_pipe_carry_no_colour_codes() {
     );
 }
 
+/// The log of `linli serve` has a line per request: its id (the one in `x-request-id`), the
+/// method, the path without its query string (where search terms and names would be), the
+/// status and the time, in the text format and, with `LINLI_LOG_FORMAT=json`, as JSON.
+#[test]
+fn serve_logs_a_line_per_request_without_its_query_string() {
+    for format in ["text", "json"] {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("l.db").to_string_lossy().to_string();
+        let out = linli_on(
+            &url,
+            "init --community Xx社区 --admin admin",
+            "邻里守望2026\n",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let log = dir.path().join("serve.log");
+        let mut server = Command::new(env!("CARGO_BIN_EXE_linli"))
+            .args(["serve", "--db", &url, "--addr", &addr.to_string()])
+            .env("LINLI_LOG", "info")
+            .env("LINLI_LOG_FORMAT", format)
+            .env_remove("LINLI_DB")
+            .env_remove("LINLI_ADDR")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        // The server takes a moment to listen; the log a tenth of a second to be written.
+        let mut answer = None;
+        let mut lines = String::new();
+        for _ in 0..400 {
+            if answer.is_none() {
+                answer = get(addr, "/api/v1/residents?q=%E7%8E%8B%E5%BB%BA%E5%9B%BD");
+            }
+            lines = std::fs::read_to_string(&log).unwrap_or_default();
+            if lines.contains("/api/v1/residents") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        let _ = server.kill();
+        let _ = server.wait();
+        let answer = answer.expect("linli serve did not answer");
+        let id = answer
+            .lines()
+            .find_map(|l| l.strip_prefix("x-request-id: "))
+            .map(str::trim)
+            .expect("an x-request-id header");
+        let line = lines
+            .lines()
+            .find(|l| l.contains("/api/v1/residents"))
+            .unwrap_or_else(|| panic!("no line for the request in {lines:?}"));
+        assert!(!line.contains("q="), "query string in the log: {line}");
+        assert!(!line.contains("%E7"), "search terms in the log: {line}");
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(v["span"]["id"], id, "{line}");
+            assert_eq!(v["span"]["method"], "GET", "{line}");
+            assert_eq!(v["span"]["path"], "/api/v1/residents", "{line}");
+            assert_eq!(v["fields"]["status"], 401, "{line}");
+            assert_eq!(v["level"], "INFO", "{line}");
+            assert!(v["fields"]["ms"].as_f64().is_some(), "{line}");
+        } else {
+            assert!(
+                line.contains(&format!(
+                    "INFO request{{id={id} method=GET path=/api/v1/residents}}: \
+                     linli_web::metrics: handled status=401 ms="
+                )),
+                "{line}"
+            );
+        }
+    }
+}
+
+/// `GET path` over a fresh connection: the answer's head and body as text, or `None` while
+/// nothing listens.
+fn get(addr: std::net::SocketAddr, path: &str) -> Option<String> {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).ok()?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).ok()?;
+    Some(raw)
+}
+
 #[test]
 fn help_names_every_command() {
     let out = linli(&["--help"], "");
