@@ -51,7 +51,7 @@ pub async fn indicators(app: &App, actor: &Actor, from: &str, to: &str) -> Resul
     // Figures may be a few seconds late: from the replica when there is one.
     app.read_replica(move |c| {
         let community = places::get(c, tenant.id())?.name;
-        let figures = reports::compute(c, tenant.id(), &from, &to)?;
+        let figures = reports::compute(c, tenant, &from, &to)?;
         Ok::<_, Error>(Indicators {
             community,
             from,
@@ -83,13 +83,12 @@ pub async fn dashboard(app: &App, actor: &Actor, from: &str, to: &str) -> Result
     let (from, to) = (from.to_string(), to.to_string());
     let day = today.format("%Y-%m-%d").to_string();
     app.read_replica(move |c| {
-        let cid = tenant.id();
         Ok::<_, Error>(Dashboard {
-            help: summary::help_by_month(c, cid, &from, &to)?,
-            tags: summary::residents_by_tag(c, cid, &day)?,
-            buildings: summary::helped_by_building(c, cid, &from, &to, 12)?,
-            figures: reports::compute(c, cid, &from, &to)?,
-            ages: reports::age_bands(c, cid, today)?,
+            help: summary::help_by_month(c, tenant, &from, &to)?,
+            tags: summary::residents_by_tag(c, tenant, &day)?,
+            buildings: summary::helped_by_building(c, tenant, &from, &to, 12)?,
+            figures: reports::compute(c, tenant, &from, &to)?,
+            ages: reports::age_bands(c, tenant, today)?,
             fund_months: fund::statement(c, tenant, year)?.1,
         })
     })
@@ -141,7 +140,7 @@ pub async fn ledger(app: &App, actor: &Actor, code: &str, year: i32) -> Result<L
                 PlacePath::parse(path)
                     .is_some_and(|p| reader.allowed(Action::ManageCases, Some(&p)))
             };
-            summary::ledger(c, &code2, tenant.id(), &from, &to, &visible)?.ok_or(Error::NotFound)
+            summary::ledger(c, &code2, tenant, &from, &to, &visible)?.ok_or(Error::NotFound)
         })
         .await?;
     let name = summary::LEDGERS
@@ -180,7 +179,7 @@ pub async fn summary_of(
     today: NaiveDate,
 ) -> Result<linli_core::summary::Document> {
     let day = today.format("%Y-%m-%d").to_string();
-    app.read(move |c| summary::build(c, tenant.id(), year, &day))
+    app.read(move |c| summary::build(c, tenant, year, &day))
         .await
 }
 
@@ -218,17 +217,16 @@ pub async fn summary_view(
     let today = actor.today().format("%Y-%m-%d").to_string();
     let picker = Some(actor.clone()).filter(may_edit_summary);
     app.read(move |c| {
-        let cid = tenant.id();
-        let saved = summary::template(c, cid)?;
+        let saved = summary::template(c, tenant)?;
         let custom = saved.is_some();
         let template = draft
             .or(saved)
             .unwrap_or_else(|| linli_core::summary::DEFAULT_TEMPLATE.to_string());
         let (from, to) = summary::summary_period(year, &today);
-        let figures = reports::compute(c, cid, &from, &to)?;
-        let doc = summary::build_from(c, cid, &name, year, &today, &template, &figures)?;
+        let figures = reports::compute(c, tenant, &from, &to)?;
+        let doc = summary::build_from(c, tenant, &name, year, &today, &template, &figures)?;
         let candidates = match &picker {
-            Some(p) => summary::candidates(c, cid, year, &from, &to)?
+            Some(p) => summary::candidates(c, tenant, year, &from, &to)?
                 .into_iter()
                 .filter(|k| sees_case(p, &k.place_path))
                 .collect(),
@@ -283,8 +281,8 @@ pub async fn save_template(app: &App, actor: &Actor, body: &str) -> Result<()> {
     }
     app.write(actor, move |tx| {
         let cid = tenant.id();
-        let before = summary::template(tx.c, cid)?;
-        summary::save_template(tx.c, cid, &body, tx.actor.user_id(), tx.actor.now)?;
+        let before = summary::template(tx.c, tenant)?;
+        summary::save_template(tx.c, tenant, &body, tx.actor.user_id(), tx.actor.now)?;
         tx.audit_change(
             tenant,
             "summary.template_save",
@@ -302,8 +300,8 @@ pub async fn reset_template(app: &App, actor: &Actor) -> Result<()> {
     let tenant = require_editor(actor)?;
     app.write(actor, move |tx| {
         let cid = tenant.id();
-        let before = summary::template(tx.c, cid)?;
-        if summary::reset_template(tx.c, cid)? {
+        let before = summary::template(tx.c, tenant)?;
+        if summary::reset_template(tx.c, tenant)? {
             tx.audit_change(
                 tenant,
                 "summary.template_reset",
@@ -335,22 +333,28 @@ pub async fn pick_stories(
 ) -> Result<()> {
     let tenant = require_editor(actor)?;
     app.write(actor, move |tx| {
-        let cid = tenant.id();
         let (from, to) = summary::year_period(year);
         let mine: Vec<(summary::StoryKind, i64)> =
-            summary::candidates(tx.c, cid, year, &from, &to)?
+            summary::candidates(tx.c, tenant, year, &from, &to)?
                 .into_iter()
                 .filter(|k| sees_case(tx.actor, &k.place_path))
                 .map(|k| (k.kind, k.id))
                 .collect();
-        let before = summary::picked(tx.c, cid, year)?;
+        let before = summary::picked(tx.c, tenant, year)?;
         let mut wanted: Vec<(summary::StoryKind, i64)> = before
             .iter()
             .copied()
             .filter(|id| !mine.contains(id))
             .collect();
         wanted.extend(picks.iter().copied().filter(|id| mine.contains(id)));
-        let kept = summary::set_picks(tx.c, cid, year, &wanted, tx.actor.user_id(), tx.actor.now)?;
+        let kept = summary::set_picks(
+            tx.c,
+            tenant,
+            year,
+            &wanted,
+            tx.actor.user_id(),
+            tx.actor.now,
+        )?;
         tx.audit_change(
             tenant,
             "summary.stories",

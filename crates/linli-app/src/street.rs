@@ -167,7 +167,7 @@ async fn indicators_over(
         .read_replica(move |c| {
             let mut out = Vec::new();
             for community in places::communities_within(c, &scope)? {
-                let figures = reports::compute(c, community.id, &f2, &t2)?;
+                let figures = reports::compute(c, Tenant::new(community.id), &f2, &t2)?;
                 let shares = figures.iter().map(share_of).collect();
                 out.push(CommunityFigures {
                     community,
@@ -239,7 +239,7 @@ pub async fn community_indicators(
     let place = community_in_scope(app, actor, id).await?;
     let (from, to) = (from.to_string(), to.to_string());
     let figures = app
-        .read_replica(move |c| reports::compute(c, id, &from, &to))
+        .read_replica(move |c| reports::compute(c, Tenant::new(id), &from, &to))
         .await?;
     Ok((place, figures))
 }

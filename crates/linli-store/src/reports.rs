@@ -2,7 +2,7 @@
 //! and a period; modules not built yet report their figures as unavailable, never as 0.
 
 use crate::db::Conn;
-use crate::{Result, fund, params};
+use crate::{Result, Tenant, fund, params};
 use linli_core::indicators::{self, CATALOGUE, Counts, Indicator};
 use serde_json::{Value, json};
 
@@ -31,32 +31,32 @@ fn ok(ind: &'static Indicator, value: Value, records: String, extra: Value) -> F
 }
 
 /// Every indicator of the catalogue for `community_id` between `from` and `to` (inclusive dates).
-pub fn compute(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<Vec<Figure>> {
-    compute_some(c, community_id, from, to, None)
+pub fn compute(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Vec<Figure>> {
+    compute_some(c, t, from, to, None)
 }
 
 /// [`compute`] for one indicator only (`Some(id)`), e.g. to time each one (bench-indicators).
 pub fn compute_some(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     from: &str,
     to: &str,
     only: Option<&str>,
 ) -> Result<Vec<Figure>> {
-    let tenant = crate::Tenant::new(community_id);
+    let community_id = t.id();
     let mut out = Vec::with_capacity(CATALOGUE.len());
     for ind in CATALOGUE.iter().filter(|i| only.is_none_or(|o| o == i.id)) {
         let fig = match ind.id {
             "registry.residents" => {
-                let n = crate::registry::residents_on(c, tenant, to)?;
+                let n = crate::registry::residents_on(c, t, to)?;
                 ok(ind, json!(n), "/residents".into(), json!({}))
             }
             "registry.households" => {
-                let n = crate::registry::households_on(c, tenant, to)?;
+                let n = crate::registry::households_on(c, t, to)?;
                 ok(ind, json!(n), "/residents".into(), json!({}))
             }
             "fund.raised_total" => {
-                let (raised, _) = fund::totals(c, crate::Tenant::new(community_id), from, to)?;
+                let (raised, _) = fund::totals(c, t, from, to)?;
                 ok(
                     ind,
                     json!(raised),
@@ -65,7 +65,7 @@ pub fn compute_some(
                 )
             }
             "fund.beneficiaries" => {
-                let (_, helped) = fund::totals(c, crate::Tenant::new(community_id), from, to)?;
+                let (_, helped) = fund::totals(c, t, from, to)?;
                 let times = c.count(
                     "SELECT COUNT(*) FROM fund_disbursements WHERE community_id = ? AND status = 'paid' AND paid_on >= ? AND paid_on <= ?",
                     params![community_id, from, to],
@@ -78,11 +78,11 @@ pub fn compute_some(
                 )
             }
             "fund.disclosures" => {
-                let n = fund::postings_count(c, tenant, from, to)?;
+                let n = fund::postings_count(c, t, from, to)?;
                 ok(ind, json!(n), "/fund/statement".into(), json!({}))
             }
             "fund.balance" => {
-                let b = fund::balances(c, crate::Tenant::new(community_id), Some(to))?;
+                let b = fund::balances(c, t, Some(to))?;
                 ok(
                     ind,
                     json!(b.balance_fen),
@@ -91,8 +91,7 @@ pub fn compute_some(
                 )
             }
             "learning.trainee_times" => {
-                let t =
-                    crate::learning::trainee_times(c, crate::Tenant::new(community_id), from, to)?;
+                let t = crate::learning::trainee_times(c, t, from, to)?;
                 ok(
                     ind,
                     json!(t.times),
@@ -101,12 +100,7 @@ pub fn compute_some(
                 )
             }
             "learning.employment_rate" => {
-                let r = crate::learning::employment_rate(
-                    c,
-                    crate::Tenant::new(community_id),
-                    from,
-                    to,
-                )?;
+                let r = crate::learning::employment_rate(c, t, from, to)?;
                 ok(
                     ind,
                     json!(r.rate),
@@ -117,7 +111,7 @@ pub fn compute_some(
                 )
             }
             "employment.reemployed" => {
-                let r = crate::learning::reemployed(c, crate::Tenant::new(community_id), from, to)?;
+                let r = crate::learning::reemployed(c, t, from, to)?;
                 ok(
                     ind,
                     json!(r.persons),
@@ -138,7 +132,7 @@ pub fn compute_some(
                     "learning.livelihood_courses" => "livelihood",
                     _ => "vocational_training",
                 };
-                let n = crate::learning::courses_held(c, tenant, category, from, to)?;
+                let n = crate::learning::courses_held(c, t, category, from, to)?;
                 ok(
                     ind,
                     json!(n),
@@ -147,7 +141,7 @@ pub fn compute_some(
                 )
             }
             "learning.trainees_unemployed" => {
-                let n = crate::learning::trainees_unemployed(c, tenant, from, to)?;
+                let n = crate::learning::trainees_unemployed(c, t, from, to)?;
                 ok(
                     ind,
                     json!(n),
@@ -156,20 +150,20 @@ pub fn compute_some(
                 )
             }
             "employment.reemployed_hardship" => {
-                let n = crate::learning::reemployed_hardship(c, tenant, from, to)?;
+                let n = crate::learning::reemployed_hardship(c, t, from, to)?;
                 ok(ind, json!(n), "/employment/placements".into(), json!({}))
             }
             "assistance.help_times" => {
-                let n = crate::assistance::help_times(c, tenant, from, to)?;
+                let n = crate::assistance::help_times(c, t, from, to)?;
                 ok(ind, json!(n), "/cases".into(), json!({}))
             }
             "partners.signed_in_year" => {
-                let n = crate::partners::signed_in_period_count(c, tenant, from, to)?;
+                let n = crate::partners::signed_in_period_count(c, t, from, to)?;
                 ok(ind, json!(n), "/partners/agreements".into(), json!({}))
             }
             "affairs.on_time_rate" => {
                 // Of the issues resolved in the period; none resolved is no rate.
-                let (in_time, resolved) = crate::affairs::on_time(c, tenant, from, to)?;
+                let (in_time, resolved) = crate::affairs::on_time(c, t, from, to)?;
                 let rate = if resolved > 0 {
                     json!(in_time as f64 / resolved as f64)
                 } else {
@@ -187,13 +181,11 @@ pub fn compute_some(
                 ok(ind, json!(n), "/cases".into(), json!({}))
             }
             "partners.signed" => {
-                let n =
-                    crate::partners::signed_count(c, crate::Tenant::new(community_id), from, to)?;
+                let n = crate::partners::signed_count(c, t, from, to)?;
                 ok(ind, json!(n), "/partners/agreements".into(), json!({}))
             }
             "partners.lectures" => {
-                let n =
-                    crate::partners::lectures_count(c, crate::Tenant::new(community_id), from, to)?;
+                let n = crate::partners::lectures_count(c, t, from, to)?;
                 ok(
                     ind,
                     json!(n),
@@ -205,8 +197,7 @@ pub fn compute_some(
                 )
             }
             "affairs.resolved" => {
-                let n =
-                    crate::affairs::resolved_count(c, crate::Tenant::new(community_id), from, to)?;
+                let n = crate::affairs::resolved_count(c, t, from, to)?;
                 ok(
                     ind,
                     json!(n),
@@ -216,8 +207,7 @@ pub fn compute_some(
             }
             "affairs.satisfaction" => {
                 // Of the issues resolved in the period that were rated; none rated is no rate.
-                let (pleased, rated) =
-                    crate::affairs::satisfaction(c, crate::Tenant::new(community_id), from, to)?;
+                let (pleased, rated) = crate::affairs::satisfaction(c, t, from, to)?;
                 let rate = if rated > 0 {
                     json!(pleased as f64 / rated as f64)
                 } else {
@@ -231,8 +221,7 @@ pub fn compute_some(
                 )
             }
             "groups.volunteer_hours" | "groups.volunteers" | "groups.service_times" => {
-                let (tenths, persons, times) =
-                    crate::volunteers::totals(c, crate::Tenant::new(community_id), from, to)?;
+                let (tenths, persons, times) = crate::volunteers::totals(c, t, from, to)?;
                 let value = match ind.id {
                     "groups.volunteer_hours" => json!(tenths as f64 / 10.0),
                     "groups.volunteers" => json!(persons),
@@ -246,21 +235,15 @@ pub fn compute_some(
                 )
             }
             "corridors.high_standard" => {
-                let n =
-                    crate::corridors::high_standard_count(c, crate::Tenant::new(community_id), to)?;
+                let n = crate::corridors::high_standard_count(c, t, to)?;
                 ok(ind, json!(n), "/corridors".into(), json!({}))
             }
             "corridors.inspected" => {
-                let n = crate::corridors::inspected_count(
-                    c,
-                    crate::Tenant::new(community_id),
-                    from,
-                    to,
-                )?;
+                let n = crate::corridors::inspected_count(c, t, from, to)?;
                 ok(ind, json!(n), "/corridors".into(), json!({}))
             }
             "corridors.average_stars" => {
-                let (sum, n) = crate::corridors::stars_at(c, crate::Tenant::new(community_id), to)?;
+                let (sum, n) = crate::corridors::stars_at(c, t, to)?;
                 // No corridor inspected yet is no average, not 0 stars.
                 let value = if n > 0 {
                     json!(sum as f64 / n as f64)
@@ -275,25 +258,15 @@ pub fn compute_some(
                 )
             }
             "publicity.articles" => {
-                let n = crate::publicity::articles_count(
-                    c,
-                    crate::Tenant::new(community_id),
-                    from,
-                    to,
-                )?;
+                let n = crate::publicity::articles_count(c, t, from, to)?;
                 ok(ind, json!(n), "/publicity".into(), json!({}))
             }
             "publicity.paper_issues" => {
-                let n =
-                    crate::publicity::issues_count(c, crate::Tenant::new(community_id), from, to)?;
+                let n = crate::publicity::issues_count(c, t, from, to)?;
                 ok(ind, json!(n), "/publicity".into(), json!({}))
             }
             "partners.party_members_reporting" => {
-                let n = crate::volunteers::party_members_reporting(
-                    c,
-                    crate::Tenant::new(community_id),
-                    to,
-                )?;
+                let n = crate::volunteers::party_members_reporting(c, t, to)?;
                 ok(ind, json!(n), "/volunteers/party".into(), json!({}))
             }
             _ => Figure {
@@ -342,9 +315,10 @@ pub fn counts_label(counts: Counts) -> &'static str {
 /// Active residents by age band (as of `today`), for the dashboard.
 pub fn age_bands(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     today: chrono::NaiveDate,
 ) -> Result<Vec<(&'static str, i64)>> {
+    let community_id = t.id();
     use chrono::Datelike;
     let born_after = |years: i32| {
         chrono::NaiveDate::from_ymd_opt(today.year() - years, today.month(), today.day().min(28))

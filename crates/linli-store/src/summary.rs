@@ -2,14 +2,15 @@
 //! document built from them and the indicators (linli_core::summary holds the rules).
 
 use crate::db::{Conn, Row, now_text};
-use crate::{Result, params, places, reports};
+use crate::{Result, Tenant, params, places, reports};
 use chrono::{DateTime, Utc};
 use linli_core::mask::mask_name;
 use linli_core::summary::{self, Context, Document, Figures, Story, StoryHelp};
 use std::collections::BTreeMap;
 
 /// The community's template, or `None` when it uses the default.
-pub fn template(c: &mut dyn Conn, community_id: i64) -> Result<Option<String>> {
+pub fn template(c: &mut dyn Conn, t: Tenant) -> Result<Option<String>> {
+    let community_id = t.id();
     c.query_opt(
         "SELECT body FROM summary_templates WHERE community_id = ?",
         params![community_id],
@@ -19,17 +20,18 @@ pub fn template(c: &mut dyn Conn, community_id: i64) -> Result<Option<String>> {
 }
 
 /// The template in force: the community's own, else the default.
-pub fn template_or_default(c: &mut dyn Conn, community_id: i64) -> Result<String> {
-    Ok(template(c, community_id)?.unwrap_or_else(|| summary::DEFAULT_TEMPLATE.to_string()))
+pub fn template_or_default(c: &mut dyn Conn, t: Tenant) -> Result<String> {
+    Ok(template(c, t)?.unwrap_or_else(|| summary::DEFAULT_TEMPLATE.to_string()))
 }
 
 pub fn save_template(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     body: &str,
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let community_id = t.id();
     c.execute(
         "INSERT INTO summary_templates (community_id, body, updated_by, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (community_id) DO UPDATE SET body = excluded.body, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
@@ -39,7 +41,8 @@ pub fn save_template(
 }
 
 /// Back to the default template.
-pub fn reset_template(c: &mut dyn Conn, community_id: i64) -> Result<bool> {
+pub fn reset_template(c: &mut dyn Conn, t: Tenant) -> Result<bool> {
+    let community_id = t.id();
     Ok(c.execute(
         "DELETE FROM summary_templates WHERE community_id = ?",
         params![community_id],
@@ -119,13 +122,14 @@ pub struct Candidate {
 /// 60 latest): enough to choose two or three stories from.
 pub fn candidates(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     year: i32,
     from: &str,
     to: &str,
 ) -> Result<Vec<Candidate>> {
-    let picked = told(c, community_id, year, from, to)?;
-    let suggested = suggested(c, community_id, from, to)?;
+    let community_id = t.id();
+    let picked = told(c, t, year, from, to)?;
+    let suggested = suggested(c, t, from, to)?;
     let mut out = Vec::new();
     let rows = c.query(
         "SELECT k.id, r.name, r.consent_publish_name, k.summary, COUNT(h.id), MAX(h.given_on), k.place_path
@@ -341,10 +345,11 @@ fn project_rows(
 /// longest-serving volunteer, the biggest partner project (those there are).
 pub fn suggested(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     from: &str,
     to: &str,
 ) -> Result<Vec<(StoryKind, i64)>> {
+    let community_id = t.id();
     let mut out = Vec::new();
     if let Some(r) = c.query_opt(
         "SELECT h.case_id FROM help_records h JOIN cases k ON k.id = h.case_id
@@ -368,7 +373,8 @@ pub fn suggested(
 }
 
 /// Whether a worker saved the year's picks (then they are told, even none).
-pub fn picks_saved(c: &mut dyn Conn, community_id: i64, year: i32) -> Result<bool> {
+pub fn picks_saved(c: &mut dyn Conn, t: Tenant, year: i32) -> Result<bool> {
+    let community_id = t.id();
     Ok(c.count(
         "SELECT COUNT(*) FROM summary_story_years WHERE community_id = ? AND year = ?",
         params![community_id, year],
@@ -379,15 +385,15 @@ pub fn picks_saved(c: &mut dyn Conn, community_id: i64, year: i32) -> Result<boo
 /// suggestions of the records.
 pub fn told(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     year: i32,
     from: &str,
     to: &str,
 ) -> Result<Vec<(StoryKind, i64)>> {
-    if picks_saved(c, community_id, year)? {
-        picked(c, community_id, year)
+    if picks_saved(c, t, year)? {
+        picked(c, t, year)
     } else {
-        suggested(c, community_id, from, to)
+        suggested(c, t, from, to)
     }
 }
 
@@ -419,7 +425,8 @@ fn private_summary(text: &str, name: &str, consented: bool) -> String {
 }
 
 /// The records picked for a year, in order.
-pub fn picked(c: &mut dyn Conn, community_id: i64, year: i32) -> Result<Vec<(StoryKind, i64)>> {
+pub fn picked(c: &mut dyn Conn, t: Tenant, year: i32) -> Result<Vec<(StoryKind, i64)>> {
+    let community_id = t.id();
     let rows = c.query(
         "SELECT kind, object_id FROM summary_stories WHERE community_id = ? AND year = ? ORDER BY sort_order, kind, object_id",
         params![community_id, year],
@@ -436,12 +443,13 @@ pub fn picked(c: &mut dyn Conn, community_id: i64, year: i32) -> Result<Vec<(Sto
 /// Replaces the year's picks (records of other communities are ignored); gives those kept.
 pub fn set_picks(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     year: i32,
     picks: &[(StoryKind, i64)],
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(StoryKind, i64)>> {
+    let community_id = t.id();
     c.execute(
         "DELETE FROM summary_stories WHERE community_id = ? AND year = ?",
         params![community_id, year],
@@ -593,15 +601,10 @@ fn placement_story(c: &mut dyn Conn, community_id: i64, id: i64) -> Result<Optio
 }
 
 /// The picked stories, written from the records of the year.
-pub fn stories(
-    c: &mut dyn Conn,
-    community_id: i64,
-    year: i32,
-    from: &str,
-    to: &str,
-) -> Result<Vec<Story>> {
+pub fn stories(c: &mut dyn Conn, t: Tenant, year: i32, from: &str, to: &str) -> Result<Vec<Story>> {
+    let community_id = t.id();
     let mut out = Vec::new();
-    for (kind, id) in told(c, community_id, year, from, to)? {
+    for (kind, id) in told(c, t, year, from, to)? {
         let story = match kind {
             StoryKind::Case => case_story(c, community_id, id, from, to)?,
             StoryKind::Placement => placement_story(c, community_id, id)?,
@@ -632,30 +635,31 @@ pub fn summary_period(year: i32, today: &str) -> (String, String) {
 
 /// The year's summary for a community: its template, the indicators of the year, its stories.
 /// `today` (`YYYY-MM-DD`) is the date it is signed.
-pub fn build(c: &mut dyn Conn, community_id: i64, year: i32, today: &str) -> Result<Document> {
+pub fn build(c: &mut dyn Conn, t: Tenant, year: i32, today: &str) -> Result<Document> {
+    let community_id = t.id();
     let name = places::get(c, community_id)?.name;
-    let template = template_or_default(c, community_id)?;
-    build_with(c, community_id, &name, year, today, &template)
+    let template = template_or_default(c, t)?;
+    build_with(c, t, &name, year, today, &template)
 }
 
 /// [`build`] with a template not saved yet (the edit page's preview).
 pub fn build_with(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     community: &str,
     year: i32,
     today: &str,
     template: &str,
 ) -> Result<Document> {
     let (from, to) = summary_period(year, today);
-    let computed = reports::compute(c, community_id, &from, &to)?;
-    build_from(c, community_id, community, year, today, template, &computed)
+    let computed = reports::compute(c, t, &from, &to)?;
+    build_from(c, t, community, year, today, template, &computed)
 }
 
 /// [`build_with`] from indicators computed already (a page that also shows them computes once).
 pub fn build_from(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     community: &str,
     year: i32,
     today: &str,
@@ -673,7 +677,7 @@ pub fn build_from(
             records.insert(f.indicator.id.to_string(), r.to_string());
         }
     }
-    let stories = stories(c, community_id, year, &from, &to)?;
+    let stories = stories(c, t, year, &from, &to)?;
     let ctx = Context {
         community,
         year,
@@ -712,7 +716,8 @@ pub const LEDGERS: &[(&str, &str)] = &[
 
 /// 爱心基金收支明细账: every transaction of the period with its cash and bank movement and the
 /// running balance, reversals marked.
-pub fn fund_ledger(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<Ledger> {
+pub fn fund_ledger(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Ledger> {
+    let community_id = t.id();
     let opening = c.count(
         "SELECT CAST(COALESCE(SUM(p.amount_fen), 0) AS BIGINT) FROM fund_postings p JOIN fund_transactions t ON t.id = p.transaction_id
          WHERE p.community_id = ? AND p.account IN ('asset:cash', 'asset:bank') AND t.occurred_on < ?",
@@ -787,8 +792,8 @@ pub fn fund_ledger(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) ->
 }
 
 /// 爱心基金捐赠名单: donors named only with their consent (慈善法 §82), otherwise 爱心人士.
-pub fn donors(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<Ledger> {
-    let mut list = crate::fund::donations(c, crate::Tenant::new(community_id), from, to)?;
+pub fn donors(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Ledger> {
+    let mut list = crate::fund::donations(c, t, from, to)?;
     list.reverse();
     let rows = list
         .iter()
@@ -841,11 +846,12 @@ pub fn donors(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Resu
 /// 困难家庭帮扶档案登记表: cases open at some time in the period, names masked unless consented.
 pub fn cases(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     from: &str,
     to: &str,
     visible: &dyn Fn(&str) -> bool,
 ) -> Result<Ledger> {
+    let community_id = t.id();
     let end = format!("{to}T23:59:59.999999Z");
     let rows = c.query(
         "SELECT k.id, r.name, r.consent_publish_name, k.place_path, k.kinds, k.status, k.created_at, k.next_review_on,
@@ -930,11 +936,12 @@ fn place_label(c: &mut dyn Conn, path: &str) -> Result<String> {
 /// 帮扶记录登记表: every help given in the period.
 pub fn help(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     from: &str,
     to: &str,
     visible: &dyn Fn(&str) -> bool,
 ) -> Result<Ledger> {
+    let community_id = t.id();
     let rows = c.query(
         "SELECT h.given_on, h.case_id, r.name, r.consent_publish_name, h.kind, h.amount_fen, h.items, h.source, h.note, u.display_name, k.place_path
          FROM help_records h JOIN cases k ON k.id = h.case_id LEFT JOIN residents r ON r.id = k.resident_id
@@ -996,7 +1003,8 @@ pub fn help(
 
 /// 培训班报名及考勤登记表: every enrolment in a course running in the period, with the
 /// sessions attended of those held.
-pub fn courses(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<Ledger> {
+pub fn courses(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Ledger> {
+    let community_id = t.id();
     let rows = c.query(
         "SELECT co.name, co.category, co.vocational, r.name, r.consent_publish_name, e.enrolled_on, e.status, e.completed_on,
                 (SELECT COUNT(*) FROM attendance a JOIN course_sessions s ON s.id = a.session_id
@@ -1048,7 +1056,8 @@ pub fn courses(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Res
 }
 
 /// 就业安置及回访登记表: placements starting in the period with their follow-ups.
-pub fn placements(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<Ledger> {
+pub fn placements(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Ledger> {
+    let community_id = t.id();
     let rows = c.query(
         "SELECT p.starts_on, r.name, r.consent_publish_name, p.employer, p.job, p.via_station,
                 (SELECT COUNT(*) FROM followups f WHERE f.placement_id = p.id),
@@ -1102,18 +1111,18 @@ pub fn placements(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> 
 pub fn ledger(
     c: &mut dyn Conn,
     code: &str,
-    community_id: i64,
+    t: Tenant,
     from: &str,
     to: &str,
     visible: &dyn Fn(&str) -> bool,
 ) -> Result<Option<Ledger>> {
     Ok(Some(match code {
-        "fund_ledger" => fund_ledger(c, community_id, from, to)?,
-        "donors" => donors(c, community_id, from, to)?,
-        "cases" => cases(c, community_id, from, to, visible)?,
-        "help" => help(c, community_id, from, to, visible)?,
-        "courses" => courses(c, community_id, from, to)?,
-        "placements" => placements(c, community_id, from, to)?,
+        "fund_ledger" => fund_ledger(c, t, from, to)?,
+        "donors" => donors(c, t, from, to)?,
+        "cases" => cases(c, t, from, to, visible)?,
+        "help" => help(c, t, from, to, visible)?,
+        "courses" => courses(c, t, from, to)?,
+        "placements" => placements(c, t, from, to)?,
         _ => return Ok(None),
     }))
 }
@@ -1124,10 +1133,11 @@ pub fn ledger(
 /// gaps): (`YYYY-MM`, 人次, households).
 pub fn help_by_month(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     from: &str,
     to: &str,
 ) -> Result<Vec<(String, i64, i64)>> {
+    let community_id = t.id();
     let found: BTreeMap<String, (i64, i64)> = c.query(
         "SELECT SUBSTR(given_on, 1, 7), COUNT(*), COUNT(DISTINCT COALESCE(household_id, -case_id)) FROM help_records
          WHERE community_id = ? AND given_on >= ? AND given_on <= ? GROUP BY SUBSTR(given_on, 1, 7) ORDER BY 1",
@@ -1153,11 +1163,8 @@ pub fn help_by_month(
 }
 
 /// Active residents holding each tag on `day` (人数), in the tags' order.
-pub fn residents_by_tag(
-    c: &mut dyn Conn,
-    community_id: i64,
-    day: &str,
-) -> Result<Vec<(String, i64)>> {
+pub fn residents_by_tag(c: &mut dyn Conn, t: Tenant, day: &str) -> Result<Vec<(String, i64)>> {
+    let community_id = t.id();
     c.query(
         "SELECT k.name, COUNT(DISTINCT t.resident_id) FROM tag_kinds k
          JOIN resident_tags t ON t.tag_id = k.id
@@ -1174,11 +1181,12 @@ pub fn residents_by_tag(
 /// Households helped in the period by building (the most first, at most `limit`).
 pub fn helped_by_building(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     from: &str,
     to: &str,
     limit: usize,
 ) -> Result<Vec<(String, i64)>> {
+    let community_id = t.id();
     let rows = c.query(
         "SELECT k.place_path, COUNT(DISTINCT COALESCE(h.household_id, -h.case_id)) FROM help_records h JOIN cases k ON k.id = h.case_id
          WHERE h.community_id = ? AND h.given_on >= ? AND h.given_on <= ? GROUP BY k.place_path",

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use linli_core::fund::{DonorKind, Fen, Method};
 use linli_store::assistance::{self, CaseInput, HelpInput};
 use linli_store::fund::{self, DecisionInput, DonationInput};
-use linli_store::{Db, DbConfig, StoreError, migrate, params, reports, summary};
+use linli_store::{Db, DbConfig, StoreError, Tenant, migrate, params, reports, summary};
 use std::error::Error;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -285,8 +285,9 @@ fn main() -> BoxResult<()> {
     let mut worst = 0.0f64;
     for ind in linli_core::indicators::CATALOGUE {
         let (t, figs) = timed(args.rounds, || {
-            Ok(db
-                .read_blocking(|c| reports::compute_some(c, community, &from, &to, Some(ind.id)))?)
+            Ok(db.read_blocking(|c| {
+                reports::compute_some(c, Tenant::new(community), &from, &to, Some(ind.id))
+            })?)
         })?;
         let value = figs
             .first()
@@ -296,7 +297,7 @@ fn main() -> BoxResult<()> {
     }
     // Every figure of the community at once: what the figures page (`/reports`) reads.
     let (t, figs) = timed(args.rounds, || {
-        Ok(db.read_blocking(|c| reports::compute(c, community, &from, &to))?)
+        Ok(db.read_blocking(|c| reports::compute(c, Tenant::new(community), &from, &to))?)
     })?;
     let label = format!("{} figures", figs.len());
     line(
@@ -310,7 +311,8 @@ fn main() -> BoxResult<()> {
         .format("%Y-%m-%d")
         .to_string();
     let (t, figures) = timed(args.rounds, || {
-        let doc = db.read_blocking(|c| summary::build(c, community, args.year, &today))?;
+        let doc =
+            db.read_blocking(|c| summary::build(c, Tenant::new(community), args.year, &today))?;
         let _docx = linli_io::docx::write_docx(&doc)?;
         Ok(doc.notes.len())
     })?;
@@ -385,7 +387,13 @@ fn measure_district(
             Ok(db.read_blocking(|c| {
                 let mut all = Vec::with_capacity(comms.len());
                 for (id, _) in comms {
-                    all.extend(reports::compute_some(c, *id, from, to, Some(ind.id))?);
+                    all.extend(reports::compute_some(
+                        c,
+                        Tenant::new(*id),
+                        from,
+                        to,
+                        Some(ind.id),
+                    )?);
                 }
                 Ok::<_, StoreError>(all)
             })?)
