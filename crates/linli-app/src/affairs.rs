@@ -229,7 +229,7 @@ async fn report_in(
     app.write(actor, move |tx| {
         let now = tx.actor.now;
         let user = tx.actor.user_id();
-        let cal = assistance::calendar(tx.c, t.id())?;
+        let cal = assistance::calendar(tx.c, t)?;
         let (respond_by, resolve_by) = rules::deadlines(today, cat.respond_days.clamp(0, 60) as u32, cat.resolve_days.clamp(0, 120) as u32, &cal);
         let mut tries = 0;
         let (id, public_ref) = loop {
@@ -763,7 +763,7 @@ pub async fn list_extras(app: &App, actor: &Actor) -> Result<ListExtras> {
     app.read(move |c| {
         Ok::<_, Error>(ListExtras {
             categories: store::categories(c, t)?,
-            calendar: assistance::calendar(c, t.id())?,
+            calendar: assistance::calendar(c, t)?,
             facts: if staff {
                 store::affair_facts(c, t, &from, &to)?
             } else {
@@ -795,7 +795,7 @@ pub async fn page(app: &App, actor: &Actor, id: i64) -> Result<AffairPage> {
             categories: store::categories(c, t)?,
             units: units::list_partners(c, t, None)?,
             staff: store::dispatchable_staff(c, t)?,
-            calendar: assistance::calendar(c, t.id())?,
+            calendar: assistance::calendar(c, t)?,
             affair: a,
         })
     })
@@ -888,7 +888,7 @@ pub async fn due(app: &App, actor: &Actor) -> Result<Option<Due>> {
         .read(move |c| {
             Ok::<_, Error>((
                 store::list_affairs(c, t, &filter)?,
-                assistance::calendar(c, t.id())?,
+                assistance::calendar(c, t)?,
                 store::categories(c, t)?,
             ))
         })

@@ -61,7 +61,7 @@ pub async fn list_cases(app: &App, actor: &Actor, status: Option<String>) -> Res
     let tenant = actor.tenant()?;
     let scopes = actor.scopes(Action::ViewCases);
     let status = status.filter(|s| matches!(s.as_str(), "open" | "monitoring" | "closed"));
-    app.read(move |c| store::list_cases(c, tenant.id(), &scopes, status.as_deref()))
+    app.read(move |c| store::list_cases(c, tenant, &scopes, status.as_deref()))
         .await
 }
 
@@ -84,8 +84,8 @@ pub async fn case_file(app: &App, actor: &Actor, id: i64) -> Result<CaseFile> {
             let cid = case.community_id;
             Ok::<_, Error>(CaseFile {
                 help: store::help_of(c, id)?,
-                applications: store::list_applications(c, cid, Some(id))?,
-                calendar: store::calendar(c, cid)?,
+                applications: store::list_applications(c, Tenant::new(cid), Some(id))?,
+                calendar: store::calendar(c, Tenant::new(cid))?,
                 case,
             })
         })
@@ -138,7 +138,7 @@ pub fn viewed_application(actor: &Actor, mut a: Application) -> Application {
 /// The working-day calendar of the actor's community.
 pub async fn calendar(app: &App, actor: &Actor) -> Result<linli_core::workdays::Calendar> {
     let tenant = actor.tenant()?;
-    app.read(move |c| store::calendar(c, tenant.id())).await
+    app.read(move |c| store::calendar(c, tenant)).await
 }
 
 /// A step as planned when an application opens.
@@ -292,7 +292,7 @@ pub async fn create_case(app: &App, actor: &Actor, d: CaseDraft) -> Result<i64> 
             .collect(),
     };
     app.write(actor, move |tx| {
-            let id = store::create_case(tx.c, community, &input, tx.actor.user_id(), tx.actor.now)?;
+            let id = store::create_case(tx.c, tenant, &input, tx.actor.user_id(), tx.actor.now)?;
             tx.audit(tenant, "case.create", "case", id, json!({"kinds": input.kinds, "conflict_of_interest": input.conflict_of_interest, "legal_basis": input.legal_basis}))?;
             Ok(id)
         })
@@ -502,11 +502,11 @@ pub async fn open_application(
         None => None,
     };
     app.write(actor, move |tx| {
-        let cal = store::calendar(tx.c, community)?;
+        let cal = store::calendar(tx.c, tenant)?;
         let steps = assistance::plan_steps(kind, accepted, &cal, d.special);
         let id = store::create_application(
             tx.c,
-            community,
+            tenant,
             r.id,
             r.household_id,
             d.case_id,
@@ -984,7 +984,7 @@ pub async fn dibao_register(app: &App, actor: &Actor) -> Result<Vec<Application>
         return Err(Error::Forbidden);
     }
     let all = app
-        .read(move |c| store::list_applications(c, tenant.id(), None))
+        .read(move |c| store::list_applications(c, tenant, None))
         .await?;
     Ok(all
         .into_iter()
@@ -1007,12 +1007,15 @@ pub async fn due_work(app: &App, actor: &Actor) -> Result<Vec<DueWork>> {
     let today = actor.today();
     let (cal, due) = app
         .read(move |c| {
-            let cal = store::calendar(c, community)?;
+            let cal = store::calendar(c, Tenant::new(community))?;
             let until = cal
                 .add_working_days(today, 2)
                 .format("%Y-%m-%d")
                 .to_string();
-            Ok::<_, Error>((cal.clone(), store::steps_due(c, community, &until)?))
+            Ok::<_, Error>((
+                cal.clone(),
+                store::steps_due(c, Tenant::new(community), &until)?,
+            ))
         })
         .await?;
     Ok(due
@@ -1081,7 +1084,7 @@ pub async fn create_station(app: &App, actor: &Actor, d: StationDraft) -> Result
         contact: crate::clip(Some(&d.contact), 40),
     };
     app.write(actor, move |tx| {
-        let id = store::create_station(tx.c, tenant.id(), &input, tx.actor.now)?;
+        let id = store::create_station(tx.c, tenant, &input, tx.actor.now)?;
         tx.audit(
             tenant,
             "station.create",
@@ -1097,8 +1100,7 @@ pub async fn create_station(app: &App, actor: &Actor, d: StationDraft) -> Result
 /// The stations of the actor's community.
 pub async fn stations(app: &App, actor: &Actor) -> Result<Vec<Station>> {
     let tenant = actor.tenant()?;
-    app.read(move |c| store::stations(c, tenant.id(), false))
-        .await
+    app.read(move |c| store::stations(c, tenant, false)).await
 }
 
 /// The public list of stations (no sign-in): the community and what residents may use there.
@@ -1110,7 +1112,7 @@ pub async fn public_stations(
     let signed_in = actor.community_id();
     app.read(move |c| {
         let place = crate::places::public_community(c, signed_in, community.as_deref())?;
-        let all = store::stations(c, place.id, true)?;
+        let all = store::stations(c, Tenant::new(place.id), true)?;
         Ok::<_, Error>((place, all))
     })
     .await

@@ -138,12 +138,10 @@ pub async fn load_year(app: &App, actor: &Actor, schedule: YearSchedule) -> Resu
         };
         let mut before = Vec::with_capacity(communities.len());
         for id in &communities {
-            before.push(store::calendar(tx.c, *id)?);
+            before.push(store::calendar(tx.c, Tenant::new(*id))?);
         }
         let replaced = match scope {
-            CalendarScope::Community(t) => {
-                store::calendar(tx.c, t.id())?.is_known_year(schedule.year)
-            }
+            CalendarScope::Community(t) => store::calendar(tx.c, t)?.is_known_year(schedule.year),
             CalendarScope::Deployment => {
                 linli_core::workdays::official().is_known_year(schedule.year)
                     || store::loaded_years(tx.c, Tenant::new(0))?
@@ -156,7 +154,7 @@ pub async fn load_year(app: &App, actor: &Actor, schedule: YearSchedule) -> Resu
         let (mut steps, mut issues) = (0, 0);
         for (id, old) in communities.iter().zip(&before) {
             let t = Tenant::new(*id);
-            let new = store::calendar(tx.c, *id)?;
+            let new = store::calendar(tx.c, t)?;
             if &new != old {
                 steps += replan_steps(tx, t, old, &new)?;
                 issues += replan_issues(tx, t, old, &new)?;

@@ -118,7 +118,7 @@ fn read_cards(
         })
         .collect();
     let committee_phone = places::contact_phone(c, tenant)?;
-    let station = assistance::stations(c, tenant.id(), true)?
+    let station = assistance::stations(c, tenant, true)?
         .into_iter()
         .next()
         .map(|s| CardStation {

@@ -362,11 +362,11 @@ pub async fn figures(app: &App, actor: &Actor) -> Result<Figures> {
                 false => Some(registry::count_active_within(c, t, &roster)?),
             },
             places: match places {
-                true => Some(linli_store::places::count_by_kind(c, t.id())?),
+                true => Some(linli_store::places::count_by_kind(c, t)?),
                 false => None,
             },
             roles: match roles {
-                true => Some(users::count_by_role(c, t.id())?),
+                true => Some(users::count_by_role(c, t)?),
                 false => None,
             },
             today: match (log, midnight) {

@@ -296,9 +296,7 @@ pub fn sees_sensitive_tags(actor: &Actor) -> bool {
 /// The tag kinds of the actor's community (低保, 残疾 …) the actor may see and filter by.
 pub async fn tag_kinds(app: &App, actor: &Actor) -> Result<Vec<TagKind>> {
     let tenant = actor.tenant()?;
-    let all = app
-        .read(move |c| registry::tag_kinds(c, tenant.id()))
-        .await?;
+    let all = app.read(move |c| registry::tag_kinds(c, tenant)).await?;
     let sensitive = sees_sensitive_tags(actor);
     Ok(all
         .into_iter()
@@ -405,7 +403,7 @@ pub async fn save(
                     (id, "resident.update")
                 }
                 None => (
-                    registry::create(tx.c, community, &input, tx.actor.now)?,
+                    registry::create(tx.c, tenant, &input, tx.actor.now)?,
                     "resident.create",
                 ),
             };

@@ -53,7 +53,7 @@ pub async fn load_target(
 pub async fn list_plans(app: &App, actor: &Actor) -> Result<Vec<(Plan, Progress)>> {
     let tenant = actor.tenant()?;
     let scopes = actor.scopes(Action::ViewCases);
-    app.read(move |c| store::list_plans(c, tenant.id(), &scopes))
+    app.read(move |c| store::list_plans(c, tenant, &scopes))
         .await
 }
 
@@ -66,7 +66,7 @@ pub async fn open_plans(app: &App, actor: &Actor) -> Result<Vec<(Plan, Progress)
         return Ok(Vec::new());
     }
     let scopes = actor.scopes(Action::ViewCases);
-    app.read(move |c| store::open_plans(c, community, &scopes))
+    app.read(move |c| store::open_plans(c, Tenant::new(community), &scopes))
         .await
 }
 
@@ -133,7 +133,7 @@ pub async fn create_plan(app: &App, actor: &Actor, d: &PlanDraft) -> Result<i64>
     let tenant = actor.require_role(app, Action::ManageCases).await?;
     app.write(actor, move |tx| {
         let (id, n) =
-            store::create_plan(tx.c, tenant.id(), &input, tx.actor.user_id(), tx.actor.now)?;
+            store::create_plan(tx.c, tenant, &input, tx.actor.user_id(), tx.actor.now)?;
         tx.audit(tenant, "visits.plan_create", "visit_plan", id, json!({"name": input.name, "rules": input.rules.iter().map(|r| r.as_str()).collect::<Vec<_>>(), "households": n}))?;
         Ok(id)
     })
@@ -373,7 +373,7 @@ pub async fn add_target(app: &App, actor: &Actor, plan: &Plan, who: &str) -> Res
     };
     let plan_id = plan.id;
     app.write(actor, move |tx| {
-        let added = store::add_target(tx.c, tenant.id(), plan_id, chosen, tx.actor.now)?;
+        let added = store::add_target(tx.c, tenant, plan_id, chosen, tx.actor.now)?;
         if let Some(tid) = added {
             tx.audit(
                 tenant,
@@ -438,7 +438,7 @@ pub async fn set_helper(
     app.write(actor, move |tx| {
         store::set_helper(
             tx.c,
-            tenant.id(),
+            tenant,
             resident_id,
             &helps,
             tx.actor.user_id(),

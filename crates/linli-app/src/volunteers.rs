@@ -62,7 +62,7 @@ async fn keeper(app: &App, actor: &Actor) -> Result<Tenant> {
 }
 
 async fn calendar(app: &App, t: Tenant) -> Result<Calendar> {
-    app.read(move |c| linli_store::assistance::calendar(c, t.id()))
+    app.read(move |c| linli_store::assistance::calendar(c, t))
         .await
 }
 
@@ -846,7 +846,7 @@ fn credit_in(
     late_reason: &str,
 ) -> Result<()> {
     let held = linli_core::dates::parse_date(&a.held_on).ok_or(Error::invalid("date_bad", "on"))?;
-    let cal = linli_store::assistance::calendar(tx.c, t.id())?;
+    let cal = linli_store::assistance::calendar(tx.c, t)?;
     let today = tx.actor.today();
     let late = rules::is_late(&cal, held, today);
     let reason = if late {

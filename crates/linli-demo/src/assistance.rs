@@ -35,7 +35,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
      -> Result<i64> {
         store::create_case(
             c,
-            community_id,
+            linli_store::Tenant::new(community_id),
             &CaseInput {
                 household_id: who.1,
                 resident_id: Some(who.0),
@@ -214,7 +214,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         }
     }
     // The yearly 低保 re-check, in progress: the household survey is overdue.
-    let cal = store::calendar(c, community_id)?;
+    let cal = store::calendar(c, linli_store::Tenant::new(community_id))?;
     let mut accepted = today;
     let mut back = 0;
     while back < 8 {
@@ -226,7 +226,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     let steps = plan_steps(ApplicationKind::Dibao, accepted, &cal, false);
     let app = store::create_application(
         c,
-        community_id,
+        linli_store::Tenant::new(community_id),
         yang.0,
         yang.1,
         Some(k),
@@ -304,7 +304,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     // 张君's bicycle stand became the community's convenience service station; two more like it.
     store::create_station(
         c,
-        community_id,
+        linli_store::Tenant::new(community_id),
         &store::StationInput {
             name: "张君便民服务站".into(),
             keeper_resident_id: Some(zhang.0),
@@ -317,7 +317,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     store::create_station(
         c,
-        community_id,
+        linli_store::Tenant::new(community_id),
         &store::StationInput {
             name: "老王理发点".into(),
             keeper_resident_id: None,
@@ -408,7 +408,7 @@ fn dibao_register(
         let steps = plan_steps(ApplicationKind::Dibao, accepted, cal, false);
         let app = store::create_application(
             c,
-            community_id,
+            linli_store::Tenant::new(community_id),
             resident,
             household,
             None,

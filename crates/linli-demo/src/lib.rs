@@ -174,7 +174,7 @@ fn seed_demo_in(c: &mut dyn Conn, hash: &str, now: DateTime<Utc>) -> Result<i64>
 pub fn populate_demo(db: &Db, now: DateTime<Utc>) -> Result<u64> {
     let community_id = seed_demo(db, now)?;
     db.write_blocking(|c| {
-        let (existing, _) = registry::count_active(c, community_id)?;
+        let (existing, _) = registry::count_active(c, linli_store::Tenant::new(community_id))?;
         if existing > 0 {
             return Ok(0);
         }
@@ -247,7 +247,7 @@ fn link_resident_account(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>
 pub fn seed_story_people(db: &Db, now: DateTime<Utc>) -> Result<i64> {
     let community_id = seed_demo(db, now)?;
     db.write_blocking(|c| {
-        if registry::count_active(c, community_id)?.0 == 0 {
+        if registry::count_active(c, linli_store::Tenant::new(community_id))?.0 == 0 {
             population::populate(c, community_id, now, false)?;
             link_resident_account(c, community_id, now)?;
         }

@@ -606,7 +606,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     )?;
     // Two open issues: one for a worker, one with the clinic for the liaison's page.
     // Reported a week ago: on the calendar, due about now (the home page shows it).
-    let cal = linli_store::assistance::calendar(c, community_id)?;
+    let cal = linli_store::assistance::calendar(c, Tenant::new(community_id))?;
     let reported = NaiveDate::parse_from_str(&y(11, 20), "%Y-%m-%d")
         .map_err(|e| StoreError::Db(e.to_string()))?;
     let (respond, resolve) = linli_core::partners::deadlines(reported, 1, 5, &cal);
@@ -997,7 +997,7 @@ const DEMO_ISSUES: &[DemoIssue] = &[
 fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Utc>) -> Result<()> {
     let today = linli_core::clock::shanghai(now).date();
     let year = today.year();
-    let cal = linli_store::assistance::calendar(c, community_id)?;
+    let cal = linli_store::assistance::calendar(c, Tenant::new(community_id))?;
     let staff = dispatchable_staff(c, Tenant::new(community_id))?;
     let worker = staff
         .iter()

@@ -277,9 +277,9 @@ struct Tags {
 impl Tags {
     /// The community's tag kinds, the default ones made first.
     fn of(c: &mut dyn Conn, community_id: i64) -> Result<Tags> {
-        registry::ensure_default_tags(c, community_id)?;
+        registry::ensure_default_tags(c, linli_store::Tenant::new(community_id))?;
         Ok(Tags {
-            by_name: registry::tag_kinds(c, community_id)?
+            by_name: registry::tag_kinds(c, linli_store::Tenant::new(community_id))?
                 .into_iter()
                 .map(|t| (t.name, t.id))
                 .collect(),
@@ -353,7 +353,7 @@ fn seed_person(
         consent_neighbor_card: true,
         tags,
     };
-    registry::create(c, community_id, &input, now)
+    registry::create(c, linli_store::Tenant::new(community_id), &input, now)
 }
 
 /// Fills the demo community with its people: the seed's named people, and with `crowd` the
@@ -691,7 +691,7 @@ fn crowd_in(
                         consent_neighbor_card: g.rng.chance(60),
                         tags: t,
                     };
-                    registry::create(c, community_id, &input, now)?;
+                    registry::create(c, linli_store::Tenant::new(community_id), &input, now)?;
                     created += 1;
                 }
             }

@@ -87,7 +87,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             *n += 1;
             set_helper(
                 c,
-                community_id,
+                Tenant::new(community_id),
                 r.int(0)?,
                 offers[i % offers.len()],
                 worker,
@@ -102,7 +102,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         .unwrap_or(today);
     let (done_plan, _) = create_plan(
         c,
-        community_id,
+        Tenant::new(community_id),
         &PlanInput {
             name: format!("{}年重阳节走访慰问高龄独居老人", chongyang.year()),
             occasion: "double_ninth".into(),
@@ -147,7 +147,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     let chunjie = NaiveDate::from_ymd_opt(year + 1, 2, 5).unwrap_or(today);
     let (plan_id, _) = create_plan(
         c,
-        community_id,
+        Tenant::new(community_id),
         &PlanInput {
             name: format!("{}年春节走访慰问困难群众", year + 1),
             occasion: "spring_festival".into(),

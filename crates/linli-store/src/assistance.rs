@@ -86,8 +86,8 @@ pub fn loaded_years(c: &mut dyn Conn, t: Tenant) -> Result<Vec<LoadedYear>> {
 
 /// The calendar in force for a community: the schedules shipped with Linli, under the years
 /// the deployment loaded, under the years the community loaded ([`Calendar::layered`]).
-pub fn calendar(c: &mut dyn Conn, community_id: i64) -> Result<Calendar> {
-    let loaded = loaded_years(c, Tenant::new(community_id))?;
+pub fn calendar(c: &mut dyn Conn, t: Tenant) -> Result<Calendar> {
+    let loaded = loaded_years(c, t)?;
     let (deployment, own): (Vec<_>, Vec<_>) = loaded.into_iter().partition(|l| l.deployment);
     let deployment: Vec<YearSchedule> = deployment.into_iter().map(|l| l.schedule).collect();
     let own: Vec<YearSchedule> = own.into_iter().map(|l| l.schedule).collect();
@@ -277,11 +277,12 @@ fn case_from(r: &Row) -> Result<Case> {
 
 pub fn create_case(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     k: &CaseInput,
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let community_id = t.id();
     let at = now_text(now);
     c.insert(
         "INSERT INTO cases (community_id, household_id, resident_id, place_path, kinds, summary, needs, worker_id, status,
@@ -316,10 +317,11 @@ pub fn get_case(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Case> {
 /// Cases inside the caller's scopes; conflict-flagged cases come apart (§11), then by status.
 pub fn list_cases(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     scopes: &[PlacePath],
     status: Option<&str>,
 ) -> Result<Vec<Case>> {
+    let community_id = t.id();
     let mut sql = format!("SELECT {CASE_COLUMNS} {CASE_JOINS} WHERE k.community_id = ?");
     let mut args = vec![crate::Value::from(community_id)];
     if !scopes.is_empty() {
@@ -488,7 +490,8 @@ pub fn help_of(c: &mut dyn Conn, case_id: i64) -> Result<Vec<HelpRecord>> {
 }
 
 /// Distinct households with at least one help record in a period (indicator).
-pub fn households_helped(c: &mut dyn Conn, community_id: i64, from: &str, to: &str) -> Result<i64> {
+pub fn households_helped(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<i64> {
+    let community_id = t.id();
     c.count(
         "SELECT COUNT(DISTINCT COALESCE(household_id, -case_id)) FROM help_records WHERE community_id = ? AND given_on >= ? AND given_on <= ?",
         params![community_id, from, to],
@@ -555,7 +558,7 @@ pub struct Application {
 #[allow(clippy::too_many_arguments)]
 pub fn create_application(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     resident_id: i64,
     household_id: Option<i64>,
     case_id: Option<i64>,
@@ -567,6 +570,7 @@ pub fn create_application(
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let community_id = t.id();
     let id = c.insert(
         "INSERT INTO applications (community_id, resident_id, household_id, case_id, kind, accepted_on, special, entrusted, status, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?) RETURNING id",
@@ -651,9 +655,10 @@ pub fn get_application(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Applicati
 /// Applications of a community (in progress first), or of one case.
 pub fn list_applications(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     case_id: Option<i64>,
 ) -> Result<Vec<Application>> {
+    let community_id = t.id();
     let (sql, args) = match case_id {
         Some(k) => (
             format!("SELECT {APP_COLUMNS} FROM applications a JOIN residents r ON r.id = a.resident_id WHERE a.community_id = ? AND a.case_id = ? ORDER BY a.id DESC"),
@@ -847,7 +852,8 @@ pub fn rechecks_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueR
 pub type DueStep = (i64, String, String, String, String, PlacePath);
 
 /// Open steps of applications in progress that fall due by `until`, soonest first (home page).
-pub fn steps_due(c: &mut dyn Conn, community_id: i64, until: &str) -> Result<Vec<DueStep>> {
+pub fn steps_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueStep>> {
+    let community_id = t.id();
     c.query(
         "SELECT a.id, r.name, a.kind, s.name, s.due_on, r.place_path FROM application_steps s
          JOIN applications a ON a.id = s.application_id JOIN residents r ON r.id = a.resident_id
@@ -884,10 +890,11 @@ pub struct StationInput {
 
 pub fn create_station(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     s: &StationInput,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let community_id = t.id();
     c.insert(
         "INSERT INTO service_stations (community_id, name, keeper_resident_id, services, hours, location, contact, active, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
@@ -897,7 +904,8 @@ pub fn create_station(
 
 /// The community's open stations, with their keepers' names (`public`: only the names of
 /// keepers who consented to publishing their name, for the public page).
-pub fn stations(c: &mut dyn Conn, community_id: i64, public: bool) -> Result<Vec<Station>> {
+pub fn stations(c: &mut dyn Conn, t: Tenant, public: bool) -> Result<Vec<Station>> {
+    let community_id = t.id();
     let keeper = if public {
         "CASE WHEN r.consent_publish_name = 1 THEN r.name END"
     } else {

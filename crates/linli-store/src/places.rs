@@ -243,7 +243,8 @@ pub fn only_community(c: &mut dyn Conn) -> Result<Option<Place>> {
 }
 
 /// Places of each kind inside a community (for the home page).
-pub fn count_by_kind(c: &mut dyn Conn, community_id: i64) -> Result<Vec<(PlaceKind, i64)>> {
+pub fn count_by_kind(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(PlaceKind, i64)>> {
+    let community_id = t.id();
     let rows = c.query(
         "SELECT kind, COUNT(*) FROM places WHERE community_id = ? GROUP BY kind",
         params![community_id],

@@ -575,15 +575,12 @@ pub struct Placement {
     pub path: String,
 }
 
-pub fn placement(
-    c: &mut dyn Conn,
-    community_id: i64,
-    household_id: Option<i64>,
-) -> Result<Placement> {
+pub fn placement(c: &mut dyn Conn, t: Tenant, household_id: Option<i64>) -> Result<Placement> {
+    let community_id = t.id();
     match household_id {
         Some(h) => {
             // Scoped to the community: another community's household is not found.
-            let hh = household(c, Tenant::new(community_id), h)?;
+            let hh = household(c, t, h)?;
             let unit = places::get(c, hh.unit_id)?;
             Ok(Placement {
                 unit_id: Some(unit.id),
@@ -610,25 +607,20 @@ fn duplicate_id(e: StoreError) -> StoreError {
     }
 }
 
-pub fn create(
-    c: &mut dyn Conn,
-    community_id: i64,
-    r: &ResidentInput,
-    now: DateTime<Utc>,
-) -> Result<i64> {
-    let p = placement(c, community_id, r.household_id)?;
-    create_placed(c, community_id, r, &p, now)
+pub fn create(c: &mut dyn Conn, t: Tenant, r: &ResidentInput, now: DateTime<Utc>) -> Result<i64> {
+    let p = placement(c, t, r.household_id)?;
+    create_placed(c, t, r, &p, now)
 }
 
 /// [`create`] when the caller already knows the placement (bulk imports: no look-ups per row).
 pub fn create_placed(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     r: &ResidentInput,
     p: &Placement,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    create_placed_many(c, community_id, &[(r, p)], now)?
+    create_placed_many(c, t, &[(r, p)], now)?
         .first()
         .copied()
         .ok_or_else(|| StoreError::Db("the insert returned no id".into()))
@@ -719,10 +711,11 @@ fn values_list(row: &str, n: usize) -> String {
 /// registered: `id_number_taken`) fails the call.
 pub fn create_placed_many(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     rows: &[(&ResidentInput, &Placement)],
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>> {
+    let community_id = t.id();
     let at = now_text(now);
     let mut ids = Vec::with_capacity(rows.len());
     if c.dialect() == Dialect::Sqlite {
@@ -891,7 +884,7 @@ pub fn update(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let current = get(c, t, id)?;
-    let p = placement(c, current.community_id, r.household_id)?;
+    let p = placement(c, Tenant::new(current.community_id), r.household_id)?;
     let (initials, full) = linli_core::pinyin::search_keys(&r.name);
     let at = now_text(now);
     c.execute(
@@ -935,8 +928,9 @@ pub fn update(
 /// Id numbers already registered in a community, with the resident's id (import look-ups).
 pub fn id_numbers(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
 ) -> Result<std::collections::HashMap<String, (i64, PlacePath)>> {
+    let community_id = t.id();
     let mut out = std::collections::HashMap::new();
     for r in c.query(
         "SELECT id_number, id, place_path FROM residents WHERE community_id = ? AND id_number IS NOT NULL",
@@ -1194,7 +1188,8 @@ pub fn members(c: &mut dyn Conn, household_id: i64) -> Result<Vec<(i64, String, 
 
 // ---- tags ----
 
-pub fn tag_kinds(c: &mut dyn Conn, community_id: i64) -> Result<Vec<TagKind>> {
+pub fn tag_kinds(c: &mut dyn Conn, t: Tenant) -> Result<Vec<TagKind>> {
+    let community_id = t.id();
     c.query(
         "SELECT id, name, sensitive, has_grade FROM tag_kinds WHERE community_id = ? ORDER BY sort_order, id",
         params![community_id],
@@ -1212,7 +1207,8 @@ pub fn tag_kinds(c: &mut dyn Conn, community_id: i64) -> Result<Vec<TagKind>> {
 }
 
 /// Gives a community its starting tag list (once).
-pub fn ensure_default_tags(c: &mut dyn Conn, community_id: i64) -> Result<()> {
+pub fn ensure_default_tags(c: &mut dyn Conn, t: Tenant) -> Result<()> {
+    let community_id = t.id();
     for (i, (name, sensitive, grade)) in DEFAULT_TAGS.iter().enumerate() {
         c.execute(
             "INSERT INTO tag_kinds (community_id, name, sensitive, has_grade, sort_order) VALUES (?, ?, ?, ?, ?)
@@ -1233,7 +1229,7 @@ pub fn count_active_within(
 ) -> Result<(i64, i64)> {
     let community = crate::places::get(c, t.id())?;
     if scopes.iter().any(|s| community.path.is_within(s)) {
-        return count_active(c, t.id());
+        return count_active(c, t);
     }
     let f = Filter {
         community_id: t.id(),
@@ -1252,7 +1248,8 @@ pub fn count_active_within(
 /// by day, summed. A resident counted and later closed adds +1 and -1, so the sum is the
 /// residents active now; the households' changes are one +1 for each household with an active
 /// member. (A few hundred rows, against a count of every resident.)
-pub fn count_active(c: &mut dyn Conn, community_id: i64) -> Result<(i64, i64)> {
+pub fn count_active(c: &mut dyn Conn, t: Tenant) -> Result<(i64, i64)> {
+    let community_id = t.id();
     let r = c.query_one(
         "SELECT CAST(COALESCE(SUM(residents), 0) AS BIGINT), CAST(COALESCE(SUM(households), 0) AS BIGINT)
          FROM registry_day_counts WHERE community_id = ?",
@@ -1470,7 +1467,7 @@ mod tests {
                             params![community],
                         )?;
                         Ok::<_, crate::StoreError>((
-                            count_active(c, community)?,
+                            count_active(c, Tenant::new(community))?,
                             (r.int(0)?, r.int(1)?),
                         ))
                     })

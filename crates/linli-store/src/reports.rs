@@ -177,7 +177,8 @@ pub fn compute_some(
                 )
             }
             "assistance.households_helped" => {
-                let n = crate::assistance::households_helped(c, community_id, from, to)?;
+                let n =
+                    crate::assistance::households_helped(c, Tenant::new(community_id), from, to)?;
                 ok(ind, json!(n), "/cases".into(), json!({}))
             }
             "partners.signed" => {

@@ -31,7 +31,7 @@ pub fn init_community(
             });
         }
         let place = places::create(c, PlaceKind::Community, community, None, now)?;
-        registry::ensure_default_tags(c, place.id)?;
+        registry::ensure_default_tags(c, crate::Tenant::new(place.id))?;
         let user = users::create(c, Some(place.id), admin, admin, password_hash, now)?;
         users::add_grant(c, user.id, Role::Admin, &place, None, now)?;
         audit::append(

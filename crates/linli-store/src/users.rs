@@ -255,7 +255,8 @@ pub fn list_within(c: &mut dyn Conn, scopes: &[PlacePath]) -> Result<Vec<(User, 
 }
 
 /// Accounts of each role with a grant inside a community (for the home page).
-pub fn count_by_role(c: &mut dyn Conn, community_id: i64) -> Result<Vec<(Role, i64)>> {
+pub fn count_by_role(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(Role, i64)>> {
+    let community_id = t.id();
     let rows = c.query(
         "SELECT role, COUNT(DISTINCT user_id) FROM grants WHERE community_id = ? GROUP BY role",
         params![community_id],

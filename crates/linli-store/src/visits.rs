@@ -89,7 +89,8 @@ fn split(s: &str) -> Vec<String> {
 
 /// The facts the list rules read, for every active resident some rule could apply to on `on`:
 /// a visiting tag in force that day, or an open or monitored case on them or their household.
-pub fn people(c: &mut dyn Conn, community_id: i64, on: &str) -> Result<Vec<Person>> {
+pub fn people(c: &mut dyn Conn, t: Tenant, on: &str) -> Result<Vec<Person>> {
+    let community_id = t.id();
     let tags: Vec<&str> = VisitRule::ALL.iter().filter_map(|r| r.tag()).collect();
     let marks = vec!["?"; tags.len()].join(", ");
     let tag_filter = format!(
@@ -162,11 +163,12 @@ pub fn people(c: &mut dyn Conn, community_id: i64, on: &str) -> Result<Vec<Perso
 /// and the number of households on the list.
 pub fn create_plan(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     p: &PlanInput,
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(i64, usize)> {
+    let community_id = t.id();
     let on = p.visit_on.format("%Y-%m-%d").to_string();
     let at = now_text(now);
     let codes: Vec<&str> = p.rules.iter().map(|r| r.as_str()).collect();
@@ -192,7 +194,7 @@ pub fn create_plan(
         .min(linli_core::clock::shanghai(now).date())
         .format("%Y-%m-%d")
         .to_string();
-    let people = people(c, community_id, &facts_on)?;
+    let people = people(c, t, &facts_on)?;
     let list = visits::build_list(&people, &p.rules, p.visit_on, p.min_age);
     for t in &list {
         let reasons: Vec<&str> = t.reasons.iter().map(|r| r.as_str()).collect();
@@ -236,9 +238,10 @@ pub fn get_plan(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Plan> {
 /// A community's plans, newest first, each with its progress inside `scopes` (all when empty).
 pub fn list_plans(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     scopes: &[PlacePath],
 ) -> Result<Vec<(Plan, Progress)>> {
+    let community_id = t.id();
     plans_where(c, community_id, scopes, false)
 }
 
@@ -386,11 +389,12 @@ pub fn get_target(c: &mut dyn Conn, plan_id: i64, id: i64) -> Result<Target> {
 /// Puts a household on the list by hand. `Ok(None)` when it is on it already.
 pub fn add_target(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     plan_id: i64,
     resident_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
+    let community_id = t.id();
     let on_list = c.count(
         "SELECT COUNT(*) FROM visit_targets v JOIN residents r ON r.id = ?
          WHERE v.plan_id = ? AND (v.resident_id = r.id OR v.household_id = r.household_id)",
@@ -501,9 +505,10 @@ pub fn record_visit(
 /// Open plans and their progress inside `scopes`, for the home page.
 pub fn open_plans(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     scopes: &[PlacePath],
 ) -> Result<Vec<(Plan, Progress)>> {
+    let community_id = t.id();
     Ok(plans_where(c, community_id, scopes, true)?
         .into_iter()
         .filter(|(_, pr)| pr.pending + pr.not_home > 0)
@@ -523,12 +528,13 @@ pub fn close_plan(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
 /// What a neighbour offers to help with (接送、代买、看护 …); empty text stops offering.
 pub fn set_helper(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: Tenant,
     resident_id: i64,
     helps_with: &str,
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let community_id = t.id();
     c.execute(
         "DELETE FROM neighbour_helpers WHERE resident_id = ?",
         params![resident_id],

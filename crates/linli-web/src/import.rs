@@ -771,8 +771,8 @@ fn apply(
 ) -> Result<Summary, StoreError> {
     let community = places::get(c, community_id)?;
     let all = places::list_within(c, std::slice::from_ref(&community.path))?;
-    let kinds = registry::tag_kinds(c, community_id)?;
-    let registered = registry::id_numbers(c, community_id)?;
+    let kinds = registry::tag_kinds(c, linli_store::Tenant::new(community_id))?;
+    let registered = registry::id_numbers(c, linli_store::Tenant::new(community_id))?;
     let index = PlaceIndex::new(community.clone(), &all);
     let may_write = |p: &PlacePath| actor.may_write(p);
     let mapping = map_columns(rows.headers());
@@ -1044,7 +1044,7 @@ fn write_rows(
         }
         summary.imported += 1;
     }
-    registry::create_placed_many(c, community_id, &new_rows, now)?;
+    registry::create_placed_many(c, linli_store::Tenant::new(community_id), &new_rows, now)?;
     summary.created += new_rows.len();
     Ok(())
 }

@@ -141,7 +141,7 @@ fn add_year(db: &Db, community: i64, year: i32, now: DateTime<Utc>) -> BoxResult
                 conflict_of_interest: false,
                 conflict_note: String::new(),
             };
-            let id = assistance::create_case(c, community, &input, Some(user), now)?;
+            let id = assistance::create_case(c, Tenant::new(community), &input, Some(user), now)?;
             let case = assistance::get_case(c, linli_store::Tenant::new(community), id)?;
             for m in 0..4 {
                 let month = (i / 50 + m * 3) % 12 + 1;

@@ -27,7 +27,7 @@ use linli_core::{Gender, IdNumber, PlaceKind, PlacePath};
 use linli_io::Limits;
 use linli_store::places::{self, Place};
 use linli_store::registry::{self, Filter, Placement, ResidentInput, ResidentRow, TagInput};
-use linli_store::{Db, DbConfig, StoreError, migrate};
+use linli_store::{Db, DbConfig, StoreError, Tenant, migrate};
 use linli_web::import::{self, Actor, Mode, Options};
 use std::collections::{HashMap, HashSet};
 use std::error::Error;
@@ -394,8 +394,8 @@ fn build_community(
             Some(street.id),
             now,
         )?;
-        registry::ensure_default_tags(c, community.id)?;
-        let kinds: HashMap<String, i64> = registry::tag_kinds(c, community.id)?
+        registry::ensure_default_tags(c, Tenant::new(community.id))?;
+        let kinds: HashMap<String, i64> = registry::tag_kinds(c, Tenant::new(community.id))?
             .into_iter()
             .map(|k| (k.name, k.id))
             .collect();
@@ -500,7 +500,7 @@ fn build_community(
                         consent_neighbor_card: g.rng.chance(60),
                         tags,
                     };
-                    registry::create_placed(c, community.id, &input, &placement, now)?;
+                    registry::create_placed(c, Tenant::new(community.id), &input, &placement, now)?;
                     created += 1;
                 }
             }
@@ -759,7 +759,7 @@ fn search_setup(db: &Db, community: &Place) -> BoxResult<SearchSetup> {
             .filter(|p| p.kind == PlaceKind::Grid)
             .map(|p| p.path)
             .collect::<Vec<_>>();
-        let tags = registry::tag_kinds(c, cid)?
+        let tags = registry::tag_kinds(c, Tenant::new(cid))?
             .into_iter()
             .map(|k| (k.name, k.id))
             .collect::<Vec<_>>();
@@ -1187,7 +1187,7 @@ fn main() -> BoxResult<()> {
     if exists {
         // Make the roster's ID numbers new to the community it goes into.
         let cid = import_into.id;
-        let ids = db.read_blocking(|c| registry::id_numbers(c, cid))?;
+        let ids = db.read_blocking(|c| registry::id_numbers(c, Tenant::new(cid)))?;
         g.ids.extend(ids.into_keys());
     }
     println!(

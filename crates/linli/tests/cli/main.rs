@@ -1272,7 +1272,9 @@ fn calendar_load_on(engine: Engine) {
         .unwrap();
     assert_eq!(rows, 2);
     let cal = handle
-        .read_blocking(move |c| linli_store::assistance::calendar(c, community))
+        .read_blocking(move |c| {
+            linli_store::assistance::calendar(c, linli_store::Tenant::new(community))
+        })
         .unwrap();
     // The shipped 2026 is still there beside the loaded 2027.
     assert_eq!(cal.known_years().collect::<Vec<_>>(), vec![2026, 2027]);
