@@ -144,7 +144,7 @@ pub async fn audit_log(
     per_page: i64,
 ) -> Result<(Vec<linli_store::audit::Record>, i64)> {
     let tenant = actor.require_role(app, Action::ViewAudit).await?;
-    app.read(move |c| linli_store::audit::list(c, tenant.id(), page, per_page))
+    app.read(move |c| linli_store::audit::list(c, tenant, page, per_page))
         .await
 }
 

@@ -370,11 +370,11 @@ pub async fn figures(app: &App, actor: &Actor) -> Result<Figures> {
                 false => None,
             },
             today: match (log, midnight) {
-                (true, Some(m)) => Some(audit::count_since(c, t.id(), m)?),
+                (true, Some(m)) => Some(audit::count_since(c, t, m)?),
                 _ => None,
             },
             recent: match log {
-                true => audit::list(c, t.id(), 1, 8)?.0,
+                true => audit::list(c, t, 1, 8)?.0,
                 false => Vec::new(),
             },
         })

@@ -242,10 +242,11 @@ pub struct Record {
 /// What the audit log records about one object, oldest first: (at, actor, action).
 pub fn about(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: crate::Tenant,
     kind: &str,
     object_id: &str,
 ) -> Result<Vec<(String, String, String)>> {
+    let community_id = t.id();
     c.query(
         "SELECT at, actor, action FROM audit_log WHERE community_id = ? AND object_kind = ? AND object_id = ? ORDER BY seq",
         params![community_id, kind, object_id],
@@ -257,10 +258,11 @@ pub fn about(
 
 pub fn list(
     c: &mut dyn Conn,
-    community_id: i64,
+    t: crate::Tenant,
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<Record>, i64)> {
+    let community_id = t.id();
     let total = c.count(
         "SELECT COUNT(*) FROM audit_log WHERE community_id = ?",
         params![community_id],
@@ -290,7 +292,8 @@ pub fn list(
 }
 
 /// Audit records written since `since` in a community (for the home page's figures).
-pub fn count_since(c: &mut dyn Conn, community_id: i64, since: DateTime<Utc>) -> Result<i64> {
+pub fn count_since(c: &mut dyn Conn, t: crate::Tenant, since: DateTime<Utc>) -> Result<i64> {
+    let community_id = t.id();
     c.count(
         "SELECT COUNT(*) FROM audit_log WHERE community_id = ? AND at >= ?",
         params![community_id, now_text(since)],
