@@ -16,12 +16,14 @@ pub fn linli(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A command that ends before it reads its input (a refusal, a failure) closes the pipe:
+    // what it said, not the broken pipe, is what the test must see.
+    if let Some(mut input) = child.stdin.take()
+        && let Err(e) = input.write_all(stdin.as_bytes())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        panic!("could not write the command's input: {e}");
+    }
     child.wait_with_output().unwrap()
 }
 
