@@ -108,22 +108,8 @@ fn serve_logs_a_line_per_request_without_its_query_string() {
             "邻里守望2026\n",
         );
         assert!(out.status.success(), "{}", text(&out.stderr));
-        let addr = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
         let log = dir.path().join("serve.log");
-        let mut server = Command::new(env!("CARGO_BIN_EXE_linli"))
-            .args(["serve", "--db", &url, "--addr", &addr.to_string()])
-            .env("LINLI_LOG", "info")
-            .env("LINLI_LOG_FORMAT", format)
-            .env_remove("LINLI_DB")
-            .env_remove("LINLI_ADDR")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
+        let (mut server, addr) = common::serve(&url, &log, "info", format);
         // The server takes a moment to listen; the log a tenth of a second to be written.
         let mut answer = None;
         let mut lines = String::new();

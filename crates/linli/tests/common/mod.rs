@@ -27,6 +27,33 @@ pub fn linli(args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `linli serve` on a free port of 127.0.0.1, its log (at `log_level`, in `log_format`) into
+/// the file `log`: the child and its address.
+pub fn serve(
+    url: &str,
+    log: &std::path::Path,
+    log_level: &str,
+    log_format: &str,
+) -> (std::process::Child, std::net::SocketAddr) {
+    // A free port: bind to port 0, note the port, let it go.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_linli"))
+        .args(["serve", "--db", url, "--addr", &addr.to_string()])
+        .env("LINLI_LOG", log_level)
+        .env("LINLI_LOG_FORMAT", log_format)
+        .env_remove("LINLI_DB")
+        .env_remove("LINLI_ADDR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap();
+    (child, addr)
+}
+
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).to_string()
 }

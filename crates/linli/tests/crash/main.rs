@@ -9,7 +9,7 @@ use linli_store::{Db, DbConfig, params};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -36,22 +36,8 @@ struct Server {
 
 impl Server {
     fn start(db: &Database, run: usize) -> Server {
-        // A free port: bind to port 0, note the port, let it go.
-        let addr = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap();
         let log = db.dir.path().join(format!("serve-{run}.log"));
-        let child = Command::new(env!("CARGO_BIN_EXE_linli"))
-            .args(["serve", "--db", &db.url, "--addr", &addr.to_string()])
-            .env("LINLI_LOG", "warn")
-            .env_remove("LINLI_DB")
-            .env_remove("LINLI_ADDR")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
+        let (child, addr) = common::serve(&db.url, &log, "warn", "text");
         let mut server = Server { child, addr, log };
         server.wait_healthy();
         server
