@@ -998,7 +998,7 @@ pub type DueWork = (i64, String, String, String, String, Urgency);
 
 /// Overdue and due-soon steps for the home page, inside the actor's scope.
 pub async fn due_work(app: &App, actor: &Actor) -> Result<Vec<DueWork>> {
-    let Some(community) = actor.community_id() else {
+    let Some(tenant) = actor.community_id().map(Tenant::new) else {
         return Ok(Vec::new());
     };
     if !actor.allowed(Action::ManageCases, None) {
@@ -1007,15 +1007,12 @@ pub async fn due_work(app: &App, actor: &Actor) -> Result<Vec<DueWork>> {
     let today = actor.today();
     let (cal, due) = app
         .read(move |c| {
-            let cal = store::calendar(c, Tenant::new(community))?;
+            let cal = store::calendar(c, tenant)?;
             let until = cal
                 .add_working_days(today, 2)
                 .format("%Y-%m-%d")
                 .to_string();
-            Ok::<_, Error>((
-                cal.clone(),
-                store::steps_due(c, Tenant::new(community), &until)?,
-            ))
+            Ok::<_, Error>((cal.clone(), store::steps_due(c, tenant, &until)?))
         })
         .await?;
     Ok(due
