@@ -576,7 +576,7 @@ pub async fn queue(app: &App, actor: &Actor) -> Result<Option<Queue>> {
         .read(move |c| {
             Ok::<_, Error>((
                 fund::open_disbursements(c, tenant)?,
-                fund::disclosure(c, tenant, &m)?,
+                fund::month_flows(c, tenant, &m)?,
             ))
         })
         .await?;

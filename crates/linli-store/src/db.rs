@@ -1,9 +1,49 @@
 use crate::error::StoreError;
 use crate::{Result, pg, sqlite};
 use chrono::{DateTime, Utc};
+use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+thread_local! {
+    /// Set while [`on_one_thread`] runs a future on a blocking thread: the reads it awaits run
+    /// right there instead of each being handed to another blocking thread.
+    static INLINE_READS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `fut` to its end on one blocking thread, its reads ([`Db::read`], [`Db::read_small`])
+/// on that thread. For a page made of many small reads (the home page reads a dozen panels):
+/// it costs one hand-off to a blocking thread instead of one per read, each of which is two
+/// thread switches, more than most of those reads. Writes still go their usual way, and
+/// tasks it spawns run on the runtime as usual. Task-local values do not follow `fut` to the
+/// blocking thread: scope them inside it.
+///
+/// # Errors
+/// [`StoreError::Other`] when the runtime shuts down before `fut` ends. A panic in `fut` is
+/// raised again here.
+pub async fn on_one_thread<F>(fut: F) -> Result<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handle = tokio::runtime::Handle::current();
+    let run = move || {
+        struct Reset(bool);
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                INLINE_READS.set(self.0);
+            }
+        }
+        let _reset = Reset(INLINE_READS.replace(true));
+        handle.block_on(fut)
+    };
+    match tokio::task::spawn_blocking(run).await {
+        Ok(out) => Ok(out),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(StoreError::from(e)),
+    }
+}
 
 /// Which SQL engine a connection speaks, for the few statements that differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -556,13 +596,17 @@ impl Db {
             .map_err(|e| E::from(StoreError::from(e)))?
     }
 
-    /// [`Db::read_blocking`] on a blocking thread, for async callers.
+    /// [`Db::read_blocking`] on a blocking thread, for async callers; on this thread when it
+    /// is already one ([`on_one_thread`]).
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
+        if INLINE_READS.get() {
+            return self.read_blocking(f);
+        }
         let db = self.clone();
         tokio::task::spawn_blocking(move || db.read_blocking(f))
             .await
@@ -580,6 +624,9 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
+        if INLINE_READS.get() {
+            return self.read_blocking(f);
+        }
         let f = match &self.0.engine {
             Engine::Sqlite(db) => match db.try_read(&self.0.counters, f) {
                 Ok(done) => return done,

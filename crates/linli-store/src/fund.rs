@@ -840,19 +840,29 @@ pub struct DisclosedPayment {
 
 /// The disclosure of `month` (`YYYY-MM`). Reversed entries are left out.
 pub fn disclosure(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Result<Disclosure> {
+    let mut out = month_flows(c, community_id, month)?;
     let first = format!("{month}-01");
-    let last = format!("{month}-31");
     let before = NaiveDate::parse_from_str(&first, "%Y-%m-%d")
         .map_err(|_| StoreError::invalid("month_bad", "month"))?
         .pred_opt()
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default();
-    let opening = balances(c, community_id, Some(&before))?.balance_fen;
-    let closing = balances(c, community_id, Some(&last))?.balance_fen;
+    out.opening_fen = balances(c, community_id, Some(&before))?.balance_fen;
+    out.closing_fen = balances(c, community_id, Some(&format!("{month}-31")))?.balance_fen;
+    Ok(out)
+}
+
+/// The disclosure of `month` without its opening and closing balances (left at 0), which sum
+/// every posting ever made: the month's gifts and payments, for the home page's "this month".
+pub fn month_flows(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Result<Disclosure> {
+    let first = format!("{month}-01");
+    let last = format!("{month}-31");
+    NaiveDate::parse_from_str(&first, "%Y-%m-%d")
+        .map_err(|_| StoreError::invalid("month_bad", "month"))?;
     let mut out = Disclosure {
         month: month.to_string(),
-        opening_fen: opening,
-        closing_fen: closing,
+        opening_fen: 0,
+        closing_fen: 0,
         income_fen: 0,
         spending_fen: 0,
         goods_fen: 0,

@@ -397,6 +397,53 @@ mod tests {
     }
 
     #[test]
+    fn a_page_on_one_thread_reads_there_and_other_reads_are_handed_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir, 2);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        let reader = |db: &crate::Db| {
+            let db = db.clone();
+            async move {
+                db.read(|c| {
+                    c.count("SELECT COUNT(*) FROM t", params![])?;
+                    Ok::<_, StoreError>(std::thread::current().id())
+                })
+                .await
+                .unwrap()
+            }
+        };
+        let page = {
+            let db = db.clone();
+            async move {
+                let here = std::thread::current().id();
+                let first = reader(&db).await;
+                let small = db
+                    .read_small(|_| Ok::<_, StoreError>(std::thread::current().id()))
+                    .await
+                    .unwrap();
+                let second = reader(&db).await;
+                (here, first, small, second)
+            }
+        };
+        let (here, first, small, second) = rt.block_on(crate::db::on_one_thread(page)).unwrap();
+        assert_eq!(
+            (first, small, second),
+            (here, here, here),
+            "all on the page's thread"
+        );
+        // Outside it, a read goes to a blocking thread, not the runtime's worker.
+        let (worker, read_on) = rt.block_on(async {
+            tokio::spawn(async move { (std::thread::current().id(), reader(&db).await) })
+                .await
+                .unwrap()
+        });
+        assert_ne!(worker, read_on);
+    }
+
+    #[test]
     fn readers_all_held_past_the_timeout_give_busy() {
         let dir = tempfile::tempdir().unwrap();
         let db = open(&dir, 1);

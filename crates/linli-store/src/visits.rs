@@ -272,7 +272,10 @@ fn plans_where(
         return Ok(Vec::new());
     }
     let mut args = vec![crate::Value::from(community_id)];
-    let filter = scope_filter(scopes, &mut args);
+    // The community's own administrator counts every target: no paths to compare.
+    let community = crate::places::get(c, community_id)?;
+    let whole = scopes.iter().any(|s| community.path.is_within(s));
+    let filter = scope_filter(if whole { &[] } else { scopes }, &mut args);
     let rows = c.query(
         &format!(
             "SELECT v.plan_id, v.status, COUNT(*) FROM visit_targets v JOIN visit_plans p ON p.id = v.plan_id

@@ -37,6 +37,24 @@ impl std::fmt::Display for CurrentRequest {
     }
 }
 
+/// Runs a page's handler on one blocking thread, its reads there too
+/// ([`linli_store::on_one_thread`]): for a page made of many small reads. The request's id
+/// goes with it, so that its warnings still name it.
+pub async fn on_one_thread<F>(fut: F) -> Result<F::Output, crate::error::AppError>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let id = REQUEST.try_with(|id| *id).ok();
+    let fut = async move {
+        match id {
+            Some(id) => REQUEST.scope(id, fut).await,
+            None => fut.await,
+        }
+    };
+    Ok(linli_store::on_one_thread(fut).await?)
+}
+
 /// Route template → (method, status) → (requests, seconds spent). Keyed by the route first so
 /// that counting a request finds its entry without building a key.
 type RouteCounters = HashMap<String, BTreeMap<(String, u16), (u64, f64)>>;
@@ -275,5 +293,19 @@ mod tests {
             .await;
         assert_eq!(inside, "ab000102030405ff");
         assert_eq!(CurrentRequest.to_string(), "-");
+    }
+
+    #[tokio::test]
+    async fn a_page_run_on_one_thread_keeps_its_request_id() {
+        let id = [1, 2, 3, 4, 5, 6, 7, 8];
+        let (inside, thread) = REQUEST
+            .scope(id, async {
+                on_one_thread(async { (CurrentRequest.to_string(), std::thread::current().id()) })
+                    .await
+                    .unwrap()
+            })
+            .await;
+        assert_eq!(inside, "0102030405060708");
+        assert_ne!(thread, std::thread::current().id(), "on a blocking thread");
     }
 }

@@ -12,7 +12,12 @@ use axum::response::{IntoResponse, Response};
 use linli_core::{Action, Decision, PlaceKind, Role};
 use maud::html;
 
+/// A dozen panels, each a small read: on one thread, one hand-off for the page.
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    crate::metrics::on_one_thread(home_page(state, ctx)).await?
+}
+
+async fn home_page(state: AppState, ctx: Ctx) -> Result<Response, AppError> {
     if ctx.actor()?.is_resident_only() {
         return super::me::resident_home(&state, &ctx).await;
     }

@@ -398,11 +398,16 @@ struct DeskQuery {
     page: Option<i64>,
 }
 
+/// Several reads (articles, issues, photos …): on one thread.
 async fn desk(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<DeskQuery>,
 ) -> Result<Response, AppError> {
+    crate::metrics::on_one_thread(desk_page(state, ctx, q)).await?
+}
+
+async fn desk_page(state: AppState, ctx: Ctx, q: DeskQuery) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let page = q.page.unwrap_or(1).max(1);

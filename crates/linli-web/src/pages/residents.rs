@@ -76,11 +76,16 @@ fn address(r: &ResidentRow) -> String {
     }
 }
 
+/// Three reads (tag kinds, places, the page of residents): on one thread.
 async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
+    crate::metrics::on_one_thread(list_page(state, ctx, q)).await?
+}
+
+async fn list_page(state: AppState, ctx: Ctx, q: ListQuery) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
@@ -450,7 +455,8 @@ async fn detail(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    detail_page(&state, &ctx, id, None).await
+    // The person's record and each module's part of it, read on one thread.
+    crate::metrics::on_one_thread(async move { detail_page(&state, &ctx, id, None).await }).await?
 }
 
 #[derive(Deserialize)]

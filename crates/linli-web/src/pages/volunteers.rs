@@ -86,11 +86,16 @@ struct RosterQuery {
     q: String,
 }
 
+/// Several reads (volunteers, hours, open recordings …): on one thread.
 async fn roster(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<RosterQuery>,
 ) -> Result<Response, AppError> {
+    crate::metrics::on_one_thread(roster_page(state, ctx, q)).await?
+}
+
+async fn roster_page(state: AppState, ctx: Ctx, q: RosterQuery) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let year = actor.today().year();

@@ -764,6 +764,12 @@ async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
         html.contains("夏胜林") && html.contains("¥300.00"),
         "{html}"
     );
+    // The month so far: the gift above, and nothing paid yet.
+    let month = html.split("id=\"fund-home\"").nth(1).unwrap_or_default();
+    assert!(
+        month.contains("¥1,000.00") && month.contains("1 笔捐赠"),
+        "{month}"
+    );
     let approve = format!("/fund/disbursements/{id}/approve");
     assert!(html.contains(&approve), "an approve button for the request");
     let csrf = keeper.csrf().await;
