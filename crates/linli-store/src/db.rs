@@ -150,6 +150,22 @@ impl Row {
         }
     }
 
+    /// [`Row::text`] moved out of the row (which keeps an empty text in its place): no copy.
+    pub fn take_text(&mut self, i: usize) -> Result<String> {
+        match self.0.get_mut(i) {
+            Some(Value::Text(v)) => Ok(std::mem::take(v)),
+            _ => self.text(i),
+        }
+    }
+
+    /// [`Row::opt_text`] moved out of the row.
+    pub fn take_opt_text(&mut self, i: usize) -> Result<Option<String>> {
+        match self.at(i)? {
+            Value::Null => Ok(None),
+            _ => self.take_text(i).map(Some),
+        }
+    }
+
     pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
         match self.at(i)? {
             Value::Null => Ok(None),
@@ -703,6 +719,20 @@ pub(crate) fn numbered_placeholders(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_taken_from_a_row_is_the_text_and_a_wrong_column_is_an_error() {
+        let mut r = Row(vec![
+            Value::Text("王秀英".into()),
+            Value::Null,
+            Value::Int(7),
+        ]);
+        assert_eq!(r.take_text(0).unwrap(), "王秀英");
+        assert_eq!(r.take_opt_text(1).unwrap(), None);
+        assert!(r.take_text(2).is_err(), "an integer is not text");
+        assert!(r.take_opt_text(3).is_err(), "no such column");
+        assert_eq!(r.int(2).unwrap(), 7, "the other columns stay");
+    }
 
     #[test]
     fn placeholders_are_numbered_outside_string_literals_only() {

@@ -1268,17 +1268,43 @@ pub fn statement(
     community_id: Tenant,
     year: i32,
 ) -> Result<(i64, Vec<MonthLine>)> {
-    let opening = balances(c, community_id, Some(&format!("{}-12-31", year - 1)))?.balance_fen;
+    // The balance's change month by month, in one pass over the postings (not two sums of
+    // every posting for each of the twelve months).
+    let rows = c.query(
+        "SELECT SUBSTR(t.occurred_on, 1, 7), CAST(SUM(p.amount_fen) AS BIGINT)
+         FROM fund_postings p JOIN fund_transactions t ON t.id = p.transaction_id
+         WHERE p.community_id = ? AND p.account IN (?, ?) AND t.occurred_on <= ?
+         GROUP BY SUBSTR(t.occurred_on, 1, 7)",
+        params![
+            community_id,
+            account::CASH,
+            account::BANK,
+            format!("{year}-12-31")
+        ],
+    )?;
+    let first = format!("{year}-01");
+    let mut opening = 0;
+    let mut change: std::collections::BTreeMap<String, i64> = Default::default();
+    for r in rows {
+        let (month, fen) = (r.text(0)?, r.int(1)?);
+        if month < first {
+            opening += fen;
+        } else {
+            *change.entry(month).or_default() += fen;
+        }
+    }
+    let mut closing = opening;
     let mut lines = Vec::with_capacity(12);
     for m in 1..=12 {
         let month = format!("{year}-{m:02}");
-        let d = disclosure(c, community_id, &month)?;
+        let d = month_flows(c, community_id, &month)?;
+        closing += change.get(&month).copied().unwrap_or(0);
         lines.push(MonthLine {
             month,
             income_fen: d.income_fen,
             goods_fen: d.goods_fen,
             spending_fen: d.spending_fen,
-            closing_fen: d.closing_fen,
+            closing_fen: closing,
         });
     }
     Ok((opening, lines))

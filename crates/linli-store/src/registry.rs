@@ -269,19 +269,20 @@ const ROW_JOINS: &str = "FROM residents r
     LEFT JOIN places u ON u.id = r.unit_id
     LEFT JOIN households h ON h.id = r.household_id";
 
-fn row_from(r: &Row) -> Result<ResidentRow> {
+/// A row of [`ROW_COLUMNS`], its text moved out rather than copied (an export reads 100,000).
+fn row_from(mut r: Row) -> Result<ResidentRow> {
     Ok(ResidentRow {
         id: r.int(0)?,
-        name: r.text(1)?,
-        id_number: r.opt_text(2)?,
-        gender: r.opt_text(3)?,
-        birth_date: r.opt_text(4)?,
-        phone: r.opt_text(5)?,
-        relation: r.text(6)?,
-        building: r.opt_text(7)?,
-        unit: r.opt_text(8)?,
-        household: r.opt_text(9)?,
-        status: r.text(10)?,
+        name: r.take_text(1)?,
+        id_number: r.take_opt_text(2)?,
+        gender: r.take_opt_text(3)?,
+        birth_date: r.take_opt_text(4)?,
+        phone: r.take_opt_text(5)?,
+        relation: r.take_text(6)?,
+        building: r.take_opt_text(7)?,
+        unit: r.take_opt_text(8)?,
+        household: r.take_opt_text(9)?,
+        status: r.take_text(10)?,
         tags: Vec::new(),
     })
 }
@@ -327,7 +328,7 @@ pub fn search(
     );
     let mut rows = c
         .query(&sql, &page_args)?
-        .iter()
+        .into_iter()
         .map(row_from)
         .collect::<Result<Vec<_>>>()?;
     attach_tag_names(
@@ -423,7 +424,7 @@ pub fn pick(
             ),
             &args,
         )?
-        .iter()
+        .into_iter()
         .map(row_from)
         .collect::<Result<Vec<_>>>()?;
     let more = rows.len() as i64 > limit;
@@ -459,7 +460,7 @@ pub fn for_each_row(
         let sql = format!("SELECT {ROW_COLUMNS} {ROW_JOINS} WHERE r.id IN ({marks}) ORDER BY r.id");
         let mut rows = c
             .query(&sql, &a)?
-            .iter()
+            .into_iter()
             .map(row_from)
             .collect::<Result<Vec<_>>>()?;
         attach_tag_names(c, &mut rows, today)?;

@@ -20,6 +20,7 @@ both_engines!(
     the_quorum_is_computed_from_the_numbers_and_a_sent_one_is_ignored,
     a_gift_received_before_the_decision_is_refused_naming_its_day,
     the_disclosure_prints_the_day_it_was_posted_not_today,
+    the_statement_closes_each_month_where_its_disclosure_does,
 );
 
 async fn decide(app: &TestApp, admin: &str) {
@@ -1125,4 +1126,80 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
     };
     assert_eq!(figure("2026-11-01", "2026-11-30").await, 2);
     assert_eq!(figure("2026-10-01", "2026-10-31").await, 0);
+}
+
+/// The year's statement (one pass over the postings) opens at last year's close and closes
+/// each month at the balance that month's disclosure gives (two sums of every posting),
+/// through a gift of the year before, a reversal and a payment.
+async fn the_statement_closes_each_month_where_its_disclosure_does(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    let admin = app.token("admin").await;
+    decide(&app, &admin).await;
+    for (fen, method, on) in [
+        (50_000, "cash", "2025-12-10"),
+        (20_000, "bank_transfer", "2026-03-05"),
+        (10_000, "cash", "2026-11-20"),
+    ] {
+        app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "anonymous", "amount_fen": fen, "method": method, "received_on": on})).await;
+    }
+    let keeper = app.token("jijin").await;
+    let (_, entries) = app.api_get(&keeper, "/api/v1/fund/entries").await;
+    let march = entries["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["occurred_on"] == "2026-03-05")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    app.created(
+        &keeper,
+        &format!("/api/v1/fund/entries/{march}/reverse"),
+        json!({"reason": "重复登记"}),
+    )
+    .await;
+    let id = approved_request(&app, 4_000).await;
+    let (status, _) = app
+        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let community = app
+        .number(
+            "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 1",
+            &[],
+        )
+        .await;
+    let t = linli_store::Tenant::new(community);
+    let ((opening, lines), months) = app
+        .db
+        .read(move |c| {
+            let statement = linli_store::fund::statement(c, t, 2026)?;
+            let months = (1..=12)
+                .map(|m| linli_store::fund::disclosure(c, t, &format!("2026-{m:02}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, linli_store::StoreError>((statement, months))
+        })
+        .await
+        .unwrap();
+    assert_eq!(opening, 50_000, "the gift of December 2025");
+    assert_eq!(opening, months[0].opening_fen);
+    for (line, d) in lines.iter().zip(&months) {
+        assert_eq!(
+            (line.income_fen, line.spending_fen, line.closing_fen),
+            (d.income_fen, d.spending_fen, d.closing_fen),
+            "{}",
+            line.month
+        );
+    }
+    assert_eq!(lines[2].closing_fen, 70_000, "March: the gift");
+    assert_eq!(
+        lines[10].closing_fen,
+        balance(&app, &admin).await,
+        "November: the reversal and the payment"
+    );
+    assert_eq!(lines[10].closing_fen, 56_000);
+    assert_eq!(lines[11].closing_fen, 56_000, "December: nothing yet");
 }
