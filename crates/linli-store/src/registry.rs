@@ -166,7 +166,17 @@ fn years_before(day: NaiveDate, years: u32) -> NaiveDate {
 
 /// Builds the WHERE clause of a search; shared by the page query and its count.
 fn where_clause(f: &Filter) -> (String, Vec<Value>) {
-    let mut sql = String::from("r.community_id = ?");
+    // A search by the characters of a name finds its residents through their lists
+    // (`resident_name_chars`, a few hundred ids); `+ 0` keeps the planner from walking every
+    // resident of the community on an index that leads with it and checking each against the
+    // lists instead (1.1 ms against 0.15 ms for 王 in a demo community, 0.7 ms against 6 µs for
+    // a name nobody has).
+    let kind = query_kind(f);
+    let mut sql = String::from(if kind == Some(Query::NameChars) {
+        "r.community_id + 0 = ?"
+    } else {
+        "r.community_id = ?"
+    });
     let mut args: Vec<Value> = vec![f.community_id.into()];
     // A scope that is the community itself (an administrator's) filters nothing inside it:
     // left out, so that counts are read from an index without the residents' rows. A
@@ -187,18 +197,16 @@ fn where_clause(f: &Filter) -> (String, Vec<Value>) {
         }
         None => sql.push_str(" AND r.status = 'active'"),
     }
-    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let (Some(kind), Some(q)) = (kind, f.q.as_deref().map(str::trim)) {
         let lower = q.to_lowercase();
-        if lower.chars().all(|c| c.is_ascii_lowercase()) {
+        if kind == Query::Pinyin {
             let (a, b) = starts_with_range(&lower);
             sql.push_str(" AND ((r.name_initials >= ? AND r.name_initials < ?) OR (r.name_pinyin >= ? AND r.name_pinyin < ?))");
             args.extend([a.clone().into(), b.clone().into(), a.into(), b.into()]);
-        } else if lower.chars().all(|c| c.is_ascii_digit() || c == 'x')
-            && lower.len() < linli_core::mask::MIN_SEARCH_DIGITS
-        {
+        } else if kind == Query::Digits && lower.len() < linli_core::mask::MIN_SEARCH_DIGITS {
             // Too few digits to search by: they would narrow a guess, not find a person.
             sql.push_str(" AND 1 = 0");
-        } else if lower.chars().all(|c| c.is_ascii_digit() || c == 'x') {
+        } else if kind == Query::Digits {
             let (a, b) = starts_with_range(&reversed(&lower.to_uppercase()));
             let (pa, pb) = starts_with_range(&reversed(&lower));
             sql.push_str(
@@ -287,16 +295,38 @@ fn row_from(mut r: Row) -> Result<ResidentRow> {
     })
 }
 
-/// True when the search names a few people by an indexed key (pinyin, last digits): then
-/// the rows are found through that key's index and sorted, instead of walking the community
-/// in roster order until a page is full.
-fn is_narrow(f: &Filter) -> bool {
-    f.q.as_deref().map(str::trim).is_some_and(|q| {
-        let lower = q.to_lowercase();
-        !lower.is_empty()
-            && (lower.chars().all(|c| c.is_ascii_lowercase())
-                || (lower.chars().all(|c| c.is_ascii_digit() || c == 'x') && lower.len() >= 3))
+/// What a roster search's text is searched as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Query {
+    /// Letters: pinyin initials or the full reading, by prefix.
+    Pinyin,
+    /// Digits (and `x`): the end of an ID number or phone (too few: nothing).
+    Digits,
+    /// Anything else: part of a name, by its characters' lists.
+    NameChars,
+}
+
+fn query_kind(f: &Filter) -> Option<Query> {
+    let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty())?;
+    let lower = q.to_lowercase();
+    Some(if lower.chars().all(|c| c.is_ascii_lowercase()) {
+        Query::Pinyin
+    } else if lower.chars().all(|c| c.is_ascii_digit() || c == 'x') {
+        Query::Digits
+    } else {
+        Query::NameChars
     })
+}
+
+/// True when the search names a few people by an indexed key (pinyin, last digits, the
+/// characters of a name): then the rows are found through that key's index and sorted,
+/// instead of walking the community in roster order until a page is full.
+fn is_narrow(f: &Filter) -> bool {
+    match query_kind(f) {
+        Some(Query::Pinyin | Query::NameChars) => true,
+        Some(Query::Digits) => f.q.as_deref().is_some_and(|q| q.trim().len() >= 3),
+        None => false,
+    }
 }
 
 /// One page of a search, in roster order (building, unit, household), and the total.
@@ -1301,6 +1331,42 @@ mod tests {
         let (sql, args) = where_clause(&f);
         assert!(sql.contains("phone_rev"));
         assert_eq!(args[1], Value::Text("8765".into()));
+    }
+
+    /// A search by part of a name starts from the characters' lists, not from every resident
+    /// of the community checked against them (SQLite's plan, read with EXPLAIN QUERY PLAN);
+    /// a pinyin search keeps its index.
+    #[test]
+    fn a_name_search_starts_from_its_characters_not_the_whole_community() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db").to_string_lossy().to_string();
+        let db = crate::Db::open(&crate::DbConfig::new(path)).unwrap();
+        crate::migrate::migrate(&db).unwrap();
+        let plan = |q: &str| -> String {
+            let f = Filter {
+                community_id: 2,
+                q: Some(q.into()),
+                ..Default::default()
+            };
+            let (cond, args) = where_clause(&f);
+            let sql = format!("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM residents r WHERE {cond}");
+            db.read_blocking(|c| c.query(&sql, &args))
+                .unwrap()
+                .iter()
+                .map(|r| r.text(3).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        for q in ["王", "李秀", "3号楼"] {
+            let p = plan(q);
+            assert!(p.contains("SEARCH r USING INTEGER PRIMARY KEY"), "{q}: {p}");
+            assert!(
+                !p.contains("residents_indicators") && !p.contains("residents_roster"),
+                "{q}: {p}"
+            );
+        }
+        let p = plan("zhang");
+        assert!(p.contains("residents_pinyin"), "{p}");
     }
 
     #[test]
