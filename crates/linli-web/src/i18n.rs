@@ -186,6 +186,14 @@ pub fn error_message(lang: Lang, code: &str, args: &[(&'static str, String)]) ->
     tf(lang, &format!("error.{code}"), &args)
 }
 
+/// Labels run together as a list: `疾病、失业` in Chinese, `Illness, Unemployment` in English.
+pub fn list(lang: Lang, items: &[String]) -> String {
+    items.join(match lang {
+        Lang::Zh => "、",
+        Lang::En => ", ",
+    })
+}
+
 /// The label of a code enum's value in the caller's language (`enum.<family>.<code>`).
 pub fn label(lang: Lang, family: &str, code: &str) -> String {
     t(lang, &format!("enum.{family}.{code}"))
@@ -302,6 +310,7 @@ mod tests {
     #[test]
     fn every_enum_value_has_a_label_in_both_languages() {
         use linli_core::fund::{DonorKind, MeetingBasis, Method, Purpose};
+        use linli_core::{assistance, corrections, learning, partners, visits};
         let mut values: Vec<(&str, &str, &str)> = Vec::new();
         values.extend(
             DonorKind::ALL
@@ -322,6 +331,106 @@ mod tests {
             MeetingBasis::ALL
                 .iter()
                 .map(|v| ("meeting_basis", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            assistance::CaseKind::ALL
+                .iter()
+                .map(|v| ("case_kind", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            assistance::HelpKind::ALL
+                .iter()
+                .map(|v| ("help_kind", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            assistance::ApplicationKind::ALL
+                .iter()
+                .map(|v| ("application_kind", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            assistance::LegalBasis::ALL
+                .iter()
+                .map(|v| ("legal_basis", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            visits::Occasion::ALL
+                .iter()
+                .map(|v| ("occasion", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            visits::VisitRule::ALL
+                .iter()
+                .map(|v| ("visit_rule", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            learning::VenueKind::ALL
+                .iter()
+                .map(|v| ("venue_kind", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            learning::Category::ALL
+                .iter()
+                .map(|v| ("course_category", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            learning::TeacherKind::ALL
+                .iter()
+                .map(|v| ("teacher_kind", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            learning::TraineeCheck::ALL
+                .iter()
+                .map(|v| ("trainee_check", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            learning::ContractType::ALL
+                .iter()
+                .map(|v| ("contract_type", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            learning::Hours::ALL
+                .iter()
+                .map(|v| ("hours", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            learning::SeekerStatus::ALL
+                .iter()
+                .map(|v| ("seeker_status", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            learning::ReferralResult::ALL
+                .iter()
+                .map(|v| ("referral_result", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            partners::PartnerKind::ALL
+                .iter()
+                .map(|v| ("partner_kind", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            partners::ActivityKind::ALL
+                .iter()
+                .map(|v| ("activity_kind", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            partners::CommitteePost::ALL
+                .iter()
+                .map(|v| ("committee_post", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            partners::ResourceKind::ALL
+                .iter()
+                .map(|v| ("resource_kind", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            partners::Rating::ALL
+                .iter()
+                .map(|v| ("rating", v.as_str(), v.label_zh())),
+        );
+        values.extend(
+            corrections::CorrectionField::ALL
+                .iter()
+                .map(|v| ("correction_field", v.as_str(), v.label_zh())),
         );
         for (family, code, zh) in values {
             let key = format!("enum.{family}.{code}");

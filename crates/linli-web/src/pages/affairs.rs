@@ -8,7 +8,7 @@ use super::partners::{pairs_get, today};
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
@@ -324,7 +324,7 @@ async fn list(
                                 td.nowrap { (category_label(lang, &cats, &a.category)) }
                                 td { (a.place_name.clone().unwrap_or_default()) " " (a.place_text) }
                                 td { (a.description.chars().take(40).collect::<String>()) @if a.description.chars().count() > 40 { "…" } }
-                                td.nowrap { (status_chip(lang, &a.status)) @if let Some(r) = &a.rating { " " (Rating::parse(r).map_or("", |x| x.label_zh())) } }
+                                td.nowrap { (status_chip(lang, &a.status)) @if let Some(r) = &a.rating { " " (Rating::parse(r).map_or(String::new(), |x| label(lang, "rating", x.as_str()))) } }
                                 td { (holder_label(lang, a, false)) }
                                 td { span.nowrap { (a.resolve_by) " " (urgency_chip(lang, a, today, &cal)) } (assumed(lang, a, &cal)) }
                             }
@@ -530,7 +530,7 @@ fn event_line(lang: Lang, e: &store::AffairEvent, units: Option<&[String]>) -> M
                 @if !e.from_label.is_empty() { " " span.hint { (tf(lang, "affairs.from_holder", &[("from", &e.from_label)])) } }
                 br; span.hint { (t(lang, "affairs.reason")) "：" (e.note) }
             } @else if e.kind == "rated" {
-                " " (Rating::parse(&e.note).map_or("", |r| r.label_zh()))
+                " " (Rating::parse(&e.note).map_or(String::new(), |r| label(lang, "rating", r.as_str())))
             } @else if !e.note.is_empty() && e.kind != "assigned" || (!public && !e.note.is_empty() && e.kind == "assigned") {
                 br; span.hint { (e.note) }
             }
@@ -608,7 +608,7 @@ async fn detail_page(
             dt { (t(lang, "affairs.holder")) } dd { (holder_label(lang, &a, false)) }
             dt { (t(lang, "affairs.deadlines")) } dd { (tf(lang, "affairs.deadlines_text", &[("respond", &a.respond_by), ("resolve", &a.resolve_by)])) (assumed(lang, &a, &cal)) }
             @if !a.resolution.is_empty() { dt { (t(lang, "affairs.resolution")) } dd { (a.resolution) } }
-            @if let Some(r) = &a.rating { dt { (t(lang, "affairs.rating")) } dd { (Rating::parse(r).map_or("", |x| x.label_zh())) @if !a.rating_note.is_empty() { "（" (a.rating_note) "）" } } }
+            @if let Some(r) = &a.rating { dt { (t(lang, "affairs.rating")) } dd { (Rating::parse(r).map_or(String::new(), |x| label(lang, "rating", x.as_str()))) @if !a.rating_note.is_empty() { "（" (a.rating_note) "）" } } }
             @if let Some(n) = a.need_id { dt { (t(lang, "affairs.need")) } dd { a href="/partners/lists" { (tf(lang, "affairs.need_no", &[("n", &n.to_string())])) } } }
         }
         @if !photos.is_empty() {
@@ -667,7 +667,7 @@ async fn detail_page(
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                         fieldset {
                             legend { (t(lang, "affairs.rating")) }
-                            @for r in Rating::ALL { label.check { input type="radio" name="rating" value=(r.as_str()) required; " " (r.label_zh()) } }
+                            @for r in Rating::ALL { label.check { input type="radio" name="rating" value=(r.as_str()) required; " " (label(lang, "rating", r.as_str())) } }
                         }
                         (layout::field(lang, "note", "affairs.rating_note", "text", "", None, Some("off")))
                         div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.record_rating")) } }

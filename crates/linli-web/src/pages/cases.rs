@@ -8,7 +8,7 @@ use super::today;
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
@@ -28,12 +28,14 @@ use serde::Deserialize;
 
 // ---- pages ----
 
-pub fn kinds_label(kinds: &[String]) -> String {
-    kinds
+pub fn kinds_label(lang: Lang, kinds: &[String]) -> String {
+    let labels = kinds
         .iter()
-        .map(|k| CaseKind::parse(k).map_or(k.as_str(), |x| x.label_zh()))
-        .collect::<Vec<_>>()
-        .join("、")
+        .map(|k| {
+            CaseKind::parse(k).map_or_else(|| k.clone(), |x| label(lang, "case_kind", x.as_str()))
+        })
+        .collect::<Vec<_>>();
+    crate::i18n::list(lang, &labels)
 }
 
 pub fn urgency_chip(lang: Lang, u: Urgency) -> Markup {
@@ -81,7 +83,7 @@ async fn list(
                             tr {
                                 td { a href={ "/cases/" (k.id) } { (k.resident_name.clone().unwrap_or_else(|| t(lang, "cases.household"))) } }
                                 td data-label=(t(lang, "residents.address")) { (k.address) }
-                                td data-label=(t(lang, "cases.kinds")) { @if ops::sees_sensitive(&actor, k) { (kinds_label(&k.kinds)) } @else { span.hint { (t(lang, "cases.restricted")) } } }
+                                td data-label=(t(lang, "cases.kinds")) { @if ops::sees_sensitive(&actor, k) { (kinds_label(lang, &k.kinds)) } @else { span.hint { (t(lang, "cases.restricted")) } } }
                                 td data-label=(t(lang, "cases.status")) { (layout::chip(match k.status.as_str() { "open" => "warn", "monitoring" => "info", _ => "muted" }, &t(lang, &format!("cases.status.{}", k.status)))) }
                                 td data-label=(t(lang, "cases.worker")) { (k.worker_name.clone().unwrap_or_default()) }
                                 td.num data-label=(t(lang, "cases.help_count")) { (k.help_count) }
@@ -184,7 +186,7 @@ fn case_form(
             fieldset {
                 legend { (t(lang, "cases.kinds")) }
                 @for k in CaseKind::ALL {
-                    label.check { input type="checkbox" name="kinds" value=(k.as_str()) checked[d.kinds.iter().any(|x| x == k.as_str())]; " " (k.label_zh()) }
+                    label.check { input type="checkbox" name="kinds" value=(k.as_str()) checked[d.kinds.iter().any(|x| x == k.as_str())]; " " (label(lang, "case_kind", k.as_str())) }
                 }
             }
             div.field { label for="summary" { (t(lang, "cases.summary")) } textarea #summary name="summary" rows="4" { (d.summary) } }
@@ -309,10 +311,10 @@ async fn detail(
             dt { (t(lang, "cases.person")) } dd { @if let Some(r) = k.resident_id { a href={ "/residents/" (r) } { (k.resident_name.clone().unwrap_or_default()) } } " " (k.address) }
             dt { (t(lang, "cases.status")) } dd { (t(lang, &format!("cases.status.{}", k.status))) @if !k.closed_reason.is_empty() { "（" (k.closed_reason) "）" } }
             @if sensitive {
-                dt { (t(lang, "cases.kinds")) } dd { (kinds_label(&k.kinds)) }
+                dt { (t(lang, "cases.kinds")) } dd { (kinds_label(lang, &k.kinds)) }
                 dt { (t(lang, "cases.summary")) } dd { (k.summary) }
                 dt { (t(lang, "cases.needs")) } dd { (k.needs) }
-                dt { (t(lang, "cases.legal_basis")) } dd { (assistance::LegalBasis::parse(&k.legal_basis).map_or("", |b| b.label_zh())) @if let Some(c) = &k.consent_on { "（" (c) "）" } }
+                dt { (t(lang, "cases.legal_basis")) } dd { (assistance::LegalBasis::parse(&k.legal_basis).map_or(String::new(), |b| label(lang, "legal_basis", b.as_str()))) @if let Some(c) = &k.consent_on { "（" (c) "）" } }
             }
             dt { (t(lang, "cases.worker")) } dd { (k.worker_name.clone().unwrap_or_default()) }
             dt { (t(lang, "cases.next_review")) } dd { (k.next_review_on.clone().unwrap_or_default()) }
@@ -346,7 +348,7 @@ async fn detail(
                 ul.timeline {
                     @for h in &help {
                         li {
-                            time { (h.given_on) } " " strong { (HelpKind::parse(&h.kind).map_or("", |x| x.label_zh())) }
+                            time { (h.given_on) } " " strong { (HelpKind::parse(&h.kind).map_or(String::new(), |x| label(lang, "help_kind", x.as_str()))) }
                             @if let Some(a) = h.amount_fen { " ¥" (super::fund::yuan(a)) }
                             @if let Some(items) = h.items.as_array() { @for i in items { " " span.tag { (i["name"].as_str().unwrap_or("")) " " (i["quantity"].as_str().unwrap_or("")) } } }
                             @if !h.source.is_empty() { " · " (h.source) }
@@ -360,7 +362,7 @@ async fn detail(
                     form.form method="post" action={ "/cases/" (k.id) "/help" } {
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                         div.grid2 {
-                            (layout::select(lang, "kind", "cases.help_kind", &HelpKind::ALL.iter().map(|h| (h.as_str().to_string(), h.label_zh().to_string())).collect::<Vec<_>>(), "goods", None))
+                            (layout::select(lang, "kind", "cases.help_kind", &HelpKind::ALL.iter().map(|h| (h.as_str().to_string(), label(lang, "help_kind", h.as_str()))).collect::<Vec<_>>(), "goods", None))
                             (layout::field(lang, "on", "cases.help_on", "date", &day, None, None))
                             (layout::field(lang, "amount_yuan", "fund.amount_yuan", "text", "", None, Some("off")))
                             (layout::field(lang, "items", "cases.items", "text", "", None, Some("off")))
@@ -377,7 +379,7 @@ async fn detail(
                 h2 { (t(lang, "cases.applications")) }
                 @if apps.is_empty() { p.hint { (t(lang, "cases.no_applications")) } }
                 @for a in &apps {
-                    h3 { a href={ "/applications/" (a.id) } { (ApplicationKind::parse(&a.kind).map_or("", |x| x.label_zh())) } " " (layout::chip("info", &t(lang, &format!("cases.app_status.{}", a.status)))) }
+                    h3 { a href={ "/applications/" (a.id) } { (ApplicationKind::parse(&a.kind).map_or(String::new(), |x| label(lang, "application_kind", x.as_str()))) } " " (layout::chip("info", &t(lang, &format!("cases.app_status.{}", a.status)))) }
                     ul.plain {
                         @for s in &a.steps {
                             @let due = NaiveDate::parse_from_str(&s.due_on, "%Y-%m-%d").unwrap_or(today);
@@ -392,7 +394,7 @@ async fn detail(
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                         input type="hidden" name="resident_id" value=(k.resident_id.unwrap_or(0));
                         input type="hidden" name="case_id" value=(k.id);
-                        (layout::select(lang, "kind", "cases.application_kind", &ApplicationKind::ALL.iter().map(|a| (a.as_str().to_string(), a.label_zh().to_string())).collect::<Vec<_>>(), "dibao", None))
+                        (layout::select(lang, "kind", "cases.application_kind", &ApplicationKind::ALL.iter().map(|a| (a.as_str().to_string(), label(lang, "application_kind", a.as_str()))).collect::<Vec<_>>(), "dibao", None))
                         (layout::field(lang, "accepted_on", "cases.accepted_on", "date", &day, None, None))
                         (layout::field(lang, "household_size", "dibao.household_size", "number", "", None, Some("off")))
                         label.check { input type="checkbox" name="entrusted"; " " (t(lang, "cases.entrusted")) }
@@ -684,7 +686,11 @@ async fn application_page(
     let crumbs = [(t(lang, "cases.title"), Some("/cases".to_string()))];
     let title = format!(
         "{} · {}",
-        ApplicationKind::parse(&a.kind).map_or("", |x| x.label_zh()),
+        ApplicationKind::parse(&a.kind).map_or(String::new(), |x| label(
+            lang,
+            "application_kind",
+            x.as_str()
+        )),
         a.resident_name
     );
     Ok(layout::page(&ctx, &title, &crumbs, None, body))

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
@@ -19,8 +19,10 @@ use linli_store::corrections::Correction;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-fn field_label(code: &str) -> &'static str {
-    CorrectionField::parse(code).map_or("", |f| f.label_zh())
+fn field_label(lang: Lang, code: &str) -> String {
+    CorrectionField::parse(code).map_or(String::new(), |f| {
+        label(lang, "correction_field", f.as_str())
+    })
 }
 
 fn status_chip(lang: Lang, status: &str) -> Markup {
@@ -43,11 +45,12 @@ pub async fn mine_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
     let items = ops::mine(&state.app, &ctx.actor()?).await?;
     let fields: Vec<(String, String)> =
         std::iter::once((String::new(), t(lang, "corrections.choose")))
-            .chain(
-                CorrectionField::ALL
-                    .iter()
-                    .map(|f| (f.as_str().to_string(), f.label_zh().to_string())),
-            )
+            .chain(CorrectionField::ALL.iter().map(|f| {
+                (
+                    f.as_str().to_string(),
+                    label(lang, "correction_field", f.as_str()),
+                )
+            }))
             .collect();
     Ok(html! {
         section.panel #my-corrections {
@@ -57,7 +60,7 @@ pub async fn mine_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
                 ul.plain {
                     @for q in &items {
                         li {
-                            strong { (field_label(&q.field)) } " " (status_chip(lang, &q.status)) " " span.hint { (day(&q.requested_at)) }
+                            strong { (field_label(lang, &q.field)) } " " (status_chip(lang, &q.status)) " " span.hint { (day(&q.requested_at)) }
                             br; (q.message)
                             @if !q.resolution.is_empty() { br; span.hint { (t(lang, "corrections.answer")) "：" (q.resolution) } }
                         }
@@ -91,7 +94,7 @@ pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
                 @for q in &items {
                     li {
                         a href={ "/residents/" (q.resident_id) "#corrections" } { (q.resident_name) }
-                        " · " (field_label(&q.field)) " " span.hint { (day(&q.requested_at)) }
+                        " · " (field_label(lang, &q.field)) " " span.hint { (day(&q.requested_at)) }
                     }
                 }
             }
@@ -109,7 +112,7 @@ pub fn resident_panel(lang: Lang, csrf: &str, items: &[Correction]) -> Markup {
                 @for q in items {
                     div.correction {
                         p {
-                            strong { (field_label(&q.field)) } " " (status_chip(lang, &q.status)) " " span.hint { (day(&q.requested_at)) }
+                            strong { (field_label(lang, &q.field)) } " " (status_chip(lang, &q.status)) " " span.hint { (day(&q.requested_at)) }
                             br; (q.message)
                             @if !q.resolution.is_empty() { br; span.hint { (t(lang, "corrections.answer")) "：" (q.resolution) } }
                             @if let Some(by) = &q.resolved_by { " " span.hint { "（" (by) "）" } }

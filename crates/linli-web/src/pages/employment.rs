@@ -8,7 +8,7 @@ use super::learning::{
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
@@ -39,8 +39,8 @@ pub fn outcome_chip(lang: Lang, outcome: Option<&str>) -> Markup {
     }
 }
 
-fn hours_label(code: &str) -> &'static str {
-    Hours::parse(code).map_or("", |h| h.label_zh())
+fn hours_label(lang: Lang, code: &str) -> String {
+    Hours::parse(code).map_or(String::new(), |h| label(lang, "hours", h.as_str()))
 }
 
 fn crumbs(lang: Lang) -> Vec<layout::Crumb> {
@@ -88,7 +88,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
     let csrf = ctx.caller()?.csrf_token.clone();
     let hours: Vec<(String, String)> = Hours::ALL
         .iter()
-        .map(|h| (h.as_str().to_string(), h.label_zh().to_string()))
+        .map(|h| (h.as_str().to_string(), label(lang, "hours", h.as_str())))
         .collect();
     let action = html! { @if manage { a.btn.btn-primary href="/employment/placements/new" { (t(lang, "employment.new_placement")) } } };
     let body = html! {
@@ -119,7 +119,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                                     td { a href={ "/employment/seekers/" (s.id) } { (s.resident_name) } }
                                     td { (s.skills) }
                                     td { (s.wishes) }
-                                    td { (layout::chip(if s.status == "seeking" { "info" } else { "muted" }, SeekerStatus::parse(&s.status).map_or("", |x| x.label_zh()))) }
+                                    td { (layout::chip(if s.status == "seeking" { "info" } else { "muted" }, &SeekerStatus::parse(&s.status).map_or(String::new(), |x| label(lang, "seeker_status", x.as_str())))) }
                                 }
                             }
                         }
@@ -142,7 +142,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                                     td { (o.employer) }
                                     td { (o.job) @if !o.requirements.is_empty() { br; span.hint { (o.requirements) } } }
                                     td { (o.pay) }
-                                    td { (hours_label(&o.hours)) @if let Some(k) = o.distance_km { br; span.hint { (k) " km" } } }
+                                    td { (hours_label(lang, &o.hours)) @if let Some(k) = o.distance_km { br; span.hint { (k) " km" } } }
                                     td.num { (o.filled) " / " (o.slots) }
                                     @if manage {
                                         td.nowrap {
@@ -224,7 +224,7 @@ fn placements_table(lang: Lang, rows: &[Placement]) -> Markup {
                                 td { a href={ "/residents/" (p.resident_id) } { (p.resident_name) } }
                                 td { (p.employer) }
                                 td { (p.job) }
-                                td { (ContractType::parse(&p.contract_type).map_or("", |c| c.label_zh())) }
+                                td { (ContractType::parse(&p.contract_type).map_or(String::new(), |c| label(lang, "contract_type", c.as_str()))) }
                                 td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
                                 td.nowrap { (outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.clone().unwrap_or_default()) }
                             }
@@ -316,7 +316,12 @@ async fn placement_new(
     let (found, opening) = ops::placement_form(&state.app, &actor, search, q.opening).await?;
     let contracts: Vec<(String, String)> = ContractType::ALL
         .iter()
-        .map(|c| (c.as_str().to_string(), c.label_zh().to_string()))
+        .map(|c| {
+            (
+                c.as_str().to_string(),
+                label(lang, "contract_type", c.as_str()),
+            )
+        })
         .collect();
     let body = html! {
         @match &who {
@@ -434,7 +439,7 @@ async fn placement_page(
             dt { (t(lang, "employment.employer")) } dd { (p.employer) }
             dt { (t(lang, "employment.job")) } dd { (p.job) }
             dt { (t(lang, "employment.starts_on")) } dd { (p.starts_on) }
-            dt { (t(lang, "employment.contract")) } dd { (ContractType::parse(&p.contract_type).map_or("", |c| c.label_zh())) }
+            dt { (t(lang, "employment.contract")) } dd { (ContractType::parse(&p.contract_type).map_or(String::new(), |c| label(lang, "contract_type", c.as_str()))) }
             dt { (t(lang, "employment.via_station")) } dd { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
             @if !p.note.is_empty() { dt { (t(lang, "employment.note")) } dd { (p.note) } }
         }
@@ -534,24 +539,34 @@ async fn seeker_page(
     let csrf = ctx.caller()?.csrf_token.clone();
     let results: Vec<(String, String)> = ReferralResult::ALL
         .iter()
-        .map(|r| (r.as_str().to_string(), r.label_zh().to_string()))
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                label(lang, "referral_result", r.as_str()),
+            )
+        })
         .collect();
     let hours_opts: Vec<(String, String)> = Hours::ALL
         .iter()
-        .map(|h| (h.as_str().to_string(), h.label_zh().to_string()))
+        .map(|h| (h.as_str().to_string(), label(lang, "hours", h.as_str())))
         .collect();
     let status_opts: Vec<(String, String)> = SeekerStatus::ALL
         .iter()
-        .map(|h| (h.as_str().to_string(), h.label_zh().to_string()))
+        .map(|h| {
+            (
+                h.as_str().to_string(),
+                label(lang, "seeker_status", h.as_str()),
+            )
+        })
         .collect();
     let body = html! {
         dl.facts {
             dt { (t(lang, "learning.name")) } dd { a href={ "/residents/" (s.resident_id) } { (s.resident_name) } " " (s.address) }
             dt { (t(lang, "employment.skills")) } dd { (s.skills) }
             dt { (t(lang, "employment.wishes")) } dd { (s.wishes) }
-            dt { (t(lang, "employment.hours")) } dd { (hours_label(&s.hours)) }
+            dt { (t(lang, "employment.hours")) } dd { (hours_label(lang, &s.hours)) }
             dt { (t(lang, "employment.max_km")) } dd { (s.max_km.map(|k| format!("{k} km")).unwrap_or_else(|| "—".into())) }
-            dt { (t(lang, "learning.status")) } dd { (SeekerStatus::parse(&s.status).map_or("", |x| x.label_zh())) }
+            dt { (t(lang, "learning.status")) } dd { (SeekerStatus::parse(&s.status).map_or(String::new(), |x| label(lang, "seeker_status", x.as_str()))) }
         }
         @if !s.note.is_empty() { p.hint { (t(lang, "learning.note")) "：" (s.note) } }
         @if manage {
@@ -613,7 +628,7 @@ async fn seeker_page(
                             tr {
                                 td.nowrap { (f.referred_on) }
                                 td { (f.employer) " · " (f.job) }
-                                td { (ReferralResult::parse(&f.result).map_or("", |r| r.label_zh())) " " (f.result_on.clone().unwrap_or_default()) }
+                                td { (ReferralResult::parse(&f.result).map_or(String::new(), |r| label(lang, "referral_result", r.as_str()))) " " (f.result_on.clone().unwrap_or_default()) }
                                 td {
                                     @if manage && matches!(f.result.as_str(), "pending" | "interview") {
                                         form.inline method="post" action={ "/employment/referrals/" (f.id) } {
@@ -792,7 +807,7 @@ pub fn resident_actions(ctx: &Ctx, resident_id: i64) -> Markup {
         .unwrap_or_default();
     let hours: Vec<(String, String)> = Hours::ALL
         .iter()
-        .map(|h| (h.as_str().to_string(), h.label_zh().to_string()))
+        .map(|h| (h.as_str().to_string(), label(lang, "hours", h.as_str())))
         .collect();
     html! {
         p { a.btn.btn-small href={ "/employment/placements/new?resident=" (resident_id) } { (t(lang, "employment.new_placement")) } }
@@ -814,7 +829,7 @@ pub fn resident_actions(ctx: &Ctx, resident_id: i64) -> Markup {
             summary { (t(lang, "employment.trainee_check")) }
             form.form.inline-form method="post" action={ "/employment/trainees/" (resident_id) "/check" } {
                 input type="hidden" name="_csrf" value=(csrf);
-                (layout::select(lang, "outcome", "employment.outcome", &TraineeCheck::ALL.iter().map(|o| (o.as_str().to_string(), o.label_zh().to_string())).collect::<Vec<_>>(), "not_employed", None))
+                (layout::select(lang, "outcome", "employment.outcome", &TraineeCheck::ALL.iter().map(|o| (o.as_str().to_string(), label(lang, "trainee_check", o.as_str()))).collect::<Vec<_>>(), "not_employed", None))
                 div.form-actions { button.btn type="submit" { (t(lang, "common.save")) } }
             }
             p.hint { (t(lang, "employment.trainee_check_hint")) }

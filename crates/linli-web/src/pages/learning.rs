@@ -10,7 +10,7 @@ pub use super::today;
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
@@ -38,8 +38,10 @@ pub fn can(ctx: &Ctx, action: Action) -> bool {
 
 // ---- pages ----
 
-pub fn category_label(code: &str) -> &'static str {
-    Category::parse(code).map_or("", |c| c.label_zh())
+pub fn category_label(lang: Lang, code: &str) -> String {
+    Category::parse(code).map_or(String::new(), |c| {
+        label(lang, "course_category", c.as_str())
+    })
 }
 
 pub fn status_chip(lang: Lang, status: &str) -> Markup {
@@ -113,7 +115,7 @@ async fn list(
                                     a href={ "/courses/" (k.id) } { (k.name) } @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) }
                                     @if let Some(n) = pending.get(&k.id) { " " a.signup-count href={ "/courses/" (k.id) "#signups" } { (layout::chip("warn", &tf(lang, "learning.signups_pending", &[("n", &n.to_string())]))) } }
                                 }
-                                td { (category_label(&k.category)) }
+                                td { (category_label(lang, &k.category)) }
                                 td { (k.venue.clone().unwrap_or_default()) }
                                 td.nowrap { (k.starts_on) " – " (k.ends_on) }
                                 td.num { (k.sessions) }
@@ -202,11 +204,21 @@ async fn course_form(
             .collect();
     let cat_opts: Vec<(String, String)> = Category::ALL
         .iter()
-        .map(|c| (c.as_str().to_string(), c.label_zh().to_string()))
+        .map(|c| {
+            (
+                c.as_str().to_string(),
+                label(lang, "course_category", c.as_str()),
+            )
+        })
         .collect();
     let teacher_opts: Vec<(String, String)> = TeacherKind::ALL
         .iter()
-        .map(|c| (c.as_str().to_string(), c.label_zh().to_string()))
+        .map(|c| {
+            (
+                c.as_str().to_string(),
+                label(lang, "teacher_kind", c.as_str()),
+            )
+        })
         .collect();
     let body = html! {
         form.form.wide method="post" action="/courses" novalidate {
@@ -336,10 +348,10 @@ async fn detail(
     let day = day_text(today);
     let body = html! {
         dl.facts {
-            dt { (t(lang, "learning.category")) } dd { (category_label(&k.category)) @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) } }
+            dt { (t(lang, "learning.category")) } dd { (category_label(lang, &k.category)) @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) } }
             dt { (t(lang, "learning.dates")) } dd { (k.starts_on) " – " (k.ends_on) }
             dt { (t(lang, "learning.venue")) } dd { (k.venue.clone().unwrap_or_else(|| "—".into())) }
-            dt { (t(lang, "learning.teacher")) } dd { (k.teacher_name) " " span.hint { "（" (TeacherKind::parse(&k.teacher_kind).map_or("", |x| x.label_zh())) "）" } }
+            dt { (t(lang, "learning.teacher")) } dd { (k.teacher_name) " " span.hint { "（" (TeacherKind::parse(&k.teacher_kind).map_or(String::new(), |x| label(lang, "teacher_kind", x.as_str()))) "）" } }
             dt { (t(lang, "learning.capacity")) } dd { (k.capacity.map_or_else(|| t(lang, "learning.no_limit"), |c| c.to_string())) }
             @if !k.eligibility.is_empty() { dt { (t(lang, "learning.eligibility")) } dd { (k.eligibility) } }
             dt { (t(lang, "learning.rule")) } dd { (tf(lang, "learning.rule_text", &[("percent", &k.completion_percent.to_string()), ("need", &need.to_string()), ("total", &total.to_string())])) }
@@ -930,7 +942,12 @@ async fn venues_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     let csrf = ctx.caller()?.csrf_token.clone();
     let kinds: Vec<(String, String)> = VenueKind::ALL
         .iter()
-        .map(|k| (k.as_str().to_string(), k.label_zh().to_string()))
+        .map(|k| {
+            (
+                k.as_str().to_string(),
+                label(lang, "venue_kind", k.as_str()),
+            )
+        })
         .collect();
     let body = html! {
         @if venues.is_empty() { (layout::empty(&t(lang, "learning.no_venues"), None)) } @else {
@@ -939,7 +956,7 @@ async fn venues_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response
                     thead { tr { th { (t(lang, "learning.venue")) } th { (t(lang, "learning.venue_kind")) } th { (t(lang, "learning.room")) } th.num { (t(lang, "learning.capacity")) } th.num { (t(lang, "learning.courses_count")) } } }
                     tbody {
                         @for v in &venues {
-                            tr { td { (v.name) } td { (VenueKind::parse(&v.kind).map_or("", |k| k.label_zh())) } td { (v.room) } td.num { (v.capacity.map(|c| c.to_string()).unwrap_or_default()) } td.num { (v.courses) } }
+                            tr { td { (v.name) } td { (VenueKind::parse(&v.kind).map_or(String::new(), |k| label(lang, "venue_kind", k.as_str()))) } td { (v.room) } td.num { (v.capacity.map(|c| c.to_string()).unwrap_or_default()) } td.num { (v.courses) } }
                         }
                     }
                 }
@@ -1015,7 +1032,7 @@ async fn catalogue(
         @for k in &courses {
             section.station {
                 h3 { (k.name) }
-                p { (category_label(&k.category)) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
+                p { (category_label(lang, &k.category)) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
                 @if !k.eligibility.is_empty() { p { (t(lang, "learning.eligibility")) "：" (k.eligibility) } }
                 p { (seats_chip(lang, k)) }
                 p { a.btn.btn-primary.btn-block href={ "/public/courses/" (k.id) "/signup" } { (t(lang, "learning.signup_button")) } }
@@ -1149,7 +1166,7 @@ fn signup_form(
         h1 { (t(lang, "learning.signup_title")) }
         section.station {
             h2 { (k.name) }
-            p { (category_label(&k.category)) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
+            p { (category_label(lang, &k.category)) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
             @if !k.eligibility.is_empty() { p { (t(lang, "learning.eligibility")) "：" (k.eligibility) } }
             p { (seats_chip(lang, k)) }
         }

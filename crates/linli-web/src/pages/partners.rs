@@ -8,7 +8,7 @@ pub use super::today;
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
@@ -94,7 +94,7 @@ pub fn fulfilment_row(lang: Lang, f: &Fulfilment) -> Markup {
     };
     html! {
         div.fulfilment {
-            strong { (f.kind.label_zh()) } " " (chip)
+            strong { (label(lang, "activity_kind", f.kind.as_str())) } " " (chip)
             // An SVG bar: it prints, and needs no stylesheet to show its length.
             svg.progress role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=(f.percent)
                 viewBox="0 0 100 6" preserveAspectRatio="none" width="100%" height="8" {
@@ -126,17 +126,27 @@ fn agreement_chip(lang: Lang, from: &str, to: &str, today: NaiveDate) -> Markup 
     )
 }
 
-fn kind_options() -> Vec<(String, String)> {
+fn kind_options(lang: Lang) -> Vec<(String, String)> {
     PartnerKind::ALL
         .iter()
-        .map(|k| (k.as_str().to_string(), k.label_zh().to_string()))
+        .map(|k| {
+            (
+                k.as_str().to_string(),
+                label(lang, "partner_kind", k.as_str()),
+            )
+        })
         .collect()
 }
 
-fn activity_options() -> Vec<(String, String)> {
+fn activity_options(lang: Lang) -> Vec<(String, String)> {
     ActivityKind::ALL
         .iter()
-        .map(|k| (k.as_str().to_string(), k.label_zh().to_string()))
+        .map(|k| {
+            (
+                k.as_str().to_string(),
+                label(lang, "activity_kind", k.as_str()),
+            )
+        })
         .collect()
 }
 
@@ -205,7 +215,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                         @for p in &units {
                             tr {
                                 td { a href={ "/partners/" (p.id) } { (p.name) } }
-                                td.nowrap { (PartnerKind::parse(&p.kind).map_or("", |k| k.label_zh())) }
+                                td.nowrap { (PartnerKind::parse(&p.kind).map_or(String::new(), |k| label(lang, "partner_kind", k.as_str()))) }
                                 td.nowrap {
                                     @if let (Some(f), Some(t2)) = (&p.agreement_from, &p.agreement_to) {
                                         (agreement_chip(lang, f, t2, today)) " " span.hint { (f) " — " (t2) }
@@ -227,7 +237,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                     input type="hidden" name="_csrf" value=(caller.csrf_token);
                     div.grid2 {
                         (layout::field(lang, "name", "partners.name", "text", "", None, Some("off")))
-                        (layout::select(lang, "kind", "partners.kind", &kind_options(), "government", None))
+                        (layout::select(lang, "kind", "partners.kind", &kind_options(lang), "government", None))
                         (layout::field(lang, "address", "partners.address", "text", "", None, Some("off")))
                         (layout::field(lang, "party_org", "partners.party_org", "text", "", None, Some("off")))
                     }
@@ -290,7 +300,7 @@ async fn detail(
     let latest = agreements.first().map(|a| a.id);
     let body = html! {
         dl.facts {
-            dt { (t(lang, "partners.kind")) } dd { (PartnerKind::parse(&p.kind).map_or("", |k| k.label_zh())) }
+            dt { (t(lang, "partners.kind")) } dd { (PartnerKind::parse(&p.kind).map_or(String::new(), |k| label(lang, "partner_kind", k.as_str()))) }
             dt { (t(lang, "partners.address")) } dd { (p.address) }
             dt { (t(lang, "partners.party_org")) } dd { (p.party_org) }
         }
@@ -312,7 +322,7 @@ async fn detail(
                             @if a.renews_id.is_some() { " " span.tag { (t(lang, "partners.renewal")) } }
                             br;
                             @for k in &a.commitments {
-                                span.tag { (ActivityKind::parse(&k.kind).map_or("", |x| x.label_zh())) " " (k.target_per_year)
+                                span.tag { (ActivityKind::parse(&k.kind).map_or(String::new(), |x| label(lang, "activity_kind", x.as_str()))) " " (k.target_per_year)
                                     (if ActivityKind::parse(&k.kind).map(|x| x.measure()) == Some(Measure::Hours) { t(lang, "partners.per_year_hours") } else { t(lang, "partners.per_year_times") }) } " "
                             }
                         }
@@ -327,7 +337,7 @@ async fn detail(
                             (layout::field(lang, "signed_on", "partners.signed_on", "date", &fmt(today), None, None))
                             (layout::field(lang, "valid_from", "partners.valid_from", "date", "", None, None))
                             (layout::field(lang, "valid_to", "partners.valid_to", "date", "", None, None))
-                            (layout::select(lang, "commitment_kind", "partners.commitment_kind", &activity_options(), "health_lecture", None))
+                            (layout::select(lang, "commitment_kind", "partners.commitment_kind", &activity_options(lang), "health_lecture", None))
                             (layout::field(lang, "target_per_year", "partners.target_per_year", "number", "", None, None))
                         }
                         div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "common.save")) } }
@@ -342,7 +352,7 @@ async fn detail(
                 h3 { (t(lang, "partners.record_activity")) }
                 form.form #activity-form method="post" enctype="multipart/form-data" action={ "/partners/" (p.id) "/activities?_csrf=" (caller.csrf_token) } {
                     div.grid2 {
-                        (layout::select(lang, "kind", "partners.activity_kind", &activity_options(), "health_lecture", None))
+                        (layout::select(lang, "kind", "partners.activity_kind", &activity_options(lang), "health_lecture", None))
                         (layout::field(lang, "on", "partners.on", "date", &fmt(today), None, None))
                         (layout::field(lang, "place", "partners.place", "text", "", None, Some("off")))
                         (layout::field(lang, "participants", "partners.participants", "number", "", None, None))
@@ -366,12 +376,12 @@ async fn detail(
         section.panel {
             h2 { (t(lang, "partners.resources")) }
             @if res.is_empty() { p.hint { (t(lang, "partners.no_resources")) } }
-            ul.plain { @for r in &res { li { span.tag { (ResourceKind::parse(&r.kind).map_or("", |k| k.label_zh())) } " " (r.description) " " span.hint { (r.availability) } } } }
+            ul.plain { @for r in &res { li { span.tag { (ResourceKind::parse(&r.kind).map_or(String::new(), |k| label(lang, "resource_kind", k.as_str()))) } " " (r.description) " " span.hint { (r.availability) } } } }
             @if act {
                 form.form method="post" action={ "/partners/" (p.id) "/resources" } {
                     input type="hidden" name="_csrf" value=(caller.csrf_token);
                     div.grid2 {
-                        (layout::select(lang, "kind", "partners.resource_kind", &ResourceKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label_zh().to_string())).collect::<Vec<_>>(), "people", None))
+                        (layout::select(lang, "kind", "partners.resource_kind", &ResourceKind::ALL.iter().map(|k| (k.as_str().to_string(), label(lang, "resource_kind", k.as_str()))).collect::<Vec<_>>(), "people", None))
                         (layout::field(lang, "description", "partners.resource_description", "text", "", None, Some("off")))
                         (layout::field(lang, "availability", "partners.availability", "text", "", None, Some("off")))
                     }
@@ -405,7 +415,7 @@ fn activity_table(
                             tr {
                                 td.nowrap { (a.on) }
                                 @if with_unit { td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } } }
-                                td.nowrap { (ActivityKind::parse(&a.kind).map_or("", |k| k.label_zh())) }
+                                td.nowrap { (ActivityKind::parse(&a.kind).map_or(String::new(), |k| label(lang, "activity_kind", k.as_str()))) }
                                 td { (a.place) }
                                 td.num { (a.participants.map(|n| n.to_string()).unwrap_or_default()) }
                                 td.num { (a.hours_tenths.map(|h| format!("{:.1}", h as f64 / 10.0)).unwrap_or_default()) }
@@ -591,7 +601,7 @@ async fn agreements_page(
                             td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } @if a.renews_id.is_some() { " " span.tag { (t(lang, "partners.renewal")) } } }
                             td.nowrap { (a.signed_on) } td.nowrap { (a.valid_from) } td.nowrap { (a.valid_to) }
                             td.nowrap { (agreement_chip(lang, &a.valid_from, &a.valid_to, today)) }
-                            td { @for k in &a.commitments { span.tag { (ActivityKind::parse(&k.kind).map_or("", |x| x.label_zh())) " " (k.target_per_year) } " " } }
+                            td { @for k in &a.commitments { span.tag { (ActivityKind::parse(&k.kind).map_or(String::new(), |x| label(lang, "activity_kind", x.as_str()))) " " (k.target_per_year) } " " } }
                         }
                     }
                 }
@@ -633,7 +643,7 @@ async fn activities_page(
         (tabs(lang, "/partners/activities"))
         form.filters.no-print method="get" action="/partners/activities" {
             div.filter-row {
-                (layout::select(lang, "kind", "partners.activity_kind", &std::iter::once((String::new(), t(lang, "status.all"))).chain(activity_options()).collect::<Vec<_>>(), kind.map_or("", |k| k.as_str()), None))
+                (layout::select(lang, "kind", "partners.activity_kind", &std::iter::once((String::new(), t(lang, "status.all"))).chain(activity_options(lang)).collect::<Vec<_>>(), kind.map_or("", |k| k.as_str()), None))
                 (layout::field(lang, "year", "partners.year", "number", &year.to_string(), None, None))
                 button.btn type="submit" { (t(lang, "partners.filter")) }
             }
@@ -677,7 +687,7 @@ async fn committee_page(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
                     tbody {
                         @for p in &posts {
                             tr {
-                                td.nowrap { (CommitteePost::parse(&p.post).map_or("", |k| k.label_zh())) }
+                                td.nowrap { (CommitteePost::parse(&p.post).map_or(String::new(), |k| label(lang, "committee_post", k.as_str()))) }
                                 td { (p.person_name) }
                                 td { (p.partner_name.clone().unwrap_or_else(|| t(lang, "partners.community_staff"))) }
                                 td { (p.title) }
@@ -692,7 +702,7 @@ async fn committee_page(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
                 form.form method="post" action="/partners/committee/posts" {
                     input type="hidden" name="_csrf" value=(caller.csrf_token);
                     div.grid2 {
-                        (layout::select(lang, "post", "partners.post", &CommitteePost::ALL.iter().map(|k| (k.as_str().to_string(), k.label_zh().to_string())).collect::<Vec<_>>(), "member", None))
+                        (layout::select(lang, "post", "partners.post", &CommitteePost::ALL.iter().map(|k| (k.as_str().to_string(), label(lang, "committee_post", k.as_str()))).collect::<Vec<_>>(), "member", None))
                         (layout::field(lang, "person_name", "partners.person", "text", "", None, Some("off")))
                         (layout::select(lang, "partner_id", "partners.person_unit", &std::iter::once((String::new(), t(lang, "partners.community_staff"))).chain(units.iter().map(|u| (u.id.to_string(), u.name.clone()))).collect::<Vec<_>>(), "", None))
                         (layout::field(lang, "title", "partners.person_title", "text", "", None, Some("off")))
@@ -881,7 +891,7 @@ async fn lists_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
             div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "partners.resources_list")) {
                 table.table {
                     thead { tr { th { (t(lang, "partners.name")) } th { (t(lang, "partners.resource_kind")) } th { (t(lang, "partners.resource_description")) } th { (t(lang, "partners.availability")) } } }
-                    tbody { @for r in &resources { tr { td { (r.partner_name) } td.nowrap { (ResourceKind::parse(&r.kind).map_or("", |k| k.label_zh())) } td { (r.description) } td { (r.availability) } } } }
+                    tbody { @for r in &resources { tr { td { (r.partner_name) } td.nowrap { (ResourceKind::parse(&r.kind).map_or(String::new(), |k| label(lang, "resource_kind", k.as_str()))) } td { (r.description) } td { (r.availability) } } } }
                 }
             }
         }

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::field_message;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
@@ -382,7 +382,7 @@ async fn detail_page(
                                     tr {
                                         td.nowrap { (d.paid_on.clone().unwrap_or_else(|| d.requested_at.chars().take(10).collect())) }
                                         td.num { (super::fund::yuan(d.amount_fen)) }
-                                        td { (linli_core::fund::Purpose::parse(&d.purpose).map_or("", |p| p.label_zh())) }
+                                        td { (linli_core::fund::Purpose::parse(&d.purpose).map_or(String::new(), |p| label(lang, "purpose", p.as_str()))) }
                                         td { (t(lang, &format!("fund.status.{}", d.status))) }
                                     }
                                 }

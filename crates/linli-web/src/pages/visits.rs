@@ -7,7 +7,7 @@ use super::today;
 use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
-use crate::i18n::{Lang, t, tf};
+use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
@@ -58,13 +58,13 @@ fn status_chip(lang: Lang, status: &str) -> Markup {
     layout::chip(kind, &t(lang, &format!("visits.status.{status}")))
 }
 
-fn rules_label(codes: &[String]) -> String {
-    codes
+fn rules_label(lang: Lang, codes: &[String]) -> String {
+    let labels = codes
         .iter()
         .filter_map(|c| VisitRule::parse(c))
-        .map(VisitRule::label_zh)
-        .collect::<Vec<_>>()
-        .join("、")
+        .map(|r| label(lang, "visit_rule", r.as_str()))
+        .collect::<Vec<_>>();
+    crate::i18n::list(lang, &labels)
 }
 
 /// What was given, as people write it: "大米 10kg，食用油 5L".
@@ -112,7 +112,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                         @for (p, pr) in &plans {
                             tr {
                                 td { a href={ "/visits/" (p.id) } { (p.name) } }
-                                td data-label=(t(lang, "visits.occasion")) { (Occasion::parse(&p.occasion).map_or("", Occasion::label_zh)) }
+                                td data-label=(t(lang, "visits.occasion")) { (Occasion::parse(&p.occasion).map_or(String::new(), |o| label(lang, "occasion", o.as_str()))) }
                                 td.nowrap data-label=(t(lang, "visits.visit_on")) { (p.visit_on) }
                                 td data-label=(t(lang, "visits.progress_col")) { (progress_bar(lang, pr)) }
                                 td data-label=(t(lang, "visits.plan_status")) { (layout::chip(if p.status == "open" { "warn" } else { "muted" }, &t(lang, &format!("visits.plan.{}", p.status)))) }
@@ -142,7 +142,7 @@ fn plan_form(
     let csrf = ctx.caller()?.csrf_token.clone();
     let occasions: Vec<(String, String)> = Occasion::ALL
         .iter()
-        .map(|o| (o.as_str().to_string(), o.label_zh().to_string()))
+        .map(|o| (o.as_str().to_string(), label(lang, "occasion", o.as_str())))
         .collect();
     let body = html! {
         form.form.narrow method="post" action="/visits" novalidate {
@@ -154,7 +154,7 @@ fn plan_form(
             fieldset {
                 legend { (t(lang, "visits.rules")) }
                 @for r in VisitRule::ALL {
-                    label.check { input type="checkbox" name="rules" value=(r.as_str()) checked[d.rules.iter().any(|x| x == r.as_str())]; " " (r.label_zh()) }
+                    label.check { input type="checkbox" name="rules" value=(r.as_str()) checked[d.rules.iter().any(|x| x == r.as_str())]; " " (label(lang, "visit_rule", r.as_str())) }
                 }
                 p.hint { (t(lang, "visits.rules_hint")) }
             }
@@ -305,9 +305,9 @@ async fn plan_page(
     };
     let body = html! {
         dl.facts {
-            dt { (t(lang, "visits.occasion")) } dd { (Occasion::parse(&plan.occasion).map_or("", Occasion::label_zh)) }
+            dt { (t(lang, "visits.occasion")) } dd { (Occasion::parse(&plan.occasion).map_or(String::new(), |o| label(lang, "occasion", o.as_str()))) }
             dt { (t(lang, "visits.visit_on")) } dd { (plan.visit_on) }
-            dt { (t(lang, "visits.rules")) } dd { (rules_label(&plan.rules)) @if plan.rules.iter().any(|r| r == "elderly_alone") { "（" (tf(lang, "visits.from_age", &[("age", &plan.min_age.to_string())])) "）" } }
+            dt { (t(lang, "visits.rules")) } dd { (rules_label(lang, &plan.rules)) @if plan.rules.iter().any(|r| r == "elderly_alone") { "（" (tf(lang, "visits.from_age", &[("age", &plan.min_age.to_string())])) "）" } }
             @if !plan.gift.is_empty() { dt { (t(lang, "visits.gift")) } dd { (plan.gift) } }
             dt { (t(lang, "visits.plan_status")) } dd { (t(lang, &format!("visits.plan.{}", plan.status))) }
         }
@@ -384,7 +384,7 @@ async fn plan_page(
                                 td data-label=(t(lang, "visits.person")) { a href={ "/residents/" (v.resident_id) } { (v.name) } }
                                 td.num data-label=(t(lang, "visits.members")) { (v.members.max(1)) }
                                 @if manage {
-                                    td data-label=(t(lang, "visits.reasons")) { @if mine { (rules_label(&v.reasons)) @if v.added_by_hand { (layout::chip("info", &t(lang, "visits.by_hand"))) } } }
+                                    td data-label=(t(lang, "visits.reasons")) { @if mine { (rules_label(lang, &v.reasons)) @if v.added_by_hand { (layout::chip("info", &t(lang, "visits.by_hand"))) } } }
                                 }
                                 td data-label=(t(lang, "visits.team")) { (v.team) }
                                 td.nowrap data-label=(t(lang, "visits.state")) { (status_chip(lang, &v.status)) @if let Some(d) = &v.visited_on { " " (d) } @if !v.removed_reason.is_empty() { br; span.hint { (v.removed_reason) } } }
@@ -522,7 +522,7 @@ fn target_form(
             dt { (t(lang, "visits.person")) } dd { a href={ "/residents/" (v.resident_id) } { (v.name) } }
             dt { (t(lang, "residents.address")) } dd { (v.building) (v.unit) (v.room) }
             @if manage {
-                dt { (t(lang, "visits.reasons")) } dd { (rules_label(&v.reasons)) @if v.added_by_hand { (t(lang, "visits.by_hand")) } }
+                dt { (t(lang, "visits.reasons")) } dd { (rules_label(lang, &v.reasons)) @if v.added_by_hand { (t(lang, "visits.by_hand")) } }
             }
             dt { (t(lang, "visits.state")) } dd { (status_chip(lang, &v.status)) }
         }

@@ -86,6 +86,34 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
     let (status, html) = b.get_text(&format!("/cases/{case}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("25kg") && html.contains("入户走访"));
+    // The enum labels (the case's kinds, its legal basis, the help records' kinds and the
+    // forms' choices) read in Chinese, and in English with the English cookie: they come
+    // from the catalogue.
+    let chinese = [
+        "疾病、失业",
+        "本人单独同意",
+        "物资",
+        "走访慰问",
+        "最低生活保障（低保）",
+    ];
+    for zh in chinese {
+        assert!(html.contains(zh), "{zh} in Chinese");
+    }
+    b.cookies.push(("linli_lang".into(), "en".into()));
+    let (status, html) = b.get_text(&format!("/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK);
+    for en in [
+        "Illness, Unemployment",
+        "separate consent",
+        "Goods",
+        "Home visit",
+        "Minimum living allowance (dibao)",
+    ] {
+        assert!(html.contains(en), "{en} in English: {html}");
+    }
+    for zh in chinese {
+        assert!(!html.contains(zh), "{zh} on the English page: {html}");
+    }
 }
 
 async fn a_building_head_sees_only_own_buildings_cases_without_sensitive_fields(engine: Engine) {
