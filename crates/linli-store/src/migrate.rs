@@ -181,6 +181,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "registry_counts",
         sql: include_str!("../migrations/0034_registry_counts.sql"),
     },
+    Migration {
+        version: 35,
+        name: "birth_counts",
+        sql: include_str!("../migrations/0035_birth_counts.sql"),
+    },
 ];
 
 /// A migration's step that SQL cannot do, run right after its SQL in the same transaction.

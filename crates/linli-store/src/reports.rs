@@ -319,13 +319,36 @@ pub fn age_bands(
     t: Tenant,
     today: chrono::NaiveDate,
 ) -> Result<Vec<(&'static str, i64)>> {
-    let community_id = t.id();
     use chrono::Datelike;
     let born_after = |years: i32| {
         chrono::NaiveDate::from_ymd_opt(today.year() - years, today.month(), today.day().min(28))
             .unwrap_or(today)
             .format("%Y-%m-%d")
             .to_string()
+    };
+    // From the births kept by month and by day (migration 0035): the residents born on or
+    // before a day are the months before its month and the days of its month up to it.
+    let months: Vec<(String, i64)> = c
+        .query(
+            "SELECT month, residents FROM registry_birth_months WHERE community_id = ? AND residents <> 0",
+            params![t],
+        )?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.int(1)?)))
+        .collect::<Result<_>>()?;
+    let mut born_by = |day: &str| -> Result<i64> {
+        let month = day.get(..7).unwrap_or(day);
+        let before: i64 = months
+            .iter()
+            .filter(|(m, _)| m.as_str() < month)
+            .map(|(_, n)| n)
+            .sum();
+        let days = c.count(
+            "SELECT CAST(COALESCE(SUM(residents), 0) AS BIGINT) FROM registry_birth_days
+             WHERE community_id = ? AND day >= ? AND day <= ?",
+            params![t, format!("{month}-01"), day],
+        )?;
+        Ok(before + days)
     };
     let bands: [(&'static str, i32, i32); 5] = [
         ("0-17", 0, 18),
@@ -334,28 +357,193 @@ pub fn age_bands(
         ("60-79", 60, 80),
         ("80+", 80, 200),
     ];
-    // One pass over the community's active residents in `residents_indicators`, which
-    // holds their birth dates (no row of the table is read), counting every band at once.
-    let mut args: Vec<crate::Value> = Vec::with_capacity(bands.len() * 2 + 1);
-    let counts: Vec<String> = bands
-        .iter()
-        .map(|(_, lo, hi)| {
-            args.push(born_after(*hi).into());
-            args.push(born_after(*lo).into());
-            "COUNT(CASE WHEN birth_date > ? AND birth_date <= ? THEN 1 END)".to_string()
-        })
-        .collect();
-    args.push(community_id.into());
-    let row = c.query_one(
-        &format!(
-            "SELECT {} FROM residents WHERE community_id = ? AND status = 'active'",
-            counts.join(", ")
-        ),
-        &args,
-    )?;
+    // A band holds the births after the day `hi` years ago, up to the day `lo` years ago.
     let mut out = Vec::with_capacity(bands.len());
-    for (i, (label, _, _)) in bands.iter().enumerate() {
-        out.push((*label, row.int(i)?));
+    for (label, lo, hi) in bands {
+        out.push((label, born_by(&born_after(lo))? - born_by(&born_after(hi))?));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bands as they were counted before migration 35: every active resident read.
+    fn counted(c: &mut dyn Conn, community: i64, today: chrono::NaiveDate) -> Vec<i64> {
+        use chrono::Datelike;
+        let born_after = |years: i32| {
+            chrono::NaiveDate::from_ymd_opt(
+                today.year() - years,
+                today.month(),
+                today.day().min(28),
+            )
+            .unwrap_or(today)
+            .format("%Y-%m-%d")
+            .to_string()
+        };
+        [(0, 18), (18, 35), (35, 60), (60, 80), (80, 200)]
+            .iter()
+            .map(|(lo, hi)| {
+                c.count(
+                    "SELECT COUNT(*) FROM residents WHERE community_id = ? AND status = 'active'
+                     AND birth_date > ? AND birth_date <= ?",
+                    params![community, born_after(*hi), born_after(*lo)],
+                )
+                .unwrap()
+            })
+            .collect()
+    }
+
+    fn births_follow_every_change(location: String) {
+        let db = crate::Db::open(&crate::DbConfig::new(location)).unwrap();
+        crate::migrate::migrate_until(&db, 34).unwrap();
+        let now = chrono::Utc::now();
+        let (a, b) = db
+            .write_blocking(|c| {
+                let mut made = Vec::new();
+                for name in ["甲社区", "乙社区"] {
+                    made.push(crate::places::create(
+                        c,
+                        linli_core::PlaceKind::Community,
+                        name,
+                        None,
+                        now,
+                    )?);
+                }
+                Ok::<_, crate::StoreError>((made[0].clone(), made[1].clone()))
+            })
+            .unwrap();
+        let add = |db: &crate::Db, born: Option<&str>, status: &str| -> i64 {
+            let (id, path, born, status) = (
+                a.id,
+                a.path.as_str().to_string(),
+                born.map(str::to_string),
+                status.to_string(),
+            );
+            db.write_blocking(move |c| {
+                c.insert(
+                    "INSERT INTO residents (community_id, place_path, name, name_initials, name_pinyin,
+                         birth_date, status, created_at, updated_at)
+                     VALUES (?, ?, '某', '', '', ?, ?, '2026-01-01T08:00:00Z', '2026-01-01') RETURNING id",
+                    params![id, path, born, status],
+                )
+            })
+            .unwrap()
+        };
+        let run = |db: &crate::Db, sql: &str, args: Vec<crate::Value>| {
+            let sql = sql.to_string();
+            db.write_blocking(move |c| c.execute(&sql, &args)).unwrap();
+        };
+        // Today on the bounds' days, at a month's end past the 28th, on a leap day.
+        let todays = ["2026-12-07", "2026-03-31", "2028-02-29", "2026-01-01"]
+            .map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+        let check = |db: &crate::Db, step: &str| {
+            for community in [a.id, b.id] {
+                for today in todays {
+                    let (kept, counted) = db
+                        .read_blocking(|c| {
+                            let kept: Vec<i64> = age_bands(c, Tenant::new(community), today)?
+                                .into_iter()
+                                .map(|(_, n)| n)
+                                .collect();
+                            Ok::<_, crate::StoreError>((kept, counted(c, community, today)))
+                        })
+                        .unwrap();
+                    assert_eq!(kept, counted, "{step}: community {community} on {today}");
+                }
+            }
+        };
+        // On and around the bounds of 2026-12-07 and 2026-03-31 (the 28th), and far away.
+        let born = [
+            "2008-12-07",
+            "2008-12-08",
+            "2008-12-06",
+            "1991-12-07",
+            "1991-12-08",
+            "1966-12-01",
+            "1946-12-07",
+            "1946-12-31",
+            "1930-05-05",
+            "2008-03-28",
+            "2008-03-29",
+            "2026-12-07",
+            "2026-12-08",
+            "1826-12-07",
+            "2012-02-29",
+        ];
+        let mut ids = Vec::new();
+        for (i, day) in born.iter().enumerate() {
+            ids.push(add(
+                &db,
+                Some(day),
+                if i % 5 == 4 { "moved_away" } else { "active" },
+            ));
+        }
+        add(&db, None, "active");
+        crate::migrate::migrate(&db).unwrap();
+        check(&db, "backfilled");
+        ids.push(add(&db, Some("2008-12-07"), "active"));
+        check(&db, "registered");
+        let steps: [(&str, &str, Vec<crate::Value>); 8] = [
+            (
+                "birth date corrected across a bound",
+                "UPDATE residents SET birth_date = '2008-12-08' WHERE id = ?",
+                vec![crate::Value::from(ids[0])],
+            ),
+            (
+                "moved away",
+                "UPDATE residents SET status = 'moved_away', closed_on = '2026-05-01' WHERE id = ?",
+                vec![crate::Value::from(ids[1])],
+            ),
+            (
+                "back and active",
+                "UPDATE residents SET status = 'active', closed_on = NULL WHERE id = ?",
+                vec![crate::Value::from(ids[4])],
+            ),
+            (
+                "to another community",
+                "UPDATE residents SET community_id = ? WHERE id = ?",
+                vec![crate::Value::from(b.id), crate::Value::from(ids[2])],
+            ),
+            (
+                "birth date removed",
+                "UPDATE residents SET birth_date = NULL WHERE id = ?",
+                vec![crate::Value::from(ids[3])],
+            ),
+            (
+                "renamed (no counted column)",
+                "UPDATE residents SET name = '某某', notes = '改名' WHERE id = ?",
+                vec![crate::Value::from(ids[5])],
+            ),
+            (
+                "erased",
+                "UPDATE residents SET status = 'anonymized' WHERE id = ?",
+                vec![crate::Value::from(ids[6])],
+            ),
+            (
+                "deleted",
+                "DELETE FROM residents WHERE id = ?",
+                vec![crate::Value::from(ids[7])],
+            ),
+        ];
+        for (step, sql, args) in steps {
+            run(&db, sql, args);
+            check(&db, step);
+        }
+    }
+
+    #[test]
+    fn births_follow_every_change_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        births_follow_every_change(dir.path().join("b.db").to_string_lossy().to_string());
+    }
+
+    #[test]
+    fn births_follow_every_change_on_postgresql() {
+        let Some(url) = crate::pg::tests::fresh_database("births") else {
+            return;
+        };
+        births_follow_every_change(url);
+    }
 }
