@@ -7,42 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 thread_local! {
-    /// Set while [`on_one_thread`] runs a future on a blocking thread: the reads it awaits run
+    /// Set while [`Db::on_one_thread`] runs a future on a blocking thread: the reads it awaits run
     /// right there instead of each being handed to another blocking thread.
     static INLINE_READS: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `fut` to its end on one blocking thread, its reads ([`Db::read`], [`Db::read_small`])
-/// on that thread. For a page made of many small reads (the home page reads a dozen panels):
-/// it costs one hand-off to a blocking thread instead of one per read, each of which is two
-/// thread switches, more than most of those reads. Writes still go their usual way, and
-/// tasks it spawns run on the runtime as usual. Task-local values do not follow `fut` to the
-/// blocking thread: scope them inside it.
-///
-/// # Errors
-/// [`StoreError::Other`] when the runtime shuts down before `fut` ends. A panic in `fut` is
-/// raised again here.
-pub async fn on_one_thread<F>(fut: F) -> Result<F::Output>
-where
-    F: std::future::Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    let handle = tokio::runtime::Handle::current();
-    let run = move || {
-        struct Reset(bool);
-        impl Drop for Reset {
-            fn drop(&mut self) {
-                INLINE_READS.set(self.0);
-            }
-        }
-        let _reset = Reset(INLINE_READS.replace(true));
-        handle.block_on(fut)
-    };
-    match tokio::task::spawn_blocking(run).await {
-        Ok(out) => Ok(out),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => Err(StoreError::from(e)),
-    }
 }
 
 /// Which SQL engine a connection speaks, for the few statements that differ.
@@ -599,6 +566,50 @@ impl Db {
         }
     }
 
+    /// Runs `fut` to its end on one blocking thread, its reads ([`Db::read`], [`Db::read_small`])
+    /// on that thread. For a page made of many small reads (the home page reads a dozen panels):
+    /// it costs one hand-off to a blocking thread instead of one per read, each of which is two
+    /// thread switches, more than most of those reads. On SQLite only: over PostgreSQL `fut` runs
+    /// where it is, each read handed off as usual (see `Db::inline_reads`). Writes still go their
+    /// usual way, and tasks it spawns run on the runtime as usual. Task-local values do not follow `fut` to the
+    /// blocking thread: scope them inside it.
+    ///
+    /// # Errors
+    /// [`StoreError::Other`] when the runtime shuts down before `fut` ends. A panic in `fut` is
+    /// raised again here.
+    pub async fn on_one_thread<F>(&self, fut: F) -> Result<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        if !matches!(self.0.engine, Engine::Sqlite(_)) {
+            return Ok(fut.await);
+        }
+        let handle = tokio::runtime::Handle::current();
+        let run = move || {
+            struct Reset(bool);
+            impl Drop for Reset {
+                fn drop(&mut self) {
+                    INLINE_READS.set(self.0);
+                }
+            }
+            let _reset = Reset(INLINE_READS.replace(true));
+            handle.block_on(fut)
+        };
+        match tokio::task::spawn_blocking(run).await {
+            Ok(out) => Ok(out),
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(StoreError::from(e)),
+        }
+    }
+
+    /// True on the thread of [`Db::on_one_thread`] over SQLite. Not over PostgreSQL: its client
+    /// drives each query with a runtime of its own, which cannot start inside the runtime that
+    /// [`Db::on_one_thread`] runs its future in, so there a read is handed off as usual.
+    fn inline_reads(&self) -> bool {
+        matches!(self.0.engine, Engine::Sqlite(_)) && INLINE_READS.get()
+    }
+
     /// [`Db::write_blocking`] on a blocking thread, for async callers.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
@@ -613,14 +624,14 @@ impl Db {
     }
 
     /// [`Db::read_blocking`] on a blocking thread, for async callers; on this thread when it
-    /// is already one ([`on_one_thread`]).
+    /// is already one ([`Db::on_one_thread`]).
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        if INLINE_READS.get() {
+        if self.inline_reads() {
             return self.read_blocking(f);
         }
         let db = self.clone();
@@ -640,7 +651,7 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        if INLINE_READS.get() {
+        if self.inline_reads() {
             return self.read_blocking(f);
         }
         let f = match &self.0.engine {

@@ -37,9 +37,7 @@ pub mod users;
 pub mod visits;
 pub mod volunteers;
 
-pub use db::{
-    Conn, Db, DbConfig, DbCounts, Dialect, ReplicaLag, Row, Value, now_text, on_one_thread,
-};
+pub use db::{Conn, Db, DbConfig, DbCounts, Dialect, ReplicaLag, Row, Value, now_text};
 pub use sqlite::WRITER_CACHE_KIB;
 pub use tenant::Tenant;
 

@@ -481,6 +481,30 @@ pub(crate) mod tests {
         c.count("SELECT COUNT(*) FROM t", params![])
     }
 
+    /// A page run "on one thread" over PostgreSQL reads as any other: its client drives each
+    /// query with a runtime of its own, which must not start inside the page's (it panicked,
+    /// and the panic in a destructor aborted the process, before reads were handed off there).
+    #[test]
+    fn a_page_on_one_thread_reads_on_postgresql_too() {
+        let Some(url) = fresh_database("one_thread") else {
+            return;
+        };
+        let db = open(&url, 2);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        let page = {
+            let db = db.clone();
+            async move {
+                let a = db.read(count).await?;
+                let b = db.read_small(count).await?;
+                Ok::<_, StoreError>(a + b)
+            }
+        };
+        assert_eq!(rt.block_on(db.on_one_thread(page)).unwrap().unwrap(), 0);
+    }
+
     #[test]
     fn a_read_sees_one_snapshot_and_a_write_reads_committed() {
         let Some(url) = fresh_database("snapshot") else {

@@ -428,7 +428,7 @@ mod tests {
                 (here, first, small, second)
             }
         };
-        let (here, first, small, second) = rt.block_on(crate::db::on_one_thread(page)).unwrap();
+        let (here, first, small, second) = rt.block_on(db.on_one_thread(page)).unwrap();
         assert_eq!(
             (first, small, second),
             (here, here, here),

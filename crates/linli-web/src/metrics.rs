@@ -38,9 +38,12 @@ impl std::fmt::Display for CurrentRequest {
 }
 
 /// Runs a page's handler on one blocking thread, its reads there too
-/// ([`linli_store::on_one_thread`]): for a page made of many small reads. The request's id
+/// ([`linli_store::Db::on_one_thread`]): for a page made of many small reads. The request's id
 /// goes with it, so that its warnings still name it.
-pub async fn on_one_thread<F>(fut: F) -> Result<F::Output, crate::error::AppError>
+pub async fn on_one_thread<F>(
+    db: linli_store::Db,
+    fut: F,
+) -> Result<F::Output, crate::error::AppError>
 where
     F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
@@ -52,7 +55,7 @@ where
             None => fut.await,
         }
     };
-    Ok(linli_store::on_one_thread(fut).await?)
+    Ok(db.on_one_thread(fut).await?)
 }
 
 /// Route template → (method, status) → (requests, seconds spent). Keyed by the route first so
@@ -297,12 +300,19 @@ mod tests {
 
     #[tokio::test]
     async fn a_page_run_on_one_thread_keeps_its_request_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = linli_store::Db::open(&linli_store::DbConfig::new(
+            dir.path().join("m.db").to_string_lossy().to_string(),
+        ))
+        .unwrap();
         let id = [1, 2, 3, 4, 5, 6, 7, 8];
         let (inside, thread) = REQUEST
             .scope(id, async {
-                on_one_thread(async { (CurrentRequest.to_string(), std::thread::current().id()) })
-                    .await
-                    .unwrap()
+                on_one_thread(db, async {
+                    (CurrentRequest.to_string(), std::thread::current().id())
+                })
+                .await
+                .unwrap()
             })
             .await;
         assert_eq!(inside, "0102030405060708");

@@ -14,7 +14,7 @@ use maud::html;
 
 /// A dozen panels, each a small read: on one thread, one hand-off for the page.
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    crate::metrics::on_one_thread(home_page(state, ctx)).await?
+    crate::metrics::on_one_thread(state.app.db.clone(), home_page(state, ctx)).await?
 }
 
 async fn home_page(state: AppState, ctx: Ctx) -> Result<Response, AppError> {

@@ -404,7 +404,7 @@ async fn desk(
     ctx: Ctx,
     Query(q): Query<DeskQuery>,
 ) -> Result<Response, AppError> {
-    crate::metrics::on_one_thread(desk_page(state, ctx, q)).await?
+    crate::metrics::on_one_thread(state.app.db.clone(), desk_page(state, ctx, q)).await?
 }
 
 async fn desk_page(state: AppState, ctx: Ctx, q: DeskQuery) -> Result<Response, AppError> {

@@ -82,7 +82,7 @@ async fn list(
     ctx: Ctx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    crate::metrics::on_one_thread(list_page(state, ctx, q)).await?
+    crate::metrics::on_one_thread(state.app.db.clone(), list_page(state, ctx, q)).await?
 }
 
 async fn list_page(state: AppState, ctx: Ctx, q: ListQuery) -> Result<Response, AppError> {
@@ -456,7 +456,10 @@ async fn detail(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     // The person's record and each module's part of it, read on one thread.
-    crate::metrics::on_one_thread(async move { detail_page(&state, &ctx, id, None).await }).await?
+    crate::metrics::on_one_thread(state.app.db.clone(), async move {
+        detail_page(&state, &ctx, id, None).await
+    })
+    .await?
 }
 
 #[derive(Deserialize)]

@@ -92,7 +92,7 @@ async fn roster(
     ctx: Ctx,
     Query(q): Query<RosterQuery>,
 ) -> Result<Response, AppError> {
-    crate::metrics::on_one_thread(roster_page(state, ctx, q)).await?
+    crate::metrics::on_one_thread(state.app.db.clone(), roster_page(state, ctx, q)).await?
 }
 
 async fn roster_page(state: AppState, ctx: Ctx, q: RosterQuery) -> Result<Response, AppError> {
