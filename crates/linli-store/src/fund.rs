@@ -1293,17 +1293,42 @@ pub fn statement(
             *change.entry(month).or_default() += fen;
         }
     }
+    // The year's gifts (reversed ones left out, goods apart) and payments, by month: what
+    // each month's disclosure counts, read once for the year.
+    let (first_day, last_day) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let mut flows: std::collections::BTreeMap<String, (i64, i64, i64)> = Default::default();
+    for d in donations(c, community_id, &first_day, &last_day)? {
+        if d.reversed {
+            continue;
+        }
+        let e = flows
+            .entry(d.received_on.get(..7).unwrap_or_default().to_string())
+            .or_default();
+        if d.method == "in_kind" {
+            e.1 += d.amount_fen;
+        } else {
+            e.0 += d.amount_fen;
+        }
+    }
+    for r in c.query(
+        "SELECT SUBSTR(paid_on, 1, 7), CAST(SUM(amount_fen) AS BIGINT) FROM fund_disbursements
+         WHERE community_id = ? AND status = 'paid' AND paid_on >= ? AND paid_on <= ?
+         GROUP BY SUBSTR(paid_on, 1, 7)",
+        params![community_id, first_day, last_day],
+    )? {
+        flows.entry(r.text(0)?).or_default().2 += r.int(1)?;
+    }
     let mut closing = opening;
     let mut lines = Vec::with_capacity(12);
     for m in 1..=12 {
         let month = format!("{year}-{m:02}");
-        let d = month_flows(c, community_id, &month)?;
+        let (income_fen, goods_fen, spending_fen) = flows.get(&month).copied().unwrap_or_default();
         closing += change.get(&month).copied().unwrap_or(0);
         lines.push(MonthLine {
             month,
-            income_fen: d.income_fen,
-            goods_fen: d.goods_fen,
-            spending_fen: d.spending_fen,
+            income_fen,
+            goods_fen,
+            spending_fen,
             closing_fen: closing,
         });
     }

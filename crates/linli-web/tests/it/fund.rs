@@ -1141,8 +1141,9 @@ async fn the_statement_closes_each_month_where_its_disclosure_does(engine: Engin
         (50_000, "cash", "2025-12-10"),
         (20_000, "bank_transfer", "2026-03-05"),
         (10_000, "cash", "2026-11-20"),
+        (30_000, "in_kind", "2026-03-20"),
     ] {
-        app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "anonymous", "amount_fen": fen, "method": method, "received_on": on})).await;
+        app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "anonymous", "amount_fen": fen, "method": method, "items": "米 20kg", "received_on": on})).await;
     }
     let keeper = app.token("jijin").await;
     let (_, entries) = app.api_get(&keeper, "/api/v1/fund/entries").await;
@@ -1188,12 +1189,23 @@ async fn the_statement_closes_each_month_where_its_disclosure_does(engine: Engin
     assert_eq!(opening, months[0].opening_fen);
     for (line, d) in lines.iter().zip(&months) {
         assert_eq!(
-            (line.income_fen, line.spending_fen, line.closing_fen),
-            (d.income_fen, d.spending_fen, d.closing_fen),
+            (
+                line.income_fen,
+                line.goods_fen,
+                line.spending_fen,
+                line.closing_fen
+            ),
+            (d.income_fen, d.goods_fen, d.spending_fen, d.closing_fen),
             "{}",
             line.month
         );
     }
+    assert_eq!(
+        (lines[2].income_fen, lines[2].goods_fen),
+        (0, 30_000),
+        "March: the gift reversed since is left out, the goods counted apart"
+    );
+    assert_eq!(lines[10].spending_fen, 4_000);
     assert_eq!(lines[2].closing_fen, 70_000, "March: the gift");
     assert_eq!(
         lines[10].closing_fen,
