@@ -313,19 +313,23 @@ pub fn counts_label(counts: Counts) -> &'static str {
     }
 }
 
+/// The day `years` years before `today` (the 28th at the latest, so that every year has it): an
+/// age band's bound.
+fn born_after(today: chrono::NaiveDate, years: i32) -> String {
+    use chrono::Datelike;
+    chrono::NaiveDate::from_ymd_opt(today.year() - years, today.month(), today.day().min(28))
+        .unwrap_or(today)
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 /// Active residents by age band (as of `today`), for the dashboard.
 pub fn age_bands(
     c: &mut dyn Conn,
     t: Tenant,
     today: chrono::NaiveDate,
 ) -> Result<Vec<(&'static str, i64)>> {
-    use chrono::Datelike;
-    let born_after = |years: i32| {
-        chrono::NaiveDate::from_ymd_opt(today.year() - years, today.month(), today.day().min(28))
-            .unwrap_or(today)
-            .format("%Y-%m-%d")
-            .to_string()
-    };
+    let born_after = |years: i32| born_after(today, years);
     // From the births kept by month and by day (migration 0035): the residents born on or
     // before a day are the months before its month and the days of its month up to it.
     let months: Vec<(String, i64)> = c
@@ -371,17 +375,7 @@ mod tests {
 
     /// The bands as they were counted before migration 35: every active resident read.
     fn counted(c: &mut dyn Conn, community: i64, today: chrono::NaiveDate) -> Vec<i64> {
-        use chrono::Datelike;
-        let born_after = |years: i32| {
-            chrono::NaiveDate::from_ymd_opt(
-                today.year() - years,
-                today.month(),
-                today.day().min(28),
-            )
-            .unwrap_or(today)
-            .format("%Y-%m-%d")
-            .to_string()
-        };
+        let born_after = |years: i32| born_after(today, years);
         [(0, 18), (18, 35), (35, 60), (60, 80), (80, 200)]
             .iter()
             .map(|(lo, hi)| {
