@@ -993,7 +993,7 @@ pub async fn dibao_register(app: &App, actor: &Actor) -> Result<Vec<Application>
         .collect())
 }
 
-/// An open step due soon: (application id, resident, kind label, step, due date, urgency).
+/// An open step due soon: (application id, resident, kind (its code), step, due date, urgency).
 pub type DueWork = (i64, String, String, String, String, Urgency);
 
 /// Overdue and due-soon steps for the home page, inside the actor's scope.
@@ -1021,14 +1021,7 @@ pub async fn due_work(app: &App, actor: &Actor) -> Result<Vec<DueWork>> {
         .map(|(id, name, kind, step, due_on, _)| {
             let d = chrono::NaiveDate::parse_from_str(&due_on, "%Y-%m-%d").unwrap_or(today);
             let u = assistance::urgency(d, false, today, &cal);
-            (
-                id,
-                name,
-                ApplicationKind::parse(&kind).map_or(kind.clone(), |k| k.label_zh().to_string()),
-                step,
-                due_on,
-                u,
-            )
+            (id, name, kind, step, due_on, u)
         })
         .collect())
 }

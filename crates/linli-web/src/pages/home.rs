@@ -3,12 +3,13 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::i18n::{t, tf};
+use crate::i18n::{label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::extract::State;
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
+use linli_core::assistance::ApplicationKind;
 use linli_core::{Action, Decision, PlaceKind, Role};
 use maud::html;
 
@@ -93,7 +94,7 @@ async fn home_page(state: AppState, ctx: Ctx) -> Result<Response, AppError> {
                                     td { (super::cases::urgency_chip(lang, *u)) }
                                     td.nowrap { (due_on) }
                                     td { a href={ "/applications/" (id) } { (name) } }
-                                    td { (kind) }
+                                    td { (ApplicationKind::parse(kind).map_or(kind.clone(), |k| label(lang, "application_kind", k.as_str()))) }
                                     td { (step) }
                                 }
                             }

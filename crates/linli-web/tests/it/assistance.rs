@@ -204,6 +204,18 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
     let mut b = app.signed_in("wangge1").await;
     let (_, html) = b.get_text("/").await;
     assert!(html.contains("已超期") && html.contains("夏胜林"), "{html}");
+    assert!(
+        html.contains("最低生活保障（低保）"),
+        "the kind, in Chinese"
+    );
+    // In English the kind reads in English (the step's name is the procedure's own text).
+    b.cookies.push(("linli_lang".into(), "en".into()));
+    let (_, html) = b.get_text("/").await;
+    assert!(
+        html.contains("Minimum living allowance (dibao)") && !html.contains("最低生活保障（低保）"),
+        "{html}"
+    );
+    b.cookies.retain(|(k, _)| k != "linli_lang");
     let (_, app_json) = app
         .api_get(&worker, &format!("/api/v1/applications/{id}"))
         .await;
