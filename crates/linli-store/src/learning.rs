@@ -1431,8 +1431,10 @@ pub fn employment_rate(
     // lead to work", not "when").
     let scope = "SELECT e.resident_id FROM enrolments e JOIN courses k ON k.id = e.course_id
         WHERE e.community_id = ? AND e.status = 'completed' AND k.vocational = 1 AND e.completed_on >= ? AND e.completed_on <= ?";
+    // `+ 0`: found through each trainee's placements (index on resident_id), not by walking
+    // every placement of the community on its community index (0.8 → 0.19 ms in the demo).
     for r in c.query(
-        &format!("SELECT resident_id, starts_on FROM placements WHERE community_id = ? AND resident_id IN ({scope})"),
+        &format!("SELECT resident_id, starts_on FROM placements WHERE community_id + 0 = ? AND resident_id IN ({scope})"),
         params![t, t, from, to],
     )? {
         known
