@@ -512,13 +512,17 @@ impl Db {
         }
     }
 
-    /// [`Db::read_replica_blocking`] on a blocking thread, for async callers.
+    /// [`Db::read_replica_blocking`] on a blocking thread, for async callers; on this thread
+    /// when it is already one ([`Db::on_one_thread`]).
     pub async fn read_replica<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
+        if self.on_page_thread() {
+            return self.read_replica_blocking(f);
+        }
         let db = self.clone();
         tokio::task::spawn_blocking(move || db.read_replica_blocking(f))
             .await
@@ -566,13 +570,15 @@ impl Db {
         }
     }
 
-    /// Runs `fut` to its end on one blocking thread, its reads ([`Db::read`], [`Db::read_small`])
-    /// on that thread. For a page made of many small reads (the home page reads a dozen panels):
-    /// it costs one hand-off to a blocking thread instead of one per read, each of which is two
-    /// thread switches, more than most of those reads. On SQLite only: over PostgreSQL `fut` runs
-    /// where it is, each read handed off as usual (see `Db::inline_reads`). Writes still go their
-    /// usual way, and tasks it spawns run on the runtime as usual. Task-local values do not follow `fut` to the
-    /// blocking thread: scope them inside it.
+    /// Runs `fut` to its end on one blocking thread, its reads ([`Db::read`],
+    /// [`Db::read_small`], [`Db::read_replica`]) and writes ([`Db::write`]) on that thread. For
+    /// a page made of many small reads (the home page reads a dozen panels): it costs one
+    /// hand-off to a blocking thread instead of one per read, each of which is two thread
+    /// switches, more than most of those reads. On SQLite only: over PostgreSQL `fut` runs
+    /// where it is, each read handed off as usual (see `Db::on_page_thread`). Tasks it spawns
+    /// run on the runtime as usual; `fut` must not itself wait for another blocking task (with
+    /// enough such pages at once, they would hold every thread of the pool). Task-local values
+    /// do not follow `fut` to the blocking thread: scope them inside it.
     ///
     /// # Errors
     /// [`StoreError::Other`] when the runtime shuts down before `fut` ends. A panic in `fut` is
@@ -603,20 +609,26 @@ impl Db {
         }
     }
 
-    /// True on the thread of [`Db::on_one_thread`] over SQLite. Not over PostgreSQL: its client
-    /// drives each query with a runtime of its own, which cannot start inside the runtime that
-    /// [`Db::on_one_thread`] runs its future in, so there a read is handed off as usual.
-    fn inline_reads(&self) -> bool {
+    /// True on the thread of [`Db::on_one_thread`] over SQLite: reads and writes run right
+    /// there. Not over PostgreSQL: its client drives each query with a runtime of its own, which
+    /// cannot start inside the runtime that [`Db::on_one_thread`] runs its future in, so there
+    /// they are handed off as usual.
+    fn on_page_thread(&self) -> bool {
         matches!(self.0.engine, Engine::Sqlite(_)) && INLINE_READS.get()
     }
 
-    /// [`Db::write_blocking`] on a blocking thread, for async callers.
+    /// [`Db::write_blocking`] on a blocking thread, for async callers; on this thread when it
+    /// is already one ([`Db::on_one_thread`]: a page that waited there for another blocking
+    /// thread could, with enough such pages at once, hold every thread of the pool).
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
+        if self.on_page_thread() {
+            return self.write_blocking(f);
+        }
         let db = self.clone();
         tokio::task::spawn_blocking(move || db.write_blocking(f))
             .await
@@ -631,7 +643,7 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        if self.inline_reads() {
+        if self.on_page_thread() {
             return self.read_blocking(f);
         }
         let db = self.clone();
@@ -651,7 +663,7 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        if self.inline_reads() {
+        if self.on_page_thread() {
             return self.read_blocking(f);
         }
         let f = match &self.0.engine {

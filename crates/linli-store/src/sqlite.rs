@@ -425,6 +425,14 @@ mod tests {
                     .await
                     .unwrap();
                 let second = reader(&db).await;
+                let wrote = db
+                    .write(|c| {
+                        c.execute("INSERT INTO t (a, b) VALUES (41, 'page')", params![])?;
+                        Ok::<_, StoreError>(std::thread::current().id())
+                    })
+                    .await
+                    .unwrap();
+                assert_eq!(wrote, here, "a write of the page runs there too");
                 (here, first, small, second)
             }
         };
