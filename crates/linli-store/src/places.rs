@@ -54,6 +54,13 @@ pub fn get(c: &mut dyn Conn, id: i64) -> Result<Place> {
     from_row(&c.query_one(&sql, params![id])?)
 }
 
+/// True when one of `scopes` holds the whole of community `t` (its administrator's, a
+/// street's): a query of the community's rows then needs no path filter.
+pub fn covers_community(c: &mut dyn Conn, t: Tenant, scopes: &[PlacePath]) -> Result<bool> {
+    let community = get(c, t.id())?;
+    Ok(scopes.iter().any(|s| community.path.is_within(s)))
+}
+
 /// A place inside the community `t` (its grids, buildings and units); not found in any other.
 pub fn get_in(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Place> {
     let sql = format!("SELECT {COLUMNS} FROM places WHERE id = ? AND community_id = ?");

@@ -1279,8 +1279,7 @@ pub fn count_active_within(
     t: Tenant,
     scopes: &[PlacePath],
 ) -> Result<(i64, i64)> {
-    let community = crate::places::get(c, t.id())?;
-    if scopes.iter().any(|s| community.path.is_within(s)) {
+    if crate::places::covers_community(c, t, scopes)? {
         return count_active(c, t);
     }
     let f = Filter {

@@ -273,8 +273,7 @@ fn plans_where(
     }
     let mut args = vec![crate::Value::from(community_id)];
     // The community's own administrator counts every target: no paths to compare.
-    let community = crate::places::get(c, community_id)?;
-    let whole = scopes.iter().any(|s| community.path.is_within(s));
+    let whole = crate::places::covers_community(c, Tenant::new(community_id), scopes)?;
     let filter = scope_filter(if whole { &[] } else { scopes }, &mut args);
     let rows = c.query(
         &format!(
