@@ -1,5 +1,5 @@
 use crate::both_engines;
-use crate::support::{Browser, Engine, spawn_app};
+use crate::support::{Browser, Engine, app_and_browser, app_and_token, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -12,12 +12,10 @@ both_engines!(
 );
 
 async fn a_building_head_sees_only_their_two_buildings(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "louzhang").await else {
         return;
     };
-    let token = app.token("louzhang").await;
-    let (status, body) = app.api_get(&token, "/api/v1/places").await;
-    assert_eq!(status, StatusCode::OK);
+    let body = app.get_ok(&token, "/api/v1/places").await;
     let items = body["items"].as_array().unwrap();
     let buildings: Vec<&str> = items
         .iter()
@@ -35,14 +33,12 @@ async fn a_building_head_sees_only_their_two_buildings(engine: Engine) {
 }
 
 async fn a_place_outside_the_scope_is_not_found_and_the_attempt_is_audited(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "louzhang").await else {
         return;
     };
-    let token = app.token("louzhang").await;
     let other = app.place_id("building", "12号楼").await;
     let mine = app.place_id("building", "3号楼").await;
-    let (status, _) = app.api_get(&token, &format!("/api/v1/places/{mine}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let _ = app.get_ok(&token, &format!("/api/v1/places/{mine}")).await;
     let (status, body) = app
         .api_get(&token, &format!("/api/v1/places/{other}"))
         .await;
@@ -51,11 +47,7 @@ async fn a_place_outside_the_scope_is_not_found_and_the_attempt_is_audited(engin
     // The same answer as for an id that does not exist at all: scope leaks nothing.
     let (status, _) = app.api_get(&token, "/api/v1/places/999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"access.denied".to_string())
-    );
+    assert!(app.audited("access.denied").await);
 
     let mut b = app.signed_in("louzhang").await;
     let (status, html) = b.get_text(&format!("/places/{other}")).await;
@@ -70,11 +62,7 @@ async fn a_forbidden_action_is_403_and_audited(engine: Engine) {
     let before = app.audit_actions().await.len();
     let token = app.token("wangge1").await;
     let community = app.place_id("community", "Xx社区").await;
-    let (status, body) = app
-        .api_post(&token, "/api/v1/users", json!({"username": "sneaky", "password": "linli2026x", "role": "admin", "scope_place_id": community}))
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"]["code"], "forbidden");
+    app.post_refused(&token, "/api/v1/users", json!({"username": "sneaky", "password": "linli2026x", "role": "admin", "scope_place_id": community}), StatusCode::FORBIDDEN, "forbidden").await;
     let actions = app.audit_actions().await;
     assert_eq!(
         actions[before..]
@@ -108,24 +96,17 @@ async fn a_forbidden_action_is_403_and_audited(engine: Engine) {
     assert!(html.contains("没有进行此操作的权限"));
 
     // A resident is told nothing is there (and the refusal is audited all the same).
-    let denials = app
-        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'")
-        .await;
+    let denials = app.audit_count("access.denied").await;
     let mut b = app.signed_in("jumin").await;
     let (status, _) = b.get_text("/users").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'")
-            .await,
-        denials + 1
-    );
+    assert_eq!(app.audit_count("access.denied").await, denials + 1);
 }
 
 async fn a_cross_site_post_is_refused_and_changes_nothing(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut b = app.signed_in("admin").await;
     let csrf = b.csrf().await;
     let grid = app.place_id("grid", "第一网格").await.to_string();
     let places_before = app.count("SELECT COUNT(*) FROM places").await;
@@ -172,36 +153,35 @@ async fn a_cross_site_post_is_refused_and_changes_nothing(engine: Engine) {
 }
 
 async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut b = app.signed_in("admin").await;
     let grid = app.place_id("grid", "第一网格").await.to_string();
     let places_before = app.count("SELECT COUNT(*) FROM places").await;
-    let res = b
-        .post_form(
+    assert!(
+        b.post_form_answered(
             "/places",
             &[
                 ("kind", "building"),
                 ("name", "无令牌楼"),
                 ("parent_id", grid.as_str()),
             ],
+            StatusCode::FORBIDDEN
         )
-        .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(res.text().await.unwrap().contains("请求来源无法确认"));
-    let res = b
-        .post_form(
-            "/places",
-            &[
-                ("_csrf", "guess"),
-                ("kind", "building"),
-                ("name", "无令牌楼"),
-                ("parent_id", grid.as_str()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        .await
+        .contains("请求来源无法确认")
+    );
+    b.post_form_answered(
+        "/places",
+        &[
+            ("_csrf", "guess"),
+            ("kind", "building"),
+            ("name", "无令牌楼"),
+            ("parent_id", grid.as_str()),
+        ],
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     // JSON through the cookie session needs the header.
     let res = b
         .http

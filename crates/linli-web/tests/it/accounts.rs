@@ -4,7 +4,7 @@
 //! community and to everyone else.
 
 use crate::both_engines;
-use crate::support::{Engine, PASSWORD, TestApp, spawn_app};
+use crate::support::{Engine, PASSWORD, TestApp, app_and_browser, app_and_token, spawn_app};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -16,11 +16,6 @@ both_engines!(
     the_admin_ends_an_account_on_its_page,
     the_new_account_page_says_what_each_role_may_do,
 );
-
-async fn wangge1(app: &TestApp) -> i64 {
-    app.count("SELECT id FROM users WHERE username = 'wangge1'")
-        .await
-}
 
 /// The status of `GET /api/v1/me` with a token.
 async fn me(app: &TestApp, token: &str) -> StatusCode {
@@ -43,19 +38,17 @@ async fn token_status(app: &TestApp, user: &str, password: &str) -> (StatusCode,
 }
 
 async fn a_deactivated_account_stops_at_once_and_can_be_restored(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let worker = app.token("wangge1").await;
     let mut page = app.signed_in("wangge1").await;
     assert_eq!(me(&app, &worker).await, StatusCode::OK);
-    let id = wangge1(&app).await;
+    let id = app.user_id("wangge1").await;
 
-    let (status, v) = app
-        .api_act(&admin, &format!("/api/v1/users/{id}/deactivate"))
+    let v = app
+        .act_ok(&admin, &format!("/api/v1/users/{id}/deactivate"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["active"], false);
     assert_eq!(
         me(&app, &worker).await,
@@ -75,28 +68,25 @@ async fn a_deactivated_account_stops_at_once_and_can_be_restored(engine: Engine)
         "a deactivated account cannot sign in"
     );
 
-    let (status, v) = app
-        .api_act(&admin, &format!("/api/v1/users/{id}/reactivate"))
+    let v = app
+        .act_ok(&admin, &format!("/api/v1/users/{id}/reactivate"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["active"], true);
     assert_eq!(
         token_status(&app, "wangge1", PASSWORD).await.0,
         StatusCode::OK,
         "restored, with the old password"
     );
-    let actions = app.audit_actions().await;
-    assert!(actions.contains(&"user.deactivate".to_string()));
-    assert!(actions.contains(&"user.reactivate".to_string()));
+    assert!(app.audited("user.deactivate").await);
+    assert!(app.audited("user.reactivate").await);
 }
 
 async fn a_reset_password_must_be_changed_before_anything_else(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let worker = app.token("wangge1").await;
-    let id = wangge1(&app).await;
+    let id = app.user_id("wangge1").await;
     let path = format!("/api/v1/users/{id}/reset-password");
 
     let (status, v) = app
@@ -106,8 +96,7 @@ async fn a_reset_password_must_be_changed_before_anything_else(engine: Engine) {
     assert_eq!(v["error"]["details"]["field"], "password");
 
     let temp = "临时密码换一个2026";
-    let (status, v) = app.api_post(&admin, &path, json!({"password": temp})).await;
-    assert_eq!(status, StatusCode::OK, "{v}");
+    let v = app.post_ok(&admin, &path, json!({"password": temp})).await;
     assert_eq!(v["must_change_password"], true);
     assert_eq!(
         me(&app, &worker).await,
@@ -135,8 +124,7 @@ async fn a_reset_password_must_be_changed_before_anything_else(engine: Engine) {
     let res = b.get("/residents").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(crate::support::Browser::location(&res), "/account/password");
-    let (status, html) = b.get_text("/account/password").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok("/account/password").await;
     assert!(html.contains("管理员已为您重置了密码"), "{html}");
     let csrf = {
         let at = html.find("name=\"_csrf\" value=\"").unwrap();
@@ -144,43 +132,35 @@ async fn a_reset_password_must_be_changed_before_anything_else(engine: Engine) {
         rest[..rest.find('"').unwrap()].to_string()
     };
     let mine = "我自己的新密码2026";
-    let res = b
-        .post_form(
-            "/account/password",
-            &[
-                ("_csrf", &csrf),
-                ("current", temp),
-                ("new", mine),
-                ("confirm", mine),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        "/account/password",
+        &[
+            ("_csrf", &csrf),
+            ("current", temp),
+            ("new", mine),
+            ("confirm", mine),
+        ],
+    )
+    .await;
     let (status, _) = b.get_text("/residents").await;
     assert_eq!(status, StatusCode::OK, "free to work once changed");
     assert_eq!(token_status(&app, "wangge1", mine).await.0, StatusCode::OK);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"user.password_reset".to_string())
-    );
+    assert!(app.audited("user.password_reset").await);
 }
 
 async fn signing_out_everywhere_ends_every_session_but_not_the_account(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let worker = app.token("wangge1").await;
     let mut page = app.signed_in("wangge1").await;
-    let id = wangge1(&app).await;
+    let id = app.user_id("wangge1").await;
     // Both were used a moment ago: the instance keeps their callers, and must forget them.
     assert_eq!(me(&app, &worker).await, StatusCode::OK);
     assert_eq!(page.get("/").await.status(), StatusCode::OK);
-    let (status, v) = app
-        .api_act(&admin, &format!("/api/v1/users/{id}/revoke-sessions"))
+    let v = app
+        .act_ok(&admin, &format!("/api/v1/users/{id}/revoke-sessions"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["revoked"], 2, "the token and the browser session");
     assert_eq!(me(&app, &worker).await, StatusCode::UNAUTHORIZED);
     assert_eq!(page.get("/").await.status(), StatusCode::SEE_OTHER);
@@ -189,25 +169,17 @@ async fn signing_out_everywhere_ends_every_session_but_not_the_account(engine: E
         StatusCode::OK,
         "the account itself still works"
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"user.sessions_revoked".to_string())
-    );
+    assert!(app.audited("user.sessions_revoked").await);
 }
 
 async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(engine: Engine) {
     let Some(app) = spawn_app(engine).await else {
         return;
     };
-    let id = wangge1(&app).await;
-    let admin_id = app
-        .count("SELECT id FROM users WHERE username = 'admin'")
-        .await;
+    let id = app.user_id("wangge1").await;
+    let admin_id = app.user_id("admin").await;
     let worker = app.token("wangge1").await;
-    let louzhang = app
-        .count("SELECT id FROM users WHERE username = 'louzhang'")
-        .await;
+    let louzhang = app.user_id("louzhang").await;
     let (status, _) = app
         .api_act(&worker, &format!("/api/v1/users/{louzhang}/deactivate"))
         .await;
@@ -255,23 +227,19 @@ async fn the_admin_ends_an_account_on_its_page(engine: Engine) {
     let Some(app) = spawn_app(engine).await else {
         return;
     };
-    let id = wangge1(&app).await;
+    let id = app.user_id("wangge1").await;
     let worker = app.token("wangge1").await;
     let mut b = app.signed_in("admin").await;
-    let (status, html) = b.get_text("/users").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok("/users").await;
     assert!(
         html.contains(&format!("href=\"/users/{id}\"")),
         "each account links to its page"
     );
-    let (status, html) = b.get_text(&format!("/users/{id}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok(&format!("/users/{id}")).await;
     assert!(html.contains("停用账号") && html.contains("重置密码"));
     let csrf = b.csrf().await;
-    let res = b
-        .post_form(&format!("/users/{id}/deactivate"), &[("_csrf", &csrf)])
+    b.post_form_redirected(&format!("/users/{id}/deactivate"), &[("_csrf", &csrf)])
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(me(&app, &worker).await, StatusCode::UNAUTHORIZED);
     let (_, html) = b.get_text(&format!("/users/{id}")).await;
     assert!(html.contains("账号已停用"), "the flash says so");
@@ -293,12 +261,10 @@ async fn the_admin_ends_an_account_on_its_page(engine: Engine) {
 /// worker's grid bounds residents and cases, while the employment station and the classes are
 /// community-wide; the building head sees no sensitive tags.
 async fn the_new_account_page_says_what_each_role_may_do(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((_app, mut page)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut page = app.signed_in("admin").await;
-    let (status, html) = page.get_text("/users/new").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = page.get_ok("/users/new").await;
     assert!(html.contains("id=\"role-help\""), "{html}");
     assert!(html.contains("就业服务站和课程培训面向全社区"));
     assert!(html.contains("不显示低保、残疾等敏感标签"));

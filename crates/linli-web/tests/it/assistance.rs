@@ -1,5 +1,5 @@
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Engine, TestApp, app_and_token, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -29,20 +29,18 @@ pub(crate) async fn open_case(
 }
 
 async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let (status, body) = app
-        .api_post(
-            &worker,
-            "/api/v1/cases",
-            json!({"resident_id": xia, "kinds": ["bankrupt"], "summary": "x"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "case_kind_unknown");
+    app.post_refused(
+        &worker,
+        "/api/v1/cases",
+        json!({"resident_id": xia, "kinds": ["bankrupt"], "summary": "x"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "case_kind_unknown",
+    )
+    .await;
     let (status, body) = app.api_post(&worker, "/api/v1/cases", json!({"resident_id": xia, "kinds": ["illness"], "summary": "x", "legal_basis": "consent"})).await;
     assert_eq!(
         status,
@@ -75,16 +73,10 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
     assert_eq!(got["help"][0]["items"][0]["quantity"], "25kg");
     assert_eq!(got["kinds"], json!(["illness", "unemployment"]));
     let admin = app.token("admin").await;
-    let (_, v) = app
-        .api_get(
-            &admin,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-        )
-        .await;
+    let (_, v) = app.indicators(&admin, "2026-01-01", "2026-12-31").await;
     assert_eq!(v["indicators"]["assistance.households_helped"], 1);
     let mut b = app.signed_in("wangge1").await;
-    let (status, html) = b.get_text(&format!("/cases/{case}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok(&format!("/cases/{case}")).await;
     assert!(html.contains("25kg") && html.contains("入户走访"));
     // The enum labels (the case's kinds, its legal basis, the help records' kinds and the
     // forms' choices) read in Chinese, and in English with the English cookie: they come
@@ -100,8 +92,7 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
         assert!(html.contains(zh), "{zh} in Chinese");
     }
     b.cookies.push(("linli_lang".into(), "en".into()));
-    let (status, html) = b.get_text(&format!("/cases/{case}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok(&format!("/cases/{case}")).await;
     for en in [
         "Illness, Unemployment",
         "separate consent",
@@ -117,15 +108,13 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
 }
 
 async fn a_building_head_sees_only_own_buildings_cases_without_sensitive_fields(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let xia_case = open_case(&app, &admin, "夏胜林", false).await;
     let yang_case = open_case(&app, &admin, "杨静", false).await;
     let head = app.token("louzhang").await;
-    let (status, list) = app.api_get(&head, "/api/v1/cases").await;
-    assert_eq!(status, StatusCode::OK);
+    let list = app.get_ok(&head, "/api/v1/cases").await;
     let items = list["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "only 3号楼 and 4号楼: {list}");
     assert_eq!(items[0]["id"], xia_case);
@@ -150,10 +139,9 @@ async fn a_building_head_sees_only_own_buildings_cases_without_sensitive_fields(
 async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach_the_home_page(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     // A fixture calendar, so the test never depends on the official schedule: 1 January off.
     app.db
@@ -236,10 +224,7 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
     let (survey, notice) = (step("survey_start"), step("documents_notice"));
     for (s, note) in [(notice, "材料齐全，无须补正"), (survey, "两名调查人员入户")]
     {
-        let (status, _) = app
-            .api_post(&worker, &format!("/api/v1/applications/{id}/steps"), json!({"step_id": s, "done_on": "2026-11-25", "note": note, "investigators": ["王网格", "李社工"]}))
-            .await;
-        assert_eq!(status, StatusCode::OK);
+        app.post_ok(&worker, &format!("/api/v1/applications/{id}/steps"), json!({"step_id": s, "done_on": "2026-11-25", "note": note, "investigators": ["王网格", "李社工"]})).await;
     }
     let (_, html) = b.get_text("/").await;
     assert!(!html.contains("已超期"), "done steps leave the list");
@@ -255,17 +240,15 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
     // The county's decision comes: recorded once, with the 低保 recheck dates shown.
     let csrf = b.csrf().await;
     let path = format!("/applications/{id}/decision");
-    let res = b
-        .post_form(
-            &path,
-            &[
-                ("_csrf", &csrf),
-                ("status", "granted"),
-                ("decided_on", "2026-11-28"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("status", "granted"),
+            ("decided_on", "2026-11-28"),
+        ],
+    )
+    .await;
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
     assert!(
         html.contains("日期不能晚于今天"),
@@ -289,37 +272,28 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
         "the yearly recheck"
     );
     assert!(!html.contains("登记结果"), "no second decision form");
-    let res = b
-        .post_form(
-            &path,
-            &[
-                ("_csrf", &csrf),
-                ("status", "refused"),
-                ("decided_on", "2026-11-27"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("status", "refused"),
+            ("decided_on", "2026-11-27"),
+        ],
+    )
+    .await;
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
     assert!(html.contains("已经登记过结果"));
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "application.decide")
-    );
+    assert!(app.audited("application.decide").await);
 }
 
 async fn conflict_flagged_cases_are_listed_apart(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     open_case(&app, &admin, "夏胜林", false).await;
     open_case(&app, &admin, "张君", true).await;
     let mut b = app.signed_in("admin").await;
-    let (status, html) = b.get_text("/cases").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok("/cases").await;
     let apart = html.find("关联人员申请").expect("a separate section");
     let zhang = html.find("张君").unwrap();
     let xia = html.find("夏胜林").unwrap();
@@ -339,10 +313,9 @@ async fn neighbour_cards_show_consenting_neighbours_and_the_building_head(engine
     let three = app.place_id("building", "3号楼").await;
     let twelve = app.place_id("building", "12号楼").await;
     let mut head = app.signed_in("louzhang").await;
-    let (status, html) = head
-        .get_text(&format!("/neighbor-cards?building={three}"))
+    let html = head
+        .get_ok(&format!("/neighbor-cards?building={three}"))
         .await;
-    assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("3号楼2单元") && html.contains("夏胜林") && html.contains("同走一个门"),
         "{html}"
@@ -372,10 +345,9 @@ async fn neighbour_cards_show_consenting_neighbours_and_the_building_head(engine
 both_engines!(a_service_station_reaches_the_neighbour_cards_and_the_public_page);
 
 async fn a_service_station_reaches_the_neighbour_cards_and_the_public_page(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let zhang = app.resident_id("张君").await;
     let (status, body) = app
         .api_post(
@@ -389,12 +361,7 @@ async fn a_service_station_reaches_the_neighbour_cards_and_the_public_page(engin
     // community, names him keeper (a worker may name only residents she looks after).
     let admin = app.token("admin").await;
     app.created(&admin, "/api/v1/stations", json!({"name": "张君便民服务站", "keeper_resident_id": zhang, "services": "自行车修理、打气", "hours": "7:00-18:00", "location": "20号楼东侧"})).await;
-    let html = reqwest::get(format!("{}/public/stations", app.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.public_text("/public/stations").await;
     assert!(
         html.contains("张君便民服务站") && html.contains("自行车修理"),
         "public, no sign-in"
@@ -419,47 +386,43 @@ async fn a_service_station_reaches_the_neighbour_cards_and_the_public_page(engin
 /// "statutory" by default (PIPL §29 needs separate consent or a recorded duty). It is refused,
 /// saying why; a case of another kind needs none.
 async fn a_case_recording_health_names_its_legal_basis(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     let before = app.count("SELECT COUNT(*) FROM cases").await;
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .post_refused(
             &worker,
             "/api/v1/cases",
             json!({"resident_id": xia, "kinds": ["illness"], "summary": "妻子病重"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "case_basis_missing",
         )
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"]["code"], "case_basis_missing");
     assert_eq!(body["error"]["details"]["field"], "legal_basis");
     assert!(body["error"]["message"].as_str().unwrap().contains("依据"));
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before);
-    app.created(
-        &worker,
-        "/api/v1/cases",
-        json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "下岗在家"}),
-    )
-    .await;
+    app.unemployment_case(&worker, xia, "下岗在家").await;
 }
 
 /// 结案: closing takes a reason, in the API (`cases_set_status`) and in the pages, where it is a
 /// step that says what happens; monitoring and reopening are one click; the building head who
 /// views the case may not change it.
 async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let id = open_case(&app, &worker, "夏胜林", false).await;
     let path = format!("/api/v1/cases/{id}/status");
-    let (status, body) = app
-        .api_post(&worker, &path, json!({"status": "closed"}))
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"]["code"], "case_close_reason_missing");
+    app.post_refused(
+        &worker,
+        &path,
+        json!({"status": "closed"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "case_close_reason_missing",
+    )
+    .await;
     let head = app.token("louzhang").await;
     let (status, _) = app
         .api_post(&head, &path, json!({"status": "closed", "reason": "x"}))
@@ -476,22 +439,22 @@ async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
         html.contains(&format!("href=\"/cases/{id}/close\"")),
         "{html}"
     );
-    let (status, html) = page.get_text(&format!("/cases/{id}/close")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = page.get_ok(&format!("/cases/{id}/close")).await;
     assert!(
         html.contains("确认结案") && html.contains("跟踪观察"),
         "{html}"
     );
     let csrf = page.csrf().await;
     let step = format!("/cases/{id}/status");
-    let res = page
-        .post_form(
+    assert!(
+        page.post_form_answered(
             &step,
             &[("_csrf", &csrf), ("status", "closed"), ("reason", "")],
+            StatusCode::UNPROCESSABLE_ENTITY
         )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("结案请写明原因"));
+        .await
+        .contains("结案请写明原因")
+    );
     let (_, v) = app.api_get(&worker, &format!("/api/v1/cases/{id}")).await;
     assert_eq!(v["status"], "open");
 
@@ -516,21 +479,16 @@ async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
     let (_, v) = app.api_get(&worker, &format!("/api/v1/cases/{id}")).await;
     assert_eq!(v["status"], "closed");
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"case.status".to_string())
-    );
+    assert!(app.audited("case.status").await);
 
     // Reopened in one click (it undoes nothing), then monitored through the API.
     let res = page
         .post_form(&step, &[("_csrf", &csrf), ("status", "open")])
         .await;
     assert!(res.status().is_redirection());
-    let (status, v) = app
-        .api_post(&worker, &path, json!({"status": "monitoring"}))
+    let v = app
+        .post_ok(&worker, &path, json!({"status": "monitoring"}))
         .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "monitoring");
 }
 
@@ -569,10 +527,9 @@ async fn complete(app: &TestApp, token: &str, id: i64, body: Value) -> (StatusCo
 }
 
 async fn a_dibao_survey_without_two_investigators_is_refused_citing_article_16(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let (id, steps) = open_dibao(&app, &worker, "夏胜林", "2026-11-20", json!({})).await;
     let survey = step_id(&steps, "survey_start");
     for investigators in [json!([]), json!(["王网格"]), json!(["王网格", " 王网格 "])] {
@@ -587,36 +544,31 @@ async fn a_dibao_survey_without_two_investigators_is_refused_citing_article_16(e
         assert_eq!(body["error"]["code"], "investigators_required");
     }
     // The page says why, citing the rule.
-    let mut b = app.signed_in("wangge1").await;
-    let csrf = b.csrf().await;
-    let res = b
-        .post_form(
-            &format!("/applications/{id}/steps/{survey}"),
-            &[
-                ("_csrf", &csrf),
-                ("done_on", "2026-11-24"),
-                ("investigators", "王网格"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (mut b, csrf) = app.signed_in_with_csrf("wangge1").await;
+    b.post_form_redirected(
+        &format!("/applications/{id}/steps/{survey}"),
+        &[
+            ("_csrf", &csrf),
+            ("done_on", "2026-11-24"),
+            ("investigators", "王网格"),
+        ],
+    )
+    .await;
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
     assert!(
         html.contains("第十六条，入户调查每组调查人员不少于2人：请填写至少两名调查人员的姓名"),
         "{html}"
     );
     // Two names in the one box of the form: done, and kept with the step.
-    let res = b
-        .post_form(
-            &format!("/applications/{id}/steps/{survey}"),
-            &[
-                ("_csrf", &csrf),
-                ("done_on", "2026-11-24"),
-                ("investigators", "王网格、李社工"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        &format!("/applications/{id}/steps/{survey}"),
+        &[
+            ("_csrf", &csrf),
+            ("done_on", "2026-11-24"),
+            ("investigators", "王网格、李社工"),
+        ],
+    )
+    .await;
     let (_, got) = app
         .api_get(&worker, &format!("/api/v1/applications/{id}"))
         .await;
@@ -650,19 +602,10 @@ async fn a_dibao_survey_without_two_investigators_is_refused_citing_article_16(e
 }
 
 async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
-    app.db
-        .write(|c| {
-            c.execute(
-                "UPDATE residents SET id_number = '11010119650412301X', phone = '13812345678' WHERE name = '夏胜林'",
-                linli_store::params![],
-            )
-        })
-        .await
-        .unwrap();
+    app.execute("UPDATE residents SET id_number = '11010119650412301X', phone = '13812345678' WHERE name = '夏胜林'", linli_store::params![]).await;
     let (xia, steps) = open_dibao(
         &app,
         &worker,
@@ -705,8 +648,7 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
     assert_eq!(status, StatusCode::OK, "{body}");
 
     let mut b = app.signed_in("wangge1").await;
-    let (status, html) = b.get_text("/dibao/posting?on=2026-11-27").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok("/dibao/posting?on=2026-11-27").await;
     assert!(
         html.contains("夏胜林")
             && html.contains("1,080.00")
@@ -721,17 +663,11 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
     // 7 days from 11-25 end on 12-01: on 12-02 only 杨静 (from 11-26) is still up.
     let (_, html) = b.get_text("/dibao/posting?on=2026-12-02").await;
     assert!(html.contains("杨静") && !html.contains("夏胜林"));
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "dibao.posting_print")
-    );
+    assert!(app.audited("dibao.posting_print").await);
     // The API answers the same three facts and nothing else of the family.
-    let (status, v) = app
-        .api_get(&worker, "/api/v1/dibao/posting?on=2026-11-27")
+    let v = app
+        .get_ok(&worker, "/api/v1/dibao/posting?on=2026-11-27")
         .await;
-    assert_eq!(status, StatusCode::OK);
     let first = &v["items"][0];
     assert_eq!(first["name"], "夏胜林");
     assert_eq!(first["household_size"], 3);
@@ -758,10 +694,9 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
     // A building head follows the clocks of 夏胜林's application, not the amount (PIPL §28),
     // and prints no posting.
     let head = app.token("louzhang").await;
-    let (status, v) = app
-        .api_get(&head, &format!("/api/v1/applications/{xia}"))
+    let v = app
+        .get_ok(&head, &format!("/api/v1/applications/{xia}"))
         .await;
-    assert_eq!(status, StatusCode::OK);
     assert!(
         v["monthly_amount_fen"].is_null() && v["household_size"].is_null(),
         "{v}"
@@ -775,41 +710,37 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
 async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_home_page(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let (open, _) = open_dibao(&app, &worker, "杨静", "2026-11-20", json!({})).await;
-    let (status, body) = app
-        .api_post(
-            &worker,
-            &format!("/api/v1/applications/{open}/rechecks"),
-            json!({"checked_on": "2026-11-27"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"]["code"], "recheck_not_granted");
+    app.post_refused(
+        &worker,
+        &format!("/api/v1/applications/{open}/rechecks"),
+        json!({"checked_on": "2026-11-27"}),
+        StatusCode::CONFLICT,
+        "recheck_not_granted",
+    )
+    .await;
 
     // Granted a year ago less two weeks: its yearly recheck falls due on 2026-12-10.
     let (id, _) = open_dibao(&app, &worker, "夏胜林", "2025-11-10", json!({})).await;
     let decide = format!("/api/v1/applications/{id}/decision");
-    let (status, body) = app
-        .api_post(
-            &worker,
-            &decide,
-            json!({"status": "granted", "decided_on": "2025-12-10", "recheck_cycle": "monthly"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "recheck_cycle_bad");
-    let (status, body) = app
-        .api_post(
+    app.post_refused(
+        &worker,
+        &decide,
+        json!({"status": "granted", "decided_on": "2025-12-10", "recheck_cycle": "monthly"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "recheck_cycle_bad",
+    )
+    .await;
+    let body = app
+        .post_ok(
             &worker,
             &decide,
             json!({"status": "granted", "decided_on": "2025-12-10"}),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["recheck_cycle"], "yearly");
     assert_eq!(body["next_recheck_on"], "2026-12-10");
     let mut b = app.signed_in("wangge1").await;
@@ -819,15 +750,14 @@ async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_ho
 
     // Rechecked today, now half-yearly (a member found able to work): next on 2027-05-27.
     let path = format!("/api/v1/applications/{id}/rechecks");
-    let (status, body) = app
-        .api_post(
-            &worker,
-            &path,
-            json!({"checked_on": "2026-11-27", "recheck_cycle": "weekly"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "recheck_cycle_bad");
+    app.post_refused(
+        &worker,
+        &path,
+        json!({"checked_on": "2026-11-27", "recheck_cycle": "weekly"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "recheck_cycle_bad",
+    )
+    .await;
     let (status, body) = app
         .api_post(&worker, &path, json!({"checked_on": "2025-12-01"}))
         .await;
@@ -836,14 +766,13 @@ async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_ho
         StatusCode::UNPROCESSABLE_ENTITY,
         "before the grant: {body}"
     );
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .post_ok(
             &worker,
             &path,
             json!({"checked_on": "2026-11-27", "recheck_cycle": "half_yearly"}),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["next_recheck_on"], "2027-05-27");
     assert_eq!(body["last_recheck_on"], "2026-11-27");
     let (_, got) = app
@@ -858,29 +787,22 @@ async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_ho
     );
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
     assert!(html.contains("每半年复核一次") && html.contains("2027-05-27"));
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "application.recheck")
-    );
+    assert!(app.audited("application.recheck").await);
 }
 
 async fn an_entrusted_dibao_application_waits_for_the_written_authorisation(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let (plain, _) = open_dibao(&app, &worker, "杨静", "2026-11-20", json!({})).await;
-    let (status, body) = app
-        .api_post(
-            &worker,
-            &format!("/api/v1/applications/{plain}/authorisation"),
-            json!({"authorised_on": "2026-11-19"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"]["code"], "application_not_entrusted");
+    app.post_refused(
+        &worker,
+        &format!("/api/v1/applications/{plain}/authorisation"),
+        json!({"authorised_on": "2026-11-19"}),
+        StatusCode::CONFLICT,
+        "application_not_entrusted",
+    )
+    .await;
 
     let (id, steps) = open_dibao(
         &app,
@@ -905,15 +827,14 @@ async fn an_entrusted_dibao_application_waits_for_the_written_authorisation(engi
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = app
-        .api_post(
-            &worker,
-            &format!("/api/v1/applications/{id}/decision"),
-            json!({"status": "granted", "decided_on": "2026-11-27"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"]["code"], "authorisation_missing");
+    app.post_refused(
+        &worker,
+        &format!("/api/v1/applications/{id}/decision"),
+        json!({"status": "granted", "decided_on": "2026-11-27"}),
+        StatusCode::CONFLICT,
+        "authorisation_missing",
+    )
+    .await;
     let mut b = app.signed_in("wangge1").await;
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
     assert!(
@@ -921,23 +842,17 @@ async fn an_entrusted_dibao_application_waits_for_the_written_authorisation(engi
         "{html}"
     );
 
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .post_ok(
             &worker,
             &format!("/api/v1/applications/{id}/authorisation"),
             json!({"authorised_on": "2026-11-19", "note": "社区档案室"}),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["authorisation_on"], "2026-11-19");
     let (status, body) = complete(&app, &worker, id, survey_body).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
     assert!(!html.contains("缺书面委托") && html.contains("2026-11-19"));
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "application.authorisation")
-    );
+    assert!(app.audited("application.authorisation").await);
 }

@@ -1,5 +1,5 @@
 use crate::both_engines;
-use crate::support::{Browser, Engine, PASSWORD, spawn_app};
+use crate::support::{Browser, Engine, PASSWORD, app_and_browser, app_and_token, spawn_app};
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -40,16 +40,11 @@ async fn the_demo_admin_signs_in_and_sees_the_chinese_home_page(engine: Engine) 
         "{cookie}"
     );
 
-    let (status, html) = b.get_text("/").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok("/").await;
     assert!(html.contains("lang=\"zh-CN\""));
     assert!(html.contains("Xx社区"));
     assert!(html.contains("工作台"));
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"login.succeeded".to_string())
-    );
+    assert!(app.audited("login.succeeded").await);
 }
 
 async fn a_wrong_password_is_refused_in_chinese_and_audited(engine: Engine) {
@@ -69,12 +64,7 @@ async fn a_wrong_password_is_refused_in_chinese_and_audited(engine: Engine) {
     // An unknown name answers exactly the same.
     let res = b.login("nobody", "not-the-password").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let failed = app
-        .audit_actions()
-        .await
-        .iter()
-        .filter(|a| *a == "login.failed")
-        .count();
+    let failed = app.audit_count("login.failed").await;
     assert_eq!(failed, 2);
 }
 
@@ -127,10 +117,9 @@ async fn repeated_failures_slow_down_then_lock_the_name(engine: Engine) {
 }
 
 async fn logging_out_ends_the_session(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut b = app.signed_in("admin").await;
     let stolen = b.cookies.clone();
     let csrf = b.csrf().await;
     let res = b.post_form("/logout", &[("_csrf", &csrf)]).await;
@@ -140,18 +129,14 @@ async fn logging_out_ends_the_session(engine: Engine) {
     let mut replay = app.browser();
     replay.cookies = stolen;
     assert_eq!(replay.get("/").await.status(), StatusCode::SEE_OTHER);
-    assert!(app.audit_actions().await.contains(&"logout".to_string()));
+    assert!(app.audited("logout").await);
 }
 
 async fn api_tokens_are_issued_for_good_credentials_only(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let token = app.token("admin").await;
-    let (status, body) = app
-        .api(&token, reqwest::Method::GET, "/api/v1/me", None)
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let body = app.get_ok(&token, "/api/v1/me").await;
     assert_eq!(body["username"], "admin");
     assert_eq!(body["community"]["name"], "Xx社区");
 
@@ -176,9 +161,7 @@ async fn api_tokens_are_issued_for_good_credentials_only(engine: Engine) {
             .is_some_and(|s| !s.is_empty())
     );
 
-    let (status, body) = app
-        .api("made-up-token", reqwest::Method::GET, "/api/v1/me", None)
-        .await;
+    let (status, body) = app.api_get("made-up-token", "/api/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"]["code"], "unauthenticated");
 }
@@ -200,36 +183,33 @@ async fn a_session_from_one_instance_is_accepted_by_another(engine: Engine) {
     );
     assert!(html.contains("王建华"));
     let token = app.token("admin").await;
-    let (status, _) = second
-        .api(&token, reqwest::Method::GET, "/api/v1/places", None)
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let _ = second.get_ok(&token, "/api/v1/places").await;
 }
 
 async fn changing_the_password_signs_out_other_sessions(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut phone)) = app_and_browser(engine, "wangge1").await else {
         return;
     };
-    let mut phone = app.signed_in("wangge1").await;
-    let mut office = app.signed_in("wangge1").await;
-    let csrf = office.csrf().await;
+    let (mut office, csrf) = app.signed_in_with_csrf("wangge1").await;
 
-    let res = office
-        .post_form(
-            "/account/password",
-            &[
-                ("_csrf", &csrf),
-                ("current", PASSWORD),
-                ("new", "123"),
-                ("confirm", "123"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("密码至少需要"));
+    assert!(
+        office
+            .post_form_answered(
+                "/account/password",
+                &[
+                    ("_csrf", &csrf),
+                    ("current", PASSWORD),
+                    ("new", "123"),
+                    ("confirm", "123"),
+                ],
+                StatusCode::UNPROCESSABLE_ENTITY
+            )
+            .await
+            .contains("密码至少需要")
+    );
 
-    let res = office
-        .post_form(
+    office
+        .post_form_redirected(
             "/account/password",
             &[
                 ("_csrf", &csrf),
@@ -239,7 +219,6 @@ async fn changing_the_password_signs_out_other_sessions(engine: Engine) {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         office.get("/").await.status(),
         StatusCode::OK,

@@ -70,12 +70,7 @@ async fn a_held_writer_answers_503_with_retry_after() {
         .unwrap();
 
     // The API: issuing a token writes a session.
-    let res = http
-        .post(format!("{base}/api/v1/auth/token"))
-        .json(&serde_json::json!({"username": "admin", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let res = ask_for_a_token(&http, &base).await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(res.headers()[RETRY_AFTER], "1");
     let body: Value = res.json().await.unwrap();
@@ -118,11 +113,15 @@ async fn a_held_writer_answers_503_with_retry_after() {
     tokio::task::spawn_blocking(move || holder.join().unwrap())
         .await
         .unwrap();
-    let res = http
-        .post(format!("{base}/api/v1/auth/token"))
+    let res = ask_for_a_token(&http, &base).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// `POST /api/v1/auth/token` for admin: issuing a token writes a session.
+async fn ask_for_a_token(http: &reqwest::Client, base: &str) -> reqwest::Response {
+    http.post(format!("{base}/api/v1/auth/token"))
         .json(&serde_json::json!({"username": "admin", "password": PASSWORD}))
         .send()
         .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+        .unwrap()
 }

@@ -3,7 +3,7 @@
 //! and only the administrator loads a year.
 
 use crate::both_engines;
-use crate::support::{Browser, Engine, TestApp, spawn_app};
+use crate::support::{Browser, Engine, TestApp, app_and_browser, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -19,20 +19,13 @@ pub(crate) const MADE_UP_2027: &str = "date,kind,name\n\
 const WARNING_2027: &str = "2027年节假日安排尚未导入，截止日按周末推算，请核对";
 
 /// Uploads `csv` on the calendar page as the signed-in browser.
-pub(crate) async fn upload(app: &TestApp, b: &mut Browser, csv: &str) -> reqwest::Response {
+pub(crate) async fn upload(b: &mut Browser, csv: &str) -> reqwest::Response {
     let csrf = b.csrf().await;
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("cn-2027.csv"),
     );
-    let cookies = b.cookie_header();
-    b.http
-        .post(format!("{}/calendar?_csrf={csrf}", app.base))
-        .header("cookie", cookies)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    b.post_upload("/calendar", &csrf, form).await
 }
 
 /// Opens a 低保 application for 夏胜林 accepted on `on`: (id, the steps' due dates by code,
@@ -65,11 +58,10 @@ both_engines!(
 );
 
 async fn loading_2027_on_the_page_keeps_the_2026_spring_festival_deadlines(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut admin)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut admin = app.signed_in("admin").await;
-    let res = upload(&app, &mut admin, MADE_UP_2027).await;
+    let res = upload(&mut admin, MADE_UP_2027).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(Browser::location(&res).starts_with("/calendar?loaded=2027"));
     // Regression: one 2027 row used to drop the shipped 2026, and a survey accepted Thu
@@ -79,8 +71,7 @@ async fn loading_2027_on_the_page_keeps_the_2026_spring_festival_deadlines(engin
     assert_eq!(survey["due_on"], "2026-02-24");
     assert_eq!(survey["assumed_years"], json!([]));
     // The page lists both years, the shipped one and the loaded one, with their days.
-    let (status, html) = admin.get_text("/calendar?loaded=2027").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = admin.get_ok("/calendar?loaded=2027").await;
     assert!(
         html.contains("随系统发布") && html.contains("本社区导入"),
         "{html}"
@@ -90,8 +81,7 @@ async fn loading_2027_on_the_page_keeps_the_2026_spring_festival_deadlines(engin
         "{html}"
     );
     let token = app.token("admin").await;
-    let (status, body) = app.api_get(&token, "/api/v1/calendar/years").await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = app.get_ok(&token, "/api/v1/calendar/years").await;
     let items = body["items"].as_array().unwrap();
     let years: Vec<(i64, &str)> = items
         .iter()
@@ -99,11 +89,7 @@ async fn loading_2027_on_the_page_keeps_the_2026_spring_festival_deadlines(engin
         .collect();
     assert_eq!(years, vec![(2026, "official"), (2027, "edited")]);
     assert_eq!(items[1]["days"].as_array().unwrap().len(), 5);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"calendar.load".to_string())
-    );
+    assert!(app.audited("calendar.load").await);
 }
 
 async fn a_deadline_into_an_unloaded_year_warns_until_the_year_is_loaded(engine: Engine) {
@@ -124,7 +110,7 @@ async fn a_deadline_into_an_unloaded_year_warns_until_the_year_is_loaded(engine:
     let (_, page) = admin.get_text("/calendar").await;
     assert!(page.contains("2027年节假日安排尚未导入"), "{page}");
     // Loaded: the open step is re-planned past 元旦 and the warning is gone.
-    let res = upload(&app, &mut admin, MADE_UP_2027).await;
+    let res = upload(&mut admin, MADE_UP_2027).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = worker.get_text(&format!("/applications/{id}")).await;
     assert!(!html.contains("节假日安排尚未导入"), "{html}");
@@ -134,12 +120,10 @@ async fn a_deadline_into_an_unloaded_year_warns_until_the_year_is_loaded(engine:
 }
 
 async fn a_bad_file_is_refused_naming_its_line(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut admin)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut admin = app.signed_in("admin").await;
     let res = upload(
-        &app,
         &mut admin,
         "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-04,workday,元旦调休上班\n",
     )
@@ -150,12 +134,7 @@ async fn a_bad_file_is_refused_naming_its_line(engine: Engine) {
         html.contains("第3行：2027-01-04 是星期一，本来就上班；调休上班日只能是周六或周日。"),
         "{html}"
     );
-    let res = upload(
-        &app,
-        &mut admin,
-        "date,kind,name\n2027-13-01,holiday,元旦\n",
-    )
-    .await;
+    let res = upload(&mut admin, "date,kind,name\n2027-13-01,holiday,元旦\n").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.text()
@@ -167,13 +146,12 @@ async fn a_bad_file_is_refused_naming_its_line(engine: Engine) {
 }
 
 async fn only_the_administrator_sees_and_loads_the_calendar(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut worker)) = app_and_browser(engine, "wangge1").await else {
         return;
     };
-    let mut worker = app.signed_in("wangge1").await;
     let (status, _) = worker.get_text("/calendar").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let res = upload(&app, &mut worker, MADE_UP_2027).await;
+    let res = upload(&mut worker, MADE_UP_2027).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let token = app.token("wangge1").await;
     let (status, _) = app.api_get(&token, "/api/v1/calendar/years").await;

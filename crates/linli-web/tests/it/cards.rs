@@ -2,7 +2,7 @@
 //! cards of a building only for those who may see its residents.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Engine, TestApp, register_neighbour_helper, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -38,25 +38,12 @@ async fn every_card_carries_the_building_head_the_committee_the_station_and_the_
     app.created(&admin, "/api/v1/stations", json!({"name": "绿苑便民服务站", "services": "修车、代收快递", "hours": "8:00-17:00", "location": "5号楼东侧", "contact": "0453-6250000"})).await;
     let mi = app.resident_id("米丽芳").await;
     let mut worker = app.signed_in("wangge1").await;
-    let csrf = worker.csrf().await;
-    let res = worker
-        .post_form(
-            "/neighbor-cards/helpers",
-            &[
-                ("_csrf", &csrf),
-                ("resident_id", &mi.to_string()),
-                ("helps_with", "代买、看护老人"),
-                ("building", &three.to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    register_neighbour_helper(&mut worker, mi, "代买、看护老人", three).await;
 
     let mut head = app.signed_in("louzhang").await;
-    let (status, html) = head
-        .get_text(&format!("/neighbor-cards?building={three}"))
+    let html = head
+        .get_ok(&format!("/neighbor-cards?building={three}"))
         .await;
-    assert_eq!(status, StatusCode::OK);
     let cards = card_sections(&html);
     assert!(
         cards.len() >= 3,
@@ -130,15 +117,11 @@ async fn a_phone_is_printed_only_for_a_neighbour_who_agreed_to_be_contacted(engi
     );
 
     // She withdraws her consent to be contacted: her name stays, her phone goes.
-    app.db
-        .write(move |c| {
-            c.execute(
-                "UPDATE residents SET consent_volunteer_contact = 0 WHERE id = ?",
-                linli_store::params![id],
-            )
-        })
-        .await
-        .unwrap();
+    app.execute(
+        "UPDATE residents SET consent_volunteer_contact = 0 WHERE id = ?",
+        linli_store::params![id],
+    )
+    .await;
     let (_, body) = cards_json(&app, &worker, three).await;
     let her = body["cards"]
         .as_array()
@@ -157,15 +140,11 @@ async fn a_phone_is_printed_only_for_a_neighbour_who_agreed_to_be_contacted(engi
 
     // She withdraws from the card altogether: her name goes too.
     let name = her["name"].as_str().unwrap().to_string();
-    app.db
-        .write(move |c| {
-            c.execute(
-                "UPDATE residents SET consent_neighbor_card = 0 WHERE id = ?",
-                linli_store::params![id],
-            )
-        })
-        .await
-        .unwrap();
+    app.execute(
+        "UPDATE residents SET consent_neighbor_card = 0 WHERE id = ?",
+        linli_store::params![id],
+    )
+    .await;
     let (_, body) = cards_json(&app, &worker, three).await;
     assert!(
         !body["cards"]
@@ -231,54 +210,43 @@ async fn a_building_head_sets_the_phone_printed_for_her_with_errors_beside_the_f
         return;
     };
     let three = app.place_id("building", "3号楼").await;
-    let mut head = app.signed_in("louzhang").await;
-    let csrf = head.csrf().await;
-    let res = head
-        .post_form(
+    let (mut head, csrf) = app.signed_in_with_csrf("louzhang").await;
+    let html = head
+        .post_form_answered(
             "/neighbor-cards/head-phone",
             &[
                 ("_csrf", &csrf),
                 ("card_phone", "1394535"),
                 ("building", &three.to_string()),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
     assert!(
         html.contains("value=\"1394535\"") && html.contains("field-error"),
         "what she typed stays, the error beside it"
     );
-    let res = head
-        .post_form(
-            "/neighbor-cards/head-phone",
-            &[
-                ("_csrf", &csrf),
-                ("card_phone", "139 4535 9999"),
-                ("building", &three.to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    head.post_form_redirected(
+        "/neighbor-cards/head-phone",
+        &[
+            ("_csrf", &csrf),
+            ("card_phone", "139 4535 9999"),
+            ("building", &three.to_string()),
+        ],
+    )
+    .await;
     let (_, html) = head
         .get_text(&format!("/neighbor-cards?building={three}"))
         .await;
     let cards = card_sections(&html);
     assert!(cards.iter().all(|c| c.contains("13945359999")));
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "cards.head_phone")
-    );
+    assert!(app.audited("cards.head_phone").await);
     // Emptied: the cards send people to the committee for her phone.
-    let res = head
-        .post_form(
-            "/neighbor-cards/head-phone",
-            &[("_csrf", &csrf), ("card_phone", "")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    head.post_form_redirected(
+        "/neighbor-cards/head-phone",
+        &[("_csrf", &csrf), ("card_phone", "")],
+    )
+    .await;
     let (_, html) = head
         .get_text(&format!("/neighbor-cards?building={three}"))
         .await;
@@ -288,13 +256,12 @@ async fn a_building_head_sets_the_phone_printed_for_her_with_errors_beside_the_f
             .all(|c| c.contains("电话请问居委会"))
     );
     // A grid worker is no building head: no phone of hers goes on the cards.
-    let mut worker = app.signed_in("wangge1").await;
-    let csrf = worker.csrf().await;
-    let res = worker
-        .post_form(
+    let (mut worker, csrf) = app.signed_in_with_csrf("wangge1").await;
+    worker
+        .post_form_answered(
             "/neighbor-cards/head-phone",
             &[("_csrf", &csrf), ("card_phone", "13800000000")],
+            StatusCode::FORBIDDEN,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

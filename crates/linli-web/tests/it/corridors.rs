@@ -4,7 +4,9 @@
 //! page shows the boards and stars and nobody's name.
 
 use crate::both_engines;
-use crate::support::{Browser, Engine, TestApp, spawn_app, spawn_app_with, test_config};
+use crate::support::{
+    Browser, Engine, TestApp, app_and_token, spawn_app, spawn_app_with, test_config,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -18,10 +20,9 @@ both_engines!(
 );
 
 async fn corridors(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
-    let (status, v) = app
-        .api_get(token, &format!("/api/v1/corridors{query}"))
+    let v = app
+        .get_ok(token, &format!("/api/v1/corridors{query}"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
     v["items"].as_array().unwrap().clone()
 }
 
@@ -45,12 +46,10 @@ fn find(list: &[Value], id: i64) -> Value {
 }
 
 async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let (status, items) = app.api_get(&admin, "/api/v1/inspection-items").await;
-    assert_eq!(status, StatusCode::OK);
+    let items = app.get_ok(&admin, "/api/v1/inspection-items").await;
     let total: i64 = items["items"]
         .as_array()
         .unwrap()
@@ -90,12 +89,7 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
     let listed = find(&corridors(&app, &admin, "").await, k);
     assert_eq!(listed["stars"], 4);
     assert_eq!(listed["high_standard"], true);
-    let (_, ind) = app
-        .api_get(
-            &admin,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-        )
-        .await;
+    let (_, ind) = app.indicators(&admin, "2026-01-01", "2026-12-31").await;
     assert_eq!(ind["indicators"]["corridors.high_standard"], 1);
     assert_eq!(ind["indicators"]["corridors.inspected"], 1);
     // The mean of each inspected corridor's last stars; an uninspected corridor is not a 0.
@@ -107,21 +101,11 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
         (Some(65), Some(2))
     );
     assert_eq!(r["high_standard"], false);
-    let (_, ind) = app
-        .api_get(
-            &admin,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-        )
-        .await;
+    let (_, ind) = app.indicators(&admin, "2026-01-01", "2026-12-31").await;
     assert_eq!(ind["indicators"]["corridors.high_standard"], 0);
     assert_eq!(ind["indicators"]["corridors.average_stars"], 2.0);
     // At the end of October it held (only the inspections up to the period's end count).
-    let (_, ind) = app
-        .api_get(
-            &admin,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-11-20",
-        )
-        .await;
+    let (_, ind) = app.indicators(&admin, "2026-01-01", "2026-11-20").await;
     assert_eq!(ind["indicators"]["corridors.high_standard"], 1);
     // Nothing that is not on the checklist, nothing in the future.
     let (status, e) = inspect(&app, &admin, k, "2026-11-27", &["elevator"]).await;
@@ -153,18 +137,13 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
     )
     .unwrap();
     assert!(format!("{table:?}").contains(all[0]["name"].as_str().unwrap()));
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"ledger.export".to_string())
-    );
+    assert!(app.audited("ledger.export").await);
 }
 
 async fn a_building_head_inspects_only_her_buildings(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let head = app.token("louzhang").await;
     let all = corridors(&app, &admin, "").await;
     let mine = corridors(&app, &head, "").await;
@@ -190,8 +169,7 @@ async fn a_building_head_inspects_only_her_buildings(engine: Engine) {
     let mut page = app.signed_in("louzhang").await;
     let (status, _) = page.get_text(&format!("/corridors/{other}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, html) = page.get_text(&format!("/corridors/{own}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = page.get_ok(&format!("/corridors/{own}")).await;
     assert!(
         html.contains("id=\"inspect\""),
         "her own corridor has the form"
@@ -203,15 +181,13 @@ async fn a_building_head_inspects_only_her_buildings(engine: Engine) {
 }
 
 async fn a_failed_item_becomes_an_issue_and_boards_keep_their_history(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let k = corridors(&app, &admin, "").await[0]["id"].as_i64().unwrap();
     let (_, r) = inspect(&app, &admin, k, "2026-11-27", &["lights"]).await;
     let inspection = r["id"].as_i64().unwrap();
-    let mut page = app.signed_in("wangge1").await;
-    let csrf = page.csrf().await;
+    let (mut page, csrf) = app.signed_in_with_csrf("wangge1").await;
     let before = app.count("SELECT COUNT(*) FROM affairs").await;
     let res = page
         .post_form(
@@ -267,8 +243,7 @@ async fn a_failed_item_becomes_an_issue_and_boards_keep_their_history(engine: En
     assert!(html.contains("老年人怎样用好智能手机") && html.contains("冬季取暖小常识"));
     // The stairwell's page: boards and stars, without the inspector's name.
     let mut public = app.browser();
-    let (status, html) = public.get_text(&format!("/public/corridors/{k}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = public.get_ok(&format!("/public/corridors/{k}")).await;
     assert!(
         html.contains("老年人怎样用好智能手机") && html.contains("科技之窗"),
         "{html}"
@@ -293,8 +268,7 @@ async fn the_stairwell_codes_open_each_corridor_s_public_page(engine: Engine) {
     let head = app.token("louzhang").await;
     let mine = corridors(&app, &head, "").await;
     let mut page = app.signed_in("louzhang").await;
-    let (status, html) = page.get_text("/corridors/qr").await;
-    assert_eq!(status, StatusCode::OK, "{html}");
+    let html = page.get_ok("/corridors/qr").await;
     assert_eq!(
         html.matches("<svg").count(),
         mine.len(),
@@ -347,10 +321,9 @@ async fn the_stairwell_codes_open_each_corridor_s_public_page(engine: Engine) {
 /// them, the status follows at once, a refused form keeps what was typed, and the building head
 /// may read the rules but not change them.
 async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let k = corridors(&app, &admin, "").await[0]["id"].as_i64().unwrap();
     for on in ["2026-10-01", "2026-11-01"] {
         let (status, r) = inspect(&app, &admin, k, on, &["lights"]).await;
@@ -364,8 +337,7 @@ async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
         false
     );
 
-    let mut page = app.signed_in("wangge1").await;
-    let csrf = page.csrf().await;
+    let (mut page, csrf) = app.signed_in_with_csrf("wangge1").await;
     let form = |items: &'static str, t5: &'static str| {
         vec![
             ("_csrf", csrf.clone()),
@@ -383,26 +355,32 @@ async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
     // Refused: the 5-star line under the 4-star one; what was typed comes back.
     let bad = form("照明完好 40\n电动车不进楼道 60", "70");
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = page.post_form("/corridors/settings", &bad).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
+    let html = page
+        .post_form_answered(
+            "/corridors/settings",
+            &bad,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     assert!(html.contains("一级比一级高"), "the rule is said");
     assert!(html.contains("电动车不进楼道 60"), "the checklist as typed");
     let missing = form("照明完好", "95");
     let missing: Vec<(&str, &str)> = missing.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = page.post_form("/corridors/settings", &missing).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("要写分值"));
+    assert!(
+        page.post_form_answered(
+            "/corridors/settings",
+            &missing,
+            StatusCode::UNPROCESSABLE_ENTITY
+        )
+        .await
+        .contains("要写分值")
+    );
 
     let good = form("照明完好 40\n电动车不进楼道 60", "95");
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = page.post_form("/corridors/settings", &good).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"corridor.settings".to_string())
-    );
+    page.post_form_redirected("/corridors/settings", &good)
+        .await;
+    assert!(app.audited("corridor.settings").await);
 
     // The checklist the phone shows and the API lists.
     let (_, items) = app.api_get(&admin, "/api/v1/inspection-items").await;
@@ -444,14 +422,13 @@ async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
 
     // The building head reads the rules and may not change them.
     let mut head = app.signed_in("louzhang").await;
-    let (status, html) = head.get_text("/corridors/settings").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = head.get_ok("/corridors/settings").await;
     assert!(html.contains("电动车不进楼道") && !html.contains("settings-form"));
     let token = head.csrf().await;
     let mut theirs = good.clone();
     theirs[0] = ("_csrf", token.as_str());
-    let res = head.post_form("/corridors/settings", &theirs).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    head.post_form_answered("/corridors/settings", &theirs, StatusCode::FORBIDDEN)
+        .await;
 }
 
 /// Saves the settings page with the default rules and `items` as the checklist.
@@ -477,10 +454,9 @@ async fn save_checklist(page: &mut Browser, items: &str) -> StatusCode {
 /// log by its code (`lights`, `item1`). Every place a person reads names it in Chinese, and a
 /// name that comes back keeps its code.
 async fn past_inspections_name_items_renamed_or_taken_off_in_chinese(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let k = corridors(&app, &admin, "").await[0]["id"].as_i64().unwrap();
     let (status, _) = inspect(&app, &admin, k, "2026-11-01", &["lights", "no_clutter"]).await;
     assert_eq!(status, StatusCode::CREATED);

@@ -1,5 +1,5 @@
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Engine, TestApp, app_and_browser, app_and_token};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -23,6 +23,13 @@ both_engines!(
     the_statement_closes_each_month_where_its_disclosure_does,
 );
 
+/// The demo community with an admin's token, its fund set up by the residents' meeting.
+async fn app_with_fund_decided(engine: Engine) -> Option<(TestApp, String)> {
+    let (app, admin) = app_and_token(engine, "admin").await?;
+    decide(&app, &admin).await;
+    Some((app, admin))
+}
+
 async fn decide(app: &TestApp, admin: &str) {
     app.created(admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})).await;
 }
@@ -38,39 +45,40 @@ async fn balance(app: &TestApp, token: &str) -> i64 {
         .unwrap()
 }
 
+/// `approve` or `pay` on the disbursement `id` as the bearer of `token`.
+async fn disbursement(app: &TestApp, token: &str, id: i64, action: &str) -> (StatusCode, Value) {
+    app.api_act(token, &format!("/api/v1/fund/disbursements/{id}/{action}"))
+        .await
+}
+
 /// A request by the worker, approved by admin and the fund keeper: ready to pay.
 async fn approved_request(app: &TestApp, fen: i64) -> i64 {
     let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let body = app
-        .created(
-            &worker,
-            "/api/v1/fund/disbursements",
-            json!({"beneficiary_resident_id": xia, "amount_fen": fen, "purpose": "medical"}),
-        )
-        .await;
-    let id = body["id"].as_i64().unwrap();
+    let id = app.fund_request(&worker, xia, fen).await;
     for approver in ["admin", "jijin"] {
         let t = app.token(approver).await;
-        let (status, body) = app
-            .api_act(&t, &format!("/api/v1/fund/disbursements/{id}/approve"))
-            .await;
+        let (status, body) = disbursement(app, &t, id, "approve").await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
     id
 }
 
+/// A request by the worker, approved and paid by the fund keeper.
+async fn paid_request(app: &TestApp, fen: i64) -> i64 {
+    let id = approved_request(app, fen).await;
+    let keeper = app.token("jijin").await;
+    let (status, _) = disbursement(app, &keeper, id, "pay").await;
+    assert_eq!(status, StatusCode::OK);
+    id
+}
+
 async fn donations_wait_for_the_meeting_decision_and_get_gap_free_receipts(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let mi = app.resident_id("米丽芳").await;
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true}))
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"]["code"], "no_fund_decision");
+    let body = app.post_refused(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true}), StatusCode::CONFLICT, "no_fund_decision").await;
     assert!(
         body["error"]["message"]
             .as_str()
@@ -94,11 +102,9 @@ async fn donations_wait_for_the_meeting_decision_and_get_gap_free_receipts(engin
 }
 
 async fn a_retried_donation_with_the_same_key_is_recorded_once(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     let send = || {
         reqwest::Client::new()
             .post(format!("{}/api/v1/fund/donations", app.base))
@@ -170,11 +176,9 @@ async fn twenty_at_once(
 /// Issue 18 (1): on PostgreSQL the key was looked up before any lock, so under READ COMMITTED
 /// late retries missed it: 500s on the key's primary key, 409 already_paid for a payment.
 async fn twenty_simultaneous_retries_on_two_instances_all_get_the_first_answer(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     let second = app.second_instance().await;
     let bases = [app.base.clone(), second.base.clone()];
     let gift = json!({"donor_kind": "anonymous", "amount_fen": 10000, "method": "cash", "received_on": "2026-11-20"});
@@ -238,10 +242,7 @@ async fn twenty_simultaneous_retries_on_two_instances_all_get_the_first_answer(e
 
 /// Runs one statement directly in the database (as someone with the file or a login would).
 async fn sql(app: &TestApp, statement: &'static str, id: i64) {
-    app.db
-        .write(move |c| c.execute(statement, linli_store::params![id]))
-        .await
-        .unwrap();
+    app.execute(statement, linli_store::params![id]).await;
 }
 
 /// What `linli verify` says of the fund ledgers: `None` when intact, else the break.
@@ -258,19 +259,12 @@ async fn ledger_break(app: &TestApp) -> Option<String> {
 /// beneficiary or the receipt counter could be changed and `verify` still passed while the
 /// disclosure showed the altered figures.
 async fn a_gift_or_payment_changed_in_the_database_breaks_the_ledger(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     let gift = give(&app, &admin, 20000, true).await;
     let gift_id = gift["id"].as_i64().unwrap();
-    let id = approved_request(&app, 4000).await;
-    let keeper = app.token("jijin").await;
-    let (status, _) = app
-        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let id = paid_request(&app, 4000).await;
     assert_eq!(ledger_break(&app).await, None, "intact as written");
 
     let cases: [(&str, &'static str, &'static str, i64); 4] = [
@@ -313,21 +307,18 @@ async fn a_gift_or_payment_changed_in_the_database_breaks_the_ledger(engine: Eng
 
     // The receipt and the month's disclosure carry the ledger's record number and check code.
     let mut b = app.signed_in("admin").await;
-    let (status, page) = b
-        .get_text(&format!("/fund/donations/{gift_id}/receipt"))
+    let page = b
+        .get_ok(&format!("/fund/donations/{gift_id}/receipt"))
         .await;
-    assert_eq!(status, StatusCode::OK);
     assert!(page.contains("账本记录第1笔，校验码"), "{page}");
     let (_, page) = b.get_text("/disclosure/fund?month=2026-11").await;
     assert!(page.contains("账本校验：截至第2笔，校验码"), "{page}");
 }
 
 async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     give(&app, &admin, 50000, true).await;
     let xia = app.resident_id("夏胜林").await;
     let (_, body) = app
@@ -339,61 +330,36 @@ async fn a_payment_needs_two_approvers_other_than_the_requester(engine: Engine) 
         .await;
     assert_eq!(body["status"], "pending");
     let id = body["id"].as_i64().unwrap();
-    let (status, body) = app
-        .api_act(&admin, &format!("/api/v1/fund/disbursements/{id}/approve"))
-        .await;
+    let (status, body) = disbursement(&app, &admin, id, "approve").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"]["code"], "self_approval");
     let keeper = app.token("jijin").await;
-    let (_, body) = app
-        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/approve"))
-        .await;
+    let (_, body) = disbursement(&app, &keeper, id, "approve").await;
     assert_eq!(body["status"], "pending", "one approval is not enough");
-    let (status, body) = app
-        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/approve"))
-        .await;
+    let (status, body) = disbursement(&app, &keeper, id, "approve").await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "already_approved");
-    let (status, body) = app
-        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
-        .await;
+    let (status, body) = disbursement(&app, &keeper, id, "pay").await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "not_approved");
     let worker = app.token("wangge1").await;
-    let (status, _) = app
-        .api_act(&worker, &format!("/api/v1/fund/disbursements/{id}/approve"))
-        .await;
+    let (status, _) = disbursement(&app, &worker, id, "approve").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a worker does not approve");
     // A second finance/admin user completes the two-person rule.
     let _ = app.created(&admin, "/api/v1/users", json!({"username": "zhaoyuan", "password": "基金复核2026", "role": "finance", "scope_place_id": app.place_id("community", "Xx社区").await})).await;
-    let second: Value = reqwest::Client::new()
-        .post(format!("{}/api/v1/auth/token", app.base))
-        .json(&json!({"username": "zhaoyuan", "password": "基金复核2026"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let second = second["token"].as_str().unwrap().to_string();
-    let (_, body) = app
-        .api_act(&second, &format!("/api/v1/fund/disbursements/{id}/approve"))
-        .await;
+    let second = app.token_with("zhaoyuan", "基金复核2026").await;
+    let (_, body) = disbursement(&app, &second, id, "approve").await;
     assert_eq!(body["status"], "approved");
-    let (status, body) = app
-        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
-        .await;
+    let (status, body) = disbursement(&app, &keeper, id, "pay").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "paid");
     assert_eq!(balance(&app, &admin).await, 30000);
 }
 
 async fn fifty_simultaneous_payments_never_overdraw_the_fund(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     give(&app, &admin, 10000, true).await;
     let mut ids = Vec::new();
     for _ in 0..50 {
@@ -440,11 +406,9 @@ async fn fifty_simultaneous_payments_never_overdraw_the_fund(engine: Engine) {
 }
 
 async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     give(&app, &admin, 20000, true).await;
     let keeper = app.token("jijin").await;
     let (_, entries) = app.api_get(&keeper, "/api/v1/fund/entries").await;
@@ -470,24 +434,22 @@ async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine
         .await;
     let rev = body["id"].as_i64().unwrap();
     assert_eq!(balance(&app, &admin).await, 0);
-    let (status, body) = app
-        .api_post(
-            &keeper,
-            &format!("/api/v1/fund/entries/{tx}/reverse"),
-            json!({"reason": "再来一次"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"]["code"], "already_reversed");
-    let (status, body) = app
-        .api_post(
-            &keeper,
-            &format!("/api/v1/fund/entries/{rev}/reverse"),
-            json!({"reason": "撤销冲正"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"]["code"], "reverse_of_reversal");
+    app.post_refused(
+        &keeper,
+        &format!("/api/v1/fund/entries/{tx}/reverse"),
+        json!({"reason": "再来一次"}),
+        StatusCode::CONFLICT,
+        "already_reversed",
+    )
+    .await;
+    app.post_refused(
+        &keeper,
+        &format!("/api/v1/fund/entries/{rev}/reverse"),
+        json!({"reason": "撤销冲正"}),
+        StatusCode::CONFLICT,
+        "reverse_of_reversal",
+    )
+    .await;
     // The ledger refuses edits at the database itself.
     let refused = app
         .db
@@ -510,24 +472,17 @@ async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine
 }
 
 async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     give(&app, &admin, 30000, true).await;
     let mi = app.resident_id("米丽芳").await;
     let _ = app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "不愿具名的王先生", "amount_fen": 10000, "method": "wechat", "received_on": "2026-11-21", "publish_name": false})).await;
-    let id = approved_request(&app, 8000).await;
-    let keeper = app.token("jijin").await;
-    let (status, _) = app
-        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    paid_request(&app, 8000).await;
     let month = crate::support::start_time().format("%Y-%m").to_string();
-    let res = reqwest::get(format!("{}/api/v1/fund/disclosure?month={month}", app.base))
-        .await
-        .unwrap();
+    let res = app
+        .public_get(&format!("/api/v1/fund/disclosure?month={month}"))
+        .await;
     assert_eq!(res.status(), StatusCode::OK, "public, no sign-in");
     let d: Value = res.json().await.unwrap();
     assert_eq!(d["income_fen"], 40000);
@@ -542,24 +497,16 @@ async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients
         text.contains("夏**") && !text.contains("夏胜林"),
         "recipients masked"
     );
-    let phone: String = app
-        .db
-        .read(move |c| {
-            c.query_one(
-                "SELECT COALESCE(phone, '') FROM residents WHERE id = ?",
-                linli_store::params![mi],
-            )?
-            .text(0)
-        })
-        .await
-        .unwrap();
+    let phone = app
+        .text_with(
+            "SELECT COALESCE(phone, '') FROM residents WHERE id = ?",
+            linli_store::params![mi],
+        )
+        .await;
     assert!(phone.is_empty() || !text.contains(&phone));
-    let html = reqwest::get(format!("{}/disclosure/fund?month={month}", app.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .public_text(&format!("/disclosure/fund?month={month}"))
+        .await;
     assert!(html.contains("夏**") && html.contains("爱心人士") && !html.contains("夏胜林"));
     assert!(
         html.contains("公示期") && html.contains("本年累计") && html.contains("居民会议决定"),
@@ -574,16 +521,14 @@ async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients
 }
 
 async fn the_fund_pages_work(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut admin)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut admin = app.signed_in("admin").await;
-    let (status, html) = admin.get_text("/fund").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = admin.get_ok("/fund").await;
     assert!(html.contains("居民会议"), "the decision comes first");
     let csrf = admin.csrf().await;
-    let res = admin
-        .post_form(
+    admin
+        .post_form_redirected(
             "/fund/decision",
             &[
                 ("_csrf", &csrf),
@@ -595,11 +540,9 @@ async fn the_fund_pages_work(engine: Engine) {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let mut worker = app.signed_in("wangge1").await;
-    let csrf = worker.csrf().await;
-    let res = worker
-        .post_form(
+    let (mut worker, csrf) = app.signed_in_with_csrf("wangge1").await;
+    let receipt = worker
+        .post_form_redirected(
             "/fund/donations",
             &[
                 ("_csrf", &csrf),
@@ -611,10 +554,7 @@ async fn the_fund_pages_work(engine: Engine) {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let receipt = crate::support::Browser::location(&res);
-    let (status, html) = worker.get_text(&receipt).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = worker.get_ok(&receipt).await;
     assert!(html.contains("2026-0001") && html.contains("1,000.50") && html.contains("市电业局"));
     assert!(html.contains("银行转账"), "the method, in Chinese");
     // In English the method reads in English too (labels come from the catalogue).
@@ -625,24 +565,25 @@ async fn the_fund_pages_work(engine: Engine) {
         "{html}"
     );
     worker.cookies.retain(|(k, _)| k != "linli_lang");
-    let res = worker
-        .post_form(
-            "/fund/donations",
-            &[
-                ("_csrf", &csrf),
-                ("donor_kind", "person"),
-                ("donor_name", "x"),
-                ("amount_yuan", "12.345"),
-                ("method", "cash"),
-                ("received_on", "2026-11-20"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("最多两位小数"));
+    assert!(
+        worker
+            .post_form_answered(
+                "/fund/donations",
+                &[
+                    ("_csrf", &csrf),
+                    ("donor_kind", "person"),
+                    ("donor_name", "x"),
+                    ("amount_yuan", "12.345"),
+                    ("method", "cash"),
+                    ("received_on", "2026-11-20"),
+                ],
+                StatusCode::UNPROCESSABLE_ENTITY
+            )
+            .await
+            .contains("最多两位小数")
+    );
     let mut keeper = app.signed_in("jijin").await;
-    let (status, html) = keeper.get_text("/fund/statement?year=2026").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = keeper.get_ok("/fund/statement?year=2026").await;
     assert!(
         html.contains("1,000.50") && html.contains("市电业局"),
         "the year's statement and donor list"
@@ -658,22 +599,14 @@ async fn the_fund_pages_work(engine: Engine) {
 }
 
 async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     give(&app, &admin, 30000, true).await;
     let id = approved_request(&app, 8000).await;
     let keeper = app.token("jijin").await;
-    app.api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
-        .await;
-    let (status, v) = app
-        .api_get(
-            &admin,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-        )
-        .await;
+    disbursement(&app, &keeper, id, "pay").await;
+    let (status, v) = app.indicators(&admin, "2026-01-01", "2026-12-31").await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["indicators"]["fund.raised_total"], 30000);
     assert_eq!(v["indicators"]["fund.beneficiaries"], 1);
@@ -683,12 +616,7 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
     assert_eq!(v["indicators"]["corridors.high_standard"], 0);
     assert_eq!(v["details"]["corridors.high_standard"]["status"], "ok");
     assert_eq!(v["details"]["fund.raised_total"]["approx_zh"], "300元");
-    let (status, v) = app
-        .api_get(
-            &admin,
-            "/api/v1/reports/indicators?from=2026-12-31&to=2026-01-01",
-        )
-        .await;
+    let (status, v) = app.indicators(&admin, "2026-12-31", "2026-01-01").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     // The period is read by the one date parser every field goes through (issue 13 item 10).
     let (status, v) = app
@@ -706,15 +634,12 @@ async fn the_indicators_read_the_ledger_and_say_what_is_unavailable(engine: Engi
 both_engines!(the_dashboard_shows_every_indicator_with_its_wording_and_charts);
 
 async fn the_dashboard_shows_every_indicator_with_its_wording_and_charts(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     give(&app, &admin, 30000, true).await;
     let mut b = app.signed_in("admin").await;
-    let (status, html) = b.get_text("/reports?from=2026-01-01&to=2026-12-31").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok("/reports?from=2026-01-01&to=2026-12-31").await;
     assert!(
         html.contains("爱心基金筹集") && html.contains("300元"),
         "the figure and its wording"
@@ -740,26 +665,16 @@ async fn the_dashboard_shows_every_indicator_with_its_wording_and_charts(engine:
 /// The fund keeper's home lists the requests waiting for her approval (not the ones she has
 /// approved, never her own), approves from there, and then shows the request among those to pay.
 async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     give(&app, &admin, 100_000, true).await;
     let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let body = app
-        .created(
-            &worker,
-            "/api/v1/fund/disbursements",
-            json!({"beneficiary_resident_id": xia, "amount_fen": 30_000, "purpose": "medical"}),
-        )
-        .await;
-    let id = body["id"].as_i64().unwrap();
+    let id = app.fund_request(&worker, xia, 30_000).await;
 
     let mut keeper = app.signed_in("jijin").await;
-    let (status, html) = keeper.get_text("/").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = keeper.get_ok("/").await;
     assert!(html.contains("id=\"fund-home\""), "{html}");
     assert!(
         html.contains("夏胜林") && html.contains("¥300.00"),
@@ -780,9 +695,7 @@ async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
     // Approved once by her: no longer hers to approve; one more approval and it waits for payment.
     let (_, html) = keeper.get_text("/").await;
     assert!(!html.contains(&approve), "approved by her already");
-    let (status, _) = app
-        .api_act(&admin, &format!("/api/v1/fund/disbursements/{id}/approve"))
-        .await;
+    let (status, _) = disbursement(&app, &admin, id, "approve").await;
     assert_eq!(status, StatusCode::OK);
     let (_, html) = keeper.get_text("/").await;
     assert!(html.contains("待支付") && html.contains("夏胜林"), "{html}");
@@ -796,11 +709,9 @@ async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
 /// 冲正 in the pages: the ledger links to a step that shows the entry and says what a reversal
 /// writes; without a reason nothing is written and the reason field says why.
 async fn a_reversal_in_the_browser_is_a_confirmed_step_with_its_reason(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     give(&app, &admin, 20000, true).await;
     let (_, entries) = app.api_get(&admin, "/api/v1/fund/entries").await;
     let tx = entries["items"][0]["id"].as_i64().unwrap();
@@ -808,19 +719,20 @@ async fn a_reversal_in_the_browser_is_a_confirmed_step_with_its_reason(engine: E
     let mut keeper = app.signed_in("jijin").await;
     let (_, html) = keeper.get_text("/fund/entries").await;
     assert!(html.contains(&format!("href=\"{step}\"")), "{html}");
-    let (status, html) = keeper.get_text(&step).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = keeper.get_ok(&step).await;
     assert!(
         html.contains("确认冲正") && html.contains("只能冲正一次") && html.contains("200.00"),
         "{html}"
     );
 
     let csrf = keeper.csrf().await;
-    let res = keeper
-        .post_form(&step, &[("_csrf", &csrf), ("reason", " ")])
+    let html = keeper
+        .post_form_answered(
+            &step,
+            &[("_csrf", &csrf), ("reason", " ")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
     assert!(
         html.contains("field-error") && html.contains("请写明冲正原因"),
         "{html}"
@@ -839,10 +751,9 @@ async fn a_reversal_in_the_browser_is_a_confirmed_step_with_its_reason(engine: E
 }
 
 async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let post = |body: Value| {
         let (app, admin) = (&app, &admin);
         async move { app.api_post(admin, "/api/v1/fund/decisions", body).await }
@@ -895,16 +806,11 @@ async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Eng
         assert_eq!(body["error"]["code"], code, "{bad}");
     }
     // Nothing was recorded: gifts still wait for a decision.
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/fund/donations", json!({"donor_kind": "anonymous", "amount_fen": 100, "method": "cash", "received_on": "2026-11-20"}))
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"]["code"], "no_fund_decision");
+    app.post_refused(&admin, "/api/v1/fund/donations", json!({"donor_kind": "anonymous", "amount_fen": 100, "method": "cash", "received_on": "2026-11-20"}), StatusCode::CONFLICT, "no_fund_decision").await;
     // The form says why, and keeps what was typed.
-    let mut browser = app.signed_in("admin").await;
-    let csrf = browser.csrf().await;
-    let res = browser
-        .post_form(
+    let (mut browser, csrf) = app.signed_in_with_csrf("admin").await;
+    let html = browser
+        .post_form_answered(
             "/fund/decision",
             &[
                 ("_csrf", &csrf),
@@ -914,10 +820,9 @@ async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Eng
                 ("attendance", "15"),
                 ("resolution", "成立爱心基金"),
             ],
+            StatusCode::CONFLICT,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    let html = res.text().await.unwrap();
     assert!(
         html.contains("到会15人，未超过居民小组选举的代表30人的半数")
             && html.contains("成立爱心基金")
@@ -927,10 +832,9 @@ async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Eng
 }
 
 async fn the_quorum_is_computed_from_the_numbers_and_a_sent_one_is_ignored(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let body = app.created(&admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 172, "attendance": 87, "quorum_reached": false, "resolution": "成立爱心基金"})).await;
     assert_eq!(body["quorum_reached"], true, "computed, not taken: {body}");
     assert_eq!(body["needed"], 87);
@@ -960,17 +864,19 @@ async fn the_quorum_is_computed_from_the_numbers_and_a_sent_one_is_ignored(engin
 }
 
 async fn a_gift_received_before_the_decision_is_refused_naming_its_day(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     let gift = |on: &str| json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": 5000, "method": "cash", "received_on": on});
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/fund/donations", gift("2011-03-14"))
+    let body = app
+        .post_refused(
+            &admin,
+            "/api/v1/fund/donations",
+            gift("2011-03-14"),
+            StatusCode::CONFLICT,
+            "before_fund_decision",
+        )
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["error"]["code"], "before_fund_decision");
     let message = body["error"]["message"].as_str().unwrap();
     assert!(
         message.contains("2011年3月15日") && message.contains("2011年3月14日"),
@@ -997,8 +903,8 @@ async fn a_gift_received_before_the_decision_is_refused_naming_its_day(engine: E
         "the form names the decision's day"
     );
     let csrf = worker.csrf().await;
-    let res = worker
-        .post_form(
+    let html = worker
+        .post_form_answered(
             "/fund/donations",
             &[
                 ("_csrf", &csrf),
@@ -1008,10 +914,9 @@ async fn a_gift_received_before_the_decision_is_refused_naming_its_day(engine: E
                 ("method", "cash"),
                 ("received_on", "2010-12-31"),
             ],
+            StatusCode::CONFLICT,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    let html = res.text().await.unwrap();
     assert!(
         html.contains("早于居民会议决定设立爱心基金的日期2011年3月15日")
             && html.contains("市电业局"),
@@ -1020,20 +925,11 @@ async fn a_gift_received_before_the_decision_is_refused_naming_its_day(engine: E
 }
 
 async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     give(&app, &admin, 30000, true).await;
-    let sheet = || async {
-        reqwest::get(format!("{}/disclosure/fund?month=2026-11", app.base))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
+    let sheet = || app.public_text("/disclosure/fund?month=2026-11");
     // Today is 2026-11-27; nothing is posted yet, so no posting day is invented.
     let html = sheet().await;
     assert!(html.contains("尚未登记张贴"), "{html}");
@@ -1074,12 +970,9 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
         !html.contains("2026年12月6日"),
         "not the day it is looked at"
     );
-    let d: Value = reqwest::get(format!("{}/api/v1/fund/disclosure?month=2026-11", app.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let d = app
+        .public_json("/api/v1/fund/disclosure?month=2026-11")
+        .await;
     assert_eq!(d["posting"]["posted_on"], "2026-11-25");
     assert_eq!(d["posting"]["ends_on"], "2026-12-01");
     // The fund keeper records October's posting where she prints it.
@@ -1087,8 +980,8 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
     let (_, html) = keeper.get_text("/disclosure/fund?month=2026-10").await;
     assert!(html.contains("登记张贴日期"), "{html}");
     let csrf = keeper.csrf().await;
-    let res = keeper
-        .post_form(
+    keeper
+        .post_form_redirected(
             "/fund/postings",
             &[
                 ("_csrf", &csrf),
@@ -1097,15 +990,9 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = keeper.get_text("/disclosure/fund?month=2026-10").await;
     assert!(html.contains("2026年11月3日 至 2026年11月9日"), "{html}");
-    let html = reqwest::get(format!("{}/disclosure/fund?month=2026-10", app.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.public_text("/disclosure/fund?month=2026-10").await;
     assert!(
         !html.contains("登记张贴日期"),
         "the public sees the sheet only"
@@ -1115,12 +1002,7 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
     let figure = |from: &'static str, to: &'static str| {
         let (app, admin) = (&app, &admin);
         async move {
-            let (_, v) = app
-                .api_get(
-                    admin,
-                    &format!("/api/v1/reports/indicators?from={from}&to={to}"),
-                )
-                .await;
+            let (_, v) = app.indicators(admin, from, to).await;
             v["indicators"]["fund.disclosures"].clone()
         }
     };
@@ -1132,11 +1014,9 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
 /// each month at the balance that month's disclosure gives (two sums of every posting),
 /// through a gift of the year before, a reversal and a payment.
 async fn the_statement_closes_each_month_where_its_disclosure_does(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_with_fund_decided(engine).await else {
         return;
     };
-    let admin = app.token("admin").await;
-    decide(&app, &admin).await;
     for (fen, method, on) in [
         (50_000, "cash", "2025-12-10"),
         (20_000, "bank_transfer", "2026-03-05"),
@@ -1161,11 +1041,7 @@ async fn the_statement_closes_each_month_where_its_disclosure_does(engine: Engin
         json!({"reason": "重复登记"}),
     )
     .await;
-    let id = approved_request(&app, 4_000).await;
-    let (status, _) = app
-        .api_act(&keeper, &format!("/api/v1/fund/disbursements/{id}/pay"))
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    paid_request(&app, 4_000).await;
 
     let community = app
         .number(

@@ -1,7 +1,9 @@
 //! Learning and the employment station (issue 6), on both engines.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app, spawn_demo_app};
+use crate::support::{
+    Browser, Engine, TestApp, app_and_browser, app_and_token, spawn_app, spawn_demo_app,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -73,15 +75,10 @@ async fn enrol(app: &TestApp, token: &str, course: i64, resident: i64) -> (i64, 
 async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_drop_out_moves_it_up(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, w)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let w = app.token("wangge1").await;
-    let (status, body) = app
-        .api_post(&w, "/api/v1/courses", json!({"name": "刺绣班", "category": "needlework", "vocational": true, "starts_on": "2026-09-01", "ends_on": "2026-10-31"}))
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "learning_category_bad");
+    app.post_refused(&w, "/api/v1/courses", json!({"name": "刺绣班", "category": "needlework", "vocational": true, "starts_on": "2026-09-01", "ends_on": "2026-10-31"}), StatusCode::UNPROCESSABLE_ENTITY, "learning_category_bad").await;
     let k = course(&app, &w, "刺绣技能培训班", true, Some(2)).await;
     let xia = app.resident_id("夏胜林").await;
     let mi = app.resident_id("米丽芳").await;
@@ -102,8 +99,7 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
         html.contains("取消候补…"),
         "the waiting list has its own word"
     );
-    let (status, html) = b.get_text(&format!("/enrolments/{e1}/drop")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok(&format!("/enrolments/{e1}/drop")).await;
     assert!(
         html.contains("确认退学") && html.contains("候补名单上的第一位"),
         "{html}"
@@ -136,21 +132,19 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "enrolled twice: {body}");
     // 夏 drops out: his seat goes to 杨, first on the waiting list.
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .post_ok(
             &w,
             &format!("/api/v1/enrolments/{e1}/status"),
             json!({"status": "dropped"}),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["promoted_enrolment_id"], e3);
     let (_, c) = app.api_get(&w, &format!("/api/v1/courses/{k}")).await;
     assert_eq!(c["enrolled"], 2);
     assert_eq!(c["waitlisted"], 0);
     // The course page says so too, in the worker's words.
-    let (status, html) = b.get_text(&format!("/courses/{k}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok(&format!("/courses/{k}")).await;
     assert!(html.contains("已退学") && html.contains("杨静"), "{html}");
     // A building head has no business with courses.
     let mut head = app.signed_in("louzhang").await;
@@ -158,16 +152,14 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
         head.get(&format!("/courses/{k}")).await.status(),
         StatusCode::FORBIDDEN
     );
-    let actions = app.audit_actions().await;
-    assert!(actions.iter().filter(|a| *a == "enrolment.create").count() == 3);
-    assert!(actions.contains(&"enrolment.status".to_string()));
+    assert!(app.audit_count("enrolment.create").await == 3);
+    assert!(app.audited("enrolment.status").await);
 }
 
 async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, w)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let w = app.token("wangge1").await;
     let k = course(&app, &w, "电脑操作培训班", true, None).await;
     let s1 = session(&app, &w, k, "2026-09-07").await;
     let s2 = session(&app, &w, k, "2026-09-14").await;
@@ -177,15 +169,14 @@ async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engin
     let (ex, _) = enrol(&app, &w, k, xia).await;
     let (em, _) = enrol(&app, &w, k, mi).await;
     // Someone not on the course cannot be marked present.
-    let (status, body) = app
-        .api_post(
-            &w,
-            "/api/v1/attendance",
-            json!({"session_id": s1, "resident_ids": [xia, zhang]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"]["code"], "learning_not_enrolled");
+    app.post_refused(
+        &w,
+        "/api/v1/attendance",
+        json!({"session_id": s1, "resident_ids": [xia, zhang]}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "learning_not_enrolled",
+    )
+    .await;
     // Session 1 by the API: both present.
     let v = post(
         &app,
@@ -197,8 +188,7 @@ async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engin
     assert_eq!(v["present"], 2);
     // Session 2 from the signed paper sheet, entered on the roll-call page: only 夏 signed.
     let mut b = app.signed_in("wangge1").await;
-    let (status, sheet) = b.get_text(&format!("/sessions/{s2}/sheet")).await;
-    assert_eq!(status, StatusCode::OK);
+    let sheet = b.get_ok(&format!("/sessions/{s2}/sheet")).await;
     assert!(
         sheet.contains("签到表")
             && sheet.contains("2026-09-14")
@@ -209,37 +199,31 @@ async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engin
     assert!(page.contains("补录纸质签到表"));
     let csrf = b.csrf().await;
     let xs = xia.to_string();
-    let res = b
-        .post_form(
-            &format!("/sessions/{s2}/attendance"),
-            &[("_csrf", &csrf), ("source", "paper"), ("present", &xs)],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        &format!("/sessions/{s2}/attendance"),
+        &[("_csrf", &csrf), ("source", "paper"), ("present", &xs)],
+    )
+    .await;
     let paper = app
         .count("SELECT COUNT(*) FROM attendance WHERE source = 'paper'")
         .await;
     assert_eq!(paper, 1);
     // The rule (80% of 2 sessions = both): 夏 completes, 米 (1 of 2) may not.
-    let (status, body) = app
-        .api_post(
-            &w,
-            &format!("/api/v1/enrolments/{em}/status"),
-            json!({"status": "completed"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["error"]["code"], "learning_rule_not_met");
-    let (status, _) = app
-        .api_post(
-            &w,
-            &format!("/api/v1/enrolments/{ex}/status"),
-            json!({"status": "completed"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, cert) = b.get_text(&format!("/enrolments/{ex}/certificate")).await;
-    assert_eq!(status, StatusCode::OK);
+    app.post_refused(
+        &w,
+        &format!("/api/v1/enrolments/{em}/status"),
+        json!({"status": "completed"}),
+        StatusCode::CONFLICT,
+        "learning_rule_not_met",
+    )
+    .await;
+    app.post_ok(
+        &w,
+        &format!("/api/v1/enrolments/{ex}/status"),
+        json!({"status": "completed"}),
+    )
+    .await;
+    let cert = b.get_ok(&format!("/enrolments/{ex}/certificate")).await;
     assert!(cert.contains("结业证书") && cert.contains("夏胜林") && cert.contains("出勤 2 次"));
     // No certificate for someone who did not complete.
     assert_eq!(
@@ -251,10 +235,9 @@ async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engin
 }
 
 async fn the_indicators_on_a_small_scenario_match_a_count_by_hand(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, w)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let w = app.token("wangge1").await;
     let names = ["夏胜林", "米丽芳", "杨静", "张君", "陈玉兰"];
     let mut ids = Vec::new();
     for n in names {
@@ -307,21 +290,13 @@ async fn the_indicators_on_a_small_scenario_match_a_count_by_hand(engine: Engine
     ] {
         post(&app, &w, "/api/v1/placements", json!({"resident_id": who, "employer": "鑫源超市", "job": "收银员", "starts_on": on, "via_station": via})).await;
     }
-    let mut b = app.signed_in("wangge1").await;
-    let csrf = b.csrf().await;
-    let res = b
-        .post_form(
-            &format!("/employment/trainees/{yang}/check"),
-            &[("_csrf", &csrf), ("outcome", "not_employed")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (status, r) = app
-        .api_get(
-            &w,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-        )
-        .await;
+    let (mut b, csrf) = app.signed_in_with_csrf("wangge1").await;
+    b.post_form_redirected(
+        &format!("/employment/trainees/{yang}/check"),
+        &[("_csrf", &csrf), ("outcome", "not_employed")],
+    )
+    .await;
+    let (status, r) = app.indicators(&w, "2026-01-01", "2026-12-31").await;
     assert_eq!(status, StatusCode::OK, "{r}");
     let i = &r["indicators"];
     let d = &r["details"];
@@ -346,10 +321,9 @@ async fn the_indicators_on_a_small_scenario_match_a_count_by_hand(engine: Engine
 }
 
 async fn a_placement_is_followed_up_and_due_calls_reach_the_home_page(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, w)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let w = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     // Started 2026-10-28: the one-month call falls on Saturday 2026-11-28, this week (today is Friday 11-27).
     let p = post(&app, &w, "/api/v1/placements", json!({"resident_id": xia, "employer": "Xx物业管理公司", "job": "保洁员", "starts_on": "2026-10-28", "via_station": true})).await["id"]
@@ -383,18 +357,9 @@ async fn a_placement_is_followed_up_and_due_calls_reach_the_home_page(engine: En
     let (_, page) = b.get_text(&format!("/employment/placements/{p}")).await;
     assert!(page.contains("3个月回访") && page.contains("2027-01-28"));
     // A follow-up that says "unknown" stays unknown in the figure.
-    let (_, r) = app
-        .api_get(
-            &w,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-        )
-        .await;
+    let (_, r) = app.indicators(&w, "2026-01-01", "2026-12-31").await;
     assert_eq!(r["details"]["employment.reemployed"]["still_employed"], 1);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"followup.create".to_string())
-    );
+    assert!(app.audited("followup.create").await);
 }
 
 /// A course still open in the public catalogue (today is 2026-11-27).
@@ -438,21 +403,16 @@ async fn signup_of(app: &TestApp, name: &'static str) -> i64 {
 async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_its_reason(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, w)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let w = app.token("wangge1").await;
     let k = open_course(&app, &w, "家政服务培训班", 1, true).await;
     let hidden = open_course(&app, &w, "内部党课", 10, false).await;
     // The catalogue offers the form; an unlisted course has none.
     let mut visitor = app.browser();
-    let (status, html) = visitor.get_text("/public/courses").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = visitor.get_ok("/public/courses").await;
     assert!(html.contains(&format!("/public/courses/{k}/signup")) && html.contains("我要报名"));
-    let (status, form) = visitor
-        .get_text(&format!("/public/courses/{k}/signup"))
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let form = visitor.get_ok(&format!("/public/courses/{k}/signup")).await;
     assert!(form.contains("家政服务培训班") && form.contains("联系电话"));
     assert_eq!(
         visitor
@@ -482,11 +442,7 @@ async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_it
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM course_signups").await, 3);
     // A request enrols nobody by itself, and its phone is in no audit record.
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM enrolments WHERE via = 'self'")
-            .await,
-        0
-    );
+    assert_eq!(self_enrolments(&app).await, 0);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%13812345678%'")
             .await,
@@ -507,82 +463,43 @@ async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_it
     );
     let xia = app.resident_id("夏胜林").await;
     let mi = app.resident_id("米丽芳").await;
-    let (status, page) = b.get_text(&format!("/course-signups/{sx}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = b.get_ok(&format!("/course-signups/{sx}")).await;
     assert!(
         page.contains(&format!("name=\"resident_id\" value=\"{xia}\"")),
         "{page}"
     );
     assert!(!page.contains("13812345678"));
     let csrf = b.csrf().await;
-    let res = b
-        .post_form(
-            &format!("/course-signups/{sx}/enrol"),
-            &[("_csrf", &csrf), ("resident_id", &xia.to_string())],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    enrol_signup(&mut b, &csrf, sx, xia, StatusCode::SEE_OTHER).await;
     // One seat: the second applicant goes to the waiting list, as any enrolment would.
-    let res = b
-        .post_form(
-            &format!("/course-signups/{sm}/enrol"),
-            &[("_csrf", &csrf), ("resident_id", &mi.to_string())],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    enrol_signup(&mut b, &csrf, sm, mi, StatusCode::SEE_OTHER).await;
     let (_, c) = app.api_get(&w, &format!("/api/v1/courses/{k}")).await;
     assert_eq!(
         (c["enrolled"].as_i64(), c["waitlisted"].as_i64()),
         (Some(1), Some(1))
     );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM enrolments WHERE via = 'self'")
-            .await,
-        2
-    );
+    assert_eq!(self_enrolments(&app).await, 2);
     // A handled request cannot enrol anyone again.
-    let res = b
-        .post_form(
-            &format!("/course-signups/{sx}/enrol"),
-            &[("_csrf", &csrf), ("resident_id", &mi.to_string())],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM enrolments WHERE via = 'self'")
-            .await,
-        2
-    );
+    enrol_signup(&mut b, &csrf, sx, mi, StatusCode::SEE_OTHER).await;
+    assert_eq!(self_enrolments(&app).await, 2);
     // Declining needs a reason, and keeps it.
-    let res = b
-        .post_form(
-            &format!("/course-signups/{sw}/decline"),
-            &[("_csrf", &csrf), ("reason", " ")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM course_signups WHERE status = 'pending'")
-            .await,
-        1
-    );
-    let res = b
-        .post_form(
-            &format!("/course-signups/{sw}/decline"),
-            &[("_csrf", &csrf), ("reason", "不是本社区居民")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    decline_signup(&mut b, &csrf, sw, " ", StatusCode::SEE_OTHER).await;
+    assert_eq!(pending_signups(&app).await, 1);
+    decline_signup(&mut b, &csrf, sw, "不是本社区居民", StatusCode::SEE_OTHER).await;
     let (_, page) = b.get_text(&format!("/courses/{k}")).await;
     assert!(page.contains("不是本社区居民") && page.contains("未通过") && page.contains("候补"));
     let (_, list) = b.get_text("/courses?year=2026").await;
     assert!(!list.contains("条报名申请待处理"));
     // Revealing the phone shows it once and is recorded.
-    let res = b
-        .post_form(&format!("/course-signups/{sx}/reveal"), &[("_csrf", &csrf)])
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.text().await.unwrap().contains("13812345678"));
+    assert!(
+        b.post_form_answered(
+            &format!("/course-signups/{sx}/reveal"),
+            &[("_csrf", &csrf)],
+            StatusCode::OK
+        )
+        .await
+        .contains("13812345678")
+    );
     let actions = app.audit_actions().await;
     for a in [
         "course_signup.create",
@@ -602,10 +519,9 @@ async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_it
 }
 
 async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, w)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let w = app.token("wangge1").await;
     let k = open_course(&app, &w, "电脑操作培训班", 30, true).await;
     let res = sign_up(&app, k, "夏胜林", "13812345678", "3号楼2单元").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -613,35 +529,14 @@ async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine:
     // A second community on the same deployment, with its own admin.
     app.second_community("dongfeng").await;
     let mut other = app.signed_in("dongfeng").await;
-    assert_eq!(
-        other.get(&format!("/course-signups/{s}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        other.get(&format!("/courses/{k}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    other
+        .assert_not_found(&[format!("/course-signups/{s}"), format!("/courses/{k}")])
+        .await;
     let csrf = other.csrf().await;
     let xia = app.resident_id("夏胜林").await.to_string();
-    let res = other
-        .post_form(
-            &format!("/course-signups/{s}/enrol"),
-            &[("_csrf", &csrf), ("resident_id", &xia)],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = other
-        .post_form(
-            &format!("/course-signups/{s}/decline"),
-            &[("_csrf", &csrf), ("reason", "试试")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM course_signups WHERE status = 'pending'")
-            .await,
-        1
-    );
+    enrol_signup(&mut other, &csrf, s, xia, StatusCode::NOT_FOUND).await;
+    decline_signup(&mut other, &csrf, s, "试试", StatusCode::NOT_FOUND).await;
+    assert_eq!(pending_signups(&app).await, 1);
     // A resident's account handles nothing either: for her the request is not there.
     let mut jumin = app.signed_in("jumin").await;
     assert_eq!(
@@ -651,14 +546,13 @@ async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine:
 }
 
 async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "wangge1").await else {
         return;
     };
-    let mut b = app.signed_in("wangge1").await;
     let csrf = b.csrf().await;
     let yang = app.resident_id("杨静").await.to_string();
-    let res = b
-        .post_form(
+    let seeker = b
+        .post_form_redirected(
             "/employment/seekers",
             &[
                 ("_csrf", &csrf),
@@ -669,61 +563,53 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let seeker = crate::support::Browser::location(&res);
     assert!(seeker.starts_with("/employment/seekers/"), "{seeker}");
-    let res = b
-        .post_form(
-            "/employment/openings",
-            &[
-                ("_csrf", &csrf),
-                ("employer", "惠民便利店"),
-                ("job", "收银员"),
-                ("requirements", "收银"),
-                ("hours", "full_time"),
-                ("slots", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        "/employment/openings",
+        &[
+            ("_csrf", &csrf),
+            ("employer", "惠民便利店"),
+            ("job", "收银员"),
+            ("requirements", "收银"),
+            ("hours", "full_time"),
+            ("slots", "1"),
+        ],
+    )
+    .await;
     let opening = app
         .count("SELECT id FROM openings WHERE employer = '惠民便利店'")
         .await;
     // Edit: she learnt cashiering and can only work part-time nearby; a bad distance changes nothing.
-    let res = b
-        .post_form(
-            &seeker,
-            &[
-                ("_csrf", &csrf),
-                ("skills", "电脑、收银"),
-                ("wishes", "收银员"),
-                ("hours", "full_time"),
-                ("max_km", "很远"),
-                ("status", "seeking"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        &seeker,
+        &[
+            ("_csrf", &csrf),
+            ("skills", "电脑、收银"),
+            ("wishes", "收银员"),
+            ("hours", "full_time"),
+            ("max_km", "很远"),
+            ("status", "seeking"),
+        ],
+    )
+    .await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM job_seekers WHERE skills = '电脑'")
             .await,
         1
     );
-    let res = b
-        .post_form(
-            &seeker,
-            &[
-                ("_csrf", &csrf),
-                ("skills", "电脑、收银"),
-                ("wishes", "收银员"),
-                ("hours", "full_time"),
-                ("max_km", "5"),
-                ("status", "seeking"),
-                ("note", "下午接孩子"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        &seeker,
+        &[
+            ("_csrf", &csrf),
+            ("skills", "电脑、收银"),
+            ("wishes", "收银员"),
+            ("hours", "full_time"),
+            ("max_km", "5"),
+            ("status", "seeking"),
+            ("note", "下午接孩子"),
+        ],
+    )
+    .await;
     let (_, page) = b.get_text(&seeker).await;
     assert!(page.contains("电脑、收银") && page.contains("5 km") && page.contains("下午接孩子"));
     // The opening is suggested with the new skill met.
@@ -733,8 +619,7 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
     );
     // Closing the opening takes it off the board and out of the suggestions; twice is refused.
     let path = format!("/employment/openings/{opening}/close");
-    let res = b.post_form(&path, &[("_csrf", &csrf)]).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(&path, &[("_csrf", &csrf)]).await;
     let (_, board) = b.get_text("/employment").await;
     assert!(
         !board.contains("惠民便利店"),
@@ -751,18 +636,16 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
             .any(|v| v.to_str().unwrap().contains("employment_opening_closed"))
     );
     // Pausing the search is an edit too.
-    let res = b
-        .post_form(
-            &seeker,
-            &[
-                ("_csrf", &csrf),
-                ("skills", "电脑、收银"),
-                ("hours", "part_time"),
-                ("status", "paused"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        &seeker,
+        &[
+            ("_csrf", &csrf),
+            ("skills", "电脑、收银"),
+            ("hours", "part_time"),
+            ("status", "paused"),
+        ],
+    )
+    .await;
     assert_eq!(
         app.count(
             "SELECT COUNT(*) FROM job_seekers WHERE status = 'paused' AND hours = 'part_time'"
@@ -770,13 +653,12 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
         .await,
         1
     );
-    let actions = app.audit_actions().await;
     assert_eq!(
-        actions.iter().filter(|a| *a == "seeker.update").count(),
+        app.audit_count("seeker.update").await,
         2,
         "the refused edit is not audited"
     );
-    assert_eq!(actions.iter().filter(|a| *a == "opening.close").count(), 1);
+    assert_eq!(app.audit_count("opening.close").await, 1);
     // A building head may look at nothing here, let alone close an opening.
     let mut head = app.signed_in("louzhang").await;
     let hc = head.csrf().await;
@@ -810,8 +692,7 @@ async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engi
     let other = app.token("dongfeng").await;
     let (status, _) = app.api_get(&other, &format!("/api/v1/courses/{k}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, list) = app.api_get(&other, "/api/v1/courses").await;
-    assert_eq!(status, StatusCode::OK);
+    let list = app.get_ok(&other, "/api/v1/courses").await;
     assert_eq!(list["total"], 0, "{list}");
     let (status, _) = app
         .api_post(
@@ -822,45 +703,41 @@ async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engi
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Ids typed into a body are field errors, as for ids that do not exist.
-    let (status, body) = app
-        .api_post(
-            &other,
-            "/api/v1/sessions",
-            json!({"course_id": k, "held_on": "2026-11-21"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "learning_course_missing");
-    let (status, body) = app
-        .api_post(
-            &other,
-            "/api/v1/enrolments",
-            json!({"course_id": k, "resident_id": xia}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "learning_course_missing");
-    let (status, body) = app
-        .api_post(
-            &other,
-            "/api/v1/attendance",
-            json!({"session_id": s, "resident_ids": []}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "learning_session_missing");
+    app.post_refused(
+        &other,
+        "/api/v1/sessions",
+        json!({"course_id": k, "held_on": "2026-11-21"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "learning_course_missing",
+    )
+    .await;
+    app.post_refused(
+        &other,
+        "/api/v1/enrolments",
+        json!({"course_id": k, "resident_id": xia}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "learning_course_missing",
+    )
+    .await;
+    app.post_refused(
+        &other,
+        "/api/v1/attendance",
+        json!({"session_id": s, "resident_ids": []}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "learning_session_missing",
+    )
+    .await;
 
     // … and by the pages.
     let mut b = app.signed_in("dongfeng").await;
-    for path in [
+    b.assert_not_found(&[
         format!("/courses/{k}"),
         format!("/sessions/{s}/roll-call"),
         format!("/sessions/{s}/sheet"),
         format!("/enrolments/{e}/certificate"),
         format!("/enrolments/{e}/drop"),
-    ] {
-        assert_eq!(b.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
-    }
+    ])
+    .await;
     let csrf = b.csrf().await;
     for (path, form) in [
         (
@@ -923,36 +800,35 @@ async fn seekers_openings_and_placements_of_another_community_are_not_found(engi
     // Community B's admin, by the API.
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
-    let (status, list) = app.api_get(&other, "/api/v1/placements").await;
-    assert_eq!(status, StatusCode::OK);
+    let list = app.get_ok(&other, "/api/v1/placements").await;
     assert_eq!(list["total"], 0, "{list}");
-    let (status, due) = app.api_get(&other, "/api/v1/followups/due").await;
-    assert_eq!(status, StatusCode::OK);
+    let due = app.get_ok(&other, "/api/v1/followups/due").await;
     assert_eq!(due["total"], 0, "{due}");
-    let (status, body) = app
-        .api_post(
-            &other,
-            "/api/v1/followups",
-            json!({"placement_id": placement, "on": "2026-11-27", "outcome": "employed"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "employment_placement_missing");
-    let (status, body) = app
-        .api_post(&other, "/api/v1/job-seekers", json!({"resident_id": yang}))
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "learning_resident_missing");
+    app.post_refused(
+        &other,
+        "/api/v1/followups",
+        json!({"placement_id": placement, "on": "2026-11-27", "outcome": "employed"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "employment_placement_missing",
+    )
+    .await;
+    app.post_refused(
+        &other,
+        "/api/v1/job-seekers",
+        json!({"resident_id": yang}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "learning_resident_missing",
+    )
+    .await;
 
     // … and by the pages.
     let mut b = app.signed_in("dongfeng").await;
-    for path in [
+    b.assert_not_found(&[
         format!("/employment/seekers/{seeker}"),
         format!("/employment/placements/{placement}"),
         format!("/employment/placements/new?resident={xia}"),
-    ] {
-        assert_eq!(b.get(&path).await.status(), StatusCode::NOT_FOUND, "{path}");
-    }
+    ])
+    .await;
     let csrf = b.csrf().await;
     let opening_id = opening.to_string();
     for (path, form) in [
@@ -1023,8 +899,7 @@ async fn the_people_behind_unknown_and_not_called_back_are_one_click_away(engine
     let unknown = courses[start..at + "who=unknown".len()].replace("&amp;", "&");
     let n = figure_before(&courses, &unknown);
     assert!(n > 0, "the demo has trainees nobody followed up");
-    let (status, html) = page.get_text(&unknown).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = page.get_ok(&unknown).await;
     assert!(html.contains("id=\"unknown-list\""));
     assert_eq!(rows(&html), n, "as many people as the figure");
 
@@ -1032,8 +907,55 @@ async fn the_people_behind_unknown_and_not_called_back_are_one_click_away(engine
     let to_call = href_of(&station, "/employment/placements?to_call=");
     let n = figure_before(&station, &to_call);
     assert!(n > 0);
-    let (status, html) = page.get_text(&to_call).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = page.get_ok(&to_call).await;
     assert!(html.contains("id=\"to-call\""));
     assert_eq!(rows(&html), n, "as many placements to call as the figure");
+}
+
+/// Enrols the resident `resident` from the sign-up request `signup` on its page, which must
+/// answer `status`.
+async fn enrol_signup(
+    b: &mut Browser,
+    csrf: &str,
+    signup: i64,
+    resident: impl ToString,
+    status: StatusCode,
+) {
+    let resident = resident.to_string();
+    let res = b
+        .post_form(
+            &format!("/course-signups/{signup}/enrol"),
+            &[("_csrf", csrf), ("resident_id", &resident)],
+        )
+        .await;
+    assert_eq!(res.status(), status);
+}
+
+/// Declines the sign-up request `signup` on its page with `reason`, which must answer `status`.
+async fn decline_signup(
+    b: &mut Browser,
+    csrf: &str,
+    signup: i64,
+    reason: &str,
+    status: StatusCode,
+) {
+    let res = b
+        .post_form(
+            &format!("/course-signups/{signup}/decline"),
+            &[("_csrf", csrf), ("reason", reason)],
+        )
+        .await;
+    assert_eq!(res.status(), status);
+}
+
+/// How many enrolments came from a resident's own sign-up request.
+async fn self_enrolments(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM enrolments WHERE via = 'self'")
+        .await
+}
+
+/// How many sign-up requests wait to be handled.
+async fn pending_signups(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM course_signups WHERE status = 'pending'")
+        .await
 }

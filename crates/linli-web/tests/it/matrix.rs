@@ -173,19 +173,9 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
             p.starts_with("/residents/{id}") || p.starts_with("/api/v1/residents/{id}")
         })
         .collect();
-    let all_ids: Vec<i64> = app
-        .db
-        .read(|c| {
-            c.query(
-                "SELECT id FROM residents WHERE status = 'active' ORDER BY id LIMIT 400",
-                linli_store::params![],
-            )?
-            .iter()
-            .map(|r| r.int(0))
-            .collect::<linli_store::Result<Vec<_>>>()
-        })
-        .await
-        .unwrap();
+    let all_ids = app
+        .ints("SELECT id FROM residents WHERE status = 'active' ORDER BY id LIMIT 400")
+        .await;
     for c in &callers {
         if !role_permits(c.role, Action::ViewResidents) {
             continue;

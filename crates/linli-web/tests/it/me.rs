@@ -4,7 +4,7 @@
 //! portal, and short references that a mistyped look-up answers in public words.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app, spawn_demo_app};
+use crate::support::{Engine, TestApp, app_and_browser, app_and_token, spawn_app, spawn_demo_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -33,12 +33,10 @@ fn links(v: &Value) -> Vec<String> {
 }
 
 async fn a_linked_resident_sees_her_own_page_and_downloads_her_data(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "jumin").await else {
         return;
     };
-    let token = app.token("jumin").await;
-    let (status, v) = app.api_get(&token, "/api/v1/me").await;
-    assert_eq!(status, StatusCode::OK, "{v}");
+    let v = app.get_ok(&token, "/api/v1/me").await;
     assert_eq!(v["user"]["username"], "jumin");
     assert_eq!(v["user"]["role"], "resident");
     assert_eq!(v["resident"]["name"], "陈玉兰");
@@ -48,8 +46,7 @@ async fn a_linked_resident_sees_her_own_page_and_downloads_her_data(engine: Engi
     assert!(!rels.contains(&"residents".to_string()), "{rels:?}");
 
     let mut page = app.signed_in("jumin").await;
-    let (status, html) = page.get_text("/").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = page.get_ok("/").await;
     assert!(html.contains("我的登记信息") && html.contains("1号楼1单元101"));
     assert!(
         !html.contains("7886") && !html.contains("home.residents"),
@@ -58,8 +55,7 @@ async fn a_linked_resident_sees_her_own_page_and_downloads_her_data(engine: Engi
     // Her ID number is masked on the page, whole in her own copy.
     assert!(!html.contains("19560318"));
 
-    let (status, data) = app.api_get(&token, "/api/v1/me/export").await;
-    assert_eq!(status, StatusCode::OK, "{data}");
+    let data = app.get_ok(&token, "/api/v1/me/export").await;
     assert_eq!(data["resident"]["name"], "陈玉兰");
     let id_number = data["resident"]["id_number"].as_str().unwrap();
     assert_eq!(id_number.len(), 18);
@@ -72,12 +68,8 @@ async fn a_linked_resident_sees_her_own_page_and_downloads_her_data(engine: Engi
             .unwrap()
             .starts_with("attachment")
     );
-    let actions = app.audit_actions().await;
     assert_eq!(
-        actions
-            .iter()
-            .filter(|a| *a == "resident.self_export")
-            .count(),
+        app.audit_count("resident.self_export").await,
         2,
         "every copy handed over is audited"
     );
@@ -201,8 +193,7 @@ async fn a_liaison_finds_its_own_unit_at_home(engine: Engine) {
         .text("SELECT p.name FROM partners p WHERE p.id NOT IN (SELECT partner_id FROM grants WHERE partner_id IS NOT NULL) ORDER BY p.id LIMIT 1")
         .await;
     let mut page = app.signed_in("gongjian").await;
-    let (status, html) = page.get_text("/").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = page.get_ok("/").await;
     let at = html
         .find("id=\"liaison-home\"")
         .expect("the liaison's panel");
@@ -235,10 +226,9 @@ async fn create_resident_account(app: &TestApp, token: &str, body: Value) -> (St
 }
 
 async fn an_administrator_links_an_account_to_a_resident_once(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let zhang = app.resident_id("张君").await;
     let (status, v) = create_resident_account(
         &app,
@@ -296,10 +286,9 @@ async fn an_administrator_links_an_account_to_a_resident_once(engine: Engine) {
 }
 
 async fn a_resident_who_reports_signed_in_finds_the_report_on_her_page(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut page)) = app_and_browser(engine, "jumin").await else {
         return;
     };
-    let mut page = app.signed_in("jumin").await;
     let (_, html) = page.get_text("/").await;
     assert!(html.contains("您还没有反映过问题"));
     let csrf = page.csrf().await;
@@ -344,8 +333,7 @@ async fn the_public_portal_names_the_community_and_its_phone(engine: Engine) {
         return;
     };
     let mut visitor = app.browser();
-    let (status, html) = visitor.get_text("/public").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = visitor.get_ok("/public").await;
     assert!(html.contains("Xx社区"));
     for door in [
         "/public/report",
@@ -359,22 +347,20 @@ async fn the_public_portal_names_the_community_and_its_phone(engine: Engine) {
     assert!(html.contains("0453-6251234"), "the community's phone");
 
     // The administrator sets it; a wrong number is refused beside the field.
-    let mut admin = app.signed_in("admin").await;
-    let csrf = admin.csrf().await;
-    let res = admin
-        .post_form(
+    let (mut admin, csrf) = app.signed_in_with_csrf("admin").await;
+    admin
+        .post_form_answered(
             "/settings/community",
             &[("_csrf", csrf.as_str()), ("contact_phone", "12ab")],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let res = admin
-        .post_form(
+    admin
+        .post_form_redirected(
             "/settings/community",
             &[("_csrf", csrf.as_str()), ("contact_phone", "0453-6259876")],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = visitor.get_text("/public").await;
     assert!(html.contains("0453-6259876"));
     let (_, html) = visitor.get_text("/public/courses").await;
@@ -382,11 +368,7 @@ async fn the_public_portal_names_the_community_and_its_phone(engine: Engine) {
         html.contains("0453-6259876"),
         "the catalogue gives the number to call"
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"community.contact_phone".to_string())
-    );
+    assert!(app.audited("community.contact_phone").await);
     // Nobody else sets it.
     let mut worker = app.signed_in("wangge1").await;
     assert_eq!(
@@ -418,10 +400,9 @@ async fn a_mistyped_reference_is_answered_in_public_words(engine: Engine) {
 /// home and on the record, declines only with a reason, resolves it once; the answer is on
 /// 陈玉兰's page; another community's administrator finds nothing of it.
 async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, jumin)) = app_and_token(engine, "jumin").await else {
         return;
     };
-    let jumin = app.token("jumin").await;
     let ask = |body: Value| {
         let token = jumin.clone();
         let app = &app;
@@ -435,15 +416,14 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     assert_eq!(status, StatusCode::CREATED, "{v}");
     let id = v["id"].as_i64().unwrap();
     let admin = app.token("admin").await;
-    let (status, v) = app
-        .api_post(
-            &admin,
-            "/api/v1/me/corrections",
-            json!({"field": "phone", "message": "改一下电话"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(v["error"]["code"], "not_linked");
+    app.post_refused(
+        &admin,
+        "/api/v1/me/corrections",
+        json!({"field": "phone", "message": "改一下电话"}),
+        StatusCode::FORBIDDEN,
+        "not_linked",
+    )
+    .await;
 
     // The worker of her grid sees it at home and on the record.
     let worker = app.token("wangge1").await;
@@ -472,11 +452,14 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     assert_eq!(list["total"], 0);
 
     // Declining needs the reason she will read; it is resolved once.
-    let (status, v) = app
-        .api_post(&worker, &path, json!({"outcome": "declined"}))
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    assert_eq!(v["error"]["code"], "correction_reason_missing");
+    app.post_refused(
+        &worker,
+        &path,
+        json!({"outcome": "declined"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "correction_reason_missing",
+    )
+    .await;
     let csrf = page.csrf().await;
     let res = page
         .post_form(
@@ -508,38 +491,18 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     );
     let (_, v) = app.api_get(&jumin, "/api/v1/me/corrections").await;
     assert_eq!(v["items"][0]["status"], "done");
-    let actions = app.audit_actions().await;
-    assert!(
-        actions.contains(&"correction.request".to_string())
-            && actions.contains(&"correction.resolve".to_string())
-    );
+    assert!(app.audited("correction.request").await && app.audited("correction.resolve").await);
 }
 
 /// An account made for a resident without her record claims it with her ID number and phone:
 /// both must match (a wrong one says only "no match"), five attempts a day, and nothing of the
 /// record shows until a worker confirms; then she is linked, once.
 async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let unit = app
-        .count("SELECT unit_id FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
-        .await;
-    let (status, v) = create_resident_account(
-        &app,
-        &admin,
-        json!({"username": "zhangjun", "password": "Zj-2026-bike", "role": "resident", "scope_place_id": unit}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    let id_number = app
-        .text("SELECT id_number FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
-        .await;
-    let phone = app
-        .text("SELECT phone FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
-        .await;
-    let her = app.token_with("zhangjun", "Zj-2026-bike").await;
+    let her = account_in_zhangs_unit(&app, &admin, "zhangjun").await;
+    let (id_number, phone) = zhangs_id_number_and_phone(&app).await;
     let claim = |body: Value| {
         let token = her.clone();
         let app = &app;
@@ -581,11 +544,14 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
         "{home}"
     );
     let path = format!("/api/v1/claims/{claim_id}/decide");
-    let (status, v) = app
-        .api_post(&admin, &path, json!({"decision": "reject"}))
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    assert_eq!(v["error"]["code"], "claim_reason_missing");
+    app.post_refused(
+        &admin,
+        &path,
+        json!({"decision": "reject"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "claim_reason_missing",
+    )
+    .await;
     let csrf = director.csrf().await;
     let res = director
         .post_form(
@@ -600,30 +566,15 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
         .api_post(&admin, &path, json!({"decision": "confirm"}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "decided once");
-    let actions = app.audit_actions().await;
-    assert!(
-        actions.contains(&"claim.request".to_string())
-            && actions.contains(&"claim.decide".to_string())
-    );
+    assert!(app.audited("claim.request").await && app.audited("claim.decide").await);
 }
 
 /// Five attempts a day, then the account is told to come in person.
 async fn a_claim_is_not_a_way_to_search_the_registry(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let unit = app
-        .count("SELECT unit_id FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
-        .await;
-    let (status, _) = create_resident_account(
-        &app,
-        &admin,
-        json!({"username": "guesser", "password": "Zj-2026-bike", "role": "resident", "scope_place_id": unit}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let token = app.token_with("guesser", "Zj-2026-bike").await;
+    let token = account_in_zhangs_unit(&app, &admin, "guesser").await;
     for n in 0..5 {
         let (status, v) = app
             .api_post(
@@ -634,22 +585,41 @@ async fn a_claim_is_not_a_way_to_search_the_registry(engine: Engine) {
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     }
+    let (id_number, phone) = zhangs_id_number_and_phone(&app).await;
+    // Even the right values wait for tomorrow.
+    app.post_refused(
+        &token,
+        "/api/v1/me/claim",
+        json!({"id_number": id_number, "phone": phone}),
+        StatusCode::FORBIDDEN,
+        "claim_too_many",
+    )
+    .await;
+}
+
+/// A resident account `username` (password `Zj-2026-bike`) made in 张君's unit but not linked
+/// to her record: the one who claims it. Gives its bearer token.
+async fn account_in_zhangs_unit(app: &TestApp, admin: &str, username: &str) -> String {
+    let unit = app
+        .count("SELECT unit_id FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
+        .await;
+    let (status, v) = create_resident_account(
+        app,
+        admin,
+        json!({"username": username, "password": "Zj-2026-bike", "role": "resident", "scope_place_id": unit}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    app.token_with(username, "Zj-2026-bike").await
+}
+
+/// 张君's ID number and phone, as the registry holds them.
+async fn zhangs_id_number_and_phone(app: &TestApp) -> (String, String) {
     let id_number = app
         .text("SELECT id_number FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
         .await;
     let phone = app
         .text("SELECT phone FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
         .await;
-    let (status, v) = app
-        .api_post(
-            &token,
-            "/api/v1/me/claim",
-            json!({"id_number": id_number, "phone": phone}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
-    assert_eq!(
-        v["error"]["code"], "claim_too_many",
-        "even the right values wait for tomorrow"
-    );
+    (id_number, phone)
 }

@@ -1,8 +1,10 @@
 //! Partner linkage and issue reports (issue 7), on both engines.
 
 use crate::both_engines;
-use crate::support::{Browser, Engine, PASSWORD, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use crate::support::{
+    Browser, Engine, PASSWORD, TestApp, app_and_browser, app_and_token, spawn_app, texts_of,
+};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 both_engines!(
@@ -22,17 +24,6 @@ both_engines!(
     the_one_who_calls_back_sees_the_whole_number_audited,
 );
 
-async fn partner(app: &TestApp, token: &str, name: &str, kind: &str) -> i64 {
-    let body = app
-        .created(
-            token,
-            "/api/v1/partners",
-            json!({"name": name, "kind": kind}),
-        )
-        .await;
-    body["id"].as_i64().unwrap()
-}
-
 async fn agreement(app: &TestApp, token: &str, partner_id: i64, commitments: Value) -> i64 {
     let body = app.created(token, "/api/v1/agreements", json!({"partner_id": partner_id, "signed_on": "2011-03-01", "valid_from": "2011-03-01", "valid_to": "2026-12-31", "commitments": commitments})).await;
     body["id"].as_i64().unwrap()
@@ -46,21 +37,21 @@ async fn liaison(app: &TestApp, admin: &str, username: &str, partner_id: i64) ->
 }
 
 async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let clinic = partner(&app, &admin, "绿苑社区医疗服务站", "hospital").await;
-    let bureau = partner(&app, &admin, "东安区建设局", "government").await;
-    let (status, body) = app
-        .api_post(
-            &admin,
-            "/api/v1/partners",
-            json!({"name": "某单位", "kind": "church"}),
-        )
+    let clinic = app
+        .new_partner(&admin, "绿苑社区医疗服务站", "hospital")
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "partner_kind_bad");
+    let bureau = app.new_partner(&admin, "东安区建设局", "government").await;
+    app.post_refused(
+        &admin,
+        "/api/v1/partners",
+        json!({"name": "某单位", "kind": "church"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "partner_kind_bad",
+    )
+    .await;
     let clinic_deal = agreement(&app, &admin, clinic, json!([{"kind": "health_lecture", "target_per_year": 6}, {"kind": "physical_exam", "target_per_year": 1}])).await;
     let bureau_deal = agreement(
         &app,
@@ -71,16 +62,11 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     .await;
     // A liaison's grant must name a unit of the community.
     let community = app.place_id("community", "Xx社区").await;
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/users", json!({"username": "ghost", "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": 999_999}))
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"]["code"], "partner_missing");
+    app.post_refused(&admin, "/api/v1/users", json!({"username": "ghost", "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": 999_999}), StatusCode::UNPROCESSABLE_ENTITY, "partner_missing").await;
     let doctor = liaison(&app, &admin, "liuyisheng", clinic).await;
-    let (status, own) = app
-        .api_get(&doctor, &format!("/api/v1/agreements/{clinic_deal}"))
+    let own = app
+        .get_ok(&doctor, &format!("/api/v1/agreements/{clinic_deal}"))
         .await;
-    assert_eq!(status, StatusCode::OK);
     assert_eq!(own["commitments"].as_array().unwrap().len(), 2);
     let (status, _) = app
         .api_get(&doctor, &format!("/api/v1/agreements/{bureau_deal}"))
@@ -134,22 +120,12 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
         (lectures["done"].as_i64(), lectures["target"].as_i64()),
         (Some(2), Some(6))
     );
-    let (_, v) = app
-        .api_get(
-            &admin,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-        )
-        .await;
+    let (_, v) = app.indicators(&admin, "2026-01-01", "2026-12-31").await;
     assert_eq!(v["indicators"]["partners.signed"], 2);
     // In force is not signed this year: both agreements were signed in 2011.
     assert_eq!(v["indicators"]["partners.signed_in_year"], 0);
     assert_eq!(v["indicators"]["partners.lectures"], 2);
-    let (_, v) = app
-        .api_get(
-            &admin,
-            "/api/v1/reports/indicators?from=2027-01-01&to=2027-12-31",
-        )
-        .await;
+    let (_, v) = app.indicators(&admin, "2027-01-01", "2027-12-31").await;
     assert_eq!(
         v["indicators"]["partners.signed"], 0,
         "both agreements end in 2026"
@@ -163,8 +139,7 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     );
     let res = b.get("/partners").await;
     assert_eq!(Browser::location(&res), format!("/partners/{clinic}"));
-    let (status, html) = b.get_text(&format!("/partners/{clinic}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok(&format!("/partners/{clinic}")).await;
     assert!(html.contains("已完成 2 次 / 承诺 6 次"), "{html}");
     let (status, _) = b.get_text(&format!("/partners/{bureau}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -185,8 +160,7 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
         ("scope_place_id", &community.to_string()),
         ("partner_id", &bureau.to_string()),
     ];
-    let res = staff.post_form("/users", &form).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    staff.post_form_redirected("/users", &form).await;
     let builder = app.token("jianshe2").await;
     let (status, _) = app
         .api_get(&builder, &format!("/api/v1/agreements/{bureau_deal}"))
@@ -199,35 +173,27 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
 }
 
 async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let bureau = partner(&app, &admin, "东安区建设局", "government").await;
-    let school = partner(&app, &admin, "第一中学", "school").await;
+    let bureau = app.new_partner(&admin, "东安区建设局", "government").await;
+    let school = app.new_partner(&admin, "第一中学", "school").await;
     let builder = liaison(&app, &admin, "jianshe", bureau).await;
     let teacher = liaison(&app, &admin, "yizhong", school).await;
     let body = app.created(&admin, "/api/v1/needs", json!({"title": "整修3号楼至8号楼巷路", "place": "巷路", "urgency": "urgent", "raised_by": "居民"})).await;
     let need = body["id"].as_i64().unwrap();
-    let (status, _) = app
-        .api_post(
-            &builder,
-            &format!("/api/v1/needs/{need}/claim"),
-            json!({"note": "我局提供沙石"}),
-        )
-        .await;
+    let (status, _) = on_need(
+        &app,
+        &builder,
+        need,
+        "claim",
+        json!({"note": "我局提供沙石"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = app
-        .api_post(&teacher, &format!("/api/v1/needs/{need}/claim"), json!({}))
-        .await;
+    let (status, body) = on_need(&app, &teacher, need, "claim", json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT, "one claim at a time: {body}");
-    let (status, _) = app
-        .api_post(
-            &builder,
-            &format!("/api/v1/needs/{need}/confirm"),
-            json!({"confirm": true}),
-        )
-        .await;
+    let (status, _) = on_need(&app, &builder, need, "confirm", json!({"confirm": true})).await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
@@ -244,13 +210,14 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
         html.contains("已认领待确认") && html.contains("东安区建设局"),
         "{html}"
     );
-    let (status, _) = app
-        .api_post(
-            &admin,
-            &format!("/api/v1/needs/{need}/confirm"),
-            json!({"confirm": true, "owner": "孙立新", "plan": "5月底前完成"}),
-        )
-        .await;
+    let (status, _) = on_need(
+        &app,
+        &admin,
+        need,
+        "confirm",
+        json!({"confirm": true, "owner": "孙立新", "plan": "5月底前完成"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let (_, list) = app.api_get(&admin, "/api/v1/needs").await;
     assert_eq!(list["items"][0]["status"], "matched");
@@ -261,12 +228,33 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
         html[projects..].contains("整修3号楼至8号楼巷路")
             && html[projects..].contains("5月底前完成")
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "need.confirm")
-    );
+    assert!(app.audited("need.confirm").await);
+}
+
+/// The issue `id` given by `admin` to the grid worker wangge1.
+async fn assign_to_wangge1(app: &TestApp, admin: &str, id: i64) {
+    let wangge = app.user_id("wangge1").await;
+    let (status, _) = on_issue(
+        app,
+        admin,
+        id,
+        "assign",
+        json!({"assignee_user_id": wangge}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// `POST /api/v1/needs/{need}/{step}` (claim, confirm) as the bearer of `token`.
+async fn on_need(
+    app: &TestApp,
+    token: &str,
+    need: i64,
+    step: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    app.api_post(token, &format!("/api/v1/needs/{need}/{step}"), body)
+        .await
 }
 
 /// `POST /api/v1/affairs/{id}/{step}` (assign, resolve, rate …) as the bearer of `token`.
@@ -287,24 +275,22 @@ async fn new_issue(app: &TestApp, token: &str, phone: Option<&str>) -> i64 {
 }
 
 async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let worker = app.token("wangge1").await;
-    let city = partner(&app, &admin, "东安区城管局", "government").await;
-    let bureau = partner(&app, &admin, "东安区建设局", "government").await;
+    let city = app.new_partner(&admin, "东安区城管局", "government").await;
+    let bureau = app.new_partner(&admin, "东安区建设局", "government").await;
     let inspector = liaison(&app, &admin, "chengguan", city).await;
     let builder = liaison(&app, &admin, "jianshe", bureau).await;
-    let (status, body) = app
-        .api_post(
-            &worker,
-            "/api/v1/affairs",
-            json!({"category": "potholes", "description": "巷路坑洼不平"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "affair_category_bad");
+    app.post_refused(
+        &worker,
+        "/api/v1/affairs",
+        json!({"category": "potholes", "description": "巷路坑洼不平"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "affair_category_bad",
+    )
+    .await;
     let id = new_issue(&app, &worker, Some("13904511234")).await;
     let (_, got) = app.api_get(&worker, &format!("/api/v1/affairs/{id}")).await;
     // Reported Friday 2026-11-27: a road issue is resolved within 13 working days.
@@ -315,10 +301,8 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
         "the phone is masked in the API too"
     );
     let path = format!("/api/v1/affairs/{id}/assign");
-    let (status, _) = app
-        .api_post(&worker, &path, json!({"partner_id": city}))
+    app.post_ok(&worker, &path, json!({"partner_id": city}))
         .await;
-    assert_eq!(status, StatusCode::OK);
     let (status, held) = app
         .api_get(&inspector, &format!("/api/v1/affairs/{id}"))
         .await;
@@ -331,23 +315,22 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
         .api_get(&builder, &format!("/api/v1/affairs/{id}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, body) = app
-        .api_post(&worker, &path, json!({"partner_id": bureau}))
-        .await;
-    assert_eq!(
-        status,
+    // A re-route needs its reason.
+    app.post_refused(
+        &worker,
+        &path,
+        json!({"partner_id": bureau}),
         StatusCode::UNPROCESSABLE_ENTITY,
-        "a re-route needs its reason: {body}"
-    );
-    assert_eq!(body["error"]["code"], "affair_reroute_reason_missing");
-    let (status, got) = app
-        .api_post(
+        "affair_reroute_reason_missing",
+    )
+    .await;
+    let got = app
+        .post_ok(
             &worker,
             &path,
             json!({"partner_id": bureau, "reason": "路面整修归建设局"}),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{got}");
     let events = got["events"].as_array().unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["reported", "assigned", "rerouted"]);
@@ -392,16 +375,7 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     assert_eq!(status, StatusCode::CONFLICT, "rated once");
     // A second issue, resolved by a worker and rated dissatisfied.
     let other = new_issue(&app, &worker, None).await;
-    let wangge = app.user_id("wangge1").await;
-    let (status, _) = on_issue(
-        &app,
-        &admin,
-        other,
-        "assign",
-        json!({"assignee_user_id": wangge}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    assign_to_wangge1(&app, &admin, other).await;
     on_issue(
         &app,
         &worker,
@@ -418,12 +392,7 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
         json!({"rating": "dissatisfied"}),
     )
     .await;
-    let (_, v) = app
-        .api_get(
-            &admin,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-        )
-        .await;
+    let (_, v) = app.indicators(&admin, "2026-01-01", "2026-12-31").await;
     assert_eq!(v["indicators"]["affairs.resolved"], 2);
     assert_eq!(v["indicators"]["affairs.satisfaction"], 0.5);
     assert_eq!(v["details"]["affairs.satisfaction"]["numerator"], 1);
@@ -443,12 +412,7 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
         html.contains("2 / 2 件"),
         "both issues resolved of two reported: {html}"
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "affair.reroute")
-    );
+    assert!(app.audited("affair.reroute").await);
 }
 
 /// A small JPEG with an EXIF segment carrying a GPS marker, as a phone would send.
@@ -548,19 +512,8 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "photos are not public");
     // Whoever fixes it may show the work done: the same re-encoding.
-    let wangge = app.user_id("wangge1").await;
-    let (status, _) = on_issue(
-        &app,
-        &admin,
-        id,
-        "assign",
-        json!({"assignee_user_id": wangge}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let mut w = app.signed_in("wangge1").await;
-    let csrf = w.csrf().await;
-    let cookie = w.cookie_header();
+    assign_to_wangge1(&app, &admin, id).await;
+    let (w, csrf) = app.signed_in_with_csrf("wangge1").await;
     let form = reqwest::multipart::Form::new()
         .text("resolution", "已回填路面")
         .part(
@@ -568,13 +521,8 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
             reqwest::multipart::Part::bytes(jpeg_with_exif()).file_name("after.jpg"),
         );
     let res = w
-        .http
-        .post(format!("{}/affairs/{id}/resolve?_csrf={csrf}", app.base))
-        .header("cookie", cookie)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .post_upload(&format!("/affairs/{id}/resolve"), &csrf, form)
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, got) = app.api_get(&admin, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(got["status"], "resolved");
@@ -600,16 +548,7 @@ async fn the_public_progress_page_shows_no_phone_and_no_name(engine: Engine) {
     assert_eq!(progress.len(), "/public/affairs/".len() + 8, "{progress}");
     let id = app.count("SELECT MAX(id) FROM affairs").await;
     let admin = app.token("admin").await;
-    let wangge = app.user_id("wangge1").await;
-    let (status, _) = on_issue(
-        &app,
-        &admin,
-        id,
-        "assign",
-        json!({"assignee_user_id": wangge}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    assign_to_wangge1(&app, &admin, id).await;
     let worker = app.token("wangge1").await;
     on_issue(
         &app,
@@ -619,12 +558,7 @@ async fn the_public_progress_page_shows_no_phone_and_no_name(engine: Engine) {
         json!({"note": "已联系施工队，明天修补"}),
     )
     .await;
-    let html = reqwest::get(format!("{}{progress}", app.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.public_text(&progress).await;
     assert!(
         html.contains("办理中") && html.contains("已联系施工队"),
         "{html}"
@@ -636,9 +570,7 @@ async fn the_public_progress_page_shows_no_phone_and_no_name(engine: Engine) {
     for secret in ["13812345678", "138****5678", "李娜", "wangge1", "王建华"] {
         assert!(!html.contains(secret), "the public page shows {secret}");
     }
-    let html = reqwest::get(format!("{}/public/affairs/209900000", app.base))
-        .await
-        .unwrap();
+    let html = app.public_get("/public/affairs/209900000").await;
     assert_eq!(html.status(), StatusCode::NOT_FOUND);
     let mut b = app.signed_in("wangge1").await;
     let (_, home) = b.get_text("/").await;
@@ -646,31 +578,23 @@ async fn the_public_progress_page_shows_no_phone_and_no_name(engine: Engine) {
 }
 
 async fn categories_and_their_deadlines_are_configured_per_community(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let (_, cats) = app.api_get(&worker, "/api/v1/affair-categories").await;
     assert_eq!(
         cats["total"], 7,
         "the defaults until the community sets its own"
     );
     let bad = json!({"items": [{"code": "Heating!", "name_zh": "供暖", "respond_days": 0, "resolve_days": 1}]});
-    let (status, _) = app
-        .api(&worker, Method::PUT, "/api/v1/affair-categories", Some(bad))
-        .await;
+    let (status, _) = app.api_put(&worker, "/api/v1/affair-categories", bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let ours = json!({"items": [
         {"code": "heating", "name_zh": "供暖", "name_en": "Heating", "respond_days": 0, "resolve_days": 1},
         {"code": "road", "name_zh": "道路", "respond_days": 1, "resolve_days": 10}
     ]});
     let (status, got) = app
-        .api(
-            &worker,
-            Method::PUT,
-            "/api/v1/affair-categories",
-            Some(ours),
-        )
+        .api_put(&worker, "/api/v1/affair-categories", ours)
         .await;
     assert_eq!(status, StatusCode::OK, "{got}");
     assert_eq!(got["total"], 2);
@@ -704,10 +628,9 @@ async fn categories_and_their_deadlines_are_configured_per_community(engine: Eng
 }
 
 async fn an_issue_in_a_building_reaches_its_building_head_and_no_other(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let three = app.place_id("building", "3号楼").await;
     let twelve = app.place_id("building", "12号楼").await;
     let mut ids = Vec::new();
@@ -723,8 +646,7 @@ async fn an_issue_in_a_building_reaches_its_building_head_and_no_other(engine: E
         ids.push(body["id"].as_i64().unwrap());
     }
     let head = app.token("louzhang").await;
-    let (status, list) = app.api_get(&head, "/api/v1/affairs").await;
-    assert_eq!(status, StatusCode::OK);
+    let list = app.get_ok(&head, "/api/v1/affairs").await;
     assert_eq!(list["total"], 1, "only 3号楼 and 4号楼: {list}");
     assert_eq!(list["items"][0]["place_name"], "3号楼");
     let (status, _) = app
@@ -761,7 +683,6 @@ async fn post_activity(
     photo: Option<(&str, Vec<u8>)>,
 ) -> reqwest::Response {
     let csrf = b.csrf().await;
-    let cookie = b.cookie_header();
     let mut form = reqwest::multipart::Form::new()
         .text("kind", "health_lecture")
         .text("on", "2026-11-20")
@@ -776,16 +697,8 @@ async fn post_activity(
         );
     }
     let res = b
-        .http
-        .post(format!(
-            "{}/partners/{partner_id}/activities?_csrf={csrf}",
-            b.base
-        ))
-        .header("cookie", cookie)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .post_upload(&format!("/partners/{partner_id}/activities"), &csrf, form)
+        .await;
     // Keep the flash the page shows next, as a browser would.
     for v in res.headers().get_all("set-cookie") {
         let pair = v.to_str().unwrap().split(';').next().unwrap();
@@ -800,12 +713,13 @@ async fn post_activity(
 }
 
 async fn activity_photos_lose_their_exif_and_stay_with_the_unit(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let clinic = partner(&app, &admin, "绿苑社区医疗服务站", "hospital").await;
-    let bureau = partner(&app, &admin, "东安区建设局", "government").await;
+    let clinic = app
+        .new_partner(&admin, "绿苑社区医疗服务站", "hospital")
+        .await;
+    let bureau = app.new_partner(&admin, "东安区建设局", "government").await;
     liaison(&app, &admin, "liuyisheng", clinic).await;
     liaison(&app, &admin, "sunlixin", bureau).await;
     let mut doctor = app.signed_in("liuyisheng").await;
@@ -879,19 +793,13 @@ async fn activity_photos_lose_their_exif_and_stay_with_the_unit(engine: Engine) 
         StatusCode::SEE_OTHER,
         "photos are not public"
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "partner.activity")
-    );
+    assert!(app.audited("partner.activity").await);
 }
 
 async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "wangge1").await else {
         return;
     };
-    let mut b = app.signed_in("wangge1").await;
     let (_, page) = b.get_text("/affairs").await;
     assert!(page.contains("诉求类别与办理时限") && page.contains("name=\"code_6\""));
     // The form as posted: road resolved within 10 days, noise no longer ticked, heating added.
@@ -928,8 +836,7 @@ async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
     // Resolving sooner than responding is refused, and nothing changes.
     let bad = with_new("heating", "3", "1");
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let res = b.post_form("/affairs/categories", &bad).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected("/affairs/categories", &bad).await;
     let (_, page) = b.get_text("/affairs").await;
     assert!(
         page.contains("办结时限不少于响应时限"),
@@ -940,17 +847,11 @@ async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
     assert_eq!(cats["total"], 7);
     let good = with_new("Heating", "0", "1");
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let res = b.post_form("/affairs/categories", &good).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected("/affairs/categories", &good).await;
     let (_, page) = b.get_text("/affairs").await;
     assert!(page.contains("诉求类别已保存"));
     let (_, cats) = app.api_get(&worker, "/api/v1/affair-categories").await;
-    let codes: Vec<&str> = cats["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["code"].as_str().unwrap())
-        .collect();
+    let codes = texts_of(&cats["items"], "code");
     assert_eq!(
         codes,
         [
@@ -988,15 +889,12 @@ async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "noise takes no new reports"
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "affair.categories")
-    );
+    assert!(app.audited("affair.categories").await);
     // A partner liaison does not edit the community's categories.
     let admin = app.token("admin").await;
-    let clinic = partner(&app, &admin, "绿苑社区医疗服务站", "hospital").await;
+    let clinic = app
+        .new_partner(&admin, "绿苑社区医疗服务站", "hospital")
+        .await;
     liaison(&app, &admin, "liuyisheng", clinic).await;
     let mut l = app.signed_in("liuyisheng").await;
     let (_, page) = l.get_text("/affairs").await;
@@ -1078,10 +976,9 @@ async fn the_demo_year_of_issues_gives_believable_rates(engine: Engine) {
 }
 
 async fn an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     // 20号楼 lies outside 第一网格 (1-16号楼), wangge1's grid.
     let twenty = app.place_id("building", "20号楼").await;
     let body = app.created(&admin, "/api/v1/affairs", serde_json::json!({"category": "lighting", "description": "20号楼门前路灯不亮", "place_id": twenty})).await;
@@ -1093,14 +990,12 @@ async fn an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists(engine: Eng
         !html.contains("20号楼门前路灯不亮"),
         "not hers before it is given to her"
     );
-    let (status, body) = app
-        .api_post(
-            &admin,
-            &format!("/api/v1/affairs/{id}/assign"),
-            serde_json::json!({"assignee_user_id": worker_id, "due_on": "2026-12-04"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    app.post_ok(
+        &admin,
+        &format!("/api/v1/affairs/{id}/assign"),
+        serde_json::json!({"assignee_user_id": worker_id, "due_on": "2026-12-04"}),
+    )
+    .await;
     let (_, html) = b.get_text("/affairs").await;
     assert!(
         html.contains("20号楼门前路灯不亮"),
@@ -1120,7 +1015,9 @@ async fn partner_records_of_another_community_are_not_found(engine: Engine) {
     };
     // Community A (Xx社区): a unit, its agreement and a need.
     let admin = app.token("admin").await;
-    let clinic = partner(&app, &admin, "绿苑社区医疗服务站", "hospital").await;
+    let clinic = app
+        .new_partner(&admin, "绿苑社区医疗服务站", "hospital")
+        .await;
     let deal = agreement(
         &app,
         &admin,
@@ -1135,7 +1032,7 @@ async fn partner_records_of_another_community_are_not_found(engine: Engine) {
     // Community B's admin, with a unit of its own.
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
-    let own = partner(&app, &other, "东风小学", "school").await;
+    let own = app.new_partner(&other, "东风小学", "school").await;
     for path in [
         format!("/api/v1/partners/{clinic}"),
         format!("/api/v1/agreements/{deal}"),
@@ -1147,41 +1044,19 @@ async fn partner_records_of_another_community_are_not_found(engine: Engine) {
     assert_eq!(list["total"], 1, "{list}");
     let (_, needs) = app.api_get(&other, "/api/v1/needs").await;
     assert_eq!(needs["total"], 0, "{needs}");
-    let (status, body) = app
-        .api_post(
-            &other,
-            &format!("/api/v1/needs/{need}/claim"),
-            json!({"partner_id": own}),
-        )
-        .await;
+    let (status, body) = on_need(&app, &other, need, "claim", json!({"partner_id": own})).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    let (status, body) = app
-        .api_post(
-            &other,
-            &format!("/api/v1/needs/{need}/confirm"),
-            json!({"confirm": true}),
-        )
-        .await;
+    let (status, body) = on_need(&app, &other, need, "confirm", json!({"confirm": true})).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     // A's unit cannot be named in B's records either.
-    let (status, body) = app
-        .api_post(&other, "/api/v1/agreements", json!({"partner_id": clinic, "signed_on": "2026-03-01", "valid_from": "2026-03-01", "valid_to": "2026-12-31"}))
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"]["code"], "partner_missing");
+    app.post_refused(&other, "/api/v1/agreements", json!({"partner_id": clinic, "signed_on": "2026-03-01", "valid_from": "2026-03-01", "valid_to": "2026-12-31"}), StatusCode::UNPROCESSABLE_ENTITY, "partner_missing").await;
     let mut page = app.signed_in("dongfeng").await;
-    for path in [
+    page.assert_not_found(&[
         format!("/partners/{clinic}"),
         format!("/partners/{clinic}/photos/1"),
-    ] {
-        assert_eq!(
-            page.get(&path).await.status(),
-            StatusCode::NOT_FOUND,
-            "{path}"
-        );
-    }
-    let (status, text) = page.get_text("/partners/agreements?all=1").await;
-    assert_eq!(status, StatusCode::OK);
+    ])
+    .await;
+    let text = page.get_ok("/partners/agreements?all=1").await;
     assert!(!text.contains("绿苑社区医疗服务站"), "{text}");
     // Nothing of A changed.
     let (_, n) = app.api_get(&admin, "/api/v1/needs").await;
@@ -1189,14 +1064,15 @@ async fn partner_records_of_another_community_are_not_found(engine: Engine) {
 }
 
 async fn issues_of_another_community_are_not_found(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let id = new_issue(&app, &admin, Some("13904511234")).await;
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
-    let own = partner(&app, &other, "东风供电所", "state_enterprise").await;
+    let own = app
+        .new_partner(&other, "东风供电所", "state_enterprise")
+        .await;
     let (status, body) = app.api_get(&other, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     let (_, list) = app.api_get(&other, "/api/v1/affairs").await;
@@ -1215,16 +1091,10 @@ async fn issues_of_another_community_are_not_found(engine: Engine) {
         assert_eq!(status, StatusCode::NOT_FOUND, "{step}: {answer}");
     }
     let mut page = app.signed_in("dongfeng").await;
-    for path in [format!("/affairs/{id}"), format!("/affairs/{id}/photos/1")] {
-        assert_eq!(
-            page.get(&path).await.status(),
-            StatusCode::NOT_FOUND,
-            "{path}"
-        );
-    }
+    page.assert_not_found(&[format!("/affairs/{id}"), format!("/affairs/{id}/photos/1")])
+        .await;
     // A's issue is as it was: reported, with only its report in the history.
-    let (status, a) = app.api_get(&admin, &format!("/api/v1/affairs/{id}")).await;
-    assert_eq!(status, StatusCode::OK, "{a}");
+    let a = app.get_ok(&admin, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(a["status"], "reported", "{a}");
     assert_eq!(a["events"].as_array().map(Vec::len), Some(1), "{a}");
 }
@@ -1239,19 +1109,8 @@ async fn the_one_who_calls_back_sees_the_whole_number_audited(engine: Engine) {
     let res = report(&app, None, "13812345678").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let id = app.count("SELECT MAX(id) FROM affairs").await;
-    let wangge = app
-        .count("SELECT id FROM users WHERE username = 'wangge1'")
-        .await;
     let admin = app.token("admin").await;
-    let (status, _) = on_issue(
-        &app,
-        &admin,
-        id,
-        "assign",
-        json!({"assignee_user_id": wangge}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    assign_to_wangge1(&app, &admin, id).await;
 
     let reveal = format!("/affairs/{id}/reveal-phone");
     let mut worker = app.signed_in("wangge1").await;
@@ -1259,22 +1118,14 @@ async fn the_one_who_calls_back_sees_the_whole_number_audited(engine: Engine) {
     assert!(!html.contains("13812345678"), "masked until asked");
     assert!(html.contains(&format!("action=\"{reveal}\"")), "{html}");
     let csrf = worker.csrf().await;
-    let res = worker.post_form(&reveal, &[("_csrf", &csrf)]).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
+    let html = worker
+        .post_form_answered(&reveal, &[("_csrf", &csrf)], StatusCode::OK)
+        .await;
     assert!(html.contains("href=\"tel:13812345678\""), "{html}");
-    assert_eq!(
-        app.audit_actions()
-            .await
-            .iter()
-            .filter(|a| *a == "affair.reveal_phone")
-            .count(),
-        1
-    );
+    assert_eq!(app.audit_count("affair.reveal_phone").await, 1);
 
     // The building head of 3号楼 may read the issue but not call back in the community's name.
-    let mut head = app.signed_in("louzhang").await;
-    let csrf = head.csrf().await;
+    let (mut head, csrf) = app.signed_in_with_csrf("louzhang").await;
     let res = head.post_form(&reveal, &[("_csrf", &csrf)]).await;
     assert!(
         res.status() == StatusCode::FORBIDDEN || res.status() == StatusCode::NOT_FOUND,

@@ -3,9 +3,9 @@
 //! without JavaScript through a 查找 step; a second open case for a household warns.
 
 use crate::both_engines;
-use crate::support::{Browser, Engine, TestApp, spawn_app};
+use crate::support::{Browser, Engine, TestApp, app_and_token, spawn_app};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 both_engines!(
     the_picker_search_keeps_to_the_callers_scope_and_shows_only_the_id_tail,
@@ -42,10 +42,9 @@ fn names(body: &Value) -> Vec<String> {
 }
 
 async fn the_picker_search_keeps_to_the_callers_scope_and_shows_only_the_id_tail(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let worker = app.token("wangge1").await;
     let head = app.token("louzhang").await;
     let full = app
@@ -114,13 +113,12 @@ async fn a_request_is_made_by_searching_a_name_and_choosing_without_javascript(e
         return;
     };
     let xia = app.resident_id("夏胜林").await;
-    let mut b = app.signed_in("wangge1").await;
-    let csrf = b.csrf().await;
+    let (mut b, csrf) = app.signed_in_with_csrf("wangge1").await;
     let before = disbursements(&app).await;
 
     // 查找: the same form comes back with what was typed and the one 夏胜林 chosen.
-    let res = b
-        .post_form(
+    let html = b
+        .post_form_answered(
             "/fund/disbursements",
             &[
                 ("_csrf", &csrf),
@@ -130,10 +128,9 @@ async fn a_request_is_made_by_searching_a_name_and_choosing_without_javascript(e
                 ("purpose", "medical"),
                 ("note", "住院自付"),
             ],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
     assert!(
         html.contains(&format!(
             "type=\"radio\" name=\"beneficiary_resident_id\" value=\"{xia}\" checked"
@@ -200,8 +197,7 @@ async fn picker_errors_stand_beside_the_field(engine: Engine) {
         return;
     };
     let zhang = app.resident_id("张君").await.to_string();
-    let mut b = app.signed_in("wangge1").await;
-    let csrf = b.csrf().await;
+    let (mut b, csrf) = app.signed_in_with_csrf("wangge1").await;
     let before = disbursements(&app).await;
     let field_error = |html: &str| -> String {
         let at = html
@@ -240,12 +236,11 @@ async fn a_station_keeper_and_a_case_person_are_picked_without_javascript(engine
         return;
     };
     let chen = app.resident_id("陈玉兰").await.to_string();
-    let mut b = app.signed_in("wangge1").await;
-    let csrf = b.csrf().await;
+    let (mut b, csrf) = app.signed_in_with_csrf("wangge1").await;
 
     // The station form: 查找 by pinyin initials keeps the other fields.
-    let res = b
-        .post_form(
+    let html = b
+        .post_form_answered(
             "/stations",
             &[
                 ("_csrf", &csrf),
@@ -254,10 +249,9 @@ async fn a_station_keeper_and_a_case_person_are_picked_without_javascript(engine
                 ("keeper_resident_id_q", "cyl"),
                 ("_pick", "keeper_resident_id"),
             ],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
     assert!(html.contains("楼下修车点") && html.contains(&format!("value=\"{chen}\"")));
     let res = b
         .post_form(
@@ -308,18 +302,11 @@ async fn a_station_keeper_and_a_case_person_are_picked_without_javascript(engine
 }
 
 async fn a_second_open_case_for_a_household_warns_with_a_link_until_confirmed(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let token = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let body = app
-        .created(
-            &token,
-            "/api/v1/cases",
-            json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"}),
-        )
-        .await;
+    let body = app.unemployment_case(&token, xia, "夫妻下岗").await;
     let case = body["id"].as_i64().unwrap();
 
     // Her page shows the open case instead of offering a new one.
@@ -346,9 +333,9 @@ async fn a_second_open_case_for_a_household_warns_with_a_link_until_confirmed(en
         }
         f
     };
-    let res = b.post_form("/cases", &form(false)).await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    let html = res.text().await.unwrap();
+    let html = b
+        .post_form_answered("/cases", &form(false), StatusCode::CONFLICT)
+        .await;
     assert!(html.contains("已有进行中的帮扶档案"), "{html}");
     assert!(html.contains(&format!("href=\"/cases/{case}\"")));
     assert!(html.contains("name=\"confirm_second\""));
@@ -356,15 +343,9 @@ async fn a_second_open_case_for_a_household_warns_with_a_link_until_confirmed(en
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before);
 
     // Ticked: the second case is opened.
-    let res = b.post_form("/cases", &form(true)).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected("/cases", &form(true)).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before + 1);
 
     // The JSON API keeps its contract: ids in, no confirmation asked.
-    app.created(
-        &token,
-        "/api/v1/cases",
-        json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "再建"}),
-    )
-    .await;
+    app.unemployment_case(&token, xia, "再建").await;
 }

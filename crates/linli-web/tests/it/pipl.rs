@@ -5,7 +5,7 @@
 //! the copy nor the erasure knows fails the schema check.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Engine, TestApp, spawn_app, texts_of};
 use linli_store::privacy;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -175,10 +175,9 @@ async fn the_copy_holds_every_module_and_the_processing_history(engine: Engine) 
     };
     let zhang = give_zhang_a_history(&app).await;
     let token = app.token("admin").await;
-    let (status, doc) = app
-        .api_get(&token, &format!("/api/v1/residents/{zhang}/personal-data"))
+    let doc = app
+        .get_ok(&token, &format!("/api/v1/residents/{zhang}/personal-data"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{doc}");
     assert_eq!(doc["name"], "张君");
     assert_eq!(
         section(&doc, "resident")[0]["id_number"]
@@ -201,12 +200,7 @@ async fn the_copy_holds_every_module_and_the_processing_history(engine: Engine) 
     assert_eq!(section(&doc, "neighbour_card")[0]["helps_with"], "修自行车");
     assert_eq!(section(&doc, "reports")[0]["public_ref"], "PIPL-1");
     assert!(section(&doc, "tags").iter().any(|t| t["tag"] == "残疾"));
-    let titles: Vec<&str> = doc["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["title"].as_str().unwrap())
-        .collect();
+    let titles = texts_of(&doc["sections"], "title");
     assert!(
         titles.contains(&"帮扶档案") && titles.contains(&"睦邻卡"),
         "{titles:?}"
@@ -218,18 +212,11 @@ async fn the_copy_holds_every_module_and_the_processing_history(engine: Engine) 
             .any(|h| h["object_kind"] == "case" && h["object_label"] == "帮扶档案"),
         "the history holds what was done with his case: {history:?}"
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"resident.subject_export".to_string())
-    );
+    assert!(app.audited("resident.subject_export").await);
 
     // The worker's printable page says the same, headed in Chinese.
     let mut b = app.signed_in("admin").await;
-    let (status, html) = b
-        .get_text(&format!("/residents/{zhang}/personal-data"))
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok(&format!("/residents/{zhang}/personal-data")).await;
     for words in [
         "帮扶档案",
         "政策申请（低保等）",
@@ -264,15 +251,7 @@ async fn after_anonymisation_his_name_is_nowhere(engine: Engine) {
     let phone = app
         .text("SELECT phone FROM residents WHERE name = '张君'")
         .await;
-    let mut b = app.signed_in("admin").await;
-    let csrf = b.csrf().await;
-    let res = b
-        .post_form(
-            &format!("/residents/{zhang}/anonymize"),
-            &[("_csrf", &csrf), ("confirm", "张君")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    admin_erases_zhang(&app, zhang).await;
 
     // Every free-text column and every covered table: the name is gone.
     let hits = app
@@ -413,15 +392,7 @@ async fn an_erased_donor_keeps_his_sealed_gift_but_is_no_longer_named(engine: En
         "named with consent"
     );
 
-    let mut b = app.signed_in("admin").await;
-    let csrf = b.csrf().await;
-    let res = b
-        .post_form(
-            &format!("/residents/{zhang}/anonymize"),
-            &[("_csrf", &csrf), ("confirm", "张君")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    admin_erases_zhang(&app, zhang).await;
 
     let text = disclosure(&app).await;
     assert!(
@@ -441,4 +412,14 @@ async fn an_erased_donor_keeps_his_sealed_gift_but_is_no_longer_named(engine: En
         .await
         .unwrap();
     assert!(verified.broken.is_none(), "the ledger still verifies");
+}
+
+/// The administrator erases 张君 (the resident `zhang`) on his page, confirming with his name.
+async fn admin_erases_zhang(app: &TestApp, zhang: i64) {
+    let (mut b, csrf) = app.signed_in_with_csrf("admin").await;
+    b.post_form_redirected(
+        &format!("/residents/{zhang}/anonymize"),
+        &[("_csrf", &csrf), ("confirm", "张君")],
+    )
+    .await;
 }

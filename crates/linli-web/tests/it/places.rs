@@ -1,5 +1,5 @@
 use crate::both_engines;
-use crate::support::{Browser, Engine, spawn_app};
+use crate::support::{Engine, app_and_browser, app_and_token, texts_of};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -12,10 +12,9 @@ both_engines!(
 );
 
 async fn an_admin_builds_the_place_tree_through_the_api(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let token = app.token("admin").await;
     let community = app.place_id("community", "Xx社区").await;
     let grid = app
         .created(
@@ -33,63 +32,47 @@ async fn an_admin_builds_the_place_tree_through_the_api(engine: Engine) {
         .await;
     assert_eq!(building["parent_id"], grid["id"]);
     let (_, list) = app.api_get(&token, "/api/v1/places").await;
-    let names: Vec<&str> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let names = texts_of(&list["items"], "name");
     assert!(names.contains(&"第四网格") && names.contains(&"25号楼"));
     // The admin's scope is the community: the street above it is not listed.
     assert!(!names.contains(&"东安街道"));
-    let actions = app.audit_actions().await;
-    assert_eq!(actions.iter().filter(|a| *a == "place.create").count(), 2);
+    assert_eq!(app.audit_count("place.create").await, 2);
 }
 
 async fn the_tree_refuses_impossible_shapes_with_field_errors(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let token = app.token("admin").await;
     let community = app.place_id("community", "Xx社区").await;
     let unit_parent = app.place_id("building", "1号楼").await;
-    let (status, body) = app
-        .api_post(
+    let body = app
+        .post_refused(
             &token,
             "/api/v1/places",
             json!({"kind": "unit", "name": "1单元", "parent_id": community}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "place_wrong_parent",
         )
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "place_wrong_parent");
     assert_eq!(body["error"]["details"]["field"], "parent_id");
-    let (status, body) = app
-        .api_post(
-            &token,
-            "/api/v1/places",
+    for (place, code) in [
+        (
             json!({"kind": "unit", "name": "   ", "parent_id": unit_parent}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "place_bad_name");
-    let (status, body) = app
-        .api_post(
-            &token,
-            "/api/v1/places",
+            "place_bad_name",
+        ),
+        (
             json!({"kind": "castle", "name": "x", "parent_id": unit_parent}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "place_bad_kind");
-    let (status, body) = app
-        .api_post(
-            &token,
-            "/api/v1/places",
+            "place_bad_kind",
+        ),
+        (
             json!({"kind": "community", "name": "新社区"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "place_parent_required");
+            "place_parent_required",
+        ),
+    ] {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        app.post_refused(&token, "/api/v1/places", place, status, code)
+            .await;
+    }
     // Malformed JSON is a 4xx with the error shape, not a crash.
     let res = reqwest::Client::new()
         .post(format!("{}/api/v1/places", app.base))
@@ -109,10 +92,9 @@ async fn the_tree_refuses_impossible_shapes_with_field_errors(engine: Engine) {
 }
 
 async fn a_building_moves_between_grids_with_its_units(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let token = app.token("admin").await;
     let building = app.place_id("building", "8号楼").await;
     let grid2 = app.place_id("grid", "第二网格").await;
     let (status, moved) = app
@@ -158,19 +140,17 @@ async fn a_building_moves_between_grids_with_its_units(engine: Engine) {
 }
 
 async fn the_places_pages_create_and_keep_what_was_typed_on_error(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut b = app.signed_in("admin").await;
     let csrf = b.csrf().await;
-    let (status, html) = b.get_text("/places").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok("/places").await;
     assert!(html.contains("第一网格") && html.contains("24号楼"));
 
     let building = app.place_id("building", "1号楼").await.to_string();
     let long = "长".repeat(61);
-    let res = b
-        .post_form(
+    let html = b
+        .post_form_answered(
             "/places",
             &[
                 ("_csrf", &csrf),
@@ -178,18 +158,17 @@ async fn the_places_pages_create_and_keep_what_was_typed_on_error(engine: Engine
                 ("name", &long),
                 ("parent_id", &building),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
     assert!(
         html.contains("不超过 60 个字"),
         "the error stands beside the field"
     );
     assert!(html.contains(&long), "what was typed is kept");
 
-    let res = b
-        .post_form(
+    let to = b
+        .post_form_redirected(
             "/places",
             &[
                 ("_csrf", &csrf),
@@ -199,8 +178,6 @@ async fn the_places_pages_create_and_keep_what_was_typed_on_error(engine: Engine
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let to = Browser::location(&res);
     let (_, html) = b.get_text(&to).await;
     assert!(
         html.contains("4单元") && html.contains("已新建"),
@@ -211,33 +188,17 @@ async fn the_places_pages_create_and_keep_what_was_typed_on_error(engine: Engine
 }
 
 async fn an_admin_creates_a_building_head_who_then_signs_in(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let token = app.token("admin").await;
     let building = app.place_id("building", "9号楼").await;
     let community = app.place_id("community", "Xx社区").await;
-    let (status, body) = app
-        .api_post(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "short", "role": "building_head", "scope_place_id": building}))
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["code"], "password_too_short");
-    let (status, body) = app
-        .api_post(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": community}))
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a building head is granted on a building"
-    );
-    assert_eq!(body["error"]["code"], "role_wrong_scope");
+    app.post_refused(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "short", "role": "building_head", "scope_place_id": building}), StatusCode::UNPROCESSABLE_ENTITY, "password_too_short").await;
+    // A building head is granted on a building.
+    app.post_refused(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": community}), StatusCode::UNPROCESSABLE_ENTITY, "role_wrong_scope").await;
     let body = app.created(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building, "display_name": "张楼长"})).await;
     assert!(body["id"].as_i64().is_some());
-    let (status, body) = app
-        .api_post(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building}))
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"]["code"], "username_taken");
+    app.post_refused(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building}), StatusCode::CONFLICT, "username_taken").await;
 
     let mut b = app.browser();
     assert_eq!(
@@ -247,18 +208,8 @@ async fn an_admin_creates_a_building_head_who_then_signs_in(engine: Engine) {
     let (_, html) = b.get_text("/places").await;
     assert!(html.contains("9号楼") && !html.contains("10号楼"));
     // The audit image never holds the password.
-    let after: Vec<String> = app
-        .db
-        .read(|c| {
-            c.query(
-                "SELECT after_json FROM audit_log WHERE action = 'user.create'",
-                linli_store::params![],
-            )?
-            .iter()
-            .map(|r| r.text(0))
-            .collect::<Result<Vec<_>, _>>()
-        })
-        .await
-        .unwrap();
+    let after = app
+        .texts("SELECT after_json FROM audit_log WHERE action = 'user.create'")
+        .await;
     assert!(after.iter().all(|a| !a.contains("楼长守望九号楼2026")));
 }

@@ -3,7 +3,7 @@
 //! digit at a time for a caller who may not reveal it.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app, spawn_demo_app};
+use crate::support::{Engine, TestApp, app_and_token, spawn_app, spawn_demo_app};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -25,8 +25,7 @@ async fn the_id_mask_and_the_birth_date_beside_it_do_not_restore_the_number(engi
     };
     for user in ["admin", "wangge1", "louzhang"] {
         let token = app.token(user).await;
-        let (status, body) = app.api_get(&token, "/api/v1/residents").await;
-        assert_eq!(status, StatusCode::OK);
+        let body = app.get_ok(&token, "/api/v1/residents").await;
         let items = body["items"].as_array().unwrap();
         assert!(!items.is_empty(), "{user} sees residents");
         for r in items {
@@ -53,18 +52,14 @@ async fn the_id_mask_and_the_birth_date_beside_it_do_not_restore_the_number(engi
 
 /// The numbers a building head finds with a query.
 async fn found(app: &crate::support::TestApp, token: &str, q: &str) -> Vec<Value> {
-    let (status, body) = app
-        .api_get(token, &format!("/api/v1/residents?q={q}"))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = app.get_ok(token, &format!("/api/v1/residents?q={q}")).await;
     body["items"].as_array().unwrap().clone()
 }
 
 async fn a_building_head_cannot_grow_a_number_digit_by_digit(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "louzhang").await else {
         return;
     };
-    let token = app.token("louzhang").await;
     let (_, body) = app.api_get(&token, "/api/v1/residents").await;
     let phone: String = app
         .text("SELECT phone FROM residents WHERE name = '夏胜林'")
@@ -179,15 +174,13 @@ async fn sensitive_tags_and_notes_only_for_those_who_work_hardship_cases(engine:
 
 /// Issue 13, item 3: a building head's view of a case showed the help timeline with amounts.
 async fn a_building_head_sees_that_help_was_given_not_what(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let case = crate::assistance::open_case(&app, &worker, "夏胜林", false).await;
     app.created(&worker, "/api/v1/help-records", serde_json::json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 123_456, "source": "爱心基金"})).await;
     let head = app.token("louzhang").await;
-    let (status, file) = app.api_get(&head, &format!("/api/v1/cases/{case}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let file = app.get_ok(&head, &format!("/api/v1/cases/{case}")).await;
     assert_eq!(
         file["help"].as_array().unwrap().len(),
         1,
@@ -233,19 +226,9 @@ async fn each_role_sees_only_the_personal_fields_its_work_needs(engine: Engine) 
     let Some(app) = spawn_demo_app(engine).await else {
         return;
     };
-    let sensitive: Vec<String> = app
-        .db
-        .read(|c| {
-            c.query(
-                "SELECT DISTINCT name FROM tag_kinds WHERE sensitive = 1",
-                linli_store::params![],
-            )?
-            .iter()
-            .map(|r| r.text(0))
-            .collect::<linli_store::Result<Vec<_>>>()
-        })
-        .await
-        .unwrap();
+    let sensitive = app
+        .texts("SELECT DISTINCT name FROM tag_kinds WHERE sensitive = 1")
+        .await;
     assert!(sensitive.iter().any(|s| s == "低保"), "{sensitive:?}");
     for (user, role) in [
         ("admin", Role::Admin),

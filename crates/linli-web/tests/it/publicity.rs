@@ -4,7 +4,7 @@
 //! seeing only its own, and only the publicity staff (admin, worker) at it.
 
 use crate::both_engines;
-use crate::support::{Browser, Engine, TestApp, spawn_app};
+use crate::support::{Browser, Engine, TestApp, app_and_browser, app_and_token};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -30,19 +30,8 @@ both_engines!(
     the_printed_issue_shows_each_articles_photos,
 );
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    app.api(token, Method::POST, path, Some(body)).await
-}
-
-async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
-    let (status, v) = post(app, token, path, body).await;
-    assert_eq!(status, StatusCode::CREATED, "{path}: {v}");
-    v["id"].as_i64().unwrap()
-}
-
 async fn article(app: &TestApp, token: &str, title: &str, body: &str) -> i64 {
-    created(
-        app,
+    app.created_id(
         token,
         "/api/v1/articles",
         json!({"title": title, "body": body, "published_on": "2026-11-20"}),
@@ -50,26 +39,23 @@ async fn article(app: &TestApp, token: &str, title: &str, body: &str) -> i64 {
     .await
 }
 
+/// A new board of the 宣传画廊 at `location`.
+async fn new_board(app: &TestApp, token: &str, name: &str, location: &str) -> i64 {
+    app.created_id(
+        token,
+        "/api/v1/publicity-boards",
+        json!({"name": name, "location": location}),
+    )
+    .await
+}
+
 /// The refusal's status and error code.
 async fn refused(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, String) {
-    let (status, v) = post(app, token, path, body).await;
+    let (status, v) = app.api_post(token, path, body).await;
     (
         status,
         v["error"]["code"].as_str().unwrap_or_default().to_string(),
     )
-}
-
-async fn search(app: &TestApp, token: &str, query: &str) -> Value {
-    let (status, v) = app
-        .api(
-            token,
-            Method::GET,
-            &format!("/api/v1/articles/search?{query}"),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "search {query}: {v}");
-    v
 }
 
 fn ids(page: &Value) -> Vec<i64> {
@@ -92,26 +78,14 @@ fn hit(page: &Value, id: i64) -> Value {
 }
 
 async fn articles_and_paper_issues_answer_as_the_contract_says(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let board = created(
-        &app,
-        &admin,
-        "/api/v1/publicity-boards",
-        json!({"name": "文明新风", "location": "北门入口西侧"}),
-    )
-    .await;
-    let (status, v) = post(
-        &app,
-        &admin,
+    let board = new_board(&app, &admin, "文明新风", "北门入口西侧").await;
+    let v = app.created(&admin,
         "/api/v1/articles",
         json!({"title": "楼道文明创建启动", "body": "## 活动回顾\n本月**共有**30人参加。", "tags": ["文明", "楼道"],
-               "board_id": board, "published_on": "2026-11-20"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
+               "board_id": board, "published_on": "2026-11-20"})).await;
     assert_eq!(
         v.as_object().unwrap().keys().collect::<Vec<_>>(),
         ["id"],
@@ -121,38 +95,28 @@ async fn articles_and_paper_issues_answer_as_the_contract_says(engine: Engine) {
     // Tags and board are optional.
     let second = article(&app, &admin, "冬季供暖通知", "请各户检查暖气阀门。").await;
 
-    let (status, a) = app
-        .api(
-            &admin,
-            Method::GET,
-            &format!("/api/v1/articles/{first}"),
-            None,
-        )
+    let a = app
+        .get_ok(&admin, &format!("/api/v1/articles/{first}"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{a}");
     assert_eq!(a["title"], "楼道文明创建启动");
     assert_eq!(a["tags"], json!(["文明", "楼道"]));
     assert_eq!(a["board_id"], board);
     assert_eq!(a["published_on"], "2026-11-20");
 
-    let (status, v) = post(
-        &app,
-        &admin,
-        "/api/v1/paper-issues",
-        json!({"number": 12, "published_on": "2026-11-25", "article_ids": [second, first]}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let v = app
+        .created(
+            &admin,
+            "/api/v1/paper-issues",
+            json!({"number": 12, "published_on": "2026-11-25", "article_ids": [second, first]}),
+        )
+        .await;
     assert_eq!(
         v.as_object().unwrap().keys().collect::<Vec<_>>(),
         ["id"],
         "{v}"
     );
     let issue = v["id"].as_i64().unwrap();
-    let (status, list) = app
-        .api(&admin, Method::GET, "/api/v1/paper-issues", None)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{list}");
+    let list = app.get_ok(&admin, "/api/v1/paper-issues").await;
     assert_eq!(list["items"][0]["id"], issue);
     assert_eq!(
         list["items"][0]["article_ids"],
@@ -160,16 +124,11 @@ async fn articles_and_paper_issues_answer_as_the_contract_says(engine: Engine) {
         "printed in the order given"
     );
     let (_, a) = app
-        .api(
-            &admin,
-            Method::GET,
-            &format!("/api/v1/articles/{first}"),
-            None,
-        )
+        .api_get(&admin, &format!("/api/v1/articles/{first}"))
         .await;
     assert_eq!(a["paper_issue_ids"], json!([issue]));
 
-    let page = search(&app, &admin, "q=暖气阀门").await;
+    let page = app.search_articles(&admin, "q=暖气阀门").await;
     assert!(page["total"].as_i64().unwrap() >= 1, "{page}");
     assert!(page["items"].is_array() && page["total"].is_i64(), "{page}");
     let h = hit(&page, second);
@@ -179,10 +138,9 @@ async fn articles_and_paper_issues_answer_as_the_contract_says(engine: Engine) {
 }
 
 async fn a_bad_article_or_paper_issue_is_refused_with_its_reason(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let art = "/api/v1/articles";
     assert_eq!(
         refused(
@@ -247,8 +205,7 @@ async fn a_bad_article_or_paper_issue_is_refused_with_its_reason(engine: Engine)
             "paper_article_twice".into()
         )
     );
-    created(
-        &app,
+    app.created_id(
         &admin,
         paper,
         json!({"number": 1, "published_on": "2026-11-25", "article_ids": [a]}),
@@ -268,20 +225,19 @@ async fn a_bad_article_or_paper_issue_is_refused_with_its_reason(engine: Engine)
         )
     );
     // Nothing refused was written.
-    let (_, list) = app.api(&admin, Method::GET, paper, None).await;
+    let (_, list) = app.api_get(&admin, paper).await;
     assert_eq!(list["total"], 1, "{list}");
-    let (_, list) = app.api(&admin, Method::GET, art, None).await;
+    let (_, list) = app.api_get(&admin, art).await;
     assert_eq!(list["total"], 2, "{list}");
 }
 
 async fn a_search_finds_the_words_in_either_order_but_not_their_characters_elsewhere(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let before = search(&app, &admin, "q=文明楼道").await["total"]
+    let before = app.search_articles(&admin, "q=文明楼道").await["total"]
         .as_i64()
         .unwrap();
     let both = article(
@@ -302,7 +258,7 @@ async fn a_search_finds_the_words_in_either_order_but_not_their_characters_elsew
     // One of the two words is not enough: every word of the query is required.
     let one = article(&app, &admin, "社区新风", "倡导文明用语，礼让他人。").await;
 
-    let page = search(&app, &admin, "q=文明楼道").await;
+    let page = app.search_articles(&admin, "q=文明楼道").await;
     let found = ids(&page);
     assert!(found.contains(&both), "楼道文明 answers 文明楼道: {page}");
     assert!(!found.contains(&neither), "{page}");
@@ -311,10 +267,9 @@ async fn a_search_finds_the_words_in_either_order_but_not_their_characters_elsew
 }
 
 async fn title_hits_come_first_and_the_snippet_shows_the_words(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     // The words once in one's title, a dozen times in the other's body. The title hit is
     // written first, so "newest first" would put it second: only the ranking puts it first.
     // (Guards against an engine losing the title's weight in its index.)
@@ -333,7 +288,7 @@ async fn title_hits_come_first_and_the_snippet_shows_the_words(engine: Engine) {
     )
     .await;
 
-    let page = search(&app, &admin, "q=文明楼道").await;
+    let page = app.search_articles(&admin, "q=文明楼道").await;
     let found = ids(&page);
     let t = found.iter().position(|i| *i == in_title).unwrap();
     let b = found.iter().position(|i| *i == in_body).unwrap();
@@ -346,11 +301,10 @@ async fn title_hits_come_first_and_the_snippet_shows_the_words(engine: Engine) {
 }
 
 async fn results_come_twenty_a_page_and_total_counts_them_all(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let before = search(&app, &admin, "q=冰灯").await["total"]
+    let before = app.search_articles(&admin, "q=冰灯").await["total"]
         .as_i64()
         .unwrap();
     let mut written = Vec::new();
@@ -366,8 +320,8 @@ async fn results_come_twenty_a_page_and_total_counts_them_all(engine: Engine) {
         );
     }
     let total = before + 23;
-    let first = search(&app, &admin, "q=冰灯&page=1").await;
-    let second = search(&app, &admin, "q=冰灯&page=2").await;
+    let first = app.search_articles(&admin, "q=冰灯&page=1").await;
+    let second = app.search_articles(&admin, "q=冰灯&page=2").await;
     assert_eq!(first["total"].as_i64(), Some(total), "{first}");
     assert_eq!(second["total"].as_i64(), Some(total), "{second}");
     let (a, b) = (ids(&first), ids(&second));
@@ -381,59 +335,49 @@ async fn results_come_twenty_a_page_and_total_counts_them_all(engine: Engine) {
 }
 
 async fn after_an_update_the_search_finds_the_new_words_and_not_the_old(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let id = article(&app, &admin, "冬季供暖检修", "暖气管道检修安排如下。").await;
-    assert!(ids(&search(&app, &admin, "q=供暖").await).contains(&id));
+    assert!(ids(&app.search_articles(&admin, "q=供暖").await).contains(&id));
     let (status, v) = app
-        .api(
-            &admin,
-            Method::PUT,
-            &format!("/api/v1/articles/{id}"),
-            Some(json!({"title": "春季植树活动", "body": "三月十二日在小区花园植树绿化。", "published_on": "2026-11-20"})),
-        )
+        .api_put(&admin, &format!("/api/v1/articles/{id}"), json!({"title": "春季植树活动", "body": "三月十二日在小区花园植树绿化。", "published_on": "2026-11-20"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    let page = search(&app, &admin, "q=植树绿化").await;
+    let page = app.search_articles(&admin, "q=植树绿化").await;
     assert!(ids(&page).contains(&id), "{page}");
     assert_eq!(hit(&page, id)["title"], "春季植树活动");
     for old in ["供暖", "暖气"] {
-        let page = search(&app, &admin, &format!("q={old}")).await;
+        let page = app.search_articles(&admin, &format!("q={old}")).await;
         assert!(!ids(&page).contains(&id), "{old}: {page}");
     }
 }
 
 async fn another_communitys_articles_are_not_found_searched_or_printed(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, a)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let a = app.token("admin").await;
     app.second_community("dongfeng").await;
     let b = app.token("dongfeng").await;
     let theirs = article(&app, &b, "东风社区文明楼道评比", "楼道文明，人人有责。").await;
     let ours = article(&app, &a, "本社区文明楼道评比", "楼道文明，从我做起。").await;
 
-    let (status, v) = app
-        .api(&a, Method::GET, &format!("/api/v1/articles/{theirs}"), None)
-        .await;
+    let (status, v) = app.api_get(&a, &format!("/api/v1/articles/{theirs}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
     let (status, v) = app
-        .api(
+        .api_put(
             &a,
-            Method::PUT,
             &format!("/api/v1/articles/{theirs}"),
-            Some(json!({"title": "改掉", "body": "改掉", "published_on": "2026-11-20"})),
+            json!({"title": "改掉", "body": "改掉", "published_on": "2026-11-20"}),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
-    let found = ids(&search(&app, &a, "q=文明楼道").await);
+    let found = ids(&app.search_articles(&a, "q=文明楼道").await);
     assert!(
         found.contains(&ours) && !found.contains(&theirs),
         "{found:?}"
     );
-    let found = ids(&search(&app, &b, "q=文明楼道").await);
+    let found = ids(&app.search_articles(&b, "q=文明楼道").await);
     assert_eq!(found, [theirs], "B sees its own only");
     assert_eq!(
         refused(
@@ -451,40 +395,30 @@ async fn another_communitys_articles_are_not_found_searched_or_printed(engine: E
 }
 
 async fn a_building_head_finance_keeper_or_liaison_cannot_write_or_search(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let id = article(&app, &worker, "网格员写的稿", "楼道文明新气象。").await;
-    assert!(ids(&search(&app, &worker, "q=文明楼道").await).contains(&id));
-    let (_, list) = app
-        .api(&worker, Method::GET, "/api/v1/articles", None)
-        .await;
+    assert!(ids(&app.search_articles(&worker, "q=文明楼道").await).contains(&id));
+    let (_, list) = app.api_get(&worker, "/api/v1/articles").await;
     let written = list["total"].as_i64().unwrap();
     for user in ["louzhang", "jijin", "gongjian"] {
         let token = app.token(user).await;
-        let (status, v) = post(
-            &app,
-            &token,
-            "/api/v1/articles",
-            json!({"title": "我的稿", "body": "正文", "published_on": "2026-11-20"}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {v}");
-        assert_eq!(v["error"]["code"], "forbidden", "{user}");
         let (status, v) = app
-            .api(
+            .api_post(
                 &token,
-                Method::GET,
-                "/api/v1/articles/search?q=文明楼道",
-                None,
+                "/api/v1/articles",
+                json!({"title": "我的稿", "body": "正文", "published_on": "2026-11-20"}),
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {v}");
+        assert_eq!(v["error"]["code"], "forbidden", "{user}");
+        let (status, v) = app
+            .api_get(&token, "/api/v1/articles/search?q=文明楼道")
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {v}");
     }
-    let (_, list) = app
-        .api(&worker, Method::GET, "/api/v1/articles", None)
-        .await;
+    let (_, list) = app.api_get(&worker, "/api/v1/articles").await;
     assert_eq!(
         list["total"].as_i64(),
         Some(written),
@@ -493,25 +427,24 @@ async fn a_building_head_finance_keeper_or_liaison_cannot_write_or_search(engine
 }
 
 async fn a_course_is_found_by_its_description_when_searching_courses(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let course = created(
-        &app,
-        &admin,
-        "/api/v1/courses",
-        json!({"name": "老年大学书法班", "category": "elderly_university", "vocational": false,
+    let course = app
+        .created_id(
+            &admin,
+            "/api/v1/courses",
+            json!({"name": "老年大学书法班", "category": "elderly_university", "vocational": false,
                "starts_on": "2026-09-01", "ends_on": "2026-10-31",
                "description": "学习毛笔楷书的基本笔画，每周二下午上课。"}),
-    )
-    .await;
-    let page = search(&app, &admin, "q=楷书&kind=course").await;
+        )
+        .await;
+    let page = app.search_articles(&admin, "q=楷书&kind=course").await;
     assert!(ids(&page).contains(&course), "{page}");
     let h = hit(&page, course);
     assert_eq!(h["title"], "老年大学书法班");
     assert!(h["snippet"].as_str().unwrap().contains("楷书"), "{h}");
-    let page = search(&app, &admin, "q=楷书&kind=article").await;
+    let page = app.search_articles(&admin, "q=楷书&kind=article").await;
     assert!(!ids(&page).contains(&course), "{page}");
     assert_eq!(page["total"], 0, "{page}");
 }
@@ -546,19 +479,7 @@ async fn post_article_form(
             reqwest::multipart::Part::bytes(p).file_name(format!("IMG_{n}.png")),
         );
     }
-    let cookie = b
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    b.http
-        .post(format!("{}{path}?_csrf={csrf}", b.base))
-        .header("cookie", cookie)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    b.post_upload(path, &csrf, form).await
 }
 
 /// The id after `prefix` in `text` (`/publicity/articles/12` → 12).
@@ -579,12 +500,10 @@ const BODY: &str = "## 缘起\n三单元的居民把家里的旧书搬到楼道�
 async fn a_worker_writes_an_article_with_a_photo_on_the_desk_and_the_public_reads_it(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut w)) = app_and_browser(engine, "wangge1").await else {
         return;
     };
-    let mut w = app.signed_in("wangge1").await;
-    let (status, form) = w.get_text("/publicity/articles/new").await;
-    assert_eq!(status, StatusCode::OK);
+    let form = w.get_ok("/publicity/articles/new").await;
     assert!(
         form.contains("value=\"2026-11-27\"") && form.contains("## "),
         "today's date by default, the marks explained: {form}"
@@ -608,8 +527,7 @@ async fn a_worker_writes_an_article_with_a_photo_on_the_desk_and_the_public_read
     let id = id_after(&to, "/publicity/articles/");
 
     // The staff page shows the body as it will read, and the photo.
-    let (status, page) = w.get_text(&to).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = w.get_ok(&to).await;
     assert!(page.contains("<h3>缘起</h3>"), "{page}");
     assert!(page.contains("<li>每周一整理</li>") && page.contains("<strong>欢迎</strong>"));
     let staff_src = format!("/publicity/articles/{id}/photos/");
@@ -627,11 +545,9 @@ async fn a_worker_writes_an_article_with_a_photo_on_the_desk_and_the_public_read
 
     // The public reads it in the news, with its photo.
     let mut anyone = app.browser();
-    let (status, news) = anyone.get_text("/public/news").await;
-    assert_eq!(status, StatusCode::OK);
+    let news = anyone.get_ok("/public/news").await;
     assert!(news.contains("楼道里的新书架"), "{news}");
-    let (status, public) = anyone.get_text(&format!("/public/articles/{id}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let public = anyone.get_ok(&format!("/public/articles/{id}")).await;
     let public_src = format!("/public/articles/{id}/photos/{pid}");
     assert!(public.contains(&public_src), "{public}");
     let at = public.find(&public_src).unwrap();
@@ -646,10 +562,9 @@ async fn a_worker_writes_an_article_with_a_photo_on_the_desk_and_the_public_read
 }
 
 async fn a_refused_article_keeps_what_was_typed_and_says_why_beside_the_field(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut w)) = app_and_browser(engine, "wangge1").await else {
         return;
     };
-    let mut w = app.signed_in("wangge1").await;
     let before = app.count("SELECT COUNT(*) FROM articles").await;
     let res = post_article_form(
         &mut w,
@@ -724,10 +639,9 @@ async fn a_refused_article_keeps_what_was_typed_and_says_why_beside_the_field(en
 }
 
 async fn an_article_changed_on_the_desk_gains_and_loses_photos(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut w)) = app_and_browser(engine, "wangge1").await else {
         return;
     };
-    let mut w = app.signed_in("wangge1").await;
     let res = post_article_form(
         &mut w,
         "/publicity/articles/new",
@@ -757,20 +671,12 @@ async fn an_article_changed_on_the_desk_gains_and_loses_photos(engine: Engine) {
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let admin = app.token("admin").await;
-    let (_, a) = app
-        .api(&admin, Method::GET, &format!("/api/v1/articles/{id}"), None)
-        .await;
+    let (_, a) = app.api_get(&admin, &format!("/api/v1/articles/{id}")).await;
     assert_eq!(a["title"], "冬季用气安全提示");
     let photos = a["photo_ids"].as_array().unwrap();
     assert_eq!(photos.len(), 3, "{a}");
     assert!(!photos.contains(&json!(first)), "{a}");
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|x| x == "article.update"),
-        "the change is audited"
-    );
+    assert!(app.audited("article.update").await, "the change is audited");
     // Six in all at most: five more would make eight.
     let res = post_article_form(
         &mut w,
@@ -788,10 +694,9 @@ async fn an_article_changed_on_the_desk_gains_and_loses_photos(engine: Engine) {
 }
 
 async fn a_resident_or_building_head_is_refused_the_desk(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut w)) = app_and_browser(engine, "wangge1").await else {
         return;
     };
-    let mut w = app.signed_in("wangge1").await;
     let (_, home) = w.get_text("/").await;
     assert!(
         home.contains("href=\"/publicity\""),
@@ -832,10 +737,9 @@ async fn a_resident_or_building_head_is_refused_the_desk(engine: Engine) {
 }
 
 async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_given(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let a = article(
         &app,
         &admin,
@@ -845,16 +749,14 @@ async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_give
     .await;
     let b = article(&app, &admin, "老年大学开学", "书法班和合唱班开始报名。").await;
     let c = article(&app, &admin, "文明楼道评比结果", "三号楼一单元获评五星。").await;
-    created(
-        &app,
+    app.created_id(
         &admin,
         "/api/v1/paper-issues",
         json!({"number": 7, "published_on": "2026-10-25", "article_ids": [a]}),
     )
     .await;
     let mut w = app.signed_in("wangge1").await;
-    let (status, form) = w.get_text("/publicity/issues/new").await;
-    assert_eq!(status, StatusCode::OK);
+    let form = w.get_ok("/publicity/issues/new").await;
     assert!(
         form.contains("name=\"number\" type=\"number\" value=\"8\""),
         "the next number is offered: {form}"
@@ -864,26 +766,25 @@ async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_give
     let (oa, oc) = (format!("order-{a}"), format!("order-{c}"));
 
     // Nothing picked: refused, the number and day kept.
-    let res = w
-        .post_form(
+    let page = w
+        .post_form_answered(
             "/publicity/issues/new",
             &[
                 ("_csrf", &csrf),
                 ("number", "8"),
                 ("published_on", "2026-11-25"),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = res.text().await.unwrap();
     assert!(
         page.contains("请至少选择一篇文章") && page.contains("value=\"2026-11-25\""),
         "{page}"
     );
 
     // C first, A second, B (no place typed) after them.
-    let res = w
-        .post_form(
+    let to = w
+        .post_form_redirected(
             "/publicity/issues/new",
             &[
                 ("_csrf", &csrf),
@@ -897,11 +798,8 @@ async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_give
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let to = Browser::location(&res);
     let issue = id_after(&to, "/publicity/issues/");
-    let (status, page) = w.get_text(&to).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = w.get_ok(&to).await;
     let list = &page[page.find("id=\"issue-articles\"").unwrap()..];
     let at = |title: &str| {
         list.find(title)
@@ -915,9 +813,7 @@ async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_give
         page.contains(&format!("href=\"/public/paper/{issue}\"")),
         "the printed sheet for residents"
     );
-    let (_, list) = app
-        .api(&admin, Method::GET, "/api/v1/paper-issues", None)
-        .await;
+    let (_, list) = app.api_get(&admin, "/api/v1/paper-issues").await;
     let ids: Vec<String> = list["items"][0]["article_ids"]
         .as_array()
         .unwrap()
@@ -945,54 +841,45 @@ pub(crate) fn main_text(html: &str) -> String {
 }
 
 async fn the_english_desk_shows_no_chinese_label(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let mut b = app.signed_in("admin").await;
     b.get("/settings/lang?to=en&back=%2F").await;
     let csrf = b.csrf().await;
-    let res = b
-        .post_form(
-            "/publicity/paper-name",
-            &[("_csrf", &csrf), ("paper_name", "Sunrise News")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = b
-        .post_form(
-            "/publicity/boards",
-            &[
-                ("_csrf", &csrf),
-                ("name", "North gate"),
-                ("location", "by the gate"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        "/publicity/paper-name",
+        &[("_csrf", &csrf), ("paper_name", "Sunrise News")],
+    )
+    .await;
+    b.post_form_redirected(
+        "/publicity/boards",
+        &[
+            ("_csrf", &csrf),
+            ("name", "North gate"),
+            ("location", "by the gate"),
+        ],
+    )
+    .await;
     let board = app.count("SELECT MAX(id) FROM publicity_boards").await;
-    let id = created(
-        &app,
-        &admin,
+    let id = app.created_id(&admin,
         "/api/v1/articles",
         json!({"title": "Tree planting", "body": "## When\n- Saturday\n**All welcome**", "tags": ["green"],
                "board_id": board, "published_on": "2026-11-20"}),
     )
     .await;
-    let later = created(
-        &app,
-        &admin,
+    let later = app.created_id(&admin,
         "/api/v1/articles",
         json!({"title": "Winter heating", "body": "Check the valves.", "published_on": "2026-12-20"}),
     )
     .await;
-    let issue = created(
-        &app,
-        &admin,
-        "/api/v1/paper-issues",
-        json!({"number": 1, "published_on": "2026-11-25", "article_ids": [id, later]}),
-    )
-    .await;
+    let issue = app
+        .created_id(
+            &admin,
+            "/api/v1/paper-issues",
+            json!({"number": 1, "published_on": "2026-11-25", "article_ids": [id, later]}),
+        )
+        .await;
     for path in [
         "/publicity".to_string(),
         "/publicity?q=tree".to_string(),
@@ -1039,35 +926,17 @@ async fn the_english_desk_shows_no_chinese_label(engine: Engine) {
 
 /// The community's boards as the API lists them (those retired included).
 async fn boards(app: &TestApp, token: &str) -> Vec<Value> {
-    let (status, v) = app
-        .api(token, Method::GET, "/api/v1/publicity-boards", None)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
+    let v = app.get_ok(token, "/api/v1/publicity-boards").await;
     v["items"].as_array().unwrap().clone()
 }
 
 async fn a_board_is_renamed_and_its_articles_show_the_new_name(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let board = created(
-        &app,
-        &admin,
-        "/api/v1/publicity-boards",
-        json!({"name": "文明新风", "location": "北门入口西侧"}),
-    )
-    .await;
-    created(
-        &app,
-        &admin,
-        "/api/v1/publicity-boards",
-        json!({"name": "居务公开栏", "location": "居委会门口"}),
-    )
-    .await;
-    let id = created(
-        &app,
-        &admin,
+    let board = new_board(&app, &admin, "文明新风", "北门入口西侧").await;
+    new_board(&app, &admin, "居务公开栏", "居委会门口").await;
+    let id = app.created_id(&admin,
         "/api/v1/articles",
         json!({"title": "楼道文明创建启动", "body": "本月共有30人参加。", "board_id": board, "published_on": "2026-11-20"}),
     )
@@ -1080,30 +949,30 @@ async fn a_board_is_renamed_and_its_articles_show_the_new_name(engine: Engine) {
         "the desk links each board to its page: {desk}"
     );
     let path = format!("/publicity/boards/{board}");
-    let (status, page) = w.get_text(&path).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = w.get_ok(&path).await;
     assert!(page.contains("楼道文明创建启动"), "its history: {page}");
 
     // Another board's name is refused beside the field, what was typed kept.
     let csrf = w.csrf().await;
-    let res = w
-        .post_form(
+    let html = w
+        .post_form_answered(
             &path,
             &[
                 ("_csrf", &csrf),
                 ("name", "居务公开栏"),
                 ("location", "北门"),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
     assert!(html.contains("id=\"name-error\"") && html.contains("已有同名的宣传栏"));
     assert!(html.contains("value=\"北门\""), "the location as typed");
-    let res = w
-        .post_form(&path, &[("_csrf", &csrf), ("name", "新"), ("location", "")])
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    w.post_form_answered(
+        &path,
+        &[("_csrf", &csrf), ("name", "新"), ("location", "")],
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
 
     let res = w
         .post_form(
@@ -1128,19 +997,14 @@ async fn a_board_is_renamed_and_its_articles_show_the_new_name(engine: Engine) {
         public.contains("张贴在：新风长廊（北门入口东侧）"),
         "{public}"
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"publicity_board.rename".to_string())
-    );
+    assert!(app.audited("publicity_board.rename").await);
 
     // The API renames too, and answers the board.
     let (status, v) = app
-        .api(
+        .api_put(
             &admin,
-            Method::PUT,
             &format!("/api/v1/publicity-boards/{board}"),
-            Some(json!({"name": "文明新风", "location": "北门入口西侧"})),
+            json!({"name": "文明新风", "location": "北门入口西侧"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
@@ -1177,41 +1041,30 @@ async fn a_board_is_renamed_and_its_articles_show_the_new_name(engine: Engine) {
 async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_kept(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let board = created(
-        &app,
-        &admin,
-        "/api/v1/publicity-boards",
-        json!({"name": "科普之窗", "location": "广场东侧"}),
-    )
-    .await;
-    let published = created(
-        &app,
-        &admin,
+    let board = new_board(&app, &admin, "科普之窗", "广场东侧").await;
+    let published = app.created_id(&admin,
         "/api/v1/articles",
         json!({"title": "冬季取暖小常识", "body": "暖气不热先放气。", "board_id": board, "published_on": "2026-11-20"}),
     )
     .await;
     // Still scheduled: it counts as posted on the board too.
-    created(
-        &app,
-        &admin,
+    app.created_id(&admin,
         "/api/v1/articles",
         json!({"title": "春节安全用火", "body": "烟花爆竹不进楼道。", "board_id": board, "published_on": "2026-12-20"}),
     )
     .await;
 
     // The API refuses the delete and says why.
-    let (status, v) = post(
-        &app,
-        &admin,
-        &format!("/api/v1/publicity-boards/{board}/delete"),
-        json!({"reason": "不用了"}),
-    )
-    .await;
+    let (status, v) = app
+        .api_post(
+            &admin,
+            &format!("/api/v1/publicity-boards/{board}/delete"),
+            json!({"reason": "不用了"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["error"]["code"], "board_has_articles");
     assert!(
@@ -1231,14 +1084,13 @@ async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_
     let (status, _) = w.get_text(&format!("{path}/delete")).await;
     assert_eq!(status, StatusCode::CONFLICT);
     let csrf = w.csrf().await;
-    let res = w
-        .post_form(
+    let html = w
+        .post_form_answered(
             &format!("{path}/delete"),
             &[("_csrf", &csrf), ("reason", "不用了")],
+            StatusCode::CONFLICT,
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    let html = res.text().await.unwrap();
     assert!(
         html.contains("role=\"alert\"") && html.contains("这块宣传栏已张贴过2篇文章，不能删除"),
         "{html}"
@@ -1250,10 +1102,8 @@ async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_
     );
 
     // Retired: kept with its articles, offered to no new article.
-    let res = w
-        .post_form(&format!("{path}/retire"), &[("_csrf", &csrf)])
+    w.post_form_redirected(&format!("{path}/retire"), &[("_csrf", &csrf)])
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let b = &boards(&app, &admin).await[0];
     assert_eq!(b["retired_on"], "2026-11-27", "{b}");
     let (_, page) = w.get_text(&path).await;
@@ -1282,12 +1132,7 @@ async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_
     );
     // A change of the article on it keeps it there.
     let (status, v) = app
-        .api(
-            &admin,
-            Method::PUT,
-            &format!("/api/v1/articles/{published}"),
-            Some(json!({"title": "冬季取暖小常识（修订）", "body": "暖气不热先放气。", "board_id": board, "published_on": "2026-11-20"})),
-        )
+        .api_put(&admin, &format!("/api/v1/articles/{published}"), json!({"title": "冬季取暖小常识（修订）", "body": "暖气不热先放气。", "board_id": board, "published_on": "2026-11-20"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let (_, public) = app
@@ -1297,16 +1142,15 @@ async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_
     assert!(public.contains("张贴在：科普之窗"), "its history names it");
 
     // Back in use.
-    let (status, v) = post(
-        &app,
-        &admin,
-        &format!("/api/v1/publicity-boards/{board}/restore"),
-        json!({}),
-    )
-    .await;
+    let (status, v) = app
+        .api_post(
+            &admin,
+            &format!("/api/v1/publicity-boards/{board}/restore"),
+            json!({}),
+        )
+        .await;
     assert_eq!((status, v["retired_on"].is_null()), (StatusCode::OK, true));
-    created(
-        &app,
+    app.created_id(
         &admin,
         "/api/v1/articles",
         json!({"title": "新稿", "body": "正文", "board_id": board, "published_on": "2026-11-27"}),
@@ -1320,26 +1164,22 @@ async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_
 }
 
 async fn an_empty_board_is_deleted_once_confirmed_with_a_reason(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let keep = created(
-        &app,
-        &admin,
-        "/api/v1/publicity-boards",
-        json!({"name": "党建宣传栏"}),
-    )
-    .await;
-    let mut w = app.signed_in("wangge1").await;
-    let csrf = w.csrf().await;
-    let res = w
-        .post_form(
-            "/publicity/boards",
-            &[("_csrf", &csrf), ("name", "党建宣传拦"), ("location", "")],
+    let keep = app
+        .created_id(
+            &admin,
+            "/api/v1/publicity-boards",
+            json!({"name": "党建宣传栏"}),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (mut w, csrf) = app.signed_in_with_csrf("wangge1").await;
+    w.post_form_redirected(
+        "/publicity/boards",
+        &[("_csrf", &csrf), ("name", "党建宣传拦"), ("location", "")],
+    )
+    .await;
     let typo = boards(&app, &admin)
         .await
         .iter()
@@ -1352,31 +1192,31 @@ async fn an_empty_board_is_deleted_once_confirmed_with_a_reason(engine: Engine) 
     assert!(page.contains(&format!("href=\"{path}/delete\"")), "{page}");
 
     // The confirmation says what happens and asks why.
-    let (status, page) = w.get_text(&format!("{path}/delete")).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = w.get_ok(&format!("{path}/delete")).await;
     assert!(
         page.contains("不能恢复") && page.contains("name=\"reason\""),
         "{page}"
     );
-    let res = w
-        .post_form(
+    assert!(
+        w.post_form_answered(
             &format!("{path}/delete"),
             &[("_csrf", &csrf), ("reason", " ")],
+            StatusCode::UNPROCESSABLE_ENTITY
         )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("请写明删除的原因"));
+        .await
+        .contains("请写明删除的原因")
+    );
     assert_eq!(boards(&app, &admin).await.len(), 2);
 
     // A building head may not.
     let head = app.token("louzhang").await;
-    let (status, _) = post(
-        &app,
-        &head,
-        &format!("/api/v1/publicity-boards/{typo}/delete"),
-        json!({"reason": "建错了"}),
-    )
-    .await;
+    let (status, _) = app
+        .api_post(
+            &head,
+            &format!("/api/v1/publicity-boards/{typo}/delete"),
+            json!({"reason": "建错了"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     let res = w
@@ -1393,21 +1233,17 @@ async fn an_empty_board_is_deleted_once_confirmed_with_a_reason(engine: Engine) 
         .map(|b| b["id"].as_i64().unwrap())
         .collect();
     assert_eq!(left, [keep]);
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"publicity_board.delete".to_string())
-    );
+    assert!(app.audited("publicity_board.delete").await);
     let (status, _) = w.get_text(&path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Through the API the same way: gone is not found.
-    let (status, v) = post(
-        &app,
-        &admin,
-        &format!("/api/v1/publicity-boards/{typo}/delete"),
-        json!({"reason": "再删一次"}),
-    )
-    .await;
+    let (status, v) = app
+        .api_post(
+            &admin,
+            &format!("/api/v1/publicity-boards/{typo}/delete"),
+            json!({"reason": "再删一次"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
 }
 
@@ -1426,10 +1262,9 @@ fn srcs(html: &str, prefix: &str) -> Vec<String> {
 }
 
 async fn the_printed_issue_shows_each_articles_photos(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let mut w = app.signed_in("wangge1").await;
     // Two articles with photos (two and one), one without, one not out yet with a photo.
     let mut ids = Vec::new();
@@ -1453,18 +1288,17 @@ async fn the_printed_issue_shows_each_articles_photos(engine: Engine) {
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{title}");
         ids.push(id_after(&Browser::location(&res), "/publicity/articles/"));
     }
-    let issue = created(
-        &app,
-        &admin,
-        "/api/v1/paper-issues",
-        json!({"number": 20, "published_on": "2026-11-26", "article_ids": ids}),
-    )
-    .await;
+    let issue = app
+        .created_id(
+            &admin,
+            "/api/v1/paper-issues",
+            json!({"number": 20, "published_on": "2026-11-26", "article_ids": ids}),
+        )
+        .await;
 
     // The staff's sheet: every photo under its article's title, loaded at once for the print,
     // with its size so the page does not jump.
-    let (status, html) = w.get_text(&format!("/publicity/issues/{issue}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = w.get_ok(&format!("/publicity/issues/{issue}")).await;
     let sheet = &html[html.find("id=\"paper-sheet\"").unwrap()..];
     let staff = srcs(sheet, "/publicity/articles/");
     assert_eq!(staff.len(), 4, "{staff:?}");
@@ -1494,8 +1328,7 @@ async fn the_printed_issue_shows_each_articles_photos(engine: Engine) {
 
     // The public's sheet: the published articles' photos, each found; the one not out yet waits.
     let mut anyone = app.browser();
-    let (status, html) = anyone.get_text(&format!("/public/paper/{issue}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = anyone.get_ok(&format!("/public/paper/{issue}")).await;
     let public = srcs(&html, "/public/articles/");
     assert_eq!(public.len(), 3, "{public:?}");
     assert!(

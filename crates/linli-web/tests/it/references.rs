@@ -3,7 +3,7 @@
 //! to another community, a station keeper the worker cannot see; and money over the fund's cap.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Engine, TestApp, app_and_token};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -26,10 +26,9 @@ async fn household_outside_grid_one(app: &TestApp) -> i64 {
 }
 
 async fn a_household_of_another_grid_is_refused(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let foreign = household_outside_grid_one(&app).await;
     assert!(foreign > 0, "the fixture has a household outside the grid");
     // A unit of her own grid, with another grid's household: scope was checked on the unit only.
@@ -52,10 +51,9 @@ async fn a_household_of_another_grid_is_refused(engine: Engine) {
 }
 
 async fn a_payment_request_cites_only_a_case_of_the_community(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     for case_id in [999_999_i64, -1] {
         let (status, body) = app
@@ -72,10 +70,9 @@ async fn a_payment_request_cites_only_a_case_of_the_community(engine: Engine) {
 }
 
 async fn an_application_cites_only_a_case_of_the_community(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     let (status, body) = app
         .api_post(&worker, "/api/v1/applications", json!({"resident_id": xia, "kind": "temporary_aid", "accepted_on": "2026-11-20", "case_id": 999_999}))
@@ -87,10 +84,9 @@ async fn an_application_cites_only_a_case_of_the_community(engine: Engine) {
 async fn a_station_keeper_is_a_resident_the_worker_looks_after_and_is_published_only_with_consent(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let outside = app
         .count(
             "SELECT r.id FROM residents r JOIN households h ON h.id = r.household_id
@@ -114,15 +110,11 @@ async fn a_station_keeper_is_a_resident_the_worker_looks_after_and_is_published_
     // shows the station, not the person.
     let admin = app.token("admin").await;
     let keeper = app.resident_id("米丽芳").await;
-    app.db
-        .write(move |c| {
-            c.execute(
-                "UPDATE residents SET consent_publish_name = 0 WHERE id = ?",
-                linli_store::params![keeper],
-            )
-        })
-        .await
-        .unwrap();
+    app.execute(
+        "UPDATE residents SET consent_publish_name = 0 WHERE id = ?",
+        linli_store::params![keeper],
+    )
+    .await;
     app.created(
         &admin,
         "/api/v1/stations",
@@ -139,10 +131,9 @@ async fn a_station_keeper_is_a_resident_the_worker_looks_after_and_is_published_
 }
 
 async fn help_in_cash_is_capped_like_the_fund(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let case = crate::assistance::open_case(&app, &worker, "夏胜林", false).await;
     let (status, body) = app
         .api_post(

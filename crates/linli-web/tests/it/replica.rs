@@ -48,12 +48,7 @@ fn wait_for_replay(url: &str) {
 
 /// The community's indicators through the API, answered.
 async fn read_the_figures(app: &TestApp, token: &str) {
-    let (status, v) = app
-        .api_get(
-            token,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-11-27",
-        )
-        .await;
+    let (status, v) = app.indicators(token, "2026-01-01", "2026-11-27").await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert!(v["indicators"]["registry.residents"].is_number(), "{v}");
 }
@@ -111,7 +106,7 @@ async fn figures_are_read_from_the_replica_and_writes_go_to_the_primary() {
     assert_eq!(db.replica_counts().unwrap().since(r1).transactions, 0);
 
     // Ready, with the replica's distance from the primary.
-    let ready = reqwest::get(format!("{}/readyz", app.base)).await.unwrap();
+    let ready = app.public_get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
     let text = ready.text().await.unwrap();
     assert!(
@@ -148,7 +143,7 @@ async fn a_replica_that_is_down_leaves_the_figures_to_the_primary() {
         db.counts().since(p0).statements > 5,
         "the figures came from the primary"
     );
-    let ready = reqwest::get(format!("{}/readyz", app.base)).await.unwrap();
+    let ready = app.public_get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
     let text = ready.text().await.unwrap();
     assert!(text.contains("replica: unreachable"), "{text}");

@@ -3,7 +3,7 @@
 
 use crate::both_engines;
 use crate::support::{Browser, Engine, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::process::Command;
 
@@ -13,51 +13,23 @@ both_engines!(
     ledgers_are_masked_limited_by_role_and_audited,
 );
 
-async fn resident(app: &TestApp, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| {
-            c.count(
-                "SELECT id FROM residents WHERE name = ?",
-                linli_store::params![name],
-            )
-        })
-        .await
-        .unwrap()
-}
-
 /// A case with one help record through the API, as a worker records them.
 async fn helped(app: &TestApp, token: &str, name: &'static str, summary: &str, help: Value) -> i64 {
-    let rid = resident(app, name).await;
-    let (status, body) = app
-        .api(
-            token,
-            Method::POST,
-            "/api/v1/cases",
-            Some(json!({"resident_id": rid, "kinds": ["unemployment"], "summary": summary})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let case = body["id"].as_i64().unwrap();
+    let rid = app.resident_id(name).await;
+    let case = app.unemployment_case(token, rid, summary).await["id"]
+        .as_i64()
+        .unwrap();
     let mut help = help;
     help["case_id"] = json!(case);
-    let (status, body) = app
-        .api(token, Method::POST, "/api/v1/help-records", Some(help))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(token, "/api/v1/help-records", help).await;
     case
 }
 
 /// A year of records: the fund decided and given 61,234.50 yuan, two households helped.
 async fn a_year_of_records(app: &TestApp) -> (i64, i64) {
     let admin = app.token("admin").await;
-    let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/decisions", Some(json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = app
-        .api(&admin, Method::POST, "/api/v1/fund/donations", Some(json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": 6_123_450, "method": "bank_transfer", "received_on": "2026-03-02", "publish_name": false})))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.created(&admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})).await;
+    app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "王先生", "amount_fen": 6_123_450, "method": "bank_transfer", "received_on": "2026-03-02", "publish_name": false})).await;
     let worker = app.token("wangge1").await;
     let xia = helped(app, &worker, "夏胜林", "夫妻均为下岗工人，夏胜林急出眩晕症", json!({"kind": "goods", "on": "2026-01-15", "items": [{"name": "米", "quantity": "25kg"}, {"name": "面", "quantity": "10kg"}, {"name": "油", "quantity": "5L"}], "source": "社区"})).await;
     let yang = helped(
@@ -69,15 +41,11 @@ async fn a_year_of_records(app: &TestApp) -> (i64, i64) {
     )
     .await;
     // 杨静 did not consent to be named in publications.
-    app.db
-        .write(|c| {
-            c.execute(
-                "UPDATE residents SET consent_publish_name = 0 WHERE name = '杨静'",
-                linli_store::params![],
-            )
-        })
-        .await
-        .unwrap();
+    app.execute(
+        "UPDATE residents SET consent_publish_name = 0 WHERE name = '杨静'",
+        linli_store::params![],
+    )
+    .await;
     (xia, yang)
 }
 
@@ -166,8 +134,7 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     let mut worker = app.signed_in("wangge1").await;
 
     // The preview: the seed's three sections and true figures, never rounded up.
-    let (status, page) = worker.get_text("/reports/summary?year=2026").await;
-    assert_eq!(status, StatusCode::OK);
+    let page = worker.get_ok("/reports/summary?year=2026").await;
     for heading in [
         "一、创新学习载体，打造品牌社区",
         "二、创新帮扶机制，共建和谐社区",
@@ -185,14 +152,7 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     assert!(page.contains("<span class=\"fig\" title=\"2户\">2户</span>"));
     // Whatever is unavailable is left out and said so, never printed as 0.
     let token = app.token("wangge1").await;
-    let (_, ind) = app
-        .api(
-            &token,
-            Method::GET,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-            None,
-        )
-        .await;
+    let (_, ind) = app.indicators(&token, "2026-01-01", "2026-12-31").await;
     let template = linli_core::summary::DEFAULT_TEMPLATE;
     for (id, value) in ind["indicators"].as_object().unwrap() {
         if template.contains(&format!("{{{id}}}")) && (value.is_null() || value == 0) {
@@ -242,8 +202,8 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     let csrf = worker.csrf().await;
     let (x, y) = (format!("case:{xia}"), format!("case:{yang}"));
     let z = format!("placement:{placement}");
-    let res = worker
-        .post_form(
+    worker
+        .post_form_redirected(
             "/reports/summary/stories",
             &[
                 ("_csrf", &csrf),
@@ -254,7 +214,6 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, page) = worker.get_text("/reports/summary?year=2026").await;
     // A story tells the person's own help from the records; the case narrative, which speaks
     // of the wife and the daughter, is never printed.
@@ -326,15 +285,9 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // The same document through the API (report_summary).
-    let (status, api) = app
-        .api(
-            &token,
-            Method::GET,
-            "/api/v1/reports/summary?year=2026",
-            None,
-        )
+    let api = app
+        .get_ok(&token, "/api/v1/reports/summary?year=2026")
         .await;
-    assert_eq!(status, StatusCode::OK, "{api}");
     assert_eq!(api["title"], "Xx社区2026年度工作总结");
     assert_eq!(api["blocks"][0]["text"], "一、创新学习载体，打造品牌社区");
     let raised = api["notes"]
@@ -353,12 +306,7 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
             .all(|o| o["reason"] != "unknown")
     );
     let (status, err) = app
-        .api(
-            &token,
-            Method::GET,
-            "/api/v1/reports/summary?year=1999",
-            None,
-        )
+        .api_get(&token, "/api/v1/reports/summary?year=1999")
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["error"]["code"], "summary_year_bad");
@@ -371,13 +319,12 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     );
 
     // Picks saved with none ticked stay none: the suggestions are not told again.
-    let res = worker
-        .post_form(
+    worker
+        .post_form_redirected(
             "/reports/summary/stories",
             &[("_csrf", &csrf), ("year", "2026")],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, page) = worker.get_text("/reports/summary?year=2026").await;
     let article = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
     assert!(!article.contains("居民夏胜林"), "{article}");
@@ -404,8 +351,7 @@ async fn the_template_is_checked_previewed_saved_and_reset(engine: Engine) {
         return;
     };
     a_year_of_records(&app).await;
-    let mut worker = app.signed_in("wangge1").await;
-    let csrf = worker.csrf().await;
+    let (mut worker, csrf) = app.signed_in_with_csrf("wangge1").await;
 
     // A typo in a placeholder is refused with what was typed kept.
     let typo = "{社区}工作总结\n一、帮扶\n今年筹集{fund.raised}。";
@@ -445,8 +391,7 @@ async fn the_template_is_checked_previewed_saved_and_reset(engine: Engine) {
 
     // The fund keeper reads the summary but does not edit case stories or the template.
     let mut keeper = app.signed_in("jijin").await;
-    let (status, page) = keeper.get_text("/reports/summary").await;
-    assert_eq!(status, StatusCode::OK);
+    let page = keeper.get_ok("/reports/summary").await;
     assert!(!page.contains("id=\"template\""));
     let csrf = keeper.csrf().await;
     let (status, _) = post_template(&mut keeper, &csrf, mine, "save").await;

@@ -4,7 +4,7 @@
 //! changes.
 
 use crate::both_engines;
-use crate::support::{Engine, spawn_app};
+use crate::support::{Engine, app_and_token};
 use reqwest::StatusCode;
 
 both_engines!(
@@ -14,8 +14,7 @@ both_engines!(
 );
 
 async fn resident_ids(app: &crate::support::TestApp, token: &str) -> Vec<i64> {
-    let (status, v) = app.api_get(token, "/api/v1/residents").await;
-    assert_eq!(status, StatusCode::OK, "{v}");
+    let v = app.get_ok(token, "/api/v1/residents").await;
     v["items"]
         .as_array()
         .unwrap()
@@ -25,18 +24,14 @@ async fn resident_ids(app: &crate::support::TestApp, token: &str) -> Vec<i64> {
 }
 
 async fn a_repeated_read_prepares_and_compiles_nothing_again(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let token = app.token("admin").await;
     let ids = resident_ids(&app, &token).await;
     assert!(ids.len() >= 3, "{ids:?}");
     // The first requests prepare their statements on the connection the next ones reuse.
     for id in &ids[..2] {
-        let (status, v) = app
-            .api_get(&token, &format!("/api/v1/residents/{id}"))
-            .await;
-        assert_eq!(status, StatusCode::OK, "{v}");
+        app.get_ok(&token, &format!("/api/v1/residents/{id}")).await;
     }
     assert_eq!(
         app.api_get(&token, "/api/v1/residents?q=王").await.0,
@@ -44,10 +39,8 @@ async fn a_repeated_read_prepares_and_compiles_nothing_again(engine: Engine) {
     );
 
     let before = app.db.counts();
-    let (status, v) = app
-        .api_get(&token, &format!("/api/v1/residents/{}", ids[2]))
+    app.get_ok(&token, &format!("/api/v1/residents/{}", ids[2]))
         .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(
         app.api_get(&token, "/api/v1/residents?q=李").await.0,
         StatusCode::OK
@@ -62,17 +55,15 @@ async fn a_repeated_read_prepares_and_compiles_nothing_again(engine: Engine) {
 }
 
 async fn a_signed_in_read_is_one_transaction_of_few_statements(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let token = app.token("admin").await;
     let ids = resident_ids(&app, &token).await;
     let path = format!("/api/v1/residents/{}", ids[0]);
     assert_eq!(app.api_get(&token, &path).await.0, StatusCode::OK);
 
     let before = app.db.counts();
-    let (status, v) = app.api_get(&token, &path).await;
-    assert_eq!(status, StatusCode::OK, "{v}");
+    app.get_ok(&token, &path).await;
     let spent = app.db.counts().since(before);
     // The session, its grants and community were read by the request before.
     assert_eq!(spent.transactions, 1, "{spent:?}");
@@ -80,10 +71,9 @@ async fn a_signed_in_read_is_one_transaction_of_few_statements(engine: Engine) {
 }
 
 async fn a_kept_caller_does_not_outlive_its_session(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let token = app.token("wangge1").await;
     // Used now: the instance keeps her caller for the next requests.
     assert_eq!(app.api_get(&token, "/api/v1/me").await.0, StatusCode::OK);
     // A bearer token lives 30 days (Config::token_days): a minute past that it is refused,

@@ -1,5 +1,5 @@
 use crate::both_engines;
-use crate::support::{Engine, TestDb, spawn_app};
+use crate::support::{Engine, TestDb, app_and_browser, spawn_app};
 use linli_web::{Policy, operations};
 use reqwest::StatusCode;
 
@@ -75,12 +75,7 @@ async fn the_openapi_document_lists_every_json_route(engine: Engine) {
     let Some(app) = spawn_app(engine).await else {
         return;
     };
-    let doc: serde_json::Value = reqwest::get(format!("{}/api/v1/openapi.json", app.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.public_json("/api/v1/openapi.json").await;
     let ids: Vec<String> = doc["paths"]
         .as_object()
         .unwrap()
@@ -112,10 +107,9 @@ async fn the_openapi_document_lists_every_json_route(engine: Engine) {
 }
 
 async fn error_pages_speak_the_users_language_and_show_the_request_id(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut b = app.signed_in("admin").await;
     let res = b.get("/no/such/page").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let rid = res.headers()["x-request-id"].to_str().unwrap().to_string();
@@ -125,9 +119,7 @@ async fn error_pages_speak_the_users_language_and_show_the_request_id(engine: En
         html.contains(&rid),
         "the page shows the request id the log carries"
     );
-    let res = reqwest::get(format!("{}/api/v1/nothing", app.base))
-        .await
-        .unwrap();
+    let res = app.public_get("/api/v1/nothing").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
@@ -137,7 +129,7 @@ async fn responses_carry_the_security_headers(engine: Engine) {
     let Some(app) = spawn_app(engine).await else {
         return;
     };
-    let res = reqwest::get(format!("{}/login", app.base)).await.unwrap();
+    let res = app.public_get("/login").await;
     let h = res.headers();
     let csp = h["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
@@ -157,9 +149,7 @@ async fn health_and_metrics_answer(engine: Engine) {
     let Some(plain) = spawn_app(engine).await else {
         return;
     };
-    let res = reqwest::get(format!("{}/metrics", plain.base))
-        .await
-        .unwrap();
+    let res = plain.public_get("/metrics").await;
     assert_eq!(
         res.status(),
         StatusCode::NOT_FOUND,
@@ -172,9 +162,9 @@ async fn health_and_metrics_answer(engine: Engine) {
     let Some(app) = crate::support::spawn_app_with(engine, config).await else {
         return;
     };
-    let res = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
+    let res = app.public_get("/healthz").await;
     assert_eq!(res.status(), StatusCode::OK);
-    let _ = reqwest::get(format!("{}/login", app.base)).await.unwrap();
+    let _ = app.public_get("/login").await;
     let client = reqwest::Client::new();
     for wrong in [None, Some("Bearer guess"), Some("Bearer scrape-secret-202")] {
         let mut req = client.get(format!("{}/metrics", app.base));
@@ -200,10 +190,9 @@ async fn health_and_metrics_answer(engine: Engine) {
 }
 
 async fn the_english_switch_translates_the_shell(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((_app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut b = app.signed_in("admin").await;
     let res = b.get("/settings/lang?to=en&back=%2Fplaces").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/places");

@@ -6,11 +6,11 @@
 //! handful of articles (cap 0) and compare it with the ranked path (the real cap).
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Engine, TestApp, app_and_token};
 use linli_store::Tenant;
 use linli_store::search::{self, Doc, Found, Query, RANK_CAP};
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use reqwest::StatusCode;
+use serde_json::json;
 use std::collections::BTreeSet;
 
 both_engines!(
@@ -22,44 +22,22 @@ both_engines!(
 );
 
 async fn article(app: &TestApp, token: &str, title: &str, body: &str, day: &str) -> i64 {
-    let (status, v) = app
-        .api(
-            token,
-            Method::POST,
-            "/api/v1/articles",
-            Some(json!({"title": title, "body": body, "published_on": day})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{v}");
-    v["id"].as_i64().unwrap()
-}
-
-async fn api_search(app: &TestApp, token: &str, q: &str) -> Value {
-    let (status, v) = app
-        .api(
-            token,
-            Method::GET,
-            &format!("/api/v1/articles/search?q={q}"),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
-    v
+    app.created_id(
+        token,
+        "/api/v1/articles",
+        json!({"title": title, "body": body, "published_on": day}),
+    )
+    .await
 }
 
 /// The community an article is in (from the index).
 async fn community_of(app: &TestApp, article: i64) -> Tenant {
     let id = app
-        .db
-        .read(move |c| {
-            c.query_one(
-                "SELECT community_id FROM search_docs WHERE kind = 'article' AND ref_id = ?",
-                linli_store::params![article],
-            )?
-            .int(0)
-        })
-        .await
-        .unwrap();
+        .number(
+            "SELECT community_id FROM search_docs WHERE kind = 'article' AND ref_id = ?",
+            linli_store::params![article],
+        )
+        .await;
     Tenant::new(id)
 }
 
@@ -138,10 +116,9 @@ fn set(hits: &[(String, i64, bool)]) -> BTreeSet<(String, i64)> {
 }
 
 async fn another_communitys_matching_articles_are_never_found_or_counted(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, a)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let a = app.token("admin").await;
     app.second_community("dongfeng").await;
     let b = app.token("dongfeng").await;
     let mut theirs = Vec::new();
@@ -170,7 +147,7 @@ async fn another_communitys_matching_articles_are_never_found_or_counted(engine:
             .await,
         );
     }
-    let page = api_search(&app, &a, "楼道").await;
+    let page = app.search_articles(&a, "q=楼道").await;
     assert_eq!(page["total"], 3, "{page}");
     assert_eq!(page["total_more"], false, "{page}");
     let t = community_of(&app, ours[0]).await;
@@ -191,10 +168,9 @@ async fn another_communitys_matching_articles_are_never_found_or_counted(engine:
 async fn the_large_path_puts_title_hits_first_then_newest_and_pages_neither_overlap_nor_skip(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     // (title, day): 植树 in every body; in some titles.
     let made = [
         ("植树宣传", "2026-11-01"),
@@ -302,10 +278,9 @@ type Case = (
 );
 
 async fn kind_and_public_day_filters_hold_on_both_paths(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let first = article(&app, &admin, "书法展", "书法班学员作品展出。", "2026-11-20").await;
     let t = community_of(&app, first).await;
     put(&app, t, "course", 9001, "书法入门", "2026-11-01", true).await;
@@ -362,10 +337,9 @@ async fn kind_and_public_day_filters_hold_on_both_paths(engine: Engine) {
 }
 
 async fn an_updated_or_removed_article_leaves_the_index_consistent(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let keep = article(&app, &admin, "冬季供暖", "暖气检修安排。", "2026-11-10").await;
     let id = article(
         &app,
@@ -377,12 +351,7 @@ async fn an_updated_or_removed_article_leaves_the_index_consistent(engine: Engin
     .await;
     let t = community_of(&app, id).await;
     let (status, v) = app
-        .api(
-            &admin,
-            Method::PUT,
-            &format!("/api/v1/articles/{id}"),
-            Some(json!({"title": "春季植树活动", "body": "三月十二日在小区花园植树。", "published_on": "2026-03-12"})),
-        )
+        .api_put(&admin, &format!("/api/v1/articles/{id}"), json!({"title": "春季植树活动", "body": "三月十二日在小区花园植树。", "published_on": "2026-03-12"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     for cap in [0, RANK_CAP] {
@@ -432,10 +401,9 @@ async fn an_updated_or_removed_article_leaves_the_index_consistent(engine: Engin
 /// is ranked (title hits first), the total is exact, and another community's documents with
 /// both words stay out; the same as with the cap raised past every word.
 async fn common_words_with_few_matches_together_are_ranked_in_full(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, a)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let a = app.token("admin").await;
     app.second_community("dongfeng").await;
     let b = app.token("dongfeng").await;
     for i in 0..2 {

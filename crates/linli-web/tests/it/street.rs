@@ -3,9 +3,9 @@
 //! are refused the street's pages; another street's communities are not its to see.
 
 use crate::both_engines;
-use crate::support::{Engine, PASSWORD, TestApp, spawn_app, start_time};
+use crate::support::{Engine, PASSWORD, TestApp, spawn_app, start_time, texts_of};
 use linli_demo::street::{StreetCommunity, populate_street};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
 
 both_engines!(
@@ -83,34 +83,18 @@ async fn the_street_admins_view_sums_its_communities(engine: Engine) {
     // The story's people are written at the real time, the app's clock is in 2026: a period
     // that holds both.
     const PERIOD: &str = "from=2026-01-01&to=2035-12-31";
-    let (status, view) = app
-        .api(
-            &street,
-            Method::GET,
-            &format!("/api/v1/street/indicators?{PERIOD}"),
-            None,
-        )
+    let view = app
+        .get_ok(&street, &format!("/api/v1/street/indicators?{PERIOD}"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!(view["street"]["name"], "东安街道");
-    let names: Vec<&str> = view["communities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = texts_of(&view["communities"], "name");
     assert_eq!(names, ["Xx社区", "东湖社区"]);
     // Each community's figures are those its own administrator reads.
     let mut own = Vec::new();
     for (user, i) in [("admin", 0), ("donghu", 1)] {
         let token = app.token(user).await;
         let (s, mine) = app
-            .api(
-                &token,
-                Method::GET,
-                &format!("/api/v1/reports/indicators?{PERIOD}"),
-                None,
-            )
+            .api_get(&token, &format!("/api/v1/reports/indicators?{PERIOD}"))
             .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(
@@ -158,11 +142,9 @@ async fn the_street_admins_view_sums_its_communities(engine: Engine) {
     // Sorted by residents: the story's eight people are fewer than the small community's.
     for (dir, first) in [("asc", "Xx社区"), ("desc", "东湖社区")] {
         let (_, sorted) = app
-            .api(
+            .api_get(
                 &street,
-                Method::GET,
                 &format!("/api/v1/street/indicators?sort=registry.residents&dir={dir}&{PERIOD}"),
-                None,
             )
             .await;
         assert_eq!(sorted["communities"][0]["name"], first, "{dir}");
@@ -194,9 +176,7 @@ async fn the_street_admins_view_sums_its_communities(engine: Engine) {
     assert!(street_summary.contains("东安街道"), "{street_summary}");
     // The community modules stay the communities': the roster is not the street's.
     assert_eq!(
-        app.api(&street, Method::GET, "/api/v1/residents", None)
-            .await
-            .0,
+        app.api_get(&street, "/api/v1/residents").await.0,
         StatusCode::NOT_FOUND
     );
 }
@@ -207,9 +187,7 @@ async fn a_community_admin_is_refused_the_street_pages(engine: Engine) {
     };
     for user in ["admin", "donghu", "jijin"] {
         let token = app.token(user).await;
-        let (s, _) = app
-            .api(&token, Method::GET, "/api/v1/street/indicators", None)
-            .await;
+        let (s, _) = app.api_get(&token, "/api/v1/street/indicators").await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{user}");
         let mut b = app.signed_in(user).await;
         assert_eq!(
@@ -230,11 +208,7 @@ async fn a_community_admin_is_refused_the_street_pages(engine: Engine) {
         b.get(&format!("/street/communities/{xx}")).await.status(),
         StatusCode::NOT_FOUND
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"access.denied".to_string())
-    );
+    assert!(app.audited("access.denied").await);
 }
 
 async fn a_street_admin_sees_nothing_of_another_street(engine: Engine) {
@@ -272,9 +246,7 @@ async fn a_street_admin_sees_nothing_of_another_street(engine: Engine) {
     .unwrap()
     .unwrap();
     let token = app.token("jiedao").await;
-    let (_, view) = app
-        .api(&token, Method::GET, "/api/v1/street/indicators", None)
-        .await;
+    let (_, view) = app.api_get(&token, "/api/v1/street/indicators").await;
     let text = view.to_string();
     assert!(!text.contains("西城"), "{text}");
     let mut b = app.signed_in("jiedao").await;
@@ -286,16 +258,9 @@ async fn a_street_admin_sees_nothing_of_another_street(engine: Engine) {
     );
     // And the other street's account sees its own community only.
     let theirs = app.token("xicheng").await;
-    let (s, view) = app
-        .api(&theirs, Method::GET, "/api/v1/street/indicators", None)
-        .await;
+    let (s, view) = app.api_get(&theirs, "/api/v1/street/indicators").await;
     assert_eq!(s, StatusCode::OK);
-    let names: Vec<&str> = view["communities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = texts_of(&view["communities"], "name");
     assert_eq!(names, ["西城社区"]);
     let xx = app.place_id("community", "Xx社区").await;
     let mut b = app.signed_in("xicheng").await;

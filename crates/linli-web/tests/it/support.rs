@@ -199,6 +199,22 @@ pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
     Some(serve_test_db(test_db, db).await)
 }
 
+/// The demo community served on port 0 (see [`spawn_app`]) and a bearer token for `user` (demo
+/// password), or `None` when the engine is not available here.
+pub async fn app_and_token(engine: Engine, user: &str) -> Option<(TestApp, String)> {
+    let app = spawn_app(engine).await?;
+    let token = app.token(user).await;
+    Some((app, token))
+}
+
+/// The demo community served on port 0 (see [`spawn_app`]) and a browser signed in as `user`
+/// (demo password), or `None` when the engine is not available here.
+pub async fn app_and_browser(engine: Engine, user: &str) -> Option<(TestApp, Browser)> {
+    let app = spawn_app(engine).await?;
+    let page = app.signed_in(user).await;
+    Some((app, page))
+}
+
 /// `db` (a handle of the test's own making on `test_db`) served on port 0 with the suite's
 /// configuration, its clock at [`start_time`].
 pub async fn serve_test_db(test_db: TestDb, db: Db) -> TestApp {
@@ -271,6 +287,13 @@ impl TestApp {
         self.signed_in_with(user, PASSWORD).await
     }
 
+    /// A browser signed in as `user` (demo password), and the CSRF token its pages' forms carry.
+    pub async fn signed_in_with_csrf(&self, user: &str) -> (Browser, String) {
+        let mut b = self.signed_in(user).await;
+        let csrf = b.csrf().await;
+        (b, csrf)
+    }
+
     /// A browser signed in as `user` with her own password.
     pub async fn signed_in_with(&self, user: &str, password: &str) -> Browser {
         let mut b = self.browser();
@@ -281,6 +304,21 @@ impl TestApp {
             "login of {user} should redirect"
         );
         b
+    }
+
+    /// `GET path` as anyone, signed in or not (a public page or endpoint).
+    pub async fn public_get(&self, path: &str) -> Response {
+        reqwest::get(format!("{}{path}", self.base)).await.unwrap()
+    }
+
+    /// The text of the public page at `path` (whatever its status).
+    pub async fn public_text(&self, path: &str) -> String {
+        self.public_get(path).await.text().await.unwrap()
+    }
+
+    /// The JSON of the public endpoint at `path` (whatever its status).
+    pub async fn public_json(&self, path: &str) -> Value {
+        self.public_get(path).await.json().await.unwrap()
     }
 
     /// A bearer token for `user` (demo password).
@@ -333,15 +371,43 @@ impl TestApp {
         self.api(token, reqwest::Method::GET, path, None).await
     }
 
+    /// `GET path` that must answer `200 OK`: the JSON (or text) answered.
+    pub async fn get_ok(&self, token: &str, path: &str) -> Value {
+        let (status, v) = self.api_get(token, path).await;
+        assert_eq!(status, StatusCode::OK, "GET {path}: {v}");
+        v
+    }
+
     /// `POST path` with the JSON `body` as the bearer of `token`.
     pub async fn api_post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
         self.api(token, reqwest::Method::POST, path, Some(body))
             .await
     }
 
+    /// `PUT path` with the JSON `body` as the bearer of `token`: a change of a record.
+    pub async fn api_put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.api(token, reqwest::Method::PUT, path, Some(body))
+            .await
+    }
+
     /// `POST path` without a body: an action on a record (approve, pay, close).
     pub async fn api_act(&self, token: &str, path: &str) -> (StatusCode, Value) {
         self.api(token, reqwest::Method::POST, path, None).await
+    }
+
+    /// `POST path` with the JSON `body` that must answer `200 OK`: the JSON answered.
+    pub async fn post_ok(&self, token: &str, path: &str, body: Value) -> Value {
+        let (status, v) = self.api_post(token, path, body).await;
+        assert_eq!(status, StatusCode::OK, "POST {path}: {v}");
+        v
+    }
+
+    /// `POST path` without a body (an action on a record) that must answer `200 OK`: the JSON
+    /// answered.
+    pub async fn act_ok(&self, token: &str, path: &str) -> Value {
+        let (status, v) = self.api_act(token, path).await;
+        assert_eq!(status, StatusCode::OK, "POST {path}: {v}");
+        v
     }
 
     /// `POST path` that must create: asserts `201 Created` and gives the body.
@@ -351,17 +417,122 @@ impl TestApp {
         v
     }
 
+    /// `POST path` that must be refused: asserts the `status` and the error `code` answered,
+    /// and gives the body.
+    pub async fn post_refused(
+        &self,
+        token: &str,
+        path: &str,
+        body: Value,
+        status: StatusCode,
+        code: &str,
+    ) -> Value {
+        let (got, v) = self.api_post(token, path, body).await;
+        assert_eq!(got, status, "POST {path}: {v}");
+        assert_eq!(v["error"]["code"], code, "POST {path}: {v}");
+        v
+    }
+
+    /// The indicators of the period `from` to `to` as the bearer of `token`: the status and
+    /// the JSON (or text) answered.
+    pub async fn indicators(&self, token: &str, from: &str, to: &str) -> (StatusCode, Value) {
+        self.api_get(
+            token,
+            &format!("/api/v1/reports/indicators?from={from}&to={to}"),
+        )
+        .await
+    }
+
+    /// The id of what a `POST path` that must create (see [`TestApp::created`]) created.
+    pub async fn created_id(&self, token: &str, path: &str, body: Value) -> i64 {
+        self.created(token, path, body).await["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// A new partner unit (共建单位) of `kind`: its id.
+    pub async fn new_partner(&self, token: &str, name: &str, kind: &str) -> i64 {
+        self.created_id(
+            token,
+            "/api/v1/partners",
+            serde_json::json!({"name": name, "kind": kind}),
+        )
+        .await
+    }
+
+    /// A request to pay `fen` from the fund to the resident `beneficiary` for medical costs,
+    /// made by the bearer of `token` (asserting `201 Created`): its id.
+    pub async fn fund_request(&self, token: &str, beneficiary: i64, fen: i64) -> i64 {
+        self.created_id(
+            token,
+            "/api/v1/fund/disbursements",
+            serde_json::json!({"beneficiary_resident_id": beneficiary, "amount_fen": fen, "purpose": "medical"}),
+        )
+        .await
+    }
+
+    /// A case of unemployment on the resident `resident`, opened with `summary` as the bearer
+    /// of `token` (asserting `201 Created`): the case as answered.
+    pub async fn unemployment_case(&self, token: &str, resident: i64, summary: &str) -> Value {
+        self.created(
+            token,
+            "/api/v1/cases",
+            serde_json::json!({"resident_id": resident, "kinds": ["unemployment"], "summary": summary}),
+        )
+        .await
+    }
+
+    /// The articles `GET /api/v1/articles/search?{query}` finds as the bearer of `token`
+    /// (asserting `200 OK`).
+    pub async fn search_articles(&self, token: &str, query: &str) -> Value {
+        let (status, v) = self
+            .api_get(token, &format!("/api/v1/articles/search?{query}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "search {query}: {v}");
+        v
+    }
+
     /// The audit actions recorded so far, oldest first.
     pub async fn audit_actions(&self) -> Vec<String> {
+        self.texts("SELECT action FROM audit_log ORDER BY id").await
+    }
+
+    /// Whether the audit log records an `action`.
+    pub async fn audited(&self, action: &str) -> bool {
+        self.audit_actions().await.iter().any(|a| a == action)
+    }
+
+    /// How many times the audit log records an `action`.
+    pub async fn audit_count(&self, action: &str) -> usize {
+        self.audit_actions()
+            .await
+            .iter()
+            .filter(|a| *a == action)
+            .count()
+    }
+
+    /// The number in the first column of each row `sql` returns, in order.
+    pub async fn ints(&self, sql: &'static str) -> Vec<i64> {
+        self.column(sql, linli_store::Row::int).await
+    }
+
+    /// The text in the first column of each row `sql` returns, in order.
+    pub async fn texts(&self, sql: &'static str) -> Vec<String> {
+        self.column(sql, linli_store::Row::text).await
+    }
+
+    /// The first column of each row `sql` returns, in order, read by `read`.
+    async fn column<T: Send + 'static>(
+        &self,
+        sql: &'static str,
+        read: fn(&linli_store::Row, usize) -> linli_store::Result<T>,
+    ) -> Vec<T> {
         self.db
-            .read(|c| {
-                c.query(
-                    "SELECT action FROM audit_log ORDER BY id",
-                    linli_store::params![],
-                )?
-                .iter()
-                .map(|r| r.text(0))
-                .collect::<Result<Vec<_>, _>>()
+            .read(move |c| {
+                c.query(sql, linli_store::params![])?
+                    .iter()
+                    .map(|r| read(r, 0))
+                    .collect::<Result<Vec<_>, _>>()
             })
             .await
             .unwrap()
@@ -386,16 +557,8 @@ impl TestApp {
     /// (the demo password): the other tenant of the cross-community tests.
     pub async fn second_community(&self, username: &'static str) {
         let hash = self
-            .db
-            .read(|c| {
-                c.query_one(
-                    "SELECT password_hash FROM users WHERE username = 'admin'",
-                    linli_store::params![],
-                )?
-                .text(0)
-            })
-            .await
-            .unwrap();
+            .text("SELECT password_hash FROM users WHERE username = 'admin'")
+            .await;
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || {
             linli_store::setup::init_community(&db, "东风社区", username, &hash, start_time())
@@ -412,24 +575,19 @@ impl TestApp {
         self.second_community("dongfeng").await;
         let admin = self.token("dongfeng").await;
         let community = self.place_id("community", "东风社区").await;
-        let (status, grid) = self
-            .api(
+        let grid = self
+            .created(
                 &admin,
-                reqwest::Method::POST,
                 "/api/v1/places",
-                Some(serde_json::json!({"kind": "grid", "name": "东风第一网格", "parent_id": community})),
+                serde_json::json!({"kind": "grid", "name": "东风第一网格", "parent_id": community}),
             )
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{grid}");
-        let (status, body) = self
-            .api(
-                &admin,
-                reqwest::Method::POST,
-                "/api/v1/users",
-                Some(serde_json::json!({"username": "dongfeng_w", "password": WORKER_PASSWORD, "role": "worker", "scope_place_id": grid["id"]})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
+        self.created(
+            &admin,
+            "/api/v1/users",
+            serde_json::json!({"username": "dongfeng_w", "password": WORKER_PASSWORD, "role": "worker", "scope_place_id": grid["id"]}),
+        )
+        .await;
         let worker = self.token_with("dongfeng_w", WORKER_PASSWORD).await;
         vec![
             Staff {
@@ -472,11 +630,57 @@ impl TestApp {
         self.number(sql, &args).await
     }
 
+    /// Runs one statement `sql` with `args` (`linli_store::params![…]`) directly in the
+    /// database, as someone with the file or a login would: a test's own set-up.
+    pub async fn execute(&self, sql: &'static str, args: &[linli_store::Value]) {
+        let args = args.to_vec();
+        self.db.write(move |c| c.execute(sql, &args)).await.unwrap();
+    }
+
+    /// The text `sql` selects with `args` (`linli_store::params![…]`).
+    pub async fn text_with(&self, sql: &'static str, args: &[linli_store::Value]) -> String {
+        let args = args.to_vec();
+        self.db
+            .read(move |c| c.query_one(sql, &args)?.text(0))
+            .await
+            .unwrap()
+    }
+
     /// The number `sql` selects with `args` (`linli_store::params![…]`).
     pub async fn number(&self, sql: &'static str, args: &[linli_store::Value]) -> i64 {
         let args = args.to_vec();
         self.db.read(move |c| c.count(sql, &args)).await.unwrap()
     }
+}
+
+/// On the neighbour cards' page, `b` (a worker) registers the resident `resident` as a
+/// neighbour who helps with `helps_with` on the cards of `building`: the page must redirect.
+pub async fn register_neighbour_helper(
+    b: &mut Browser,
+    resident: i64,
+    helps_with: &str,
+    building: i64,
+) {
+    let csrf = b.csrf().await;
+    b.post_form_redirected(
+        "/neighbor-cards/helpers",
+        &[
+            ("_csrf", &csrf),
+            ("resident_id", &resident.to_string()),
+            ("helps_with", helps_with),
+            ("building", &building.to_string()),
+        ],
+    )
+    .await;
+}
+
+/// The text `field` of each element of the JSON array `list`.
+pub fn texts_of<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[field].as_str().unwrap())
+        .collect()
 }
 
 /// The password of the second community's worker.
@@ -532,6 +736,24 @@ impl Browser {
         res
     }
 
+    /// The text of the page at `path`, which must answer `200 OK`.
+    pub async fn get_ok(&mut self, path: &str) -> String {
+        let (status, text) = self.get_text(path).await;
+        assert_eq!(status, StatusCode::OK, "GET {path}");
+        text
+    }
+
+    /// Asserts that each page of `paths` answers this browser `404 Not Found`.
+    pub async fn assert_not_found(&mut self, paths: &[String]) {
+        for path in paths {
+            assert_eq!(
+                self.get(path).await.status(),
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+    }
+
     pub async fn get_text(&mut self, path: &str) -> (StatusCode, String) {
         let res = self.get(path).await;
         (res.status(), res.text().await.unwrap())
@@ -540,6 +762,27 @@ impl Browser {
     /// Posts a form as a same-origin page would.
     pub async fn post_form(&mut self, path: &str, form: &[(&str, &str)]) -> Response {
         self.post_form_with(path, form, &[]).await
+    }
+
+    /// Posts a form that must answer `303 See Other` (done, and on to the next page): where
+    /// it sends the browser.
+    pub async fn post_form_redirected(&mut self, path: &str, form: &[(&str, &str)]) -> String {
+        let res = self.post_form(path, form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "POST {path}");
+        Browser::location(&res)
+    }
+
+    /// Posts a form that must answer `status` (a refused one comes back with its errors beside
+    /// the fields): the text of the page answered.
+    pub async fn post_form_answered(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        status: StatusCode,
+    ) -> String {
+        let res = self.post_form(path, form).await;
+        assert_eq!(res.status(), status, "POST {path}");
+        res.text().await.unwrap()
     }
 
     pub async fn post_form_with(
@@ -573,17 +816,27 @@ impl Browser {
                 form = form.text(k.to_string(), v.to_string());
             }
         }
+        let res = self.post_upload(path, &token, form).await;
+        self.keep_cookies(&res);
+        res
+    }
+
+    /// Posts a `multipart/form-data` `form` (files included) with the CSRF token `csrf` in the
+    /// action URL's query, as an upload page does. The answer's cookies are not kept.
+    pub async fn post_upload(
+        &self,
+        path: &str,
+        csrf: &str,
+        form: reqwest::multipart::Form,
+    ) -> Response {
         let sep = if path.contains('?') { '&' } else { '?' };
-        let res = self
-            .http
-            .post(format!("{}{path}{sep}_csrf={token}", self.base))
+        self.http
+            .post(format!("{}{path}{sep}_csrf={csrf}", self.base))
             .header(COOKIE, self.cookie_header())
             .multipart(form)
             .send()
             .await
-            .unwrap();
-        self.keep_cookies(&res);
-        res
+            .unwrap()
     }
 
     pub async fn login(&mut self, user: &str, password: &str) -> Response {

@@ -3,7 +3,7 @@
 //! community (`linli_store::Tenant`), so these answer 404 (or name no one), never A's record.
 
 use crate::both_engines;
-use crate::support::{Engine, Staff, TestApp, spawn_app};
+use crate::support::{Engine, Staff, TestApp, app_and_browser, app_and_token, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -14,16 +14,6 @@ both_engines!(
     cases_and_applications_of_another_community_are_not_found,
 );
 
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    app.api(token, method, path, body).await
-}
-
 async fn the_fund_of_another_community_is_not_found(engine: Engine) {
     let Some(app) = spawn_app(engine).await else {
         return;
@@ -31,89 +21,48 @@ async fn the_fund_of_another_community_is_not_found(engine: Engine) {
     // Community A (the demo's Xx社区): a decision, a gift and an approved request.
     let admin = app.token("admin").await;
     let decision = json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"});
-    let (status, _) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/fund/decisions",
-        Some(decision.clone()),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
+    app.created(&admin, "/api/v1/fund/decisions", decision.clone())
+        .await;
     let mi = app.resident_id("米丽芳").await;
-    let (status, gift) = call(&app, &admin, Method::POST, "/api/v1/fund/donations",
-        Some(json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 50_000, "method": "cash", "received_on": "2026-11-20"}))).await;
-    assert_eq!(status, StatusCode::CREATED, "{gift}");
+    let gift = app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 50_000, "method": "cash", "received_on": "2026-11-20"})).await;
     let xia = app.resident_id("夏胜林").await;
-    let (status, req) = call(
-        &app,
-        &admin,
-        Method::POST,
-        "/api/v1/fund/disbursements",
-        Some(json!({"beneficiary_resident_id": xia, "amount_fen": 8_000, "purpose": "medical"})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{req}");
-    let req = req["id"].as_i64().unwrap();
-    let (_, entries) = call(&app, &admin, Method::GET, "/api/v1/fund/entries", None).await;
+    let req = app.fund_request(&admin, xia, 8_000).await;
+    let (_, entries) = app.api_get(&admin, "/api/v1/fund/entries").await;
     let entry = entries["items"][0]["id"].as_i64().unwrap();
 
     // Community B, with a fund of its own.
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
-    let (status, _) = call(
-        &app,
-        &other,
-        Method::POST,
-        "/api/v1/fund/decisions",
-        Some(decision),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
+    app.created(&other, "/api/v1/fund/decisions", decision)
+        .await;
 
     for path in [
         format!("/api/v1/fund/disbursements/{req}/approve"),
         format!("/api/v1/fund/disbursements/{req}/pay"),
     ] {
-        let (status, body) = call(&app, &other, Method::POST, &path, None).await;
+        let (status, body) = app.api_act(&other, &path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
     }
-    let (status, body) = call(
-        &app,
-        &other,
-        Method::POST,
-        &format!("/api/v1/fund/entries/{entry}/reverse"),
-        Some(json!({"reason": "试试"})),
-    )
-    .await;
+    let (status, body) = app
+        .api_post(
+            &other,
+            &format!("/api/v1/fund/entries/{entry}/reverse"),
+            json!({"reason": "试试"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     // A's residents are nobody B can name as donor or beneficiary.
-    let (status, body) = call(&app, &other, Method::POST, "/api/v1/fund/donations",
-        Some(json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 100, "method": "cash", "received_on": "2026-11-20"}))).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("donor_resident_missing")
-        )
-    );
-    let (status, body) = call(
-        &app,
+    app.post_refused(&other, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 100, "method": "cash", "received_on": "2026-11-20"}), StatusCode::UNPROCESSABLE_ENTITY, "donor_resident_missing").await;
+    app.post_refused(
         &other,
-        Method::POST,
         "/api/v1/fund/disbursements",
-        Some(json!({"beneficiary_resident_id": xia, "amount_fen": 100, "purpose": "medical"})),
+        json!({"beneficiary_resident_id": xia, "amount_fen": 100, "purpose": "medical"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "beneficiary_missing",
     )
     .await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("beneficiary_missing")
-        )
-    );
     // B's own fund shows none of A's money.
-    let (_, b) = call(&app, &other, Method::GET, "/api/v1/fund/balance", None).await;
+    let (_, b) = app.api_get(&other, "/api/v1/fund/balance").await;
     assert_eq!(b["balance_fen"], 0);
     let mut page = app.signed_in("dongfeng").await;
     let gift = gift["id"].as_i64().unwrap();
@@ -124,7 +73,7 @@ async fn the_fund_of_another_community_is_not_found(engine: Engine) {
         StatusCode::NOT_FOUND
     );
     // A's request is untouched.
-    let (_, list) = call(&app, &admin, Method::GET, "/api/v1/fund/entries", None).await;
+    let (_, list) = app.api_get(&admin, "/api/v1/fund/entries").await;
     assert_eq!(list["total"], entries["total"]);
 }
 
@@ -135,28 +84,16 @@ async fn residents_of_another_community_are_not_found(engine: Engine) {
     app.second_community("dongfeng").await;
     let xia = app.resident_id("夏胜林").await;
     let other = app.token("dongfeng").await;
-    let (status, _) = call(
-        &app,
-        &other,
-        Method::GET,
-        &format!("/api/v1/residents/{xia}"),
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .api_get(&other, &format!("/api/v1/residents/{xia}"))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let mut page = app.signed_in("dongfeng").await;
     assert_eq!(
         page.get(&format!("/residents/{xia}")).await.status(),
         StatusCode::NOT_FOUND
     );
-    let (_, list) = call(
-        &app,
-        &other,
-        Method::GET,
-        "/api/v1/residents?q=夏胜林",
-        None,
-    )
-    .await;
+    let (_, list) = app.api_get(&other, "/api/v1/residents?q=夏胜林").await;
     assert_eq!(list["total"], 0, "{list}");
 }
 
@@ -167,8 +104,7 @@ async fn accounts_cannot_be_made_on_another_communitys_places(engine: Engine) {
     app.second_community("dongfeng").await;
     let building = app.place_id("building", "3号楼").await;
     let other = app.token("dongfeng").await;
-    let (status, body) = call(&app, &other, Method::POST, "/api/v1/users",
-        Some(json!({"username": "louzhang9", "password": "楼长的密码2026", "role": "building_head", "scope_place_id": building}))).await;
+    let (status, body) = app.api_post(&other, "/api/v1/users", json!({"username": "louzhang9", "password": "楼长的密码2026", "role": "building_head", "scope_place_id": building})).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM users WHERE username = 'louzhang9'")
@@ -178,33 +114,23 @@ async fn accounts_cannot_be_made_on_another_communitys_places(engine: Engine) {
 }
 
 async fn cases_and_applications_of_another_community_are_not_found(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let (status, case) = call(
-        &app,
-        &worker,
-        Method::POST,
-        "/api/v1/cases",
-        Some(json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{case}");
+    let case = app
+        .created(
+            &worker,
+            "/api/v1/cases",
+            json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"}),
+        )
+        .await;
     let case = case["id"].as_i64().unwrap();
-    let (status, appl) = call(&app, &worker, Method::POST, "/api/v1/applications",
-        Some(json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-02", "case_id": case}))).await;
-    assert_eq!(status, StatusCode::CREATED, "{appl}");
+    let appl = app.created(&worker, "/api/v1/applications", json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-02", "case_id": case})).await;
     let appl = appl["id"].as_i64().unwrap();
-    let (_, detail) = call(
-        &app,
-        &worker,
-        Method::GET,
-        &format!("/api/v1/applications/{appl}"),
-        None,
-    )
-    .await;
+    let (_, detail) = app
+        .api_get(&worker, &format!("/api/v1/applications/{appl}"))
+        .await;
     let step_id = detail["steps"][1]["id"].as_i64().unwrap();
 
     app.second_community("dongfeng").await;
@@ -213,65 +139,42 @@ async fn cases_and_applications_of_another_community_are_not_found(engine: Engin
         format!("/api/v1/cases/{case}"),
         format!("/api/v1/applications/{appl}"),
     ] {
-        let (status, _) = call(&app, &other, Method::GET, &path, None).await;
+        let (status, _) = app.api_get(&other, &path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
-    let (status, body) = call(
-        &app,
+    app.post_refused(
         &other,
-        Method::POST,
         "/api/v1/help-records",
-        Some(json!({"case_id": case, "kind": "visit", "on": "2026-11-20"})),
+        json!({"case_id": case, "kind": "visit", "on": "2026-11-20"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "case_missing",
     )
     .await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("case_missing"))
-    );
-    let (status, _) = call(
-        &app,
-        &other,
-        Method::POST,
-        &format!("/api/v1/applications/{appl}/steps"),
-        Some(json!({"step_id": step_id, "done_on": "2026-11-20"})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, body) = call(
-        &app,
-        &other,
-        Method::POST,
-        "/api/v1/applications",
-        Some(json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-02"})),
-    )
-    .await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("case_person_missing")
+    let (status, _) = app
+        .api_post(
+            &other,
+            &format!("/api/v1/applications/{appl}/steps"),
+            json!({"step_id": step_id, "done_on": "2026-11-20"}),
         )
-    );
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    app.post_refused(
+        &other,
+        "/api/v1/applications",
+        json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-02"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "case_person_missing",
+    )
+    .await;
     let mut page = app.signed_in("dongfeng").await;
-    assert_eq!(
-        page.get(&format!("/cases/{case}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        page.get(&format!("/applications/{appl}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
-    let (_, list) = call(&app, &other, Method::GET, "/api/v1/cases", None).await;
+    page.assert_not_found(&[format!("/cases/{case}"), format!("/applications/{appl}")])
+        .await;
+    let (_, list) = app.api_get(&other, "/api/v1/cases").await;
     assert_eq!(list["total"], 0);
     // Nothing of A's changed: the step is still open.
-    let (_, detail) = call(
-        &app,
-        &worker,
-        Method::GET,
-        &format!("/api/v1/applications/{appl}"),
-        None,
-    )
-    .await;
+    let (_, detail) = app
+        .api_get(&worker, &format!("/api/v1/applications/{appl}"))
+        .await;
     assert!(detail["steps"][1]["done_on"].is_null(), "{detail}");
 }
 
@@ -379,12 +282,7 @@ async fn api_list_empty(app: &TestApp, staff: &[Staff], path: &str) {
 
 /// The indicators the other community's administrator reads: every figure is zero or none.
 async fn figures_are_zero(app: &TestApp, token: &str) {
-    let (status, v) = app
-        .api_get(
-            token,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-        )
-        .await;
+    let (status, v) = app.indicators(token, "2026-01-01", "2026-12-31").await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let figures = v["indicators"].as_object().unwrap();
     assert!(!figures.is_empty());
@@ -399,10 +297,9 @@ async fn figures_are_zero(app: &TestApp, token: &str) {
 async fn corridors_inspections_boards_and_checklists_of_another_community_are_not_found(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let (_, list) = app.api_get(&admin, "/api/v1/corridors").await;
     let corridor = list["items"][0].clone();
     let k = corridor["id"].as_i64().unwrap();
@@ -414,20 +311,17 @@ async fn corridors_inspections_boards_and_checklists_of_another_community_are_no
         )
         .await;
     let inspection = r["id"].as_i64().unwrap();
-    let mut page = app.signed_in("admin").await;
-    let csrf = page.csrf().await;
-    let res = page
-        .post_form(
-            &format!("/corridors/{k}/boards"),
-            &[
-                ("_csrf", &csrf),
-                ("theme", "science"),
-                ("title", "冬季取暖小常识"),
-                ("content", "图书馆志愿者每月来教。"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (mut page, csrf) = app.signed_in_with_csrf("admin").await;
+    page.post_form_redirected(
+        &format!("/corridors/{k}/boards"),
+        &[
+            ("_csrf", &csrf),
+            ("theme", "science"),
+            ("title", "冬季取暖小常识"),
+            ("content", "图书馆志愿者每月来教。"),
+        ],
+    )
+    .await;
 
     let mut staff = app.second_community_staff().await;
     api_list_empty(&app, &staff, "/api/v1/corridors").await;
@@ -475,26 +369,23 @@ async fn corridors_inspections_boards_and_checklists_of_another_community_are_no
     figures_are_zero(&app, &staff[0].token).await;
 
     // The checklist is each community's own: A's is not changed by ours, nor ours by A's.
-    let mut ours = app.signed_in("admin").await;
-    let csrf = ours.csrf().await;
-    let res = ours
-        .post_form(
-            "/corridors/settings",
-            &[
-                ("_csrf", &csrf),
-                ("t2", "50"),
-                ("t3", "60"),
-                ("t4", "75"),
-                ("t5", "95"),
-                ("high_stars", "4"),
-                ("high_last", "2"),
-                ("stale_days", "14"),
-                ("boards", "党建风采\n平安楼道"),
-                ("items", "照明完好 40\n电动车不进楼道 60"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (mut ours, csrf) = app.signed_in_with_csrf("admin").await;
+    ours.post_form_redirected(
+        "/corridors/settings",
+        &[
+            ("_csrf", &csrf),
+            ("t2", "50"),
+            ("t3", "60"),
+            ("t4", "75"),
+            ("t5", "95"),
+            ("high_stars", "4"),
+            ("high_last", "2"),
+            ("stale_days", "14"),
+            ("boards", "党建风采\n平安楼道"),
+            ("items", "照明完好 40\n电动车不进楼道 60"),
+        ],
+    )
+    .await;
     for s in &staff {
         let (_, items) = app.api_get(&s.token, "/api/v1/inspection-items").await;
         assert!(!items.to_string().contains("电动车不进楼道"), "{items}");
@@ -504,10 +395,9 @@ async fn corridors_inspections_boards_and_checklists_of_another_community_are_no
 }
 
 async fn volunteers_and_their_records_of_another_community_are_not_found(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     let created = |path: &'static str, body: Value| {
         let (app, admin) = (&app, admin.clone());
         async move {
@@ -754,13 +644,7 @@ async fn another_communitys_reports_ledgers_and_audit_log_count_nothing_of_ours(
     // Ours: a case with a help record and a gift to the fund, in every ledger.
     let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
-    let case = app
-        .created(
-            &worker,
-            "/api/v1/cases",
-            json!({"resident_id": xia, "kinds": ["unemployment"], "summary": "夫妻下岗"}),
-        )
-        .await;
+    let case = app.unemployment_case(&worker, xia, "夫妻下岗").await;
     app.created(
         &worker,
         "/api/v1/help-records",
@@ -782,10 +666,9 @@ async fn another_communitys_reports_ledgers_and_audit_log_count_nothing_of_ours(
 
     let mut staff = app.second_community_staff().await;
     figures_are_zero(&app, &staff[0].token).await;
-    let (status, summary) = app
-        .api_get(&staff[0].token, "/api/v1/reports/summary?year=2026")
+    let summary = app
+        .get_ok(&staff[0].token, "/api/v1/reports/summary?year=2026")
         .await;
-    assert_eq!(status, StatusCode::OK, "{summary}");
     let text = summary.to_string();
     assert!(
         !text.contains("Xx社区") && !text.contains("夏胜林"),
@@ -833,28 +716,25 @@ async fn another_communitys_reports_ledgers_and_audit_log_count_nothing_of_ours(
 }
 
 async fn a_calendar_year_one_community_loads_is_not_another_communitys(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut ours)) = app_and_browser(engine, "admin").await else {
         return;
     };
-    let mut ours = app.signed_in("admin").await;
-    let res = crate::calendar::upload(&app, &mut ours, crate::calendar::MADE_UP_2027).await;
+    let res = crate::calendar::upload(&mut ours, crate::calendar::MADE_UP_2027).await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let admin = app.token("admin").await;
     let (_, years) = app.api_get(&admin, "/api/v1/calendar/years").await;
     assert!(years.to_string().contains("2027-02-20"), "{years}");
 
     let mut staff = app.second_community_staff().await;
-    let (status, years) = app.api_get(&staff[0].token, "/api/v1/calendar/years").await;
-    assert_eq!(status, StatusCode::OK, "{years}");
+    let years = app.get_ok(&staff[0].token, "/api/v1/calendar/years").await;
     assert!(!years.to_string().contains("2027-02-20"), "{years}");
     page_without(&mut staff[..1], "/calendar", &["2027-02-20"]).await;
 }
 
 async fn another_communitys_dibao_register_and_portal_are_not_ours(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, worker)) = app_and_token(engine, "wangge1").await else {
         return;
     };
-    let worker = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     let appl = app
         .created(

@@ -3,7 +3,7 @@
 //! reach the case timeline, removal that needs a reason; neighbour helpers on the cards.
 
 use crate::both_engines;
-use crate::support::{Engine, TestApp, spawn_app};
+use crate::support::{Engine, TestApp, app_and_browser, register_neighbour_helper, spawn_app};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -14,21 +14,13 @@ both_engines!(
     plans_of_another_community_are_not_found,
 );
 
-async fn id_of(app: &TestApp, sql: &'static str, name: &'static str) -> i64 {
-    app.db
-        .read(move |c| c.count(sql, linli_store::params![name]))
-        .await
-        .unwrap()
-}
-
 /// Opens a case on 夏胜林 and builds a 春节 plan (低保, elders alone from 75, open cases).
 async fn plan_with_case(app: &TestApp) -> (i64, i64) {
     let token = app.token("wangge1").await;
     let xia = app.resident_id("夏胜林").await;
     let body = app.created(&token, "/api/v1/cases", json!({"resident_id": xia, "kinds": ["illness", "unemployment"], "summary": "妻子患病，夫妻下岗", "legal_basis": "consent", "consent_on": "2026-11-01"})).await;
     let case = body["id"].as_i64().unwrap();
-    let mut b = app.signed_in("wangge1").await;
-    let csrf = b.csrf().await;
+    let (mut b, csrf) = app.signed_in_with_csrf("wangge1").await;
     let res = b
         .post_form(
             "/visits",
@@ -54,14 +46,13 @@ async fn plan_with_case(app: &TestApp) -> (i64, i64) {
 }
 
 async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "wangge1").await else {
         return;
     };
-    let mut b = app.signed_in("wangge1").await;
     let csrf = b.csrf().await;
     // No rule chosen: refused with the reason, nothing created.
-    let res = b
-        .post_form(
+    assert!(
+        b.post_form_answered(
             "/visits",
             &[
                 ("_csrf", &csrf),
@@ -69,10 +60,11 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
                 ("occasion", "spring_festival"),
                 ("visit_on", "2027-02-05"),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY
         )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("至少选择一条名单规则"));
+        .await
+        .contains("至少选择一条名单规则")
+    );
 
     let (plan, case) = plan_with_case(&app).await;
     // 夏胜林's household (open case; three people), 米丽芳 (alone, 77 ≥ 75), 杨静's household
@@ -100,8 +92,7 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
             .any(|(n, r)| n == "夏胜林" && r == "open_case")
     );
 
-    let (status, html) = b.get_text(&format!("/visits/{plan}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = b.get_ok(&format!("/visits/{plan}")).await;
     assert!(html.contains("已走访 0/3 户"), "progress shown");
     assert!(
         html.contains("在帮扶困难家庭"),
@@ -109,7 +100,7 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
     );
 
     // Record the visit to 夏胜林's household: it lands on his case's timeline.
-    let xia_target = app.number("SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '夏胜林'", linli_store::params![plan]).await;
+    let xia_target = target_of(&app, plan, "夏胜林").await;
     let path = format!("/visits/{plan}/targets/{xia_target}");
     let res = b
         .post_form(
@@ -127,20 +118,18 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
         StatusCode::UNPROCESSABLE_ENTITY,
         "a visit cannot be dated tomorrow"
     );
-    let res = b
-        .post_form(
-            &path,
-            &[
-                ("_csrf", &csrf),
-                ("status", "visited"),
-                ("on", "2026-11-26"),
-                ("items", "大米 10kg，食用油 5L"),
-                ("amount_yuan", "500"),
-                ("participants", "王网格、米丽芳"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("status", "visited"),
+            ("on", "2026-11-26"),
+            ("items", "大米 10kg，食用油 5L"),
+            ("amount_yuan", "500"),
+            ("participants", "王网格、米丽芳"),
+        ],
+    )
+    .await;
     let (_, html) = b.get_text(&format!("/cases/{case}")).await;
     assert!(
         html.contains("大米") && html.contains("2026-11-26"),
@@ -199,7 +188,7 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
     assert_eq!(visits_on_case().await, 1);
 
     // Taking a household off needs a reason; with one, it leaves the count but keeps its row.
-    let mi_target = app.number("SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '米丽芳'", linli_store::params![plan]).await;
+    let mi_target = target_of(&app, plan, "米丽芳").await;
     let remove = format!("/visits/{plan}/targets/{mi_target}/remove");
     b.post_form(&remove, &[("_csrf", &csrf), ("reason", "  ")])
         .await;
@@ -216,10 +205,8 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
 
     // A household the rules missed is added by name, once.
     let add = format!("/visits/{plan}/add");
-    let res = b
-        .post_form(&add, &[("_csrf", &csrf), ("who", "陈玉兰")])
+    b.post_form_redirected(&add, &[("_csrf", &csrf), ("who", "陈玉兰")])
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // Again, by resident number: the household is on the list already.
     let chen = app.resident_id("陈玉兰").await.to_string();
     b.post_form(&add, &[("_csrf", &csrf), ("who", &chen)]).await;
@@ -232,29 +219,28 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
     assert_eq!(n, 1);
 
     // A visited household stays on the list (its gift is on the case and in the totals).
-    let res = b
-        .post_form(
-            &format!("/visits/{plan}/targets/{xia_target}/remove"),
-            &[("_csrf", &csrf), ("reason", "误录")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.post_form_redirected(
+        &format!("/visits/{plan}/targets/{xia_target}/remove"),
+        &[("_csrf", &csrf), ("reason", "误录")],
+    )
+    .await;
     let (_, html) = b
         .get_text(&format!("/visits/{plan}/targets/{xia_target}"))
         .await;
     assert!(html.contains("已走访的住户不能移出名单"));
 
     // Closing stops every grid's recording: a grid worker may not, the community's admin may.
-    let res = b
-        .post_form(&format!("/visits/{plan}/close"), &[("_csrf", &csrf)])
-        .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    b.post_form_answered(
+        &format!("/visits/{plan}/close"),
+        &[("_csrf", &csrf)],
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     let mut admin = app.signed_in("admin").await;
     let admin_csrf = admin.csrf().await;
-    let res = admin
-        .post_form(&format!("/visits/{plan}/close"), &[("_csrf", &admin_csrf)])
+    admin
+        .post_form_redirected(&format!("/visits/{plan}/close"), &[("_csrf", &admin_csrf)])
         .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // A closed plan's list is a record: nothing more is added.
     b.post_form(&add, &[("_csrf", &csrf), ("who", "张君")])
         .await;
@@ -269,24 +255,22 @@ async fn a_building_head_records_her_buildings_visits_without_seeing_reasons(eng
     };
     let (plan, _) = plan_with_case(&app).await;
     let mut head = app.signed_in("louzhang").await;
-    let (status, html) = head.get_text(&format!("/visits/{plan}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = head.get_ok(&format!("/visits/{plan}")).await;
     assert!(html.contains("夏胜林"), "3号楼 is hers");
     assert!(!html.contains("杨静"), "12号楼 is not hers");
     assert!(
         !html.contains("列入原因"),
         "no household's reasons for a building head"
     );
-    let target = app.number("SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '夏胜林'", linli_store::params![plan]).await;
+    let target = target_of(&app, plan, "夏胜林").await;
     // She is on the visiting team: she opens the household from the plan and records the visit.
     assert!(
         html.contains(&format!("/visits/{plan}/targets/{target}")),
         "the plan offers her the household to record"
     );
-    let (status, form) = head
-        .get_text(&format!("/visits/{plan}/targets/{target}"))
+    let form = head
+        .get_ok(&format!("/visits/{plan}/targets/{target}"))
         .await;
-    assert_eq!(status, StatusCode::OK);
     assert!(form.contains("夏胜林") && form.contains("走访结果"));
     assert!(
         !form.contains("列入原因") && !form.contains("低保户"),
@@ -297,56 +281,46 @@ async fn a_building_head_records_her_buildings_visits_without_seeing_reasons(eng
         "taking a household off the list is a worker's decision"
     );
     let csrf = head.csrf().await;
-    let res = head
-        .post_form(
-            &format!("/visits/{plan}/targets/{target}"),
-            &[
-                ("_csrf", &csrf),
-                ("status", "visited"),
-                ("on", "2026-11-26"),
-                ("participants", "米丽芳"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    head.post_form_redirected(
+        &format!("/visits/{plan}/targets/{target}"),
+        &[
+            ("_csrf", &csrf),
+            ("status", "visited"),
+            ("on", "2026-11-26"),
+            ("participants", "米丽芳"),
+        ],
+    )
+    .await;
     let status = app
-        .db
-        .read(move |c| {
-            c.query_one(
-                "SELECT status FROM visit_targets WHERE id = ?",
-                linli_store::params![target],
-            )?
-            .text(0)
-        })
-        .await
-        .unwrap();
+        .text_with(
+            "SELECT status FROM visit_targets WHERE id = ?",
+            linli_store::params![target],
+        )
+        .await;
     assert_eq!(status, "visited");
-    let res = head
-        .post_form(
-            &format!("/visits/{plan}/targets/{target}/remove"),
-            &[("_csrf", &csrf), ("reason", "已搬走")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    head.post_form_answered(
+        &format!("/visits/{plan}/targets/{target}/remove"),
+        &[("_csrf", &csrf), ("reason", "已搬走")],
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     // A household outside her buildings is not there for her.
-    let other = app.number("SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '杨静'", linli_store::params![plan]).await;
+    let other = target_of(&app, plan, "杨静").await;
     assert!(other > 0);
-    let res = head
-        .post_form(
-            &format!("/visits/{plan}/targets/{other}"),
-            &[
-                ("_csrf", &csrf),
-                ("status", "visited"),
-                ("on", "2026-11-26"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    head.post_form_answered(
+        &format!("/visits/{plan}/targets/{other}"),
+        &[
+            ("_csrf", &csrf),
+            ("status", "visited"),
+            ("on", "2026-11-26"),
+        ],
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 
     // The route sheet a team carries names people, never why they are listed.
     let mut worker = app.signed_in("wangge1").await;
-    let (status, sheet) = worker.get_text(&format!("/visits/{plan}/route")).await;
-    assert_eq!(status, StatusCode::OK);
+    let sheet = worker.get_ok(&format!("/visits/{plan}/route")).await;
     assert!(sheet.contains("夏胜林") && sheet.contains("签收"));
     assert!(
         !sheet.contains("低保户")
@@ -364,27 +338,10 @@ async fn neighbour_helpers_show_what_they_help_with_on_the_card(engine: Engine) 
     let Some(app) = spawn_app(engine).await else {
         return;
     };
-    let three = id_of(
-        &app,
-        "SELECT id FROM places WHERE kind = 'building' AND name = ?",
-        "3号楼",
-    )
-    .await;
+    let three = app.place_id("building", "3号楼").await;
     let mi = app.resident_id("米丽芳").await;
     let mut b = app.signed_in("wangge1").await;
-    let csrf = b.csrf().await;
-    let res = b
-        .post_form(
-            "/neighbor-cards/helpers",
-            &[
-                ("_csrf", &csrf),
-                ("resident_id", &mi.to_string()),
-                ("helps_with", "代买、看护"),
-                ("building", &three.to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    register_neighbour_helper(&mut b, mi, "代买、看护", three).await;
     let (_, html) = b
         .get_text(&format!("/neighbor-cards?building={three}"))
         .await;
@@ -392,26 +349,19 @@ async fn neighbour_helpers_show_what_they_help_with_on_the_card(engine: Engine) 
         html.contains("代买、看护"),
         "the card says what she helps with"
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .iter()
-            .any(|a| a == "visits.helper")
-    );
+    assert!(app.audited("visits.helper").await);
     // A building head may read the cards but not register helpers.
-    let mut head = app.signed_in("louzhang").await;
-    let csrf = head.csrf().await;
-    let res = head
-        .post_form(
-            "/neighbor-cards/helpers",
-            &[
-                ("_csrf", &csrf),
-                ("resident_id", &mi.to_string()),
-                ("helps_with", "接送"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (mut head, csrf) = app.signed_in_with_csrf("louzhang").await;
+    head.post_form_answered(
+        "/neighbor-cards/helpers",
+        &[
+            ("_csrf", &csrf),
+            ("resident_id", &mi.to_string()),
+            ("helps_with", "接送"),
+        ],
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }
 
 async fn plans_of_another_community_are_not_found(engine: Engine) {
@@ -427,17 +377,13 @@ async fn plans_of_another_community_are_not_found(engine: Engine) {
         .await;
     app.second_community("dongfeng").await;
     let mut other = app.signed_in("dongfeng").await;
-    for path in [
-        format!("/visits/{plan}"),
-        format!("/visits/{plan}/route"),
-        format!("/visits/{plan}/targets/{target}"),
-    ] {
-        assert_eq!(
-            other.get(&path).await.status(),
-            StatusCode::NOT_FOUND,
-            "{path}"
-        );
-    }
+    other
+        .assert_not_found(&[
+            format!("/visits/{plan}"),
+            format!("/visits/{plan}/route"),
+            format!("/visits/{plan}/targets/{target}"),
+        ])
+        .await;
     let csrf = other.csrf().await;
     let visit = [
         ("_csrf", csrf.as_str()),
@@ -464,4 +410,13 @@ async fn plans_of_another_community_are_not_found(engine: Engine) {
         )
         .await;
     assert!(open > 0, "the plan's list is untouched");
+}
+
+/// The id of the resident `name`'s place on the visit plan `plan`.
+async fn target_of(app: &TestApp, plan: i64, name: &str) -> i64 {
+    app.number(
+        "SELECT v.id FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = ?",
+        linli_store::params![plan, name],
+    )
+    .await
 }

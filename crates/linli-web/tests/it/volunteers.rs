@@ -4,7 +4,7 @@
 //! the organiser accepts it — and a liaison sees only its own unit's people.
 
 use crate::both_engines;
-use crate::support::{Engine, PASSWORD, TestApp, spawn_app};
+use crate::support::{Engine, PASSWORD, TestApp, app_and_token};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -20,19 +20,9 @@ both_engines!(
     the_volunteer_pages_open_for_staff_and_on_a_phone,
 );
 
-/// The id of what `POST path` created.
-async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> i64 {
-    app.created(token, path, body).await["id"].as_i64().unwrap()
-}
-
-async fn partner(app: &TestApp, token: &str, name: &str) -> i64 {
-    created(
-        app,
-        token,
-        "/api/v1/partners",
-        json!({"name": name, "kind": "school"}),
-    )
-    .await
+/// A new volunteer's id, registered with `body`.
+async fn new_volunteer(app: &TestApp, token: &str, body: Value) -> i64 {
+    app.created_id(token, "/api/v1/volunteers", body).await
 }
 
 async fn activity(app: &TestApp, token: &str, name: &str, on: &str, extra: Value) -> i64 {
@@ -40,7 +30,8 @@ async fn activity(app: &TestApp, token: &str, name: &str, on: &str, extra: Value
     if let (Some(b), Value::Object(e)) = (body.as_object_mut(), extra) {
         b.extend(e);
     }
-    created(app, token, "/api/v1/volunteer-activities", body).await
+    app.created_id(token, "/api/v1/volunteer-activities", body)
+        .await
 }
 
 async fn record(
@@ -59,42 +50,25 @@ async fn record(
 }
 
 async fn volunteer(app: &TestApp, token: &str, id: i64) -> Value {
-    let (status, v) = app
-        .api_get(token, &format!("/api/v1/volunteers/{id}"))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{v}");
-    v
+    app.get_ok(token, &format!("/api/v1/volunteers/{id}")).await
 }
 
 async fn indicators(app: &TestApp, token: &str) -> Value {
-    let (status, v) = app
-        .api_get(
-            token,
-            "/api/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
-        )
-        .await;
+    let (status, v) = app.indicators(token, "2026-01-01", "2026-12-31").await;
     assert_eq!(status, StatusCode::OK, "{v}");
     v["indicators"].clone()
 }
 
 async fn a_volunteers_hours_are_the_sum_of_credited_services(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let school = partner(&app, &admin, "第一中学").await;
-    let student = created(
-        &app,
-        &admin,
-        "/api/v1/volunteers",
-        json!({"name": "黄宇轩", "partner_id": school, "consent": true, "minor": true, "guardian_consent": true, "organisation": "初二(3)班"}),
-    )
-    .await;
+    let school = app.new_partner(&admin, "第一中学", "school").await;
+    let student = new_volunteer(&app, &admin, json!({"name": "黄宇轩", "partner_id": school, "consent": true, "minor": true, "guardian_consent": true, "organisation": "初二(3)班"})).await;
     let resident = app.resident_id("米丽芳").await;
-    let neighbour = created(
+    let neighbour = new_volunteer(
         &app,
         &admin,
-        "/api/v1/volunteers",
         json!({"resident_id": resident, "consent": true}),
     )
     .await;
@@ -168,23 +142,21 @@ async fn a_volunteers_hours_are_the_sum_of_credited_services(engine: Engine) {
         (2, 75),
         "the school's activity counts its volunteers"
     );
-    assert!(
-        app.audit_actions()
-            .await
-            .contains(&"volunteer.service".to_string())
-    );
+    assert!(app.audited("volunteer.service").await);
 }
 
 async fn consent_is_required_and_a_minor_needs_the_guardians(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let (status, v) = app
-        .api_post(&admin, "/api/v1/volunteers", json!({"name": "胡雨桐"}))
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    assert_eq!(v["error"]["code"], "consent_required");
+    app.post_refused(
+        &admin,
+        "/api/v1/volunteers",
+        json!({"name": "胡雨桐"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "consent_required",
+    )
+    .await;
     // An ID number that shows a minor: the guardian consents too.
     let minor_id = linli_core::id_number::IdNumber::generate(
         "230103",
@@ -193,22 +165,15 @@ async fn consent_is_required_and_a_minor_needs_the_guardians(engine: Engine) {
         linli_core::id_number::Gender::Female,
     )
     .unwrap();
-    let (status, v) = app
-        .api_post(
-            &admin,
-            "/api/v1/volunteers",
-            json!({"name": "胡雨桐", "id_number": minor_id.as_str(), "consent": true}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    assert_eq!(v["error"]["code"], "guardian_consent_required");
-    let id = created(
-        &app,
+    app.post_refused(
         &admin,
         "/api/v1/volunteers",
-        json!({"name": "胡雨桐", "id_number": minor_id.as_str(), "phone": "13945351234", "consent": true, "guardian_consent": true}),
+        json!({"name": "胡雨桐", "id_number": minor_id.as_str(), "consent": true}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "guardian_consent_required",
     )
     .await;
+    let id = new_volunteer(&app, &admin, json!({"name": "胡雨桐", "id_number": minor_id.as_str(), "phone": "13945351234", "consent": true, "guardian_consent": true})).await;
     let v = volunteer(&app, &admin, id).await;
     assert_eq!(v["minor"], true);
     // Masked like the registry.
@@ -219,8 +184,7 @@ async fn consent_is_required_and_a_minor_needs_the_guardians(engine: Engine) {
     );
     assert_eq!(v["phone"], "139****1234");
     // A phone correction shows masked, before and after.
-    created(
-        &app,
+    app.created_id(
         &admin,
         &format!("/api/v1/volunteers/{id}/corrections"),
         json!({"field": "phone", "value": "13800005678"}),
@@ -231,47 +195,35 @@ async fn consent_is_required_and_a_minor_needs_the_guardians(engine: Engine) {
     assert_eq!(v["corrections"][0]["value_asked"], "138****5678");
     // A resident is registered once.
     let resident = app.resident_id("米丽芳").await;
-    created(
+    new_volunteer(
         &app,
         &admin,
-        "/api/v1/volunteers",
         json!({"resident_id": resident, "consent": true}),
     )
     .await;
-    let (status, v) = app
-        .api_post(
-            &admin,
-            "/api/v1/volunteers",
-            json!({"resident_id": resident, "consent": true}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{v}");
-    assert_eq!(v["error"]["code"], "volunteer_exists");
+    app.post_refused(
+        &admin,
+        "/api/v1/volunteers",
+        json!({"resident_id": resident, "consent": true}),
+        StatusCode::CONFLICT,
+        "volunteer_exists",
+    )
+    .await;
 }
 
 async fn a_recording_after_ten_working_days_is_marked_late(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let v = created(
-        &app,
-        &admin,
-        "/api/v1/volunteers",
-        json!({"name": "梁思远", "consent": true}),
-    )
-    .await;
+    let v = new_volunteer(&app, &admin, json!({"name": "梁思远", "consent": true})).await;
     // The test clock reads 2026-11-27. An activity of 11-13 is due on 11-27 (on time); one of
     // 11-12 was due on 11-26: late, and the reason stays with the entry.
     let on_time = activity(&app, &admin, "入户宣传", "2026-11-13", json!({})).await;
     let late = activity(&app, &admin, "楼道清扫", "2026-11-12", json!({})).await;
     record(&app, &admin, on_time, v, 2.0).await;
-    let (status, _) = app.api_post(&admin,
+    app.created(&admin,
         "/api/v1/volunteer-services",
-        json!({"activity_id": late, "volunteer_id": v, "hours": 2.0, "late_reason": "负责人出差，回来补录"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
+        json!({"activity_id": late, "volunteer_id": v, "hours": 2.0, "late_reason": "负责人出差，回来补录"})).await;
     let rec = volunteer(&app, &admin, v).await;
     let services = rec["services"].as_array().unwrap();
     let of = |name: &str| {
@@ -288,27 +240,19 @@ async fn a_recording_after_ten_working_days_is_marked_late(engine: Engine) {
 }
 
 async fn check_in_and_check_out_credit_the_hours_served_and_edits_need_a_reason(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let v = created(
-        &app,
-        &admin,
-        "/api/v1/volunteers",
-        json!({"name": "罗娜", "consent": true}),
-    )
-    .await;
+    let v = new_volunteer(&app, &admin, json!({"name": "罗娜", "consent": true})).await;
     // The night shift of a snowfall: in at 22:00, out at 01:30 the next morning.
     let night = activity(&app, &admin, "夜间清雪", "2026-11-25", json!({})).await;
-    let (status, s) = app
-        .api_post(
+    let s = app
+        .created(
             &admin,
             &format!("/api/v1/volunteer-activities/{night}/sign-up"),
             json!({"volunteer_id": v}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{s}");
     let sid = s["id"].as_i64().unwrap();
     let check = |which: &str, at: &str| json!({"which": which, "at": at});
     let (status, out) = app
@@ -319,37 +263,37 @@ async fn check_in_and_check_out_credit_the_hours_served_and_edits_need_a_reason(
         )
         .await;
     assert_eq!(out["error"]["code"], "check_in_missing", "{status} {out}");
-    let (status, _) = app
-        .api_post(
-            &admin,
-            &format!("/api/v1/volunteer-services/{sid}/check"),
-            check("in", "22:00"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, out) = app
-        .api_post(
+    app.post_ok(
+        &admin,
+        &format!("/api/v1/volunteer-services/{sid}/check"),
+        check("in", "22:00"),
+    )
+    .await;
+    let out = app
+        .post_ok(
             &admin,
             &format!("/api/v1/volunteer-services/{sid}/check"),
             check("out", "01:30"),
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{out}");
     assert_eq!(out["hours_tenths"], 35);
     assert_eq!(out["check_out"], "2026-11-26 01:30");
     // Changing credited hours needs a reason, which is kept.
     let path = format!("/api/v1/volunteer-services/{sid}/hours");
-    let (status, e) = app.api_post(&admin, &path, json!({"hours": 3.0})).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(e["error"]["code"], "volunteer_edit_reason_missing");
-    let (status, _) = app
-        .api_post(
-            &admin,
-            &path,
-            json!({"hours": 3.0, "reason": "中途休息半小时"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    app.post_refused(
+        &admin,
+        &path,
+        json!({"hours": 3.0}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "volunteer_edit_reason_missing",
+    )
+    .await;
+    app.post_ok(
+        &admin,
+        &path,
+        json!({"hours": 3.0, "reason": "中途休息半小时"}),
+    )
+    .await;
     let rec = volunteer(&app, &admin, v).await;
     assert_eq!(rec["hours_total"], 3.0);
     assert_eq!(rec["edits"][0]["hours_before"], 35);
@@ -358,15 +302,12 @@ async fn check_in_and_check_out_credit_the_hours_served_and_edits_need_a_reason(
 
     // The same on the activity's page, as a worker does it on her phone.
     let day = activity(&app, &admin, "布置楼道", "2026-11-27", json!({})).await;
-    let mut page = app.signed_in("wangge1").await;
-    let csrf = page.csrf().await;
-    let res = page
-        .post_form(
-            &format!("/volunteers/activities/{day}/sign-up"),
-            &[("_csrf", &csrf), ("volunteer_id", &v.to_string())],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (mut page, csrf) = app.signed_in_with_csrf("wangge1").await;
+    page.post_form_redirected(
+        &format!("/volunteers/activities/{day}/sign-up"),
+        &[("_csrf", &csrf), ("volunteer_id", &v.to_string())],
+    )
+    .await;
     let sid: i64 = app
         .number(
             "SELECT id FROM volunteer_services WHERE activity_id = ?",
@@ -394,14 +335,12 @@ async fn check_in_and_check_out_credit_the_hours_served_and_edits_need_a_reason(
 }
 
 async fn a_certificate_verifies_exactly_what_was_issued(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let v = created(
+    let v = new_volunteer(
         &app,
         &admin,
-        "/api/v1/volunteers",
         json!({"name": "黄宇轩", "consent": true, "organisation": "第一中学初二(3)班"}),
     )
     .await;
@@ -409,22 +348,20 @@ async fn a_certificate_verifies_exactly_what_was_issued(engine: Engine) {
     let b = activity(&app, &admin, "暑期布置文明楼道", "2026-07-15", json!({})).await;
     record(&app, &admin, a, v, 4.0).await;
     record(&app, &admin, b, v, 3.0).await;
-    let (status, k) = app
-        .api_post(
+    let k = app
+        .created(
             &admin,
             "/api/v1/volunteer-certificates",
             json!({"volunteer_id": v, "from": "2026-01-01", "to": "2026-11-27"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{k}");
     assert_eq!(k["hours"], 7.0);
     let code = k["code"].as_str().unwrap().to_string();
     // More service afterwards does not change what was issued.
     let c = activity(&app, &admin, "清扫楼道", "2026-11-20", json!({})).await;
     record(&app, &admin, c, v, 2.0).await;
     let mut public = app.browser();
-    let (status, html) = public.get_text(&format!("/public/verify/{code}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let html = public.get_ok(&format!("/public/verify/{code}")).await;
     assert!(
         html.contains("黄宇轩") && html.contains("累计服务时长7小时"),
         "{html}"
@@ -454,15 +391,14 @@ async fn a_certificate_verifies_exactly_what_was_issued(engine: Engine) {
         );
     }
     // Nothing in the period: no certificate.
-    let (status, e) = app
-        .api_post(
-            &admin,
-            "/api/v1/volunteer-certificates",
-            json!({"volunteer_id": v, "from": "2025-01-01", "to": "2025-12-31"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(e["error"]["code"], "certificate_no_service");
+    app.post_refused(
+        &admin,
+        "/api/v1/volunteer-certificates",
+        json!({"volunteer_id": v, "from": "2025-01-01", "to": "2025-12-31"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "certificate_no_service",
+    )
+    .await;
 }
 
 fn urlencode(s: &str) -> String {
@@ -478,41 +414,37 @@ fn urlencode(s: &str) -> String {
 }
 
 async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
     // 陈玉兰 (the resident account jumin) volunteers.
     let her = app.resident_id("陈玉兰").await;
-    let v = created(
+    let v = new_volunteer(
         &app,
         &admin,
-        "/api/v1/volunteers",
         json!({"resident_id": her, "consent": true, "skills": "读报"}),
     )
     .await;
     let jumin = app.token("jumin").await;
-    let (status, mine) = app.api_get(&jumin, "/api/v1/me/volunteer").await;
-    assert_eq!(status, StatusCode::OK, "{mine}");
+    let mine = app.get_ok(&jumin, "/api/v1/me/volunteer").await;
     assert_eq!(mine["id"], v);
     let path = format!("/api/v1/volunteers/{v}/corrections");
     // Her name and phone are the registry's: corrected there, not here.
-    let (status, e) = app
-        .api_post(
-            &jumin,
-            &path,
-            json!({"field": "phone", "value": "13900001111"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(e["error"]["code"], "volunteer_field_registry");
-    let id = created(
-        &app,
+    app.post_refused(
         &jumin,
         &path,
-        json!({"field": "skills", "value": "读报、剪纸", "reason": "还会剪纸"}),
+        json!({"field": "phone", "value": "13900001111"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "volunteer_field_registry",
     )
     .await;
+    let id = app
+        .created_id(
+            &jumin,
+            &path,
+            json!({"field": "skills", "value": "读报、剪纸", "reason": "还会剪纸"}),
+        )
+        .await;
     // Another resident cannot ask for her.
     let other = app.token("wangge1").await;
     let (status, _) = app
@@ -539,10 +471,9 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
         e["error"]["code"], "volunteer_correction_reason_missing",
         "{status}"
     );
-    let (status, k) = app
-        .api_post(&admin, &decide, json!({"decision": "accept"}))
+    let k = app
+        .post_ok(&admin, &decide, json!({"decision": "accept"}))
         .await;
-    assert_eq!(status, StatusCode::OK, "{k}");
     assert_eq!(k["status"], "accepted");
     assert_eq!(
         app.text("SELECT skills FROM volunteers").await,
@@ -566,13 +497,7 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     // She signs herself up for what is still to come, and for nobody else.
     let coming = activity(&app, &admin, "元旦前清扫楼道", "2026-12-20", json!({})).await;
     let past = activity(&app, &admin, "入户宣传", "2026-11-20", json!({})).await;
-    let other = created(
-        &app,
-        &admin,
-        "/api/v1/volunteers",
-        json!({"name": "罗娜", "consent": true}),
-    )
-    .await;
+    let other = new_volunteer(&app, &admin, json!({"name": "罗娜", "consent": true})).await;
     let sign = |a: i64, v: i64| {
         let (app, token) = (&app, jumin.clone());
         async move {
@@ -601,39 +526,33 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
 }
 
 async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let school = partner(&app, &admin, "第一中学").await;
-    let power = partner(&app, &admin, "东安区供电局").await;
+    let school = app.new_partner(&admin, "第一中学", "school").await;
+    let power = app.new_partner(&admin, "东安区供电局", "school").await;
     let community = app.place_id("community", "Xx社区").await;
-    let (status, _) = app.api_post(&admin, "/api/v1/users", json!({"username": "xuexiao", "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": school, "display_name": "第一中学联络员"})).await;
-    assert_eq!(status, StatusCode::CREATED);
+    app.created(&admin, "/api/v1/users", json!({"username": "xuexiao", "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": school, "display_name": "第一中学联络员"})).await;
     let liaison = app.token("xuexiao").await;
-    let student = created(
+    let student = new_volunteer(
         &app,
         &admin,
-        "/api/v1/volunteers",
         json!({"name": "黄宇轩", "partner_id": school, "consent": true}),
     )
     .await;
-    let worker = created(
+    let worker = new_volunteer(
         &app,
         &admin,
-        "/api/v1/volunteers",
         json!({"name": "郭国庆", "partner_id": power, "consent": true}),
     )
     .await;
-    created(
-        &app,
+    app.created_id(
         &admin,
         "/api/v1/party-members",
         json!({"name": "许秀英", "partner_id": school, "branch": "第一中学党总支"}),
     )
     .await;
-    created(
-        &app,
+    app.created_id(
         &admin,
         "/api/v1/party-members",
         json!({"name": "张立新", "partner_id": power, "branch": "供电局营销党支部"}),
@@ -643,8 +562,7 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     record(&app, &admin, snow, student, 2.0).await;
     record(&app, &admin, snow, worker, 2.0).await;
 
-    let (status, list) = app.api_get(&liaison, "/api/v1/volunteers").await;
-    assert_eq!(status, StatusCode::OK);
+    let list = app.get_ok(&liaison, "/api/v1/volunteers").await;
     let names: Vec<&str> = list["items"]
         .as_array()
         .unwrap()
@@ -659,14 +577,11 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
         .api_get(&liaison, &format!("/api/v1/volunteers/{worker}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, v) = app
-        .api_get(&liaison, &format!("/api/v1/volunteers/{student}"))
+    let v = app
+        .get_ok(&liaison, &format!("/api/v1/volunteers/{student}"))
         .await;
-    assert_eq!(status, StatusCode::OK);
     assert_eq!(v["hours_total"], 2.0);
-    let (_, sheet) = app
-        .api_get(&liaison, "/api/v1/party-members?year=2026&quarter=4")
-        .await;
+    let sheet = party_sheet_q4(&app, &liaison).await;
     let names: Vec<&str> = sheet["rows"]
         .as_array()
         .unwrap()
@@ -700,13 +615,13 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     );
     assert!(!html.contains("郭国庆"));
     // The groups are residents': nothing of them for a liaison.
-    let g = created(
-        &app,
-        &admin,
-        "/api/v1/groups",
-        json!({"name": "夕阳红文学社", "kind": "literary"}),
-    )
-    .await;
+    let g = app
+        .created_id(
+            &admin,
+            "/api/v1/groups",
+            json!({"name": "夕阳红文学社", "kind": "literary"}),
+        )
+        .await;
     let (_, groups) = app.api_get(&liaison, "/api/v1/groups").await;
     assert_eq!(groups["total"], 0, "{groups}");
     let (status, _) = page.get_text(&format!("/volunteers/groups/{g}")).await;
@@ -729,45 +644,35 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
 }
 
 async fn party_members_are_counted_per_quarter_against_the_expectation(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let power = partner(&app, &admin, "东安区供电局").await;
-    let (status, e) = app
-        .api_post(
-            &admin,
-            "/api/v1/party-members",
-            json!({"name": "张立新", "partner_id": power}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(e["error"]["code"], "branch_missing");
-    let m = created(&app, &admin, "/api/v1/party-members", json!({"name": "张立新", "partner_id": power, "branch": "供电局营销党支部", "reported_on": "2026-03-01"})).await;
-    let n = created(&app, &admin, "/api/v1/party-members", json!({"name": "周春燕", "unit_name": "东安区民政局", "branch": "民政局机关党支部", "reported_on": "2026-03-01"})).await;
+    let power = app.new_partner(&admin, "东安区供电局", "school").await;
+    app.post_refused(
+        &admin,
+        "/api/v1/party-members",
+        json!({"name": "张立新", "partner_id": power}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "branch_missing",
+    )
+    .await;
+    let m = app.created_id(&admin, "/api/v1/party-members", json!({"name": "张立新", "partner_id": power, "branch": "供电局营销党支部", "reported_on": "2026-03-01"})).await;
+    let n = app.created_id(&admin, "/api/v1/party-members", json!({"name": "周春燕", "unit_name": "东安区民政局", "branch": "民政局机关党支部", "reported_on": "2026-03-01"})).await;
     assert_ne!(m, n);
     // A resident reports once.
     let resident = app.resident_id("米丽芳").await;
-    created(&app, &admin, "/api/v1/party-members", json!({"resident_id": resident, "partner_id": power, "branch": "供电局营销党支部", "reported_on": "2026-03-01"})).await;
-    let (status, e) = app
-        .api_post(
-            &admin,
-            "/api/v1/party-members",
-            json!({"resident_id": resident, "partner_id": power, "branch": "供电局营销党支部"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{e}");
-    assert_eq!(e["error"]["code"], "party_member_exists");
-    let (_, sheet) = app
-        .api_get(&admin, "/api/v1/party-members?year=2026&quarter=4")
-        .await;
+    app.created_id(&admin, "/api/v1/party-members", json!({"resident_id": resident, "partner_id": power, "branch": "供电局营销党支部", "reported_on": "2026-03-01"})).await;
+    app.post_refused(
+        &admin,
+        "/api/v1/party-members",
+        json!({"resident_id": resident, "partner_id": power, "branch": "供电局营销党支部"}),
+        StatusCode::CONFLICT,
+        "party_member_exists",
+    )
+    .await;
+    let sheet = party_sheet_q4(&app, &admin).await;
     let vid = |name: &str| {
-        sheet["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["member"]["name"] == name)
-            .unwrap()["member"]["volunteer_id"]
+        member_row(&sheet, name)["member"]["volunteer_id"]
             .as_i64()
             .unwrap()
     };
@@ -778,18 +683,8 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
     }
     let a = activity(&app, &admin, "重阳探望", "2026-10-22", json!({})).await;
     record(&app, &admin, a, zhou, 1.5).await;
-    let (_, sheet) = app
-        .api_get(&admin, "/api/v1/party-members?year=2026&quarter=4")
-        .await;
-    let row = |name: &str| {
-        sheet["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["member"]["name"] == name)
-            .unwrap()
-            .clone()
-    };
+    let sheet = party_sheet_q4(&app, &admin).await;
+    let row = |name: &str| member_row(&sheet, name).clone();
     assert_eq!(row("张立新")["quarter_activities"], 2);
     assert_eq!(row("张立新")["quarter_expected"], 2);
     assert_eq!(row("张立新")["quarter_hours"], 4.0);
@@ -817,34 +712,26 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
 }
 
 async fn the_volunteer_pages_open_for_staff_and_on_a_phone(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let admin = app.token("admin").await;
-    let v = created(
-        &app,
-        &admin,
-        "/api/v1/volunteers",
-        json!({"name": "黄宇轩", "consent": true}),
-    )
-    .await;
+    let v = new_volunteer(&app, &admin, json!({"name": "黄宇轩", "consent": true})).await;
     let a = activity(&app, &admin, "清雪", "2026-11-20", json!({})).await;
-    let g = created(
-        &app,
-        &admin,
-        "/api/v1/groups",
-        json!({"name": "夕阳红文学社", "kind": "literary"}),
-    )
-    .await;
-    let (status, e) = app
-        .api_post(
+    let g = app
+        .created_id(
             &admin,
             "/api/v1/groups",
-            json!({"name": "集邮协会", "kind": "chess"}),
+            json!({"name": "夕阳红文学社", "kind": "literary"}),
         )
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(e["error"]["code"], "group_kind_bad");
+    app.post_refused(
+        &admin,
+        "/api/v1/groups",
+        json!({"name": "集邮协会", "kind": "chess"}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "group_kind_bad",
+    )
+    .await;
     // Signed up but not yet credited: due on the worker's home.
     app.api_post(
         &admin,
@@ -876,4 +763,21 @@ async fn the_volunteer_pages_open_for_staff_and_on_a_phone(engine: Engine) {
     let mut head = app.signed_in("louzhang").await;
     let (status, _) = head.get_text("/volunteers").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// The party members' sheet of the fourth quarter of 2026, as the API answers it.
+async fn party_sheet_q4(app: &TestApp, token: &str) -> Value {
+    app.api_get(token, "/api/v1/party-members?year=2026&quarter=4")
+        .await
+        .1
+}
+
+/// The row of the member `name` on a party members' sheet.
+fn member_row<'a>(sheet: &'a Value, name: &str) -> &'a Value {
+    sheet["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["member"]["name"] == name)
+        .unwrap()
 }
