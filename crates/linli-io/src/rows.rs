@@ -2,8 +2,8 @@
 //! (issue 18, item 6: an import's peak memory under 4× the file).
 //!
 //! [`open_rows`] reads the file once to find its header, count its rows and check the limits;
-//! [`Rows::for_each`] then reads it again for each pass the importer makes (check everything,
-//! then write in batches), holding one row at a time. An xlsx is streamed from the zip each
+//! [`Rows::for_each`] then reads it again for each pass the importer makes (one: it checks
+//! each row and writes the good ones in batches), holding one row at a time. An xlsx is streamed from the zip each
 //! time (from disk when the file is on disk); a CSV's text is held, once (the file itself,
 //! when it is UTF-8). A sheet whose rows are stored out of order (bottom-up, or one row in
 //! two places) cannot be read a row at a time: it is read whole, into the compact [`Sheet`],

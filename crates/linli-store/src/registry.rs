@@ -1131,61 +1131,74 @@ pub fn household_in_unit(
 }
 
 /// [`household_in_unit`] for many households at once (bulk imports): the household `number`
-/// of each unit, created when missing. One query finds those that exist; the others are
-/// created in the order given (multi-row inserts on PostgreSQL, see [`rows_per_insert`]). The map's keys are the unit id and the number as
-/// given, trimmed.
+/// of each unit, created when missing. Only the pairs given are looked up (an import's batch
+/// names a few hundred households of units that may hold tens of thousands); those missing are
+/// created in the order given (multi-row inserts on PostgreSQL, see [`rows_per_insert`]). The
+/// map's keys are the unit id and the number as given, trimmed.
 pub fn households_in_units(
     c: &mut dyn Conn,
     wanted: &[(&places::Place, &str)],
     now: DateTime<Utc>,
 ) -> Result<std::collections::HashMap<(i64, String), i64>> {
     use std::collections::{HashMap, HashSet};
-    let mut units: Vec<i64> = Vec::new();
-    let mut seen_units = HashSet::new();
+    // The distinct pairs, in the order given, with their unit's community.
+    let mut pairs: Vec<(i64, i64, &str)> = Vec::new();
+    let mut seen = HashSet::new();
     for (unit, number) in wanted {
         let number = number.trim();
         if number.is_empty() || number.chars().count() > 20 {
             return Err(StoreError::invalid("household_bad_number", "household"));
         }
-        if unit.community_id.is_none() || unit.kind != linli_core::PlaceKind::Unit {
+        let (Some(community_id), linli_core::PlaceKind::Unit) = (unit.community_id, unit.kind)
+        else {
             return Err(StoreError::invalid("household_bad_unit", "unit_id"));
-        }
-        if seen_units.insert(unit.id) {
-            units.push(unit.id);
-        }
-    }
-    let mut out: HashMap<(i64, String), i64> = HashMap::new();
-    for chunk in units.chunks(BULK_ROWS * 2) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let args: Vec<Value> = chunk.iter().map(|u| Value::from(*u)).collect();
-        for r in c.query(
-            &format!("SELECT id, unit_id, number FROM households WHERE unit_id IN ({marks})"),
-            &args,
-        )? {
-            out.insert((r.int(1)?, r.text(2)?), r.int(0)?);
+        };
+        if seen.insert((unit.id, number)) {
+            pairs.push((community_id, unit.id, number));
         }
     }
-    let mut missing: Vec<(i64, i64, &str)> = Vec::new();
-    let mut queued = HashSet::new();
-    for (unit, number) in wanted {
-        let number = number.trim();
-        let key = (unit.id, number.to_string());
-        if !out.contains_key(&key) && queued.insert(key) {
-            // Checked above: every unit has a community.
-            missing.push((unit.community_id.unwrap_or_default(), unit.id, number));
-        }
-    }
+    let mut out: HashMap<(i64, String), i64> = HashMap::with_capacity(pairs.len());
     let at = now_text(now);
     if c.dialect() == Dialect::Sqlite {
-        for (community_id, unit_id, number) in missing {
-            c.execute(
-                "INSERT INTO households (community_id, unit_id, number, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                params![community_id, unit_id, number, at.as_str(), at.as_str()],
-            )?;
-            out.insert((unit_id, number.to_string()), last_insert_id(c)?);
+        // In-process: one cached lookup a pair, and one insert for each one missing.
+        for (community_id, unit_id, number) in pairs {
+            let id = match c.query_opt(
+                "SELECT id FROM households WHERE unit_id = ? AND number = ?",
+                params![unit_id, number],
+            )? {
+                Some(row) => row.int(0)?,
+                None => {
+                    c.execute(
+                        "INSERT INTO households (community_id, unit_id, number, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                        params![community_id, unit_id, number, at.as_str(), at.as_str()],
+                    )?;
+                    last_insert_id(c)?
+                }
+            };
+            out.insert((unit_id, number.to_string()), id);
         }
         return Ok(out);
     }
+    // PostgreSQL: the pairs looked up a few hundred a statement, the missing inserted alike.
+    for chunk in pairs.chunks(BULK_ROWS * 2) {
+        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 2);
+        for (_, unit_id, number) in chunk {
+            args.extend([(*unit_id).into(), (*number).into()]);
+        }
+        let sql = format!(
+            "WITH wanted (unit_id, number) AS (VALUES {})
+             SELECT h.id, h.unit_id, h.number FROM households h
+             JOIN wanted w ON h.unit_id = w.unit_id AND h.number = w.number",
+            values_list("(CAST(? AS BIGINT), CAST(? AS TEXT))", chunk.len())
+        );
+        for r in c.query(&sql, &args)? {
+            out.insert((r.int(1)?, r.text(2)?), r.int(0)?);
+        }
+    }
+    let missing: Vec<&(i64, i64, &str)> = pairs
+        .iter()
+        .filter(|(_, unit_id, number)| !out.contains_key(&(*unit_id, number.to_string())))
+        .collect();
     for chunk in missing.chunks(BULK_ROWS * 2) {
         let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 5);
         for (community_id, unit_id, number) in chunk {

@@ -3,7 +3,7 @@
 //! [`plan`] is pure: it maps the headers, validates every cell and matches buildings and units
 //! to the place tree, naming every bad row and column in Chinese. [`import`] reads the file,
 //! plans inside the write transaction (so the duplicate checks see the database as it is
-//! written) and writes only when there is no error at all.
+//! written), writes the good rows as it goes, and commits only when there is no error at all.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::place::{PlaceRuleError, parse_place_name};
@@ -673,18 +673,20 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// Rows planned and written at a time: a file's rows are checked all first (nothing kept of a
-/// good row but the duplicate check), then read again, planned and written this many at a
-/// time in the same transaction, so that memory holds one batch, never the file's rows.
+/// Rows planned and written at a time: the file's rows are checked and written in one pass,
+/// this many at a time in the same transaction, so that memory holds one batch, never the
+/// file's rows.
 const WRITE_BATCH: usize = 2_000;
 
 /// Reads, checks and (when every row is good) writes a roster. With any error nothing is
 /// written and the summary lists them (up to [`MAX_ERRORS`]).
 ///
-/// The file is read as it comes, a row at a time, once to open it, once to check it and once
-/// to write it ([`linli_io::open_rows`]); pass [`Source::File`] for a file on disk so that
-/// even its bytes are not held. At most one import reads and checks a file at a time in the
-/// process ([`DECODING`]: a second one waits), so that two large uploads do not add up.
+/// The file is read as it comes, a row at a time, once to open it ([`linli_io::open_rows`])
+/// and once to check and write it: good rows are written as they come, in the one write
+/// transaction, until a row fails; then the rest is only checked and the transaction is
+/// rolled back. Pass [`Source::File`] for a file on disk so that even its bytes are not held.
+/// At most one import reads and checks a file at a time in the process ([`DECODING`]: a
+/// second one waits), so that two large uploads do not add up.
 pub fn import(
     db: &Db,
     community_id: i64,
@@ -698,19 +700,35 @@ pub fn import(
     let rows = linli_io::open_rows(source, file_name, &Limits::default())?;
     let today = linli_core::clock::shanghai(now).date();
     let budget = cache_budget(source);
-    let summary = db.write_blocking(|c| {
+    let written = db.write_blocking(|c| {
         with_cache(c, budget, |c| {
             apply(c, community_id, &rows, file_name, opts, actor, now, today)
         })
-    })?;
-    Ok(summary)
+    });
+    match written {
+        Ok(summary) | Err(Stop::Refused(summary)) => Ok(summary),
+        Err(Stop::Store(e)) => Err(e.into()),
+    }
+}
+
+/// Why [`apply`] ends without committing: the file has errors (its summary lists them), or
+/// the database failed. Either way the write transaction is rolled back.
+enum Stop {
+    Refused(Summary),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Stop {
+    fn from(e: StoreError) -> Stop {
+        Stop::Store(e)
+    }
 }
 
 /// The page cache SQLite may use while an import writes, in KiB: the file's size, between 2
 /// and 64 MiB. The writer's cache is otherwise 64 MiB, which a 5 MB file's import would fill
 /// for nothing but speed (about a third more time with the smaller cache, measured by
 /// `bench-import`); memory stays in proportion to the file.
-fn cache_budget(source: Source<'_>) -> i64 {
+pub fn cache_budget(source: Source<'_>) -> i64 {
     let size = match source {
         Source::Bytes(b) => b.len() as u64,
         Source::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
@@ -722,11 +740,11 @@ fn cache_budget(source: Source<'_>) -> i64 {
 
 /// Runs `f` with SQLite's page cache at `kib`, then puts the writer's cache back and returns
 /// what the import took to the system (`shrink_memory`). PostgreSQL: `f` alone.
-fn with_cache<T>(
+fn with_cache<T, E: From<StoreError>>(
     c: &mut dyn Conn,
     kib: i64,
-    f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
+    f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
+) -> Result<T, E> {
     if c.dialect() != Dialect::Sqlite {
         return f(c);
     }
@@ -768,7 +786,7 @@ fn apply(
     actor: &Actor<'_>,
     now: DateTime<Utc>,
     today: NaiveDate,
-) -> Result<Summary, StoreError> {
+) -> Result<Summary, Stop> {
     let community = places::get(c, community_id)?;
     let all = places::list_within(c, std::slice::from_ref(&community.path))?;
     let kinds = registry::tag_kinds(c, linli_store::Tenant::new(community_id))?;
@@ -807,44 +825,19 @@ fn apply(
             today,
         )
     };
-    // First every row is checked; nothing of a good row is kept.
-    let mut errors = Errors::default();
-    let (mut good, mut existing) = (0usize, 0usize);
-    match planner() {
-        Err(e) => errors.list.push(e),
-        Ok(mut p) => rows
-            .for_each(&mut |row| {
-                if let Some(r) = p.row(&row, &mut errors) {
-                    good += 1;
-                    existing += usize::from(r.existing.is_some());
-                }
-                if errors.truncated {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            })
-            .map_err(file_changed)?,
-    }
-    if !errors.list.is_empty() {
-        summary.errors = errors.list;
-        summary.errors_truncated = errors.truncated;
-        return Ok(summary);
-    }
-    if opts.dry_run {
-        summary.updated = existing;
-        summary.created = good - existing;
-        return Ok(summary);
-    }
-    // Then the same rows, planned again (the same answers: the database is read once, above)
-    // and written a batch at a time.
+    // One pass: every row is checked, and while no row has failed and this is no dry run, the
+    // good rows are written a batch at a time in this transaction. From the first error on,
+    // the rest is only checked (so that every error is listed, up to the limit) and the
+    // transaction is rolled back: all rows or none.
     let units_by_id: HashMap<i64, &Place> = all
         .iter()
         .filter(|p| p.kind == PlaceKind::Unit)
         .map(|p| (p.id, p))
         .collect();
     let mut created = Created::default();
-    let mut p = planner().map_err(|e| StoreError::Other(e.message))?;
+    let mut errors = Errors::default();
+    let (mut good, mut existing) = (0usize, 0usize);
+    let mut writing = !opts.dry_run;
     let mut batch = Vec::with_capacity(WRITE_BATCH.min(rows.len()));
     let mut failed: Option<StoreError> = None;
     let mut write = |batch: &mut Vec<PlannedRow>, summary: &mut Summary| {
@@ -860,28 +853,54 @@ fn apply(
             now,
         )
     };
-    rows.for_each(&mut |row| {
-        match p.row(&row, &mut errors) {
-            Some(r) => batch.push(r),
-            None => {
-                failed = Some(StoreError::Other(format!(
-                    "row {} changed between checking and writing",
-                    row.number
-                )));
-                return ControlFlow::Break(());
-            }
-        }
-        if batch.len() == WRITE_BATCH
-            && let Err(e) = write(&mut batch, &mut summary)
-        {
-            failed = Some(e);
-            return ControlFlow::Break(());
-        }
-        ControlFlow::Continue(())
-    })
-    .map_err(file_changed)?;
+    match planner() {
+        Err(e) => errors.list.push(e),
+        Ok(mut p) => rows
+            .for_each(&mut |row| {
+                match p.row(&row, &mut errors) {
+                    Some(r) => {
+                        good += 1;
+                        existing += usize::from(r.existing.is_some());
+                        if writing {
+                            batch.push(r);
+                        }
+                    }
+                    None => {
+                        writing = false;
+                        batch.clear();
+                    }
+                }
+                if writing
+                    && batch.len() == WRITE_BATCH
+                    && let Err(e) = write(&mut batch, &mut summary)
+                {
+                    failed = Some(e);
+                    return ControlFlow::Break(());
+                }
+                if errors.truncated {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .map_err(file_changed)?,
+    }
     if let Some(e) = failed {
-        return Err(e);
+        return Err(e.into());
+    }
+    if !errors.list.is_empty() {
+        summary.errors = errors.list;
+        summary.errors_truncated = errors.truncated;
+        summary.imported = 0;
+        summary.created = 0;
+        summary.updated = 0;
+        summary.places_created = 0;
+        return Err(Stop::Refused(summary));
+    }
+    if opts.dry_run {
+        summary.updated = existing;
+        summary.created = good - existing;
+        return Ok(summary);
     }
     if !batch.is_empty() {
         write(&mut batch, &mut summary)?;

@@ -357,14 +357,19 @@ async fn past_a_thousand_problems_checking_stops_and_the_page_says_so(engine: En
     assert!(!html.contains("import-truncated"), "{html}");
 }
 
-/// Rows are read again and written 2,000 at a time: a file of 4,500 rows (three batches, the
-/// last one partial) creates each resident once, its places once, and nothing when a single
-/// row at the end is bad.
+/// Rows are checked and written 2,000 at a time in one pass: a file of 4,500 rows (three
+/// batches, the last one partial) creates each resident once, its places once, and nothing at
+/// all (no resident, place or household, no audit record) when a single row at the end is bad,
+/// although two batches were written before that row was read.
 async fn a_file_of_several_write_batches_imports_every_row_once(engine: Engine) {
     let Some(app) = spawn_app(engine).await else {
         return;
     };
     let (people, places_before) = (residents(&app).await, places(&app).await);
+    let households_before = app.count("SELECT COUNT(*) FROM households").await;
+    let imports_before = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'resident.import'")
+        .await;
     let distinct_before = app
         .count("SELECT COUNT(DISTINCT name) FROM residents")
         .await;
@@ -390,6 +395,15 @@ async fn a_file_of_several_write_batches_imports_every_row_once(engine: Engine) 
     assert!(names_row_and_column(&html, 4_502, "姓名"), "{html}");
     assert_eq!(residents(&app).await, people);
     assert_eq!(places(&app).await, places_before);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM households").await,
+        households_before
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'resident.import'")
+            .await,
+        imports_before
+    );
 
     let (status, html) = import(
         &app,
