@@ -107,21 +107,17 @@ pub fn stars_up_to(c: &mut dyn Conn, t: Tenant, on: &str) -> Result<Vec<(i64, Ve
     Ok(out)
 }
 
-/// How many corridors hold high-standard status on `on`.
-pub fn high_standard_count(c: &mut dyn Conn, t: Tenant, on: &str) -> Result<i64> {
-    let rules = settings(c, t)?;
-    Ok(stars_up_to(c, t, on)?
-        .iter()
-        .filter(|(_, s)| rules.high_standard(s))
-        .count() as i64)
+/// How many of the corridors whose stars [`stars_up_to`] read (up to a day) hold
+/// high-standard status on that day.
+pub fn high_standard_of(rules: &rules::Settings, stars: &[(i64, Vec<i64>)]) -> i64 {
+    stars.iter().filter(|(_, s)| rules.high_standard(s)).count() as i64
 }
 
-/// The corridors' stars on `on` (each corridor's last inspection up to that day): their sum
-/// and how many corridors have been inspected.
-pub fn stars_at(c: &mut dyn Conn, t: Tenant, on: &str) -> Result<(i64, i64)> {
-    let all = stars_up_to(c, t, on)?;
-    let sum = all.iter().filter_map(|(_, s)| s.first()).sum();
-    Ok((sum, all.len() as i64))
+/// The corridors' stars on the day [`stars_up_to`] read them up to (each corridor's last
+/// inspection): their sum, and how many corridors have been inspected.
+pub fn stars_sum(stars: &[(i64, Vec<i64>)]) -> (i64, i64) {
+    let sum = stars.iter().filter_map(|(_, s)| s.first()).sum();
+    (sum, stars.len() as i64)
 }
 
 /// Corridors inspected between `from` and `to`.

@@ -30,6 +30,16 @@ fn ok(ind: &'static Indicator, value: Value, records: String, extra: Value) -> F
     }
 }
 
+/// What `read` answers, read the first time only (a clone of it each time: small values).
+fn once<T: Clone>(slot: &mut Option<T>, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    if let Some(v) = slot {
+        return Ok(v.clone());
+    }
+    let v = read()?;
+    *slot = Some(v.clone());
+    Ok(v)
+}
+
 /// Every indicator of the catalogue for `community_id` between `from` and `to` (inclusive dates).
 pub fn compute(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Vec<Figure>> {
     compute_some(c, t, from, to, None)
@@ -45,6 +55,10 @@ pub fn compute_some(
 ) -> Result<Vec<Figure>> {
     let community_id = t.id();
     let mut out = Vec::with_capacity(CATALOGUE.len());
+    // Read once for the figures that share them: the fund's totals of the period (raised,
+    // beneficiaries) and each corridor's stars on its last day (high standard, average).
+    let mut fund_totals: Option<(i64, i64)> = None;
+    let mut stars: Option<Vec<(i64, Vec<i64>)>> = None;
     for ind in CATALOGUE.iter().filter(|i| only.is_none_or(|o| o == i.id)) {
         let fig = match ind.id {
             "registry.residents" => {
@@ -56,7 +70,7 @@ pub fn compute_some(
                 ok(ind, json!(n), "/residents".into(), json!({}))
             }
             "fund.raised_total" => {
-                let (raised, _) = fund::totals(c, t, from, to)?;
+                let (raised, _) = once(&mut fund_totals, || fund::totals(c, t, from, to))?;
                 ok(
                     ind,
                     json!(raised),
@@ -65,7 +79,7 @@ pub fn compute_some(
                 )
             }
             "fund.beneficiaries" => {
-                let (_, helped) = fund::totals(c, t, from, to)?;
+                let (_, helped) = once(&mut fund_totals, || fund::totals(c, t, from, to))?;
                 let times = c.count(
                     "SELECT COUNT(*) FROM fund_disbursements WHERE community_id = ? AND status = 'paid' AND paid_on >= ? AND paid_on <= ?",
                     params![community_id, from, to],
@@ -236,7 +250,9 @@ pub fn compute_some(
                 )
             }
             "corridors.high_standard" => {
-                let n = crate::corridors::high_standard_count(c, t, to)?;
+                let rules = crate::corridors::settings(c, t)?;
+                let all = once(&mut stars, || crate::corridors::stars_up_to(c, t, to))?;
+                let n = crate::corridors::high_standard_of(&rules, &all);
                 ok(ind, json!(n), "/corridors".into(), json!({}))
             }
             "corridors.inspected" => {
@@ -244,7 +260,8 @@ pub fn compute_some(
                 ok(ind, json!(n), "/corridors".into(), json!({}))
             }
             "corridors.average_stars" => {
-                let (sum, n) = crate::corridors::stars_at(c, t, to)?;
+                let all = once(&mut stars, || crate::corridors::stars_up_to(c, t, to))?;
+                let (sum, n) = crate::corridors::stars_sum(&all);
                 // No corridor inspected yet is no average, not 0 stars.
                 let value = if n > 0 {
                     json!(sum as f64 / n as f64)
