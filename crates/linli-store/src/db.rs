@@ -626,13 +626,7 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        if self.on_page_thread() {
-            return self.write_blocking(f);
-        }
-        let db = self.clone();
-        tokio::task::spawn_blocking(move || db.write_blocking(f))
-            .await
-            .map_err(|e| E::from(StoreError::from(e)))?
+        self.off_this_thread(f, Db::write_blocking).await
     }
 
     /// [`Db::read_blocking`] on a blocking thread, for async callers; on this thread when it
@@ -643,11 +637,22 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
+        self.off_this_thread(f, Db::read_blocking).await
+    }
+
+    /// `run(self, f)` on a blocking thread, or on this one when it is a page's
+    /// ([`Db::on_one_thread`]).
+    async fn off_this_thread<T, E, F>(&self, f: F, run: fn(&Db, F) -> Result<T, E>) -> Result<T, E>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
         if self.on_page_thread() {
-            return self.read_blocking(f);
+            return run(self, f);
         }
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.read_blocking(f))
+        tokio::task::spawn_blocking(move || run(&db, f))
             .await
             .map_err(|e| E::from(StoreError::from(e)))?
     }

@@ -498,11 +498,7 @@ struct PasswordForm {
 fn password_form(ctx: &Ctx, errors: &[(&str, String)]) -> Markup {
     let lang = ctx.lang();
     let err = |f: &str| errors.iter().find(|(k, _)| *k == f).map(|(_, m)| m.clone());
-    let csrf = ctx
-        .caller
-        .as_ref()
-        .map(|c| c.csrf_token.clone())
-        .unwrap_or_default();
+    let csrf = ctx.csrf();
     html! {
         form.form.narrow method="post" action="/account/password" novalidate {
             input type="hidden" name="_csrf" value=(csrf);

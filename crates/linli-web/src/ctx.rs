@@ -41,6 +41,15 @@ impl Ctx {
         self.caller.as_ref().ok_or(AppError::Unauthenticated)
     }
 
+    /// The caller's form token (`_csrf`), empty for a visitor who is not signed in (whose
+    /// forms the CSRF check refuses anyway).
+    pub fn csrf(&self) -> String {
+        self.caller
+            .as_ref()
+            .map(|c| c.csrf_token.clone())
+            .unwrap_or_default()
+    }
+
     /// The signed-in caller as the operations see it.
     pub fn actor(&self) -> Result<linli_app::Actor, AppError> {
         Ok(self.caller()?.actor(self))

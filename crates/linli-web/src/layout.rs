@@ -497,11 +497,7 @@ pub fn confirm_page(
     c: Confirm,
 ) -> Response {
     let lang = ctx.lang();
-    let csrf = ctx
-        .caller
-        .as_ref()
-        .map(|c| c.csrf_token.clone())
-        .unwrap_or_default();
+    let csrf = ctx.csrf();
     let body = html! {
         section.panel.confirm #confirm {
             div.confirm-about { (c.about) }

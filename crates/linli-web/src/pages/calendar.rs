@@ -174,11 +174,7 @@ fn years_table(lang: Lang, years: &[CalendarYear], open: Option<i32>) -> Markup 
 
 fn upload_form(ctx: &Ctx, error: Option<&str>) -> Markup {
     let lang = ctx.lang();
-    let csrf = ctx
-        .caller
-        .as_ref()
-        .map(|c| c.csrf_token.clone())
-        .unwrap_or_default();
+    let csrf = ctx.csrf();
     html! {
         section.panel #calendar-upload {
             h2 { (t(lang, "calendar.upload")) }

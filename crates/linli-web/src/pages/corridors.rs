@@ -536,11 +536,7 @@ fn settings_markup(
             .map(|e| tf(lang, &format!("error.{}", e.code()), &[]))
     };
     let total: i64 = v.items.iter().map(|(_, _, p)| p).sum();
-    let csrf = ctx
-        .caller
-        .as_ref()
-        .map(|c| c.csrf_token.clone())
-        .unwrap_or_default();
+    let csrf = ctx.csrf();
     let s = &v.settings;
     let body = html! {
         section.panel #corridor-rules {

@@ -800,11 +800,7 @@ pub fn resident_actions(ctx: &Ctx, resident_id: i64) -> Markup {
     if !can(ctx, Action::ManageEmployment) {
         return html! {};
     }
-    let csrf = ctx
-        .caller
-        .as_ref()
-        .map(|c| c.csrf_token.clone())
-        .unwrap_or_default();
+    let csrf = ctx.csrf();
     let hours: Vec<(String, String)> = Hours::ALL
         .iter()
         .map(|h| (h.as_str().to_string(), label(lang, "hours", h.as_str())))

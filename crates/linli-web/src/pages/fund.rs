@@ -205,11 +205,7 @@ fn decision_form(
     error: Option<&(String, Option<&'static str>)>,
 ) -> Markup {
     let lang = ctx.lang();
-    let csrf = ctx
-        .caller
-        .as_ref()
-        .map(|c| c.csrf_token.clone())
-        .unwrap_or_default();
+    let csrf = ctx.csrf();
     let bases: Vec<(String, String)> = MeetingBasis::ALL
         .iter()
         .map(|b| {

@@ -22,11 +22,7 @@ fn import_form(ctx: &Ctx, mode: &str, create_places: bool) -> Markup {
         .caller
         .as_ref()
         .is_some_and(|c| c.decide(Action::ManagePlaces, None) == Decision::Allow);
-    let csrf = ctx
-        .caller
-        .as_ref()
-        .map(|c| c.csrf_token.clone())
-        .unwrap_or_default();
+    let csrf = ctx.csrf();
     html! {
         form.form.narrow method="post" enctype="multipart/form-data" action={ "/residents/import?_csrf=" (csrf) } {
             div.field {

@@ -81,11 +81,7 @@ async fn load(
 
 fn render(ctx: &Ctx, v: &View, error: Option<String>, status: StatusCode) -> Response {
     let lang = ctx.lang();
-    let csrf = ctx
-        .caller
-        .as_ref()
-        .map(|c| c.csrf_token.clone())
-        .unwrap_or_default();
+    let csrf = ctx.csrf();
     let year = v.year;
     let editable = may_edit(ctx);
     let downloads = html! {

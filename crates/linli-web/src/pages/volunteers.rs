@@ -36,13 +36,6 @@ fn manages(ctx: &Ctx) -> bool {
         .is_some_and(|c| c.decide(Action::ManageVolunteers, None) == Decision::Allow)
 }
 
-fn csrf(ctx: &Ctx) -> String {
-    ctx.caller
-        .as_ref()
-        .map(|c| c.csrf_token.clone())
-        .unwrap_or_default()
-}
-
 fn crumbs(lang: Lang) -> Vec<layout::Crumb> {
     vec![(t(lang, "volunteers.title"), Some("/volunteers".into()))]
 }
@@ -251,7 +244,7 @@ async fn corrections_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppErr
     if items.is_empty() {
         return Ok(html! {});
     }
-    let csrf = csrf(ctx);
+    let csrf = ctx.csrf();
     Ok(html! {
         section.panel #volunteer-corrections {
             h2 { (tf(lang, "volunteers.corrections_title", &[("n", &items.len().to_string())])) }
@@ -347,7 +340,7 @@ async fn form_page(
             p.hint { (t(lang, "volunteers.consent_rule")) }
             form.form #new-volunteer method="post" action="/volunteers" novalidate {
                 @if let Some(e) = &error { p.form-error role="alert" { (e) } }
-                input type="hidden" name="_csrf" value=(csrf(ctx));
+                input type="hidden" name="_csrf" value=(ctx.csrf());
                 h2 { (t(lang, "volunteers.as_resident")) }
                 (picker.render(lang))
                 h2 { (t(lang, "volunteers.as_other")) }
@@ -487,7 +480,7 @@ fn correctable(resident: bool) -> &'static [&'static str] {
 
 fn record_body(ctx: &Ctx, v: &VolunteerView, staff: bool, today: NaiveDate) -> Markup {
     let lang = ctx.lang();
-    let csrf = csrf(ctx);
+    let csrf = ctx.csrf();
     let year_start = format!("{}-01-01", today.year());
     html! {
         section.panel #volunteer-record {
@@ -839,7 +832,7 @@ async fn activities(
             section.panel #new-activity {
                 h2 { (t(lang, "volunteers.new_activity")) }
                 form.form method="post" action="/volunteers/activities" {
-                    input type="hidden" name="_csrf" value=(csrf(&ctx));
+                    input type="hidden" name="_csrf" value=(ctx.csrf());
                     div.grid2 {
                         (layout::field(lang, "name", "volunteers.activity", "text", "", None, Some("off")))
                         (layout::field(lang, "on", "volunteers.on", "date", &today.to_string(), None, None))
@@ -1001,7 +994,7 @@ async fn activity_show(
     let v = ops::activity(&state.app, &actor, id).await?;
     let a = &v.activity;
     let manage = manages(&ctx);
-    let csrf = csrf(&ctx);
+    let csrf = ctx.csrf();
     let signed: Vec<i64> = v.services.iter().map(|s| s.volunteer_id).collect();
     let candidates = if manage && !a.paid {
         ops::volunteers(&state.app, &actor, "")
@@ -1185,7 +1178,7 @@ async fn groups(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
             section.panel {
                 h2 { (t(lang, "volunteers.new_group")) }
                 form.form method="post" action="/volunteers/groups" {
-                    input type="hidden" name="_csrf" value=(csrf(&ctx));
+                    input type="hidden" name="_csrf" value=(ctx.csrf());
                     div.grid2 {
                         (layout::field(lang, "name", "volunteers.group_name", "text", "", None, Some("off")))
                         (layout::select(lang, "kind", "volunteers.group_kind", &kinds, "volunteer_team", None))
@@ -1260,7 +1253,7 @@ async fn group_show(
             }
             @if manages(&ctx) {
                 form.form method="post" action={ "/volunteers/groups/" (id) "/members" } {
-                    input type="hidden" name="_csrf" value=(csrf(&ctx));
+                    input type="hidden" name="_csrf" value=(ctx.csrf());
                     (picker.render(lang))
                     label.check { input type="checkbox" name="leader" value="1"; " " (t(lang, "volunteers.leader")) }
                     div.form-actions { button.btn type="submit" { (t(lang, "volunteers.add_member")) } }
@@ -1421,7 +1414,7 @@ async fn party(
             section.panel.no-print #new-party-member {
                 h2 { (t(lang, "volunteers.party_new")) }
                 form.form method="post" action="/volunteers/party" {
-                    input type="hidden" name="_csrf" value=(csrf(&ctx));
+                    input type="hidden" name="_csrf" value=(ctx.csrf());
                     div.grid2 {
                         (layout::field(lang, "name", "volunteers.name", "text", "", None, Some("off")))
                         (layout::field(lang, "phone", "residents.phone", "tel", "", None, Some("off")))
@@ -1433,7 +1426,7 @@ async fn party(
                     div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "common.save")) } }
                 }
                 form.form.inline-form method="post" action="/volunteers/party/expectation" {
-                    input type="hidden" name="_csrf" value=(csrf(&ctx));
+                    input type="hidden" name="_csrf" value=(ctx.csrf());
                     (layout::field(lang, "per_quarter", "volunteers.per_quarter", "number", &sheet.per_quarter.to_string(), None, None))
                     button.btn type="submit" { (t(lang, "common.save")) }
                 }
@@ -1558,7 +1551,7 @@ pub async fn mine_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
         return Ok(html! {});
     };
     let open = ops::open_activities(&state.app, &actor).await?;
-    let csrf = csrf(ctx);
+    let csrf = ctx.csrf();
     Ok(html! {
         section.panel #my-volunteering {
             h2 { (t(lang, "volunteers.mine")) }
