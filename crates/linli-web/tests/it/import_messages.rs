@@ -3,7 +3,10 @@
 //! in, and names and places cannot hide characters that make them read differently.
 
 use crate::both_engines;
-use crate::support::{Browser, Engine, TestApp, spawn_app};
+use crate::registry::{
+    CHECK, CHECK_CREATING, IMPORT, IMPORT_CREATING, import_refused, post_import,
+};
+use crate::support::{Browser, Engine, TestApp, app_and_browser, app_and_token};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -34,34 +37,6 @@ fn names_row_and_column(html: &str, row: usize, column: &str) -> bool {
     html.contains(&format!("<td class=\"num\">{row}</td><td>{column}</td>"))
 }
 
-async fn import(
-    app: &TestApp,
-    b: &mut Browser,
-    file_name: &str,
-    csv: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let csrf = b.csrf().await;
-    let mut form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name(file_name.to_string()),
-    );
-    for (k, v) in fields {
-        form = form.text(k.to_string(), v.to_string());
-    }
-    let cookies = b.cookie_header();
-    let res = b
-        .http
-        .post(format!("{}/residents/import?_csrf={csrf}", app.base))
-        .header("cookie", cookies)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    (status, res.text().await.unwrap())
-}
-
 async fn residents(app: &TestApp) -> i64 {
     app.count("SELECT COUNT(*) FROM residents").await
 }
@@ -73,11 +48,10 @@ async fn places(app: &TestApp) -> i64 {
 async fn a_building_name_over_60_characters_is_refused_on_its_row_not_the_whole_import(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
     let (people, places_before) = (residents(&app).await, places(&app).await);
-    let mut b = app.signed_in("admin").await;
     let long = "长".repeat(61);
     let csv = format!(
         "姓名,身份证号,楼栋,单元,户号\n\
@@ -86,16 +60,8 @@ async fn a_building_name_over_60_characters_is_refused_on_its_row_not_the_whole_
          丙三,231002199003071230,2号楼,1单元,903\n\
          丁四,,2号楼,{long},904\n"
     );
-    let (status, html) = import(
-        &app,
-        &mut b,
-        "long.csv",
-        &csv,
-        &[("action", "import"), ("create_places", "on")],
-    )
-    .await;
     // Before the fix: the whole import ended in an error page saying `place_bad_name`.
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let html = import_refused(&mut b, "long.csv", csv.as_str(), IMPORT_CREATING).await;
     assert!(html.contains("import-errors"), "{html}");
     assert!(names_row_and_column(&html, 3, "楼栋"), "{html}");
     assert!(html.contains("楼栋名称超过60个字"), "{html}");
@@ -109,30 +75,20 @@ async fn a_building_name_over_60_characters_is_refused_on_its_row_not_the_whole_
     assert_eq!(places(&app).await, places_before);
 
     // A check says the same without writing.
-    let (status, html) = import(
-        &app,
-        &mut b,
-        "long.csv",
-        &csv,
-        &[("action", "check"), ("create_places", "on")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let html = import_refused(&mut b, "long.csv", csv.as_str(), CHECK_CREATING).await;
     assert!(names_row_and_column(&html, 3, "楼栋"), "{html}");
 
     // Without the long names the file imports.
     let good = "姓名,楼栋,单元,户号\n甲一,2号楼,1单元,901\n";
-    let (status, html) = import(&app, &mut b, "good.csv", good, &[("action", "import")]).await;
-    assert_eq!(status, StatusCode::OK, "{html}");
+    post_import(&mut b, "good.csv", good, IMPORT, StatusCode::OK).await;
     assert_eq!(residents(&app).await, people + 1);
 }
 
 async fn control_characters_from_cells_are_not_echoed_on_the_import_page(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
     let people = residents(&app).await;
-    let mut b = app.signed_in("admin").await;
     // An ANSI colour, an OSC window title, C1 controls and bidi/zero-width characters in
     // cells whose text the messages quote (gender, birth date, tags, building, unit), and in a
     // header the summary lists as unknown.
@@ -140,16 +96,14 @@ async fn control_characters_from_cells_are_not_echoed_on_the_import_page(engine:
                甲一,\u{1b}[31m男x\u{1b}[0m,\u{1b}]0;pwned\u{07}1958,\u{202e}残疾\u{200b}人x,2号楼,1单元,101,汉\n\
                乙二,女,\u{9b}31m2000年13月,\u{2066}abc\u{2069},\u{1b}[2J88号楼,1单元,102,汉\n\
                丙三,女,,,2号楼,\u{feff}9\u{9d}单元\u{2060},103,汉\n";
-    let (status, html) = import(
-        &app,
+    let html = import_refused(
         &mut b,
         // (A browser cannot send terminal escapes in a file name; bidi characters it can.)
         "roster\u{202e}vsc.csv",
         csv,
-        &[("action", "import")],
+        IMPORT,
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
     assert!(names_row_and_column(&html, 2, "性别"), "{html}");
     assert!(names_row_and_column(&html, 3, "出生日期"), "{html}");
     assert!(names_row_and_column(&html, 3, "楼栋"), "{html}");
@@ -161,26 +115,17 @@ async fn control_characters_from_cells_are_not_echoed_on_the_import_page(engine:
 }
 
 async fn bidi_and_zero_width_characters_are_refused_in_imported_names_and_places(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
     let (people, places_before) = (residents(&app).await, places(&app).await);
-    let mut b = app.signed_in("admin").await;
     let csv = "姓名,楼栋,单元,户号\n\
                \u{202e}林胜夏,2号楼,1单元,101\n\
                林\u{200b}胜夏,2号楼,1单元,102\n\
                甲一,\u{202e}楼8,1单元,103\n\
                乙二,2号楼,\u{2067}1单元,104\n\
                丙三,2号楼,1单元,1\u{200d}05\n";
-    let (status, html) = import(
-        &app,
-        &mut b,
-        "bidi.csv",
-        csv,
-        &[("action", "import"), ("create_places", "on")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let html = import_refused(&mut b, "bidi.csv", csv, IMPORT_CREATING).await;
     for (row, column) in [
         (2, "姓名"),
         (3, "姓名"),
@@ -204,8 +149,7 @@ async fn bidi_and_zero_width_characters_are_refused_in_imported_names_and_places
 
     // Invisible characters at the ends of a cell are what copying leaves: trimmed, accepted.
     let csv = "姓名,楼栋,单元,户号\n\u{200b}林胜夏\u{feff},\u{2060}2号楼,1单元\u{200b},101\n";
-    let (status, html) = import(&app, &mut b, "trim.csv", csv, &[("action", "import")]).await;
-    assert_eq!(status, StatusCode::OK, "{html}");
+    post_import(&mut b, "trim.csv", csv, IMPORT, StatusCode::OK).await;
     assert_eq!(residents(&app).await, people + 1);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM residents WHERE name = '林胜夏'")
@@ -215,39 +159,28 @@ async fn bidi_and_zero_width_characters_are_refused_in_imported_names_and_places
 }
 
 async fn the_resident_and_place_forms_refuse_hidden_characters_beside_the_field(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
     let people = residents(&app).await;
-    let mut b = app.signed_in("admin").await;
     let csrf = b.csrf().await;
     for name in ["\u{202e}林胜夏", "林\u{200b}胜夏", "林胜\u{1b}[31m夏"] {
-        let res = b
-            .post_form("/residents", &[("_csrf", &csrf), ("name", name)])
-            .await;
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
-        let html = res.text().await.unwrap();
-        assert!(
-            html.contains("id=\"name-error\"") && html.contains("看不见的字符"),
-            "{name:?}: {html}"
-        );
+        let form = [("_csrf", csrf.as_str()), ("name", name)];
+        refused_beside(&mut b, "/residents", &form, "name", "看不见的字符").await;
     }
-    let res = b
-        .post_form(
-            "/residents",
-            &[
-                ("_csrf", &csrf),
-                ("name", "新居民"),
-                ("household", "1\u{200d}01"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
-    assert!(
-        html.contains("id=\"household-error\"") && html.contains("户号里有看不见的字符"),
-        "{html}"
-    );
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("name", "新居民"),
+        ("household", "1\u{200d}01"),
+    ];
+    refused_beside(
+        &mut b,
+        "/residents",
+        &form,
+        "household",
+        "户号里有看不见的字符",
+    )
+    .await;
     let token = app.token("admin").await;
     let (status, body) = app
         .api_post(
@@ -262,64 +195,48 @@ async fn the_resident_and_place_forms_refuse_hidden_characters_beside_the_field(
 
     let building = app.place_id("building", "2号楼").await;
     let places_before = places(&app).await;
-    let res = b
-        .post_form(
-            "/places",
-            &[
-                ("_csrf", &csrf),
-                ("parent_id", &building.to_string()),
-                ("kind", "unit"),
-                ("name", "\u{202e}单元8"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
-    assert!(
-        html.contains("id=\"name-error\"") && html.contains("看不见的字符"),
-        "{html}"
-    );
-    let (status, body) = app
-        .api_post(
-            &token,
-            "/api/v1/places",
-            json!({"kind": "unit", "name": "9\u{200b}单元", "parent_id": building}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"]["code"], "place_hidden_char");
+    let building_id = building.to_string();
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("parent_id", &building_id),
+        ("kind", "unit"),
+        ("name", "\u{202e}单元8"),
+    ];
+    refused_beside(&mut b, "/places", &form, "name", "看不见的字符").await;
+    app.post_refused(
+        &token,
+        "/api/v1/places",
+        json!({"kind": "unit", "name": "9\u{200b}单元", "parent_id": building}),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "place_hidden_char",
+    )
+    .await;
     assert_eq!(places(&app).await, places_before);
 }
 
 async fn a_formula_hidden_behind_an_invisible_character_is_escaped_in_the_csv_export(
     engine: Engine,
 ) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, token)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let token = app.token("admin").await;
     for name in ["隐藏公式甲", "隐藏公式乙"] {
         app.created(&token, "/api/v1/residents", json!({"name": name}))
             .await;
     }
     // Names stored before names were checked for hidden characters.
-    app.db
-        .write(|c| {
-            c.execute(
-                "UPDATE residents SET name = ? WHERE name = ?",
-                linli_store::params!["\u{202e}=HYPERLINK(\"http://x\")", "隐藏公式甲"],
-            )?;
-            c.execute(
-                "UPDATE residents SET name = ? WHERE name = ?",
-                linli_store::params!["\u{200b}+cmd", "隐藏公式乙"],
-            )
-        })
-        .await
-        .map(|_| ())
-        .unwrap_or_else(|e: linli_store::StoreError| panic!("{e}"));
+    for (stored, name) in [
+        ("\u{202e}=HYPERLINK(\"http://x\")", "隐藏公式甲"),
+        ("\u{200b}+cmd", "隐藏公式乙"),
+    ] {
+        app.execute(
+            "UPDATE residents SET name = ? WHERE name = ?",
+            linli_store::params![stored, name],
+        )
+        .await;
+    }
     let mut admin = app.signed_in("admin").await;
-    let (status, text) = admin.get_text("/residents/export.csv").await;
-    assert_eq!(status, StatusCode::OK);
+    let text = admin.get_ok("/residents/export.csv").await;
     assert!(
         text.contains("'\u{202e}=HYPERLINK("),
         "a formula behind a bidi override is escaped: {text}"
@@ -333,17 +250,15 @@ async fn a_formula_hidden_behind_an_invisible_character_is_escaped_in_the_csv_ex
 /// Issue 18, item 6: the error budget. A file of 1,500 bad rows lists the first 1,000
 /// problems (the page shows 500 of them) and says that checking stopped there.
 async fn past_a_thousand_problems_checking_stops_and_the_page_says_so(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
     let people = residents(&app).await;
-    let mut b = app.signed_in("admin").await;
     let mut csv = String::from("姓名,身份证号\n");
     for i in 0..1_500 {
         csv.push_str(&format!("居民{i},12345\n"));
     }
-    let (status, html) = import(&app, &mut b, "bad.csv", &csv, &[("action", "check")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let html = import_refused(&mut b, "bad.csv", csv.as_str(), CHECK).await;
     assert!(html.contains("id=\"import-truncated\""), "{html}");
     assert!(html.contains("问题已超过 1000 处，检查到此为止"), "{html}");
     assert!(html.contains("另有 500 处问题未列出"), "{html}");
@@ -352,8 +267,7 @@ async fn past_a_thousand_problems_checking_stops_and_the_page_says_so(engine: En
 
     // Under the budget the page does not say it.
     let few = "姓名,身份证号\n甲一,12345\n";
-    let (status, html) = import(&app, &mut b, "few.csv", few, &[("action", "check")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let html = import_refused(&mut b, "few.csv", few, CHECK).await;
     assert!(!html.contains("import-truncated"), "{html}");
 }
 
@@ -362,18 +276,15 @@ async fn past_a_thousand_problems_checking_stops_and_the_page_says_so(engine: En
 /// all (no resident, place or household, no audit record) when a single row at the end is bad,
 /// although two batches were written before that row was read.
 async fn a_file_of_several_write_batches_imports_every_row_once(engine: Engine) {
-    let Some(app) = spawn_app(engine).await else {
+    let Some((app, mut b)) = app_and_browser(engine, "admin").await else {
         return;
     };
     let (people, places_before) = (residents(&app).await, places(&app).await);
     let households_before = app.count("SELECT COUNT(*) FROM households").await;
-    let imports_before = app
-        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'resident.import'")
-        .await;
+    let imports_before = app.audit_count("resident.import").await;
     let distinct_before = app
         .count("SELECT COUNT(DISTINCT name) FROM residents")
         .await;
-    let mut b = app.signed_in("admin").await;
     let mut csv = String::from("姓名,楼栋,单元,户号\n");
     for i in 0..4_500 {
         csv.push_str(&format!(
@@ -383,15 +294,7 @@ async fn a_file_of_several_write_batches_imports_every_row_once(engine: Engine) 
         ));
     }
     let bad = format!("{csv},批量1号楼,1单元,101\n");
-    let (status, html) = import(
-        &app,
-        &mut b,
-        "bad.csv",
-        &bad,
-        &[("action", "import"), ("create_places", "on")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let html = import_refused(&mut b, "bad.csv", bad, IMPORT_CREATING).await;
     assert!(names_row_and_column(&html, 4_502, "姓名"), "{html}");
     assert_eq!(residents(&app).await, people);
     assert_eq!(places(&app).await, places_before);
@@ -399,21 +302,9 @@ async fn a_file_of_several_write_batches_imports_every_row_once(engine: Engine) 
         app.count("SELECT COUNT(*) FROM households").await,
         households_before
     );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'resident.import'")
-            .await,
-        imports_before
-    );
+    assert_eq!(app.audit_count("resident.import").await, imports_before);
 
-    let (status, html) = import(
-        &app,
-        &mut b,
-        "many.csv",
-        &csv,
-        &[("action", "import"), ("create_places", "on")],
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{html}");
+    post_import(&mut b, "many.csv", csv, IMPORT_CREATING, StatusCode::OK).await;
     assert_eq!(residents(&app).await, people + 4_500);
     // Seven buildings of one unit each, created once although every batch names them.
     assert_eq!(places(&app).await, places_before + 14);
@@ -423,5 +314,22 @@ async fn a_file_of_several_write_batches_imports_every_row_once(engine: Engine) 
             - app.count("SELECT COUNT(*) FROM residents").await,
         distinct_before - people,
         "every resident once"
+    );
+}
+
+/// Posts the `form` as `b`, which must come back (`422`) saying `message` beside the `field`.
+async fn refused_beside(
+    b: &mut Browser,
+    path: &str,
+    form: &[(&str, &str)],
+    field: &str,
+    message: &str,
+) {
+    let html = b
+        .post_form_answered(path, form, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
+    assert!(
+        html.contains(&format!("id=\"{field}-error\"")) && html.contains(message),
+        "{form:?}: {html}"
     );
 }
