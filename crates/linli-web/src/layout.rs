@@ -596,6 +596,31 @@ pub fn stat_text(label: &str, value: &str, unit: &str, href: Option<&str>) -> Ma
     }
 }
 
+/// The two forms a worker decides a request with, side by side: `accept` (its `decision`
+/// value and button label), or reject with the reason she types (`reason_label`, required).
+/// Both post to `action`.
+pub fn decide_forms(
+    action: &str,
+    csrf: &str,
+    accept: (&str, &str),
+    reject_label: &str,
+    reason_label: &str,
+) -> Markup {
+    html! {
+        form.inline method="post" action=(action) {
+            input type="hidden" name="_csrf" value=(csrf);
+            input type="hidden" name="decision" value=(accept.0);
+            button.btn.btn-small.btn-primary type="submit" { (accept.1) }
+        }
+        form.inline method="post" action=(action) {
+            input type="hidden" name="_csrf" value=(csrf);
+            input type="hidden" name="decision" value="reject";
+            " " input type="text" name="note" required placeholder=(reason_label) aria-label=(reason_label);
+            " " button.btn.btn-small.btn-danger type="submit" { (reject_label) }
+        }
+    }
+}
+
 pub fn empty(message: &str, action: Option<Markup>) -> Markup {
     html! {
         div.empty {

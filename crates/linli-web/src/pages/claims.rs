@@ -61,17 +61,13 @@ pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
                         (tf(lang, "claims.who", &[("account", &k.display_name), ("username", &k.username)]))
                         " → " a href={ "/residents/" (k.resident_id) } { (k.resident_name) } " " span.hint { (k.address) }
                     }
-                    form.inline method="post" action={ "/claims/" (k.id) "/decide" } {
-                        input type="hidden" name="_csrf" value=(csrf);
-                        input type="hidden" name="decision" value="confirm";
-                        button.btn.btn-small.btn-primary type="submit" { (t(lang, "claims.confirm")) }
-                    }
-                    form.inline method="post" action={ "/claims/" (k.id) "/decide" } {
-                        input type="hidden" name="_csrf" value=(csrf);
-                        input type="hidden" name="decision" value="reject";
-                        " " input type="text" name="note" required placeholder=(t(lang, "claims.reject_reason")) aria-label=(t(lang, "claims.reject_reason"));
-                        " " button.btn.btn-small.btn-danger type="submit" { (t(lang, "claims.reject")) }
-                    }
+                    (layout::decide_forms(
+                        &format!("/claims/{}/decide", k.id),
+                        &csrf,
+                        ("confirm", &t(lang, "claims.confirm")),
+                        &t(lang, "claims.reject"),
+                        &t(lang, "claims.reject_reason"),
+                    ))
                 }
             }
         }

@@ -257,17 +257,13 @@ async fn corrections_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppErr
                         del { (k.value_before) } " → " strong { (k.value_asked) }
                         @if !k.reason.is_empty() { " " span.hint { "（" (k.reason) "）" } }
                     }
-                    form.inline method="post" action={ "/volunteers/corrections/" (k.id) "/decide" } {
-                        input type="hidden" name="_csrf" value=(csrf);
-                        input type="hidden" name="decision" value="accept";
-                        button.btn.btn-small.btn-primary type="submit" { (t(lang, "volunteers.accept")) }
-                    }
-                    form.inline method="post" action={ "/volunteers/corrections/" (k.id) "/decide" } {
-                        input type="hidden" name="_csrf" value=(csrf);
-                        input type="hidden" name="decision" value="reject";
-                        " " input type="text" name="note" required placeholder=(t(lang, "volunteers.reject_reason")) aria-label=(t(lang, "volunteers.reject_reason"));
-                        " " button.btn.btn-small.btn-danger type="submit" { (t(lang, "volunteers.reject")) }
-                    }
+                    (layout::decide_forms(
+                        &format!("/volunteers/corrections/{}/decide", k.id),
+                        &csrf,
+                        ("accept", &t(lang, "volunteers.accept")),
+                        &t(lang, "volunteers.reject"),
+                        &t(lang, "volunteers.reject_reason"),
+                    ))
                 }
             }
         }
