@@ -813,18 +813,6 @@ fn apply(
         checked_only: opts.dry_run,
         ..Summary::default()
     };
-    let planner = || {
-        Planner::new(
-            &mapping,
-            rows.headers(),
-            &kinds,
-            &registered,
-            &index,
-            opts,
-            &may_write,
-            today,
-        )
-    };
     // One pass: every row is checked, and while no row has failed and this is no dry run, the
     // good rows are written a batch at a time in this transaction. From the first error on,
     // the rest is only checked (so that every error is listed, up to the limit) and the
@@ -853,7 +841,17 @@ fn apply(
             now,
         )
     };
-    match planner() {
+    let planner = Planner::new(
+        &mapping,
+        rows.headers(),
+        &kinds,
+        &registered,
+        &index,
+        opts,
+        &may_write,
+        today,
+    );
+    match planner {
         Err(e) => errors.list.push(e),
         Ok(mut p) => rows
             .for_each(&mut |row| {
