@@ -4,7 +4,7 @@
 use crate::Result;
 use crate::db::{Conn, Row, Value, now_text};
 use crate::error::StoreError;
-use crate::{Tenant, params};
+use crate::{Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::partners::{AffairFacts, DEFAULT_CATEGORIES, Rating};
@@ -50,13 +50,7 @@ pub fn categories(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Category>> {
     }
     rows.iter()
         .map(|r| {
-            Ok(Category {
-                code: r.text(0)?,
-                name_zh: r.text(1)?,
-                name_en: r.text(2)?,
-                respond_days: r.int(3)?,
-                resolve_days: r.int(4)?,
-            })
+            Ok(from_row!(r => Category { code, name_zh, name_en, respond_days, resolve_days }))
         })
         .collect()
 }
@@ -382,16 +376,7 @@ pub fn events_of(c: &mut dyn Conn, t: Tenant, affair_id: i64) -> Result<Vec<Affa
     )?
     .iter()
     .map(|r| {
-        Ok(AffairEvent {
-            id: r.int(0)?,
-            at: r.text(1)?,
-            kind: r.text(2)?,
-            actor: r.opt_text(3)?,
-            from_label: r.text(4)?,
-            to_label: r.text(5)?,
-            note: r.text(6)?,
-            shown: r.bool(7)?,
-        })
+        Ok(from_row!(r => AffairEvent { id, at, kind, actor, from_label, to_label, note, shown }))
     })
     .collect()
 }
@@ -445,12 +430,7 @@ pub fn photos_of(c: &mut dyn Conn, t: Tenant, affair_id: i64) -> Result<Vec<Phot
     )?
     .iter()
     .map(|r| {
-        Ok(PhotoMeta {
-            id: r.int(0)?,
-            stage: r.text(1)?,
-            width: r.int(2)?,
-            height: r.int(3)?,
-        })
+        Ok(from_row!(r => PhotoMeta { id, stage, width, height }))
     })
     .collect()
 }
@@ -461,12 +441,10 @@ pub fn get_photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Photo> {
         params![id, t],
     )?;
     let bytes = r.blob(3)?;
-    Ok(Photo {
-        community_id: r.int(0)?,
-        affair_id: r.int(1)?,
-        content_type: r.text(2)?,
-        bytes,
-    })
+    Ok(from_row!(r => Photo {
+        community_id, affair_id, content_type;
+        bytes: bytes,
+    }))
 }
 
 /// The facts of the issues reported in `[from, to]`, for the three rates.

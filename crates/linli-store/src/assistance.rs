@@ -3,7 +3,7 @@
 
 use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
-use crate::{Result, Tenant, params};
+use crate::{Result, Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::assistance::StepPlan;
@@ -163,15 +163,9 @@ pub fn open_steps(c: &mut dyn Conn, t: Tenant) -> Result<Vec<OpenStep>> {
     )?
     .iter()
     .map(|r| {
-        Ok(OpenStep {
-            id: r.int(0)?,
-            application_id: r.int(1)?,
-            kind: r.text(2)?,
-            accepted_on: r.text(3)?,
-            special: r.bool(4)?,
-            code: r.text(5)?,
-            due_on: r.text(6)?,
-        })
+        Ok(from_row!(r => OpenStep {
+            id, application_id, kind, accepted_on, special, code, due_on
+        }))
     })
     .collect()
 }
@@ -473,18 +467,14 @@ pub fn help_of(c: &mut dyn Conn, case_id: i64) -> Result<Vec<HelpRecord>> {
     )?
     .iter()
     .map(|r| {
-        Ok(HelpRecord {
-            id: r.int(0)?,
-            case_id: r.int(1)?,
-            kind: r.text(2)?,
-            given_on: r.text(3)?,
-            amount_fen: r.opt_int(4)?,
+        Ok(from_row!(r => HelpRecord {
+            id, case_id, kind, given_on, amount_fen;
             items: serde_json::from_str(&r.text(5)?).unwrap_or(serde_json::Value::Array(Vec::new())),
             source: r.text(6)?,
             note: r.text(7)?,
             participants: r.text(8)?,
             given_by: r.opt_text(9)?,
-        })
+        }))
     })
     .collect()
 }
@@ -918,15 +908,7 @@ pub fn stations(c: &mut dyn Conn, t: Tenant, public: bool) -> Result<Vec<Station
     c.query(&sql, params![community_id])?
         .iter()
         .map(|r| {
-            Ok(Station {
-                id: r.int(0)?,
-                name: r.text(1)?,
-                keeper: r.opt_text(2)?,
-                services: r.text(3)?,
-                hours: r.text(4)?,
-                location: r.text(5)?,
-                contact: r.text(6)?,
-            })
+            Ok(from_row!(r => Station { id, name, keeper, services, hours, location, contact }))
         })
         .collect()
 }

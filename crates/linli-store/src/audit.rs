@@ -2,7 +2,7 @@
 //! hash-chained per community (see `linli_core::chain`), append-only by trigger.
 
 use crate::db::{Conn, Db, now_text};
-use crate::{Result, params};
+use crate::{Result, from_row, params};
 use chrono::{DateTime, Utc};
 use linli_core::chain::{self, ChainBreak, StoredLink};
 use linli_core::mask;
@@ -275,17 +275,9 @@ pub fn list(
     let items = rows
         .iter()
         .map(|r| {
-            Ok(Record {
-                id: r.int(0)?,
-                at: r.text(1)?,
-                actor: r.text(2)?,
-                action: r.text(3)?,
-                object_kind: r.text(4)?,
-                object_id: r.opt_text(5)?,
-                before: r.opt_text(6)?,
-                after: r.opt_text(7)?,
-                request_id: r.opt_text(8)?,
-            })
+            Ok(from_row!(r => Record {
+                id, at, actor, action, object_kind, object_id, before, after, request_id
+            }))
         })
         .collect::<Result<_>>()?;
     Ok((items, total))

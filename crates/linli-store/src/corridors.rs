@@ -3,7 +3,7 @@
 
 use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
-use crate::{Result, Tenant, Value, params};
+use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
 use linli_core::corridors as rules;
@@ -415,15 +415,7 @@ pub fn boards(
     )?;
     let mut out: Vec<Board> = rows
         .iter()
-        .map(|r| {
-            Ok(Board {
-                id: r.int(0)?,
-                theme: r.text(1)?,
-                title: r.text(2)?,
-                content: r.text(3)?,
-                updated_on: r.opt_text(4)?,
-            })
-        })
+        .map(|r| Ok(from_row!(r => Board { id, theme, title, content, updated_on })))
         .collect::<Result<_>>()?;
     // Themes without a row yet are shown empty (id 0).
     let mut all = Vec::new();

@@ -176,6 +176,52 @@ impl Row {
     }
 }
 
+impl Row {
+    /// Column `i` read as `T` (an integer, a text, either of them optional, a flag, a number or
+    /// bytes), as the type asks: what [`from_row!`](crate::from_row) reads each field with.
+    pub fn get<T: Column>(&self, i: usize) -> Result<T> {
+        T::read(self, i)
+    }
+}
+
+/// A type a column is read as, by [`Row::get`].
+pub trait Column: Sized {
+    fn read(row: &Row, i: usize) -> Result<Self>;
+}
+
+/// Each type with the getter that reads it.
+macro_rules! columns {
+    ($($ty:ty => $getter:ident),+ $(,)?) => {
+        $(impl Column for $ty {
+            fn read(row: &Row, i: usize) -> Result<Self> {
+                row.$getter(i)
+            }
+        })+
+    };
+}
+
+// A `bool` is a flag, or a count read as "any" (not zero).
+columns!(i64 => int, Option<i64> => opt_int, String => text, Option<String> => opt_text,
+    bool => bool, f64 => real, Vec<u8> => blob);
+
+/// Reads a row's columns in order, one a call: what [`from_row!`](crate::from_row) walks.
+pub struct Columns<'r> {
+    row: &'r Row,
+    at: usize,
+}
+
+impl<'r> Columns<'r> {
+    pub fn new(row: &'r Row) -> Self {
+        Columns { row, at: 0 }
+    }
+
+    /// The next column, read as `T`.
+    pub fn take<T: Column>(&mut self) -> Result<T> {
+        self.at += 1;
+        self.row.get(self.at - 1)
+    }
+}
+
 /// A connection or open transaction on either engine. Repositories take `&mut dyn Conn` and
 /// write portable SQL with `?` placeholders.
 pub trait Conn {

@@ -6,7 +6,7 @@
 use crate::audit::{advance_head, next_link};
 use crate::db::{Conn, Db, Dialect, Row, now_text};
 use crate::error::StoreError;
-use crate::{Result, Tenant, params};
+use crate::{Result, Tenant, from_row, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::chain::{self, ChainBreak, StoredLink};
 use linli_core::fund::{self, DonorKind, Fen, LedgerError, Method, Posting, Purpose, account};
@@ -71,17 +71,10 @@ pub fn decision(c: &mut dyn Conn, community_id: Tenant) -> Result<Option<Decisio
         params![community_id],
     )?
     .map(|r| {
-        Ok(Decision {
-            id: r.int(0)?,
-            decided_on: r.text(1)?,
-            eligible: r.opt_int(2)?,
-            basis: r.opt_text(3)?,
-            attendance: r.int(4)?,
-            quorum_reached: r.bool(5)?,
-            resolution: r.text(6)?,
-            purpose: r.text(7)?,
-            eligibility: r.text(8)?,
-        })
+        Ok(from_row!(r => Decision {
+            id, decided_on, eligible, basis, attendance, quorum_reached, resolution, purpose,
+            eligibility
+        }))
     })
     .transpose()
 }
@@ -148,11 +141,7 @@ pub fn posting(
         params![community_id, month],
     )?
     .map(|r| {
-        Ok(DisclosurePosting {
-            month: r.text(0)?,
-            posted_on: r.text(1)?,
-            ends_on: r.text(2)?,
-        })
+        Ok(from_row!(r => DisclosurePosting { month, posted_on, ends_on }))
     })
     .transpose()
 }
@@ -740,20 +729,10 @@ pub struct Donation {
 }
 
 fn donation_from(r: &Row) -> Result<Donation> {
-    Ok(Donation {
-        id: r.int(0)?,
-        receipt_no: r.text(1)?,
-        donor_kind: r.text(2)?,
-        donor_resident_id: r.opt_int(3)?,
-        donor_name: r.text(4)?,
-        amount_fen: r.int(5)?,
-        method: r.text(6)?,
-        items: r.text(7)?,
-        received_on: r.text(8)?,
-        publish_name: r.bool(9)?,
-        reversed: r.int(10)? > 0,
-        transaction_id: r.int(11)?,
-    })
+    Ok(from_row!(r => Donation {
+        id, receipt_no, donor_kind, donor_resident_id, donor_name, amount_fen, method, items,
+        received_on, publish_name, reversed, transaction_id
+    }))
 }
 
 const DONATION_COLUMNS: &str = "d.id, d.receipt_no, d.donor_kind, d.donor_resident_id, d.donor_name, d.amount_fen, d.method, d.items,

@@ -4,7 +4,7 @@
 
 use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
-use crate::{Result, Tenant, Value, params};
+use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::learning::{self as rules, EmploymentRate, EnrolmentStatus};
@@ -58,15 +58,7 @@ pub fn venues(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Venue>> {
     )?
     .iter()
     .map(|r| {
-        Ok(Venue {
-            id: r.int(0)?,
-            name: r.text(1)?,
-            kind: r.text(2)?,
-            room: r.text(3)?,
-            capacity: r.opt_int(4)?,
-            address: r.text(5)?,
-            courses: r.int(6)?,
-        })
+        Ok(from_row!(r => Venue { id, name, kind, room, capacity, address, courses }))
     })
     .collect()
 }
@@ -137,29 +129,11 @@ const COURSE_JOINS: &str = "FROM courses k LEFT JOIN venues v ON v.id = k.venue_
     LEFT JOIN residents tr ON tr.id = k.teacher_resident_id";
 
 fn course_from(r: &Row) -> Result<Course> {
-    Ok(Course {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        name: r.text(2)?,
-        category: r.text(3)?,
-        vocational: r.bool(4)?,
-        venue_id: r.opt_int(5)?,
-        venue: r.opt_text(6)?,
-        teacher_kind: r.text(7)?,
-        teacher_resident_id: r.opt_int(8)?,
-        teacher_name: r.text(9)?,
-        starts_on: r.text(10)?,
-        ends_on: r.text(11)?,
-        capacity: r.opt_int(12)?,
-        eligibility: r.text(13)?,
-        completion_percent: r.int(14)?,
-        description: r.text(15)?,
-        listed: r.bool(16)?,
-        sessions: r.int(17)?,
-        enrolled: r.int(18)?,
-        waitlisted: r.int(19)?,
-        completed: r.int(20)?,
-    })
+    Ok(from_row!(r => Course {
+        id, community_id, name, category, vocational, venue_id, venue, teacher_kind,
+        teacher_resident_id, teacher_name, starts_on, ends_on, capacity, eligibility,
+        completion_percent, description, listed, sessions, enrolled, waitlisted, completed
+    }))
 }
 
 pub fn create_course(
@@ -263,15 +237,7 @@ const SESSION_COLUMNS: &str = "s.id, s.course_id, s.held_on, s.starts_at, s.ends
     (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id)";
 
 fn session_from(r: &Row) -> Result<Session> {
-    Ok(Session {
-        id: r.int(0)?,
-        course_id: r.int(1)?,
-        held_on: r.text(2)?,
-        starts_at: r.text(3)?,
-        ends_at: r.text(4)?,
-        topic: r.text(5)?,
-        present: r.int(6)?,
-    })
+    Ok(from_row!(r => Session { id, course_id, held_on, starts_at, ends_at, topic, present }))
 }
 
 pub fn sessions_of(c: &mut dyn Conn, t: Tenant, course_id: i64) -> Result<Vec<Session>> {
@@ -319,19 +285,15 @@ const ENROLMENT_JOINS: &str = "FROM enrolments e JOIN residents r ON r.id = e.re
     LEFT JOIN places b ON b.id = r.building_id LEFT JOIN places u ON u.id = r.unit_id";
 
 fn enrolment_from(r: &Row) -> Result<Enrolment> {
-    Ok(Enrolment {
-        id: r.int(0)?,
-        course_id: r.int(1)?,
-        resident_id: r.int(2)?,
-        resident_name: r.text(3)?,
-        address: r.text(4)?,
+    Ok(from_row!(r => Enrolment {
+        id, course_id, resident_id, resident_name, address;
         place_path: path(&r.text(5)?)?,
         status: r.text(6)?,
         via: r.text(7)?,
         enrolled_on: r.text(8)?,
         completed_on: r.opt_text(9)?,
         attended: r.int(10)?,
-    })
+    }))
 }
 
 /// Enrols a resident, or puts them on the waiting list when the course is full. Runs in the
@@ -574,24 +536,10 @@ const SIGNUP_COLUMNS: &str = "g.id, g.community_id, g.course_id, g.name, g.phone
     LEFT JOIN enrolments e ON e.id = g.enrolment_id LEFT JOIN users u ON u.id = g.handled_by";
 
 fn signup_from(r: &Row) -> Result<Signup> {
-    Ok(Signup {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        course_id: r.int(2)?,
-        name: r.text(3)?,
-        phone: r.text(4)?,
-        address: r.text(5)?,
-        note: r.text(6)?,
-        status: r.text(7)?,
-        resident_id: r.opt_int(8)?,
-        resident_name: r.opt_text(9)?,
-        enrolment_id: r.opt_int(10)?,
-        enrolment_status: r.opt_text(11)?,
-        decline_reason: r.text(12)?,
-        handled_by: r.opt_text(13)?,
-        handled_at: r.opt_text(14)?,
-        created_at: r.text(15)?,
-    })
+    Ok(from_row!(r => Signup {
+        id, community_id, course_id, name, phone, address, note, status, resident_id, resident_name,
+        enrolment_id, enrolment_status, decline_reason, handled_by, handled_at, created_at
+    }))
 }
 
 /// Stores a request. The same phone asking again for the same course while the first request
@@ -780,20 +728,10 @@ const SEEKER_COLUMNS: &str =
     LEFT JOIN places b ON b.id = r.building_id LEFT JOIN places u ON u.id = r.unit_id";
 
 fn seeker_from(r: &Row) -> Result<Seeker> {
-    Ok(Seeker {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        resident_id: r.int(2)?,
-        resident_name: r.text(3)?,
-        address: r.text(4)?,
-        skills: r.text(5)?,
-        wishes: r.text(6)?,
-        hours: r.text(7)?,
-        max_km: r.opt_int(8)?,
-        status: r.text(9)?,
-        note: r.text(10)?,
-        registered_on: r.text(11)?,
-    })
+    Ok(from_row!(r => Seeker {
+        id, community_id, resident_id, resident_name, address, skills, wishes, hours, max_km,
+        status, note, registered_on
+    }))
 }
 
 pub fn get_seeker(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Seeker> {
@@ -899,21 +837,10 @@ const OPENING_COLUMNS: &str = "o.id, o.community_id, o.employer, o.job, o.requir
     o.slots, o.status, o.posted_on, (SELECT COUNT(*) FROM placements p WHERE p.opening_id = o.id) FROM openings o";
 
 fn opening_from(r: &Row) -> Result<Opening> {
-    Ok(Opening {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        employer: r.text(2)?,
-        job: r.text(3)?,
-        requirements: r.text(4)?,
-        pay: r.text(5)?,
-        hours: r.text(6)?,
-        place: r.text(7)?,
-        distance_km: r.opt_int(8)?,
-        slots: r.int(9)?,
-        status: r.text(10)?,
-        posted_on: r.text(11)?,
-        filled: r.int(12)?,
-    })
+    Ok(from_row!(r => Opening {
+        id, community_id, employer, job, requirements, pay, hours, place, distance_km, slots,
+        status, posted_on, filled
+    }))
 }
 
 pub fn get_opening(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Opening> {
@@ -988,17 +915,9 @@ pub fn referrals_of(c: &mut dyn Conn, t: Tenant, seeker_id: i64) -> Result<Vec<R
     )?
     .iter()
     .map(|r| {
-        Ok(Referral {
-            id: r.int(0)?,
-            seeker_id: r.int(1)?,
-            opening_id: r.int(2)?,
-            employer: r.text(3)?,
-            job: r.text(4)?,
-            referred_on: r.text(5)?,
-            result: r.text(6)?,
-            result_on: r.opt_text(7)?,
-            note: r.text(8)?,
-        })
+        Ok(from_row!(r => Referral {
+            id, seeker_id, opening_id, employer, job, referred_on, result, result_on, note
+        }))
     })
     .collect()
 }
@@ -1091,11 +1010,8 @@ const PLACEMENT_COLUMNS: &str = "p.id, p.community_id, p.resident_id, r.name, r.
     FROM placements p JOIN residents r ON r.id = p.resident_id";
 
 fn placement_from(r: &Row) -> Result<Placement> {
-    Ok(Placement {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        resident_id: r.int(2)?,
-        resident_name: r.text(3)?,
+    Ok(from_row!(r => Placement {
+        id, community_id, resident_id, resident_name;
         place_path: path(&r.text(4)?)?,
         employer: r.text(5)?,
         job: r.text(6)?,
@@ -1106,7 +1022,7 @@ fn placement_from(r: &Row) -> Result<Placement> {
         note: r.text(11)?,
         last_outcome: r.opt_text(12)?,
         last_followup_on: r.opt_text(13)?,
-    })
+    }))
 }
 
 pub fn get_placement(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Placement> {
@@ -1195,14 +1111,7 @@ pub fn followups_of(c: &mut dyn Conn, t: Tenant, placement_id: i64) -> Result<Ve
     )?
     .iter()
     .map(|r| {
-        Ok(Followup {
-            id: r.int(0)?,
-            placement_id: r.opt_int(1)?,
-            followed_on: r.text(2)?,
-            outcome: r.text(3)?,
-            note: r.text(4)?,
-            by: r.opt_text(5)?,
-        })
+        Ok(from_row!(r => Followup { id, placement_id, followed_on, outcome, note, by }))
     })
     .collect()
 }
@@ -1335,17 +1244,10 @@ pub fn history_of(
         )?
         .iter()
         .map(|r| {
-            Ok(CourseHistory {
-                enrolment_id: r.int(0)?,
-                course_id: r.int(1)?,
-                course: r.text(2)?,
-                category: r.text(3)?,
-                starts_on: r.text(4)?,
-                ends_on: r.text(5)?,
-                status: r.text(6)?,
-                attended: r.int(7)?,
-                sessions: r.int(8)?,
-            })
+            Ok(from_row!(r => CourseHistory {
+                enrolment_id, course_id, course, category, starts_on, ends_on, status, attended,
+                sessions
+            }))
         })
         .collect::<Result<Vec<_>>>()?;
     let placements = c

@@ -37,7 +37,9 @@ pub mod users;
 pub mod visits;
 pub mod volunteers;
 
-pub use db::{Conn, Db, DbConfig, DbCounts, Dialect, ReplicaLag, Row, Value, now_text};
+pub use db::{
+    Column, Columns, Conn, Db, DbConfig, DbCounts, Dialect, ReplicaLag, Row, Value, now_text,
+};
 pub use sqlite::WRITER_CACHE_KIB;
 pub use tenant::Tenant;
 
@@ -54,6 +56,19 @@ pub use error::{DbCode, DbFailure, FailureKind, StoreError, UNAVAILABLE_RETRY_SE
 macro_rules! params {
     () => { &[] as &[$crate::Value] };
     ($($v:expr),+ $(,)?) => { &[$($crate::Value::from($v)),+] as &[$crate::Value] };
+}
+
+/// A struct built from a row, its fields read from the row's columns in the order named, each as
+/// its type asks ([`Column`]): `from_row!(r => Seeker { id, community_id, skills })` is
+/// `Seeker { id: r.int(0)?, community_id: r.int(1)?, skills: r.text(2)? }`. Fields that are not
+/// columns follow a `;` with their values: `from_row!(r => Entry { id, memo; postings: p })`.
+/// The list reads as the `SELECT` it mirrors; it is used where `?` returns a store error.
+#[macro_export]
+macro_rules! from_row {
+    ($row:expr => $ty:ident { $($field:ident),+ $(,)? $(; $($extra:ident : $value:expr),+ $(,)?)? }) => {{
+        let mut columns = $crate::Columns::new(&$row);
+        $ty { $($field: columns.take()?,)+ $($($extra: $value,)+)? }
+    }};
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -3,7 +3,7 @@
 use crate::Result;
 use crate::db::{Conn, Row, Value, now_text};
 use crate::error::StoreError;
-use crate::{Tenant, params};
+use crate::{Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::partners::{ActivityKind, Delivered};
 use serde::Serialize;
@@ -44,17 +44,9 @@ const PARTNER_COLUMNS: &str =
     (SELECT MIN(a.valid_from) FROM agreements a WHERE a.partner_id = p.id)";
 
 fn partner_from(r: &Row) -> Result<Partner> {
-    Ok(Partner {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        name: r.text(2)?,
-        kind: r.text(3)?,
-        address: r.text(4)?,
-        party_org: r.text(5)?,
-        note: r.text(6)?,
-        agreement_to: r.opt_text(7)?,
-        agreement_from: r.opt_text(8)?,
-    })
+    Ok(from_row!(r => Partner {
+        id, community_id, name, kind, address, party_org, note, agreement_to, agreement_from
+    }))
 }
 
 pub fn create_partner(
@@ -169,13 +161,7 @@ fn commitments_of(c: &mut dyn Conn, agreement_id: i64) -> Result<Vec<Commitment>
         params![agreement_id],
     )?
     .iter()
-    .map(|r| {
-        Ok(Commitment {
-            id: r.int(0)?,
-            kind: r.text(1)?,
-            target_per_year: r.int(2)?,
-        })
-    })
+    .map(|r| Ok(from_row!(r => Commitment { id, kind, target_per_year })))
     .collect()
 }
 
@@ -318,18 +304,10 @@ pub fn activities(
     c.query(&sql, &args)?
         .iter()
         .map(|r| {
-            Ok(Activity {
-                id: r.int(0)?,
-                partner_id: r.int(1)?,
-                partner_name: r.text(2)?,
-                kind: r.text(3)?,
-                on: r.text(4)?,
-                place: r.text(5)?,
-                participants: r.opt_int(6)?,
-                hours_tenths: r.opt_int(7)?,
-                residents_served: r.text(8)?,
-                note: r.text(9)?,
-            })
+            Ok(from_row!(r => Activity {
+                id, partner_id, partner_name, kind, on, place, participants, hours_tenths,
+                residents_served, note
+            }))
         })
         .collect()
 }
@@ -399,14 +377,7 @@ pub fn activity_photos(
     sql.push_str(" ORDER BY ph.id");
     c.query(&sql, &args)?
         .iter()
-        .map(|r| {
-            Ok(ActivityPhotoMeta {
-                id: r.int(0)?,
-                activity_id: r.int(1)?,
-                width: r.int(2)?,
-                height: r.int(3)?,
-            })
-        })
+        .map(|r| Ok(from_row!(r => ActivityPhotoMeta { id, activity_id, width, height })))
         .collect()
 }
 
@@ -416,12 +387,10 @@ pub fn get_activity_photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Activi
         params![id, t],
     )?;
     let bytes = r.blob(3)?;
-    Ok(ActivityPhoto {
-        community_id: r.int(0)?,
-        activity_id: r.int(1)?,
-        partner_id: r.int(2)?,
-        bytes,
-    })
+    Ok(from_row!(r => ActivityPhoto {
+        community_id, activity_id, partner_id;
+        bytes: bytes,
+    }))
 }
 
 /// Activities as fulfilment counts them.
@@ -481,16 +450,9 @@ pub fn posts(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Post>> {
     )?
     .iter()
     .map(|r| {
-        Ok(Post {
-            id: r.int(0)?,
-            post: r.text(1)?,
-            person_name: r.text(2)?,
-            partner_id: r.opt_int(3)?,
-            partner_name: r.opt_text(4)?,
-            title: r.text(5)?,
-            term_from: r.text(6)?,
-            term_to: r.opt_text(7)?,
-        })
+        Ok(from_row!(r => Post {
+            id, post, person_name, partner_id, partner_name, title, term_from, term_to
+        }))
     })
     .collect()
 }
@@ -519,14 +481,7 @@ pub fn meetings(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Meeting>> {
     )?
     .iter()
     .map(|r| {
-        Ok(Meeting {
-            id: r.int(0)?,
-            held_on: r.text(1)?,
-            title: r.text(2)?,
-            minutes: r.text(3)?,
-            attendance: r.text(4)?,
-            attendees: r.int(5)?,
-        })
+        Ok(from_row!(r => Meeting { id, held_on, title, minutes, attendance, attendees }))
     })
     .collect()
 }
@@ -571,14 +526,9 @@ pub fn resources(c: &mut dyn Conn, t: Tenant, only: Option<i64>) -> Result<Vec<R
     c.query(&sql, &args)?
         .iter()
         .map(|r| {
-            Ok(Resource {
-                id: r.int(0)?,
-                partner_id: r.int(1)?,
-                partner_name: r.text(2)?,
-                kind: r.text(3)?,
-                description: r.text(4)?,
-                availability: r.text(5)?,
-            })
+            Ok(from_row!(r => Resource {
+                id, partner_id, partner_name, kind, description, availability
+            }))
         })
         .collect()
 }
@@ -639,29 +589,11 @@ const NEED_SELECT: &str = "SELECT n.id, n.community_id, n.title, n.description, 
     FROM needs n LEFT JOIN partners p ON p.id = n.partner_id";
 
 fn need_from(r: &Row) -> Result<Need> {
-    Ok(Need {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        title: r.text(2)?,
-        description: r.text(3)?,
-        place_text: r.text(4)?,
-        urgency: r.text(5)?,
-        raised_by: r.text(6)?,
-        affair_id: r.opt_int(7)?,
-        status: r.text(8)?,
-        partner_id: r.opt_int(9)?,
-        partner_name: r.opt_text(10)?,
-        claim_note: r.text(11)?,
-        claimed_on: r.opt_text(12)?,
-        confirmed_on: r.opt_text(13)?,
-        owner: r.text(14)?,
-        plan: r.text(15)?,
-        milestones: r.text(16)?,
-        progress: r.text(17)?,
-        completed_on: r.opt_text(18)?,
-        verdict: r.text(19)?,
-        created_at: r.text(20)?,
-    })
+    Ok(from_row!(r => Need {
+        id, community_id, title, description, place_text, urgency, raised_by, affair_id, status,
+        partner_id, partner_name, claim_note, claimed_on, confirmed_on, owner, plan, milestones,
+        progress, completed_on, verdict, created_at
+    }))
 }
 
 pub fn get_need(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Need> {

@@ -2,7 +2,7 @@
 //! `paper_issues`, `paper_issue_articles` and `publicity_settings`.
 
 use crate::db::{Conn, Row, now_text};
-use crate::{Result, Tenant, Value, params};
+use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -39,12 +39,7 @@ pub fn board(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Board> {
 }
 
 fn board_row(r: &Row) -> Result<Board> {
-    Ok(Board {
-        id: r.int(0)?,
-        name: r.text(1)?,
-        location: r.text(2)?,
-        retired_on: r.opt_text(3)?,
-    })
+    Ok(from_row!(r => Board { id, name, location, retired_on }))
 }
 
 pub fn add_board(
@@ -476,12 +471,10 @@ pub fn issue(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<PaperIssue> {
         "SELECT id, number, published_on FROM paper_issues WHERE community_id = ? AND id = ?",
         params![t, id],
     )?;
-    Ok(PaperIssue {
-        id: r.int(0)?,
-        number: r.int(1)?,
-        published_on: r.text(2)?,
+    Ok(from_row!(r => PaperIssue {
+        id, number, published_on;
         article_ids: issue_articles(c, id)?,
-    })
+    }))
 }
 
 /// The issues, newest first (`up_to`: published by that day only).

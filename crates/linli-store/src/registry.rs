@@ -7,7 +7,7 @@
 use crate::db::{Conn, Dialect, Row, Value, now_text};
 use crate::error::StoreError;
 use crate::places;
-use crate::{Result, Tenant, params};
+use crate::{Result, Tenant, from_row, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::PlacePath;
 use serde::Serialize;
@@ -576,15 +576,9 @@ pub fn get(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Resident> {
         )?
         .iter()
         .map(|t| {
-            let tag = ResidentTag {
-                tag_id: t.int(0)?,
-                name: t.text(1)?,
-                valid_from: t.opt_text(2)?,
-                valid_to: t.opt_text(3)?,
-                grade: t.opt_text(4)?,
-                source: t.text(5)?,
-                sensitive: t.bool(6)?,
-            };
+            let tag = from_row!(t => ResidentTag {
+                tag_id, name, valid_from, valid_to, grade, source, sensitive
+            });
             Ok(((t.int(7)?, t.int(8)?), tag))
         })
         .collect::<Result<Vec<_>>>()?;
@@ -1091,12 +1085,7 @@ pub fn household(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Household> {
         "SELECT id, community_id, unit_id, number FROM households WHERE id = ? AND community_id = ?",
         params![id, t.id()],
     )?;
-    Ok(Household {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        unit_id: r.int(2)?,
-        number: r.text(3)?,
-    })
+    Ok(from_row!(r => Household { id, community_id, unit_id, number }))
 }
 
 /// The household `number` of a unit, created when missing.
@@ -1229,12 +1218,7 @@ pub fn households_of_unit(c: &mut dyn Conn, unit_id: i64) -> Result<Vec<Househol
     )?
     .iter()
     .map(|r| {
-        Ok(Household {
-            id: r.int(0)?,
-            community_id: r.int(1)?,
-            unit_id: r.int(2)?,
-            number: r.text(3)?,
-        })
+        Ok(from_row!(r => Household { id, community_id, unit_id, number }))
     })
     .collect()
 }
@@ -1261,12 +1245,7 @@ pub fn tag_kinds(c: &mut dyn Conn, t: Tenant) -> Result<Vec<TagKind>> {
     )?
     .iter()
     .map(|r| {
-        Ok(TagKind {
-            id: r.int(0)?,
-            name: r.text(1)?,
-            sensitive: r.bool(2)?,
-            has_grade: r.bool(3)?,
-        })
+        Ok(from_row!(r => TagKind { id, name, sensitive, has_grade }))
     })
     .collect()
 }

@@ -41,7 +41,7 @@ mod postings;
 mod stats;
 
 use crate::db::{Conn, Dialect};
-use crate::{Result, Tenant, Value, params};
+use crate::{Result, Tenant, Value, from_row, params};
 use linli_core::publicity as rules;
 use std::collections::{BTreeSet, HashMap};
 
@@ -783,14 +783,7 @@ fn stats_of(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<Match>> {
         params![list, t],
     )?
     .iter()
-    .map(|r| {
-        Ok(Match {
-            id: r.int(0)?,
-            order_key: r.int(1)?,
-            len: r.int(2)?,
-            tf: r.blob(3)?,
-        })
-    })
+    .map(|r| Ok(from_row!(r => Match { id, order_key, len, tf })))
     .collect()
 }
 

@@ -2,7 +2,7 @@
 //! document built from them and the indicators (linli_core::summary holds the rules).
 
 use crate::db::{Conn, Row, now_text};
-use crate::{Result, Tenant, params, places, reports};
+use crate::{Result, Tenant, from_row, params, places, reports};
 use chrono::{DateTime, Utc};
 use linli_core::mask::mask_name;
 use linli_core::summary::{self, Context, Document, Figures, Story, StoryHelp};
@@ -299,15 +299,9 @@ struct ProjectRow {
 impl ProjectRow {
     /// From `a.id, p.name, a.kind, a.held_on, a.place, a.participants, a.hours_tenths`.
     fn from_row(r: &Row) -> Result<ProjectRow> {
-        Ok(ProjectRow {
-            id: r.int(0)?,
-            partner: r.text(1)?,
-            kind: r.text(2)?,
-            held_on: r.text(3)?,
-            place: r.text(4)?,
-            participants: r.opt_int(5)?,
-            hours_tenths: r.opt_int(6)?,
-        })
+        Ok(from_row!(r => ProjectRow {
+            id, partner, kind, held_on, place, participants, hours_tenths
+        }))
     }
 
     fn text(&self) -> String {
@@ -520,13 +514,11 @@ fn case_story(
                 .iter()
                 .filter_map(|i| i.get("name").and_then(|n| n.as_str()).map(str::to_string))
                 .collect();
-            Ok(StoryHelp {
-                given_on: r.text(0)?,
-                kind: r.text(1)?,
-                amount_fen: r.opt_int(2)?,
-                items,
+            Ok(from_row!(r => StoryHelp {
+                given_on, kind, amount_fen;
+                items: items,
                 source: r.text(4)?,
-            })
+            }))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Some(Story {

@@ -3,7 +3,7 @@
 use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
 use crate::places::{self, Place};
-use crate::{Result, Tenant, params};
+use crate::{Result, Tenant, from_row, params};
 use chrono::{DateTime, Utc};
 use linli_core::{Grant, PlacePath, Role};
 use serde::Serialize;
@@ -41,14 +41,9 @@ impl GrantView {
 }
 
 fn user_from(r: &Row) -> Result<User> {
-    Ok(User {
-        id: r.int(0)?,
-        community_id: r.opt_int(1)?,
-        username: r.text(2)?,
-        display_name: r.text(3)?,
-        active: r.bool(4)?,
-        must_change_password: r.bool(5)?,
-    })
+    Ok(from_row!(r => User {
+        id, community_id, username, display_name, active, must_change_password
+    }))
 }
 
 const USER_COLUMNS: &str = "id, community_id, username, display_name, active, must_change_password";

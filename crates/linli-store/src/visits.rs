@@ -5,7 +5,7 @@
 use crate::db::{Conn, now_text};
 use crate::error::StoreError;
 use crate::params;
-use crate::{Result, Tenant};
+use crate::{Result, Tenant, from_row};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::visits::{self, Person, Progress, TargetStatus, VisitRule};
@@ -66,18 +66,14 @@ const PLAN_COLUMNS: &str =
     "id, community_id, name, occasion, visit_on, rules, min_age, gift, status, created_at";
 
 fn plan_from(r: &crate::Row) -> Result<Plan> {
-    Ok(Plan {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        name: r.text(2)?,
-        occasion: r.text(3)?,
-        visit_on: r.text(4)?,
+    Ok(from_row!(r => Plan {
+        id, community_id, name, occasion, visit_on;
         rules: split(&r.text(5)?),
         min_age: r.int(6)?,
         gift: r.text(7)?,
         status: r.text(8)?,
         created_at: r.text(9)?,
-    })
+    }))
 }
 
 fn split(s: &str) -> Vec<String> {

@@ -7,7 +7,7 @@
 
 use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
-use crate::{Result, Tenant, Value, params};
+use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -133,12 +133,7 @@ pub fn members(c: &mut dyn Conn, t: Tenant, group_id: i64) -> Result<Vec<Member>
     )?
     .iter()
     .map(|r| {
-        Ok(Member {
-            resident_id: r.int(0)?,
-            name: r.text(1)?,
-            leader: r.bool(2)?,
-            joined_on: r.text(3)?,
-        })
+        Ok(from_row!(r => Member { resident_id, name, leader, joined_on }))
     })
     .collect()
 }
@@ -189,23 +184,10 @@ const VOLUNTEER_COLUMNS: &str = "v.id, v.resident_id, v.partner_id, p.name, v.na
     FROM volunteers v LEFT JOIN partners p ON p.id = v.partner_id";
 
 fn volunteer_row(r: &Row) -> Result<Volunteer> {
-    Ok(Volunteer {
-        id: r.int(0)?,
-        resident_id: r.opt_int(1)?,
-        partner_id: r.opt_int(2)?,
-        partner_name: r.opt_text(3)?,
-        name: r.text(4)?,
-        id_number: r.text(5)?,
-        phone: r.text(6)?,
-        skills: r.text(7)?,
-        availability: r.text(8)?,
-        organisation: r.text(9)?,
-        minor: r.bool(10)?,
-        guardian_consent: r.bool(11)?,
-        consent_on: r.text(12)?,
-        hours_tenths: r.int(13)?,
-        services: r.int(14)?,
-    })
+    Ok(from_row!(r => Volunteer {
+        id, resident_id, partner_id, partner_name, name, id_number, phone, skills, availability,
+        organisation, minor, guardian_consent, consent_on, hours_tenths, services
+    }))
 }
 
 pub fn create_volunteer(
@@ -361,25 +343,11 @@ const ACTIVITY_COLUMNS: &str = "a.id, a.name, a.held_on, a.place, a.content, a.g
     LEFT JOIN partners p ON p.id = a.partner_id";
 
 fn activity_row(r: &Row) -> Result<Activity> {
-    Ok(Activity {
-        id: r.int(0)?,
-        name: r.text(1)?,
-        held_on: r.text(2)?,
-        place: r.text(3)?,
-        content: r.text(4)?,
-        group_id: r.opt_int(5)?,
-        group_name: r.opt_text(6)?,
-        partner_id: r.opt_int(7)?,
-        partner_name: r.opt_text(8)?,
-        partner_activity_id: r.opt_int(9)?,
-        organiser: r.text(10)?,
-        person_in_charge: r.text(11)?,
-        places: r.opt_int(12)?,
-        paid: r.bool(13)?,
-        signed_up: r.int(14)?,
-        credited: r.int(15)?,
-        hours_tenths: r.int(16)?,
-    })
+    Ok(from_row!(r => Activity {
+        id, name, held_on, place, content, group_id, group_name, partner_id, partner_name,
+        partner_activity_id, organiser, person_in_charge, places, paid, signed_up, credited,
+        hours_tenths
+    }))
 }
 
 pub fn create_activity(
@@ -499,26 +467,11 @@ const SERVICE_COLUMNS: &str =
     JOIN volunteers v ON v.id = s.volunteer_id LEFT JOIN partners p ON p.id = v.partner_id";
 
 fn service_row(r: &Row) -> Result<Service> {
-    Ok(Service {
-        id: r.int(0)?,
-        activity_id: r.int(1)?,
-        activity_name: r.text(2)?,
-        held_on: r.text(3)?,
-        place: r.text(4)?,
-        content: r.text(5)?,
-        organiser: r.text(6)?,
-        person_in_charge: r.text(7)?,
-        volunteer_id: r.int(8)?,
-        volunteer_name: r.text(9)?,
-        organisation: r.text(10)?,
-        check_in: r.opt_text(11)?,
-        check_out: r.opt_text(12)?,
-        hours_tenths: r.opt_int(13)?,
-        recorded_on: r.opt_text(14)?,
-        late: r.bool(15)?,
-        late_reason: r.text(16)?,
-        partner_id: r.opt_int(17)?,
-    })
+    Ok(from_row!(r => Service {
+        id, activity_id, activity_name, held_on, place, content, organiser, person_in_charge,
+        volunteer_id, volunteer_name, organisation, check_in, check_out, hours_tenths, recorded_on,
+        late, late_reason, partner_id
+    }))
 }
 
 pub fn get_service(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Service> {
@@ -684,14 +637,9 @@ pub fn edits(
     c.query(&sql, &args)?
         .iter()
         .map(|r| {
-            Ok(Edit {
-                service_id: r.int(0)?,
-                hours_before: r.opt_int(1)?,
-                hours_after: r.int(2)?,
-                reason: r.text(3)?,
-                edited_by: r.text(4)?,
-                edited_at: r.text(5)?,
-            })
+            Ok(from_row!(r => Edit {
+                service_id, hours_before, hours_after, reason, edited_by, edited_at
+            }))
         })
         .collect()
 }
@@ -731,19 +679,10 @@ const CORRECTION_COLUMNS: &str =
     FROM volunteer_corrections k JOIN volunteers v ON v.id = k.volunteer_id";
 
 fn correction_row(r: &Row) -> Result<Correction> {
-    Ok(Correction {
-        id: r.int(0)?,
-        volunteer_id: r.int(1)?,
-        volunteer_name: r.text(2)?,
-        field: r.text(3)?,
-        value_before: r.text(4)?,
-        value_asked: r.text(5)?,
-        reason: r.text(6)?,
-        status: r.text(7)?,
-        asked_at: r.text(8)?,
-        decided_at: r.opt_text(9)?,
-        note: r.text(10)?,
-    })
+    Ok(from_row!(r => Correction {
+        id, volunteer_id, volunteer_name, field, value_before, value_asked, reason, status,
+        asked_at, decided_at, note
+    }))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -836,19 +775,10 @@ const CERT_COLUMNS: &str =
     services, activities, issuer, issued_on FROM volunteer_certificates";
 
 fn cert_row(r: &Row) -> Result<Certificate> {
-    Ok(Certificate {
-        id: r.int(0)?,
-        volunteer_id: r.int(1)?,
-        code: r.text(2)?,
-        volunteer_name: r.text(3)?,
-        period_from: r.text(4)?,
-        period_to: r.text(5)?,
-        hours_tenths: r.int(6)?,
-        services: r.int(7)?,
-        activities: r.text(8)?,
-        issuer: r.text(9)?,
-        issued_on: r.text(10)?,
-    })
+    Ok(from_row!(r => Certificate {
+        id, volunteer_id, code, volunteer_name, period_from, period_to, hours_tenths, services,
+        activities, issuer, issued_on
+    }))
 }
 
 /// Stores an issued certificate (its `id` is ignored). `false`-like conflict when the code is
@@ -953,17 +883,9 @@ const PARTY_COLUMNS: &str = "m.id, m.volunteer_id, m.resident_id, m.partner_id, 
     FROM party_members m LEFT JOIN partners p ON p.id = m.partner_id";
 
 fn party_row(r: &Row) -> Result<PartyMember> {
-    Ok(PartyMember {
-        id: r.int(0)?,
-        volunteer_id: r.int(1)?,
-        resident_id: r.opt_int(2)?,
-        partner_id: r.opt_int(3)?,
-        name: r.text(4)?,
-        unit_name: r.text(5)?,
-        branch: r.text(6)?,
-        offer: r.text(7)?,
-        reported_on: r.text(8)?,
-    })
+    Ok(from_row!(r => PartyMember {
+        id, volunteer_id, resident_id, partner_id, name, unit_name, branch, offer, reported_on
+    }))
 }
 
 pub fn create_party_member(

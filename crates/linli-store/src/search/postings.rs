@@ -17,7 +17,7 @@
 
 use super::{Doc, KEY_DAY, distinct_terms};
 use crate::db::{Conn, Dialect};
-use crate::{Result, StoreError, Tenant, Value, params};
+use crate::{Result, StoreError, Tenant, Value, from_row, params};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The keys, ascending and distinct, as a row stores them.
@@ -228,13 +228,7 @@ pub(super) fn apply(c: &mut dyn Conn, t: Tenant, changes: &Changes) -> Result<()
         ),
         params![wanted, t],
     )? {
-        let row = RowKey {
-            term: r.text(0)?,
-            title: r.bool(1)?,
-            quarter: r.int(2)?,
-            kind: r.text(3)?,
-            public: r.bool(4)?,
-        };
+        let row = from_row!(r => RowKey { term, title, quarter, kind, public });
         let mut keys = Vec::new();
         decode_into(r.bytes(5)?, &mut keys)?;
         stored.insert(row, keys);
