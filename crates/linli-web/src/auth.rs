@@ -8,7 +8,7 @@ use crate::layout;
 use crate::metrics::CurrentRequest;
 use crate::metrics::RequestId;
 use crate::routes::{ApiDoc, Policy, Table};
-use axum::extract::{Query, Request, State};
+use axum::extract::{Query, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
@@ -393,15 +393,10 @@ async fn login_page(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
     layout::login_page(&ctx, body).into_response()
 }
 
-async fn login_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Form(f): Form<LoginForm>,
-) -> Response {
+async fn login_submit(ctx: Ctx, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     let lang = ctx.lang();
     let next = safe_local_path(f.next.as_deref());
-    let user = match authenticate(&state, &f.username, &f.password, &ctx.rid).await {
+    let user = match authenticate(&ctx.state, &f.username, &f.password, &ctx.rid).await {
         Ok(u) => u,
         // A busy database answers with its own 503 and Retry-After (the error page says to
         // try again shortly).
@@ -433,12 +428,15 @@ async fn login_submit(
             return (status, layout::login_page(&ctx, body)).into_response();
         }
     };
-    match start_session(&state, &user, SessionKind::Cookie).await {
+    match start_session(&ctx.state, &user, SessionKind::Cookie).await {
         Ok(token) => {
             let mut res = Redirect::to(&next).into_response();
-            if let Some(c) =
-                session_cookie(&state, &headers, &token, state.config.session_hours * 3600)
-            {
+            if let Some(c) = session_cookie(
+                &ctx.state,
+                &headers,
+                &token,
+                ctx.state.config.session_hours * 3600,
+            ) {
                 res.headers_mut().append(header::SET_COOKIE, c);
             }
             res
@@ -447,15 +445,11 @@ async fn login_submit(
     }
 }
 
-async fn logout(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
+async fn logout(ctx: Ctx, headers: HeaderMap) -> Result<Response, AppError> {
     if let Some(caller) = ctx.caller.clone() {
-        let now = state.clock.now();
+        let now = ctx.state.clock.now();
         let rid = ctx.rid.clone();
-        state
+        ctx.state
             .db
             .write(move |c| {
                 users::delete_session(c, &caller.token_hash)?;
@@ -476,10 +470,10 @@ async fn logout(
                 )
             })
             .await?;
-        state.app.accounts_changed();
+        ctx.state.app.accounts_changed();
     }
     let mut res = redirect_with_flash("/login", true, "flash.logged_out");
-    if let Some(c) = session_cookie(&state, &headers, "", 0) {
+    if let Some(c) = session_cookie(&ctx.state, &headers, "", 0) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(res)
@@ -528,16 +522,13 @@ async fn password_page(ctx: Ctx) -> Result<Response, AppError> {
     Ok(layout::page(&ctx, &t(lang, "password.title"), &[], None, body).into_response())
 }
 
-async fn password_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<PasswordForm>,
-) -> Result<Response, AppError> {
+async fn password_submit(ctx: Ctx, Form(f): Form<PasswordForm>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let mut errors: Vec<(&str, String)> = Vec::new();
     let uname = caller.user.username.clone();
-    let found = state
+    let found = ctx
+        .state
         .db
         .read(move |c| users::find_for_login(c, &uname))
         .await?;
@@ -576,9 +567,9 @@ async fn password_submit(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let now = state.clock.now();
+    let now = ctx.state.clock.now();
     let rid = ctx.rid.clone();
-    state
+    ctx.state
         .db
         .write(move |c| {
             users::set_password(c, caller.user.id, &new_hash, now)?;
@@ -601,7 +592,7 @@ async fn password_submit(
             )
         })
         .await?;
-    state.app.accounts_changed();
+    ctx.state.app.accounts_changed();
     Ok(redirect_with_flash("/", true, "flash.password_changed"))
 }
 
@@ -623,12 +614,8 @@ struct TokenJson {
     expires_in: i64,
 }
 
-async fn api_token(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(r): Json<TokenRequest>,
-) -> Result<Response, AppError> {
-    let user = authenticate(&state, &r.username, &r.password, &ctx.rid)
+async fn api_token(ctx: Ctx, Json(r): Json<TokenRequest>) -> Result<Response, AppError> {
+    let user = authenticate(&ctx.state, &r.username, &r.password, &ctx.rid)
         .await
         .map_err(|e| match e {
             AppError::Invalid { .. } => AppError::LoginFailed,
@@ -639,11 +626,11 @@ async fn api_token(
             code: "password_change_required",
         });
     }
-    let token = start_session(&state, &user, SessionKind::Bearer).await?;
+    let token = start_session(&ctx.state, &user, SessionKind::Bearer).await?;
     Ok(Json(TokenJson {
         token,
         token_type: "Bearer",
-        expires_in: state.config.token_days * 86400,
+        expires_in: ctx.state.config.token_days * 86400,
     })
     .into_response())
 }

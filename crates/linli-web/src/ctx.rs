@@ -22,6 +22,9 @@ pub struct Flash {
 
 #[derive(Clone)]
 pub struct Ctx {
+    /// The app (database, clock, configuration): handlers reach it here rather than through an
+    /// extractor of their own.
+    pub state: AppState,
     pub prefs: Prefs,
     pub rid: String,
     pub caller: Option<Caller>,
@@ -89,6 +92,7 @@ impl FromRequestParts<AppState> for Ctx {
             })
         });
         Ok(Ctx {
+            state: state.clone(),
             prefs: Prefs::from_headers(&parts.headers),
             rid: parts
                 .extensions

@@ -1,11 +1,10 @@
 //! Assistance's JSON operations (contract names of the assistance issue).
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::assistance::{
@@ -86,12 +85,8 @@ struct CaseFileJson {
     help: Vec<HelpRecord>,
 }
 
-async fn create_case(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<CaseDraft>,
-) -> Result<Response, AppError> {
-    let id = ops::create_case(&state.app, &ctx.actor()?, d).await?;
+async fn create_case(ctx: Ctx, Json(d): Json<CaseDraft>) -> Result<Response, AppError> {
+    let id = ops::create_case(&ctx.state.app, &ctx.actor()?, d).await?;
     Ok(created_id(id))
 }
 
@@ -101,12 +96,11 @@ struct ListQuery {
 }
 
 async fn list_cases(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Listed<CaseJson>>, AppError> {
     let actor = ctx.actor()?;
-    let cases = ops::list_cases(&state.app, &actor, q.status).await?;
+    let cases = ops::list_cases(&ctx.state.app, &actor, q.status).await?;
     Ok(Listed::of(
         cases
             .into_iter()
@@ -118,13 +112,9 @@ async fn list_cases(
     ))
 }
 
-async fn get_case(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<CaseFileJson>, AppError> {
+async fn get_case(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<CaseFileJson>, AppError> {
     let actor = ctx.actor()?;
-    let file = ops::case_file(&state.app, &actor, id).await?;
+    let file = ops::case_file(&ctx.state.app, &actor, id).await?;
     let sensitive = ops::sees_sensitive(&actor, &file.case);
     Ok(Json(CaseFileJson {
         case: case_json(file.case, sensitive),
@@ -135,40 +125,30 @@ async fn get_case(
 /// Closes a case (with its reason), puts it under monitoring or opens it again; answers the
 /// case as it now stands.
 async fn set_case_status(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(d): Json<CaseStatusDraft>,
 ) -> Result<Json<CaseFileJson>, AppError> {
-    ops::set_case_status(&state.app, &ctx.actor()?, id, d).await?;
-    get_case(State(state), ctx, Path(id)).await
+    ops::set_case_status(&ctx.state.app, &ctx.actor()?, id, d).await?;
+    get_case(ctx, Path(id)).await
 }
 
-async fn create_help(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<HelpDraft>,
-) -> Result<Response, AppError> {
-    let id = ops::add_help(&state.app, &ctx.actor()?, d).await?;
+async fn create_help(ctx: Ctx, Json(d): Json<HelpDraft>) -> Result<Response, AppError> {
+    let id = ops::add_help(&ctx.state.app, &ctx.actor()?, d).await?;
     Ok(created_id(id))
 }
 
 async fn create_application(
-    State(state): State<AppState>,
     ctx: Ctx,
     Json(d): Json<ApplicationDraft>,
 ) -> Result<Response, AppError> {
-    let v = ops::open_application(&state.app, &ctx.actor()?, d).await?;
+    let v = ops::open_application(&ctx.state.app, &ctx.actor()?, d).await?;
     Ok(created(v))
 }
 
-async fn get_application(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<Application>, AppError> {
+async fn get_application(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Application>, AppError> {
     let actor = ctx.actor()?;
-    let a = ops::load_application(&state.app, &actor, id, Action::ViewCases).await?;
+    let a = ops::load_application(&ctx.state.app, &actor, id, Action::ViewCases).await?;
     Ok(Json(ops::viewed_application(&actor, a)))
 }
 
@@ -199,13 +179,12 @@ struct StepDone {
 }
 
 async fn complete_step(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<StepBody>,
 ) -> Result<Json<StepDone>, AppError> {
     ops::complete_step(
-        &state.app,
+        &ctx.state.app,
         &ctx.actor()?,
         id,
         b.step_id,
@@ -227,14 +206,13 @@ async fn complete_step(
 
 /// Records the decision as it comes; answers the application as it now stands.
 async fn decide_application(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<DecisionDraft>,
 ) -> Result<Json<Application>, AppError> {
     let actor = ctx.actor()?;
     ops::decide_application(
-        &state.app,
+        &ctx.state.app,
         &actor,
         id,
         &b.status,
@@ -242,29 +220,27 @@ async fn decide_application(
         b.recheck_cycle.as_deref(),
     )
     .await?;
-    let a = ops::load_application(&state.app, &actor, id, Action::ViewCases).await?;
+    let a = ops::load_application(&ctx.state.app, &actor, id, Action::ViewCases).await?;
     Ok(Json(ops::viewed_application(&actor, a)))
 }
 
 async fn record_recheck(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<RecheckDraft>,
 ) -> Result<Json<RecheckRecorded>, AppError> {
     Ok(Json(
-        ops::record_recheck(&state.app, &ctx.actor()?, id, b).await?,
+        ops::record_recheck(&ctx.state.app, &ctx.actor()?, id, b).await?,
     ))
 }
 
 async fn record_authorisation(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<AuthorisationDraft>,
 ) -> Result<Json<AuthorisationRecorded>, AppError> {
     Ok(Json(
-        ops::record_authorisation(&state.app, &ctx.actor()?, id, b).await?,
+        ops::record_authorisation(&ctx.state.app, &ctx.actor()?, id, b).await?,
     ))
 }
 
@@ -274,41 +250,27 @@ struct PostingQuery {
 }
 
 /// The first-review 公示 up on a day (today by default): name, household size, amount.
-async fn dibao_posting(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PostingQuery>,
-) -> Result<Json<Posting>, AppError> {
+async fn dibao_posting(ctx: Ctx, Query(q): Query<PostingQuery>) -> Result<Json<Posting>, AppError> {
     let actor = ctx.actor()?;
     let on =
         q.on.unwrap_or_else(|| actor.today().format("%Y-%m-%d").to_string());
-    Ok(Json(ops::posting(&state.app, &actor, &on).await?))
+    Ok(Json(ops::posting(&ctx.state.app, &actor, &on).await?))
 }
 
-async fn create_station(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(b): Json<StationDraft>,
-) -> Result<Response, AppError> {
-    let id = ops::create_station(&state.app, &ctx.actor()?, b).await?;
+async fn create_station(ctx: Ctx, Json(b): Json<StationDraft>) -> Result<Response, AppError> {
+    let id = ops::create_station(&ctx.state.app, &ctx.actor()?, b).await?;
     Ok(created_id(id))
 }
 
-async fn list_stations(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<Listed<Station>>, AppError> {
-    let all = ops::stations(&state.app, &ctx.actor()?).await?;
+async fn list_stations(ctx: Ctx) -> Result<Json<Listed<Station>>, AppError> {
+    let all = ops::stations(&ctx.state.app, &ctx.actor()?).await?;
     Ok(Listed::of(all))
 }
 
 /// The years the working-day calendar knows, with their days and where each came from.
-async fn calendar_years(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<linli_app::calendar::CalendarYears>, AppError> {
+async fn calendar_years(ctx: Ctx) -> Result<Json<linli_app::calendar::CalendarYears>, AppError> {
     Ok(Json(
-        linli_app::calendar::years(&state.app, &ctx.actor()?).await?,
+        linli_app::calendar::years(&ctx.state.app, &ctx.actor()?).await?,
     ))
 }
 

@@ -1,11 +1,10 @@
 //! JSON API of civilized corridors (contract names of issue 17).
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::corridors::{self as ops, CorridorRow, Inspected, InspectionDraft, ItemRow};
@@ -21,27 +20,19 @@ struct ListQuery {
     building_id: Option<i64>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<Listed<CorridorRow>>, AppError> {
+async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Json<Listed<CorridorRow>>, AppError> {
     Ok(Listed::of(
-        ops::list(&state.app, &ctx.actor()?, q.building_id).await?,
+        ops::list(&ctx.state.app, &ctx.actor()?, q.building_id).await?,
     ))
 }
 
-async fn items(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Listed<ItemRow>>, AppError> {
-    Ok(Listed::of(ops::items(&state.app, &ctx.actor()?).await?))
+async fn items(ctx: Ctx) -> Result<Json<Listed<ItemRow>>, AppError> {
+    Ok(Listed::of(ops::items(&ctx.state.app, &ctx.actor()?).await?))
 }
 
-async fn inspect(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<InspectionDraft>,
-) -> Result<Response, AppError> {
+async fn inspect(ctx: Ctx, Json(d): Json<InspectionDraft>) -> Result<Response, AppError> {
     Ok(created::<Inspected>(
-        ops::inspect(&state.app, &ctx.actor()?, d, Vec::new()).await?,
+        ops::inspect(&ctx.state.app, &ctx.actor()?, d, Vec::new()).await?,
     ))
 }
 

@@ -1,11 +1,10 @@
 //! The fund's JSON operations (contract names of the fund issue).
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use linli_app::fund::{self as ops, DecisionDraft, DonationDraft, PostingDraft, RequestDraft};
@@ -43,13 +42,9 @@ struct DecisionBody {
     eligibility: String,
 }
 
-async fn record_decision(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(b): Json<DecisionBody>,
-) -> Result<Response, AppError> {
+async fn record_decision(ctx: Ctx, Json(b): Json<DecisionBody>) -> Result<Response, AppError> {
     let v = ops::record_decision(
-        &state.app,
+        &ctx.state.app,
         &ctx.actor()?,
         DecisionDraft {
             decided_on: b.decided_on,
@@ -65,40 +60,29 @@ async fn record_decision(
     Ok(created(v))
 }
 
-async fn record_posting(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<PostingDraft>,
-) -> Result<Response, AppError> {
+async fn record_posting(ctx: Ctx, Json(d): Json<PostingDraft>) -> Result<Response, AppError> {
     Ok(created(
-        ops::record_posting(&state.app, &ctx.actor()?, d).await?,
+        ops::record_posting(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
 async fn donate(
-    State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Json(d): Json<DonationDraft>,
 ) -> Result<Response, AppError> {
-    let v = ops::donate(&state.app, &ctx.actor()?, d, idempotency_key(&headers)).await?;
+    let v = ops::donate(&ctx.state.app, &ctx.actor()?, d, idempotency_key(&headers)).await?;
     Ok(created(v))
 }
 
-async fn request(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<RequestDraft>,
-) -> Result<Response, AppError> {
-    Ok(created(ops::request(&state.app, &ctx.actor()?, d).await?))
+async fn request(ctx: Ctx, Json(d): Json<RequestDraft>) -> Result<Response, AppError> {
+    Ok(created(
+        ops::request(&ctx.state.app, &ctx.actor()?, d).await?,
+    ))
 }
 
-async fn approve(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<ops::DisbursementState>, AppError> {
-    Ok(Json(ops::approve(&state.app, &ctx.actor()?, id).await?))
+async fn approve(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ops::DisbursementState>, AppError> {
+    Ok(Json(ops::approve(&ctx.state.app, &ctx.actor()?, id).await?))
 }
 
 #[derive(Deserialize, Default, JsonSchema)]
@@ -109,7 +93,6 @@ struct PayBody {
 }
 
 async fn pay(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     headers: HeaderMap,
@@ -118,7 +101,7 @@ async fn pay(
     let from_bank = body.and_then(|Json(b)| b.from).as_deref() == Some("bank");
     Ok(Json(
         ops::pay(
-            &state.app,
+            &ctx.state.app,
             &ctx.actor()?,
             id,
             from_bank,
@@ -128,8 +111,8 @@ async fn pay(
     ))
 }
 
-async fn balance(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Balances>, AppError> {
-    Ok(Json(ops::balances(&state.app, &ctx.actor()?).await?))
+async fn balance(ctx: Ctx) -> Result<Json<Balances>, AppError> {
+    Ok(Json(ops::balances(&ctx.state.app, &ctx.actor()?).await?))
 }
 
 #[derive(Deserialize)]
@@ -137,13 +120,9 @@ struct PageQuery {
     page: Option<i64>,
 }
 
-async fn entries(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PageQuery>,
-) -> Result<Json<Paged<Entry>>, AppError> {
+async fn entries(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Json<Paged<Entry>>, AppError> {
     let page = q.page.unwrap_or(1).max(1);
-    let (items, total) = ops::entries(&state.app, &ctx.actor()?, page, super::PER_PAGE).await?;
+    let (items, total) = ops::entries(&ctx.state.app, &ctx.actor()?, page, super::PER_PAGE).await?;
     Ok(Json(Paged { items, total, page }))
 }
 
@@ -153,13 +132,12 @@ struct ReverseBody {
 }
 
 async fn reverse(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<ReverseBody>,
 ) -> Result<Response, AppError> {
     Ok(created(
-        ops::reverse(&state.app, &ctx.actor()?, id, &b.reason).await?,
+        ops::reverse(&ctx.state.app, &ctx.actor()?, id, &b.reason).await?,
     ))
 }
 
@@ -170,11 +148,10 @@ struct DisclosureQuery {
 }
 
 async fn disclosure(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<DisclosureQuery>,
 ) -> Result<Json<DisclosureJson>, AppError> {
-    let d = ops::disclosure(&state.app, &ctx.actor_or_public(), q.month, q.community).await?;
+    let d = ops::disclosure(&ctx.state.app, &ctx.actor_or_public(), q.month, q.community).await?;
     Ok(Json(DisclosureJson {
         month: d.month,
         community: d.community.name,

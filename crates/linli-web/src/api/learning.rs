@@ -2,12 +2,11 @@
 //! (courses_create, enrolments_create, attendance_record, enrolments_set_status,
 //! placements_create, followups_create) keep exactly the fields.
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::employment::{
@@ -24,12 +23,8 @@ use serde::Deserialize;
 
 use super::created;
 
-async fn create_course(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<CourseDraft>,
-) -> Result<Response, AppError> {
-    let v: Created = ops::create_course(&state.app, &ctx.actor()?, d).await?;
+async fn create_course(ctx: Ctx, Json(d): Json<CourseDraft>) -> Result<Response, AppError> {
+    let v: Created = ops::create_course(&ctx.state.app, &ctx.actor()?, d).await?;
     Ok(created(v))
 }
 
@@ -39,39 +34,28 @@ struct YearQuery {
 }
 
 async fn list_courses(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<YearQuery>,
 ) -> Result<Json<Listing<Course>>, AppError> {
-    Ok(Json(ops::courses(&state.app, &ctx.actor()?, q.year).await?))
-}
-
-async fn get_course(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<CourseDetail>, AppError> {
     Ok(Json(
-        ops::course_detail(&state.app, &ctx.actor()?, id).await?,
+        ops::courses(&ctx.state.app, &ctx.actor()?, q.year).await?,
     ))
 }
 
-async fn create_session(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<SessionDraft>,
-) -> Result<Response, AppError> {
+async fn get_course(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<CourseDetail>, AppError> {
+    Ok(Json(
+        ops::course_detail(&ctx.state.app, &ctx.actor()?, id).await?,
+    ))
+}
+
+async fn create_session(ctx: Ctx, Json(d): Json<SessionDraft>) -> Result<Response, AppError> {
     Ok(created(
-        ops::add_session(&state.app, &ctx.actor()?, d).await?,
+        ops::add_session(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
-async fn create_enrolment(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<EnrolDraft>,
-) -> Result<Response, AppError> {
-    Ok(created(ops::enrol(&state.app, &ctx.actor()?, d).await?))
+async fn create_enrolment(ctx: Ctx, Json(d): Json<EnrolDraft>) -> Result<Response, AppError> {
+    Ok(created(ops::enrol(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -85,14 +69,13 @@ struct StatusBody {
 }
 
 async fn set_enrolment_status(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<StatusBody>,
 ) -> Result<Json<ops::StatusChanged>, AppError> {
     Ok(Json(
         ops::set_status(
-            &state.app,
+            &ctx.state.app,
             &ctx.actor()?,
             id,
             &b.status,
@@ -115,7 +98,6 @@ struct AttendanceBody {
 }
 
 async fn record_attendance(
-    State(state): State<AppState>,
     ctx: Ctx,
     Json(b): Json<AttendanceBody>,
 ) -> Result<Json<ops::Attendance>, AppError> {
@@ -127,17 +109,13 @@ async fn record_attendance(
         all: false,
     };
     Ok(Json(
-        ops::record_attendance(&state.app, &ctx.actor()?, d).await?,
+        ops::record_attendance(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
-async fn create_placement(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<PlacementDraft>,
-) -> Result<Response, AppError> {
+async fn create_placement(ctx: Ctx, Json(d): Json<PlacementDraft>) -> Result<Response, AppError> {
     Ok(created(
-        work::create_placement(&state.app, &ctx.actor()?, d).await?,
+        work::create_placement(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
@@ -147,53 +125,39 @@ struct PageQuery {
 }
 
 async fn list_placements(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Listing<Placement>>, AppError> {
     let page = q.page.unwrap_or(1).max(1);
     Ok(Json(
-        work::placements(&state.app, &ctx.actor()?, page, super::PER_PAGE).await?,
+        work::placements(&ctx.state.app, &ctx.actor()?, page, super::PER_PAGE).await?,
     ))
 }
 
-async fn create_followup(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<FollowupDraft>,
-) -> Result<Response, AppError> {
+async fn create_followup(ctx: Ctx, Json(d): Json<FollowupDraft>) -> Result<Response, AppError> {
     Ok(created(
-        work::create_followup(&state.app, &ctx.actor()?, d).await?,
+        work::create_followup(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
-async fn create_seeker(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<SeekerDraft>,
-) -> Result<Response, AppError> {
+async fn create_seeker(ctx: Ctx, Json(d): Json<SeekerDraft>) -> Result<Response, AppError> {
     Ok(created(
-        work::create_seeker(&state.app, &ctx.actor()?, d).await?,
+        work::create_seeker(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
-async fn create_opening(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<OpeningDraft>,
-) -> Result<Response, AppError> {
+async fn create_opening(ctx: Ctx, Json(d): Json<OpeningDraft>) -> Result<Response, AppError> {
     Ok(created(
-        work::create_opening(&state.app, &ctx.actor()?, d).await?,
+        work::create_opening(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
-async fn followups_due(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<Listing<DueFollowup>>, AppError> {
+async fn followups_due(ctx: Ctx) -> Result<Json<Listing<DueFollowup>>, AppError> {
     let actor = ctx.actor()?;
     let until = actor.today() + chrono::Days::new(7);
-    Ok(Json(work::followups_due(&state.app, &actor, until).await?))
+    Ok(Json(
+        work::followups_due(&ctx.state.app, &actor, until).await?,
+    ))
 }
 
 pub fn routes(t: Table) -> Table {

@@ -1,12 +1,11 @@
 //! The signed-in account's own view (`me_get`) and, for a resident linked to her record, a copy
 //! of everything held about her (`me_export`, PIPL §45).
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::claims::{self, ClaimDraft, DecideDraft};
@@ -39,9 +38,9 @@ struct MeBody {
     me: Me,
 }
 
-async fn get_me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MeBody>, AppError> {
+async fn get_me(ctx: Ctx) -> Result<Json<MeBody>, AppError> {
     let c = ctx.caller()?;
-    let me = me::me(&state.app, &ctx.actor()?).await?;
+    let me = me::me(&ctx.state.app, &ctx.actor()?).await?;
     Ok(Json(MeBody {
         id: c.user.id,
         username: c.user.username.clone(),
@@ -55,45 +54,37 @@ async fn get_me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MeBody>,
     }))
 }
 
-async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Json<MyData>, AppError> {
-    let mut data = me::export(&state.app, &ctx.actor()?).await?;
+async fn export(ctx: Ctx) -> Result<Json<MyData>, AppError> {
+    let mut data = me::export(&ctx.state.app, &ctx.actor()?).await?;
     crate::labels::label_my_data(ctx.lang(), &mut data);
     Ok(Json(data))
 }
 
 async fn request_correction(
-    State(state): State<AppState>,
     ctx: Ctx,
     Json(d): Json<CorrectionDraft>,
 ) -> Result<Response, AppError> {
-    let id = corrections::request(&state.app, &ctx.actor()?, d).await?;
+    let id = corrections::request(&ctx.state.app, &ctx.actor()?, d).await?;
     Ok(super::created_id(id))
 }
 
-async fn my_corrections(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<super::Listed<Correction>>, AppError> {
-    let items = corrections::mine(&state.app, &ctx.actor()?).await?;
+async fn my_corrections(ctx: Ctx) -> Result<Json<super::Listed<Correction>>, AppError> {
+    let items = corrections::mine(&ctx.state.app, &ctx.actor()?).await?;
     Ok(super::Listed::of(items))
 }
 
-async fn open_corrections(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<super::Listed<Correction>>, AppError> {
-    let items = corrections::open(&state.app, &ctx.actor()?).await?;
+async fn open_corrections(ctx: Ctx) -> Result<Json<super::Listed<Correction>>, AppError> {
+    let items = corrections::open(&ctx.state.app, &ctx.actor()?).await?;
     Ok(super::Listed::of(items))
 }
 
 async fn resolve_correction(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(d): Json<ResolveDraft>,
 ) -> Result<Json<Correction>, AppError> {
     Ok(Json(
-        corrections::resolve(&state.app, &ctx.actor()?, id, d).await?,
+        corrections::resolve(&ctx.state.app, &ctx.actor()?, id, d).await?,
     ))
 }
 
@@ -105,34 +96,26 @@ struct ClaimFiled {
     status: String,
 }
 
-async fn file_claim(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<ClaimDraft>,
-) -> Result<Response, AppError> {
-    let claim = claims::claim(&state.app, &ctx.actor()?, d).await?;
+async fn file_claim(ctx: Ctx, Json(d): Json<ClaimDraft>) -> Result<Response, AppError> {
+    let claim = claims::claim(&ctx.state.app, &ctx.actor()?, d).await?;
     Ok(super::created(ClaimFiled {
         id: claim.id,
         status: claim.status,
     }))
 }
 
-async fn pending_claims(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<super::Listed<Claim>>, AppError> {
-    let items = claims::pending(&state.app, &ctx.actor()?).await?;
+async fn pending_claims(ctx: Ctx) -> Result<Json<super::Listed<Claim>>, AppError> {
+    let items = claims::pending(&ctx.state.app, &ctx.actor()?).await?;
     Ok(super::Listed::of(items))
 }
 
 async fn decide_claim(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(d): Json<DecideDraft>,
 ) -> Result<Json<Claim>, AppError> {
     Ok(Json(
-        claims::decide(&state.app, &ctx.actor()?, id, d).await?,
+        claims::decide(&ctx.state.app, &ctx.actor()?, id, d).await?,
     ))
 }
 

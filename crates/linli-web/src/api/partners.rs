@@ -1,11 +1,10 @@
 //! JSON API of partner linkage and issue reports (contract names of issue 7).
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::affairs::{
@@ -24,78 +23,50 @@ use serde::Deserialize;
 
 use super::{Listed, NewId, created, created_id};
 
-async fn create_partner(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(b): Json<PartnerDraft>,
-) -> Result<Response, AppError> {
+async fn create_partner(ctx: Ctx, Json(b): Json<PartnerDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::create_partner(&state.app, &ctx.actor()?, b).await?,
+        ops::create_partner(&ctx.state.app, &ctx.actor()?, b).await?,
     ))
 }
 
-async fn list_partners(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<Listed<Partner>>, AppError> {
+async fn list_partners(ctx: Ctx) -> Result<Json<Listed<Partner>>, AppError> {
     Ok(Listed::of(
-        ops::list_partners(&state.app, &ctx.actor()?).await?,
+        ops::list_partners(&ctx.state.app, &ctx.actor()?).await?,
     ))
 }
 
-async fn get_partner(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<PartnerView>, AppError> {
+async fn get_partner(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<PartnerView>, AppError> {
     Ok(Json(
-        ops::partner_view(&state.app, &ctx.actor()?, id).await?,
+        ops::partner_view(&ctx.state.app, &ctx.actor()?, id).await?,
     ))
 }
 
-async fn create_agreement(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<AgreementDraft>,
-) -> Result<Response, AppError> {
+async fn create_agreement(ctx: Ctx, Json(d): Json<AgreementDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::create_agreement(&state.app, &ctx.actor()?, d).await?,
+        ops::create_agreement(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
-async fn get_agreement(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<Agreement>, AppError> {
-    Ok(Json(ops::agreement(&state.app, &ctx.actor()?, id).await?))
+async fn get_agreement(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Agreement>, AppError> {
+    Ok(Json(
+        ops::agreement(&ctx.state.app, &ctx.actor()?, id).await?,
+    ))
 }
 
-async fn create_activity(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<ActivityDraft>,
-) -> Result<Response, AppError> {
+async fn create_activity(ctx: Ctx, Json(d): Json<ActivityDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::record_activity(&state.app, &ctx.actor()?, d, Vec::new()).await?,
+        ops::record_activity(&ctx.state.app, &ctx.actor()?, d, Vec::new()).await?,
     ))
 }
 
-async fn create_need(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<NeedDraft>,
-) -> Result<Response, AppError> {
+async fn create_need(ctx: Ctx, Json(d): Json<NeedDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::create_need(&state.app, &ctx.actor()?, d).await?,
+        ops::create_need(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
-async fn list_needs(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<Listed<Need>>, AppError> {
-    Ok(Listed::of(ops::needs(&state.app, &ctx.actor()?).await?))
+async fn list_needs(ctx: Ctx) -> Result<Json<Listed<Need>>, AppError> {
+    Ok(Listed::of(ops::needs(&ctx.state.app, &ctx.actor()?).await?))
 }
 
 #[derive(Deserialize, JsonSchema, Default)]
@@ -108,14 +79,13 @@ struct ClaimBody {
 }
 
 async fn claim_need(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     body: Option<Json<ClaimBody>>,
 ) -> Result<Json<NeedState>, AppError> {
     let b = body.map(|Json(b)| b).unwrap_or_default();
     Ok(Json(
-        ops::claim_need(&state.app, &ctx.actor()?, id, b.partner_id, &b.note).await?,
+        ops::claim_need(&ctx.state.app, &ctx.actor()?, id, b.partner_id, &b.note).await?,
     ))
 }
 
@@ -136,7 +106,6 @@ fn yes() -> bool {
 }
 
 async fn confirm_need(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<ConfirmBody>,
@@ -148,26 +117,18 @@ async fn confirm_need(
         milestones: b.milestones,
     };
     Ok(Json(
-        ops::decide_claim(&state.app, &ctx.actor()?, id, d).await?,
+        ops::decide_claim(&ctx.state.app, &ctx.actor()?, id, d).await?,
     ))
 }
 
-async fn create_affair(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<AffairDraft>,
-) -> Result<Response, AppError> {
-    let r = affairs::create_affair(&state.app, &ctx.actor()?, d, Vec::new()).await?;
+async fn create_affair(ctx: Ctx, Json(d): Json<AffairDraft>) -> Result<Response, AppError> {
+    let r = affairs::create_affair(&ctx.state.app, &ctx.actor()?, d, Vec::new()).await?;
     Ok(created(r))
 }
 
-async fn get_affair(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<AffairView>, AppError> {
+async fn get_affair(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<AffairView>, AppError> {
     Ok(Json(
-        affairs::affair_view(&state.app, &ctx.actor()?, id).await?,
+        affairs::affair_view(&ctx.state.app, &ctx.actor()?, id).await?,
     ))
 }
 
@@ -177,7 +138,6 @@ struct AffairListQuery {
 }
 
 async fn list_affairs(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AffairListQuery>,
 ) -> Result<Json<Listed<AffairRow>>, AppError> {
@@ -187,19 +147,20 @@ async fn list_affairs(
         .and_then(AffairStatus::parse)
         .map_or(StatusFilter::All, StatusFilter::Is);
     Ok(Listed::of(
-        affairs::list_rows(&state.app, &ctx.actor()?, status).await?,
+        affairs::list_rows(&ctx.state.app, &ctx.actor()?, status).await?,
     ))
 }
 
 async fn assign(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(d): Json<AssignDraft>,
 ) -> Result<Json<AffairView>, AppError> {
     let actor = ctx.actor()?;
-    affairs::assign(&state.app, &actor, id, d).await?;
-    Ok(Json(affairs::affair_view(&state.app, &actor, id).await?))
+    affairs::assign(&ctx.state.app, &actor, id, d).await?;
+    Ok(Json(
+        affairs::affair_view(&ctx.state.app, &actor, id).await?,
+    ))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -209,13 +170,12 @@ struct NoteBody {
 }
 
 async fn progress(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<NoteBody>,
 ) -> Result<Json<AffairState>, AppError> {
     Ok(Json(
-        affairs::progress(&state.app, &ctx.actor()?, id, &b.note).await?,
+        affairs::progress(&ctx.state.app, &ctx.actor()?, id, &b.note).await?,
     ))
 }
 
@@ -226,13 +186,12 @@ struct ResolveBody {
 }
 
 async fn resolve(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<ResolveBody>,
 ) -> Result<Json<AffairState>, AppError> {
     Ok(Json(
-        affairs::resolve(&state.app, &ctx.actor()?, id, &b.resolution, Vec::new()).await?,
+        affairs::resolve(&ctx.state.app, &ctx.actor()?, id, &b.resolution, Vec::new()).await?,
     ))
 }
 
@@ -246,32 +205,24 @@ struct RateBody {
 }
 
 async fn rate(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<RateBody>,
 ) -> Result<Json<AffairState>, AppError> {
     Ok(Json(
-        affairs::rate(&state.app, &ctx.actor()?, id, &b.rating, &b.note).await?,
+        affairs::rate(&ctx.state.app, &ctx.actor()?, id, &b.rating, &b.note).await?,
     ))
 }
 
-async fn to_need(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn to_need(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     Ok(created_id(
-        affairs::to_need(&state.app, &ctx.actor()?, id).await?,
+        affairs::to_need(&ctx.state.app, &ctx.actor()?, id).await?,
     ))
 }
 
-async fn list_categories(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<Listed<Category>>, AppError> {
+async fn list_categories(ctx: Ctx) -> Result<Json<Listed<Category>>, AppError> {
     Ok(Listed::of(
-        affairs::categories(&state.app, &ctx.actor()?).await?,
+        affairs::categories(&ctx.state.app, &ctx.actor()?).await?,
     ))
 }
 
@@ -283,12 +234,11 @@ struct CategoriesBody {
 /// Replaces the community's categories (the defaults until then). Codes already used by
 /// issues keep their meaning: a category left out is only hidden from new reports.
 async fn set_categories(
-    State(state): State<AppState>,
     ctx: Ctx,
     Json(b): Json<CategoriesBody>,
 ) -> Result<Json<Listed<Category>>, AppError> {
     Ok(Listed::of(
-        affairs::set_categories(&state.app, &ctx.actor()?, b.items).await?,
+        affairs::set_categories(&ctx.state.app, &ctx.actor()?, b.items).await?,
     ))
 }
 

@@ -1,9 +1,8 @@
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::places as ops;
@@ -32,31 +31,23 @@ fn place_json(p: &Place) -> PlaceJson {
     }
 }
 
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<Listed<PlaceJson>>, AppError> {
-    let all = ops::list(&state.app, &ctx.actor()?, Action::ViewPlaces).await?;
+async fn list(ctx: Ctx) -> Result<Json<Listed<PlaceJson>>, AppError> {
+    let all = ops::list(&ctx.state.app, &ctx.actor()?, Action::ViewPlaces).await?;
     Ok(Listed::of(all.iter().map(place_json).collect()))
 }
 
-async fn get(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<PlaceJson>, AppError> {
-    let place = ops::get(&state.app, &ctx.actor()?, Action::ViewPlaces, id).await?;
+async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<PlaceJson>, AppError> {
+    let place = ops::get(&ctx.state.app, &ctx.actor()?, Action::ViewPlaces, id).await?;
     Ok(Json(place_json(&place)))
 }
 
 /// The neighbour cards of a building as they print: one per unit, continuation cards after.
 async fn neighbour_cards(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<linli_app::cards::BuildingCards>, AppError> {
     Ok(Json(
-        linli_app::cards::of_building(&state.app, &ctx.actor()?, id).await?,
+        linli_app::cards::of_building(&ctx.state.app, &ctx.actor()?, id).await?,
     ))
 }
 
@@ -69,16 +60,12 @@ struct CreatePlace {
     parent_id: Option<i64>,
 }
 
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(b): Json<CreatePlace>,
-) -> Result<Response, AppError> {
+async fn create(ctx: Ctx, Json(b): Json<CreatePlace>) -> Result<Response, AppError> {
     let kind = b
         .kind
         .parse::<PlaceKind>()
         .map_err(|_| AppError::invalid("place_bad_kind", "kind"))?;
-    let place = ops::create(&state.app, &ctx.actor()?, kind, &b.name, b.parent_id).await?;
+    let place = ops::create(&ctx.state.app, &ctx.actor()?, kind, &b.name, b.parent_id).await?;
     Ok(created(place_json(&place)))
 }
 
@@ -89,20 +76,19 @@ struct UpdatePlace {
 }
 
 async fn update(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<UpdatePlace>,
 ) -> Result<Json<PlaceJson>, AppError> {
     let actor = ctx.actor()?;
-    let mut place = ops::get(&state.app, &actor, Action::ViewPlaces, id).await?;
+    let mut place = ops::get(&ctx.state.app, &actor, Action::ViewPlaces, id).await?;
     if let Some(name) = &b.name {
-        place = ops::rename(&state.app, &actor, id, name).await?;
+        place = ops::rename(&ctx.state.app, &actor, id, name).await?;
     }
     if let Some(parent) = b.parent_id
         && Some(parent) != place.parent_id
     {
-        place = ops::move_place(&state.app, &actor, id, parent).await?;
+        place = ops::move_place(&ctx.state.app, &actor, id, parent).await?;
     }
     Ok(Json(place_json(&place)))
 }

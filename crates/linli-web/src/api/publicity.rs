@@ -1,12 +1,11 @@
 //! JSON API of publicity: articles, the 宣传画廊's boards, paper issues and search (contract
 //! names of issue 17).
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::publicity::{self as ops, ArticleDraft, BoardDraft, PaperIssueDraft, SearchPage};
@@ -17,13 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Listed, NewId, Paged, created_id};
 
-async fn create_article(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<ArticleDraft>,
-) -> Result<Response, AppError> {
+async fn create_article(ctx: Ctx, Json(d): Json<ArticleDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::create_article(&state.app, &ctx.actor()?, d, Vec::new())
+        ops::create_article(&ctx.state.app, &ctx.actor()?, d, Vec::new())
             .await?
             .id,
     ))
@@ -36,12 +31,11 @@ struct PageQuery {
 }
 
 async fn list_articles(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Paged<Article>>, AppError> {
     let page = q.page.unwrap_or(1).max(1);
-    let p = ops::articles(&state.app, &ctx.actor()?, page).await?;
+    let p = ops::articles(&ctx.state.app, &ctx.actor()?, page).await?;
     Ok(Json(Paged {
         items: p.items,
         total: p.total,
@@ -58,12 +52,8 @@ struct ArticleBody {
     paper_issue_ids: Vec<i64>,
 }
 
-async fn get_article(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<ArticleBody>, AppError> {
-    let v = ops::article(&state.app, &ctx.actor()?, id).await?;
+async fn get_article(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ArticleBody>, AppError> {
+    let v = ops::article(&ctx.state.app, &ctx.actor()?, id).await?;
     Ok(Json(ArticleBody {
         article: v.article,
         photo_ids: v.photos,
@@ -72,12 +62,11 @@ async fn get_article(
 }
 
 async fn update_article(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(d): Json<ArticleDraft>,
 ) -> Result<Json<NewId>, AppError> {
-    ops::update_article(&state.app, &ctx.actor()?, id, d).await?;
+    ops::update_article(&ctx.state.app, &ctx.actor()?, id, d).await?;
     Ok(Json(NewId { id }))
 }
 
@@ -91,15 +80,11 @@ struct SearchQuery {
     kind: Option<String>,
 }
 
-async fn search(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<SearchQuery>,
-) -> Result<Json<SearchPage>, AppError> {
+async fn search(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Json<SearchPage>, AppError> {
     let kind = ops::kind_of(Some(q.kind.as_deref().unwrap_or("article")))?;
     Ok(Json(
         ops::search_all(
-            &state.app,
+            &ctx.state.app,
             &ctx.actor()?,
             &q.q,
             kind,
@@ -109,73 +94,58 @@ async fn search(
     ))
 }
 
-async fn create_issue(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<PaperIssueDraft>,
-) -> Result<Response, AppError> {
+async fn create_issue(ctx: Ctx, Json(d): Json<PaperIssueDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::create_issue(&state.app, &ctx.actor()?, d).await?.id,
+        ops::create_issue(&ctx.state.app, &ctx.actor()?, d)
+            .await?
+            .id,
     ))
 }
 
-async fn list_issues(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<Listed<PaperIssue>>, AppError> {
-    Ok(Listed::of(ops::issues(&state.app, &ctx.actor()?).await?.1))
-}
-
-async fn list_boards(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<Listed<Board>>, AppError> {
+async fn list_issues(ctx: Ctx) -> Result<Json<Listed<PaperIssue>>, AppError> {
     Ok(Listed::of(
-        ops::board_choices(&state.app, &ctx.actor()?).await?,
+        ops::issues(&ctx.state.app, &ctx.actor()?).await?.1,
     ))
 }
 
-async fn create_board(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<BoardDraft>,
-) -> Result<Response, AppError> {
+async fn list_boards(ctx: Ctx) -> Result<Json<Listed<Board>>, AppError> {
+    Ok(Listed::of(
+        ops::board_choices(&ctx.state.app, &ctx.actor()?).await?,
+    ))
+}
+
+async fn create_board(ctx: Ctx, Json(d): Json<BoardDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::create_board(&state.app, &ctx.actor()?, d).await?.id,
+        ops::create_board(&ctx.state.app, &ctx.actor()?, d)
+            .await?
+            .id,
     ))
 }
 
 /// A board as it now stands.
-async fn board_json(state: &AppState, ctx: &Ctx, id: i64) -> Result<Json<Board>, AppError> {
-    Ok(Json(ops::board(&state.app, &ctx.actor()?, id).await?.board))
+async fn board_json(ctx: &Ctx, id: i64) -> Result<Json<Board>, AppError> {
+    Ok(Json(
+        ops::board(&ctx.state.app, &ctx.actor()?, id).await?.board,
+    ))
 }
 
 async fn update_board(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(d): Json<BoardDraft>,
 ) -> Result<Json<Board>, AppError> {
-    ops::rename_board(&state.app, &ctx.actor()?, id, d).await?;
-    board_json(&state, &ctx, id).await
+    ops::rename_board(&ctx.state.app, &ctx.actor()?, id, d).await?;
+    board_json(&ctx, id).await
 }
 
-async fn retire_board(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<Board>, AppError> {
-    ops::retire_board(&state.app, &ctx.actor()?, id).await?;
-    board_json(&state, &ctx, id).await
+async fn retire_board(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Board>, AppError> {
+    ops::retire_board(&ctx.state.app, &ctx.actor()?, id).await?;
+    board_json(&ctx, id).await
 }
 
-async fn restore_board(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<Board>, AppError> {
-    ops::restore_board(&state.app, &ctx.actor()?, id).await?;
-    board_json(&state, &ctx, id).await
+async fn restore_board(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Board>, AppError> {
+    ops::restore_board(&ctx.state.app, &ctx.actor()?, id).await?;
+    board_json(&ctx, id).await
 }
 
 /// Why a board is deleted (recorded in the audit log).
@@ -193,12 +163,11 @@ struct Deleted {
 }
 
 async fn delete_board(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<DeleteBody>,
 ) -> Result<Json<Deleted>, AppError> {
-    ops::delete_board(&state.app, &ctx.actor()?, id, &b.reason).await?;
+    ops::delete_board(&ctx.state.app, &ctx.actor()?, id, &b.reason).await?;
     Ok(Json(Deleted { id, deleted: true }))
 }
 

@@ -1,11 +1,10 @@
 //! `report_indicators`: the indicator catalogue computed for the caller's community and a period.
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::Method;
 use linli_app::reports as ops;
 use linli_core::Action;
@@ -52,14 +51,10 @@ pub(super) fn by_id(
     (values, details)
 }
 
-async fn indicators(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<Period>,
-) -> Result<Json<IndicatorsJson>, AppError> {
+async fn indicators(ctx: Ctx, Query(q): Query<Period>) -> Result<Json<IndicatorsJson>, AppError> {
     let actor = ctx.actor()?;
     let (from, to) = ops::period(&actor, q.from.as_deref(), q.to.as_deref())?;
-    let r = ops::indicators(&state.app, &actor, &from, &to).await?;
+    let r = ops::indicators(&ctx.state.app, &actor, &from, &to).await?;
     let (indicators, details) = by_id(&r.figures);
     Ok(Json(IndicatorsJson {
         indicators,
@@ -174,17 +169,13 @@ pub fn summary_json(doc: &linli_core::summary::Document) -> SummaryJson {
     }
 }
 
-async fn summary(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<YearQuery>,
-) -> Result<Json<SummaryJson>, AppError> {
+async fn summary(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Json<SummaryJson>, AppError> {
     let actor = ctx.actor()?;
     let year = q.year.unwrap_or_else(|| {
         use chrono::Datelike;
         actor.today().year()
     });
-    let doc = ops::summary(&state.app, &actor, year).await?;
+    let doc = ops::summary(&ctx.state.app, &actor, year).await?;
     Ok(Json(summary_json(&doc)))
 }
 

@@ -1,9 +1,8 @@
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -153,15 +152,11 @@ fn field_errors(lang: crate::i18n::Lang, e: SaveError) -> Response {
     }
 }
 
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<RosterPage>, AppError> {
+async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Json<RosterPage>, AppError> {
     let actor = ctx.actor()?;
-    let kinds = ops::tag_kinds(&state.app, &actor).await?;
+    let kinds = ops::tag_kinds(&ctx.state.app, &actor).await?;
     let page = q.page.unwrap_or(1).max(1);
-    let (rows, total) = ops::search(&state.app, &actor, &q, &kinds).await?;
+    let (rows, total) = ops::search(&ctx.state.app, &actor, &q, &kinds).await?;
     Ok(Json(RosterPage {
         items: rows.iter().map(row_json).collect(),
         total,
@@ -170,41 +165,33 @@ async fn list(
     }))
 }
 
-async fn get(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<ResidentJson>, AppError> {
-    let r = ops::load_visible(&state.app, &ctx.actor()?, id, Action::ViewResidents).await?;
+async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ResidentJson>, AppError> {
+    let r = ops::load_visible(&ctx.state.app, &ctx.actor()?, id, Action::ViewResidents).await?;
     Ok(Json(resident_json(
         &r,
         linli_core::clock::shanghai(ctx.now).date(),
     )))
 }
 
-async fn create(State(state): State<AppState>, ctx: Ctx, Json(d): Json<Draft>) -> Response {
+async fn create(ctx: Ctx, Json(d): Json<Draft>) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };
-    match ops::save(&state.app, &actor, None, d).await {
+    match ops::save(&ctx.state.app, &actor, None, d).await {
         Ok(id) => created_id(id),
         Err(e) => field_errors(ctx.lang(), e),
     }
 }
 
 /// Partial update: fields left out keep their value.
-async fn update(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Json(patch): Json<Value>,
-) -> Response {
+async fn update(ctx: Ctx, Path(id): Path<i64>, Json(patch): Json<Value>) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };
-    let current = match ops::load_visible(&state.app, &actor, id, Action::ManageResidents).await {
+    let current = match ops::load_visible(&ctx.state.app, &actor, id, Action::ManageResidents).await
+    {
         Ok(r) => r,
         Err(e) => return AppError::from(e).into_response(),
     };
@@ -231,7 +218,7 @@ async fn update(
         Ok(d) => d,
         Err(_) => return AppError::BadRequest("bad_json").into_response(),
     };
-    match ops::save(&state.app, &actor, Some(id), d).await {
+    match ops::save(&ctx.state.app, &actor, Some(id), d).await {
         Ok(id) => Json(NewId { id }).into_response(),
         Err(e) => field_errors(ctx.lang(), e),
     }
@@ -245,13 +232,12 @@ struct RevealBody {
 }
 
 async fn reveal(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     body: Option<Json<RevealBody>>,
 ) -> Result<Json<Revealed>, AppError> {
     let reason = body.map(|Json(b)| b.reason).unwrap_or_default();
-    let (id_number, phone) = ops::reveal(&state.app, &ctx.actor()?, id, &reason).await?;
+    let (id_number, phone) = ops::reveal(&ctx.state.app, &ctx.actor()?, id, &reason).await?;
     Ok(Json(Revealed {
         id,
         id_number,
@@ -267,8 +253,10 @@ struct Revealed {
     phone: Option<String>,
 }
 
-async fn tags(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Listed<TagKind>>, AppError> {
-    Ok(Listed::of(ops::tag_kinds(&state.app, &ctx.actor()?).await?))
+async fn tags(ctx: Ctx) -> Result<Json<Listed<TagKind>>, AppError> {
+    Ok(Listed::of(
+        ops::tag_kinds(&ctx.state.app, &ctx.actor()?).await?,
+    ))
 }
 
 /// What a picker's script asks for as the worker types.
@@ -280,25 +268,20 @@ struct PickQuery {
 
 /// Residents for a picker (issue 14): the actor's scope only, the ID number reduced to its
 /// last four digits.
-async fn pick(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PickQuery>,
-) -> Result<Json<ops::Picks>, AppError> {
+async fn pick(ctx: Ctx, Query(q): Query<PickQuery>) -> Result<Json<ops::Picks>, AppError> {
     let query = q.q.unwrap_or_default();
     let limit = q.limit.unwrap_or(10);
     Ok(Json(
-        ops::pick_residents(&state.app, &ctx.actor()?, &query, limit).await?,
+        ops::pick_residents(&ctx.state.app, &ctx.actor()?, &query, limit).await?,
     ))
 }
 
 /// The copy for a PIPL §45 request (the page `/residents/{id}/personal-data` prints the same).
 async fn export_personal(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<ops::PersonalData>, AppError> {
-    let mut e = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
+    let mut e = ops::subject_export(&ctx.state.app, &ctx.actor()?, id).await?;
     crate::labels::label_personal_data(ctx.lang(), &mut e.copy);
     Ok(Json(e.copy))
 }

@@ -1,12 +1,11 @@
 //! `street_indicators`: every indicator of the catalogue for each community of the caller's
 //! street, side by side, and the street's totals (for a street-level administrator).
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::Method;
 use linli_app::street as ops;
 use linli_core::Action;
@@ -88,12 +87,11 @@ fn total_json(ind: &linli_core::indicators::Indicator, t: &Total) -> TotalJson {
 }
 
 async fn indicators(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ops::Asked>,
 ) -> Result<Json<StreetIndicatorsJson>, AppError> {
     let actor = ctx.actor()?;
-    let v = ops::indicators(&state.app, &actor, &q).await?;
+    let v = ops::indicators(&ctx.state.app, &actor, &q).await?;
     Ok(Json(StreetIndicatorsJson {
         street: PlaceRef {
             id: v.street.id,

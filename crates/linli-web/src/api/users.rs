@@ -1,9 +1,8 @@
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::accounts;
@@ -41,13 +40,9 @@ struct NewUser {
     username: String,
 }
 
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(b): Json<CreateUser>,
-) -> Result<Response, AppError> {
+async fn create(ctx: Ctx, Json(b): Json<CreateUser>) -> Result<Response, AppError> {
     let user = accounts::create_user(
-        &state.app,
+        &ctx.state.app,
         &ctx.actor()?,
         accounts::NewUser {
             username: b.username,
@@ -78,8 +73,8 @@ struct UserJson {
     grants: Vec<GrantView>,
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Listed<UserJson>>, AppError> {
-    let rows = accounts::list_users(&state.app, &ctx.actor()?).await?;
+async fn list(ctx: Ctx) -> Result<Json<Listed<UserJson>>, AppError> {
+    let rows = accounts::list_users(&ctx.state.app, &ctx.actor()?).await?;
     Ok(Listed::of(
         rows.into_iter()
             .map(|(u, grants)| user_json(u, grants))
@@ -99,27 +94,19 @@ fn user_json(u: linli_store::users::User, grants: Vec<GrantView>) -> UserJson {
 }
 
 /// The account as it now stands.
-async fn account(state: &AppState, ctx: &Ctx, id: i64) -> Result<Json<UserJson>, AppError> {
-    let (u, grants) = accounts::managed(&state.app, &ctx.actor()?, id).await?;
+async fn account(ctx: &Ctx, id: i64) -> Result<Json<UserJson>, AppError> {
+    let (u, grants) = accounts::managed(&ctx.state.app, &ctx.actor()?, id).await?;
     Ok(Json(user_json(u, grants)))
 }
 
-async fn deactivate(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<UserJson>, AppError> {
-    accounts::deactivate(&state.app, &ctx.actor()?, id).await?;
-    account(&state, &ctx, id).await
+async fn deactivate(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<UserJson>, AppError> {
+    accounts::deactivate(&ctx.state.app, &ctx.actor()?, id).await?;
+    account(&ctx, id).await
 }
 
-async fn reactivate(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<UserJson>, AppError> {
-    accounts::reactivate(&state.app, &ctx.actor()?, id).await?;
-    account(&state, &ctx, id).await
+async fn reactivate(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<UserJson>, AppError> {
+    accounts::reactivate(&ctx.state.app, &ctx.actor()?, id).await?;
+    account(&ctx, id).await
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -130,13 +117,12 @@ struct ResetPassword {
 }
 
 async fn reset_password(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<ResetPassword>,
 ) -> Result<Json<UserJson>, AppError> {
-    accounts::reset_password(&state.app, &ctx.actor()?, id, b.password).await?;
-    account(&state, &ctx, id).await
+    accounts::reset_password(&ctx.state.app, &ctx.actor()?, id, b.password).await?;
+    account(&ctx, id).await
 }
 
 /// Sessions and tokens ended.
@@ -146,12 +132,8 @@ struct Revoked {
     revoked: u64,
 }
 
-async fn revoke_sessions(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<Revoked>, AppError> {
-    let revoked = accounts::revoke_sessions(&state.app, &ctx.actor()?, id).await?;
+async fn revoke_sessions(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Revoked>, AppError> {
+    let revoked = accounts::revoke_sessions(&ctx.state.app, &ctx.actor()?, id).await?;
     Ok(Json(Revoked { id, revoked }))
 }
 
@@ -167,14 +149,10 @@ struct AuditPage {
     items: Vec<Record>,
 }
 
-async fn audit_list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PageQuery>,
-) -> Result<Json<AuditPage>, AppError> {
+async fn audit_list(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Json<AuditPage>, AppError> {
     let page = q.page.unwrap_or(1).max(1);
     let (items, total) =
-        accounts::audit_log(&state.app, &ctx.actor()?, page, super::PER_PAGE).await?;
+        accounts::audit_log(&ctx.state.app, &ctx.actor()?, page, super::PER_PAGE).await?;
     Ok(Json(AuditPage { total, items }))
 }
 

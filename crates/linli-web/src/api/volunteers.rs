@@ -1,12 +1,11 @@
 //! JSON API of groups, volunteers, their service records and certificates, and 双报到 (contract
 //! names of issue 16).
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::{ApiDoc, Policy, Table};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::volunteers::{
@@ -20,30 +19,21 @@ use serde::Deserialize;
 
 use super::{Listed, NewId, created, created_id};
 
-async fn create_group(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<GroupDraft>,
-) -> Result<Response, AppError> {
+async fn create_group(ctx: Ctx, Json(d): Json<GroupDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::create_group(&state.app, &ctx.actor()?, d).await?,
+        ops::create_group(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
-async fn list_groups(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<Listed<Group>>, AppError> {
-    Ok(Listed::of(ops::groups(&state.app, &ctx.actor()?).await?))
+async fn list_groups(ctx: Ctx) -> Result<Json<Listed<Group>>, AppError> {
+    Ok(Listed::of(
+        ops::groups(&ctx.state.app, &ctx.actor()?).await?,
+    ))
 }
 
-async fn create_volunteer(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<VolunteerDraft>,
-) -> Result<Response, AppError> {
+async fn create_volunteer(ctx: Ctx, Json(d): Json<VolunteerDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::create_volunteer(&state.app, &ctx.actor()?, d).await?,
+        ops::create_volunteer(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
@@ -54,60 +44,44 @@ struct Search {
 }
 
 async fn list_volunteers(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(s): Query<Search>,
 ) -> Result<Json<Listed<VolunteerRow>>, AppError> {
     Ok(Listed::of(
-        ops::volunteers(&state.app, &ctx.actor()?, &s.q).await?,
+        ops::volunteers(&ctx.state.app, &ctx.actor()?, &s.q).await?,
     ))
 }
 
-async fn get_volunteer(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Json<VolunteerView>, AppError> {
-    Ok(Json(ops::volunteer(&state.app, &ctx.actor()?, id).await?))
-}
-
-async fn create_activity(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<ActivityDraft>,
-) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_activity(&state.app, &ctx.actor()?, d).await?,
+async fn get_volunteer(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<VolunteerView>, AppError> {
+    Ok(Json(
+        ops::volunteer(&ctx.state.app, &ctx.actor()?, id).await?,
     ))
 }
 
-async fn record_service(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<ServiceDraft>,
-) -> Result<Response, AppError> {
+async fn create_activity(ctx: Ctx, Json(d): Json<ActivityDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::record_service(&state.app, &ctx.actor()?, d).await?,
+        ops::create_activity(&ctx.state.app, &ctx.actor()?, d).await?,
+    ))
+}
+
+async fn record_service(ctx: Ctx, Json(d): Json<ServiceDraft>) -> Result<Response, AppError> {
+    Ok(created_id(
+        ops::record_service(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
 async fn issue_certificate(
-    State(state): State<AppState>,
     ctx: Ctx,
     Json(d): Json<CertificateDraft>,
 ) -> Result<Response, AppError> {
     Ok(created::<Issued>(
-        ops::issue_certificate(&state.app, &ctx.actor()?, d).await?,
+        ops::issue_certificate(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
-async fn create_party_member(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(d): Json<PartyDraft>,
-) -> Result<Response, AppError> {
+async fn create_party_member(ctx: Ctx, Json(d): Json<PartyDraft>) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::create_party_member(&state.app, &ctx.actor()?, d).await?,
+        ops::create_party_member(&ctx.state.app, &ctx.actor()?, d).await?,
     ))
 }
 
@@ -122,7 +96,6 @@ struct QuarterQuery {
 }
 
 async fn party_sheet(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<QuarterQuery>,
 ) -> Result<Json<PartySheet>, AppError> {
@@ -136,7 +109,7 @@ async fn party_sheet(
         .quarter
         .unwrap_or_else(|| linli_core::volunteers::quarter_of(today));
     Ok(Json(
-        ops::party_sheet(&state.app, &actor, year, quarter, q.partner_id).await?,
+        ops::party_sheet(&ctx.state.app, &actor, year, quarter, q.partner_id).await?,
     ))
 }
 
@@ -147,13 +120,12 @@ struct SignUpBody {
 }
 
 async fn sign_up(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<SignUpBody>,
 ) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::sign_up(&state.app, &ctx.actor()?, id, b.volunteer_id).await?,
+        ops::sign_up(&ctx.state.app, &ctx.actor()?, id, b.volunteer_id).await?,
     ))
 }
 
@@ -172,14 +144,13 @@ struct CheckBody {
 }
 
 async fn check(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<CheckBody>,
 ) -> Result<Json<Service>, AppError> {
     let actor = ctx.actor()?;
     // The service first: another community's answers 404 whatever the body says.
-    ops::service(&state.app, &actor, id).await?;
+    ops::service(&ctx.state.app, &actor, id).await?;
     let which = match b.which.as_str() {
         "in" => Check::In,
         "out" => Check::Out,
@@ -195,7 +166,7 @@ async fn check(
         None => None,
     };
     Ok(Json(
-        ops::check(&state.app, &actor, id, which, at, &b.late_reason).await?,
+        ops::check(&ctx.state.app, &actor, id, which, at, &b.late_reason).await?,
     ))
 }
 
@@ -211,14 +182,13 @@ struct HoursBody {
 }
 
 async fn edit_hours(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<HoursBody>,
 ) -> Result<Json<Service>, AppError> {
     Ok(Json(
         ops::credit_or_edit(
-            &state.app,
+            &ctx.state.app,
             &ctx.actor()?,
             id,
             &b.hours.map(|h| h.to_string()).unwrap_or_default(),
@@ -229,13 +199,12 @@ async fn edit_hours(
 }
 
 async fn ask_correction(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(d): Json<CorrectionDraft>,
 ) -> Result<Response, AppError> {
     Ok(created_id(
-        ops::ask_correction(&state.app, &ctx.actor()?, id, d).await?,
+        ops::ask_correction(&ctx.state.app, &ctx.actor()?, id, d).await?,
     ))
 }
 
@@ -250,21 +219,19 @@ struct DecideBody {
 }
 
 async fn decide_correction(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<DecideBody>,
 ) -> Result<Json<Correction>, AppError> {
     Ok(Json(
-        ops::decide_correction(&state.app, &ctx.actor()?, id, &b.decision, &b.note).await?,
+        ops::decide_correction(&ctx.state.app, &ctx.actor()?, id, &b.decision, &b.note).await?,
     ))
 }
 
-async fn my_record(
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Json<Option<VolunteerView>>, AppError> {
-    Ok(Json(ops::own_volunteer(&state.app, &ctx.actor()?).await?))
+async fn my_record(ctx: Ctx) -> Result<Json<Option<VolunteerView>>, AppError> {
+    Ok(Json(
+        ops::own_volunteer(&ctx.state.app, &ctx.actor()?).await?,
+    ))
 }
 
 const V: &str = "volunteers";

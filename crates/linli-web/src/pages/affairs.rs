@@ -4,15 +4,15 @@
 //! with its reason kept, resolution, the callback rating, and a public progress page that
 //! carries no personal data. The operations are shared with the JSON API.
 
+use super::Pairs;
 use super::partners::{pairs_get, today};
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
@@ -254,11 +254,7 @@ struct ListQuery {
     year: Option<i32>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
@@ -278,7 +274,7 @@ async fn list(
     };
     let today = today(&ctx);
     let year = today.year();
-    let mut items = ops::list(&state.app, &actor, filter).await?;
+    let mut items = ops::list(&ctx.state.app, &actor, filter).await?;
     if let Some(y) = q.year {
         let prefix = format!("{y}-");
         items.retain(|a| a.reported_on.starts_with(&prefix));
@@ -287,7 +283,7 @@ async fn list(
         categories: cats,
         calendar: cal,
         facts,
-    } = ops::list_extras(&state.app, &actor).await?;
+    } = ops::list_extras(&ctx.state.app, &actor).await?;
     let rates = rules::rates(&facts);
     let action =
         staff.then(|| html! { a.btn.btn-primary href="/affairs/new" { (t(lang, "affairs.new")) } });
@@ -387,11 +383,7 @@ fn categories_form(lang: Lang, cats: &[store::Category], csrf: &str) -> Markup {
 }
 
 /// The categories form posted: the rows still ticked, then the new one if named.
-async fn categories_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn categories_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let g = |k: &str| pairs_get(&pairs, k);
     let days = |k: &str| g(k).and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
     let mut items = Vec::new();
@@ -419,7 +411,7 @@ async fn categories_submit(
             resolve_days: days("resolve_new"),
         });
     }
-    match ops::set_categories(&state.app, &ctx.actor()?, items)
+    match ops::set_categories(&ctx.state.app, &ctx.actor()?, items)
         .await
         .map_err(AppError::from)
     {
@@ -443,12 +435,12 @@ fn category_options(lang: Lang, cats: &[store::Category]) -> Vec<(String, String
         .collect()
 }
 
-async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn new_page(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
-    let community = ops::public_community(&state.app, &actor, None).await?;
-    let (cats, buildings) = ops::form_choices(&state.app, &community).await?;
+    let community = ops::public_community(&ctx.state.app, &actor, None).await?;
+    let (cats, buildings) = ops::form_choices(&ctx.state.app, &community).await?;
     let body = html! {
         form.form.narrow method="post" action="/affairs" {
             input type="hidden" name="_csrf" value=(caller.csrf_token);
@@ -472,11 +464,7 @@ async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     ))
 }
 
-async fn create_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let d = AffairDraft {
         category: pairs_get(&pairs, "category").unwrap_or_default(),
         description: pairs_get(&pairs, "description").unwrap_or_default(),
@@ -485,7 +473,7 @@ async fn create_submit(
         reporter_phone: pairs_get(&pairs, "reporter_phone"),
         channel: pairs_get(&pairs, "channel"),
     };
-    match ops::create_affair(&state.app, &ctx.actor()?, d, Vec::new())
+    match ops::create_affair(&ctx.state.app, &ctx.actor()?, d, Vec::new())
         .await
         .map_err(AppError::from)
     {
@@ -539,30 +527,17 @@ fn event_line(lang: Lang, e: &store::AffairEvent, units: Option<&[String]>) -> M
     }
 }
 
-async fn detail(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    detail_page(state, ctx, id, None).await
+async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    detail_page(ctx, id, None).await
 }
 
 /// Shows the reporter's whole number to the one who calls back (audited), on the issue's page.
-async fn reveal_phone_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let phone = ops::reveal_phone(&state.app, &ctx.actor()?, id).await?;
-    detail_page(state, ctx, id, Some(phone)).await
+async fn reveal_phone_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let phone = ops::reveal_phone(&ctx.state.app, &ctx.actor()?, id).await?;
+    detail_page(ctx, id, Some(phone)).await
 }
 
-async fn detail_page(
-    state: AppState,
-    ctx: Ctx,
-    id: i64,
-    revealed: Option<String>,
-) -> Result<Response, AppError> {
+async fn detail_page(ctx: Ctx, id: i64, revealed: Option<String>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
@@ -574,7 +549,7 @@ async fn detail_page(
         units,
         staff: staff_list,
         calendar: cal,
-    } = ops::page(&state.app, &actor, id).await?;
+    } = ops::page(&ctx.state.app, &actor, id).await?;
     let today = today(&ctx);
     let manage = ops::manages(&actor, &a);
     let work = ops::holds(&actor, &a) || manage;
@@ -700,10 +675,9 @@ fn back_with<T>(
 }
 
 async fn assign_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let to = pairs_get(&pairs, "to").unwrap_or_default();
     let d = AssignDraft {
@@ -714,28 +688,26 @@ async fn assign_submit(
     };
     back_with(
         id,
-        ops::assign(&state.app, &ctx.actor()?, id, d).await,
+        ops::assign(&ctx.state.app, &ctx.actor()?, id, d).await,
         "affairs.flash.assigned",
     )
 }
 
 async fn progress_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let note = pairs_get(&pairs, "note").unwrap_or_default();
     back_with(
         id,
-        ops::progress(&state.app, &ctx.actor()?, id, &note).await,
+        ops::progress(&ctx.state.app, &ctx.actor()?, id, &note).await,
         "affairs.flash.progress",
     )
 }
 
 /// The resolve form is multipart (photos of the work done may come with it).
 async fn resolve_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     form: Multipart,
@@ -760,45 +732,36 @@ async fn resolve_submit(
     };
     back_with(
         id,
-        ops::resolve(&state.app, &actor, id, &resolution, photos).await,
+        ops::resolve(&ctx.state.app, &actor, id, &resolution, photos).await,
         "affairs.flash.resolved",
     )
 }
 
 async fn rate_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let r = pairs_get(&pairs, "rating").unwrap_or_default();
     let note = pairs_get(&pairs, "note").unwrap_or_default();
     back_with(
         id,
-        ops::rate(&state.app, &ctx.actor()?, id, &r, &note).await,
+        ops::rate(&ctx.state.app, &ctx.actor()?, id, &r, &note).await,
         "affairs.flash.rated",
     )
 }
 
-async fn need_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn need_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     back_with(
         id,
-        ops::to_need(&state.app, &ctx.actor()?, id).await,
+        ops::to_need(&ctx.state.app, &ctx.actor()?, id).await,
         "affairs.flash.need",
     )
 }
 
-async fn photo(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, pid)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
+async fn photo(ctx: Ctx, Path((id, pid)): Path<(i64, i64)>) -> Result<Response, AppError> {
     Ok(super::jpeg(
-        ops::photo(&state.app, &ctx.actor()?, id, pid).await?,
+        ops::photo(&ctx.state.app, &ctx.actor()?, id, pid).await?,
     ))
 }
 
@@ -858,15 +821,11 @@ fn report_form(
     }
 }
 
-async fn public_report_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PublicQuery>,
-) -> Result<Response, AppError> {
+async fn public_report_page(ctx: Ctx, Query(q): Query<PublicQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor_or_public();
-    let community = ops::public_community(&state.app, &actor, q.community).await?;
-    let (cats, buildings) = ops::form_choices(&state.app, &community).await?;
+    let community = ops::public_community(&ctx.state.app, &actor, q.community).await?;
+    let (cats, buildings) = ops::form_choices(&ctx.state.app, &community).await?;
     Ok(layout::public_page(
         &ctx,
         &t(lang, "affairs.public_title"),
@@ -875,14 +834,13 @@ async fn public_report_page(
 }
 
 async fn public_report_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<PublicQuery>,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor_or_public();
-    let community = ops::public_community(&state.app, &actor, q.community).await?;
+    let community = ops::public_community(&ctx.state.app, &actor, q.community).await?;
     let mut d = AffairDraft::default();
     let mut photos = Vec::new();
     let mut too_large = false;
@@ -921,7 +879,7 @@ async fn public_report_submit(
         Err(AppError::invalid("photo_too_large", "photos"))
     } else {
         match clean_photos(photos).await {
-            Ok(photos) => ops::report_public(&state.app, &actor, &community, d, photos)
+            Ok(photos) => ops::report_public(&ctx.state.app, &actor, &community, d, photos)
                 .await
                 .map_err(AppError::from),
             Err(e) => Err(e),
@@ -934,7 +892,7 @@ async fn public_report_submit(
             "affairs.flash.reported",
         )),
         Err(e @ AppError::Invalid { .. }) => {
-            let (cats, buildings) = ops::form_choices(&state.app, &community).await?;
+            let (cats, buildings) = ops::form_choices(&ctx.state.app, &community).await?;
             let mut res = layout::public_page(
                 &ctx,
                 &t(lang, "affairs.public_title"),
@@ -992,18 +950,14 @@ fn lookup_form(ctx: &Ctx, missing: Option<&str>, status: StatusCode) -> Response
 
 /// Progress as the resident sees it: what, where, who holds it and what has been done. No
 /// phone, no names of people (a worker shows as community staff), no reasons for re-routing.
-async fn public_progress(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(public_ref): Path<String>,
-) -> Result<Response, AppError> {
+async fn public_progress(ctx: Ctx, Path(public_ref): Path<String>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let ops::Progress {
         affair: a,
         events,
         categories: cats,
         units,
-    } = match ops::by_ref(&state.app, public_ref.clone()).await {
+    } = match ops::by_ref(&ctx.state.app, public_ref.clone()).await {
         Err(linli_app::Error::NotFound) => {
             // Public words, and the form again: a mistyped reference is the usual cause.
             let shown: String = public_ref.chars().take(20).collect();
@@ -1038,7 +992,7 @@ async fn public_progress(
 
 /// Overdue and due-soon issues the caller works on (staff: all open ones in scope; a liaison:
 /// its unit's), for the home page.
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
     let Some(caller) = ctx.caller.clone() else {
         return Ok(html! {});
@@ -1049,7 +1003,7 @@ pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
         calendar: cal,
         categories: cats,
         staff,
-    }) = ops::due(&state.app, &actor).await?
+    }) = ops::due(&ctx.state.app, &actor).await?
     else {
         return Ok(html! {});
     };

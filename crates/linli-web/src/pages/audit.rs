@@ -1,12 +1,11 @@
 //! The audit log page: who did what, when, newest first, with the request id to find the log.
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::Method;
 use axum::response::Response;
 use linli_core::Action;
@@ -105,15 +104,11 @@ struct PageQuery {
     page: Option<i64>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let page = q.page.unwrap_or(1).max(1);
     let (items, total) =
-        linli_app::accounts::audit_log(&state.app, &ctx.actor()?, page, PER_PAGE).await?;
+        linli_app::accounts::audit_log(&ctx.state.app, &ctx.actor()?, page, PER_PAGE).await?;
     let body = html! {
         p.hint { (t(lang, "audit.hint")) }
         div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {

@@ -4,13 +4,12 @@
 //! `linli calendar load`). Also the warning every deadline page shows when a due date was
 //! counted through a year without a schedule.
 
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
@@ -200,14 +199,13 @@ struct PageQuery {
 }
 
 async fn render(
-    state: &AppState,
     ctx: &Ctx,
     open: Option<i32>,
     error: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let years = ops::years(&state.app, &ctx.actor()?).await?.items;
+    let years = ops::years(&ctx.state.app, &ctx.actor()?).await?.items;
     let next = super::today(ctx).year() + 1;
     let next_known = years.iter().any(|y| y.year == next);
     let body = html! {
@@ -233,21 +231,13 @@ async fn render(
     ))
 }
 
-async fn page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, AppError> {
-    render(&state, &ctx, q.loaded, None, StatusCode::OK).await
+async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+    render(&ctx, q.loaded, None, StatusCode::OK).await
 }
 
 /// The upload: the file is read (UTF-8 or GB18030, as a spreadsheet saves it) and checked line
 /// by line here, so a refusal names its line; the checked schedule goes to the operation.
-async fn submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    mut mp: Multipart,
-) -> Result<Response, AppError> {
+async fn submit(ctx: Ctx, mut mp: Multipart) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let mut file = Vec::new();
     while let Some(field) = mp
@@ -276,11 +266,11 @@ async fn submit(
         Ok(s) => s,
         Err(msg) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return render(&state, &ctx, None, Some(&msg), status).await;
+            return render(&ctx, None, Some(&msg), status).await;
         }
     };
     let year = schedule.year;
-    match ops::load_year(&state.app, &ctx.actor()?, schedule).await {
+    match ops::load_year(&ctx.state.app, &ctx.actor()?, schedule).await {
         Ok(_) => Ok(redirect_with_flash(
             &format!("/calendar?loaded={year}#year-{year}"),
             true,
@@ -288,14 +278,7 @@ async fn submit(
         )),
         Err(e @ linli_app::Error::Invalid { .. }) => {
             let msg = t(lang, &format!("error.{}", e.code()));
-            render(
-                &state,
-                &ctx,
-                None,
-                Some(&msg),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            render(&ctx, None, Some(&msg), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }

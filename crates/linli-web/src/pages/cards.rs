@@ -3,14 +3,13 @@
 //! own (neighbours, building head, committee, service station, emergency numbers); a long list
 //! continues on a card marked （续）.
 
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::cards::{self as ops, BuildingCards, NeighbourCard};
@@ -26,17 +25,12 @@ struct CardQuery {
     building: Option<i64>,
 }
 
-async fn cards(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<CardQuery>,
-) -> Result<Response, AppError> {
-    render(&state, &ctx, q.building, None, StatusCode::OK).await
+async fn cards(ctx: Ctx, Query(q): Query<CardQuery>) -> Result<Response, AppError> {
+    render(&ctx, q.building, None, StatusCode::OK).await
 }
 
 /// The page; `phone_form` keeps what a building head typed for her own phone, with its error.
 async fn render(
-    state: &AppState,
     ctx: &Ctx,
     requested: Option<i64>,
     phone_form: Option<(String, String)>,
@@ -45,7 +39,7 @@ async fn render(
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
-    let buildings = ops::buildings(&state.app, &actor).await?;
+    let buildings = ops::buildings(&ctx.state.app, &actor).await?;
     // A building outside hers (a stale link) shows her first building, never the other's.
     let chosen = requested
         .and_then(|b| buildings.iter().find(|p| p.id == b))
@@ -60,8 +54,8 @@ async fn render(
             layout::empty(&t(lang, "places.empty"), None),
         ));
     };
-    let set = ops::of_building(&state.app, &actor, building.id).await?;
-    let own_phone = ops::own_card_phone(&state.app, &actor).await?;
+    let set = ops::of_building(&ctx.state.app, &actor, building.id).await?;
+    let own_phone = ops::own_card_phone(&ctx.state.app, &actor).await?;
     let is_head_here = own_phone.is_some()
         && caller
             .grants
@@ -229,12 +223,9 @@ struct HelperForm {
 }
 
 /// Records what a consenting neighbour helps with (接送、代买、看护 …); empty text stops it.
-async fn helper_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<HelperForm>,
-) -> Result<Response, AppError> {
-    linli_app::visits::set_helper(&state.app, &ctx.actor()?, f.resident_id, &f.helps_with).await?;
+async fn helper_submit(ctx: Ctx, Form(f): Form<HelperForm>) -> Result<Response, AppError> {
+    linli_app::visits::set_helper(&ctx.state.app, &ctx.actor()?, f.resident_id, &f.helps_with)
+        .await?;
     let back = match f.building {
         Some(b) => format!("/neighbor-cards?building={b}"),
         None => "/neighbor-cards".to_string(),
@@ -251,13 +242,9 @@ struct HeadPhoneForm {
 
 /// A building head sets the phone printed for her on the cards; a wrong number stays in the
 /// field with the error beside it.
-async fn head_phone_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<HeadPhoneForm>,
-) -> Result<Response, AppError> {
+async fn head_phone_submit(ctx: Ctx, Form(f): Form<HeadPhoneForm>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    match ops::set_own_card_phone(&state.app, &ctx.actor()?, &f.card_phone).await {
+    match ops::set_own_card_phone(&ctx.state.app, &ctx.actor()?, &f.card_phone).await {
         Ok(_) => {
             let back = match f.building {
                 Some(b) => format!("/neighbor-cards?building={b}"),
@@ -268,7 +255,6 @@ async fn head_phone_submit(
         Err(linli_app::Error::Invalid { code, .. }) => {
             let msg = t(lang, &format!("error.{code}"));
             render(
-                &state,
                 &ctx,
                 f.building,
                 Some((f.card_phone, msg)),

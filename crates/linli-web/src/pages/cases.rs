@@ -2,17 +2,16 @@
 //! run on the working-day clocks of the rules, over `linli_app::assistance` (which the JSON API
 //! shares).
 
-use super::pairs_get;
 use super::picker::{Picker, picker_status};
 use super::today;
-use crate::AppState;
+use super::{Pairs, pairs_get};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -52,11 +51,7 @@ struct ListQuery {
     status: Option<String>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let status = q
@@ -64,7 +59,7 @@ async fn list(
         .clone()
         .filter(|s| matches!(s.as_str(), "open" | "monitoring" | "closed"));
     let actor = ctx.actor()?;
-    let cases = ops::list_cases(&state.app, &actor, status.clone()).await?;
+    let cases = ops::list_cases(&ctx.state.app, &actor, status.clone()).await?;
     let manage = caller.decide(Action::ManageCases, None) == Decision::Allow;
     let action =
         html! { @if manage { a.btn.btn-primary href="/cases/new" { (t(lang, "cases.new")) } } };
@@ -128,18 +123,14 @@ struct NewQuery {
     resident: Option<i64>,
 }
 
-async fn new_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<NewQuery>,
-) -> Result<Response, AppError> {
+async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let person = Picker::new("resident_id", "pickers.case_person")
-        .preset(&state, &actor, ctx.lang(), q.resident)
+        .preset(&ctx.state, &actor, ctx.lang(), q.resident)
         .await?;
     // Opened from a resident's page whose household already has a case: say so at once.
     let open = match &person.chosen {
-        Some(p) => ops::open_case_of_resident(&state.app, &actor, p.id).await?,
+        Some(p) => ops::open_case_of_resident(&ctx.state.app, &actor, p.id).await?,
         None => None,
     };
     case_form(
@@ -215,15 +206,11 @@ fn case_form(
     ))
 }
 
-async fn create_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let mut person = Picker::new("resident_id", "pickers.case_person")
-        .read_form(&state, &actor, lang, &pairs, true)
+        .read_form(&ctx.state, &actor, lang, &pairs, true)
         .await?;
     let d = CaseDraft {
         household_id: None,
@@ -248,11 +235,11 @@ async fn create_submit(
     // A second open case for the same household waits for an explicit confirmation.
     if pairs_get(&pairs, "confirm_second").is_none()
         && let Some(rid) = d.resident_id
-        && let Some(open) = ops::open_case_of_resident(&state.app, &actor, rid).await?
+        && let Some(open) = ops::open_case_of_resident(&ctx.state.app, &actor, rid).await?
     {
         return case_form(&ctx, &d, &person, Some(&open), None, StatusCode::CONFLICT);
     }
-    match create_case(&state.app, &actor, d.clone())
+    match create_case(&ctx.state.app, &actor, d.clone())
         .await
         .map_err(AppError::from)
     {
@@ -289,11 +276,7 @@ async fn create_submit(
     }
 }
 
-async fn detail(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let ops::CaseFile {
@@ -301,7 +284,7 @@ async fn detail(
         help,
         applications: apps,
         calendar: cal,
-    } = ops::case_file(&state.app, &actor, id).await?;
+    } = ops::case_file(&ctx.state.app, &actor, id).await?;
     let caller = ctx.caller()?.clone();
     let sensitive = ops::sees_sensitive(&actor, &k);
     let today = today(&ctx);
@@ -418,23 +401,18 @@ async fn detail(
 
 /// The confirmation step before a case is closed (结案): what happens, the reason typed, and a
 /// way back.
-async fn close_confirm(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    close_page(&state, &ctx, id, "", None).await
+async fn close_confirm(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    close_page(&ctx, id, "", None).await
 }
 
 async fn close_page(
-    state: &AppState,
     ctx: &Ctx,
     id: i64,
     reason: &str,
     error: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let k = ops::load_case(&state.app, &ctx.actor()?, id, Action::ManageCases).await?;
+    let k = ops::load_case(&ctx.state.app, &ctx.actor()?, id, Action::ManageCases).await?;
     if k.status == "closed" {
         return Ok(redirect_with_flash(
             &format!("/cases/{id}"),
@@ -475,10 +453,9 @@ async fn close_page(
 }
 
 async fn status_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let d = CaseStatusDraft {
         status: pairs_get(&pairs, "status").unwrap_or_default(),
@@ -486,7 +463,7 @@ async fn status_submit(
     };
     let closing = d.status == "closed";
     let reason = d.reason.clone();
-    match ops::set_case_status(&state.app, &ctx.actor()?, id, d)
+    match ops::set_case_status(&ctx.state.app, &ctx.actor()?, id, d)
         .await
         .map_err(AppError::from)
     {
@@ -498,7 +475,7 @@ async fn status_submit(
         Err(AppError::Invalid {
             code,
             field: Some("reason"),
-        }) if closing => close_page(&state, &ctx, id, &reason, Some(code)).await,
+        }) if closing => close_page(&ctx, id, &reason, Some(code)).await,
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
             &format!("/cases/{id}"),
             false,
@@ -509,10 +486,9 @@ async fn status_submit(
 }
 
 async fn help_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let amount = match pairs_get(&pairs, "amount_yuan") {
         Some(y) => Some(
@@ -548,7 +524,7 @@ async fn help_submit(
         note: pairs_get(&pairs, "note"),
         participants: pairs_get(&pairs, "participants"),
     };
-    match add_help(&state.app, &ctx.actor()?, d)
+    match add_help(&ctx.state.app, &ctx.actor()?, d)
         .await
         .map_err(AppError::from)
     {
@@ -566,11 +542,7 @@ async fn help_submit(
     }
 }
 
-async fn application_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn application_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let case_id = pairs_get(&pairs, "case_id").and_then(|v| v.parse().ok());
     let d = ApplicationDraft {
         resident_id: pairs_get(&pairs, "resident_id")
@@ -586,7 +558,7 @@ async fn application_submit(
         close_relative: pairs_get(&pairs, "close_relative").is_some(),
     };
     let back = case_id.map_or("/cases".to_string(), |k| format!("/cases/{k}"));
-    match open_application(&state.app, &ctx.actor()?, d)
+    match open_application(&ctx.state.app, &ctx.actor()?, d)
         .await
         .map_err(AppError::from)
     {
@@ -604,18 +576,14 @@ async fn application_submit(
     }
 }
 
-async fn application_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn application_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let a = ops::load_application(&state.app, &actor, id, Action::ViewCases).await?;
+    let a = ops::load_application(&ctx.state.app, &actor, id, Action::ViewCases).await?;
     let a = ops::viewed_application(&actor, a);
     let caller = ctx.caller()?.clone();
     let manage = caller.decide(Action::ManageCases, Some(&a.place_path)) == Decision::Allow;
-    let cal = ops::calendar(&state.app, &actor).await?;
+    let cal = ops::calendar(&ctx.state.app, &actor).await?;
     let today = today(&ctx);
     let day = today.format("%Y-%m-%d").to_string();
     let body = html! {
@@ -697,17 +665,16 @@ async fn application_page(
 }
 
 async fn step_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path((id, step)): Path<(i64, i64)>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let back = format!("/applications/{id}");
     let d = match super::dibao::step_draft(&pairs) {
         Ok(d) => d,
         Err(code) => return Ok(redirect_with_flash(&back, false, &format!("error.{code}"))),
     };
-    match complete_step(&state.app, &ctx.actor()?, id, step, d)
+    match complete_step(&ctx.state.app, &ctx.actor()?, id, step, d)
         .await
         .map_err(AppError::from)
     {
@@ -738,14 +705,13 @@ struct DecisionForm {
 /// Records the street office's or county's decision as it comes: the committee helps apply,
 /// it does not decide.
 async fn decision_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, AppError> {
     let back = format!("/applications/{id}");
     match ops::decide_application(
-        &state.app,
+        &ctx.state.app,
         &ctx.actor()?,
         id,
         &f.status,

@@ -2,14 +2,13 @@
 //! number and phone from her home page; the workers who may edit the record confirm or reject
 //! from theirs. Built on `linli_app::claims`.
 
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::claims::{self as ops, ClaimDraft, DecideDraft};
@@ -18,10 +17,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 /// On an unlinked resident's home: the claim form, or the claim waiting, or the last answer.
-pub async fn claim_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn claim_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?;
-    let standing = ops::standing(&state.app, &ctx.actor()?).await?;
+    let standing = ops::standing(&ctx.state.app, &ctx.actor()?).await?;
     Ok(html! {
         section.panel #my-claim {
             h2 { (t(lang, "claims.title")) }
@@ -44,9 +43,9 @@ pub async fn claim_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError
 }
 
 /// On a worker's home: the claims of her residents waiting for confirmation.
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
-    let items = ops::pending(&state.app, &ctx.actor()?).await?;
+    let items = ops::pending(&ctx.state.app, &ctx.actor()?).await?;
     if items.is_empty() {
         return Ok(html! {});
     }
@@ -82,16 +81,12 @@ struct ClaimForm {
     phone: String,
 }
 
-async fn claim_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<ClaimForm>,
-) -> Result<Response, AppError> {
+async fn claim_submit(ctx: Ctx, Form(f): Form<ClaimForm>) -> Result<Response, AppError> {
     let d = ClaimDraft {
         id_number: f.id_number,
         phone: f.phone,
     };
-    match ops::claim(&state.app, &ctx.actor()?, d)
+    match ops::claim(&ctx.state.app, &ctx.actor()?, d)
         .await
         .map_err(AppError::from)
     {
@@ -120,7 +115,6 @@ struct DecideForm {
 }
 
 async fn decide_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
@@ -131,7 +125,7 @@ async fn decide_submit(
     };
     super::back_with(
         "/",
-        ops::decide(&state.app, &ctx.actor()?, id, d).await,
+        ops::decide(&ctx.state.app, &ctx.actor()?, id, d).await,
         |k| {
             if k.status == "confirmed" {
                 "claims.flash_confirmed"

@@ -2,14 +2,13 @@
 //! on her own page, the open requests on a worker's home, and the resolve form on the
 //! resident's record. Built on `linli_app::corrections`.
 
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::corrections::{self as ops, CorrectionDraft, ResolveDraft};
@@ -39,10 +38,10 @@ fn day(at: &str) -> &str {
 }
 
 /// Her requests and the form to ask, on her own page.
-pub async fn mine_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn mine_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?;
-    let items = ops::mine(&state.app, &ctx.actor()?).await?;
+    let items = ops::mine(&ctx.state.app, &ctx.actor()?).await?;
     let fields: Vec<(String, String)> =
         std::iter::once((String::new(), t(lang, "corrections.choose")))
             .chain(CorrectionField::ALL.iter().map(|f| {
@@ -81,9 +80,9 @@ pub async fn mine_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
 }
 
 /// The open requests a worker may resolve, on her home page (nothing when there are none).
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
-    let items = ops::open(&state.app, &ctx.actor()?).await?;
+    let items = ops::open(&ctx.state.app, &ctx.actor()?).await?;
     if items.is_empty() {
         return Ok(html! {});
     }
@@ -145,18 +144,14 @@ struct RequestForm {
     message: String,
 }
 
-async fn request_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<RequestForm>,
-) -> Result<Response, AppError> {
+async fn request_submit(ctx: Ctx, Form(f): Form<RequestForm>) -> Result<Response, AppError> {
     let d = CorrectionDraft {
         field: f.field,
         message: f.message,
     };
     super::back_with(
         "/#my-corrections",
-        ops::request(&state.app, &ctx.actor()?, d).await,
+        ops::request(&ctx.state.app, &ctx.actor()?, d).await,
         |_| "corrections.flash_requested",
     )
 }
@@ -170,7 +165,6 @@ struct ResolveForm {
 }
 
 async fn resolve_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<ResolveForm>,
@@ -180,7 +174,7 @@ async fn resolve_submit(
         note: f.note,
     };
     let actor = ctx.actor()?;
-    match ops::resolve(&state.app, &actor, id, d)
+    match ops::resolve(&ctx.state.app, &actor, id, d)
         .await
         .map_err(AppError::from)
     {
@@ -190,10 +184,12 @@ async fn resolve_submit(
             "corrections.flash_resolved",
         )),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let back = ops::resident_of(&state.app, &actor, id).await.map_or_else(
-                |_| "/".to_string(),
-                |r| format!("/residents/{r}#corrections"),
-            );
+            let back = ops::resident_of(&ctx.state.app, &actor, id)
+                .await
+                .map_or_else(
+                    |_| "/".to_string(),
+                    |r| format!("/residents/{r}#corrections"),
+                );
             Ok(redirect_with_flash(
                 &back,
                 false,

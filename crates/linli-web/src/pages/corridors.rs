@@ -4,14 +4,13 @@
 //! resident opens in the stairwell. Built on `linli_app::corridors`.
 
 use super::back_with;
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use linli_app::corridors::{self as ops, BoardDraft, CorridorView, InspectionDraft};
@@ -38,15 +37,11 @@ struct ListQuery {
     building: Option<i64>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let rows = ops::list(&state.app, &actor, q.building).await?;
-    let worst = ops::worst_items(&state.app, &actor).await?;
+    let rows = ops::list(&ctx.state.app, &actor, q.building).await?;
+    let worst = ops::worst_items(&ctx.state.app, &actor).await?;
     let high = rows.iter().filter(|r| r.high_standard).count();
     let inspected = rows.iter().filter(|r| r.stars.is_some()).count();
     // Corridors grouped by building, side by side.
@@ -161,14 +156,10 @@ fn boards_markup(lang: Lang, v: &CorridorView, csrf: Option<&str>, corridor_id: 
     }
 }
 
-async fn show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let v = ops::view(&state.app, &actor, id).await?;
+    let v = ops::view(&ctx.state.app, &actor, id).await?;
     let caller = ctx.caller()?;
     let can_inspect =
         caller.decide(Action::InspectCorridors, Some(&v.corridor.place_path)) == Decision::Allow;
@@ -254,7 +245,6 @@ async fn show(
 }
 
 async fn inspect_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     form: Multipart,
@@ -287,7 +277,7 @@ async fn inspect_submit(
         failed,
         note,
     };
-    let r = ops::inspect(&state.app, &ctx.actor()?, d, photos).await;
+    let r = ops::inspect(&ctx.state.app, &ctx.actor()?, d, photos).await;
     back_with(
         &format!("/corridors/{id}#inspections"),
         r,
@@ -296,12 +286,11 @@ async fn inspect_submit(
 }
 
 async fn board_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(d): Form<BoardDraft>,
 ) -> Result<Response, AppError> {
-    let r = ops::set_board(&state.app, &ctx.actor()?, id, d).await;
+    let r = ops::set_board(&ctx.state.app, &ctx.actor()?, id, d).await;
     back_with(
         &format!("/corridors/{id}#boards"),
         r,
@@ -316,12 +305,11 @@ struct ReportForm {
 }
 
 async fn report_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
-    match ops::report_item(&state.app, &ctx.actor()?, id, &f.item).await {
+    match ops::report_item(&ctx.state.app, &ctx.actor()?, id, &f.item).await {
         Ok(r) => Ok(redirect_with_flash(
             &format!("/affairs/{}", r.id),
             true,
@@ -331,13 +319,9 @@ async fn report_submit(
     }
 }
 
-async fn photo(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, pid)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
+async fn photo(ctx: Ctx, Path((id, pid)): Path<(i64, i64)>) -> Result<Response, AppError> {
     Ok(super::jpeg(
-        ops::photo(&state.app, &ctx.actor()?, id, pid).await?,
+        ops::photo(&ctx.state.app, &ctx.actor()?, id, pid).await?,
     ))
 }
 
@@ -348,9 +332,9 @@ struct YearQuery {
 }
 
 /// The corridor list (楼道名册) as a spreadsheet.
-async fn list_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn list_xlsx(ctx: Ctx) -> Result<Response, AppError> {
     let year = chrono::Datelike::year(&super::today(&ctx));
-    let l = ops::ledgers(&state.app, &ctx.actor()?, year).await?;
+    let l = ops::ledgers(&ctx.state.app, &ctx.actor()?, year).await?;
     let rows = l
         .corridors
         .iter()
@@ -369,15 +353,11 @@ async fn list_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
 }
 
 /// The year's inspection register (检查登记簿) as a spreadsheet.
-async fn register_xlsx(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
+async fn register_xlsx(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
     let year = q
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&super::today(&ctx)));
-    let l = ops::ledgers(&state.app, &ctx.actor()?, year).await?;
+    let l = ops::ledgers(&ctx.state.app, &ctx.actor()?, year).await?;
     let label = |code: &str| linli_core::corridors::item_label(code, &l.labels);
     let rows = l
         .register
@@ -485,20 +465,16 @@ impl SettingsForm {
     }
 }
 
-async fn settings_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ops::settings(&state.app, &ctx.actor()?).await?;
+async fn settings_page(ctx: Ctx) -> Result<Response, AppError> {
+    let v = ops::settings(&ctx.state.app, &ctx.actor()?).await?;
     let form = SettingsForm::of(&v);
     Ok(settings_markup(&ctx, &v, &form, None))
 }
 
-async fn settings_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(form): Form<SettingsForm>,
-) -> Result<Response, AppError> {
+async fn settings_submit(ctx: Ctx, Form(form): Form<SettingsForm>) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let saved = match form.draft() {
-        Ok(d) => ops::save_settings(&state.app, &actor, d)
+        Ok(d) => ops::save_settings(&ctx.state.app, &actor, d)
             .await
             .map_err(AppError::from),
         Err(e) => Err(e),
@@ -510,7 +486,7 @@ async fn settings_submit(
             "corridors.settings_saved",
         )),
         Err(e @ AppError::Invalid { .. }) => {
-            let v = ops::settings(&state.app, &actor).await?;
+            let v = ops::settings(&ctx.state.app, &actor).await?;
             Ok(settings_markup(&ctx, &v, &form, Some(&e)))
         }
         Err(e) => Err(e),
@@ -625,14 +601,13 @@ struct QrQuery {
 /// page on a phone. The page says first when the address in them cannot be reached from a
 /// phone (this machine, a private network) and how to set the public one.
 async fn qr_sheet(
-    State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Query(q): Query<QrQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let mut rows = ops::list(&state.app, &actor, q.building).await?;
+    let mut rows = ops::list(&ctx.state.app, &actor, q.building).await?;
     if let Some(k) = q.corridor {
         rows.retain(|r| r.id == k);
         if rows.is_empty() {
@@ -645,13 +620,13 @@ async fn qr_sheet(
         .as_ref()
         .map(|(_, n)| n.clone())
         .unwrap_or_default();
-    let https = state.config.secure_cookies
+    let https = ctx.state.config.secure_cookies
         || headers
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("https"));
     let host = headers.get("host").and_then(|v| v.to_str().ok());
-    let base = crate::qr::public_base(state.config.public_url.as_deref(), host, https);
+    let base = crate::qr::public_base(ctx.state.config.public_url.as_deref(), host, https);
     let cards: Vec<(String, String, Option<String>)> = rows
         .iter()
         .map(|r| {
@@ -711,13 +686,9 @@ async fn qr_sheet(
 }
 
 /// The corridor's public page: what a resident sees when she scans the code in her stairwell.
-async fn public(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn public(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (community, v) = ops::public_view(&state.app, super::today(&ctx), id).await?;
+    let (community, v) = ops::public_view(&ctx.state.app, super::today(&ctx), id).await?;
     let last = v.inspections.first();
     let body = html! {
         h1 { (community) " " (v.corridor.name) }

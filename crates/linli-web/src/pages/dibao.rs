@@ -5,14 +5,13 @@
 //! `linli_app::assistance`, which the JSON API shares.
 
 use super::{pairs_get, today};
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::assistance::{self as ops, AuthorisationDraft, RecheckDraft, StepDraft};
@@ -177,27 +176,25 @@ pub fn step_draft(pairs: &[(String, String)]) -> Result<StepDraft, &'static str>
 }
 
 async fn authorisation_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(d): Form<AuthorisationDraft>,
 ) -> Result<Response, AppError> {
     super::back_with(
         &format!("/applications/{id}"),
-        ops::record_authorisation(&state.app, &ctx.actor()?, id, d).await,
+        ops::record_authorisation(&ctx.state.app, &ctx.actor()?, id, d).await,
         |_| "flash.authorisation_recorded",
     )
 }
 
 async fn recheck_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(d): Form<RecheckDraft>,
 ) -> Result<Response, AppError> {
     super::back_with(
         &format!("/applications/{id}"),
-        ops::record_recheck(&state.app, &ctx.actor()?, id, d).await,
+        ops::record_recheck(&ctx.state.app, &ctx.actor()?, id, d).await,
         |_| "flash.recheck_recorded",
     )
 }
@@ -232,9 +229,9 @@ fn register_table(lang: Lang, apps: &[&Application]) -> Markup {
 
 /// The 低保 register: every 低保 application in the worker's scope, the close relatives'
 /// apart (§11), with the way to the posting.
-async fn register(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn register(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let apps = ops::dibao_register(&state.app, &ctx.actor()?).await?;
+    let apps = ops::dibao_register(&ctx.state.app, &ctx.actor()?).await?;
     let (apart, plain): (Vec<&Application>, Vec<&Application>) =
         apps.iter().partition(|a| a.close_relative);
     let day = today(&ctx).format("%Y-%m-%d").to_string();
@@ -272,16 +269,12 @@ struct PostingQuery {
 
 /// The first review's 公示 up on a day, on A4: only name, household size and monthly amount
 /// (§24), nothing else of the family.
-async fn posting(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PostingQuery>,
-) -> Result<Response, AppError> {
+async fn posting(ctx: Ctx, Query(q): Query<PostingQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let on =
         q.on.filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| today(&ctx).format("%Y-%m-%d").to_string());
-    let p = ops::posting(&state.app, &ctx.actor()?, &on).await?;
+    let p = ops::posting(&ctx.state.app, &ctx.actor()?, &on).await?;
     let date_zh = linli_core::dates::parse_date(&p.on)
         .map(linli_core::dates::chinese)
         .unwrap_or_else(|| p.on.clone());
@@ -328,12 +321,12 @@ async fn posting(
 }
 
 /// The home page's 低保复核提醒: rechecks overdue or due within 30 days.
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     if ctx.caller.is_none() {
         return Ok(html! {});
     }
     let lang = ctx.lang();
-    let due = ops::due_rechecks(&state.app, &ctx.actor()?).await?;
+    let due = ops::due_rechecks(&ctx.state.app, &ctx.actor()?).await?;
     if due.is_empty() {
         return Ok(html! {});
     }

@@ -2,17 +2,17 @@
 //! with their reasons, referrals, placements and the 1/3/6-month follow-ups. The operations
 //! are shared with the JSON API.
 
+use super::Pairs;
 use super::learning::{
     back_with, can, day_text, pairs_get, rate_explained, rate_text, tabs, today,
 };
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::Method;
 use axum::response::Response;
 use chrono::Datelike;
@@ -71,7 +71,7 @@ fn reason_text(lang: Lang, r: &Reason) -> Markup {
     }
 }
 
-async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let today = today(&ctx);
     let year = today.year();
@@ -83,7 +83,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         seekers,
         openings,
         recent,
-    } = ops::dashboard(&state.app, &ctx.actor()?, year, until).await?;
+    } = ops::dashboard(&ctx.state.app, &ctx.actor()?, year, until).await?;
     let manage = can(&ctx, Action::ManageEmployment);
     let csrf = ctx.caller()?.csrf_token.clone();
     let hours: Vec<(String, String)> = Hours::ALL
@@ -243,14 +243,10 @@ struct PageQuery {
     to_call: Option<i32>,
 }
 
-async fn placements_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, AppError> {
+async fn placements_page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     if let Some(year) = q.to_call {
-        let rows = ops::to_call(&state.app, &ctx.actor()?, year).await?;
+        let rows = ops::to_call(&ctx.state.app, &ctx.actor()?, year).await?;
         let body = html! {
             (tabs(lang, &[("/employment".to_string(), t(lang, "employment.tab_station"), false), ("/employment/placements".to_string(), t(lang, "employment.placements"), false)]))
             p #to-call role="status" { (tf(lang, "employment.to_call_hint", &[("n", &rows.len().to_string()), ("year", &year.to_string())])) }
@@ -270,7 +266,7 @@ async fn placements_page(
     }
     let page = q.page.unwrap_or(1).max(1);
     let linli_app::learning::Listing { items: rows, total } =
-        ops::placements(&state.app, &ctx.actor()?, page, 50).await?;
+        ops::placements(&ctx.state.app, &ctx.actor()?, page, 50).await?;
     let manage = can(&ctx, Action::ManageEmployment);
     let action = html! { @if manage { a.btn.btn-primary href="/employment/placements/new" { (t(lang, "employment.new_placement")) } } };
     let body = html! {
@@ -296,24 +292,20 @@ struct NewPlacementQuery {
     opening: Option<i64>,
 }
 
-async fn placement_new(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<NewPlacementQuery>,
-) -> Result<Response, AppError> {
+async fn placement_new(ctx: Ctx, Query(q): Query<NewPlacementQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
     let today = today(&ctx);
     let who = match q.resident {
-        Some(id) => Some(ops::resident(&state.app, &actor, id).await?),
+        Some(id) => Some(ops::resident(&ctx.state.app, &actor, id).await?),
         None => None,
     };
     let search =
         q.q.clone()
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
-    let (found, opening) = ops::placement_form(&state.app, &actor, search, q.opening).await?;
+    let (found, opening) = ops::placement_form(&ctx.state.app, &actor, search, q.opening).await?;
     let contracts: Vec<(String, String)> = ContractType::ALL
         .iter()
         .map(|c| {
@@ -375,11 +367,7 @@ async fn placement_new(
     ))
 }
 
-async fn placement_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn placement_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let rid: i64 = pairs_get(&pairs, "resident_id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
@@ -393,7 +381,7 @@ async fn placement_submit(
         opening_id: pairs_get(&pairs, "opening_id").and_then(|v| v.parse().ok()),
         note: pairs_get(&pairs, "note"),
     };
-    match ops::create_placement(&state.app, &ctx.actor()?, d).await {
+    match ops::create_placement(&ctx.state.app, &ctx.actor()?, d).await {
         Ok(v) => Ok(redirect_with_flash(
             &format!("/employment/placements/{}", v.id),
             true,
@@ -407,13 +395,9 @@ async fn placement_submit(
     }
 }
 
-async fn placement_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn placement_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (p, followups) = ops::placement(&state.app, &ctx.actor()?, id).await?;
+    let (p, followups) = ops::placement(&ctx.state.app, &ctx.actor()?, id).await?;
     let today = today(&ctx);
     let starts = chrono::NaiveDate::parse_from_str(&p.starts_on, "%Y-%m-%d").unwrap_or(today);
     let done: Vec<chrono::NaiveDate> = followups
@@ -489,10 +473,9 @@ async fn placement_page(
 }
 
 async fn followup_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let d = FollowupDraft {
         placement_id: id,
@@ -500,7 +483,7 @@ async fn followup_submit(
         outcome: pairs_get(&pairs, "outcome").unwrap_or_default(),
         note: pairs_get(&pairs, "note"),
     };
-    let r = ops::create_followup(&state.app, &ctx.actor()?, d).await;
+    let r = ops::create_followup(&ctx.state.app, &ctx.actor()?, d).await;
     back_with(
         &format!("/employment/placements/{id}"),
         r,
@@ -508,17 +491,13 @@ async fn followup_submit(
     )
 }
 
-async fn seeker_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let ops::SeekerPage {
         seeker: s,
         openings,
         referrals,
-    } = ops::seeker_page(&state.app, &ctx.actor()?, id).await?;
+    } = ops::seeker_page(&ctx.state.app, &ctx.actor()?, id).await?;
     let seeker = rules::Seeker {
         skills: rules::split_terms(&s.skills),
         wishes: rules::split_terms(&s.wishes),
@@ -655,11 +634,7 @@ async fn seeker_page(
     ))
 }
 
-async fn seeker_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn seeker_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let rid: i64 = pairs_get(&pairs, "resident_id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
@@ -671,7 +646,7 @@ async fn seeker_submit(
         max_km: pairs_get(&pairs, "max_km").and_then(|v| v.parse().ok()),
         note: pairs_get(&pairs, "note"),
     };
-    match ops::create_seeker(&state.app, &ctx.actor()?, d).await {
+    match ops::create_seeker(&ctx.state.app, &ctx.actor()?, d).await {
         Ok(v) => Ok(redirect_with_flash(
             &format!("/employment/seekers/{}", v.id),
             true,
@@ -682,10 +657,9 @@ async fn seeker_submit(
 }
 
 async fn seeker_edit_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let to = format!("/employment/seekers/{id}");
     let max_km = match pairs_get(&pairs, "max_km").map(|v| v.parse::<i64>()) {
@@ -707,24 +681,16 @@ async fn seeker_edit_submit(
         status: pairs_get(&pairs, "status"),
         note: pairs_get(&pairs, "note"),
     };
-    let r = ops::update_seeker(&state.app, &ctx.actor()?, id, d).await;
+    let r = ops::update_seeker(&ctx.state.app, &ctx.actor()?, id, d).await;
     back_with(&to, r, |()| "employment.flash_seeker_updated")
 }
 
-async fn opening_close_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let r = ops::close_opening(&state.app, &ctx.actor()?, id).await;
+async fn opening_close_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let r = ops::close_opening(&ctx.state.app, &ctx.actor()?, id).await;
     back_with("/employment", r, |()| "employment.flash_opening_closed")
 }
 
-async fn opening_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn opening_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let d = OpeningDraft {
         employer: pairs_get(&pairs, "employer").unwrap_or_default(),
         job: pairs_get(&pairs, "job").unwrap_or_default(),
@@ -735,20 +701,19 @@ async fn opening_submit(
         distance_km: pairs_get(&pairs, "distance_km").and_then(|v| v.parse().ok()),
         slots: pairs_get(&pairs, "slots").and_then(|v| v.parse().ok()),
     };
-    let r = ops::create_opening(&state.app, &ctx.actor()?, d).await;
+    let r = ops::create_opening(&ctx.state.app, &ctx.actor()?, d).await;
     back_with("/employment", r, |_| "employment.flash_opening_saved")
 }
 
 async fn referral_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let opening: i64 = pairs_get(&pairs, "opening_id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let r = ops::refer(&state.app, &ctx.actor()?, id, opening).await;
+    let r = ops::refer(&ctx.state.app, &ctx.actor()?, id, opening).await;
     back_with(
         &format!("/employment/seekers/{id}"),
         r,
@@ -757,13 +722,12 @@ async fn referral_submit(
 }
 
 async fn referral_result_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let result = pairs_get(&pairs, "result").unwrap_or_default();
-    match ops::referral_result(&state.app, &ctx.actor()?, id, &result).await {
+    match ops::referral_result(&ctx.state.app, &ctx.actor()?, id, &result).await {
         Ok(seeker) => Ok(redirect_with_flash(
             &format!("/employment/seekers/{seeker}"),
             true,
@@ -774,13 +738,12 @@ async fn referral_result_submit(
 }
 
 async fn trainee_check_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let r = ops::check_trainee(
-        &state.app,
+        &ctx.state.app,
         &ctx.actor()?,
         id,
         &pairs_get(&pairs, "outcome").unwrap_or_default(),
@@ -839,7 +802,7 @@ fn week_end(today: chrono::NaiveDate) -> chrono::NaiveDate {
 }
 
 /// Follow-ups due this week (and overdue), for the worker's home page.
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
     let Some(caller) = ctx.caller.as_ref() else {
         return Ok(html! {});
@@ -853,7 +816,7 @@ pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError>
     let today = today(ctx);
     let until = week_end(today);
     // The worker's own to-do: the residents of her grids (the station's page lists them all).
-    let due: Vec<store::DueFollowup> = ops::followups_due(&state.app, &ctx.actor()?, until)
+    let due: Vec<store::DueFollowup> = ops::followups_due(&ctx.state.app, &ctx.actor()?, until)
         .await?
         .items
         .into_iter()

@@ -3,15 +3,14 @@
 //! The operations are `linli_app::fund`, shared with the JSON API.
 
 use super::picker::{Picker, picker_status};
-use super::today;
-use crate::AppState;
+use super::{Pairs, today};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::fund::{
@@ -59,13 +58,12 @@ fn day_of(lang: Lang, d: chrono::NaiveDate) -> String {
     day(lang, &d.format("%Y-%m-%d").to_string())
 }
 
-async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    overview_page(&state, &ctx, &DecisionForm::default(), None, StatusCode::OK).await
+async fn overview(ctx: Ctx) -> Result<Response, AppError> {
+    overview_page(&ctx, &DecisionForm::default(), None, StatusCode::OK).await
 }
 
 /// The overview; `form` and `error` keep a refused decision on screen with its reason.
 async fn overview_page(
-    state: &AppState,
     ctx: &Ctx,
     form: &DecisionForm,
     error: Option<(String, Option<&'static str>)>,
@@ -80,7 +78,7 @@ async fn overview_page(
         disbursements: disb,
         raised_year: raised,
         helped_year: helped,
-    } = ops::overview(&state.app, &ctx.actor()?).await?;
+    } = ops::overview(&ctx.state.app, &ctx.actor()?).await?;
     let month = today(ctx).format("%Y-%m").to_string();
     let may = |a: Action| caller.decide(a, None) == Decision::Allow;
     let action = html! {
@@ -268,11 +266,7 @@ fn count(raw: &str) -> i64 {
     raw.trim().parse().unwrap_or(0)
 }
 
-async fn decision_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<DecisionForm>,
-) -> Result<Response, AppError> {
+async fn decision_submit(ctx: Ctx, Form(f): Form<DecisionForm>) -> Result<Response, AppError> {
     let d = DecisionDraft {
         decided_on: f.decided_on.clone(),
         basis: f.basis.clone(),
@@ -282,7 +276,7 @@ async fn decision_submit(
         purpose: f.purpose.clone(),
         eligibility: f.eligibility.clone(),
     };
-    match record_decision(&state.app, &ctx.actor()?, d)
+    match record_decision(&ctx.state.app, &ctx.actor()?, d)
         .await
         .map_err(AppError::from)
     {
@@ -295,14 +289,13 @@ async fn decision_submit(
             | AppError::ConflictWith { .. }),
         ) => {
             let error = (e.message(ctx.lang()), e.field());
-            overview_page(&state, &ctx, &f, Some(error), e.status()).await
+            overview_page(&ctx, &f, Some(error), e.status()).await
         }
         Err(e) => Err(e),
     }
 }
 
 async fn donation_page(
-    state: &AppState,
     ctx: &Ctx,
     d: &DonationDraft,
     donor: &Picker,
@@ -310,7 +303,7 @@ async fn donation_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let decision = ops::decision(&state.app, &ctx.actor()?, Action::RecordDonation).await?;
+    let decision = ops::decision(&ctx.state.app, &ctx.actor()?, Action::RecordDonation).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
     let kinds: Vec<(String, String)> = DonorKind::ALL
         .iter()
@@ -359,7 +352,7 @@ async fn donation_page(
     ))
 }
 
-async fn donation_new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn donation_new(ctx: Ctx) -> Result<Response, AppError> {
     let d = DonationDraft {
         donor_kind: "resident".into(),
         method: "cash".into(),
@@ -367,7 +360,7 @@ async fn donation_new(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
         ..Default::default()
     };
     let donor = Picker::new("donor_resident_id", "pickers.donor");
-    donation_page(&state, &ctx, &d, &donor, None, StatusCode::OK).await
+    donation_page(&ctx, &d, &donor, None, StatusCode::OK).await
 }
 
 fn form_draft(pairs: &[(String, String)]) -> DonationDraft {
@@ -392,27 +385,23 @@ fn form_draft(pairs: &[(String, String)]) -> DonationDraft {
     }
 }
 
-async fn donation_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn donation_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let mut d = form_draft(&pairs);
     // The donor is picked only when a resident gives; other kinds name themselves.
     let by_resident = d.donor_kind == DonorKind::Resident.as_str();
     let mut donor = Picker::new("donor_resident_id", "pickers.donor")
-        .read_form(&state, &actor, lang, &pairs, by_resident)
+        .read_form(&ctx.state, &actor, lang, &pairs, by_resident)
         .await?;
     if donor.holds_form() {
         let status = picker_status(&donor);
-        return donation_page(&state, &ctx, &d, &donor, None, status).await;
+        return donation_page(&ctx, &d, &donor, None, status).await;
     }
     if by_resident {
         d.donor_resident_id = donor.ready().flatten();
     }
-    match donate(&state.app, &actor, d.clone(), None)
+    match donate(&ctx.state.app, &actor, d.clone(), None)
         .await
         .map_err(AppError::from)
     {
@@ -427,20 +416,16 @@ async fn donation_submit(
             | AppError::ConflictWith { .. }),
         ) => {
             let msg = (!donor.take_error(lang, &e)).then(|| e.message(lang));
-            donation_page(&state, &ctx, &d, &donor, msg, e.status()).await
+            donation_page(&ctx, &d, &donor, msg, e.status()).await
         }
         Err(e) => Err(e),
     }
 }
 
 /// The printable receipt (收据): A5-like, the community's name, the number, the amount in figures.
-async fn receipt(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn receipt(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (place, d, (seq, hash)) = ops::donation(&state.app, &ctx.actor()?, id).await?;
+    let (place, d, (seq, hash)) = ops::donation(&ctx.state.app, &ctx.actor()?, id).await?;
     let body = html! {
         div.receipt {
             h2 { (committee_name(&place.name)) br; (t(lang, "fund.receipt_title")) }
@@ -475,7 +460,6 @@ async fn receipt(
 }
 
 async fn request_page(
-    state: &AppState,
     ctx: &Ctx,
     d: &RequestDraft,
     beneficiary: &Picker,
@@ -483,7 +467,7 @@ async fn request_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    ops::community(&state.app, &ctx.actor()?, Action::RequestDisbursement).await?;
+    ops::community(&ctx.state.app, &ctx.actor()?, Action::RequestDisbursement).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
     let purposes: Vec<(String, String)> = Purpose::ALL
         .iter()
@@ -517,27 +501,19 @@ struct NewRequestQuery {
     resident: Option<i64>,
 }
 
-async fn request_new(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<NewRequestQuery>,
-) -> Result<Response, AppError> {
+async fn request_new(ctx: Ctx, Query(q): Query<NewRequestQuery>) -> Result<Response, AppError> {
     let d = RequestDraft {
         beneficiary_resident_id: q.resident,
         purpose: "living".into(),
         ..Default::default()
     };
     let beneficiary = Picker::new("beneficiary_resident_id", "pickers.beneficiary")
-        .preset(&state, &ctx.actor()?, ctx.lang(), q.resident)
+        .preset(&ctx.state, &ctx.actor()?, ctx.lang(), q.resident)
         .await?;
-    request_page(&state, &ctx, &d, &beneficiary, None, StatusCode::OK).await
+    request_page(&ctx, &d, &beneficiary, None, StatusCode::OK).await
 }
 
-async fn request_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn request_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let get = |k: &str| {
         pairs
@@ -548,7 +524,7 @@ async fn request_submit(
     };
     let actor = ctx.actor()?;
     let mut beneficiary = Picker::new("beneficiary_resident_id", "pickers.beneficiary")
-        .read_form(&state, &actor, lang, &pairs, true)
+        .read_form(&ctx.state, &actor, lang, &pairs, true)
         .await?;
     let d = RequestDraft {
         beneficiary_resident_id: beneficiary.ready().flatten(),
@@ -560,9 +536,9 @@ async fn request_submit(
     };
     if beneficiary.holds_form() {
         let status = picker_status(&beneficiary);
-        return request_page(&state, &ctx, &d, &beneficiary, None, status).await;
+        return request_page(&ctx, &d, &beneficiary, None, status).await;
     }
-    match request(&state.app, &actor, d.clone())
+    match request(&ctx.state.app, &actor, d.clone())
         .await
         .map_err(AppError::from)
     {
@@ -570,18 +546,14 @@ async fn request_submit(
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let msg = (!beneficiary.take_error(lang, &e))
                 .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
-            request_page(&state, &ctx, &d, &beneficiary, msg, e.status()).await
+            request_page(&ctx, &d, &beneficiary, msg, e.status()).await
         }
         Err(e) => Err(e),
     }
 }
 
-async fn approve_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    match approve(&state.app, &ctx.actor()?, id)
+async fn approve_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    match approve(&ctx.state.app, &ctx.actor()?, id)
         .await
         .map_err(AppError::from)
     {
@@ -610,12 +582,11 @@ struct PayForm {
 }
 
 async fn pay_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<PayForm>,
 ) -> Result<Response, AppError> {
-    match pay(&state.app, &ctx.actor()?, id, f.from == "bank", None)
+    match pay(&ctx.state.app, &ctx.actor()?, id, f.from == "bank", None)
         .await
         .map_err(AppError::from)
     {
@@ -634,15 +605,11 @@ struct PageQuery {
     page: Option<i64>,
 }
 
-async fn entries_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, AppError> {
+async fn entries_page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let page = q.page.unwrap_or(1).max(1);
-    let (items, total) = ops::entries(&state.app, &ctx.actor()?, page, 50).await?;
+    let (items, total) = ops::entries(&ctx.state.app, &ctx.actor()?, page, 50).await?;
     let manage = caller.decide(Action::ManageFund, None) == Decision::Allow;
     let body = html! {
         p.hint { (t(lang, "fund.ledger_hint")) }
@@ -694,23 +661,18 @@ struct ReverseForm {
 
 /// The confirmation step before an entry is corrected: the entry, what a reversal writes, the
 /// reason typed, and a way back.
-async fn reverse_confirm(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    reverse_page(&state, &ctx, id, "", None).await
+async fn reverse_confirm(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    reverse_page(&ctx, id, "", None).await
 }
 
 async fn reverse_page(
-    state: &AppState,
     ctx: &Ctx,
     id: i64,
     reason: &str,
     error: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let e = ops::entry(&state.app, &ctx.actor()?, id).await?;
+    let e = ops::entry(&ctx.state.app, &ctx.actor()?, id).await?;
     if e.kind == "reversal" || e.reversed {
         let code = if e.reversed {
             "error.already_reversed"
@@ -758,12 +720,11 @@ async fn reverse_page(
 }
 
 async fn reverse_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<ReverseForm>,
 ) -> Result<Response, AppError> {
-    match reverse(&state.app, &ctx.actor()?, id, &f.reason)
+    match reverse(&ctx.state.app, &ctx.actor()?, id, &f.reason)
         .await
         .map_err(AppError::from)
     {
@@ -771,7 +732,7 @@ async fn reverse_submit(
         Err(AppError::Invalid {
             code,
             field: Some("reason"),
-        }) => reverse_page(&state, &ctx, id, &f.reason, Some(code)).await,
+        }) => reverse_page(&ctx, id, &f.reason, Some(code)).await,
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
             "/fund/entries",
             false,
@@ -788,13 +749,12 @@ struct YearQuery {
     year: Option<i32>,
 }
 
-async fn statement_data(
-    state: &AppState,
-    ctx: &Ctx,
-    year: Option<i32>,
-) -> Result<(i32, ops::Statement), AppError> {
+async fn statement_data(ctx: &Ctx, year: Option<i32>) -> Result<(i32, ops::Statement), AppError> {
     let year = year.unwrap_or_else(|| today(ctx).format("%Y").to_string().parse().unwrap_or(2026));
-    Ok((year, ops::statement(&state.app, &ctx.actor()?, year).await?))
+    Ok((
+        year,
+        ops::statement(&ctx.state.app, &ctx.actor()?, year).await?,
+    ))
 }
 
 fn donor_label(lang: Lang, kind: &str, name: &str) -> String {
@@ -805,13 +765,9 @@ fn donor_label(lang: Lang, kind: &str, name: &str) -> String {
     }
 }
 
-async fn statement_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
+async fn statement_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (year, st) = statement_data(&state, &ctx, q.year).await?;
+    let (year, st) = statement_data(&ctx, q.year).await?;
     let (place, opening, lines, donors) = (st.community, st.opening_fen, st.months, st.donors);
     let income: i64 = lines.iter().map(|l| l.income_fen).sum();
     let spending: i64 = lines.iter().map(|l| l.spending_fen).sum();
@@ -861,13 +817,9 @@ async fn statement_page(
     ))
 }
 
-async fn statement_xlsx(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
+async fn statement_xlsx(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (year, st) = statement_data(&state, &ctx, q.year).await?;
+    let (year, st) = statement_data(&ctx, q.year).await?;
     let (opening, lines, donors) = (st.opening_fen, st.months, st.donors);
     let mut rows: Vec<Vec<String>> = vec![vec![
         t(lang, "fund.opening"),
@@ -919,11 +871,7 @@ pub struct DisclosureQuery {
     pub community: Option<String>,
 }
 
-async fn disclosure_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<DisclosureQuery>,
-) -> Result<Response, AppError> {
+async fn disclosure_page(ctx: Ctx, Query(q): Query<DisclosureQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let ops::Disclosure {
         community: place,
@@ -932,7 +880,7 @@ async fn disclosure_page(
         decision,
         head,
         posting,
-    } = ops::disclosure(&state.app, &ctx.actor_or_public(), q.month, q.community).await?;
+    } = ops::disclosure(&ctx.state.app, &ctx.actor_or_public(), q.month, q.community).await?;
     // The fund keeper of this community records the day the sheet went up, here where she
     // prints it; everyone else sees the sheet only.
     let keeper = ctx.caller.as_ref().filter(|c| {
@@ -1033,11 +981,7 @@ struct PostingForm {
     posted_on: String,
 }
 
-async fn posting_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<PostingForm>,
-) -> Result<Response, AppError> {
+async fn posting_submit(ctx: Ctx, Form(f): Form<PostingForm>) -> Result<Response, AppError> {
     let back = format!(
         "/disclosure/fund?month={}",
         percent_encoding::utf8_percent_encode(f.month.trim(), percent_encoding::NON_ALPHANUMERIC)
@@ -1046,7 +990,7 @@ async fn posting_submit(
         month: f.month,
         posted_on: f.posted_on,
     };
-    match ops::record_posting(&state.app, &ctx.actor()?, draft)
+    match ops::record_posting(&ctx.state.app, &ctx.actor()?, draft)
         .await
         .map_err(AppError::from)
     {
@@ -1062,12 +1006,12 @@ async fn posting_submit(
 
 /// The fund keeper's part of the home page: the requests waiting for her approval (with the
 /// button), those approved and waiting to be paid, and the month's disclosure so far.
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
     let Some(caller) = ctx.caller.clone() else {
         return Ok(html! {});
     };
-    let Some(q) = ops::queue(&state.app, &ctx.actor()?).await? else {
+    let Some(q) = ops::queue(&ctx.state.app, &ctx.actor()?).await? else {
         return Ok(html! {});
     };
     let row = |d: &linli_store::fund::Disbursement| {

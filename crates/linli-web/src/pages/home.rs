@@ -1,12 +1,10 @@
 //! The staff home page (工作台): the figures that exist at this stage, and recent activity.
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::{label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
-use axum::extract::State;
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use linli_core::assistance::ApplicationKind;
@@ -14,13 +12,13 @@ use linli_core::{Action, Decision, PlaceKind, Role};
 use maud::html;
 
 /// A dozen panels, each a small read: on one thread, one hand-off for the page.
-async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    crate::metrics::on_one_thread(state.app.db.clone(), home_page(state, ctx)).await?
+async fn home(ctx: Ctx) -> Result<Response, AppError> {
+    crate::metrics::on_one_thread(ctx.state.app.db.clone(), home_page(ctx)).await?
 }
 
-async fn home_page(state: AppState, ctx: Ctx) -> Result<Response, AppError> {
+async fn home_page(ctx: Ctx) -> Result<Response, AppError> {
     if ctx.actor()?.is_resident_only() {
-        return super::me::resident_home(&state, &ctx).await;
+        return super::me::resident_home(&ctx).await;
     }
     // A street account's work is its communities side by side.
     if ctx.caller()?.community.is_none() && !ctx.caller()?.grants.is_empty() {
@@ -29,20 +27,20 @@ async fn home_page(state: AppState, ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let see_audit = caller.decide(Action::ViewAudit, None) == Decision::Allow;
-    let figures = linli_app::me::figures(&state.app, &ctx.actor()?).await?;
+    let figures = linli_app::me::figures(&ctx.state.app, &ctx.actor()?).await?;
     let due = match &ctx.caller {
-        Some(_) => linli_app::assistance::due_work(&state.app, &ctx.actor()?).await?,
+        Some(_) => linli_app::assistance::due_work(&ctx.state.app, &ctx.actor()?).await?,
         None => Vec::new(),
     };
-    let rechecks_panel = super::dibao::home_panel(&state, &ctx).await?;
-    let visits_panel = super::visits::home_panel(&state, &ctx).await?;
-    let learning_panel = super::learning::home_panel(&state, &ctx).await?;
-    let partners_panel = super::partners::home_panel(&state, &ctx).await?;
-    let fund_panel = super::fund::home_panel(&state, &ctx).await?;
-    let corrections_panel = super::corrections::home_panel(&state, &ctx).await?;
-    let claims_panel = super::claims::home_panel(&state, &ctx).await?;
-    let volunteers_panel = super::volunteers::home_panel(&state, &ctx).await?;
-    let publicity_panel = super::publicity::home_panel(&state, &ctx).await?;
+    let rechecks_panel = super::dibao::home_panel(&ctx).await?;
+    let visits_panel = super::visits::home_panel(&ctx).await?;
+    let learning_panel = super::learning::home_panel(&ctx).await?;
+    let partners_panel = super::partners::home_panel(&ctx).await?;
+    let fund_panel = super::fund::home_panel(&ctx).await?;
+    let corrections_panel = super::corrections::home_panel(&ctx).await?;
+    let claims_panel = super::claims::home_panel(&ctx).await?;
+    let volunteers_panel = super::volunteers::home_panel(&ctx).await?;
+    let publicity_panel = super::publicity::home_panel(&ctx).await?;
     // A building head's buildings, each with what she does there from her phone.
     let buildings: Vec<_> = caller
         .grants

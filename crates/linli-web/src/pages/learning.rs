@@ -5,16 +5,16 @@
 //! Courses belong to the community, not to a grid: any worker of the community runs them, so
 //! a course of another community answers 404 and nothing narrower is checked.
 
+use super::Pairs;
 pub use super::pairs_get;
 pub use super::today;
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use chrono::Datelike;
@@ -63,11 +63,7 @@ struct YearQuery {
     year: Option<i32>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
+async fn list(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let this_year = today(&ctx).year();
     let year = q
@@ -80,7 +76,7 @@ async fn list(
         times,
         rate,
         pending,
-    } = ops::overview(&state.app, &ctx.actor()?, year).await?;
+    } = ops::overview(&ctx.state.app, &ctx.actor()?, year).await?;
     let pending_total: i64 = pending.values().sum();
     let manage = can(&ctx, Action::ManageLearning);
     let action = html! {
@@ -174,12 +170,11 @@ pub fn rate_explained(lang: Lang, r: &linli_core::learning::EmploymentRate) -> S
     )
 }
 
-async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    course_form(&state, &ctx, &CourseDraft::default(), None, StatusCode::OK).await
+async fn new_page(ctx: Ctx) -> Result<Response, AppError> {
+    course_form(&ctx, &CourseDraft::default(), None, StatusCode::OK).await
 }
 
 async fn course_form(
-    state: &AppState,
     ctx: &Ctx,
     d: &CourseDraft,
     error: Option<(String, Option<&'static str>)>,
@@ -187,7 +182,7 @@ async fn course_form(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let csrf = ctx.caller()?.csrf_token.clone();
-    let venues = ops::venues(&state.app, &ctx.actor()?).await?;
+    let venues = ops::venues(&ctx.state.app, &ctx.actor()?).await?;
     let err_for = |f: &str| {
         error
             .as_ref()
@@ -253,11 +248,7 @@ async fn course_form(
     ))
 }
 
-async fn create_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let num = |k: &str| pairs_get(&pairs, k).and_then(|v| v.parse::<i64>().ok());
     let d = CourseDraft {
@@ -279,7 +270,6 @@ async fn create_submit(
     if pairs_get(&pairs, "capacity").is_some() && d.capacity.is_none() {
         let msg = t(lang, "error.learning_capacity_bad");
         return course_form(
-            &state,
             &ctx,
             &d,
             Some((msg, Some("capacity"))),
@@ -287,7 +277,7 @@ async fn create_submit(
         )
         .await;
     }
-    match ops::create_course(&state.app, &ctx.actor()?, d.clone())
+    match ops::create_course(&ctx.state.app, &ctx.actor()?, d.clone())
         .await
         .map_err(AppError::from)
     {
@@ -299,7 +289,6 @@ async fn create_submit(
         Err(AppError::Invalid { code, field }) => {
             let msg = tf(lang, &format!("error.{code}"), &[]);
             course_form(
-                &state,
                 &ctx,
                 &d,
                 Some((msg, field)),
@@ -317,7 +306,6 @@ struct DetailQuery {
 }
 
 async fn detail(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<DetailQuery>,
@@ -331,7 +319,7 @@ async fn detail(
         enrolments,
         signups,
         found,
-    } = ops::course_page(&state.app, &ctx.actor()?, id, q.q.clone()).await?;
+    } = ops::course_page(&ctx.state.app, &ctx.actor()?, id, q.q.clone()).await?;
     let today = today(&ctx);
     let total = u32::try_from(sessions.len()).unwrap_or(0);
     let percent = u32::try_from(k.completion_percent).unwrap_or(100);
@@ -490,10 +478,9 @@ async fn detail(
 }
 
 async fn session_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let d = SessionDraft {
         course_id: id,
@@ -502,7 +489,7 @@ async fn session_submit(
         ends_at: pairs_get(&pairs, "ends_at"),
         topic: pairs_get(&pairs, "topic"),
     };
-    let r = ops::add_session(&state.app, &ctx.actor()?, d).await;
+    let r = ops::add_session(&ctx.state.app, &ctx.actor()?, d).await;
     back_with(
         &format!("/courses/{id}"),
         r,
@@ -511,10 +498,9 @@ async fn session_submit(
 }
 
 async fn enrol_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let rid = pairs_get(&pairs, "resident_id")
         .and_then(|v| v.parse().ok())
@@ -523,7 +509,7 @@ async fn enrol_submit(
         course_id: id,
         resident_id: rid,
     };
-    let r = ops::enrol(&state.app, &ctx.actor()?, d).await;
+    let r = ops::enrol(&ctx.state.app, &ctx.actor()?, d).await;
     back_with(&format!("/courses/{id}"), r, |v| {
         if v.waitlisted() {
             "learning.flash_waitlisted"
@@ -534,23 +520,22 @@ async fn enrol_submit(
 }
 
 async fn status_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let (e, _) = ops::enrolment(&state.app, &actor, id).await?;
+    let (e, _) = ops::enrolment(&ctx.state.app, &actor, id).await?;
     let status = pairs_get(&pairs, "status").unwrap_or_default();
     // A drop comes from its confirmation step with the reason typed there.
     let reason = (status == "dropped").then(|| pairs_get(&pairs, "reason").unwrap_or_default());
-    let r = ops::set_status(&state.app, &actor, id, &status, reason.as_deref()).await;
+    let r = ops::set_status(&ctx.state.app, &actor, id, &status, reason.as_deref()).await;
     if let Err(linli_app::Error::Invalid {
         code: "learning_drop_reason_missing",
         ..
     }) = &r
     {
-        return drop_page(&state, &ctx, id, true).await;
+        return drop_page(&ctx, id, true).await;
     }
     back_with(&format!("/courses/{}", e.course_id), r, |v| {
         match (v.status.as_str(), v.promoted_enrolment_id) {
@@ -563,22 +548,13 @@ async fn status_submit(
 
 /// The confirmation step before a trainee leaves a class (退学) or the waiting list: what
 /// happens to the seat and the record, and a way back.
-async fn drop_confirm(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    drop_page(&state, &ctx, id, false).await
+async fn drop_confirm(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    drop_page(&ctx, id, false).await
 }
 
-async fn drop_page(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    invalid: bool,
-) -> Result<Response, AppError> {
+async fn drop_page(ctx: &Ctx, id: i64, invalid: bool) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (e, k) = ops::enrolment(&state.app, &ctx.actor()?, id).await?;
+    let (e, k) = ops::enrolment(&ctx.state.app, &ctx.actor()?, id).await?;
     let back = format!("/courses/{}", k.id);
     if !matches!(e.status.as_str(), "enrolled" | "waitlisted") {
         return Ok(redirect_with_flash(
@@ -637,12 +613,8 @@ async fn drop_page(
 }
 
 /// Confirms every trainee who meets the rule, in one step.
-async fn complete_all(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    ops::complete_all(&state.app, &ctx.actor()?, id).await?;
+async fn complete_all(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ops::complete_all(&ctx.state.app, &ctx.actor()?, id).await?;
     Ok(redirect_with_flash(
         &format!("/courses/{id}"),
         true,
@@ -652,18 +624,14 @@ async fn complete_all(
 
 /// The roll call: every seat-holder with a box, one submit. Also where a paper sheet is
 /// entered afterwards (the source says which).
-async fn roll_call(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn roll_call(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let ops::SessionView {
         session: s,
         course: k,
         enrolments,
         present,
-    } = ops::session(&state.app, &ctx.actor()?, id).await?;
+    } = ops::session(&ctx.state.app, &ctx.actor()?, id).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
     let seats: Vec<&Enrolment> = enrolments
         .iter()
@@ -715,14 +683,13 @@ async fn roll_call(
 }
 
 async fn attendance_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     // A session of another community is not found, as its pages are.
-    let course = ops::session(&state.app, &actor, id).await?.course;
+    let course = ops::session(&ctx.state.app, &actor, id).await?.course;
     let d = AttendanceDraft {
         session_id: id,
         resident_ids: pairs
@@ -735,7 +702,7 @@ async fn attendance_submit(
         // "Everyone came": the quick path for a full class, whatever was ticked.
         all: pairs_get(&pairs, "all").is_some(),
     };
-    let r = ops::record_attendance(&state.app, &actor, d).await;
+    let r = ops::record_attendance(&ctx.state.app, &actor, d).await;
     back_with(
         &format!("/courses/{}", course.id),
         r,
@@ -749,18 +716,14 @@ const SIGN_SPACE: &str = "\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{300
 
 /// The printable sign-in sheet (签到表): the session's date and a signature column, one row
 /// per seat-holder and a few blank rows for walk-ins.
-async fn sheet(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn sheet(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let ops::SessionView {
         session: s,
         course: k,
         enrolments,
         ..
-    } = ops::session(&state.app, &ctx.actor()?, id).await?;
+    } = ops::session(&ctx.state.app, &ctx.actor()?, id).await?;
     let community_name = ctx
         .caller()?
         .community
@@ -810,13 +773,9 @@ async fn sheet(
 }
 
 /// The printable completion certificate (结业证书), only for a confirmed completion.
-async fn certificate(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn certificate(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (e, k) = ops::enrolment(&state.app, &ctx.actor()?, id).await?;
+    let (e, k) = ops::enrolment(&ctx.state.app, &ctx.actor()?, id).await?;
     if e.status != "completed" {
         return Err(AppError::NotFound);
     }
@@ -859,11 +818,7 @@ struct PeriodQuery {
 }
 
 /// The records behind `learning.trainee_times` and `learning.employment_rate`.
-async fn completions(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response, AppError> {
+async fn completions(ctx: Ctx, Query(q): Query<PeriodQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let year = today(&ctx).year();
     let from = q
@@ -879,7 +834,7 @@ async fn completions(
         mut rows,
         times,
         rate,
-    } = ops::completions(&state.app, &ctx.actor()?, from.clone(), to.clone()).await?;
+    } = ops::completions(&ctx.state.app, &ctx.actor()?, from.clone(), to.clone()).await?;
     let unknown_only = q.who.as_deref() == Some("unknown");
     if unknown_only {
         // One line per person: their latest completion.
@@ -935,9 +890,9 @@ async fn completions(
     ))
 }
 
-async fn venues_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn venues_page(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let venues = ops::venues(&state.app, &ctx.actor()?).await?;
+    let venues = ops::venues(&ctx.state.app, &ctx.actor()?).await?;
     let manage = can(&ctx, Action::ManageLearning);
     let csrf = ctx.caller()?.csrf_token.clone();
     let kinds: Vec<(String, String)> = VenueKind::ALL
@@ -983,11 +938,7 @@ async fn venues_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     ))
 }
 
-async fn venue_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn venue_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let cap = pairs_get(&pairs, "capacity").map(|v| {
         v.parse::<i64>()
             .map_err(|_| AppError::invalid("learning_capacity_bad", "capacity"))
@@ -1000,7 +951,7 @@ async fn venue_submit(
                 room: pairs_get(&pairs, "room").unwrap_or_default(),
                 capacity,
             };
-            ops::create_venue(&state.app, &ctx.actor()?, d)
+            ops::create_venue(&ctx.state.app, &ctx.actor()?, d)
                 .await
                 .map_err(AppError::from)
         }
@@ -1016,15 +967,11 @@ struct PublicQuery {
 
 /// The public course catalogue: listed courses not yet over, no names, large type. Which
 /// community: the one named, the caller's, or the only one of the deployment.
-async fn catalogue(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PublicQuery>,
-) -> Result<Response, AppError> {
+async fn catalogue(ctx: Ctx, Query(q): Query<PublicQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor_or_public();
-    let (_, phone) = super::portal::public_contact(&state, &actor, q.community.clone()).await?;
-    let (name, courses) = ops::catalogue(&state.app, &actor, q.community).await?;
+    let (_, phone) = super::portal::public_contact(&ctx.state, &actor, q.community.clone()).await?;
+    let (name, courses) = ops::catalogue(&ctx.state.app, &actor, q.community).await?;
     let body = html! {
         h2 { (name) " " (t(lang, "learning.catalogue_title")) }
         p.lead { (t(lang, "learning.catalogue_lead")) }
@@ -1053,11 +1000,7 @@ async fn catalogue(
 }
 
 /// The person's courses and attendance, and their work found, for the resident page.
-pub async fn resident_section(
-    state: &AppState,
-    ctx: &Ctx,
-    resident_id: i64,
-) -> Result<Markup, AppError> {
+pub async fn resident_section(ctx: &Ctx, resident_id: i64) -> Result<Markup, AppError> {
     let lang = ctx.lang();
     let sees_learning = can(ctx, Action::ViewLearning);
     let sees_work = can(ctx, Action::ViewEmployment);
@@ -1065,7 +1008,7 @@ pub async fn resident_section(
         return Ok(html! {});
     }
     let (courses, placements) =
-        ops::resident_history(&state.app, &ctx.actor()?, resident_id).await?;
+        ops::resident_history(&ctx.state.app, &ctx.actor()?, resident_id).await?;
     Ok(html! {
         section.panel.upcoming {
             h2 { (t(lang, "learning.resident_section")) }
@@ -1185,13 +1128,9 @@ fn signup_form(
     }
 }
 
-async fn public_signup_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn public_signup_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (k, community) = ops::open_course(&state.app, &ctx.actor_or_public(), id).await?;
+    let (k, community) = ops::open_course(&ctx.state.app, &ctx.actor_or_public(), id).await?;
     Ok(layout::public_page(
         &ctx,
         &format!("{} · {}", t(lang, "learning.signup_title"), k.name),
@@ -1202,13 +1141,12 @@ async fn public_signup_page(
 /// Stores a request and answers with the plain confirmation. Nothing is enrolled: a worker
 /// matches the request to the registry first. The phone goes to the table only.
 async fn public_signup_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (k, community) = ops::open_course(&state.app, &ctx.actor_or_public(), id).await?;
+    let (k, community) = ops::open_course(&ctx.state.app, &ctx.actor_or_public(), id).await?;
     let raw = |n: &str| {
         pairs
             .iter()
@@ -1228,7 +1166,7 @@ async fn public_signup_submit(
         address: f.address.clone(),
         note: f.note.clone(),
     };
-    match ops::request_signup(&state.app, &ctx.actor_or_public(), id, d)
+    match ops::request_signup(&ctx.state.app, &ctx.actor_or_public(), id, d)
         .await
         .map_err(AppError::from)
     {
@@ -1253,13 +1191,9 @@ async fn public_signup_submit(
     ))
 }
 
-async fn public_signup_done(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn public_signup_done(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (k, community) = ops::signup_course(&state.app, id).await?;
+    let (k, community) = ops::signup_course(&ctx.state.app, id).await?;
     let body = html! {
         h1 { (t(lang, "learning.signup_received")) }
         p.lead { (tf(lang, "learning.signup_received_text", &[("course", &k.name)])) }
@@ -1330,18 +1264,16 @@ struct SignupQuery {
 }
 
 async fn signup_page(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<SignupQuery>,
 ) -> Result<Response, AppError> {
-    render_signup(&state, &ctx, id, q.q, false).await
+    render_signup(&ctx, id, q.q, false).await
 }
 
 /// The request's page: what the person typed (phone masked unless `revealed`), the registry
 /// search to match them (by name, like the course's "enrol by name" box) and the decline form.
 async fn render_signup(
-    state: &AppState,
     ctx: &Ctx,
     id: i64,
     q: Option<String>,
@@ -1353,14 +1285,14 @@ async fn render_signup(
     let actor = ctx.actor()?;
     let wanted = match q.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
         Some(w) => w,
-        None => ops::signup(&state.app, &actor, id).await?.0.name,
+        None => ops::signup(&ctx.state.app, &actor, id).await?.0.name,
     };
     let ops::SignupPage {
         signup: s,
         course: k,
         enrolments,
         found,
-    } = ops::signup_page(&state.app, &actor, id, wanted.clone()).await?;
+    } = ops::signup_page(&ctx.state.app, &actor, id, wanted.clone()).await?;
     let pending = s.status == "pending";
     let csrf = caller.csrf_token.clone();
     let phone = if revealed {
@@ -1457,28 +1389,26 @@ async fn render_signup(
 
 /// Shows the full phone once, and records who looked and why.
 async fn signup_reveal(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let reason = pairs_get(&pairs, "reason").unwrap_or_default();
-    ops::reveal_signup(&state.app, &ctx.actor()?, id, &reason).await?;
-    render_signup(&state, &ctx, id, None, true).await
+    ops::reveal_signup(&ctx.state.app, &ctx.actor()?, id, &reason).await?;
+    render_signup(&ctx, id, None, true).await
 }
 
 async fn signup_enrol_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let (s, _) = ops::signup(&state.app, &actor, id).await?;
+    let (s, _) = ops::signup(&ctx.state.app, &actor, id).await?;
     let rid = pairs_get(&pairs, "resident_id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    match ops::enrol_signup(&state.app, &actor, id, rid).await {
+    match ops::enrol_signup(&ctx.state.app, &actor, id, rid).await {
         Ok(v) => Ok(redirect_with_flash(
             &format!("/courses/{}#signups", s.course_id),
             true,
@@ -1493,15 +1423,14 @@ async fn signup_enrol_submit(
 }
 
 async fn signup_decline_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let (s, _) = ops::signup(&state.app, &actor, id).await?;
+    let (s, _) = ops::signup(&ctx.state.app, &actor, id).await?;
     let reason = pairs_get(&pairs, "reason").unwrap_or_default();
-    match ops::decline_signup(&state.app, &actor, id, &reason).await {
+    match ops::decline_signup(&ctx.state.app, &actor, id, &reason).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/courses/{}#signups", s.course_id),
             true,
@@ -1591,6 +1520,6 @@ pub fn routes(t: Table) -> Table {
 }
 
 /// This module's part of the worker's home page: follow-ups of placements due this week.
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
-    super::employment::home_panel(state, ctx).await
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
+    super::employment::home_panel(ctx).await
 }

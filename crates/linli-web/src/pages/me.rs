@@ -2,13 +2,11 @@
 //! the community's public services, and a download of everything held about her (PIPL §45).
 //! Built on `linli_app::me`, which reads her record through her account's link only.
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::{t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
-use axum::extract::State;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use linli_app::me;
@@ -17,12 +15,12 @@ use linli_core::mask::{mask_id_number, mask_phone};
 use maud::{Markup, html};
 
 /// The home page of an account that holds only the resident role.
-pub async fn resident_home(state: &AppState, ctx: &Ctx) -> Result<Response, AppError> {
+pub async fn resident_home(ctx: &Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let caller = ctx.caller()?;
-    let overview = me::overview(&state.app, &actor).await?;
-    let contact = super::portal::contact_phone(state, &actor).await?;
+    let overview = me::overview(&ctx.state.app, &actor).await?;
+    let contact = super::portal::contact_phone(&ctx.state, &actor).await?;
     let services = html! {
         section.panel #my-services {
             h2 { (t(lang, "me.services")) }
@@ -40,7 +38,7 @@ pub async fn resident_home(state: &AppState, ctx: &Ctx) -> Result<Response, AppE
     };
     let body = match overview {
         None => {
-            let claim = super::claims::claim_panel(state, ctx).await?;
+            let claim = super::claims::claim_panel(ctx).await?;
             html! {
                 p.lead { (tf(lang, "me.greeting", &[("name", &caller.user.display_name)])) }
                 section.panel #not-linked {
@@ -52,8 +50,8 @@ pub async fn resident_home(state: &AppState, ctx: &Ctx) -> Result<Response, AppE
             }
         }
         Some(o) => {
-            let corrections = super::corrections::mine_panel(state, ctx).await?;
-            let volunteering = super::volunteers::mine_panel(state, ctx).await?;
+            let corrections = super::corrections::mine_panel(ctx).await?;
+            let volunteering = super::volunteers::mine_panel(ctx).await?;
             overview_body(ctx, &o, html! { (volunteering) (corrections) (services) })
         }
     };
@@ -133,8 +131,8 @@ fn overview_body(ctx: &Ctx, o: &me::Overview, services: Markup) -> Markup {
 }
 
 /// Her data as a JSON file to keep (the same document as `me_export`); audited.
-async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let mut data = me::export(&state.app, &ctx.actor()?).await?;
+async fn export(ctx: Ctx) -> Result<Response, AppError> {
+    let mut data = me::export(&ctx.state.app, &ctx.actor()?).await?;
     crate::labels::label_my_data(ctx.lang(), &mut data);
     let body = serde_json::to_vec_pretty(&data).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut res = body.into_response();

@@ -107,6 +107,9 @@ pub async fn xlsx_download(
     Ok(res)
 }
 
+/// A form as the browser sent it: name/value pairs in order, names repeated for checkboxes.
+pub type Pairs = Vec<(String, String)>;
+
 /// A form field sent as name/value pairs (forms with repeated names: checkboxes), trimmed;
 /// `None` when absent or blank.
 pub fn pairs_get(pairs: &[(String, String)], k: &str) -> Option<String> {

@@ -3,16 +3,16 @@
 //! resources, projects). A liaison sees and acts for its own unit only: another unit's records
 //! answer 404. The operations are shared with the JSON API.
 
+use super::Pairs;
 pub use super::pairs_get;
 pub use super::today;
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
@@ -162,7 +162,7 @@ fn tabs(lang: Lang, current: &str) -> Markup {
 
 // ---- pages ----
 
-async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
@@ -179,7 +179,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         signed,
         lectures,
         fulfilment: fulfil,
-    } = ops::dashboard(&state.app, &actor).await?;
+    } = ops::dashboard(&ctx.state.app, &actor).await?;
     let expiring: Vec<&Partner> = units
         .iter()
         .filter(|p| {
@@ -255,11 +255,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
     ))
 }
 
-async fn create_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let g = |k| pairs_get(&pairs, k).unwrap_or_default();
     let d = PartnerDraft {
         name: g("name"),
@@ -267,7 +263,7 @@ async fn create_submit(
         address: g("address"),
         party_org: g("party_org"),
     };
-    match ops::create_partner(&state.app, &ctx.actor()?, d).await {
+    match ops::create_partner(&ctx.state.app, &ctx.actor()?, d).await {
         Ok(id) => Ok(redirect_with_flash(
             &format!("/partners/{id}"),
             true,
@@ -277,11 +273,7 @@ async fn create_submit(
     }
 }
 
-async fn detail(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
@@ -292,7 +284,7 @@ async fn detail(
         resources: res,
         photos: shots,
         fulfilment: fulfil,
-    } = ops::detail(&state.app, &actor, id).await?;
+    } = ops::detail(&ctx.state.app, &actor, id).await?;
     let today = today(&ctx);
     let year = today.year();
     let manage = ops::manages(&actor);
@@ -454,10 +446,9 @@ fn thumb_height(p: &store::ActivityPhotoMeta) -> i64 {
 }
 
 async fn agreement_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let g = |k| pairs_get(&pairs, k).unwrap_or_default();
     let target = g("target_per_year").parse::<i64>().ok();
@@ -481,7 +472,7 @@ async fn agreement_submit(
     let back = format!("/partners/{id}");
     flash_result(
         &back,
-        ops::create_agreement(&state.app, &ctx.actor()?, d).await,
+        ops::create_agreement(&ctx.state.app, &ctx.actor()?, d).await,
         "partners.flash.agreement",
         &["invalid"],
     )
@@ -489,7 +480,6 @@ async fn agreement_submit(
 
 /// The activity form is multipart (photos of the activity may come with it).
 async fn activity_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     form: Multipart,
@@ -523,7 +513,7 @@ async fn activity_submit(
     };
     let actor = ctx.actor()?;
     let result = match super::affairs::clean_photos(photos).await {
-        Ok(photos) => ops::record_activity(&state.app, &actor, d, photos)
+        Ok(photos) => ops::record_activity(&ctx.state.app, &actor, d, photos)
             .await
             .map_err(AppError::from),
         Err(e) => Err(e),
@@ -535,21 +525,16 @@ async fn activity_submit(
 }
 
 /// A photo of an activity: staff and the unit's own liaison only (404 for anyone else).
-async fn activity_photo(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, pid)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
+async fn activity_photo(ctx: Ctx, Path((id, pid)): Path<(i64, i64)>) -> Result<Response, AppError> {
     Ok(super::jpeg(
-        ops::activity_photo(&state.app, &ctx.actor()?, id, pid).await?,
+        ops::activity_photo(&ctx.state.app, &ctx.actor()?, id, pid).await?,
     ))
 }
 
 async fn resource_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let back = format!("/partners/{id}");
     let d = ResourceDraft {
@@ -557,7 +542,7 @@ async fn resource_submit(
         description: pairs_get(&pairs, "description").unwrap_or_default(),
         availability: pairs_get(&pairs, "availability").unwrap_or_default(),
     };
-    if let Err(e) = ops::add_resource(&state.app, &ctx.actor()?, id, d).await {
+    if let Err(e) = ops::add_resource(&ctx.state.app, &ctx.actor()?, id, d).await {
         return flash_or(&back, e.into(), &["invalid"]);
     }
     Ok(redirect_with_flash(&back, true, "partners.flash.resource"))
@@ -571,14 +556,10 @@ struct AgreementsQuery {
 
 /// Agreements in force or still to come by default (the records behind `partners.signed`
 /// for the current period); `?all=1` adds the expired ones, the renewal history.
-async fn agreements_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<AgreementsQuery>,
-) -> Result<Response, AppError> {
+async fn agreements_page(ctx: Ctx, Query(q): Query<AgreementsQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let today = today(&ctx);
-    let mut all = ops::agreements(&state.app, &ctx.actor()?).await?;
+    let mut all = ops::agreements(&ctx.state.app, &ctx.actor()?).await?;
     let history = q.all.is_some();
     let day = fmt(today);
     let total = all.len();
@@ -624,17 +605,13 @@ struct ActivitiesQuery {
     year: Option<i32>,
 }
 
-async fn activities_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ActivitiesQuery>,
-) -> Result<Response, AppError> {
+async fn activities_page(ctx: Ctx, Query(q): Query<ActivitiesQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let year = q
         .year
         .filter(|y| (2000..=2100).contains(y))
         .unwrap_or_else(|| today(&ctx).year());
-    let (mut acts, shots) = ops::activities(&state.app, &ctx.actor()?, year).await?;
+    let (mut acts, shots) = ops::activities(&ctx.state.app, &ctx.actor()?, year).await?;
     let kind = q.kind.as_deref().and_then(ActivityKind::parse);
     if let Some(k) = kind {
         acts.retain(|a| a.kind == k.as_str());
@@ -665,7 +642,7 @@ async fn activities_page(
     ))
 }
 
-async fn committee_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn committee_page(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
@@ -673,7 +650,7 @@ async fn committee_page(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
         posts,
         meetings,
         units,
-    } = ops::committee(&state.app, &actor).await?;
+    } = ops::committee(&ctx.state.app, &actor).await?;
     let manage = ops::manages(&actor);
     let day = fmt(today(&ctx));
     let body = html! {
@@ -748,11 +725,7 @@ async fn committee_page(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
     ))
 }
 
-async fn post_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn post_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let back = "/partners/committee";
     let g = |k| pairs_get(&pairs, k).unwrap_or_default();
     let d = PostDraft {
@@ -763,17 +736,13 @@ async fn post_submit(
         term_from: g("term_from"),
         term_to: g("term_to"),
     };
-    if let Err(e) = ops::add_post(&state.app, &ctx.actor()?, d).await {
+    if let Err(e) = ops::add_post(&ctx.state.app, &ctx.actor()?, d).await {
         return flash_or(back, e.into(), &["invalid"]);
     }
     Ok(redirect_with_flash(back, true, "partners.flash.saved"))
 }
 
-async fn meeting_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn meeting_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let back = "/partners/committee";
     let g = |k| pairs_get(&pairs, k).unwrap_or_default();
     let d = MeetingDraft {
@@ -782,7 +751,7 @@ async fn meeting_submit(
         minutes: g("minutes"),
         attendance: g("attendance"),
     };
-    if let Err(e) = ops::add_meeting(&state.app, &ctx.actor()?, d).await {
+    if let Err(e) = ops::add_meeting(&ctx.state.app, &ctx.actor()?, d).await {
         return flash_or(back, e.into(), &["invalid"]);
     }
     Ok(redirect_with_flash(back, true, "partners.flash.saved"))
@@ -800,7 +769,7 @@ fn need_chip(lang: Lang, status: &str) -> Markup {
 }
 
 /// The three lists on one printable page: what the joint committee reviews at its meetings.
-async fn lists_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn lists_page(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
@@ -808,7 +777,7 @@ async fn lists_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
         needs,
         resources,
         units,
-    } = ops::lists(&state.app, &actor).await?;
+    } = ops::lists(&ctx.state.app, &actor).await?;
     let liaison = liaison_unit(&actor);
     let staff = ops::manages(&actor);
     let can_claim = actor.allowed(Action::ActForPartner, None) && liaison != Some(None);
@@ -936,11 +905,7 @@ async fn lists_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
     ))
 }
 
-async fn need_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn need_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let d = NeedDraft {
         title: pairs_get(&pairs, "title").unwrap_or_default(),
         description: pairs_get(&pairs, "description"),
@@ -951,33 +916,31 @@ async fn need_submit(
     };
     flash_result(
         "/partners/lists",
-        ops::create_need(&state.app, &ctx.actor()?, d).await,
+        ops::create_need(&ctx.state.app, &ctx.actor()?, d).await,
         "partners.flash.saved",
         &["invalid"],
     )
 }
 
 async fn claim_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let partner = pairs_get(&pairs, "partner_id").and_then(|v| v.parse().ok());
     let note = pairs_get(&pairs, "note").unwrap_or_default();
     flash_result(
         "/partners/lists",
-        ops::claim_need(&state.app, &ctx.actor()?, id, partner, &note).await,
+        ops::claim_need(&ctx.state.app, &ctx.actor()?, id, partner, &note).await,
         "partners.flash.claimed",
         &["invalid", "conflict"],
     )
 }
 
 async fn confirm_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let plan = pairs_get(&pairs, "plan").unwrap_or_default();
     let owner = pairs_get(&pairs, "owner").unwrap_or_default();
@@ -989,17 +952,16 @@ async fn confirm_submit(
     };
     flash_result(
         "/partners/lists",
-        ops::decide_claim(&state.app, &ctx.actor()?, id, d).await,
+        ops::decide_claim(&ctx.state.app, &ctx.actor()?, id, d).await,
         "partners.flash.confirmed",
         &["conflict"],
     )
 }
 
 async fn project_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let progress = pairs_get(&pairs, "progress").unwrap_or_default();
     let verdict = pairs_get(&pairs, "verdict");
@@ -1007,24 +969,28 @@ async fn project_submit(
     let actor = ctx.actor()?;
     flash_result(
         "/partners/lists",
-        ops::update_project(&state.app, &actor, id, &progress, done, verdict.as_deref()).await,
+        ops::update_project(
+            &ctx.state.app,
+            &actor,
+            id,
+            &progress,
+            done,
+            verdict.as_deref(),
+        )
+        .await,
         "partners.flash.saved",
         &["conflict"],
     )
 }
 
-async fn reject_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn reject_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let d = ClaimDecision {
         confirm: false,
         ..Default::default()
     };
     flash_result(
         "/partners/lists",
-        ops::decide_claim(&state.app, &ctx.actor()?, id, d).await,
+        ops::decide_claim(&ctx.state.app, &ctx.actor()?, id, d).await,
         "partners.flash.rejected",
         &["conflict"],
     )
@@ -1104,10 +1070,10 @@ pub fn routes(t: Table) -> Table {
 /// This module's part of the worker's home page (due work), empty when nothing is due.
 /// The home page's partner part: for a liaison, its unit — this year's commitments and how
 /// far they are kept, the needs open to claim and its own projects — then the issues it holds.
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
-    let affairs = super::affairs::home_panel(state, ctx).await?;
-    let Some(home) = ops::liaison_home(&state.app, &ctx.actor()?).await? else {
+    let affairs = super::affairs::home_panel(ctx).await?;
+    let Some(home) = ops::liaison_home(&ctx.state.app, &ctx.actor()?).await? else {
         return Ok(affairs);
     };
     let year = today(ctx).year();

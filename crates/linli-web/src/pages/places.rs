@@ -1,14 +1,13 @@
 //! The place tree pages: list, detail, create, rename, move, over `linli_app::places` (which
 //! the JSON API shares).
 
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::places as ops;
@@ -21,9 +20,9 @@ pub fn place_label(lang: Lang, kind: PlaceKind) -> String {
     t(lang, kind.label_key())
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn list(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let all = ops::list(&state.app, &ctx.actor()?, Action::ViewPlaces).await?;
+    let all = ops::list(&ctx.state.app, &ctx.actor()?, Action::ViewPlaces).await?;
     let children = |id: i64| all.iter().filter(move |p| p.parent_id == Some(id));
     let tops: Vec<&Place> = all
         .iter()
@@ -111,7 +110,6 @@ fn error_text(lang: Lang, e: &AppError) -> String {
 }
 
 async fn detail_page(
-    state: &AppState,
     ctx: &Ctx,
     id: i64,
     form: FormState,
@@ -124,7 +122,7 @@ async fn detail_page(
         trail,
         subtree,
         community: community_places,
-    } = ops::detail(&state.app, &ctx.actor()?, id).await?;
+    } = ops::detail(&ctx.state.app, &ctx.actor()?, id).await?;
     let manage = caller.decide(Action::ManagePlaces, Some(&place.path)) == Decision::Allow;
     let children: Vec<&Place> = subtree
         .iter()
@@ -233,12 +231,8 @@ async fn detail_page(
     ))
 }
 
-async fn detail(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    detail_page(&state, &ctx, id, FormState::default(), StatusCode::OK).await
+async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    detail_page(&ctx, id, FormState::default(), StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -250,19 +244,21 @@ struct CreateForm {
     parent_id: i64,
 }
 
-async fn create_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<CreateForm>,
-) -> Result<Response, AppError> {
+async fn create_submit(ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let kind = f
         .kind
         .parse::<PlaceKind>()
         .map_err(|_| AppError::invalid("place_bad_kind", "kind"))?;
-    match ops::create(&state.app, &ctx.actor()?, kind, &f.name, Some(f.parent_id))
-        .await
-        .map_err(AppError::from)
+    match ops::create(
+        &ctx.state.app,
+        &ctx.actor()?,
+        kind,
+        &f.name,
+        Some(f.parent_id),
+    )
+    .await
+    .map_err(AppError::from)
     {
         Ok(_) => Ok(redirect_with_flash(
             &format!("/places/{}", f.parent_id),
@@ -276,14 +272,7 @@ async fn create_submit(
                 child_error: Some(error_text(lang, &e)),
                 ..Default::default()
             };
-            detail_page(
-                &state,
-                &ctx,
-                f.parent_id,
-                form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            detail_page(&ctx, f.parent_id, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e),
     }
@@ -296,13 +285,12 @@ struct RenameForm {
 }
 
 async fn rename_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<RenameForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    match ops::rename(&state.app, &ctx.actor()?, id, &f.new_name)
+    match ops::rename(&ctx.state.app, &ctx.actor()?, id, &f.new_name)
         .await
         .map_err(AppError::from)
     {
@@ -317,7 +305,7 @@ async fn rename_submit(
                 rename_error: Some(error_text(lang, &e)),
                 ..Default::default()
             };
-            detail_page(&state, &ctx, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
+            detail_page(&ctx, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e),
     }
@@ -329,13 +317,12 @@ struct MoveForm {
 }
 
 async fn move_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<MoveForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    match ops::move_place(&state.app, &ctx.actor()?, id, f.parent_id)
+    match ops::move_place(&ctx.state.app, &ctx.actor()?, id, f.parent_id)
         .await
         .map_err(AppError::from)
     {
@@ -349,7 +336,7 @@ async fn move_submit(
                 move_error: Some(error_text(lang, &e)),
                 ..Default::default()
             };
-            detail_page(&state, &ctx, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
+            detail_page(&ctx, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e),
     }

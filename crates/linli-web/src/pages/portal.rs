@@ -10,7 +10,7 @@ use crate::i18n::{t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::Actor;
@@ -44,13 +44,10 @@ struct PortalQuery {
     community: Option<String>,
 }
 
-async fn portal(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PortalQuery>,
-) -> Result<Response, AppError> {
+async fn portal(ctx: Ctx, Query(q): Query<PortalQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (community, phone) = public_contact(&state, &ctx.actor_or_public(), q.community).await?;
+    let (community, phone) =
+        public_contact(&ctx.state, &ctx.actor_or_public(), q.community).await?;
     // Where a deployment holds several communities, every door keeps the one chosen.
     let suffix = format!(
         "?community={}",
@@ -122,18 +119,16 @@ async fn settings_view(
     ))
 }
 
-async fn settings_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let phone = contact_phone(&state, &ctx.actor()?).await?;
+async fn settings_page(ctx: Ctx) -> Result<Response, AppError> {
+    let phone = contact_phone(&ctx.state, &ctx.actor()?).await?;
     settings_view(&ctx, phone, None, StatusCode::OK).await
 }
 
-async fn settings_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<SettingsForm>,
-) -> Result<Response, AppError> {
+async fn settings_submit(ctx: Ctx, Form(f): Form<SettingsForm>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    match linli_app::places::set_contact_phone(&state.app, &ctx.actor()?, &f.contact_phone).await {
+    match linli_app::places::set_contact_phone(&ctx.state.app, &ctx.actor()?, &f.contact_phone)
+        .await
+    {
         Ok(_) => Ok(redirect_with_flash(
             "/settings/community",
             true,

@@ -5,15 +5,15 @@
 //! boards and the paper's issues; writing and changing an article with its photos; composing an
 //! issue of the paper. Built on `linli_app::publicity`.
 
+use super::Pairs;
 use super::portal::public_contact;
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::publicity::{self as ops, ArticleDraft, BoardDraft, PaperIssueDraft};
@@ -85,13 +85,9 @@ fn byline(lang: Lang, a: &Article) -> Markup {
     }
 }
 
-async fn news(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PublicQuery>,
-) -> Result<Response, AppError> {
+async fn news(ctx: Ctx, Query(q): Query<PublicQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (community, _) = public_contact(&state, &ctx.actor_or_public(), q.community).await?;
+    let (community, _) = public_contact(&ctx.state, &ctx.actor_or_public(), q.community).await?;
     let tenant = Tenant::new(community.id);
     let today = super::today(&ctx);
     let page = q.page.unwrap_or(1).max(1);
@@ -100,10 +96,10 @@ async fn news(
     let results = if query.is_empty() {
         None
     } else {
-        Some(ops::public_search(&state.app, tenant, today, &query, page).await?)
+        Some(ops::public_search(&ctx.state.app, tenant, today, &query, page).await?)
     };
     let list = if results.is_none() {
-        Some(ops::public_articles(&state.app, tenant, today, page).await?)
+        Some(ops::public_articles(&ctx.state.app, tenant, today, page).await?)
     } else {
         None
     };
@@ -169,16 +165,15 @@ fn pager(lang: Lang, base: &str, page: i64, total: i64) -> Markup {
 }
 
 async fn article(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<PublicQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (community, _) = public_contact(&state, &ctx.actor_or_public(), q.community).await?;
+    let (community, _) = public_contact(&ctx.state, &ctx.actor_or_public(), q.community).await?;
     let sfx = suffix(&community.name);
     let v = ops::public_article(
-        &state.app,
+        &ctx.state.app,
         Tenant::new(community.id),
         super::today(&ctx),
         id,
@@ -204,16 +199,16 @@ async fn article(
     Ok(layout::public_page(&ctx, &a.title, html))
 }
 
-async fn archive(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PublicQuery>,
-) -> Result<Response, AppError> {
+async fn archive(ctx: Ctx, Query(q): Query<PublicQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (community, _) = public_contact(&state, &ctx.actor_or_public(), q.community).await?;
+    let (community, _) = public_contact(&ctx.state, &ctx.actor_or_public(), q.community).await?;
     let sfx = suffix(&community.name);
-    let (paper, issues) =
-        ops::public_issues(&state.app, Tenant::new(community.id), super::today(&ctx)).await?;
+    let (paper, issues) = ops::public_issues(
+        &ctx.state.app,
+        Tenant::new(community.id),
+        super::today(&ctx),
+    )
+    .await?;
     let body = html! {
         h1 { (community.name) " · " (t(lang, "publicity.paper_archive")) }
         @if issues.is_empty() { (layout::empty(&t(lang, "publicity.no_issues"), None)) }
@@ -236,16 +231,15 @@ async fn archive(
 }
 
 async fn issue(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<PublicQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (community, _) = public_contact(&state, &ctx.actor_or_public(), q.community).await?;
+    let (community, _) = public_contact(&ctx.state, &ctx.actor_or_public(), q.community).await?;
     let sfx = suffix(&community.name);
     let v = ops::public_issue(
-        &state.app,
+        &ctx.state.app,
         Tenant::new(community.id),
         super::today(&ctx),
         id,
@@ -322,15 +316,14 @@ fn photos(lang: Lang, a: &Article, ids: &[i64], base: &str, suffix: &str) -> Mar
 
 /// A photo of a published article, for the public page.
 async fn public_photo(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path((id, pid)): Path<(i64, i64)>,
     Query(q): Query<PublicQuery>,
 ) -> Result<Response, AppError> {
-    let (community, _) = public_contact(&state, &ctx.actor_or_public(), q.community).await?;
+    let (community, _) = public_contact(&ctx.state, &ctx.actor_or_public(), q.community).await?;
     Ok(super::jpeg(
         ops::photo(
-            &state.app,
+            &ctx.state.app,
             Tenant::new(community.id),
             Some(super::today(&ctx)),
             id,
@@ -399,15 +392,11 @@ struct DeskQuery {
 }
 
 /// Several reads (articles, issues, photos …): on one thread.
-async fn desk(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<DeskQuery>,
-) -> Result<Response, AppError> {
-    crate::metrics::on_one_thread(state.app.db.clone(), desk_page(state, ctx, q)).await?
+async fn desk(ctx: Ctx, Query(q): Query<DeskQuery>) -> Result<Response, AppError> {
+    crate::metrics::on_one_thread(ctx.state.app.db.clone(), desk_page(ctx, q)).await?
 }
 
-async fn desk_page(state: AppState, ctx: Ctx, q: DeskQuery) -> Result<Response, AppError> {
+async fn desk_page(ctx: Ctx, q: DeskQuery) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let page = q.page.unwrap_or(1).max(1);
@@ -415,16 +404,16 @@ async fn desk_page(state: AppState, ctx: Ctx, q: DeskQuery) -> Result<Response, 
     let found = if query.is_empty() {
         None
     } else {
-        Some(ops::search_all(&state.app, &actor, &query, Some("article"), page).await?)
+        Some(ops::search_all(&ctx.state.app, &actor, &query, Some("article"), page).await?)
     };
     let list = match found {
-        None => Some(ops::desk_articles(&state.app, &actor, page).await?),
+        None => Some(ops::desk_articles(&ctx.state.app, &actor, page).await?),
         Some(_) => None,
     };
-    let boards = ops::boards(&state.app, &actor).await?;
+    let boards = ops::boards(&ctx.state.app, &actor).await?;
     let (in_use, retired): (Vec<&ops::BoardView>, Vec<&ops::BoardView>) =
         boards.iter().partition(|b| b.board.retired_on.is_none());
-    let (paper, issues) = ops::issues(&state.app, &actor).await?;
+    let (paper, issues) = ops::issues(&ctx.state.app, &actor).await?;
     let csrf = csrf(&ctx)?;
     let today = super::today(&ctx).format("%Y-%m-%d").to_string();
     let board_name = |id: Option<i64>| {
@@ -581,21 +570,13 @@ struct PaperNameForm {
     paper_name: String,
 }
 
-async fn paper_name_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<PaperNameForm>,
-) -> Result<Response, AppError> {
-    let r = ops::set_paper_name(&state.app, &ctx.actor()?, &f.paper_name).await;
+async fn paper_name_submit(ctx: Ctx, Form(f): Form<PaperNameForm>) -> Result<Response, AppError> {
+    let r = ops::set_paper_name(&ctx.state.app, &ctx.actor()?, &f.paper_name).await;
     super::back_with("/publicity#paper", r, |_| "publicity.flash_paper_name")
 }
 
-async fn board_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(d): Form<BoardDraft>,
-) -> Result<Response, AppError> {
-    let r = ops::create_board(&state.app, &ctx.actor()?, d).await;
+async fn board_submit(ctx: Ctx, Form(d): Form<BoardDraft>) -> Result<Response, AppError> {
+    let r = ops::create_board(&ctx.state.app, &ctx.actor()?, d).await;
     super::back_with("/publicity#boards", r, |_| "publicity.flash_board")
 }
 
@@ -613,14 +594,13 @@ struct BoardPageState {
 /// (its history, kept whatever happens to the board), and retiring or deleting it — deleting
 /// only a board nothing was posted on.
 async fn board_page(
-    state: &AppState,
     ctx: &Ctx,
     id: i64,
     st: BoardPageState,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let v = ops::board(&state.app, &ctx.actor()?, id).await?;
+    let v = ops::board(&ctx.state.app, &ctx.actor()?, id).await?;
     let b = &v.board;
     let csrf = csrf(ctx)?;
     let today = super::today(ctx).format("%Y-%m-%d").to_string();
@@ -715,22 +695,17 @@ async fn board_page(
     ))
 }
 
-async fn board_show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    board_page(&state, &ctx, id, BoardPageState::default(), StatusCode::OK).await
+async fn board_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    board_page(&ctx, id, BoardPageState::default(), StatusCode::OK).await
 }
 
 async fn board_rename(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(d): Form<BoardDraft>,
 ) -> Result<Response, AppError> {
     let typed = (d.name.clone(), d.location.clone().unwrap_or_default());
-    match ops::rename_board(&state.app, &ctx.actor()?, id, d)
+    match ops::rename_board(&ctx.state.app, &ctx.actor()?, id, d)
         .await
         .map_err(AppError::from)
     {
@@ -744,18 +719,14 @@ async fn board_rename(
                 err: Some(refusal(ctx.lang(), &e)),
                 typed: Some(typed),
             };
-            board_page(&state, &ctx, id, st, e.status()).await
+            board_page(&ctx, id, st, e.status()).await
         }
         Err(e) => Err(e),
     }
 }
 
-async fn board_retire(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    ops::retire_board(&state.app, &ctx.actor()?, id).await?;
+async fn board_retire(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ops::retire_board(&ctx.state.app, &ctx.actor()?, id).await?;
     Ok(redirect_with_flash(
         &format!("/publicity/boards/{id}"),
         true,
@@ -763,12 +734,8 @@ async fn board_retire(
     ))
 }
 
-async fn board_restore(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    ops::restore_board(&state.app, &ctx.actor()?, id).await?;
+async fn board_restore(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ops::restore_board(&ctx.state.app, &ctx.actor()?, id).await?;
     Ok(redirect_with_flash(
         &format!("/publicity/boards/{id}"),
         true,
@@ -777,8 +744,8 @@ async fn board_restore(
 }
 
 /// The board page with the refusal of its delete: it has articles, and says how many.
-async fn delete_refused(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, AppError> {
-    let n = ops::board(&state.app, &ctx.actor()?, id).await?.total;
+async fn delete_refused(ctx: &Ctx, id: i64) -> Result<Response, AppError> {
+    let n = ops::board(&ctx.state.app, &ctx.actor()?, id).await?.total;
     let st = BoardPageState {
         err: Some((
             tf(
@@ -790,20 +757,15 @@ async fn delete_refused(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response
         )),
         typed: None,
     };
-    board_page(state, ctx, id, st, StatusCode::CONFLICT).await
+    board_page(ctx, id, st, StatusCode::CONFLICT).await
 }
 
 /// The delete's confirmation: what will happen, and the reason typed.
-async fn delete_confirm(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    invalid: bool,
-) -> Result<Response, AppError> {
+async fn delete_confirm(ctx: &Ctx, id: i64, invalid: bool) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let v = ops::board(&state.app, &ctx.actor()?, id).await?;
+    let v = ops::board(&ctx.state.app, &ctx.actor()?, id).await?;
     if v.total > 0 {
-        return delete_refused(state, ctx, id).await;
+        return delete_refused(ctx, id).await;
     }
     let b = &v.board;
     let back = format!("/publicity/boards/{id}");
@@ -832,12 +794,8 @@ async fn delete_confirm(
     ))
 }
 
-async fn board_delete_form(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    delete_confirm(&state, &ctx, id, false).await
+async fn board_delete_form(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    delete_confirm(&ctx, id, false).await
 }
 
 #[derive(Deserialize)]
@@ -847,12 +805,11 @@ struct ReasonForm {
 }
 
 async fn board_delete(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
 ) -> Result<Response, AppError> {
-    match ops::delete_board(&state.app, &ctx.actor()?, id, &f.reason)
+    match ops::delete_board(&ctx.state.app, &ctx.actor()?, id, &f.reason)
         .await
         .map_err(AppError::from)
     {
@@ -861,8 +818,8 @@ async fn board_delete(
             true,
             "publicity.flash_board_deleted",
         )),
-        Err(AppError::Conflict { .. }) => delete_refused(&state, &ctx, id).await,
-        Err(AppError::Invalid { .. }) => delete_confirm(&state, &ctx, id, true).await,
+        Err(AppError::Conflict { .. }) => delete_refused(&ctx, id).await,
+        Err(AppError::Invalid { .. }) => delete_confirm(&ctx, id, true).await,
         Err(e) => Err(e),
     }
 }
@@ -1041,8 +998,8 @@ fn article_form(
     ))
 }
 
-async fn article_new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let boards = ops::board_choices(&state.app, &ctx.actor()?).await?;
+async fn article_new(ctx: Ctx) -> Result<Response, AppError> {
+    let boards = ops::board_choices(&ctx.state.app, &ctx.actor()?).await?;
     let input = ArticleInput {
         published_on: super::today(&ctx).format("%Y-%m-%d").to_string(),
         author: ctx.caller()?.user.display_name.clone(),
@@ -1065,17 +1022,13 @@ async fn article_photos(photos: Vec<Vec<u8>>) -> Result<Vec<linli_app::partners:
     super::affairs::clean_photos_up_to(photos, ops::PHOTOS_PER_ARTICLE, "article_photos_many").await
 }
 
-async fn article_create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    form: Multipart,
-) -> Result<Response, AppError> {
+async fn article_create(ctx: Ctx, form: Multipart) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let (pairs, photos) = super::affairs::photo_form(form).await?;
     let input = ArticleInput::from_pairs(&pairs);
     let chosen = !photos.is_empty();
     let r = match article_photos(photos).await {
-        Ok(p) => ops::create_article(&state.app, &actor, input.draft(), p)
+        Ok(p) => ops::create_article(&ctx.state.app, &actor, input.draft(), p)
             .await
             .map_err(AppError::from),
         Err(e) => Err(e),
@@ -1087,7 +1040,7 @@ async fn article_create(
             "publicity.flash_written",
         )),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let boards = ops::board_choices(&state.app, &actor).await?;
+            let boards = ops::board_choices(&ctx.state.app, &actor).await?;
             article_form(
                 &ctx,
                 &boards,
@@ -1103,14 +1056,10 @@ async fn article_create(
     }
 }
 
-async fn article_edit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn article_edit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let v = ops::article(&state.app, &actor, id).await?;
-    let boards = ops::board_choices(&state.app, &actor).await?;
+    let v = ops::article(&ctx.state.app, &actor, id).await?;
+    let boards = ops::board_choices(&ctx.state.app, &actor).await?;
     article_form(
         &ctx,
         &boards,
@@ -1124,7 +1073,6 @@ async fn article_edit(
 }
 
 async fn article_update(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     form: Multipart,
@@ -1135,7 +1083,7 @@ async fn article_update(
     let chosen = !photos.is_empty();
     let r = match article_photos(photos).await {
         Ok(p) => ops::revise_article(
-            &state.app,
+            &ctx.state.app,
             &actor,
             id,
             input.draft(),
@@ -1153,8 +1101,8 @@ async fn article_update(
             "publicity.flash_saved",
         )),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let v = ops::article(&state.app, &actor, id).await?;
-            let boards = ops::board_choices(&state.app, &actor).await?;
+            let v = ops::article(&ctx.state.app, &actor, id).await?;
+            let boards = ops::board_choices(&ctx.state.app, &actor).await?;
             article_form(
                 &ctx,
                 &boards,
@@ -1172,13 +1120,9 @@ async fn article_update(
 
 /// An article as the staff see it: what it says and where, its photos, and its body as it
 /// will read (the preview of the marks).
-async fn article_show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn article_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let v = ops::article(&state.app, &ctx.actor()?, id).await?;
+    let v = ops::article(&ctx.state.app, &ctx.actor()?, id).await?;
     let a = &v.article;
     let published = a.published_on <= super::today(&ctx).format("%Y-%m-%d").to_string();
     let body = html! {
@@ -1224,13 +1168,9 @@ async fn article_show(
     Ok(layout::page(&ctx, &a.title, &desk_crumbs(lang), None, body))
 }
 
-async fn staff_photo(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, pid)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
+async fn staff_photo(ctx: Ctx, Path((id, pid)): Path<(i64, i64)>) -> Result<Response, AppError> {
     Ok(super::jpeg(
-        ops::staff_photo(&state.app, &ctx.actor()?, id, pid).await?,
+        ops::staff_photo(&ctx.state.app, &ctx.actor()?, id, pid).await?,
     ))
 }
 
@@ -1298,14 +1238,13 @@ impl IssueInput {
 }
 
 async fn compose_form(
-    state: &AppState,
     ctx: &Ctx,
     input: Option<IssueInput>,
     err: Option<(String, Option<&'static str>)>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let c = ops::composer(&state.app, &ctx.actor()?).await?;
+    let c = ops::composer(&ctx.state.app, &ctx.actor()?).await?;
     let input = input.unwrap_or_else(|| IssueInput {
         number: c.next_number.to_string(),
         published_on: super::today(ctx).format("%Y-%m-%d").to_string(),
@@ -1392,17 +1331,13 @@ fn pick_list(
     }
 }
 
-async fn compose(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    compose_form(&state, &ctx, None, None, StatusCode::OK).await
+async fn compose(ctx: Ctx) -> Result<Response, AppError> {
+    compose_form(&ctx, None, None, StatusCode::OK).await
 }
 
-async fn compose_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn compose_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let input = IssueInput::from_pairs(&pairs);
-    match ops::create_issue(&state.app, &ctx.actor()?, input.draft())
+    match ops::create_issue(&ctx.state.app, &ctx.actor()?, input.draft())
         .await
         .map_err(AppError::from)
     {
@@ -1414,7 +1349,6 @@ async fn compose_submit(
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let err = refusal(ctx.lang(), &e);
             compose_form(
-                &state,
                 &ctx,
                 Some(input),
                 Some(err),
@@ -1427,13 +1361,9 @@ async fn compose_submit(
 }
 
 /// An issue as the staff see it: its articles in order, and the sheet as it prints.
-async fn issue_show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn issue_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let v = ops::issue(&state.app, &ctx.actor()?, id).await?;
+    let v = ops::issue(&ctx.state.app, &ctx.actor()?, id).await?;
     let title = issue_label(lang, &v.paper, v.issue.number);
     let community = ctx
         .caller()?
@@ -1473,15 +1403,15 @@ async fn issue_show(
 }
 
 /// The publicity panel of a worker's home: the desk's doors.
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let caller = ctx.caller()?;
     if caller.decide(Action::ManagePublicity, None) != linli_core::Decision::Allow {
         return Ok(html! {});
     }
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let list = ops::desk_articles(&state.app, &actor, 1).await?;
-    let (paper, issues) = ops::issues(&state.app, &actor).await?;
+    let list = ops::desk_articles(&ctx.state.app, &actor, 1).await?;
+    let (paper, issues) = ops::issues(&ctx.state.app, &actor).await?;
     Ok(html! {
         section.panel #publicity-home {
             h2 { a href="/publicity" { (t(lang, "publicity.desk")) } }

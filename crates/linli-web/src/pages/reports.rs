@@ -1,13 +1,12 @@
 //! The dashboard (统计): every indicator of the catalogue with the words the summary would use and a
 //! link to the records behind it, and server-rendered SVG charts readable in black and white.
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linli_app::reports as ops;
@@ -109,11 +108,7 @@ fn counts_word(lang: Lang, counts: linli_core::indicators::Counts) -> String {
     }
 }
 
-async fn dashboard(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<Period>,
-) -> Result<Response, AppError> {
+async fn dashboard(ctx: Ctx, Query(q): Query<Period>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let (from, to) = ops::period(&actor, q.from.as_deref(), q.to.as_deref())?;
@@ -125,7 +120,7 @@ async fn dashboard(
         help,
         tags,
         buildings,
-    } = ops::dashboard(&state.app, &actor, &from, &to).await?;
+    } = ops::dashboard(&ctx.state.app, &actor, &from, &to).await?;
     let trends = Trends {
         help,
         tags,
@@ -334,14 +329,13 @@ struct LedgerQuery {
 }
 
 async fn ledger(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
     Query(q): Query<LedgerQuery>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let year = ops::year(&actor, q.year.as_deref())?;
-    let ops::LedgerFile { name, ledger } = ops::ledger(&state.app, &actor, &code, year).await?;
+    let ops::LedgerFile { name, ledger } = ops::ledger(&ctx.state.app, &actor, &code, year).await?;
     let rows = ledger.rows.len();
     let bytes = tokio::task::spawn_blocking(move || {
         linli_io::write_xlsx(&ledger.headers, ledger.rows.into_iter(), name)

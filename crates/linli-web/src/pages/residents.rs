@@ -1,7 +1,7 @@
 //! The registry pages (居民档案): roster with search and filters, the resident page, create and
 //! edit, reveal (audited), close, over `linli_app::registry` (which the JSON API shares).
 
-use crate::AppState;
+use super::Pairs;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::field_message;
@@ -9,7 +9,7 @@ use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -77,23 +77,19 @@ fn address(r: &ResidentRow) -> String {
 }
 
 /// Three reads (tag kinds, places, the page of residents): on one thread.
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
-    crate::metrics::on_one_thread(state.app.db.clone(), list_page(state, ctx, q)).await?
+async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    crate::metrics::on_one_thread(ctx.state.app.db.clone(), list_page(ctx, q)).await?
 }
 
-async fn list_page(state: AppState, ctx: Ctx, q: ListQuery) -> Result<Response, AppError> {
+async fn list_page(ctx: Ctx, q: ListQuery) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
     let page = q.page.unwrap_or(1).max(1);
-    let kinds = ops::tag_kinds(&state.app, &actor).await?;
+    let kinds = ops::tag_kinds(&ctx.state.app, &actor).await?;
     let places_in_scope =
-        linli_app::places::list(&state.app, &actor, Action::ViewResidents).await?;
-    let (rows, total) = ops::search(&state.app, &actor, &q, &kinds).await?;
+        linli_app::places::list(&ctx.state.app, &actor, Action::ViewResidents).await?;
+    let (rows, total) = ops::search(&ctx.state.app, &actor, &q, &kinds).await?;
     let today = linli_core::clock::shanghai(ctx.now).date();
     let buildings: Vec<&Place> = places_in_scope
         .iter()
@@ -226,27 +222,27 @@ fn section(title: &str, body: Markup) -> Markup {
 }
 
 async fn detail_page(
-    state: &AppState,
     ctx: &Ctx,
     id: i64,
     revealed: Option<(Option<String>, Option<String>)>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let r = ops::load_visible(&state.app, &ctx.actor()?, id, Action::ViewResidents).await?;
+    let r = ops::load_visible(&ctx.state.app, &ctx.actor()?, id, Action::ViewResidents).await?;
     let caller = ctx.caller()?;
-    let members = ops::household_of(&state.app, &r).await?;
-    let corrections = linli_app::corrections::of_resident(&state.app, &ctx.actor()?, &r).await?;
+    let members = ops::household_of(&ctx.state.app, &r).await?;
+    let corrections =
+        linli_app::corrections::of_resident(&ctx.state.app, &ctx.actor()?, &r).await?;
     let today = linli_core::clock::shanghai(ctx.now).date();
     let day = today.format("%Y-%m-%d").to_string();
     let manage = caller.decide(Action::ManageResidents, Some(&r.place_path)) == Decision::Allow;
     // The fund's records of this person, for those who keep the fund's books.
     let fund_records = if caller.decide(Action::ViewFund, None) == Decision::Allow {
-        Some(linli_app::fund::for_resident(&state.app, &ctx.actor()?, r.id).await?)
+        Some(linli_app::fund::for_resident(&ctx.state.app, &ctx.actor()?, r.id).await?)
     } else {
         None
     };
     // Courses, attendance and work found (learning and the employment station).
-    let learning_section = super::learning::resident_section(state, ctx, r.id).await?;
+    let learning_section = super::learning::resident_section(ctx, r.id).await?;
     let can_reveal = caller.decide(Action::RevealResidents, Some(&r.place_path)) == Decision::Allow;
     let can_anonymize =
         caller.decide(Action::AnonymizeResidents, Some(&r.place_path)) == Decision::Allow;
@@ -263,7 +259,7 @@ async fn detail_page(
     };
     // Her own account (a resident's, linked to this record), for those who open accounts.
     let account = if caller.decide(Action::ManageUsers, Some(&r.place_path)) == Decision::Allow {
-        Some(linli_app::accounts::account_of_resident(&state.app, &ctx.actor()?, &r).await?)
+        Some(linli_app::accounts::account_of_resident(&ctx.state.app, &ctx.actor()?, &r).await?)
     } else {
         None
     };
@@ -273,7 +269,7 @@ async fn detail_page(
     // Her household's open case, for those who see cases there: linked instead of offering a
     // second one.
     let current_case = if caller.decide(Action::ViewCases, Some(&r.place_path)) == Decision::Allow {
-        linli_app::assistance::open_case_of_resident(&state.app, &ctx.actor()?, r.id).await?
+        linli_app::assistance::open_case_of_resident(&ctx.state.app, &ctx.actor()?, r.id).await?
     } else {
         None
     };
@@ -450,14 +446,10 @@ async fn detail_page(
     Ok(layout::page(ctx, &r.name, &crumbs, Some(action), body))
 }
 
-async fn detail(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     // The person's record and each module's part of it, read on one thread.
-    crate::metrics::on_one_thread(state.app.db.clone(), async move {
-        detail_page(&state, &ctx, id, None).await
+    crate::metrics::on_one_thread(ctx.state.app.db.clone(), async move {
+        detail_page(&ctx, id, None).await
     })
     .await?
 }
@@ -469,13 +461,12 @@ struct RevealForm {
 }
 
 async fn reveal_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<RevealForm>,
 ) -> Result<Response, AppError> {
-    let shown = ops::reveal(&state.app, &ctx.actor()?, id, &f.reason).await?;
-    detail_page(&state, &ctx, id, Some(shown)).await
+    let shown = ops::reveal(&ctx.state.app, &ctx.actor()?, id, &f.reason).await?;
+    detail_page(&ctx, id, Some(shown)).await
 }
 
 #[derive(Deserialize)]
@@ -488,20 +479,15 @@ struct CloseForm {
 
 /// The confirmation step before a record leaves the roster: what happens, the reason chosen
 /// (never defaulted) and the date, and a way back.
-async fn close_confirm(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn close_confirm(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let on = linli_core::clock::shanghai(ctx.now)
         .date()
         .format("%Y-%m-%d")
         .to_string();
-    close_page(&state, &ctx, id, "", &on, None).await
+    close_page(&ctx, id, "", &on, None).await
 }
 
 async fn close_page(
-    state: &AppState,
     ctx: &Ctx,
     id: i64,
     status: &str,
@@ -509,7 +495,7 @@ async fn close_page(
     error: Option<(&'static str, &'static str)>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let r = ops::load_visible(&state.app, &ctx.actor()?, id, Action::ManageResidents).await?;
+    let r = ops::load_visible(&ctx.state.app, &ctx.actor()?, id, Action::ManageResidents).await?;
     if r.status != "active" {
         return Ok(redirect_with_flash(
             &format!("/residents/{id}"),
@@ -562,12 +548,11 @@ async fn close_page(
 }
 
 async fn close_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<CloseForm>,
 ) -> Result<Response, AppError> {
-    match ops::close(&state.app, &ctx.actor()?, id, &f.status, &f.on).await {
+    match ops::close(&ctx.state.app, &ctx.actor()?, id, &f.status, &f.on).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/residents/{id}"),
             true,
@@ -576,19 +561,15 @@ async fn close_submit(
         Err(linli_app::Error::Invalid {
             code,
             field: Some(field),
-        }) => close_page(&state, &ctx, id, &f.status, &f.on, Some((field, code))).await,
+        }) => close_page(&ctx, id, &f.status, &f.on, Some((field, code))).await,
         Err(e) => Err(e.into()),
     }
 }
 
 /// The copy for a §45 request in the reader's words, with the record and household it comes
 /// with (the audit record of the handing-over is already written).
-async fn personal_copy(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<ops::SubjectExport, AppError> {
-    let mut e = ops::subject_export(&state.app, &ctx.actor()?, id).await?;
+async fn personal_copy(ctx: &Ctx, id: i64) -> Result<ops::SubjectExport, AppError> {
+    let mut e = ops::subject_export(&ctx.state.app, &ctx.actor()?, id).await?;
     crate::labels::label_personal_data(ctx.lang(), &mut e.copy);
     Ok(e)
 }
@@ -596,12 +577,8 @@ async fn personal_copy(
 /// Everything held about one person, for their PIPL §45 request (查阅、复制), as a JSON file:
 /// the full record, their household, every record of theirs in every module and every
 /// handling of them. Handing it over is itself audited.
-async fn personal_data_json(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let e = personal_copy(&state, &ctx, id).await?;
+async fn personal_data_json(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let e = personal_copy(&ctx, id).await?;
     let doc = &e.copy;
     let r = &e.resident;
     let body = json!({
@@ -640,13 +617,9 @@ async fn personal_data_json(
 }
 
 /// The same copy as a page a worker prints for the person (one table per kind of record).
-async fn personal_data_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn personal_data_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let e = personal_copy(&state, &ctx, id).await?;
+    let e = personal_copy(&ctx, id).await?;
     let doc = &e.copy;
     let body = html! {
         p.hint { (t(lang, "privacy.hint")) }
@@ -856,12 +829,11 @@ struct AnonymizeForm {
 /// Erasure where the record must stay (PIPL §47 with the ledgers that point at it): the
 /// personal fields are erased and the row kept, anonymous, so counts and accounts stay right.
 async fn anonymize_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<AnonymizeForm>,
 ) -> Result<Response, AppError> {
-    match ops::anonymize(&state.app, &ctx.actor()?, id, &f.confirm).await {
+    match ops::anonymize(&ctx.state.app, &ctx.actor()?, id, &f.confirm).await {
         Ok(()) => {}
         Err(linli_app::Error::Invalid {
             code: "anonymize_confirm",
@@ -919,7 +891,6 @@ fn draft_from_form(pairs: &[(String, String)], kinds: &[TagKind]) -> Draft {
 }
 
 async fn form_page(
-    state: &AppState,
     ctx: &Ctx,
     id: Option<i64>,
     d: &Draft,
@@ -929,8 +900,8 @@ async fn form_page(
     let lang = ctx.lang();
     let caller = ctx.caller()?;
     let actor = ctx.actor()?;
-    let kinds = ops::tag_kinds(&state.app, &actor).await?;
-    let all = linli_app::places::list(&state.app, &actor, Action::ManageResidents).await?;
+    let kinds = ops::tag_kinds(&ctx.state.app, &actor).await?;
+    let all = linli_app::places::list(&ctx.state.app, &actor, Action::ManageResidents).await?;
     let err = |f: &str| {
         let msgs: Vec<String> = errors
             .iter()
@@ -1033,16 +1004,12 @@ async fn form_page(
     ))
 }
 
-async fn new_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    form_page(&state, &ctx, None, &Draft::default(), &[], StatusCode::OK).await
+async fn new_page(ctx: Ctx) -> Result<Response, AppError> {
+    form_page(&ctx, None, &Draft::default(), &[], StatusCode::OK).await
 }
 
-async fn edit_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let r = ops::load_visible(&state.app, &ctx.actor()?, id, Action::ManageResidents).await?;
+async fn edit_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let r = ops::load_visible(&ctx.state.app, &ctx.actor()?, id, Action::ManageResidents).await?;
     let d = Draft {
         name: r.name.clone(),
         id_number: r.id_number.clone(),
@@ -1070,19 +1037,18 @@ async fn edit_page(
             })
             .collect(),
     };
-    form_page(&state, &ctx, Some(id), &d, &[], StatusCode::OK).await
+    form_page(&ctx, Some(id), &d, &[], StatusCode::OK).await
 }
 
 async fn submit(
-    state: AppState,
     ctx: Ctx,
     id: Option<i64>,
     pairs: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let kinds = ops::tag_kinds(&state.app, &actor).await?;
+    let kinds = ops::tag_kinds(&ctx.state.app, &actor).await?;
     let d = draft_from_form(&pairs, &kinds);
-    match ops::save(&state.app, &actor, id, d.clone()).await {
+    match ops::save(&ctx.state.app, &actor, id, d.clone()).await {
         Ok(rid) => Ok(redirect_with_flash(
             &format!("/residents/{rid}"),
             true,
@@ -1093,35 +1059,22 @@ async fn submit(
             },
         )),
         Err(SaveError::Fields(errors)) => {
-            form_page(
-                &state,
-                &ctx,
-                id,
-                &d,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            form_page(&ctx, id, &d, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(SaveError::Op(e)) => Err(e.into()),
     }
 }
 
-async fn create_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    submit(state, ctx, None, pairs).await
+async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
+    submit(ctx, None, pairs).await
 }
 
 async fn update_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
-    submit(state, ctx, Some(id), pairs).await
+    submit(ctx, Some(id), pairs).await
 }
 
 pub fn routes(t: Table) -> Table {

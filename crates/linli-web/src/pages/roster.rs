@@ -1,7 +1,6 @@
 //! The roster's way in and out: the import page (upload, check, import — all rows or none)
 //! and the exports (xlsx, csv; masked unless the admin asks otherwise, audited).
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::{t, tf};
@@ -9,7 +8,7 @@ use crate::import::{self, Actor, Mode, Options, Summary};
 use crate::layout;
 use crate::pages::residents::{gender_label, relation_label};
 use crate::routes::{Policy, Table};
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, Query};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linli_app::registry::ListQuery;
@@ -110,11 +109,7 @@ fn result(ctx: &Ctx, file: &str, s: &Summary) -> Markup {
     }
 }
 
-async fn submit(
-    axum::extract::State(state): State<AppState>,
-    ctx: Ctx,
-    mut mp: Multipart,
-) -> Result<Response, AppError> {
+async fn submit(ctx: Ctx, mut mp: Multipart) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let community = caller.community_id().ok_or(AppError::NotFound)?;
@@ -168,7 +163,7 @@ async fn submit(
         create_places,
         dry_run: check,
     };
-    let (db, now, rid, fname) = (state.db.clone(), ctx.now, ctx.rid.clone(), name.clone());
+    let (db, now, rid, fname) = (ctx.state.db.clone(), ctx.now, ctx.rid.clone(), name.clone());
     let outcome = tokio::task::spawn_blocking(move || {
         let actor = Actor {
             user_id: Some(caller.user.id),
@@ -239,13 +234,7 @@ enum Kind {
     Xlsx,
 }
 
-async fn export(
-    state: AppState,
-    ctx: Ctx,
-    q: ListQuery,
-    full: bool,
-    kind: Kind,
-) -> Result<Response, AppError> {
+async fn export(ctx: Ctx, q: ListQuery, full: bool, kind: Kind) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let format = if kind == Kind::Csv { "csv" } else { "xlsx" };
     // The file is written on its own thread while the rows are read (a bounded channel between
@@ -273,7 +262,7 @@ async fn export(
         Ok(file)
     });
     let read = linli_app::registry::export(
-        &state.app,
+        &ctx.state.app,
         &ctx.actor()?,
         &q,
         full,
@@ -344,21 +333,19 @@ struct FullQuery {
 }
 
 async fn export_csv(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
     Query(f): Query<FullQuery>,
 ) -> Result<Response, AppError> {
-    export(state, ctx, q, f.full.as_deref() == Some("1"), Kind::Csv).await
+    export(ctx, q, f.full.as_deref() == Some("1"), Kind::Csv).await
 }
 
 async fn export_xlsx(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
     Query(f): Query<FullQuery>,
 ) -> Result<Response, AppError> {
-    export(state, ctx, q, f.full.as_deref() == Some("1"), Kind::Xlsx).await
+    export(ctx, q, f.full.as_deref() == Some("1"), Kind::Xlsx).await
 }
 
 /// Whether the caller may take an unmasked export (the page offers it only then).

@@ -1,16 +1,15 @@
 //! Convenience service stations (便民服务站): kept by residents (张君's bicycle stand), listed for
 //! staff, on the neighbour cards and on a public page.
 
-use super::pairs_get;
 use super::picker::{Picker, picker_status};
-use crate::AppState;
+use super::{Pairs, pairs_get};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::assistance::{StationDraft, create_station, public_stations};
@@ -32,23 +31,14 @@ pub fn station_list(lang: crate::i18n::Lang, stations: &[Station]) -> Markup {
     }
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn list(ctx: Ctx) -> Result<Response, AppError> {
     let keeper = Picker::new("keeper_resident_id", "pickers.keeper");
-    list_page(
-        &state,
-        &ctx,
-        &StationForm::default(),
-        &keeper,
-        None,
-        StatusCode::OK,
-    )
-    .await
+    list_page(&ctx, &StationForm::default(), &keeper, None, StatusCode::OK).await
 }
 
 /// The stations and, for those who keep them, the form for a new one (shown again with what
 /// was typed when the keeper is being picked or something was refused).
 async fn list_page(
-    state: &AppState,
     ctx: &Ctx,
     f: &StationForm,
     keeper: &Picker,
@@ -57,7 +47,7 @@ async fn list_page(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let all = linli_app::assistance::stations(&state.app, &ctx.actor()?).await?;
+    let all = linli_app::assistance::stations(&ctx.state.app, &ctx.actor()?).await?;
     let manage = caller.decide(Action::ManageCases, None) == Decision::Allow;
     let body = html! {
         section.panel { (station_list(lang, &all)) p.hint { a href="/public/stations" { (t(lang, "stations.public_link")) } } }
@@ -100,11 +90,7 @@ struct StationForm {
     contact: String,
 }
 
-async fn create_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let get = |k: &str| pairs_get(&pairs, k).unwrap_or_default();
@@ -116,11 +102,11 @@ async fn create_submit(
         contact: get("contact"),
     };
     let mut keeper = Picker::new("keeper_resident_id", "pickers.keeper")
-        .read_form(&state, &actor, lang, &pairs, true)
+        .read_form(&ctx.state, &actor, lang, &pairs, true)
         .await?;
     if keeper.holds_form() {
         let status = picker_status(&keeper);
-        return list_page(&state, &ctx, &f, &keeper, None, status).await;
+        return list_page(&ctx, &f, &keeper, None, status).await;
     }
     let d = StationDraft {
         name: f.name.clone(),
@@ -130,7 +116,7 @@ async fn create_submit(
         location: f.location.clone(),
         contact: f.contact.clone(),
     };
-    match create_station(&state.app, &actor, d)
+    match create_station(&ctx.state.app, &actor, d)
         .await
         .map_err(AppError::from)
     {
@@ -142,7 +128,7 @@ async fn create_submit(
         Err(e @ AppError::Invalid { .. }) => {
             let msg = (!keeper.take_error(lang, &e))
                 .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
-            list_page(&state, &ctx, &f, &keeper, msg, e.status()).await
+            list_page(&ctx, &f, &keeper, msg, e.status()).await
         }
         Err(e) => Err(e),
     }
@@ -154,13 +140,9 @@ struct PublicQuery {
 }
 
 /// The public list (no sign-in): what residents may use, where and when.
-async fn public(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<PublicQuery>,
-) -> Result<Response, AppError> {
+async fn public(ctx: Ctx, Query(q): Query<PublicQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (place, all) = public_stations(&state.app, &ctx.actor_or_public(), q.community).await?;
+    let (place, all) = public_stations(&ctx.state.app, &ctx.actor_or_public(), q.community).await?;
     let name = place.name;
     let body = html! {
         article { h2 { (name) " " (t(lang, "stations.title")) } (station_list(lang, &all)) }

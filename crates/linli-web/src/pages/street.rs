@@ -2,13 +2,12 @@
 //! (`/street`, sortable by any column without JavaScript), one community's indicators and
 //! summary as the street reads them, and the street's summary of the year.
 
-use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::Method;
 use axum::response::Response;
 use linli_app::reports as period_ops;
@@ -127,14 +126,10 @@ fn query_of(from: &str, to: &str, sort: Option<&str>, descending: bool) -> Strin
     q
 }
 
-async fn overview(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ops::Asked>,
-) -> Result<Response, AppError> {
+async fn overview(ctx: Ctx, Query(q): Query<ops::Asked>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let v = ops::indicators(&state.app, &actor, &q).await?;
+    let v = ops::indicators(&ctx.state.app, &actor, &q).await?;
     let (from, to) = (v.from.clone(), v.to.clone());
     let year: i32 = to.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
     // A column's heading links to the order by it: largest first, then smallest first.
@@ -229,7 +224,6 @@ async fn overview(
 }
 
 async fn community(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<ops::Asked>,
@@ -237,7 +231,8 @@ async fn community(
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let (from, to) = period_ops::period(&actor, q.from.as_deref(), q.to.as_deref())?;
-    let (place, figures) = ops::community_indicators(&state.app, &actor, id, &from, &to).await?;
+    let (place, figures) =
+        ops::community_indicators(&ctx.state.app, &actor, id, &from, &to).await?;
     let year: i32 = to.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
     let body = html! {
         form.filters.no-print method="get" action={ "/street/communities/" (id) } {
@@ -338,14 +333,10 @@ async fn summary_file(
     Ok(super::summary::attachment(out, name, year))
 }
 
-async fn street_summary(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
+async fn street_summary(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let year = year_of(&ctx, q.year.as_deref())?;
-    let (v, doc) = ops::summary(&state.app, &ctx.actor()?, year).await?;
+    let (v, doc) = ops::summary(&ctx.state.app, &ctx.actor()?, year).await?;
     let names: Vec<String> = v
         .communities
         .iter()
@@ -369,24 +360,22 @@ async fn street_summary(
 }
 
 async fn street_summary_download(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let year = year_of(&ctx, q.year.as_deref())?;
-    let (v, doc) = ops::summary(&state.app, &ctx.actor()?, year).await?;
+    let (v, doc) = ops::summary(&ctx.state.app, &ctx.actor()?, year).await?;
     summary_file(doc, q.format, &v.street.name, year).await
 }
 
 async fn community_summary(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let year = year_of(&ctx, q.year.as_deref())?;
-    let (place, doc) = ops::community_summary(&state.app, &ctx.actor()?, id, year).await?;
+    let (place, doc) = ops::community_summary(&ctx.state.app, &ctx.actor()?, id, year).await?;
     let lead = html! {
         p.hint.no-print { (tf(lang, "summary.lead", &[("from", &doc.from), ("to", &doc.to)])) }
     };
@@ -409,13 +398,12 @@ async fn community_summary(
 }
 
 async fn community_summary_download(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let year = year_of(&ctx, q.year.as_deref())?;
-    let (place, doc) = ops::community_summary(&state.app, &ctx.actor()?, id, year).await?;
+    let (place, doc) = ops::community_summary(&ctx.state.app, &ctx.actor()?, id, year).await?;
     summary_file(doc, q.format, &place.name, year).await
 }
 

@@ -2,14 +2,13 @@
 //! the typical cases it tells, edits the community's template, and downloads it as Word (GB/T
 //! 9704 layout), HTML or Markdown. Every figure comes from the indicator catalogue.
 
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linli_app::reports::{self as ops, SummaryView as View};
@@ -70,13 +69,8 @@ fn reason_word(lang: Lang, reason: &str) -> String {
     t(lang, &format!("summary.omitted.{reason}"))
 }
 
-async fn load(
-    state: &AppState,
-    ctx: &Ctx,
-    year: i32,
-    draft: Option<String>,
-) -> Result<View, AppError> {
-    Ok(ops::summary_view(&state.app, &ctx.actor()?, year, draft).await?)
+async fn load(ctx: &Ctx, year: i32, draft: Option<String>) -> Result<View, AppError> {
+    Ok(ops::summary_view(&ctx.state.app, &ctx.actor()?, year, draft).await?)
 }
 
 fn render(ctx: &Ctx, v: &View, error: Option<String>, status: StatusCode) -> Response {
@@ -233,13 +227,9 @@ fn render(ctx: &Ctx, v: &View, error: Option<String>, status: StatusCode) -> Res
     res
 }
 
-async fn page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
+async fn page(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
     let year = year_of(&ctx, q.year.as_deref())?;
-    let v = load(&state, &ctx, year, None).await?;
+    let v = load(&ctx, year, None).await?;
     Ok(render(&ctx, &v, None, StatusCode::OK))
 }
 
@@ -252,11 +242,7 @@ struct TemplateForm {
     op: String,
 }
 
-async fn save_template(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<TemplateForm>,
-) -> Result<Response, AppError> {
+async fn save_template(ctx: Ctx, Form(f): Form<TemplateForm>) -> Result<Response, AppError> {
     if !may_edit(&ctx) {
         return Err(AppError::Forbidden);
     }
@@ -265,7 +251,7 @@ async fn save_template(
     let back = format!("/reports/summary?year={year}#template");
     let actor = ctx.actor()?;
     if f.op == "reset" {
-        ops::reset_template(&state.app, &actor).await?;
+        ops::reset_template(&ctx.state.app, &actor).await?;
         return Ok(redirect_with_flash(
             &back,
             true,
@@ -282,7 +268,7 @@ async fn save_template(
     });
     if problem.is_some() || f.op == "preview" {
         // Shown with what was typed, not saved.
-        let v = load(&state, &ctx, year, Some(body)).await?;
+        let v = load(&ctx, year, Some(body)).await?;
         let status = if problem.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -290,12 +276,11 @@ async fn save_template(
         };
         return Ok(render(&ctx, &v, problem, status));
     }
-    ops::save_template(&state.app, &actor, &body).await?;
+    ops::save_template(&ctx.state.app, &actor, &body).await?;
     Ok(redirect_with_flash(&back, true, "summary.template_saved"))
 }
 
 async fn save_stories(
-    State(state): State<AppState>,
     ctx: Ctx,
     axum::extract::RawForm(raw): axum::extract::RawForm,
 ) -> Result<Response, AppError> {
@@ -316,7 +301,7 @@ async fn save_stories(
         .filter_map(|(_, v)| store::parse_pick(v))
         .take(20)
         .collect();
-    ops::pick_stories(&state.app, &ctx.actor()?, year, ids).await?;
+    ops::pick_stories(&ctx.state.app, &ctx.actor()?, year, ids).await?;
     Ok(redirect_with_flash(
         &format!("/reports/summary?year={year}#stories"),
         true,
@@ -354,23 +339,19 @@ pub fn render_format(doc: &Document, format: &str) -> Result<Rendered, AppError>
     })
 }
 
-async fn download(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
+async fn download(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
     let year = year_of(&ctx, q.year.as_deref())?;
     let format = q.format.unwrap_or_else(|| "docx".to_string());
     let actor = ctx.actor()?;
     let name = actor.community.clone().map(|c| c.1).unwrap_or_default();
-    let doc = ops::summary(&state.app, &actor, year).await?;
+    let doc = ops::summary(&ctx.state.app, &actor, year).await?;
     let fmt = format.clone();
     let figures = doc.notes.len();
     // Rendered (the DOCX zipped) off the async threads; the writer is held only for the audit.
     let out = tokio::task::spawn_blocking(move || render_format(&doc, &fmt))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
-    ops::record_summary_download(&state.app, &actor, year, &format, figures).await?;
+    ops::record_summary_download(&ctx.state.app, &actor, year, &format, figures).await?;
     Ok(attachment(out, &name, year))
 }
 

@@ -1,7 +1,6 @@
 //! Accounts and their grants: list and create (the admin's job), through
 //! `linli_app::accounts`, which the JSON API (`users_create`) and `linli user add` share.
 
-use crate::AppState;
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{t, tf};
@@ -9,7 +8,7 @@ use crate::layout;
 use crate::pages::place_label;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::accounts::{self, NewUser};
@@ -19,10 +18,10 @@ use linli_store::places;
 use maud::html;
 use serde::Deserialize;
 
-async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn list(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?;
-    let rows = accounts::list_users(&state.app, &ctx.actor()?).await?;
+    let rows = accounts::list_users(&ctx.state.app, &ctx.actor()?).await?;
     let manage = caller.decide(Action::ManageUsers, None) == Decision::Allow;
     let action =
         manage.then(|| html! { a.btn.btn-primary href="/users/new" { (t(lang, "users.new")) } });
@@ -69,23 +68,18 @@ fn status_chips(lang: crate::i18n::Lang, u: &linli_store::users::User) -> maud::
 
 /// One account and what an administrator may do to it: deactivate or reactivate, reset the
 /// password, sign it out everywhere.
-async fn account_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    account_view(&state, &ctx, id, None, StatusCode::OK).await
+async fn account_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    account_view(&ctx, id, None, StatusCode::OK).await
 }
 
 async fn account_view(
-    state: &AppState,
     ctx: &Ctx,
     id: i64,
     reset_error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let (u, grants) = accounts::managed(&state.app, &ctx.actor()?, id).await?;
+    let (u, grants) = accounts::managed(&ctx.state.app, &ctx.actor()?, id).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
     let own = ctx.caller()?.user.id == u.id;
     let body = html! {
@@ -149,12 +143,8 @@ async fn account_view(
     ))
 }
 
-async fn deactivate_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    accounts::deactivate(&state.app, &ctx.actor()?, id).await?;
+async fn deactivate_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    accounts::deactivate(&ctx.state.app, &ctx.actor()?, id).await?;
     Ok(redirect_with_flash(
         &format!("/users/{id}"),
         true,
@@ -162,12 +152,8 @@ async fn deactivate_submit(
     ))
 }
 
-async fn reactivate_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    accounts::reactivate(&state.app, &ctx.actor()?, id).await?;
+async fn reactivate_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    accounts::reactivate(&ctx.state.app, &ctx.actor()?, id).await?;
     Ok(redirect_with_flash(
         &format!("/users/{id}"),
         true,
@@ -182,12 +168,11 @@ struct ResetForm {
 }
 
 async fn reset_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<ResetForm>,
 ) -> Result<Response, AppError> {
-    match accounts::reset_password(&state.app, &ctx.actor()?, id, f.password)
+    match accounts::reset_password(&ctx.state.app, &ctx.actor()?, id, f.password)
         .await
         .map_err(AppError::from)
     {
@@ -202,18 +187,14 @@ async fn reset_submit(
                 &format!("error.{}", e.code()),
                 &[("min", &password::MIN_CHARS.to_string())],
             );
-            account_view(&state, &ctx, id, Some(msg), e.status()).await
+            account_view(&ctx, id, Some(msg), e.status()).await
         }
         Err(e) => Err(e),
     }
 }
 
-async fn revoke_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    accounts::revoke_sessions(&state.app, &ctx.actor()?, id).await?;
+async fn revoke_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+    accounts::revoke_sessions(&ctx.state.app, &ctx.actor()?, id).await?;
     Ok(redirect_with_flash(
         &format!("/users/{id}"),
         true,
@@ -247,7 +228,6 @@ struct NewQuery {
 }
 
 async fn form_page(
-    state: &AppState,
     ctx: &Ctx,
     f: UserForm,
     error: Option<(Option<&'static str>, String)>,
@@ -256,7 +236,8 @@ async fn form_page(
     let lang = ctx.lang();
     let caller = ctx.caller()?;
     let scopes = caller.scopes(Action::ManageUsers);
-    let all = state
+    let all = ctx
+        .state
         .db
         .read(move |c| places::list_within(c, &scopes))
         .await?;
@@ -274,7 +255,7 @@ async fn form_page(
         all.iter().map(|p| (p.id.to_string(), label(p))).collect();
     let units = match caller.community_id() {
         Some(cid) => {
-            state
+            ctx.state
                 .db
                 .read(move |c| {
                     linli_store::partners::list_partners(c, linli_store::Tenant::new(cid), None)
@@ -304,7 +285,7 @@ async fn form_page(
     let resident = match f.resident_id.trim().parse::<i64>() {
         Ok(rid) => Some(
             linli_app::registry::load_visible(
-                &state.app,
+                &ctx.state.app,
                 &ctx.actor()?,
                 rid,
                 Action::ViewResidents,
@@ -361,11 +342,7 @@ async fn form_page(
     ))
 }
 
-async fn new_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<NewQuery>,
-) -> Result<Response, AppError> {
+async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, AppError> {
     let f = UserForm {
         resident_id: q.resident.map(|r| r.to_string()).unwrap_or_default(),
         role: if q.resident.is_some() {
@@ -375,21 +352,16 @@ async fn new_page(
         },
         ..UserForm::default()
     };
-    form_page(&state, &ctx, f, None, StatusCode::OK).await
+    form_page(&ctx, f, None, StatusCode::OK).await
 }
 
-async fn create_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<UserForm>,
-) -> Result<Response, AppError> {
+async fn create_submit(ctx: Ctx, Form(f): Form<UserForm>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let resident_id = f.resident_id.trim().parse::<i64>().ok();
     let scope_place_id = f.scope_place_id.parse::<i64>().ok();
     if scope_place_id.is_none() && resident_id.is_none() {
         let msg = t(lang, "error.place_parent_missing");
         return form_page(
-            &state,
             &ctx,
             f,
             Some((Some("scope_place_id"), msg)),
@@ -408,7 +380,7 @@ async fn create_submit(
                 partner_id: f.partner_id.trim().parse().ok(),
                 resident_id,
             };
-            accounts::create_user(&state.app, &ctx.actor()?, n).await
+            accounts::create_user(&ctx.state.app, &ctx.actor()?, n).await
         }
         Err(e) => Err(e),
     };
@@ -424,7 +396,7 @@ async fn create_submit(
                 &format!("error.{}", e.code()),
                 &[("min", &password::MIN_CHARS.to_string())],
             );
-            form_page(&state, &ctx, f, Some((field, msg)), e.status()).await
+            form_page(&ctx, f, Some((field, msg)), e.status()).await
         }
         Err(e) => Err(e),
     }

@@ -3,15 +3,14 @@
 //! shows how far it has got and what was given. Visits to households with a case file land on
 //! the case's timeline too.
 
-use super::today;
-use crate::AppState;
+use super::{Pairs, today};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::visits::{self as ops, PlanDraft, VisitDraft};
@@ -93,10 +92,10 @@ fn given_label(items: &serde_json::Value, amount_fen: Option<i64>) -> String {
     parts.join("，")
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn list(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let plans = ops::list_plans(&state.app, &ctx.actor()?).await?;
+    let plans = ops::list_plans(&ctx.state.app, &ctx.actor()?).await?;
     let manage = caller.decide(Action::ManageCases, None) == Decision::Allow;
     let action =
         html! { @if manage { a.btn.btn-primary href="/visits/new" { (t(lang, "visits.new")) } } };
@@ -193,11 +192,7 @@ fn text_field(pairs: &[(String, String)], k: &str) -> String {
     super::pairs_get(pairs, k).unwrap_or_default()
 }
 
-async fn create_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let d = PlanDraft {
         name: text_field(&pairs, "name"),
@@ -211,7 +206,7 @@ async fn create_submit(
         min_age: text_field(&pairs, "min_age"),
         gift: text_field(&pairs, "gift"),
     };
-    let id = match ops::create_plan(&state.app, &ctx.actor()?, &d).await {
+    let id = match ops::create_plan(&ctx.state.app, &ctx.actor()?, &d).await {
         Ok(id) => id,
         Err(e @ linli_app::Error::Invalid { .. }) => {
             return plan_form(
@@ -238,16 +233,15 @@ struct PlanQuery {
 }
 
 async fn plan_page(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<PlanQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let plan = ops::load_plan(&state.app, &actor, id).await?;
+    let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
     let caller = ctx.caller()?.clone();
-    let all = ops::targets(&state.app, &actor, &plan, None).await?;
+    let all = ops::targets(&ctx.state.app, &actor, &plan, None).await?;
     let manage = caller.decide(Action::ManageCases, None) == Decision::Allow;
     let progress = Progress::of(all.iter().filter_map(|t| TargetStatus::parse(&t.status)));
     // Per building: progress and the route sheet.
@@ -294,7 +288,7 @@ async fn plan_page(
         .sum();
     let csrf = caller.csrf_token.clone();
     let open = plan.status == "open";
-    let closer = ops::may_close(&state.app, &actor, &plan).await?;
+    let closer = ops::may_close(&ctx.state.app, &actor, &plan).await?;
     let action = html! {
         @if closer && open {
             form.inline method="post" action={ "/visits/" (plan.id) "/close" } {
@@ -431,16 +425,15 @@ struct RouteQuery {
 /// The route sheet a team carries: one building, in walking order, with a column to sign for
 /// what was received. No reasons (低保, 独居) on paper that goes door to door.
 async fn route_sheet(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<RouteQuery>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let plan = ops::load_plan(&state.app, &actor, id).await?;
+    let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
     let building = q.building.filter(|b| *b > 0);
-    let list: Vec<Target> = ops::targets(&state.app, &actor, &plan, building)
+    let list: Vec<Target> = ops::targets(&ctx.state.app, &actor, &plan, building)
         .await?
         .into_iter()
         .filter(|t| t.status != "removed")
@@ -485,14 +478,10 @@ async fn route_sheet(
     Ok(layout::page(&ctx, &title, &crumbs, None, body))
 }
 
-async fn target_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, tid)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
+async fn target_page(ctx: Ctx, Path((id, tid)): Path<(i64, i64)>) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let plan = ops::load_plan(&state.app, &actor, id).await?;
-    let target = ops::load_target(&state.app, &actor, &plan, tid, Action::RecordVisits).await?;
+    let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
+    let target = ops::load_target(&ctx.state.app, &actor, &plan, tid, Action::RecordVisits).await?;
     target_form(&ctx, &plan, &target, None, StatusCode::OK)
 }
 
@@ -582,15 +571,14 @@ struct VisitForm {
 }
 
 async fn record_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path((id, tid)): Path<(i64, i64)>,
     Form(f): Form<VisitForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let plan = ops::load_plan(&state.app, &actor, id).await?;
-    let target = ops::load_target(&state.app, &actor, &plan, tid, Action::RecordVisits).await?;
+    let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
+    let target = ops::load_target(&ctx.state.app, &actor, &plan, tid, Action::RecordVisits).await?;
     let d = VisitDraft {
         status: f.status,
         on: f.on,
@@ -599,7 +587,7 @@ async fn record_submit(
         participants: f.participants,
         note: f.note,
     };
-    match ops::record_visit(&state.app, &actor, &plan, &target, &d).await {
+    match ops::record_visit(&ctx.state.app, &actor, &plan, &target, &d).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/visits/{id}"),
             true,
@@ -623,21 +611,20 @@ struct RemoveForm {
 }
 
 async fn remove_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path((id, tid)): Path<(i64, i64)>,
     Form(f): Form<RemoveForm>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let plan = ops::load_plan(&state.app, &actor, id).await?;
+    let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
     if plan.status != "open" {
         return refused(
             &format!("/visits/{id}"),
             linli_app::Error::conflict("visit_plan_closed"),
         );
     }
-    let target = ops::load_target(&state.app, &actor, &plan, tid, Action::ManageCases).await?;
-    match ops::remove_target(&state.app, &actor, &plan, &target, &f.reason).await {
+    let target = ops::load_target(&ctx.state.app, &actor, &plan, tid, Action::ManageCases).await?;
+    match ops::remove_target(&ctx.state.app, &actor, &plan, &target, &f.reason).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/visits/{id}"),
             true,
@@ -648,20 +635,19 @@ async fn remove_submit(
 }
 
 async fn teams_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let plan = ops::load_plan(&state.app, &actor, id).await?;
+    let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
     let team = text_field(&pairs, "team");
     let ids: Vec<i64> = pairs
         .iter()
         .filter(|(k, _)| k == "ids")
         .filter_map(|(_, v)| v.parse::<i64>().ok())
         .collect();
-    match ops::assign_team(&state.app, &actor, &plan, ids, &team).await {
+    match ops::assign_team(&ctx.state.app, &actor, &plan, ids, &team).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/visits/{id}"),
             true,
@@ -680,15 +666,14 @@ struct AddForm {
 /// Adds a household by hand: the worker types a name (or a resident number); exactly one
 /// active resident inside the caller's buildings must match.
 async fn add_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<AddForm>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let plan = ops::load_plan(&state.app, &actor, id).await?;
+    let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
     let back = format!("/visits/{id}");
-    match ops::add_target(&state.app, &actor, &plan, &f.who).await {
+    match ops::add_target(&ctx.state.app, &actor, &plan, &f.who).await {
         Ok(true) => Ok(redirect_with_flash(&back, true, "flash.visit_added")),
         Ok(false) => Ok(redirect_with_flash(
             &back,
@@ -699,14 +684,10 @@ async fn add_submit(
     }
 }
 
-async fn close_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn close_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let plan = ops::load_plan(&state.app, &actor, id).await?;
-    match ops::close_plan(&state.app, &actor, &plan).await {
+    let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
+    match ops::close_plan(&ctx.state.app, &actor, &plan).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/visits/{id}"),
             true,
@@ -718,9 +699,9 @@ async fn close_submit(
 }
 
 /// Open plans with households still to visit, on the worker's home page.
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
-    let plans = ops::open_plans(&state.app, &ctx.actor()?).await?;
+    let plans = ops::open_plans(&ctx.state.app, &ctx.actor()?).await?;
     Ok(html! {
         @if !plans.is_empty() {
             section.panel.due-visits {

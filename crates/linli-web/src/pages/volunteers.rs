@@ -4,15 +4,14 @@
 //! volunteer's home. Built on `linli_app::volunteers`.
 
 use super::picker::{Picker, picker_status};
-use super::{back_with, pairs_get};
-use crate::AppState;
+use super::{Pairs, back_with, pairs_get};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
 use crate::layout;
 use crate::routes::{Policy, Table};
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate, NaiveTime};
@@ -61,9 +60,9 @@ fn sub_nav(ctx: &Ctx, here: &str) -> Markup {
     }
 }
 
-async fn partner_options(state: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)>, AppError> {
+async fn partner_options(ctx: &Ctx) -> Result<Vec<(String, String)>, AppError> {
     let lang = ctx.lang();
-    let partners = linli_app::partners::list_partners(&state.app, &ctx.actor()?)
+    let partners = linli_app::partners::list_partners(&ctx.state.app, &ctx.actor()?)
         .await
         .unwrap_or_default();
     let mut opts = vec![(String::new(), t(lang, "volunteers.no_partner"))];
@@ -80,28 +79,24 @@ struct RosterQuery {
 }
 
 /// Several reads (volunteers, hours, open recordings …): on one thread.
-async fn roster(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<RosterQuery>,
-) -> Result<Response, AppError> {
-    crate::metrics::on_one_thread(state.app.db.clone(), roster_page(state, ctx, q)).await?
+async fn roster(ctx: Ctx, Query(q): Query<RosterQuery>) -> Result<Response, AppError> {
+    crate::metrics::on_one_thread(ctx.state.app.db.clone(), roster_page(ctx, q)).await?
 }
 
-async fn roster_page(state: AppState, ctx: Ctx, q: RosterQuery) -> Result<Response, AppError> {
+async fn roster_page(ctx: Ctx, q: RosterQuery) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let year = actor.today().year();
-    let list = ops::volunteers(&state.app, &actor, &q.q).await?;
-    let totals = ops::totals(&state.app, &actor, year).await?;
+    let list = ops::volunteers(&ctx.state.app, &actor, &q.q).await?;
+    let totals = ops::totals(&ctx.state.app, &actor, year).await?;
     let manage = manages(&ctx);
     let due = if manage {
-        Some(due_panel(&state, &ctx).await?)
+        Some(due_panel(&ctx).await?)
     } else {
         None
     };
     let corrections = if manage {
-        corrections_panel(&state, &ctx).await?
+        corrections_panel(&ctx).await?
     } else {
         html! {}
     };
@@ -171,10 +166,10 @@ async fn roster_page(state: AppState, ctx: Ctx, q: RosterQuery) -> Result<Respon
     ))
 }
 
-async fn roster_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn roster_xlsx(ctx: Ctx) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let list = ops::volunteers(&state.app, &actor, "").await?;
-    ops::export_audit(&state.app, &actor, "volunteers").await?;
+    let list = ops::volunteers(&ctx.state.app, &actor, "").await?;
+    ops::export_audit(&ctx.state.app, &actor, "volunteers").await?;
     let headers = [
         "姓名",
         "来自",
@@ -202,9 +197,9 @@ async fn roster_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Response
 }
 
 /// Recordings due and overdue (§11): on the roster and the worker's home.
-async fn due_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+async fn due_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
-    let due = ops::due_recordings(&state.app, &ctx.actor()?).await?;
+    let due = ops::due_recordings(&ctx.state.app, &ctx.actor()?).await?;
     if due.is_empty() {
         return Ok(html! {});
     }
@@ -231,16 +226,16 @@ async fn due_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
 }
 
 /// On a worker's home: the recordings due and the corrections waiting.
-pub async fn home_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     if !manages(ctx) {
         return Ok(html! {});
     }
-    Ok(html! { (due_panel(state, ctx).await?) (corrections_panel(state, ctx).await?) })
+    Ok(html! { (due_panel(ctx).await?) (corrections_panel(ctx).await?) })
 }
 
-async fn corrections_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+async fn corrections_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
-    let items = ops::corrections_pending(&state.app, &ctx.actor()?).await?;
+    let items = ops::corrections_pending(&ctx.state.app, &ctx.actor()?).await?;
     if items.is_empty() {
         return Ok(html! {});
     }
@@ -279,12 +274,11 @@ struct DecideForm {
 }
 
 async fn decide_correction(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
 ) -> Result<Response, AppError> {
-    let r = ops::decide_correction(&state.app, &ctx.actor()?, id, &f.decision, &f.note).await;
+    let r = ops::decide_correction(&ctx.state.app, &ctx.actor()?, id, &f.decision, &f.note).await;
     back_with(
         "/volunteers#volunteer-corrections",
         r,
@@ -308,10 +302,9 @@ struct VolunteerForm {
     guardian_consent: bool,
 }
 
-async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn new_form(ctx: Ctx) -> Result<Response, AppError> {
     let picker = Picker::new("resident_id", "volunteers.resident_pick");
     form_page(
-        &state,
         &ctx,
         &VolunteerForm::default(),
         &picker,
@@ -322,7 +315,6 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 }
 
 async fn form_page(
-    state: &AppState,
     ctx: &Ctx,
     f: &VolunteerForm,
     picker: &Picker,
@@ -330,7 +322,7 @@ async fn form_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let partners = partner_options(state, ctx).await?;
+    let partners = partner_options(ctx).await?;
     let body = html! {
         section.panel {
             p.hint { (t(lang, "volunteers.consent_rule")) }
@@ -369,11 +361,7 @@ async fn form_page(
     ))
 }
 
-async fn create_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let get = |k: &str| pairs_get(&pairs, k).unwrap_or_default();
@@ -391,11 +379,11 @@ async fn create_submit(
     };
     let needed = f.name.is_empty();
     let mut picker = Picker::new("resident_id", "volunteers.resident_pick")
-        .read_form(&state, &actor, lang, &pairs, needed)
+        .read_form(&ctx.state, &actor, lang, &pairs, needed)
         .await?;
     if picker.holds_form() {
         let status = picker_status(&picker);
-        return form_page(&state, &ctx, &f, &picker, None, status).await;
+        return form_page(&ctx, &f, &picker, None, status).await;
     }
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let d = VolunteerDraft {
@@ -415,7 +403,7 @@ async fn create_submit(
         availability: opt(&f.availability),
         organisation: opt(&f.organisation),
     };
-    match ops::create_volunteer(&state.app, &actor, d)
+    match ops::create_volunteer(&ctx.state.app, &actor, d)
         .await
         .map_err(AppError::from)
     {
@@ -427,7 +415,7 @@ async fn create_submit(
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let msg = (!picker.take_error(lang, &e))
                 .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
-            form_page(&state, &ctx, &f, &picker, msg, e.status()).await
+            form_page(&ctx, &f, &picker, msg, e.status()).await
         }
         Err(e) => Err(e),
     }
@@ -561,14 +549,10 @@ fn record_body(ctx: &Ctx, v: &VolunteerView, staff: bool, today: NaiveDate) -> M
     }
 }
 
-async fn show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let v = ops::volunteer(&state.app, &actor, id).await?;
+    let v = ops::volunteer(&ctx.state.app, &actor, id).await?;
     let body = record_body(&ctx, &v, manages(&ctx), actor.today());
     Ok(layout::page(&ctx, &v.name, &crumbs(lang), None, body))
 }
@@ -582,13 +566,12 @@ struct PeriodForm {
 }
 
 async fn issue_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<PeriodForm>,
 ) -> Result<Response, AppError> {
     let r = ops::issue_certificate(
-        &state.app,
+        &ctx.state.app,
         &ctx.actor()?,
         linli_app::volunteers::CertificateDraft {
             volunteer_id: id,
@@ -622,7 +605,6 @@ struct CorrectionForm {
 }
 
 async fn correction_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<CorrectionForm>,
@@ -630,7 +612,7 @@ async fn correction_submit(
     let actor = ctx.actor()?;
     let own = actor.is_resident_only();
     let r = ops::ask_correction(
-        &state.app,
+        &ctx.state.app,
         &actor,
         id,
         CorrectionDraft {
@@ -682,13 +664,9 @@ fn certificate_body(lang: Lang, k: &Certificate) -> Markup {
     }
 }
 
-async fn certificate(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn certificate(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let k = ops::certificate(&state.app, &ctx.actor()?, id).await?;
+    let k = ops::certificate(&ctx.state.app, &ctx.actor()?, id).await?;
     let body = html! {
         div.actions.no-print {
             button.btn.btn-primary type="button" data-print { (t(lang, "common.print")) }
@@ -712,12 +690,12 @@ struct VerifyQuery {
     code: String,
 }
 
-async fn verify_page(state: &AppState, ctx: &Ctx, code: &str) -> Result<Response, AppError> {
+async fn verify_page(ctx: &Ctx, code: &str) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let found = if code.trim().is_empty() {
         None
     } else {
-        Some(ops::verify(&state.app, code).await?)
+        Some(ops::verify(&ctx.state.app, code).await?)
     };
     let body = html! {
         h1 { (t(lang, "volunteers.verify_title")) }
@@ -743,20 +721,12 @@ async fn verify_page(state: &AppState, ctx: &Ctx, code: &str) -> Result<Response
     Ok(res)
 }
 
-async fn verify_code(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-) -> Result<Response, AppError> {
-    verify_page(&state, &ctx, &code).await
+async fn verify_code(ctx: Ctx, Path(code): Path<String>) -> Result<Response, AppError> {
+    verify_page(&ctx, &code).await
 }
 
-async fn verify_query(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<VerifyQuery>,
-) -> Result<Response, AppError> {
-    verify_page(&state, &ctx, &q.code).await
+async fn verify_query(ctx: Ctx, Query(q): Query<VerifyQuery>) -> Result<Response, AppError> {
+    verify_page(&ctx, &q.code).await
 }
 
 // ---- activities ----
@@ -771,11 +741,7 @@ struct YearQuery {
     to: Option<String>,
 }
 
-async fn activities(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
+async fn activities(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let today = actor.today();
@@ -783,15 +749,15 @@ async fn activities(
     let parse = |s: &Option<String>| s.as_deref().and_then(linli_core::dates::parse_date);
     let from = parse(&q.from).unwrap_or(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today));
     let to = parse(&q.to).unwrap_or(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today));
-    let list = ops::activities(&state.app, &actor, from, to).await?;
+    let list = ops::activities(&ctx.state.app, &actor, from, to).await?;
     let manage = manages(&ctx);
     let groups = if manage {
-        ops::groups(&state.app, &actor).await?
+        ops::groups(&ctx.state.app, &actor).await?
     } else {
         Vec::new()
     };
     let partners = if manage {
-        partner_options(&state, &ctx).await?
+        partner_options(&ctx).await?
     } else {
         Vec::new()
     };
@@ -877,11 +843,7 @@ struct ActivityForm {
     paid: Option<String>,
 }
 
-async fn activity_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<ActivityForm>,
-) -> Result<Response, AppError> {
+async fn activity_submit(ctx: Ctx, Form(f): Form<ActivityForm>) -> Result<Response, AppError> {
     let d = ActivityDraft {
         name: f.name,
         on: f.on,
@@ -894,7 +856,7 @@ async fn activity_submit(
         person_in_charge: Some(f.person_in_charge),
         places: f.places.trim().parse().ok(),
     };
-    match ops::create_activity(&state.app, &ctx.actor()?, d).await {
+    match ops::create_activity(&ctx.state.app, &ctx.actor()?, d).await {
         Ok(id) => Ok(redirect_with_flash(
             &format!("/volunteers/activities/{id}"),
             true,
@@ -980,20 +942,16 @@ fn service_row(lang: Lang, csrf: &str, s: &Service, manage: bool, paid: bool) ->
     }
 }
 
-async fn activity_show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn activity_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let v = ops::activity(&state.app, &actor, id).await?;
+    let v = ops::activity(&ctx.state.app, &actor, id).await?;
     let a = &v.activity;
     let manage = manages(&ctx);
     let csrf = ctx.csrf();
     let signed: Vec<i64> = v.services.iter().map(|s| s.volunteer_id).collect();
     let candidates = if manage && !a.paid {
-        ops::volunteers(&state.app, &actor, "")
+        ops::volunteers(&ctx.state.app, &actor, "")
             .await?
             .into_iter()
             .filter(|x| !signed.contains(&x.id))
@@ -1060,13 +1018,12 @@ struct SignUpForm {
 }
 
 async fn sign_up_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<SignUpForm>,
 ) -> Result<Response, AppError> {
     let vid = f.volunteer_id.parse().unwrap_or_default();
-    let r = ops::sign_up(&state.app, &ctx.actor()?, id, vid).await;
+    let r = ops::sign_up(&ctx.state.app, &ctx.actor()?, id, vid).await;
     let to = match f.back.as_deref() {
         Some("/#my-volunteering") => "/#my-volunteering".to_string(),
         _ => format!("/volunteers/activities/{id}#services"),
@@ -1083,7 +1040,6 @@ struct CheckForm {
 }
 
 async fn check_submit(
-    state: &AppState,
     ctx: &Ctx,
     id: i64,
     which: Check,
@@ -1091,8 +1047,8 @@ async fn check_submit(
 ) -> Result<Response, AppError> {
     let at = NaiveTime::parse_from_str(f.at.trim(), "%H:%M").ok();
     let actor = ctx.actor()?;
-    let to = service_anchor(&ops::service(&state.app, &actor, id).await?);
-    let r = ops::check(&state.app, &actor, id, which, at, &f.reason).await;
+    let to = service_anchor(&ops::service(&ctx.state.app, &actor, id).await?);
+    let r = ops::check(&ctx.state.app, &actor, id, which, at, &f.reason).await;
     back_with(&to, r, |_| match which {
         Check::In => "volunteers.flash_checked_in",
         Check::Out => "volunteers.flash_checked_out",
@@ -1100,21 +1056,19 @@ async fn check_submit(
 }
 
 async fn check_in_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<CheckForm>,
 ) -> Result<Response, AppError> {
-    check_submit(&state, &ctx, id, Check::In, f).await
+    check_submit(&ctx, id, Check::In, f).await
 }
 
 async fn check_out_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<CheckForm>,
 ) -> Result<Response, AppError> {
-    check_submit(&state, &ctx, id, Check::Out, f).await
+    check_submit(&ctx, id, Check::Out, f).await
 }
 
 #[derive(Deserialize)]
@@ -1126,14 +1080,13 @@ struct HoursForm {
 }
 
 async fn hours_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<HoursForm>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
-    let to = service_anchor(&ops::service(&state.app, &actor, id).await?);
-    let r = ops::credit_or_edit(&state.app, &actor, id, &f.hours, &f.reason).await;
+    let to = service_anchor(&ops::service(&ctx.state.app, &actor, id).await?);
+    let r = ops::credit_or_edit(&ctx.state.app, &actor, id, &f.hours, &f.reason).await;
     back_with(&to, r, |_| "volunteers.flash_hours")
 }
 
@@ -1144,9 +1097,9 @@ fn service_anchor(s: &Service) -> String {
 
 // ---- groups ----
 
-async fn groups(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+async fn groups(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let list = ops::groups(&state.app, &ctx.actor()?).await?;
+    let list = ops::groups(&ctx.state.app, &ctx.actor()?).await?;
     let kinds: Vec<(String, String)> = GroupKind::ALL
         .iter()
         .map(|k| {
@@ -1204,13 +1157,9 @@ struct GroupForm {
     note: String,
 }
 
-async fn group_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<GroupForm>,
-) -> Result<Response, AppError> {
+async fn group_submit(ctx: Ctx, Form(f): Form<GroupForm>) -> Result<Response, AppError> {
     let r = ops::create_group(
-        &state.app,
+        &ctx.state.app,
         &ctx.actor()?,
         GroupDraft {
             name: f.name,
@@ -1229,14 +1178,10 @@ async fn group_submit(
     }
 }
 
-async fn group_show(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+async fn group_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let g = ops::group(&state.app, &actor, id).await?;
+    let g = ops::group(&ctx.state.app, &actor, id).await?;
     let picker = Picker::new("resident_id", "volunteers.member_pick");
     let body = html! {
         section.panel {
@@ -1281,15 +1226,14 @@ async fn group_show(
 }
 
 async fn member_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
     let picker = Picker::new("resident_id", "volunteers.member_pick")
-        .read_form(&state, &actor, lang, &pairs, true)
+        .read_form(&ctx.state, &actor, lang, &pairs, true)
         .await?;
     let Some(Some(rid)) = picker.ready() else {
         return Ok(redirect_with_flash(
@@ -1300,7 +1244,7 @@ async fn member_submit(
     };
     let leader = pairs_get(&pairs, "leader").is_some();
     let r = ops::add_member(
-        &state.app,
+        &ctx.state.app,
         &actor,
         id,
         MemberDraft {
@@ -1329,7 +1273,6 @@ struct QuarterQuery {
 }
 
 async fn sheet_of(
-    state: &AppState,
     ctx: &Ctx,
     q: &QuarterQuery,
 ) -> Result<linli_app::volunteers::PartySheet, AppError> {
@@ -1337,19 +1280,15 @@ async fn sheet_of(
     let today = actor.today();
     let year = q.year.unwrap_or(today.year()).clamp(2000, 2100);
     let quarter = q.quarter.unwrap_or(quarter_of(today));
-    Ok(ops::party_sheet(&state.app, &actor, year, quarter, q.partner_id).await?)
+    Ok(ops::party_sheet(&ctx.state.app, &actor, year, quarter, q.partner_id).await?)
 }
 
-async fn party(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<QuarterQuery>,
-) -> Result<Response, AppError> {
+async fn party(ctx: Ctx, Query(q): Query<QuarterQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let sheet = sheet_of(&state, &ctx, &q).await?;
+    let sheet = sheet_of(&ctx, &q).await?;
     let manage = manages(&ctx);
     let partners = if manage {
-        partner_options(&state, &ctx).await?
+        partner_options(&ctx).await?
     } else {
         Vec::new()
     };
@@ -1438,13 +1377,9 @@ async fn party(
     ))
 }
 
-async fn party_xlsx(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<QuarterQuery>,
-) -> Result<Response, AppError> {
-    let sheet = sheet_of(&state, &ctx, &q).await?;
-    ops::export_audit(&state.app, &ctx.actor()?, "party_members").await?;
+async fn party_xlsx(ctx: Ctx, Query(q): Query<QuarterQuery>) -> Result<Response, AppError> {
+    let sheet = sheet_of(&ctx, &q).await?;
+    ops::export_audit(&ctx.state.app, &ctx.actor()?, "party_members").await?;
     let headers = vec![
         "姓名",
         "工作单位",
@@ -1493,14 +1428,10 @@ struct PartyForm {
     offer: String,
 }
 
-async fn party_submit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<PartyForm>,
-) -> Result<Response, AppError> {
+async fn party_submit(ctx: Ctx, Form(f): Form<PartyForm>) -> Result<Response, AppError> {
     let opt = |s: String| (!s.trim().is_empty()).then_some(s);
     let r = ops::create_party_member(
-        &state.app,
+        &ctx.state.app,
         &ctx.actor()?,
         PartyDraft {
             resident_id: None,
@@ -1528,25 +1459,24 @@ struct ExpectationForm {
 }
 
 async fn expectation_submit(
-    State(state): State<AppState>,
     ctx: Ctx,
     Form(f): Form<ExpectationForm>,
 ) -> Result<Response, AppError> {
     let n = f.per_quarter.trim().parse().unwrap_or(-1);
-    let r = ops::set_party_expectation(&state.app, &ctx.actor()?, n).await;
+    let r = ops::set_party_expectation(&ctx.state.app, &ctx.actor()?, n).await;
     back_with("/volunteers/party", r, |_| "volunteers.flash_expectation")
 }
 
 // ---- the volunteer's own ----
 
 /// On a linked resident's home: her volunteer record, if she has one.
-pub async fn mine_panel(state: &AppState, ctx: &Ctx) -> Result<Markup, AppError> {
+pub async fn mine_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let Some(v) = ops::own_volunteer(&state.app, &actor).await? else {
+    let Some(v) = ops::own_volunteer(&ctx.state.app, &actor).await? else {
         return Ok(html! {});
     };
-    let open = ops::open_activities(&state.app, &actor).await?;
+    let open = ops::open_activities(&ctx.state.app, &actor).await?;
     let csrf = ctx.csrf();
     Ok(html! {
         section.panel #my-volunteering {
