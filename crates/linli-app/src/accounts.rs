@@ -26,9 +26,7 @@ pub struct NewUser {
 
 /// A role named in a form or a request.
 pub fn parse_role(s: &str) -> Result<Role> {
-    s.trim()
-        .parse::<Role>()
-        .map_err(|_| Error::invalid("role_unknown", "role"))
+    s.trim().parse::<Role>().map_err(|_| Error::invalid("role_unknown", "role"))
 }
 
 /// Validates and creates an account with one grant, audited as `user.create`. Errors name the
@@ -58,10 +56,9 @@ pub async fn create_user(app: &App, actor: &Actor, n: NewUser) -> Result<User> {
     };
     let pid = match (n.scope_place_id, &linked) {
         (Some(p), _) => p,
-        (None, Some(r)) => r
-            .unit_id
-            .or(r.building_id)
-            .ok_or(Error::invalid("resident_unplaced", "resident_id"))?,
+        (None, Some(r)) => {
+            r.unit_id.or(r.building_id).ok_or(Error::invalid("resident_unplaced", "resident_id"))?
+        }
         (None, None) => return Err(Error::invalid("place_parent_missing", "scope_place_id")),
     };
     let place = app
@@ -80,9 +77,7 @@ pub async fn create_user(app: &App, actor: &Actor, n: NewUser) -> Result<User> {
     let resident_id = linked.as_ref().map(|r| r.id);
     if let Some(rid) = resident_id {
         let tenant = actor.tenant()?;
-        let taken = app
-            .read(move |c| users::account_of_resident(c, tenant, rid))
-            .await?;
+        let taken = app.read(move |c| users::account_of_resident(c, tenant, rid)).await?;
         if taken.is_some() {
             return Err(Error::Conflict {
                 code: "resident_has_account",
@@ -144,8 +139,7 @@ pub async fn audit_log(
     per_page: i64,
 ) -> Result<(Vec<linli_store::audit::Record>, i64)> {
     let tenant = actor.require_role(app, Action::ViewAudit).await?;
-    app.read(move |c| linli_store::audit::list(c, tenant, page, per_page))
-        .await
+    app.read(move |c| linli_store::audit::list(c, tenant, page, per_page)).await
 }
 
 /// An account of the actor's community that the actor manages: every grant it holds lies in
@@ -155,13 +149,8 @@ async fn managed_user(app: &App, actor: &Actor, id: i64) -> Result<(Tenant, User
     let (user, grants) = app
         .read(move |c| Ok::<_, Error>((users::get_in(c, tenant, id)?, users::grants(c, id)?)))
         .await?;
-    if grants
-        .iter()
-        .any(|g| !actor.allowed(Action::ManageUsers, Some(&g.path)))
-    {
-        actor
-            .record_denial(app, Action::ManageUsers, Some(id))
-            .await;
+    if grants.iter().any(|g| !actor.allowed(Action::ManageUsers, Some(&g.path))) {
+        actor.record_denial(app, Action::ManageUsers, Some(id)).await;
         return Err(Error::NotFound);
     }
     Ok((tenant, user))

@@ -15,16 +15,10 @@ use std::sync::Arc;
 pub enum Principal {
     /// A signed-in account with the grants it holds.
     /// Shared with the web layer's signed-in caller: an actor is made for every request.
-    User {
-        user: Arc<User>,
-        grants: Arc<[GrantView]>,
-    },
+    User { user: Arc<User>, grants: Arc<[GrantView]> },
     /// The command line, run by whoever holds the database: everything within the community
     /// it names (`scope` is that community's path).
-    System {
-        name: &'static str,
-        scope: PlacePath,
-    },
+    System { name: &'static str, scope: PlacePath },
     /// Someone on the public portal, without an account.
     Public,
 }
@@ -47,10 +41,7 @@ impl Actor {
     /// The command line acting in `community` (for `linli user add`, `linli import`).
     pub fn system(name: &'static str, community: &Place, now: DateTime<Utc>) -> Self {
         Actor {
-            principal: Principal::System {
-                name,
-                scope: community.path.clone(),
-            },
+            principal: Principal::System { name, scope: community.path.clone() },
             community: Some((community.id, community.name.clone())),
             request_id: None,
             origin: name.to_string(),
@@ -62,10 +53,7 @@ impl Actor {
     /// in no community of its own.
     pub fn system_street(name: &'static str, street: &Place, now: DateTime<Utc>) -> Self {
         Actor {
-            principal: Principal::System {
-                name,
-                scope: street.path.clone(),
-            },
+            principal: Principal::System { name, scope: street.path.clone() },
             community: None,
             request_id: None,
             origin: name.to_string(),
@@ -179,11 +167,7 @@ impl Actor {
             Decision::Allow => Ok(()),
             d => {
                 self.record_denial(app, action, Some(target.id)).await;
-                Err(if d == Decision::NotFound {
-                    Error::NotFound
-                } else {
-                    Error::Forbidden
-                })
+                Err(if d == Decision::NotFound { Error::NotFound } else { Error::Forbidden })
             }
         }
     }

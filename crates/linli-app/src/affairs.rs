@@ -51,18 +51,12 @@ pub async fn affair(app: &App, actor: &Actor, id: i64) -> Result<Affair> {
     let t = actor.tenant()?;
     let a = app.read(move |c| store::get_affair(c, t, id)).await?;
     if liaison_unit(actor).is_some() {
-        return if holds(actor, &a) {
-            Ok(a)
-        } else {
-            Err(Error::NotFound)
-        };
+        return if holds(actor, &a) { Ok(a) } else { Err(Error::NotFound) };
     }
     if holds(actor, &a) || manages(actor, &a) {
         return Ok(a);
     }
-    actor
-        .require(app, Action::ViewAffairs, &as_place(&a))
-        .await?;
+    actor.require(app, Action::ViewAffairs, &as_place(&a)).await?;
     Ok(a)
 }
 
@@ -78,19 +72,10 @@ pub async fn reveal_phone(app: &App, actor: &Actor, id: i64) -> Result<String> {
     if !may_call_back(actor, &a) {
         return Err(Error::Forbidden);
     }
-    let phone = a
-        .reporter_phone
-        .clone()
-        .ok_or(Error::invalid("affair_no_phone", "phone"))?;
+    let phone = a.reporter_phone.clone().ok_or(Error::invalid("affair_no_phone", "phone"))?;
     let tenant = actor.tenant()?;
     app.write(actor, move |tx| {
-        tx.audit(
-            tenant,
-            "affair.reveal_phone",
-            "affair",
-            id,
-            json!({"field": "reporter_phone"}),
-        )
+        tx.audit(tenant, "affair.reveal_phone", "affair", id, json!({"field": "reporter_phone"}))
     })
     .await?;
     Ok(phone)
@@ -177,12 +162,7 @@ async fn report_in(
     if description.chars().count() < 4 {
         return Err(Error::invalid("affair_description_missing", "description"));
     }
-    let phone = match d
-        .reporter_phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let phone = match d.reporter_phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(p) => Some(
             linli_core::roster::parse_phone(p)
                 .map_err(|_| Error::invalid("phone_bad", "reporter_phone"))?,
@@ -199,10 +179,7 @@ async fn report_in(
                 .read(move |c| places::get_in(c, t, pid))
                 .await
                 .map_err(|_| Error::invalid("place_missing", "place_id"))?;
-            if !matches!(
-                p.kind,
-                PlaceKind::Building | PlaceKind::Unit | PlaceKind::Grid
-            ) {
+            if !matches!(p.kind, PlaceKind::Building | PlaceKind::Unit | PlaceKind::Grid) {
                 return Err(Error::invalid("place_missing", "place_id"));
             }
             (Some(p.id), p.path.as_str().to_string(), Some(p))
@@ -279,10 +256,7 @@ pub struct AssignDraft {
 
 /// Who holds an issue, for the history of a re-route.
 fn holder_name(a: &Affair) -> String {
-    a.assignee_partner_name
-        .clone()
-        .or_else(|| a.assignee_user_name.clone())
-        .unwrap_or_default()
+    a.assignee_partner_name.clone().or_else(|| a.assignee_user_name.clone()).unwrap_or_default()
 }
 
 /// Dispatches an issue to a worker or a partner unit; re-routing an assigned one needs a reason.
@@ -331,11 +305,7 @@ pub async fn assign(app: &App, actor: &Actor, id: i64, d: AssignDraft) -> Result
         }
         None => a.resolve_by.clone(),
     };
-    let from_label = if reroute {
-        holder_name(&a)
-    } else {
-        String::new()
-    };
+    let from_label = if reroute { holder_name(&a) } else { String::new() };
     app.write(actor, move |tx| {
         let now = tx.actor.now;
         store::assign_affair(tx.c, t, id, user, partner, &due, &fmt(today), now)?;
@@ -366,11 +336,7 @@ pub struct AffairState {
 }
 
 fn state(id: i64, status: &'static str) -> AffairState {
-    AffairState {
-        id,
-        status,
-        rating: None,
-    }
+    AffairState { id, status, rating: None }
 }
 
 /// Progress posted by the issue's holder (or staff).
@@ -434,18 +400,7 @@ pub async fn resolve(
                 now,
             )?;
         }
-        store::add_event(
-            tx.c,
-            t,
-            id,
-            "resolved",
-            user,
-            "",
-            "",
-            &resolution,
-            true,
-            now,
-        )?;
+        store::add_event(tx.c, t, id, "resolved", user, "", "", &resolution, true, now)?;
         tx.audit_change(
             t,
             "affair.resolve",
@@ -501,11 +456,7 @@ pub async fn rate(
             Some(json!({"status": a.status})),
             json!({"status": "closed", "rating": rating.as_str()}),
         )?;
-        Ok(AffairState {
-            id,
-            status: "closed",
-            rating: Some(rating.as_str()),
-        })
+        Ok(AffairState { id, status: "closed", rating: Some(rating.as_str()) })
     })
     .await
 }
@@ -528,11 +479,8 @@ pub async fn to_need(app: &App, actor: &Actor, id: i64) -> Result<i64> {
         .iter()
         .find(|c| c.code == a.category)
         .map_or_else(|| a.category.clone(), |c| c.name_zh.clone());
-    let title = format!(
-        "{}：{}",
-        label,
-        a.place_text.clone() + a.place_name.as_deref().unwrap_or("")
-    );
+    let title =
+        format!("{}：{}", label, a.place_text.clone() + a.place_name.as_deref().unwrap_or(""));
     let need = partners::create_need(
         app,
         actor,
@@ -548,18 +496,7 @@ pub async fn to_need(app: &App, actor: &Actor, id: i64) -> Result<i64> {
     .await?;
     app.write(actor, move |tx| {
         let now = tx.actor.now;
-        store::add_event(
-            tx.c,
-            t,
-            a.id,
-            "need",
-            tx.actor.user_id(),
-            "",
-            "",
-            "",
-            true,
-            now,
-        )?;
+        store::add_event(tx.c, t, a.id, "need", tx.actor.user_id(), "", "", "", true, now)?;
         Ok(())
     })
     .await?;
@@ -662,12 +599,7 @@ pub async fn affair_view(app: &App, actor: &Actor, id: i64) -> Result<AffairView
     let (events, photos) = app
         .read(move |c| Ok::<_, Error>((store::events_of(c, t, id)?, store::photos_of(c, t, id)?)))
         .await?;
-    Ok(AffairView {
-        reporter_phone: masked_phone(actor, &a),
-        affair: a,
-        events,
-        photos,
-    })
+    Ok(AffairView { reporter_phone: masked_phone(actor, &a), affair: a, events, photos })
 }
 
 /// An issue in a list as the API shows it (phone masked).
@@ -688,17 +620,9 @@ fn visible(actor: &Actor) -> Option<AffairFilter> {
     }
     Some(AffairFilter {
         partner_id: liaison.flatten(),
-        scopes: if liaison.is_some() {
-            Vec::new()
-        } else {
-            actor.scopes(Action::ViewAffairs)
-        },
+        scopes: if liaison.is_some() { Vec::new() } else { actor.scopes(Action::ViewAffairs) },
         unplaced: is_staff(actor),
-        or_assignee: if liaison.is_none() {
-            actor.user_id()
-        } else {
-            None
-        },
+        or_assignee: if liaison.is_none() { actor.user_id() } else { None },
         ..Default::default()
     })
 }
@@ -726,9 +650,7 @@ pub async fn list(app: &App, actor: &Actor, status: StatusFilter) -> Result<Vec<
         StatusFilter::Is(s) => filter.status = Some(s.as_str().to_string()),
         StatusFilter::All | StatusFilter::ResolvedAny => {}
     }
-    let mut items = app
-        .read(move |c| store::list_affairs(c, t, &filter))
-        .await?;
+    let mut items = app.read(move |c| store::list_affairs(c, t, &filter)).await?;
     if matches!(status, StatusFilter::ResolvedAny) {
         items.retain(|a| a.resolved_on.is_some());
     }
@@ -740,10 +662,7 @@ pub async fn list_rows(app: &App, actor: &Actor, status: StatusFilter) -> Result
     Ok(list(app, actor, status)
         .await?
         .into_iter()
-        .map(|a| AffairRow {
-            reporter_phone: masked_phone(actor, &a),
-            affair: a,
-        })
+        .map(|a| AffairRow { reporter_phone: masked_phone(actor, &a), affair: a })
         .collect())
 }
 
@@ -764,11 +683,7 @@ pub async fn list_extras(app: &App, actor: &Actor) -> Result<ListExtras> {
         Ok::<_, Error>(ListExtras {
             categories: store::categories(c, t)?,
             calendar: assistance::calendar(c, t)?,
-            facts: if staff {
-                store::affair_facts(c, t, &from, &to)?
-            } else {
-                Vec::new()
-            },
+            facts: if staff { store::affair_facts(c, t, &from, &to)? } else { Vec::new() },
         })
     })
     .await
@@ -816,8 +731,7 @@ pub async fn photo(app: &App, actor: &Actor, id: i64, photo_id: i64) -> Result<V
 /// The community a public page is for: named, the visitor's own, or the only one there is.
 pub async fn public_community(app: &App, actor: &Actor, name: Option<String>) -> Result<Place> {
     let signed_in = actor.community_id();
-    app.read(move |c| crate::places::public_community(c, signed_in, name.as_deref()))
-        .await
+    app.read(move |c| crate::places::public_community(c, signed_in, name.as_deref())).await
 }
 
 /// What the report forms offer: the categories and the community's buildings.
@@ -826,8 +740,7 @@ pub async fn form_choices(
     community: &Place,
 ) -> Result<(Vec<Category>, Vec<(i64, String)>)> {
     let t = Tenant::new(community.id);
-    app.read(move |c| Ok::<_, Error>((store::categories(c, t)?, store::buildings(c, t)?)))
-        .await
+    app.read(move |c| Ok::<_, Error>((store::categories(c, t)?, store::buildings(c, t)?))).await
 }
 
 /// What the public progress page shows: the issue, its history, the categories and the names
@@ -848,10 +761,7 @@ pub async fn by_ref(app: &App, public_ref: String) -> Result<Progress> {
         Ok::<_, Error>(Progress {
             events: store::events_of(c, t, a.id)?,
             categories: store::categories(c, t)?,
-            units: units::list_partners(c, t, None)?
-                .into_iter()
-                .map(|u| u.name)
-                .collect(),
+            units: units::list_partners(c, t, None)?.into_iter().map(|u| u.name).collect(),
             affair: a,
         })
     })
@@ -879,11 +789,8 @@ pub async fn due(app: &App, actor: &Actor) -> Result<Option<Due>> {
     };
     let staff = is_staff(actor);
     filter.open = true;
-    filter.assignee_user_id = if !staff && liaison_unit(actor).is_none() {
-        actor.user_id()
-    } else {
-        None
-    };
+    filter.assignee_user_id =
+        if !staff && liaison_unit(actor).is_none() { actor.user_id() } else { None };
     let (items, calendar, categories) = app
         .read(move |c| {
             Ok::<_, Error>((
@@ -893,10 +800,5 @@ pub async fn due(app: &App, actor: &Actor) -> Result<Option<Due>> {
             ))
         })
         .await?;
-    Ok(Some(Due {
-        items,
-        calendar,
-        categories,
-        staff,
-    }))
+    Ok(Some(Due { items, calendar, categories, staff }))
 }

@@ -18,9 +18,7 @@ pub use crate::places::at as place_at;
 pub async fn load_case(app: &App, actor: &Actor, id: i64, action: Action) -> Result<Case> {
     let tenant = actor.tenant()?;
     let k = app.read(move |c| store::get_case(c, tenant, id)).await?;
-    actor
-        .require(app, action, &place_at(k.community_id, &k.place_path))
-        .await?;
+    actor.require(app, action, &place_at(k.community_id, &k.place_path)).await?;
     Ok(k)
 }
 
@@ -40,15 +38,12 @@ pub async fn open_case_of_resident(
     resident_id: i64,
 ) -> Result<Option<Case>> {
     let tenant = actor.tenant()?;
-    let r = app
-        .read(move |c| registry::get(c, tenant, resident_id))
-        .await?;
+    let r = app.read(move |c| registry::get(c, tenant, resident_id)).await?;
     if !actor.allowed(Action::ViewCases, Some(&r.place_path)) {
         return Ok(None);
     }
     let household = r.household_id;
-    app.read(move |c| store::open_case_of(c, tenant, Some(resident_id), household))
-        .await
+    app.read(move |c| store::open_case_of(c, tenant, Some(resident_id), household)).await
 }
 
 /// Whether the actor may read a case's sensitive fields (kinds, story, needs: PIPL §28).
@@ -61,8 +56,7 @@ pub async fn list_cases(app: &App, actor: &Actor, status: Option<String>) -> Res
     let tenant = actor.tenant()?;
     let scopes = actor.scopes(Action::ViewCases);
     let status = status.filter(|s| matches!(s.as_str(), "open" | "monitoring" | "closed"));
-    app.read(move |c| store::list_cases(c, tenant, &scopes, status.as_deref()))
-        .await
+    app.read(move |c| store::list_cases(c, tenant, &scopes, status.as_deref())).await
 }
 
 /// A case's page: the case, its help timeline, its applications and the calendar.
@@ -110,12 +104,8 @@ pub async fn load_application(
     action: Action,
 ) -> Result<Application> {
     let tenant = actor.tenant()?;
-    let a = app
-        .read(move |c| store::get_application(c, tenant, id))
-        .await?;
-    actor
-        .require(app, action, &place_at(a.community_id, &a.place_path))
-        .await?;
+    let a = app.read(move |c| store::get_application(c, tenant, id)).await?;
+    actor.require(app, action, &place_at(a.community_id, &a.place_path)).await?;
     Ok(a)
 }
 
@@ -237,15 +227,8 @@ pub async fn create_case(app: &App, actor: &Actor, d: CaseDraft) -> Result<i64> 
     if who.3 != community {
         return Err(Error::invalid("case_person_missing", "resident_id"));
     }
-    actor
-        .require(app, Action::ManageCases, &place_at(community, &who.2))
-        .await?;
-    let basis = match d
-        .legal_basis
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    actor.require(app, Action::ManageCases, &place_at(community, &who.2)).await?;
+    let basis = match d.legal_basis.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(b) => Some(
             assistance::LegalBasis::parse(b)
                 .ok_or(Error::invalid("legal_basis_bad", "legal_basis"))?,
@@ -271,25 +254,13 @@ pub async fn create_case(app: &App, actor: &Actor, d: CaseDraft) -> Result<i64> 
         place_path: who.2.as_str().to_string(),
         kinds: kinds.iter().map(|k| k.as_str().to_string()).collect(),
         summary: d.summary.trim().chars().take(4000).collect(),
-        needs: d
-            .needs
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(2000)
-            .collect(),
+        needs: d.needs.unwrap_or_default().trim().chars().take(2000).collect(),
         worker_id: actor.user_id(),
         next_review_on: review,
         legal_basis: basis.as_str().to_string(),
         consent_on,
         conflict_of_interest: d.conflict_of_interest,
-        conflict_note: d
-            .conflict_note
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(500)
-            .collect(),
+        conflict_note: d.conflict_note.unwrap_or_default().trim().chars().take(500).collect(),
     };
     app.write(actor, move |tx| {
             let id = store::create_case(tx.c, tenant, &input, tx.actor.user_id(), tx.actor.now)?;
@@ -361,27 +332,9 @@ pub async fn add_help(app: &App, actor: &Actor, d: HelpDraft) -> Result<i64> {
         given_on: on.format("%Y-%m-%d").to_string(),
         amount_fen: d.amount_fen.filter(|_| kind == HelpKind::Cash),
         items_json: Value::Array(items).to_string(),
-        source: d
-            .source
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(100)
-            .collect(),
-        note: d
-            .note
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(2000)
-            .collect(),
-        participants: d
-            .participants
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .take(200)
-            .collect(),
+        source: d.source.unwrap_or_default().trim().chars().take(100).collect(),
+        note: d.note.unwrap_or_default().trim().chars().take(2000).collect(),
+        participants: d.participants.unwrap_or_default().trim().chars().take(200).collect(),
     };
     app.write(actor, move |tx| {
         let id = store::add_help(tx.c, &k, &input, tx.actor.user_id(), tx.actor.now)?;
@@ -415,10 +368,7 @@ pub async fn set_case_status(app: &App, actor: &Actor, id: i64, d: CaseStatusDra
     let status = assistance::CaseStatus::parse(d.status.trim())
         .ok_or(Error::invalid("case_status_bad", "status"))?;
     if status.as_str() == k.status {
-        return Err(Error::Conflict {
-            code: "case_status_same",
-            field: Some("status"),
-        });
+        return Err(Error::Conflict { code: "case_status_same", field: Some("status") });
     }
     let reason: String = d.reason.trim().chars().take(500).collect();
     if status == assistance::CaseStatus::Closed && reason.is_empty() {
@@ -484,13 +434,7 @@ pub async fn open_application(
         .read(move |c| registry::get(c, tenant, rid))
         .await
         .map_err(|_| Error::invalid("case_person_missing", "resident_id"))?;
-    actor
-        .require(
-            app,
-            Action::ManageCases,
-            &place_at(community, &r.place_path),
-        )
-        .await?;
+    actor.require(app, Action::ManageCases, &place_at(community, &r.place_path)).await?;
     if let Some(case_id) = d.case_id {
         cited_case(app, tenant, case_id).await?;
     }
@@ -665,18 +609,10 @@ pub async fn decide_application(
         return Err(Error::conflict("authorisation_missing"));
     }
     let recheck = (status == "granted" && a.kind == ApplicationKind::Dibao.as_str()).then(|| {
-        (
-            cycle.as_str(),
-            assistance::next_recheck(on, cycle)
-                .format("%Y-%m-%d")
-                .to_string(),
-        )
+        (cycle.as_str(), assistance::next_recheck(on, cycle).format("%Y-%m-%d").to_string())
     });
-    let (tenant, on, status) = (
-        Tenant::new(a.community_id),
-        on.format("%Y-%m-%d").to_string(),
-        status.to_string(),
-    );
+    let (tenant, on, status) =
+        (Tenant::new(a.community_id), on.format("%Y-%m-%d").to_string(), status.to_string());
     app.write(actor, move |tx| {
         store::decide_application(tx.c, tenant, id, &status, &on)?;
         let mut after = json!({"status": status, "decided_on": on});
@@ -750,11 +686,7 @@ pub async fn record_recheck(
     if a.kind != ApplicationKind::Dibao.as_str() || a.status != "granted" {
         return Err(Error::conflict("recheck_not_granted"));
     }
-    let given = d
-        .recheck_cycle
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
+    let given = d.recheck_cycle.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let cycle = assistance::parse_recheck_cycle(given.or(a.recheck_cycle.as_deref()))
         .map_err(|e| Error::invalid(e.code(), "recheck_cycle"))?;
     let on = linli_core::dates::parse_date(&d.checked_on)
@@ -773,9 +705,7 @@ pub async fn record_recheck(
         id,
         last_recheck_on: on.format("%Y-%m-%d").to_string(),
         recheck_cycle: cycle.as_str().to_string(),
-        next_recheck_on: assistance::next_recheck(on, cycle)
-            .format("%Y-%m-%d")
-            .to_string(),
+        next_recheck_on: assistance::next_recheck(on, cycle).format("%Y-%m-%d").to_string(),
     };
     let tenant = Tenant::new(a.community_id);
     let note: String = d.note.trim().chars().take(500).collect();
@@ -853,10 +783,7 @@ pub async fn record_authorisation(
         )
     })
     .await?;
-    Ok(AuthorisationRecorded {
-        id,
-        authorisation_on: day,
-    })
+    Ok(AuthorisationRecorded { id, authorisation_on: day })
 }
 
 /// One line of the 公示: only what §24 allows to be published.
@@ -886,13 +813,10 @@ pub async fn posting(app: &App, actor: &Actor, on: &str) -> Result<Posting> {
         return Err(Error::Forbidden);
     }
     let day = linli_core::dates::parse_date(on).ok_or(Error::invalid("date_bad", "on"))?;
-    let from = day
-        .checked_sub_days(chrono::Days::new(assistance::DIBAO_POSTING_DAYS - 1))
-        .unwrap_or(day);
-    let (fmt_from, fmt_to) = (
-        from.format("%Y-%m-%d").to_string(),
-        day.format("%Y-%m-%d").to_string(),
-    );
+    let from =
+        day.checked_sub_days(chrono::Days::new(assistance::DIBAO_POSTING_DAYS - 1)).unwrap_or(day);
+    let (fmt_from, fmt_to) =
+        (from.format("%Y-%m-%d").to_string(), day.format("%Y-%m-%d").to_string());
     let (community, lines) = app
         .read(move |c| {
             let place = linli_store::places::get(c, tenant.id())?;
@@ -909,9 +833,7 @@ pub async fn posting(app: &App, actor: &Actor, on: &str) -> Result<Posting> {
                 name: l.name,
                 household_size: l.household_size,
                 monthly_amount_fen: l.monthly_amount_fen,
-                posting_ends_on: assistance::posting_ends_on(start)
-                    .format("%Y-%m-%d")
-                    .to_string(),
+                posting_ends_on: assistance::posting_ends_on(start).format("%Y-%m-%d").to_string(),
                 posting_start_on: l.posting_start_on,
             })
         })
@@ -928,11 +850,7 @@ pub async fn posting(app: &App, actor: &Actor, on: &str) -> Result<Posting> {
         )
     })
     .await?;
-    Ok(Posting {
-        on,
-        community,
-        items,
-    })
+    Ok(Posting { on, community, items })
 }
 
 /// A recheck to remind of: (application id, name, due date, cycle, overdue).
@@ -954,9 +872,7 @@ pub async fn due_rechecks(app: &App, actor: &Actor) -> Result<Vec<DueRecheck>> {
         .format("%Y-%m-%d")
         .to_string();
     let tenant = Tenant::new(community);
-    let due = app
-        .read(move |c| store::rechecks_due(c, tenant, &until))
-        .await?;
+    let due = app.read(move |c| store::rechecks_due(c, tenant, &until)).await?;
     Ok(due
         .into_iter()
         .filter(|r| actor.allowed(Action::ManageCases, Some(&r.4)))
@@ -983,9 +899,7 @@ pub async fn dibao_register(app: &App, actor: &Actor) -> Result<Vec<Application>
     if !actor.allowed(Action::ManageCases, None) {
         return Err(Error::Forbidden);
     }
-    let all = app
-        .read(move |c| store::list_applications(c, tenant, None))
-        .await?;
+    let all = app.read(move |c| store::list_applications(c, tenant, None)).await?;
     Ok(all
         .into_iter()
         .filter(|a| a.kind == ApplicationKind::Dibao.as_str())
@@ -1008,10 +922,7 @@ pub async fn due_work(app: &App, actor: &Actor) -> Result<Vec<DueWork>> {
     let (cal, due) = app
         .read(move |c| {
             let cal = store::calendar(c, tenant)?;
-            let until = cal
-                .add_working_days(today, 2)
-                .format("%Y-%m-%d")
-                .to_string();
+            let until = cal.add_working_days(today, 2).format("%Y-%m-%d").to_string();
             Ok::<_, Error>((cal.clone(), store::steps_due(c, tenant, &until)?))
         })
         .await?;
@@ -1057,10 +968,7 @@ pub async fn create_station(app: &App, actor: &Actor, d: StationDraft) -> Result
     // The keeper is a resident the worker looks after (a guessed id names no one).
     if let Some(k) = d.keeper_resident_id {
         let missing = || Error::invalid("case_person_missing", "keeper_resident_id");
-        let r = app
-            .read(move |c| registry::get(c, tenant, k))
-            .await
-            .map_err(|_| missing())?;
+        let r = app.read(move |c| registry::get(c, tenant, k)).await.map_err(|_| missing())?;
         if !actor.allowed(Action::ViewResidents, Some(&r.place_path)) {
             return Err(missing());
         }
@@ -1075,13 +983,7 @@ pub async fn create_station(app: &App, actor: &Actor, d: StationDraft) -> Result
     };
     app.write(actor, move |tx| {
         let id = store::create_station(tx.c, tenant, &input, tx.actor.now)?;
-        tx.audit(
-            tenant,
-            "station.create",
-            "station",
-            id,
-            json!({"name": input.name}),
-        )?;
+        tx.audit(tenant, "station.create", "station", id, json!({"name": input.name}))?;
         Ok(id)
     })
     .await

@@ -62,14 +62,7 @@ fn year_view(s: &YearSchedule, source: &str, loaded: Option<&store::LoadedYear>)
     CalendarYear {
         year: s.year,
         source: source.to_string(),
-        scope: loaded.map(|l| {
-            if l.deployment {
-                "deployment"
-            } else {
-                "community"
-            }
-            .to_string()
-        }),
+        scope: loaded.map(|l| if l.deployment { "deployment" } else { "community" }.to_string()),
         loaded_at: loaded.map(|l| l.loaded_at.clone()),
         loaded_by: loaded.map(|l| l.loaded_by.clone()),
         holidays: count(DayKind::Holiday),
@@ -93,9 +86,7 @@ pub async fn years(app: &App, actor: &Actor) -> Result<CalendarYears> {
     for l in &loaded {
         by_year.insert(l.schedule.year, year_view(&l.schedule, "edited", Some(l)));
     }
-    Ok(CalendarYears {
-        items: by_year.into_values().collect(),
-    })
+    Ok(CalendarYears { items: by_year.into_values().collect() })
 }
 
 /// A year loaded: what it holds and which deadlines moved with it.
@@ -160,12 +151,7 @@ pub async fn load_year(app: &App, actor: &Actor, schedule: YearSchedule) -> Resu
                 issues += replan_issues(tx, t, old, &new)?;
             }
         }
-        let count = |k: DayKind| {
-            schedule
-                .own_days()
-                .filter(|(_, kind, _)| *kind == k)
-                .count()
-        };
+        let count = |k: DayKind| schedule.own_days().filter(|(_, kind, _)| *kind == k).count();
         let out = Loaded {
             year: schedule.year,
             scope: match scope {
@@ -237,31 +223,22 @@ fn replan_issues(tx: &mut Tx<'_>, t: Tenant, old: &Calendar, new: &Calendar) -> 
     let categories = affairs::categories(tx.c, t)?;
     let mut moved = 0;
     for (id, category, reported, respond_by, resolve_by) in affairs::open_deadlines(tx.c, t)? {
-        let (Some(cat), Some(reported)) = (
-            categories.iter().find(|c| c.code == category),
-            date(&reported),
-        ) else {
+        let (Some(cat), Some(reported)) =
+            (categories.iter().find(|c| c.code == category), date(&reported))
+        else {
             continue;
         };
         // The clamps of `affairs::report`, so the old dates come out the same.
-        let (respond, resolve) = (
-            cat.respond_days.clamp(0, 60) as u32,
-            cat.resolve_days.clamp(0, 120) as u32,
-        );
+        let (respond, resolve) =
+            (cat.respond_days.clamp(0, 60) as u32, cat.resolve_days.clamp(0, 120) as u32);
         let (old_respond, old_resolve) =
             linli_core::partners::deadlines(reported, respond, resolve, old);
         let (new_respond, new_resolve) =
             linli_core::partners::deadlines(reported, respond, resolve, new);
-        let respond_to = if respond_by == fmt(old_respond) {
-            fmt(new_respond)
-        } else {
-            respond_by.clone()
-        };
-        let resolve_to = if resolve_by == fmt(old_resolve) {
-            fmt(new_resolve)
-        } else {
-            resolve_by.clone()
-        };
+        let respond_to =
+            if respond_by == fmt(old_respond) { fmt(new_respond) } else { respond_by.clone() };
+        let resolve_to =
+            if resolve_by == fmt(old_resolve) { fmt(new_resolve) } else { resolve_by.clone() };
         if respond_to != respond_by || resolve_to != resolve_by {
             affairs::move_deadlines(tx.c, t, id, &respond_to, &resolve_to)?;
             moved += 1;

@@ -72,29 +72,22 @@ pub struct CardNeighbour {
 pub async fn buildings(app: &App, actor: &Actor) -> Result<Vec<Place>> {
     let scopes = actor.scopes(Action::ViewResidents);
     let all = app.read(move |c| places::list_within(c, &scopes)).await?;
-    Ok(all
-        .into_iter()
-        .filter(|p| p.kind == PlaceKind::Building)
-        .collect())
+    Ok(all.into_iter().filter(|p| p.kind == PlaceKind::Building).collect())
 }
 
 /// The cards of `building_id`. Not found unless it is a building the actor may see the
 /// residents of (another community's, another head's building).
 pub async fn of_building(app: &App, actor: &Actor, building_id: i64) -> Result<BuildingCards> {
     let tenant = actor.tenant()?;
-    let building = app
-        .read(move |c| places::get_in(c, tenant, building_id))
-        .await?;
+    let building = app.read(move |c| places::get_in(c, tenant, building_id)).await?;
     if building.kind != PlaceKind::Building {
         return Err(Error::NotFound);
     }
     actor.require(app, Action::ViewResidents, &building).await?;
-    let adults_born_by = (actor.today() - chrono::Duration::days(18 * 365 + 4))
-        .format("%Y-%m-%d")
-        .to_string();
+    let adults_born_by =
+        (actor.today() - chrono::Duration::days(18 * 365 + 4)).format("%Y-%m-%d").to_string();
     let b = building.clone();
-    app.read(move |c| read_cards(c, tenant, &b, &adults_born_by))
-        .await
+    app.read(move |c| read_cards(c, tenant, &b, &adults_born_by)).await
 }
 
 fn read_cards(
@@ -112,22 +105,16 @@ fn read_cards(
     let helpers = visits::helpers_of_building(c, building.id)?;
     let heads: Vec<CardHead> = users::heads_of(c, tenant, &building.path)?
         .into_iter()
-        .map(|h| CardHead {
-            name: h.name,
-            phone: h.card_phone,
-        })
+        .map(|h| CardHead { name: h.name, phone: h.card_phone })
         .collect();
     let committee_phone = places::contact_phone(c, tenant)?;
-    let station = assistance::stations(c, tenant, true)?
-        .into_iter()
-        .next()
-        .map(|s| CardStation {
-            name: s.name,
-            location: s.location,
-            hours: s.hours,
-            contact: s.contact,
-            services: s.services,
-        });
+    let station = assistance::stations(c, tenant, true)?.into_iter().next().map(|s| CardStation {
+        name: s.name,
+        location: s.location,
+        hours: s.hours,
+        contact: s.contact,
+        services: s.services,
+    });
     // What every card repeats, measured as the card prints it.
     let heads_line: String = heads
         .iter()
@@ -164,10 +151,8 @@ fn read_cards(
         if ns.iter().all(|n| n.helps_with.is_empty()) {
             units_without_helpers.push(unit.name.clone());
         }
-        let lines: Vec<usize> = ns
-            .iter()
-            .map(|n| layout::neighbour_lines(Some(&n.helps_with)))
-            .collect();
+        let lines: Vec<usize> =
+            ns.iter().map(|n| layout::neighbour_lines(Some(&n.helps_with))).collect();
         let parts = layout::split(&lines, budget);
         let count = parts.len();
         for (i, range) in parts.into_iter().enumerate() {
@@ -196,11 +181,7 @@ fn read_cards(
 pub async fn set_own_card_phone(app: &App, actor: &Actor, phone: &str) -> Result<String> {
     let tenant = actor.tenant()?;
     let user_id = actor.user_id().ok_or(Error::Unauthenticated)?;
-    if !actor
-        .grants()
-        .iter()
-        .any(|g| g.role == linli_core::Role::BuildingHead)
-    {
+    if !actor.grants().iter().any(|g| g.role == linli_core::Role::BuildingHead) {
         actor.record_denial(app, Action::ViewResidents, None).await;
         return Err(Error::Forbidden);
     }
@@ -231,14 +212,8 @@ pub async fn own_card_phone(app: &App, actor: &Actor) -> Result<Option<String>> 
     let Some(user_id) = actor.user_id() else {
         return Ok(None);
     };
-    if !actor
-        .grants()
-        .iter()
-        .any(|g| g.role == linli_core::Role::BuildingHead)
-    {
+    if !actor.grants().iter().any(|g| g.role == linli_core::Role::BuildingHead) {
         return Ok(None);
     }
-    Ok(Some(
-        app.read(move |c| users::card_phone(c, user_id)).await?,
-    ))
+    Ok(Some(app.read(move |c| users::card_phone(c, user_id)).await?))
 }

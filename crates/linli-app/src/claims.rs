@@ -39,30 +39,19 @@ fn resident_account(actor: &Actor) -> Result<(i64, Tenant)> {
 pub async fn claim(app: &App, actor: &Actor, d: ClaimDraft) -> Result<Claim> {
     let (user, t) = resident_account(actor)?;
     if crate::me::own_record(app, actor).await?.is_some() {
-        return Err(Error::Conflict {
-            code: "claim_linked",
-            field: None,
-        });
+        return Err(Error::Conflict { code: "claim_linked", field: None });
     }
     let since = actor.now - chrono::Duration::hours(24);
     let (made, pending) = app
         .read(move |c| {
-            Ok::<_, Error>((
-                store::attempts_since(c, user, since)?,
-                store::pending_of(c, user)?,
-            ))
+            Ok::<_, Error>((store::attempts_since(c, user, since)?, store::pending_of(c, user)?))
         })
         .await?;
     if pending.is_some() {
-        return Err(Error::Conflict {
-            code: "claim_pending",
-            field: None,
-        });
+        return Err(Error::Conflict { code: "claim_pending", field: None });
     }
     if !rules::may_attempt(made) {
-        return Err(Error::Refused {
-            code: "claim_too_many",
-        });
+        return Err(Error::Refused { code: "claim_too_many" });
     }
     let found = match rules::normalise(&d.id_number, &d.phone) {
         Some((id, phone)) => {
@@ -81,37 +70,18 @@ pub async fn claim(app: &App, actor: &Actor, d: ClaimDraft) -> Result<Claim> {
         Some((rid, taken)) => (Some(rid), taken),
         None => (None, false),
     };
-    let status = if resident.is_some() && !taken {
-        "pending"
-    } else {
-        "unmatched"
-    };
+    let status = if resident.is_some() && !taken { "pending" } else { "unmatched" };
     let id = app
         .write(actor, move |tx| {
-            let id = store::record(
-                tx.c,
-                t,
-                user,
-                resident.filter(|_| !taken),
-                status,
-                tx.actor.now,
-            )?;
-            tx.audit(
-                t,
-                "claim.request",
-                "user",
-                user,
-                json!({"claim_id": id, "status": status}),
-            )?;
+            let id =
+                store::record(tx.c, t, user, resident.filter(|_| !taken), status, tx.actor.now)?;
+            tx.audit(t, "claim.request", "user", user, json!({"claim_id": id, "status": status}))?;
             Ok(id)
         })
         .await?;
     match (resident, taken) {
         (None, _) => Err(Error::invalid("claim_no_match", "id_number")),
-        (Some(_), true) => Err(Error::Conflict {
-            code: "claim_taken",
-            field: None,
-        }),
+        (Some(_), true) => Err(Error::Conflict { code: "claim_taken", field: None }),
         (Some(_), false) => app.read(move |c| store::get(c, t, id)).await,
     }
 }
@@ -119,10 +89,7 @@ pub async fn claim(app: &App, actor: &Actor, d: ClaimDraft) -> Result<Claim> {
 /// Her claim's standing (nothing for an account that is not a resident's).
 pub async fn standing(app: &App, actor: &Actor) -> Result<Standing> {
     let Ok((user, _)) = resident_account(actor) else {
-        return Ok(Standing {
-            pending: None,
-            decided: None,
-        });
+        return Ok(Standing { pending: None, decided: None });
     };
     app.read(move |c| {
         Ok::<_, Error>(Standing {
@@ -142,8 +109,7 @@ pub async fn pending(app: &App, actor: &Actor) -> Result<Vec<Claim>> {
     if scopes.is_empty() {
         return Ok(Vec::new());
     }
-    app.read(move |c| store::pending_within(c, t, &scopes))
-        .await
+    app.read(move |c| store::pending_within(c, t, &scopes)).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -160,13 +126,7 @@ pub struct DecideDraft {
 pub async fn decide(app: &App, actor: &Actor, id: i64, d: DecideDraft) -> Result<Claim> {
     let t = actor.tenant()?;
     let k = app.read(move |c| store::get(c, t, id)).await?;
-    actor
-        .require(
-            app,
-            Action::ManageResidents,
-            &crate::places::at(t.id(), &k.place_path),
-        )
-        .await?;
+    actor.require(app, Action::ManageResidents, &crate::places::at(t.id(), &k.place_path)).await?;
     let note: String = d.note.trim().chars().take(300).collect();
     let status = match d.decision.as_str() {
         "confirm" => "confirmed",
@@ -177,20 +137,14 @@ pub async fn decide(app: &App, actor: &Actor, id: i64, d: DecideDraft) -> Result
     let (user, resident) = (k.user_id, k.resident_id);
     app.write(actor, move |tx| {
         if !store::decide(tx.c, t, id, status, &note, tx.actor.user_id(), tx.actor.now)? {
-            return Err(Error::Conflict {
-                code: "claim_decided",
-                field: None,
-            });
+            return Err(Error::Conflict { code: "claim_decided", field: None });
         }
         if status == "confirmed" {
             // One account per resident, one record per account.
             if users::account_of_resident(tx.c, t, resident)?.is_some()
                 || users::linked_resident(tx.c, user)?.is_some()
             {
-                return Err(Error::Conflict {
-                    code: "claim_taken",
-                    field: None,
-                });
+                return Err(Error::Conflict { code: "claim_taken", field: None });
             }
             users::link_resident(tx.c, t, user, resident, tx.actor.user_id(), tx.actor.now)?;
         }

@@ -108,39 +108,20 @@ pub struct ResolveDraft {
 pub async fn resolve(app: &App, actor: &Actor, id: i64, d: ResolveDraft) -> Result<Correction> {
     let t = actor.tenant()?;
     let q = app.read(move |c| store::get(c, t, id)).await?;
-    actor
-        .require(
-            app,
-            Action::ManageResidents,
-            &crate::places::at(t.id(), &q.place_path),
-        )
-        .await?;
+    actor.require(app, Action::ManageResidents, &crate::places::at(t.id(), &q.place_path)).await?;
     let current = CorrectionStatus::parse(&q.status).unwrap_or(CorrectionStatus::Open);
     let (outcome, note) = rules::resolve(current, &d.outcome, &d.note).map_err(|r| {
         if r.code == "correction_resolved" {
-            Error::Conflict {
-                code: r.code,
-                field: Some(r.field),
-            }
+            Error::Conflict { code: r.code, field: Some(r.field) }
         } else {
             refused(r)
         }
     })?;
     let resident = q.resident_id;
     app.write(actor, move |tx| {
-        if !store::resolve(
-            tx.c,
-            t,
-            id,
-            outcome.as_str(),
-            &note,
-            tx.actor.user_id(),
-            tx.actor.now,
-        )? {
-            return Err(Error::Conflict {
-                code: "correction_resolved",
-                field: Some("status"),
-            });
+        if !store::resolve(tx.c, t, id, outcome.as_str(), &note, tx.actor.user_id(), tx.actor.now)?
+        {
+            return Err(Error::Conflict { code: "correction_resolved", field: Some("status") });
         }
         tx.audit_change(
             t,

@@ -65,11 +65,8 @@ pub async fn list(app: &App, actor: &Actor, building: Option<i64>) -> Result<Vec
     Ok(list
         .into_iter()
         .map(|k| {
-            let s = stars
-                .iter()
-                .find(|(id, _)| *id == k.id)
-                .map(|(_, s)| s.as_slice())
-                .unwrap_or(&[]);
+            let s =
+                stars.iter().find(|(id, _)| *id == k.id).map(|(_, s)| s.as_slice()).unwrap_or(&[]);
             let last = latest.iter().find(|(id, _, _)| *id == k.id);
             CorridorRow {
                 id: k.id,
@@ -99,11 +96,7 @@ pub async fn items(app: &App, actor: &Actor) -> Result<Vec<ItemRow>> {
         .read(move |c| store::items(c, t))
         .await?
         .into_iter()
-        .map(|(code, label, points)| ItemRow {
-            code,
-            label,
-            points,
-        })
+        .map(|(code, label, points)| ItemRow { code, label, points })
         .collect())
 }
 
@@ -111,9 +104,7 @@ pub async fn items(app: &App, actor: &Actor) -> Result<Vec<ItemRow>> {
 async fn corridor(app: &App, actor: &Actor, action: Action, id: i64) -> Result<(Tenant, Corridor)> {
     let t = actor.tenant()?;
     let k = app.read(move |c| store::get(c, t, id)).await?;
-    actor
-        .require(app, action, &crate::places::at(t.id(), &k.place_path))
-        .await?;
+    actor.require(app, action, &crate::places::at(t.id(), &k.place_path)).await?;
     Ok((t, k))
 }
 
@@ -167,12 +158,8 @@ async fn load(app: &App, t: Tenant, k: Corridor, today: NaiveDate) -> Result<Cor
         boards: boards
             .into_iter()
             .map(|b| BoardView {
-                stale: settings.stale(
-                    b.updated_on
-                        .as_deref()
-                        .and_then(linli_core::dates::parse_date),
-                    today,
-                ),
+                stale: settings
+                    .stale(b.updated_on.as_deref().and_then(linli_core::dates::parse_date), today),
                 board: b,
             })
             .collect(),
@@ -253,9 +240,8 @@ pub async fn inspect(
     if on > actor.today() {
         return Err(Error::invalid("date_future", "on"));
     }
-    let (items, settings) = app
-        .read(move |c| Ok::<_, Error>((store::items(c, t)?, store::settings(c, t)?)))
-        .await?;
+    let (items, settings) =
+        app.read(move |c| Ok::<_, Error>((store::items(c, t)?, store::settings(c, t)?))).await?;
     let points: Vec<(String, i64)> = items.iter().map(|(c, _, p)| (c.clone(), *p)).collect();
     let mut failed: Vec<String> = d.failed.iter().map(|f| f.trim().to_string()).collect();
     failed.sort();
@@ -274,10 +260,7 @@ pub async fn inspect(
     let failed_names: Vec<String> = failed
         .iter()
         .map(|f| {
-            items
-                .iter()
-                .find(|(c, _, _)| c == f)
-                .map_or_else(|| f.clone(), |(_, l, _)| l.clone())
+            items.iter().find(|(c, _, _)| c == f).map_or_else(|| f.clone(), |(_, l, _)| l.clone())
         })
         .collect();
     let id = app
@@ -326,12 +309,7 @@ pub async fn inspect(
         .find(|(k, _)| *k == corridor_id)
         .map(|(_, s)| s)
         .unwrap_or_default();
-    Ok(Inspected {
-        id,
-        score,
-        stars,
-        high_standard: settings.high_standard(&s),
-    })
+    Ok(Inspected { id, score, stars, high_standard: settings.high_standard(&s) })
 }
 
 /// New content for one of a corridor's boards.
@@ -372,13 +350,7 @@ pub async fn set_board(app: &App, actor: &Actor, corridor_id: i64, d: BoardDraft
             tx.actor.user_id(),
             tx.actor.now,
         )?;
-        tx.audit(
-            t,
-            "corridor.board",
-            "corridor",
-            k.id,
-            json!({"theme": theme, "title": title}),
-        )?;
+        tx.audit(t, "corridor.board", "corridor", k.id, json!({"theme": theme, "title": title}))?;
         Ok(id)
     })
     .await
@@ -423,13 +395,7 @@ pub async fn ledgers(app: &App, actor: &Actor, year: i32) -> Result<Ledgers> {
     let (register, labels) = app
         .read(move |c| {
             Ok::<_, Error>((
-                store::register(
-                    c,
-                    t,
-                    &scopes,
-                    &format!("{year}-01-01"),
-                    &format!("{year}-12-31"),
-                )?,
+                store::register(c, t, &scopes, &format!("{year}-01-01"), &format!("{year}-12-31"))?,
                 store::item_labels(c, t)?,
             ))
         })
@@ -443,11 +409,7 @@ pub async fn ledgers(app: &App, actor: &Actor, year: i32) -> Result<Ledgers> {
         )
     })
     .await?;
-    Ok(Ledgers {
-        corridors,
-        register,
-        labels,
-    })
+    Ok(Ledgers { corridors, register, labels })
 }
 
 /// The issue category a failed item is reported under.
@@ -467,21 +429,15 @@ pub async fn report_item(
     code: &str,
 ) -> Result<crate::affairs::Reported> {
     let t = actor.tenant()?;
-    let i = app
-        .read(move |c| store::get_inspection(c, t, inspection_id))
-        .await?;
+    let i = app.read(move |c| store::get_inspection(c, t, inspection_id)).await?;
     let (_, k) = corridor(app, actor, Action::InspectCorridors, i.corridor_id).await?;
     if !i.failed.iter().any(|f| f == code) {
         return Err(Error::invalid("inspection_item_bad", "item"));
     }
     let labels = app.read(move |c| store::item_labels(c, t)).await?;
     let label = rules::item_label(code, &labels);
-    let description = format!(
-        "{}楼道检查（{}）：{}不合格。{}",
-        k.name, i.on, label, i.note
-    )
-    .trim()
-    .to_string();
+    let description =
+        format!("{}楼道检查（{}）：{}不合格。{}", k.name, i.on, label, i.note).trim().to_string();
     crate::affairs::create_affair(
         app,
         actor,

@@ -75,12 +75,7 @@ pub async fn create_placement(app: &App, actor: &Actor, d: PlacementDraft) -> Re
     if starts > actor.today() + chrono::Days::new(60) {
         return Err(Error::invalid("employment_start_far", "starts_on"));
     }
-    let contract = match d
-        .contract_type
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let contract = match d.contract_type.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(c) => ContractType::parse(c)
             .ok_or(Error::invalid("employment_contract_bad", "contract_type"))?,
         None => ContractType::Labour,
@@ -126,9 +121,7 @@ pub async fn placements(
     per_page: i64,
 ) -> Result<Listing<Placement>> {
     let tenant = view(app, actor).await?;
-    let (items, total) = app
-        .read(move |c| store::placements(c, tenant, page, per_page))
-        .await?;
+    let (items, total) = app.read(move |c| store::placements(c, tenant, page, per_page)).await?;
     Ok(Listing { items, total })
 }
 
@@ -231,13 +224,8 @@ pub async fn followups_due(
 ) -> Result<Listing<DueFollowup>> {
     let tenant = view(app, actor).await?;
     let today = actor.today();
-    let items = app
-        .read(move |c| store::followups_due(c, tenant, today, until))
-        .await?;
-    Ok(Listing {
-        total: items.len() as i64,
-        items,
-    })
+    let items = app.read(move |c| store::followups_due(c, tenant, today, until)).await?;
+    Ok(Listing { total: items.len() as i64, items })
 }
 
 // ---- job seekers ----
@@ -278,13 +266,7 @@ pub async fn create_seeker(app: &App, actor: &Actor, d: SeekerDraft) -> Result<C
     };
     app.write(actor, move |tx| {
         let id = store::create_seeker(tx.c, tenant, &input, tx.actor.now)?;
-        tx.audit(
-            tenant,
-            "seeker.create",
-            "job_seeker",
-            id,
-            json!({"resident_id": r.id}),
-        )?;
+        tx.audit(tenant, "seeker.create", "job_seeker", id, json!({"resident_id": r.id}))?;
         Ok(Created { id })
     })
     .await
@@ -460,9 +442,7 @@ pub async fn close_opening(app: &App, actor: &Actor, id: i64) -> Result<()> {
 /// Refers a seeker to an open opening.
 pub async fn refer(app: &App, actor: &Actor, seeker_id: i64, opening_id: i64) -> Result<Created> {
     let tenant = manage(app, actor).await?;
-    let s = app
-        .read(move |c| store::get_seeker(c, tenant, seeker_id))
-        .await?;
+    let s = app.read(move |c| store::get_seeker(c, tenant, seeker_id)).await?;
     let o = app
         .read(move |c| store::get_opening(c, tenant, opening_id))
         .await
@@ -497,9 +477,7 @@ pub async fn refer(app: &App, actor: &Actor, seeker_id: i64, opening_id: i64) ->
 /// Records how a referral went. Returns the seeker's id.
 pub async fn referral_result(app: &App, actor: &Actor, id: i64, result: &str) -> Result<i64> {
     let tenant = manage(app, actor).await?;
-    let (f, s) = app
-        .read(move |c| store::referral_seeker(c, tenant, id))
-        .await?;
+    let (f, s) = app.read(move |c| store::referral_seeker(c, tenant, id)).await?;
     let result =
         ReferralResult::parse(result).ok_or(Error::invalid("employment_result_bad", "result"))?;
     let on = day_text(actor.today());
@@ -564,9 +542,7 @@ pub async fn to_call(app: &App, actor: &Actor, year: i32) -> Result<Vec<Placemen
 /// A resident of the actor's community who lives here now (the new placement's page).
 pub async fn resident(app: &App, actor: &Actor, id: i64) -> Result<registry::Resident> {
     let tenant = view(app, actor).await?;
-    active_resident(app, tenant, id, "resident_id")
-        .await
-        .map_err(|_| Error::NotFound)
+    active_resident(app, tenant, id, "resident_id").await.map_err(|_| Error::NotFound)
 }
 
 /// Residents found by name within the actor's scope, and the opening a link names (if it is

@@ -15,23 +15,14 @@ pub enum Error {
     #[error("refused: {code}")]
     Refused { code: &'static str },
     #[error("invalid input: {code}")]
-    Invalid {
-        code: &'static str,
-        field: Option<&'static str>,
-    },
+    Invalid { code: &'static str, field: Option<&'static str> },
     #[error("conflict: {code}")]
-    Conflict {
-        code: &'static str,
-        field: Option<&'static str>,
-    },
+    Conflict { code: &'static str, field: Option<&'static str> },
     /// A conflict whose message needs the numbers behind it (the quorum's arithmetic, the day
     /// of the decision a gift came before): `args` fill the catalogue message's `{name}`s; a
     /// value `enum.<family>.<code>` is shown as that code's label in the reader's language.
     #[error("conflict: {code}")]
-    ConflictWith {
-        code: &'static str,
-        args: Vec<(&'static str, String)>,
-    },
+    ConflictWith { code: &'static str, args: Vec<(&'static str, String)> },
     /// An operation that needs a signed-in person was called without one.
     #[error("sign-in required")]
     Unauthenticated,
@@ -51,10 +42,7 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(code: &'static str, field: &'static str) -> Self {
-        Error::Invalid {
-            code,
-            field: Some(field),
-        }
+        Error::Invalid { code, field: Some(field) }
     }
 
     pub fn conflict(code: &'static str) -> Self {

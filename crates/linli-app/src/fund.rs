@@ -24,12 +24,9 @@ pub async fn community(app: &App, actor: &Actor, action: Action) -> Result<Place
 
 fn money_error(e: StoreError) -> Error {
     match e {
-        StoreError::Invalid {
-            code: "self_approval",
-            ..
-        } => Error::Refused {
-            code: "self_approval",
-        },
+        StoreError::Invalid { code: "self_approval", .. } => {
+            Error::Refused { code: "self_approval" }
+        }
         other => other.into(),
     }
 }
@@ -57,19 +54,14 @@ where
     fund::lock_idempotency_key(tx.c, tenant, op, k)?;
     let stored = fund::idempotent_response(tx.c, tenant, op, k)?;
     match idempotency::replay(
-        stored
-            .as_ref()
-            .map(|r| (r.response.as_str(), r.request_hash.as_deref())),
+        stored.as_ref().map(|r| (r.response.as_str(), r.request_hash.as_deref())),
         &print,
     ) {
         Replay::Answer(text) => {
             return serde_json::from_str(text).map_err(|e| Error::Internal(e.to_string()));
         }
         Replay::Reused => {
-            return Err(Error::Invalid {
-                code: "idempotency_key_reused",
-                field: None,
-            });
+            return Err(Error::Invalid { code: "idempotency_key_reused", field: None });
         }
         Replay::Fresh => {}
     }
@@ -249,10 +241,8 @@ pub async fn donate(
         DonorKind::Resident => {
             let missing = || Error::invalid("donor_resident_missing", "donor_resident_id");
             let rid = d.donor_resident_id.ok_or_else(missing)?;
-            let r = app
-                .read(move |c| registry::get(c, tenant, rid))
-                .await
-                .map_err(|_| missing())?;
+            let r =
+                app.read(move |c| registry::get(c, tenant, rid)).await.map_err(|_| missing())?;
             name = r.name;
             Some(rid)
         }
@@ -278,10 +268,7 @@ pub async fn donate(
     };
     let request = [
         ("donor_kind", kind.as_str().to_string()),
-        (
-            "donor_resident_id",
-            format!("{:?}", input.donor_resident_id),
-        ),
+        ("donor_resident_id", format!("{:?}", input.donor_resident_id)),
         ("donor_partner_id", format!("{:?}", input.donor_partner_id)),
         ("donor_name", input.donor_name.clone()),
         ("amount_fen", amount.0.to_string()),
@@ -336,10 +323,7 @@ pub async fn request(app: &App, actor: &Actor, d: RequestDraft) -> Result<Disbur
     let purpose = Purpose::parse(&d.purpose).ok_or(Error::invalid("purpose_bad", "purpose"))?;
     let missing = || Error::invalid("beneficiary_missing", "beneficiary_resident_id");
     let rid = d.beneficiary_resident_id.ok_or_else(missing)?;
-    let r = app
-        .read(move |c| registry::get(c, tenant, rid))
-        .await
-        .map_err(|_| missing())?;
+    let r = app.read(move |c| registry::get(c, tenant, rid)).await.map_err(|_| missing())?;
     // The requester vouches for the beneficiary: someone they look after.
     if r.status != "active" || !actor.allowed(Action::ViewResidents, Some(&r.place_path)) {
         return Err(missing());
@@ -364,18 +348,8 @@ pub async fn approve(app: &App, actor: &Actor, id: i64) -> Result<DisbursementSt
         let user = tx.actor.user_id().unwrap_or(0);
         let status = fund::approve_disbursement(tx.c, tenant, id, user, tx.actor.now)
             .map_err(money_error)?;
-        tx.audit(
-            tenant,
-            "fund.approve",
-            "disbursement",
-            id,
-            json!({"status": status}),
-        )?;
-        Ok(DisbursementState {
-            id,
-            status,
-            transaction_id: None,
-        })
+        tx.audit(tenant, "fund.approve", "disbursement", id, json!({"status": status}))?;
+        Ok(DisbursementState { id, status, transaction_id: None })
     })
     .await
 }
@@ -394,35 +368,20 @@ pub async fn pay(
     let from_text = from_bank.to_string();
     app.write(actor, move |tx| {
         let request = [("id", id_text.as_str()), ("from_bank", from_text.as_str())];
-        once(
-            tx,
-            tenant,
-            "fund_pay_disbursement",
-            key.as_deref(),
-            &request,
-            |tx| {
-                let d = fund::disbursement(tx.c, tenant, id)?;
-                let user = tx.actor.user_id().unwrap_or(0);
-                let from = if from_bank {
-                    account::BANK
-                } else {
-                    account::CASH
-                };
-                let txn = fund::pay_disbursement(tx.c, tenant, id, from, on, user, tx.actor.now)?;
-                tx.audit(
-                    tenant,
-                    "fund.pay",
-                    "disbursement",
-                    id,
-                    json!({"amount_fen": d.amount_fen, "from": from}),
-                )?;
-                Ok(DisbursementState {
-                    id,
-                    status: "paid".into(),
-                    transaction_id: Some(txn),
-                })
-            },
-        )
+        once(tx, tenant, "fund_pay_disbursement", key.as_deref(), &request, |tx| {
+            let d = fund::disbursement(tx.c, tenant, id)?;
+            let user = tx.actor.user_id().unwrap_or(0);
+            let from = if from_bank { account::BANK } else { account::CASH };
+            let txn = fund::pay_disbursement(tx.c, tenant, id, from, on, user, tx.actor.now)?;
+            tx.audit(
+                tenant,
+                "fund.pay",
+                "disbursement",
+                id,
+                json!({"amount_fen": d.amount_fen, "from": from}),
+            )?;
+            Ok(DisbursementState { id, status: "paid".into(), transaction_id: Some(txn) })
+        })
     })
     .await
 }
@@ -489,26 +448,9 @@ pub async fn reverse(app: &App, actor: &Actor, txn: i64, reason: &str) -> Result
     let reason = clip(Some(reason), 500);
     let on = actor.today();
     app.write(actor, move |tx| {
-        let id = fund::reverse(
-            tx.c,
-            tenant,
-            txn,
-            &reason,
-            on,
-            tx.actor.user_id(),
-            tx.actor.now,
-        )?;
-        tx.audit(
-            tenant,
-            "fund.reverse",
-            "fund",
-            id,
-            json!({"reverses": txn, "reason": reason}),
-        )?;
-        Ok(Reversal {
-            id,
-            reverses_id: txn,
-        })
+        let id = fund::reverse(tx.c, tenant, txn, &reason, on, tx.actor.user_id(), tx.actor.now)?;
+        tx.audit(tenant, "fund.reverse", "fund", id, json!({"reverses": txn, "reason": reason}))?;
+        Ok(Reversal { id, reverses_id: txn })
     })
     .await
 }
@@ -620,8 +562,7 @@ pub async fn entries(
     per_page: i64,
 ) -> Result<(Vec<fund::Entry>, i64)> {
     let tenant = actor.require_role(app, Action::ViewFund).await?;
-    app.read(move |c| fund::entries(c, tenant, page, per_page))
-        .await
+    app.read(move |c| fund::entries(c, tenant, page, per_page)).await
 }
 
 /// One entry of the ledger, for the fund keeper about to correct it.
@@ -680,12 +621,7 @@ pub async fn statement(app: &App, actor: &Actor, year: i32) -> Result<Statement>
             Ok::<_, Error>((opening, lines, fund::donor_totals(c, tenant, year)?))
         })
         .await?;
-    Ok(Statement {
-        community,
-        opening_fen,
-        months,
-        donors,
-    })
+    Ok(Statement { community, opening_fen, months, donors })
 }
 
 /// What the fund holds about one resident (the resident's page).
@@ -695,8 +631,7 @@ pub async fn for_resident(
     resident_id: i64,
 ) -> Result<(Vec<fund::Donation>, Vec<fund::Disbursement>)> {
     let tenant = actor.tenant()?;
-    app.read(move |c| fund::for_resident(c, tenant, resident_id))
-        .await
+    app.read(move |c| fund::for_resident(c, tenant, resident_id)).await
 }
 
 /// The public disclosure of a month: the community by name, the signed-in actor's own, or the

@@ -122,9 +122,7 @@ pub async fn create_course(app: &App, actor: &Actor, d: CourseDraft) -> Result<C
     if d.capacity.is_some_and(|c| !(1..=10_000).contains(&c)) {
         return Err(Error::invalid("learning_capacity_bad", "capacity"));
     }
-    let percent = d
-        .completion_percent
-        .unwrap_or(i64::from(rules::DEFAULT_COMPLETION_PERCENT));
+    let percent = d.completion_percent.unwrap_or(i64::from(rules::DEFAULT_COMPLETION_PERCENT));
     if !(1..=100).contains(&percent) {
         return Err(Error::invalid("learning_percent_bad", "completion_percent"));
     }
@@ -133,12 +131,7 @@ pub async fn create_course(app: &App, actor: &Actor, d: CourseDraft) -> Result<C
             .await
             .map_err(|_| Error::invalid("learning_venue_missing", "venue_id"))?;
     }
-    let teacher_kind = match d
-        .teacher_kind
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let teacher_kind = match d.teacher_kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(k) => {
             TeacherKind::parse(k).ok_or(Error::invalid("learning_teacher_bad", "teacher_kind"))?
         }
@@ -151,9 +144,7 @@ pub async fn create_course(app: &App, actor: &Actor, d: CourseDraft) -> Result<C
         name,
         category: category.as_str().to_string(),
         // Vocational training counts toward the employment figures unless said otherwise.
-        vocational: d
-            .vocational
-            .unwrap_or(category == Category::VocationalTraining),
+        vocational: d.vocational.unwrap_or(category == Category::VocationalTraining),
         venue_id: d.venue_id,
         teacher_kind: teacher_kind.as_str().to_string(),
         teacher_resident_id: d.teacher_resident_id,
@@ -276,13 +267,8 @@ pub async fn course_page(
 /// The community's courses running during `year` (all when `None`).
 pub async fn courses(app: &App, actor: &Actor, year: Option<i32>) -> Result<Listing<Course>> {
     let tenant = view(app, actor).await?;
-    let items = app
-        .read(move |c| store::list_courses(c, tenant, year, false))
-        .await?;
-    Ok(Listing {
-        total: items.len() as i64,
-        items,
-    })
+    let items = app.read(move |c| store::list_courses(c, tenant, year, false)).await?;
+    Ok(Listing { total: items.len() as i64, items })
 }
 
 /// The course list of a year with the year's figures and the pending requests per course.
@@ -521,15 +507,8 @@ pub async fn enrol(app: &App, actor: &Actor, d: EnrolDraft) -> Result<Enrolled> 
     let r = active_resident(app, tenant, d.resident_id, "resident_id").await?;
     let on = day_text(actor.today());
     app.write(actor, move |tx| {
-        let (id, status) = store::enrol(
-            tx.c,
-            &k,
-            r.id,
-            "staff",
-            &on,
-            tx.actor.user_id(),
-            tx.actor.now,
-        )?;
+        let (id, status) =
+            store::enrol(tx.c, &k, r.id, "staff", &on, tx.actor.user_id(), tx.actor.now)?;
         tx.audit(
             tenant,
             "enrolment.create",
@@ -537,11 +516,7 @@ pub async fn enrol(app: &App, actor: &Actor, d: EnrolDraft) -> Result<Enrolled> 
             id,
             json!({"course_id": k.id, "resident_id": r.id, "status": status.as_str()}),
         )?;
-        Ok(Enrolled {
-            id,
-            status: status.as_str().to_string(),
-            course_id: k.id,
-        })
+        Ok(Enrolled { id, status: status.as_str().to_string(), course_id: k.id })
     })
     .await
 }
@@ -596,10 +571,7 @@ pub async fn set_status(
             u32::try_from(k.completion_percent).unwrap_or(100),
         )
     {
-        return Err(Error::Conflict {
-            code: "learning_rule_not_met",
-            field: Some("status"),
-        });
+        return Err(Error::Conflict { code: "learning_rule_not_met", field: Some("status") });
     }
     let reason: Option<String> = reason.map(|r| r.trim().chars().take(200).collect());
     if status == EnrolmentStatus::Dropped && reason.as_deref().is_some_and(str::is_empty) {
@@ -613,14 +585,7 @@ pub async fn set_status(
         if let Some(r) = reason.filter(|r| !r.is_empty()) {
             after["reason"] = r.into();
         }
-        tx.audit_change(
-            tenant,
-            "enrolment.status",
-            "enrolment",
-            e.id,
-            Some(before),
-            after,
-        )?;
+        tx.audit_change(tenant, "enrolment.status", "enrolment", e.id, Some(before), after)?;
         Ok(StatusChanged {
             id: e.id,
             promoted_enrolment_id: promoted,
@@ -928,6 +893,5 @@ pub async fn resident_history(
     resident_id: i64,
 ) -> Result<(Vec<CourseHistory>, Vec<Placement>)> {
     let tenant = actor.tenant()?;
-    app.read(move |c| store::history_of(c, tenant, resident_id))
-        .await
+    app.read(move |c| store::history_of(c, tenant, resident_id)).await
 }

@@ -56,12 +56,7 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        App {
-            db,
-            clock,
-            searches: Arc::default(),
-            accounts: Arc::default(),
-        }
+        App { db, clock, searches: Arc::default(), accounts: Arc::default() }
     }
 
     /// Says that an account, its grants or its sessions changed (signing out, a password

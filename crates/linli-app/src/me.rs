@@ -82,28 +82,19 @@ pub struct MeUser {
 
 /// The links an account is offered, in menu order (pure: from its grants alone).
 pub fn links_for(actor: &Actor, linked: bool) -> Vec<Link> {
-    let link = |rel: &'static str, href: &str| Link {
-        rel,
-        href: href.to_string(),
-    };
-    let mut out: Vec<Link> = OWN_LINKS
-        .iter()
-        .map(|(rel, href)| link(rel, href))
-        .collect();
+    let link = |rel: &'static str, href: &str| Link { rel, href: href.to_string() };
+    let mut out: Vec<Link> = OWN_LINKS.iter().map(|(rel, href)| link(rel, href)).collect();
     // A liaison's partner pages are its own unit's (none until it is given one).
     let liaison =
         !actor.grants().is_empty() && actor.grants().iter().all(|g| g.role == Role::Partner);
     out.extend(
-        STAFF_LINKS
-            .iter()
-            .filter(|(_, _, action)| !actor.scopes(*action).is_empty())
-            .filter_map(
-                |(rel, href, _)| match (*rel, liaison, actor.partner_unit()) {
-                    ("partners", true, Some(unit)) => Some(link(rel, &format!("/partners/{unit}"))),
-                    ("partners", true, None) => None,
-                    _ => Some(link(rel, href)),
-                },
-            ),
+        STAFF_LINKS.iter().filter(|(_, _, action)| !actor.scopes(*action).is_empty()).filter_map(
+            |(rel, href, _)| match (*rel, liaison, actor.partner_unit()) {
+                ("partners", true, Some(unit)) => Some(link(rel, &format!("/partners/{unit}"))),
+                ("partners", true, None) => None,
+                _ => Some(link(rel, href)),
+            },
+        ),
     );
     if actor.is_resident_only() {
         if linked {
@@ -178,11 +169,7 @@ fn members_of(c: &mut dyn linli_store::Conn, r: &Resident) -> Result<Vec<Member>
         Some(h) => registry::members(c, h)?
             .into_iter()
             .filter(|(id, ..)| *id != r.id)
-            .map(|(_, name, relation, status)| Member {
-                name,
-                relation,
-                status,
-            })
+            .map(|(_, name, relation, status)| Member { name, relation, status })
             .collect(),
         None => Vec::new(),
     })
@@ -198,12 +185,7 @@ pub async fn overview(app: &App, actor: &Actor) -> Result<Option<Overview>> {
         let members = members_of(c, &resident)?;
         let (courses, _) = learning::history_of(c, t, resident.id)?;
         let reports = affairs::reported_by(c, t, resident.id)?;
-        Ok::<_, Error>(Some(Overview {
-            resident,
-            members,
-            courses,
-            reports,
-        }))
+        Ok::<_, Error>(Some(Overview { resident, members, courses, reports }))
     })
     .await
 }
@@ -274,11 +256,7 @@ pub async fn export(app: &App, actor: &Actor) -> Result<MyData> {
     let Some(resident) = own_record(app, actor).await? else {
         return Err(Error::Refused { code: "not_linked" });
     };
-    let community = actor
-        .community
-        .as_ref()
-        .map(|c| c.1.clone())
-        .unwrap_or_default();
+    let community = actor.community.as_ref().map(|c| c.1.clone()).unwrap_or_default();
     let exported_at = actor.now.to_rfc3339();
     app.write(actor, move |tx| {
         let t = Tenant::new(resident.community_id);
@@ -298,18 +276,9 @@ pub async fn export(app: &App, actor: &Actor) -> Result<MyData> {
                 rating: a.rating,
             })
             .collect();
-        let handling = privacy::handled(tx.c, t, id)?
-            .into_iter()
-            .map(Handling::from)
-            .collect();
+        let handling = privacy::handled(tx.c, t, id)?.into_iter().map(Handling::from).collect();
         let sections = privacy::gather(tx.c, t, id)?;
-        tx.audit(
-            t,
-            "resident.self_export",
-            "resident",
-            id,
-            json!({"reason": "PIPL §45"}),
-        )?;
+        tx.audit(t, "resident.self_export", "resident", id, json!({"reason": "PIPL §45"}))?;
         Ok(MyData {
             exported_at,
             community,

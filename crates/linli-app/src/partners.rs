@@ -32,16 +32,11 @@ pub const PHOTOS_PER_REPORT: usize = 3;
 /// see narrows to that unit; a liaison whose grant names no unit sees none.
 pub fn liaison_unit(actor: &Actor) -> Option<Option<i64>> {
     let grants = actor.grants();
-    let staff = grants
-        .iter()
-        .any(|g| matches!(g.role, Role::Admin | Role::Worker | Role::Finance));
+    let staff = grants.iter().any(|g| matches!(g.role, Role::Admin | Role::Worker | Role::Finance));
     if staff {
         return None;
     }
-    grants
-        .iter()
-        .find(|g| g.role == Role::Partner)
-        .map(|g| g.partner_id)
+    grants.iter().find(|g| g.role == Role::Partner).map(|g| g.partner_id)
 }
 
 /// Whether the actor may see records of `partner_id` (not found otherwise).
@@ -299,9 +294,7 @@ pub async fn activity_photo(
 ) -> Result<Vec<u8>> {
     let p = partner(app, actor, partner_id).await?;
     let t = actor.tenant()?;
-    let ph = app
-        .read(move |c| store::get_activity_photo(c, t, photo_id))
-        .await?;
+    let ph = app.read(move |c| store::get_activity_photo(c, t, photo_id)).await?;
     if ph.partner_id != p.id {
         return Err(Error::NotFound);
     }
@@ -331,10 +324,7 @@ pub async fn add_resource(
     let kind = ResourceKind::parse(&d.kind);
     let desc = clip(Some(&d.description), 300);
     let (Some(kind), false) = (kind, desc.is_empty()) else {
-        return Err(Error::invalid(
-            "resource_description_missing",
-            "description",
-        ));
+        return Err(Error::invalid("resource_description_missing", "description"));
     };
     let avail = clip(Some(&d.availability), 100);
     app.write(actor, move |tx| {
@@ -419,10 +409,8 @@ pub async fn add_meeting(app: &App, actor: &Actor, d: MeetingDraft) -> Result<i6
         return Err(Error::invalid("meeting_incomplete", "held_on"));
     };
     let attendance = clip(Some(&d.attendance), 500);
-    let attendees = attendance
-        .split(['、', ',', '，', ' '])
-        .filter(|s| !s.trim().is_empty())
-        .count() as i64;
+    let attendees =
+        attendance.split(['、', ',', '，', ' ']).filter(|s| !s.trim().is_empty()).count() as i64;
     let m = store::Meeting {
         id: 0,
         held_on: fmt(held),
@@ -523,9 +511,7 @@ pub async fn claim_need(
         Some(None) => return Err(Error::Forbidden),
         None => partner_id.ok_or(Error::invalid("partner_missing", "partner_id"))?,
     };
-    partner(app, actor, unit)
-        .await
-        .map_err(|_| Error::invalid("partner_missing", "partner_id"))?;
+    partner(app, actor, unit).await.map_err(|_| Error::invalid("partner_missing", "partner_id"))?;
     let status = NeedStatus::parse(&n.status).unwrap_or(NeedStatus::Closed);
     rules::need_after(status, NeedEvent::Claim).map_err(|_| Error::conflict("need_not_open"))?;
     let note = clip(Some(note), 500);
@@ -540,10 +526,7 @@ pub async fn claim_need(
             Some(json!({"status": n.status})),
             json!({"status": "claimed", "partner_id": unit}),
         )?;
-        Ok(NeedState {
-            id,
-            status: "claimed",
-        })
+        Ok(NeedState { id, status: "claimed" })
     })
     .await
 }
@@ -571,37 +554,23 @@ pub async fn decide_claim(
     let n = need(app, actor, id).await?;
     let status = NeedStatus::parse(&n.status).unwrap_or(NeedStatus::Closed);
     let confirm = d.confirm;
-    let event = if confirm {
-        NeedEvent::Confirm
-    } else {
-        NeedEvent::Reject
-    };
+    let event = if confirm { NeedEvent::Confirm } else { NeedEvent::Reject };
     let next = rules::need_after(status, event).map_err(|_| Error::conflict("need_not_claimed"))?;
     let on = fmt(actor.today());
-    let (owner, plan, milestones) = (
-        clip(Some(&d.owner), 60),
-        clip(Some(&d.plan), 2000),
-        clip(Some(&d.milestones), 2000),
-    );
+    let (owner, plan, milestones) =
+        (clip(Some(&d.owner), 60), clip(Some(&d.plan), 2000), clip(Some(&d.milestones), 2000));
     app.write(actor, move |tx| {
         let user = tx.actor.user_id();
         store::decide_claim(tx.c, t, id, confirm, &owner, &plan, &milestones, &on, user)?;
         tx.audit_change(
             t,
-            if confirm {
-                "need.confirm"
-            } else {
-                "need.reject"
-            },
+            if confirm { "need.confirm" } else { "need.reject" },
             "need",
             id,
             Some(json!({"status": n.status, "partner_id": n.partner_id})),
             json!({"status": next.as_str()}),
         )?;
-        Ok(NeedState {
-            id,
-            status: if confirm { "matched" } else { "open" },
-        })
+        Ok(NeedState { id, status: if confirm { "matched" } else { "open" } })
     })
     .await
 }
@@ -667,16 +636,9 @@ async fn fulfilments_of(
         .into_iter()
         .filter_map(|(pid, name, kind, target)| {
             let kind = ActivityKind::parse(&kind)?;
-            let mine: Vec<_> = delivered
-                .iter()
-                .filter(|(p, _)| *p == pid)
-                .map(|(_, d)| *d)
-                .collect();
-            Some((
-                pid,
-                name,
-                rules::fulfilment(kind, target, year, &mine, today),
-            ))
+            let mine: Vec<_> =
+                delivered.iter().filter(|(p, _)| *p == pid).map(|(_, d)| *d).collect();
+            Some((pid, name, rules::fulfilment(kind, target, year, &mine, today)))
         })
         .collect())
 }
@@ -738,12 +700,7 @@ pub async fn dashboard(app: &App, actor: &Actor) -> Result<Dashboard> {
         })
         .await?;
     let fulfilment = fulfilments_of(app, t, year, None, today).await?;
-    Ok(Dashboard {
-        units,
-        signed,
-        lectures,
-        fulfilment,
-    })
+    Ok(Dashboard { units, signed, lectures, fulfilment })
 }
 
 /// What a unit's page shows for this year.
@@ -772,14 +729,7 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<Detail> {
         })
         .await?;
     let fulfilment = fulfilments_of(app, t, year, Some(id), today).await?;
-    Ok(Detail {
-        partner: p,
-        agreements,
-        activities,
-        resources,
-        photos,
-        fulfilment,
-    })
+    Ok(Detail { partner: p, agreements, activities, resources, photos, fulfilment })
 }
 
 /// Every agreement the actor may see (a liaison: its unit's), newest first.
@@ -831,11 +781,7 @@ pub async fn committee(app: &App, actor: &Actor) -> Result<Committee> {
             ))
         })
         .await?;
-    Ok(Committee {
-        posts,
-        meetings,
-        units,
-    })
+    Ok(Committee { posts, meetings, units })
 }
 
 /// The three lists: needs (with the projects they became), resources, and the units.
@@ -856,11 +802,7 @@ pub async fn lists(app: &App, actor: &Actor) -> Result<Lists> {
             ))
         })
         .await?;
-    Ok(Lists {
-        needs,
-        resources,
-        units,
-    })
+    Ok(Lists { needs, resources, units })
 }
 
 /// A liaison's home: its unit, this year's commitments and how far they are kept, the needs
@@ -881,18 +823,13 @@ pub async fn liaison_home(app: &App, actor: &Actor) -> Result<Option<LiaisonHome
     let t = actor.tenant()?;
     let today = actor.today();
     let fulfilment = fulfilments_of(app, t, today.year(), Some(unit), today).await?;
-    let needs = app
-        .read(move |c| store::list_needs(c, t, &["open", "claimed", "matched"]))
-        .await?;
+    let needs = app.read(move |c| store::list_needs(c, t, &["open", "claimed", "matched"])).await?;
     let (open_needs, ours): (Vec<_>, Vec<_>) = needs.into_iter().partition(|n| n.status == "open");
     Ok(Some(LiaisonHome {
         partner,
         fulfilment,
         open_needs,
-        our_needs: ours
-            .into_iter()
-            .filter(|n| n.partner_id == Some(unit))
-            .collect(),
+        our_needs: ours.into_iter().filter(|n| n.partner_id == Some(unit)).collect(),
     }))
 }
 

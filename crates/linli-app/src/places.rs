@@ -47,10 +47,7 @@ fn audit_place(tx: &mut Tx<'_>, action: &str, place: &Place, before: Option<Valu
 async fn parent(app: &App, actor: &Actor, parent_id: i64) -> Result<Place> {
     let missing = |e: Error| e.or_invalid("place_parent_missing", "parent_id");
     let tenant = actor.tenant().map_err(missing)?;
-    let parent = app
-        .read(move |c| places::get_in(c, tenant, parent_id))
-        .await
-        .map_err(missing)?;
+    let parent = app.read(move |c| places::get_in(c, tenant, parent_id)).await.map_err(missing)?;
     actor.require(app, Action::ManagePlaces, &parent).await?;
     Ok(parent)
 }
@@ -120,12 +117,7 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<Detail> {
             }
             None => Vec::new(),
         };
-        Ok::<_, Error>(Detail {
-            place,
-            trail,
-            subtree,
-            community,
-        })
+        Ok::<_, Error>(Detail { place, trail, subtree, community })
     })
     .await
 }

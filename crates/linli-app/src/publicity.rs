@@ -78,14 +78,7 @@ async fn check(app: &App, t: Tenant, d: ArticleDraft, current: Option<i64>) -> R
 }
 
 fn doc<'a>(kind: &'a str, id: i64, title: &'a str, body: &'a str, on: &'a str) -> Doc<'a> {
-    Doc {
-        kind,
-        ref_id: id,
-        title,
-        body,
-        published_on: on,
-        public: true,
-    }
+    Doc { kind, ref_id: id, title, body, published_on: on, public: true }
 }
 
 /// Writes an article with its photos (re-encoded by the caller), indexed for search in the
@@ -121,11 +114,7 @@ pub async fn create_article(
         for p in photos {
             store::add_photo(tx.c, t, id, p.width, p.height, p.bytes, tx.actor.now)?;
         }
-        search::put(
-            tx.c,
-            t,
-            &doc("article", id, &a.title, &rules::plain_body(&a.body), &on),
-        )?;
+        search::put(tx.c, t, &doc("article", id, &a.title, &rules::plain_body(&a.body), &on))?;
         tx.audit(
             t,
             "article.create",
@@ -233,11 +222,7 @@ async fn page_of(app: &App, t: Tenant, up_to: Option<String>, page: i64) -> Resu
     app.read(move |c| {
         let (items, total) = store::articles(c, t, up_to.as_deref(), PER_PAGE, offset)?;
         let ids: Vec<i64> = items.iter().map(|a| a.id).collect();
-        Ok::<_, Error>(ArticlePage {
-            covers: store::first_photos(c, t, &ids)?,
-            items,
-            total,
-        })
+        Ok::<_, Error>(ArticlePage { covers: store::first_photos(c, t, &ids)?, items, total })
     })
     .await
 }
@@ -285,16 +270,11 @@ async fn boards_of(app: &App, t: Tenant, today: NaiveDate) -> Result<Vec<BoardVi
         .into_iter()
         .map(|(board, articles)| BoardView {
             stale: linli_core::corridors::stale(
-                articles
-                    .first()
-                    .and_then(|a| linli_core::dates::parse_date(&a.published_on)),
+                articles.first().and_then(|a| linli_core::dates::parse_date(&a.published_on)),
                 today,
                 linli_core::corridors::DEFAULT_STALE_DAYS,
             ),
-            total: counts
-                .iter()
-                .find(|(b, _)| *b == board.id)
-                .map_or(0, |(_, n)| *n),
+            total: counts.iter().find(|(b, _)| *b == board.id).map_or(0, |(_, n)| *n),
             board,
             articles,
         })
@@ -334,12 +314,8 @@ pub struct BoardDraft {
 }
 
 fn checked_board(d: &BoardDraft) -> Result<(String, String)> {
-    rules::check_board(&d.name, d.location.as_deref().unwrap_or_default()).map_err(|e| {
-        Error::Invalid {
-            code: e.code(),
-            field: e.field(),
-        }
-    })
+    rules::check_board(&d.name, d.location.as_deref().unwrap_or_default())
+        .map_err(|e| Error::Invalid { code: e.code(), field: e.field() })
 }
 
 pub async fn create_board(app: &App, actor: &Actor, d: BoardDraft) -> Result<Created> {
@@ -533,11 +509,7 @@ pub async fn create_issue(app: &App, actor: &Actor, d: PaperIssueDraft) -> Resul
             titles.push(store::article(tx.c, t, *a)?.title);
         }
         let title = issue_title(&paper, number);
-        search::put(
-            tx.c,
-            t,
-            &doc("paper_issue", id, &title, &titles.join("\n"), &day),
-        )?;
+        search::put(tx.c, t, &doc("paper_issue", id, &title, &titles.join("\n"), &day))?;
         tx.audit(
             t,
             "paper_issue.create",
@@ -553,11 +525,7 @@ pub async fn create_issue(app: &App, actor: &Actor, d: PaperIssueDraft) -> Resul
 /// 《阳光之家报》第12期 (the paper's name, or 社区报 when none is set).
 pub fn issue_title(paper: &str, number: i64) -> String {
     let name = if paper.is_empty() { "社区报" } else { paper };
-    format!(
-        "《{}》第{}期",
-        name.trim_start_matches('《').trim_end_matches('》'),
-        number
-    )
+    format!("《{}》第{}期", name.trim_start_matches('《').trim_end_matches('》'), number)
 }
 
 /// An issue with its articles in print order.
@@ -598,12 +566,8 @@ pub async fn public_issue(app: &App, t: Tenant, today: NaiveDate, id: i64) -> Re
         return Err(Error::NotFound);
     }
     // The public photo of an article not published yet is not found: its photos wait too.
-    let waiting: Vec<i64> = v
-        .articles
-        .iter()
-        .filter(|a| a.published_on > day)
-        .map(|a| a.id)
-        .collect();
+    let waiting: Vec<i64> =
+        v.articles.iter().filter(|a| a.published_on > day).map(|a| a.id).collect();
     v.photos.retain(|(a, ..)| !waiting.contains(a));
     Ok(v)
 }
@@ -611,8 +575,7 @@ pub async fn public_issue(app: &App, t: Tenant, today: NaiveDate, id: i64) -> Re
 /// The paper's name and its issues, newest first.
 pub async fn issues(app: &App, actor: &Actor) -> Result<(String, Vec<PaperIssue>)> {
     let t = keeper(app, actor).await?;
-    app.read(move |c| Ok::<_, Error>((store::paper_name(c, t)?, store::issues(c, t, None)?)))
-        .await
+    app.read(move |c| Ok::<_, Error>((store::paper_name(c, t)?, store::issues(c, t, None)?))).await
 }
 
 pub async fn public_issues(
@@ -627,10 +590,7 @@ pub async fn public_issues(
 
 pub async fn set_paper_name(app: &App, actor: &Actor, name: &str) -> Result<()> {
     let t = keeper(app, actor).await?;
-    let name = clip(Some(name), 20)
-        .trim_start_matches('《')
-        .trim_end_matches('》')
-        .to_string();
+    let name = clip(Some(name), 20).trim_start_matches('《').trim_end_matches('》').to_string();
     if name.chars().count() < 2 {
         return Err(Error::invalid("paper_name_missing", "paper_name"));
     }
@@ -724,12 +684,7 @@ async fn run_search(
 ) -> Result<SearchPage> {
     let terms = rules::query_terms(q);
     if terms.is_empty() {
-        return Ok(SearchPage {
-            items: Vec::new(),
-            total: 0,
-            total_more: false,
-            terms,
-        });
+        return Ok(SearchPage { items: Vec::new(), total: 0, total_more: false, terms });
     }
     index_courses(app, t).await?;
     let offset = linli_store::page_offset(page, SEARCH_PER_PAGE);
@@ -811,10 +766,7 @@ pub async fn public_search(
 pub async fn counts(app: &App, t: Tenant, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64)> {
     let (f, to) = (fmt(from), fmt(to));
     app.read(move |c| {
-        Ok::<_, Error>((
-            store::articles_count(c, t, &f, &to)?,
-            store::issues_count(c, t, &f, &to)?,
-        ))
+        Ok::<_, Error>((store::articles_count(c, t, &f, &to)?, store::issues_count(c, t, &f, &to)?))
     })
     .await
 }
@@ -835,11 +787,7 @@ pub async fn desk_articles(app: &App, actor: &Actor, page: i64) -> Result<DeskPa
     app.read(move |c| {
         let (items, total) = store::articles(c, t, None, PER_PAGE, offset)?;
         let ids: Vec<i64> = items.iter().map(|a| a.id).collect();
-        Ok::<_, Error>(DeskPage {
-            photo_counts: store::photo_counts(c, t, &ids)?,
-            items,
-            total,
-        })
+        Ok::<_, Error>(DeskPage { photo_counts: store::photo_counts(c, t, &ids)?, items, total })
     })
     .await
 }

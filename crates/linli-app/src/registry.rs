@@ -180,9 +180,7 @@ pub fn validate(
     let relation = match nonempty(&d.relation) {
         None => "other".to_string(),
         Some(r) => match Relation::parse(r).map(Relation::as_str).or_else(|| {
-            ["head", "spouse", "child", "parent", "other"]
-                .into_iter()
-                .find(|c| *c == r)
+            ["head", "spouse", "child", "parent", "other"].into_iter().find(|c| *c == r)
         }) {
             Some(code) => code.to_string(),
             None => "other".to_string(),
@@ -230,17 +228,9 @@ pub fn validate(
         phone,
         household_id: d.household_id,
         relation,
-        political_status: nonempty(&d.political_status)
-            .unwrap_or("")
-            .chars()
-            .take(20)
-            .collect(),
+        political_status: nonempty(&d.political_status).unwrap_or("").chars().take(20).collect(),
         employment_status: employment,
-        notes: nonempty(&d.notes)
-            .unwrap_or("")
-            .chars()
-            .take(2000)
-            .collect(),
+        notes: nonempty(&d.notes).unwrap_or("").chars().take(2000).collect(),
         consent_publish_name: d.consent_publish_name,
         consent_volunteer_contact: d.consent_volunteer_contact,
         consent_neighbor_card: d.consent_neighbor_card,
@@ -274,9 +264,7 @@ fn place_of(r: &Resident) -> Place {
 /// need them ([`sees_sensitive_tags`]).
 pub async fn load_visible(app: &App, actor: &Actor, id: i64, action: Action) -> Result<Resident> {
     let tenant = actor.tenant()?;
-    let mut r = app
-        .read_small(move |c| registry::get(c, tenant, id))
-        .await?;
+    let mut r = app.read_small(move |c| registry::get(c, tenant, id)).await?;
     actor.require(app, action, &place_of(&r)).await?;
     if !sees_sensitive_tags(actor) {
         r.tags.retain(|t| !t.sensitive);
@@ -298,10 +286,7 @@ pub async fn tag_kinds(app: &App, actor: &Actor) -> Result<Vec<TagKind>> {
     let tenant = actor.tenant()?;
     let all = app.read(move |c| registry::tag_kinds(c, tenant)).await?;
     let sensitive = sees_sensitive_tags(actor);
-    Ok(all
-        .into_iter()
-        .filter(|k| sensitive || !k.sensitive)
-        .collect())
+    Ok(all.into_iter().filter(|k| sensitive || !k.sensitive).collect())
 }
 
 /// Creates (`id` None) or updates a resident: validates, resolves the household (creating it
@@ -402,10 +387,7 @@ pub async fn save(
                     registry::update(tx.c, tenant, id, &input, tx.actor.now)?;
                     (id, "resident.update")
                 }
-                None => (
-                    registry::create(tx.c, tenant, &input, tx.actor.now)?,
-                    "resident.create",
-                ),
+                None => (registry::create(tx.c, tenant, &input, tx.actor.now)?, "resident.create"),
             };
             let after = registry::get(tx.c, tenant, rid)?;
             tx.audit_change(
@@ -413,9 +395,7 @@ pub async fn save(
                 action,
                 "resident",
                 rid,
-                before
-                    .as_ref()
-                    .map(|b| serde_json::to_value(b).unwrap_or(Value::Null)),
+                before.as_ref().map(|b| serde_json::to_value(b).unwrap_or(Value::Null)),
                 serde_json::to_value(&after).unwrap_or(Value::Null),
             )?;
             Ok(rid)
@@ -423,13 +403,9 @@ pub async fn save(
         .await;
     match result {
         Ok(id) => Ok(id),
-        Err(Error::Conflict {
-            code: "id_number_taken",
-            ..
-        }) => Err(SaveError::Fields(vec![ferr(
-            "id_number",
-            "id_number_taken",
-        )])),
+        Err(Error::Conflict { code: "id_number_taken", .. }) => {
+            Err(SaveError::Fields(vec![ferr("id_number", "id_number_taken")]))
+        }
         Err(Error::Invalid { code, field }) => {
             Err(SaveError::Fields(vec![ferr(field.unwrap_or("name"), code)]))
         }
@@ -481,18 +457,12 @@ fn num(s: &Option<String>) -> Option<i64> {
 pub fn filter_for(actor: &Actor, q: &ListQuery, kinds: &[TagKind]) -> Result<Filter> {
     // Only a kind the actor may see: a sensitive kind's id filters nothing for the others.
     let tag_id = q.tag.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
-        kinds
-            .iter()
-            .find(|k| s.parse::<i64>().ok() == Some(k.id) || k.name == s)
-            .map(|k| k.id)
+        kinds.iter().find(|k| s.parse::<i64>().ok() == Some(k.id) || k.name == s).map(|k| k.id)
     });
     Ok(Filter {
         community_id: actor.tenant()?.id(),
         scopes: actor.scopes(Action::ViewResidents),
-        q: q.q
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| search_text(actor, s)),
+        q: q.q.as_deref().filter(|s| !s.trim().is_empty()).map(|s| search_text(actor, s)),
         building_id: num(&q.building),
         unit_id: num(&q.unit),
         tag_id,
@@ -545,9 +515,7 @@ pub async fn search(
     guard_digit_search(app, actor, q.q.as_deref().unwrap_or(""))?;
     let filter = filter_for(actor, q, kinds)?;
     let page = q.page.unwrap_or(1).max(1);
-    let (mut rows, total) = app
-        .read(move |c| registry::search(c, &filter, page, PER_PAGE))
-        .await?;
+    let (mut rows, total) = app.read(move |c| registry::search(c, &filter, page, PER_PAGE)).await?;
     if !sees_sensitive_tags(actor) {
         // `kinds` are the ones the actor may see ([`tag_kinds`]): any other tag is hidden.
         for r in &mut rows {
@@ -692,11 +660,7 @@ pub async fn export<F>(
 where
     F: FnMut(&ResidentRow) -> Vec<String> + Send + 'static,
 {
-    let action = if full {
-        Action::ExportResidentsUnmasked
-    } else {
-        Action::ExportResidents
-    };
+    let action = if full { Action::ExportResidentsUnmasked } else { Action::ExportResidents };
     if !actor.allowed(action, None) {
         actor.record_denial(app, action, None).await;
         return Err(Error::Forbidden);
@@ -775,17 +739,9 @@ fn address_of(b: Option<&str>, u: Option<&str>, h: Option<&str>) -> String {
 fn pick_of_row(r: ResidentRow) -> Pick {
     Pick {
         id: r.id,
-        address: address_of(
-            r.building.as_deref(),
-            r.unit.as_deref(),
-            r.household.as_deref(),
-        ),
+        address: address_of(r.building.as_deref(), r.unit.as_deref(), r.household.as_deref()),
         id_tail: id_tail(r.id_number.as_deref()),
-        birth_year: r
-            .birth_date
-            .as_deref()
-            .and_then(|d| d.get(..4))
-            .map(str::to_string),
+        birth_year: r.birth_date.as_deref().and_then(|d| d.get(..4)).map(str::to_string),
         name: r.name,
     }
 }
@@ -802,18 +758,10 @@ pub async fn pick_residents(app: &App, actor: &Actor, q: &str, limit: i64) -> Re
     let tenant = actor.tenant()?;
     let scopes = actor.scopes(Action::ViewResidents);
     // Digits beyond the last four narrow a guess at a number the caller may not reveal.
-    let terms: Vec<String> = q
-        .split_whitespace()
-        .map(|t| search_text(actor, t))
-        .collect();
+    let terms: Vec<String> = q.split_whitespace().map(|t| search_text(actor, t)).collect();
     let limit = limit.clamp(1, PICK_LIMIT);
-    let (rows, more) = app
-        .read(move |c| registry::pick(c, tenant, &scopes, &terms, limit))
-        .await?;
-    Ok(Picks {
-        items: rows.into_iter().map(pick_of_row).collect(),
-        more,
-    })
+    let (rows, more) = app.read(move |c| registry::pick(c, tenant, &scopes, &terms, limit)).await?;
+    Ok(Picks { items: rows.into_iter().map(pick_of_row).collect(), more })
 }
 
 /// Why an id posted by a picker names no one to use.
@@ -845,17 +793,9 @@ pub async fn picked(app: &App, actor: &Actor, id: i64) -> Result<Result<Pick, Pi
     }
     Ok(Ok(Pick {
         id: r.id,
-        address: address_of(
-            r.building.as_deref(),
-            r.unit.as_deref(),
-            r.household.as_deref(),
-        ),
+        address: address_of(r.building.as_deref(), r.unit.as_deref(), r.household.as_deref()),
         id_tail: id_tail(r.id_number.as_deref()),
-        birth_year: r
-            .birth_date
-            .as_deref()
-            .and_then(|d| d.get(..4))
-            .map(str::to_string),
+        birth_year: r.birth_date.as_deref().and_then(|d| d.get(..4)).map(str::to_string),
         name: r.name,
     }))
 }

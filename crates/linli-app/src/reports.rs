@@ -24,10 +24,7 @@ pub fn period(actor: &Actor, from: Option<&str>, to: Option<&str>) -> Result<(St
     if from > to {
         return Err(Error::invalid("period_bad", "from"));
     }
-    Ok((
-        from.format("%Y-%m-%d").to_string(),
-        to.format("%Y-%m-%d").to_string(),
-    ))
+    Ok((from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string()))
 }
 
 /// The catalogue computed for the actor's community over a period.
@@ -52,12 +49,7 @@ pub async fn indicators(app: &App, actor: &Actor, from: &str, to: &str) -> Resul
     app.read_replica(move |c| {
         let community = places::get(c, tenant.id())?.name;
         let figures = reports::compute(c, tenant, &from, &to)?;
-        Ok::<_, Error>(Indicators {
-            community,
-            from,
-            to,
-            figures,
-        })
+        Ok::<_, Error>(Indicators { community, from, to, figures })
     })
     .await
 }
@@ -143,10 +135,7 @@ pub async fn ledger(app: &App, actor: &Actor, code: &str, year: i32) -> Result<L
             summary::ledger(c, &code2, tenant, &from, &to, &visible)?.ok_or(Error::NotFound)
         })
         .await?;
-    let name = summary::LEDGERS
-        .iter()
-        .find(|(k, _)| *k == code)
-        .map_or("台账", |(_, n)| *n);
+    let name = summary::LEDGERS.iter().find(|(k, _)| *k == code).map_or("台账", |(_, n)| *n);
     let (code3, rows) = (code.to_string(), ledger.rows.len());
     app.write(actor, move |tx| {
         tx.audit(
@@ -179,8 +168,7 @@ pub async fn summary_of(
     today: NaiveDate,
 ) -> Result<linli_core::summary::Document> {
     let day = today.format("%Y-%m-%d").to_string();
-    app.read(move |c| summary::build(c, tenant, year, &day))
-        .await
+    app.read(move |c| summary::build(c, tenant, year, &day)).await
 }
 
 // ---- the annual summary (年度工作总结) ----
@@ -219,9 +207,8 @@ pub async fn summary_view(
     app.read(move |c| {
         let saved = summary::template(c, tenant)?;
         let custom = saved.is_some();
-        let template = draft
-            .or(saved)
-            .unwrap_or_else(|| linli_core::summary::DEFAULT_TEMPLATE.to_string());
+        let template =
+            draft.or(saved).unwrap_or_else(|| linli_core::summary::DEFAULT_TEMPLATE.to_string());
         let (from, to) = summary::summary_period(year, &today);
         let figures = reports::compute(c, tenant, &from, &to)?;
         let doc = summary::build_from(c, tenant, &name, year, &today, &template, &figures)?;
@@ -232,14 +219,7 @@ pub async fn summary_view(
                 .collect(),
             None => Vec::new(),
         };
-        Ok::<_, Error>(SummaryView {
-            year,
-            doc,
-            figures,
-            template,
-            custom,
-            candidates,
-        })
+        Ok::<_, Error>(SummaryView { year, doc, figures, template, custom, candidates })
     })
     .await
 }
@@ -256,10 +236,7 @@ pub fn template_problem(body: &str) -> Option<(&'static str, Vec<String>)> {
     } else if body.chars().count() > TEMPLATE_MAX {
         Some(("summary_template_long", Vec::new()))
     } else if !unknown.is_empty() {
-        Some((
-            "summary_template_unknown",
-            unknown.iter().map(|u| format!("{{{u}}}")).collect(),
-        ))
+        Some(("summary_template_unknown", unknown.iter().map(|u| format!("{{{u}}}")).collect()))
     } else {
         None
     }
@@ -317,10 +294,7 @@ pub async fn reset_template(app: &App, actor: &Actor) -> Result<()> {
 }
 
 fn picks_json(picks: &[(summary::StoryKind, i64)]) -> Vec<String> {
-    picks
-        .iter()
-        .map(|(k, id)| format!("{}:{id}", k.as_str()))
-        .collect()
+    picks.iter().map(|(k, id)| format!("{}:{id}", k.as_str())).collect()
 }
 
 /// The stories the summary tells for a year: the actor decides about the records she manages;
@@ -341,20 +315,11 @@ pub async fn pick_stories(
                 .map(|k| (k.kind, k.id))
                 .collect();
         let before = summary::picked(tx.c, tenant, year)?;
-        let mut wanted: Vec<(summary::StoryKind, i64)> = before
-            .iter()
-            .copied()
-            .filter(|id| !mine.contains(id))
-            .collect();
+        let mut wanted: Vec<(summary::StoryKind, i64)> =
+            before.iter().copied().filter(|id| !mine.contains(id)).collect();
         wanted.extend(picks.iter().copied().filter(|id| mine.contains(id)));
-        let kept = summary::set_picks(
-            tx.c,
-            tenant,
-            year,
-            &wanted,
-            tx.actor.user_id(),
-            tx.actor.now,
-        )?;
+        let kept =
+            summary::set_picks(tx.c, tenant, year, &wanted, tx.actor.user_id(), tx.actor.now)?;
         tx.audit_change(
             tenant,
             "summary.stories",

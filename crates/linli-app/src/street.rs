@@ -52,10 +52,7 @@ pub fn share_of(f: &reports::Figure) -> Share {
     let part = |k: &str| f.details.get(k).and_then(Value::as_i64);
     match f.indicator.counts {
         Counts::Rate => match (part("numerator"), part("denominator")) {
-            (Some(numerator), Some(denominator)) => Share::Ratio {
-                numerator,
-                denominator,
-            },
+            (Some(numerator), Some(denominator)) => Share::Ratio { numerator, denominator },
             _ => Share::Missing,
         },
         Counts::Average => match f.indicator.id {
@@ -65,9 +62,9 @@ pub fn share_of(f: &reports::Figure) -> Share {
             },
             _ => Share::Missing,
         },
-        Counts::Hours => value
-            .as_f64()
-            .map_or(Share::Missing, |h| Share::Count((h * 10.0).round() as i64)),
+        Counts::Hours => {
+            value.as_f64().map_or(Share::Missing, |h| Share::Count((h * 10.0).round() as i64))
+        }
         _ => value.as_i64().map_or(Share::Missing, Share::Count),
     }
 }
@@ -118,10 +115,7 @@ pub async fn street_of(app: &App, actor: &Actor) -> Result<Place> {
 /// The sort column asked for: an indicator id of the catalogue, or `name`/blank for the tree's
 /// order (`sort_bad` otherwise).
 pub fn sort_column(asked: Option<&str>) -> Result<Option<&'static str>> {
-    match asked
-        .map(str::trim)
-        .filter(|s| !s.is_empty() && *s != "name")
-    {
+    match asked.map(str::trim).filter(|s| !s.is_empty() && *s != "name") {
         None => Ok(None),
         Some(id) => linli_core::indicators::find(id)
             .map(|i| Some(i.id))
@@ -169,11 +163,7 @@ async fn indicators_over(
             for community in places::communities_within(c, &scope)? {
                 let figures = reports::compute(c, Tenant::new(community.id), &f2, &t2)?;
                 let shares = figures.iter().map(share_of).collect();
-                out.push(CommunityFigures {
-                    community,
-                    figures,
-                    shares,
-                });
+                out.push(CommunityFigures { community, figures, shares });
             }
             Ok::<_, Error>(out)
         })
@@ -193,27 +183,14 @@ async fn indicators_over(
         let col = CATALOGUE.iter().position(|i| i.id == id);
         let order = rules::order_by(
             &communities,
-            |c| {
-                col.and_then(|i| c.shares.get(i))
-                    .and_then(rules::sort_value)
-            },
+            |c| col.and_then(|i| c.shares.get(i)).and_then(rules::sort_value),
             descending,
         );
         let mut slots: Vec<Option<CommunityFigures>> = communities.into_iter().map(Some).collect();
-        communities = order
-            .into_iter()
-            .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-            .collect();
+        communities =
+            order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
     }
-    Ok(StreetIndicators {
-        street,
-        from,
-        to,
-        communities,
-        totals,
-        sort,
-        descending,
-    })
+    Ok(StreetIndicators { street, from, to, communities, totals, sort, descending })
 }
 
 /// A community of the actor's street, with `ViewReports` on it: not found outside the actor's
@@ -238,9 +215,8 @@ pub async fn community_indicators(
 ) -> Result<(Place, Vec<reports::Figure>)> {
     let place = community_in_scope(app, actor, id).await?;
     let (from, to) = (from.to_string(), to.to_string());
-    let figures = app
-        .read_replica(move |c| reports::compute(c, Tenant::new(id), &from, &to))
-        .await?;
+    let figures =
+        app.read_replica(move |c| reports::compute(c, Tenant::new(id), &from, &to)).await?;
     Ok((place, figures))
 }
 
@@ -279,10 +255,7 @@ pub async fn summary(
         .totals
         .iter()
         .map(|(ind, _)| {
-            (
-                ind.id.to_string(),
-                format!("/street?from={from}&to={to}&sort={}", ind.id),
-            )
+            (ind.id.to_string(), format!("/street?from={from}&to={to}&sort={}", ind.id))
         })
         .collect();
     let ctx = linli_core::summary::Context {

@@ -16,19 +16,14 @@ pub struct Windows<K> {
 
 impl<K> Default for Windows<K> {
     fn default() -> Self {
-        Windows {
-            windows: Mutex::new(HashMap::new()),
-        }
+        Windows { windows: Mutex::new(HashMap::new()) }
     }
 }
 
 impl<K: Eq + Hash> Windows<K> {
     /// Counts one request of `key`: `Ok` when admitted, or the seconds to wait.
     pub fn check(&self, key: K, now: DateTime<Utc>, limit: u32) -> Result<(), i64> {
-        let mut windows = self
-            .windows
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if windows.len() >= MAX_TRACKED {
             windows.retain(|_, w| !w.expired(now));
         }

@@ -35,9 +35,7 @@ impl Tx<'_> {
         before: Option<Value>,
         after: Value,
     ) -> Result<()> {
-        let mut e = self
-            .actor
-            .event(action, kind, Some(id.to_string()), before, after);
+        let mut e = self.actor.event(action, kind, Some(id.to_string()), before, after);
         e.community_id = Some(tenant.id());
         audit::append(self.c, &e)?;
         Ok(())
@@ -65,9 +63,7 @@ impl Tx<'_> {
         id: impl ToString,
         after: Value,
     ) -> Result<()> {
-        let e = self
-            .actor
-            .event(action, kind, Some(id.to_string()), None, after);
+        let e = self.actor.event(action, kind, Some(id.to_string()), None, after);
         audit::append(self.c, &e)?;
         Ok(())
     }

@@ -20,11 +20,7 @@ pub async fn load_plan(app: &App, actor: &Actor, id: i64) -> Result<Plan> {
 
 /// Changes to a closed plan are refused: its list is the record of what was done.
 fn require_open(plan: &Plan) -> Result<()> {
-    if plan.status == "open" {
-        Ok(())
-    } else {
-        Err(Error::conflict("visit_plan_closed"))
-    }
+    if plan.status == "open" { Ok(()) } else { Err(Error::conflict("visit_plan_closed")) }
 }
 
 /// A household of a plan the actor may act on (404 outside their buildings).
@@ -36,16 +32,8 @@ pub async fn load_target(
     action: Action,
 ) -> Result<Target> {
     let plan_id = plan.id;
-    let target = app
-        .read(move |c| store::get_target(c, plan_id, tid))
-        .await?;
-    actor
-        .require(
-            app,
-            action,
-            &place_at(plan.community_id, &target.place_path),
-        )
-        .await?;
+    let target = app.read(move |c| store::get_target(c, plan_id, tid)).await?;
+    actor.require(app, action, &place_at(plan.community_id, &target.place_path)).await?;
     Ok(target)
 }
 
@@ -53,8 +41,7 @@ pub async fn load_target(
 pub async fn list_plans(app: &App, actor: &Actor) -> Result<Vec<(Plan, Progress)>> {
     let tenant = actor.tenant()?;
     let scopes = actor.scopes(Action::ViewCases);
-    app.read(move |c| store::list_plans(c, tenant, &scopes))
-        .await
+    app.read(move |c| store::list_plans(c, tenant, &scopes)).await
 }
 
 /// Open plans with households still to visit (the home page).
@@ -66,8 +53,7 @@ pub async fn open_plans(app: &App, actor: &Actor) -> Result<Vec<(Plan, Progress)
         return Ok(Vec::new());
     }
     let scopes = actor.scopes(Action::ViewCases);
-    app.read(move |c| store::open_plans(c, Tenant::new(community), &scopes))
-        .await
+    app.read(move |c| store::open_plans(c, Tenant::new(community), &scopes)).await
 }
 
 /// A plan's households inside the actor's buildings (one building's, for a route sheet).
@@ -79,8 +65,7 @@ pub async fn targets(
 ) -> Result<Vec<Target>> {
     let scopes = actor.scopes(Action::ViewCases);
     let id = plan.id;
-    app.read(move |c| store::targets(c, id, &scopes, building))
-        .await
+    app.read(move |c| store::targets(c, id, &scopes, building)).await
 }
 
 /// A plan as typed.
@@ -196,11 +181,7 @@ pub async fn record_visit(
 ) -> Result<()> {
     require_open(plan)?;
     actor
-        .require(
-            app,
-            Action::RecordVisits,
-            &place_at(plan.community_id, &target.place_path),
-        )
+        .require(app, Action::RecordVisits, &place_at(plan.community_id, &target.place_path))
         .await?;
     let input = visit_input(d, actor.today())?;
     let (plan, target) = (plan.clone(), target.clone());
@@ -268,11 +249,7 @@ pub async fn remove_target(
     if reason.is_empty() {
         return Err(Error::invalid("visit_remove_reason", "reason"));
     }
-    let (tenant, tid, status) = (
-        Tenant::new(plan.community_id),
-        target.id,
-        target.status.clone(),
-    );
+    let (tenant, tid, status) = (Tenant::new(plan.community_id), target.id, target.status.clone());
     app.write(actor, move |tx| {
         store::remove_target(tx.c, tid, &reason, tx.actor.now)?;
         tx.audit_change(
@@ -359,9 +336,7 @@ pub async fn add_target(app: &App, actor: &Actor, plan: &Plan, who: &str) -> Res
             today: Some(actor.today()),
             ..Default::default()
         };
-        let (rows, total) = app
-            .read(move |c| registry::search(c, &filter, 1, 5))
-            .await?;
+        let (rows, total) = app.read(move |c| registry::search(c, &filter, 1, 5)).await?;
         let exact: Vec<_> = rows.iter().filter(|r| r.name == who).collect();
         let only = (total == 1).then(|| rows.first()).flatten();
         match (exact.as_slice(), only) {
@@ -424,33 +399,12 @@ pub async fn set_helper(
     helps_with: &str,
 ) -> Result<()> {
     let tenant = actor.tenant()?;
-    let r = app
-        .read(move |c| registry::get(c, tenant, resident_id))
-        .await?;
-    actor
-        .require(
-            app,
-            Action::ManageCases,
-            &place_at(tenant.id(), &r.place_path),
-        )
-        .await?;
+    let r = app.read(move |c| registry::get(c, tenant, resident_id)).await?;
+    actor.require(app, Action::ManageCases, &place_at(tenant.id(), &r.place_path)).await?;
     let helps: String = helps_with.trim().chars().take(60).collect();
     app.write(actor, move |tx| {
-        store::set_helper(
-            tx.c,
-            tenant,
-            resident_id,
-            &helps,
-            tx.actor.user_id(),
-            tx.actor.now,
-        )?;
-        tx.audit(
-            tenant,
-            "visits.helper",
-            "resident",
-            resident_id,
-            json!({"helps_with": helps}),
-        )
+        store::set_helper(tx.c, tenant, resident_id, &helps, tx.actor.user_id(), tx.actor.now)?;
+        tx.audit(tenant, "visits.helper", "resident", resident_id, json!({"helps_with": helps}))
     })
     .await
 }

@@ -62,8 +62,7 @@ async fn keeper(app: &App, actor: &Actor) -> Result<Tenant> {
 }
 
 async fn calendar(app: &App, t: Tenant) -> Result<Calendar> {
-    app.read(move |c| linli_store::assistance::calendar(c, t))
-        .await
+    app.read(move |c| linli_store::assistance::calendar(c, t)).await
 }
 
 /// The recording organisation a certificate names: the community's residents' committee.
@@ -97,13 +96,7 @@ pub async fn create_group(app: &App, actor: &Actor, d: GroupDraft) -> Result<i64
     let note = clip(d.note.as_deref(), 500);
     app.write(actor, move |tx| {
         let id = store::create_group(tx.c, t, &name, kind.as_str(), &note, tx.actor.now)?;
-        tx.audit(
-            t,
-            "group.create",
-            "group",
-            id,
-            json!({"name": name, "kind": kind.as_str()}),
-        )?;
+        tx.audit(t, "group.create", "group", id, json!({"name": name, "kind": kind.as_str()}))?;
         Ok(id)
     })
     .await
@@ -138,11 +131,7 @@ pub async fn group(app: &App, actor: &Actor, id: i64) -> Result<GroupView> {
             .into_iter()
             .filter(|a| a.group_id == Some(id))
             .collect();
-        Ok::<_, Error>(GroupView {
-            group,
-            members,
-            activities,
-        })
+        Ok::<_, Error>(GroupView { group, members, activities })
     })
     .await
 }
@@ -249,20 +238,14 @@ async fn volunteer_input(
             if r.status != "active" {
                 return Err(Error::invalid("resident_missing", "resident_id"));
             }
-            let taken = app
-                .read(move |c| store::volunteer_of_resident(c, t, rid))
-                .await?;
+            let taken = app.read(move |c| store::volunteer_of_resident(c, t, rid)).await?;
             if taken.is_some() {
                 return Err(Error::conflict("volunteer_exists"));
             }
             // The registry keeps the ID number and phone; the volunteer record points at it.
             v.resident_id = Some(r.id);
             v.name = r.name.clone();
-            if let Some(b) = r
-                .birth_date
-                .as_deref()
-                .and_then(linli_core::dates::parse_date)
-            {
+            if let Some(b) = r.birth_date.as_deref().and_then(linli_core::dates::parse_date) {
                 v.minor |= rules::is_minor(b, today);
             }
         }
@@ -272,12 +255,7 @@ async fn volunteer_input(
                 return Err(Error::invalid("volunteer_name_missing", "name"));
             }
             v.name = name;
-            if let Some(raw) = d
-                .id_number
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
+            if let Some(raw) = d.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 let id = IdNumber::parse(raw)
                     .map_err(|_| Error::invalid("volunteer_id_number_bad", "id_number"))?;
                 v.minor |= rules::is_minor(id.birth_date(), today);
@@ -290,10 +268,7 @@ async fn volunteer_input(
         }
     }
     if v.minor && !v.guardian_consent {
-        return Err(Error::invalid(
-            "guardian_consent_required",
-            "guardian_consent",
-        ));
+        return Err(Error::invalid("guardian_consent_required", "guardian_consent"));
     }
     Ok(v)
 }
@@ -415,16 +390,8 @@ fn view_of(
         partner_id: v.partner_id,
         partner_name: v.partner_name,
         organisation: v.organisation,
-        id_number: if idn.is_empty() {
-            String::new()
-        } else {
-            mask::mask_id_number(&idn)
-        },
-        phone: if phone.is_empty() {
-            String::new()
-        } else {
-            mask::mask_phone(&phone)
-        },
+        id_number: if idn.is_empty() { String::new() } else { mask::mask_id_number(&idn) },
+        phone: if phone.is_empty() { String::new() } else { mask::mask_phone(&phone) },
         skills: v.skills,
         availability: v.availability,
         minor: v.minor,
@@ -498,10 +465,7 @@ pub async fn own_volunteer(app: &App, actor: &Actor) -> Result<Option<VolunteerV
     };
     let t = actor.tenant()?;
     let rid = r.id;
-    match app
-        .read(move |c| store::volunteer_of_resident(c, t, rid))
-        .await?
-    {
+    match app.read(move |c| store::volunteer_of_resident(c, t, rid)).await? {
         Some(id) => Ok(Some(load_view(app, t, id).await?)),
         None => Ok(None),
     }
@@ -687,10 +651,7 @@ pub async fn activity(app: &App, actor: &Actor, id: i64) -> Result<ActivityView>
     let unit = unit_filter(actor);
     let (activity, mut services) = app
         .read(move |c| {
-            Ok::<_, Error>((
-                store::get_activity(c, t, id)?,
-                store::services_of_activity(c, t, id)?,
-            ))
+            Ok::<_, Error>((store::get_activity(c, t, id)?, store::services_of_activity(c, t, id)?))
         })
         .await?;
     if let Some(u) = unit {
@@ -721,8 +682,7 @@ pub async fn activities(
 ) -> Result<Vec<Activity>> {
     let t = viewer(app, actor).await?;
     let unit = unit_filter(actor);
-    app.read(move |c| store::activities(c, t, &fmt(from), &fmt(to), unit))
-        .await
+    app.read(move |c| store::activities(c, t, &fmt(from), &fmt(to), unit)).await
 }
 
 /// An activity whose service is still to be recorded, with its due date.
@@ -741,20 +701,14 @@ pub async fn due_recordings(app: &App, actor: &Actor) -> Result<Vec<DueRecording
         return Ok(Vec::new());
     }
     let today = actor.today();
-    let open = app
-        .read(move |c| store::recordings_open(c, t, &fmt(today)))
-        .await?;
+    let open = app.read(move |c| store::recordings_open(c, t, &fmt(today))).await?;
     let cal = calendar(app, t).await?;
     Ok(open
         .into_iter()
         .filter_map(|a| {
             let held = linli_core::dates::parse_date(&a.held_on)?;
             let due = rules::recording_due(&cal, held);
-            Some(DueRecording {
-                activity: a,
-                due,
-                overdue: today > due,
-            })
+            Some(DueRecording { activity: a, due, overdue: today > due })
         })
         .collect())
 }
@@ -770,11 +724,7 @@ pub async fn sign_up(app: &App, actor: &Actor, activity_id: i64, volunteer_id: i
     // Staff sign anyone up; a volunteer signs herself up for what is still to come.
     let own = own_volunteer(app, actor).await?.map(|v| v.id);
     let by_herself = own.is_some() && own == Some(volunteer_id);
-    let t = if by_herself {
-        actor.tenant()?
-    } else {
-        keeper(app, actor).await?
-    };
+    let t = if by_herself { actor.tenant()? } else { keeper(app, actor).await? };
     let (a, v) = app
         .read(move |c| {
             let a = store::get_activity(c, t, activity_id)?;
@@ -857,16 +807,7 @@ fn credit_in(
     } else {
         String::new()
     };
-    store::credit(
-        tx.c,
-        t,
-        service_id,
-        tenths,
-        &fmt(today),
-        tx.actor.user_id(),
-        late,
-        &reason,
-    )?;
+    store::credit(tx.c, t, service_id, tenths, &fmt(today), tx.actor.user_id(), late, &reason)?;
     sync_partner(tx, t, a)?;
     tx.audit(
         t,
@@ -962,9 +903,7 @@ pub async fn check(
     late_reason: &str,
 ) -> Result<Service> {
     let t = keeper(app, actor).await?;
-    let s = app
-        .read(move |c| store::get_service(c, t, service_id))
-        .await?;
+    let s = app.read(move |c| store::get_service(c, t, service_id)).await?;
     let a = activity_for_credit(app, t, s.activity_id, actor.today()).await?;
     let held = date_field(&a.held_on, "on")?;
     let now = linli_core::clock::shanghai(actor.now);
@@ -980,15 +919,10 @@ pub async fn check(
         }
         None => return Err(Error::invalid("check_time_missing", "at")),
     };
-    let at = at
-        .with_second(0)
-        .unwrap_or(at)
-        .with_nanosecond(0)
-        .unwrap_or(at);
+    let at = at.with_second(0).unwrap_or(at).with_nanosecond(0).unwrap_or(at);
     let stamp = |d: chrono::NaiveDateTime| d.format("%Y-%m-%d %H:%M").to_string();
     let parse = |s: &Option<String>| {
-        s.as_deref()
-            .and_then(|x| chrono::NaiveDateTime::parse_from_str(x, "%Y-%m-%d %H:%M").ok())
+        s.as_deref().and_then(|x| chrono::NaiveDateTime::parse_from_str(x, "%Y-%m-%d %H:%M").ok())
     };
     let reason = late_reason.to_string();
     app.write(actor, move |tx| {
@@ -1028,8 +962,7 @@ pub async fn check(
         Ok(())
     })
     .await?;
-    app.read(move |c| store::get_service(c, t, service_id))
-        .await
+    app.read(move |c| store::get_service(c, t, service_id)).await
 }
 
 /// Changes credited hours: the person in charge, with a reason (kept with the change).
@@ -1041,19 +974,13 @@ pub async fn edit_hours(
     reason: &str,
 ) -> Result<Service> {
     let t = keeper(app, actor).await?;
-    let s = app
-        .read(move |c| store::get_service(c, t, service_id))
-        .await?;
+    let s = app.read(move |c| store::get_service(c, t, service_id)).await?;
     let a = activity_for_credit(app, t, s.activity_id, actor.today()).await?;
     let after = rules::parse_hours(hours_typed).map_err(|e| Error::invalid(e.code(), "hours"))?;
     rules::check_edit(s.hours_tenths, after, reason).map_err(|code| {
         Error::invalid(
             code,
-            if code == "volunteer_edit_reason_missing" {
-                "reason"
-            } else {
-                "hours"
-            },
+            if code == "volunteer_edit_reason_missing" { "reason" } else { "hours" },
         )
     })?;
     let reason: String = reason.trim().chars().take(200).collect();
@@ -1082,8 +1009,7 @@ pub async fn edit_hours(
         )
     })
     .await?;
-    app.read(move |c| store::get_service(c, t, service_id))
-        .await
+    app.read(move |c| store::get_service(c, t, service_id)).await
 }
 
 /// A service (staff).
@@ -1102,19 +1028,15 @@ pub async fn credit_or_edit(
     reason: &str,
 ) -> Result<Service> {
     let t = keeper(app, actor).await?;
-    let s = app
-        .read(move |c| store::get_service(c, t, service_id))
-        .await?;
+    let s = app.read(move |c| store::get_service(c, t, service_id)).await?;
     if s.hours_tenths.is_some() {
         return edit_hours(app, actor, service_id, hours_typed, reason).await;
     }
     let a = activity_for_credit(app, t, s.activity_id, actor.today()).await?;
     let tenths = rules::parse_hours(hours_typed).map_err(|e| Error::invalid(e.code(), "hours"))?;
     let reason = reason.to_string();
-    app.write(actor, move |tx| credit_in(tx, t, &a, s.id, tenths, &reason))
-        .await?;
-    app.read(move |c| store::get_service(c, t, service_id))
-        .await
+    app.write(actor, move |tx| credit_in(tx, t, &a, s.id, tenths, &reason)).await?;
+    app.read(move |c| store::get_service(c, t, service_id)).await
 }
 
 /// Hours (tenths), distinct volunteers and services credited in a year.
@@ -1181,10 +1103,7 @@ pub async fn issue_certificate(app: &App, actor: &Actor, d: CertificateDraft) ->
             Ok::<_, Error>((v, s))
         })
         .await?;
-    let credited: Vec<&Service> = services
-        .iter()
-        .filter(|s| s.hours_tenths.is_some())
-        .collect();
+    let credited: Vec<&Service> = services.iter().filter(|s| s.hours_tenths.is_some()).collect();
     if credited.is_empty() {
         return Err(Error::invalid("certificate_no_service", "from"));
     }
@@ -1265,8 +1184,7 @@ pub async fn verify(app: &App, typed: &str) -> Result<Option<Certificate>> {
     let Some(code) = rules::normalize_code(typed) else {
         return Ok(None);
     };
-    app.read(move |c| store::certificate_by_code(c, &code))
-        .await
+    app.read(move |c| store::certificate_by_code(c, &code)).await
 }
 
 // ---- corrections (§12-13) ----
@@ -1295,9 +1213,7 @@ pub async fn ask_correction(
     if own != Some(volunteer_id) {
         keeper(app, actor).await?;
     }
-    let v = app
-        .read(move |c| store::get_volunteer(c, t, volunteer_id))
-        .await?;
+    let v = app.read(move |c| store::get_volunteer(c, t, volunteer_id)).await?;
     let field = store::CORRECTABLE
         .iter()
         .find(|f| **f == d.field)
@@ -1378,10 +1294,7 @@ pub async fn decide_correction(
     };
     let note: String = note.trim().chars().take(300).collect();
     if !accept && note.chars().count() < 2 {
-        return Err(Error::invalid(
-            "volunteer_correction_reason_missing",
-            "note",
-        ));
+        return Err(Error::invalid("volunteer_correction_reason_missing", "note"));
     }
     app.write(actor, move |tx| {
         let status = if accept { "accepted" } else { "rejected" };
@@ -1390,14 +1303,7 @@ pub async fn decide_correction(
             return Err(Error::conflict("correction_decided"));
         }
         if accept {
-            store::set_field(
-                tx.c,
-                t,
-                k.volunteer_id,
-                &k.field,
-                &k.value_asked,
-                tx.actor.now,
-            )?;
+            store::set_field(tx.c, t, k.volunteer_id, &k.field, &k.value_asked, tx.actor.now)?;
         }
         tx.audit_change(
             t,
@@ -1451,12 +1357,7 @@ pub async fn create_party_member(app: &App, actor: &Actor, d: PartyDraft) -> Res
     if d.partner_id.is_none() && unit_name.is_empty() {
         return Err(Error::invalid("party_unit_missing", "partner_id"));
     }
-    let reported_on = match d
-        .reported_on
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let reported_on = match d.reported_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(r) => date_field(r, "reported_on")?,
         None => actor.today(),
     };
@@ -1469,10 +1370,7 @@ pub async fn create_party_member(app: &App, actor: &Actor, d: PartyDraft) -> Res
             .map_err(|e| e.or_invalid("partner_missing", "partner_id"))?;
     }
     let existing = match d.resident_id {
-        Some(rid) => {
-            app.read(move |c| store::volunteer_of_resident(c, t, rid))
-                .await?
-        }
+        Some(rid) => app.read(move |c| store::volunteer_of_resident(c, t, rid)).await?,
         None => None,
     };
     // Registering is the member's own act: it is their consent to the record (§6).
@@ -1595,10 +1493,7 @@ pub async fn party_sheet(
         })
         .await?;
     let find = |list: &[(i64, i64, i64)], vid: i64| {
-        list.iter()
-            .find(|(v, _, _)| *v == vid)
-            .map(|(_, n, h)| (*n, *h))
-            .unwrap_or((0, 0))
+        list.iter().find(|(v, _, _)| *v == vid).map(|(_, n, h)| (*n, *h)).unwrap_or((0, 0))
     };
     let rows = members
         .into_iter()
@@ -1607,11 +1502,7 @@ pub async fn party_sheet(
             let (qa, qh) = find(&q, m.volunteer_id);
             let (ya, yh) = find(&y, m.volunteer_id);
             PartyRow {
-                quarter_expected: if reported <= to && from <= today {
-                    per_quarter
-                } else {
-                    0
-                },
+                quarter_expected: if reported <= to && from <= today { per_quarter } else { 0 },
                 year_expected: rules::expected_in_year(year, reported, today, per_quarter),
                 quarter_activities: qa,
                 quarter_hours: hours(qh),
@@ -1621,14 +1512,7 @@ pub async fn party_sheet(
             }
         })
         .collect();
-    Ok(PartySheet {
-        year,
-        quarter,
-        from: fmt(from),
-        to: fmt(to),
-        per_quarter,
-        rows,
-    })
+    Ok(PartySheet { year, quarter, from: fmt(from), to: fmt(to), per_quarter, rows })
 }
 
 /// Sets the community's expectation of a reporting member (activities a quarter).

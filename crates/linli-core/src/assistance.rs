@@ -110,16 +110,9 @@ pub fn parse_kinds(raw: &[String]) -> Result<Vec<CaseKind>, AssistanceError> {
         let kind = CaseKind::parse(s).ok_or_else(|| AssistanceError::UnknownKind(s.to_string()))?;
         chosen.push(kind);
     }
-    let kinds: Vec<CaseKind> = CaseKind::ALL
-        .iter()
-        .copied()
-        .filter(|k| chosen.contains(k))
-        .collect();
-    if kinds.is_empty() {
-        Err(AssistanceError::NoKinds)
-    } else {
-        Ok(kinds)
-    }
+    let kinds: Vec<CaseKind> =
+        CaseKind::ALL.iter().copied().filter(|k| chosen.contains(k)).collect();
+    if kinds.is_empty() { Err(AssistanceError::NoKinds) } else { Ok(kinds) }
 }
 
 /// The codes of the steps [`plan_steps`] produces; the store records progress against them.
@@ -193,25 +186,15 @@ pub fn plan_steps(
         | ApplicationKind::TemporaryAid
         | ApplicationKind::DisabilityAllowance => local_steps(accepted_on, cal),
     };
-    let limit = steps
-        .iter()
-        .find(|s| s.code == step::COMPLETED)
-        .map(|s| s.due_on);
+    let limit = steps.iter().find(|s| s.code == step::COMPLETED).map(|s| s.due_on);
     steps
         .into_iter()
-        .map(|s| StepPlan {
-            due_on: limit.map_or(s.due_on, |limit| s.due_on.min(limit)),
-            ..s
-        })
+        .map(|s| StepPlan { due_on: limit.map_or(s.due_on, |limit| s.due_on.min(limit)), ..s })
         .collect()
 }
 
 fn dibao_steps(accepted: NaiveDate, cal: &Calendar, special: bool) -> Vec<StepPlan> {
-    let limit = if special {
-        DIBAO_SPECIAL_LIMIT_WORKING_DAYS
-    } else {
-        DIBAO_LIMIT_WORKING_DAYS
-    };
+    let limit = if special { DIBAO_SPECIAL_LIMIT_WORKING_DAYS } else { DIBAO_LIMIT_WORKING_DAYS };
     // Planned backwards from the end the law fixes (§22), so each later stage keeps its own
     // clock whole: the county's 10 working days (§20) run from receiving the street's
     // materials, which must therefore reach it 10 working days before the end; the 7-day
@@ -220,9 +203,7 @@ fn dibao_steps(accepted: NaiveDate, cal: &Calendar, special: bool) -> Vec<StepPl
     let end = cal.add_working_days(accepted, limit);
     let submission = cal.sub_working_days(end, DIBAO_COUNTY_DECISION_WORKING_DAYS);
     let posting = cal.sub_working_days(
-        submission
-            .checked_sub_days(Days::new(DIBAO_POSTING_DAYS))
-            .unwrap_or(NaiveDate::MIN),
+        submission.checked_sub_days(Days::new(DIBAO_POSTING_DAYS)).unwrap_or(NaiveDate::MIN),
         0,
     );
     vec![
@@ -278,25 +259,12 @@ fn dibao_steps(accepted: NaiveDate, cal: &Calendar, special: bool) -> Vec<StepPl
 /// Local practice, configurable later: the national rules for these kinds leave the
 /// intermediate deadlines to provinces and counties.
 fn local_steps(accepted: NaiveDate, cal: &Calendar) -> Vec<StepPlan> {
-    let plan = |code, name_zh, due_on| StepPlan {
-        code,
-        name_zh,
-        due_on,
-        rule: LOCAL_RULE,
-    };
+    let plan = |code, name_zh, due_on| StepPlan { code, name_zh, due_on, rule: LOCAL_RULE };
     vec![
         plan(step::ACCEPTED, "受理申请", accepted),
         plan(step::DOCUMENTS, "一次性告知需补齐的材料", accepted),
-        plan(
-            step::STREET_REVIEW,
-            "街道（乡镇）审查",
-            cal.add_working_days(accepted, 10),
-        ),
-        plan(
-            step::DECISION,
-            "作出决定",
-            cal.add_working_days(accepted, 20),
-        ),
+        plan(step::STREET_REVIEW, "街道（乡镇）审查", cal.add_working_days(accepted, 10)),
+        plan(step::DECISION, "作出决定", cal.add_working_days(accepted, 20)),
         plan(step::COMPLETED, "办结", cal.add_working_days(accepted, 30)),
     ]
 }
@@ -306,9 +274,7 @@ fn local_steps(accepted: NaiveDate, cal: &Calendar) -> Vec<StepPlan> {
 /// months, a month-end day clamping to the shorter month (08-31 + 6 months = 02-28).
 pub fn recheck_due(granted_on: NaiveDate, unstable_income: bool) -> NaiveDate {
     let months = if unstable_income { 6 } else { 12 };
-    granted_on
-        .checked_add_months(Months::new(months))
-        .unwrap_or(NaiveDate::MAX)
+    granted_on.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
 }
 
 code_enum!(
@@ -332,10 +298,7 @@ pub const RECHECK_REMIND_DAYS: u64 = 30;
 /// Whether a recheck due on `due_on` is to be reminded of `today`: overdue, or due within
 /// [`RECHECK_REMIND_DAYS`].
 pub fn recheck_reminded(due_on: NaiveDate, today: NaiveDate) -> bool {
-    due_on
-        <= today
-            .checked_add_days(Days::new(RECHECK_REMIND_DAYS))
-            .unwrap_or(NaiveDate::MAX)
+    due_on <= today.checked_add_days(Days::new(RECHECK_REMIND_DAYS)).unwrap_or(NaiveDate::MAX)
 }
 
 /// What the 低保 rules refuse in an application's steps.
@@ -417,9 +380,7 @@ pub fn parse_recheck_cycle(raw: Option<&str>) -> Result<RecheckCycle, DibaoError
 
 /// The last day of a posting begun on `start` (§19: 7 days, the first included).
 pub fn posting_ends_on(start: NaiveDate) -> NaiveDate {
-    start
-        .checked_add_days(Days::new(DIBAO_POSTING_DAYS - 1))
-        .unwrap_or(NaiveDate::MAX)
+    start.checked_add_days(Days::new(DIBAO_POSTING_DAYS - 1)).unwrap_or(NaiveDate::MAX)
 }
 
 /// Whether a posting begun on `start` is up on `on`.
@@ -463,9 +424,7 @@ pub fn urgency(due_on: NaiveDate, done: bool, today: NaiveDate, cal: &Calendar) 
 /// are the worker's responsibility: a case of another kind that writes down a diagnosis should
 /// be given the illness kind too.
 pub fn needs_sensitive_basis(kinds: &[CaseKind]) -> bool {
-    kinds
-        .iter()
-        .any(|k| matches!(k, CaseKind::Illness | CaseKind::Disability))
+    kinds.iter().any(|k| matches!(k, CaseKind::Illness | CaseKind::Disability))
 }
 
 /// Refuses to record a case whose kinds need a legal basis without one.
@@ -539,23 +498,14 @@ mod tests {
     #[test]
     fn serialized_values_are_the_codes() {
         for k in CaseKind::ALL {
-            assert_eq!(
-                serde_json::to_value(k).unwrap(),
-                serde_json::json!(k.as_str())
-            );
+            assert_eq!(serde_json::to_value(k).unwrap(), serde_json::json!(k.as_str()));
             assert_eq!(CaseKind::parse(k.as_str()), Some(*k));
         }
         for k in ApplicationKind::ALL {
-            assert_eq!(
-                serde_json::to_value(k).unwrap(),
-                serde_json::json!(k.as_str())
-            );
+            assert_eq!(serde_json::to_value(k).unwrap(), serde_json::json!(k.as_str()));
         }
         for u in Urgency::ALL {
-            assert_eq!(
-                serde_json::to_value(u).unwrap(),
-                serde_json::json!(u.as_str())
-            );
+            assert_eq!(serde_json::to_value(u).unwrap(), serde_json::json!(u.as_str()));
         }
         assert_eq!(ApplicationKind::Dibao.label_zh(), "最低生活保障（低保）");
         assert_eq!(CaseKind::ElderlyAlone.label_zh(), "独居老人");
@@ -564,10 +514,7 @@ mod tests {
     #[test]
     fn kinds_are_required_known_and_stored_in_one_order() {
         assert_eq!(parse_kinds(&[]), Err(AssistanceError::NoKinds));
-        assert_eq!(
-            parse_kinds(&strings(&["", "  "])),
-            Err(AssistanceError::NoKinds)
-        );
+        assert_eq!(parse_kinds(&strings(&["", "  "])), Err(AssistanceError::NoKinds));
         let err = parse_kinds(&strings(&["illness", "pension"])).unwrap_err();
         assert_eq!(err, AssistanceError::UnknownKind("pension".into()));
         assert_eq!(err.code(), "case_kind_unknown");
@@ -599,18 +546,10 @@ mod tests {
             ]
         );
         for s in &steps {
-            assert!(
-                s.rule.starts_with("最低生活保障审核确认办法第"),
-                "{}",
-                s.code
-            );
+            assert!(s.rule.starts_with("最低生活保障审核确认办法第"), "{}", s.code);
         }
         assert_eq!(
-            steps
-                .iter()
-                .find(|s| s.code == "survey_start")
-                .unwrap()
-                .rule,
+            steps.iter().find(|s| s.code == "survey_start").unwrap().rule,
             "最低生活保障审核确认办法第十五条、第十六条"
         );
         assert!(
@@ -652,14 +591,7 @@ mod tests {
         let special = plan_steps(ApplicationKind::Dibao, accepted, &cal, true);
         assert_eq!(due(&special, "completed"), day(2030, 12, 6));
         assert_eq!(cal.working_days_between(accepted, day(2030, 12, 6)), 45);
-        assert!(
-            special
-                .iter()
-                .find(|s| s.code == "completed")
-                .unwrap()
-                .name_zh
-                .contains("45")
-        );
+        assert!(special.iter().find(|s| s.code == "completed").unwrap().name_zh.contains("45"));
     }
 
     #[test]
@@ -738,16 +670,7 @@ mod tests {
         for kind in &ApplicationKind::ALL[1..] {
             let steps = plan_steps(*kind, accepted, &cal, false);
             let codes: Vec<&str> = steps.iter().map(|s| s.code).collect();
-            assert_eq!(
-                codes,
-                [
-                    "accepted",
-                    "documents",
-                    "street_review",
-                    "decision",
-                    "completed"
-                ]
-            );
+            assert_eq!(codes, ["accepted", "documents", "street_review", "decision", "completed"]);
             assert!(steps.iter().all(|s| s.rule == LOCAL_RULE));
             assert_eq!(due(&steps, "documents"), accepted);
             assert_eq!(due(&steps, "street_review"), day(2030, 10, 18));
@@ -779,80 +702,41 @@ mod tests {
         let due_on = day(2030, 9, 20); // Friday
         assert_eq!(urgency(due_on, false, day(2030, 9, 16), &cal), Urgency::Ok);
         assert_eq!(urgency(due_on, false, day(2030, 9, 17), &cal), Urgency::Ok);
-        assert_eq!(
-            urgency(due_on, false, day(2030, 9, 18), &cal),
-            Urgency::DueSoon
-        );
-        assert_eq!(
-            urgency(due_on, false, day(2030, 9, 20), &cal),
-            Urgency::DueSoon
-        );
-        assert_eq!(
-            urgency(due_on, false, day(2030, 9, 21), &cal),
-            Urgency::Overdue
-        );
+        assert_eq!(urgency(due_on, false, day(2030, 9, 18), &cal), Urgency::DueSoon);
+        assert_eq!(urgency(due_on, false, day(2030, 9, 20), &cal), Urgency::DueSoon);
+        assert_eq!(urgency(due_on, false, day(2030, 9, 21), &cal), Urgency::Overdue);
     }
 
     #[test]
     fn a_done_step_is_done_however_late() {
         let cal = Calendar::new();
-        assert_eq!(
-            urgency(day(2030, 9, 20), true, day(2031, 1, 1), &cal),
-            Urgency::Done
-        );
-        assert_eq!(
-            urgency(day(2030, 9, 20), true, day(2030, 1, 1), &cal),
-            Urgency::Done
-        );
+        assert_eq!(urgency(day(2030, 9, 20), true, day(2031, 1, 1), &cal), Urgency::Done);
+        assert_eq!(urgency(day(2030, 9, 20), true, day(2030, 1, 1), &cal), Urgency::Done);
     }
 
     #[test]
     fn a_deadline_after_a_holiday_week_is_due_soon_before_it() {
         let cal = fixture();
         // Mon 09-30 to Wed 10-09: nine calendar days but only 10-08 and 10-09 are working.
-        assert_eq!(
-            urgency(day(2030, 10, 9), false, day(2030, 9, 30), &cal),
-            Urgency::DueSoon
-        );
+        assert_eq!(urgency(day(2030, 10, 9), false, day(2030, 9, 30), &cal), Urgency::DueSoon);
         assert_eq!(
             urgency(day(2030, 10, 9), false, day(2030, 9, 30), &Calendar::new()),
             Urgency::Ok
         );
         // Due on a Sunday with Monday past it: overdue; on the Friday before: due soon.
-        assert_eq!(
-            urgency(day(2030, 10, 20), false, day(2030, 10, 18), &cal),
-            Urgency::DueSoon
-        );
-        assert_eq!(
-            urgency(day(2030, 10, 20), false, day(2030, 10, 21), &cal),
-            Urgency::Overdue
-        );
+        assert_eq!(urgency(day(2030, 10, 20), false, day(2030, 10, 18), &cal), Urgency::DueSoon);
+        assert_eq!(urgency(day(2030, 10, 20), false, day(2030, 10, 21), &cal), Urgency::Overdue);
     }
 
     #[test]
     fn health_and_disability_need_a_legal_basis() {
         assert!(needs_sensitive_basis(&[CaseKind::Illness]));
-        assert!(needs_sensitive_basis(&[
-            CaseKind::ElderlyAlone,
-            CaseKind::Disability
-        ]));
-        assert!(!needs_sensitive_basis(&[
-            CaseKind::Unemployment,
-            CaseKind::Housing
-        ]));
+        assert!(needs_sensitive_basis(&[CaseKind::ElderlyAlone, CaseKind::Disability]));
+        assert!(!needs_sensitive_basis(&[CaseKind::Unemployment, CaseKind::Housing]));
         assert!(!needs_sensitive_basis(&[]));
-        assert_eq!(
-            check_basis(&[CaseKind::Illness], None),
-            Err(AssistanceError::MissingBasis)
-        );
-        assert_eq!(
-            check_basis(&[CaseKind::Illness], Some(LegalBasis::Consent)),
-            Ok(())
-        );
-        assert_eq!(
-            check_basis(&[CaseKind::Disability], Some(LegalBasis::Statutory)),
-            Ok(())
-        );
+        assert_eq!(check_basis(&[CaseKind::Illness], None), Err(AssistanceError::MissingBasis));
+        assert_eq!(check_basis(&[CaseKind::Illness], Some(LegalBasis::Consent)), Ok(()));
+        assert_eq!(check_basis(&[CaseKind::Disability], Some(LegalBasis::Statutory)), Ok(()));
         assert_eq!(check_basis(&[CaseKind::Housing], None), Ok(()));
         assert_eq!(AssistanceError::MissingBasis.code(), "case_basis_missing");
         assert_eq!(AssistanceError::NoKinds.code(), "case_kinds_empty");
@@ -868,18 +752,12 @@ mod tests {
             Err(DibaoError::InvestigatorsRequired),
             "the same person twice is one investigator"
         );
-        assert_eq!(
-            parse_investigators(&[]),
-            Err(DibaoError::InvestigatorsRequired)
-        );
+        assert_eq!(parse_investigators(&[]), Err(DibaoError::InvestigatorsRequired));
         assert_eq!(
             parse_investigators(&strings(&["张三、李四", "王五"])),
             Ok(strings(&["张三", "李四", "王五"]))
         );
-        assert_eq!(
-            parse_investigators(&strings(&["张三，李四"])),
-            Ok(strings(&["张三", "李四"]))
-        );
+        assert_eq!(parse_investigators(&strings(&["张三，李四"])), Ok(strings(&["张三", "李四"])));
     }
 
     #[test]
@@ -890,15 +768,9 @@ mod tests {
         assert_eq!(household_size(None), Err(DibaoError::HouseholdSizeBad));
         assert_eq!(DibaoError::HouseholdSizeBad.code(), "household_size_bad");
         assert_eq!(posting_amount(Some(108_000)), Ok(108_000));
-        assert_eq!(
-            posting_amount(Some(0)),
-            Err(DibaoError::PostingAmountMissing)
-        );
+        assert_eq!(posting_amount(Some(0)), Err(DibaoError::PostingAmountMissing));
         assert_eq!(posting_amount(None), Err(DibaoError::PostingAmountMissing));
-        assert_eq!(
-            DibaoError::PostingAmountMissing.code(),
-            "posting_amount_missing"
-        );
+        assert_eq!(DibaoError::PostingAmountMissing.code(), "posting_amount_missing");
     }
 
     #[test]
@@ -914,28 +786,16 @@ mod tests {
     #[test]
     fn the_recheck_cycle_is_stored_and_counted() {
         assert_eq!(
-            RecheckCycle::ALL
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>(),
+            RecheckCycle::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
             ["yearly", "half_yearly"]
         );
         assert_eq!(parse_recheck_cycle(None), Ok(RecheckCycle::Yearly));
         assert_eq!(parse_recheck_cycle(Some(" ")), Ok(RecheckCycle::Yearly));
-        assert_eq!(
-            parse_recheck_cycle(Some("half_yearly")),
-            Ok(RecheckCycle::HalfYearly)
-        );
+        assert_eq!(parse_recheck_cycle(Some("half_yearly")), Ok(RecheckCycle::HalfYearly));
         let err = parse_recheck_cycle(Some("monthly")).unwrap_err();
         assert_eq!(err.code(), "recheck_cycle_bad");
-        assert_eq!(
-            next_recheck(day(2026, 11, 27), RecheckCycle::Yearly),
-            day(2027, 11, 27)
-        );
-        assert_eq!(
-            next_recheck(day(2026, 11, 27), RecheckCycle::HalfYearly),
-            day(2027, 5, 27)
-        );
+        assert_eq!(next_recheck(day(2026, 11, 27), RecheckCycle::Yearly), day(2027, 11, 27));
+        assert_eq!(next_recheck(day(2026, 11, 27), RecheckCycle::HalfYearly), day(2027, 5, 27));
         let today = day(2026, 11, 27);
         assert!(recheck_reminded(day(2026, 11, 1), today), "overdue");
         assert!(recheck_reminded(day(2026, 12, 27), today), "within 30 days");

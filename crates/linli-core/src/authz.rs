@@ -252,11 +252,7 @@ pub fn authorize(grants: &[Grant], action: Action, target: Option<&PlacePath>) -
     if !grants.iter().any(|g| covers(&g)) {
         return Decision::NotFound;
     }
-    if grants
-        .iter()
-        .filter(covers)
-        .any(|g| role_permits(g.role, action))
-    {
+    if grants.iter().filter(covers).any(|g| role_permits(g.role, action)) {
         Decision::Allow
     } else {
         Decision::Forbidden
@@ -265,11 +261,7 @@ pub fn authorize(grants: &[Grant], action: Action, target: Option<&PlacePath>) -
 
 /// The scopes in which the caller may perform `action`: list queries filter by these paths.
 pub fn scopes_for(grants: &[Grant], action: Action) -> Vec<PlacePath> {
-    grants
-        .iter()
-        .filter(|g| role_permits(g.role, action))
-        .map(|g| g.scope.clone())
-        .collect()
+    grants.iter().filter(|g| role_permits(g.role, action)).map(|g| g.scope.clone()).collect()
 }
 
 #[cfg(test)]
@@ -286,11 +278,7 @@ mod tests {
     }
 
     fn grant(role: Role, ids: &[i64]) -> Grant {
-        Grant {
-            role,
-            scope: path(ids),
-            partner_id: None,
-        }
+        Grant { role, scope: path(ids), partner_id: None }
     }
 
     #[test]
@@ -306,37 +294,23 @@ mod tests {
     fn a_resident_finds_nothing_of_her_neighbours() {
         let g = [grant(Role::Resident, &[1, 2, 3, 10, 20])];
         let neighbour = path(&[1, 2, 3, 10, 20]);
-        assert_eq!(
-            authorize(&g, Action::ViewResidents, Some(&neighbour)),
-            Decision::NotFound
-        );
-        assert_eq!(
-            authorize(&g, Action::ViewAffairs, Some(&neighbour)),
-            Decision::NotFound
-        );
+        assert_eq!(authorize(&g, Action::ViewResidents, Some(&neighbour)), Decision::NotFound);
+        assert_eq!(authorize(&g, Action::ViewAffairs, Some(&neighbour)), Decision::NotFound);
         assert_eq!(authorize(&g, Action::ViewHome, None), Decision::Allow);
         // A worker who also lives there keeps her worker's view of it.
         let both = [g[0].clone(), grant(Role::Worker, &[1, 2, 3])];
-        assert_eq!(
-            authorize(&both, Action::ViewResidents, Some(&neighbour)),
-            Decision::Allow
-        );
+        assert_eq!(authorize(&both, Action::ViewResidents, Some(&neighbour)), Decision::Allow);
     }
 
     #[test]
     fn a_building_head_on_two_buildings_sees_both_and_nothing_else() {
-        let g = [
-            grant(Role::BuildingHead, &[1, 2, 3, 10]),
-            grant(Role::BuildingHead, &[1, 2, 3, 11]),
-        ];
+        let g =
+            [grant(Role::BuildingHead, &[1, 2, 3, 10]), grant(Role::BuildingHead, &[1, 2, 3, 11])];
         assert_eq!(
             authorize(&g, Action::ViewPlaces, Some(&path(&[1, 2, 3, 10, 100]))),
             Decision::Allow
         );
-        assert_eq!(
-            authorize(&g, Action::ViewPlaces, Some(&path(&[1, 2, 3, 11]))),
-            Decision::Allow
-        );
+        assert_eq!(authorize(&g, Action::ViewPlaces, Some(&path(&[1, 2, 3, 11]))), Decision::Allow);
         assert_eq!(
             authorize(&g, Action::ViewPlaces, Some(&path(&[1, 2, 3, 12]))),
             Decision::NotFound
@@ -355,10 +329,7 @@ mod tests {
     #[test]
     fn objects_of_another_community_are_not_found_even_for_an_admin() {
         let g = [grant(Role::Admin, &[1, 2])];
-        assert_eq!(
-            authorize(&g, Action::ViewPlaces, Some(&path(&[1, 7, 8]))),
-            Decision::NotFound
-        );
+        assert_eq!(authorize(&g, Action::ViewPlaces, Some(&path(&[1, 7, 8]))), Decision::NotFound);
     }
 
     #[test]
@@ -386,10 +357,7 @@ mod tests {
         for role in Role::ALL {
             let g = [grant(role, &[1, 2])];
             assert_eq!(authorize(&g, Action::ViewHome, None), Decision::Allow);
-            assert_eq!(
-                authorize(&g, Action::ChangeOwnPassword, None),
-                Decision::Allow
-            );
+            assert_eq!(authorize(&g, Action::ChangeOwnPassword, None), Decision::Allow);
         }
     }
 
@@ -397,18 +365,9 @@ mod tests {
     fn building_heads_see_residents_masked_but_may_not_reveal_or_export() {
         let g = [grant(Role::BuildingHead, &[1, 2, 3, 10])];
         let t = path(&[1, 2, 3, 10, 100]);
-        assert_eq!(
-            authorize(&g, Action::ViewResidents, Some(&t)),
-            Decision::Allow
-        );
-        assert_eq!(
-            authorize(&g, Action::RevealResidents, Some(&t)),
-            Decision::Forbidden
-        );
-        assert_eq!(
-            authorize(&g, Action::ExportResidents, Some(&t)),
-            Decision::Forbidden
-        );
+        assert_eq!(authorize(&g, Action::ViewResidents, Some(&t)), Decision::Allow);
+        assert_eq!(authorize(&g, Action::RevealResidents, Some(&t)), Decision::Forbidden);
+        assert_eq!(authorize(&g, Action::ExportResidents, Some(&t)), Decision::Forbidden);
     }
 
     #[test]
@@ -425,10 +384,7 @@ mod tests {
     #[test]
     fn mixed_grants_use_the_grant_that_covers_the_target() {
         // A worker on grid 3 who is also building head of building 20 in grid 4.
-        let g = [
-            grant(Role::Worker, &[1, 2, 3]),
-            grant(Role::BuildingHead, &[1, 2, 4, 20]),
-        ];
+        let g = [grant(Role::Worker, &[1, 2, 3]), grant(Role::BuildingHead, &[1, 2, 4, 20])];
         assert_eq!(
             authorize(&g, Action::ViewPlaces, Some(&path(&[1, 2, 4, 20, 200]))),
             Decision::Allow

@@ -116,10 +116,7 @@ mod tests {
         let cards = split(&lines, 5);
         assert_eq!(cards, vec![0..2, 2..5, 5..8]);
         for r in &cards {
-            assert!(
-                lines[r.clone()].iter().sum::<usize>() <= 5,
-                "{r:?} overflows"
-            );
+            assert!(lines[r.clone()].iter().sum::<usize>() <= 5, "{r:?} overflows");
         }
         // Every neighbour on exactly one card, in order.
         let joined: Vec<usize> = cards.iter().flat_map(|r| r.clone()).collect();
@@ -138,10 +135,7 @@ mod tests {
         assert_eq!(lines_of(station), 2);
         let budget = neighbour_budget(&["楼长：米丽芳 13812345678", station]);
         assert_eq!(budget, CARD_LINES - FRAME_LINES - 1 - 2);
-        assert!(
-            budget >= 16,
-            "an A6 card lists at least eight helpers: {budget}"
-        );
+        assert!(budget >= 16, "an A6 card lists at least eight helpers: {budget}");
         let endless = "很长的说明".repeat(100);
         assert_eq!(neighbour_budget(&[&endless]), MIN_NEIGHBOUR_LINES);
     }

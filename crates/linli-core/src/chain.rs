@@ -96,11 +96,7 @@ where
     let mut count = 0;
     for (expected_seq, link) in (1..).zip(links) {
         if link.seq != expected_seq {
-            return Err(ChainBreak::Gap {
-                id: link.id,
-                seq: link.seq,
-                expected: expected_seq,
-            });
+            return Err(ChainBreak::Gap { id: link.id, seq: link.seq, expected: expected_seq });
         }
         if link.prev_hash != prev {
             return Err(ChainBreak::Unlinked { id: link.id });
@@ -114,10 +110,7 @@ where
     if let Some(head) = head
         && head != prev
     {
-        return Err(ChainBreak::Truncated {
-            expected: head.to_string(),
-            found: prev,
-        });
+        return Err(ChainBreak::Truncated { expected: head.to_string(), found: prev });
     }
     Ok(count)
 }
@@ -149,11 +142,7 @@ pub enum AnchorError {
     )]
     Missing { anchor: String, seq: i64, last: i64 },
     #[error("anchor {anchor}: record {seq} has another hash ({found}…); the ledger was rewritten")]
-    Mismatch {
-        anchor: String,
-        seq: i64,
-        found: String,
-    },
+    Mismatch { anchor: String, seq: i64, found: String },
 }
 
 impl std::fmt::Display for Anchor {
@@ -174,11 +163,7 @@ impl Anchor {
             [c, seq, hash] => (Some(c.parse::<i64>().map_err(|_| bad())?), *seq, *hash),
             _ => return Err(bad()),
         };
-        let seq = seq
-            .parse::<i64>()
-            .ok()
-            .filter(|s| *s >= 1)
-            .ok_or_else(bad)?;
+        let seq = seq.parse::<i64>().ok().filter(|s| *s >= 1).ok_or_else(bad)?;
         let hash = hash.to_ascii_lowercase();
         if hash.len() < SHORT_HASH
             || hash.len() > 64
@@ -186,11 +171,7 @@ impl Anchor {
         {
             return Err(bad());
         }
-        Ok(Anchor {
-            community,
-            seq,
-            hash,
-        })
+        Ok(Anchor { community, seq, hash })
     }
 
     /// Checks the anchor against a chain's (seq, hash) records in order: the record must still
@@ -214,11 +195,7 @@ impl Anchor {
             }
             last = last.max(seq);
         }
-        Err(AnchorError::Missing {
-            anchor: self.to_string(),
-            seq: self.seq,
-            last,
-        })
+        Err(AnchorError::Missing { anchor: self.to_string(), seq: self.seq, last })
     }
 }
 
@@ -229,14 +206,7 @@ mod tests {
     #[test]
     fn an_anchor_finds_a_cut_or_rewritten_ledger() {
         let a = Anchor::parse("3:2:ABCDEF012345").unwrap();
-        assert_eq!(
-            a,
-            Anchor {
-                community: Some(3),
-                seq: 2,
-                hash: "abcdef012345".into()
-            }
-        );
+        assert_eq!(a, Anchor { community: Some(3), seq: 2, hash: "abcdef012345".into() });
         assert_eq!(a.to_string(), "3:2:abcdef012345");
         assert_eq!(Anchor::parse("2:abcdef012345").unwrap().community, None);
         for bad in [
@@ -248,10 +218,7 @@ mod tests {
             "2:ghijklmnopqr",
             "1:2:3:abcdef012345",
         ] {
-            assert!(
-                matches!(Anchor::parse(bad), Err(AnchorError::Malformed(_))),
-                "{bad}"
-            );
+            assert!(matches!(Anchor::parse(bad), Err(AnchorError::Malformed(_))), "{bad}");
         }
         let full = format!("abcdef012345{}", "0".repeat(52));
         let other = format!("ffffff012345{}", "0".repeat(52));
@@ -260,18 +227,11 @@ mod tests {
         // Cut after record 1 (and the head rewound with it): the anchor is missing.
         assert_eq!(
             a.check(records[..1].iter().copied()),
-            Err(AnchorError::Missing {
-                anchor: a.to_string(),
-                seq: 2,
-                last: 1
-            })
+            Err(AnchorError::Missing { anchor: a.to_string(), seq: 2, last: 1 })
         );
         // Rewritten from record 2 on.
         let rewritten = [(1, other.as_str()), (2, other.as_str())];
-        assert!(matches!(
-            a.check(rewritten),
-            Err(AnchorError::Mismatch { seq: 2, .. })
-        ));
+        assert!(matches!(a.check(rewritten), Err(AnchorError::Mismatch { seq: 2, .. })));
         assert_eq!(short(&full), "abcdef012345");
     }
 
@@ -315,14 +275,7 @@ mod tests {
     fn a_removed_record_is_noticed_at_the_next_one() {
         let mut links = chain(&["a", "b", "c"]);
         links.remove(1);
-        assert_eq!(
-            verify(links, None),
-            Err(ChainBreak::Gap {
-                id: 102,
-                seq: 3,
-                expected: 2
-            })
-        );
+        assert_eq!(verify(links, None), Err(ChainBreak::Gap { id: 102, seq: 3, expected: 2 }));
     }
 
     #[test]
@@ -338,10 +291,7 @@ mod tests {
         let mut links = chain(&["a", "b", "c"]);
         let head = links.last().unwrap().hash.clone();
         links.pop();
-        assert!(matches!(
-            verify(links, Some(&head)),
-            Err(ChainBreak::Truncated { .. })
-        ));
+        assert!(matches!(verify(links, Some(&head)), Err(ChainBreak::Truncated { .. })));
     }
 
     #[test]

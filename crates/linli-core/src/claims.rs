@@ -30,10 +30,7 @@ mod tests {
         let (id, phone) = normalise(" 11010519491231002x ", "１３８ １２３４ ５６７８").unwrap();
         assert_eq!(id, "11010519491231002X");
         assert_eq!(phone, "13812345678");
-        assert!(
-            normalise("110105194912310021", "13812345678").is_none(),
-            "a wrong check digit"
-        );
+        assert!(normalise("110105194912310021", "13812345678").is_none(), "a wrong check digit");
         assert!(normalise("11010519491231002X", "123").is_none());
     }
 

@@ -50,9 +50,6 @@ mod tests {
     #[test]
     fn late_evening_utc_is_the_next_morning_in_shanghai() {
         let t = Utc.with_ymd_and_hms(2026, 11, 26, 20, 30, 0).unwrap();
-        assert_eq!(
-            shanghai(t).format("%Y-%m-%d %H:%M").to_string(),
-            "2026-11-27 04:30"
-        );
+        assert_eq!(shanghai(t).format("%Y-%m-%d %H:%M").to_string(), "2026-11-27 04:30");
     }
 }

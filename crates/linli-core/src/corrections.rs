@@ -79,10 +79,7 @@ mod tests {
             request("phone", "  电话换了，新号码13945351234  "),
             Ok((CorrectionField::Phone, "电话换了，新号码13945351234".into()))
         );
-        assert_eq!(
-            request("phone", " 错 ").unwrap_err().code,
-            "correction_message_missing"
-        );
+        assert_eq!(request("phone", " 错 ").unwrap_err().code, "correction_message_missing");
         assert_eq!(request("salary", "改一下").unwrap_err().field, "field");
         let long = "字".repeat(MAX_TEXT + 50);
         assert_eq!(request("other", &long).unwrap().1.chars().count(), MAX_TEXT);
@@ -96,21 +93,9 @@ mod tests {
             resolve(Open, "declined", "户籍证明上的姓名与申请不一致"),
             Ok((Declined, "户籍证明上的姓名与申请不一致".into()))
         );
-        assert_eq!(
-            resolve(Open, "declined", " ").unwrap_err().code,
-            "correction_reason_missing"
-        );
-        assert_eq!(
-            resolve(Open, "open", "x").unwrap_err().code,
-            "correction_outcome_bad"
-        );
-        assert_eq!(
-            resolve(Done, "declined", "太晚了").unwrap_err().code,
-            "correction_resolved"
-        );
-        assert_eq!(
-            resolve(Declined, "done", "").unwrap_err().code,
-            "correction_resolved"
-        );
+        assert_eq!(resolve(Open, "declined", " ").unwrap_err().code, "correction_reason_missing");
+        assert_eq!(resolve(Open, "open", "x").unwrap_err().code, "correction_outcome_bad");
+        assert_eq!(resolve(Done, "declined", "太晚了").unwrap_err().code, "correction_resolved");
+        assert_eq!(resolve(Declined, "done", "").unwrap_err().code, "correction_resolved");
     }
 }

@@ -14,36 +14,12 @@ pub struct Item {
 
 /// The default checklist (100 points), which a community may change.
 pub const DEFAULT_ITEMS: &[Item] = &[
-    Item {
-        code: "stairs_clean",
-        label: "楼梯、扶手干净",
-        points: 20,
-    },
-    Item {
-        code: "no_clutter",
-        label: "无堆放杂物",
-        points: 20,
-    },
-    Item {
-        code: "boards_current",
-        label: "宣传栏内容及时更新",
-        points: 15,
-    },
-    Item {
-        code: "lights",
-        label: "照明完好",
-        points: 15,
-    },
-    Item {
-        code: "no_small_ads",
-        label: "无小广告",
-        points: 15,
-    },
-    Item {
-        code: "fire_passage",
-        label: "消防通道畅通",
-        points: 15,
-    },
+    Item { code: "stairs_clean", label: "楼梯、扶手干净", points: 20 },
+    Item { code: "no_clutter", label: "无堆放杂物", points: 20 },
+    Item { code: "boards_current", label: "宣传栏内容及时更新", points: 15 },
+    Item { code: "lights", label: "照明完好", points: 15 },
+    Item { code: "no_small_ads", label: "无小广告", points: 15 },
+    Item { code: "fire_passage", label: "消防通道畅通", points: 15 },
 ];
 
 /// The six boards of the seed, each corridor's by default.
@@ -69,20 +45,12 @@ pub const DEFAULT_STALE_DAYS: i64 = 31;
 /// The score of an inspection: every item's points, less those of the failed ones. Codes not
 /// on the checklist are ignored (`unknown` names them for the caller to refuse).
 pub fn score(items: &[(String, i64)], failed: &[String]) -> i64 {
-    items
-        .iter()
-        .filter(|(code, _)| !failed.contains(code))
-        .map(|(_, p)| p)
-        .sum()
+    items.iter().filter(|(code, _)| !failed.contains(code)).map(|(_, p)| p).sum()
 }
 
 /// The failed codes that are not items of the checklist.
 pub fn unknown<'a>(items: &[(String, i64)], failed: &'a [String]) -> Vec<&'a str> {
-    failed
-        .iter()
-        .filter(|f| !items.iter().any(|(c, _)| c == *f))
-        .map(String::as_str)
-        .collect()
+    failed.iter().filter(|f| !items.iter().any(|(c, _)| c == *f)).map(String::as_str).collect()
 }
 
 /// The stars (1-5) a score earns against the thresholds of 2, 3, 4 and 5 stars.
@@ -127,10 +95,7 @@ impl Default for Settings {
             high_stars: DEFAULT_HIGH_STANDARD_STARS,
             high_last: DEFAULT_HIGH_STANDARD_LAST,
             stale_days: DEFAULT_STALE_DAYS,
-            boards: DEFAULT_BOARDS
-                .iter()
-                .map(|(c, l)| (c.to_string(), l.to_string()))
-                .collect(),
+            boards: DEFAULT_BOARDS.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect(),
         }
     }
 }
@@ -152,10 +117,7 @@ impl Settings {
 
     /// A board's name: the community's, or the code when it is no longer among its boards.
     pub fn board_name<'a>(&'a self, code: &'a str) -> &'a str {
-        self.boards
-            .iter()
-            .find(|(c, _)| c == code)
-            .map_or(code, |(_, l)| l.as_str())
+        self.boards.iter().find(|(c, _)| c == code).map_or(code, |(_, l)| l.as_str())
     }
 }
 
@@ -206,11 +168,8 @@ impl SettingsError {
 
 /// Names, trimmed, without empties; `None` when one is out of `min..=max` characters or twice.
 fn names(list: &[String], min: usize, max: usize) -> Option<Vec<String>> {
-    let out: Vec<String> = list
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let out: Vec<String> =
+        list.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     let ok = out
         .iter()
         .all(|s| (min..=max).contains(&s.chars().count()) && !s.contains(['=', '\n', '\r']))
@@ -220,10 +179,7 @@ fn names(list: &[String], min: usize, max: usize) -> Option<Vec<String>> {
 
 /// A code for a new name, not among `taken`: `{prefix}1`, `{prefix}2`, …
 fn new_code(prefix: &str, taken: &[String]) -> String {
-    (1..)
-        .map(|n| format!("{prefix}{n}"))
-        .find(|c| !taken.contains(c))
-        .unwrap_or_default()
+    (1..).map(|n| format!("{prefix}{n}")).find(|c| !taken.contains(c)).unwrap_or_default()
 }
 
 /// The community's boards from their names in order. A name the community had keeps its code
@@ -245,12 +201,7 @@ pub fn check_boards(
             .iter()
             .find(|(_, l)| *l == name)
             .map(|(c, _)| c.clone())
-            .or_else(|| {
-                DEFAULT_BOARDS
-                    .iter()
-                    .find(|(_, l)| *l == name)
-                    .map(|(c, _)| c.to_string())
-            })
+            .or_else(|| DEFAULT_BOARDS.iter().find(|(_, l)| *l == name).map(|(c, _)| c.to_string()))
             .filter(|c| !out.iter().any(|(o, _)| o == c));
         let code = match known {
             Some(c) => c,
@@ -302,9 +253,7 @@ pub fn parse_item_lines(text: &str) -> Result<Vec<(String, i64)>, SettingsError>
                 .sum::<usize>();
         let (name, points) = line.split_at(digits);
         let points: i64 = points.parse().map_err(|_| SettingsError::ItemPoints)?;
-        let name = name
-            .trim_end_matches([' ', '\t', '：', ':', '，', ',', '　'])
-            .trim();
+        let name = name.trim_end_matches([' ', '\t', '：', ':', '，', ',', '　']).trim();
         out.push((name.to_string(), points));
     }
     Ok(out)
@@ -329,15 +278,9 @@ pub fn check_items(
             return Err(SettingsError::ItemPoints);
         }
         let label = label.trim().to_string();
-        let known = before
-            .iter()
-            .find(|(_, l, _)| *l == label)
-            .map(|(c, _, _)| c.clone())
-            .or_else(|| {
-                DEFAULT_ITEMS
-                    .iter()
-                    .find(|i| i.label == label)
-                    .map(|i| i.code.to_string())
+        let known =
+            before.iter().find(|(_, l, _)| *l == label).map(|(c, _, _)| c.clone()).or_else(|| {
+                DEFAULT_ITEMS.iter().find(|i| i.label == label).map(|i| i.code.to_string())
             });
         let code = match known {
             Some(c) => c,
@@ -361,12 +304,7 @@ pub fn item_label(code: &str, known: &[(String, String)]) -> String {
         .iter()
         .find(|(c, _)| c == code)
         .map(|(_, l)| l.clone())
-        .or_else(|| {
-            DEFAULT_ITEMS
-                .iter()
-                .find(|i| i.code == code)
-                .map(|i| i.label.to_string())
-        })
+        .or_else(|| DEFAULT_ITEMS.iter().find(|i| i.code == code).map(|i| i.label.to_string()))
         .unwrap_or_else(|| REMOVED_ITEM.to_string())
 }
 
@@ -385,10 +323,7 @@ mod tests {
     use super::*;
 
     fn items() -> Vec<(String, i64)> {
-        DEFAULT_ITEMS
-            .iter()
-            .map(|i| (i.code.to_string(), i.points))
-            .collect()
+        DEFAULT_ITEMS.iter().map(|i| (i.code.to_string(), i.points)).collect()
     }
 
     fn f(codes: &[&str]) -> Vec<String> {
@@ -427,14 +362,8 @@ mod tests {
     fn high_standard_is_held_while_the_last_inspections_keep_the_level() {
         // Newest first.
         assert!(high_standard(&[5, 4, 4, 2], 4, 3));
-        assert!(
-            !high_standard(&[3, 5, 5, 5], 4, 3),
-            "lost at once by one poor inspection"
-        );
-        assert!(
-            !high_standard(&[5, 5], 4, 3),
-            "not yet: two inspections only"
-        );
+        assert!(!high_standard(&[3, 5, 5, 5], 4, 3), "lost at once by one poor inspection");
+        assert!(!high_standard(&[5, 5], 4, 3), "not yet: two inspections only");
         assert!(high_standard(&[4, 4, 4], 4, 3));
         assert!(!high_standard(&[], 4, 3));
         assert!(!high_standard(&[5], 4, 0));
@@ -469,23 +398,14 @@ mod tests {
         let again = check_boards(&strings(&["书香楼道", "平安楼道"]), &b).unwrap();
         assert_eq!(again[0], ("board2".into(), "书香楼道".into()));
         assert_eq!(again[1], ("board1".into(), "平安楼道".into()));
-        assert_eq!(
-            check_boards(&strings(&["党建", "党建"]), &before),
-            Err(SettingsError::Boards)
-        );
-        assert_eq!(
-            check_boards(&strings(&[" "]), &before),
-            Err(SettingsError::Boards)
-        );
+        assert_eq!(check_boards(&strings(&["党建", "党建"]), &before), Err(SettingsError::Boards));
+        assert_eq!(check_boards(&strings(&[" "]), &before), Err(SettingsError::Boards));
         assert_eq!(
             check_boards(&strings(&["一"]), &before),
             Err(SettingsError::Boards),
             "a one-character name says nothing"
         );
-        let s = Settings {
-            boards: b,
-            ..Settings::default()
-        };
+        let s = Settings { boards: b, ..Settings::default() };
         assert_eq!(s.board_name("board1"), "平安楼道");
         assert_eq!(s.board_name("science"), "science", "no longer a board");
     }
@@ -493,22 +413,10 @@ mod tests {
     #[test]
     fn the_rules_are_checked_within_their_bounds() {
         assert_eq!(check_rules(DEFAULT_STAR_THRESHOLDS, 4, 3, 31), Ok(()));
-        assert_eq!(
-            check_rules([60, 50, 80, 90], 4, 3, 31),
-            Err(SettingsError::Thresholds)
-        );
-        assert_eq!(
-            check_rules(DEFAULT_STAR_THRESHOLDS, 6, 3, 31),
-            Err(SettingsError::HighStars)
-        );
-        assert_eq!(
-            check_rules(DEFAULT_STAR_THRESHOLDS, 4, 0, 31),
-            Err(SettingsError::HighLast)
-        );
-        assert_eq!(
-            check_rules(DEFAULT_STAR_THRESHOLDS, 4, 3, 3),
-            Err(SettingsError::StaleDays)
-        );
+        assert_eq!(check_rules([60, 50, 80, 90], 4, 3, 31), Err(SettingsError::Thresholds));
+        assert_eq!(check_rules(DEFAULT_STAR_THRESHOLDS, 6, 3, 31), Err(SettingsError::HighStars));
+        assert_eq!(check_rules(DEFAULT_STAR_THRESHOLDS, 4, 0, 31), Err(SettingsError::HighLast));
+        assert_eq!(check_rules(DEFAULT_STAR_THRESHOLDS, 4, 3, 3), Err(SettingsError::StaleDays));
         let s = Settings {
             thresholds: [50, 60, 75, 95],
             high_stars: 5,
@@ -584,10 +492,7 @@ mod tests {
             ("item1".to_string(), "电动车不进楼道".to_string(), 60),
         ];
         let items = check_items(
-            &[
-                ("楼道灯完好".to_string(), 40),
-                ("电动车不进楼道".to_string(), 50),
-            ],
+            &[("楼道灯完好".to_string(), 40), ("电动车不进楼道".to_string(), 50)],
             &before,
         )
         .unwrap();
@@ -610,11 +515,7 @@ mod tests {
                 ("无小广告".to_string(), 10)
             ]
         );
-        assert_eq!(
-            parse_item_lines("照明完好"),
-            Err(SettingsError::ItemPoints),
-            "no points"
-        );
+        assert_eq!(parse_item_lines("照明完好"), Err(SettingsError::ItemPoints), "no points");
         assert_eq!(parse_item_lines("").unwrap(), []);
     }
 }

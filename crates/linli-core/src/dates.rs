@@ -52,8 +52,7 @@ fn strip_time(s: &str) -> String {
         let t = t.trim();
         t.contains(':')
             && t.starts_with(|c: char| c.is_ascii_digit())
-            && t.chars()
-                .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+            && t.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.')
     };
     let date = match s.rsplit_once(char::is_whitespace) {
         Some((date, time)) if looks_like_time(time) => date,
@@ -163,10 +162,7 @@ mod tests {
     #[test]
     fn full_width_digits_and_surrounding_spaces_are_accepted() {
         assert_eq!(parse_date("２０１９－１２－０５"), date(2019, 12, 5));
-        assert_eq!(
-            parse_date("\u{3000}２０１９年１２月５日 "),
-            date(2019, 12, 5)
-        );
+        assert_eq!(parse_date("\u{3000}２０１９年１２月５日 "), date(2019, 12, 5));
         assert_eq!(parse_date("  2019/12/5\t"), date(2019, 12, 5));
         assert_eq!(parse_date("２０１９１２０５"), date(2019, 12, 5));
     }

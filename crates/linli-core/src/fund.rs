@@ -77,20 +77,15 @@ impl Fen {
         {
             return Err(MoneyError::Malformed);
         }
-        let yuan: i64 = if whole.is_empty() {
-            0
-        } else {
-            whole.parse().map_err(|_| MoneyError::Malformed)?
-        };
+        let yuan: i64 =
+            if whole.is_empty() { 0 } else { whole.parse().map_err(|_| MoneyError::Malformed)? };
         let cents: i64 = match frac.len() {
             0 => 0,
             1 => frac.parse::<i64>().map_err(|_| MoneyError::Malformed)? * 10,
             _ => frac.parse().map_err(|_| MoneyError::Malformed)?,
         };
-        let fen = yuan
-            .checked_mul(100)
-            .and_then(|v| v.checked_add(cents))
-            .ok_or(MoneyError::TooLarge)?;
+        let fen =
+            yuan.checked_mul(100).and_then(|v| v.checked_add(cents)).ok_or(MoneyError::TooLarge)?;
         Fen::positive(fen)
     }
 
@@ -190,10 +185,7 @@ pub struct Posting {
 
 pub fn is_balanced(postings: &[Posting]) -> bool {
     !postings.is_empty()
-        && postings
-            .iter()
-            .try_fold(0i64, |acc, p| acc.checked_add(p.amount.0))
-            == Some(0)
+        && postings.iter().try_fold(0i64, |acc, p| acc.checked_add(p.amount.0)) == Some(0)
 }
 
 /// The asset account a gift received by `method` lands in.
@@ -214,28 +206,16 @@ pub fn donation_postings(method: Method, donor: DonorKind, amount: Fen) -> Vec<P
         account::donations(donor)
     };
     vec![
-        Posting {
-            account: asset_for(method).to_string(),
-            amount,
-        },
-        Posting {
-            account: income,
-            amount: Fen(-amount.0),
-        },
+        Posting { account: asset_for(method).to_string(), amount },
+        Posting { account: income, amount: Fen(-amount.0) },
     ]
 }
 
 /// A payment to a beneficiary from cash or bank.
 pub fn disbursement_postings(purpose: Purpose, from: &'static str, amount: Fen) -> Vec<Posting> {
     vec![
-        Posting {
-            account: account::disbursement(purpose),
-            amount,
-        },
-        Posting {
-            account: from.to_string(),
-            amount: Fen(-amount.0),
-        },
+        Posting { account: account::disbursement(purpose), amount },
+        Posting { account: from.to_string(), amount: Fen(-amount.0) },
     ]
 }
 
@@ -243,10 +223,7 @@ pub fn disbursement_postings(purpose: Purpose, from: &'static str, amount: Fen) 
 pub fn reversal_postings(original: &[Posting]) -> Vec<Posting> {
     original
         .iter()
-        .map(|p| Posting {
-            account: p.account.clone(),
-            amount: Fen(-p.amount.0),
-        })
+        .map(|p| Posting { account: p.account.clone(), amount: Fen(-p.amount.0) })
         .collect()
 }
 
@@ -283,15 +260,8 @@ pub fn money_after(money: Fen, postings: &[Posting]) -> Result<Fen, LedgerError>
         .filter(|p| account::MONEY.contains(&p.account.as_str()))
         .map(|p| p.amount.0)
         .sum();
-    let after = money
-        .0
-        .checked_add(delta)
-        .ok_or(LedgerError::InsufficientFunds)?;
-    if after < 0 {
-        Err(LedgerError::InsufficientFunds)
-    } else {
-        Ok(Fen(after))
-    }
+    let after = money.0.checked_add(delta).ok_or(LedgerError::InsufficientFunds)?;
+    if after < 0 { Err(LedgerError::InsufficientFunds) } else { Ok(Fen(after)) }
 }
 
 /// May `original` be reversed? (`is_reversal`: it is itself a reversal; `reversed`: a reversal
@@ -415,11 +385,7 @@ pub fn capitals(fen: Fen) -> String {
             out.push('分');
         }
     }
-    if out == "整" {
-        "零元整".into()
-    } else {
-        out
-    }
+    if out == "整" { "零元整".into() } else { out }
 }
 
 /// Receipt numbers run per community and year without gaps: `2026-0001`.
@@ -472,10 +438,7 @@ pub fn payment_seal(
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     crate::chain::canonical(&[
         ("disbursement_id", &disbursement_id.to_string()),
-        (
-            "beneficiary_resident_id",
-            &beneficiary_resident_id.to_string(),
-        ),
+        ("beneficiary_resident_id", &beneficiary_resident_id.to_string()),
         ("case_id", &opt(case_id)),
         ("amount_fen", &amount_fen.to_string()),
         ("purpose", purpose),
@@ -600,13 +563,7 @@ pub fn quorum(basis: MeetingBasis, eligible: i64, attendance: i64) -> Result<Quo
         return Err(QuorumError::AttendanceOverEligible);
     }
     let needed = eligible / 2 + 1;
-    Ok(Quorum {
-        basis,
-        eligible,
-        attendance,
-        needed,
-        reached: attendance >= needed,
-    })
+    Ok(Quorum { basis, eligible, attendance, needed, reached: attendance >= needed })
 }
 
 /// May a gift received on `received_on` be recorded, given the days on which quorate meetings
@@ -674,10 +631,7 @@ pub fn posting_period(
     if posted_on > today {
         return Err(PostingError::Future);
     }
-    Ok((
-        posted_on,
-        posted_on + chrono::Duration::days(POSTING_DAYS - 1),
-    ))
+    Ok((posted_on, posted_on + chrono::Duration::days(POSTING_DAYS - 1)))
 }
 
 #[cfg(test)]
@@ -685,18 +639,13 @@ mod tests {
     use super::*;
 
     fn basis_quorum(basis: MeetingBasis, eligible: i64, attendance: i64) -> bool {
-        quorum(basis, eligible, attendance)
-            .map(|q| q.reached)
-            .unwrap_or(false)
+        quorum(basis, eligible, attendance).map(|q| q.reached).unwrap_or(false)
     }
 
     #[test]
     fn a_meeting_of_residents_over_18_needs_more_than_half_of_them() {
         let b = MeetingBasis::Residents;
-        assert!(
-            !basis_quorum(b, 172, 86),
-            "exactly half is not more than half"
-        );
+        assert!(!basis_quorum(b, 172, 86), "exactly half is not more than half");
         assert!(basis_quorum(b, 172, 87));
         assert!(!basis_quorum(b, 173, 86));
         assert!(basis_quorum(b, 173, 87), "87 of 173 is more than half");
@@ -711,10 +660,7 @@ mod tests {
         assert!(basis_quorum(b, 600, 301));
         assert!(!basis_quorum(b, 601, 300));
         assert!(basis_quorum(b, 601, 301));
-        assert!(
-            !basis_quorum(b, 2, 1),
-            "one of two households is half, not more"
-        );
+        assert!(!basis_quorum(b, 2, 1), "one of two households is half, not more");
         assert!(basis_quorum(b, 1, 1));
     }
 
@@ -722,10 +668,7 @@ mod tests {
     fn a_meeting_of_group_representatives_needs_more_than_half_of_them_not_two_thirds() {
         let b = MeetingBasis::Representatives;
         assert!(!basis_quorum(b, 30, 15));
-        assert!(
-            basis_quorum(b, 30, 16),
-            "16 of 30 is enough: the rule is half, not two thirds"
-        );
+        assert!(basis_quorum(b, 30, 16), "16 of 30 is enough: the rule is half, not two thirds");
         assert!(!basis_quorum(b, 31, 15));
         assert!(basis_quorum(b, 31, 16));
         assert!(basis_quorum(b, 30, 30));
@@ -737,14 +680,8 @@ mod tests {
         assert_eq!(quorum(b, 0, 0), Err(QuorumError::EligibleNotPositive));
         assert_eq!(quorum(b, -5, 3), Err(QuorumError::EligibleNotPositive));
         assert_eq!(quorum(b, 100, 0), Err(QuorumError::AttendanceNotPositive));
-        assert_eq!(
-            quorum(b, 100, 101),
-            Err(QuorumError::AttendanceOverEligible)
-        );
-        assert_eq!(
-            MeetingBasis::parse("households"),
-            Some(MeetingBasis::Households)
-        );
+        assert_eq!(quorum(b, 100, 101), Err(QuorumError::AttendanceOverEligible));
+        assert_eq!(MeetingBasis::parse("households"), Some(MeetingBasis::Households));
         assert_eq!(MeetingBasis::parse("everyone"), None);
     }
 
@@ -752,60 +689,29 @@ mod tests {
     fn gifts_come_after_a_decision_on_or_before_their_day() {
         let d = |m: u32, day: u32| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
         assert_eq!(gift_after_decision(d(3, 1), &[]), Err(None));
-        assert_eq!(
-            gift_after_decision(d(3, 14), &[d(3, 15)]),
-            Err(Some(d(3, 15)))
-        );
-        assert_eq!(
-            gift_after_decision(d(3, 15), &[d(3, 15)]),
-            Ok(()),
-            "the decision's own day"
-        );
+        assert_eq!(gift_after_decision(d(3, 14), &[d(3, 15)]), Err(Some(d(3, 15))));
+        assert_eq!(gift_after_decision(d(3, 15), &[d(3, 15)]), Ok(()), "the decision's own day");
         assert_eq!(gift_after_decision(d(4, 1), &[d(3, 15)]), Ok(()));
         // A later meeting that decided again does not make the gifts in between early.
         assert_eq!(gift_after_decision(d(5, 1), &[d(3, 15), d(9, 1)]), Ok(()));
-        assert_eq!(
-            gift_after_decision(d(1, 1), &[d(9, 1), d(3, 15)]),
-            Err(Some(d(3, 15)))
-        );
+        assert_eq!(gift_after_decision(d(1, 1), &[d(9, 1), d(3, 15)]), Err(Some(d(3, 15))));
     }
 
     #[test]
     fn a_posting_lasts_seven_days_from_its_day() {
         let d = |m: u32, day: u32| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap();
-        assert_eq!(
-            posting_period("2026-11", d(12, 4), d(12, 6)),
-            Ok((d(12, 4), d(12, 10)))
-        );
-        assert_eq!(
-            posting_period("2026-11", d(11, 30), d(12, 6)),
-            Ok((d(11, 30), d(12, 6)))
-        );
-        assert_eq!(
-            posting_period("2026-11", d(10, 31), d(12, 6)),
-            Err(PostingError::BeforeMonth)
-        );
-        assert_eq!(
-            posting_period("2026-11", d(12, 7), d(12, 6)),
-            Err(PostingError::Future)
-        );
-        assert_eq!(
-            posting_period("2026-13", d(12, 4), d(12, 6)),
-            Err(PostingError::MonthBad)
-        );
-        assert_eq!(
-            posting_period("2026-1", d(12, 4), d(12, 6)),
-            Err(PostingError::MonthBad)
-        );
+        assert_eq!(posting_period("2026-11", d(12, 4), d(12, 6)), Ok((d(12, 4), d(12, 10))));
+        assert_eq!(posting_period("2026-11", d(11, 30), d(12, 6)), Ok((d(11, 30), d(12, 6))));
+        assert_eq!(posting_period("2026-11", d(10, 31), d(12, 6)), Err(PostingError::BeforeMonth));
+        assert_eq!(posting_period("2026-11", d(12, 7), d(12, 6)), Err(PostingError::Future));
+        assert_eq!(posting_period("2026-13", d(12, 4), d(12, 6)), Err(PostingError::MonthBad));
+        assert_eq!(posting_period("2026-1", d(12, 4), d(12, 6)), Err(PostingError::MonthBad));
     }
 
     #[test]
     fn a_years_receipts_run_from_one_to_the_counter_each_once() {
         let r = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            check_receipts(2026, 3, &r(&["2026-0002", "2026-0001", "2026-0003"])),
-            Ok(())
-        );
+        assert_eq!(check_receipts(2026, 3, &r(&["2026-0002", "2026-0001", "2026-0003"])), Ok(()));
         assert_eq!(check_receipts(2026, 0, &[]), Ok(()));
         assert_eq!(
             check_receipts(2026, 3, &r(&["2026-0001", "2026-0003"])),
@@ -817,10 +723,7 @@ mod tests {
         );
         assert_eq!(
             check_receipts(2026, 5, &r(&["2026-0001", "2026-0002"])),
-            Err(ReceiptFault::Counter {
-                counter: 5,
-                highest: 2
-            }),
+            Err(ReceiptFault::Counter { counter: 5, highest: 2 }),
             "a counter moved forward leaves a gap in what will be issued"
         );
         assert_eq!(
@@ -904,14 +807,8 @@ mod tests {
             )
         );
         let pay = payment_seal(7, 42, None, 20000, "medical", "2026-11-21", Some(3));
-        assert_ne!(
-            pay,
-            payment_seal(7, 43, None, 20000, "medical", "2026-11-21", Some(3))
-        );
-        assert_ne!(
-            pay,
-            payment_seal(7, 42, None, 30000, "medical", "2026-11-21", Some(3))
-        );
+        assert_ne!(pay, payment_seal(7, 43, None, 20000, "medical", "2026-11-21", Some(3)));
+        assert_ne!(pay, payment_seal(7, 42, None, 30000, "medical", "2026-11-21", Some(3)));
     }
     use proptest::prelude::*;
 
@@ -952,10 +849,7 @@ mod tests {
     fn a_payment_beyond_the_money_is_refused() {
         let pay = disbursement_postings(Purpose::Medical, account::CASH, Fen(8000));
         assert_eq!(money_after(Fen(10_000), &pay), Ok(Fen(2000)));
-        assert_eq!(
-            money_after(Fen(2000), &pay),
-            Err(LedgerError::InsufficientFunds)
-        );
+        assert_eq!(money_after(Fen(2000), &pay), Err(LedgerError::InsufficientFunds));
     }
 
     #[test]
@@ -973,27 +867,15 @@ mod tests {
     fn the_two_person_rule() {
         assert_eq!(approve(1, &[], 1, true), Err(ApprovalError::SelfApproval));
         assert_eq!(approve(1, &[], 2, true), Ok(false));
-        assert_eq!(
-            approve(1, &[2], 2, true),
-            Err(ApprovalError::AlreadyApproved)
-        );
+        assert_eq!(approve(1, &[2], 2, true), Err(ApprovalError::AlreadyApproved));
         assert_eq!(approve(1, &[2], 3, true), Ok(true));
-        assert_eq!(
-            approve(1, &[2, 3], 4, false),
-            Err(ApprovalError::NotPending)
-        );
+        assert_eq!(approve(1, &[2, 3], 4, false), Err(ApprovalError::NotPending));
     }
 
     #[test]
     fn reversals_cannot_be_reversed_or_repeated() {
-        assert_eq!(
-            check_reversal(true, false),
-            Err(LedgerError::ReverseOfReversal)
-        );
-        assert_eq!(
-            check_reversal(false, true),
-            Err(LedgerError::AlreadyReversed)
-        );
+        assert_eq!(check_reversal(true, false), Err(LedgerError::ReverseOfReversal));
+        assert_eq!(check_reversal(false, true), Err(LedgerError::AlreadyReversed));
         assert_eq!(check_reversal(false, false), Ok(()));
     }
 

@@ -32,11 +32,7 @@ pub fn check_digit(first17: &str) -> Option<char> {
     if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     CHECK_CHARS.get((sum % 11) as usize).copied()
 }
 
@@ -171,15 +167,9 @@ impl IdNumber {
         if looks_like_scientific(&s) {
             return Err(IdNumberError::ScientificNotation);
         }
-        if let Some((i, ch)) = s
-            .chars()
-            .enumerate()
-            .find(|(_, c)| !c.is_ascii_digit() && *c != 'X')
+        if let Some((i, ch)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit() && *c != 'X')
         {
-            return Err(IdNumberError::BadChar {
-                ch,
-                position: i + 1,
-            });
+            return Err(IdNumberError::BadChar { ch, position: i + 1 });
         }
         // Only ASCII is left, so byte positions are character positions from here on.
         let len = s.len();
@@ -190,10 +180,7 @@ impl IdNumber {
         if let Some(i) = s.bytes().position(|b| b == b'X')
             && (len == 15 || i != 17)
         {
-            return Err(IdNumberError::BadChar {
-                ch: 'X',
-                position: i + 1,
-            });
+            return Err(IdNumberError::BadChar { ch: 'X', position: i + 1 });
         }
         if len == 15 {
             return Self::from_legacy15(&s);
@@ -237,10 +224,7 @@ impl IdNumber {
             Gender::Male => 1,
             Gender::Female => 2,
         };
-        let first17 = format!(
-            "{region}{}{sequence:02}{gender_digit}",
-            birth.format("%Y%m%d")
-        );
+        let first17 = format!("{region}{}{sequence:02}{gender_digit}", birth.format("%Y%m%d"));
         let check = check_digit(&first17)?;
         Some(IdNumber(format!("{first17}{check}")))
     }
@@ -257,11 +241,7 @@ impl IdNumber {
     /// The 17th digit: odd for men, even for women.
     pub fn gender(&self) -> Gender {
         let digit = self.0.as_bytes().get(16).copied().unwrap_or(b'0');
-        if (digit - b'0') % 2 == 1 {
-            Gender::Male
-        } else {
-            Gender::Female
-        }
+        if (digit - b'0') % 2 == 1 { Gender::Male } else { Gender::Female }
     }
 
     /// Age in full years (周岁) on `date`: the birthday itself counts (someone born on
@@ -296,17 +276,13 @@ impl IdNumber {
 
 /// `YYYYMMDD` → the date, if it exists and lies in the accepted range.
 fn birth_date_of(digits: &str) -> Result<NaiveDate, IdNumberError> {
-    let bad = || IdNumberError::BadBirthDate {
-        digits: digits.to_string(),
-    };
+    let bad = || IdNumberError::BadBirthDate { digits: digits.to_string() };
     let num = |r: std::ops::Range<usize>| digits.get(r).and_then(|s| s.parse::<u32>().ok());
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(4..6), num(6..8)) else {
         return Err(bad());
     };
-    let date = i32::try_from(y)
-        .ok()
-        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
-        .ok_or_else(bad)?;
+    let date =
+        i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, m, d)).ok_or_else(bad)?;
     if date < earliest_birth() || date > latest_birth() {
         return Err(bad());
     }
@@ -382,10 +358,7 @@ mod tests {
             IdNumber::parse("\u{3000}１１０１０１１９９００３０７１２５Ｘ\u{3000}").unwrap(),
             want
         );
-        assert_eq!(
-            IdNumber::parse("１１０１０１１９９００３０７１２５ｘ").unwrap(),
-            want
-        );
+        assert_eq!(IdNumber::parse("１１０１０１１９９００３０７１２５ｘ").unwrap(), want);
     }
 
     #[test]
@@ -401,11 +374,7 @@ mod tests {
             assert_eq!(err, IdNumberError::ScientificNotation, "{s}");
             assert_eq!(err.code(), "id_scientific_notation");
         }
-        assert!(
-            IdNumberError::ScientificNotation
-                .message_zh()
-                .contains("科学计数法")
-        );
+        assert!(IdNumberError::ScientificNotation.message_zh().contains("科学计数法"));
     }
 
     #[test]
@@ -434,10 +403,7 @@ mod tests {
         let err = IdNumber::parse("11010119900307125").unwrap_err();
         assert_eq!(err, IdNumberError::BadLength { len: 17 });
         assert_eq!(err.code(), "id_bad_length");
-        assert_eq!(
-            err.message_zh(),
-            "身份证号应为18位（或旧的15位），这里是17位"
-        );
+        assert_eq!(err.message_zh(), "身份证号应为18位（或旧的15位），这里是17位");
         assert_eq!(
             IdNumber::parse("1101011990030712500"),
             Err(IdNumberError::BadLength { len: 19 })
@@ -448,18 +414,9 @@ mod tests {
     fn letters_and_punctuation_are_refused_with_their_position() {
         assert_eq!(
             IdNumber::parse("1101011990-0307125X"),
-            Err(IdNumberError::BadChar {
-                ch: '-',
-                position: 11
-            })
+            Err(IdNumberError::BadChar { ch: '-', position: 11 })
         );
-        assert_eq!(
-            IdNumber::parse("张三"),
-            Err(IdNumberError::BadChar {
-                ch: '张',
-                position: 1
-            })
-        );
+        assert_eq!(IdNumber::parse("张三"), Err(IdNumberError::BadChar { ch: '张', position: 1 }));
         let err = IdNumber::parse("110101 19900307125X").unwrap_err();
         assert_eq!(err.code(), "id_bad_char");
         assert!(err.message_zh().contains("第7位"));
@@ -469,17 +426,11 @@ mod tests {
     fn an_x_anywhere_but_the_last_place_is_refused() {
         assert_eq!(
             IdNumber::parse("1101011990030712X3"),
-            Err(IdNumberError::BadChar {
-                ch: 'X',
-                position: 17
-            })
+            Err(IdNumberError::BadChar { ch: 'X', position: 17 })
         );
         assert_eq!(
             IdNumber::parse("11010190030712X"),
-            Err(IdNumberError::BadChar {
-                ch: 'X',
-                position: 15
-            })
+            Err(IdNumberError::BadChar { ch: 'X', position: 15 })
         );
     }
 
@@ -488,22 +439,13 @@ mod tests {
         let first17 = "11010119900230663";
         let full = format!("{first17}{}", check_digit(first17).unwrap());
         let err = IdNumber::parse(&full).unwrap_err();
-        assert_eq!(
-            err,
-            IdNumberError::BadBirthDate {
-                digits: "19900230".into()
-            }
-        );
+        assert_eq!(err, IdNumberError::BadBirthDate { digits: "19900230".into() });
         assert_eq!(err.code(), "id_bad_birth_date");
         assert!(err.message_zh().contains("19900230"));
         for digits in ["18791231", "21010101", "19901301", "19900000"] {
             let first17 = format!("110101{digits}663");
             let full = format!("{first17}{}", check_digit(&first17).unwrap());
-            assert_eq!(
-                IdNumber::parse(&full).unwrap_err().code(),
-                "id_bad_birth_date",
-                "{digits}"
-            );
+            assert_eq!(IdNumber::parse(&full).unwrap_err().code(), "id_bad_birth_date", "{digits}");
         }
     }
 
@@ -528,10 +470,7 @@ mod tests {
         let id = IdNumber::parse("110101900307125").unwrap();
         assert_eq!(id.as_str(), SAMPLE);
         assert_eq!(id.birth_date(), date(1990, 3, 7));
-        assert_eq!(
-            IdNumber::parse("110101900230663").unwrap_err().code(),
-            "id_bad_birth_date"
-        );
+        assert_eq!(IdNumber::parse("110101900230663").unwrap_err().code(), "id_bad_birth_date");
     }
 
     #[test]
@@ -587,13 +526,8 @@ mod tests {
             IdNumberError::ScientificNotation,
             IdNumberError::ExcelTruncated,
             IdNumberError::BadLength { len: 3 },
-            IdNumberError::BadChar {
-                ch: 'a',
-                position: 1,
-            },
-            IdNumberError::BadBirthDate {
-                digits: "19900230".into(),
-            },
+            IdNumberError::BadChar { ch: 'a', position: 1 },
+            IdNumberError::BadBirthDate { digits: "19900230".into() },
             IdNumberError::BadCheckDigit { expected: '1' },
         ];
         let codes: std::collections::HashSet<_> = errors.iter().map(|e| e.code()).collect();

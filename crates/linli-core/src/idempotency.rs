@@ -37,36 +37,21 @@ mod tests {
 
     #[test]
     fn the_same_request_gets_the_first_answer_and_another_is_refused() {
-        let a = fingerprint(
-            "fund_donate",
-            &[("amount_fen", "10000"), ("method", "cash")],
-        );
-        let b = fingerprint(
-            "fund_donate",
-            &[("amount_fen", "20000"), ("method", "cash")],
-        );
+        let a = fingerprint("fund_donate", &[("amount_fen", "10000"), ("method", "cash")]);
+        let b = fingerprint("fund_donate", &[("amount_fen", "20000"), ("method", "cash")]);
         assert_ne!(a, b, "another amount is another request");
         assert_eq!(
             a,
-            fingerprint(
-                "fund_donate",
-                &[("amount_fen", "10000"), ("method", "cash")]
-            ),
+            fingerprint("fund_donate", &[("amount_fen", "10000"), ("method", "cash")]),
             "the fingerprint is stable"
         );
         assert_ne!(
             a,
-            fingerprint(
-                "fund_pay_disbursement",
-                &[("amount_fen", "10000"), ("method", "cash")]
-            ),
+            fingerprint("fund_pay_disbursement", &[("amount_fen", "10000"), ("method", "cash")]),
             "the operation is part of it"
         );
         assert_eq!(replay(None, &a), Replay::Fresh);
-        assert_eq!(
-            replay(Some(("{\"id\":1}", Some(&a))), &a),
-            Replay::Answer("{\"id\":1}")
-        );
+        assert_eq!(replay(Some(("{\"id\":1}", Some(&a))), &a), Replay::Answer("{\"id\":1}"));
         assert_eq!(replay(Some(("{\"id\":1}", Some(&a))), &b), Replay::Reused);
         assert_eq!(
             replay(Some(("{\"id\":1}", None)), &b),

@@ -412,11 +412,7 @@ fn floor_two_digits(n: i64) -> i64 {
 /// `w` ten-thousandths written as 万 with at most one decimal: 60000 → `6`, 59000 → `5.9`.
 fn wan(w: i64) -> String {
     let (whole, tenth) = (w / 10_000, w % 10_000 / 1_000);
-    if tenth == 0 {
-        whole.to_string()
-    } else {
-        format!("{whole}.{tenth}")
-    }
+    if tenth == 0 { whole.to_string() } else { format!("{whole}.{tenth}") }
 }
 
 /// A count the way reports write it, never more than the truth, keeping two significant
@@ -429,16 +425,8 @@ pub fn approx_count(n: i64, counts: Counts) -> String {
     }
     let floor = floor_two_digits(n);
     let word = if n >= 1000 { "余" } else { "多" };
-    let shown = if floor >= 10_000 {
-        format!("{}万", wan(floor))
-    } else {
-        floor.to_string()
-    };
-    if floor == n {
-        format!("{shown}{s}")
-    } else {
-        format!("{shown}{word}{s}")
-    }
+    let shown = if floor >= 10_000 { format!("{}万", wan(floor)) } else { floor.to_string() };
+    if floor == n { format!("{shown}{s}") } else { format!("{shown}{word}{s}") }
 }
 
 /// Money (fen) the way reports write it, two significant digits of the yuan, never rounded up:
@@ -451,16 +439,8 @@ pub fn approx_money(fen: i64) -> String {
     let yuan = fen / 100;
     let floor = floor_two_digits(yuan);
     let exact = floor == yuan && fen % 100 == 0;
-    let shown = if floor >= 10_000 {
-        format!("{}万", wan(floor))
-    } else {
-        floor.to_string()
-    };
-    if exact {
-        format!("{shown}元")
-    } else {
-        format!("{shown}余元")
-    }
+    let shown = if floor >= 10_000 { format!("{}万", wan(floor)) } else { floor.to_string() };
+    if exact { format!("{shown}元") } else { format!("{shown}余元") }
 }
 
 /// A rate (0-1) the way reports write it, floored to the whole percent with 以上 when anything
@@ -473,11 +453,7 @@ pub fn approx_rate(rate: f64) -> String {
     // Hundred-thousandths, with a hair of tolerance so 0.29 (stored as 0.28999…) is still 29%.
     let units = (rate * 100_000.0 + 1e-6).floor() as i64;
     let percent = units / 1000;
-    if units % 1000 == 0 {
-        format!("{percent}%")
-    } else {
-        format!("{percent}%以上")
-    }
+    if units % 1000 == 0 { format!("{percent}%") } else { format!("{percent}%以上") }
 }
 
 /// The exact figure, for the note beside the rounded words: `2046人次`, `¥61,234.50`, `89.6%`.
@@ -651,10 +627,7 @@ mod tests {
         assert_eq!(approx(lectures, 6.0), "6次");
         assert_eq!(approx(find("partners.signed").unwrap(), 12.0), "12家");
         assert_eq!(approx(find("publicity.articles").unwrap(), 64.0), "64篇");
-        assert_eq!(
-            approx(find("publicity.paper_issues").unwrap(), 12.0),
-            "12期"
-        );
+        assert_eq!(approx(find("publicity.paper_issues").unwrap(), 12.0), "12期");
     }
 
     #[test]
@@ -665,23 +638,15 @@ mod tests {
         assert_eq!(exact_zh(find("affairs.on_time_rate").unwrap(), 0.75), "75%");
         for ind in CATALOGUE {
             assert!(
-                ind.definition_zh
-                    .chars()
-                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                ind.definition_zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{}",
                 ind.id
             );
             assert_ne!(source_zh(ind), "社区工作台账", "{}", ind.id);
         }
         assert_eq!(approx(find("partners.signed_in_year").unwrap(), 3.0), "3家");
-        assert_eq!(
-            approx(find("learning.party_study_courses").unwrap(), 4.0),
-            "4期"
-        );
-        assert_eq!(
-            approx(find("assistance.help_times").unwrap(), 130.0),
-            "130次"
-        );
+        assert_eq!(approx(find("learning.party_study_courses").unwrap(), 4.0), "4期");
+        assert_eq!(approx(find("assistance.help_times").unwrap(), 130.0), "130次");
     }
 
     #[test]

@@ -143,10 +143,7 @@ pub struct Tally {
 /// Counts occurrences of residents: one person completing two courses is 2 人次 and 1 人数.
 pub fn tally(resident_ids: &[i64]) -> Tally {
     let persons = resident_ids.iter().collect::<BTreeSet<_>>().len();
-    Tally {
-        times: resident_ids.len() as u64,
-        persons: persons as u64,
-    }
+    Tally { times: resident_ids.len() as u64, persons: persons as u64 }
 }
 
 /// One completed vocational enrolment, with what the station knows of the person.
@@ -238,14 +235,7 @@ pub const FOLLOWUP_MONTHS: [u32; 3] = [1, 3, 6];
 pub fn followup_schedule(starts_on: NaiveDate) -> Vec<(u32, NaiveDate)> {
     FOLLOWUP_MONTHS
         .iter()
-        .map(|m| {
-            (
-                *m,
-                starts_on
-                    .checked_add_months(Months::new(*m))
-                    .unwrap_or(NaiveDate::MAX),
-            )
-        })
+        .map(|m| (*m, starts_on.checked_add_months(Months::new(*m)).unwrap_or(NaiveDate::MAX)))
         .collect()
 }
 
@@ -378,26 +368,16 @@ pub fn explain_match(s: &Seeker, o: &Opening) -> Match {
             reasons.push(Reason::TooFar(d));
         }
     }
-    Match {
-        score,
-        reasons,
-        blocked,
-    }
+    Match { score, reasons, blocked }
 }
 
 /// Ranks openings for a seeker: unblocked first, then by score, then in the given order.
 /// Returns indexes into `openings` with their match.
 pub fn suggest(s: &Seeker, openings: &[Opening]) -> Vec<(usize, Match)> {
-    let mut out: Vec<(usize, Match)> = openings
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (i, explain_match(s, o)))
-        .collect();
+    let mut out: Vec<(usize, Match)> =
+        openings.iter().enumerate().map(|(i, o)| (i, explain_match(s, o))).collect();
     out.sort_by(|a, b| {
-        a.1.blocked
-            .cmp(&b.1.blocked)
-            .then(b.1.score.cmp(&a.1.score))
-            .then(a.0.cmp(&b.0))
+        a.1.blocked.cmp(&b.1.blocked).then(b.1.score.cmp(&a.1.score)).then(a.0.cmp(&b.0))
     });
     out
 }
@@ -448,12 +428,7 @@ pub struct SignupError {
 }
 
 fn clipped(raw: &str, n: usize) -> String {
-    raw.trim()
-        .chars()
-        .take(n)
-        .collect::<String>()
-        .trim()
-        .to_string()
+    raw.trim().chars().take(n).collect::<String>().trim().to_string()
 }
 
 impl SignupRequest {
@@ -467,28 +442,15 @@ impl SignupRequest {
     ) -> Result<SignupRequest, SignupError> {
         let name = clipped(name, 30);
         if name.chars().count() < 2 {
-            return Err(SignupError {
-                code: "learning_signup_name_missing",
-                field: "name",
-            });
+            return Err(SignupError { code: "learning_signup_name_missing", field: "name" });
         }
-        let phone = crate::roster::parse_phone(phone).map_err(|_| SignupError {
-            code: "learning_signup_phone_bad",
-            field: "phone",
-        })?;
+        let phone = crate::roster::parse_phone(phone)
+            .map_err(|_| SignupError { code: "learning_signup_phone_bad", field: "phone" })?;
         let address = clipped(address, 100);
         if address.is_empty() {
-            return Err(SignupError {
-                code: "learning_signup_address_missing",
-                field: "address",
-            });
+            return Err(SignupError { code: "learning_signup_address_missing", field: "address" });
         }
-        Ok(SignupRequest {
-            name,
-            phone,
-            address,
-            note: clipped(note, 300),
-        })
+        Ok(SignupRequest { name, phone, address, note: clipped(note, 300) })
     }
 }
 
@@ -496,10 +458,7 @@ impl SignupRequest {
 pub fn decline_reason(raw: &str) -> Result<String, SignupError> {
     let r = clipped(raw, 200);
     if r.is_empty() {
-        return Err(SignupError {
-            code: "learning_signup_reason_missing",
-            field: "reason",
-        });
+        return Err(SignupError { code: "learning_signup_reason_missing", field: "reason" });
     }
     Ok(r)
 }
@@ -555,22 +514,13 @@ mod tests {
     fn times_count_every_completion_and_persons_count_people_once() {
         // 夏 completes two courses, 米 one: 3 人次, 2 人数.
         let t = tally(&[1, 2, 1]);
-        assert_eq!(
-            t,
-            Tally {
-                times: 3,
-                persons: 2
-            }
-        );
+        assert_eq!(t, Tally { times: 3, persons: 2 });
         assert_eq!(tally(&[]), Tally::default());
     }
 
     #[test]
     fn the_employment_rate_never_counts_the_unknown_as_employed() {
-        let comp = |rid, start| Completion {
-            resident_id: rid,
-            course_starts_on: start,
-        };
+        let comp = |rid, start| Completion { resident_id: rid, course_starts_on: start };
         let completions = vec![
             comp(1, day(2026, 3, 1)),
             comp(1, day(2026, 9, 1)), // a second course: still one person
@@ -583,26 +533,15 @@ mod tests {
         // 1: placed after the first course.
         known.insert(
             1,
-            Knowledge {
-                placements: vec![day(2026, 5, 1)],
-                checked_not_employed: false,
-            },
+            Knowledge { placements: vec![day(2026, 5, 1)], checked_not_employed: false },
         );
         // 2: had a job before the training only: not a result of it; asked, not employed.
-        known.insert(
-            2,
-            Knowledge {
-                placements: vec![day(2025, 1, 1)],
-                checked_not_employed: true,
-            },
-        );
+        known
+            .insert(2, Knowledge { placements: vec![day(2025, 1, 1)], checked_not_employed: true });
         // 3: placed on the course's first day (counts: on or after).
         known.insert(
             3,
-            Knowledge {
-                placements: vec![day(2026, 3, 1)],
-                checked_not_employed: false,
-            },
+            Knowledge { placements: vec![day(2026, 3, 1)], checked_not_employed: false },
         );
         // 4 and 5: nothing known.
         let r = employment_rate(&completions, &known);
@@ -619,30 +558,13 @@ mod tests {
     #[test]
     fn follow_ups_fall_at_one_three_and_six_months() {
         let s = followup_schedule(day(2026, 8, 31));
-        assert_eq!(
-            s,
-            vec![
-                (1, day(2026, 9, 30)),
-                (3, day(2026, 11, 30)),
-                (6, day(2027, 2, 28))
-            ]
-        );
+        assert_eq!(s, vec![(1, day(2026, 9, 30)), (3, day(2026, 11, 30)), (6, day(2027, 2, 28))]);
         let start = day(2026, 5, 10);
-        assert_eq!(
-            next_followup(start, &[], false),
-            Some((1, day(2026, 6, 10)))
-        );
+        assert_eq!(next_followup(start, &[], false), Some((1, day(2026, 6, 10))));
         // A call a few days early covers the one-month follow-up.
+        assert_eq!(next_followup(start, &[day(2026, 6, 5)], false), Some((3, day(2026, 8, 10))));
         assert_eq!(
-            next_followup(start, &[day(2026, 6, 5)], false),
-            Some((3, day(2026, 8, 10)))
-        );
-        assert_eq!(
-            next_followup(
-                start,
-                &[day(2026, 6, 10), day(2026, 8, 10), day(2026, 11, 12)],
-                false
-            ),
+            next_followup(start, &[day(2026, 6, 10), day(2026, 8, 10), day(2026, 11, 12)], false),
             None
         );
         assert_eq!(next_followup(start, &[], true), None, "left: no more calls");
@@ -695,25 +617,15 @@ mod tests {
         assert_eq!(ok.phone, "13812345678", "stored in one canonical form");
         assert_eq!(ok.address, "3号楼2单元");
         let code = |r: Result<SignupRequest, SignupError>| r.map(|_| "").unwrap_err();
-        assert_eq!(
-            code(SignupRequest::parse("", "13812345678", "3号楼", "")).field,
-            "name"
-        );
+        assert_eq!(code(SignupRequest::parse("", "13812345678", "3号楼", "")).field, "name");
         assert_eq!(
             code(SignupRequest::parse("夏胜林", "1381234", "3号楼", "")).code,
             "learning_signup_phone_bad"
         );
-        assert_eq!(
-            code(SignupRequest::parse("夏胜林", "13812345678", "  ", "")).field,
-            "address"
-        );
+        assert_eq!(code(SignupRequest::parse("夏胜林", "13812345678", "  ", "")).field, "address");
         let long = "很".repeat(500);
         let cut = SignupRequest::parse("夏胜林", "13812345678", "3号楼", &long).unwrap();
-        assert_eq!(
-            cut.note.chars().count(),
-            300,
-            "a long note is cut, not refused"
-        );
+        assert_eq!(cut.note.chars().count(), 300, "a long note is cut, not refused");
     }
 
     #[test]
@@ -723,9 +635,6 @@ mod tests {
         assert!(!open_for_signup(true, end, day(2026, 12, 21)));
         assert!(!open_for_signup(false, end, day(2026, 11, 1)), "unlisted");
         assert_eq!(decline_reason("  ").unwrap_err().field, "reason");
-        assert_eq!(
-            decline_reason(" 名额已满，下期优先 ").unwrap(),
-            "名额已满，下期优先"
-        );
+        assert_eq!(decline_reason(" 名额已满，下期优先 ").unwrap(), "名额已满，下期优先");
     }
 }

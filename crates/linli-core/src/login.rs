@@ -67,14 +67,8 @@ mod tests {
 
     #[test]
     fn further_failures_make_the_next_attempt_wait_longer_each_time() {
-        assert_eq!(
-            throttle(FREE_FAILURES, Some(t0()), t0()),
-            Throttle::Wait { seconds: 2 }
-        );
-        assert_eq!(
-            throttle(FREE_FAILURES + 1, Some(t0()), t0()),
-            Throttle::Wait { seconds: 4 }
-        );
+        assert_eq!(throttle(FREE_FAILURES, Some(t0()), t0()), Throttle::Wait { seconds: 2 });
+        assert_eq!(throttle(FREE_FAILURES + 1, Some(t0()), t0()), Throttle::Wait { seconds: 4 });
         assert_eq!(
             throttle(FREE_FAILURES, Some(t0()), t0() + Duration::seconds(2)),
             Throttle::Open
@@ -87,9 +81,6 @@ mod tests {
             throttle(LOCK_AFTER, Some(t0()), t0() + Duration::minutes(1)),
             Throttle::Locked { seconds: 14 * 60 }
         );
-        assert_eq!(
-            throttle(LOCK_AFTER, Some(t0()), t0() + Duration::minutes(15)),
-            Throttle::Open
-        );
+        assert_eq!(throttle(LOCK_AFTER, Some(t0()), t0() + Duration::minutes(15)), Throttle::Open);
     }
 }

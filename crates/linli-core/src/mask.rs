@@ -23,16 +23,12 @@ pub const MIN_SEARCH_DIGITS: usize = 4;
 /// time in front learns nothing more. Other searches (names, pinyin) pass unchanged.
 pub fn digit_search(q: &str, may_reveal: bool) -> String {
     let t = q.trim();
-    let digits = !t.is_empty()
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || c == 'x' || c == 'X');
+    let digits = !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == 'x' || c == 'X');
     if !digits || may_reveal {
         return t.to_string();
     }
     let chars: Vec<char> = t.chars().collect();
-    chars[chars.len().saturating_sub(MIN_SEARCH_DIGITS)..]
-        .iter()
-        .collect()
+    chars[chars.len().saturating_sub(MIN_SEARCH_DIGITS)..].iter().collect()
 }
 
 /// Whether a search term looks for the end of an ID number or phone (at least
@@ -41,8 +37,7 @@ pub fn digit_search(q: &str, may_reveal: bool) -> String {
 pub fn is_digit_search(term: &str) -> bool {
     let t = term.trim();
     t.chars().filter(char::is_ascii_digit).count() >= MIN_SEARCH_DIGITS
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || c == 'x' || c == 'X')
+        && t.chars().all(|c| c.is_ascii_digit() || c == 'x' || c == 'X')
 }
 
 /// `13812345678` → `138****5678`.
@@ -115,10 +110,7 @@ mod tests {
         let birth = "19800512";
         let shown: String = masked.chars().filter(char::is_ascii_digit).collect();
         assert_eq!(shown, "1234", "only the last four digits survive");
-        assert!(
-            !masked.contains("231002"),
-            "no region code beside the birth date"
-        );
+        assert!(!masked.contains("231002"), "no region code beside the birth date");
         assert!(!format!("{masked}{birth}").contains("2310021980"));
     }
 

@@ -154,11 +154,7 @@ pub fn in_force_during(
 }
 
 pub fn check_period(valid_from: NaiveDate, valid_to: NaiveDate) -> Result<(), PartnersError> {
-    if valid_to < valid_from {
-        Err(PartnersError::PeriodReversed)
-    } else {
-        Ok(())
-    }
+    if valid_to < valid_from { Err(PartnersError::PeriodReversed) } else { Ok(()) }
 }
 
 // ---- commitments and fulfilment ----
@@ -224,9 +220,7 @@ pub fn fulfilment(
     today: NaiveDate,
 ) -> Fulfilment {
     let measure = kind.measure();
-    let in_year = delivered
-        .iter()
-        .filter(|d| d.kind == kind && d.on.year() == year);
+    let in_year = delivered.iter().filter(|d| d.kind == kind && d.on.year() == year);
     let done: i64 = match measure {
         Measure::Times => in_year.count() as i64,
         Measure::Hours => in_year.map(|d| d.hours_tenths.max(0)).sum(),
@@ -236,11 +230,7 @@ pub fn fulfilment(
         Measure::Times => target,
         Measure::Hours => target.saturating_mul(10),
     };
-    let days_in_year = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() {
-        366
-    } else {
-        365
-    };
+    let days_in_year = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() { 366 } else { 365 };
     let gone = if today.year() < year {
         0
     } else if today.year() > year {
@@ -249,11 +239,8 @@ pub fn fulfilment(
         i64::from(today.ordinal())
     };
     let expected_by_now = target_units.saturating_mul(gone) / days_in_year;
-    let percent = if target_units <= 0 {
-        100
-    } else {
-        (done.saturating_mul(100) / target_units).min(100)
-    };
+    let percent =
+        if target_units <= 0 { 100 } else { (done.saturating_mul(100) / target_units).min(100) };
     let progress = if done >= target_units {
         Progress::Met
     } else if done >= expected_by_now && gone < days_in_year {
@@ -261,15 +248,7 @@ pub fn fulfilment(
     } else {
         Progress::Behind
     };
-    Fulfilment {
-        kind,
-        measure,
-        target,
-        done,
-        percent,
-        expected_by_now,
-        progress,
-    }
+    Fulfilment { kind, measure, target, done, percent, expected_by_now, progress }
 }
 
 // ---- the needs list: claim and confirm ----
@@ -378,9 +357,7 @@ pub fn default_category(code: &str) -> Option<&'static CategoryRule> {
 /// A category code: lower-case letters, digits and `_`, 2-30 long (stored and sent over the API).
 pub fn valid_category_code(code: &str) -> bool {
     (2..=30).contains(&code.len())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// The response and resolution deadlines of an issue reported on `reported_on`.
@@ -433,10 +410,7 @@ pub fn affair_after(
 
 /// Whether assigning from `status` re-routes (an assignee is already there).
 pub fn is_reroute(status: AffairStatus) -> bool {
-    matches!(
-        status,
-        AffairStatus::Assigned | AffairStatus::InProgress | AffairStatus::Resolved
-    )
+    matches!(status, AffairStatus::Assigned | AffairStatus::InProgress | AffairStatus::Resolved)
 }
 
 /// How close an open issue is to its deadline (same reading as assistance's steps).
@@ -492,26 +466,15 @@ pub struct Rates {
 /// The three rates over a set of issues (usually those reported in a period).
 pub fn rates(issues: &[AffairFacts]) -> Rates {
     let n = issues.len() as i64;
-    let responded = issues
-        .iter()
-        .filter(|a| a.responded_on.is_some_and(|d| d <= a.respond_by))
-        .count() as i64;
+    let responded =
+        issues.iter().filter(|a| a.responded_on.is_some_and(|d| d <= a.respond_by)).count() as i64;
     let resolved = issues.iter().filter(|a| a.resolved_on.is_some()).count() as i64;
     let rated: Vec<Rating> = issues.iter().filter_map(|a| a.rating).collect();
     let pleased = rated.iter().filter(|r| **r != Rating::Dissatisfied).count() as i64;
     Rates {
-        response: Share {
-            numerator: responded,
-            denominator: n,
-        },
-        resolution: Share {
-            numerator: resolved,
-            denominator: n,
-        },
-        satisfaction: Share {
-            numerator: pleased,
-            denominator: rated.len() as i64,
-        },
+        response: Share { numerator: responded, denominator: n },
+        resolution: Share { numerator: resolved, denominator: n },
+        satisfaction: Share { numerator: pleased, denominator: rated.len() as i64 },
     }
 }
 
@@ -567,11 +530,7 @@ mod tests {
     }
 
     fn lecture(on: NaiveDate) -> Delivered {
-        Delivered {
-            kind: ActivityKind::HealthLecture,
-            on,
-            hours_tenths: 0,
-        }
+        Delivered { kind: ActivityKind::HealthLecture, on, hours_tenths: 0 }
     }
 
     #[test]
@@ -624,57 +583,25 @@ mod tests {
             lecture(day(2026, 3, 1)),
             lecture(day(2026, 5, 1)),
             lecture(day(2025, 12, 31)),
-            Delivered {
-                kind: ActivityKind::PhysicalExam,
-                on: day(2026, 4, 1),
-                hours_tenths: 0,
-            },
+            Delivered { kind: ActivityKind::PhysicalExam, on: day(2026, 4, 1), hours_tenths: 0 },
         ];
-        let f = fulfilment(
-            ActivityKind::HealthLecture,
-            6,
-            2026,
-            &done,
-            day(2026, 6, 30),
-        );
+        let f = fulfilment(ActivityKind::HealthLecture, 6, 2026, &done, day(2026, 6, 30));
         assert_eq!(f.done, 2, "the 2025 lecture and the exam do not count");
         assert_eq!(f.percent, 33, "2 of 6 is 33%, never rounded up");
         // A steady partner has given 6 × 181/365 = 2.97 → 2 lectures by the end of June.
         assert_eq!(f.expected_by_now, 2);
         assert_eq!(f.progress, Progress::OnTrack);
-        let f = fulfilment(
-            ActivityKind::HealthLecture,
-            6,
-            2026,
-            &done,
-            day(2026, 9, 30),
-        );
+        let f = fulfilment(ActivityKind::HealthLecture, 6, 2026, &done, day(2026, 9, 30));
         assert_eq!(f.expected_by_now, 4);
         assert_eq!(f.progress, Progress::Behind);
         for m in [7, 8, 9, 10] {
             done.push(lecture(day(2026, m, 10)));
         }
-        let f = fulfilment(
-            ActivityKind::HealthLecture,
-            6,
-            2026,
-            &done,
-            day(2026, 10, 31),
-        );
+        let f = fulfilment(ActivityKind::HealthLecture, 6, 2026, &done, day(2026, 10, 31));
         assert_eq!((f.done, f.percent, f.progress), (6, 100, Progress::Met));
         done.push(lecture(day(2026, 11, 10)));
-        let f = fulfilment(
-            ActivityKind::HealthLecture,
-            6,
-            2026,
-            &done,
-            day(2026, 12, 31),
-        );
-        assert_eq!(
-            (f.done, f.percent),
-            (7, 100),
-            "over-delivery is shown, percent capped"
-        );
+        let f = fulfilment(ActivityKind::HealthLecture, 6, 2026, &done, day(2026, 12, 31));
+        assert_eq!((f.done, f.percent), (7, 100), "over-delivery is shown, percent capped");
     }
 
     #[test]
@@ -684,11 +611,7 @@ mod tests {
         assert_eq!(f.expected_by_now, 6);
         assert_eq!(f.progress, Progress::Behind);
         let f = fulfilment(ActivityKind::HealthLecture, 6, 2027, &done, day(2026, 1, 5));
-        assert_eq!(
-            (f.expected_by_now, f.progress),
-            (0, Progress::OnTrack),
-            "a year not begun"
-        );
+        assert_eq!((f.expected_by_now, f.progress), (0, Progress::OnTrack), "a year not begun");
     }
 
     #[test]
@@ -698,18 +621,9 @@ mod tests {
             on,
             hours_tenths: tenths,
         };
-        let done = vec![
-            v(day(2026, 1, 20), 35),
-            v(day(2026, 2, 20), 1_200),
-            v(day(2026, 3, 1), -5),
-        ];
-        let f = fulfilment(
-            ActivityKind::VolunteerService,
-            200,
-            2026,
-            &done,
-            day(2026, 12, 31),
-        );
+        let done =
+            vec![v(day(2026, 1, 20), 35), v(day(2026, 2, 20), 1_200), v(day(2026, 3, 1), -5)];
+        let f = fulfilment(ActivityKind::VolunteerService, 200, 2026, &done, day(2026, 12, 31));
         assert_eq!(f.measure, Measure::Hours);
         assert_eq!(f.done, 1_235, "123.5 hours, a negative entry ignored");
         assert_eq!(f.percent, 61, "123.5 of 200 hours");
@@ -719,26 +633,11 @@ mod tests {
     #[test]
     fn agreements_warn_two_months_before_they_end() {
         let (from, to) = (day(2026, 1, 1), day(2026, 12, 31));
-        assert_eq!(
-            agreement_state(from, to, day(2025, 12, 31)),
-            AgreementState::NotYet
-        );
-        assert_eq!(
-            agreement_state(from, to, day(2026, 10, 30)),
-            AgreementState::InForce
-        );
-        assert_eq!(
-            agreement_state(from, to, day(2026, 10, 31)),
-            AgreementState::ExpiringSoon
-        );
-        assert_eq!(
-            agreement_state(from, to, day(2026, 12, 31)),
-            AgreementState::ExpiringSoon
-        );
-        assert_eq!(
-            agreement_state(from, to, day(2027, 1, 1)),
-            AgreementState::Expired
-        );
+        assert_eq!(agreement_state(from, to, day(2025, 12, 31)), AgreementState::NotYet);
+        assert_eq!(agreement_state(from, to, day(2026, 10, 30)), AgreementState::InForce);
+        assert_eq!(agreement_state(from, to, day(2026, 10, 31)), AgreementState::ExpiringSoon);
+        assert_eq!(agreement_state(from, to, day(2026, 12, 31)), AgreementState::ExpiringSoon);
+        assert_eq!(agreement_state(from, to, day(2027, 1, 1)), AgreementState::Expired);
         // A month-end clamps: ends 04-30, warned from 02-28.
         assert_eq!(
             agreement_state(from, day(2027, 4, 30), day(2027, 2, 27)),
@@ -754,18 +653,8 @@ mod tests {
     fn in_force_during_means_overlapping_the_period() {
         let (from, to) = (day(2026, 1, 1), day(2026, 12, 31));
         assert!(in_force_during(day(2011, 3, 1), day(2026, 1, 1), from, to));
-        assert!(in_force_during(
-            day(2026, 12, 31),
-            day(2029, 1, 1),
-            from,
-            to
-        ));
-        assert!(!in_force_during(
-            day(2011, 3, 1),
-            day(2025, 12, 31),
-            from,
-            to
-        ));
+        assert!(in_force_during(day(2026, 12, 31), day(2029, 1, 1), from, to));
+        assert!(!in_force_during(day(2011, 3, 1), day(2025, 12, 31), from, to));
         assert!(!in_force_during(day(2027, 1, 1), day(2029, 1, 1), from, to));
         assert_eq!(
             check_period(day(2026, 2, 1), day(2026, 1, 1)),
@@ -776,35 +665,17 @@ mod tests {
     #[test]
     fn a_claim_needs_the_communitys_confirmation() {
         use NeedEvent as E;
-        assert_eq!(
-            need_after(NeedStatus::Open, E::Claim),
-            Ok(NeedStatus::Claimed)
-        );
-        assert_eq!(
-            need_after(NeedStatus::Open, E::Confirm),
-            Err(PartnersError::BadTransition)
-        );
+        assert_eq!(need_after(NeedStatus::Open, E::Claim), Ok(NeedStatus::Claimed));
+        assert_eq!(need_after(NeedStatus::Open, E::Confirm), Err(PartnersError::BadTransition));
         assert_eq!(
             need_after(NeedStatus::Claimed, E::Claim),
             Err(PartnersError::BadTransition),
             "one claim at a time"
         );
-        assert_eq!(
-            need_after(NeedStatus::Claimed, E::Confirm),
-            Ok(NeedStatus::Matched)
-        );
-        assert_eq!(
-            need_after(NeedStatus::Claimed, E::Reject),
-            Ok(NeedStatus::Open)
-        );
-        assert_eq!(
-            need_after(NeedStatus::Matched, E::Complete),
-            Ok(NeedStatus::Done)
-        );
-        assert_eq!(
-            need_after(NeedStatus::Done, E::Close),
-            Err(PartnersError::BadTransition)
-        );
+        assert_eq!(need_after(NeedStatus::Claimed, E::Confirm), Ok(NeedStatus::Matched));
+        assert_eq!(need_after(NeedStatus::Claimed, E::Reject), Ok(NeedStatus::Open));
+        assert_eq!(need_after(NeedStatus::Matched, E::Complete), Ok(NeedStatus::Done));
+        assert_eq!(need_after(NeedStatus::Done, E::Close), Err(PartnersError::BadTransition));
     }
 
     #[test]
@@ -824,22 +695,11 @@ mod tests {
         let safety = default_category("safety").unwrap();
         // The same day when it is a working day; the next working day when reported on a holiday.
         assert_eq!(
-            deadlines(
-                day(2030, 9, 30),
-                safety.respond_days,
-                safety.resolve_days,
-                &cal
-            )
-            .0,
+            deadlines(day(2030, 9, 30), safety.respond_days, safety.resolve_days, &cal).0,
             day(2030, 9, 30)
         );
         assert_eq!(
-            deadlines(
-                day(2030, 10, 3),
-                safety.respond_days,
-                safety.resolve_days,
-                &cal
-            ),
+            deadlines(day(2030, 10, 3), safety.respond_days, safety.resolve_days, &cal),
             (day(2030, 10, 8), day(2030, 10, 8))
         );
         assert!(
@@ -854,23 +714,14 @@ mod tests {
         use AffairEvent as E;
         use AffairStatus as S;
         assert_eq!(affair_after(S::Reported, E::Assign, ""), Ok(S::Assigned));
-        assert_eq!(
-            affair_after(S::Assigned, E::Assign, " "),
-            Err(PartnersError::RerouteReason)
-        );
-        assert_eq!(
-            affair_after(S::InProgress, E::Assign, "路面归建设局"),
-            Ok(S::Assigned)
-        );
+        assert_eq!(affair_after(S::Assigned, E::Assign, " "), Err(PartnersError::RerouteReason));
+        assert_eq!(affair_after(S::InProgress, E::Assign, "路面归建设局"), Ok(S::Assigned));
         assert_eq!(
             affair_after(S::Reported, E::Resolve, ""),
             Err(PartnersError::BadTransition),
             "assign first"
         );
-        assert_eq!(
-            affair_after(S::Assigned, E::Progress, ""),
-            Ok(S::InProgress)
-        );
+        assert_eq!(affair_after(S::Assigned, E::Progress, ""), Ok(S::InProgress));
         assert_eq!(affair_after(S::InProgress, E::Resolve, ""), Ok(S::Resolved));
         assert_eq!(
             affair_after(S::Assigned, E::Rate, ""),
@@ -913,32 +764,16 @@ mod tests {
         let r = rates(&issues);
         assert_eq!(
             r.response,
-            Share {
-                numerator: 3,
-                denominator: 5
-            },
+            Share { numerator: 3, denominator: 5 },
             "late and missing responses do not count"
         );
-        assert_eq!(
-            r.resolution,
-            Share {
-                numerator: 4,
-                denominator: 5
-            }
-        );
+        assert_eq!(r.resolution, Share { numerator: 4, denominator: 5 });
         assert_eq!(
             r.satisfaction,
-            Share {
-                numerator: 2,
-                denominator: 3
-            },
+            Share { numerator: 2, denominator: 3 },
             "only rated issues count"
         );
         assert_eq!(r.satisfaction.percent_floor(), Some(66));
-        assert_eq!(
-            rates(&[]).satisfaction.fraction(),
-            None,
-            "nothing rated is not 0%"
-        );
+        assert_eq!(rates(&[]).satisfaction.fraction(), None, "nothing rated is not 0%");
     }
 }

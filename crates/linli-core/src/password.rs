@@ -75,9 +75,7 @@ pub fn parse_username(raw: &str) -> Option<String> {
     let name = raw.trim();
     let n = name.chars().count();
     ((2..=32).contains(&n)
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
     .then(|| name.to_string())
 }
 
@@ -88,30 +86,15 @@ mod tests {
     #[test]
     fn empty_and_short_passwords_are_refused() {
         assert_eq!(check_password("", "admin"), Err(PasswordError::Empty));
-        assert_eq!(
-            check_password("abc123", "admin"),
-            Err(PasswordError::TooShort)
-        );
+        assert_eq!(check_password("abc123", "admin"), Err(PasswordError::TooShort));
     }
 
     #[test]
     fn guessable_passwords_are_refused() {
-        assert_eq!(
-            check_password("88888888", "admin"),
-            Err(PasswordError::TooSimple)
-        );
-        assert_eq!(
-            check_password("aaaaaaaaaa", "admin"),
-            Err(PasswordError::TooSimple)
-        );
-        assert_eq!(
-            check_password("Password", "admin"),
-            Err(PasswordError::TooSimple)
-        );
-        assert_eq!(
-            check_password("zhangsan1", "zhangsan1"),
-            Err(PasswordError::SameAsUsername)
-        );
+        assert_eq!(check_password("88888888", "admin"), Err(PasswordError::TooSimple));
+        assert_eq!(check_password("aaaaaaaaaa", "admin"), Err(PasswordError::TooSimple));
+        assert_eq!(check_password("Password", "admin"), Err(PasswordError::TooSimple));
+        assert_eq!(check_password("zhangsan1", "zhangsan1"), Err(PasswordError::SameAsUsername));
     }
 
     #[test]
@@ -151,11 +134,7 @@ pub mod hashing {
 
     pub fn verify(password: &str, phc: &str) -> bool {
         PasswordHash::new(phc)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
+            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
             .unwrap_or(false)
     }
 

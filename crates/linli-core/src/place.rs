@@ -73,10 +73,7 @@ impl PlaceKind {
 
     /// Places at or below the community level belong to exactly one community.
     pub fn is_inside_community(self) -> bool {
-        matches!(
-            self,
-            PlaceKind::Grid | PlaceKind::Building | PlaceKind::Unit
-        )
+        matches!(self, PlaceKind::Grid | PlaceKind::Building | PlaceKind::Unit)
     }
 }
 
@@ -174,10 +171,7 @@ impl PlacePath {
     }
 
     pub fn ids(&self) -> Vec<i64> {
-        self.0
-            .split('/')
-            .filter_map(|p| p.parse::<i64>().ok())
-            .collect()
+        self.0.split('/').filter_map(|p| p.parse::<i64>().ok()).collect()
     }
 
     pub fn depth(&self) -> usize {
@@ -197,10 +191,7 @@ pub fn check_move(
         return Err(PlaceRuleError::Cycle);
     }
     if !kind.may_hang_under(Some(parent_kind)) {
-        return Err(PlaceRuleError::WrongParent {
-            kind,
-            parent: parent_kind.to_string(),
-        });
+        return Err(PlaceRuleError::WrongParent { kind, parent: parent_kind.to_string() });
     }
     if kind.is_inside_community() && community_id != parent_community {
         return Err(PlaceRuleError::CrossCommunity);
@@ -229,10 +220,7 @@ mod tests {
     #[test]
     fn a_unit_hangs_only_under_a_building() {
         for k in PlaceKind::ALL {
-            assert_eq!(
-                PlaceKind::Unit.may_hang_under(Some(k)),
-                k == PlaceKind::Building
-            );
+            assert_eq!(PlaceKind::Unit.may_hang_under(Some(k)), k == PlaceKind::Building);
         }
     }
 
@@ -262,13 +250,8 @@ mod tests {
     fn a_place_cannot_move_under_its_own_descendant() {
         let b = PlacePath::root_child(1).child(2).child(3);
         let unit = b.child(4);
-        let err = check_move(
-            PlaceKind::Building,
-            &b,
-            Some(2),
-            (PlaceKind::Unit, &unit, Some(2)),
-        )
-        .unwrap_err();
+        let err = check_move(PlaceKind::Building, &b, Some(2), (PlaceKind::Unit, &unit, Some(2)))
+            .unwrap_err();
         assert_eq!(err, PlaceRuleError::Cycle);
     }
 
@@ -276,13 +259,9 @@ mod tests {
     fn a_building_cannot_move_to_another_community() {
         let b = PlacePath::root_child(1).child(2).child(3);
         let other_grid = PlacePath::root_child(1).child(7).child(8);
-        let err = check_move(
-            PlaceKind::Building,
-            &b,
-            Some(2),
-            (PlaceKind::Grid, &other_grid, Some(7)),
-        )
-        .unwrap_err();
+        let err =
+            check_move(PlaceKind::Building, &b, Some(2), (PlaceKind::Grid, &other_grid, Some(7)))
+                .unwrap_err();
         assert_eq!(err, PlaceRuleError::CrossCommunity);
     }
 
@@ -291,12 +270,7 @@ mod tests {
         let b = PlacePath::root_child(1).child(2).child(3).child(4);
         let grid = PlacePath::root_child(1).child(2).child(5);
         assert_eq!(
-            check_move(
-                PlaceKind::Building,
-                &b,
-                Some(2),
-                (PlaceKind::Grid, &grid, Some(2))
-            ),
+            check_move(PlaceKind::Building, &b, Some(2), (PlaceKind::Grid, &grid, Some(2))),
             Ok(())
         );
     }
@@ -316,9 +290,6 @@ mod tests {
             assert_eq!(err, PlaceRuleError::HiddenChar(crate::text::HiddenChar(c)));
             assert_eq!(err.code(), "place_hidden_char");
         }
-        assert_eq!(
-            parse_place_name(&"楼".repeat(61)),
-            Err(PlaceRuleError::BadName)
-        );
+        assert_eq!(parse_place_name(&"楼".repeat(61)), Err(PlaceRuleError::BadName));
     }
 }

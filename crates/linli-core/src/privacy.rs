@@ -100,11 +100,7 @@ mod tests {
     #[test]
     fn a_longer_name_of_someone_else_is_left_alone() {
         assert_eq!(
-            redact_name(
-                "王明与王明亮同住，王明亮照顾王明。",
-                "王明",
-                &["王明亮", "李四"]
-            ),
+            redact_name("王明与王明亮同住，王明亮照顾王明。", "王明", &["王明亮", "李四"]),
             "王某与王明亮同住，王明亮照顾王某。"
         );
     }

@@ -15,11 +15,7 @@ fn meaningful(token: &str) -> bool {
 }
 
 fn normalise(token: &str) -> String {
-    token
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    token.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// The tokens a text is indexed under: jieba's search-engine mode, which also emits the
@@ -65,11 +61,7 @@ pub fn query_terms(q: &str) -> Vec<String> {
 
 /// An FTS5 query: every term, quoted, all required.
 pub fn fts5_query(terms: &[String]) -> String {
-    terms
-        .iter()
-        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" ")
+    terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" ")
 }
 
 /// A piece of a snippet: text, and whether it is a hit to highlight.
@@ -82,25 +74,12 @@ pub struct Piece {
 /// Up to `width` characters of `text` around the first place a term occurs, cut into pieces
 /// with every occurrence of a term marked; the text's beginning when no term occurs.
 pub fn snippet(text: &str, terms: &[String], width: usize) -> Vec<Piece> {
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
-    let lower: Vec<char> = chars
-        .iter()
-        .map(|c| c.to_lowercase().next().unwrap_or(*c))
-        .collect();
-    let needles: Vec<Vec<char>> = terms
-        .iter()
-        .filter(|t| !t.is_empty())
-        .map(|t| t.chars().collect())
-        .collect();
+    let chars: Vec<char> = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+    let lower: Vec<char> = chars.iter().map(|c| c.to_lowercase().next().unwrap_or(*c)).collect();
+    let needles: Vec<Vec<char>> =
+        terms.iter().filter(|t| !t.is_empty()).map(|t| t.chars().collect()).collect();
     let matches_at = |i: usize| -> Option<usize> {
-        needles
-            .iter()
-            .filter(|n| lower[i..].starts_with(n))
-            .map(Vec::len)
-            .max()
+        needles.iter().filter(|n| lower[i..].starts_with(n)).map(Vec::len).max()
     };
     let first = (0..lower.len()).find(|&i| matches_at(i).is_some());
     let start = first.map(|i| i.saturating_sub(width / 4)).unwrap_or(0);
@@ -485,11 +464,7 @@ mod tests {
     fn snippets_open_around_the_first_hit_and_mark_every_hit() {
         let text = "今年以来，我们社区坚持以人为本。经过全体居民的努力，楼道文明焕然一新，文明楼道的评比年年进行。";
         let p = snippet(text, &s(&["文明", "楼道"]), 20);
-        let hits: Vec<&str> = p
-            .iter()
-            .filter(|x| x.hit)
-            .map(|x| x.text.as_str())
-            .collect();
+        let hits: Vec<&str> = p.iter().filter(|x| x.hit).map(|x| x.text.as_str()).collect();
         assert_eq!(hits[0], "楼道文明");
         assert!(plain(&p).starts_with('…'));
         assert!(plain(&p).ends_with('…'));
@@ -521,36 +496,18 @@ mod tests {
                 vec![Inline::Text("更换灯泡".into())]
             ])
         );
-        assert_eq!(
-            b[3],
-            Block::Paragraph(vec![Inline::Text("床前明月光\n疑是地上霜".into())])
-        );
+        assert_eq!(b[3], Block::Paragraph(vec![Inline::Text("床前明月光\n疑是地上霜".into())]));
         // An unclosed mark is text.
-        assert_eq!(
-            blocks("a**b"),
-            vec![Block::Paragraph(vec![Inline::Text("a**b".into())])]
-        );
+        assert_eq!(blocks("a**b"), vec![Block::Paragraph(vec![Inline::Text("a**b".into())])]);
         assert_eq!(plain_body("## 题\n**粗**体"), "题\n粗体");
     }
 
     #[test]
     fn articles_need_a_title_and_a_body_within_limits() {
-        assert_eq!(
-            check_article(" 好 ", "x", &[]),
-            Err(ArticleError::TitleMissing)
-        );
-        assert_eq!(
-            check_article(&"长".repeat(81), "x", &[]),
-            Err(ArticleError::TitleLong)
-        );
-        assert_eq!(
-            check_article("标题", "  ", &[]),
-            Err(ArticleError::BodyMissing)
-        );
-        assert_eq!(
-            check_article("标题", &"字".repeat(20_001), &[]),
-            Err(ArticleError::BodyLong)
-        );
+        assert_eq!(check_article(" 好 ", "x", &[]), Err(ArticleError::TitleMissing));
+        assert_eq!(check_article(&"长".repeat(81), "x", &[]), Err(ArticleError::TitleLong));
+        assert_eq!(check_article("标题", "  ", &[]), Err(ArticleError::BodyMissing));
+        assert_eq!(check_article("标题", &"字".repeat(20_001), &[]), Err(ArticleError::BodyLong));
         let (t, b, tags) =
             check_article(" 标题 ", "正文\r\n第二行", &s(&["#党建", "党建", " 楼道 "])).unwrap();
         assert_eq!((t.as_str(), b.as_str()), ("标题", "正文\n第二行"));
@@ -559,10 +516,7 @@ mod tests {
             check_article("标题", "x", &s(&["一二三四五六七八九十一二三"])),
             Err(ArticleError::TagBad)
         );
-        assert_eq!(
-            split_tags("党建、楼道，诗歌 文学"),
-            s(&["党建", "楼道", "诗歌", "文学"])
-        );
+        assert_eq!(split_tags("党建、楼道，诗歌 文学"), s(&["党建", "楼道", "诗歌", "文学"]));
     }
 
     #[test]
@@ -570,10 +524,7 @@ mod tests {
         assert_eq!(check_issue(0, &[1]), Err(IssueError::NumberBad));
         assert_eq!(check_issue(1, &[]), Err(IssueError::ArticlesMissing));
         assert_eq!(check_issue(1, &[1, 2, 1]), Err(IssueError::ArticleTwice));
-        assert_eq!(
-            check_issue(1, &(1..=17).collect::<Vec<_>>()),
-            Err(IssueError::ArticlesMany)
-        );
+        assert_eq!(check_issue(1, &(1..=17).collect::<Vec<_>>()), Err(IssueError::ArticlesMany));
         assert_eq!(check_issue(12, &[3, 1, 2]), Ok(()));
     }
 
@@ -581,10 +532,7 @@ mod tests {
     fn a_board_needs_a_name_and_is_deleted_only_when_nothing_was_posted_on_it() {
         assert_eq!(check_board(" 党 ", ""), Err(BoardError::NameMissing));
         assert_eq!(check_board(&"栏".repeat(41), ""), Err(BoardError::NameLong));
-        assert_eq!(
-            check_board("党建宣传栏", &"东".repeat(61)),
-            Err(BoardError::LocationLong)
-        );
+        assert_eq!(check_board("党建宣传栏", &"东".repeat(61)), Err(BoardError::LocationLong));
         assert_eq!(
             check_board(" 党建宣传栏 ", " 北门西侧 "),
             Ok(("党建宣传栏".to_string(), "北门西侧".to_string()))

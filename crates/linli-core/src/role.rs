@@ -57,10 +57,7 @@ impl Role {
 
     /// Staff roles work in the back office; residents and partners see narrower pages.
     pub fn is_staff(self) -> bool {
-        matches!(
-            self,
-            Role::Admin | Role::Worker | Role::Finance | Role::BuildingHead
-        )
+        matches!(self, Role::Admin | Role::Worker | Role::Finance | Role::BuildingHead)
     }
 }
 

@@ -82,13 +82,9 @@ impl RosterField {
     fn synonyms(self) -> &'static [&'static str] {
         match self {
             RosterField::Name => &["姓名", "名字", "居民姓名"],
-            RosterField::IdNumber => &[
-                "身份证号",
-                "身份证号码",
-                "公民身份号码",
-                "证件号码",
-                "身份证",
-            ],
+            RosterField::IdNumber => {
+                &["身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证"]
+            }
             RosterField::Gender => &["性别"],
             RosterField::BirthDate => &["出生日期", "出生年月", "生日"],
             RosterField::Phone => &["联系电话", "电话", "手机", "手机号", "手机号码", "联系方式"],
@@ -126,11 +122,7 @@ fn bare_header(h: &str) -> String {
 /// A header naming one field twice (`电话/手机`) is understood too.
 pub fn map_header(h: &str) -> Option<RosterField> {
     let bare = bare_header(h);
-    let find = |s: &str| {
-        RosterField::ALL
-            .into_iter()
-            .find(|f| f.synonyms().contains(&s))
-    };
+    let find = |s: &str| RosterField::ALL.into_iter().find(|f| f.synonyms().contains(&s));
     if let Some(f) = find(&bare) {
         return Some(f);
     }
@@ -179,10 +171,7 @@ pub fn normalize_building(raw: &str) -> Option<String> {
     if trimmed.is_empty() {
         return None;
     }
-    let compact: String = fold_width(trimmed)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let compact: String = fold_width(trimmed).chars().filter(|c| !c.is_whitespace()).collect();
     match numbered(&compact) {
         Some((n, "" | "栋" | "号楼" | "号" | "幢" | "#" | "#楼" | "号栋" | "栋楼")) => {
             Some(format!("{n}号楼"))
@@ -198,10 +187,7 @@ pub fn normalize_unit(raw: &str) -> Option<String> {
     if trimmed.is_empty() {
         return None;
     }
-    let compact: String = fold_width(trimmed)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let compact: String = fold_width(trimmed).chars().filter(|c| !c.is_whitespace()).collect();
     match numbered(&compact) {
         Some((n, "" | "单元" | "门" | "单元门")) => Some(format!("{n}单元")),
         _ => Some(trimmed.to_string()),
@@ -234,13 +220,8 @@ pub enum Relation {
 }
 
 impl Relation {
-    pub const ALL: [Relation; 5] = [
-        Relation::Head,
-        Relation::Spouse,
-        Relation::Child,
-        Relation::Parent,
-        Relation::Other,
-    ];
+    pub const ALL: [Relation; 5] =
+        [Relation::Head, Relation::Spouse, Relation::Child, Relation::Parent, Relation::Other];
 
     /// Reads a 与户主关系 cell (or one of the codes of [`Relation::as_str`]). Grandchildren,
     /// in-laws and the like are [`Relation::Other`]; `None` only for an empty cell.
@@ -369,9 +350,8 @@ pub fn parse_phone(raw: &str) -> Result<String, PhoneError> {
     if s.contains(['/', ',', '，', ';', '；', '、']) {
         return Err(PhoneError::Several);
     }
-    if let Some(ch) = s
-        .chars()
-        .find(|c| !(c.is_ascii_digit() || matches!(c, '-' | '—' | '+' | '(' | ')')))
+    if let Some(ch) =
+        s.chars().find(|c| !(c.is_ascii_digit() || matches!(c, '-' | '—' | '+' | '(' | ')')))
     {
         return Err(PhoneError::BadChar { ch });
     }
@@ -400,9 +380,7 @@ pub fn parse_phone(raw: &str) -> Result<String, PhoneError> {
             Err(PhoneError::BadMobile)
         };
     }
-    landline(rest, &digits).ok_or(PhoneError::BadFormat {
-        digits: digits.len(),
-    })
+    landline(rest, &digits).ok_or(PhoneError::BadFormat { digits: digits.len() })
 }
 
 /// A landline: 7-8 local digits (not starting with 0 or 1), optionally after an area code
@@ -410,10 +388,7 @@ pub fn parse_phone(raw: &str) -> Result<String, PhoneError> {
 /// otherwise 010 and 02X are three digits long and the others four.
 fn landline(written: &str, digits: &str) -> Option<String> {
     let local_ok = |l: &str| (7..=8).contains(&l.len()) && !l.starts_with(['0', '1']);
-    let groups: Vec<&str> = written
-        .split(['-', '—', '(', ')'])
-        .filter(|g| !g.is_empty())
-        .collect();
+    let groups: Vec<&str> = written.split(['-', '—', '(', ')']).filter(|g| !g.is_empty()).collect();
     if let [area, rest @ ..] = &groups[..]
         && !rest.is_empty()
         && area.starts_with('0')
@@ -425,11 +400,7 @@ fn landline(written: &str, digits: &str) -> Option<String> {
     if !digits.starts_with('0') {
         return local_ok(digits).then(|| digits.to_string());
     }
-    let area_len = if matches!(digits.as_bytes().get(1), Some(b'1' | b'2')) {
-        3
-    } else {
-        4
-    };
+    let area_len = if matches!(digits.as_bytes().get(1), Some(b'1' | b'2')) { 3 } else { 4 };
     let (area, local) = digits.split_at(area_len.min(digits.len()));
     local_ok(local).then(|| format!("{area}-{local}"))
 }
@@ -441,20 +412,14 @@ fn landline(written: &str, digits: &str) -> Option<String> {
 /// Hidden characters in front do not disguise one: `\u{202E}=HYPERLINK(…)` or
 /// `\u{200B}+cmd` shows (and may be taken) as a formula too (see [`crate::text::is_hidden`]).
 pub fn is_formula_like(cell: &str) -> bool {
-    let mut visible = cell
-        .chars()
-        .skip_while(|c| is_hidden(*c) && !matches!(c, '\t' | '\r'));
+    let mut visible = cell.chars().skip_while(|c| is_hidden(*c) && !matches!(c, '\t' | '\r'));
     matches!(visible.next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
 }
 
 /// Prefixes a formula-like cell with `'`, which spreadsheets read as "this is text"
 /// (the usual CSV-injection defence); other cells are returned unchanged.
 pub fn escape_formula(cell: &str) -> String {
-    if is_formula_like(cell) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
+    if is_formula_like(cell) { format!("'{cell}") } else { cell.to_string() }
 }
 
 #[cfg(test)]
@@ -499,15 +464,9 @@ mod tests {
         assert_eq!(map_header(" *姓名 "), Some(RosterField::Name));
         assert_eq!(map_header("姓名*"), Some(RosterField::Name));
         assert_eq!(map_header("＊姓　名"), Some(RosterField::Name));
-        assert_eq!(
-            map_header("出生日期(yyyy-mm-dd)"),
-            Some(RosterField::BirthDate)
-        );
+        assert_eq!(map_header("出生日期(yyyy-mm-dd)"), Some(RosterField::BirthDate));
         assert_eq!(map_header("联系电话【手机】"), Some(RosterField::Phone));
-        assert_eq!(
-            map_header("身份证号\n（18位）"),
-            Some(RosterField::IdNumber)
-        );
+        assert_eq!(map_header("身份证号\n（18位）"), Some(RosterField::IdNumber));
         assert_eq!(map_header("姓名："), Some(RosterField::Name));
     }
 
@@ -565,16 +524,8 @@ mod tests {
 
     #[test]
     fn the_ways_of_writing_unit_one_all_become_1_danyuan() {
-        for s in [
-            "1",
-            "1单元",
-            "一单元",
-            "1门",
-            "１单元",
-            "01",
-            "第一单元",
-            " 1 单元",
-        ] {
+        for s in ["1", "1单元", "一单元", "1门", "１单元", "01", "第一单元", " 1 单元"]
+        {
             assert_eq!(normalize_unit(s).as_deref(), Some("1单元"), "{s}");
         }
         assert_eq!(normalize_unit("十一单元").as_deref(), Some("11单元"));
@@ -695,10 +646,7 @@ mod tests {
         assert_eq!(parse_phone("0453 625 1234").as_deref(), Ok("0453-6251234"));
         assert_eq!(parse_phone("04536251234").as_deref(), Ok("0453-6251234"));
         assert_eq!(parse_phone("(0453)6251234").as_deref(), Ok("0453-6251234"));
-        assert_eq!(
-            parse_phone("（0453）6251234").as_deref(),
-            Ok("0453-6251234")
-        );
+        assert_eq!(parse_phone("（0453）6251234").as_deref(), Ok("0453-6251234"));
         assert_eq!(parse_phone("0453—6251234").as_deref(), Ok("0453-6251234"));
         assert_eq!(parse_phone("010-62512345").as_deref(), Ok("010-62512345"));
         assert_eq!(parse_phone("01062512345").as_deref(), Ok("010-62512345"));
@@ -709,25 +657,14 @@ mod tests {
 
     #[test]
     fn numbers_that_are_neither_mobile_nor_landline_are_refused_with_the_digit_count() {
-        for (s, n) in [
-            ("123", 3),
-            ("1381234567", 10),
-            ("138123456789", 12),
-            ("0453-12", 6),
-        ] {
+        for (s, n) in [("123", 3), ("1381234567", 10), ("138123456789", 12), ("0453-12", 6)] {
             let err = parse_phone(s).unwrap_err();
             assert_eq!(err, PhoneError::BadFormat { digits: n }, "{s}");
             assert!(err.message_zh().contains(&format!("{n}位")));
         }
         // Local numbers never start with 0 or 1.
-        assert_eq!(
-            parse_phone("010-12345678"),
-            Err(PhoneError::BadFormat { digits: 11 })
-        );
-        assert_eq!(
-            parse_phone("0623-0234567"),
-            Err(PhoneError::BadFormat { digits: 11 })
-        );
+        assert_eq!(parse_phone("010-12345678"), Err(PhoneError::BadFormat { digits: 11 }));
+        assert_eq!(parse_phone("0623-0234567"), Err(PhoneError::BadFormat { digits: 11 }));
     }
 
     #[test]
@@ -741,34 +678,15 @@ mod tests {
     #[test]
     fn empty_cells_letters_and_several_numbers_are_refused() {
         assert_eq!(parse_phone("  "), Err(PhoneError::Empty));
-        assert_eq!(
-            parse_phone("13812345678/13912345678"),
-            Err(PhoneError::Several)
-        );
-        assert_eq!(
-            parse_phone("13812345678，13912345678"),
-            Err(PhoneError::Several)
-        );
-        assert_eq!(
-            parse_phone("138abc45678"),
-            Err(PhoneError::BadChar { ch: 'a' })
-        );
-        assert_eq!(
-            parse_phone("0453-6251234转8"),
-            Err(PhoneError::BadChar { ch: '转' })
-        );
-        assert_eq!(
-            parse_phone("138+12345678"),
-            Err(PhoneError::BadChar { ch: '+' })
-        );
+        assert_eq!(parse_phone("13812345678/13912345678"), Err(PhoneError::Several));
+        assert_eq!(parse_phone("13812345678，13912345678"), Err(PhoneError::Several));
+        assert_eq!(parse_phone("138abc45678"), Err(PhoneError::BadChar { ch: 'a' }));
+        assert_eq!(parse_phone("0453-6251234转8"), Err(PhoneError::BadChar { ch: '转' }));
+        assert_eq!(parse_phone("138+12345678"), Err(PhoneError::BadChar { ch: '+' }));
         // A hidden character is named, not echoed.
         let err = parse_phone("138\u{1B}12345678").unwrap_err();
         assert_eq!(err, PhoneError::BadChar { ch: '\u{1B}' });
-        assert!(
-            err.message_zh().contains("“U+001B”"),
-            "{}",
-            err.message_zh()
-        );
+        assert!(err.message_zh().contains("“U+001B”"), "{}", err.message_zh());
     }
 
     #[test]

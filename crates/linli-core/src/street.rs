@@ -84,10 +84,9 @@ impl Total {
     pub fn value(&self) -> Option<f64> {
         match *self {
             Total::Sum(n) => Some(n as f64),
-            Total::Rate {
-                numerator,
-                denominator,
-            } => (denominator > 0).then(|| numerator as f64 / denominator as f64),
+            Total::Rate { numerator, denominator } => {
+                (denominator > 0).then(|| numerator as f64 / denominator as f64)
+            }
             Total::Mean { sum, n } => (n > 0).then(|| sum as f64 / n as f64),
             Total::NotSummable(_) => None,
         }
@@ -119,28 +118,21 @@ pub fn total(counts: Counts, shares: &[Share]) -> Total {
         Counts::Rate => shares
             .iter()
             .try_fold((0i64, 0i64), |(n, d), s| match s {
-                Share::Ratio {
-                    numerator,
-                    denominator,
-                } => Some((n.saturating_add(*numerator), d.saturating_add(*denominator))),
+                Share::Ratio { numerator, denominator } => {
+                    Some((n.saturating_add(*numerator), d.saturating_add(*denominator)))
+                }
                 _ => None,
             })
-            .map_or(
-                Total::NotSummable(NotSummable::NoParts),
-                |(numerator, denominator)| Total::Rate {
-                    numerator,
-                    denominator,
-                },
-            ),
+            .map_or(Total::NotSummable(NotSummable::NoParts), |(numerator, denominator)| {
+                Total::Rate { numerator, denominator }
+            }),
         Counts::Average => shares
             .iter()
             .try_fold((0i64, 0i64), |(s, k), share| match share {
                 Share::Mean { sum, n } => Some((s.saturating_add(*sum), k.saturating_add(*n))),
                 _ => None,
             })
-            .map_or(Total::NotSummable(NotSummable::NoParts), |(sum, n)| {
-                Total::Mean { sum, n }
-            }),
+            .map_or(Total::NotSummable(NotSummable::NoParts), |(sum, n)| Total::Mean { sum, n }),
     }
 }
 
@@ -149,10 +141,9 @@ pub fn total(counts: Counts, shares: &[Share]) -> Total {
 pub fn sort_value(share: &Share) -> Option<f64> {
     match *share {
         Share::Count(n) => Some(n as f64),
-        Share::Ratio {
-            numerator,
-            denominator,
-        } => (denominator > 0).then(|| numerator as f64 / denominator as f64),
+        Share::Ratio { numerator, denominator } => {
+            (denominator > 0).then(|| numerator as f64 / denominator as f64)
+        }
         Share::Mean { sum, n } => (n > 0).then(|| sum as f64 / n as f64),
         Share::Missing => None,
     }
@@ -165,10 +156,7 @@ pub fn order_by<T>(rows: &[T], key: impl Fn(&T) -> Option<f64>, descending: bool
     let mut idx: Vec<usize> = (0..rows.len()).collect();
     let keyed: Vec<Option<f64>> = rows.iter().map(key).collect();
     idx.sort_by(|a, b| {
-        let (ka, kb) = (
-            keyed.get(*a).copied().flatten(),
-            keyed.get(*b).copied().flatten(),
-        );
+        let (ka, kb) = (keyed.get(*a).copied().flatten(), keyed.get(*b).copied().flatten());
         match (ka, kb) {
             (Some(x), Some(y)) => {
                 let o = x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal);
@@ -188,74 +176,41 @@ mod tests {
 
     #[test]
     fn counts_and_money_add_up_across_communities() {
-        let shares = [
-            Share::Count(8_012),
-            Share::Count(2_140),
-            Share::Count(1_733),
-        ];
+        let shares = [Share::Count(8_012), Share::Count(2_140), Share::Count(1_733)];
         assert_eq!(total(Counts::Persons, &shares), Total::Sum(11_885));
         assert_eq!(
-            total(
-                Counts::Money,
-                &[Share::Count(6_123_450), Share::Count(0), Share::Count(1)]
-            ),
+            total(Counts::Money, &[Share::Count(6_123_450), Share::Count(0), Share::Count(1)]),
             Total::Sum(6_123_451)
         );
-        assert_eq!(
-            total(Counts::Hours, &[Share::Count(15), Share::Count(25)]).value(),
-            Some(40.0)
-        );
+        assert_eq!(total(Counts::Hours, &[Share::Count(15), Share::Count(25)]).value(), Some(40.0));
     }
 
     #[test]
     fn a_rate_is_recomputed_from_summed_parts_not_averaged() {
         // 9 of 10 and 50 of 100: the mean of the rates would be 70%, the street's rate is 59/110.
         let shares = [
-            Share::Ratio {
-                numerator: 9,
-                denominator: 10,
-            },
-            Share::Ratio {
-                numerator: 50,
-                denominator: 100,
-            },
+            Share::Ratio { numerator: 9, denominator: 10 },
+            Share::Ratio { numerator: 50, denominator: 100 },
         ];
         let t = total(Counts::Rate, &shares);
-        assert_eq!(
-            t,
-            Total::Rate {
-                numerator: 59,
-                denominator: 110
-            }
-        );
+        assert_eq!(t, Total::Rate { numerator: 59, denominator: 110 });
         assert_eq!(t.rule(), "ratio_of_sums");
         assert!((t.value().unwrap() - 59.0 / 110.0).abs() < 1e-12);
     }
 
     #[test]
     fn a_rate_with_nothing_to_divide_by_has_no_value_but_keeps_its_parts() {
-        let zero = Share::Ratio {
-            numerator: 0,
-            denominator: 0,
-        };
+        let zero = Share::Ratio { numerator: 0, denominator: 0 };
         let t = total(Counts::Rate, &[zero, zero]);
-        assert_eq!(
-            t,
-            Total::Rate {
-                numerator: 0,
-                denominator: 0
-            }
-        );
+        assert_eq!(t, Total::Rate { numerator: 0, denominator: 0 });
         assert_eq!(t.value(), None);
     }
 
     #[test]
     fn a_mean_is_weighted_by_how_many_each_community_counts() {
         // 4 corridors at 5 stars and 1 at 1 star: 21/5, not (5 + 1) / 2.
-        let t = total(
-            Counts::Average,
-            &[Share::Mean { sum: 20, n: 4 }, Share::Mean { sum: 1, n: 1 }],
-        );
+        let t =
+            total(Counts::Average, &[Share::Mean { sum: 20, n: 4 }, Share::Mean { sum: 1, n: 1 }]);
         assert_eq!(t, Total::Mean { sum: 21, n: 5 });
         assert_eq!(t.value(), Some(4.2));
         assert_eq!(t.rule(), "weighted_mean");
@@ -279,10 +234,7 @@ mod tests {
             total(Counts::Times, &[Share::Mean { sum: 1, n: 1 }]),
             Total::NotSummable(NotSummable::NoParts)
         );
-        assert_eq!(
-            total(Counts::Times, &[]),
-            Total::NotSummable(NotSummable::NoCommunity)
-        );
+        assert_eq!(total(Counts::Times, &[]), Total::NotSummable(NotSummable::NoCommunity));
     }
 
     #[test]
@@ -290,13 +242,7 @@ mod tests {
         let rows = [Some(3.0), None, Some(10.0), Some(3.0)];
         assert_eq!(order_by(&rows, |r| *r, true), vec![2, 0, 3, 1]);
         assert_eq!(order_by(&rows, |r| *r, false), vec![0, 3, 2, 1]);
-        assert_eq!(
-            sort_value(&Share::Ratio {
-                numerator: 1,
-                denominator: 4
-            }),
-            Some(0.25)
-        );
+        assert_eq!(sort_value(&Share::Ratio { numerator: 1, denominator: 4 }), Some(0.25));
         assert_eq!(sort_value(&Share::Mean { sum: 0, n: 0 }), None);
     }
 }

@@ -137,12 +137,8 @@ pub const JOB_STORIES_LINE: &str = "{就业事例}";
 pub const VOLUNTEER_STORIES_LINE: &str = "{志愿事例}";
 /// Where partner projects' stories go (else with the others).
 pub const PARTNER_STORIES_LINE: &str = "{共建事例}";
-const STORY_LINES: [&str; 4] = [
-    STORIES_LINE,
-    JOB_STORIES_LINE,
-    VOLUNTEER_STORIES_LINE,
-    PARTNER_STORIES_LINE,
-];
+const STORY_LINES: [&str; 4] =
+    [STORIES_LINE, JOB_STORIES_LINE, VOLUNTEER_STORIES_LINE, PARTNER_STORIES_LINE];
 
 /// The default template: the seed's three sections and its tone, with every claim backed by the
 /// figure it states. A clause whose figure is zero or unavailable is left out (and listed as
@@ -216,11 +212,9 @@ fn period_words(ctx: &Context, whole: &str) -> String {
 pub fn chinese_date(day: &str) -> String {
     let mut parts = day.splitn(3, '-');
     match (parts.next(), parts.next(), parts.next()) {
-        (Some(y), Some(m), Some(d)) => format!(
-            "{y}年{}月{}日",
-            m.trim_start_matches('0'),
-            d.trim_start_matches('0')
-        ),
+        (Some(y), Some(m), Some(d)) => {
+            format!("{y}年{}月{}日", m.trim_start_matches('0'), d.trim_start_matches('0'))
+        }
         _ => day.to_string(),
     }
 }
@@ -399,11 +393,7 @@ impl Builder<'_> {
                 dropped = true;
                 let shown = clause.trim_end_matches(CLAUSE_ENDS).trim().to_string();
                 for (id, reason) in missing {
-                    self.omitted.push(Omission {
-                        sentence: shown.clone(),
-                        reason,
-                        id,
-                    });
+                    self.omitted.push(Omission { sentence: shown.clone(), reason, id });
                 }
             }
         }
@@ -476,12 +466,7 @@ impl Builder<'_> {
 
 /// Builds the document from a template, the figures and the picked stories.
 pub fn build(template: &str, ctx: &Context, figures: &Figures, stories: &[Story]) -> Document {
-    let mut b = Builder {
-        ctx,
-        figures,
-        notes: Vec::new(),
-        omitted: Vec::new(),
-    };
+    let mut b = Builder { ctx, figures, notes: Vec::new(), omitted: Vec::new() };
     let mut title = None;
     let mut issuer = format!("{}党委", ctx.community);
     let mut blocks = Vec::new();
@@ -499,10 +484,7 @@ pub fn build(template: &str, ctx: &Context, figures: &Figures, stories: &[Story]
             title = Some(b.plain(line));
             continue;
         }
-        if let Some(who) = line
-            .strip_prefix("落款：")
-            .or_else(|| line.strip_prefix("落款:"))
-        {
+        if let Some(who) = line.strip_prefix("落款：").or_else(|| line.strip_prefix("落款:")) {
             issuer = b.plain(who.trim());
         } else if STORY_LINES.contains(&line) {
             let in_template = |at: &str| template.lines().any(|l| l.trim() == at);
@@ -513,10 +495,7 @@ pub fn build(template: &str, ctx: &Context, figures: &Figures, stories: &[Story]
             if !here.is_empty() {
                 drop_heading.retain(|h| Some(*h) != current);
             }
-            blocks.extend(
-                here.iter()
-                    .map(|s| Block::Para(vec![Inline::Text(s.text.clone())])),
-            );
+            blocks.extend(here.iter().map(|s| Block::Para(vec![Inline::Text(s.text.clone())])));
             heading = None;
         } else if heading1(line) {
             blocks.push(Block::Heading1(b.plain(line)));
@@ -526,11 +505,7 @@ pub fn build(template: &str, ctx: &Context, figures: &Figures, stories: &[Story]
             let text = b.plain(line);
             heading = Some(blocks.len());
             current = heading;
-            blocks.push(if heading2(line) {
-                Block::Heading2(text)
-            } else {
-                Block::Heading3(text)
-            });
+            blocks.push(if heading2(line) { Block::Heading2(text) } else { Block::Heading3(text) });
         } else {
             let p = b.paragraph(line);
             if let (Some(h), None) = (heading, &p) {
@@ -639,11 +614,7 @@ pub fn story_text(name: &str, helps: &[StoryHelp]) -> String {
     let parts: Vec<String> = parts
         .into_iter()
         .map(|(y, months, what)| {
-            if y.is_empty() {
-                what
-            } else {
-                format!("{y}年{}月，{what}", months.join("月、"))
-            }
+            if y.is_empty() { what } else { format!("{y}年{}月，{what}", months.join("月、")) }
         })
         .collect();
     if !parts.is_empty() {
@@ -733,11 +704,7 @@ pub fn partner_project_story_text(
     hours_tenths: Option<i64>,
 ) -> String {
     let place = place.trim();
-    let at = if place.is_empty() {
-        "在社区".to_string()
-    } else {
-        format!("在{place}")
-    };
+    let at = if place.is_empty() { "在社区".to_string() } else { format!("在{place}") };
     let mut text = format!("{}，{}{at}开展{what}", year_month(held_on), partner.trim());
     if let Some(n) = participants.filter(|n| *n > 0) {
         text.push_str(&format!("，居民参加{n}人次"));
@@ -750,10 +717,7 @@ pub fn partner_project_story_text(
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The document as an HTML fragment (an `<article>`): headings, paragraphs with each figure
@@ -1077,21 +1041,11 @@ mod tests {
                 every_sentence_is_backed(&doc, &f);
                 let md = to_markdown(&doc);
                 let body = md.split("统计期间").next().unwrap_or_default();
-                assert!(
-                    !body.contains(gone),
-                    "{id} = {value:?}: {gone} still in\n{md}"
-                );
+                assert!(!body.contains(gone), "{id} = {value:?}: {gone} still in\n{md}");
                 let listed = doc.omitted.iter().find(|o| o.id == id);
                 let listed = listed.unwrap_or_else(|| panic!("{id} not listed as left out"));
                 assert!(listed.sentence.contains(gone), "{listed:?}");
-                assert_eq!(
-                    listed.reason,
-                    if value.is_some() {
-                        "zero"
-                    } else {
-                        "unavailable"
-                    }
-                );
+                assert_eq!(listed.reason, if value.is_some() { "zero" } else { "unavailable" });
             }
         }
         // The rest of a sentence stands when its qualifier goes.
@@ -1105,11 +1059,7 @@ mod tests {
     #[test]
     fn a_summary_written_before_the_year_ends_says_so() {
         let records = BTreeMap::new();
-        let ctx = Context {
-            to: "2026-12-04",
-            today: "2026-12-04",
-            ..ctx(&records)
-        };
+        let ctx = Context { to: "2026-12-04", today: "2026-12-04", ..ctx(&records) };
         let f = whole_year();
         let doc = build(DEFAULT_TEMPLATE, &ctx, &f, &[]);
         every_sentence_is_backed(&doc, &f);
@@ -1117,10 +1067,7 @@ mod tests {
         assert!(md.contains("截至12月4日基金结余"), "{md}");
         assert!(md.contains("社区截至12月4日办结"), "{md}");
         assert!(!md.contains("全年") && !md.contains("年末"), "{md}");
-        assert!(
-            md.contains("统计期间：2026年1月1日至2026年12月4日。"),
-            "{md}"
-        );
+        assert!(md.contains("统计期间：2026年1月1日至2026年12月4日。"), "{md}");
         assert!(to_html(&doc).contains("2026年1月1日至2026年12月4日"));
     }
 
@@ -1138,10 +1085,7 @@ mod tests {
         );
         // With stories to tell, the subsection stays though its figure is missing.
         let t = "T\n（一）帮扶\n帮扶{assistance.households_helped}。\n{典型事例}";
-        let story = Story {
-            text: "居民夏**……".into(),
-            at: STORIES_LINE,
-        };
+        let story = Story { text: "居民夏**……".into(), at: STORIES_LINE };
         let doc = build(t, &ctx(&records), &Figures::new(), &[story]);
         assert_eq!(doc.blocks.len(), 2);
     }
@@ -1156,10 +1100,7 @@ mod tests {
             &f,
             &[],
         );
-        assert_eq!(
-            doc.blocks,
-            vec![Block::Para(vec![Inline::Text("其余照旧。".into())])]
-        );
+        assert_eq!(doc.blocks, vec![Block::Para(vec![Inline::Text("其余照旧。".into())])]);
         assert_eq!(doc.omitted[0].reason, "zero");
         assert!(doc.notes.is_empty());
     }
@@ -1174,45 +1115,29 @@ mod tests {
             doc.blocks,
             vec![Block::Para(vec![
                 Inline::Text("今年通过“捐助，帮扶”等方式筹集资金".into()),
-                Inline::Figure {
-                    words: "6.1万余元".into(),
-                    note: 1
-                },
+                Inline::Figure { words: "6.1万余元".into(), note: 1 },
                 Inline::Text("。".into()),
             ])]
         );
         let ids: Vec<&str> = doc.omitted.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(ids, ["fund.beneficiaries", "assistance.households_helped"]);
-        assert_eq!(
-            doc.omitted[0].sentence,
-            "帮助{fund.beneficiaries}困难居民走出困境"
-        );
+        assert_eq!(doc.omitted[0].sentence, "帮助{fund.beneficiaries}困难居民走出困境");
     }
 
     #[test]
     fn the_same_figure_twice_has_one_note() {
         let records = BTreeMap::new();
         let f = figs(&[("fund.beneficiaries", 65.0)]);
-        let doc = build(
-            "T\n帮助{fund.beneficiaries}。共{fund.beneficiaries}。",
-            &ctx(&records),
-            &f,
-            &[],
-        );
+        let doc =
+            build("T\n帮助{fund.beneficiaries}。共{fund.beneficiaries}。", &ctx(&records), &f, &[]);
         assert_eq!(doc.notes.len(), 1);
         assert_eq!(
             doc.blocks,
             vec![Block::Para(vec![
                 Inline::Text("帮助".into()),
-                Inline::Figure {
-                    words: "65名".into(),
-                    note: 1
-                },
+                Inline::Figure { words: "65名".into(), note: 1 },
                 Inline::Text("。共".into()),
-                Inline::Figure {
-                    words: "65名".into(),
-                    note: 1
-                },
+                Inline::Figure { words: "65名".into(), note: 1 },
                 Inline::Text("。".into()),
             ])]
         );
@@ -1339,12 +1264,7 @@ mod tests {
             story.text,
             "居民夏**家是社区结对帮扶的困难家庭。2026年1月，社区送去米、面、油等生活物资；2026年2月，爱心基金资助800元。"
         );
-        let doc = build(
-            "T\n一、帮扶\n{典型事例}",
-            &ctx(&records),
-            &Figures::new(),
-            &[story],
-        );
+        let doc = build("T\n一、帮扶\n{典型事例}", &ctx(&records), &Figures::new(), &[story]);
         assert_eq!(doc.blocks.len(), 2);
         assert!(to_html(&doc).contains("<p>居民夏**家是"));
     }
@@ -1352,22 +1272,14 @@ mod tests {
     #[test]
     fn in_the_default_template_each_story_goes_to_its_own_section() {
         let records = BTreeMap::new();
-        let story = |text: &str, at| Story {
-            text: text.into(),
-            at,
-        };
+        let story = |text: &str, at| Story { text: text.into(), at };
         let stories = [
             story("志愿者事例。", VOLUNTEER_STORIES_LINE),
             story("共建项目事例。", PARTNER_STORIES_LINE),
             story("帮扶事例。", STORIES_LINE),
             story("就业事例。", JOB_STORIES_LINE),
         ];
-        let md = to_markdown(&build(
-            DEFAULT_TEMPLATE,
-            &ctx(&records),
-            &whole_year(),
-            &stories,
-        ));
+        let md = to_markdown(&build(DEFAULT_TEMPLATE, &ctx(&records), &whole_year(), &stories));
         let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s} in {md}"));
         assert!(at("（一）结对帮扶困难家庭") < at("帮扶事例。"));
         assert!(at("帮扶事例。") < at("（二）爱心基金"));
@@ -1381,14 +1293,8 @@ mod tests {
     #[test]
     fn placement_stories_go_to_the_employment_line_when_there_is_one() {
         let records = BTreeMap::new();
-        let help = Story {
-            text: "帮扶事例。".into(),
-            at: STORIES_LINE,
-        };
-        let job = Story {
-            text: "就业事例。".into(),
-            at: JOB_STORIES_LINE,
-        };
+        let help = Story { text: "帮扶事例。".into(), at: STORIES_LINE };
+        let job = Story { text: "就业事例。".into(), at: JOB_STORIES_LINE };
         let stories = [help, job];
         let doc = build(
             "T\n一、帮扶\n{典型事例}\n二、就业\n{就业事例}",
@@ -1406,11 +1312,7 @@ mod tests {
             ]
         );
         let doc = build("T\n{典型事例}", &ctx(&records), &Figures::new(), &stories);
-        assert_eq!(
-            doc.blocks.len(),
-            2,
-            "without the line, all stories go together"
-        );
+        assert_eq!(doc.blocks.len(), 2, "without the line, all stories go together");
     }
 
     #[test]
@@ -1420,21 +1322,14 @@ mod tests {
         assert!(heading2("（二）爱心基金"));
         assert!(heading2("(三)就业"));
         assert!(heading3("1.培训"));
-        assert!(!heading3(
-            "2026年，社区培训了很多人，全年共计一千多人次参加了各类培训和活动。"
-        ));
+        assert!(!heading3("2026年，社区培训了很多人，全年共计一千多人次参加了各类培训和活动。"));
         assert_eq!(chinese_date("2026-01-05"), "2026年1月5日");
     }
 
     #[test]
     fn html_escapes_what_a_worker_types() {
         let records = BTreeMap::new();
-        let doc = build(
-            "<b>T</b>\n一、<script>",
-            &ctx(&records),
-            &Figures::new(),
-            &[],
-        );
+        let doc = build("<b>T</b>\n一、<script>", &ctx(&records), &Figures::new(), &[]);
         let h = to_html(&doc);
         assert!(h.contains("&lt;b&gt;T&lt;/b&gt;"));
         assert!(!h.contains("<script>"));

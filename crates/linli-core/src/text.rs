@@ -25,11 +25,7 @@ pub(crate) fn fold_char(c: char) -> char {
 /// Characters that are invisible in a spreadsheet cell and come along when one is copied:
 /// whitespace of any width, the byte-order mark, zero-width spaces and the word joiner.
 pub fn is_invisible(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}'
-        )
+    c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}')
 }
 
 /// Trims invisible characters from both ends (see [`is_invisible`]).
@@ -76,11 +72,7 @@ pub fn code_point(c: char) -> String {
 
 /// One character as a message quotes it: itself, or its code point when it is hidden.
 pub fn shown_char(c: char) -> String {
-    if is_hidden(c) {
-        code_point(c)
-    } else {
-        c.to_string()
-    }
+    if is_hidden(c) { code_point(c) } else { c.to_string() }
 }
 
 impl HiddenChar {
@@ -156,10 +148,7 @@ fn skip_escape(chars: &mut Chars<'_>) {
             skip_control_string(chars);
         }
         Some('\u{20}'..='\u{2F}') => {
-            while chars
-                .next_if(|c| matches!(c, '\u{20}'..='\u{2F}'))
-                .is_some()
-            {}
+            while chars.next_if(|c| matches!(c, '\u{20}'..='\u{2F}')).is_some() {}
             chars.next_if(|c| matches!(c, '\u{30}'..='\u{7E}'));
         }
         Some('\u{30}'..='\u{7E}') => {
@@ -171,10 +160,7 @@ fn skip_escape(chars: &mut Chars<'_>) {
 
 /// Parameters and intermediates (`0x20-0x3F`), then one final byte (`0x40-0x7E`).
 fn skip_csi(chars: &mut Chars<'_>) {
-    while chars
-        .next_if(|c| matches!(c, '\u{20}'..='\u{3F}'))
-        .is_some()
-    {}
+    while chars.next_if(|c| matches!(c, '\u{20}'..='\u{3F}')).is_some() {}
     chars.next_if(|c| matches!(c, '\u{40}'..='\u{7E}'));
 }
 
@@ -228,13 +214,7 @@ mod tests {
 
     #[test]
     fn excel_scientific_notation_is_recognised_in_its_usual_spellings() {
-        for s in [
-            "1.10101E+17",
-            "1.10101e17",
-            "1E+10",
-            "1.38123E+10",
-            "4.5e-3",
-        ] {
+        for s in ["1.10101E+17", "1.10101e17", "1E+10", "1.38123E+10", "4.5e-3"] {
             assert!(looks_like_scientific(s), "{s}");
         }
         for s in ["", "E", "1.2E", "E+17", "1.2.3E5", "110101", "1e+x", "e5"] {
@@ -283,11 +263,7 @@ mod tests {
         let m = HiddenChar('\u{202E}').message_zh("姓名");
         assert!(m.starts_with("姓名里有看不见的字符"), "{m}");
         assert!(m.contains("U+202E") && m.contains("文字方向控制符"), "{m}");
-        assert!(
-            HiddenChar('\u{200B}')
-                .message_zh("姓名")
-                .contains("零宽字符")
-        );
+        assert!(HiddenChar('\u{200B}').message_zh("姓名").contains("零宽字符"));
         assert!(HiddenChar('\u{1B}').message_zh("姓名").contains("U+001B"));
         assert!(!is_hidden('\u{3000}') && !is_hidden(' ') && !is_hidden('林'));
     }
@@ -296,10 +272,7 @@ mod tests {
     fn terminal_escapes_are_removed_whole_from_echoed_text() {
         assert_eq!(echo_safe("\u{1B}[31m男x\u{1B}[0m"), "男x");
         assert_eq!(echo_safe("\u{1B}]0;pwned\u{07}1958"), "1958");
-        assert_eq!(
-            echo_safe("\u{1B}]8;;http://x\u{1B}\\链接\u{1B}]8;;\u{1B}\\"),
-            "链接"
-        );
+        assert_eq!(echo_safe("\u{1B}]8;;http://x\u{1B}\\链接\u{1B}]8;;\u{1B}\\"), "链接");
         assert_eq!(echo_safe("\u{9B}31m2000年13月"), "2000年13月");
         assert_eq!(echo_safe("\u{9D}0;t\u{9C}9单元"), "9单元");
         assert_eq!(echo_safe("a\u{1B}7b\u{1B}(Bc\u{1B}"), "abc");
@@ -310,18 +283,11 @@ mod tests {
     #[test]
     fn controls_bidi_and_zero_width_characters_are_removed_from_echoed_text() {
         assert_eq!(echo_safe("\u{202E}林胜夏"), "林胜夏");
-        assert_eq!(
-            echo_safe("\u{2066}abc\u{2069}\u{200B}\u{200D}\u{2060}\u{FEFF}"),
-            "abc"
-        );
+        assert_eq!(echo_safe("\u{2066}abc\u{2069}\u{200B}\u{200D}\u{2060}\u{FEFF}"), "abc");
         assert_eq!(echo_safe("a\u{07}\u{00}\u{7F}\u{85}b"), "a b");
         assert_eq!(echo_safe("第一行\r\n第二行\t完"), "第一行  第二行 完");
         assert_eq!(echo_safe("夏胜林 3号楼（东）"), "夏胜林 3号楼（东）");
-        for s in [
-            "\u{1B}[31m\u{202E}x",
-            "\u{1B}]0;t\u{07}\u{9B}1m林",
-            "a\u{1B}",
-        ] {
+        for s in ["\u{1B}[31m\u{202E}x", "\u{1B}]0;t\u{07}\u{9B}1m林", "a\u{1B}"] {
             let once = echo_safe(s);
             assert_eq!(echo_safe(&once), once, "{s:?}");
             assert!(!once.chars().any(is_hidden), "{s:?}");

@@ -47,11 +47,7 @@ impl VisitRule {
         match occasion {
             // 重阳 is the elders' festival.
             Occasion::DoubleNinth => &[VisitRule::ElderlyAlone],
-            _ => &[
-                VisitRule::Dibao,
-                VisitRule::ElderlyAlone,
-                VisitRule::OpenCase,
-            ],
+            _ => &[VisitRule::Dibao, VisitRule::ElderlyAlone, VisitRule::OpenCase],
         }
     }
 
@@ -154,8 +150,7 @@ pub fn build_list(
     }
     let mut list: Vec<Target> = by_household.into_values().collect();
     for t in &mut list {
-        t.reasons
-            .sort_by_key(|r| VisitRule::ALL.iter().position(|x| x == r));
+        t.reasons.sort_by_key(|r| VisitRule::ALL.iter().position(|x| x == r));
     }
     list.sort_by(|a, b| {
         walk_order(&a.sort_key, &b.sort_key).then(a.resident_id.cmp(&b.resident_id))
@@ -168,9 +163,7 @@ pub fn walk_order(
     a: &(String, String, String),
     b: &(String, String, String),
 ) -> std::cmp::Ordering {
-    natural(&a.0, &b.0)
-        .then_with(|| natural(&a.1, &b.1))
-        .then_with(|| natural(&a.2, &b.2))
+    natural(&a.0, &b.0).then_with(|| natural(&a.1, &b.1)).then_with(|| natural(&a.2, &b.2))
 }
 
 fn natural(a: &str, b: &str) -> std::cmp::Ordering {
@@ -271,11 +264,7 @@ mod tests {
 
     #[test]
     fn a_household_is_visited_once_with_all_its_reasons() {
-        let rules = [
-            VisitRule::Dibao,
-            VisitRule::OpenCase,
-            VisitRule::ElderlyAlone,
-        ];
+        let rules = [VisitRule::Dibao, VisitRule::OpenCase, VisitRule::ElderlyAlone];
         let people = [
             person(10, Some(5), "1980-01-01", &["低保"], false, "3号楼"),
             person(11, Some(5), "2010-01-01", &[], true, "3号楼"),

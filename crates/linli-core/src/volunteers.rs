@@ -66,21 +66,13 @@ pub fn times_on(
     check_out: NaiveTime,
 ) -> (NaiveDateTime, NaiveDateTime) {
     let start = day.and_time(check_in);
-    let end_day = if check_out < check_in {
-        day.succ_opt().unwrap_or(day)
-    } else {
-        day
-    };
+    let end_day = if check_out < check_in { day.succ_opt().unwrap_or(day) } else { day };
     (start, end_day.and_time(check_out))
 }
 
 /// Hours as typed ("2.5", "2.5小时", "3 h") in tenths: more than zero, at most a day.
 pub fn parse_hours(raw: &str) -> Result<i64, HoursError> {
-    let t = raw
-        .trim()
-        .trim_end_matches("小时")
-        .trim_end_matches('h')
-        .trim();
+    let t = raw.trim().trim_end_matches("小时").trim_end_matches('h').trim();
     let h: f64 = t.parse().map_err(|_| HoursError::Bad)?;
     tenths_of(h)
 }
@@ -203,20 +195,14 @@ pub fn certificate_code(a: u64, b: u64) -> String {
 /// A code as printed (`ABCD-EFGH-JKMN`).
 pub fn code_printed(code: &str) -> String {
     let chars: Vec<char> = code.chars().collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
 /// A code as typed or scanned, normalised; `None` when it cannot be one.
 pub fn normalize_code(typed: &str) -> Option<String> {
     let c = crate::partners::normalize_ref(typed);
-    (c.chars().count() == CODE_LEN
-        && c.bytes()
-            .all(|b| crate::partners::REF_ALPHABET.contains(&b)))
-    .then_some(c)
+    (c.chars().count() == CODE_LEN && c.bytes().all(|b| crate::partners::REF_ALPHABET.contains(&b)))
+        .then_some(c)
 }
 
 #[cfg(test)]
@@ -237,15 +223,9 @@ mod tests {
 
     #[test]
     fn hours_served_are_the_time_between_check_in_and_check_out() {
-        assert_eq!(
-            served_tenths(at("2026-01-09 08:00"), at("2026-01-09 11:30")),
-            Ok(35)
-        );
+        assert_eq!(served_tenths(at("2026-01-09 08:00"), at("2026-01-09 11:30")), Ok(35));
         // Rounded to the nearest six minutes.
-        assert_eq!(
-            served_tenths(at("2026-01-09 08:00"), at("2026-01-09 08:44")),
-            Ok(7)
-        );
+        assert_eq!(served_tenths(at("2026-01-09 08:00"), at("2026-01-09 08:44")), Ok(7));
         assert_eq!(
             served_tenths(at("2026-01-09 08:00"), at("2026-01-09 08:00")),
             Err(HoursError::OutBeforeIn)
@@ -297,19 +277,10 @@ mod tests {
     fn an_edit_of_credited_hours_needs_a_reason_and_a_change() {
         assert_eq!(check_edit(Some(30), 25, "提前离开"), Ok(()));
         assert_eq!(check_edit(None, 25, "补录"), Ok(()));
-        assert_eq!(
-            check_edit(Some(30), 25, " "),
-            Err("volunteer_edit_reason_missing")
-        );
-        assert_eq!(
-            check_edit(Some(30), 30, "核对"),
-            Err("volunteer_edit_unchanged")
-        );
+        assert_eq!(check_edit(Some(30), 25, " "), Err("volunteer_edit_reason_missing"));
+        assert_eq!(check_edit(Some(30), 30, "核对"), Err("volunteer_edit_unchanged"));
         assert_eq!(check_edit(Some(30), 0, "核对"), Err("volunteer_hours_bad"));
-        assert_eq!(
-            check_edit(Some(30), 300, "核对"),
-            Err("volunteer_hours_bad")
-        );
+        assert_eq!(check_edit(Some(30), 300, "核对"), Err("volunteer_hours_bad"));
     }
 
     #[test]
@@ -342,15 +313,9 @@ mod tests {
         assert_eq!(quarter_of(day("2026-06-30")), 2);
         assert_eq!(quarter_of(day("2026-07-01")), 3);
         assert_eq!(quarter_of(day("2026-12-31")), 4);
-        assert_eq!(
-            quarter_range(2026, 1),
-            Some((day("2026-01-01"), day("2026-03-31")))
-        );
+        assert_eq!(quarter_range(2026, 1), Some((day("2026-01-01"), day("2026-03-31"))));
         assert_eq!(quarter_range(2028, 1).map(|r| r.1), Some(day("2028-03-31")));
-        assert_eq!(
-            quarter_range(2026, 4),
-            Some((day("2026-10-01"), day("2026-12-31")))
-        );
+        assert_eq!(quarter_range(2026, 4), Some((day("2026-10-01"), day("2026-12-31"))));
         assert_eq!(quarter_range(2026, 5), None);
         assert_eq!(quarter_range(2026, 0), None);
     }
@@ -358,30 +323,14 @@ mod tests {
     #[test]
     fn the_party_members_expectation_counts_the_quarters_begun_since_reporting() {
         // A member of long standing, on 2026-12-05: four quarters, two activities each.
-        assert_eq!(
-            expected_in_year(2026, day("2024-03-01"), day("2026-12-05"), 2),
-            8
-        );
+        assert_eq!(expected_in_year(2026, day("2024-03-01"), day("2026-12-05"), 2), 8);
         // Reported in May: the first quarter is not owed.
-        assert_eq!(
-            expected_in_year(2026, day("2026-05-10"), day("2026-12-05"), 2),
-            6
-        );
+        assert_eq!(expected_in_year(2026, day("2026-05-10"), day("2026-12-05"), 2), 6);
         // In August, the fourth quarter has not begun.
-        assert_eq!(
-            expected_in_year(2026, day("2024-03-01"), day("2026-08-15"), 2),
-            6
-        );
+        assert_eq!(expected_in_year(2026, day("2024-03-01"), day("2026-08-15"), 2), 6);
         // A community that expects one a quarter.
-        assert_eq!(
-            expected_in_year(2026, day("2024-03-01"), day("2026-12-05"), 1),
-            4
-        );
-        let s = Standing {
-            activities: 2,
-            hours_tenths: 50,
-            expected: 2,
-        };
+        assert_eq!(expected_in_year(2026, day("2024-03-01"), day("2026-12-05"), 1), 4);
+        let s = Standing { activities: 2, hours_tenths: 50, expected: 2 };
         assert!(s.met());
         assert!(!Standing { activities: 1, ..s }.met());
     }
@@ -393,10 +342,7 @@ mod tests {
         assert_eq!(normalize_code(&code).as_deref(), Some(code.as_str()));
         let printed = code_printed(&code);
         assert_eq!(printed.len(), CODE_LEN + 2);
-        assert_eq!(
-            normalize_code(&printed.to_lowercase()).as_deref(),
-            Some(code.as_str())
-        );
+        assert_eq!(normalize_code(&printed.to_lowercase()).as_deref(), Some(code.as_str()));
         assert_eq!(normalize_code("ABCD"), None);
         // 0, O, 1, I and L are not in the alphabet.
         assert_eq!(normalize_code("ABCD-EFGH-JK0N"), None);

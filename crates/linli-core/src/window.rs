@@ -12,10 +12,7 @@ pub struct Window {
 
 impl Window {
     pub fn new(now: DateTime<Utc>) -> Self {
-        Window {
-            started: now,
-            count: 0,
-        }
+        Window { started: now, count: 0 }
     }
 
     /// Whether the window is over at `now` (a key no longer worth remembering).
@@ -31,9 +28,7 @@ pub fn admit(window: &mut Window, now: DateTime<Utc>, limit: u32) -> Result<(), 
         *window = Window::new(now);
     }
     if window.count >= limit {
-        return Err((window.started + Duration::minutes(1) - now)
-            .num_seconds()
-            .max(1));
+        return Err((window.started + Duration::minutes(1) - now).num_seconds().max(1));
     }
     window.count += 1;
     Ok(())

@@ -53,10 +53,7 @@ impl DayKind {
     }
 
     pub fn parse(s: &str) -> Option<DayKind> {
-        DayKind::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str() == s.trim())
+        DayKind::ALL.iter().copied().find(|k| k.as_str() == s.trim())
     }
 }
 
@@ -73,20 +70,12 @@ pub enum CalendarError {
     #[error("line {line}: kind `{value}` is neither `holiday` nor `workday`")]
     BadKind { line: usize, value: String },
     #[error("line {line}: {date} is already listed on line {first}")]
-    Duplicate {
-        line: usize,
-        date: NaiveDate,
-        first: usize,
-    },
+    Duplicate { line: usize, date: NaiveDate, first: usize },
     #[error("the file lists no day: expected the year's holidays and make-up working days")]
     NoDays,
     /// A year's file names days of that year, and at most the December before it.
     #[error("line {line}: {date} is outside {year} (only December {prev} may precede it)", prev = year - 1)]
-    OutsideYear {
-        line: usize,
-        date: NaiveDate,
-        year: i32,
-    },
+    OutsideYear { line: usize, date: NaiveDate, year: i32 },
     /// A make-up working day is a Saturday or Sunday; a weekday is worked anyway.
     #[error("line {line}: {date} is a weekday, so it cannot be a make-up working day")]
     WorkdayOnWeekday { line: usize, date: NaiveDate },
@@ -143,10 +132,7 @@ pub fn shipped() -> &'static [YearSchedule] {
     // Parsed once per process: the pages that count workdays ask for them on every request.
     static SHIPPED: std::sync::OnceLock<Vec<YearSchedule>> = std::sync::OnceLock::new();
     SHIPPED.get_or_init(|| {
-        [CN_2026]
-            .into_iter()
-            .filter_map(|text| YearSchedule::parse_csv(text).ok())
-            .collect()
+        [CN_2026].into_iter().filter_map(|text| YearSchedule::parse_csv(text).ok()).collect()
     })
 }
 
@@ -170,11 +156,7 @@ impl YearSchedule {
     /// the 1-based line.
     pub fn parse_csv(text: &str) -> Result<YearSchedule, CalendarError> {
         let rows = parse_rows(text)?;
-        let year = rows
-            .iter()
-            .map(|r| r.1.year())
-            .max()
-            .ok_or(CalendarError::NoDays)?;
+        let year = rows.iter().map(|r| r.1.year()).max().ok_or(CalendarError::NoDays)?;
         let mut days = Calendar::new();
         for (line, date, kind, name) in rows {
             let run_up = date.year() == year - 1 && date.month() == 12;
@@ -191,9 +173,7 @@ impl YearSchedule {
 
     /// The days dated in the year itself (not the run-up days of the December before).
     pub fn own_days(&self) -> impl Iterator<Item = (NaiveDate, DayKind, &str)> {
-        self.days
-            .entries()
-            .filter(|(d, _, _)| d.year() == self.year)
+        self.days.entries().filter(|(d, _, _)| d.year() == self.year)
     }
 
     /// Its days as the CSV file [`YearSchedule::parse_csv`] reads back.
@@ -231,40 +211,24 @@ type Row = (usize, NaiveDate, DayKind, String);
 /// The lines of a `date,kind,name` file, checked one by one (see [`Calendar::parse_csv`]).
 fn parse_rows(text: &str) -> Result<Vec<Row>, CalendarError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty());
+    let mut lines =
+        text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())).filter(|(_, l)| !l.is_empty());
     let (line, header) = lines.next().ok_or(CalendarError::Empty)?;
-    let columns: Vec<String> = header
-        .split(',')
-        .map(|c| c.trim().to_ascii_lowercase())
-        .collect();
+    let columns: Vec<String> = header.split(',').map(|c| c.trim().to_ascii_lowercase()).collect();
     if columns != ["date", "kind", "name"] {
-        return Err(CalendarError::MissingHeader {
-            line,
-            found: header.to_string(),
-        });
+        return Err(CalendarError::MissingHeader { line, found: header.to_string() });
     }
     let mut rows = Vec::new();
     let mut first_seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     for (line, row) in lines {
         let fields: Vec<&str> = row.split(',').map(str::trim).collect();
         let [date, kind, name] = fields[..] else {
-            return Err(CalendarError::Columns {
-                line,
-                found: fields.len(),
-            });
+            return Err(CalendarError::Columns { line, found: fields.len() });
         };
-        let date = crate::dates::parse_date(date).ok_or_else(|| CalendarError::BadDate {
-            line,
-            value: date.to_string(),
-        })?;
-        let kind = DayKind::parse(kind).ok_or_else(|| CalendarError::BadKind {
-            line,
-            value: kind.to_string(),
-        })?;
+        let date = crate::dates::parse_date(date)
+            .ok_or_else(|| CalendarError::BadDate { line, value: date.to_string() })?;
+        let kind = DayKind::parse(kind)
+            .ok_or_else(|| CalendarError::BadKind { line, value: kind.to_string() })?;
         if let Some(first) = first_seen.insert(date, line) {
             return Err(CalendarError::Duplicate { line, date, first });
         }
@@ -324,30 +288,21 @@ impl Calendar {
     /// The years without a schedule that the days `from..=to` run through (in order; empty
     /// when `to` is before `from`).
     pub fn assumed_years(&self, from: NaiveDate, to: NaiveDate) -> Vec<i32> {
-        (from.year()..=to.year())
-            .filter(|y| !self.known.contains(y))
-            .collect()
+        (from.year()..=to.year()).filter(|y| !self.known.contains(y)).collect()
     }
 
     /// [`Calendar::add_working_days`] with the years the count assumed (see [`Deadline`]).
     /// The start day itself counts only when `n` is 0 (it may be the deadline).
     pub fn deadline(&self, start: NaiveDate, n: u32) -> Deadline {
         let due = self.add_working_days(start, n);
-        Deadline {
-            due,
-            assumed_years: self.assumed_after(start, due),
-        }
+        Deadline { due, assumed_years: self.assumed_after(start, due) }
     }
 
     /// The years without a schedule that a deadline `due` counted from `start` rests on: those
     /// of the days after `start` up to `due` (`due` itself when it is `start`). For dates stored
     /// when the deadline was planned.
     pub fn assumed_after(&self, start: NaiveDate, due: NaiveDate) -> Vec<i32> {
-        let first = if due > start {
-            start.succ_opt().unwrap_or(due)
-        } else {
-            due
-        };
+        let first = if due > start { start.succ_opt().unwrap_or(due) } else { due };
         self.assumed_years(first, due)
     }
 
@@ -518,11 +473,7 @@ mod tests {
 
     /// The naive definition the fast paths must agree with.
     fn walk_between(cal: &Calendar, from: NaiveDate, to: NaiveDate) -> i64 {
-        let (lo, hi, sign) = if to < from {
-            (to, from, -1)
-        } else {
-            (from, to, 1)
-        };
+        let (lo, hi, sign) = if to < from { (to, from, -1) } else { (from, to, 1) };
         let count = lo
             .iter_days()
             .skip(1)
@@ -548,14 +499,8 @@ mod tests {
         for d in 1..=7 {
             assert!(!cal.is_working_day(day(2030, 10, d)), "2030-10-{d:02}");
         }
-        assert_eq!(
-            cal.working_days_between(day(2030, 9, 30), day(2030, 10, 7)),
-            0
-        );
-        assert_eq!(
-            cal.entry(day(2030, 10, 3)),
-            Some((DayKind::Holiday, "国庆节"))
-        );
+        assert_eq!(cal.working_days_between(day(2030, 9, 30), day(2030, 10, 7)), 0);
+        assert_eq!(cal.entry(day(2030, 10, 3)), Some((DayKind::Holiday, "国庆节")));
         assert_eq!(cal.entry(day(2030, 10, 8)), None);
     }
 
@@ -568,10 +513,7 @@ mod tests {
         // Friday 09-27 → Saturday 09-28 is the next working day.
         assert_eq!(cal.add_working_days(day(2030, 9, 27), 1), day(2030, 9, 28));
         // Wed 10-09 .. Sat 10-12: Thu, Fri, Sat.
-        assert_eq!(
-            cal.working_days_between(day(2030, 10, 9), day(2030, 10, 12)),
-            3
-        );
+        assert_eq!(cal.working_days_between(day(2030, 10, 9), day(2030, 10, 12)), 3);
     }
 
     #[test]
@@ -580,10 +522,7 @@ mod tests {
         // Accepted Mon 09-30: the 3 working days are Tue 10-08, Wed 10-09, Thu 10-10.
         assert_eq!(cal.add_working_days(day(2030, 9, 30), 3), day(2030, 10, 10));
         // The plain week would have said Thu 10-03, in the middle of the holiday.
-        assert_eq!(
-            Calendar::new().add_working_days(day(2030, 9, 30), 3),
-            day(2030, 10, 3)
-        );
+        assert_eq!(Calendar::new().add_working_days(day(2030, 9, 30), 3), day(2030, 10, 3));
     }
 
     #[test]
@@ -599,50 +538,26 @@ mod tests {
         let cal = fixture();
         // From Wed 09-25: Thu 26, Fri 27, Sat 28 (make-up), Mon 30, Tue 10-08, Wed 9, Thu 10,
         // Fri 11, Sat 12 (make-up), Mon 14.
-        assert_eq!(
-            cal.add_working_days(day(2030, 9, 25), 10),
-            day(2030, 10, 14)
-        );
-        assert_eq!(
-            cal.working_days_between(day(2030, 9, 25), day(2030, 10, 14)),
-            10
-        );
-        assert_eq!(
-            Calendar::new().add_working_days(day(2030, 9, 25), 10),
-            day(2030, 10, 9)
-        );
+        assert_eq!(cal.add_working_days(day(2030, 9, 25), 10), day(2030, 10, 14));
+        assert_eq!(cal.working_days_between(day(2030, 9, 25), day(2030, 10, 14)), 10);
+        assert_eq!(Calendar::new().add_working_days(day(2030, 9, 25), 10), day(2030, 10, 9));
     }
 
     #[test]
     fn thirty_working_days_span_the_holiday() {
         let cal = fixture();
         // 10 working days reach Mon 10-14 (above); 20 more plain weeks' days reach Mon 11-11.
-        assert_eq!(
-            cal.add_working_days(day(2030, 9, 25), 30),
-            day(2030, 11, 11)
-        );
-        assert_eq!(
-            cal.working_days_between(day(2030, 9, 25), day(2030, 11, 11)),
-            30
-        );
+        assert_eq!(cal.add_working_days(day(2030, 9, 25), 30), day(2030, 11, 11));
+        assert_eq!(cal.working_days_between(day(2030, 9, 25), day(2030, 11, 11)), 30);
         // The plain week, blind to the holiday's net 3 lost days, would say Wed 11-06.
-        assert_eq!(
-            Calendar::new().add_working_days(day(2030, 9, 25), 30),
-            day(2030, 11, 6)
-        );
+        assert_eq!(Calendar::new().add_working_days(day(2030, 9, 25), 30), day(2030, 11, 6));
     }
 
     #[test]
     fn counting_backwards_is_negative() {
         let cal = fixture();
-        assert_eq!(
-            cal.working_days_between(day(2030, 10, 14), day(2030, 9, 25)),
-            -10
-        );
-        assert_eq!(
-            cal.working_days_between(day(2030, 10, 3), day(2030, 10, 3)),
-            0
-        );
+        assert_eq!(cal.working_days_between(day(2030, 10, 14), day(2030, 9, 25)), -10);
+        assert_eq!(cal.working_days_between(day(2030, 10, 3), day(2030, 10, 3)), 0);
     }
 
     #[test]
@@ -656,10 +571,7 @@ mod tests {
         assert!(!cal.is_working_day(day(2031, 1, 1)));
         assert_eq!(cal.entries().count(), 10);
         let first = cal.entries().next().unwrap();
-        assert_eq!(
-            first,
-            (day(2030, 9, 28), DayKind::Workday, "国庆节调休上班")
-        );
+        assert_eq!(first, (day(2030, 9, 28), DayKind::Workday, "国庆节调休上班"));
     }
 
     #[test]
@@ -688,22 +600,9 @@ mod tests {
         assert_eq!(e.code(), "calendar_bad_date");
         assert_eq!(e.line(), Some(3));
         let e = err("date,kind,name\n\n2026-01-01,休,元旦\n");
-        assert_eq!(
-            e,
-            CalendarError::BadKind {
-                line: 3,
-                value: "休".into()
-            }
-        );
+        assert_eq!(e, CalendarError::BadKind { line: 3, value: "休".into() });
         let e = err("date,kind,name\n2026-01-01,holiday,元旦\n2026/1/1,workday,x\n");
-        assert_eq!(
-            e,
-            CalendarError::Duplicate {
-                line: 3,
-                date: day(2026, 1, 1),
-                first: 2
-            }
-        );
+        assert_eq!(e, CalendarError::Duplicate { line: 3, date: day(2026, 1, 1), first: 2 });
         assert_eq!(e.code(), "calendar_duplicate_date");
     }
 
@@ -713,10 +612,7 @@ mod tests {
         let cal = official();
         assert_ne!(cal, Calendar::new());
         assert!(!cal.is_working_day(day(2026, 10, 1)));
-        assert_eq!(
-            cal.entry(day(2026, 10, 1)),
-            Some((DayKind::Holiday, "国庆节"))
-        );
+        assert_eq!(cal.entry(day(2026, 10, 1)), Some((DayKind::Holiday, "国庆节")));
         // Saturday 2026-10-10 is worked in exchange for the National Day week.
         assert_eq!(day(2026, 10, 10).weekday(), Weekday::Sat);
         assert!(cal.is_working_day(day(2026, 10, 10)));
@@ -753,10 +649,7 @@ mod tests {
         assert!(cal.is_working_day(day(2026, 2, 14)), "春节调休上班");
         // Fri 02-13, Sat 02-14 (make-up), then the holiday to 02-23: Tue 02-24.
         assert_eq!(cal.add_working_days(day(2026, 2, 12), 3), day(2026, 2, 24));
-        assert_eq!(
-            Calendar::new().add_working_days(day(2026, 2, 12), 3),
-            day(2026, 2, 17)
-        );
+        assert_eq!(Calendar::new().add_working_days(day(2026, 2, 12), 3), day(2026, 2, 17));
         assert_eq!(cal.known_years().collect::<Vec<_>>(), vec![2026, 2027]);
         // Every shipped 2026 day is still there, plus the 2027 notice's days.
         assert_eq!(cal.entries().count(), official().entries().count() + 3);
@@ -783,18 +676,9 @@ mod tests {
         assert_eq!(cal.working_days_between(day(2026, 12, 3), d.due), 30);
         // A deadline that stays in an unknown year is flagged too; zero days counts the start.
         assert_eq!(cal.deadline(day(2028, 3, 1), 2).assumed_years, vec![2028]);
-        assert_eq!(
-            official().deadline(day(2026, 12, 31), 0).assumed_years,
-            Vec::<i32>::new()
-        );
-        assert_eq!(
-            official().deadline(day(2026, 12, 31), 1).assumed_years,
-            vec![2027]
-        );
-        assert_eq!(
-            cal.assumed_years(day(2026, 5, 1), day(2029, 1, 1)),
-            vec![2028, 2029]
-        );
+        assert_eq!(official().deadline(day(2026, 12, 31), 0).assumed_years, Vec::<i32>::new());
+        assert_eq!(official().deadline(day(2026, 12, 31), 1).assumed_years, vec![2027]);
+        assert_eq!(cal.assumed_years(day(2026, 5, 1), day(2029, 1, 1)), vec![2028, 2029]);
     }
 
     #[test]
@@ -827,21 +711,11 @@ mod tests {
         assert_eq!(err("date,kind,name\n"), CalendarError::NoDays);
         assert_eq!(
             err("date,kind,name\n2027-01-01,holiday,元旦\n2026-02-17,holiday,春节\n"),
-            CalendarError::OutsideYear {
-                line: 3,
-                date: day(2026, 2, 17),
-                year: 2027
-            }
+            CalendarError::OutsideYear { line: 3, date: day(2026, 2, 17), year: 2027 }
         );
         // Mon 2027-01-04 is worked anyway: not a make-up day.
         let e = err("date,kind,name\n2027-01-04,workday,元旦调休上班\n");
-        assert_eq!(
-            e,
-            CalendarError::WorkdayOnWeekday {
-                line: 2,
-                date: day(2027, 1, 4)
-            }
-        );
+        assert_eq!(e, CalendarError::WorkdayOnWeekday { line: 2, date: day(2027, 1, 4) });
         assert_eq!(e.code(), "calendar_workday_on_weekday");
         assert_eq!(shipped().len(), 1);
         assert_eq!(shipped()[0].year, 2026);
@@ -852,10 +726,7 @@ mod tests {
         for k in DayKind::ALL {
             assert_eq!(DayKind::parse(k.as_str()), Some(*k));
         }
-        assert_eq!(
-            serde_json::to_string(&DayKind::Workday).unwrap(),
-            "\"workday\""
-        );
+        assert_eq!(serde_json::to_string(&DayKind::Workday).unwrap(), "\"workday\"");
     }
 
     #[test]
@@ -870,10 +741,7 @@ mod tests {
         assert_eq!(cal.sub_working_days(day(2026, 10, 8), 1), day(2026, 9, 30));
         // Mon 2026-10-12 back 2: Sat 10-10 (make-up) and Fri 10-09.
         assert_eq!(cal.sub_working_days(day(2026, 10, 12), 2), day(2026, 10, 9));
-        assert_eq!(
-            cal.sub_working_days(day(2026, 10, 12), 1),
-            day(2026, 10, 10)
-        );
+        assert_eq!(cal.sub_working_days(day(2026, 10, 12), 1), day(2026, 10, 10));
         // n = 0 on a holiday: the working day before it.
         assert_eq!(cal.sub_working_days(day(2026, 10, 4), 0), day(2026, 9, 30));
         assert_eq!(cal.sub_working_days(NaiveDate::MIN, 3), NaiveDate::MIN);

@@ -9,11 +9,7 @@ use linli_store::{Conn, Result, params};
 pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
     use linli_core::assistance::{ApplicationKind, plan_steps};
     use linli_store::assistance::{self as store, CaseInput, HelpInput};
-    if c.count(
-        "SELECT COUNT(*) FROM cases WHERE community_id = ?",
-        params![community_id],
-    )? > 0
-    {
+    if c.count("SELECT COUNT(*) FROM cases WHERE community_id = ?", params![community_id])? > 0 {
         return Ok(());
     }
     let worker = c.count("SELECT id FROM users WHERE username = 'wangge1'", params![])?;
@@ -46,12 +42,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                 worker_id: Some(worker),
                 next_review_on: Some(format!(
                     "{}-06-30",
-                    today
-                        .format("%Y")
-                        .to_string()
-                        .parse::<i32>()
-                        .unwrap_or(2026)
-                        + 1
+                    today.format("%Y").to_string().parse::<i32>().unwrap_or(2026) + 1
                 )),
                 legal_basis: basis.into(),
                 consent_on: consent.map(str::to_string),
@@ -167,23 +158,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         "consent",
         Some("2011-05-10"),
     )?;
-    help(
-        c,
-        k,
-        "service",
-        "2011-05-20",
-        None,
-        "[]",
-        "社区",
-        "协助申报低保、申请廉租住房",
-        "李娜",
-    )?;
-    for y in 2011..=today
-        .format("%Y")
-        .to_string()
-        .parse::<i32>()
-        .unwrap_or(2026)
-    {
+    help(c, k, "service", "2011-05-20", None, "[]", "社区", "协助申报低保、申请廉租住房", "李娜")?;
+    for y in 2011..=today.format("%Y").to_string().parse::<i32>().unwrap_or(2026) {
         let spring = format!("{y}-01-28");
         if spring.as_str() <= today.format("%Y-%m-%d").to_string().as_str() {
             help(
@@ -293,14 +269,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         "张君主动提出开设社区便民服务站，社区协助挂牌",
         "王建华",
     )?;
-    store::set_case_status(
-        c,
-        linli_store::Tenant::new(community_id),
-        k,
-        "monitoring",
-        "",
-        now,
-    )?;
+    store::set_case_status(c, linli_store::Tenant::new(community_id), k, "monitoring", "", now)?;
     // 张君's bicycle stand became the community's convenience service station; two more like it.
     store::create_station(
         c,
@@ -437,21 +406,16 @@ fn dibao_register(
         for s in &rows {
             let code = s.text(1)?;
             let due = NaiveDate::parse_from_str(&s.text(2)?, "%Y-%m-%d").unwrap_or(done_by);
-            let on = if code == step::FIRST_REVIEW_POSTING {
-                posting_on
-            } else {
-                due.min(done_by)
-            };
+            let on = if code == step::FIRST_REVIEW_POSTING { posting_on } else { due.min(done_by) };
             if on > done_by
                 || (decided.is_none() && code != step::FIRST_REVIEW_POSTING && due > posting_on)
             {
                 continue;
             }
             let (note, who): (&str, &[String]) = match code.as_str() {
-                step::SURVEY_START => (
-                    "入户调查家庭收入、财产和生活状况，申请人签字确认",
-                    &investigators,
-                ),
+                step::SURVEY_START => {
+                    ("入户调查家庭收入、财产和生活状况，申请人签字确认", &investigators)
+                }
                 step::FIRST_REVIEW_POSTING => ("初审意见张贴于社区公示栏", &[]),
                 _ => ("", &[]),
             };
@@ -461,14 +425,7 @@ fn dibao_register(
         if let Some(d) = decided {
             store::decide_application(c, t, app, "granted", &day(d))?;
             let cycle = RecheckCycle::Yearly;
-            store::set_recheck(
-                c,
-                t,
-                app,
-                cycle.as_str(),
-                &day(next_recheck(d, cycle)),
-                None,
-            )?;
+            store::set_recheck(c, t, app, cycle.as_str(), &day(next_recheck(d, cycle)), None)?;
         }
     }
     Ok(())

@@ -14,76 +14,43 @@ const BOARD_CONTENT: &[(&str, &[(&str, &str)])] = &[
     (
         "party",
         &[
-            (
-                "社区党委“创先争优”活动掠影",
-                "联合党委成员走进楼道，与居民面对面听意见。",
-            ),
-            (
-                "在职党员进社区，服务群众零距离",
-                "20名在职党员到社区报到，每季度参加两次志愿服务。",
-            ),
+            ("社区党委“创先争优”活动掠影", "联合党委成员走进楼道，与居民面对面听意见。"),
+            ("在职党员进社区，服务群众零距离", "20名在职党员到社区报到，每季度参加两次志愿服务。"),
         ],
     ),
     (
         "science",
         &[
             ("冬季取暖小常识", "暖气不热先放气，不要私自改动管线。"),
-            (
-                "老年人怎样用好智能手机",
-                "扫码、视频通话、防诈骗，图书馆志愿者每月来教。",
-            ),
+            ("老年人怎样用好智能手机", "扫码、视频通话、防诈骗，图书馆志愿者每月来教。"),
         ],
     ),
     (
         "safety",
         &[
-            (
-                "楼道不堆物，生命通道要畅通",
-                "电动车请到车棚充电，严禁进楼入户。",
-            ),
-            (
-                "防范电信诈骗“十个凡是”",
-                "凡是让你转账到“安全账户”的，都是诈骗。",
-            ),
+            ("楼道不堆物，生命通道要畅通", "电动车请到车棚充电，严禁进楼入户。"),
+            ("防范电信诈骗“十个凡是”", "凡是让你转账到“安全账户”的，都是诈骗。"),
         ],
     ),
     (
         "family",
         &[
-            (
-                "孕产妇免费健康检查通知",
-                "绿苑社区医疗服务站每周二上午提供免费检查。",
-            ),
-            (
-                "关爱独生子女困难家庭",
-                "社区为困难家庭送去米、面、油和慰问金。",
-            ),
+            ("孕产妇免费健康检查通知", "绿苑社区医疗服务站每周二上午提供免费检查。"),
+            ("关爱独生子女困难家庭", "社区为困难家庭送去米、面、油和慰问金。"),
         ],
     ),
     (
         "news",
         &[
-            (
-                "巷路整修完工",
-                "东安区建设局拉来沙石，3号楼至8号楼巷路已平整。",
-            ),
-            (
-                "第一中学师生寒假清雪",
-                "40名师生利用寒假为社区清理冰雪和小广告。",
-            ),
+            ("巷路整修完工", "东安区建设局拉来沙石，3号楼至8号楼巷路已平整。"),
+            ("第一中学师生寒假清雪", "40名师生利用寒假为社区清理冰雪和小广告。"),
         ],
     ),
     (
         "community",
         &[
-            (
-                "夕阳红文学社诗歌朗诵会",
-                "文学社成员朗诵原创诗歌，邻居们拍手叫好。",
-            ),
-            (
-                "楼长清雪队在行动",
-                "大雪过后，楼长们清晨就把单元门口清扫干净。",
-            ),
+            ("夕阳红文学社诗歌朗诵会", "文学社成员朗诵原创诗歌，邻居们拍手叫好。"),
+            ("楼长清雪队在行动", "大雪过后，楼长们清晨就把单元门口清扫干净。"),
         ],
     ),
 ];
@@ -104,10 +71,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         .query_opt("SELECT id FROM users WHERE username = 'wangge1'", params![])?
         .map(|r| r.int(0))
         .transpose()?;
-    let points: Vec<(String, i64)> = rules::DEFAULT_ITEMS
-        .iter()
-        .map(|i| (i.code.to_string(), i.points))
-        .collect();
+    let points: Vec<(String, i64)> =
+        rules::DEFAULT_ITEMS.iter().map(|i| (i.code.to_string(), i.points)).collect();
     // The inspection days of the last twelve months, the 15th, oldest first.
     let mut days: Vec<NaiveDate> = Vec::new();
     let mut d = NaiveDate::from_ymd_opt(today.year() - 1, today.month(), 15).unwrap_or(today);
@@ -115,9 +80,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         if d > today - Days::new(366) {
             days.push(d);
         }
-        d = d
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(today + Days::new(1));
+        d = d.checked_add_months(chrono::Months::new(1)).unwrap_or(today + Days::new(1));
     }
     let last3 = days.len().saturating_sub(3);
     for (k, corridor) in corridors.iter().enumerate() {
@@ -139,11 +102,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             };
             let score = rules::score(&points, &failed);
             let stars = rules::stars(score, &rules::DEFAULT_STAR_THRESHOLDS);
-            let note = if failed.iter().any(|f| f == "lights") {
-                "二楼声控灯不亮"
-            } else {
-                ""
-            };
+            let note =
+                if failed.iter().any(|f| f == "lights") { "二楼声控灯不亮" } else { "" };
             add_inspection(
                 c,
                 t,

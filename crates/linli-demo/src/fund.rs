@@ -118,11 +118,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             if (year + k as i32) % 3 == 0 {
                 continue;
             }
-            let method = if k % 2 == 0 {
-                Method::BankTransfer
-            } else {
-                Method::Wechat
-            };
+            let method = if k % 2 == 0 { Method::BankTransfer } else { Method::Wechat };
             give(
                 c,
                 DonorKind::Partner,
@@ -157,17 +153,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             )?;
             raised += yuan;
         }
-        give(
-            c,
-            DonorKind::Anonymous,
-            None,
-            "",
-            200,
-            Method::Cash,
-            "",
-            day(year, 12, 20),
-            false,
-        )?;
+        give(c, DonorKind::Anonymous, None, "", 200, Method::Cash, "", day(year, 12, 20), false)?;
         if year % 2 == 0 {
             give(
                 c,
@@ -236,22 +222,14 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         if !helped.iter().any(|(h, _)| *h == id) {
             helped.push((
                 id,
-                [
-                    Purpose::Living,
-                    Purpose::Medical,
-                    Purpose::Elderly,
-                    Purpose::Education,
-                ][rng.below(4) as usize],
+                [Purpose::Living, Purpose::Medical, Purpose::Elderly, Purpose::Education]
+                    [rng.below(4) as usize],
             ));
         }
     }
     let mut year = 2011;
     for (i, (rid, purpose)) in helped.iter().enumerate() {
-        let yuan = if i == 0 {
-            900
-        } else {
-            [300, 500, 600, 800, 1000][rng.below(5) as usize]
-        };
+        let yuan = if i == 0 { 900 } else { [300, 500, 600, 800, 1000][rng.below(5) as usize] };
         let on = day(year, [2, 5, 9, 12][i % 4], 8).min(today);
         let id = ledger::request_disbursement(
             c,
@@ -266,21 +244,13 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         )?;
         ledger::approve_disbursement(c, community_id, id, admin, now)?;
         ledger::approve_disbursement(c, community_id, id, keeper, now)?;
-        let from = if i % 3 == 0 {
-            account::BANK
-        } else {
-            account::CASH
-        };
+        let from = if i % 3 == 0 { account::BANK } else { account::CASH };
         if ledger::pay_disbursement(c, community_id, id, from, on, keeper, now).is_err() {
             ledger::pay_disbursement(
                 c,
                 community_id,
                 id,
-                if from == account::BANK {
-                    account::CASH
-                } else {
-                    account::BANK
-                },
+                if from == account::BANK { account::CASH } else { account::BANK },
                 on,
                 keeper,
                 now,

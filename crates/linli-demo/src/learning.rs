@@ -14,10 +14,8 @@ use linli_store::{Conn, Result, Value, now_text, params};
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
     fn below(&mut self, n: u64) -> u64 {
@@ -42,10 +40,7 @@ fn bulk(
         let one = format!("({})", vec!["?"; width].join(", "));
         let values = vec![one; chunk.len()].join(", ");
         let args: Vec<Value> = chunk.iter().flatten().cloned().collect();
-        c.execute(
-            &format!("INSERT INTO {table} ({columns}) VALUES {values}"),
-            &args,
-        )?;
+        c.execute(&format!("INSERT INTO {table} ({columns}) VALUES {values}"), &args)?;
     }
     Ok(())
 }
@@ -114,11 +109,7 @@ const ELDER: &[&str] = &[
 
 #[allow(clippy::too_many_lines)]
 pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
-    if c.count(
-        "SELECT COUNT(*) FROM courses WHERE community_id = ?",
-        params![community_id],
-    )? > 0
-    {
+    if c.count("SELECT COUNT(*) FROM courses WHERE community_id = ?", params![community_id])? > 0 {
         return Ok(());
     }
     let at = now_text(now);
@@ -150,10 +141,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     }
     // Working-age residents are the trainees; older residents fill the elderly university.
     let ids = |c: &mut dyn Conn, sql: &str| -> Result<Vec<i64>> {
-        c.query(sql, params![community_id])?
-            .iter()
-            .map(|r| r.int(0))
-            .collect()
+        c.query(sql, params![community_id])?.iter().map(|r| r.int(0)).collect()
     };
     let workers = ids(
         c,
@@ -174,12 +162,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         .map(|r| r.int(0))
         .transpose()?;
     // About 1,050 distinct trainees, many of whom take a second course.
-    let pool: Vec<i64> = workers
-        .iter()
-        .step_by((workers.len() / 1050).max(1))
-        .copied()
-        .take(1050)
-        .collect();
+    let pool: Vec<i64> =
+        workers.iter().step_by((workers.len() / 1050).max(1)).copied().take(1050).collect();
     let employers: [(&str, &str); 10] = [
         ("东安商贸城", "理货员"),
         ("Xx区人民医院", "护工"),
@@ -209,11 +193,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     let mut running_vocational: Vec<i64> = Vec::new();
     let mut cursor = 0usize;
     let first_year = 2011;
-    let this_year = today
-        .format("%Y")
-        .to_string()
-        .parse::<i32>()
-        .unwrap_or(2026);
+    let this_year = today.format("%Y").to_string().parse::<i32>().unwrap_or(2026);
     for year in first_year..=this_year {
         let mut plans: Vec<Plan> = Vec::new();
         if year == 2011 {
@@ -351,11 +331,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             let mut sessions = Vec::new();
             // The whole schedule is entered ahead; attendance only for sessions held.
             for (i, day) in dates.iter().enumerate() {
-                let topic = p
-                    .topics
-                    .get(i % p.topics.len().max(1))
-                    .copied()
-                    .unwrap_or("");
+                let topic = p.topics.get(i % p.topics.len().max(1)).copied().unwrap_or("");
                 let id = c.insert(
                     "INSERT INTO course_sessions (community_id, course_id, held_on, starts_at, ends_at, topic, created_at) VALUES (?, ?, ?, '14:30', '16:30', ?, ?) RETURNING id",
                     params![community_id, course_id, d(*day), topic, at.clone()],
@@ -547,10 +523,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     for (i, rid) in pool.iter().rev().take(4).enumerate() {
         let begins =
             today - chrono::Months::new(1) - chrono::Days::new(2) + chrono::Days::new(i as u64);
-        let (employer, job) = employers
-            .get(i)
-            .copied()
-            .unwrap_or(("东安商贸城", "理货员"));
+        let (employer, job) = employers.get(i).copied().unwrap_or(("东安商贸城", "理货员"));
         c.insert(
             "INSERT INTO placements (community_id, resident_id, employer, job, starts_on, contract_type, via_station, note, created_by, created_at)
              VALUES (?, ?, ?, ?, ?, 'labour', 1, '', ?, ?) RETURNING id",
@@ -578,15 +551,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         "保洁",
         "育婴、家政",
     ];
-    let wishes = [
-        "文员",
-        "绣工",
-        "家政服务员",
-        "司机",
-        "收银员",
-        "保洁员",
-        "育婴员",
-    ];
+    let wishes = ["文员", "绣工", "家政服务员", "司机", "收银员", "保洁员", "育婴员"];
     for (i, rid) in workers.iter().rev().step_by(37).take(28).enumerate() {
         let k = i % skills.len();
         seeker_rows.push(vec![
@@ -610,62 +575,14 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         &seeker_rows,
     )?;
     let openings: [(&str, &str, &str, &str, &str, i64, i64); 8] = [
-        (
-            "鑫源超市",
-            "收银员",
-            "收银、电脑操作",
-            "月薪3200元起",
-            "shifts",
-            1,
-            3,
-        ),
-        (
-            "顺心家政服务公司",
-            "家政服务员",
-            "家政、做饭",
-            "时薪35元",
-            "part_time",
-            4,
-            5,
-        ),
-        (
-            "锦绣坊刺绣工作室",
-            "绣工",
-            "刺绣",
-            "计件，月均3500元",
-            "full_time",
-            2,
-            2,
-        ),
-        (
-            "Xx物业管理公司",
-            "保洁员",
-            "保洁",
-            "月薪2800元，含社保",
-            "full_time",
-            1,
-            3,
-        ),
-        (
-            "恒达电脑城",
-            "门店文员",
-            "电脑操作、打字",
-            "月薪3500元",
-            "full_time",
-            6,
-            1,
-        ),
+        ("鑫源超市", "收银员", "收银、电脑操作", "月薪3200元起", "shifts", 1, 3),
+        ("顺心家政服务公司", "家政服务员", "家政、做饭", "时薪35元", "part_time", 4, 5),
+        ("锦绣坊刺绣工作室", "绣工", "刺绣", "计件，月均3500元", "full_time", 2, 2),
+        ("Xx物业管理公司", "保洁员", "保洁", "月薪2800元，含社保", "full_time", 1, 3),
+        ("恒达电脑城", "门店文员", "电脑操作、打字", "月薪3500元", "full_time", 6, 1),
         ("平安快递东安站", "分拣员", "", "月薪4000元", "shifts", 8, 4),
         ("Xx区人民医院", "护工", "照护", "月薪4200元", "shifts", 5, 2),
-        (
-            "东安街道社区卫生服务中心",
-            "导医",
-            "电脑操作",
-            "月薪3000元",
-            "full_time",
-            2,
-            1,
-        ),
+        ("东安街道社区卫生服务中心", "导医", "电脑操作", "月薪3000元", "full_time", 2, 1),
     ];
     for (i, (employer, job, req, pay, hours, km, slots)) in openings.iter().enumerate() {
         c.insert(

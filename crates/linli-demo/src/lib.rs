@@ -39,10 +39,7 @@ pub struct DemoAccount {
 
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount {
-        username: "admin",
-        display_name: "王建华",
-        role: Role::Admin,
-        scope: "Xx社区",
+        username: "admin", display_name: "王建华", role: Role::Admin, scope: "Xx社区"
     },
     DemoAccount {
         username: "wangge1",
@@ -63,10 +60,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         scope: "绿苑社区医疗服务站",
     },
     DemoAccount {
-        username: "jijin",
-        display_name: "赵会计",
-        role: Role::Finance,
-        scope: "Xx社区",
+        username: "jijin", display_name: "赵会计", role: Role::Finance, scope: "Xx社区"
     },
     DemoAccount {
         username: "jumin",
@@ -77,12 +71,8 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 ];
 
 /// Grids and how many buildings each holds: 63 buildings, numbered 1号楼 … 63号楼 in order.
-pub const GRIDS: [(&str, usize); 4] = [
-    ("第一网格", 16),
-    ("第二网格", 16),
-    ("第三网格", 16),
-    ("第四网格", 15),
-];
+pub const GRIDS: [(&str, usize); 4] =
+    [("第一网格", 16), ("第二网格", 16), ("第三网格", 16), ("第四网格", 15)];
 pub const UNITS_PER_BUILDING: usize = 3;
 
 /// `linli demo`: builds the demo community unless it is already there. Returns its id.
@@ -97,13 +87,7 @@ pub fn seed_demo(db: &Db, now: DateTime<Utc>) -> Result<i64> {
 
 fn seed_demo_in(c: &mut dyn Conn, hash: &str, now: DateTime<Utc>) -> Result<i64> {
     let street = places::create(c, PlaceKind::Street, DEMO_STREET, None, now)?;
-    let community = places::create(
-        c,
-        PlaceKind::Community,
-        DEMO_COMMUNITY,
-        Some(street.id),
-        now,
-    )?;
+    let community = places::create(c, PlaceKind::Community, DEMO_COMMUNITY, Some(street.id), now)?;
     let mut buildings = Vec::new();
     let mut grids = Vec::new();
     let mut first_unit = None;
@@ -159,10 +143,8 @@ fn seed_demo_in(c: &mut dyn Conn, hash: &str, now: DateTime<Utc>) -> Result<i64>
             object_kind: "place",
             object_id: Some(community.id.to_string()),
             before: None,
-            after: Some(
-                json!({"community": DEMO_COMMUNITY, "buildings": buildings.len(),
-                               "accounts": DEMO_ACCOUNTS.len()}),
-            ),
+            after: Some(json!({"community": DEMO_COMMUNITY, "buildings": buildings.len(),
+                               "accounts": DEMO_ACCOUNTS.len()})),
             request_id: None,
         },
     )?;

@@ -81,10 +81,7 @@ const DEMO_PARTNERS: &[DemoPartner] = &[
         party_org: "东安区文化系统党支部",
     },
     DemoPartner {
-        name: "邻家好超市",
-        kind: "business",
-        address: "Xx社区北门",
-        party_org: "",
+        name: "邻家好超市", kind: "business", address: "Xx社区北门", party_org: ""
     },
 ];
 
@@ -147,11 +144,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                     valid_to: to.clone(),
                     parties: format!(
                         "中共Xx社区委员会、{}",
-                        if p.party_org.is_empty() {
-                            p.name
-                        } else {
-                            p.party_org
-                        }
+                        if p.party_org.is_empty() { p.name } else { p.party_org }
                     ),
                     body: "双方本着资源共享、优势互补、共驻共建的原则，签订本协议。".into(),
                     renews_id: renews,
@@ -212,27 +205,9 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         (9, 12, "老年人防跌倒"),
     ];
     for (m, d, title) in lectures {
-        act(
-            c,
-            clinic,
-            "health_lecture",
-            y(m, d),
-            "社区党校教室",
-            45,
-            None,
-            title,
-        )?;
+        act(c, clinic, "health_lecture", y(m, d), "社区党校教室", 45, None, title)?;
     }
-    act(
-        c,
-        clinic,
-        "physical_exam",
-        y(6, 6),
-        "社区活动中心",
-        186,
-        None,
-        "60岁以上居民免费体检",
-    )?;
+    act(c, clinic, "physical_exam", y(6, 6), "社区活动中心", 186, None, "60岁以上居民免费体检")?;
     act(
         c,
         school,
@@ -243,134 +218,30 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         Some(1600),
         "寒假清理冰雪、小广告",
     )?;
-    act(
-        c,
-        primary,
-        "volunteer_service",
-        y(2, 20),
-        "社区主干道",
-        30,
-        Some(600),
-        "师生清扫积雪",
-    )?;
-    act(
-        c,
-        school,
-        "volunteer_service",
-        y(7, 15),
-        "各楼道",
-        25,
-        Some(750),
-        "暑期布置文明楼道",
-    )?;
-    act(
-        c,
-        power,
-        "volunteer_service",
-        y(4, 22),
-        "社区广场",
-        12,
-        Some(240),
-        "安全用电义务宣传",
-    )?;
-    act(
-        c,
-        city,
-        "repair",
-        y(5, 8),
-        "北门外",
-        8,
-        None,
-        "拆除违章广告牌",
-    )?;
-    act(
-        c,
-        bureau,
-        "repair",
-        y(5, 2),
-        "3号楼至8号楼巷路",
-        12,
-        None,
-        "拉来沙石整修巷路",
-    )?;
+    act(c, primary, "volunteer_service", y(2, 20), "社区主干道", 30, Some(600), "师生清扫积雪")?;
+    act(c, school, "volunteer_service", y(7, 15), "各楼道", 25, Some(750), "暑期布置文明楼道")?;
+    act(c, power, "volunteer_service", y(4, 22), "社区广场", 12, Some(240), "安全用电义务宣传")?;
+    act(c, city, "repair", y(5, 8), "北门外", 8, None, "拆除违章广告牌")?;
+    act(c, bureau, "repair", y(5, 2), "3号楼至8号楼巷路", 12, None, "拉来沙石整修巷路")?;
     let volunteers: [(&str, u32, u32, &str, i64, i64, &str); 8] = [
         ("市电业局", 3, 12, "各楼道", 15, 300, "义务检修楼道照明"),
-        (
-            "东安区供电局",
-            10,
-            15,
-            "社区活动中心",
-            10,
-            200,
-            "冬季安全用电检查",
-        ),
-        (
-            "东安区税务局",
-            6,
-            15,
-            "社区党校教室",
-            6,
-            80,
-            "个人所得税政策宣讲",
-        ),
+        ("东安区供电局", 10, 15, "社区活动中心", 10, 200, "冬季安全用电检查"),
+        ("东安区税务局", 6, 15, "社区党校教室", 6, 80, "个人所得税政策宣讲"),
         ("东安派出所", 4, 10, "社区广场", 8, 120, "防范电信诈骗宣传"),
         ("东安派出所", 9, 5, "Xx小学门口", 8, 160, "开学季护学岗"),
-        (
-            "市自来水公司东安营业所",
-            8,
-            20,
-            "1号楼至20号楼",
-            5,
-            100,
-            "入户检查水表、讲解节水",
-        ),
-        (
-            "东安区图书馆",
-            4,
-            23,
-            "社区图书室",
-            6,
-            200,
-            "世界读书日送书进社区",
-        ),
-        (
-            "东安区图书馆",
-            11,
-            5,
-            "社区图书室",
-            4,
-            120,
-            "老年人智能手机课",
-        ),
+        ("市自来水公司东安营业所", 8, 20, "1号楼至20号楼", 5, 100, "入户检查水表、讲解节水"),
+        ("东安区图书馆", 4, 23, "社区图书室", 6, 200, "世界读书日送书进社区"),
+        ("东安区图书馆", 11, 5, "社区图书室", 4, 120, "老年人智能手机课"),
     ];
     for (unit, m, d, place, people, tenths, note) in volunteers {
         let pid = demo_id(c, community_id, unit)?;
-        act(
-            c,
-            pid,
-            "volunteer_service",
-            y(m, d),
-            place,
-            people,
-            Some(tenths),
-            note,
-        )?;
+        act(c, pid, "volunteer_service", y(m, d), place, people, Some(tenths), note)?;
     }
     // The joint committee, formed this year; partner leaders are its deputy secretaries.
     let posts = [
         ("secretary", "王建华", None, "社区党委书记"),
-        (
-            "deputy_secretary",
-            "孙立新",
-            Some(bureau),
-            "东安区建设局副局长",
-        ),
-        (
-            "deputy_secretary",
-            "周海燕",
-            Some(clinic),
-            "绿苑社区医疗服务站站长",
-        ),
+        ("deputy_secretary", "孙立新", Some(bureau), "东安区建设局副局长"),
+        ("deputy_secretary", "周海燕", Some(clinic), "绿苑社区医疗服务站站长"),
         ("member", "陈志强", Some(power), "东安区供电局党委委员"),
         ("member", "李娜", None, "社区网格员"),
         ("advisor", "赵国庆", Some(school), "第一中学党总支书记"),
@@ -610,10 +481,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     let reported = NaiveDate::parse_from_str(&y(11, 20), "%Y-%m-%d")
         .map_err(|e| StoreError::Db(e.to_string()))?;
     let (respond, resolve) = linli_core::partners::deadlines(reported, 1, 5, &cal);
-    let (light_respond, light_resolve) = (
-        respond.format("%Y-%m-%d").to_string(),
-        resolve.format("%Y-%m-%d").to_string(),
-    );
+    let (light_respond, light_resolve) =
+        (respond.format("%Y-%m-%d").to_string(), resolve.format("%Y-%m-%d").to_string());
     let light = create_affair(
         c,
         Tenant::new(community_id),
@@ -680,14 +549,8 @@ enum DemoWhen {
 #[derive(Clone, Copy)]
 enum DemoEnd {
     Waiting,
-    Held {
-        progress: Option<&'static str>,
-    },
-    Resolved {
-        after: i64,
-        resolution: &'static str,
-        rating: Option<(Rating, &'static str)>,
-    },
+    Held { progress: Option<&'static str> },
+    Resolved { after: i64, resolution: &'static str, rating: Option<(Rating, &'static str)> },
 }
 
 struct DemoIssue {
@@ -712,11 +575,7 @@ const fn resolved(
     resolution: &'static str,
     rating: Option<(Rating, &'static str)>,
 ) -> DemoEnd {
-    DemoEnd::Resolved {
-        after,
-        resolution,
-        rating,
-    }
+    DemoEnd::Resolved { after, resolution, rating }
 }
 
 const SATISFIED: Option<(Rating, &str)> = Some((Rating::Satisfied, ""));
@@ -736,11 +595,7 @@ const DEMO_ISSUES: &[DemoIssue] = &[
         unit: Some("东安区城管局"),
         respond_after: 0,
         reroute: None,
-        end: resolved(
-            1,
-            "城管局环卫班组当天清运完毕，并调整为每日清运一次",
-            SATISFIED,
-        ),
+        end: resolved(1, "城管局环卫班组当天清运完毕，并调整为每日清运一次", SATISFIED),
     },
     DemoIssue {
         no: 117,
@@ -948,9 +803,7 @@ const DEMO_ISSUES: &[DemoIssue] = &[
         unit: Some("东安区建设局"),
         respond_after: 1,
         reroute: None,
-        end: DemoEnd::Held {
-            progress: Some("已设置警示标志，井盖配件在订购中"),
-        },
+        end: DemoEnd::Held { progress: Some("已设置警示标志，井盖配件在订购中") },
     },
     DemoIssue {
         no: 293,
@@ -962,9 +815,7 @@ const DEMO_ISSUES: &[DemoIssue] = &[
         unit: None,
         respond_after: 1,
         reroute: None,
-        end: DemoEnd::Held {
-            progress: Some("已约园林工人下周修剪"),
-        },
+        end: DemoEnd::Held { progress: Some("已约园林工人下周修剪") },
     },
     DemoIssue {
         no: 301,
@@ -999,11 +850,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
     let year = today.year();
     let cal = linli_store::assistance::calendar(c, Tenant::new(community_id))?;
     let staff = dispatchable_staff(c, Tenant::new(community_id))?;
-    let worker = staff
-        .iter()
-        .find(|(_, n)| n == "李娜")
-        .or(staff.first())
-        .cloned();
+    let worker = staff.iter().find(|(_, n)| n == "李娜").or(staff.first()).cloned();
     let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     for issue in DEMO_ISSUES {
         let reported = match issue.when {
@@ -1070,11 +917,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                     worker.as_ref().map_or_else(String::new, |w| w.1.clone()),
                 ))
             } else {
-                Ok((
-                    None,
-                    Some(demo_id(c, community_id, unit)?),
-                    unit.to_string(),
-                ))
+                Ok((None, Some(demo_id(c, community_id, unit)?), unit.to_string()))
             }
         };
         let (user, unit, label) = holder(issue.unit.unwrap_or(""), c)?;
@@ -1146,11 +989,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                     )?;
                 }
             }
-            DemoEnd::Resolved {
-                after,
-                resolution,
-                rating,
-            } => {
+            DemoEnd::Resolved { after, resolution, rating } => {
                 let on = day(reported + chrono::Duration::days(after));
                 resolve_affair(c, Tenant::new(community_id), id, resolution, &on, now)?;
                 add_event(
@@ -1208,8 +1047,5 @@ fn at(day: &str) -> DateTime<Utc> {
 }
 
 fn community_path(c: &mut dyn Conn, community_id: i64) -> Result<String> {
-    Ok(linli_store::places::get(c, community_id)?
-        .path
-        .as_str()
-        .to_string())
+    Ok(linli_store::places::get(c, community_id)?.path.as_str().to_string())
 }

@@ -88,11 +88,8 @@ struct Gen {
 
 impl Gen {
     fn surname(&mut self) -> String {
-        let list = if self.rng.chance(45) {
-            SURNAMES.get(..COMMON).unwrap_or(SURNAMES)
-        } else {
-            SURNAMES
-        };
+        let list =
+            if self.rng.chance(45) { SURNAMES.get(..COMMON).unwrap_or(SURNAMES) } else { SURNAMES };
         self.rng.pick(list).copied().unwrap_or("王").to_string()
     }
 
@@ -131,12 +128,7 @@ impl Gen {
     ) -> Person {
         let birth = self.birth(min_age, max_age);
         let name = format!("{surname}{}", self.given(birth.year(), gender));
-        Person {
-            name,
-            gender,
-            birth,
-            relation,
-        }
+        Person { name, gender, birth, relation }
     }
 
     fn id_number(&mut self, region: &str, birth: NaiveDate, gender: Gender) -> Option<String> {
@@ -176,11 +168,7 @@ impl Gen {
         match roll {
             // An elderly person living alone.
             0..=11 => {
-                let g = if self.rng.chance(70) {
-                    Gender::Female
-                } else {
-                    Gender::Male
-                };
+                let g = if self.rng.chance(70) { Gender::Female } else { Gender::Male };
                 people.push(self.person(&s, g, 70, 95, "head"));
             }
             // An elderly couple.
@@ -194,11 +182,7 @@ impl Gen {
                 people.push(self.person(&s, Gender::Male, 36, 58, "head"));
                 let w = self.surname();
                 people.push(self.person(&w, Gender::Female, 34, 56, "spouse"));
-                let g = if self.rng.chance(50) {
-                    Gender::Male
-                } else {
-                    Gender::Female
-                };
+                let g = if self.rng.chance(50) { Gender::Male } else { Gender::Female };
                 people.push(self.person(&s, g, 3, 26, "child"));
             }
             // Three generations.
@@ -206,17 +190,9 @@ impl Gen {
                 people.push(self.person(&s, Gender::Male, 38, 52, "head"));
                 let w = self.surname();
                 people.push(self.person(&w, Gender::Female, 36, 50, "spouse"));
-                let g = if self.rng.chance(50) {
-                    Gender::Male
-                } else {
-                    Gender::Female
-                };
+                let g = if self.rng.chance(50) { Gender::Male } else { Gender::Female };
                 people.push(self.person(&s, g, 2, 20, "child"));
-                let pg = if self.rng.chance(65) {
-                    Gender::Female
-                } else {
-                    Gender::Male
-                };
+                let pg = if self.rng.chance(65) { Gender::Female } else { Gender::Male };
                 people.push(self.person(&s, pg, 68, 92, "parent"));
                 if self.rng.chance(30) {
                     people.push(self.person(&s, pg.other(), 70, 90, "parent"));
@@ -228,21 +204,13 @@ impl Gen {
                 let w = self.surname();
                 people.push(self.person(&w, Gender::Female, 24, 34, "spouse"));
                 if self.rng.chance(50) {
-                    let g = if self.rng.chance(50) {
-                        Gender::Male
-                    } else {
-                        Gender::Female
-                    };
+                    let g = if self.rng.chance(50) { Gender::Male } else { Gender::Female };
                     people.push(self.person(&s, g, 0, 4, "child"));
                 }
             }
             // A single adult.
             _ => {
-                let g = if self.rng.chance(50) {
-                    Gender::Male
-                } else {
-                    Gender::Female
-                };
+                let g = if self.rng.chance(50) { Gender::Male } else { Gender::Female };
                 people.push(self.person(&s, g, 22, 60, "head"));
             }
         }
@@ -287,10 +255,7 @@ impl Tags {
     }
 
     fn id(&self, name: &str) -> Option<i64> {
-        self.by_name
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, id)| *id)
+        self.by_name.iter().find(|(n, _)| n == name).map(|(_, id)| *id)
     }
     fn input(
         &self,
@@ -338,11 +303,7 @@ fn seed_person(
         id_number: g.id_number(region, birth, gender),
         gender: Some(gender.as_str().to_string()),
         birth_date: Some(date_text(birth)),
-        phone: if age(birth, g.today) >= 14 {
-            Some(g.phone())
-        } else {
-            None
-        },
+        phone: if age(birth, g.today) >= 14 { Some(g.phone()) } else { None },
         household_id: Some(hh.id),
         relation: relation.to_string(),
         political_status: String::new(),
@@ -368,12 +329,8 @@ pub fn populate(
     let today = now.date_naive();
     let year_start = format!("{}-01-01", today.year());
     let year_end = format!("{}-12-31", today.year());
-    let mut g = Gen {
-        rng: Rng(0x4C49_4E4C_4932_3032),
-        ids: HashSet::new(),
-        phones: HashSet::new(),
-        today,
-    };
+    let mut g =
+        Gen { rng: Rng(0x4C49_4E4C_4932_3032), ids: HashSet::new(), phones: HashSet::new(), today };
     let root = places::get(c, community_id)?;
     let all = places::list_within(c, std::slice::from_ref(&root.path))?;
     let unit_named = |building: &str, unit: &str| -> Result<Place> {
@@ -593,11 +550,7 @@ fn crowd_in(
     let year_end = format!("{}-12-31", today.year());
     let mut created = 0u64;
     // Everyone else, unit by unit.
-    let units: Vec<Place> = all
-        .iter()
-        .filter(|p| p.kind == PlaceKind::Unit)
-        .cloned()
-        .collect();
+    let units: Vec<Place> = all.iter().filter(|p| p.kind == PlaceKind::Unit).cloned().collect();
     for unit in &units {
         for floor in 1..=6u32 {
             for door in 1..=(HOUSEHOLDS_PER_UNIT / 6 + u32::from(floor <= HOUSEHOLDS_PER_UNIT % 6))
@@ -672,11 +625,7 @@ fn crowd_in(
                         id_number: g.id_number(DEMO_REGION, p.birth, p.gender),
                         gender: Some(p.gender.as_str().to_string()),
                         birth_date: Some(date_text(p.birth)),
-                        phone: if a >= 14 && g.rng.chance(92) {
-                            Some(g.phone())
-                        } else {
-                            None
-                        },
+                        phone: if a >= 14 && g.rng.chance(92) { Some(g.phone()) } else { None },
                         household_id: Some(hh.id),
                         relation: p.relation.to_string(),
                         political_status: if t.iter().any(|x| Some(x.tag_id) == tags.id("党员")) {

@@ -44,16 +44,8 @@ enum By {
 const SIGNED: &[&str] = &["陈玉兰", "米丽芳"];
 
 /// Who signs when the demo has no groups (the story-only fixture).
-const POETS: &[&str] = &[
-    "郑淑华",
-    "高德明",
-    "林秀云",
-    "吴文斌",
-    "何美兰",
-    "罗长青",
-    "马桂香",
-    "徐振国",
-];
+const POETS: &[&str] =
+    &["郑淑华", "高德明", "林秀云", "吴文斌", "何美兰", "罗长青", "马桂香", "徐振国"];
 const COLLECTORS: &[&str] = &["宋振华"];
 
 struct Piece {
@@ -1587,18 +1579,12 @@ fn members(c: &mut dyn Conn, t: Tenant, kind: &str) -> Result<Vec<String>> {
         .iter()
         .map(|r| r.text(0))
         .collect::<Result<Vec<_>>>()?;
-    Ok(names
-        .into_iter()
-        .filter(|n| !SIGNED.contains(&n.as_str()))
-        .collect())
+    Ok(names.into_iter().filter(|n| !SIGNED.contains(&n.as_str())).collect())
 }
 
 /// The paper of 阳光社区 is 阳光之家报: the community's name without 社区.
 fn paper_name(community: &str) -> String {
-    format!(
-        "{}之家报",
-        community.strip_suffix("社区").unwrap_or(community)
-    )
+    format!("{}之家报", community.strip_suffix("社区").unwrap_or(community))
 }
 
 /// As the publicity operation titles an issue in the search index: 《阳光之家报》第12期.
@@ -1608,20 +1594,14 @@ fn issue_title(paper: &str, number: i64) -> String {
 
 pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
     let t = Tenant::new(community_id);
-    if c.count(
-        "SELECT COUNT(*) FROM articles WHERE community_id = ?",
-        params![t],
-    )? > 0
-    {
+    if c.count("SELECT COUNT(*) FROM articles WHERE community_id = ?", params![t])? > 0 {
         return Ok(());
     }
     let editor = c
         .query_opt("SELECT id FROM users WHERE username = 'wangge1'", params![])?
         .map(|r| r.int(0))
         .transpose()?;
-    let community = c
-        .query_one("SELECT name FROM places WHERE id = ?", params![t])?
-        .text(0)?;
+    let community = c.query_one("SELECT name FROM places WHERE id = ?", params![t])?.text(0)?;
     let paper = paper_name(&community);
     store::set_paper_name(c, t, &paper)?;
 
@@ -1633,10 +1613,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     let poets = members(c, t, "literary")?;
     let collectors = members(c, t, "stamps")?;
     let pick = |have: &[String], fallback: &[&str], n: usize| -> String {
-        have.get(n)
-            .cloned()
-            .or_else(|| fallback.get(n).map(|s| s.to_string()))
-            .unwrap_or_default()
+        have.get(n).cloned().or_else(|| fallback.get(n).map(|s| s.to_string())).unwrap_or_default()
     };
 
     // (issue, position, article id, title) of the printed pieces.
@@ -1741,12 +1718,7 @@ mod tests {
             }
         }
         let set_up = date(BOARDS_SET_UP);
-        assert!(
-            PIECES
-                .iter()
-                .filter(|p| p.board.is_some())
-                .all(|p| date(p.on) > set_up)
-        );
+        assert!(PIECES.iter().filter(|p| p.board.is_some()).all(|p| date(p.on) > set_up));
         let on_boards = PIECES.iter().filter(|p| p.board.is_some()).count();
         assert!(on_boards * 2 < PIECES.len());
     }
@@ -1808,10 +1780,9 @@ mod tests {
         let path =
             std::env::temp_dir().join(format!("linli-demo-publicity-{}.db", std::process::id()));
         let _ = std::fs::remove_file(&path);
-        let db = linli_store::Db::open(&linli_store::DbConfig::new(
-            path.to_string_lossy().to_string(),
-        ))
-        .unwrap();
+        let db =
+            linli_store::Db::open(&linli_store::DbConfig::new(path.to_string_lossy().to_string()))
+                .unwrap();
         linli_store::migrate::migrate(&db).unwrap();
         let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 5, 4, 0, 0).unwrap();
         let community = crate::seed_demo(&db, now).unwrap();
@@ -1854,10 +1825,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!((late, written_other_day), (0, 0));
-        assert!(
-            boards_set_up < first_posted,
-            "{boards_set_up} {first_posted}"
-        );
+        assert!(boards_set_up < first_posted, "{boards_set_up} {first_posted}");
 
         let (articles, issues, hits, paper) = db
             .write_blocking(|c| {
@@ -1877,10 +1845,7 @@ mod tests {
             (first.kind.as_str(), first.title.as_str()),
             ("article", "高标准文明楼道创建推进会召开")
         );
-        assert!(
-            hits.iter()
-                .any(|h| h.kind == "paper_issue" && h.title == "《Xx之家报》第6期")
-        );
+        assert!(hits.iter().any(|h| h.kind == "paper_issue" && h.title == "《Xx之家报》第6期"));
         drop(db);
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -30,18 +30,8 @@ pub struct StreetCommunity {
 
 /// The demo's two: about 2,000 and 1,300 residents.
 pub const COMMUNITIES: [StreetCommunity; 2] = [
-    StreetCommunity {
-        name: "东湖社区",
-        buildings: 20,
-        seed: 0x444F_4E47_4855_3031,
-        gifts: 36,
-    },
-    StreetCommunity {
-        name: "新华社区",
-        buildings: 13,
-        seed: 0x5849_4E48_5541_3032,
-        gifts: 19,
-    },
+    StreetCommunity { name: "东湖社区", buildings: 20, seed: 0x444F_4E47_4855_3031, gifts: 36 },
+    StreetCommunity { name: "新华社区", buildings: 13, seed: 0x5849_4E48_5541_3032, gifts: 19 },
 ];
 
 /// Adds `communities` under the demo street (unless there already) and the street's account;
@@ -92,21 +82,10 @@ fn community(
 ) -> Result<u64> {
     let community = places::create(c, PlaceKind::Community, sc.name, Some(street.id), now)?;
     for b in 1..=sc.buildings {
-        let building = places::create(
-            c,
-            PlaceKind::Building,
-            &format!("{b}号楼"),
-            Some(community.id),
-            now,
-        )?;
+        let building =
+            places::create(c, PlaceKind::Building, &format!("{b}号楼"), Some(community.id), now)?;
         for u in 1..=crate::UNITS_PER_BUILDING {
-            places::create(
-                c,
-                PlaceKind::Unit,
-                &format!("{u}单元"),
-                Some(building.id),
-                now,
-            )?;
+            places::create(c, PlaceKind::Unit, &format!("{u}单元"), Some(building.id), now)?;
         }
     }
     let n = crate::population::populate_crowd(c, community.id, now, sc.seed)?;
@@ -168,9 +147,7 @@ fn fund(
     for (i, (rid, name)) in givers.iter().enumerate() {
         // Spread over this year's months so far.
         let month = (i as u32 % today.month().max(1)) + 1;
-        let on = NaiveDate::from_ymd_opt(today.year(), month, 10)
-            .unwrap_or(today)
-            .min(today);
+        let on = NaiveDate::from_ymd_opt(today.year(), month, 10).unwrap_or(today).min(today);
         ledger::donate(
             c,
             tenant,

@@ -48,10 +48,8 @@ fn record_visit(
 /// The demo: a 重阳 plan done, and a 春节 plan about half way, for the community's worker.
 pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
     use chrono::Datelike;
-    if c.count(
-        "SELECT COUNT(*) FROM visit_plans WHERE community_id = ?",
-        params![community_id],
-    )? > 0
+    if c.count("SELECT COUNT(*) FROM visit_plans WHERE community_id = ?", params![community_id])?
+        > 0
     {
         return Ok(());
     }
@@ -62,17 +60,9 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     let today = linli_core::clock::shanghai(now).date();
     let year = today.year();
     // 3号楼 and 4号楼 (米丽芳's): two neighbours per stairwell who offered help.
-    let offers = [
-        "代买、陪老人聊天",
-        "接送孩子",
-        "看护老人",
-        "代收快递、代买",
-        "修理水电",
-        "陪同就医",
-    ];
-    let adult = (today - chrono::Duration::days(18 * 366))
-        .format("%Y-%m-%d")
-        .to_string();
+    let offers =
+        ["代买、陪老人聊天", "接送孩子", "看护老人", "代收快递、代买", "修理水电", "陪同就医"];
+    let adult = (today - chrono::Duration::days(18 * 366)).format("%Y-%m-%d").to_string();
     let rows = c.query(
         "SELECT r.id, r.unit_id FROM residents r JOIN places b ON b.id = r.building_id
          WHERE r.community_id = ? AND b.name IN ('3号楼', '4号楼') AND r.status = 'active'
@@ -152,11 +142,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             name: format!("{}年春节走访慰问困难群众", year + 1),
             occasion: "spring_festival".into(),
             visit_on: chunjie,
-            rules: vec![
-                VisitRule::Dibao,
-                VisitRule::ElderlyAlone,
-                VisitRule::OpenCase,
-            ],
+            rules: vec![VisitRule::Dibao, VisitRule::ElderlyAlone, VisitRule::OpenCase],
             min_age: 80,
             gift: "大米 10kg，食用油 5L，慰问金 500元".into(),
         },
@@ -166,13 +152,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     let plan = get_plan(c, Tenant::new(community_id), plan_id)?;
     let list = targets(c, plan_id, &[], None)?;
     for (i, t) in list.iter().enumerate() {
-        let team = if t
-            .building
-            .trim_end_matches("号楼")
-            .parse::<i64>()
-            .unwrap_or(0)
-            <= 8
-        {
+        let team = if t.building.trim_end_matches("号楼").parse::<i64>().unwrap_or(0) <= 8 {
             "第一组（王网格、米丽芳）"
         } else {
             "第二组（党员志愿者）"

@@ -32,10 +32,7 @@ fn name(given: &[&str], n: usize) -> String {
 }
 
 fn partner_id(c: &mut dyn Conn, t: Tenant, name: &str) -> Result<i64> {
-    c.count(
-        "SELECT id FROM partners WHERE community_id = ? AND name = ?",
-        params![t, name],
-    )
+    c.count("SELECT id FROM partners WHERE community_id = ? AND name = ?", params![t, name])
 }
 
 fn fmt(d: NaiveDate) -> String {
@@ -65,12 +62,7 @@ fn outsider(
             guardian_consent: minor,
             consent_on: fmt(consent_on - Days::new(7)),
             skills: if minor { "清扫、宣传" } else { "" }.into(),
-            availability: if minor {
-                "寒暑假、周末"
-            } else {
-                "周末"
-            }
-            .into(),
+            availability: if minor { "寒暑假、周末" } else { "周末" }.into(),
             ..VolunteerInput::default()
         },
         None,
@@ -194,10 +186,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     let today = linli_core::clock::shanghai(now).date();
     let year = today.year();
     let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).ok_or(StoreError::NotFound);
-    let committee: String = c
-        .query_one("SELECT name FROM places WHERE id = ?", params![t])?
-        .text(0)?
-        + "居民委员会";
+    let committee: String =
+        c.query_one("SELECT name FROM places WHERE id = ?", params![t])?.text(0)? + "居民委员会";
 
     // The partners' volunteer service of the year, now with the names of who served.
     let services = c.query(
@@ -286,22 +276,12 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         ("东安区建设局", "东安区建设局机关党支部", 2),
         ("绿苑社区医疗服务站", "东安区卫生系统第三党支部", 2),
     ];
-    let offers = [
-        "义务维修",
-        "政策宣讲",
-        "法律咨询",
-        "读书辅导",
-        "健康咨询",
-        "清扫清雪",
-    ];
+    let offers = ["义务维修", "政策宣讲", "法律咨询", "读书辅导", "健康咨询", "清扫清雪"];
     let mut members: Vec<i64> = Vec::new();
     for (unit, branch, n) in units {
         let pid = partner_id(c, t, unit)?;
-        let staff: Vec<i64> = staff_of
-            .iter()
-            .find(|(u, _)| u == unit)
-            .map(|(_, l)| l.clone())
-            .unwrap_or_default();
+        let staff: Vec<i64> =
+            staff_of.iter().find(|(u, _)| u == unit).map(|(_, l)| l.clone()).unwrap_or_default();
         for i in 0..n {
             let reported = if members.len() == 19 {
                 day(5, 10)?
@@ -312,16 +292,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                 Some(v) => *v,
                 None => {
                     n_names += 1;
-                    outsider(
-                        c,
-                        t,
-                        name(ADULT_GIVEN, n_names),
-                        pid,
-                        "",
-                        false,
-                        reported,
-                        now,
-                    )?
+                    outsider(c, t, name(ADULT_GIVEN, n_names), pid, "", false, reported, now)?
                 }
             };
             let v = get_volunteer(c, t, vid)?;
@@ -397,27 +368,9 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
 
     // The groups and their members.
     let groups = [
-        (
-            "夕阳红文学社",
-            "literary",
-            "每周三下午在社区图书室读书、写作",
-            0i64,
-            12i64,
-        ),
-        (
-            "集邮协会",
-            "stamps",
-            "每月第一个周日交流藏品，办红色邮票展",
-            12,
-            8,
-        ),
-        (
-            "楼长志愿服务队",
-            "volunteer_team",
-            "各楼楼长组成，协助清雪、安全检查和入户走访",
-            20,
-            10,
-        ),
+        ("夕阳红文学社", "literary", "每周三下午在社区图书室读书、写作", 0i64, 12i64),
+        ("集邮协会", "stamps", "每月第一个周日交流藏品，办红色邮票展", 12, 8),
+        ("楼长志愿服务队", "volunteer_team", "各楼楼长组成，协助清雪、安全检查和入户走访", 20, 10),
     ];
     let mut group_ids = Vec::new();
     for (gname, kind, note, offset, n) in groups {
@@ -441,34 +394,10 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         group_ids.push((gid, people));
     }
     let group_service = [
-        (
-            0usize,
-            3,
-            18,
-            "文学社为空巢老人读报",
-            "社区日间照料中心",
-            6usize,
-            15i64,
-        ),
-        (
-            0,
-            10,
-            22,
-            "文学社重阳诗会暨为老人读报",
-            "社区活动中心",
-            8,
-            20,
-        ),
+        (0usize, 3, 18, "文学社为空巢老人读报", "社区日间照料中心", 6usize, 15i64),
+        (0, 10, 22, "文学社重阳诗会暨为老人读报", "社区活动中心", 8, 20),
         (1, 7, 1, "红色邮票展志愿讲解", "社区党校教室", 5, 30),
-        (
-            2,
-            1,
-            12,
-            "楼长清雪队清理单元门口积雪",
-            "1号楼至20号楼",
-            10,
-            25,
-        ),
+        (2, 1, 12, "楼长清雪队清理单元门口积雪", "1号楼至20号楼", 10, 25),
         (2, 6, 20, "楼长入户消防安全检查", "各楼道", 10, 30),
     ];
     for (g, m, d, title, place, n, each) in group_service {
@@ -531,10 +460,9 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
 
     // Recordings still to do: the last snow clearing (due) and a lecture's ushers (overdue).
     let team = &group_ids[2].1;
-    for (back, title, n, checked) in [
-        (2u64, "社区冬季清雪", 6usize, 2usize),
-        (23, "健康讲座引导员", 3, 0),
-    ] {
+    for (back, title, n, checked) in
+        [(2u64, "社区冬季清雪", 6usize, 2usize), (23, "健康讲座引导员", 3, 0)]
+    {
         let held = today - Days::new(back);
         if held.year() != year {
             continue;

@@ -13,9 +13,8 @@ use std::time::Instant;
 
 const ROWS: usize = 100_000;
 const SURNAMES: [&str; 10] = ["夏", "米", "杨", "张", "王", "李", "刘", "陈", "赵", "孙"];
-const GIVEN: [&str; 10] = [
-    "胜林", "丽芳", "静", "君", "秀英", "建国", "洋", "晓梅", "志强", "丽华",
-];
+const GIVEN: [&str; 10] =
+    ["胜林", "丽芳", "静", "君", "秀英", "建国", "洋", "晓梅", "志强", "丽华"];
 const TAGS: [&str; 5] = ["党员、低保", "独居老人", "", "退役军人", "残疾人、低保"];
 
 fn id_number(i: usize) -> String {
@@ -25,11 +24,7 @@ fn id_number(i: usize) -> String {
     let month = 1 + i % 12;
     let day = 1 + i % 28;
     let first17 = format!("231002{year}{month:02}{day:02}{:03}", i % 1000);
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     let check = char::from(CHECK[(sum % 11) as usize]);
     format!("{first17}{check}")
 }
@@ -85,14 +80,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         headers.len(),
         bytes.len() as f64 / (1024.0 * 1024.0)
     );
-    println!(
-        "write_xlsx:            {:>8.0} ms",
-        write.as_secs_f64() * 1e3
-    );
-    println!(
-        "read_table:            {:>8.0} ms",
-        read.as_secs_f64() * 1e3
-    );
+    println!("write_xlsx:            {:>8.0} ms", write.as_secs_f64() * 1e3);
+    println!("read_table:            {:>8.0} ms", read.as_secs_f64() * 1e3);
     println!(
         "calamine alone:        {:>8.0} ms (worksheet_range, no text conversion)",
         calamine_alone.as_secs_f64() * 1e3

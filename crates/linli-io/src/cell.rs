@@ -69,19 +69,10 @@ pub(crate) fn datetime_text(d: &ExcelDateTime) -> String {
     let serial = d.as_f64();
     if d.is_duration() {
         let total = (serial * 86_400.0).round();
-        let (sign, total) = if total < 0.0 {
-            ("-", -total)
-        } else {
-            ("", total)
-        };
+        let (sign, total) = if total < 0.0 { ("-", -total) } else { ("", total) };
         // Bounded: f64 to u64 saturates, and no duration in a roster is that long.
         let total = total as u64;
-        return format!(
-            "{sign}{}:{:02}:{:02}",
-            total / 3600,
-            total / 60 % 60,
-            total % 60
-        );
+        return format!("{sign}{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
     }
     let (y, m, day, hh, mm, ss, _ms) = d.to_ymd_hms_milli();
     if (0.0..1.0).contains(&serial) {

@@ -48,31 +48,24 @@ pub(crate) fn csv_cells(
     loop {
         let more = reader
             .read_record(&mut record)
-            .map_err(|e| IoError::Corrupt {
-                detail: format!("CSV: {e}"),
-            })?;
+            .map_err(|e| IoError::Corrupt { detail: format!("CSV: {e}") })?;
         if !more {
             break;
         }
-        let start = record
-            .position()
-            .and_then(|p| usize::try_from(p.byte()).ok())
-            .unwrap_or(0);
+        let start = record.position().and_then(|p| usize::try_from(p.byte()).ok()).unwrap_or(0);
         let end = usize::try_from(reader.position().byte()).unwrap_or(start);
         let span = body.as_bytes().get(start..end).unwrap_or(&[]);
         row += blank_lines(span, prev_ended_with_cr);
         prev_ended_with_cr = span.last() == Some(&b'\r');
-        let row_index = u32::try_from(row).map_err(|_| IoError::TooManyRows {
-            limit: limits.max_rows,
-        })?;
+        let row_index =
+            u32::try_from(row).map_err(|_| IoError::TooManyRows { limit: limits.max_rows })?;
         for (col, field) in record.iter().enumerate() {
             let text = clean(field);
             if text.is_empty() {
                 continue;
             }
-            let col = u32::try_from(col).map_err(|_| IoError::TooManyColumns {
-                limit: limits.max_columns,
-            })?;
+            let col = u32::try_from(col)
+                .map_err(|_| IoError::TooManyColumns { limit: limits.max_columns })?;
             sink.cell(row_index, col, text)?;
         }
         row += 1;
@@ -83,10 +76,7 @@ pub(crate) fn csv_cells(
 /// Blank lines before a record: the line ends at the start of its span (CRLF, LF or CR each
 /// one), less the LF that completes the previous record's CRLF.
 fn blank_lines(span: &[u8], prev_ended_with_cr: bool) -> u64 {
-    let lead = span
-        .iter()
-        .take_while(|&&c| c == b'\r' || c == b'\n')
-        .count();
+    let lead = span.iter().take_while(|&&c| c == b'\r' || c == b'\n').count();
     let lead = &span[..lead];
     let lead = match lead {
         [b'\n', rest @ ..] if prev_ended_with_cr => rest,
@@ -148,19 +138,13 @@ pub(crate) fn write_csv<W: Write>(
     headers: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<(), IoError> {
-    let failed = |e: &dyn std::fmt::Display| IoError::Write {
-        detail: e.to_string(),
-    };
+    let failed = |e: &dyn std::fmt::Display| IoError::Write { detail: e.to_string() };
     out.write_all(b"\xEF\xBB\xBF").map_err(|e| failed(&e))?;
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .flexible(true)
-        .from_writer(out);
-    w.write_record(headers.iter().map(|h| escape_cell(h)))
-        .map_err(|e| failed(&e))?;
+    let mut w =
+        csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).flexible(true).from_writer(out);
+    w.write_record(headers.iter().map(|h| escape_cell(h))).map_err(|e| failed(&e))?;
     for row in rows {
-        w.write_record(row.iter().map(|c| escape_cell(c)))
-            .map_err(|e| failed(&e))?;
+        w.write_record(row.iter().map(|c| escape_cell(c))).map_err(|e| failed(&e))?;
     }
     w.flush().map_err(|e| failed(&e))?;
     Ok(())
@@ -171,9 +155,7 @@ mod tests {
     use super::*;
 
     fn read(s: &str) -> crate::Table {
-        read_csv(s.as_bytes(), &Limits::default())
-            .unwrap()
-            .into_table()
+        read_csv(s.as_bytes(), &Limits::default()).unwrap().into_table()
     }
 
     #[test]
@@ -199,17 +181,8 @@ mod tests {
         assert_eq!(t.rows[0].cells, ["杨静", "两行\n备注"]);
         assert_eq!(t.rows[1].cells, ["张君", "x"]);
         for nl in ["\n", "\r\n", "\r"] {
-            let text = [
-                "",
-                "姓名,备注",
-                "",
-                "杨静,\"两行\r\n备注\"",
-                "",
-                "",
-                "张君,x",
-                "",
-            ]
-            .join(nl);
+            let text =
+                ["", "姓名,备注", "", "杨静,\"两行\r\n备注\"", "", "", "张君,x", ""].join(nl);
             let t = read(&text);
             let numbers: Vec<usize> = t.rows.iter().map(|r| r.number).collect();
             assert_eq!(numbers, [4, 7], "{nl:?}");
@@ -222,10 +195,7 @@ mod tests {
         assert_eq!(t.headers, ["a", "b", "c", ""]);
         assert_eq!(t.rows[0].cells, ["1", "", "", ""]);
         assert_eq!(t.rows[1].cells, ["1", "2", "3", "4"]);
-        assert!(matches!(
-            read_csv(b"a,b\0,c", &Limits::default()),
-            Err(IoError::Corrupt { .. })
-        ));
+        assert!(matches!(read_csv(b"a,b\0,c", &Limits::default()), Err(IoError::Corrupt { .. })));
     }
 
     #[test]
@@ -242,9 +212,6 @@ mod tests {
         )
         .unwrap();
         let s = String::from_utf8(out).unwrap();
-        assert_eq!(
-            s,
-            "\u{FEFF}姓名,备注\r\n杨静,'=SUM(A1)\r\n张君,\"a,\"\"b\"\"\nc\"\r\n"
-        );
+        assert_eq!(s, "\u{FEFF}姓名,备注\r\n杨静,'=SUM(A1)\r\n张君,\"a,\"\"b\"\"\nc\"\r\n");
     }
 }

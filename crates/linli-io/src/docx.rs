@@ -68,11 +68,7 @@ fn fonts(name: &str) -> String {
 /// 156 mm line: the character grid, done in a way both Word and LibreOffice honour (LibreOffice
 /// reads Word's `linesAndChars` grid differently and would set some 20 characters a line).
 fn run(text: &str, font: &str, half_points: u32, bold: bool) -> String {
-    let tighten = if half_points == 32 {
-        r#"<w:spacing w:val="-5"/>"#
-    } else {
-        ""
-    };
+    let tighten = if half_points == 32 { r#"<w:spacing w:val="-5"/>"# } else { "" };
     format!(
         r#"<w:r><w:rPr>{}{}{tighten}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>"#,
         fonts(font),
@@ -94,14 +90,8 @@ enum Align {
 /// centred or right-aligned.
 fn para(runs: &str, align: Align, right_chars: u32) -> String {
     let (jc, ind) = match align {
-        Align::Both => (
-            "both",
-            r#"<w:ind w:firstLineChars="200" w:firstLine="640"/>"#.to_string(),
-        ),
-        Align::Left => (
-            "left",
-            r#"<w:ind w:firstLineChars="200" w:firstLine="640"/>"#.to_string(),
-        ),
+        Align::Both => ("both", r#"<w:ind w:firstLineChars="200" w:firstLine="640"/>"#.to_string()),
+        Align::Left => ("left", r#"<w:ind w:firstLineChars="200" w:firstLine="640"/>"#.to_string()),
         Align::Right => (
             "right",
             format!(
@@ -153,23 +143,11 @@ fn document_xml(doc: &Document) -> String {
     }
     // 落款 and date: right, four characters in from the edge (GB/T 9704 §7.3.5.2 practice).
     body.push_str(&empty_line());
-    body.push_str(&para(
-        &run(&doc.issuer, BODY_FONT, 32, false),
-        Align::Right,
-        4,
-    ));
-    body.push_str(&para(
-        &run(&doc.date, BODY_FONT, 32, false),
-        Align::Right,
-        4,
-    ));
+    body.push_str(&para(&run(&doc.issuer, BODY_FONT, 32, false), Align::Right, 4));
+    body.push_str(&para(&run(&doc.date, BODY_FONT, 32, false), Align::Right, 4));
     if !doc.notes.is_empty() {
         body.push_str(&empty_line());
-        body.push_str(&para(
-            &run("附：数据说明", H1_FONT, 32, false),
-            Align::Both,
-            0,
-        ));
+        body.push_str(&para(&run("附：数据说明", H1_FONT, 32, false), Align::Both, 0));
         body.push_str(&para(
             &run(
                 &format!(
@@ -203,10 +181,8 @@ fn footer_xml(odd: bool) -> String {
     } else {
         ("left", r#"<w:ind w:left="280"/>"#)
     };
-    let rpr = format!(
-        r#"<w:rPr>{}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>"#,
-        fonts(NUMBER_FONT)
-    );
+    let rpr =
+        format!(r#"<w:rPr>{}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>"#, fonts(NUMBER_FONT));
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:p><w:pPr>{ind}<w:jc w:val="{jc}"/></w:pPr><w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r><w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r><w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r><w:r>{rpr}<w:t>1</w:t></w:r><w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r><w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>"#
@@ -267,12 +243,8 @@ fn core_xml(title: &str) -> String {
 
 /// The summary as the bytes of a `.docx` file.
 pub fn write_docx(doc: &Document) -> Result<Vec<u8>, IoError> {
-    let fail = |e: zip::result::ZipError| IoError::Write {
-        detail: e.to_string(),
-    };
-    let io_fail = |e: std::io::Error| IoError::Write {
-        detail: e.to_string(),
-    };
+    let fail = |e: zip::result::ZipError| IoError::Write { detail: e.to_string() };
+    let io_fail = |e: std::io::Error| IoError::Write { detail: e.to_string() };
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -287,10 +259,8 @@ pub fn write_docx(doc: &Document) -> Result<Vec<u8>, IoError> {
         ("word/fontTable.xml", font_table_xml()),
         ("word/footer1.xml", footer_xml(true)),
     ];
-    for (name, body) in parts
-        .iter()
-        .map(|(n, b)| (*n, b.clone()))
-        .chain([("word/footer2.xml", footer_xml(false))])
+    for (name, body) in
+        parts.iter().map(|(n, b)| (*n, b.clone())).chain([("word/footer2.xml", footer_xml(false))])
     {
         zip.start_file(name, opts).map_err(fail)?;
         zip.write_all(body.as_bytes()).map_err(io_fail)?;

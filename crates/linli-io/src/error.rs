@@ -147,10 +147,7 @@ mod tests {
     #[test]
     fn every_variant_has_a_code_and_a_chinese_message() {
         let all = [
-            IoError::TooLarge {
-                size: 60 << 20,
-                limit: 50 << 20,
-            },
+            IoError::TooLarge { size: 60 << 20, limit: 50 << 20 },
             IoError::ZipBomb { detail: "x".into() },
             IoError::TooManyRows { limit: 10 },
             IoError::TooManyColumns { limit: 10 },
@@ -173,11 +170,7 @@ mod tests {
             assert!(!e.to_string().is_empty());
         }
         assert_eq!(
-            IoError::TooLarge {
-                size: 60 << 20,
-                limit: 50 << 20
-            }
-            .message_zh(),
+            IoError::TooLarge { size: 60 << 20, limit: 50 << 20 }.message_zh(),
             "文件太大（60 MB），最大只能上传50 MB。请把表格拆成几个文件再上传"
         );
         assert_eq!(

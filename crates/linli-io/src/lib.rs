@@ -148,9 +148,9 @@ pub fn detect_format(file_name: &str, bytes: &[u8]) -> Result<Format, IoError> {
         _ => return Ok(Format::Csv),
     };
     match decode_text(bytes) {
-        Ok(text) if looks_like_html(&text) => Err(IoError::Unsupported {
-            kind: "网页（HTML）格式的表格",
-        }),
+        Ok(text) if looks_like_html(&text) => {
+            Err(IoError::Unsupported { kind: "网页（HTML）格式的表格" })
+        }
         Ok(text) if is_plain_text(&text) => Ok(Format::Csv),
         _ => Ok(by_name),
     }
@@ -158,18 +158,11 @@ pub fn detect_format(file_name: &str, bytes: &[u8]) -> Result<Format, IoError> {
 
 /// No control characters but tab and line ends: real text, not binary that happened to decode.
 fn is_plain_text(text: &str) -> bool {
-    !text
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+    !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let start: String = text
-        .trim_start()
-        .chars()
-        .take(64)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let start: String = text.trim_start().chars().take(64).collect::<String>().to_ascii_lowercase();
     start.starts_with("<!doctype html") || start.starts_with("<html") || start.starts_with("<table")
 }
 
@@ -192,10 +185,7 @@ pub fn read_table(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Tabl
 pub fn read_sheet(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Sheet, IoError> {
     let size = bytes.len() as u64;
     if size > limits.max_file_bytes {
-        return Err(IoError::TooLarge {
-            size,
-            limit: limits.max_file_bytes,
-        });
+        return Err(IoError::TooLarge { size, limit: limits.max_file_bytes });
     }
     match detect_format(file_name, bytes)? {
         Format::Xlsx => xlsx::read_xlsx(bytes, limits),
@@ -251,9 +241,7 @@ pub fn write_xlsx_to<W: std::io::Write + Send>(
 /// [`IoError::Corrupt`] instead of taking the request (or the process) down.
 pub(crate) fn guard_panics<T>(f: impl FnOnce() -> Result<T, IoError>) -> Result<T, IoError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Err(IoError::Corrupt {
-            detail: "the parser failed on malformed data".to_string(),
-        })
+        Err(IoError::Corrupt { detail: "the parser failed on malformed data".to_string() })
     })
 }
 
@@ -265,31 +253,16 @@ mod tests {
     fn formats_by_magic_then_name() {
         assert_eq!(detect_format("a.csv", b"PK\x03\x04xx"), Ok(Format::Xlsx));
         assert_eq!(
-            detect_format(
-                "a.xlsx",
-                &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]
-            ),
+            detect_format("a.xlsx", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]),
             Ok(Format::Xls)
         );
-        assert_eq!(
-            detect_format("a.XLSX", b"\x00\x01garbage"),
-            Ok(Format::Xlsx)
-        );
+        assert_eq!(detect_format("a.XLSX", b"\x00\x01garbage"), Ok(Format::Xlsx));
         assert_eq!(detect_format("a.xls", b"\x00\x01garbage"), Ok(Format::Xls));
-        assert_eq!(
-            detect_format("a.xls", "姓名\t电话\n".as_bytes()),
-            Ok(Format::Csv)
-        );
-        assert_eq!(
-            detect_format("名单", "姓名,电话".as_bytes()),
-            Ok(Format::Csv)
-        );
+        assert_eq!(detect_format("a.xls", "姓名\t电话\n".as_bytes()), Ok(Format::Csv));
+        assert_eq!(detect_format("名单", "姓名,电话".as_bytes()), Ok(Format::Csv));
         assert_eq!(detect_format("a.txt", b"\x00\x01"), Ok(Format::Csv));
         assert_eq!(detect_format("a.xlsx", b""), Err(IoError::Empty));
-        assert_eq!(
-            detect_format("a.xlsx", b"%PDF-1.7"),
-            Err(IoError::Unsupported { kind: "PDF" })
-        );
+        assert_eq!(detect_format("a.xlsx", b"%PDF-1.7"), Err(IoError::Unsupported { kind: "PDF" }));
         assert!(matches!(
             detect_format("a.xls", b"<html><table><tr><td>1</td></tr></table></html>"),
             Err(IoError::Unsupported { .. })
@@ -298,10 +271,7 @@ mod tests {
 
     #[test]
     fn too_large_is_checked_first() {
-        let limits = Limits {
-            max_file_bytes: 4,
-            ..Limits::default()
-        };
+        let limits = Limits { max_file_bytes: 4, ..Limits::default() };
         assert_eq!(
             read_table(b"a,b\n1,2\n", "a.csv", &limits),
             Err(IoError::TooLarge { size: 8, limit: 4 })
@@ -310,10 +280,7 @@ mod tests {
 
     #[test]
     fn column_lookup() {
-        let t = Table {
-            headers: vec!["姓名".into(), "电话".into()],
-            rows: vec![],
-        };
+        let t = Table { headers: vec!["姓名".into(), "电话".into()], rows: vec![] };
         assert_eq!(t.column(" 电话 "), Some(1));
         assert_eq!(t.column("楼栋"), None);
     }

@@ -124,10 +124,7 @@ pub fn open_rows<'a>(
         Source::File(p) => std::fs::metadata(p).map_err(io_error)?.len(),
     };
     if size > limits.max_file_bytes {
-        return Err(IoError::TooLarge {
-            size,
-            limit: limits.max_file_bytes,
-        });
+        return Err(IoError::TooLarge { size, limit: limits.max_file_bytes });
     }
     let data = match source {
         Source::Bytes(bytes) => match detect_format(file_name, bytes)? {
@@ -140,9 +137,7 @@ pub fn open_rows<'a>(
         },
         Source::File(path) => {
             let mut magic = Vec::with_capacity(8);
-            File::open(path)
-                .and_then(|f| f.take(8).read_to_end(&mut magic))
-                .map_err(io_error)?;
+            File::open(path).and_then(|f| f.take(8).read_to_end(&mut magic)).map_err(io_error)?;
             if magic.starts_with(b"PK\x03\x04") || magic.starts_with(b"PK\x05\x06") {
                 vet_xlsx(BufReader::new(File::open(path).map_err(io_error)?), limits)?;
                 Data::XlsxFile(path)
@@ -175,27 +170,15 @@ pub fn open_rows<'a>(
     if let Data::Held(sheet) = data {
         return Ok(held(sheet, *limits));
     }
-    Ok(Rows {
-        data,
-        limits: *limits,
-        headers,
-        len,
-    })
+    Ok(Rows { data, limits: *limits, headers, len })
 }
 
 fn held(sheet: Sheet, limits: Limits) -> Rows<'static> {
-    Rows {
-        headers: sheet.headers.clone(),
-        len: sheet.len(),
-        data: Data::Held(sheet),
-        limits,
-    }
+    Rows { headers: sheet.headers.clone(), len: sheet.len(), data: Data::Held(sheet), limits }
 }
 
 fn io_error(e: std::io::Error) -> IoError {
-    IoError::Corrupt {
-        detail: format!("cannot read the file: {e}"),
-    }
+    IoError::Corrupt { detail: format!("cannot read the file: {e}") }
 }
 
 /// A CSV file's text, reusing its bytes when they are UTF-8 (the BOM dropped).
@@ -320,9 +303,7 @@ impl<'f> Assembler<'f> {
         } else {
             self.data_rows += 1;
             if self.data_rows > self.max_rows {
-                return Err(IoError::TooManyRows {
-                    limit: self.max_rows,
-                });
+                return Err(IoError::TooManyRows { limit: self.max_rows });
             }
             let row = SheetRow::new(number, text, cells);
             if (self.f)(row).is_break() {
@@ -351,9 +332,7 @@ impl<'f> Assembler<'f> {
 impl CellSink for Assembler<'_> {
     fn cell(&mut self, row: u32, col: u32, text: &str) -> Result<(), IoError> {
         if usize::try_from(col).map_or(true, |c| c >= self.max_columns) {
-            return Err(IoError::TooManyColumns {
-                limit: self.max_columns,
-            });
+            return Err(IoError::TooManyColumns { limit: self.max_columns });
         }
         self.text_total += text.len();
         if self.text_total > self.max_text {
@@ -413,12 +392,7 @@ mod tests {
             .collect();
         let whole: Vec<_> = sheet
             .rows()
-            .map(|r| {
-                (
-                    r.number,
-                    named(&sheet.headers, &r.to_vec(sheet.headers.len())),
-                )
-            })
+            .map(|r| (r.number, named(&sheet.headers, &r.to_vec(sheet.headers.len()))))
             .collect();
         assert_eq!(streamed, whole);
         // A second pass reads the same.
@@ -452,8 +426,7 @@ mod tests {
                 rows.reverse();
                 xml = format!("{}{}{}", &xml[..start], rows.concat(), &xml[end..]);
             }
-            out.start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
             out.write_all(xml.as_bytes()).unwrap();
         }
         out.finish().unwrap().into_inner()
@@ -490,18 +463,11 @@ mod tests {
         let mut seen = 0;
         rows.for_each(&mut |_| {
             seen += 1;
-            if seen == 10 {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
+            if seen == 10 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
         })
         .unwrap();
         assert_eq!(seen, 10);
-        let tight = Limits {
-            max_rows: 99,
-            ..Limits::default()
-        };
+        let tight = Limits { max_rows: 99, ..Limits::default() };
         assert_eq!(
             open_rows(Source::Bytes(csv.as_bytes()), "r.csv", &tight).unwrap_err(),
             IoError::TooManyRows { limit: 99 }
@@ -511,12 +477,8 @@ mod tests {
             IoError::Empty
         );
         assert_eq!(
-            open_rows(
-                Source::Bytes("只有一列\n一\n".as_bytes()),
-                "r.csv",
-                &Limits::default()
-            )
-            .unwrap_err(),
+            open_rows(Source::Bytes("只有一列\n一\n".as_bytes()), "r.csv", &Limits::default())
+                .unwrap_err(),
             IoError::NoHeader
         );
     }
@@ -531,21 +493,12 @@ mod tests {
         let path = dir.join("r.xlsx");
         std::fs::write(&path, &xlsx).unwrap();
         let rows = open_rows(Source::File(&path), "r.xlsx", &Limits::default()).unwrap();
-        assert_eq!(
-            collect(&rows),
-            [(2, vec!["杨静".to_owned(), "138".to_owned()])]
-        );
-        let gbk = encoding_rs::GB18030
-            .encode("姓名,电话\n杨静,138\n")
-            .0
-            .into_owned();
+        assert_eq!(collect(&rows), [(2, vec!["杨静".to_owned(), "138".to_owned()])]);
+        let gbk = encoding_rs::GB18030.encode("姓名,电话\n杨静,138\n").0.into_owned();
         let path = dir.join("r.csv");
         std::fs::write(&path, &gbk).unwrap();
         let rows = open_rows(Source::File(&path), "r.csv", &Limits::default()).unwrap();
-        assert_eq!(
-            collect(&rows),
-            [(2, vec!["杨静".to_owned(), "138".to_owned()])]
-        );
+        assert_eq!(collect(&rows), [(2, vec!["杨静".to_owned(), "138".to_owned()])]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -89,9 +89,7 @@ impl TableBuilder {
             return Ok(());
         }
         if usize::try_from(col).map_or(true, |c| c >= self.max_columns) {
-            return Err(IoError::TooManyColumns {
-                limit: self.max_columns,
-            });
+            return Err(IoError::TooManyColumns { limit: self.max_columns });
         }
         if self.text.len() + text.len() > self.max_text {
             return Err(IoError::ZipBomb {
@@ -146,9 +144,7 @@ impl TableBuilder {
             self.header = Some(number);
         }
         if self.data_rows > self.max_rows {
-            return Err(IoError::TooManyRows {
-                limit: self.max_rows,
-            });
+            return Err(IoError::TooManyRows { limit: self.max_rows });
         }
         Ok(())
     }
@@ -171,18 +167,13 @@ impl TableBuilder {
     /// The cells of run `i`: (column, text).
     fn run(&self, i: usize) -> impl Iterator<Item = (u32, &str)> {
         let seg = self.segs[i];
-        let end = self
-            .segs
-            .get(i + 1)
-            .map_or(self.cells.len(), |s| s.first_cell as usize);
+        let end = self.segs.get(i + 1).map_or(self.cells.len(), |s| s.first_cell as usize);
         let mut start = seg.text_start as usize;
-        self.cells[seg.first_cell as usize..end]
-            .iter()
-            .map(move |&(col, stop)| {
-                let s = self.text.get(start..stop as usize).unwrap_or("");
-                start = stop as usize;
-                (col, s)
-            })
+        self.cells[seg.first_cell as usize..end].iter().map(move |&(col, stop)| {
+            let s = self.text.get(start..stop as usize).unwrap_or("");
+            start = stop as usize;
+            (col, s)
+        })
     }
 
     /// Rewrites the cells in row order, columns ascending, the later of two cells of the same
@@ -198,16 +189,9 @@ impl TableBuilder {
         while k < order.len() {
             let number = self.segs[order[k] as usize].number;
             row.clear();
-            while let Some(&i) = order
-                .get(k)
-                .filter(|&&i| self.segs[i as usize].number == number)
-            {
+            while let Some(&i) = order.get(k).filter(|&&i| self.segs[i as usize].number == number) {
                 let base = row.len();
-                row.extend(
-                    self.run(i as usize)
-                        .enumerate()
-                        .map(|(j, (c, s))| (c, base + j, s)),
-                );
+                row.extend(self.run(i as usize).enumerate().map(|(j, (c, s))| (c, base + j, s)));
                 k += 1;
             }
             // By column, then arrival: the last of each column wins.
@@ -241,9 +225,7 @@ impl TableBuilder {
             return Err(IoError::Empty);
         }
         let len_of = |b: &TableBuilder, i: usize| {
-            b.segs
-                .get(i + 1)
-                .map_or(b.cells.len(), |s| s.first_cell as usize)
+            b.segs.get(i + 1).map_or(b.cells.len(), |s| s.first_cell as usize)
                 - b.segs[i].first_cell as usize
         };
         let Some(header_at) = (0..self.segs.len()).find(|&i| len_of(&self, i) >= 2) else {
@@ -251,9 +233,7 @@ impl TableBuilder {
         };
         let data = self.segs.len() - header_at - 1;
         if data > self.max_rows {
-            return Err(IoError::TooManyRows {
-                limit: self.max_rows,
-            });
+            return Err(IoError::TooManyRows { limit: self.max_rows });
         }
         // The table spans the columns used from the header row down (a title row above may sit
         // anywhere). Cells are sorted in each row.
@@ -274,13 +254,7 @@ impl TableBuilder {
         cells.shrink_to_fit();
         let mut text = self.text;
         text.shrink_to_fit();
-        Ok(Sheet {
-            headers,
-            first,
-            text,
-            cells,
-            rows: segs,
-        })
+        Ok(Sheet { headers, first, text, cells, rows: segs })
     }
 }
 
@@ -315,21 +289,12 @@ impl<'a> SheetRow<'a> {
     /// A row of its own buffer: `cells` are (sheet column, end of the text in `text`),
     /// columns ascending, the first cell's text starting at 0.
     pub(crate) fn new(number: usize, text: &'a str, cells: &'a [(u32, u32)]) -> SheetRow<'a> {
-        SheetRow {
-            number,
-            first: 0,
-            text_start: 0,
-            text,
-            cells,
-        }
+        SheetRow { number, first: 0, text_start: 0, text, cells }
     }
 
     /// The cell in column `i` (as in [`Sheet::headers`]); `""` when it is empty.
     pub fn get(&self, i: usize) -> &'a str {
-        let Some(col) = u32::try_from(i)
-            .ok()
-            .and_then(|i| i.checked_add(self.first))
-        else {
+        let Some(col) = u32::try_from(i).ok().and_then(|i| i.checked_add(self.first)) else {
             return "";
         };
         let Ok(k) = self.cells.binary_search_by_key(&col, |c| c.0) else {
@@ -339,9 +304,7 @@ impl<'a> SheetRow<'a> {
             Some(p) => self.cells[p].1,
             None => self.text_start,
         };
-        self.text
-            .get(start as usize..self.cells[k].1 as usize)
-            .unwrap_or("")
+        self.text.get(start as usize..self.cells[k].1 as usize).unwrap_or("")
     }
 
     /// The row's `width` cells as strings (missing ones `""`).
@@ -372,15 +335,9 @@ impl Sheet {
     }
 
     fn row_at(&self, i: usize) -> SheetRow<'_> {
-        let seg = self.rows.get(i).copied().unwrap_or(Seg {
-            number: 0,
-            first_cell: 0,
-            text_start: 0,
-        });
-        let end = self
-            .rows
-            .get(i + 1)
-            .map_or(self.cells.len(), |s| s.first_cell as usize);
+        let seg =
+            self.rows.get(i).copied().unwrap_or(Seg { number: 0, first_cell: 0, text_start: 0 });
+        let end = self.rows.get(i + 1).map_or(self.cells.len(), |s| s.first_cell as usize);
         SheetRow {
             number: seg.number,
             first: self.first,
@@ -398,17 +355,8 @@ impl Sheet {
     /// The same as a [`Table`], a `String` a cell.
     pub fn into_table(self) -> Table {
         let width = self.headers.len();
-        let rows = self
-            .rows()
-            .map(|r| Row {
-                number: r.number,
-                cells: r.to_vec(width),
-            })
-            .collect();
-        Table {
-            headers: self.headers,
-            rows,
-        }
+        let rows = self.rows().map(|r| Row { number: r.number, cells: r.to_vec(width) }).collect();
+        Table { headers: self.headers, rows }
     }
 }
 
@@ -417,11 +365,7 @@ mod tests {
     use super::*;
 
     fn limits(rows: usize, cols: usize) -> Limits {
-        Limits {
-            max_rows: rows,
-            max_columns: cols,
-            ..Limits::default()
-        }
+        Limits { max_rows: rows, max_columns: cols, ..Limits::default() }
     }
 
     fn build(cells: &[(u32, u32, &str)], l: &Limits) -> Result<Table, IoError> {
@@ -457,13 +401,7 @@ mod tests {
     #[test]
     fn out_of_order_cells() {
         let t = build(
-            &[
-                (3, 1, "b"),
-                (1, 1, "电话"),
-                (1, 0, "姓名"),
-                (3, 0, "a"),
-                (1, 0, "姓名2"),
-            ],
+            &[(3, 1, "b"), (1, 1, "电话"), (1, 0, "姓名"), (3, 0, "a"), (1, 0, "姓名2")],
             &Limits::default(),
         )
         .unwrap();
@@ -475,19 +413,13 @@ mod tests {
     #[test]
     fn empty_and_headerless() {
         assert_eq!(build(&[], &Limits::default()), Err(IoError::Empty));
-        assert_eq!(
-            build(&[(0, 0, "a"), (1, 0, "b")], &Limits::default()),
-            Err(IoError::NoHeader)
-        );
+        assert_eq!(build(&[(0, 0, "a"), (1, 0, "b")], &Limits::default()), Err(IoError::NoHeader));
     }
 
     #[test]
     fn limits_are_enforced_early() {
         let l = limits(2, 3);
-        assert_eq!(
-            build(&[(0, 3, "x")], &l),
-            Err(IoError::TooManyColumns { limit: 3 })
-        );
+        assert_eq!(build(&[(0, 3, "x")], &l), Err(IoError::TooManyColumns { limit: 3 }));
         let ok = [(0, 0, "a"), (0, 1, "b"), (1, 0, "1"), (2, 0, "2")];
         assert!(build(&ok, &l).is_ok());
         let mut b = TableBuilder::new(&l);
@@ -521,34 +453,20 @@ mod tests {
         for (r, c, t) in cells.iter().rev() {
             up.push(*r, *c, t.clone()).unwrap();
         }
-        let (down, up) = (
-            down.finish().unwrap().into_table(),
-            up.finish().unwrap().into_table(),
-        );
+        let (down, up) = (down.finish().unwrap().into_table(), up.finish().unwrap().into_table());
         assert_eq!(up.headers, vec!["姓名", "电话"]);
         assert_eq!(up.headers, down.headers);
         assert_eq!(up.rows.len(), n as usize);
         assert!(
-            up.rows
-                .iter()
-                .zip(&down.rows)
-                .all(|(a, b)| a.number == b.number && a.cells == b.cells)
+            up.rows.iter().zip(&down.rows).all(|(a, b)| a.number == b.number && a.cells == b.cells)
         );
         assert_eq!(up.rows[0].cells, vec!["居民1", "13800000001"]);
 
         // One row over the limit is refused bottom-up too, before the header is even seen.
         let tight = limits(n as usize - 1, 10);
         let mut b = TableBuilder::new(&tight);
-        let refused = cells
-            .iter()
-            .rev()
-            .try_for_each(|(r, c, t)| b.push(*r, *c, t.clone()));
-        assert_eq!(
-            refused,
-            Err(IoError::TooManyRows {
-                limit: n as usize - 1
-            })
-        );
+        let refused = cells.iter().rev().try_for_each(|(r, c, t)| b.push(*r, *c, t.clone()));
+        assert_eq!(refused, Err(IoError::TooManyRows { limit: n as usize - 1 }));
     }
 
     /// A title row above the header, arriving last, leaves the data rows counted right.
@@ -592,10 +510,8 @@ mod tests {
         let sheet = b.finish().unwrap();
         assert_eq!(sheet.headers, ["姓名", "", "电话"]);
         assert_eq!(sheet.len(), 3);
-        let rows: Vec<(usize, Vec<&str>)> = sheet
-            .rows()
-            .map(|r| (r.number, (0..4).map(|i| r.get(i)).collect()))
-            .collect();
+        let rows: Vec<(usize, Vec<&str>)> =
+            sheet.rows().map(|r| (r.number, (0..4).map(|i| r.get(i)).collect())).collect();
         assert_eq!(
             rows,
             [
@@ -612,10 +528,7 @@ mod tests {
 
     #[test]
     fn text_beyond_the_limit_is_refused() {
-        let l = Limits {
-            max_uncompressed_bytes: 10,
-            ..Limits::default()
-        };
+        let l = Limits { max_uncompressed_bytes: 10, ..Limits::default() };
         let mut b = TableBuilder::new(&l);
         b.push(0, 0, "12345").unwrap();
         b.push(0, 1, "12345").unwrap();

@@ -22,9 +22,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, IoError> {
 /// twice.
 pub(crate) fn decode_text_borrowed(bytes: &[u8]) -> Result<Cow<'_, str>, IoError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest)
-            .map(Cow::Borrowed)
-            .map_err(|_| IoError::Encoding);
+        return std::str::from_utf8(rest).map(Cow::Borrowed).map_err(|_| IoError::Encoding);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         return UTF_16LE
@@ -73,10 +71,7 @@ pub(crate) fn clean(s: &str) -> &str {
 /// How many columns of a monospace grid the text takes: CJK and other wide characters count
 /// two, everything else one. For column widths.
 pub(crate) fn display_width(s: &str) -> usize {
-    s.lines()
-        .map(|line| line.chars().map(char_width).sum::<usize>())
-        .max()
-        .unwrap_or(0)
+    s.lines().map(|line| line.chars().map(char_width).sum::<usize>()).max().unwrap_or(0)
 }
 
 fn char_width(c: char) -> usize {
@@ -134,23 +129,12 @@ mod tests {
         assert_eq!(decode_text(b"abc\x81"), Err(IoError::Encoding));
         assert_eq!(decode_text(b"\xEF\xBB\xBFabc\xFF"), Err(IoError::Encoding));
         // Unpaired surrogate in UTF-16.
-        assert_eq!(
-            decode_text(&[0xFF, 0xFE, 0x00, 0xD8]),
-            Err(IoError::Encoding)
-        );
+        assert_eq!(decode_text(&[0xFF, 0xFE, 0x00, 0xD8]), Err(IoError::Encoding));
     }
 
     #[test]
     fn formulas_are_escaped() {
-        for bad in [
-            "=SUM(A1)",
-            "+1",
-            "-1",
-            "@x",
-            "\tx",
-            "\rx",
-            "=cmd|' /C calc'!A0",
-        ] {
+        for bad in ["=SUM(A1)", "+1", "-1", "@x", "\tx", "\rx", "=cmd|' /C calc'!A0"] {
             assert_eq!(escape_cell(bad), format!("'{bad}"));
         }
         for ok in ["", "夏胜林", "13845301234", "'=x", " =x", "１"] {

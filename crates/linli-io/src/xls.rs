@@ -22,9 +22,7 @@ pub(crate) fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> 
 fn read_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
     let failed = |e: XlsError| match e {
         XlsError::Password => IoError::Encrypted,
-        e => IoError::Corrupt {
-            detail: format!("xls: {e}"),
-        },
+        e => IoError::Corrupt { detail: format!("xls: {e}") },
     };
     let mut workbook: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(failed)?;
     let Some(name) = first_worksheet(workbook.sheets_metadata()) else {
@@ -41,9 +39,7 @@ fn read_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
             continue;
         }
         let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
-            return Err(IoError::TooManyRows {
-                limit: limits.max_rows,
-            });
+            return Err(IoError::TooManyRows { limit: limits.max_rows });
         };
         builder.push(row0.saturating_add(r), col0.saturating_add(c), text)?;
     }
@@ -51,9 +47,7 @@ fn read_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
 }
 
 fn corrupt(e: impl std::fmt::Display) -> IoError {
-    IoError::Corrupt {
-        detail: format!("xls: {e}"),
-    }
+    IoError::Corrupt { detail: format!("xls: {e}") }
 }
 
 /// Refuses encrypted workbooks, OLE files that are not workbooks, and workbooks whose cell
@@ -69,13 +63,9 @@ fn vet_xls(bytes: &[u8], limits: &Limits) -> Result<(), IoError> {
     } else if file.is_stream("/Book") {
         "/Book"
     } else if file.is_stream("/WordDocument") {
-        return Err(IoError::Unsupported {
-            kind: "Word 文档 .doc",
-        });
+        return Err(IoError::Unsupported { kind: "Word 文档 .doc" });
     } else if file.is_stream("/PowerPoint Document") {
-        return Err(IoError::Unsupported {
-            kind: "PowerPoint 演示文稿 .ppt",
-        });
+        return Err(IoError::Unsupported { kind: "PowerPoint 演示文稿 .ppt" });
     } else {
         return Err(corrupt("no Workbook stream"));
     };
@@ -242,18 +232,8 @@ fn sheet_cost(sheet: &[u8]) -> Result<u64, IoError> {
 /// are refused as damage.
 fn dimensions_cells(data: &[u8]) -> Result<u64, IoError> {
     let fields = match data.len() {
-        10 => (
-            u16_at(data, 0),
-            u16_at(data, 2),
-            u16_at(data, 4),
-            u16_at(data, 6),
-        ),
-        14 | 16 => (
-            u32_at(data, 0),
-            u32_at(data, 4),
-            u16_at(data, 8),
-            u16_at(data, 10),
-        ),
+        10 => (u16_at(data, 0), u16_at(data, 2), u16_at(data, 4), u16_at(data, 6)),
+        14 | 16 => (u32_at(data, 0), u32_at(data, 4), u16_at(data, 8), u16_at(data, 10)),
         _ => return Ok(0), // calamine refuses the file itself
     };
     let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = fields else {
@@ -314,10 +294,7 @@ mod tests {
         let huge = workbook(&[cell(0, 0), cell(65535, 65535)], 1);
         assert!(grid_cost(&huge).unwrap() > 100_000_000_000);
         // The same sheet bound three times is parsed three times.
-        assert_eq!(
-            grid_cost(&workbook(&[cell(0, 0), cell(9, 9)], 3)).unwrap(),
-            300 * 32
-        );
+        assert_eq!(grid_cost(&workbook(&[cell(0, 0), cell(9, 9)], 3)).unwrap(), 300 * 32);
     }
 
     #[test]

@@ -23,16 +23,13 @@ struct ZipSummary {
 /// crate later refuses any entry that inflates beyond its declared size, so lying sizes do
 /// not get past), and names archives that are some other kind of document.
 fn vet_zip<R: Read + Seek>(reader: R, limits: &Limits) -> Result<ZipSummary, IoError> {
-    let archive = zip::ZipArchive::new(reader).map_err(|e| IoError::Corrupt {
-        detail: format!("zip: {e}"),
-    })?;
+    let archive = zip::ZipArchive::new(reader)
+        .map_err(|e| IoError::Corrupt { detail: format!("zip: {e}") })?;
     let meta = archive.metadata();
     let mut total: u64 = 0;
     let mut names = ZipNames::default();
     for i in 0..meta.len() {
-        let entry = meta.entry(i).map_err(|e| IoError::Corrupt {
-            detail: format!("zip: {e}"),
-        })?;
+        let entry = meta.entry(i).map_err(|e| IoError::Corrupt { detail: format!("zip: {e}") })?;
         let size = entry.size();
         let compressed = entry.compressed_size();
         total = total.saturating_add(size);
@@ -90,10 +87,7 @@ impl ZipNames {
         } else {
             Some("压缩包")
         };
-        ZipSummary {
-            has_workbook: self.workbook_xml,
-            kind,
-        }
+        ZipSummary { has_workbook: self.workbook_xml, kind }
     }
 }
 
@@ -106,9 +100,7 @@ pub(crate) fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError>
 pub(crate) fn vet_xlsx<R: Read + Seek>(reader: R, limits: &Limits) -> Result<(), IoError> {
     let summary = vet_zip(reader, limits)?;
     if !summary.has_workbook {
-        return Err(IoError::Unsupported {
-            kind: summary.kind.unwrap_or("压缩包"),
-        });
+        return Err(IoError::Unsupported { kind: summary.kind.unwrap_or("压缩包") });
     }
     Ok(())
 }
@@ -122,9 +114,7 @@ fn stream_first_sheet(bytes: &[u8], limits: &Limits) -> Result<Sheet, IoError> {
 
 /// The limit on text of [`Limits::max_uncompressed_bytes`], as a length.
 pub(crate) fn max_text(limits: &Limits) -> usize {
-    usize::try_from(limits.max_uncompressed_bytes)
-        .unwrap_or(usize::MAX)
-        .min(u32::MAX as usize)
+    usize::try_from(limits.max_uncompressed_bytes).unwrap_or(usize::MAX).min(u32::MAX as usize)
 }
 
 /// The first worksheet a person sees when opening the file: the first visible one (charts and

@@ -20,9 +20,7 @@ use std::io::{BufReader, Read, Seek};
 use zip::ZipArchive;
 
 fn corrupt(detail: impl std::fmt::Display) -> IoError {
-    IoError::Corrupt {
-        detail: format!("xlsx: {detail}"),
-    }
+    IoError::Corrupt { detail: format!("xlsx: {detail}") }
 }
 
 impl From<quick_xml::Error> for IoError {
@@ -104,9 +102,7 @@ impl<R: Read + Seek> Workbook<R> {
             .iter()
             .filter_map(|s| {
                 let rel = target(&s.rel_id)?;
-                rel.kind
-                    .ends_with("/worksheet")
-                    .then(|| (s, resolve(&dir, &rel.target)))
+                rel.kind.ends_with("/worksheet").then(|| (s, resolve(&dir, &rel.target)))
             })
             .collect();
         let sheet = worksheets
@@ -119,19 +115,10 @@ impl<R: Read + Seek> Workbook<R> {
                 .find(|r| r.kind.ends_with(suffix))
                 .map_or_else(|| format!("{dir}{default}"), |r| resolve(&dir, &r.target))
         };
-        let strings = read_shared_strings(
-            &mut zip,
-            &part("/sharedStrings", "sharedStrings.xml"),
-            max_text,
-        )?;
+        let strings =
+            read_shared_strings(&mut zip, &part("/sharedStrings", "sharedStrings.xml"), max_text)?;
         let styles = read_styles(&mut zip, &part("/styles", "styles.xml"))?;
-        Ok(Workbook {
-            zip,
-            sheet,
-            strings,
-            styles,
-            is_1904,
-        })
+        Ok(Workbook { zip, sheet, strings, styles, is_1904 })
     }
 
     /// Streams the first worksheet's non-empty cells into `sink`, in the order the file
@@ -143,18 +130,8 @@ impl<R: Read + Seek> Workbook<R> {
         let Some(index) = entry_index(&self.zip, &path) else {
             return Err(corrupt(format!("the worksheet {path} is missing")));
         };
-        let Workbook {
-            zip,
-            strings,
-            styles,
-            is_1904,
-            ..
-        } = self;
-        let values = Values {
-            strings,
-            styles,
-            is_1904: *is_1904,
-        };
+        let Workbook { zip, strings, styles, is_1904, .. } = self;
+        let values = Values { strings, styles, is_1904: *is_1904 };
         let entry = zip.by_index(index)?;
         let mut xml = quick_xml::Reader::from_reader(BufReader::with_capacity(64 * 1024, entry));
         let mut buf = Vec::with_capacity(1024);
@@ -251,9 +228,8 @@ impl Values<'_> {
                 if v.is_empty() {
                     return Ok(Cow::Borrowed(""));
                 }
-                let i: usize = v
-                    .parse()
-                    .map_err(|_| corrupt(format!("shared string index `{v}`")))?;
+                let i: usize =
+                    v.parse().map_err(|_| corrupt(format!("shared string index `{v}`")))?;
                 let s = self
                     .strings
                     .get(i)
@@ -300,12 +276,7 @@ struct CellAttrs {
 
 impl CellAttrs {
     fn of(e: &BytesStart<'_>, row: u32, next_col: u32) -> Result<CellAttrs, IoError> {
-        let mut cell = CellAttrs {
-            row,
-            col: next_col,
-            kind: None,
-            style: 0,
-        };
+        let mut cell = CellAttrs { row, col: next_col, kind: None, style: 0 };
         for a in e.attributes() {
             let a = a?;
             let v: &str = &a.value;
@@ -339,11 +310,7 @@ fn cell_ref(r: &str) -> Option<(Option<u32>, u32)> {
         col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
     }
     let digits = &r[letters..];
-    let row = if digits.is_empty() {
-        None
-    } else {
-        Some(parse_u32(digits)?.checked_sub(1)?)
-    };
+    let row = if digits.is_empty() { None } else { Some(parse_u32(digits)?.checked_sub(1)?) };
     Some((row, col - 1))
 }
 
@@ -360,10 +327,7 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Result<Option<String>, IoError> {
     for a in e.attributes() {
         let a = a?;
         if a.key.local_name().as_ref() == name {
-            return Ok(Some(
-                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)?
-                    .into_owned(),
-            ));
+            return Ok(Some(a.normalized_value(quick_xml::XmlVersion::Implicit1_0)?.into_owned()));
         }
     }
     Ok(None)
@@ -418,11 +382,7 @@ fn read_rich<B: std::io::BufRead>(
                 let name = e.name().as_ref().to_owned();
                 t.clear();
                 read_text(xml, &name, &mut t)?;
-                let text = if preserve {
-                    &t[..]
-                } else {
-                    t.trim_matches([' ', '\t', '\r', '\n'])
-                };
+                let text = if preserve { &t[..] } else { t.trim_matches([' ', '\t', '\r', '\n']) };
                 out.push_str(&unescape_x(text));
             }
             Event::Start(e) if e.local_name().as_ref() == "rPh" => {
@@ -506,9 +466,7 @@ fn entry_index<R: Read + Seek>(zip: &ZipArchive<R>, path: &str) -> Option<usize>
     }
     (0..zip.len()).find(|&i| {
         zip.name_for_index(i).and_then(Result::ok).is_some_and(|n| {
-            n.trim_start_matches('/')
-                .replace('\\', "/")
-                .eq_ignore_ascii_case(&want)
+            n.trim_start_matches('/').replace('\\', "/").eq_ignore_ascii_case(&want)
         })
     })
 }
@@ -684,9 +642,7 @@ fn read_styles<R: Read + Seek>(
                 }
                 "cellXfs" => in_cell_xfs = true,
                 "xf" if in_cell_xfs => {
-                    let id = attr(&e, "numFmtId")?
-                        .and_then(|v| parse_u32(&v))
-                        .unwrap_or(0);
+                    let id = attr(&e, "numFmtId")?.and_then(|v| parse_u32(&v)).unwrap_or(0);
                     styles.push(custom.get(&id).copied().unwrap_or_else(|| builtin_kind(id)));
                 }
                 _ => {}
@@ -751,11 +707,7 @@ fn format_kind(code: &str) -> NumberKind {
             _ => {}
         }
     }
-    if date {
-        NumberKind::DateTime
-    } else {
-        NumberKind::Plain
-    }
+    if date { NumberKind::DateTime } else { NumberKind::Plain }
 }
 
 #[cfg(test)]
@@ -774,14 +726,9 @@ mod tests {
         ] {
             assert_eq!(format_kind(date), NumberKind::DateTime, "{date}");
         }
-        for plain in [
-            "General",
-            "0.00\"元\"",
-            "#,##0.00_);[Red](#,##0.00)",
-            "@",
-            "0.00;\"d\"",
-            "\"yes\"0",
-        ] {
+        for plain in
+            ["General", "0.00\"元\"", "#,##0.00_);[Red](#,##0.00)", "@", "0.00;\"d\"", "\"yes\"0"]
+        {
             assert_eq!(format_kind(plain), NumberKind::Plain, "{plain}");
         }
         assert_eq!(format_kind("[h]:mm:ss"), NumberKind::Duration);
@@ -799,14 +746,8 @@ mod tests {
         assert_eq!(cell_ref("1A"), None);
         assert_eq!(cell_ref("A0"), None);
         assert_eq!(cell_ref("ABCD1"), None);
-        assert_eq!(
-            resolve("xl/", "worksheets/sheet1.xml"),
-            "xl/worksheets/sheet1.xml"
-        );
-        assert_eq!(
-            resolve("xl/", "/xl/worksheets/s.xml"),
-            "xl/worksheets/s.xml"
-        );
+        assert_eq!(resolve("xl/", "worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
+        assert_eq!(resolve("xl/", "/xl/worksheets/s.xml"), "xl/worksheets/s.xml");
         assert_eq!(resolve("xl/", "../x/s.xml"), "x/s.xml");
     }
 

@@ -177,9 +177,7 @@ const ID: usize = 2;
 const BIRTH: usize = 4;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", name]
-        .iter()
-        .collect();
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", name].iter().collect();
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -188,10 +186,7 @@ fn read(name: &str) -> Table {
 }
 
 fn cells(t: &Table) -> Vec<Vec<&str>> {
-    t.rows
-        .iter()
-        .map(|r| r.cells.iter().map(String::as_str).collect())
-        .collect()
+    t.rows.iter().map(|r| r.cells.iter().map(String::as_str).collect()).collect()
 }
 
 fn numbers(t: &Table) -> Vec<usize> {
@@ -261,31 +256,19 @@ fn kinds_workbook() -> Vec<u8> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    ws.merge_range(0, 0, 0, 6, "Xx社区居民花名册", &Format::new())
-        .unwrap();
-    for (c, h) in [
-        "公式",
-        "有缓存的公式",
-        "文本",
-        "数字",
-        "布尔",
-        "日期",
-        "小数",
-    ]
-    .iter()
-    .enumerate()
+    ws.merge_range(0, 0, 0, 6, "Xx社区居民花名册", &Format::new()).unwrap();
+    for (c, h) in
+        ["公式", "有缓存的公式", "文本", "数字", "布尔", "日期", "小数"].iter().enumerate()
     {
         ws.write_string(2, c as u16, *h).unwrap();
     }
     ws.write_formula(3, 0, "=1+1").unwrap();
-    ws.write_formula(3, 1, Formula::new("=1+1").set_result("2"))
-        .unwrap();
+    ws.write_formula(3, 1, Formula::new("=1+1").set_result("2")).unwrap();
     ws.write_string(3, 2, "=HYPERLINK(\"x\")").unwrap();
     ws.write_number(3, 3, 3.0).unwrap();
     ws.write_boolean(3, 4, true).unwrap();
     let date = ExcelDateTime::from_ymd(2024, 1, 2).unwrap();
-    ws.write_datetime_with_format(3, 5, &date, &Format::new().set_num_format("yyyy/m/d"))
-        .unwrap();
+    ws.write_datetime_with_format(3, 5, &date, &Format::new().set_num_format("yyyy/m/d")).unwrap();
     ws.write_number(3, 6, 0.1 + 0.2).unwrap();
     ws.write_string(4, 2, "'=1+1").unwrap();
     ws.write_string(4, 3, "  ").unwrap();
@@ -295,31 +278,12 @@ fn kinds_workbook() -> Vec<u8> {
 #[test]
 fn formulas_are_never_evaluated() {
     let t = read_table(&kinds_workbook(), "kinds.xlsx", &Limits::default()).unwrap();
-    assert_eq!(
-        t.headers,
-        [
-            "公式",
-            "有缓存的公式",
-            "文本",
-            "数字",
-            "布尔",
-            "日期",
-            "小数"
-        ]
-    );
+    assert_eq!(t.headers, ["公式", "有缓存的公式", "文本", "数字", "布尔", "日期", "小数"]);
     // rust_xlsxwriter stores 0 as the cached result unless told: 0 it is, not 2.
     assert_eq!(
         cells(&t),
         [
-            vec![
-                "0",
-                "2",
-                "=HYPERLINK(\"x\")",
-                "3",
-                "TRUE",
-                "2024-01-02",
-                "0.3"
-            ],
+            vec!["0", "2", "=HYPERLINK(\"x\")", "3", "TRUE", "2024-01-02", "0.3"],
             vec!["", "", "'=1+1", "", "", "", ""],
         ]
     );
@@ -369,10 +333,7 @@ fn a_zip_bomb_is_refused_without_expanding_it() {
     let err = read_table(&zip_bomb(20), "x.xlsx", &Limits::default()).unwrap_err();
     assert!(matches!(err, IoError::ZipBomb { .. }), "{err:?}");
     // And the total limit applies to honest files too.
-    let tight = Limits {
-        max_uncompressed_bytes: 10_000,
-        ..Limits::default()
-    };
+    let tight = Limits { max_uncompressed_bytes: 10_000, ..Limits::default() };
     let err = read_table(&fixture("roster.xlsx"), "roster.xlsx", &tight).unwrap_err();
     assert!(matches!(err, IoError::ZipBomb { .. }), "{err:?}");
 }
@@ -393,10 +354,7 @@ fn sparse_xls() -> Vec<u8> {
         d.extend(1.0f64.to_le_bytes());
         record(0x0203, &d)
     }
-    let bof = record(
-        0x0809,
-        &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-    );
+    let bof = record(0x0809, &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     let mut sheet_name = vec![5u8, 0]; // 5 characters, compressed
     sheet_name.extend(b"Sheet");
     let boundsheet_len = 4 + 6 + sheet_name.len();
@@ -412,10 +370,7 @@ fn sparse_xls() -> Vec<u8> {
     stream.extend(number(65535, 65535));
     stream.extend(record(0x000A, &[]));
     let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
-    file.create_stream("Workbook")
-        .unwrap()
-        .write_all(&stream)
-        .unwrap();
+    file.create_stream("Workbook").unwrap().write_all(&stream).unwrap();
     file.flush().unwrap();
     file.into_inner().into_inner()
 }
@@ -429,14 +384,8 @@ fn a_sparse_xls_is_refused_before_calamine_allocates_it() {
 #[test]
 fn a_password_protected_workbook_says_so() {
     let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
-    file.create_stream("EncryptionInfo")
-        .unwrap()
-        .write_all(&[4, 0, 4, 0])
-        .unwrap();
-    file.create_stream("EncryptedPackage")
-        .unwrap()
-        .write_all(&[0; 64])
-        .unwrap();
+    file.create_stream("EncryptionInfo").unwrap().write_all(&[4, 0, 4, 0]).unwrap();
+    file.create_stream("EncryptedPackage").unwrap().write_all(&[0; 64]).unwrap();
     file.flush().unwrap();
     let bytes = file.into_inner().into_inner();
     let err = read_table(&bytes, "加密.xlsx", &Limits::default()).unwrap_err();
@@ -468,9 +417,9 @@ fn random_bytes_are_corrupt_not_a_panic() {
         match round % 4 {
             0 => {}
             1 => bytes.splice(0..0, *b"PK\x03\x04").for_each(drop),
-            2 => bytes
-                .splice(0..0, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
-                .for_each(drop),
+            2 => {
+                bytes.splice(0..0, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]).for_each(drop)
+            }
             _ => bytes.splice(0..0, *b"\xEF\xBB\xBF").for_each(drop),
         }
         for name in ["随机.xlsx", "随机.xls", "随机.csv", "随机"] {
@@ -510,19 +459,12 @@ fn truncated_and_damaged_workbooks_are_corrupt_not_a_panic() {
 
 #[test]
 fn row_and_column_limits() {
-    let limits = Limits {
-        max_rows: 5,
-        max_columns: 13,
-        ..Limits::default()
-    };
+    let limits = Limits { max_rows: 5, max_columns: 13, ..Limits::default() };
     for name in ["roster.csv", "roster.xlsx", "roster.xls"] {
         let err = read_table(&fixture(name), name, &limits).unwrap_err();
         assert_eq!(err, IoError::TooManyRows { limit: 5 }, "{name}");
     }
-    let limits = Limits {
-        max_columns: 12,
-        ..Limits::default()
-    };
+    let limits = Limits { max_columns: 12, ..Limits::default() };
     for name in ["roster.csv", "roster.xlsx", "roster.xls"] {
         let err = read_table(&fixture(name), name, &limits).unwrap_err();
         assert_eq!(err, IoError::TooManyColumns { limit: 12 }, "{name}");
@@ -531,20 +473,8 @@ fn row_and_column_limits() {
 
 fn tricky_rows() -> Vec<Vec<String>> {
     [
-        [
-            "1",
-            "夏胜林",
-            "231002197203050314",
-            "=cmd|' /C calc'!A0",
-            "3号楼",
-        ],
-        [
-            "2",
-            "张君",
-            "23100219851120069X",
-            "=SUM(A1)",
-            "+86 138 4530 1234",
-        ],
+        ["1", "夏胜林", "231002197203050314", "=cmd|' /C calc'!A0", "3号楼"],
+        ["2", "张君", "23100219851120069X", "=SUM(A1)", "+86 138 4530 1234"],
         ["3", "杨静", "0013", "子女在外地\n每周电话联系", "'已有撇号"],
         ["4", "米丽芳", "", "-5", "@all"],
     ]
@@ -560,10 +490,7 @@ fn xlsx_round_trip_keeps_every_cell_as_text() {
     let t = read_table(&bytes, "导出.xlsx", &Limits::default()).unwrap();
     assert_eq!(t.headers, headers);
     // Not escaped: a typed string cell is never a formula, so nothing is added or stripped.
-    assert_eq!(
-        t.rows.iter().map(|r| r.cells.clone()).collect::<Vec<_>>(),
-        tricky_rows()
-    );
+    assert_eq!(t.rows.iter().map(|r| r.cells.clone()).collect::<Vec<_>>(), tricky_rows());
     assert_eq!(numbers(&t), [2, 3, 4, 5]);
 }
 

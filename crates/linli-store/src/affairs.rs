@@ -57,10 +57,7 @@ pub fn categories(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Category>> {
 
 /// Configures a community's categories (replacing the defaults): a deployment's own list.
 pub fn set_categories(c: &mut dyn Conn, t: Tenant, list: &[Category]) -> Result<()> {
-    c.execute(
-        "UPDATE affair_categories SET active = 0 WHERE community_id = ?",
-        params![t],
-    )?;
+    c.execute("UPDATE affair_categories SET active = 0 WHERE community_id = ?", params![t])?;
     for (i, k) in list.iter().enumerate() {
         c.execute(
             "INSERT INTO affair_categories (community_id, code, name_zh, name_en, respond_days, resolve_days, active, sort_order) VALUES (?, ?, ?, ?, ?, ?, 1, ?)
@@ -189,10 +186,7 @@ pub fn get_affair(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Affair> {
 /// Whether a public reference is already given to an issue (of any community: references are
 /// looked up without one).
 pub fn public_ref_taken(c: &mut dyn Conn, public_ref: &str) -> Result<bool> {
-    Ok(c.count(
-        "SELECT COUNT(*) FROM affairs WHERE public_ref = ?",
-        params![public_ref],
-    )? > 0)
+    Ok(c.count("SELECT COUNT(*) FROM affairs WHERE public_ref = ?", params![public_ref])? > 0)
 }
 
 /// The issues a resident filed herself (signed in to her linked account), newest first.
@@ -200,10 +194,7 @@ pub fn reported_by(c: &mut dyn Conn, t: Tenant, resident_id: i64) -> Result<Vec<
     let sql = format!(
         "{AFFAIR_SELECT} WHERE f.community_id = ? AND f.reporter_resident_id = ? ORDER BY f.reported_on DESC, f.id DESC"
     );
-    c.query(&sql, params![t, resident_id])?
-        .iter()
-        .map(affair_from)
-        .collect()
+    c.query(&sql, params![t, resident_id])?.iter().map(affair_from).collect()
 }
 
 pub fn affair_by_ref(c: &mut dyn Conn, public_ref: &str) -> Result<Affair> {
@@ -249,11 +240,7 @@ pub fn list_affairs(c: &mut dyn Conn, t: Tenant, f: &AffairFilter) -> Result<Vec
     }
     if !f.scopes.is_empty() {
         let within = crate::places::within_clause("f.place_path", &f.scopes, &mut args);
-        let unplaced = if f.unplaced {
-            " OR f.place_id IS NULL"
-        } else {
-            ""
-        };
+        let unplaced = if f.unplaced { " OR f.place_id IS NULL" } else { "" };
         let assigned = match f.or_assignee {
             Some(u) => {
                 args.push(u.into());

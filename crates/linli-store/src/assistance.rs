@@ -40,11 +40,7 @@ pub struct LoadedYear {
 }
 
 fn day_kind(s: &str) -> DayKind {
-    if s == "holiday" {
-        DayKind::Holiday
-    } else {
-        DayKind::Workday
-    }
+    if s == "holiday" { DayKind::Holiday } else { DayKind::Workday }
 }
 
 /// The year schedules loaded for a community: the deployment's and its own, year by year.
@@ -63,10 +59,7 @@ pub fn loaded_years(c: &mut dyn Conn, t: Tenant) -> Result<Vec<LoadedYear>> {
     for r in years {
         let (cid, year) = (r.int(0)?, r.int(1)?);
         let mut cal = Calendar::new();
-        for d in days
-            .iter()
-            .filter(|d| d.int(0).ok() == Some(cid) && d.int(1).ok() == Some(year))
-        {
+        for d in days.iter().filter(|d| d.int(0).ok() == Some(cid) && d.int(1).ok() == Some(year)) {
             let day = NaiveDate::parse_from_str(&d.text(2)?, "%Y-%m-%d")
                 .map_err(|e| StoreError::Db(e.to_string()))?;
             cal.add(day, day_kind(&d.text(3)?), &d.text(4)?);
@@ -91,11 +84,7 @@ pub fn calendar(c: &mut dyn Conn, t: Tenant) -> Result<Calendar> {
     let (deployment, own): (Vec<_>, Vec<_>) = loaded.into_iter().partition(|l| l.deployment);
     let deployment: Vec<YearSchedule> = deployment.into_iter().map(|l| l.schedule).collect();
     let own: Vec<YearSchedule> = own.into_iter().map(|l| l.schedule).collect();
-    Ok(Calendar::layered(&[
-        linli_core::workdays::shipped(),
-        &deployment,
-        &own,
-    ]))
+    Ok(Calendar::layered(&[linli_core::workdays::shipped(), &deployment, &own]))
 }
 
 /// Stores a year schedule for the deployment or a community, replacing what that scope had
@@ -108,10 +97,7 @@ pub fn load_year(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let (cid, year) = (scope.id(), i64::from(s.year));
-    c.execute(
-        "DELETE FROM calendar_days WHERE community_id = ? AND year = ?",
-        params![cid, year],
-    )?;
+    c.execute("DELETE FROM calendar_days WHERE community_id = ? AND year = ?", params![cid, year])?;
     c.execute(
         "DELETE FROM calendar_years WHERE community_id = ? AND year = ?",
         params![cid, year],
@@ -131,13 +117,10 @@ pub fn load_year(
 
 /// The communities of the deployment (a deployment-wide year affects each).
 pub fn community_ids(c: &mut dyn Conn) -> Result<Vec<i64>> {
-    c.query(
-        "SELECT id FROM places WHERE kind = 'community' ORDER BY id",
-        params![],
-    )?
-    .iter()
-    .map(|r| r.int(0))
-    .collect()
+    c.query("SELECT id FROM places WHERE kind = 'community' ORDER BY id", params![])?
+        .iter()
+        .map(|r| r.int(0))
+        .collect()
 }
 
 /// An open step as planned: what re-planning it on a changed calendar needs.
@@ -246,12 +229,7 @@ fn case_from(r: &Row) -> Result<Case> {
         address: r.text(5)?,
         place_path: PlacePath::parse(&r.text(6)?)
             .ok_or_else(|| StoreError::Db("malformed case path".into()))?,
-        kinds: r
-            .text(7)?
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
+        kinds: r.text(7)?.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
         summary: r.text(8)?,
         needs: r.text(9)?,
         worker_id: r.opt_int(10)?,
@@ -452,10 +430,7 @@ pub fn correct_help(c: &mut dyn Conn, t: Tenant, id: i64, h: &HelpInput) -> Resu
 
 /// Takes a help record off a case's timeline (a visit corrected to "not at home").
 pub fn delete_help(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
-    c.execute(
-        "DELETE FROM help_records WHERE id = ? AND community_id = ?",
-        params![id, t],
-    )?;
+    c.execute("DELETE FROM help_records WHERE id = ? AND community_id = ?", params![id, t])?;
     Ok(())
 }
 
@@ -896,11 +871,8 @@ pub fn create_station(
 /// keepers who consented to publishing their name, for the public page).
 pub fn stations(c: &mut dyn Conn, t: Tenant, public: bool) -> Result<Vec<Station>> {
     let community_id = t.id();
-    let keeper = if public {
-        "CASE WHEN r.consent_publish_name = 1 THEN r.name END"
-    } else {
-        "r.name"
-    };
+    let keeper =
+        if public { "CASE WHEN r.consent_publish_name = 1 THEN r.name END" } else { "r.name" };
     let sql = format!(
         "SELECT s.id, s.name, {keeper}, s.services, s.hours, s.location, s.contact FROM service_stations s
          LEFT JOIN residents r ON r.id = s.keeper_resident_id WHERE s.community_id = ? AND s.active = 1 ORDER BY s.id"

@@ -172,10 +172,7 @@ pub fn verify(db: &Db) -> Result<Verified> {
             .iter()
             .map(|r| r.int(0))
             .collect::<Result<_>>()?;
-        let mut out = Verified {
-            chains: Vec::new(),
-            broken: None,
-        };
+        let mut out = Verified { chains: Vec::new(), broken: None };
         for community in communities {
             let head = c
                 .query_opt(
@@ -263,10 +260,8 @@ pub fn list(
     per_page: i64,
 ) -> Result<(Vec<Record>, i64)> {
     let community_id = t.id();
-    let total = c.count(
-        "SELECT COUNT(*) FROM audit_log WHERE community_id = ?",
-        params![community_id],
-    )?;
+    let total =
+        c.count("SELECT COUNT(*) FROM audit_log WHERE community_id = ?", params![community_id])?;
     let rows = c.query(
         "SELECT id, at, actor, action, object_kind, object_id, before_json, after_json, request_id
          FROM audit_log WHERE community_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?",

@@ -165,19 +165,13 @@ pub fn all_items(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(String, String, i64
 /// The names of the community's items by code, those taken off included: how past
 /// inspections name what failed (see `linli_core::corridors::item_label`).
 pub fn item_labels(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(String, String)>> {
-    Ok(all_items(c, t)?
-        .into_iter()
-        .map(|(code, label, _)| (code, label))
-        .collect())
+    Ok(all_items(c, t)?.into_iter().map(|(code, label, _)| (code, label)).collect())
 }
 
 /// Replaces the community's checklist (items in order). The items not in it any more are
 /// kept, retired, so past inspections keep naming them; their codes are never reused.
 pub fn replace_items(c: &mut dyn Conn, t: Tenant, items: &[(String, String, i64)]) -> Result<()> {
-    c.execute(
-        "UPDATE inspection_items SET retired = 1 WHERE community_id = ?",
-        params![t],
-    )?;
+    c.execute("UPDATE inspection_items SET retired = 1 WHERE community_id = ?", params![t])?;
     for (i, (code, label, points)) in items.iter().enumerate() {
         let n = c.execute(
             "UPDATE inspection_items SET label = ?, points = ?, sort_order = ?, retired = 0
@@ -206,11 +200,7 @@ pub fn settings(c: &mut dyn Conn, t: Tenant) -> Result<rules::Settings> {
         return Ok(rules::Settings::default());
     };
     let d = rules::Settings::default();
-    let parsed: Vec<i64> = r
-        .text(0)?
-        .split(',')
-        .filter_map(|n| n.trim().parse().ok())
-        .collect();
+    let parsed: Vec<i64> = r.text(0)?.split(',').filter_map(|n| n.trim().parse().ok()).collect();
     let thresholds = <[i64; 4]>::try_from(parsed.as_slice()).unwrap_or(d.thresholds);
     let boards: Vec<(String, String)> = r
         .text(4)?
@@ -234,22 +224,9 @@ pub fn save_settings(
     s: &rules::Settings,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let thresholds = s
-        .thresholds
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let boards = s
-        .boards
-        .iter()
-        .map(|(c, n)| format!("{c}={n}"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    c.execute(
-        "DELETE FROM corridor_settings WHERE community_id = ?",
-        params![t],
-    )?;
+    let thresholds = s.thresholds.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let boards = s.boards.iter().map(|(c, n)| format!("{c}={n}")).collect::<Vec<_>>().join("\n");
+    c.execute("DELETE FROM corridor_settings WHERE community_id = ?", params![t])?;
     c.execute(
         "INSERT INTO corridor_settings (community_id, thresholds, high_stars, high_last, stale_days, boards, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -293,12 +270,7 @@ fn inspection_row(r: &Row) -> Result<Inspection> {
         score: r.int(4)?,
         max_score: r.int(5)?,
         stars: r.int(6)?,
-        failed: r
-            .text(7)?
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect(),
+        failed: r.text(7)?.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
         note: r.text(8)?,
     })
 }
@@ -491,10 +463,7 @@ pub fn board_history(
 
 /// A corridor by id in any community, for its public page (the QR code in the stairwell).
 pub fn public_get(c: &mut dyn Conn, id: i64) -> Result<(Tenant, Corridor, String)> {
-    let r = c.query_one(
-        &format!("SELECT {CORRIDOR_COLUMNS} WHERE k.id = ?"),
-        params![id],
-    )?;
+    let r = c.query_one(&format!("SELECT {CORRIDOR_COLUMNS} WHERE k.id = ?"), params![id])?;
     let k = corridor_row(&r)?;
     let (community_id, name) = {
         let r = c.query_one(

@@ -87,17 +87,15 @@ pub struct Row(pub(crate) Vec<Value>);
 
 impl Row {
     fn at(&self, i: usize) -> Result<&Value> {
-        self.0
-            .get(i)
-            .ok_or_else(|| StoreError::Db(format!("column {i} is missing from the row")))
+        self.0.get(i).ok_or_else(|| StoreError::Db(format!("column {i} is missing from the row")))
     }
 
     pub fn int(&self, i: usize) -> Result<i64> {
         match self.at(i)? {
             Value::Int(v) => Ok(*v),
-            other => Err(StoreError::Db(format!(
-                "column {i}: expected an integer, found {other:?}"
-            ))),
+            other => {
+                Err(StoreError::Db(format!("column {i}: expected an integer, found {other:?}")))
+            }
         }
     }
 
@@ -111,9 +109,7 @@ impl Row {
     pub fn text(&self, i: usize) -> Result<String> {
         match self.at(i)? {
             Value::Text(v) => Ok(v.clone()),
-            other => Err(StoreError::Db(format!(
-                "column {i}: expected text, found {other:?}"
-            ))),
+            other => Err(StoreError::Db(format!("column {i}: expected text, found {other:?}"))),
         }
     }
 
@@ -145,9 +141,7 @@ impl Row {
         match self.at(i)? {
             Value::Real(v) => Ok(*v),
             Value::Int(v) => Ok(*v as f64),
-            other => Err(StoreError::Db(format!(
-                "column {i}: expected a number, found {other:?}"
-            ))),
+            other => Err(StoreError::Db(format!("column {i}: expected a number, found {other:?}"))),
         }
     }
 
@@ -432,11 +426,7 @@ impl Db {
                 )));
             }
         };
-        let db = Db(Arc::new(Shared {
-            engine,
-            counters: Counters::default(),
-            replica,
-        }));
+        let db = Db(Arc::new(Shared { engine, counters: Counters::default(), replica }));
         if db.0.replica.is_some() {
             db.watch_replica();
         }
@@ -448,9 +438,8 @@ impl Db {
     /// connection timeout). The thread ends when the last handle of the database is dropped.
     fn watch_replica(&self) {
         let shared = Arc::downgrade(&self.0);
-        let spawned = std::thread::Builder::new()
-            .name("linli-replica-lag".into())
-            .spawn(move || {
+        let spawned =
+            std::thread::Builder::new().name("linli-replica-lag".into()).spawn(move || {
                 while let Some(strong) = shared.upgrade() {
                     Db(strong).replica_lag();
                     std::thread::sleep(LAG_FRESH);
@@ -503,8 +492,7 @@ impl Db {
         // Probes are not counted: the counts are of the app's work.
         let uncounted = Counters::default();
         let written = primary.transaction(&uncounted, pg::Mode::Read, |c| {
-            c.query_one("SELECT pg_current_wal_lsn()::text", &[])?
-                .text(0)
+            c.query_one("SELECT pg_current_wal_lsn()::text", &[])?.text(0)
         });
         let replayed = replica.db.transaction(&uncounted, pg::Mode::Read, |c| {
             let r = c.query_one(
@@ -732,9 +720,9 @@ impl Db {
     pub fn backup_sqlite(&self, out: &std::path::Path) -> Result<()> {
         match &self.0.engine {
             Engine::Sqlite(db) => db.backup(out),
-            Engine::Postgres(_) => Err(StoreError::Other(
-                "backup of PostgreSQL goes through pg_dump".into(),
-            )),
+            Engine::Postgres(_) => {
+                Err(StoreError::Other("backup of PostgreSQL goes through pg_dump".into()))
+            }
         }
     }
 }
@@ -744,10 +732,7 @@ mod lsn_tests {
     #[test]
     fn a_wal_position_reads_as_one_ordered_number() {
         assert_eq!(super::parse_lsn("0/3000060"), Some(0x300_0060));
-        assert_eq!(
-            super::parse_lsn("16/B374D848"),
-            Some((0x16 << 32) | 0xB374_D848)
-        );
+        assert_eq!(super::parse_lsn("16/B374D848"), Some((0x16 << 32) | 0xB374_D848));
         assert!(super::parse_lsn("1/0") > super::parse_lsn("0/FFFFFFFF"));
         assert_eq!(super::parse_lsn(""), None);
         assert_eq!(super::parse_lsn("x/1"), None);
@@ -761,10 +746,7 @@ fn parse_lsn(text: &str) -> Option<u64> {
 }
 
 fn sqlite_path(url: &str) -> Option<&str> {
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
     (!path.is_empty() && !path.contains("://")).then_some(path)
 }
 
@@ -796,11 +778,7 @@ mod tests {
 
     #[test]
     fn text_taken_from_a_row_is_the_text_and_a_wrong_column_is_an_error() {
-        let mut r = Row(vec![
-            Value::Text("王秀英".into()),
-            Value::Null,
-            Value::Int(7),
-        ]);
+        let mut r = Row(vec![Value::Text("王秀英".into()), Value::Null, Value::Int(7)]);
         assert_eq!(r.take_text(0).unwrap(), "王秀英");
         assert_eq!(r.take_opt_text(1).unwrap(), None);
         assert!(r.take_text(2).is_err(), "an integer is not text");

@@ -23,16 +23,10 @@ pub enum StoreError {
     NotFound,
     /// A request that conflicts with what is stored (a taken user name …).
     #[error("conflict: {code}")]
-    Conflict {
-        code: &'static str,
-        field: Option<&'static str>,
-    },
+    Conflict { code: &'static str, field: Option<&'static str> },
     /// Input that breaks a domain rule.
     #[error("invalid: {code}")]
-    Invalid {
-        code: &'static str,
-        field: Option<&'static str>,
-    },
+    Invalid { code: &'static str, field: Option<&'static str> },
     #[error(
         "the database schema is version {found}, newer than this binary knows ({known}); upgrade linli before using this database"
     )]
@@ -121,12 +115,7 @@ impl DbFailure {
     }
 
     fn plain(message: String) -> Self {
-        DbFailure {
-            code: DbCode::None,
-            constraint: None,
-            columns: Vec::new(),
-            message,
-        }
+        DbFailure { code: DbCode::None, constraint: None, columns: Vec::new(), message }
     }
 }
 
@@ -161,21 +150,14 @@ impl StoreError {
     }
 
     pub fn invalid(code: &'static str, field: &'static str) -> Self {
-        StoreError::Invalid {
-            code,
-            field: Some(field),
-        }
+        StoreError::Invalid { code, field: Some(field) }
     }
 
     /// A guarded change (an `UPDATE … WHERE status = …`) that changed `rows` rows: done when it
     /// changed one, the conflict `code` when the guard matched nothing (decided already, a
     /// step out of order).
     pub fn changed(rows: u64, code: &'static str) -> Result<(), StoreError> {
-        if rows == 0 {
-            Err(StoreError::Conflict { code, field: None })
-        } else {
-            Ok(())
-        }
+        if rows == 0 { Err(StoreError::Conflict { code, field: None }) } else { Ok(()) }
     }
 
     /// The driver's failure, when the database reported one.
@@ -189,8 +171,7 @@ impl StoreError {
     /// True when the database reported a unique-constraint violation (by its code: SQLSTATE
     /// 23505, SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY).
     pub fn is_unique_violation(&self) -> bool {
-        self.db_failure()
-            .is_some_and(|f| f.kind() == FailureKind::UniqueViolation)
+        self.db_failure().is_some_and(|f| f.kind() == FailureKind::UniqueViolation)
     }
 
     /// The violated unique constraint: its name on PostgreSQL, its columns
@@ -246,13 +227,8 @@ impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
         let lost_connection = e.is_closed()
             || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
-        if lost_connection
-            || e.code()
-                .is_some_and(|c| sqlstate_means_unreachable(c.code()))
-        {
-            return StoreError::Unavailable {
-                retry_after_secs: UNAVAILABLE_RETRY_SECS,
-            };
+        if lost_connection || e.code().is_some_and(|c| sqlstate_means_unreachable(c.code())) {
+            return StoreError::Unavailable { retry_after_secs: UNAVAILABLE_RETRY_SECS };
         }
         // The Display of a server error is only "db error"; the details carry the message.
         match e.as_db_error() {
@@ -320,24 +296,15 @@ mod tests {
              INSERT INTO t VALUES (1, 'x');",
         )
         .unwrap();
-        let e = StoreError::from(
-            conn.execute("INSERT INTO t VALUES (1, 'x')", [])
-                .unwrap_err(),
-        );
+        let e = StoreError::from(conn.execute("INSERT INTO t VALUES (1, 'x')", []).unwrap_err());
         assert!(e.is_unique_violation(), "{e:?}");
         assert_eq!(e.unique_constraint(), Some("t.a, t.b"));
-        assert_eq!(
-            e.db_failure().unwrap().columns,
-            vec!["t.a".to_string(), "t.b".to_string()]
-        );
+        assert_eq!(e.db_failure().unwrap().columns, vec!["t.a".to_string(), "t.b".to_string()]);
         assert_eq!(e.code(), "internal");
 
         let fk = StoreError::from(conn.execute("INSERT INTO c VALUES (42)", []).unwrap_err());
         assert!(!fk.is_unique_violation());
-        assert_eq!(
-            fk.db_failure().unwrap().kind(),
-            FailureKind::ForeignKeyViolation
-        );
+        assert_eq!(fk.db_failure().unwrap().kind(), FailureKind::ForeignKeyViolation);
         assert_eq!(fk.unique_constraint(), None);
     }
 }

@@ -15,10 +15,7 @@ use serde::Serialize;
 pub const CHAIN: &str = "fund";
 
 fn ledger(e: LedgerError) -> StoreError {
-    StoreError::Conflict {
-        code: e.code(),
-        field: None,
-    }
+    StoreError::Conflict { code: e.code(), field: None }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -115,10 +112,7 @@ pub fn record_posting(
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let taken = || StoreError::Conflict {
-        code: "already_posted",
-        field: Some("month"),
-    };
+    let taken = || StoreError::Conflict { code: "already_posted", field: Some("month") };
     if posting(c, community_id, &p.month)?.is_some() {
         return Err(taken());
     }
@@ -168,25 +162,17 @@ fn canonical(
     postings: &[Posting],
     seal: Option<&str>,
 ) -> String {
-    let lines: Vec<String> = postings
-        .iter()
-        .map(|p| format!("{}={}", p.account, p.amount.0))
-        .collect();
+    let lines: Vec<String> =
+        postings.iter().map(|p| format!("{}={}", p.account, p.amount.0)).collect();
     let mut text = chain::canonical(&[
         ("community_id", &community_id.to_string()),
         ("seq", &seq.to_string()),
         ("occurred_on", occurred_on),
         ("kind", kind),
         ("memo", memo),
-        (
-            "reverses",
-            &reverses.map(|r| r.to_string()).unwrap_or_default(),
-        ),
+        ("reverses", &reverses.map(|r| r.to_string()).unwrap_or_default()),
         ("reason", reason),
-        (
-            "recorded_by",
-            &recorded_by.map(|r| r.to_string()).unwrap_or_default(),
-        ),
+        ("recorded_by", &recorded_by.map(|r| r.to_string()).unwrap_or_default()),
         ("recorded_at", recorded_at),
         ("postings", &lines.join(";")),
     ]);
@@ -226,11 +212,7 @@ fn write_transaction(
     let (seq, prev) = next_link(c, CHAIN, community_id.id())?;
     // Money accounts touched by this transaction may not go below zero.
     for acct in account::MONEY {
-        let delta: i64 = postings
-            .iter()
-            .filter(|p| p.account == acct)
-            .map(|p| p.amount.0)
-            .sum();
+        let delta: i64 = postings.iter().filter(|p| p.account == acct).map(|p| p.amount.0).sum();
         if delta < 0 {
             let balance = account_balance(c, community_id, acct)?;
             fund::money_after(
@@ -299,10 +281,7 @@ pub fn donate(
     now: DateTime<Utc>,
 ) -> Result<(i64, String)> {
     if decision(c, community_id)?.is_none() {
-        return Err(StoreError::Conflict {
-            code: "no_fund_decision",
-            field: None,
-        });
+        return Err(StoreError::Conflict { code: "no_fund_decision", field: None });
     }
     let day = d.received_on.format("%Y-%m-%d").to_string();
     let memo = format!("{}捐赠（{}）", d.donor_kind.label_zh(), d.method.label_zh());
@@ -470,24 +449,17 @@ pub fn approve_disbursement(
     let d = disbursement(c, community_id, id)?;
     let complete = fund::approve(d.requested_by, &d.approvals, user, d.status == "pending")
         .map_err(|e| match e {
-            fund::ApprovalError::SelfApproval => StoreError::Invalid {
-                code: "self_approval",
-                field: None,
-            },
-            other => StoreError::Conflict {
-                code: other.code(),
-                field: None,
-            },
+            fund::ApprovalError::SelfApproval => {
+                StoreError::Invalid { code: "self_approval", field: None }
+            }
+            other => StoreError::Conflict { code: other.code(), field: None },
         })?;
     c.execute(
         "INSERT INTO fund_approvals (community_id, disbursement_id, user_id, approved_at) VALUES (?, ?, ?, ?)",
         params![d.community_id, id, user, now_text(now)],
     )?;
     let status = if complete { "approved" } else { "pending" };
-    c.execute(
-        "UPDATE fund_disbursements SET status = ? WHERE id = ?",
-        params![status, id],
-    )?;
+    c.execute("UPDATE fund_disbursements SET status = ? WHERE id = ?", params![status, id])?;
     Ok(status.to_string())
 }
 
@@ -507,22 +479,13 @@ pub fn pay_disbursement(
     let d = disbursement(c, community_id, id)?;
     if d.status != "approved" {
         return Err(StoreError::Conflict {
-            code: if d.status == "paid" {
-                "already_paid"
-            } else {
-                "not_approved"
-            },
+            code: if d.status == "paid" { "already_paid" } else { "not_approved" },
             field: None,
         });
     }
     let purpose = Purpose::parse(&d.purpose).unwrap_or(Purpose::Other);
     let day = on.format("%Y-%m-%d").to_string();
-    let memo = format!(
-        "{}：{}（申请第{}号）",
-        purpose.label_zh(),
-        d.beneficiary_name,
-        d.id
-    );
+    let memo = format!("{}：{}（申请第{}号）", purpose.label_zh(), d.beneficiary_name, d.id);
     let seal = fund::payment_seal(
         d.id,
         d.beneficiary_resident_id,
@@ -574,10 +537,8 @@ pub fn reverse(
         "SELECT kind, reverses_id FROM fund_transactions WHERE id = ? AND community_id = ?",
         params![tx, community_id],
     )?;
-    let already = c.count(
-        "SELECT COUNT(*) FROM fund_transactions WHERE reverses_id = ?",
-        params![tx],
-    )? > 0;
+    let already =
+        c.count("SELECT COUNT(*) FROM fund_transactions WHERE reverses_id = ?", params![tx])? > 0;
     fund::check_reversal(orig.text(0)? == "reversal", already).map_err(ledger)?;
     let postings = postings_of(c, tx)?;
     let day = on.format("%Y-%m-%d").to_string();
@@ -608,12 +569,7 @@ fn postings_of(c: &mut dyn Conn, tx: i64) -> Result<Vec<Posting>> {
         params![tx],
     )?
     .iter()
-    .map(|r| {
-        Ok(Posting {
-            account: r.text(0)?,
-            amount: Fen(r.int(1)?),
-        })
-    })
+    .map(|r| Ok(Posting { account: r.text(0)?, amount: Fen(r.int(1)?) }))
     .collect()
 }
 
@@ -675,10 +631,7 @@ pub fn entries(
         ),
         params![community_id, per_page, crate::page_offset(page, per_page)],
     )?;
-    let out = rows
-        .iter()
-        .map(|r| entry_from(c, r))
-        .collect::<Result<Vec<_>>>()?;
+    let out = rows.iter().map(|r| entry_from(c, r)).collect::<Result<Vec<_>>>()?;
     Ok((out, total))
 }
 
@@ -756,10 +709,7 @@ pub fn donations(
         "SELECT {DONATION_COLUMNS} FROM fund_donations d WHERE d.community_id = ? AND d.received_on >= ? AND d.received_on <= ?
          ORDER BY d.received_on DESC, d.id DESC"
     );
-    c.query(&sql, params![community_id, from, to])?
-        .iter()
-        .map(donation_from)
-        .collect()
+    c.query(&sql, params![community_id, from, to])?.iter().map(donation_from).collect()
 }
 
 /// A public month: totals, donors as they may be named, recipients masked.
@@ -793,11 +743,7 @@ pub fn year_to_date(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Resu
         "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM fund_disbursements WHERE community_id = ? AND status = 'paid' AND paid_on >= ? AND paid_on <= ?",
         params![community_id, from, to],
     )?;
-    Ok(YearToDate {
-        income_fen: income,
-        spending_fen: spending,
-        helped,
-    })
+    Ok(YearToDate { income_fen: income, spending_fen: spending, helped })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -871,19 +817,14 @@ pub fn month_flows(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Resul
             out.goods_fen += d.amount_fen;
         } else {
             out.income_fen += d.amount_fen;
-            let label = DonorKind::parse(&d.donor_kind)
-                .map_or("其他", DonorKind::label_zh)
-                .to_string();
+            let label =
+                DonorKind::parse(&d.donor_kind).map_or("其他", DonorKind::label_zh).to_string();
             match out.income_by_kind.iter_mut().find(|(k, _)| *k == label) {
                 Some(e) => e.1 += d.amount_fen,
                 None => out.income_by_kind.push((label, d.amount_fen)),
             }
         }
-        let named = if d.donor_kind == "anonymous" {
-            None
-        } else {
-            Some(d.donor_name.as_str())
-        };
+        let named = if d.donor_kind == "anonymous" { None } else { Some(d.donor_name.as_str()) };
         out.donors.push(DisclosedDonation {
             donor: fund::disclosed_donor(named, publish_name),
             amount_fen: d.amount_fen,
@@ -903,10 +844,7 @@ pub fn month_flows(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Resul
         out.recipients.push(DisclosedPayment {
             recipient: linli_core::mask::mask_name(&r.text(0)?),
             amount_fen: amount,
-            purpose: Purpose::parse(&r.text(2)?)
-                .unwrap_or(Purpose::Other)
-                .label_zh()
-                .to_string(),
+            purpose: Purpose::parse(&r.text(2)?).unwrap_or(Purpose::Other).label_zh().to_string(),
             paid_on: r.text(3)?,
         });
     }
@@ -948,10 +886,7 @@ pub fn lock_idempotency_key(
 ) -> Result<()> {
     if c.dialect() == Dialect::Postgres {
         let name = format!("idem:{}:{operation}:{key}", community_id.id());
-        c.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(?, 7447305))",
-            params![name],
-        )?;
+        c.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 7447305))", params![name])?;
     }
     Ok(())
 }
@@ -1113,10 +1048,7 @@ fn receipts_break(c: &mut dyn Conn, community: i64) -> Result<Option<ChainBreak>
             .collect::<Result<_>>()?;
         let y = i32::try_from(year).unwrap_or(0);
         if let Err(fault) = fund::check_receipts(y, counter, &receipts) {
-            return Ok(Some(ChainBreak::Receipts {
-                year,
-                reason: fault.to_string(),
-            }));
+            return Ok(Some(ChainBreak::Receipts { year, reason: fault.to_string() }));
         }
     }
     Ok(None)
@@ -1180,10 +1112,8 @@ pub fn check_anchors(db: &Db, anchors: &[chain::Anchor]) -> Result<Vec<chain::An
                     "SELECT seq, hash FROM fund_transactions WHERE community_id = ? ORDER BY seq",
                     params![community],
                 )?;
-                let records: Vec<(i64, String)> = rows
-                    .iter()
-                    .map(|r| Ok((r.int(0)?, r.text(1)?)))
-                    .collect::<Result<_>>()?;
+                let records: Vec<(i64, String)> =
+                    rows.iter().map(|r| Ok((r.int(0)?, r.text(1)?))).collect::<Result<_>>()?;
                 match a.check(records.iter().map(|(s, h)| (*s, h.as_str()))) {
                     Ok(()) => {
                         held = true;
@@ -1225,10 +1155,7 @@ pub fn for_resident(
          WHERE d.beneficiary_resident_id = ? AND d.community_id = ? ORDER BY d.id DESC"
     );
     let rows = c.query(&sql, params![resident_id, community_id])?;
-    let help = rows
-        .iter()
-        .map(|r| disb_from(c, r))
-        .collect::<Result<Vec<_>>>()?;
+    let help = rows.iter().map(|r| disb_from(c, r)).collect::<Result<Vec<_>>>()?;
     Ok((gifts, help))
 }
 
@@ -1254,12 +1181,7 @@ pub fn statement(
          FROM fund_postings p JOIN fund_transactions t ON t.id = p.transaction_id
          WHERE p.community_id = ? AND p.account IN (?, ?) AND t.occurred_on <= ?
          GROUP BY SUBSTR(t.occurred_on, 1, 7)",
-        params![
-            community_id,
-            account::CASH,
-            account::BANK,
-            format!("{year}-12-31")
-        ],
+        params![community_id, account::CASH, account::BANK, format!("{year}-12-31")],
     )?;
     let first = format!("{year}-01");
     let mut opening = 0;
@@ -1280,9 +1202,7 @@ pub fn statement(
         if d.reversed {
             continue;
         }
-        let e = flows
-            .entry(d.received_on.get(..7).unwrap_or_default().to_string())
-            .or_default();
+        let e = flows.entry(d.received_on.get(..7).unwrap_or_default().to_string()).or_default();
         if d.method == "in_kind" {
             e.1 += d.amount_fen;
         } else {
@@ -1303,13 +1223,7 @@ pub fn statement(
         let month = format!("{year}-{m:02}");
         let (income_fen, goods_fen, spending_fen) = flows.get(&month).copied().unwrap_or_default();
         closing += change.get(&month).copied().unwrap_or(0);
-        lines.push(MonthLine {
-            month,
-            income_fen,
-            goods_fen,
-            spending_fen,
-            closing_fen: closing,
-        });
+        lines.push(MonthLine { month, income_fen, goods_fen, spending_fen, closing_fen: closing });
     }
     Ok((opening, lines))
 }
@@ -1327,7 +1241,5 @@ pub fn donor_totals(
          GROUP BY d.donor_kind, d.donor_name ORDER BY 3 DESC",
         params![community_id, format!("{year}-01-01"), format!("{year}-12-31")],
     )?;
-    rows.iter()
-        .map(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?, r.int(3)?)))
-        .collect()
+    rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?, r.int(3)?))).collect()
 }

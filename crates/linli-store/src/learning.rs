@@ -65,10 +65,7 @@ pub fn venues(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Venue>> {
 
 /// Whether a venue of the community has this id (an id sent by a form): not found otherwise.
 pub fn venue_exists(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
-    c.query_one(
-        "SELECT id FROM venues WHERE id = ? AND community_id = ?",
-        params![id, t],
-    )?;
+    c.query_one("SELECT id FROM venues WHERE id = ? AND community_id = ?", params![id, t])?;
     Ok(())
 }
 
@@ -642,10 +639,7 @@ pub fn enrol_signup(
         now,
     )?;
     let (eid, status) = enrol(c, course, resident_id, "self", on, user, now)?;
-    c.execute(
-        "UPDATE course_signups SET enrolment_id = ? WHERE id = ?",
-        params![eid, signup.id],
-    )?;
+    c.execute("UPDATE course_signups SET enrolment_id = ? WHERE id = ?", params![eid, signup.id])?;
     Ok((eid, status))
 }
 
@@ -656,16 +650,7 @@ pub fn decline_signup(
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    close_signup(
-        c,
-        signup.id,
-        rules::SignupStatus::Declined,
-        None,
-        None,
-        reason,
-        user,
-        now,
-    )
+    close_signup(c, signup.id, rules::SignupStatus::Declined, None, None, reason, user, now)
 }
 
 // ---- job seekers, openings, referrals ----
@@ -852,11 +837,7 @@ pub fn get_opening(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Opening> {
 
 /// Openings of a community; `open_only` for matching.
 pub fn openings(c: &mut dyn Conn, t: Tenant, open_only: bool) -> Result<Vec<Opening>> {
-    let filter = if open_only {
-        " AND o.status = 'open'"
-    } else {
-        ""
-    };
+    let filter = if open_only { " AND o.status = 'open'" } else { "" };
     c.query(
         &format!("SELECT {OPENING_COLUMNS} WHERE o.community_id = ?{filter} ORDER BY CASE o.status WHEN 'open' THEN 0 ELSE 1 END, o.posted_on DESC, o.id DESC LIMIT 200"),
         params![t],
@@ -1039,10 +1020,7 @@ pub fn placements(
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<Placement>, i64)> {
-    let total = c.count(
-        "SELECT COUNT(*) FROM placements WHERE community_id = ?",
-        params![t],
-    )?;
+    let total = c.count("SELECT COUNT(*) FROM placements WHERE community_id = ?", params![t])?;
     let rows = c
         .query(
             &format!("SELECT {PLACEMENT_COLUMNS} WHERE p.community_id = ? ORDER BY p.starts_on DESC, p.id DESC LIMIT ? OFFSET ?"),
@@ -1205,11 +1183,7 @@ pub fn followups_due(
             due_on: due.format("%Y-%m-%d").to_string(),
         });
     }
-    out.sort_by(|a, b| {
-        a.due_on
-            .cmp(&b.due_on)
-            .then(a.placement_id.cmp(&b.placement_id))
-    });
+    out.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.placement_id.cmp(&b.placement_id)));
     Ok(out)
 }
 
@@ -1406,10 +1380,7 @@ pub fn reemployed(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<R
         params![t, from, to],
     )?;
     let mut latest: BTreeMap<i64, (Option<String>, i64)> = BTreeMap::new();
-    let mut out = Reemployed {
-        times: rows.len() as i64,
-        ..Default::default()
-    };
+    let mut out = Reemployed { times: rows.len() as i64, ..Default::default() };
     for r in &rows {
         latest.insert(r.int(0)?, (r.opt_text(2)?, r.int(3)?));
     }

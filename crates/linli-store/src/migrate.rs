@@ -21,11 +21,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "registry",
         sql: include_str!("../migrations/0002_registry.sql"),
     },
-    Migration {
-        version: 3,
-        name: "fund",
-        sql: include_str!("../migrations/0003_fund.sql"),
-    },
+    Migration { version: 3, name: "fund", sql: include_str!("../migrations/0003_fund.sql") },
     Migration {
         version: 4,
         name: "registry_indexes",
@@ -51,16 +47,8 @@ const MIGRATIONS: &[Migration] = &[
         name: "partners",
         sql: include_str!("../migrations/0008_partners.sql"),
     },
-    Migration {
-        version: 9,
-        name: "visits",
-        sql: include_str!("../migrations/0009_visits.sql"),
-    },
-    Migration {
-        version: 10,
-        name: "summary",
-        sql: include_str!("../migrations/0010_summary.sql"),
-    },
+    Migration { version: 9, name: "visits", sql: include_str!("../migrations/0009_visits.sql") },
+    Migration { version: 10, name: "summary", sql: include_str!("../migrations/0010_summary.sql") },
     Migration {
         version: 11,
         name: "course_signups",
@@ -151,11 +139,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "summary_suggestions",
         sql: include_str!("../migrations/0028_summary_suggestions.sql"),
     },
-    Migration {
-        version: 29,
-        name: "dibao",
-        sql: include_str!("../migrations/0029_dibao.sql"),
-    },
+    Migration { version: 29, name: "dibao", sql: include_str!("../migrations/0029_dibao.sql") },
     Migration {
         version: 30,
         name: "search_stats",
@@ -206,18 +190,10 @@ pub fn latest_version() -> i64 {
 /// Turns a migration file into the SQL of one engine (see the file's header).
 pub fn render(sql: &str, dialect: Dialect) -> String {
     let (id, binary, keep, drop) = match dialect {
-        Dialect::Sqlite => (
-            "INTEGER PRIMARY KEY AUTOINCREMENT",
-            "",
-            "-- @sqlite",
-            "-- @postgres",
-        ),
-        Dialect::Postgres => (
-            "BIGSERIAL PRIMARY KEY",
-            "COLLATE \"C\"",
-            "-- @postgres",
-            "-- @sqlite",
-        ),
+        Dialect::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "", "-- @sqlite", "-- @postgres"),
+        Dialect::Postgres => {
+            ("BIGSERIAL PRIMARY KEY", "COLLATE \"C\"", "-- @postgres", "-- @sqlite")
+        }
     };
     let mut out = String::with_capacity(sql.len());
     let mut skipping = false;
@@ -269,10 +245,7 @@ pub(crate) fn migrate_until(db: &Db, version: i64) -> Result<Outcome> {
         if from > known {
             return Err(StoreError::NewerSchema { found: from, known });
         }
-        for m in MIGRATIONS
-            .iter()
-            .filter(|m| m.version > from && m.version <= version)
-        {
+        for m in MIGRATIONS.iter().filter(|m| m.version > from && m.version <= version) {
             c.batch(&render(m.sql, c.dialect()))?;
             for (_, step) in STEPS.iter().filter(|(v, _)| *v == m.version) {
                 step(c)?;
@@ -285,20 +258,12 @@ pub(crate) fn migrate_until(db: &Db, version: i64) -> Result<Outcome> {
         }
         // A guard dropped or disabled since is put back on every run.
         let restored = crate::guards::restore(c)?;
-        Ok(Outcome {
-            from,
-            to: known,
-            restored,
-        })
+        Ok(Outcome { from, to: known, restored })
     })
 }
 
 pub fn current_version(c: &mut dyn Conn) -> Result<i64> {
-    c.query_one(
-        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-        params![],
-    )?
-    .int(0)
+    c.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", params![])?.int(0)
 }
 
 /// The tables and their columns, sorted, for the test that both engines end up alike. Each
@@ -342,14 +307,8 @@ mod tests {
     #[test]
     fn each_engine_keeps_only_its_own_blocks() {
         let sql = "A @ID@\n-- @sqlite\nS\n-- @end\n-- @postgres\nP\n-- @end\nB";
-        assert_eq!(
-            render(sql, Dialect::Sqlite),
-            "A INTEGER PRIMARY KEY AUTOINCREMENT\nS\nB\n"
-        );
-        assert_eq!(
-            render(sql, Dialect::Postgres),
-            "A BIGSERIAL PRIMARY KEY\nP\nB\n"
-        );
+        assert_eq!(render(sql, Dialect::Sqlite), "A INTEGER PRIMARY KEY AUTOINCREMENT\nS\nB\n");
+        assert_eq!(render(sql, Dialect::Postgres), "A BIGSERIAL PRIMARY KEY\nP\nB\n");
     }
 
     #[test]

@@ -60,10 +60,7 @@ pub fn create_partner(
         params![t, p.name.clone()],
     )?;
     if exists > 0 {
-        return Err(StoreError::Conflict {
-            code: "partner_exists",
-            field: Some("name"),
-        });
+        return Err(StoreError::Conflict { code: "partner_exists", field: Some("name") });
     }
     c.insert(
         "INSERT INTO partners (community_id, name, kind, address, party_org, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -200,11 +197,7 @@ pub fn get_agreement(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Agreement> 
 
 /// A unit's agreements, newest first (renewals keep the old ones).
 pub fn agreements_of(c: &mut dyn Conn, t: Tenant, partner_id: i64) -> Result<Vec<Agreement>> {
-    agreements_where(
-        c,
-        "a.partner_id = ? AND a.community_id = ?",
-        params![partner_id, t],
-    )
+    agreements_where(c, "a.partner_id = ? AND a.community_id = ?", params![partner_id, t])
 }
 
 pub fn all_agreements(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Agreement>> {
@@ -291,11 +284,8 @@ pub fn activities(
         FROM partner_activities x JOIN partners p ON p.id = x.partner_id
         WHERE x.community_id = ? AND x.held_on >= ? AND x.held_on <= ?"
         .to_string();
-    let mut args = vec![
-        Value::from(t),
-        format!("{year}-01-01").into(),
-        format!("{year}-12-31").into(),
-    ];
+    let mut args =
+        vec![Value::from(t), format!("{year}-01-01").into(), format!("{year}-12-31").into()];
     if let Some(p) = only {
         sql.push_str(" AND x.partner_id = ?");
         args.push(p.into());
@@ -365,11 +355,8 @@ pub fn activity_photos(
         FROM partner_activity_photos ph JOIN partner_activities x ON x.id = ph.activity_id
         WHERE ph.community_id = ? AND x.held_on >= ? AND x.held_on <= ?"
         .to_string();
-    let mut args = vec![
-        Value::from(t),
-        format!("{year}-01-01").into(),
-        format!("{year}-12-31").into(),
-    ];
+    let mut args =
+        vec![Value::from(t), format!("{year}-01-01").into(), format!("{year}-12-31").into()];
     if let Some(p) = only {
         sql.push_str(" AND ph.partner_id = ?");
         args.push(p.into());
@@ -400,11 +387,7 @@ pub fn delivered(list: &[Activity]) -> Result<Vec<(i64, Delivered)>> {
         .map(|(a, kind)| {
             Ok((
                 a.partner_id,
-                Delivered {
-                    kind,
-                    on: date(&a.on)?,
-                    hours_tenths: a.hours_tenths.unwrap_or(0),
-                },
+                Delivered { kind, on: date(&a.on)?, hours_tenths: a.hours_tenths.unwrap_or(0) },
             ))
         })
         .collect()

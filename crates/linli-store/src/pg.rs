@@ -123,25 +123,14 @@ impl PgDb {
         E: From<StoreError>,
     {
         let mut pooled = self.pool.get()?;
-        let PgClient {
-            client,
-            statements,
-            in_transaction,
-        } = &mut *pooled;
+        let PgClient { client, statements, in_transaction } = &mut *pooled;
         statements.sync(self.schema_generation.load(Ordering::Acquire));
         let begin = mode.begin();
         // Until COMMIT or ROLLBACK succeeds the connection's state is unknown: if anything
         // fails (or `f` panics) on the way, the pool drops it instead of reusing it.
         *in_transaction = true;
         client.batch_execute(begin).map_err(StoreError::from)?;
-        let mut c = PgConn {
-            client,
-            statements,
-            begin,
-            ran: 0,
-            ddl: false,
-            counters,
-        };
+        let mut c = PgConn { client, statements, begin, ran: 0, ddl: false, counters };
         match f(&mut c) {
             Ok(v) => {
                 let ddl = c.ddl;
@@ -170,9 +159,8 @@ impl Drop for PgDb {
     fn drop(&mut self) {
         let idle = self.pool.drain();
         if !idle.is_empty() {
-            let _ = std::thread::Builder::new()
-                .name("linli-pg-close".into())
-                .spawn(move || drop(idle));
+            let _ =
+                std::thread::Builder::new().name("linli-pg-close".into()).spawn(move || drop(idle));
         }
     }
 }
@@ -211,11 +199,8 @@ impl<S: Clone> StatementCache<S> {
             return;
         }
         if self.entries.len() >= self.capacity && !self.entries.contains_key(&sql) {
-            let oldest = self
-                .entries
-                .iter()
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(k, _)| k.clone());
+            let oldest =
+                self.entries.iter().min_by_key(|(_, (_, used))| *used).map(|(k, _)| k.clone());
             if let Some(k) = oldest {
                 self.entries.remove(&k);
             }
@@ -333,19 +318,11 @@ fn read_row(row: &postgres::Row) -> Result<Row> {
     for (i, col) in row.columns().iter().enumerate() {
         let v = match *col.type_() {
             Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Value::Int),
-            Type::INT4 => row
-                .try_get::<_, Option<i32>>(i)?
-                .map(|v| Value::Int(v.into())),
-            Type::INT2 => row
-                .try_get::<_, Option<i16>>(i)?
-                .map(|v| Value::Int(v.into())),
-            Type::BOOL => row
-                .try_get::<_, Option<bool>>(i)?
-                .map(|v| Value::Int(v.into())),
+            Type::INT4 => row.try_get::<_, Option<i32>>(i)?.map(|v| Value::Int(v.into())),
+            Type::INT2 => row.try_get::<_, Option<i16>>(i)?.map(|v| Value::Int(v.into())),
+            Type::BOOL => row.try_get::<_, Option<bool>>(i)?.map(|v| Value::Int(v.into())),
             Type::FLOAT8 => row.try_get::<_, Option<f64>>(i)?.map(Value::Real),
-            Type::FLOAT4 => row
-                .try_get::<_, Option<f32>>(i)?
-                .map(|v| Value::Real(v.into())),
+            Type::FLOAT4 => row.try_get::<_, Option<f32>>(i)?.map(|v| Value::Real(v.into())),
             Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i)?.map(Value::Blob),
             Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
                 row.try_get::<_, Option<String>>(i)?.map(Value::Text)
@@ -378,10 +355,7 @@ impl Conn for PgConn<'_> {
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         let params = refs(params);
-        self.run(sql, |client, stmt| client.query(stmt, &params))?
-            .iter()
-            .map(read_row)
-            .collect()
+        self.run(sql, |client, stmt| client.query(stmt, &params))?.iter().map(read_row).collect()
     }
 
     fn batch(&mut self, sql: &str) -> Result<()> {
@@ -442,21 +416,15 @@ pub(crate) mod tests {
                 return None;
             }
         };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
         let name = format!("linli_store_{tag}_{}_{nanos}", std::process::id());
         let mut c = postgres::Client::connect(&admin, postgres::NoTls)
             .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at LINLI_TEST_PG_URL: {e}"));
         c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-        let (base, query) = admin
-            .split_once('?')
-            .map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
-        let cut = base
-            .rfind('/')
-            .filter(|i| *i > "postgres://".len())
-            .unwrap_or(base.len());
+        let (base, query) =
+            admin.split_once('?').map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+        let cut = base.rfind('/').filter(|i| *i > "postgres://".len()).unwrap_or(base.len());
         let mut url = format!("{}/{name}", &base[..cut]);
         if let Some(q) = query {
             url.push('?');
@@ -490,10 +458,7 @@ pub(crate) mod tests {
             return;
         };
         let db = open(&url, 2);
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
         let page = {
             let db = db.clone();
             async move {
@@ -512,8 +477,7 @@ pub(crate) mod tests {
         };
         let db = open(&url, 3);
         let insert = |db: &Db, a: i64| {
-            db.write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (?)", params![a]))
-                .unwrap();
+            db.write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (?)", params![a])).unwrap();
         };
         insert(&db, 1);
         // A read: a write commits between its two queries, on another connection.
@@ -524,11 +488,7 @@ pub(crate) mod tests {
                 Ok::<_, StoreError>((before, count(c)?))
             })
             .unwrap();
-        assert_eq!(
-            (before, after),
-            (1, 1),
-            "a read transaction is one snapshot"
-        );
+        assert_eq!((before, after), (1, 1), "a read transaction is one snapshot");
         assert_eq!(db.read_blocking(count).unwrap(), 2);
         // A write transaction is READ COMMITTED: it sees what committed meanwhile.
         let (before, after) = db
@@ -540,9 +500,8 @@ pub(crate) mod tests {
             .unwrap();
         assert_eq!((before, after), (2, 3));
         // Reads are read-only.
-        let e = db
-            .read_blocking(|c| c.execute("INSERT INTO t (a) VALUES (9)", params![]))
-            .unwrap_err();
+        let e =
+            db.read_blocking(|c| c.execute("INSERT INTO t (a) VALUES (9)", params![])).unwrap_err();
         assert_eq!(e.db_failure().and_then(|f| f.sqlstate()), Some("25006"));
     }
 
@@ -586,15 +545,7 @@ pub(crate) mod tests {
             release_tx.send(()).unwrap();
             second
         });
-        assert!(
-            matches!(
-                second,
-                Err(StoreError::Busy {
-                    retry_after_secs: 1
-                })
-            ),
-            "{second:?}"
-        );
+        assert!(matches!(second, Err(StoreError::Busy { retry_after_secs: 1 })), "{second:?}");
         assert_eq!(db.write_blocking(count).unwrap(), 0);
     }
 
@@ -606,31 +557,18 @@ pub(crate) mod tests {
         // One connection, so the second read reuses the first one's cached statement.
         let db = open(&url, 1);
         let select = |db: &Db| {
-            db.read_blocking(|c| c.query("SELECT * FROM t", params![]))
-                .map(|rows| rows.len())
+            db.read_blocking(|c| c.query("SELECT * FROM t", params![])).map(|rows| rows.len())
         };
-        db.write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (1)", params![]))
-            .unwrap();
+        db.write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (1)", params![])).unwrap();
         assert_eq!(select(&db).unwrap(), 1);
         // Another process changes the result type of `SELECT *` under the cached statement.
         let mut other = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        other
-            .batch_execute("ALTER TABLE t ADD COLUMN b TEXT")
-            .unwrap();
-        let width = db
-            .read_blocking(|c| c.query("SELECT * FROM t", params![]))
-            .unwrap()[0]
-            .0
-            .len();
+        other.batch_execute("ALTER TABLE t ADD COLUMN b TEXT").unwrap();
+        let width = db.read_blocking(|c| c.query("SELECT * FROM t", params![])).unwrap()[0].0.len();
         assert_eq!(width, 3);
         // A schema change made through this `Db` (migrations) empties every cache.
-        db.write_blocking(|c| c.batch("ALTER TABLE t ADD COLUMN c TEXT"))
-            .unwrap();
-        let width = db
-            .read_blocking(|c| c.query("SELECT * FROM t", params![]))
-            .unwrap()[0]
-            .0
-            .len();
+        db.write_blocking(|c| c.batch("ALTER TABLE t ADD COLUMN c TEXT")).unwrap();
+        let width = db.read_blocking(|c| c.query("SELECT * FROM t", params![])).unwrap()[0].0.len();
         assert_eq!(width, 4);
     }
 
@@ -645,20 +583,14 @@ pub(crate) mod tests {
         config.idle_timeout = Duration::ZERO;
         let db = Db::open(&config).unwrap();
         let pid = |db: &Db| {
-            db.read_blocking(|c| c.count("SELECT pg_backend_pid()::BIGINT", params![]))
-                .unwrap()
+            db.read_blocking(|c| c.count("SELECT pg_backend_pid()::BIGINT", params![])).unwrap()
         };
         let first = pid(&db);
         let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        admin
-            .execute("SELECT pg_terminate_backend($1::INT)", &[&(first as i32)])
-            .unwrap();
+        admin.execute("SELECT pg_terminate_backend($1::INT)", &[&(first as i32)]).unwrap();
         // Wait until the backend is gone (not a timing assertion: the server says when).
         while admin
-            .query(
-                "SELECT 1 FROM pg_stat_activity WHERE pid = $1::INT",
-                &[&(first as i32)],
-            )
+            .query("SELECT 1 FROM pg_stat_activity WHERE pid = $1::INT", &[&(first as i32)])
             .unwrap()
             .len()
             == 1
@@ -679,8 +611,7 @@ pub(crate) mod tests {
         config.max_lifetime = Duration::ZERO;
         let db = Db::open(&config).unwrap();
         let pid = |db: &Db| {
-            db.read_blocking(|c| c.count("SELECT pg_backend_pid()::BIGINT", params![]))
-                .unwrap()
+            db.read_blocking(|c| c.count("SELECT pg_backend_pid()::BIGINT", params![])).unwrap()
         };
         assert_ne!(pid(&db), pid(&db));
     }

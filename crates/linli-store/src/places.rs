@@ -22,10 +22,7 @@ pub struct Place {
 const COLUMNS: &str = "id, kind, name, parent_id, community_id, path";
 
 fn from_row(r: &Row) -> Result<Place> {
-    let kind = r
-        .text(1)?
-        .parse::<PlaceKind>()
-        .map_err(|e| StoreError::Db(e.to_string()))?;
+    let kind = r.text(1)?.parse::<PlaceKind>().map_err(|e| StoreError::Db(e.to_string()))?;
     let path = PlacePath::parse(&r.text(5)?)
         .ok_or_else(|| StoreError::Db("malformed place path".into()))?;
     Ok(Place {
@@ -43,10 +40,7 @@ fn rule(e: PlaceRuleError) -> StoreError {
         PlaceRuleError::BadName | PlaceRuleError::HiddenChar(_) => "name",
         _ => "parent_id",
     };
-    StoreError::Invalid {
-        code: e.code(),
-        field: Some(field),
-    }
+    StoreError::Invalid { code: e.code(), field: Some(field) }
 }
 
 pub fn get(c: &mut dyn Conn, id: i64) -> Result<Place> {
@@ -115,14 +109,7 @@ pub fn create(
         "UPDATE places SET path = ?, community_id = ?, sort_order = ? WHERE id = ?",
         params![path.as_str(), community_id, id, id],
     )?;
-    Ok(Place {
-        id,
-        kind,
-        name,
-        parent_id,
-        community_id,
-        path,
-    })
+    Ok(Place { id, kind, name, parent_id, community_id, path })
 }
 
 pub fn rename(c: &mut dyn Conn, id: i64, name: &str, now: DateTime<Utc>) -> Result<Place> {
@@ -190,10 +177,8 @@ pub fn within_clause(column: &str, scopes: &[PlacePath], args: &mut Vec<crate::V
 pub fn list_within(c: &mut dyn Conn, scopes: &[PlacePath]) -> Result<Vec<Place>> {
     let mut out: Vec<Place> = Vec::new();
     // Drop scopes nested inside other scopes so no place is listed twice.
-    let outer: Vec<&PlacePath> = scopes
-        .iter()
-        .filter(|s| !scopes.iter().any(|o| o != *s && s.is_within(o)))
-        .collect();
+    let outer: Vec<&PlacePath> =
+        scopes.iter().filter(|s| !scopes.iter().any(|o| o != *s && s.is_within(o))).collect();
     let sql = format!("SELECT {COLUMNS} FROM places WHERE path >= ? AND path < ? ORDER BY path");
     for scope in outer {
         let (lo, hi) = prefix_range(scope);
@@ -209,9 +194,7 @@ pub fn list_within(c: &mut dyn Conn, scopes: &[PlacePath]) -> Result<Vec<Place>>
 pub fn find_community(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
     let sql =
         format!("SELECT {COLUMNS} FROM places WHERE kind = 'community' AND name = ? ORDER BY id");
-    c.query_opt(&sql, params![name.trim()])?
-        .map(|r| from_row(&r))
-        .transpose()
+    c.query_opt(&sql, params![name.trim()])?.map(|r| from_row(&r)).transpose()
 }
 
 /// The communities at or below `scope` (a street's), in tree order: the street office's view.
@@ -220,18 +203,13 @@ pub fn communities_within(c: &mut dyn Conn, scope: &PlacePath) -> Result<Vec<Pla
     let sql = format!(
         "SELECT {COLUMNS} FROM places WHERE kind = 'community' AND path >= ? AND path < ? ORDER BY sort_order, id"
     );
-    c.query(&sql, params![lo, hi])?
-        .iter()
-        .map(from_row)
-        .collect()
+    c.query(&sql, params![lo, hi])?.iter().map(from_row).collect()
 }
 
 pub fn find_street(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
     let sql =
         format!("SELECT {COLUMNS} FROM places WHERE kind = 'street' AND name = ? ORDER BY id");
-    c.query_opt(&sql, params![name.trim()])?
-        .map(|r| from_row(&r))
-        .transpose()
+    c.query_opt(&sql, params![name.trim()])?.map(|r| from_row(&r)).transpose()
 }
 
 /// The public pages' default community: the deployment's first (its only one, in a deployment
@@ -239,10 +217,8 @@ pub fn find_street(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {
 /// show the first community created, as the demo street's show Xx社区, and every page that
 /// links to another community names it (`?community=`).
 pub fn only_community(c: &mut dyn Conn) -> Result<Option<Place>> {
-    let rows = c.query(
-        "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 1",
-        params![],
-    )?;
+    let rows =
+        c.query("SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 1", params![])?;
     match rows.as_slice() {
         [first] => get(c, first.int(0)?).map(Some),
         _ => Ok(None),

@@ -57,14 +57,8 @@ impl<M: Manage> Pool<M> {
     pub fn new(manager: M, limits: Limits) -> Self {
         Pool {
             manager,
-            limits: Limits {
-                max: limits.max.max(1),
-                ..limits
-            },
-            state: Mutex::new(State {
-                idle: Vec::new(),
-                open: 0,
-            }),
+            limits: Limits { max: limits.max.max(1), ..limits },
+            state: Mutex::new(State { idle: Vec::new(), open: 0 }),
             freed: Condvar::new(),
         }
     }
@@ -75,9 +69,7 @@ impl<M: Manage> Pool<M> {
 
     fn busy(&self) -> StoreError {
         let secs = self.limits.wait.as_secs() + u64::from(self.limits.wait.subsec_nanos() > 0);
-        StoreError::Busy {
-            retry_after_secs: secs.max(1),
-        }
+        StoreError::Busy { retry_after_secs: secs.max(1) }
     }
 
     /// Gives one open slot back (a connection was dropped) and wakes a waiter to use it.
@@ -90,11 +82,7 @@ impl<M: Manage> Pool<M> {
 
     /// Whether an idle connection may be handed out; checks done without the pool's lock.
     fn usable(&self, idle: &mut Idle<M::Conn>) -> bool {
-        if self
-            .limits
-            .max_lifetime
-            .is_some_and(|max| idle.created.elapsed() >= max)
-        {
+        if self.limits.max_lifetime.is_some_and(|max| idle.created.elapsed() >= max) {
             return false;
         }
         if self.manager.is_broken(&mut idle.conn) {
@@ -123,10 +111,7 @@ impl<M: Manage> Pool<M> {
             }
             state = match deadline {
                 Some(_) => {
-                    self.freed
-                        .wait_timeout(state, left)
-                        .unwrap_or_else(|p| p.into_inner())
-                        .0
+                    self.freed.wait_timeout(state, left).unwrap_or_else(|p| p.into_inner()).0
                 }
                 None => self.freed.wait(state).unwrap_or_else(|p| p.into_inner()),
             };
@@ -163,11 +148,9 @@ impl<M: Manage> Pool<M> {
             state.open += 1;
             drop(state);
             return match self.manager.connect() {
-                Ok(conn) => Ok(Ok(Pooled {
-                    pool: self,
-                    conn: Some(conn),
-                    created: Instant::now(),
-                })),
+                Ok(conn) => {
+                    Ok(Ok(Pooled { pool: self, conn: Some(conn), created: Instant::now() }))
+                }
                 Err(e) => {
                     self.release_slot();
                     Err(e)
@@ -223,11 +206,7 @@ impl<M: Manage> Drop for Pooled<'_, M> {
                 return;
             }
             let mut state = self.pool.lock();
-            state.idle.push(Idle {
-                conn,
-                created: self.created,
-                since: Instant::now(),
-            });
+            state.idle.push(Idle { conn, created: self.created, since: Instant::now() });
             drop(state);
             self.pool.freed.notify_one();
         }
@@ -325,13 +304,8 @@ mod tests {
 
     #[test]
     fn a_waiter_gets_the_connection_another_thread_returns() {
-        let pool = Arc::new(Pool::new(
-            fakes(),
-            Limits {
-                wait: Duration::from_secs(60),
-                ..limits(1)
-            },
-        ));
+        let pool =
+            Arc::new(Pool::new(fakes(), Limits { wait: Duration::from_secs(60), ..limits(1) }));
         let conn = pool.get().unwrap();
         let (got_tx, got_rx) = mpsc::channel();
         let waiter = {
@@ -347,13 +321,7 @@ mod tests {
     #[test]
     fn a_connection_past_its_lifetime_is_replaced_at_checkout() {
         let f = fakes();
-        let pool = Pool::new(
-            f.clone(),
-            Limits {
-                max_lifetime: Some(Duration::ZERO),
-                ..limits(1)
-            },
-        );
+        let pool = Pool::new(f.clone(), Limits { max_lifetime: Some(Duration::ZERO), ..limits(1) });
         let first = pool.get().unwrap().id;
         let second = pool.get().unwrap().id;
         assert_ne!(first, second);
@@ -381,13 +349,8 @@ mod tests {
     #[test]
     fn an_idle_connection_is_validated_and_replaced_when_it_fails() {
         let f = fakes();
-        let pool = Pool::new(
-            f.clone(),
-            Limits {
-                validate_after_idle: Some(Duration::ZERO),
-                ..limits(1)
-            },
-        );
+        let pool =
+            Pool::new(f.clone(), Limits { validate_after_idle: Some(Duration::ZERO), ..limits(1) });
         let first = pool.get().unwrap().id;
         // Validation passes: the same connection comes back.
         assert_eq!(pool.get().unwrap().id, first);

@@ -58,11 +58,7 @@ pub const EXEMPT: &[(&str, &str, &str)] = &[
         "donor_name",
         "同上：收据存根上的捐赠人姓名封存在交易的哈希中，改动即破坏账目的可核验性",
     ),
-    (
-        "fund_transactions",
-        "memo",
-        "基金流水只增不改（append-only），摘要是账目的一部分，依法保存",
-    ),
+    ("fund_transactions", "memo", "基金流水只增不改（append-only），摘要是账目的一部分，依法保存"),
     (
         "fund_disbursements",
         "purpose",
@@ -212,16 +208,7 @@ const SECTIONS: &[(&str, &str, &[&str], &str)] = &[
     (
         "help_records",
         "help_records",
-        &[
-            "case_id",
-            "kind",
-            "given_on",
-            "amount_fen",
-            "items",
-            "source",
-            "note",
-            "participants",
-        ],
+        &["case_id", "kind", "given_on", "amount_fen", "items", "source", "note", "participants"],
         "SELECT h.case_id, h.kind, h.given_on, h.amount_fen, h.items, h.source, h.note, h.participants FROM help_records h JOIN cases c ON c.id = h.case_id WHERE c.resident_id = ? AND c.community_id = ? ORDER BY h.given_on, h.id",
     ),
     (
@@ -248,15 +235,7 @@ const SECTIONS: &[(&str, &str, &[&str], &str)] = &[
     (
         "fund_payments",
         "fund_disbursements",
-        &[
-            "case_id",
-            "amount_fen",
-            "purpose",
-            "note",
-            "status",
-            "requested_at",
-            "paid_on",
-        ],
+        &["case_id", "amount_fen", "purpose", "note", "status", "requested_at", "paid_on"],
         "SELECT case_id, amount_fen, purpose, note, status, requested_at, paid_on FROM fund_disbursements WHERE beneficiary_resident_id = ? AND community_id = ? ORDER BY id",
     ),
     (
@@ -288,15 +267,7 @@ const SECTIONS: &[(&str, &str, &[&str], &str)] = &[
     (
         "course_signups",
         "course_signups",
-        &[
-            "course",
-            "name",
-            "phone",
-            "address",
-            "note",
-            "status",
-            "created_at",
-        ],
+        &["course", "name", "phone", "address", "note", "status", "created_at"],
         "SELECT c.name, s.name, s.phone, s.address, s.note, s.status, s.created_at FROM course_signups s JOIN courses c ON c.id = s.course_id WHERE s.resident_id = ? AND s.community_id = ? ORDER BY s.id",
     ),
     (
@@ -308,14 +279,7 @@ const SECTIONS: &[(&str, &str, &[&str], &str)] = &[
     (
         "job_seeker",
         "job_seekers",
-        &[
-            "skills",
-            "wishes",
-            "hours",
-            "status",
-            "note",
-            "registered_on",
-        ],
+        &["skills", "wishes", "hours", "status", "note", "registered_on"],
         "SELECT skills, wishes, hours, status, note, registered_on FROM job_seekers WHERE resident_id = ? AND community_id = ?",
     ),
     (
@@ -356,15 +320,7 @@ const SECTIONS: &[(&str, &str, &[&str], &str)] = &[
     (
         "visits",
         "visit_targets",
-        &[
-            "plan",
-            "status",
-            "visited_on",
-            "items",
-            "amount_fen",
-            "participants",
-            "note",
-        ],
+        &["plan", "status", "visited_on", "items", "amount_fen", "participants", "note"],
         "SELECT p.name, v.status, v.visited_on, v.items, v.amount_fen, v.participants, v.note FROM visit_targets v JOIN visit_plans p ON p.id = v.plan_id WHERE v.resident_id = ? AND v.community_id = ? ORDER BY v.id",
     ),
     (
@@ -406,53 +362,25 @@ const SECTIONS: &[(&str, &str, &[&str], &str)] = &[
     (
         "volunteer",
         "volunteers",
-        &[
-            "name",
-            "id_number",
-            "phone",
-            "skills",
-            "availability",
-            "organisation",
-            "created_at",
-        ],
+        &["name", "id_number", "phone", "skills", "availability", "organisation", "created_at"],
         "SELECT name, id_number, phone, skills, availability, organisation, created_at FROM volunteers WHERE resident_id = ? AND community_id = ? ORDER BY id",
     ),
     (
         "volunteer_services",
         "volunteer_services",
-        &[
-            "activity",
-            "held_on",
-            "hours_tenths",
-            "check_in",
-            "check_out",
-        ],
+        &["activity", "held_on", "hours_tenths", "check_in", "check_out"],
         "SELECT a.name, a.held_on, s.hours_tenths, s.check_in, s.check_out FROM volunteer_services s JOIN volunteers v ON v.id = s.volunteer_id JOIN volunteer_activities a ON a.id = s.activity_id WHERE v.resident_id = ? AND v.community_id = ? ORDER BY a.held_on, s.id",
     ),
     (
         "volunteer_certificates",
         "volunteer_certificates",
-        &[
-            "code",
-            "volunteer_name",
-            "period_from",
-            "period_to",
-            "hours_tenths",
-            "issued_on",
-        ],
+        &["code", "volunteer_name", "period_from", "period_to", "hours_tenths", "issued_on"],
         "SELECT c.code, c.volunteer_name, c.period_from, c.period_to, c.hours_tenths, c.issued_on FROM volunteer_certificates c JOIN volunteers v ON v.id = c.volunteer_id WHERE v.resident_id = ? AND v.community_id = ? ORDER BY c.id",
     ),
     (
         "party_member",
         "party_members",
-        &[
-            "name",
-            "unit_name",
-            "branch",
-            "offer",
-            "reported_on",
-            "left_on",
-        ],
+        &["name", "unit_name", "branch", "offer", "reported_on", "left_on"],
         "SELECT name, unit_name, branch, offer, reported_on, left_on FROM party_members WHERE resident_id = ? AND community_id = ? ORDER BY id",
     ),
 ];
@@ -473,10 +401,7 @@ fn json_of(v: &Value) -> serde_json::Value {
 }
 
 fn row_map(cols: &[&str], r: &Row) -> BTreeMap<String, serde_json::Value> {
-    cols.iter()
-        .zip(r.0.iter())
-        .map(|(c, v)| ((*c).to_string(), json_of(v)))
-        .collect()
+    cols.iter().zip(r.0.iter()).map(|(c, v)| ((*c).to_string(), json_of(v))).collect()
 }
 
 /// Everything held about resident `id` of community `t` (PIPL §45), one [`Section`] per kind
@@ -485,11 +410,8 @@ pub fn gather(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Vec<Section>> {
     SECTIONS
         .iter()
         .map(|(code, table, cols, sql)| {
-            let rows = c
-                .query(sql, params![id, t.id()])?
-                .iter()
-                .map(|r| row_map(cols, r))
-                .collect();
+            let rows =
+                c.query(sql, params![id, t.id()])?.iter().map(|r| row_map(cols, r)).collect();
             Ok(Section {
                 code: (*code).to_string(),
                 title: String::new(),
@@ -516,54 +438,21 @@ pub struct Handled {
 const RELATED: &[(&str, &str)] = &[
     ("resident", "SELECT id FROM residents WHERE id = ?"),
     ("case", "SELECT id FROM cases WHERE resident_id = ?"),
-    (
-        "application",
-        "SELECT id FROM applications WHERE resident_id = ?",
-    ),
-    (
-        "disbursement",
-        "SELECT id FROM fund_disbursements WHERE beneficiary_resident_id = ?",
-    ),
-    (
-        "donation",
-        "SELECT id FROM fund_donations WHERE donor_resident_id = ?",
-    ),
-    (
-        "enrolment",
-        "SELECT id FROM enrolments WHERE resident_id = ?",
-    ),
-    (
-        "course_signup",
-        "SELECT id FROM course_signups WHERE resident_id = ?",
-    ),
-    (
-        "affair",
-        "SELECT id FROM affairs WHERE reporter_resident_id = ?",
-    ),
-    (
-        "job_seeker",
-        "SELECT id FROM job_seekers WHERE resident_id = ?",
-    ),
-    (
-        "placement",
-        "SELECT id FROM placements WHERE resident_id = ?",
-    ),
-    (
-        "visit_target",
-        "SELECT id FROM visit_targets WHERE resident_id = ?",
-    ),
-    (
-        "volunteer",
-        "SELECT id FROM volunteers WHERE resident_id = ?",
-    ),
+    ("application", "SELECT id FROM applications WHERE resident_id = ?"),
+    ("disbursement", "SELECT id FROM fund_disbursements WHERE beneficiary_resident_id = ?"),
+    ("donation", "SELECT id FROM fund_donations WHERE donor_resident_id = ?"),
+    ("enrolment", "SELECT id FROM enrolments WHERE resident_id = ?"),
+    ("course_signup", "SELECT id FROM course_signups WHERE resident_id = ?"),
+    ("affair", "SELECT id FROM affairs WHERE reporter_resident_id = ?"),
+    ("job_seeker", "SELECT id FROM job_seekers WHERE resident_id = ?"),
+    ("placement", "SELECT id FROM placements WHERE resident_id = ?"),
+    ("visit_target", "SELECT id FROM visit_targets WHERE resident_id = ?"),
+    ("volunteer", "SELECT id FROM volunteers WHERE resident_id = ?"),
     (
         "volunteer_service",
         "SELECT s.id FROM volunteer_services s JOIN volunteers v ON v.id = s.volunteer_id WHERE v.resident_id = ?",
     ),
-    (
-        "party_member",
-        "SELECT id FROM party_members WHERE resident_id = ?",
-    ),
+    ("party_member", "SELECT id FROM party_members WHERE resident_id = ?"),
     (
         "user",
         "SELECT user_id FROM resident_accounts WHERE resident_id = ? UNION SELECT user_id FROM resident_claims WHERE resident_id = ?",
@@ -625,10 +514,7 @@ const ERASE_BY_ID: &[(&str, &str)] = &[
         "neighbour_helpers",
         "DELETE FROM neighbour_helpers WHERE resident_id = ? AND community_id = ?",
     ),
-    (
-        "group_members",
-        "DELETE FROM group_members WHERE resident_id = ? AND community_id = ?",
-    ),
+    ("group_members", "DELETE FROM group_members WHERE resident_id = ? AND community_id = ?"),
     (
         "users",
         "UPDATE users SET display_name = '已匿名', card_phone = '' WHERE id IN (SELECT user_id FROM resident_accounts WHERE resident_id = ? AND community_id = ?)",
@@ -696,15 +582,8 @@ pub fn erase(c: &mut dyn Conn, t: Tenant, id: i64, now: DateTime<Utc>) -> Result
     let alias = pseudonym(&name);
     let mut counts = BTreeMap::new();
 
-    let tags = c.count(
-        "SELECT COUNT(*) FROM resident_tags WHERE resident_id = ?",
-        params![id],
-    )?;
-    bump(
-        &mut counts,
-        "resident_tags",
-        u64::try_from(tags).unwrap_or(0),
-    );
+    let tags = c.count("SELECT COUNT(*) FROM resident_tags WHERE resident_id = ?", params![id])?;
+    bump(&mut counts, "resident_tags", u64::try_from(tags).unwrap_or(0));
     crate::registry::anonymize(c, t, id, now)?;
     bump(&mut counts, "residents", 1);
 
@@ -713,11 +592,7 @@ pub fn erase(c: &mut dyn Conn, t: Tenant, id: i64, now: DateTime<Utc>) -> Result
         bump(&mut counts, table, c.execute(sql, params![id, tid])?);
     }
     for (table, sql) in RENAME_BY_ID {
-        bump(
-            &mut counts,
-            table,
-            c.execute(sql, params![alias.clone(), id, tid])?,
-        );
+        bump(&mut counts, table, c.execute(sql, params![alias.clone(), id, tid])?);
     }
     let n = c.execute(
         "UPDATE volunteers SET name = ?, id_number = '', phone = '', skills = '', availability = '', updated_at = ? WHERE resident_id = ? AND community_id = ?",
@@ -744,12 +619,7 @@ pub fn erase(c: &mut dyn Conn, t: Tenant, id: i64, now: DateTime<Utc>) -> Result
     if name.chars().count() >= 2 {
         needles.push(format!("%{name}%"));
     }
-    needles.extend(
-        numbers
-            .iter()
-            .filter(|n| n.chars().count() >= 7)
-            .map(|n| format!("%{n}%")),
-    );
+    needles.extend(numbers.iter().filter(|n| n.chars().count() >= 7).map(|n| format!("%{n}%")));
     let mut redacted: BTreeMap<String, std::collections::BTreeSet<i64>> = BTreeMap::new();
     if !needles.is_empty() {
         for (table, key, col) in FREE_TEXT {
@@ -845,10 +715,7 @@ pub fn references(c: &mut dyn Conn) -> Result<Vec<(String, String)>> {
 /// The references to a resident that are neither [`COVERED`] nor [`EXEMPT`]: a new table
 /// that a §45 copy would leave out and a §47 erasure would not touch.
 pub fn unhandled(c: &mut dyn Conn) -> Result<Vec<(String, String)>> {
-    Ok(references(c)?
-        .into_iter()
-        .filter(|(t, col)| !is_handled(t, col))
-        .collect())
+    Ok(references(c)?.into_iter().filter(|(t, col)| !is_handled(t, col)).collect())
 }
 
 #[cfg(test)]
@@ -860,17 +727,12 @@ mod tests {
         for (table, column) in COVERED {
             assert!(refers_to_resident(column), "{table}.{column}");
             assert!(
-                SECTIONS
-                    .iter()
-                    .any(|s| s.1 == *table && s.3.contains(column)),
+                SECTIONS.iter().any(|s| s.1 == *table && s.3.contains(column)),
                 "{table}.{column} is covered but no section of the copy reads it"
             );
         }
         for (table, column, reason) in EXEMPT {
-            assert!(
-                !reason.is_empty(),
-                "{table}.{column} is exempt without a reason"
-            );
+            assert!(!reason.is_empty(), "{table}.{column} is exempt without a reason");
         }
     }
 

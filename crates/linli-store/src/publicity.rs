@@ -102,10 +102,7 @@ pub fn set_board_retired(c: &mut dyn Conn, t: Tenant, id: i64, day: Option<&str>
 
 /// How many articles were ever posted on the board, those still scheduled included.
 pub fn board_article_count(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<i64> {
-    c.count(
-        "SELECT COUNT(*) FROM articles WHERE community_id = ? AND board_id = ?",
-        params![t, id],
-    )
+    c.count("SELECT COUNT(*) FROM articles WHERE community_id = ? AND board_id = ?", params![t, id])
 }
 
 /// The same for every board of the community that has any: (board id, articles).
@@ -156,11 +153,7 @@ fn article_row(r: &Row) -> Result<Article> {
         title: r.text(1)?,
         body: r.text(2)?,
         author: r.text(3)?,
-        tags: tags
-            .split('、')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
+        tags: tags.split('、').filter(|s| !s.is_empty()).map(str::to_string).collect(),
         board_id: r.opt_int(5)?,
         published_on: r.text(6)?,
     })
@@ -250,10 +243,7 @@ pub fn articles(
         filter.push_str(" AND published_on <= ?");
         args.push(d.into());
     }
-    let total = c.count(
-        &format!("SELECT COUNT(*) FROM articles WHERE {filter}"),
-        &args,
-    )?;
+    let total = c.count(&format!("SELECT COUNT(*) FROM articles WHERE {filter}"), &args)?;
     args.extend([limit.into(), offset.into()]);
     let list = c
         .query(
@@ -272,11 +262,8 @@ pub fn articles(
 pub fn existing(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<i64>> {
     let mut out = Vec::new();
     for id in ids {
-        if c.query_opt(
-            "SELECT 1 FROM articles WHERE community_id = ? AND id = ?",
-            params![t, *id],
-        )?
-        .is_some()
+        if c.query_opt("SELECT 1 FROM articles WHERE community_id = ? AND id = ?", params![t, *id])?
+            .is_some()
         {
             out.push(*id);
         }
@@ -525,13 +512,10 @@ pub fn issues_count(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result
 
 /// The paper's name (empty: not set).
 pub fn paper_name(c: &mut dyn Conn, t: Tenant) -> Result<String> {
-    Ok(c.query_opt(
-        "SELECT paper_name FROM publicity_settings WHERE community_id = ?",
-        params![t],
-    )?
-    .map(|r| r.text(0))
-    .transpose()?
-    .unwrap_or_default())
+    Ok(c.query_opt("SELECT paper_name FROM publicity_settings WHERE community_id = ?", params![t])?
+        .map(|r| r.text(0))
+        .transpose()?
+        .unwrap_or_default())
 }
 
 pub fn set_paper_name(c: &mut dyn Conn, t: Tenant, name: &str) -> Result<()> {

@@ -209,10 +209,7 @@ fn where_clause(f: &Filter) -> (String, Vec<Value>) {
             );
             args.extend([a.into(), b.into(), pa.into(), pb.into()]);
         } else {
-            let escaped = q
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
+            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             // The residents whose names hold each of the query's characters (migration 0032):
             // a few hundred rows instead of the community's; the LIKE checks their order.
             for ch in name_chars(q).into_iter().take(4) {
@@ -246,21 +243,11 @@ fn where_clause(f: &Filter) -> (String, Vec<Value>) {
     }
     if let Some(min) = f.age_min {
         sql.push_str(" AND r.birth_date <= ?");
-        args.push(
-            years_before(today, min)
-                .format("%Y-%m-%d")
-                .to_string()
-                .into(),
-        );
+        args.push(years_before(today, min).format("%Y-%m-%d").to_string().into());
     }
     if let Some(max) = f.age_max {
         sql.push_str(" AND r.birth_date > ?");
-        args.push(
-            years_before(today, max + 1)
-                .format("%Y-%m-%d")
-                .to_string()
-                .into(),
-        );
+        args.push(years_before(today, max + 1).format("%Y-%m-%d").to_string().into());
     }
     (sql, args)
 }
@@ -341,9 +328,7 @@ fn is_whole_active_roster(f: &Filter) -> bool {
 /// A scope that is the community itself (an administrator's) filters nothing inside it. A
 /// building's path holds the community's id too, but not as its last.
 fn whole_community(f: &Filter) -> bool {
-    f.scopes
-        .iter()
-        .any(|s| s.ids().last() == Some(&f.community_id))
+    f.scopes.iter().any(|s| s.ids().last() == Some(&f.community_id))
 }
 
 /// One page of a search, in roster order (building, unit, household), and the total.
@@ -357,10 +342,7 @@ pub fn search(
     let total = if is_whole_active_roster(f) {
         count_active(c, Tenant::new(f.community_id))?.0
     } else {
-        c.count(
-            &format!("SELECT COUNT(*) FROM residents r WHERE {cond}"),
-            &args,
-        )?
+        c.count(&format!("SELECT COUNT(*) FROM residents r WHERE {cond}"), &args)?
     };
     let mut page_args = args;
     page_args.push(per_page.into());
@@ -368,25 +350,14 @@ pub fn search(
     // The roster index (community, status, building, unit) gives this order, so a page of a
     // broad search stops after a page's worth of rows. For a narrow search `+ 0` keeps the
     // planner on the search key's index (same order, NULLs as before).
-    let building = if is_narrow(f) {
-        "r.building_id + 0"
-    } else {
-        "r.building_id"
-    };
+    let building = if is_narrow(f) { "r.building_id + 0" } else { "r.building_id" };
     let sql = format!(
         "SELECT {ROW_COLUMNS} {ROW_JOINS} WHERE {cond}
          ORDER BY {building}, r.unit_id, h.number, r.id LIMIT ? OFFSET ?"
     );
-    let mut rows = c
-        .query(&sql, &page_args)?
-        .into_iter()
-        .map(row_from)
-        .collect::<Result<Vec<_>>>()?;
-    attach_tag_names(
-        c,
-        &mut rows,
-        f.today.unwrap_or_else(|| Utc::now().date_naive()),
-    )?;
+    let mut rows =
+        c.query(&sql, &page_args)?.into_iter().map(row_from).collect::<Result<Vec<_>>>()?;
+    attach_tag_names(c, &mut rows, f.today.unwrap_or_else(|| Utc::now().date_naive()))?;
     Ok((rows, total))
 }
 
@@ -413,10 +384,7 @@ fn pick_term(term: &str, sql: &mut String, args: &mut Vec<Value>) {
             args.extend([a.into(), b.into(), pa.into(), pb.into()]);
         }
     } else {
-        let escaped = term
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
+        let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let like = format!("%{escaped}%");
         let address = "(COALESCE(b.name, '') || COALESCE(u.name, '') || COALESCE(h.number, ''))";
         if term.starts_with(|c: char| c.is_ascii_digit()) {
@@ -425,10 +393,7 @@ fn pick_term(term: &str, sql: &mut String, args: &mut Vec<Value>) {
             sql.push_str(&format!(
                 " AND ({address} LIKE ? ESCAPE '\\' OR {address} LIKE ? ESCAPE '\\')"
             ));
-            args.extend([
-                format!("{escaped}%").into(),
-                format!("%号楼{escaped}%").into(),
-            ]);
+            args.extend([format!("{escaped}%").into(), format!("%号楼{escaped}%").into()]);
         } else {
             sql.push_str(&format!(
                 " AND (r.name LIKE ? ESCAPE '\\' OR {address} LIKE ? ESCAPE '\\')"
@@ -448,11 +413,7 @@ pub fn pick(
     q: &[String],
     limit: i64,
 ) -> Result<(Vec<ResidentRow>, bool)> {
-    let terms: Vec<&str> = q
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let terms: Vec<&str> = q.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
     if scopes.is_empty() || terms.is_empty() {
         return Ok((Vec::new(), false));
     }
@@ -497,10 +458,7 @@ pub fn for_each_row(
     let (cond, args) = where_clause(f);
     let today = f.today.unwrap_or_else(|| Utc::now().date_naive());
     let ids = c
-        .query(
-            &format!("SELECT r.id FROM residents r WHERE {cond} ORDER BY r.id"),
-            &args,
-        )?
+        .query(&format!("SELECT r.id FROM residents r WHERE {cond} ORDER BY r.id"), &args)?
         .iter()
         .map(|r| r.int(0))
         .collect::<Result<Vec<_>>>()?;
@@ -509,11 +467,7 @@ pub fn for_each_row(
         let marks = vec!["?"; chunk.len()].join(", ");
         let a: Vec<Value> = chunk.iter().map(|id| Value::from(*id)).collect();
         let sql = format!("SELECT {ROW_COLUMNS} {ROW_JOINS} WHERE r.id IN ({marks}) ORDER BY r.id");
-        let mut rows = c
-            .query(&sql, &a)?
-            .into_iter()
-            .map(row_from)
-            .collect::<Result<Vec<_>>>()?;
+        let mut rows = c.query(&sql, &a)?.into_iter().map(row_from).collect::<Result<Vec<_>>>()?;
         attach_tag_names(c, &mut rows, today)?;
         for r in &rows {
             each(r)?;
@@ -644,10 +598,7 @@ pub fn placement(c: &mut dyn Conn, t: Tenant, household_id: Option<i64>) -> Resu
 
 fn duplicate_id(e: StoreError) -> StoreError {
     if e.is_unique_violation() {
-        StoreError::Conflict {
-            code: "id_number_taken",
-            field: Some("id_number"),
-        }
+        StoreError::Conflict { code: "id_number_taken", field: Some("id_number") }
     } else {
         e
     }
@@ -812,11 +763,8 @@ pub fn create_placed_many(
         .flat_map(|(id, (r, _))| r.tags.iter().map(move |t| (*id, t)))
         .collect();
     insert_tags(c, community_id, &tags, &at)?;
-    let names: Vec<(i64, &str)> = ids
-        .iter()
-        .zip(rows)
-        .map(|(id, (r, _))| (*id, r.name.as_str()))
-        .collect();
+    let names: Vec<(i64, &str)> =
+        ids.iter().zip(rows).map(|(id, (r, _))| (*id, r.name.as_str())).collect();
     insert_name_chars(c, community_id, &names)?;
     Ok(ids)
 }
@@ -856,10 +804,7 @@ fn insert_name_chars(c: &mut dyn Conn, community_id: i64, names: &[(i64, &str)])
 
 /// A resident's name changed: its characters again.
 fn replace_name_chars(c: &mut dyn Conn, community_id: i64, id: i64, name: &str) -> Result<()> {
-    c.execute(
-        "DELETE FROM resident_name_chars WHERE resident_id = ?",
-        params![id],
-    )?;
+    c.execute("DELETE FROM resident_name_chars WHERE resident_id = ?", params![id])?;
     insert_name_chars(c, community_id, &[(id, name)])
 }
 
@@ -879,10 +824,7 @@ pub(crate) fn backfill_name_chars(c: &mut dyn Conn) -> Result<()> {
         let mut by_community: std::collections::BTreeMap<i64, Vec<(i64, String)>> =
             std::collections::BTreeMap::new();
         for r in &rows {
-            by_community
-                .entry(r.int(1)?)
-                .or_default()
-                .push((r.int(0)?, r.text(2)?));
+            by_community.entry(r.int(1)?).or_default().push((r.int(0)?, r.text(2)?));
         }
         for (community_id, names) in by_community {
             let names: Vec<(i64, &str)> = names.iter().map(|(id, n)| (*id, n.as_str())).collect();
@@ -996,10 +938,7 @@ fn replace_tags(
     tags: &[TagInput],
     at: &str,
 ) -> Result<()> {
-    c.execute(
-        "DELETE FROM resident_tags WHERE resident_id = ?",
-        params![resident_id],
-    )?;
+    c.execute("DELETE FROM resident_tags WHERE resident_id = ?", params![resident_id])?;
     let tags: Vec<(i64, &TagInput)> = tags.iter().map(|t| (resident_id, t)).collect();
     insert_tags(c, community_id, &tags, at)
 }
@@ -1060,10 +999,7 @@ pub fn anonymize(c: &mut dyn Conn, t: Tenant, id: i64, now: DateTime<Utc>) -> Re
          WHERE id = ?",
         params![now_text(now), id],
     )?;
-    c.execute(
-        "DELETE FROM resident_tags WHERE resident_id = ?",
-        params![id],
-    )?;
+    c.execute("DELETE FROM resident_tags WHERE resident_id = ?", params![id])?;
     replace_name_chars(c, t.id(), id, "已匿名")?;
     Ok(())
 }
@@ -1099,9 +1035,8 @@ pub fn household_in_unit(
     if number.is_empty() || number.chars().count() > 20 {
         return Err(StoreError::invalid("household_bad_number", "household"));
     }
-    let community_id = unit
-        .community_id
-        .ok_or_else(|| StoreError::invalid("household_bad_unit", "unit_id"))?;
+    let community_id =
+        unit.community_id.ok_or_else(|| StoreError::invalid("household_bad_unit", "unit_id"))?;
     if unit.kind != linli_core::PlaceKind::Unit {
         return Err(StoreError::invalid("household_bad_unit", "unit_id"));
     }
@@ -1274,11 +1209,7 @@ pub fn count_active_within(
     if crate::places::covers_community(c, t, scopes)? {
         return count_active(c, t);
     }
-    let f = Filter {
-        community_id: t.id(),
-        scopes: scopes.to_vec(),
-        ..Default::default()
-    };
+    let f = Filter { community_id: t.id(), scopes: scopes.to_vec(), ..Default::default() };
     let (clause, args) = where_clause(&f);
     let r = c.query_one(
         &format!("SELECT COUNT(*), COUNT(DISTINCT r.household_id) FROM residents r WHERE {clause}"),
@@ -1308,18 +1239,10 @@ mod tests {
     #[test]
     fn the_community_s_own_scope_filters_nothing_and_a_building_s_does() {
         let path = |s: &str| PlacePath::parse(s).unwrap();
-        let admin = Filter {
-            community_id: 2,
-            scopes: vec![path("/1/2/")],
-            ..Default::default()
-        };
+        let admin = Filter { community_id: 2, scopes: vec![path("/1/2/")], ..Default::default() };
         let (sql, _) = where_clause(&admin);
         assert!(!sql.contains("place_path"), "{sql}");
-        let head = Filter {
-            community_id: 2,
-            scopes: vec![path("/1/2/7/")],
-            ..Default::default()
-        };
+        let head = Filter { community_id: 2, scopes: vec![path("/1/2/7/")], ..Default::default() };
         let (sql, args) = where_clause(&head);
         assert!(sql.contains("place_path"), "{sql}");
         assert!(args.contains(&Value::from("/1/2/7/")), "{args:?}");
@@ -1327,19 +1250,11 @@ mod tests {
 
     #[test]
     fn an_ascii_query_searches_pinyin_and_a_digit_query_the_last_digits() {
-        let f = Filter {
-            community_id: 1,
-            q: Some("xsl".into()),
-            ..Default::default()
-        };
+        let f = Filter { community_id: 1, q: Some("xsl".into()), ..Default::default() };
         let (sql, args) = where_clause(&f);
         assert!(sql.contains("name_initials"));
         assert_eq!(args.len(), 5);
-        let f = Filter {
-            community_id: 1,
-            q: Some("5678".into()),
-            ..Default::default()
-        };
+        let f = Filter { community_id: 1, q: Some("5678".into()), ..Default::default() };
         let (sql, args) = where_clause(&f);
         assert!(sql.contains("phone_rev"));
         assert_eq!(args[1], Value::Text("8765".into()));
@@ -1355,11 +1270,7 @@ mod tests {
         let db = crate::Db::open(&crate::DbConfig::new(path)).unwrap();
         crate::migrate::migrate(&db).unwrap();
         let plan = |q: &str| -> String {
-            let f = Filter {
-                community_id: 2,
-                q: Some(q.into()),
-                ..Default::default()
-            };
+            let f = Filter { community_id: 2, q: Some(q.into()), ..Default::default() };
             let (cond, args) = where_clause(&f);
             let sql = format!("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM residents r WHERE {cond}");
             db.read_blocking(|c| c.query(&sql, &args))
@@ -1408,11 +1319,7 @@ mod tests {
             .unwrap();
         crate::migrate::migrate(&db).unwrap();
         let found = |q: &str| -> Vec<String> {
-            let f = Filter {
-                community_id: community,
-                q: Some(q.into()),
-                ..Default::default()
-            };
+            let f = Filter { community_id: community, q: Some(q.into()), ..Default::default() };
             db.read_blocking(|c| search(c, &f, 1, 50))
                 .unwrap()
                 .0
@@ -1553,35 +1460,15 @@ mod tests {
                     .unwrap();
                 assert_eq!(kept, counted, "{step}: community {community} active now");
                 // The roster as it opens (unfiltered) says the same total.
-                let roster = Filter {
-                    community_id: community,
-                    ..Default::default()
-                };
+                let roster = Filter { community_id: community, ..Default::default() };
                 let (_, total) = db.read_blocking(|c| search(c, &roster, 1, 1)).unwrap();
-                assert_eq!(
-                    total, counted.0,
-                    "{step}: community {community} roster total"
-                );
+                assert_eq!(total, counted.0, "{step}: community {community} roster total");
             }
         };
         // Before the migration: its backfill counts them.
         let ra = add(&db, "甲", Some(h1), "2026-01-05", "active", None);
-        add(
-            &db,
-            "乙",
-            Some(h1),
-            "2026-01-10",
-            "moved_away",
-            Some("2026-03-01"),
-        );
-        add(
-            &db,
-            "丙",
-            None,
-            "2026-02-01",
-            "deceased",
-            Some("2025-12-01"),
-        );
+        add(&db, "乙", Some(h1), "2026-01-10", "moved_away", Some("2026-03-01"));
+        add(&db, "丙", None, "2026-02-01", "deceased", Some("2025-12-01"));
         add(&db, "丁", Some(h2), "2026-01-09", "moved_away", None);
         let re = add(&db, "戊", None, "2026-04-01", "active", None);
         crate::migrate::migrate(&db).unwrap();
@@ -1590,14 +1477,7 @@ mod tests {
         check(&db, "a household's first member");
         let rg = add(&db, "庚", Some(h2), "2026-01-20", "active", None);
         check(&db, "an earlier member of the same household");
-        add(
-            &db,
-            "辛",
-            Some(h1),
-            "2026-01-19",
-            "deceased",
-            Some("2026-04-30"),
-        );
+        add(&db, "辛", Some(h1), "2026-01-19", "deceased", Some("2026-04-30"));
         check(&db, "registered as deceased");
         let steps: [(&str, &str, Vec<Value>); 7] = [
             (
@@ -1620,11 +1500,7 @@ mod tests {
                 "UPDATE residents SET name = '己二', notes = '改名' WHERE id = ?",
                 vec![rf.into()],
             ),
-            (
-                "deleted",
-                "DELETE FROM residents WHERE id = ?",
-                vec![rf.into()],
-            ),
+            ("deleted", "DELETE FROM residents WHERE id = ?", vec![rf.into()]),
             (
                 "moved to another community, active again",
                 "UPDATE residents SET community_id = ?, status = 'active', closed_on = NULL WHERE id = ?",
@@ -1658,11 +1534,7 @@ mod tests {
 
     #[test]
     fn like_wildcards_in_a_name_query_are_literal() {
-        let f = Filter {
-            community_id: 1,
-            q: Some("夏%".into()),
-            ..Default::default()
-        };
+        let f = Filter { community_id: 1, q: Some("夏%".into()), ..Default::default() };
         let (_, args) = where_clause(&f);
         assert_eq!(args.last(), Some(&Value::Text("%夏\\%%".into())));
         // Each character is looked up as itself in the name index.
@@ -1688,15 +1560,9 @@ mod tests {
     #[test]
     fn age_bounds_count_full_years() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        assert_eq!(
-            years_before(today, 80),
-            NaiveDate::from_ymd_opt(1946, 11, 27).unwrap()
-        );
+        assert_eq!(years_before(today, 80), NaiveDate::from_ymd_opt(1946, 11, 27).unwrap());
         let leap = NaiveDate::from_ymd_opt(2028, 2, 29).unwrap();
-        assert_eq!(
-            years_before(leap, 1),
-            NaiveDate::from_ymd_opt(2027, 2, 28).unwrap()
-        );
+        assert_eq!(years_before(leap, 1), NaiveDate::from_ymd_opt(2027, 2, 28).unwrap());
     }
 }
 

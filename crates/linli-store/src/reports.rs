@@ -23,11 +23,7 @@ fn ok(ind: &'static Indicator, value: Value, records: String, extra: Value) -> F
     if let (Some(d), Value::Object(e)) = (details.as_object_mut(), extra) {
         d.extend(e);
     }
-    Figure {
-        indicator: ind,
-        value: Some(value),
-        details,
-    }
+    Figure { indicator: ind, value: Some(value), details }
 }
 
 /// What `read` answers, read the first time only (a clone of it each time: small values).
@@ -84,12 +80,7 @@ pub fn compute_some(
                     "SELECT COUNT(*) FROM fund_disbursements WHERE community_id = ? AND status = 'paid' AND paid_on >= ? AND paid_on <= ?",
                     params![community_id, from, to],
                 )?;
-                ok(
-                    ind,
-                    json!(helped),
-                    "/fund".into(),
-                    json!({"times": times, "persons": helped}),
-                )
+                ok(ind, json!(helped), "/fund".into(), json!({"times": times, "persons": helped}))
             }
             "fund.disclosures" => {
                 let n = fund::postings_count(c, t, from, to)?;
@@ -147,21 +138,11 @@ pub fn compute_some(
                     _ => "vocational_training",
                 };
                 let n = crate::learning::courses_held(c, t, category, from, to)?;
-                ok(
-                    ind,
-                    json!(n),
-                    format!("/courses?year={}", &to[..4.min(to.len())]),
-                    json!({}),
-                )
+                ok(ind, json!(n), format!("/courses?year={}", &to[..4.min(to.len())]), json!({}))
             }
             "learning.trainees_unemployed" => {
                 let n = crate::learning::trainees_unemployed(c, t, from, to)?;
-                ok(
-                    ind,
-                    json!(n),
-                    format!("/courses/completions?from={from}&to={to}"),
-                    json!({}),
-                )
+                ok(ind, json!(n), format!("/courses/completions?from={from}&to={to}"), json!({}))
             }
             "employment.reemployed_hardship" => {
                 let n = crate::learning::reemployed_hardship(c, t, from, to)?;
@@ -213,21 +194,13 @@ pub fn compute_some(
             }
             "affairs.resolved" => {
                 let n = crate::affairs::resolved_count(c, t, from, to)?;
-                ok(
-                    ind,
-                    json!(n),
-                    "/affairs?status=resolved_any".into(),
-                    json!({}),
-                )
+                ok(ind, json!(n), "/affairs?status=resolved_any".into(), json!({}))
             }
             "affairs.satisfaction" => {
                 // Of the issues resolved in the period that were rated; none rated is no rate.
                 let (pleased, rated) = crate::affairs::satisfaction(c, t, from, to)?;
-                let rate = if rated > 0 {
-                    json!(pleased as f64 / rated as f64)
-                } else {
-                    Value::Null
-                };
+                let rate =
+                    if rated > 0 { json!(pleased as f64 / rated as f64) } else { Value::Null };
                 ok(
                     ind,
                     rate,
@@ -263,17 +236,8 @@ pub fn compute_some(
                 let all = once(&mut stars, || crate::corridors::stars_up_to(c, t, to))?;
                 let (sum, n) = crate::corridors::stars_sum(&all);
                 // No corridor inspected yet is no average, not 0 stars.
-                let value = if n > 0 {
-                    json!(sum as f64 / n as f64)
-                } else {
-                    Value::Null
-                };
-                ok(
-                    ind,
-                    value,
-                    "/corridors".into(),
-                    json!({"corridors": n, "stars": sum}),
-                )
+                let value = if n > 0 { json!(sum as f64 / n as f64) } else { Value::Null };
+                ok(ind, value, "/corridors".into(), json!({"corridors": n, "stars": sum}))
             }
             "publicity.articles" => {
                 let n = crate::publicity::articles_count(c, t, from, to)?;
@@ -307,10 +271,7 @@ pub fn to_json(figures: &[Figure], community: &str, from: &str, to: &str) -> Val
     let mut values = serde_json::Map::new();
     let mut details = serde_json::Map::new();
     for f in figures {
-        values.insert(
-            f.indicator.id.to_string(),
-            f.value.clone().unwrap_or(Value::Null),
-        );
+        values.insert(f.indicator.id.to_string(), f.value.clone().unwrap_or(Value::Null));
         details.insert(f.indicator.id.to_string(), f.details.clone());
     }
     json!({"community": community, "from": from, "to": to, "indicators": values, "details": details})
@@ -359,11 +320,7 @@ pub fn age_bands(
         .collect::<Result<_>>()?;
     let mut born_by = |day: &str| -> Result<i64> {
         let month = day.get(..7).unwrap_or(day);
-        let before: i64 = months
-            .iter()
-            .filter(|(m, _)| m.as_str() < month)
-            .map(|(_, n)| n)
-            .sum();
+        let before: i64 = months.iter().filter(|(m, _)| m.as_str() < month).map(|(_, n)| n).sum();
         let days = c.count(
             "SELECT CAST(COALESCE(SUM(residents), 0) AS BIGINT) FROM registry_birth_days
              WHERE community_id = ? AND day >= ? AND day <= ?",
@@ -426,12 +383,8 @@ mod tests {
             })
             .unwrap();
         let add = |db: &crate::Db, born: Option<&str>, status: &str| -> i64 {
-            let (id, path, born, status) = (
-                a.id,
-                a.path.as_str().to_string(),
-                born.map(str::to_string),
-                status.to_string(),
-            );
+            let (id, path, born, status) =
+                (a.id, a.path.as_str().to_string(), born.map(str::to_string), status.to_string());
             db.write_blocking(move |c| {
                 c.insert(
                     "INSERT INTO residents (community_id, place_path, name, name_initials, name_pinyin,
@@ -485,11 +438,7 @@ mod tests {
         ];
         let mut ids = Vec::new();
         for (i, day) in born.iter().enumerate() {
-            ids.push(add(
-                &db,
-                Some(day),
-                if i % 5 == 4 { "moved_away" } else { "active" },
-            ));
+            ids.push(add(&db, Some(day), if i % 5 == 4 { "moved_away" } else { "active" }));
         }
         add(&db, None, "active");
         crate::migrate::migrate(&db).unwrap();
@@ -532,11 +481,7 @@ mod tests {
                 "UPDATE residents SET status = 'anonymized' WHERE id = ?",
                 vec![crate::Value::from(ids[6])],
             ),
-            (
-                "deleted",
-                "DELETE FROM residents WHERE id = ?",
-                vec![crate::Value::from(ids[7])],
-            ),
+            ("deleted", "DELETE FROM residents WHERE id = ?", vec![crate::Value::from(ids[7])]),
         ];
         for (step, sql, args) in steps {
             run(&db, sql, args);

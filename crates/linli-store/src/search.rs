@@ -71,14 +71,7 @@ impl<'a> Doc<'a> {
     /// A document known by its kind and public flag alone: what its stats row and postings
     /// need of it once its tokens are known (backfills, removal).
     fn scope(kind: &'a str, public: bool) -> Doc<'a> {
-        Doc {
-            kind,
-            ref_id: 0,
-            title: "",
-            body: "",
-            published_on: "",
-            public,
-        }
+        Doc { kind, ref_id: 0, title: "", body: "", published_on: "", public }
     }
 }
 
@@ -119,11 +112,7 @@ fn kind_token(kind: &str) -> String {
 /// matches exactly one of them (see [`Scope`]). As migration 0021 writes them.
 fn scope_tokens(t: Tenant, kind: &str, public: bool) -> String {
     let (c, k) = (t.id(), kind_token(kind));
-    if public {
-        format!("c{c} c{c}k{k} c{c}p c{c}k{k}p")
-    } else {
-        format!("c{c} c{c}k{k}")
-    }
+    if public { format!("c{c} c{c}k{k} c{c}p c{c}k{k}p") } else { format!("c{c} c{c}k{k}") }
 }
 
 /// Which of the community's documents a search looks at.
@@ -177,11 +166,7 @@ impl Scope<'_> {
     /// tokens), with the scope's token when it is intersected.
     fn fts(&self, terms: &[String]) -> String {
         let words = fts_terms(self.t, terms);
-        if self.token {
-            format!("\"{}\" {words}", self.token())
-        } else {
-            words
-        }
+        if self.token { format!("\"{}\" {words}", self.token()) } else { words }
     }
 }
 
@@ -212,8 +197,7 @@ const ID_OF_ROWID: &str = "(-f.rowid) % 10000000000";
 /// Puts a document in the index, or replaces it.
 pub fn put(c: &mut dyn Conn, t: Tenant, d: &Doc) -> Result<i64> {
     let mut ids = put_many(c, t, std::slice::from_ref(d))?;
-    ids.pop()
-        .ok_or_else(|| crate::StoreError::Db("a document was not indexed".into()))
+    ids.pop().ok_or_else(|| crate::StoreError::Db("a document was not indexed".into()))
 }
 
 /// Puts several documents of a community in the index (or replaces them), in one transaction
@@ -255,11 +239,7 @@ type TermDeltas = std::collections::BTreeMap<String, i64>;
 
 /// A document's distinct terms.
 fn distinct_terms<'a>(title_tokens: &'a str, body_tokens: &'a str) -> BTreeSet<&'a str> {
-    title_tokens
-        .split(' ')
-        .chain(body_tokens.split(' '))
-        .filter(|s| !s.is_empty())
-        .collect()
+    title_tokens.split(' ').chain(body_tokens.split(' ')).filter(|s| !s.is_empty()).collect()
 }
 
 /// One document into the index (its term counts and, on PostgreSQL, its postings left to the
@@ -284,22 +264,14 @@ fn put_one(c: &mut dyn Conn, t: Tenant, d: &Doc) -> Result<(i64, i64, String, St
         ],
     )?;
     let key = order_key(d.published_on, id);
-    c.execute(
-        "UPDATE search_docs SET order_key = ? WHERE id = ?",
-        params![key, id],
-    )?;
+    c.execute("UPDATE search_docs SET order_key = ? WHERE id = ?", params![key, id])?;
     // PostgreSQL's postings are written by the caller, for the whole batch.
     if c.dialect() == Dialect::Sqlite {
         let scope = scope_tokens(t, d.kind, d.public);
         let title = prefixed(t, &title_tokens);
         c.execute(
             "INSERT INTO search_fts_by_date (rowid, scope, title, body) VALUES (?, ?, ?, ?)",
-            params![
-                -key,
-                scope.as_str(),
-                title.as_str(),
-                prefixed(t, &body_tokens)
-            ],
+            params![-key, scope.as_str(), title.as_str(), prefixed(t, &body_tokens)],
         )?;
         c.execute(
             "INSERT INTO search_fts_titles (rowid, scope, title) VALUES (?, ?, ?)",
@@ -398,10 +370,7 @@ fn count_terms(
         return Ok(());
     }
     let json = serde_json::Value::Array(
-        deltas
-            .iter()
-            .map(|(term, n)| serde_json::json!([term, n]))
-            .collect(),
+        deltas.iter().map(|(term, n)| serde_json::json!([term, n])).collect(),
     )
     .to_string();
     let sql = match c.dialect() {
@@ -439,14 +408,8 @@ pub fn remove(c: &mut dyn Conn, kind: &str, ref_id: i64) -> Result<()> {
         let (title_tokens, body_tokens) = (r.text(4)?, r.text(5)?);
         match c.dialect() {
             Dialect::Sqlite => {
-                c.execute(
-                    "DELETE FROM search_fts_by_date WHERE rowid = ?",
-                    params![-key],
-                )?;
-                c.execute(
-                    "DELETE FROM search_fts_titles WHERE rowid = ?",
-                    params![-key],
-                )?;
+                c.execute("DELETE FROM search_fts_by_date WHERE rowid = ?", params![-key])?;
+                c.execute("DELETE FROM search_fts_titles WHERE rowid = ?", params![-key])?;
             }
             Dialect::Postgres => {
                 let doc = Doc::scope(kind, public);
@@ -515,11 +478,7 @@ pub struct Found {
 
 impl Found {
     fn none() -> Found {
-        Found {
-            hits: Vec::new(),
-            total: 0,
-            total_more: false,
-        }
+        Found { hits: Vec::new(), total: 0, total_more: false }
     }
 }
 
@@ -534,18 +493,7 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Hit>, i64)> {
-    let f = find(
-        c,
-        t,
-        &Query {
-            terms,
-            kind,
-            public_on,
-            limit,
-            offset,
-            rank_cap: RANK_CAP,
-        },
-    )?;
+    let f = find(c, t, &Query { terms, kind, public_on, limit, offset, rank_cap: RANK_CAP })?;
     Ok((f.hits, f.total))
 }
 
@@ -560,12 +508,7 @@ pub fn find(c: &mut dyn Conn, t: Tenant, q: &Query) -> Result<Found> {
     if c.dialect() == Dialect::Postgres {
         return find_listed(c, t, q);
     }
-    let mut scope = Scope {
-        t,
-        kind: q.kind,
-        until: q.public_on.map(key_until),
-        token: false,
-    };
+    let mut scope = Scope { t, kind: q.kind, until: q.public_on.map(key_until), token: false };
     let counts = term_counts(c, &scope, q.terms)?;
     let Some(fewest) = counts.iter().min_by_key(|n| n.docs).copied() else {
         return Ok(Found::none());
@@ -602,11 +545,7 @@ pub fn find(c: &mut dyn Conn, t: Tenant, q: &Query) -> Result<Found> {
         ),
         _ => (q.rank_cap, true),
     };
-    Ok(Found {
-        hits: load(c, t, &page)?,
-        total,
-        total_more,
-    })
+    Ok(Found { hits: load(c, t, &page)?, total, total_more })
 }
 
 /// PostgreSQL's [`find`], from the terms' postings (`postings`): the same paths, order and
@@ -645,11 +584,8 @@ fn find_listed(c: &mut dyn Conn, t: Tenant, q: &Query) -> Result<Found> {
     let titled_lists = postings::lists(c, t, q.terms, true, q.kind, until.is_some())?;
     let titled: Vec<&[i64]> = titled_lists.iter().map(|l| &l[..published(l)]).collect();
     let in_titles = postings::newest(&titled, offset.saturating_add(limit));
-    let mut page: Page = in_titles
-        .iter()
-        .skip(offset)
-        .map(|&k| (postings::id_of_key(k), true))
-        .collect();
+    let mut page: Page =
+        in_titles.iter().skip(offset).map(|&k| (postings::id_of_key(k), true)).collect();
     if page.len() < limit {
         // The title hits ended before the page did: there are `in_titles.len()` of them.
         let mut skip = offset.saturating_sub(in_titles.len());
@@ -670,11 +606,7 @@ fn find_listed(c: &mut dyn Conn, t: Tenant, q: &Query) -> Result<Found> {
         [one] => (one.len() as i64, false),
         _ => (q.rank_cap, true),
     };
-    Ok(Found {
-        hits: load(c, t, &page)?,
-        total,
-        total_more,
-    })
+    Ok(Found { hits: load(c, t, &page)?, total, total_more })
 }
 
 /// How many documents hold a term: in the scope asked for, and in the whole community.
@@ -706,18 +638,9 @@ fn term_counts(c: &mut dyn Conn, scope: &Scope, terms: &[String]) -> Result<Vec<
     args.extend(terms.iter().map(|s| Value::from(s.as_str())));
     let mut by_term: HashMap<String, TermCount> = HashMap::new();
     for r in c.query(&sql, &args)? {
-        by_term.insert(
-            r.text(0)?,
-            TermCount {
-                docs: r.int(1)?,
-                all: r.int(2)?,
-            },
-        );
+        by_term.insert(r.text(0)?, TermCount { docs: r.int(1)?, all: r.int(2)? });
     }
-    Ok(terms
-        .iter()
-        .map(|s| by_term.get(s).copied().unwrap_or_default())
-        .collect())
+    Ok(terms.iter().map(|s| by_term.get(s).copied().unwrap_or_default()).collect())
 }
 
 /// A match with what ranking reads of it (its `search_stats` row).
@@ -765,14 +688,7 @@ fn stats_of(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<Match>> {
         // elements of a JSON array (1.5 against 2.8 ms for 480 stats rows).
         Dialect::Postgres => (
             "doc_id = ANY(CAST(CAST(? AS TEXT) AS BIGINT[]))",
-            format!(
-                "{{{}}}",
-                sorted
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ),
+            format!("{{{}}}", sorted.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
         ),
     };
     c.query(
@@ -809,10 +725,8 @@ fn rank(
     const TITLE_WEIGHT: f64 = 10.0;
     let hashes: Vec<u32> = terms.iter().map(|s| stats::term_hash(s)).collect();
     let n = 2.0 * df.iter().copied().max().unwrap_or(1).max(1) as f64;
-    let idf: Vec<f64> = df
-        .iter()
-        .map(|&d| (1.0 + (n - d as f64 + 0.5) / (d as f64 + 0.5)).ln())
-        .collect();
+    let idf: Vec<f64> =
+        df.iter().map(|&d| (1.0 + (n - d as f64 + 0.5) / (d as f64 + 0.5)).ln()).collect();
     // (id, order_key, in title, weighted term frequencies, length)
     let mut docs: Vec<(i64, i64, bool, Vec<f64>, f64)> = Vec::with_capacity(found.len());
     for m in found {
@@ -848,11 +762,7 @@ fn rank(
         .take(usize::try_from(limit).unwrap_or(0))
         .map(|(in_title, _, _, id)| (id, in_title))
         .collect();
-    Ok(Found {
-        hits: load(c, t, &page)?,
-        total,
-        total_more: false,
-    })
+    Ok(Found { hits: load(c, t, &page)?, total, total_more: false })
 }
 
 /// The large path's page: title hits newest first, then the other matches newest first, each
@@ -872,19 +782,9 @@ fn by_date(
     }
     // Where the title hits end: known from this page unless it starts past them (a deep
     // page), when they are counted (work grows with the depth, as an OFFSET's does).
-    let title_hits = if got > 0 || offset == 0 {
-        offset + got
-    } else {
-        count_titles(c, scope, terms)?
-    };
-    let rest = ordered(
-        c,
-        scope,
-        terms,
-        Part::Rest,
-        limit - got,
-        (offset - title_hits).max(0),
-    )?;
+    let title_hits =
+        if got > 0 || offset == 0 { offset + got } else { count_titles(c, scope, terms)? };
+    let rest = ordered(c, scope, terms, Part::Rest, limit - got, (offset - title_hits).max(0))?;
     page.extend(rest.into_iter().map(|id| (id, false)));
     Ok(page)
 }
@@ -907,11 +807,7 @@ fn sqlite_part(scope: &Scope, terms: &[String], part: Part) -> (String, Vec<Valu
         Part::Titles => ("search_fts_titles", scope.fts(terms)),
         Part::Rest => (
             "search_fts_by_date",
-            format!(
-                "({}) NOT title : ({})",
-                scope.fts(terms),
-                fts_terms(scope.t, terms)
-            ),
+            format!("({}) NOT title : ({})", scope.fts(terms), fts_terms(scope.t, terms)),
         ),
     };
     let (filter, filter_args) = scope.sqlite_filter();
@@ -937,13 +833,10 @@ fn ordered(
 ) -> Result<Vec<i64>> {
     let (from, mut args) = sqlite_part(scope, terms, part);
     args.extend([limit.into(), offset.into()]);
-    c.query(
-        &format!("SELECT s.doc_id FROM {from} ORDER BY f.rowid LIMIT ? OFFSET ?"),
-        &args,
-    )?
-    .iter()
-    .map(|r| r.int(0))
-    .collect()
+    c.query(&format!("SELECT s.doc_id FROM {from} ORDER BY f.rowid LIMIT ? OFFSET ?"), &args)?
+        .iter()
+        .map(|r| r.int(0))
+        .collect()
 }
 
 /// The title hits in the scope (a deep page of the large path only; SQLite).
@@ -1007,12 +900,7 @@ fn load(c: &mut dyn Conn, t: Tenant, page: &Page) -> Result<Vec<Hit>> {
     }
     Ok(page
         .iter()
-        .filter_map(|(id, in_title)| {
-            rows.remove(id).map(|h| Hit {
-                in_title: *in_title,
-                ..h
-            })
-        })
+        .filter_map(|(id, in_title)| rows.remove(id).map(|h| Hit { in_title: *in_title, ..h }))
         .collect())
 }
 
@@ -1049,14 +937,8 @@ mod tests {
                     .collect()
             })
             .unwrap();
-        assert!(
-            plan.iter().any(|p| p.contains("INTEGER PRIMARY KEY")),
-            "{plan:?}"
-        );
-        assert!(
-            !plan.iter().any(|p| p.contains("search_docs_community")),
-            "{plan:?}"
-        );
+        assert!(plan.iter().any(|p| p.contains("INTEGER PRIMARY KEY")), "{plan:?}");
+        assert!(!plan.iter().any(|p| p.contains("search_docs_community")), "{plan:?}");
     }
 
     #[test]
@@ -1071,10 +953,7 @@ mod tests {
 
     /// A SQLite database migrated up to `version`, with one community.
     fn database_at(dir: &tempfile::TempDir, version: i64) -> (crate::Db, Tenant) {
-        migrated_to(
-            dir.path().join("s.db").to_string_lossy().to_string(),
-            version,
-        )
+        migrated_to(dir.path().join("s.db").to_string_lossy().to_string(), version)
     }
 
     /// The database at `location` (a path or a PostgreSQL URL) migrated up to `version`, with
@@ -1165,9 +1044,8 @@ mod tests {
         assert_eq!(order, [(1, true), (2, false)], "the title hit first");
         assert_eq!(found.total, 2);
         // Every document has its stats row, and the portal finds them too.
-        let stats = db
-            .read_blocking(|c| c.count("SELECT COUNT(*) FROM search_stats", params![]))
-            .unwrap();
+        let stats =
+            db.read_blocking(|c| c.count("SELECT COUNT(*) FROM search_stats", params![])).unwrap();
         assert_eq!(stats, 2);
         let portal = db
             .read_blocking(|c| search(c, t, &terms(&["志愿"]), None, Some("2026-12-31"), 20, 0))
@@ -1180,12 +1058,8 @@ mod tests {
     fn matches_are_read_in_the_index_s_order_and_filtered_on_short_scope_entries() {
         let dir = tempfile::tempdir().unwrap();
         let (db, t) = database_at(&dir, latest());
-        let scope = Scope {
-            t,
-            kind: Some("article"),
-            until: Some(key_until("2026-12-31")),
-            token: false,
-        };
+        let scope =
+            Scope { t, kind: Some("article"), until: Some(key_until("2026-12-31")), token: false };
         let words = terms(&["文明", "楼道"]);
         let (from, args) = sqlite_part(&scope, &words, Part::Rest);
         let plan: Vec<String> = db
@@ -1203,11 +1077,7 @@ mod tests {
             .unwrap();
         assert!(plan[0].contains("VIRTUAL TABLE INDEX"), "{plan:?}");
         // The scope of each match from the short index entries, not the row with its `tf`.
-        assert!(
-            plan.iter()
-                .any(|p| p.contains("COVERING INDEX search_stats_scope")),
-            "{plan:?}"
-        );
+        assert!(plan.iter().any(|p| p.contains("COVERING INDEX search_stats_scope")), "{plan:?}");
         assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
     }
 
@@ -1248,11 +1118,7 @@ mod tests {
             let found = first_page(&db, t, &["文明", "楼道"], cap);
             let order: Vec<(i64, bool)> =
                 found.hits.iter().map(|h| (h.ref_id, h.in_title)).collect();
-            assert_eq!(
-                order,
-                [(1, true), (2, false)],
-                "cap {cap}: the title hit first"
-            );
+            assert_eq!(order, [(1, true), (2, false)], "cap {cap}: the title hit first");
         }
         assert_eq!(first_page(&db, t, &["文明", "楼道"], RANK_CAP).total, 2);
         let portal = db
@@ -1273,8 +1139,7 @@ mod tests {
             published_on: "2026-11-30",
             public: true,
         };
-        db.write_blocking(|c| put_many(c, t, &[doc("植树活动"), doc("供暖检修")]))
-            .unwrap();
+        db.write_blocking(|c| put_many(c, t, &[doc("植树活动"), doc("供暖检修")])).unwrap();
         for cap in [0, RANK_CAP] {
             for (words, total) in [(&["供暖"][..], 1), (&["植树"], 0), (&["社区"], 1)] {
                 let found = first_page(&db, t, words, cap);
@@ -1340,10 +1205,7 @@ mod tests {
         }
         let rows = db
             .read_blocking(|c| {
-                c.count(
-                    "SELECT COUNT(*) FROM search_fts_postings WHERE term = '楼道'",
-                    params![],
-                )
+                c.count("SELECT COUNT(*) FROM search_fts_postings WHERE term = '楼道'", params![])
             })
             .unwrap();
         assert_eq!(rows, 2, "one row for the titles, one for anywhere");

@@ -49,9 +49,6 @@ pub fn init_community(
                 request_id: None,
             },
         )?;
-        Ok(Initialized {
-            community: place,
-            admin: user,
-        })
+        Ok(Initialized { community: place, admin: user })
     })
 }

@@ -89,10 +89,7 @@ fn configure(conn: &Connection, statements: usize) -> Result<()> {
     // statement kept prepared would be compiled on every request. The price is the LIKE-prefix
     // optimisation with a bound pattern, which the store does not rely on (prefix searches
     // are written as ranges or go through the search tables).
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-        true,
-    )?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(())
 }
 
@@ -101,10 +98,7 @@ impl SqliteDb {
         let statements = config.statement_cache_capacity;
         let db = SqliteDb {
             writer: Pool::new(
-                Writer {
-                    path: PathBuf::from(path),
-                    statements,
-                },
+                Writer { path: PathBuf::from(path), statements },
                 Limits {
                     max: 1,
                     wait: config.busy_timeout,
@@ -113,10 +107,7 @@ impl SqliteDb {
                 },
             ),
             readers: Pool::new(
-                Readers {
-                    path: PathBuf::from(path),
-                    statements,
-                },
+                Readers { path: PathBuf::from(path), statements },
                 Limits {
                     max: config.pool_size,
                     wait: config.busy_timeout,
@@ -255,9 +246,8 @@ impl Conn for SqliteConn<'_> {
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
         let mut stmt = self.0.prepare_cached(sql)?;
-        let n = counted(self.1, &mut stmt, |s| {
-            s.execute(rusqlite::params_from_iter(params.iter()))
-        })?;
+        let n =
+            counted(self.1, &mut stmt, |s| s.execute(rusqlite::params_from_iter(params.iter())))?;
         Ok(n as u64)
     }
 
@@ -344,19 +334,11 @@ mod tests {
             Err(StoreError::Busy { retry_after_secs }) => assert_eq!(retry_after_secs, 1),
             other => panic!("expected Busy, got {other:?}"),
         }
-        assert_eq!(
-            StoreError::Busy {
-                retry_after_secs: 1
-            }
-            .code(),
-            "busy"
-        );
+        assert_eq!(StoreError::Busy { retry_after_secs: 1 }.code(), "busy");
         // Readers are not held up by the writer, and the writer is free again afterwards.
         db.write_blocking(|c| c.execute("INSERT INTO t (a, b) VALUES (3, 'y')", params![]))
             .unwrap();
-        let n = db
-            .read_blocking(|c| c.count("SELECT COUNT(*) FROM t", params![]))
-            .unwrap();
+        let n = db.read_blocking(|c| c.count("SELECT COUNT(*) FROM t", params![])).unwrap();
         assert_eq!(n, 2);
     }
 
@@ -364,9 +346,7 @@ mod tests {
     fn a_small_read_runs_on_the_calling_thread_only_when_a_reader_is_free() {
         let dir = tempfile::tempdir().unwrap();
         let db = open(&dir, 1);
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let here = std::thread::current().id();
         let ran_on = rt
             .block_on(db.read_small(|c| {
@@ -400,10 +380,7 @@ mod tests {
     fn a_page_on_one_thread_reads_there_and_other_reads_are_handed_off() {
         let dir = tempfile::tempdir().unwrap();
         let db = open(&dir, 2);
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
         let reader = |db: &crate::Db| {
             let db = db.clone();
             async move {
@@ -437,11 +414,7 @@ mod tests {
             }
         };
         let (here, first, small, second) = rt.block_on(db.on_one_thread(page)).unwrap();
-        assert_eq!(
-            (first, small, second),
-            (here, here, here),
-            "all on the page's thread"
-        );
+        assert_eq!((first, small, second), (here, here, here), "all on the page's thread");
         // Outside it, a read goes to a blocking thread, not the runtime's worker.
         let (worker, read_on) = rt.block_on(async {
             tokio::spawn(async move { (std::thread::current().id(), reader(&db).await) })
@@ -468,8 +441,7 @@ mod tests {
         );
         assert!(matches!(second, Err(StoreError::Busy { .. })), "{second:?}");
         // The writer does not wait for readers.
-        db.write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (1)", params![]))
-            .unwrap();
+        db.write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (1)", params![])).unwrap();
     }
 
     #[test]
@@ -487,11 +459,7 @@ mod tests {
         assert_eq!(e.unique_constraint(), Some("t.a, t.b"));
         assert_eq!(e.code(), "internal");
         // The failed transaction was rolled back and the writer is usable.
-        assert_eq!(
-            db.read_blocking(|c| c.count("SELECT COUNT(*) FROM t", params![]))
-                .unwrap(),
-            1
-        );
+        assert_eq!(db.read_blocking(|c| c.count("SELECT COUNT(*) FROM t", params![])).unwrap(), 1);
         let not_unique = db
             .write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (NULL)", params![]))
             .unwrap_err();
@@ -511,11 +479,8 @@ mod tests {
             });
         }));
         assert!(panicked.is_err());
-        db.write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (2)", params![]))
-            .unwrap();
-        let rows = db
-            .read_blocking(|c| c.query("SELECT a FROM t", params![]))
-            .unwrap();
+        db.write_blocking(|c| c.execute("INSERT INTO t (a) VALUES (2)", params![])).unwrap();
+        let rows = db.read_blocking(|c| c.query("SELECT a FROM t", params![])).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].int(0).unwrap(), 2);
     }

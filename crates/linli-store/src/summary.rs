@@ -11,12 +11,9 @@ use std::collections::BTreeMap;
 /// The community's template, or `None` when it uses the default.
 pub fn template(c: &mut dyn Conn, t: Tenant) -> Result<Option<String>> {
     let community_id = t.id();
-    c.query_opt(
-        "SELECT body FROM summary_templates WHERE community_id = ?",
-        params![community_id],
-    )?
-    .map(|r| r.text(0))
-    .transpose()
+    c.query_opt("SELECT body FROM summary_templates WHERE community_id = ?", params![community_id])?
+        .map(|r| r.text(0))
+        .transpose()
 }
 
 /// The template in force: the community's own, else the default.
@@ -43,10 +40,8 @@ pub fn save_template(
 /// Back to the default template.
 pub fn reset_template(c: &mut dyn Conn, t: Tenant) -> Result<bool> {
     let community_id = t.id();
-    Ok(c.execute(
-        "DELETE FROM summary_templates WHERE community_id = ?",
-        params![community_id],
-    )? > 0)
+    Ok(c.execute("DELETE FROM summary_templates WHERE community_id = ?", params![community_id])?
+        > 0)
 }
 
 /// What a story is told from: a hardship case (with its help), a placement (with its
@@ -170,23 +165,14 @@ pub fn candidates(
         let name = r.text(1)?;
         let consented = r.int(2)? != 0;
         let id = r.int(0)?;
-        let via = if r.int(5)? != 0 {
-            "服务站推荐"
-        } else {
-            "自主就业"
-        };
+        let via = if r.int(5)? != 0 { "服务站推荐" } else { "自主就业" };
         out.push(Candidate {
             kind: StoryKind::Placement,
             id,
             place_path: r.text(7)?,
             shown_name: shown(&name, consented),
             consented,
-            summary: format!(
-                "{}起在{}从事{}（{via}）",
-                r.text(6)?,
-                r.text(3)?,
-                r.text(4)?
-            ),
+            summary: format!("{}起在{}从事{}（{via}）", r.text(6)?, r.text(3)?, r.text(4)?),
             events: r.int(8)?,
             last_on: r.opt_text(9)?.unwrap_or_default(),
             picked: picked.contains(&(StoryKind::Placement, id)),
@@ -198,10 +184,7 @@ pub fn candidates(
         out.push(Candidate {
             kind: StoryKind::Volunteer,
             id: v.id,
-            place_path: v
-                .place_path
-                .clone()
-                .unwrap_or_else(|| community_path.clone()),
+            place_path: v.place_path.clone().unwrap_or_else(|| community_path.clone()),
             shown_name: shown(&v.name, v.consented),
             consented: v.consented,
             summary: format!(
@@ -354,9 +337,7 @@ pub fn suggested(
         out.push((StoryKind::Case, r.int(0)?));
     }
     out.extend(
-        volunteer_rows(c, community_id, from, to, 1)?
-            .first()
-            .map(|v| (StoryKind::Volunteer, v.id)),
+        volunteer_rows(c, community_id, from, to, 1)?.first().map(|v| (StoryKind::Volunteer, v.id)),
     );
     out.extend(
         project_rows(c, community_id, from, to, 1)?
@@ -384,11 +365,7 @@ pub fn told(
     from: &str,
     to: &str,
 ) -> Result<Vec<(StoryKind, i64)>> {
-    if picks_saved(c, t, year)? {
-        picked(c, t, year)
-    } else {
-        suggested(c, t, from, to)
-    }
+    if picks_saved(c, t, year)? { picked(c, t, year) } else { suggested(c, t, from, to) }
 }
 
 fn shown(name: &str, consented: bool) -> String {
@@ -460,15 +437,7 @@ pub fn set_picks(
         );
         let n = c.execute(
             &sql,
-            params![
-                year,
-                kind.as_str(),
-                i as i64,
-                user,
-                now_text(now),
-                *id,
-                community_id
-            ],
+            params![year, kind.as_str(), i as i64, user, now_text(now), *id, community_id],
         )?;
         if n > 0 {
             kept.push((*kind, *id));
@@ -558,10 +527,7 @@ fn project_story(c: &mut dyn Conn, community_id: i64, id: i64) -> Result<Option<
     else {
         return Ok(None);
     };
-    Ok(Some(Story {
-        text: ProjectRow::from_row(&r)?.text(),
-        at: summary::PARTNER_STORIES_LINE,
-    }))
+    Ok(Some(Story { text: ProjectRow::from_row(&r)?.text(), at: summary::PARTNER_STORIES_LINE }))
 }
 
 fn placement_story(c: &mut dyn Conn, community_id: i64, id: i64) -> Result<Option<Story>> {
@@ -670,14 +636,7 @@ pub fn build_from(
         }
     }
     let stories = stories(c, t, year, &from, &to)?;
-    let ctx = Context {
-        community,
-        year,
-        from: &from,
-        to: &to,
-        today,
-        records: &records,
-    };
+    let ctx = Context { community, year, from: &from, to: &to, today, records: &records };
     Ok(summary::build(template, &ctx, &figures, &stories))
 }
 
@@ -749,21 +708,9 @@ pub fn fund_ledger(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<
             r.text(1)?,
             r.int(0)?.to_string(),
             format!("{kind}：{}", r.text(3)?),
-            if money > 0 {
-                yuan(money)
-            } else {
-                String::new()
-            },
-            if money < 0 {
-                yuan(-money)
-            } else {
-                String::new()
-            },
-            if goods != 0 {
-                yuan(goods)
-            } else {
-                String::new()
-            },
+            if money > 0 { yuan(money) } else { String::new() },
+            if money < 0 { yuan(-money) } else { String::new() },
+            if goods != 0 { yuan(goods) } else { String::new() },
             yuan(balance),
             r.text(4)?,
         ]);
@@ -807,11 +754,7 @@ pub fn donors(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Ledge
                     _ => "爱心人士",
                 }
                 .to_string(),
-                if d.method == "in_kind" {
-                    String::new()
-                } else {
-                    yuan(d.amount_fen)
-                },
+                if d.method == "in_kind" { String::new() } else { yuan(d.amount_fen) },
                 if d.method == "in_kind" {
                     format!("{}（折价{}元）", d.items, yuan(d.amount_fen))
                 } else {
@@ -822,15 +765,7 @@ pub fn donors(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Ledge
         })
         .collect();
     Ok(Ledger {
-        headers: vec![
-            "日期",
-            "收据号",
-            "捐赠人",
-            "类别",
-            "金额（元）",
-            "物资",
-            "备注",
-        ],
+        headers: vec!["日期", "收据号", "捐赠人", "类别", "金额（元）", "物资", "备注"],
         rows,
     })
 }
@@ -914,10 +849,7 @@ fn place_label(c: &mut dyn Conn, path: &str) -> Result<String> {
     let mut names = Vec::new();
     for id in ids {
         if let Ok(p) = places::get(c, id)
-            && matches!(
-                p.kind,
-                linli_core::PlaceKind::Building | linli_core::PlaceKind::Unit
-            )
+            && matches!(p.kind, linli_core::PlaceKind::Building | linli_core::PlaceKind::Unit)
         {
             names.push(p.name);
         }
@@ -1066,12 +998,7 @@ pub fn placements(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<L
             shown(&r.text(1)?, r.int(2)? != 0),
             r.text(3)?,
             r.text(4)?,
-            if r.int(5)? != 0 {
-                "服务站推荐"
-            } else {
-                "自主就业"
-            }
-            .to_string(),
+            if r.int(5)? != 0 { "服务站推荐" } else { "自主就业" }.to_string(),
             r.int(6)?.to_string(),
             r.opt_text(7)?.unwrap_or_default(),
             match r.opt_text(8)?.as_deref() {
@@ -1205,9 +1132,8 @@ pub fn helped_by_building(
                 building = name;
             }
         }
-        *by_building
-            .entry(building.unwrap_or_else(|| "其他".to_string()))
-            .or_default() += r.int(1)?;
+        *by_building.entry(building.unwrap_or_else(|| "其他".to_string())).or_default() +=
+            r.int(1)?;
     }
     let mut out: Vec<(String, i64)> = by_building.into_iter().collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

@@ -32,11 +32,7 @@ pub struct GrantView {
 
 impl GrantView {
     pub fn grant(&self) -> Grant {
-        Grant {
-            role: self.role,
-            scope: self.path.clone(),
-            partner_id: self.partner_id,
-        }
+        Grant { role: self.role, scope: self.path.clone(), partner_id: self.partner_id }
     }
 }
 
@@ -56,15 +52,9 @@ pub fn create(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<User> {
-    let taken = c.count(
-        "SELECT COUNT(*) FROM users WHERE username = ?",
-        params![username],
-    )?;
+    let taken = c.count("SELECT COUNT(*) FROM users WHERE username = ?", params![username])?;
     if taken > 0 {
-        return Err(StoreError::Conflict {
-            code: "username_taken",
-            field: Some("username"),
-        });
+        return Err(StoreError::Conflict { code: "username_taken", field: Some("username") });
     }
     let at = now_text(now);
     let id = c.insert(
@@ -142,14 +132,7 @@ pub fn add_grant(
     c.insert(
         "INSERT INTO grants (community_id, user_id, role, place_id, partner_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        params![
-            place.community_id,
-            user_id,
-            role.as_str(),
-            place.id,
-            partner_id,
-            now_text(now)
-        ],
+        params![place.community_id, user_id, role.as_str(), place.id, partner_id, now_text(now)],
     )
 }
 
@@ -333,11 +316,7 @@ pub fn find_session(
     row.map(|r| {
         Ok(Session {
             user: user_from(&r)?,
-            kind: if r.text(6)? == "bearer" {
-                SessionKind::Bearer
-            } else {
-                SessionKind::Cookie
-            },
+            kind: if r.text(6)? == "bearer" { SessionKind::Bearer } else { SessionKind::Cookie },
             csrf_token: r.text(7)?,
             expires_at: r.text(8)?,
         })
@@ -346,10 +325,7 @@ pub fn find_session(
 }
 
 pub fn delete_session(c: &mut dyn Conn, token_hash: &str) -> Result<()> {
-    c.execute(
-        "DELETE FROM sessions WHERE token_hash = ?",
-        params![token_hash],
-    )?;
+    c.execute("DELETE FROM sessions WHERE token_hash = ?", params![token_hash])?;
     Ok(())
 }
 
@@ -362,10 +338,7 @@ pub fn delete_other_sessions(c: &mut dyn Conn, user_id: i64, keep_hash: &str) ->
 }
 
 pub fn purge_expired_sessions(c: &mut dyn Conn, now: DateTime<Utc>) -> Result<u64> {
-    c.execute(
-        "DELETE FROM sessions WHERE expires_at <= ?",
-        params![now_text(now)],
-    )
+    c.execute("DELETE FROM sessions WHERE expires_at <= ?", params![now_text(now)])
 }
 
 // ---- failed logins ----
@@ -379,9 +352,7 @@ pub fn login_failures(c: &mut dyn Conn, username: &str) -> Result<(u32, Option<D
         None => Ok((0, None)),
         Some(r) => {
             let n = u32::try_from(r.int(0)?).unwrap_or(u32::MAX);
-            let at = DateTime::parse_from_rfc3339(&r.text(1)?)
-                .map(|t| t.with_timezone(&Utc))
-                .ok();
+            let at = DateTime::parse_from_rfc3339(&r.text(1)?).map(|t| t.with_timezone(&Utc)).ok();
             Ok((n, at))
         }
     }
@@ -431,10 +402,7 @@ pub fn record_login_failure(
 }
 
 pub fn clear_login_failures(c: &mut dyn Conn, username: &str) -> Result<()> {
-    c.execute(
-        "DELETE FROM login_failures WHERE username = ?",
-        params![username],
-    )?;
+    c.execute("DELETE FROM login_failures WHERE username = ?", params![username])?;
     Ok(())
 }
 
@@ -463,11 +431,7 @@ pub fn heads_of(c: &mut dyn Conn, tenant: Tenant, path: &PlacePath) -> Result<Ve
             .ok_or_else(|| StoreError::Db("malformed place path".into()))?;
         let id = r.int(0)?;
         if path.is_within(&scope) && !out.iter().any(|h| h.user_id == id) {
-            out.push(CardHead {
-                user_id: id,
-                name: r.text(1)?,
-                card_phone: r.text(2)?,
-            });
+            out.push(CardHead { user_id: id, name: r.text(1)?, card_phone: r.text(2)? });
         }
     }
     Ok(out)
@@ -475,17 +439,10 @@ pub fn heads_of(c: &mut dyn Conn, tenant: Tenant, path: &PlacePath) -> Result<Ve
 
 /// The phone printed for this account on neighbour cards.
 pub fn card_phone(c: &mut dyn Conn, user_id: i64) -> Result<String> {
-    c.query_one(
-        "SELECT card_phone FROM users WHERE id = ?",
-        params![user_id],
-    )?
-    .text(0)
+    c.query_one("SELECT card_phone FROM users WHERE id = ?", params![user_id])?.text(0)
 }
 
 pub fn set_card_phone(c: &mut dyn Conn, user_id: i64, phone: &str) -> Result<()> {
-    c.execute(
-        "UPDATE users SET card_phone = ? WHERE id = ?",
-        params![phone, user_id],
-    )?;
+    c.execute("UPDATE users SET card_phone = ? WHERE id = ?", params![phone, user_id])?;
     Ok(())
 }

@@ -77,10 +77,7 @@ fn plan_from(r: &crate::Row) -> Result<Plan> {
 }
 
 fn split(s: &str) -> Vec<String> {
-    s.split(',')
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect()
+    s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect()
 }
 
 /// The facts the list rules read, for every active resident some rule could apply to on `on`:
@@ -185,24 +182,13 @@ pub fn create_plan(
     )?;
     // Tags in force when the list is built (for a plan dated ahead, today's 低保 list; for a
     // plan entered afterwards, the day's); ages on the visit date (80 by the festival counts).
-    let facts_on = p
-        .visit_on
-        .min(linli_core::clock::shanghai(now).date())
-        .format("%Y-%m-%d")
-        .to_string();
+    let facts_on =
+        p.visit_on.min(linli_core::clock::shanghai(now).date()).format("%Y-%m-%d").to_string();
     let people = people(c, t, &facts_on)?;
     let list = visits::build_list(&people, &p.rules, p.visit_on, p.min_age);
     for t in &list {
         let reasons: Vec<&str> = t.reasons.iter().map(|r| r.as_str()).collect();
-        insert_target(
-            c,
-            community_id,
-            id,
-            t.resident_id,
-            &reasons.join(","),
-            false,
-            &at,
-        )?;
+        insert_target(c, community_id, id, t.resident_id, &reasons.join(","), false, &at)?;
     }
     Ok((id, list.len()))
 }
@@ -249,11 +235,7 @@ fn plans_where(
     scopes: &[PlacePath],
     only_open: bool,
 ) -> Result<Vec<(Plan, Progress)>> {
-    let open = if only_open {
-        " AND status = 'open'"
-    } else {
-        ""
-    };
+    let open = if only_open { " AND status = 'open'" } else { "" };
     let plans: Vec<Plan> = c
         .query(
             &format!(
@@ -283,10 +265,7 @@ fn plans_where(
     for r in &rows {
         if let Some(s) = TargetStatus::parse(&r.text(1)?) {
             let n = usize::try_from(r.int(2)?).unwrap_or(0);
-            statuses
-                .entry(r.int(0)?)
-                .or_default()
-                .extend(std::iter::repeat_n(s, n));
+            statuses.entry(r.int(0)?).or_default().extend(std::iter::repeat_n(s, n));
         }
     }
     Ok(plans
@@ -302,10 +281,7 @@ fn scope_filter(scopes: &[PlacePath], args: &mut Vec<crate::Value>) -> String {
     if scopes.is_empty() {
         return String::new();
     }
-    format!(
-        " AND ({})",
-        crate::places::within_clause("v.place_path", scopes, args)
-    )
+    format!(" AND ({})", crate::places::within_clause("v.place_path", scopes, args))
 }
 
 const TARGET_COLUMNS: &str = "v.id, v.plan_id, v.household_id, v.resident_id, r.name, v.building_id,
@@ -401,16 +377,7 @@ pub fn add_target(
     if on_list > 0 {
         return Ok(None);
     }
-    insert_target(
-        c,
-        community_id,
-        plan_id,
-        resident_id,
-        "",
-        true,
-        &now_text(now),
-    )
-    .map(Some)
+    insert_target(c, community_id, plan_id, resident_id, "", true, &now_text(now)).map(Some)
 }
 
 /// Takes a household off the list, keeping the row and the reason.
@@ -457,13 +424,10 @@ pub struct VisitInput {
 
 /// The help record a household's visit wrote on its case timeline, if any.
 pub fn help_record_of(c: &mut dyn Conn, target_id: i64) -> Result<Option<i64>> {
-    Ok(c.query_opt(
-        "SELECT help_record_id FROM visit_targets WHERE id = ?",
-        params![target_id],
-    )?
-    .map(|r| r.opt_int(0))
-    .transpose()?
-    .flatten())
+    Ok(c.query_opt("SELECT help_record_id FROM visit_targets WHERE id = ?", params![target_id])?
+        .map(|r| r.opt_int(0))
+        .transpose()?
+        .flatten())
 }
 
 /// Records a visit (or a door nobody opened) on the plan's list, with the help record it wrote
@@ -533,10 +497,7 @@ pub fn set_helper(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let community_id = t.id();
-    c.execute(
-        "DELETE FROM neighbour_helpers WHERE resident_id = ?",
-        params![resident_id],
-    )?;
+    c.execute("DELETE FROM neighbour_helpers WHERE resident_id = ?", params![resident_id])?;
     if !helps_with.trim().is_empty() {
         c.execute(
             "INSERT INTO neighbour_helpers (resident_id, community_id, helps_with, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)",

@@ -68,10 +68,7 @@ pub fn create_group(
     )?
     .is_some()
     {
-        return Err(StoreError::Conflict {
-            code: "group_name_taken",
-            field: Some("name"),
-        });
+        return Err(StoreError::Conflict { code: "group_name_taken", field: Some("name") });
     }
     c.insert(
         "INSERT INTO community_groups (community_id, name, kind, note, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -275,10 +272,7 @@ pub fn set_field(
     let column = CORRECTABLE
         .iter()
         .find(|f| **f == field)
-        .ok_or(StoreError::Invalid {
-            code: "volunteer_field_bad",
-            field: Some("field"),
-        })?;
+        .ok_or(StoreError::Invalid { code: "volunteer_field_bad", field: Some("field") })?;
     c.execute(
         &format!(
             "UPDATE volunteers SET {column} = ?, updated_at = ? WHERE community_id = ? AND id = ?"
@@ -784,11 +778,7 @@ fn cert_row(r: &Row) -> Result<Certificate> {
 /// Stores an issued certificate (its `id` is ignored). `false`-like conflict when the code is
 /// taken: the caller draws another.
 pub fn code_taken(c: &mut dyn Conn, code: &str) -> Result<bool> {
-    Ok(c.query_opt(
-        "SELECT 1 FROM volunteer_certificates WHERE code = ?",
-        params![code],
-    )?
-    .is_some())
+    Ok(c.query_opt("SELECT 1 FROM volunteer_certificates WHERE code = ?", params![code])?.is_some())
 }
 
 pub fn add_certificate(
@@ -829,12 +819,9 @@ pub fn get_certificate(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Certifica
 
 /// A certificate by its code, in any community: the public verification page.
 pub fn certificate_by_code(c: &mut dyn Conn, code: &str) -> Result<Option<Certificate>> {
-    c.query_opt(
-        &format!("SELECT {CERT_COLUMNS} WHERE code = ?"),
-        params![code],
-    )?
-    .map(|r| cert_row(&r))
-    .transpose()
+    c.query_opt(&format!("SELECT {CERT_COLUMNS} WHERE code = ?"), params![code])?
+        .map(|r| cert_row(&r))
+        .transpose()
 }
 
 pub fn certificates_of(c: &mut dyn Conn, t: Tenant, volunteer_id: i64) -> Result<Vec<Certificate>> {

@@ -101,11 +101,7 @@ pub async fn audit_denial(
     rid: Option<&RequestId>,
 ) {
     caller
-        .actor_at(
-            rid.map(|r| r.0.clone()),
-            path.to_string(),
-            state.clock.now(),
-        )
+        .actor_at(rid.map(|r| r.0.clone()), path.to_string(), state.clock.now())
         .record_denial(&state.app, action, object)
         .await;
 }
@@ -119,12 +115,7 @@ fn new_secret() -> String {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 /// The caller of a token: from the cache of recent callers when it holds a valid entry, else
@@ -209,12 +200,7 @@ fn password_change_first(req: &Request) -> Option<Response> {
     if req.method() == Method::GET && !path.starts_with("/api/") {
         return Some(Redirect::to("/account/password").into_response());
     }
-    Some(
-        AppError::Refused {
-            code: "password_change_required",
-        }
-        .into_response(),
-    )
+    Some(AppError::Refused { code: "password_change_required" }.into_response())
 }
 
 /// Checks a user name and password with throttling; records failures and successes.
@@ -243,27 +229,16 @@ async fn authenticate(
     match verdict {
         Throttle::Open => {}
         Throttle::Wait { seconds } => {
-            return Err(AppError::Throttled {
-                seconds,
-                locked: false,
-            });
+            return Err(AppError::Throttled { seconds, locked: false });
         }
         Throttle::Locked { seconds } => {
-            return Err(AppError::Throttled {
-                seconds: ((seconds + 59) / 60) * 60,
-                locked: true,
-            });
+            return Err(AppError::Throttled { seconds: ((seconds + 59) / 60) * 60, locked: true });
         }
     }
     let lookup = name.clone();
-    let found = state
-        .db
-        .read(move |c| users::find_for_login(c, &lookup))
-        .await?;
+    let found = state.db.read(move |c| users::find_for_login(c, &lookup)).await?;
     let pw = password.to_string();
-    let hash = found
-        .as_ref()
-        .map_or_else(|| hashing::dummy_hash().to_string(), |(_, h)| h.clone());
+    let hash = found.as_ref().map_or_else(|| hashing::dummy_hash().to_string(), |(_, h)| h.clone());
     // Unknown names are verified against a dummy hash: same work, same time.
     let ok = tokio::task::spawn_blocking(move || hashing::verify(&pw, &hash))
         .await
@@ -286,11 +261,7 @@ async fn authenticate(
                     community_id: community,
                     actor_user_id: actor_id,
                     actor: &name,
-                    action: if succeeded {
-                        "login.succeeded"
-                    } else {
-                        "login.failed"
-                    },
+                    action: if succeeded { "login.succeeded" } else { "login.failed" },
                     object_kind: "user",
                     object_id: actor_id.map(|i| i.to_string()),
                     before: None,
@@ -300,10 +271,7 @@ async fn authenticate(
             )
         })
         .await?;
-    user.ok_or(AppError::Invalid {
-        code: "login_failed",
-        field: None,
-    })
+    user.ok_or(AppError::Invalid { code: "login_failed", field: None })
 }
 
 async fn start_session(
@@ -408,11 +376,7 @@ async fn login_submit(ctx: Ctx, headers: HeaderMap, Form(f): Form<LoginForm>) ->
             let message = match &e {
                 AppError::Throttled { seconds, locked } => tf(
                     lang,
-                    if *locked {
-                        "error.login_locked"
-                    } else {
-                        "error.login_wait"
-                    },
+                    if *locked { "error.login_locked" } else { "error.login_wait" },
                     &[
                         ("seconds", &seconds.to_string()),
                         ("minutes", &((seconds + 59) / 60).to_string()),
@@ -431,12 +395,9 @@ async fn login_submit(ctx: Ctx, headers: HeaderMap, Form(f): Form<LoginForm>) ->
     match start_session(&ctx.state, &user, SessionKind::Cookie).await {
         Ok(token) => {
             let mut res = Redirect::to(&next).into_response();
-            if let Some(c) = session_cookie(
-                &ctx.state,
-                &headers,
-                &token,
-                ctx.state.config.session_hours * 3600,
-            ) {
+            if let Some(c) =
+                session_cookie(&ctx.state, &headers, &token, ctx.state.config.session_hours * 3600)
+            {
                 res.headers_mut().append(header::SET_COOKIE, c);
             }
             res
@@ -511,10 +472,7 @@ fn password_form(ctx: &Ctx, errors: &[(&str, String)]) -> Markup {
 async fn password_page(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let form = password_form(&ctx, &[]);
-    let must = ctx
-        .caller
-        .as_ref()
-        .is_some_and(|c| c.user.must_change_password);
+    let must = ctx.caller.as_ref().is_some_and(|c| c.user.must_change_password);
     let body = html! {
         @if must { div.flash.flash-warn role="alert" { (t(lang, "password.must_change")) } }
         (form)
@@ -527,11 +485,7 @@ async fn password_submit(ctx: Ctx, Form(f): Form<PasswordForm>) -> Result<Respon
     let caller = ctx.caller()?.clone();
     let mut errors: Vec<(&str, String)> = Vec::new();
     let uname = caller.user.username.clone();
-    let found = ctx
-        .state
-        .db
-        .read(move |c| users::find_for_login(c, &uname))
-        .await?;
+    let found = ctx.state.db.read(move |c| users::find_for_login(c, &uname)).await?;
     let Some((_, hash)) = found else {
         return Err(AppError::Unauthenticated);
     };
@@ -545,11 +499,7 @@ async fn password_submit(ctx: Ctx, Form(f): Form<PasswordForm>) -> Result<Respon
     if let Err(e) = password::check_password(&f.new, &caller.user.username) {
         errors.push((
             "new",
-            tf(
-                lang,
-                &format!("error.{}", e.code()),
-                &[("min", &password::MIN_CHARS.to_string())],
-            ),
+            tf(lang, &format!("error.{}", e.code()), &[("min", &password::MIN_CHARS.to_string())]),
         ));
     } else if f.new != f.confirm {
         errors.push(("confirm", t(lang, "error.password_mismatch")));
@@ -615,16 +565,15 @@ struct TokenJson {
 }
 
 async fn api_token(ctx: Ctx, Json(r): Json<TokenRequest>) -> Result<Response, AppError> {
-    let user = authenticate(&ctx.state, &r.username, &r.password, &ctx.rid)
-        .await
-        .map_err(|e| match e {
-            AppError::Invalid { .. } => AppError::LoginFailed,
-            other => other,
-        })?;
+    let user =
+        authenticate(&ctx.state, &r.username, &r.password, &ctx.rid).await.map_err(
+            |e| match e {
+                AppError::Invalid { .. } => AppError::LoginFailed,
+                other => other,
+            },
+        )?;
     if user.must_change_password {
-        return Err(AppError::Refused {
-            code: "password_change_required",
-        });
+        return Err(AppError::Refused { code: "password_change_required" });
     }
     let token = start_session(&ctx.state, &user, SessionKind::Bearer).await?;
     Ok(Json(TokenJson {

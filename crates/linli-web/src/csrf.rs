@@ -33,10 +33,7 @@ pub fn cross_site(headers: &HeaderMap) -> bool {
         if origin == "null" {
             return true;
         }
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
         let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
         return !origin_host.eq_ignore_ascii_case(host);
     }
@@ -44,11 +41,7 @@ pub fn cross_site(headers: &HeaderMap) -> bool {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Lets a request through, or refuses it (403) as a possible forgery.
@@ -56,10 +49,7 @@ pub async fn admit(req: Request) -> Result<Request, Response> {
     if !is_unsafe(req.method()) {
         return Ok(req);
     }
-    let bearer = req
-        .extensions()
-        .get::<Caller>()
-        .is_some_and(|c| c.kind == SessionKind::Bearer);
+    let bearer = req.extensions().get::<Caller>().is_some_and(|c| c.kind == SessionKind::Bearer);
     if bearer {
         return Ok(req);
     }
@@ -70,19 +60,11 @@ pub async fn admit(req: Request) -> Result<Request, Response> {
         );
         return Err(AppError::Csrf.into_response());
     }
-    let Some(expected) = req
-        .extensions()
-        .get::<Caller>()
-        .map(|c| c.csrf_token.clone())
-    else {
+    let Some(expected) = req.extensions().get::<Caller>().map(|c| c.csrf_token.clone()) else {
         // No session: nothing ambient to abuse (the login form is covered by the origin check).
         return Ok(req);
     };
-    if let Some(h) = req
-        .headers()
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(h) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return if constant_time_eq(h, &expected) {
             Ok(req)
         } else {
@@ -100,12 +82,7 @@ pub async fn admit(req: Request) -> Result<Request, Response> {
             .uri()
             .query()
             .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-            .and_then(|pairs| {
-                pairs
-                    .into_iter()
-                    .find(|(k, _)| k == "_csrf")
-                    .map(|(_, v)| v)
-            });
+            .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
         return match in_query {
             Some(t) if constant_time_eq(&t, &expected) => Ok(req),
             _ => Err(AppError::Csrf.into_response()),
@@ -117,12 +94,7 @@ pub async fn admit(req: Request) -> Result<Request, Response> {
     };
     let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
-        .and_then(|pairs| {
-            pairs
-                .into_iter()
-                .find(|(k, _)| k == "_csrf")
-                .map(|(_, v)| v)
-        });
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
     match token {
         Some(t) if constant_time_eq(&t, &expected) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
@@ -163,9 +135,6 @@ mod tests {
             ("host", "127.0.0.1:8080"),
             ("sec-fetch-site", "cross-site")
         ])));
-        assert!(cross_site(&headers(&[
-            ("host", "127.0.0.1:8080"),
-            ("origin", "null")
-        ])));
+        assert!(cross_site(&headers(&[("host", "127.0.0.1:8080"), ("origin", "null")])));
     }
 }

@@ -47,10 +47,7 @@ impl Ctx {
     /// The caller's form token (`_csrf`), empty for a visitor who is not signed in (whose
     /// forms the CSRF check refuses anyway).
     pub fn csrf(&self) -> String {
-        self.caller
-            .as_ref()
-            .map(|c| c.csrf_token.clone())
-            .unwrap_or_default()
+        self.caller.as_ref().map(|c| c.csrf_token.clone()).unwrap_or_default()
     }
 
     /// The signed-in caller as the operations see it.
@@ -83,22 +80,13 @@ impl FromRequestParts<AppState> for Ctx {
         let flash = cookie(&parts.headers, FLASH_COOKIE).and_then(|v| {
             let (kind, key) = v.split_once(':')?;
             let key_ok = !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
-            key_ok.then(|| Flash {
-                ok: kind == "ok",
-                key: key.to_string(),
-            })
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+            key_ok.then(|| Flash { ok: kind == "ok", key: key.to_string() })
         });
         Ok(Ctx {
             state: state.clone(),
             prefs: Prefs::from_headers(&parts.headers),
-            rid: parts
-                .extensions
-                .get::<RequestId>()
-                .map(|r| r.0.clone())
-                .unwrap_or_default(),
+            rid: parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
             caller: parts.extensions.get::<Caller>().cloned(),
             flash,
             here: parts

@@ -56,21 +56,12 @@ pub enum AppError {
     #[error("not found")]
     NotFound,
     #[error("invalid input: {code}")]
-    Invalid {
-        code: &'static str,
-        field: Option<&'static str>,
-    },
+    Invalid { code: &'static str, field: Option<&'static str> },
     #[error("conflict: {code}")]
-    Conflict {
-        code: &'static str,
-        field: Option<&'static str>,
-    },
+    Conflict { code: &'static str, field: Option<&'static str> },
     /// 409 with the values its message states (`linli_app::Error::ConflictWith`).
     #[error("conflict: {code}")]
-    ConflictWith {
-        code: &'static str,
-        args: Vec<(&'static str, String)>,
-    },
+    ConflictWith { code: &'static str, args: Vec<(&'static str, String)> },
     #[error("wrong user name or password")]
     LoginFailed,
     #[error("too many attempts")]
@@ -159,10 +150,7 @@ impl AppError {
     }
 
     pub fn invalid(code: &'static str, field: &'static str) -> Self {
-        AppError::Invalid {
-            code,
-            field: Some(field),
-        }
+        AppError::Invalid { code, field: Some(field) }
     }
 }
 
@@ -172,12 +160,12 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Invalid { code, field } => AppError::Invalid { code, field },
             StoreError::Conflict { code, field } => AppError::Conflict { code, field },
-            StoreError::Busy { retry_after_secs } => AppError::Busy {
-                retry_after: retry_after_secs,
-            },
-            StoreError::Unavailable { retry_after_secs } => AppError::Unavailable {
-                retry_after: retry_after_secs,
-            },
+            StoreError::Busy { retry_after_secs } => {
+                AppError::Busy { retry_after: retry_after_secs }
+            }
+            StoreError::Unavailable { retry_after_secs } => {
+                AppError::Unavailable { retry_after: retry_after_secs }
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -194,16 +182,13 @@ impl From<linli_app::Error> for AppError {
             E::Invalid { code, field } => AppError::Invalid { code, field },
             E::Conflict { code, field } => AppError::Conflict { code, field },
             E::ConflictWith { code, args } => AppError::ConflictWith { code, args },
-            E::Busy { retry_after_secs } => AppError::Busy {
-                retry_after: retry_after_secs,
-            },
-            E::Unavailable { retry_after_secs } => AppError::Unavailable {
-                retry_after: retry_after_secs,
-            },
-            E::RateLimited { retry_after_secs } => AppError::Throttled {
-                seconds: retry_after_secs,
-                locked: false,
-            },
+            E::Busy { retry_after_secs } => AppError::Busy { retry_after: retry_after_secs },
+            E::Unavailable { retry_after_secs } => {
+                AppError::Unavailable { retry_after: retry_after_secs }
+            }
+            E::RateLimited { retry_after_secs } => {
+                AppError::Throttled { seconds: retry_after_secs, locked: false }
+            }
             E::Internal(cause) => AppError::Internal(cause),
         }
     }
@@ -243,18 +228,12 @@ impl IntoResponse for AppError {
         let mut res = (self.status(), self.code().to_string()).into_response();
         // `middleware::pass` keeps this header on the page or JSON it renders.
         if let AppError::Busy { retry_after } | AppError::Unavailable { retry_after } = &self {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
         if let AppError::Throttled { seconds, .. } = &self {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from((*seconds).max(1)));
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from((*seconds).max(1)));
         }
-        res.extensions_mut().insert(ErrorInfo {
-            code: self.code(),
-            field,
-            args,
-        });
+        res.extensions_mut().insert(ErrorInfo { code: self.code(), field, args });
         res
     }
 }

@@ -20,11 +20,7 @@ impl Lang {
     }
 
     pub fn from_code(s: &str) -> Lang {
-        if s.eq_ignore_ascii_case("en") {
-            Lang::En
-        } else {
-            Lang::Zh
-        }
+        if s.eq_ignore_ascii_case("en") { Lang::En } else { Lang::Zh }
     }
 
     pub fn other(self) -> Lang {
@@ -49,10 +45,7 @@ pub const ELDER_COOKIE: &str = "linli_elder";
 
 impl Prefs {
     pub fn from_headers(headers: &HeaderMap) -> Prefs {
-        let mut prefs = Prefs {
-            lang: Lang::Zh,
-            elder: false,
-        };
+        let mut prefs = Prefs { lang: Lang::Zh, elder: false };
         for (name, value) in cookies(headers) {
             match name {
                 LANG_COOKIE => prefs.lang = Lang::from_code(value),
@@ -144,9 +137,7 @@ fn catalogue(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
 
 /// The text of `key`; a missing key shows itself (and fails the catalogue test).
 pub fn t(lang: Lang, key: &str) -> String {
-    catalogue(lang)
-        .get(key)
-        .map_or_else(|| key.to_string(), |s| (*s).to_string())
+    catalogue(lang).get(key).map_or_else(|| key.to_string(), |s| (*s).to_string())
 }
 
 /// The text of `key` when the catalogue has it (for words tried in turn, or a code shown as
@@ -174,11 +165,7 @@ pub fn error_message(lang: Lang, code: &str, args: &[(&'static str, String)]) ->
     let args: Vec<(&str, String)> = args
         .iter()
         .map(|(k, v)| {
-            let v = if v.starts_with("enum.") {
-                t(lang, v)
-            } else {
-                v.clone()
-            };
+            let v = if v.starts_with("enum.") { t(lang, v) } else { v.clone() };
             (*k, v)
         })
         .collect();
@@ -224,10 +211,7 @@ mod tests {
         for lang in [Lang::Zh, Lang::En] {
             let hint = t(lang, "reports.hint");
             for words in [approx_rate(0.896), approx_money(5_999_999)] {
-                assert!(
-                    hint.contains(words.as_str()),
-                    "{lang:?}: {hint} lacks {words}"
-                );
+                assert!(hint.contains(words.as_str()), "{lang:?}: {hint} lacks {words}");
             }
         }
     }
@@ -242,10 +226,7 @@ mod tests {
         assert!(only_en.is_empty(), "missing in zh-CN.txt: {only_en:?}");
         assert!(ZH.values().all(|v| !v.is_empty()));
         // English has no measure words (个, 栋): only those may be empty.
-        assert!(
-            EN.iter()
-                .all(|(k, v)| !v.is_empty() || k.starts_with("unit."))
-        );
+        assert!(EN.iter().all(|(k, v)| !v.is_empty() || k.starts_with("unit.")));
         assert!(zh.len() > 50);
     }
 
@@ -299,10 +280,7 @@ mod tests {
                 }
             }
         }
-        assert!(
-            missing.is_empty(),
-            "keys missing from the catalogue: {missing:?}"
-        );
+        assert!(missing.is_empty(), "keys missing from the catalogue: {missing:?}");
     }
 
     /// Every value of the enums the pages label has a label in both languages, and the Chinese
@@ -312,35 +290,16 @@ mod tests {
         use linli_core::fund::{DonorKind, MeetingBasis, Method, Purpose};
         use linli_core::{assistance, corrections, learning, partners, visits};
         let mut values: Vec<(&str, &str, &str)> = Vec::new();
+        values.extend(DonorKind::ALL.iter().map(|v| ("donor_kind", v.as_str(), v.label_zh())));
+        values.extend(Method::ALL.iter().map(|v| ("pay_method", v.as_str(), v.label_zh())));
+        values.extend(Purpose::ALL.iter().map(|v| ("purpose", v.as_str(), v.label_zh())));
+        values
+            .extend(MeetingBasis::ALL.iter().map(|v| ("meeting_basis", v.as_str(), v.label_zh())));
         values.extend(
-            DonorKind::ALL
-                .iter()
-                .map(|v| ("donor_kind", v.as_str(), v.label_zh())),
+            assistance::CaseKind::ALL.iter().map(|v| ("case_kind", v.as_str(), v.label_zh())),
         );
         values.extend(
-            Method::ALL
-                .iter()
-                .map(|v| ("pay_method", v.as_str(), v.label_zh())),
-        );
-        values.extend(
-            Purpose::ALL
-                .iter()
-                .map(|v| ("purpose", v.as_str(), v.label_zh())),
-        );
-        values.extend(
-            MeetingBasis::ALL
-                .iter()
-                .map(|v| ("meeting_basis", v.as_str(), v.label_zh())),
-        );
-        values.extend(
-            assistance::CaseKind::ALL
-                .iter()
-                .map(|v| ("case_kind", v.as_str(), v.label_zh())),
-        );
-        values.extend(
-            assistance::HelpKind::ALL
-                .iter()
-                .map(|v| ("help_kind", v.as_str(), v.label_zh())),
+            assistance::HelpKind::ALL.iter().map(|v| ("help_kind", v.as_str(), v.label_zh())),
         );
         values.extend(
             assistance::ApplicationKind::ALL
@@ -348,54 +307,30 @@ mod tests {
                 .map(|v| ("application_kind", v.as_str(), v.label_zh())),
         );
         values.extend(
-            assistance::LegalBasis::ALL
-                .iter()
-                .map(|v| ("legal_basis", v.as_str(), v.label_zh())),
+            assistance::LegalBasis::ALL.iter().map(|v| ("legal_basis", v.as_str(), v.label_zh())),
+        );
+        values.extend(visits::Occasion::ALL.iter().map(|v| ("occasion", v.as_str(), v.label_zh())));
+        values.extend(
+            visits::VisitRule::ALL.iter().map(|v| ("visit_rule", v.as_str(), v.label_zh())),
         );
         values.extend(
-            visits::Occasion::ALL
-                .iter()
-                .map(|v| ("occasion", v.as_str(), v.label_zh())),
+            learning::VenueKind::ALL.iter().map(|v| ("venue_kind", v.as_str(), v.label_zh())),
         );
         values.extend(
-            visits::VisitRule::ALL
-                .iter()
-                .map(|v| ("visit_rule", v.as_str(), v.label_zh())),
+            learning::Category::ALL.iter().map(|v| ("course_category", v.as_str(), v.label_zh())),
         );
         values.extend(
-            learning::VenueKind::ALL
-                .iter()
-                .map(|v| ("venue_kind", v.as_str(), v.label_zh())),
+            learning::TeacherKind::ALL.iter().map(|v| ("teacher_kind", v.as_str(), v.label_zh())),
         );
         values.extend(
-            learning::Category::ALL
-                .iter()
-                .map(|v| ("course_category", v.as_str(), v.label_zh())),
+            learning::TraineeCheck::ALL.iter().map(|v| ("trainee_check", v.as_str(), v.label_zh())),
         );
         values.extend(
-            learning::TeacherKind::ALL
-                .iter()
-                .map(|v| ("teacher_kind", v.as_str(), v.label_zh())),
+            learning::ContractType::ALL.iter().map(|v| ("contract_type", v.as_str(), v.label_zh())),
         );
+        values.extend(learning::Hours::ALL.iter().map(|v| ("hours", v.as_str(), v.label_zh())));
         values.extend(
-            learning::TraineeCheck::ALL
-                .iter()
-                .map(|v| ("trainee_check", v.as_str(), v.label_zh())),
-        );
-        values.extend(
-            learning::ContractType::ALL
-                .iter()
-                .map(|v| ("contract_type", v.as_str(), v.label_zh())),
-        );
-        values.extend(
-            learning::Hours::ALL
-                .iter()
-                .map(|v| ("hours", v.as_str(), v.label_zh())),
-        );
-        values.extend(
-            learning::SeekerStatus::ALL
-                .iter()
-                .map(|v| ("seeker_status", v.as_str(), v.label_zh())),
+            learning::SeekerStatus::ALL.iter().map(|v| ("seeker_status", v.as_str(), v.label_zh())),
         );
         values.extend(
             learning::ReferralResult::ALL
@@ -403,14 +338,10 @@ mod tests {
                 .map(|v| ("referral_result", v.as_str(), v.label_zh())),
         );
         values.extend(
-            partners::PartnerKind::ALL
-                .iter()
-                .map(|v| ("partner_kind", v.as_str(), v.label_zh())),
+            partners::PartnerKind::ALL.iter().map(|v| ("partner_kind", v.as_str(), v.label_zh())),
         );
         values.extend(
-            partners::ActivityKind::ALL
-                .iter()
-                .map(|v| ("activity_kind", v.as_str(), v.label_zh())),
+            partners::ActivityKind::ALL.iter().map(|v| ("activity_kind", v.as_str(), v.label_zh())),
         );
         values.extend(
             partners::CommitteePost::ALL
@@ -418,15 +349,9 @@ mod tests {
                 .map(|v| ("committee_post", v.as_str(), v.label_zh())),
         );
         values.extend(
-            partners::ResourceKind::ALL
-                .iter()
-                .map(|v| ("resource_kind", v.as_str(), v.label_zh())),
+            partners::ResourceKind::ALL.iter().map(|v| ("resource_kind", v.as_str(), v.label_zh())),
         );
-        values.extend(
-            partners::Rating::ALL
-                .iter()
-                .map(|v| ("rating", v.as_str(), v.label_zh())),
-        );
+        values.extend(partners::Rating::ALL.iter().map(|v| ("rating", v.as_str(), v.label_zh())));
         values.extend(
             corrections::CorrectionField::ALL
                 .iter()
@@ -435,10 +360,7 @@ mod tests {
         for (family, code, zh) in values {
             let key = format!("enum.{family}.{code}");
             assert_eq!(ZH.get(key.as_str()).copied(), Some(zh), "{key}");
-            assert!(
-                EN.get(key.as_str()).is_some_and(|s| s.is_ascii()),
-                "{key} in English"
-            );
+            assert!(EN.get(key.as_str()).is_some_and(|s| s.is_ascii()), "{key} in English");
         }
     }
 
@@ -464,10 +386,7 @@ mod tests {
     fn preferences_come_from_cookies_and_default_to_chinese() {
         let mut h = HeaderMap::new();
         assert_eq!(Prefs::from_headers(&h).lang, Lang::Zh);
-        h.insert(
-            axum::http::header::COOKIE,
-            "a=b; linli_lang=en; linli_elder=1".parse().unwrap(),
-        );
+        h.insert(axum::http::header::COOKIE, "a=b; linli_lang=en; linli_elder=1".parse().unwrap());
         let p = Prefs::from_headers(&h);
         assert_eq!(p.lang, Lang::En);
         assert!(p.elder);

@@ -89,9 +89,7 @@ pub struct Actor<'a> {
 
 impl Actor<'_> {
     fn may_write(&self, path: &PlacePath) -> bool {
-        self.scopes
-            .as_ref()
-            .is_none_or(|s| s.iter().any(|scope| path.is_within(scope)))
+        self.scopes.as_ref().is_none_or(|s| s.iter().any(|scope| path.is_within(scope)))
     }
 }
 
@@ -154,12 +152,7 @@ impl PlaceIndex {
                 _ => {}
             }
         }
-        PlaceIndex {
-            community,
-            buildings,
-            units,
-            unit_paths,
-        }
+        PlaceIndex { community, buildings, units, unit_paths }
     }
 }
 
@@ -167,15 +160,8 @@ impl PlaceIndex {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     None,
-    Unit {
-        unit_id: i64,
-        household: String,
-    },
-    New {
-        building: String,
-        unit: String,
-        household: String,
-    },
+    Unit { unit_id: i64, household: String },
+    New { building: String, unit: String, household: String },
 }
 
 #[derive(Debug, Clone)]
@@ -199,9 +185,7 @@ fn cell<'a>(row: &SheetRow<'a>, m: &Mapping, f: RosterField) -> &'a str {
 fn id_key(id: &str) -> u64 {
     let b = id.as_bytes();
     if b.len() == 18 && b[..17].iter().all(u8::is_ascii_digit) {
-        let digits = b[..17]
-            .iter()
-            .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+        let digits = b[..17].iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
         let check = match b[17] {
             d @ b'0'..=b'9' => u64::from(d - b'0'),
             _ => 10,
@@ -419,10 +403,7 @@ impl<'a> Planner<'a> {
                     let key = id.as_str().to_string();
                     if let Some(first) = seen.get(&id_key(&key)) {
                         if opts.mode == Mode::Create {
-                            err(
-                                RosterField::IdNumber,
-                                format!("与第{first}行的身份证号重复"),
-                            );
+                            err(RosterField::IdNumber, format!("与第{first}行的身份证号重复"));
                             bad = true;
                         }
                     } else {
@@ -471,9 +452,7 @@ impl<'a> Planner<'a> {
             }
         };
         let raw_relation = cell(c, m, RosterField::Relation);
-        let relation = Relation::parse(raw_relation)
-            .map_or("other", Relation::as_str)
-            .to_string();
+        let relation = Relation::parse(raw_relation).map_or("other", Relation::as_str).to_string();
         let mut tags = Vec::new();
         for name in roster::split_tags(cell(c, m, RosterField::Tags)) {
             match find_tag(kinds, &name) {
@@ -493,11 +472,7 @@ impl<'a> Planner<'a> {
                         format!(
                             "没有“{}”这个标签（可用：{}）",
                             echo_safe(&name),
-                            kinds
-                                .iter()
-                                .map(|k| k.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join("、")
+                            kinds.iter().map(|k| k.name.as_str()).collect::<Vec<_>>().join("、")
                         ),
                     );
                     bad = true;
@@ -522,10 +497,7 @@ impl<'a> Planner<'a> {
             } else {
                 (RosterField::Household, "户号")
             };
-            err(
-                f,
-                format!("{what}为空：楼栋、单元、户号要么都填，要么都不填"),
-            );
+            err(f, format!("{what}为空：楼栋、单元、户号要么都填，要么都不填"));
             bad = true;
             Target::None
         } else if let Some(hidden) = hidden_in_household {
@@ -550,10 +522,7 @@ impl<'a> Planner<'a> {
             match (b, u) {
                 (Ok(b), Ok(u)) => match places.buildings.get(&b) {
                     Some(bp) => match places.units.get(&(bp.id, u.clone())) {
-                        Some(up) => Target::Unit {
-                            unit_id: up.id,
-                            household: household.clone(),
-                        },
+                        Some(up) => Target::Unit { unit_id: up.id, household: household.clone() },
                         None if opts.create_places => Target::New {
                             building: bp.name.clone(),
                             unit: u,
@@ -571,11 +540,9 @@ impl<'a> Planner<'a> {
                             Target::None
                         }
                     },
-                    None if opts.create_places => Target::New {
-                        building: b,
-                        unit: u,
-                        household: household.clone(),
-                    },
+                    None if opts.create_places => {
+                        Target::New { building: b, unit: u, household: household.clone() }
+                    }
                     None => {
                         err(
                             RosterField::Building,
@@ -605,11 +572,7 @@ impl<'a> Planner<'a> {
             Target::None | Target::New { .. } => may_write(&places.community.path),
         };
         if !bad && !writable {
-            let f = if target == Target::None {
-                RosterField::Building
-            } else {
-                RosterField::Unit
-            };
+            let f = if target == Target::None { RosterField::Building } else { RosterField::Unit };
             err(
                 f,
                 "不在您负责的范围内：只能导入您所负责楼栋的居民，其他楼栋请交给社区管理员".into(),
@@ -658,11 +621,7 @@ pub fn find_tag<'a>(kinds: &'a [TagKind], written: &str) -> Option<&'a TagKind> 
                 .iter()
                 .find(|k| k.name == w.trim_end_matches('人') || k.name == w.trim_end_matches("户"))
         })
-        .or_else(|| {
-            kinds
-                .iter()
-                .find(|k| k.name.split('/').any(|part| part == w))
-        })
+        .or_else(|| kinds.iter().find(|k| k.name.split('/').any(|part| part == w)))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -701,9 +660,7 @@ pub fn import(
     let today = linli_core::clock::shanghai(now).date();
     let budget = cache_budget(source);
     let written = db.write_blocking(|c| {
-        with_cache(c, budget, |c| {
-            apply(c, community_id, &rows, file_name, opts, actor, now, today)
-        })
+        with_cache(c, budget, |c| apply(c, community_id, &rows, file_name, opts, actor, now, today))
     });
     match written {
         Ok(summary) | Err(Stop::Refused(summary)) => Ok(summary),
@@ -733,9 +690,7 @@ pub fn cache_budget(source: Source<'_>) -> i64 {
         Source::Bytes(b) => b.len() as u64,
         Source::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
     };
-    i64::try_from(size / 1024)
-        .unwrap_or(i64::MAX)
-        .clamp(2 * 1024, 64 * 1024)
+    i64::try_from(size / 1024).unwrap_or(i64::MAX).clamp(2 * 1024, 64 * 1024)
 }
 
 /// Runs `f` with SQLite's page cache at `kib`, then puts the writer's cache back and returns
@@ -802,10 +757,7 @@ fn apply(
             .iter()
             .map(|(i, f)| {
                 (
-                    rows.headers()
-                        .get(*i)
-                        .map(|h| echo_safe(h))
-                        .unwrap_or_default(),
+                    rows.headers().get(*i).map(|h| echo_safe(h)).unwrap_or_default(),
                     f.label_zh().to_string(),
                 )
             })
@@ -817,11 +769,8 @@ fn apply(
     // good rows are written a batch at a time in this transaction. From the first error on,
     // the rest is only checked (so that every error is listed, up to the limit) and the
     // transaction is rolled back: all rows or none.
-    let units_by_id: HashMap<i64, &Place> = all
-        .iter()
-        .filter(|p| p.kind == PlaceKind::Unit)
-        .map(|p| (p.id, p))
-        .collect();
+    let units_by_id: HashMap<i64, &Place> =
+        all.iter().filter(|p| p.kind == PlaceKind::Unit).map(|p| (p.id, p)).collect();
     let mut created = Created::default();
     let mut errors = Errors::default();
     let (mut good, mut existing) = (0usize, 0usize);
@@ -875,11 +824,7 @@ fn apply(
                     failed = Some(e);
                     return ControlFlow::Break(());
                 }
-                if errors.truncated {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
+                if errors.truncated { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
             })
             .map_err(file_changed)?,
     }
@@ -938,10 +883,7 @@ fn write_rows(
     summary: &mut Summary,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let Created {
-        buildings: new_buildings,
-        units: new_units,
-    } = created;
+    let Created { buildings: new_buildings, units: new_units } = created;
     // Places the file names that are missing, created once each, in the order of the file.
     // Each row's unit (an index into `units`) and household number.
     let mut units: Vec<Place> = Vec::new();
@@ -966,15 +908,8 @@ fn write_rows(
                 homes.push(Some((slot, household.clone())));
                 continue;
             }
-            Target::New {
-                building,
-                unit,
-                household,
-            } => {
-                let b = match index
-                    .buildings
-                    .get(building)
-                    .or_else(|| new_buildings.get(building))
+            Target::New { building, unit, household } => {
+                let b = match index.buildings.get(building).or_else(|| new_buildings.get(building))
                 {
                     Some(b) => b.clone(),
                     None => {
@@ -1027,11 +962,8 @@ fn write_rows(
             path: u.path.as_str().to_string(),
         })
         .collect();
-    let no_home = Placement {
-        unit_id: None,
-        building_id: None,
-        path: community.path.as_str().to_string(),
-    };
+    let no_home =
+        Placement { unit_id: None, building_id: None, path: community.path.as_str().to_string() };
     let mut inputs: Vec<(ResidentInput, usize, Option<i64>)> = Vec::with_capacity(rows.len());
     for (r, home) in rows.into_iter().zip(&homes) {
         let mut input = r.input;

@@ -60,135 +60,52 @@ struct NavItem {
 }
 
 const NAV: &[(&str, &[NavItem])] = &[
-    (
-        "nav.group.work",
-        &[NavItem {
-            href: "/",
-            key: "nav.home",
-            action: Action::ViewHome,
-        }],
-    ),
+    ("nav.group.work", &[NavItem { href: "/", key: "nav.home", action: Action::ViewHome }]),
     (
         "nav.group.community",
         &[
-            NavItem {
-                href: "/residents",
-                key: "nav.residents",
-                action: Action::ViewResidents,
-            },
-            NavItem {
-                href: "/places",
-                key: "nav.places",
-                action: Action::ViewPlaces,
-            },
-            NavItem {
-                href: "/corridors",
-                key: "nav.corridors",
-                action: Action::ViewCorridors,
-            },
-            NavItem {
-                href: "/publicity",
-                key: "nav.publicity",
-                action: Action::ManagePublicity,
-            },
+            NavItem { href: "/residents", key: "nav.residents", action: Action::ViewResidents },
+            NavItem { href: "/places", key: "nav.places", action: Action::ViewPlaces },
+            NavItem { href: "/corridors", key: "nav.corridors", action: Action::ViewCorridors },
+            NavItem { href: "/publicity", key: "nav.publicity", action: Action::ManagePublicity },
         ],
     ),
     (
         "nav.group.help",
         &[
-            NavItem {
-                href: "/cases",
-                key: "nav.cases",
-                action: Action::ViewCases,
-            },
-            NavItem {
-                href: "/dibao",
-                key: "nav.dibao",
-                action: Action::ManageCases,
-            },
-            NavItem {
-                href: "/visits",
-                key: "nav.visits",
-                action: Action::ViewCases,
-            },
-            NavItem {
-                href: "/neighbor-cards",
-                key: "nav.cards",
-                action: Action::ViewResidents,
-            },
-            NavItem {
-                href: "/stations",
-                key: "nav.stations",
-                action: Action::ViewResidents,
-            },
-            NavItem {
-                href: "/fund",
-                key: "nav.fund",
-                action: Action::ViewFund,
-            },
+            NavItem { href: "/cases", key: "nav.cases", action: Action::ViewCases },
+            NavItem { href: "/dibao", key: "nav.dibao", action: Action::ManageCases },
+            NavItem { href: "/visits", key: "nav.visits", action: Action::ViewCases },
+            NavItem { href: "/neighbor-cards", key: "nav.cards", action: Action::ViewResidents },
+            NavItem { href: "/stations", key: "nav.stations", action: Action::ViewResidents },
+            NavItem { href: "/fund", key: "nav.fund", action: Action::ViewFund },
         ],
     ),
     (
         "nav.group.learning",
         &[
-            NavItem {
-                href: "/courses",
-                key: "nav.courses",
-                action: Action::ViewLearning,
-            },
-            NavItem {
-                href: "/employment",
-                key: "nav.employment",
-                action: Action::ViewEmployment,
-            },
+            NavItem { href: "/courses", key: "nav.courses", action: Action::ViewLearning },
+            NavItem { href: "/employment", key: "nav.employment", action: Action::ViewEmployment },
         ],
     ),
     (
         "nav.group.linkage",
         &[
-            NavItem {
-                href: "/partners",
-                key: "nav.partners",
-                action: Action::ViewPartners,
-            },
-            NavItem {
-                href: "/affairs",
-                key: "nav.affairs",
-                action: Action::ViewAffairs,
-            },
-            NavItem {
-                href: "/volunteers",
-                key: "nav.volunteers",
-                action: Action::ViewVolunteers,
-            },
+            NavItem { href: "/partners", key: "nav.partners", action: Action::ViewPartners },
+            NavItem { href: "/affairs", key: "nav.affairs", action: Action::ViewAffairs },
+            NavItem { href: "/volunteers", key: "nav.volunteers", action: Action::ViewVolunteers },
         ],
     ),
     (
         "nav.group.reports",
-        &[NavItem {
-            href: "/reports",
-            key: "nav.reports",
-            action: Action::ViewReports,
-        }],
+        &[NavItem { href: "/reports", key: "nav.reports", action: Action::ViewReports }],
     ),
     (
         "nav.group.settings",
         &[
-            NavItem {
-                href: "/users",
-                key: "nav.users",
-                action: Action::ViewUsers,
-            },
-            NavItem {
-                href: "/audit",
-                key: "nav.audit",
-                action: Action::ViewAudit,
-            },
-            NavItem {
-                href: "/calendar",
-                key: "nav.calendar",
-                action: Action::ManageCalendar,
-            },
+            NavItem { href: "/users", key: "nav.users", action: Action::ViewUsers },
+            NavItem { href: "/audit", key: "nav.audit", action: Action::ViewAudit },
+            NavItem { href: "/calendar", key: "nav.calendar", action: Action::ManageCalendar },
             NavItem {
                 href: "/account/password",
                 key: "nav.password",
@@ -205,18 +122,12 @@ fn nav(ctx: &Ctx) -> Markup {
     };
     let path = ctx.here.split('?').next().unwrap_or("/");
     let current = |href: &str| {
-        if href == "/" {
-            path == "/"
-        } else {
-            path.starts_with(href)
-        }
+        if href == "/" { path == "/" } else { path.starts_with(href) }
     };
     // A street account works across its communities, in none of them: its own pages only.
     if caller.community.is_none() && !caller.grants.is_empty() {
-        let street_items = [
-            ("/street", "street.nav.overview"),
-            ("/street/summary", "street.nav.summary"),
-        ];
+        let street_items =
+            [("/street", "street.nav.overview"), ("/street/summary", "street.nav.summary")];
         return html! {
             nav.sidenav aria-label=(t(lang, "nav.label")) {
                 div.nav-group {
@@ -513,11 +424,7 @@ pub fn confirm_page(
             }
         }
     };
-    let status = if invalid {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = if invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     page_with_status(ctx, status, title, crumbs, None, body)
 }
 

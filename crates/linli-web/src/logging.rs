@@ -61,10 +61,7 @@ pub fn init() -> LogGuard {
 /// The same log into a file (appended): benchmarks, which must log as the server does without
 /// flooding their own output.
 pub fn init_to_file(path: &Path) -> std::io::Result<LogGuard> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
     Ok(install(file, false))
 }
 
@@ -77,11 +74,7 @@ fn install<W: Write + Send + 'static>(out: W, colours: bool) -> LogGuard {
         .with_ansi(colours)
         .with_writer(writer.clone());
     // A second initialisation (tests) keeps the first subscriber, and its access lines.
-    let installed = if json {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
+    let installed = if json { builder.json().try_init() } else { builder.try_init() };
     if installed.is_ok() {
         let _ = ACCESS.set(Access { out: writer, json });
     }
@@ -120,9 +113,7 @@ pub fn access(h: &Handled<'_>) {
         };
     }
     LINE.with_borrow_mut(|(second, stamp, line)| {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         if now.as_secs() != *second {
             *second = now.as_secs();
             stamp.clear();
@@ -188,11 +179,7 @@ struct Buffered(Arc<Shared>);
 /// Starts the writer thread of `out`.
 fn buffered<W: Write + Send + 'static>(mut out: W) -> (Buffered, LogGuard) {
     let shared = Arc::new(Shared {
-        pending: Mutex::new(Pending {
-            lines: Vec::new(),
-            closed: false,
-            peak: 0,
-        }),
+        pending: Mutex::new(Pending { lines: Vec::new(), closed: false, peak: 0 }),
         filled: Condvar::new(),
         drained: Condvar::new(),
     });
@@ -306,25 +293,13 @@ mod tests {
     }
 
     fn handled(path: &str) -> Handled<'_> {
-        Handled {
-            id: "0123456789abcdef",
-            method: "GET",
-            path,
-            status: 200,
-            ms: 0.4567,
-        }
+        Handled { id: "0123456789abcdef", method: "GET", path, status: 200, ms: 0.4567 }
     }
 
     #[test]
     fn the_request_line_reads_as_the_formatters_lines_do() {
         let mut line = String::new();
-        format_line(
-            &mut line,
-            "2026-12-07T11:10:25",
-            42,
-            &handled("/residents/7"),
-            false,
-        );
+        format_line(&mut line, "2026-12-07T11:10:25", 42, &handled("/residents/7"), false);
         assert_eq!(
             line,
             "2026-12-07T11:10:25.000042Z  INFO request{id=0123456789abcdef method=GET \
@@ -351,10 +326,7 @@ mod tests {
     fn lines_do_not_wait_for_the_output_and_all_arrive_in_order() {
         let kept = Arc::new(Mutex::new(Vec::new()));
         let (go, wait) = mpsc::channel();
-        let (writer, guard) = buffered(Stuck {
-            kept: kept.clone(),
-            go: Some(wait),
-        });
+        let (writer, guard) = buffered(Stuck { kept: kept.clone(), go: Some(wait) });
         // The output is stuck on its first write; the lines go on being taken all the same.
         let mut w = writer.make_writer();
         for i in 0..20_000 {
@@ -375,10 +347,7 @@ mod tests {
     fn past_the_capacity_a_line_waits_for_room_instead_of_being_lost() {
         let kept = Arc::new(Mutex::new(Vec::new()));
         let (go, wait) = mpsc::channel();
-        let (writer, guard) = buffered(Stuck {
-            kept: kept.clone(),
-            go: Some(wait),
-        });
+        let (writer, guard) = buffered(Stuck { kept: kept.clone(), go: Some(wait) });
         let line = vec![b'x'; 1023];
         let lines = CAPACITY / 1024 * 2;
         let shared = writer.0.clone();
@@ -398,10 +367,7 @@ mod tests {
         go.send(()).unwrap();
         writing.join().unwrap();
         drop(guard);
-        assert!(
-            shared.lock().peak < CAPACITY + 1024,
-            "never more than the capacity"
-        );
+        assert!(shared.lock().peak < CAPACITY + 1024, "never more than the capacity");
         assert_eq!(kept.lock().unwrap().len(), lines * 1024);
     }
 }

@@ -77,14 +77,10 @@ impl Metrics {
             Some(e) => e,
             None => m.entry(route.to_string()).or_default(),
         };
-        let e = match by_status
-            .iter_mut()
-            .find(|((m, s), _)| *s == status && m == method.as_str())
+        let e = match by_status.iter_mut().find(|((m, s), _)| *s == status && m == method.as_str())
         {
             Some((_, e)) => e,
-            None => by_status
-                .entry((method.to_string(), status))
-                .or_insert((0, 0.0)),
+            None => by_status.entry((method.to_string(), status)).or_insert((0, 0.0)),
         };
         e.0 += 1;
         e.1 += seconds;
@@ -117,14 +113,8 @@ impl Metrics {
         out.push_str("# TYPE linli_http_request_duration_seconds summary\n");
         for ((method, route, status), (n, secs)) in &m {
             let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{status}\"");
-            let _ = writeln!(
-                out,
-                "linli_http_request_duration_seconds_sum{{{labels}}} {secs:.6}"
-            );
-            let _ = writeln!(
-                out,
-                "linli_http_request_duration_seconds_count{{{labels}}} {n}"
-            );
+            let _ = writeln!(out, "linli_http_request_duration_seconds_sum{{{labels}}} {secs:.6}");
+            let _ = writeln!(out, "linli_http_request_duration_seconds_count{{{labels}}} {n}");
         }
         out
     }
@@ -145,12 +135,8 @@ pub async fn observe(
     let route = req.extensions().get::<MatchedPath>().cloned();
     let started = Instant::now();
     let uri = req.uri().clone();
-    let policy = route
-        .as_ref()
-        .and_then(|r| policies.of(&method, r.as_str()));
-    let mut res = REQUEST
-        .scope(raw, crate::middleware::pass(&state, policy, req, next))
-        .await;
+    let policy = route.as_ref().and_then(|r| policies.of(&method, r.as_str()));
+    let mut res = REQUEST.scope(raw, crate::middleware::pass(&state, policy, req, next)).await;
     let secs = started.elapsed().as_secs_f64();
     let status = res.status().as_u16();
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
@@ -171,20 +157,13 @@ pub async fn observe(
 /// `/healthz` and `/readyz`: 200 while the database answers, else 503 with `Retry-After`
 /// (a load balancer stops sending requests to this instance until it answers again).
 async fn database_answers(state: &AppState, probe: &str) -> Response {
-    match state
-        .db
-        .read_small(|c| c.count("SELECT 1", linli_store::params![]))
-        .await
-    {
+    match state.db.read_small(|c| c.count("SELECT 1", linli_store::params![])).await {
         Ok(_) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
             tracing::error!(request = %CurrentRequest, cause = %e, probe, "database does not answer");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                [(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(linli_store::UNAVAILABLE_RETRY_SECS),
-                )],
+                [(header::RETRY_AFTER, HeaderValue::from(linli_store::UNAVAILABLE_RETRY_SECS))],
                 "database unavailable\n",
             )
                 .into_response()
@@ -203,11 +182,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     if res.status() != StatusCode::OK {
         return res;
     }
-    match state
-        .db
-        .read(|c| linli_store::migrate::current_version(c))
-        .await
-    {
+    match state.db.read(|c| linli_store::migrate::current_version(c)).await {
         Ok(v) if v == linli_store::migrate::latest_version() => {
             (StatusCode::OK, format!("ready\n{}", replica_line(&state))).into_response()
         }
@@ -265,10 +240,7 @@ async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) 
         return crate::error::AppError::NotFound.into_response();
     }
     (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; version=0.0.4"),
-        )],
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"))],
         state.metrics.render(),
     )
         .into_response()

@@ -100,11 +100,7 @@ impl ErrorContext {
             json: wants_json(req),
             prefs: Prefs::from_headers(req.headers()),
             uri: req.uri().clone(),
-            rid: req
-                .extensions()
-                .get::<RequestId>()
-                .map(|r| r.0.clone())
-                .unwrap_or_default(),
+            rid: req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
         }
     }
 
@@ -112,12 +108,7 @@ impl ErrorContext {
     /// browsers (or, for a page that needs sign-in, a redirect to the login page). Other
     /// responses pass unchanged.
     fn render(self, res: Response) -> Response {
-        let ErrorContext {
-            json,
-            prefs,
-            uri,
-            rid,
-        } = self;
+        let ErrorContext { json, prefs, uri, rid } = self;
         render_error(json, prefs, &uri, rid, res)
     }
 }
@@ -179,10 +170,8 @@ fn render_error(
     }
     let page = crate::layout::error_page(prefs, status, &message, &rid, public);
     let mut out = (status, page).into_response();
-    out.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    out.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     if let Some(v) = retry_after {
         out.headers_mut().insert(header::RETRY_AFTER, v);
     }
@@ -218,11 +207,7 @@ fn framework_rejection(res: &Response) -> Option<ErrorInfo> {
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
         _ => "generic",
     };
-    Some(ErrorInfo {
-        code,
-        field: None,
-        args: Vec::new(),
-    })
+    Some(ErrorInfo { code, field: None, args: Vec::new() })
 }
 
 /// Headers every response carries: no inline script, no framing, no sniffing, no referrer
@@ -237,14 +222,8 @@ fn add_security_headers(res: &mut Response) {
         ),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),

@@ -55,11 +55,7 @@ pub fn public_base(configured: Option<&str>, host: Option<&str>, https: bool) ->
     if let Some(url) = configured.map(str::trim).filter(|u| !u.is_empty()) {
         let url = url.trim_end_matches('/').to_string();
         let unreachable = unreachable_host(host_of(&url));
-        return Some(Base {
-            url,
-            configured: true,
-            unreachable,
-        });
+        return Some(Base { url, configured: true, unreachable });
     }
     let host = clean_host(host?)?;
     let scheme = if https { "https" } else { "http" };
@@ -116,18 +112,11 @@ mod tests {
 
     #[test]
     fn the_configured_address_wins_and_loses_its_trailing_slash() {
-        let b = public_base(
-            Some("https://linli.example.cn/"),
-            Some("127.0.0.1:8080"),
-            false,
-        )
-        .unwrap();
+        let b =
+            public_base(Some("https://linli.example.cn/"), Some("127.0.0.1:8080"), false).unwrap();
         assert_eq!(b.url, "https://linli.example.cn");
         assert!(b.configured && !b.unreachable);
-        assert_eq!(
-            corridor_url(&b.url, 7),
-            "https://linli.example.cn/public/corridors/7"
-        );
+        assert_eq!(corridor_url(&b.url, 7), "https://linli.example.cn/public/corridors/7");
     }
 
     #[test]
@@ -135,29 +124,13 @@ mod tests {
         let b = public_base(None, Some("127.0.0.1:8080"), false).unwrap();
         assert_eq!(b.url, "http://127.0.0.1:8080");
         assert!(!b.configured && b.unreachable);
-        assert!(
-            public_base(None, Some("localhost:8080"), false)
-                .unwrap()
-                .unreachable
-        );
-        assert!(
-            public_base(None, Some("192.168.1.20"), false)
-                .unwrap()
-                .unreachable
-        );
-        assert!(
-            public_base(None, Some("[::1]:8080"), false)
-                .unwrap()
-                .unreachable
-        );
+        assert!(public_base(None, Some("localhost:8080"), false).unwrap().unreachable);
+        assert!(public_base(None, Some("192.168.1.20"), false).unwrap().unreachable);
+        assert!(public_base(None, Some("[::1]:8080"), false).unwrap().unreachable);
         let street = public_base(None, Some("sq.example.cn"), true).unwrap();
         assert_eq!(street.url, "https://sq.example.cn");
         assert!(!street.unreachable);
-        assert!(
-            public_base(Some("http://10.0.0.5"), None, false)
-                .unwrap()
-                .unreachable
-        );
+        assert!(public_base(Some("http://10.0.0.5"), None, false).unwrap().unreachable);
     }
 
     #[test]
@@ -170,11 +143,7 @@ mod tests {
 
     #[test]
     fn the_code_is_square_svg_with_a_quiet_zone_and_an_escaped_label() {
-        let s = svg(
-            "https://linli.example.cn/public/corridors/7",
-            "1号楼<1单元>",
-        )
-        .unwrap();
+        let s = svg("https://linli.example.cn/public/corridors/7", "1号楼<1单元>").unwrap();
         assert!(s.starts_with("<svg ") && s.ends_with("</svg>"));
         // Version 4 (33 modules) for this length at level M, plus 4 modules of quiet zone on
         // each side.

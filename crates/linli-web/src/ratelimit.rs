@@ -35,10 +35,7 @@ fn limited(req: &Request) -> bool {
 /// The client's address: the peer, or, when the peer is a proxy on this machine, the first
 /// address of `X-Forwarded-For`.
 fn client(req: &Request) -> Option<IpAddr> {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())?;
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())?;
     if peer.is_loopback()
         && let Some(forwarded) = req
             .headers()
@@ -57,19 +54,14 @@ pub fn admit(state: &AppState, req: &Request) -> Result<(), AppError> {
     if limited(req)
         && let Some(ip) = client(req)
         && let Err(seconds) =
-            state
-                .limiter
-                .check(ip, state.clock.now(), state.config.rate_per_minute)
+            state.limiter.check(ip, state.clock.now(), state.config.rate_per_minute)
     {
         tracing::warn!(
             request = %CurrentRequest,
             seconds,
             "rate limit: request refused with 429"
         );
-        return Err(AppError::Throttled {
-            seconds,
-            locked: false,
-        });
+        return Err(AppError::Throttled { seconds, locked: false });
     }
     Ok(())
 }

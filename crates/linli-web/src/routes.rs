@@ -64,11 +64,7 @@ impl Policies {
     /// The policy of the route the request matched; `None` when no route takes its method there
     /// (axum answers 405 or the fallback 404). `HEAD` is served by the `GET` route.
     pub fn of(&self, method: &Method, route: &str) -> Option<Policy> {
-        let method = if method == Method::HEAD {
-            &Method::GET
-        } else {
-            method
-        };
+        let method = if method == Method::HEAD { &Method::GET } else { method };
         self.0.get(&(method.clone(), route)).copied()
     }
 }
@@ -113,18 +109,12 @@ impl ApiDoc {
         operation_id: &'static str,
         summary: &'static str,
     ) -> Self {
-        ApiDoc {
-            status: 201,
-            ..Self::ok::<R>(tag, operation_id, summary)
-        }
+        ApiDoc { status: 201, ..Self::ok::<R>(tag, operation_id, summary) }
     }
 
     /// The JSON body the operation reads.
     pub fn body<B: JsonSchema>(self) -> Self {
-        ApiDoc {
-            body: Some(schema_of::<B>),
-            ..self
-        }
+        ApiDoc { body: Some(schema_of::<B>), ..self }
     }
 
     /// Its query parameters: name and description.
@@ -157,12 +147,7 @@ impl Table {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let op = Op {
-            method,
-            path,
-            policy,
-            api: None,
-        };
+        let op = Op { method, path, policy, api: None };
         self.add(op, handler)
     }
 
@@ -175,12 +160,7 @@ impl Table {
         let route =
             axum::routing::post(handler).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT));
         self.router = self.router.route(path, route);
-        self.ops.push(Op {
-            method: Method::POST,
-            path,
-            policy,
-            api: None,
-        });
+        self.ops.push(Op { method: Method::POST, path, policy, api: None });
         self
     }
 
@@ -197,12 +177,7 @@ impl Table {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let op = Op {
-            method,
-            path,
-            policy,
-            api: Some(doc),
-        };
+        let op = Op { method, path, policy, api: Some(doc) };
         self.add(op, handler)
     }
 
@@ -212,12 +187,8 @@ impl Table {
 
     pub fn into_router(self) -> Router {
         let state = self.state.clone();
-        let policies = Policies(
-            self.ops
-                .iter()
-                .map(|op| ((op.method.clone(), op.path), op.policy))
-                .collect(),
-        );
+        let policies =
+            Policies(self.ops.iter().map(|op| ((op.method.clone(), op.path), op.policy)).collect());
         self.router
             .fallback(middleware::not_found)
             .layer(axum::middleware::from_fn_with_state(
@@ -229,11 +200,7 @@ impl Table {
 }
 
 pub fn table(state: AppState) -> Table {
-    let t = Table {
-        state,
-        router: Router::new(),
-        ops: Vec::new(),
-    };
+    let t = Table { state, router: Router::new(), ops: Vec::new() };
     let t = assets::routes(t);
     let t = metrics::routes(t);
     let t = auth::routes(t);

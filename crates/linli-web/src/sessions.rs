@@ -32,10 +32,7 @@ struct Entry {
 
 impl CallerCache {
     pub(crate) fn new(lifetime: Duration) -> Self {
-        CallerCache {
-            lifetime,
-            entries: Mutex::new(HashMap::new()),
-        }
+        CallerCache { lifetime, entries: Mutex::new(HashMap::new()) }
     }
 
     /// The caller of a token (by its hash) read since the last change, if it is still valid.
@@ -71,12 +68,7 @@ impl CallerCache {
         }
         entries.insert(
             caller.token_hash.clone(),
-            Entry {
-                caller: caller.clone(),
-                generation,
-                read_at: Instant::now(),
-                session_expires,
-            },
+            Entry { caller: caller.clone(), generation, read_at: Instant::now(), session_expires },
         );
     }
 }

@@ -287,10 +287,7 @@ enum CliError {
     #[error("{0}")]
     Usage(String),
     #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    Bind { addr: SocketAddr, source: std::io::Error },
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("broken: {0}")]
@@ -331,10 +328,7 @@ fn main() -> ExitCode {
             }
             // One line: what is wrong; --help says the rest.
             let rendered = e.render().to_string();
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("error: invalid arguments");
+            let first = rendered.lines().next().unwrap_or("error: invalid arguments");
             eprintln!("{first} (see `linli --help`)");
             return ExitCode::from(2);
         }
@@ -350,9 +344,7 @@ fn main() -> ExitCode {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
 
 fn open(url: &str) -> Result<Db, CliError> {
@@ -394,11 +386,7 @@ fn hash(pw: &str) -> Result<String, CliError> {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Demo {
-            addr,
-            db,
-            public_url,
-        } => {
+        Command::Demo { addr, db, public_url } => {
             let database = open_migrated(&db)?;
             let created = linli_demo::populate_demo(&database, chrono::Utc::now())?;
             if created > 0 {
@@ -411,25 +399,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 &linli_demo::street::COMMUNITIES,
             )?;
             if street > 0 {
-                tracing::info!(
-                    residents = street,
-                    "the demo street's other communities populated"
-                );
+                tracing::info!(residents = street, "the demo street's other communities populated");
             }
             print_demo(addr, &db);
             // A demo is often tried by a roomful of trainees behind one address.
-            let config = Config {
-                rate_per_minute: 600,
-                public_url,
-                ..Config::default()
-            };
+            let config = Config { rate_per_minute: 600, public_url, ..Config::default() };
             serve(database, addr, config)
         }
-        Command::Init {
-            db,
-            community,
-            admin,
-        } => {
+        Command::Init { db, community, admin } => {
             let username = password::parse_username(&admin).ok_or_else(|| {
                 CliError::Usage(format!(
                     "invalid admin user name `{admin}` (2-32 letters, digits, _ - .)"
@@ -486,51 +463,23 @@ fn run(cli: Cli) -> Result<(), CliError> {
             println!("schema at version {} (was {})", out.to, out.from);
             Ok(())
         }
-        Command::Verify {
-            db,
-            anchors,
-            anchor_file,
-        } => verify(&db.db, &anchors, anchor_file.as_deref()),
+        Command::Verify { db, anchors, anchor_file } => {
+            verify(&db.db, &anchors, anchor_file.as_deref())
+        }
         Command::Anchor { db, out } => anchor(&db.db, out.as_deref()),
         Command::Report {
-            command:
-                ReportCommand::Indicators {
-                    db,
-                    community,
-                    from,
-                    to,
-                    json,
-                },
+            command: ReportCommand::Indicators { db, community, from, to, json },
         } => report_indicators(&db.db, &community, &from, &to, json),
         Command::Report {
-            command:
-                ReportCommand::Summary {
-                    db,
-                    community,
-                    year,
-                    format,
-                    out,
-                },
+            command: ReportCommand::Summary { db, community, year, format, out },
         } => report_summary(&db.db, &community, year, &format, &out),
         Command::Import {
-            command:
-                ImportCommand::Residents {
-                    file,
-                    db,
-                    community,
-                    mode,
-                    create_places,
-                },
+            command: ImportCommand::Residents { file, db, community, mode, create_places },
         } => import_residents(&file, &db.db, &community, &mode, create_places),
         Command::Backup { db, out } => backup(&db.db, &out),
-        Command::Calendar {
-            command:
-                CalendarCommand::Load {
-                    file,
-                    db,
-                    community,
-                },
-        } => calendar_load(&file, &db.db, community.as_deref()),
+        Command::Calendar { command: CalendarCommand::Load { file, db, community } } => {
+            calendar_load(&file, &db.db, community.as_deref())
+        }
         Command::User {
             command:
                 UserCommand::Add {
@@ -546,28 +495,20 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 },
         } => match (community, street) {
             (_, Some(street)) => add_street_user(&db.db, &street, &username, role, place, name),
-            (Some(community), None) => add_user(
-                &db.db,
-                &community,
-                &username,
-                role,
-                (place, resident),
-                name,
-                partner,
-            ),
-            (None, None) => Err(CliError::Usage(
-                "--community or --street is required".into(),
-            )),
+            (Some(community), None) => {
+                add_user(&db.db, &community, &username, role, (place, resident), name, partner)
+            }
+            (None, None) => Err(CliError::Usage("--community or --street is required".into())),
         },
-        Command::User {
-            command: UserCommand::Deactivate { db, username },
-        } => end_account(&db.db, &username, Lifecycle::Deactivate),
-        Command::User {
-            command: UserCommand::Reactivate { db, username },
-        } => end_account(&db.db, &username, Lifecycle::Reactivate),
-        Command::User {
-            command: UserCommand::ResetPassword { db, username },
-        } => end_account(&db.db, &username, Lifecycle::ResetPassword),
+        Command::User { command: UserCommand::Deactivate { db, username } } => {
+            end_account(&db.db, &username, Lifecycle::Deactivate)
+        }
+        Command::User { command: UserCommand::Reactivate { db, username } } => {
+            end_account(&db.db, &username, Lifecycle::Reactivate)
+        }
+        Command::User { command: UserCommand::ResetPassword { db, username } } => {
+            end_account(&db.db, &username, Lifecycle::ResetPassword)
+        }
     }
 }
 
@@ -594,28 +535,18 @@ fn calendar_load(
         None => (
             linli_app::App::new(open_migrated(url)?, Arc::new(SystemClock)),
             linli_app::Actor::system_deployment(NAME, chrono::Utc::now()),
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?,
+            tokio::runtime::Builder::new_current_thread().enable_all().build()?,
         ),
     };
-    let done = rt
-        .block_on(linli_app::calendar::load_year(&app, &actor, schedule))
-        .map_err(refused)?;
+    let done =
+        rt.block_on(linli_app::calendar::load_year(&app, &actor, schedule)).map_err(refused)?;
     println!(
         "loaded {} for {}: {} days off, {} make-up working days{}; re-planned {} application steps and {} issues",
         done.year,
-        community.map_or_else(
-            || format!("every community ({})", done.communities),
-            str::to_string
-        ),
+        community.map_or_else(|| format!("every community ({})", done.communities), str::to_string),
         done.holidays,
         done.workdays,
-        if done.replaced {
-            " (replacing the previous schedule)"
-        } else {
-            ""
-        },
+        if done.replaced { " (replacing the previous schedule)" } else { "" },
         done.replanned_steps,
         done.replanned_issues,
     );
@@ -645,10 +576,9 @@ fn end_account(url: &str, username: &str, what: Lifecycle) -> Result<(), CliErro
     let (label, op): (&'static str, _) = match what {
         Lifecycle::Deactivate => ("linli user deactivate", "deactivated"),
         Lifecycle::Reactivate => ("linli user reactivate", "reactivated"),
-        Lifecycle::ResetPassword => (
-            "linli user reset-password",
-            "password reset (must change at next sign-in)",
-        ),
+        Lifecycle::ResetPassword => {
+            ("linli user reset-password", "password reset (must change at next sign-in)")
+        }
     };
     let pw = match what {
         Lifecycle::ResetPassword => read_password(&user.username)?,
@@ -656,9 +586,7 @@ fn end_account(url: &str, username: &str, what: Lifecycle) -> Result<(), CliErro
     };
     let app = linli_app::App::new(database, Arc::new(SystemClock));
     let actor = linli_app::Actor::system(label, &comm, chrono::Utc::now());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let id = user.id;
     rt.block_on(async {
         match what {
@@ -683,15 +611,10 @@ fn operations(
 ) -> Result<(linli_app::App, linli_app::Actor, tokio::runtime::Runtime), CliError> {
     let comm = database
         .read_blocking(|c| places::find_community(c, community))?
-        .ok_or(StoreError::Invalid {
-            code: "community_missing",
-            field: Some("community"),
-        })?;
+        .ok_or(StoreError::Invalid { code: "community_missing", field: Some("community") })?;
     let app = linli_app::App::new(database, Arc::new(SystemClock));
     let actor = linli_app::Actor::system(name, &comm, chrono::Utc::now());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     Ok((app, actor, rt))
 }
 
@@ -755,13 +678,11 @@ fn add_user(
         partner_id,
         resident_id,
     };
-    let user = rt
-        .block_on(linli_app::accounts::create_user(&app, &actor, new))
-        .map_err(|e| match e {
-            linli_app::Error::NotFound => CliError::Refused(format!(
-                "place {} is not in {community}",
-                place.unwrap_or(comm)
-            )),
+    let user =
+        rt.block_on(linli_app::accounts::create_user(&app, &actor, new)).map_err(|e| match e {
+            linli_app::Error::NotFound => {
+                CliError::Refused(format!("place {} is not in {community}", place.unwrap_or(comm)))
+            }
             e => refused(e),
         })?;
     println!("created user {} ({}) in {}", user.username, role, community);
@@ -787,9 +708,7 @@ fn add_street_user(
     let pw = read_password(&username)?;
     let app = linli_app::App::new(database, Arc::new(SystemClock));
     let actor = linli_app::Actor::system_street("linli user add", &found, chrono::Utc::now());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let new = linli_app::accounts::NewUser {
         username,
         display_name: name.unwrap_or_default(),
@@ -799,13 +718,11 @@ fn add_street_user(
         partner_id: None,
         resident_id: None,
     };
-    let user = rt
-        .block_on(linli_app::accounts::create_user(&app, &actor, new))
-        .map_err(|e| match e {
-            linli_app::Error::NotFound => CliError::Refused(format!(
-                "place {} is not in {street}",
-                place.unwrap_or(found.id)
-            )),
+    let user =
+        rt.block_on(linli_app::accounts::create_user(&app, &actor, new)).map_err(|e| match e {
+            linli_app::Error::NotFound => {
+                CliError::Refused(format!("place {} is not in {street}", place.unwrap_or(found.id)))
+            }
             e => refused(e),
         })?;
     println!("created user {} ({}) in {}", user.username, role, street);
@@ -825,31 +742,18 @@ fn import_residents(
     std::fs::metadata(file)
         .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", file.display())))?;
     let database = open_migrated(url)?;
-    let comm = database
-        .read_blocking(|c| places::find_community(c, community))?
-        .ok_or_else(|| {
+    let comm =
+        database.read_blocking(|c| places::find_community(c, community))?.ok_or_else(|| {
             CliError::Usage(format!("no community named `{community}` in this database"))
         })?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let actor = Actor {
-        user_id: None,
-        name: "linli import",
-        request_id: None,
-        scopes: None,
-    };
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let actor = Actor { user_id: None, name: "linli import", request_id: None, scopes: None };
     let summary = match import::import(
         &database,
         comm.id,
         linli_io::Source::File(file),
         &name,
-        Options {
-            mode,
-            create_places,
-            dry_run: false,
-        },
+        Options { mode, create_places, dry_run: false },
         &actor,
         chrono::Utc::now(),
     ) {
@@ -865,17 +769,10 @@ fn import_residents(
         eprintln!("第{}行 {}：{}", e.row, e.column, e.message);
     }
     if !summary.unknown_columns.is_empty() {
-        eprintln!(
-            "未识别的列（没有导入）：{}",
-            summary.unknown_columns.join("、")
-        );
+        eprintln!("未识别的列（没有导入）：{}", summary.unknown_columns.join("、"));
     }
     println!("{}", serde_json::to_string(&summary).unwrap_or_default());
-    if summary.errors.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Rows(summary.errors.len()))
-    }
+    if summary.errors.is_empty() { Ok(()) } else { Err(CliError::Rows(summary.errors.len())) }
 }
 
 fn report_indicators(
@@ -893,9 +790,8 @@ fn report_indicators(
         }
     }
     let (app, actor, rt) = operations(open(url)?, community, "linli report")?;
-    let ind = rt
-        .block_on(linli_app::reports::indicators(&app, &actor, from, to))
-        .map_err(refused)?;
+    let ind =
+        rt.block_on(linli_app::reports::indicators(&app, &actor, from, to)).map_err(refused)?;
     if as_json {
         println!("{}", ind.to_json());
         return Ok(());
@@ -903,18 +799,12 @@ fn report_indicators(
     let (name, figures) = (&ind.community, &ind.figures);
     println!("{name}  {from} — {to}");
     for f in figures {
-        let shown = match (
-            &f.value,
-            f.details.get("approx_zh").and_then(|v| v.as_str()),
-        ) {
+        let shown = match (&f.value, f.details.get("approx_zh").and_then(|v| v.as_str())) {
             (Some(v), Some(a)) => format!("{v}  ({a})"),
             (Some(v), None) => v.to_string(),
             (None, _) => "unavailable".to_string(),
         };
-        println!(
-            "  {:<32} {:<14} {shown}",
-            f.indicator.id, f.indicator.name_zh
-        );
+        println!("  {:<32} {:<14} {shown}", f.indicator.id, f.indicator.name_zh);
     }
     Ok(())
 }
@@ -927,9 +817,7 @@ fn report_summary(
     out: &std::path::Path,
 ) -> Result<(), CliError> {
     if !(2000..=2100).contains(&year) {
-        return Err(CliError::Usage(format!(
-            "--year must be a year like 2026, got `{year}`"
-        )));
+        return Err(CliError::Usage(format!("--year must be a year like 2026, got `{year}`")));
     }
     let (app, actor, rt) = operations(open(url)?, community, "linli report")?;
     let doc = rt
@@ -964,10 +852,7 @@ fn report_summary(
 fn print_demo(addr: SocketAddr, db: &str) {
     let url = format!("http://{addr}/");
     println!();
-    println!(
-        "  邻里 Linli 演示社区「{}」 / demo community",
-        linli_demo::DEMO_COMMUNITY
-    );
+    println!("  邻里 Linli 演示社区「{}」 / demo community", linli_demo::DEMO_COMMUNITY);
     println!("  打开 Open:      {url}");
     println!("  数据库 Database: {db}");
     println!(
@@ -976,17 +861,10 @@ fn print_demo(addr: SocketAddr, db: &str) {
     );
     println!();
     println!("    {:<10} {:<14} scope", "username", "role");
-    for a in linli_demo::DEMO_ACCOUNTS
-        .iter()
-        .chain(std::iter::once(&linli_demo::street::STREET_ACCOUNT))
+    for a in
+        linli_demo::DEMO_ACCOUNTS.iter().chain(std::iter::once(&linli_demo::street::STREET_ACCOUNT))
     {
-        println!(
-            "    {:<10} {:<14} {} · {}",
-            a.username,
-            a.role.as_str(),
-            a.display_name,
-            a.scope
-        );
+        println!("    {:<10} {:<14} {} · {}", a.username, a.role.as_str(), a.display_name, a.scope);
     }
     println!();
     println!("  按 Ctrl+C 停止 / press Ctrl+C to stop");
@@ -1001,9 +879,7 @@ fn serve(db: Db, addr: SocketAddr, config: Config) -> Result<(), CliError> {
             .await
             .map_err(|source| CliError::Bind { addr, source })?;
         tracing::info!(%addr, "linli listening");
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown())
-            .await?;
+        axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
         tracing::info!("linli stopped");
         Ok(())
     })
@@ -1064,18 +940,13 @@ fn anchor(url: &str, out: Option<&std::path::Path>) -> Result<(), CliError> {
         None => print!("{lines}"),
         Some(path) => {
             use std::io::Write as _;
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
+            let mut f =
+                std::fs::OpenOptions::new().create(true).append(true).open(path).map_err(|e| {
+                    CliError::Usage(format!("cannot write {}: {e}", path.display()))
+                })?;
             f.write_all(lines.as_bytes())
                 .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
-            println!(
-                "{} heads appended to {}",
-                lines.lines().count(),
-                path.display()
-            );
+            println!("{} heads appended to {}", lines.lines().count(), path.display());
         }
     }
     Ok(())
@@ -1090,11 +961,7 @@ fn verify(
     let db = open(url)?;
     let found = db.read_blocking(|c| migrate::current_version(c))?;
     if found > migrate::latest_version() {
-        return Err(StoreError::NewerSchema {
-            found,
-            known: migrate::latest_version(),
-        }
-        .into());
+        return Err(StoreError::NewerSchema { found, known: migrate::latest_version() }.into());
     }
     // Every problem is named, not only the first: a dropped guard usually comes with the
     // record it let someone alter.
@@ -1123,20 +990,13 @@ fn verify(
     }
     let faults = linli_store::fund::check_anchors(&db, &anchors)?;
     if !anchors.is_empty() && faults.is_empty() {
-        println!(
-            "anchors: {} remembered heads found in the ledgers",
-            anchors.len()
-        );
+        println!("anchors: {} remembered heads found in the ledgers", anchors.len());
     }
     problems.extend(faults.iter().map(ToString::to_string));
     if !problems.is_empty() {
         return Err(CliError::Broken(problems.join("\n")));
     }
-    println!(
-        "ok: {} audit chains and {} fund ledgers verified",
-        v.chains.len(),
-        f.chains.len()
-    );
+    println!("ok: {} audit chains and {} fund ledgers verified", v.chains.len(), f.chains.len());
     Ok(())
 }
 

@@ -32,12 +32,10 @@ const HEADERS: [&str; 14] = [
     "备注",
 ];
 
-const SURNAMES: [&str; 12] = [
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
-];
-const GIVEN: [&str; 12] = [
-    "秀英", "建国", "桂兰", "志强", "丽娟", "海燕", "文博", "子涵", "玉珍", "国华", "明", "静",
-];
+const SURNAMES: [&str; 12] =
+    ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙"];
+const GIVEN: [&str; 12] =
+    ["秀英", "建国", "桂兰", "志强", "丽娟", "海燕", "文博", "子涵", "玉珍", "国华", "明", "静"];
 
 /// The i-th row: varied enough that strings repeat as they do in a real roster.
 fn row(i: usize) -> Vec<String> {
@@ -45,12 +43,7 @@ fn row(i: usize) -> Vec<String> {
     vec![
         format!("{}{}", SURNAMES[i % 12], GIVEN[(i / 12) % 12]),
         if i.is_multiple_of(2) { "女" } else { "男" }.to_string(),
-        format!(
-            "110101{year}{:02}{:02}{:04}",
-            1 + i % 12,
-            1 + i % 28,
-            i % 10_000
-        ),
+        format!("110101{year}{:02}{:02}{:04}", 1 + i % 12, 1 + i % 28, i % 10_000),
         format!("{year}-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
         (2026 - year).to_string(),
         format!("138{:08}", (i * 7919) % 100_000_000),
@@ -61,12 +54,7 @@ fn row(i: usize) -> Vec<String> {
         "在册".to_string(),
         if i.is_multiple_of(9) { "党员" } else { "" }.to_string(),
         format!("第{}网格", ["一", "二", "三", "四"][(i / 5000) % 4]),
-        if i.is_multiple_of(50) {
-            "独居，需每周探访"
-        } else {
-            ""
-        }
-        .to_string(),
+        if i.is_multiple_of(50) { "独居，需每周探访" } else { "" }.to_string(),
     ]
 }
 
@@ -83,11 +71,8 @@ fn peak_kib() -> u64 {
 }
 
 fn main() -> BoxResult<()> {
-    let n: usize = std::env::args()
-        .nth(1)
-        .map(|s| s.replace('_', "").parse())
-        .transpose()?
-        .unwrap_or(100_000);
+    let n: usize =
+        std::env::args().nth(1).map(|s| s.replace('_', "").parse()).transpose()?.unwrap_or(100_000);
     println!(
         "bench-export: {n} rows × {} columns, {} cores",
         HEADERS.len(),

@@ -106,9 +106,7 @@ struct Request {
 impl Request {
     fn get(path: &str, token: Option<&str>) -> Self {
         let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
-        Request {
-            bytes: format!("GET {path} HTTP/1.1\r\nHost: bench\r\n{auth}\r\n").into_bytes(),
-        }
+        Request { bytes: format!("GET {path} HTTP/1.1\r\nHost: bench\r\n{auth}\r\n").into_bytes() }
     }
 
     fn post_json(path: &str, token: Option<&str>, body: &str) -> Self {
@@ -138,10 +136,7 @@ impl Client {
     async fn connect(addr: SocketAddr) -> BoxResult<Self> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
-        Ok(Client {
-            stream,
-            buf: Vec::with_capacity(64 * 1024),
-        })
+        Ok(Client { stream, buf: Vec::with_capacity(64 * 1024) })
     }
 
     async fn fill(&mut self) -> BoxResult<()> {
@@ -168,8 +163,7 @@ impl Client {
             .and_then(|s| s.parse().ok())
             .ok_or("a response without a status line")?;
         let header = |name: &str| {
-            head.lines()
-                .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+            head.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
         };
         self.buf.drain(..head_end);
         let body = if let Some(len) = header("content-length:") {
@@ -231,9 +225,7 @@ fn load(
     let requests = requests.clone();
     let addrs = addrs.to_vec();
     std::thread::spawn(move || -> BoxResult<Round> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         rt.block_on(async move {
             let stop = Arc::new(AtomicBool::new(false));
             let mut tasks = Vec::new();
@@ -301,11 +293,9 @@ async fn serve(router: axum::Router, connect_info: bool) -> BoxResult<SocketAddr
     let addr = listener.local_addr()?;
     if connect_info {
         tokio::spawn(async move {
-            let _ = axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await;
+            let _ =
+                axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+                    .await;
         });
     } else {
         tokio::spawn(async move {
@@ -352,11 +342,8 @@ fn bare_durable(path: &std::path::Path) -> BoxResult<axum::Router> {
             async move {
                 let done = tokio::task::spawn_blocking(move || {
                     let c = conn.lock().map_err(|_| "poisoned".to_string())?;
-                    c.execute(
-                        "INSERT INTO gifts (amount, at) VALUES (100, datetime('now'))",
-                        [],
-                    )
-                    .map_err(|e| e.to_string())
+                    c.execute("INSERT INTO gifts (amount, at) VALUES (100, datetime('now'))", [])
+                        .map_err(|e| e.to_string())
                 })
                 .await;
                 match done {
@@ -374,10 +361,7 @@ fn main() -> BoxResult<()> {
     };
     let dir = std::env::temp_dir().join(format!("linli-bench-http-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let url = args
-        .db
-        .clone()
-        .unwrap_or_else(|| dir.join("demo.db").to_string_lossy().to_string());
+    let url = args.db.clone().unwrap_or_else(|| dir.join("demo.db").to_string_lossy().to_string());
     let log = args.log.clone().unwrap_or_else(|| dir.join("requests.log"));
     // The request log as `linli serve` writes it, to a file as under a service manager.
     let _log = linli_web::logging::init_to_file(&log)?;
@@ -393,9 +377,7 @@ fn main() -> BoxResult<()> {
         db.write_blocking(|c| c.batch("ANALYZE"))?;
     }
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let state = AppState::new(db.clone(), Arc::new(SystemClock), Config::default());
     let linli = rt.block_on(serve(linli_web::build_app(state), true))?;
     // Further instances over the same database, each with its own connections and caches.
@@ -421,10 +403,7 @@ fn main() -> BoxResult<()> {
                 ))
                 .await?;
             let v: serde_json::Value = serde_json::from_slice(&res.body)?;
-            v["token"]
-                .as_str()
-                .map(str::to_string)
-                .ok_or_else(|| format!("no token: {v}").into())
+            v["token"].as_str().map(str::to_string).ok_or_else(|| format!("no token: {v}").into())
         })
         .map_err(|e: Box<dyn Error + Send + Sync>| e)?;
     let token = Some(token.as_str());
@@ -432,19 +411,11 @@ fn main() -> BoxResult<()> {
         let mut c = Client::connect(linli).await?;
         let mut ids = Vec::new();
         for page in 1..=4 {
-            let res = c
-                .send(&Request::get(
-                    &format!("/api/v1/residents?page={page}"),
-                    token,
-                ))
-                .await?;
+            let res =
+                c.send(&Request::get(&format!("/api/v1/residents?page={page}"), token)).await?;
             let v: serde_json::Value = serde_json::from_slice(&res.body)?;
             ids.extend(
-                v["items"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|r| r["id"].as_i64()),
+                v["items"].as_array().into_iter().flatten().filter_map(|r| r["id"].as_i64()),
             );
         }
         Ok::<_, Box<dyn Error + Send + Sync>>(ids)
@@ -525,12 +496,7 @@ fn main() -> BoxResult<()> {
     // The ceiling answers with the body of a resident as Linli gives it.
     let sample: serde_json::Value = rt.block_on(async {
         let mut c = Client::connect(linli).await?;
-        let res = c
-            .send(&Request::get(
-                &format!("/api/v1/residents/{}", ids[0]),
-                token,
-            ))
-            .await?;
+        let res = c.send(&Request::get(&format!("/api/v1/residents/{}", ids[0]), token)).await?;
         Ok::<_, Box<dyn Error + Send + Sync>>(serde_json::from_slice(&res.body)?)
     })?;
     let json_ceiling = rt.block_on(serve(bare(sample), false))?;
@@ -565,22 +531,10 @@ fn main() -> BoxResult<()> {
         let (mut ceil_n, mut ceil_s, mut ours_n, mut ours_s) = (0u64, 0.0, 0u64, 0.0);
         let mut latencies = Vec::new();
         for _ in 0..args.rounds {
-            let c = load(
-                &[ceiling],
-                ceiling_requests,
-                args.connections,
-                args.seconds,
-                200,
-            )?;
+            let c = load(&[ceiling], ceiling_requests, args.connections, args.seconds, 200)?;
             ceil_n += c.done;
             ceil_s += c.seconds;
-            let o = load(
-                &instances,
-                &requests,
-                args.connections,
-                args.seconds,
-                expect,
-            )?;
+            let o = load(&instances, &requests, args.connections, args.seconds, expect)?;
             ours_n += o.done;
             ours_s += o.seconds;
             latencies.extend(o.latencies);
@@ -608,13 +562,7 @@ fn main() -> BoxResult<()> {
         );
         let (mut one, mut all) = (0.0, 0.0);
         for _ in 0..args.rounds {
-            let r = load(
-                &instances[..1],
-                &requests,
-                args.connections,
-                args.seconds,
-                200,
-            )?;
+            let r = load(&instances[..1], &requests, args.connections, args.seconds, 200)?;
             one += r.done as f64 / r.seconds;
             let r = load(&instances, &requests, args.connections, args.seconds, 200)?;
             all += r.done as f64 / r.seconds;

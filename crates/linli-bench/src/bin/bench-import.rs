@@ -127,22 +127,13 @@ fn mix(i: u64) -> u64 {
 /// buildings and units.
 fn row(i: usize) -> BoxResult<Vec<String>> {
     let r = mix(i as u64);
-    let gender = if r & 1 == 0 {
-        Gender::Male
-    } else {
-        Gender::Female
-    };
+    let gender = if r & 1 == 0 { Gender::Male } else { Gender::Female };
     let base = NaiveDate::from_ymd_opt(1940, 1, 1).ok_or("date")?;
-    let birth = base
-        .checked_add_days(Days::new((i % 25_000) as u64))
-        .ok_or("date")?;
+    let birth = base.checked_add_days(Days::new((i % 25_000) as u64)).ok_or("date")?;
     let sequence = u16::try_from(i / 25_000 % 100)?;
     let id = IdNumber::generate("659001", birth, sequence, gender).ok_or("ID number")?;
     let pick = |list: &[&str], shift: u32| {
-        list.get(((r >> shift) % list.len() as u64) as usize)
-            .copied()
-            .unwrap_or("")
-            .to_string()
+        list.get(((r >> shift) % list.len() as u64) as usize).copied().unwrap_or("").to_string()
     };
     let mut name = pick(SURNAMES, 8);
     name.push_str(&pick(GIVEN, 16));
@@ -168,11 +159,7 @@ fn rows(n: usize) -> BoxResult<Vec<Vec<String>>> {
 }
 
 fn roster_xlsx(n: usize) -> BoxResult<Vec<u8>> {
-    Ok(linli_io::write_xlsx(
-        &HEADERS,
-        rows(n)?.into_iter(),
-        "居民花名册",
-    )?)
+    Ok(linli_io::write_xlsx(&HEADERS, rows(n)?.into_iter(), "居民花名册")?)
 }
 
 /// A CSV of at least `bytes` bytes (the last row crossing it); returns it and its row count.
@@ -207,10 +194,8 @@ fn reverse_rows(xlsx: &[u8]) -> BoxResult<Vec<u8>> {
         let start = xml.find("<row ").ok_or("no <row> in the sheet")?;
         let end = xml.rfind("</row>").ok_or("no </row> in the sheet")? + "</row>".len();
         let body = xml.get(start..end).ok_or("sheet XML")?;
-        let mut elements: Vec<&str> = body
-            .split_inclusive("</row>")
-            .filter(|s| !s.is_empty())
-            .collect();
+        let mut elements: Vec<&str> =
+            body.split_inclusive("</row>").filter(|s| !s.is_empty()).collect();
         elements.reverse();
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
@@ -299,9 +284,7 @@ fn import(linli: &Path, file: &Path, db: &Path, dir: &Path) -> BoxResult<Run> {
         peak_rss,
         how,
         imported: json.as_ref().and_then(|j| j["imported"].as_u64()),
-        errors: json
-            .as_ref()
-            .and_then(|j| j["errors"].as_array().map(Vec::len)),
+        errors: json.as_ref().and_then(|j| j["errors"].as_array().map(Vec::len)),
         status: status.to_string(),
     })
 }
@@ -365,10 +348,7 @@ fn main() -> BoxResult<()> {
     };
     let linli = match &args.linli {
         Some(p) => p.clone(),
-        None => std::env::current_exe()?
-            .parent()
-            .ok_or("no folder of this program")?
-            .join("linli"),
+        None => std::env::current_exe()?.parent().ok_or("no folder of this program")?.join("linli"),
     };
     if !linli.exists() {
         return Err(format!(
@@ -379,10 +359,9 @@ fn main() -> BoxResult<()> {
     }
     let (dir, created) = match &args.dir {
         Some(d) => (d.clone(), false),
-        None => (
-            std::env::temp_dir().join(format!("linli-bench-import-{}", std::process::id())),
-            true,
-        ),
+        None => {
+            (std::env::temp_dir().join(format!("linli-bench-import-{}", std::process::id())), true)
+        }
     };
     std::fs::create_dir_all(&dir)?;
     let _cleanup = TempDir(dir.clone(), !created || args.keep);
@@ -452,14 +431,7 @@ fn main() -> BoxResult<()> {
     );
     if let Some((a, d)) = &pair {
         let up = measure("xlsx-ascending", &linli, a, args.desc_rows, &dir, &template)?;
-        let down = measure(
-            "xlsx-descending",
-            &linli,
-            d,
-            args.desc_rows,
-            &dir,
-            &template,
-        )?;
+        let down = measure("xlsx-descending", &linli, d, args.desc_rows, &dir, &template)?;
         // Not counted against P6: a sheet stored bottom-up is read whole (sorted once) rather
         // than a row at a time.
         println!(

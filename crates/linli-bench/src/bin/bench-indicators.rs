@@ -75,16 +75,11 @@ fn parse_args() -> BoxResult<Option<Args>> {
 fn build_district(args: &Args) -> BoxResult<()> {
     let exe = std::env::current_exe()?.with_file_name("bench-registry");
     if !exe.exists() {
-        return Err(format!(
-            "{} is missing: cargo build --release -p linli-bench",
-            exe.display()
-        )
-        .into());
+        return Err(
+            format!("{} is missing: cargo build --release -p linli-bench", exe.display()).into()
+        );
     }
-    println!(
-        "building the district with {} (once; later runs reuse it) …",
-        exe.display()
-    );
+    println!("building the district with {} (once; later runs reuse it) …", exe.display());
     let status = std::process::Command::new(exe)
         .args(["--build-only", "--keep", "--residents"])
         .arg(args.residents.to_string())
@@ -98,17 +93,12 @@ fn build_district(args: &Args) -> BoxResult<()> {
 }
 
 fn communities(db: &Db) -> BoxResult<Vec<(i64, String)>> {
-    Ok(
-        db.read_blocking(|c| -> Result<Vec<(i64, String)>, StoreError> {
-            c.query(
-                "SELECT id, name FROM places WHERE kind = 'community' ORDER BY id",
-                &[],
-            )?
+    Ok(db.read_blocking(|c| -> Result<Vec<(i64, String)>, StoreError> {
+        c.query("SELECT id, name FROM places WHERE kind = 'community' ORDER BY id", &[])?
             .iter()
             .map(|r| Ok((r.int(0)?, r.text(1)?)))
             .collect()
-        })?,
-    )
+    })?)
 }
 
 /// A year of records in one community: one household in 50 has a case with four helps; 300
@@ -274,14 +264,8 @@ fn main() -> BoxResult<()> {
     }
     // The community measured: one in the middle of the district.
     let (community, name) = comms.get(comms.len() / 2).ok_or("no community")?.clone();
-    println!(
-        "community {name} (id {community}), {from} … {to}; median of {} runs\n",
-        args.rounds
-    );
-    println!(
-        "{:<34} {:>12} {:>10} {:>8}",
-        "indicator", "value", "time", "ratio"
-    );
+    println!("community {name} (id {community}), {from} … {to}; median of {} runs\n", args.rounds);
+    println!("{:<34} {:>12} {:>10} {:>8}", "indicator", "value", "time", "ratio");
     let mut worst = 0.0f64;
     for ind in linli_core::indicators::CATALOGUE {
         let (t, figs) = timed(args.rounds, || {
@@ -300,16 +284,9 @@ fn main() -> BoxResult<()> {
         Ok(db.read_blocking(|c| reports::compute(c, Tenant::new(community), &from, &to))?)
     })?;
     let label = format!("{} figures", figs.len());
-    line(
-        "every figure (the /reports page)",
-        &label,
-        t,
-        INDICATOR_CEILING,
-    );
+    line("every figure (the /reports page)", &label, t, INDICATOR_CEILING);
     let district_worst = measure_district(&db, &comms, &from, &to, args.rounds)?;
-    let today = linli_core::clock::shanghai(now)
-        .format("%Y-%m-%d")
-        .to_string();
+    let today = linli_core::clock::shanghai(now).format("%Y-%m-%d").to_string();
     let (t, figures) = timed(args.rounds, || {
         let doc =
             db.read_blocking(|c| summary::build(c, Tenant::new(community), args.year, &today))?;
@@ -317,12 +294,7 @@ fn main() -> BoxResult<()> {
         Ok(doc.notes.len())
     })?;
     println!();
-    line(
-        "summary (build + DOCX)",
-        &format!("{figures} figures"),
-        t,
-        SUMMARY_CEILING,
-    );
+    line("summary (build + DOCX)", &format!("{figures} figures"), t, SUMMARY_CEILING);
     println!(
         "\nceilings: each indicator {} ms, the summary {} ms; worst indicator ratio {worst:.2}, \
          over the whole district {district_worst:.2}",
@@ -376,10 +348,7 @@ fn measure_district(
          community and totalled, as the street's page does); median of {rounds} runs\n",
         comms.len()
     );
-    println!(
-        "{:<34} {:>12} {:>10} {:>8}",
-        "indicator", "with a value", "time", "ratio"
-    );
+    println!("{:<34} {:>12} {:>10} {:>8}", "indicator", "with a value", "time", "ratio");
     let mut worst = 0.0f64;
     let mut whole = Duration::ZERO;
     for ind in linli_core::indicators::CATALOGUE {
@@ -387,13 +356,7 @@ fn measure_district(
             Ok(db.read_blocking(|c| {
                 let mut all = Vec::with_capacity(comms.len());
                 for (id, _) in comms {
-                    all.extend(reports::compute_some(
-                        c,
-                        Tenant::new(*id),
-                        from,
-                        to,
-                        Some(ind.id),
-                    )?);
+                    all.extend(reports::compute_some(c, Tenant::new(*id), from, to, Some(ind.id))?);
                 }
                 Ok::<_, StoreError>(all)
             })?)

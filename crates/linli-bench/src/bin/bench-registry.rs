@@ -195,11 +195,8 @@ struct Gen {
 
 impl Gen {
     fn surname(&mut self) -> &'static str {
-        let list = if self.rng.chance(45) {
-            SURNAMES.get(..10).unwrap_or(SURNAMES)
-        } else {
-            SURNAMES
-        };
+        let list =
+            if self.rng.chance(45) { SURNAMES.get(..10).unwrap_or(SURNAMES) } else { SURNAMES };
         self.rng.pick(list).copied().unwrap_or("王")
     }
 
@@ -220,11 +217,7 @@ impl Gen {
     }
 
     fn gender(&mut self, female_percent: u64) -> Gender {
-        if self.rng.chance(female_percent) {
-            Gender::Female
-        } else {
-            Gender::Male
-        }
+        if self.rng.chance(female_percent) { Gender::Female } else { Gender::Male }
     }
 
     fn person(
@@ -387,13 +380,8 @@ fn build_community(
     let year_start = format!("{}-01-01", today.year());
     let year_end = format!("{}-12-31", today.year());
     let created = db.write_blocking(|c| -> Result<u64, StoreError> {
-        let community = places::create(
-            c,
-            PlaceKind::Community,
-            &community_name(index),
-            Some(street.id),
-            now,
-        )?;
+        let community =
+            places::create(c, PlaceKind::Community, &community_name(index), Some(street.id), now)?;
         registry::ensure_default_tags(c, Tenant::new(community.id))?;
         let kinds: HashMap<String, i64> = registry::tag_kinds(c, Tenant::new(community.id))?
             .into_iter()
@@ -531,13 +519,10 @@ fn build(db: &Db, g: &mut Gen, args: &Args, now: DateTime<Utc>) -> BoxResult<u64
 /// The communities of the database, in id order.
 fn communities(db: &Db) -> BoxResult<Vec<Place>> {
     Ok(db.read_blocking(|c| -> Result<Vec<Place>, StoreError> {
-        c.query(
-            "SELECT id FROM places WHERE kind = 'community' ORDER BY id",
-            &[],
-        )?
-        .iter()
-        .map(|r| places::get(c, r.int(0)?))
-        .collect()
+        c.query("SELECT id FROM places WHERE kind = 'community' ORDER BY id", &[])?
+            .iter()
+            .map(|r| places::get(c, r.int(0)?))
+            .collect()
     })?)
 }
 
@@ -623,15 +608,10 @@ fn roster(db: &Db, g: &mut Gen, community: &Place, rows: usize) -> BoxResult<Vec
             };
             out.push(vec![
                 p.name,
-                g.id_number(p.birth, p.gender)
-                    .ok_or("ran out of ID numbers")?,
+                g.id_number(p.birth, p.gender).ok_or("ran out of ID numbers")?,
                 p.gender.label_zh().to_string(),
                 birth,
-                if a >= 14 && g.rng.chance(92) {
-                    g.phone()
-                } else {
-                    String::new()
-                },
+                if a >= 14 && g.rng.chance(92) { g.phone() } else { String::new() },
                 building.to_string(),
                 unit.to_string(),
                 format!("{floor}{door:02}"),
@@ -640,11 +620,7 @@ fn roster(db: &Db, g: &mut Gen, community: &Place, rows: usize) -> BoxResult<Vec
             ]);
         }
     }
-    Ok(linli_io::write_xlsx(
-        &ROSTER_HEADERS,
-        out.into_iter(),
-        "居民花名册",
-    )?)
+    Ok(linli_io::write_xlsx(&ROSTER_HEADERS, out.into_iter(), "居民花名册")?)
 }
 
 // ---- searches ----
@@ -768,12 +744,7 @@ fn search_setup(db: &Db, community: &Place) -> BoxResult<SearchSetup> {
     if samples.is_empty() || grids.is_empty() || tags.is_empty() {
         return Err("the search community is empty".into());
     }
-    Ok(SearchSetup {
-        community: community.clone(),
-        grids,
-        samples,
-        tags,
-    })
+    Ok(SearchSetup { community: community.clone(), grids, samples, tags })
 }
 
 fn filter_for(s: &SearchSetup, kind: Kind, rng: &mut Rng, today: NaiveDate) -> (Filter, i64) {
@@ -869,9 +840,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
         return 0.0;
     }
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted
-        .get(i.min(sorted.len() - 1))
-        .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    sorted.get(i.min(sorted.len() - 1)).map_or(0.0, |d| d.as_secs_f64() * 1e3)
 }
 
 struct SearchFigures {
@@ -956,14 +925,8 @@ fn export_row(r: &ResidentRow) -> Vec<String> {
         }
         .to_string(),
         r.birth_date.clone().unwrap_or_default(),
-        r.id_number
-            .as_deref()
-            .map(linli_core::mask::mask_id_number)
-            .unwrap_or_default(),
-        r.phone
-            .as_deref()
-            .map(linli_core::mask::mask_phone)
-            .unwrap_or_default(),
+        r.id_number.as_deref().map(linli_core::mask::mask_id_number).unwrap_or_default(),
+        r.phone.as_deref().map(linli_core::mask::mask_phone).unwrap_or_default(),
         r.building.clone().unwrap_or_default(),
         r.unit.clone().unwrap_or_default(),
         r.household.clone().unwrap_or_default(),
@@ -1050,13 +1013,8 @@ fn streamed_xlsx(db: &Db, f: &Filter, limit: usize) -> BoxResult<()> {
     let writer = std::thread::spawn(move || -> Result<(), String> {
         let mut file = tempfile::tempfile().map_err(|e| e.to_string())?;
         let mut buffered = std::io::BufWriter::new(&mut file);
-        linli_io::write_xlsx_to(
-            &mut buffered,
-            &EXPORT_HEADERS,
-            rows.into_iter(),
-            "居民花名册",
-        )
-        .map_err(|e| e.to_string())?;
+        linli_io::write_xlsx_to(&mut buffered, &EXPORT_HEADERS, rows.into_iter(), "居民花名册")
+            .map_err(|e| e.to_string())?;
         std::io::Write::flush(&mut buffered).map_err(|e| e.to_string())
     });
     let mut sent = 0usize;
@@ -1143,10 +1101,7 @@ fn insert_floor(db: &Db, community_id: i64, after_id: i64, cache_kib: i64) -> Bo
         Err::<(), Undo>(Undo::Inserted(n))
     });
     db.write_blocking(|c| {
-        c.batch(&format!(
-            "PRAGMA cache_size = -{}",
-            linli_store::WRITER_CACHE_KIB
-        ))
+        c.batch(&format!("PRAGMA cache_size = -{}", linli_store::WRITER_CACHE_KIB))
     })?;
     match done {
         Err(Undo::Inserted(n)) => Ok(n),
@@ -1192,10 +1147,7 @@ fn main() -> BoxResult<()> {
     let today = linli_core::clock::shanghai(now).date();
     let (dir, created_dir) = match &args.dir {
         Some(d) => (d.clone(), false),
-        None => (
-            std::env::temp_dir().join(format!("linli-bench-{}", std::process::id())),
-            true,
-        ),
+        None => (std::env::temp_dir().join(format!("linli-bench-{}", std::process::id())), true),
     };
     std::fs::create_dir_all(&dir)?;
     let _cleanup = TempDir(dir.clone(), !created_dir || args.keep);
@@ -1216,19 +1168,12 @@ fn main() -> BoxResult<()> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
 
-    let mut g = Gen {
-        rng: Rng(0x4C49_4E4C_4931_4D00),
-        ids: HashSet::new(),
-        today,
-    };
+    let mut g = Gen { rng: Rng(0x4C49_4E4C_4931_4D00), ids: HashSet::new(), today };
     let build_time = if exists {
         println!("reusing the database (no build)");
         None
     } else {
-        println!(
-            "building {} residents, {} per community …",
-            args.residents, args.per_community
-        );
+        println!("building {} residents, {} per community …", args.residents, args.per_community);
         let start = Instant::now();
         let n = build(&db, &mut g, &args, now)?;
         let took = start.elapsed();
@@ -1260,10 +1205,7 @@ fn main() -> BoxResult<()> {
     let search_in = comms.get(1).unwrap_or(&import_into).clone();
 
     // Searches first, on a community as the build left it.
-    println!(
-        "\nsearch: {} searches on {} ({} per page)",
-        args.searches, search_in.name, PER_PAGE
-    );
+    println!("\nsearch: {} searches on {} ({} per page)", args.searches, search_in.name, PER_PAGE);
     let setup = search_setup(&db, &search_in)?;
     let search = searches(&db, &setup, args.searches.max(1), today)?;
     println!(
@@ -1283,10 +1225,7 @@ fn main() -> BoxResult<()> {
         let ids = db.read_blocking(|c| registry::id_numbers(c, Tenant::new(cid)))?;
         g.ids.extend(ids.into_keys());
     }
-    println!(
-        "\nroster: {} rows into {}",
-        args.roster_rows, import_into.name
-    );
+    println!("\nroster: {} rows into {}", args.roster_rows, import_into.name);
     let start = Instant::now();
     let bytes = roster(&db, &mut g, &import_into, args.roster_rows)?;
     println!(
@@ -1316,17 +1255,8 @@ fn main() -> BoxResult<()> {
     drop(table);
     drop(range);
 
-    let actor = Actor {
-        user_id: None,
-        name: "bench-registry",
-        request_id: None,
-        scopes: None,
-    };
-    let opts = Options {
-        mode: Mode::Create,
-        create_places: false,
-        dry_run: false,
-    };
+    let actor = Actor { user_id: None, name: "bench-registry", request_id: None, scopes: None };
+    let opts = Options { mode: Mode::Create, create_places: false, dry_run: false };
     let last_id_before =
         db.read_blocking(|c| c.count("SELECT COALESCE(MAX(id), 0) FROM residents", &[]))?;
     let (summary, import_time, import_cpu) = timed(|| {
@@ -1427,24 +1357,14 @@ fn main() -> BoxResult<()> {
         &format!("<= {:.0} ms", import_goal * 1e3),
         verdict(import_time.as_secs_f64() <= import_goal),
     );
-    line(
-        "import / calamine".into(),
-        format!("{ratio:.1}x"),
-        "-",
-        String::new(),
-    );
+    line("import / calamine".into(), format!("{ratio:.1}x"), "-", String::new());
     line(
         format!("insert floor, {rows} rows (one INSERT … SELECT)"),
         format!("{:.0} ms", ms(floor_time)),
         "-",
         String::new(),
     );
-    line(
-        "import / insert floor".into(),
-        format!("{floor_ratio:.1}x"),
-        "-",
-        String::new(),
-    );
+    line("import / insert floor".into(), format!("{floor_ratio:.1}x"), "-", String::new());
     line(
         format!("search p50 ({} searches)", search.n),
         format!("{:.2} ms", search.p50),
@@ -1457,21 +1377,13 @@ fn main() -> BoxResult<()> {
         "<= 50 ms",
         verdict(search.p95 <= 50.0),
     );
-    line(
-        "search p99".into(),
-        format!("{:.2} ms", search.p99),
-        "-",
-        String::new(),
-    );
-    for (what, e, big) in [
-        ("export one community", &export_one, false),
-        ("export", &export_big, true),
-    ] {
-        for (kind, d) in [
-            ("csv", e.csv_total()),
-            ("xlsx", e.xlsx_total()),
-            ("xlsx streamed", e.xlsx_streamed),
-        ] {
+    line("search p99".into(), format!("{:.2} ms", search.p99), "-", String::new());
+    for (what, e, big) in
+        [("export one community", &export_one, false), ("export", &export_big, true)]
+    {
+        for (kind, d) in
+            [("csv", e.csv_total()), ("xlsx", e.xlsx_total()), ("xlsx streamed", e.xlsx_streamed)]
+        {
             let per_100k = d.as_secs_f64() * 100_000.0 / e.rows.max(1) as f64;
             line(
                 format!(
@@ -1481,11 +1393,7 @@ fn main() -> BoxResult<()> {
                 ),
                 format!("{:.0} ms", ms(d)),
                 if big { "<= ~1000 ms" } else { "-" },
-                if big {
-                    verdict(per_100k <= 1.0)
-                } else {
-                    String::new()
-                },
+                if big { verdict(per_100k <= 1.0) } else { String::new() },
             );
         }
     }

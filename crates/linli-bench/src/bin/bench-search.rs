@@ -145,10 +145,7 @@ impl Rng {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items
-            .get(self.below(items.len() as u64) as usize)
-            .copied()
-            .unwrap_or("社区")
+        items.get(self.below(items.len() as u64) as usize).copied().unwrap_or("社区")
     }
 }
 
@@ -174,11 +171,7 @@ impl Zipf {
         let total = self.cumulative.last().copied().unwrap_or(0.0);
         let x = rng.unit() * total;
         let i = self.cumulative.partition_point(|&c| c <= x);
-        self.items
-            .get(i)
-            .or(self.items.last())
-            .copied()
-            .unwrap_or("社区")
+        self.items.get(i).or(self.items.last()).copied().unwrap_or("社区")
     }
 }
 
@@ -405,22 +398,15 @@ const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
     "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐",
 ];
-const TITLES_OF_PERSONS: &[&str] = &[
-    "阿姨", "大爷", "老师", "书记", "主任", "大姐", "师傅", "奶奶", "爷爷",
-];
+const TITLES_OF_PERSONS: &[&str] =
+    &["阿姨", "大爷", "老师", "书记", "主任", "大姐", "师傅", "奶奶", "爷爷"];
 const GIVEN: &[&str] = &[
     "秀英", "桂兰", "建国", "德明", "志刚", "玉珍", "淑芬", "振华", "永福", "丽华", "海燕", "晓东",
     "春梅", "立新", "宏伟", "婷婷", "浩然", "雨桐",
 ];
 
-const HAZARDS: &[&str] = &[
-    "飞线充电",
-    "在楼道堆放杂物",
-    "占用消防通道",
-    "高空抛物",
-    "私拉电线",
-    "把电动车推进楼道",
-];
+const HAZARDS: &[&str] =
+    &["飞线充电", "在楼道堆放杂物", "占用消防通道", "高空抛物", "私拉电线", "把电动车推进楼道"];
 
 /// Sentences of a news body. `{t}` a topic, `{g}` a group, `{p}` a person, `{pl}` a place,
 /// `{pa}` a partner, `{n}` a number, `{h}` a hazard, `{c}` a neighbouring community. None
@@ -456,14 +442,8 @@ const SENTENCES: &[&str] = &[
     "志愿者们身穿红马甲，走街串巷宣传{t}。",
 ];
 
-const HEADINGS: &[&str] = &[
-    "活动回顾",
-    "工作成效",
-    "下一步打算",
-    "温馨提示",
-    "居民心声",
-    "经验做法",
-];
+const HEADINGS: &[&str] =
+    &["活动回顾", "工作成效", "下一步打算", "温馨提示", "居民心声", "经验做法"];
 
 /// Title templates; `{t}` a topic, `{c}` a community. The first words of some (简讯, 喜报,
 /// 侧记, 纪实, 掠影, 速递) occur in titles only.
@@ -483,9 +463,8 @@ const TITLES: &[&str] = &[
     "{t}与{t}同步推进",
 ];
 
-const NEIGHBOURS: &[&str] = &[
-    "长安", "新华", "胜利", "建设", "和平", "幸福", "光明", "东风", "朝阳", "向阳",
-];
+const NEIGHBOURS: &[&str] =
+    &["长安", "新华", "胜利", "建设", "和平", "幸福", "光明", "东风", "朝阳", "向阳"];
 
 /// Lines of poems: classical ones the community paper reprints, and its residents' own.
 const POEM_LINES: &[&str] = &[
@@ -628,30 +607,19 @@ impl Gen {
     /// One article: title, body (with marks), tags, publish day; checked as the app checks it.
     fn article(&mut self) -> Result<Article, rules::ArticleError> {
         let target = self.rng.between(200, 800) as usize;
-        self.about = (0..self.rng.between(1, 3))
-            .map(|_| self.topics.draw(&mut self.rng))
-            .collect();
+        self.about = (0..self.rng.between(1, 3)).map(|_| self.topics.draw(&mut self.rng)).collect();
         let (title, body) = if self.rng.chance(5) {
-            (
-                self.rng.pick(POEM_TITLES).to_string(),
-                self.poem_body(target),
-            )
+            (self.rng.pick(POEM_TITLES).to_string(), self.poem_body(target))
         } else {
             let t = self.rng.pick(TITLES);
             (self.fill(t), self.news_body(target))
         };
-        let tags = (0..self.rng.between(0, 3))
-            .map(|_| self.topic().to_string())
-            .collect::<Vec<_>>();
+        let tags =
+            (0..self.rng.between(0, 3)).map(|_| self.topic().to_string()).collect::<Vec<_>>();
         let (title, body, tags) = rules::check_article(&title, &body, &tags)?;
         // Ten years of news, the newest today.
         let day = self.today - Days::days(self.rng.below(3650) as i64);
-        Ok(Article {
-            title,
-            body,
-            tags,
-            published_on: day.format("%Y-%m-%d").to_string(),
-        })
+        Ok(Article { title, body, tags, published_on: day.format("%Y-%m-%d").to_string() })
     }
 }
 
@@ -727,12 +695,7 @@ fn build(db: &Db, g: &mut Gen, args: &Args) -> BoxResult<Built> {
             );
         }
     }
-    Ok(Built {
-        community,
-        articles: done,
-        writing,
-        wall: start.elapsed(),
-    })
+    Ok(Built { community, articles: done, writing, wall: start.elapsed() })
 }
 
 // ---- queries ----
@@ -1000,15 +963,7 @@ fn bucket(total: i64) -> &'static str {
     }
 }
 
-const BUCKETS: [&str; 7] = [
-    "0",
-    "1-9",
-    "10-99",
-    "100-999",
-    "1000-9999",
-    "10000-49999",
-    ">= 50000",
-];
+const BUCKETS: [&str; 7] = ["0", "1-9", "10-99", "100-999", "1000-9999", "10000-49999", ">= 50000"];
 
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
@@ -1069,10 +1024,8 @@ fn measure(db: &Db, t: Tenant, mix: &[Query], rank_cap: i64) -> BoxResult<Figure
         ms(f.p99),
         ms(f.max)
     );
-    let line: Vec<String> = BUCKETS
-        .iter()
-        .map(|b| format!("{b}: {}", buckets.get(b).copied().unwrap_or(0)))
-        .collect();
+    let line: Vec<String> =
+        BUCKETS.iter().map(|b| format!("{b}: {}", buckets.get(b).copied().unwrap_or(0))).collect();
     println!("  hits per query (the total found): {}", line.join(", "));
     slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     let worst: Vec<String> = slowest
@@ -1117,10 +1070,7 @@ fn bench(label: &str, db: &Db, args: &Args, mix: &[Query]) -> BoxResult<Figures>
             .into());
         }
         _ => {
-            println!(
-                "{label}: building {} articles in batches of {} …",
-                args.articles, args.batch
-            );
+            println!("{label}: building {} articles in batches of {} …", args.articles, args.batch);
             let mut g = Gen {
                 rng: Rng(0x4C49_4E4C_4931_3700),
                 topics: Zipf::new(TOPICS),
@@ -1146,10 +1096,8 @@ fn bench(label: &str, db: &Db, args: &Args, mix: &[Query]) -> BoxResult<Figures>
     println!(
         "  {} queries (limit {PER_PAGE}, snippet of every hit), community of {} articles",
         mix.len(),
-        db.read_blocking(|c| c.count(
-            "SELECT COUNT(*) FROM articles WHERE community_id = ?",
-            &[community.into()]
-        ))?
+        db.read_blocking(|c| c
+            .count("SELECT COUNT(*) FROM articles WHERE community_id = ?", &[community.into()]))?
     );
     measure(db, community, mix, args.rank_cap)
 }
@@ -1182,10 +1130,9 @@ fn main() -> BoxResult<()> {
     );
     let (dir, created) = match &args.dir {
         Some(d) => (d.clone(), false),
-        None => (
-            std::env::temp_dir().join(format!("linli-bench-search-{}", std::process::id())),
-            true,
-        ),
+        None => {
+            (std::env::temp_dir().join(format!("linli-bench-search-{}", std::process::id())), true)
+        }
     };
     std::fs::create_dir_all(&dir)?;
     let _cleanup = TempDir(dir.clone(), !created || args.keep);

@@ -188,13 +188,7 @@ impl Changes {
 fn row_keys<'a>(rows: impl Iterator<Item = &'a RowKey>) -> String {
     serde_json::Value::Array(
         rows.map(|r| {
-            serde_json::json!([
-                r.term,
-                i64::from(r.title),
-                r.quarter,
-                r.kind,
-                i64::from(r.public)
-            ])
+            serde_json::json!([r.term, i64::from(r.title), r.quarter, r.kind, i64::from(r.public)])
         })
         .collect(),
     )
@@ -395,9 +389,7 @@ mod tests {
         assert_eq!(back, keys);
         assert!(encode(&[]).is_empty());
         // Documents of one day differ by their ids: a byte or two each.
-        let day: Vec<i64> = (0..100)
-            .map(|i| 20_261_130 * KEY_DAY + 1000 + i * 3)
-            .collect();
+        let day: Vec<i64> = (0..100).map(|i| 20_261_130 * KEY_DAY + 1000 + i * 3).collect();
         assert!(encode(&day).len() < 110, "{}", encode(&day).len());
     }
 
@@ -407,11 +399,8 @@ mod tests {
         assert!(decode_into(&[0x80], &mut out).is_err(), "cut in a number");
         assert!(decode_into(&[0xff; 11], &mut out).is_err(), "over 64 bits");
         assert!(
-            decode_into(
-                &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
-                &mut out
-            )
-            .is_err(),
+            decode_into(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], &mut out)
+                .is_err(),
             "past i64"
         );
     }
@@ -437,14 +426,11 @@ mod tests {
         assert!(newest(&[&[9], &[1, 2, 3]], 9).is_empty());
         assert!(newest(&[&[0], &[1, 2, 3]], 9).is_empty());
         // Against the plain definition, on lists of every density.
-        let lists: Vec<Vec<i64>> = (1..6_i64)
-            .map(|m| (0..3000).filter(|k| k % m == 0 || k % 7 == m).collect())
-            .collect();
+        let lists: Vec<Vec<i64>> =
+            (1..6_i64).map(|m| (0..3000).filter(|k| k % m == 0 || k % 7 == m).collect()).collect();
         let refs: Vec<&[i64]> = lists.iter().map(Vec::as_slice).collect();
-        let want: Vec<i64> = (0..3000)
-            .rev()
-            .filter(|k| lists.iter().all(|l| l.contains(k)))
-            .collect();
+        let want: Vec<i64> =
+            (0..3000).rev().filter(|k| lists.iter().all(|l| l.contains(k))).collect();
         assert_eq!(newest(&refs, usize::MAX), want);
     }
 
@@ -475,18 +461,8 @@ mod tests {
         let rows: Vec<(&str, bool)> = ch.rows.keys().map(|r| (r.term.as_str(), r.title)).collect();
         assert_eq!(
             rows,
-            [
-                ("文明", false),
-                ("文明", true),
-                ("楼道", false),
-                ("楼道", true),
-                ("清洁", false)
-            ]
+            [("文明", false), ("文明", true), ("楼道", false), ("楼道", true), ("清洁", false)]
         );
-        assert!(
-            ch.rows
-                .values()
-                .all(|(add, rm)| add == &[key] && rm.is_empty())
-        );
+        assert!(ch.rows.values().all(|(add, rm)| add == &[key] && rm.is_empty()));
     }
 }

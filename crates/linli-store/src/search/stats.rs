@@ -18,8 +18,7 @@ const ENTRY: usize = 6;
 pub fn term_hash(term: &str) -> u32 {
     const OFFSET: u32 = 0x811c_9dc5;
     const PRIME: u32 = 0x0100_0193;
-    term.bytes()
-        .fold(OFFSET, |h, b| (h ^ u32::from(b)).wrapping_mul(PRIME))
+    term.bytes().fold(OFFSET, |h, b| (h ^ u32::from(b)).wrapping_mul(PRIME))
 }
 
 /// How often one term stands in a document's title and body.
@@ -57,13 +56,7 @@ pub fn encode(title_tokens: &str, body_tokens: &str) -> (i64, Vec<u8>) {
 fn entry(tf: &[u8], i: usize) -> Option<(u32, Freq)> {
     let e = tf.get(i * ENTRY..(i + 1) * ENTRY)?;
     let hash = u32::from_le_bytes(e.get(0..4)?.try_into().ok()?);
-    Some((
-        hash,
-        Freq {
-            title: *e.get(4)?,
-            body: *e.get(5)?,
-        },
-    ))
+    Some((hash, Freq { title: *e.get(4)?, body: *e.get(5)? }))
 }
 
 /// The term's frequencies in a document's `tf` bytes; `None` when the document lacks it (or
@@ -103,23 +96,10 @@ mod tests {
         let (len, tf) = encode("文明 楼道", "楼道 文明 楼道 志愿服务 志愿");
         assert_eq!(len, 7);
         assert_eq!(tf.len(), 4 * ENTRY);
-        assert_eq!(
-            lookup(&tf, term_hash("楼道")),
-            Some(Freq { title: 1, body: 2 })
-        );
-        assert_eq!(
-            lookup(&tf, term_hash("文明")),
-            Some(Freq { title: 1, body: 1 })
-        );
-        assert_eq!(
-            lookup(&tf, term_hash("志愿")),
-            Some(Freq { title: 0, body: 1 })
-        );
-        assert_eq!(
-            lookup(&tf, term_hash("服务")),
-            None,
-            "not a token of its own"
-        );
+        assert_eq!(lookup(&tf, term_hash("楼道")), Some(Freq { title: 1, body: 2 }));
+        assert_eq!(lookup(&tf, term_hash("文明")), Some(Freq { title: 1, body: 1 }));
+        assert_eq!(lookup(&tf, term_hash("志愿")), Some(Freq { title: 0, body: 1 }));
+        assert_eq!(lookup(&tf, term_hash("服务")), None, "not a token of its own");
         assert_eq!(lookup(&tf, term_hash("")), None);
     }
 
@@ -138,12 +118,6 @@ mod tests {
         let body = vec!["社区"; 300].join(" ");
         let (len, tf) = encode("社区", &body);
         assert_eq!(len, 301);
-        assert_eq!(
-            lookup(&tf, term_hash("社区")),
-            Some(Freq {
-                title: 1,
-                body: u8::MAX
-            })
-        );
+        assert_eq!(lookup(&tf, term_hash("社区")), Some(Freq { title: 1, body: u8::MAX }));
     }
 }

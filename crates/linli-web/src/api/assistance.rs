@@ -116,10 +116,7 @@ async fn get_case(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<CaseFileJson>, A
     let actor = ctx.actor()?;
     let file = ops::case_file(&ctx.state.app, &actor, id).await?;
     let sensitive = ops::sees_sensitive(&actor, &file.case);
-    Ok(Json(CaseFileJson {
-        case: case_json(file.case, sensitive),
-        help: file.help,
-    }))
+    Ok(Json(CaseFileJson { case: case_json(file.case, sensitive), help: file.help }))
 }
 
 /// Closes a case (with its reason), puts it under monitoring or opens it again; answers the
@@ -197,11 +194,7 @@ async fn complete_step(
         },
     )
     .await?;
-    Ok(Json(StepDone {
-        id,
-        step_id: b.step_id,
-        done_on: b.done_on,
-    }))
+    Ok(Json(StepDone { id, step_id: b.step_id, done_on: b.done_on }))
 }
 
 /// Records the decision as it comes; answers the application as it now stands.
@@ -229,9 +222,7 @@ async fn record_recheck(
     Path(id): Path<i64>,
     Json(b): Json<RecheckDraft>,
 ) -> Result<Json<RecheckRecorded>, AppError> {
-    Ok(Json(
-        ops::record_recheck(&ctx.state.app, &ctx.actor()?, id, b).await?,
-    ))
+    Ok(Json(ops::record_recheck(&ctx.state.app, &ctx.actor()?, id, b).await?))
 }
 
 async fn record_authorisation(
@@ -239,9 +230,7 @@ async fn record_authorisation(
     Path(id): Path<i64>,
     Json(b): Json<AuthorisationDraft>,
 ) -> Result<Json<AuthorisationRecorded>, AppError> {
-    Ok(Json(
-        ops::record_authorisation(&ctx.state.app, &ctx.actor()?, id, b).await?,
-    ))
+    Ok(Json(ops::record_authorisation(&ctx.state.app, &ctx.actor()?, id, b).await?))
 }
 
 #[derive(Deserialize)]
@@ -252,8 +241,7 @@ struct PostingQuery {
 /// The first-review 公示 up on a day (today by default): name, household size, amount.
 async fn dibao_posting(ctx: Ctx, Query(q): Query<PostingQuery>) -> Result<Json<Posting>, AppError> {
     let actor = ctx.actor()?;
-    let on =
-        q.on.unwrap_or_else(|| actor.today().format("%Y-%m-%d").to_string());
+    let on = q.on.unwrap_or_else(|| actor.today().format("%Y-%m-%d").to_string());
     Ok(Json(ops::posting(&ctx.state.app, &actor, &on).await?))
 }
 
@@ -269,9 +257,7 @@ async fn list_stations(ctx: Ctx) -> Result<Json<Listed<Station>>, AppError> {
 
 /// The years the working-day calendar knows, with their days and where each came from.
 async fn calendar_years(ctx: Ctx) -> Result<Json<linli_app::calendar::CalendarYears>, AppError> {
-    Ok(Json(
-        linli_app::calendar::years(&ctx.state.app, &ctx.actor()?).await?,
-    ))
+    Ok(Json(linli_app::calendar::years(&ctx.state.app, &ctx.actor()?).await?))
 }
 
 pub fn routes(t: Table) -> Table {

@@ -21,9 +21,7 @@ struct ListQuery {
 }
 
 async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Json<Listed<CorridorRow>>, AppError> {
-    Ok(Listed::of(
-        ops::list(&ctx.state.app, &ctx.actor()?, q.building_id).await?,
-    ))
+    Ok(Listed::of(ops::list(&ctx.state.app, &ctx.actor()?, q.building_id).await?))
 }
 
 async fn items(ctx: Ctx) -> Result<Json<Listed<ItemRow>>, AppError> {
@@ -31,9 +29,7 @@ async fn items(ctx: Ctx) -> Result<Json<Listed<ItemRow>>, AppError> {
 }
 
 async fn inspect(ctx: Ctx, Json(d): Json<InspectionDraft>) -> Result<Response, AppError> {
-    Ok(created::<Inspected>(
-        ops::inspect(&ctx.state.app, &ctx.actor()?, d, Vec::new()).await?,
-    ))
+    Ok(created::<Inspected>(ops::inspect(&ctx.state.app, &ctx.actor()?, d, Vec::new()).await?))
 }
 
 const C: &str = "corridors";

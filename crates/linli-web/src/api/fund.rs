@@ -61,9 +61,7 @@ async fn record_decision(ctx: Ctx, Json(b): Json<DecisionBody>) -> Result<Respon
 }
 
 async fn record_posting(ctx: Ctx, Json(d): Json<PostingDraft>) -> Result<Response, AppError> {
-    Ok(created(
-        ops::record_posting(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created(ops::record_posting(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn donate(
@@ -76,9 +74,7 @@ async fn donate(
 }
 
 async fn request(ctx: Ctx, Json(d): Json<RequestDraft>) -> Result<Response, AppError> {
-    Ok(created(
-        ops::request(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created(ops::request(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn approve(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ops::DisbursementState>, AppError> {
@@ -100,14 +96,7 @@ async fn pay(
 ) -> Result<Json<ops::DisbursementState>, AppError> {
     let from_bank = body.and_then(|Json(b)| b.from).as_deref() == Some("bank");
     Ok(Json(
-        ops::pay(
-            &ctx.state.app,
-            &ctx.actor()?,
-            id,
-            from_bank,
-            idempotency_key(&headers),
-        )
-        .await?,
+        ops::pay(&ctx.state.app, &ctx.actor()?, id, from_bank, idempotency_key(&headers)).await?,
     ))
 }
 
@@ -136,9 +125,7 @@ async fn reverse(
     Path(id): Path<i64>,
     Json(b): Json<ReverseBody>,
 ) -> Result<Response, AppError> {
-    Ok(created(
-        ops::reverse(&ctx.state.app, &ctx.actor()?, id, &b.reason).await?,
-    ))
+    Ok(created(ops::reverse(&ctx.state.app, &ctx.actor()?, id, &b.reason).await?))
 }
 
 #[derive(Deserialize, Default)]

@@ -37,21 +37,15 @@ async fn list_courses(
     ctx: Ctx,
     Query(q): Query<YearQuery>,
 ) -> Result<Json<Listing<Course>>, AppError> {
-    Ok(Json(
-        ops::courses(&ctx.state.app, &ctx.actor()?, q.year).await?,
-    ))
+    Ok(Json(ops::courses(&ctx.state.app, &ctx.actor()?, q.year).await?))
 }
 
 async fn get_course(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<CourseDetail>, AppError> {
-    Ok(Json(
-        ops::course_detail(&ctx.state.app, &ctx.actor()?, id).await?,
-    ))
+    Ok(Json(ops::course_detail(&ctx.state.app, &ctx.actor()?, id).await?))
 }
 
 async fn create_session(ctx: Ctx, Json(d): Json<SessionDraft>) -> Result<Response, AppError> {
-    Ok(created(
-        ops::add_session(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created(ops::add_session(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn create_enrolment(ctx: Ctx, Json(d): Json<EnrolDraft>) -> Result<Response, AppError> {
@@ -74,14 +68,7 @@ async fn set_enrolment_status(
     Json(b): Json<StatusBody>,
 ) -> Result<Json<ops::StatusChanged>, AppError> {
     Ok(Json(
-        ops::set_status(
-            &ctx.state.app,
-            &ctx.actor()?,
-            id,
-            &b.status,
-            b.reason.as_deref(),
-        )
-        .await?,
+        ops::set_status(&ctx.state.app, &ctx.actor()?, id, &b.status, b.reason.as_deref()).await?,
     ))
 }
 
@@ -108,15 +95,11 @@ async fn record_attendance(
         replace: false,
         all: false,
     };
-    Ok(Json(
-        ops::record_attendance(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(Json(ops::record_attendance(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn create_placement(ctx: Ctx, Json(d): Json<PlacementDraft>) -> Result<Response, AppError> {
-    Ok(created(
-        work::create_placement(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created(work::create_placement(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 #[derive(Deserialize)]
@@ -129,35 +112,25 @@ async fn list_placements(
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Listing<Placement>>, AppError> {
     let page = q.page.unwrap_or(1).max(1);
-    Ok(Json(
-        work::placements(&ctx.state.app, &ctx.actor()?, page, super::PER_PAGE).await?,
-    ))
+    Ok(Json(work::placements(&ctx.state.app, &ctx.actor()?, page, super::PER_PAGE).await?))
 }
 
 async fn create_followup(ctx: Ctx, Json(d): Json<FollowupDraft>) -> Result<Response, AppError> {
-    Ok(created(
-        work::create_followup(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created(work::create_followup(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn create_seeker(ctx: Ctx, Json(d): Json<SeekerDraft>) -> Result<Response, AppError> {
-    Ok(created(
-        work::create_seeker(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created(work::create_seeker(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn create_opening(ctx: Ctx, Json(d): Json<OpeningDraft>) -> Result<Response, AppError> {
-    Ok(created(
-        work::create_opening(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created(work::create_opening(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn followups_due(ctx: Ctx) -> Result<Json<Listing<DueFollowup>>, AppError> {
     let actor = ctx.actor()?;
     let until = actor.today() + chrono::Days::new(7);
-    Ok(Json(
-        work::followups_due(&ctx.state.app, &actor, until).await?,
-    ))
+    Ok(Json(work::followups_due(&ctx.state.app, &actor, until).await?))
 }
 
 pub fn routes(t: Table) -> Table {

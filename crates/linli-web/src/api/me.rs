@@ -45,10 +45,10 @@ async fn get_me(ctx: Ctx) -> Result<Json<MeBody>, AppError> {
         id: c.user.id,
         username: c.user.username.clone(),
         display_name: c.user.display_name.clone(),
-        community: c.community.as_ref().map(|(id, name)| CommunityRef {
-            id: *id,
-            name: name.clone(),
-        }),
+        community: c
+            .community
+            .as_ref()
+            .map(|(id, name)| CommunityRef { id: *id, name: name.clone() }),
         grants: c.grants.to_vec(),
         me,
     }))
@@ -83,9 +83,7 @@ async fn resolve_correction(
     Path(id): Path<i64>,
     Json(d): Json<ResolveDraft>,
 ) -> Result<Json<Correction>, AppError> {
-    Ok(Json(
-        corrections::resolve(&ctx.state.app, &ctx.actor()?, id, d).await?,
-    ))
+    Ok(Json(corrections::resolve(&ctx.state.app, &ctx.actor()?, id, d).await?))
 }
 
 /// A claim as its claimant sees it before a worker confirms: its number and that it waits
@@ -98,10 +96,7 @@ struct ClaimFiled {
 
 async fn file_claim(ctx: Ctx, Json(d): Json<ClaimDraft>) -> Result<Response, AppError> {
     let claim = claims::claim(&ctx.state.app, &ctx.actor()?, d).await?;
-    Ok(super::created(ClaimFiled {
-        id: claim.id,
-        status: claim.status,
-    }))
+    Ok(super::created(ClaimFiled { id: claim.id, status: claim.status }))
 }
 
 async fn pending_claims(ctx: Ctx) -> Result<Json<super::Listed<Claim>>, AppError> {
@@ -114,9 +109,7 @@ async fn decide_claim(
     Path(id): Path<i64>,
     Json(d): Json<DecideDraft>,
 ) -> Result<Json<Claim>, AppError> {
-    Ok(Json(
-        claims::decide(&ctx.state.app, &ctx.actor()?, id, d).await?,
-    ))
+    Ok(Json(claims::decide(&ctx.state.app, &ctx.actor()?, id, d).await?))
 }
 
 pub fn routes(t: Table) -> Table {

@@ -57,10 +57,7 @@ pub struct Listed<T> {
 
 impl<T> Listed<T> {
     pub fn of(items: Vec<T>) -> Json<Self> {
-        Json(Listed {
-            total: items.len(),
-            items,
-        })
+        Json(Listed { total: items.len(), items })
     }
 }
 

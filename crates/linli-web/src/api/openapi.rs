@@ -53,9 +53,7 @@ pub fn document(ops: &[Op]) -> Value {
         if op.policy == Policy::Public {
             o["security"] = json!([]);
         }
-        let entry = paths
-            .entry(op.path.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
+        let entry = paths.entry(op.path.to_string()).or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(m) = entry {
             m.insert(op.method.as_str().to_lowercase(), o);
         }
@@ -81,10 +79,7 @@ pub fn document(ops: &[Op]) -> Value {
 /// The document depends only on the code, so it is built once, on first request.
 async fn openapi(State(state): State<AppState>) -> Json<Value> {
     static DOC: OnceLock<Value> = OnceLock::new();
-    Json(
-        DOC.get_or_init(|| document(&crate::operations(state)))
-            .clone(),
-    )
+    Json(DOC.get_or_init(|| document(&crate::operations(state))).clone())
 }
 
 pub fn routes(t: Table) -> Table {

@@ -24,45 +24,31 @@ use serde::Deserialize;
 use super::{Listed, NewId, created, created_id};
 
 async fn create_partner(ctx: Ctx, Json(b): Json<PartnerDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_partner(&ctx.state.app, &ctx.actor()?, b).await?,
-    ))
+    Ok(created_id(ops::create_partner(&ctx.state.app, &ctx.actor()?, b).await?))
 }
 
 async fn list_partners(ctx: Ctx) -> Result<Json<Listed<Partner>>, AppError> {
-    Ok(Listed::of(
-        ops::list_partners(&ctx.state.app, &ctx.actor()?).await?,
-    ))
+    Ok(Listed::of(ops::list_partners(&ctx.state.app, &ctx.actor()?).await?))
 }
 
 async fn get_partner(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<PartnerView>, AppError> {
-    Ok(Json(
-        ops::partner_view(&ctx.state.app, &ctx.actor()?, id).await?,
-    ))
+    Ok(Json(ops::partner_view(&ctx.state.app, &ctx.actor()?, id).await?))
 }
 
 async fn create_agreement(ctx: Ctx, Json(d): Json<AgreementDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_agreement(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created_id(ops::create_agreement(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn get_agreement(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<Agreement>, AppError> {
-    Ok(Json(
-        ops::agreement(&ctx.state.app, &ctx.actor()?, id).await?,
-    ))
+    Ok(Json(ops::agreement(&ctx.state.app, &ctx.actor()?, id).await?))
 }
 
 async fn create_activity(ctx: Ctx, Json(d): Json<ActivityDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::record_activity(&ctx.state.app, &ctx.actor()?, d, Vec::new()).await?,
-    ))
+    Ok(created_id(ops::record_activity(&ctx.state.app, &ctx.actor()?, d, Vec::new()).await?))
 }
 
 async fn create_need(ctx: Ctx, Json(d): Json<NeedDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_need(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created_id(ops::create_need(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn list_needs(ctx: Ctx) -> Result<Json<Listed<Need>>, AppError> {
@@ -84,9 +70,7 @@ async fn claim_need(
     body: Option<Json<ClaimBody>>,
 ) -> Result<Json<NeedState>, AppError> {
     let b = body.map(|Json(b)| b).unwrap_or_default();
-    Ok(Json(
-        ops::claim_need(&ctx.state.app, &ctx.actor()?, id, b.partner_id, &b.note).await?,
-    ))
+    Ok(Json(ops::claim_need(&ctx.state.app, &ctx.actor()?, id, b.partner_id, &b.note).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -116,9 +100,7 @@ async fn confirm_need(
         plan: b.plan,
         milestones: b.milestones,
     };
-    Ok(Json(
-        ops::decide_claim(&ctx.state.app, &ctx.actor()?, id, d).await?,
-    ))
+    Ok(Json(ops::decide_claim(&ctx.state.app, &ctx.actor()?, id, d).await?))
 }
 
 async fn create_affair(ctx: Ctx, Json(d): Json<AffairDraft>) -> Result<Response, AppError> {
@@ -127,9 +109,7 @@ async fn create_affair(ctx: Ctx, Json(d): Json<AffairDraft>) -> Result<Response,
 }
 
 async fn get_affair(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<AffairView>, AppError> {
-    Ok(Json(
-        affairs::affair_view(&ctx.state.app, &ctx.actor()?, id).await?,
-    ))
+    Ok(Json(affairs::affair_view(&ctx.state.app, &ctx.actor()?, id).await?))
 }
 
 #[derive(Deserialize)]
@@ -146,9 +126,7 @@ async fn list_affairs(
         .as_deref()
         .and_then(AffairStatus::parse)
         .map_or(StatusFilter::All, StatusFilter::Is);
-    Ok(Listed::of(
-        affairs::list_rows(&ctx.state.app, &ctx.actor()?, status).await?,
-    ))
+    Ok(Listed::of(affairs::list_rows(&ctx.state.app, &ctx.actor()?, status).await?))
 }
 
 async fn assign(
@@ -158,9 +136,7 @@ async fn assign(
 ) -> Result<Json<AffairView>, AppError> {
     let actor = ctx.actor()?;
     affairs::assign(&ctx.state.app, &actor, id, d).await?;
-    Ok(Json(
-        affairs::affair_view(&ctx.state.app, &actor, id).await?,
-    ))
+    Ok(Json(affairs::affair_view(&ctx.state.app, &actor, id).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -174,9 +150,7 @@ async fn progress(
     Path(id): Path<i64>,
     Json(b): Json<NoteBody>,
 ) -> Result<Json<AffairState>, AppError> {
-    Ok(Json(
-        affairs::progress(&ctx.state.app, &ctx.actor()?, id, &b.note).await?,
-    ))
+    Ok(Json(affairs::progress(&ctx.state.app, &ctx.actor()?, id, &b.note).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -190,9 +164,7 @@ async fn resolve(
     Path(id): Path<i64>,
     Json(b): Json<ResolveBody>,
 ) -> Result<Json<AffairState>, AppError> {
-    Ok(Json(
-        affairs::resolve(&ctx.state.app, &ctx.actor()?, id, &b.resolution, Vec::new()).await?,
-    ))
+    Ok(Json(affairs::resolve(&ctx.state.app, &ctx.actor()?, id, &b.resolution, Vec::new()).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -209,21 +181,15 @@ async fn rate(
     Path(id): Path<i64>,
     Json(b): Json<RateBody>,
 ) -> Result<Json<AffairState>, AppError> {
-    Ok(Json(
-        affairs::rate(&ctx.state.app, &ctx.actor()?, id, &b.rating, &b.note).await?,
-    ))
+    Ok(Json(affairs::rate(&ctx.state.app, &ctx.actor()?, id, &b.rating, &b.note).await?))
 }
 
 async fn to_need(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
-    Ok(created_id(
-        affairs::to_need(&ctx.state.app, &ctx.actor()?, id).await?,
-    ))
+    Ok(created_id(affairs::to_need(&ctx.state.app, &ctx.actor()?, id).await?))
 }
 
 async fn list_categories(ctx: Ctx) -> Result<Json<Listed<Category>>, AppError> {
-    Ok(Listed::of(
-        affairs::categories(&ctx.state.app, &ctx.actor()?).await?,
-    ))
+    Ok(Listed::of(affairs::categories(&ctx.state.app, &ctx.actor()?).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -237,9 +203,7 @@ async fn set_categories(
     ctx: Ctx,
     Json(b): Json<CategoriesBody>,
 ) -> Result<Json<Listed<Category>>, AppError> {
-    Ok(Listed::of(
-        affairs::set_categories(&ctx.state.app, &ctx.actor()?, b.items).await?,
-    ))
+    Ok(Listed::of(affairs::set_categories(&ctx.state.app, &ctx.actor()?, b.items).await?))
 }
 
 const P: &str = "partners";

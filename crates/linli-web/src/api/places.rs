@@ -23,12 +23,7 @@ struct PlaceJson {
 }
 
 fn place_json(p: &Place) -> PlaceJson {
-    PlaceJson {
-        id: p.id,
-        kind: p.kind,
-        name: p.name.clone(),
-        parent_id: p.parent_id,
-    }
+    PlaceJson { id: p.id, kind: p.kind, name: p.name.clone(), parent_id: p.parent_id }
 }
 
 async fn list(ctx: Ctx) -> Result<Json<Listed<PlaceJson>>, AppError> {
@@ -46,9 +41,7 @@ async fn neighbour_cards(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Json<linli_app::cards::BuildingCards>, AppError> {
-    Ok(Json(
-        linli_app::cards::of_building(&ctx.state.app, &ctx.actor()?, id).await?,
-    ))
+    Ok(Json(linli_app::cards::of_building(&ctx.state.app, &ctx.actor()?, id).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -61,10 +54,8 @@ struct CreatePlace {
 }
 
 async fn create(ctx: Ctx, Json(b): Json<CreatePlace>) -> Result<Response, AppError> {
-    let kind = b
-        .kind
-        .parse::<PlaceKind>()
-        .map_err(|_| AppError::invalid("place_bad_kind", "kind"))?;
+    let kind =
+        b.kind.parse::<PlaceKind>().map_err(|_| AppError::invalid("place_bad_kind", "kind"))?;
     let place = ops::create(&ctx.state.app, &ctx.actor()?, kind, &b.name, b.parent_id).await?;
     Ok(created(place_json(&place)))
 }

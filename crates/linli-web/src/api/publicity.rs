@@ -17,11 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::{Listed, NewId, Paged, created_id};
 
 async fn create_article(ctx: Ctx, Json(d): Json<ArticleDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_article(&ctx.state.app, &ctx.actor()?, d, Vec::new())
-            .await?
-            .id,
-    ))
+    Ok(created_id(ops::create_article(&ctx.state.app, &ctx.actor()?, d, Vec::new()).await?.id))
 }
 
 #[derive(Deserialize, JsonSchema, Default)]
@@ -36,11 +32,7 @@ async fn list_articles(
 ) -> Result<Json<Paged<Article>>, AppError> {
     let page = q.page.unwrap_or(1).max(1);
     let p = ops::articles(&ctx.state.app, &ctx.actor()?, page).await?;
-    Ok(Json(Paged {
-        items: p.items,
-        total: p.total,
-        page,
-    }))
+    Ok(Json(Paged { items: p.items, total: p.total, page }))
 }
 
 /// An article with its photos' ids and the paper issues it is printed in.
@@ -83,50 +75,30 @@ struct SearchQuery {
 async fn search(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Json<SearchPage>, AppError> {
     let kind = ops::kind_of(Some(q.kind.as_deref().unwrap_or("article")))?;
     Ok(Json(
-        ops::search_all(
-            &ctx.state.app,
-            &ctx.actor()?,
-            &q.q,
-            kind,
-            q.page.unwrap_or(1).max(1),
-        )
-        .await?,
+        ops::search_all(&ctx.state.app, &ctx.actor()?, &q.q, kind, q.page.unwrap_or(1).max(1))
+            .await?,
     ))
 }
 
 async fn create_issue(ctx: Ctx, Json(d): Json<PaperIssueDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_issue(&ctx.state.app, &ctx.actor()?, d)
-            .await?
-            .id,
-    ))
+    Ok(created_id(ops::create_issue(&ctx.state.app, &ctx.actor()?, d).await?.id))
 }
 
 async fn list_issues(ctx: Ctx) -> Result<Json<Listed<PaperIssue>>, AppError> {
-    Ok(Listed::of(
-        ops::issues(&ctx.state.app, &ctx.actor()?).await?.1,
-    ))
+    Ok(Listed::of(ops::issues(&ctx.state.app, &ctx.actor()?).await?.1))
 }
 
 async fn list_boards(ctx: Ctx) -> Result<Json<Listed<Board>>, AppError> {
-    Ok(Listed::of(
-        ops::board_choices(&ctx.state.app, &ctx.actor()?).await?,
-    ))
+    Ok(Listed::of(ops::board_choices(&ctx.state.app, &ctx.actor()?).await?))
 }
 
 async fn create_board(ctx: Ctx, Json(d): Json<BoardDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_board(&ctx.state.app, &ctx.actor()?, d)
-            .await?
-            .id,
-    ))
+    Ok(created_id(ops::create_board(&ctx.state.app, &ctx.actor()?, d).await?.id))
 }
 
 /// A board as it now stands.
 async fn board_json(ctx: &Ctx, id: i64) -> Result<Json<Board>, AppError> {
-    Ok(Json(
-        ops::board(&ctx.state.app, &ctx.actor()?, id).await?.board,
-    ))
+    Ok(Json(ops::board(&ctx.state.app, &ctx.actor()?, id).await?.board))
 }
 
 async fn update_board(

@@ -44,10 +44,7 @@ pub(super) fn by_id(
             (f.indicator.id.to_string(), value)
         })
         .collect();
-    let details = figures
-        .iter()
-        .map(|f| (f.indicator.id.to_string(), f.details.clone()))
-        .collect();
+    let details = figures.iter().map(|f| (f.indicator.id.to_string(), f.details.clone())).collect();
     (values, details)
 }
 
@@ -56,13 +53,7 @@ async fn indicators(ctx: Ctx, Query(q): Query<Period>) -> Result<Json<Indicators
     let (from, to) = ops::period(&actor, q.from.as_deref(), q.to.as_deref())?;
     let r = ops::indicators(&ctx.state.app, &actor, &from, &to).await?;
     let (indicators, details) = by_id(&r.figures);
-    Ok(Json(IndicatorsJson {
-        indicators,
-        details,
-        community: r.community,
-        from: r.from,
-        to: r.to,
-    }))
+    Ok(Json(IndicatorsJson { indicators, details, community: r.community, from: r.from, to: r.to }))
 }
 
 #[derive(Deserialize)]
@@ -121,10 +112,7 @@ pub struct SummaryJson {
 
 pub fn summary_json(doc: &linli_core::summary::Document) -> SummaryJson {
     use linli_core::summary::Block;
-    let block = |kind, text: &str| BlockJson {
-        kind,
-        text: text.to_string(),
-    };
+    let block = |kind, text: &str| BlockJson { kind, text: text.to_string() };
     SummaryJson {
         title: doc.title.clone(),
         issuer: doc.issuer.clone(),

@@ -125,10 +125,7 @@ fn field_errors(lang: crate::i18n::Lang, e: SaveError) -> Response {
             };
             let body = ErrorBody {
                 error: ErrorDetail {
-                    code: first
-                        .as_ref()
-                        .map_or("invalid", |f| f.code.as_str())
-                        .to_string(),
+                    code: first.as_ref().map_or("invalid", |f| f.code.as_str()).to_string(),
                     message: first
                         .as_ref()
                         .map_or(String::new(), |f| crate::i18n::field_message(lang, f)),
@@ -167,10 +164,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Json<RosterPage>, 
 
 async fn get(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<ResidentJson>, AppError> {
     let r = ops::load_visible(&ctx.state.app, &ctx.actor()?, id, Action::ViewResidents).await?;
-    Ok(Json(resident_json(
-        &r,
-        linli_core::clock::shanghai(ctx.now).date(),
-    )))
+    Ok(Json(resident_json(&r, linli_core::clock::shanghai(ctx.now).date())))
 }
 
 async fn create(ctx: Ctx, Json(d): Json<Draft>) -> Response {
@@ -238,11 +232,7 @@ async fn reveal(
 ) -> Result<Json<Revealed>, AppError> {
     let reason = body.map(|Json(b)| b.reason).unwrap_or_default();
     let (id_number, phone) = ops::reveal(&ctx.state.app, &ctx.actor()?, id, &reason).await?;
-    Ok(Json(Revealed {
-        id,
-        id_number,
-        phone,
-    }))
+    Ok(Json(Revealed { id, id_number, phone }))
 }
 
 /// The full ID number and phone of one resident.
@@ -254,9 +244,7 @@ struct Revealed {
 }
 
 async fn tags(ctx: Ctx) -> Result<Json<Listed<TagKind>>, AppError> {
-    Ok(Listed::of(
-        ops::tag_kinds(&ctx.state.app, &ctx.actor()?).await?,
-    ))
+    Ok(Listed::of(ops::tag_kinds(&ctx.state.app, &ctx.actor()?).await?))
 }
 
 /// What a picker's script asks for as the worker types.
@@ -271,9 +259,7 @@ struct PickQuery {
 async fn pick(ctx: Ctx, Query(q): Query<PickQuery>) -> Result<Json<ops::Picks>, AppError> {
     let query = q.q.unwrap_or_default();
     let limit = q.limit.unwrap_or(10);
-    Ok(Json(
-        ops::pick_residents(&ctx.state.app, &ctx.actor()?, &query, limit).await?,
-    ))
+    Ok(Json(ops::pick_residents(&ctx.state.app, &ctx.actor()?, &query, limit).await?))
 }
 
 /// The copy for a PIPL §45 request (the page `/residents/{id}/personal-data` prints the same).

@@ -67,10 +67,7 @@ struct StreetIndicatorsJson {
 
 fn total_json(ind: &linli_core::indicators::Indicator, t: &Total) -> TotalJson {
     let (numerator, denominator) = match *t {
-        Total::Rate {
-            numerator,
-            denominator,
-        } => (Some(numerator), Some(denominator)),
+        Total::Rate { numerator, denominator } => (Some(numerator), Some(denominator)),
         Total::Mean { sum, n } => (Some(sum), Some(n)),
         _ => (None, None),
     };
@@ -93,10 +90,7 @@ async fn indicators(
     let actor = ctx.actor()?;
     let v = ops::indicators(&ctx.state.app, &actor, &q).await?;
     Ok(Json(StreetIndicatorsJson {
-        street: PlaceRef {
-            id: v.street.id,
-            name: v.street.name,
-        },
+        street: PlaceRef { id: v.street.id, name: v.street.name },
         from: v.from,
         to: v.to,
         sort: v.sort.map(str::to_string),
@@ -106,19 +100,10 @@ async fn indicators(
             .into_iter()
             .map(|c| {
                 let (indicators, details) = super::reports::by_id(&c.figures);
-                CommunityJson {
-                    id: c.community.id,
-                    name: c.community.name,
-                    indicators,
-                    details,
-                }
+                CommunityJson { id: c.community.id, name: c.community.name, indicators, details }
             })
             .collect(),
-        totals: v
-            .totals
-            .iter()
-            .map(|(ind, t)| (ind.id.to_string(), total_json(ind, t)))
-            .collect(),
+        totals: v.totals.iter().map(|(ind, t)| (ind.id.to_string(), total_json(ind, t))).collect(),
     }))
 }
 

@@ -55,10 +55,7 @@ async fn create(ctx: Ctx, Json(b): Json<CreateUser>) -> Result<Response, AppErro
         },
     )
     .await?;
-    Ok(created(NewUser {
-        id: user.id,
-        username: user.username,
-    }))
+    Ok(created(NewUser { id: user.id, username: user.username }))
 }
 
 /// An account and the grants it holds.
@@ -75,11 +72,7 @@ struct UserJson {
 
 async fn list(ctx: Ctx) -> Result<Json<Listed<UserJson>>, AppError> {
     let rows = accounts::list_users(&ctx.state.app, &ctx.actor()?).await?;
-    Ok(Listed::of(
-        rows.into_iter()
-            .map(|(u, grants)| user_json(u, grants))
-            .collect(),
-    ))
+    Ok(Listed::of(rows.into_iter().map(|(u, grants)| user_json(u, grants)).collect()))
 }
 
 fn user_json(u: linli_store::users::User, grants: Vec<GrantView>) -> UserJson {

@@ -20,21 +20,15 @@ use serde::Deserialize;
 use super::{Listed, NewId, created, created_id};
 
 async fn create_group(ctx: Ctx, Json(d): Json<GroupDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_group(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created_id(ops::create_group(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn list_groups(ctx: Ctx) -> Result<Json<Listed<Group>>, AppError> {
-    Ok(Listed::of(
-        ops::groups(&ctx.state.app, &ctx.actor()?).await?,
-    ))
+    Ok(Listed::of(ops::groups(&ctx.state.app, &ctx.actor()?).await?))
 }
 
 async fn create_volunteer(ctx: Ctx, Json(d): Json<VolunteerDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_volunteer(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created_id(ops::create_volunteer(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 #[derive(Deserialize, JsonSchema, Default)]
@@ -47,42 +41,30 @@ async fn list_volunteers(
     ctx: Ctx,
     Query(s): Query<Search>,
 ) -> Result<Json<Listed<VolunteerRow>>, AppError> {
-    Ok(Listed::of(
-        ops::volunteers(&ctx.state.app, &ctx.actor()?, &s.q).await?,
-    ))
+    Ok(Listed::of(ops::volunteers(&ctx.state.app, &ctx.actor()?, &s.q).await?))
 }
 
 async fn get_volunteer(ctx: Ctx, Path(id): Path<i64>) -> Result<Json<VolunteerView>, AppError> {
-    Ok(Json(
-        ops::volunteer(&ctx.state.app, &ctx.actor()?, id).await?,
-    ))
+    Ok(Json(ops::volunteer(&ctx.state.app, &ctx.actor()?, id).await?))
 }
 
 async fn create_activity(ctx: Ctx, Json(d): Json<ActivityDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_activity(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created_id(ops::create_activity(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn record_service(ctx: Ctx, Json(d): Json<ServiceDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::record_service(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created_id(ops::record_service(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn issue_certificate(
     ctx: Ctx,
     Json(d): Json<CertificateDraft>,
 ) -> Result<Response, AppError> {
-    Ok(created::<Issued>(
-        ops::issue_certificate(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created::<Issued>(ops::issue_certificate(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 async fn create_party_member(ctx: Ctx, Json(d): Json<PartyDraft>) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::create_party_member(&ctx.state.app, &ctx.actor()?, d).await?,
-    ))
+    Ok(created_id(ops::create_party_member(&ctx.state.app, &ctx.actor()?, d).await?))
 }
 
 #[derive(Deserialize, JsonSchema, Default)]
@@ -101,16 +83,9 @@ async fn party_sheet(
 ) -> Result<Json<PartySheet>, AppError> {
     let actor = ctx.actor()?;
     let today = actor.today();
-    let year = q
-        .year
-        .unwrap_or_else(|| chrono::Datelike::year(&today))
-        .clamp(2000, 2100);
-    let quarter = q
-        .quarter
-        .unwrap_or_else(|| linli_core::volunteers::quarter_of(today));
-    Ok(Json(
-        ops::party_sheet(&ctx.state.app, &actor, year, quarter, q.partner_id).await?,
-    ))
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today)).clamp(2000, 2100);
+    let quarter = q.quarter.unwrap_or_else(|| linli_core::volunteers::quarter_of(today));
+    Ok(Json(ops::party_sheet(&ctx.state.app, &actor, year, quarter, q.partner_id).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -124,9 +99,7 @@ async fn sign_up(
     Path(id): Path<i64>,
     Json(b): Json<SignUpBody>,
 ) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::sign_up(&ctx.state.app, &ctx.actor()?, id, b.volunteer_id).await?,
-    ))
+    Ok(created_id(ops::sign_up(&ctx.state.app, &ctx.actor()?, id, b.volunteer_id).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -165,9 +138,7 @@ async fn check(
         ),
         None => None,
     };
-    Ok(Json(
-        ops::check(&ctx.state.app, &actor, id, which, at, &b.late_reason).await?,
-    ))
+    Ok(Json(ops::check(&ctx.state.app, &actor, id, which, at, &b.late_reason).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -203,9 +174,7 @@ async fn ask_correction(
     Path(id): Path<i64>,
     Json(d): Json<CorrectionDraft>,
 ) -> Result<Response, AppError> {
-    Ok(created_id(
-        ops::ask_correction(&ctx.state.app, &ctx.actor()?, id, d).await?,
-    ))
+    Ok(created_id(ops::ask_correction(&ctx.state.app, &ctx.actor()?, id, d).await?))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -223,15 +192,11 @@ async fn decide_correction(
     Path(id): Path<i64>,
     Json(b): Json<DecideBody>,
 ) -> Result<Json<Correction>, AppError> {
-    Ok(Json(
-        ops::decide_correction(&ctx.state.app, &ctx.actor()?, id, &b.decision, &b.note).await?,
-    ))
+    Ok(Json(ops::decide_correction(&ctx.state.app, &ctx.actor()?, id, &b.decision, &b.note).await?))
 }
 
 async fn my_record(ctx: Ctx) -> Result<Json<Option<VolunteerView>>, AppError> {
-    Ok(Json(
-        ops::own_volunteer(&ctx.state.app, &ctx.actor()?).await?,
-    ))
+    Ok(Json(ops::own_volunteer(&ctx.state.app, &ctx.actor()?).await?))
 }
 
 const V: &str = "volunteers";

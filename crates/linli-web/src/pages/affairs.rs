@@ -66,25 +66,18 @@ pub fn sanitize_photo(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), AppError> {
     limits.max_image_height = Some(12_000);
     limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|_| AppError::invalid("photo_unreadable", "photos"))?;
+    let mut decoder =
+        reader.into_decoder().map_err(|_| AppError::invalid("photo_unreadable", "photos"))?;
     let (width, height) = decoder.dimensions();
     if !declared_size_ok(width, height) {
         return Err(AppError::invalid("photo_too_many_pixels", "photos"));
     }
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder)
         .map_err(|_| AppError::invalid("photo_unreadable", "photos"))?;
     img.apply_orientation(orientation);
     if img.width() > PHOTO_MAX_SIDE || img.height() > PHOTO_MAX_SIDE {
-        img = img.resize(
-            PHOTO_MAX_SIDE,
-            PHOTO_MAX_SIDE,
-            image::imageops::FilterType::Triangle,
-        );
+        img = img.resize(PHOTO_MAX_SIDE, PHOTO_MAX_SIDE, image::imageops::FilterType::Triangle);
     }
     let rgb = img.to_rgb8();
     let mut out = Vec::new();
@@ -100,26 +93,18 @@ pub async fn photo_form(
     mut form: Multipart,
 ) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), AppError> {
     let (mut pairs, mut photos) = (Vec::new(), Vec::new());
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("multipart_bad"))?
+    while let Some(field) =
+        form.next_field().await.map_err(|_| AppError::BadRequest("multipart_bad"))?
     {
         let name = field.name().unwrap_or_default().to_string();
         if name == "photos" {
             let named = field.file_name().is_some_and(|n| !n.is_empty());
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("multipart_bad"))?;
             if named && !bytes.is_empty() {
                 photos.push(bytes.to_vec());
             }
         } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+            let text = field.text().await.map_err(|_| AppError::BadRequest("multipart_bad"))?;
             pairs.push((name, text));
         }
     }
@@ -150,13 +135,7 @@ pub async fn clean_photos_up_to(
     tokio::task::spawn_blocking(move || {
         photos
             .iter()
-            .map(|p| {
-                sanitize_photo(p).map(|(bytes, width, height)| Photo {
-                    bytes,
-                    width,
-                    height,
-                })
-            })
+            .map(|p| sanitize_photo(p).map(|(bytes, width, height)| Photo { bytes, width, height }))
             .collect::<Result<Vec<_>, AppError>>()
     })
     .await
@@ -279,11 +258,8 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError
         let prefix = format!("{y}-");
         items.retain(|a| a.reported_on.starts_with(&prefix));
     }
-    let ops::ListExtras {
-        categories: cats,
-        calendar: cal,
-        facts,
-    } = ops::list_extras(&ctx.state.app, &actor).await?;
+    let ops::ListExtras { categories: cats, calendar: cal, facts } =
+        ops::list_extras(&ctx.state.app, &actor).await?;
     let rates = rules::rates(&facts);
     let action =
         staff.then(|| html! { a.btn.btn-primary href="/affairs/new" { (t(lang, "affairs.new")) } });
@@ -331,13 +307,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError
         }
         @if staff { (categories_form(lang, &cats, &caller.csrf_token)) }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "affairs.title"),
-        &[],
-        action,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "affairs.title"), &[], action, body))
 }
 
 /// The categories form on the issues page: each row's deadlines and whether it still takes
@@ -411,28 +381,17 @@ async fn categories_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Respons
             resolve_days: days("resolve_new"),
         });
     }
-    match ops::set_categories(&ctx.state.app, &ctx.actor()?, items)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(redirect_with_flash(
-            "/affairs#categories",
-            true,
-            "affairs.flash.categories",
-        )),
-        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
-            "/affairs#categories",
-            false,
-            &format!("error.{}", e.code()),
-        )),
+    match ops::set_categories(&ctx.state.app, &ctx.actor()?, items).await.map_err(AppError::from) {
+        Ok(_) => Ok(redirect_with_flash("/affairs#categories", true, "affairs.flash.categories")),
+        Err(e @ AppError::Invalid { .. }) => {
+            Ok(redirect_with_flash("/affairs#categories", false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
 
 fn category_options(lang: Lang, cats: &[store::Category]) -> Vec<(String, String)> {
-    cats.iter()
-        .map(|c| (c.code.clone(), category_label(lang, cats, &c.code)))
-        .collect()
+    cats.iter().map(|c| (c.code.clone(), category_label(lang, cats, &c.code))).collect()
 }
 
 async fn new_page(ctx: Ctx) -> Result<Response, AppError> {
@@ -455,13 +414,7 @@ async fn new_page(ctx: Ctx) -> Result<Response, AppError> {
         }
     };
     let crumbs = [(t(lang, "affairs.title"), Some("/affairs".to_string()))];
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "affairs.new"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "affairs.new"), &crumbs, None, body))
 }
 
 async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
@@ -477,16 +430,12 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
         .await
         .map_err(AppError::from)
     {
-        Ok(ops::Reported { id, .. }) => Ok(redirect_with_flash(
-            &format!("/affairs/{id}"),
-            true,
-            "affairs.flash.recorded",
-        )),
-        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
-            "/affairs/new",
-            false,
-            &format!("error.{}", e.code()),
-        )),
+        Ok(ops::Reported { id, .. }) => {
+            Ok(redirect_with_flash(&format!("/affairs/{id}"), true, "affairs.flash.recorded"))
+        }
+        Err(e @ AppError::Invalid { .. }) => {
+            Ok(redirect_with_flash("/affairs/new", false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
@@ -686,11 +635,7 @@ async fn assign_submit(
         due_on: pairs_get(&pairs, "due_on"),
         reason: pairs_get(&pairs, "reason"),
     };
-    back_with(
-        id,
-        ops::assign(&ctx.state.app, &ctx.actor()?, id, d).await,
-        "affairs.flash.assigned",
-    )
+    back_with(id, ops::assign(&ctx.state.app, &ctx.actor()?, id, d).await, "affairs.flash.assigned")
 }
 
 async fn progress_submit(
@@ -713,11 +658,8 @@ async fn resolve_submit(
     form: Multipart,
 ) -> Result<Response, AppError> {
     let (pairs, photos) = photo_form(form).await?;
-    let resolution = pairs
-        .iter()
-        .find(|(k, _)| k == "resolution")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let resolution =
+        pairs.iter().find(|(k, _)| k == "resolution").map(|(_, v)| v.clone()).unwrap_or_default();
     let actor = ctx.actor()?;
     let photos = match clean_photos(photos).await {
         Ok(p) => p,
@@ -752,17 +694,11 @@ async fn rate_submit(
 }
 
 async fn need_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
-    back_with(
-        id,
-        ops::to_need(&ctx.state.app, &ctx.actor()?, id).await,
-        "affairs.flash.need",
-    )
+    back_with(id, ops::to_need(&ctx.state.app, &ctx.actor()?, id).await, "affairs.flash.need")
 }
 
 async fn photo(ctx: Ctx, Path((id, pid)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    Ok(super::jpeg(
-        ops::photo(&ctx.state.app, &ctx.actor()?, id, pid).await?,
-    ))
+    Ok(super::jpeg(ops::photo(&ctx.state.app, &ctx.actor()?, id, pid).await?))
 }
 
 // ---- public pages ----
@@ -777,11 +713,7 @@ struct PublicQuery {
 fn building_select(lang: Lang, buildings: &[(i64, String)]) -> Markup {
     let options: Vec<(String, String)> =
         std::iter::once((String::new(), t(lang, "affairs.building_none")))
-            .chain(
-                buildings
-                    .iter()
-                    .map(|(id, name)| (id.to_string(), name.clone())),
-            )
+            .chain(buildings.iter().map(|(id, name)| (id.to_string(), name.clone())))
             .collect();
     layout::select(lang, "place_id", "affairs.building", &options, "", None)
 }
@@ -794,11 +726,7 @@ fn report_form(
     buildings: &[(i64, String)],
     error: Option<String>,
 ) -> Markup {
-    let csrf = ctx
-        .caller
-        .as_ref()
-        .map(|c| format!("&_csrf={}", c.csrf_token))
-        .unwrap_or_default();
+    let csrf = ctx.caller.as_ref().map(|c| format!("&_csrf={}", c.csrf_token)).unwrap_or_default();
     html! {
         h1 { (t(lang, "affairs.public_title")) }
         p.lead { (community.name) " · " (t(lang, "affairs.public_lead")) }
@@ -844,28 +772,20 @@ async fn public_report_submit(
     let mut d = AffairDraft::default();
     let mut photos = Vec::new();
     let mut too_large = false;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("multipart_bad"))?
+    while let Some(field) =
+        form.next_field().await.map_err(|_| AppError::BadRequest("multipart_bad"))?
     {
         let name = field.name().unwrap_or_default().to_string();
         if name == "photos" {
             let has_name = field.file_name().is_some_and(|n| !n.is_empty());
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("multipart_bad"))?;
             if has_name && !bytes.is_empty() {
                 too_large |= bytes.len() > PHOTO_MAX_BYTES;
                 photos.push(bytes.to_vec());
             }
             continue;
         }
-        let text = field
-            .text()
-            .await
-            .map_err(|_| AppError::BadRequest("multipart_bad"))?;
+        let text = field.text().await.map_err(|_| AppError::BadRequest("multipart_bad"))?;
         match name.as_str() {
             "category" => d.category = text,
             "place" => d.place = Some(text),
@@ -952,19 +872,15 @@ fn lookup_form(ctx: &Ctx, missing: Option<&str>, status: StatusCode) -> Response
 /// phone, no names of people (a worker shows as community staff), no reasons for re-routing.
 async fn public_progress(ctx: Ctx, Path(public_ref): Path<String>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let ops::Progress {
-        affair: a,
-        events,
-        categories: cats,
-        units,
-    } = match ops::by_ref(&ctx.state.app, public_ref.clone()).await {
-        Err(linli_app::Error::NotFound) => {
-            // Public words, and the form again: a mistyped reference is the usual cause.
-            let shown: String = public_ref.chars().take(20).collect();
-            return Ok(lookup_form(&ctx, Some(&shown), StatusCode::NOT_FOUND));
-        }
-        other => other?,
-    };
+    let ops::Progress { affair: a, events, categories: cats, units } =
+        match ops::by_ref(&ctx.state.app, public_ref.clone()).await {
+            Err(linli_app::Error::NotFound) => {
+                // Public words, and the form again: a mistyped reference is the usual cause.
+                let shown: String = public_ref.chars().take(20).collect();
+                return Ok(lookup_form(&ctx, Some(&shown), StatusCode::NOT_FOUND));
+            }
+            other => other?,
+        };
     let body = html! {
         h1 { (t(lang, "affairs.progress_title")) }
         p.lead { (t(lang, "affairs.ref")) " " strong #affair-ref data-ref=(a.public_ref) { (rules::spoken_ref(&a.public_ref)) } }
@@ -998,12 +914,8 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
         return Ok(html! {});
     };
     let actor = caller.actor(ctx);
-    let Some(ops::Due {
-        items,
-        calendar: cal,
-        categories: cats,
-        staff,
-    }) = ops::due(&ctx.state.app, &actor).await?
+    let Some(ops::Due { items, calendar: cal, categories: cats, staff }) =
+        ops::due(&ctx.state.app, &actor).await?
     else {
         return Ok(html! {});
     };
@@ -1047,49 +959,19 @@ pub fn routes(t: Table) -> Table {
     t.page(Method::GET, "/affairs", view, list)
         .page(Method::GET, "/affairs/new", manage, new_page)
         .page(Method::POST, "/affairs", manage, create_submit)
-        .page(
-            Method::POST,
-            "/affairs/categories",
-            manage,
-            categories_submit,
-        )
+        .page(Method::POST, "/affairs/categories", manage, categories_submit)
         .page(Method::GET, "/affairs/{id}", view, detail)
         .page(Method::POST, "/affairs/{id}/assign", manage, assign_submit)
-        .page(
-            Method::POST,
-            "/affairs/{id}/progress",
-            work,
-            progress_submit,
-        )
+        .page(Method::POST, "/affairs/{id}/progress", work, progress_submit)
         .upload("/affairs/{id}/resolve", work, resolve_submit)
         .page(Method::POST, "/affairs/{id}/rate", manage, rate_submit)
-        .page(
-            Method::POST,
-            "/affairs/{id}/reveal-phone",
-            view,
-            reveal_phone_submit,
-        )
+        .page(Method::POST, "/affairs/{id}/reveal-phone", view, reveal_phone_submit)
         .page(Method::POST, "/affairs/{id}/need", manage, need_submit)
         .page(Method::GET, "/affairs/{id}/photos/{pid}", view, photo)
-        .page(
-            Method::GET,
-            "/public/report",
-            Policy::Public,
-            public_report_page,
-        )
+        .page(Method::GET, "/public/report", Policy::Public, public_report_page)
         .upload("/public/report", Policy::Public, public_report_submit)
-        .page(
-            Method::GET,
-            "/public/affairs",
-            Policy::Public,
-            public_lookup,
-        )
-        .page(
-            Method::GET,
-            "/public/affairs/{ref}",
-            Policy::Public,
-            public_progress,
-        )
+        .page(Method::GET, "/public/affairs", Policy::Public, public_lookup)
+        .page(Method::GET, "/public/affairs/{ref}", Policy::Public, public_progress)
 }
 
 #[cfg(test)]
@@ -1102,11 +984,7 @@ mod tests {
         for &b in bytes {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
             }
         }
         !crc

@@ -57,11 +57,7 @@ fn value_words(lang: Lang, key: &str, v: &Value) -> String {
             if items.len() <= 6 && items.iter().all(|i| !i.is_object() && !i.is_array()) =>
         {
             let parts: Vec<String> = items.iter().map(|i| value_words(lang, key, i)).collect();
-            if parts.is_empty() {
-                t(lang, "audit.none")
-            } else {
-                parts.join("、")
-            }
+            if parts.is_empty() { t(lang, "audit.none") } else { parts.join("、") }
         }
         Value::Array(items) => tf(lang, "audit.items", &[("n", &items.len().to_string())]),
         Value::Object(m) => tf(lang, "audit.items", &[("n", &m.len().to_string())]),
@@ -91,10 +87,9 @@ pub fn change_words(lang: Lang, before: Option<&str>, after: Option<&str>) -> Ve
                 .collect()
         }
         (_, Some(v)) => vec![value_words(lang, "", &v)],
-        (Some(Value::Object(b)), None) => b
-            .iter()
-            .map(|(k, v)| format!("{}：{}", label(k), value_words(lang, k, v)))
-            .collect(),
+        (Some(Value::Object(b)), None) => {
+            b.iter().map(|(k, v)| format!("{}：{}", label(k), value_words(lang, k, v))).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -152,12 +147,7 @@ async fn list(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, AppError
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/audit",
-        Policy::Signed(Action::ViewAudit),
-        list,
-    )
+    t.page(Method::GET, "/audit", Policy::Signed(Action::ViewAudit), list)
 }
 
 #[cfg(test)]
@@ -172,10 +162,7 @@ mod tests {
             Some(r#"{"status":"pending"}"#),
             Some(r#"{"status":"approved","amount_fen":30000,"quorum_reached":true}"#),
         );
-        assert_eq!(
-            w,
-            ["金额：¥300.00", "到会人数过半：是", "状态：待审批 → 已批准"]
-        );
+        assert_eq!(w, ["金额：¥300.00", "到会人数过半：是", "状态：待审批 → 已批准"]);
         let w = change_words(
             Lang::Zh,
             None,
@@ -197,11 +184,7 @@ mod tests {
     fn every_permission_has_words() {
         for a in linli_core::Action::ALL {
             for lang in [Lang::Zh, Lang::En] {
-                assert!(
-                    super::words(lang, "value", a.as_str()).is_some(),
-                    "{}",
-                    a.as_str()
-                );
+                assert!(super::words(lang, "value", a.as_str()).is_some(), "{}", a.as_str());
             }
         }
     }
@@ -253,9 +236,6 @@ mod tests {
             }
         }
         assert!(seen > 50, "the scan found {seen} audited actions");
-        assert!(
-            missing.is_empty(),
-            "audit actions without words: {missing:#?}"
-        );
+        assert!(missing.is_empty(), "audit actions without words: {missing:#?}");
     }
 }

@@ -40,35 +40,19 @@ pub fn error_text(lang: Lang, e: &CalendarError) -> String {
     let key = format!("calendar.error.{}", e.code());
     match e {
         CalendarError::Empty | CalendarError::NoDays => t(lang, &key),
-        CalendarError::MissingHeader { found, .. } => tf(
-            lang,
-            &key,
-            &[
-                ("line", &line),
-                ("found", &linli_core::text::echo_safe(found)),
-            ],
-        ),
-        CalendarError::Columns { found, .. } => tf(
-            lang,
-            &key,
-            &[("line", &line), ("found", &found.to_string())],
-        ),
-        CalendarError::BadDate { value, .. } | CalendarError::BadKind { value, .. } => tf(
-            lang,
-            &key,
-            &[
-                ("line", &line),
-                ("value", &linli_core::text::echo_safe(value)),
-            ],
-        ),
+        CalendarError::MissingHeader { found, .. } => {
+            tf(lang, &key, &[("line", &line), ("found", &linli_core::text::echo_safe(found))])
+        }
+        CalendarError::Columns { found, .. } => {
+            tf(lang, &key, &[("line", &line), ("found", &found.to_string())])
+        }
+        CalendarError::BadDate { value, .. } | CalendarError::BadKind { value, .. } => {
+            tf(lang, &key, &[("line", &line), ("value", &linli_core::text::echo_safe(value))])
+        }
         CalendarError::Duplicate { date, first, .. } => tf(
             lang,
             &key,
-            &[
-                ("line", &line),
-                ("date", &date.to_string()),
-                ("first", &first.to_string()),
-            ],
+            &[("line", &line), ("date", &date.to_string()), ("first", &first.to_string())],
         ),
         CalendarError::OutsideYear { date, year, .. } => tf(
             lang,
@@ -83,20 +67,13 @@ pub fn error_text(lang: Lang, e: &CalendarError) -> String {
         CalendarError::WorkdayOnWeekday { date, .. } => tf(
             lang,
             &key,
-            &[
-                ("line", &line),
-                ("date", &date.to_string()),
-                ("weekday", &weekday(lang, *date)),
-            ],
+            &[("line", &line), ("date", &date.to_string()), ("weekday", &weekday(lang, *date))],
         ),
     }
 }
 
 fn weekday(lang: Lang, d: NaiveDate) -> String {
-    t(
-        lang,
-        &format!("calendar.weekday.{}", d.weekday().num_days_from_monday()),
-    )
+    t(lang, &format!("calendar.weekday.{}", d.weekday().num_days_from_monday()))
 }
 
 fn kind_chip(lang: Lang, k: DayKind) -> Markup {
@@ -221,14 +198,7 @@ async fn render(
             (upload_form(ctx, error))
         }
     };
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &t(lang, "calendar.title"),
-        &[],
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &t(lang, "calendar.title"), &[], None, body))
 }
 
 async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
@@ -240,17 +210,9 @@ async fn page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, AppError
 async fn submit(ctx: Ctx, mut mp: Multipart) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let mut file = Vec::new();
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("upload_bad"))?
-    {
+    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest("upload_bad"))? {
         if field.name() == Some("file") {
-            file = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::BadRequest("upload_bad"))?
-                .to_vec();
+            file = field.bytes().await.map_err(|_| AppError::BadRequest("upload_bad"))?.to_vec();
         }
     }
     let refused = |msg: String| Err::<YearSchedule, _>(msg);
@@ -285,13 +247,7 @@ async fn submit(ctx: Ctx, mut mp: Multipart) -> Result<Response, AppError> {
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/calendar",
-        Policy::Signed(Action::ManageCalendar),
-        page,
-    )
-    .page(
+    t.page(Method::GET, "/calendar", Policy::Signed(Action::ManageCalendar), page).page(
         Method::POST,
         "/calendar",
         Policy::Signed(Action::ManageCalendar),

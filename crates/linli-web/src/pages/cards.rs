@@ -41,9 +41,8 @@ async fn render(
     let actor = ctx.actor()?;
     let buildings = ops::buildings(&ctx.state.app, &actor).await?;
     // A building outside hers (a stale link) shows her first building, never the other's.
-    let chosen = requested
-        .and_then(|b| buildings.iter().find(|p| p.id == b))
-        .or_else(|| buildings.first());
+    let chosen =
+        requested.and_then(|b| buildings.iter().find(|p| p.id == b)).or_else(|| buildings.first());
     let crumbs = [(t(lang, "residents.title"), Some("/residents".to_string()))];
     let Some(building) = chosen else {
         return Ok(layout::page(
@@ -254,35 +253,25 @@ async fn head_phone_submit(ctx: Ctx, Form(f): Form<HeadPhoneForm>) -> Result<Res
         }
         Err(linli_app::Error::Invalid { code, .. }) => {
             let msg = t(lang, &format!("error.{code}"));
-            render(
-                &ctx,
-                f.building,
-                Some((f.card_phone, msg)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            render(&ctx, f.building, Some((f.card_phone, msg)), StatusCode::UNPROCESSABLE_ENTITY)
+                .await
         }
         Err(e) => Err(e.into()),
     }
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/neighbor-cards",
-        Policy::Signed(Action::ViewResidents),
-        cards,
-    )
-    .page(
-        Method::POST,
-        "/neighbor-cards/helpers",
-        Policy::Signed(Action::ManageCases),
-        helper_submit,
-    )
-    .page(
-        Method::POST,
-        "/neighbor-cards/head-phone",
-        Policy::Signed(Action::ViewResidents),
-        head_phone_submit,
-    )
+    t.page(Method::GET, "/neighbor-cards", Policy::Signed(Action::ViewResidents), cards)
+        .page(
+            Method::POST,
+            "/neighbor-cards/helpers",
+            Policy::Signed(Action::ManageCases),
+            helper_submit,
+        )
+        .page(
+            Method::POST,
+            "/neighbor-cards/head-phone",
+            Policy::Signed(Action::ViewResidents),
+            head_phone_submit,
+        )
 }

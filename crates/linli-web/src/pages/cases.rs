@@ -54,10 +54,8 @@ struct ListQuery {
 async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
-    let status = q
-        .status
-        .clone()
-        .filter(|s| matches!(s.as_str(), "open" | "monitoring" | "closed"));
+    let status =
+        q.status.clone().filter(|s| matches!(s.as_str(), "open" | "monitoring" | "closed"));
     let actor = ctx.actor()?;
     let cases = ops::list_cases(&ctx.state.app, &actor, status.clone()).await?;
     let manage = caller.decide(Action::ManageCases, None) == Decision::Allow;
@@ -109,13 +107,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError
             (table(&plain))
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "cases.title"),
-        &[],
-        Some(action),
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "cases.title"), &[], Some(action), body))
 }
 
 #[derive(Deserialize)]
@@ -135,10 +127,7 @@ async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, AppEr
     };
     case_form(
         &ctx,
-        &CaseDraft {
-            resident_id: q.resident,
-            ..Default::default()
-        },
+        &CaseDraft { resident_id: q.resident, ..Default::default() },
         &person,
         open.as_ref(),
         None,
@@ -196,14 +185,7 @@ fn case_form(
         }
     };
     let crumbs = [(t(lang, "cases.title"), Some("/cases".to_string()))];
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &t(lang, "cases.new"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &t(lang, "cases.new"), &crumbs, None, body))
 }
 
 async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
@@ -215,11 +197,7 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
     let d = CaseDraft {
         household_id: None,
         resident_id: person.ready().flatten(),
-        kinds: pairs
-            .iter()
-            .filter(|(k, _)| k == "kinds")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        kinds: pairs.iter().filter(|(k, _)| k == "kinds").map(|(_, v)| v.clone()).collect(),
         summary: pairs_get(&pairs, "summary").unwrap_or_default(),
         needs: pairs_get(&pairs, "needs"),
         legal_basis: pairs_get(&pairs, "legal_basis"),
@@ -239,38 +217,17 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
     {
         return case_form(&ctx, &d, &person, Some(&open), None, StatusCode::CONFLICT);
     }
-    match create_case(&ctx.state.app, &actor, d.clone())
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/cases/{id}"),
-            true,
-            "flash.case_created",
-        )),
+    match create_case(&ctx.state.app, &actor, d.clone()).await.map_err(AppError::from) {
+        Ok(id) => Ok(redirect_with_flash(&format!("/cases/{id}"), true, "flash.case_created")),
         Err(e @ AppError::Invalid { .. }) => {
             let msg = (!person.take_error(lang, &e))
                 .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
-            case_form(
-                &ctx,
-                &d,
-                &person,
-                None,
-                msg,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            case_form(&ctx, &d, &person, None, msg, StatusCode::UNPROCESSABLE_ENTITY)
         }
         // Outside the worker's scope: said beside the person, not as a missing page.
         Err(AppError::NotFound | AppError::Forbidden) if d.resident_id.is_some() => {
             person.error = Some(t(lang, "pickers.out_of_scope"));
-            case_form(
-                &ctx,
-                &d,
-                &person,
-                None,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            case_form(&ctx, &d, &person, None, None, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(e),
     }
@@ -279,12 +236,8 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
 async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let actor = ctx.actor()?;
-    let ops::CaseFile {
-        case: k,
-        help,
-        applications: apps,
-        calendar: cal,
-    } = ops::case_file(&ctx.state.app, &actor, id).await?;
+    let ops::CaseFile { case: k, help, applications: apps, calendar: cal } =
+        ops::case_file(&ctx.state.app, &actor, id).await?;
     let caller = ctx.caller()?.clone();
     let sensitive = ops::sees_sensitive(&actor, &k);
     let today = today(&ctx);
@@ -391,11 +344,8 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
         }
     };
     let crumbs = [(t(lang, "cases.title"), Some("/cases".to_string()))];
-    let title = format!(
-        "{} · {}",
-        t(lang, "cases.case"),
-        k.resident_name.clone().unwrap_or_default()
-    );
+    let title =
+        format!("{} · {}", t(lang, "cases.case"), k.resident_name.clone().unwrap_or_default());
     Ok(layout::page(&ctx, &title, &crumbs, None, body))
 }
 
@@ -414,11 +364,7 @@ async fn close_page(
     let lang = ctx.lang();
     let k = ops::load_case(&ctx.state.app, &ctx.actor()?, id, Action::ManageCases).await?;
     if k.status == "closed" {
-        return Ok(redirect_with_flash(
-            &format!("/cases/{id}"),
-            false,
-            "error.case_status_same",
-        ));
+        return Ok(redirect_with_flash(&format!("/cases/{id}"), false, "error.case_status_same"));
     }
     let name = k.resident_name.clone().unwrap_or_default();
     let confirm = layout::Confirm {
@@ -438,18 +384,9 @@ async fn close_page(
     };
     let crumbs = [
         (t(lang, "cases.title"), Some("/cases".to_string())),
-        (
-            format!("{} · {}", t(lang, "cases.case"), name),
-            Some(format!("/cases/{id}")),
-        ),
+        (format!("{} · {}", t(lang, "cases.case"), name), Some(format!("/cases/{id}"))),
     ];
-    Ok(layout::confirm_page(
-        ctx,
-        &t(lang, "cases.close"),
-        &crumbs,
-        error.is_some(),
-        confirm,
-    ))
+    Ok(layout::confirm_page(ctx, &t(lang, "cases.close"), &crumbs, error.is_some(), confirm))
 }
 
 async fn status_submit(
@@ -463,24 +400,14 @@ async fn status_submit(
     };
     let closing = d.status == "closed";
     let reason = d.reason.clone();
-    match ops::set_case_status(&ctx.state.app, &ctx.actor()?, id, d)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/cases/{id}"),
-            true,
-            "flash.case_status",
-        )),
-        Err(AppError::Invalid {
-            code,
-            field: Some("reason"),
-        }) if closing => close_page(&ctx, id, &reason, Some(code)).await,
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
-            &format!("/cases/{id}"),
-            false,
-            &format!("error.{}", e.code()),
-        )),
+    match ops::set_case_status(&ctx.state.app, &ctx.actor()?, id, d).await.map_err(AppError::from) {
+        Ok(()) => Ok(redirect_with_flash(&format!("/cases/{id}"), true, "flash.case_status")),
+        Err(AppError::Invalid { code, field: Some("reason") }) if closing => {
+            close_page(&ctx, id, &reason, Some(code)).await
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            Ok(redirect_with_flash(&format!("/cases/{id}"), false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
@@ -503,9 +430,7 @@ async fn help_submit(
             linli_core::roster::split_tags(&s)
                 .into_iter()
                 .map(|part| {
-                    let split = part
-                        .find(|c: char| c.is_ascii_digit())
-                        .unwrap_or(part.len());
+                    let split = part.find(|c: char| c.is_ascii_digit()).unwrap_or(part.len());
                     HelpItem {
                         name: part[..split].trim().to_string(),
                         quantity: part[split..].trim().to_string(),
@@ -524,20 +449,11 @@ async fn help_submit(
         note: pairs_get(&pairs, "note"),
         participants: pairs_get(&pairs, "participants"),
     };
-    match add_help(&ctx.state.app, &ctx.actor()?, d)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/cases/{id}"),
-            true,
-            "flash.help_recorded",
-        )),
-        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
-            &format!("/cases/{id}"),
-            false,
-            &format!("error.{}", e.code()),
-        )),
+    match add_help(&ctx.state.app, &ctx.actor()?, d).await.map_err(AppError::from) {
+        Ok(_) => Ok(redirect_with_flash(&format!("/cases/{id}"), true, "flash.help_recorded")),
+        Err(e @ AppError::Invalid { .. }) => {
+            Ok(redirect_with_flash(&format!("/cases/{id}"), false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
@@ -545,9 +461,7 @@ async fn help_submit(
 async fn application_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let case_id = pairs_get(&pairs, "case_id").and_then(|v| v.parse().ok());
     let d = ApplicationDraft {
-        resident_id: pairs_get(&pairs, "resident_id")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
+        resident_id: pairs_get(&pairs, "resident_id").and_then(|v| v.parse().ok()).unwrap_or(0),
         kind: pairs_get(&pairs, "kind").unwrap_or_default(),
         accepted_on: pairs_get(&pairs, "accepted_on").unwrap_or_default(),
         case_id,
@@ -558,20 +472,15 @@ async fn application_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Respon
         close_relative: pairs_get(&pairs, "close_relative").is_some(),
     };
     let back = case_id.map_or("/cases".to_string(), |k| format!("/cases/{k}"));
-    match open_application(&ctx.state.app, &ctx.actor()?, d)
-        .await
-        .map_err(AppError::from)
-    {
+    match open_application(&ctx.state.app, &ctx.actor()?, d).await.map_err(AppError::from) {
         Ok(v) => Ok(redirect_with_flash(
             &format!("/applications/{}", v.id),
             true,
             "flash.application_opened",
         )),
-        Err(e @ AppError::Invalid { .. }) => Ok(redirect_with_flash(
-            &back,
-            false,
-            &format!("error.{}", e.code()),
-        )),
+        Err(e @ AppError::Invalid { .. }) => {
+            Ok(redirect_with_flash(&back, false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
@@ -674,15 +583,8 @@ async fn step_submit(
         Ok(d) => d,
         Err(code) => return Ok(redirect_with_flash(&back, false, &format!("error.{code}"))),
     };
-    match complete_step(&ctx.state.app, &ctx.actor()?, id, step, d)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/applications/{id}"),
-            true,
-            "flash.step_done",
-        )),
+    match complete_step(&ctx.state.app, &ctx.actor()?, id, step, d).await.map_err(AppError::from) {
+        Ok(()) => Ok(redirect_with_flash(&format!("/applications/{id}"), true, "flash.step_done")),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
             &format!("/applications/{id}"),
             false,
@@ -721,85 +623,49 @@ async fn decision_submit(
     .await
     .map_err(AppError::from)
     {
-        Ok(()) => Ok(redirect_with_flash(
-            &back,
-            true,
-            "flash.application_decided",
-        )),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
-            &back,
-            false,
-            &format!("error.{}", e.code()),
-        )),
+        Ok(()) => Ok(redirect_with_flash(&back, true, "flash.application_decided")),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            Ok(redirect_with_flash(&back, false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/cases",
-        Policy::Signed(Action::ViewCases),
-        list,
-    )
-    .page(
-        Method::GET,
-        "/cases/new",
-        Policy::Signed(Action::ManageCases),
-        new_page,
-    )
-    .page(
-        Method::POST,
-        "/cases",
-        Policy::Signed(Action::ManageCases),
-        create_submit,
-    )
-    .page(
-        Method::GET,
-        "/cases/{id}",
-        Policy::Signed(Action::ViewCases),
-        detail,
-    )
-    .page(
-        Method::GET,
-        "/cases/{id}/close",
-        Policy::Signed(Action::ManageCases),
-        close_confirm,
-    )
-    .page(
-        Method::POST,
-        "/cases/{id}/status",
-        Policy::Signed(Action::ManageCases),
-        status_submit,
-    )
-    .page(
-        Method::POST,
-        "/cases/{id}/help",
-        Policy::Signed(Action::ManageCases),
-        help_submit,
-    )
-    .page(
-        Method::POST,
-        "/applications",
-        Policy::Signed(Action::ManageCases),
-        application_submit,
-    )
-    .page(
-        Method::GET,
-        "/applications/{id}",
-        Policy::Signed(Action::ViewCases),
-        application_page,
-    )
-    .page(
-        Method::POST,
-        "/applications/{id}/decision",
-        Policy::Signed(Action::ManageCases),
-        decision_submit,
-    )
-    .page(
-        Method::POST,
-        "/applications/{id}/steps/{step}",
-        Policy::Signed(Action::ManageCases),
-        step_submit,
-    )
+    t.page(Method::GET, "/cases", Policy::Signed(Action::ViewCases), list)
+        .page(Method::GET, "/cases/new", Policy::Signed(Action::ManageCases), new_page)
+        .page(Method::POST, "/cases", Policy::Signed(Action::ManageCases), create_submit)
+        .page(Method::GET, "/cases/{id}", Policy::Signed(Action::ViewCases), detail)
+        .page(Method::GET, "/cases/{id}/close", Policy::Signed(Action::ManageCases), close_confirm)
+        .page(
+            Method::POST,
+            "/cases/{id}/status",
+            Policy::Signed(Action::ManageCases),
+            status_submit,
+        )
+        .page(Method::POST, "/cases/{id}/help", Policy::Signed(Action::ManageCases), help_submit)
+        .page(
+            Method::POST,
+            "/applications",
+            Policy::Signed(Action::ManageCases),
+            application_submit,
+        )
+        .page(
+            Method::GET,
+            "/applications/{id}",
+            Policy::Signed(Action::ViewCases),
+            application_page,
+        )
+        .page(
+            Method::POST,
+            "/applications/{id}/decision",
+            Policy::Signed(Action::ManageCases),
+            decision_submit,
+        )
+        .page(
+            Method::POST,
+            "/applications/{id}/steps/{step}",
+            Policy::Signed(Action::ManageCases),
+            step_submit,
+        )
 }

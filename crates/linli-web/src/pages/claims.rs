@@ -82,26 +82,12 @@ struct ClaimForm {
 }
 
 async fn claim_submit(ctx: Ctx, Form(f): Form<ClaimForm>) -> Result<Response, AppError> {
-    let d = ClaimDraft {
-        id_number: f.id_number,
-        phone: f.phone,
-    };
-    match ops::claim(&ctx.state.app, &ctx.actor()?, d)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(redirect_with_flash(
-            "/#my-claim",
-            true,
-            "claims.flash_filed",
-        )),
+    let d = ClaimDraft { id_number: f.id_number, phone: f.phone };
+    match ops::claim(&ctx.state.app, &ctx.actor()?, d).await.map_err(AppError::from) {
+        Ok(_) => Ok(redirect_with_flash("/#my-claim", true, "claims.flash_filed")),
         Err(
             e @ (AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::Refused { .. }),
-        ) => Ok(redirect_with_flash(
-            "/#my-claim",
-            false,
-            &format!("error.{}", e.code()),
-        )),
+        ) => Ok(redirect_with_flash("/#my-claim", false, &format!("error.{}", e.code()))),
         Err(e) => Err(e),
     }
 }
@@ -119,31 +105,14 @@ async fn decide_submit(
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
 ) -> Result<Response, AppError> {
-    let d = DecideDraft {
-        decision: f.decision,
-        note: f.note,
-    };
-    super::back_with(
-        "/",
-        ops::decide(&ctx.state.app, &ctx.actor()?, id, d).await,
-        |k| {
-            if k.status == "confirmed" {
-                "claims.flash_confirmed"
-            } else {
-                "claims.flash_rejected"
-            }
-        },
-    )
+    let d = DecideDraft { decision: f.decision, note: f.note };
+    super::back_with("/", ops::decide(&ctx.state.app, &ctx.actor()?, id, d).await, |k| {
+        if k.status == "confirmed" { "claims.flash_confirmed" } else { "claims.flash_rejected" }
+    })
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::POST,
-        "/me/claim",
-        Policy::Signed(Action::ViewHome),
-        claim_submit,
-    )
-    .page(
+    t.page(Method::POST, "/me/claim", Policy::Signed(Action::ViewHome), claim_submit).page(
         Method::POST,
         "/claims/{id}/decide",
         Policy::Signed(Action::ManageResidents),

@@ -19,9 +19,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 fn field_label(lang: Lang, code: &str) -> String {
-    CorrectionField::parse(code).map_or(String::new(), |f| {
-        label(lang, "correction_field", f.as_str())
-    })
+    CorrectionField::parse(code)
+        .map_or(String::new(), |f| label(lang, "correction_field", f.as_str()))
 }
 
 fn status_chip(lang: Lang, status: &str) -> Markup {
@@ -44,12 +43,11 @@ pub async fn mine_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let items = ops::mine(&ctx.state.app, &ctx.actor()?).await?;
     let fields: Vec<(String, String)> =
         std::iter::once((String::new(), t(lang, "corrections.choose")))
-            .chain(CorrectionField::ALL.iter().map(|f| {
-                (
-                    f.as_str().to_string(),
-                    label(lang, "correction_field", f.as_str()),
-                )
-            }))
+            .chain(
+                CorrectionField::ALL
+                    .iter()
+                    .map(|f| (f.as_str().to_string(), label(lang, "correction_field", f.as_str()))),
+            )
             .collect();
     Ok(html! {
         section.panel #my-corrections {
@@ -145,10 +143,7 @@ struct RequestForm {
 }
 
 async fn request_submit(ctx: Ctx, Form(f): Form<RequestForm>) -> Result<Response, AppError> {
-    let d = CorrectionDraft {
-        field: f.field,
-        message: f.message,
-    };
+    let d = CorrectionDraft { field: f.field, message: f.message };
     super::back_with(
         "/#my-corrections",
         ops::request(&ctx.state.app, &ctx.actor()?, d).await,
@@ -169,15 +164,9 @@ async fn resolve_submit(
     Path(id): Path<i64>,
     Form(f): Form<ResolveForm>,
 ) -> Result<Response, AppError> {
-    let d = ResolveDraft {
-        outcome: f.outcome,
-        note: f.note,
-    };
+    let d = ResolveDraft { outcome: f.outcome, note: f.note };
     let actor = ctx.actor()?;
-    match ops::resolve(&ctx.state.app, &actor, id, d)
-        .await
-        .map_err(AppError::from)
-    {
+    match ops::resolve(&ctx.state.app, &actor, id, d).await.map_err(AppError::from) {
         Ok(q) => Ok(redirect_with_flash(
             &format!("/residents/{}#corrections", q.resident_id),
             true,
@@ -186,28 +175,15 @@ async fn resolve_submit(
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let back = ops::resident_of(&ctx.state.app, &actor, id)
                 .await
-                .map_or_else(
-                    |_| "/".to_string(),
-                    |r| format!("/residents/{r}#corrections"),
-                );
-            Ok(redirect_with_flash(
-                &back,
-                false,
-                &format!("error.{}", e.code()),
-            ))
+                .map_or_else(|_| "/".to_string(), |r| format!("/residents/{r}#corrections"));
+            Ok(redirect_with_flash(&back, false, &format!("error.{}", e.code())))
         }
         Err(e) => Err(e),
     }
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::POST,
-        "/me/corrections",
-        Policy::Signed(Action::ViewHome),
-        request_submit,
-    )
-    .page(
+    t.page(Method::POST, "/me/corrections", Policy::Signed(Action::ViewHome), request_submit).page(
         Method::POST,
         "/corrections/{id}/resolve",
         Policy::Signed(Action::ManageResidents),

@@ -91,22 +91,13 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "corridors.title"),
-        &[],
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "corridors.title"), &[], None, body))
 }
 
 /// A board's name: the catalogue's for the seed's six (so the English UI has English names),
 /// the community's own for the boards it added.
 fn board_name(lang: Lang, v: &CorridorView, code: &str) -> String {
-    if linli_core::corridors::DEFAULT_BOARDS
-        .iter()
-        .any(|(c, _)| *c == code)
-    {
+    if linli_core::corridors::DEFAULT_BOARDS.iter().any(|(c, _)| *c == code) {
         label(lang, "board_theme", code)
     } else {
         v.settings.board_name(code).to_string()
@@ -250,39 +241,19 @@ async fn inspect_submit(
     form: Multipart,
 ) -> Result<Response, AppError> {
     let (pairs, photos) = super::affairs::photo_form(form).await?;
-    let failed = pairs
-        .iter()
-        .filter(|(k, _)| k == "failed")
-        .map(|(_, v)| v.clone())
-        .collect();
-    let (on, note) = (
-        super::pairs_get(&pairs, "on"),
-        super::pairs_get(&pairs, "note"),
-    );
+    let failed = pairs.iter().filter(|(k, _)| k == "failed").map(|(_, v)| v.clone()).collect();
+    let (on, note) = (super::pairs_get(&pairs, "on"), super::pairs_get(&pairs, "note"));
     let to = format!("/corridors/{id}#inspections");
     let photos = match super::affairs::clean_photos(photos).await {
         Ok(p) => p,
         Err(e @ AppError::Invalid { .. }) => {
-            return Ok(redirect_with_flash(
-                &to,
-                false,
-                &format!("error.{}", e.code()),
-            ));
+            return Ok(redirect_with_flash(&to, false, &format!("error.{}", e.code())));
         }
         Err(e) => return Err(e),
     };
-    let d = InspectionDraft {
-        corridor_id: id,
-        on,
-        failed,
-        note,
-    };
+    let d = InspectionDraft { corridor_id: id, on, failed, note };
     let r = ops::inspect(&ctx.state.app, &ctx.actor()?, d, photos).await;
-    back_with(
-        &format!("/corridors/{id}#inspections"),
-        r,
-        |_| "corridors.flash_inspected",
-    )
+    back_with(&format!("/corridors/{id}#inspections"), r, |_| "corridors.flash_inspected")
 }
 
 async fn board_submit(
@@ -291,11 +262,7 @@ async fn board_submit(
     Form(d): Form<BoardDraft>,
 ) -> Result<Response, AppError> {
     let r = ops::set_board(&ctx.state.app, &ctx.actor()?, id, d).await;
-    back_with(
-        &format!("/corridors/{id}#boards"),
-        r,
-        |_| "corridors.flash_board",
-    )
+    back_with(&format!("/corridors/{id}#boards"), r, |_| "corridors.flash_board")
 }
 
 #[derive(Deserialize)]
@@ -310,19 +277,15 @@ async fn report_submit(
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
     match ops::report_item(&ctx.state.app, &ctx.actor()?, id, &f.item).await {
-        Ok(r) => Ok(redirect_with_flash(
-            &format!("/affairs/{}", r.id),
-            true,
-            "corridors.flash_reported",
-        )),
+        Ok(r) => {
+            Ok(redirect_with_flash(&format!("/affairs/{}", r.id), true, "corridors.flash_reported"))
+        }
         Err(e) => back_with("/corridors", Err::<(), _>(e), |_| ""),
     }
 }
 
 async fn photo(ctx: Ctx, Path((id, pid)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    Ok(super::jpeg(
-        ops::photo(&ctx.state.app, &ctx.actor()?, id, pid).await?,
-    ))
+    Ok(super::jpeg(ops::photo(&ctx.state.app, &ctx.actor()?, id, pid).await?))
 }
 
 #[derive(Deserialize, Default)]
@@ -354,9 +317,7 @@ async fn list_xlsx(ctx: Ctx) -> Result<Response, AppError> {
 
 /// The year's inspection register (检查登记簿) as a spreadsheet.
 async fn register_xlsx(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
-    let year = q
-        .year
-        .unwrap_or_else(|| chrono::Datelike::year(&super::today(&ctx)));
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&super::today(&ctx)));
     let l = ops::ledgers(&ctx.state.app, &ctx.actor()?, year).await?;
     let label = |code: &str| linli_core::corridors::item_label(code, &l.labels);
     let rows = l
@@ -368,32 +329,14 @@ async fn register_xlsx(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response,
                 name.clone(),
                 i.score.to_string(),
                 i.stars.to_string(),
-                i.failed
-                    .iter()
-                    .map(|f| label(f))
-                    .collect::<Vec<_>>()
-                    .join("、"),
+                i.failed.iter().map(|f| label(f)).collect::<Vec<_>>().join("、"),
                 i.inspector.clone(),
                 i.note.clone(),
             ]
         })
         .collect();
-    let headers = vec![
-        "检查日期",
-        "楼道",
-        "得分",
-        "星级",
-        "不合格项目",
-        "检查人",
-        "备注",
-    ];
-    super::xlsx_download(
-        headers,
-        rows,
-        "检查登记",
-        &format!("inspections-{year}.xlsx"),
-    )
-    .await
+    let headers = vec!["检查日期", "楼道", "得分", "星级", "不合格项目", "检查人", "备注"];
+    super::xlsx_download(headers, rows, "检查登记", &format!("inspections-{year}.xlsx")).await
 }
 
 /// The settings form as posted (and as shown again, with what was typed, when refused).
@@ -430,12 +373,7 @@ impl SettingsForm {
             high_stars: s.high_stars.to_string(),
             high_last: s.high_last.to_string(),
             stale_days: s.stale_days.to_string(),
-            boards: s
-                .boards
-                .iter()
-                .map(|(_, n)| n.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
+            boards: s.boards.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join("\n"),
             items: v
                 .items
                 .iter()
@@ -448,12 +386,8 @@ impl SettingsForm {
     /// The draft the operation checks; a number that is not one is 0, which it refuses.
     fn draft(&self) -> Result<ops::SettingsDraft, AppError> {
         let n = |s: &str| s.trim().parse::<i64>().unwrap_or(0);
-        let items = linli_core::corridors::parse_item_lines(&self.items).map_err(|e| {
-            AppError::Invalid {
-                code: e.code(),
-                field: Some(e.field()),
-            }
-        })?;
+        let items = linli_core::corridors::parse_item_lines(&self.items)
+            .map_err(|e| AppError::Invalid { code: e.code(), field: Some(e.field()) })?;
         Ok(ops::SettingsDraft {
             thresholds: [n(&self.t2), n(&self.t3), n(&self.t4), n(&self.t5)],
             high_stars: n(&self.high_stars),
@@ -474,17 +408,11 @@ async fn settings_page(ctx: Ctx) -> Result<Response, AppError> {
 async fn settings_submit(ctx: Ctx, Form(form): Form<SettingsForm>) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let saved = match form.draft() {
-        Ok(d) => ops::save_settings(&ctx.state.app, &actor, d)
-            .await
-            .map_err(AppError::from),
+        Ok(d) => ops::save_settings(&ctx.state.app, &actor, d).await.map_err(AppError::from),
         Err(e) => Err(e),
     };
     match saved {
-        Ok(()) => Ok(redirect_with_flash(
-            "/corridors/settings",
-            true,
-            "corridors.settings_saved",
-        )),
+        Ok(()) => Ok(redirect_with_flash("/corridors/settings", true, "corridors.settings_saved")),
         Err(e @ AppError::Invalid { .. }) => {
             let v = ops::settings(&ctx.state.app, &actor).await?;
             Ok(settings_markup(&ctx, &v, &form, Some(&e)))
@@ -614,12 +542,7 @@ async fn qr_sheet(
             return Err(AppError::NotFound);
         }
     }
-    let community = ctx
-        .caller()?
-        .community
-        .as_ref()
-        .map(|(_, n)| n.clone())
-        .unwrap_or_default();
+    let community = ctx.caller()?.community.as_ref().map(|(_, n)| n.clone()).unwrap_or_default();
     let https = ctx.state.config.secure_cookies
         || headers
             .get("x-forwarded-proto")
@@ -631,10 +554,8 @@ async fn qr_sheet(
         .iter()
         .map(|r| {
             let name = r.name.clone();
-            let url = base
-                .as_ref()
-                .map(|b| crate::qr::corridor_url(&b.url, r.id))
-                .unwrap_or_default();
+            let url =
+                base.as_ref().map(|b| crate::qr::corridor_url(&b.url, r.id)).unwrap_or_default();
             let code = crate::qr::svg(&url, &tf(lang, "corridors.qr_of", &[("name", &name)]));
             (name, url, code)
         })
@@ -712,12 +633,7 @@ pub fn routes(t: Table) -> Table {
     let inspect = Policy::Signed(Action::InspectCorridors);
     t.page(Method::GET, "/corridors", view, list)
         .page(Method::GET, "/corridors/export.xlsx", view, list_xlsx)
-        .page(
-            Method::GET,
-            "/corridors/inspections.xlsx",
-            view,
-            register_xlsx,
-        )
+        .page(Method::GET, "/corridors/inspections.xlsx", view, register_xlsx)
         .page(Method::GET, "/corridors/qr", view, qr_sheet)
         .page(Method::GET, "/corridors/settings", view, settings_page)
         .page(
@@ -729,22 +645,7 @@ pub fn routes(t: Table) -> Table {
         .page(Method::GET, "/corridors/{id}", view, show)
         .upload("/corridors/{id}/inspections", inspect, inspect_submit)
         .page(Method::GET, "/corridors/{id}/photos/{pid}", view, photo)
-        .page(
-            Method::POST,
-            "/corridors/{id}/boards",
-            inspect,
-            board_submit,
-        )
-        .page(
-            Method::POST,
-            "/corridors/inspections/{id}/report",
-            inspect,
-            report_submit,
-        )
-        .page(
-            Method::GET,
-            "/public/corridors/{id}",
-            Policy::Public,
-            public,
-        )
+        .page(Method::POST, "/corridors/{id}/boards", inspect, board_submit)
+        .page(Method::POST, "/corridors/inspections/{id}/report", inspect, report_submit)
+        .page(Method::GET, "/public/corridors/{id}", Policy::Public, public)
 }

@@ -154,11 +154,7 @@ pub fn cycle_choice(lang: Lang, selected: Option<&str>) -> Markup {
 /// is not money.
 pub fn step_draft(pairs: &[(String, String)]) -> Result<StepDraft, &'static str> {
     let amount = match pairs_get(pairs, "amount_yuan") {
-        Some(y) => Some(
-            linli_core::fund::Fen::parse_yuan(&y)
-                .map_err(|e| e.code())?
-                .0,
-        ),
+        Some(y) => Some(linli_core::fund::Fen::parse_yuan(&y).map_err(|e| e.code())?.0),
         None => None,
     };
     Ok(StepDraft {
@@ -347,28 +343,18 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/dibao",
-        Policy::Signed(Action::ManageCases),
-        register,
-    )
-    .page(
-        Method::GET,
-        "/dibao/posting",
-        Policy::Signed(Action::ManageCases),
-        posting,
-    )
-    .page(
-        Method::POST,
-        "/applications/{id}/authorisation",
-        Policy::Signed(Action::ManageCases),
-        authorisation_submit,
-    )
-    .page(
-        Method::POST,
-        "/applications/{id}/rechecks",
-        Policy::Signed(Action::ManageCases),
-        recheck_submit,
-    )
+    t.page(Method::GET, "/dibao", Policy::Signed(Action::ManageCases), register)
+        .page(Method::GET, "/dibao/posting", Policy::Signed(Action::ManageCases), posting)
+        .page(
+            Method::POST,
+            "/applications/{id}/authorisation",
+            Policy::Signed(Action::ManageCases),
+            authorisation_submit,
+        )
+        .page(
+            Method::POST,
+            "/applications/{id}/rechecks",
+            Policy::Signed(Action::ManageCases),
+            recheck_submit,
+        )
 }

@@ -76,14 +76,8 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
     let today = today(&ctx);
     let year = today.year();
     let until = week_end(today);
-    let ops::Dashboard {
-        reemployed: re,
-        rate,
-        due,
-        seekers,
-        openings,
-        recent,
-    } = ops::dashboard(&ctx.state.app, &ctx.actor()?, year, until).await?;
+    let ops::Dashboard { reemployed: re, rate, due, seekers, openings, recent } =
+        ops::dashboard(&ctx.state.app, &ctx.actor()?, year, until).await?;
     let manage = can(&ctx, Action::ManageEmployment);
     let csrf = ctx.caller()?.csrf_token.clone();
     let hours: Vec<(String, String)> = Hours::ALL
@@ -180,13 +174,7 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
             (placements_table(lang, &recent))
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "employment.title"),
-        &[],
-        Some(action),
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "employment.title"), &[], Some(action), body))
 }
 
 fn due_table(lang: Lang, due: &[store::DueFollowup], today: chrono::NaiveDate) -> Markup {
@@ -254,11 +242,7 @@ async fn placements_page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Respons
         };
         return Ok(layout::page(
             &ctx,
-            &tf(
-                lang,
-                "employment.to_call_title",
-                &[("year", &year.to_string())],
-            ),
+            &tf(lang, "employment.to_call_title", &[("year", &year.to_string())]),
             &crumbs(lang),
             None,
             body,
@@ -276,13 +260,7 @@ async fn placements_page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Respons
         (layout::pager(lang, page, 50, total, "/employment/placements"))
     };
     let cr = crumbs(lang);
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "employment.placements"),
-        &cr,
-        Some(action),
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "employment.placements"), &cr, Some(action), body))
 }
 
 #[derive(Deserialize)]
@@ -301,19 +279,11 @@ async fn placement_new(ctx: Ctx, Query(q): Query<NewPlacementQuery>) -> Result<R
         Some(id) => Some(ops::resident(&ctx.state.app, &actor, id).await?),
         None => None,
     };
-    let search =
-        q.q.clone()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty());
+    let search = q.q.clone().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let (found, opening) = ops::placement_form(&ctx.state.app, &actor, search, q.opening).await?;
     let contracts: Vec<(String, String)> = ContractType::ALL
         .iter()
-        .map(|c| {
-            (
-                c.as_str().to_string(),
-                label(lang, "contract_type", c.as_str()),
-            )
-        })
+        .map(|c| (c.as_str().to_string(), label(lang, "contract_type", c.as_str())))
         .collect();
     let body = html! {
         @match &who {
@@ -358,19 +328,11 @@ async fn placement_new(ctx: Ctx, Query(q): Query<NewPlacementQuery>) -> Result<R
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "employment.new_placement"),
-        &crumbs(lang),
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "employment.new_placement"), &crumbs(lang), None, body))
 }
 
 async fn placement_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
-    let rid: i64 = pairs_get(&pairs, "resident_id")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let rid: i64 = pairs_get(&pairs, "resident_id").and_then(|v| v.parse().ok()).unwrap_or(0);
     let d = PlacementDraft {
         resident_id: rid,
         employer: pairs_get(&pairs, "employer").unwrap_or_default(),
@@ -410,12 +372,7 @@ async fn placement_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppEr
     let csrf = ctx.caller()?.csrf_token.clone();
     let outcomes: Vec<(String, String)> = Outcome::ALL
         .iter()
-        .map(|o| {
-            (
-                o.as_str().to_string(),
-                t(lang, &format!("employment.outcome.{}", o.as_str())),
-            )
-        })
+        .map(|o| (o.as_str().to_string(), t(lang, &format!("employment.outcome.{}", o.as_str()))))
         .collect();
     let body = html! {
         dl.facts {
@@ -484,20 +441,13 @@ async fn followup_submit(
         note: pairs_get(&pairs, "note"),
     };
     let r = ops::create_followup(&ctx.state.app, &ctx.actor()?, d).await;
-    back_with(
-        &format!("/employment/placements/{id}"),
-        r,
-        |_| "employment.flash_followup_saved",
-    )
+    back_with(&format!("/employment/placements/{id}"), r, |_| "employment.flash_followup_saved")
 }
 
 async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let ops::SeekerPage {
-        seeker: s,
-        openings,
-        referrals,
-    } = ops::seeker_page(&ctx.state.app, &ctx.actor()?, id).await?;
+    let ops::SeekerPage { seeker: s, openings, referrals } =
+        ops::seeker_page(&ctx.state.app, &ctx.actor()?, id).await?;
     let seeker = rules::Seeker {
         skills: rules::split_terms(&s.skills),
         wishes: rules::split_terms(&s.wishes),
@@ -518,12 +468,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
     let csrf = ctx.caller()?.csrf_token.clone();
     let results: Vec<(String, String)> = ReferralResult::ALL
         .iter()
-        .map(|r| {
-            (
-                r.as_str().to_string(),
-                label(lang, "referral_result", r.as_str()),
-            )
-        })
+        .map(|r| (r.as_str().to_string(), label(lang, "referral_result", r.as_str())))
         .collect();
     let hours_opts: Vec<(String, String)> = Hours::ALL
         .iter()
@@ -531,12 +476,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
         .collect();
     let status_opts: Vec<(String, String)> = SeekerStatus::ALL
         .iter()
-        .map(|h| {
-            (
-                h.as_str().to_string(),
-                label(lang, "seeker_status", h.as_str()),
-            )
-        })
+        .map(|h| (h.as_str().to_string(), label(lang, "seeker_status", h.as_str())))
         .collect();
     let body = html! {
         dl.facts {
@@ -635,9 +575,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
 }
 
 async fn seeker_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
-    let rid: i64 = pairs_get(&pairs, "resident_id")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let rid: i64 = pairs_get(&pairs, "resident_id").and_then(|v| v.parse().ok()).unwrap_or(0);
     let d = SeekerDraft {
         resident_id: rid,
         skills: pairs_get(&pairs, "skills"),
@@ -710,15 +648,9 @@ async fn referral_submit(
     Path(id): Path<i64>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
-    let opening: i64 = pairs_get(&pairs, "opening_id")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let opening: i64 = pairs_get(&pairs, "opening_id").and_then(|v| v.parse().ok()).unwrap_or(0);
     let r = ops::refer(&ctx.state.app, &ctx.actor()?, id, opening).await;
-    back_with(
-        &format!("/employment/seekers/{id}"),
-        r,
-        |_| "employment.flash_referred",
-    )
+    back_with(&format!("/employment/seekers/{id}"), r, |_| "employment.flash_referred")
 }
 
 async fn referral_result_submit(
@@ -749,11 +681,7 @@ async fn trainee_check_submit(
         &pairs_get(&pairs, "outcome").unwrap_or_default(),
     )
     .await;
-    back_with(
-        &format!("/residents/{id}"),
-        r,
-        |_| "employment.flash_followup_saved",
-    )
+    back_with(&format!("/residents/{id}"), r, |_| "employment.flash_followup_saved")
 }
 
 /// The resident page's forms of the station: register as a job seeker, record a placement,
@@ -839,61 +767,16 @@ pub fn routes(t: Table) -> Table {
     let manage = Policy::Signed(Action::ManageEmployment);
     t.page(Method::GET, "/employment", view, dashboard)
         .page(Method::GET, "/employment/placements", view, placements_page)
-        .page(
-            Method::GET,
-            "/employment/placements/new",
-            manage,
-            placement_new,
-        )
-        .page(
-            Method::POST,
-            "/employment/placements",
-            manage,
-            placement_submit,
-        )
-        .page(
-            Method::GET,
-            "/employment/placements/{id}",
-            view,
-            placement_page,
-        )
-        .page(
-            Method::POST,
-            "/employment/placements/{id}/followups",
-            manage,
-            followup_submit,
-        )
+        .page(Method::GET, "/employment/placements/new", manage, placement_new)
+        .page(Method::POST, "/employment/placements", manage, placement_submit)
+        .page(Method::GET, "/employment/placements/{id}", view, placement_page)
+        .page(Method::POST, "/employment/placements/{id}/followups", manage, followup_submit)
         .page(Method::POST, "/employment/seekers", manage, seeker_submit)
         .page(Method::GET, "/employment/seekers/{id}", view, seeker_page)
-        .page(
-            Method::POST,
-            "/employment/seekers/{id}",
-            manage,
-            seeker_edit_submit,
-        )
-        .page(
-            Method::POST,
-            "/employment/openings/{id}/close",
-            manage,
-            opening_close_submit,
-        )
-        .page(
-            Method::POST,
-            "/employment/seekers/{id}/referrals",
-            manage,
-            referral_submit,
-        )
-        .page(
-            Method::POST,
-            "/employment/referrals/{id}",
-            manage,
-            referral_result_submit,
-        )
+        .page(Method::POST, "/employment/seekers/{id}", manage, seeker_edit_submit)
+        .page(Method::POST, "/employment/openings/{id}/close", manage, opening_close_submit)
+        .page(Method::POST, "/employment/seekers/{id}/referrals", manage, referral_submit)
+        .page(Method::POST, "/employment/referrals/{id}", manage, referral_result_submit)
         .page(Method::POST, "/employment/openings", manage, opening_submit)
-        .page(
-            Method::POST,
-            "/employment/trainees/{id}/check",
-            manage,
-            trainee_check_submit,
-        )
+        .page(Method::POST, "/employment/trainees/{id}/check", manage, trainee_check_submit)
 }

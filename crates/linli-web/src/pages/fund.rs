@@ -187,14 +187,7 @@ async fn overview_page(
             }
         }
     };
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &t(lang, "fund.title"),
-        &[],
-        Some(action),
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &t(lang, "fund.title"), &[], Some(action), body))
 }
 
 fn decision_form(
@@ -206,23 +199,11 @@ fn decision_form(
     let csrf = ctx.csrf();
     let bases: Vec<(String, String)> = MeetingBasis::ALL
         .iter()
-        .map(|b| {
-            (
-                b.as_str().to_string(),
-                label(lang, "meeting_basis", b.as_str()),
-            )
-        })
+        .map(|b| (b.as_str().to_string(), label(lang, "meeting_basis", b.as_str())))
         .collect();
-    let at = |field: &str| {
-        error
-            .filter(|(_, f)| *f == Some(field))
-            .map(|(m, _)| m.clone())
-    };
-    let basis = if f.basis.is_empty() {
-        MeetingBasis::Residents.as_str()
-    } else {
-        f.basis.as_str()
-    };
+    let at = |field: &str| error.filter(|(_, f)| *f == Some(field)).map(|(m, _)| m.clone());
+    let basis =
+        if f.basis.is_empty() { MeetingBasis::Residents.as_str() } else { f.basis.as_str() };
     html! {
         form.form method="post" action="/fund/decision" novalidate {
             @if let Some((message, _)) = error { p.form-error role="alert" { (message) } }
@@ -276,10 +257,7 @@ async fn decision_submit(ctx: Ctx, Form(f): Form<DecisionForm>) -> Result<Respon
         purpose: f.purpose.clone(),
         eligibility: f.eligibility.clone(),
     };
-    match record_decision(&ctx.state.app, &ctx.actor()?, d)
-        .await
-        .map_err(AppError::from)
-    {
+    match record_decision(&ctx.state.app, &ctx.actor()?, d).await.map_err(AppError::from) {
         Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.fund_decision")),
         // The form stays as typed, with the rule's reason (a meeting without its quorum
         // gets the arithmetic).
@@ -307,21 +285,11 @@ async fn donation_page(
     let csrf = ctx.caller()?.csrf_token.clone();
     let kinds: Vec<(String, String)> = DonorKind::ALL
         .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                label(lang, "donor_kind", k.as_str()),
-            )
-        })
+        .map(|k| (k.as_str().to_string(), label(lang, "donor_kind", k.as_str())))
         .collect();
     let methods: Vec<(String, String)> = PayMethod::ALL
         .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                label(lang, "pay_method", k.as_str()),
-            )
-        })
+        .map(|k| (k.as_str().to_string(), label(lang, "pay_method", k.as_str())))
         .collect();
     let body = html! {
         form.form.narrow method="post" action="/fund/donations" novalidate {
@@ -342,14 +310,7 @@ async fn donation_page(
         }
     };
     let crumbs = [(t(lang, "fund.title"), Some("/fund".to_string()))];
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &t(lang, "fund.donate"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &t(lang, "fund.donate"), &crumbs, None, body))
 }
 
 async fn donation_new(ctx: Ctx) -> Result<Response, AppError> {
@@ -401,10 +362,7 @@ async fn donation_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response,
     if by_resident {
         d.donor_resident_id = donor.ready().flatten();
     }
-    match donate(&ctx.state.app, &actor, d.clone(), None)
-        .await
-        .map_err(AppError::from)
-    {
+    match donate(&ctx.state.app, &actor, d.clone(), None).await.map_err(AppError::from) {
         Ok(v) => Ok(redirect_with_flash(
             &format!("/fund/donations/{}/receipt", v.id),
             true,
@@ -486,14 +444,7 @@ async fn request_page(
         }
     };
     let crumbs = [(t(lang, "fund.title"), Some("/fund".to_string()))];
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &t(lang, "fund.request"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &t(lang, "fund.request"), &crumbs, None, body))
 }
 
 #[derive(Deserialize)]
@@ -538,10 +489,7 @@ async fn request_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, 
         let status = picker_status(&beneficiary);
         return request_page(&ctx, &d, &beneficiary, None, status).await;
     }
-    match request(&ctx.state.app, &actor, d.clone())
-        .await
-        .map_err(AppError::from)
-    {
+    match request(&ctx.state.app, &actor, d.clone()).await.map_err(AppError::from) {
         Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.request_recorded")),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let msg = (!beneficiary.take_error(lang, &e))
@@ -553,10 +501,7 @@ async fn request_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, 
 }
 
 async fn approve_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
-    match approve(&ctx.state.app, &ctx.actor()?, id)
-        .await
-        .map_err(AppError::from)
-    {
+    match approve(&ctx.state.app, &ctx.actor()?, id).await.map_err(AppError::from) {
         Ok(v) => Ok(redirect_with_flash(
             "/fund",
             true,
@@ -566,11 +511,9 @@ async fn approve_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppEr
                 "flash.request_first_approval"
             },
         )),
-        Err(e @ (AppError::Refused { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
-            "/fund",
-            false,
-            &format!("error.{}", e.code()),
-        )),
+        Err(e @ (AppError::Refused { .. } | AppError::Conflict { .. })) => {
+            Ok(redirect_with_flash("/fund", false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
@@ -591,11 +534,9 @@ async fn pay_submit(
         .map_err(AppError::from)
     {
         Ok(_) => Ok(redirect_with_flash("/fund", true, "flash.paid")),
-        Err(e @ AppError::Conflict { .. }) => Ok(redirect_with_flash(
-            "/fund",
-            false,
-            &format!("error.{}", e.code()),
-        )),
+        Err(e @ AppError::Conflict { .. }) => {
+            Ok(redirect_with_flash("/fund", false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
@@ -644,13 +585,7 @@ async fn entries_page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, 
         (layout::pager(lang, page, 50, total, "/fund/entries"))
     };
     let crumbs = [(t(lang, "fund.title"), Some("/fund".to_string()))];
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "fund.ledger"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "fund.ledger"), &crumbs, None, body))
 }
 
 #[derive(Deserialize)]
@@ -674,11 +609,7 @@ async fn reverse_page(
     let lang = ctx.lang();
     let e = ops::entry(&ctx.state.app, &ctx.actor()?, id).await?;
     if e.kind == "reversal" || e.reversed {
-        let code = if e.reversed {
-            "error.already_reversed"
-        } else {
-            "error.reverse_of_reversal"
-        };
+        let code = if e.reversed { "error.already_reversed" } else { "error.reverse_of_reversal" };
         return Ok(redirect_with_flash("/fund/entries", false, code));
     }
     let confirm = layout::Confirm {
@@ -710,13 +641,7 @@ async fn reverse_page(
         (t(lang, "fund.title"), Some("/fund".to_string())),
         (t(lang, "fund.ledger"), Some("/fund/entries".to_string())),
     ];
-    Ok(layout::confirm_page(
-        ctx,
-        &t(lang, "fund.reverse_title"),
-        &crumbs,
-        error.is_some(),
-        confirm,
-    ))
+    Ok(layout::confirm_page(ctx, &t(lang, "fund.reverse_title"), &crumbs, error.is_some(), confirm))
 }
 
 async fn reverse_submit(
@@ -724,20 +649,14 @@ async fn reverse_submit(
     Path(id): Path<i64>,
     Form(f): Form<ReverseForm>,
 ) -> Result<Response, AppError> {
-    match reverse(&ctx.state.app, &ctx.actor()?, id, &f.reason)
-        .await
-        .map_err(AppError::from)
-    {
+    match reverse(&ctx.state.app, &ctx.actor()?, id, &f.reason).await.map_err(AppError::from) {
         Ok(_) => Ok(redirect_with_flash("/fund/entries", true, "flash.reversed")),
-        Err(AppError::Invalid {
-            code,
-            field: Some("reason"),
-        }) => reverse_page(&ctx, id, &f.reason, Some(code)).await,
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
-            "/fund/entries",
-            false,
-            &format!("error.{}", e.code()),
-        )),
+        Err(AppError::Invalid { code, field: Some("reason") }) => {
+            reverse_page(&ctx, id, &f.reason, Some(code)).await
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            Ok(redirect_with_flash("/fund/entries", false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
@@ -751,10 +670,7 @@ struct YearQuery {
 
 async fn statement_data(ctx: &Ctx, year: Option<i32>) -> Result<(i32, ops::Statement), AppError> {
     let year = year.unwrap_or_else(|| today(ctx).format("%Y").to_string().parse().unwrap_or(2026));
-    Ok((
-        year,
-        ops::statement(&ctx.state.app, &ctx.actor()?, year).await?,
-    ))
+    Ok((year, ops::statement(&ctx.state.app, &ctx.actor()?, year).await?))
 }
 
 fn donor_label(lang: Lang, kind: &str, name: &str) -> String {
@@ -808,13 +724,7 @@ async fn statement_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response
         }
     };
     let crumbs = [(t(lang, "fund.title"), Some("/fund".to_string()))];
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "fund.statement"),
-        &crumbs,
-        Some(action),
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "fund.statement"), &crumbs, Some(action), body))
 }
 
 async fn statement_xlsx(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
@@ -840,27 +750,10 @@ async fn statement_xlsx(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response
     rows.push(Vec::new());
     rows.push(vec![t(lang, "fund.donor_list")]);
     rows.extend(donors.iter().map(|(k, n, total, count)| {
-        vec![
-            donor_label(lang, k, n),
-            label(lang, "donor_kind", k),
-            count.to_string(),
-            yuan(*total),
-        ]
+        vec![donor_label(lang, k, n), label(lang, "donor_kind", k), count.to_string(), yuan(*total)]
     }));
-    let headers = [
-        "月份",
-        "收入（元）",
-        "支出（元）",
-        "结余（元）",
-        "物资（估值，元）",
-    ];
-    super::xlsx_download(
-        headers.to_vec(),
-        rows,
-        "爱心基金",
-        &format!("fund-{year}.xlsx"),
-    )
-    .await
+    let headers = ["月份", "收入（元）", "支出（元）", "结余（元）", "物资（估值，元）"];
+    super::xlsx_download(headers.to_vec(), rows, "爱心基金", &format!("fund-{year}.xlsx")).await
 }
 
 // ---- public disclosure ----
@@ -873,14 +766,8 @@ pub struct DisclosureQuery {
 
 async fn disclosure_page(ctx: Ctx, Query(q): Query<DisclosureQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let ops::Disclosure {
-        community: place,
-        month: d,
-        year_to_date: ytd,
-        decision,
-        head,
-        posting,
-    } = ops::disclosure(&ctx.state.app, &ctx.actor_or_public(), q.month, q.community).await?;
+    let ops::Disclosure { community: place, month: d, year_to_date: ytd, decision, head, posting } =
+        ops::disclosure(&ctx.state.app, &ctx.actor_or_public(), q.month, q.community).await?;
     // The fund keeper of this community records the day the sheet went up, here where she
     // prints it; everyone else sees the sheet only.
     let keeper = ctx.caller.as_ref().filter(|c| {
@@ -966,11 +853,7 @@ async fn disclosure_page(ctx: Ctx, Query(q): Query<DisclosureQuery>) -> Result<R
             " " button.btn.btn-small type="submit" { (t(lang, "common.search")) }
         }
     };
-    Ok(layout::public_page(
-        &ctx,
-        &format!("{} · {}", place.name, t(lang, "fund.disclosure")),
-        body,
-    ))
+    Ok(layout::public_page(&ctx, &format!("{} · {}", place.name, t(lang, "fund.disclosure")), body))
 }
 
 #[derive(Deserialize)]
@@ -986,20 +869,12 @@ async fn posting_submit(ctx: Ctx, Form(f): Form<PostingForm>) -> Result<Response
         "/disclosure/fund?month={}",
         percent_encoding::utf8_percent_encode(f.month.trim(), percent_encoding::NON_ALPHANUMERIC)
     );
-    let draft = ops::PostingDraft {
-        month: f.month,
-        posted_on: f.posted_on,
-    };
-    match ops::record_posting(&ctx.state.app, &ctx.actor()?, draft)
-        .await
-        .map_err(AppError::from)
-    {
+    let draft = ops::PostingDraft { month: f.month, posted_on: f.posted_on };
+    match ops::record_posting(&ctx.state.app, &ctx.actor()?, draft).await.map_err(AppError::from) {
         Ok(_) => Ok(redirect_with_flash(&back, true, "flash.fund_posting")),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(redirect_with_flash(
-            &back,
-            false,
-            &format!("error.{}", e.code()),
-        )),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            Ok(redirect_with_flash(&back, false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
@@ -1066,100 +941,65 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/fund",
-        Policy::Signed(Action::ViewFund),
-        overview,
-    )
-    .page(
-        Method::POST,
-        "/fund/decision",
-        Policy::Signed(Action::ManageFund),
-        decision_submit,
-    )
-    .page(
-        Method::GET,
-        "/fund/donations/new",
-        Policy::Signed(Action::RecordDonation),
-        donation_new,
-    )
-    .page(
-        Method::POST,
-        "/fund/donations",
-        Policy::Signed(Action::RecordDonation),
-        donation_submit,
-    )
-    .page(
-        Method::GET,
-        "/fund/donations/{id}/receipt",
-        Policy::Signed(Action::ViewFund),
-        receipt,
-    )
-    .page(
-        Method::GET,
-        "/fund/disbursements/new",
-        Policy::Signed(Action::RequestDisbursement),
-        request_new,
-    )
-    .page(
-        Method::POST,
-        "/fund/disbursements",
-        Policy::Signed(Action::RequestDisbursement),
-        request_submit,
-    )
-    .page(
-        Method::POST,
-        "/fund/disbursements/{id}/approve",
-        Policy::Signed(Action::ApproveDisbursement),
-        approve_submit,
-    )
-    .page(
-        Method::POST,
-        "/fund/disbursements/{id}/pay",
-        Policy::Signed(Action::PayDisbursement),
-        pay_submit,
-    )
-    .page(
-        Method::GET,
-        "/fund/entries",
-        Policy::Signed(Action::ViewFund),
-        entries_page,
-    )
-    .page(
-        Method::GET,
-        "/fund/entries/{id}/reverse",
-        Policy::Signed(Action::ManageFund),
-        reverse_confirm,
-    )
-    .page(
-        Method::POST,
-        "/fund/entries/{id}/reverse",
-        Policy::Signed(Action::ManageFund),
-        reverse_submit,
-    )
-    .page(
-        Method::GET,
-        "/fund/statement",
-        Policy::Signed(Action::ViewFund),
-        statement_page,
-    )
-    .page(
-        Method::GET,
-        "/fund/statement.xlsx",
-        Policy::Signed(Action::ViewFund),
-        statement_xlsx,
-    )
-    .page(
-        Method::POST,
-        "/fund/postings",
-        Policy::Signed(Action::ManageFund),
-        posting_submit,
-    )
-    .page(
-        Method::GET,
-        "/disclosure/fund",
-        Policy::Public,
-        disclosure_page,
-    )
+    t.page(Method::GET, "/fund", Policy::Signed(Action::ViewFund), overview)
+        .page(Method::POST, "/fund/decision", Policy::Signed(Action::ManageFund), decision_submit)
+        .page(
+            Method::GET,
+            "/fund/donations/new",
+            Policy::Signed(Action::RecordDonation),
+            donation_new,
+        )
+        .page(
+            Method::POST,
+            "/fund/donations",
+            Policy::Signed(Action::RecordDonation),
+            donation_submit,
+        )
+        .page(
+            Method::GET,
+            "/fund/donations/{id}/receipt",
+            Policy::Signed(Action::ViewFund),
+            receipt,
+        )
+        .page(
+            Method::GET,
+            "/fund/disbursements/new",
+            Policy::Signed(Action::RequestDisbursement),
+            request_new,
+        )
+        .page(
+            Method::POST,
+            "/fund/disbursements",
+            Policy::Signed(Action::RequestDisbursement),
+            request_submit,
+        )
+        .page(
+            Method::POST,
+            "/fund/disbursements/{id}/approve",
+            Policy::Signed(Action::ApproveDisbursement),
+            approve_submit,
+        )
+        .page(
+            Method::POST,
+            "/fund/disbursements/{id}/pay",
+            Policy::Signed(Action::PayDisbursement),
+            pay_submit,
+        )
+        .page(Method::GET, "/fund/entries", Policy::Signed(Action::ViewFund), entries_page)
+        .page(
+            Method::GET,
+            "/fund/entries/{id}/reverse",
+            Policy::Signed(Action::ManageFund),
+            reverse_confirm,
+        )
+        .page(
+            Method::POST,
+            "/fund/entries/{id}/reverse",
+            Policy::Signed(Action::ManageFund),
+            reverse_submit,
+        )
+        .page(Method::GET, "/fund/statement", Policy::Signed(Action::ViewFund), statement_page)
+        .page(Method::GET, "/fund/statement.xlsx", Policy::Signed(Action::ViewFund), statement_xlsx)
+        .page(Method::POST, "/fund/postings", Policy::Signed(Action::ManageFund), posting_submit)
+        .page(Method::GET, "/disclosure/fund", Policy::Public, disclosure_page)
 }

@@ -42,21 +42,13 @@ async fn home_page(ctx: Ctx) -> Result<Response, AppError> {
     let volunteers_panel = super::volunteers::home_panel(&ctx).await?;
     let publicity_panel = super::publicity::home_panel(&ctx).await?;
     // A building head's buildings, each with what she does there from her phone.
-    let buildings: Vec<_> = caller
-        .grants
-        .iter()
-        .filter(|g| g.role == Role::BuildingHead)
-        .collect();
+    let buildings: Vec<_> = caller.grants.iter().filter(|g| g.role == Role::BuildingHead).collect();
     let cards = caller.decide(Action::ViewCases, None) == Decision::Allow;
     let report = caller.decide(Action::ViewAffairs, None) == Decision::Allow;
     let has_figures =
         figures.residents.is_some() || figures.places.is_some() || figures.roles.is_some();
     let count = |k: PlaceKind| {
-        figures
-            .places
-            .as_ref()
-            .and_then(|p| p.iter().find(|(x, _)| *x == k))
-            .map_or(0, |x| x.1)
+        figures.places.as_ref().and_then(|p| p.iter().find(|(x, _)| *x == k)).map_or(0, |x| x.1)
     };
     let manage = caller.decide(Action::ManagePlaces, None) == Decision::Allow;
     let body = html! {

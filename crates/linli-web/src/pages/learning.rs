@@ -31,17 +31,13 @@ use serde::Deserialize;
 pub use super::back_with;
 
 pub fn can(ctx: &Ctx, action: Action) -> bool {
-    ctx.caller
-        .as_ref()
-        .is_some_and(|c| c.decide(action, None) == Decision::Allow)
+    ctx.caller.as_ref().is_some_and(|c| c.decide(action, None) == Decision::Allow)
 }
 
 // ---- pages ----
 
 pub fn category_label(lang: Lang, code: &str) -> String {
-    Category::parse(code).map_or(String::new(), |c| {
-        label(lang, "course_category", c.as_str())
-    })
+    Category::parse(code).map_or(String::new(), |c| label(lang, "course_category", c.as_str()))
 }
 
 pub fn status_chip(lang: Lang, status: &str) -> Markup {
@@ -66,17 +62,10 @@ struct YearQuery {
 async fn list(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let this_year = today(&ctx).year();
-    let year = q
-        .year
-        .filter(|y| (2000..=this_year + 1).contains(y))
-        .unwrap_or(this_year);
+    let year = q.year.filter(|y| (2000..=this_year + 1).contains(y)).unwrap_or(this_year);
     let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
-    let ops::Overview {
-        courses,
-        times,
-        rate,
-        pending,
-    } = ops::overview(&ctx.state.app, &ctx.actor()?, year).await?;
+    let ops::Overview { courses, times, rate, pending } =
+        ops::overview(&ctx.state.app, &ctx.actor()?, year).await?;
     let pending_total: i64 = pending.values().sum();
     let manage = can(&ctx, Action::ManageLearning);
     let action = html! {
@@ -125,13 +114,7 @@ async fn list(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "learning.title"),
-        &[],
-        Some(action),
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "learning.title"), &[], Some(action), body))
 }
 
 /// A row of links between views of one list (years, sections); the current one stands out.
@@ -150,10 +133,7 @@ pub fn tabs(lang: Lang, items: &[(String, String, bool)]) -> Markup {
 }
 
 pub fn rate_text(rate: Option<f64>) -> String {
-    rate.map_or_else(
-        || "—".to_string(),
-        |r| format!("{:.1}%", (r * 1000.0).floor() / 10.0),
-    )
+    rate.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", (r * 1000.0).floor() / 10.0))
 }
 
 /// The rate with its numerator, denominator and unknowns, in words (UI.md: honest numbers).
@@ -183,37 +163,18 @@ async fn course_form(
     let lang = ctx.lang();
     let csrf = ctx.caller()?.csrf_token.clone();
     let venues = ops::venues(&ctx.state.app, &ctx.actor()?).await?;
-    let err_for = |f: &str| {
-        error
-            .as_ref()
-            .filter(|e| e.1 == Some(f))
-            .map(|e| e.0.clone())
-    };
+    let err_for = |f: &str| error.as_ref().filter(|e| e.1 == Some(f)).map(|e| e.0.clone());
     let venue_opts: Vec<(String, String)> =
         std::iter::once((String::new(), t(lang, "learning.no_venue")))
-            .chain(
-                venues
-                    .iter()
-                    .map(|v| (v.id.to_string(), format!("{} {}", v.name, v.room))),
-            )
+            .chain(venues.iter().map(|v| (v.id.to_string(), format!("{} {}", v.name, v.room))))
             .collect();
     let cat_opts: Vec<(String, String)> = Category::ALL
         .iter()
-        .map(|c| {
-            (
-                c.as_str().to_string(),
-                label(lang, "course_category", c.as_str()),
-            )
-        })
+        .map(|c| (c.as_str().to_string(), label(lang, "course_category", c.as_str())))
         .collect();
     let teacher_opts: Vec<(String, String)> = TeacherKind::ALL
         .iter()
-        .map(|c| {
-            (
-                c.as_str().to_string(),
-                label(lang, "teacher_kind", c.as_str()),
-            )
-        })
+        .map(|c| (c.as_str().to_string(), label(lang, "teacher_kind", c.as_str())))
         .collect();
     let body = html! {
         form.form.wide method="post" action="/courses" novalidate {
@@ -277,9 +238,7 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
         )
         .await;
     }
-    match ops::create_course(&ctx.state.app, &ctx.actor()?, d.clone())
-        .await
-        .map_err(AppError::from)
+    match ops::create_course(&ctx.state.app, &ctx.actor()?, d.clone()).await.map_err(AppError::from)
     {
         Ok(v) => Ok(redirect_with_flash(
             &format!("/courses/{}", v.id),
@@ -288,13 +247,7 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
         )),
         Err(AppError::Invalid { code, field }) => {
             let msg = tf(lang, &format!("error.{code}"), &[]);
-            course_form(
-                &ctx,
-                &d,
-                Some((msg, field)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            course_form(&ctx, &d, Some((msg, field)), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e),
     }
@@ -313,13 +266,8 @@ async fn detail(
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let manage = can(&ctx, Action::ManageLearning);
-    let ops::CoursePage {
-        course: k,
-        sessions,
-        enrolments,
-        signups,
-        found,
-    } = ops::course_page(&ctx.state.app, &ctx.actor()?, id, q.q.clone()).await?;
+    let ops::CoursePage { course: k, sessions, enrolments, signups, found } =
+        ops::course_page(&ctx.state.app, &ctx.actor()?, id, q.q.clone()).await?;
     let today = today(&ctx);
     let total = u32::try_from(sessions.len()).unwrap_or(0);
     let percent = u32::try_from(k.completion_percent).unwrap_or(100);
@@ -490,11 +438,7 @@ async fn session_submit(
         topic: pairs_get(&pairs, "topic"),
     };
     let r = ops::add_session(&ctx.state.app, &ctx.actor()?, d).await;
-    back_with(
-        &format!("/courses/{id}"),
-        r,
-        |_| "learning.flash_session_added",
-    )
+    back_with(&format!("/courses/{id}"), r, |_| "learning.flash_session_added")
 }
 
 async fn enrol_submit(
@@ -502,20 +446,11 @@ async fn enrol_submit(
     Path(id): Path<i64>,
     Form(pairs): Form<Pairs>,
 ) -> Result<Response, AppError> {
-    let rid = pairs_get(&pairs, "resident_id")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let d = EnrolDraft {
-        course_id: id,
-        resident_id: rid,
-    };
+    let rid = pairs_get(&pairs, "resident_id").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let d = EnrolDraft { course_id: id, resident_id: rid };
     let r = ops::enrol(&ctx.state.app, &ctx.actor()?, d).await;
     back_with(&format!("/courses/{id}"), r, |v| {
-        if v.waitlisted() {
-            "learning.flash_waitlisted"
-        } else {
-            "learning.flash_enrolled"
-        }
+        if v.waitlisted() { "learning.flash_waitlisted" } else { "learning.flash_enrolled" }
     })
 }
 
@@ -530,11 +465,7 @@ async fn status_submit(
     // A drop comes from its confirmation step with the reason typed there.
     let reason = (status == "dropped").then(|| pairs_get(&pairs, "reason").unwrap_or_default());
     let r = ops::set_status(&ctx.state.app, &actor, id, &status, reason.as_deref()).await;
-    if let Err(linli_app::Error::Invalid {
-        code: "learning_drop_reason_missing",
-        ..
-    }) = &r
-    {
+    if let Err(linli_app::Error::Invalid { code: "learning_drop_reason_missing", .. }) = &r {
         return drop_page(&ctx, id, true).await;
     }
     back_with(&format!("/courses/{}", e.course_id), r, |v| {
@@ -557,22 +488,12 @@ async fn drop_page(ctx: &Ctx, id: i64, invalid: bool) -> Result<Response, AppErr
     let (e, k) = ops::enrolment(&ctx.state.app, &ctx.actor()?, id).await?;
     let back = format!("/courses/{}", k.id);
     if !matches!(e.status.as_str(), "enrolled" | "waitlisted") {
-        return Ok(redirect_with_flash(
-            &back,
-            false,
-            "learning.flash_not_enrolled",
-        ));
+        return Ok(redirect_with_flash(&back, false, "learning.flash_not_enrolled"));
     }
     let waitlisted = e.status == "waitlisted";
-    let vars = [
-        ("name", e.resident_name.as_str()),
-        ("course", k.name.as_str()),
-    ];
+    let vars = [("name", e.resident_name.as_str()), ("course", k.name.as_str())];
     let consequences = if waitlisted {
-        vec![
-            tf(lang, "learning.drop_effect_waitlist", &vars),
-            t(lang, "learning.drop_effect_kept"),
-        ]
+        vec![tf(lang, "learning.drop_effect_waitlist", &vars), t(lang, "learning.drop_effect_kept")]
     } else {
         vec![
             tf(lang, "learning.drop_effect_seat", &vars),
@@ -580,14 +501,8 @@ async fn drop_page(ctx: &Ctx, id: i64, invalid: bool) -> Result<Response, AppErr
             t(lang, "learning.drop_effect_kept"),
         ]
     };
-    let submit = t(
-        lang,
-        if waitlisted {
-            "learning.drop_waitlist_submit"
-        } else {
-            "learning.drop_submit"
-        },
-    );
+    let submit =
+        t(lang, if waitlisted { "learning.drop_waitlist_submit" } else { "learning.drop_submit" });
     let confirm = layout::Confirm {
         about: html! { p.lead { strong { (e.resident_name) } " · " (k.name) " " span.hint { (e.address) } } },
         consequences,
@@ -601,37 +516,22 @@ async fn drop_page(ctx: &Ctx, id: i64, invalid: bool) -> Result<Response, AppErr
     };
     let mut trail = crumbs(lang);
     trail.push((k.name.clone(), Some(back)));
-    let title = t(
-        lang,
-        if waitlisted {
-            "learning.drop_waitlist"
-        } else {
-            "learning.drop"
-        },
-    );
+    let title = t(lang, if waitlisted { "learning.drop_waitlist" } else { "learning.drop" });
     Ok(layout::confirm_page(ctx, &title, &trail, invalid, confirm))
 }
 
 /// Confirms every trainee who meets the rule, in one step.
 async fn complete_all(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     ops::complete_all(&ctx.state.app, &ctx.actor()?, id).await?;
-    Ok(redirect_with_flash(
-        &format!("/courses/{id}"),
-        true,
-        "learning.flash_completed",
-    ))
+    Ok(redirect_with_flash(&format!("/courses/{id}"), true, "learning.flash_completed"))
 }
 
 /// The roll call: every seat-holder with a box, one submit. Also where a paper sheet is
 /// entered afterwards (the source says which).
 async fn roll_call(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let ops::SessionView {
-        session: s,
-        course: k,
-        enrolments,
-        present,
-    } = ops::session(&ctx.state.app, &ctx.actor()?, id).await?;
+    let ops::SessionView { session: s, course: k, enrolments, present } =
+        ops::session(&ctx.state.app, &ctx.actor()?, id).await?;
     let csrf = ctx.caller()?.csrf_token.clone();
     let seats: Vec<&Enrolment> = enrolments
         .iter()
@@ -673,13 +573,7 @@ async fn roll_call(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> 
     };
     let mut cr = crumbs(lang);
     cr.push((k.name.clone(), Some(format!("/courses/{}", k.id))));
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "learning.roll_call"),
-        &cr,
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "learning.roll_call"), &cr, None, body))
 }
 
 async fn attendance_submit(
@@ -703,11 +597,7 @@ async fn attendance_submit(
         all: pairs_get(&pairs, "all").is_some(),
     };
     let r = ops::record_attendance(&ctx.state.app, &actor, d).await;
-    back_with(
-        &format!("/courses/{}", course.id),
-        r,
-        |_| "learning.flash_attendance_saved",
-    )
+    back_with(&format!("/courses/{}", course.id), r, |_| "learning.flash_attendance_saved")
 }
 
 /// Room to sign in: ideographic spaces, which HTML does not collapse, so the column keeps its
@@ -718,18 +608,9 @@ const SIGN_SPACE: &str = "\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{300
 /// per seat-holder and a few blank rows for walk-ins.
 async fn sheet(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let ops::SessionView {
-        session: s,
-        course: k,
-        enrolments,
-        ..
-    } = ops::session(&ctx.state.app, &ctx.actor()?, id).await?;
-    let community_name = ctx
-        .caller()?
-        .community
-        .as_ref()
-        .map(|c| c.1.clone())
-        .unwrap_or_default();
+    let ops::SessionView { session: s, course: k, enrolments, .. } =
+        ops::session(&ctx.state.app, &ctx.actor()?, id).await?;
+    let community_name = ctx.caller()?.community.as_ref().map(|c| c.1.clone()).unwrap_or_default();
     let seats: Vec<&Enrolment> = enrolments
         .iter()
         .filter(|e| matches!(e.status.as_str(), "enrolled" | "completed"))
@@ -779,12 +660,7 @@ async fn certificate(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
     if e.status != "completed" {
         return Err(AppError::NotFound);
     }
-    let community_name = ctx
-        .caller()?
-        .community
-        .as_ref()
-        .map(|c| c.1.clone())
-        .unwrap_or_default();
+    let community_name = ctx.caller()?.community.as_ref().map(|c| c.1.clone()).unwrap_or_default();
     let body = html! {
         div.receipt.certificate {
             h2 { (t(lang, "learning.certificate_title")) }
@@ -798,11 +674,7 @@ async fn certificate(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
     cr.push((k.name.clone(), Some(format!("/courses/{}", k.id))));
     Ok(layout::page(
         &ctx,
-        &format!(
-            "{} · {}",
-            t(lang, "learning.certificate_title"),
-            e.resident_name
-        ),
+        &format!("{} · {}", t(lang, "learning.certificate_title"), e.resident_name),
         &cr,
         None,
         body,
@@ -830,11 +702,8 @@ async fn completions(ctx: Ctx, Query(q): Query<PeriodQuery>) -> Result<Response,
         q.to.as_deref()
             .and_then(linli_core::dates::parse_date)
             .map_or(format!("{year}-12-31"), day_text);
-    let ops::Completions {
-        mut rows,
-        times,
-        rate,
-    } = ops::completions(&ctx.state.app, &ctx.actor()?, from.clone(), to.clone()).await?;
+    let ops::Completions { mut rows, times, rate } =
+        ops::completions(&ctx.state.app, &ctx.actor()?, from.clone(), to.clone()).await?;
     let unknown_only = q.who.as_deref() == Some("unknown");
     if unknown_only {
         // One line per person: their latest completion.
@@ -881,13 +750,7 @@ async fn completions(ctx: Ctx, Query(q): Query<PeriodQuery>) -> Result<Response,
         }
         @if !unknown_only && (rows.len() as u64) < times.times { p.hint { (tf(lang, "learning.first_rows", &[("n", &rows.len().to_string())])) } }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "learning.completions_title"),
-        &crumbs(lang),
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "learning.completions_title"), &crumbs(lang), None, body))
 }
 
 async fn venues_page(ctx: Ctx) -> Result<Response, AppError> {
@@ -897,12 +760,7 @@ async fn venues_page(ctx: Ctx) -> Result<Response, AppError> {
     let csrf = ctx.caller()?.csrf_token.clone();
     let kinds: Vec<(String, String)> = VenueKind::ALL
         .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                label(lang, "venue_kind", k.as_str()),
-            )
-        })
+        .map(|k| (k.as_str().to_string(), label(lang, "venue_kind", k.as_str())))
         .collect();
     let body = html! {
         @if venues.is_empty() { (layout::empty(&t(lang, "learning.no_venues"), None)) } @else {
@@ -929,19 +787,12 @@ async fn venues_page(ctx: Ctx) -> Result<Response, AppError> {
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "learning.venues"),
-        &crumbs(lang),
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "learning.venues"), &crumbs(lang), None, body))
 }
 
 async fn venue_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
     let cap = pairs_get(&pairs, "capacity").map(|v| {
-        v.parse::<i64>()
-            .map_err(|_| AppError::invalid("learning_capacity_bad", "capacity"))
+        v.parse::<i64>().map_err(|_| AppError::invalid("learning_capacity_bad", "capacity"))
     });
     let r = match cap.transpose() {
         Ok(capacity) => {
@@ -951,9 +802,7 @@ async fn venue_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, Ap
                 room: pairs_get(&pairs, "room").unwrap_or_default(),
                 capacity,
             };
-            ops::create_venue(&ctx.state.app, &ctx.actor()?, d)
-                .await
-                .map_err(AppError::from)
+            ops::create_venue(&ctx.state.app, &ctx.actor()?, d).await.map_err(AppError::from)
         }
         Err(e) => Err(e),
     };
@@ -992,11 +841,7 @@ async fn catalogue(ctx: Ctx, Query(q): Query<PublicQuery>) -> Result<Response, A
         }
         p { a href="/public" { (t(lang, "portal.back")) } }
     };
-    Ok(layout::public_page(
-        &ctx,
-        &t(lang, "learning.catalogue_title"),
-        body,
-    ))
+    Ok(layout::public_page(&ctx, &t(lang, "learning.catalogue_title"), body))
 }
 
 /// The person's courses and attendance, and their work found, for the resident page.
@@ -1077,11 +922,7 @@ fn seats_chip(lang: Lang, k: &Course) -> Markup {
         Some(cap) if k.enrolled >= cap => layout::chip("warn", &t(lang, "learning.full_waitlist")),
         Some(cap) => layout::chip(
             "ok",
-            &tf(
-                lang,
-                "learning.seats_left",
-                &[("n", &(cap - k.enrolled).to_string())],
-            ),
+            &tf(lang, "learning.seats_left", &[("n", &(cap - k.enrolled).to_string())]),
         ),
         None => layout::chip("ok", &t(lang, "learning.open")),
     }
@@ -1147,13 +988,8 @@ async fn public_signup_submit(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let (k, community) = ops::open_course(&ctx.state.app, &ctx.actor_or_public(), id).await?;
-    let raw = |n: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let raw =
+        |n: &str| pairs.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap_or_default();
     let f = SignupForm {
         name: raw("name"),
         phone: raw("phone"),
@@ -1171,10 +1007,7 @@ async fn public_signup_submit(
         .map_err(AppError::from)
     {
         Ok(_) => {}
-        Err(AppError::Invalid {
-            code,
-            field: Some(field),
-        }) => {
+        Err(AppError::Invalid { code, field: Some(field) }) => {
             let msg = t(lang, &format!("error.{code}"));
             let mut res = layout::public_page(
                 &ctx,
@@ -1186,9 +1019,9 @@ async fn public_signup_submit(
         }
         Err(e) => return Err(e),
     }
-    Ok(axum::response::IntoResponse::into_response(
-        axum::response::Redirect::to(&format!("/public/courses/{id}/signup/done")),
-    ))
+    Ok(axum::response::IntoResponse::into_response(axum::response::Redirect::to(&format!(
+        "/public/courses/{id}/signup/done"
+    ))))
 }
 
 async fn public_signup_done(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -1200,11 +1033,7 @@ async fn public_signup_done(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, A
         p.lead { strong { (t(lang, "learning.signup_contact")) } }
         p { a.btn.btn-block href={ "/public/courses?community=" (percent_encoding::utf8_percent_encode(&community, percent_encoding::NON_ALPHANUMERIC)) } { (t(lang, "learning.signup_back")) } }
     };
-    Ok(layout::public_page(
-        &ctx,
-        &t(lang, "learning.signup_received"),
-        body,
-    ))
+    Ok(layout::public_page(&ctx, &t(lang, "learning.signup_received"), body))
 }
 
 pub fn signup_chip(lang: Lang, s: &store::Signup) -> Markup {
@@ -1287,19 +1116,11 @@ async fn render_signup(
         Some(w) => w,
         None => ops::signup(&ctx.state.app, &actor, id).await?.0.name,
     };
-    let ops::SignupPage {
-        signup: s,
-        course: k,
-        enrolments,
-        found,
-    } = ops::signup_page(&ctx.state.app, &actor, id, wanted.clone()).await?;
+    let ops::SignupPage { signup: s, course: k, enrolments, found } =
+        ops::signup_page(&ctx.state.app, &actor, id, wanted.clone()).await?;
     let pending = s.status == "pending";
     let csrf = caller.csrf_token.clone();
-    let phone = if revealed {
-        s.phone.clone()
-    } else {
-        linli_core::mask::mask_phone(&s.phone)
-    };
+    let phone = if revealed { s.phone.clone() } else { linli_core::mask::mask_phone(&s.phone) };
     let body = html! {
         dl.facts {
             dt { (t(lang, "learning.course")) } dd { a href={ "/courses/" (k.id) } { (k.name) } " " (seats_chip(lang, &k)) }
@@ -1405,9 +1226,7 @@ async fn signup_enrol_submit(
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let (s, _) = ops::signup(&ctx.state.app, &actor, id).await?;
-    let rid = pairs_get(&pairs, "resident_id")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let rid = pairs_get(&pairs, "resident_id").and_then(|v| v.parse().ok()).unwrap_or(0);
     match ops::enrol_signup(&ctx.state.app, &actor, id, rid).await {
         Ok(v) => Ok(redirect_with_flash(
             &format!("/courses/{}#signups", s.course_id),
@@ -1448,75 +1267,25 @@ pub fn routes(t: Table) -> Table {
         .page(Method::POST, "/courses", manage, create_submit)
         .page(Method::GET, "/courses/completions", view, completions)
         .page(Method::GET, "/courses/{id}", view, detail)
-        .page(
-            Method::POST,
-            "/courses/{id}/sessions",
-            manage,
-            session_submit,
-        )
+        .page(Method::POST, "/courses/{id}/sessions", manage, session_submit)
         .page(Method::POST, "/courses/{id}/enrol", manage, enrol_submit)
         .page(Method::POST, "/courses/{id}/complete", manage, complete_all)
-        .page(
-            Method::POST,
-            "/enrolments/{id}/status",
-            manage,
-            status_submit,
-        )
+        .page(Method::POST, "/enrolments/{id}/status", manage, status_submit)
         .page(Method::GET, "/enrolments/{id}/drop", manage, drop_confirm)
-        .page(
-            Method::GET,
-            "/enrolments/{id}/certificate",
-            view,
-            certificate,
-        )
+        .page(Method::GET, "/enrolments/{id}/certificate", view, certificate)
         .page(Method::GET, "/sessions/{id}/roll-call", manage, roll_call)
-        .page(
-            Method::POST,
-            "/sessions/{id}/attendance",
-            manage,
-            attendance_submit,
-        )
+        .page(Method::POST, "/sessions/{id}/attendance", manage, attendance_submit)
         .page(Method::GET, "/sessions/{id}/sheet", view, sheet)
         .page(Method::GET, "/venues", view, venues_page)
         .page(Method::POST, "/venues", manage, venue_submit)
         .page(Method::GET, "/public/courses", Policy::Public, catalogue)
-        .page(
-            Method::GET,
-            "/public/courses/{id}/signup",
-            Policy::Public,
-            public_signup_page,
-        )
-        .page(
-            Method::POST,
-            "/public/courses/{id}/signup",
-            Policy::Public,
-            public_signup_submit,
-        )
-        .page(
-            Method::GET,
-            "/public/courses/{id}/signup/done",
-            Policy::Public,
-            public_signup_done,
-        )
+        .page(Method::GET, "/public/courses/{id}/signup", Policy::Public, public_signup_page)
+        .page(Method::POST, "/public/courses/{id}/signup", Policy::Public, public_signup_submit)
+        .page(Method::GET, "/public/courses/{id}/signup/done", Policy::Public, public_signup_done)
         .page(Method::GET, "/course-signups/{id}", view, signup_page)
-        .page(
-            Method::POST,
-            "/course-signups/{id}/enrol",
-            manage,
-            signup_enrol_submit,
-        )
-        .page(
-            Method::POST,
-            "/course-signups/{id}/decline",
-            manage,
-            signup_decline_submit,
-        )
-        .page(
-            Method::POST,
-            "/course-signups/{id}/reveal",
-            manage,
-            signup_reveal,
-        )
+        .page(Method::POST, "/course-signups/{id}/enrol", manage, signup_enrol_submit)
+        .page(Method::POST, "/course-signups/{id}/decline", manage, signup_decline_submit)
+        .page(Method::POST, "/course-signups/{id}/reveal", manage, signup_reveal)
 }
 
 /// This module's part of the worker's home page: follow-ups of placements due this week.

@@ -137,10 +137,7 @@ async fn export(ctx: Ctx) -> Result<Response, AppError> {
     let body = serde_json::to_vec_pretty(&data).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut res = body.into_response();
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     h.insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"my-data.json\""),
@@ -150,10 +147,5 @@ async fn export(ctx: Ctx) -> Result<Response, AppError> {
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/me/export",
-        Policy::Signed(Action::ViewHome),
-        export,
-    )
+    t.page(Method::GET, "/me/export", Policy::Signed(Action::ViewHome), export)
 }

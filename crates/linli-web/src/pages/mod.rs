@@ -54,9 +54,9 @@ pub fn back_with<T, E: Into<crate::error::AppError>>(
     use crate::error::AppError;
     match r.map_err(Into::into) {
         Ok(v) => Ok(crate::ctx::redirect_with_flash(to, true, key(v))),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => Ok(
-            crate::ctx::redirect_with_flash(to, false, &format!("error.{}", e.code())),
-        ),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            Ok(crate::ctx::redirect_with_flash(to, false, &format!("error.{}", e.code())))
+        }
         Err(e) => Err(e),
     }
 }
@@ -72,10 +72,7 @@ pub fn jpeg(bytes: Vec<u8>) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
     res
 }
 
@@ -113,11 +110,7 @@ pub type Pairs = Vec<(String, String)>;
 /// A form field sent as name/value pairs (forms with repeated names: checkboxes), trimmed;
 /// `None` when absent or blank.
 pub fn pairs_get(pairs: &[(String, String)], k: &str) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty())
+    pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
 #[derive(Deserialize)]
@@ -128,10 +121,7 @@ struct SwitchQuery {
 
 fn pref_cookie(name: &str, value: &str) -> Option<HeaderValue> {
     // A year: the choice is remembered on this computer or phone.
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
-    ))
-    .ok()
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax")).ok()
 }
 
 /// Switches the display language and returns to the page the link was on. A display
@@ -175,12 +165,7 @@ pub fn routes(t: Table) -> Table {
     let t = t
         .page(Method::GET, "/settings/lang", Policy::Public, switch_lang)
         .page(Method::GET, "/settings/elder", Policy::Public, switch_elder)
-        .page(
-            Method::POST,
-            "/settings/elder",
-            Policy::Public,
-            switch_elder_form,
-        );
+        .page(Method::POST, "/settings/elder", Policy::Public, switch_elder_form);
     let t = home::routes(t);
     let t = me::routes(t);
     let t = portal::routes(t);

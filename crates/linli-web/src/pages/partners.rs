@@ -41,11 +41,7 @@ fn flash_or(back: &str, e: AppError, codes: &[&str]) -> Result<Response, AppErro
         _ => "",
     };
     if codes.contains(&kind) {
-        Ok(redirect_with_flash(
-            back,
-            false,
-            &format!("error.{}", e.code()),
-        ))
+        Ok(redirect_with_flash(back, false, &format!("error.{}", e.code())))
     } else {
         Err(e)
     }
@@ -70,18 +66,12 @@ fn amount(lang: Lang, f: &Fulfilment) -> String {
         Measure::Times => tf(
             lang,
             "partners.times_of",
-            &[
-                ("done", &f.done.to_string()),
-                ("target", &f.target.to_string()),
-            ],
+            &[("done", &f.done.to_string()), ("target", &f.target.to_string())],
         ),
         Measure::Hours => tf(
             lang,
             "partners.hours_of",
-            &[
-                ("done", &format!("{:.1}", f.done as f64 / 10.0)),
-                ("target", &f.target.to_string()),
-            ],
+            &[("done", &format!("{:.1}", f.done as f64 / 10.0)), ("target", &f.target.to_string())],
         ),
     }
 }
@@ -107,10 +97,9 @@ pub fn fulfilment_row(lang: Lang, f: &Fulfilment) -> Markup {
 }
 
 fn agreement_chip(lang: Lang, from: &str, to: &str, today: NaiveDate) -> Markup {
-    let (Ok(f), Ok(t2)) = (
-        NaiveDate::parse_from_str(from, "%Y-%m-%d"),
-        NaiveDate::parse_from_str(to, "%Y-%m-%d"),
-    ) else {
+    let (Ok(f), Ok(t2)) =
+        (NaiveDate::parse_from_str(from, "%Y-%m-%d"), NaiveDate::parse_from_str(to, "%Y-%m-%d"))
+    else {
         return html! {};
     };
     let s = rules::agreement_state(f, t2, today);
@@ -120,33 +109,20 @@ fn agreement_chip(lang: Lang, from: &str, to: &str, today: NaiveDate) -> Markup 
         AgreementState::Expired => "err",
         AgreementState::NotYet => "muted",
     };
-    layout::chip(
-        kind,
-        &t(lang, &format!("partners.agreement.{}", s.as_str())),
-    )
+    layout::chip(kind, &t(lang, &format!("partners.agreement.{}", s.as_str())))
 }
 
 fn kind_options(lang: Lang) -> Vec<(String, String)> {
     PartnerKind::ALL
         .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                label(lang, "partner_kind", k.as_str()),
-            )
-        })
+        .map(|k| (k.as_str().to_string(), label(lang, "partner_kind", k.as_str())))
         .collect()
 }
 
 fn activity_options(lang: Lang) -> Vec<(String, String)> {
     ActivityKind::ALL
         .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                label(lang, "activity_kind", k.as_str()),
-            )
-        })
+        .map(|k| (k.as_str().to_string(), label(lang, "activity_kind", k.as_str())))
         .collect()
 }
 
@@ -174,12 +150,8 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
     }
     let today = today(&ctx);
     let year = today.year();
-    let ops::Dashboard {
-        units,
-        signed,
-        lectures,
-        fulfilment: fulfil,
-    } = ops::dashboard(&ctx.state.app, &actor).await?;
+    let ops::Dashboard { units, signed, lectures, fulfilment: fulfil } =
+        ops::dashboard(&ctx.state.app, &actor).await?;
     let expiring: Vec<&Partner> = units
         .iter()
         .filter(|p| {
@@ -246,13 +218,7 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "partners.title"),
-        &[],
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "partners.title"), &[], None, body))
 }
 
 async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
@@ -264,11 +230,9 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
         party_org: g("party_org"),
     };
     match ops::create_partner(&ctx.state.app, &ctx.actor()?, d).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/partners/{id}"),
-            true,
-            "partners.flash.created",
-        )),
+        Ok(id) => {
+            Ok(redirect_with_flash(&format!("/partners/{id}"), true, "partners.flash.created"))
+        }
         Err(e) => flash_or("/partners", e.into(), &["invalid", "conflict"]),
     }
 }
@@ -458,12 +422,7 @@ async fn agreement_submit(
         valid_from: g("valid_from"),
         valid_to: g("valid_to"),
         commitments: target
-            .map(|n| {
-                vec![CommitmentDraft {
-                    kind: g("commitment_kind"),
-                    target_per_year: n,
-                }]
-            })
+            .map(|n| vec![CommitmentDraft { kind: g("commitment_kind"), target_per_year: n }])
             .unwrap_or_default(),
         parties: None,
         body: None,
@@ -486,19 +445,13 @@ async fn activity_submit(
 ) -> Result<Response, AppError> {
     let (pairs, photos) = super::affairs::photo_form(form).await?;
     let g = |k| pairs_get(&pairs, k);
-    let hours = g("hours").map(|h| {
-        h.parse::<f64>()
-            .map_err(|_| AppError::invalid("activity_hours_bad", "hours"))
-    });
+    let hours = g("hours")
+        .map(|h| h.parse::<f64>().map_err(|_| AppError::invalid("activity_hours_bad", "hours")));
     let back = format!("/partners/{id}");
     let hours = match hours.transpose() {
         Ok(h) => h,
         Err(e) => {
-            return Ok(redirect_with_flash(
-                &back,
-                false,
-                &format!("error.{}", e.code()),
-            ));
+            return Ok(redirect_with_flash(&back, false, &format!("error.{}", e.code())));
         }
     };
     let d = ActivityDraft {
@@ -513,9 +466,9 @@ async fn activity_submit(
     };
     let actor = ctx.actor()?;
     let result = match super::affairs::clean_photos(photos).await {
-        Ok(photos) => ops::record_activity(&ctx.state.app, &actor, d, photos)
-            .await
-            .map_err(AppError::from),
+        Ok(photos) => {
+            ops::record_activity(&ctx.state.app, &actor, d, photos).await.map_err(AppError::from)
+        }
         Err(e) => Err(e),
     };
     match result {
@@ -526,9 +479,7 @@ async fn activity_submit(
 
 /// A photo of an activity: staff and the unit's own liaison only (404 for anyone else).
 async fn activity_photo(ctx: Ctx, Path((id, pid)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    Ok(super::jpeg(
-        ops::activity_photo(&ctx.state.app, &ctx.actor()?, id, pid).await?,
-    ))
+    Ok(super::jpeg(ops::activity_photo(&ctx.state.app, &ctx.actor()?, id, pid).await?))
 }
 
 async fn resource_submit(
@@ -590,13 +541,7 @@ async fn agreements_page(ctx: Ctx, Query(q): Query<AgreementsQuery>) -> Result<R
         }
     };
     let crumbs = [(t(lang, "partners.title"), Some("/partners".to_string()))];
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "partners.tab.agreements"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "partners.tab.agreements"), &crumbs, None, body))
 }
 
 #[derive(Deserialize)]
@@ -607,10 +552,7 @@ struct ActivitiesQuery {
 
 async fn activities_page(ctx: Ctx, Query(q): Query<ActivitiesQuery>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let year = q
-        .year
-        .filter(|y| (2000..=2100).contains(y))
-        .unwrap_or_else(|| today(&ctx).year());
+    let year = q.year.filter(|y| (2000..=2100).contains(y)).unwrap_or_else(|| today(&ctx).year());
     let (mut acts, shots) = ops::activities(&ctx.state.app, &ctx.actor()?, year).await?;
     let kind = q.kind.as_deref().and_then(ActivityKind::parse);
     if let Some(k) = kind {
@@ -631,11 +573,7 @@ async fn activities_page(ctx: Ctx, Query(q): Query<ActivitiesQuery>) -> Result<R
     let crumbs = [(t(lang, "partners.title"), Some("/partners".to_string()))];
     Ok(layout::page(
         &ctx,
-        &tf(
-            lang,
-            "partners.activities_year",
-            &[("year", &year.to_string())],
-        ),
+        &tf(lang, "partners.activities_year", &[("year", &year.to_string())]),
         &crumbs,
         None,
         body,
@@ -646,11 +584,7 @@ async fn committee_page(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
-    let ops::Committee {
-        posts,
-        meetings,
-        units,
-    } = ops::committee(&ctx.state.app, &actor).await?;
+    let ops::Committee { posts, meetings, units } = ops::committee(&ctx.state.app, &actor).await?;
     let manage = ops::manages(&actor);
     let day = fmt(today(&ctx));
     let body = html! {
@@ -716,13 +650,7 @@ async fn committee_page(ctx: Ctx) -> Result<Response, AppError> {
         }
     };
     let crumbs = [(t(lang, "partners.title"), Some("/partners".to_string()))];
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "partners.tab.committee"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "partners.tab.committee"), &crumbs, None, body))
 }
 
 async fn post_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
@@ -773,26 +701,16 @@ async fn lists_page(ctx: Ctx) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?.clone();
     let actor = ctx.actor()?;
-    let ops::Lists {
-        needs,
-        resources,
-        units,
-    } = ops::lists(&ctx.state.app, &actor).await?;
+    let ops::Lists { needs, resources, units } = ops::lists(&ctx.state.app, &actor).await?;
     let liaison = liaison_unit(&actor);
     let staff = ops::manages(&actor);
     let can_claim = actor.allowed(Action::ActForPartner, None) && liaison != Some(None);
-    let open_needs: Vec<&store::Need> = needs
-        .iter()
-        .filter(|n| matches!(n.status.as_str(), "open" | "claimed"))
-        .collect();
-    let projects: Vec<&store::Need> = needs
-        .iter()
-        .filter(|n| matches!(n.status.as_str(), "matched" | "done"))
-        .collect();
-    let unit_options: Vec<(String, String)> = units
-        .iter()
-        .map(|u| (u.id.to_string(), u.name.clone()))
-        .collect();
+    let open_needs: Vec<&store::Need> =
+        needs.iter().filter(|n| matches!(n.status.as_str(), "open" | "claimed")).collect();
+    let projects: Vec<&store::Need> =
+        needs.iter().filter(|n| matches!(n.status.as_str(), "matched" | "done")).collect();
+    let unit_options: Vec<(String, String)> =
+        units.iter().map(|u| (u.id.to_string(), u.name.clone())).collect();
     let body = html! {
         (tabs(lang, "/partners/lists"))
         p.hint.no-print { (t(lang, "partners.lists_hint")) " " (t(lang, "partners.print")) }
@@ -896,13 +814,7 @@ async fn lists_page(ctx: Ctx) -> Result<Response, AppError> {
         }
     };
     let crumbs = [(t(lang, "partners.title"), Some("/partners".to_string()))];
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "partners.tab.lists"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "partners.tab.lists"), &crumbs, None, body))
 }
 
 async fn need_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
@@ -944,12 +856,7 @@ async fn confirm_submit(
 ) -> Result<Response, AppError> {
     let plan = pairs_get(&pairs, "plan").unwrap_or_default();
     let owner = pairs_get(&pairs, "owner").unwrap_or_default();
-    let d = ClaimDecision {
-        confirm: true,
-        owner,
-        plan,
-        milestones: String::new(),
-    };
+    let d = ClaimDecision { confirm: true, owner, plan, milestones: String::new() };
     flash_result(
         "/partners/lists",
         ops::decide_claim(&ctx.state.app, &ctx.actor()?, id, d).await,
@@ -969,25 +876,14 @@ async fn project_submit(
     let actor = ctx.actor()?;
     flash_result(
         "/partners/lists",
-        ops::update_project(
-            &ctx.state.app,
-            &actor,
-            id,
-            &progress,
-            done,
-            verdict.as_deref(),
-        )
-        .await,
+        ops::update_project(&ctx.state.app, &actor, id, &progress, done, verdict.as_deref()).await,
         "partners.flash.saved",
         &["conflict"],
     )
 }
 
 async fn reject_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
-    let d = ClaimDecision {
-        confirm: false,
-        ..Default::default()
-    };
+    let d = ClaimDecision { confirm: false, ..Default::default() };
     flash_result(
         "/partners/lists",
         ops::decide_claim(&ctx.state.app, &ctx.actor()?, id, d).await,
@@ -1006,64 +902,19 @@ pub fn routes(t: Table) -> Table {
         .page(Method::GET, "/partners/agreements", view, agreements_page)
         .page(Method::GET, "/partners/activities", view, activities_page)
         .page(Method::GET, "/partners/committee", view, committee_page)
-        .page(
-            Method::POST,
-            "/partners/committee/posts",
-            manage,
-            post_submit,
-        )
-        .page(
-            Method::POST,
-            "/partners/committee/meetings",
-            manage,
-            meeting_submit,
-        )
+        .page(Method::POST, "/partners/committee/posts", manage, post_submit)
+        .page(Method::POST, "/partners/committee/meetings", manage, meeting_submit)
         .page(Method::GET, "/partners/lists", view, lists_page)
         .page(Method::POST, "/partners/needs", manage, need_submit)
-        .page(
-            Method::POST,
-            "/partners/needs/{id}/claim",
-            act,
-            claim_submit,
-        )
-        .page(
-            Method::POST,
-            "/partners/needs/{id}/confirm",
-            manage,
-            confirm_submit,
-        )
-        .page(
-            Method::POST,
-            "/partners/needs/{id}/reject",
-            manage,
-            reject_submit,
-        )
-        .page(
-            Method::POST,
-            "/partners/needs/{id}/project",
-            act,
-            project_submit,
-        )
+        .page(Method::POST, "/partners/needs/{id}/claim", act, claim_submit)
+        .page(Method::POST, "/partners/needs/{id}/confirm", manage, confirm_submit)
+        .page(Method::POST, "/partners/needs/{id}/reject", manage, reject_submit)
+        .page(Method::POST, "/partners/needs/{id}/project", act, project_submit)
         .page(Method::GET, "/partners/{id}", view, detail)
-        .page(
-            Method::POST,
-            "/partners/{id}/agreements",
-            manage,
-            agreement_submit,
-        )
+        .page(Method::POST, "/partners/{id}/agreements", manage, agreement_submit)
         .upload("/partners/{id}/activities", act, activity_submit)
-        .page(
-            Method::GET,
-            "/partners/{id}/photos/{pid}",
-            view,
-            activity_photo,
-        )
-        .page(
-            Method::POST,
-            "/partners/{id}/resources",
-            act,
-            resource_submit,
-        );
+        .page(Method::GET, "/partners/{id}/photos/{pid}", view, activity_photo)
+        .page(Method::POST, "/partners/{id}/resources", act, resource_submit);
     super::affairs::routes(t)
 }
 

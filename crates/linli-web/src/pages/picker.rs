@@ -199,11 +199,8 @@ impl Picker {
         let err_id = format!("{}-error", self.field);
         let hint_id = format!("{}-hint", self.field);
         let list_id = format!("{}-suggest", self.field);
-        let described = if self.error.is_some() {
-            format!("{err_id} {hint_id}")
-        } else {
-            hint_id.clone()
-        };
+        let described =
+            if self.error.is_some() { format!("{err_id} {hint_id}") } else { hint_id.clone() };
         html! {
             div.field.picker.has-error[self.error.is_some()] data-picker=(self.field)
                 data-empty=(t(lang, "pickers.none")) data-tail=(t(lang, "pickers.id_tail"))

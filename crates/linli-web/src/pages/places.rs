@@ -26,15 +26,11 @@ async fn list(ctx: Ctx) -> Result<Response, AppError> {
     let children = |id: i64| all.iter().filter(move |p| p.parent_id == Some(id));
     let tops: Vec<&Place> = all
         .iter()
-        .filter(|p| {
-            p.parent_id
-                .is_none_or(|pid| !all.iter().any(|q| q.id == pid))
-        })
+        .filter(|p| p.parent_id.is_none_or(|pid| !all.iter().any(|q| q.id == pid)))
         .collect();
     let building_rows = |parent: &Place| -> Markup {
-        let buildings: Vec<&Place> = children(parent.id)
-            .filter(|p| p.kind == PlaceKind::Building)
-            .collect();
+        let buildings: Vec<&Place> =
+            children(parent.id).filter(|p| p.kind == PlaceKind::Building).collect();
         html! {
             @if !buildings.is_empty() {
                 div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
@@ -84,13 +80,7 @@ async fn list(ctx: Ctx) -> Result<Response, AppError> {
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "places.title"),
-        &[],
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "places.title"), &[], None, body))
 }
 
 // ---- detail with its forms ----
@@ -117,21 +107,12 @@ async fn detail_page(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let caller = ctx.caller()?;
-    let ops::Detail {
-        place,
-        trail,
-        subtree,
-        community: community_places,
-    } = ops::detail(&ctx.state.app, &ctx.actor()?, id).await?;
+    let ops::Detail { place, trail, subtree, community: community_places } =
+        ops::detail(&ctx.state.app, &ctx.actor()?, id).await?;
     let manage = caller.decide(Action::ManagePlaces, Some(&place.path)) == Decision::Allow;
-    let children: Vec<&Place> = subtree
-        .iter()
-        .filter(|p| p.parent_id == Some(place.id))
-        .collect();
-    let child_kinds: Vec<PlaceKind> = PlaceKind::ALL
-        .into_iter()
-        .filter(|k| k.may_hang_under(Some(place.kind)))
-        .collect();
+    let children: Vec<&Place> = subtree.iter().filter(|p| p.parent_id == Some(place.id)).collect();
+    let child_kinds: Vec<PlaceKind> =
+        PlaceKind::ALL.into_iter().filter(|k| k.may_hang_under(Some(place.kind))).collect();
     let move_targets: Vec<&Place> = community_places
         .iter()
         .filter(|p| {
@@ -221,14 +202,7 @@ async fn detail_page(
             }
         }
     };
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &place.name,
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &place.name, &crumbs, None, body))
 }
 
 async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -246,19 +220,11 @@ struct CreateForm {
 
 async fn create_submit(ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let kind = f
-        .kind
-        .parse::<PlaceKind>()
-        .map_err(|_| AppError::invalid("place_bad_kind", "kind"))?;
-    match ops::create(
-        &ctx.state.app,
-        &ctx.actor()?,
-        kind,
-        &f.name,
-        Some(f.parent_id),
-    )
-    .await
-    .map_err(AppError::from)
+    let kind =
+        f.kind.parse::<PlaceKind>().map_err(|_| AppError::invalid("place_bad_kind", "kind"))?;
+    match ops::create(&ctx.state.app, &ctx.actor()?, kind, &f.name, Some(f.parent_id))
+        .await
+        .map_err(AppError::from)
     {
         Ok(_) => Ok(redirect_with_flash(
             &format!("/places/{}", f.parent_id),
@@ -290,15 +256,9 @@ async fn rename_submit(
     Form(f): Form<RenameForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    match ops::rename(&ctx.state.app, &ctx.actor()?, id, &f.new_name)
-        .await
-        .map_err(AppError::from)
+    match ops::rename(&ctx.state.app, &ctx.actor()?, id, &f.new_name).await.map_err(AppError::from)
     {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/places/{id}"),
-            true,
-            "flash.place_renamed",
-        )),
+        Ok(_) => Ok(redirect_with_flash(&format!("/places/{id}"), true, "flash.place_renamed")),
         Err(e @ AppError::Invalid { .. }) => {
             let form = FormState {
                 rename: Some(f.new_name),
@@ -326,16 +286,9 @@ async fn move_submit(
         .await
         .map_err(AppError::from)
     {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/places/{id}"),
-            true,
-            "flash.place_moved",
-        )),
+        Ok(_) => Ok(redirect_with_flash(&format!("/places/{id}"), true, "flash.place_moved")),
         Err(e @ AppError::Invalid { .. }) => {
-            let form = FormState {
-                move_error: Some(error_text(lang, &e)),
-                ..Default::default()
-            };
+            let form = FormState { move_error: Some(error_text(lang, &e)), ..Default::default() };
             detail_page(&ctx, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e),
@@ -343,34 +296,14 @@ async fn move_submit(
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/places",
-        Policy::Signed(Action::ViewPlaces),
-        list,
-    )
-    .page(
-        Method::POST,
-        "/places",
-        Policy::Signed(Action::ManagePlaces),
-        create_submit,
-    )
-    .page(
-        Method::GET,
-        "/places/{id}",
-        Policy::Signed(Action::ViewPlaces),
-        detail,
-    )
-    .page(
-        Method::POST,
-        "/places/{id}/rename",
-        Policy::Signed(Action::ManagePlaces),
-        rename_submit,
-    )
-    .page(
-        Method::POST,
-        "/places/{id}/move",
-        Policy::Signed(Action::ManagePlaces),
-        move_submit,
-    )
+    t.page(Method::GET, "/places", Policy::Signed(Action::ViewPlaces), list)
+        .page(Method::POST, "/places", Policy::Signed(Action::ManagePlaces), create_submit)
+        .page(Method::GET, "/places/{id}", Policy::Signed(Action::ViewPlaces), detail)
+        .page(
+            Method::POST,
+            "/places/{id}/rename",
+            Policy::Signed(Action::ManagePlaces),
+            rename_submit,
+        )
+        .page(Method::POST, "/places/{id}/move", Policy::Signed(Action::ManagePlaces), move_submit)
 }

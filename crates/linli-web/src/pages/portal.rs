@@ -59,11 +59,7 @@ async fn portal(ctx: Ctx, Query(q): Query<PortalQuery>) -> Result<Response, AppE
         ("/public/affairs", "portal.progress", "portal.progress_hint"),
         ("/public/courses", "portal.courses", "portal.courses_hint"),
         ("/disclosure/fund", "portal.fund", "portal.fund_hint"),
-        (
-            "/public/stations",
-            "portal.stations",
-            "portal.stations_hint",
-        ),
+        ("/public/stations", "portal.stations", "portal.stations_hint"),
     ];
     let body = html! {
         h1 #portal-community { (community.name) }
@@ -109,14 +105,7 @@ async fn settings_view(
             }
         }
     };
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &t(lang, "portal.settings_title"),
-        &[],
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &t(lang, "portal.settings_title"), &[], None, body))
 }
 
 async fn settings_page(ctx: Ctx) -> Result<Response, AppError> {
@@ -129,20 +118,10 @@ async fn settings_submit(ctx: Ctx, Form(f): Form<SettingsForm>) -> Result<Respon
     match linli_app::places::set_contact_phone(&ctx.state.app, &ctx.actor()?, &f.contact_phone)
         .await
     {
-        Ok(_) => Ok(redirect_with_flash(
-            "/settings/community",
-            true,
-            "flash.saved",
-        )),
+        Ok(_) => Ok(redirect_with_flash("/settings/community", true, "flash.saved")),
         Err(linli_app::Error::Invalid { code, .. }) => {
             let msg = tf(lang, &format!("error.{code}"), &[]);
-            settings_view(
-                &ctx,
-                f.contact_phone,
-                Some(msg),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            settings_view(&ctx, f.contact_phone, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }

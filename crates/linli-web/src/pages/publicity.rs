@@ -172,13 +172,8 @@ async fn article(
     let lang = ctx.lang();
     let (community, _) = public_contact(&ctx.state, &ctx.actor_or_public(), q.community).await?;
     let sfx = suffix(&community.name);
-    let v = ops::public_article(
-        &ctx.state.app,
-        Tenant::new(community.id),
-        super::today(&ctx),
-        id,
-    )
-    .await?;
+    let v = ops::public_article(&ctx.state.app, Tenant::new(community.id), super::today(&ctx), id)
+        .await?;
     let a = &v.article;
     let html = html! {
         article.panel.article-page {
@@ -203,12 +198,8 @@ async fn archive(ctx: Ctx, Query(q): Query<PublicQuery>) -> Result<Response, App
     let lang = ctx.lang();
     let (community, _) = public_contact(&ctx.state, &ctx.actor_or_public(), q.community).await?;
     let sfx = suffix(&community.name);
-    let (paper, issues) = ops::public_issues(
-        &ctx.state.app,
-        Tenant::new(community.id),
-        super::today(&ctx),
-    )
-    .await?;
+    let (paper, issues) =
+        ops::public_issues(&ctx.state.app, Tenant::new(community.id), super::today(&ctx)).await?;
     let body = html! {
         h1 { (community.name) " · " (t(lang, "publicity.paper_archive")) }
         @if issues.is_empty() { (layout::empty(&t(lang, "publicity.no_issues"), None)) }
@@ -223,11 +214,7 @@ async fn archive(ctx: Ctx, Query(q): Query<PublicQuery>) -> Result<Response, App
         }
         p { a href={ "/public/news" (sfx) } { "‹ " (t(lang, "publicity.news")) } }
     };
-    Ok(layout::public_page(
-        &ctx,
-        &t(lang, "publicity.paper_archive"),
-        body,
-    ))
+    Ok(layout::public_page(&ctx, &t(lang, "publicity.paper_archive"), body))
 }
 
 async fn issue(
@@ -238,13 +225,8 @@ async fn issue(
     let lang = ctx.lang();
     let (community, _) = public_contact(&ctx.state, &ctx.actor_or_public(), q.community).await?;
     let sfx = suffix(&community.name);
-    let v = ops::public_issue(
-        &ctx.state.app,
-        Tenant::new(community.id),
-        super::today(&ctx),
-        id,
-    )
-    .await?;
+    let v = ops::public_issue(&ctx.state.app, Tenant::new(community.id), super::today(&ctx), id)
+        .await?;
     let title = ops::issue_title(&v.paper, v.issue.number);
     let body = html! {
         p.no-print.actions {
@@ -322,14 +304,8 @@ async fn public_photo(
 ) -> Result<Response, AppError> {
     let (community, _) = public_contact(&ctx.state, &ctx.actor_or_public(), q.community).await?;
     Ok(super::jpeg(
-        ops::photo(
-            &ctx.state.app,
-            Tenant::new(community.id),
-            Some(super::today(&ctx)),
-            id,
-            pid,
-        )
-        .await?,
+        ops::photo(&ctx.state.app, Tenant::new(community.id), Some(super::today(&ctx)), id, pid)
+            .await?,
     ))
 }
 
@@ -339,16 +315,8 @@ async fn public_photo(
 /// "issue 12" (the paper's name is the community's, in whatever language it was given).
 fn issue_label(lang: Lang, paper: &str, number: i64) -> String {
     let paper = paper.trim_start_matches('《').trim_end_matches('》');
-    let paper = if paper.is_empty() {
-        t(lang, "publicity.paper")
-    } else {
-        paper.to_string()
-    };
-    tf(
-        lang,
-        "publicity.issue_of",
-        &[("paper", &paper), ("n", &number.to_string())],
-    )
+    let paper = if paper.is_empty() { t(lang, "publicity.paper") } else { paper.to_string() };
+    tf(lang, "publicity.issue_of", &[("paper", &paper), ("n", &number.to_string())])
 }
 
 fn desk_crumbs(lang: Lang) -> Vec<layout::Crumb> {
@@ -365,9 +333,7 @@ fn csrf(ctx: &Ctx) -> Result<String, AppError> {
 
 /// The message of a refused form's field, shown beside it.
 fn field_error(err: &Option<(String, Option<&'static str>)>, field: &str) -> Option<String> {
-    err.as_ref()
-        .filter(|(_, f)| *f == Some(field))
-        .map(|(m, _)| m.clone())
+    err.as_ref().filter(|(_, f)| *f == Some(field)).map(|(m, _)| m.clone())
 }
 
 /// A refusal no field of the form owns, shown above it.
@@ -555,13 +521,7 @@ async fn desk_page(ctx: Ctx, q: DeskQuery) -> Result<Response, AppError> {
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "publicity.desk"),
-        &[],
-        Some(write),
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "publicity.desk"), &[], Some(write), body))
 }
 
 #[derive(Deserialize)]
@@ -604,10 +564,7 @@ async fn board_page(
     let b = &v.board;
     let csrf = csrf(ctx)?;
     let today = super::today(ctx).format("%Y-%m-%d").to_string();
-    let (name, location) = st
-        .typed
-        .clone()
-        .unwrap_or_else(|| (b.name.clone(), b.location.clone()));
+    let (name, location) = st.typed.clone().unwrap_or_else(|| (b.name.clone(), b.location.clone()));
     let e = |f: &str| field_error(&st.err, f);
     let n = v.total.to_string();
     let body = html! {
@@ -685,14 +642,7 @@ async fn board_page(
         }
         p { a.btn href="/publicity#boards" { (t(lang, "publicity.back_desk")) } }
     };
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &b.name,
-        &desk_crumbs(lang),
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &b.name, &desk_crumbs(lang), None, body))
 }
 
 async fn board_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -705,20 +655,14 @@ async fn board_rename(
     Form(d): Form<BoardDraft>,
 ) -> Result<Response, AppError> {
     let typed = (d.name.clone(), d.location.clone().unwrap_or_default());
-    match ops::rename_board(&ctx.state.app, &ctx.actor()?, id, d)
-        .await
-        .map_err(AppError::from)
-    {
+    match ops::rename_board(&ctx.state.app, &ctx.actor()?, id, d).await.map_err(AppError::from) {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/publicity/boards/{id}"),
             true,
             "publicity.flash_board_renamed",
         )),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let st = BoardPageState {
-                err: Some(refusal(ctx.lang(), &e)),
-                typed: Some(typed),
-            };
+            let st = BoardPageState { err: Some(refusal(ctx.lang(), &e)), typed: Some(typed) };
             board_page(&ctx, id, st, e.status()).await
         }
         Err(e) => Err(e),
@@ -747,14 +691,7 @@ async fn board_restore(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErr
 async fn delete_refused(ctx: &Ctx, id: i64) -> Result<Response, AppError> {
     let n = ops::board(&ctx.state.app, &ctx.actor()?, id).await?.total;
     let st = BoardPageState {
-        err: Some((
-            tf(
-                ctx.lang(),
-                "publicity.board_no_delete",
-                &[("n", &n.to_string())],
-            ),
-            None,
-        )),
+        err: Some((tf(ctx.lang(), "publicity.board_no_delete", &[("n", &n.to_string())]), None)),
         typed: None,
     };
     board_page(ctx, id, st, StatusCode::CONFLICT).await
@@ -785,13 +722,7 @@ async fn delete_confirm(ctx: &Ctx, id: i64, invalid: bool) -> Result<Response, A
     };
     let mut crumbs = desk_crumbs(lang);
     crumbs.push((b.name.clone(), Some(back)));
-    Ok(layout::confirm_page(
-        ctx,
-        &t(lang, "publicity.board_delete"),
-        &crumbs,
-        invalid,
-        confirm,
-    ))
+    Ok(layout::confirm_page(ctx, &t(lang, "publicity.board_delete"), &crumbs, invalid, confirm))
 }
 
 async fn board_delete_form(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -813,11 +744,9 @@ async fn board_delete(
         .await
         .map_err(AppError::from)
     {
-        Ok(()) => Ok(redirect_with_flash(
-            "/publicity#boards",
-            true,
-            "publicity.flash_board_deleted",
-        )),
+        Ok(()) => {
+            Ok(redirect_with_flash("/publicity#boards", true, "publicity.flash_board_deleted"))
+        }
         Err(AppError::Conflict { .. }) => delete_refused(&ctx, id).await,
         Err(AppError::Invalid { .. }) => delete_confirm(&ctx, id, true).await,
         Err(e) => Err(e),
@@ -978,24 +907,12 @@ fn article_form(
             }
         }
     };
-    let title = t(
-        lang,
-        if id.is_some() {
-            "publicity.edit_article"
-        } else {
-            "publicity.write"
-        },
-    );
+    let title = t(lang, if id.is_some() { "publicity.edit_article" } else { "publicity.write" });
     let mut crumbs = desk_crumbs(lang);
     if let Some(i) = id {
-        crumbs.push((
-            input.title.clone(),
-            Some(format!("/publicity/articles/{i}")),
-        ));
+        crumbs.push((input.title.clone(), Some(format!("/publicity/articles/{i}"))));
     }
-    Ok(layout::page_with_status(
-        ctx, status, &title, &crumbs, None, body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &title, &crumbs, None, body))
 }
 
 async fn article_new(ctx: Ctx) -> Result<Response, AppError> {
@@ -1005,16 +922,7 @@ async fn article_new(ctx: Ctx) -> Result<Response, AppError> {
         author: ctx.caller()?.user.display_name.clone(),
         ..ArticleInput::default()
     };
-    article_form(
-        &ctx,
-        &boards,
-        None,
-        &input,
-        &[],
-        None,
-        false,
-        StatusCode::OK,
-    )
+    article_form(&ctx, &boards, None, &input, &[], None, false, StatusCode::OK)
 }
 
 /// The photos of an article's form, checked and re-encoded like an issue report's.
@@ -1082,16 +990,11 @@ async fn article_update(
     let input = ArticleInput::from_pairs(&pairs);
     let chosen = !photos.is_empty();
     let r = match article_photos(photos).await {
-        Ok(p) => ops::revise_article(
-            &ctx.state.app,
-            &actor,
-            id,
-            input.draft(),
-            p,
-            input.remove.clone(),
-        )
-        .await
-        .map_err(AppError::from),
+        Ok(p) => {
+            ops::revise_article(&ctx.state.app, &actor, id, input.draft(), p, input.remove.clone())
+                .await
+                .map_err(AppError::from)
+        }
         Err(e) => Err(e),
     };
     match r {
@@ -1169,9 +1072,7 @@ async fn article_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
 }
 
 async fn staff_photo(ctx: Ctx, Path((id, pid)): Path<(i64, i64)>) -> Result<Response, AppError> {
-    Ok(super::jpeg(
-        ops::staff_photo(&ctx.state.app, &ctx.actor()?, id, pid).await?,
-    ))
+    Ok(super::jpeg(ops::staff_photo(&ctx.state.app, &ctx.actor()?, id, pid).await?))
 }
 
 // ---- composing a paper issue ----
@@ -1210,10 +1111,7 @@ impl IssueInput {
     }
 
     fn place(&self, id: i64) -> &str {
-        self.order
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map_or("", |(_, v)| v.as_str())
+        self.order.iter().find(|(i, _)| *i == id).map_or("", |(_, v)| v.as_str())
     }
 
     /// The picked articles in print order: by the places typed, then as listed.
@@ -1253,10 +1151,8 @@ async fn compose_form(
     let csrf = csrf(ctx)?;
     let e = |f: &str| field_error(&err, f);
     // The articles not printed yet come first; those printed before wait, folded, below.
-    let (printed, fresh): (Vec<&Article>, Vec<&Article>) = c
-        .articles
-        .iter()
-        .partition(|a| c.printed.iter().any(|(i, _)| *i == a.id));
+    let (printed, fresh): (Vec<&Article>, Vec<&Article>) =
+        c.articles.iter().partition(|a| c.printed.iter().any(|(i, _)| *i == a.id));
     let body = html! {
         (form_error(&err, &["number", "published_on", "article_ids"]))
         form.form.wide #compose-form method="post" action="/publicity/issues/new" {
@@ -1348,13 +1244,7 @@ async fn compose_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, 
         )),
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let err = refusal(ctx.lang(), &e);
-            compose_form(
-                &ctx,
-                Some(input),
-                Some(err),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            compose_form(&ctx, Some(input), Some(err), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e),
     }
@@ -1365,12 +1255,7 @@ async fn issue_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError>
     let lang = ctx.lang();
     let v = ops::issue(&ctx.state.app, &ctx.actor()?, id).await?;
     let title = issue_label(lang, &v.paper, v.issue.number);
-    let community = ctx
-        .caller()?
-        .community
-        .as_ref()
-        .map(|c| c.1.clone())
-        .unwrap_or_default();
+    let community = ctx.caller()?.community.as_ref().map(|c| c.1.clone()).unwrap_or_default();
     let published = v.issue.published_on <= super::today(&ctx).format("%Y-%m-%d").to_string();
     let body = html! {
         div.no-print {
@@ -1435,70 +1320,25 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
 pub fn routes(t: Table) -> Table {
     let keep = Policy::Signed(Action::ManagePublicity);
     t.page(Method::GET, "/public/news", Policy::Public, news)
-        .page(
-            Method::GET,
-            "/public/articles/{id}",
-            Policy::Public,
-            article,
-        )
-        .page(
-            Method::GET,
-            "/public/articles/{id}/photos/{pid}",
-            Policy::Public,
-            public_photo,
-        )
+        .page(Method::GET, "/public/articles/{id}", Policy::Public, article)
+        .page(Method::GET, "/public/articles/{id}/photos/{pid}", Policy::Public, public_photo)
         .page(Method::GET, "/public/paper", Policy::Public, archive)
         .page(Method::GET, "/public/paper/{id}", Policy::Public, issue)
         .page(Method::GET, "/publicity", keep, desk)
-        .page(
-            Method::POST,
-            "/publicity/paper-name",
-            keep,
-            paper_name_submit,
-        )
+        .page(Method::POST, "/publicity/paper-name", keep, paper_name_submit)
         .page(Method::POST, "/publicity/boards", keep, board_submit)
         .page(Method::GET, "/publicity/boards/{id}", keep, board_show)
         .page(Method::POST, "/publicity/boards/{id}", keep, board_rename)
-        .page(
-            Method::POST,
-            "/publicity/boards/{id}/retire",
-            keep,
-            board_retire,
-        )
-        .page(
-            Method::POST,
-            "/publicity/boards/{id}/restore",
-            keep,
-            board_restore,
-        )
-        .page(
-            Method::GET,
-            "/publicity/boards/{id}/delete",
-            keep,
-            board_delete_form,
-        )
-        .page(
-            Method::POST,
-            "/publicity/boards/{id}/delete",
-            keep,
-            board_delete,
-        )
+        .page(Method::POST, "/publicity/boards/{id}/retire", keep, board_retire)
+        .page(Method::POST, "/publicity/boards/{id}/restore", keep, board_restore)
+        .page(Method::GET, "/publicity/boards/{id}/delete", keep, board_delete_form)
+        .page(Method::POST, "/publicity/boards/{id}/delete", keep, board_delete)
         .page(Method::GET, "/publicity/articles/new", keep, article_new)
         .upload("/publicity/articles/new", keep, article_create)
         .page(Method::GET, "/publicity/articles/{id}", keep, article_show)
-        .page(
-            Method::GET,
-            "/publicity/articles/{id}/edit",
-            keep,
-            article_edit,
-        )
+        .page(Method::GET, "/publicity/articles/{id}/edit", keep, article_edit)
         .upload("/publicity/articles/{id}/edit", keep, article_update)
-        .page(
-            Method::GET,
-            "/publicity/articles/{id}/photos/{pid}",
-            keep,
-            staff_photo,
-        )
+        .page(Method::GET, "/publicity/articles/{id}/photos/{pid}", keep, staff_photo)
         .page(Method::GET, "/publicity/issues/new", keep, compose)
         .page(Method::POST, "/publicity/issues/new", keep, compose_submit)
         .page(Method::GET, "/publicity/issues/{id}", keep, issue_show)

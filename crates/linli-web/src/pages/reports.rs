@@ -62,9 +62,7 @@ fn value_text(unit: &str, v: &serde_json::Value, details: &serde_json::Value) ->
             }
         }
         // A mean (the corridors' stars): two decimals, not the float's seventeen digits.
-        "stars" => v
-            .as_f64()
-            .map_or_else(|| "—".to_string(), |f| format!("{f:.2}")),
+        "stars" => v.as_f64().map_or_else(|| "—".to_string(), |f| format!("{f:.2}")),
         _ => v.to_string(),
     }
 }
@@ -76,21 +74,13 @@ pub fn rate_text(numerator: i64, denominator: i64) -> String {
         return "—".to_string();
     }
     let tenths = numerator.saturating_mul(1000) / denominator;
-    format!(
-        "{}.{}%（{numerator}/{denominator}）",
-        tenths / 10,
-        tenths % 10
-    )
+    format!("{}.{}%（{numerator}/{denominator}）", tenths / 10, tenths % 10)
 }
 
 /// `2026-02` → `2月` (English: `02`).
 fn month_short(lang: Lang, month: &str) -> String {
     let m = month.get(5..).unwrap_or(month);
-    if lang == Lang::Zh {
-        format!("{}月", m.trim_start_matches('0'))
-    } else {
-        m.to_string()
-    }
+    if lang == Lang::Zh { format!("{}月", m.trim_start_matches('0')) } else { m.to_string() }
 }
 
 #[derive(Deserialize)]
@@ -113,28 +103,12 @@ async fn dashboard(ctx: Ctx, Query(q): Query<Period>) -> Result<Response, AppErr
     let actor = ctx.actor()?;
     let (from, to) = ops::period(&actor, q.from.as_deref(), q.to.as_deref())?;
     let year: i32 = to.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2026);
-    let ops::Dashboard {
-        figures,
-        ages,
-        fund_months: months,
-        help,
-        tags,
-        buildings,
-    } = ops::dashboard(&ctx.state.app, &actor, &from, &to).await?;
-    let trends = Trends {
-        help,
-        tags,
-        buildings,
-    };
+    let ops::Dashboard { figures, ages, fund_months: months, help, tags, buildings } =
+        ops::dashboard(&ctx.state.app, &actor, &from, &to).await?;
+    let trends = Trends { help, tags, buildings };
     let age_bars: Vec<(String, i64, String)> = ages
         .iter()
-        .map(|(l, n)| {
-            (
-                format!("{l}{}", t(lang, "reports.years")),
-                *n,
-                n.to_string(),
-            )
-        })
+        .map(|(l, n)| (format!("{l}{}", t(lang, "reports.years")), *n, n.to_string()))
         .collect();
     let fund_bars: Vec<(String, i64, String)> = months
         .iter()
@@ -197,13 +171,7 @@ async fn dashboard(ctx: Ctx, Query(q): Query<Period>) -> Result<Response, AppErr
     let action = html! {
         a.btn.btn-primary #to-summary href={ "/reports/summary?year=" (year) } { (t(lang, "summary.to_summary")) }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "reports.title"),
-        &[],
-        Some(action),
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "reports.title"), &[], Some(action), body))
 }
 
 /// The dashboard's trends and breakdowns (read for the dashboard's period).
@@ -227,10 +195,7 @@ fn trend_charts(lang: Lang, tr: &Trends) -> Markup {
                 tf(
                     lang,
                     "summary.chart.help_value",
-                    &[
-                        ("times", &times.to_string()),
-                        ("households", &households.to_string()),
-                    ],
+                    &[("times", &times.to_string()), ("households", &households.to_string())],
                 ),
             )
         })
@@ -238,23 +203,13 @@ fn trend_charts(lang: Lang, tr: &Trends) -> Markup {
     let tags: Vec<(String, i64, String)> = tr
         .tags
         .iter()
-        .map(|(n, c)| {
-            (
-                n.clone(),
-                *c,
-                tf(lang, "summary.chart.persons", &[("n", &c.to_string())]),
-            )
-        })
+        .map(|(n, c)| (n.clone(), *c, tf(lang, "summary.chart.persons", &[("n", &c.to_string())])))
         .collect();
     let buildings: Vec<(String, i64, String)> = tr
         .buildings
         .iter()
         .map(|(n, c)| {
-            (
-                n.clone(),
-                *c,
-                tf(lang, "summary.chart.households", &[("n", &c.to_string())]),
-            )
+            (n.clone(), *c, tf(lang, "summary.chart.households", &[("n", &c.to_string())]))
         })
         .collect();
     html! {
@@ -284,9 +239,7 @@ fn trend_charts(lang: Lang, tr: &Trends) -> Markup {
 /// Which ledgers the caller may download: the fund's with the fund, the case registers with
 /// case management (rows narrowed to the caller's places), the roster with roster export.
 fn allowed(ctx: &Ctx, action: Action) -> bool {
-    ctx.caller
-        .as_ref()
-        .is_some_and(|c| c.decide(action, None) == Decision::Allow)
+    ctx.caller.as_ref().is_some_and(|c| c.decide(action, None) == Decision::Allow)
 }
 
 /// 台账: one workbook per register, for the dashboard's year.
@@ -365,13 +318,7 @@ async fn ledger(
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/reports",
-        Policy::Signed(Action::ViewReports),
-        dashboard,
-    )
-    .page(
+    t.page(Method::GET, "/reports", Policy::Signed(Action::ViewReports), dashboard).page(
         Method::GET,
         "/reports/ledgers/{code}",
         Policy::Signed(Action::ViewReports),
@@ -403,9 +350,6 @@ mod tests {
         assert_eq!(value_text("fen", &json!(415850), &json!({})), "¥4,158.50");
         assert_eq!(value_text("persons", &json!(45), &json!({})), "45");
         // The corridors' mean stars: two decimals, not 4.285714285714286.
-        assert_eq!(
-            value_text("stars", &json!(4.285714285714286), &json!({})),
-            "4.29"
-        );
+        assert_eq!(value_text("stars", &json!(4.285714285714286), &json!({})), "4.29");
     }
 }

@@ -91,10 +91,8 @@ async fn list_page(ctx: Ctx, q: ListQuery) -> Result<Response, AppError> {
         linli_app::places::list(&ctx.state.app, &actor, Action::ViewResidents).await?;
     let (rows, total) = ops::search(&ctx.state.app, &actor, &q, &kinds).await?;
     let today = linli_core::clock::shanghai(ctx.now).date();
-    let buildings: Vec<&Place> = places_in_scope
-        .iter()
-        .filter(|p| p.kind == PlaceKind::Building)
-        .collect();
+    let buildings: Vec<&Place> =
+        places_in_scope.iter().filter(|p| p.kind == PlaceKind::Building).collect();
     let selected_building = num(&q.building);
     let units: Vec<&Place> = places_in_scope
         .iter()
@@ -208,13 +206,7 @@ async fn list_page(ctx: Ctx, q: ListQuery) -> Result<Response, AppError> {
             (layout::pager(lang, page, PER_PAGE, total, &format!("/residents?{qs}")))
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "residents.title"),
-        &[],
-        Some(action),
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "residents.title"), &[], Some(action), body))
 }
 
 fn section(title: &str, body: Markup) -> Markup {
@@ -252,11 +244,8 @@ async fn detail_page(
     } else {
         r.id_number.as_deref().map(mask_id_number)
     };
-    let shown_phone = if revealed.is_some() {
-        full_phone.clone()
-    } else {
-        r.phone.as_deref().map(mask_phone)
-    };
+    let shown_phone =
+        if revealed.is_some() { full_phone.clone() } else { r.phone.as_deref().map(mask_phone) };
     // Her own account (a resident's, linked to this record), for those who open accounts.
     let account = if caller.decide(Action::ManageUsers, Some(&r.place_path)) == Decision::Allow {
         Some(linli_app::accounts::account_of_resident(&ctx.state.app, &ctx.actor()?, &r).await?)
@@ -480,10 +469,7 @@ struct CloseForm {
 /// The confirmation step before a record leaves the roster: what happens, the reason chosen
 /// (never defaulted) and the date, and a way back.
 async fn close_confirm(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
-    let on = linli_core::clock::shanghai(ctx.now)
-        .date()
-        .format("%Y-%m-%d")
-        .to_string();
+    let on = linli_core::clock::shanghai(ctx.now).date().format("%Y-%m-%d").to_string();
     close_page(&ctx, id, "", &on, None).await
 }
 
@@ -504,9 +490,7 @@ async fn close_page(
         ));
     }
     let err = |f: &str| {
-        error
-            .filter(|(field, _)| *field == f)
-            .map(|(_, code)| t(lang, &format!("error.{code}")))
+        error.filter(|(field, _)| *field == f).map(|(_, code)| t(lang, &format!("error.{code}")))
     };
     let reasons = [
         (String::new(), t(lang, "residents.close_choose")),
@@ -538,13 +522,7 @@ async fn close_page(
         (t(lang, "residents.title"), Some("/residents".to_string())),
         (r.name.clone(), Some(format!("/residents/{id}"))),
     ];
-    Ok(layout::confirm_page(
-        ctx,
-        &t(lang, "residents.close"),
-        &crumbs,
-        error.is_some(),
-        confirm,
-    ))
+    Ok(layout::confirm_page(ctx, &t(lang, "residents.close"), &crumbs, error.is_some(), confirm))
 }
 
 async fn close_submit(
@@ -553,15 +531,12 @@ async fn close_submit(
     Form(f): Form<CloseForm>,
 ) -> Result<Response, AppError> {
     match ops::close(&ctx.state.app, &ctx.actor()?, id, &f.status, &f.on).await {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/residents/{id}"),
-            true,
-            "flash.resident_closed",
-        )),
-        Err(linli_app::Error::Invalid {
-            code,
-            field: Some(field),
-        }) => close_page(&ctx, id, &f.status, &f.on, Some((field, code))).await,
+        Ok(()) => {
+            Ok(redirect_with_flash(&format!("/residents/{id}"), true, "flash.resident_closed"))
+        }
+        Err(linli_app::Error::Invalid { code, field: Some(field) }) => {
+            close_page(&ctx, id, &f.status, &f.on, Some((field, code))).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -610,8 +585,7 @@ async fn personal_data_json(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, A
     if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
         "attachment; filename=\"personal-data-{id}.json\""
     )) {
-        res.headers_mut()
-            .insert(axum::http::header::CONTENT_DISPOSITION, v);
+        res.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
 }
@@ -712,18 +686,13 @@ fn cell(lang: Lang, column: &str, v: Option<&Value>) -> String {
         Some(Value::Number(n)) if column.ends_with("_fen") => {
             n.as_i64().map_or_else(|| n.to_string(), super::fund::yuan)
         }
-        Some(Value::Number(n)) if column == "hours_tenths" => n
-            .as_i64()
-            .map_or_else(|| n.to_string(), |h| format!("{}.{}", h / 10, h % 10)),
+        Some(Value::Number(n)) if column == "hours_tenths" => {
+            n.as_i64().map_or_else(|| n.to_string(), |h| format!("{}.{}", h / 10, h % 10))
+        }
         // A flag stored as 0/1 (SQLite has no booleans).
-        Some(Value::Number(n)) if is_flag(column) && matches!(n.as_i64(), Some(0 | 1)) => t(
-            lang,
-            if n.as_i64() == Some(1) {
-                "audit.yes"
-            } else {
-                "audit.no"
-            },
-        ),
+        Some(Value::Number(n)) if is_flag(column) && matches!(n.as_i64(), Some(0 | 1)) => {
+            t(lang, if n.as_i64() == Some(1) { "audit.yes" } else { "audit.no" })
+        }
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::String(s)) => text_cell(lang, column, s),
         Some(other @ (Value::Array(_) | Value::Object(_))) => list_words(other),
@@ -736,10 +705,7 @@ fn is_flag(column: &str) -> bool {
         || column.ends_with("_consent")
         || column.starts_with("is_")
         || column.starts_with("has_")
-        || matches!(
-            column,
-            "close_relative" | "entrusted" | "in_kind" | "public" | "active"
-        )
+        || matches!(column, "close_relative" | "entrusted" | "in_kind" | "public" | "active")
 }
 
 /// A stored text as printed: see [`cell`].
@@ -750,9 +716,8 @@ fn text_cell(lang: Lang, column: &str, s: &str) -> String {
     if let Some(at) = stored_time(s) {
         return at;
     }
-    let is_code = !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b',');
+    let is_code =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b == b',');
     if !is_code {
         return s.to_string();
     }
@@ -788,26 +753,17 @@ fn stored_time(s: &str) -> Option<String> {
         .map(|t| t.with_timezone(&chrono::Utc))
         .ok()
         .or_else(|| {
-            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-                .ok()
-                .map(|t| t.and_utc())
-        })?;
-    Some(
-        linli_core::clock::shanghai(utc)
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
-    )
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| t.and_utc())
+    })?;
+    Some(linli_core::clock::shanghai(utc).format("%Y-%m-%d %H:%M").to_string())
 }
 
 /// A stored list as words: `米 10kg、油 5L`; objects by their name and quantity.
 fn list_words(v: &Value) -> String {
     match v {
-        Value::Array(items) => items
-            .iter()
-            .map(list_words)
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join("、"),
+        Value::Array(items) => {
+            items.iter().map(list_words).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("、")
+        }
         Value::Object(m) => ["name", "quantity", "label", "note"]
             .iter()
             .filter_map(|k| m.get(*k).and_then(Value::as_str))
@@ -835,10 +791,7 @@ async fn anonymize_submit(
 ) -> Result<Response, AppError> {
     match ops::anonymize(&ctx.state.app, &ctx.actor()?, id, &f.confirm).await {
         Ok(()) => {}
-        Err(linli_app::Error::Invalid {
-            code: "anonymize_confirm",
-            ..
-        }) => {
+        Err(linli_app::Error::Invalid { code: "anonymize_confirm", .. }) => {
             return Ok(redirect_with_flash(
                 &format!("/residents/{id}"),
                 false,
@@ -847,11 +800,7 @@ async fn anonymize_submit(
         }
         Err(e) => return Err(e.into()),
     }
-    Ok(redirect_with_flash(
-        &format!("/residents/{id}"),
-        true,
-        "flash.resident_anonymized",
-    ))
+    Ok(redirect_with_flash(&format!("/residents/{id}"), true, "flash.resident_anonymized"))
 }
 
 // ---- the form ----
@@ -903,27 +852,20 @@ async fn form_page(
     let kinds = ops::tag_kinds(&ctx.state.app, &actor).await?;
     let all = linli_app::places::list(&ctx.state.app, &actor, Action::ManageResidents).await?;
     let err = |f: &str| {
-        let msgs: Vec<String> = errors
-            .iter()
-            .filter(|e| e.field == f)
-            .map(|e| field_message(lang, e))
-            .collect();
+        let msgs: Vec<String> =
+            errors.iter().filter(|e| e.field == f).map(|e| field_message(lang, e)).collect();
         (!msgs.is_empty()).then(|| msgs.join("；"))
     };
     let name_of = |pid: Option<i64>| {
-        all.iter()
-            .find(|p| Some(p.id) == pid)
-            .map(|p| p.name.clone())
-            .unwrap_or_default()
+        all.iter().find(|p| Some(p.id) == pid).map(|p| p.name.clone()).unwrap_or_default()
     };
     let unit_opts: Vec<(String, String)> =
         std::iter::once((String::new(), t(lang, "residents.no_unit")))
-            .chain(all.iter().filter(|p| p.kind == PlaceKind::Unit).map(|u| {
-                (
-                    u.id.to_string(),
-                    format!("{}{}", name_of(u.parent_id), u.name),
-                )
-            }))
+            .chain(
+                all.iter()
+                    .filter(|p| p.kind == PlaceKind::Unit)
+                    .map(|u| (u.id.to_string(), format!("{}{}", name_of(u.parent_id), u.name))),
+            )
             .collect();
     let v = |s: &Option<String>| s.clone().unwrap_or_default();
     let action = match id {
@@ -993,15 +935,9 @@ async fn form_page(
             }
         }
     };
-    let title = if id.is_some() {
-        t(lang, "residents.edit")
-    } else {
-        t(lang, "residents.new")
-    };
+    let title = if id.is_some() { t(lang, "residents.edit") } else { t(lang, "residents.new") };
     let crumbs = [(t(lang, "residents.title"), Some("/residents".to_string()))];
-    Ok(layout::page_with_status(
-        ctx, status, &title, &crumbs, None, body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &title, &crumbs, None, body))
 }
 
 async fn new_page(ctx: Ctx) -> Result<Response, AppError> {
@@ -1052,11 +988,7 @@ async fn submit(
         Ok(rid) => Ok(redirect_with_flash(
             &format!("/residents/{rid}"),
             true,
-            if id.is_some() {
-                "flash.resident_saved"
-            } else {
-                "flash.resident_created"
-            },
+            if id.is_some() { "flash.resident_saved" } else { "flash.resident_created" },
         )),
         Err(SaveError::Fields(errors)) => {
             form_page(&ctx, id, &d, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -1078,78 +1010,58 @@ async fn update_submit(
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/residents",
-        Policy::Signed(Action::ViewResidents),
-        list,
-    )
-    .page(
-        Method::GET,
-        "/residents/new",
-        Policy::Signed(Action::ManageResidents),
-        new_page,
-    )
-    .page(
-        Method::POST,
-        "/residents",
-        Policy::Signed(Action::ManageResidents),
-        create_submit,
-    )
-    .page(
-        Method::GET,
-        "/residents/{id}",
-        Policy::Signed(Action::ViewResidents),
-        detail,
-    )
-    .page(
-        Method::GET,
-        "/residents/{id}/edit",
-        Policy::Signed(Action::ManageResidents),
-        edit_page,
-    )
-    .page(
-        Method::POST,
-        "/residents/{id}",
-        Policy::Signed(Action::ManageResidents),
-        update_submit,
-    )
-    .page(
-        Method::POST,
-        "/residents/{id}/reveal",
-        Policy::Signed(Action::RevealResidents),
-        reveal_submit,
-    )
-    .page(
-        Method::GET,
-        "/residents/{id}/close",
-        Policy::Signed(Action::ManageResidents),
-        close_confirm,
-    )
-    .page(
-        Method::POST,
-        "/residents/{id}/close",
-        Policy::Signed(Action::ManageResidents),
-        close_submit,
-    )
-    .page(
-        Method::POST,
-        "/residents/{id}/anonymize",
-        Policy::Signed(Action::AnonymizeResidents),
-        anonymize_submit,
-    )
-    .page(
-        Method::GET,
-        "/residents/{id}/personal-data.json",
-        Policy::Signed(Action::RevealResidents),
-        personal_data_json,
-    )
-    .page(
-        Method::GET,
-        "/residents/{id}/personal-data",
-        Policy::Signed(Action::RevealResidents),
-        personal_data_page,
-    )
+    t.page(Method::GET, "/residents", Policy::Signed(Action::ViewResidents), list)
+        .page(Method::GET, "/residents/new", Policy::Signed(Action::ManageResidents), new_page)
+        .page(Method::POST, "/residents", Policy::Signed(Action::ManageResidents), create_submit)
+        .page(Method::GET, "/residents/{id}", Policy::Signed(Action::ViewResidents), detail)
+        .page(
+            Method::GET,
+            "/residents/{id}/edit",
+            Policy::Signed(Action::ManageResidents),
+            edit_page,
+        )
+        .page(
+            Method::POST,
+            "/residents/{id}",
+            Policy::Signed(Action::ManageResidents),
+            update_submit,
+        )
+        .page(
+            Method::POST,
+            "/residents/{id}/reveal",
+            Policy::Signed(Action::RevealResidents),
+            reveal_submit,
+        )
+        .page(
+            Method::GET,
+            "/residents/{id}/close",
+            Policy::Signed(Action::ManageResidents),
+            close_confirm,
+        )
+        .page(
+            Method::POST,
+            "/residents/{id}/close",
+            Policy::Signed(Action::ManageResidents),
+            close_submit,
+        )
+        .page(
+            Method::POST,
+            "/residents/{id}/anonymize",
+            Policy::Signed(Action::AnonymizeResidents),
+            anonymize_submit,
+        )
+        .page(
+            Method::GET,
+            "/residents/{id}/personal-data.json",
+            Policy::Signed(Action::RevealResidents),
+            personal_data_json,
+        )
+        .page(
+            Method::GET,
+            "/residents/{id}/personal-data",
+            Policy::Signed(Action::RevealResidents),
+            personal_data_page,
+        )
 }
 
 #[cfg(test)]
@@ -1163,17 +1075,12 @@ mod tests {
         assert_eq!(cell(zh, "relation", Some(&json!("spouse"))), "配偶");
         assert_eq!(cell(zh, "via", Some(&json!("staff"))), "工作人员代报名");
         assert_eq!(cell(zh, "purpose", Some(&json!("medical"))), "医疗救助");
-        assert_eq!(
-            cell(zh, "kinds", Some(&json!("illness,education"))),
-            "疾病、助学"
-        );
+        assert_eq!(cell(zh, "kinds", Some(&json!("illness,education"))), "疾病、助学");
         assert_eq!(
             cell(
                 zh,
                 "items",
-                Some(&json!(
-                    r#"[{"name":"米","quantity":"10kg"},{"name":"油","quantity":"5L"}]"#
-                ))
+                Some(&json!(r#"[{"name":"米","quantity":"10kg"},{"name":"油","quantity":"5L"}]"#))
             ),
             "米 10kg、油 5L"
         );
@@ -1183,11 +1090,7 @@ mod tests {
         assert_eq!(cell(zh, "amount_fen", Some(&json!(90_000))), "900.00");
         // Stored in UTC, printed in Shanghai time to the minute, with or without the zone.
         assert_eq!(
-            cell(
-                zh,
-                "created_at",
-                Some(&json!("2026-12-06T18:25:43.2970512"))
-            ),
+            cell(zh, "created_at", Some(&json!("2026-12-06T18:25:43.2970512"))),
             "2026-12-07 02:25"
         );
         assert_eq!(
@@ -1196,10 +1099,7 @@ mod tests {
         );
         // Words and unknown codes are left as they are; nothing prints as raw JSON.
         assert_eq!(cell(zh, "note", Some(&json!("春节慰问"))), "春节慰问");
-        assert_eq!(
-            cell(zh, "status", Some(&json!("no_such_code"))),
-            "no_such_code"
-        );
+        assert_eq!(cell(zh, "status", Some(&json!("no_such_code"))), "no_such_code");
         assert_eq!(cell(zh, "note", None), "");
     }
 }

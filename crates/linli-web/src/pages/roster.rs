@@ -61,13 +61,7 @@ async fn page(ctx: Ctx) -> Result<Response, AppError> {
         }
     };
     let crumbs = [(t(lang, "residents.title"), Some("/residents".to_string()))];
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "residents.import"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "residents.import"), &crumbs, None, body))
 }
 
 fn result(ctx: &Ctx, file: &str, s: &Summary) -> Markup {
@@ -117,28 +111,16 @@ async fn submit(ctx: Ctx, mut mp: Multipart) -> Result<Response, AppError> {
     // buildings is the place managers' job.
     let scopes = caller.scopes(Action::ImportResidents);
     let may_create_places = caller.decide(Action::ManagePlaces, None) == Decision::Allow;
-    let (mut file, mut name, mut mode, mut create_places, mut check) = (
-        Vec::new(),
-        String::new(),
-        "create".to_string(),
-        false,
-        false,
-    );
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("upload_bad"))?
-    {
+    let (mut file, mut name, mut mode, mut create_places, mut check) =
+        (Vec::new(), String::new(), "create".to_string(), false, false);
+    while let Some(field) = mp.next_field().await.map_err(|_| AppError::BadRequest("upload_bad"))? {
         match field.name().unwrap_or_default() {
             "file" => {
                 // Shown back in the result and kept in the audit record: nothing that could
                 // flip the text around it.
                 name = linli_core::text::echo_safe(field.file_name().unwrap_or("roster"));
-                file = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::BadRequest("upload_bad"))?
-                    .to_vec();
+                file =
+                    field.bytes().await.map_err(|_| AppError::BadRequest("upload_bad"))?.to_vec();
             }
             "mode" => mode = field.text().await.unwrap_or_default(),
             "create_places" => create_places = may_create_places,
@@ -158,11 +140,8 @@ async fn submit(ctx: Ctx, mut mp: Multipart) -> Result<Response, AppError> {
             body,
         ));
     }
-    let opts = Options {
-        mode: Mode::parse(&mode).unwrap_or(Mode::Create),
-        create_places,
-        dry_run: check,
-    };
+    let opts =
+        Options { mode: Mode::parse(&mode).unwrap_or(Mode::Create), create_places, dry_run: check };
     let (db, now, rid, fname) = (ctx.state.db.clone(), ctx.now, ctx.rid.clone(), name.clone());
     let outcome = tokio::task::spawn_blocking(move || {
         let actor = Actor {
@@ -171,25 +150,14 @@ async fn submit(ctx: Ctx, mut mp: Multipart) -> Result<Response, AppError> {
             request_id: Some(&rid),
             scopes: Some(scopes),
         };
-        import::import(
-            &db,
-            community,
-            linli_io::Source::Bytes(&file),
-            &fname,
-            opts,
-            &actor,
-            now,
-        )
+        import::import(&db, community, linli_io::Source::Bytes(&file), &fname, opts, &actor, now)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let (status, body) = match outcome {
         Ok(s) => {
-            let status = if s.errors.is_empty() {
-                StatusCode::OK
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status =
+                if s.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
             let again = !s.errors.is_empty() || s.checked_only;
             (
                 status,
@@ -202,14 +170,7 @@ async fn submit(ctx: Ctx, mut mp: Multipart) -> Result<Response, AppError> {
         ),
         Err(import::ImportError::Store(e)) => return Err(e.into()),
     };
-    Ok(layout::page_with_status(
-        &ctx,
-        status,
-        &t(lang, "residents.import"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(&ctx, status, &t(lang, "residents.import"), &crumbs, None, body))
 }
 
 // ---- export ----
@@ -285,9 +246,7 @@ async fn export(ctx: Ctx, q: ListQuery, full: bool, kind: Kind) -> Result<Respon
         out,
     )
     .await;
-    let written = writer
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let written = writer.await.map_err(|e| AppError::Internal(e.to_string()))?;
     let (n, sheet) = match (read, written) {
         (Ok(n), Ok(sheet)) => (n, sheet),
         // The writer failed (too many rows): the reader stopped because of it.
@@ -298,19 +257,12 @@ async fn export(ctx: Ctx, q: ListQuery, full: bool, kind: Kind) -> Result<Respon
     let date = linli_core::clock::shanghai(ctx.now).format("%Y%m%d");
     let (mime, ext) = match kind {
         Kind::Csv => ("text/csv; charset=utf-8", "csv"),
-        Kind::Xlsx => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
+        Kind::Xlsx => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     };
     let file = format!("居民花名册-{date}.{ext}");
     let encoded = percent_encoding::utf8_percent_encode(&file, percent_encoding::NON_ALPHANUMERIC);
     let sheet = tokio::fs::File::from_std(sheet);
-    let length = sheet
-        .metadata()
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .len();
+    let length = sheet.metadata().await.map_err(|e| AppError::Internal(e.to_string()))?.len();
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(sheet));
     let mut res = (StatusCode::OK, body).into_response();
     let h = res.headers_mut();
@@ -356,27 +308,18 @@ pub fn may_export_full(ctx: &Ctx) -> bool {
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/residents/import",
-        Policy::Signed(Action::ImportResidents),
-        page,
-    )
-    .upload(
-        "/residents/import",
-        Policy::Signed(Action::ImportResidents),
-        submit,
-    )
-    .page(
-        Method::GET,
-        "/residents/export.csv",
-        Policy::Signed(Action::ExportResidents),
-        export_csv,
-    )
-    .page(
-        Method::GET,
-        "/residents/export.xlsx",
-        Policy::Signed(Action::ExportResidents),
-        export_xlsx,
-    )
+    t.page(Method::GET, "/residents/import", Policy::Signed(Action::ImportResidents), page)
+        .upload("/residents/import", Policy::Signed(Action::ImportResidents), submit)
+        .page(
+            Method::GET,
+            "/residents/export.csv",
+            Policy::Signed(Action::ExportResidents),
+            export_csv,
+        )
+        .page(
+            Method::GET,
+            "/residents/export.xlsx",
+            Policy::Signed(Action::ExportResidents),
+            export_xlsx,
+        )
 }

@@ -70,14 +70,7 @@ async fn list_page(
             }
         }
     };
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &t(lang, "stations.title"),
-        &[],
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &t(lang, "stations.title"), &[], None, body))
 }
 
 /// The new-station form as typed (the keeper is read by her [`Picker`]).
@@ -116,15 +109,8 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
         location: f.location.clone(),
         contact: f.contact.clone(),
     };
-    match create_station(&ctx.state.app, &actor, d)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(redirect_with_flash(
-            "/stations",
-            true,
-            "flash.station_created",
-        )),
+    match create_station(&ctx.state.app, &actor, d).await.map_err(AppError::from) {
+        Ok(_) => Ok(redirect_with_flash("/stations", true, "flash.station_created")),
         Err(e @ AppError::Invalid { .. }) => {
             let msg = (!keeper.take_error(lang, &e))
                 .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
@@ -147,25 +133,11 @@ async fn public(ctx: Ctx, Query(q): Query<PublicQuery>) -> Result<Response, AppE
     let body = html! {
         article { h2 { (name) " " (t(lang, "stations.title")) } (station_list(lang, &all)) }
     };
-    Ok(layout::public_page(
-        &ctx,
-        &format!("{name} · {}", t(lang, "stations.title")),
-        body,
-    ))
+    Ok(layout::public_page(&ctx, &format!("{name} · {}", t(lang, "stations.title")), body))
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/stations",
-        Policy::Signed(Action::ViewResidents),
-        list,
-    )
-    .page(
-        Method::POST,
-        "/stations",
-        Policy::Signed(Action::ManageCases),
-        create_submit,
-    )
-    .page(Method::GET, "/public/stations", Policy::Public, public)
+    t.page(Method::GET, "/stations", Policy::Signed(Action::ViewResidents), list)
+        .page(Method::POST, "/stations", Policy::Signed(Action::ManageCases), create_submit)
+        .page(Method::GET, "/public/stations", Policy::Public, public)
 }

@@ -25,11 +25,7 @@ struct YearQuery {
 }
 
 fn name(lang: Lang, ind: &Indicator) -> &'static str {
-    if lang == Lang::Zh {
-        ind.name_zh
-    } else {
-        ind.name_en
-    }
+    if lang == Lang::Zh { ind.name_zh } else { ind.name_en }
 }
 
 /// The unit a column's figures are in, as its heading prints it (`元`, `人次`, `%` …).
@@ -71,13 +67,9 @@ fn share_text(ind: &Indicator, share: &Share) -> String {
         (Counts::Money, Share::Count(fen)) => super::fund::yuan(fen),
         (Counts::Hours, Share::Count(t)) => tenths(t),
         (_, Share::Count(n)) => thousands(n),
-        (
-            _,
-            Share::Ratio {
-                numerator,
-                denominator,
-            },
-        ) => super::reports::rate_text(numerator, denominator),
+        (_, Share::Ratio { numerator, denominator }) => {
+            super::reports::rate_text(numerator, denominator)
+        }
         (_, Share::Mean { sum, n }) if n > 0 => format!("{:.2}", sum as f64 / n as f64),
         (_, Share::Mean { .. }) => "—".into(),
     }
@@ -87,16 +79,9 @@ fn share_text(ind: &Indicator, share: &Share) -> String {
 fn total_text(ind: &Indicator, total: &Total) -> String {
     match *total {
         Total::Sum(n) => share_text(ind, &Share::Count(n)),
-        Total::Rate {
-            numerator,
-            denominator,
-        } => share_text(
-            ind,
-            &Share::Ratio {
-                numerator,
-                denominator,
-            },
-        ),
+        Total::Rate { numerator, denominator } => {
+            share_text(ind, &Share::Ratio { numerator, denominator })
+        }
         Total::Mean { sum, n } => share_text(ind, &Share::Mean { sum, n }),
         Total::NotSummable(_) => "—".into(),
     }
@@ -118,10 +103,7 @@ fn modules() -> Vec<(&'static str, Vec<(usize, &'static Indicator)>)> {
 fn query_of(from: &str, to: &str, sort: Option<&str>, descending: bool) -> String {
     let mut q = format!("?from={from}&to={to}");
     if let Some(s) = sort {
-        q.push_str(&format!(
-            "&sort={s}&dir={}",
-            if descending { "desc" } else { "asc" }
-        ));
+        q.push_str(&format!("&sort={s}&dir={}", if descending { "desc" } else { "asc" }));
     }
     q
 }
@@ -337,11 +319,7 @@ async fn street_summary(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response
     let lang = ctx.lang();
     let year = year_of(&ctx, q.year.as_deref())?;
     let (v, doc) = ops::summary(&ctx.state.app, &ctx.actor()?, year).await?;
-    let names: Vec<String> = v
-        .communities
-        .iter()
-        .map(|c| c.community.name.clone())
-        .collect();
+    let names: Vec<String> = v.communities.iter().map(|c| c.community.name.clone()).collect();
     let lead = html! {
         p.hint.no-print #street-summary-lead {
             (tf(lang, "street.summary_lead", &[("from", &v.from), ("to", &v.to), ("communities", &names.join("、"))]))
@@ -384,10 +362,7 @@ async fn community_summary(
         &format!("{}{}", place.name, t(lang, "summary.to_summary")),
         &[
             (t(lang, "street.crumb"), Some("/street".to_string())),
-            (
-                place.name.clone(),
-                Some(format!("/street/communities/{id}")),
-            ),
+            (place.name.clone(), Some(format!("/street/communities/{id}"))),
         ],
         &doc,
         &format!("/street/communities/{id}/summary"),
@@ -411,19 +386,9 @@ pub fn routes(t: Table) -> Table {
     let read = Policy::Signed(Action::ViewReports);
     t.page(Method::GET, "/street", read, overview)
         .page(Method::GET, "/street/summary", read, street_summary)
-        .page(
-            Method::GET,
-            "/street/summary/download",
-            read,
-            street_summary_download,
-        )
+        .page(Method::GET, "/street/summary/download", read, street_summary_download)
         .page(Method::GET, "/street/communities/{id}", read, community)
-        .page(
-            Method::GET,
-            "/street/communities/{id}/summary",
-            read,
-            community_summary,
-        )
+        .page(Method::GET, "/street/communities/{id}/summary", read, community_summary)
         .page(
             Method::GET,
             "/street/communities/{id}/summary/download",

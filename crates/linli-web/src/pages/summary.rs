@@ -42,10 +42,8 @@ const PREVIEW_CSS: &str = ".summary-paper{background:#fff;border:1px solid #c9d1
 
 async fn stylesheet() -> Response {
     let mut res = PREVIEW_CSS.into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
     res
 }
 
@@ -252,28 +250,16 @@ async fn save_template(ctx: Ctx, Form(f): Form<TemplateForm>) -> Result<Response
     let actor = ctx.actor()?;
     if f.op == "reset" {
         ops::reset_template(&ctx.state.app, &actor).await?;
-        return Ok(redirect_with_flash(
-            &back,
-            true,
-            "summary.template_reset_done",
-        ));
+        return Ok(redirect_with_flash(&back, true, "summary.template_reset_done"));
     }
     let body: String = f.body.replace("\r\n", "\n");
-    let problem = ops::template_problem(&body).map(|(code, names)| {
-        tf(
-            lang,
-            &format!("error.{code}"),
-            &[("names", &names.join("、"))],
-        )
-    });
+    let problem = ops::template_problem(&body)
+        .map(|(code, names)| tf(lang, &format!("error.{code}"), &[("names", &names.join("、"))]));
     if problem.is_some() || f.op == "preview" {
         // Shown with what was typed, not saved.
         let v = load(&ctx, year, Some(body)).await?;
-        let status = if problem.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        };
+        let status =
+            if problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
         return Ok(render(&ctx, &v, problem, status));
     }
     ops::save_template(&ctx.state.app, &actor, &body).await?;
@@ -290,10 +276,7 @@ async fn save_stories(
     // Repeated `pick` fields: read the pairs by hand (serde_urlencoded keeps only one).
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_bytes(&raw).map_err(|_| AppError::BadRequest("form_bad"))?;
-    let year_raw = pairs
-        .iter()
-        .find(|(k, _)| k == "year")
-        .map(|(_, v)| v.as_str());
+    let year_raw = pairs.iter().find(|(k, _)| k == "year").map(|(_, v)| v.as_str());
     let year = year_of(&ctx, year_raw)?;
     let ids: Vec<(store::StoryKind, i64)> = pairs
         .iter()
@@ -373,34 +356,24 @@ pub(super) fn attachment(out: Rendered, name: &str, year: i32) -> Response {
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/reports/summary",
-        Policy::Signed(Action::ViewReports),
-        page,
-    )
-    .page(
-        Method::GET,
-        "/reports/summary.css",
-        Policy::Public,
-        stylesheet,
-    )
-    .page(
-        Method::GET,
-        "/reports/summary/download",
-        Policy::Signed(Action::ViewReports),
-        download,
-    )
-    .page(
-        Method::POST,
-        "/reports/summary/template",
-        Policy::Signed(Action::ViewReports),
-        save_template,
-    )
-    .page(
-        Method::POST,
-        "/reports/summary/stories",
-        Policy::Signed(Action::ViewReports),
-        save_stories,
-    )
+    t.page(Method::GET, "/reports/summary", Policy::Signed(Action::ViewReports), page)
+        .page(Method::GET, "/reports/summary.css", Policy::Public, stylesheet)
+        .page(
+            Method::GET,
+            "/reports/summary/download",
+            Policy::Signed(Action::ViewReports),
+            download,
+        )
+        .page(
+            Method::POST,
+            "/reports/summary/template",
+            Policy::Signed(Action::ViewReports),
+            save_template,
+        )
+        .page(
+            Method::POST,
+            "/reports/summary/stories",
+            Policy::Signed(Action::ViewReports),
+            save_stories,
+        )
 }

@@ -50,13 +50,7 @@ async fn list(ctx: Ctx) -> Result<Response, AppError> {
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "users.title"),
-        &[],
-        action,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "users.title"), &[], action, body))
 }
 
 fn status_chips(lang: crate::i18n::Lang, u: &linli_store::users::User) -> maud::Markup {
@@ -145,20 +139,12 @@ async fn account_view(
 
 async fn deactivate_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     accounts::deactivate(&ctx.state.app, &ctx.actor()?, id).await?;
-    Ok(redirect_with_flash(
-        &format!("/users/{id}"),
-        true,
-        "flash.user_deactivated",
-    ))
+    Ok(redirect_with_flash(&format!("/users/{id}"), true, "flash.user_deactivated"))
 }
 
 async fn reactivate_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     accounts::reactivate(&ctx.state.app, &ctx.actor()?, id).await?;
-    Ok(redirect_with_flash(
-        &format!("/users/{id}"),
-        true,
-        "flash.user_reactivated",
-    ))
+    Ok(redirect_with_flash(&format!("/users/{id}"), true, "flash.user_reactivated"))
 }
 
 #[derive(Deserialize)]
@@ -176,11 +162,9 @@ async fn reset_submit(
         .await
         .map_err(AppError::from)
     {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/users/{id}"),
-            true,
-            "flash.user_password_reset",
-        )),
+        Ok(_) => {
+            Ok(redirect_with_flash(&format!("/users/{id}"), true, "flash.user_password_reset"))
+        }
         Err(e @ AppError::Invalid { .. }) => {
             let msg = tf(
                 ctx.lang(),
@@ -195,11 +179,7 @@ async fn reset_submit(
 
 async fn revoke_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     accounts::revoke_sessions(&ctx.state.app, &ctx.actor()?, id).await?;
-    Ok(redirect_with_flash(
-        &format!("/users/{id}"),
-        true,
-        "flash.user_sessions_revoked",
-    ))
+    Ok(redirect_with_flash(&format!("/users/{id}"), true, "flash.user_sessions_revoked"))
 }
 
 #[derive(Deserialize, Default)]
@@ -236,11 +216,7 @@ async fn form_page(
     let lang = ctx.lang();
     let caller = ctx.caller()?;
     let scopes = caller.scopes(Action::ManageUsers);
-    let all = ctx
-        .state
-        .db
-        .read(move |c| places::list_within(c, &scopes))
-        .await?;
+    let all = ctx.state.db.read(move |c| places::list_within(c, &scopes)).await?;
     let label = |p: &places::Place| -> String {
         let names: Vec<&str> = p
             .path
@@ -267,20 +243,11 @@ async fn form_page(
     let unit_opts: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
         .chain(units.iter().map(|u| (u.id.to_string(), u.name.clone())))
         .collect();
-    let role_opts: Vec<(String, String)> = Role::ALL
-        .iter()
-        .map(|r| (r.as_str().to_string(), t(lang, r.label_key())))
-        .collect();
-    let err = |field: &str| {
-        error
-            .as_ref()
-            .filter(|(f, _)| *f == Some(field))
-            .map(|(_, m)| m.clone())
-    };
-    let general = error
-        .as_ref()
-        .filter(|(f, _)| f.is_none())
-        .map(|(_, m)| m.clone());
+    let role_opts: Vec<(String, String)> =
+        Role::ALL.iter().map(|r| (r.as_str().to_string(), t(lang, r.label_key()))).collect();
+    let err =
+        |field: &str| error.as_ref().filter(|(f, _)| *f == Some(field)).map(|(_, m)| m.clone());
+    let general = error.as_ref().filter(|(f, _)| f.is_none()).map(|(_, m)| m.clone());
     // Opened from a resident's page: the account is hers, the role and place follow.
     let resident = match f.resident_id.trim().parse::<i64>() {
         Ok(rid) => Some(
@@ -332,24 +299,13 @@ async fn form_page(
         }
     };
     let crumbs = [(t(lang, "users.title"), Some("/users".to_string()))];
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &t(lang, "users.new"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &t(lang, "users.new"), &crumbs, None, body))
 }
 
 async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, AppError> {
     let f = UserForm {
         resident_id: q.resident.map(|r| r.to_string()).unwrap_or_default(),
-        role: if q.resident.is_some() {
-            "resident".into()
-        } else {
-            String::new()
-        },
+        role: if q.resident.is_some() { "resident".into() } else { String::new() },
         ..UserForm::default()
     };
     form_page(&ctx, f, None, StatusCode::OK).await
@@ -403,52 +359,32 @@ async fn create_submit(ctx: Ctx, Form(f): Form<UserForm>) -> Result<Response, Ap
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/users",
-        Policy::Signed(Action::ViewUsers),
-        list,
-    )
-    .page(
-        Method::GET,
-        "/users/new",
-        Policy::Signed(Action::ManageUsers),
-        new_page,
-    )
-    .page(
-        Method::POST,
-        "/users",
-        Policy::Signed(Action::ManageUsers),
-        create_submit,
-    )
-    .page(
-        Method::GET,
-        "/users/{id}",
-        Policy::Signed(Action::ManageUsers),
-        account_page,
-    )
-    .page(
-        Method::POST,
-        "/users/{id}/deactivate",
-        Policy::Signed(Action::ManageUsers),
-        deactivate_submit,
-    )
-    .page(
-        Method::POST,
-        "/users/{id}/reactivate",
-        Policy::Signed(Action::ManageUsers),
-        reactivate_submit,
-    )
-    .page(
-        Method::POST,
-        "/users/{id}/reset-password",
-        Policy::Signed(Action::ManageUsers),
-        reset_submit,
-    )
-    .page(
-        Method::POST,
-        "/users/{id}/revoke-sessions",
-        Policy::Signed(Action::ManageUsers),
-        revoke_submit,
-    )
+    t.page(Method::GET, "/users", Policy::Signed(Action::ViewUsers), list)
+        .page(Method::GET, "/users/new", Policy::Signed(Action::ManageUsers), new_page)
+        .page(Method::POST, "/users", Policy::Signed(Action::ManageUsers), create_submit)
+        .page(Method::GET, "/users/{id}", Policy::Signed(Action::ManageUsers), account_page)
+        .page(
+            Method::POST,
+            "/users/{id}/deactivate",
+            Policy::Signed(Action::ManageUsers),
+            deactivate_submit,
+        )
+        .page(
+            Method::POST,
+            "/users/{id}/reactivate",
+            Policy::Signed(Action::ManageUsers),
+            reactivate_submit,
+        )
+        .page(
+            Method::POST,
+            "/users/{id}/reset-password",
+            Policy::Signed(Action::ManageUsers),
+            reset_submit,
+        )
+        .page(
+            Method::POST,
+            "/users/{id}/revoke-sessions",
+            Policy::Signed(Action::ManageUsers),
+            revoke_submit,
+        )
 }

@@ -122,13 +122,7 @@ async fn list(ctx: Ctx) -> Result<Response, AppError> {
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "visits.title"),
-        &[],
-        Some(action),
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "visits.title"), &[], Some(action), body))
 }
 
 fn plan_form(
@@ -164,14 +158,7 @@ fn plan_form(
         }
     };
     let crumbs = [(t(lang, "visits.title"), Some("/visits".to_string()))];
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &t(lang, "visits.new"),
-        &crumbs,
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &t(lang, "visits.new"), &crumbs, None, body))
 }
 
 async fn new_page(ctx: Ctx) -> Result<Response, AppError> {
@@ -198,11 +185,7 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
         name: text_field(&pairs, "name"),
         occasion: text_field(&pairs, "occasion"),
         visit_on: text_field(&pairs, "visit_on"),
-        rules: pairs
-            .iter()
-            .filter(|(k, _)| k == "rules")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        rules: pairs.iter().filter(|(k, _)| k == "rules").map(|(_, v)| v.clone()).collect(),
         min_age: text_field(&pairs, "min_age"),
         gift: text_field(&pairs, "gift"),
     };
@@ -218,11 +201,7 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
         }
         Err(e) => return Err(e.into()),
     };
-    Ok(redirect_with_flash(
-        &format!("/visits/{id}"),
-        true,
-        "flash.visit_plan_created",
-    ))
+    Ok(redirect_with_flash(&format!("/visits/{id}"), true, "flash.visit_plan_created"))
 }
 
 #[derive(Deserialize, Default)]
@@ -255,37 +234,26 @@ async fn plan_page(
             None => by_building.push((t.building_id, t.building.clone(), vec![s])),
         }
     }
-    let buildings: Vec<(Option<i64>, String, Progress)> = by_building
-        .into_iter()
-        .map(|(id, name, v)| (id, name, Progress::of(v)))
-        .collect();
+    let buildings: Vec<(Option<i64>, String, Progress)> =
+        by_building.into_iter().map(|(id, name, v)| (id, name, Progress::of(v))).collect();
     let teams: Vec<String> = {
-        let mut v: Vec<String> = all
-            .iter()
-            .map(|t| t.team.clone())
-            .filter(|t| !t.is_empty())
-            .collect();
+        let mut v: Vec<String> =
+            all.iter().map(|t| t.team.clone()).filter(|t| !t.is_empty()).collect();
         v.sort();
         v.dedup();
         v
     };
     let building_filter = q.building.as_deref().and_then(|b| b.parse::<i64>().ok());
     let team_filter = q.team.clone().filter(|t| !t.is_empty());
-    let status_filter = q
-        .status
-        .clone()
-        .filter(|s| TargetStatus::parse(s).is_some());
+    let status_filter = q.status.clone().filter(|s| TargetStatus::parse(s).is_some());
     let shown: Vec<&Target> = all
         .iter()
         .filter(|t| building_filter.is_none_or(|b| t.building_id == Some(b)))
         .filter(|t| team_filter.as_ref().is_none_or(|x| &t.team == x))
         .filter(|t| status_filter.as_ref().is_none_or(|x| &t.status == x))
         .collect();
-    let given_total: i64 = all
-        .iter()
-        .filter(|t| t.status == "visited")
-        .filter_map(|t| t.amount_fen)
-        .sum();
+    let given_total: i64 =
+        all.iter().filter(|t| t.status == "visited").filter_map(|t| t.amount_fen).sum();
     let csrf = caller.csrf_token.clone();
     let open = plan.status == "open";
     let closer = ops::may_close(&ctx.state.app, &actor, &plan).await?;
@@ -497,15 +465,8 @@ fn target_form(
     let day = today(ctx).format("%Y-%m-%d").to_string();
     // A building head records the visit; why the household is on the list (低保, 特困 …)
     // and taking it off the list stay with the workers.
-    let manage = ctx
-        .caller()?
-        .decide(Action::ManageCases, Some(&v.place_path))
-        == Decision::Allow;
-    let given = if v.status == "visited" {
-        given_label(&v.items, None)
-    } else {
-        plan.gift.clone()
-    };
+    let manage = ctx.caller()?.decide(Action::ManageCases, Some(&v.place_path)) == Decision::Allow;
+    let given = if v.status == "visited" { given_label(&v.items, None) } else { plan.gift.clone() };
     let body = html! {
         dl.facts {
             dt { (t(lang, "visits.person")) } dd { a href={ "/residents/" (v.resident_id) } { (v.name) } }
@@ -588,11 +549,7 @@ async fn record_submit(
         note: f.note,
     };
     match ops::record_visit(&ctx.state.app, &actor, &plan, &target, &d).await {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/visits/{id}"),
-            true,
-            "flash.visit_recorded",
-        )),
+        Ok(()) => Ok(redirect_with_flash(&format!("/visits/{id}"), true, "flash.visit_recorded")),
         Err(e @ linli_app::Error::Invalid { .. }) => target_form(
             &ctx,
             &plan,
@@ -618,18 +575,11 @@ async fn remove_submit(
     let actor = ctx.actor()?;
     let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
     if plan.status != "open" {
-        return refused(
-            &format!("/visits/{id}"),
-            linli_app::Error::conflict("visit_plan_closed"),
-        );
+        return refused(&format!("/visits/{id}"), linli_app::Error::conflict("visit_plan_closed"));
     }
     let target = ops::load_target(&ctx.state.app, &actor, &plan, tid, Action::ManageCases).await?;
     match ops::remove_target(&ctx.state.app, &actor, &plan, &target, &f.reason).await {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/visits/{id}"),
-            true,
-            "flash.visit_removed",
-        )),
+        Ok(()) => Ok(redirect_with_flash(&format!("/visits/{id}"), true, "flash.visit_removed")),
         Err(e) => refused(&format!("/visits/{id}/targets/{tid}"), e),
     }
 }
@@ -648,11 +598,9 @@ async fn teams_submit(
         .filter_map(|(_, v)| v.parse::<i64>().ok())
         .collect();
     match ops::assign_team(&ctx.state.app, &actor, &plan, ids, &team).await {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/visits/{id}"),
-            true,
-            "flash.visit_team_assigned",
-        )),
+        Ok(()) => {
+            Ok(redirect_with_flash(&format!("/visits/{id}"), true, "flash.visit_team_assigned"))
+        }
         Err(e) => refused(&format!("/visits/{id}"), e),
     }
 }
@@ -675,11 +623,7 @@ async fn add_submit(
     let back = format!("/visits/{id}");
     match ops::add_target(&ctx.state.app, &actor, &plan, &f.who).await {
         Ok(true) => Ok(redirect_with_flash(&back, true, "flash.visit_added")),
-        Ok(false) => Ok(redirect_with_flash(
-            &back,
-            false,
-            "error.visit_already_listed",
-        )),
+        Ok(false) => Ok(redirect_with_flash(&back, false, "error.visit_already_listed")),
         Err(e) => refused(&back, e),
     }
 }
@@ -688,11 +632,9 @@ async fn close_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
     let actor = ctx.actor()?;
     let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
     match ops::close_plan(&ctx.state.app, &actor, &plan).await {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/visits/{id}"),
-            true,
-            "flash.visit_plan_closed",
-        )),
+        Ok(()) => {
+            Ok(redirect_with_flash(&format!("/visits/{id}"), true, "flash.visit_plan_closed"))
+        }
         Err(linli_app::Error::Forbidden) => Err(AppError::Forbidden),
         Err(e) => refused(&format!("/visits/{id}"), e),
     }
@@ -718,70 +660,30 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
 }
 
 pub fn routes(t: Table) -> Table {
-    t.page(
-        Method::GET,
-        "/visits",
-        Policy::Signed(Action::ViewCases),
-        list,
-    )
-    .page(
-        Method::GET,
-        "/visits/new",
-        Policy::Signed(Action::ManageCases),
-        new_page,
-    )
-    .page(
-        Method::POST,
-        "/visits",
-        Policy::Signed(Action::ManageCases),
-        create_submit,
-    )
-    .page(
-        Method::GET,
-        "/visits/{id}",
-        Policy::Signed(Action::ViewCases),
-        plan_page,
-    )
-    .page(
-        Method::GET,
-        "/visits/{id}/route",
-        Policy::Signed(Action::ViewCases),
-        route_sheet,
-    )
-    .page(
-        Method::POST,
-        "/visits/{id}/teams",
-        Policy::Signed(Action::ManageCases),
-        teams_submit,
-    )
-    .page(
-        Method::POST,
-        "/visits/{id}/add",
-        Policy::Signed(Action::ManageCases),
-        add_submit,
-    )
-    .page(
-        Method::POST,
-        "/visits/{id}/close",
-        Policy::Signed(Action::ManageCases),
-        close_submit,
-    )
-    .page(
-        Method::GET,
-        "/visits/{id}/targets/{tid}",
-        Policy::Signed(Action::RecordVisits),
-        target_page,
-    )
-    .page(
-        Method::POST,
-        "/visits/{id}/targets/{tid}",
-        Policy::Signed(Action::RecordVisits),
-        record_submit,
-    )
-    .page(
-        Method::POST,
-        "/visits/{id}/targets/{tid}/remove",
-        Policy::Signed(Action::ManageCases),
-        remove_submit,
-    )
+    t.page(Method::GET, "/visits", Policy::Signed(Action::ViewCases), list)
+        .page(Method::GET, "/visits/new", Policy::Signed(Action::ManageCases), new_page)
+        .page(Method::POST, "/visits", Policy::Signed(Action::ManageCases), create_submit)
+        .page(Method::GET, "/visits/{id}", Policy::Signed(Action::ViewCases), plan_page)
+        .page(Method::GET, "/visits/{id}/route", Policy::Signed(Action::ViewCases), route_sheet)
+        .page(Method::POST, "/visits/{id}/teams", Policy::Signed(Action::ManageCases), teams_submit)
+        .page(Method::POST, "/visits/{id}/add", Policy::Signed(Action::ManageCases), add_submit)
+        .page(Method::POST, "/visits/{id}/close", Policy::Signed(Action::ManageCases), close_submit)
+        .page(
+            Method::GET,
+            "/visits/{id}/targets/{tid}",
+            Policy::Signed(Action::RecordVisits),
+            target_page,
+        )
+        .page(
+            Method::POST,
+            "/visits/{id}/targets/{tid}",
+            Policy::Signed(Action::RecordVisits),
+            record_submit,
+        )
+        .page(
+            Method::POST,
+            "/visits/{id}/targets/{tid}/remove",
+            Policy::Signed(Action::ManageCases),
+            remove_submit,
+        )
 }

@@ -30,9 +30,7 @@ fn h(hours: f64) -> String {
 }
 
 fn manages(ctx: &Ctx) -> bool {
-    ctx.caller
-        .as_ref()
-        .is_some_and(|c| c.decide(Action::ManageVolunteers, None) == Decision::Allow)
+    ctx.caller.as_ref().is_some_and(|c| c.decide(Action::ManageVolunteers, None) == Decision::Allow)
 }
 
 fn crumbs(lang: Lang) -> Vec<layout::Crumb> {
@@ -42,9 +40,7 @@ fn crumbs(lang: Lang) -> Vec<layout::Crumb> {
 /// The module's tabs; a liaison sees no 社团 tab, since she sees no groups.
 fn sub_nav(ctx: &Ctx, here: &str) -> Markup {
     let lang = ctx.lang();
-    let groups = ctx
-        .actor()
-        .is_ok_and(|a| linli_app::volunteers::sees_groups(&a));
+    let groups = ctx.actor().is_ok_and(|a| linli_app::volunteers::sees_groups(&a));
     let tabs = [
         ("/volunteers", "volunteers.roster"),
         ("/volunteers/activities", "volunteers.activities"),
@@ -62,9 +58,8 @@ fn sub_nav(ctx: &Ctx, here: &str) -> Markup {
 
 async fn partner_options(ctx: &Ctx) -> Result<Vec<(String, String)>, AppError> {
     let lang = ctx.lang();
-    let partners = linli_app::partners::list_partners(&ctx.state.app, &ctx.actor()?)
-        .await
-        .unwrap_or_default();
+    let partners =
+        linli_app::partners::list_partners(&ctx.state.app, &ctx.actor()?).await.unwrap_or_default();
     let mut opts = vec![(String::new(), t(lang, "volunteers.no_partner"))];
     opts.extend(partners.into_iter().map(|p| (p.id.to_string(), p.name)));
     Ok(opts)
@@ -90,11 +85,7 @@ async fn roster_page(ctx: Ctx, q: RosterQuery) -> Result<Response, AppError> {
     let list = ops::volunteers(&ctx.state.app, &actor, &q.q).await?;
     let totals = ops::totals(&ctx.state.app, &actor, year).await?;
     let manage = manages(&ctx);
-    let due = if manage {
-        Some(due_panel(&ctx).await?)
-    } else {
-        None
-    };
+    let due = if manage { Some(due_panel(&ctx).await?) } else { None };
     let corrections = if manage {
         corrections_panel(&ctx).await?
     } else {
@@ -157,28 +148,14 @@ async fn roster_page(ctx: Ctx, q: RosterQuery) -> Result<Response, AppError> {
     let action = manage.then(
         || html! { a.btn.btn-primary href="/volunteers/new" { (t(lang, "volunteers.new")) } },
     );
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "volunteers.title"),
-        &[],
-        action,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "volunteers.title"), &[], action, body))
 }
 
 async fn roster_xlsx(ctx: Ctx) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let list = ops::volunteers(&ctx.state.app, &actor, "").await?;
     ops::export_audit(&ctx.state.app, &actor, "volunteers").await?;
-    let headers = [
-        "姓名",
-        "来自",
-        "社区居民",
-        "未成年",
-        "特长",
-        "服务次数",
-        "累计时长（小时）",
-    ];
+    let headers = ["姓名", "来自", "社区居民", "未成年", "特长", "服务次数", "累计时长（小时）"];
     let rows: Vec<Vec<String>> = list
         .into_iter()
         .map(|v| {
@@ -279,11 +256,7 @@ async fn decide_correction(
     Form(f): Form<DecideForm>,
 ) -> Result<Response, AppError> {
     let r = ops::decide_correction(&ctx.state.app, &ctx.actor()?, id, &f.decision, &f.note).await;
-    back_with(
-        "/volunteers#volunteer-corrections",
-        r,
-        |_| "volunteers.flash_decided",
-    )
+    back_with("/volunteers#volunteer-corrections", r, |_| "volunteers.flash_decided")
 }
 
 // ---- registering a volunteer ----
@@ -304,14 +277,7 @@ struct VolunteerForm {
 
 async fn new_form(ctx: Ctx) -> Result<Response, AppError> {
     let picker = Picker::new("resident_id", "volunteers.resident_pick");
-    form_page(
-        &ctx,
-        &VolunteerForm::default(),
-        &picker,
-        None,
-        StatusCode::OK,
-    )
-    .await
+    form_page(&ctx, &VolunteerForm::default(), &picker, None, StatusCode::OK).await
 }
 
 async fn form_page(
@@ -351,14 +317,7 @@ async fn form_page(
             }
         }
     };
-    Ok(layout::page_with_status(
-        ctx,
-        status,
-        &t(lang, "volunteers.new"),
-        &crumbs(lang),
-        None,
-        body,
-    ))
+    Ok(layout::page_with_status(ctx, status, &t(lang, "volunteers.new"), &crumbs(lang), None, body))
 }
 
 async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, AppError> {
@@ -387,11 +346,7 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
     }
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let d = VolunteerDraft {
-        resident_id: if needed {
-            picker.ready().flatten()
-        } else {
-            None
-        },
+        resident_id: if needed { picker.ready().flatten() } else { None },
         name: opt(&f.name),
         id_number: opt(&f.id_number),
         phone: opt(&f.phone),
@@ -403,15 +358,10 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
         availability: opt(&f.availability),
         organisation: opt(&f.organisation),
     };
-    match ops::create_volunteer(&ctx.state.app, &actor, d)
-        .await
-        .map_err(AppError::from)
-    {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/volunteers/{id}"),
-            true,
-            "volunteers.flash_created",
-        )),
+    match ops::create_volunteer(&ctx.state.app, &actor, d).await.map_err(AppError::from) {
+        Ok(id) => {
+            Ok(redirect_with_flash(&format!("/volunteers/{id}"), true, "volunteers.flash_created"))
+        }
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let msg = (!picker.take_error(lang, &e))
                 .then(|| tf(lang, &format!("error.{}", e.code()), &[]));
@@ -573,11 +523,7 @@ async fn issue_submit(
     let r = ops::issue_certificate(
         &ctx.state.app,
         &ctx.actor()?,
-        linli_app::volunteers::CertificateDraft {
-            volunteer_id: id,
-            from: f.from,
-            to: f.to,
-        },
+        linli_app::volunteers::CertificateDraft { volunteer_id: id, from: f.from, to: f.to },
     )
     .await;
     match r {
@@ -586,11 +532,7 @@ async fn issue_submit(
             true,
             "volunteers.flash_issued",
         )),
-        Err(e) => back_with(
-            &format!("/volunteers/{id}#certificates"),
-            Err::<(), _>(e),
-            |_| "",
-        ),
+        Err(e) => back_with(&format!("/volunteers/{id}#certificates"), Err::<(), _>(e), |_| ""),
     }
 }
 
@@ -615,18 +557,11 @@ async fn correction_submit(
         &ctx.state.app,
         &actor,
         id,
-        CorrectionDraft {
-            field: f.field,
-            value: f.value,
-            reason: f.reason,
-        },
+        CorrectionDraft { field: f.field, value: f.value, reason: f.reason },
     )
     .await;
-    let to = if own {
-        "/#my-volunteering".to_string()
-    } else {
-        format!("/volunteers/{id}#corrections")
-    };
+    let to =
+        if own { "/#my-volunteering".to_string() } else { format!("/volunteers/{id}#corrections") };
     back_with(&to, r, |_| "volunteers.flash_asked")
 }
 
@@ -675,13 +610,7 @@ async fn certificate(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
         (certificate_body(lang, &k))
         (super::print_script())
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "volunteers.certificate_title"),
-        &crumbs(lang),
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "volunteers.certificate_title"), &crumbs(lang), None, body))
 }
 
 #[derive(Deserialize, Default)]
@@ -692,11 +621,8 @@ struct VerifyQuery {
 
 async fn verify_page(ctx: &Ctx, code: &str) -> Result<Response, AppError> {
     let lang = ctx.lang();
-    let found = if code.trim().is_empty() {
-        None
-    } else {
-        Some(ops::verify(&ctx.state.app, code).await?)
-    };
+    let found =
+        if code.trim().is_empty() { None } else { Some(ops::verify(&ctx.state.app, code).await?) };
     let body = html! {
         h1 { (t(lang, "volunteers.verify_title")) }
         form.form method="get" action="/public/verify" {
@@ -751,16 +677,8 @@ async fn activities(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, Ap
     let to = parse(&q.to).unwrap_or(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today));
     let list = ops::activities(&ctx.state.app, &actor, from, to).await?;
     let manage = manages(&ctx);
-    let groups = if manage {
-        ops::groups(&ctx.state.app, &actor).await?
-    } else {
-        Vec::new()
-    };
-    let partners = if manage {
-        partner_options(&ctx).await?
-    } else {
-        Vec::new()
-    };
+    let groups = if manage { ops::groups(&ctx.state.app, &actor).await? } else { Vec::new() };
+    let partners = if manage { partner_options(&ctx).await? } else { Vec::new() };
     let mut group_opts = vec![(String::new(), t(lang, "volunteers.no_group"))];
     group_opts.extend(groups.iter().map(|g| (g.id.to_string(), g.name.clone())));
     let body = html! {
@@ -812,13 +730,7 @@ async fn activities(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, Ap
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "volunteers.activities"),
-        &crumbs(lang),
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "volunteers.activities"), &crumbs(lang), None, body))
 }
 
 #[derive(Deserialize)]
@@ -862,11 +774,7 @@ async fn activity_submit(ctx: Ctx, Form(f): Form<ActivityForm>) -> Result<Respon
             true,
             "volunteers.flash_activity",
         )),
-        Err(e) => back_with(
-            "/volunteers/activities#new-activity",
-            Err::<(), _>(e),
-            |_| "",
-        ),
+        Err(e) => back_with("/volunteers/activities#new-activity", Err::<(), _>(e), |_| ""),
     }
 }
 
@@ -883,12 +791,8 @@ fn line_field(lang: Lang, service: i64, name: &str, label_key: &str, value: &str
 }
 
 fn service_row(lang: Lang, csrf: &str, s: &Service, manage: bool, paid: bool) -> Markup {
-    let time = |x: &Option<String>| {
-        x.as_deref()
-            .and_then(|v| v.get(11..16))
-            .unwrap_or("—")
-            .to_string()
-    };
+    let time =
+        |x: &Option<String>| x.as_deref().and_then(|v| v.get(11..16)).unwrap_or("—").to_string();
     html! {
         li.service #{ "service-" (s.id) } {
             div.service-head {
@@ -998,10 +902,7 @@ async fn activity_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErr
         &a.name,
         &[
             crumbs(lang).remove(0),
-            (
-                t(lang, "volunteers.activities"),
-                Some("/volunteers/activities".into()),
-            ),
+            (t(lang, "volunteers.activities"), Some("/volunteers/activities".into())),
         ],
         None,
         body,
@@ -1102,12 +1003,7 @@ async fn groups(ctx: Ctx) -> Result<Response, AppError> {
     let list = ops::groups(&ctx.state.app, &ctx.actor()?).await?;
     let kinds: Vec<(String, String)> = GroupKind::ALL
         .iter()
-        .map(|k| {
-            (
-                k.as_str().to_string(),
-                label(lang, "group_kind", k.as_str()),
-            )
-        })
+        .map(|k| (k.as_str().to_string(), label(lang, "group_kind", k.as_str())))
         .collect();
     let body = html! {
         (sub_nav(&ctx, "/volunteers/groups"))
@@ -1138,13 +1034,7 @@ async fn groups(ctx: Ctx) -> Result<Response, AppError> {
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "volunteers.groups"),
-        &crumbs(lang),
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "volunteers.groups"), &crumbs(lang), None, body))
 }
 
 #[derive(Deserialize)]
@@ -1161,11 +1051,7 @@ async fn group_submit(ctx: Ctx, Form(f): Form<GroupForm>) -> Result<Response, Ap
     let r = ops::create_group(
         &ctx.state.app,
         &ctx.actor()?,
-        GroupDraft {
-            name: f.name,
-            kind: f.kind,
-            note: Some(f.note),
-        },
+        GroupDraft { name: f.name, kind: f.kind, note: Some(f.note) },
     )
     .await;
     match r {
@@ -1215,10 +1101,7 @@ async fn group_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError>
         &g.group.name,
         &[
             crumbs(lang).remove(0),
-            (
-                t(lang, "volunteers.groups"),
-                Some("/volunteers/groups".into()),
-            ),
+            (t(lang, "volunteers.groups"), Some("/volunteers/groups".into())),
         ],
         None,
         body,
@@ -1243,21 +1126,9 @@ async fn member_submit(
         ));
     };
     let leader = pairs_get(&pairs, "leader").is_some();
-    let r = ops::add_member(
-        &ctx.state.app,
-        &actor,
-        id,
-        MemberDraft {
-            resident_id: rid,
-            leader,
-        },
-    )
-    .await;
-    back_with(
-        &format!("/volunteers/groups/{id}"),
-        r,
-        |_| "volunteers.flash_member",
-    )
+    let r =
+        ops::add_member(&ctx.state.app, &actor, id, MemberDraft { resident_id: rid, leader }).await;
+    back_with(&format!("/volunteers/groups/{id}"), r, |_| "volunteers.flash_member")
 }
 
 // ---- 双报到 ----
@@ -1287,17 +1158,10 @@ async fn party(ctx: Ctx, Query(q): Query<QuarterQuery>) -> Result<Response, AppE
     let lang = ctx.lang();
     let sheet = sheet_of(&ctx, &q).await?;
     let manage = manages(&ctx);
-    let partners = if manage {
-        partner_options(&ctx).await?
-    } else {
-        Vec::new()
-    };
+    let partners = if manage { partner_options(&ctx).await? } else { Vec::new() };
     let met = sheet.rows.iter().filter(|r| r.quarter_met()).count();
     let ongoing = super::today(&ctx).to_string() <= sheet.to;
-    let unit_q = q
-        .partner_id
-        .map(|p| format!("&partner_id={p}"))
-        .unwrap_or_default();
+    let unit_q = q.partner_id.map(|p| format!("&partner_id={p}")).unwrap_or_default();
     let body = html! {
         (sub_nav(&ctx, "/volunteers/party"))
         section.panel {
@@ -1368,13 +1232,7 @@ async fn party(ctx: Ctx, Query(q): Query<QuarterQuery>) -> Result<Response, AppE
             }
         }
     };
-    Ok(layout::page(
-        &ctx,
-        &t(lang, "volunteers.party"),
-        &crumbs(lang),
-        None,
-        body,
-    ))
+    Ok(layout::page(&ctx, &t(lang, "volunteers.party"), &crumbs(lang), None, body))
 }
 
 async fn party_xlsx(ctx: Ctx, Query(q): Query<QuarterQuery>) -> Result<Response, AppError> {
@@ -1445,11 +1303,7 @@ async fn party_submit(ctx: Ctx, Form(f): Form<PartyForm>) -> Result<Response, Ap
         },
     )
     .await;
-    back_with(
-        "/volunteers/party#new-party-member",
-        r,
-        |_| "volunteers.flash_party",
-    )
+    back_with("/volunteers/party#new-party-member", r, |_| "volunteers.flash_party")
 }
 
 #[derive(Deserialize)]
@@ -1544,90 +1398,25 @@ pub fn routes(t: Table) -> Table {
         .page(Method::GET, "/volunteers/new", manage, new_form)
         .page(Method::POST, "/volunteers", manage, create_submit)
         .page(Method::GET, "/volunteers/{id}", view, show)
-        .page(
-            Method::POST,
-            "/volunteers/{id}/certificates",
-            manage,
-            issue_submit,
-        )
-        .page(
-            Method::POST,
-            "/volunteers/{id}/corrections",
-            own,
-            correction_submit,
-        )
-        .page(
-            Method::POST,
-            "/volunteers/corrections/{id}/decide",
-            manage,
-            decide_correction,
-        )
-        .page(
-            Method::GET,
-            "/volunteers/certificates/{id}",
-            own,
-            certificate,
-        )
+        .page(Method::POST, "/volunteers/{id}/certificates", manage, issue_submit)
+        .page(Method::POST, "/volunteers/{id}/corrections", own, correction_submit)
+        .page(Method::POST, "/volunteers/corrections/{id}/decide", manage, decide_correction)
+        .page(Method::GET, "/volunteers/certificates/{id}", own, certificate)
         .page(Method::GET, "/volunteers/activities", view, activities)
-        .page(
-            Method::POST,
-            "/volunteers/activities",
-            manage,
-            activity_submit,
-        )
-        .page(
-            Method::GET,
-            "/volunteers/activities/{id}",
-            view,
-            activity_show,
-        )
-        .page(
-            Method::POST,
-            "/volunteers/activities/{id}/sign-up",
-            own,
-            sign_up_submit,
-        )
-        .page(
-            Method::POST,
-            "/volunteers/services/{id}/check-in",
-            manage,
-            check_in_submit,
-        )
-        .page(
-            Method::POST,
-            "/volunteers/services/{id}/check-out",
-            manage,
-            check_out_submit,
-        )
-        .page(
-            Method::POST,
-            "/volunteers/services/{id}/hours",
-            manage,
-            hours_submit,
-        )
+        .page(Method::POST, "/volunteers/activities", manage, activity_submit)
+        .page(Method::GET, "/volunteers/activities/{id}", view, activity_show)
+        .page(Method::POST, "/volunteers/activities/{id}/sign-up", own, sign_up_submit)
+        .page(Method::POST, "/volunteers/services/{id}/check-in", manage, check_in_submit)
+        .page(Method::POST, "/volunteers/services/{id}/check-out", manage, check_out_submit)
+        .page(Method::POST, "/volunteers/services/{id}/hours", manage, hours_submit)
         .page(Method::GET, "/volunteers/groups", view, groups)
         .page(Method::POST, "/volunteers/groups", manage, group_submit)
         .page(Method::GET, "/volunteers/groups/{id}", view, group_show)
-        .page(
-            Method::POST,
-            "/volunteers/groups/{id}/members",
-            manage,
-            member_submit,
-        )
+        .page(Method::POST, "/volunteers/groups/{id}/members", manage, member_submit)
         .page(Method::GET, "/volunteers/party", view, party)
         .page(Method::GET, "/volunteers/party.xlsx", view, party_xlsx)
         .page(Method::POST, "/volunteers/party", manage, party_submit)
-        .page(
-            Method::POST,
-            "/volunteers/party/expectation",
-            manage,
-            expectation_submit,
-        )
+        .page(Method::POST, "/volunteers/party/expectation", manage, expectation_submit)
         .page(Method::GET, "/public/verify", Policy::Public, verify_query)
-        .page(
-            Method::GET,
-            "/public/verify/{code}",
-            Policy::Public,
-            verify_code,
-        )
+        .page(Method::GET, "/public/verify/{code}", Policy::Public, verify_code)
 }

@@ -24,11 +24,7 @@ async fn a_building_head_sees_only_their_two_buildings(engine: Engine) {
         .collect();
     assert_eq!(buildings, vec!["3号楼", "4号楼"]);
     assert_eq!(items.iter().filter(|p| p["kind"] == "unit").count(), 6);
-    assert!(
-        items
-            .iter()
-            .all(|p| p["kind"] != "community" && p["kind"] != "grid")
-    );
+    assert!(items.iter().all(|p| p["kind"] != "community" && p["kind"] != "grid"));
     assert_eq!(body["total"], 8);
 }
 
@@ -39,9 +35,7 @@ async fn a_place_outside_the_scope_is_not_found_and_the_attempt_is_audited(engin
     let other = app.place_id("building", "12号楼").await;
     let mine = app.place_id("building", "3号楼").await;
     let _ = app.get_ok(&token, &format!("/api/v1/places/{mine}")).await;
-    let (status, body) = app
-        .api_get(&token, &format!("/api/v1/places/{other}"))
-        .await;
+    let (status, body) = app.api_get(&token, &format!("/api/v1/places/{other}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "not_found");
     // The same answer as for an id that does not exist at all: scope leaks nothing.
@@ -64,18 +58,8 @@ async fn a_forbidden_action_is_403_and_audited(engine: Engine) {
     let community = app.place_id("community", "Xx社区").await;
     app.post_refused(&token, "/api/v1/users", json!({"username": "sneaky", "password": "linli2026x", "role": "admin", "scope_place_id": community}), StatusCode::FORBIDDEN, "forbidden").await;
     let actions = app.audit_actions().await;
-    assert_eq!(
-        actions[before..]
-            .iter()
-            .filter(|a| *a == "access.denied")
-            .count(),
-        1
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM users WHERE username = 'sneaky'")
-            .await,
-        0
-    );
+    assert_eq!(actions[before..].iter().filter(|a| *a == "access.denied").count(), 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE username = 'sneaky'").await, 0);
 
     // A building head may look at their building but not rename it.
     let mine = app.place_id("building", "3号楼").await;
@@ -122,34 +106,17 @@ async fn a_cross_site_post_is_refused_and_changes_nothing(engine: Engine) {
         .post_form_with(
             "/places",
             &form,
-            &[
-                ("origin", "http://evil.example"),
-                ("sec-fetch-site", "cross-site"),
-            ],
+            &[("origin", "http://evil.example"), ("sec-fetch-site", "cross-site")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = b
-        .post_form_with("/places", &form, &[("sec-fetch-site", "same-site")])
-        .await;
+    let res = b.post_form_with("/places", &form, &[("sec-fetch-site", "same-site")]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM places").await,
-        places_before
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM places").await, places_before);
 
-    let res = b
-        .post_form_with("/places", &form, &[("sec-fetch-site", "same-origin")])
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::SEE_OTHER,
-        "the same form from the page itself works"
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM places").await,
-        places_before + 1
-    );
+    let res = b.post_form_with("/places", &form, &[("sec-fetch-site", "same-origin")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the same form from the page itself works");
+    assert_eq!(app.count("SELECT COUNT(*) FROM places").await, places_before + 1);
 }
 
 async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing(engine: Engine) {
@@ -161,11 +128,7 @@ async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing(engine: En
     assert!(
         b.post_form_answered(
             "/places",
-            &[
-                ("kind", "building"),
-                ("name", "无令牌楼"),
-                ("parent_id", grid.as_str()),
-            ],
+            &[("kind", "building"), ("name", "无令牌楼"), ("parent_id", grid.as_str()),],
             StatusCode::FORBIDDEN
         )
         .await
@@ -192,9 +155,6 @@ async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing(engine: En
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM places").await,
-        places_before
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM places").await, places_before);
     let _ = Browser::location(&res);
 }

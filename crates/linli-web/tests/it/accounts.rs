@@ -31,10 +31,7 @@ async fn token_status(app: &TestApp, user: &str, password: &str) -> (StatusCode,
         .unwrap();
     let status = res.status();
     let v: serde_json::Value = res.json().await.unwrap();
-    (
-        status,
-        v["error"]["code"].as_str().unwrap_or("").to_string(),
-    )
+    (status, v["error"]["code"].as_str().unwrap_or("").to_string())
 }
 
 async fn a_deactivated_account_stops_at_once_and_can_be_restored(engine: Engine) {
@@ -46,21 +43,11 @@ async fn a_deactivated_account_stops_at_once_and_can_be_restored(engine: Engine)
     assert_eq!(me(&app, &worker).await, StatusCode::OK);
     let id = app.user_id("wangge1").await;
 
-    let v = app
-        .act_ok(&admin, &format!("/api/v1/users/{id}/deactivate"))
-        .await;
+    let v = app.act_ok(&admin, &format!("/api/v1/users/{id}/deactivate")).await;
     assert_eq!(v["active"], false);
-    assert_eq!(
-        me(&app, &worker).await,
-        StatusCode::UNAUTHORIZED,
-        "the token stops at once"
-    );
+    assert_eq!(me(&app, &worker).await, StatusCode::UNAUTHORIZED, "the token stops at once");
     let res = page.get("/").await;
-    assert_eq!(
-        res.status(),
-        StatusCode::SEE_OTHER,
-        "the browser is signed out"
-    );
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the browser is signed out");
     assert!(crate::support::Browser::location(&res).starts_with("/login"));
     assert_eq!(
         token_status(&app, "wangge1", PASSWORD).await.0,
@@ -68,9 +55,7 @@ async fn a_deactivated_account_stops_at_once_and_can_be_restored(engine: Engine)
         "a deactivated account cannot sign in"
     );
 
-    let v = app
-        .act_ok(&admin, &format!("/api/v1/users/{id}/reactivate"))
-        .await;
+    let v = app.act_ok(&admin, &format!("/api/v1/users/{id}/reactivate")).await;
     assert_eq!(v["active"], true);
     assert_eq!(
         token_status(&app, "wangge1", PASSWORD).await.0,
@@ -89,20 +74,14 @@ async fn a_reset_password_must_be_changed_before_anything_else(engine: Engine) {
     let id = app.user_id("wangge1").await;
     let path = format!("/api/v1/users/{id}/reset-password");
 
-    let (status, v) = app
-        .api_post(&admin, &path, json!({"password": "123"}))
-        .await;
+    let (status, v) = app.api_post(&admin, &path, json!({"password": "123"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["details"]["field"], "password");
 
     let temp = "临时密码换一个2026";
     let v = app.post_ok(&admin, &path, json!({"password": temp})).await;
     assert_eq!(v["must_change_password"], true);
-    assert_eq!(
-        me(&app, &worker).await,
-        StatusCode::UNAUTHORIZED,
-        "old tokens end"
-    );
+    assert_eq!(me(&app, &worker).await, StatusCode::UNAUTHORIZED, "old tokens end");
     assert_eq!(
         token_status(&app, "wangge1", PASSWORD).await.0,
         StatusCode::UNAUTHORIZED,
@@ -110,10 +89,7 @@ async fn a_reset_password_must_be_changed_before_anything_else(engine: Engine) {
     );
     assert_eq!(
         token_status(&app, "wangge1", temp).await,
-        (
-            StatusCode::FORBIDDEN,
-            "password_change_required".to_string()
-        ),
+        (StatusCode::FORBIDDEN, "password_change_required".to_string()),
         "no token until the password is changed"
     );
 
@@ -134,12 +110,7 @@ async fn a_reset_password_must_be_changed_before_anything_else(engine: Engine) {
     let mine = "我自己的新密码2026";
     b.post_form_redirected(
         "/account/password",
-        &[
-            ("_csrf", &csrf),
-            ("current", temp),
-            ("new", mine),
-            ("confirm", mine),
-        ],
+        &[("_csrf", &csrf), ("current", temp), ("new", mine), ("confirm", mine)],
     )
     .await;
     let (status, _) = b.get_text("/residents").await;
@@ -158,9 +129,7 @@ async fn signing_out_everywhere_ends_every_session_but_not_the_account(engine: E
     // Both were used a moment ago: the instance keeps their callers, and must forget them.
     assert_eq!(me(&app, &worker).await, StatusCode::OK);
     assert_eq!(page.get("/").await.status(), StatusCode::OK);
-    let v = app
-        .act_ok(&admin, &format!("/api/v1/users/{id}/revoke-sessions"))
-        .await;
+    let v = app.act_ok(&admin, &format!("/api/v1/users/{id}/revoke-sessions")).await;
     assert_eq!(v["revoked"], 2, "the token and the browser session");
     assert_eq!(me(&app, &worker).await, StatusCode::UNAUTHORIZED);
     assert_eq!(page.get("/").await.status(), StatusCode::SEE_OTHER);
@@ -180,22 +149,14 @@ async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(
     let admin_id = app.user_id("admin").await;
     let worker = app.token("wangge1").await;
     let louzhang = app.user_id("louzhang").await;
-    let (status, _) = app
-        .api_act(&worker, &format!("/api/v1/users/{louzhang}/deactivate"))
-        .await;
+    let (status, _) = app.api_act(&worker, &format!("/api/v1/users/{louzhang}/deactivate")).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a worker ends no account");
 
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
     for op in ["deactivate", "reactivate", "revoke-sessions"] {
-        let (status, _) = app
-            .api_act(&other, &format!("/api/v1/users/{id}/{op}"))
-            .await;
-        assert_eq!(
-            status,
-            StatusCode::NOT_FOUND,
-            "{op}: another community's account"
-        );
+        let (status, _) = app.api_act(&other, &format!("/api/v1/users/{id}/{op}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{op}: another community's account");
     }
     let (status, _) = app
         .api_post(
@@ -208,16 +169,11 @@ async fn only_an_administrator_of_the_community_ends_accounts_and_never_her_own(
     assert_eq!(me(&app, &worker).await, StatusCode::OK, "untouched");
 
     let admin = app.token("admin").await;
-    let (status, v) = app
-        .api_act(&admin, &format!("/api/v1/users/{admin_id}/deactivate"))
-        .await;
+    let (status, v) = app.api_act(&admin, &format!("/api/v1/users/{admin_id}/deactivate")).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
     assert_eq!(v["error"]["code"], "user_self");
     assert!(
-        v["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("另一位管理员"),
+        v["error"]["message"].as_str().unwrap().contains("另一位管理员"),
         "the refusal says why: {v}"
     );
     assert_eq!(me(&app, &admin).await, StatusCode::OK);
@@ -231,24 +187,17 @@ async fn the_admin_ends_an_account_on_its_page(engine: Engine) {
     let worker = app.token("wangge1").await;
     let mut b = app.signed_in("admin").await;
     let html = b.get_ok("/users").await;
-    assert!(
-        html.contains(&format!("href=\"/users/{id}\"")),
-        "each account links to its page"
-    );
+    assert!(html.contains(&format!("href=\"/users/{id}\"")), "each account links to its page");
     let html = b.get_ok(&format!("/users/{id}")).await;
     assert!(html.contains("停用账号") && html.contains("重置密码"));
     let csrf = b.csrf().await;
-    b.post_form_redirected(&format!("/users/{id}/deactivate"), &[("_csrf", &csrf)])
-        .await;
+    b.post_form_redirected(&format!("/users/{id}/deactivate"), &[("_csrf", &csrf)]).await;
     assert_eq!(me(&app, &worker).await, StatusCode::UNAUTHORIZED);
     let (_, html) = b.get_text(&format!("/users/{id}")).await;
     assert!(html.contains("账号已停用"), "the flash says so");
     assert!(html.contains("重新启用"));
     let res = b
-        .post_form(
-            &format!("/users/{id}/reset-password"),
-            &[("_csrf", &csrf), ("password", "1")],
-        )
+        .post_form(&format!("/users/{id}/reset-password"), &[("_csrf", &csrf), ("password", "1")])
         .await;
     assert_eq!(
         res.status(),

@@ -42,11 +42,7 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
     )
     .await;
     let (status, body) = app.api_post(&worker, "/api/v1/cases", json!({"resident_id": xia, "kinds": ["illness"], "summary": "x", "legal_basis": "consent"})).await;
-    assert_eq!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "consent needs its date: {body}"
-    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "consent needs its date: {body}");
     let case = open_case(&app, &worker, "夏胜林", false).await;
     let _ = app.created(&worker, "/api/v1/help-records", json!({"case_id": case, "kind": "goods", "on": "2026-11-20", "items": [{"name": "米", "quantity": "25kg"}, {"name": "油", "quantity": "5L"}], "source": "社区"})).await;
     let _ = app
@@ -63,11 +59,7 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
             json!({"case_id": case, "kind": "cash", "on": "2026-11-21"}),
         )
         .await;
-    assert_eq!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "cash needs an amount: {body}"
-    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "cash needs an amount: {body}");
     let (_, got) = app.api_get(&worker, &format!("/api/v1/cases/{case}")).await;
     assert_eq!(got["help"].as_array().unwrap().len(), 2);
     assert_eq!(got["help"][0]["items"][0]["quantity"], "25kg");
@@ -81,13 +73,7 @@ async fn a_case_is_opened_with_checked_kinds_and_its_help_is_recorded(engine: En
     // The enum labels (the case's kinds, its legal basis, the help records' kinds and the
     // forms' choices) read in Chinese, and in English with the English cookie: they come
     // from the catalogue.
-    let chinese = [
-        "疾病、失业",
-        "本人单独同意",
-        "物资",
-        "走访慰问",
-        "最低生活保障（低保）",
-    ];
+    let chinese = ["疾病、失业", "本人单独同意", "物资", "走访慰问", "最低生活保障（低保）"];
     for zh in chinese {
         assert!(html.contains(zh), "{zh} in Chinese");
     }
@@ -122,9 +108,7 @@ async fn a_building_head_sees_only_own_buildings_cases_without_sensitive_fields(
         items[0].get("kinds").is_none() && items[0].get("summary").is_none(),
         "no sensitive fields for a building head"
     );
-    let (status, _) = app
-        .api_get(&head, &format!("/api/v1/cases/{yang_case}"))
-        .await;
+    let (status, _) = app.api_get(&head, &format!("/api/v1/cases/{yang_case}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app
         .api_post(
@@ -155,10 +139,7 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
             linli_store::assistance::load_year(
                 c,
                 linli_store::assistance::CalendarScope::Deployment,
-                &linli_core::workdays::YearSchedule {
-                    year: 2027,
-                    days: cal,
-                },
+                &linli_core::workdays::YearSchedule { year: 2027, days: cal },
                 "test",
                 chrono::Utc::now(),
             )
@@ -182,20 +163,13 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
             .unwrap()
     };
     assert_eq!(due("survey_start"), "2026-11-25");
-    assert_eq!(
-        due("completed"),
-        "2027-01-04",
-        "30 working days, New Year's Day skipped"
-    );
+    assert_eq!(due("completed"), "2027-01-04", "30 working days, New Year's Day skipped");
     let id = body["id"].as_i64().unwrap();
     // Today (the test clock) is 2026-11-27: the survey step is overdue and shows on the home page.
     let mut b = app.signed_in("wangge1").await;
     let (_, html) = b.get_text("/").await;
     assert!(html.contains("已超期") && html.contains("夏胜林"), "{html}");
-    assert!(
-        html.contains("最低生活保障（低保）"),
-        "the kind, in Chinese"
-    );
+    assert!(html.contains("最低生活保障（低保）"), "the kind, in Chinese");
     // In English the kind reads in English (the step's name is the procedure's own text).
     b.cookies.push(("linli_lang".into(), "en".into()));
     let (_, html) = b.get_text("/").await;
@@ -204,16 +178,9 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
         "{html}"
     );
     b.cookies.retain(|(k, _)| k != "linli_lang");
-    let (_, app_json) = app
-        .api_get(&worker, &format!("/api/v1/applications/{id}"))
-        .await;
+    let (_, app_json) = app.api_get(&worker, &format!("/api/v1/applications/{id}")).await;
     let step = |code: &str| {
-        app_json["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["code"] == code)
-            .unwrap()["id"]
+        app_json["steps"].as_array().unwrap().iter().find(|s| s["code"] == code).unwrap()["id"]
             .as_i64()
             .unwrap()
     };
@@ -242,43 +209,22 @@ async fn a_dibao_application_gets_its_working_day_clocks_and_overdue_steps_reach
     let path = format!("/applications/{id}/decision");
     b.post_form_redirected(
         &path,
-        &[
-            ("_csrf", &csrf),
-            ("status", "granted"),
-            ("decided_on", "2026-11-28"),
-        ],
+        &[("_csrf", &csrf), ("status", "granted"), ("decided_on", "2026-11-28")],
     )
     .await;
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
-    assert!(
-        html.contains("日期不能晚于今天"),
-        "a decision cannot be dated tomorrow"
-    );
-    b.post_form(
-        &path,
-        &[
-            ("_csrf", &csrf),
-            ("status", "granted"),
-            ("decided_on", "2026-11-27"),
-        ],
-    )
-    .await;
+    assert!(html.contains("日期不能晚于今天"), "a decision cannot be dated tomorrow");
+    b.post_form(&path, &[("_csrf", &csrf), ("status", "granted"), ("decided_on", "2026-11-27")])
+        .await;
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
     assert!(html.contains("2026-11-27 已批准"), "{html}");
     // The cycle is a stored choice now (yearly unless the form says half-yearly, §31): the
     // page shows it and the one date it gives.
-    assert!(
-        html.contains("2027-11-27") && html.contains("每年复核一次"),
-        "the yearly recheck"
-    );
+    assert!(html.contains("2027-11-27") && html.contains("每年复核一次"), "the yearly recheck");
     assert!(!html.contains("登记结果"), "no second decision form");
     b.post_form_redirected(
         &path,
-        &[
-            ("_csrf", &csrf),
-            ("status", "refused"),
-            ("decided_on", "2026-11-27"),
-        ],
+        &[("_csrf", &csrf), ("status", "refused"), ("decided_on", "2026-11-27")],
     )
     .await;
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
@@ -297,10 +243,7 @@ async fn conflict_flagged_cases_are_listed_apart(engine: Engine) {
     let apart = html.find("关联人员申请").expect("a separate section");
     let zhang = html.find("张君").unwrap();
     let xia = html.find("夏胜林").unwrap();
-    assert!(
-        apart < zhang && zhang < xia,
-        "the flagged case stands apart, first"
-    );
+    assert!(apart < zhang && zhang < xia, "the flagged case stands apart, first");
     let _: Value = json!(null);
 }
 
@@ -313,9 +256,7 @@ async fn neighbour_cards_show_consenting_neighbours_and_the_building_head(engine
     let three = app.place_id("building", "3号楼").await;
     let twelve = app.place_id("building", "12号楼").await;
     let mut head = app.signed_in("louzhang").await;
-    let html = head
-        .get_ok(&format!("/neighbor-cards?building={three}"))
-        .await;
+    let html = head.get_ok(&format!("/neighbor-cards?building={three}")).await;
     assert!(
         html.contains("3号楼2单元") && html.contains("夏胜林") && html.contains("同走一个门"),
         "{html}"
@@ -325,21 +266,10 @@ async fn neighbour_cards_show_consenting_neighbours_and_the_building_head(engine
         html.contains("3号楼1单元") && html.contains("还没有帮忙邻居"),
         "units without helpers are listed for action"
     );
-    let (status, _) = head
-        .get_text(&format!("/neighbor-cards?building={twelve}"))
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "another building falls back to the head's own"
-    );
-    let (_, html) = head
-        .get_text(&format!("/neighbor-cards?building={twelve}"))
-        .await;
-    assert!(
-        !html.contains("12号楼1单元"),
-        "never another building's card"
-    );
+    let (status, _) = head.get_text(&format!("/neighbor-cards?building={twelve}")).await;
+    assert_eq!(status, StatusCode::OK, "another building falls back to the head's own");
+    let (_, html) = head.get_text(&format!("/neighbor-cards?building={twelve}")).await;
+    assert!(!html.contains("12号楼1单元"), "never another building's card");
 }
 
 both_engines!(a_service_station_reaches_the_neighbour_cards_and_the_public_page);
@@ -349,28 +279,18 @@ async fn a_service_station_reaches_the_neighbour_cards_and_the_public_page(engin
         return;
     };
     let zhang = app.resident_id("张君").await;
-    let (status, body) = app
-        .api_post(
-            &worker,
-            "/api/v1/stations",
-            json!({"name": "", "services": "修车"}),
-        )
-        .await;
+    let (status, body) =
+        app.api_post(&worker, "/api/v1/stations", json!({"name": "", "services": "修车"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     // 张君 lives in 20号楼, outside 王网格's grid: the administrator, who looks after the whole
     // community, names him keeper (a worker may name only residents she looks after).
     let admin = app.token("admin").await;
     app.created(&admin, "/api/v1/stations", json!({"name": "张君便民服务站", "keeper_resident_id": zhang, "services": "自行车修理、打气", "hours": "7:00-18:00", "location": "20号楼东侧"})).await;
     let html = app.public_text("/public/stations").await;
-    assert!(
-        html.contains("张君便民服务站") && html.contains("自行车修理"),
-        "public, no sign-in"
-    );
+    assert!(html.contains("张君便民服务站") && html.contains("自行车修理"), "public, no sign-in");
     let three = app.place_id("building", "3号楼").await;
     let mut head = app.signed_in("louzhang").await;
-    let (_, html) = head
-        .get_text(&format!("/neighbor-cards?building={three}"))
-        .await;
+    let (_, html) = head.get_text(&format!("/neighbor-cards?building={three}")).await;
     assert!(html.contains("张君便民服务站"), "on the cards");
     let (status, _) = app
         .api_post(
@@ -424,26 +344,15 @@ async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
     )
     .await;
     let head = app.token("louzhang").await;
-    let (status, _) = app
-        .api_post(&head, &path, json!({"status": "closed", "reason": "x"}))
-        .await;
-    assert!(
-        status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
-        "{status}"
-    );
+    let (status, _) = app.api_post(&head, &path, json!({"status": "closed", "reason": "x"})).await;
+    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{status}");
 
     // In the pages: the case links to the step; an empty reason changes nothing.
     let mut page = app.signed_in("wangge1").await;
     let (_, html) = page.get_text(&format!("/cases/{id}")).await;
-    assert!(
-        html.contains(&format!("href=\"/cases/{id}/close\"")),
-        "{html}"
-    );
+    assert!(html.contains(&format!("href=\"/cases/{id}/close\"")), "{html}");
     let html = page.get_ok(&format!("/cases/{id}/close")).await;
-    assert!(
-        html.contains("确认结案") && html.contains("跟踪观察"),
-        "{html}"
-    );
+    assert!(html.contains("确认结案") && html.contains("跟踪观察"), "{html}");
     let csrf = page.csrf().await;
     let step = format!("/cases/{id}/status");
     assert!(
@@ -459,36 +368,20 @@ async fn a_case_is_closed_with_its_reason_after_a_confirmation(engine: Engine) {
     assert_eq!(v["status"], "open");
 
     let res = page
-        .post_form(
-            &step,
-            &[
-                ("_csrf", &csrf),
-                ("status", "closed"),
-                ("reason", "夫妻均已再就业"),
-            ],
-        )
+        .post_form(&step, &[("_csrf", &csrf), ("status", "closed"), ("reason", "夫妻均已再就业")])
         .await;
     assert!(res.status().is_redirection());
-    let (status, v) = app
-        .api_post(
-            &worker,
-            &path,
-            json!({"status": "closed", "reason": "again"}),
-        )
-        .await;
+    let (status, v) =
+        app.api_post(&worker, &path, json!({"status": "closed", "reason": "again"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
     let (_, v) = app.api_get(&worker, &format!("/api/v1/cases/{id}")).await;
     assert_eq!(v["status"], "closed");
     assert!(app.audited("case.status").await);
 
     // Reopened in one click (it undoes nothing), then monitored through the API.
-    let res = page
-        .post_form(&step, &[("_csrf", &csrf), ("status", "open")])
-        .await;
+    let res = page.post_form(&step, &[("_csrf", &csrf), ("status", "open")]).await;
     assert!(res.status().is_redirection());
-    let v = app
-        .post_ok(&worker, &path, json!({"status": "monitoring"}))
-        .await;
+    let v = app.post_ok(&worker, &path, json!({"status": "monitoring"})).await;
     assert_eq!(v["status"], "monitoring");
 }
 
@@ -509,21 +402,16 @@ async fn open_dibao(
     }
     let v = app.created(token, "/api/v1/applications", body).await;
     let id = v["id"].as_i64().unwrap();
-    let (_, got) = app
-        .api_get(token, &format!("/api/v1/applications/{id}"))
-        .await;
+    let (_, got) = app.api_get(token, &format!("/api/v1/applications/{id}")).await;
     (id, got["steps"].as_array().unwrap().clone())
 }
 
 fn step_id(steps: &[Value], code: &str) -> i64 {
-    steps.iter().find(|s| s["code"] == code).unwrap()["id"]
-        .as_i64()
-        .unwrap()
+    steps.iter().find(|s| s["code"] == code).unwrap()["id"].as_i64().unwrap()
 }
 
 async fn complete(app: &TestApp, token: &str, id: i64, body: Value) -> (StatusCode, Value) {
-    app.api_post(token, &format!("/api/v1/applications/{id}/steps"), body)
-        .await
+    app.api_post(token, &format!("/api/v1/applications/{id}/steps"), body).await
 }
 
 async fn a_dibao_survey_without_two_investigators_is_refused_citing_article_16(engine: Engine) {
@@ -547,11 +435,7 @@ async fn a_dibao_survey_without_two_investigators_is_refused_citing_article_16(e
     let (mut b, csrf) = app.signed_in_with_csrf("wangge1").await;
     b.post_form_redirected(
         &format!("/applications/{id}/steps/{survey}"),
-        &[
-            ("_csrf", &csrf),
-            ("done_on", "2026-11-24"),
-            ("investigators", "王网格"),
-        ],
+        &[("_csrf", &csrf), ("done_on", "2026-11-24"), ("investigators", "王网格")],
     )
     .await;
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
@@ -562,16 +446,10 @@ async fn a_dibao_survey_without_two_investigators_is_refused_citing_article_16(e
     // Two names in the one box of the form: done, and kept with the step.
     b.post_form_redirected(
         &format!("/applications/{id}/steps/{survey}"),
-        &[
-            ("_csrf", &csrf),
-            ("done_on", "2026-11-24"),
-            ("investigators", "王网格、李社工"),
-        ],
+        &[("_csrf", &csrf), ("done_on", "2026-11-24"), ("investigators", "王网格、李社工")],
     )
     .await;
-    let (_, got) = app
-        .api_get(&worker, &format!("/api/v1/applications/{id}"))
-        .await;
+    let (_, got) = app.api_get(&worker, &format!("/api/v1/applications/{id}")).await;
     let s = got["steps"]
         .as_array()
         .unwrap()
@@ -585,12 +463,7 @@ async fn a_dibao_survey_without_two_investigators_is_refused_citing_article_16(e
     // the end (2027-01-04, New Year's Day off in no schedule here: 2027 is unknown, so weekends
     // only), the posting 7 days before that.
     let due = |code: &str| {
-        got["steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["code"] == code)
-            .unwrap()["due_on"]
+        got["steps"].as_array().unwrap().iter().find(|s| s["code"] == code).unwrap()["due_on"]
             .as_str()
             .unwrap()
             .to_string()
@@ -615,13 +488,8 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
     )
     .await;
     let posting = step_id(&steps, "first_review_posting");
-    let (status, body) = complete(
-        &app,
-        &worker,
-        xia,
-        json!({"step_id": posting, "done_on": "2026-11-25"}),
-    )
-    .await;
+    let (status, body) =
+        complete(&app, &worker, xia, json!({"step_id": posting, "done_on": "2026-11-25"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "posting_amount_missing");
     let (status, body) = complete(
@@ -665,9 +533,7 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
     assert!(html.contains("杨静") && !html.contains("夏胜林"));
     assert!(app.audited("dibao.posting_print").await);
     // The API answers the same three facts and nothing else of the family.
-    let v = app
-        .get_ok(&worker, "/api/v1/dibao/posting?on=2026-11-27")
-        .await;
+    let v = app.get_ok(&worker, "/api/v1/dibao/posting?on=2026-11-27").await;
     let first = &v["items"][0];
     assert_eq!(first["name"], "夏胜林");
     assert_eq!(first["household_size"], 3);
@@ -675,13 +541,7 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
     let keys: Vec<&String> = first.as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        [
-            "household_size",
-            "monthly_amount_fen",
-            "name",
-            "posting_ends_on",
-            "posting_start_on"
-        ]
+        ["household_size", "monthly_amount_fen", "name", "posting_ends_on", "posting_start_on"]
     );
     // The register lists the close relative apart (§11), first.
     let (_, html) = b.get_text("/dibao").await;
@@ -694,16 +554,9 @@ async fn the_dibao_posting_prints_only_name_household_size_and_amount(engine: En
     // A building head follows the clocks of 夏胜林's application, not the amount (PIPL §28),
     // and prints no posting.
     let head = app.token("louzhang").await;
-    let v = app
-        .get_ok(&head, &format!("/api/v1/applications/{xia}"))
-        .await;
-    assert!(
-        v["monthly_amount_fen"].is_null() && v["household_size"].is_null(),
-        "{v}"
-    );
-    let (status, _) = app
-        .api_get(&head, "/api/v1/dibao/posting?on=2026-11-27")
-        .await;
+    let v = app.get_ok(&head, &format!("/api/v1/applications/{xia}")).await;
+    assert!(v["monthly_amount_fen"].is_null() && v["household_size"].is_null(), "{v}");
+    let (status, _) = app.api_get(&head, "/api/v1/dibao/posting?on=2026-11-27").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
@@ -735,11 +588,7 @@ async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_ho
     )
     .await;
     let body = app
-        .post_ok(
-            &worker,
-            &decide,
-            json!({"status": "granted", "decided_on": "2025-12-10"}),
-        )
+        .post_ok(&worker, &decide, json!({"status": "granted", "decided_on": "2025-12-10"}))
         .await;
     assert_eq!(body["recheck_cycle"], "yearly");
     assert_eq!(body["next_recheck_on"], "2026-12-10");
@@ -758,14 +607,8 @@ async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_ho
         "recheck_cycle_bad",
     )
     .await;
-    let (status, body) = app
-        .api_post(&worker, &path, json!({"checked_on": "2025-12-01"}))
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "before the grant: {body}"
-    );
+    let (status, body) = app.api_post(&worker, &path, json!({"checked_on": "2025-12-01"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "before the grant: {body}");
     let body = app
         .post_ok(
             &worker,
@@ -775,16 +618,11 @@ async fn a_granted_dibao_is_rechecked_on_its_stored_cycle_and_reminded_on_the_ho
         .await;
     assert_eq!(body["next_recheck_on"], "2027-05-27");
     assert_eq!(body["last_recheck_on"], "2026-11-27");
-    let (_, got) = app
-        .api_get(&worker, &format!("/api/v1/applications/{id}"))
-        .await;
+    let (_, got) = app.api_get(&worker, &format!("/api/v1/applications/{id}")).await;
     assert_eq!(got["recheck_cycle"], "half_yearly");
     assert_eq!(got["next_recheck_on"], "2027-05-27");
     let (_, html) = b.get_text("/").await;
-    assert!(
-        !html.contains("低保复核提醒"),
-        "rechecked: no longer reminded"
-    );
+    assert!(!html.contains("低保复核提醒"), "rechecked: no longer reminded");
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
     assert!(html.contains("每半年复核一次") && html.contains("2027-05-27"));
     assert!(app.audited("application.recheck").await);
@@ -804,14 +642,8 @@ async fn an_entrusted_dibao_application_waits_for_the_written_authorisation(engi
     )
     .await;
 
-    let (id, steps) = open_dibao(
-        &app,
-        &worker,
-        "夏胜林",
-        "2026-11-20",
-        json!({"entrusted": true}),
-    )
-    .await;
+    let (id, steps) =
+        open_dibao(&app, &worker, "夏胜林", "2026-11-20", json!({"entrusted": true})).await;
     let survey = step_id(&steps, "survey_start");
     let survey_body =
         json!({"step_id": survey, "done_on": "2026-11-24", "investigators": ["王网格", "李社工"]});
@@ -837,10 +669,7 @@ async fn an_entrusted_dibao_application_waits_for_the_written_authorisation(engi
     .await;
     let mut b = app.signed_in("wangge1").await;
     let (_, html) = b.get_text(&format!("/applications/{id}")).await;
-    assert!(
-        html.contains("缺书面委托") && html.contains("第六条"),
-        "{html}"
-    );
+    assert!(html.contains("缺书面委托") && html.contains("第六条"), "{html}");
 
     let body = app
         .post_ok(

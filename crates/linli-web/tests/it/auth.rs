@@ -28,17 +28,8 @@ async fn the_demo_admin_signs_in_and_sees_the_chinese_home_page(engine: Engine) 
 
     let res = b.login("admin", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
 
     let html = b.get_ok("/").await;
     assert!(html.contains("lang=\"zh-CN\""));
@@ -56,10 +47,7 @@ async fn a_wrong_password_is_refused_in_chinese_and_audited(engine: Engine) {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(html.contains("用户名或密码不正确"), "{html}");
-    assert!(
-        html.contains("value=\"admin\""),
-        "the form keeps the user name"
-    );
+    assert!(html.contains("value=\"admin\""), "the form keeps the user name");
     assert!(b.cookies.iter().all(|(k, _)| k != "linli_session"));
     // An unknown name answers exactly the same.
     let res = b.login("nobody", "not-the-password").await;
@@ -85,8 +73,7 @@ async fn repeated_failures_slow_down_then_lock_the_name(engine: Engine) {
     // Keep failing, waiting out each delay, until the name locks.
     let mut failures = linli_core::login::FREE_FAILURES;
     while failures < linli_core::login::LOCK_AFTER {
-        app.clock
-            .advance(linli_core::login::required_wait(failures));
+        app.clock.advance(linli_core::login::required_wait(failures));
         let res = b.login("admin", "wrong-password").await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         failures += 1;
@@ -96,24 +83,16 @@ async fn repeated_failures_slow_down_then_lock_the_name(engine: Engine) {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.text().await.unwrap().contains("暂时锁定"));
 
-    app.clock
-        .advance(Duration::minutes(linli_core::login::LOCK_MINUTES));
+    app.clock.advance(Duration::minutes(linli_core::login::LOCK_MINUTES));
     let res = b.login("admin", PASSWORD).await;
-    assert_eq!(
-        res.status(),
-        StatusCode::SEE_OTHER,
-        "the lock lifts after its time"
-    );
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the lock lifts after its time");
     // Success clears the counter: one new failure costs nothing.
     let mut other = app.browser();
     assert_eq!(
         other.login("admin", "wrong-password").await.status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    assert_eq!(
-        other.login("admin", PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(other.login("admin", PASSWORD).await.status(), StatusCode::SEE_OTHER);
 }
 
 async fn logging_out_ends_the_session(engine: Engine) {
@@ -149,17 +128,8 @@ async fn api_tokens_are_issued_for_good_credentials_only(engine: Engine) {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "login_failed");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("用户名或密码")
-    );
-    assert!(
-        body["error"]["details"]["request_id"]
-            .as_str()
-            .is_some_and(|s| !s.is_empty())
-    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("用户名或密码"));
+    assert!(body["error"]["details"]["request_id"].as_str().is_some_and(|s| !s.is_empty()));
 
     let (status, body) = app.api_get("made-up-token", "/api/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -176,11 +146,7 @@ async fn a_session_from_one_instance_is_accepted_by_another(engine: Engine) {
     let mut on_second = second.browser();
     on_second.cookies = b.cookies.clone();
     let (status, html) = on_second.get_text("/").await;
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "the session lives in the shared database"
-    );
+    assert_eq!(status, StatusCode::OK, "the session lives in the shared database");
     assert!(html.contains("王建华"));
     let token = app.token("admin").await;
     let _ = second.get_ok(&token, "/api/v1/places").await;
@@ -196,12 +162,7 @@ async fn changing_the_password_signs_out_other_sessions(engine: Engine) {
         office
             .post_form_answered(
                 "/account/password",
-                &[
-                    ("_csrf", &csrf),
-                    ("current", PASSWORD),
-                    ("new", "123"),
-                    ("confirm", "123"),
-                ],
+                &[("_csrf", &csrf), ("current", PASSWORD), ("new", "123"), ("confirm", "123"),],
                 StatusCode::UNPROCESSABLE_ENTITY
             )
             .await
@@ -219,25 +180,11 @@ async fn changing_the_password_signs_out_other_sessions(engine: Engine) {
             ],
         )
         .await;
-    assert_eq!(
-        office.get("/").await.status(),
-        StatusCode::OK,
-        "this session stays"
-    );
-    assert_eq!(
-        phone.get("/").await.status(),
-        StatusCode::SEE_OTHER,
-        "the other one ends"
-    );
+    assert_eq!(office.get("/").await.status(), StatusCode::OK, "this session stays");
+    assert_eq!(phone.get("/").await.status(), StatusCode::SEE_OTHER, "the other one ends");
     let mut fresh = app.browser();
-    assert_eq!(
-        fresh.login("wangge1", PASSWORD).await.status(),
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
-    assert_eq!(
-        fresh.login("wangge1", "网格守望2026").await.status(),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(fresh.login("wangge1", PASSWORD).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fresh.login("wangge1", "网格守望2026").await.status(), StatusCode::SEE_OTHER);
 }
 
 /// 40 wrong passwords sent at once, then the right one: each attempt is counted before its
@@ -264,18 +211,11 @@ async fn parallel_guesses_are_counted_before_they_are_checked(engine: Engine) {
             let status = res.status();
             let retry = res.headers().get("retry-after").is_some();
             let v: serde_json::Value = res.json().await.unwrap();
-            (
-                status,
-                retry,
-                v["error"]["code"].as_str().unwrap_or("").to_string(),
-            )
+            (status, retry, v["error"]["code"].as_str().unwrap_or("").to_string())
         });
     }
     let results = attempts.join_all().await;
-    let heard = results
-        .iter()
-        .filter(|(s, _, _)| *s == StatusCode::UNAUTHORIZED)
-        .count();
+    let heard = results.iter().filter(|(s, _, _)| *s == StatusCode::UNAUTHORIZED).count();
     assert_eq!(
         heard,
         linli_core::login::FREE_FAILURES as usize,
@@ -294,11 +234,7 @@ async fn parallel_guesses_are_counted_before_they_are_checked(engine: Engine) {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::TOO_MANY_REQUESTS,
-        "the right password waits too"
-    );
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the right password waits too");
 }
 
 /// Issue 13, item 7: the sign-in doors and the public forms take at most
@@ -324,32 +260,17 @@ async fn a_flood_from_one_address_is_limited(engine: Engine) {
     };
     for i in 0..60 {
         let res = attempt(i, None).await.unwrap();
-        assert_eq!(
-            res.status(),
-            StatusCode::UNAUTHORIZED,
-            "attempt {i} is heard"
-        );
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {i} is heard");
     }
     let res = attempt(60, None).await.unwrap();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().get("retry-after").is_some());
     let v: serde_json::Value = res.json().await.unwrap();
     assert_eq!(v["error"]["code"], "rate_limited");
-    assert!(
-        v["error"]["message"].as_str().unwrap().contains("秒后再试"),
-        "{v}"
-    );
+    assert!(v["error"]["message"].as_str().unwrap().contains("秒后再试"), "{v}");
     let res = attempt(61, Some("203.0.113.7")).await.unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::UNAUTHORIZED,
-        "another address is counted apart"
-    );
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "another address is counted apart");
     app.clock.advance(Duration::seconds(61));
     let res = attempt(62, None).await.unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::UNAUTHORIZED,
-        "the next minute is open"
-    );
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "the next minute is open");
 }

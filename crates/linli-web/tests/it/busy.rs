@@ -36,19 +36,10 @@ async fn a_held_writer_answers_503_with_retry_after() {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     // A signed-in browser (signing in writes, so before the writer is held) with its CSRF token.
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut browser = Browser {
-        http: http.clone(),
-        base: base.clone(),
-        cookies: Vec::new(),
-    };
-    assert_eq!(
-        browser.login("admin", PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let http =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut browser = Browser { http: http.clone(), base: base.clone(), cookies: Vec::new() };
+    assert_eq!(browser.login("admin", PASSWORD).await.status(), StatusCode::SEE_OTHER);
     let csrf = browser.csrf().await;
 
     // Hold the one SQLite writer until told to let go.
@@ -65,9 +56,7 @@ async fn a_held_writer_answers_503_with_retry_after() {
             .unwrap();
         })
     };
-    tokio::task::spawn_blocking(move || held_rx.recv().unwrap())
-        .await
-        .unwrap();
+    tokio::task::spawn_blocking(move || held_rx.recv().unwrap()).await.unwrap();
 
     // The API: issuing a token writes a session.
     let res = ask_for_a_token(&http, &base).await;
@@ -79,29 +68,16 @@ async fn a_held_writer_answers_503_with_retry_after() {
 
     // A page: signing out writes (the session is deleted, the sign-out audited).
     let res = browser
-        .post_form_with(
-            "/logout",
-            &[("_csrf", csrf.as_str())],
-            &[("accept-language", "en")],
-        )
+        .post_form_with("/logout", &[("_csrf", csrf.as_str())], &[("accept-language", "en")])
         .await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(res.headers()[RETRY_AFTER], "1");
-    assert!(
-        res.headers()[CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(res.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
     let html = res.text().await.unwrap();
     assert!(html.contains("繁忙") || html.contains("busy"), "{html}");
 
     // Signing in writes a session: the sign-in form says "busy", not "internal error".
-    let mut stranger = Browser {
-        http: http.clone(),
-        base: base.clone(),
-        cookies: Vec::new(),
-    };
+    let mut stranger = Browser { http: http.clone(), base: base.clone(), cookies: Vec::new() };
     let res = stranger.login("admin", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(res.headers()[RETRY_AFTER], "1");
@@ -110,9 +86,7 @@ async fn a_held_writer_answers_503_with_retry_after() {
 
     // Once the writer is free, the same request succeeds.
     release_tx.send(()).unwrap();
-    tokio::task::spawn_blocking(move || holder.join().unwrap())
-        .await
-        .unwrap();
+    tokio::task::spawn_blocking(move || holder.join().unwrap()).await.unwrap();
     let res = ask_for_a_token(&http, &base).await;
     assert_eq!(res.status(), StatusCode::OK);
 }

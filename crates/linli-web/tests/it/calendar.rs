@@ -40,10 +40,7 @@ async fn open_dibao(app: &TestApp, on: &str) -> (i64, Vec<Value>) {
             json!({"resident_id": xia, "kind": "dibao", "accepted_on": on}),
         )
         .await;
-    (
-        body["id"].as_i64().unwrap(),
-        body["steps"].as_array().unwrap().clone(),
-    )
+    (body["id"].as_i64().unwrap(), body["steps"].as_array().unwrap().clone())
 }
 
 fn step<'a>(steps: &'a [Value], code: &str) -> &'a Value {
@@ -72,14 +69,8 @@ async fn loading_2027_on_the_page_keeps_the_2026_spring_festival_deadlines(engin
     assert_eq!(survey["assumed_years"], json!([]));
     // The page lists both years, the shipped one and the loaded one, with their days.
     let html = admin.get_ok("/calendar?loaded=2027").await;
-    assert!(
-        html.contains("随系统发布") && html.contains("本社区导入"),
-        "{html}"
-    );
-    assert!(
-        html.contains("2026-02-17") && html.contains("2027-02-20"),
-        "{html}"
-    );
+    assert!(html.contains("随系统发布") && html.contains("本社区导入"), "{html}");
+    assert!(html.contains("2026-02-17") && html.contains("2027-02-20"), "{html}");
     let token = app.token("admin").await;
     let body = app.get_ok(&token, "/api/v1/calendar/years").await;
     let items = body["items"].as_array().unwrap();
@@ -136,12 +127,7 @@ async fn a_bad_file_is_refused_naming_its_line(engine: Engine) {
     );
     let res = upload(&mut admin, "date,kind,name\n2027-13-01,holiday,元旦\n").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("第2行：“2027-13-01”不是有效日期")
-    );
+    assert!(res.text().await.unwrap().contains("第2行：“2027-13-01”不是有效日期"));
     assert_eq!(app.count("SELECT COUNT(*) FROM calendar_years").await, 0);
 }
 

@@ -14,11 +14,7 @@ both_engines!(
 );
 
 async fn cards_json(app: &TestApp, token: &str, building: i64) -> (StatusCode, Value) {
-    app.api_get(
-        token,
-        &format!("/api/v1/buildings/{building}/neighbor-cards"),
-    )
-    .await
+    app.api_get(token, &format!("/api/v1/buildings/{building}/neighbor-cards")).await
 }
 
 /// The text of each `<section class="card"…>` of a page, in order.
@@ -41,15 +37,9 @@ async fn every_card_carries_the_building_head_the_committee_the_station_and_the_
     register_neighbour_helper(&mut worker, mi, "代买、看护老人", three).await;
 
     let mut head = app.signed_in("louzhang").await;
-    let html = head
-        .get_ok(&format!("/neighbor-cards?building={three}"))
-        .await;
+    let html = head.get_ok(&format!("/neighbor-cards?building={three}")).await;
     let cards = card_sections(&html);
-    assert!(
-        cards.len() >= 3,
-        "one card per unit at least: {}",
-        cards.len()
-    );
+    assert!(cards.len() >= 3, "one card per unit at least: {}", cards.len());
     for card in &cards {
         for must in [
             "米丽芳",
@@ -83,10 +73,7 @@ async fn every_card_carries_the_building_head_the_committee_the_station_and_the_
     assert_eq!(helpers.len(), 1, "{body}");
     for h in helpers {
         let what = h["helps_with"].as_str().unwrap();
-        assert!(
-            html.contains(&format!("能帮：{what}")),
-            "{what} on the card"
-        );
+        assert!(html.contains(&format!("能帮：{what}")), "{what} on the card");
     }
 }
 
@@ -108,13 +95,8 @@ async fn a_phone_is_printed_only_for_a_neighbour_who_agreed_to_be_contacted(engi
     let id = with_phone["resident_id"].as_i64().unwrap();
     let phone = with_phone["phone"].as_str().unwrap().to_string();
     let mut browser = app.signed_in("wangge1").await;
-    let (_, html) = browser
-        .get_text(&format!("/neighbor-cards?building={three}"))
-        .await;
-    assert!(
-        html.contains(&phone),
-        "her phone is on the card while she agrees"
-    );
+    let (_, html) = browser.get_text(&format!("/neighbor-cards?building={three}")).await;
+    assert!(html.contains(&phone), "her phone is on the card while she agrees");
 
     // She withdraws her consent to be contacted: her name stays, her phone goes.
     app.execute(
@@ -132,9 +114,7 @@ async fn a_phone_is_printed_only_for_a_neighbour_who_agreed_to_be_contacted(engi
         .cloned()
         .expect("still on the card");
     assert!(her["phone"].is_null(), "{her}");
-    let (_, html) = browser
-        .get_text(&format!("/neighbor-cards?building={three}"))
-        .await;
+    let (_, html) = browser.get_text(&format!("/neighbor-cards?building={three}")).await;
     assert!(!html.contains(&phone), "her phone is no longer printed");
     assert!(html.contains("请敲门"), "the card says to knock instead");
 
@@ -166,28 +146,17 @@ async fn the_cards_of_a_building_are_not_found_outside_the_callers_buildings(eng
     // The building head of 3号楼 and 4号楼: not 12号楼's cards.
     let head = app.token("louzhang").await;
     assert_eq!(cards_json(&app, &head, three).await.0, StatusCode::OK);
-    assert_eq!(
-        cards_json(&app, &head, twelve).await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(cards_json(&app, &head, twelve).await.0, StatusCode::NOT_FOUND);
     // A resident (陈玉兰, 1号楼) reads no building's cards, not even her own building's.
     let one = app.place_id("building", "1号楼").await;
     let resident = app.token("jumin").await;
     for b in [one, three] {
         let (status, _) = cards_json(&app, &resident, b).await;
-        assert!(
-            status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
-            "{status}"
-        );
+        assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{status}");
     }
     let mut browser = app.signed_in("jumin").await;
-    let (status, html) = browser
-        .get_text(&format!("/neighbor-cards?building={three}"))
-        .await;
-    assert!(
-        status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
-        "{status}"
-    );
+    let (status, html) = browser.get_text(&format!("/neighbor-cards?building={three}")).await;
+    assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{status}");
     assert!(!html.contains("3号楼1单元"));
     // Another community's administrator: 404, as if the building did not exist.
     app.second_community("dongfeng").await;
@@ -197,10 +166,7 @@ async fn the_cards_of_a_building_are_not_found_outside_the_callers_buildings(eng
     // A unit is not a building.
     let unit = app.place_id("unit", "1单元").await;
     let admin = app.token("admin").await;
-    assert_eq!(
-        cards_json(&app, &admin, unit).await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(cards_json(&app, &admin, unit).await.0, StatusCode::NOT_FOUND);
 }
 
 async fn a_building_head_sets_the_phone_printed_for_her_with_errors_beside_the_field(
@@ -214,11 +180,7 @@ async fn a_building_head_sets_the_phone_printed_for_her_with_errors_beside_the_f
     let html = head
         .post_form_answered(
             "/neighbor-cards/head-phone",
-            &[
-                ("_csrf", &csrf),
-                ("card_phone", "1394535"),
-                ("building", &three.to_string()),
-            ],
+            &[("_csrf", &csrf), ("card_phone", "1394535"), ("building", &three.to_string())],
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -228,16 +190,10 @@ async fn a_building_head_sets_the_phone_printed_for_her_with_errors_beside_the_f
     );
     head.post_form_redirected(
         "/neighbor-cards/head-phone",
-        &[
-            ("_csrf", &csrf),
-            ("card_phone", "139 4535 9999"),
-            ("building", &three.to_string()),
-        ],
+        &[("_csrf", &csrf), ("card_phone", "139 4535 9999"), ("building", &three.to_string())],
     )
     .await;
-    let (_, html) = head
-        .get_text(&format!("/neighbor-cards?building={three}"))
-        .await;
+    let (_, html) = head.get_text(&format!("/neighbor-cards?building={three}")).await;
     let cards = card_sections(&html);
     assert!(cards.iter().all(|c| c.contains("13945359999")));
     assert!(app.audited("cards.head_phone").await);
@@ -247,14 +203,8 @@ async fn a_building_head_sets_the_phone_printed_for_her_with_errors_beside_the_f
         &[("_csrf", &csrf), ("card_phone", "")],
     )
     .await;
-    let (_, html) = head
-        .get_text(&format!("/neighbor-cards?building={three}"))
-        .await;
-    assert!(
-        card_sections(&html)
-            .iter()
-            .all(|c| c.contains("电话请问居委会"))
-    );
+    let (_, html) = head.get_text(&format!("/neighbor-cards?building={three}")).await;
+    assert!(card_sections(&html).iter().all(|c| c.contains("电话请问居委会")));
     // A grid worker is no building head: no phone of hers goes on the cards.
     let (mut worker, csrf) = app.signed_in_with_csrf("wangge1").await;
     worker

@@ -20,9 +20,7 @@ both_engines!(
 );
 
 async fn corridors(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
-    let v = app
-        .get_ok(token, &format!("/api/v1/corridors{query}"))
-        .await;
+    let v = app.get_ok(token, &format!("/api/v1/corridors{query}")).await;
     v["items"].as_array().unwrap().clone()
 }
 
@@ -50,42 +48,24 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
         return;
     };
     let items = app.get_ok(&admin, "/api/v1/inspection-items").await;
-    let total: i64 = items["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["points"].as_i64().unwrap())
-        .sum();
+    let total: i64 =
+        items["items"].as_array().unwrap().iter().map(|i| i["points"].as_i64().unwrap()).sum();
     assert_eq!(total, 100, "{items}");
     // One corridor per unit, created with the place tree.
     let all = corridors(&app, &admin, "").await;
-    let units = app
-        .count("SELECT COUNT(*) FROM places WHERE kind = 'unit'")
-        .await;
+    let units = app.count("SELECT COUNT(*) FROM places WHERE kind = 'unit'").await;
     assert_eq!(all.len() as i64, units);
     let k = all[0]["id"].as_i64().unwrap();
     assert!(all[0]["stars"].is_null() && all[0]["high_standard"] == false);
 
     let (status, r) = inspect(&app, &admin, k, "2026-09-15", &[]).await;
     assert_eq!(status, StatusCode::CREATED, "{r}");
-    assert_eq!(
-        (r["score"].as_i64(), r["stars"].as_i64()),
-        (Some(100), Some(5))
-    );
-    assert_eq!(
-        r["high_standard"], false,
-        "one inspection is not yet a record"
-    );
+    assert_eq!((r["score"].as_i64(), r["stars"].as_i64()), (Some(100), Some(5)));
+    assert_eq!(r["high_standard"], false, "one inspection is not yet a record");
     let (_, r) = inspect(&app, &admin, k, "2026-10-15", &["lights"]).await;
-    assert_eq!(
-        (r["score"].as_i64(), r["stars"].as_i64()),
-        (Some(85), Some(4))
-    );
+    assert_eq!((r["score"].as_i64(), r["stars"].as_i64()), (Some(85), Some(4)));
     let (_, r) = inspect(&app, &admin, k, "2026-11-15", &["no_small_ads"]).await;
-    assert_eq!(
-        r["high_standard"], true,
-        "three inspections of four stars or more"
-    );
+    assert_eq!(r["high_standard"], true, "three inspections of four stars or more");
     let listed = find(&corridors(&app, &admin, "").await, k);
     assert_eq!(listed["stars"], 4);
     assert_eq!(listed["high_standard"], true);
@@ -96,10 +76,7 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
     assert_eq!(ind["indicators"]["corridors.average_stars"], 4.0);
     // Lost at once by one poor inspection.
     let (_, r) = inspect(&app, &admin, k, "2026-11-27", &["lights", "no_clutter"]).await;
-    assert_eq!(
-        (r["score"].as_i64(), r["stars"].as_i64()),
-        (Some(65), Some(2))
-    );
+    assert_eq!((r["score"].as_i64(), r["stars"].as_i64()), (Some(65), Some(2)));
     assert_eq!(r["high_standard"], false);
     let (_, ind) = app.indicators(&admin, "2026-01-01", "2026-12-31").await;
     assert_eq!(ind["indicators"]["corridors.high_standard"], 0);
@@ -117,25 +94,16 @@ async fn inspections_move_the_stars_and_the_high_standard_status(engine: Engine)
     let mut page = app.signed_in("admin").await;
     let res = page.get("/corridors/inspections.xlsx?year=2026").await;
     assert_eq!(res.status(), StatusCode::OK);
-    let table = linli_io::read_table(
-        &res.bytes().await.unwrap(),
-        "r.xlsx",
-        &linli_io::Limits::default(),
-    )
-    .unwrap();
+    let table =
+        linli_io::read_table(&res.bytes().await.unwrap(), "r.xlsx", &linli_io::Limits::default())
+            .unwrap();
     let text = format!("{table:?}");
-    assert!(
-        text.contains("2026-11-27") && text.contains("照明完好、无堆放杂物"),
-        "{text}"
-    );
+    assert!(text.contains("2026-11-27") && text.contains("照明完好、无堆放杂物"), "{text}");
     let res = page.get("/corridors/export.xlsx").await;
     assert_eq!(res.status(), StatusCode::OK);
-    let table = linli_io::read_table(
-        &res.bytes().await.unwrap(),
-        "c.xlsx",
-        &linli_io::Limits::default(),
-    )
-    .unwrap();
+    let table =
+        linli_io::read_table(&res.bytes().await.unwrap(), "c.xlsx", &linli_io::Limits::default())
+            .unwrap();
     assert!(format!("{table:?}").contains(all[0]["name"].as_str().unwrap()));
     assert!(app.audited("ledger.export").await);
 }
@@ -149,16 +117,10 @@ async fn a_building_head_inspects_only_her_buildings(engine: Engine) {
     let mine = corridors(&app, &head, "").await;
     // Her two buildings, three units each.
     assert_eq!(mine.len(), 6, "{mine:?}");
-    assert!(
-        mine.iter()
-            .all(|c| c["name"].as_str().unwrap().starts_with('3')
-                || c["name"].as_str().unwrap().starts_with('4'))
-    );
+    assert!(mine.iter().all(|c| c["name"].as_str().unwrap().starts_with('3')
+        || c["name"].as_str().unwrap().starts_with('4')));
     let own = mine[0]["id"].as_i64().unwrap();
-    let other = all
-        .iter()
-        .find(|c| !mine.iter().any(|m| m["id"] == c["id"]))
-        .unwrap()["id"]
+    let other = all.iter().find(|c| !mine.iter().any(|m| m["id"] == c["id"])).unwrap()["id"]
         .as_i64()
         .unwrap();
     let (status, _) = inspect(&app, &head, own, "2026-11-27", &["lights"]).await;
@@ -170,10 +132,7 @@ async fn a_building_head_inspects_only_her_buildings(engine: Engine) {
     let (status, _) = page.get_text(&format!("/corridors/{other}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let html = page.get_ok(&format!("/corridors/{own}")).await;
-    assert!(
-        html.contains("id=\"inspect\""),
-        "her own corridor has the form"
-    );
+    assert!(html.contains("id=\"inspect\""), "her own corridor has the form");
     // A resident or a liaison keeps no corridors.
     let resident = app.token("jumin").await;
     let (status, _) = app.api_get(&resident, "/api/v1/corridors").await;
@@ -198,14 +157,8 @@ async fn a_failed_item_becomes_an_issue_and_boards_keep_their_history(engine: En
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(crate::support::Browser::location(&res).starts_with("/affairs/"));
     assert_eq!(app.count("SELECT COUNT(*) FROM affairs").await, before + 1);
-    assert_eq!(
-        app.text("SELECT category FROM affairs ORDER BY id DESC LIMIT 1")
-            .await,
-        "lighting"
-    );
-    let description = app
-        .text("SELECT description FROM affairs ORDER BY id DESC LIMIT 1")
-        .await;
+    assert_eq!(app.text("SELECT category FROM affairs ORDER BY id DESC LIMIT 1").await, "lighting");
+    let description = app.text("SELECT description FROM affairs ORDER BY id DESC LIMIT 1").await;
     assert!(description.contains("照明完好"), "{description}");
     // An item that passed is not reported.
     let res = page
@@ -214,12 +167,7 @@ async fn a_failed_item_becomes_an_issue_and_boards_keep_their_history(engine: En
             &[("_csrf", &csrf), ("item", "no_clutter")],
         )
         .await;
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM affairs").await,
-        before + 1,
-        "{}",
-        res.status()
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM affairs").await, before + 1, "{}", res.status());
 
     // Boards: new content replaces the old, which stays in the history.
     for title in ["冬季取暖小常识", "老年人怎样用好智能手机"] {
@@ -234,34 +182,22 @@ async fn a_failed_item_becomes_an_issue_and_boards_keep_their_history(engine: En
         )
         .await;
     }
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM corridor_board_history")
-            .await,
-        2
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM corridor_board_history").await, 2);
     let (_, html) = page.get_text(&format!("/corridors/{k}")).await;
     assert!(html.contains("老年人怎样用好智能手机") && html.contains("冬季取暖小常识"));
     // The stairwell's page: boards and stars, without the inspector's name.
     let mut public = app.browser();
     let html = public.get_ok(&format!("/public/corridors/{k}")).await;
-    assert!(
-        html.contains("老年人怎样用好智能手机") && html.contains("科技之窗"),
-        "{html}"
-    );
-    assert!(
-        !html.contains("李娜"),
-        "no inspector's name on the public page"
-    );
+    assert!(html.contains("老年人怎样用好智能手机") && html.contains("科技之窗"), "{html}");
+    assert!(!html.contains("李娜"), "no inspector's name on the public page");
 }
 
 /// The QR codes to post in the stairwells: one per corridor the caller may see, each holding
 /// the corridor's public page at the configured public address; without one, the page warns
 /// that a code holding this machine's address will not open on a resident's phone.
 async fn the_stairwell_codes_open_each_corridor_s_public_page(engine: Engine) {
-    let config = linli_web::Config {
-        public_url: Some("https://linli.example.cn/".into()),
-        ..test_config()
-    };
+    let config =
+        linli_web::Config { public_url: Some("https://linli.example.cn/".into()), ..test_config() };
     let Some(app) = spawn_app_with(engine, config).await else {
         return;
     };
@@ -269,24 +205,15 @@ async fn the_stairwell_codes_open_each_corridor_s_public_page(engine: Engine) {
     let mine = corridors(&app, &head, "").await;
     let mut page = app.signed_in("louzhang").await;
     let html = page.get_ok("/corridors/qr").await;
-    assert_eq!(
-        html.matches("<svg").count(),
-        mine.len(),
-        "one code per corridor she sees"
-    );
+    assert_eq!(html.matches("<svg").count(), mine.len(), "one code per corridor she sees");
     for c in &mine {
         let url = format!("https://linli.example.cn/public/corridors/{}", c["id"]);
         assert!(html.contains(&url), "{url} printed under its code");
     }
-    assert!(
-        !html.contains("qr-warning"),
-        "a configured public address needs no warning"
-    );
+    assert!(!html.contains("qr-warning"), "a configured public address needs no warning");
     // One corridor alone; another building's corridor is not hers.
     let own = mine[0]["id"].as_i64().unwrap();
-    let (_, one) = page
-        .get_text(&format!("/corridors/qr?corridor={own}"))
-        .await;
+    let (_, one) = page.get_text(&format!("/corridors/qr?corridor={own}")).await;
     assert_eq!(one.matches("<svg").count(), 1);
     let admin = app.token("admin").await;
     let other = corridors(&app, &admin, "")
@@ -294,15 +221,10 @@ async fn the_stairwell_codes_open_each_corridor_s_public_page(engine: Engine) {
         .into_iter()
         .find(|c| !mine.iter().any(|m| m["id"] == c["id"]))
         .unwrap();
-    let (status, _) = page
-        .get_text(&format!("/corridors/qr?corridor={}", other["id"]))
-        .await;
+    let (status, _) = page.get_text(&format!("/corridors/qr?corridor={}", other["id"])).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // The address each code holds opens the corridor's page for anyone.
-    let (status, _) = app
-        .browser()
-        .get_text(&format!("/public/corridors/{own}"))
-        .await;
+    let (status, _) = app.browser().get_text(&format!("/public/corridors/{own}")).await;
     assert_eq!(status, StatusCode::OK);
 
     // Without a configured address the codes hold the address in use, here this machine's.
@@ -327,15 +249,9 @@ async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
     let k = corridors(&app, &admin, "").await[0]["id"].as_i64().unwrap();
     for on in ["2026-10-01", "2026-11-01"] {
         let (status, r) = inspect(&app, &admin, k, on, &["lights"]).await;
-        assert_eq!(
-            (status, r["stars"].as_i64()),
-            (StatusCode::CREATED, Some(4))
-        );
+        assert_eq!((status, r["stars"].as_i64()), (StatusCode::CREATED, Some(4)));
     }
-    assert_eq!(
-        find(&corridors(&app, &admin, "").await, k)["high_standard"],
-        false
-    );
+    assert_eq!(find(&corridors(&app, &admin, "").await, k)["high_standard"], false);
 
     let (mut page, csrf) = app.signed_in_with_csrf("wangge1").await;
     let form = |items: &'static str, t5: &'static str| {
@@ -356,30 +272,21 @@ async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
     let bad = form("照明完好 40\n电动车不进楼道 60", "70");
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let html = page
-        .post_form_answered(
-            "/corridors/settings",
-            &bad,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        .post_form_answered("/corridors/settings", &bad, StatusCode::UNPROCESSABLE_ENTITY)
         .await;
     assert!(html.contains("一级比一级高"), "the rule is said");
     assert!(html.contains("电动车不进楼道 60"), "the checklist as typed");
     let missing = form("照明完好", "95");
     let missing: Vec<(&str, &str)> = missing.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert!(
-        page.post_form_answered(
-            "/corridors/settings",
-            &missing,
-            StatusCode::UNPROCESSABLE_ENTITY
-        )
-        .await
-        .contains("要写分值")
+        page.post_form_answered("/corridors/settings", &missing, StatusCode::UNPROCESSABLE_ENTITY)
+            .await
+            .contains("要写分值")
     );
 
     let good = form("照明完好 40\n电动车不进楼道 60", "95");
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    page.post_form_redirected("/corridors/settings", &good)
-        .await;
+    page.post_form_redirected("/corridors/settings", &good).await;
     assert!(app.audited("corridor.settings").await);
 
     // The checklist the phone shows and the API lists.
@@ -392,16 +299,10 @@ async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
     );
     let scooters = items[1]["code"].as_str().unwrap().to_string();
     // Two inspections of 4 stars or more now make high-standard, at once.
-    assert_eq!(
-        find(&corridors(&app, &admin, "").await, k)["high_standard"],
-        true
-    );
+    assert_eq!(find(&corridors(&app, &admin, "").await, k)["high_standard"], true);
     // Scored on the new checklist and thresholds: 40 of 100 is 1 star under a 50 line.
     let (_, r) = inspect(&app, &admin, k, "2026-11-20", &[scooters.as_str()]).await;
-    assert_eq!(
-        (r["score"].as_i64(), r["stars"].as_i64()),
-        (Some(40), Some(1))
-    );
+    assert_eq!((r["score"].as_i64(), r["stars"].as_i64()), (Some(40), Some(1)));
     assert_eq!(r["high_standard"], false);
     let (_, r) = inspect(&app, &admin, k, "2026-11-27", &["lights"]).await;
     assert_eq!(r["stars"], 3, "60 of 100 reaches the new 3-star line of 60");
@@ -414,10 +315,7 @@ async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
     assert!(html.contains("平安楼道"));
     assert!(!html.contains("科技之窗"), "a removed board is not shown");
     assert!(html.contains("最近2次检查都在4星及以上"));
-    let (_, public) = app
-        .browser()
-        .get_text(&format!("/public/corridors/{k}"))
-        .await;
+    let (_, public) = app.browser().get_text(&format!("/public/corridors/{k}")).await;
     assert!(public.contains("平安楼道"));
 
     // The building head reads the rules and may not change them.
@@ -427,8 +325,7 @@ async fn a_community_sets_its_own_checklist_stars_and_boards(engine: Engine) {
     let token = head.csrf().await;
     let mut theirs = good.clone();
     theirs[0] = ("_csrf", token.as_str());
-    head.post_form_answered("/corridors/settings", &theirs, StatusCode::FORBIDDEN)
-        .await;
+    head.post_form_answered("/corridors/settings", &theirs, StatusCode::FORBIDDEN).await;
 }
 
 /// Saves the settings page with the default rules and `items` as the checklist.
@@ -472,28 +369,19 @@ async fn past_inspections_name_items_renamed_or_taken_off_in_chinese(engine: Eng
             .unwrap()
             .iter()
             .map(|i| {
-                (
-                    i["code"].as_str().unwrap().to_string(),
-                    i["label"].as_str().unwrap().to_string(),
-                )
+                (i["code"].as_str().unwrap().to_string(), i["label"].as_str().unwrap().to_string())
             })
             .collect()
     };
     let (_, v) = app.api_get(&admin, "/api/v1/inspection-items").await;
     let now = items(v);
     assert_eq!(now.len(), 2);
-    assert!(
-        now.iter().all(|(c, _)| c != "lights"),
-        "a new name is a new item: {now:?}"
-    );
+    assert!(now.iter().all(|(c, _)| c != "lights"), "a new name is a new item: {now:?}");
     let scooters = now[1].0.clone();
     let (status, _) = inspect(&app, &admin, k, "2026-11-10", &[scooters.as_str()]).await;
     assert_eq!(status, StatusCode::CREATED);
     // 电动车不进楼道 is taken off.
-    assert_eq!(
-        save_checklist(&mut page, "楼道灯完好 100").await,
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(save_checklist(&mut page, "楼道灯完好 100").await, StatusCode::SEE_OTHER);
 
     let (_, html) = page.get_text(&format!("/corridors/{k}")).await;
     let text = crate::publicity::main_text(&html);
@@ -510,21 +398,12 @@ async fn past_inspections_name_items_renamed_or_taken_off_in_chinese(engine: Eng
         "the worst items: {text}"
     );
     let res = page.get("/corridors/inspections.xlsx?year=2026").await;
-    let table = linli_io::read_table(
-        &res.bytes().await.unwrap(),
-        "r.xlsx",
-        &linli_io::Limits::default(),
-    )
-    .unwrap();
+    let table =
+        linli_io::read_table(&res.bytes().await.unwrap(), "r.xlsx", &linli_io::Limits::default())
+            .unwrap();
     let table = format!("{table:?}");
-    assert!(
-        table.contains("照明完好、无堆放杂物") && table.contains("电动车不进楼道"),
-        "{table}"
-    );
-    assert!(
-        !table.contains("lights") && !table.contains(&scooters),
-        "{table}"
-    );
+    assert!(table.contains("照明完好、无堆放杂物") && table.contains("电动车不进楼道"), "{table}");
+    assert!(!table.contains("lights") && !table.contains(&scooters), "{table}");
     let (_, html) = app.signed_in("admin").await.get_text("/audit").await;
     let text = crate::publicity::main_text(&html);
     assert!(text.contains("电动车不进楼道"), "{text}");
@@ -536,8 +415,5 @@ async fn past_inspections_name_items_renamed_or_taken_off_in_chinese(engine: Eng
         StatusCode::SEE_OTHER
     );
     let (_, v) = app.api_get(&admin, "/api/v1/inspection-items").await;
-    assert_eq!(
-        items(v)[1],
-        (scooters.clone(), "电动车不进楼道".to_string())
-    );
+    assert_eq!(items(v)[1], (scooters.clone(), "电动车不进楼道".to_string()));
 }

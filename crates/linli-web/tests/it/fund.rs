@@ -40,15 +40,12 @@ async fn give(app: &TestApp, token: &str, fen: i64, publish: bool) -> Value {
 }
 
 async fn balance(app: &TestApp, token: &str) -> i64 {
-    app.api_get(token, "/api/v1/fund/balance").await.1["balance_fen"]
-        .as_i64()
-        .unwrap()
+    app.api_get(token, "/api/v1/fund/balance").await.1["balance_fen"].as_i64().unwrap()
 }
 
 /// `approve` or `pay` on the disbursement `id` as the bearer of `token`.
 async fn disbursement(app: &TestApp, token: &str, id: i64, action: &str) -> (StatusCode, Value) {
-    app.api_act(token, &format!("/api/v1/fund/disbursements/{id}/{action}"))
-        .await
+    app.api_act(token, &format!("/api/v1/fund/disbursements/{id}/{action}")).await
 }
 
 /// A request by the worker, approved by admin and the fund keeper: ready to pay.
@@ -79,12 +76,7 @@ async fn donations_wait_for_the_meeting_decision_and_get_gap_free_receipts(engin
     };
     let mi = app.resident_id("米丽芳").await;
     let body = app.post_refused(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true}), StatusCode::CONFLICT, "no_fund_decision").await;
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("居民会议")
-    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("居民会议"));
     decide(&app, &admin).await;
     let a = give(&app, &admin, 20000, true).await;
     let b = give(&app, &admin, 5000, false).await;
@@ -116,11 +108,7 @@ async fn a_retried_donation_with_the_same_key_is_recorded_once(engine: Engine) {
     let first: Value = send().await.unwrap().json().await.unwrap();
     let again: Value = send().await.unwrap().json().await.unwrap();
     assert_eq!(first, again, "the retry gets the first answer");
-    assert_eq!(
-        balance(&app, &admin).await,
-        10000,
-        "and records nothing twice"
-    );
+    assert_eq!(balance(&app, &admin).await, 10000, "and records nothing twice");
 
     let id = approved_request(&app, 4000).await;
     let keeper = app.token("jijin").await;
@@ -154,10 +142,8 @@ async fn twenty_at_once(
         let token = token.to_string();
         let body = body.clone();
         tasks.push(tokio::spawn(async move {
-            let mut req = reqwest::Client::new()
-                .post(url)
-                .bearer_auth(token)
-                .header("idempotency-key", key);
+            let mut req =
+                reqwest::Client::new().post(url).bearer_auth(token).header("idempotency-key", key);
             if let Some(b) = body {
                 req = req.json(&b);
             }
@@ -193,11 +179,7 @@ async fn twenty_simultaneous_retries_on_two_instances_all_get_the_first_answer(e
     let (status, first) = answers[0].clone();
     assert_eq!(status, StatusCode::CREATED, "{first}");
     for (s, body) in &answers {
-        assert_eq!(
-            (*s, body),
-            (status, &first),
-            "every retry gets the first answer"
-        );
+        assert_eq!((*s, body), (status, &first), "every retry gets the first answer");
     }
     assert_eq!(balance(&app, &admin).await, 10000, "one gift recorded");
 
@@ -231,11 +213,7 @@ async fn twenty_simultaneous_retries_on_two_instances_all_get_the_first_answer(e
     assert_eq!(status, StatusCode::OK, "{first}");
     assert_eq!(first["status"], "paid");
     for (s, body) in &answers {
-        assert_eq!(
-            (*s, body),
-            (status, &first),
-            "no retry is told already_paid"
-        );
+        assert_eq!((*s, body), (status, &first), "no retry is told already_paid");
     }
     assert_eq!(balance(&app, &admin).await, 6000, "paid once");
 }
@@ -298,18 +276,12 @@ async fn a_gift_or_payment_changed_in_the_database_breaks_the_ledger(engine: Eng
         let broken = ledger_break(&app).await;
         assert!(broken.is_some(), "verify notices {what}");
         sql(&app, undo, row).await;
-        assert_eq!(
-            ledger_break(&app).await,
-            None,
-            "intact again once {what} is put back"
-        );
+        assert_eq!(ledger_break(&app).await, None, "intact again once {what} is put back");
     }
 
     // The receipt and the month's disclosure carry the ledger's record number and check code.
     let mut b = app.signed_in("admin").await;
-    let page = b
-        .get_ok(&format!("/fund/donations/{gift_id}/receipt"))
-        .await;
+    let page = b.get_ok(&format!("/fund/donations/{gift_id}/receipt")).await;
     assert!(page.contains("账本记录第1笔，校验码"), "{page}");
     let (_, page) = b.get_text("/disclosure/fund?month=2026-11").await;
     assert!(page.contains("账本校验：截至第2笔，校验码"), "{page}");
@@ -370,11 +342,7 @@ async fn fifty_simultaneous_payments_never_overdraw_the_fund(engine: Engine) {
     let keeper = app.token("jijin").await;
     let mut tasks = Vec::new();
     for (i, id) in ids.into_iter().enumerate() {
-        let base = if i % 2 == 0 {
-            app.base.clone()
-        } else {
-            second.base.clone()
-        };
+        let base = if i % 2 == 0 { app.base.clone() } else { second.base.clone() };
         let token = keeper.clone();
         tasks.push(tokio::spawn(async move {
             reqwest::Client::new()
@@ -414,17 +382,9 @@ async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine
     let (_, entries) = app.api_get(&keeper, "/api/v1/fund/entries").await;
     let tx = entries["items"][0]["id"].as_i64().unwrap();
     let (status, body) = app
-        .api_post(
-            &keeper,
-            &format!("/api/v1/fund/entries/{tx}/reverse"),
-            json!({"reason": ""}),
-        )
+        .api_post(&keeper, &format!("/api/v1/fund/entries/{tx}/reverse"), json!({"reason": ""}))
         .await;
-    assert_eq!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a reason is required: {body}"
-    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required: {body}");
     let body = app
         .created(
             &keeper,
@@ -453,12 +413,7 @@ async fn a_reversal_corrects_an_entry_once_and_cannot_be_reversed(engine: Engine
     // The ledger refuses edits at the database itself.
     let refused = app
         .db
-        .write(|c| {
-            c.execute(
-                "UPDATE fund_postings SET amount_fen = 1",
-                linli_store::params![],
-            )
-        })
+        .write(|c| c.execute("UPDATE fund_postings SET amount_fen = 1", linli_store::params![]))
         .await;
     assert!(refused.is_err());
     let v = tokio::task::spawn_blocking({
@@ -480,23 +435,15 @@ async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients
     let _ = app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "person", "donor_name": "不愿具名的王先生", "amount_fen": 10000, "method": "wechat", "received_on": "2026-11-21", "publish_name": false})).await;
     paid_request(&app, 8000).await;
     let month = crate::support::start_time().format("%Y-%m").to_string();
-    let res = app
-        .public_get(&format!("/api/v1/fund/disclosure?month={month}"))
-        .await;
+    let res = app.public_get(&format!("/api/v1/fund/disclosure?month={month}")).await;
     assert_eq!(res.status(), StatusCode::OK, "public, no sign-in");
     let d: Value = res.json().await.unwrap();
     assert_eq!(d["income_fen"], 40000);
     assert_eq!(d["spending_fen"], 8000);
     let text = d.to_string();
     assert!(text.contains("米丽芳"), "named with consent");
-    assert!(
-        !text.contains("王先生") && text.contains("爱心人士"),
-        "no name without consent"
-    );
-    assert!(
-        text.contains("夏**") && !text.contains("夏胜林"),
-        "recipients masked"
-    );
+    assert!(!text.contains("王先生") && text.contains("爱心人士"), "no name without consent");
+    assert!(text.contains("夏**") && !text.contains("夏胜林"), "recipients masked");
     let phone = app
         .text_with(
             "SELECT COALESCE(phone, '') FROM residents WHERE id = ?",
@@ -504,20 +451,14 @@ async fn the_public_disclosure_names_only_consenting_donors_and_masks_recipients
         )
         .await;
     assert!(phone.is_empty() || !text.contains(&phone));
-    let html = app
-        .public_text(&format!("/disclosure/fund?month={month}"))
-        .await;
+    let html = app.public_text(&format!("/disclosure/fund?month={month}")).await;
     assert!(html.contains("夏**") && html.contains("爱心人士") && !html.contains("夏胜林"));
     assert!(
         html.contains("公示期") && html.contains("本年累计") && html.contains("居民会议决定"),
         "posting period, year so far, basis"
     );
     assert_eq!(d["year_to_date"]["spending_fen"], 8000);
-    assert_eq!(
-        d["income_by_kind"].as_array().unwrap().len(),
-        2,
-        "residents and other people: {d}"
-    );
+    assert_eq!(d["income_by_kind"].as_array().unwrap().len(), 2, "residents and other people: {d}");
 }
 
 async fn the_fund_pages_work(engine: Engine) {
@@ -560,10 +501,7 @@ async fn the_fund_pages_work(engine: Engine) {
     // In English the method reads in English too (labels come from the catalogue).
     worker.cookies.push(("linli_lang".into(), "en".into()));
     let (_, html) = worker.get_text(&receipt).await;
-    assert!(
-        html.contains("Bank transfer") && !html.contains("银行转账"),
-        "{html}"
-    );
+    assert!(html.contains("Bank transfer") && !html.contains("银行转账"), "{html}");
     worker.cookies.retain(|(k, _)| k != "linli_lang");
     assert!(
         worker
@@ -640,10 +578,7 @@ async fn the_dashboard_shows_every_indicator_with_its_wording_and_charts(engine:
     give(&app, &admin, 30000, true).await;
     let mut b = app.signed_in("admin").await;
     let html = b.get_ok("/reports?from=2026-01-01&to=2026-12-31").await;
-    assert!(
-        html.contains("爱心基金筹集") && html.contains("300元"),
-        "the figure and its wording"
-    );
+    assert!(html.contains("爱心基金筹集") && html.contains("300元"), "the figure and its wording");
     assert!(
         !html.contains(">fund.raised_total<") && !html.contains("mono\">fund."),
         "no indicator ids on the page"
@@ -654,10 +589,7 @@ async fn the_dashboard_shows_every_indicator_with_its_wording_and_charts(engine:
             && !html.contains("暂无数据"),
         "every module's figures are counted now"
     );
-    assert!(
-        html.contains("<svg") && html.contains("¥300.00"),
-        "a chart with direct labels"
-    );
+    assert!(html.contains("<svg") && html.contains("¥300.00"), "a chart with direct labels");
     let mut head = app.signed_in("louzhang").await;
     assert_eq!(head.get("/reports").await.status(), StatusCode::FORBIDDEN);
 }
@@ -676,16 +608,10 @@ async fn the_fund_keeper_approves_from_her_home_page(engine: Engine) {
     let mut keeper = app.signed_in("jijin").await;
     let html = keeper.get_ok("/").await;
     assert!(html.contains("id=\"fund-home\""), "{html}");
-    assert!(
-        html.contains("夏胜林") && html.contains("¥300.00"),
-        "{html}"
-    );
+    assert!(html.contains("夏胜林") && html.contains("¥300.00"), "{html}");
     // The month so far: the gift above, and nothing paid yet.
     let month = html.split("id=\"fund-home\"").nth(1).unwrap_or_default();
-    assert!(
-        month.contains("¥1,000.00") && month.contains("1 笔捐赠"),
-        "{month}"
-    );
+    assert!(month.contains("¥1,000.00") && month.contains("1 笔捐赠"), "{month}");
     let approve = format!("/fund/disbursements/{id}/approve");
     assert!(html.contains(&approve), "an approve button for the request");
     let csrf = keeper.csrf().await;
@@ -733,21 +659,13 @@ async fn a_reversal_in_the_browser_is_a_confirmed_step_with_its_reason(engine: E
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert!(
-        html.contains("field-error") && html.contains("请写明冲正原因"),
-        "{html}"
-    );
+    assert!(html.contains("field-error") && html.contains("请写明冲正原因"), "{html}");
     assert_eq!(balance(&app, &admin).await, 20000, "nothing written");
 
-    let res = keeper
-        .post_form(&step, &[("_csrf", &csrf), ("reason", "重复登记")])
-        .await;
+    let res = keeper.post_form(&step, &[("_csrf", &csrf), ("reason", "重复登记")]).await;
     assert!(res.status().is_redirection());
     assert_eq!(balance(&app, &admin).await, 0);
-    assert!(
-        keeper.get(&step).await.status().is_redirection(),
-        "not offered twice"
-    );
+    assert!(keeper.get(&step).await.status().is_redirection(), "not offered twice");
 }
 
 async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Engine) {
@@ -769,34 +687,16 @@ async fn a_meeting_without_its_quorum_is_refused_with_the_arithmetic(engine: Eng
     );
     let (status, body) = post(json!({"decided_on": "2011-03-15", "basis": "households", "eligible": 2, "attendance": 1, "resolution": "成立爱心基金"})).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("户的代表2人"),
-        "{body}"
-    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("户的代表2人"), "{body}");
     for (bad, code) in [
         (
             json!({"basis": "residents", "eligible": 100, "attendance": 101}),
             "attendance_over_eligible",
         ),
-        (
-            json!({"basis": "residents", "eligible": 0, "attendance": 0}),
-            "eligible_bad",
-        ),
-        (
-            json!({"basis": "residents", "eligible": 100, "attendance": 0}),
-            "attendance_bad",
-        ),
-        (
-            json!({"basis": "residents", "eligible": -3, "attendance": 2}),
-            "eligible_bad",
-        ),
-        (
-            json!({"basis": "everyone", "eligible": 100, "attendance": 60}),
-            "basis_bad",
-        ),
+        (json!({"basis": "residents", "eligible": 0, "attendance": 0}), "eligible_bad"),
+        (json!({"basis": "residents", "eligible": 100, "attendance": 0}), "attendance_bad"),
+        (json!({"basis": "residents", "eligible": -3, "attendance": 2}), "eligible_bad"),
+        (json!({"basis": "everyone", "eligible": 100, "attendance": 60}), "basis_bad"),
     ] {
         let mut b = bad.clone();
         b["decided_on"] = json!("2011-03-15");
@@ -878,30 +778,15 @@ async fn a_gift_received_before_the_decision_is_refused_naming_its_day(engine: E
         )
         .await;
     let message = body["error"]["message"].as_str().unwrap();
-    assert!(
-        message.contains("2011年3月15日") && message.contains("2011年3月14日"),
-        "{message}"
-    );
+    assert!(message.contains("2011年3月15日") && message.contains("2011年3月14日"), "{message}");
     assert_eq!(balance(&app, &admin).await, 0, "nothing was recorded");
-    let (status, body) = app
-        .api_post(&admin, "/api/v1/fund/donations", gift("2011-03-15"))
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::CREATED,
-        "the decision's own day: {body}"
-    );
-    assert_eq!(
-        body["receipt_no"], "2011-0001",
-        "no receipt number used up by the refusal"
-    );
+    let (status, body) = app.api_post(&admin, "/api/v1/fund/donations", gift("2011-03-15")).await;
+    assert_eq!(status, StatusCode::CREATED, "the decision's own day: {body}");
+    assert_eq!(body["receipt_no"], "2011-0001", "no receipt number used up by the refusal");
     // The page says why.
     let mut worker = app.signed_in("wangge1").await;
     let (_, html) = worker.get_text("/fund/donations/new").await;
-    assert!(
-        html.contains("2011年3月15日"),
-        "the form names the decision's day"
-    );
+    assert!(html.contains("2011年3月15日"), "the form names the decision's day");
     let csrf = worker.csrf().await;
     let html = worker
         .post_form_answered(
@@ -934,10 +819,7 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
     let html = sheet().await;
     assert!(html.contains("尚未登记张贴"), "{html}");
     assert!(!html.contains("2026年11月27日") && !html.contains("2026-11-27"));
-    assert!(
-        html.contains("2026年11月20日"),
-        "dates written the Chinese way"
-    );
+    assert!(html.contains("2026年11月20日"), "dates written the Chinese way");
     assert!(html.contains("2011年3月15日"), "the decision's day too");
     let post = |body: Value| {
         let (app, admin) = (&app, &admin);
@@ -962,17 +844,9 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
         html.contains("公示期：2026年11月25日 至 2026年12月1日"),
         "the stored posting's period: {html}"
     );
-    assert!(
-        html.contains("居民委员会　2026年11月25日"),
-        "signed on the posting day"
-    );
-    assert!(
-        !html.contains("2026年12月6日"),
-        "not the day it is looked at"
-    );
-    let d = app
-        .public_json("/api/v1/fund/disclosure?month=2026-11")
-        .await;
+    assert!(html.contains("居民委员会　2026年11月25日"), "signed on the posting day");
+    assert!(!html.contains("2026年12月6日"), "not the day it is looked at");
+    let d = app.public_json("/api/v1/fund/disclosure?month=2026-11").await;
     assert_eq!(d["posting"]["posted_on"], "2026-11-25");
     assert_eq!(d["posting"]["ends_on"], "2026-12-01");
     // The fund keeper records October's posting where she prints it.
@@ -983,20 +857,13 @@ async fn the_disclosure_prints_the_day_it_was_posted_not_today(engine: Engine) {
     keeper
         .post_form_redirected(
             "/fund/postings",
-            &[
-                ("_csrf", &csrf),
-                ("month", "2026-10"),
-                ("posted_on", "2026-11-03"),
-            ],
+            &[("_csrf", &csrf), ("month", "2026-10"), ("posted_on", "2026-11-03")],
         )
         .await;
     let (_, html) = keeper.get_text("/disclosure/fund?month=2026-10").await;
     assert!(html.contains("2026年11月3日 至 2026年11月9日"), "{html}");
     let html = app.public_text("/disclosure/fund?month=2026-10").await;
-    assert!(
-        !html.contains("登记张贴日期"),
-        "the public sees the sheet only"
-    );
+    assert!(!html.contains("登记张贴日期"), "the public sees the sheet only");
     // The summary's "收支情况在社区公示" counts the postings recorded (both went up in
     // November), and none in October.
     let figure = |from: &'static str, to: &'static str| {
@@ -1043,12 +910,8 @@ async fn the_statement_closes_each_month_where_its_disclosure_does(engine: Engin
     .await;
     paid_request(&app, 4_000).await;
 
-    let community = app
-        .number(
-            "SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 1",
-            &[],
-        )
-        .await;
+    let community =
+        app.number("SELECT id FROM places WHERE kind = 'community' ORDER BY id LIMIT 1", &[]).await;
     let t = linli_store::Tenant::new(community);
     let ((opening, lines), months) = app
         .db
@@ -1065,12 +928,7 @@ async fn the_statement_closes_each_month_where_its_disclosure_does(engine: Engin
     assert_eq!(opening, months[0].opening_fen);
     for (line, d) in lines.iter().zip(&months) {
         assert_eq!(
-            (
-                line.income_fen,
-                line.goods_fen,
-                line.spending_fen,
-                line.closing_fen
-            ),
+            (line.income_fen, line.goods_fen, line.spending_fen, line.closing_fen),
             (d.income_fen, d.goods_fen, d.spending_fen, d.closing_fen),
             "{}",
             line.month

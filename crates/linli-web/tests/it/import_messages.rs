@@ -126,23 +126,12 @@ async fn bidi_and_zero_width_characters_are_refused_in_imported_names_and_places
                乙二,2号楼,\u{2067}1单元,104\n\
                丙三,2号楼,1单元,1\u{200d}05\n";
     let html = import_refused(&mut b, "bidi.csv", csv, IMPORT_CREATING).await;
-    for (row, column) in [
-        (2, "姓名"),
-        (3, "姓名"),
-        (4, "楼栋"),
-        (5, "单元"),
-        (6, "户号"),
-    ] {
-        assert!(
-            names_row_and_column(&html, row, column),
-            "{row} {column}: {html}"
-        );
+    for (row, column) in [(2, "姓名"), (3, "姓名"), (4, "楼栋"), (5, "单元"), (6, "户号")]
+    {
+        assert!(names_row_and_column(&html, row, column), "{row} {column}: {html}");
     }
     assert!(html.contains("看不见的字符"), "{html}");
-    assert!(
-        html.contains("U+202E"),
-        "the message names the character: {html}"
-    );
+    assert!(html.contains("U+202E"), "the message names the character: {html}");
     assert_nothing_hidden(&html);
     assert_eq!(residents(&app).await, people);
     assert_eq!(places(&app).await, places_before, "no building 楼8");
@@ -151,11 +140,7 @@ async fn bidi_and_zero_width_characters_are_refused_in_imported_names_and_places
     let csv = "姓名,楼栋,单元,户号\n\u{200b}林胜夏\u{feff},\u{2060}2号楼,1单元\u{200b},101\n";
     post_import(&mut b, "trim.csv", csv, IMPORT, StatusCode::OK).await;
     assert_eq!(residents(&app).await, people + 1);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM residents WHERE name = '林胜夏'")
-            .await,
-        1
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM residents WHERE name = '林胜夏'").await, 1);
 }
 
 async fn the_resident_and_place_forms_refuse_hidden_characters_beside_the_field(engine: Engine) {
@@ -168,27 +153,11 @@ async fn the_resident_and_place_forms_refuse_hidden_characters_beside_the_field(
         let form = [("_csrf", csrf.as_str()), ("name", name)];
         refused_beside(&mut b, "/residents", &form, "name", "看不见的字符").await;
     }
-    let form = [
-        ("_csrf", csrf.as_str()),
-        ("name", "新居民"),
-        ("household", "1\u{200d}01"),
-    ];
-    refused_beside(
-        &mut b,
-        "/residents",
-        &form,
-        "household",
-        "户号里有看不见的字符",
-    )
-    .await;
+    let form = [("_csrf", csrf.as_str()), ("name", "新居民"), ("household", "1\u{200d}01")];
+    refused_beside(&mut b, "/residents", &form, "household", "户号里有看不见的字符").await;
     let token = app.token("admin").await;
-    let (status, body) = app
-        .api_post(
-            &token,
-            "/api/v1/residents",
-            json!({"name": "\u{202e}林胜夏"}),
-        )
-        .await;
+    let (status, body) =
+        app.api_post(&token, "/api/v1/residents", json!({"name": "\u{202e}林胜夏"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.to_string().contains("name_hidden_char"), "{body}");
     assert_eq!(residents(&app).await, people);
@@ -221,14 +190,12 @@ async fn a_formula_hidden_behind_an_invisible_character_is_escaped_in_the_csv_ex
         return;
     };
     for name in ["隐藏公式甲", "隐藏公式乙"] {
-        app.created(&token, "/api/v1/residents", json!({"name": name}))
-            .await;
+        app.created(&token, "/api/v1/residents", json!({"name": name})).await;
     }
     // Names stored before names were checked for hidden characters.
-    for (stored, name) in [
-        ("\u{202e}=HYPERLINK(\"http://x\")", "隐藏公式甲"),
-        ("\u{200b}+cmd", "隐藏公式乙"),
-    ] {
+    for (stored, name) in
+        [("\u{202e}=HYPERLINK(\"http://x\")", "隐藏公式甲"), ("\u{200b}+cmd", "隐藏公式乙")]
+    {
         app.execute(
             "UPDATE residents SET name = ? WHERE name = ?",
             linli_store::params![stored, name],
@@ -282,26 +249,17 @@ async fn a_file_of_several_write_batches_imports_every_row_once(engine: Engine) 
     let (people, places_before) = (residents(&app).await, places(&app).await);
     let households_before = app.count("SELECT COUNT(*) FROM households").await;
     let imports_before = app.audit_count("resident.import").await;
-    let distinct_before = app
-        .count("SELECT COUNT(DISTINCT name) FROM residents")
-        .await;
+    let distinct_before = app.count("SELECT COUNT(DISTINCT name) FROM residents").await;
     let mut csv = String::from("姓名,楼栋,单元,户号\n");
     for i in 0..4_500 {
-        csv.push_str(&format!(
-            "居民{i},批量{}号楼,1单元,{}\n",
-            i % 7,
-            100 + i % 50
-        ));
+        csv.push_str(&format!("居民{i},批量{}号楼,1单元,{}\n", i % 7, 100 + i % 50));
     }
     let bad = format!("{csv},批量1号楼,1单元,101\n");
     let html = import_refused(&mut b, "bad.csv", bad, IMPORT_CREATING).await;
     assert!(names_row_and_column(&html, 4_502, "姓名"), "{html}");
     assert_eq!(residents(&app).await, people);
     assert_eq!(places(&app).await, places_before);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM households").await,
-        households_before
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM households").await, households_before);
     assert_eq!(app.audit_count("resident.import").await, imports_before);
 
     post_import(&mut b, "many.csv", csv, IMPORT_CREATING, StatusCode::OK).await;
@@ -309,8 +267,7 @@ async fn a_file_of_several_write_batches_imports_every_row_once(engine: Engine) 
     // Seven buildings of one unit each, created once although every batch names them.
     assert_eq!(places(&app).await, places_before + 14);
     assert_eq!(
-        app.count("SELECT COUNT(DISTINCT name) FROM residents")
-            .await
+        app.count("SELECT COUNT(DISTINCT name) FROM residents").await
             - app.count("SELECT COUNT(*) FROM residents").await,
         distinct_before - people,
         "every resident once"
@@ -325,9 +282,7 @@ async fn refused_beside(
     field: &str,
     message: &str,
 ) {
-    let html = b
-        .post_form_answered(path, form, StatusCode::UNPROCESSABLE_ENTITY)
-        .await;
+    let html = b.post_form_answered(path, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(
         html.contains(&format!("id=\"{field}-error\"")) && html.contains(message),
         "{form:?}: {html}"

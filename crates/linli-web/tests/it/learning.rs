@@ -22,10 +22,7 @@ both_engines!(
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     let (status, v) = app.api_post(token, path, body.clone()).await;
-    assert!(
-        status.is_success(),
-        "POST {path} {body} answered {status}: {v}"
-    );
+    assert!(status.is_success(), "POST {path} {body} answered {status}: {v}");
     v
 }
 
@@ -41,19 +38,11 @@ async fn course(
     if let Some(c) = capacity {
         body["capacity"] = json!(c);
     }
-    post(app, token, "/api/v1/courses", body).await["id"]
-        .as_i64()
-        .unwrap()
+    post(app, token, "/api/v1/courses", body).await["id"].as_i64().unwrap()
 }
 
 async fn session(app: &TestApp, token: &str, course: i64, on: &str) -> i64 {
-    post(
-        app,
-        token,
-        "/api/v1/sessions",
-        json!({"course_id": course, "held_on": on}),
-    )
-    .await["id"]
+    post(app, token, "/api/v1/sessions", json!({"course_id": course, "held_on": on})).await["id"]
         .as_i64()
         .unwrap()
 }
@@ -66,10 +55,7 @@ async fn enrol(app: &TestApp, token: &str, course: i64, resident: i64) -> (i64, 
         json!({"course_id": course, "resident_id": resident}),
     )
     .await;
-    (
-        v["id"].as_i64().unwrap(),
-        v["status"].as_str().unwrap().to_string(),
-    )
+    (v["id"].as_i64().unwrap(), v["status"].as_str().unwrap().to_string())
 }
 
 async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_drop_out_moves_it_up(
@@ -86,28 +72,16 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
     let (e1, s1) = enrol(&app, &w, k, xia).await;
     let (_, s2) = enrol(&app, &w, k, mi).await;
     let (e3, s3) = enrol(&app, &w, k, yang).await;
-    assert_eq!(
-        (s1.as_str(), s2.as_str(), s3.as_str()),
-        ("enrolled", "enrolled", "waitlisted")
-    );
+    assert_eq!((s1.as_str(), s2.as_str(), s3.as_str()), ("enrolled", "enrolled", "waitlisted"));
     // On the course page, dropping out is a step of its own (退学, never the sign-out's 退出)
     // that says what happens to the seat; opening it changes nothing.
     let mut b = app.signed_in("wangge1").await;
     let (_, html) = b.get_text(&format!("/courses/{k}")).await;
     assert!(html.contains(&format!("href=\"/enrolments/{e1}/drop\"")) && html.contains("退学…"));
-    assert!(
-        html.contains("取消候补…"),
-        "the waiting list has its own word"
-    );
+    assert!(html.contains("取消候补…"), "the waiting list has its own word");
     let html = b.get_ok(&format!("/enrolments/{e1}/drop")).await;
-    assert!(
-        html.contains("确认退学") && html.contains("候补名单上的第一位"),
-        "{html}"
-    );
-    assert!(
-        html.contains("name=\"reason\""),
-        "the reason is typed on the step"
-    );
+    assert!(html.contains("确认退学") && html.contains("候补名单上的第一位"), "{html}");
+    assert!(html.contains("name=\"reason\""), "the reason is typed on the step");
     let csrf = b.csrf().await;
     let res = b
         .post_form(
@@ -115,29 +89,16 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
             &[("_csrf", &csrf), ("status", "dropped"), ("reason", " ")],
         )
         .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "no reason, no drop"
-    );
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "no reason, no drop");
     assert!(res.text().await.unwrap().contains("请写明退学"));
     let (_, c) = app.api_get(&w, &format!("/api/v1/courses/{k}")).await;
     assert_eq!(c["enrolled"], 2, "nothing changed by looking");
-    let (status, body) = app
-        .api_post(
-            &w,
-            "/api/v1/enrolments",
-            json!({"course_id": k, "resident_id": xia}),
-        )
-        .await;
+    let (status, body) =
+        app.api_post(&w, "/api/v1/enrolments", json!({"course_id": k, "resident_id": xia})).await;
     assert_eq!(status, StatusCode::CONFLICT, "enrolled twice: {body}");
     // 夏 drops out: his seat goes to 杨, first on the waiting list.
     let body = app
-        .post_ok(
-            &w,
-            &format!("/api/v1/enrolments/{e1}/status"),
-            json!({"status": "dropped"}),
-        )
+        .post_ok(&w, &format!("/api/v1/enrolments/{e1}/status"), json!({"status": "dropped"}))
         .await;
     assert_eq!(body["promoted_enrolment_id"], e3);
     let (_, c) = app.api_get(&w, &format!("/api/v1/courses/{k}")).await;
@@ -148,10 +109,7 @@ async fn enrolling_over_capacity_puts_the_resident_on_the_waiting_list_and_a_dro
     assert!(html.contains("已退学") && html.contains("杨静"), "{html}");
     // A building head has no business with courses.
     let mut head = app.signed_in("louzhang").await;
-    assert_eq!(
-        head.get(&format!("/courses/{k}")).await.status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(head.get(&format!("/courses/{k}")).await.status(), StatusCode::FORBIDDEN);
     assert!(app.audit_count("enrolment.create").await == 3);
     assert!(app.audited("enrolment.status").await);
 }
@@ -178,13 +136,9 @@ async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engin
     )
     .await;
     // Session 1 by the API: both present.
-    let v = post(
-        &app,
-        &w,
-        "/api/v1/attendance",
-        json!({"session_id": s1, "resident_ids": [xia, mi]}),
-    )
-    .await;
+    let v =
+        post(&app, &w, "/api/v1/attendance", json!({"session_id": s1, "resident_ids": [xia, mi]}))
+            .await;
     assert_eq!(v["present"], 2);
     // Session 2 from the signed paper sheet, entered on the roll-call page: only 夏 signed.
     let mut b = app.signed_in("wangge1").await;
@@ -204,9 +158,7 @@ async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engin
         &[("_csrf", &csrf), ("source", "paper"), ("present", &xs)],
     )
     .await;
-    let paper = app
-        .count("SELECT COUNT(*) FROM attendance WHERE source = 'paper'")
-        .await;
+    let paper = app.count("SELECT COUNT(*) FROM attendance WHERE source = 'paper'").await;
     assert_eq!(paper, 1);
     // The rule (80% of 2 sessions = both): 夏 completes, 米 (1 of 2) may not.
     app.post_refused(
@@ -217,19 +169,13 @@ async fn a_paper_sign_in_sheet_entered_afterwards_counts_toward_completion(engin
         "learning_rule_not_met",
     )
     .await;
-    app.post_ok(
-        &w,
-        &format!("/api/v1/enrolments/{ex}/status"),
-        json!({"status": "completed"}),
-    )
-    .await;
+    app.post_ok(&w, &format!("/api/v1/enrolments/{ex}/status"), json!({"status": "completed"}))
+        .await;
     let cert = b.get_ok(&format!("/enrolments/{ex}/certificate")).await;
     assert!(cert.contains("结业证书") && cert.contains("夏胜林") && cert.contains("出勤 2 次"));
     // No certificate for someone who did not complete.
     assert_eq!(
-        b.get(&format!("/enrolments/{em}/certificate"))
-            .await
-            .status(),
+        b.get(&format!("/enrolments/{em}/certificate")).await.status(),
         StatusCode::NOT_FOUND
     );
 }
@@ -243,9 +189,7 @@ async fn the_indicators_on_a_small_scenario_match_a_count_by_hand(engine: Engine
     for n in names {
         ids.push(app.resident_id(n).await);
     }
-    let [xia, mi, yang, zhang, chen] = ids[..] else {
-        panic!()
-    };
+    let [xia, mi, yang, zhang, chen] = ids[..] else { panic!() };
     // Two vocational courses, one session each; an elderly-university class that counts for nothing.
     let comp = course(&app, &w, "电脑班", true, None).await;
     let emb = course(&app, &w, "刺绣班", true, None).await;
@@ -258,13 +202,8 @@ async fn the_indicators_on_a_small_scenario_match_a_count_by_hand(engine: Engine
             for p in &people {
                 es.push(enrol(app, &w, k, *p).await.0);
             }
-            post(
-                app,
-                &w,
-                "/api/v1/attendance",
-                json!({"session_id": s, "resident_ids": people}),
-            )
-            .await;
+            post(app, &w, "/api/v1/attendance", json!({"session_id": s, "resident_ids": people}))
+                .await;
             for e in es {
                 post(
                     app,
@@ -314,9 +253,7 @@ async fn the_indicators_on_a_small_scenario_match_a_count_by_hand(engine: Engine
     assert_eq!(d["employment.reemployed"]["times"], 3);
     assert_eq!(d["employment.reemployed"]["not_followed_up"], 2);
     // The list behind the figure shows the completions.
-    let (_, html) = b
-        .get_text("/courses/completions?from=2026-01-01&to=2026-12-31")
-        .await;
+    let (_, html) = b.get_text("/courses/completions?from=2026-01-01&to=2026-12-31").await;
     assert!(html.contains("张君") && html.contains("去向不明"));
 }
 
@@ -350,10 +287,7 @@ async fn a_placement_is_followed_up_and_due_calls_reach_the_home_page(engine: En
     )
     .await;
     let (_, home) = b.get_text("/").await;
-    assert!(
-        !home.contains("本周待回访"),
-        "the call was made: nothing due this week"
-    );
+    assert!(!home.contains("本周待回访"), "the call was made: nothing due this week");
     let (_, page) = b.get_text(&format!("/employment/placements/{p}")).await;
     assert!(page.contains("3个月回访") && page.contains("2027-01-28"));
     // A follow-up that says "unknown" stays unknown in the figure.
@@ -382,22 +316,13 @@ async fn sign_up(
     app.browser()
         .post_form(
             &format!("/public/courses/{course}/signup"),
-            &[
-                ("name", name),
-                ("phone", phone),
-                ("address", address),
-                ("note", ""),
-            ],
+            &[("name", name), ("phone", phone), ("address", address), ("note", "")],
         )
         .await
 }
 
 async fn signup_of(app: &TestApp, name: &'static str) -> i64 {
-    app.number(
-        "SELECT id FROM course_signups WHERE name = ?",
-        linli_store::params![name],
-    )
-    .await
+    app.number("SELECT id FROM course_signups WHERE name = ?", linli_store::params![name]).await
 }
 
 async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_its_reason(
@@ -415,10 +340,7 @@ async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_it
     let form = visitor.get_ok(&format!("/public/courses/{k}/signup")).await;
     assert!(form.contains("家政服务培训班") && form.contains("联系电话"));
     assert_eq!(
-        visitor
-            .get(&format!("/public/courses/{hidden}/signup"))
-            .await
-            .status(),
+        visitor.get(&format!("/public/courses/{hidden}/signup")).await.status(),
         StatusCode::NOT_FOUND
     );
     // A mistyped phone: refused beside the field, with what was typed kept.
@@ -435,17 +357,14 @@ async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_it
     ] {
         let res = sign_up(&app, k, name, phone, "3号楼2单元").await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        let (_, done) = visitor
-            .get_text(&crate::support::Browser::location(&res))
-            .await;
+        let (_, done) = visitor.get_text(&crate::support::Browser::location(&res)).await;
         assert!(done.contains("社区工作人员会与您联系确认"), "{done}");
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM course_signups").await, 3);
     // A request enrols nobody by itself, and its phone is in no audit record.
     assert_eq!(self_enrolments(&app).await, 0);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%13812345678%'")
-            .await,
+        app.count("SELECT COUNT(*) FROM audit_log WHERE after_json LIKE '%13812345678%'").await,
         0
     );
     // Staff see the count on the course list and the requests, phones masked, on the course.
@@ -464,20 +383,14 @@ async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_it
     let xia = app.resident_id("夏胜林").await;
     let mi = app.resident_id("米丽芳").await;
     let page = b.get_ok(&format!("/course-signups/{sx}")).await;
-    assert!(
-        page.contains(&format!("name=\"resident_id\" value=\"{xia}\"")),
-        "{page}"
-    );
+    assert!(page.contains(&format!("name=\"resident_id\" value=\"{xia}\"")), "{page}");
     assert!(!page.contains("13812345678"));
     let csrf = b.csrf().await;
     enrol_signup(&mut b, &csrf, sx, xia, StatusCode::SEE_OTHER).await;
     // One seat: the second applicant goes to the waiting list, as any enrolment would.
     enrol_signup(&mut b, &csrf, sm, mi, StatusCode::SEE_OTHER).await;
     let (_, c) = app.api_get(&w, &format!("/api/v1/courses/{k}")).await;
-    assert_eq!(
-        (c["enrolled"].as_i64(), c["waitlisted"].as_i64()),
-        (Some(1), Some(1))
-    );
+    assert_eq!((c["enrolled"].as_i64(), c["waitlisted"].as_i64()), (Some(1), Some(1)));
     assert_eq!(self_enrolments(&app).await, 2);
     // A handled request cannot enrol anyone again.
     enrol_signup(&mut b, &csrf, sx, mi, StatusCode::SEE_OTHER).await;
@@ -509,13 +422,7 @@ async fn a_public_sign_up_request_is_matched_to_the_registry_or_declined_with_it
     ] {
         assert!(actions.contains(&a.to_string()), "{a} audited: {actions:?}");
     }
-    assert_eq!(
-        actions
-            .iter()
-            .filter(|a| *a == "course_signup.create")
-            .count(),
-        3
-    );
+    assert_eq!(actions.iter().filter(|a| *a == "course_signup.create").count(), 3);
 }
 
 async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine: Engine) {
@@ -529,9 +436,7 @@ async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine:
     // A second community on the same deployment, with its own admin.
     app.second_community("dongfeng").await;
     let mut other = app.signed_in("dongfeng").await;
-    other
-        .assert_not_found(&[format!("/course-signups/{s}"), format!("/courses/{k}")])
-        .await;
+    other.assert_not_found(&[format!("/course-signups/{s}"), format!("/courses/{k}")]).await;
     let csrf = other.csrf().await;
     let xia = app.resident_id("夏胜林").await.to_string();
     enrol_signup(&mut other, &csrf, s, xia, StatusCode::NOT_FOUND).await;
@@ -539,10 +444,7 @@ async fn another_communitys_staff_cannot_see_or_handle_a_sign_up_request(engine:
     assert_eq!(pending_signups(&app).await, 1);
     // A resident's account handles nothing either: for her the request is not there.
     let mut jumin = app.signed_in("jumin").await;
-    assert_eq!(
-        jumin.get(&format!("/course-signups/{s}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(jumin.get(&format!("/course-signups/{s}")).await.status(), StatusCode::NOT_FOUND);
 }
 
 async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine) {
@@ -576,9 +478,7 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
         ],
     )
     .await;
-    let opening = app
-        .count("SELECT id FROM openings WHERE employer = '惠民便利店'")
-        .await;
+    let opening = app.count("SELECT id FROM openings WHERE employer = '惠民便利店'").await;
     // Edit: she learnt cashiering and can only work part-time nearby; a bad distance changes nothing.
     b.post_form_redirected(
         &seeker,
@@ -592,11 +492,7 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
         ],
     )
     .await;
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM job_seekers WHERE skills = '电脑'")
-            .await,
-        1
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM job_seekers WHERE skills = '电脑'").await, 1);
     b.post_form_redirected(
         &seeker,
         &[
@@ -613,18 +509,12 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
     let (_, page) = b.get_text(&seeker).await;
     assert!(page.contains("电脑、收银") && page.contains("5 km") && page.contains("下午接孩子"));
     // The opening is suggested with the new skill met.
-    assert!(
-        page.contains("惠民便利店") && page.contains("会收银"),
-        "{page}"
-    );
+    assert!(page.contains("惠民便利店") && page.contains("会收银"), "{page}");
     // Closing the opening takes it off the board and out of the suggestions; twice is refused.
     let path = format!("/employment/openings/{opening}/close");
     b.post_form_redirected(&path, &[("_csrf", &csrf)]).await;
     let (_, board) = b.get_text("/employment").await;
-    assert!(
-        !board.contains("惠民便利店"),
-        "a closed opening leaves the board"
-    );
+    assert!(!board.contains("惠民便利店"), "a closed opening leaves the board");
     let (_, page) = b.get_text(&seeker).await;
     assert!(!page.contains("惠民便利店"));
     let res = b.post_form(&path, &[("_csrf", &csrf)]).await;
@@ -638,12 +528,7 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
     // Pausing the search is an edit too.
     b.post_form_redirected(
         &seeker,
-        &[
-            ("_csrf", &csrf),
-            ("skills", "电脑、收银"),
-            ("hours", "part_time"),
-            ("status", "paused"),
-        ],
+        &[("_csrf", &csrf), ("skills", "电脑、收银"), ("hours", "part_time"), ("status", "paused")],
     )
     .await;
     assert_eq!(
@@ -653,19 +538,12 @@ async fn a_worker_edits_a_job_seeker_and_closes_a_filled_opening(engine: Engine)
         .await,
         1
     );
-    assert_eq!(
-        app.audit_count("seeker.update").await,
-        2,
-        "the refused edit is not audited"
-    );
+    assert_eq!(app.audit_count("seeker.update").await, 2, "the refused edit is not audited");
     assert_eq!(app.audit_count("opening.close").await, 1);
     // A building head may look at nothing here, let alone close an opening.
     let mut head = app.signed_in("louzhang").await;
     let hc = head.csrf().await;
-    assert_eq!(
-        head.post_form(&path, &[("_csrf", &hc)]).await.status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(head.post_form(&path, &[("_csrf", &hc)]).await.status(), StatusCode::FORBIDDEN);
 }
 
 async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engine: Engine) {
@@ -679,13 +557,7 @@ async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engi
     let xia = app.resident_id("夏胜林").await;
     let (e, status) = enrol(&app, &w, k, xia).await;
     assert_eq!(status, "enrolled");
-    post(
-        &app,
-        &w,
-        "/api/v1/attendance",
-        json!({"session_id": s, "resident_ids": [xia]}),
-    )
-    .await;
+    post(&app, &w, "/api/v1/attendance", json!({"session_id": s, "resident_ids": [xia]})).await;
 
     // Community B's admin, by the API: A's ids name nothing.
     app.second_community("dongfeng").await;
@@ -695,11 +567,7 @@ async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engi
     let list = app.get_ok(&other, "/api/v1/courses").await;
     assert_eq!(list["total"], 0, "{list}");
     let (status, _) = app
-        .api_post(
-            &other,
-            &format!("/api/v1/enrolments/{e}/status"),
-            json!({"status": "dropped"}),
-        )
+        .api_post(&other, &format!("/api/v1/enrolments/{e}/status"), json!({"status": "dropped"}))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Ids typed into a body are field errors, as for ids that do not exist.
@@ -740,28 +608,15 @@ async fn courses_sessions_and_enrolments_of_another_community_are_not_found(engi
     .await;
     let csrf = b.csrf().await;
     for (path, form) in [
-        (
-            format!("/enrolments/{e}/status"),
-            vec![("_csrf", csrf.as_str()), ("status", "dropped")],
-        ),
-        (
-            format!("/sessions/{s}/attendance"),
-            vec![("_csrf", csrf.as_str()), ("all", "1")],
-        ),
-        (
-            format!("/courses/{k}/complete"),
-            vec![("_csrf", csrf.as_str())],
-        ),
+        (format!("/enrolments/{e}/status"), vec![("_csrf", csrf.as_str()), ("status", "dropped")]),
+        (format!("/sessions/{s}/attendance"), vec![("_csrf", csrf.as_str()), ("all", "1")]),
+        (format!("/courses/{k}/complete"), vec![("_csrf", csrf.as_str())]),
     ] {
         let res = b.post_form(&path, &form).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
     }
     // Nothing of A changed.
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM enrolments WHERE status = 'enrolled'")
-            .await,
-        1
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM enrolments WHERE status = 'enrolled'").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM course_sessions WHERE course_id IN (SELECT id FROM courses WHERE name = '跨社区测试培训班')").await, 1);
     let (_, c) = app.api_get(&w, &format!("/api/v1/courses/{k}")).await;
     assert_eq!(c["enrolments"][0]["attended"], 1, "{c}");
@@ -775,15 +630,11 @@ async fn seekers_openings_and_placements_of_another_community_are_not_found(engi
     let w = app.token("wangge1").await;
     let yang = app.resident_id("杨静").await;
     let xia = app.resident_id("夏胜林").await;
-    let seeker = post(
-        &app,
-        &w,
-        "/api/v1/job-seekers",
-        json!({"resident_id": yang, "skills": "收银"}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let seeker =
+        post(&app, &w, "/api/v1/job-seekers", json!({"resident_id": yang, "skills": "收银"})).await
+            ["id"]
+            .as_i64()
+            .unwrap();
     let opening = post(
         &app,
         &w,
@@ -832,20 +683,14 @@ async fn seekers_openings_and_placements_of_another_community_are_not_found(engi
     let csrf = b.csrf().await;
     let opening_id = opening.to_string();
     for (path, form) in [
-        (
-            format!("/employment/openings/{opening}/close"),
-            vec![("_csrf", csrf.as_str())],
-        ),
+        (format!("/employment/openings/{opening}/close"), vec![("_csrf", csrf.as_str())]),
         (
             format!("/employment/seekers/{seeker}"),
             vec![("_csrf", csrf.as_str()), ("status", "paused")],
         ),
         (
             format!("/employment/seekers/{seeker}/referrals"),
-            vec![
-                ("_csrf", csrf.as_str()),
-                ("opening_id", opening_id.as_str()),
-            ],
+            vec![("_csrf", csrf.as_str()), ("opening_id", opening_id.as_str())],
         ),
     ] {
         let res = b.post_form(&path, &form).await;
@@ -859,11 +704,7 @@ async fn seekers_openings_and_placements_of_another_community_are_not_found(engi
         .await,
         1
     );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM job_seekers WHERE status = 'seeking'")
-            .await,
-        1
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM job_seekers WHERE status = 'seeking'").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM followups").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM referrals").await, 0);
 }
@@ -881,15 +722,10 @@ async fn the_people_behind_unknown_and_not_called_back_are_one_click_away(engine
         html[at..at + html[at..].find('"').unwrap()].replace("&amp;", "&")
     };
     let figure_before = |html: &str, href: &str| -> i64 {
-        let at = html
-            .find(&format!("href=\"{}\"", href.replace('&', "&amp;")))
-            .unwrap();
+        let at = html.find(&format!("href=\"{}\"", href.replace('&', "&amp;"))).unwrap();
         let rest = &html[at..];
         let start = rest.find('>').unwrap() + 1;
-        rest[start..start + rest[start..].find('<').unwrap()]
-            .trim()
-            .parse()
-            .unwrap()
+        rest[start..start + rest[start..].find('<').unwrap()].trim().parse().unwrap()
     };
     let rows = |html: &str| html.matches("<td><a href=\"/residents/").count() as i64;
 
@@ -950,12 +786,10 @@ async fn decline_signup(
 
 /// How many enrolments came from a resident's own sign-up request.
 async fn self_enrolments(app: &TestApp) -> i64 {
-    app.count("SELECT COUNT(*) FROM enrolments WHERE via = 'self'")
-        .await
+    app.count("SELECT COUNT(*) FROM enrolments WHERE via = 'self'").await
 }
 
 /// How many sign-up requests wait to be handled.
 async fn pending_signups(app: &TestApp) -> i64 {
-    app.count("SELECT COUNT(*) FROM course_signups WHERE status = 'pending'")
-        .await
+    app.count("SELECT COUNT(*) FROM course_signups WHERE status = 'pending'").await
 }

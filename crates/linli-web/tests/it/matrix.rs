@@ -39,19 +39,12 @@ async fn sign_in(app: &crate::support::TestApp, name: &'static str, role: Role) 
     let res = b.login(name, PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{name} signs in");
     let cookie = b.cookie_header();
-    Caller {
-        name,
-        role,
-        token: app.token(name).await,
-        cookie,
-    }
+    Caller { name, role, token: app.token(name).await, cookie }
 }
 
 async fn get(app: &crate::support::TestApp, c: &Caller, path: &str) -> StatusCode {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let req = client.request(Method::GET, format!("{}{path}", app.base));
     let req = if path.starts_with("/api/") {
         req.bearer_auth(&c.token)
@@ -84,11 +77,8 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
         callers.push(sign_in(&app, name, role).await);
     }
     let other = sign_in(&app, "dongfeng", Role::Admin).await;
-    let state = linli_web::AppState::new(
-        app.db.clone(),
-        app.clock.clone(),
-        linli_web::Config::default(),
-    );
+    let state =
+        linli_web::AppState::new(app.db.clone(), app.clock.clone(), linli_web::Config::default());
     let routes: Vec<(String, Action)> = operations(state)
         .iter()
         .filter(|o| o.method == Method::GET)
@@ -105,22 +95,13 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
             for id in 1..=3 {
                 let concrete: String = path
                     .split('/')
-                    .map(|s| {
-                        if s.starts_with('{') {
-                            id.to_string()
-                        } else {
-                            s.to_string()
-                        }
-                    })
+                    .map(|s| if s.starts_with('{') { id.to_string() } else { s.to_string() })
                     .collect::<Vec<_>>()
                     .join("/");
                 let status = get(&app, &other, &concrete).await;
                 cases += 1;
                 if status != StatusCode::NOT_FOUND {
-                    wrong.push(format!(
-                        "{} GET {concrete}: {status}, expected 404",
-                        other.name
-                    ));
+                    wrong.push(format!("{} GET {concrete}: {status}, expected 404", other.name));
                 }
             }
             continue;
@@ -154,11 +135,7 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
                     c.name,
                     c.role,
                     action.as_str(),
-                    if permitted {
-                        "2xx".to_string()
-                    } else {
-                        refused.as_u16().to_string()
-                    }
+                    if permitted { "2xx".to_string() } else { refused.as_u16().to_string() }
                 ));
             }
         }
@@ -173,17 +150,14 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
             p.starts_with("/residents/{id}") || p.starts_with("/api/v1/residents/{id}")
         })
         .collect();
-    let all_ids = app
-        .ints("SELECT id FROM residents WHERE status = 'active' ORDER BY id LIMIT 400")
-        .await;
+    let all_ids =
+        app.ints("SELECT id FROM residents WHERE status = 'active' ORDER BY id LIMIT 400").await;
     for c in &callers {
         if !role_permits(c.role, Action::ViewResidents) {
             continue;
         }
         let (_, list) = app.api_get(&c.token, "/api/v1/residents").await;
-        let inside = list["items"][0]["id"]
-            .as_i64()
-            .expect("a resident in scope");
+        let inside = list["items"][0]["id"].as_i64().expect("a resident in scope");
         let mut outside = None;
         for id in &all_ids {
             if get(&app, c, &format!("/api/v1/residents/{id}")).await == StatusCode::NOT_FOUND {
@@ -208,11 +182,7 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
                         c.name,
                         c.role,
                         action.as_str(),
-                        if within {
-                            "inside its places"
-                        } else {
-                            "outside its places"
-                        }
+                        if within { "inside its places" } else { "outside its places" }
                     ));
                 }
             }
@@ -237,23 +207,13 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
         let by_id = path.contains('{');
         let concrete: String = path
             .split('/')
-            .map(|s| {
-                if s.starts_with('{') {
-                    "1".to_string()
-                } else {
-                    s.to_string()
-                }
-            })
+            .map(|s| if s.starts_with('{') { "1".to_string() } else { s.to_string() })
             .collect::<Vec<_>>()
             .join("/");
         for c in callers.iter().chain(std::iter::once(&other)) {
             let permitted = role_permits(c.role, *action);
             let expected = if !permitted {
-                if c.role == Role::Resident {
-                    StatusCode::NOT_FOUND
-                } else {
-                    StatusCode::FORBIDDEN
-                }
+                if c.role == Role::Resident { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN }
             } else if by_id && c.name == other.name {
                 StatusCode::NOT_FOUND
             } else {
@@ -277,10 +237,5 @@ async fn every_route_answers_each_role_as_the_policy_says(engine: Engine) {
         routes.len(),
         writes.len()
     );
-    assert!(
-        wrong.is_empty(),
-        "{} of {cases} cases wrong:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    assert!(wrong.is_empty(), "{} of {cases} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
 }

@@ -24,12 +24,7 @@ both_engines!(
 );
 
 fn links(v: &Value) -> Vec<String> {
-    v["links"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["rel"].as_str().unwrap().to_string())
-        .collect()
+    v["links"].as_array().unwrap().iter().map(|l| l["rel"].as_str().unwrap().to_string()).collect()
 }
 
 async fn a_linked_resident_sees_her_own_page_and_downloads_her_data(engine: Engine) {
@@ -62,12 +57,7 @@ async fn a_linked_resident_sees_her_own_page_and_downloads_her_data(engine: Engi
     assert!(id_number.contains("19560318"));
     let res = page.get("/me/export").await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(
-        res.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .starts_with("attachment")
-    );
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
     assert_eq!(
         app.audit_count("resident.self_export").await,
         2,
@@ -92,9 +82,7 @@ async fn a_resident_finds_nothing_of_her_neighbours(engine: Engine) {
     let token = app.token("jumin").await;
     let mut page = app.signed_in("jumin").await;
     for id in [own, neighbour] {
-        let (status, _) = app
-            .api_get(&token, &format!("/api/v1/residents/{id}"))
-            .await;
+        let (status, _) = app.api_get(&token, &format!("/api/v1/residents/{id}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "resident {id} by the API");
         assert_eq!(
             page.get(&format!("/residents/{id}")).await.status(),
@@ -103,10 +91,7 @@ async fn a_resident_finds_nothing_of_her_neighbours(engine: Engine) {
         );
     }
     let (status, _) = app.api_get(&token, "/api/v1/residents").await;
-    assert!(
-        status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
-        "{status}"
-    );
+    assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{status}");
 }
 
 /// A link an account is offered answers, for every demo role over the whole demo (no 403 behind
@@ -194,15 +179,10 @@ async fn a_liaison_finds_its_own_unit_at_home(engine: Engine) {
         .await;
     let mut page = app.signed_in("gongjian").await;
     let html = page.get_ok("/").await;
-    let at = html
-        .find("id=\"liaison-home\"")
-        .expect("the liaison's panel");
+    let at = html.find("id=\"liaison-home\"").expect("the liaison's panel");
     let panel = &html[at..];
     assert!(panel.contains(&unit), "its unit {unit} named");
-    assert!(
-        html.contains("id=\"needs-open\""),
-        "the open needs to claim"
-    );
+    assert!(html.contains("id=\"needs-open\""), "the open needs to claim");
     assert!(!html.contains(&other), "nothing of {other}");
     // The text a reader sees (not tokens or ids inside tags, where four digits may occur).
     let mut text = String::new();
@@ -277,10 +257,7 @@ async fn an_administrator_links_an_account_to_a_resident_once(engine: Engine) {
     // The administrator's page of the resident leads to her account.
     let mut page = app.signed_in("admin").await;
     let (_, html) = page.get_text(&format!("/residents/{zhang}")).await;
-    assert!(
-        html.contains("已开通：zhangjun"),
-        "the resident's page names her account"
-    );
+    assert!(html.contains("已开通：zhangjun"), "the resident's page names her account");
     let (_, html) = page.get_text(&format!("/residents/{xia}")).await;
     assert!(html.contains(&format!("/users/new?resident={xia}")));
 }
@@ -306,26 +283,13 @@ async fn a_resident_who_reports_signed_in_finds_the_report_on_her_page(engine: E
     let at = crate::support::Browser::location(&res);
     let reference = at.trim_start_matches("/public/affairs/").to_string();
     assert_eq!(reference.len(), 8, "a short reference: {reference}");
-    assert!(
-        reference
-            .chars()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-    );
+    assert!(reference.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
     let (_, html) = page.get_text("/").await;
-    assert!(
-        html.contains("1号楼1单元三楼楼道灯不亮"),
-        "her report is on her page"
-    );
+    assert!(html.contains("1号楼1单元三楼楼道灯不亮"), "her report is on her page");
     // The reference read aloud or typed in lower case finds it.
     let spaced = format!("{} {}", &reference[..4], reference[4..].to_lowercase());
-    let res = app
-        .browser()
-        .get(&format!("/public/affairs?ref={}", spaced.replace(' ', "+")))
-        .await;
-    assert_eq!(
-        crate::support::Browser::location(&res),
-        format!("/public/affairs/{reference}")
-    );
+    let res = app.browser().get(&format!("/public/affairs?ref={}", spaced.replace(' ', "+"))).await;
+    assert_eq!(crate::support::Browser::location(&res), format!("/public/affairs/{reference}"));
 }
 
 async fn the_public_portal_names_the_community_and_its_phone(engine: Engine) {
@@ -364,17 +328,11 @@ async fn the_public_portal_names_the_community_and_its_phone(engine: Engine) {
     let (_, html) = visitor.get_text("/public").await;
     assert!(html.contains("0453-6259876"));
     let (_, html) = visitor.get_text("/public/courses").await;
-    assert!(
-        html.contains("0453-6259876"),
-        "the catalogue gives the number to call"
-    );
+    assert!(html.contains("0453-6259876"), "the catalogue gives the number to call");
     assert!(app.audited("community.contact_phone").await);
     // Nobody else sets it.
     let mut worker = app.signed_in("wangge1").await;
-    assert_eq!(
-        worker.get("/settings/community").await.status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(worker.get("/settings/community").await.status(), StatusCode::FORBIDDEN);
 }
 
 async fn a_mistyped_reference_is_answered_in_public_words(engine: Engine) {
@@ -386,10 +344,7 @@ async fn a_mistyped_reference_is_answered_in_public_words(engine: Engine) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("没有找到查询号为 ZZZZ2345 的问题"));
     assert!(html.contains("href=\"/public\""));
-    assert!(
-        !html.contains("管辖范围"),
-        "no staff words on a public page"
-    );
+    assert!(!html.contains("管辖范围"), "no staff words on a public page");
     assert!(!html.contains("/login"), "no way to the staff sign-in");
     let (status, html) = visitor.get_text("/public/courses/999999/signup").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -431,10 +386,7 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     assert_eq!(list["items"][0]["id"], id, "{list}");
     let mut page = app.signed_in("wangge1").await;
     let (_, home) = page.get_text("/").await;
-    assert!(
-        home.contains("id=\"corrections-open\"") && home.contains("陈玉兰"),
-        "{home}"
-    );
+    assert!(home.contains("id=\"corrections-open\"") && home.contains("陈玉兰"), "{home}");
     let rid = app.resident_id("陈玉兰").await;
     let (_, record) = page.get_text(&format!("/residents/{rid}")).await;
     assert!(record.contains(&format!("action=\"/corrections/{id}/resolve\"")));
@@ -444,9 +396,7 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
     let path = format!("/api/v1/corrections/{id}/resolve");
-    let (status, _) = app
-        .api_post(&other, &path, json!({"outcome": "done"}))
-        .await;
+    let (status, _) = app.api_post(&other, &path, json!({"outcome": "done"})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, list) = app.api_get(&other, "/api/v1/corrections").await;
     assert_eq!(list["total"], 0);
@@ -464,21 +414,12 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     let res = page
         .post_form(
             &format!("/corrections/{id}/resolve"),
-            &[
-                ("_csrf", &csrf),
-                ("outcome", "done"),
-                ("note", "已按新号码更正"),
-            ],
+            &[("_csrf", &csrf), ("outcome", "done"), ("note", "已按新号码更正")],
         )
         .await;
     assert!(res.status().is_redirection());
-    let (status, v) = app
-        .api_post(
-            &worker,
-            &path,
-            json!({"outcome": "declined", "note": "再改"}),
-        )
-        .await;
+    let (status, v) =
+        app.api_post(&worker, &path, json!({"outcome": "declined", "note": "再改"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
 
     let mut her = app.signed_in("jumin").await;
@@ -528,10 +469,7 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
     assert!(me.get("resident").is_none(), "{me}");
     let mut page = app.signed_in_with("zhangjun", "Zj-2026-bike").await;
     let (_, home) = page.get_text("/").await;
-    assert!(
-        home.contains("id=\"my-claim\"") && home.contains("等待确认"),
-        "{home}"
-    );
+    assert!(home.contains("id=\"my-claim\"") && home.contains("等待确认"), "{home}");
 
     // The building head may not confirm; the administrator sees it at home and confirms.
     let head = app.token("louzhang").await;
@@ -539,10 +477,7 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let mut director = app.signed_in("admin").await;
     let (_, home) = director.get_text("/").await;
-    assert!(
-        home.contains("id=\"claims-pending\"") && home.contains("张君"),
-        "{home}"
-    );
+    assert!(home.contains("id=\"claims-pending\"") && home.contains("张君"), "{home}");
     let path = format!("/api/v1/claims/{claim_id}/decide");
     app.post_refused(
         &admin,
@@ -562,9 +497,7 @@ async fn a_resident_claims_her_record_and_a_worker_confirms_it(engine: Engine) {
     assert!(res.status().is_redirection());
     let (_, me) = app.api_get(&her, "/api/v1/me").await;
     assert_eq!(me["resident"]["name"], "张君");
-    let (status, _) = app
-        .api_post(&admin, &path, json!({"decision": "confirm"}))
-        .await;
+    let (status, _) = app.api_post(&admin, &path, json!({"decision": "confirm"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "decided once");
     assert!(app.audited("claim.request").await && app.audited("claim.decide").await);
 }
@@ -600,9 +533,8 @@ async fn a_claim_is_not_a_way_to_search_the_registry(engine: Engine) {
 /// A resident account `username` (password `Zj-2026-bike`) made in 张君's unit but not linked
 /// to her record: the one who claims it. Gives its bearer token.
 async fn account_in_zhangs_unit(app: &TestApp, admin: &str, username: &str) -> String {
-    let unit = app
-        .count("SELECT unit_id FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
-        .await;
+    let unit =
+        app.count("SELECT unit_id FROM residents WHERE name = '张君' ORDER BY id LIMIT 1").await;
     let (status, v) = create_resident_account(
         app,
         admin,
@@ -615,11 +547,9 @@ async fn account_in_zhangs_unit(app: &TestApp, admin: &str, username: &str) -> S
 
 /// 张君's ID number and phone, as the registry holds them.
 async fn zhangs_id_number_and_phone(app: &TestApp) -> (String, String) {
-    let id_number = app
-        .text("SELECT id_number FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
-        .await;
-    let phone = app
-        .text("SELECT phone FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
-        .await;
+    let id_number =
+        app.text("SELECT id_number FROM residents WHERE name = '张君' ORDER BY id LIMIT 1").await;
+    let phone =
+        app.text("SELECT phone FROM residents WHERE name = '张君' ORDER BY id LIMIT 1").await;
     (id_number, phone)
 }

@@ -209,14 +209,8 @@ const CODES: &[&str] = &[
     "spouse",
 ];
 
-const DATES: &[&str] = &[
-    "2026-11-27",
-    "2026-11-20",
-    "2026-10-08",
-    "2026-01-01",
-    "2025-12-31",
-    "2027-03-01",
-];
+const DATES: &[&str] =
+    &["2026-11-27", "2026-11-20", "2026-10-08", "2026-01-01", "2025-12-31", "2027-03-01"];
 
 fn date_like(name: &str) -> bool {
     name == "on"
@@ -248,10 +242,8 @@ impl Gen<'_> {
         for key in ["anyOf", "oneOf"] {
             if let Some(alts) = s.get(key).and_then(Value::as_array) {
                 // Prefer a value over null.
-                let non_null: Vec<&Value> = alts
-                    .iter()
-                    .filter(|a| a.get("type") != Some(&json!("null")))
-                    .collect();
+                let non_null: Vec<&Value> =
+                    alts.iter().filter(|a| a.get("type") != Some(&json!("null"))).collect();
                 if non_null.is_empty() || self.rng.chance(10) {
                     let alt = self.rng.pick(alts).clone();
                     return self.value(&alt, name, depth);
@@ -282,9 +274,7 @@ impl Gen<'_> {
                 let n = if depth > 3 { 0 } else { self.rng.below(4) };
                 let singular = name.trim_end_matches('s');
                 let items = s.get("items").cloned().unwrap_or(json!({}));
-                (0..n)
-                    .map(|_| self.value(&items, singular, depth + 1))
-                    .collect()
+                (0..n).map(|_| self.value(&items, singular, depth + 1)).collect()
             }
             _ => {
                 let mut o = Map::new();
@@ -307,9 +297,7 @@ impl Gen<'_> {
         let v = if name.ends_with("_id") || name == "id" {
             self.ids.any(name, &mut self.rng)
         } else {
-            *self
-                .rng
-                .pick(&[0, 1, 2, 5, 30, 100, 2026, 150_000, -1, 1_000_000_000])
+            *self.rng.pick(&[0, 1, 2, 5, 30, 100, 2026, 150_000, -1, 1_000_000_000])
         };
         let v = min.map_or(v, |m| v.max(m));
         json!(max.map_or(v, |m| v.min(m)))
@@ -346,10 +334,9 @@ impl Gen<'_> {
             Shape::Valid => {}
             Shape::Missing => {
                 let required = required_of(s);
-                if let (Some(k), Some(o)) = (
-                    required.get(self.rng.below(required.len())),
-                    v.as_object_mut(),
-                ) {
+                if let (Some(k), Some(o)) =
+                    (required.get(self.rng.below(required.len())), v.as_object_mut())
+                {
                     o.remove(k);
                 }
             }
@@ -370,10 +357,7 @@ impl Gen<'_> {
                 }
             }
             Shape::Garbage => {
-                v = self
-                    .rng
-                    .pick(&[json!([]), json!("text"), json!(null), json!(42)])
-                    .clone();
+                v = self.rng.pick(&[json!([]), json!("text"), json!(null), json!(42)]).clone();
             }
         }
         v
@@ -391,20 +375,13 @@ async fn fresh_token(app: &crate::support::TestApp, user: &str) -> Option<String
     if !res.status().is_success() {
         return None;
     }
-    res.json::<Value>().await.ok()?["token"]
-        .as_str()
-        .map(String::from)
+    res.json::<Value>().await.ok()?["token"].as_str().map(String::from)
 }
 
 fn required_of(s: &Value) -> Vec<String> {
     s.get("required")
         .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
+        .map(|r| r.iter().filter_map(Value::as_str).map(String::from).collect())
         .unwrap_or_default()
 }
 
@@ -418,10 +395,7 @@ fn operations(doc: &Value) -> Vec<Operation> {
                 .find(|(k, _)| k.as_str() != "default")
                 .unwrap_or_else(|| panic!("{method} {path} documents no success response"));
             let response = response["content"]["application/json"]["schema"].clone();
-            assert!(
-                !response.is_null(),
-                "{method} {path} documents no response schema"
-            );
+            assert!(!response.is_null(), "{method} {path} documents no response schema");
             out.push(Operation {
                 method: method.to_uppercase().parse().expect("method"),
                 path: path.clone(),
@@ -453,10 +427,7 @@ fn validator(doc: &Value, schema: &Value) -> jsonschema::Validator {
         Value::Object(o) => o.clone(),
         _ => Map::new(),
     };
-    s.insert(
-        "$schema".into(),
-        json!("https://json-schema.org/draft/2020-12/schema"),
-    );
+    s.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
     s.insert("components".into(), doc["components"].clone());
     jsonschema::validator_for(&Value::Object(s)).expect("the document's schemas compile")
 }
@@ -486,10 +457,8 @@ async fn every_documented_operation_answers_as_its_schema_says(engine: Engine) {
     let ops = operations(&doc);
     assert!(ops.len() >= 50, "only {} operations documented", ops.len());
     let error_schema = validator(&doc, &json!({"$ref": "#/components/schemas/ErrorBody"}));
-    let responses: BTreeMap<&str, jsonschema::Validator> = ops
-        .iter()
-        .map(|o| (o.id.as_str(), validator(&doc, &o.response)))
-        .collect();
+    let responses: BTreeMap<&str, jsonschema::Validator> =
+        ops.iter().map(|o| (o.id.as_str(), validator(&doc, &o.response))).collect();
     let bodies: BTreeMap<&str, jsonschema::Validator> = ops
         .iter()
         .filter_map(|o| Some((o.id.as_str(), validator(&doc, o.body.as_ref()?))))
@@ -508,11 +477,7 @@ async fn every_documented_operation_answers_as_its_schema_says(engine: Engine) {
             if op.path.contains('{') != (pass == 1) {
                 continue;
             }
-            let mut g = Gen {
-                doc: &doc,
-                ids: &ids,
-                rng: Rng::seeded(pass),
-            };
+            let mut g = Gen { doc: &doc, ids: &ids, rng: Rng::seeded(pass) };
             let path = concrete(&op.path, &mut g, true);
             let (status, v) = app.api_get(&admin, &path).await;
             if status.is_success() {
@@ -543,11 +508,7 @@ async fn every_documented_operation_answers_as_its_schema_says(engine: Engine) {
                     continue;
                 }
                 let seed = (round << 32) ^ ((ci as u64) << 16) ^ oi as u64;
-                let mut g = Gen {
-                    doc: &doc,
-                    ids: &ids,
-                    rng: Rng::seeded(seed),
-                };
+                let mut g = Gen { doc: &doc, ids: &ids, rng: Rng::seeded(seed) };
                 let shape = match g.rng.below(10) {
                     0..=5 => Shape::Valid,
                     6 => Shape::Missing,
@@ -558,9 +519,7 @@ async fn every_documented_operation_answers_as_its_schema_says(engine: Engine) {
                 let mut path = concrete(&op.path, &mut g, valid_path);
                 if !op.query.is_empty() && g.rng.chance(70) {
                     let q = g.rng.pick(&op.query).clone();
-                    let v = *g
-                        .rng
-                        .pick(&["open", "closed", "2026", "1", "2", "0", "-1", "abc"]);
+                    let v = *g.rng.pick(&["open", "closed", "2026", "1", "2", "0", "-1", "abc"]);
                     path = format!("{path}?{q}={v}");
                 }
                 let body = op.body.as_ref().map(|b| g.body(b, shape));
@@ -605,11 +564,7 @@ async fn every_documented_operation_answers_as_its_schema_says(engine: Engine) {
                     *successes.entry(op.id.as_str()).or_default() += 1;
                     ids.learn(&op.path, &v);
                 } else {
-                    check(
-                        &error_schema,
-                        &v,
-                        &format!("{what}: the error breaks ErrorBody"),
-                    );
+                    check(&error_schema, &v, &format!("{what}: the error breaks ErrorBody"));
                     let body_valid = body
                         .as_ref()
                         .zip(bodies.get(op.id.as_str()))
@@ -648,10 +603,7 @@ async fn every_documented_operation_answers_as_its_schema_says(engine: Engine) {
         "only {} of {} operations ever succeeded: {successes:?}\nrefusals: {:#?}",
         successes.len(),
         ops.len(),
-        refusals
-            .iter()
-            .filter(|(k, _)| !successes.contains_key(*k))
-            .collect::<BTreeMap<_, _>>()
+        refusals.iter().filter(|(k, _)| !successes.contains_key(*k)).collect::<BTreeMap<_, _>>()
     );
 }
 
@@ -666,9 +618,7 @@ fn concrete(path: &str, g: &mut Gen, valid: bool) -> String {
             let id = if valid {
                 g.ids.any(&format!("{resource}_id"), &mut g.rng).to_string()
             } else {
-                g.rng
-                    .pick(&["0", "-1", "999999999", "abc", "9223372036854775808"])
-                    .to_string()
+                g.rng.pick(&["0", "-1", "999999999", "abc", "9223372036854775808"]).to_string()
             };
             out.push(id);
         } else {

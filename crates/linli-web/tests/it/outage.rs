@@ -73,27 +73,19 @@ async fn while_postgresql_is_unreachable_linli_answers_503_and_recovers() {
     let upstream = host_port(&app.test_db.url);
     let switch = Switch::start(upstream.clone()).await;
     let url = app.test_db.url.replacen(&upstream, &switch.addr, 1);
-    let db = tokio::task::spawn_blocking(move || Db::open(&DbConfig::new(url)).unwrap())
-        .await
-        .unwrap();
+    let db =
+        tokio::task::spawn_blocking(move || Db::open(&DbConfig::new(url)).unwrap()).await.unwrap();
     let base = serve_db(db, app.clock.clone()).await;
     let residents = format!("{base}/api/v1/residents");
 
     let res = get(residents.clone(), Some(&token)).await;
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "through the proxy, while it is up"
-    );
+    assert_eq!(res.status(), StatusCode::OK, "through the proxy, while it is up");
 
     switch.set(false);
     for _ in 0..3 {
         let res = get(residents.clone(), Some(&token)).await;
         assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "not 500");
-        assert!(
-            res.headers().contains_key(RETRY_AFTER),
-            "says when to retry"
-        );
+        assert!(res.headers().contains_key(RETRY_AFTER), "says when to retry");
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["error"]["code"], "db_unavailable", "{body}");
     }
@@ -122,11 +114,7 @@ async fn while_postgresql_is_unreachable_linli_answers_503_and_recovers() {
         }
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     }
-    assert_eq!(
-        answered,
-        Some(StatusCode::OK),
-        "recovered without a restart"
-    );
+    assert_eq!(answered, Some(StatusCode::OK), "recovered without a restart");
     let res = get(format!("{base}/readyz"), None).await;
     assert_eq!(res.status(), StatusCode::OK);
 }

@@ -40,9 +40,7 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let clinic = app
-        .new_partner(&admin, "绿苑社区医疗服务站", "hospital")
-        .await;
+    let clinic = app.new_partner(&admin, "绿苑社区医疗服务站", "hospital").await;
     let bureau = app.new_partner(&admin, "东安区建设局", "government").await;
     app.post_refused(
         &admin,
@@ -53,24 +51,15 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     )
     .await;
     let clinic_deal = agreement(&app, &admin, clinic, json!([{"kind": "health_lecture", "target_per_year": 6}, {"kind": "physical_exam", "target_per_year": 1}])).await;
-    let bureau_deal = agreement(
-        &app,
-        &admin,
-        bureau,
-        json!([{"kind": "repair", "target_per_year": 2}]),
-    )
-    .await;
+    let bureau_deal =
+        agreement(&app, &admin, bureau, json!([{"kind": "repair", "target_per_year": 2}])).await;
     // A liaison's grant must name a unit of the community.
     let community = app.place_id("community", "Xx社区").await;
     app.post_refused(&admin, "/api/v1/users", json!({"username": "ghost", "password": PASSWORD, "role": "partner", "scope_place_id": community, "partner_id": 999_999}), StatusCode::UNPROCESSABLE_ENTITY, "partner_missing").await;
     let doctor = liaison(&app, &admin, "liuyisheng", clinic).await;
-    let own = app
-        .get_ok(&doctor, &format!("/api/v1/agreements/{clinic_deal}"))
-        .await;
+    let own = app.get_ok(&doctor, &format!("/api/v1/agreements/{clinic_deal}")).await;
     assert_eq!(own["commitments"].as_array().unwrap().len(), 2);
-    let (status, _) = app
-        .api_get(&doctor, &format!("/api/v1/agreements/{bureau_deal}"))
-        .await;
+    let (status, _) = app.api_get(&doctor, &format!("/api/v1/agreements/{bureau_deal}")).await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
@@ -101,14 +90,8 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
         "another unit is no unit of the liaison's"
     );
     let (status, _) = app.api_post(&doctor, "/api/v1/agreements", json!({"partner_id": clinic, "signed_on": "2026-01-01", "valid_from": "2026-01-01", "valid_to": "2030-12-31"})).await;
-    assert_eq!(
-        status,
-        StatusCode::FORBIDDEN,
-        "agreements are the community's to record"
-    );
-    let (_, unit) = app
-        .api_get(&doctor, &format!("/api/v1/partners/{clinic}"))
-        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "agreements are the community's to record");
+    let (_, unit) = app.api_get(&doctor, &format!("/api/v1/partners/{clinic}")).await;
     let lectures = unit["fulfilment"]
         .as_array()
         .unwrap()
@@ -116,27 +99,18 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
         .find(|f| f["kind"] == "health_lecture")
         .unwrap()
         .clone();
-    assert_eq!(
-        (lectures["done"].as_i64(), lectures["target"].as_i64()),
-        (Some(2), Some(6))
-    );
+    assert_eq!((lectures["done"].as_i64(), lectures["target"].as_i64()), (Some(2), Some(6)));
     let (_, v) = app.indicators(&admin, "2026-01-01", "2026-12-31").await;
     assert_eq!(v["indicators"]["partners.signed"], 2);
     // In force is not signed this year: both agreements were signed in 2011.
     assert_eq!(v["indicators"]["partners.signed_in_year"], 0);
     assert_eq!(v["indicators"]["partners.lectures"], 2);
     let (_, v) = app.indicators(&admin, "2027-01-01", "2027-12-31").await;
-    assert_eq!(
-        v["indicators"]["partners.signed"], 0,
-        "both agreements end in 2026"
-    );
+    assert_eq!(v["indicators"]["partners.signed"], 0, "both agreements end in 2026");
     // In the browser: the liaison lands on its unit, another unit's page is not found, and the
     // dashboard warns of the agreements ending within two months (today is 2026-11-27).
     let mut b = app.browser();
-    assert_eq!(
-        b.login("liuyisheng", PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(b.login("liuyisheng", PASSWORD).await.status(), StatusCode::SEE_OTHER);
     let res = b.get("/partners").await;
     assert_eq!(Browser::location(&res), format!("/partners/{clinic}"));
     let html = b.get_ok(&format!("/partners/{clinic}")).await;
@@ -145,10 +119,7 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let mut staff = app.signed_in("admin").await;
     let (_, html) = staff.get_text("/partners").await;
-    assert!(
-        html.contains("两个月内到期") && html.contains("即将到期"),
-        "{html}"
-    );
+    assert!(html.contains("两个月内到期") && html.contains("即将到期"), "{html}");
     // The accounts page creates a liaison for a unit too.
     let csrf = staff.csrf().await;
     let form = [
@@ -162,14 +133,8 @@ async fn a_liaison_sees_only_its_own_units_records(engine: Engine) {
     ];
     staff.post_form_redirected("/users", &form).await;
     let builder = app.token("jianshe2").await;
-    let (status, _) = app
-        .api_get(&builder, &format!("/api/v1/agreements/{bureau_deal}"))
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "the new liaison sees its own unit's agreement"
-    );
+    let (status, _) = app.api_get(&builder, &format!("/api/v1/agreements/{bureau_deal}")).await;
+    assert_eq!(status, StatusCode::OK, "the new liaison sees its own unit's agreement");
 }
 
 async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
@@ -182,23 +147,12 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
     let teacher = liaison(&app, &admin, "yizhong", school).await;
     let body = app.created(&admin, "/api/v1/needs", json!({"title": "整修3号楼至8号楼巷路", "place": "巷路", "urgency": "urgent", "raised_by": "居民"})).await;
     let need = body["id"].as_i64().unwrap();
-    let (status, _) = on_need(
-        &app,
-        &builder,
-        need,
-        "claim",
-        json!({"note": "我局提供沙石"}),
-    )
-    .await;
+    let (status, _) = on_need(&app, &builder, need, "claim", json!({"note": "我局提供沙石"})).await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = on_need(&app, &teacher, need, "claim", json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT, "one claim at a time: {body}");
     let (status, _) = on_need(&app, &builder, need, "confirm", json!({"confirm": true})).await;
-    assert_eq!(
-        status,
-        StatusCode::FORBIDDEN,
-        "a unit cannot confirm its own claim"
-    );
+    assert_eq!(status, StatusCode::FORBIDDEN, "a unit cannot confirm its own claim");
     let (_, list) = app.api_get(&admin, "/api/v1/needs").await;
     assert_eq!(
         list["items"][0]["status"], "claimed",
@@ -206,10 +160,7 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
     );
     let mut b = app.signed_in("admin").await;
     let (_, html) = b.get_text("/partners/lists").await;
-    assert!(
-        html.contains("已认领待确认") && html.contains("东安区建设局"),
-        "{html}"
-    );
+    assert!(html.contains("已认领待确认") && html.contains("东安区建设局"), "{html}");
     let (status, _) = on_need(
         &app,
         &admin,
@@ -234,14 +185,7 @@ async fn a_claimed_need_waits_for_the_communitys_confirmation(engine: Engine) {
 /// The issue `id` given by `admin` to the grid worker wangge1.
 async fn assign_to_wangge1(app: &TestApp, admin: &str, id: i64) {
     let wangge = app.user_id("wangge1").await;
-    let (status, _) = on_issue(
-        app,
-        admin,
-        id,
-        "assign",
-        json!({"assignee_user_id": wangge}),
-    )
-    .await;
+    let (status, _) = on_issue(app, admin, id, "assign", json!({"assignee_user_id": wangge})).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -253,8 +197,7 @@ async fn on_need(
     step: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    app.api_post(token, &format!("/api/v1/needs/{need}/{step}"), body)
-        .await
+    app.api_post(token, &format!("/api/v1/needs/{need}/{step}"), body).await
 }
 
 /// `POST /api/v1/affairs/{id}/{step}` (assign, resolve, rate …) as the bearer of `token`.
@@ -265,8 +208,7 @@ async fn on_issue(
     step: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    app.api_post(token, &format!("/api/v1/affairs/{id}/{step}"), body)
-        .await
+    app.api_post(token, &format!("/api/v1/affairs/{id}/{step}"), body).await
 }
 
 async fn new_issue(app: &TestApp, token: &str, phone: Option<&str>) -> i64 {
@@ -296,24 +238,16 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     // Reported Friday 2026-11-27: a road issue is resolved within 13 working days.
     assert_eq!(got["respond_by"], "2026-11-30");
     assert_eq!(got["resolve_by"], "2026-12-16");
-    assert_eq!(
-        got["reporter_phone"], "139****1234",
-        "the phone is masked in the API too"
-    );
+    assert_eq!(got["reporter_phone"], "139****1234", "the phone is masked in the API too");
     let path = format!("/api/v1/affairs/{id}/assign");
-    app.post_ok(&worker, &path, json!({"partner_id": city}))
-        .await;
-    let (status, held) = app
-        .api_get(&inspector, &format!("/api/v1/affairs/{id}"))
-        .await;
+    app.post_ok(&worker, &path, json!({"partner_id": city})).await;
+    let (status, held) = app.api_get(&inspector, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(status, StatusCode::OK, "the unit holding it sees it");
     assert!(
         held["reporter_phone"].is_null(),
         "a unit gets no phone: the callback is the community's"
     );
-    let (status, _) = app
-        .api_get(&builder, &format!("/api/v1/affairs/{id}"))
-        .await;
+    let (status, _) = app.api_get(&builder, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // A re-route needs its reason.
     app.post_refused(
@@ -325,11 +259,7 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     )
     .await;
     let got = app
-        .post_ok(
-            &worker,
-            &path,
-            json!({"partner_id": bureau, "reason": "路面整修归建设局"}),
-        )
+        .post_ok(&worker, &path, json!({"partner_id": bureau, "reason": "路面整修归建设局"}))
         .await;
     let events = got["events"].as_array().unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
@@ -337,61 +267,25 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     assert_eq!(events[2]["from_label"], "东安区城管局");
     assert_eq!(events[2]["to_label"], "东安区建设局");
     assert_eq!(events[2]["note"], "路面整修归建设局");
-    let (status, _) = app
-        .api_get(&inspector, &format!("/api/v1/affairs/{id}"))
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::NOT_FOUND,
-        "the first unit no longer sees it"
-    );
+    let (status, _) = app.api_get(&inspector, &format!("/api/v1/affairs/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the first unit no longer sees it");
     let (status, _) = on_issue(&app, &builder, id, "rate", json!({"rating": "satisfied"})).await;
-    assert_eq!(
-        status,
-        StatusCode::FORBIDDEN,
-        "the callback is the community's, not the unit's"
-    );
-    let (status, _) = on_issue(
-        &app,
-        &builder,
-        id,
-        "resolve",
-        json!({"resolution": "拉来沙石整修一新"}),
-    )
-    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the callback is the community's, not the unit's");
+    let (status, _) =
+        on_issue(&app, &builder, id, "resolve", json!({"resolution": "拉来沙石整修一新"})).await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = on_issue(&app, &worker, id, "rate", json!({"rating": "very_good"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, _) = on_issue(
-        &app,
-        &worker,
-        id,
-        "rate",
-        json!({"rating": "basically_satisfied"}),
-    )
-    .await;
+    let (status, _) =
+        on_issue(&app, &worker, id, "rate", json!({"rating": "basically_satisfied"})).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = on_issue(&app, &worker, id, "rate", json!({"rating": "dissatisfied"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "rated once");
     // A second issue, resolved by a worker and rated dissatisfied.
     let other = new_issue(&app, &worker, None).await;
     assign_to_wangge1(&app, &admin, other).await;
-    on_issue(
-        &app,
-        &worker,
-        other,
-        "resolve",
-        json!({"resolution": "已协调"}),
-    )
-    .await;
-    on_issue(
-        &app,
-        &admin,
-        other,
-        "rate",
-        json!({"rating": "dissatisfied"}),
-    )
-    .await;
+    on_issue(&app, &worker, other, "resolve", json!({"resolution": "已协调"})).await;
+    on_issue(&app, &admin, other, "rate", json!({"rating": "dissatisfied"})).await;
     let (_, v) = app.indicators(&admin, "2026-01-01", "2026-12-31").await;
     assert_eq!(v["indicators"]["affairs.resolved"], 2);
     assert_eq!(v["indicators"]["affairs.satisfaction"], 0.5);
@@ -408,22 +302,16 @@ async fn a_rerouted_issue_keeps_its_history_and_reaches_the_rates(engine: Engine
     );
     assert!(!html.contains("13904511234"));
     let (_, html) = b.get_text("/affairs").await;
-    assert!(
-        html.contains("2 / 2 件"),
-        "both issues resolved of two reported: {html}"
-    );
+    assert!(html.contains("2 / 2 件"), "both issues resolved of two reported: {html}");
     assert!(app.audited("affair.reroute").await);
 }
 
 /// A small JPEG with an EXIF segment carrying a GPS marker, as a phone would send.
 fn jpeg_with_exif() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(64, 48, |x, y| {
-        image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
-    });
+    let img =
+        image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 90]));
     let mut plain = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90)
-        .encode_image(&img)
-        .unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90).encode_image(&img).unwrap();
     let mut payload = b"Exif\0\0II*\0\x08\0\0\0\0\0".to_vec();
     payload.extend_from_slice(b"GPSLatitude=45.7569N;GPSLongitude=126.6424E");
     let len = (payload.len() + 2) as u16;
@@ -441,10 +329,8 @@ async fn report(app: &TestApp, photo: Option<(&str, Vec<u8>)>, phone: &str) -> r
         .text("description", "路面塌了一个坑，晚上看不见")
         .text("reporter_phone", phone.to_string());
     if let Some((name, bytes)) = photo {
-        form = form.part(
-            "photos",
-            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
-        );
+        form =
+            form.part("photos", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
     }
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -462,16 +348,8 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
         return;
     };
     let original = jpeg_with_exif();
-    assert!(
-        original.windows(4).any(|w| w == b"Exif"),
-        "the fixture carries EXIF"
-    );
-    let res = report(
-        &app,
-        Some(("not-a-photo.jpg", b"%PDF-1.4 not an image".to_vec())),
-        "",
-    )
-    .await;
+    assert!(original.windows(4).any(|w| w == b"Exif"), "the fixture carries EXIF");
+    let res = report(&app, Some(("not-a-photo.jpg", b"%PDF-1.4 not an image".to_vec())), "").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("只能上传 JPG 或 PNG"));
     assert_eq!(
@@ -492,48 +370,25 @@ async fn report_photos_are_re_encoded_without_their_exif(engine: Engine) {
     assert_eq!(res.headers()["content-type"], "image/jpeg");
     let stored = res.bytes().await.unwrap();
     assert_eq!(&stored[..2], &[0xFF, 0xD8]);
-    assert!(
-        !stored.windows(4).any(|w| w == b"Exif"),
-        "no EXIF segment survives"
-    );
-    assert!(
-        !stored.windows(11).any(|w| w == b"GPSLatitude"),
-        "no location survives"
-    );
+    assert!(!stored.windows(4).any(|w| w == b"Exif"), "no EXIF segment survives");
+    assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"), "no location survives");
     let back = image::load_from_memory(&stored).unwrap();
-    assert_eq!(
-        (back.width(), back.height()),
-        (64, 48),
-        "the picture itself is kept"
-    );
-    let res = app
-        .browser()
-        .get(&format!("/affairs/{id}/photos/{photo_id}"))
-        .await;
+    assert_eq!((back.width(), back.height()), (64, 48), "the picture itself is kept");
+    let res = app.browser().get(&format!("/affairs/{id}/photos/{photo_id}")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "photos are not public");
     // Whoever fixes it may show the work done: the same re-encoding.
     assign_to_wangge1(&app, &admin, id).await;
     let (w, csrf) = app.signed_in_with_csrf("wangge1").await;
     let form = reqwest::multipart::Form::new()
         .text("resolution", "已回填路面")
-        .part(
-            "photos",
-            reqwest::multipart::Part::bytes(jpeg_with_exif()).file_name("after.jpg"),
-        );
-    let res = w
-        .post_upload(&format!("/affairs/{id}/resolve"), &csrf, form)
-        .await;
+        .part("photos", reqwest::multipart::Part::bytes(jpeg_with_exif()).file_name("after.jpg"));
+    let res = w.post_upload(&format!("/affairs/{id}/resolve"), &csrf, form).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, got) = app.api_get(&admin, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(got["status"], "resolved");
     assert_eq!(got["photos"][1]["stage"], "resolve");
     let after = got["photos"][1]["id"].as_i64().unwrap();
-    let stored = b
-        .get(&format!("/affairs/{id}/photos/{after}"))
-        .await
-        .bytes()
-        .await
-        .unwrap();
+    let stored = b.get(&format!("/affairs/{id}/photos/{after}")).await.bytes().await.unwrap();
     assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"));
 }
 
@@ -550,23 +405,10 @@ async fn the_public_progress_page_shows_no_phone_and_no_name(engine: Engine) {
     let admin = app.token("admin").await;
     assign_to_wangge1(&app, &admin, id).await;
     let worker = app.token("wangge1").await;
-    on_issue(
-        &app,
-        &worker,
-        id,
-        "progress",
-        json!({"note": "已联系施工队，明天修补"}),
-    )
-    .await;
+    on_issue(&app, &worker, id, "progress", json!({"note": "已联系施工队，明天修补"})).await;
     let html = app.public_text(&progress).await;
-    assert!(
-        html.contains("办理中") && html.contains("已联系施工队"),
-        "{html}"
-    );
-    assert!(
-        html.contains("社区工作人员"),
-        "the worker shows as community staff"
-    );
+    assert!(html.contains("办理中") && html.contains("已联系施工队"), "{html}");
+    assert!(html.contains("社区工作人员"), "the worker shows as community staff");
     for secret in ["13812345678", "138****5678", "李娜", "wangge1", "王建华"] {
         assert!(!html.contains(secret), "the public page shows {secret}");
     }
@@ -582,10 +424,7 @@ async fn categories_and_their_deadlines_are_configured_per_community(engine: Eng
         return;
     };
     let (_, cats) = app.api_get(&worker, "/api/v1/affair-categories").await;
-    assert_eq!(
-        cats["total"], 7,
-        "the defaults until the community sets its own"
-    );
+    assert_eq!(cats["total"], 7, "the defaults until the community sets its own");
     let bad = json!({"items": [{"code": "Heating!", "name_zh": "供暖", "respond_days": 0, "resolve_days": 1}]});
     let (status, _) = app.api_put(&worker, "/api/v1/affair-categories", bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -593,9 +432,7 @@ async fn categories_and_their_deadlines_are_configured_per_community(engine: Eng
         {"code": "heating", "name_zh": "供暖", "name_en": "Heating", "respond_days": 0, "resolve_days": 1},
         {"code": "road", "name_zh": "道路", "respond_days": 1, "resolve_days": 10}
     ]});
-    let (status, got) = app
-        .api_put(&worker, "/api/v1/affair-categories", ours)
-        .await;
+    let (status, got) = app.api_put(&worker, "/api/v1/affair-categories", ours).await;
     assert_eq!(status, StatusCode::OK, "{got}");
     assert_eq!(got["total"], 2);
     let body = app
@@ -605,9 +442,7 @@ async fn categories_and_their_deadlines_are_configured_per_community(engine: Eng
             json!({"category": "heating", "description": "暖气不热，室温只有12度"}),
         )
         .await;
-    let (_, got) = app
-        .api_get(&worker, &format!("/api/v1/affairs/{}", body["id"]))
-        .await;
+    let (_, got) = app.api_get(&worker, &format!("/api/v1/affairs/{}", body["id"])).await;
     // Reported Friday 2026-11-27: respond the same day, resolve by Monday.
     assert_eq!(
         (got["respond_by"].as_str(), got["resolve_by"].as_str()),
@@ -649,26 +484,14 @@ async fn an_issue_in_a_building_reaches_its_building_head_and_no_other(engine: E
     let list = app.get_ok(&head, "/api/v1/affairs").await;
     assert_eq!(list["total"], 1, "only 3号楼 and 4号楼: {list}");
     assert_eq!(list["items"][0]["place_name"], "3号楼");
-    let (status, _) = app
-        .api_get(&head, &format!("/api/v1/affairs/{}", ids[1]))
-        .await;
+    let (status, _) = app.api_get(&head, &format!("/api/v1/affairs/{}", ids[1])).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app
-        .api_post(
-            &head,
-            &format!("/api/v1/affairs/{}/assign", ids[0]),
-            json!({"partner_id": 1}),
-        )
+        .api_post(&head, &format!("/api/v1/affairs/{}/assign", ids[0]), json!({"partner_id": 1}))
         .await;
-    assert_eq!(
-        status,
-        StatusCode::FORBIDDEN,
-        "a building head sees but does not dispatch"
-    );
+    assert_eq!(status, StatusCode::FORBIDDEN, "a building head sees but does not dispatch");
     // A safety hazard is answered the same day (Friday 2026-11-27) and resolved by Monday.
-    let (_, got) = app
-        .api_get(&admin, &format!("/api/v1/affairs/{}", ids[0]))
-        .await;
+    let (_, got) = app.api_get(&admin, &format!("/api/v1/affairs/{}", ids[0])).await;
     assert_eq!(
         (got["respond_by"].as_str(), got["resolve_by"].as_str()),
         (Some("2026-11-27"), Some("2026-11-30"))
@@ -691,14 +514,10 @@ async fn post_activity(
         .text("note", note.to_string())
         .text("residents_served", "3号楼独居老人12户");
     if let Some((name, bytes)) = photo {
-        form = form.part(
-            "photos",
-            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
-        );
+        form =
+            form.part("photos", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
     }
-    let res = b
-        .post_upload(&format!("/partners/{partner_id}/activities"), &csrf, form)
-        .await;
+    let res = b.post_upload(&format!("/partners/{partner_id}/activities"), &csrf, form).await;
     // Keep the flash the page shows next, as a browser would.
     for v in res.headers().get_all("set-cookie") {
         let pair = v.to_str().unwrap().split(';').next().unwrap();
@@ -716,9 +535,7 @@ async fn activity_photos_lose_their_exif_and_stay_with_the_unit(engine: Engine) 
     let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let clinic = app
-        .new_partner(&admin, "绿苑社区医疗服务站", "hospital")
-        .await;
+    let clinic = app.new_partner(&admin, "绿苑社区医疗服务站", "hospital").await;
     let bureau = app.new_partner(&admin, "东安区建设局", "government").await;
     liaison(&app, &admin, "liuyisheng", clinic).await;
     liaison(&app, &admin, "sunlixin", bureau).await;
@@ -738,23 +555,13 @@ async fn activity_photos_lose_their_exif_and_stay_with_the_unit(engine: Engine) 
         "a refused photo records no activity"
     );
     let (_, page) = doctor.get_text(&format!("/partners/{clinic}")).await;
-    assert!(
-        page.contains("只能上传 JPG 或 PNG"),
-        "the liaison is told why"
-    );
+    assert!(page.contains("只能上传 JPG 或 PNG"), "the liaison is told why");
     let original = jpeg_with_exif();
     assert!(original.windows(11).any(|w| w == b"GPSLatitude"));
-    let res = post_activity(
-        &mut doctor,
-        clinic,
-        "冬季养生讲座",
-        Some(("IMG_0420.jpg", original)),
-    )
-    .await;
+    let res =
+        post_activity(&mut doctor, clinic, "冬季养生讲座", Some(("IMG_0420.jpg", original))).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let photo_id = app
-        .count("SELECT MAX(id) FROM partner_activity_photos")
-        .await;
+    let photo_id = app.count("SELECT MAX(id) FROM partner_activity_photos").await;
     assert!(photo_id > 0, "the photo is kept");
     let src = format!("/partners/{clinic}/photos/{photo_id}");
     // The unit's page and the activities list show who was served and the thumbnail.
@@ -770,20 +577,14 @@ async fn activity_photos_lose_their_exif_and_stay_with_the_unit(engine: Engine) 
     let stored = res.bytes().await.unwrap();
     assert_eq!(&stored[..2], &[0xFF, 0xD8]);
     assert!(!stored.windows(4).any(|w| w == b"Exif"), "no EXIF survives");
-    assert!(
-        !stored.windows(11).any(|w| w == b"GPSLatitude"),
-        "no location survives"
-    );
+    assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"), "no location survives");
     let back = image::load_from_memory(&stored).unwrap();
     assert_eq!((back.width(), back.height()), (64, 48));
     // Another unit's liaison: the photo does not exist, under either unit's address.
     let mut other = app.signed_in("sunlixin").await;
     assert_eq!(other.get(&src).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(
-        other
-            .get(&format!("/partners/{bureau}/photos/{photo_id}"))
-            .await
-            .status(),
+        other.get(&format!("/partners/{bureau}/photos/{photo_id}")).await.status(),
         StatusCode::NOT_FOUND
     );
     let (_, own_list) = other.get_text("/partners/activities?year=2026").await;
@@ -838,10 +639,7 @@ async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     b.post_form_redirected("/affairs/categories", &bad).await;
     let (_, page) = b.get_text("/affairs").await;
-    assert!(
-        page.contains("办结时限不少于响应时限"),
-        "the worker is told why"
-    );
+    assert!(page.contains("办结时限不少于响应时限"), "the worker is told why");
     let worker = app.token("wangge1").await;
     let (_, cats) = app.api_get(&worker, "/api/v1/affair-categories").await;
     assert_eq!(cats["total"], 7);
@@ -852,30 +650,13 @@ async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
     assert!(page.contains("诉求类别已保存"));
     let (_, cats) = app.api_get(&worker, "/api/v1/affair-categories").await;
     let codes = texts_of(&cats["items"], "code");
-    assert_eq!(
-        codes,
-        [
-            "road",
-            "lighting",
-            "sanitation",
-            "greening",
-            "safety",
-            "other",
-            "heating"
-        ]
-    );
+    assert_eq!(codes, ["road", "lighting", "sanitation", "greening", "safety", "other", "heating"]);
     assert_eq!(cats["items"][0]["resolve_days"], 10);
     // A road issue reported on Friday 2026-11-27 is now due ten working days later.
     let body = app
-        .created(
-            &worker,
-            "/api/v1/affairs",
-            json!({"category": "road", "description": "井盖松动"}),
-        )
+        .created(&worker, "/api/v1/affairs", json!({"category": "road", "description": "井盖松动"}))
         .await;
-    let (_, got) = app
-        .api_get(&worker, &format!("/api/v1/affairs/{}", body["id"]))
-        .await;
+    let (_, got) = app.api_get(&worker, &format!("/api/v1/affairs/{}", body["id"])).await;
     assert_eq!(got["resolve_by"], "2026-12-11");
     let (status, _) = app
         .api_post(
@@ -884,17 +665,11 @@ async fn the_issues_page_edits_categories_and_their_deadlines(engine: Engine) {
             json!({"category": "noise", "description": "夜里施工噪音"}),
         )
         .await;
-    assert_eq!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "noise takes no new reports"
-    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "noise takes no new reports");
     assert!(app.audited("affair.categories").await);
     // A partner liaison does not edit the community's categories.
     let admin = app.token("admin").await;
-    let clinic = app
-        .new_partner(&admin, "绿苑社区医疗服务站", "hospital")
-        .await;
+    let clinic = app.new_partner(&admin, "绿苑社区医疗服务站", "hospital").await;
     liaison(&app, &admin, "liuyisheng", clinic).await;
     let mut l = app.signed_in("liuyisheng").await;
     let (_, page) = l.get_text("/affairs").await;
@@ -921,22 +696,16 @@ async fn the_demo_year_of_issues_gives_believable_rates(engine: Engine) {
         .unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM affairs").await, 22);
     assert_eq!(
-        app.count("SELECT COUNT(DISTINCT category) FROM affairs")
-            .await,
+        app.count("SELECT COUNT(DISTINCT category) FROM affairs").await,
         7,
         "every default category has issues"
     );
     assert_eq!(
-        app.count("SELECT COUNT(DISTINCT substr(reported_on, 1, 7)) FROM affairs")
-            .await,
+        app.count("SELECT COUNT(DISTINCT substr(reported_on, 1, 7)) FROM affairs").await,
         11,
         "spread over the year's months"
     );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM affairs WHERE rating = 'dissatisfied'")
-            .await,
-        1
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM affairs WHERE rating = 'dissatisfied'").await, 1);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM affair_events WHERE kind = 'rerouted' AND note <> ''")
             .await,
@@ -950,9 +719,7 @@ async fn the_demo_year_of_issues_gives_believable_rates(engine: Engine) {
         "one overdue"
     );
     assert!(
-        app.count("SELECT COUNT(*) FROM affairs WHERE assignee_partner_id IS NOT NULL")
-            .await
-            >= 10,
+        app.count("SELECT COUNT(*) FROM affairs WHERE assignee_partner_id IS NOT NULL").await >= 10,
         "most go to partner units"
     );
     let mut b = app.signed_in("admin").await;
@@ -964,14 +731,9 @@ async fn the_demo_year_of_issues_gives_believable_rates(engine: Engine) {
         );
         assert!(page.contains(&format!("{share}/22")) || page.contains(&format!("{share} / 22")));
     }
-    assert!(
-        page.contains("93</a><span class=\"stat-unit\">%</span>"),
-        "satisfaction 15 of 16"
-    );
+    assert!(page.contains("93</a><span class=\"stat-unit\">%</span>"), "satisfaction 15 of 16");
     // The alley story is intact: from report to the construction bureau's repair and rating.
-    let (_, alley) = app
-        .api_get(&app.token("admin").await, "/api/v1/affairs?status=closed")
-        .await;
+    let (_, alley) = app.api_get(&app.token("admin").await, "/api/v1/affairs?status=closed").await;
     assert!(alley.to_string().contains("巷路"));
 }
 
@@ -986,10 +748,7 @@ async fn an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists(engine: Eng
     let worker_id = app.user_id("wangge1").await;
     let mut b = app.signed_in("wangge1").await;
     let (_, html) = b.get_text("/affairs").await;
-    assert!(
-        !html.contains("20号楼门前路灯不亮"),
-        "not hers before it is given to her"
-    );
+    assert!(!html.contains("20号楼门前路灯不亮"), "not hers before it is given to her");
     app.post_ok(
         &admin,
         &format!("/api/v1/affairs/{id}/assign"),
@@ -997,16 +756,10 @@ async fn an_issue_given_to_a_worker_outside_her_grid_is_on_her_lists(engine: Eng
     )
     .await;
     let (_, html) = b.get_text("/affairs").await;
-    assert!(
-        html.contains("20号楼门前路灯不亮"),
-        "given to her, it is on her list"
-    );
+    assert!(html.contains("20号楼门前路灯不亮"), "given to her, it is on her list");
     let token = app.token("wangge1").await;
     let (_, list) = app.api_get(&token, "/api/v1/affairs").await;
-    assert!(
-        list.to_string().contains("20号楼门前路灯不亮"),
-        "and in the API's list"
-    );
+    assert!(list.to_string().contains("20号楼门前路灯不亮"), "and in the API's list");
 }
 
 async fn partner_records_of_another_community_are_not_found(engine: Engine) {
@@ -1015,28 +768,17 @@ async fn partner_records_of_another_community_are_not_found(engine: Engine) {
     };
     // Community A (Xx社区): a unit, its agreement and a need.
     let admin = app.token("admin").await;
-    let clinic = app
-        .new_partner(&admin, "绿苑社区医疗服务站", "hospital")
-        .await;
-    let deal = agreement(
-        &app,
-        &admin,
-        clinic,
-        json!([{"kind": "health_lecture", "target_per_year": 6}]),
-    )
-    .await;
-    let body = app
-        .created(&admin, "/api/v1/needs", json!({"title": "巷路硬化"}))
-        .await;
+    let clinic = app.new_partner(&admin, "绿苑社区医疗服务站", "hospital").await;
+    let deal =
+        agreement(&app, &admin, clinic, json!([{"kind": "health_lecture", "target_per_year": 6}]))
+            .await;
+    let body = app.created(&admin, "/api/v1/needs", json!({"title": "巷路硬化"})).await;
     let need = body["id"].as_i64().unwrap();
     // Community B's admin, with a unit of its own.
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
     let own = app.new_partner(&other, "东风小学", "school").await;
-    for path in [
-        format!("/api/v1/partners/{clinic}"),
-        format!("/api/v1/agreements/{deal}"),
-    ] {
+    for path in [format!("/api/v1/partners/{clinic}"), format!("/api/v1/agreements/{deal}")] {
         let (status, body) = app.api_get(&other, &path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
     }
@@ -1051,11 +793,8 @@ async fn partner_records_of_another_community_are_not_found(engine: Engine) {
     // A's unit cannot be named in B's records either.
     app.post_refused(&other, "/api/v1/agreements", json!({"partner_id": clinic, "signed_on": "2026-03-01", "valid_from": "2026-03-01", "valid_to": "2026-12-31"}), StatusCode::UNPROCESSABLE_ENTITY, "partner_missing").await;
     let mut page = app.signed_in("dongfeng").await;
-    page.assert_not_found(&[
-        format!("/partners/{clinic}"),
-        format!("/partners/{clinic}/photos/1"),
-    ])
-    .await;
+    page.assert_not_found(&[format!("/partners/{clinic}"), format!("/partners/{clinic}/photos/1")])
+        .await;
     let text = page.get_ok("/partners/agreements?all=1").await;
     assert!(!text.contains("绿苑社区医疗服务站"), "{text}");
     // Nothing of A changed.
@@ -1070,9 +809,7 @@ async fn issues_of_another_community_are_not_found(engine: Engine) {
     let id = new_issue(&app, &admin, Some("13904511234")).await;
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
-    let own = app
-        .new_partner(&other, "东风供电所", "state_enterprise")
-        .await;
+    let own = app.new_partner(&other, "东风供电所", "state_enterprise").await;
     let (status, body) = app.api_get(&other, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     let (_, list) = app.api_get(&other, "/api/v1/affairs").await;
@@ -1085,14 +822,12 @@ async fn issues_of_another_community_are_not_found(engine: Engine) {
         ("need", json!({})),
     ];
     for (step, body) in steps {
-        let (status, answer) = app
-            .api_post(&other, &format!("/api/v1/affairs/{id}/{step}"), body)
-            .await;
+        let (status, answer) =
+            app.api_post(&other, &format!("/api/v1/affairs/{id}/{step}"), body).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{step}: {answer}");
     }
     let mut page = app.signed_in("dongfeng").await;
-    page.assert_not_found(&[format!("/affairs/{id}"), format!("/affairs/{id}/photos/1")])
-        .await;
+    page.assert_not_found(&[format!("/affairs/{id}"), format!("/affairs/{id}/photos/1")]).await;
     // A's issue is as it was: reported, with only its report in the history.
     let a = app.get_ok(&admin, &format!("/api/v1/affairs/{id}")).await;
     assert_eq!(a["status"], "reported", "{a}");
@@ -1118,9 +853,7 @@ async fn the_one_who_calls_back_sees_the_whole_number_audited(engine: Engine) {
     assert!(!html.contains("13812345678"), "masked until asked");
     assert!(html.contains(&format!("action=\"{reveal}\"")), "{html}");
     let csrf = worker.csrf().await;
-    let html = worker
-        .post_form_answered(&reveal, &[("_csrf", &csrf)], StatusCode::OK)
-        .await;
+    let html = worker.post_form_answered(&reveal, &[("_csrf", &csrf)], StatusCode::OK).await;
     assert!(html.contains("href=\"tel:13812345678\""), "{html}");
     assert_eq!(app.audit_count("affair.reveal_phone").await, 1);
 
@@ -1135,14 +868,8 @@ async fn the_one_who_calls_back_sees_the_whole_number_audited(engine: Engine) {
 
     // Resolved, the callback form asks for a rating without choosing one.
     let worker_token = app.token("wangge1").await;
-    let (status, body) = on_issue(
-        &app,
-        &worker_token,
-        id,
-        "resolve",
-        json!({"resolution": "已修补"}),
-    )
-    .await;
+    let (status, body) =
+        on_issue(&app, &worker_token, id, "resolve", json!({"resolution": "已修补"})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let mut director = app.signed_in("admin").await;
     let (_, html) = director.get_text(&format!("/affairs/{id}")).await;

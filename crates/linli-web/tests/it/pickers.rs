@@ -17,8 +17,7 @@ both_engines!(
 
 async fn pick(app: &TestApp, token: &str, q: &str) -> (StatusCode, Value) {
     let q: String = url_escape(q);
-    app.api_get(token, &format!("/api/v1/residents/pick?q={q}"))
-        .await
+    app.api_get(token, &format!("/api/v1/residents/pick?q={q}")).await
 }
 
 fn url_escape(s: &str) -> String {
@@ -47,9 +46,7 @@ async fn the_picker_search_keeps_to_the_callers_scope_and_shows_only_the_id_tail
     };
     let worker = app.token("wangge1").await;
     let head = app.token("louzhang").await;
-    let full = app
-        .text("SELECT id_number FROM residents WHERE name = '张君'")
-        .await;
+    let full = app.text("SELECT id_number FROM residents WHERE name = '张君'").await;
     let tail = &full[full.len() - 4..];
 
     // The admin sees the whole community: 张君 by name, with her ID's last four digits only.
@@ -60,17 +57,10 @@ async fn the_picker_search_keeps_to_the_callers_scope_and_shows_only_the_id_tail
     assert_eq!(item["id_tail"], tail);
     assert_eq!(item["address"], "20号楼1单元101");
     let text = body.to_string();
-    assert!(
-        !text.contains(&full[..14]),
-        "the rest of the ID number is never sent: {text}"
-    );
+    assert!(!text.contains(&full[..14]), "the rest of the ID number is never sent: {text}");
     assert!(item.get("id_number").is_none() && item.get("phone").is_none());
     let (_, by_tail) = pick(&app, &admin, tail).await;
-    assert_eq!(
-        names(&by_tail),
-        vec!["张君"],
-        "the last four digits find her"
-    );
+    assert_eq!(names(&by_tail), vec!["张君"], "the last four digits find her");
 
     // The grid worker of 1-16号楼 does not find 张君 of 20号楼, by name nor by digits.
     let (status, body) = pick(&app, &worker, "张君").await;
@@ -83,16 +73,10 @@ async fn the_picker_search_keeps_to_the_callers_scope_and_shows_only_the_id_tail
         names(&pick(&app, &worker, "3号楼2单元301").await.1),
         vec!["刘淑芬", "夏宇", "夏胜林"]
     );
-    assert_eq!(
-        names(&pick(&app, &worker, "3号楼 夏").await.1),
-        vec!["夏宇", "夏胜林"]
-    );
+    assert_eq!(names(&pick(&app, &worker, "3号楼 夏").await.1), vec!["夏宇", "夏胜林"]);
     // `2号楼` is building 2, not 12号楼 where 杨静 lives.
     assert!(!names(&pick(&app, &worker, "2号楼").await.1).contains(&"杨静".to_string()));
-    assert_eq!(
-        names(&pick(&app, &worker, "12号楼").await.1),
-        vec!["杨雨欣", "杨静"]
-    );
+    assert_eq!(names(&pick(&app, &worker, "12号楼").await.1), vec!["杨雨欣", "杨静"]);
 
     // The building head of 3号楼、4号楼 finds only her buildings' residents.
     assert!(names(&pick(&app, &head, "杨静").await.1).is_empty());
@@ -137,14 +121,8 @@ async fn a_request_is_made_by_searching_a_name_and_choosing_without_javascript(e
         )),
         "the only 夏胜林 is preselected: {html}"
     );
-    assert!(
-        html.contains("value=\"120\"") && html.contains("住院自付"),
-        "what was typed is kept"
-    );
-    assert!(
-        html.contains("3号楼2单元301"),
-        "she is shown with her address"
-    );
+    assert!(html.contains("value=\"120\"") && html.contains("住院自付"), "what was typed is kept");
+    assert!(html.contains("3号楼2单元301"), "she is shown with her address");
     assert_eq!(disbursements(&app).await, before, "a search saves nothing");
 
     // The worker submits with her chosen: the request is recorded for her.
@@ -265,12 +243,7 @@ async fn a_station_keeper_and_a_case_person_are_picked_without_javascript(engine
             ],
         )
         .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        res.text().await.unwrap()
-    );
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
     assert_eq!(
         app.count("SELECT keeper_resident_id FROM service_stations WHERE name = '楼下修车点'")
             .await
@@ -294,9 +267,7 @@ async fn a_station_keeper_and_a_case_person_are_picked_without_javascript(engine
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(Browser::location(&res).starts_with("/cases/"));
     assert_eq!(
-        app.count("SELECT resident_id FROM cases ORDER BY id DESC LIMIT 1")
-            .await
-            .to_string(),
+        app.count("SELECT resident_id FROM cases ORDER BY id DESC LIMIT 1").await.to_string(),
         chen
     );
 }
@@ -333,9 +304,7 @@ async fn a_second_open_case_for_a_household_warns_with_a_link_until_confirmed(en
         }
         f
     };
-    let html = b
-        .post_form_answered("/cases", &form(false), StatusCode::CONFLICT)
-        .await;
+    let html = b.post_form_answered("/cases", &form(false), StatusCode::CONFLICT).await;
     assert!(html.contains("已有进行中的帮扶档案"), "{html}");
     assert!(html.contains(&format!("href=\"/cases/{case}\"")));
     assert!(html.contains("name=\"confirm_second\""));

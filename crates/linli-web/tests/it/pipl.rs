@@ -175,23 +175,10 @@ async fn the_copy_holds_every_module_and_the_processing_history(engine: Engine) 
     };
     let zhang = give_zhang_a_history(&app).await;
     let token = app.token("admin").await;
-    let doc = app
-        .get_ok(&token, &format!("/api/v1/residents/{zhang}/personal-data"))
-        .await;
+    let doc = app.get_ok(&token, &format!("/api/v1/residents/{zhang}/personal-data")).await;
     assert_eq!(doc["name"], "张君");
-    assert_eq!(
-        section(&doc, "resident")[0]["id_number"]
-            .as_str()
-            .unwrap()
-            .len(),
-        18
-    );
-    assert!(
-        section(&doc, "cases")[0]["summary"]
-            .as_str()
-            .unwrap()
-            .contains("腿脚不便")
-    );
+    assert_eq!(section(&doc, "resident")[0]["id_number"].as_str().unwrap().len(), 18);
+    assert!(section(&doc, "cases")[0]["summary"].as_str().unwrap().contains("腿脚不便"));
     assert_eq!(section(&doc, "help_records")[0]["items"], "米一袋");
     assert_eq!(section(&doc, "applications")[0]["kind"], "dibao");
     assert_eq!(section(&doc, "application_steps")[0]["name"], "入户调查");
@@ -201,15 +188,10 @@ async fn the_copy_holds_every_module_and_the_processing_history(engine: Engine) 
     assert_eq!(section(&doc, "reports")[0]["public_ref"], "PIPL-1");
     assert!(section(&doc, "tags").iter().any(|t| t["tag"] == "残疾"));
     let titles = texts_of(&doc["sections"], "title");
-    assert!(
-        titles.contains(&"帮扶档案") && titles.contains(&"睦邻卡"),
-        "{titles:?}"
-    );
+    assert!(titles.contains(&"帮扶档案") && titles.contains(&"睦邻卡"), "{titles:?}");
     let history = doc["processing_history"].as_array().unwrap();
     assert!(
-        history
-            .iter()
-            .any(|h| h["object_kind"] == "case" && h["object_label"] == "帮扶档案"),
+        history.iter().any(|h| h["object_kind"] == "case" && h["object_label"] == "帮扶档案"),
         "the history holds what was done with his case: {history:?}"
     );
     assert!(app.audited("resident.subject_export").await);
@@ -231,9 +213,7 @@ async fn the_copy_holds_every_module_and_the_processing_history(engine: Engine) 
         assert!(html.contains(words), "the page shows {words}");
     }
     // A second export lists the first in its history.
-    let (_, doc) = app
-        .api_get(&token, &format!("/api/v1/residents/{zhang}/personal-data"))
-        .await;
+    let (_, doc) = app.api_get(&token, &format!("/api/v1/residents/{zhang}/personal-data")).await;
     assert!(
         doc["processing_history"]
             .as_array()
@@ -248,9 +228,7 @@ async fn after_anonymisation_his_name_is_nowhere(engine: Engine) {
         return;
     };
     let zhang = give_zhang_a_history(&app).await;
-    let phone = app
-        .text("SELECT phone FROM residents WHERE name = '张君'")
-        .await;
+    let phone = app.text("SELECT phone FROM residents WHERE name = '张君'").await;
     admin_erases_zhang(&app, zhang).await;
 
     // Every free-text column and every covered table: the name is gone.
@@ -288,20 +266,17 @@ async fn after_anonymisation_his_name_is_nowhere(engine: Engine) {
         .unwrap();
     assert!(hits.is_empty(), "张君 is still in {hits:?}");
     assert_eq!(
-        app.text("SELECT summary FROM cases WHERE summary LIKE '%腿脚不便%'")
-            .await,
+        app.text("SELECT summary FROM cases WHERE summary LIKE '%腿脚不便%'").await,
         "张某独居，腿脚不便，张某之女在外地。",
         "the narrative still reads, without him"
     );
     assert_eq!(
-        app.text("SELECT helps_with FROM neighbour_helpers WHERE helps_with LIKE '%取药%'")
-            .await,
+        app.text("SELECT helps_with FROM neighbour_helpers WHERE helps_with LIKE '%取药%'").await,
         "帮张某取药",
         "a neighbour's offer on the card no longer names him"
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM neighbour_helpers WHERE helps_with = '修自行车'")
-            .await,
+        app.count("SELECT COUNT(*) FROM neighbour_helpers WHERE helps_with = '修自行车'").await,
         0,
         "his own offer is off the card"
     );
@@ -309,8 +284,7 @@ async fn after_anonymisation_his_name_is_nowhere(engine: Engine) {
     assert_eq!(leaked, 0, "his phone is gone, from a report phoned in too");
     // The records stay for the ledgers: his case, payment and enrolment are still counted.
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM fund_disbursements WHERE note = '张某住院'")
-            .await,
+        app.count("SELECT COUNT(*) FROM fund_disbursements WHERE note = '张某住院'").await,
         1
     );
 
@@ -324,18 +298,9 @@ async fn after_anonymisation_his_name_is_nowhere(engine: Engine) {
     assert_eq!(after["status"], "anonymized");
     assert_eq!(after["reason"], "PIPL §47");
     assert_eq!(after["erased"]["residents"], 1, "{after}");
-    assert_eq!(
-        after["erased"]["neighbour_helpers"], 1,
-        "his offer: {after}"
-    );
-    assert_eq!(
-        after["redacted"]["cases"], 1,
-        "one case, two columns: {after}"
-    );
-    assert_eq!(
-        after["redacted"]["neighbour_helpers"], 1,
-        "a neighbour's offer: {after}"
-    );
+    assert_eq!(after["erased"]["neighbour_helpers"], 1, "his offer: {after}");
+    assert_eq!(after["redacted"]["cases"], 1, "one case, two columns: {after}");
+    assert_eq!(after["redacted"]["neighbour_helpers"], 1, "a neighbour's offer: {after}");
     assert!(!after.to_string().contains("张君"));
 }
 
@@ -346,26 +311,18 @@ async fn a_worker_of_another_community_cannot_export_him(engine: Engine) {
     let zhang = give_zhang_a_history(&app).await;
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
-    let (status, body) = app
-        .api_get(&other, &format!("/api/v1/residents/{zhang}/personal-data"))
-        .await;
+    let (status, body) =
+        app.api_get(&other, &format!("/api/v1/residents/{zhang}/personal-data")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert!(!body.to_string().contains("张君"));
     let mut page = app.signed_in("dongfeng").await;
-    let (status, html) = page
-        .get_text(&format!("/residents/{zhang}/personal-data"))
-        .await;
+    let (status, html) = page.get_text(&format!("/residents/{zhang}/personal-data")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!html.contains("张君"));
     // A building head may not reveal: no copy for her either.
     let head = app.token("louzhang").await;
-    let (status, _) = app
-        .api_get(&head, &format!("/api/v1/residents/{zhang}/personal-data"))
-        .await;
-    assert!(
-        status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
-        "{status}"
-    );
+    let (status, _) = app.api_get(&head, &format!("/api/v1/residents/{zhang}/personal-data")).await;
+    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{status}");
 }
 
 /// The fund's ledger is exempt (its donor and receipt are sealed and kept by the law on
@@ -379,26 +336,18 @@ async fn an_erased_donor_keeps_his_sealed_gift_but_is_no_longer_named(engine: En
     let admin = app.token("admin").await;
     app.created(&admin, "/api/v1/fund/decisions", json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"})).await;
     app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": zhang, "amount_fen": 20000, "method": "cash", "received_on": "2026-11-20", "publish_name": true})).await;
-    let (_, doc) = app
-        .api_get(&admin, &format!("/api/v1/residents/{zhang}/personal-data"))
-        .await;
+    let (_, doc) = app.api_get(&admin, &format!("/api/v1/residents/{zhang}/personal-data")).await;
     assert_eq!(section(&doc, "donations")[0]["amount_fen"], 20000);
     let disclosure = |app: &TestApp| {
         let url = format!("{}/api/v1/fund/disclosure?month=2026-11", app.base);
         async move { reqwest::get(url).await.unwrap().text().await.unwrap() }
     };
-    assert!(
-        disclosure(&app).await.contains("张君"),
-        "named with consent"
-    );
+    assert!(disclosure(&app).await.contains("张君"), "named with consent");
 
     admin_erases_zhang(&app, zhang).await;
 
     let text = disclosure(&app).await;
-    assert!(
-        !text.contains("张君") && text.contains("爱心人士"),
-        "{text}"
-    );
+    assert!(!text.contains("张君") && text.contains("爱心人士"), "{text}");
     assert_eq!(
         app.count(
             "SELECT COUNT(*) FROM fund_donations WHERE donor_name = '张君' AND amount_fen = 20000"
@@ -408,9 +357,8 @@ async fn an_erased_donor_keeps_his_sealed_gift_but_is_no_longer_named(engine: En
         "the sealed gift is kept as recorded"
     );
     let db = app.db.clone();
-    let verified = tokio::task::spawn_blocking(move || linli_store::fund::verify(&db).unwrap())
-        .await
-        .unwrap();
+    let verified =
+        tokio::task::spawn_blocking(move || linli_store::fund::verify(&db).unwrap()).await.unwrap();
     assert!(verified.broken.is_none(), "the ledger still verifies");
 }
 

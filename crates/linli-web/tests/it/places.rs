@@ -56,22 +56,12 @@ async fn the_tree_refuses_impossible_shapes_with_field_errors(engine: Engine) {
         .await;
     assert_eq!(body["error"]["details"]["field"], "parent_id");
     for (place, code) in [
-        (
-            json!({"kind": "unit", "name": "   ", "parent_id": unit_parent}),
-            "place_bad_name",
-        ),
-        (
-            json!({"kind": "castle", "name": "x", "parent_id": unit_parent}),
-            "place_bad_kind",
-        ),
-        (
-            json!({"kind": "community", "name": "新社区"}),
-            "place_parent_required",
-        ),
+        (json!({"kind": "unit", "name": "   ", "parent_id": unit_parent}), "place_bad_name"),
+        (json!({"kind": "castle", "name": "x", "parent_id": unit_parent}), "place_bad_kind"),
+        (json!({"kind": "community", "name": "新社区"}), "place_parent_required"),
     ] {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        app.post_refused(&token, "/api/v1/places", place, status, code)
-            .await;
+        app.post_refused(&token, "/api/v1/places", place, status, code).await;
     }
     // Malformed JSON is a 4xx with the error shape, not a crash.
     let res = reqwest::Client::new()
@@ -84,10 +74,7 @@ async fn the_tree_refuses_impossible_shapes_with_field_errors(engine: Engine) {
         .unwrap();
     assert!(res.status().is_client_error());
     let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(
-        body["error"]["code"], "bad_json",
-        "framework refusals get the error shape too"
-    );
+    assert_eq!(body["error"]["code"], "bad_json", "framework refusals get the error shape too");
     assert!(body["error"]["message"].as_str().unwrap().contains("JSON"));
 }
 
@@ -111,20 +98,9 @@ async fn a_building_moves_between_grids_with_its_units(engine: Engine) {
     // The worker of grid 1 no longer sees it or its units; everything moved together.
     let worker = app.token("wangge1").await;
     let (_, list) = app.api_get(&worker, "/api/v1/places").await;
-    assert!(
-        list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|p| p["name"] != "8号楼（东）")
-    );
+    assert!(list["items"].as_array().unwrap().iter().all(|p| p["name"] != "8号楼（东）"));
     assert_eq!(
-        list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|p| p["kind"] == "unit")
-            .count(),
+        list["items"].as_array().unwrap().iter().filter(|p| p["kind"] == "unit").count(),
         45
     );
     let (status, body) = app
@@ -152,37 +128,21 @@ async fn the_places_pages_create_and_keep_what_was_typed_on_error(engine: Engine
     let html = b
         .post_form_answered(
             "/places",
-            &[
-                ("_csrf", &csrf),
-                ("kind", "unit"),
-                ("name", &long),
-                ("parent_id", &building),
-            ],
+            &[("_csrf", &csrf), ("kind", "unit"), ("name", &long), ("parent_id", &building)],
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert!(
-        html.contains("不超过 60 个字"),
-        "the error stands beside the field"
-    );
+    assert!(html.contains("不超过 60 个字"), "the error stands beside the field");
     assert!(html.contains(&long), "what was typed is kept");
 
     let to = b
         .post_form_redirected(
             "/places",
-            &[
-                ("_csrf", &csrf),
-                ("kind", "unit"),
-                ("name", "4单元"),
-                ("parent_id", &building),
-            ],
+            &[("_csrf", &csrf), ("kind", "unit"), ("name", "4单元"), ("parent_id", &building)],
         )
         .await;
     let (_, html) = b.get_text(&to).await;
-    assert!(
-        html.contains("4单元") && html.contains("已新建"),
-        "the flash shows once"
-    );
+    assert!(html.contains("4单元") && html.contains("已新建"), "the flash shows once");
     let (_, html) = b.get_text(&to).await;
     assert!(!html.contains("已新建"));
 }
@@ -201,15 +161,10 @@ async fn an_admin_creates_a_building_head_who_then_signs_in(engine: Engine) {
     app.post_refused(&token, "/api/v1/users", json!({"username": "zhanglou", "password": "楼长守望九号楼2026", "role": "building_head", "scope_place_id": building}), StatusCode::CONFLICT, "username_taken").await;
 
     let mut b = app.browser();
-    assert_eq!(
-        b.login("zhanglou", "楼长守望九号楼2026").await.status(),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(b.login("zhanglou", "楼长守望九号楼2026").await.status(), StatusCode::SEE_OTHER);
     let (_, html) = b.get_text("/places").await;
     assert!(html.contains("9号楼") && !html.contains("10号楼"));
     // The audit image never holds the password.
-    let after = app
-        .texts("SELECT after_json FROM audit_log WHERE action = 'user.create'")
-        .await;
+    let after = app.texts("SELECT after_json FROM audit_log WHERE action = 'user.create'").await;
     assert!(after.iter().all(|a| !a.contains("楼长守望九号楼2026")));
 }

@@ -41,9 +41,7 @@ async fn the_id_mask_and_the_birth_date_beside_it_do_not_restore_the_number(engi
     }
     let mut b = app.signed_in("admin").await;
     let (_, html) = b.get_text("/residents").await;
-    let region: String = app
-        .text("SELECT id_number FROM residents WHERE name = '夏胜林'")
-        .await;
+    let region: String = app.text("SELECT id_number FROM residents WHERE name = '夏胜林'").await;
     assert!(
         !html.contains(&format!("{}*", &region[..6])),
         "the roster shows no region code before the stars"
@@ -61,15 +59,9 @@ async fn a_building_head_cannot_grow_a_number_digit_by_digit(engine: Engine) {
         return;
     };
     let (_, body) = app.api_get(&token, "/api/v1/residents").await;
-    let phone: String = app
-        .text("SELECT phone FROM residents WHERE name = '夏胜林'")
-        .await;
+    let phone: String = app.text("SELECT phone FROM residents WHERE name = '夏胜林'").await;
     assert!(
-        body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["name"] == "夏胜林"),
+        body["items"].as_array().unwrap().iter().any(|r| r["name"] == "夏胜林"),
         "夏胜林 lives in the building head's building"
     );
     let last4 = &phone[phone.len() - 4..];
@@ -84,10 +76,7 @@ async fn a_building_head_cannot_grow_a_number_digit_by_digit(engine: Engine) {
             "{q}: a fifth digit must not narrow the search"
         );
     }
-    assert!(
-        found(&app, &token, &last4[1..]).await.is_empty(),
-        "three digits find no one"
-    );
+    assert!(found(&app, &token, &last4[1..]).await.is_empty(), "three digits find no one");
     // The administrator, who may reveal, searches by longer suffixes.
     let admin = app.token("admin").await;
     let right = &phone[phone.len() - 6..];
@@ -124,32 +113,17 @@ async fn sensitive_tags_and_notes_only_for_those_who_work_hardship_cases(engine:
         return;
     };
     let xia = mark_xia_disabled(&app).await;
-    let disabled_tag = app
-        .count("SELECT id FROM tag_kinds WHERE name = '残疾' AND sensitive = 1")
-        .await;
+    let disabled_tag =
+        app.count("SELECT id FROM tag_kinds WHERE name = '残疾' AND sensitive = 1").await;
     assert!(disabled_tag > 0, "残疾 is a sensitive tag kind");
-    for (user, sees) in [
-        ("admin", true),
-        ("wangge1", true),
-        ("louzhang", false),
-        ("jijin", false),
-    ] {
+    for (user, sees) in [("admin", true), ("wangge1", true), ("louzhang", false), ("jijin", false)]
+    {
         let token = app.token(user).await;
         let (_, kinds) = app.api_get(&token, "/api/v1/tags").await;
-        let kind_names: Vec<&str> = kinds["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|k| k["name"].as_str())
-            .collect();
-        assert_eq!(
-            kind_names.contains(&"残疾"),
-            sees,
-            "{user}: tag kinds {kind_names:?}"
-        );
-        let (status, r) = app
-            .api_get(&token, &format!("/api/v1/residents/{xia}"))
-            .await;
+        let kind_names: Vec<&str> =
+            kinds["items"].as_array().unwrap().iter().filter_map(|k| k["name"].as_str()).collect();
+        assert_eq!(kind_names.contains(&"残疾"), sees, "{user}: tag kinds {kind_names:?}");
+        let (status, r) = app.api_get(&token, &format!("/api/v1/residents/{xia}")).await;
         if status != StatusCode::OK {
             assert!(!sees, "{user} sees 夏胜林");
             continue;
@@ -157,9 +131,7 @@ async fn sensitive_tags_and_notes_only_for_those_who_work_hardship_cases(engine:
         let text = r.to_string();
         assert_eq!(text.contains("残疾"), sees, "{user}: {text}");
         assert_eq!(text.contains("眩晕"), sees, "{user}: the health note");
-        let (_, list) = app
-            .api_get(&token, &format!("/api/v1/residents?tag={disabled_tag}"))
-            .await;
+        let (_, list) = app.api_get(&token, &format!("/api/v1/residents?tag={disabled_tag}")).await;
         let listed = list.to_string();
         assert_eq!(listed.contains("残疾"), sees, "{user}: list {listed}");
         if !sees {
@@ -181,21 +153,11 @@ async fn a_building_head_sees_that_help_was_given_not_what(engine: Engine) {
     app.created(&worker, "/api/v1/help-records", serde_json::json!({"case_id": case, "kind": "cash", "on": "2026-11-20", "amount_fen": 123_456, "source": "爱心基金"})).await;
     let head = app.token("louzhang").await;
     let file = app.get_ok(&head, &format!("/api/v1/cases/{case}")).await;
-    assert_eq!(
-        file["help"].as_array().unwrap().len(),
-        1,
-        "that help was given"
-    );
-    assert!(
-        file["help"][0]["amount_fen"].is_null(),
-        "not how much: {file}"
-    );
+    assert_eq!(file["help"].as_array().unwrap().len(), 1, "that help was given");
+    assert!(file["help"][0]["amount_fen"].is_null(), "not how much: {file}");
     assert!(!file.to_string().contains("爱心基金"));
     let (_, file) = app.api_get(&worker, &format!("/api/v1/cases/{case}")).await;
-    assert_eq!(
-        file["help"][0]["amount_fen"], 123_456,
-        "the worker sees it all"
-    );
+    assert_eq!(file["help"][0]["amount_fen"], 123_456, "the worker sees it all");
 }
 
 /// Runs of digits (and an ID's X) of eleven or more: a whole phone number or ID number.
@@ -226,9 +188,7 @@ async fn each_role_sees_only_the_personal_fields_its_work_needs(engine: Engine) 
     let Some(app) = spawn_demo_app(engine).await else {
         return;
     };
-    let sensitive = app
-        .texts("SELECT DISTINCT name FROM tag_kinds WHERE sensitive = 1")
-        .await;
+    let sensitive = app.texts("SELECT DISTINCT name FROM tag_kinds WHERE sensitive = 1").await;
     assert!(sensitive.iter().any(|s| s == "低保"), "{sensitive:?}");
     for (user, role) in [
         ("admin", Role::Admin),
@@ -255,15 +215,9 @@ async fn each_role_sees_only_the_personal_fields_its_work_needs(engine: Engine) 
         assert!(!items.is_empty(), "{user} sees someone");
         let first = items[0]["id"].as_i64().unwrap();
         let name = items[0]["name"].as_str().unwrap().to_string();
-        let (_, record) = app
-            .api_get(&token, &format!("/api/v1/residents/{first}"))
-            .await;
-        let (_, found) = app
-            .api_get(&token, &format!("/api/v1/residents?q={}", &name))
-            .await;
-        let (_, tagged) = app
-            .api_get(&token, "/api/v1/residents?q=%E4%BD%8E%E4%BF%9D")
-            .await;
+        let (_, record) = app.api_get(&token, &format!("/api/v1/residents/{first}")).await;
+        let (_, found) = app.api_get(&token, &format!("/api/v1/residents?q={}", &name)).await;
+        let (_, tagged) = app.api_get(&token, "/api/v1/residents?q=%E4%BD%8E%E4%BF%9D").await;
         let mut bodies = vec![
             ("list", list.to_string()),
             ("record", record.to_string()),
@@ -303,10 +257,8 @@ async fn each_role_sees_only_the_personal_fields_its_work_needs(engine: Engine) 
         }
         if hardship {
             assert!(
-                sensitive
-                    .iter()
-                    .any(|t| list.to_string().contains(t.as_str())
-                        || tagged.to_string().contains(t.as_str())),
+                sensitive.iter().any(|t| list.to_string().contains(t.as_str())
+                    || tagged.to_string().contains(t.as_str())),
                 "{user} works hardship cases and sees their tags"
             );
         }

@@ -41,30 +41,18 @@ async fn article(app: &TestApp, token: &str, title: &str, body: &str) -> i64 {
 
 /// A new board of the 宣传画廊 at `location`.
 async fn new_board(app: &TestApp, token: &str, name: &str, location: &str) -> i64 {
-    app.created_id(
-        token,
-        "/api/v1/publicity-boards",
-        json!({"name": name, "location": location}),
-    )
-    .await
+    app.created_id(token, "/api/v1/publicity-boards", json!({"name": name, "location": location}))
+        .await
 }
 
 /// The refusal's status and error code.
 async fn refused(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, String) {
     let (status, v) = app.api_post(token, path, body).await;
-    (
-        status,
-        v["error"]["code"].as_str().unwrap_or_default().to_string(),
-    )
+    (status, v["error"]["code"].as_str().unwrap_or_default().to_string())
 }
 
 fn ids(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_i64().unwrap())
-        .collect()
+    page["items"].as_array().unwrap().iter().map(|h| h["id"].as_i64().unwrap()).collect()
 }
 
 fn hit(page: &Value, id: i64) -> Value {
@@ -86,18 +74,12 @@ async fn articles_and_paper_issues_answer_as_the_contract_says(engine: Engine) {
         "/api/v1/articles",
         json!({"title": "楼道文明创建启动", "body": "## 活动回顾\n本月**共有**30人参加。", "tags": ["文明", "楼道"],
                "board_id": board, "published_on": "2026-11-20"})).await;
-    assert_eq!(
-        v.as_object().unwrap().keys().collect::<Vec<_>>(),
-        ["id"],
-        "{v}"
-    );
+    assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["id"], "{v}");
     let first = v["id"].as_i64().unwrap();
     // Tags and board are optional.
     let second = article(&app, &admin, "冬季供暖通知", "请各户检查暖气阀门。").await;
 
-    let a = app
-        .get_ok(&admin, &format!("/api/v1/articles/{first}"))
-        .await;
+    let a = app.get_ok(&admin, &format!("/api/v1/articles/{first}")).await;
     assert_eq!(a["title"], "楼道文明创建启动");
     assert_eq!(a["tags"], json!(["文明", "楼道"]));
     assert_eq!(a["board_id"], board);
@@ -110,11 +92,7 @@ async fn articles_and_paper_issues_answer_as_the_contract_says(engine: Engine) {
             json!({"number": 12, "published_on": "2026-11-25", "article_ids": [second, first]}),
         )
         .await;
-    assert_eq!(
-        v.as_object().unwrap().keys().collect::<Vec<_>>(),
-        ["id"],
-        "{v}"
-    );
+    assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["id"], "{v}");
     let issue = v["id"].as_i64().unwrap();
     let list = app.get_ok(&admin, "/api/v1/paper-issues").await;
     assert_eq!(list["items"][0]["id"], issue);
@@ -123,9 +101,7 @@ async fn articles_and_paper_issues_answer_as_the_contract_says(engine: Engine) {
         json!([second, first]),
         "printed in the order given"
     );
-    let (_, a) = app
-        .api_get(&admin, &format!("/api/v1/articles/{first}"))
-        .await;
+    let (_, a) = app.api_get(&admin, &format!("/api/v1/articles/{first}")).await;
     assert_eq!(a["paper_issue_ids"], json!([issue]));
 
     let page = app.search_articles(&admin, "q=暖气阀门").await;
@@ -143,17 +119,8 @@ async fn a_bad_article_or_paper_issue_is_refused_with_its_reason(engine: Engine)
     };
     let art = "/api/v1/articles";
     assert_eq!(
-        refused(
-            &app,
-            &admin,
-            art,
-            json!({"body": "正文", "published_on": "2026-11-20"})
-        )
-        .await,
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "article_title_missing".into()
-        )
+        refused(&app, &admin, art, json!({"body": "正文", "published_on": "2026-11-20"})).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "article_title_missing".into())
     );
     assert_eq!(
         refused(
@@ -187,10 +154,7 @@ async fn a_bad_article_or_paper_issue_is_refused_with_its_reason(engine: Engine)
             json!({"number": 1, "published_on": "2026-11-25", "article_ids": [a, 999_999]})
         )
         .await,
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "paper_article_missing".into()
-        )
+        (StatusCode::UNPROCESSABLE_ENTITY, "paper_article_missing".into())
     );
     assert_eq!(
         refused(
@@ -200,10 +164,7 @@ async fn a_bad_article_or_paper_issue_is_refused_with_its_reason(engine: Engine)
             json!({"number": 1, "published_on": "2026-11-25", "article_ids": [a, b, a]})
         )
         .await,
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "paper_article_twice".into()
-        )
+        (StatusCode::UNPROCESSABLE_ENTITY, "paper_article_twice".into())
     );
     app.created_id(
         &admin,
@@ -219,10 +180,7 @@ async fn a_bad_article_or_paper_issue_is_refused_with_its_reason(engine: Engine)
             json!({"number": 1, "published_on": "2026-12-25", "article_ids": [b]})
         )
         .await,
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "paper_number_taken".into()
-        )
+        (StatusCode::UNPROCESSABLE_ENTITY, "paper_number_taken".into())
     );
     // Nothing refused was written.
     let (_, list) = app.api_get(&admin, paper).await;
@@ -237,24 +195,12 @@ async fn a_search_finds_the_words_in_either_order_but_not_their_characters_elsew
     let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let before = app.search_articles(&admin, "q=文明楼道").await["total"]
-        .as_i64()
-        .unwrap();
-    let both = article(
-        &app,
-        &admin,
-        "三号楼的变化",
-        "经过全体居民的努力，我们的楼道文明又上了一个台阶。",
-    )
-    .await;
+    let before = app.search_articles(&admin, "q=文明楼道").await["total"].as_i64().unwrap();
+    let both =
+        article(&app, &admin, "三号楼的变化", "经过全体居民的努力，我们的楼道文明又上了一个台阶。")
+            .await;
     // The characters 文…明 and 楼 are there, but not the words 文明 and 楼道.
-    let neither = article(
-        &app,
-        &admin,
-        "文件送达",
-        "文件明细送到大楼里，请到三楼领取。",
-    )
-    .await;
+    let neither = article(&app, &admin, "文件送达", "文件明细送到大楼里，请到三楼领取。").await;
     // One of the two words is not enough: every word of the query is required.
     let one = article(&app, &admin, "社区新风", "倡导文明用语，礼让他人。").await;
 
@@ -273,20 +219,10 @@ async fn title_hits_come_first_and_the_snippet_shows_the_words(engine: Engine) {
     // The words once in one's title, a dozen times in the other's body. The title hit is
     // written first, so "newest first" would put it second: only the ranking puts it first.
     // (Guards against an engine losing the title's weight in its index.)
-    let in_title = article(
-        &app,
-        &admin,
-        "文明楼道创建",
-        "本周六上午九点在党群服务中心集合。",
-    )
-    .await;
-    let in_body = article(
-        &app,
-        &admin,
-        "居民来信",
-        &"我们单元的楼道很干净，大家都讲文明。".repeat(12),
-    )
-    .await;
+    let in_title =
+        article(&app, &admin, "文明楼道创建", "本周六上午九点在党群服务中心集合。").await;
+    let in_body =
+        article(&app, &admin, "居民来信", &"我们单元的楼道很干净，大家都讲文明。".repeat(12)).await;
 
     let page = app.search_articles(&admin, "q=文明楼道").await;
     let found = ids(&page);
@@ -294,19 +230,14 @@ async fn title_hits_come_first_and_the_snippet_shows_the_words(engine: Engine) {
     let b = found.iter().position(|i| *i == in_body).unwrap();
     assert!(t < b, "the title hit comes first: {page}");
     let snippet = hit(&page, in_body)["snippet"].as_str().unwrap().to_string();
-    assert!(
-        snippet.contains("楼道") && snippet.contains("文明"),
-        "{snippet}"
-    );
+    assert!(snippet.contains("楼道") && snippet.contains("文明"), "{snippet}");
 }
 
 async fn results_come_twenty_a_page_and_total_counts_them_all(engine: Engine) {
     let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let before = app.search_articles(&admin, "q=冰灯").await["total"]
-        .as_i64()
-        .unwrap();
+    let before = app.search_articles(&admin, "q=冰灯").await["total"].as_i64().unwrap();
     let mut written = Vec::new();
     for i in 1..=23 {
         written.push(
@@ -373,10 +304,7 @@ async fn another_communitys_articles_are_not_found_searched_or_printed(engine: E
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
     let found = ids(&app.search_articles(&a, "q=文明楼道").await);
-    assert!(
-        found.contains(&ours) && !found.contains(&theirs),
-        "{found:?}"
-    );
+    assert!(found.contains(&ours) && !found.contains(&theirs), "{found:?}");
     let found = ids(&app.search_articles(&b, "q=文明楼道").await);
     assert_eq!(found, [theirs], "B sees its own only");
     assert_eq!(
@@ -387,10 +315,7 @@ async fn another_communitys_articles_are_not_found_searched_or_printed(engine: E
             json!({"number": 1, "published_on": "2026-11-25", "article_ids": [ours, theirs]})
         )
         .await,
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "paper_article_missing".into()
-        )
+        (StatusCode::UNPROCESSABLE_ENTITY, "paper_article_missing".into())
     );
 }
 
@@ -413,17 +338,11 @@ async fn a_building_head_finance_keeper_or_liaison_cannot_write_or_search(engine
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {v}");
         assert_eq!(v["error"]["code"], "forbidden", "{user}");
-        let (status, v) = app
-            .api_get(&token, "/api/v1/articles/search?q=文明楼道")
-            .await;
+        let (status, v) = app.api_get(&token, "/api/v1/articles/search?q=文明楼道").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{user}: {v}");
     }
     let (_, list) = app.api_get(&worker, "/api/v1/articles").await;
-    assert_eq!(
-        list["total"].as_i64(),
-        Some(written),
-        "nothing refused was written: {list}"
-    );
+    assert_eq!(list["total"].as_i64(), Some(written), "nothing refused was written: {list}");
 }
 
 async fn a_course_is_found_by_its_description_when_searching_courses(engine: Engine) {
@@ -474,19 +393,15 @@ async fn post_article_form(
         form = form.text(k.to_string(), v.to_string());
     }
     for (n, p) in photos.into_iter().enumerate() {
-        form = form.part(
-            "photos",
-            reqwest::multipart::Part::bytes(p).file_name(format!("IMG_{n}.png")),
-        );
+        form = form
+            .part("photos", reqwest::multipart::Part::bytes(p).file_name(format!("IMG_{n}.png")));
     }
     b.post_upload(path, &csrf, form).await
 }
 
 /// The id after `prefix` in `text` (`/publicity/articles/12` → 12).
 fn id_after(text: &str, prefix: &str) -> i64 {
-    let at = text
-        .find(prefix)
-        .unwrap_or_else(|| panic!("{prefix} not in {text}"));
+    let at = text.find(prefix).unwrap_or_else(|| panic!("{prefix} not in {text}"));
     text[at + prefix.len()..]
         .chars()
         .take_while(char::is_ascii_digit)
@@ -538,10 +453,7 @@ async fn a_worker_writes_an_article_with_a_photo_on_the_desk_and_the_public_read
 
     // The desk lists it with its tags and photo count.
     let (_, desk) = w.get_text("/publicity").await;
-    assert!(
-        desk.contains("楼道里的新书架") && desk.contains("1张"),
-        "{desk}"
-    );
+    assert!(desk.contains("楼道里的新书架") && desk.contains("1张"), "{desk}");
 
     // The public reads it in the news, with its photo.
     let mut anyone = app.browser();
@@ -581,29 +493,16 @@ async fn a_refused_article_keeps_what_was_typed_and_says_why_beside_the_field(en
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = res.text().await.unwrap();
-    assert!(
-        page.contains("id=\"title-error\""),
-        "beside the title: {page}"
-    );
+    assert!(page.contains("id=\"title-error\""), "beside the title: {page}");
     assert!(page.contains("请填写文章标题"), "{page}");
-    assert!(
-        page.contains("三单元的居民把家里的旧书搬到楼道里。"),
-        "the body is kept"
-    );
+    assert!(page.contains("三单元的居民把家里的旧书搬到楼道里。"), "the body is kept");
     assert!(page.contains("value=\"网格员小王\"") && page.contains("value=\"读书\""));
-    assert!(
-        page.contains("请重新选择"),
-        "the photo must be chosen again: {page}"
-    );
+    assert!(page.contains("请重新选择"), "the photo must be chosen again: {page}");
 
     let res = post_article_form(
         &mut w,
         "/publicity/articles/new",
-        &[
-            ("title", "楼道里的新书架"),
-            ("body", BODY),
-            ("published_on", "2026-02-30"),
-        ],
+        &[("title", "楼道里的新书架"), ("body", BODY), ("published_on", "2026-02-30")],
         Vec::new(),
     )
     .await;
@@ -617,20 +516,13 @@ async fn a_refused_article_keeps_what_was_typed_and_says_why_beside_the_field(en
     let res = post_article_form(
         &mut w,
         "/publicity/articles/new",
-        &[
-            ("title", "七张照片"),
-            ("body", "正文"),
-            ("published_on", "2026-11-26"),
-        ],
+        &[("title", "七张照片"), ("body", "正文"), ("published_on", "2026-11-26")],
         (0..7).map(|_| png(8, 8)).collect(),
     )
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = res.text().await.unwrap();
-    assert!(
-        page.contains("id=\"photos-error\"") && page.contains("最多6张"),
-        "{page}"
-    );
+    assert!(page.contains("id=\"photos-error\"") && page.contains("最多6张"), "{page}");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM articles").await,
         before,
@@ -645,11 +537,7 @@ async fn an_article_changed_on_the_desk_gains_and_loses_photos(engine: Engine) {
     let res = post_article_form(
         &mut w,
         "/publicity/articles/new",
-        &[
-            ("title", "冬季安全提示"),
-            ("body", "请检查燃气阀门。"),
-            ("published_on", "2026-11-26"),
-        ],
+        &[("title", "冬季安全提示"), ("body", "请检查燃气阀门。"), ("published_on", "2026-11-26")],
         vec![png(20, 20), png(30, 20)],
     )
     .await;
@@ -681,11 +569,7 @@ async fn an_article_changed_on_the_desk_gains_and_loses_photos(engine: Engine) {
     let res = post_article_form(
         &mut w,
         &format!("/publicity/articles/{id}/edit"),
-        &[
-            ("title", "冬季用气安全提示"),
-            ("body", "正文"),
-            ("published_on", "2026-11-26"),
-        ],
+        &[("title", "冬季用气安全提示"), ("body", "正文"), ("published_on", "2026-11-26")],
         (0..5).map(|_| png(8, 8)).collect(),
     )
     .await;
@@ -698,36 +582,19 @@ async fn a_resident_or_building_head_is_refused_the_desk(engine: Engine) {
         return;
     };
     let (_, home) = w.get_text("/").await;
-    assert!(
-        home.contains("href=\"/publicity\""),
-        "the worker finds the desk"
-    );
-    for (user, refused) in [
-        ("jumin", StatusCode::NOT_FOUND),
-        ("louzhang", StatusCode::FORBIDDEN),
-    ] {
+    assert!(home.contains("href=\"/publicity\""), "the worker finds the desk");
+    for (user, refused) in [("jumin", StatusCode::NOT_FOUND), ("louzhang", StatusCode::FORBIDDEN)] {
         let mut b = app.signed_in(user).await;
         let (_, home) = b.get_text("/").await;
-        assert!(
-            !home.contains("href=\"/publicity\""),
-            "{user} has no door to it"
-        );
-        for path in [
-            "/publicity",
-            "/publicity/articles/new",
-            "/publicity/issues/new",
-        ] {
+        assert!(!home.contains("href=\"/publicity\""), "{user} has no door to it");
+        for path in ["/publicity", "/publicity/articles/new", "/publicity/issues/new"] {
             let (status, _) = b.get_text(path).await;
             assert_eq!(status, refused, "{user} GET {path}");
         }
         let res = post_article_form(
             &mut b,
             "/publicity/articles/new",
-            &[
-                ("title", "我的稿"),
-                ("body", "正文"),
-                ("published_on", "2026-11-26"),
-            ],
+            &[("title", "我的稿"), ("body", "正文"), ("published_on", "2026-11-26")],
             Vec::new(),
         )
         .await;
@@ -740,13 +607,7 @@ async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_give
     let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let a = article(
-        &app,
-        &admin,
-        "重阳节敬老活动",
-        "社区为八十岁以上老人送去慰问。",
-    )
-    .await;
+    let a = article(&app, &admin, "重阳节敬老活动", "社区为八十岁以上老人送去慰问。").await;
     let b = article(&app, &admin, "老年大学开学", "书法班和合唱班开始报名。").await;
     let c = article(&app, &admin, "文明楼道评比结果", "三号楼一单元获评五星。").await;
     app.created_id(
@@ -769,18 +630,11 @@ async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_give
     let page = w
         .post_form_answered(
             "/publicity/issues/new",
-            &[
-                ("_csrf", &csrf),
-                ("number", "8"),
-                ("published_on", "2026-11-25"),
-            ],
+            &[("_csrf", &csrf), ("number", "8"), ("published_on", "2026-11-25")],
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert!(
-        page.contains("请至少选择一篇文章") && page.contains("value=\"2026-11-25\""),
-        "{page}"
-    );
+    assert!(page.contains("请至少选择一篇文章") && page.contains("value=\"2026-11-25\""), "{page}");
 
     // C first, A second, B (no place typed) after them.
     let to = w
@@ -801,10 +655,7 @@ async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_give
     let issue = id_after(&to, "/publicity/issues/");
     let page = w.get_ok(&to).await;
     let list = &page[page.find("id=\"issue-articles\"").unwrap()..];
-    let at = |title: &str| {
-        list.find(title)
-            .unwrap_or_else(|| panic!("{title}: {list}"))
-    };
+    let at = |title: &str| list.find(title).unwrap_or_else(|| panic!("{title}: {list}"));
     assert!(
         at("文明楼道评比结果") < at("重阳节敬老活动") && at("重阳节敬老活动") < at("老年大学开学")
     );
@@ -814,12 +665,8 @@ async fn a_paper_issue_composed_on_the_desk_lists_its_articles_in_the_order_give
         "the printed sheet for residents"
     );
     let (_, list) = app.api_get(&admin, "/api/v1/paper-issues").await;
-    let ids: Vec<String> = list["items"][0]["article_ids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.to_string())
-        .collect();
+    let ids: Vec<String> =
+        list["items"][0]["article_ids"].as_array().unwrap().iter().map(|v| v.to_string()).collect();
     assert_eq!(ids, [c, a, b]);
 }
 
@@ -854,11 +701,7 @@ async fn the_english_desk_shows_no_chinese_label(engine: Engine) {
     .await;
     b.post_form_redirected(
         "/publicity/boards",
-        &[
-            ("_csrf", &csrf),
-            ("name", "North gate"),
-            ("location", "by the gate"),
-        ],
+        &[("_csrf", &csrf), ("name", "North gate"), ("location", "by the gate")],
     )
     .await;
     let board = app.count("SELECT MAX(id) FROM publicity_boards").await;
@@ -895,31 +738,21 @@ async fn the_english_desk_shows_no_chinese_label(engine: Engine) {
         assert!(html.contains("lang=\"en\""), "{path}");
         // The community's name is its own (the print's masthead shows it), not a label.
         let text = main_text(&html).replace("Xx社区", "");
-        let han: String = text
-            .chars()
-            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-            .collect();
+        let han: String = text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).collect();
         assert!(han.is_empty(), "{path} shows Chinese ({han}): {text}");
     }
     // A refused form speaks English too.
     let res = post_article_form(
         &mut b,
         "/publicity/articles/new",
-        &[
-            ("title", ""),
-            ("body", "Text"),
-            ("published_on", "2026-11-26"),
-        ],
+        &[("title", ""), ("body", "Text"), ("published_on", "2026-11-26")],
         Vec::new(),
     )
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = main_text(&res.text().await.unwrap());
     assert!(text.contains("Please give the article a title"), "{text}");
-    assert!(
-        !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-        "{text}"
-    );
+    assert!(!text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{text}");
 }
 
 // ---- the 宣传画廊's boards: rename, retire, delete ----
@@ -957,11 +790,7 @@ async fn a_board_is_renamed_and_its_articles_show_the_new_name(engine: Engine) {
     let html = w
         .post_form_answered(
             &path,
-            &[
-                ("_csrf", &csrf),
-                ("name", "居务公开栏"),
-                ("location", "北门"),
-            ],
+            &[("_csrf", &csrf), ("name", "居务公开栏"), ("location", "北门")],
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -975,28 +804,15 @@ async fn a_board_is_renamed_and_its_articles_show_the_new_name(engine: Engine) {
     .await;
 
     let res = w
-        .post_form(
-            &path,
-            &[
-                ("_csrf", &csrf),
-                ("name", " 新风长廊 "),
-                ("location", "北门入口东侧"),
-            ],
-        )
+        .post_form(&path, &[("_csrf", &csrf), ("name", " 新风长廊 "), ("location", "北门入口东侧")])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(Browser::location(&res), path);
     let (_, page) = w.get_text(&path).await;
     assert!(page.contains("新风长廊") && page.contains("北门入口东侧"));
     // The article follows its board, on the desk and on the portal.
-    let (_, public) = app
-        .browser()
-        .get_text(&format!("/public/articles/{id}"))
-        .await;
-    assert!(
-        public.contains("张贴在：新风长廊（北门入口东侧）"),
-        "{public}"
-    );
+    let (_, public) = app.browser().get_text(&format!("/public/articles/{id}")).await;
+    assert!(public.contains("张贴在：新风长廊（北门入口东侧）"), "{public}");
     assert!(app.audited("publicity_board.rename").await);
 
     // The API renames too, and answers the board.
@@ -1008,24 +824,13 @@ async fn a_board_is_renamed_and_its_articles_show_the_new_name(engine: Engine) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    assert_eq!(
-        (v["name"].as_str(), v["retired_on"].is_null()),
-        (Some("文明新风"), true)
-    );
+    assert_eq!((v["name"].as_str(), v["retired_on"].is_null()), (Some("文明新风"), true));
     // Another community's admin finds no such board.
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
     for (method, path, body) in [
-        (
-            Method::PUT,
-            format!("/api/v1/publicity-boards/{board}"),
-            json!({"name": "改掉"}),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/publicity-boards/{board}/retire"),
-            json!({}),
-        ),
+        (Method::PUT, format!("/api/v1/publicity-boards/{board}"), json!({"name": "改掉"})),
+        (Method::POST, format!("/api/v1/publicity-boards/{board}/retire"), json!({})),
         (
             Method::POST,
             format!("/api/v1/publicity-boards/{board}/delete"),
@@ -1067,10 +872,7 @@ async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["error"]["code"], "board_has_articles");
-    assert!(
-        v["error"]["message"].as_str().unwrap().contains("不能删除"),
-        "{v}"
-    );
+    assert!(v["error"]["message"].as_str().unwrap().contains("不能删除"), "{v}");
 
     // The page offers no delete, says why, and refuses one posted anyway with the count.
     let mut w = app.signed_in("wangge1").await;
@@ -1095,15 +897,10 @@ async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_
         html.contains("role=\"alert\"") && html.contains("这块宣传栏已张贴过2篇文章，不能删除"),
         "{html}"
     );
-    assert_eq!(
-        boards(&app, &admin).await.len(),
-        1,
-        "the board is still there"
-    );
+    assert_eq!(boards(&app, &admin).await.len(), 1, "the board is still there");
 
     // Retired: kept with its articles, offered to no new article.
-    w.post_form_redirected(&format!("{path}/retire"), &[("_csrf", &csrf)])
-        .await;
+    w.post_form_redirected(&format!("{path}/retire"), &[("_csrf", &csrf)]).await;
     let b = &boards(&app, &admin).await[0];
     assert_eq!(b["retired_on"], "2026-11-27", "{b}");
     let (_, page) = w.get_text(&path).await;
@@ -1113,13 +910,8 @@ async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_
     let option = format!("<option value=\"{board}\"");
     let (_, form) = w.get_text("/publicity/articles/new").await;
     assert!(!form.contains(&option), "not offered to a new article");
-    let (_, form) = w
-        .get_text(&format!("/publicity/articles/{published}/edit"))
-        .await;
-    assert!(
-        form.contains(&format!("{option} selected")),
-        "the article on it keeps it: {form}"
-    );
+    let (_, form) = w.get_text(&format!("/publicity/articles/{published}/edit")).await;
+    assert!(form.contains(&format!("{option} selected")), "the article on it keeps it: {form}");
     assert_eq!(
         refused(
             &app,
@@ -1135,20 +927,12 @@ async fn a_board_with_articles_is_refused_deletion_and_retired_with_its_history_
         .api_put(&admin, &format!("/api/v1/articles/{published}"), json!({"title": "冬季取暖小常识（修订）", "body": "暖气不热先放气。", "board_id": board, "published_on": "2026-11-20"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    let (_, public) = app
-        .browser()
-        .get_text(&format!("/public/articles/{published}"))
-        .await;
+    let (_, public) = app.browser().get_text(&format!("/public/articles/{published}")).await;
     assert!(public.contains("张贴在：科普之窗"), "its history names it");
 
     // Back in use.
-    let (status, v) = app
-        .api_post(
-            &admin,
-            &format!("/api/v1/publicity-boards/{board}/restore"),
-            json!({}),
-        )
-        .await;
+    let (status, v) =
+        app.api_post(&admin, &format!("/api/v1/publicity-boards/{board}/restore"), json!({})).await;
     assert_eq!((status, v["retired_on"].is_null()), (StatusCode::OK, true));
     app.created_id(
         &admin,
@@ -1167,24 +951,15 @@ async fn an_empty_board_is_deleted_once_confirmed_with_a_reason(engine: Engine) 
     let Some((app, admin)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let keep = app
-        .created_id(
-            &admin,
-            "/api/v1/publicity-boards",
-            json!({"name": "党建宣传栏"}),
-        )
-        .await;
+    let keep =
+        app.created_id(&admin, "/api/v1/publicity-boards", json!({"name": "党建宣传栏"})).await;
     let (mut w, csrf) = app.signed_in_with_csrf("wangge1").await;
     w.post_form_redirected(
         "/publicity/boards",
         &[("_csrf", &csrf), ("name", "党建宣传拦"), ("location", "")],
     )
     .await;
-    let typo = boards(&app, &admin)
-        .await
-        .iter()
-        .find(|b| b["name"] == "党建宣传拦")
-        .unwrap()["id"]
+    let typo = boards(&app, &admin).await.iter().find(|b| b["name"] == "党建宣传拦").unwrap()["id"]
         .as_i64()
         .unwrap();
     let path = format!("/publicity/boards/{typo}");
@@ -1193,10 +968,7 @@ async fn an_empty_board_is_deleted_once_confirmed_with_a_reason(engine: Engine) 
 
     // The confirmation says what happens and asks why.
     let page = w.get_ok(&format!("{path}/delete")).await;
-    assert!(
-        page.contains("不能恢复") && page.contains("name=\"reason\""),
-        "{page}"
-    );
+    assert!(page.contains("不能恢复") && page.contains("name=\"reason\""), "{page}");
     assert!(
         w.post_form_answered(
             &format!("{path}/delete"),
@@ -1220,18 +992,12 @@ async fn an_empty_board_is_deleted_once_confirmed_with_a_reason(engine: Engine) 
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     let res = w
-        .post_form(
-            &format!("{path}/delete"),
-            &[("_csrf", &csrf), ("reason", "名称打错了，重建")],
-        )
+        .post_form(&format!("{path}/delete"), &[("_csrf", &csrf), ("reason", "名称打错了，重建")])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(Browser::location(&res), "/publicity#boards");
-    let left: Vec<i64> = boards(&app, &admin)
-        .await
-        .iter()
-        .map(|b| b["id"].as_i64().unwrap())
-        .collect();
+    let left: Vec<i64> =
+        boards(&app, &admin).await.iter().map(|b| b["id"].as_i64().unwrap()).collect();
     assert_eq!(left, [keep]);
     assert!(app.audited("publicity_board.delete").await);
     let (status, _) = w.get_text(&path).await;
@@ -1252,12 +1018,7 @@ async fn an_empty_board_is_deleted_once_confirmed_with_a_reason(engine: Engine) 
 /// Every `src="…"` in `html` that starts with `prefix` (entities as written).
 fn srcs(html: &str, prefix: &str) -> Vec<String> {
     html.match_indices(&format!("src=\"{prefix}"))
-        .map(|(at, _)| {
-            html[at + 5..]
-                .chars()
-                .take_while(|c| *c != '"')
-                .collect::<String>()
-        })
+        .map(|(at, _)| html[at + 5..].chars().take_while(|c| *c != '"').collect::<String>())
         .collect()
 }
 
@@ -1269,11 +1030,7 @@ async fn the_printed_issue_shows_each_articles_photos(engine: Engine) {
     // Two articles with photos (two and one), one without, one not out yet with a photo.
     let mut ids = Vec::new();
     for (title, on, photos) in [
-        (
-            "楼道里的新书架",
-            "2026-11-26",
-            vec![png(80, 60), png(60, 80)],
-        ),
+        ("楼道里的新书架", "2026-11-26", vec![png(80, 60), png(60, 80)]),
         ("重阳节走访慰问", "2026-11-25", vec![png(90, 60)]),
         ("冬季取暖小常识", "2026-11-24", vec![]),
         ("新年寄语", "2026-12-31", vec![png(40, 30)]),
@@ -1304,17 +1061,10 @@ async fn the_printed_issue_shows_each_articles_photos(engine: Engine) {
     assert_eq!(staff.len(), 4, "{staff:?}");
     for (n, a) in [(2, ids[0]), (1, ids[1]), (1, ids[3])] {
         let of = format!("/publicity/articles/{a}/photos/");
-        assert_eq!(
-            staff.iter().filter(|s| s.starts_with(&of)).count(),
-            n,
-            "{a}"
-        );
+        assert_eq!(staff.iter().filter(|s| s.starts_with(&of)).count(), n, "{a}");
     }
     assert_eq!(sheet.matches("paper-photos paper-photos-one").count(), 2);
-    assert!(
-        !sheet.contains("loading=\"lazy\""),
-        "no lazy photo in the print"
-    );
+    assert!(!sheet.contains("loading=\"lazy\""), "no lazy photo in the print");
     assert!(sheet.contains("width=\"80\" height=\"60\""), "{sheet}");
     let first_title = sheet.find("楼道里的新书架").unwrap();
     let first_photo = sheet.find(&staff[0]).unwrap();
@@ -1331,11 +1081,7 @@ async fn the_printed_issue_shows_each_articles_photos(engine: Engine) {
     let html = anyone.get_ok(&format!("/public/paper/{issue}")).await;
     let public = srcs(&html, "/public/articles/");
     assert_eq!(public.len(), 3, "{public:?}");
-    assert!(
-        !public
-            .iter()
-            .any(|s| s.contains(&format!("/public/articles/{}/", ids[3])))
-    );
+    assert!(!public.iter().any(|s| s.contains(&format!("/public/articles/{}/", ids[3]))));
     for src in &public {
         let res = anyone.get(&src.replace("&amp;", "&")).await;
         assert_eq!(res.status(), StatusCode::OK, "{src}");

@@ -62,11 +62,7 @@ async fn a_payment_request_cites_only_a_case_of_the_community(engine: Engine) {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(body["error"]["details"]["field"], "case_id", "{body}");
     }
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM fund_disbursements").await,
-        0,
-        "nothing recorded"
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM fund_disbursements").await, 0, "nothing recorded");
 }
 
 async fn an_application_cites_only_a_case_of_the_community(engine: Engine) {
@@ -124,10 +120,7 @@ async fn a_station_keeper_is_a_resident_the_worker_looks_after_and_is_published_
     let (status, html) = app.browser().get_text("/public/stations").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("爱心理发点"), "the station is public");
-    assert!(
-        !html.contains("米丽芳"),
-        "her name is not, without her consent"
-    );
+    assert!(!html.contains("米丽芳"), "her name is not, without her consent");
 }
 
 async fn help_in_cash_is_capped_like_the_fund(engine: Engine) {

@@ -22,16 +22,12 @@ both_engines!(
 );
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/../linli-io/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    std::fs::read(format!("{}/../linli-io/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
 }
 
 async fn list(app: &TestApp, token: &str, query: &str) -> Value {
-    app.get_ok(token, &format!("/api/v1/residents?{query}"))
-        .await
+    app.get_ok(token, &format!("/api/v1/residents?{query}")).await
 }
 
 fn names(body: &Value) -> Vec<String> {
@@ -78,23 +74,15 @@ async fn the_roster_is_masked_and_searchable_by_pinyin_digits_and_tag(engine: En
     assert!(xia["tags"].as_array().unwrap().contains(&json!("困难家庭")));
 
     assert_eq!(names(&list(&app, &admin, "q=xsl").await), vec!["夏胜林"]);
-    assert_eq!(
-        names(&list(&app, &admin, "q=xiasheng").await),
-        vec!["夏胜林"]
-    );
+    assert_eq!(names(&list(&app, &admin, "q=xiasheng").await), vec!["夏胜林"]);
     assert_eq!(
         names(&list(&app, &admin, "q=%E5%A4%8F").await).len(),
         2,
         "夏 finds 夏胜林 and 夏宇"
     );
     // The last four digits of the full ID number find the person.
-    let full: String = app
-        .text("SELECT id_number FROM residents WHERE name = '张君'")
-        .await;
-    assert_eq!(
-        names(&list(&app, &admin, &format!("q={}", &full[14..])).await),
-        vec!["张君"]
-    );
+    let full: String = app.text("SELECT id_number FROM residents WHERE name = '张君'").await;
+    assert_eq!(names(&list(&app, &admin, &format!("q={}", &full[14..])).await), vec!["张君"]);
     let mut dibao = names(&list(&app, &admin, "tag=%E4%BD%8E%E4%BF%9D").await);
     dibao.sort();
     assert_eq!(dibao, vec!["杨雨欣", "杨静"]);
@@ -115,14 +103,10 @@ async fn a_building_head_sees_only_the_residents_of_their_buildings(engine: Engi
     assert_eq!(got, vec!["刘淑芬", "夏宇", "夏胜林", "米丽芳"]);
     let admin = app.token("admin").await;
     let yang = first_id(&app, &admin, "q=yangj").await;
-    let (status, _) = app
-        .api_get(&token, &format!("/api/v1/residents/{yang}"))
-        .await;
+    let (status, _) = app.api_get(&token, &format!("/api/v1/residents/{yang}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let xia = named(&mine, "夏胜林")["id"].as_i64().unwrap();
-    let body = app
-        .get_ok(&token, &format!("/api/v1/residents/{xia}"))
-        .await;
+    let body = app.get_ok(&token, &format!("/api/v1/residents/{xia}")).await;
     assert!(body["id_number"].as_str().unwrap().contains("****"));
 }
 
@@ -143,15 +127,12 @@ async fn revealing_needs_the_permission_and_is_audited(engine: Engine) {
     assert!(!full.contains('*'));
     assert_eq!(body["phone"].as_str().unwrap().len(), 11);
     // The audit record names who and why, never the values.
-    let after: String = app
-        .text("SELECT after_json FROM audit_log WHERE action = 'resident.reveal'")
-        .await;
+    let after: String =
+        app.text("SELECT after_json FROM audit_log WHERE action = 'resident.reveal'").await;
     assert!(after.contains("核对困难家庭申请") && !after.contains(&full));
 
     let head = app.token("louzhang").await;
-    let (status, _) = app
-        .api_act(&head, &format!("/api/v1/residents/{xia}/reveal"))
-        .await;
+    let (status, _) = app.api_act(&head, &format!("/api/v1/residents/{xia}/reveal")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
@@ -184,13 +165,7 @@ async fn a_resident_is_registered_with_checked_id_and_phone(engine: Engine) {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("校验码"),
-        "{body}"
-    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("校验码"), "{body}");
     register_refused(
         &app,
         &token,
@@ -226,15 +201,10 @@ async fn a_name_is_found_by_any_part_of_it_and_by_its_new_part_after_a_rename(en
     let Some((app, token)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let id = app
-        .created_id(&token, "/api/v1/residents", json!({"name": "欧阳建国"}))
-        .await;
+    let id = app.created_id(&token, "/api/v1/residents", json!({"name": "欧阳建国"})).await;
     for part in ["建国", "欧阳", "阳建", "欧阳建国"] {
         let found = list(&app, &token, &format!("q={part}")).await;
-        assert!(
-            names(&found).contains(&"欧阳建国".to_string()),
-            "{part}: {found}"
-        );
+        assert!(names(&found).contains(&"欧阳建国".to_string()), "{part}: {found}");
     }
     let found = list(&app, &token, "q=建欧").await;
     assert!(
@@ -285,10 +255,8 @@ pub(crate) async fn post_import(
     status: StatusCode,
 ) -> String {
     let csrf = b.csrf().await;
-    let mut form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes.into()).file_name(name.to_string()),
-    );
+    let mut form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(bytes.into()).file_name(name.to_string()));
     for (k, v) in fields {
         form = form.text(k.to_string(), v.to_string());
     }
@@ -315,11 +283,7 @@ async fn a_good_roster_imports_from_csv_gb18030_and_xlsx(engine: Engine) {
     };
     let html = fixture_accepted(&mut b, "roster.csv", "create", "check").await;
     assert!(html.contains("全部检查通过"), "{html}");
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM residents").await,
-        8,
-        "a check writes nothing"
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM residents").await, 8, "a check writes nothing");
     let html = fixture_accepted(&mut b, "roster.csv", "create", "import").await;
     assert!(html.contains("新增 10 人"), "{html}");
     assert_eq!(app.count("SELECT COUNT(*) FROM residents").await, 18);
@@ -339,17 +303,9 @@ async fn a_bad_roster_changes_nothing_and_names_every_row(engine: Engine) {
         return;
     };
     let before = residents_checksum(&app).await;
-    let html = import_refused(
-        &mut b,
-        "roster-mangled.xlsx",
-        fixture("roster-mangled.xlsx"),
-        IMPORT,
-    )
-    .await;
-    assert!(
-        html.contains("import-errors") && html.contains("Excel"),
-        "{html}"
-    );
+    let html =
+        import_refused(&mut b, "roster-mangled.xlsx", fixture("roster-mangled.xlsx"), IMPORT).await;
+    assert!(html.contains("import-errors") && html.contains("Excel"), "{html}");
     assert!(html.contains("整份文件没有导入"));
     assert_eq!(residents_checksum(&app).await, before);
 
@@ -359,20 +315,10 @@ async fn a_bad_roster_changes_nothing_and_names_every_row(engine: Engine) {
     assert!(html.contains("99号楼"), "{html}");
     assert_eq!(residents_checksum(&app).await, before);
     post_import(&mut b, "new.csv", csv, IMPORT_CREATING, StatusCode::OK).await;
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM places WHERE name = '99号楼'")
-            .await,
-        1
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM places WHERE name = '99号楼'").await, 1);
 
     // Garbage is refused cleanly, and so is an upload without the CSRF token.
-    import_refused(
-        &mut b,
-        "roster.xlsx",
-        b"PK\x03\x04 not really a zip".to_vec(),
-        IMPORT,
-    )
-    .await;
+    import_refused(&mut b, "roster.xlsx", b"PK\x03\x04 not really a zip".to_vec(), IMPORT).await;
     let res = b
         .http
         .post(format!("{}/residents/import", app.base))
@@ -388,39 +334,22 @@ async fn exports_are_masked_escaped_and_audited(engine: Engine) {
     let Some((app, token)) = app_and_token(engine, "admin").await else {
         return;
     };
-    let _ = app
-        .created(&token, "/api/v1/residents", json!({"name": "=SUM(A1)"}))
-        .await;
+    let _ = app.created(&token, "/api/v1/residents", json!({"name": "=SUM(A1)"})).await;
     let mut b = app.signed_in("wangge1").await;
     let res = b.get("/residents/export.csv").await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(
-        res.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("attachment")
-    );
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
     let bytes = res.bytes().await.unwrap();
-    assert!(
-        bytes.starts_with(b"\xEF\xBB\xBF"),
-        "a BOM so Excel reads UTF-8"
-    );
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM so Excel reads UTF-8");
     let text = String::from_utf8(bytes.to_vec()).unwrap();
     assert!(text.contains("夏胜林") && text.contains("********"));
     assert!(!text.contains("张君"), "the worker's grid only");
     let res = b.get("/residents/export.xlsx?full=1").await;
-    assert_eq!(
-        res.status(),
-        StatusCode::FORBIDDEN,
-        "an unmasked export is the admin's"
-    );
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "an unmasked export is the admin's");
 
     let mut admin = app.signed_in("admin").await;
     let text = admin.get_text("/residents/export.csv").await.1;
-    assert!(
-        text.contains("'=SUM(A1)"),
-        "formula-looking cells are escaped"
-    );
+    assert!(text.contains("'=SUM(A1)"), "formula-looking cells are escaped");
     let res = admin.get("/residents/export.xlsx?full=1").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.bytes().await.unwrap().starts_with(b"PK"));
@@ -432,10 +361,7 @@ async fn the_resident_pages_work_for_a_worker(engine: Engine) {
         return;
     };
     let html = b.get_ok("/residents?q=xsl").await;
-    assert!(
-        html.contains("夏胜林") && html.contains("共 1 人"),
-        "{html}"
-    );
+    assert!(html.contains("夏胜林") && html.contains("共 1 人"), "{html}");
     let id = html
         .split("href=\"/residents/")
         .filter_map(|s| s.split('"').next())
@@ -443,10 +369,7 @@ async fn the_resident_pages_work_for_a_worker(engine: Engine) {
         .unwrap()
         .to_string();
     let html = b.get_ok(&format!("/residents/{id}")).await;
-    assert!(
-        html.contains("刘淑芬") && html.contains("困难家庭"),
-        "household and tags"
-    );
+    assert!(html.contains("刘淑芬") && html.contains("困难家庭"), "household and tags");
     assert!(!html.contains("19680412"), "masked by default");
     let csrf = b.csrf().await;
     let html = b
@@ -472,10 +395,7 @@ async fn the_resident_pages_work_for_a_worker(engine: Engine) {
         )
         .await;
     assert!(html.contains("新居民") && html.contains("231002199003071230"));
-    assert!(
-        html.contains("校验码") && html.contains("科学计数"),
-        "{html}"
-    );
+    assert!(html.contains("校验码") && html.contains("科学计数"), "{html}");
 }
 
 async fn a_grid_worker_imports_only_into_their_own_grid(engine: Engine) {
@@ -501,9 +421,7 @@ async fn a_person_gets_their_data_and_can_be_anonymized_without_losing_the_row(e
     };
     let zhang = first_id(&app, &token, "q=zhangj").await;
     let mut b = app.signed_in("admin").await;
-    let res = b
-        .get(&format!("/residents/{zhang}/personal-data.json"))
-        .await;
+    let res = b.get(&format!("/residents/{zhang}/personal-data.json")).await;
     assert_eq!(res.status(), StatusCode::OK);
     let data: Value = res.json().await.unwrap();
     assert_eq!(data["resident"]["name"], "张君");
@@ -522,20 +440,13 @@ async fn a_person_gets_their_data_and_can_be_anonymized_without_losing_the_row(e
     )
     .await;
     let (_, html) = b.get_text(&format!("/residents/{zhang}")).await;
-    assert!(
-        html.contains("没有匿名化"),
-        "a wrong confirmation changes nothing"
-    );
+    assert!(html.contains("没有匿名化"), "a wrong confirmation changes nothing");
     b.post_form_redirected(
         &format!("/residents/{zhang}/anonymize"),
         &[("_csrf", &csrf), ("confirm", "张君")],
     )
     .await;
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM residents").await,
-        total,
-        "the row stays"
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM residents").await, total, "the row stays");
     assert_eq!(app.count("SELECT COUNT(*) FROM residents WHERE name = '张君' OR id_number IS NOT NULL AND status = 'anonymized'").await, 0);
     assert!(!finds(&app, &token, "", "张君").await);
     assert!(
@@ -562,16 +473,10 @@ async fn a_grid_import_neither_moves_nor_reveals_a_resident_outside_the_grid(eng
     let Some((app, mut b)) = app_and_browser(engine, "wangge1").await else {
         return;
     };
-    let zhang_id: String = app
-        .text("SELECT id_number FROM residents WHERE name = '张君'")
-        .await;
+    let zhang_id: String = app.text("SELECT id_number FROM residents WHERE name = '张君'").await;
     let before = residents_checksum(&app).await;
     let csv = format!("姓名,身份证号,楼栋,单元,户号\n张君,{zhang_id},2号楼,1单元,101\n");
-    for (mode, action) in [
-        ("upsert", "import"),
-        ("upsert", "check"),
-        ("create", "check"),
-    ] {
+    for (mode, action) in [("upsert", "import"), ("upsert", "check"), ("create", "check")] {
         let html = post_import(
             &mut b,
             "grid.csv",
@@ -589,11 +494,7 @@ async fn a_grid_import_neither_moves_nor_reveals_a_resident_outside_the_grid(eng
             "{mode}/{action}: no hint that the ID is registered elsewhere"
         );
     }
-    assert_eq!(
-        residents_checksum(&app).await,
-        before,
-        "张君 stays where he lives"
-    );
+    assert_eq!(residents_checksum(&app).await, before, "张君 stays where he lives");
 }
 
 /// Deregistering (注销) is a step of its own: the resident's page links to a confirmation page
@@ -606,24 +507,12 @@ async fn closing_a_record_is_confirmed_with_a_reason_chosen(engine: Engine) {
     let id = app.resident_id("张君").await;
     let (_, html) = page.get_text(&format!("/residents/{id}")).await;
     let confirm = format!("/residents/{id}/close");
-    assert!(
-        html.contains(&format!("href=\"{confirm}\"")),
-        "a link to the step, not a form"
-    );
-    assert!(
-        !html.contains(&format!("action=\"{confirm}\"")),
-        "no one-click form"
-    );
+    assert!(html.contains(&format!("href=\"{confirm}\"")), "a link to the step, not a form");
+    assert!(!html.contains(&format!("action=\"{confirm}\"")), "no one-click form");
 
     let html = page.get_ok(&confirm).await;
-    assert!(
-        html.contains("不再出现在在册名单中") && html.contains("张君"),
-        "{html}"
-    );
-    assert!(
-        html.contains("<option value=\"\" selected"),
-        "no reason preselected"
-    );
+    assert!(html.contains("不再出现在在册名单中") && html.contains("张君"), "{html}");
+    assert!(html.contains("<option value=\"\" selected"), "no reason preselected");
 
     let csrf = page.csrf().await;
     let html = page
@@ -633,39 +522,22 @@ async fn closing_a_record_is_confirmed_with_a_reason_chosen(engine: Engine) {
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert!(
-        html.contains("field-error") && html.contains("请选择注销原因"),
-        "{html}"
-    );
+    assert!(html.contains("field-error") && html.contains("请选择注销原因"), "{html}");
     let active = || async {
-        app.text("SELECT status FROM residents WHERE name = '张君' ORDER BY id LIMIT 1")
-            .await
+        app.text("SELECT status FROM residents WHERE name = '张君' ORDER BY id LIMIT 1").await
     };
     assert_eq!(active().await, "active", "nothing changed");
 
     let res = page
-        .post_form(
-            &confirm,
-            &[
-                ("_csrf", &csrf),
-                ("status", "moved_away"),
-                ("on", "2026-12-01"),
-            ],
-        )
+        .post_form(&confirm, &[("_csrf", &csrf), ("status", "moved_away"), ("on", "2026-12-01")])
         .await;
     assert!(res.status().is_redirection());
     assert_eq!(active().await, "moved_away");
     assert!(app.audited("resident.close").await);
     // The audit page tells it in words, not JSON.
     let (_, audit) = page.get_text("/audit").await;
-    assert!(
-        audit.contains("注销居民档案") && audit.contains("状态：在册 → 已迁出"),
-        "{audit}"
-    );
-    assert!(
-        !audit.contains("{&quot;") && !audit.contains("{\""),
-        "no raw JSON"
-    );
+    assert!(audit.contains("注销居民档案") && audit.contains("状态：在册 → 已迁出"), "{audit}");
+    assert!(!audit.contains("{&quot;") && !audit.contains("{\""), "no raw JSON");
     // Once closed, the step is not offered again.
     let res = page.get(&confirm).await;
     assert!(res.status().is_redirection());
@@ -713,45 +585,28 @@ async fn fixture_accepted(b: &mut Browser, file: &str, mode: &str, action: &str)
 
 /// The resident `name` in the roster `list`.
 fn named<'a>(list: &'a Value, name: &str) -> &'a Value {
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == name)
-        .unwrap()
+    list["items"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()
 }
 
 /// The id of the first resident the roster finds for `query`, as the bearer of `token`.
 async fn first_id(app: &TestApp, token: &str, query: &str) -> i64 {
-    list(app, token, query).await["items"][0]["id"]
-        .as_i64()
-        .unwrap()
+    list(app, token, query).await["items"][0]["id"].as_i64().unwrap()
 }
 
 /// Whether the roster lists `name` for `query`, as the bearer of `token`.
 async fn finds(app: &TestApp, token: &str, query: &str, name: &str) -> bool {
-    names(&list(app, token, query).await)
-        .iter()
-        .any(|n| n == name)
+    names(&list(app, token, query).await).iter().any(|n| n == name)
 }
 
 /// The resident `id` as the bearer of `token` sees it (whatever the status).
 async fn resident(app: &TestApp, token: &str, id: i64) -> Value {
-    app.api_get(token, &format!("/api/v1/residents/{id}"))
-        .await
-        .1
+    app.api_get(token, &format!("/api/v1/residents/{id}")).await.1
 }
 
 /// Changes the resident `id` with `body`, which must answer `200 OK`.
 async fn patch_ok(app: &TestApp, token: &str, id: i64, body: Value) {
-    let (status, v) = app
-        .api(
-            token,
-            Method::PATCH,
-            &format!("/api/v1/residents/{id}"),
-            Some(body),
-        )
-        .await;
+    let (status, v) =
+        app.api(token, Method::PATCH, &format!("/api/v1/residents/{id}"), Some(body)).await;
     assert_eq!(status, StatusCode::OK, "{v}");
 }
 

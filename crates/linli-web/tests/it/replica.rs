@@ -38,10 +38,7 @@ fn wait_for_replay(url: &str) {
         if seeded {
             return;
         }
-        assert!(
-            Instant::now() < until,
-            "the standby did not replay the test database within 30 s"
-        );
+        assert!(Instant::now() < until, "the standby did not replay the test database within 30 s");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -94,13 +91,9 @@ async fn figures_are_read_from_the_replica_and_writes_go_to_the_primary() {
 
     // A write, and the record read back: the primary only.
     let r1 = db.replica_counts().unwrap();
-    let created = app
-        .created(&token, "/api/v1/residents", json!({"name": "周备库"}))
-        .await;
+    let created = app.created(&token, "/api/v1/residents", json!({"name": "周备库"})).await;
     let id = created["id"].as_i64().unwrap();
-    let (status, v) = app
-        .api_get(&token, &format!("/api/v1/residents/{id}"))
-        .await;
+    let (status, v) = app.api_get(&token, &format!("/api/v1/residents/{id}")).await;
     assert_eq!(status, StatusCode::OK, "read back at once: {v}");
     assert_eq!(v["name"], "周备库");
     assert_eq!(db.replica_counts().unwrap().since(r1).transactions, 0);
@@ -109,10 +102,7 @@ async fn figures_are_read_from_the_replica_and_writes_go_to_the_primary() {
     let ready = app.public_get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
     let text = ready.text().await.unwrap();
-    assert!(
-        text.contains("replica: ") && text.contains("behind the primary"),
-        "{text}"
-    );
+    assert!(text.contains("replica: ") && text.contains("behind the primary"), "{text}");
 }
 
 /// A standby that is down does not keep the service from starting, and the figures are read
@@ -139,10 +129,7 @@ async fn a_replica_that_is_down_leaves_the_figures_to_the_primary() {
     let p0 = db.counts();
     read_the_figures(&app, &token).await;
     assert_eq!(db.replica_counts().unwrap().transactions, 0);
-    assert!(
-        db.counts().since(p0).statements > 5,
-        "the figures came from the primary"
-    );
+    assert!(db.counts().since(p0).statements > 5, "the figures came from the primary");
     let ready = app.public_get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
     let text = ready.text().await.unwrap();

@@ -16,9 +16,7 @@ both_engines!(
 /// A case with one help record through the API, as a worker records them.
 async fn helped(app: &TestApp, token: &str, name: &'static str, summary: &str, help: Value) -> i64 {
     let rid = app.resident_id(name).await;
-    let case = app.unemployment_case(token, rid, summary).await["id"]
-        .as_i64()
-        .unwrap();
+    let case = app.unemployment_case(token, rid, summary).await["id"].as_i64().unwrap();
     let mut help = help;
     help["case_id"] = json!(case);
     app.created(token, "/api/v1/help-records", help).await;
@@ -68,28 +66,17 @@ fn libreoffice_text(docx: &[u8]) -> Option<String> {
     let file = dir.path().join("summary.docx");
     std::fs::write(&file, docx).unwrap();
     // A profile of its own: two conversions at once must not share one.
-    let profile = format!(
-        "-env:UserInstallation=file://{}/profile",
-        dir.path().display()
-    );
+    let profile = format!("-env:UserInstallation=file://{}/profile", dir.path().display());
     // One conversion at a time in this process, and a second try: a fresh LibreOffice profile
     // sometimes aborts on its first start (WrappedTargetRuntimeException) while another
     // LibreOffice starts beside it. A DOCX it cannot read fails both tries.
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _turn = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let pdf = dir.path().join("summary.pdf");
     let mut said = Vec::new();
     for _ in 0..2 {
         let out = Command::new("soffice")
-            .args([
-                profile.as_str(),
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-            ])
+            .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
             .arg(dir.path())
             .arg(&file)
             .output()
@@ -103,27 +90,11 @@ fn libreoffice_text(docx: &[u8]) -> Option<String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    assert!(
-        pdf.exists(),
-        "LibreOffice could not convert the DOCX: {}",
-        said.join("\n---\n")
-    );
+    assert!(pdf.exists(), "LibreOffice could not convert the DOCX: {}", said.join("\n---\n"));
     let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
-    assert!(
-        String::from_utf8_lossy(&info.stdout).contains("(A4)"),
-        "the pages are A4"
-    );
-    let text = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    Some(
-        String::from_utf8_lossy(&text.stdout)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect(),
-    )
+    assert!(String::from_utf8_lossy(&info.stdout).contains("(A4)"), "the pages are A4");
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+    Some(String::from_utf8_lossy(&text.stdout).chars().filter(|c| !c.is_whitespace()).collect())
 }
 
 async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(engine: Engine) {
@@ -144,10 +115,7 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     }
     assert!(page.contains("筹集捐款<span class=\"fig\" title=\"61,234.50元\">6.1万余元</span>"));
     // Written on 11-27, the summary covers the year so far and says so.
-    assert!(
-        page.contains("统计期间：2026年1月1日至2026年11月27日"),
-        "{page}"
-    );
+    assert!(page.contains("统计期间：2026年1月1日至2026年11月27日"), "{page}");
     assert!(!page.contains("全年") && !page.contains("年末"));
     assert!(page.contains("<span class=\"fig\" title=\"2户\">2户</span>"));
     // Whatever is unavailable is left out and said so, never printed as 0.
@@ -156,10 +124,7 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     let template = linli_core::summary::DEFAULT_TEMPLATE;
     for (id, value) in ind["indicators"].as_object().unwrap() {
         if template.contains(&format!("{{{id}}}")) && (value.is_null() || value == 0) {
-            assert!(
-                page.contains(&format!("{{{id}}}</span>")),
-                "{id} is listed as left out"
-            );
+            assert!(page.contains(&format!("{{{id}}}</span>")), "{id} is listed as left out");
         }
     }
     let article = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
@@ -205,13 +170,7 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     worker
         .post_form_redirected(
             "/reports/summary/stories",
-            &[
-                ("_csrf", &csrf),
-                ("year", "2026"),
-                ("pick", &x),
-                ("pick", &y),
-                ("pick", &z),
-            ],
+            &[("_csrf", &csrf), ("year", "2026"), ("pick", &x), ("pick", &y), ("pick", &z)],
         )
         .await;
     let (_, page) = worker.get_text("/reports/summary?year=2026").await;
@@ -231,36 +190,19 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
     ));
 
     // Markdown and HTML downloads; each download is audited.
-    let res = worker
-        .get("/reports/summary/download?year=2026&format=md")
-        .await;
+    let res = worker.get("/reports/summary/download?year=2026&format=md").await;
     assert_eq!(res.status(), StatusCode::OK);
     let md = res.text().await.unwrap();
     assert!(md.starts_with("# Xx社区2026年度工作总结\n"));
     assert!(md.contains("筹集捐款6.1万余元[^"));
-    assert!(
-        md.contains("爱心基金筹集：61,234.50元（文中写作“6.1万余元”）。口径："),
-        "{md}"
-    );
-    assert!(
-        !md.contains("fund.raised_total") && !md.contains('¥'),
-        "{md}"
-    );
+    assert!(md.contains("爱心基金筹集：61,234.50元（文中写作“6.1万余元”）。口径："), "{md}");
+    assert!(!md.contains("fund.raised_total") && !md.contains('¥'), "{md}");
     assert!(!md.contains("杨静"), "no unconsented name in the summary");
-    let res = worker
-        .get("/reports/summary/download?year=2026&format=html")
-        .await;
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("@page{size:A4;margin:37mm 26mm 35mm 28mm}")
-    );
+    let res = worker.get("/reports/summary/download?year=2026&format=html").await;
+    assert!(res.text().await.unwrap().contains("@page{size:A4;margin:37mm 26mm 35mm 28mm}"));
 
     // The DOCX opens in LibreOffice and holds the headings, the figures and the notes.
-    let res = worker
-        .get("/reports/summary/download?year=2026&format=docx")
-        .await;
+    let res = worker.get("/reports/summary/download?year=2026&format=docx").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
         res.headers()["content-type"],
@@ -280,50 +222,28 @@ async fn the_summary_is_written_from_the_records_and_downloads_in_three_formats(
             assert!(text.contains(want), "{want} is in the PDF: {text}");
         }
     }
-    let res = worker
-        .get("/reports/summary/download?year=2026&format=pdf")
-        .await;
+    let res = worker.get("/reports/summary/download?year=2026&format=pdf").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // The same document through the API (report_summary).
-    let api = app
-        .get_ok(&token, "/api/v1/reports/summary?year=2026")
-        .await;
+    let api = app.get_ok(&token, "/api/v1/reports/summary?year=2026").await;
     assert_eq!(api["title"], "Xx社区2026年度工作总结");
     assert_eq!(api["blocks"][0]["text"], "一、创新学习载体，打造品牌社区");
-    let raised = api["notes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["id"] == "fund.raised_total")
-        .unwrap();
+    let raised =
+        api["notes"].as_array().unwrap().iter().find(|n| n["id"] == "fund.raised_total").unwrap();
     assert_eq!(raised["exact"], "¥61,234.50");
     assert_eq!(raised["words"], "6.1万余元");
-    assert!(
-        api["omitted"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["reason"] != "unknown")
-    );
-    let (status, err) = app
-        .api_get(&token, "/api/v1/reports/summary?year=1999")
-        .await;
+    assert!(api["omitted"].as_array().unwrap().iter().all(|o| o["reason"] != "unknown"));
+    let (status, err) = app.api_get(&token, "/api/v1/reports/summary?year=1999").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["error"]["code"], "summary_year_bad");
 
     let actions = app.audit_actions().await;
     assert!(actions.iter().any(|a| a == "summary.stories"));
-    assert_eq!(
-        actions.iter().filter(|a| *a == "summary.download").count(),
-        3
-    );
+    assert_eq!(actions.iter().filter(|a| *a == "summary.download").count(), 3);
 
     // Picks saved with none ticked stay none: the suggestions are not told again.
     worker
-        .post_form_redirected(
-            "/reports/summary/stories",
-            &[("_csrf", &csrf), ("year", "2026")],
-        )
+        .post_form_redirected("/reports/summary/stories", &[("_csrf", &csrf), ("year", "2026")])
         .await;
     let (_, page) = worker.get_text("/reports/summary?year=2026").await;
     let article = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
@@ -334,12 +254,7 @@ async fn post_template(b: &mut Browser, csrf: &str, body: &str, op: &str) -> (St
     let res = b
         .post_form(
             "/reports/summary/template",
-            &[
-                ("_csrf", csrf),
-                ("year", "2026"),
-                ("body", body),
-                ("op", op),
-            ],
+            &[("_csrf", csrf), ("year", "2026"), ("body", body), ("op", op)],
         )
         .await;
     let status = res.status();
@@ -370,9 +285,7 @@ async fn the_template_is_checked_previewed_saved_and_reset(engine: Engine) {
     // Saved, it is the community's template until reset.
     let (status, _) = post_template(&mut worker, &csrf, mine, "save").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let res = worker
-        .get("/reports/summary/download?year=2026&format=md")
-        .await;
+    let res = worker.get("/reports/summary/download?year=2026&format=md").await;
     let md = res.text().await.unwrap();
     assert!(
         md.starts_with(
@@ -398,10 +311,7 @@ async fn the_template_is_checked_previewed_saved_and_reset(engine: Engine) {
     assert_eq!(status, StatusCode::FORBIDDEN);
     // A building head has no reports at all.
     let mut head = app.signed_in("louzhang").await;
-    assert_eq!(
-        head.get("/reports/summary").await.status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(head.get("/reports/summary").await.status(), StatusCode::FORBIDDEN);
     // A year out of range is a clear error.
     assert_eq!(
         worker.get("/reports/summary?year=1999").await.status(),
@@ -435,15 +345,9 @@ async fn ledgers_are_masked_limited_by_role_and_audited(engine: Engine) {
     let help = sheet(&res.bytes().await.unwrap());
     assert_eq!(help.headers[..3], ["日期", "档案号", "帮扶对象"]);
     let names: Vec<&str> = help.rows.iter().map(|r| r.cells[2].as_str()).collect();
-    assert!(
-        names.contains(&"夏胜林") && names.contains(&"杨*"),
-        "{names:?}"
-    );
+    assert!(names.contains(&"夏胜林") && names.contains(&"杨*"), "{names:?}");
     let formula = help.rows.iter().find(|r| r.cells[3] == "服务").unwrap();
-    assert_eq!(
-        formula.cells[7], "=HYPERLINK(\"http://x\")",
-        "kept as inert text"
-    );
+    assert_eq!(formula.cells[7], "=HYPERLINK(\"http://x\")", "kept as inert text");
 
     let res = worker.get("/reports/ledgers/cases?year=2026").await;
     let cases = sheet(&res.bytes().await.unwrap());
@@ -461,27 +365,16 @@ async fn ledgers_are_masked_limited_by_role_and_audited(engine: Engine) {
 
     // The learning and employment registers (no courses in this community yet).
     for code in ["courses", "placements"] {
-        let res = worker
-            .get(&format!("/reports/ledgers/{code}?year=2026"))
-            .await;
+        let res = worker.get(&format!("/reports/ledgers/{code}?year=2026")).await;
         assert_eq!(res.status(), StatusCode::OK, "{code}");
         assert_eq!(sheet(&res.bytes().await.unwrap()).rows.len(), 0);
     }
 
     // The fund keeper has the fund's ledgers, not the case registers.
     let mut keeper = app.signed_in("jijin").await;
-    assert_eq!(
-        keeper.get("/reports/ledgers/donors").await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        keeper.get("/reports/ledgers/cases").await.status(),
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        keeper.get("/reports/ledgers/nothing").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(keeper.get("/reports/ledgers/donors").await.status(), StatusCode::OK);
+    assert_eq!(keeper.get("/reports/ledgers/cases").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(keeper.get("/reports/ledgers/nothing").await.status(), StatusCode::NOT_FOUND);
     let actions = app.audit_actions().await;
     assert_eq!(actions.iter().filter(|a| *a == "ledger.export").count(), 7);
 }

@@ -15,12 +15,7 @@ both_engines!(
 
 async fn resident_ids(app: &crate::support::TestApp, token: &str) -> Vec<i64> {
     let v = app.get_ok(token, "/api/v1/residents").await;
-    v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect()
+    v["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect()
 }
 
 async fn a_repeated_read_prepares_and_compiles_nothing_again(engine: Engine) {
@@ -33,25 +28,15 @@ async fn a_repeated_read_prepares_and_compiles_nothing_again(engine: Engine) {
     for id in &ids[..2] {
         app.get_ok(&token, &format!("/api/v1/residents/{id}")).await;
     }
-    assert_eq!(
-        app.api_get(&token, "/api/v1/residents?q=王").await.0,
-        StatusCode::OK
-    );
+    assert_eq!(app.api_get(&token, "/api/v1/residents?q=王").await.0, StatusCode::OK);
 
     let before = app.db.counts();
-    app.get_ok(&token, &format!("/api/v1/residents/{}", ids[2]))
-        .await;
-    assert_eq!(
-        app.api_get(&token, "/api/v1/residents?q=李").await.0,
-        StatusCode::OK
-    );
+    app.get_ok(&token, &format!("/api/v1/residents/{}", ids[2])).await;
+    assert_eq!(app.api_get(&token, "/api/v1/residents?q=李").await.0, StatusCode::OK);
     let spent = app.db.counts().since(before);
     assert!(spent.statements > 0, "{spent:?}");
     assert_eq!(spent.prepares, 0, "prepared again: {spent:?}");
-    assert_eq!(
-        spent.reprepares, 0,
-        "compiled again by the engine: {spent:?}"
-    );
+    assert_eq!(spent.reprepares, 0, "compiled again by the engine: {spent:?}");
 }
 
 async fn a_signed_in_read_is_one_transaction_of_few_statements(engine: Engine) {
@@ -78,10 +63,6 @@ async fn a_kept_caller_does_not_outlive_its_session(engine: Engine) {
     assert_eq!(app.api_get(&token, "/api/v1/me").await.0, StatusCode::OK);
     // A bearer token lives 30 days (Config::token_days): a minute past that it is refused,
     // kept caller or not.
-    app.clock
-        .advance(chrono::Duration::days(30) + chrono::Duration::minutes(1));
-    assert_eq!(
-        app.api_get(&token, "/api/v1/me").await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    app.clock.advance(chrono::Duration::days(30) + chrono::Duration::minutes(1));
+    assert_eq!(app.api_get(&token, "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
 }

@@ -14,10 +14,7 @@ both_engines!(
 );
 
 fn concrete(path: &str) -> String {
-    path.split('/')
-        .map(|s| if s.starts_with('{') { "1" } else { s })
-        .collect::<Vec<_>>()
-        .join("/")
+    path.split('/').map(|s| if s.starts_with('{') { "1" } else { s }).collect::<Vec<_>>().join("/")
 }
 
 async fn every_signed_route_refuses_anonymous_callers(engine: Engine) {
@@ -26,49 +23,22 @@ async fn every_signed_route_refuses_anonymous_callers(engine: Engine) {
     };
     let ops = operations(app_state(&app));
     assert!(ops.len() > 15);
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     for op in ops.iter().filter(|o| o.policy != Policy::Public) {
         let url = format!("{}{}", app.base, concrete(op.path));
-        let res = client
-            .request(op.method.clone(), &url)
-            .send()
-            .await
-            .unwrap();
+        let res = client.request(op.method.clone(), &url).send().await.unwrap();
         if op.path.starts_with("/api/") {
-            assert_eq!(
-                res.status(),
-                StatusCode::UNAUTHORIZED,
-                "{} {}",
-                op.method,
-                op.path
-            );
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{} {}", op.method, op.path);
         } else {
-            assert_eq!(
-                res.status(),
-                StatusCode::SEE_OTHER,
-                "{} {}",
-                op.method,
-                op.path
-            );
-            assert!(
-                res.headers()["location"]
-                    .to_str()
-                    .unwrap()
-                    .starts_with("/login")
-            );
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{} {}", op.method, op.path);
+            assert!(res.headers()["location"].to_str().unwrap().starts_with("/login"));
         }
     }
 }
 
 fn app_state(app: &crate::support::TestApp) -> linli_web::AppState {
-    linli_web::AppState::new(
-        app.db.clone(),
-        app.clock.clone(),
-        linli_web::Config::default(),
-    )
+    linli_web::AppState::new(app.db.clone(), app.clock.clone(), linli_web::Config::default())
 }
 
 async fn the_openapi_document_lists_every_json_route(engine: Engine) {
@@ -90,15 +60,9 @@ async fn the_openapi_document_lists_every_json_route(engine: Engine) {
     for op in operations(app_state(&app)) {
         if op.path.starts_with("/api/") && op.path != "/api/v1/openapi.json" {
             let id = op.operation_id().unwrap_or_else(|| {
-                panic!(
-                    "{} {} is a JSON route without an operationId",
-                    op.method, op.path
-                )
+                panic!("{} {} is a JSON route without an operationId", op.method, op.path)
             });
-            assert!(
-                ids.contains(&id.to_string()),
-                "{id} is missing from the document"
-            );
+            assert!(ids.contains(&id.to_string()), "{id} is missing from the document");
         }
     }
     for contract in ["places_create", "places_list", "users_create", "auth_token"] {
@@ -115,10 +79,7 @@ async fn error_pages_speak_the_users_language_and_show_the_request_id(engine: En
     let rid = res.headers()["x-request-id"].to_str().unwrap().to_string();
     let html = res.text().await.unwrap();
     assert!(html.contains("没有找到"));
-    assert!(
-        html.contains(&rid),
-        "the page shows the request id the log carries"
-    );
+    assert!(html.contains(&rid), "the page shows the request id the log carries");
     let res = app.public_get("/api/v1/nothing").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body: serde_json::Value = res.json().await.unwrap();
@@ -137,10 +98,7 @@ async fn responses_carry_the_security_headers(engine: Engine) {
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "same-origin");
     let html = res.text().await.unwrap();
-    assert!(
-        !html.contains("<script"),
-        "pages work without JavaScript and carry no inline script"
-    );
+    assert!(!html.contains("<script"), "pages work without JavaScript and carry no inline script");
 }
 
 /// Health is public; the metrics only for the scraper holding the configured token, and not
@@ -150,11 +108,7 @@ async fn health_and_metrics_answer(engine: Engine) {
         return;
     };
     let res = plain.public_get("/metrics").await;
-    assert_eq!(
-        res.status(),
-        StatusCode::NOT_FOUND,
-        "no token configured: no metrics"
-    );
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no token configured: no metrics");
     let config = linli_web::Config {
         metrics_token: Some("scrape-secret-2026".into()),
         ..crate::support::test_config()
@@ -198,9 +152,7 @@ async fn the_english_switch_translates_the_shell(engine: Engine) {
     assert_eq!(res.headers()["location"], "/places");
     let (_, html) = b.get_text("/").await;
     assert!(html.contains("lang=\"en\"") && html.contains("Dashboard"));
-    let res = b
-        .get("/settings/lang?to=zh-CN&back=https%3A%2F%2Fevil.example")
-        .await;
+    let res = b.get("/settings/lang?to=zh-CN&back=https%3A%2F%2Fevil.example").await;
     assert_eq!(res.headers()["location"], "/", "no open redirect");
 }
 
@@ -222,29 +174,14 @@ async fn the_large_type_switch_is_a_form_that_returns_to_a_local_page(engine: En
     assert!(!html.contains("aria-pressed"));
     let csrf = b.csrf().await;
     let res = b.post_form("/settings/elder", &[("back", "/places")]).await;
-    assert_eq!(
-        res.status(),
-        StatusCode::FORBIDDEN,
-        "a session's form needs its token"
-    );
-    let res = b
-        .post_form(
-            "/settings/elder",
-            &[("_csrf", &csrf), ("back", "/places?x=1")],
-        )
-        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "a session's form needs its token");
+    let res = b.post_form("/settings/elder", &[("_csrf", &csrf), ("back", "/places?x=1")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/places?x=1");
     let (_, html) = b.get_text("/").await;
     assert!(html.contains("<body class=\"elder\">") && html.contains("标准字号"));
-    for evil in [
-        "//evil.example/",
-        "https://evil.example/",
-        "/\\evil.example",
-    ] {
-        let res = b
-            .post_form("/settings/elder", &[("_csrf", &csrf), ("back", evil)])
-            .await;
+    for evil in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+        let res = b.post_form("/settings/elder", &[("_csrf", &csrf), ("back", evil)]).await;
         assert_eq!(res.headers()["location"], "/", "no open redirect to {evil}");
     }
     // The old link still toggles, for bookmarks.
@@ -258,17 +195,10 @@ async fn the_large_type_switch_is_a_form_that_returns_to_a_local_page(engine: En
     let mut anon = app.browser();
     let (_, html) = anon.get_text("/login").await;
     assert!(html.contains("id=\"elder-switch\"") && !html.contains("name=\"_csrf\""));
-    let res = anon
-        .post_form("/settings/elder", &[("back", "/login")])
-        .await;
+    let res = anon.post_form("/settings/elder", &[("back", "/login")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/login");
-    assert!(
-        anon.get_text("/login")
-            .await
-            .1
-            .contains("<body class=\"public elder\">")
-    );
+    assert!(anon.get_text("/login").await.1.contains("<body class=\"public elder\">"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,10 +217,7 @@ async fn both_engines_end_with_the_same_tables_and_columns() {
     assert_eq!(sa, sb);
     for (table, columns) in &sa {
         if table != "schema_migrations" {
-            assert!(
-                columns.contains(&"community_id".to_string()),
-                "{table} lacks community_id"
-            );
+            assert!(columns.contains(&"community_id".to_string()), "{table} lacks community_id");
         }
     }
 }

@@ -50,12 +50,7 @@ struct Ask<'a> {
 
 impl<'a> Ask<'a> {
     fn new(words: &'a str, cap: i64) -> Self {
-        Ask {
-            words,
-            kind: None,
-            public_on: None,
-            cap,
-        }
+        Ask { words, kind: None, public_on: None, cap }
     }
 }
 
@@ -67,14 +62,7 @@ async fn find(app: &TestApp, t: Tenant, ask: &Ask<'_>, limit: i64, offset: i64) 
             search::find(
                 c,
                 t,
-                &Query {
-                    terms: &terms,
-                    kind,
-                    public_on,
-                    limit,
-                    offset,
-                    rank_cap: cap,
-                },
+                &Query { terms: &terms, kind, public_on, limit, offset, rank_cap: cap },
             )
         })
         .await
@@ -96,15 +84,8 @@ async fn all_pages(
         if page.hits.is_empty() {
             break;
         }
-        assert_eq!(
-            page.total, first.total,
-            "the total is the same on every page"
-        );
-        out.extend(
-            page.hits
-                .into_iter()
-                .map(|h| (h.kind, h.ref_id, h.in_title)),
-        );
+        assert_eq!(page.total, first.total, "the total is the same on every page");
+        out.extend(page.hits.into_iter().map(|h| (h.kind, h.ref_id, h.in_title)));
         offset += 2;
         assert!(offset < 200, "pages never end");
     }
@@ -124,27 +105,14 @@ async fn another_communitys_matching_articles_are_never_found_or_counted(engine:
     let mut theirs = Vec::new();
     for i in 0..5 {
         theirs.push(
-            article(
-                &app,
-                &b,
-                &format!("楼道清理第{i}次"),
-                "志愿者清理楼道杂物。",
-                "2026-11-21",
-            )
-            .await,
+            article(&app, &b, &format!("楼道清理第{i}次"), "志愿者清理楼道杂物。", "2026-11-21")
+                .await,
         );
     }
     let mut ours = Vec::new();
     for i in 0..3 {
         ours.push(
-            article(
-                &app,
-                &a,
-                &format!("社区简讯{i}"),
-                "志愿者清理楼道杂物。",
-                "2026-11-20",
-            )
-            .await,
+            article(&app, &a, &format!("社区简讯{i}"), "志愿者清理楼道杂物。", "2026-11-20").await,
         );
     }
     let page = app.search_articles(&a, "q=楼道").await;
@@ -187,15 +155,10 @@ async fn the_large_path_puts_title_hits_first_then_newest_and_pages_neither_over
     }
     let t = community_of(&app, ids[0]).await;
     // Title hits newest first (same day: the later id first), then the rest newest first.
-    let mut expected: Vec<(usize, bool)> = made
-        .iter()
-        .enumerate()
-        .map(|(i, (title, _))| (i, title.contains("植树")))
-        .collect();
+    let mut expected: Vec<(usize, bool)> =
+        made.iter().enumerate().map(|(i, (title, _))| (i, title.contains("植树"))).collect();
     expected.sort_by(|(i, ti), (j, tj)| {
-        tj.cmp(ti)
-            .then(made[*j].1.cmp(made[*i].1))
-            .then(ids[*j].cmp(&ids[*i]))
+        tj.cmp(ti).then(made[*j].1.cmp(made[*i].1)).then(ids[*j].cmp(&ids[*i]))
     });
     let expected: Vec<(String, i64, bool)> = expected
         .into_iter()
@@ -203,30 +166,18 @@ async fn the_large_path_puts_title_hits_first_then_newest_and_pages_neither_over
         .collect();
 
     let (large, total, more) = all_pages(&app, t, &Ask::new("植树", 0)).await;
-    assert_eq!(
-        large, expected,
-        "title hits first, then newest first, no page overlaps"
-    );
+    assert_eq!(large, expected, "title hits first, then newest first, no page overlaps");
     assert_eq!((total, more), (7, false), "one word: the exact total");
 
     let (ranked, total, more) = all_pages(&app, t, &Ask::new("植树", RANK_CAP)).await;
-    assert_eq!(
-        set(&ranked),
-        set(&expected),
-        "both paths find the same documents"
-    );
+    assert_eq!(set(&ranked), set(&expected), "both paths find the same documents");
     assert_eq!((total, more), (7, false));
-    assert!(
-        ranked.iter().take(3).all(|h| h.2),
-        "ranked: title hits first too"
-    );
+    assert!(ranked.iter().take(3).all(|h| h.2), "ranked: title hits first too");
 
     // Several words past the cap: no title holds both, so newest first; the total a lower
     // bound.
-    let mut newest: Vec<(String, i64, bool)> = expected
-        .iter()
-        .map(|(k, id, _)| (k.clone(), *id, false))
-        .collect();
+    let mut newest: Vec<(String, i64, bool)> =
+        expected.iter().map(|(k, id, _)| (k.clone(), *id, false)).collect();
     newest.sort_by_key(|(_, id, _)| {
         let i = ids.iter().position(|x| x == id).unwrap();
         std::cmp::Reverse((made[i].1, *id))
@@ -271,11 +222,7 @@ async fn put(
 }
 
 /// (kind, public on day, the documents found).
-type Case = (
-    Option<&'static str>,
-    Option<&'static str>,
-    Vec<(&'static str, i64)>,
-);
+type Case = (Option<&'static str>, Option<&'static str>, Vec<(&'static str, i64)>);
 
 async fn kind_and_public_day_filters_hold_on_both_paths(engine: Engine) {
     let Some((app, admin)) = app_and_token(engine, "admin").await else {
@@ -302,11 +249,7 @@ async fn kind_and_public_day_filters_hold_on_both_paths(engine: Engine) {
                 ("article", 9005),
             ],
         ),
-        (
-            Some("course"),
-            None,
-            vec![("course", 9001), ("course", 9002), ("course", 9003)],
-        ),
+        (Some("course"), None, vec![("course", 9001), ("course", 9002), ("course", 9003)]),
         (
             None,
             Some("2026-11-30"),
@@ -318,12 +261,7 @@ async fn kind_and_public_day_filters_hold_on_both_paths(engine: Engine) {
         let want: BTreeSet<(String, i64)> =
             want.iter().map(|(k, id)| (k.to_string(), *id)).collect();
         for cap in [0, RANK_CAP] {
-            let ask = Ask {
-                words: "书法",
-                kind,
-                public_on,
-                cap,
-            };
+            let ask = Ask { words: "书法", kind, public_on, cap };
             let (hits, total, more) = all_pages(&app, t, &ask).await;
             assert_eq!(set(&hits), want, "{kind:?} {public_on:?} cap {cap}");
             assert_eq!(hits.len(), want.len(), "no document twice");
@@ -341,14 +279,7 @@ async fn an_updated_or_removed_article_leaves_the_index_consistent(engine: Engin
         return;
     };
     let keep = article(&app, &admin, "冬季供暖", "暖气检修安排。", "2026-11-10").await;
-    let id = article(
-        &app,
-        &admin,
-        "冬季供暖检修",
-        "暖气管道检修安排如下。",
-        "2026-11-20",
-    )
-    .await;
+    let id = article(&app, &admin, "冬季供暖检修", "暖气管道检修安排如下。", "2026-11-20").await;
     let t = community_of(&app, id).await;
     let (status, v) = app
         .api_put(&admin, &format!("/api/v1/articles/{id}"), json!({"title": "春季植树活动", "body": "三月十二日在小区花园植树。", "published_on": "2026-03-12"}))
@@ -356,30 +287,16 @@ async fn an_updated_or_removed_article_leaves_the_index_consistent(engine: Engin
     assert_eq!(status, StatusCode::OK, "{v}");
     for cap in [0, RANK_CAP] {
         let (hits, total, _) = all_pages(&app, t, &Ask::new("供暖", cap)).await;
-        assert_eq!(
-            (set(&hits), total),
-            (set(&[("article".into(), keep, true)]), 1),
-            "cap {cap}"
-        );
+        assert_eq!((set(&hits), total), (set(&[("article".into(), keep, true)]), 1), "cap {cap}");
         let (hits, total, _) = all_pages(&app, t, &Ask::new("植树", cap)).await;
-        assert_eq!(
-            (set(&hits), total),
-            (set(&[("article".into(), id, true)]), 1),
-            "cap {cap}"
-        );
+        assert_eq!((set(&hits), total), (set(&[("article".into(), id, true)]), 1), "cap {cap}");
     }
-    app.db
-        .write(move |c| search::remove(c, "article", id))
-        .await
-        .unwrap();
+    app.db.write(move |c| search::remove(c, "article", id)).await.unwrap();
     for cap in [0, RANK_CAP] {
         let found = find(&app, t, &Ask::new("植树", cap), 20, 0).await;
         assert_eq!((found.hits.len(), found.total), (0, 0), "cap {cap}");
         let (hits, total, _) = all_pages(&app, t, &Ask::new("检修", cap)).await;
-        assert_eq!(
-            (set(&hits), total),
-            (set(&[("article".into(), keep, false)]), 1)
-        );
+        assert_eq!((set(&hits), total), (set(&[("article".into(), keep, false)]), 1));
     }
     // The per-term counts went back down with the update and the removal.
     let left = app
@@ -407,14 +324,7 @@ async fn common_words_with_few_matches_together_are_ranked_in_full(engine: Engin
     app.second_community("dongfeng").await;
     let b = app.token("dongfeng").await;
     for i in 0..2 {
-        article(
-            &app,
-            &b,
-            &format!("植树活动{i}"),
-            "楼道 植树 志愿者",
-            "2026-11-22",
-        )
-        .await;
+        article(&app, &b, &format!("植树活动{i}"), "楼道 植树 志愿者", "2026-11-22").await;
     }
     let mut ours = Vec::new();
     for i in 0..4 {
@@ -425,17 +335,12 @@ async fn common_words_with_few_matches_together_are_ranked_in_full(engine: Engin
     let title_hit = article(&app, &a, "楼道植树", "宣传", "2026-11-03").await;
     let t = community_of(&app, title_hit).await;
     // 植树 and 楼道 are each in 6 of our documents, together in 2: cap 3 sits between.
-    let want = vec![
-        ("article".to_string(), title_hit, true),
-        ("article".to_string(), body_hit, false),
-    ];
+    let want =
+        vec![("article".to_string(), title_hit, true), ("article".to_string(), body_hit, false)];
     for cap in [3, RANK_CAP] {
         let found = find(&app, t, &Ask::new("植树 楼道", cap), 20, 0).await;
-        let got: Vec<(String, i64, bool)> = found
-            .hits
-            .into_iter()
-            .map(|h| (h.kind, h.ref_id, h.in_title))
-            .collect();
+        let got: Vec<(String, i64, bool)> =
+            found.hits.into_iter().map(|h| (h.kind, h.ref_id, h.in_title)).collect();
         assert_eq!(got, want, "cap {cap}: both matches, the title hit first");
         assert_eq!((found.total, found.total_more), (2, false), "cap {cap}");
     }

@@ -23,12 +23,7 @@ async fn street_app(engine: Engine) -> Option<TestApp> {
         populate_street(
             &db,
             start_time(),
-            &[StreetCommunity {
-                name: "东湖社区",
-                buildings: 2,
-                seed: 7,
-                gifts: 5,
-            }],
+            &[StreetCommunity { name: "东湖社区", buildings: 2, seed: 7, gifts: 5 }],
         )
     })
     .await
@@ -83,9 +78,7 @@ async fn the_street_admins_view_sums_its_communities(engine: Engine) {
     // The story's people are written at the real time, the app's clock is in 2026: a period
     // that holds both.
     const PERIOD: &str = "from=2026-01-01&to=2035-12-31";
-    let view = app
-        .get_ok(&street, &format!("/api/v1/street/indicators?{PERIOD}"))
-        .await;
+    let view = app.get_ok(&street, &format!("/api/v1/street/indicators?{PERIOD}")).await;
     assert_eq!(view["street"]["name"], "东安街道");
     let names = texts_of(&view["communities"], "name");
     assert_eq!(names, ["Xx社区", "东湖社区"]);
@@ -93,9 +86,7 @@ async fn the_street_admins_view_sums_its_communities(engine: Engine) {
     let mut own = Vec::new();
     for (user, i) in [("admin", 0), ("donghu", 1)] {
         let token = app.token(user).await;
-        let (s, mine) = app
-            .api_get(&token, &format!("/api/v1/reports/indicators?{PERIOD}"))
-            .await;
+        let (s, mine) = app.api_get(&token, &format!("/api/v1/reports/indicators?{PERIOD}")).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(
             view["communities"][i]["indicators"], mine["indicators"],
@@ -157,28 +148,20 @@ async fn the_street_admins_view_sums_its_communities(engine: Engine) {
     assert_eq!(crate::support::Browser::location(&home), "/street");
     let (s, page) = b.get_text("/street?sort=fund.raised_total").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(
-        page.contains("东安街道各社区指标") && page.contains("街道合计"),
-        "{page}"
-    );
+    assert!(page.contains("东安街道各社区指标") && page.contains("街道合计"), "{page}");
     let donghu = view["communities"][1]["id"].as_i64().unwrap();
     assert!(page.contains(&format!("/street/communities/{donghu}?")));
     let (s, one) = b.get_text(&format!("/street/communities/{donghu}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(one.contains("东湖社区") && one.contains("在册居民"));
-    let (s, summary) = b
-        .get_text(&format!("/street/communities/{donghu}/summary?year=2026"))
-        .await;
+    let (s, summary) = b.get_text(&format!("/street/communities/{donghu}/summary?year=2026")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(summary.contains("summary-preview"));
     let (s, street_summary) = b.get_text("/street/summary?year=2026").await;
     assert_eq!(s, StatusCode::OK);
     assert!(street_summary.contains("东安街道"), "{street_summary}");
     // The community modules stay the communities': the roster is not the street's.
-    assert_eq!(
-        app.api_get(&street, "/api/v1/residents").await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.api_get(&street, "/api/v1/residents").await.0, StatusCode::NOT_FOUND);
 }
 
 async fn a_community_admin_is_refused_the_street_pages(engine: Engine) {
@@ -190,24 +173,13 @@ async fn a_community_admin_is_refused_the_street_pages(engine: Engine) {
         let (s, _) = app.api_get(&token, "/api/v1/street/indicators").await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{user}");
         let mut b = app.signed_in(user).await;
-        assert_eq!(
-            b.get("/street").await.status(),
-            StatusCode::FORBIDDEN,
-            "{user}"
-        );
-        assert_eq!(
-            b.get("/street/summary").await.status(),
-            StatusCode::FORBIDDEN,
-            "{user}"
-        );
+        assert_eq!(b.get("/street").await.status(), StatusCode::FORBIDDEN, "{user}");
+        assert_eq!(b.get("/street/summary").await.status(), StatusCode::FORBIDDEN, "{user}");
     }
     // A community's admin finds nothing of the other community through the street's links.
     let xx = app.place_id("community", "Xx社区").await;
     let mut b = app.signed_in("donghu").await;
-    assert_eq!(
-        b.get(&format!("/street/communities/{xx}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(b.get(&format!("/street/communities/{xx}")).await.status(), StatusCode::NOT_FOUND);
     assert!(app.audited("access.denied").await);
 }
 
@@ -217,9 +189,7 @@ async fn a_street_admin_sees_nothing_of_another_street(engine: Engine) {
     };
     // 西城街道 with 西城社区 and its own street account.
     let db = app.db.clone();
-    let hash = app
-        .text("SELECT password_hash FROM users WHERE username = 'admin'")
-        .await;
+    let hash = app.text("SELECT password_hash FROM users WHERE username = 'admin'").await;
     let other = tokio::task::spawn_blocking(move || {
         db.write_blocking(|c| {
             let now = start_time();
@@ -251,9 +221,7 @@ async fn a_street_admin_sees_nothing_of_another_street(engine: Engine) {
     assert!(!text.contains("西城"), "{text}");
     let mut b = app.signed_in("jiedao").await;
     assert_eq!(
-        b.get(&format!("/street/communities/{other}"))
-            .await
-            .status(),
+        b.get(&format!("/street/communities/{other}")).await.status(),
         StatusCode::NOT_FOUND
     );
     // And the other street's account sees its own community only.
@@ -264,8 +232,5 @@ async fn a_street_admin_sees_nothing_of_another_street(engine: Engine) {
     assert_eq!(names, ["西城社区"]);
     let xx = app.place_id("community", "Xx社区").await;
     let mut b = app.signed_in("xicheng").await;
-    assert_eq!(
-        b.get(&format!("/street/communities/{xx}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(b.get(&format!("/street/communities/{xx}")).await.status(), StatusCode::NOT_FOUND);
 }

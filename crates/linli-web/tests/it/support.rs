@@ -52,13 +52,8 @@ fn pg_admin_url() -> Option<String> {
 }
 
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let cut = base
-        .rfind('/')
-        .filter(|i| *i > "postgres://".len())
-        .unwrap_or(base.len());
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let cut = base.rfind('/').filter(|i| *i > "postgres://".len()).unwrap_or(base.len());
     let mut out = format!("{}/{name}", &base[..cut]);
     if let Some(q) = query {
         out.push('?');
@@ -100,11 +95,7 @@ impl TestDb {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
                 let url = dir.path().join("linli.db").to_string_lossy().to_string();
-                Some(TestDb {
-                    url,
-                    pg: None,
-                    _dir: Some(dir),
-                })
+                Some(TestDb { url, pg: None, _dir: Some(dir) })
             }
             Engine::Postgres => {
                 let admin = pg_admin_url()?;
@@ -133,9 +124,7 @@ impl TestDb {
     /// The URL of this (PostgreSQL) database on another server of the same cluster: its
     /// streaming replica.
     pub fn on_server(&self, server_url: &str) -> Option<String> {
-        self.pg
-            .as_ref()
-            .map(|(_, name)| with_database(server_url, name))
+        self.pg.as_ref().map(|(_, name)| with_database(server_url, name))
     }
 
     /// Opens, migrates and seeds the demo community (blocking work off the async threads).
@@ -167,10 +156,7 @@ pub fn start_time() -> chrono::DateTime<Utc> {
 /// which a test suite sending hundreds of sign-ins from one address a (frozen) minute would
 /// trip; the test of the limit itself serves `Config::default()`.
 pub fn test_config() -> Config {
-    Config {
-        rate_per_minute: 100_000,
-        ..Config::default()
-    }
+    Config { rate_per_minute: 100_000, ..Config::default() }
 }
 
 async fn serve(db: Db, clock: Arc<ManualClock>) -> String {
@@ -220,12 +206,7 @@ pub async fn app_and_browser(engine: Engine, user: &str) -> Option<(TestApp, Bro
 pub async fn serve_test_db(test_db: TestDb, db: Db) -> TestApp {
     let clock = Arc::new(ManualClock::new(start_time()));
     let base = serve(db.clone(), clock.clone()).await;
-    TestApp {
-        base,
-        db,
-        clock,
-        test_db: Arc::new(test_db),
-    }
+    TestApp { base, db, clock, test_db: Arc::new(test_db) }
 }
 
 /// The demo community served with a configuration of the test's own.
@@ -234,12 +215,7 @@ pub async fn spawn_app_with(engine: Engine, config: Config) -> Option<TestApp> {
     let db = test_db.open_seeded().await;
     let clock = Arc::new(ManualClock::new(start_time()));
     let base = serve_with(db.clone(), clock.clone(), config).await;
-    Some(TestApp {
-        base,
-        db,
-        clock,
-        test_db,
-    })
+    Some(TestApp { base, db, clock, test_db })
 }
 
 /// The whole demo community (about 8,000 residents, its fund, cases, courses, partners and
@@ -263,20 +239,12 @@ impl TestApp {
     pub async fn second_instance(&self) -> TestApp {
         let db = self.test_db.open_seeded().await;
         let base = serve(db.clone(), self.clock.clone()).await;
-        TestApp {
-            base,
-            db,
-            clock: self.clock.clone(),
-            test_db: self.test_db.clone(),
-        }
+        TestApp { base, db, clock: self.clock.clone(), test_db: self.test_db.clone() }
     }
 
     pub fn browser(&self) -> Browser {
         Browser {
-            http: reqwest::Client::builder()
-                .redirect(Policy::none())
-                .build()
-                .unwrap(),
+            http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
             base: self.base.clone(),
             cookies: Vec::new(),
         }
@@ -298,11 +266,7 @@ impl TestApp {
     pub async fn signed_in_with(&self, user: &str, password: &str) -> Browser {
         let mut b = self.browser();
         let res = b.login(user, password).await;
-        assert_eq!(
-            res.status(),
-            StatusCode::SEE_OTHER,
-            "login of {user} should redirect"
-        );
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {user} should redirect");
         b
     }
 
@@ -337,10 +301,7 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
-        res.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        res.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
     }
 
     pub async fn api(
@@ -351,19 +312,14 @@ impl TestApp {
         body: Option<Value>,
     ) -> (StatusCode, Value) {
         let client = reqwest::Client::new();
-        let mut req = client
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token);
+        let mut req = client.request(method, format!("{}{path}", self.base)).bearer_auth(token);
         if let Some(b) = body {
             req = req.json(&b);
         }
         let res = req.send().await.unwrap();
         let status = res.status();
         let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     /// `GET path` as the bearer of `token`: the status and the JSON (or text) answered.
@@ -380,14 +336,12 @@ impl TestApp {
 
     /// `POST path` with the JSON `body` as the bearer of `token`.
     pub async fn api_post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.api(token, reqwest::Method::POST, path, Some(body))
-            .await
+        self.api(token, reqwest::Method::POST, path, Some(body)).await
     }
 
     /// `PUT path` with the JSON `body` as the bearer of `token`: a change of a record.
     pub async fn api_put(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.api(token, reqwest::Method::PUT, path, Some(body))
-            .await
+        self.api(token, reqwest::Method::PUT, path, Some(body)).await
     }
 
     /// `POST path` without a body: an action on a record (approve, pay, close).
@@ -436,28 +390,18 @@ impl TestApp {
     /// The indicators of the period `from` to `to` as the bearer of `token`: the status and
     /// the JSON (or text) answered.
     pub async fn indicators(&self, token: &str, from: &str, to: &str) -> (StatusCode, Value) {
-        self.api_get(
-            token,
-            &format!("/api/v1/reports/indicators?from={from}&to={to}"),
-        )
-        .await
+        self.api_get(token, &format!("/api/v1/reports/indicators?from={from}&to={to}")).await
     }
 
     /// The id of what a `POST path` that must create (see [`TestApp::created`]) created.
     pub async fn created_id(&self, token: &str, path: &str, body: Value) -> i64 {
-        self.created(token, path, body).await["id"]
-            .as_i64()
-            .unwrap()
+        self.created(token, path, body).await["id"].as_i64().unwrap()
     }
 
     /// A new partner unit (共建单位) of `kind`: its id.
     pub async fn new_partner(&self, token: &str, name: &str, kind: &str) -> i64 {
-        self.created_id(
-            token,
-            "/api/v1/partners",
-            serde_json::json!({"name": name, "kind": kind}),
-        )
-        .await
+        self.created_id(token, "/api/v1/partners", serde_json::json!({"name": name, "kind": kind}))
+            .await
     }
 
     /// A request to pay `fen` from the fund to the resident `beneficiary` for medical costs,
@@ -485,9 +429,7 @@ impl TestApp {
     /// The articles `GET /api/v1/articles/search?{query}` finds as the bearer of `token`
     /// (asserting `200 OK`).
     pub async fn search_articles(&self, token: &str, query: &str) -> Value {
-        let (status, v) = self
-            .api_get(token, &format!("/api/v1/articles/search?{query}"))
-            .await;
+        let (status, v) = self.api_get(token, &format!("/api/v1/articles/search?{query}")).await;
         assert_eq!(status, StatusCode::OK, "search {query}: {v}");
         v
     }
@@ -504,11 +446,7 @@ impl TestApp {
 
     /// How many times the audit log records an `action`.
     pub async fn audit_count(&self, action: &str) -> usize {
-        self.audit_actions()
-            .await
-            .iter()
-            .filter(|a| *a == action)
-            .count()
+        self.audit_actions().await.iter().filter(|a| *a == action).count()
     }
 
     /// The number in the first column of each row `sql` returns, in order.
@@ -540,25 +478,17 @@ impl TestApp {
 
     /// The text in the first column of the first row `sql` returns.
     pub async fn text(&self, sql: &'static str) -> String {
-        self.db
-            .read(move |c| c.query_one(sql, linli_store::params![])?.text(0))
-            .await
-            .unwrap()
+        self.db.read(move |c| c.query_one(sql, linli_store::params![])?.text(0)).await.unwrap()
     }
 
     pub async fn count(&self, sql: &'static str) -> i64 {
-        self.db
-            .read(move |c| c.count(sql, linli_store::params![]))
-            .await
-            .unwrap()
+        self.db.read(move |c| c.count(sql, linli_store::params![])).await.unwrap()
     }
 
     /// A second community on the same deployment (东风社区) with its own admin `username`
     /// (the demo password): the other tenant of the cross-community tests.
     pub async fn second_community(&self, username: &'static str) {
-        let hash = self
-            .text("SELECT password_hash FROM users WHERE username = 'admin'")
-            .await;
+        let hash = self.text("SELECT password_hash FROM users WHERE username = 'admin'").await;
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || {
             linli_store::setup::init_community(&db, "东风社区", username, &hash, start_time())
@@ -590,11 +520,7 @@ impl TestApp {
         .await;
         let worker = self.token_with("dongfeng_w", WORKER_PASSWORD).await;
         vec![
-            Staff {
-                role: "admin",
-                token: admin,
-                page: self.signed_in("dongfeng").await,
-            },
+            Staff { role: "admin", token: admin, page: self.signed_in("dongfeng").await },
             Staff {
                 role: "worker",
                 token: worker,
@@ -605,23 +531,17 @@ impl TestApp {
 
     /// Id of a resident by name (the demo's people have unique names).
     pub async fn resident_id(&self, name: &'static str) -> i64 {
-        self.id_of("SELECT id FROM residents WHERE name = ?", &[name])
-            .await
+        self.id_of("SELECT id FROM residents WHERE name = ?", &[name]).await
     }
 
     /// Id of an account by its username.
     pub async fn user_id(&self, username: &'static str) -> i64 {
-        self.id_of("SELECT id FROM users WHERE username = ?", &[username])
-            .await
+        self.id_of("SELECT id FROM users WHERE username = ?", &[username]).await
     }
 
     /// Id of a place by kind and name.
     pub async fn place_id(&self, kind: &'static str, name: &'static str) -> i64 {
-        self.id_of(
-            "SELECT id FROM places WHERE kind = ? AND name = ?",
-            &[kind, name],
-        )
-        .await
+        self.id_of("SELECT id FROM places WHERE kind = ? AND name = ?", &[kind, name]).await
     }
 
     /// The number `sql` selects with the text parameters `args`.
@@ -640,10 +560,7 @@ impl TestApp {
     /// The text `sql` selects with `args` (`linli_store::params![…]`).
     pub async fn text_with(&self, sql: &'static str, args: &[linli_store::Value]) -> String {
         let args = args.to_vec();
-        self.db
-            .read(move |c| c.query_one(sql, &args)?.text(0))
-            .await
-            .unwrap()
+        self.db.read(move |c| c.query_one(sql, &args)?.text(0)).await.unwrap()
     }
 
     /// The number `sql` selects with `args` (`linli_store::params![…]`).
@@ -676,11 +593,7 @@ pub async fn register_neighbour_helper(
 
 /// The text `field` of each element of the JSON array `list`.
 pub fn texts_of<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e[field].as_str().unwrap())
-        .collect()
+    list.as_array().unwrap().iter().map(|e| e[field].as_str().unwrap()).collect()
 }
 
 /// The password of the second community's worker.
@@ -704,11 +617,7 @@ pub struct Browser {
 impl Browser {
     /// The `Cookie` header the browser sends.
     pub fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
     fn keep_cookies(&mut self, res: &Response) {
@@ -746,11 +655,7 @@ impl Browser {
     /// Asserts that each page of `paths` answers this browser `404 Not Found`.
     pub async fn assert_not_found(&mut self, paths: &[String]) {
         for path in paths {
-            assert_eq!(
-                self.get(path).await.status(),
-                StatusCode::NOT_FOUND,
-                "{path}"
-            );
+            assert_eq!(self.get(path).await.status(), StatusCode::NOT_FOUND, "{path}");
         }
     }
 
@@ -840,27 +745,18 @@ impl Browser {
     }
 
     pub async fn login(&mut self, user: &str, password: &str) -> Response {
-        self.post_form(
-            "/login",
-            &[("username", user), ("password", password), ("next", "/")],
-        )
-        .await
+        self.post_form("/login", &[("username", user), ("password", password), ("next", "/")]).await
     }
 
     /// The CSRF token the signed-in pages carry in their forms.
     pub async fn csrf(&mut self) -> String {
         let (_, html) = self.get_text("/").await;
-        let at = html
-            .find("name=\"_csrf\" value=\"")
-            .expect("a signed-in page has a CSRF field");
+        let at = html.find("name=\"_csrf\" value=\"").expect("a signed-in page has a CSRF field");
         let rest = &html[at + "name=\"_csrf\" value=\"".len()..];
         rest[..rest.find('"').unwrap()].to_string()
     }
 
     pub fn location(res: &Response) -> String {
-        res.headers()
-            .get(LOCATION)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default()
+        res.headers().get(LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
     }
 }

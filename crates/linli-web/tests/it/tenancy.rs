@@ -21,8 +21,7 @@ async fn the_fund_of_another_community_is_not_found(engine: Engine) {
     // Community A (the demo's Xx社区): a decision, a gift and an approved request.
     let admin = app.token("admin").await;
     let decision = json!({"decided_on": "2011-03-15", "basis": "residents", "eligible": 150, "attendance": 86, "resolution": "成立爱心基金"});
-    app.created(&admin, "/api/v1/fund/decisions", decision.clone())
-        .await;
+    app.created(&admin, "/api/v1/fund/decisions", decision.clone()).await;
     let mi = app.resident_id("米丽芳").await;
     let gift = app.created(&admin, "/api/v1/fund/donations", json!({"donor_kind": "resident", "donor_resident_id": mi, "amount_fen": 50_000, "method": "cash", "received_on": "2026-11-20"})).await;
     let xia = app.resident_id("夏胜林").await;
@@ -33,8 +32,7 @@ async fn the_fund_of_another_community_is_not_found(engine: Engine) {
     // Community B, with a fund of its own.
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
-    app.created(&other, "/api/v1/fund/decisions", decision)
-        .await;
+    app.created(&other, "/api/v1/fund/decisions", decision).await;
 
     for path in [
         format!("/api/v1/fund/disbursements/{req}/approve"),
@@ -67,9 +65,7 @@ async fn the_fund_of_another_community_is_not_found(engine: Engine) {
     let mut page = app.signed_in("dongfeng").await;
     let gift = gift["id"].as_i64().unwrap();
     assert_eq!(
-        page.get(&format!("/fund/donations/{gift}/receipt"))
-            .await
-            .status(),
+        page.get(&format!("/fund/donations/{gift}/receipt")).await.status(),
         StatusCode::NOT_FOUND
     );
     // A's request is untouched.
@@ -84,15 +80,10 @@ async fn residents_of_another_community_are_not_found(engine: Engine) {
     app.second_community("dongfeng").await;
     let xia = app.resident_id("夏胜林").await;
     let other = app.token("dongfeng").await;
-    let (status, _) = app
-        .api_get(&other, &format!("/api/v1/residents/{xia}"))
-        .await;
+    let (status, _) = app.api_get(&other, &format!("/api/v1/residents/{xia}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let mut page = app.signed_in("dongfeng").await;
-    assert_eq!(
-        page.get(&format!("/residents/{xia}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(page.get(&format!("/residents/{xia}")).await.status(), StatusCode::NOT_FOUND);
     let (_, list) = app.api_get(&other, "/api/v1/residents?q=夏胜林").await;
     assert_eq!(list["total"], 0, "{list}");
 }
@@ -106,11 +97,7 @@ async fn accounts_cannot_be_made_on_another_communitys_places(engine: Engine) {
     let other = app.token("dongfeng").await;
     let (status, body) = app.api_post(&other, "/api/v1/users", json!({"username": "louzhang9", "password": "楼长的密码2026", "role": "building_head", "scope_place_id": building})).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM users WHERE username = 'louzhang9'")
-            .await,
-        0
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE username = 'louzhang9'").await, 0);
 }
 
 async fn cases_and_applications_of_another_community_are_not_found(engine: Engine) {
@@ -128,17 +115,12 @@ async fn cases_and_applications_of_another_community_are_not_found(engine: Engin
     let case = case["id"].as_i64().unwrap();
     let appl = app.created(&worker, "/api/v1/applications", json!({"resident_id": xia, "kind": "dibao", "accepted_on": "2026-11-02", "case_id": case})).await;
     let appl = appl["id"].as_i64().unwrap();
-    let (_, detail) = app
-        .api_get(&worker, &format!("/api/v1/applications/{appl}"))
-        .await;
+    let (_, detail) = app.api_get(&worker, &format!("/api/v1/applications/{appl}")).await;
     let step_id = detail["steps"][1]["id"].as_i64().unwrap();
 
     app.second_community("dongfeng").await;
     let other = app.token("dongfeng").await;
-    for path in [
-        format!("/api/v1/cases/{case}"),
-        format!("/api/v1/applications/{appl}"),
-    ] {
+    for path in [format!("/api/v1/cases/{case}"), format!("/api/v1/applications/{appl}")] {
         let (status, _) = app.api_get(&other, &path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
@@ -167,14 +149,11 @@ async fn cases_and_applications_of_another_community_are_not_found(engine: Engin
     )
     .await;
     let mut page = app.signed_in("dongfeng").await;
-    page.assert_not_found(&[format!("/cases/{case}"), format!("/applications/{appl}")])
-        .await;
+    page.assert_not_found(&[format!("/cases/{case}"), format!("/applications/{appl}")]).await;
     let (_, list) = app.api_get(&other, "/api/v1/cases").await;
     assert_eq!(list["total"], 0);
     // Nothing of A's changed: the step is still open.
-    let (_, detail) = app
-        .api_get(&worker, &format!("/api/v1/applications/{appl}"))
-        .await;
+    let (_, detail) = app.api_get(&worker, &format!("/api/v1/applications/{appl}")).await;
     assert!(detail["steps"][1]["done_on"].is_null(), "{detail}");
 }
 
@@ -204,12 +183,7 @@ async fn api_not_found(
 ) {
     for s in staff {
         let (status, v) = app.api(&s.token, method.clone(), path, body.clone()).await;
-        assert_eq!(
-            status,
-            StatusCode::NOT_FOUND,
-            "{} {method} {path}: {v}",
-            s.role
-        );
+        assert_eq!(status, StatusCode::NOT_FOUND, "{} {method} {path}: {v}", s.role);
     }
 }
 
@@ -250,12 +224,7 @@ async fn form_not_found(staff: &mut [Staff], path: &str, form: &[(&str, &str)]) 
         let mut fields = vec![("_csrf", csrf.as_str())];
         fields.extend_from_slice(form);
         let res = s.page.post_form(path, &fields).await;
-        assert_eq!(
-            res.status(),
-            StatusCode::NOT_FOUND,
-            "{} POST {path}",
-            s.role
-        );
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{} POST {path}", s.role);
     }
 }
 
@@ -334,26 +303,15 @@ async fn corridors_inspections_boards_and_checklists_of_another_community_are_no
         k,
     )
     .await;
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM corridor_inspections").await,
-        inspections
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM corridor_inspections").await, inspections);
     page_not_found(&mut staff, &format!("/corridors/{k}")).await;
     form_not_found(
         &mut staff,
         &format!("/corridors/{k}/boards"),
-        &[
-            ("theme", "science"),
-            ("title", "改一改"),
-            ("content", "改一改"),
-        ],
+        &[("theme", "science"), ("title", "改一改"), ("content", "改一改")],
     )
     .await;
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM corridor_board_history")
-            .await,
-        1
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM corridor_board_history").await, 1);
     let affairs = app.count("SELECT COUNT(*) FROM affairs").await;
     form_not_found(
         &mut staff,
@@ -432,11 +390,8 @@ async fn volunteers_and_their_records_of_another_community_are_not_found(engine:
         json!({"volunteer_id": v, "from": "2026-01-01", "to": "2026-11-27"}),
     )
     .await;
-    let group = created(
-        "/api/v1/groups",
-        json!({"name": "夕阳红文学社", "kind": "literary"}),
-    )
-    .await["id"]
+    let group = created("/api/v1/groups", json!({"name": "夕阳红文学社", "kind": "literary"}))
+        .await["id"]
         .as_i64()
         .unwrap();
     created("/api/v1/party-members", json!({"name": "周春燕", "unit_name": "东安区民政局", "branch": "民政局机关党支部", "reported_on": "2026-03-01"})).await;
@@ -451,19 +406,8 @@ async fn volunteers_and_their_records_of_another_community_are_not_found(engine:
     let correction = correction["id"].as_i64().unwrap();
 
     let mut staff = app.second_community_staff().await;
-    api_not_found(
-        &app,
-        &staff,
-        Method::GET,
-        &format!("/api/v1/volunteers/{v}"),
-        None,
-    )
-    .await;
-    for path in [
-        "/api/v1/volunteers",
-        "/api/v1/groups",
-        "/api/v1/party-members",
-    ] {
+    api_not_found(&app, &staff, Method::GET, &format!("/api/v1/volunteers/{v}"), None).await;
+    for path in ["/api/v1/volunteers", "/api/v1/groups", "/api/v1/party-members"] {
         api_list_empty(&app, &staff, path).await;
     }
     let services = app.count("SELECT COUNT(*) FROM volunteer_services").await;
@@ -484,18 +428,12 @@ async fn volunteers_and_their_records_of_another_community_are_not_found(engine:
     )
     .await;
     for (path, body) in [
-        (
-            format!("/api/v1/volunteer-services/{service}/check"),
-            json!({"which": "in"}),
-        ),
+        (format!("/api/v1/volunteer-services/{service}/check"), json!({"which": "in"})),
         (
             format!("/api/v1/volunteer-services/{service}/hours"),
             json!({"hours": 1.0, "reason": "记错了"}),
         ),
-        (
-            format!("/api/v1/volunteer-activities/{coming}/sign-up"),
-            json!({"volunteer_id": v}),
-        ),
+        (format!("/api/v1/volunteer-activities/{coming}/sign-up"), json!({"volunteer_id": v})),
         (
             format!("/api/v1/volunteers/{v}/corrections"),
             json!({"field": "skills", "value": "x", "reason": "x"}),
@@ -507,10 +445,7 @@ async fn volunteers_and_their_records_of_another_community_are_not_found(engine:
     ] {
         api_not_found(&app, &staff, Method::POST, &path, Some(body)).await;
     }
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM volunteer_services").await,
-        services
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM volunteer_services").await, services);
     assert_eq!(app.text("SELECT skills FROM volunteers").await, "读报");
     for path in [
         format!("/volunteers/{v}"),
@@ -523,10 +458,7 @@ async fn volunteers_and_their_records_of_another_community_are_not_found(engine:
         page_not_found(&mut staff, &format!("/volunteers/certificates/{id}")).await;
     }
     for (path, form) in [
-        (
-            format!("/volunteers/services/{service}/hours"),
-            [("hours", "1"), ("reason", "记错了")],
-        ),
+        (format!("/volunteers/services/{service}/hours"), [("hours", "1"), ("reason", "记错了")]),
         (
             format!("/volunteers/corrections/{correction}/decide"),
             [("decision", "accept"), ("note", "")],
@@ -536,12 +468,7 @@ async fn volunteers_and_their_records_of_another_community_are_not_found(engine:
     }
     assert_eq!(app.text("SELECT skills FROM volunteers").await, "读报");
     page_without(&mut staff, "/volunteers", &["陈玉兰"]).await;
-    page_without(
-        &mut staff,
-        "/volunteers/activities",
-        &["寒假清理冰雪", "元旦前清扫楼道"],
-    )
-    .await;
+    page_without(&mut staff, "/volunteers/activities", &["寒假清理冰雪", "元旦前清扫楼道"]).await;
     page_without(&mut staff, "/volunteers/groups", &["夕阳红文学社"]).await;
     page_without(&mut staff, "/volunteers/party", &["周春燕"]).await;
     figures_are_zero(&app, &staff[0].token).await;
@@ -559,20 +486,9 @@ async fn places_of_another_community_are_neither_found_nor_moved(engine: Engine)
     for s in &staff {
         let (_, list) = app.api_get(&s.token, "/api/v1/places").await;
         let names = list["items"].to_string();
-        assert!(
-            !names.contains("3号楼") && !names.contains("Xx社区"),
-            "{} {names}",
-            s.role
-        );
+        assert!(!names.contains("3号楼") && !names.contains("Xx社区"), "{} {names}", s.role);
     }
-    api_not_found(
-        &app,
-        &staff,
-        Method::GET,
-        &format!("/api/v1/places/{building}"),
-        None,
-    )
-    .await;
+    api_not_found(&app, &staff, Method::GET, &format!("/api/v1/places/{building}"), None).await;
     api_not_found(
         &app,
         &staff,
@@ -608,10 +524,7 @@ async fn places_of_another_community_are_neither_found_nor_moved(engine: Engine)
                 Some(json!({"parent_id": parent})),
             )
             .await;
-        assert!(
-            status.is_client_error() && status != StatusCode::FORBIDDEN,
-            "{status} {v}"
-        );
+        assert!(status.is_client_error() && status != StatusCode::FORBIDDEN, "{status} {v}");
     }
     page_not_found(&mut staff, &format!("/places/{building}")).await;
     form_not_found(
@@ -621,12 +534,8 @@ async fn places_of_another_community_are_neither_found_nor_moved(engine: Engine)
     )
     .await;
     let own = own_grid.to_string();
-    form_not_found(
-        &mut staff[..1],
-        &format!("/places/{building}/move"),
-        &[("parent_id", &own)],
-    )
-    .await;
+    form_not_found(&mut staff[..1], &format!("/places/{building}/move"), &[("parent_id", &own)])
+        .await;
     assert_eq!(app.place_id("building", "3号楼").await, building);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM places WHERE name = '偷来的楼' OR name = '3号楼（改）'")
@@ -653,11 +562,7 @@ async fn another_communitys_reports_ledgers_and_audit_log_count_nothing_of_ours(
     .await;
     let mut ours = app.signed_in("admin").await;
     let res = ours.get("/reports/ledgers/help?year=2026").await;
-    assert_eq!(
-        res.headers()["x-linli-rows"],
-        "1",
-        "our ledger has the visit"
-    );
+    assert_eq!(res.headers()["x-linli-rows"], "1", "our ledger has the visit");
     let (_, mine) = ours.get_text("/audit").await;
     let request = app
         .text("SELECT request_id FROM audit_log WHERE request_id IS NOT NULL ORDER BY id DESC LIMIT 1")
@@ -666,27 +571,12 @@ async fn another_communitys_reports_ledgers_and_audit_log_count_nothing_of_ours(
 
     let mut staff = app.second_community_staff().await;
     figures_are_zero(&app, &staff[0].token).await;
-    let summary = app
-        .get_ok(&staff[0].token, "/api/v1/reports/summary?year=2026")
-        .await;
+    let summary = app.get_ok(&staff[0].token, "/api/v1/reports/summary?year=2026").await;
     let text = summary.to_string();
-    assert!(
-        !text.contains("Xx社区") && !text.contains("夏胜林"),
-        "{text}"
-    );
+    assert!(!text.contains("Xx社区") && !text.contains("夏胜林"), "{text}");
     for s in staff.iter_mut() {
-        for code in [
-            "fund_ledger",
-            "donors",
-            "cases",
-            "help",
-            "courses",
-            "placements",
-        ] {
-            let res = s
-                .page
-                .get(&format!("/reports/ledgers/{code}?year=2026"))
-                .await;
+        for code in ["fund_ledger", "donors", "cases", "help", "courses", "placements"] {
+            let res = s.page.get(&format!("/reports/ledgers/{code}?year=2026")).await;
             if res.status() == StatusCode::FORBIDDEN {
                 continue;
             }
@@ -707,12 +597,7 @@ async fn another_communitys_reports_ledgers_and_audit_log_count_nothing_of_ours(
     }
     page_without(&mut staff[..1], "/audit", &[&request]).await;
     page_without(&mut staff, "/reports", &["夏胜林"]).await;
-    page_without(
-        &mut staff[..1],
-        "/reports/summary?year=2026",
-        &["Xx社区", "夏胜林"],
-    )
-    .await;
+    page_without(&mut staff[..1], "/reports/summary?year=2026", &["Xx社区", "夏胜林"]).await;
 }
 
 async fn a_calendar_year_one_community_loads_is_not_another_communitys(engine: Engine) {
@@ -751,10 +636,7 @@ async fn another_communitys_dibao_register_and_portal_are_not_ours(engine: Engin
     let mut staff = app.second_community_staff().await;
     page_without(&mut staff, "/dibao", &["夏胜林"]).await;
     page_without(&mut staff, "/dibao/posting", &["夏胜林", "夏*"]).await;
-    for (step, date) in [
-        ("authorisation", "authorised_on"),
-        ("rechecks", "checked_on"),
-    ] {
+    for (step, date) in [("authorisation", "authorised_on"), ("rechecks", "checked_on")] {
         let form = [(date, "2026-11-20"), ("note", "")];
         form_not_found(&mut staff, &format!("/applications/{appl}/{step}"), &form).await;
         let api = format!("/api/v1/applications/{appl}/{step}");
@@ -766,16 +648,9 @@ async fn another_communitys_dibao_register_and_portal_are_not_ours(engine: Engin
     let csrf = staff[0].page.csrf().await;
     let res = staff[0]
         .page
-        .post_form(
-            "/settings/community",
-            &[("_csrf", &csrf), ("contact_phone", "0451-99999999")],
-        )
+        .post_form("/settings/community", &[("_csrf", &csrf), ("contact_phone", "0451-99999999")])
         .await;
-    assert!(
-        res.status().is_redirection() || res.status().is_client_error(),
-        "{}",
-        res.status()
-    );
+    assert!(res.status().is_redirection() || res.status().is_client_error(), "{}", res.status());
     let (_, after) = app.browser().get_text("/public").await;
     assert!(!after.contains("0451-99999999"));
     assert_eq!(before.contains("Xx社区"), after.contains("Xx社区"));

@@ -38,10 +38,8 @@ async fn plan_with_case(app: &TestApp) -> (i64, i64) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let plan: i64 = crate::support::Browser::location(&res)
-        .trim_start_matches("/visits/")
-        .parse()
-        .unwrap();
+    let plan: i64 =
+        crate::support::Browser::location(&res).trim_start_matches("/visits/").parse().unwrap();
     (plan, case)
 }
 
@@ -86,18 +84,11 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
         names.contains(&"夏胜林") && names.contains(&"米丽芳") && names.contains(&"杨静"),
         "{names:?}"
     );
-    assert!(
-        listed
-            .iter()
-            .any(|(n, r)| n == "夏胜林" && r == "open_case")
-    );
+    assert!(listed.iter().any(|(n, r)| n == "夏胜林" && r == "open_case"));
 
     let html = b.get_ok(&format!("/visits/{plan}")).await;
     assert!(html.contains("已走访 0/3 户"), "progress shown");
-    assert!(
-        html.contains("在帮扶困难家庭"),
-        "a worker sees why a household is listed"
-    );
+    assert!(html.contains("在帮扶困难家庭"), "a worker sees why a household is listed");
 
     // Record the visit to 夏胜林's household: it lands on his case's timeline.
     let xia_target = target_of(&app, plan, "夏胜林").await;
@@ -113,11 +104,7 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
             ],
         )
         .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a visit cannot be dated tomorrow"
-    );
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a visit cannot be dated tomorrow");
     b.post_form_redirected(
         &path,
         &[
@@ -152,27 +139,14 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
     };
     b.post_form(
         &path,
-        &[
-            ("_csrf", &csrf),
-            ("status", "visited"),
-            ("on", "2026-11-25"),
-            ("items", "大米 20kg"),
-        ],
+        &[("_csrf", &csrf), ("status", "visited"), ("on", "2026-11-25"), ("items", "大米 20kg")],
     )
     .await;
     assert_eq!(visits_on_case().await, 1);
     let (_, html) = b.get_text(&format!("/cases/{case}")).await;
     assert!(html.contains("20kg") && html.contains("2026-11-25"));
     // Corrected to "not at home": nothing was given, the timeline loses the visit.
-    b.post_form(
-        &path,
-        &[
-            ("_csrf", &csrf),
-            ("status", "not_home"),
-            ("on", "2026-11-25"),
-        ],
-    )
-    .await;
+    b.post_form(&path, &[("_csrf", &csrf), ("status", "not_home"), ("on", "2026-11-25")]).await;
     assert_eq!(visits_on_case().await, 0);
     b.post_form(
         &path,
@@ -190,12 +164,10 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
     // Taking a household off needs a reason; with one, it leaves the count but keeps its row.
     let mi_target = target_of(&app, plan, "米丽芳").await;
     let remove = format!("/visits/{plan}/targets/{mi_target}/remove");
-    b.post_form(&remove, &[("_csrf", &csrf), ("reason", "  ")])
-        .await;
+    b.post_form(&remove, &[("_csrf", &csrf), ("reason", "  ")]).await;
     let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
     assert!(html.contains("已走访 1/3 户"));
-    b.post_form(&remove, &[("_csrf", &csrf), ("reason", "已随子女外出过年")])
-        .await;
+    b.post_form(&remove, &[("_csrf", &csrf), ("reason", "已随子女外出过年")]).await;
     let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
     assert!(html.contains("已走访 1/2 户"));
     assert!(html.contains("已随子女外出过年"));
@@ -205,16 +177,12 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
 
     // A household the rules missed is added by name, once.
     let add = format!("/visits/{plan}/add");
-    b.post_form_redirected(&add, &[("_csrf", &csrf), ("who", "陈玉兰")])
-        .await;
+    b.post_form_redirected(&add, &[("_csrf", &csrf), ("who", "陈玉兰")]).await;
     // Again, by resident number: the household is on the list already.
     let chen = app.resident_id("陈玉兰").await.to_string();
     b.post_form(&add, &[("_csrf", &csrf), ("who", &chen)]).await;
     let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
-    assert!(
-        html.contains("这一户已经在名单上了"),
-        "the number names the same person"
-    );
+    assert!(html.contains("这一户已经在名单上了"), "the number names the same person");
     let n = app.number("SELECT COUNT(*) FROM visit_targets v JOIN residents r ON r.id = v.resident_id WHERE v.plan_id = ? AND r.name = '陈玉兰'", linli_store::params![plan]).await;
     assert_eq!(n, 1);
 
@@ -224,9 +192,7 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
         &[("_csrf", &csrf), ("reason", "误录")],
     )
     .await;
-    let (_, html) = b
-        .get_text(&format!("/visits/{plan}/targets/{xia_target}"))
-        .await;
+    let (_, html) = b.get_text(&format!("/visits/{plan}/targets/{xia_target}")).await;
     assert!(html.contains("已走访的住户不能移出名单"));
 
     // Closing stops every grid's recording: a grid worker may not, the community's admin may.
@@ -238,12 +204,9 @@ async fn a_plan_lists_each_household_once_by_the_rules_and_visits_reach_the_case
     .await;
     let mut admin = app.signed_in("admin").await;
     let admin_csrf = admin.csrf().await;
-    admin
-        .post_form_redirected(&format!("/visits/{plan}/close"), &[("_csrf", &admin_csrf)])
-        .await;
+    admin.post_form_redirected(&format!("/visits/{plan}/close"), &[("_csrf", &admin_csrf)]).await;
     // A closed plan's list is a record: nothing more is added.
-    b.post_form(&add, &[("_csrf", &csrf), ("who", "张君")])
-        .await;
+    b.post_form(&add, &[("_csrf", &csrf), ("who", "张君")]).await;
     let (_, html) = b.get_text(&format!("/visits/{plan}")).await;
     assert!(html.contains("不能再登记"), "the page says why");
     assert!(!html.contains("张君"), "nothing added to a closed plan");
@@ -258,28 +221,20 @@ async fn a_building_head_records_her_buildings_visits_without_seeing_reasons(eng
     let html = head.get_ok(&format!("/visits/{plan}")).await;
     assert!(html.contains("夏胜林"), "3号楼 is hers");
     assert!(!html.contains("杨静"), "12号楼 is not hers");
-    assert!(
-        !html.contains("列入原因"),
-        "no household's reasons for a building head"
-    );
+    assert!(!html.contains("列入原因"), "no household's reasons for a building head");
     let target = target_of(&app, plan, "夏胜林").await;
     // She is on the visiting team: she opens the household from the plan and records the visit.
     assert!(
         html.contains(&format!("/visits/{plan}/targets/{target}")),
         "the plan offers her the household to record"
     );
-    let form = head
-        .get_ok(&format!("/visits/{plan}/targets/{target}"))
-        .await;
+    let form = head.get_ok(&format!("/visits/{plan}/targets/{target}")).await;
     assert!(form.contains("夏胜林") && form.contains("走访结果"));
     assert!(
         !form.contains("列入原因") && !form.contains("低保户"),
         "why the household is listed stays with the workers"
     );
-    assert!(
-        !form.contains("/remove"),
-        "taking a household off the list is a worker's decision"
-    );
+    assert!(!form.contains("/remove"), "taking a household off the list is a worker's decision");
     let csrf = head.csrf().await;
     head.post_form_redirected(
         &format!("/visits/{plan}/targets/{target}"),
@@ -292,10 +247,7 @@ async fn a_building_head_records_her_buildings_visits_without_seeing_reasons(eng
     )
     .await;
     let status = app
-        .text_with(
-            "SELECT status FROM visit_targets WHERE id = ?",
-            linli_store::params![target],
-        )
+        .text_with("SELECT status FROM visit_targets WHERE id = ?", linli_store::params![target])
         .await;
     assert_eq!(status, "visited");
     head.post_form_answered(
@@ -309,11 +261,7 @@ async fn a_building_head_records_her_buildings_visits_without_seeing_reasons(eng
     assert!(other > 0);
     head.post_form_answered(
         &format!("/visits/{plan}/targets/{other}"),
-        &[
-            ("_csrf", &csrf),
-            ("status", "visited"),
-            ("on", "2026-11-26"),
-        ],
+        &[("_csrf", &csrf), ("status", "visited"), ("on", "2026-11-26")],
         StatusCode::NOT_FOUND,
     )
     .await;
@@ -342,23 +290,14 @@ async fn neighbour_helpers_show_what_they_help_with_on_the_card(engine: Engine) 
     let mi = app.resident_id("米丽芳").await;
     let mut b = app.signed_in("wangge1").await;
     register_neighbour_helper(&mut b, mi, "代买、看护", three).await;
-    let (_, html) = b
-        .get_text(&format!("/neighbor-cards?building={three}"))
-        .await;
-    assert!(
-        html.contains("代买、看护"),
-        "the card says what she helps with"
-    );
+    let (_, html) = b.get_text(&format!("/neighbor-cards?building={three}")).await;
+    assert!(html.contains("代买、看护"), "the card says what she helps with");
     assert!(app.audited("visits.helper").await);
     // A building head may read the cards but not register helpers.
     let (mut head, csrf) = app.signed_in_with_csrf("louzhang").await;
     head.post_form_answered(
         "/neighbor-cards/helpers",
-        &[
-            ("_csrf", &csrf),
-            ("resident_id", &mi.to_string()),
-            ("helps_with", "接送"),
-        ],
+        &[("_csrf", &csrf), ("resident_id", &mi.to_string()), ("helps_with", "接送")],
         StatusCode::FORBIDDEN,
     )
     .await;
@@ -370,10 +309,7 @@ async fn plans_of_another_community_are_not_found(engine: Engine) {
     };
     let (plan, _) = plan_with_case(&app).await;
     let target = app
-        .number(
-            "SELECT MIN(id) FROM visit_targets WHERE plan_id = ?",
-            linli_store::params![plan],
-        )
+        .number("SELECT MIN(id) FROM visit_targets WHERE plan_id = ?", linli_store::params![plan])
         .await;
     app.second_community("dongfeng").await;
     let mut other = app.signed_in("dongfeng").await;
@@ -385,18 +321,11 @@ async fn plans_of_another_community_are_not_found(engine: Engine) {
         ])
         .await;
     let csrf = other.csrf().await;
-    let visit = [
-        ("_csrf", csrf.as_str()),
-        ("status", "visited"),
-        ("on", "2026-11-20"),
-    ];
+    let visit = [("_csrf", csrf.as_str()), ("status", "visited"), ("on", "2026-11-20")];
     for (path, form) in [
         (format!("/visits/{plan}/targets/{target}"), &visit[..]),
         (format!("/visits/{plan}/close"), &visit[..1]),
-        (
-            format!("/visits/{plan}/add"),
-            &[("_csrf", csrf.as_str()), ("who", "夏胜林")][..],
-        ),
+        (format!("/visits/{plan}/add"), &[("_csrf", csrf.as_str()), ("who", "夏胜林")][..]),
     ] {
         let res = other.post_form(&path, form).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");

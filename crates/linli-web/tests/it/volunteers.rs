@@ -30,8 +30,7 @@ async fn activity(app: &TestApp, token: &str, name: &str, on: &str, extra: Value
     if let (Some(b), Value::Object(e)) = (body.as_object_mut(), extra) {
         b.extend(e);
     }
-    app.created_id(token, "/api/v1/volunteer-activities", body)
-        .await
+    app.created_id(token, "/api/v1/volunteer-activities", body).await
 }
 
 async fn record(
@@ -66,29 +65,12 @@ async fn a_volunteers_hours_are_the_sum_of_credited_services(engine: Engine) {
     let school = app.new_partner(&admin, "第一中学", "school").await;
     let student = new_volunteer(&app, &admin, json!({"name": "黄宇轩", "partner_id": school, "consent": true, "minor": true, "guardian_consent": true, "organisation": "初二(3)班"})).await;
     let resident = app.resident_id("米丽芳").await;
-    let neighbour = new_volunteer(
-        &app,
-        &admin,
-        json!({"resident_id": resident, "consent": true}),
-    )
-    .await;
-    let snow = activity(
-        &app,
-        &admin,
-        "寒假清理冰雪",
-        "2026-11-20",
-        json!({"partner_id": school}),
-    )
-    .await;
+    let neighbour =
+        new_volunteer(&app, &admin, json!({"resident_id": resident, "consent": true})).await;
+    let snow =
+        activity(&app, &admin, "寒假清理冰雪", "2026-11-20", json!({"partner_id": school})).await;
     let corridor = activity(&app, &admin, "布置文明楼道", "2026-11-25", json!({})).await;
-    let paid = activity(
-        &app,
-        &admin,
-        "防汛值班",
-        "2026-11-24",
-        json!({"paid": true}),
-    )
-    .await;
+    let paid = activity(&app, &admin, "防汛值班", "2026-11-24", json!({"paid": true})).await;
     let (status, v) = record(&app, &admin, snow, student, 3.5).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     let (status, _) = record(&app, &admin, corridor, student, 2.0).await;
@@ -114,12 +96,8 @@ async fn a_volunteers_hours_are_the_sum_of_credited_services(engine: Engine) {
     let v = volunteer(&app, &admin, student).await;
     assert_eq!(v["name"], "黄宇轩");
     assert_eq!(v["hours_total"], 5.5);
-    let hours: f64 = v["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|s| s["hours"].as_f64())
-        .sum();
+    let hours: f64 =
+        v["services"].as_array().unwrap().iter().filter_map(|s| s["hours"].as_f64()).sum();
     assert_eq!(hours, 5.5, "the total is the sum of the services: {v}");
     // The figures agree: the indicator, and the school's partner activity.
     let ind = indicators(&app, &admin).await;
@@ -137,11 +115,7 @@ async fn a_volunteers_hours_are_the_sum_of_credited_services(engine: Engine) {
         })
         .await
         .unwrap();
-    assert_eq!(
-        (participants, tenths),
-        (2, 75),
-        "the school's activity counts its volunteers"
-    );
+    assert_eq!((participants, tenths), (2, 75), "the school's activity counts its volunteers");
     assert!(app.audited("volunteer.service").await);
 }
 
@@ -178,10 +152,7 @@ async fn consent_is_required_and_a_minor_needs_the_guardians(engine: Engine) {
     assert_eq!(v["minor"], true);
     // Masked like the registry.
     let idn = v["id_number"].as_str().unwrap();
-    assert!(
-        idn.contains('*') && !idn.contains(&minor_id.as_str()[6..14]),
-        "{idn}"
-    );
+    assert!(idn.contains('*') && !idn.contains(&minor_id.as_str()[6..14]), "{idn}");
     assert_eq!(v["phone"], "139****1234");
     // A phone correction shows masked, before and after.
     app.created_id(
@@ -195,12 +166,7 @@ async fn consent_is_required_and_a_minor_needs_the_guardians(engine: Engine) {
     assert_eq!(v["corrections"][0]["value_asked"], "138****5678");
     // A resident is registered once.
     let resident = app.resident_id("米丽芳").await;
-    new_volunteer(
-        &app,
-        &admin,
-        json!({"resident_id": resident, "consent": true}),
-    )
-    .await;
+    new_volunteer(&app, &admin, json!({"resident_id": resident, "consent": true})).await;
     app.post_refused(
         &admin,
         "/api/v1/volunteers",
@@ -226,13 +192,7 @@ async fn a_recording_after_ten_working_days_is_marked_late(engine: Engine) {
         json!({"activity_id": late, "volunteer_id": v, "hours": 2.0, "late_reason": "负责人出差，回来补录"})).await;
     let rec = volunteer(&app, &admin, v).await;
     let services = rec["services"].as_array().unwrap();
-    let of = |name: &str| {
-        services
-            .iter()
-            .find(|s| s["activity"] == name)
-            .unwrap()
-            .clone()
-    };
+    let of = |name: &str| services.iter().find(|s| s["activity"] == name).unwrap().clone();
     assert_eq!(of("入户宣传")["late"], false);
     assert_eq!(of("楼道清扫")["late"], true);
     assert_eq!(of("楼道清扫")["late_reason"], "负责人出差，回来补录");
@@ -256,25 +216,13 @@ async fn check_in_and_check_out_credit_the_hours_served_and_edits_need_a_reason(
     let sid = s["id"].as_i64().unwrap();
     let check = |which: &str, at: &str| json!({"which": which, "at": at});
     let (status, out) = app
-        .api_post(
-            &admin,
-            &format!("/api/v1/volunteer-services/{sid}/check"),
-            check("out", "23:00"),
-        )
+        .api_post(&admin, &format!("/api/v1/volunteer-services/{sid}/check"), check("out", "23:00"))
         .await;
     assert_eq!(out["error"]["code"], "check_in_missing", "{status} {out}");
-    app.post_ok(
-        &admin,
-        &format!("/api/v1/volunteer-services/{sid}/check"),
-        check("in", "22:00"),
-    )
-    .await;
+    app.post_ok(&admin, &format!("/api/v1/volunteer-services/{sid}/check"), check("in", "22:00"))
+        .await;
     let out = app
-        .post_ok(
-            &admin,
-            &format!("/api/v1/volunteer-services/{sid}/check"),
-            check("out", "01:30"),
-        )
+        .post_ok(&admin, &format!("/api/v1/volunteer-services/{sid}/check"), check("out", "01:30"))
         .await;
     assert_eq!(out["hours_tenths"], 35);
     assert_eq!(out["check_out"], "2026-11-26 01:30");
@@ -288,12 +236,7 @@ async fn check_in_and_check_out_credit_the_hours_served_and_edits_need_a_reason(
         "volunteer_edit_reason_missing",
     )
     .await;
-    app.post_ok(
-        &admin,
-        &path,
-        json!({"hours": 3.0, "reason": "中途休息半小时"}),
-    )
-    .await;
+    app.post_ok(&admin, &path, json!({"hours": 3.0, "reason": "中途休息半小时"})).await;
     let rec = volunteer(&app, &admin, v).await;
     assert_eq!(rec["hours_total"], 3.0);
     assert_eq!(rec["edits"][0]["hours_before"], 35);
@@ -324,14 +267,9 @@ async fn check_in_and_check_out_credit_the_hours_served_and_edits_need_a_reason(
         &[("_csrf", &csrf), ("at", "10:30")],
     )
     .await;
-    let (_, html) = page
-        .get_text(&format!("/volunteers/activities/{day}"))
-        .await;
+    let (_, html) = page.get_text(&format!("/volunteers/activities/{day}")).await;
     assert!(html.contains("08:00") && html.contains("10:30"), "{html}");
-    assert!(
-        html.contains("<strong class=\"service-hours\">2.5</strong>"),
-        "{html}"
-    );
+    assert!(html.contains("<strong class=\"service-hours\">2.5</strong>"), "{html}");
 }
 
 async fn a_certificate_verifies_exactly_what_was_issued(engine: Engine) {
@@ -362,33 +300,20 @@ async fn a_certificate_verifies_exactly_what_was_issued(engine: Engine) {
     record(&app, &admin, c, v, 2.0).await;
     let mut public = app.browser();
     let html = public.get_ok(&format!("/public/verify/{code}")).await;
-    assert!(
-        html.contains("黄宇轩") && html.contains("累计服务时长7小时"),
-        "{html}"
-    );
+    assert!(html.contains("黄宇轩") && html.contains("累计服务时长7小时"), "{html}");
     assert!(html.contains("寒假清理冰雪") && html.contains("暑期布置文明楼道"));
-    assert!(
-        !html.contains("清扫楼道"),
-        "only what the certificate states"
-    );
+    assert!(!html.contains("清扫楼道"), "only what the certificate states");
     assert!(!html.contains("第一中学"), "nothing beyond the certificate");
     // Typed with dashes and in lower case, it is the same code.
     let printed = linli_core::volunteers::code_printed(&code).to_lowercase();
-    let (status, _) = public
-        .get_text(&format!("/public/verify?code={printed}"))
-        .await;
+    let (status, _) = public.get_text(&format!("/public/verify?code={printed}")).await;
     assert_eq!(status, StatusCode::OK);
     // A forged code, and a malformed one, show nothing.
     let forged = if code.starts_with('A') { "B" } else { "A" }.to_string() + &code[1..];
     for bad in [forged.as_str(), "0000", "<script>"] {
-        let (status, html) = public
-            .get_text(&format!("/public/verify/{}", urlencode(bad)))
-            .await;
+        let (status, html) = public.get_text(&format!("/public/verify/{}", urlencode(bad))).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{bad}");
-        assert!(
-            !html.contains("黄宇轩") && html.contains("查无此证明"),
-            "{bad}"
-        );
+        assert!(!html.contains("黄宇轩") && html.contains("查无此证明"), "{bad}");
     }
     // Nothing in the period: no certificate.
     app.post_refused(
@@ -403,13 +328,15 @@ async fn a_certificate_verifies_exactly_what_was_issued(engine: Engine) {
 
 fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
+        .map(
+            |b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            },
+        )
         .collect()
 }
 
@@ -419,12 +346,9 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     };
     // 陈玉兰 (the resident account jumin) volunteers.
     let her = app.resident_id("陈玉兰").await;
-    let v = new_volunteer(
-        &app,
-        &admin,
-        json!({"resident_id": her, "consent": true, "skills": "读报"}),
-    )
-    .await;
+    let v =
+        new_volunteer(&app, &admin, json!({"resident_id": her, "consent": true, "skills": "读报"}))
+            .await;
     let jumin = app.token("jumin").await;
     let mine = app.get_ok(&jumin, "/api/v1/me/volunteer").await;
     assert_eq!(mine["id"], v);
@@ -447,9 +371,7 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
         .await;
     // Another resident cannot ask for her.
     let other = app.token("wangge1").await;
-    let (status, _) = app
-        .api_post(&other, &path, json!({"field": "skills", "value": "x"}))
-        .await;
+    let (status, _) = app.api_post(&other, &path, json!({"field": "skills", "value": "x"})).await;
     assert!(
         status == StatusCode::CREATED || status == StatusCode::FORBIDDEN,
         "a worker files for her by phone"
@@ -457,41 +379,18 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     // Not changed before the organiser accepts.
     assert_eq!(app.text("SELECT skills FROM volunteers").await, "读报");
     let decide = format!("/api/v1/volunteer-corrections/{id}/decide");
-    let (status, _) = app
-        .api_post(&jumin, &decide, json!({"decision": "accept"}))
-        .await;
-    assert!(
-        status.is_client_error(),
-        "she cannot accept her own request: {status}"
-    );
-    let (status, e) = app
-        .api_post(&admin, &decide, json!({"decision": "reject"}))
-        .await;
-    assert_eq!(
-        e["error"]["code"], "volunteer_correction_reason_missing",
-        "{status}"
-    );
-    let k = app
-        .post_ok(&admin, &decide, json!({"decision": "accept"}))
-        .await;
+    let (status, _) = app.api_post(&jumin, &decide, json!({"decision": "accept"})).await;
+    assert!(status.is_client_error(), "she cannot accept her own request: {status}");
+    let (status, e) = app.api_post(&admin, &decide, json!({"decision": "reject"})).await;
+    assert_eq!(e["error"]["code"], "volunteer_correction_reason_missing", "{status}");
+    let k = app.post_ok(&admin, &decide, json!({"decision": "accept"})).await;
     assert_eq!(k["status"], "accepted");
-    assert_eq!(
-        app.text("SELECT skills FROM volunteers").await,
-        "读报、剪纸"
-    );
-    let (status, _) = app
-        .api_post(&admin, &decide, json!({"decision": "accept"}))
-        .await;
+    assert_eq!(app.text("SELECT skills FROM volunteers").await, "读报、剪纸");
+    let (status, _) = app.api_post(&admin, &decide, json!({"decision": "accept"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "decided once");
     // The history keeps what it was and what it became.
     let (_, mine) = app.api_get(&jumin, "/api/v1/me/volunteer").await;
-    let k = mine["corrections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == id)
-        .unwrap()
-        .clone();
+    let k = mine["corrections"].as_array().unwrap().iter().find(|k| k["id"] == id).unwrap().clone();
     assert_eq!(k["value_before"], "读报");
     assert_eq!(k["value_asked"], "读报、剪纸");
     // She signs herself up for what is still to come, and for nobody else.
@@ -519,10 +418,7 @@ async fn a_correction_changes_the_record_only_when_the_organiser_accepts(engine:
     let mut page = app.signed_in("jumin").await;
     let (_, home) = page.get_text("/").await;
     assert!(home.contains("id=\"my-volunteering\""), "{home}");
-    assert!(
-        home.contains("元旦前清扫楼道") && home.contains("已报名"),
-        "{home}"
-    );
+    assert!(home.contains("元旦前清扫楼道") && home.contains("已报名"), "{home}");
 }
 
 async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
@@ -563,23 +459,12 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     record(&app, &admin, snow, worker, 2.0).await;
 
     let list = app.get_ok(&liaison, "/api/v1/volunteers").await;
-    let names: Vec<&str> = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|v| v["name"].as_str())
-        .collect();
-    assert!(
-        names.contains(&"黄宇轩") && !names.contains(&"郭国庆"),
-        "{names:?}"
-    );
-    let (status, _) = app
-        .api_get(&liaison, &format!("/api/v1/volunteers/{worker}"))
-        .await;
+    let names: Vec<&str> =
+        list["items"].as_array().unwrap().iter().filter_map(|v| v["name"].as_str()).collect();
+    assert!(names.contains(&"黄宇轩") && !names.contains(&"郭国庆"), "{names:?}");
+    let (status, _) = app.api_get(&liaison, &format!("/api/v1/volunteers/{worker}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let v = app
-        .get_ok(&liaison, &format!("/api/v1/volunteers/{student}"))
-        .await;
+    let v = app.get_ok(&liaison, &format!("/api/v1/volunteers/{student}")).await;
     assert_eq!(v["hours_total"], 2.0);
     let sheet = party_sheet_q4(&app, &liaison).await;
     let names: Vec<&str> = sheet["rows"]
@@ -590,37 +475,17 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
         .collect();
     assert_eq!(names, ["许秀英"]);
     // Asking for the other unit's sheet by id does not widen it.
-    let (_, sheet) = app
-        .api_get(
-            &liaison,
-            &format!("/api/v1/party-members?partner_id={power}"),
-        )
-        .await;
-    assert!(
-        sheet["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["member"]["name"] != "张立新")
-    );
+    let (_, sheet) =
+        app.api_get(&liaison, &format!("/api/v1/party-members?partner_id={power}")).await;
+    assert!(sheet["rows"].as_array().unwrap().iter().all(|r| r["member"]["name"] != "张立新"));
     // The activity's page shows only the unit's own volunteers.
     let mut page = app.signed_in("xuexiao").await;
-    let (status, html) = page
-        .get_text(&format!("/volunteers/activities/{snow}"))
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::NOT_FOUND,
-        "a community activity is not the unit's"
-    );
+    let (status, html) = page.get_text(&format!("/volunteers/activities/{snow}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a community activity is not the unit's");
     assert!(!html.contains("郭国庆"));
     // The groups are residents': nothing of them for a liaison.
     let g = app
-        .created_id(
-            &admin,
-            "/api/v1/groups",
-            json!({"name": "夕阳红文学社", "kind": "literary"}),
-        )
+        .created_id(&admin, "/api/v1/groups", json!({"name": "夕阳红文学社", "kind": "literary"}))
         .await;
     let (_, groups) = app.api_get(&liaison, "/api/v1/groups").await;
     assert_eq!(groups["total"], 0, "{groups}");
@@ -633,13 +498,8 @@ async fn a_liaison_sees_only_its_own_units_people(engine: Engine) {
     let (_, roster) = worker.get_text("/volunteers").await;
     assert!(roster.contains("href=\"/volunteers/groups\""));
     // A liaison keeps no records.
-    let (status, _) = app
-        .api_post(
-            &liaison,
-            "/api/v1/volunteers",
-            json!({"name": "x", "consent": true}),
-        )
-        .await;
+    let (status, _) =
+        app.api_post(&liaison, "/api/v1/volunteers", json!({"name": "x", "consent": true})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
@@ -671,11 +531,7 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
     )
     .await;
     let sheet = party_sheet_q4(&app, &admin).await;
-    let vid = |name: &str| {
-        member_row(&sheet, name)["member"]["volunteer_id"]
-            .as_i64()
-            .unwrap()
-    };
+    let vid = |name: &str| member_row(&sheet, name)["member"]["volunteer_id"].as_i64().unwrap();
     let (zhang, zhou) = (vid("张立新"), vid("周春燕"));
     for (name, on) in [("楼道清扫", "2026-10-17"), ("安全检查", "2026-11-14")] {
         let a = activity(&app, &admin, name, on, json!({})).await;
@@ -696,19 +552,13 @@ async fn party_members_are_counted_per_quarter_against_the_expectation(engine: E
     assert_eq!(ind["partners.party_members_reporting"], 3);
     // The sheet as a spreadsheet for the unit's party organisation.
     let mut page = app.signed_in("admin").await;
-    let res = page
-        .get(&format!(
-            "/volunteers/party.xlsx?year=2026&quarter=4&partner_id={power}"
-        ))
-        .await;
+    let res =
+        page.get(&format!("/volunteers/party.xlsx?year=2026&quarter=4&partner_id={power}")).await;
     assert_eq!(res.status(), StatusCode::OK);
     let bytes = res.bytes().await.unwrap();
     let table = linli_io::read_table(&bytes, "party.xlsx", &linli_io::Limits::default()).unwrap();
     let text = format!("{:?}", table);
-    assert!(
-        text.contains("张立新") && !text.contains("周春燕"),
-        "{text}"
-    );
+    assert!(text.contains("张立新") && !text.contains("周春燕"), "{text}");
 }
 
 async fn the_volunteer_pages_open_for_staff_and_on_a_phone(engine: Engine) {
@@ -718,11 +568,7 @@ async fn the_volunteer_pages_open_for_staff_and_on_a_phone(engine: Engine) {
     let v = new_volunteer(&app, &admin, json!({"name": "黄宇轩", "consent": true})).await;
     let a = activity(&app, &admin, "清雪", "2026-11-20", json!({})).await;
     let g = app
-        .created_id(
-            &admin,
-            "/api/v1/groups",
-            json!({"name": "夕阳红文学社", "kind": "literary"}),
-        )
+        .created_id(&admin, "/api/v1/groups", json!({"name": "夕阳红文学社", "kind": "literary"}))
         .await;
     app.post_refused(
         &admin,
@@ -755,10 +601,7 @@ async fn the_volunteer_pages_open_for_staff_and_on_a_phone(engine: Engine) {
         assert_eq!(status, StatusCode::OK, "{path}");
     }
     let (_, home) = page.get_text("/").await;
-    assert!(
-        home.contains("id=\"volunteer-due\"") && home.contains("清雪"),
-        "{home}"
-    );
+    assert!(home.contains("id=\"volunteer-due\"") && home.contains("清雪"), "{home}");
     // A building head and a resident keep no volunteer records.
     let mut head = app.signed_in("louzhang").await;
     let (status, _) = head.get_text("/volunteers").await;
@@ -767,17 +610,10 @@ async fn the_volunteer_pages_open_for_staff_and_on_a_phone(engine: Engine) {
 
 /// The party members' sheet of the fourth quarter of 2026, as the API answers it.
 async fn party_sheet_q4(app: &TestApp, token: &str) -> Value {
-    app.api_get(token, "/api/v1/party-members?year=2026&quarter=4")
-        .await
-        .1
+    app.api_get(token, "/api/v1/party-members?year=2026&quarter=4").await.1
 }
 
 /// The row of the member `name` on a party members' sheet.
 fn member_row<'a>(sheet: &'a Value, name: &str) -> &'a Value {
-    sheet["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["member"]["name"] == name)
-        .unwrap()
+    sheet["rows"].as_array().unwrap().iter().find(|r| r["member"]["name"] == name).unwrap()
 }

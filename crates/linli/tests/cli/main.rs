@@ -48,11 +48,7 @@ both_engines!(
 );
 
 fn init(url: &str) {
-    let out = linli_on(
-        url,
-        "init --community Xx社区 --admin admin",
-        "邻里守望2026\n",
-    );
+    let out = linli_on(url, "init --community Xx社区 --admin admin", "邻里守望2026\n");
     assert!(out.status.success(), "init failed: {}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Xx社区"));
 }
@@ -62,15 +58,7 @@ fn logs_written_to_a_pipe_carry_no_colour_codes() {
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("l.db").to_string_lossy().to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_linli"))
-        .args([
-            "init",
-            "--db",
-            &url,
-            "--community",
-            "Xx社区",
-            "--admin",
-            "admin",
-        ])
+        .args(["init", "--db", &url, "--community", "Xx社区", "--admin", "admin"])
         .env("LINLI_LOG", "info")
         .env_remove("LINLI_DB")
         .env_remove("LINLI_LOG_FORMAT")
@@ -88,10 +76,7 @@ fn logs_written_to_a_pipe_carry_no_colour_codes() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let log = text(&out.stderr);
     assert!(log.contains("migration applied"), "{log}");
-    assert!(
-        !log.contains('\u{1b}'),
-        "colour codes in a piped log: {log:?}"
-    );
+    assert!(!log.contains('\u{1b}'), "colour codes in a piped log: {log:?}");
 }
 
 /// The log of `linli serve` has a line per request: its id (the one in `x-request-id`), the
@@ -102,11 +87,7 @@ fn serve_logs_a_line_per_request_without_its_query_string() {
     for format in ["text", "json"] {
         let dir = tempfile::tempdir().unwrap();
         let url = dir.path().join("l.db").to_string_lossy().to_string();
-        let out = linli_on(
-            &url,
-            "init --community Xx社区 --admin admin",
-            "邻里守望2026\n",
-        );
+        let out = linli_on(&url, "init --community Xx社区 --admin admin", "邻里守望2026\n");
         assert!(out.status.success(), "{}", text(&out.stderr));
         let log = dir.path().join("serve.log");
         let (mut server, addr) = common::serve(&url, &log, "info", format);
@@ -174,18 +155,13 @@ fn help_names_every_command() {
     let out = linli(&["--help"], "");
     assert!(out.status.success());
     let help = text(&out.stdout);
-    for cmd in [
-        "demo", "init", "serve", "migrate", "verify", "backup", "user",
-    ] {
+    for cmd in ["demo", "init", "serve", "migrate", "verify", "backup", "user"] {
         assert!(help.contains(cmd), "--help lacks {cmd}");
     }
     for cmd in ["demo", "init", "serve", "verify", "backup", "migrate"] {
         let out = linli(&[cmd, "--help"], "");
         assert!(out.status.success(), "{cmd} --help");
-        assert!(
-            text(&out.stdout).contains("--db"),
-            "{cmd} --help mentions --db"
-        );
+        assert!(text(&out.stdout).contains("--db"), "{cmd} --help mentions --db");
     }
 }
 
@@ -195,18 +171,7 @@ fn bad_arguments_give_one_line_and_status_2() {
         &["serve", "--bogus"][..],
         &["frobnicate"][..],
         &["serve", "--db", "x.db", "--addr", "not-an-address"][..],
-        &[
-            "user",
-            "add",
-            "--db",
-            "x.db",
-            "--community",
-            "c",
-            "--username",
-            "u",
-            "--role",
-            "boss",
-        ][..],
+        &["user", "add", "--db", "x.db", "--community", "c", "--username", "u", "--role", "boss"][..],
     ] {
         let out = linli(args, "");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -222,16 +187,9 @@ fn init_refuses_an_empty_or_short_password_and_creates_nothing() {
     for pw in ["\n", "abc\n", ""] {
         let out = linli_on(&db.url, "init --community Xx社区 --admin admin", pw);
         assert_eq!(out.status.code(), Some(2), "{pw:?}");
-        assert!(
-            text(&out.stderr).contains("password refused"),
-            "{}",
-            text(&out.stderr)
-        );
+        assert!(text(&out.stderr).contains("password refused"), "{}", text(&out.stderr));
     }
-    assert!(
-        !std::path::Path::new(&db.url).exists(),
-        "nothing was created"
-    );
+    assert!(!std::path::Path::new(&db.url).exists(), "nothing was created");
 }
 
 fn tamper(url: &str) {
@@ -239,10 +197,7 @@ fn tamper(url: &str) {
     let db = Db::open(&DbConfig::new(url)).unwrap();
     db.write_blocking(|c| {
         // The trigger refuses the edit; an attacker with the file drops it first.
-        let refused = c.execute(
-            "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
-            params![],
-        );
+        let refused = c.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1", params![]);
         assert!(refused.is_err(), "the database refuses UPDATE on audit_log");
         Ok::<_, linli_store::StoreError>(())
     })
@@ -254,10 +209,7 @@ fn tamper(url: &str) {
                 c.batch("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")?
             }
         }
-        c.execute(
-            "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
-            params![],
-        )?;
+        c.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1", params![])?;
         Ok::<_, linli_store::StoreError>(())
     })
     .unwrap();
@@ -265,8 +217,7 @@ fn tamper(url: &str) {
 
 fn audit_id_of_first(url: &str) -> i64 {
     let db = Db::open(&DbConfig::new(url.to_string())).unwrap();
-    db.read_blocking(|c| c.count("SELECT id FROM audit_log WHERE seq = 1", params![]))
-        .unwrap()
+    db.read_blocking(|c| c.count("SELECT id FROM audit_log WHERE seq = 1", params![])).unwrap()
 }
 
 fn verify_passes_then_fails_naming_the_altered_record(engine: Engine) {
@@ -281,10 +232,7 @@ fn verify_passes_then_fails_naming_the_altered_record(engine: Engine) {
     let out = linli_on(&db.url, "verify", "");
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(
-        err.contains(&format!("record {id}")) && err.contains("altered"),
-        "{err}"
-    );
+    assert!(err.contains(&format!("record {id}")) && err.contains("altered"), "{err}");
 }
 
 /// Issue 18 (4): a guard dropped or disabled in the database is named by `verify` and put back
@@ -309,39 +257,26 @@ fn a_dropped_guard_is_reported_and_restored(engine: Engine) {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let err = text(&out.stderr);
     match engine {
-        Engine::Sqlite => assert!(
-            err.contains("fund_postings_no_delete") && err.contains("missing"),
-            "{err}"
-        ),
+        Engine::Sqlite => {
+            assert!(err.contains("fund_postings_no_delete") && err.contains("missing"), "{err}")
+        }
         Engine::Postgres => {
-            assert!(
-                err.contains("fund_postings_no_truncate") && err.contains("missing"),
-                "{err}"
-            );
-            assert!(
-                err.contains("audit_log_append_only") && err.contains("disabled"),
-                "{err}"
-            );
+            assert!(err.contains("fund_postings_no_truncate") && err.contains("missing"), "{err}");
+            assert!(err.contains("audit_log_append_only") && err.contains("disabled"), "{err}");
         }
     }
     assert!(err.contains("linli migrate"), "says how to restore: {err}");
 
     let out = linli_on(&db.url, "migrate", "");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stdout).contains("restored"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("restored"), "{}", text(&out.stdout));
     let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("guards"));
     handle
         .write_blocking(|c| {
-            let refused = c.execute(
-                "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
-                params![],
-            );
+            let refused =
+                c.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1", params![]);
             assert!(refused.is_err(), "the guard refuses again");
             Ok::<_, linli_store::StoreError>(())
         })
@@ -360,11 +295,7 @@ fn a_database_newer_than_the_binary_is_refused() {
     for cmd in ["migrate", "verify"] {
         let out = linli(&[cmd, "--db", &db.url], "");
         assert_eq!(out.status.code(), Some(1), "{cmd}");
-        assert!(
-            text(&out.stderr).contains("newer than this binary"),
-            "{}",
-            text(&out.stderr)
-        );
+        assert!(text(&out.stderr).contains("newer than this binary"), "{}", text(&out.stderr));
     }
 }
 
@@ -373,38 +304,12 @@ fn a_backup_is_a_working_database() {
     let db = database(Engine::Sqlite).unwrap();
     init(&db.url);
     let out_path = db.dir.path().join("backup.db");
-    let out = linli(
-        &[
-            "backup",
-            "--db",
-            &db.url,
-            "--out",
-            &out_path.to_string_lossy(),
-        ],
-        "",
-    );
+    let out = linli(&["backup", "--db", &db.url, "--out", &out_path.to_string_lossy()], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = linli_on(&out_path.to_string_lossy(), "verify", "");
-    assert!(
-        out.status.success(),
-        "the backup verifies: {}",
-        text(&out.stderr)
-    );
-    let again = linli(
-        &[
-            "backup",
-            "--db",
-            &db.url,
-            "--out",
-            &out_path.to_string_lossy(),
-        ],
-        "",
-    );
-    assert_eq!(
-        again.status.code(),
-        Some(2),
-        "an existing file is not overwritten"
-    );
+    assert!(out.status.success(), "the backup verifies: {}", text(&out.stderr));
+    let again = linli(&["backup", "--db", &db.url, "--out", &out_path.to_string_lossy()], "");
+    assert_eq!(again.status.code(), Some(2), "an existing file is not overwritten");
 }
 
 #[test]
@@ -451,11 +356,7 @@ fn user_add_makes_a_street_account_granted_on_its_street() {
         "街道统计2026\n",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stdout).contains("东安街道"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("东安街道"), "{}", text(&out.stdout));
     let rows = d
         .read_blocking(|c| {
             c.query(
@@ -484,16 +385,10 @@ fn user_add_makes_a_street_account_granted_on_its_street() {
         "user add --street 东安街道 --community Xx社区 --username both --role admin",
         "街道统计2026\n",
     );
-    assert!(
-        !both.status.success(),
-        "--street and --community together are refused"
-    );
+    assert!(!both.status.success(), "--street and --community together are refused");
     let made = d
         .read_blocking(|c| {
-            c.count(
-                "SELECT COUNT(*) FROM users WHERE username IN ('xicheng', 'both')",
-                params![],
-            )
+            c.count("SELECT COUNT(*) FROM users WHERE username IN ('xicheng', 'both')", params![])
         })
         .unwrap();
     assert_eq!(made, 0);
@@ -537,16 +432,8 @@ fn user_add_makes_a_liaison_of_a_partner_unit() {
         linli(&args, "联络员的密码2026\n")
     };
     let out = add("lianluo1", None);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "a liaison without a unit is refused"
-    );
-    assert!(
-        text(&out.stderr).contains("partner_missing"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(1), "a liaison without a unit is refused");
+    assert!(text(&out.stderr).contains("partner_missing"), "{}", text(&out.stderr));
     let out = add("lianluo1", Some("第一中学"));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = add("lianluo2", Some(&unit.to_string()));
@@ -585,10 +472,7 @@ fn migrate_is_idempotent() {
 }
 
 fn fixture(name: &str) -> String {
-    format!(
-        "{}/../linli-io/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/../linli-io/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn last_json(out: &Output) -> serde_json::Value {
@@ -602,15 +486,7 @@ fn import_roster_on(engine: Engine) {
     init(&db.url);
     // Without --create-places, the buildings of the file do not exist yet: every row refused.
     let out = linli(
-        &[
-            "import",
-            "residents",
-            &fixture("roster.xlsx"),
-            "--db",
-            &db.url,
-            "--community",
-            "Xx社区",
-        ],
+        &["import", "residents", &fixture("roster.xlsx"), "--db", &db.url, "--community", "Xx社区"],
         "",
     );
     assert_eq!(out.status.code(), Some(1));
@@ -618,12 +494,7 @@ fn import_roster_on(engine: Engine) {
     assert_eq!(summary["imported"], 0);
     assert_eq!(summary["errors"].as_array().unwrap().len(), 10);
     assert_eq!(summary["errors"][0]["column"], "楼栋");
-    assert!(
-        summary["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("没有")
-    );
+    assert!(summary["errors"][0]["message"].as_str().unwrap().contains("没有"));
 
     let out = linli(
         &[
@@ -645,24 +516,11 @@ fn import_roster_on(engine: Engine) {
 
     // The same file again: duplicates in create mode, updates in upsert mode.
     let out = linli(
-        &[
-            "import",
-            "residents",
-            &fixture("roster.csv"),
-            "--db",
-            &db.url,
-            "--community",
-            "Xx社区",
-        ],
+        &["import", "residents", &fixture("roster.csv"), "--db", &db.url, "--community", "Xx社区"],
         "",
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        last_json(&out)["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("已在本社区登记")
-    );
+    assert!(last_json(&out)["errors"][0]["message"].as_str().unwrap().contains("已在本社区登记"));
     let out = linli(
         &[
             "import",
@@ -695,12 +553,7 @@ fn import_roster_on(engine: Engine) {
         "",
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        last_json(&out)["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Excel")
-    );
+    assert!(last_json(&out)["errors"][0]["message"].as_str().unwrap().contains("Excel"));
     let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success());
 }
@@ -755,18 +608,14 @@ fn import_names_every_refused_row_and_echoes_no_control_characters_on(engine: En
     assert!(at(5, "姓名").contains("U+202E"));
     assert_eq!(errors.len(), 3, "{summary}");
     for output in [text(&out.stdout), text(&out.stderr)] {
-        assert!(
-            !output.contains(['\u{1b}', '\u{7}', '\u{202e}']),
-            "{output:?}"
-        );
+        assert!(!output.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{output:?}");
     }
     // All rows or none: the good first row was not written either.
     let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success());
     let database = Db::open(&DbConfig::new(db.url.clone())).unwrap();
-    let n = database
-        .read_blocking(|c| c.count("SELECT COUNT(*) FROM residents", params![]))
-        .unwrap();
+    let n =
+        database.read_blocking(|c| c.count("SELECT COUNT(*) FROM residents", params![])).unwrap();
     assert_eq!(n, 0);
 }
 
@@ -845,10 +694,7 @@ fn fund_with_three_gifts(d: &Db) -> Vec<(i64, String)> {
                 None,
                 now,
             )?;
-            gifts.push((
-                linli_store::fund::donation(c, community, id)?.transaction_id,
-                receipt,
-            ));
+            gifts.push((linli_store::fund::donation(c, community, id)?.transaction_id, receipt));
         }
         Ok::<_, linli_store::StoreError>(gifts)
     })
@@ -881,10 +727,7 @@ fn fund_tamper_is_named(engine: Engine) {
     let out = linli_on(&db.url, "verify", "");
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(
-        err.contains("fund ledger") && err.contains(&format!("record {tx}")),
-        "{err}"
-    );
+    assert!(err.contains("fund ledger") && err.contains(&format!("record {tx}")), "{err}");
 }
 
 /// Issue 18 (3): records cut from the ledger's end, with the chain head and the receipt counter
@@ -902,17 +745,10 @@ fn a_ledger_cut_short_is_caught_by_its_anchor(engine: Engine) {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let kept = std::fs::read_to_string(&file).unwrap();
     assert_eq!(kept.lines().count(), 1, "{kept}");
-    assert!(
-        kept.contains(":3:") && kept.contains("爱心基金账本 第3笔"),
-        "{kept}"
-    );
+    assert!(kept.contains(":3:") && kept.contains("爱心基金账本 第3笔"), "{kept}");
     let out = linli(&["verify", "--db", &db.url, "--anchor-file", &file_arg], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stdout).contains("anchors: 1"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("anchors: 1"), "{}", text(&out.stdout));
 
     // Someone removes the last gift and rewinds the head and the counter with it.
     d.write_blocking(|c| {
@@ -954,24 +790,13 @@ fn a_ledger_cut_short_is_caught_by_its_anchor(engine: Engine) {
     let out = linli(&["verify", "--db", &db.url, "--anchor-file", &file_arg], "");
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(
-        err.contains("no record 3") && err.contains("ends at 2"),
-        "{err}"
-    );
+    assert!(err.contains("no record 3") && err.contains("ends at 2"), "{err}");
     // The receipt's short form works too, and a rewritten record is told from a missing one.
     let out = linli_on(&db.url, "verify --anchor 1:000000000000", "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("rewritten"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("rewritten"), "{}", text(&out.stderr));
     let out = linli_on(&db.url, "verify --anchor three", "");
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "a malformed anchor is a usage error"
-    );
+    assert_eq!(out.status.code(), Some(2), "a malformed anchor is a usage error");
 }
 
 /// One HTTP/1.1 exchange with the app, by hand (the CLI crate has no HTTP client).
@@ -1033,9 +858,7 @@ fn indicators_cli_and_api_agree_on(engine: Engine) {
         std::sync::Arc::new(linli_core::SystemClock),
         linli_web::Config::default(),
     ));
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
     rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
     let token = http(
@@ -1058,11 +881,7 @@ fn indicators_cli_and_api_agree_on(engine: Engine) {
     assert_eq!(api["indicators"], cli["indicators"]);
     assert_eq!(api["details"], cli["details"]);
     assert!(
-        cli["indicators"]
-            .as_object()
-            .unwrap()
-            .values()
-            .any(|v| v.is_null()),
+        cli["indicators"].as_object().unwrap().values().any(|v| v.is_null()),
         "some module is not built yet"
     );
 }
@@ -1103,18 +922,10 @@ fn report_summary_on(engine: Engine) {
     // A new community has no records: no figure is printed as 0, each is said to be left out.
     assert!(told["figures"].as_array().unwrap().is_empty(), "{told}");
     let omitted = told["omitted"].as_array().unwrap();
-    assert!(
-        omitted
-            .iter()
-            .any(|o| o["id"] == "fund.raised_total" && o["reason"] == "zero")
-    );
+    assert!(omitted.iter().any(|o| o["id"] == "fund.raised_total" && o["reason"] == "zero"));
     assert!(!md.contains("0元") && !md.contains("0名"));
     let (html, _) = summary("html");
-    assert!(
-        String::from_utf8(html)
-            .unwrap()
-            .contains("<h2>一、创新学习载体，打造品牌社区</h2>")
-    );
+    assert!(String::from_utf8(html).unwrap().contains("<h2>一、创新学习载体，打造品牌社区</h2>"));
     let (docx, _) = summary("docx");
     assert_eq!(&docx[..2], b"PK");
 
@@ -1123,11 +934,7 @@ fn report_summary_on(engine: Engine) {
         "report summary --community Xx社区 --year 2026 --format pdf --out /tmp/x",
         "",
     );
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "an unknown format is a usage error"
-    );
+    assert_eq!(out.status.code(), Some(2), "an unknown format is a usage error");
     let out = linli_on(
         &db.url,
         "report summary --community 无此社区 --year 2026 --format md --out /tmp/x",
@@ -1161,10 +968,7 @@ fn user_deactivate_reactivate_and_reset_password() {
         .unwrap()
     };
     let run = |cmd: &str, input: &str| {
-        linli(
-            &["user", cmd, "--db", &db.url, "--username", "wangli"],
-            input,
-        )
+        linli(&["user", cmd, "--db", &db.url, "--username", "wangli"], input)
     };
     let out = run("deactivate", "");
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -1190,20 +994,11 @@ fn user_deactivate_reactivate_and_reset_password() {
         .unwrap();
     assert_eq!(
         actions,
-        [
-            "user.create",
-            "user.deactivate",
-            "user.reactivate",
-            "user.password_reset"
-        ]
+        ["user.create", "user.deactivate", "user.reactivate", "user.password_reset"]
     );
     let out = linli_on(&db.url, "user deactivate --username nobody", "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("nobody"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("nobody"), "{}", text(&out.stderr));
     let out = linli_on(&db.url, "verify", "");
     assert!(out.status.success(), "the audit chain still verifies");
 }
@@ -1222,32 +1017,13 @@ fn calendar_load_on(engine: Engine) {
     )
     .unwrap();
     let file = file.to_string_lossy().to_string();
-    let out = linli(
-        &[
-            "calendar",
-            "load",
-            &file,
-            "--db",
-            &db.url,
-            "--community",
-            "Xx社区",
-        ],
-        "",
-    );
+    let out = linli(&["calendar", "load", &file, "--db", &db.url, "--community", "Xx社区"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stdout).contains("loaded 2027 for Xx社区"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("loaded 2027 for Xx社区"), "{}", text(&out.stdout));
     // Without --community: the deployment's year, for every community.
     let out = linli(&["calendar", "load", &file, "--db", &db.url], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stdout).contains("every community (1)"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("every community (1)"), "{}", text(&out.stdout));
     let handle = Db::open(&DbConfig::new(db.url.clone())).unwrap();
     let (rows, community) = handle
         .read_blocking(|c| {
@@ -1269,37 +1045,16 @@ fn calendar_load_on(engine: Engine) {
     assert!(!cal.is_working_day(day(2027, 1, 1)));
     // A weekday make-up day is refused naming the line, and nothing is loaded.
     let bad = dir.path().join("bad.csv");
-    std::fs::write(
-        &bad,
-        "date,kind,name\n2028-01-01,holiday,元旦\n2028-01-03,workday,x\n",
-    )
-    .unwrap();
-    let out = linli(
-        &["calendar", "load", &bad.to_string_lossy(), "--db", &db.url],
-        "",
-    );
+    std::fs::write(&bad, "date,kind,name\n2028-01-01,holiday,元旦\n2028-01-03,workday,x\n")
+        .unwrap();
+    let out = linli(&["calendar", "load", &bad.to_string_lossy(), "--db", &db.url], "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("line 3"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("line 3"), "{}", text(&out.stderr));
     let rows = handle
         .read_blocking(|c| c.count("SELECT COUNT(*) FROM calendar_years", params![]))
         .unwrap();
     assert_eq!(rows, 2);
     // An unknown community is refused.
-    let out = linli(
-        &[
-            "calendar",
-            "load",
-            &file,
-            "--db",
-            &db.url,
-            "--community",
-            "无此社区",
-        ],
-        "",
-    );
+    let out = linli(&["calendar", "load", &file, "--db", &db.url, "--community", "无此社区"], "");
     assert_eq!(out.status.code(), Some(1));
 }

@@ -36,10 +36,7 @@ pub fn serve(
     log_format: &str,
 ) -> (std::process::Child, std::net::SocketAddr) {
     // A free port: bind to port 0, note the port, let it go.
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_linli"))
         .args(["serve", "--db", url, "--addr", &addr.to_string()])
         .env("LINLI_LOG", log_level)
@@ -107,11 +104,7 @@ pub fn database(engine: Engine) -> Option<Database> {
             let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
             c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
             let base = &admin[..admin.rfind('/').unwrap()];
-            Some(Database {
-                url: format!("{base}/{name}"),
-                dir,
-                pg: Some((admin.clone(), name)),
-            })
+            Some(Database { url: format!("{base}/{name}"), dir, pg: Some((admin.clone(), name)) })
         }
     }
 }

@@ -52,21 +52,14 @@ impl Server {
         let started = Instant::now();
         for _ in 0..600 {
             if let Some(status) = self.child.try_wait().unwrap() {
-                panic!(
-                    "linli serve exited ({status}) before it was healthy:\n{}",
-                    self.log_text()
-                );
+                panic!("linli serve exited ({status}) before it was healthy:\n{}", self.log_text());
             }
             if let Ok((200, _)) = http(self.addr, "GET", "/healthz", None, None, None) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!(
-            "linli serve was not healthy after {:?}:\n{}",
-            started.elapsed(),
-            self.log_text()
-        );
+        panic!("linli serve was not healthy after {:?}:\n{}", started.elapsed(), self.log_text());
     }
 
     fn kill(&mut self) {
@@ -115,20 +108,13 @@ fn http(
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
     let raw = String::from_utf8(raw).map_err(|_| bad("not UTF-8"))?;
-    let (head, rest) = raw
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| bad("no end of headers"))?;
-    let status: u16 = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| bad("no status"))?;
+    let (head, rest) = raw.split_once("\r\n\r\n").ok_or_else(|| bad("no end of headers"))?;
+    let status: u16 =
+        head.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| bad("no status"))?;
     let header = |name: &str| {
         head.lines().skip(1).find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_string())
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
         })
     };
     let body = if let Some(len) = header("content-length") {
@@ -202,10 +188,7 @@ fn send_gift(addr: SocketAddr, token: &str, i: usize) -> std::io::Result<(i64, S
     )?;
     assert_eq!(status, 201, "gift {i}: {status} {body}");
     let v = json(&body);
-    Ok((
-        v["id"].as_i64().unwrap(),
-        v["receipt_no"].as_str().unwrap().to_string(),
-    ))
+    Ok((v["id"].as_i64().unwrap(), v["receipt_no"].as_str().unwrap().to_string()))
 }
 
 /// What one run of senders saw.
@@ -220,13 +203,10 @@ struct Outcome {
 /// The donations in the database: receipt number → (id, amount).
 fn stored(db: &Db) -> BTreeMap<String, (i64, i64)> {
     db.read_blocking(|c| {
-        c.query(
-            "SELECT receipt_no, id, amount_fen FROM fund_donations ORDER BY id",
-            params![],
-        )?
-        .iter()
-        .map(|r| Ok((r.text(0)?, (r.int(1)?, r.int(2)?))))
-        .collect::<Result<BTreeMap<_, _>, linli_store::StoreError>>()
+        c.query("SELECT receipt_no, id, amount_fen FROM fund_donations ORDER BY id", params![])?
+            .iter()
+            .map(|r| Ok((r.text(0)?, (r.int(1)?, r.int(2)?))))
+            .collect::<Result<BTreeMap<_, _>, linli_store::StoreError>>()
     })
     .unwrap()
 }
@@ -234,9 +214,7 @@ fn stored(db: &Db) -> BTreeMap<String, (i64, i64)> {
 /// Receipt numbers run 2026-0001 … 2026-N without a gap, every amount is one of a key we
 /// sent and no key's gift is recorded twice.
 fn assert_gap_free_and_once(donations: &BTreeMap<String, (i64, i64)>, sent: usize, when: &str) {
-    let expected: Vec<String> = (1..=donations.len())
-        .map(|n| format!("2026-{n:04}"))
-        .collect();
+    let expected: Vec<String> = (1..=donations.len()).map(|n| format!("2026-{n:04}")).collect();
     let got: Vec<&String> = donations.keys().collect();
     assert_eq!(
         got,
@@ -266,15 +244,7 @@ fn crash_during_gifts(engine: Engine) {
     let t0 = Instant::now();
     let Some(db) = database(engine) else { return };
     let out = linli(
-        &[
-            "init",
-            "--db",
-            &db.url,
-            "--community",
-            "Xx社区",
-            "--admin",
-            "admin",
-        ],
+        &["init", "--db", &db.url, "--community", "Xx社区", "--admin", "admin"],
         &format!("{PASSWORD}\n"),
     );
     assert!(out.status.success(), "init failed: {}", text(&out.stderr));
@@ -291,15 +261,8 @@ fn crash_during_gifts(engine: Engine) {
         "resolution": "成立爱心基金",
     })
     .to_string();
-    let (status, body) = http(
-        addr,
-        "POST",
-        "/api/v1/fund/decisions",
-        Some(&tok),
-        None,
-        Some(&decision),
-    )
-    .unwrap();
+    let (status, body) =
+        http(addr, "POST", "/api/v1/fund/decisions", Some(&tok), None, Some(&decision)).unwrap();
     assert_eq!(status, 201, "decision: {body}");
 
     // 3. Gifts from several threads; SIGKILL as soon as KILL_AFTER are acknowledged.
@@ -349,10 +312,7 @@ fn crash_during_gifts(engine: Engine) {
     killed.store(true, Ordering::SeqCst);
     server.kill();
     let kill_at = acked_count.load(Ordering::SeqCst);
-    assert!(
-        enough.is_ok(),
-        "{KILL_AFTER} gifts were not acknowledged in time ({kill_at} were)"
-    );
+    assert!(enough.is_ok(), "{KILL_AFTER} gifts were not acknowledged in time ({kill_at} were)");
     for s in senders {
         if let Err(e) = s.join() {
             std::panic::resume_unwind(e);
@@ -362,11 +322,7 @@ fn crash_during_gifts(engine: Engine) {
     let Outcome { acked, died } = std::mem::take(&mut *outcome.lock().unwrap());
     let sent = next.load(Ordering::SeqCst).min(MAX_GIFTS);
     assert!(acked.len() >= KILL_AFTER, "{} acknowledged", acked.len());
-    assert_eq!(
-        died.len(),
-        SENDERS,
-        "every sender ends with the request the kill cut off"
-    );
+    assert_eq!(died.len(), SENDERS, "every sender ends with the request the kill cut off");
     let crashed_after = t0.elapsed();
 
     // 4. Restart on the same database.
@@ -377,10 +333,8 @@ fn crash_during_gifts(engine: Engine) {
 
     let before = stored(&store);
     assert_gap_free_and_once(&before, sent, "after the crash");
-    let by_amount: BTreeMap<i64, (&String, i64)> = before
-        .iter()
-        .map(|(receipt, (id, amount))| (*amount, (receipt, *id)))
-        .collect();
+    let by_amount: BTreeMap<i64, (&String, i64)> =
+        before.iter().map(|(receipt, (id, amount))| (*amount, (receipt, *id))).collect();
     for (i, (id, receipt)) in &acked {
         let Some((got_id, amount)) = before.get(receipt) else {
             panic!("acknowledged receipt {receipt} (gift {i}, id {id}) is lost after the crash");
@@ -400,20 +354,13 @@ fn crash_during_gifts(engine: Engine) {
         );
     }
     let sum: i64 = before.values().map(|(_, a)| a).sum();
-    assert_eq!(
-        balance_fen(addr, &tok),
-        sum,
-        "the balance is the sum of the stored gifts"
-    );
+    assert_eq!(balance_fen(addr, &tok), sum, "the balance is the sum of the stored gifts");
 
     // Retries: an acknowledged key answers its first receipt; a key cut off in flight is
     // recorded once (its first answer if it had been committed before the kill).
     for (i, first) in &acked {
         let again = send_gift(addr, &tok, *i).unwrap();
-        assert_eq!(
-            &again, first,
-            "gift {i}: the retry after the crash got another answer"
-        );
+        assert_eq!(&again, first, "gift {i}: the retry after the crash got another answer");
     }
     let mut committed_in_flight = 0;
     for i in &died {
@@ -435,11 +382,7 @@ fn crash_during_gifts(engine: Engine) {
         "every acknowledged and every retried gift is recorded exactly once"
     );
     let sum: i64 = after.values().map(|(_, a)| a).sum();
-    assert_eq!(
-        balance_fen(addr, &tok),
-        sum,
-        "the balance after the retries"
-    );
+    assert_eq!(balance_fen(addr, &tok), sum, "the balance after the retries");
     drop(store);
 
     // 5. Stop the server; the ledger and the audit chain verify.
