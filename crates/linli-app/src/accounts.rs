@@ -5,7 +5,7 @@ use crate::{Actor, App, Error, Result};
 use linli_core::password::{self, hashing};
 use linli_core::{Action, Role};
 use linli_store::users::{self, User};
-use linli_store::{Tenant, partners, places, registry};
+use linli_store::{Tenant, audit, partners, places, registry};
 use serde_json::json;
 
 /// A new account as typed (page, JSON or command line).
@@ -245,6 +245,73 @@ pub async fn revoke_sessions(app: &App, actor: &Actor, id: i64) -> Result<u64> {
             json!({"username": user.username, "sessions_ended": ended}),
         )?;
         Ok(ended)
+    })
+    .await
+    .inspect(|_| app.accounts_changed())
+}
+
+/// Records a sign-in under the name typed: `login.succeeded` for the account it opened (the
+/// name's counted failures forgotten), or `login.failed`.
+pub async fn record_sign_in(
+    app: &App,
+    name: String,
+    opened: Option<&User>,
+    request_id: String,
+) -> Result<()> {
+    let now = app.clock.now();
+    let (community, id) = (opened.and_then(|u| u.community_id), opened.map(|u| u.id));
+    Ok(app
+        .db
+        .write(move |c| {
+            if id.is_some() {
+                users::clear_login_failures(c, &name)?;
+            }
+            let action = if id.is_some() { "login.succeeded" } else { "login.failed" };
+            audit::append(
+                c,
+                &audit::Event {
+                    at: now,
+                    community_id: community,
+                    actor_user_id: id,
+                    actor: &name,
+                    action,
+                    object_kind: "user",
+                    object_id: id.map(|i| i.to_string()),
+                    before: None,
+                    after: None,
+                    request_id: Some(&request_id),
+                },
+            )
+            .map(drop)
+        })
+        .await?)
+}
+
+/// Signs the actor out: the session or token it came with (by its hash) ends. Audited as
+/// `logout`.
+pub async fn sign_out(app: &App, actor: &Actor, token_hash: String) -> Result<()> {
+    app.write(actor, move |tx| {
+        users::delete_session(tx.c, &token_hash)?;
+        tx.audit_own_account("logout")
+    })
+    .await
+    .inspect(|_| app.accounts_changed())
+}
+
+/// Sets the actor's own password to `new_hash` (the caller has checked the current password
+/// and the policy, and hashed the new one) and signs out its other sessions and tokens: those
+/// that knew the old password. Audited as `user.password_changed`; no password is recorded.
+pub async fn set_own_password(
+    app: &App,
+    actor: &Actor,
+    token_hash: String,
+    new_hash: String,
+) -> Result<()> {
+    let id = actor.user_id().ok_or(Error::Unauthenticated)?;
+    app.write(actor, move |tx| {
+        users::set_password(tx.c, id, &new_hash, tx.actor.now)?;
+        users::delete_other_sessions(tx.c, id, &token_hash)?;
+        tx.audit_own_account("user.password_changed")
     })
     .await
     .inspect(|_| app.accounts_changed())

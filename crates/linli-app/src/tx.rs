@@ -67,4 +67,15 @@ impl Tx<'_> {
         audit::append(self.c, &e)?;
         Ok(())
     }
+
+    /// A record of the actor acting on its own account (signing out, changing its password),
+    /// in its own community: the account is the object, and no state is recorded.
+    pub fn audit_own_account(&mut self, action: &str) -> Result<()> {
+        let id = self.actor.user_id().map(|id| id.to_string());
+        let mut e = self.actor.event(action, "user", id, None, Value::Null);
+        e.after = None;
+        e.community_id = self.actor.community_id();
+        audit::append(self.c, &e)?;
+        Ok(())
+    }
 }

@@ -13,11 +13,12 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use chrono::Duration;
+use linli_app::accounts;
 use linli_core::login::{self, Throttle};
 use linli_core::password::{self, hashing};
 use linli_core::{Action, Decision, PlacePath, authorize};
+use linli_store::places;
 use linli_store::users::{self, GrantView, SessionKind, User};
-use linli_store::{audit, places};
 use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
 
@@ -244,33 +245,7 @@ async fn authenticate(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let user = found.filter(|(u, _)| ok && u.active).map(|(u, _)| u);
-    let community = user.as_ref().and_then(|u| u.community_id);
-    let actor_id = user.as_ref().map(|u| u.id);
-    let rid = rid.to_string();
-    let succeeded = user.is_some();
-    state
-        .db
-        .write(move |c| {
-            if succeeded {
-                users::clear_login_failures(c, &name)?;
-            }
-            audit::append(
-                c,
-                &audit::Event {
-                    at: now,
-                    community_id: community,
-                    actor_user_id: actor_id,
-                    actor: &name,
-                    action: if succeeded { "login.succeeded" } else { "login.failed" },
-                    object_kind: "user",
-                    object_id: actor_id.map(|i| i.to_string()),
-                    before: None,
-                    after: None,
-                    request_id: Some(&rid),
-                },
-            )
-        })
-        .await?;
+    accounts::record_sign_in(&state.app, name, user.as_ref(), rid.to_string()).await?;
     user.ok_or(AppError::Invalid { code: "login_failed", field: None })
 }
 
@@ -407,31 +382,9 @@ async fn login_submit(ctx: Ctx, headers: HeaderMap, Form(f): Form<LoginForm>) ->
 }
 
 async fn logout(ctx: Ctx, headers: HeaderMap) -> Result<Response, AppError> {
-    if let Some(caller) = ctx.caller.clone() {
-        let now = ctx.state.clock.now();
-        let rid = ctx.rid.clone();
-        ctx.state
-            .db
-            .write(move |c| {
-                users::delete_session(c, &caller.token_hash)?;
-                audit::append(
-                    c,
-                    &audit::Event {
-                        at: now,
-                        community_id: caller.community_id(),
-                        actor_user_id: Some(caller.user.id),
-                        actor: &caller.user.username,
-                        action: "logout",
-                        object_kind: "user",
-                        object_id: Some(caller.user.id.to_string()),
-                        before: None,
-                        after: None,
-                        request_id: Some(&rid),
-                    },
-                )
-            })
-            .await?;
-        ctx.state.app.accounts_changed();
+    if let Some(caller) = &ctx.caller {
+        let token_hash = caller.token_hash.clone();
+        accounts::sign_out(&ctx.state.app, &ctx.actor()?, token_hash).await?;
     }
     let mut res = redirect_with_flash("/login", true, "flash.logged_out");
     if let Some(c) = session_cookie(&ctx.state, &headers, "", 0) {
@@ -517,32 +470,8 @@ async fn password_submit(ctx: Ctx, Form(f): Form<PasswordForm>) -> Result<Respon
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let now = ctx.state.clock.now();
-    let rid = ctx.rid.clone();
-    ctx.state
-        .db
-        .write(move |c| {
-            users::set_password(c, caller.user.id, &new_hash, now)?;
-            // Other browsers and tokens that knew the old password are signed out.
-            users::delete_other_sessions(c, caller.user.id, &caller.token_hash)?;
-            audit::append(
-                c,
-                &audit::Event {
-                    at: now,
-                    community_id: caller.community_id(),
-                    actor_user_id: Some(caller.user.id),
-                    actor: &caller.user.username,
-                    action: "user.password_changed",
-                    object_kind: "user",
-                    object_id: Some(caller.user.id.to_string()),
-                    before: None,
-                    after: None,
-                    request_id: Some(&rid),
-                },
-            )
-        })
+    accounts::set_own_password(&ctx.state.app, &ctx.actor()?, caller.token_hash.clone(), new_hash)
         .await?;
-    ctx.state.app.accounts_changed();
     Ok(redirect_with_flash("/", true, "flash.password_changed"))
 }
 

@@ -185,6 +185,7 @@ async fn changing_the_password_signs_out_other_sessions(engine: Engine) {
     let mut fresh = app.browser();
     assert_eq!(fresh.login("wangge1", PASSWORD).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(fresh.login("wangge1", "网格守望2026").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.audit_count("user.password_changed").await, 1);
 }
 
 /// 40 wrong passwords sent at once, then the right one: each attempt is counted before its
