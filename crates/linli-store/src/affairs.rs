@@ -129,35 +129,12 @@ const AFFAIR_SELECT: &str = "SELECT f.id, f.community_id, f.public_ref, f.catego
     LEFT JOIN partners p ON p.id = f.assignee_partner_id";
 
 fn affair_from(r: &Row) -> Result<Affair> {
-    Ok(Affair {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        public_ref: r.text(2)?,
-        category: r.text(3)?,
-        description: r.text(4)?,
-        place_id: r.opt_int(5)?,
-        place_name: r.opt_text(6)?,
-        place_path: PlacePath::parse(&r.text(7)?)
-            .ok_or_else(|| StoreError::Db("malformed affair path".into()))?,
-        place_text: r.text(8)?,
-        reporter_phone: r.opt_text(9)?,
-        channel: r.text(10)?,
-        status: r.text(11)?,
-        reported_on: r.text(12)?,
-        respond_by: r.text(13)?,
-        resolve_by: r.text(14)?,
-        assignee_user_id: r.opt_int(15)?,
-        assignee_user_name: r.opt_text(16)?,
-        assignee_partner_id: r.opt_int(17)?,
-        assignee_partner_name: r.opt_text(18)?,
-        responded_on: r.opt_text(19)?,
-        resolved_on: r.opt_text(20)?,
-        resolution: r.text(21)?,
-        rating: r.opt_text(22)?,
-        rated_on: r.opt_text(23)?,
-        rating_note: r.text(24)?,
-        need_id: r.opt_int(25)?,
-    })
+    Ok(from_row!(r => Affair {
+        id, community_id, public_ref, category, description, place_id, place_name, place_path,
+        place_text, reporter_phone, channel, status, reported_on, respond_by, resolve_by,
+        assignee_user_id, assignee_user_name, assignee_partner_id, assignee_partner_name,
+        responded_on, resolved_on, resolution, rating, rated_on, rating_note, need_id
+    }))
 }
 
 pub fn create_affair(

@@ -220,15 +220,8 @@ const CASE_JOINS: &str = "FROM cases k
     LEFT JOIN users w ON w.id = k.worker_id";
 
 fn case_from(r: &Row) -> Result<Case> {
-    Ok(Case {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        household_id: r.opt_int(2)?,
-        resident_id: r.opt_int(3)?,
-        resident_name: r.opt_text(4)?,
-        address: r.text(5)?,
-        place_path: PlacePath::parse(&r.text(6)?)
-            .ok_or_else(|| StoreError::Db("malformed case path".into()))?,
+    Ok(from_row!(r => Case {
+        id, community_id, household_id, resident_id, resident_name, address, place_path;
         kinds: r.text(7)?.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
         summary: r.text(8)?,
         needs: r.text(9)?,
@@ -244,7 +237,7 @@ fn case_from(r: &Row) -> Result<Case> {
         created_at: r.text(19)?,
         help_count: r.int(20)?,
         last_help_on: r.opt_text(21)?,
-    })
+    }))
 }
 
 pub fn create_case(
@@ -587,8 +580,7 @@ fn app_from(c: &mut dyn Conn, r: &Row) -> Result<Application> {
         community_id: r.int(1)?,
         resident_id: r.int(2)?,
         resident_name: r.text(3)?,
-        place_path: PlacePath::parse(&r.text(4)?)
-            .ok_or_else(|| StoreError::Db("malformed path".into()))?,
+        place_path: r.path(4)?,
         case_id: r.opt_int(5)?,
         kind: r.text(6)?,
         accepted_on: r.text(7)?,
@@ -772,15 +764,9 @@ pub fn postings_between(
     )?
     .iter()
     .map(|r| {
-        Ok(PostingLine {
-            application_id: r.int(0)?,
-            name: r.text(1)?,
-            household_size: r.opt_int(2)?,
-            monthly_amount_fen: r.opt_int(3)?,
-            posting_start_on: r.text(4)?,
-            place_path: PlacePath::parse(&r.text(5)?)
-                .ok_or_else(|| StoreError::Db("malformed path".into()))?,
-        })
+        Ok(from_row!(r => PostingLine {
+            application_id, name, household_size, monthly_amount_fen, posting_start_on, place_path
+        }))
     })
     .collect()
 }
@@ -800,15 +786,7 @@ pub fn rechecks_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueR
         params![t, until],
     )?
     .iter()
-    .map(|r| {
-        Ok((
-            r.int(0)?,
-            r.text(1)?,
-            r.text(2)?,
-            r.text(3)?,
-            PlacePath::parse(&r.text(4)?).ok_or_else(|| StoreError::Db("malformed path".into()))?,
-        ))
-    })
+    .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.path(4)?)))
     .collect()
 }
 
@@ -827,7 +805,7 @@ pub fn steps_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueStep
         params![community_id, until],
     )?
     .iter()
-    .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?, PlacePath::parse(&r.text(5)?).ok_or_else(|| StoreError::Db("malformed path".into()))?)))
+    .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?, r.path(5)?)))
     .collect()
 }
 

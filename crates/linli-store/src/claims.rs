@@ -2,7 +2,7 @@
 //! the link itself, once confirmed, is `users::link_resident`.
 
 use crate::db::{Conn, Row, now_text};
-use crate::error::StoreError;
+use crate::from_row;
 use crate::{Result, Tenant, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
@@ -33,20 +33,10 @@ const COLUMNS: &str = "k.id, k.user_id, u.username, u.display_name, r.id, r.name
     LEFT JOIN households h ON h.id = r.household_id";
 
 fn from_row(r: &Row) -> Result<Claim> {
-    Ok(Claim {
-        id: r.int(0)?,
-        user_id: r.int(1)?,
-        username: r.text(2)?,
-        display_name: r.text(3)?,
-        resident_id: r.int(4)?,
-        resident_name: r.text(5)?,
-        address: r.text(6)?,
-        place_path: PlacePath::parse(&r.text(7)?)
-            .ok_or_else(|| StoreError::Db("malformed resident path".into()))?,
-        status: r.text(8)?,
-        claimed_at: r.text(9)?,
-        note: r.text(10)?,
-    })
+    Ok(from_row!(r => Claim {
+        id, user_id, username, display_name, resident_id, resident_name, address, place_path,
+        status, claimed_at, note
+    }))
 }
 
 /// Attempts an account made since `since` (any outcome).

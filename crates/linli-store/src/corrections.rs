@@ -2,7 +2,7 @@
 //! how a worker resolved it. The module owns `correction_requests`.
 
 use crate::db::{Conn, Row, now_text};
-use crate::error::StoreError;
+use crate::from_row;
 use crate::{Result, Tenant, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
@@ -35,20 +35,10 @@ const COLUMNS: &str =
     LEFT JOIN users u ON u.id = q.resolved_by";
 
 fn from_row(r: &Row) -> Result<Correction> {
-    Ok(Correction {
-        id: r.int(0)?,
-        resident_id: r.int(1)?,
-        resident_name: r.text(2)?,
-        place_path: PlacePath::parse(&r.text(3)?)
-            .ok_or_else(|| StoreError::Db("malformed resident path".into()))?,
-        field: r.text(4)?,
-        message: r.text(5)?,
-        status: r.text(6)?,
-        requested_at: r.text(7)?,
-        resolved_at: r.opt_text(8)?,
-        resolved_by: r.opt_text(9)?,
-        resolution: r.text(10)?,
-    })
+    Ok(from_row!(r => Correction {
+        id, resident_id, resident_name, place_path, field, message, status, requested_at,
+        resolved_at, resolved_by, resolution
+    }))
 }
 
 pub fn create(

@@ -2,7 +2,6 @@
 //! `corridor_board_history`, `inspection_items` and `corridor_inspections`.
 
 use crate::db::{Conn, Row, now_text};
-use crate::error::StoreError;
 use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
@@ -50,15 +49,7 @@ const CORRIDOR_COLUMNS: &str = "k.id, k.unit_id, cb.id, cb.name || cu.name, cu.p
     FROM corridors k JOIN places cu ON cu.id = k.unit_id JOIN places cb ON cb.id = cu.parent_id";
 
 fn corridor_row(r: &Row) -> Result<Corridor> {
-    Ok(Corridor {
-        id: r.int(0)?,
-        unit_id: r.int(1)?,
-        building_id: r.int(2)?,
-        name: r.text(3)?,
-        place_path: PlacePath::parse(&r.text(4)?)
-            .ok_or_else(|| StoreError::Db("malformed corridor path".into()))?,
-        building_name: r.text(5)?,
-    })
+    Ok(from_row!(r => Corridor { id, unit_id, building_id, name, place_path, building_name }))
 }
 
 pub fn get(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Corridor> {
@@ -262,17 +253,11 @@ const INSPECTION_COLUMNS: &str = "i.id, i.corridor_id, i.inspected_on, COALESCE(
     i.stars, i.failed, i.note FROM corridor_inspections i LEFT JOIN users u ON u.id = i.inspector_id";
 
 fn inspection_row(r: &Row) -> Result<Inspection> {
-    Ok(Inspection {
-        id: r.int(0)?,
-        corridor_id: r.int(1)?,
-        on: r.text(2)?,
-        inspector: r.text(3)?,
-        score: r.int(4)?,
-        max_score: r.int(5)?,
-        stars: r.int(6)?,
+    Ok(from_row!(r => Inspection {
+        id, corridor_id, on, inspector, score, max_score, stars;
         failed: r.text(7)?.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
         note: r.text(8)?,
-    })
+    }))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,6 +1,7 @@
 use crate::error::StoreError;
 use crate::{Result, pg, sqlite};
 use chrono::{DateTime, Utc};
+use linli_core::PlacePath;
 use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -171,6 +172,13 @@ impl Row {
 }
 
 impl Row {
+    /// A place path (`/1/2/5/`), as places, residents and the records kept at a place store it.
+    pub fn path(&self, i: usize) -> Result<PlacePath> {
+        let text = self.text(i)?;
+        PlacePath::parse(&text)
+            .ok_or_else(|| StoreError::Db(format!("column {i}: malformed place path {text:?}")))
+    }
+
     /// Column `i` read as `T` (an integer, a text, either of them optional, a flag, a number or
     /// bytes), as the type asks: what [`from_row!`](crate::from_row) reads each field with.
     pub fn get<T: Column>(&self, i: usize) -> Result<T> {
@@ -196,7 +204,7 @@ macro_rules! columns {
 
 // A `bool` is a flag, or a count read as "any" (not zero).
 columns!(i64 => int, Option<i64> => opt_int, String => text, Option<String> => opt_text,
-    bool => bool, f64 => real, Vec<u8> => blob);
+    bool => bool, f64 => real, Vec<u8> => blob, PlacePath => path);
 
 /// Reads a row's columns in order, one a call: what [`from_row!`](crate::from_row) walks.
 pub struct Columns<'r> {

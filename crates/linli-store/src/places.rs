@@ -23,8 +23,7 @@ const COLUMNS: &str = "id, kind, name, parent_id, community_id, path";
 
 fn from_row(r: &Row) -> Result<Place> {
     let kind = r.text(1)?.parse::<PlaceKind>().map_err(|e| StoreError::Db(e.to_string()))?;
-    let path = PlacePath::parse(&r.text(5)?)
-        .ok_or_else(|| StoreError::Db("malformed place path".into()))?;
+    let path = r.path(5)?;
     Ok(Place {
         id: r.int(0)?,
         kind,

@@ -148,15 +148,12 @@ const ARTICLE_COLUMNS: &str = "id, title, body, author, tags, board_id, publishe
 
 fn article_row(r: &Row) -> Result<Article> {
     let tags = r.text(4)?;
-    Ok(Article {
-        id: r.int(0)?,
-        title: r.text(1)?,
-        body: r.text(2)?,
-        author: r.text(3)?,
+    Ok(from_row!(r => Article {
+        id, title, body, author;
         tags: tags.split('、').filter(|s| !s.is_empty()).map(str::to_string).collect(),
         board_id: r.opt_int(5)?,
         published_on: r.text(6)?,
-    })
+    }))
 }
 
 /// What an article is written with.

@@ -538,33 +538,13 @@ pub fn get(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Resident> {
         .collect::<Result<Vec<_>>>()?;
     tags.sort_by_key(|(order, _)| *order);
     let tags = tags.into_iter().map(|(_, tag)| tag).collect();
-    Ok(Resident {
-        id: r.int(0)?,
-        community_id: r.int(1)?,
-        household_id: r.opt_int(2)?,
-        unit_id: r.opt_int(3)?,
-        building_id: r.opt_int(4)?,
-        place_path: PlacePath::parse(&r.text(5)?)
-            .ok_or_else(|| StoreError::Db("malformed resident path".into()))?,
-        name: r.text(6)?,
-        id_number: r.opt_text(7)?,
-        gender: r.opt_text(8)?,
-        birth_date: r.opt_text(9)?,
-        phone: r.opt_text(10)?,
-        relation: r.text(11)?,
-        political_status: r.text(12)?,
-        employment_status: r.text(13)?,
-        notes: r.text(14)?,
-        consent_publish_name: r.bool(15)?,
-        consent_volunteer_contact: r.bool(16)?,
-        consent_neighbor_card: r.bool(17)?,
-        status: r.text(18)?,
-        closed_on: r.opt_text(19)?,
-        building: r.opt_text(20)?,
-        unit: r.opt_text(21)?,
-        household: r.opt_text(22)?,
-        tags,
-    })
+    Ok(from_row!(r => Resident {
+        id, community_id, household_id, unit_id, building_id, place_path, name, id_number, gender,
+        birth_date, phone, relation, political_status, employment_status, notes,
+        consent_publish_name, consent_volunteer_contact, consent_neighbor_card, status, closed_on,
+        building, unit, household;
+        tags: tags,
+    }))
 }
 
 /// The place columns a resident of `household_id` carries.
@@ -924,8 +904,7 @@ pub fn id_numbers(
         "SELECT id_number, id, place_path FROM residents WHERE community_id = ? AND id_number IS NOT NULL",
         params![community_id],
     )? {
-        let path = PlacePath::parse(&r.text(2)?)
-            .ok_or_else(|| StoreError::Db("malformed resident path".into()))?;
+        let path = r.path(2)?;
         out.insert(r.text(0)?, (r.int(1)?, path));
     }
     Ok(out)

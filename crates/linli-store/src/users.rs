@@ -194,8 +194,7 @@ pub fn grants(c: &mut dyn Conn, user_id: i64) -> Result<Vec<GrantView>> {
                     .map_err(|e: linli_core::role::UnknownRole| StoreError::Db(e.to_string()))?,
                 place_id: r.int(1)?,
                 place_name: r.text(2)?,
-                path: PlacePath::parse(&r.text(3)?)
-                    .ok_or_else(|| StoreError::Db("malformed place path".into()))?,
+                path: r.path(3)?,
                 partner_id: r.opt_int(4)?,
             })
         })
@@ -427,8 +426,7 @@ pub fn heads_of(c: &mut dyn Conn, tenant: Tenant, path: &PlacePath) -> Result<Ve
     )?;
     let mut out: Vec<CardHead> = Vec::new();
     for r in rows {
-        let scope = PlacePath::parse(&r.text(3)?)
-            .ok_or_else(|| StoreError::Db("malformed place path".into()))?;
+        let scope = r.path(3)?;
         let id = r.int(0)?;
         if path.is_within(&scope) && !out.iter().any(|h| h.user_id == id) {
             out.push(CardHead { user_id: id, name: r.text(1)?, card_phone: r.text(2)? });

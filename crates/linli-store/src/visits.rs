@@ -3,7 +3,6 @@
 //! facts they look at and keeps the plans.
 
 use crate::db::{Conn, now_text};
-use crate::error::StoreError;
 use crate::params;
 use crate::{Result, Tenant, from_row};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -295,18 +294,8 @@ const TARGET_JOINS: &str = "FROM visit_targets v
     LEFT JOIN households h ON h.id = v.household_id";
 
 fn target_from(r: &crate::Row) -> Result<Target> {
-    Ok(Target {
-        id: r.int(0)?,
-        plan_id: r.int(1)?,
-        household_id: r.opt_int(2)?,
-        resident_id: r.int(3)?,
-        name: r.text(4)?,
-        building_id: r.opt_int(5)?,
-        building: r.text(6)?,
-        unit: r.text(7)?,
-        room: r.text(8)?,
-        place_path: PlacePath::parse(&r.text(9)?)
-            .ok_or_else(|| StoreError::Db("malformed visit path".into()))?,
+    Ok(from_row!(r => Target {
+        id, plan_id, household_id, resident_id, name, building_id, building, unit, room, place_path;
         reasons: split(&r.text(10)?),
         added_by_hand: r.bool(11)?,
         team: r.text(12)?,
@@ -318,7 +307,7 @@ fn target_from(r: &crate::Row) -> Result<Target> {
         note: r.text(18)?,
         removed_reason: r.text(19)?,
         members: r.int(20)?,
-    })
+    }))
 }
 
 /// The plan's list inside `scopes` (all when empty), optionally one building's, in walking order.
