@@ -228,7 +228,7 @@ pub fn write_xlsx(
 
 /// [`write_xlsx`] into `out` instead of a buffer: a large export goes to a temporary file and
 /// is streamed from there, so the finished file is never held in memory.
-pub fn write_xlsx_to<W: std::io::Write + Send>(
+pub fn write_xlsx_to<W: std::io::Write + std::io::Seek>(
     out: W,
     headers: &[&str],
     rows: impl Iterator<Item = Vec<String>>,

@@ -525,3 +525,57 @@ fn the_fixtures_survive_a_round_trip_through_write_xlsx() {
     assert_eq!(back.headers, t.headers);
     assert_eq!(cells(&back), cells(&t));
 }
+
+/// The sheet part of an xlsx, inflated.
+fn sheet_xml(xlsx: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml)
+        .unwrap();
+    xml
+}
+
+/// A roster longer than the rows that size the columns (the first 1,000), written as the
+/// download writes it (into a file as rows come): every row reads back, ID numbers and phones
+/// stay text in Excel's sense (`@`), the header is frozen and filtered over every row, and a
+/// long address first seen after the sample is kept whole (its column is simply narrower).
+#[test]
+fn a_long_roster_streams_into_the_file_and_reads_back_whole() {
+    let headers = ["姓名", "身份证号", "联系电话", "住址", "备注"];
+    let rows: Vec<Vec<String>> = (0..2_500)
+        .map(|i| {
+            vec![
+                format!("居民{i}"),
+                format!("2310021972{:08}", i),
+                format!("138{:08}", i),
+                if i == 2_000 { "长".repeat(80) } else { format!("{}栋", i % 30) },
+                if i % 7 == 0 { "独居\n每周探访".to_string() } else { String::new() },
+            ]
+        })
+        .collect();
+    let mut file = Cursor::new(Vec::new());
+    linli_io::write_xlsx_to(&mut file, &headers, rows.clone().into_iter(), "居民花名册").unwrap();
+    let bytes = file.into_inner();
+    let t = read_table(&bytes, "花名册.xlsx", &Limits::default()).unwrap();
+    assert_eq!(t.headers, headers);
+    assert_eq!(t.rows.iter().map(|r| r.cells.clone()).collect::<Vec<_>>(), rows);
+
+    let xml = sheet_xml(&bytes);
+    assert!(
+        xml.contains(
+            r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+        )
+    );
+    assert!(xml.contains(r#"<autoFilter ref="A1:E2501"/>"#), "the filter covers every row");
+    assert!(
+        xml.contains(r#"<c r="B2" s="2" t="inlineStr"><is><t>231002197200000000</t></is></c>"#)
+    );
+    assert!(xml.contains(r#"<c r="C2501" s="2" t="inlineStr"><is><t>13800002499</t></is></c>"#));
+    assert!(xml.contains(r#"<c r="E2" s="4" t="inlineStr"><is><t xml:space="preserve">独居"#));
+    // The address column was sized on the first 1,000 rows: "29栋" and its header.
+    assert!(
+        xml.contains(r#"<col min="4" max="4" width="8.7109375" customWidth="1"/>"#),
+        "{}",
+        &xml[..xml.find("<sheetData>").unwrap_or(0)]
+    );
+}
