@@ -210,10 +210,10 @@ pub fn write_csv<W: std::io::Write>(
 
 /// Writes a one-sheet xlsx workbook: the header row bold, frozen and with an autofilter;
 /// every cell a string (never a formula, so a cell `=cmd|...` is inert text and is *not*
-/// escaped); columns sized to their contents (CJK characters counted double); ID-number-like
-/// columns (by header: 身份证、证件、号码、电话、手机、账号、卡号、编号; or any cell of 11 digits or
-/// more, or an 18-character ID ending in X) in the Text format `@`, so that Excel keeps all 18
-/// digits even when someone edits them. Cells containing a line break wrap.
+/// escaped); columns sized to the header and the first 1,000 rows (CJK characters counted
+/// double); ID-number-like columns (by header: 身份证、证件、号码、电话、手机、账号、卡号、
+/// 编号; or any cell of 11 digits or more, or an 18-character ID ending in X) in the Text
+/// format `@`, so that Excel keeps all 18 digits even when someone edits them. Cells containing a line break wrap.
 ///
 /// `sheet_name` is made acceptable to Excel (forbidden characters become `_`, 31 characters
 /// at most). Fails with [`IoError::CellTooLong`] for a cell over 32,767 characters and
@@ -227,7 +227,8 @@ pub fn write_xlsx(
 }
 
 /// [`write_xlsx`] into `out` instead of a buffer: a large export goes to a temporary file and
-/// is streamed from there, so the finished file is never held in memory.
+/// is streamed from there, so the finished file is never held in memory. The sheet is
+/// compressed as its rows come, so a writer fed by a database read finishes with the read.
 pub fn write_xlsx_to<W: std::io::Write + std::io::Seek>(
     out: W,
     headers: &[&str],
