@@ -1006,28 +1006,39 @@ fn export(db: &Db, community: &Place, limit: usize, today: NaiveDate) -> BoxResu
     })
 }
 
-/// The export the way `/residents/export.xlsx` runs it: the read transaction sends each row
-/// through a channel of 512 to a writer thread, which writes the xlsx into a temporary file.
+/// The export the way `/residents/export.xlsx` runs it: the read transaction sends the rows,
+/// `linli_app::registry::EXPORT_SEND_ROWS` at a time, through a channel of 4 to a writer
+/// thread, which writes the xlsx into a temporary file.
 fn streamed_xlsx(db: &Db, f: &Filter, limit: usize) -> BoxResult<()> {
-    let (out, rows) = std::sync::mpsc::sync_channel::<Vec<String>>(512);
+    let (out, batches) = std::sync::mpsc::sync_channel::<Vec<Vec<String>>>(4);
     let writer = std::thread::spawn(move || -> Result<(), String> {
         let mut file = tempfile::tempfile().map_err(|e| e.to_string())?;
         let mut buffered = std::io::BufWriter::new(&mut file);
-        linli_io::write_xlsx_to(&mut buffered, &EXPORT_HEADERS, rows.into_iter(), "居民花名册")
+        let rows = batches.into_iter().flatten();
+        linli_io::write_xlsx_to(&mut buffered, &EXPORT_HEADERS, rows, "居民花名册")
             .map_err(|e| e.to_string())?;
         std::io::Write::flush(&mut buffered).map_err(|e| e.to_string())
     });
     let mut sent = 0usize;
+    let per_message = linli_app::registry::EXPORT_SEND_ROWS;
+    let mut batch = Vec::with_capacity(per_message);
     let read = db.read_blocking(|c| {
         registry::for_each_row(c, f, |r| {
             if sent >= limit {
                 return Err(StoreError::Other(ENOUGH.into()));
             }
             sent += 1;
-            out.send(export_row(r))
-                .map_err(|_| StoreError::Other("bench: the writer stopped".into()))
+            batch.push(export_row(r));
+            if batch.len() == per_message {
+                out.send(std::mem::replace(&mut batch, Vec::with_capacity(per_message)))
+                    .map_err(|_| StoreError::Other("bench: the writer stopped".into()))?;
+            }
+            Ok(())
         })
     });
+    if !batch.is_empty() {
+        out.send(batch).map_err(|_| "bench: the writer stopped")?;
+    }
     drop(out);
     match read {
         Ok(_) => {}

@@ -201,19 +201,17 @@ async fn export(ctx: Ctx, q: ListQuery, full: bool, kind: Kind) -> Result<Respon
     // The file is written on its own thread while the rows are read (a bounded channel between
     // them), into an anonymous temporary file (removed when closed) that the response then
     // streams: a 100,000-row roster is never held in memory, neither its rows nor its file.
-    let (out, rows) = std::sync::mpsc::sync_channel::<Vec<String>>(512);
+    let (out, batches) = std::sync::mpsc::sync_channel::<Vec<Vec<String>>>(4);
     let writer = tokio::task::spawn_blocking(move || -> Result<std::fs::File, AppError> {
         let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
         let mut file = tempfile::tempfile().map_err(|e| internal(&e))?;
         let mut buffered = std::io::BufWriter::new(&mut file);
+        let rows = batches.into_iter().flatten();
         match kind {
-            Kind::Csv => linli_io::write_csv(&mut buffered, &EXPORT_HEADERS, rows.into_iter()),
-            Kind::Xlsx => linli_io::write_xlsx_to(
-                &mut buffered,
-                &EXPORT_HEADERS,
-                rows.into_iter(),
-                "居民花名册",
-            ),
+            Kind::Csv => linli_io::write_csv(&mut buffered, &EXPORT_HEADERS, rows),
+            Kind::Xlsx => {
+                linli_io::write_xlsx_to(&mut buffered, &EXPORT_HEADERS, rows, "居民花名册")
+            }
         }
         .map_err(|e| internal(&e))?;
         // Flushed here, not on drop, where a full disk would go unnoticed.

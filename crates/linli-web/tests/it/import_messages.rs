@@ -272,6 +272,23 @@ async fn a_file_of_several_write_batches_imports_every_row_once(engine: Engine) 
         distinct_before - people,
         "every resident once"
     );
+
+    // The export sends its writer the rows a few hundred at a time: each of the community's
+    // active residents arrives once, in the CSV and in the xlsx alike.
+    let active = app.count("SELECT COUNT(*) FROM residents WHERE status = 'active'").await;
+    let csv = b.get_ok("/residents/export.csv").await;
+    assert_eq!(csv.lines().count() as i64, active + 1, "the header and every resident");
+    assert_eq!(csv.matches("居民4499,").count(), 1);
+    let res = b.get("/residents/export.xlsx").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let sheet = linli_io::read_table(
+        &res.bytes().await.unwrap(),
+        "roster.xlsx",
+        &linli_io::Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(sheet.rows.len() as i64, active);
+    assert_eq!(sheet.rows.iter().filter(|r| r.cells[0] == "居民4499").count(), 1);
 }
 
 /// Posts the `form` as `b`, which must come back (`422`) saying `message` beside the `field`.
