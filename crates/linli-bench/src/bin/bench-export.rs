@@ -13,6 +13,10 @@
 use std::error::Error;
 use std::time::Instant;
 
+/// The allocator of the `linli` binary, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type BoxResult<T> = Result<T, Box<dyn Error>>;
 
 const HEADERS: [&str; 14] = [

@@ -11,6 +11,10 @@ use linli_store::{Db, DbConfig, StoreError, migrate, params};
 use std::error::Error;
 use std::time::Instant;
 
+/// The allocator of the `linli` binary, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type BoxResult<T> = Result<T, Box<dyn Error>>;
 
 fn measure(label: &str, db: &Db, gifts: usize) -> BoxResult<()> {

@@ -38,6 +38,10 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// The allocator of the `linli` binary, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type BoxResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
 
 const USAGE: &str = "bench-http: Linli over HTTP against a bare axum JSON handler

@@ -26,6 +26,10 @@ use std::error::Error;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// The allocator of the `linli` binary, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type BoxResult<T> = Result<T, Box<dyn Error>>;
 
 const USAGE: &str = "bench-indicators: the indicators and the annual summary at district scale

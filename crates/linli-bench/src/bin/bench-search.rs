@@ -33,6 +33,10 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// The allocator of the `linli` binary, so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type BoxResult<T> = Result<T, Box<dyn Error>>;
 
 const USAGE: &str = "bench-search: full-text search over one community's articles
