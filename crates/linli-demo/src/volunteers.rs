@@ -162,14 +162,12 @@ fn activity(c: &mut dyn Conn, t: Tenant, a: Planned, now: DateTime<Utc>) -> Resu
 
 /// Residents of the demo population, oldest first from `offset`: group members.
 fn residents(c: &mut dyn Conn, t: Tenant, offset: i64, n: i64) -> Result<Vec<(i64, String)>> {
-    c.query(
+    c.query_map(
         "SELECT id, name FROM residents WHERE community_id = ? AND status = 'active' AND birth_date <= '1966-12-31'
          ORDER BY id LIMIT ? OFFSET ?",
         params![t, n, offset],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.text(1)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.text(1)?)),
+    )
 }
 
 fn resident_named(c: &mut dyn Conn, t: Tenant, name: &str) -> Result<Option<i64>> {

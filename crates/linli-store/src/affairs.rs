@@ -333,16 +333,14 @@ pub fn add_event(
 
 /// An issue's history, oldest first.
 pub fn events_of(c: &mut dyn Conn, t: Tenant, affair_id: i64) -> Result<Vec<AffairEvent>> {
-    c.query(
+    c.query_map(
         "SELECT e.id, e.happened_at, e.kind, u.display_name, e.from_label, e.to_label, e.note, e.shown FROM affair_events e
          LEFT JOIN users u ON u.id = e.actor_user_id WHERE e.affair_id = ? AND e.community_id = ? ORDER BY e.id",
         params![affair_id, t],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => AffairEvent { id, at, kind, actor, from_label, to_label, note, shown }))
-    })
-    .collect()
+        },
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -388,15 +386,13 @@ pub fn add_photo(
 }
 
 pub fn photos_of(c: &mut dyn Conn, t: Tenant, affair_id: i64) -> Result<Vec<PhotoMeta>> {
-    c.query(
+    c.query_map(
         "SELECT id, stage, width, height FROM affair_photos WHERE affair_id = ? AND community_id = ? ORDER BY id",
         params![affair_id, t],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => PhotoMeta { id, stage, width, height }))
-    })
-    .collect()
+        },
+    )
 }
 
 pub fn get_photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Photo> {
@@ -413,20 +409,18 @@ pub fn get_photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Photo> {
 
 /// The facts of the issues reported in `[from, to]`, for the three rates.
 pub fn affair_facts(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Vec<AffairFacts>> {
-    c.query(
+    c.query_map(
         "SELECT respond_by, responded_on, resolved_on, rating FROM affairs WHERE community_id = ? AND reported_on >= ? AND reported_on <= ?",
         params![t, from, to],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(AffairFacts {
             respond_by: date(&r.text(0)?)?,
             responded_on: opt_date(r.opt_text(1)?)?,
             resolved_on: opt_date(r.opt_text(2)?)?,
             rating: r.opt_text(3)?.as_deref().and_then(Rating::parse),
         })
-    })
-    .collect()
+        },
+    )
 }
 
 // ---- indicators ----
@@ -463,25 +457,21 @@ pub fn satisfaction(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result
 
 /// Accounts an issue can be dispatched to: the community's admins and workers (id, name).
 pub fn dispatchable_staff(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, String)>> {
-    c.query(
+    c.query_map(
         "SELECT DISTINCT u.id, u.display_name FROM users u JOIN grants g ON g.user_id = u.id
          WHERE u.community_id = ? AND u.active = 1 AND g.role IN ('admin', 'worker') ORDER BY u.id",
         params![t],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.text(1)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.text(1)?)),
+    )
 }
 
 /// The community's buildings (id, name) in the order they were laid out, for "where" pickers.
 pub fn buildings(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, String)>> {
-    c.query(
+    c.query_map(
         "SELECT id, name FROM places WHERE community_id = ? AND kind = 'building' ORDER BY id",
         params![t],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.text(1)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.text(1)?)),
+    )
 }
 
 /// An open issue's deadlines as planned, for re-planning them on a newly loaded calendar year:
@@ -490,14 +480,12 @@ pub type OpenDeadlines = (i64, String, String, String, String);
 
 /// The deadlines of a community's issues not resolved yet.
 pub fn open_deadlines(c: &mut dyn Conn, t: Tenant) -> Result<Vec<OpenDeadlines>> {
-    c.query(
+    c.query_map(
         "SELECT id, category, reported_on, respond_by, resolve_by FROM affairs
          WHERE community_id = ? AND status IN ('reported', 'assigned', 'in_progress') ORDER BY id",
         params![t],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?)),
+    )
 }
 
 /// Moves an open issue's deadlines (re-planned on a newly loaded calendar year).

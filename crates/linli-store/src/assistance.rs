@@ -117,10 +117,9 @@ pub fn load_year(
 
 /// The communities of the deployment (a deployment-wide year affects each).
 pub fn community_ids(c: &mut dyn Conn) -> Result<Vec<i64>> {
-    c.query("SELECT id FROM places WHERE kind = 'community' ORDER BY id", params![])?
-        .iter()
-        .map(|r| r.int(0))
-        .collect()
+    c.query_map("SELECT id FROM places WHERE kind = 'community' ORDER BY id", params![], |r| {
+        r.int(0)
+    })
 }
 
 /// An open step as planned: what re-planning it on a changed calendar needs.
@@ -137,20 +136,18 @@ pub struct OpenStep {
 
 /// The steps not done yet of a community's applications still under way.
 pub fn open_steps(c: &mut dyn Conn, t: Tenant) -> Result<Vec<OpenStep>> {
-    c.query(
+    c.query_map(
         "SELECT s.id, a.id, a.kind, a.accepted_on, a.special, s.code, s.due_on
          FROM application_steps s JOIN applications a ON a.id = s.application_id
          WHERE s.community_id = ? AND a.community_id = ? AND s.done_on IS NULL AND a.status = 'in_progress'
          ORDER BY a.id, s.sort_order",
         params![t.id(), t.id()],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => OpenStep {
             id, application_id, kind, accepted_on, special, code, due_on
         }))
-    })
-    .collect()
+        },
+    )
 }
 
 /// Moves an open step's due date (re-planned on a newly loaded year).
@@ -428,13 +425,11 @@ pub fn delete_help(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
 }
 
 pub fn help_of(c: &mut dyn Conn, case_id: i64) -> Result<Vec<HelpRecord>> {
-    c.query(
+    c.query_map(
         "SELECT x.id, x.case_id, x.kind, x.given_on, x.amount_fen, x.items, x.source, x.note, x.participants, u.display_name
          FROM help_records x LEFT JOIN users u ON u.id = x.given_by WHERE x.case_id = ? ORDER BY x.given_on, x.id",
         params![case_id],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => HelpRecord {
             id, case_id, kind, given_on, amount_fen;
             items: serde_json::from_str(&r.text(5)?).unwrap_or(serde_json::Value::Array(Vec::new())),
@@ -443,8 +438,8 @@ pub fn help_of(c: &mut dyn Conn, case_id: i64) -> Result<Vec<HelpRecord>> {
             participants: r.text(8)?,
             given_by: r.opt_text(9)?,
         }))
-    })
-    .collect()
+        },
+    )
 }
 
 /// Distinct households with at least one help record in a period (indicator).
@@ -547,12 +542,10 @@ pub fn create_application(
 }
 
 fn steps_of(c: &mut dyn Conn, application_id: i64) -> Result<Vec<Step>> {
-    c.query(
+    c.query_map(
         "SELECT id, code, name, rule, due_on, done_on, note, investigators FROM application_steps WHERE application_id = ? ORDER BY sort_order, id",
         params![application_id],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(Step {
             id: r.int(0)?,
             code: r.text(1)?,
@@ -565,8 +558,8 @@ fn steps_of(c: &mut dyn Conn, application_id: i64) -> Result<Vec<Step>> {
             // the page.
             investigators: serde_json::from_str(&r.text(7)?).unwrap_or_default(),
         })
-    })
-    .collect()
+        },
+    )
 }
 
 const APP_COLUMNS: &str = "a.id, a.community_id, a.resident_id, r.name, r.place_path, a.case_id, a.kind, a.accepted_on, a.special, a.entrusted, a.status, a.decided_on,
@@ -754,21 +747,19 @@ pub fn postings_between(
     from: &str,
     to: &str,
 ) -> Result<Vec<PostingLine>> {
-    c.query(
+    c.query_map(
         "SELECT a.id, r.name, a.household_size, a.monthly_amount_fen, a.posting_start_on, r.place_path
          FROM applications a JOIN residents r ON r.id = a.resident_id
          WHERE a.community_id = ? AND a.kind = 'dibao' AND a.status <> 'withdrawn'
            AND a.posting_start_on >= ? AND a.posting_start_on <= ?
          ORDER BY a.posting_start_on, a.id",
         params![t, from, to],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => PostingLine {
             application_id, name, household_size, monthly_amount_fen, posting_start_on, place_path
         }))
-    })
-    .collect()
+        },
+    )
 }
 
 /// A granted 低保 household's recheck due by a day: (application id, name, due date, cycle,
@@ -777,17 +768,15 @@ pub type DueRecheck = (i64, String, String, String, PlacePath);
 
 /// Granted 低保 applications whose next recheck is due by `until`, soonest first.
 pub fn rechecks_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueRecheck>> {
-    c.query(
+    c.query_map(
         "SELECT a.id, r.name, a.next_recheck_on, COALESCE(a.recheck_cycle, 'yearly'), r.place_path
          FROM applications a JOIN residents r ON r.id = a.resident_id
          WHERE a.community_id = ? AND a.kind = 'dibao' AND a.status = 'granted'
            AND a.next_recheck_on IS NOT NULL AND a.next_recheck_on <= ?
          ORDER BY a.next_recheck_on, a.id",
         params![t, until],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.path(4)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.path(4)?)),
+    )
 }
 
 /// An open step: (application id, resident's name, application kind, step name, due date,
@@ -797,16 +786,14 @@ pub type DueStep = (i64, String, String, String, String, PlacePath);
 /// Open steps of applications in progress that fall due by `until`, soonest first (home page).
 pub fn steps_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueStep>> {
     let community_id = t.id();
-    c.query(
+    c.query_map(
         "SELECT a.id, r.name, a.kind, s.name, s.due_on, r.place_path FROM application_steps s
          JOIN applications a ON a.id = s.application_id JOIN residents r ON r.id = a.resident_id
          WHERE s.community_id = ? AND s.done_on IS NULL AND a.status = 'in_progress' AND s.due_on <= ?
          ORDER BY s.due_on, a.id",
         params![community_id, until],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?, r.path(5)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?, r.path(5)?)),
+    )
 }
 
 // ---- convenience service stations ----
@@ -855,10 +842,7 @@ pub fn stations(c: &mut dyn Conn, t: Tenant, public: bool) -> Result<Vec<Station
         "SELECT s.id, s.name, {keeper}, s.services, s.hours, s.location, s.contact FROM service_stations s
          LEFT JOIN residents r ON r.id = s.keeper_resident_id WHERE s.community_id = ? AND s.active = 1 ORDER BY s.id"
     );
-    c.query(&sql, params![community_id])?
-        .iter()
-        .map(|r| {
-            Ok(from_row!(r => Station { id, name, keeper, services, hours, location, contact }))
-        })
-        .collect()
+    c.query_map(&sql, params![community_id], |r| {
+        Ok(from_row!(r => Station { id, name, keeper, services, hours, location, contact }))
+    })
 }

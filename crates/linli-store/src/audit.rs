@@ -244,13 +244,11 @@ pub fn about(
     object_id: &str,
 ) -> Result<Vec<(String, String, String)>> {
     let community_id = t.id();
-    c.query(
+    c.query_map(
         "SELECT at, actor, action FROM audit_log WHERE community_id = ? AND object_kind = ? AND object_id = ? ORDER BY seq",
         params![community_id, kind, object_id],
-    )?
-    .iter()
-    .map(|h| Ok((h.text(0)?, h.text(1)?, h.text(2)?)))
-    .collect()
+        |h| Ok((h.text(0)?, h.text(1)?, h.text(2)?)),
+    )
 }
 
 pub fn list(

@@ -144,13 +144,11 @@ pub fn items(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(String, String, i64)>> 
 /// Every item the community's checklist ever had, those taken off included (a name that
 /// comes back keeps its code, and no new item takes the code of one taken off).
 pub fn all_items(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(String, String, i64)>> {
-    c.query(
+    c.query_map(
         "SELECT code, label, points FROM inspection_items WHERE community_id = ? ORDER BY retired, sort_order, code",
         params![t],
-    )?
-    .iter()
-    .map(|r| Ok((r.text(0)?, r.text(1)?, r.int(2)?)))
-    .collect()
+        |r| Ok((r.text(0)?, r.text(1)?, r.int(2)?)),
+    )
 }
 
 /// The names of the community's items by code, those taken off included: how past
@@ -303,15 +301,13 @@ pub fn inspections(c: &mut dyn Conn, t: Tenant, corridor_id: i64) -> Result<Vec<
 
 /// The latest inspection of each corridor: corridor id → (date, stars).
 pub fn latest(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, String, i64)>> {
-    c.query(
+    c.query_map(
         "SELECT i.corridor_id, i.inspected_on, i.stars FROM corridor_inspections i
          WHERE i.community_id = ? AND i.id = (SELECT j.id FROM corridor_inspections j WHERE j.corridor_id = i.corridor_id
                                               ORDER BY j.inspected_on DESC, j.id DESC LIMIT 1)",
         params![t],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.text(1)?, r.int(2)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.text(1)?, r.int(2)?)),
+    )
 }
 
 /// How often each item failed in inspections since `since` inside the scopes: the list to act on.
@@ -436,14 +432,12 @@ pub fn board_history(
     t: Tenant,
     corridor_id: i64,
 ) -> Result<Vec<(String, String, String)>> {
-    c.query(
+    c.query_map(
         "SELECT b.theme, h.title, h.updated_on FROM corridor_board_history h JOIN corridor_boards b ON b.id = h.board_id
          WHERE h.community_id = ? AND b.corridor_id = ? ORDER BY h.id DESC LIMIT 30",
         params![t, corridor_id],
-    )?
-    .iter()
-    .map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
-    .collect()
+        |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)),
+    )
 }
 
 /// A corridor by id in any community, for its public page (the QR code in the stairwell).
@@ -491,13 +485,11 @@ pub fn add_photo(
 
 /// The photos of a corridor's inspections: (photo id, inspection id).
 pub fn photos_of(c: &mut dyn Conn, t: Tenant, corridor_id: i64) -> Result<Vec<(i64, i64)>> {
-    c.query(
+    c.query_map(
         "SELECT id, inspection_id FROM corridor_inspection_photos WHERE community_id = ? AND corridor_id = ? ORDER BY id",
         params![t, corridor_id],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.int(1)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.int(1)?)),
+    )
 }
 
 /// A photo's corridor and bytes.
@@ -523,7 +515,7 @@ pub fn register(
     }
     let mut args: Vec<Value> = vec![t.into(), from.into(), to.into()];
     let within = crate::places::within_clause("cu.path", scopes, &mut args);
-    c.query(
+    c.query_map(
         &format!(
             "SELECT cb.name || cu.name, {INSPECTION_COLUMNS} JOIN corridors k ON k.id = i.corridor_id
              JOIN places cu ON cu.id = k.unit_id JOIN places cb ON cb.id = cu.parent_id
@@ -531,12 +523,10 @@ pub fn register(
              ORDER BY i.inspected_on, cb.id, cu.id"
         ),
         &args,
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         let name = r.text(0)?;
         let rest = Row(r.0.get(1..).unwrap_or_default().to_vec());
         Ok((name, inspection_row(&rest)?))
-    })
-    .collect()
+        },
+    )
 }

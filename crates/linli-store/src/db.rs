@@ -249,6 +249,16 @@ impl dyn Conn + '_ {
         self.query_one(sql, params)?.int(0)
     }
 
+    /// Every row of the query, each made by `f`.
+    pub fn query_map<T>(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.query(sql, params)?.iter().map(f).collect()
+    }
+
     pub fn count(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
         self.query_one(sql, params)?.int(0)
     }

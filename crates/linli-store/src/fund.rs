@@ -79,17 +79,15 @@ pub fn decision(c: &mut dyn Conn, community_id: Tenant) -> Result<Option<Decisio
 /// The days on which quorate meetings decided on the fund, for the check that a gift does not
 /// come before them.
 pub fn decision_days(c: &mut dyn Conn, community_id: Tenant) -> Result<Vec<NaiveDate>> {
-    c.query(
+    c.query_map(
         "SELECT DISTINCT decided_on FROM fund_decisions WHERE community_id = ? AND quorum_reached = 1",
         params![community_id],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         let day = r.text(0)?;
         NaiveDate::parse_from_str(&day, "%Y-%m-%d")
             .map_err(|_| StoreError::Db(format!("fund decision day `{day}` is not YYYY-MM-DD")))
-    })
-    .collect()
+        },
+    )
 }
 
 /// A month's disclosure as it was put up on the board: the dates the sheet prints.
@@ -564,13 +562,11 @@ pub fn reverse(
 }
 
 fn postings_of(c: &mut dyn Conn, tx: i64) -> Result<Vec<Posting>> {
-    c.query(
+    c.query_map(
         "SELECT account, amount_fen FROM fund_postings WHERE transaction_id = ? ORDER BY id",
         params![tx],
-    )?
-    .iter()
-    .map(|r| Ok(Posting { account: r.text(0)?, amount: Fen(r.int(1)?) }))
-    .collect()
+        |r| Ok(Posting { account: r.text(0)?, amount: Fen(r.int(1)?) }),
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
@@ -1076,14 +1072,12 @@ pub fn head(c: &mut dyn Conn, community_id: Tenant) -> Result<Option<(i64, Strin
 /// Every community's fund chain head, for `linli anchor`: (community id, name, seq, hash).
 pub fn heads(db: &Db) -> Result<Vec<(i64, String, i64, String)>> {
     db.read_blocking(|c| {
-        c.query(
+        c.query_map(
             "SELECT h.community_id, p.name, h.seq, h.hash FROM chain_heads h JOIN places p ON p.id = h.community_id
               WHERE h.chain = ? AND h.seq > 0 ORDER BY h.community_id",
             params![CHAIN],
-        )?
-        .iter()
-        .map(|r| Ok((r.int(0)?, r.text(1)?, r.int(2)?, r.text(3)?)))
-        .collect()
+            |r| Ok((r.int(0)?, r.text(1)?, r.int(2)?, r.text(3)?)),
+        )
     })
 }
 

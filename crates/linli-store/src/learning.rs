@@ -51,16 +51,14 @@ pub fn create_venue(
 }
 
 pub fn venues(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Venue>> {
-    c.query(
+    c.query_map(
         "SELECT v.id, v.name, v.kind, v.room, v.capacity, v.address, (SELECT COUNT(*) FROM courses k WHERE k.venue_id = v.id)
          FROM venues v WHERE v.community_id = ? ORDER BY v.id",
         params![t],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => Venue { id, name, kind, room, capacity, address, courses }))
-    })
-    .collect()
+        },
+    )
 }
 
 /// Whether a venue of the community has this id (an id sent by a form): not found otherwise.
@@ -436,13 +434,11 @@ pub fn set_enrolment_status(
 
 /// Residents present at a session.
 pub fn present_at(c: &mut dyn Conn, t: Tenant, session_id: i64) -> Result<Vec<i64>> {
-    c.query(
+    c.query_map(
         "SELECT resident_id FROM attendance WHERE session_id = ? AND community_id = ? ORDER BY resident_id",
         params![session_id, t],
-    )?
-    .iter()
-    .map(|r| r.int(0))
-    .collect()
+        |r| r.int(0),
+    )
 }
 
 /// Records who was present. With `replace`, the list is the whole truth for the session (a roll
@@ -586,13 +582,12 @@ pub fn signups_of(c: &mut dyn Conn, t: Tenant, course_id: i64) -> Result<Vec<Sig
 
 /// Pending requests per course of a community (for the course list).
 pub fn pending_signups(c: &mut dyn Conn, t: Tenant) -> Result<BTreeMap<i64, i64>> {
-    c.query(
+    c.query_map(
         "SELECT course_id, COUNT(*) FROM course_signups WHERE community_id = ? AND status = 'pending' GROUP BY course_id",
         params![t],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.int(1)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.int(1)?)),
+    )
+    .map(|pairs| pairs.into_iter().collect())
 }
 
 /// Closes a pending request. Only a pending one: two workers handling the same request at
@@ -889,18 +884,16 @@ pub fn create_referral(
 }
 
 pub fn referrals_of(c: &mut dyn Conn, t: Tenant, seeker_id: i64) -> Result<Vec<Referral>> {
-    c.query(
+    c.query_map(
         "SELECT f.id, f.seeker_id, f.opening_id, o.employer, o.job, f.referred_on, f.result, f.result_on, f.note
          FROM referrals f JOIN openings o ON o.id = f.opening_id WHERE f.seeker_id = ? AND f.community_id = ? ORDER BY f.referred_on DESC, f.id DESC",
         params![seeker_id, t],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => Referral {
             id, seeker_id, opening_id, employer, job, referred_on, result, result_on, note
         }))
-    })
-    .collect()
+        },
+    )
 }
 
 /// A referral of the community with its seeker, for an id a form sent.
@@ -1082,16 +1075,14 @@ pub fn create_followup(
 }
 
 pub fn followups_of(c: &mut dyn Conn, t: Tenant, placement_id: i64) -> Result<Vec<Followup>> {
-    c.query(
+    c.query_map(
         "SELECT f.id, f.placement_id, f.followed_on, f.outcome, f.note, u.display_name FROM followups f
          LEFT JOIN users u ON u.id = f.created_by WHERE f.placement_id = ? AND f.community_id = ? ORDER BY f.followed_on, f.id",
         params![placement_id, t],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => Followup { id, placement_id, followed_on, outcome, note, by }))
-    })
-    .collect()
+        },
+    )
 }
 
 /// A follow-up owed: the placement, which month's call, when.

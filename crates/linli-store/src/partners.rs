@@ -153,13 +153,11 @@ pub fn create_agreement(
 }
 
 fn commitments_of(c: &mut dyn Conn, agreement_id: i64) -> Result<Vec<Commitment>> {
-    c.query(
+    c.query_map(
         "SELECT id, kind, target_per_year FROM commitments WHERE agreement_id = ? ORDER BY id",
         params![agreement_id],
-    )?
-    .iter()
-    .map(|r| Ok(from_row!(r => Commitment { id, kind, target_per_year })))
-    .collect()
+        |r| Ok(from_row!(r => Commitment { id, kind, target_per_year })),
+    )
 }
 
 const AGREEMENT_SELECT: &str = "SELECT a.id, a.community_id, a.partner_id, p.name, a.signed_on, a.valid_from, a.valid_to, a.parties, a.body, a.renews_id
@@ -226,10 +224,7 @@ pub fn commitments_in_year(
         args.push(p.into());
     }
     sql.push_str(" GROUP BY k.partner_id, p.name, k.kind ORDER BY k.partner_id, k.kind");
-    c.query(&sql, &args)?
-        .iter()
-        .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.int(3)?)))
-        .collect()
+    c.query_map(&sql, &args, |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.int(3)?)))
 }
 
 // ---- activities ----
@@ -291,15 +286,12 @@ pub fn activities(
         args.push(p.into());
     }
     sql.push_str(" ORDER BY x.held_on DESC, x.id DESC");
-    c.query(&sql, &args)?
-        .iter()
-        .map(|r| {
-            Ok(from_row!(r => Activity {
-                id, partner_id, partner_name, kind, on, place, participants, hours_tenths,
-                residents_served, note
-            }))
-        })
-        .collect()
+    c.query_map(&sql, &args, |r| {
+        Ok(from_row!(r => Activity {
+            id, partner_id, partner_name, kind, on, place, participants, hours_tenths,
+            residents_served, note
+        }))
+    })
 }
 
 /// A photo of a partner activity (what the list shows: the bytes are fetched one by one).
@@ -362,10 +354,9 @@ pub fn activity_photos(
         args.push(p.into());
     }
     sql.push_str(" ORDER BY ph.id");
-    c.query(&sql, &args)?
-        .iter()
-        .map(|r| Ok(from_row!(r => ActivityPhotoMeta { id, activity_id, width, height })))
-        .collect()
+    c.query_map(&sql, &args, |r| {
+        Ok(from_row!(r => ActivityPhotoMeta { id, activity_id, width, height }))
+    })
 }
 
 pub fn get_activity_photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<ActivityPhoto> {
@@ -425,19 +416,17 @@ pub fn add_post(c: &mut dyn Conn, t: Tenant, p: &PostInput) -> Result<i64> {
 
 /// The committee's posts, by rank (书记 first).
 pub fn posts(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Post>> {
-    c.query(
+    c.query_map(
         "SELECT k.id, k.post, k.person_name, k.partner_id, p.name, k.title, k.term_from, k.term_to FROM committee_posts k
          LEFT JOIN partners p ON p.id = k.partner_id WHERE k.community_id = ?
          ORDER BY CASE k.post WHEN 'secretary' THEN 0 WHEN 'deputy_secretary' THEN 1 WHEN 'member' THEN 2 ELSE 3 END, k.id",
         params![t],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => Post {
             id, post, person_name, partner_id, partner_name, title, term_from, term_to
         }))
-    })
-    .collect()
+        },
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -458,15 +447,13 @@ pub fn add_meeting(c: &mut dyn Conn, t: Tenant, m: &Meeting, now: DateTime<Utc>)
 }
 
 pub fn meetings(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Meeting>> {
-    c.query(
+    c.query_map(
         "SELECT id, held_on, title, minutes, attendance, attendees FROM committee_meetings WHERE community_id = ? ORDER BY held_on DESC, id DESC",
         params![t],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => Meeting { id, held_on, title, minutes, attendance, attendees }))
-    })
-    .collect()
+        },
+    )
 }
 
 // ---- resources ----
@@ -506,14 +493,11 @@ pub fn resources(c: &mut dyn Conn, t: Tenant, only: Option<i64>) -> Result<Vec<R
         args.push(p.into());
     }
     sql.push_str(" ORDER BY x.partner_id, x.id");
-    c.query(&sql, &args)?
-        .iter()
-        .map(|r| {
-            Ok(from_row!(r => Resource {
-                id, partner_id, partner_name, kind, description, availability
-            }))
-        })
-        .collect()
+    c.query_map(&sql, &args, |r| {
+        Ok(from_row!(r => Resource {
+            id, partner_id, partner_name, kind, description, availability
+        }))
+    })
 }
 
 // ---- needs and projects ----

@@ -107,14 +107,12 @@ pub fn board_article_count(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<i64> 
 
 /// The same for every board of the community that has any: (board id, articles).
 pub fn board_article_counts(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, i64)>> {
-    c.query(
+    c.query_map(
         "SELECT board_id, COUNT(*) FROM articles WHERE community_id = ? AND board_id IS NOT NULL
          GROUP BY board_id ORDER BY board_id",
         params![t],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.int(1)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.int(1)?)),
+    )
 }
 
 /// Deletes a board nothing was ever posted on (not found: another community's, gone
@@ -342,13 +340,11 @@ pub fn add_photo(
 
 /// The photos of an article: ids in order.
 pub fn photos_of(c: &mut dyn Conn, t: Tenant, article_id: i64) -> Result<Vec<i64>> {
-    c.query(
+    c.query_map(
         "SELECT id FROM article_photos WHERE community_id = ? AND article_id = ? ORDER BY id",
         params![t, article_id],
-    )?
-    .iter()
-    .map(|r| r.int(0))
-    .collect()
+        |r| r.int(0),
+    )
 }
 
 /// A photo's article and bytes.
@@ -372,16 +368,14 @@ pub fn photos_of_articles(
     let marks = vec!["?"; ids.len()].join(", ");
     let mut args: Vec<Value> = vec![t.into()];
     args.extend(ids.iter().map(|i| Value::from(*i)));
-    c.query(
+    c.query_map(
         &format!(
             "SELECT article_id, id, width, height FROM article_photos
              WHERE community_id = ? AND article_id IN ({marks}) ORDER BY article_id, id"
         ),
         &args,
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.int(1)?, r.int(2)?, r.int(3)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.int(1)?, r.int(2)?, r.int(3)?)),
+    )
 }
 
 /// The first photo of each of the articles: (article id, photo id).
@@ -441,13 +435,11 @@ pub fn number_taken(c: &mut dyn Conn, t: Tenant, number: i64) -> Result<bool> {
 }
 
 fn issue_articles(c: &mut dyn Conn, id: i64) -> Result<Vec<i64>> {
-    c.query(
+    c.query_map(
         "SELECT article_id FROM paper_issue_articles WHERE issue_id = ? ORDER BY position",
         params![id],
-    )?
-    .iter()
-    .map(|r| r.int(0))
-    .collect()
+        |r| r.int(0),
+    )
 }
 
 pub fn issue(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<PaperIssue> {
@@ -487,14 +479,12 @@ pub fn issues(c: &mut dyn Conn, t: Tenant, up_to: Option<&str>) -> Result<Vec<Pa
 
 /// The issues an article is printed in: (issue id, number).
 pub fn issues_of(c: &mut dyn Conn, t: Tenant, article_id: i64) -> Result<Vec<(i64, i64)>> {
-    c.query(
+    c.query_map(
         "SELECT p.id, p.number FROM paper_issue_articles a JOIN paper_issues p ON p.id = a.issue_id
          WHERE p.community_id = ? AND a.article_id = ? ORDER BY p.number",
         params![t, article_id],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.int(1)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.int(1)?)),
+    )
 }
 
 /// Issues published between `from` and `to`.
@@ -540,16 +530,14 @@ pub fn photo_counts(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<(i64
     let marks = vec!["?"; ids.len()].join(", ");
     let mut args: Vec<Value> = vec![t.into()];
     args.extend(ids.iter().map(|i| Value::from(*i)));
-    c.query(
+    c.query_map(
         &format!(
             "SELECT article_id, COUNT(*) FROM article_photos WHERE community_id = ? AND article_id IN ({marks})
              GROUP BY article_id ORDER BY article_id"
         ),
         &args,
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.int(1)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.int(1)?)),
+    )
 }
 
 /// Takes a photo off its article (not found: another article's, or another community's).

@@ -1126,42 +1126,36 @@ pub fn households_in_units(
 }
 
 pub fn households_of_unit(c: &mut dyn Conn, unit_id: i64) -> Result<Vec<Household>> {
-    c.query(
+    c.query_map(
         "SELECT id, community_id, unit_id, number FROM households WHERE unit_id = ? ORDER BY number",
         params![unit_id],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => Household { id, community_id, unit_id, number }))
-    })
-    .collect()
+        },
+    )
 }
 
 /// The other members of a household (id, name, relation, status).
 pub fn members(c: &mut dyn Conn, household_id: i64) -> Result<Vec<(i64, String, String, String)>> {
-    c.query(
+    c.query_map(
         "SELECT id, name, relation, status FROM residents WHERE household_id = ? ORDER BY
             CASE relation WHEN 'head' THEN 0 WHEN 'spouse' THEN 1 WHEN 'parent' THEN 2 WHEN 'child' THEN 3 ELSE 4 END, id",
         params![household_id],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?)),
+    )
 }
 
 // ---- tags ----
 
 pub fn tag_kinds(c: &mut dyn Conn, t: Tenant) -> Result<Vec<TagKind>> {
     let community_id = t.id();
-    c.query(
+    c.query_map(
         "SELECT id, name, sensitive, has_grade FROM tag_kinds WHERE community_id = ? ORDER BY sort_order, id",
         params![community_id],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => TagKind { id, name, sensitive, has_grade }))
-    })
-    .collect()
+        },
+    )
 }
 
 /// Gives a community its starting tag list (once).
@@ -1563,14 +1557,12 @@ pub fn card_neighbours(
     building_id: i64,
     adults_born_by: &str,
 ) -> Result<Vec<CardNeighbour>> {
-    c.query(
+    c.query_map(
         "SELECT r.unit_id, r.name, COALESCE(h.number, ''), CASE WHEN r.consent_volunteer_contact = 1 THEN r.phone END, r.id
          FROM residents r LEFT JOIN households h ON h.id = r.household_id
          WHERE r.building_id = ? AND r.status = 'active' AND r.consent_neighbor_card = 1 AND r.birth_date <= ?
          ORDER BY r.unit_id, h.number, r.id",
         params![building_id, adults_born_by],
-    )?
-    .iter()
-    .map(|r| Ok(CardNeighbour { resident_id: r.int(4)?, unit_id: r.int(0)?, name: r.text(1)?, household: r.text(2)?, phone: r.opt_text(3)? }))
-    .collect()
+        |r| Ok(CardNeighbour { resident_id: r.int(4)?, unit_id: r.int(0)?, name: r.text(1)?, household: r.text(2)?, phone: r.opt_text(3)? }),
+    )
 }

@@ -431,13 +431,11 @@ pub fn remove(c: &mut dyn Conn, kind: &str, ref_id: i64) -> Result<()> {
 
 /// The ids of a kind's documents in the index (to find what is missing).
 pub fn indexed(c: &mut dyn Conn, t: Tenant, kind: &str) -> Result<Vec<i64>> {
-    c.query(
+    c.query_map(
         "SELECT ref_id FROM search_docs WHERE community_id = ? AND kind = ? ORDER BY ref_id",
         params![t, kind],
-    )?
-    .iter()
-    .map(|r| r.int(0))
-    .collect()
+        |r| r.int(0),
+    )
 }
 
 /// A hit: the document and whether every term is in its title.
@@ -691,16 +689,14 @@ fn stats_of(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<Match>> {
             format!("{{{}}}", sorted.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
         ),
     };
-    c.query(
+    c.query_map(
         &format!(
             "SELECT doc_id, order_key, len, tf FROM search_stats
              WHERE {filter} AND community_id = ?"
         ),
         params![list, t],
-    )?
-    .iter()
-    .map(|r| Ok(from_row!(r => Match { id, order_key, len, tf })))
-    .collect()
+        |r| Ok(from_row!(r => Match { id, order_key, len, tf })),
+    )
 }
 
 /// A page's documents: (id, every term in the title).
@@ -833,10 +829,11 @@ fn ordered(
 ) -> Result<Vec<i64>> {
     let (from, mut args) = sqlite_part(scope, terms, part);
     args.extend([limit.into(), offset.into()]);
-    c.query(&format!("SELECT s.doc_id FROM {from} ORDER BY f.rowid LIMIT ? OFFSET ?"), &args)?
-        .iter()
-        .map(|r| r.int(0))
-        .collect()
+    c.query_map(
+        &format!("SELECT s.doc_id FROM {from} ORDER BY f.rowid LIMIT ? OFFSET ?"),
+        &args,
+        |r| r.int(0),
+    )
 }
 
 /// The title hits in the scope (a deep page of the large path only; SQLite).
@@ -931,10 +928,7 @@ mod tests {
             .read_blocking(|c| {
                 let mut args: Vec<Value> = vec![Value::from(1_i64)];
                 args.extend((1_i64..=20).map(Value::from));
-                c.query(&format!("EXPLAIN QUERY PLAN {}", load_sql(20)), &args)?
-                    .iter()
-                    .map(|r| r.text(3))
-                    .collect()
+                c.query_map(&format!("EXPLAIN QUERY PLAN {}", load_sql(20)), &args, |r| r.text(3))
             })
             .unwrap();
         assert!(plan.iter().any(|p| p.contains("INTEGER PRIMARY KEY")), "{plan:?}");
@@ -1066,13 +1060,11 @@ mod tests {
             .read_blocking(|c| {
                 let mut args = args.clone();
                 args.extend([Value::from(20_i64), Value::from(0_i64)]);
-                c.query(
+                c.query_map(
                     &format!("EXPLAIN QUERY PLAN SELECT s.doc_id FROM {from} ORDER BY f.rowid LIMIT ? OFFSET ?"),
                     &args,
-                )?
-                .iter()
-                .map(|r| r.text(3))
-                .collect()
+                    |r| r.text(3),
+                )
             })
             .unwrap();
         assert!(plan[0].contains("VIRTUAL TABLE INDEX"), "{plan:?}");

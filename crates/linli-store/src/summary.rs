@@ -1084,17 +1084,15 @@ pub fn help_by_month(
 /// Active residents holding each tag on `day` (人数), in the tags' order.
 pub fn residents_by_tag(c: &mut dyn Conn, t: Tenant, day: &str) -> Result<Vec<(String, i64)>> {
     let community_id = t.id();
-    c.query(
+    c.query_map(
         "SELECT k.name, COUNT(DISTINCT t.resident_id) FROM tag_kinds k
          JOIN resident_tags t ON t.tag_id = k.id
          JOIN residents r ON r.id = t.resident_id AND r.status = 'active'
          WHERE k.community_id = ? AND (t.valid_from IS NULL OR t.valid_from <= ?) AND (t.valid_to IS NULL OR t.valid_to >= ?)
          GROUP BY k.id, k.name, k.sort_order ORDER BY k.sort_order, k.id",
         params![community_id, day, day],
-    )?
-    .iter()
-    .map(|r| Ok((r.text(0)?, r.int(1)?)))
-    .collect()
+        |r| Ok((r.text(0)?, r.int(1)?)),
+    )
 }
 
 /// Households helped in the period by building (the most first, at most `limit`).

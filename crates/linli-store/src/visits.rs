@@ -501,12 +501,11 @@ pub fn helpers_of_building(
     c: &mut dyn Conn,
     building_id: i64,
 ) -> Result<std::collections::HashMap<i64, String>> {
-    c.query(
+    c.query_map(
         "SELECT n.resident_id, n.helps_with FROM neighbour_helpers n JOIN residents r ON r.id = n.resident_id
          WHERE r.building_id = ? AND r.status = 'active'",
         params![building_id],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.text(1)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.text(1)?)),
+    )
+    .map(|pairs| pairs.into_iter().collect())
 }

@@ -123,16 +123,14 @@ pub fn add_member(
 }
 
 pub fn members(c: &mut dyn Conn, t: Tenant, group_id: i64) -> Result<Vec<Member>> {
-    c.query(
+    c.query_map(
         "SELECT r.id, r.name, m.leader, m.joined_on FROM group_members m JOIN residents r ON r.id = m.resident_id
          WHERE m.community_id = ? AND m.group_id = ? ORDER BY m.leader DESC, m.joined_on, r.id",
         params![t, group_id],
-    )?
-    .iter()
-    .map(|r| {
+        |r| {
         Ok(from_row!(r => Member { resident_id, name, leader, joined_on }))
-    })
-    .collect()
+        },
+    )
 }
 
 // ---- volunteers ----
@@ -628,14 +626,11 @@ pub fn edits(
         args.push(s.into());
     }
     sql.push_str(" ORDER BY e.id");
-    c.query(&sql, &args)?
-        .iter()
-        .map(|r| {
-            Ok(from_row!(r => Edit {
-                service_id, hours_before, hours_after, reason, edited_by, edited_at
-            }))
-        })
-        .collect()
+    c.query_map(&sql, &args, |r| {
+        Ok(from_row!(r => Edit {
+            service_id, hours_before, hours_after, reason, edited_by, edited_at
+        }))
+    })
 }
 
 /// The volunteers an activity credited and their hours: what the partner activity it fulfils
@@ -942,16 +937,14 @@ pub fn credited_by_volunteer(
     from: &str,
     to: &str,
 ) -> Result<Vec<(i64, i64, i64)>> {
-    c.query(
+    c.query_map(
         "SELECT s.volunteer_id, COUNT(*), CAST(SUM(s.hours_tenths) AS BIGINT) FROM volunteer_services s
          JOIN volunteer_activities a ON a.id = s.activity_id
          WHERE s.community_id = ? AND s.hours_tenths IS NOT NULL AND a.held_on >= ? AND a.held_on <= ?
          GROUP BY s.volunteer_id",
         params![t, from, to],
-    )?
-    .iter()
-    .map(|r| Ok((r.int(0)?, r.int(1)?, r.int(2)?)))
-    .collect()
+        |r| Ok((r.int(0)?, r.int(1)?, r.int(2)?)),
+    )
 }
 
 /// The community's expectation of a reporting member: activities a quarter.
