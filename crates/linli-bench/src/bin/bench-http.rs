@@ -37,10 +37,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-/// The allocator of the `linli` binary, so that the figures are the product's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The `linli` binary's allocator comes with the crate's library.
+use linli_bench as _;
 
 type BoxResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
 

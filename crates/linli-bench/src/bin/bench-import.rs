@@ -27,6 +27,7 @@
 //! A benchmark tool, not a test: a failure ends the run with a message and a non-zero status.
 
 use chrono::{Days, NaiveDate, Utc};
+use linli_bench::TempDir;
 use linli_core::{Gender, IdNumber};
 use linli_store::{Db, DbConfig, migrate};
 use std::error::Error;
@@ -34,10 +35,6 @@ use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The allocator of the `linli` binary, so that the figures are the product's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 type BoxResult<T> = Result<T, Box<dyn Error>>;
 
@@ -334,16 +331,6 @@ fn measure(
         return Err(format!("{label}: the import did not take every row").into());
     }
     Ok(run)
-}
-
-struct TempDir(PathBuf, bool);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if !self.1 {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 fn main() -> BoxResult<()> {

@@ -25,10 +25,8 @@ use linli_store::{Db, DbConfig, StoreError, Tenant, migrate, params, reports, su
 use std::error::Error;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// The allocator of the `linli` binary, so that the figures are the product's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The `linli` binary's allocator comes with the crate's library.
+use linli_bench as _;
 
 type BoxResult<T> = Result<T, Box<dyn Error>>;
 

@@ -23,6 +23,7 @@
 
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use linli_bench::{Rng, TempDir, ms};
 use linli_core::{Gender, IdNumber, PlaceKind, PlacePath};
 use linli_io::Limits;
 use linli_store::places::{self, Place};
@@ -34,10 +35,6 @@ use std::error::Error;
 use std::io::Cursor;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// The allocator of the `linli` binary, so that the figures are the product's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 type BoxResult<T> = Result<T, Box<dyn Error>>;
 
@@ -109,34 +106,6 @@ fn parse_args() -> BoxResult<Option<Args>> {
 }
 
 // ---- generated people ----
-
-/// SplitMix64: small, fast, the same everywhere, so every run builds the same district.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
-        items.get(self.below(items.len() as u64) as usize)
-    }
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            items.swap(i, j);
-        }
-    }
-}
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
@@ -1138,21 +1107,7 @@ fn cpu_note(cpu: Option<Duration>) -> String {
     cpu.map_or(String::new(), |c| format!(", cpu {:.0} ms", ms(c)))
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
 // ---- the run ----
-
-struct TempDir(PathBuf, bool);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if !self.1 {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
 
 fn main() -> BoxResult<()> {
     let Some(args) = parse_args()? else {

@@ -21,6 +21,7 @@
 //! `--help` lists the options. A failure ends the run with a message and a non-zero status.
 
 use chrono::{Duration as Days, NaiveDate, Utc};
+use linli_bench::{Rng, TempDir, ms};
 use linli_core::PlaceKind;
 use linli_core::publicity as rules;
 use linli_store::places;
@@ -32,10 +33,6 @@ use std::error::Error;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// The allocator of the `linli` binary, so that the figures are the product's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 type BoxResult<T> = Result<T, Box<dyn Error>>;
 
@@ -123,35 +120,6 @@ fn parse_args() -> BoxResult<Option<Args>> {
 }
 
 // ---- randomness ----
-
-/// SplitMix64: small, fast, the same everywhere, so every run builds the same articles and
-/// asks the same queries.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
-    }
-    fn between(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.below(hi.saturating_sub(lo) + 1)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items.get(self.below(items.len() as u64) as usize).copied().unwrap_or("社区")
-    }
-}
 
 /// Items drawn with probability proportional to 1 / rank: the first few are in most
 /// articles, the tail in a handful.
@@ -514,11 +482,11 @@ struct Gen {
 
 impl Gen {
     fn person(&mut self) -> String {
-        let s = self.rng.pick(SURNAMES);
+        let s = self.rng.word(SURNAMES);
         if self.rng.chance(60) {
-            format!("{s}{}", self.rng.pick(TITLES_OF_PERSONS))
+            format!("{s}{}", self.rng.word(TITLES_OF_PERSONS))
         } else {
-            format!("{s}{}", self.rng.pick(GIVEN))
+            format!("{s}{}", self.rng.word(GIVEN))
         }
     }
 
@@ -526,7 +494,7 @@ impl Gen {
     /// 垃圾分类 mentions 志愿服务 in passing).
     fn topic(&mut self) -> &'static str {
         if self.rng.chance(85) && !self.about.is_empty() {
-            self.rng.pick(&self.about)
+            self.rng.word(&self.about)
         } else {
             self.topics.draw(&mut self.rng)
         }
@@ -544,13 +512,13 @@ impl Gen {
             };
             let word = match &after[..close] {
                 "t" => self.topic().to_string(),
-                "g" => self.rng.pick(GROUPS).to_string(),
+                "g" => self.rng.word(GROUPS).to_string(),
                 "p" => self.person(),
-                "pl" => self.rng.pick(PLACES).to_string(),
-                "pa" => self.rng.pick(PARTNERS).to_string(),
+                "pl" => self.rng.word(PLACES).to_string(),
+                "pa" => self.rng.word(PARTNERS).to_string(),
                 "n" => self.rng.between(2, 300).to_string(),
-                "h" => self.rng.pick(HAZARDS).to_string(),
-                "c" => self.rng.pick(NEIGHBOURS).to_string(),
+                "h" => self.rng.word(HAZARDS).to_string(),
+                "c" => self.rng.word(NEIGHBOURS).to_string(),
                 other => other.to_string(),
             };
             out.push_str(&word);
@@ -567,7 +535,7 @@ impl Gen {
         let mut paragraph = 0;
         while chars < target {
             if paragraph > 0 && self.rng.chance(25) {
-                body.push_str(&format!("\n\n## {}\n", self.rng.pick(HEADINGS)));
+                body.push_str(&format!("\n\n## {}\n", self.rng.word(HEADINGS)));
             } else if paragraph > 0 {
                 body.push_str("\n\n");
             }
@@ -580,7 +548,7 @@ impl Gen {
                 }
             } else {
                 for _ in 0..self.rng.between(2, 5) {
-                    let s = self.rng.pick(SENTENCES);
+                    let s = self.rng.word(SENTENCES);
                     let mut s = self.fill(s);
                     if self.rng.chance(5) {
                         s = format!("**{s}**");
@@ -598,7 +566,7 @@ impl Gen {
         let mut lines: Vec<&str> = Vec::new();
         let mut chars = 0;
         while chars < target {
-            let l = self.rng.pick(POEM_LINES);
+            let l = self.rng.word(POEM_LINES);
             chars += l.chars().count();
             lines.push(l);
             if self.rng.chance(20) {
@@ -613,9 +581,9 @@ impl Gen {
         let target = self.rng.between(200, 800) as usize;
         self.about = (0..self.rng.between(1, 3)).map(|_| self.topics.draw(&mut self.rng)).collect();
         let (title, body) = if self.rng.chance(5) {
-            (self.rng.pick(POEM_TITLES).to_string(), self.poem_body(target))
+            (self.rng.word(POEM_TITLES).to_string(), self.poem_body(target))
         } else {
-            let t = self.rng.pick(TITLES);
+            let t = self.rng.word(TITLES);
             (self.fill(t), self.news_body(target))
         };
         let tags =
@@ -829,7 +797,7 @@ fn queries(n: usize, today: NaiveDate) -> Vec<Query> {
         let mut words: Vec<&str> = Vec::new();
         match kind {
             Kind::Common | Kind::PageTwo | Kind::Portal => {
-                words.push(rng.pick(COMMON_WORDS));
+                words.push(rng.word(COMMON_WORDS));
                 if kind != Kind::Common && rng.chance(30) {
                     words.push(topics.draw(&mut rng));
                 }
@@ -837,7 +805,7 @@ fn queries(n: usize, today: NaiveDate) -> Vec<Query> {
             Kind::CommonPair => {
                 for _ in 0..rng.between(2, 3) {
                     words.push(if rng.chance(50) {
-                        rng.pick(COMMON_WORDS)
+                        rng.word(COMMON_WORDS)
                     } else {
                         topics.draw(&mut rng)
                     });
@@ -845,30 +813,30 @@ fn queries(n: usize, today: NaiveDate) -> Vec<Query> {
             }
             Kind::Middle => {
                 for _ in 0..rng.between(1, 2) {
-                    words.push(rng.pick(middle));
+                    words.push(rng.word(middle));
                 }
             }
             Kind::Rare => {
-                words.push(rng.pick(RARE_WORDS));
+                words.push(rng.word(RARE_WORDS));
                 if rng.chance(30) {
-                    words.push(rng.pick(RARE_WORDS));
+                    words.push(rng.word(RARE_WORDS));
                 }
             }
             Kind::CommonRare => {
-                words.push(rng.pick(COMMON_WORDS));
-                words.push(rng.pick(RARE_WORDS));
+                words.push(rng.word(COMMON_WORDS));
+                words.push(rng.word(RARE_WORDS));
             }
             Kind::TitleOnly => {
-                words.push(rng.pick(TITLE_ONLY_WORDS));
+                words.push(rng.word(TITLE_ONLY_WORDS));
                 if rng.chance(50) {
                     words.push(topics.draw(&mut rng));
                 }
             }
             Kind::NoHit => {
                 if rng.chance(50) {
-                    words.push(rng.pick(COMMON_WORDS));
+                    words.push(rng.word(COMMON_WORDS));
                 }
-                words.push(rng.pick(ABSENT_WORDS));
+                words.push(rng.word(ABSENT_WORDS));
             }
         }
         let mut seen: Vec<&str> = Vec::new();
@@ -928,10 +896,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     }
     let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted.get(i).copied().unwrap_or(Duration::ZERO)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 #[derive(Clone, Copy)]
@@ -1108,16 +1072,6 @@ fn bench(label: &str, db: &Db, args: &Args, mix: &[Query]) -> BoxResult<Figures>
 
 fn today() -> BoxResult<NaiveDate> {
     Ok(NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).ok_or("bad date")?)
-}
-
-struct TempDir(PathBuf, bool);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if !self.1 {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 fn main() -> BoxResult<()> {
