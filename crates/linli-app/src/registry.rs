@@ -649,10 +649,9 @@ pub const EXPORT_SEND_ROWS: usize = 256;
 /// The roster as an export takes it: every resident the query finds within the actor's export
 /// scopes, each turned into a sheet row by `row` — ID numbers and phones masked unless `full`
 /// (the admin's unmasked export) — and sent to `out` as it is read, [`EXPORT_SEND_ROWS`] rows a
-/// message: a writer on another thread makes the file meanwhile, so a 100,000-row export holds
-/// no more rows than the channel's bound. (A message a row woke the writer for every row, which
-/// cost more than writing it.) The export is audited with its row count and format; returns the
-/// count.
+/// message (a message a row woke the writer's thread for every row): a writer on another thread
+/// makes the file meanwhile, so a 100,000-row export holds no more rows than the channel's
+/// bound. The export is audited with its row count and format; returns the count.
 pub async fn export<F>(
     app: &App,
     actor: &Actor,
@@ -692,8 +691,8 @@ where
                 };
                 batch.push(sheet_row);
                 if batch.len() == EXPORT_SEND_ROWS {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(EXPORT_SEND_ROWS));
-                    out.send(full).map_err(|_| stopped())?;
+                    let ready = std::mem::replace(&mut batch, Vec::with_capacity(EXPORT_SEND_ROWS));
+                    out.send(ready).map_err(|_| stopped())?;
                 }
                 n += 1;
                 Ok(())
