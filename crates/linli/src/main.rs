@@ -14,8 +14,8 @@ use std::sync::Arc;
 /// mimalloc rather than the C library's allocator: the rows of an import, an export or a page
 /// are many small strings, often made on one thread and freed on another, which glibc's
 /// arenas pay for with locks. Measured (stop 37): a 100,000-row export's read 0.66 → 0.30 s
-/// and its streamed xlsx 1.13 → 0.37 s (bench-registry), `linli import` of 100,000 rows
-/// 10.5 → 5.8 s (bench-import), the resident read over HTTP 35,000 → 46,500/s (bench-http).
+/// and its streamed xlsx 1.13 → 0.37 s (bench-registry), the resident read over HTTP
+/// 35,000 → 46,500/s (bench-http); `linli import` of 100,000 rows no faster (bench-import).
 /// Built without transparent huge pages (`no_thp`): with them an import's peak memory grew by
 /// a few 2 MiB pages, past the goal of four times its file.
 #[global_allocator]
