@@ -3,6 +3,7 @@
 
 use crate::{Actor, App, Error, Result};
 use linli_core::password::{self, hashing};
+use linli_core::roster::ResidentStatus;
 use linli_core::{Action, Role};
 use linli_store::users::{self, User};
 use linli_store::{Tenant, audit, partners, places, registry};
@@ -46,7 +47,7 @@ pub async fn create_user(app: &App, actor: &Actor, n: NewUser) -> Result<User> {
                 .read(move |c| registry::get(c, tenant, rid))
                 .await
                 .map_err(|e| e.or_invalid("resident_missing", "resident_id"))?;
-            if r.status != "active" {
+            if r.status != ResidentStatus::Active {
                 return Err(Error::invalid("resident_missing", "resident_id"));
             }
             Some(r)

@@ -6,6 +6,7 @@
 use crate::partners::{self, NeedDraft, PHOTOS_PER_REPORT, Photo, liaison_unit};
 use crate::{Actor, App, Error, Result, clip};
 use chrono::Datelike;
+use linli_core::partners::AffairStep;
 use linli_core::partners::{self as rules, AffairEvent, AffairStatus, Rating};
 use linli_core::workdays::Calendar;
 use linli_core::{Action, PlaceKind};
@@ -230,7 +231,7 @@ async fn report_in(
             }
             tries += 1;
         };
-        store::add_event(tx.c, t, id, "reported", user, "", "", "", true, now)?;
+        store::add_event(tx.c, t, id, AffairStep::Reported, user, "", "", "", true, now)?;
         for ph in photos {
             store::add_photo(tx.c, t, id, "report", "image/jpeg", ph.width, ph.height, ph.bytes, now)?;
         }
@@ -286,7 +287,7 @@ pub async fn assign(app: &App, actor: &Actor, id: i64, d: AssignDraft) -> Result
             .map(|(_, n)| n)
             .ok_or(Error::invalid("affair_assignee_bad", "assignee_user_id"))?
     };
-    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
+    let status = a.status;
     let reason = clip(d.reason.as_deref(), 500);
     rules::affair_after(status, AffairEvent::Assign, &reason).map_err(|e| match e {
         rules::PartnersError::RerouteReason => Error::invalid(e.code(), "reason"),
@@ -309,7 +310,7 @@ pub async fn assign(app: &App, actor: &Actor, id: i64, d: AssignDraft) -> Result
     app.write(actor, move |tx| {
         let now = tx.actor.now;
         store::assign_affair(tx.c, t, id, user, partner, &due, &fmt(today), now)?;
-        store::add_event(tx.c, t, id, if reroute { "rerouted" } else { "assigned" }, tx.actor.user_id(), &from_label, &to_label, &reason, true, now)?;
+        store::add_event(tx.c, t, id, if reroute { AffairStep::Rerouted } else { AffairStep::Assigned }, tx.actor.user_id(), &from_label, &to_label, &reason, true, now)?;
         tx.audit_change(t, if reroute { "affair.reroute" } else { "affair.assign" }, "affair", id,
             Some(json!({"status": a.status, "assignee_user_id": a.assignee_user_id, "partner_id": a.assignee_partner_id})),
             json!({"status": "assigned", "assignee_user_id": user, "partner_id": partner, "due_on": due, "reason": reason}))?;
@@ -347,7 +348,7 @@ pub async fn progress(app: &App, actor: &Actor, id: i64, note: &str) -> Result<A
     if note.is_empty() {
         return Err(Error::invalid("affair_note_missing", "note"));
     }
-    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
+    let status = a.status;
     rules::affair_after(status, AffairEvent::Progress, "")
         .map_err(|e| Error::conflict(e.code()))?;
     let day = fmt(actor.today());
@@ -355,7 +356,7 @@ pub async fn progress(app: &App, actor: &Actor, id: i64, note: &str) -> Result<A
         let now = tx.actor.now;
         let user = tx.actor.user_id();
         store::mark_progress(tx.c, t, id, &day, now)?;
-        store::add_event(tx.c, t, id, "progress", user, "", "", &note, true, now)?;
+        store::add_event(tx.c, t, id, AffairStep::Progress, user, "", "", &note, true, now)?;
         tx.audit(t, "affair.progress", "affair", id, json!({"note": note}))?;
         Ok(state(id, "in_progress"))
     })
@@ -380,7 +381,7 @@ pub async fn resolve(
     if photos.len() > PHOTOS_PER_REPORT {
         return Err(Error::invalid("photo_too_many", "photos"));
     }
-    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
+    let status = a.status;
     rules::affair_after(status, AffairEvent::Resolve, "").map_err(|e| Error::conflict(e.code()))?;
     let day = fmt(actor.today());
     app.write(actor, move |tx| {
@@ -400,7 +401,7 @@ pub async fn resolve(
                 now,
             )?;
         }
-        store::add_event(tx.c, t, id, "resolved", user, "", "", &resolution, true, now)?;
+        store::add_event(tx.c, t, id, AffairStep::Resolved, user, "", "", &resolution, true, now)?;
         tx.audit_change(
             t,
             "affair.resolve",
@@ -429,7 +430,7 @@ pub async fn rate(
     }
     let t = actor.tenant()?;
     let rating = Rating::parse(rating).ok_or(Error::invalid("affair_rating_bad", "rating"))?;
-    let status = AffairStatus::parse(&a.status).unwrap_or(AffairStatus::Closed);
+    let status = a.status;
     rules::affair_after(status, AffairEvent::Rate, "").map_err(|e| Error::conflict(e.code()))?;
     let note = clip(Some(note), 500);
     let day = fmt(actor.today());
@@ -440,7 +441,7 @@ pub async fn rate(
             tx.c,
             t,
             id,
-            "rated",
+            AffairStep::Rated,
             tx.actor.user_id(),
             "",
             "",
@@ -496,7 +497,18 @@ pub async fn to_need(app: &App, actor: &Actor, id: i64) -> Result<i64> {
     .await?;
     app.write(actor, move |tx| {
         let now = tx.actor.now;
-        store::add_event(tx.c, t, a.id, "need", tx.actor.user_id(), "", "", "", true, now)?;
+        store::add_event(
+            tx.c,
+            t,
+            a.id,
+            AffairStep::Need,
+            tx.actor.user_id(),
+            "",
+            "",
+            "",
+            true,
+            now,
+        )?;
         Ok(())
     })
     .await?;

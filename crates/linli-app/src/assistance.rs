@@ -3,6 +3,7 @@
 
 use crate::{Actor, App, Error, Result};
 use linli_core::Action;
+use linli_core::assistance::CaseStatus;
 use linli_core::assistance::{self, ApplicationKind, HelpKind, Urgency};
 use linli_store::assistance::{
     self as store, Application, Case, CaseInput, HelpInput, HelpRecord, Station, StationInput,
@@ -213,7 +214,7 @@ pub async fn create_case(app: &App, actor: &Actor, d: CaseDraft) -> Result<i64> 
             let (h, head, path) = app
                 .read(move |c| {
                     let h = registry::household(c, tenant, hid)?;
-                    let members = registry::members(c, hid)?;
+                    let members = registry::members(c, tenant, hid)?;
                     let unit = linli_store::places::get(c, h.unit_id)?;
                     Ok::<_, Error>((h, members.first().map(|m| m.0), unit.path))
                 })
@@ -282,7 +283,7 @@ pub struct HelpDraft {
     #[serde(default)]
     pub case_id: i64,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::assistance::HelpKind>")]
+    #[schemars(schema_with = "linli_core::code_schema::<HelpKind>")]
     pub kind: String,
     #[serde(default)]
     pub on: String,
@@ -355,7 +356,7 @@ pub async fn add_help(app: &App, actor: &Actor, d: HelpDraft) -> Result<i64> {
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CaseStatusDraft {
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::assistance::CaseStatus>")]
+    #[schemars(schema_with = "linli_core::code_schema::<CaseStatus>")]
     pub status: String,
     /// Why the case ends; required for `closed`.
     #[serde(default)]
@@ -367,7 +368,7 @@ pub async fn set_case_status(app: &App, actor: &Actor, id: i64, d: CaseStatusDra
     let k = load_case(app, actor, id, Action::ManageCases).await?;
     let status = assistance::CaseStatus::parse(d.status.trim())
         .ok_or(Error::invalid("case_status_bad", "status"))?;
-    if status.as_str() == k.status {
+    if status == k.status {
         return Err(Error::Conflict { code: "case_status_same", field: Some("status") });
     }
     let reason: String = d.reason.trim().chars().take(500).collect();
@@ -376,7 +377,7 @@ pub async fn set_case_status(app: &App, actor: &Actor, id: i64, d: CaseStatusDra
     }
     let tenant = Tenant::new(k.community_id);
     app.write(actor, move |tx| {
-        store::set_case_status(tx.c, tenant, id, status.as_str(), &reason, tx.actor.now)?;
+        store::set_case_status(tx.c, tenant, id, status, &reason, tx.actor.now)?;
         tx.audit_change(
             tenant,
             "case.status",
@@ -394,7 +395,7 @@ pub struct ApplicationDraft {
     #[serde(default)]
     pub resident_id: i64,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::assistance::ApplicationKind>")]
+    #[schemars(schema_with = "linli_core::code_schema::<ApplicationKind>")]
     pub kind: String,
     #[serde(default)]
     pub accepted_on: String,
@@ -536,7 +537,7 @@ pub async fn complete_step(
         return Err(Error::conflict("step_done_already"));
     }
     let code = step.code.clone();
-    let dibao = a.kind == ApplicationKind::Dibao.as_str();
+    let dibao = a.kind == ApplicationKind::Dibao;
     if assistance::needs_authorisation(a.entrusted, a.authorisation_on.is_some(), &code) {
         return Err(Error::conflict("authorisation_missing"));
     }
@@ -588,9 +589,10 @@ pub async fn decide_application(
     recheck_cycle: Option<&str>,
 ) -> Result<()> {
     let a = load_application(app, actor, id, Action::ManageCases).await?;
-    if !matches!(status, "granted" | "refused" | "withdrawn") {
-        return Err(Error::invalid("application_status_bad", "status"));
-    }
+    use assistance::ApplicationStatus as S;
+    let status = S::parse(status)
+        .filter(|s| *s != S::InProgress)
+        .ok_or(Error::invalid("application_status_bad", "status"))?;
     let on = linli_core::dates::parse_date(decided_on)
         .ok_or(Error::invalid("date_bad", "decided_on"))?;
     if on > actor.today() {
@@ -599,7 +601,7 @@ pub async fn decide_application(
     let cycle = assistance::parse_recheck_cycle(recheck_cycle)
         .map_err(|e| Error::invalid(e.code(), "recheck_cycle"))?;
     // A withdrawal is the family's own act and needs no authorisation.
-    if status != "withdrawn"
+    if status != S::Withdrawn
         && assistance::needs_authorisation(
             a.entrusted,
             a.authorisation_on.is_some(),
@@ -608,13 +610,12 @@ pub async fn decide_application(
     {
         return Err(Error::conflict("authorisation_missing"));
     }
-    let recheck = (status == "granted" && a.kind == ApplicationKind::Dibao.as_str()).then(|| {
+    let recheck = (status == S::Granted && a.kind == ApplicationKind::Dibao).then(|| {
         (cycle.as_str(), assistance::next_recheck(on, cycle).format("%Y-%m-%d").to_string())
     });
-    let (tenant, on, status) =
-        (Tenant::new(a.community_id), on.format("%Y-%m-%d").to_string(), status.to_string());
+    let (tenant, on) = (Tenant::new(a.community_id), on.format("%Y-%m-%d").to_string());
     app.write(actor, move |tx| {
-        store::decide_application(tx.c, tenant, id, &status, &on)?;
+        store::decide_application(tx.c, tenant, id, status, &on)?;
         let mut after = json!({"status": status, "decided_on": on});
         if let Some((cycle, next)) = &recheck {
             store::set_recheck(tx.c, tenant, id, cycle, next, None)?;
@@ -683,7 +684,7 @@ pub async fn record_recheck(
     d: RecheckDraft,
 ) -> Result<RecheckRecorded> {
     let a = load_application(app, actor, id, Action::ManageCases).await?;
-    if a.kind != ApplicationKind::Dibao.as_str() || a.status != "granted" {
+    if a.kind != ApplicationKind::Dibao || a.status != assistance::ApplicationStatus::Granted {
         return Err(Error::conflict("recheck_not_granted"));
     }
     let given = d.recheck_cycle.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -902,7 +903,7 @@ pub async fn dibao_register(app: &App, actor: &Actor) -> Result<Vec<Application>
     let all = app.read(move |c| store::list_applications(c, tenant, None)).await?;
     Ok(all
         .into_iter()
-        .filter(|a| a.kind == ApplicationKind::Dibao.as_str())
+        .filter(|a| a.kind == ApplicationKind::Dibao)
         .filter(|a| actor.allowed(Action::ManageCases, Some(&a.place_path)))
         .collect())
 }

@@ -4,7 +4,7 @@
 //! the record. Attempts are counted so that an account cannot search the registry by guessing.
 
 use crate::{Actor, App, Error, Result};
-use linli_core::claims as rules;
+use linli_core::claims::{self as rules, ClaimStatus};
 use linli_core::{Action, Role};
 use linli_store::Tenant;
 use linli_store::claims::{self as store, Claim};
@@ -70,7 +70,8 @@ pub async fn claim(app: &App, actor: &Actor, d: ClaimDraft) -> Result<Claim> {
         Some((rid, taken)) => (Some(rid), taken),
         None => (None, false),
     };
-    let status = if resident.is_some() && !taken { "pending" } else { "unmatched" };
+    let status =
+        if resident.is_some() && !taken { ClaimStatus::Pending } else { ClaimStatus::Unmatched };
     let id = app
         .write(actor, move |tx| {
             let id =
@@ -129,8 +130,8 @@ pub async fn decide(app: &App, actor: &Actor, id: i64, d: DecideDraft) -> Result
     actor.require(app, Action::ManageResidents, &crate::places::at(t.id(), &k.place_path)).await?;
     let note: String = d.note.trim().chars().take(300).collect();
     let status = match d.decision.as_str() {
-        "confirm" => "confirmed",
-        "reject" if note.chars().count() >= 2 => "rejected",
+        "confirm" => ClaimStatus::Confirmed,
+        "reject" if note.chars().count() >= 2 => ClaimStatus::Rejected,
         "reject" => return Err(Error::invalid("claim_reason_missing", "note")),
         _ => return Err(Error::invalid("claim_decision_bad", "decision")),
     };
@@ -139,7 +140,7 @@ pub async fn decide(app: &App, actor: &Actor, id: i64, d: DecideDraft) -> Result
         if !store::decide(tx.c, t, id, status, &note, tx.actor.user_id(), tx.actor.now)? {
             return Err(Error::Conflict { code: "claim_decided", field: None });
         }
-        if status == "confirmed" {
+        if status == ClaimStatus::Confirmed {
             // One account per resident, one record per account.
             if users::account_of_resident(tx.c, t, resident)?.is_some()
                 || users::linked_resident(tx.c, user)?.is_some()

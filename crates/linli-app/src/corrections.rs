@@ -4,7 +4,8 @@
 
 use crate::{Actor, App, Error, Result};
 use linli_core::Action;
-use linli_core::corrections::{self as rules, CorrectionStatus, Refusal};
+use linli_core::corrections::CorrectionStatus;
+use linli_core::corrections::{self as rules, Refusal};
 use linli_store::Tenant;
 use linli_store::corrections::{self as store, Correction};
 use serde::Deserialize;
@@ -94,9 +95,7 @@ pub async fn of_resident(
 pub struct ResolveDraft {
     /// `done` (the record was corrected) or `declined`.
     #[serde(default)]
-    #[schemars(
-        schema_with = "linli_core::code_schema::<linli_core::corrections::CorrectionStatus>"
-    )]
+    #[schemars(schema_with = "linli_core::code_schema::<CorrectionStatus>")]
     pub outcome: String,
     /// What was done, or why not (required to decline; the resident reads it).
     #[serde(default)]
@@ -109,7 +108,7 @@ pub async fn resolve(app: &App, actor: &Actor, id: i64, d: ResolveDraft) -> Resu
     let t = actor.tenant()?;
     let q = app.read(move |c| store::get(c, t, id)).await?;
     actor.require(app, Action::ManageResidents, &crate::places::at(t.id(), &q.place_path)).await?;
-    let current = CorrectionStatus::parse(&q.status).unwrap_or(CorrectionStatus::Open);
+    let current = q.status;
     let (outcome, note) = rules::resolve(current, &d.outcome, &d.note).map_err(|r| {
         if r.code == "correction_resolved" {
             Error::Conflict { code: r.code, field: Some(r.field) }
@@ -119,8 +118,7 @@ pub async fn resolve(app: &App, actor: &Actor, id: i64, d: ResolveDraft) -> Resu
     })?;
     let resident = q.resident_id;
     app.write(actor, move |tx| {
-        if !store::resolve(tx.c, t, id, outcome.as_str(), &note, tx.actor.user_id(), tx.actor.now)?
-        {
+        if !store::resolve(tx.c, t, id, outcome, &note, tx.actor.user_id(), tx.actor.now)? {
             return Err(Error::Conflict { code: "correction_resolved", field: Some("status") });
         }
         tx.audit_change(

@@ -7,6 +7,7 @@ use crate::learning::{Created, Listing, active_resident, day_text, required_date
 use crate::{Actor, App, Error, Result, clip};
 use chrono::NaiveDate;
 use linli_core::Action;
+use linli_core::learning::VacancyStatus;
 use linli_core::learning::{
     ContractType, EmploymentRate, Hours, Outcome, ReferralResult, SeekerStatus, TraineeCheck,
 };
@@ -326,7 +327,7 @@ pub async fn update_seeker(app: &App, actor: &Actor, id: i64, d: SeekerEdit) -> 
     let status = match d.status.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         Some(v) => SeekerStatus::parse(v)
             .ok_or(Error::invalid("employment_seeker_status_bad", "status"))?,
-        None => SeekerStatus::parse(&s.status).unwrap_or(SeekerStatus::Seeking),
+        None => s.status,
     };
     let u = store::SeekerUpdate {
         skills: clip(d.skills.as_deref(), 200),
@@ -447,7 +448,7 @@ pub async fn refer(app: &App, actor: &Actor, seeker_id: i64, opening_id: i64) ->
         .read(move |c| store::get_opening(c, tenant, opening_id))
         .await
         .map_err(|_| Error::invalid("employment_opening_missing", "opening_id"))?;
-    if o.status != "open" {
+    if o.status != VacancyStatus::Open {
         return Err(Error::invalid("employment_opening_missing", "opening_id"));
     }
     let on = day_text(actor.today());

@@ -5,8 +5,10 @@
 use crate::{Actor, App, Error, Result, Tx, clip};
 use chrono::NaiveDate;
 use linli_core::Action;
+use linli_core::fund::DisbursementStatus;
 use linli_core::fund::{DonorKind, Fen, MeetingBasis, Method, Purpose, account};
 use linli_core::idempotency::{self, Replay};
+use linli_core::roster::ResidentStatus;
 use linli_store::fund::{self, DecisionInput, DonationInput};
 use linli_store::places::{self, Place};
 use linli_store::{StoreError, Tenant, registry};
@@ -176,7 +178,7 @@ fn check_gift_date(tx: &mut Tx<'_>, tenant: Tenant, received: NaiveDate) -> Resu
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct DonationDraft {
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::fund::DonorKind>")]
+    #[schemars(schema_with = "linli_core::code_schema::<DonorKind>")]
     pub donor_kind: String,
     #[serde(default)]
     pub donor_resident_id: Option<i64>,
@@ -311,7 +313,7 @@ pub struct RequestDraft {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DisbursementState {
     pub id: i64,
-    pub status: String,
+    pub status: DisbursementStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<i64>,
 }
@@ -325,7 +327,9 @@ pub async fn request(app: &App, actor: &Actor, d: RequestDraft) -> Result<Disbur
     let rid = d.beneficiary_resident_id.ok_or_else(missing)?;
     let r = app.read(move |c| registry::get(c, tenant, rid)).await.map_err(|_| missing())?;
     // The requester vouches for the beneficiary: someone they look after.
-    if r.status != "active" || !actor.allowed(Action::ViewResidents, Some(&r.place_path)) {
+    if r.status != ResidentStatus::Active
+        || !actor.allowed(Action::ViewResidents, Some(&r.place_path))
+    {
         return Err(missing());
     }
     if let Some(case_id) = d.case_id {
@@ -336,7 +340,7 @@ pub async fn request(app: &App, actor: &Actor, d: RequestDraft) -> Result<Disbur
         let user = tx.actor.user_id().unwrap_or(0);
         let id = fund::request_disbursement(tx.c, tenant, rid, amount, purpose, d.case_id, &note, user, tx.actor.now)?;
         tx.audit(tenant, "fund.request", "disbursement", id, json!({"amount_fen": amount.0, "purpose": purpose.as_str(), "beneficiary_resident_id": rid}))?;
-        Ok(DisbursementState { id, status: "pending".into(), transaction_id: None })
+        Ok(DisbursementState { id, status: DisbursementStatus::Pending, transaction_id: None })
     })
     .await
 }
@@ -380,7 +384,11 @@ pub async fn pay(
                 id,
                 json!({"amount_fen": d.amount_fen, "from": from}),
             )?;
-            Ok(DisbursementState { id, status: "paid".into(), transaction_id: Some(txn) })
+            Ok(DisbursementState {
+                id,
+                status: DisbursementStatus::Paid,
+                transaction_id: Some(txn),
+            })
         })
     })
     .await
@@ -523,7 +531,7 @@ pub async fn queue(app: &App, actor: &Actor) -> Result<Option<Queue>> {
         })
         .await?;
     let (to_approve, to_pay): (Vec<_>, Vec<_>) =
-        open.into_iter().partition(|d| d.status == "pending");
+        open.into_iter().partition(|d| d.status == DisbursementStatus::Pending);
     let to_approve = if approves {
         to_approve
             .into_iter()

@@ -9,9 +9,11 @@
 use crate::{Actor, App, Error, Result, clip};
 use chrono::NaiveDate;
 use linli_core::Action;
+use linli_core::learning::SignupStatus;
 use linli_core::learning::{
     self as rules, Category, EmploymentRate, EnrolmentStatus, Tally, TeacherKind, VenueKind,
 };
+use linli_core::roster::ResidentStatus;
 use linli_store::learning::{
     self as store, Course, CourseHistory, CourseInput, Enrolment, Placement, Session, Signup, Venue,
 };
@@ -54,7 +56,7 @@ pub(crate) async fn active_resident(
         .read(move |c| registry::get(c, tenant, id))
         .await
         .map_err(|e| e.or_invalid("learning_resident_missing", field))?;
-    if r.status != "active" {
+    if r.status != ResidentStatus::Active {
         return Err(Error::invalid("learning_resident_missing", field));
     }
     Ok(r)
@@ -612,7 +614,7 @@ pub async fn complete_all(app: &App, actor: &Actor, course_id: i64) -> Result<us
     );
     let mut n = 0;
     for e in enrolments.iter().filter(|e| {
-        e.status == "enrolled"
+        e.status == EnrolmentStatus::Enrolled
             && rules::meets_completion(u32::try_from(e.attended).unwrap_or(0), total, percent)
     }) {
         set_status(app, actor, e.id, "completed", None).await?;
@@ -797,7 +799,7 @@ pub async fn signup_page(app: &App, actor: &Actor, id: i64, wanted: String) -> R
     app.read(move |c| {
         let signup = store::get_signup(c, tenant, id)?;
         let course = store::get_course(c, tenant, signup.course_id)?;
-        let found = if manage && signup.status == "pending" {
+        let found = if manage && signup.status == SignupStatus::Pending {
             find_residents(c, tenant, scopes, wanted, today)?
         } else {
             Vec::new()
@@ -834,7 +836,7 @@ pub async fn reveal_signup(app: &App, actor: &Actor, id: i64, reason: &str) -> R
 pub async fn enrol_signup(app: &App, actor: &Actor, id: i64, resident_id: i64) -> Result<Enrolled> {
     let tenant = manage(app, actor).await?;
     let (s, k) = signup(app, actor, id).await?;
-    if s.status != "pending" {
+    if s.status != SignupStatus::Pending {
         return Err(Error::conflict("learning_signup_handled"));
     }
     let r = active_resident(app, tenant, resident_id, "resident_id").await?;

@@ -7,6 +7,8 @@
 
 use crate::{Actor, App, Error, Result};
 use chrono::TimeZone;
+use linli_core::partners::AffairStatus;
+use linli_core::roster::ResidentStatus;
 use linli_core::{Action, Role};
 use linli_store::affairs::{self, Affair};
 use linli_store::learning::{self, CourseHistory};
@@ -143,7 +145,7 @@ pub async fn own_record(app: &App, actor: &Actor) -> Result<Option<Resident>> {
             return Ok(None);
         }
         let r = registry::get(c, t, rid)?;
-        Ok::<_, Error>((r.status != "anonymized").then_some(r))
+        Ok::<_, Error>((r.status != ResidentStatus::Anonymized).then_some(r))
     })
     .await
 }
@@ -153,7 +155,7 @@ pub async fn own_record(app: &App, actor: &Actor) -> Result<Option<Resident>> {
 pub struct Member {
     pub name: String,
     pub relation: String,
-    pub status: String,
+    pub status: ResidentStatus,
 }
 
 /// A resident's own page: her record, her household as registered, her courses and her reports.
@@ -166,7 +168,7 @@ pub struct Overview {
 
 fn members_of(c: &mut dyn linli_store::Conn, r: &Resident) -> Result<Vec<Member>> {
     Ok(match r.household_id {
-        Some(h) => registry::members(c, h)?
+        Some(h) => registry::members(c, Tenant::new(r.community_id), h)?
             .into_iter()
             .filter(|(id, ..)| *id != r.id)
             .map(|(_, name, relation, status)| Member { name, relation, status })
@@ -197,7 +199,7 @@ pub struct MyReport {
     pub public_ref: String,
     pub category: String,
     pub description: String,
-    pub status: String,
+    pub status: AffairStatus,
     pub reported_on: String,
     pub resolved_on: Option<String>,
     pub resolution: String,

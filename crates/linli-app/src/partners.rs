@@ -5,9 +5,9 @@
 
 use crate::{Actor, App, Error, Result, clip};
 use chrono::{Datelike, NaiveDate};
+use linli_core::partners::NeedStatus;
 use linli_core::partners::{
-    self as rules, ActivityKind, CommitteePost, Fulfilment, NeedEvent, NeedStatus, PartnerKind,
-    ResourceKind,
+    self as rules, ActivityKind, CommitteePost, Fulfilment, NeedEvent, PartnerKind, ResourceKind,
 };
 use linli_core::{Action, Role};
 use linli_store::Tenant;
@@ -512,7 +512,7 @@ pub async fn claim_need(
         None => partner_id.ok_or(Error::invalid("partner_missing", "partner_id"))?,
     };
     partner(app, actor, unit).await.map_err(|_| Error::invalid("partner_missing", "partner_id"))?;
-    let status = NeedStatus::parse(&n.status).unwrap_or(NeedStatus::Closed);
+    let status = n.status;
     rules::need_after(status, NeedEvent::Claim).map_err(|_| Error::conflict("need_not_open"))?;
     let note = clip(Some(note), 500);
     let on = fmt(actor.today());
@@ -552,7 +552,7 @@ pub async fn decide_claim(
         return Err(Error::Forbidden);
     }
     let n = need(app, actor, id).await?;
-    let status = NeedStatus::parse(&n.status).unwrap_or(NeedStatus::Closed);
+    let status = n.status;
     let confirm = d.confirm;
     let event = if confirm { NeedEvent::Confirm } else { NeedEvent::Reject };
     let next = rules::need_after(status, event).map_err(|_| Error::conflict("need_not_claimed"))?;
@@ -824,7 +824,8 @@ pub async fn liaison_home(app: &App, actor: &Actor) -> Result<Option<LiaisonHome
     let today = actor.today();
     let fulfilment = fulfilments_of(app, t, today.year(), Some(unit), today).await?;
     let needs = app.read(move |c| store::list_needs(c, t, &["open", "claimed", "matched"])).await?;
-    let (open_needs, ours): (Vec<_>, Vec<_>) = needs.into_iter().partition(|n| n.status == "open");
+    let (open_needs, ours): (Vec<_>, Vec<_>) =
+        needs.into_iter().partition(|n| n.status == NeedStatus::Open);
     Ok(Some(LiaisonHome {
         partner,
         fulfilment,

@@ -4,6 +4,7 @@
 
 use crate::{Actor, App, Error, Result};
 use chrono::NaiveDate;
+use linli_core::roster::ResidentStatus;
 use linli_core::roster::{Relation, parse_phone};
 use linli_core::{Action, Gender, IdNumber, PlaceKind};
 use linli_store::Tenant;
@@ -533,9 +534,11 @@ pub async fn close(app: &App, actor: &Actor, id: i64, status: &str, on: &str) ->
         .format("%Y-%m-%d")
         .to_string();
     let tenant = Tenant::new(r.community_id);
-    let status = status.to_string();
+    let status = ResidentStatus::parse(status)
+        .filter(|s| matches!(s, ResidentStatus::MovedAway | ResidentStatus::Deceased))
+        .ok_or(Error::invalid("resident_bad_status", "status"))?;
     app.write(actor, move |tx| {
-        registry::close(tx.c, tenant, id, &status, &on, tx.actor.now)?;
+        registry::close(tx.c, tenant, id, status, &on, tx.actor.now)?;
         tx.audit_change(
             tenant,
             "resident.close",
@@ -553,7 +556,7 @@ pub async fn close(app: &App, actor: &Actor, id: i64, status: &str, on: &str) ->
 /// itself audited (`resident.subject_export`).
 pub struct SubjectExport {
     pub resident: Resident,
-    pub members: Vec<(i64, String, String, String)>,
+    pub members: Vec<(i64, String, String, ResidentStatus)>,
     pub copy: PersonalData,
 }
 
@@ -579,7 +582,7 @@ pub async fn subject_export(app: &App, actor: &Actor, id: i64) -> Result<Subject
     app.write(actor, move |tx| {
         let tenant = Tenant::new(resident.community_id);
         let members = match resident.household_id {
-            Some(h) => registry::members(tx.c, h)?,
+            Some(h) => registry::members(tx.c, tenant, h)?,
             None => Vec::new(),
         };
         let sections = privacy::gather(tx.c, tenant, id)?;
@@ -636,9 +639,15 @@ pub async fn anonymize(app: &App, actor: &Actor, id: i64, confirm: &str) -> Resu
 }
 
 /// The members of a resident's household (id, name, relation, status).
-pub async fn household_of(app: &App, r: &Resident) -> Result<Vec<(i64, String, String, String)>> {
+pub async fn household_of(
+    app: &App,
+    r: &Resident,
+) -> Result<Vec<(i64, String, String, ResidentStatus)>> {
     match r.household_id {
-        Some(h) => app.read(move |c| registry::members(c, h)).await,
+        Some(h) => {
+            let t = Tenant::new(r.community_id);
+            app.read(move |c| registry::members(c, t, h)).await
+        }
         None => Ok(Vec::new()),
     }
 }
@@ -797,7 +806,7 @@ pub async fn picked(app: &App, actor: &Actor, id: i64) -> Result<Result<Pick, Pi
         Err(Error::NotFound) => return Ok(Err(PickRefused::Missing)),
         Err(e) => return Err(e),
     };
-    if r.status != "active" {
+    if r.status != ResidentStatus::Active {
         return Ok(Err(PickRefused::Missing));
     }
     if !actor.allowed(Action::ViewResidents, Some(&r.place_path)) {

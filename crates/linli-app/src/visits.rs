@@ -6,6 +6,8 @@ use crate::assistance::place_at;
 use crate::{Actor, App, Error, Result};
 use chrono::NaiveDate;
 use linli_core::Action;
+use linli_core::roster::ResidentStatus;
+use linli_core::visits::PlanStatus;
 use linli_core::visits::{Occasion, Progress, TargetStatus, VisitRule, parse_items};
 use linli_store::assistance::{self, HelpInput};
 use linli_store::visits::{self as store, Plan, PlanInput, Target, VisitInput};
@@ -20,7 +22,7 @@ pub async fn load_plan(app: &App, actor: &Actor, id: i64) -> Result<Plan> {
 
 /// Changes to a closed plan are refused: its list is the record of what was done.
 fn require_open(plan: &Plan) -> Result<()> {
-    if plan.status == "open" { Ok(()) } else { Err(Error::conflict("visit_plan_closed")) }
+    if plan.status == PlanStatus::Open { Ok(()) } else { Err(Error::conflict("visit_plan_closed")) }
 }
 
 /// A household of a plan the actor may act on (404 outside their buildings).
@@ -242,14 +244,14 @@ pub async fn remove_target(
     reason: &str,
 ) -> Result<()> {
     require_open(plan)?;
-    if target.status == "visited" {
+    if target.status == TargetStatus::Visited {
         return Err(Error::conflict("visit_remove_visited"));
     }
     let reason = crate::clip(Some(reason), 200);
     if reason.is_empty() {
         return Err(Error::invalid("visit_remove_reason", "reason"));
     }
-    let (tenant, tid, status) = (Tenant::new(plan.community_id), target.id, target.status.clone());
+    let (tenant, tid, status) = (Tenant::new(plan.community_id), target.id, target.status);
     app.write(actor, move |tx| {
         store::remove_target(tx.c, tid, &reason, tx.actor.now)?;
         tx.audit_change(
@@ -321,7 +323,7 @@ pub async fn add_target(app: &App, actor: &Actor, plan: &Plan, who: &str) -> Res
         let found = app.read(move |c| registry::get(c, tenant, rid)).await.ok();
         match &found {
             Some(r)
-                if r.status == "active"
+                if r.status == ResidentStatus::Active
                     && actor.allowed(Action::ManageCases, Some(&r.place_path)) =>
             {
                 rid
@@ -376,7 +378,7 @@ pub async fn close_plan(app: &App, actor: &Actor, plan: &Plan) -> Result<()> {
     if !may_close(app, actor, plan).await? {
         return Err(Error::Forbidden);
     }
-    let (tenant, id, status) = (Tenant::new(plan.community_id), plan.id, plan.status.clone());
+    let (tenant, id, status) = (Tenant::new(plan.community_id), plan.id, plan.status);
     app.write(actor, move |tx| {
         store::close_plan(tx.c, tenant, id)?;
         tx.audit_change(

@@ -18,7 +18,8 @@ use chrono::{NaiveDate, NaiveTime, Timelike};
 use linli_core::Action;
 use linli_core::id_number::IdNumber;
 use linli_core::mask;
-use linli_core::volunteers::{self as rules, GroupKind};
+use linli_core::roster::ResidentStatus;
+use linli_core::volunteers::{self as rules, GroupKind, VolunteerCorrectionStatus};
 use linli_core::workdays::Calendar;
 use linli_store::Tenant;
 use linli_store::partners as partner_store;
@@ -235,7 +236,7 @@ async fn volunteer_input(
                 .read(move |c| linli_store::registry::get(c, t, rid))
                 .await
                 .map_err(|e| e.or_invalid("resident_missing", "resident_id"))?;
-            if r.status != "active" {
+            if r.status != ResidentStatus::Active {
                 return Err(Error::invalid("resident_missing", "resident_id"));
             }
             let taken = app.read(move |c| store::volunteer_of_resident(c, t, rid)).await?;
@@ -1297,7 +1298,11 @@ pub async fn decide_correction(
         return Err(Error::invalid("volunteer_correction_reason_missing", "note"));
     }
     app.write(actor, move |tx| {
-        let status = if accept { "accepted" } else { "rejected" };
+        let status = if accept {
+            VolunteerCorrectionStatus::Accepted
+        } else {
+            VolunteerCorrectionStatus::Rejected
+        };
         if !store::decide_correction(tx.c, t, id, status, &note, tx.actor.user_id(), tx.actor.now)?
         {
             return Err(Error::conflict("correction_decided"));

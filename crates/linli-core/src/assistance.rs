@@ -27,6 +27,17 @@ code_enum!(
 );
 
 code_enum!(
+    /// Where an application for assistance (低保 and the others) stands: under way until the
+    /// street decides, or the resident withdraws it.
+    ApplicationStatus {
+        InProgress => "in_progress", "办理中",
+        Granted => "granted", "已批准",
+        Refused => "refused", "未批准",
+        Withdrawn => "withdrawn", "已撤回",
+    }
+);
+
+code_enum!(
     /// Where a case stands. Monitoring is kept apart from closed: a household that no longer
     /// needs help is still visited for a while, and slips back without a new case.
     CaseStatus {

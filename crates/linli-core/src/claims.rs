@@ -8,6 +8,18 @@ use crate::IdNumber;
 /// registry by guessing.
 pub const MAX_ATTEMPTS_PER_DAY: i64 = 5;
 
+code_enum!(
+    /// Where a claim stands: a worker confirms the link or rejects it with a note. Unmatched:
+    /// no active record matched what she typed (or it has an account already), kept so the
+    /// attempt is on record, never a link.
+    ClaimStatus {
+        Pending => "pending", "待核对",
+        Confirmed => "confirmed", "已确认",
+        Rejected => "rejected", "未通过",
+        Unmatched => "unmatched", "未匹配",
+    }
+);
+
 /// What she typed, normalised the way the registry stores it (full-width digits, spaces and a
 /// lower-case x are forgiven); `None` when either cannot be a valid value.
 pub fn normalise(id_number: &str, phone: &str) -> Option<(String, String)> {

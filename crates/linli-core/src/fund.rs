@@ -123,6 +123,26 @@ impl fmt::Display for Fen {
 }
 
 code_enum!(
+    /// What a ledger entry records. A reversal undoes an earlier entry; nothing is deleted.
+    EntryKind {
+        Donation => "donation", "捐赠",
+        Disbursement => "disbursement", "支出",
+        Reversal => "reversal", "冲正",
+    }
+);
+
+code_enum!(
+    /// Where a payment from the fund stands: requested, approved by the quorum, paid, or
+    /// rejected (withdrawn before payment).
+    DisbursementStatus {
+        Pending => "pending", "待审批",
+        Approved => "approved", "已批准待支付",
+        Paid => "paid", "已支付",
+        Rejected => "rejected", "已撤销",
+    }
+);
+
+code_enum!(
     /// Who gave.
     DonorKind {
         Resident => "resident", "居民",

@@ -394,6 +394,14 @@ pub fn split_terms(raw: &str) -> Vec<String> {
 // ---- sign-up requests from the public catalogue ----
 
 code_enum!(
+    /// Whether a vacancy still takes referrals.
+    VacancyStatus {
+        Open => "open", "招聘中",
+        Closed => "closed", "已停招",
+    }
+);
+
+code_enum!(
     /// Where a resident's own sign-up request stands. A request never enrols anyone by itself:
     /// a worker matches it to a registry resident (enrolled) or declines it with a reason.
     SignupStatus {

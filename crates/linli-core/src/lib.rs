@@ -9,7 +9,7 @@
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $code:literal, $zh:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, schemars::JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize, schemars::JsonSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
         impl $name {
@@ -20,6 +20,10 @@ macro_rules! code_enum {
         }
         impl $crate::Codes for $name {
             fn codes() -> Vec<&'static str> { $name::ALL.iter().map(|v| v.as_str()).collect() }
+        }
+        /// The code, as stored and sent (catalogue keys are made from it).
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
         }
     };
 }

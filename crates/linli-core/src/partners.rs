@@ -373,6 +373,19 @@ pub fn deadlines(
     )
 }
 
+code_enum!(
+    /// A line of an issue's history, as the resident's copy and the staff's page show it.
+    AffairStep {
+        Reported => "reported", "上报",
+        Assigned => "assigned", "派单",
+        Rerouted => "rerouted", "改派",
+        Progress => "progress", "进展",
+        Resolved => "resolved", "办结",
+        Rated => "rated", "评价",
+        Need => "need", "转为需求",
+    }
+);
+
 /// What can happen to an issue report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AffairEvent {

@@ -9,6 +9,17 @@ use crate::text::{
 };
 use serde::{Deserialize, Serialize};
 
+code_enum!(
+    /// Where a resident stands in the registry. Only active residents are counted and listed
+    /// by default; an anonymized record keeps no personal data.
+    ResidentStatus {
+        Active => "active", "在册",
+        MovedAway => "moved_away", "已迁出",
+        Deceased => "deceased", "已故",
+        Anonymized => "anonymized", "已匿名",
+    }
+);
+
 /// A column of the roster that Linli understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]

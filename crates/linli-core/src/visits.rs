@@ -32,6 +32,14 @@ code_enum!(
 );
 
 code_enum!(
+    /// Whether a plan's visits are still being made. A closed plan takes no more records.
+    PlanStatus {
+        Open => "open", "进行中",
+        Closed => "closed", "已结束",
+    }
+);
+
+code_enum!(
     /// Where one household of the list stands.
     TargetStatus {
         Pending => "pending", "待走访",

@@ -8,6 +8,15 @@ use crate::workdays::Calendar;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 
 code_enum!(
+    /// Where a volunteer's request to correct her record stands.
+    VolunteerCorrectionStatus {
+        Pending => "pending", "待处理",
+        Accepted => "accepted", "已更正",
+        Rejected => "rejected", "未采纳",
+    }
+);
+
+code_enum!(
     /// What a group (社团) is: the contract's `kind` of `groups_create`.
     GroupKind {
         Literary => "literary", "文学社",

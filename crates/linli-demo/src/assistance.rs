@@ -1,6 +1,8 @@
 //! The demo community's assistance cases (困难帮扶).
 
 use chrono::{DateTime, Utc};
+use linli_core::assistance::ApplicationStatus;
+use linli_core::assistance::CaseStatus;
 use linli_store::{Conn, Result, params};
 
 /// The seed's help histories: 夏胜林's family carried through the winter of 2011, 杨静 and her
@@ -269,7 +271,14 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         "张君主动提出开设社区便民服务站，社区协助挂牌",
         "王建华",
     )?;
-    store::set_case_status(c, linli_store::Tenant::new(community_id), k, "monitoring", "", now)?;
+    store::set_case_status(
+        c,
+        linli_store::Tenant::new(community_id),
+        k,
+        CaseStatus::Monitoring,
+        "",
+        now,
+    )?;
     // 张君's bicycle stand became the community's convenience service station; two more like it.
     store::create_station(
         c,
@@ -423,7 +432,7 @@ fn dibao_register(
         }
         store::record_first_review(c, t, app, size, per_member_fen * size, &day(posting_on))?;
         if let Some(d) = decided {
-            store::decide_application(c, t, app, "granted", &day(d))?;
+            store::decide_application(c, t, app, ApplicationStatus::Granted, &day(d))?;
             let cycle = RecheckCycle::Yearly;
             store::set_recheck(c, t, app, cycle.as_str(), &day(next_recheck(d, cycle)), None)?;
         }

@@ -7,7 +7,7 @@ use crate::error::StoreError;
 use crate::{Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
-use linli_core::partners::{AffairFacts, DEFAULT_CATEGORIES, Rating};
+use linli_core::partners::{AffairFacts, AffairStatus, AffairStep, DEFAULT_CATEGORIES, Rating};
 use serde::Serialize;
 
 fn date(s: &str) -> Result<NaiveDate> {
@@ -87,7 +87,7 @@ pub struct Affair {
     #[serde(skip)]
     pub reporter_phone: Option<String>,
     pub channel: String,
-    pub status: String,
+    pub status: AffairStatus,
     pub reported_on: String,
     pub respond_by: String,
     pub resolve_by: String,
@@ -304,7 +304,7 @@ pub fn rate_affair(
 pub struct AffairEvent {
     pub id: i64,
     pub at: String,
-    pub kind: String,
+    pub kind: AffairStep,
     pub actor: Option<String>,
     pub from_label: String,
     pub to_label: String,
@@ -317,7 +317,7 @@ pub fn add_event(
     c: &mut dyn Conn,
     t: Tenant,
     affair_id: i64,
-    kind: &str,
+    kind: AffairStep,
     user: Option<i64>,
     from_label: &str,
     to_label: &str,

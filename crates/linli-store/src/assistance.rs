@@ -6,7 +6,7 @@ use crate::error::StoreError;
 use crate::{Result, Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
-use linli_core::assistance::StepPlan;
+use linli_core::assistance::{ApplicationKind, ApplicationStatus, CaseStatus, HelpKind, StepPlan};
 use linli_core::workdays::{Calendar, DayKind, YearSchedule};
 use serde::Serialize;
 
@@ -192,7 +192,7 @@ pub struct Case {
     pub needs: String,
     pub worker_id: Option<i64>,
     pub worker_name: Option<String>,
-    pub status: String,
+    pub status: CaseStatus,
     pub closed_reason: String,
     pub next_review_on: Option<String>,
     pub legal_basis: String,
@@ -224,7 +224,7 @@ fn case_from(r: &Row) -> Result<Case> {
         needs: r.text(9)?,
         worker_id: r.opt_int(10)?,
         worker_name: r.opt_text(11)?,
-        status: r.text(12)?,
+        status: r.get(12)?,
         closed_reason: r.text(13)?,
         next_review_on: r.opt_text(14)?,
         legal_basis: r.text(15)?,
@@ -302,14 +302,11 @@ pub fn set_case_status(
     c: &mut dyn Conn,
     t: Tenant,
     id: i64,
-    status: &str,
+    status: CaseStatus,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !matches!(status, "open" | "monitoring" | "closed") {
-        return Err(StoreError::invalid("case_status_bad", "status"));
-    }
-    if status == "closed" && reason.trim().is_empty() {
+    if status == CaseStatus::Closed && reason.trim().is_empty() {
         return Err(StoreError::invalid("case_close_reason_missing", "reason"));
     }
     c.execute(
@@ -335,7 +332,7 @@ pub struct HelpInput {
 pub struct HelpRecord {
     pub id: i64,
     pub case_id: i64,
-    pub kind: String,
+    pub kind: HelpKind,
     pub given_on: String,
     pub amount_fen: Option<i64>,
     pub items: serde_json::Value,
@@ -484,11 +481,11 @@ pub struct Application {
     #[serde(skip)]
     pub place_path: PlacePath,
     pub case_id: Option<i64>,
-    pub kind: String,
+    pub kind: ApplicationKind,
     pub accepted_on: String,
     pub special: bool,
     pub entrusted: bool,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub decided_on: Option<String>,
     /// The household's size (§24: posted with the amount).
     pub household_size: Option<i64>,
@@ -575,11 +572,11 @@ fn app_from(c: &mut dyn Conn, r: &Row) -> Result<Application> {
         resident_name: r.text(3)?,
         place_path: r.path(4)?,
         case_id: r.opt_int(5)?,
-        kind: r.text(6)?,
+        kind: r.get(6)?,
         accepted_on: r.text(7)?,
         special: r.bool(8)?,
         entrusted: r.bool(9)?,
-        status: r.text(10)?,
+        status: r.get(10)?,
         decided_on: r.opt_text(11)?,
         household_size: r.opt_int(12)?,
         close_relative: r.bool(13)?,
@@ -650,10 +647,10 @@ pub fn decide_application(
     c: &mut dyn Conn,
     t: Tenant,
     id: i64,
-    status: &str,
+    status: ApplicationStatus,
     on: &str,
 ) -> Result<()> {
-    if !matches!(status, "granted" | "refused" | "withdrawn") {
+    if status == ApplicationStatus::InProgress {
         return Err(StoreError::invalid("application_status_bad", "status"));
     }
     let n = c.execute(

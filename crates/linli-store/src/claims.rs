@@ -6,6 +6,7 @@ use crate::from_row;
 use crate::{Result, Tenant, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
+use linli_core::claims::ClaimStatus;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -21,7 +22,7 @@ pub struct Claim {
     #[schemars(skip)]
     pub place_path: PlacePath,
     /// `pending`, `confirmed` or `rejected`.
-    pub status: String,
+    pub status: ClaimStatus,
     pub claimed_at: String,
     pub note: String,
 }
@@ -67,7 +68,7 @@ pub fn record(
     t: Tenant,
     user_id: i64,
     resident_id: Option<i64>,
-    status: &str,
+    status: ClaimStatus,
     now: DateTime<Utc>,
 ) -> Result<i64> {
     c.insert(
@@ -127,7 +128,7 @@ pub fn decide(
     c: &mut dyn Conn,
     t: Tenant,
     id: i64,
-    status: &str,
+    status: ClaimStatus,
     note: &str,
     user: Option<i64>,
     now: DateTime<Utc>,

@@ -6,6 +6,7 @@ use crate::from_row;
 use crate::{Result, Tenant, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
+use linli_core::corrections::CorrectionStatus;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -20,7 +21,7 @@ pub struct Correction {
     pub field: String,
     pub message: String,
     /// `open`, `done` or `declined`.
-    pub status: String,
+    pub status: CorrectionStatus,
     pub requested_at: String,
     pub resolved_at: Option<String>,
     pub resolved_by: Option<String>,
@@ -100,7 +101,7 @@ pub fn resolve(
     c: &mut dyn Conn,
     t: Tenant,
     id: i64,
-    status: &str,
+    status: CorrectionStatus,
     resolution: &str,
     user: Option<i64>,
     now: DateTime<Utc>,

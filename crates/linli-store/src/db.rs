@@ -2,6 +2,24 @@ use crate::error::StoreError;
 use crate::{Result, pg, sqlite};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
+use linli_core::assistance::ApplicationKind;
+use linli_core::assistance::ApplicationStatus;
+use linli_core::assistance::CaseStatus;
+use linli_core::assistance::HelpKind;
+use linli_core::claims::ClaimStatus;
+use linli_core::fund::DisbursementStatus;
+use linli_core::fund::DonorKind;
+use linli_core::fund::EntryKind;
+use linli_core::learning::EnrolmentStatus;
+use linli_core::learning::SeekerStatus;
+use linli_core::learning::SignupStatus;
+use linli_core::learning::VacancyStatus;
+use linli_core::partners::AffairStatus;
+use linli_core::partners::AffairStep;
+use linli_core::partners::NeedStatus;
+use linli_core::roster::ResidentStatus;
+use linli_core::visits::PlanStatus;
+use linli_core::visits::TargetStatus;
 use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -205,6 +223,65 @@ macro_rules! columns {
 // A `bool` is a flag, or a count read as "any" (not zero).
 columns!(i64 => int, Option<i64> => opt_int, String => text, Option<String> => opt_text,
     bool => bool, f64 => real, Vec<u8> => blob, PlacePath => path);
+
+impl Row {
+    /// A code of a closed list (a status, a kind), read by `parse`. A code the list does not
+    /// know is an error, not a guess: the schema's checks and the operations write known ones.
+    fn code<E>(&self, i: usize, parse: fn(&str) -> Option<E>) -> Result<E> {
+        match self.at(i)? {
+            Value::Text(code) => parse(code)
+                .ok_or_else(|| StoreError::Db(format!("column {i}: unknown code {code:?}"))),
+            other => Err(StoreError::Db(format!("column {i}: expected a code, found {other:?}"))),
+        }
+    }
+}
+
+/// The core's lists of codes that rows hold, read from their codes and bound as them.
+macro_rules! codes {
+    ($($ty:ty),+ $(,)?) => {
+        $(impl Column for $ty {
+            fn read(row: &Row, i: usize) -> Result<Self> {
+                row.code(i, <$ty>::parse)
+            }
+        }
+        impl Column for Option<$ty> {
+            fn read(row: &Row, i: usize) -> Result<Self> {
+                match row.at(i)? {
+                    Value::Null => Ok(None),
+                    _ => row.code(i, <$ty>::parse).map(Some),
+                }
+            }
+        }
+        impl From<$ty> for Value {
+            fn from(v: $ty) -> Self {
+                Value::Text(v.as_str().to_string())
+            }
+        })+
+    };
+}
+
+codes!(
+    ResidentStatus,
+    CaseStatus,
+    ApplicationStatus,
+    ApplicationKind,
+    HelpKind,
+    DisbursementStatus,
+    DonorKind,
+    EnrolmentStatus,
+    SeekerStatus,
+    SignupStatus,
+    VacancyStatus,
+    NeedStatus,
+    AffairStatus,
+    AffairStep,
+    EntryKind,
+    PlanStatus,
+    TargetStatus,
+    linli_core::corrections::CorrectionStatus,
+    ClaimStatus,
+    linli_core::volunteers::VolunteerCorrectionStatus,
+);
 
 /// Reads a row's columns in order, one a call: what [`from_row!`](crate::from_row) walks.
 pub struct Columns<'r> {

@@ -10,6 +10,7 @@ use crate::{Result, Tenant, from_row, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::chain::{self, ChainBreak, StoredLink};
 use linli_core::fund::{self, DonorKind, Fen, LedgerError, Method, Posting, Purpose, account};
+use linli_core::fund::{DisbursementStatus, EntryKind};
 use serde::Serialize;
 
 pub const CHAIN: &str = "fund";
@@ -194,7 +195,7 @@ fn write_transaction(
     c: &mut dyn Conn,
     community_id: Tenant,
     occurred_on: &str,
-    kind: &str,
+    kind: EntryKind,
     memo: &str,
     reverses: Option<i64>,
     reason: &str,
@@ -233,7 +234,7 @@ fn write_transaction(
         community_id.id(),
         seq,
         occurred_on,
-        kind,
+        kind.as_str(),
         memo,
         reverses,
         reason,
@@ -313,7 +314,7 @@ pub fn donate(
         c,
         community_id,
         &day,
-        "donation",
+        EntryKind::Donation,
         &memo,
         None,
         "",
@@ -362,7 +363,7 @@ pub struct Disbursement {
     pub amount_fen: i64,
     pub purpose: String,
     pub note: String,
-    pub status: String,
+    pub status: DisbursementStatus,
     pub requested_by: i64,
     pub requested_at: String,
     pub approvals: Vec<i64>,
@@ -392,7 +393,7 @@ fn disb_from(c: &mut dyn Conn, r: &Row) -> Result<Disbursement> {
         amount_fen: r.int(5)?,
         purpose: r.text(6)?,
         note: r.text(7)?,
-        status: r.text(8)?,
+        status: r.get(8)?,
         requested_by: r.int(9)?,
         requested_at: r.text(10)?,
         approvals,
@@ -440,25 +441,29 @@ pub fn approve_disbursement(
     id: i64,
     user: i64,
     now: DateTime<Utc>,
-) -> Result<String> {
+) -> Result<DisbursementStatus> {
     // Lock the fund so two approvals cannot race past the two-person count.
     disbursement(c, community_id, id)?;
     let _ = next_link(c, CHAIN, community_id.id())?;
     let d = disbursement(c, community_id, id)?;
-    let complete = fund::approve(d.requested_by, &d.approvals, user, d.status == "pending")
-        .map_err(|e| match e {
-            fund::ApprovalError::SelfApproval => {
-                StoreError::Invalid { code: "self_approval", field: None }
-            }
-            other => StoreError::Conflict { code: other.code(), field: None },
-        })?;
+    let complete =
+        fund::approve(d.requested_by, &d.approvals, user, d.status == DisbursementStatus::Pending)
+            .map_err(|e| match e {
+                fund::ApprovalError::SelfApproval => {
+                    StoreError::Invalid { code: "self_approval", field: None }
+                }
+                other => StoreError::Conflict { code: other.code(), field: None },
+            })?;
     c.execute(
         "INSERT INTO fund_approvals (community_id, disbursement_id, user_id, approved_at) VALUES (?, ?, ?, ?)",
         params![d.community_id, id, user, now_text(now)],
     )?;
-    let status = if complete { "approved" } else { "pending" };
-    c.execute("UPDATE fund_disbursements SET status = ? WHERE id = ?", params![status, id])?;
-    Ok(status.to_string())
+    let status = if complete { DisbursementStatus::Approved } else { DisbursementStatus::Pending };
+    c.execute(
+        "UPDATE fund_disbursements SET status = ? WHERE id = ? AND community_id = ?",
+        params![status, id, community_id],
+    )?;
+    Ok(status)
 }
 
 /// Pays an approved disbursement from cash or bank: the ledger entry, then the status.
@@ -475,9 +480,13 @@ pub fn pay_disbursement(
     let (_seq, _) = next_link(c, CHAIN, community_id.id())?;
     // Re-read under the lock: a concurrent payment of the same request is refused here.
     let d = disbursement(c, community_id, id)?;
-    if d.status != "approved" {
+    if d.status != DisbursementStatus::Approved {
         return Err(StoreError::Conflict {
-            code: if d.status == "paid" { "already_paid" } else { "not_approved" },
+            code: if d.status == DisbursementStatus::Paid {
+                "already_paid"
+            } else {
+                "not_approved"
+            },
             field: None,
         });
     }
@@ -497,7 +506,7 @@ pub fn pay_disbursement(
         c,
         community_id,
         &day,
-        "disbursement",
+        EntryKind::Disbursement,
         &memo,
         None,
         "",
@@ -544,7 +553,7 @@ pub fn reverse(
         c,
         community_id,
         &day,
-        "reversal",
+        EntryKind::Reversal,
         &format!("冲正第{tx}号记录"),
         Some(tx),
         reason.trim(),
@@ -603,7 +612,7 @@ pub struct Entry {
     pub id: i64,
     pub seq: i64,
     pub occurred_on: String,
-    pub kind: String,
+    pub kind: EntryKind,
     pub memo: String,
     pub reverses_id: Option<i64>,
     pub reversed: bool,
@@ -652,7 +661,7 @@ fn entry_from(c: &mut dyn Conn, r: &Row) -> Result<Entry> {
         id,
         seq: r.int(1)?,
         occurred_on: r.text(2)?,
-        kind: r.text(3)?,
+        kind: r.get(3)?,
         memo: r.text(4)?,
         reverses_id: r.opt_int(5)?,
         reason: r.text(6)?,
@@ -665,7 +674,7 @@ fn entry_from(c: &mut dyn Conn, r: &Row) -> Result<Entry> {
 pub struct Donation {
     pub id: i64,
     pub receipt_no: String,
-    pub donor_kind: String,
+    pub donor_kind: DonorKind,
     pub donor_resident_id: Option<i64>,
     pub donor_name: String,
     pub amount_fen: i64,
@@ -813,14 +822,14 @@ pub fn month_flows(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Resul
             out.goods_fen += d.amount_fen;
         } else {
             out.income_fen += d.amount_fen;
-            let label =
-                DonorKind::parse(&d.donor_kind).map_or("其他", DonorKind::label_zh).to_string();
+            let label = d.donor_kind.label_zh().to_string();
             match out.income_by_kind.iter_mut().find(|(k, _)| *k == label) {
                 Some(e) => e.1 += d.amount_fen,
                 None => out.income_by_kind.push((label, d.amount_fen)),
             }
         }
-        let named = if d.donor_kind == "anonymous" { None } else { Some(d.donor_name.as_str()) };
+        let named =
+            if d.donor_kind == DonorKind::Anonymous { None } else { Some(d.donor_name.as_str()) };
         out.donors.push(DisclosedDonation {
             donor: fund::disclosed_donor(named, publish_name),
             amount_fen: d.amount_fen,

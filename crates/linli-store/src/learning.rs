@@ -8,6 +8,7 @@ use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::learning::{self as rules, EmploymentRate, EnrolmentStatus};
+use linli_core::learning::{SeekerStatus, SignupStatus, VacancyStatus};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -265,7 +266,7 @@ pub struct Enrolment {
     pub address: String,
     #[serde(skip)]
     pub place_path: PlacePath,
-    pub status: String,
+    pub status: EnrolmentStatus,
     pub via: String,
     pub enrolled_on: String,
     pub completed_on: Option<String>,
@@ -283,7 +284,7 @@ fn enrolment_from(r: &Row) -> Result<Enrolment> {
     Ok(from_row!(r => Enrolment {
         id, course_id, resident_id, resident_name, address;
         place_path: path(&r.text(5)?)?,
-        status: r.text(6)?,
+        status: r.get(6)?,
         via: r.text(7)?,
         enrolled_on: r.text(8)?,
         completed_on: r.opt_text(9)?,
@@ -376,7 +377,7 @@ pub fn set_enrolment_status(
 ) -> Result<Option<i64>> {
     match status {
         EnrolmentStatus::Completed => {
-            if e.status != "enrolled" {
+            if e.status != EnrolmentStatus::Enrolled {
                 return Err(StoreError::Conflict {
                     code: "learning_status_bad",
                     field: Some("status"),
@@ -389,7 +390,7 @@ pub fn set_enrolment_status(
             Ok(None)
         }
         EnrolmentStatus::Dropped => {
-            if e.status == "dropped" {
+            if e.status == EnrolmentStatus::Dropped {
                 return Err(StoreError::Conflict {
                     code: "learning_status_bad",
                     field: Some("status"),
@@ -511,12 +512,12 @@ pub struct Signup {
     pub phone: String,
     pub address: String,
     pub note: String,
-    pub status: String,
+    pub status: SignupStatus,
     pub resident_id: Option<i64>,
     pub resident_name: Option<String>,
     pub enrolment_id: Option<i64>,
     /// The enrolment's status now (enrolled, waitlisted …) for a matched request.
-    pub enrolment_status: Option<String>,
+    pub enrolment_status: Option<EnrolmentStatus>,
     pub decline_reason: String,
     pub handled_by: Option<String>,
     pub handled_at: Option<String>,
@@ -662,7 +663,7 @@ pub struct Seeker {
     pub wishes: String,
     pub hours: String,
     pub max_km: Option<i64>,
-    pub status: String,
+    pub status: SeekerStatus,
     pub note: String,
     pub registered_on: String,
 }
@@ -760,7 +761,7 @@ pub fn set_seeker_status(
     c: &mut dyn Conn,
     t: Tenant,
     resident_id: i64,
-    status: &str,
+    status: SeekerStatus,
 ) -> Result<()> {
     c.execute(
         "UPDATE job_seekers SET status = ? WHERE community_id = ? AND resident_id = ?",
@@ -782,7 +783,7 @@ pub struct Opening {
     pub place: String,
     pub distance_km: Option<i64>,
     pub slots: i64,
-    pub status: String,
+    pub status: VacancyStatus,
     pub posted_on: String,
     /// Placements made on it so far.
     pub filled: i64,
@@ -973,7 +974,7 @@ pub fn create_placement(
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         params![t, p.resident_id, p.employer.clone(), p.job.clone(), p.starts_on.clone(), p.contract_type.clone(), p.via_station, p.opening_id, p.note.clone(), user, now_text(now)],
     )?;
-    set_seeker_status(c, t, p.resident_id, "placed")?;
+    set_seeker_status(c, t, p.resident_id, SeekerStatus::Placed)?;
     Ok(id)
 }
 
@@ -1188,7 +1189,7 @@ pub struct CourseHistory {
     pub category: String,
     pub starts_on: String,
     pub ends_on: String,
-    pub status: String,
+    pub status: EnrolmentStatus,
     pub attended: i64,
     pub sessions: i64,
 }

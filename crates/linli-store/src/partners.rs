@@ -5,6 +5,7 @@ use crate::db::{Conn, Row, Value, now_text};
 use crate::error::StoreError;
 use crate::{Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
+use linli_core::partners::NeedStatus;
 use linli_core::partners::{ActivityKind, Delivered};
 use serde::Serialize;
 
@@ -513,7 +514,7 @@ pub struct Need {
     pub urgency: String,
     pub raised_by: String,
     pub affair_id: Option<i64>,
-    pub status: String,
+    pub status: NeedStatus,
     pub partner_id: Option<i64>,
     pub partner_name: Option<String>,
     pub claim_note: String,

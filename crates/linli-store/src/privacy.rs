@@ -11,6 +11,7 @@
 use crate::{Conn, Result, Row, Tenant, Value, now_text, params};
 use chrono::{DateTime, Utc};
 use linli_core::privacy::{pseudonym, redact_person};
+use linli_core::roster::ResidentStatus;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -557,7 +558,7 @@ const RENAME_BY_ID: &[(&str, &str)] = &[
 /// sealed ledger is kept ([`EXEMPT`]). Returns the counts per table.
 pub fn erase(c: &mut dyn Conn, t: Tenant, id: i64, now: DateTime<Utc>) -> Result<Erased> {
     let r = crate::registry::get(c, t, id)?;
-    if r.status == "anonymized" {
+    if r.status == ResidentStatus::Anonymized {
         // Erased before: its name is the placeholder, which must not be searched for.
         return Ok(Erased::default());
     }

@@ -10,6 +10,7 @@ use crate::places;
 use crate::{Result, Tenant, from_row, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::PlacePath;
+use linli_core::roster::ResidentStatus;
 use serde::Serialize;
 
 /// The tags a new community starts with; admins edit the list later.
@@ -105,7 +106,7 @@ pub struct Resident {
     pub consent_publish_name: bool,
     pub consent_volunteer_contact: bool,
     pub consent_neighbor_card: bool,
-    pub status: String,
+    pub status: ResidentStatus,
     pub closed_on: Option<String>,
     pub building: Option<String>,
     pub unit: Option<String>,
@@ -126,7 +127,7 @@ pub struct ResidentRow {
     pub building: Option<String>,
     pub unit: Option<String>,
     pub household: Option<String>,
-    pub status: String,
+    pub status: ResidentStatus,
     pub tags: Vec<String>,
 }
 
@@ -272,7 +273,7 @@ fn row_from(mut r: Row) -> Result<ResidentRow> {
         building: r.take_opt_text(7)?,
         unit: r.take_opt_text(8)?,
         household: r.take_opt_text(9)?,
-        status: r.take_text(10)?,
+        status: r.get(10)?,
         tags: Vec::new(),
     })
 }
@@ -927,11 +928,11 @@ pub fn close(
     c: &mut dyn Conn,
     t: Tenant,
     id: i64,
-    status: &str,
+    status: ResidentStatus,
     on: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !matches!(status, "moved_away" | "deceased") {
+    if !matches!(status, ResidentStatus::MovedAway | ResidentStatus::Deceased) {
         return Err(StoreError::invalid("resident_bad_status", "status"));
     }
     c.execute(
@@ -1136,12 +1137,16 @@ pub fn households_of_unit(c: &mut dyn Conn, unit_id: i64) -> Result<Vec<Househol
 }
 
 /// The other members of a household (id, name, relation, status).
-pub fn members(c: &mut dyn Conn, household_id: i64) -> Result<Vec<(i64, String, String, String)>> {
+pub fn members(
+    c: &mut dyn Conn,
+    t: Tenant,
+    household_id: i64,
+) -> Result<Vec<(i64, String, String, ResidentStatus)>> {
     c.query_map(
-        "SELECT id, name, relation, status FROM residents WHERE household_id = ? ORDER BY
+        "SELECT id, name, relation, status FROM residents WHERE community_id = ? AND household_id = ? ORDER BY
             CASE relation WHEN 'head' THEN 0 WHEN 'spouse' THEN 1 WHEN 'parent' THEN 2 WHEN 'child' THEN 3 ELSE 4 END, id",
-        params![household_id],
-        |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?)),
+        params![t, household_id],
+        |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.get(3)?)),
     )
 }
 

@@ -7,6 +7,7 @@ use crate::params;
 use crate::{Result, Tenant, from_row};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
+use linli_core::visits::PlanStatus;
 use linli_core::visits::{self, Person, Progress, TargetStatus, VisitRule};
 use serde::Serialize;
 
@@ -30,7 +31,7 @@ pub struct Plan {
     pub rules: Vec<String>,
     pub min_age: i64,
     pub gift: String,
-    pub status: String,
+    pub status: PlanStatus,
     pub created_at: String,
 }
 
@@ -50,7 +51,7 @@ pub struct Target {
     pub reasons: Vec<String>,
     pub added_by_hand: bool,
     pub team: String,
-    pub status: String,
+    pub status: TargetStatus,
     pub visited_on: Option<String>,
     pub items: serde_json::Value,
     pub amount_fen: Option<i64>,
@@ -70,7 +71,7 @@ fn plan_from(r: &crate::Row) -> Result<Plan> {
         rules: split(&r.text(5)?),
         min_age: r.int(6)?,
         gift: r.text(7)?,
-        status: r.text(8)?,
+        status: r.get(8)?,
         created_at: r.text(9)?,
     }))
 }
@@ -299,7 +300,7 @@ fn target_from(r: &crate::Row) -> Result<Target> {
         reasons: split(&r.text(10)?),
         added_by_hand: r.bool(11)?,
         team: r.text(12)?,
-        status: r.text(13)?,
+        status: r.get(13)?,
         visited_on: r.opt_text(14)?,
         items: serde_json::from_str(&r.text(15)?).unwrap_or(serde_json::Value::Array(Vec::new())),
         amount_fen: r.opt_int(16)?,

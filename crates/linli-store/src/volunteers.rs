@@ -9,6 +9,7 @@ use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
 use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, Utc};
+use linli_core::volunteers::VolunteerCorrectionStatus;
 use serde::Serialize;
 
 // ---- groups ----
@@ -656,7 +657,7 @@ pub struct Correction {
     pub value_asked: String,
     pub reason: String,
     /// `pending`, `accepted` or `rejected`.
-    pub status: String,
+    pub status: VolunteerCorrectionStatus,
     pub asked_at: String,
     pub decided_at: Option<String>,
     pub note: String,
@@ -728,7 +729,7 @@ pub fn decide_correction(
     c: &mut dyn Conn,
     t: Tenant,
     id: i64,
-    status: &str,
+    status: VolunteerCorrectionStatus,
     note: &str,
     by: Option<i64>,
     now: DateTime<Utc>,

@@ -905,7 +905,7 @@ fn export_row(r: &ResidentRow) -> Vec<String> {
         r.household.clone().unwrap_or_default(),
         r.relation.clone(),
         r.tags.join("、"),
-        r.status.clone(),
+        r.status.to_string(),
     ]
 }
 

@@ -18,6 +18,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Listed, NewId, created, created_id};
+use linli_core::assistance::CaseStatus;
 
 /// A case as the API shows it. The sensitive fields (kinds, story, needs, legal basis, consent,
 /// conflict note) are left out for callers who only view the case (PIPL §28).
@@ -30,7 +31,7 @@ struct CaseJson {
     address: String,
     worker_id: Option<i64>,
     worker_name: Option<String>,
-    status: String,
+    status: CaseStatus,
     closed_reason: String,
     next_review_on: Option<String>,
     conflict_of_interest: bool,

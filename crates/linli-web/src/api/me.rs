@@ -12,6 +12,7 @@ use linli_app::claims::{self, ClaimDraft, DecideDraft};
 use linli_app::corrections::{self, CorrectionDraft, ResolveDraft};
 use linli_app::me::{self, Me, MyData};
 use linli_core::Action;
+use linli_core::claims::ClaimStatus;
 use linli_store::claims::Claim;
 use linli_store::corrections::Correction;
 use linli_store::users::GrantView;
@@ -91,7 +92,7 @@ async fn resolve_correction(
 #[derive(Serialize, JsonSchema)]
 struct ClaimFiled {
     id: i64,
-    status: String,
+    status: ClaimStatus,
 }
 
 async fn file_claim(ctx: Ctx, Json(d): Json<ClaimDraft>) -> Result<Response, AppError> {

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 use super::{Listed, NewId, created_id};
 use crate::error::{ErrorBody, ErrorDetail, ErrorDetails, FieldErrorBody};
+use linli_core::roster::ResidentStatus;
 
 /// A resident's tag as the API shows it.
 #[derive(Serialize, JsonSchema)]
@@ -48,7 +49,7 @@ struct ResidentJson {
     employment_status: String,
     notes: String,
     /// active, moved_away or deceased
-    status: String,
+    status: ResidentStatus,
     closed_on: Option<String>,
     consent_publish_name: bool,
     consent_volunteer_contact: bool,
@@ -76,7 +77,7 @@ fn resident_json(r: &Resident, today: NaiveDate) -> ResidentJson {
         political_status: r.political_status.clone(),
         employment_status: r.employment_status.clone(),
         notes: r.notes.clone(),
-        status: r.status.clone(),
+        status: r.status,
         closed_on: r.closed_on.clone(),
         consent_publish_name: r.consent_publish_name,
         consent_volunteer_contact: r.consent_volunteer_contact,

@@ -20,6 +20,7 @@ use linli_app::affairs::{self as ops, AffairDraft, AssignDraft, CategoryDraft, S
 use linli_app::partners::{Photo, liaison_unit};
 use linli_core::Action;
 use linli_core::assistance::Urgency;
+use linli_core::partners::AffairStep;
 use linli_core::partners::{self as rules, AffairStatus, Rating};
 use linli_store::affairs::{self as store, Affair};
 use linli_store::places::Place;
@@ -175,12 +176,12 @@ fn holder_label(lang: Lang, a: &Affair, public: bool) -> String {
 
 // ---- pages ----
 
-pub fn status_chip(lang: Lang, status: &str) -> Markup {
+pub fn status_chip(lang: Lang, status: AffairStatus) -> Markup {
     let kind = match status {
-        "reported" => "warn",
-        "assigned" | "in_progress" => "info",
-        "resolved" => "ok",
-        _ => "muted",
+        AffairStatus::Reported => "warn",
+        AffairStatus::Assigned | AffairStatus::InProgress => "info",
+        AffairStatus::Resolved => "ok",
+        AffairStatus::Closed => "muted",
     };
     layout::chip(kind, &t(lang, &format!("affairs.status.{status}")))
 }
@@ -191,11 +192,10 @@ fn urgency_chip(
     today: NaiveDate,
     cal: &linli_core::workdays::Calendar,
 ) -> Markup {
-    let (Some(status), Some(due)) = (AffairStatus::parse(&a.status), parse_day(&a.resolve_by))
-    else {
+    let Some(due) = parse_day(&a.resolve_by) else {
         return html! {};
     };
-    match rules::affair_urgency(status, due, today, cal) {
+    match rules::affair_urgency(a.status, due, today, cal) {
         Urgency::Overdue => layout::chip("err", &t(lang, "affairs.overdue")),
         Urgency::DueSoon => layout::chip("warn", &t(lang, "affairs.due_soon")),
         _ => html! {},
@@ -296,7 +296,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError
                                 td.nowrap { (category_label(lang, &cats, &a.category)) }
                                 td { (a.place_name.clone().unwrap_or_default()) " " (a.place_text) }
                                 td { (a.description.chars().take(40).collect::<String>()) @if a.description.chars().count() > 40 { "…" } }
-                                td.nowrap { (status_chip(lang, &a.status)) @if let Some(r) = &a.rating { " " (Rating::parse(r).map_or(String::new(), |x| label(lang, "rating", x.as_str()))) } }
+                                td.nowrap { (status_chip(lang, a.status)) @if let Some(r) = &a.rating { " " (Rating::parse(r).map_or(String::new(), |x| label(lang, "rating", x.as_str()))) } }
                                 td { (holder_label(lang, a, false)) }
                                 td { span.nowrap { (a.resolve_by) " " (urgency_chip(lang, a, today, &cal)) } (assumed(lang, a, &cal)) }
                             }
@@ -463,12 +463,12 @@ fn event_line(lang: Lang, e: &store::AffairEvent, units: Option<&[String]>) -> M
         li {
             time { (local_day(&e.at)) } " " strong { (t(lang, &key)) }
             @if !to.is_empty() { " → " (to) }
-            @if e.kind == "rerouted" && !public {
+            @if e.kind == AffairStep::Rerouted && !public {
                 @if !e.from_label.is_empty() { " " span.hint { (tf(lang, "affairs.from_holder", &[("from", &e.from_label)])) } }
                 br; span.hint { (t(lang, "affairs.reason")) "：" (e.note) }
-            } @else if e.kind == "rated" {
+            } @else if e.kind == AffairStep::Rated {
                 " " (Rating::parse(&e.note).map_or(String::new(), |r| label(lang, "rating", r.as_str())))
-            } @else if !e.note.is_empty() && e.kind != "assigned" || (!public && !e.note.is_empty() && e.kind == "assigned") {
+            } @else if !e.note.is_empty() && e.kind != AffairStep::Assigned || (!public && !e.note.is_empty() && e.kind == AffairStep::Assigned) {
                 br; span.hint { (e.note) }
             }
             @if !public { @if let Some(a) = &e.actor { " " span.hint { "（" (a) "）" } } }
@@ -504,7 +504,7 @@ async fn detail_page(ctx: Ctx, id: i64, revealed: Option<String>) -> Result<Resp
     let work = ops::holds(&actor, &a) || manage;
     let open = matches!(a.status.as_str(), "assigned" | "in_progress");
     // Whether any form applies: otherwise no empty panel beside the history.
-    let acts = (manage && a.status != "closed") || (work && open);
+    let acts = (manage && a.status != AffairStatus::Closed) || (work && open);
     // The callback is the community's: a unit's liaison does not see the resident's number.
     let shows_phone = liaison_unit(&actor).is_none();
     let call_back = ops::may_call_back(&actor, &a);
@@ -528,7 +528,7 @@ async fn detail_page(ctx: Ctx, id: i64, revealed: Option<String>) -> Result<Resp
                     }
                 } @else { span.hint { (t(lang, "affairs.no_phone")) } }
             } }
-            dt { (t(lang, "affairs.status")) } dd { (status_chip(lang, &a.status)) " " (urgency_chip(lang, &a, today, &cal)) }
+            dt { (t(lang, "affairs.status")) } dd { (status_chip(lang, a.status)) " " (urgency_chip(lang, &a, today, &cal)) }
             dt { (t(lang, "affairs.holder")) } dd { (holder_label(lang, &a, false)) }
             dt { (t(lang, "affairs.deadlines")) } dd { (tf(lang, "affairs.deadlines_text", &[("respond", &a.respond_by), ("resolve", &a.resolve_by)])) (assumed(lang, &a, &cal)) }
             @if !a.resolution.is_empty() { dt { (t(lang, "affairs.resolution")) } dd { (a.resolution) } }
@@ -557,13 +557,13 @@ async fn detail_page(ctx: Ctx, id: i64, revealed: Option<String>) -> Result<Resp
                 ul.timeline { @for e in &events { (event_line(lang, e, None)) } }
             }
             @if acts { section.panel.no-print {
-                @if manage && a.status != "closed" {
-                    h2 { @if a.status == "reported" { (t(lang, "affairs.assign")) } @else { (t(lang, "affairs.reroute")) } }
+                @if manage && a.status != AffairStatus::Closed {
+                    h2 { @if a.status == AffairStatus::Reported { (t(lang, "affairs.assign")) } @else { (t(lang, "affairs.reroute")) } }
                     form.form #assign-form method="post" action={ "/affairs/" (a.id) "/assign" } {
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                         (layout::select(lang, "to", "affairs.assign_to", &std::iter::once((String::new(), t(lang, "affairs.choose"))).chain(staff_list.iter().map(|(i, n)| (format!("u{i}"), format!("{} · {n}", t(lang, "affairs.worker"))))).chain(units.iter().map(|u| (format!("p{}", u.id), format!("{} · {}", t(lang, "affairs.partner"), u.name)))).collect::<Vec<_>>(), "", None))
                         (layout::field(lang, "due_on", "affairs.due_on", "date", &a.resolve_by, None, None))
-                        @if a.status != "reported" { (layout::field(lang, "reason", "affairs.reason", "text", "", None, Some("off"))) p.hint { (t(lang, "affairs.reroute_hint")) } }
+                        @if a.status != AffairStatus::Reported { (layout::field(lang, "reason", "affairs.reason", "text", "", None, Some("off"))) p.hint { (t(lang, "affairs.reroute_hint")) } }
                         div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.dispatch")) } }
                     }
                 }
@@ -584,7 +584,7 @@ async fn detail_page(ctx: Ctx, id: i64, revealed: Option<String>) -> Result<Resp
                         div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.resolve_button")) } }
                     }
                 }
-                @if manage && a.status == "resolved" {
+                @if manage && a.status == AffairStatus::Resolved {
                     h2 { (t(lang, "affairs.callback")) }
                     p.hint { (t(lang, "affairs.callback_hint")) }
                     form.form #rate-form method="post" action={ "/affairs/" (a.id) "/rate" } {
@@ -597,7 +597,7 @@ async fn detail_page(ctx: Ctx, id: i64, revealed: Option<String>) -> Result<Resp
                         div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.record_rating")) } }
                     }
                 }
-                @if manage && a.need_id.is_none() && a.status != "closed" {
+                @if manage && a.need_id.is_none() && a.status != AffairStatus::Closed {
                     form.inline method="post" action={ "/affairs/" (a.id) "/need" } {
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                         button.btn type="submit" { (t(lang, "affairs.to_need")) }
@@ -889,7 +889,7 @@ async fn public_progress(ctx: Ctx, Path(public_ref): Path<String>) -> Result<Res
             dt { (t(lang, "affairs.category")) } dd { (category_label(lang, &cats, &a.category)) }
             dt { (t(lang, "affairs.where")) } dd { (a.place_name.clone().unwrap_or_default()) " " (a.place_text) }
             dt { (t(lang, "affairs.reported_on")) } dd { (a.reported_on) }
-            dt { (t(lang, "affairs.status")) } dd #affair-status { (status_chip(lang, &a.status)) }
+            dt { (t(lang, "affairs.status")) } dd #affair-status { (status_chip(lang, a.status)) }
             dt { (t(lang, "affairs.holder")) } dd { (holder_label(lang, &a, true)) }
             dt { (t(lang, "affairs.resolve_by")) } dd { (a.resolve_by) }
             @if !a.resolution.is_empty() { dt { (t(lang, "affairs.resolution")) } dd { (a.resolution) } }
@@ -923,12 +923,11 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let due: Vec<(&Affair, Urgency)> = items
         .iter()
         .filter_map(|a| {
-            let status = AffairStatus::parse(&a.status)?;
             let by = parse_day(&a.resolve_by)?;
-            let u = rules::affair_urgency(status, by, today, &cal);
+            let u = rules::affair_urgency(a.status, by, today, &cal);
             // Staff see what awaits dispatch and what runs late; whoever holds an issue
             // (a liaison, a worker it was dispatched to) sees every one it holds.
-            let waiting = status == AffairStatus::Reported && staff;
+            let waiting = a.status == AffairStatus::Reported && staff;
             let mine = ops::holds(&actor, a);
             (matches!(u, Urgency::Overdue | Urgency::DueSoon) || waiting || mine).then_some((a, u))
         })
@@ -942,7 +941,7 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
             ul.plain {
                 @for (a, u) in &due {
                     li {
-                        @match u { Urgency::Overdue => (layout::chip("err", &t(lang, "affairs.overdue"))), Urgency::DueSoon => (layout::chip("warn", &t(lang, "affairs.due_soon"))), _ => (status_chip(lang, &a.status)) }
+                        @match u { Urgency::Overdue => (layout::chip("err", &t(lang, "affairs.overdue"))), Urgency::DueSoon => (layout::chip("warn", &t(lang, "affairs.due_soon"))), _ => (status_chip(lang, a.status)) }
                         " " a href={ "/affairs/" (a.id) } { (category_label(lang, &cats, &a.category)) " · " (a.place_text) }
                         " " span.hint { (t(lang, "affairs.resolve_by")) " " (a.resolve_by) } (assumed(lang, a, &cal))
                     }

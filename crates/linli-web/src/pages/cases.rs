@@ -19,6 +19,8 @@ use linli_app::assistance::{
     self as ops, ApplicationDraft, CaseDraft, CaseStatusDraft, HelpDraft, HelpItem, add_help,
     complete_step, create_case, open_application,
 };
+use linli_core::assistance::ApplicationStatus;
+use linli_core::assistance::CaseStatus;
 use linli_core::assistance::{self, ApplicationKind, CaseKind, HelpKind, Urgency};
 use linli_core::{Action, Decision};
 use linli_store::assistance::Case;
@@ -77,7 +79,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError
                                 td { a href={ "/cases/" (k.id) } { (k.resident_name.clone().unwrap_or_else(|| t(lang, "cases.household"))) } }
                                 td data-label=(t(lang, "residents.address")) { (k.address) }
                                 td data-label=(t(lang, "cases.kinds")) { @if ops::sees_sensitive(&actor, k) { (kinds_label(lang, &k.kinds)) } @else { span.hint { (t(lang, "cases.restricted")) } } }
-                                td data-label=(t(lang, "cases.status")) { (layout::chip(match k.status.as_str() { "open" => "warn", "monitoring" => "info", _ => "muted" }, &t(lang, &format!("cases.status.{}", k.status)))) }
+                                td data-label=(t(lang, "cases.status")) { (layout::chip(match k.status { CaseStatus::Open => "warn", CaseStatus::Monitoring => "info", CaseStatus::Closed => "muted" }, &t(lang, &format!("cases.status.{}", k.status)))) }
                                 td data-label=(t(lang, "cases.worker")) { (k.worker_name.clone().unwrap_or_default()) }
                                 td.num data-label=(t(lang, "cases.help_count")) { (k.help_count) }
                                 td.nowrap data-label=(t(lang, "cases.last_help")) { (k.last_help_on.clone().unwrap_or_default()) }
@@ -258,21 +260,21 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
         }
         @if sensitive {
             div.actions.case-status {
-                @if k.status == "open" {
+                @if k.status == CaseStatus::Open {
                     form.inline method="post" action={ "/cases/" (k.id) "/status" } {
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                         input type="hidden" name="status" value="monitoring";
                         button.btn type="submit" { (t(lang, "cases.to_monitoring")) }
                     }
                 }
-                @if k.status != "open" {
+                @if k.status != CaseStatus::Open {
                     form.inline method="post" action={ "/cases/" (k.id) "/status" } {
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                         input type="hidden" name="status" value="open";
                         button.btn type="submit" { (t(lang, "cases.reopen")) }
                     }
                 }
-                @if k.status != "closed" {
+                @if k.status != CaseStatus::Closed {
                     a.btn.btn-danger href={ "/cases/" (k.id) "/close" } { (t(lang, "cases.close")) "…" }
                 }
             }
@@ -284,7 +286,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                 ul.timeline {
                     @for h in &help {
                         li {
-                            time { (h.given_on) } " " strong { (HelpKind::parse(&h.kind).map_or(String::new(), |x| label(lang, "help_kind", x.as_str()))) }
+                            time { (h.given_on) } " " strong { (label(lang, "help_kind", h.kind.as_str())) }
                             @if let Some(a) = h.amount_fen { " ¥" (super::fund::yuan(a)) }
                             @if let Some(items) = h.items.as_array() { @for i in items { " " span.tag { (i["name"].as_str().unwrap_or("")) " " (i["quantity"].as_str().unwrap_or("")) } } }
                             @if !h.source.is_empty() { " · " (h.source) }
@@ -293,7 +295,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                         }
                     }
                 }
-                @if sensitive && k.status != "closed" {
+                @if sensitive && k.status != CaseStatus::Closed {
                     h3 { (t(lang, "cases.add_help")) }
                     form.form method="post" action={ "/cases/" (k.id) "/help" } {
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
@@ -315,7 +317,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                 h2 { (t(lang, "cases.applications")) }
                 @if apps.is_empty() { p.hint { (t(lang, "cases.no_applications")) } }
                 @for a in &apps {
-                    h3 { a href={ "/applications/" (a.id) } { (ApplicationKind::parse(&a.kind).map_or(String::new(), |x| label(lang, "application_kind", x.as_str()))) } " " (layout::chip("info", &t(lang, &format!("cases.app_status.{}", a.status)))) }
+                    h3 { a href={ "/applications/" (a.id) } { (label(lang, "application_kind", a.kind.as_str())) } " " (layout::chip("info", &t(lang, &format!("cases.app_status.{}", a.status)))) }
                     ul.plain {
                         @for s in &a.steps {
                             @let due = NaiveDate::parse_from_str(&s.due_on, "%Y-%m-%d").unwrap_or(today);
@@ -324,7 +326,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                         }
                     }
                 }
-                @if sensitive && k.status != "closed" && k.resident_id.is_some() {
+                @if sensitive && k.status != CaseStatus::Closed && k.resident_id.is_some() {
                     h3 { (t(lang, "cases.new_application")) }
                     form.form method="post" action="/applications" {
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
@@ -363,7 +365,7 @@ async fn close_page(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let k = ops::load_case(&ctx.state.app, &ctx.actor()?, id, Action::ManageCases).await?;
-    if k.status == "closed" {
+    if k.status == CaseStatus::Closed {
         return Ok(redirect_with_flash(&format!("/cases/{id}"), false, "error.case_status_same"));
     }
     let name = k.resident_name.clone().unwrap_or_default();
@@ -517,7 +519,7 @@ async fn application_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, App
                             td.nowrap data-label=(t(lang, "cases.state")) { (urgency_chip(lang, assistance::urgency(due, s.done_on.is_some(), today, &cal))) @if let Some(d) = &s.done_on { " " (d) } }
                             td data-label=(t(lang, "cases.rule")) { span.hint { (s.rule) } }
                             td {
-                                @if manage && s.done_on.is_none() && a.status == "in_progress" {
+                                @if manage && s.done_on.is_none() && a.status == ApplicationStatus::InProgress {
                                     form.inline method="post" action={ "/applications/" (a.id) "/steps/" (s.id) } {
                                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                                         input type="hidden" name="done_on" value=(day);
@@ -534,13 +536,13 @@ async fn application_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, App
         }
         @if let Some(d) = &a.decided_on {
             p.flash.flash-ok { (tf(lang, "cases.decided_on", &[("date", d), ("status", &t(lang, &format!("cases.app_status.{}", a.status)))])) }
-            @if a.status == "granted" && a.kind == "dibao" && a.next_recheck_on.is_none() {
+            @if a.status == ApplicationStatus::Granted && a.kind == ApplicationKind::Dibao && a.next_recheck_on.is_none() {
                 @if let Some(g) = linli_core::dates::parse_date(d) {
                     p { (tf(lang, "cases.recheck_due", &[("date", &assistance::recheck_due(g, false).format("%Y-%m-%d").to_string()), ("half", &assistance::recheck_due(g, true).format("%Y-%m-%d").to_string())])) }
                 }
             }
         }
-        @if manage && a.status == "in_progress" {
+        @if manage && a.status == ApplicationStatus::InProgress {
             section.panel {
                 h2 { (t(lang, "cases.decision")) }
                 p.hint { (t(lang, "cases.decision_hint")) }
@@ -553,7 +555,7 @@ async fn application_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, App
                         }
                     }
                     (layout::field(lang, "decided_on", "cases.decided_on_label", "date", &day, None, None))
-                    @if a.kind == "dibao" { (super::dibao::cycle_choice(lang, None)) }
+                    @if a.kind == ApplicationKind::Dibao { (super::dibao::cycle_choice(lang, None)) }
                     button.btn.btn-primary type="submit" { (t(lang, "cases.record_decision")) }
                 }
             }
@@ -561,15 +563,8 @@ async fn application_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, App
         @if let Some(k) = a.case_id { p { a.btn href={ "/cases/" (k) } { (t(lang, "cases.back_to_case")) } } }
     };
     let crumbs = [(t(lang, "cases.title"), Some("/cases".to_string()))];
-    let title = format!(
-        "{} · {}",
-        ApplicationKind::parse(&a.kind).map_or(String::new(), |x| label(
-            lang,
-            "application_kind",
-            x.as_str()
-        )),
-        a.resident_name
-    );
+    let title =
+        format!("{} · {}", label(lang, "application_kind", a.kind.as_str()), a.resident_name);
     Ok(layout::page(&ctx, &title, &crumbs, None, body))
 }
 

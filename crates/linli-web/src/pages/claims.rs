@@ -13,6 +13,7 @@ use axum::http::Method;
 use axum::response::Response;
 use linli_app::claims::{self as ops, ClaimDraft, DecideDraft};
 use linli_core::Action;
+use linli_core::claims::ClaimStatus;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -27,7 +28,7 @@ pub async fn claim_panel(ctx: &Ctx) -> Result<Markup, AppError> {
             @if let Some(k) = &standing.pending {
                 p role="status" { (layout::chip("warn", &t(lang, "claims.pending_chip"))) " " (tf(lang, "claims.pending", &[("date", k.claimed_at.get(..10).unwrap_or(&k.claimed_at))])) }
             } @else {
-                @if let Some(k) = standing.decided.as_ref().filter(|k| k.status == "rejected") {
+                @if let Some(k) = standing.decided.as_ref().filter(|k| k.status == ClaimStatus::Rejected) {
                     p role="status" { (layout::chip("muted", &t(lang, "claims.rejected_chip"))) " " (k.note) }
                 }
                 p.hint { (t(lang, "claims.hint")) }
@@ -107,7 +108,11 @@ async fn decide_submit(
 ) -> Result<Response, AppError> {
     let d = DecideDraft { decision: f.decision, note: f.note };
     super::back_with("/", ops::decide(&ctx.state.app, &ctx.actor()?, id, d).await, |k| {
-        if k.status == "confirmed" { "claims.flash_confirmed" } else { "claims.flash_rejected" }
+        if k.status == ClaimStatus::Confirmed {
+            "claims.flash_confirmed"
+        } else {
+            "claims.flash_rejected"
+        }
     })
 }
 

@@ -23,11 +23,11 @@ fn field_label(lang: Lang, code: &str) -> String {
         .map_or(String::new(), |f| label(lang, "correction_field", f.as_str()))
 }
 
-fn status_chip(lang: Lang, status: &str) -> Markup {
+fn status_chip(lang: Lang, status: CorrectionStatus) -> Markup {
     let kind = match status {
-        "open" => "warn",
-        "done" => "ok",
-        _ => "muted",
+        CorrectionStatus::Open => "warn",
+        CorrectionStatus::Done => "ok",
+        CorrectionStatus::Declined => "muted",
     };
     layout::chip(kind, &t(lang, &format!("corrections.status.{status}")))
 }
@@ -57,7 +57,7 @@ pub async fn mine_panel(ctx: &Ctx) -> Result<Markup, AppError> {
                 ul.plain {
                     @for q in &items {
                         li {
-                            strong { (field_label(lang, &q.field)) } " " (status_chip(lang, &q.status)) " " span.hint { (day(&q.requested_at)) }
+                            strong { (field_label(lang, &q.field)) } " " (status_chip(lang, q.status)) " " span.hint { (day(&q.requested_at)) }
                             br; (q.message)
                             @if !q.resolution.is_empty() { br; span.hint { (t(lang, "corrections.answer")) "：" (q.resolution) } }
                         }
@@ -109,12 +109,12 @@ pub fn resident_panel(lang: Lang, csrf: &str, items: &[Correction]) -> Markup {
                 @for q in items {
                     div.correction {
                         p {
-                            strong { (field_label(lang, &q.field)) } " " (status_chip(lang, &q.status)) " " span.hint { (day(&q.requested_at)) }
+                            strong { (field_label(lang, &q.field)) } " " (status_chip(lang, q.status)) " " span.hint { (day(&q.requested_at)) }
                             br; (q.message)
                             @if !q.resolution.is_empty() { br; span.hint { (t(lang, "corrections.answer")) "：" (q.resolution) } }
                             @if let Some(by) = &q.resolved_by { " " span.hint { "（" (by) "）" } }
                         }
-                        @if q.status == "open" {
+                        @if q.status == CorrectionStatus::Open {
                             form.form method="post" action={ "/corrections/" (q.id) "/resolve" } {
                                 input type="hidden" name="_csrf" value=(csrf);
                                 fieldset {

@@ -16,13 +16,15 @@ use axum::http::Method;
 use axum::response::Response;
 use linli_app::assistance::{self as ops, AuthorisationDraft, RecheckDraft, StepDraft};
 use linli_core::Action;
+use linli_core::assistance::ApplicationKind;
+use linli_core::assistance::ApplicationStatus;
 use linli_core::assistance::{RecheckCycle, step};
 use linli_store::assistance::{Application, Step};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 fn is_dibao(a: &Application) -> bool {
-    a.kind == "dibao"
+    a.kind == ApplicationKind::Dibao
 }
 
 fn cycle_label(lang: Lang, code: &str) -> String {
@@ -98,7 +100,7 @@ pub fn application_panels(
                 }
             }
         }
-        @if is_dibao(a) && a.status == "granted" && manage {
+        @if is_dibao(a) && a.status == ApplicationStatus::Granted && manage {
             section.panel {
                 h2 { (t(lang, "dibao.recheck")) }
                 p.hint { (t(lang, "dibao.recheck_hint")) }

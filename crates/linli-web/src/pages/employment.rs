@@ -113,7 +113,7 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
                                     td { a href={ "/employment/seekers/" (s.id) } { (s.resident_name) } }
                                     td { (s.skills) }
                                     td { (s.wishes) }
-                                    td { (layout::chip(if s.status == "seeking" { "info" } else { "muted" }, &SeekerStatus::parse(&s.status).map_or(String::new(), |x| label(lang, "seeker_status", x.as_str())))) }
+                                    td { (layout::chip(if s.status == SeekerStatus::Seeking { "info" } else { "muted" }, &label(lang, "seeker_status", s.status.as_str()))) }
                                 }
                             }
                         }
@@ -485,7 +485,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
             dt { (t(lang, "employment.wishes")) } dd { (s.wishes) }
             dt { (t(lang, "employment.hours")) } dd { (hours_label(lang, &s.hours)) }
             dt { (t(lang, "employment.max_km")) } dd { (s.max_km.map(|k| format!("{k} km")).unwrap_or_else(|| "—".into())) }
-            dt { (t(lang, "learning.status")) } dd { (SeekerStatus::parse(&s.status).map_or(String::new(), |x| label(lang, "seeker_status", x.as_str()))) }
+            dt { (t(lang, "learning.status")) } dd { (label(lang, "seeker_status", s.status.as_str())) }
         }
         @if !s.note.is_empty() { p.hint { (t(lang, "learning.note")) "：" (s.note) } }
         @if manage {
@@ -499,7 +499,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
                         (layout::field(lang, "wishes", "employment.wishes", "text", &s.wishes, None, Some("off")))
                         (layout::select(lang, "hours", "employment.hours", &hours_opts, &s.hours, None))
                         (layout::field(lang, "max_km", "employment.max_km", "number", &s.max_km.map(|k| k.to_string()).unwrap_or_default(), None, None))
-                        (layout::select(lang, "status", "learning.status", &status_opts, &s.status, None))
+                        (layout::select(lang, "status", "learning.status", &status_opts, s.status.as_str(), None))
                         (layout::field(lang, "note", "learning.note", "text", &s.note, None, Some("off")))
                     }
                     p.hint { (t(lang, "employment.edit_seeker_hint")) }

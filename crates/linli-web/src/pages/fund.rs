@@ -17,6 +17,8 @@ use linli_app::fund::{
     self as ops, DecisionDraft, DonationDraft, RequestDraft, approve, donate, pay, record_decision,
     request, reverse,
 };
+use linli_core::fund::DisbursementStatus;
+use linli_core::fund::EntryKind;
 use linli_core::fund::{DonorKind, Fen, MeetingBasis, Method as PayMethod, Purpose};
 use linli_core::{Action, Decision};
 use maud::{Markup, html};
@@ -41,7 +43,7 @@ fn month_label(lang: Lang, month: &str) -> String {
     }
 }
 
-fn kind_label(lang: Lang, kind: &str) -> String {
+fn kind_label(lang: Lang, kind: EntryKind) -> String {
     t(lang, &format!("fund.kind.{kind}"))
 }
 
@@ -128,17 +130,17 @@ async fn overview_page(
                                         td.num { (yuan(d.amount_fen)) }
                                         td { (label(lang, "purpose", &d.purpose)) }
                                         td {
-                                            (layout::chip(match d.status.as_str() { "paid" => "ok", "rejected" => "muted", "approved" => "info", _ => "warn" }, &t(lang, &format!("fund.status.{}", d.status))))
-                                            @if d.status == "pending" { " " span.hint { (tf(lang, "fund.approvals", &[("n", &d.approvals.len().to_string())])) } }
+                                            (layout::chip(match d.status { DisbursementStatus::Paid => "ok", DisbursementStatus::Rejected => "muted", DisbursementStatus::Approved => "info", DisbursementStatus::Pending => "warn" }, &t(lang, &format!("fund.status.{}", d.status))))
+                                            @if d.status == DisbursementStatus::Pending { " " span.hint { (tf(lang, "fund.approvals", &[("n", &d.approvals.len().to_string())])) } }
                                         }
                                         td.actions-cell {
-                                            @if d.status == "pending" && may(Action::ApproveDisbursement) && d.requested_by != caller.user.id && !d.approvals.contains(&caller.user.id) {
+                                            @if d.status == DisbursementStatus::Pending && may(Action::ApproveDisbursement) && d.requested_by != caller.user.id && !d.approvals.contains(&caller.user.id) {
                                                 form.inline method="post" action={ "/fund/disbursements/" (d.id) "/approve" } {
                                                     input type="hidden" name="_csrf" value=(caller.csrf_token);
                                                     button.btn.btn-small type="submit" { (t(lang, "fund.approve")) }
                                                 }
                                             }
-                                            @if d.status == "approved" && may(Action::PayDisbursement) {
+                                            @if d.status == DisbursementStatus::Approved && may(Action::PayDisbursement) {
                                                 form.inline method="post" action={ "/fund/disbursements/" (d.id) "/pay" } {
                                                     input type="hidden" name="_csrf" value=(caller.csrf_token);
                                                     label { (t(lang, "fund.pay_from")) " "
@@ -170,7 +172,7 @@ async fn overview_page(
                                 @for d in &recent {
                                     tr {
                                         td { a href={ "/fund/donations/" (d.id) "/receipt" } { (d.receipt_no) } }
-                                        td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) @if d.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) } }
+                                        td { (if d.donor_kind == DonorKind::Anonymous { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) @if d.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) } }
                                         td.num { (yuan(d.amount_fen)) @if d.method == "in_kind" { " " span.hint { (t(lang, "fund.in_kind")) } } }
                                         td.nowrap { (d.received_on) }
                                     }
@@ -391,7 +393,7 @@ async fn receipt(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
             div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
                 table.table.receipt-table {
                     tbody {
-                        tr { th { (t(lang, "fund.donor")) } td { (if d.donor_kind == "anonymous" { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) } }
+                        tr { th { (t(lang, "fund.donor")) } td { (if d.donor_kind == DonorKind::Anonymous { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) } }
                         tr { th { (t(lang, "fund.amount")) } td { "¥" (yuan(d.amount_fen)) "　" (t(lang, "fund.capitals")) "：" (linli_core::fund::capitals(Fen(d.amount_fen))) } }
                         tr { th { (t(lang, "fund.method")) } td { (label(lang, "pay_method", &d.method)) @if !d.items.is_empty() { "（" (d.items) "）" } } }
                         tr { th { (t(lang, "fund.received_on")) } td { (day(lang, &d.received_on)) } }
@@ -505,7 +507,7 @@ async fn approve_submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppEr
         Ok(v) => Ok(redirect_with_flash(
             "/fund",
             true,
-            if v.status == "approved" {
+            if v.status == DisbursementStatus::Approved {
                 "flash.request_approved"
             } else {
                 "flash.request_first_approval"
@@ -563,7 +565,7 @@ async fn entries_page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, 
                             td.num { (e.seq) }
                             td.nowrap { (e.occurred_on) }
                             td {
-                                (kind_label(lang, &e.kind)) "：" (e.memo)
+                                (kind_label(lang, e.kind)) "：" (e.memo)
                                 @if !e.reason.is_empty() { br; span.hint { (t(lang, "fund.reason")) "：" (e.reason) } }
                                 @if e.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) }
                             }
@@ -573,7 +575,7 @@ async fn entries_page(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, 
                                 }
                             }
                             td {
-                                @if manage && e.kind != "reversal" && !e.reversed {
+                                @if manage && e.kind != EntryKind::Reversal && !e.reversed {
                                     a.btn.btn-small.btn-danger href={ "/fund/entries/" (e.id) "/reverse" } { (t(lang, "fund.reverse")) "…" }
                                 }
                             }
@@ -608,13 +610,13 @@ async fn reverse_page(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let e = ops::entry(&ctx.state.app, &ctx.actor()?, id).await?;
-    if e.kind == "reversal" || e.reversed {
+    if e.kind == EntryKind::Reversal || e.reversed {
         let code = if e.reversed { "error.already_reversed" } else { "error.reverse_of_reversal" };
         return Ok(redirect_with_flash("/fund/entries", false, code));
     }
     let confirm = layout::Confirm {
         about: html! {
-            p.lead { "#" (e.seq) " · " (e.occurred_on) " · " (kind_label(lang, &e.kind)) "：" (e.memo) }
+            p.lead { "#" (e.seq) " · " (e.occurred_on) " · " (kind_label(lang, e.kind)) "：" (e.memo) }
             @for p in &e.postings {
                 div.mono { (t(lang, &format!("fund.account.{}", p.account.replace(':', "_")))) " " (if p.amount.0 >= 0 { t(lang, "fund.debit") } else { t(lang, "fund.credit") }) " " (yuan(p.amount.0.abs())) }
             }

@@ -22,7 +22,8 @@ pub use linli_app::learning::day_text;
 use linli_app::learning::{
     self as ops, AttendanceDraft, CourseDraft, EnrolDraft, SessionDraft, SignupDraft, VenueDraft,
 };
-use linli_core::learning::{self as rules, Category, TeacherKind, VenueKind};
+use linli_core::learning::SignupStatus;
+use linli_core::learning::{self as rules, Category, EnrolmentStatus, TeacherKind, VenueKind};
 use linli_core::{Action, Decision};
 use linli_store::learning::{self as store, Course, Enrolment};
 use maud::{Markup, html};
@@ -40,12 +41,12 @@ pub fn category_label(lang: Lang, code: &str) -> String {
     Category::parse(code).map_or(String::new(), |c| label(lang, "course_category", c.as_str()))
 }
 
-pub fn status_chip(lang: Lang, status: &str) -> Markup {
+pub fn status_chip(lang: Lang, status: EnrolmentStatus) -> Markup {
     let kind = match status {
-        "completed" => "ok",
-        "enrolled" => "info",
-        "waitlisted" => "warn",
-        _ => "muted",
+        EnrolmentStatus::Completed => "ok",
+        EnrolmentStatus::Enrolled => "info",
+        EnrolmentStatus::Waitlisted => "warn",
+        EnrolmentStatus::Dropped => "muted",
     };
     layout::chip(kind, &t(lang, &format!("learning.status.{status}")))
 }
@@ -275,7 +276,7 @@ async fn detail(
     let ready: Vec<&Enrolment> = enrolments
         .iter()
         .filter(|e| {
-            e.status == "enrolled"
+            e.status == EnrolmentStatus::Enrolled
                 && rules::meets_completion(u32::try_from(e.attended).unwrap_or(0), total, percent)
         })
         .collect();
@@ -345,7 +346,7 @@ async fn detail(
                             table.table.compact {
                                 tbody {
                                     @for r in &found {
-                                        @let taken = enrolments.iter().any(|e| e.resident_id == r.id && e.status != "dropped");
+                                        @let taken = enrolments.iter().any(|e| e.resident_id == r.id && e.status != EnrolmentStatus::Dropped);
                                         tr {
                                             td { a href={ "/residents/" (r.id) } { (r.name) } }
                                             td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
@@ -395,12 +396,12 @@ async fn detail(
                                     td.num { (i + 1) }
                                     td { a href={ "/residents/" (e.resident_id) } { (e.resident_name) } }
                                     td { (e.address) }
-                                    td { (status_chip(lang, &e.status)) }
+                                    td { (status_chip(lang, e.status)) }
                                     td.num { (e.attended) " / " (total) }
                                     td { @if met { (layout::chip("ok", &t(lang, "learning.met"))) } @else { (layout::chip("muted", &t(lang, "learning.not_met"))) } }
                                     td.actions-cell {
-                                        @if e.status == "completed" { a.btn.btn-small href={ "/enrolments/" (e.id) "/certificate" } { (t(lang, "learning.certificate")) } }
-                                        @if manage && e.status == "enrolled" && met {
+                                        @if e.status == EnrolmentStatus::Completed { a.btn.btn-small href={ "/enrolments/" (e.id) "/certificate" } { (t(lang, "learning.certificate")) } }
+                                        @if manage && e.status == EnrolmentStatus::Enrolled && met {
                                             form method="post" action={ "/enrolments/" (e.id) "/status" } {
                                                 input type="hidden" name="_csrf" value=(csrf);
                                                 input type="hidden" name="status" value="completed";
@@ -409,7 +410,7 @@ async fn detail(
                                         }
                                         @if manage && matches!(e.status.as_str(), "enrolled" | "waitlisted") {
                                             a.btn.btn-small.btn-danger href={ "/enrolments/" (e.id) "/drop" } {
-                                                (t(lang, if e.status == "waitlisted" { "learning.drop_waitlist" } else { "learning.drop" })) "…"
+                                                (t(lang, if e.status == EnrolmentStatus::Waitlisted { "learning.drop_waitlist" } else { "learning.drop" })) "…"
                                             }
                                         }
                                     }
@@ -490,7 +491,7 @@ async fn drop_page(ctx: &Ctx, id: i64, invalid: bool) -> Result<Response, AppErr
     if !matches!(e.status.as_str(), "enrolled" | "waitlisted") {
         return Ok(redirect_with_flash(&back, false, "learning.flash_not_enrolled"));
     }
-    let waitlisted = e.status == "waitlisted";
+    let waitlisted = e.status == EnrolmentStatus::Waitlisted;
     let vars = [("name", e.resident_name.as_str()), ("course", k.name.as_str())];
     let consequences = if waitlisted {
         vec![tf(lang, "learning.drop_effect_waitlist", &vars), t(lang, "learning.drop_effect_kept")]
@@ -657,7 +658,7 @@ async fn sheet(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
 async fn certificate(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let (e, k) = ops::enrolment(&ctx.state.app, &ctx.actor()?, id).await?;
-    if e.status != "completed" {
+    if e.status != EnrolmentStatus::Completed {
         return Err(AppError::NotFound);
     }
     let community_name = ctx.caller()?.community.as_ref().map(|c| c.1.clone()).unwrap_or_default();
@@ -869,7 +870,7 @@ pub async fn resident_section(ctx: &Ctx, resident_id: i64) -> Result<Markup, App
                                         td { a href={ "/courses/" (h.course_id) } { (h.course) } }
                                         td.nowrap { (h.starts_on) " – " (h.ends_on) }
                                         td.num { (h.attended) " / " (h.sessions) }
-                                        td { (status_chip(lang, &h.status)) @if h.status == "completed" { " " a href={ "/enrolments/" (h.enrolment_id) "/certificate" } { (t(lang, "learning.certificate")) } } }
+                                        td { (status_chip(lang, h.status)) @if h.status == EnrolmentStatus::Completed { " " a href={ "/enrolments/" (h.enrolment_id) "/certificate" } { (t(lang, "learning.certificate")) } } }
                                     }
                                 }
                             }
@@ -1037,11 +1038,12 @@ async fn public_signup_done(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, A
 }
 
 pub fn signup_chip(lang: Lang, s: &store::Signup) -> Markup {
-    match s.status.as_str() {
-        "pending" => layout::chip("warn", &t(lang, "learning.signup_status.pending")),
-        "enrolled" => layout::chip("ok", &t(lang, "learning.signup_status.enrolled")),
-        _ => layout::chip("muted", &t(lang, "learning.signup_status.declined")),
-    }
+    let kind = match s.status {
+        SignupStatus::Pending => "warn",
+        SignupStatus::Enrolled => "ok",
+        SignupStatus::Declined => "muted",
+    };
+    layout::chip(kind, &t(lang, &format!("learning.signup_status.{}", s.status)))
 }
 
 /// The requests panel of the course page. Phones masked; each row leads to its own page.
@@ -1069,12 +1071,12 @@ fn signups_panel(lang: Lang, k: &Course, signups: &[store::Signup]) -> Markup {
                                     td {
                                         (signup_chip(lang, s))
                                         @if let (Some(rid), Some(n)) = (s.resident_id, &s.resident_name) { " " a href={ "/residents/" (rid) } { (n) } }
-                                        @if let Some(es) = &s.enrolment_status { " " (status_chip(lang, es)) }
+                                        @if let Some(es) = &s.enrolment_status { " " (status_chip(lang, *es)) }
                                         @if !s.decline_reason.is_empty() { br; span.hint { (t(lang, "learning.decline_reason")) "：" (s.decline_reason) } }
                                     }
                                     td.actions-cell {
-                                        a.btn.btn-small.btn-primary[s.status == "pending"] href={ "/course-signups/" (s.id) } {
-                                            (if s.status == "pending" { t(lang, "learning.signup_handle") } else { t(lang, "learning.signup_view") })
+                                        a.btn.btn-small.btn-primary[s.status == SignupStatus::Pending] href={ "/course-signups/" (s.id) } {
+                                            (if s.status == SignupStatus::Pending { t(lang, "learning.signup_handle") } else { t(lang, "learning.signup_view") })
                                         }
                                     }
                                 }
@@ -1118,7 +1120,7 @@ async fn render_signup(
     };
     let ops::SignupPage { signup: s, course: k, enrolments, found } =
         ops::signup_page(&ctx.state.app, &actor, id, wanted.clone()).await?;
-    let pending = s.status == "pending";
+    let pending = s.status == SignupStatus::Pending;
     let csrf = caller.csrf_token.clone();
     let phone = if revealed { s.phone.clone() } else { linli_core::mask::mask_phone(&s.phone) };
     let body = html! {
@@ -1142,7 +1144,7 @@ async fn render_signup(
             dt { (t(lang, "learning.status")) } dd {
                 (signup_chip(lang, &s))
                 @if let (Some(rid), Some(n)) = (s.resident_id, &s.resident_name) { " " a href={ "/residents/" (rid) } { (n) } }
-                @if let Some(es) = &s.enrolment_status { " " (status_chip(lang, es)) }
+                @if let Some(es) = &s.enrolment_status { " " (status_chip(lang, *es)) }
                 @if let Some(by) = &s.handled_by { " " span.hint { "（" (by) " " (s.handled_at.as_deref().map(local_time).unwrap_or_default()) "）" } }
             }
             @if !s.decline_reason.is_empty() { dt { (t(lang, "learning.decline_reason")) } dd { (s.decline_reason) } }
@@ -1162,7 +1164,7 @@ async fn render_signup(
                                 thead { tr { th { (t(lang, "learning.name")) } th { (t(lang, "residents.address")) } th { (t(lang, "residents.birth_date")) } th { (t(lang, "learning.signup_phone")) } th {} } }
                                 tbody {
                                     @for r in &found {
-                                        @let taken = enrolments.iter().any(|e| e.resident_id == r.id && e.status != "dropped");
+                                        @let taken = enrolments.iter().any(|e| e.resident_id == r.id && e.status != EnrolmentStatus::Dropped);
                                         tr {
                                             td { a href={ "/residents/" (r.id) } { (r.name) } }
                                             td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }

@@ -101,7 +101,7 @@ fn overview_body(ctx: &Ctx, o: &me::Overview, services: Markup) -> Markup {
                 ul.plain {
                     @for c in &o.courses {
                         li {
-                            strong { (c.course) } " " (super::learning::status_chip(lang, &c.status))
+                            strong { (c.course) } " " (super::learning::status_chip(lang, c.status))
                             br;
                             span.hint { (c.starts_on) " – " (c.ends_on) " · " (tf(lang, "me.attended", &[("n", &c.attended.to_string()), ("of", &c.sessions.to_string())])) }
                         }
@@ -118,7 +118,7 @@ fn overview_body(ctx: &Ctx, o: &me::Overview, services: Markup) -> Markup {
                     @for a in &o.reports {
                         li {
                             a href={ "/public/affairs/" (a.public_ref) } { (linli_core::partners::spoken_ref(&a.public_ref)) }
-                            " " (super::affairs::status_chip(lang, &a.status))
+                            " " (super::affairs::status_chip(lang, a.status))
                             br;
                             span.hint { (a.reported_on) " · " (a.description.chars().take(40).collect::<String>()) }
                         }

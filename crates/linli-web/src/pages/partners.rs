@@ -22,8 +22,8 @@ use linli_app::partners::{
 };
 use linli_core::Action;
 use linli_core::partners::{
-    self as rules, ActivityKind, AgreementState, CommitteePost, Fulfilment, Measure, PartnerKind,
-    Progress, ResourceKind,
+    self as rules, ActivityKind, AgreementState, CommitteePost, Fulfilment, Measure, NeedStatus,
+    PartnerKind, Progress, ResourceKind,
 };
 use linli_store::partners::{self as store, Partner};
 use maud::{Markup, html};
@@ -685,13 +685,12 @@ async fn meeting_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, 
     Ok(redirect_with_flash(back, true, "partners.flash.saved"))
 }
 
-fn need_chip(lang: Lang, status: &str) -> Markup {
+fn need_chip(lang: Lang, status: NeedStatus) -> Markup {
     let kind = match status {
-        "open" => "warn",
-        "claimed" => "info",
-        "matched" => "info",
-        "done" => "ok",
-        _ => "muted",
+        NeedStatus::Open => "warn",
+        NeedStatus::Claimed | NeedStatus::Matched => "info",
+        NeedStatus::Done => "ok",
+        NeedStatus::Closed => "muted",
     };
     layout::chip(kind, &t(lang, &format!("partners.need.{status}")))
 }
@@ -729,9 +728,9 @@ async fn lists_page(ctx: Ctx) -> Result<Response, AppError> {
                                 td { (n.place_text) }
                                 td.nowrap { @if n.urgency == "urgent" { (layout::chip("err", &t(lang, "partners.urgent"))) } @else { (t(lang, "partners.normal")) } }
                                 td { (n.raised_by) }
-                                td.nowrap { (need_chip(lang, &n.status)) @if let Some(p) = &n.partner_name { br; (p) @if !n.claim_note.is_empty() { "：" span.hint { (n.claim_note) } } } }
+                                td.nowrap { (need_chip(lang, n.status)) @if let Some(p) = &n.partner_name { br; (p) @if !n.claim_note.is_empty() { "：" span.hint { (n.claim_note) } } } }
                                 td.no-print.actions-cell {
-                                    @if n.status == "open" && can_claim {
+                                    @if n.status == NeedStatus::Open && can_claim {
                                         form.inline method="post" action={ "/partners/needs/" (n.id) "/claim" } {
                                             input type="hidden" name="_csrf" value=(caller.csrf_token);
                                             @if liaison.is_none() {
@@ -741,7 +740,7 @@ async fn lists_page(ctx: Ctx) -> Result<Response, AppError> {
                                             " " button.btn.btn-small.btn-primary type="submit" { (t(lang, "partners.claim")) }
                                         }
                                     }
-                                    @if n.status == "claimed" && staff {
+                                    @if n.status == NeedStatus::Claimed && staff {
                                         form.inline method="post" action={ "/partners/needs/" (n.id) "/confirm" } {
                                             input type="hidden" name="_csrf" value=(caller.csrf_token);
                                             input.note-input type="text" name="plan" placeholder=(t(lang, "partners.plan")) aria-label=(t(lang, "partners.plan"));
@@ -752,7 +751,7 @@ async fn lists_page(ctx: Ctx) -> Result<Response, AppError> {
                                             button.btn.btn-small type="submit" { (t(lang, "partners.reject")) }
                                         }
                                     }
-                                    @if n.status == "claimed" && !staff { span.hint { (t(lang, "partners.awaiting_confirmation")) } }
+                                    @if n.status == NeedStatus::Claimed && !staff { span.hint { (t(lang, "partners.awaiting_confirmation")) } }
                                 }
                             }
                         }
@@ -793,10 +792,10 @@ async fn lists_page(ctx: Ctx) -> Result<Response, AppError> {
                             tr {
                                 td { strong { (n.title) } br; span.hint { (n.partner_name.clone().unwrap_or_default()) } }
                                 td { (n.owner) } td { (n.plan) } td { (n.milestones) } td { (n.progress) }
-                                td.nowrap { @if let Some(d) = &n.completed_on { (need_chip(lang, "done")) " " (d) } @else { (need_chip(lang, &n.status)) } }
+                                td.nowrap { @if let Some(d) = &n.completed_on { (need_chip(lang, NeedStatus::Done)) " " (d) } @else { (need_chip(lang, n.status)) } }
                                 td { (n.verdict) }
                                 td.no-print.actions-cell {
-                                    @if n.status == "matched" && (staff || (liaison.is_some() && liaison == Some(n.partner_id))) {
+                                    @if n.status == NeedStatus::Matched && (staff || (liaison.is_some() && liaison == Some(n.partner_id))) {
                                         form.inline method="post" action={ "/partners/needs/" (n.id) "/project" } {
                                             input type="hidden" name="_csrf" value=(caller.csrf_token);
                                             input.note-input type="text" name="progress" value=(n.progress) aria-label=(t(lang, "partners.progress"));
@@ -960,7 +959,7 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
                 @if home.our_needs.is_empty() { p.hint { (t(lang, "partners.home_no_our_needs")) } }
                 ul.plain {
                     @for n in &home.our_needs {
-                        li { (need_chip(lang, &n.status)) " " (n.title) " " span.hint { (n.place_text) } }
+                        li { (need_chip(lang, n.status)) " " (n.title) " " span.hint { (n.place_text) } }
                     }
                 }
                 p { a href="/partners/lists" { (t(lang, "partners.needs_list")) } }

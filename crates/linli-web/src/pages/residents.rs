@@ -16,7 +16,9 @@ use chrono::NaiveDate;
 use linli_app::registry::{
     self as ops, Draft, EMPLOYMENT, FieldError, ListQuery, PER_PAGE, POLITICAL, SaveError, TagDraft,
 };
+use linli_core::assistance::CaseStatus;
 use linli_core::mask::{mask_id_number, mask_phone};
+use linli_core::roster::ResidentStatus;
 use linli_core::{Action, Decision, PlaceKind};
 use linli_store::places::Place;
 use linli_store::registry::{ResidentRow, TagKind};
@@ -252,9 +254,9 @@ async fn detail_page(
     } else {
         None
     };
-    let closed = r.status != "active";
+    let closed = r.status != ResidentStatus::Active;
     let open_case = caller.decide(Action::ManageCases, Some(&r.place_path)) == Decision::Allow
-        && r.status == "active";
+        && r.status == ResidentStatus::Active;
     // Her household's open case, for those who see cases there: linked instead of offering a
     // second one.
     let current_case = if caller.decide(Action::ViewCases, Some(&r.place_path)) == Decision::Allow {
@@ -262,8 +264,8 @@ async fn detail_page(
     } else {
         None
     };
-    let ask_fund =
-        caller.decide(Action::RequestDisbursement, None) == Decision::Allow && r.status == "active";
+    let ask_fund = caller.decide(Action::RequestDisbursement, None) == Decision::Allow
+        && r.status == ResidentStatus::Active;
     let action = html! {
         @if let Some(k) = &current_case {
             a.btn href={ "/cases/" (k.id) } { (t(lang, "pickers.view_case")) } " "
@@ -271,7 +273,7 @@ async fn detail_page(
             a.btn href={ "/cases/new?resident=" (r.id) } { (t(lang, "cases.new")) } " "
         }
         @if ask_fund { a.btn href={ "/fund/disbursements/new?resident=" (r.id) } { (t(lang, "fund.request")) } " " }
-        @if manage && r.status != "anonymized" {
+        @if manage && r.status != ResidentStatus::Anonymized {
             a.btn.btn-primary href={ "/residents/" (r.id) "/edit" } { (t(lang, "residents.edit")) }
         }
     };
@@ -279,7 +281,7 @@ async fn detail_page(
         @if let Some(k) = &current_case {
             p.flash.flash-info.open-case {
                 (tf(lang, "pickers.open_case_line", &[("who", &format!("{}{}", k.resident_name.clone().unwrap_or_default(), if k.address.is_empty() { String::new() } else { format!("（{}）", k.address) }))]))
-                " " (layout::chip(if k.status == "open" { "warn" } else { "info" }, &t(lang, &format!("cases.status.{}", k.status))))
+                " " (layout::chip(if k.status == CaseStatus::Open { "warn" } else { "info" }, &t(lang, &format!("cases.status.{}", k.status))))
                 " " a href={ "/cases/" (k.id) } { (t(lang, "pickers.view_case")) }
             }
         }
@@ -339,7 +341,7 @@ async fn detail_page(
                             li {
                                 @if *mid == r.id { strong { (mname) } } @else { a href={ "/residents/" (mid) } { (mname) } }
                                 " · " (relation_label(lang, mrel))
-                                @if mstatus != "active" { " · " (t(lang, &format!("status.{mstatus}"))) }
+                                @if *mstatus != ResidentStatus::Active { " · " (t(lang, &format!("status.{mstatus}"))) }
                             }
                         }
                     }
@@ -400,14 +402,14 @@ async fn detail_page(
                 h2 { (t(lang, "residents.account")) }
                 @match account {
                     Some(u) => p { a href={ "/users/" (u.id) } { (tf(lang, "residents.account_linked", &[("username", &u.username)])) } },
-                    None => @if r.status == "active" {
+                    None => @if r.status == ResidentStatus::Active {
                         p { a.btn.btn-small href={ "/users/new?resident=" (r.id) } { (t(lang, "residents.account_open")) } }
                     },
                 }
             }
         }
         (super::corrections::resident_panel(lang, &caller.csrf_token, &corrections))
-        @if (can_reveal || can_anonymize) && r.status != "anonymized" {
+        @if (can_reveal || can_anonymize) && r.status != ResidentStatus::Anonymized {
             section.panel {
                 h2 { (t(lang, "residents.privacy")) }
                 @if can_reveal {
@@ -482,7 +484,7 @@ async fn close_page(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang();
     let r = ops::load_visible(&ctx.state.app, &ctx.actor()?, id, Action::ManageResidents).await?;
-    if r.status != "active" {
+    if r.status != ResidentStatus::Active {
         return Ok(redirect_with_flash(
             &format!("/residents/{id}"),
             false,

@@ -14,6 +14,7 @@ use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use linli_app::visits::{self as ops, PlanDraft, VisitDraft};
+use linli_core::visits::PlanStatus;
 use linli_core::visits::{Occasion, Progress, TargetStatus, VisitRule};
 use linli_core::{Action, Decision};
 use linli_store::visits::{Plan, Target};
@@ -47,12 +48,12 @@ fn progress_bar(lang: Lang, p: &Progress) -> Markup {
     }
 }
 
-fn status_chip(lang: Lang, status: &str) -> Markup {
+fn status_chip(lang: Lang, status: TargetStatus) -> Markup {
     let kind = match status {
-        "visited" => "ok",
-        "not_home" => "warn",
-        "removed" => "muted",
-        _ => "info",
+        TargetStatus::Visited => "ok",
+        TargetStatus::NotHome => "warn",
+        TargetStatus::Removed => "muted",
+        TargetStatus::Pending => "info",
     };
     layout::chip(kind, &t(lang, &format!("visits.status.{status}")))
 }
@@ -114,7 +115,7 @@ async fn list(ctx: Ctx) -> Result<Response, AppError> {
                                 td data-label=(t(lang, "visits.occasion")) { (Occasion::parse(&p.occasion).map_or(String::new(), |o| label(lang, "occasion", o.as_str()))) }
                                 td.nowrap data-label=(t(lang, "visits.visit_on")) { (p.visit_on) }
                                 td data-label=(t(lang, "visits.progress_col")) { (progress_bar(lang, pr)) }
-                                td data-label=(t(lang, "visits.plan_status")) { (layout::chip(if p.status == "open" { "warn" } else { "muted" }, &t(lang, &format!("visits.plan.{}", p.status)))) }
+                                td data-label=(t(lang, "visits.plan_status")) { (layout::chip(if p.status == PlanStatus::Open { "warn" } else { "muted" }, &t(lang, &format!("visits.plan.{}", p.status)))) }
                             }
                         }
                     }
@@ -222,13 +223,11 @@ async fn plan_page(
     let caller = ctx.caller()?.clone();
     let all = ops::targets(&ctx.state.app, &actor, &plan, None).await?;
     let manage = caller.decide(Action::ManageCases, None) == Decision::Allow;
-    let progress = Progress::of(all.iter().filter_map(|t| TargetStatus::parse(&t.status)));
+    let progress = Progress::of(all.iter().map(|t| t.status));
     // Per building: progress and the route sheet.
     let mut by_building: Vec<(Option<i64>, String, Vec<TargetStatus>)> = Vec::new();
     for t in &all {
-        let Some(s) = TargetStatus::parse(&t.status) else {
-            continue;
-        };
+        let s = t.status;
         match by_building.iter_mut().find(|b| b.0 == t.building_id) {
             Some(b) => b.2.push(s),
             None => by_building.push((t.building_id, t.building.clone(), vec![s])),
@@ -245,17 +244,17 @@ async fn plan_page(
     };
     let building_filter = q.building.as_deref().and_then(|b| b.parse::<i64>().ok());
     let team_filter = q.team.clone().filter(|t| !t.is_empty());
-    let status_filter = q.status.clone().filter(|s| TargetStatus::parse(s).is_some());
+    let status_filter = q.status.as_deref().and_then(TargetStatus::parse);
     let shown: Vec<&Target> = all
         .iter()
         .filter(|t| building_filter.is_none_or(|b| t.building_id == Some(b)))
         .filter(|t| team_filter.as_ref().is_none_or(|x| &t.team == x))
-        .filter(|t| status_filter.as_ref().is_none_or(|x| &t.status == x))
+        .filter(|t| status_filter.as_ref().is_none_or(|x| t.status == *x))
         .collect();
     let given_total: i64 =
-        all.iter().filter(|t| t.status == "visited").filter_map(|t| t.amount_fen).sum();
+        all.iter().filter(|t| t.status == TargetStatus::Visited).filter_map(|t| t.amount_fen).sum();
     let csrf = caller.csrf_token.clone();
-    let open = plan.status == "open";
+    let open = plan.status == PlanStatus::Open;
     let closer = ops::may_close(&ctx.state.app, &actor, &plan).await?;
     let action = html! {
         @if closer && open {
@@ -318,7 +317,7 @@ async fn plan_page(
                     label for="status" { (t(lang, "visits.state")) }
                     select #status name="status" {
                         option value="" { (t(lang, "status.all")) }
-                        @for s in TargetStatus::ALL { option value=(s.as_str()) selected[status_filter.as_deref() == Some(s.as_str())] { (t(lang, &format!("visits.status.{}", s.as_str()))) } }
+                        @for s in TargetStatus::ALL { option value=(s.as_str()) selected[status_filter == Some(*s)] { (t(lang, &format!("visits.status.{}", s.as_str()))) } }
                     }
                 }
                 div.field.buttons { button.btn.btn-primary type="submit" { (t(lang, "common.search")) } }
@@ -349,9 +348,9 @@ async fn plan_page(
                                     td data-label=(t(lang, "visits.reasons")) { @if mine { (rules_label(lang, &v.reasons)) @if v.added_by_hand { (layout::chip("info", &t(lang, "visits.by_hand"))) } } }
                                 }
                                 td data-label=(t(lang, "visits.team")) { (v.team) }
-                                td.nowrap data-label=(t(lang, "visits.state")) { (status_chip(lang, &v.status)) @if let Some(d) = &v.visited_on { " " (d) } @if !v.removed_reason.is_empty() { br; span.hint { (v.removed_reason) } } }
+                                td.nowrap data-label=(t(lang, "visits.state")) { (status_chip(lang, v.status)) @if let Some(d) = &v.visited_on { " " (d) } @if !v.removed_reason.is_empty() { br; span.hint { (v.removed_reason) } } }
                                 td data-label=(t(lang, "visits.given")) { (given_label(&v.items, v.amount_fen)) }
-                                td { @if knocks && open && v.status != "removed" { a.btn.btn-small href={ "/visits/" (plan.id) "/targets/" (v.id) } { (t(lang, "visits.record")) } } }
+                                td { @if knocks && open && v.status != TargetStatus::Removed { a.btn.btn-small href={ "/visits/" (plan.id) "/targets/" (v.id) } { (t(lang, "visits.record")) } } }
                             }
                         }
                     }
@@ -404,7 +403,7 @@ async fn route_sheet(
     let list: Vec<Target> = ops::targets(&ctx.state.app, &actor, &plan, building)
         .await?
         .into_iter()
-        .filter(|t| t.status != "removed")
+        .filter(|t| t.status != TargetStatus::Removed)
         .collect();
     let building_name = list.first().map(|t| t.building.clone()).unwrap_or_default();
     let title = format!("{} · {}", plan.name, t(lang, "visits.route_sheet"));
@@ -428,7 +427,7 @@ async fn route_sheet(
                                 td { (v.name) }
                                 td.num { (v.members.max(1)) }
                                 td { (v.team) }
-                                td { @if v.status == "visited" { "✓ " (v.visited_on.clone().unwrap_or_default()) } @else if v.status == "not_home" { (t(lang, "visits.status.not_home")) } }
+                                td { @if v.status == TargetStatus::Visited { "✓ " (v.visited_on.clone().unwrap_or_default()) } @else if v.status == TargetStatus::NotHome { (t(lang, "visits.status.not_home")) } }
                                 td.sign {}
                                 td.sign {}
                             }
@@ -466,7 +465,11 @@ fn target_form(
     // A building head records the visit; why the household is on the list (低保, 特困 …)
     // and taking it off the list stay with the workers.
     let manage = ctx.caller()?.decide(Action::ManageCases, Some(&v.place_path)) == Decision::Allow;
-    let given = if v.status == "visited" { given_label(&v.items, None) } else { plan.gift.clone() };
+    let given = if v.status == TargetStatus::Visited {
+        given_label(&v.items, None)
+    } else {
+        plan.gift.clone()
+    };
     let body = html! {
         dl.facts {
             dt { (t(lang, "visits.person")) } dd { a href={ "/residents/" (v.resident_id) } { (v.name) } }
@@ -474,15 +477,15 @@ fn target_form(
             @if manage {
                 dt { (t(lang, "visits.reasons")) } dd { (rules_label(lang, &v.reasons)) @if v.added_by_hand { (t(lang, "visits.by_hand")) } }
             }
-            dt { (t(lang, "visits.state")) } dd { (status_chip(lang, &v.status)) }
+            dt { (t(lang, "visits.state")) } dd { (status_chip(lang, v.status)) }
         }
         form.form.narrow method="post" action={ "/visits/" (plan.id) "/targets/" (v.id) } novalidate {
             @if let Some(e) = &error { p.form-error role="alert" { (e) } }
             input type="hidden" name="_csrf" value=(csrf);
             fieldset {
                 legend { (t(lang, "visits.outcome")) }
-                label.check { input type="radio" name="status" value="visited" checked[v.status != "not_home"]; " " (t(lang, "visits.status.visited")) }
-                label.check { input type="radio" name="status" value="not_home" checked[v.status == "not_home"]; " " (t(lang, "visits.status.not_home")) }
+                label.check { input type="radio" name="status" value="visited" checked[v.status != TargetStatus::NotHome]; " " (t(lang, "visits.status.visited")) }
+                label.check { input type="radio" name="status" value="not_home" checked[v.status == TargetStatus::NotHome]; " " (t(lang, "visits.status.not_home")) }
             }
             (layout::field(lang, "on", "visits.visited_on", "date", v.visited_on.as_deref().unwrap_or(&day), None, None))
             (layout::field(lang, "items", "visits.items", "text", &given, None, None))
@@ -574,7 +577,7 @@ async fn remove_submit(
 ) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let plan = ops::load_plan(&ctx.state.app, &actor, id).await?;
-    if plan.status != "open" {
+    if plan.status != PlanStatus::Open {
         return refused(&format!("/visits/{id}"), linli_app::Error::conflict("visit_plan_closed"));
     }
     let target = ops::load_target(&ctx.state.app, &actor, &plan, tid, Action::ManageCases).await?;

@@ -19,7 +19,9 @@ use linli_app::volunteers::{
     self as ops, ActivityDraft, Check, CorrectionDraft, GroupDraft, MemberDraft, PartyDraft,
     VolunteerDraft, VolunteerView,
 };
-use linli_core::volunteers::{GroupKind, code_printed, hours_text, quarter_of};
+use linli_core::volunteers::{
+    GroupKind, VolunteerCorrectionStatus, code_printed, hours_text, quarter_of,
+};
 use linli_core::{Action, Decision};
 use linli_store::volunteers::{Certificate, Service};
 use maud::{Markup, html};
@@ -404,6 +406,19 @@ fn services_table(lang: Lang, services: &[linli_app::volunteers::ServiceLine]) -
 }
 
 /// The fields a correction may change: a resident's name and phone are the registry's.
+/// Where a request to correct her record stands; a refusal shows the worker's note.
+fn correction_chip(lang: Lang, k: &linli_store::volunteers::Correction) -> Markup {
+    let (kind, key) = match k.status {
+        VolunteerCorrectionStatus::Accepted => ("ok", "volunteers.accepted"),
+        VolunteerCorrectionStatus::Rejected => ("muted", "volunteers.rejected"),
+        VolunteerCorrectionStatus::Pending => ("warn", "volunteers.pending"),
+    };
+    html! {
+        (layout::chip(kind, &t(lang, key)))
+        @if k.status == VolunteerCorrectionStatus::Rejected { " " (k.note) }
+    }
+}
+
 fn correctable(resident: bool) -> &'static [&'static str] {
     if resident {
         &["skills", "availability", "organisation"]
@@ -477,11 +492,7 @@ fn record_body(ctx: &Ctx, v: &VolunteerView, staff: bool, today: NaiveDate) -> M
                     @for k in &v.corrections {
                         li {
                             (k.asked_at.get(..10).unwrap_or(&k.asked_at)) " " (label(lang, "volunteer_field", &k.field)) "：" (k.value_before) " → " (k.value_asked) " "
-                            @match k.status.as_str() {
-                                "accepted" => (layout::chip("ok", &t(lang, "volunteers.accepted"))),
-                                "rejected" => { (layout::chip("muted", &t(lang, "volunteers.rejected"))) " " (k.note) },
-                                _ => (layout::chip("warn", &t(lang, "volunteers.pending"))),
-                            }
+                            (correction_chip(lang, k))
                         }
                     }
                 }
@@ -1377,11 +1388,7 @@ pub async fn mine_panel(ctx: &Ctx) -> Result<Markup, AppError> {
                 }
                 @for k in &v.corrections {
                     p { (label(lang, "volunteer_field", &k.field)) "：" (k.value_asked) " "
-                        @match k.status.as_str() {
-                            "accepted" => (layout::chip("ok", &t(lang, "volunteers.accepted"))),
-                            "rejected" => { (layout::chip("muted", &t(lang, "volunteers.rejected"))) " " (k.note) },
-                            _ => (layout::chip("warn", &t(lang, "volunteers.pending"))),
-                        }
+                        (correction_chip(lang, k))
                     }
                 }
             }
