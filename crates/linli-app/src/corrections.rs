@@ -4,6 +4,7 @@
 
 use crate::{Actor, App, Error, Result};
 use linli_core::Action;
+use linli_core::corrections::CorrectionField;
 use linli_core::corrections::CorrectionStatus;
 use linli_core::corrections::{self as rules, Refusal};
 use linli_store::Tenant;
@@ -19,9 +20,7 @@ fn refused(r: Refusal) -> Error {
 pub struct CorrectionDraft {
     /// Which part of the record is wrong.
     #[serde(default)]
-    #[schemars(
-        schema_with = "linli_core::code_schema::<linli_core::corrections::CorrectionField>"
-    )]
+    #[schemars(schema_with = "linli_core::code_schema::<CorrectionField>")]
     pub field: String,
     /// What is wrong and what is right, in her words.
     #[serde(default)]

@@ -49,9 +49,7 @@ pub struct PlacementDraft {
     #[serde(default)]
     pub via_station: bool,
     #[serde(default)]
-    #[schemars(
-        schema_with = "linli_core::optional_code_schema::<linli_core::learning::ContractType>"
-    )]
+    #[schemars(schema_with = "linli_core::optional_code_schema::<ContractType>")]
     pub contract_type: Option<String>,
     #[serde(default)]
     pub opening_id: Option<i64>,
@@ -240,7 +238,7 @@ pub struct SeekerDraft {
     #[serde(default)]
     pub wishes: Option<String>,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::optional_code_schema::<linli_core::learning::Hours>")]
+    #[schemars(schema_with = "linli_core::optional_code_schema::<Hours>")]
     pub hours: Option<String>,
     #[serde(default)]
     pub max_km: Option<i64>,
@@ -364,7 +362,7 @@ pub struct OpeningDraft {
     #[serde(default)]
     pub pay: Option<String>,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::optional_code_schema::<linli_core::learning::Hours>")]
+    #[schemars(schema_with = "linli_core::optional_code_schema::<Hours>")]
     pub hours: Option<String>,
     #[serde(default)]
     pub place: Option<String>,

@@ -192,7 +192,7 @@ pub struct DonationDraft {
     #[serde(default)]
     pub amount_yuan: Option<String>,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::fund::Method>")]
+    #[schemars(schema_with = "linli_core::code_schema::<Method>")]
     pub method: String,
     #[serde(default)]
     pub items: Option<String>,
@@ -301,7 +301,7 @@ pub struct RequestDraft {
     #[serde(default)]
     pub amount_yuan: Option<String>,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::fund::Purpose>")]
+    #[schemars(schema_with = "linli_core::code_schema::<Purpose>")]
     pub purpose: String,
     #[serde(default)]
     pub case_id: Option<i64>,

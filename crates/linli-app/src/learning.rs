@@ -77,7 +77,7 @@ pub struct CourseDraft {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::learning::Category>")]
+    #[schemars(schema_with = "linli_core::code_schema::<Category>")]
     pub category: String,
     #[serde(default)]
     pub vocational: Option<bool>,
@@ -90,9 +90,7 @@ pub struct CourseDraft {
     #[serde(default)]
     pub capacity: Option<i64>,
     #[serde(default)]
-    #[schemars(
-        schema_with = "linli_core::optional_code_schema::<linli_core::learning::TeacherKind>"
-    )]
+    #[schemars(schema_with = "linli_core::optional_code_schema::<TeacherKind>")]
     pub teacher_kind: Option<String>,
     #[serde(default)]
     pub teacher_name: Option<String>,
@@ -630,7 +628,7 @@ pub struct VenueDraft {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::learning::VenueKind>")]
+    #[schemars(schema_with = "linli_core::code_schema::<VenueKind>")]
     pub kind: String,
     #[serde(default)]
     pub room: String,

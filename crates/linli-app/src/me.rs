@@ -8,6 +8,7 @@
 use crate::{Actor, App, Error, Result};
 use chrono::TimeZone;
 use linli_core::partners::AffairStatus;
+use linli_core::partners::Rating;
 use linli_core::roster::ResidentStatus;
 use linli_core::{Action, Role};
 use linli_store::affairs::{self, Affair};
@@ -203,7 +204,7 @@ pub struct MyReport {
     pub reported_on: String,
     pub resolved_on: Option<String>,
     pub resolution: String,
-    pub rating: Option<String>,
+    pub rating: Option<Rating>,
 }
 
 /// Who did what with her record, and when (PIPL §44: she may know how it is handled).

@@ -80,7 +80,7 @@ pub struct PartnerDraft {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::partners::PartnerKind>")]
+    #[schemars(schema_with = "linli_core::code_schema::<PartnerKind>")]
     pub kind: String,
     #[serde(default)]
     pub address: String,
@@ -119,7 +119,7 @@ pub async fn create_partner(app: &App, actor: &Actor, d: PartnerDraft) -> Result
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct CommitmentDraft {
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::partners::ActivityKind>")]
+    #[schemars(schema_with = "linli_core::code_schema::<ActivityKind>")]
     pub kind: String,
     #[serde(default)]
     pub target_per_year: i64,
@@ -202,7 +202,7 @@ pub struct ActivityDraft {
     #[serde(default)]
     pub partner_id: i64,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::partners::ActivityKind>")]
+    #[schemars(schema_with = "linli_core::code_schema::<ActivityKind>")]
     pub kind: String,
     #[serde(default)]
     pub on: String,
@@ -305,7 +305,7 @@ pub async fn activity_photo(
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct ResourceDraft {
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::partners::ResourceKind>")]
+    #[schemars(schema_with = "linli_core::code_schema::<ResourceKind>")]
     pub kind: String,
     #[serde(default)]
     pub description: String,

@@ -18,6 +18,7 @@ use chrono::{NaiveDate, NaiveTime, Timelike};
 use linli_core::Action;
 use linli_core::id_number::IdNumber;
 use linli_core::mask;
+use linli_core::partners::ActivityKind;
 use linli_core::roster::ResidentStatus;
 use linli_core::volunteers::{self as rules, GroupKind, VolunteerCorrectionStatus};
 use linli_core::workdays::Calendar;
@@ -81,7 +82,7 @@ pub struct GroupDraft {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
-    #[schemars(schema_with = "linli_core::code_schema::<linli_core::volunteers::GroupKind>")]
+    #[schemars(schema_with = "linli_core::code_schema::<GroupKind>")]
     pub kind: String,
     #[serde(default)]
     pub note: Option<String>,
@@ -609,7 +610,7 @@ pub async fn create_activity(app: &App, actor: &Actor, d: ActivityDraft) -> Resu
                 t,
                 &partner_store::ActivityInput {
                     partner_id: pid,
-                    kind: linli_core::partners::ActivityKind::VolunteerService
+                    kind: ActivityKind::VolunteerService
                         .as_str()
                         .into(),
                     on: a.held_on.clone(),

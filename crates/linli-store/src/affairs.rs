@@ -98,7 +98,7 @@ pub struct Affair {
     pub responded_on: Option<String>,
     pub resolved_on: Option<String>,
     pub resolution: String,
-    pub rating: Option<String>,
+    pub rating: Option<Rating>,
     pub rated_on: Option<String>,
     pub rating_note: String,
     /// The need it was put on the needs list as, if any.

@@ -6,6 +6,7 @@ use crate::from_row;
 use crate::{Result, Tenant, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
+use linli_core::corrections::CorrectionField;
 use linli_core::corrections::CorrectionStatus;
 use serde::Serialize;
 
@@ -18,7 +19,7 @@ pub struct Correction {
     #[schemars(skip)]
     pub place_path: PlacePath,
     /// `name`, `id_number`, `phone`, `address`, `household` or `other`.
-    pub field: String,
+    pub field: CorrectionField,
     pub message: String,
     /// `open`, `done` or `declined`.
     pub status: CorrectionStatus,

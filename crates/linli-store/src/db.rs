@@ -2,24 +2,6 @@ use crate::error::StoreError;
 use crate::{Result, pg, sqlite};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
-use linli_core::assistance::ApplicationKind;
-use linli_core::assistance::ApplicationStatus;
-use linli_core::assistance::CaseStatus;
-use linli_core::assistance::HelpKind;
-use linli_core::claims::ClaimStatus;
-use linli_core::fund::DisbursementStatus;
-use linli_core::fund::DonorKind;
-use linli_core::fund::EntryKind;
-use linli_core::learning::EnrolmentStatus;
-use linli_core::learning::SeekerStatus;
-use linli_core::learning::SignupStatus;
-use linli_core::learning::VacancyStatus;
-use linli_core::partners::AffairStatus;
-use linli_core::partners::AffairStep;
-use linli_core::partners::NeedStatus;
-use linli_core::roster::ResidentStatus;
-use linli_core::visits::PlanStatus;
-use linli_core::visits::TargetStatus;
 use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -261,26 +243,42 @@ macro_rules! codes {
 }
 
 codes!(
-    ResidentStatus,
-    CaseStatus,
-    ApplicationStatus,
-    ApplicationKind,
-    HelpKind,
-    DisbursementStatus,
-    DonorKind,
-    EnrolmentStatus,
-    SeekerStatus,
-    SignupStatus,
-    VacancyStatus,
-    NeedStatus,
-    AffairStatus,
-    AffairStep,
-    EntryKind,
-    PlanStatus,
-    TargetStatus,
+    linli_core::roster::ResidentStatus,
+    linli_core::assistance::CaseStatus,
+    linli_core::assistance::ApplicationStatus,
+    linli_core::assistance::ApplicationKind,
+    linli_core::assistance::HelpKind,
+    linli_core::fund::DisbursementStatus,
+    linli_core::fund::DonorKind,
+    linli_core::learning::EnrolmentStatus,
+    linli_core::learning::SeekerStatus,
+    linli_core::learning::SignupStatus,
+    linli_core::learning::VacancyStatus,
+    linli_core::partners::NeedStatus,
+    linli_core::partners::AffairStatus,
+    linli_core::partners::AffairStep,
+    linli_core::fund::EntryKind,
+    linli_core::visits::PlanStatus,
+    linli_core::visits::TargetStatus,
     linli_core::corrections::CorrectionStatus,
-    ClaimStatus,
+    linli_core::claims::ClaimStatus,
     linli_core::volunteers::VolunteerCorrectionStatus,
+    linli_core::learning::VenueKind,
+    linli_core::learning::Category,
+    linli_core::learning::TeacherKind,
+    linli_core::learning::Hours,
+    linli_core::learning::ReferralResult,
+    linli_core::learning::ContractType,
+    linli_core::partners::PartnerKind,
+    linli_core::partners::ActivityKind,
+    linli_core::partners::CommitteePost,
+    linli_core::partners::ResourceKind,
+    linli_core::partners::Rating,
+    linli_core::corrections::CorrectionField,
+    linli_core::fund::Purpose,
+    linli_core::fund::Method,
+    linli_core::visits::Occasion,
+    linli_core::volunteers::GroupKind,
 );
 
 /// Reads a row's columns in order, one a call: what [`from_row!`](crate::from_row) walks.

@@ -361,7 +361,7 @@ pub struct Disbursement {
     pub beneficiary_name: String,
     pub case_id: Option<i64>,
     pub amount_fen: i64,
-    pub purpose: String,
+    pub purpose: Purpose,
     pub note: String,
     pub status: DisbursementStatus,
     pub requested_by: i64,
@@ -391,7 +391,7 @@ fn disb_from(c: &mut dyn Conn, r: &Row) -> Result<Disbursement> {
         beneficiary_name: r.text(3)?,
         case_id: r.opt_int(4)?,
         amount_fen: r.int(5)?,
-        purpose: r.text(6)?,
+        purpose: r.get(6)?,
         note: r.text(7)?,
         status: r.get(8)?,
         requested_by: r.int(9)?,
@@ -490,7 +490,7 @@ pub fn pay_disbursement(
             field: None,
         });
     }
-    let purpose = Purpose::parse(&d.purpose).unwrap_or(Purpose::Other);
+    let purpose = d.purpose;
     let day = on.format("%Y-%m-%d").to_string();
     let memo = format!("{}：{}（申请第{}号）", purpose.label_zh(), d.beneficiary_name, d.id);
     let seal = fund::payment_seal(
@@ -498,7 +498,7 @@ pub fn pay_disbursement(
         d.beneficiary_resident_id,
         d.case_id,
         d.amount_fen,
-        &d.purpose,
+        d.purpose.as_str(),
         &day,
         Some(user),
     );
@@ -678,7 +678,7 @@ pub struct Donation {
     pub donor_resident_id: Option<i64>,
     pub donor_name: String,
     pub amount_fen: i64,
-    pub method: String,
+    pub method: Method,
     pub items: String,
     pub received_on: String,
     pub publish_name: bool,
@@ -817,7 +817,7 @@ pub fn month_flows(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Resul
         }
         let publish_name =
             d.publish_name && !d.donor_resident_id.is_some_and(|id| erased.contains(&id));
-        let in_kind = d.method == "in_kind";
+        let in_kind = d.method == Method::InKind;
         if in_kind {
             out.goods_fen += d.amount_fen;
         } else {
@@ -1206,7 +1206,7 @@ pub fn statement(
             continue;
         }
         let e = flows.entry(d.received_on.get(..7).unwrap_or_default().to_string()).or_default();
-        if d.method == "in_kind" {
+        if d.method == Method::InKind {
             e.1 += d.amount_fen;
         } else {
             e.0 += d.amount_fen;

@@ -8,6 +8,7 @@ use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::learning::{self as rules, EmploymentRate, EnrolmentStatus};
+use linli_core::learning::{Category, ContractType, Hours, ReferralResult, TeacherKind, VenueKind};
 use linli_core::learning::{SeekerStatus, SignupStatus, VacancyStatus};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -27,7 +28,7 @@ fn path(s: &str) -> Result<PlacePath> {
 pub struct Venue {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: VenueKind,
     pub room: String,
     pub capacity: Option<i64>,
     pub address: String,
@@ -94,11 +95,11 @@ pub struct Course {
     #[serde(skip)]
     pub community_id: i64,
     pub name: String,
-    pub category: String,
+    pub category: Category,
     pub vocational: bool,
     pub venue_id: Option<i64>,
     pub venue: Option<String>,
-    pub teacher_kind: String,
+    pub teacher_kind: TeacherKind,
     pub teacher_resident_id: Option<i64>,
     pub teacher_name: String,
     pub starts_on: String,
@@ -661,7 +662,7 @@ pub struct Seeker {
     pub address: String,
     pub skills: String,
     pub wishes: String,
-    pub hours: String,
+    pub hours: Hours,
     pub max_km: Option<i64>,
     pub status: SeekerStatus,
     pub note: String,
@@ -861,7 +862,7 @@ pub struct Referral {
     pub employer: String,
     pub job: String,
     pub referred_on: String,
-    pub result: String,
+    pub result: ReferralResult,
     pub result_on: Option<String>,
     pub note: String,
 }
@@ -942,7 +943,7 @@ pub struct Placement {
     pub employer: String,
     pub job: String,
     pub starts_on: String,
-    pub contract_type: String,
+    pub contract_type: ContractType,
     pub via_station: bool,
     pub opening_id: Option<i64>,
     pub note: String,
@@ -991,7 +992,7 @@ fn placement_from(r: &Row) -> Result<Placement> {
         employer: r.text(5)?,
         job: r.text(6)?,
         starts_on: r.text(7)?,
-        contract_type: r.text(8)?,
+        contract_type: r.get(8)?,
         via_station: r.bool(9)?,
         opening_id: r.opt_int(10)?,
         note: r.text(11)?,
@@ -1186,7 +1187,7 @@ pub struct CourseHistory {
     pub enrolment_id: i64,
     pub course_id: i64,
     pub course: String,
-    pub category: String,
+    pub category: Category,
     pub starts_on: String,
     pub ends_on: String,
     pub status: EnrolmentStatus,

@@ -7,6 +7,7 @@ use crate::{Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::partners::NeedStatus;
 use linli_core::partners::{ActivityKind, Delivered};
+use linli_core::partners::{CommitteePost, PartnerKind, ResourceKind};
 use serde::Serialize;
 
 fn date(s: &str) -> Result<NaiveDate> {
@@ -22,7 +23,7 @@ pub struct Partner {
     #[serde(skip)]
     pub community_id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: PartnerKind,
     pub address: String,
     pub party_org: String,
     pub note: String,
@@ -100,7 +101,7 @@ pub fn partner_in_community(c: &mut dyn Conn, t: Tenant, partner_id: i64) -> Res
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Commitment {
     pub id: i64,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub target_per_year: i64,
 }
 
@@ -235,7 +236,7 @@ pub struct Activity {
     pub id: i64,
     pub partner_id: i64,
     pub partner_name: String,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub on: String,
     pub place: String,
     pub participants: Option<i64>,
@@ -375,7 +376,7 @@ pub fn get_activity_photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Activi
 /// Activities as fulfilment counts them.
 pub fn delivered(list: &[Activity]) -> Result<Vec<(i64, Delivered)>> {
     list.iter()
-        .filter_map(|a| ActivityKind::parse(&a.kind).map(|k| (a, k)))
+        .filter_map(|a| ActivityKind::parse(a.kind.as_str()).map(|k| (a, k)))
         .map(|(a, kind)| {
             Ok((
                 a.partner_id,
@@ -390,7 +391,7 @@ pub fn delivered(list: &[Activity]) -> Result<Vec<(i64, Delivered)>> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Post {
     pub id: i64,
-    pub post: String,
+    pub post: CommitteePost,
     pub person_name: String,
     pub partner_id: Option<i64>,
     pub partner_name: Option<String>,
@@ -464,7 +465,7 @@ pub struct Resource {
     pub id: i64,
     pub partner_id: i64,
     pub partner_name: String,
-    pub kind: String,
+    pub kind: ResourceKind,
     pub description: String,
     pub availability: String,
 }

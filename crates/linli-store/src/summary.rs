@@ -4,7 +4,9 @@
 use crate::db::{Conn, Row, now_text};
 use crate::{Result, Tenant, from_row, params, places, reports};
 use chrono::{DateTime, Utc};
+use linli_core::fund::Method;
 use linli_core::mask::mask_name;
+use linli_core::partners::ActivityKind;
 use linli_core::summary::{self, Context, Document, Figures, Story, StoryHelp};
 use std::collections::BTreeMap;
 
@@ -288,8 +290,7 @@ impl ProjectRow {
     }
 
     fn text(&self) -> String {
-        let what = linli_core::partners::ActivityKind::parse(&self.kind)
-            .map_or("共建活动", |k| k.label_zh());
+        let what = ActivityKind::parse(&self.kind).map_or("共建活动", |k| k.label_zh());
         summary::partner_project_story_text(
             &self.partner,
             &self.held_on,
@@ -754,8 +755,8 @@ pub fn donors(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Ledge
                     _ => "爱心人士",
                 }
                 .to_string(),
-                if d.method == "in_kind" { String::new() } else { yuan(d.amount_fen) },
-                if d.method == "in_kind" {
+                if d.method == Method::InKind { String::new() } else { yuan(d.amount_fen) },
+                if d.method == Method::InKind {
                     format!("{}（折价{}元）", d.items, yuan(d.amount_fen))
                 } else {
                     String::new()

@@ -7,6 +7,7 @@ use crate::params;
 use crate::{Result, Tenant, from_row};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
+use linli_core::visits::Occasion;
 use linli_core::visits::PlanStatus;
 use linli_core::visits::{self, Person, Progress, TargetStatus, VisitRule};
 use serde::Serialize;
@@ -26,7 +27,7 @@ pub struct Plan {
     #[serde(skip)]
     pub community_id: i64,
     pub name: String,
-    pub occasion: String,
+    pub occasion: Occasion,
     pub visit_on: String,
     pub rules: Vec<String>,
     pub min_age: i64,

@@ -9,6 +9,7 @@ use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
 use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, Utc};
+use linli_core::volunteers::GroupKind;
 use linli_core::volunteers::VolunteerCorrectionStatus;
 use serde::Serialize;
 
@@ -19,7 +20,7 @@ pub struct Group {
     pub id: i64,
     pub name: String,
     /// `literary`, `stamps`, `volunteer_team` or `other`.
-    pub kind: String,
+    pub kind: GroupKind,
     pub note: String,
     pub members: i64,
     /// The leaders' names, joined by 、.
@@ -47,7 +48,7 @@ fn group_row(c: &mut dyn Conn, t: Tenant, r: &Row) -> Result<Group> {
     Ok(Group {
         id,
         name: r.text(1)?,
-        kind: r.text(2)?,
+        kind: r.get(2)?,
         note: r.text(3)?,
         members: r.int(4)?,
         leaders,

@@ -296,7 +296,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError
                                 td.nowrap { (category_label(lang, &cats, &a.category)) }
                                 td { (a.place_name.clone().unwrap_or_default()) " " (a.place_text) }
                                 td { (a.description.chars().take(40).collect::<String>()) @if a.description.chars().count() > 40 { "…" } }
-                                td.nowrap { (status_chip(lang, a.status)) @if let Some(r) = &a.rating { " " (Rating::parse(r).map_or(String::new(), |x| label(lang, "rating", x.as_str()))) } }
+                                td.nowrap { (status_chip(lang, a.status)) @if let Some(r) = &a.rating { " " (label(lang, "rating", r.as_str())) } }
                                 td { (holder_label(lang, a, false)) }
                                 td { span.nowrap { (a.resolve_by) " " (urgency_chip(lang, a, today, &cal)) } (assumed(lang, a, &cal)) }
                             }
@@ -532,7 +532,7 @@ async fn detail_page(ctx: Ctx, id: i64, revealed: Option<String>) -> Result<Resp
             dt { (t(lang, "affairs.holder")) } dd { (holder_label(lang, &a, false)) }
             dt { (t(lang, "affairs.deadlines")) } dd { (tf(lang, "affairs.deadlines_text", &[("respond", &a.respond_by), ("resolve", &a.resolve_by)])) (assumed(lang, &a, &cal)) }
             @if !a.resolution.is_empty() { dt { (t(lang, "affairs.resolution")) } dd { (a.resolution) } }
-            @if let Some(r) = &a.rating { dt { (t(lang, "affairs.rating")) } dd { (Rating::parse(r).map_or(String::new(), |x| label(lang, "rating", x.as_str()))) @if !a.rating_note.is_empty() { "（" (a.rating_note) "）" } } }
+            @if let Some(r) = &a.rating { dt { (t(lang, "affairs.rating")) } dd { (label(lang, "rating", r.as_str())) @if !a.rating_note.is_empty() { "（" (a.rating_note) "）" } } }
             @if let Some(n) = a.need_id { dt { (t(lang, "affairs.need")) } dd { a href="/partners/lists" { (tf(lang, "affairs.need_no", &[("n", &n.to_string())])) } } }
         }
         @if !photos.is_empty() {

@@ -212,7 +212,7 @@ fn placements_table(lang: Lang, rows: &[Placement]) -> Markup {
                                 td { a href={ "/residents/" (p.resident_id) } { (p.resident_name) } }
                                 td { (p.employer) }
                                 td { (p.job) }
-                                td { (ContractType::parse(&p.contract_type).map_or(String::new(), |c| label(lang, "contract_type", c.as_str()))) }
+                                td { (ContractType::parse(p.contract_type.as_str()).map_or(String::new(), |c| label(lang, "contract_type", c.as_str()))) }
                                 td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
                                 td.nowrap { (outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.clone().unwrap_or_default()) }
                             }
@@ -380,7 +380,7 @@ async fn placement_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppEr
             dt { (t(lang, "employment.employer")) } dd { (p.employer) }
             dt { (t(lang, "employment.job")) } dd { (p.job) }
             dt { (t(lang, "employment.starts_on")) } dd { (p.starts_on) }
-            dt { (t(lang, "employment.contract")) } dd { (ContractType::parse(&p.contract_type).map_or(String::new(), |c| label(lang, "contract_type", c.as_str()))) }
+            dt { (t(lang, "employment.contract")) } dd { (ContractType::parse(p.contract_type.as_str()).map_or(String::new(), |c| label(lang, "contract_type", c.as_str()))) }
             dt { (t(lang, "employment.via_station")) } dd { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
             @if !p.note.is_empty() { dt { (t(lang, "employment.note")) } dd { (p.note) } }
         }
@@ -451,7 +451,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
     let seeker = rules::Seeker {
         skills: rules::split_terms(&s.skills),
         wishes: rules::split_terms(&s.wishes),
-        hours: Hours::parse(&s.hours),
+        hours: Hours::parse(s.hours.as_str()),
         max_km: s.max_km.and_then(|k| u32::try_from(k).ok()),
     };
     let profiles: Vec<rules::Opening> = openings
@@ -483,7 +483,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
             dt { (t(lang, "learning.name")) } dd { a href={ "/residents/" (s.resident_id) } { (s.resident_name) } " " (s.address) }
             dt { (t(lang, "employment.skills")) } dd { (s.skills) }
             dt { (t(lang, "employment.wishes")) } dd { (s.wishes) }
-            dt { (t(lang, "employment.hours")) } dd { (hours_label(lang, &s.hours)) }
+            dt { (t(lang, "employment.hours")) } dd { (hours_label(lang, s.hours.as_str())) }
             dt { (t(lang, "employment.max_km")) } dd { (s.max_km.map(|k| format!("{k} km")).unwrap_or_else(|| "—".into())) }
             dt { (t(lang, "learning.status")) } dd { (label(lang, "seeker_status", s.status.as_str())) }
         }
@@ -497,7 +497,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
                     div.grid2 {
                         (layout::field(lang, "skills", "employment.skills", "text", &s.skills, None, Some("off")))
                         (layout::field(lang, "wishes", "employment.wishes", "text", &s.wishes, None, Some("off")))
-                        (layout::select(lang, "hours", "employment.hours", &hours_opts, &s.hours, None))
+                        (layout::select(lang, "hours", "employment.hours", &hours_opts, s.hours.as_str(), None))
                         (layout::field(lang, "max_km", "employment.max_km", "number", &s.max_km.map(|k| k.to_string()).unwrap_or_default(), None, None))
                         (layout::select(lang, "status", "learning.status", &status_opts, s.status.as_str(), None))
                         (layout::field(lang, "note", "learning.note", "text", &s.note, None, Some("off")))
@@ -547,15 +547,15 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
                             tr {
                                 td.nowrap { (f.referred_on) }
                                 td { (f.employer) " · " (f.job) }
-                                td { (ReferralResult::parse(&f.result).map_or(String::new(), |r| label(lang, "referral_result", r.as_str()))) " " (f.result_on.clone().unwrap_or_default()) }
+                                td { (ReferralResult::parse(f.result.as_str()).map_or(String::new(), |r| label(lang, "referral_result", r.as_str()))) " " (f.result_on.clone().unwrap_or_default()) }
                                 td {
                                     @if manage && matches!(f.result.as_str(), "pending" | "interview") {
                                         form.inline method="post" action={ "/employment/referrals/" (f.id) } {
                                             input type="hidden" name="_csrf" value=(csrf);
-                                            select name="result" aria-label=(t(lang, "employment.result")) { @for (v, l) in &results { option value=(v) selected[*v == f.result] { (l) } } }
+                                            select name="result" aria-label=(t(lang, "employment.result")) { @for (v, l) in &results { option value=(v) selected[*v == f.result.as_str()] { (l) } } }
                                             " " button.btn.btn-small type="submit" { (t(lang, "common.save")) }
                                         }
-                                        @if f.result == "interview" { " " a.btn.btn-small href={ "/employment/placements/new?resident=" (s.resident_id) "&opening=" (f.opening_id) } { (t(lang, "employment.hired_record")) } }
+                                        @if f.result == ReferralResult::Interview { " " a.btn.btn-small href={ "/employment/placements/new?resident=" (s.resident_id) "&opening=" (f.opening_id) } { (t(lang, "employment.hired_record")) } }
                                     }
                                 }
                             }

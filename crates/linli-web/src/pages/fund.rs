@@ -128,7 +128,7 @@ async fn overview_page(
                                     tr {
                                         td { a href={ "/residents/" (d.beneficiary_resident_id) } { (d.beneficiary_name) } }
                                         td.num { (yuan(d.amount_fen)) }
-                                        td { (label(lang, "purpose", &d.purpose)) }
+                                        td { (label(lang, "purpose", d.purpose.as_str())) }
                                         td {
                                             (layout::chip(match d.status { DisbursementStatus::Paid => "ok", DisbursementStatus::Rejected => "muted", DisbursementStatus::Approved => "info", DisbursementStatus::Pending => "warn" }, &t(lang, &format!("fund.status.{}", d.status))))
                                             @if d.status == DisbursementStatus::Pending { " " span.hint { (tf(lang, "fund.approvals", &[("n", &d.approvals.len().to_string())])) } }
@@ -173,7 +173,7 @@ async fn overview_page(
                                     tr {
                                         td { a href={ "/fund/donations/" (d.id) "/receipt" } { (d.receipt_no) } }
                                         td { (if d.donor_kind == DonorKind::Anonymous { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) @if d.reversed { " " (layout::chip("muted", &t(lang, "fund.reversed"))) } }
-                                        td.num { (yuan(d.amount_fen)) @if d.method == "in_kind" { " " span.hint { (t(lang, "fund.in_kind")) } } }
+                                        td.num { (yuan(d.amount_fen)) @if d.method == PayMethod::InKind { " " span.hint { (t(lang, "fund.in_kind")) } } }
                                         td.nowrap { (d.received_on) }
                                     }
                                 }
@@ -395,7 +395,7 @@ async fn receipt(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                     tbody {
                         tr { th { (t(lang, "fund.donor")) } td { (if d.donor_kind == DonorKind::Anonymous { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) } }
                         tr { th { (t(lang, "fund.amount")) } td { "¥" (yuan(d.amount_fen)) "　" (t(lang, "fund.capitals")) "：" (linli_core::fund::capitals(Fen(d.amount_fen))) } }
-                        tr { th { (t(lang, "fund.method")) } td { (label(lang, "pay_method", &d.method)) @if !d.items.is_empty() { "（" (d.items) "）" } } }
+                        tr { th { (t(lang, "fund.method")) } td { (label(lang, "pay_method", d.method.as_str())) @if !d.items.is_empty() { "（" (d.items) "）" } } }
                         tr { th { (t(lang, "fund.received_on")) } td { (day(lang, &d.received_on)) } }
                         tr { th { (t(lang, "fund.issued_on")) } td { (day_of(lang, today(&ctx))) } }
                     }
@@ -894,7 +894,7 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let row = |d: &linli_store::fund::Disbursement| {
         html! {
             a href={ "/residents/" (d.beneficiary_resident_id) } { (d.beneficiary_name) }
-            " " strong { "¥" (yuan(d.amount_fen)) } " " (label(lang, "purpose", &d.purpose))
+            " " strong { "¥" (yuan(d.amount_fen)) } " " (label(lang, "purpose", d.purpose.as_str()))
             " " span.hint { (tf(lang, "fund.home_requested", &[("date", d.requested_at.get(..10).unwrap_or(&d.requested_at))])) }
         }
     };

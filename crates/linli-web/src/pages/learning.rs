@@ -101,7 +101,7 @@ async fn list(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, AppError
                                     a href={ "/courses/" (k.id) } { (k.name) } @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) }
                                     @if let Some(n) = pending.get(&k.id) { " " a.signup-count href={ "/courses/" (k.id) "#signups" } { (layout::chip("warn", &tf(lang, "learning.signups_pending", &[("n", &n.to_string())]))) } }
                                 }
-                                td { (category_label(lang, &k.category)) }
+                                td { (category_label(lang, k.category.as_str())) }
                                 td { (k.venue.clone().unwrap_or_default()) }
                                 td.nowrap { (k.starts_on) " – " (k.ends_on) }
                                 td.num { (k.sessions) }
@@ -285,10 +285,10 @@ async fn detail(
     let day = day_text(today);
     let body = html! {
         dl.facts {
-            dt { (t(lang, "learning.category")) } dd { (category_label(lang, &k.category)) @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) } }
+            dt { (t(lang, "learning.category")) } dd { (category_label(lang, k.category.as_str())) @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) } }
             dt { (t(lang, "learning.dates")) } dd { (k.starts_on) " – " (k.ends_on) }
             dt { (t(lang, "learning.venue")) } dd { (k.venue.clone().unwrap_or_else(|| "—".into())) }
-            dt { (t(lang, "learning.teacher")) } dd { (k.teacher_name) " " span.hint { "（" (TeacherKind::parse(&k.teacher_kind).map_or(String::new(), |x| label(lang, "teacher_kind", x.as_str()))) "）" } }
+            dt { (t(lang, "learning.teacher")) } dd { (k.teacher_name) " " span.hint { "（" (label(lang, "teacher_kind", k.teacher_kind.as_str())) "）" } }
             dt { (t(lang, "learning.capacity")) } dd { (k.capacity.map_or_else(|| t(lang, "learning.no_limit"), |c| c.to_string())) }
             @if !k.eligibility.is_empty() { dt { (t(lang, "learning.eligibility")) } dd { (k.eligibility) } }
             dt { (t(lang, "learning.rule")) } dd { (tf(lang, "learning.rule_text", &[("percent", &k.completion_percent.to_string()), ("need", &need.to_string()), ("total", &total.to_string())])) }
@@ -770,7 +770,7 @@ async fn venues_page(ctx: Ctx) -> Result<Response, AppError> {
                     thead { tr { th { (t(lang, "learning.venue")) } th { (t(lang, "learning.venue_kind")) } th { (t(lang, "learning.room")) } th.num { (t(lang, "learning.capacity")) } th.num { (t(lang, "learning.courses_count")) } } }
                     tbody {
                         @for v in &venues {
-                            tr { td { (v.name) } td { (VenueKind::parse(&v.kind).map_or(String::new(), |k| label(lang, "venue_kind", k.as_str()))) } td { (v.room) } td.num { (v.capacity.map(|c| c.to_string()).unwrap_or_default()) } td.num { (v.courses) } }
+                            tr { td { (v.name) } td { (VenueKind::parse(v.kind.as_str()).map_or(String::new(), |k| label(lang, "venue_kind", k.as_str()))) } td { (v.room) } td.num { (v.capacity.map(|c| c.to_string()).unwrap_or_default()) } td.num { (v.courses) } }
                         }
                     }
                 }
@@ -829,7 +829,7 @@ async fn catalogue(ctx: Ctx, Query(q): Query<PublicQuery>) -> Result<Response, A
         @for k in &courses {
             section.station {
                 h3 { (k.name) }
-                p { (category_label(lang, &k.category)) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
+                p { (category_label(lang, k.category.as_str())) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
                 @if !k.eligibility.is_empty() { p { (t(lang, "learning.eligibility")) "：" (k.eligibility) } }
                 p { (seats_chip(lang, k)) }
                 p { a.btn.btn-primary.btn-block href={ "/public/courses/" (k.id) "/signup" } { (t(lang, "learning.signup_button")) } }
@@ -951,7 +951,7 @@ fn signup_form(
         h1 { (t(lang, "learning.signup_title")) }
         section.station {
             h2 { (k.name) }
-            p { (category_label(lang, &k.category)) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
+            p { (category_label(lang, k.category.as_str())) " · " (k.starts_on) " – " (k.ends_on) @if let Some(v) = &k.venue { " · " (v) } }
             @if !k.eligibility.is_empty() { p { (t(lang, "learning.eligibility")) "：" (k.eligibility) } }
             p { (seats_chip(lang, k)) }
         }

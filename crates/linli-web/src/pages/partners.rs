@@ -187,7 +187,7 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
                         @for p in &units {
                             tr {
                                 td { a href={ "/partners/" (p.id) } { (p.name) } }
-                                td.nowrap { (PartnerKind::parse(&p.kind).map_or(String::new(), |k| label(lang, "partner_kind", k.as_str()))) }
+                                td.nowrap { (PartnerKind::parse(p.kind.as_str()).map_or(String::new(), |k| label(lang, "partner_kind", k.as_str()))) }
                                 td.nowrap {
                                     @if let (Some(f), Some(t2)) = (&p.agreement_from, &p.agreement_to) {
                                         (agreement_chip(lang, f, t2, today)) " " span.hint { (f) " — " (t2) }
@@ -256,7 +256,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let latest = agreements.first().map(|a| a.id);
     let body = html! {
         dl.facts {
-            dt { (t(lang, "partners.kind")) } dd { (PartnerKind::parse(&p.kind).map_or(String::new(), |k| label(lang, "partner_kind", k.as_str()))) }
+            dt { (t(lang, "partners.kind")) } dd { (PartnerKind::parse(p.kind.as_str()).map_or(String::new(), |k| label(lang, "partner_kind", k.as_str()))) }
             dt { (t(lang, "partners.address")) } dd { (p.address) }
             dt { (t(lang, "partners.party_org")) } dd { (p.party_org) }
         }
@@ -278,8 +278,8 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                             @if a.renews_id.is_some() { " " span.tag { (t(lang, "partners.renewal")) } }
                             br;
                             @for k in &a.commitments {
-                                span.tag { (ActivityKind::parse(&k.kind).map_or(String::new(), |x| label(lang, "activity_kind", x.as_str()))) " " (k.target_per_year)
-                                    (if ActivityKind::parse(&k.kind).map(|x| x.measure()) == Some(Measure::Hours) { t(lang, "partners.per_year_hours") } else { t(lang, "partners.per_year_times") }) } " "
+                                span.tag { (label(lang, "activity_kind", k.kind.as_str())) " " (k.target_per_year)
+                                    (if ActivityKind::parse(k.kind.as_str()).map(|x| x.measure()) == Some(Measure::Hours) { t(lang, "partners.per_year_hours") } else { t(lang, "partners.per_year_times") }) } " "
                             }
                         }
                     }
@@ -332,7 +332,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
         section.panel {
             h2 { (t(lang, "partners.resources")) }
             @if res.is_empty() { p.hint { (t(lang, "partners.no_resources")) } }
-            ul.plain { @for r in &res { li { span.tag { (ResourceKind::parse(&r.kind).map_or(String::new(), |k| label(lang, "resource_kind", k.as_str()))) } " " (r.description) " " span.hint { (r.availability) } } } }
+            ul.plain { @for r in &res { li { span.tag { (ResourceKind::parse(r.kind.as_str()).map_or(String::new(), |k| label(lang, "resource_kind", k.as_str()))) } " " (r.description) " " span.hint { (r.availability) } } } }
             @if act {
                 form.form method="post" action={ "/partners/" (p.id) "/resources" } {
                     input type="hidden" name="_csrf" value=(caller.csrf_token);
@@ -371,7 +371,7 @@ fn activity_table(
                             tr {
                                 td.nowrap { (a.on) }
                                 @if with_unit { td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } } }
-                                td.nowrap { (ActivityKind::parse(&a.kind).map_or(String::new(), |k| label(lang, "activity_kind", k.as_str()))) }
+                                td.nowrap { (ActivityKind::parse(a.kind.as_str()).map_or(String::new(), |k| label(lang, "activity_kind", k.as_str()))) }
                                 td { (a.place) }
                                 td.num { (a.participants.map(|n| n.to_string()).unwrap_or_default()) }
                                 td.num { (a.hours_tenths.map(|h| format!("{:.1}", h as f64 / 10.0)).unwrap_or_default()) }
@@ -533,7 +533,7 @@ async fn agreements_page(ctx: Ctx, Query(q): Query<AgreementsQuery>) -> Result<R
                             td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } @if a.renews_id.is_some() { " " span.tag { (t(lang, "partners.renewal")) } } }
                             td.nowrap { (a.signed_on) } td.nowrap { (a.valid_from) } td.nowrap { (a.valid_to) }
                             td.nowrap { (agreement_chip(lang, &a.valid_from, &a.valid_to, today)) }
-                            td { @for k in &a.commitments { span.tag { (ActivityKind::parse(&k.kind).map_or(String::new(), |x| label(lang, "activity_kind", x.as_str()))) " " (k.target_per_year) } " " } }
+                            td { @for k in &a.commitments { span.tag { (label(lang, "activity_kind", k.kind.as_str())) " " (k.target_per_year) } " " } }
                         }
                     }
                 }
@@ -556,7 +556,7 @@ async fn activities_page(ctx: Ctx, Query(q): Query<ActivitiesQuery>) -> Result<R
     let (mut acts, shots) = ops::activities(&ctx.state.app, &ctx.actor()?, year).await?;
     let kind = q.kind.as_deref().and_then(ActivityKind::parse);
     if let Some(k) = kind {
-        acts.retain(|a| a.kind == k.as_str());
+        acts.retain(|a| a.kind == k);
     }
     let body = html! {
         (tabs(lang, "/partners/activities"))
@@ -598,7 +598,7 @@ async fn committee_page(ctx: Ctx) -> Result<Response, AppError> {
                     tbody {
                         @for p in &posts {
                             tr {
-                                td.nowrap { (CommitteePost::parse(&p.post).map_or(String::new(), |k| label(lang, "committee_post", k.as_str()))) }
+                                td.nowrap { (CommitteePost::parse(p.post.as_str()).map_or(String::new(), |k| label(lang, "committee_post", k.as_str()))) }
                                 td { (p.person_name) }
                                 td { (p.partner_name.clone().unwrap_or_else(|| t(lang, "partners.community_staff"))) }
                                 td { (p.title) }
@@ -777,7 +777,7 @@ async fn lists_page(ctx: Ctx) -> Result<Response, AppError> {
             div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "partners.resources_list")) {
                 table.table {
                     thead { tr { th { (t(lang, "partners.name")) } th { (t(lang, "partners.resource_kind")) } th { (t(lang, "partners.resource_description")) } th { (t(lang, "partners.availability")) } } }
-                    tbody { @for r in &resources { tr { td { (r.partner_name) } td.nowrap { (ResourceKind::parse(&r.kind).map_or(String::new(), |k| label(lang, "resource_kind", k.as_str()))) } td { (r.description) } td { (r.availability) } } } }
+                    tbody { @for r in &resources { tr { td { (r.partner_name) } td.nowrap { (ResourceKind::parse(r.kind.as_str()).map_or(String::new(), |k| label(lang, "resource_kind", k.as_str()))) } td { (r.description) } td { (r.availability) } } } }
                 }
             }
         }

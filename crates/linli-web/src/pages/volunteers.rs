@@ -1023,7 +1023,7 @@ async fn groups(ctx: Ctx) -> Result<Response, AppError> {
             ul.link-list #groups {
                 @for g in &list {
                     li {
-                        a href={ "/volunteers/groups/" (g.id) } { (g.name) } " " (layout::chip("muted", &label(lang, "group_kind", &g.kind)))
+                        a href={ "/volunteers/groups/" (g.id) } { (g.name) } " " (layout::chip("muted", &label(lang, "group_kind", g.kind.as_str())))
                         " " span.hint { (tf(lang, "volunteers.group_line", &[("members", &g.members.to_string()), ("activities", &g.activities.to_string())]))
                             @if !g.leaders.is_empty() { " · " (t(lang, "volunteers.leaders")) "：" (g.leaders) } }
                     }
@@ -1082,7 +1082,7 @@ async fn group_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError>
     let picker = Picker::new("resident_id", "volunteers.member_pick");
     let body = html! {
         section.panel {
-            p { (layout::chip("muted", &label(lang, "group_kind", &g.group.kind))) " " (g.group.note) }
+            p { (layout::chip("muted", &label(lang, "group_kind", g.group.kind.as_str()))) " " (g.group.note) }
             h2 { (tf(lang, "volunteers.members_n", &[("n", &g.members.len().to_string())])) }
             ul #members {
                 @for m in &g.members {

@@ -60,7 +60,7 @@ async fn give_zhang_a_history(app: &TestApp) -> i64 {
             )?;
             c.execute(
                 "INSERT INTO fund_disbursements (community_id, beneficiary_resident_id, case_id, amount_fen, purpose, note, status, requested_by, requested_at)
-                 VALUES (?, ?, ?, 50000, '医疗救助', '张君住院', 'pending', ?, ?)",
+                 VALUES (?, ?, ?, 50000, 'medical', '张君住院', 'pending', ?, ?)",
                 linli_store::params![community, zhang, case, admin, at],
             )?;
             let course = c.insert(

@@ -751,7 +751,9 @@ impl Browser {
     /// The CSRF token the signed-in pages carry in their forms.
     pub async fn csrf(&mut self) -> String {
         let (_, html) = self.get_text("/").await;
-        let at = html.find("name=\"_csrf\" value=\"").expect("a signed-in page has a CSRF field");
+        let at = html.find("name=\"_csrf\" value=\"").unwrap_or_else(|| {
+            panic!("a signed-in page has a CSRF field: {}", &html[..html.len().min(3000)])
+        });
         let rest = &html[at + "name=\"_csrf\" value=\"".len()..];
         rest[..rest.find('"').unwrap()].to_string()
     }
