@@ -754,78 +754,29 @@ mod tests {
 
     #[test]
     fn every_field_of_a_gift_or_payment_is_in_its_seal() {
-        let base = donation_seal(
-            "2026-0001",
-            "person",
-            None,
-            None,
-            "王先生",
-            10000,
-            "cash",
-            "",
-            "2026-11-20",
-            true,
-        );
-        assert_ne!(
-            base,
+        let gift = |receipt: &str, name: &str, amount: i64, publish: bool| {
             donation_seal(
-                "2026-0001",
+                receipt,
                 "person",
                 None,
                 None,
-                "王先生",
-                1000,
+                name,
+                amount,
                 "cash",
                 "",
                 "2026-11-20",
-                true
+                publish,
             )
-        );
-        assert_ne!(
-            base,
-            donation_seal(
-                "2026-0001",
-                "person",
-                None,
-                None,
-                "李先生",
-                10000,
-                "cash",
-                "",
-                "2026-11-20",
-                true
-            )
-        );
-        assert_ne!(
-            base,
-            donation_seal(
-                "2026-0002",
-                "person",
-                None,
-                None,
-                "王先生",
-                10000,
-                "cash",
-                "",
-                "2026-11-20",
-                true
-            )
-        );
-        assert_ne!(
-            base,
-            donation_seal(
-                "2026-0001",
-                "person",
-                None,
-                None,
-                "王先生",
-                10000,
-                "cash",
-                "",
-                "2026-11-20",
-                false
-            )
-        );
+        };
+        let base = gift("2026-0001", "王先生", 10000, true);
+        for changed in [
+            gift("2026-0001", "王先生", 1000, true),
+            gift("2026-0001", "李先生", 10000, true),
+            gift("2026-0002", "王先生", 10000, true),
+            gift("2026-0001", "王先生", 10000, false),
+        ] {
+            assert_ne!(base, changed);
+        }
         let pay = payment_seal(7, 42, None, 20000, "medical", "2026-11-21", Some(3));
         assert_ne!(pay, payment_seal(7, 43, None, 20000, "medical", "2026-11-21", Some(3)));
         assert_ne!(pay, payment_seal(7, 42, None, 30000, "medical", "2026-11-21", Some(3)));

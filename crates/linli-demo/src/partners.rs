@@ -347,18 +347,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         None,
         now,
     )?;
-    add_event(
-        c,
-        Tenant::new(community_id),
-        alley,
-        AffairStep::Reported,
-        None,
-        "",
-        "",
-        "",
-        true,
-        at(&y(4, 8)),
-    )?;
+    history(c, Tenant::new(community_id), alley, AffairStep::Reported, ("", ""), "", &y(4, 8))?;
     assign_affair(
         c,
         Tenant::new(community_id),
@@ -369,17 +358,14 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         &y(4, 9),
         now,
     )?;
-    add_event(
+    history(
         c,
         Tenant::new(community_id),
         alley,
         AffairStep::Assigned,
-        None,
-        "",
-        "东安区建设局",
+        ("", "东安区建设局"),
         "路面整修需专业施工，已列入需求清单",
-        true,
-        at(&y(4, 9)),
+        &y(4, 9),
     )?;
     let need = create_need(
         c,
@@ -423,17 +409,14 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         "居民满意",
     )?;
     mark_progress(c, Tenant::new(community_id), alley, &y(4, 20), now)?;
-    add_event(
+    history(
         c,
         Tenant::new(community_id),
         alley,
         AffairStep::Progress,
-        None,
-        "",
-        "",
+        ("", ""),
         "建设局已备料，5月初施工",
-        true,
-        at(&y(4, 20)),
+        &y(4, 20),
     )?;
     resolve_affair(
         c,
@@ -443,17 +426,14 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         &y(5, 2),
         now,
     )?;
-    add_event(
+    history(
         c,
         Tenant::new(community_id),
         alley,
         AffairStep::Resolved,
-        None,
-        "",
-        "",
+        ("", ""),
         "巷路已整修一新",
-        true,
-        at(&y(5, 2)),
+        &y(5, 2),
     )?;
     rate_affair(
         c,
@@ -464,18 +444,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         &y(5, 6),
         now,
     )?;
-    add_event(
-        c,
-        Tenant::new(community_id),
-        alley,
-        AffairStep::Rated,
-        None,
-        "",
-        "",
-        "满意",
-        true,
-        at(&y(5, 6)),
-    )?;
+    history(c, Tenant::new(community_id), alley, AffairStep::Rated, ("", ""), "满意", &y(5, 6))?;
     // Two open issues: one for a worker, one with the clinic for the liaison's page.
     // Reported a week ago: on the calendar, due about now (the home page shows it).
     let cal = linli_store::assistance::calendar(c, Tenant::new(community_id))?;
@@ -504,18 +473,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         None,
         now,
     )?;
-    add_event(
-        c,
-        Tenant::new(community_id),
-        light,
-        AffairStep::Reported,
-        None,
-        "",
-        "",
-        "",
-        true,
-        at(&y(11, 20)),
-    )?;
+    history(c, Tenant::new(community_id), light, AffairStep::Reported, ("", ""), "", &y(11, 20))?;
     for (title, place, urgency) in [
         ("楼道照明检修", "12号楼、15号楼楼道", "normal"),
         ("为独居老人上门测血压", "全社区独居老人", "normal"),
@@ -894,17 +852,14 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             None,
             now,
         )?;
-        add_event(
+        history(
             c,
             Tenant::new(community_id),
             id,
             AffairStep::Reported,
-            None,
+            ("", ""),
             "",
-            "",
-            "",
-            true,
-            at(&day(reported)),
+            &day(reported),
         )?;
         if matches!(issue.end, DemoEnd::Waiting) {
             continue;
@@ -932,17 +887,14 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             &day(dispatched),
             now,
         )?;
-        add_event(
+        history(
             c,
             Tenant::new(community_id),
             id,
             AffairStep::Assigned,
-            None,
+            ("", &label),
             "",
-            &label,
-            "",
-            true,
-            at(&day(dispatched)),
+            &day(dispatched),
         )?;
         if let Some((to, reason)) = issue.reroute {
             let on = dispatched + chrono::Duration::days(2);
@@ -957,17 +909,14 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                 &day(on),
                 now,
             )?;
-            add_event(
+            history(
                 c,
                 Tenant::new(community_id),
                 id,
                 AffairStep::Rerouted,
-                None,
-                &label,
-                &to_label,
+                (&label, &to_label),
                 reason,
-                true,
-                at(&day(on)),
+                &day(on),
             )?;
         }
         match issue.end {
@@ -976,50 +925,41 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                 if let Some(note) = progress {
                     let on = day(dispatched.max(today - chrono::Duration::days(2)));
                     mark_progress(c, Tenant::new(community_id), id, &on, now)?;
-                    add_event(
+                    history(
                         c,
                         Tenant::new(community_id),
                         id,
                         AffairStep::Progress,
-                        None,
-                        "",
-                        "",
+                        ("", ""),
                         note,
-                        true,
-                        at(&on),
+                        &on,
                     )?;
                 }
             }
             DemoEnd::Resolved { after, resolution, rating } => {
                 let on = day(reported + chrono::Duration::days(after));
                 resolve_affair(c, Tenant::new(community_id), id, resolution, &on, now)?;
-                add_event(
+                history(
                     c,
                     Tenant::new(community_id),
                     id,
                     AffairStep::Resolved,
-                    None,
-                    "",
-                    "",
+                    ("", ""),
                     resolution,
-                    true,
-                    at(&on),
+                    &on,
                 )?;
                 if let Some((r, note)) = rating {
                     // The callback, a few days after.
                     let on = day(reported + chrono::Duration::days(after + 3));
                     rate_affair(c, Tenant::new(community_id), id, r.as_str(), note, &on, now)?;
-                    add_event(
+                    history(
                         c,
                         Tenant::new(community_id),
                         id,
                         AffairStep::Rated,
-                        None,
-                        "",
-                        "",
+                        ("", ""),
                         r.label_zh(),
-                        true,
-                        at(&on),
+                        &on,
                     )?;
                 }
             }
@@ -1038,6 +978,19 @@ fn demo_ref(year: i32, community_id: i64, no: i64) -> String {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     linli_core::partners::public_ref(z ^ (z >> 31))
+}
+
+/// A line of an issue's history as the demo tells it: shown to the resident, by nobody named.
+fn history(
+    c: &mut dyn Conn,
+    t: Tenant,
+    affair: i64,
+    step: AffairStep,
+    (from, to): (&str, &str),
+    note: &str,
+    on: &str,
+) -> Result<i64> {
+    add_event(c, t, affair, step, None, from, to, note, true, at(on))
 }
 
 fn at(day: &str) -> DateTime<Utc> {
