@@ -233,7 +233,7 @@ async fn report_in(
         };
         store::add_event(tx.c, t, id, AffairStep::Reported, user, "", "", "", true, now)?;
         for ph in photos {
-            store::add_photo(tx.c, t, id, "report", "image/jpeg", ph.width, ph.height, ph.bytes, now)?;
+            store::add_photo(tx.c, t, id, "report", ph, now)?;
         }
         // The phone is personal data: the audit names only whether there is one.
         tx.audit(t, "affair.create", "affair", id, json!({"category": cat.code, "channel": channel, "has_phone": phone.is_some(), "place_id": place_id}))?;
@@ -389,17 +389,7 @@ pub async fn resolve(
         let user = tx.actor.user_id();
         store::resolve_affair(tx.c, t, id, &resolution, &day, now)?;
         for ph in photos {
-            store::add_photo(
-                tx.c,
-                t,
-                id,
-                "resolve",
-                "image/jpeg",
-                ph.width,
-                ph.height,
-                ph.bytes,
-                now,
-            )?;
+            store::add_photo(tx.c, t, id, "resolve", ph, now)?;
         }
         store::add_event(tx.c, t, id, AffairStep::Resolved, user, "", "", &resolution, true, now)?;
         tx.audit_change(

@@ -280,16 +280,7 @@ pub async fn inspect(
             )?;
             let n_photos = photos.len();
             for ph in photos {
-                store::add_photo(
-                    tx.c,
-                    t,
-                    id,
-                    corridor_id,
-                    ph.width,
-                    ph.height,
-                    ph.bytes,
-                    tx.actor.now,
-                )?;
+                store::add_photo(tx.c, t, id, corridor_id, ph, tx.actor.now)?;
             }
             tx.audit(
                 t,

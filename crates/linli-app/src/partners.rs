@@ -17,13 +17,7 @@ use linli_store::partners::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-/// A photo already checked and re-encoded (no EXIF) as a JPEG by the caller.
-#[derive(Debug, Clone)]
-pub struct Photo {
-    pub bytes: Vec<u8>,
-    pub width: u32,
-    pub height: u32,
-}
+pub use linli_store::photo::Photo;
 
 /// How many photos one report, resolution or activity may carry.
 pub const PHOTOS_PER_REPORT: usize = 3;
@@ -262,16 +256,7 @@ pub async fn record_activity(
         let id = store::add_activity(tx.c, t, &input, tx.actor.user_id(), now)?;
         let n_photos = photos.len();
         for ph in photos {
-            store::add_activity_photo(
-                tx.c,
-                t,
-                id,
-                input.partner_id,
-                ph.width,
-                ph.height,
-                ph.bytes,
-                now,
-            )?;
+            store::add_activity_photo(tx.c, t, id, input.partner_id, ph, now)?;
         }
         tx.audit(
             t,

@@ -112,7 +112,7 @@ pub async fn create_article(
         )?;
         let n = photos.len();
         for p in photos {
-            store::add_photo(tx.c, t, id, p.width, p.height, p.bytes, tx.actor.now)?;
+            store::add_photo(tx.c, t, id, p, tx.actor.now)?;
         }
         search::put(tx.c, t, &doc("article", id, &a.title, &rules::plain_body(&a.body), &on))?;
         tx.audit(
@@ -870,7 +870,7 @@ pub async fn revise_article(
         }
         let added = photos.len();
         for p in photos {
-            store::add_photo(tx.c, t, id, p.width, p.height, p.bytes, tx.actor.now)?;
+            store::add_photo(tx.c, t, id, p, tx.actor.now)?;
         }
         search::put(
             tx.c,

@@ -4,6 +4,7 @@
 use crate::Result;
 use crate::db::{Conn, Row, Value, now_text};
 use crate::error::StoreError;
+use crate::photo;
 use crate::{Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
@@ -364,24 +365,13 @@ pub fn add_photo(
     t: Tenant,
     affair_id: i64,
     stage: &str,
-    content_type: &str,
-    width: u32,
-    height: u32,
-    bytes: Vec<u8>,
+    photo: photo::Photo,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let [width, height, bytes] = photo.params();
     c.insert(
-        "INSERT INTO affair_photos (community_id, affair_id, stage, content_type, width, height, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        &[
-            Value::from(t),
-            affair_id.into(),
-            stage.into(),
-            content_type.into(),
-            i64::from(width).into(),
-            i64::from(height).into(),
-            Value::Blob(bytes),
-            now_text(now).into(),
-        ],
+        "INSERT INTO affair_photos (community_id, affair_id, stage, content_type, width, height, bytes, created_at) VALUES (?, ?, ?, 'image/jpeg', ?, ?, ?, ?) RETURNING id",
+        &[Value::from(t), affair_id.into(), stage.into(), width, height, bytes, now_text(now).into()],
     )
 }
 

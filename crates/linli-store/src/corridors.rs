@@ -2,6 +2,7 @@
 //! `corridor_board_history`, `inspection_items` and `corridor_inspections`.
 
 use crate::db::{Conn, Row, now_text};
+use crate::photo::Photo;
 use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
@@ -463,23 +464,14 @@ pub fn add_photo(
     t: Tenant,
     inspection_id: i64,
     corridor_id: i64,
-    width: u32,
-    height: u32,
-    bytes: Vec<u8>,
+    photo: Photo,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let [width, height, bytes] = photo.params();
     c.insert(
         "INSERT INTO corridor_inspection_photos (community_id, inspection_id, corridor_id, width, height, bytes, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        &[
-            Value::from(t),
-            inspection_id.into(),
-            corridor_id.into(),
-            width.into(),
-            height.into(),
-            Value::Blob(bytes),
-            now_text(now).into(),
-        ],
+        &[Value::from(t), inspection_id.into(), corridor_id.into(), width, height, bytes, now_text(now).into()],
     )
 }
 

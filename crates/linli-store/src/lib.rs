@@ -22,6 +22,7 @@ pub mod learning;
 pub mod migrate;
 pub mod partners;
 mod pg;
+pub mod photo;
 pub mod places;
 mod pool;
 pub mod privacy;

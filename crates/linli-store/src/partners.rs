@@ -3,6 +3,7 @@
 use crate::Result;
 use crate::db::{Conn, Row, Value, now_text};
 use crate::error::StoreError;
+use crate::photo::Photo;
 use crate::{Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::partners::NeedStatus;
@@ -319,22 +320,13 @@ pub fn add_activity_photo(
     t: Tenant,
     activity_id: i64,
     partner_id: i64,
-    width: u32,
-    height: u32,
-    bytes: Vec<u8>,
+    photo: Photo,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let [width, height, bytes] = photo.params();
     c.insert(
         "INSERT INTO partner_activity_photos (community_id, activity_id, partner_id, content_type, width, height, bytes, created_at) VALUES (?, ?, ?, 'image/jpeg', ?, ?, ?, ?) RETURNING id",
-        &[
-            Value::from(t),
-            activity_id.into(),
-            partner_id.into(),
-            i64::from(width).into(),
-            i64::from(height).into(),
-            Value::Blob(bytes),
-            now_text(now).into(),
-        ],
+        &[Value::from(t), activity_id.into(), partner_id.into(), width, height, bytes, now_text(now).into()],
     )
 }
 

@@ -2,6 +2,7 @@
 //! `paper_issues`, `paper_issue_articles` and `publicity_settings`.
 
 use crate::db::{Conn, Row, now_text};
+use crate::photo::Photo;
 use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -319,22 +320,14 @@ pub fn add_photo(
     c: &mut dyn Conn,
     t: Tenant,
     article_id: i64,
-    width: u32,
-    height: u32,
-    bytes: Vec<u8>,
+    photo: Photo,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let [width, height, bytes] = photo.params();
     c.insert(
         "INSERT INTO article_photos (community_id, article_id, width, height, bytes, created_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        &[
-            Value::from(t),
-            article_id.into(),
-            width.into(),
-            height.into(),
-            Value::Blob(bytes),
-            now_text(now).into(),
-        ],
+        &[Value::from(t), article_id.into(), width, height, bytes, now_text(now).into()],
     )
 }
 

@@ -47,6 +47,13 @@ both_engines!(
     calendar_load => calendar_load_on,
 );
 
+/// `linli_on` that must succeed (the failure shows what it wrote to stderr).
+fn succeeds(url: &str, words: &str, stdin: &str) -> Output {
+    let out = linli_on(url, words, stdin);
+    assert!(out.status.success(), "linli {words}: {}", text(&out.stderr));
+    out
+}
+
 fn init(url: &str) {
     let out = linli_on(url, "init --community Xx社区 --admin admin", "邻里守望2026\n");
     assert!(out.status.success(), "init failed: {}", text(&out.stderr));
@@ -87,8 +94,7 @@ fn serve_logs_a_line_per_request_without_its_query_string() {
     for format in ["text", "json"] {
         let dir = tempfile::tempdir().unwrap();
         let url = dir.path().join("l.db").to_string_lossy().to_string();
-        let out = linli_on(&url, "init --community Xx社区 --admin admin", "邻里守望2026\n");
-        assert!(out.status.success(), "{}", text(&out.stderr));
+        succeeds(&url, "init --community Xx社区 --admin admin", "邻里守望2026\n");
         let log = dir.path().join("serve.log");
         let (mut server, addr) = common::serve(&url, &log, "info", format);
         // The server takes a moment to listen; the log a tenth of a second to be written.
@@ -223,8 +229,7 @@ fn audit_id_of_first(url: &str) -> i64 {
 fn verify_passes_then_fails_naming_the_altered_record(engine: Engine) {
     let Some(db) = database(engine) else { return };
     init(&db.url);
-    let out = linli_on(&db.url, "verify", "");
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = succeeds(&db.url, "verify", "");
     assert!(text(&out.stdout).contains("ok:"));
 
     tamper(&db.url);
@@ -267,11 +272,9 @@ fn a_dropped_guard_is_reported_and_restored(engine: Engine) {
     }
     assert!(err.contains("linli migrate"), "says how to restore: {err}");
 
-    let out = linli_on(&db.url, "migrate", "");
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = succeeds(&db.url, "migrate", "");
     assert!(text(&out.stdout).contains("restored"), "{}", text(&out.stdout));
-    let out = linli_on(&db.url, "verify", "");
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = succeeds(&db.url, "verify", "");
     assert!(text(&out.stdout).contains("guards"));
     handle
         .write_blocking(|c| {
@@ -316,12 +319,11 @@ fn a_backup_is_a_working_database() {
 fn user_add_creates_an_account_that_the_audit_chain_records() {
     let db = database(Engine::Sqlite).unwrap();
     init(&db.url);
-    let out = linli_on(
+    succeeds(
         &db.url,
         "user add --community Xx社区 --username jijin --role finance --name 赵会计",
         "基金账目2026\n",
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
     let out = linli_on(
         &db.url,
         "user add --community Xx社区 --username jijin --role finance",
@@ -350,12 +352,11 @@ fn user_add_makes_a_street_account_granted_on_its_street() {
         )
     })
     .unwrap();
-    let out = linli_on(
+    let out = succeeds(
         &db.url,
         "user add --street 东安街道 --username jiedao --role admin --name 孙主任",
         "街道统计2026\n",
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("东安街道"), "{}", text(&out.stdout));
     let rows = d
         .read_blocking(|c| {
@@ -623,12 +624,11 @@ fn import_names_every_refused_row_and_echoes_no_control_characters_on(engine: En
 fn report_indicators_prints_the_catalogue_as_json() {
     let db = database(Engine::Sqlite).unwrap();
     init(&db.url);
-    let out = linli_on(
+    let out = succeeds(
         &db.url,
         "report indicators --community Xx社区 --from 2026-01-01 --to 2026-12-31 --json",
         "",
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
     assert_eq!(v["indicators"]["fund.raised_total"], 0);
     // The volunteer and corridor figures are counted now (zero in an empty community).
@@ -706,8 +706,7 @@ fn fund_tamper_is_named(engine: Engine) {
     init(&db.url);
     let d = Db::open(&DbConfig::new(db.url.clone())).unwrap();
     let tx = fund_with_three_gifts(&d)[1].0;
-    let out = linli_on(&db.url, "verify", "");
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = succeeds(&db.url, "verify", "");
     assert!(text(&out.stdout).contains("fund ledger"));
     // Someone with the database file turns ¥50 into ¥5,000 behind the triggers' back.
     d.write_blocking(|c| {
