@@ -156,6 +156,42 @@ fn get(addr: std::net::SocketAddr, path: &str) -> Option<String> {
     Some(raw)
 }
 
+/// A server gives freed memory back at once: it runs with `MIMALLOC_PURGE_DELAY=0`, restarting
+/// itself with it as the same process, and keeps an operator's own value.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_server_runs_with_freed_memory_returned_at_once() {
+    for (given, expected) in [(None, "0"), (Some("250"), "250")] {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("m.db").to_string_lossy().to_string();
+        succeeds(&url, "init --community Xx社区 --admin admin", "邻里守望2026\n");
+        let log = dir.path().join("serve.log");
+        let envs: Vec<(&str, &str)> =
+            given.map(|v| ("MIMALLOC_PURGE_DELAY", v)).into_iter().collect();
+        let (mut server, addr) = common::serve_with(&url, &log, "warn", "text", &envs);
+        let mut healthy = false;
+        for _ in 0..400 {
+            if get(addr, "/healthz").is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
+                healthy = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        // The process started is the one serving (an exec keeps its id).
+        let environ = std::fs::read(format!("/proc/{}/environ", server.id())).unwrap_or_default();
+        let _ = server.kill();
+        let _ = server.wait();
+        assert!(
+            healthy,
+            "linli serve did not answer: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        let vars: Vec<String> = environ.split(|b| *b == 0).map(text).collect();
+        let wanted = format!("MIMALLOC_PURGE_DELAY={expected}");
+        assert!(vars.contains(&wanted), "{given:?}: {wanted} not in the server's environment");
+    }
+}
+
 #[test]
 fn help_names_every_command() {
     let out = linli(&["--help"], "");

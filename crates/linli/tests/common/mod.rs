@@ -35,10 +35,24 @@ pub fn serve(
     log_level: &str,
     log_format: &str,
 ) -> (std::process::Child, std::net::SocketAddr) {
+    serve_with(url, log, log_level, log_format, &[])
+}
+
+/// [`serve`] with more variables in its environment.
+pub fn serve_with(
+    url: &str,
+    log: &std::path::Path,
+    log_level: &str,
+    log_format: &str,
+    envs: &[(&str, &str)],
+) -> (std::process::Child, std::net::SocketAddr) {
     // A free port: bind to port 0, note the port, let it go.
     let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_linli"))
         .args(["serve", "--db", url, "--addr", &addr.to_string()])
+        // The test's own environment does not decide what the server is started with.
+        .env_remove("MIMALLOC_PURGE_DELAY")
+        .envs(envs.iter().copied())
         .env("LINLI_LOG", log_level)
         .env("LINLI_LOG_FORMAT", log_format)
         .env_remove("LINLI_DB")
