@@ -1341,13 +1341,14 @@ fn main() -> BoxResult<()> {
         "-",
         String::new(),
     );
+    line("search p95".into(), format!("{:.2} ms", search.p95), "-", String::new());
+    // Issue 19's P5: p99 within 10 ms for every kind of search at 1M (the kinds are above).
     line(
-        "search p95".into(),
-        format!("{:.2} ms", search.p95),
-        "<= 50 ms",
-        verdict(search.p95 <= 50.0),
+        "search p99".into(),
+        format!("{:.2} ms", search.p99),
+        "<= 10 ms",
+        verdict(search.p99 <= 10.0),
     );
-    line("search p99".into(), format!("{:.2} ms", search.p99), "-", String::new());
     for (what, e, big) in
         [("export one community", &export_one, false), ("export", &export_big, true)]
     {
