@@ -172,7 +172,7 @@ pub fn reported_by(c: &mut dyn Conn, t: Tenant, resident_id: i64) -> Result<Vec<
     let sql = format!(
         "{AFFAIR_SELECT} WHERE f.community_id = ? AND f.reporter_resident_id = ? ORDER BY f.reported_on DESC, f.id DESC"
     );
-    c.query(&sql, params![t, resident_id])?.iter().map(affair_from).collect()
+    c.query_map(&sql, params![t, resident_id], affair_from)
 }
 
 pub fn affair_by_ref(c: &mut dyn Conn, public_ref: &str) -> Result<Affair> {
@@ -232,7 +232,7 @@ pub fn list_affairs(c: &mut dyn Conn, t: Tenant, f: &AffairFilter) -> Result<Vec
         " ORDER BY CASE WHEN f.status IN ('reported', 'assigned', 'in_progress') THEN 0 ELSE 1 END,
           CASE WHEN f.status IN ('reported', 'assigned', 'in_progress') THEN f.resolve_by ELSE '' END, f.id DESC",
     );
-    c.query(&sql, &args)?.iter().map(affair_from).collect()
+    c.query_map(&sql, &args, affair_from)
 }
 
 /// Dispatches (or re-routes) an issue. The first dispatch is its response.

@@ -295,7 +295,7 @@ pub fn list_cases(
         args.push(s.into());
     }
     sql.push_str(" ORDER BY k.conflict_of_interest DESC, CASE k.status WHEN 'open' THEN 0 WHEN 'monitoring' THEN 1 ELSE 2 END, k.id DESC");
-    c.query(&sql, &args)?.iter().map(case_from).collect()
+    c.query_map(&sql, &args, case_from)
 }
 
 pub fn set_case_status(

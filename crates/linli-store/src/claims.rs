@@ -112,15 +112,13 @@ pub fn pending_within(c: &mut dyn Conn, t: Tenant, scopes: &[PlacePath]) -> Resu
     }
     let mut args: Vec<crate::Value> = vec![t.into()];
     let within = crate::places::within_clause("r.place_path", scopes, &mut args);
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {COLUMNS} WHERE k.community_id = ? AND k.status = 'pending' AND ({within}) ORDER BY k.id"
         ),
         &args,
-    )?
-    .iter()
-    .map(from_row)
-    .collect()
+        from_row,
+    )
 }
 
 /// Decides a pending claim; false when it was no longer pending.

@@ -68,15 +68,13 @@ pub fn get(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Correction> {
 
 /// A resident's requests, newest first.
 pub fn of_resident(c: &mut dyn Conn, t: Tenant, resident_id: i64) -> Result<Vec<Correction>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {COLUMNS} WHERE q.community_id = ? AND q.resident_id = ? ORDER BY q.id DESC"
         ),
         params![t, resident_id],
-    )?
-    .iter()
-    .map(from_row)
-    .collect()
+        from_row,
+    )
 }
 
 /// Open requests of residents inside the scopes, oldest first (the longest-waiting first).
@@ -86,15 +84,13 @@ pub fn open_within(c: &mut dyn Conn, t: Tenant, scopes: &[PlacePath]) -> Result<
     }
     let mut args: Vec<crate::Value> = vec![t.into()];
     let within = crate::places::within_clause("r.place_path", scopes, &mut args);
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {COLUMNS} WHERE q.community_id = ? AND q.status = 'open' AND ({within}) ORDER BY q.id"
         ),
         &args,
-    )?
-    .iter()
-    .map(from_row)
-    .collect()
+        from_row,
+    )
 }
 
 /// Closes an open request (the caller has checked the transition); false when it was not open.

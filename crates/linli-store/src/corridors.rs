@@ -78,7 +78,7 @@ pub fn list_within(
         args.push(b.into());
     }
     sql.push_str(" ORDER BY cb.sort_order, cb.id, cu.sort_order, cu.id");
-    c.query(&sql, &args)?.iter().map(corridor_row).collect()
+    c.query_map(&sql, &args, corridor_row)
 }
 
 /// Every corridor's inspections up to `on` (newest first): corridor id → stars.
@@ -289,15 +289,13 @@ pub fn get_inspection(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Inspection
 
 /// A corridor's inspections, newest first.
 pub fn inspections(c: &mut dyn Conn, t: Tenant, corridor_id: i64) -> Result<Vec<Inspection>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {INSPECTION_COLUMNS} WHERE i.community_id = ? AND i.corridor_id = ? ORDER BY i.inspected_on DESC, i.id DESC"
         ),
         params![t, corridor_id],
-    )?
-    .iter()
-    .map(inspection_row)
-    .collect()
+        inspection_row,
+    )
 }
 
 /// The latest inspection of each corridor: corridor id → (date, stars).

@@ -100,11 +100,16 @@ impl Row {
         }
     }
 
-    pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+    /// `None` for a NULL column, else the column read by `read`.
+    fn nullable<T>(&self, i: usize, read: fn(&Row, usize) -> Result<T>) -> Result<Option<T>> {
         match self.at(i)? {
             Value::Null => Ok(None),
-            _ => self.int(i).map(Some),
+            _ => read(self, i).map(Some),
         }
+    }
+
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+        self.nullable(i, Row::int)
     }
 
     pub fn text(&self, i: usize) -> Result<String> {
@@ -131,10 +136,7 @@ impl Row {
     }
 
     pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
-        match self.at(i)? {
-            Value::Null => Ok(None),
-            _ => self.text(i).map(Some),
-        }
+        self.nullable(i, Row::text)
     }
 
     /// A floating-point number (an integer is taken as one).
@@ -228,10 +230,7 @@ macro_rules! codes {
         }
         impl Column for Option<$ty> {
             fn read(row: &Row, i: usize) -> Result<Self> {
-                match row.at(i)? {
-                    Value::Null => Ok(None),
-                    _ => row.code(i, <$ty>::parse).map(Some),
-                }
+                row.nullable(i, <$ty as Column>::read)
             }
         }
         impl From<$ty> for Value {

@@ -714,7 +714,7 @@ pub fn donations(
         "SELECT {DONATION_COLUMNS} FROM fund_donations d WHERE d.community_id = ? AND d.received_on >= ? AND d.received_on <= ?
          ORDER BY d.received_on DESC, d.id DESC"
     );
-    c.query(&sql, params![community_id, from, to])?.iter().map(donation_from).collect()
+    c.query_map(&sql, params![community_id, from, to], donation_from)
 }
 
 /// A public month: totals, donors as they may be named, recipients masked.

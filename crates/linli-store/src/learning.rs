@@ -198,7 +198,7 @@ pub fn list_courses(
         sql.push_str(" AND k.listed = 1");
     }
     sql.push_str(" ORDER BY k.starts_on DESC, k.id DESC");
-    c.query(&sql, &args)?.iter().map(course_from).collect()
+    c.query_map(&sql, &args, course_from)
 }
 
 // ---- sessions ----
@@ -238,13 +238,11 @@ fn session_from(r: &Row) -> Result<Session> {
 }
 
 pub fn sessions_of(c: &mut dyn Conn, t: Tenant, course_id: i64) -> Result<Vec<Session>> {
-    c.query(
+    c.query_map(
         &format!("SELECT {SESSION_COLUMNS} FROM course_sessions s WHERE s.course_id = ? AND s.community_id = ? ORDER BY s.held_on, s.starts_at, s.id"),
         params![course_id, t],
-    )?
-    .iter()
-    .map(session_from)
-    .collect()
+        session_from,
+    )
 }
 
 pub fn get_session(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Session> {
@@ -355,16 +353,14 @@ pub fn get_enrolment(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Enrolment> 
 
 /// A course's enrolments: seats in enrolment order, then the waiting list, then those who left.
 pub fn enrolments_of(c: &mut dyn Conn, t: Tenant, course_id: i64) -> Result<Vec<Enrolment>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {ENROLMENT_COLUMNS} {ENROLMENT_JOINS} WHERE e.course_id = ? AND e.community_id = ?
              ORDER BY CASE e.status WHEN 'enrolled' THEN 0 WHEN 'completed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, e.id"
         ),
         params![course_id, t],
-    )?
-    .iter()
-    .map(enrolment_from)
-    .collect()
+        enrolment_from,
+    )
 }
 
 /// Completes or drops an enrolment. Dropping a seat gives it to the first on the waiting list,
@@ -569,17 +565,15 @@ pub fn get_signup(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Signup> {
 
 /// A course's requests: pending first (oldest first, as they came in), then the handled ones.
 pub fn signups_of(c: &mut dyn Conn, t: Tenant, course_id: i64) -> Result<Vec<Signup>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {SIGNUP_COLUMNS} WHERE g.course_id = ? AND g.community_id = ?
              ORDER BY CASE g.status WHEN 'pending' THEN 0 ELSE 1 END,
                       CASE g.status WHEN 'pending' THEN g.id ELSE -g.id END"
         ),
         params![course_id, t],
-    )?
-    .iter()
-    .map(signup_from)
-    .collect()
+        signup_from,
+    )
 }
 
 /// Pending requests per course of a community (for the course list).
@@ -725,16 +719,14 @@ pub fn get_seeker(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Seeker> {
 
 /// Seekers of a community, those still seeking first.
 pub fn seekers(c: &mut dyn Conn, t: Tenant, limit: i64) -> Result<Vec<Seeker>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {SEEKER_COLUMNS} WHERE j.community_id = ?
              ORDER BY CASE j.status WHEN 'seeking' THEN 0 ELSE 1 END, j.registered_on DESC, j.id DESC LIMIT ?"
         ),
         params![t, limit],
-    )?
-    .iter()
-    .map(seeker_from)
-    .collect()
+        seeker_from,
+    )
 }
 
 /// What a worker may change on a job seeker's registration.
@@ -835,13 +827,11 @@ pub fn get_opening(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Opening> {
 /// Openings of a community; `open_only` for matching.
 pub fn openings(c: &mut dyn Conn, t: Tenant, open_only: bool) -> Result<Vec<Opening>> {
     let filter = if open_only { " AND o.status = 'open'" } else { "" };
-    c.query(
+    c.query_map(
         &format!("SELECT {OPENING_COLUMNS} WHERE o.community_id = ?{filter} ORDER BY CASE o.status WHEN 'open' THEN 0 ELSE 1 END, o.posted_on DESC, o.id DESC LIMIT 200"),
         params![t],
-    )?
-    .iter()
-    .map(opening_from)
-    .collect()
+        opening_from,
+    )
 }
 
 /// Closes an open opening (filled, withdrawn by the employer, expired). Closing one twice is a
@@ -1403,15 +1393,13 @@ pub fn completions_in(
     to: &str,
     limit: i64,
 ) -> Result<Vec<Enrolment>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {ENROLMENT_COLUMNS} {ENROLMENT_JOINS} JOIN courses k ON k.id = e.course_id
              WHERE e.community_id = ? AND e.status = 'completed' AND k.vocational = 1 AND e.completed_on >= ? AND e.completed_on <= ?
              ORDER BY e.completed_on DESC, e.id DESC LIMIT ?"
         ),
         params![t, from, to, limit],
-    )?
-    .iter()
-    .map(enrolment_from)
-    .collect()
+        enrolment_from,
+    )
 }

@@ -86,7 +86,7 @@ pub fn list_partners(c: &mut dyn Conn, t: Tenant, only: Option<i64>) -> Result<V
         args.push(p.into());
     }
     sql.push_str(" ORDER BY p.id");
-    c.query(&sql, &args)?.iter().map(partner_from).collect()
+    c.query_map(&sql, &args, partner_from)
 }
 
 /// Whether `partner_id` is a unit of `community_id` (a liaison's grant must name one).
@@ -572,7 +572,7 @@ pub fn list_needs(c: &mut dyn Conn, t: Tenant, statuses: &[&str]) -> Result<Vec<
         args.extend(statuses.iter().map(|s| Value::from(*s)));
     }
     sql.push_str(" ORDER BY CASE n.urgency WHEN 'urgent' THEN 0 ELSE 1 END, n.id");
-    c.query(&sql, &args)?.iter().map(need_from).collect()
+    c.query_map(&sql, &args, need_from)
 }
 
 /// A liaison's claim: only an open need can be claimed (checked in the statement, so two

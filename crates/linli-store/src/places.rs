@@ -202,7 +202,7 @@ pub fn communities_within(c: &mut dyn Conn, scope: &PlacePath) -> Result<Vec<Pla
     let sql = format!(
         "SELECT {COLUMNS} FROM places WHERE kind = 'community' AND path >= ? AND path < ? ORDER BY sort_order, id"
     );
-    c.query(&sql, params![lo, hi])?.iter().map(from_row).collect()
+    c.query_map(&sql, params![lo, hi], from_row)
 }
 
 pub fn find_street(c: &mut dyn Conn, name: &str) -> Result<Option<Place>> {

@@ -23,13 +23,11 @@ const BOARD_COLUMNS: &str = "id, name, location, retired_on FROM publicity_board
 
 /// The community's boards, those retired included, in display order.
 pub fn boards(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Board>> {
-    c.query(
+    c.query_map(
         &format!("SELECT {BOARD_COLUMNS} WHERE community_id = ? ORDER BY sort_order, id"),
         params![t],
-    )?
-    .iter()
-    .map(board_row)
-    .collect()
+        board_row,
+    )
 }
 
 pub fn board(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Board> {
@@ -274,16 +272,14 @@ pub fn board_articles(
     board_id: i64,
     up_to: &str,
 ) -> Result<Vec<Article>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {ARTICLE_COLUMNS} WHERE community_id = ? AND board_id = ? AND published_on <= ?
              ORDER BY published_on DESC, id DESC LIMIT 20"
         ),
         params![t, board_id, up_to],
-    )?
-    .iter()
-    .map(article_row)
-    .collect()
+        article_row,
+    )
 }
 
 /// Every article posted on the board, newest first, those still scheduled included (the
@@ -294,16 +290,14 @@ pub fn board_history(
     board_id: i64,
     limit: i64,
 ) -> Result<Vec<Article>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {ARTICLE_COLUMNS} WHERE community_id = ? AND board_id = ?
              ORDER BY published_on DESC, id DESC LIMIT ?"
         ),
         params![t, board_id, limit],
-    )?
-    .iter()
-    .map(article_row)
-    .collect()
+        article_row,
+    )
 }
 
 /// Articles published between `from` and `to`.

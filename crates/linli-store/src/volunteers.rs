@@ -256,7 +256,7 @@ pub fn volunteers(
         args.push(like.into());
     }
     sql.push_str(" ORDER BY v.id");
-    c.query(&sql, &args)?.iter().map(volunteer_row).collect()
+    c.query_map(&sql, &args, volunteer_row)
 }
 
 /// Sets one basic field of a volunteer (an accepted correction). `field` is one of
@@ -398,23 +398,21 @@ pub fn activities(
         args.push(p.into());
     }
     sql.push_str(" ORDER BY a.held_on DESC, a.id DESC");
-    c.query(&sql, &args)?.iter().map(activity_row).collect()
+    c.query_map(&sql, &args, activity_row)
 }
 
 /// Unpaid activities held on or before `today` with a volunteer signed up and not yet
 /// credited, oldest first: the recordings due.
 pub fn recordings_open(c: &mut dyn Conn, t: Tenant, today: &str) -> Result<Vec<Activity>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {ACTIVITY_COLUMNS} WHERE a.community_id = ? AND a.held_on <= ? AND a.paid = 0
                AND EXISTS (SELECT 1 FROM volunteer_services s WHERE s.activity_id = a.id AND s.hours_tenths IS NULL)
              ORDER BY a.held_on, a.id"
         ),
         params![t, today],
-    )?
-    .iter()
-    .map(activity_row)
-    .collect()
+        activity_row,
+    )
 }
 
 /// Links a volunteer activity to the partner activity it fulfils.
@@ -493,15 +491,13 @@ pub fn find_service(
 
 /// The services of an activity, by volunteer name.
 pub fn services_of_activity(c: &mut dyn Conn, t: Tenant, activity_id: i64) -> Result<Vec<Service>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {SERVICE_COLUMNS} WHERE s.community_id = ? AND s.activity_id = ? ORDER BY s.id"
         ),
         params![t, activity_id],
-    )?
-    .iter()
-    .map(service_row)
-    .collect()
+        service_row,
+    )
 }
 
 /// A volunteer's services of activities held between `from` and `to`, oldest first.
@@ -512,16 +508,14 @@ pub fn services_of_volunteer(
     from: &str,
     to: &str,
 ) -> Result<Vec<Service>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {SERVICE_COLUMNS} WHERE s.community_id = ? AND s.volunteer_id = ? AND a.held_on >= ? AND a.held_on <= ?
              ORDER BY a.held_on, s.id"
         ),
         params![t, volunteer_id, from, to],
-    )?
-    .iter()
-    .map(service_row)
-    .collect()
+        service_row,
+    )
 }
 
 /// Signs a volunteer up for an activity (nothing when already signed up). Returns the service.
@@ -722,7 +716,7 @@ pub fn corrections(
             vec![Value::from(t)],
         ),
     };
-    c.query(&sql, &args)?.iter().map(correction_row).collect()
+    c.query_map(&sql, &args, correction_row)
 }
 
 /// Decides a pending correction; `false` when it was decided already.
@@ -822,15 +816,13 @@ pub fn certificate_by_code(c: &mut dyn Conn, code: &str) -> Result<Option<Certif
 }
 
 pub fn certificates_of(c: &mut dyn Conn, t: Tenant, volunteer_id: i64) -> Result<Vec<Certificate>> {
-    c.query(
+    c.query_map(
         &format!(
             "SELECT {CERT_COLUMNS} WHERE community_id = ? AND volunteer_id = ? ORDER BY id DESC"
         ),
         params![t, volunteer_id],
-    )?
-    .iter()
-    .map(cert_row)
-    .collect()
+        cert_row,
+    )
 }
 
 // ---- party members (双报到) ----
@@ -912,7 +904,7 @@ pub fn party_members(
         args.push(p.into());
     }
     sql.push_str(" ORDER BY COALESCE(p.name, m.unit_name), m.id");
-    c.query(&sql, &args)?.iter().map(party_row).collect()
+    c.query_map(&sql, &args, party_row)
 }
 
 /// The reporting party member whose service is this volunteer record's, if any.
