@@ -435,7 +435,9 @@ pub async fn record_attendance(app: &App, actor: &Actor, d: AttendanceDraft) -> 
             let course = store::session_course(c, tenant, session_id)?;
             let seats: Vec<i64> = store::enrolments_of(c, tenant, course.id)?
                 .into_iter()
-                .filter(|e| matches!(e.status.as_str(), "enrolled" | "completed"))
+                .filter(|e| {
+                    matches!(e.status, EnrolmentStatus::Enrolled | EnrolmentStatus::Completed)
+                })
                 .map(|e| e.resident_id)
                 .collect();
             Ok::<_, Error>((session, course, seats))

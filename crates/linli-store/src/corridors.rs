@@ -406,8 +406,8 @@ pub fn set_board(
         Some(r) => {
             let id = r.int(0)?;
             c.execute(
-                "UPDATE corridor_boards SET title = ?, content = ?, updated_on = ?, updated_by = ? WHERE id = ?",
-                params![title, content, on, by, id],
+                "UPDATE corridor_boards SET title = ?, content = ?, updated_on = ?, updated_by = ? WHERE id = ? AND community_id = ?",
+                params![title, content, on, by, id, t],
             )?;
             id
         }

@@ -516,8 +516,8 @@ pub fn pay_disbursement(
         now,
     )?;
     c.execute(
-        "UPDATE fund_disbursements SET status = 'paid', paid_by = ?, paid_on = ?, transaction_id = ? WHERE id = ?",
-        params![user, day, tx, id],
+        "UPDATE fund_disbursements SET status = 'paid', paid_by = ?, paid_on = ?, transaction_id = ? WHERE id = ? AND community_id = ?",
+        params![user, day, tx, id, community_id],
     )?;
     Ok(tx)
 }

@@ -328,8 +328,8 @@ pub fn enrol(
         Some(row) => {
             let id = row.int(0)?;
             c.execute(
-                "UPDATE enrolments SET status = ?, via = ?, enrolled_on = ?, completed_on = NULL WHERE id = ?",
-                params![status.as_str(), via, on, id],
+                "UPDATE enrolments SET status = ?, via = ?, enrolled_on = ?, completed_on = NULL WHERE id = ? AND community_id = ?",
+                params![status.as_str(), via, on, id, course.community_id],
             )?;
             id
         }
@@ -381,8 +381,8 @@ pub fn set_enrolment_status(
                 });
             }
             c.execute(
-                "UPDATE enrolments SET status = 'completed', completed_on = ? WHERE id = ?",
-                params![on, e.id],
+                "UPDATE enrolments SET status = 'completed', completed_on = ? WHERE id = ? AND community_id = ?",
+                params![on, e.id, course.community_id],
             )?;
             Ok(None)
         }
@@ -393,10 +393,11 @@ pub fn set_enrolment_status(
                     field: Some("status"),
                 });
             }
-            let held_seat = matches!(e.status.as_str(), "enrolled" | "completed");
+            let held_seat =
+                matches!(e.status, EnrolmentStatus::Enrolled | EnrolmentStatus::Completed);
             c.execute(
-                "UPDATE enrolments SET status = 'dropped', completed_on = NULL WHERE id = ?",
-                params![e.id],
+                "UPDATE enrolments SET status = 'dropped', completed_on = NULL WHERE id = ? AND community_id = ?",
+                params![e.id, course.community_id],
             )?;
             if !held_seat {
                 return Ok(None);
@@ -416,8 +417,8 @@ pub fn set_enrolment_status(
                 Some(r) => {
                     let id = r.int(0)?;
                     c.execute(
-                        "UPDATE enrolments SET status = 'enrolled' WHERE id = ?",
-                        params![id],
+                        "UPDATE enrolments SET status = 'enrolled' WHERE id = ? AND community_id = ?",
+                        params![id, course.community_id],
                     )?;
                     Ok(Some(id))
                 }
@@ -630,7 +631,10 @@ pub fn enrol_signup(
         now,
     )?;
     let (eid, status) = enrol(c, course, resident_id, "self", on, user, now)?;
-    c.execute("UPDATE course_signups SET enrolment_id = ? WHERE id = ?", params![eid, signup.id])?;
+    c.execute(
+        "UPDATE course_signups SET enrolment_id = ? WHERE id = ? AND community_id = ?",
+        params![eid, signup.id, course.community_id],
+    )?;
     Ok((eid, status))
 }
 

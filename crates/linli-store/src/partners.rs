@@ -368,7 +368,7 @@ pub fn get_activity_photo(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Activi
 /// Activities as fulfilment counts them.
 pub fn delivered(list: &[Activity]) -> Result<Vec<(i64, Delivered)>> {
     list.iter()
-        .filter_map(|a| ActivityKind::parse(a.kind.as_str()).map(|k| (a, k)))
+        .map(|a| (a, a.kind))
         .map(|(a, kind)| {
             Ok((
                 a.partner_id,

@@ -205,7 +205,10 @@ fn urgency_chip(
 /// The warning of an open issue whose deadlines were counted through a year with no holiday
 /// schedule (nothing for a resolved one).
 fn assumed(lang: Lang, a: &Affair, cal: &linli_core::workdays::Calendar) -> Markup {
-    let open = matches!(a.status.as_str(), "reported" | "assigned" | "in_progress");
+    let open = matches!(
+        a.status,
+        AffairStatus::Reported | AffairStatus::Assigned | AffairStatus::InProgress
+    );
     match parse_day(&a.resolve_by) {
         Some(due) if open => super::calendar::assumed_note(lang, cal, &a.reported_on, due),
         _ => html! {},
@@ -502,7 +505,7 @@ async fn detail_page(ctx: Ctx, id: i64, revealed: Option<String>) -> Result<Resp
     let today = today(&ctx);
     let manage = ops::manages(&actor, &a);
     let work = ops::holds(&actor, &a) || manage;
-    let open = matches!(a.status.as_str(), "assigned" | "in_progress");
+    let open = matches!(a.status, AffairStatus::Assigned | AffairStatus::InProgress);
     // Whether any form applies: otherwise no empty panel beside the history.
     let acts = (manage && a.status != AffairStatus::Closed) || (work && open);
     // The callback is the community's: a unit's liaison does not see the resident's number.

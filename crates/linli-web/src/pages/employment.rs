@@ -212,7 +212,7 @@ fn placements_table(lang: Lang, rows: &[Placement]) -> Markup {
                                 td { a href={ "/residents/" (p.resident_id) } { (p.resident_name) } }
                                 td { (p.employer) }
                                 td { (p.job) }
-                                td { (ContractType::parse(p.contract_type.as_str()).map_or(String::new(), |c| label(lang, "contract_type", c.as_str()))) }
+                                td { (label(lang, "contract_type", p.contract_type.as_str())) }
                                 td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
                                 td.nowrap { (outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.clone().unwrap_or_default()) }
                             }
@@ -380,7 +380,7 @@ async fn placement_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppEr
             dt { (t(lang, "employment.employer")) } dd { (p.employer) }
             dt { (t(lang, "employment.job")) } dd { (p.job) }
             dt { (t(lang, "employment.starts_on")) } dd { (p.starts_on) }
-            dt { (t(lang, "employment.contract")) } dd { (ContractType::parse(p.contract_type.as_str()).map_or(String::new(), |c| label(lang, "contract_type", c.as_str()))) }
+            dt { (t(lang, "employment.contract")) } dd { (label(lang, "contract_type", p.contract_type.as_str())) }
             dt { (t(lang, "employment.via_station")) } dd { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
             @if !p.note.is_empty() { dt { (t(lang, "employment.note")) } dd { (p.note) } }
         }
@@ -451,7 +451,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
     let seeker = rules::Seeker {
         skills: rules::split_terms(&s.skills),
         wishes: rules::split_terms(&s.wishes),
-        hours: Hours::parse(s.hours.as_str()),
+        hours: Some(s.hours),
         max_km: s.max_km.and_then(|k| u32::try_from(k).ok()),
     };
     let profiles: Vec<rules::Opening> = openings
@@ -547,9 +547,9 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
                             tr {
                                 td.nowrap { (f.referred_on) }
                                 td { (f.employer) " · " (f.job) }
-                                td { (ReferralResult::parse(f.result.as_str()).map_or(String::new(), |r| label(lang, "referral_result", r.as_str()))) " " (f.result_on.clone().unwrap_or_default()) }
+                                td { (label(lang, "referral_result", f.result.as_str())) " " (f.result_on.clone().unwrap_or_default()) }
                                 td {
-                                    @if manage && matches!(f.result.as_str(), "pending" | "interview") {
+                                    @if manage && matches!(f.result, ReferralResult::Pending | ReferralResult::Interview) {
                                         form.inline method="post" action={ "/employment/referrals/" (f.id) } {
                                             input type="hidden" name="_csrf" value=(csrf);
                                             select name="result" aria-label=(t(lang, "employment.result")) { @for (v, l) in &results { option value=(v) selected[*v == f.result.as_str()] { (l) } } }

@@ -408,7 +408,7 @@ async fn detail(
                                                 button.btn.btn-small type="submit" { (t(lang, "learning.confirm_completion")) }
                                             }
                                         }
-                                        @if manage && matches!(e.status.as_str(), "enrolled" | "waitlisted") {
+                                        @if manage && matches!(e.status, EnrolmentStatus::Enrolled | EnrolmentStatus::Waitlisted) {
                                             a.btn.btn-small.btn-danger href={ "/enrolments/" (e.id) "/drop" } {
                                                 (t(lang, if e.status == EnrolmentStatus::Waitlisted { "learning.drop_waitlist" } else { "learning.drop" })) "…"
                                             }
@@ -488,7 +488,7 @@ async fn drop_page(ctx: &Ctx, id: i64, invalid: bool) -> Result<Response, AppErr
     let lang = ctx.lang();
     let (e, k) = ops::enrolment(&ctx.state.app, &ctx.actor()?, id).await?;
     let back = format!("/courses/{}", k.id);
-    if !matches!(e.status.as_str(), "enrolled" | "waitlisted") {
+    if !matches!(e.status, EnrolmentStatus::Enrolled | EnrolmentStatus::Waitlisted) {
         return Ok(redirect_with_flash(&back, false, "learning.flash_not_enrolled"));
     }
     let waitlisted = e.status == EnrolmentStatus::Waitlisted;
@@ -536,7 +536,7 @@ async fn roll_call(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> 
     let csrf = ctx.caller()?.csrf_token.clone();
     let seats: Vec<&Enrolment> = enrolments
         .iter()
-        .filter(|e| matches!(e.status.as_str(), "enrolled" | "completed"))
+        .filter(|e| matches!(e.status, EnrolmentStatus::Enrolled | EnrolmentStatus::Completed))
         .collect();
     let body = html! {
         p.lead { (k.name) " · " (s.held_on) " " (s.starts_at) @if !s.topic.is_empty() { " · " (s.topic) } }
@@ -614,7 +614,7 @@ async fn sheet(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let community_name = ctx.caller()?.community.as_ref().map(|c| c.1.clone()).unwrap_or_default();
     let seats: Vec<&Enrolment> = enrolments
         .iter()
-        .filter(|e| matches!(e.status.as_str(), "enrolled" | "completed"))
+        .filter(|e| matches!(e.status, EnrolmentStatus::Enrolled | EnrolmentStatus::Completed))
         .collect();
     let body = html! {
         div.disclosure.sign-sheet {
@@ -770,7 +770,7 @@ async fn venues_page(ctx: Ctx) -> Result<Response, AppError> {
                     thead { tr { th { (t(lang, "learning.venue")) } th { (t(lang, "learning.venue_kind")) } th { (t(lang, "learning.room")) } th.num { (t(lang, "learning.capacity")) } th.num { (t(lang, "learning.courses_count")) } } }
                     tbody {
                         @for v in &venues {
-                            tr { td { (v.name) } td { (VenueKind::parse(v.kind.as_str()).map_or(String::new(), |k| label(lang, "venue_kind", k.as_str()))) } td { (v.room) } td.num { (v.capacity.map(|c| c.to_string()).unwrap_or_default()) } td.num { (v.courses) } }
+                            tr { td { (v.name) } td { (label(lang, "venue_kind", v.kind.as_str())) } td { (v.room) } td.num { (v.capacity.map(|c| c.to_string()).unwrap_or_default()) } td.num { (v.courses) } }
                         }
                     }
                 }

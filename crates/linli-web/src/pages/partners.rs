@@ -187,7 +187,7 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
                         @for p in &units {
                             tr {
                                 td { a href={ "/partners/" (p.id) } { (p.name) } }
-                                td.nowrap { (PartnerKind::parse(p.kind.as_str()).map_or(String::new(), |k| label(lang, "partner_kind", k.as_str()))) }
+                                td.nowrap { (label(lang, "partner_kind", p.kind.as_str())) }
                                 td.nowrap {
                                     @if let (Some(f), Some(t2)) = (&p.agreement_from, &p.agreement_to) {
                                         (agreement_chip(lang, f, t2, today)) " " span.hint { (f) " — " (t2) }
@@ -256,7 +256,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
     let latest = agreements.first().map(|a| a.id);
     let body = html! {
         dl.facts {
-            dt { (t(lang, "partners.kind")) } dd { (PartnerKind::parse(p.kind.as_str()).map_or(String::new(), |k| label(lang, "partner_kind", k.as_str()))) }
+            dt { (t(lang, "partners.kind")) } dd { (label(lang, "partner_kind", p.kind.as_str())) }
             dt { (t(lang, "partners.address")) } dd { (p.address) }
             dt { (t(lang, "partners.party_org")) } dd { (p.party_org) }
         }
@@ -279,7 +279,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                             br;
                             @for k in &a.commitments {
                                 span.tag { (label(lang, "activity_kind", k.kind.as_str())) " " (k.target_per_year)
-                                    (if ActivityKind::parse(k.kind.as_str()).map(|x| x.measure()) == Some(Measure::Hours) { t(lang, "partners.per_year_hours") } else { t(lang, "partners.per_year_times") }) } " "
+                                    (if k.kind.measure() == Measure::Hours { t(lang, "partners.per_year_hours") } else { t(lang, "partners.per_year_times") }) } " "
                             }
                         }
                     }
@@ -332,7 +332,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
         section.panel {
             h2 { (t(lang, "partners.resources")) }
             @if res.is_empty() { p.hint { (t(lang, "partners.no_resources")) } }
-            ul.plain { @for r in &res { li { span.tag { (ResourceKind::parse(r.kind.as_str()).map_or(String::new(), |k| label(lang, "resource_kind", k.as_str()))) } " " (r.description) " " span.hint { (r.availability) } } } }
+            ul.plain { @for r in &res { li { span.tag { (label(lang, "resource_kind", r.kind.as_str())) } " " (r.description) " " span.hint { (r.availability) } } } }
             @if act {
                 form.form method="post" action={ "/partners/" (p.id) "/resources" } {
                     input type="hidden" name="_csrf" value=(caller.csrf_token);
@@ -371,7 +371,7 @@ fn activity_table(
                             tr {
                                 td.nowrap { (a.on) }
                                 @if with_unit { td { a href={ "/partners/" (a.partner_id) } { (a.partner_name) } } }
-                                td.nowrap { (ActivityKind::parse(a.kind.as_str()).map_or(String::new(), |k| label(lang, "activity_kind", k.as_str()))) }
+                                td.nowrap { (label(lang, "activity_kind", a.kind.as_str())) }
                                 td { (a.place) }
                                 td.num { (a.participants.map(|n| n.to_string()).unwrap_or_default()) }
                                 td.num { (a.hours_tenths.map(|h| format!("{:.1}", h as f64 / 10.0)).unwrap_or_default()) }
@@ -598,7 +598,7 @@ async fn committee_page(ctx: Ctx) -> Result<Response, AppError> {
                     tbody {
                         @for p in &posts {
                             tr {
-                                td.nowrap { (CommitteePost::parse(p.post.as_str()).map_or(String::new(), |k| label(lang, "committee_post", k.as_str()))) }
+                                td.nowrap { (label(lang, "committee_post", p.post.as_str())) }
                                 td { (p.person_name) }
                                 td { (p.partner_name.clone().unwrap_or_else(|| t(lang, "partners.community_staff"))) }
                                 td { (p.title) }
@@ -704,10 +704,14 @@ async fn lists_page(ctx: Ctx) -> Result<Response, AppError> {
     let liaison = liaison_unit(&actor);
     let staff = ops::manages(&actor);
     let can_claim = actor.allowed(Action::ActForPartner, None) && liaison != Some(None);
-    let open_needs: Vec<&store::Need> =
-        needs.iter().filter(|n| matches!(n.status.as_str(), "open" | "claimed")).collect();
-    let projects: Vec<&store::Need> =
-        needs.iter().filter(|n| matches!(n.status.as_str(), "matched" | "done")).collect();
+    let open_needs: Vec<&store::Need> = needs
+        .iter()
+        .filter(|n| matches!(n.status, NeedStatus::Open | NeedStatus::Claimed))
+        .collect();
+    let projects: Vec<&store::Need> = needs
+        .iter()
+        .filter(|n| matches!(n.status, NeedStatus::Matched | NeedStatus::Done))
+        .collect();
     let unit_options: Vec<(String, String)> =
         units.iter().map(|u| (u.id.to_string(), u.name.clone())).collect();
     let body = html! {
@@ -777,7 +781,7 @@ async fn lists_page(ctx: Ctx) -> Result<Response, AppError> {
             div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "partners.resources_list")) {
                 table.table {
                     thead { tr { th { (t(lang, "partners.name")) } th { (t(lang, "partners.resource_kind")) } th { (t(lang, "partners.resource_description")) } th { (t(lang, "partners.availability")) } } }
-                    tbody { @for r in &resources { tr { td { (r.partner_name) } td.nowrap { (ResourceKind::parse(r.kind.as_str()).map_or(String::new(), |k| label(lang, "resource_kind", k.as_str()))) } td { (r.description) } td { (r.availability) } } } }
+                    tbody { @for r in &resources { tr { td { (r.partner_name) } td.nowrap { (label(lang, "resource_kind", r.kind.as_str())) } td { (r.description) } td { (r.availability) } } } }
                 }
             }
         }

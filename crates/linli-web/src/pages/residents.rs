@@ -17,7 +17,6 @@ use linli_app::registry::{
     self as ops, Draft, EMPLOYMENT, FieldError, ListQuery, PER_PAGE, POLITICAL, SaveError, TagDraft,
 };
 use linli_core::assistance::CaseStatus;
-use linli_core::fund::Purpose;
 use linli_core::mask::{mask_id_number, mask_phone};
 use linli_core::roster::ResidentStatus;
 use linli_core::{Action, Decision, PlaceKind};
@@ -370,7 +369,7 @@ async fn detail_page(
                                     tr {
                                         td.nowrap { (d.paid_on.clone().unwrap_or_else(|| d.requested_at.chars().take(10).collect())) }
                                         td.num { (super::fund::yuan(d.amount_fen)) }
-                                        td { (Purpose::parse(d.purpose.as_str()).map_or(String::new(), |p| label(lang, "purpose", p.as_str()))) }
+                                        td { (label(lang, "purpose", d.purpose.as_str())) }
                                         td { (t(lang, &format!("fund.status.{}", d.status))) }
                                     }
                                 }

@@ -112,7 +112,7 @@ async fn list(ctx: Ctx) -> Result<Response, AppError> {
                         @for (p, pr) in &plans {
                             tr {
                                 td { a href={ "/visits/" (p.id) } { (p.name) } }
-                                td data-label=(t(lang, "visits.occasion")) { (Occasion::parse(p.occasion.as_str()).map_or(String::new(), |o| label(lang, "occasion", o.as_str()))) }
+                                td data-label=(t(lang, "visits.occasion")) { (label(lang, "occasion", p.occasion.as_str())) }
                                 td.nowrap data-label=(t(lang, "visits.visit_on")) { (p.visit_on) }
                                 td data-label=(t(lang, "visits.progress_col")) { (progress_bar(lang, pr)) }
                                 td data-label=(t(lang, "visits.plan_status")) { (layout::chip(if p.status == PlanStatus::Open { "warn" } else { "muted" }, &t(lang, &format!("visits.plan.{}", p.status)))) }
@@ -266,7 +266,7 @@ async fn plan_page(
     };
     let body = html! {
         dl.facts {
-            dt { (t(lang, "visits.occasion")) } dd { (Occasion::parse(plan.occasion.as_str()).map_or(String::new(), |o| label(lang, "occasion", o.as_str()))) }
+            dt { (t(lang, "visits.occasion")) } dd { (label(lang, "occasion", plan.occasion.as_str())) }
             dt { (t(lang, "visits.visit_on")) } dd { (plan.visit_on) }
             dt { (t(lang, "visits.rules")) } dd { (rules_label(lang, &plan.rules)) @if plan.rules.iter().any(|r| r == "elderly_alone") { "（" (tf(lang, "visits.from_age", &[("age", &plan.min_age.to_string())])) "）" } }
             @if !plan.gift.is_empty() { dt { (t(lang, "visits.gift")) } dd { (plan.gift) } }
