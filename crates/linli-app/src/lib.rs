@@ -22,6 +22,7 @@ pub mod corrections;
 pub mod corridors;
 pub mod employment;
 pub mod fund;
+pub mod import;
 pub mod learning;
 pub mod me;
 pub mod partners;

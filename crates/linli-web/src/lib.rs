@@ -11,7 +11,6 @@ mod csrf;
 mod ctx;
 mod error;
 pub mod i18n;
-pub mod import;
 mod labels;
 mod layout;
 pub mod logging;

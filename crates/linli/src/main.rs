@@ -777,7 +777,7 @@ fn import_residents(
     mode: &str,
     create_places: bool,
 ) -> Result<(), CliError> {
-    use linli_web::import::{self, Actor, Mode, Options};
+    use linli_app::import::{self, Actor, Mode, Options};
     let mode = Mode::parse(mode)
         .ok_or_else(|| CliError::Usage(format!("unknown mode `{mode}` (create or upsert)")))?;
     std::fs::metadata(file)

@@ -4,7 +4,7 @@
 //! grids, buildings, units, households and tags, through the store's own functions), then
 //! measures what a community worker waits for:
 //!
-//! - importing a 100,000-row roster xlsx (create mode, `linli_web::import::import`) into one
+//! - importing a 100,000-row roster xlsx (create mode, `linli_app::import::import`) into one
 //!   community, beside calamine alone reading the same file (the ceiling) and
 //!   `linli_io::read_table`;
 //! - roster searches (`registry::search`, 50 a page) with the queries workers type: pinyin
@@ -23,13 +23,13 @@
 
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use linli_app::import::{self, Actor, Mode, Options};
 use linli_bench::{Rng, TempDir, ms};
 use linli_core::{Gender, IdNumber, PlaceKind, PlacePath};
 use linli_io::Limits;
 use linli_store::places::{self, Place};
 use linli_store::registry::{self, Filter, Placement, ResidentInput, ResidentRow, TagInput};
 use linli_store::{Db, DbConfig, StoreError, Tenant, migrate};
-use linli_web::import::{self, Actor, Mode, Options};
 use std::collections::{HashMap, HashSet};
 use std::error::Error;
 use std::io::Cursor;

@@ -4,13 +4,13 @@
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::{t, tf};
-use crate::import::{self, Actor, Mode, Options, Summary};
 use crate::layout;
 use crate::pages::residents::{gender_label, relation_label};
 use crate::routes::{Policy, Table};
 use axum::extract::{Multipart, Query};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use linli_app::import::{self, Actor, Mode, Options, Summary};
 use linli_app::registry::ListQuery;
 use linli_core::{Action, Decision};
 use maud::{Markup, html};
