@@ -24,6 +24,7 @@ code_enum!(
 
 code_enum!(
     /// A course's category (contract of `courses_create`).
+    #[schemars(rename = "CourseCategory")]
     Category {
         PartyStudy => "party_study", "党课学习",
         Culture => "culture", "文化课堂",
