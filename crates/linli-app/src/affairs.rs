@@ -6,8 +6,7 @@
 use crate::partners::{self, NeedDraft, PHOTOS_PER_REPORT, Photo, liaison_unit};
 use crate::{Actor, App, Error, Result, clip};
 use chrono::Datelike;
-use linli_core::partners::AffairStep;
-use linli_core::partners::{self as rules, AffairEvent, AffairStatus, Rating};
+use linli_core::partners::{self as rules, AffairEvent, AffairStatus, AffairStep, Rating};
 use linli_core::workdays::Calendar;
 use linli_core::{Action, PlaceKind};
 use linli_store::affairs::{self as store, Affair, AffairFilter, AffairInput, Category};
@@ -287,13 +286,12 @@ pub async fn assign(app: &App, actor: &Actor, id: i64, d: AssignDraft) -> Result
             .map(|(_, n)| n)
             .ok_or(Error::invalid("affair_assignee_bad", "assignee_user_id"))?
     };
-    let status = a.status;
     let reason = clip(d.reason.as_deref(), 500);
-    rules::affair_after(status, AffairEvent::Assign, &reason).map_err(|e| match e {
+    rules::affair_after(a.status, AffairEvent::Assign, &reason).map_err(|e| match e {
         rules::PartnersError::RerouteReason => Error::invalid(e.code(), "reason"),
         _ => Error::conflict(e.code()),
     })?;
-    let reroute = rules::is_reroute(status);
+    let reroute = rules::is_reroute(a.status);
     let today = actor.today();
     let due = match d.due_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => {
@@ -331,12 +329,12 @@ async fn work_check(app: &App, actor: &Actor, id: i64) -> Result<Affair> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AffairState {
     pub id: i64,
-    pub status: &'static str,
+    pub status: AffairStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rating: Option<&'static str>,
+    pub rating: Option<Rating>,
 }
 
-fn state(id: i64, status: &'static str) -> AffairState {
+fn state(id: i64, status: AffairStatus) -> AffairState {
     AffairState { id, status, rating: None }
 }
 
@@ -348,8 +346,7 @@ pub async fn progress(app: &App, actor: &Actor, id: i64, note: &str) -> Result<A
     if note.is_empty() {
         return Err(Error::invalid("affair_note_missing", "note"));
     }
-    let status = a.status;
-    rules::affair_after(status, AffairEvent::Progress, "")
+    rules::affair_after(a.status, AffairEvent::Progress, "")
         .map_err(|e| Error::conflict(e.code()))?;
     let day = fmt(actor.today());
     app.write(actor, move |tx| {
@@ -358,7 +355,7 @@ pub async fn progress(app: &App, actor: &Actor, id: i64, note: &str) -> Result<A
         store::mark_progress(tx.c, t, id, &day, now)?;
         store::add_event(tx.c, t, id, AffairStep::Progress, user, "", "", &note, true, now)?;
         tx.audit(t, "affair.progress", "affair", id, json!({"note": note}))?;
-        Ok(state(id, "in_progress"))
+        Ok(state(id, AffairStatus::InProgress))
     })
     .await
 }
@@ -381,8 +378,8 @@ pub async fn resolve(
     if photos.len() > PHOTOS_PER_REPORT {
         return Err(Error::invalid("photo_too_many", "photos"));
     }
-    let status = a.status;
-    rules::affair_after(status, AffairEvent::Resolve, "").map_err(|e| Error::conflict(e.code()))?;
+    rules::affair_after(a.status, AffairEvent::Resolve, "")
+        .map_err(|e| Error::conflict(e.code()))?;
     let day = fmt(actor.today());
     app.write(actor, move |tx| {
         let now = tx.actor.now;
@@ -400,7 +397,7 @@ pub async fn resolve(
             Some(json!({"status": a.status})),
             json!({"status": "resolved", "resolution": resolution}),
         )?;
-        Ok(state(id, "resolved"))
+        Ok(state(id, AffairStatus::Resolved))
     })
     .await
 }
@@ -420,8 +417,7 @@ pub async fn rate(
     }
     let t = actor.tenant()?;
     let rating = Rating::parse(rating).ok_or(Error::invalid("affair_rating_bad", "rating"))?;
-    let status = a.status;
-    rules::affair_after(status, AffairEvent::Rate, "").map_err(|e| Error::conflict(e.code()))?;
+    rules::affair_after(a.status, AffairEvent::Rate, "").map_err(|e| Error::conflict(e.code()))?;
     let note = clip(Some(note), 500);
     let day = fmt(actor.today());
     app.write(actor, move |tx| {
@@ -447,7 +443,7 @@ pub async fn rate(
             Some(json!({"status": a.status})),
             json!({"status": "closed", "rating": rating.as_str()}),
         )?;
-        Ok(AffairState { id, status: "closed", rating: Some(rating.as_str()) })
+        Ok(AffairState { id, status: AffairStatus::Closed, rating: Some(rating) })
     })
     .await
 }

@@ -3,8 +3,7 @@
 
 use crate::{Actor, App, Error, Result};
 use linli_core::Action;
-use linli_core::assistance::CaseStatus;
-use linli_core::assistance::{self, ApplicationKind, HelpKind, Urgency};
+use linli_core::assistance::{self, ApplicationKind, CaseStatus, HelpKind, Urgency};
 use linli_store::assistance::{
     self as store, Application, Case, CaseInput, HelpInput, HelpRecord, Station, StationInput,
 };

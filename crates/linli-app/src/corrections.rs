@@ -4,9 +4,7 @@
 
 use crate::{Actor, App, Error, Result};
 use linli_core::Action;
-use linli_core::corrections::CorrectionField;
-use linli_core::corrections::CorrectionStatus;
-use linli_core::corrections::{self as rules, Refusal};
+use linli_core::corrections::{self as rules, CorrectionField, CorrectionStatus, Refusal};
 use linli_store::Tenant;
 use linli_store::corrections::{self as store, Correction};
 use serde::Deserialize;
@@ -107,8 +105,7 @@ pub async fn resolve(app: &App, actor: &Actor, id: i64, d: ResolveDraft) -> Resu
     let t = actor.tenant()?;
     let q = app.read(move |c| store::get(c, t, id)).await?;
     actor.require(app, Action::ManageResidents, &crate::places::at(t.id(), &q.place_path)).await?;
-    let current = q.status;
-    let (outcome, note) = rules::resolve(current, &d.outcome, &d.note).map_err(|r| {
+    let (outcome, note) = rules::resolve(q.status, &d.outcome, &d.note).map_err(|r| {
         if r.code == "correction_resolved" {
             Error::Conflict { code: r.code, field: Some(r.field) }
         } else {

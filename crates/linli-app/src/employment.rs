@@ -7,9 +7,9 @@ use crate::learning::{Created, Listing, active_resident, day_text, required_date
 use crate::{Actor, App, Error, Result, clip};
 use chrono::NaiveDate;
 use linli_core::Action;
-use linli_core::learning::VacancyStatus;
 use linli_core::learning::{
     ContractType, EmploymentRate, Hours, Outcome, ReferralResult, SeekerStatus, TraineeCheck,
+    VacancyStatus,
 };
 use linli_store::learning::{
     self as store, DueFollowup, Followup, Opening, OpeningInput, Placement, PlacementInput,

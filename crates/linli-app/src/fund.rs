@@ -5,8 +5,9 @@
 use crate::{Actor, App, Error, Result, Tx, clip};
 use chrono::NaiveDate;
 use linli_core::Action;
-use linli_core::fund::DisbursementStatus;
-use linli_core::fund::{DonorKind, Fen, MeetingBasis, Method, Purpose, account};
+use linli_core::fund::{
+    DisbursementStatus, DonorKind, Fen, MeetingBasis, Method, Purpose, account,
+};
 use linli_core::idempotency::{self, Replay};
 use linli_core::roster::ResidentStatus;
 use linli_store::fund::{self, DecisionInput, DonationInput};

@@ -9,9 +9,9 @@
 use crate::{Actor, App, Error, Result, clip};
 use chrono::NaiveDate;
 use linli_core::Action;
-use linli_core::learning::SignupStatus;
 use linli_core::learning::{
-    self as rules, Category, EmploymentRate, EnrolmentStatus, Tally, TeacherKind, VenueKind,
+    self as rules, Category, EmploymentRate, EnrolmentStatus, SignupStatus, Tally, TeacherKind,
+    VenueKind,
 };
 use linli_core::roster::ResidentStatus;
 use linli_store::learning::{

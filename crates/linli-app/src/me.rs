@@ -7,8 +7,7 @@
 
 use crate::{Actor, App, Error, Result};
 use chrono::TimeZone;
-use linli_core::partners::AffairStatus;
-use linli_core::partners::Rating;
+use linli_core::partners::{AffairStatus, Rating};
 use linli_core::roster::ResidentStatus;
 use linli_core::{Action, Role};
 use linli_store::affairs::{self, Affair};

@@ -5,9 +5,9 @@
 
 use crate::{Actor, App, Error, Result, clip};
 use chrono::{Datelike, NaiveDate};
-use linli_core::partners::NeedStatus;
 use linli_core::partners::{
-    self as rules, ActivityKind, CommitteePost, Fulfilment, NeedEvent, PartnerKind, ResourceKind,
+    self as rules, ActivityKind, CommitteePost, Fulfilment, NeedEvent, NeedStatus, PartnerKind,
+    ResourceKind,
 };
 use linli_core::{Action, Role};
 use linli_store::Tenant;

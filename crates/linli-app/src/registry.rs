@@ -4,8 +4,7 @@
 
 use crate::{Actor, App, Error, Result};
 use chrono::NaiveDate;
-use linli_core::roster::ResidentStatus;
-use linli_core::roster::{Relation, parse_phone};
+use linli_core::roster::{Relation, ResidentStatus, parse_phone};
 use linli_core::{Action, Gender, IdNumber, PlaceKind};
 use linli_store::Tenant;
 use linli_store::places::{self, Place};

@@ -1,8 +1,7 @@
 //! The demo community's assistance cases (困难帮扶).
 
 use chrono::{DateTime, Utc};
-use linli_core::assistance::ApplicationStatus;
-use linli_core::assistance::CaseStatus;
+use linli_core::assistance::{ApplicationStatus, CaseStatus};
 use linli_store::{Conn, Result, params};
 
 /// The seed's help histories: 夏胜林's family carried through the winter of 2011, 杨静 and her

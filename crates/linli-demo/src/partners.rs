@@ -1,8 +1,7 @@
 //! The demo community's partner units, agreements, joint committee, lists and issue reports.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use linli_core::partners::AffairStep;
-use linli_core::partners::{DEFAULT_CATEGORIES, Rating};
+use linli_core::partners::{AffairStep, DEFAULT_CATEGORIES, Rating};
 use linli_store::affairs::*;
 use linli_store::partners::*;
 use linli_store::{Conn, Result, StoreError, Tenant, params};

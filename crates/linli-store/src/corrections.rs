@@ -6,8 +6,7 @@ use crate::from_row;
 use crate::{Result, Tenant, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
-use linli_core::corrections::CorrectionField;
-use linli_core::corrections::CorrectionStatus;
+use linli_core::corrections::{CorrectionField, CorrectionStatus};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]

@@ -9,8 +9,10 @@ use crate::error::StoreError;
 use crate::{Result, Tenant, from_row, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::chain::{self, ChainBreak, StoredLink};
-use linli_core::fund::{self, DonorKind, Fen, LedgerError, Method, Posting, Purpose, account};
-use linli_core::fund::{DisbursementStatus, EntryKind};
+use linli_core::fund::{
+    self, DisbursementStatus, DonorKind, EntryKind, Fen, LedgerError, Method, Posting, Purpose,
+    account,
+};
 use serde::Serialize;
 
 pub const CHAIN: &str = "fund";

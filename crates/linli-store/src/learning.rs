@@ -7,9 +7,10 @@ use crate::error::StoreError;
 use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
-use linli_core::learning::{self as rules, EmploymentRate, EnrolmentStatus};
-use linli_core::learning::{Category, ContractType, Hours, ReferralResult, TeacherKind, VenueKind};
-use linli_core::learning::{SeekerStatus, SignupStatus, VacancyStatus};
+use linli_core::learning::{
+    self as rules, Category, ContractType, EmploymentRate, EnrolmentStatus, Hours, ReferralResult,
+    SeekerStatus, SignupStatus, TeacherKind, VacancyStatus, VenueKind,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -6,9 +6,9 @@ use crate::error::StoreError;
 use crate::photo::Photo;
 use crate::{Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
-use linli_core::partners::NeedStatus;
-use linli_core::partners::{ActivityKind, Delivered};
-use linli_core::partners::{CommitteePost, PartnerKind, ResourceKind};
+use linli_core::partners::{
+    ActivityKind, CommitteePost, Delivered, NeedStatus, PartnerKind, ResourceKind,
+};
 use serde::Serialize;
 
 fn date(s: &str) -> Result<NaiveDate> {

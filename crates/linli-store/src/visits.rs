@@ -7,9 +7,7 @@ use crate::params;
 use crate::{Result, Tenant, from_row};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
-use linli_core::visits::Occasion;
-use linli_core::visits::PlanStatus;
-use linli_core::visits::{self, Person, Progress, TargetStatus, VisitRule};
+use linli_core::visits::{self, Occasion, Person, PlanStatus, Progress, TargetStatus, VisitRule};
 use serde::Serialize;
 
 pub struct PlanInput {

@@ -9,8 +9,7 @@ use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
 use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, Utc};
-use linli_core::volunteers::GroupKind;
-use linli_core::volunteers::VolunteerCorrectionStatus;
+use linli_core::volunteers::{GroupKind, VolunteerCorrectionStatus};
 use serde::Serialize;
 
 // ---- groups ----

@@ -20,8 +20,7 @@ use linli_app::affairs::{self as ops, AffairDraft, AssignDraft, CategoryDraft, S
 use linli_app::partners::{Photo, liaison_unit};
 use linli_core::Action;
 use linli_core::assistance::Urgency;
-use linli_core::partners::AffairStep;
-use linli_core::partners::{self as rules, AffairStatus, Rating};
+use linli_core::partners::{self as rules, AffairStatus, AffairStep, Rating};
 use linli_store::affairs::{self as store, Affair};
 use linli_store::places::Place;
 use maud::{Markup, html};

@@ -19,9 +19,9 @@ use linli_app::assistance::{
     self as ops, ApplicationDraft, CaseDraft, CaseStatusDraft, HelpDraft, HelpItem, add_help,
     complete_step, create_case, open_application,
 };
-use linli_core::assistance::ApplicationStatus;
-use linli_core::assistance::CaseStatus;
-use linli_core::assistance::{self, ApplicationKind, CaseKind, HelpKind, Urgency};
+use linli_core::assistance::{
+    self, ApplicationKind, ApplicationStatus, CaseKind, CaseStatus, HelpKind, Urgency,
+};
 use linli_core::{Action, Decision};
 use linli_store::assistance::Case;
 use maud::{Markup, html};

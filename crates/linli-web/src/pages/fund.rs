@@ -17,9 +17,9 @@ use linli_app::fund::{
     self as ops, DecisionDraft, DonationDraft, RequestDraft, approve, donate, pay, record_decision,
     request, reverse,
 };
-use linli_core::fund::DisbursementStatus;
-use linli_core::fund::EntryKind;
-use linli_core::fund::{DonorKind, Fen, MeetingBasis, Method as PayMethod, Purpose};
+use linli_core::fund::{
+    DisbursementStatus, DonorKind, EntryKind, Fen, MeetingBasis, Method as PayMethod, Purpose,
+};
 use linli_core::{Action, Decision};
 use maud::{Markup, html};
 use serde::Deserialize;

@@ -22,8 +22,9 @@ pub use linli_app::learning::day_text;
 use linli_app::learning::{
     self as ops, AttendanceDraft, CourseDraft, EnrolDraft, SessionDraft, SignupDraft, VenueDraft,
 };
-use linli_core::learning::SignupStatus;
-use linli_core::learning::{self as rules, Category, EnrolmentStatus, TeacherKind, VenueKind};
+use linli_core::learning::{
+    self as rules, Category, EnrolmentStatus, SignupStatus, TeacherKind, VenueKind,
+};
 use linli_core::{Action, Decision};
 use linli_store::learning::{self as store, Course, Enrolment};
 use maud::{Markup, html};
