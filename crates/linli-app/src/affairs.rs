@@ -221,9 +221,9 @@ async fn report_in(
                     place_text: place_text.clone(),
                     reporter_phone: phone.clone(),
                     channel: channel.into(),
-                    reported_on: fmt(today),
-                    respond_by: fmt(respond_by),
-                    resolve_by: fmt(resolve_by),
+                    reported_on: today,
+                    respond_by,
+                    resolve_by,
                     reporter_resident_id: reporter,
                 };
                 break (store::create_affair(tx.c, t, &input, user, now)?, public_ref);
@@ -300,14 +300,14 @@ pub async fn assign(app: &App, actor: &Actor, id: i64, d: AssignDraft) -> Result
             if due < today {
                 return Err(Error::invalid("affair_due_past", "due_on"));
             }
-            fmt(due)
+            due
         }
-        None => a.resolve_by.clone(),
+        None => a.resolve_by,
     };
     let from_label = if reroute { holder_name(&a) } else { String::new() };
     app.write(actor, move |tx| {
         let now = tx.actor.now;
-        store::assign_affair(tx.c, t, id, user, partner, &due, &fmt(today), now)?;
+        store::assign_affair(tx.c, t, id, user, partner, due, today, now)?;
         store::add_event(tx.c, t, id, if reroute { AffairStep::Rerouted } else { AffairStep::Assigned }, tx.actor.user_id(), &from_label, &to_label, &reason, true, now)?;
         tx.audit_change(t, if reroute { "affair.reroute" } else { "affair.assign" }, "affair", id,
             Some(json!({"status": a.status, "assignee_user_id": a.assignee_user_id, "partner_id": a.assignee_partner_id})),

@@ -2,6 +2,7 @@
 //! on the working-day clocks of the rules, and convenience service stations.
 
 use crate::{Actor, App, Error, Result};
+use chrono::NaiveDate;
 use linli_core::Action;
 use linli_core::assistance::{self, ApplicationKind, CaseStatus, HelpKind, Urgency};
 use linli_store::assistance::{
@@ -136,7 +137,7 @@ pub async fn calendar(app: &App, actor: &Actor) -> Result<linli_core::workdays::
 pub struct PlannedStep {
     pub code: String,
     pub name: String,
-    pub due_on: String,
+    pub due_on: NaiveDate,
     pub rule: String,
     /// Years the due date was counted through without a holiday schedule (weekends only
     /// assumed there; empty when the date is certain).
@@ -180,14 +181,11 @@ pub struct CaseDraft {
 }
 
 /// An optional date field as typed: empty is `None`, anything else must be a date.
-fn optional_date(raw: Option<&str>, field: &'static str) -> Result<Option<String>> {
+fn optional_date(raw: Option<&str>, field: &'static str) -> Result<Option<NaiveDate>> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Ok(Some(
-            linli_core::dates::parse_date(s)
-                .ok_or(Error::invalid("date_bad", field))?
-                .format("%Y-%m-%d")
-                .to_string(),
-        )),
+        Some(s) => {
+            Ok(Some(linli_core::dates::parse_date(s).ok_or(Error::invalid("date_bad", field))?))
+        }
         None => Ok(None),
     }
 }
@@ -329,7 +327,7 @@ pub async fn add_help(app: &App, actor: &Actor, d: HelpDraft) -> Result<i64> {
     }
     let input = HelpInput {
         kind: kind.as_str().to_string(),
-        given_on: on.format("%Y-%m-%d").to_string(),
+        given_on: on,
         amount_fen: d.amount_fen.filter(|_| kind == HelpKind::Cash),
         items_json: Value::Array(items).to_string(),
         source: d.source.unwrap_or_default().trim().chars().take(100).collect(),
@@ -476,7 +474,7 @@ pub async fn open_application(
             .map(|s| PlannedStep {
                 code: s.code.to_string(),
                 name: s.name_zh.to_string(),
-                due_on: s.due_on.format("%Y-%m-%d").to_string(),
+                due_on: s.due_on,
                 rule: s.rule.to_string(),
                 assumed_years: cal.assumed_after(accepted, s.due_on),
             })
@@ -609,15 +607,14 @@ pub async fn decide_application(
     {
         return Err(Error::conflict("authorisation_missing"));
     }
-    let recheck = (status == S::Granted && a.kind == ApplicationKind::Dibao).then(|| {
-        (cycle.as_str(), assistance::next_recheck(on, cycle).format("%Y-%m-%d").to_string())
-    });
+    let recheck = (status == S::Granted && a.kind == ApplicationKind::Dibao)
+        .then(|| (cycle.as_str(), assistance::next_recheck(on, cycle)));
     let (tenant, on) = (Tenant::new(a.community_id), on.format("%Y-%m-%d").to_string());
     app.write(actor, move |tx| {
         store::decide_application(tx.c, tenant, id, status, &on)?;
         let mut after = json!({"status": status, "decided_on": on});
         if let Some((cycle, next)) = &recheck {
-            store::set_recheck(tx.c, tenant, id, cycle, next, None)?;
+            store::set_recheck(tx.c, tenant, id, cycle, *next, None)?;
             after["recheck_cycle"] = json!(cycle);
             after["next_recheck_on"] = json!(next);
         }
@@ -670,9 +667,9 @@ pub struct RecheckDraft {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RecheckRecorded {
     pub id: i64,
-    pub last_recheck_on: String,
+    pub last_recheck_on: NaiveDate,
     pub recheck_cycle: String,
-    pub next_recheck_on: String,
+    pub next_recheck_on: NaiveDate,
 }
 
 /// Records a recheck of a granted 低保 household and moves its next recheck on by its cycle.
@@ -694,18 +691,14 @@ pub async fn record_recheck(
     if on > actor.today() {
         return Err(Error::invalid("date_future", "checked_on"));
     }
-    if a.decided_on
-        .as_deref()
-        .and_then(linli_core::dates::parse_date)
-        .is_some_and(|decided| on < decided)
-    {
+    if a.decided_on.is_some_and(|decided| on < decided) {
         return Err(Error::invalid("recheck_before_decision", "checked_on"));
     }
     let out = RecheckRecorded {
         id,
-        last_recheck_on: on.format("%Y-%m-%d").to_string(),
+        last_recheck_on: on,
         recheck_cycle: cycle.as_str().to_string(),
-        next_recheck_on: assistance::next_recheck(on, cycle).format("%Y-%m-%d").to_string(),
+        next_recheck_on: assistance::next_recheck(on, cycle),
     };
     let tenant = Tenant::new(a.community_id);
     let note: String = d.note.trim().chars().take(500).collect();
@@ -716,8 +709,8 @@ pub async fn record_recheck(
             tenant,
             id,
             &done.recheck_cycle,
-            &done.next_recheck_on,
-            Some(&done.last_recheck_on),
+            done.next_recheck_on,
+            Some(done.last_recheck_on),
         )?;
         tx.audit_change(
             tenant,
@@ -747,7 +740,7 @@ pub struct AuthorisationDraft {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AuthorisationRecorded {
     pub id: i64,
-    pub authorisation_on: String,
+    pub authorisation_on: NaiveDate,
 }
 
 /// Records the written authorisation of an entrusted application (409
@@ -767,12 +760,12 @@ pub async fn record_authorisation(
     if on > actor.today() {
         return Err(Error::invalid("date_future", "authorised_on"));
     }
-    let day = on.format("%Y-%m-%d").to_string();
+    let day = on;
     let note: String = d.note.trim().chars().take(200).collect();
     let tenant = Tenant::new(a.community_id);
-    let stored = day.clone();
+    let stored = day;
     app.write(actor, move |tx| {
-        store::record_authorisation(tx.c, tenant, id, &stored, &note)?;
+        store::record_authorisation(tx.c, tenant, id, stored, &note)?;
         tx.audit_change(
             tenant,
             "application.authorisation",
@@ -792,14 +785,14 @@ pub struct PostingEntry {
     pub name: String,
     pub household_size: Option<i64>,
     pub monthly_amount_fen: Option<i64>,
-    pub posting_start_on: String,
-    pub posting_ends_on: String,
+    pub posting_start_on: NaiveDate,
+    pub posting_ends_on: NaiveDate,
 }
 
 /// The first-review 公示 up on a day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Posting {
-    pub on: String,
+    pub on: NaiveDate,
     pub community: String,
     pub items: Vec<PostingEntry>,
 }
@@ -828,18 +821,18 @@ pub async fn posting(app: &App, actor: &Actor, on: &str) -> Result<Posting> {
         .into_iter()
         .filter(|l| actor.allowed(Action::ManageCases, Some(&l.place_path)))
         .filter_map(|l| {
-            let start = linli_core::dates::parse_date(&l.posting_start_on)?;
+            let start = l.posting_start_on;
             assistance::in_posting(start, day).then(|| PostingEntry {
                 name: l.name,
                 household_size: l.household_size,
                 monthly_amount_fen: l.monthly_amount_fen,
-                posting_ends_on: assistance::posting_ends_on(start).format("%Y-%m-%d").to_string(),
+                posting_ends_on: assistance::posting_ends_on(start),
                 posting_start_on: l.posting_start_on,
             })
         })
         .collect();
-    let on = day.format("%Y-%m-%d").to_string();
-    let (audit_on, count) = (on.clone(), items.len());
+    let on = day;
+    let (audit_on, count) = (on, items.len());
     app.write(actor, move |tx| {
         tx.audit(
             tenant,
@@ -908,7 +901,7 @@ pub async fn dibao_register(app: &App, actor: &Actor) -> Result<Vec<Application>
 }
 
 /// An open step due soon: (application id, resident, kind (its code), step, due date, urgency).
-pub type DueWork = (i64, String, String, String, String, Urgency);
+pub type DueWork = (i64, String, String, String, NaiveDate, Urgency);
 
 /// Overdue and due-soon steps for the home page, inside the actor's scope.
 pub async fn due_work(app: &App, actor: &Actor) -> Result<Vec<DueWork>> {
@@ -922,16 +915,15 @@ pub async fn due_work(app: &App, actor: &Actor) -> Result<Vec<DueWork>> {
     let (cal, due) = app
         .read(move |c| {
             let cal = store::calendar(c, tenant)?;
-            let until = cal.add_working_days(today, 2).format("%Y-%m-%d").to_string();
-            Ok::<_, Error>((cal.clone(), store::steps_due(c, tenant, &until)?))
+            let until = cal.add_working_days(today, 2);
+            Ok::<_, Error>((cal.clone(), store::steps_due(c, tenant, until)?))
         })
         .await?;
     Ok(due
         .into_iter()
         .filter(|r| actor.allowed(Action::ManageCases, Some(&r.5)))
         .map(|(id, name, kind, step, due_on, _)| {
-            let d = chrono::NaiveDate::parse_from_str(&due_on, "%Y-%m-%d").unwrap_or(today);
-            let u = assistance::urgency(d, false, today, &cal);
+            let u = assistance::urgency(due_on, false, today, &cal);
             (id, name, kind, step, due_on, u)
         })
         .collect())

@@ -9,7 +9,6 @@
 //! other way is left as it is.
 
 use crate::{Actor, App, Error, Principal, Result, Tx};
-use chrono::NaiveDate;
 use linli_core::Action;
 use linli_core::assistance::{self as rules, ApplicationKind};
 use linli_core::workdays::{Calendar, DayKind, YearSchedule};
@@ -35,7 +34,7 @@ pub struct CalendarYear {
     pub source: String,
     /// For an edited year: `deployment` (loaded for every community) or `community`.
     pub scope: Option<String>,
-    pub loaded_at: Option<String>,
+    pub loaded_at: Option<linli_core::clock::Stamp>,
     pub loaded_by: Option<String>,
     pub holidays: usize,
     pub workdays: usize,
@@ -63,7 +62,7 @@ fn year_view(s: &YearSchedule, source: &str, loaded: Option<&store::LoadedYear>)
         year: s.year,
         source: source.to_string(),
         scope: loaded.map(|l| if l.deployment { "deployment" } else { "community" }.to_string()),
-        loaded_at: loaded.map(|l| l.loaded_at.clone()),
+        loaded_at: loaded.map(|l| l.loaded_at),
         loaded_by: loaded.map(|l| l.loaded_by.clone()),
         holidays: count(DayKind::Holiday),
         workdays: count(DayKind::Workday),
@@ -184,33 +183,25 @@ pub async fn load_year(app: &App, actor: &Actor, schedule: YearSchedule) -> Resu
     .await
 }
 
-fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
-fn fmt(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 /// Moves each open step whose due date is still the one the old calendar gave it.
 fn replan_steps(tx: &mut Tx<'_>, t: Tenant, old: &Calendar, new: &Calendar) -> Result<usize> {
     let mut moved = 0;
     for s in store::open_steps(tx.c, t)? {
-        let (Some(kind), Some(accepted)) = (ApplicationKind::parse(&s.kind), date(&s.accepted_on))
-        else {
+        let Some(kind) = ApplicationKind::parse(&s.kind) else {
             continue;
         };
+        let accepted = s.accepted_on;
         let due = |cal: &Calendar| {
             rules::plan_steps(kind, accepted, cal, s.special)
                 .into_iter()
                 .find(|p| p.code == s.code)
-                .map(|p| fmt(p.due_on))
+                .map(|p| p.due_on)
         };
         if let (Some(was), Some(now)) = (due(old), due(new))
             && was == s.due_on
             && now != was
         {
-            store::move_step_due(tx.c, t, s.id, &now)?;
+            store::move_step_due(tx.c, t, s.id, now)?;
             moved += 1;
         }
     }
@@ -223,9 +214,7 @@ fn replan_issues(tx: &mut Tx<'_>, t: Tenant, old: &Calendar, new: &Calendar) -> 
     let categories = affairs::categories(tx.c, t)?;
     let mut moved = 0;
     for (id, category, reported, respond_by, resolve_by) in affairs::open_deadlines(tx.c, t)? {
-        let (Some(cat), Some(reported)) =
-            (categories.iter().find(|c| c.code == category), date(&reported))
-        else {
+        let Some(cat) = categories.iter().find(|c| c.code == category) else {
             continue;
         };
         // The clamps of `affairs::report`, so the old dates come out the same.
@@ -235,12 +224,10 @@ fn replan_issues(tx: &mut Tx<'_>, t: Tenant, old: &Calendar, new: &Calendar) -> 
             linli_core::partners::deadlines(reported, respond, resolve, old);
         let (new_respond, new_resolve) =
             linli_core::partners::deadlines(reported, respond, resolve, new);
-        let respond_to =
-            if respond_by == fmt(old_respond) { fmt(new_respond) } else { respond_by.clone() };
-        let resolve_to =
-            if resolve_by == fmt(old_resolve) { fmt(new_resolve) } else { resolve_by.clone() };
+        let respond_to = if respond_by == old_respond { new_respond } else { respond_by };
+        let resolve_to = if resolve_by == old_resolve { new_resolve } else { resolve_by };
         if respond_to != respond_by || resolve_to != resolve_by {
-            affairs::move_deadlines(tx.c, t, id, &respond_to, &resolve_to)?;
+            affairs::move_deadlines(tx.c, t, id, respond_to, resolve_to)?;
             moved += 1;
         }
     }

@@ -157,11 +157,7 @@ async fn load(app: &App, t: Tenant, k: Corridor, today: NaiveDate) -> Result<Cor
         corridor: k,
         boards: boards
             .into_iter()
-            .map(|b| BoardView {
-                stale: settings
-                    .stale(b.updated_on.as_deref().and_then(linli_core::dates::parse_date), today),
-                board: b,
-            })
+            .map(|b| BoardView { stale: settings.stale(b.updated_on, today), board: b })
             .collect(),
         history,
         high_standard: settings.high_standard(&stars),

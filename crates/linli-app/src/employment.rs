@@ -88,7 +88,7 @@ pub async fn create_placement(app: &App, actor: &Actor, d: PlacementDraft) -> Re
         resident_id: r.id,
         employer,
         job,
-        starts_on: day_text(starts),
+        starts_on: starts,
         contract_type: contract.as_str().to_string(),
         via_station: d.via_station,
         opening_id: d.opening_id,
@@ -149,7 +149,7 @@ pub async fn create_followup(app: &App, actor: &Actor, d: FollowupDraft) -> Resu
     if on > actor.today() {
         return Err(Error::invalid("date_future", "on"));
     }
-    if day_text(on) < p.starts_on {
+    if on < p.starts_on {
         return Err(Error::invalid("employment_followup_early", "on"));
     }
     let outcome =
@@ -261,7 +261,7 @@ pub async fn create_seeker(app: &App, actor: &Actor, d: SeekerDraft) -> Result<C
         hours: hours.as_str().to_string(),
         max_km: d.max_km,
         note: clip(d.note.as_deref(), 500),
-        registered_on: day_text(actor.today()),
+        registered_on: actor.today(),
     };
     app.write(actor, move |tx| {
         let id = store::create_seeker(tx.c, tenant, &input, tx.actor.now)?;
@@ -397,7 +397,7 @@ pub async fn create_opening(app: &App, actor: &Actor, d: OpeningDraft) -> Result
         place: clip(d.place.as_deref(), 100),
         distance_km: d.distance_km.filter(|k| *k >= 0),
         slots,
-        posted_on: day_text(actor.today()),
+        posted_on: actor.today(),
     };
     app.write(actor, move |tx| {
         let id = store::create_opening(tx.c, tenant, &input, tx.actor.now)?;

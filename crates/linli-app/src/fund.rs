@@ -132,7 +132,7 @@ pub async fn record_decision(
         });
     }
     let input = DecisionInput {
-        decided_on: on.format("%Y-%m-%d").to_string(),
+        decided_on: on,
         basis,
         eligible: quorum.eligible,
         attendance: quorum.attendance,
@@ -412,9 +412,9 @@ pub struct PostingDraft {
 pub struct PostingRecorded {
     pub id: i64,
     pub month: String,
-    pub posted_on: String,
+    pub posted_on: NaiveDate,
     /// The last day of the seven-day posting period.
-    pub ends_on: String,
+    pub ends_on: NaiveDate,
 }
 
 /// Records that a month's disclosure went up on the board (§16: accounts published promptly),
@@ -426,11 +426,7 @@ pub async fn record_posting(app: &App, actor: &Actor, d: PostingDraft) -> Result
         .ok_or(Error::invalid("date_bad", "posted_on"))?;
     let (from, to) = linli_core::fund::posting_period(&month, on, actor.today())
         .map_err(|e| Error::invalid(e.code(), e.field()))?;
-    let posting = fund::DisclosurePosting {
-        month,
-        posted_on: from.format("%Y-%m-%d").to_string(),
-        ends_on: to.format("%Y-%m-%d").to_string(),
-    };
+    let posting = fund::DisclosurePosting { month, posted_on: from, ends_on: to };
     app.write(actor, move |tx| {
         let id = fund::record_posting(tx.c, tenant, &posting, tx.actor.user_id(), tx.actor.now)?;
         tx.audit(tenant, "fund.posting", "fund", id, json!({"month": posting.month, "posted_on": posting.posted_on, "ends_on": posting.ends_on}))?;

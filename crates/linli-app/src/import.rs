@@ -346,7 +346,7 @@ impl<'a> Planner<'a> {
             }
         };
         let mut gender: Option<Gender> = None;
-        let mut birth: Option<String> = None;
+        let mut birth: Option<NaiveDate> = None;
         let raw_gender = cell(c, m, RosterField::Gender);
         if !raw_gender.is_empty() {
             match Gender::parse(raw_gender) {
@@ -363,7 +363,7 @@ impl<'a> Planner<'a> {
         let raw_birth = cell(c, m, RosterField::BirthDate);
         if !raw_birth.is_empty() {
             match linli_core::dates::parse_date(raw_birth) {
-                Some(d) if d <= today => birth = Some(d.format("%Y-%m-%d").to_string()),
+                Some(d) if d <= today => birth = Some(d),
                 Some(_) => {
                     err(RosterField::BirthDate, "出生日期晚于今天".into());
                     bad = true;
@@ -399,7 +399,7 @@ impl<'a> Planner<'a> {
                         bad = true;
                     }
                     gender = Some(id.gender());
-                    birth = Some(id.birth_date().format("%Y-%m-%d").to_string());
+                    birth = Some(id.birth_date());
                     let key = id.as_str().to_string();
                     if let Some(first) = seen.get(&id_key(&key)) {
                         if opts.mode == Mode::Create {

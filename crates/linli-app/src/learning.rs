@@ -149,8 +149,8 @@ pub async fn create_course(app: &App, actor: &Actor, d: CourseDraft) -> Result<C
         teacher_kind: teacher_kind.as_str().to_string(),
         teacher_resident_id: d.teacher_resident_id,
         teacher_name: clip(d.teacher_name.as_deref(), 60),
-        starts_on: day_text(starts),
-        ends_on: day_text(ends),
+        starts_on: starts,
+        ends_on: ends,
         capacity: d.capacity,
         eligibility: clip(d.eligibility.as_deref(), 200),
         completion_percent: percent,
@@ -168,7 +168,7 @@ pub async fn create_course(app: &App, actor: &Actor, d: CourseDraft) -> Result<C
                 ref_id: id,
                 title: &input.name,
                 body: &input.description,
-                published_on: &input.starts_on,
+                published_on: &input.starts_on.to_string(),
                 public: input.listed,
             },
         )?;
@@ -444,7 +444,7 @@ pub async fn record_attendance(app: &App, actor: &Actor, d: AttendanceDraft) -> 
         })
         .await
         .map_err(|e| e.or_invalid("learning_session_missing", "session_id"))?;
-    if NaiveDate::parse_from_str(&session.held_on, "%Y-%m-%d").is_ok_and(|d| d > actor.today()) {
+    if session.held_on > actor.today() {
         return Err(Error::invalid("learning_session_future", "session_id"));
     }
     let mut ids = if d.all { seats } else { d.resident_ids };
@@ -688,7 +688,7 @@ pub async fn catalogue(
     actor: &Actor,
     community: Option<String>,
 ) -> Result<(String, Vec<Course>)> {
-    let day = day_text(actor.today());
+    let day = actor.today();
     let signed_in = actor.community_id();
     app.read(move |c| {
         let place = crate::places::public_community(c, signed_in, community.as_deref())?;
@@ -716,7 +716,7 @@ async fn listed_course(app: &App, id: i64) -> Result<(Course, String)> {
 /// that does not exist). Returns the course and its community's name.
 pub async fn open_course(app: &App, actor: &Actor, id: i64) -> Result<(Course, String)> {
     let (k, community) = listed_course(app, id).await?;
-    let ends = NaiveDate::parse_from_str(&k.ends_on, "%Y-%m-%d").map_err(|_| Error::NotFound)?;
+    let ends = k.ends_on;
     if !rules::open_for_signup(k.listed, ends, actor.today()) {
         return Err(Error::NotFound);
     }

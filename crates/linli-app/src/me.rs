@@ -6,6 +6,7 @@
 //! link, never by an id she sends, so no request of hers can name a neighbour.
 
 use crate::{Actor, App, Error, Result};
+use chrono::NaiveDate;
 use chrono::TimeZone;
 use linli_core::partners::{AffairStatus, Rating};
 use linli_core::roster::ResidentStatus;
@@ -200,8 +201,8 @@ pub struct MyReport {
     pub category: String,
     pub description: String,
     pub status: AffairStatus,
-    pub reported_on: String,
-    pub resolved_on: Option<String>,
+    pub reported_on: NaiveDate,
+    pub resolved_on: Option<NaiveDate>,
     pub resolution: String,
     pub rating: Option<Rating>,
 }
@@ -209,7 +210,7 @@ pub struct MyReport {
 /// Who did what with her record, and when (PIPL §44: she may know how it is handled).
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Handling {
-    pub at: String,
+    pub at: linli_core::clock::Stamp,
     pub by: String,
     pub action: String,
     /// The words for `action` (filled in the reader's language by the web layer).

@@ -165,7 +165,7 @@ pub async fn create_agreement(app: &App, actor: &Actor, d: AgreementDraft) -> Re
     }
     let input = AgreementInput {
         partner_id: p.id,
-        signed_on: fmt(signed),
+        signed_on: signed,
         valid_from: fmt(from),
         valid_to: fmt(to),
         parties: clip(d.parties.as_deref(), 200),
@@ -244,7 +244,7 @@ pub async fn record_activity(
     let input = ActivityInput {
         partner_id: p.id,
         kind: kind.as_str().into(),
-        on: fmt(on),
+        on,
         place: clip(d.place.as_deref(), 100),
         participants: d.participants,
         hours_tenths,
@@ -398,7 +398,7 @@ pub async fn add_meeting(app: &App, actor: &Actor, d: MeetingDraft) -> Result<i6
         attendance.split(['、', ',', '，', ' ']).filter(|s| !s.trim().is_empty()).count() as i64;
     let m = store::Meeting {
         id: 0,
-        held_on: fmt(held),
+        held_on: held,
         title,
         minutes: clip(Some(&d.minutes), 8000),
         attendance,

@@ -173,7 +173,7 @@ pub async fn public_article(
     id: i64,
 ) -> Result<ArticleView> {
     let v = load_article(app, t, id).await?;
-    let on = linli_core::dates::parse_date(&v.article.published_on).ok_or(Error::NotFound)?;
+    let on = v.article.published_on;
     if !rules::is_published(on, today) {
         return Err(Error::NotFound);
     }
@@ -270,7 +270,7 @@ async fn boards_of(app: &App, t: Tenant, today: NaiveDate) -> Result<Vec<BoardVi
         .into_iter()
         .map(|(board, articles)| BoardView {
             stale: linli_core::corridors::stale(
-                articles.first().and_then(|a| linli_core::dates::parse_date(&a.published_on)),
+                articles.first().map(|a| a.published_on),
                 today,
                 linli_core::corridors::DEFAULT_STALE_DAYS,
             ),
@@ -561,7 +561,7 @@ pub async fn issue(app: &App, actor: &Actor, id: i64) -> Result<IssueView> {
 
 pub async fn public_issue(app: &App, t: Tenant, today: NaiveDate, id: i64) -> Result<IssueView> {
     let mut v = load_issue(app, t, id).await?;
-    let day = fmt(today);
+    let day = today;
     if v.issue.published_on > day {
         return Err(Error::NotFound);
     }
@@ -619,7 +619,7 @@ pub struct SearchHit {
     pub snippet: String,
     /// The snippet cut into pieces, the hits marked (for highlighting).
     pub pieces: Vec<rules::Piece>,
-    pub published_on: String,
+    pub published_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -655,21 +655,22 @@ async fn index_courses(app: &App, t: Tenant) -> Result<()> {
     app.db
         .write(move |c| {
             for k in &missing {
-                search::put(c, t, &course_doc(k))?;
+                search::put(c, t, &course_doc(k, &k.starts_on.to_string()))?;
             }
             Ok::<_, Error>(())
         })
         .await
 }
 
-/// A course as a search document: its name, description and who may join.
-pub fn course_doc(k: &linli_store::learning::Course) -> Doc<'_> {
+/// A course as a search document: its name, description and who may join; `starts_on` is the
+/// course's first day as text (the index orders by it).
+pub fn course_doc<'a>(k: &'a linli_store::learning::Course, starts_on: &'a str) -> Doc<'a> {
     Doc {
         kind: "course",
         ref_id: k.id,
         title: &k.name,
         body: &k.description,
-        published_on: &k.starts_on,
+        published_on: starts_on,
         public: k.listed,
     }
 }

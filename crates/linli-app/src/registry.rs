@@ -3,7 +3,7 @@
 //! reveal is audited in the same transaction.
 
 use crate::{Actor, App, Error, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use linli_core::roster::{Relation, ResidentStatus, parse_phone};
 use linli_core::{Action, Gender, IdNumber, PlaceKind};
 use linli_store::Tenant;
@@ -95,10 +95,10 @@ fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn date_field(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+fn date_field(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let raw = raw?;
     match linli_core::dates::parse_date(raw) {
-        Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+        Some(d) => Some(d),
         None => {
             errors.push(ferr(field, "date_bad"));
             None
@@ -139,7 +139,7 @@ pub fn validate(
         Some(Ok(id)) => {
             // Birth date and gender follow from the number; what was typed for them is ignored.
             gender = Some(Ok(id.gender()));
-            birth = Some(id.birth_date().format("%Y-%m-%d").to_string());
+            birth = Some(id.birth_date());
             Some(id.as_str().to_string())
         }
         Some(Err(e)) => {
@@ -153,7 +153,7 @@ pub fn validate(
         }
     };
     if let Some(b) = &birth
-        && b.as_str() > today.format("%Y-%m-%d").to_string().as_str()
+        && *b > today
     {
         errors.push(ferr("birth_date", "date_future"));
     }
@@ -211,8 +211,8 @@ pub fn validate(
         }
         tags.push(TagInput {
             tag_id: kind.id,
-            valid_from: from,
-            valid_to: to,
+            valid_from: from.map(|d| d.to_string()),
+            valid_to: to.map(|d| d.to_string()),
             grade: nonempty(&td.grade).map(str::to_string),
             source: String::new(),
         });
@@ -761,7 +761,7 @@ fn pick_of_row(r: ResidentRow) -> Pick {
         id: r.id,
         address: address_of(r.building.as_deref(), r.unit.as_deref(), r.household.as_deref()),
         id_tail: id_tail(r.id_number.as_deref()),
-        birth_year: r.birth_date.as_deref().and_then(|d| d.get(..4)).map(str::to_string),
+        birth_year: r.birth_date.map(|d| d.year().to_string()),
         name: r.name,
     }
 }
@@ -815,7 +815,7 @@ pub async fn picked(app: &App, actor: &Actor, id: i64) -> Result<Result<Pick, Pi
         id: r.id,
         address: address_of(r.building.as_deref(), r.unit.as_deref(), r.household.as_deref()),
         id_tail: id_tail(r.id_number.as_deref()),
-        birth_year: r.birth_date.as_deref().and_then(|d| d.get(..4)).map(str::to_string),
+        birth_year: r.birth_date.map(|d| d.year().to_string()),
         name: r.name,
     }))
 }

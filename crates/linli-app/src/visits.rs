@@ -162,7 +162,7 @@ pub fn visit_input(f: &VisitDraft, today: NaiveDate) -> Result<VisitInput> {
         .collect();
     Ok(VisitInput {
         status,
-        on: on.format("%Y-%m-%d").to_string(),
+        on,
         items_json: serde_json::Value::Array(items).to_string(),
         amount_fen,
         participants: f.participants.trim().chars().take(200).collect(),
@@ -191,7 +191,7 @@ pub async fn record_visit(
         let visited = input.status == TargetStatus::Visited;
         let help = HelpInput {
             kind: "visit".into(),
-            given_on: input.on.clone(),
+            given_on: input.on,
             amount_fen: input.amount_fen,
             items_json: input.items_json.clone(),
             source: plan.name.clone(),

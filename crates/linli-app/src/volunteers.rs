@@ -227,7 +227,7 @@ async fn volunteer_input(
         availability: clip(d.availability.as_deref(), 200),
         organisation: clip(d.organisation.as_deref(), 60),
         guardian_consent: d.guardian_consent.unwrap_or(false),
-        consent_on: fmt(today),
+        consent_on: today,
         minor: d.minor.unwrap_or(false),
         ..VolunteerInput::default()
     };
@@ -247,7 +247,7 @@ async fn volunteer_input(
             // The registry keeps the ID number and phone; the volunteer record points at it.
             v.resident_id = Some(r.id);
             v.name = r.name.clone();
-            if let Some(b) = r.birth_date.as_deref().and_then(linli_core::dates::parse_date) {
+            if let Some(b) = r.birth_date {
                 v.minor |= rules::is_minor(b, today);
             }
         }
@@ -299,7 +299,7 @@ pub struct ServiceLine {
     pub id: i64,
     pub activity_id: i64,
     pub activity: String,
-    pub on: String,
+    pub on: NaiveDate,
     pub place: String,
     pub content: String,
     pub organiser: String,
@@ -308,7 +308,7 @@ pub struct ServiceLine {
     pub hours: Option<f64>,
     pub check_in: Option<String>,
     pub check_out: Option<String>,
-    pub recorded_on: Option<String>,
+    pub recorded_on: Option<NaiveDate>,
     pub late: bool,
     pub late_reason: String,
 }
@@ -319,7 +319,7 @@ impl From<&Service> for ServiceLine {
             id: s.id,
             activity_id: s.activity_id,
             activity: s.activity_name.clone(),
-            on: s.held_on.clone(),
+            on: s.held_on,
             place: s.place.clone(),
             content: s.content.clone(),
             organiser: s.organiser.clone(),
@@ -327,7 +327,7 @@ impl From<&Service> for ServiceLine {
             hours: s.hours_tenths.map(hours),
             check_in: s.check_in.clone(),
             check_out: s.check_out.clone(),
-            recorded_on: s.recorded_on.clone(),
+            recorded_on: s.recorded_on,
             late: s.late,
             late_reason: s.late_reason.clone(),
         }
@@ -342,7 +342,7 @@ pub struct CertificateLine {
     pub from: String,
     pub to: String,
     pub hours: f64,
-    pub issued_on: String,
+    pub issued_on: NaiveDate,
 }
 
 /// A volunteer's record (the `volunteers_get` contract): basic information masked, the hours,
@@ -363,7 +363,7 @@ pub struct VolunteerView {
     pub availability: String,
     pub minor: bool,
     pub guardian_consent: bool,
-    pub consent_on: String,
+    pub consent_on: NaiveDate,
     /// All hours credited.
     pub hours_total: f64,
     pub services: Vec<ServiceLine>,
@@ -588,7 +588,7 @@ pub async fn create_activity(app: &App, actor: &Actor, d: ActivityDraft) -> Resu
     };
     let a = ActivityInput {
         name,
-        held_on: fmt(on),
+        held_on: on,
         place,
         content: clip(Some(&d.content), 1000),
         group_id,
@@ -613,7 +613,7 @@ pub async fn create_activity(app: &App, actor: &Actor, d: ActivityDraft) -> Resu
                     kind: ActivityKind::VolunteerService
                         .as_str()
                         .into(),
-                    on: a.held_on.clone(),
+                    on: a.held_on,
                     place: a.place.clone(),
                     participants: Some(0),
                     hours_tenths: Some(0),
@@ -663,7 +663,7 @@ pub async fn activity(app: &App, actor: &Actor, id: i64) -> Result<ActivityView>
         services.retain(|s| s.partner_id == Some(u));
     }
     let cal = calendar(app, t).await?;
-    let held = date_field(&activity.held_on, "on")?;
+    let held = activity.held_on;
     let due = rules::recording_due(&cal, held);
     let open = services.iter().any(|s| s.hours_tenths.is_none());
     Ok(ActivityView {
@@ -707,10 +707,9 @@ pub async fn due_recordings(app: &App, actor: &Actor) -> Result<Vec<DueRecording
     let cal = calendar(app, t).await?;
     Ok(open
         .into_iter()
-        .filter_map(|a| {
-            let held = linli_core::dates::parse_date(&a.held_on)?;
-            let due = rules::recording_due(&cal, held);
-            Some(DueRecording { activity: a, due, overdue: today > due })
+        .map(|a| {
+            let due = rules::recording_due(&cal, a.held_on);
+            DueRecording { activity: a, due, overdue: today > due }
         })
         .collect())
 }
@@ -739,7 +738,7 @@ pub async fn sign_up(app: &App, actor: &Actor, activity_id: i64, volunteer_id: i
     if a.paid {
         return Err(paid_refusal());
     }
-    if by_herself && (a.partner_id.is_some() || date_field(&a.held_on, "on")? < actor.today()) {
+    if by_herself && (a.partner_id.is_some() || a.held_on < actor.today()) {
         return Err(Error::invalid("activity_not_open", "activity_id"));
     }
     if a.places.is_some_and(|n| a.signed_up >= n) {
@@ -797,7 +796,7 @@ fn credit_in(
     tenths: i64,
     late_reason: &str,
 ) -> Result<()> {
-    let held = linli_core::dates::parse_date(&a.held_on).ok_or(Error::invalid("date_bad", "on"))?;
+    let held = a.held_on;
     let cal = linli_store::assistance::calendar(tx.c, t)?;
     let today = tx.actor.today();
     let late = rules::is_late(&cal, held, today);
@@ -857,7 +856,7 @@ async fn activity_for_credit(
     if a.paid {
         return Err(paid_refusal());
     }
-    if date_field(&a.held_on, "on")? > today {
+    if a.held_on > today {
         return Err(Error::invalid("activity_not_held", "activity_id"));
     }
     Ok(a)
@@ -907,7 +906,7 @@ pub async fn check(
     let t = keeper(app, actor).await?;
     let s = app.read(move |c| store::get_service(c, t, service_id)).await?;
     let a = activity_for_credit(app, t, s.activity_id, actor.today()).await?;
-    let held = date_field(&a.held_on, "on")?;
+    let held = a.held_on;
     let now = linli_core::clock::shanghai(actor.now);
     let typed = at.is_some();
     let at = match at {
@@ -1133,7 +1132,7 @@ pub async fn issue_certificate(app: &App, actor: &Actor, d: CertificateDraft) ->
         services: credited.len() as i64,
         activities: lines,
         issuer: issuer(actor),
-        issued_on: fmt(today),
+        issued_on: today,
     };
     app.write(actor, move |tx| {
         let mut k = k;
@@ -1426,7 +1425,7 @@ pub async fn create_party_member(app: &App, actor: &Actor, d: PartyDraft) -> Res
                 unit_name,
                 branch,
                 offer,
-                reported_on: fmt(reported_on),
+                reported_on,
             },
             tx.actor.now,
         )?;
@@ -1504,7 +1503,7 @@ pub async fn party_sheet(
     let rows = members
         .into_iter()
         .map(|m| {
-            let reported = linli_core::dates::parse_date(&m.reported_on).unwrap_or(from);
+            let reported = m.reported_on;
             let (qa, qh) = find(&q, m.volunteer_id);
             let (ya, yh) = find(&y, m.volunteer_id);
             PartyRow {

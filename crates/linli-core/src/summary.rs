@@ -15,6 +15,7 @@
 //! out, and the document says which and why: a summary never prints 0 as if it were true.
 
 use crate::indicators::{self, Indicator};
+use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 
 /// The figures the summary may quote: indicator id → exact value (money in fen, rates 0-1).
@@ -109,7 +110,7 @@ pub struct Story {
 /// One help given, as the story tells it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoryHelp {
-    pub given_on: String,
+    pub given_on: NaiveDate,
     /// `cash`, `goods`, `service`, `visit`.
     pub kind: String,
     pub amount_fen: Option<i64>,
@@ -574,10 +575,7 @@ pub fn story_text(name: &str, helps: &[StoryHelp]) -> String {
     // (year, months, what): the same help in several months reads once, "2026年1月、11月，…".
     let mut parts: Vec<(String, Vec<String>, String)> = Vec::new();
     for h in helps {
-        let (y, m) = match (h.given_on.get(..4), h.given_on.get(5..7)) {
-            (Some(y), Some(m)) => (y.to_string(), m.trim_start_matches('0').to_string()),
-            _ => (String::new(), String::new()),
-        };
+        let (y, m) = (h.given_on.year().to_string(), h.given_on.month().to_string());
         // A source that names who gave (爱心基金, 民政局) leads the clause; a long one
         // (the name of a holiday visit plan) does not read as a giver.
         let source = h.source.trim();
@@ -625,11 +623,8 @@ pub fn story_text(name: &str, helps: &[StoryHelp]) -> String {
 }
 
 /// `2026-03-15` → `2026年3月`.
-fn year_month(day: &str) -> String {
-    match (day.get(..4), day.get(5..7)) {
-        (Some(y), Some(m)) => format!("{y}年{}月", m.trim_start_matches('0')),
-        _ => day.to_string(),
-    }
+fn year_month(day: NaiveDate) -> String {
+    format!("{}年{}月", day.year(), day.month())
 }
 
 /// The story of a placement, e.g. `居民张**经社区满意中介服务站推荐，2026年3月起在绿苑物业从事保洁员
@@ -639,9 +634,9 @@ pub fn placement_story_text(
     name: &str,
     employer: &str,
     job: &str,
-    starts_on: &str,
+    starts_on: NaiveDate,
     via_station: bool,
-    followup: Option<(&str, &str)>,
+    followup: Option<(NaiveDate, &str)>,
 ) -> String {
     let how = if via_station {
         "经社区满意中介服务站推荐，"
@@ -697,7 +692,7 @@ pub fn volunteer_story_text(
 /// The activity's free-text note is not printed (it may name residents).
 pub fn partner_project_story_text(
     partner: &str,
-    held_on: &str,
+    held_on: NaiveDate,
     what: &str,
     place: &str,
     participants: Option<i64>,
@@ -855,6 +850,10 @@ pub fn to_markdown(doc: &Document) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(iso: &str) -> NaiveDate {
+        iso.parse().expect("an ISO day")
+    }
 
     fn ctx(records: &BTreeMap<String, String>) -> Context<'_> {
         Context {
@@ -1159,9 +1158,9 @@ mod tests {
                 "张君",
                 "绿苑物业",
                 "保洁员",
-                "2026-03-15",
+                day("2026-03-15"),
                 true,
-                Some(("2026-09-20", "employed"))
+                Some((day("2026-09-20"), "employed"))
             ),
             "居民张君经社区满意中介服务站推荐，2026年3月起在绿苑物业从事保洁员工作，2026年9月回访时仍在岗。"
         );
@@ -1170,9 +1169,9 @@ mod tests {
                 "李*",
                 "超市",
                 "理货员",
-                "2026-05-01",
+                day("2026-05-01"),
                 false,
-                Some(("2026-06-01", "unknown"))
+                Some((day("2026-06-01"), "unknown"))
             ),
             "居民李*在社区帮助下，2026年5月起在超市从事理货员工作。"
         );
@@ -1191,7 +1190,7 @@ mod tests {
         assert_eq!(
             partner_project_story_text(
                 "市第一人民医院",
-                "2026-05-16",
+                day("2026-05-16"),
                 "免费体检",
                 "社区活动室",
                 Some(320),
@@ -1200,7 +1199,14 @@ mod tests {
             "2026年5月，市第一人民医院在社区活动室开展免费体检，居民参加320人次，服务时长48小时。"
         );
         assert_eq!(
-            partner_project_story_text("区税务局", "2026-09-01", "健康知识讲座", "", None, Some(0)),
+            partner_project_story_text(
+                "区税务局",
+                day("2026-09-01"),
+                "健康知识讲座",
+                "",
+                None,
+                Some(0)
+            ),
             "2026年9月，区税务局在社区开展健康知识讲座。"
         );
     }
@@ -1208,7 +1214,7 @@ mod tests {
     #[test]
     fn the_same_help_in_several_months_is_told_once() {
         let visit = |on: &str| StoryHelp {
-            given_on: on.into(),
+            given_on: day(on),
             kind: "visit".into(),
             amount_fen: None,
             items: vec![],
@@ -1223,7 +1229,7 @@ mod tests {
     #[test]
     fn a_visit_plan_is_not_taken_for_the_giver() {
         let visit = StoryHelp {
-            given_on: "2026-11-20".into(),
+            given_on: day("2026-11-20"),
             kind: "visit".into(),
             amount_fen: None,
             items: vec![],
@@ -1243,14 +1249,14 @@ mod tests {
                 "夏**",
                 &[
                     StoryHelp {
-                        given_on: "2026-01-15".into(),
+                        given_on: day("2026-01-15"),
                         kind: "goods".into(),
                         amount_fen: None,
                         items: vec!["米".into(), "面".into(), "油".into()],
                         source: String::new(),
                     },
                     StoryHelp {
-                        given_on: "2026-02-03".into(),
+                        given_on: day("2026-02-03"),
                         kind: "cash".into(),
                         amount_fen: Some(80_000),
                         items: vec![],

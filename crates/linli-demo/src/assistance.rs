@@ -1,6 +1,6 @@
 //! The demo community's assistance cases (困难帮扶).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::assistance::{ApplicationStatus, CaseStatus};
 use linli_store::{Conn, Result, params};
 
@@ -41,12 +41,9 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                 summary: summary.into(),
                 needs: needs.into(),
                 worker_id: Some(worker),
-                next_review_on: Some(format!(
-                    "{}-06-30",
-                    today.format("%Y").to_string().parse::<i32>().unwrap_or(2026) + 1
-                )),
+                next_review_on: NaiveDate::from_ymd_opt(today.year() + 1, 6, 30),
                 legal_basis: basis.into(),
-                consent_on: consent.map(str::to_string),
+                consent_on: consent.map(crate::iso).transpose()?,
                 conflict_of_interest: false,
                 conflict_note: String::new(),
             },
@@ -70,7 +67,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             &case,
             &HelpInput {
                 kind: kind.into(),
-                given_on: on.into(),
+                given_on: crate::iso(on)?,
                 amount_fen: amount,
                 items_json: items.into(),
                 source: source.into(),
@@ -220,7 +217,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         c,
         linli_store::Tenant::new(community_id),
         app,
-        &accepted.format("%Y-%m-%d").to_string(),
+        accepted,
         "委托书原件存社区档案室",
     )?;
     if let Some(notice) = c.query_opt(
@@ -433,7 +430,7 @@ fn dibao_register(
         if let Some(d) = decided {
             store::decide_application(c, t, app, ApplicationStatus::Granted, &day(d))?;
             let cycle = RecheckCycle::Yearly;
-            store::set_recheck(c, t, app, cycle.as_str(), &day(next_recheck(d, cycle)), None)?;
+            store::set_recheck(c, t, app, cycle.as_str(), next_recheck(d, cycle), None)?;
         }
     }
     Ok(())

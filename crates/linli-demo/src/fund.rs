@@ -23,7 +23,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         c,
         community_id,
         &DecisionInput {
-            decided_on: "2011-03-15".into(),
+            decided_on: crate::iso("2011-03-15")?,
             basis: linli_core::fund::MeetingBasis::Residents,
             eligible: 150,
             attendance: 86,
@@ -273,11 +273,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             ledger::record_posting(
                 c,
                 community_id,
-                &ledger::DisclosurePosting {
-                    month: label,
-                    posted_on: from.format("%Y-%m-%d").to_string(),
-                    ends_on: to.format("%Y-%m-%d").to_string(),
-                },
+                &ledger::DisclosurePosting { month: label, posted_on: from, ends_on: to },
                 Some(keeper),
                 now,
             )?;

@@ -85,6 +85,12 @@ pub fn seed_demo(db: &Db, now: DateTime<Utc>) -> Result<i64> {
     db.write_blocking(|c| seed_demo_in(c, &hash, now))
 }
 
+/// A day of the demo's records, written as ISO text (`2026-03-01`) where it is built.
+pub(crate) fn iso(day: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map_err(|e| StoreError::Other(format!("no such day {day}: {e}")))
+}
+
 fn seed_demo_in(c: &mut dyn Conn, hash: &str, now: DateTime<Utc>) -> Result<i64> {
     let street = places::create(c, PlaceKind::Street, DEMO_STREET, None, now)?;
     let community = places::create(c, PlaceKind::Community, DEMO_COMMUNITY, Some(street.id), now)?;

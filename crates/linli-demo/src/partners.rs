@@ -4,7 +4,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::partners::{AffairStep, DEFAULT_CATEGORIES, Rating};
 use linli_store::affairs::*;
 use linli_store::partners::*;
-use linli_store::{Conn, Result, StoreError, Tenant, params};
+use linli_store::{Conn, Result, Tenant, params};
 
 struct DemoPartner {
     name: &'static str,
@@ -98,6 +98,7 @@ fn demo_id(c: &mut dyn Conn, community_id: i64, name: &str) -> Result<i64> {
 pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Result<()> {
     let year = linli_core::clock::shanghai(now).date().year();
     let y = |m: u32, d: u32| format!("{year}-{m:02}-{d:02}");
+    let yd = |m: u32, d: u32| crate::iso(&y(m, d));
     for p in DEMO_PARTNERS {
         let id = create_partner(
             c,
@@ -139,7 +140,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                 Tenant::new(community_id),
                 &AgreementInput {
                     partner_id: id,
-                    signed_on: from.clone(),
+                    signed_on: crate::iso(&from)?,
                     valid_from: from.clone(),
                     valid_to: to.clone(),
                     parties: format!(
@@ -181,7 +182,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             &ActivityInput {
                 partner_id,
                 kind: kind.into(),
-                on,
+                on: crate::iso(&on)?,
                 place: place.into(),
                 participants: Some(participants),
                 hours_tenths: hours,
@@ -265,7 +266,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         Tenant::new(community_id),
         &Meeting {
             id: 0,
-            held_on: y(3, 1),
+            held_on: yd(3, 1)?,
             title: "联合党委成立大会暨第一次全体会议".into(),
             minutes: "通报社区需求清单，各共建单位认领项目；审议联合党委工作规则。".into(),
             attendance: "王建华、孙立新、周海燕、陈志强、李娜、赵国庆".into(),
@@ -278,7 +279,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         Tenant::new(community_id),
         &Meeting {
             id: 0,
-            held_on: y(9, 20),
+            held_on: yd(9, 20)?,
             title: "第三季度联席会议".into(),
             minutes: "听取巷路整修项目完工情况及居民评价；部署冬季清雪。".into(),
             attendance: "王建华、孙立新、周海燕、李娜、赵国庆".into(),
@@ -338,9 +339,9 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             place_text: "3号楼至8号楼之间巷路".into(),
             reporter_phone: Some("13904511234".into()),
             channel: "phone_page".into(),
-            reported_on: y(4, 8),
-            respond_by: y(4, 9),
-            resolve_by: y(4, 27),
+            reported_on: yd(4, 8)?,
+            respond_by: yd(4, 9)?,
+            resolve_by: yd(4, 27)?,
             reporter_resident_id: None,
         },
         None,
@@ -353,8 +354,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         alley,
         None,
         Some(bureau),
-        &y(5, 29),
-        &y(4, 9),
+        yd(5, 29)?,
+        yd(4, 9)?,
         now,
     )?;
     history(
@@ -447,11 +448,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     // Two open issues: one for a worker, one with the clinic for the liaison's page.
     // Reported a week ago: on the calendar, due about now (the home page shows it).
     let cal = linli_store::assistance::calendar(c, Tenant::new(community_id))?;
-    let reported = NaiveDate::parse_from_str(&y(11, 20), "%Y-%m-%d")
-        .map_err(|e| StoreError::Db(e.to_string()))?;
-    let (respond, resolve) = linli_core::partners::deadlines(reported, 1, 5, &cal);
-    let (light_respond, light_resolve) =
-        (respond.format("%Y-%m-%d").to_string(), resolve.format("%Y-%m-%d").to_string());
+    let reported = yd(11, 20)?;
+    let (light_respond, light_resolve) = linli_core::partners::deadlines(reported, 1, 5, &cal);
     let light = create_affair(
         c,
         Tenant::new(community_id),
@@ -464,7 +462,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             place_text: "12号楼2单元".into(),
             reporter_phone: None,
             channel: "call".into(),
-            reported_on: y(11, 20),
+            reported_on: reported,
             respond_by: light_respond,
             resolve_by: light_resolve,
             reporter_resident_id: None,
@@ -843,9 +841,9 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                 place_text: issue.place.into(),
                 reporter_phone: None,
                 channel: issue.channel.into(),
-                reported_on: day(reported),
-                respond_by: day(respond_by),
-                resolve_by: day(resolve_by),
+                reported_on: reported,
+                respond_by,
+                resolve_by,
                 reporter_resident_id: None,
             },
             None,
@@ -876,16 +874,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             }
         };
         let (user, unit, label) = holder(issue.unit.unwrap_or(""), c)?;
-        assign_affair(
-            c,
-            Tenant::new(community_id),
-            id,
-            user,
-            unit,
-            &day(resolve_by),
-            &day(dispatched),
-            now,
-        )?;
+        assign_affair(c, Tenant::new(community_id), id, user, unit, resolve_by, dispatched, now)?;
         history(
             c,
             Tenant::new(community_id),
@@ -898,16 +887,7 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
         if let Some((to, reason)) = issue.reroute {
             let on = dispatched + chrono::Duration::days(2);
             let (user, unit, to_label) = holder(to, c)?;
-            assign_affair(
-                c,
-                Tenant::new(community_id),
-                id,
-                user,
-                unit,
-                &day(resolve_by),
-                &day(on),
-                now,
-            )?;
+            assign_affair(c, Tenant::new(community_id), id, user, unit, resolve_by, on, now)?;
             history(
                 c,
                 Tenant::new(community_id),

@@ -275,10 +275,6 @@ impl Tags {
     }
 }
 
-fn date_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 /// A named person of the seed, placed in the household `number` of `unit`.
 #[allow(clippy::too_many_arguments)]
 fn seed_person(
@@ -302,7 +298,7 @@ fn seed_person(
         name: name.to_string(),
         id_number: g.id_number(region, birth, gender),
         gender: Some(gender.as_str().to_string()),
-        birth_date: Some(date_text(birth)),
+        birth_date: Some(birth),
         phone: if age(birth, g.today) >= 14 { Some(g.phone()) } else { None },
         household_id: Some(hh.id),
         relation: relation.to_string(),
@@ -624,7 +620,7 @@ fn crowd_in(
                         name: p.name,
                         id_number: g.id_number(DEMO_REGION, p.birth, p.gender),
                         gender: Some(p.gender.as_str().to_string()),
-                        birth_date: Some(date_text(p.birth)),
+                        birth_date: Some(p.birth),
                         phone: if a >= 14 && g.rng.chance(92) { Some(g.phone()) } else { None },
                         household_id: Some(hh.id),
                         relation: p.relation.to_string(),

@@ -121,7 +121,7 @@ fn fund(
         c,
         tenant,
         &DecisionInput {
-            decided_on: "2019-03-12".into(),
+            decided_on: crate::iso("2019-03-12")?,
             basis: MeetingBasis::Residents,
             eligible: 120,
             attendance: 71,

@@ -27,7 +27,7 @@ fn record_visit(
                 &case,
                 &HelpInput {
                     kind: "visit".into(),
-                    given_on: v.on.clone(),
+                    given_on: v.on,
                     amount_fen: v.amount_fen,
                     items_json: v.items_json.clone(),
                     source: plan.name.clone(),
@@ -122,7 +122,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             &plan,
             &VisitInput {
                 status: TargetStatus::Visited,
-                on: on.format("%Y-%m-%d").to_string(),
+                on,
                 items_json: gift(&plan.gift),
                 amount_fen: Some(20_000),
                 participants: "王网格、米丽芳".into(),
@@ -171,7 +171,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                     } else {
                         TargetStatus::Visited
                     },
-                    on: on.format("%Y-%m-%d").to_string(),
+                    on,
                     items_json: gift(&plan.gift),
                     amount_fen: Some(50_000),
                     participants: team.into(),

@@ -60,7 +60,7 @@ fn outsider(
             organisation: organisation.into(),
             minor,
             guardian_consent: minor,
-            consent_on: fmt(consent_on - Days::new(7)),
+            consent_on: consent_on - Days::new(7),
             skills: if minor { "清扫、宣传" } else { "" }.into(),
             availability: if minor { "寒暑假、周末" } else { "周末" }.into(),
             ..VolunteerInput::default()
@@ -91,7 +91,7 @@ fn resident_volunteer(
             name: name.into(),
             skills: skills.into(),
             availability: "工作日白天".into(),
-            consent_on: fmt(consent_on),
+            consent_on,
             ..VolunteerInput::default()
         },
         None,
@@ -144,7 +144,7 @@ fn activity(c: &mut dyn Conn, t: Tenant, a: Planned, now: DateTime<Utc>) -> Resu
         t,
         &ActivityInput {
             name: a.name.into(),
-            held_on: fmt(a.held),
+            held_on: a.held,
             place: a.place.into(),
             content: a.content.into(),
             group_id: a.group_id,
@@ -305,7 +305,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                     unit_name: String::new(),
                     branch: branch.into(),
                     offer: offers[members.len() % offers.len()].into(),
-                    reported_on: fmt(reported),
+                    reported_on: reported,
                 },
                 now,
             )?;
@@ -525,7 +525,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                     services: credited.len() as i64,
                     activities: lines,
                     issuer: committee.clone(),
-                    issued_on: fmt(today - Days::new(7)),
+                    issued_on: today - Days::new(7),
                 },
                 None,
                 now,

@@ -8,17 +8,9 @@ use crate::photo;
 use crate::{Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
+use linli_core::clock::Stamp;
 use linli_core::partners::{AffairFacts, AffairStatus, AffairStep, DEFAULT_CATEGORIES, Rating};
 use serde::Serialize;
-
-fn date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|e| StoreError::Db(format!("bad date {s}: {e}")))
-}
-
-fn opt_date(s: Option<String>) -> Result<Option<NaiveDate>> {
-    s.map(|s| date(&s)).transpose()
-}
 
 // ---- issue reports ----
 
@@ -89,18 +81,18 @@ pub struct Affair {
     pub reporter_phone: Option<String>,
     pub channel: String,
     pub status: AffairStatus,
-    pub reported_on: String,
-    pub respond_by: String,
-    pub resolve_by: String,
+    pub reported_on: NaiveDate,
+    pub respond_by: NaiveDate,
+    pub resolve_by: NaiveDate,
     pub assignee_user_id: Option<i64>,
     pub assignee_user_name: Option<String>,
     pub assignee_partner_id: Option<i64>,
     pub assignee_partner_name: Option<String>,
-    pub responded_on: Option<String>,
-    pub resolved_on: Option<String>,
+    pub responded_on: Option<NaiveDate>,
+    pub resolved_on: Option<NaiveDate>,
     pub resolution: String,
     pub rating: Option<Rating>,
-    pub rated_on: Option<String>,
+    pub rated_on: Option<NaiveDate>,
     pub rating_note: String,
     /// The need it was put on the needs list as, if any.
     pub need_id: Option<i64>,
@@ -115,9 +107,9 @@ pub struct AffairInput {
     pub place_text: String,
     pub reporter_phone: Option<String>,
     pub channel: String,
-    pub reported_on: String,
-    pub respond_by: String,
-    pub resolve_by: String,
+    pub reported_on: NaiveDate,
+    pub respond_by: NaiveDate,
+    pub resolve_by: NaiveDate,
     /// The linked resident who filed it herself, signed in.
     pub reporter_resident_id: Option<i64>,
 }
@@ -151,7 +143,7 @@ pub fn create_affair(
              reported_on, respond_by, resolve_by, created_by, created_at, updated_at, reporter_resident_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         params![t, a.public_ref.clone(), a.category.clone(), a.description.clone(), a.place_id, a.place_path.clone(), a.place_text.clone(),
-            a.reporter_phone.clone(), a.channel.clone(), a.reported_on.clone(), a.respond_by.clone(), a.resolve_by.clone(), user, at.clone(), at,
+            a.reporter_phone.clone(), a.channel.clone(), a.reported_on, a.respond_by, a.resolve_by, user, at.clone(), at,
             a.reporter_resident_id],
     )
 }
@@ -243,8 +235,8 @@ pub fn assign_affair(
     id: i64,
     user: Option<i64>,
     partner: Option<i64>,
-    resolve_by: &str,
-    today: &str,
+    resolve_by: NaiveDate,
+    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<()> {
     c.execute(
@@ -304,7 +296,7 @@ pub fn rate_affair(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AffairEvent {
     pub id: i64,
-    pub at: String,
+    pub at: Stamp,
     pub kind: AffairStep,
     pub actor: Option<String>,
     pub from_label: String,
@@ -404,9 +396,9 @@ pub fn affair_facts(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result
         params![t, from, to],
         |r| {
         Ok(AffairFacts {
-            respond_by: date(&r.text(0)?)?,
-            responded_on: opt_date(r.opt_text(1)?)?,
-            resolved_on: opt_date(r.opt_text(2)?)?,
+            respond_by: r.date(0)?,
+            responded_on: r.opt_date(1)?,
+            resolved_on: r.opt_date(2)?,
             rating: r.opt_text(3)?.as_deref().and_then(Rating::parse),
         })
         },
@@ -466,7 +458,7 @@ pub fn buildings(c: &mut dyn Conn, t: Tenant) -> Result<Vec<(i64, String)>> {
 
 /// An open issue's deadlines as planned, for re-planning them on a newly loaded calendar year:
 /// (id, category, reported_on, respond_by, resolve_by).
-pub type OpenDeadlines = (i64, String, String, String, String);
+pub type OpenDeadlines = (i64, String, NaiveDate, NaiveDate, NaiveDate);
 
 /// The deadlines of a community's issues not resolved yet.
 pub fn open_deadlines(c: &mut dyn Conn, t: Tenant) -> Result<Vec<OpenDeadlines>> {
@@ -474,7 +466,7 @@ pub fn open_deadlines(c: &mut dyn Conn, t: Tenant) -> Result<Vec<OpenDeadlines>>
         "SELECT id, category, reported_on, respond_by, resolve_by FROM affairs
          WHERE community_id = ? AND status IN ('reported', 'assigned', 'in_progress') ORDER BY id",
         params![t],
-        |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?)),
+        |r| Ok((r.int(0)?, r.text(1)?, r.date(2)?, r.date(3)?, r.date(4)?)),
     )
 }
 
@@ -483,8 +475,8 @@ pub fn move_deadlines(
     c: &mut dyn Conn,
     t: Tenant,
     id: i64,
-    respond_by: &str,
-    resolve_by: &str,
+    respond_by: NaiveDate,
+    resolve_by: NaiveDate,
 ) -> Result<()> {
     c.execute(
         "UPDATE affairs SET respond_by = ?, resolve_by = ? WHERE id = ? AND community_id = ?

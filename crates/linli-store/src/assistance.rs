@@ -7,6 +7,7 @@ use crate::{Result, Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::assistance::{ApplicationKind, ApplicationStatus, CaseStatus, HelpKind, StepPlan};
+use linli_core::clock::Stamp;
 use linli_core::workdays::{Calendar, DayKind, YearSchedule};
 use serde::Serialize;
 
@@ -35,7 +36,7 @@ pub struct LoadedYear {
     /// True for the deployment's (every community's) schedule, false for the community's own.
     pub deployment: bool,
     pub schedule: YearSchedule,
-    pub loaded_at: String,
+    pub loaded_at: Stamp,
     pub loaded_by: String,
 }
 
@@ -70,7 +71,7 @@ pub fn loaded_years(c: &mut dyn Conn, t: Tenant) -> Result<Vec<LoadedYear>> {
                 year: i32::try_from(year).map_err(|e| StoreError::Db(e.to_string()))?,
                 days: cal,
             },
-            loaded_at: r.text(2)?,
+            loaded_at: r.stamp(2)?,
             loaded_by: r.text(3)?,
         });
     }
@@ -128,10 +129,10 @@ pub struct OpenStep {
     pub id: i64,
     pub application_id: i64,
     pub kind: String,
-    pub accepted_on: String,
+    pub accepted_on: NaiveDate,
     pub special: bool,
     pub code: String,
-    pub due_on: String,
+    pub due_on: NaiveDate,
 }
 
 /// The steps not done yet of a community's applications still under way.
@@ -151,7 +152,7 @@ pub fn open_steps(c: &mut dyn Conn, t: Tenant) -> Result<Vec<OpenStep>> {
 }
 
 /// Moves an open step's due date (re-planned on a newly loaded year).
-pub fn move_step_due(c: &mut dyn Conn, t: Tenant, step_id: i64, due_on: &str) -> Result<()> {
+pub fn move_step_due(c: &mut dyn Conn, t: Tenant, step_id: i64, due_on: NaiveDate) -> Result<()> {
     c.execute(
         "UPDATE application_steps SET due_on = ? WHERE id = ? AND community_id = ? AND done_on IS NULL",
         params![due_on, step_id, t.id()],
@@ -169,9 +170,9 @@ pub struct CaseInput {
     pub summary: String,
     pub needs: String,
     pub worker_id: Option<i64>,
-    pub next_review_on: Option<String>,
+    pub next_review_on: Option<NaiveDate>,
     pub legal_basis: String,
-    pub consent_on: Option<String>,
+    pub consent_on: Option<NaiveDate>,
     pub conflict_of_interest: bool,
     pub conflict_note: String,
 }
@@ -194,14 +195,14 @@ pub struct Case {
     pub worker_name: Option<String>,
     pub status: CaseStatus,
     pub closed_reason: String,
-    pub next_review_on: Option<String>,
+    pub next_review_on: Option<NaiveDate>,
     pub legal_basis: String,
-    pub consent_on: Option<String>,
+    pub consent_on: Option<NaiveDate>,
     pub conflict_of_interest: bool,
     pub conflict_note: String,
-    pub created_at: String,
+    pub created_at: Stamp,
     pub help_count: i64,
-    pub last_help_on: Option<String>,
+    pub last_help_on: Option<NaiveDate>,
 }
 
 const CASE_COLUMNS: &str = "k.id, k.community_id, k.household_id, k.resident_id, r.name,
@@ -226,14 +227,14 @@ fn case_from(r: &Row) -> Result<Case> {
         worker_name: r.opt_text(11)?,
         status: r.get(12)?,
         closed_reason: r.text(13)?,
-        next_review_on: r.opt_text(14)?,
+        next_review_on: r.opt_date(14)?,
         legal_basis: r.text(15)?,
-        consent_on: r.opt_text(16)?,
+        consent_on: r.opt_date(16)?,
         conflict_of_interest: r.bool(17)?,
         conflict_note: r.text(18)?,
-        created_at: r.text(19)?,
+        created_at: r.stamp(19)?,
         help_count: r.int(20)?,
-        last_help_on: r.opt_text(21)?,
+        last_help_on: r.opt_date(21)?,
     }))
 }
 
@@ -259,9 +260,9 @@ pub fn create_case(
             k.summary.clone(),
             k.needs.clone(),
             k.worker_id,
-            k.next_review_on.clone(),
+            k.next_review_on,
             k.legal_basis.clone(),
-            k.consent_on.clone(),
+            k.consent_on,
             k.conflict_of_interest,
             k.conflict_note.clone(),
             user,
@@ -320,7 +321,7 @@ pub fn set_case_status(
 
 pub struct HelpInput {
     pub kind: String,
-    pub given_on: String,
+    pub given_on: NaiveDate,
     pub amount_fen: Option<i64>,
     pub items_json: String,
     pub source: String,
@@ -333,7 +334,7 @@ pub struct HelpRecord {
     pub id: i64,
     pub case_id: i64,
     pub kind: HelpKind,
-    pub given_on: String,
+    pub given_on: NaiveDate,
     pub amount_fen: Option<i64>,
     pub items: serde_json::Value,
     pub source: String,
@@ -357,7 +358,7 @@ pub fn add_help(
             case.id,
             case.household_id,
             h.kind.clone(),
-            h.given_on.clone(),
+            h.given_on,
             h.amount_fen,
             h.items_json.clone(),
             h.source.clone(),
@@ -403,7 +404,7 @@ pub fn correct_help(c: &mut dyn Conn, t: Tenant, id: i64, h: &HelpInput) -> Resu
         "UPDATE help_records SET given_on = ?, amount_fen = ?, items = ?, note = ?, participants = ?
          WHERE id = ? AND community_id = ?",
         params![
-            h.given_on.clone(),
+            h.given_on,
             h.amount_fen,
             h.items_json.clone(),
             h.note.clone(),
@@ -464,8 +465,8 @@ pub struct Step {
     pub code: String,
     pub name: String,
     pub rule: String,
-    pub due_on: String,
-    pub done_on: Option<String>,
+    pub due_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
     pub note: String,
     /// The household survey's investigators (§16; empty for other steps).
     pub investigators: Vec<String>,
@@ -482,26 +483,26 @@ pub struct Application {
     pub place_path: PlacePath,
     pub case_id: Option<i64>,
     pub kind: ApplicationKind,
-    pub accepted_on: String,
+    pub accepted_on: NaiveDate,
     pub special: bool,
     pub entrusted: bool,
     pub status: ApplicationStatus,
-    pub decided_on: Option<String>,
+    pub decided_on: Option<NaiveDate>,
     /// The household's size (§24: posted with the amount).
     pub household_size: Option<i64>,
     /// §11: a close relative of a 低保 worker or committee member, registered separately.
     pub close_relative: bool,
     /// §6: the date of the family's written authorisation (entrusted applications).
-    pub authorisation_on: Option<String>,
+    pub authorisation_on: Option<NaiveDate>,
     pub authorisation_note: String,
     /// §24: the monthly amount the first review proposes, in fen.
     pub monthly_amount_fen: Option<i64>,
     /// §19: the day the first review's 7-day posting went up.
-    pub posting_start_on: Option<String>,
+    pub posting_start_on: Option<NaiveDate>,
     /// §31: `yearly` or `half_yearly`, chosen with the decision.
     pub recheck_cycle: Option<String>,
-    pub next_recheck_on: Option<String>,
-    pub last_recheck_on: Option<String>,
+    pub next_recheck_on: Option<NaiveDate>,
+    pub last_recheck_on: Option<NaiveDate>,
     pub steps: Vec<Step>,
 }
 
@@ -548,8 +549,8 @@ fn steps_of(c: &mut dyn Conn, application_id: i64) -> Result<Vec<Step>> {
             code: r.text(1)?,
             name: r.text(2)?,
             rule: r.text(3)?,
-            due_on: r.text(4)?,
-            done_on: r.opt_text(5)?,
+            due_on: r.date(4)?,
+            done_on: r.opt_date(5)?,
             note: r.text(6)?,
             // A list stored by this code; anything else reads as no one rather than failing
             // the page.
@@ -573,20 +574,20 @@ fn app_from(c: &mut dyn Conn, r: &Row) -> Result<Application> {
         place_path: r.path(4)?,
         case_id: r.opt_int(5)?,
         kind: r.get(6)?,
-        accepted_on: r.text(7)?,
+        accepted_on: r.date(7)?,
         special: r.bool(8)?,
         entrusted: r.bool(9)?,
         status: r.get(10)?,
-        decided_on: r.opt_text(11)?,
+        decided_on: r.opt_date(11)?,
         household_size: r.opt_int(12)?,
         close_relative: r.bool(13)?,
-        authorisation_on: r.opt_text(14)?,
+        authorisation_on: r.opt_date(14)?,
         authorisation_note: r.text(15)?,
         monthly_amount_fen: r.opt_int(16)?,
-        posting_start_on: r.opt_text(17)?,
+        posting_start_on: r.opt_date(17)?,
         recheck_cycle: r.opt_text(18)?,
-        next_recheck_on: r.opt_text(19)?,
-        last_recheck_on: r.opt_text(20)?,
+        next_recheck_on: r.opt_date(19)?,
+        last_recheck_on: r.opt_date(20)?,
         steps: steps_of(c, id)?,
     })
 }
@@ -697,7 +698,7 @@ pub fn record_authorisation(
     c: &mut dyn Conn,
     t: Tenant,
     id: i64,
-    on: &str,
+    on: NaiveDate,
     note: &str,
 ) -> Result<()> {
     c.execute(
@@ -713,8 +714,8 @@ pub fn set_recheck(
     t: Tenant,
     id: i64,
     cycle: &str,
-    next_on: &str,
-    last_on: Option<&str>,
+    next_on: NaiveDate,
+    last_on: Option<NaiveDate>,
 ) -> Result<()> {
     c.execute(
         "UPDATE applications SET recheck_cycle = ?, next_recheck_on = ?, last_recheck_on = COALESCE(?, last_recheck_on)
@@ -732,7 +733,7 @@ pub struct PostingLine {
     pub name: String,
     pub household_size: Option<i64>,
     pub monthly_amount_fen: Option<i64>,
-    pub posting_start_on: String,
+    pub posting_start_on: NaiveDate,
     pub place_path: PlacePath,
 }
 
@@ -778,10 +779,10 @@ pub fn rechecks_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueR
 
 /// An open step: (application id, resident's name, application kind, step name, due date,
 /// where the resident lives).
-pub type DueStep = (i64, String, String, String, String, PlacePath);
+pub type DueStep = (i64, String, String, String, NaiveDate, PlacePath);
 
 /// Open steps of applications in progress that fall due by `until`, soonest first (home page).
-pub fn steps_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueStep>> {
+pub fn steps_due(c: &mut dyn Conn, t: Tenant, until: NaiveDate) -> Result<Vec<DueStep>> {
     let community_id = t.id();
     c.query_map(
         "SELECT a.id, r.name, a.kind, s.name, s.due_on, r.place_path FROM application_steps s
@@ -789,7 +790,7 @@ pub fn steps_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueStep
          WHERE s.community_id = ? AND s.done_on IS NULL AND a.status = 'in_progress' AND s.due_on <= ?
          ORDER BY s.due_on, a.id",
         params![community_id, until],
-        |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?, r.path(5)?)),
+        |r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.date(4)?, r.path(5)?)),
     )
 }
 

@@ -5,6 +5,7 @@ use crate::db::{Conn, Db, now_text};
 use crate::{Result, from_row, params};
 use chrono::{DateTime, Utc};
 use linli_core::chain::{self, ChainBreak, StoredLink};
+use linli_core::clock::Stamp;
 use linli_core::mask;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -225,7 +226,7 @@ pub fn verify(db: &Db) -> Result<Verified> {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Record {
     pub id: i64,
-    pub at: String,
+    pub at: Stamp,
     pub actor: String,
     pub action: String,
     pub object_kind: String,

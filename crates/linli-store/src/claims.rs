@@ -7,6 +7,7 @@ use crate::{Result, Tenant, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
 use linli_core::claims::ClaimStatus;
+use linli_core::clock::Stamp;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -23,7 +24,7 @@ pub struct Claim {
     pub place_path: PlacePath,
     /// `pending`, `confirmed` or `rejected`.
     pub status: ClaimStatus,
-    pub claimed_at: String,
+    pub claimed_at: Stamp,
     pub note: String,
 }
 

@@ -6,6 +6,7 @@ use crate::from_row;
 use crate::{Result, Tenant, params};
 use chrono::{DateTime, Utc};
 use linli_core::PlacePath;
+use linli_core::clock::Stamp;
 use linli_core::corrections::{CorrectionField, CorrectionStatus};
 use serde::Serialize;
 
@@ -22,8 +23,8 @@ pub struct Correction {
     pub message: String,
     /// `open`, `done` or `declined`.
     pub status: CorrectionStatus,
-    pub requested_at: String,
-    pub resolved_at: Option<String>,
+    pub requested_at: Stamp,
+    pub resolved_at: Option<Stamp>,
     pub resolved_by: Option<String>,
     /// What the worker did, or why it was declined (she reads it).
     pub resolution: String,

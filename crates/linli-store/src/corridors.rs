@@ -4,7 +4,7 @@
 use crate::db::{Conn, Row, now_text};
 use crate::photo::Photo;
 use crate::{Result, Tenant, Value, from_row, params};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
 use linli_core::corridors as rules;
 use serde::Serialize;
@@ -239,7 +239,7 @@ pub fn save_settings(
 pub struct Inspection {
     pub id: i64,
     pub corridor_id: i64,
-    pub on: String,
+    pub on: NaiveDate,
     pub inspector: String,
     pub score: i64,
     pub max_score: i64,
@@ -350,7 +350,7 @@ pub struct Board {
     pub theme: String,
     pub title: String,
     pub content: String,
-    pub updated_on: Option<String>,
+    pub updated_on: Option<NaiveDate>,
 }
 
 /// A corridor's boards in the community's order (`themes`: their codes); a board of a theme

@@ -1,7 +1,8 @@
 use crate::error::StoreError;
 use crate::{Result, pg, sqlite};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
+use linli_core::clock::Stamp;
 use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -66,6 +67,13 @@ impl From<&String> for Value {
         Value::Text(v.clone())
     }
 }
+/// A day is stored as its ISO text (`2026-12-08`), so text order is day order.
+impl From<NaiveDate> for Value {
+    fn from(v: NaiveDate) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+
 impl From<DateTime<Utc>> for Value {
     fn from(v: DateTime<Utc>) -> Self {
         Value::Text(now_text(v))
@@ -79,7 +87,13 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 
 /// The one text form of a timestamp: UTC, microseconds, `Z`, so text order is time order.
 pub fn now_text(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    Stamp(t).to_string()
+}
+
+impl From<Stamp> for Value {
+    fn from(v: Stamp) -> Self {
+        Value::Text(v.to_string())
+    }
 }
 
 /// One result row, read by column index.
@@ -137,6 +151,34 @@ impl Row {
 
     pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
         self.nullable(i, Row::text)
+    }
+
+    /// A day, stored as ISO text (`2026-12-08`); anything else is an error.
+    pub fn date(&self, i: usize) -> Result<NaiveDate> {
+        match self.at(i)? {
+            Value::Text(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_err(|e| StoreError::Db(format!("column {i}: bad date {v:?}: {e}"))),
+            other => Err(StoreError::Db(format!("column {i}: expected a date, found {other:?}"))),
+        }
+    }
+
+    pub fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>> {
+        self.nullable(i, Row::date)
+    }
+
+    /// A moment, stored as its UTC text ([`now_text`]).
+    pub fn stamp(&self, i: usize) -> Result<Stamp> {
+        match self.at(i)? {
+            Value::Text(v) => Stamp::parse(v)
+                .ok_or_else(|| StoreError::Db(format!("column {i}: bad timestamp {v:?}"))),
+            other => {
+                Err(StoreError::Db(format!("column {i}: expected a timestamp, found {other:?}")))
+            }
+        }
+    }
+
+    pub fn opt_stamp(&self, i: usize) -> Result<Option<Stamp>> {
+        self.nullable(i, Row::stamp)
     }
 
     /// A floating-point number (an integer is taken as one).
@@ -206,7 +248,8 @@ macro_rules! columns {
 
 // A `bool` is a flag, or a count read as "any" (not zero).
 columns!(i64 => int, Option<i64> => opt_int, String => text, Option<String> => opt_text,
-    bool => bool, f64 => real, Vec<u8> => blob, PlacePath => path);
+    bool => bool, f64 => real, Vec<u8> => blob, PlacePath => path, NaiveDate => date,
+    Option<NaiveDate> => opt_date, Stamp => stamp, Option<Stamp> => opt_stamp);
 
 impl Row {
     /// A code of a closed list (a status, a kind), read by `parse`. A code the list does not
@@ -876,6 +919,25 @@ mod tests {
         assert!(r.take_text(2).is_err(), "an integer is not text");
         assert!(r.take_opt_text(3).is_err(), "no such column");
         assert_eq!(r.int(2).unwrap(), 7, "the other columns stay");
+    }
+
+    #[test]
+    fn a_day_is_read_from_its_iso_text_and_anything_else_is_an_error() {
+        let day = NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        let r = Row(vec![
+            Value::from(day),
+            Value::Null,
+            Value::Text("2026/02/28".into()),
+            Value::Text("2026-02-30".into()),
+            Value::Int(20260228),
+        ]);
+        assert_eq!(Value::from(day), Value::Text("2026-02-28".into()), "stored as ISO text");
+        assert_eq!(r.get::<NaiveDate>(0).unwrap(), day);
+        assert_eq!(r.get::<Option<NaiveDate>>(1).unwrap(), None);
+        assert!(r.get::<NaiveDate>(1).is_err(), "NULL is not a day");
+        assert!(r.get::<NaiveDate>(2).is_err(), "only the stored form, not a typed one");
+        assert!(r.get::<NaiveDate>(3).is_err(), "no such day");
+        assert!(r.get::<Option<NaiveDate>>(4).is_err(), "a number is not a day");
     }
 
     #[test]

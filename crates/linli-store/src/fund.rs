@@ -9,6 +9,7 @@ use crate::error::StoreError;
 use crate::{Result, Tenant, from_row, params};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::chain::{self, ChainBreak, StoredLink};
+use linli_core::clock::Stamp;
 use linli_core::fund::{
     self, DisbursementStatus, DonorKind, EntryKind, Fen, LedgerError, Method, Posting, Purpose,
     account,
@@ -24,7 +25,7 @@ fn ledger(e: LedgerError) -> StoreError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Decision {
     pub id: i64,
-    pub decided_on: String,
+    pub decided_on: NaiveDate,
     /// How many were entitled to attend; none for decisions recorded before the numbers were
     /// kept (schema 28), whose quorum was ticked.
     pub eligible: Option<i64>,
@@ -38,7 +39,7 @@ pub struct Decision {
 }
 
 pub struct DecisionInput {
-    pub decided_on: String,
+    pub decided_on: NaiveDate,
     pub basis: fund::MeetingBasis,
     pub eligible: i64,
     pub attendance: i64,
@@ -59,7 +60,7 @@ pub fn record_decision(
     c.insert(
         "INSERT INTO fund_decisions (community_id, decided_on, basis, eligible, attendance, quorum_reached, resolution, purpose, eligibility, recorded_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, d.decided_on.clone(), d.basis.as_str(), d.eligible, d.attendance, d.quorum_reached, d.resolution.clone(), d.purpose.clone(), d.eligibility.clone(), user, now_text(now)],
+        params![community_id, d.decided_on, d.basis.as_str(), d.eligible, d.attendance, d.quorum_reached, d.resolution.clone(), d.purpose.clone(), d.eligibility.clone(), user, now_text(now)],
     )
 }
 
@@ -99,9 +100,9 @@ pub struct DisclosurePosting {
     /// `YYYY-MM`.
     pub month: String,
     /// The day it went up.
-    pub posted_on: String,
+    pub posted_on: NaiveDate,
     /// The last day of the posting period.
-    pub ends_on: String,
+    pub ends_on: NaiveDate,
 }
 
 /// Records that `month`'s disclosure went up on the board; a month is posted once
@@ -120,7 +121,7 @@ pub fn record_posting(
     c.insert(
         "INSERT INTO fund_disclosure_postings (community_id, month, posted_on, ends_on, posted_by, recorded_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        params![community_id, p.month.clone(), p.posted_on.clone(), p.ends_on.clone(), user, now_text(now)],
+        params![community_id, p.month.clone(), p.posted_on, p.ends_on, user, now_text(now)],
     )
     .map_err(|e| if e.is_unique_violation() { taken() } else { e })
 }
@@ -367,9 +368,9 @@ pub struct Disbursement {
     pub note: String,
     pub status: DisbursementStatus,
     pub requested_by: i64,
-    pub requested_at: String,
+    pub requested_at: Stamp,
     pub approvals: Vec<i64>,
-    pub paid_on: Option<String>,
+    pub paid_on: Option<NaiveDate>,
     pub transaction_id: Option<i64>,
 }
 
@@ -397,9 +398,9 @@ fn disb_from(c: &mut dyn Conn, r: &Row) -> Result<Disbursement> {
         note: r.text(7)?,
         status: r.get(8)?,
         requested_by: r.int(9)?,
-        requested_at: r.text(10)?,
+        requested_at: r.stamp(10)?,
         approvals,
-        paid_on: r.opt_text(11)?,
+        paid_on: r.opt_date(11)?,
         transaction_id: r.opt_int(12)?,
     })
 }
@@ -613,7 +614,7 @@ pub fn balances(c: &mut dyn Conn, community_id: Tenant, until: Option<&str>) -> 
 pub struct Entry {
     pub id: i64,
     pub seq: i64,
-    pub occurred_on: String,
+    pub occurred_on: NaiveDate,
     pub kind: EntryKind,
     pub memo: String,
     pub reverses_id: Option<i64>,
@@ -662,7 +663,7 @@ fn entry_from(c: &mut dyn Conn, r: &Row) -> Result<Entry> {
     Ok(Entry {
         id,
         seq: r.int(1)?,
-        occurred_on: r.text(2)?,
+        occurred_on: r.date(2)?,
         kind: r.get(3)?,
         memo: r.text(4)?,
         reverses_id: r.opt_int(5)?,
@@ -682,7 +683,7 @@ pub struct Donation {
     pub amount_fen: i64,
     pub method: Method,
     pub items: String,
-    pub received_on: String,
+    pub received_on: NaiveDate,
     pub publish_name: bool,
     pub reversed: bool,
     pub transaction_id: i64,
@@ -759,7 +760,7 @@ pub struct DisclosedDonation {
     pub amount_fen: i64,
     pub in_kind: bool,
     pub items: String,
-    pub received_on: String,
+    pub received_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -767,7 +768,7 @@ pub struct DisclosedPayment {
     pub recipient: String,
     pub amount_fen: i64,
     pub purpose: String,
-    pub paid_on: String,
+    pub paid_on: NaiveDate,
 }
 
 /// The disclosure of `month` (`YYYY-MM`). Reversed entries are left out.
@@ -852,7 +853,7 @@ pub fn month_flows(c: &mut dyn Conn, community_id: Tenant, month: &str) -> Resul
             recipient: linli_core::mask::mask_name(&r.text(0)?),
             amount_fen: amount,
             purpose: Purpose::parse(&r.text(2)?).unwrap_or(Purpose::Other).label_zh().to_string(),
-            paid_on: r.text(3)?,
+            paid_on: r.date(3)?,
         });
     }
     Ok(out)
@@ -1207,7 +1208,7 @@ pub fn statement(
         if d.reversed {
             continue;
         }
-        let e = flows.entry(d.received_on.get(..7).unwrap_or_default().to_string()).or_default();
+        let e = flows.entry(d.received_on.format("%Y-%m").to_string()).or_default();
         if d.method == Method::InKind {
             e.1 += d.amount_fen;
         } else {

@@ -7,17 +7,13 @@ use crate::error::StoreError;
 use crate::{Result, Tenant, Value, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
+use linli_core::clock::Stamp;
 use linli_core::learning::{
     self as rules, Category, ContractType, EmploymentRate, EnrolmentStatus, Hours, ReferralResult,
     SeekerStatus, SignupStatus, TeacherKind, VacancyStatus, VenueKind,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-fn date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|e| StoreError::Db(format!("bad date {s}: {e}")))
-}
 
 fn path(s: &str) -> Result<PlacePath> {
     PlacePath::parse(s).ok_or_else(|| StoreError::Db("malformed path".into()))
@@ -81,8 +77,8 @@ pub struct CourseInput {
     pub teacher_kind: String,
     pub teacher_resident_id: Option<i64>,
     pub teacher_name: String,
-    pub starts_on: String,
-    pub ends_on: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
     pub capacity: Option<i64>,
     pub eligibility: String,
     pub completion_percent: i64,
@@ -103,8 +99,8 @@ pub struct Course {
     pub teacher_kind: TeacherKind,
     pub teacher_resident_id: Option<i64>,
     pub teacher_name: String,
-    pub starts_on: String,
-    pub ends_on: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
     pub capacity: Option<i64>,
     pub eligibility: String,
     pub completion_percent: i64,
@@ -154,8 +150,8 @@ pub fn create_course(
             k.teacher_kind.clone(),
             k.teacher_resident_id,
             k.teacher_name.clone(),
-            k.starts_on.clone(),
-            k.ends_on.clone(),
+            k.starts_on,
+            k.ends_on,
             k.capacity,
             k.eligibility.clone(),
             k.completion_percent,
@@ -208,7 +204,7 @@ pub fn list_courses(
 pub struct Session {
     pub id: i64,
     pub course_id: i64,
-    pub held_on: String,
+    pub held_on: NaiveDate,
     pub starts_at: String,
     pub ends_at: String,
     pub topic: String,
@@ -268,8 +264,8 @@ pub struct Enrolment {
     pub place_path: PlacePath,
     pub status: EnrolmentStatus,
     pub via: String,
-    pub enrolled_on: String,
-    pub completed_on: Option<String>,
+    pub enrolled_on: NaiveDate,
+    pub completed_on: Option<NaiveDate>,
     /// Sessions of the course this person attended.
     pub attended: i64,
 }
@@ -286,8 +282,8 @@ fn enrolment_from(r: &Row) -> Result<Enrolment> {
         place_path: path(&r.text(5)?)?,
         status: r.get(6)?,
         via: r.text(7)?,
-        enrolled_on: r.text(8)?,
-        completed_on: r.opt_text(9)?,
+        enrolled_on: r.date(8)?,
+        completed_on: r.opt_date(9)?,
         attended: r.int(10)?,
     }))
 }
@@ -519,8 +515,8 @@ pub struct Signup {
     pub enrolment_status: Option<EnrolmentStatus>,
     pub decline_reason: String,
     pub handled_by: Option<String>,
-    pub handled_at: Option<String>,
-    pub created_at: String,
+    pub handled_at: Option<Stamp>,
+    pub created_at: Stamp,
 }
 
 const SIGNUP_COLUMNS: &str = "g.id, g.community_id, g.course_id, g.name, g.phone, g.address, g.note, g.status,
@@ -665,7 +661,7 @@ pub struct Seeker {
     pub max_km: Option<i64>,
     pub status: SeekerStatus,
     pub note: String,
-    pub registered_on: String,
+    pub registered_on: NaiveDate,
 }
 
 pub struct SeekerInput {
@@ -675,7 +671,7 @@ pub struct SeekerInput {
     pub hours: String,
     pub max_km: Option<i64>,
     pub note: String,
-    pub registered_on: String,
+    pub registered_on: NaiveDate,
 }
 
 pub fn create_seeker(
@@ -698,7 +694,7 @@ pub fn create_seeker(
     c.insert(
         "INSERT INTO job_seekers (community_id, resident_id, skills, wishes, hours, max_km, status, note, registered_on, created_at)
          VALUES (?, ?, ?, ?, ?, ?, 'seeking', ?, ?, ?) RETURNING id",
-        params![t, s.resident_id, s.skills.clone(), s.wishes.clone(), s.hours.clone(), s.max_km, s.note.clone(), s.registered_on.clone(), now_text(now)],
+        params![t, s.resident_id, s.skills.clone(), s.wishes.clone(), s.hours.clone(), s.max_km, s.note.clone(), s.registered_on, now_text(now)],
     )
 }
 
@@ -782,7 +778,7 @@ pub struct Opening {
     pub distance_km: Option<i64>,
     pub slots: i64,
     pub status: VacancyStatus,
-    pub posted_on: String,
+    pub posted_on: NaiveDate,
     /// Placements made on it so far.
     pub filled: i64,
 }
@@ -796,7 +792,7 @@ pub struct OpeningInput {
     pub place: String,
     pub distance_km: Option<i64>,
     pub slots: i64,
-    pub posted_on: String,
+    pub posted_on: NaiveDate,
 }
 
 pub fn create_opening(
@@ -808,7 +804,7 @@ pub fn create_opening(
     c.insert(
         "INSERT INTO openings (community_id, employer, job, requirements, pay, hours, place, distance_km, slots, status, posted_on, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
-        params![t, o.employer.clone(), o.job.clone(), o.requirements.clone(), o.pay.clone(), o.hours.clone(), o.place.clone(), o.distance_km, o.slots, o.posted_on.clone(), now_text(now)],
+        params![t, o.employer.clone(), o.job.clone(), o.requirements.clone(), o.pay.clone(), o.hours.clone(), o.place.clone(), o.distance_km, o.slots, o.posted_on, now_text(now)],
     )
 }
 
@@ -856,9 +852,9 @@ pub struct Referral {
     pub opening_id: i64,
     pub employer: String,
     pub job: String,
-    pub referred_on: String,
+    pub referred_on: NaiveDate,
     pub result: ReferralResult,
-    pub result_on: Option<String>,
+    pub result_on: Option<NaiveDate>,
     pub note: String,
 }
 
@@ -937,21 +933,21 @@ pub struct Placement {
     pub place_path: PlacePath,
     pub employer: String,
     pub job: String,
-    pub starts_on: String,
+    pub starts_on: NaiveDate,
     pub contract_type: ContractType,
     pub via_station: bool,
     pub opening_id: Option<i64>,
     pub note: String,
     /// The latest follow-up's outcome and date, if any.
     pub last_outcome: Option<String>,
-    pub last_followup_on: Option<String>,
+    pub last_followup_on: Option<NaiveDate>,
 }
 
 pub struct PlacementInput {
     pub resident_id: i64,
     pub employer: String,
     pub job: String,
-    pub starts_on: String,
+    pub starts_on: NaiveDate,
     pub contract_type: String,
     pub via_station: bool,
     pub opening_id: Option<i64>,
@@ -968,7 +964,7 @@ pub fn create_placement(
     let id = c.insert(
         "INSERT INTO placements (community_id, resident_id, employer, job, starts_on, contract_type, via_station, opening_id, note, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![t, p.resident_id, p.employer.clone(), p.job.clone(), p.starts_on.clone(), p.contract_type.clone(), p.via_station, p.opening_id, p.note.clone(), user, now_text(now)],
+        params![t, p.resident_id, p.employer.clone(), p.job.clone(), p.starts_on, p.contract_type.clone(), p.via_station, p.opening_id, p.note.clone(), user, now_text(now)],
     )?;
     set_seeker_status(c, t, p.resident_id, SeekerStatus::Placed)?;
     Ok(id)
@@ -986,13 +982,13 @@ fn placement_from(r: &Row) -> Result<Placement> {
         place_path: path(&r.text(4)?)?,
         employer: r.text(5)?,
         job: r.text(6)?,
-        starts_on: r.text(7)?,
+        starts_on: r.date(7)?,
         contract_type: r.get(8)?,
         via_station: r.bool(9)?,
         opening_id: r.opt_int(10)?,
         note: r.text(11)?,
         last_outcome: r.opt_text(12)?,
-        last_followup_on: r.opt_text(13)?,
+        last_followup_on: r.opt_date(13)?,
     }))
 }
 
@@ -1046,7 +1042,7 @@ pub fn placements_by_ids(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec
 pub struct Followup {
     pub id: i64,
     pub placement_id: Option<i64>,
-    pub followed_on: String,
+    pub followed_on: NaiveDate,
     pub outcome: String,
     pub note: String,
     pub by: Option<String>,
@@ -1092,9 +1088,9 @@ pub struct DueFollowup {
     pub place_path: PlacePath,
     pub employer: String,
     pub job: String,
-    pub starts_on: String,
+    pub starts_on: NaiveDate,
     pub month: u32,
-    pub due_on: String,
+    pub due_on: NaiveDate,
 }
 
 /// Follow-ups owed by `until` (overdue ones included), soonest first. Placements older than
@@ -1124,15 +1120,15 @@ pub fn followups_due(
         params![t, oldest],
     )? {
         let e = done.entry(r.int(0)?).or_default();
-        e.0.push(date(&r.text(1)?)?);
+        e.0.push(r.date(1)?);
         e.1 |= r.text(2)? == "left";
     }
     let mut due_ones = Vec::new();
     for r in rows {
         let id = r.int(0)?;
-        let starts_on = r.text(4)?;
+        let starts_on = r.date(4)?;
         let (dates, left) = done.remove(&id).unwrap_or_default();
-        if let Some((month, due)) = rules::next_followup(date(&starts_on)?, &dates, left)
+        if let Some((month, due)) = rules::next_followup(starts_on, &dates, left)
             && due <= until
         {
             due_ones.push((id, r.int(1)?, r.text(2)?, r.text(3)?, starts_on, month, due));
@@ -1168,7 +1164,7 @@ pub fn followups_due(
             job,
             starts_on,
             month,
-            due_on: due.format("%Y-%m-%d").to_string(),
+            due_on: due,
         });
     }
     out.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.placement_id.cmp(&b.placement_id)));
@@ -1183,8 +1179,8 @@ pub struct CourseHistory {
     pub course_id: i64,
     pub course: String,
     pub category: Category,
-    pub starts_on: String,
-    pub ends_on: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
     pub status: EnrolmentStatus,
     pub attended: i64,
     pub sessions: i64,
@@ -1285,7 +1281,7 @@ pub fn employment_rate(
         .map(|r| {
             Ok(rules::Completion {
                 resident_id: r.int(0)?,
-                course_starts_on: date(&r.text(1)?)?,
+                course_starts_on: r.date(1)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -1305,7 +1301,7 @@ pub fn employment_rate(
             .entry(r.int(0)?)
             .or_default()
             .placements
-            .push(date(&r.text(1)?)?);
+            .push(r.date(1)?);
     }
     for r in c.query(
         &format!("SELECT resident_id FROM followups WHERE community_id = ? AND placement_id IS NULL AND outcome = 'not_employed' AND resident_id IN ({scope})"),

@@ -6,15 +6,11 @@ use crate::error::StoreError;
 use crate::photo::Photo;
 use crate::{Tenant, from_row, params};
 use chrono::{DateTime, NaiveDate, Utc};
+use linli_core::clock::Stamp;
 use linli_core::partners::{
     ActivityKind, CommitteePost, Delivered, NeedStatus, PartnerKind, ResourceKind,
 };
 use serde::Serialize;
-
-fn date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|e| StoreError::Db(format!("bad date {s}: {e}")))
-}
 
 // ---- partner units ----
 
@@ -113,7 +109,7 @@ pub struct Agreement {
     pub community_id: i64,
     pub partner_id: i64,
     pub partner_name: String,
-    pub signed_on: String,
+    pub signed_on: NaiveDate,
     pub valid_from: String,
     pub valid_to: String,
     pub parties: String,
@@ -124,7 +120,7 @@ pub struct Agreement {
 
 pub struct AgreementInput {
     pub partner_id: i64,
-    pub signed_on: String,
+    pub signed_on: NaiveDate,
     pub valid_from: String,
     pub valid_to: String,
     pub parties: String,
@@ -144,7 +140,7 @@ pub fn create_agreement(
     let id = c.insert(
         "INSERT INTO agreements (community_id, partner_id, signed_on, valid_from, valid_to, parties, body, renews_id, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![t, a.partner_id, a.signed_on.clone(), a.valid_from.clone(), a.valid_to.clone(), a.parties.clone(), a.body.clone(), a.renews_id, user, now_text(now)],
+        params![t, a.partner_id, a.signed_on, a.valid_from.clone(), a.valid_to.clone(), a.parties.clone(), a.body.clone(), a.renews_id, user, now_text(now)],
     )?;
     for (kind, target) in &a.commitments {
         c.execute(
@@ -177,7 +173,7 @@ fn agreements_where(c: &mut dyn Conn, cond: &str, args: &[Value]) -> Result<Vec<
             community_id: r.int(1)?,
             partner_id: r.int(2)?,
             partner_name: r.text(3)?,
-            signed_on: r.text(4)?,
+            signed_on: r.date(4)?,
             valid_from: r.text(5)?,
             valid_to: r.text(6)?,
             parties: r.text(7)?,
@@ -238,7 +234,7 @@ pub struct Activity {
     pub partner_id: i64,
     pub partner_name: String,
     pub kind: ActivityKind,
-    pub on: String,
+    pub on: NaiveDate,
     pub place: String,
     pub participants: Option<i64>,
     pub hours_tenths: Option<i64>,
@@ -249,7 +245,7 @@ pub struct Activity {
 pub struct ActivityInput {
     pub partner_id: i64,
     pub kind: String,
-    pub on: String,
+    pub on: NaiveDate,
     pub place: String,
     pub participants: Option<i64>,
     pub hours_tenths: Option<i64>,
@@ -267,7 +263,7 @@ pub fn add_activity(
     c.insert(
         "INSERT INTO partner_activities (community_id, partner_id, kind, held_on, place, participants, hours_tenths, residents_served, note, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![t, a.partner_id, a.kind.clone(), a.on.clone(), a.place.clone(), a.participants, a.hours_tenths, a.residents_served.clone(), a.note.clone(), user, now_text(now)],
+        params![t, a.partner_id, a.kind.clone(), a.on, a.place.clone(), a.participants, a.hours_tenths, a.residents_served.clone(), a.note.clone(), user, now_text(now)],
     )
 }
 
@@ -372,7 +368,7 @@ pub fn delivered(list: &[Activity]) -> Result<Vec<(i64, Delivered)>> {
         .map(|(a, kind)| {
             Ok((
                 a.partner_id,
-                Delivered { kind, on: date(&a.on)?, hours_tenths: a.hours_tenths.unwrap_or(0) },
+                Delivered { kind, on: a.on, hours_tenths: a.hours_tenths.unwrap_or(0) },
             ))
         })
         .collect()
@@ -426,7 +422,7 @@ pub fn posts(c: &mut dyn Conn, t: Tenant) -> Result<Vec<Post>> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Meeting {
     pub id: i64,
-    pub held_on: String,
+    pub held_on: NaiveDate,
     pub title: String,
     pub minutes: String,
     pub attendance: String,
@@ -436,7 +432,7 @@ pub struct Meeting {
 pub fn add_meeting(c: &mut dyn Conn, t: Tenant, m: &Meeting, now: DateTime<Utc>) -> Result<i64> {
     c.insert(
         "INSERT INTO committee_meetings (community_id, held_on, title, minutes, attendance, attendees, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        params![t, m.held_on.clone(), m.title.clone(), m.minutes.clone(), m.attendance.clone(), m.attendees, now_text(now)],
+        params![t, m.held_on, m.title.clone(), m.minutes.clone(), m.attendance.clone(), m.attendees, now_text(now)],
     )
 }
 
@@ -511,15 +507,15 @@ pub struct Need {
     pub partner_id: Option<i64>,
     pub partner_name: Option<String>,
     pub claim_note: String,
-    pub claimed_on: Option<String>,
-    pub confirmed_on: Option<String>,
+    pub claimed_on: Option<NaiveDate>,
+    pub confirmed_on: Option<NaiveDate>,
     pub owner: String,
     pub plan: String,
     pub milestones: String,
     pub progress: String,
-    pub completed_on: Option<String>,
+    pub completed_on: Option<NaiveDate>,
     pub verdict: String,
-    pub created_at: String,
+    pub created_at: Stamp,
 }
 
 pub struct NeedInput {

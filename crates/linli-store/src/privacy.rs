@@ -10,6 +10,7 @@
 
 use crate::{Conn, Result, Row, Tenant, Value, now_text, params};
 use chrono::{DateTime, Utc};
+use linli_core::clock::Stamp;
 use linli_core::privacy::{pseudonym, redact_person};
 use linli_core::roster::ResidentStatus;
 use schemars::JsonSchema;
@@ -428,7 +429,7 @@ pub fn gather(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Vec<Section>> {
 /// `audit.object.<kind>`).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Handled {
-    pub at: String,
+    pub at: Stamp,
     pub by: String,
     pub action: String,
     pub object_kind: String,
@@ -480,7 +481,7 @@ pub fn handled(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<Vec<Handled>> {
                 out.push((
                     r.int(0)?,
                     Handled {
-                        at: r.text(1)?,
+                        at: r.stamp(1)?,
                         by: r.text(2)?,
                         action: r.text(3)?,
                         object_kind: (*kind).to_string(),

@@ -4,7 +4,7 @@
 use crate::db::{Conn, Row, now_text};
 use crate::photo::Photo;
 use crate::{Result, Tenant, Value, from_row, params};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 // ---- boards (宣传画廊) ----
@@ -16,7 +16,7 @@ pub struct Board {
     pub location: String,
     /// The day it was retired (no new article is posted on it, its articles keep naming it);
     /// `null` while in use.
-    pub retired_on: Option<String>,
+    pub retired_on: Option<NaiveDate>,
 }
 
 const BOARD_COLUMNS: &str = "id, name, location, retired_on FROM publicity_boards";
@@ -138,7 +138,7 @@ pub struct Article {
     pub author: String,
     pub tags: Vec<String>,
     pub board_id: Option<i64>,
-    pub published_on: String,
+    pub published_on: NaiveDate,
 }
 
 const ARTICLE_COLUMNS: &str = "id, title, body, author, tags, board_id, published_on FROM articles";
@@ -149,7 +149,7 @@ fn article_row(r: &Row) -> Result<Article> {
         id, title, body, author;
         tags: tags.split('、').filter(|s| !s.is_empty()).map(str::to_string).collect(),
         board_id: r.opt_int(5)?,
-        published_on: r.text(6)?,
+        published_on: r.date(6)?,
     }))
 }
 
@@ -385,7 +385,7 @@ pub fn first_photos(c: &mut dyn Conn, t: Tenant, ids: &[i64]) -> Result<Vec<(i64
 pub struct PaperIssue {
     pub id: i64,
     pub number: i64,
-    pub published_on: String,
+    pub published_on: NaiveDate,
     /// The articles' ids in the order they are printed.
     pub article_ids: Vec<i64>,
 }
@@ -457,7 +457,7 @@ pub fn issues(c: &mut dyn Conn, t: Tenant, up_to: Option<&str>) -> Result<Vec<Pa
         out.push(PaperIssue {
             id,
             number: r.int(1)?,
-            published_on: r.text(2)?,
+            published_on: r.date(2)?,
             article_ids: issue_articles(c, id)?,
         });
     }

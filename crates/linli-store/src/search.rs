@@ -37,6 +37,7 @@
 //! intersected as a scope token instead.
 //! The page's rows are read last, by id and community.
 
+use chrono::NaiveDate;
 mod postings;
 mod stats;
 
@@ -445,7 +446,7 @@ pub struct Hit {
     pub ref_id: i64,
     pub title: String,
     pub body: String,
-    pub published_on: String,
+    pub published_on: NaiveDate,
     pub in_title: bool,
 }
 
@@ -890,7 +891,7 @@ fn load(c: &mut dyn Conn, t: Tenant, page: &Page) -> Result<Vec<Hit>> {
                 ref_id: r.int(2)?,
                 title: r.text(3)?,
                 body: r.text(4)?,
-                published_on: r.text(5)?,
+                published_on: r.date(5)?,
                 in_title: false,
             },
         );

@@ -3,7 +3,7 @@
 
 use crate::db::{Conn, Row, now_text};
 use crate::{Result, Tenant, from_row, params, places, reports};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linli_core::fund::Method;
 use linli_core::mask::mask_name;
 use linli_core::partners::ActivityKind;
@@ -108,7 +108,7 @@ pub struct Candidate {
     pub summary: String,
     /// Help records (case) or follow-ups (placement) in the year.
     pub events: i64,
-    pub last_on: String,
+    pub last_on: Option<NaiveDate>,
     pub picked: bool,
     /// The records suggest it: the most helped household, the longest-serving volunteer, the
     /// biggest partner project (told until a worker saves the year's picks).
@@ -150,7 +150,7 @@ pub fn candidates(
             consented,
             summary: private_summary(&r.text(3)?, &name, consented),
             events: r.int(4)?,
-            last_on: r.opt_text(5)?.unwrap_or_default(),
+            last_on: r.opt_date(5)?,
             picked: picked.contains(&(StoryKind::Case, id)),
             suggested: suggested.contains(&(StoryKind::Case, id)),
         });
@@ -176,7 +176,7 @@ pub fn candidates(
             consented,
             summary: format!("{}起在{}从事{}（{via}）", r.text(6)?, r.text(3)?, r.text(4)?),
             events: r.int(8)?,
-            last_on: r.opt_text(9)?.unwrap_or_default(),
+            last_on: r.opt_date(9)?,
             picked: picked.contains(&(StoryKind::Placement, id)),
             suggested: suggested.contains(&(StoryKind::Placement, id)),
         });
@@ -196,7 +196,7 @@ pub fn candidates(
                 v.hours_tenths as f64 / 10.0
             ),
             events: v.services,
-            last_on: v.last_on.clone(),
+            last_on: v.last_on,
             picked: picked.contains(&(StoryKind::Volunteer, v.id)),
             suggested: suggested.contains(&(StoryKind::Volunteer, v.id)),
         });
@@ -210,7 +210,7 @@ pub fn candidates(
             consented: true,
             summary: p.text(),
             events: p.participants.unwrap_or(0),
-            last_on: p.held_on.clone(),
+            last_on: Some(p.held_on),
             picked: picked.contains(&(StoryKind::PartnerProject, p.id)),
             suggested: suggested.contains(&(StoryKind::PartnerProject, p.id)),
         });
@@ -228,7 +228,7 @@ struct VolunteerRow {
     since_year: i32,
     services: i64,
     hours_tenths: i64,
-    last_on: String,
+    last_on: Option<NaiveDate>,
 }
 
 fn volunteer_rows(
@@ -254,16 +254,16 @@ fn volunteer_rows(
     )?;
     rows.iter()
         .map(|r| {
-            let first = r.opt_text(4)?.unwrap_or_default();
+            let first = r.opt_date(4)?;
             Ok(VolunteerRow {
                 id: r.int(0)?,
                 name: r.text(1)?,
                 consented: r.int(2)? != 0,
                 place_path: r.opt_text(3)?,
-                since_year: first.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0),
+                since_year: first.map_or(0, |d| d.year()),
                 services: r.int(5)?,
                 hours_tenths: r.opt_int(6)?.unwrap_or(0),
-                last_on: r.opt_text(7)?.unwrap_or_default(),
+                last_on: r.opt_date(7)?,
             })
         })
         .collect()
@@ -275,7 +275,7 @@ struct ProjectRow {
     id: i64,
     partner: String,
     kind: String,
-    held_on: String,
+    held_on: NaiveDate,
     place: String,
     participants: Option<i64>,
     hours_tenths: Option<i64>,
@@ -293,7 +293,7 @@ impl ProjectRow {
         let what = ActivityKind::parse(&self.kind).map_or("共建活动", |k| k.label_zh());
         summary::partner_project_story_text(
             &self.partner,
-            &self.held_on,
+            self.held_on,
             what,
             &self.place,
             self.participants,
@@ -542,7 +542,7 @@ fn placement_story(c: &mut dyn Conn, community_id: i64, id: i64) -> Result<Optio
     else {
         return Ok(None);
     };
-    let followup = match (r.opt_text(6)?, r.opt_text(7)?) {
+    let followup = match (r.opt_date(6)?, r.opt_text(7)?) {
         (Some(on), Some(outcome)) => Some((on, outcome)),
         _ => None,
     };
@@ -551,9 +551,9 @@ fn placement_story(c: &mut dyn Conn, community_id: i64, id: i64) -> Result<Optio
             &printed(&r.text(0)?, r.int(1)? != 0),
             &r.text(2)?,
             &r.text(3)?,
-            &r.text(4)?,
+            r.date(4)?,
             r.int(5)? != 0,
-            followup.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+            followup.as_ref().map(|(on, outcome)| (*on, outcome.as_str())),
         ),
         at: summary::JOB_STORIES_LINE,
     }))
@@ -745,7 +745,7 @@ pub fn donors(c: &mut dyn Conn, t: Tenant, from: &str, to: &str) -> Result<Ledge
                 (_, false) => mask_name(&d.donor_name),
             };
             vec![
-                d.received_on.clone(),
+                d.received_on.to_string(),
                 d.receipt_no.clone(),
                 name,
                 match d.donor_kind.as_str() {

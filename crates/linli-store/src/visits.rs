@@ -7,6 +7,7 @@ use crate::params;
 use crate::{Result, Tenant, from_row};
 use chrono::{DateTime, NaiveDate, Utc};
 use linli_core::PlacePath;
+use linli_core::clock::Stamp;
 use linli_core::visits::{self, Occasion, Person, PlanStatus, Progress, TargetStatus, VisitRule};
 use serde::Serialize;
 
@@ -26,12 +27,12 @@ pub struct Plan {
     pub community_id: i64,
     pub name: String,
     pub occasion: Occasion,
-    pub visit_on: String,
+    pub visit_on: NaiveDate,
     pub rules: Vec<String>,
     pub min_age: i64,
     pub gift: String,
     pub status: PlanStatus,
-    pub created_at: String,
+    pub created_at: Stamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -51,7 +52,7 @@ pub struct Target {
     pub added_by_hand: bool,
     pub team: String,
     pub status: TargetStatus,
-    pub visited_on: Option<String>,
+    pub visited_on: Option<NaiveDate>,
     pub items: serde_json::Value,
     pub amount_fen: Option<i64>,
     pub participants: String,
@@ -71,7 +72,7 @@ fn plan_from(r: &crate::Row) -> Result<Plan> {
         min_age: r.int(6)?,
         gift: r.text(7)?,
         status: r.get(8)?,
-        created_at: r.text(9)?,
+        created_at: r.stamp(9)?,
     }))
 }
 
@@ -300,7 +301,7 @@ fn target_from(r: &crate::Row) -> Result<Target> {
         added_by_hand: r.bool(11)?,
         team: r.text(12)?,
         status: r.get(13)?,
-        visited_on: r.opt_text(14)?,
+        visited_on: r.opt_date(14)?,
         items: serde_json::from_str(&r.text(15)?).unwrap_or(serde_json::Value::Array(Vec::new())),
         amount_fen: r.opt_int(16)?,
         participants: r.text(17)?,
@@ -403,7 +404,7 @@ pub fn assign_team(
 
 pub struct VisitInput {
     pub status: TargetStatus,
-    pub on: String,
+    pub on: NaiveDate,
     /// `[{"name", "quantity"}]`.
     pub items_json: String,
     pub amount_fen: Option<i64>,
@@ -440,7 +441,7 @@ pub fn record_visit(
          WHERE id = ?",
         params![
             v.status.as_str(),
-            v.on.clone(),
+            v.on,
             items,
             amount,
             v.participants.trim(),

@@ -8,7 +8,8 @@
 use crate::db::{Conn, Row, now_text};
 use crate::error::StoreError;
 use crate::{Result, Tenant, Value, from_row, params};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use linli_core::clock::Stamp;
 use linli_core::volunteers::{GroupKind, VolunteerCorrectionStatus};
 use serde::Serialize;
 
@@ -98,7 +99,7 @@ pub struct Member {
     pub resident_id: i64,
     pub name: String,
     pub leader: bool,
-    pub joined_on: String,
+    pub joined_on: NaiveDate,
 }
 
 /// Adds a resident to a group (or changes whether they lead it).
@@ -149,7 +150,7 @@ pub struct VolunteerInput {
     pub organisation: String,
     pub minor: bool,
     pub guardian_consent: bool,
-    pub consent_on: String,
+    pub consent_on: NaiveDate,
 }
 
 /// A volunteer's record. The ID number and phone are as stored: the caller masks them.
@@ -167,7 +168,7 @@ pub struct Volunteer {
     pub organisation: String,
     pub minor: bool,
     pub guardian_consent: bool,
-    pub consent_on: String,
+    pub consent_on: NaiveDate,
     /// All hours credited, in tenths, and how many services.
     pub hours_tenths: i64,
     pub services: i64,
@@ -209,7 +210,7 @@ pub fn create_volunteer(
             v.organisation.clone(),
             v.minor,
             v.guardian_consent,
-            v.consent_on.clone(),
+            v.consent_on,
             user,
             now_text(now),
             now_text(now)
@@ -289,7 +290,7 @@ pub const CORRECTABLE: [&str; 5] = ["name", "phone", "skills", "availability", "
 #[derive(Debug, Clone, Default)]
 pub struct ActivityInput {
     pub name: String,
-    pub held_on: String,
+    pub held_on: NaiveDate,
     pub place: String,
     pub content: String,
     pub group_id: Option<i64>,
@@ -305,7 +306,7 @@ pub struct ActivityInput {
 pub struct Activity {
     pub id: i64,
     pub name: String,
-    pub held_on: String,
+    pub held_on: NaiveDate,
     pub place: String,
     pub content: String,
     pub group_id: Option<i64>,
@@ -357,7 +358,7 @@ pub fn create_activity(
         params![
             t,
             a.name.clone(),
-            a.held_on.clone(),
+            a.held_on,
             a.place.clone(),
             a.content.clone(),
             a.group_id,
@@ -428,7 +429,7 @@ pub struct Service {
     pub id: i64,
     pub activity_id: i64,
     pub activity_name: String,
-    pub held_on: String,
+    pub held_on: NaiveDate,
     pub place: String,
     pub content: String,
     pub organiser: String,
@@ -441,7 +442,7 @@ pub struct Service {
     pub check_out: Option<String>,
     /// Hours credited, in tenths (none yet: signed up only).
     pub hours_tenths: Option<i64>,
-    pub recorded_on: Option<String>,
+    pub recorded_on: Option<NaiveDate>,
     /// Recorded after the ten working days of §11, with the reason.
     pub late: bool,
     pub late_reason: String,
@@ -600,7 +601,7 @@ pub struct Edit {
     pub hours_after: i64,
     pub reason: String,
     pub edited_by: String,
-    pub edited_at: String,
+    pub edited_at: Stamp,
 }
 
 /// The edits of a volunteer's (or one service's) credited hours, oldest first.
@@ -652,8 +653,8 @@ pub struct Correction {
     pub reason: String,
     /// `pending`, `accepted` or `rejected`.
     pub status: VolunteerCorrectionStatus,
-    pub asked_at: String,
-    pub decided_at: Option<String>,
+    pub asked_at: Stamp,
+    pub decided_at: Option<Stamp>,
     pub note: String,
 }
 
@@ -751,7 +752,7 @@ pub struct Certificate {
     pub activities: String,
     /// The recording organisation (the community's residents' committee).
     pub issuer: String,
-    pub issued_on: String,
+    pub issued_on: NaiveDate,
 }
 
 const CERT_COLUMNS: &str =
@@ -793,7 +794,7 @@ pub fn add_certificate(
             k.services,
             k.activities.clone(),
             k.issuer.clone(),
-            k.issued_on.clone(),
+            k.issued_on,
             by,
             now_text(now)
         ],
@@ -835,7 +836,7 @@ pub struct PartyInput {
     pub unit_name: String,
     pub branch: String,
     pub offer: String,
-    pub reported_on: String,
+    pub reported_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -850,7 +851,7 @@ pub struct PartyMember {
     /// Their party branch (党支部).
     pub branch: String,
     pub offer: String,
-    pub reported_on: String,
+    pub reported_on: NaiveDate,
 }
 
 const PARTY_COLUMNS: &str = "m.id, m.volunteer_id, m.resident_id, m.partner_id, m.name,
@@ -881,7 +882,7 @@ pub fn create_party_member(
             m.unit_name.clone(),
             m.branch.clone(),
             m.offer.clone(),
-            m.reported_on.clone(),
+            m.reported_on,
             now_text(now)
         ],
     )

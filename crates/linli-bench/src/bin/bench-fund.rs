@@ -25,7 +25,9 @@ fn measure(label: &str, db: &Db, gifts: usize) -> BoxResult<()> {
                 c,
                 community,
                 &DecisionInput {
-                    decided_on: "2011-03-15".into(),
+                    decided_on: "2011-03-15"
+                        .parse()
+                        .map_err(|e| StoreError::Other(format!("{e}")))?,
                     basis: linli_core::fund::MeetingBasis::Residents,
                     eligible: 150,
                     attendance: 86,

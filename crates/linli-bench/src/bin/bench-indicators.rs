@@ -142,7 +142,8 @@ fn add_year(db: &Db, community: i64, year: i32, now: DateTime<Utc>) -> BoxResult
                     &case,
                     &HelpInput {
                         kind: if m % 2 == 0 { "goods" } else { "cash" }.into(),
-                        given_on: format!("{year}-{month:02}-15"),
+                        given_on: chrono::NaiveDate::from_ymd_opt(year, month as u32, 15)
+                            .ok_or_else(|| StoreError::Other(format!("{year}-{month}-15")))?,
                         amount_fen: (m % 2 == 1).then_some(50_000),
                         items_json: r#"[{"name":"米","quantity":"25kg"}]"#.into(),
                         source: "社区".into(),
@@ -159,7 +160,8 @@ fn add_year(db: &Db, community: i64, year: i32, now: DateTime<Utc>) -> BoxResult
                 c,
                 linli_store::Tenant::new(community),
                 &DecisionInput {
-                    decided_on: format!("{}-03-15", year - 5),
+                    decided_on: chrono::NaiveDate::from_ymd_opt(year - 5, 3, 15)
+                        .ok_or_else(|| StoreError::Other(format!("{}-03-15", year - 5)))?,
                     basis: linli_core::fund::MeetingBasis::Residents,
                     eligible: 150,
                     attendance: 86,

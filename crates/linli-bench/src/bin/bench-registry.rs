@@ -445,7 +445,7 @@ fn build_community(
                         id_number: g.id_number(p.birth, p.gender),
                         name: p.name,
                         gender: Some(p.gender.as_str().to_string()),
-                        birth_date: Some(date_text(p.birth)),
+                        birth_date: Some(p.birth),
                         phone: (a >= 14 && g.rng.chance(92)).then(|| g.phone()),
                         household_id: Some(hh.id),
                         relation: p.relation.to_string(),
@@ -897,7 +897,7 @@ fn export_row(r: &ResidentRow) -> Vec<String> {
             _ => "",
         }
         .to_string(),
-        r.birth_date.clone().unwrap_or_default(),
+        r.birth_date.map(|d| d.to_string()).unwrap_or_default(),
         r.id_number.as_deref().map(linli_core::mask::mask_id_number).unwrap_or_default(),
         r.phone.as_deref().map(linli_core::mask::mask_phone).unwrap_or_default(),
         r.building.clone().unwrap_or_default(),

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::Method;
 use axum::response::Response;
+use chrono::NaiveDate;
 use linli_app::assistance::{
     self as ops, ApplicationDraft, ApplicationOpened, AuthorisationDraft, AuthorisationRecorded,
     CaseDraft, CaseStatusDraft, DecisionDraft, HelpDraft, Posting, RecheckDraft, RecheckRecorded,
@@ -33,11 +34,11 @@ struct CaseJson {
     worker_name: Option<String>,
     status: CaseStatus,
     closed_reason: String,
-    next_review_on: Option<String>,
+    next_review_on: Option<NaiveDate>,
     conflict_of_interest: bool,
-    created_at: String,
+    created_at: linli_core::clock::Stamp,
     help_count: i64,
-    last_help_on: Option<String>,
+    last_help_on: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     kinds: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,7 +48,7 @@ struct CaseJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     legal_basis: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    consent_on: Option<Option<String>>,
+    consent_on: Option<Option<NaiveDate>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     conflict_note: Option<String>,
 }

@@ -142,14 +142,6 @@ pub async fn clean_photos_up_to(
     .map_err(|e| AppError::Internal(format!("photo task failed: {e}")))?
 }
 
-fn fmt(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-fn parse_day(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
 fn category_label(lang: Lang, cats: &[store::Category], code: &str) -> String {
     cats.iter().find(|c| c.code == code).map_or_else(
         || code.to_string(),
@@ -191,10 +183,7 @@ fn urgency_chip(
     today: NaiveDate,
     cal: &linli_core::workdays::Calendar,
 ) -> Markup {
-    let Some(due) = parse_day(&a.resolve_by) else {
-        return html! {};
-    };
-    match rules::affair_urgency(a.status, due, today, cal) {
+    match rules::affair_urgency(a.status, a.resolve_by, today, cal) {
         Urgency::Overdue => layout::chip("err", &t(lang, "affairs.overdue")),
         Urgency::DueSoon => layout::chip("warn", &t(lang, "affairs.due_soon")),
         _ => html! {},
@@ -208,9 +197,10 @@ fn assumed(lang: Lang, a: &Affair, cal: &linli_core::workdays::Calendar) -> Mark
         a.status,
         AffairStatus::Reported | AffairStatus::Assigned | AffairStatus::InProgress
     );
-    match parse_day(&a.resolve_by) {
-        Some(due) if open => super::calendar::assumed_note(lang, cal, &a.reported_on, due),
-        _ => html! {},
+    if open {
+        super::calendar::assumed_note(lang, cal, a.reported_on, a.resolve_by)
+    } else {
+        html! {}
     }
 }
 
@@ -257,8 +247,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError
     let year = today.year();
     let mut items = ops::list(&ctx.state.app, &actor, filter).await?;
     if let Some(y) = q.year {
-        let prefix = format!("{y}-");
-        items.retain(|a| a.reported_on.starts_with(&prefix));
+        items.retain(|a| a.reported_on.year() == y);
     }
     let ops::ListExtras { categories: cats, calendar: cal, facts } =
         ops::list_extras(&ctx.state.app, &actor).await?;
@@ -442,14 +431,6 @@ async fn create_submit(ctx: Ctx, Form(pairs): Form<Pairs>) -> Result<Response, A
     }
 }
 
-/// The Shanghai date of a stored UTC time (an event at 23:00 UTC happened the next day there).
-fn local_day(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at).map_or_else(
-        |_| at.get(..10).unwrap_or("").to_string(),
-        |t| fmt(linli_core::clock::shanghai(t.with_timezone(&chrono::Utc)).date()),
-    )
-}
-
 /// One line of an issue's history. On the public page (`units` given: the community's partner
 /// units) a holder that is no unit is a person, shown as community staff.
 fn event_line(lang: Lang, e: &store::AffairEvent, units: Option<&[String]>) -> Markup {
@@ -463,7 +444,7 @@ fn event_line(lang: Lang, e: &store::AffairEvent, units: Option<&[String]>) -> M
     };
     html! {
         li {
-            time { (local_day(&e.at)) } " " strong { (t(lang, &key)) }
+            time { (e.at.day()) } " " strong { (t(lang, &key)) }
             @if !to.is_empty() { " → " (to) }
             @if e.kind == AffairStep::Rerouted && !public {
                 @if !e.from_label.is_empty() { " " span.hint { (tf(lang, "affairs.from_holder", &[("from", &e.from_label)])) } }
@@ -532,7 +513,7 @@ async fn detail_page(ctx: Ctx, id: i64, revealed: Option<String>) -> Result<Resp
             } }
             dt { (t(lang, "affairs.status")) } dd { (status_chip(lang, a.status)) " " (urgency_chip(lang, &a, today, &cal)) }
             dt { (t(lang, "affairs.holder")) } dd { (holder_label(lang, &a, false)) }
-            dt { (t(lang, "affairs.deadlines")) } dd { (tf(lang, "affairs.deadlines_text", &[("respond", &a.respond_by), ("resolve", &a.resolve_by)])) (assumed(lang, &a, &cal)) }
+            dt { (t(lang, "affairs.deadlines")) } dd { (tf(lang, "affairs.deadlines_text", &[("respond", &a.respond_by.to_string()), ("resolve", &a.resolve_by.to_string())])) (assumed(lang, &a, &cal)) }
             @if !a.resolution.is_empty() { dt { (t(lang, "affairs.resolution")) } dd { (a.resolution) } }
             @if let Some(r) = &a.rating { dt { (t(lang, "affairs.rating")) } dd { (label(lang, "rating", r.as_str())) @if !a.rating_note.is_empty() { "（" (a.rating_note) "）" } } }
             @if let Some(n) = a.need_id { dt { (t(lang, "affairs.need")) } dd { a href="/partners/lists" { (tf(lang, "affairs.need_no", &[("n", &n.to_string())])) } } }
@@ -564,7 +545,7 @@ async fn detail_page(ctx: Ctx, id: i64, revealed: Option<String>) -> Result<Resp
                     form.form #assign-form method="post" action={ "/affairs/" (a.id) "/assign" } {
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                         (layout::select(lang, "to", "affairs.assign_to", &std::iter::once((String::new(), t(lang, "affairs.choose"))).chain(staff_list.iter().map(|(i, n)| (format!("u{i}"), format!("{} · {n}", t(lang, "affairs.worker"))))).chain(units.iter().map(|u| (format!("p{}", u.id), format!("{} · {}", t(lang, "affairs.partner"), u.name)))).collect::<Vec<_>>(), "", None))
-                        (layout::field(lang, "due_on", "affairs.due_on", "date", &a.resolve_by, None, None))
+                        (layout::field(lang, "due_on", "affairs.due_on", "date", &a.resolve_by.to_string(), None, None))
                         @if a.status != AffairStatus::Reported { (layout::field(lang, "reason", "affairs.reason", "text", "", None, Some("off"))) p.hint { (t(lang, "affairs.reroute_hint")) } }
                         div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "affairs.dispatch")) } }
                     }
@@ -925,7 +906,7 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let due: Vec<(&Affair, Urgency)> = items
         .iter()
         .filter_map(|a| {
-            let by = parse_day(&a.resolve_by)?;
+            let by = a.resolve_by;
             let u = rules::affair_urgency(a.status, by, today, &cal);
             // Staff see what awaits dispatch and what runs late; whoever holds an issue
             // (a liaison, a worker it was dispatched to) sees every one it holds.

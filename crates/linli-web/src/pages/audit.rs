@@ -15,17 +15,6 @@ use serde_json::Value;
 
 pub const PER_PAGE: i64 = 50;
 
-/// A stored UTC timestamp shown in Shanghai time, to the minute.
-pub fn local_time(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| {
-            linli_core::clock::shanghai(t.with_timezone(&chrono::Utc))
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| at.to_string())
-}
-
 pub use crate::labels::{action_label, object_label};
 
 /// The catalogue's words for `audit.<family>.<code>`, if it has any.
@@ -119,7 +108,7 @@ async fn list(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, AppError
                 tbody {
                     @for r in &items {
                         tr {
-                            td.nowrap { (local_time(&r.at)) }
+                            td.nowrap { (r.at.minute()) }
                             td { (r.actor) }
                             td { (action_label(lang, &r.action)) }
                             td {

@@ -22,8 +22,7 @@ use serde::Deserialize;
 /// The warning beside a deadline counted from `start` (a stored date) to `due` through a year
 /// without a holiday schedule: "2027年节假日安排尚未导入，截止日按周末推算，请核对". Nothing when
 /// the date is certain.
-pub fn assumed_note(lang: Lang, cal: &Calendar, start: &str, due: NaiveDate) -> Markup {
-    let start = NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap_or(due);
+pub fn assumed_note(lang: Lang, cal: &Calendar, start: NaiveDate, due: NaiveDate) -> Markup {
     let years = cal.assumed_after(start, due);
     if years.is_empty() {
         return html! {};
@@ -110,7 +109,7 @@ fn years_table(lang: Lang, years: &[CalendarYear], open: Option<i32>) -> Markup 
                             td.num { (y.holidays) }
                             td.num { (y.workdays) }
                             td { @match (&y.loaded_by, &y.loaded_at) {
-                                (Some(by), Some(at)) if !at.is_empty() => { (by) " · " (super::audit::local_time(at)) }
+                                (Some(by), Some(at)) => { (by) " · " (at.minute()) }
                                 (Some(by), _) => { (by) }
                                 _ => { span.hint { "—" } }
                             } }

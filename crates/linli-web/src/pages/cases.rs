@@ -14,7 +14,6 @@ use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use chrono::NaiveDate;
 use linli_app::assistance::{
     self as ops, ApplicationDraft, CaseDraft, CaseStatusDraft, HelpDraft, HelpItem, add_help,
     complete_step, create_case, open_application,
@@ -82,7 +81,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError
                                 td data-label=(t(lang, "cases.status")) { (layout::chip(match k.status { CaseStatus::Open => "warn", CaseStatus::Monitoring => "info", CaseStatus::Closed => "muted" }, &t(lang, &format!("cases.status.{}", k.status)))) }
                                 td data-label=(t(lang, "cases.worker")) { (k.worker_name.clone().unwrap_or_default()) }
                                 td.num data-label=(t(lang, "cases.help_count")) { (k.help_count) }
-                                td.nowrap data-label=(t(lang, "cases.last_help")) { (k.last_help_on.clone().unwrap_or_default()) }
+                                td.nowrap data-label=(t(lang, "cases.last_help")) { (k.last_help_on.unwrap_or_default()) }
                             }
                         }
                     }
@@ -255,7 +254,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                 dt { (t(lang, "cases.legal_basis")) } dd { (assistance::LegalBasis::parse(&k.legal_basis).map_or(String::new(), |b| label(lang, "legal_basis", b.as_str()))) @if let Some(c) = &k.consent_on { "（" (c) "）" } }
             }
             dt { (t(lang, "cases.worker")) } dd { (k.worker_name.clone().unwrap_or_default()) }
-            dt { (t(lang, "cases.next_review")) } dd { (k.next_review_on.clone().unwrap_or_default()) }
+            dt { (t(lang, "cases.next_review")) } dd { (k.next_review_on.unwrap_or_default()) }
             @if k.conflict_of_interest { dt { (t(lang, "cases.conflict")) } dd { (layout::chip("warn", &t(lang, "cases.conflicted"))) " " (k.conflict_note) } }
         }
         @if sensitive {
@@ -320,9 +319,9 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                     h3 { a href={ "/applications/" (a.id) } { (label(lang, "application_kind", a.kind.as_str())) } " " (layout::chip("info", &t(lang, &format!("cases.app_status.{}", a.status)))) }
                     ul.plain {
                         @for s in &a.steps {
-                            @let due = NaiveDate::parse_from_str(&s.due_on, "%Y-%m-%d").unwrap_or(today);
+                            @let due = s.due_on;
                             li { (urgency_chip(lang, assistance::urgency(due, s.done_on.is_some(), today, &cal))) " " (s.name) " · " (t(lang, "cases.due")) " " (s.due_on)
-                                @if s.done_on.is_none() { (super::calendar::assumed_note(lang, &cal, &a.accepted_on, due)) } }
+                                @if s.done_on.is_none() { (super::calendar::assumed_note(lang, &cal, a.accepted_on, due)) } }
                         }
                     }
                 }
@@ -512,10 +511,10 @@ async fn application_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, App
                 thead { tr { th { (t(lang, "cases.step")) } th { (t(lang, "cases.due")) } th { (t(lang, "cases.state")) } th { (t(lang, "cases.rule")) } th {} } }
                 tbody {
                     @for s in &a.steps {
-                        @let due = NaiveDate::parse_from_str(&s.due_on, "%Y-%m-%d").unwrap_or(today);
+                        @let due = s.due_on;
                         tr {
                             td { (s.name) @if !s.note.is_empty() { br; span.hint { (s.note) } } }
-                            td data-label=(t(lang, "cases.due")) { span.nowrap { (s.due_on) } @if s.done_on.is_none() { (super::calendar::assumed_note(lang, &cal, &a.accepted_on, due)) } }
+                            td data-label=(t(lang, "cases.due")) { span.nowrap { (s.due_on) } @if s.done_on.is_none() { (super::calendar::assumed_note(lang, &cal, a.accepted_on, due)) } }
                             td.nowrap data-label=(t(lang, "cases.state")) { (urgency_chip(lang, assistance::urgency(due, s.done_on.is_some(), today, &cal))) @if let Some(d) = &s.done_on { " " (d) } }
                             td data-label=(t(lang, "cases.rule")) { span.hint { (s.rule) } }
                             td {
@@ -535,11 +534,9 @@ async fn application_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, App
             }
         }
         @if let Some(d) = &a.decided_on {
-            p.flash.flash-ok { (tf(lang, "cases.decided_on", &[("date", d), ("status", &t(lang, &format!("cases.app_status.{}", a.status)))])) }
+            p.flash.flash-ok { (tf(lang, "cases.decided_on", &[("date", &d.to_string()), ("status", &t(lang, &format!("cases.app_status.{}", a.status)))])) }
             @if a.status == ApplicationStatus::Granted && a.kind == ApplicationKind::Dibao && a.next_recheck_on.is_none() {
-                @if let Some(g) = linli_core::dates::parse_date(d) {
-                    p { (tf(lang, "cases.recheck_due", &[("date", &assistance::recheck_due(g, false).format("%Y-%m-%d").to_string()), ("half", &assistance::recheck_due(g, true).format("%Y-%m-%d").to_string())])) }
-                }
+                p { (tf(lang, "cases.recheck_due", &[("date", &assistance::recheck_due(*d, false).to_string()), ("half", &assistance::recheck_due(*d, true).to_string())])) }
             }
         }
         @if manage && a.status == ApplicationStatus::InProgress {

@@ -26,7 +26,7 @@ pub async fn claim_panel(ctx: &Ctx) -> Result<Markup, AppError> {
         section.panel #my-claim {
             h2 { (t(lang, "claims.title")) }
             @if let Some(k) = &standing.pending {
-                p role="status" { (layout::chip("warn", &t(lang, "claims.pending_chip"))) " " (tf(lang, "claims.pending", &[("date", k.claimed_at.get(..10).unwrap_or(&k.claimed_at))])) }
+                p role="status" { (layout::chip("warn", &t(lang, "claims.pending_chip"))) " " (tf(lang, "claims.pending", &[("date", &k.claimed_at.day().to_string())])) }
             } @else {
                 @if let Some(k) = standing.decided.as_ref().filter(|k| k.status == ClaimStatus::Rejected) {
                     p role="status" { (layout::chip("muted", &t(lang, "claims.rejected_chip"))) " " (k.note) }

@@ -32,10 +32,6 @@ fn status_chip(lang: Lang, status: CorrectionStatus) -> Markup {
     layout::chip(kind, &t(lang, &format!("corrections.status.{status}")))
 }
 
-fn day(at: &str) -> &str {
-    at.get(..10).unwrap_or(at)
-}
-
 /// Her requests and the form to ask, on her own page.
 pub async fn mine_panel(ctx: &Ctx) -> Result<Markup, AppError> {
     let lang = ctx.lang();
@@ -57,7 +53,7 @@ pub async fn mine_panel(ctx: &Ctx) -> Result<Markup, AppError> {
                 ul.plain {
                     @for q in &items {
                         li {
-                            strong { (field_label(lang, q.field.as_str())) } " " (status_chip(lang, q.status)) " " span.hint { (day(&q.requested_at)) }
+                            strong { (field_label(lang, q.field.as_str())) } " " (status_chip(lang, q.status)) " " span.hint { (q.requested_at.day()) }
                             br; (q.message)
                             @if !q.resolution.is_empty() { br; span.hint { (t(lang, "corrections.answer")) "：" (q.resolution) } }
                         }
@@ -91,7 +87,7 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
                 @for q in &items {
                     li {
                         a href={ "/residents/" (q.resident_id) "#corrections" } { (q.resident_name) }
-                        " · " (field_label(lang, q.field.as_str())) " " span.hint { (day(&q.requested_at)) }
+                        " · " (field_label(lang, q.field.as_str())) " " span.hint { (q.requested_at.day()) }
                     }
                 }
             }
@@ -109,7 +105,7 @@ pub fn resident_panel(lang: Lang, csrf: &str, items: &[Correction]) -> Markup {
                 @for q in items {
                     div.correction {
                         p {
-                            strong { (field_label(lang, q.field.as_str())) } " " (status_chip(lang, q.status)) " " span.hint { (day(&q.requested_at)) }
+                            strong { (field_label(lang, q.field.as_str())) } " " (status_chip(lang, q.status)) " " span.hint { (q.requested_at.day()) }
                             br; (q.message)
                             @if !q.resolution.is_empty() { br; span.hint { (t(lang, "corrections.answer")) "：" (q.resolution) } }
                             @if let Some(by) = &q.resolved_by { " " span.hint { "（" (by) "）" } }

@@ -119,7 +119,7 @@ fn boards_markup(lang: Lang, v: &CorridorView, csrf: Option<&str>, corridor_id: 
                             @if !b.board.content.is_empty() { p { (b.board.content) } }
                         }
                         p.hint {
-                            @if let Some(d) = &b.board.updated_on { (tf(lang, "corridors.updated_on", &[("date", d)])) }
+                            @if let Some(d) = &b.board.updated_on { (tf(lang, "corridors.updated_on", &[("date", &d.to_string())])) }
                             @if b.stale { " " (layout::chip("warn", &t(lang, "corridors.stale"))) }
                         }
                         @if let Some(csrf) = csrf {
@@ -161,7 +161,7 @@ async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
         section.panel #corridor-status {
             p {
                 (stars(lang, last.map(|i| i.stars)))
-                @if let Some(i) = last { " " (tf(lang, "corridors.last", &[("date", &i.on), ("score", &i.score.to_string())])) }
+                @if let Some(i) = last { " " (tf(lang, "corridors.last", &[("date", &i.on.to_string()), ("score", &i.score.to_string())])) }
                 " "
                 @if v.high_standard { (layout::chip("ok", &t(lang, "corridors.high_chip"))) } @else { (layout::chip("muted", &t(lang, "corridors.not_high"))) }
             }
@@ -212,7 +212,7 @@ async fn show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                         }
                         @if !i.note.is_empty() { br; span.hint { (i.note) } }
                         @for (pid, _) in v.photos.iter().filter(|(_, iid)| *iid == i.id) {
-                            br; a href={ "/corridors/" (id) "/photos/" (pid) } { img.inspection-photo src={ "/corridors/" (id) "/photos/" (pid) } alt=(tf(lang, "corridors.photo_of", &[("date", &i.on)])) loading="lazy"; }
+                            br; a href={ "/corridors/" (id) "/photos/" (pid) } { img.inspection-photo src={ "/corridors/" (id) "/photos/" (pid) } alt=(tf(lang, "corridors.photo_of", &[("date", &i.on.to_string())])) loading="lazy"; }
                         }
                     }
                 }
@@ -325,7 +325,7 @@ async fn register_xlsx(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response,
         .iter()
         .map(|(name, i)| {
             vec![
-                i.on.clone(),
+                i.on.to_string(),
                 name.clone(),
                 i.score.to_string(),
                 i.stars.to_string(),
@@ -616,7 +616,7 @@ async fn public(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
         p #corridor-public-status {
             (stars(lang, last.map(|i| i.stars)))
             @if v.high_standard { " " (layout::chip("ok", &t(lang, "corridors.high_chip"))) }
-            @if let Some(i) = last { " " span.hint { (tf(lang, "corridors.last_public", &[("date", &i.on)])) } }
+            @if let Some(i) = last { " " span.hint { (tf(lang, "corridors.last_public", &[("date", &i.on.to_string())])) } }
         }
         (boards_markup(lang, &v, None, id))
         p { a href="/public/report" { (t(lang, "corridors.public_report")) } }

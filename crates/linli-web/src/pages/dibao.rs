@@ -54,10 +54,8 @@ pub fn facts(lang: Lang, a: &Application) -> Markup {
         @if let Some(p) = &a.posting_start_on {
             dt { (t(lang, "dibao.posting_period")) }
             dd {
-                @if let Some(start) = linli_core::dates::parse_date(p) {
-                    (p) " – " (linli_core::assistance::posting_ends_on(start).format("%Y-%m-%d"))
-                    " " a href={ "/dibao/posting?on=" (p) } { (t(lang, "dibao.print_posting")) }
-                }
+                (p) " – " (linli_core::assistance::posting_ends_on(*p))
+                " " a href={ "/dibao/posting?on=" (p) } { (t(lang, "dibao.print_posting")) }
             }
         }
         @if let Some(c) = &a.recheck_cycle {
@@ -213,8 +211,8 @@ fn register_table(lang: Lang, apps: &[&Application]) -> Markup {
                                 @if a.entrusted && a.authorisation_on.is_none() { " " (layout::chip("err", &t(lang, "dibao.authorisation_missing_chip"))) } }
                             td.num data-label=(t(lang, "dibao.household_size")) { (a.household_size.map(|n| n.to_string()).unwrap_or_default()) }
                             td.num data-label=(t(lang, "dibao.monthly_amount")) { (a.monthly_amount_fen.map(super::fund::yuan).unwrap_or_default()) }
-                            td.nowrap data-label=(t(lang, "dibao.posting_period")) { (a.posting_start_on.clone().unwrap_or_default()) }
-                            td.nowrap data-label=(t(lang, "dibao.next_recheck")) { (a.next_recheck_on.clone().unwrap_or_default()) }
+                            td.nowrap data-label=(t(lang, "dibao.posting_period")) { (a.posting_start_on.unwrap_or_default()) }
+                            td.nowrap data-label=(t(lang, "dibao.next_recheck")) { (a.next_recheck_on.unwrap_or_default()) }
                         }
                     }
                 }
@@ -271,12 +269,10 @@ async fn posting(ctx: Ctx, Query(q): Query<PostingQuery>) -> Result<Response, Ap
         q.on.filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| today(&ctx).format("%Y-%m-%d").to_string());
     let p = ops::posting(&ctx.state.app, &ctx.actor()?, &on).await?;
-    let date_zh = linli_core::dates::parse_date(&p.on)
-        .map(linli_core::dates::chinese)
-        .unwrap_or_else(|| p.on.clone());
+    let date_zh = linli_core::dates::chinese(p.on);
     let body = html! {
         form.no-print.filters method="get" action="/dibao/posting" {
-            (layout::field(lang, "on", "dibao.posting_on", "date", &p.on, None, None))
+            (layout::field(lang, "on", "dibao.posting_on", "date", &p.on.to_string(), None, None))
             button.btn type="submit" { (t(lang, "dibao.show")) }
             " "
             button.btn.btn-primary type="button" data-print { (t(lang, "dibao.print")) }

@@ -178,7 +178,6 @@ async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
 }
 
 fn due_table(lang: Lang, due: &[store::DueFollowup], today: chrono::NaiveDate) -> Markup {
-    let day = day_text(today);
     html! {
         div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "a11y.table")) {
             table.table.compact {
@@ -186,7 +185,7 @@ fn due_table(lang: Lang, due: &[store::DueFollowup], today: chrono::NaiveDate) -
                 tbody {
                     @for d in due {
                         tr {
-                            td.nowrap { @if d.due_on < day { (layout::chip("err", &t(lang, "employment.overdue"))) " " } (d.due_on) }
+                            td.nowrap { @if d.due_on < today { (layout::chip("err", &t(lang, "employment.overdue"))) " " } (d.due_on) }
                             td { a href={ "/employment/placements/" (d.placement_id) } { (d.resident_name) } }
                             td { (d.employer) }
                             td { (d.job) }
@@ -214,7 +213,7 @@ fn placements_table(lang: Lang, rows: &[Placement]) -> Markup {
                                 td { (p.job) }
                                 td { (label(lang, "contract_type", p.contract_type.as_str())) }
                                 td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
-                                td.nowrap { (outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.clone().unwrap_or_default()) }
+                                td.nowrap { (outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.unwrap_or_default()) }
                             }
                         }
                     }
@@ -300,7 +299,7 @@ async fn placement_new(ctx: Ctx, Query(q): Query<NewPlacementQuery>) -> Result<R
                                 tr {
                                     td { (r.name) }
                                     td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
-                                    td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
+                                    td.nowrap { (r.birth_date.unwrap_or_default()) }
                                     td { a.btn.btn-small.btn-primary href={ "/employment/placements/new?resident=" (r.id) } { (t(lang, "employment.choose")) } }
                                 }
                             }
@@ -361,11 +360,8 @@ async fn placement_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppEr
     let lang = ctx.lang();
     let (p, followups) = ops::placement(&ctx.state.app, &ctx.actor()?, id).await?;
     let today = today(&ctx);
-    let starts = chrono::NaiveDate::parse_from_str(&p.starts_on, "%Y-%m-%d").unwrap_or(today);
-    let done: Vec<chrono::NaiveDate> = followups
-        .iter()
-        .filter_map(|f| chrono::NaiveDate::parse_from_str(&f.followed_on, "%Y-%m-%d").ok())
-        .collect();
+    let starts = p.starts_on;
+    let done: Vec<chrono::NaiveDate> = followups.iter().map(|f| f.followed_on).collect();
     let left = followups.iter().any(|f| f.outcome == "left");
     let next = rules::next_followup(starts, &done, left);
     let manage = can(&ctx, Action::ManageEmployment);
@@ -547,7 +543,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
                             tr {
                                 td.nowrap { (f.referred_on) }
                                 td { (f.employer) " · " (f.job) }
-                                td { (label(lang, "referral_result", f.result.as_str())) " " (f.result_on.clone().unwrap_or_default()) }
+                                td { (label(lang, "referral_result", f.result.as_str())) " " (f.result_on.unwrap_or_default()) }
                                 td {
                                     @if manage && matches!(f.result, ReferralResult::Pending | ReferralResult::Interview) {
                                         form.inline method="post" action={ "/employment/referrals/" (f.id) } {

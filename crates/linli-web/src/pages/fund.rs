@@ -47,17 +47,13 @@ fn kind_label(lang: Lang, kind: EntryKind) -> String {
     t(lang, &format!("fund.kind.{kind}"))
 }
 
-/// A stored `YYYY-MM-DD` as the reader's documents write it: `2026年12月4日` in Chinese
-/// (GB/T 9704, no zero padding), ISO in English.
-fn day(lang: Lang, iso: &str) -> String {
+/// A day as the reader's documents write it: `2026年12月4日` in Chinese (GB/T 9704, no zero
+/// padding), ISO in English.
+fn day(lang: Lang, d: chrono::NaiveDate) -> String {
     match lang {
-        Lang::Zh => linli_core::dates::chinese_text(iso),
-        Lang::En => iso.to_string(),
+        Lang::Zh => linli_core::dates::chinese(d),
+        Lang::En => d.to_string(),
     }
-}
-
-fn day_of(lang: Lang, d: chrono::NaiveDate) -> String {
-    day(lang, &d.format("%Y-%m-%d").to_string())
 }
 
 async fn overview(ctx: Ctx) -> Result<Response, AppError> {
@@ -108,12 +104,12 @@ async fn overview_page(
             Some(d) => {
                 p.hint {
                     @match (&d.basis, d.eligible) {
-                        (Some(basis), Some(eligible)) => (tf(lang, "fund.decision_line_counted", &[("date", &day(lang, &d.decided_on)), ("eligible", &eligible.to_string()), ("basis", &label(lang, "meeting_basis", basis)), ("n", &d.attendance.to_string())])),
-                        _ => (tf(lang, "fund.decision_line", &[("date", &day(lang, &d.decided_on)), ("n", &d.attendance.to_string())])),
+                        (Some(basis), Some(eligible)) => (tf(lang, "fund.decision_line_counted", &[("date", &day(lang, d.decided_on)), ("eligible", &eligible.to_string()), ("basis", &label(lang, "meeting_basis", basis)), ("n", &d.attendance.to_string())])),
+                        _ => (tf(lang, "fund.decision_line", &[("date", &day(lang, d.decided_on)), ("n", &d.attendance.to_string())])),
                     }
                     " " (d.resolution)
                 }
-                p.hint { (tf(lang, "fund.gifts_from", &[("date", &day(lang, &d.decided_on))])) }
+                p.hint { (tf(lang, "fund.gifts_from", &[("date", &day(lang, d.decided_on))])) }
             }
         }
         div.stacked {
@@ -304,7 +300,7 @@ async fn donation_page(
             (layout::select(lang, "method", "fund.method", &methods, &d.method, None))
             (layout::field(lang, "items", "fund.items", "text", &d.items.clone().unwrap_or_default(), None, Some("off")))
             (layout::field(lang, "received_on", "fund.received_on", "date", if d.received_on.is_empty() { "" } else { &d.received_on }, None, None))
-            @if let Some(dec) = &decision { p.hint { (tf(lang, "fund.gifts_from", &[("date", &day(lang, &dec.decided_on))])) } }
+            @if let Some(dec) = &decision { p.hint { (tf(lang, "fund.gifts_from", &[("date", &day(lang, dec.decided_on))])) } }
             label.check { input type="checkbox" name="publish_name" checked[d.publish_name]; " " (t(lang, "fund.publish_name")) }
             p.hint { (t(lang, "fund.publish_hint")) }
             p.hint { (t(lang, "fund.offline_hint")) }
@@ -396,8 +392,8 @@ async fn receipt(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                         tr { th { (t(lang, "fund.donor")) } td { (if d.donor_kind == DonorKind::Anonymous { t(lang, "fund.anonymous") } else { d.donor_name.clone() }) } }
                         tr { th { (t(lang, "fund.amount")) } td { "¥" (yuan(d.amount_fen)) "　" (t(lang, "fund.capitals")) "：" (linli_core::fund::capitals(Fen(d.amount_fen))) } }
                         tr { th { (t(lang, "fund.method")) } td { (label(lang, "pay_method", d.method.as_str())) @if !d.items.is_empty() { "（" (d.items) "）" } } }
-                        tr { th { (t(lang, "fund.received_on")) } td { (day(lang, &d.received_on)) } }
-                        tr { th { (t(lang, "fund.issued_on")) } td { (day_of(lang, today(&ctx))) } }
+                        tr { th { (t(lang, "fund.received_on")) } td { (day(lang, d.received_on)) } }
+                        tr { th { (t(lang, "fund.issued_on")) } td { (day(lang, today(&ctx))) } }
                     }
                 }
             }
@@ -799,7 +795,7 @@ async fn disclosure_page(ctx: Ctx, Query(q): Query<DisclosureQuery>) -> Result<R
                 div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "fund.donors")) {
                     table.table.compact {
                         thead { tr { th { (t(lang, "fund.donor")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.received_on")) } } }
-                        tbody { @for x in &d.donors { tr { td { (x.donor) } td.num { "¥" (yuan(x.amount_fen)) @if x.in_kind { " " span.hint { (t(lang, "fund.in_kind")) "：" (x.items) } } } td.nowrap { (day(lang, &x.received_on)) } } } }
+                        tbody { @for x in &d.donors { tr { td { (x.donor) } td.num { "¥" (yuan(x.amount_fen)) @if x.in_kind { " " span.hint { (t(lang, "fund.in_kind")) "：" (x.items) } } } td.nowrap { (day(lang, x.received_on)) } } } }
                     }
                 }
             }
@@ -808,15 +804,15 @@ async fn disclosure_page(ctx: Ctx, Query(q): Query<DisclosureQuery>) -> Result<R
                 div.table-wrap role="region" tabindex="0" aria-label=(t(lang, "fund.recipients")) {
                     table.table.compact {
                         thead { tr { th { (t(lang, "fund.beneficiary")) } th.num { (t(lang, "fund.amount")) } th { (t(lang, "fund.purpose")) } th { (t(lang, "fund.paid_on")) } } }
-                        tbody { @for x in &d.recipients { tr { td { (x.recipient) } td.num { "¥" (yuan(x.amount_fen)) } td { (x.purpose) } td.nowrap { (day(lang, &x.paid_on)) } } } }
+                        tbody { @for x in &d.recipients { tr { td { (x.recipient) } td.num { "¥" (yuan(x.amount_fen)) } td { (x.purpose) } td.nowrap { (day(lang, x.paid_on)) } } } }
                     }
                 }
             }
             p.hint { (t(lang, "fund.disclosure_hint")) }
-            @if let Some(dec) = &decision { p.hint { (tf(lang, "fund.disclosure_basis", &[("date", &day(lang, &dec.decided_on))])) } }
+            @if let Some(dec) = &decision { p.hint { (tf(lang, "fund.disclosure_basis", &[("date", &day(lang, dec.decided_on))])) } }
             // The posting's own dates: the sheet says when it went up, not when it is looked at.
             @match &posting {
-                Some(p) => p.hint.posting { (tf(lang, "fund.posting_period", &[("from", &day(lang, &p.posted_on)), ("to", &day(lang, &p.ends_on))])) },
+                Some(p) => p.hint.posting { (tf(lang, "fund.posting_period", &[("from", &day(lang, p.posted_on)), ("to", &day(lang, p.ends_on))])) },
                 None => p.hint.posting { (t(lang, "fund.posting_period_blank")) },
             }
             @if let Some((seq, hash)) = &head {
@@ -825,7 +821,7 @@ async fn disclosure_page(ctx: Ctx, Query(q): Query<DisclosureQuery>) -> Result<R
             p.disclosure-sign {
                 (committee_name(&place.name)) "　"
                 @match &posting {
-                    Some(p) => (day(lang, &p.posted_on)),
+                    Some(p) => (day(lang, p.posted_on)),
                     // Not posted yet: the date is written by hand on the day it goes up.
                     None => (t(lang, "fund.sign_date_blank")),
                 }
@@ -834,7 +830,7 @@ async fn disclosure_page(ctx: Ctx, Query(q): Query<DisclosureQuery>) -> Result<R
         @if let Some(caller) = keeper {
             section.panel.no-print #posting {
                 @match &posting {
-                    Some(p) => p { (tf(lang, "fund.posted_line", &[("month", &month_label(lang, &d.month)), ("date", &day(lang, &p.posted_on))])) },
+                    Some(p) => p { (tf(lang, "fund.posted_line", &[("month", &month_label(lang, &d.month)), ("date", &day(lang, p.posted_on))])) },
                     None => {
                         h2 { (t(lang, "fund.record_posting")) }
                         p.hint { (t(lang, "fund.record_posting_hint")) }
@@ -895,7 +891,7 @@ pub async fn home_panel(ctx: &Ctx) -> Result<Markup, AppError> {
         html! {
             a href={ "/residents/" (d.beneficiary_resident_id) } { (d.beneficiary_name) }
             " " strong { "¥" (yuan(d.amount_fen)) } " " (label(lang, "purpose", d.purpose.as_str()))
-            " " span.hint { (tf(lang, "fund.home_requested", &[("date", d.requested_at.get(..10).unwrap_or(&d.requested_at))])) }
+            " " span.hint { (tf(lang, "fund.home_requested", &[("date", &d.requested_at.day().to_string())])) }
         }
     };
     Ok(html! {

@@ -159,7 +159,7 @@ async fn home_page(ctx: Ctx) -> Result<Response, AppError> {
                         ul.timeline {
                             @for r in &figures.recent {
                                 li {
-                                    time { (super::audit::local_time(&r.at)) }
+                                    time { (r.at.minute()) }
                                     " " strong { (r.actor) } " " (super::audit::action_label(lang, &r.action))
                                 }
                             }

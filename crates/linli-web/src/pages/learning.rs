@@ -314,7 +314,7 @@ async fn detail(
                                     td { (s.topic) }
                                     td.num { (s.present) }
                                     td.nowrap {
-                                        @if manage && s.held_on <= day { a.btn.btn-small href={ "/sessions/" (s.id) "/roll-call" } { (t(lang, "learning.roll_call")) } " " }
+                                        @if manage && s.held_on <= today { a.btn.btn-small href={ "/sessions/" (s.id) "/roll-call" } { (t(lang, "learning.roll_call")) } " " }
                                         a.btn.btn-small href={ "/sessions/" (s.id) "/sheet" } { (t(lang, "learning.sheet")) }
                                     }
                                 }
@@ -351,7 +351,7 @@ async fn detail(
                                         tr {
                                             td { a href={ "/residents/" (r.id) } { (r.name) } }
                                             td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
-                                            td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
+                                            td.nowrap { (r.birth_date.unwrap_or_default()) }
                                             td {
                                                 @if taken { span.hint { (t(lang, "learning.already")) } } @else {
                                                     form.inline method="post" action={ "/courses/" (k.id) "/enrol" } {
@@ -666,9 +666,9 @@ async fn certificate(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
     let body = html! {
         div.receipt.certificate {
             h2 { (t(lang, "learning.certificate_title")) }
-            p.receipt-no { (t(lang, "learning.certificate_no")) "：" (format!("JY{}-{:05}", &k.starts_on[..4.min(k.starts_on.len())], e.id)) }
-            p { (tf(lang, "learning.certificate_text", &[("name", &e.resident_name), ("from", &k.starts_on), ("to", &k.ends_on), ("course", &k.name), ("attended", &e.attended.to_string()), ("total", &k.sessions.to_string())])) }
-            p.receipt-sign { (community_name) (t(lang, "learning.committee")) br; (e.completed_on.clone().unwrap_or_default()) }
+            p.receipt-no { (t(lang, "learning.certificate_no")) "：" (format!("JY{}-{:05}", k.starts_on.year(), e.id)) }
+            p { (tf(lang, "learning.certificate_text", &[("name", &e.resident_name), ("from", &k.starts_on.to_string()), ("to", &k.ends_on.to_string()), ("course", &k.name), ("attended", &e.attended.to_string()), ("total", &k.sessions.to_string())])) }
+            p.receipt-sign { (community_name) (t(lang, "learning.committee")) br; (e.completed_on.unwrap_or_default()) }
         }
         p.actions.no-print { span.hint { (t(lang, "learning.print_hint")) } " " a.btn href={ "/courses/" (k.id) } { (t(lang, "learning.back_to_course")) } }
     };
@@ -740,7 +740,7 @@ async fn completions(ctx: Ctx, Query(q): Query<PeriodQuery>) -> Result<Response,
                 tbody {
                     @for e in &rows {
                         tr {
-                            td.nowrap { (e.completed_on.clone().unwrap_or_default()) }
+                            td.nowrap { (e.completed_on.unwrap_or_default()) }
                             td { a href={ "/residents/" (e.resident_id) } { (e.resident_name) } }
                             td { (e.address) }
                             td { a href={ "/courses/" (e.course_id) } { "#" (e.course_id) } }
@@ -892,7 +892,7 @@ pub async fn resident_section(ctx: &Ctx, resident_id: i64) -> Result<Markup, App
                                         td { (p.employer) }
                                         td { (p.job) }
                                         td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
-                                        td { (super::employment::outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.clone().unwrap_or_default()) }
+                                        td { (super::employment::outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.unwrap_or_default()) }
                                     }
                                 }
                             }
@@ -906,18 +906,6 @@ pub async fn resident_section(ctx: &Ctx, resident_id: i64) -> Result<Markup, App
 }
 
 // ---- sign-up requests from the public catalogue ----
-
-/// A stored UTC time as the community reads it (Asia/Shanghai), minutes only.
-fn local_time(stored: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(stored).map_or_else(
-        |_| stored.chars().take(10).collect(),
-        |t| {
-            linli_core::clock::shanghai(t.with_timezone(&chrono::Utc))
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        },
-    )
-}
 
 fn seats_chip(lang: Lang, k: &Course) -> Markup {
     match k.capacity {
@@ -1064,7 +1052,7 @@ fn signups_panel(lang: Lang, k: &Course, signups: &[store::Signup]) -> Markup {
                         tbody {
                             @for s in signups {
                                 tr {
-                                    td.nowrap { (local_time(&s.created_at)) }
+                                    td.nowrap { (s.created_at.minute()) }
                                     td { (s.name) }
                                     td.nowrap { (linli_core::mask::mask_phone(&s.phone)) }
                                     td { (s.address) }
@@ -1127,7 +1115,7 @@ async fn render_signup(
     let body = html! {
         dl.facts {
             dt { (t(lang, "learning.course")) } dd { a href={ "/courses/" (k.id) } { (k.name) } " " (seats_chip(lang, &k)) }
-            dt { (t(lang, "learning.signup_at")) } dd { (local_time(&s.created_at)) }
+            dt { (t(lang, "learning.signup_at")) } dd { (s.created_at.minute()) }
             dt { (t(lang, "learning.signup_name")) } dd { strong { (s.name) } }
             dt { (t(lang, "learning.signup_phone")) } dd {
                 span #signup-phone { (phone) }
@@ -1146,7 +1134,7 @@ async fn render_signup(
                 (signup_chip(lang, &s))
                 @if let (Some(rid), Some(n)) = (s.resident_id, &s.resident_name) { " " a href={ "/residents/" (rid) } { (n) } }
                 @if let Some(es) = &s.enrolment_status { " " (status_chip(lang, *es)) }
-                @if let Some(by) = &s.handled_by { " " span.hint { "（" (by) " " (s.handled_at.as_deref().map(local_time).unwrap_or_default()) "）" } }
+                @if let Some(by) = &s.handled_by { " " span.hint { "（" (by) " " (s.handled_at.map(|at| at.minute()).unwrap_or_default()) "）" } }
             }
             @if !s.decline_reason.is_empty() { dt { (t(lang, "learning.decline_reason")) } dd { (s.decline_reason) } }
         }
@@ -1169,7 +1157,7 @@ async fn render_signup(
                                         tr {
                                             td { a href={ "/residents/" (r.id) } { (r.name) } }
                                             td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
-                                            td.nowrap { (r.birth_date.clone().unwrap_or_default()) }
+                                            td.nowrap { (r.birth_date.unwrap_or_default()) }
                                             td.nowrap { (r.phone.as_deref().map(linli_core::mask::mask_phone).unwrap_or_default()) }
                                             td {
                                                 @if taken { span.hint { (t(lang, "learning.already")) } } @else {

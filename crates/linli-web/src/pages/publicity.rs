@@ -381,7 +381,7 @@ async fn desk_page(ctx: Ctx, q: DeskQuery) -> Result<Response, AppError> {
         boards.iter().partition(|b| b.board.retired_on.is_none());
     let (paper, issues) = ops::issues(&ctx.state.app, &actor).await?;
     let csrf = csrf(&ctx)?;
-    let today = super::today(&ctx).format("%Y-%m-%d").to_string();
+    let today = super::today(&ctx);
     let board_name = |id: Option<i64>| {
         id.and_then(|b| boards.iter().find(|v| v.board.id == b))
             .map(|v| v.board.name.clone())
@@ -502,7 +502,7 @@ async fn desk_page(ctx: Ctx, q: DeskQuery) -> Result<Response, AppError> {
                                 @for b in retired.iter() {
                                     li {
                                         a href={ "/publicity/boards/" (b.board.id) } { (b.board.name) }
-                                        " " span.hint { (tf(lang, "publicity.retired_since", &[("date", b.board.retired_on.as_deref().unwrap_or_default())])) " · " (tf(lang, "publicity.articles_n", &[("n", &b.total.to_string())])) }
+                                        " " span.hint { (tf(lang, "publicity.retired_since", &[("date", &b.board.retired_on.map(|d| d.to_string()).unwrap_or_default())])) " · " (tf(lang, "publicity.articles_n", &[("n", &b.total.to_string())])) }
                                     }
                                 }
                             }
@@ -563,7 +563,7 @@ async fn board_page(
     let v = ops::board(&ctx.state.app, &ctx.actor()?, id).await?;
     let b = &v.board;
     let csrf = csrf(ctx)?;
-    let today = super::today(ctx).format("%Y-%m-%d").to_string();
+    let today = super::today(ctx);
     let (name, location) = st.typed.clone().unwrap_or_else(|| (b.name.clone(), b.location.clone()));
     let e = |f: &str| field_error(&st.err, f);
     let n = v.total.to_string();
@@ -576,7 +576,7 @@ async fn board_page(
             dd {
                 @match &b.retired_on {
                     None => (layout::chip("ok", &t(lang, "publicity.board_in_use"))),
-                    Some(d) => (layout::chip("muted", &tf(lang, "publicity.retired_since", &[("date", d)]))),
+                    Some(d) => (layout::chip("muted", &tf(lang, "publicity.retired_since", &[("date", &d.to_string())]))),
                 }
             }
             dt { (t(lang, "publicity.board_posted")) }
@@ -624,7 +624,7 @@ async fn board_page(
                     }
                 }
                 Some(d) => {
-                    p { (tf(lang, "publicity.board_retired_what", &[("date", d)])) }
+                    p { (tf(lang, "publicity.board_retired_what", &[("date", &d.to_string())])) }
                     form.inline #board-restore method="post" action={ "/publicity/boards/" (id) "/restore" } {
                         input type="hidden" name="_csrf" value=(csrf);
                         button.btn type="submit" { (t(lang, "publicity.board_restore")) }
@@ -797,7 +797,7 @@ impl ArticleInput {
             body: a.body.clone(),
             tags: a.tags.join("、"),
             board_id: a.board_id.map(|b| b.to_string()).unwrap_or_default(),
-            published_on: a.published_on.clone(),
+            published_on: a.published_on.to_string(),
             author: a.author.clone(),
             remove: Vec::new(),
         }
@@ -849,7 +849,11 @@ fn article_form(
                 };
                 if let Some(d) = &b.retired_on {
                     label.push_str(" · ");
-                    label.push_str(&tf(lang, "publicity.retired_since", &[("date", d)]));
+                    label.push_str(&tf(
+                        lang,
+                        "publicity.retired_since",
+                        &[("date", &d.to_string())],
+                    ));
                 }
                 (b.id.to_string(), label)
             }),
@@ -1027,7 +1031,7 @@ async fn article_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
     let lang = ctx.lang();
     let v = ops::article(&ctx.state.app, &ctx.actor()?, id).await?;
     let a = &v.article;
-    let published = a.published_on <= super::today(&ctx).format("%Y-%m-%d").to_string();
+    let published = a.published_on <= super::today(&ctx);
     let body = html! {
         dl.facts #article-facts {
             dt { (t(lang, "publicity.f_published_on")) }
@@ -1042,7 +1046,7 @@ async fn article_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppErro
                 @if let Some(b) = &v.board {
                     a href={ "/publicity/boards/" (b.id) } { (b.name) }
                     @if !b.location.is_empty() { " " span.hint { (b.location) } }
-                    @if let Some(d) = &b.retired_on { " " (layout::chip("muted", &tf(lang, "publicity.retired_since", &[("date", d)]))) }
+                    @if let Some(d) = &b.retired_on { " " (layout::chip("muted", &tf(lang, "publicity.retired_since", &[("date", &d.to_string())]))) }
                 } @else { span.hint { (t(lang, "publicity.no_board")) } }
             }
             dt { (t(lang, "publicity.f_tags")) }
@@ -1256,7 +1260,7 @@ async fn issue_show(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError>
     let v = ops::issue(&ctx.state.app, &ctx.actor()?, id).await?;
     let title = issue_label(lang, &v.paper, v.issue.number);
     let community = ctx.caller()?.community.as_ref().map(|c| c.1.clone()).unwrap_or_default();
-    let published = v.issue.published_on <= super::today(&ctx).format("%Y-%m-%d").to_string();
+    let published = v.issue.published_on <= super::today(&ctx);
     let body = html! {
         div.no-print {
             dl.facts {

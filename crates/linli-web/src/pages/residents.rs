@@ -12,7 +12,7 @@ use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use linli_app::registry::{
     self as ops, Draft, EMPLOYMENT, FieldError, ListQuery, PER_PAGE, POLITICAL, SaveError, TagDraft,
 };
@@ -48,11 +48,10 @@ fn query_string(q: &ListQuery) -> String {
     serde_urlencoded::to_string(&pairs).unwrap_or_default()
 }
 
-pub fn age_of(birth: Option<&str>, today: NaiveDate) -> Option<i64> {
-    let b = NaiveDate::parse_from_str(birth?, "%Y-%m-%d").ok()?;
-    let mut a = i64::from(today.format("%Y").to_string().parse::<i32>().ok()?)
-        - i64::from(b.format("%Y").to_string().parse::<i32>().ok()?);
-    if today.format("%m%d").to_string() < b.format("%m%d").to_string() {
+pub fn age_of(birth: Option<NaiveDate>, today: NaiveDate) -> Option<i64> {
+    let b = birth?;
+    let mut a = i64::from(today.year()) - i64::from(b.year());
+    if (today.month(), today.day()) < (b.month(), b.day()) {
         a -= 1;
     }
     Some(a)
@@ -194,7 +193,7 @@ async fn list_page(ctx: Ctx, q: ListQuery) -> Result<Response, AppError> {
                             tr {
                                 td { a href={ "/residents/" (r.id) } { (r.name) } }
                                 td data-label=(t(lang, "residents.gender")) { (gender_label(lang, r.gender.as_deref())) }
-                                td.num data-label=(t(lang, "residents.age")) { (age_of(r.birth_date.as_deref(), today).map(|a| a.to_string()).unwrap_or_default()) }
+                                td.num data-label=(t(lang, "residents.age")) { (age_of(r.birth_date, today).map(|a| a.to_string()).unwrap_or_default()) }
                                 td.mono data-label=(t(lang, "residents.id_number")) { (r.id_number.as_deref().map(mask_id_number).unwrap_or_default()) }
                                 td.mono data-label=(t(lang, "residents.phone")) { (r.phone.as_deref().map(mask_phone).unwrap_or_default()) }
                                 td data-label=(t(lang, "residents.address")) { (address(r)) }
@@ -293,7 +292,7 @@ async fn detail_page(
                 h2 { (t(lang, "residents.basic")) }
                 dl.facts.plain {
                     dt { (t(lang, "residents.gender")) } dd { (gender_label(lang, r.gender.as_deref())) }
-                    dt { (t(lang, "residents.birth_date")) } dd { (r.birth_date.clone().unwrap_or_default()) @if let Some(a) = age_of(r.birth_date.as_deref(), today) { "（" (tf(lang, "residents.age_years", &[("n", &a.to_string())])) "）" } }
+                    dt { (t(lang, "residents.birth_date")) } dd { (r.birth_date.map(|d| d.to_string()).unwrap_or_default()) @if let Some(a) = age_of(r.birth_date, today) { "（" (tf(lang, "residents.age_years", &[("n", &a.to_string())])) "）" } }
                     dt { (t(lang, "residents.id_number")) } dd.mono #id-number { (shown_id.unwrap_or_default()) }
                     dt { (t(lang, "residents.phone")) } dd.mono #phone { (shown_phone.unwrap_or_default()) }
                     dt { (t(lang, "residents.address")) } dd { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) (r.household.clone().unwrap_or_default()) }
@@ -367,7 +366,7 @@ async fn detail_page(
                             tbody {
                                 @for d in help {
                                     tr {
-                                        td.nowrap { (d.paid_on.clone().unwrap_or_else(|| d.requested_at.chars().take(10).collect())) }
+                                        td.nowrap { (d.paid_on.unwrap_or(d.requested_at.day())) }
                                         td.num { (super::fund::yuan(d.amount_fen)) }
                                         td { (label(lang, "purpose", d.purpose.as_str())) }
                                         td { (t(lang, &format!("fund.status.{}", d.status))) }
@@ -650,7 +649,7 @@ async fn personal_data_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, A
                     tbody {
                         @for h in &doc.processing_history {
                             tr {
-                                td { (super::audit::local_time(&h.at)) }
+                                td { (h.at.minute()) }
                                 td { (h.by) }
                                 td { (h.action_label) }
                                 td { (h.object_label) }
@@ -952,7 +951,7 @@ async fn edit_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> 
         name: r.name.clone(),
         id_number: r.id_number.clone(),
         gender: r.gender.clone(),
-        birth_date: r.birth_date.clone(),
+        birth_date: r.birth_date.map(|d| d.to_string()),
         phone: r.phone.clone(),
         unit_id: r.unit_id,
         household: r.household.clone(),

@@ -230,7 +230,7 @@ async fn export(ctx: Ctx, q: ListQuery, full: bool, kind: Kind) -> Result<Respon
             vec![
                 r.name.clone(),
                 gender_label(lang, r.gender.as_deref()),
-                r.birth_date.clone().unwrap_or_default(),
+                r.birth_date.map(|d| d.to_string()).unwrap_or_default(),
                 r.id_number.clone().unwrap_or_default(),
                 r.phone.clone().unwrap_or_default(),
                 r.building.clone().unwrap_or_default(),

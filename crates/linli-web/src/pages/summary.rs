@@ -159,7 +159,7 @@ fn render(ctx: &Ctx, v: &View, error: Option<String>, status: StatusCode) -> Res
                                                 }
                                             }
                                             td.num { (k.events) }
-                                            td { (k.last_on) }
+                                            td { @if let Some(d) = k.last_on { (d) } }
                                         }
                                     }
                                 }

@@ -426,7 +426,7 @@ async fn route_sheet(
                                 td { (v.name) }
                                 td.num { (v.members.max(1)) }
                                 td { (v.team) }
-                                td { @if v.status == TargetStatus::Visited { "✓ " (v.visited_on.clone().unwrap_or_default()) } @else if v.status == TargetStatus::NotHome { (t(lang, "visits.status.not_home")) } }
+                                td { @if v.status == TargetStatus::Visited { "✓ " (v.visited_on.unwrap_or_default()) } @else if v.status == TargetStatus::NotHome { (t(lang, "visits.status.not_home")) } }
                                 td.sign {}
                                 td.sign {}
                             }
@@ -486,7 +486,7 @@ fn target_form(
                 label.check { input type="radio" name="status" value="visited" checked[v.status != TargetStatus::NotHome]; " " (t(lang, "visits.status.visited")) }
                 label.check { input type="radio" name="status" value="not_home" checked[v.status == TargetStatus::NotHome]; " " (t(lang, "visits.status.not_home")) }
             }
-            (layout::field(lang, "on", "visits.visited_on", "date", v.visited_on.as_deref().unwrap_or(&day), None, None))
+            (layout::field(lang, "on", "visits.visited_on", "date", &v.visited_on.map_or_else(|| day.clone(), |d| d.to_string()), None, None))
             (layout::field(lang, "items", "visits.items", "text", &given, None, None))
             p.hint { (t(lang, "visits.gift_hint")) }
             (layout::field(lang, "amount_yuan", "visits.amount", "text", &v.amount_fen.map(|f| linli_core::fund::Fen(f).yuan()).unwrap_or_default(), None, None))

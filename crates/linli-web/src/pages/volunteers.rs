@@ -443,7 +443,7 @@ fn record_body(ctx: &Ctx, v: &VolunteerView, staff: bool, today: NaiveDate) -> M
                 @if !v.skills.is_empty() { dt { (t(lang, "volunteers.skills")) } dd { (v.skills) } }
                 @if !v.availability.is_empty() { dt { (t(lang, "volunteers.availability")) } dd { (v.availability) } }
                 dt { (t(lang, "volunteers.consent")) } dd {
-                    (tf(lang, "volunteers.consent_on", &[("date", &v.consent_on)]))
+                    (tf(lang, "volunteers.consent_on", &[("date", &v.consent_on.to_string())]))
                     @if v.minor { "；" @if v.guardian_consent { (t(lang, "volunteers.guardian_yes")) } @else { (t(lang, "volunteers.guardian_no")) } }
                 }
                 dt { (t(lang, "volunteers.hours_total")) } dd #hours-total { strong { (h(v.hours_total)) } " " (t(lang, "unit.hours")) " · " (tf(lang, "volunteers.n_services", &[("n", &v.services.iter().filter(|s| s.hours.is_some()).count().to_string())])) }
@@ -457,7 +457,7 @@ fn record_body(ctx: &Ctx, v: &VolunteerView, staff: bool, today: NaiveDate) -> M
                 h3 { (t(lang, "volunteers.edits")) }
                 ul {
                     @for e in &v.edits {
-                        li { (e.edited_at.get(..10).unwrap_or(&e.edited_at)) " " (e.edited_by) "："
+                        li { (e.edited_at.day()) " " (e.edited_by) "："
                             (e.hours_before.map(hours_text).unwrap_or_else(|| "—".into())) " → " (hours_text(e.hours_after)) " " (t(lang, "unit.hours"))
                             "（" (e.reason) "）" }
                     }
@@ -469,7 +469,7 @@ fn record_body(ctx: &Ctx, v: &VolunteerView, staff: bool, today: NaiveDate) -> M
             @if v.certificates.is_empty() { p.hint { (t(lang, "volunteers.no_certificates")) } }
             ul.link-list {
                 @for k in &v.certificates {
-                    li { a href={ "/volunteers/certificates/" (k.id) } { (k.from) " — " (k.to) "，" (h(k.hours)) " " (t(lang, "unit.hours")) } " " span.hint { (tf(lang, "volunteers.issued_on", &[("date", &k.issued_on)])) } }
+                    li { a href={ "/volunteers/certificates/" (k.id) } { (k.from) " — " (k.to) "，" (h(k.hours)) " " (t(lang, "unit.hours")) } " " span.hint { (tf(lang, "volunteers.issued_on", &[("date", &k.issued_on.to_string())])) } }
                 }
             }
             @if staff {
@@ -491,7 +491,7 @@ fn record_body(ctx: &Ctx, v: &VolunteerView, staff: bool, today: NaiveDate) -> M
                 ul {
                     @for k in &v.corrections {
                         li {
-                            (k.asked_at.get(..10).unwrap_or(&k.asked_at)) " " (label(lang, "volunteer_field", &k.field)) "：" (k.value_before) " → " (k.value_asked) " "
+                            (k.asked_at.day()) " " (label(lang, "volunteer_field", &k.field)) "：" (k.value_before) " → " (k.value_asked) " "
                             (correction_chip(lang, k))
                         }
                     }
@@ -600,7 +600,7 @@ fn certificate_body(lang: Lang, k: &Certificate) -> Markup {
             p.certificate-free { (t(lang, "volunteers.certificate_free")) }
             div.certificate-sign {
                 p { (t(lang, "volunteers.issuer")) "：" strong { (k.issuer) } }
-                p { (tf(lang, "volunteers.issued_on", &[("date", &linli_core::summary::chinese_date(&k.issued_on))])) }
+                p { (tf(lang, "volunteers.issued_on", &[("date", &linli_core::dates::chinese(k.issued_on))])) }
             }
             p.certificate-code {
                 (t(lang, "volunteers.code")) "：" strong #certificate-code { (code_printed(&k.code)) }
@@ -1273,7 +1273,7 @@ async fn party_xlsx(ctx: Ctx, Query(q): Query<QuarterQuery>) -> Result<Response,
                 h(r.quarter_hours),
                 r.year_activities.to_string(),
                 h(r.year_hours),
-                r.member.reported_on.clone(),
+                r.member.reported_on.to_string(),
             ]
         })
         .collect();

@@ -15,6 +15,7 @@ both_engines!(
     every_link_on_each_roles_home_page_opens,
     a_liaison_finds_its_own_unit_at_home,
     a_resident_asks_for_a_correction_and_reads_the_answer,
+    a_correction_asked_early_in_the_morning_is_dated_that_morning,
     a_resident_claims_her_record_and_a_worker_confirms_it,
     a_claim_is_not_a_way_to_search_the_registry,
     an_administrator_links_an_account_to_a_resident_once,
@@ -433,6 +434,31 @@ async fn a_resident_asks_for_a_correction_and_reads_the_answer(engine: Engine) {
     let (_, v) = app.api_get(&jumin, "/api/v1/me/corrections").await;
     assert_eq!(v["items"][0]["status"], "done");
     assert!(app.audited("correction.request").await && app.audited("correction.resolve").await);
+}
+
+/// Records keep their moments in UTC; people read them in Shanghai time. 陈玉兰 asks at 06:30
+/// on 28 November in Shanghai, 22:30 on the 27th in UTC: her page and the worker's home date
+/// the request the 28th (they used to show the first ten characters of the UTC time: the 27th).
+async fn a_correction_asked_early_in_the_morning_is_dated_that_morning(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    // The suite starts at 2026-11-27 01:00 UTC.
+    app.clock.advance(chrono::Duration::minutes(21 * 60 + 30));
+    let jumin = app.token("jumin").await;
+    let (status, v) = app
+        .api_post(
+            &jumin,
+            "/api/v1/me/corrections",
+            json!({"field": "phone", "message": "电话换了"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let (_, mine) = app.signed_in("jumin").await.get_text("/").await;
+    let (_, home) = app.signed_in("wangge1").await.get_text("/").await;
+    for (who, html) in [("her page", &mine), ("the worker's home", &home)] {
+        assert!(html.contains("2026-11-28") && !html.contains("2026-11-27"), "{who}: {html}");
+    }
 }
 
 /// An account made for a resident without her record claims it with her ID number and phone:

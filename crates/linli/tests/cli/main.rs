@@ -699,7 +699,7 @@ fn fund_with_three_gifts(d: &Db) -> Vec<(i64, String)> {
             c,
             community,
             &linli_store::fund::DecisionInput {
-                decided_on: "2011-03-15".into(),
+                decided_on: chrono::NaiveDate::from_ymd_opt(2011, 3, 15).expect("a day"),
                 basis: linli_core::fund::MeetingBasis::Residents,
                 eligible: 150,
                 attendance: 86,
