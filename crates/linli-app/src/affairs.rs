@@ -16,10 +16,6 @@ use linli_store::{Tenant, assistance};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-fn fmt(d: chrono::NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 /// The place, as authorization sees it.
 fn as_place(a: &Affair) -> Place {
     crate::places::at(a.community_id, &a.place_path)
@@ -348,7 +344,7 @@ pub async fn progress(app: &App, actor: &Actor, id: i64, note: &str) -> Result<A
     }
     rules::affair_after(a.status, AffairEvent::Progress, "")
         .map_err(|e| Error::conflict(e.code()))?;
-    let day = fmt(actor.today());
+    let day = actor.today().to_string();
     app.write(actor, move |tx| {
         let now = tx.actor.now;
         let user = tx.actor.user_id();
@@ -380,7 +376,7 @@ pub async fn resolve(
     }
     rules::affair_after(a.status, AffairEvent::Resolve, "")
         .map_err(|e| Error::conflict(e.code()))?;
-    let day = fmt(actor.today());
+    let day = actor.today().to_string();
     app.write(actor, move |tx| {
         let now = tx.actor.now;
         let user = tx.actor.user_id();
@@ -419,7 +415,7 @@ pub async fn rate(
     let rating = Rating::parse(rating).ok_or(Error::invalid("affair_rating_bad", "rating"))?;
     rules::affair_after(a.status, AffairEvent::Rate, "").map_err(|e| Error::conflict(e.code()))?;
     let note = clip(Some(note), 500);
-    let day = fmt(actor.today());
+    let day = actor.today().to_string();
     app.write(actor, move |tx| {
         let now = tx.actor.now;
         store::rate_affair(tx.c, t, id, rating.as_str(), &note, &day, now)?;

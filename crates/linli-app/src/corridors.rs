@@ -13,10 +13,6 @@ use linli_store::corridors::{self as store, Board, Corridor, Inspection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-fn fmt(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 /// Creates the corridors of units added since (one per unit, with the place tree).
 async fn ensure(app: &App, actor: &Actor, t: Tenant) -> Result<()> {
     if app.read(move |c| store::missing(c, t)).await? > 0 {
@@ -51,7 +47,7 @@ pub async fn list(app: &App, actor: &Actor, building: Option<i64>) -> Result<Vec
     let t = actor.require_role(app, Action::ViewCorridors).await?;
     ensure(app, actor, t).await?;
     let scopes = actor.scopes(Action::ViewCorridors);
-    let today = fmt(actor.today());
+    let today = actor.today().to_string();
     let (list, stars, settings) = app
         .read(move |c| {
             Ok::<_, Error>((
@@ -265,7 +261,7 @@ pub async fn inspect(
                 tx.c,
                 t,
                 corridor_id,
-                &fmt(on),
+                &on.to_string(),
                 tx.actor.user_id(),
                 score,
                 max,
@@ -283,12 +279,12 @@ pub async fn inspect(
                 "corridor.inspect",
                 "corridor",
                 corridor_id,
-                json!({"inspection_id": id, "on": fmt(on), "score": score, "stars": stars, "failed": failed_names, "photos": n_photos}),
+                json!({"inspection_id": id, "on": on.to_string(), "score": score, "stars": stars, "failed": failed_names, "photos": n_photos}),
             )?;
             Ok(id)
         })
         .await?;
-    let today = fmt(actor.today());
+    let today = actor.today().to_string();
     let s = app
         .read(move |c| store::stars_up_to(c, t, &today))
         .await?
@@ -324,7 +320,7 @@ pub async fn set_board(app: &App, actor: &Actor, corridor_id: i64, d: BoardDraft
         return Err(Error::invalid("board_title_missing", "title"));
     }
     let content = clip(Some(&d.content), 2000);
-    let today = fmt(actor.today());
+    let today = actor.today().to_string();
     app.write(actor, move |tx| {
         let id = store::set_board(
             tx.c,
@@ -347,7 +343,7 @@ pub async fn set_board(app: &App, actor: &Actor, corridor_id: i64, d: BoardDraft
 pub async fn worst_items(app: &App, actor: &Actor) -> Result<Vec<(String, String, i64)>> {
     let t = actor.require_role(app, Action::ViewCorridors).await?;
     let scopes = actor.scopes(Action::ViewCorridors);
-    let since = fmt(actor.today() - chrono::Duration::days(90));
+    let since = (actor.today() - chrono::Duration::days(90)).to_string();
     let (counts, labels) = app
         .read(move |c| {
             Ok::<_, Error>((

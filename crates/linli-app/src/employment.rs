@@ -3,7 +3,7 @@
 //! Every store call is scoped by the actor's community: a seeker, opening, referral or
 //! placement of another community is not found.
 
-use crate::learning::{Created, Listing, active_resident, day_text, required_date};
+use crate::learning::{Created, Listing, active_resident, required_date};
 use crate::{Actor, App, Error, Result, clip};
 use chrono::NaiveDate;
 use linli_core::Action;
@@ -161,7 +161,7 @@ pub async fn create_followup(app: &App, actor: &Actor, d: FollowupDraft) -> Resu
             tenant,
             Some(p.id),
             p.resident_id,
-            &day_text(on),
+            &on.to_string(),
             outcome.as_str(),
             &note,
             tx.actor.user_id(),
@@ -172,7 +172,7 @@ pub async fn create_followup(app: &App, actor: &Actor, d: FollowupDraft) -> Resu
             "followup.create",
             "placement",
             p.id,
-            json!({"followup_id": id, "on": day_text(on), "outcome": outcome.as_str()}),
+            json!({"followup_id": id, "on": on.to_string(), "outcome": outcome.as_str()}),
         )?;
         Ok(Created { id })
     })
@@ -190,7 +190,7 @@ pub async fn check_trainee(
     let r = active_resident(app, tenant, resident_id, "resident_id").await?;
     let outcome =
         TraineeCheck::parse(outcome).ok_or(Error::invalid("employment_outcome_bad", "outcome"))?;
-    let on = day_text(actor.today());
+    let on = actor.today().to_string();
     app.write(actor, move |tx| {
         let id = store::create_followup(
             tx.c,
@@ -449,7 +449,7 @@ pub async fn refer(app: &App, actor: &Actor, seeker_id: i64, opening_id: i64) ->
     if o.status != VacancyStatus::Open {
         return Err(Error::invalid("employment_opening_missing", "opening_id"));
     }
-    let on = day_text(actor.today());
+    let on = actor.today().to_string();
     app.write(actor, move |tx| {
         let id = store::create_referral(
             tx.c,
@@ -479,7 +479,7 @@ pub async fn referral_result(app: &App, actor: &Actor, id: i64, result: &str) ->
     let (f, s) = app.read(move |c| store::referral_seeker(c, tenant, id)).await?;
     let result =
         ReferralResult::parse(result).ok_or(Error::invalid("employment_result_bad", "result"))?;
-    let on = day_text(actor.today());
+    let on = actor.today().to_string();
     app.write(actor, move |tx| {
         let before = json!({"result": f.result});
         store::set_referral_result(tx.c, tenant, f.id, result.as_str(), &on)?;

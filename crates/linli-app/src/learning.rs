@@ -23,10 +23,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-pub fn day_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 pub fn required_date(raw: &str, field: &'static str) -> Result<NaiveDate> {
     linli_core::dates::parse_date(raw).ok_or(Error::invalid("date_bad", field))
 }
@@ -359,7 +355,7 @@ pub async fn add_session(app: &App, actor: &Actor, d: SessionDraft) -> Result<Cr
         let id = store::add_session(
             tx.c,
             &k,
-            &day_text(held),
+            &held.to_string(),
             &starts_at,
             &ends_at,
             &topic,
@@ -370,7 +366,7 @@ pub async fn add_session(app: &App, actor: &Actor, d: SessionDraft) -> Result<Cr
             "course.session",
             "course",
             k.id,
-            json!({"session_id": id, "held_on": day_text(held)}),
+            json!({"session_id": id, "held_on": held.to_string()}),
         )?;
         Ok(Created { id })
     })
@@ -507,7 +503,7 @@ pub async fn enrol(app: &App, actor: &Actor, d: EnrolDraft) -> Result<Enrolled> 
     let tenant = manage(app, actor).await?;
     let k = course_for_form(app, tenant, d.course_id).await?;
     let r = active_resident(app, tenant, d.resident_id, "resident_id").await?;
-    let on = day_text(actor.today());
+    let on = actor.today().to_string();
     app.write(actor, move |tx| {
         let (id, status) =
             store::enrol(tx.c, &k, r.id, "staff", &on, tx.actor.user_id(), tx.actor.now)?;
@@ -579,7 +575,7 @@ pub async fn set_status(
     if status == EnrolmentStatus::Dropped && reason.as_deref().is_some_and(str::is_empty) {
         return Err(Error::invalid("learning_drop_reason_missing", "reason"));
     }
-    let on = day_text(actor.today());
+    let on = actor.today().to_string();
     app.write(actor, move |tx| {
         let before = json!({"status": e.status});
         let promoted = store::set_enrolment_status(tx.c, &e, &k, status, &on)?;
@@ -840,7 +836,7 @@ pub async fn enrol_signup(app: &App, actor: &Actor, id: i64, resident_id: i64) -
         return Err(Error::conflict("learning_signup_handled"));
     }
     let r = active_resident(app, tenant, resident_id, "resident_id").await?;
-    let on = day_text(actor.today());
+    let on = actor.today().to_string();
     app.write(actor, move |tx| {
         let (eid, status) = store::enrol_signup(tx.c, &s, &k, r.id, &on, tx.actor.user_id(), tx.actor.now)?;
         tx.audit(

@@ -51,10 +51,6 @@ fn date_field(raw: &str, field: &'static str) -> Result<NaiveDate> {
     linli_core::dates::parse_date(raw).ok_or(Error::invalid("date_bad", field))
 }
 
-fn fmt(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 /// A partner unit the actor may see (not found for another community's or, for a liaison,
 /// another unit's).
 pub async fn partner(app: &App, actor: &Actor, id: i64) -> Result<Partner> {
@@ -166,8 +162,8 @@ pub async fn create_agreement(app: &App, actor: &Actor, d: AgreementDraft) -> Re
     let input = AgreementInput {
         partner_id: p.id,
         signed_on: signed,
-        valid_from: fmt(from),
-        valid_to: fmt(to),
+        valid_from: from.to_string(),
+        valid_to: to.to_string(),
         parties: clip(d.parties.as_deref(), 200),
         body: clip(d.body.as_deref(), 8000),
         renews_id: d.renews_id,
@@ -357,8 +353,8 @@ pub async fn add_post(app: &App, actor: &Actor, d: PostDraft) -> Result<i64> {
         person_name: name,
         partner_id: d.partner_id,
         title: clip(Some(&d.title), 60),
-        term_from: fmt(from),
-        term_to: to.map(fmt),
+        term_from: from.to_string(),
+        term_to: to.map(|d| d.to_string()),
     };
     app.write(actor, move |tx| {
         let id = store::add_post(tx.c, t, &input)?;
@@ -500,7 +496,7 @@ pub async fn claim_need(
     let status = n.status;
     rules::need_after(status, NeedEvent::Claim).map_err(|_| Error::conflict("need_not_open"))?;
     let note = clip(Some(note), 500);
-    let on = fmt(actor.today());
+    let on = actor.today().to_string();
     app.write(actor, move |tx| {
         store::claim_need(tx.c, t, id, unit, &note, &on)?;
         tx.audit_change(
@@ -541,7 +537,7 @@ pub async fn decide_claim(
     let confirm = d.confirm;
     let event = if confirm { NeedEvent::Confirm } else { NeedEvent::Reject };
     let next = rules::need_after(status, event).map_err(|_| Error::conflict("need_not_claimed"))?;
-    let on = fmt(actor.today());
+    let on = actor.today().to_string();
     let (owner, plan, milestones) =
         (clip(Some(&d.owner), 60), clip(Some(&d.plan), 2000), clip(Some(&d.milestones), 2000));
     app.write(actor, move |tx| {
@@ -582,7 +578,7 @@ pub async fn update_project(
         _ => n.verdict.clone(),
     };
     let progress = clip(Some(progress), 1000);
-    let completed = done.then(|| fmt(actor.today()));
+    let completed = done.then(|| actor.today().to_string());
     app.write(actor, move |tx| {
         store::update_project(tx.c, t, id, &progress, completed.as_deref(), &verdict)?;
         tx.audit_change(

@@ -13,10 +13,6 @@ use linli_store::search::{self, Doc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-fn fmt(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 async fn keeper(app: &App, actor: &Actor) -> Result<Tenant> {
     actor.require_role(app, Action::ManagePublicity).await
 }
@@ -95,7 +91,7 @@ pub async fn create_article(
     }
     let a = check(app, t, d, None).await?;
     app.write(actor, move |tx| {
-        let on = fmt(a.on);
+        let on = a.on.to_string();
         let id = store::add_article(
             tx.c,
             t,
@@ -238,7 +234,7 @@ pub async fn public_articles(
     today: NaiveDate,
     page: i64,
 ) -> Result<ArticlePage> {
-    page_of(app, t, Some(fmt(today)), page).await
+    page_of(app, t, Some(today.to_string()), page).await
 }
 
 // ---- boards ----
@@ -255,7 +251,7 @@ pub struct BoardView {
 }
 
 async fn boards_of(app: &App, t: Tenant, today: NaiveDate) -> Result<Vec<BoardView>> {
-    let day = fmt(today);
+    let day = today.to_string();
     let (list, counts) = app
         .read(move |c| {
             let mut out = Vec::new();
@@ -417,7 +413,7 @@ pub async fn delete_board(app: &App, actor: &Actor, id: i64, reason: &str) -> Re
 /// it out); its articles keep naming it. Retiring a retired board changes nothing.
 pub async fn retire_board(app: &App, actor: &Actor, id: i64) -> Result<()> {
     let t = keeper(app, actor).await?;
-    let day = fmt(actor.today());
+    let day = actor.today().to_string();
     app.write(actor, move |tx| {
         let before = store::board(tx.c, t, id)?;
         if before.retired_on.is_some() {
@@ -493,7 +489,7 @@ pub async fn create_issue(app: &App, actor: &Actor, d: PaperIssueDraft) -> Resul
     }
     let paper = app.read(move |c| store::paper_name(c, t)).await?;
     app.write(actor, move |tx| {
-        let day = fmt(on);
+        let day = on.to_string();
         let id = store::add_issue(
             tx.c,
             t,
@@ -583,7 +579,7 @@ pub async fn public_issues(
     t: Tenant,
     today: NaiveDate,
 ) -> Result<(String, Vec<PaperIssue>)> {
-    let day = fmt(today);
+    let day = today.to_string();
     app.read(move |c| Ok::<_, Error>((store::paper_name(c, t)?, store::issues(c, t, Some(&day))?)))
         .await
 }
@@ -760,12 +756,12 @@ pub async fn public_search(
     q: &str,
     page: i64,
 ) -> Result<SearchPage> {
-    run_search(app, t, q, None, Some(fmt(today)), page).await
+    run_search(app, t, q, None, Some(today.to_string()), page).await
 }
 
 /// Articles and paper issues published in a period (the indicators).
 pub async fn counts(app: &App, t: Tenant, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64)> {
-    let (f, to) = (fmt(from), fmt(to));
+    let (f, to) = (from.to_string(), to.to_string());
     app.read(move |c| {
         Ok::<_, Error>((store::articles_count(c, t, &f, &to)?, store::issues_count(c, t, &f, &to)?))
     })
@@ -851,7 +847,7 @@ pub async fn revise_article(
         return Err(Error::invalid("article_photos_many", "photos"));
     }
     app.write(actor, move |tx| {
-        let on = fmt(a.on);
+        let on = a.on.to_string();
         store::update_article(
             tx.c,
             t,

@@ -35,10 +35,6 @@ fn date_field(raw: &str, field: &'static str) -> Result<NaiveDate> {
     linli_core::dates::parse_date(raw).ok_or(Error::invalid("date_bad", field))
 }
 
-fn fmt(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 fn hours(tenths: i64) -> f64 {
     tenths as f64 / 10.0
 }
@@ -149,7 +145,7 @@ pub struct MemberDraft {
 /// Adds a resident to a group, or makes a member its leader (or not).
 pub async fn add_member(app: &App, actor: &Actor, group_id: i64, d: MemberDraft) -> Result<()> {
     let t = keeper(app, actor).await?;
-    let today = fmt(actor.today());
+    let today = actor.today().to_string();
     app.write(actor, move |tx| {
         store::get_group(tx.c, t, group_id)?;
         let r = linli_store::registry::get(tx.c, t, d.resident_id)
@@ -684,7 +680,7 @@ pub async fn activities(
 ) -> Result<Vec<Activity>> {
     let t = viewer(app, actor).await?;
     let unit = unit_filter(actor);
-    app.read(move |c| store::activities(c, t, &fmt(from), &fmt(to), unit)).await
+    app.read(move |c| store::activities(c, t, &from.to_string(), &to.to_string(), unit)).await
 }
 
 /// An activity whose service is still to be recorded, with its due date.
@@ -703,7 +699,7 @@ pub async fn due_recordings(app: &App, actor: &Actor) -> Result<Vec<DueRecording
         return Ok(Vec::new());
     }
     let today = actor.today();
-    let open = app.read(move |c| store::recordings_open(c, t, &fmt(today))).await?;
+    let open = app.read(move |c| store::recordings_open(c, t, &today.to_string())).await?;
     let cal = calendar(app, t).await?;
     Ok(open
         .into_iter()
@@ -769,8 +765,8 @@ pub async fn open_activities(app: &App, actor: &Actor) -> Result<Vec<(Activity, 
     let (list, mine) = app
         .read(move |c| {
             Ok::<_, Error>((
-                store::activities(c, t, &fmt(today), "9999-12-31", None)?,
-                store::services_of_volunteer(c, t, me.id, &fmt(today), "9999-12-31")?,
+                store::activities(c, t, &today.to_string(), "9999-12-31", None)?,
+                store::services_of_volunteer(c, t, me.id, &today.to_string(), "9999-12-31")?,
             ))
         })
         .await?;
@@ -808,7 +804,16 @@ fn credit_in(
     } else {
         String::new()
     };
-    store::credit(tx.c, t, service_id, tenths, &fmt(today), tx.actor.user_id(), late, &reason)?;
+    store::credit(
+        tx.c,
+        t,
+        service_id,
+        tenths,
+        &today.to_string(),
+        tx.actor.user_id(),
+        late,
+        &reason,
+    )?;
     sync_partner(tx, t, a)?;
     tx.audit(
         t,
@@ -1100,7 +1105,7 @@ pub async fn issue_certificate(app: &App, actor: &Actor, d: CertificateDraft) ->
             let v = store::get_volunteer(c, t, vid)
                 .map_err(Error::from)
                 .map_err(|e| e.or_invalid("volunteer_missing", "volunteer_id"))?;
-            let s = store::services_of_volunteer(c, t, vid, &fmt(from), &fmt(to))?;
+            let s = store::services_of_volunteer(c, t, vid, &from.to_string(), &to.to_string())?;
             Ok::<_, Error>((v, s))
         })
         .await?;
@@ -1126,8 +1131,8 @@ pub async fn issue_certificate(app: &App, actor: &Actor, d: CertificateDraft) ->
         volunteer_id: v.id,
         code: String::new(),
         volunteer_name: v.name.clone(),
-        period_from: fmt(from),
-        period_to: fmt(to),
+        period_from: from.to_string(),
+        period_to: to.to_string(),
         hours_tenths: tenths,
         services: credited.len() as i64,
         activities: lines,
@@ -1490,9 +1495,9 @@ pub async fn party_sheet(
     let (members, q, y, per_quarter) = app
         .read(move |c| {
             Ok::<_, Error>((
-                store::party_members(c, t, unit, &fmt(to))?,
-                store::credited_by_volunteer(c, t, &fmt(from), &fmt(to))?,
-                store::credited_by_volunteer(c, t, &fmt(year_from), &fmt(year_to))?,
+                store::party_members(c, t, unit, &to.to_string())?,
+                store::credited_by_volunteer(c, t, &from.to_string(), &to.to_string())?,
+                store::credited_by_volunteer(c, t, &year_from.to_string(), &year_to.to_string())?,
                 store::party_activities_per_quarter(c, t)?,
             ))
         })
@@ -1517,7 +1522,7 @@ pub async fn party_sheet(
             }
         })
         .collect();
-    Ok(PartySheet { year, quarter, from: fmt(from), to: fmt(to), per_quarter, rows })
+    Ok(PartySheet { year, quarter, from: from.to_string(), to: to.to_string(), per_quarter, rows })
 }
 
 /// Sets the community's expectation of a reporting member (activities a quarter).

@@ -35,10 +35,6 @@ fn partner_id(c: &mut dyn Conn, t: Tenant, name: &str) -> Result<i64> {
     c.count("SELECT id FROM partners WHERE community_id = ? AND name = ?", params![t, name])
 }
 
-fn fmt(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 /// A person of a partner unit registered with consent a week before their first service.
 #[allow(clippy::too_many_arguments)]
 fn outsider(
@@ -115,7 +111,7 @@ fn credit_all(
     }
     let n = volunteers.len() as i64;
     let (each, extra) = (total / n, total % n);
-    let recorded = fmt(held + Days::new(3));
+    let recorded = (held + Days::new(3)).to_string();
     for (i, v) in volunteers.iter().enumerate() {
         let tenths = each + i64::from((i as i64) < extra);
         let sid = sign_up(c, t, activity_id, *v, now)?;
@@ -485,7 +481,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             let v = resident_volunteer(c, t, *rid, rname, "清雪、巡查", held, now)?;
             let sid = sign_up(c, t, aid, v, now)?;
             if i < checked {
-                set_times(c, t, sid, Some(&format!("{} 07:30", fmt(held))), None)?;
+                set_times(c, t, sid, Some(&format!("{held} 07:30")), None)?;
             }
         }
     }
@@ -494,7 +490,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
     if let Some(&first) = students.first() {
         let v = get_volunteer(c, t, first)?;
         let from = format!("{year}-01-01");
-        let to = fmt(today - Days::new(7));
+        let to = (today - Days::new(7)).to_string();
         let svc = services_of_volunteer(c, t, first, &from, &to)?;
         let credited: Vec<&Service> = svc.iter().filter(|s| s.hours_tenths.is_some()).collect();
         if !credited.is_empty() {

@@ -3,9 +3,7 @@
 //! are shared with the JSON API.
 
 use super::Pairs;
-use super::learning::{
-    back_with, can, day_text, pairs_get, rate_explained, rate_text, tabs, today,
-};
+use super::learning::{back_with, can, pairs_get, rate_explained, rate_text, tabs, today};
 use crate::ctx::{Ctx, redirect_with_flash};
 use crate::error::AppError;
 use crate::i18n::{Lang, label, t, tf};
@@ -316,7 +314,7 @@ async fn placement_new(ctx: Ctx, Query(q): Query<NewPlacementQuery>) -> Result<R
                     div.grid2 {
                         (layout::field(lang, "employer", "employment.employer", "text", opening.as_ref().map_or("", |o| o.employer.as_str()), None, Some("off")))
                         (layout::field(lang, "job", "employment.job", "text", opening.as_ref().map_or("", |o| o.job.as_str()), None, Some("off")))
-                        (layout::field(lang, "starts_on", "employment.starts_on", "date", &day_text(today), None, None))
+                        (layout::field(lang, "starts_on", "employment.starts_on", "date", &today.to_string(), None, None))
                         (layout::select(lang, "contract_type", "employment.contract", &contracts, "labour", None))
                     }
                     label.check { input type="checkbox" name="via_station" checked; " " (t(lang, "employment.via_station_check")) }
@@ -384,11 +382,11 @@ async fn placement_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppEr
             h2 { (t(lang, "employment.followups")) }
             ul.plain {
                 @for (m, due) in rules::followup_schedule(starts) {
-                    li { (tf(lang, "employment.month_followup", &[("m", &m.to_string())])) "：" (day_text(due)) }
+                    li { (tf(lang, "employment.month_followup", &[("m", &m.to_string())])) "：" (due.to_string()) }
                 }
             }
             @match next {
-                Some((m, due)) => { p { (layout::chip(if due < today { "err" } else { "info" }, &tf(lang, "employment.next_due", &[("m", &m.to_string()), ("date", &day_text(due))]))) } }
+                Some((m, due)) => { p { (layout::chip(if due < today { "err" } else { "info" }, &tf(lang, "employment.next_due", &[("m", &m.to_string()), ("date", &due.to_string())]))) } }
                 None => { p.hint { (t(lang, "employment.no_more_followups")) } }
             }
             @if followups.is_empty() { p.hint { (t(lang, "employment.no_followups")) } } @else {
@@ -407,7 +405,7 @@ async fn placement_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppEr
                 h3 { (t(lang, "employment.record_followup")) }
                 form.form.inline-form method="post" action={ "/employment/placements/" (p.id) "/followups" } {
                     input type="hidden" name="_csrf" value=(csrf);
-                    (layout::field(lang, "on", "employment.followed_on", "date", &day_text(today), None, None))
+                    (layout::field(lang, "on", "employment.followed_on", "date", &today.to_string(), None, None))
                     (layout::select(lang, "outcome", "employment.outcome", &outcomes, "employed", None))
                     (layout::field(lang, "note", "employment.note", "text", "", None, Some("off")))
                     div.form-actions { button.btn.btn-primary type="submit" { (t(lang, "employment.save_followup")) } }

@@ -18,7 +18,6 @@ use axum::extract::{Path, Query};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use chrono::Datelike;
-pub use linli_app::learning::day_text;
 use linli_app::learning::{
     self as ops, AttendanceDraft, CourseDraft, EnrolDraft, SessionDraft, SignupDraft, VenueDraft,
 };
@@ -283,7 +282,7 @@ async fn detail(
         .collect();
     let times: i64 = sessions.iter().map(|s| s.present).sum();
     let csrf = caller.csrf_token.clone();
-    let day = day_text(today);
+    let day = today.to_string();
     let body = html! {
         dl.facts {
             dt { (t(lang, "learning.category")) } dd { (category_label(lang, k.category.as_str())) @if k.vocational { " " (layout::chip("info", &t(lang, "learning.vocational"))) } }
@@ -699,11 +698,11 @@ async fn completions(ctx: Ctx, Query(q): Query<PeriodQuery>) -> Result<Response,
         .from
         .as_deref()
         .and_then(linli_core::dates::parse_date)
-        .map_or(format!("{year}-01-01"), day_text);
+        .map_or(format!("{year}-01-01"), |d| d.to_string());
     let to =
         q.to.as_deref()
             .and_then(linli_core::dates::parse_date)
-            .map_or(format!("{year}-12-31"), day_text);
+            .map_or(format!("{year}-12-31"), |d| d.to_string());
     let ops::Completions { mut rows, times, rate } =
         ops::completions(&ctx.state.app, &ctx.actor()?, from.clone(), to.clone()).await?;
     let unknown_only = q.who.as_deref() == Some("unknown");

@@ -29,10 +29,6 @@ use linli_store::partners::{self as store, Partner};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-fn fmt(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 /// The flash a failed form shows, or the error itself when it is no form error.
 fn flash_or(back: &str, e: AppError, codes: &[&str]) -> Result<Response, AppError> {
     let kind = match &e {
@@ -290,7 +286,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                         input type="hidden" name="_csrf" value=(caller.csrf_token);
                         @if let Some(l) = latest { input type="hidden" name="renews_id" value=(l); p.hint { (t(lang, "partners.renewal_hint")) } }
                         div.grid2 {
-                            (layout::field(lang, "signed_on", "partners.signed_on", "date", &fmt(today), None, None))
+                            (layout::field(lang, "signed_on", "partners.signed_on", "date", &today.to_string(), None, None))
                             (layout::field(lang, "valid_from", "partners.valid_from", "date", "", None, None))
                             (layout::field(lang, "valid_to", "partners.valid_to", "date", "", None, None))
                             (layout::select(lang, "commitment_kind", "partners.commitment_kind", &activity_options(lang), "health_lecture", None))
@@ -309,7 +305,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                 form.form #activity-form method="post" enctype="multipart/form-data" action={ "/partners/" (p.id) "/activities?_csrf=" (caller.csrf_token) } {
                     div.grid2 {
                         (layout::select(lang, "kind", "partners.activity_kind", &activity_options(lang), "health_lecture", None))
-                        (layout::field(lang, "on", "partners.on", "date", &fmt(today), None, None))
+                        (layout::field(lang, "on", "partners.on", "date", &today.to_string(), None, None))
                         (layout::field(lang, "place", "partners.place", "text", "", None, Some("off")))
                         (layout::field(lang, "participants", "partners.participants", "number", "", None, None))
                         (layout::field(lang, "hours", "partners.hours", "text", "", None, Some("off")))
@@ -512,7 +508,7 @@ async fn agreements_page(ctx: Ctx, Query(q): Query<AgreementsQuery>) -> Result<R
     let today = today(&ctx);
     let mut all = ops::agreements(&ctx.state.app, &ctx.actor()?).await?;
     let history = q.all.is_some();
-    let day = fmt(today);
+    let day = today.to_string();
     let total = all.len();
     if !history {
         all.retain(|a| a.valid_to >= day);
@@ -586,7 +582,7 @@ async fn committee_page(ctx: Ctx) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
     let ops::Committee { posts, meetings, units } = ops::committee(&ctx.state.app, &actor).await?;
     let manage = ops::manages(&actor);
-    let day = fmt(today(&ctx));
+    let day = (today(&ctx)).to_string();
     let body = html! {
         (tabs(lang, "/partners/committee"))
         section.panel {
