@@ -32,8 +32,8 @@ pub async fn load_target(
     tid: i64,
     action: Action,
 ) -> Result<Target> {
-    let plan_id = plan.id;
-    let target = app.read(move |c| store::get_target(c, plan_id, tid)).await?;
+    let (t, plan_id) = (Tenant::new(plan.community_id), plan.id);
+    let target = app.read(move |c| store::get_target(c, t, plan_id, tid)).await?;
     actor.require(app, action, &place_at(plan.community_id, &target.place_path)).await?;
     Ok(target)
 }
@@ -65,8 +65,8 @@ pub async fn targets(
     building: Option<i64>,
 ) -> Result<Vec<Target>> {
     let scopes = actor.scopes(Action::ViewCases);
-    let id = plan.id;
-    app.read(move |c| store::targets(c, id, &scopes, building)).await
+    let (t, id) = (Tenant::new(plan.community_id), plan.id);
+    app.read(move |c| store::targets(c, t, id, &scopes, building)).await
 }
 
 /// A plan as typed.
@@ -198,7 +198,7 @@ pub async fn record_visit(
             note: input.note.clone(),
             participants: input.participants.clone(),
         };
-        let earlier = store::help_record_of(tx.c, target.id)?;
+        let earlier = store::help_record_of(tx.c, tenant, target.id)?;
         let before = match earlier {
             Some(hid) => assistance::help_snapshot(tx.c, tenant, hid)?,
             None => None,
@@ -217,7 +217,7 @@ pub async fn record_visit(
             }
             (None, false) => None,
         };
-        store::record_visit(tx.c, &target, &input, help_id, tx.actor.now)?;
+        store::record_visit(tx.c, tenant, &target, &input, help_id, tx.actor.now)?;
         if let (Some(hid), false) = (earlier, visited) {
             assistance::delete_help(tx.c, tenant, hid)?;
         }
@@ -252,7 +252,7 @@ pub async fn remove_target(
     }
     let (tenant, tid, status) = (Tenant::new(plan.community_id), target.id, target.status);
     app.write(actor, move |tx| {
-        store::remove_target(tx.c, tid, &reason, tx.actor.now)?;
+        store::remove_target(tx.c, tenant, tid, &reason, tx.actor.now)?;
         tx.audit_change(
             tenant,
             "visits.remove",
@@ -279,9 +279,9 @@ pub async fn assign_team(
         // (No scope would read as "everywhere" below.)
         return Err(Error::Forbidden);
     }
-    let plan_id = plan.id;
+    let (t, plan_id) = (Tenant::new(plan.community_id), plan.id);
     let mine: std::collections::HashSet<i64> = app
-        .read(move |c| store::targets(c, plan_id, &scopes, None))
+        .read(move |c| store::targets(c, t, plan_id, &scopes, None))
         .await?
         .into_iter()
         .map(|t| t.id)
@@ -295,7 +295,7 @@ pub async fn assign_team(
     let team: String = team.trim().chars().take(60).collect();
     let tenant = Tenant::new(plan.community_id);
     app.write(actor, move |tx| {
-        let n = store::assign_team(tx.c, plan_id, &ids, &team, tx.actor.now)?;
+        let n = store::assign_team(tx.c, tenant, plan_id, &ids, &team, tx.actor.now)?;
         tx.audit(
             tenant,
             "visits.assign_team",

@@ -42,7 +42,7 @@ fn record_visit(
     } else {
         None
     };
-    linli_store::visits::record_visit(c, t, v, help, now)
+    linli_store::visits::record_visit(c, tenant, t, v, help, now)
 }
 
 /// The demo: a 重阳 plan done, and a 春节 plan about half way, for the community's worker.
@@ -114,7 +114,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         .unwrap_or_else(|_| "[]".into())
     };
     let plan = get_plan(c, Tenant::new(community_id), done_plan)?;
-    for (i, t) in targets(c, done_plan, &[], None)?.iter().enumerate() {
+    for (i, t) in targets(c, Tenant::new(community_id), done_plan, &[], None)?.iter().enumerate() {
         let on = chongyang - chrono::Duration::days(i64::try_from(i % 3).unwrap_or(0));
         record_visit(
             c,
@@ -150,14 +150,14 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         now,
     )?;
     let plan = get_plan(c, Tenant::new(community_id), plan_id)?;
-    let list = targets(c, plan_id, &[], None)?;
+    let list = targets(c, Tenant::new(community_id), plan_id, &[], None)?;
     for (i, t) in list.iter().enumerate() {
         let team = if t.building.trim_end_matches("号楼").parse::<i64>().unwrap_or(0) <= 8 {
             "第一组（王网格、米丽芳）"
         } else {
             "第二组（党员志愿者）"
         };
-        assign_team(c, plan_id, &[t.id], team, now)?;
+        assign_team(c, Tenant::new(community_id), plan_id, &[t.id], team, now)?;
         // Every team has been out: about every other household so far.
         if i % 2 == 0 {
             let on = today - chrono::Duration::days(i64::try_from(i % 5).unwrap_or(0) + 1);

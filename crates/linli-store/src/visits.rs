@@ -314,11 +314,12 @@ fn target_from(r: &crate::Row) -> Result<Target> {
 /// The plan's list inside `scopes` (all when empty), optionally one building's, in walking order.
 pub fn targets(
     c: &mut dyn Conn,
+    t: Tenant,
     plan_id: i64,
     scopes: &[PlacePath],
     building_id: Option<i64>,
 ) -> Result<Vec<Target>> {
-    let mut args = vec![crate::Value::from(plan_id)];
+    let mut args = vec![crate::Value::from(plan_id), t.into()];
     let mut filter = scope_filter(scopes, &mut args);
     if let Some(b) = building_id {
         filter.push_str(" AND v.building_id = ?");
@@ -326,7 +327,9 @@ pub fn targets(
     }
     let mut list: Vec<Target> = c
         .query(
-            &format!("SELECT {TARGET_COLUMNS} {TARGET_JOINS} WHERE v.plan_id = ?{filter}"),
+            &format!(
+                "SELECT {TARGET_COLUMNS} {TARGET_JOINS} WHERE v.plan_id = ? AND v.community_id = ?{filter}"
+            ),
             &args,
         )?
         .iter()
@@ -343,10 +346,12 @@ pub fn targets(
 }
 
 /// A household on the list of one plan (not found on any other plan's).
-pub fn get_target(c: &mut dyn Conn, plan_id: i64, id: i64) -> Result<Target> {
+pub fn get_target(c: &mut dyn Conn, t: Tenant, plan_id: i64, id: i64) -> Result<Target> {
     target_from(&c.query_one(
-        &format!("SELECT {TARGET_COLUMNS} {TARGET_JOINS} WHERE v.id = ? AND v.plan_id = ?"),
-        params![id, plan_id],
+        &format!(
+            "SELECT {TARGET_COLUMNS} {TARGET_JOINS} WHERE v.id = ? AND v.plan_id = ? AND v.community_id = ?"
+        ),
+        params![id, plan_id, t],
     )?)
 }
 
@@ -361,8 +366,8 @@ pub fn add_target(
     let community_id = t.id();
     let on_list = c.count(
         "SELECT COUNT(*) FROM visit_targets v JOIN residents r ON r.id = ?
-         WHERE v.plan_id = ? AND (v.resident_id = r.id OR v.household_id = r.household_id)",
-        params![resident_id, plan_id],
+         WHERE v.plan_id = ? AND v.community_id = ? AND (v.resident_id = r.id OR v.household_id = r.household_id)",
+        params![resident_id, plan_id, community_id],
     )?;
     if on_list > 0 {
         return Ok(None);
@@ -371,10 +376,16 @@ pub fn add_target(
 }
 
 /// Takes a household off the list, keeping the row and the reason.
-pub fn remove_target(c: &mut dyn Conn, id: i64, reason: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn remove_target(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     c.execute(
-        "UPDATE visit_targets SET status = 'removed', removed_reason = ?, updated_at = ? WHERE id = ?",
-        params![reason.trim(), now_text(now), id],
+        "UPDATE visit_targets SET status = 'removed', removed_reason = ?, updated_at = ? WHERE id = ? AND community_id = ?",
+        params![reason.trim(), now_text(now), id, t],
     )?;
     Ok(())
 }
@@ -382,6 +393,7 @@ pub fn remove_target(c: &mut dyn Conn, id: i64, reason: &str, now: DateTime<Utc>
 /// Gives households of a plan to a team (an empty name clears it).
 pub fn assign_team(
     c: &mut dyn Conn,
+    t: Tenant,
     plan_id: i64,
     ids: &[i64],
     team: &str,
@@ -392,10 +404,10 @@ pub fn assign_team(
     for chunk in ids.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
         let mut args: Vec<crate::Value> =
-            vec![team.trim().into(), now_text(now).into(), plan_id.into()];
+            vec![team.trim().into(), now_text(now).into(), plan_id.into(), t.into()];
         args.extend(chunk.iter().map(|id| crate::Value::from(*id)));
         n += c.execute(
-            &format!("UPDATE visit_targets SET team = ?, updated_at = ? WHERE plan_id = ? AND id IN ({marks})"),
+            &format!("UPDATE visit_targets SET team = ?, updated_at = ? WHERE plan_id = ? AND community_id = ? AND id IN ({marks})"),
             &args,
         )?;
     }
@@ -413,17 +425,21 @@ pub struct VisitInput {
 }
 
 /// The help record a household's visit wrote on its case timeline, if any.
-pub fn help_record_of(c: &mut dyn Conn, target_id: i64) -> Result<Option<i64>> {
-    Ok(c.query_opt("SELECT help_record_id FROM visit_targets WHERE id = ?", params![target_id])?
-        .map(|r| r.opt_int(0))
-        .transpose()?
-        .flatten())
+pub fn help_record_of(c: &mut dyn Conn, t: Tenant, target_id: i64) -> Result<Option<i64>> {
+    Ok(c.query_opt(
+        "SELECT help_record_id FROM visit_targets WHERE id = ? AND community_id = ?",
+        params![target_id, t],
+    )?
+    .map(|r| r.opt_int(0))
+    .transpose()?
+    .flatten())
 }
 
 /// Records a visit (or a door nobody opened) on the plan's list, with the help record it wrote
 /// on the household's case timeline (the assistance module writes that record).
 pub fn record_visit(
     c: &mut dyn Conn,
+    t: Tenant,
     target: &Target,
     v: &VisitInput,
     help_record: Option<i64>,
@@ -438,7 +454,7 @@ pub fn record_visit(
     c.execute(
         "UPDATE visit_targets SET status = ?, visited_on = ?, items = ?, amount_fen = ?, participants = ?, note = ?,
              help_record_id = ?, updated_at = ?
-         WHERE id = ?",
+         WHERE id = ? AND community_id = ?",
         params![
             v.status.as_str(),
             v.on,
@@ -448,7 +464,8 @@ pub fn record_visit(
             v.note.trim(),
             help_record,
             now_text(now),
-            target.id
+            target.id,
+            t
         ],
     )?;
     Ok(())
@@ -509,4 +526,60 @@ pub fn helpers_of_building(
         |r| Ok((r.int(0)?, r.text(1)?)),
     )
     .map(|pairs| pairs.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Db, DbConfig, StoreError, migrate, places};
+    use linli_core::PlaceKind;
+
+    /// Every read and write of a plan's households filters by the community in SQL: with
+    /// another community's tenant, a real plan id and target id find and change nothing.
+    #[test]
+    fn a_household_on_another_communitys_list_is_neither_found_nor_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&DbConfig::new(dir.path().join("v.db").to_string_lossy())).unwrap();
+        migrate::migrate(&db).unwrap();
+        let now = Utc::now();
+        let (ours, plan, target) = db
+            .write_blocking(|c| {
+                let ours = places::create(c, PlaceKind::Community, "书香社区", None, now)?;
+                let theirs = places::create(c, PlaceKind::Community, "东风社区", None, now)?;
+                let resident = c.insert(
+                    "INSERT INTO residents (community_id, place_path, name, name_initials, name_pinyin, created_at, updated_at)
+                     VALUES (?, ?, '夏胜林', '', '', '2026-01-01', '2026-01-01') RETURNING id",
+                    params![theirs.id, theirs.path.as_str()],
+                )?;
+                let plan = c.insert(
+                    "INSERT INTO visit_plans (community_id, name, occasion, visit_on, rules, created_at)
+                     VALUES (?, '春节走访', 'spring_festival', '2027-02-01', 'dibao', '2026-12-01') RETURNING id",
+                    params![theirs.id],
+                )?;
+                let target = c.insert(
+                    "INSERT INTO visit_targets (community_id, plan_id, resident_id, place_path, updated_at)
+                     VALUES (?, ?, ?, ?, '2026-12-01') RETURNING id",
+                    params![theirs.id, plan, resident, theirs.path.as_str()],
+                )?;
+                Ok::<_, StoreError>((Tenant::new(ours.id), plan, target))
+            })
+            .unwrap();
+        db.write_blocking(|c| {
+            assert!(get_target(c, ours, plan, target).is_err(), "not found through ours");
+            assert!(targets(c, ours, plan, &[], None)?.is_empty());
+            assert_eq!(help_record_of(c, ours, target)?, None);
+            remove_target(c, ours, target, "搬走了", now)?;
+            assert_eq!(assign_team(c, ours, plan, &[target], "第一组", now)?, 0);
+            let row = c.query_one(
+                "SELECT status, team, removed_reason FROM visit_targets WHERE id = ?",
+                params![target],
+            )?;
+            assert_eq!(
+                (row.text(0)?, row.text(1)?, row.text(2)?),
+                ("pending".into(), "".into(), "".into())
+            );
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    }
 }

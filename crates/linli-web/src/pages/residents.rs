@@ -393,7 +393,6 @@ async fn detail_page(
                     }
                 }
             }
-            p.hint { (t(lang, "residents.linked_hint")) }
         }
         (learning_section)
         @if let Some(account) = &account {
