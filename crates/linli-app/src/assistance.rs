@@ -78,7 +78,7 @@ pub async fn case_file(app: &App, actor: &Actor, id: i64) -> Result<CaseFile> {
         .read(move |c| {
             let cid = case.community_id;
             Ok::<_, Error>(CaseFile {
-                help: store::help_of(c, id)?,
+                help: store::help_of(c, Tenant::new(cid), id)?,
                 applications: store::list_applications(c, Tenant::new(cid), Some(id))?,
                 calendar: store::calendar(c, Tenant::new(cid))?,
                 case,

@@ -422,11 +422,12 @@ pub fn delete_help(c: &mut dyn Conn, t: Tenant, id: i64) -> Result<()> {
     Ok(())
 }
 
-pub fn help_of(c: &mut dyn Conn, case_id: i64) -> Result<Vec<HelpRecord>> {
+pub fn help_of(c: &mut dyn Conn, t: Tenant, case_id: i64) -> Result<Vec<HelpRecord>> {
     c.query_map(
         "SELECT x.id, x.case_id, x.kind, x.given_on, x.amount_fen, x.items, x.source, x.note, x.participants, u.display_name
-         FROM help_records x LEFT JOIN users u ON u.id = x.given_by WHERE x.case_id = ? ORDER BY x.given_on, x.id",
-        params![case_id],
+         FROM help_records x LEFT JOIN users u ON u.id = x.given_by WHERE x.case_id = ? AND x.community_id = ?
+         ORDER BY x.given_on, x.id",
+        params![case_id, t],
         |r| {
         Ok(from_row!(r => HelpRecord {
             id, case_id, kind, given_on, amount_fen;
