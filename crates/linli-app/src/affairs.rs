@@ -344,11 +344,11 @@ pub async fn progress(app: &App, actor: &Actor, id: i64, note: &str) -> Result<A
     }
     rules::affair_after(a.status, AffairEvent::Progress, "")
         .map_err(|e| Error::conflict(e.code()))?;
-    let day = actor.today().to_string();
+    let day = actor.today();
     app.write(actor, move |tx| {
         let now = tx.actor.now;
         let user = tx.actor.user_id();
-        store::mark_progress(tx.c, t, id, &day, now)?;
+        store::mark_progress(tx.c, t, id, day, now)?;
         store::add_event(tx.c, t, id, AffairStep::Progress, user, "", "", &note, true, now)?;
         tx.audit(t, "affair.progress", "affair", id, json!({"note": note}))?;
         Ok(state(id, AffairStatus::InProgress))
@@ -376,11 +376,11 @@ pub async fn resolve(
     }
     rules::affair_after(a.status, AffairEvent::Resolve, "")
         .map_err(|e| Error::conflict(e.code()))?;
-    let day = actor.today().to_string();
+    let day = actor.today();
     app.write(actor, move |tx| {
         let now = tx.actor.now;
         let user = tx.actor.user_id();
-        store::resolve_affair(tx.c, t, id, &resolution, &day, now)?;
+        store::resolve_affair(tx.c, t, id, &resolution, day, now)?;
         for ph in photos {
             store::add_photo(tx.c, t, id, "resolve", ph, now)?;
         }
@@ -415,10 +415,10 @@ pub async fn rate(
     let rating = Rating::parse(rating).ok_or(Error::invalid("affair_rating_bad", "rating"))?;
     rules::affair_after(a.status, AffairEvent::Rate, "").map_err(|e| Error::conflict(e.code()))?;
     let note = clip(Some(note), 500);
-    let day = actor.today().to_string();
+    let day = actor.today();
     app.write(actor, move |tx| {
         let now = tx.actor.now;
-        store::rate_affair(tx.c, t, id, rating.as_str(), &note, &day, now)?;
+        store::rate_affair(tx.c, t, id, rating.as_str(), &note, day, now)?;
         store::add_event(
             tx.c,
             t,

@@ -555,10 +555,10 @@ pub async fn complete_step(
     };
     let note: String = d.note.trim().chars().take(500).collect();
     app.write(actor, move |tx| {
-        let day = on.format("%Y-%m-%d").to_string();
-        store::complete_step(tx.c, tenant, app_id, step_id, &day, &note, &investigators)?;
+        let day = on;
+        store::complete_step(tx.c, tenant, app_id, step_id, day, &note, &investigators)?;
         if let Some((size, amount)) = first_review {
-            store::record_first_review(tx.c, tenant, app_id, size, amount, &day)?;
+            store::record_first_review(tx.c, tenant, app_id, size, amount, day)?;
         }
         let mut after = json!({"step_id": step_id, "done_on": day});
         if !investigators.is_empty() {
@@ -609,9 +609,9 @@ pub async fn decide_application(
     }
     let recheck = (status == S::Granted && a.kind == ApplicationKind::Dibao)
         .then(|| (cycle.as_str(), assistance::next_recheck(on, cycle)));
-    let (tenant, on) = (Tenant::new(a.community_id), on.format("%Y-%m-%d").to_string());
+    let tenant = Tenant::new(a.community_id);
     app.write(actor, move |tx| {
-        store::decide_application(tx.c, tenant, id, status, &on)?;
+        store::decide_application(tx.c, tenant, id, status, on)?;
         let mut after = json!({"status": status, "decided_on": on});
         if let Some((cycle, next)) = &recheck {
             store::set_recheck(tx.c, tenant, id, cycle, *next, None)?;
@@ -859,13 +859,10 @@ pub async fn due_rechecks(app: &App, actor: &Actor) -> Result<Vec<DueRecheck>> {
         return Ok(Vec::new());
     }
     let today = actor.today();
-    let until = today
-        .checked_add_days(chrono::Days::new(assistance::RECHECK_REMIND_DAYS))
-        .unwrap_or(today)
-        .format("%Y-%m-%d")
-        .to_string();
+    let until =
+        today.checked_add_days(chrono::Days::new(assistance::RECHECK_REMIND_DAYS)).unwrap_or(today);
     let tenant = Tenant::new(community);
-    let due = app.read(move |c| store::rechecks_due(c, tenant, &until)).await?;
+    let due = app.read(move |c| store::rechecks_due(c, tenant, until)).await?;
     Ok(due
         .into_iter()
         .filter(|r| actor.allowed(Action::ManageCases, Some(&r.4)))

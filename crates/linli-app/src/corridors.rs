@@ -261,7 +261,7 @@ pub async fn inspect(
                 tx.c,
                 t,
                 corridor_id,
-                &on.to_string(),
+                on,
                 tx.actor.user_id(),
                 score,
                 max,
@@ -320,7 +320,7 @@ pub async fn set_board(app: &App, actor: &Actor, corridor_id: i64, d: BoardDraft
         return Err(Error::invalid("board_title_missing", "title"));
     }
     let content = clip(Some(&d.content), 2000);
-    let today = actor.today().to_string();
+    let today = actor.today();
     app.write(actor, move |tx| {
         let id = store::set_board(
             tx.c,
@@ -329,7 +329,7 @@ pub async fn set_board(app: &App, actor: &Actor, corridor_id: i64, d: BoardDraft
             &theme,
             &title,
             &content,
-            &today,
+            today,
             tx.actor.user_id(),
             tx.actor.now,
         )?;
@@ -343,11 +343,11 @@ pub async fn set_board(app: &App, actor: &Actor, corridor_id: i64, d: BoardDraft
 pub async fn worst_items(app: &App, actor: &Actor) -> Result<Vec<(String, String, i64)>> {
     let t = actor.require_role(app, Action::ViewCorridors).await?;
     let scopes = actor.scopes(Action::ViewCorridors);
-    let since = (actor.today() - chrono::Duration::days(90)).to_string();
+    let since = actor.today() - chrono::Duration::days(90);
     let (counts, labels) = app
         .read(move |c| {
             Ok::<_, Error>((
-                store::failures_since(c, t, &scopes, &since)?,
+                store::failures_since(c, t, &scopes, since)?,
                 store::item_labels(c, t)?,
             ))
         })

@@ -161,7 +161,7 @@ pub async fn create_followup(app: &App, actor: &Actor, d: FollowupDraft) -> Resu
             tenant,
             Some(p.id),
             p.resident_id,
-            &on.to_string(),
+            on,
             outcome.as_str(),
             &note,
             tx.actor.user_id(),
@@ -190,14 +190,14 @@ pub async fn check_trainee(
     let r = active_resident(app, tenant, resident_id, "resident_id").await?;
     let outcome =
         TraineeCheck::parse(outcome).ok_or(Error::invalid("employment_outcome_bad", "outcome"))?;
-    let on = actor.today().to_string();
+    let on = actor.today();
     app.write(actor, move |tx| {
         let id = store::create_followup(
             tx.c,
             tenant,
             None,
             r.id,
-            &on,
+            on,
             outcome.as_str(),
             "",
             tx.actor.user_id(),
@@ -449,14 +449,14 @@ pub async fn refer(app: &App, actor: &Actor, seeker_id: i64, opening_id: i64) ->
     if o.status != VacancyStatus::Open {
         return Err(Error::invalid("employment_opening_missing", "opening_id"));
     }
-    let on = actor.today().to_string();
+    let on = actor.today();
     app.write(actor, move |tx| {
         let id = store::create_referral(
             tx.c,
             tenant,
             s.id,
             o.id,
-            &on,
+            on,
             "",
             tx.actor.user_id(),
             tx.actor.now,
@@ -479,10 +479,10 @@ pub async fn referral_result(app: &App, actor: &Actor, id: i64, result: &str) ->
     let (f, s) = app.read(move |c| store::referral_seeker(c, tenant, id)).await?;
     let result =
         ReferralResult::parse(result).ok_or(Error::invalid("employment_result_bad", "result"))?;
-    let on = actor.today().to_string();
+    let on = actor.today();
     app.write(actor, move |tx| {
         let before = json!({"result": f.result});
-        store::set_referral_result(tx.c, tenant, f.id, result.as_str(), &on)?;
+        store::set_referral_result(tx.c, tenant, f.id, result.as_str(), on)?;
         tx.audit_change(
             tenant,
             "referral.result",

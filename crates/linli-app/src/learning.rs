@@ -352,15 +352,7 @@ pub async fn add_session(app: &App, actor: &Actor, d: SessionDraft) -> Result<Cr
     let ends_at = clock_time(d.ends_at.as_deref(), "ends_at")?;
     let topic = clip(d.topic.as_deref(), 100);
     app.write(actor, move |tx| {
-        let id = store::add_session(
-            tx.c,
-            &k,
-            &held.to_string(),
-            &starts_at,
-            &ends_at,
-            &topic,
-            tx.actor.now,
-        )?;
+        let id = store::add_session(tx.c, &k, held, &starts_at, &ends_at, &topic, tx.actor.now)?;
         tx.audit(
             tenant,
             "course.session",
@@ -503,10 +495,10 @@ pub async fn enrol(app: &App, actor: &Actor, d: EnrolDraft) -> Result<Enrolled> 
     let tenant = manage(app, actor).await?;
     let k = course_for_form(app, tenant, d.course_id).await?;
     let r = active_resident(app, tenant, d.resident_id, "resident_id").await?;
-    let on = actor.today().to_string();
+    let on = actor.today();
     app.write(actor, move |tx| {
         let (id, status) =
-            store::enrol(tx.c, &k, r.id, "staff", &on, tx.actor.user_id(), tx.actor.now)?;
+            store::enrol(tx.c, &k, r.id, "staff", on, tx.actor.user_id(), tx.actor.now)?;
         tx.audit(
             tenant,
             "enrolment.create",
@@ -575,10 +567,10 @@ pub async fn set_status(
     if status == EnrolmentStatus::Dropped && reason.as_deref().is_some_and(str::is_empty) {
         return Err(Error::invalid("learning_drop_reason_missing", "reason"));
     }
-    let on = actor.today().to_string();
+    let on = actor.today();
     app.write(actor, move |tx| {
         let before = json!({"status": e.status});
-        let promoted = store::set_enrolment_status(tx.c, &e, &k, status, &on)?;
+        let promoted = store::set_enrolment_status(tx.c, &e, &k, status, on)?;
         let mut after = json!({"status": status.as_str(), "promoted": promoted});
         if let Some(r) = reason.filter(|r| !r.is_empty()) {
             after["reason"] = r.into();
@@ -836,9 +828,9 @@ pub async fn enrol_signup(app: &App, actor: &Actor, id: i64, resident_id: i64) -
         return Err(Error::conflict("learning_signup_handled"));
     }
     let r = active_resident(app, tenant, resident_id, "resident_id").await?;
-    let on = actor.today().to_string();
+    let on = actor.today();
     app.write(actor, move |tx| {
-        let (eid, status) = store::enrol_signup(tx.c, &s, &k, r.id, &on, tx.actor.user_id(), tx.actor.now)?;
+        let (eid, status) = store::enrol_signup(tx.c, &s, &k, r.id, on, tx.actor.user_id(), tx.actor.now)?;
         tx.audit(
             tenant,
             "enrolment.create",

@@ -496,9 +496,9 @@ pub async fn claim_need(
     let status = n.status;
     rules::need_after(status, NeedEvent::Claim).map_err(|_| Error::conflict("need_not_open"))?;
     let note = clip(Some(note), 500);
-    let on = actor.today().to_string();
+    let on = actor.today();
     app.write(actor, move |tx| {
-        store::claim_need(tx.c, t, id, unit, &note, &on)?;
+        store::claim_need(tx.c, t, id, unit, &note, on)?;
         tx.audit_change(
             t,
             "need.claim",
@@ -537,12 +537,12 @@ pub async fn decide_claim(
     let confirm = d.confirm;
     let event = if confirm { NeedEvent::Confirm } else { NeedEvent::Reject };
     let next = rules::need_after(status, event).map_err(|_| Error::conflict("need_not_claimed"))?;
-    let on = actor.today().to_string();
+    let on = actor.today();
     let (owner, plan, milestones) =
         (clip(Some(&d.owner), 60), clip(Some(&d.plan), 2000), clip(Some(&d.milestones), 2000));
     app.write(actor, move |tx| {
         let user = tx.actor.user_id();
-        store::decide_claim(tx.c, t, id, confirm, &owner, &plan, &milestones, &on, user)?;
+        store::decide_claim(tx.c, t, id, confirm, &owner, &plan, &milestones, on, user)?;
         tx.audit_change(
             t,
             if confirm { "need.confirm" } else { "need.reject" },
@@ -578,9 +578,9 @@ pub async fn update_project(
         _ => n.verdict.clone(),
     };
     let progress = clip(Some(progress), 1000);
-    let completed = done.then(|| actor.today().to_string());
+    let completed = done.then(|| actor.today());
     app.write(actor, move |tx| {
-        store::update_project(tx.c, t, id, &progress, completed.as_deref(), &verdict)?;
+        store::update_project(tx.c, t, id, &progress, completed, &verdict)?;
         tx.audit_change(
             t,
             "need.project",

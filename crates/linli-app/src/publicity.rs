@@ -413,13 +413,13 @@ pub async fn delete_board(app: &App, actor: &Actor, id: i64, reason: &str) -> Re
 /// it out); its articles keep naming it. Retiring a retired board changes nothing.
 pub async fn retire_board(app: &App, actor: &Actor, id: i64) -> Result<()> {
     let t = keeper(app, actor).await?;
-    let day = actor.today().to_string();
+    let day = actor.today();
     app.write(actor, move |tx| {
         let before = store::board(tx.c, t, id)?;
         if before.retired_on.is_some() {
             return Ok(());
         }
-        store::set_board_retired(tx.c, t, id, Some(&day))?;
+        store::set_board_retired(tx.c, t, id, Some(day))?;
         tx.audit(
             t,
             "publicity_board.retire",
@@ -489,12 +489,12 @@ pub async fn create_issue(app: &App, actor: &Actor, d: PaperIssueDraft) -> Resul
     }
     let paper = app.read(move |c| store::paper_name(c, t)).await?;
     app.write(actor, move |tx| {
-        let day = on.to_string();
+        let day = on;
         let id = store::add_issue(
             tx.c,
             t,
             number,
-            &day,
+            day,
             &d.article_ids,
             tx.actor.user_id(),
             tx.actor.now,
@@ -505,7 +505,11 @@ pub async fn create_issue(app: &App, actor: &Actor, d: PaperIssueDraft) -> Resul
             titles.push(store::article(tx.c, t, *a)?.title);
         }
         let title = issue_title(&paper, number);
-        search::put(tx.c, t, &doc("paper_issue", id, &title, &titles.join("\n"), &day))?;
+        search::put(
+            tx.c,
+            t,
+            &doc("paper_issue", id, &title, &titles.join("\n"), &day.to_string()),
+        )?;
         tx.audit(
             t,
             "paper_issue.create",

@@ -528,16 +528,13 @@ pub async fn search(
 /// Closes a resident's record (moved away, deceased) on a day; the row stays for the ledgers.
 pub async fn close(app: &App, actor: &Actor, id: i64, status: &str, on: &str) -> Result<()> {
     let r = load_visible(app, actor, id, Action::ManageResidents).await?;
-    let on = linli_core::dates::parse_date(on)
-        .ok_or(Error::invalid("date_bad", "on"))?
-        .format("%Y-%m-%d")
-        .to_string();
+    let on = linli_core::dates::parse_date(on).ok_or(Error::invalid("date_bad", "on"))?;
     let tenant = Tenant::new(r.community_id);
     let status = ResidentStatus::parse(status)
         .filter(|s| matches!(s, ResidentStatus::MovedAway | ResidentStatus::Deceased))
         .ok_or(Error::invalid("resident_bad_status", "status"))?;
     app.write(actor, move |tx| {
-        registry::close(tx.c, tenant, id, status, &on, tx.actor.now)?;
+        registry::close(tx.c, tenant, id, status, on, tx.actor.now)?;
         tx.audit_change(
             tenant,
             "resident.close",

@@ -145,13 +145,13 @@ pub struct MemberDraft {
 /// Adds a resident to a group, or makes a member its leader (or not).
 pub async fn add_member(app: &App, actor: &Actor, group_id: i64, d: MemberDraft) -> Result<()> {
     let t = keeper(app, actor).await?;
-    let today = actor.today().to_string();
+    let today = actor.today();
     app.write(actor, move |tx| {
         store::get_group(tx.c, t, group_id)?;
         let r = linli_store::registry::get(tx.c, t, d.resident_id)
             .map_err(Error::from)
             .map_err(|e| e.or_invalid("resident_missing", "resident_id"))?;
-        store::add_member(tx.c, t, group_id, r.id, d.leader, &today)?;
+        store::add_member(tx.c, t, group_id, r.id, d.leader, today)?;
         tx.audit(
             t,
             "group.member",
@@ -699,7 +699,7 @@ pub async fn due_recordings(app: &App, actor: &Actor) -> Result<Vec<DueRecording
         return Ok(Vec::new());
     }
     let today = actor.today();
-    let open = app.read(move |c| store::recordings_open(c, t, &today.to_string())).await?;
+    let open = app.read(move |c| store::recordings_open(c, t, today)).await?;
     let cal = calendar(app, t).await?;
     Ok(open
         .into_iter()
@@ -804,16 +804,7 @@ fn credit_in(
     } else {
         String::new()
     };
-    store::credit(
-        tx.c,
-        t,
-        service_id,
-        tenths,
-        &today.to_string(),
-        tx.actor.user_id(),
-        late,
-        &reason,
-    )?;
+    store::credit(tx.c, t, service_id, tenths, today, tx.actor.user_id(), late, &reason)?;
     sync_partner(tx, t, a)?;
     tx.audit(
         t,
@@ -1495,7 +1486,7 @@ pub async fn party_sheet(
     let (members, q, y, per_quarter) = app
         .read(move |c| {
             Ok::<_, Error>((
-                store::party_members(c, t, unit, &to.to_string())?,
+                store::party_members(c, t, unit, to)?,
                 store::credited_by_volunteer(c, t, &from.to_string(), &to.to_string())?,
                 store::credited_by_volunteer(c, t, &year_from.to_string(), &year_to.to_string())?,
                 store::party_activities_per_quarter(c, t)?,

@@ -229,7 +229,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             linli_store::Tenant::new(community_id),
             app,
             notice.int(0)?,
-            &accepted.format("%Y-%m-%d").to_string(),
+            accepted,
             "家庭书面委托居委会代为申请，材料齐全，无须补正",
             &[],
         )?;
@@ -361,7 +361,6 @@ fn dibao_register(
          ORDER BY r.id LIMIT 2",
         params![community_id],
     )?;
-    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     let investigators = ["李娜".to_string(), "王建华".to_string()];
     // (decided on, or None while the posting is up; monthly amount per member in fen)
     let plans = [
@@ -424,11 +423,11 @@ fn dibao_register(
                 step::FIRST_REVIEW_POSTING => ("初审意见张贴于社区公示栏", &[]),
                 _ => ("", &[]),
             };
-            store::complete_step(c, t, app, s.int(0)?, &day(on), note, who)?;
+            store::complete_step(c, t, app, s.int(0)?, on, note, who)?;
         }
-        store::record_first_review(c, t, app, size, per_member_fen * size, &day(posting_on))?;
+        store::record_first_review(c, t, app, size, per_member_fen * size, posting_on)?;
         if let Some(d) = decided {
-            store::decide_application(c, t, app, ApplicationStatus::Granted, &day(d))?;
+            store::decide_application(c, t, app, ApplicationStatus::Granted, d)?;
             let cycle = RecheckCycle::Yearly;
             store::set_recheck(c, t, app, cycle.as_str(), next_recheck(d, cycle), None)?;
         }

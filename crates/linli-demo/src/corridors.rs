@@ -105,17 +105,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             let note =
                 if failed.iter().any(|f| f == "lights") { "二楼声控灯不亮" } else { "" };
             add_inspection(
-                c,
-                t,
-                *corridor,
-                &day.format("%Y-%m-%d").to_string(),
-                inspector,
-                score,
-                100,
-                stars,
-                &failed,
-                note,
-                now,
+                c, t, *corridor, *day, inspector, score, 100, stars, &failed, note, now,
             )?;
         }
         // The boards: the earlier content, then the current one (every fifth corridor's
@@ -129,8 +119,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
                 } else {
                     10 + (k % 12) as u64
                 };
-                let on = (today - Days::new(back)).format("%Y-%m-%d").to_string();
-                set_board(c, t, *corridor, theme, title, content, &on, inspector, now)?;
+                let on = today - Days::new(back);
+                set_board(c, t, *corridor, theme, title, content, on, inspector, now)?;
             }
         }
     }

@@ -387,7 +387,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         need,
         bureau,
         "我局可提供沙石并派施工人员",
-        &y(4, 12),
+        yd(4, 12)?,
     )?;
     decide_claim(
         c,
@@ -397,7 +397,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         "东安区建设局 孙立新",
         "5月底前完成路面整修",
         "4月底备料；5月中旬施工；5月底验收",
-        &y(4, 15),
+        yd(4, 15)?,
         None,
     )?;
     update_project(
@@ -405,10 +405,10 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         Tenant::new(community_id),
         need,
         "拉来沙石、派出人手，路面已整修一新",
-        Some(&y(5, 2)),
+        Some(yd(5, 2)?),
         "居民满意",
     )?;
-    mark_progress(c, Tenant::new(community_id), alley, &y(4, 20), now)?;
+    mark_progress(c, Tenant::new(community_id), alley, yd(4, 20)?, now)?;
     history(
         c,
         Tenant::new(community_id),
@@ -423,7 +423,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         Tenant::new(community_id),
         alley,
         "东安区建设局拉来沙石、派出人手整修，巷路已整修一新",
-        &y(5, 2),
+        yd(5, 2)?,
         now,
     )?;
     history(
@@ -441,7 +441,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         alley,
         "satisfied",
         "居民称赞联动机制",
-        &y(5, 6),
+        yd(5, 6)?,
         now,
     )?;
     history(c, Tenant::new(community_id), alley, AffairStep::Rated, ("", ""), "满意", &y(5, 6))?;
@@ -902,8 +902,9 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
             DemoEnd::Waiting => {}
             DemoEnd::Held { progress } => {
                 if let Some(note) = progress {
-                    let on = day(dispatched.max(today - chrono::Duration::days(2)));
-                    mark_progress(c, Tenant::new(community_id), id, &on, now)?;
+                    let when = dispatched.max(today - chrono::Duration::days(2));
+                    let on = day(when);
+                    mark_progress(c, Tenant::new(community_id), id, when, now)?;
                     history(
                         c,
                         Tenant::new(community_id),
@@ -916,8 +917,9 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                 }
             }
             DemoEnd::Resolved { after, resolution, rating } => {
-                let on = day(reported + chrono::Duration::days(after));
-                resolve_affair(c, Tenant::new(community_id), id, resolution, &on, now)?;
+                let when = reported + chrono::Duration::days(after);
+                let on = day(when);
+                resolve_affair(c, Tenant::new(community_id), id, resolution, when, now)?;
                 history(
                     c,
                     Tenant::new(community_id),
@@ -929,8 +931,9 @@ fn demo_issues(c: &mut dyn Conn, community_id: i64, home: &str, now: DateTime<Ut
                 )?;
                 if let Some((r, note)) = rating {
                     // The callback, a few days after.
-                    let on = day(reported + chrono::Duration::days(after + 3));
-                    rate_affair(c, Tenant::new(community_id), id, r.as_str(), note, &on, now)?;
+                    let when = reported + chrono::Duration::days(after + 3);
+                    let on = day(when);
+                    rate_affair(c, Tenant::new(community_id), id, r.as_str(), note, when, now)?;
                     history(
                         c,
                         Tenant::new(community_id),

@@ -1674,7 +1674,8 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
         let on = day(*on)?;
         let of: Vec<&(i64, i64, i64, &str)> = printed.iter().filter(|x| x.0 == *number).collect();
         let ids: Vec<i64> = of.iter().map(|x| x.2).collect();
-        let id = store::add_issue(c, t, *number, &on, &ids, editor, written(&on, now))?;
+        let id =
+            store::add_issue(c, t, *number, crate::iso(&on)?, &ids, editor, written(&on, now))?;
         // Found by its number and its articles' titles, as the publicity operation indexes it.
         let titles = of.iter().map(|x| x.3).collect::<Vec<_>>().join("\n");
         search::put(

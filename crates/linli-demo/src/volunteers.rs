@@ -111,12 +111,12 @@ fn credit_all(
     }
     let n = volunteers.len() as i64;
     let (each, extra) = (total / n, total % n);
-    let recorded = (held + Days::new(3)).to_string();
+    let recorded = held + Days::new(3);
     for (i, v) in volunteers.iter().enumerate() {
         let tenths = each + i64::from((i as i64) < extra);
         let sid = sign_up(c, t, activity_id, *v, now)?;
         if tenths > 0 {
-            credit(c, t, sid, tenths, &recorded, None, false, "")?;
+            credit(c, t, sid, tenths, recorded, None, false, "")?;
         }
     }
     Ok(())
@@ -383,7 +383,7 @@ pub fn populate(c: &mut dyn Conn, community_id: i64, now: DateTime<Utc>) -> Resu
             people.insert(0, (rid, name.into()));
         }
         for (i, (rid, _)) in people.iter().enumerate() {
-            add_member(c, t, gid, *rid, i == 0, &format!("{}-03-01", year - 2))?;
+            add_member(c, t, gid, *rid, i == 0, crate::iso(&format!("{}-03-01", year - 2))?)?;
         }
         group_ids.push((gid, people));
     }

@@ -251,7 +251,7 @@ pub fn mark_progress(
     c: &mut dyn Conn,
     t: Tenant,
     id: i64,
-    today: &str,
+    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<()> {
     c.execute(
@@ -266,7 +266,7 @@ pub fn resolve_affair(
     t: Tenant,
     id: i64,
     resolution: &str,
-    today: &str,
+    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let n = c.execute(
@@ -283,7 +283,7 @@ pub fn rate_affair(
     id: i64,
     rating: &str,
     note: &str,
-    today: &str,
+    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let n = c.execute(

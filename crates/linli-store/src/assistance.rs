@@ -631,7 +631,7 @@ pub fn complete_step(
     t: Tenant,
     application_id: i64,
     step_id: i64,
-    done_on: &str,
+    done_on: NaiveDate,
     note: &str,
     investigators: &[String],
 ) -> Result<()> {
@@ -650,7 +650,7 @@ pub fn decide_application(
     t: Tenant,
     id: i64,
     status: ApplicationStatus,
-    on: &str,
+    on: NaiveDate,
 ) -> Result<()> {
     if status == ApplicationStatus::InProgress {
         return Err(StoreError::invalid("application_status_bad", "status"));
@@ -685,7 +685,7 @@ pub fn record_first_review(
     id: i64,
     household_size: i64,
     monthly_amount_fen: i64,
-    posting_start_on: &str,
+    posting_start_on: NaiveDate,
 ) -> Result<()> {
     c.execute(
         "UPDATE applications SET household_size = ?, monthly_amount_fen = ?, posting_start_on = ? WHERE id = ? AND community_id = ?",
@@ -766,7 +766,7 @@ pub fn postings_between(
 pub type DueRecheck = (i64, String, String, String, PlacePath);
 
 /// Granted 低保 applications whose next recheck is due by `until`, soonest first.
-pub fn rechecks_due(c: &mut dyn Conn, t: Tenant, until: &str) -> Result<Vec<DueRecheck>> {
+pub fn rechecks_due(c: &mut dyn Conn, t: Tenant, until: NaiveDate) -> Result<Vec<DueRecheck>> {
     c.query_map(
         "SELECT a.id, r.name, a.next_recheck_on, COALESCE(a.recheck_cycle, 'yearly'), r.place_path
          FROM applications a JOIN residents r ON r.id = a.resident_id

@@ -264,7 +264,7 @@ pub fn add_inspection(
     c: &mut dyn Conn,
     t: Tenant,
     corridor_id: i64,
-    on: &str,
+    on: NaiveDate,
     inspector: Option<i64>,
     score: i64,
     max_score: i64,
@@ -314,7 +314,7 @@ pub fn failures_since(
     c: &mut dyn Conn,
     t: Tenant,
     scopes: &[PlacePath],
-    since: &str,
+    since: NaiveDate,
 ) -> Result<Vec<(String, i64)>> {
     if scopes.is_empty() {
         return Ok(Vec::new());
@@ -395,7 +395,7 @@ pub fn set_board(
     theme: &str,
     title: &str,
     content: &str,
-    on: &str,
+    on: NaiveDate,
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64> {

@@ -215,7 +215,7 @@ pub struct Session {
 pub fn add_session(
     c: &mut dyn Conn,
     course: &Course,
-    held_on: &str,
+    held_on: NaiveDate,
     starts_at: &str,
     ends_at: &str,
     topic: &str,
@@ -296,7 +296,7 @@ pub fn enrol(
     course: &Course,
     resident_id: i64,
     via: &str,
-    on: &str,
+    on: NaiveDate,
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(i64, EnrolmentStatus)> {
@@ -367,7 +367,7 @@ pub fn set_enrolment_status(
     e: &Enrolment,
     course: &Course,
     status: EnrolmentStatus,
-    on: &str,
+    on: NaiveDate,
 ) -> Result<Option<i64>> {
     match status {
         EnrolmentStatus::Completed => {
@@ -612,7 +612,7 @@ pub fn enrol_signup(
     signup: &Signup,
     course: &Course,
     resident_id: i64,
-    on: &str,
+    on: NaiveDate,
     user: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(i64, EnrolmentStatus)> {
@@ -864,7 +864,7 @@ pub fn create_referral(
     t: Tenant,
     seeker_id: i64,
     opening_id: i64,
-    on: &str,
+    on: NaiveDate,
     note: &str,
     user: Option<i64>,
     now: DateTime<Utc>,
@@ -908,7 +908,7 @@ pub fn set_referral_result(
     t: Tenant,
     id: i64,
     result: &str,
-    on: &str,
+    on: NaiveDate,
 ) -> Result<()> {
     let n = c.execute(
         "UPDATE referrals SET result = ?, result_on = ? WHERE id = ? AND community_id = ?",
@@ -1054,7 +1054,7 @@ pub fn create_followup(
     t: Tenant,
     placement_id: Option<i64>,
     resident_id: i64,
-    on: &str,
+    on: NaiveDate,
     outcome: &str,
     note: &str,
     user: Option<i64>,

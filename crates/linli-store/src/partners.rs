@@ -579,7 +579,7 @@ pub fn claim_need(
     id: i64,
     partner_id: i64,
     note: &str,
-    on: &str,
+    on: NaiveDate,
 ) -> Result<()> {
     let n = c.execute(
         "UPDATE needs SET status = 'claimed', partner_id = ?, claim_note = ?, claimed_on = ? WHERE id = ? AND community_id = ? AND status = 'open'",
@@ -598,7 +598,7 @@ pub fn decide_claim(
     owner: &str,
     plan: &str,
     milestones: &str,
-    on: &str,
+    on: NaiveDate,
     user: Option<i64>,
 ) -> Result<()> {
     let n = if confirm {
@@ -620,7 +620,7 @@ pub fn update_project(
     t: Tenant,
     id: i64,
     progress: &str,
-    completed_on: Option<&str>,
+    completed_on: Option<NaiveDate>,
     verdict: &str,
 ) -> Result<()> {
     let n = match completed_on {

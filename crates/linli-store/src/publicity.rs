@@ -88,7 +88,12 @@ pub fn rename_board(
 }
 
 /// Retires a board from `day` (`None`: back in use).
-pub fn set_board_retired(c: &mut dyn Conn, t: Tenant, id: i64, day: Option<&str>) -> Result<()> {
+pub fn set_board_retired(
+    c: &mut dyn Conn,
+    t: Tenant,
+    id: i64,
+    day: Option<NaiveDate>,
+) -> Result<()> {
     let n = c.execute(
         "UPDATE publicity_boards SET retired_on = ? WHERE community_id = ? AND id = ?",
         params![day, t, id],
@@ -394,7 +399,7 @@ pub fn add_issue(
     c: &mut dyn Conn,
     t: Tenant,
     number: i64,
-    published_on: &str,
+    published_on: NaiveDate,
     article_ids: &[i64],
     by: Option<i64>,
     now: DateTime<Utc>,

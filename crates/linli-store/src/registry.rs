@@ -929,7 +929,7 @@ pub fn close(
     t: Tenant,
     id: i64,
     status: ResidentStatus,
-    on: &str,
+    on: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<()> {
     if !matches!(status, ResidentStatus::MovedAway | ResidentStatus::Deceased) {

@@ -82,7 +82,7 @@ fn split(s: &str) -> Vec<String> {
 
 /// The facts the list rules read, for every active resident some rule could apply to on `on`:
 /// a visiting tag in force that day, or an open or monitored case on them or their household.
-pub fn people(c: &mut dyn Conn, t: Tenant, on: &str) -> Result<Vec<Person>> {
+pub fn people(c: &mut dyn Conn, t: Tenant, on: NaiveDate) -> Result<Vec<Person>> {
     let community_id = t.id();
     let tags: Vec<&str> = VisitRule::ALL.iter().filter_map(|r| r.tag()).collect();
     let marks = vec!["?"; tags.len()].join(", ");
@@ -182,9 +182,8 @@ pub fn create_plan(
     )?;
     // Tags in force when the list is built (for a plan dated ahead, today's 低保 list; for a
     // plan entered afterwards, the day's); ages on the visit date (80 by the festival counts).
-    let facts_on =
-        p.visit_on.min(linli_core::clock::shanghai(now).date()).format("%Y-%m-%d").to_string();
-    let people = people(c, t, &facts_on)?;
+    let facts_on = p.visit_on.min(linli_core::clock::shanghai(now).date());
+    let people = people(c, t, facts_on)?;
     let list = visits::build_list(&people, &p.rules, p.visit_on, p.min_age);
     for t in &list {
         let reasons: Vec<&str> = t.reasons.iter().map(|r| r.as_str()).collect();

@@ -109,7 +109,7 @@ pub fn add_member(
     group_id: i64,
     resident_id: i64,
     leader: bool,
-    joined_on: &str,
+    joined_on: NaiveDate,
 ) -> Result<()> {
     let n = c.execute(
         "UPDATE group_members SET leader = ? WHERE community_id = ? AND group_id = ? AND resident_id = ?",
@@ -403,7 +403,7 @@ pub fn activities(
 
 /// Unpaid activities held on or before `today` with a volunteer signed up and not yet
 /// credited, oldest first: the recordings due.
-pub fn recordings_open(c: &mut dyn Conn, t: Tenant, today: &str) -> Result<Vec<Activity>> {
+pub fn recordings_open(c: &mut dyn Conn, t: Tenant, today: NaiveDate) -> Result<Vec<Activity>> {
     c.query_map(
         &format!(
             "SELECT {ACTIVITY_COLUMNS} WHERE a.community_id = ? AND a.held_on <= ? AND a.paid = 0
@@ -557,7 +557,7 @@ pub fn credit(
     t: Tenant,
     id: i64,
     tenths: i64,
-    recorded_on: &str,
+    recorded_on: NaiveDate,
     by: Option<i64>,
     late: bool,
     late_reason: &str,
@@ -893,7 +893,7 @@ pub fn party_members(
     c: &mut dyn Conn,
     t: Tenant,
     partner: Option<i64>,
-    on: &str,
+    on: NaiveDate,
 ) -> Result<Vec<PartyMember>> {
     let mut sql = format!(
         "SELECT {PARTY_COLUMNS} WHERE m.community_id = ? AND m.reported_on <= ? AND (m.left_on IS NULL OR m.left_on > ?)"
