@@ -555,19 +555,18 @@ pub async fn complete_step(
     };
     let note: String = d.note.trim().chars().take(500).collect();
     app.write(actor, move |tx| {
-        let day = on;
-        store::complete_step(tx.c, tenant, app_id, step_id, day, &note, &investigators)?;
+        store::complete_step(tx.c, tenant, app_id, step_id, on, &note, &investigators)?;
         if let Some((size, amount)) = first_review {
-            store::record_first_review(tx.c, tenant, app_id, size, amount, day)?;
+            store::record_first_review(tx.c, tenant, app_id, size, amount, on)?;
         }
-        let mut after = json!({"step_id": step_id, "done_on": day});
+        let mut after = json!({"step_id": step_id, "done_on": on});
         if !investigators.is_empty() {
             after["investigators"] = json!(investigators);
         }
         if let Some((size, amount)) = first_review {
             after["household_size"] = json!(size);
             after["monthly_amount_fen"] = json!(amount);
-            after["posting_start_on"] = json!(day);
+            after["posting_start_on"] = json!(on);
         }
         tx.audit(tenant, "application.step", "application", app_id, after)
     })
@@ -760,23 +759,21 @@ pub async fn record_authorisation(
     if on > actor.today() {
         return Err(Error::invalid("date_future", "authorised_on"));
     }
-    let day = on;
     let note: String = d.note.trim().chars().take(200).collect();
     let tenant = Tenant::new(a.community_id);
-    let stored = day;
     app.write(actor, move |tx| {
-        store::record_authorisation(tx.c, tenant, id, stored, &note)?;
+        store::record_authorisation(tx.c, tenant, id, on, &note)?;
         tx.audit_change(
             tenant,
             "application.authorisation",
             "application",
             id,
             Some(json!({"authorisation_on": a.authorisation_on})),
-            json!({"authorisation_on": stored, "note": note}),
+            json!({"authorisation_on": on, "note": note}),
         )
     })
     .await?;
-    Ok(AuthorisationRecorded { id, authorisation_on: day })
+    Ok(AuthorisationRecorded { id, authorisation_on: on })
 }
 
 /// One line of the 公示: only what §24 allows to be published.
@@ -831,19 +828,18 @@ pub async fn posting(app: &App, actor: &Actor, on: &str) -> Result<Posting> {
             })
         })
         .collect();
-    let on = day;
-    let (audit_on, count) = (on, items.len());
+    let count = items.len();
     app.write(actor, move |tx| {
         tx.audit(
             tenant,
             "dibao.posting_print",
             "community",
             tenant.id(),
-            json!({"on": audit_on, "families": count}),
+            json!({"on": day, "families": count}),
         )
     })
     .await?;
-    Ok(Posting { on, community, items })
+    Ok(Posting { on: day, community, items })
 }
 
 /// A recheck to remind of: (application id, name, due date, cycle, overdue).

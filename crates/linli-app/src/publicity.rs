@@ -489,12 +489,11 @@ pub async fn create_issue(app: &App, actor: &Actor, d: PaperIssueDraft) -> Resul
     }
     let paper = app.read(move |c| store::paper_name(c, t)).await?;
     app.write(actor, move |tx| {
-        let day = on;
         let id = store::add_issue(
             tx.c,
             t,
             number,
-            day,
+            on,
             &d.article_ids,
             tx.actor.user_id(),
             tx.actor.now,
@@ -505,17 +504,13 @@ pub async fn create_issue(app: &App, actor: &Actor, d: PaperIssueDraft) -> Resul
             titles.push(store::article(tx.c, t, *a)?.title);
         }
         let title = issue_title(&paper, number);
-        search::put(
-            tx.c,
-            t,
-            &doc("paper_issue", id, &title, &titles.join("\n"), &day.to_string()),
-        )?;
+        search::put(tx.c, t, &doc("paper_issue", id, &title, &titles.join("\n"), &on.to_string()))?;
         tx.audit(
             t,
             "paper_issue.create",
             "paper_issue",
             id,
-            json!({"number": number, "published_on": day, "article_ids": d.article_ids}),
+            json!({"number": number, "published_on": on, "article_ids": d.article_ids}),
         )?;
         Ok(Created { id })
     })
@@ -561,13 +556,12 @@ pub async fn issue(app: &App, actor: &Actor, id: i64) -> Result<IssueView> {
 
 pub async fn public_issue(app: &App, t: Tenant, today: NaiveDate, id: i64) -> Result<IssueView> {
     let mut v = load_issue(app, t, id).await?;
-    let day = today;
-    if v.issue.published_on > day {
+    if v.issue.published_on > today {
         return Err(Error::NotFound);
     }
     // The public photo of an article not published yet is not found: its photos wait too.
     let waiting: Vec<i64> =
-        v.articles.iter().filter(|a| a.published_on > day).map(|a| a.id).collect();
+        v.articles.iter().filter(|a| a.published_on > today).map(|a| a.id).collect();
     v.photos.retain(|(a, ..)| !waiting.contains(a));
     Ok(v)
 }
