@@ -81,7 +81,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError
                                 td data-label=(t(lang, "cases.status")) { (layout::chip(match k.status { CaseStatus::Open => "warn", CaseStatus::Monitoring => "info", CaseStatus::Closed => "muted" }, &t(lang, &format!("cases.status.{}", k.status)))) }
                                 td data-label=(t(lang, "cases.worker")) { (k.worker_name.clone().unwrap_or_default()) }
                                 td.num data-label=(t(lang, "cases.help_count")) { (k.help_count) }
-                                td.nowrap data-label=(t(lang, "cases.last_help")) { (k.last_help_on.unwrap_or_default()) }
+                                td.nowrap data-label=(t(lang, "cases.last_help")) { @if let Some(d) = k.last_help_on { (d) } }
                             }
                         }
                     }
@@ -254,7 +254,7 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
                 dt { (t(lang, "cases.legal_basis")) } dd { (assistance::LegalBasis::parse(&k.legal_basis).map_or(String::new(), |b| label(lang, "legal_basis", b.as_str()))) @if let Some(c) = &k.consent_on { "（" (c) "）" } }
             }
             dt { (t(lang, "cases.worker")) } dd { (k.worker_name.clone().unwrap_or_default()) }
-            dt { (t(lang, "cases.next_review")) } dd { (k.next_review_on.unwrap_or_default()) }
+            dt { (t(lang, "cases.next_review")) } dd { @if let Some(d) = k.next_review_on { (d) } }
             @if k.conflict_of_interest { dt { (t(lang, "cases.conflict")) } dd { (layout::chip("warn", &t(lang, "cases.conflicted"))) " " (k.conflict_note) } }
         }
         @if sensitive {

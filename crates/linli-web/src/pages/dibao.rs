@@ -211,8 +211,8 @@ fn register_table(lang: Lang, apps: &[&Application]) -> Markup {
                                 @if a.entrusted && a.authorisation_on.is_none() { " " (layout::chip("err", &t(lang, "dibao.authorisation_missing_chip"))) } }
                             td.num data-label=(t(lang, "dibao.household_size")) { (a.household_size.map(|n| n.to_string()).unwrap_or_default()) }
                             td.num data-label=(t(lang, "dibao.monthly_amount")) { (a.monthly_amount_fen.map(super::fund::yuan).unwrap_or_default()) }
-                            td.nowrap data-label=(t(lang, "dibao.posting_period")) { (a.posting_start_on.unwrap_or_default()) }
-                            td.nowrap data-label=(t(lang, "dibao.next_recheck")) { (a.next_recheck_on.unwrap_or_default()) }
+                            td.nowrap data-label=(t(lang, "dibao.posting_period")) { @if let Some(d) = a.posting_start_on { (d) } }
+                            td.nowrap data-label=(t(lang, "dibao.next_recheck")) { @if let Some(d) = a.next_recheck_on { (d) } }
                         }
                     }
                 }

@@ -211,7 +211,7 @@ fn placements_table(lang: Lang, rows: &[Placement]) -> Markup {
                                 td { (p.job) }
                                 td { (label(lang, "contract_type", p.contract_type.as_str())) }
                                 td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
-                                td.nowrap { (outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.unwrap_or_default()) }
+                                td.nowrap { (outcome_chip(lang, p.last_outcome.as_deref())) " " @if let Some(d) = p.last_followup_on { (d) } }
                             }
                         }
                     }
@@ -297,7 +297,7 @@ async fn placement_new(ctx: Ctx, Query(q): Query<NewPlacementQuery>) -> Result<R
                                 tr {
                                     td { (r.name) }
                                     td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
-                                    td.nowrap { (r.birth_date.unwrap_or_default()) }
+                                    td.nowrap { @if let Some(d) = r.birth_date { (d) } }
                                     td { a.btn.btn-small.btn-primary href={ "/employment/placements/new?resident=" (r.id) } { (t(lang, "employment.choose")) } }
                                 }
                             }
@@ -541,7 +541,7 @@ async fn seeker_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
                             tr {
                                 td.nowrap { (f.referred_on) }
                                 td { (f.employer) " · " (f.job) }
-                                td { (label(lang, "referral_result", f.result.as_str())) " " (f.result_on.unwrap_or_default()) }
+                                td { (label(lang, "referral_result", f.result.as_str())) " " @if let Some(d) = f.result_on { (d) } }
                                 td {
                                     @if manage && matches!(f.result, ReferralResult::Pending | ReferralResult::Interview) {
                                         form.inline method="post" action={ "/employment/referrals/" (f.id) } {

@@ -350,7 +350,7 @@ async fn detail(
                                         tr {
                                             td { a href={ "/residents/" (r.id) } { (r.name) } }
                                             td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
-                                            td.nowrap { (r.birth_date.unwrap_or_default()) }
+                                            td.nowrap { @if let Some(d) = r.birth_date { (d) } }
                                             td {
                                                 @if taken { span.hint { (t(lang, "learning.already")) } } @else {
                                                     form.inline method="post" action={ "/courses/" (k.id) "/enrol" } {
@@ -667,7 +667,7 @@ async fn certificate(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError
             h2 { (t(lang, "learning.certificate_title")) }
             p.receipt-no { (t(lang, "learning.certificate_no")) "：" (format!("JY{}-{:05}", k.starts_on.year(), e.id)) }
             p { (tf(lang, "learning.certificate_text", &[("name", &e.resident_name), ("from", &k.starts_on.to_string()), ("to", &k.ends_on.to_string()), ("course", &k.name), ("attended", &e.attended.to_string()), ("total", &k.sessions.to_string())])) }
-            p.receipt-sign { (community_name) (t(lang, "learning.committee")) br; (e.completed_on.unwrap_or_default()) }
+            p.receipt-sign { (community_name) (t(lang, "learning.committee")) br; @if let Some(d) = e.completed_on { (d) } }
         }
         p.actions.no-print { span.hint { (t(lang, "learning.print_hint")) } " " a.btn href={ "/courses/" (k.id) } { (t(lang, "learning.back_to_course")) } }
     };
@@ -739,7 +739,7 @@ async fn completions(ctx: Ctx, Query(q): Query<PeriodQuery>) -> Result<Response,
                 tbody {
                     @for e in &rows {
                         tr {
-                            td.nowrap { (e.completed_on.unwrap_or_default()) }
+                            td.nowrap { @if let Some(d) = e.completed_on { (d) } }
                             td { a href={ "/residents/" (e.resident_id) } { (e.resident_name) } }
                             td { (e.address) }
                             td { a href={ "/courses/" (e.course_id) } { "#" (e.course_id) } }
@@ -891,7 +891,7 @@ pub async fn resident_section(ctx: &Ctx, resident_id: i64) -> Result<Markup, App
                                         td { (p.employer) }
                                         td { (p.job) }
                                         td { (if p.via_station { t(lang, "employment.yes") } else { t(lang, "employment.no") }) }
-                                        td { (super::employment::outcome_chip(lang, p.last_outcome.as_deref())) " " (p.last_followup_on.unwrap_or_default()) }
+                                        td { (super::employment::outcome_chip(lang, p.last_outcome.as_deref())) " " @if let Some(d) = p.last_followup_on { (d) } }
                                     }
                                 }
                             }
@@ -1156,7 +1156,7 @@ async fn render_signup(
                                         tr {
                                             td { a href={ "/residents/" (r.id) } { (r.name) } }
                                             td { (r.building.clone().unwrap_or_default()) (r.unit.clone().unwrap_or_default()) }
-                                            td.nowrap { (r.birth_date.unwrap_or_default()) }
+                                            td.nowrap { @if let Some(d) = r.birth_date { (d) } }
                                             td.nowrap { (r.phone.as_deref().map(linli_core::mask::mask_phone).unwrap_or_default()) }
                                             td {
                                                 @if taken { span.hint { (t(lang, "learning.already")) } } @else {

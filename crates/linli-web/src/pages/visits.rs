@@ -426,7 +426,7 @@ async fn route_sheet(
                                 td { (v.name) }
                                 td.num { (v.members.max(1)) }
                                 td { (v.team) }
-                                td { @if v.status == TargetStatus::Visited { "✓ " (v.visited_on.unwrap_or_default()) } @else if v.status == TargetStatus::NotHome { (t(lang, "visits.status.not_home")) } }
+                                td { @if v.status == TargetStatus::Visited { "✓ " @if let Some(d) = v.visited_on { (d) } } @else if v.status == TargetStatus::NotHome { (t(lang, "visits.status.not_home")) } }
                                 td.sign {}
                                 td.sign {}
                             }

@@ -1,9 +1,12 @@
 use crate::both_engines;
-use crate::support::{Browser, Engine, TestApp, app_and_browser, app_and_token, texts_of};
+use crate::support::{
+    Browser, Engine, TestApp, app_and_browser, app_and_token, spawn_demo_app, texts_of,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 both_engines!(
+    a_day_not_recorded_is_left_blank,
     the_roster_is_masked_and_searchable_by_pinyin_digits_and_tag,
     a_building_head_sees_only_the_residents_of_their_buildings,
     revealing_needs_the_permission_and_is_audited,
@@ -615,4 +618,27 @@ async fn register_refused(app: &TestApp, token: &str, body: Value, status: Statu
     let (got, v) = app.api_post(token, "/api/v1/residents", body).await;
     assert_eq!(got, status, "{v}");
     v
+}
+
+/// A day a record does not have yet (a 低保 application's posting, a placement's follow-up, a
+/// trainee's birth date) is a blank cell, never `1970-01-01` (what a missing typed day would
+/// become if it were defaulted).
+async fn a_day_not_recorded_is_left_blank(engine: Engine) {
+    let Some(app) = spawn_demo_app(engine).await else {
+        return;
+    };
+    let mut page = app.signed_in("admin").await;
+    let mut paths: Vec<String> =
+        ["/dibao", "/employment", "/employment/placements", "/cases", "/courses"]
+            .map(String::from)
+            .to_vec();
+    let (_, courses) = app.api_get(&app.token("admin").await, "/api/v1/courses").await;
+    for k in courses["items"].as_array().unwrap() {
+        paths.push(format!("/courses/{}", k["id"]));
+    }
+    for path in &paths {
+        let (status, html) = page.get_text(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!html.contains("1970-01-01"), "{path}: {html}");
+    }
 }
