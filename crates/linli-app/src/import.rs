@@ -238,17 +238,24 @@ impl Errors {
     }
 }
 
+/// What each row is checked against: the file's columns, the community's tags, residents and
+/// places, the import's options, the actor's reach and the day.
+#[derive(Clone, Copy)]
+pub struct Facts<'a> {
+    pub m: &'a Mapping,
+    pub headers: &'a [String],
+    pub kinds: &'a [TagKind],
+    pub registered: &'a HashMap<String, (i64, PlacePath)>,
+    pub places: &'a PlaceIndex,
+    pub opts: Options,
+    pub may_write: &'a dyn Fn(&PlacePath) -> bool,
+    pub today: NaiveDate,
+}
+
 /// Plans rows one at a time (so that a file's rows need not all be planned at once): what it
 /// keeps between rows is the duplicate check and the names of buildings and units seen.
 pub struct Planner<'a> {
-    m: &'a Mapping,
-    headers: &'a [String],
-    kinds: &'a [TagKind],
-    registered: &'a HashMap<String, (i64, PlacePath)>,
-    places: &'a PlaceIndex,
-    opts: Options,
-    may_write: &'a dyn Fn(&PlacePath) -> bool,
-    today: NaiveDate,
+    facts: Facts<'a>,
     /// ID numbers seen ([`id_key`]) and the row of their first appearance.
     seen: HashMap<u64, usize>,
     // Each spelling of a building or unit, normalized and checked once.
@@ -259,18 +266,8 @@ pub struct Planner<'a> {
 impl<'a> Planner<'a> {
     /// `None` with the error to report when the file has no name column (no row can be
     /// planned).
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        m: &'a Mapping,
-        headers: &'a [String],
-        kinds: &'a [TagKind],
-        registered: &'a HashMap<String, (i64, PlacePath)>,
-        places: &'a PlaceIndex,
-        opts: Options,
-        may_write: &'a dyn Fn(&PlacePath) -> bool,
-        today: NaiveDate,
-    ) -> Result<Planner<'a>, RowError> {
-        if m.column(RosterField::Name).is_none() {
+    pub fn new(facts: Facts<'a>) -> Result<Planner<'a>, RowError> {
+        if facts.m.column(RosterField::Name).is_none() {
             return Err(RowError {
                 row: 1,
                 column: "姓名".into(),
@@ -278,14 +275,7 @@ impl<'a> Planner<'a> {
             });
         }
         Ok(Planner {
-            m,
-            headers,
-            kinds,
-            registered,
-            places,
-            opts,
-            may_write,
-            today,
+            facts,
             seen: HashMap::new(),
             norm_buildings: HashMap::new(),
             norm_units: HashMap::new(),
@@ -294,22 +284,8 @@ impl<'a> Planner<'a> {
 
     /// Checks one row: the row to write, or `None` with its errors added to `errors`.
     pub fn row(&mut self, c: &SheetRow<'_>, errors: &mut Errors) -> Option<PlannedRow> {
-        let Planner {
-            m,
-            headers,
-            kinds,
-            registered,
-            places,
-            opts,
-            may_write,
-            today,
-            seen,
-            norm_buildings,
-            norm_units,
-        } = self;
-        let (m, kinds, registered, places, opts, may_write, today) =
-            (*m, *kinds, *registered, *places, *opts, *may_write, *today);
-        let headers: &[String] = headers;
+        let Facts { m, headers, kinds, registered, places, opts, may_write, today } = self.facts;
+        let Planner { seen, norm_buildings, norm_units, .. } = self;
         let number = c.number;
         let header_of = |f: RosterField| {
             m.column(f)
@@ -790,16 +766,16 @@ fn apply(
             now,
         )
     };
-    let planner = Planner::new(
-        &mapping,
-        rows.headers(),
-        &kinds,
-        &registered,
-        &index,
+    let planner = Planner::new(Facts {
+        m: &mapping,
+        headers: rows.headers(),
+        kinds: &kinds,
+        registered: &registered,
+        places: &index,
         opts,
-        &may_write,
+        may_write: &may_write,
         today,
-    );
+    });
     match planner {
         Err(e) => errors.list.push(e),
         Ok(mut p) => rows
